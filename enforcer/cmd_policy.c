@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* `lsmguard check` and `lsmguard show`: the policy compiler, from the command line. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "json.h"
+#include "log.h"
+#include "policy.h"
+
+void print_diagnostics(const struct lg_diag *diag)
+{
+	char line[4096];
+
+	for (size_t i = 0; i < diag->count; i++)
+		log_plain("%s", lg_diag_format(&diag->msgs[i], line, sizeof(line)));
+}
+
+int load_and_compile(const char *const *paths, size_t count, unsigned flags,
+		     struct lg_policy_set *set, struct lg_compiled **compiled, __u64 seed)
+{
+	struct lg_diag diag = {0};
+	int ret;
+
+	ret = lg_policy_set_load(paths, count, flags, set, &diag);
+	if (!ret)
+		ret = lg_compile(set, seed, compiled, &diag);
+	print_diagnostics(&diag);
+	if (ret) {
+		size_t files = set->files_read;
+
+		if (diag.errors)
+			log_warnx("%u error%s in %zu file%s; nothing was loaded", diag.errors,
+				  diag.errors == 1 ? "" : "s", files, files == 1 ? "" : "s");
+		else
+			log_warnx("cannot compile policies: %s", strerror(-ret));
+		lg_policy_set_free(set);
+	}
+	lg_diag_free(&diag);
+	return ret;
+}
+
+int cmd_check(int argc, char **argv)
+{
+	struct lg_policy_set set;
+	struct lg_compiled *compiled;
+	size_t rules = 0;
+
+	if (argc < 2) {
+		log_warnx("usage: lsmguard check PATH...  (policy files or directories)");
+		return 2;
+	}
+	if (load_and_compile((const char *const *)argv + 1, (size_t)argc - 1,
+			     LG_PARSE_STAT_PATHS | LG_LOAD_CHECK_OWNER, &set, &compiled, 0))
+		return 1;
+	for (size_t i = 0; i < set.count; i++)
+		rules += lg_policy_rule_count(set.policies[i]);
+	printf("policy OK: %zu file%s, %zu rule%s\n", set.count, set.count == 1 ? "" : "s", rules,
+	       rules == 1 ? "" : "s");
+	lg_compiled_free(compiled);
+	lg_policy_set_free(&set);
+	return 0;
+}
+
+static const char *match_name(const struct lg_rule_source *r)
+{
+	switch (r->kind) {
+	case LG_RULE_DEFAULT:
+		return "default";
+	case LG_RULE_NET:
+		return "prefix";
+	case LG_RULE_PATH:
+		return r->subtree ? "subtree" : "exact";
+	}
+	return "?";
+}
+
+static void show_text(const struct lg_policy_set *set, const struct lg_compiled *c)
+{
+	int wname = 6, wobj = 6, wclass = 7;
+
+	for (size_t i = 0; i < set->count; i++) {
+		int len = (int)strlen(set->policies[i]->name);
+
+		if (len > wname)
+			wname = len;
+	}
+	for (size_t i = 0; i < c->rule_count; i++) {
+		int len = (int)strlen(c->rules[i].object);
+
+		if (len > wobj)
+			wobj = len;
+	}
+	printf("%-*s  %-7s  %s\n", wname, "POLICY", "MODE", "CGROUP");
+	for (size_t i = 0; i < set->count; i++) {
+		const struct lg_policy *p = set->policies[i];
+
+		printf("%-*s  %-7s  %s%s%s%s\n", wname, p->name,
+		       p->mode == LG_MODE_AUDIT ? "audit" : "enforce", p->cgroup,
+		       p->unit ? " (unit " : "", p->unit ? p->unit : "", p->unit ? ")" : "");
+	}
+	printf("\n%4s  %-*s  %-*s  %-10s  %-7s  %-*s  %s\n", "RULE", wname, "POLICY", wclass,
+	       "CLASS", "ACTION", "MATCH", wobj, "OBJECT", "SOURCE");
+	for (size_t i = 0; i < c->rule_count; i++) {
+		const struct lg_rule_source *r = &c->rules[i];
+		char source[4200];
+
+		snprintf(source, sizeof(source), "%s:%u", r->file, r->line);
+		printf("%4u  %-*s  %-*s  %-10s  %-7s  %-*s  %s\n", r->id, wname,
+		       set->policies[r->policy - 1]->name, wclass, lg_class_name(r->class),
+		       lg_action_name(r->action), match_name(r), wobj, r->object, source);
+	}
+	printf("\n%zu polic%s, %zu rules (defaults included), %zu path keys, %zu address "
+	       "prefixes, %zu bytes of map data\n",
+	       c->policy_count, c->policy_count == 1 ? "y" : "ies", c->rule_count, c->path_count,
+	       c->net_count, lg_compiled_map_bytes(c));
+}
+
+static void show_json(const struct lg_policy_set *set, const struct lg_compiled *c)
+{
+	printf("{\"policies\":[");
+	for (size_t i = 0; i < set->count; i++) {
+		const struct lg_policy *p = set->policies[i];
+
+		printf("%s{\"id\":%zu,\"name\":", i ? "," : "", i + 1);
+		json_string(stdout, p->name);
+		printf(",\"file\":");
+		json_string(stdout, p->file);
+		printf(",\"cgroup\":");
+		json_string(stdout, p->cgroup);
+		if (p->unit) {
+			printf(",\"unit\":");
+			json_string(stdout, p->unit);
+		}
+		printf(",\"mode\":\"%s\"}", p->mode == LG_MODE_AUDIT ? "audit" : "enforce");
+	}
+	printf("],\"rules\":[");
+	for (size_t i = 0; i < c->rule_count; i++) {
+		const struct lg_rule_source *r = &c->rules[i];
+
+		printf("%s{\"id\":%u,\"policy\":", i ? "," : "", r->id);
+		json_string(stdout, set->policies[r->policy - 1]->name);
+		printf(",\"class\":\"%s\",\"action\":\"%s\",\"match\":\"%s\",\"object\":",
+		       lg_class_name(r->class), lg_action_name(r->action), match_name(r));
+		json_string(stdout, r->object);
+		printf(",\"file\":");
+		json_string(stdout, r->file);
+		printf(",\"line\":%u}", r->line);
+	}
+	printf("],\"maps\":{\"path_keys\":%zu,\"address_prefixes\":%zu,\"bytes\":%zu}}\n",
+	       c->path_count, c->net_count, lg_compiled_map_bytes(c));
+}
+
+int cmd_show(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"json", no_argument, NULL, 'j'},
+		{NULL, 0, NULL, 0},
+	};
+	struct lg_policy_set set;
+	struct lg_compiled *compiled;
+	bool json = false;
+	int opt;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "+j", options, NULL)) != -1) {
+		if (opt != 'j') {
+			log_warnx("usage: lsmguard show [--json] PATH...");
+			return 2;
+		}
+		json = true;
+	}
+	if (optind >= argc) {
+		log_warnx("usage: lsmguard show [--json] PATH...");
+		return 2;
+	}
+	if (load_and_compile((const char *const *)argv + optind, (size_t)(argc - optind),
+			     LG_LOAD_CHECK_OWNER, &set, &compiled, 0))
+		return 1;
+	if (json)
+		show_json(&set, compiled);
+	else
+		show_text(&set, compiled);
+	lg_compiled_free(compiled);
+	lg_policy_set_free(&set);
+	return 0;
+}

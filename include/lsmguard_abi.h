@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * lsmguard ABI: the one definition of every record that crosses the line between
+ * user space (policy/, enforcer/) and the BPF programs (bpf_lsm/).
+ *
+ * Rules for this file:
+ *  - fixed-width __u8..__u64 fields only, explicit padding, a _Static_assert on every size;
+ *  - nothing here is defined anywhere else "to be kept in sync";
+ *  - it compiles both in BPF C (after vmlinux.h) and in user space (after <linux/types.h>).
+ *
+ * How a decision is looked up in the kernel, in short (docs/design.md has the long form):
+ *  - the task's cgroup, or its nearest ancestor, maps to a policy id (lg_cgroup_policy map);
+ *  - lg_policy_value[policy id] holds the mode and the per-class defaults;
+ *  - files and exec: the object's path is rebuilt from its dentry ancestry, hashed one
+ *    component at a time with lg_hash_*; each prefix hash is one lookup of lg_path_key, so the
+ *    cost is bounded by the path depth (LG_PATH_DEPTH_MAX) and independent of the rule count;
+ *  - network: one LPM-trie lookup of lg_net_key per nested prefix (at most LG_NET_CHAIN_MAX).
+ */
+#ifndef LSMGUARD_ABI_H
+#define LSMGUARD_ABI_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+#define LG_ABI_VERSION 1
+
+/* Capacities. The compiler refuses a policy set that would exceed one, naming it. */
+#define LG_MAX_POLICIES 1024      /* policies loaded at once */
+#define LG_MAX_PATH_ENTRIES 65536 /* distinct (policy, class, path) keys */
+#define LG_MAX_NET_ENTRIES 16384  /* distinct (policy, family, prefix) keys */
+#define LG_PATH_DEPTH_MAX 32      /* components of a path the kernel walks */
+#define LG_NAME_MAX 255           /* one path component */
+#define LG_NET_PORT_SLOTS 8       /* port rules sharing one address prefix */
+#define LG_NET_CHAIN_MAX 8        /* nested prefixes examined for one address */
+#define LG_CGROUP_DEPTH_MAX 16    /* cgroup ancestors examined for one task */
+#define LG_EVENT_PATH_MAX 256     /* bytes of path carried by an event */
+
+enum lg_class {
+	LG_CLASS_FILE = 0,
+	LG_CLASS_EXEC = 1,
+	LG_CLASS_NET = 2,
+	LG_CLASS_COUNT = 3,
+};
+
+enum lg_mode {
+	LG_MODE_ENFORCE = 0,
+	LG_MODE_AUDIT = 1,
+};
+
+/*
+ * One decision is taken per (class, access): files are read or written, programs executed,
+ * addresses connected to. Bits of lg_policy_value.default_deny and indexes of default_rule.
+ */
+enum lg_decision {
+	LG_DECISION_FILE_READ = 0,
+	LG_DECISION_FILE_WRITE = 1,
+	LG_DECISION_EXEC = 2,
+	LG_DECISION_NET = 3,
+	LG_DECISION_COUNT = 4,
+};
+
+/* Value of the policy array map, indexed by policy id (0 is never used). */
+struct lg_policy_value {
+	__u32 id;
+	__u8 mode;         /* enum lg_mode */
+	__u8 default_deny; /* bit (1 << enum lg_decision) set: no rule matched means deny */
+	__u16 pad;
+	__u32 generation;  /* bumped by every load; caches compare it */
+	__u32 default_rule[LG_DECISION_COUNT]; /* rule id of each default, for events */
+};
+_Static_assert(sizeof(struct lg_policy_value) == 28, "lg_policy_value layout");
+
+/*
+ * Path rules (classes FILE and EXEC). The key is the hash of a canonical absolute path
+ * without its trailing slash ("/" hashes as the empty string). A key holds up to four rules:
+ * the exact object and the subtree beneath it, each for reading and for writing (exec rules
+ * use the READ slots only).
+ */
+struct lg_path_key {
+	__u32 policy;
+	__u32 class; /* enum lg_class */
+	__u64 hash;
+};
+_Static_assert(sizeof(struct lg_path_key) == 16, "lg_path_key layout");
+
+enum lg_path_slot {
+	LG_SLOT_EXACT_READ = 0,
+	LG_SLOT_EXACT_WRITE = 1,
+	LG_SLOT_TREE_READ = 2,
+	LG_SLOT_TREE_WRITE = 3,
+	LG_SLOT_COUNT = 4,
+};
+
+struct lg_path_value {
+	__u32 rule[LG_SLOT_COUNT]; /* 0: no rule in this slot */
+	__u8 deny_mask;            /* bit (1 << enum lg_path_slot): that slot's rule denies */
+	__u8 pad[3];
+};
+_Static_assert(sizeof(struct lg_path_value) == 20, "lg_path_value layout");
+
+/*
+ * Network rules: an LPM trie keyed by policy, family and address. IPv4 and IPv4-mapped IPv6
+ * are both stored as family 4 with the address in addr[0..3]. prefixlen counts the bits after
+ * the prefixlen field: 32 (policy) + 8 (family) + the address prefix.
+ */
+struct lg_net_key {
+	__u32 prefixlen;
+	__u32 policy;
+	__u8 family; /* 4 or 6 */
+	__u8 addr[16];
+	__u8 pad[3];
+};
+_Static_assert(sizeof(struct lg_net_key) == 28, "lg_net_key layout");
+#define LG_NET_KEY_FIXED_BITS 40 /* policy + family */
+
+#define LG_NET_TCP 0x01
+#define LG_NET_UDP 0x02
+#define LG_NET_DENY 0x80
+
+struct lg_net_port_rule {
+	__u16 port_lo; /* host byte order */
+	__u16 port_hi;
+	__u8 flags;    /* LG_NET_TCP | LG_NET_UDP | LG_NET_DENY */
+	__u8 pad[3];
+	__u32 rule;
+};
+_Static_assert(sizeof(struct lg_net_port_rule) == 12, "lg_net_port_rule layout");
+
+/*
+ * The rules of one prefix, most specific first (narrower port range, then a named protocol,
+ * then deny). When none matches, the kernel looks up the same address again with prefixlen
+ * one shorter than this entry's, to reach the next enclosing prefix.
+ */
+struct lg_net_value {
+	__u8 count;
+	__u8 pad[3];
+	struct lg_net_port_rule port[LG_NET_PORT_SLOTS];
+};
+_Static_assert(sizeof(struct lg_net_value) == 100, "lg_net_value layout");
+
+/* Cgroup binding by path, for cgroups created after load: hash of the cgroup path. */
+struct lg_cgroup_path_key {
+	__u64 hash;
+};
+_Static_assert(sizeof(struct lg_cgroup_path_key) == 8, "lg_cgroup_path_key layout");
+
+/* Event record, written to the ring buffer. */
+enum lg_hook {
+	LG_HOOK_NONE = 0,
+	LG_HOOK_FILE_OPEN = 1,
+	LG_HOOK_BPRM_CHECK = 2,
+	LG_HOOK_SOCKET_CONNECT = 3,
+	LG_HOOK_SOCKET_SENDMSG = 4,
+	LG_HOOK_INODE_RENAME = 5,
+	LG_HOOK_INODE_LINK = 6,
+	LG_HOOK_COUNT = 7,
+};
+
+#define LG_EVENT_DENIED 0x01    /* the verdict was deny (enforced unless LG_EVENT_AUDIT) */
+#define LG_EVENT_AUDIT 0x02     /* policy in audit mode: logged, not enforced */
+#define LG_EVENT_TRUNCATED 0x04 /* object path longer than the event carries */
+#define LG_EVENT_WALK_LIMIT 0x08 /* path deeper than LG_PATH_DEPTH_MAX: decided fail-closed */
+
+struct lg_event {
+	__u16 version; /* LG_ABI_VERSION */
+	__u8 hook;     /* enum lg_hook */
+	__u8 decision; /* enum lg_decision */
+	__u8 flags;    /* LG_EVENT_* */
+	__u8 pad0[3];
+	__u64 time_ns; /* CLOCK_BOOTTIME */
+	__u64 cgroup_id;
+	__u32 pid;
+	__u32 tgid;
+	__u32 uid;
+	__u32 policy;
+	__u32 rule;
+	__u8 comm[16];
+	__u8 pad1[4];
+	union {
+		__u8 path[LG_EVENT_PATH_MAX];
+		struct {
+			__u8 family;
+			__u8 protocol; /* LG_NET_TCP or LG_NET_UDP */
+			__u16 port;    /* host byte order */
+			__u8 addr[16];
+		} net;
+	} object;
+};
+_Static_assert(sizeof(struct lg_event) == 320, "lg_event layout");
+
+/*
+ * The path hash: FNV-1a over the bytes of the canonical path, with the offset basis mixed with
+ * a random seed chosen at load time, so that names an attacker controls cannot be aimed at a
+ * rule's key. Both sides feed the same bytes: "/" then the component, for each component.
+ */
+#define LG_HASH_BASIS 0xcbf29ce484222325ULL
+#define LG_HASH_PRIME 0x100000001b3ULL
+
+static inline __u64 lg_hash_init(__u64 seed)
+{
+	return LG_HASH_BASIS ^ seed;
+}
+
+static inline __u64 lg_hash_byte(__u64 h, __u8 byte)
+{
+	return (h ^ byte) * LG_HASH_PRIME;
+}
+
+#endif /* LSMGUARD_ABI_H */

@@ -1,0 +1,513 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The compiler: a validated policy set becomes the map records of include/lsmguard_abi.h.
+ *
+ * Specificity is resolved here, once, so the kernel only has to find the deepest key on the
+ * object's path (files, exec) or the longest prefix (network):
+ *  - rules on the same path merge into the four slots of one lg_path_value; within a slot,
+ *    deny beats allow (and allow-read fills the write slot with deny);
+ *  - rules on the same prefix are ordered narrowest port range first, a named protocol before
+ *    both, deny before allow, so the first rule that matches in the kernel is the winner.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy.h"
+
+struct path_item {
+	struct lg_path_key key;
+	const char *path;
+	const char *file;
+	unsigned line;
+	unsigned slot;
+	__u32 rule;
+	bool deny;
+};
+
+struct net_item {
+	struct lg_net_key key;
+	struct lg_net_port_rule port;
+	const char *file;
+	unsigned line;
+};
+
+struct compiler {
+	const struct lg_policy_set *set;
+	struct lg_compiled *out;
+	struct lg_diag *diag;
+	struct path_item *path_items;
+	size_t path_item_count, path_item_cap;
+	struct net_item *net_items;
+	size_t net_item_count, net_item_cap;
+	size_t rule_cap;
+};
+
+__u64 lg_path_hash(__u64 seed, const char *path)
+{
+	__u64 h = lg_hash_init(seed);
+
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+		h = lg_hash_byte(h, *p);
+	return h;
+}
+
+static int push(void **array, size_t *count, size_t *cap, size_t elem, const void *item)
+{
+	if (*count == *cap) {
+		size_t bigger = *cap ? *cap * 2 : 64;
+		void *grown = realloc(*array, bigger * elem);
+
+		if (!grown)
+			return -ENOMEM;
+		*array = grown;
+		*cap = bigger;
+	}
+	memcpy((char *)*array + *count * elem, item, elem);
+	(*count)++;
+	return 0;
+}
+
+static int new_rule(struct compiler *cc, const struct lg_rule_source *src, __u32 *id)
+{
+	struct lg_compiled *out = cc->out;
+	struct lg_rule_source rule = *src;
+	int ret;
+
+	rule.id = (__u32)out->rule_count + 1;
+	ret = push((void **)&out->rules, &out->rule_count, &cc->rule_cap, sizeof(rule), &rule);
+	if (!ret)
+		*id = rule.id;
+	return ret;
+}
+
+static int add_defaults(struct compiler *cc, const struct lg_policy *p, __u32 policy_id,
+			struct lg_policy_value *value)
+{
+	static const unsigned class_bits[LG_CLASS_COUNT] = {
+		[LG_CLASS_FILE] = (1u << LG_DECISION_FILE_READ) | (1u << LG_DECISION_FILE_WRITE),
+		[LG_CLASS_EXEC] = 1u << LG_DECISION_EXEC,
+		[LG_CLASS_NET] = 1u << LG_DECISION_NET,
+	};
+
+	for (int c = 0; c < LG_CLASS_COUNT; c++) {
+		const struct lg_section *sec = &p->section[c];
+		struct lg_rule_source src = {
+			.policy = policy_id,
+			.kind = LG_RULE_DEFAULT,
+			.class = (enum lg_class)c,
+			.action = sec->default_set ? sec->default_action : LG_ACT_ALLOW,
+			.file = p->file,
+		};
+		__u32 id;
+		int ret;
+
+		if (sec->default_set) {
+			src.line = sec->default_line;
+			snprintf(src.object, sizeof(src.object), "default");
+		} else {
+			src.line = sec->present ? sec->line : p->policy_line;
+			snprintf(src.object, sizeof(src.object), "default (implied)");
+		}
+		ret = new_rule(cc, &src, &id);
+		if (ret)
+			return ret;
+		if (src.action == LG_ACT_DENY)
+			value->default_deny |= (__u8)class_bits[c];
+		for (int d = 0; d < LG_DECISION_COUNT; d++)
+			if (class_bits[c] & (1u << d))
+				value->default_rule[d] = id;
+	}
+	return 0;
+}
+
+static int add_path_rules(struct compiler *cc, const struct lg_policy *p, __u32 policy_id,
+			  enum lg_class class)
+{
+	for (size_t i = 0; i < p->path_count[class]; i++) {
+		const struct lg_path_rule *r = &p->paths[class][i];
+		struct lg_rule_source src = {
+			.policy = policy_id,
+			.kind = LG_RULE_PATH,
+			.class = class,
+			.action = r->action,
+			.file = p->file,
+			.line = r->line,
+			.subtree = r->subtree,
+		};
+		struct path_item item = {
+			.key = {.policy = policy_id, .class = class, .hash = lg_path_hash(cc->out->seed, r->path)},
+			.path = r->path,
+			.file = p->file,
+			.line = r->line,
+		};
+		unsigned base = r->subtree ? LG_SLOT_TREE_READ : LG_SLOT_EXACT_READ;
+		int ret;
+
+		snprintf(src.object, sizeof(src.object), "%s%s", r->path[0] ? r->path : "",
+			 r->subtree ? "/" : "");
+		ret = new_rule(cc, &src, &item.rule);
+		if (ret)
+			return ret;
+		/* READ slot: deny only for deny. WRITE slot (files only): deny unless allow. */
+		item.slot = base;
+		item.deny = r->action == LG_ACT_DENY;
+		ret = push((void **)&cc->path_items, &cc->path_item_count, &cc->path_item_cap,
+			   sizeof(item), &item);
+		if (ret)
+			return ret;
+		if (class != LG_CLASS_FILE)
+			continue;
+		item.slot = base + 1;
+		item.deny = r->action != LG_ACT_ALLOW;
+		ret = push((void **)&cc->path_items, &cc->path_item_count, &cc->path_item_cap,
+			   sizeof(item), &item);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static void net_key_for(struct lg_net_key *key, __u32 policy, __u8 family, const __u8 *addr,
+			unsigned prefix)
+{
+	memset(key, 0, sizeof(*key));
+	key->policy = policy;
+	key->family = family;
+	key->prefixlen = LG_NET_KEY_FIXED_BITS + prefix;
+	for (unsigned bit = 0; bit < prefix; bit++)
+		if (addr[bit / 8] & (0x80 >> (bit % 8)))
+			key->addr[bit / 8] |= (__u8)(0x80 >> (bit % 8));
+}
+
+static int add_net_rules(struct compiler *cc, const struct lg_policy *p, __u32 policy_id)
+{
+	for (size_t i = 0; i < p->net_count; i++) {
+		const struct lg_net_rule *r = &p->nets[i];
+		struct lg_rule_source src = {
+			.policy = policy_id,
+			.kind = LG_RULE_NET,
+			.class = LG_CLASS_NET,
+			.action = r->action,
+			.file = p->file,
+			.line = r->line,
+		};
+		struct net_item item = {.file = p->file, .line = r->line};
+		__u32 id;
+		int ret;
+
+		lg_net_rule_format(r, src.object, sizeof(src.object));
+		ret = new_rule(cc, &src, &id);
+		if (ret)
+			return ret;
+		item.port.port_lo = r->port_lo;
+		item.port.port_hi = r->port_hi;
+		item.port.flags = (__u8)(r->protocols | (r->action == LG_ACT_DENY ? LG_NET_DENY : 0));
+		item.port.rule = id;
+		for (__u8 family = 4; family <= 6; family += 2) {
+			if (r->family && r->family != family)
+				continue;
+			net_key_for(&item.key, policy_id, family, r->addr, r->family ? r->prefix : 0);
+			ret = push((void **)&cc->net_items, &cc->net_item_count, &cc->net_item_cap,
+				   sizeof(item), &item);
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+static int compare_path_items(const void *a, const void *b)
+{
+	const struct path_item *x = a, *y = b;
+	int c;
+
+	if (x->key.policy != y->key.policy)
+		return x->key.policy < y->key.policy ? -1 : 1;
+	if (x->key.class != y->key.class)
+		return x->key.class < y->key.class ? -1 : 1;
+	if (x->key.hash != y->key.hash)
+		return x->key.hash < y->key.hash ? -1 : 1;
+	c = strcmp(x->path, y->path);
+	if (c)
+		return c;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+int lg_compare_path_keys(const struct lg_path_key *x, const struct lg_path_key *y)
+{
+	if (x->policy != y->policy)
+		return x->policy < y->policy ? -1 : 1;
+	if (x->class != y->class)
+		return x->class < y->class ? -1 : 1;
+	if (x->hash != y->hash)
+		return x->hash < y->hash ? -1 : 1;
+	return 0;
+}
+
+static int build_path_entries(struct compiler *cc)
+{
+	struct lg_compiled *out = cc->out;
+	size_t cap = 0;
+
+	qsort(cc->path_items, cc->path_item_count, sizeof(struct path_item), compare_path_items);
+	for (size_t i = 0; i < cc->path_item_count;) {
+		const struct path_item *first = &cc->path_items[i];
+		struct lg_path_entry entry = {.key = first->key};
+		size_t j;
+		int ret;
+
+		for (j = i; j < cc->path_item_count &&
+			    lg_compare_path_keys(&cc->path_items[j].key, &first->key) == 0;
+		     j++) {
+			const struct path_item *it = &cc->path_items[j];
+			__u8 bit = (__u8)(1u << it->slot);
+
+			if (strcmp(it->path, first->path) != 0) {
+				lg_diag_add(cc->diag, LG_SEV_ERROR, it->file, it->line,
+					    "path hash collision with %s:%u; load again to draw another "
+					    "seed",
+					    first->file, first->line);
+				return -EAGAIN;
+			}
+			if (!entry.value.rule[it->slot]) {
+				entry.value.rule[it->slot] = it->rule;
+				if (it->deny)
+					entry.value.deny_mask |= bit;
+			} else if (it->deny && !(entry.value.deny_mask & bit)) {
+				entry.value.rule[it->slot] = it->rule; /* deny wins at equal depth */
+				entry.value.deny_mask |= bit;
+			}
+		}
+		ret = push((void **)&out->paths, &out->path_count, &cap, sizeof(entry), &entry);
+		if (ret)
+			return ret;
+		i = j;
+	}
+	if (out->path_count > LG_MAX_PATH_ENTRIES) {
+		lg_diag_add(cc->diag, LG_SEV_ERROR, NULL, 0,
+			    "the policies need %zu path keys; the path map holds %d (LG_MAX_PATH_ENTRIES)",
+			    out->path_count, LG_MAX_PATH_ENTRIES);
+		return -E2BIG;
+	}
+	return 0;
+}
+
+static unsigned popcount8(unsigned v)
+{
+	return (unsigned)__builtin_popcount(v & 0xff);
+}
+
+/* Within one prefix: the most specific first, so that the first match wins. */
+static int compare_port_rules(const struct net_item *x, const struct net_item *y)
+{
+	unsigned wx = (unsigned)x->port.port_hi - x->port.port_lo;
+	unsigned wy = (unsigned)y->port.port_hi - y->port.port_lo;
+	unsigned px = popcount8(x->port.flags & (LG_NET_TCP | LG_NET_UDP));
+	unsigned py = popcount8(y->port.flags & (LG_NET_TCP | LG_NET_UDP));
+	bool dx = x->port.flags & LG_NET_DENY, dy = y->port.flags & LG_NET_DENY;
+
+	if (wx != wy)
+		return wx < wy ? -1 : 1;
+	if (px != py)
+		return px < py ? -1 : 1;
+	if (dx != dy)
+		return dx ? -1 : 1;
+	if (x->port.port_lo != y->port.port_lo)
+		return x->port.port_lo < y->port.port_lo ? -1 : 1;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+static int compare_net_items(const void *a, const void *b)
+{
+	const struct net_item *x = a, *y = b;
+	int c = memcmp(&x->key, &y->key, sizeof(x->key));
+
+	return c ? c : compare_port_rules(x, y);
+}
+
+int lg_compare_net_keys(const struct lg_net_key *x, const struct lg_net_key *y)
+{
+	return memcmp(x, y, sizeof(*x));
+}
+
+const struct lg_net_entry *lg_compiled_find_net(const struct lg_compiled *c,
+						const struct lg_net_key *key)
+{
+	size_t lo = 0, hi = c->net_count;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int cmp = lg_compare_net_keys(&c->nets[mid].key, key);
+
+		if (cmp == 0)
+			return &c->nets[mid];
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static int check_net_nesting(struct compiler *cc)
+{
+	struct lg_compiled *out = cc->out;
+	/* Which prefix lengths exist, per (policy, family): scanned for each key below. */
+	for (size_t i = 0; i < out->net_count; i++) {
+		const struct lg_net_key *key = &out->nets[i].key;
+		unsigned prefix = key->prefixlen - LG_NET_KEY_FIXED_BITS, nested = 1;
+
+		for (int len = (int)prefix - 1; len >= 0; len--) {
+			struct lg_net_key parent;
+
+			net_key_for(&parent, key->policy, key->family, key->addr, (unsigned)len);
+			if (lg_compiled_find_net(out, &parent))
+				nested++;
+		}
+		if (nested > LG_NET_CHAIN_MAX) {
+			const struct lg_rule_source *src =
+				lg_rule_source(out, out->nets[i].value.port[0].rule);
+
+			lg_diag_add(cc->diag, LG_SEV_ERROR, src->file, src->line,
+				    "%u nested address prefixes enclose %s; the kernel examines at "
+				    "most %d (LG_NET_CHAIN_MAX): merge some of them",
+				    nested, src->object, LG_NET_CHAIN_MAX);
+			return -E2BIG;
+		}
+	}
+	return 0;
+}
+
+static int build_net_entries(struct compiler *cc)
+{
+	struct lg_compiled *out = cc->out;
+	size_t cap = 0;
+
+	qsort(cc->net_items, cc->net_item_count, sizeof(struct net_item), compare_net_items);
+	for (size_t i = 0; i < cc->net_item_count;) {
+		const struct net_item *first = &cc->net_items[i];
+		struct lg_net_entry entry = {.key = first->key};
+		size_t j;
+		int ret;
+
+		for (j = i; j < cc->net_item_count &&
+			    memcmp(&cc->net_items[j].key, &first->key, sizeof(first->key)) == 0;
+		     j++) {
+			const struct net_item *it = &cc->net_items[j];
+			const struct lg_net_port_rule *prev =
+				entry.value.count ? &entry.value.port[entry.value.count - 1] : NULL;
+
+			if (prev && prev->port_lo == it->port.port_lo &&
+			    prev->port_hi == it->port.port_hi && prev->flags == it->port.flags)
+				continue; /* exact duplicate: the earlier line decides */
+			if (entry.value.count == LG_NET_PORT_SLOTS) {
+				const struct lg_rule_source *src = lg_rule_source(out, it->port.rule);
+
+				lg_diag_add(cc->diag, LG_SEV_ERROR, it->file, it->line,
+					    "more than %d port rules share the address of %s "
+					    "(LG_NET_PORT_SLOTS); merge ports into ranges",
+					    LG_NET_PORT_SLOTS, src->object);
+				return -E2BIG;
+			}
+			entry.value.port[entry.value.count++] = it->port;
+		}
+		ret = push((void **)&out->nets, &out->net_count, &cap, sizeof(entry), &entry);
+		if (ret)
+			return ret;
+		i = j;
+	}
+	if (out->net_count > LG_MAX_NET_ENTRIES) {
+		lg_diag_add(cc->diag, LG_SEV_ERROR, NULL, 0,
+			    "the policies need %zu address prefixes; the network map holds %d "
+			    "(LG_MAX_NET_ENTRIES)",
+			    out->net_count, LG_MAX_NET_ENTRIES);
+		return -E2BIG;
+	}
+	return check_net_nesting(cc);
+}
+
+int lg_compile(const struct lg_policy_set *set, __u64 seed, struct lg_compiled **out,
+	       struct lg_diag *diag)
+{
+	struct compiler cc = {.set = set, .diag = diag};
+	int ret;
+
+	*out = NULL;
+	ret = lg_policy_set_validate(set, diag);
+	if (ret)
+		return ret;
+	cc.out = calloc(1, sizeof(*cc.out));
+	if (!cc.out)
+		return -ENOMEM;
+	cc.out->seed = seed;
+	cc.out->policies = calloc(set->count ? set->count : 1, sizeof(*cc.out->policies));
+	cc.out->cgroups = calloc(set->count ? set->count : 1, sizeof(*cc.out->cgroups));
+	if (!cc.out->policies || !cc.out->cgroups) {
+		ret = -ENOMEM;
+		goto out_fail;
+	}
+	for (size_t i = 0; i < set->count; i++) {
+		const struct lg_policy *p = set->policies[i];
+		struct lg_policy_value *value = &cc.out->policies[i];
+		__u32 id = (__u32)i + 1;
+
+		value->id = id;
+		value->mode = (__u8)p->mode;
+		ret = add_defaults(&cc, p, id, value);
+		if (!ret)
+			ret = add_path_rules(&cc, p, id, LG_CLASS_FILE);
+		if (!ret)
+			ret = add_path_rules(&cc, p, id, LG_CLASS_EXEC);
+		if (!ret)
+			ret = add_net_rules(&cc, p, id);
+		if (ret)
+			goto out_fail;
+		cc.out->cgroups[i].cgroup = p->cgroup;
+		cc.out->cgroups[i].policy = id;
+	}
+	cc.out->policy_count = set->count;
+	cc.out->cgroup_count = set->count;
+	ret = build_path_entries(&cc);
+	if (!ret)
+		ret = build_net_entries(&cc);
+	if (ret)
+		goto out_fail;
+	free(cc.path_items);
+	free(cc.net_items);
+	*out = cc.out;
+	return 0;
+
+out_fail:
+	free(cc.path_items);
+	free(cc.net_items);
+	lg_compiled_free(cc.out);
+	return ret;
+}
+
+void lg_compiled_free(struct lg_compiled *compiled)
+{
+	if (!compiled)
+		return;
+	free(compiled->policies);
+	free(compiled->paths);
+	free(compiled->nets);
+	free(compiled->cgroups);
+	free(compiled->rules);
+	free(compiled);
+}
+
+const struct lg_rule_source *lg_rule_source(const struct lg_compiled *compiled, __u32 rule_id)
+{
+	if (rule_id == 0 || rule_id > compiled->rule_count)
+		return NULL;
+	return &compiled->rules[rule_id - 1];
+}
+
+size_t lg_compiled_map_bytes(const struct lg_compiled *c)
+{
+	return c->policy_count * (sizeof(__u32) + sizeof(struct lg_policy_value)) +
+	       c->path_count * sizeof(struct lg_path_entry) +
+	       c->net_count * sizeof(struct lg_net_entry) +
+	       c->cgroup_count * (sizeof(struct lg_cgroup_path_key) + sizeof(__u32));
+}

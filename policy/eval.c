@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The user-space evaluator: decides an operation from the compiled records exactly as the BPF
+ * programs do (same keys, same walk, same bounds), so that `explain`, the unit tests and the
+ * kernel can be checked against each other.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "policy.h"
+
+static const struct lg_path_value *find_path(const struct lg_compiled *c, __u32 policy,
+					     enum lg_class class, __u64 hash)
+{
+	struct lg_path_key key = {.policy = policy, .class = class, .hash = hash};
+	size_t lo = 0, hi = c->path_count;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int cmp = lg_compare_path_keys(&c->paths[mid].key, &key);
+
+		if (cmp == 0)
+			return &c->paths[mid].value;
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static bool take_slot(const struct lg_path_value *v, unsigned slot, struct lg_verdict *out)
+{
+	if (!v || !v->rule[slot])
+		return false;
+	out->rule = v->rule[slot];
+	out->deny = v->deny_mask & (1u << slot);
+	out->from_default = false;
+	return true;
+}
+
+static void take_default(const struct lg_policy_value *pol, enum lg_decision decision,
+			 struct lg_verdict *out)
+{
+	out->rule = pol->default_rule[decision];
+	out->deny = pol->default_deny & (1u << decision);
+	out->from_default = true;
+}
+
+int lg_eval_path(const struct lg_compiled *c, __u32 policy, enum lg_decision decision,
+		 const char *path, struct lg_verdict *out)
+{
+	enum lg_class class = decision == LG_DECISION_EXEC ? LG_CLASS_EXEC : LG_CLASS_FILE;
+	unsigned write = decision == LG_DECISION_FILE_WRITE;
+	const struct lg_policy_value *pol;
+	__u64 h;
+	int depth = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (policy == 0 || policy > c->policy_count || path[0] != '/' || decision == LG_DECISION_NET)
+		return -EINVAL;
+	pol = &c->policies[policy - 1];
+	take_default(pol, decision, out);
+
+	for (const char *p = path + 1; *p; p++)
+		if (*p == '/' && p[1])
+			depth++;
+	if (path[1])
+		depth++;
+	if (depth > LG_PATH_DEPTH_MAX) {
+		/* The kernel cannot see the top of such a path: fail closed, as it does. */
+		out->deny = true;
+		out->rule = 0;
+		out->walk_limit = true;
+		out->from_default = false;
+		return 0;
+	}
+
+	h = lg_hash_init(c->seed);
+	take_slot(find_path(c, policy, class, h), LG_SLOT_TREE_READ + write, out);
+	for (const char *p = path + 1; *p;) {
+		const char *end = strchr(p, '/');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		bool last = !end || !end[1];
+		const struct lg_path_value *v;
+
+		h = lg_hash_byte(h, '/');
+		for (size_t i = 0; i < len; i++)
+			h = lg_hash_byte(h, (__u8)p[i]);
+		v = find_path(c, policy, class, h);
+		if (!last || !take_slot(v, LG_SLOT_EXACT_READ + write, out))
+			take_slot(v, LG_SLOT_TREE_READ + write, out);
+		if (!end)
+			break;
+		p = end + 1;
+	}
+	return 0;
+}
+
+static void mask_key(struct lg_net_key *key, unsigned prefix)
+{
+	for (unsigned bit = prefix; bit < 128; bit++)
+		key->addr[bit / 8] &= (__u8) ~(0x80 >> (bit % 8));
+	key->prefixlen = LG_NET_KEY_FIXED_BITS + prefix;
+}
+
+/* Longest prefix of (policy, family, addr) that is at most max_prefix bits: an LPM lookup. */
+static const struct lg_net_entry *lpm_lookup(const struct lg_compiled *c, __u32 policy,
+					     __u8 family, const __u8 addr[16], int max_prefix)
+{
+	for (int len = max_prefix; len >= 0; len--) {
+		struct lg_net_key key = {.policy = policy, .family = family};
+		const struct lg_net_entry *e;
+
+		memcpy(key.addr, addr, 16);
+		mask_key(&key, (unsigned)len);
+		e = lg_compiled_find_net(c, &key);
+		if (e)
+			return e;
+	}
+	return NULL;
+}
+
+int lg_eval_net(const struct lg_compiled *c, __u32 policy, __u8 family, const __u8 addr_in[16],
+		__u8 protocol, __u16 port, struct lg_verdict *out)
+{
+	static const __u8 mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	const struct lg_policy_value *pol;
+	__u8 addr[16] = {0};
+	int max_prefix;
+
+	memset(out, 0, sizeof(*out));
+	if (policy == 0 || policy > c->policy_count || (family != 4 && family != 6))
+		return -EINVAL;
+	pol = &c->policies[policy - 1];
+	take_default(pol, LG_DECISION_NET, out);
+	if (family == 6 && memcmp(addr_in, mapped, 12) == 0) {
+		family = 4;
+		memcpy(addr, addr_in + 12, 4);
+	} else {
+		memcpy(addr, addr_in, family == 4 ? 4 : 16);
+	}
+	max_prefix = family == 4 ? 32 : 128;
+	for (int round = 0; round < LG_NET_CHAIN_MAX; round++) {
+		const struct lg_net_entry *e = lpm_lookup(c, policy, family, addr, max_prefix);
+
+		if (!e)
+			return 0;
+		for (unsigned i = 0; i < e->value.count && i < LG_NET_PORT_SLOTS; i++) {
+			const struct lg_net_port_rule *r = &e->value.port[i];
+
+			if ((r->flags & protocol) && port >= r->port_lo && port <= r->port_hi) {
+				out->rule = r->rule;
+				out->deny = r->flags & LG_NET_DENY;
+				out->from_default = false;
+				return 0;
+			}
+		}
+		max_prefix = (int)(e->key.prefixlen - LG_NET_KEY_FIXED_BITS) - 1;
+		if (max_prefix < 0)
+			return 0;
+	}
+	out->deny = true; /* more nested prefixes than the kernel examines: fail closed */
+	out->rule = 0;
+	out->walk_limit = true;
+	out->from_default = false;
+	return 0;
+}

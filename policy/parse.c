@@ -1,0 +1,712 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Policy files: INI through Debian's libinih (r55: 200-byte line buffer, inline ';' comments,
+ * multi-line continuation on, no line numbers in the handler).
+ *
+ * libinih is driven through ini_parse_stream() with our own reader, which is where the line
+ * count lives. The reader also checks each physical line before inih sees it, because inih on
+ * its own would silently split a long line into two, accept "[files] junk", treat an indented
+ * line as the continuation of the previous value, and report only the first syntax error. A
+ * line the reader rejects is recorded with its number and handed to inih as an empty line, so
+ * every error of a file is reported in one run.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "policy.h"
+
+enum section_id {
+	SEC_NONE = -1,
+	SEC_FILES = LG_CLASS_FILE,
+	SEC_EXEC = LG_CLASS_EXEC,
+	SEC_NETWORK = LG_CLASS_NET,
+	SEC_POLICY = 3,
+	SEC_UNKNOWN = 4,
+};
+
+static const char *const section_names[] = {
+	[SEC_FILES] = "files",
+	[SEC_EXEC] = "exec",
+	[SEC_NETWORK] = "network",
+	[SEC_POLICY] = "policy",
+};
+
+struct parse_state {
+	const char *file;
+	FILE *stream;
+	unsigned flags;
+	struct lg_policy *policy;
+	struct lg_diag *diag;
+	unsigned line;
+	enum section_id section;
+	char *raw;      /* current physical line, for the reader */
+	size_t raw_cap;
+	size_t path_cap[2], net_cap;
+};
+
+#define ERROR(st, ...) lg_diag_add((st)->diag, LG_SEV_ERROR, (st)->file, (st)->line, __VA_ARGS__)
+#define WARN(st, ...) lg_diag_add((st)->diag, LG_SEV_WARNING, (st)->file, (st)->line, __VA_ARGS__)
+
+/* Levenshtein distance, for "did you mean". Inputs are short keys. */
+static unsigned edit_distance(const char *a, const char *b)
+{
+	unsigned row[64], la = (unsigned)strlen(a), lb = (unsigned)strlen(b);
+
+	if (la >= 63 || lb >= 63)
+		return 99;
+	for (unsigned j = 0; j <= lb; j++)
+		row[j] = j;
+	for (unsigned i = 1; i <= la; i++) {
+		unsigned diag = row[0], tmp;
+
+		row[0] = i;
+		for (unsigned j = 1; j <= lb; j++) {
+			unsigned best = diag + (a[i - 1] != b[j - 1]);
+
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			tmp = row[j];
+			row[j] = best;
+			diag = tmp;
+		}
+	}
+	return row[lb];
+}
+
+static void suggest(char *buf, size_t size, const char *word, const char *const *choices)
+{
+	unsigned best = 3;
+
+	buf[0] = '\0';
+	for (; *choices; choices++) {
+		size_t wl = strlen(word), cl = strlen(*choices);
+		unsigned d = edit_distance(word, *choices);
+
+		/* "enforcing" for "enforce": a longer or shorter form of the same word. */
+		if (d >= 3 && wl >= 4 && cl >= 4 &&
+		    strncmp(word, *choices, (wl < cl ? wl : cl) - 1) == 0)
+			d = 2;
+
+		if (d < best) {
+			best = d;
+			snprintf(buf, size, " (did you mean '%s'?)", *choices);
+		}
+	}
+}
+
+static enum section_id section_lookup(const char *name)
+{
+	for (int i = 0; i < (int)(sizeof(section_names) / sizeof(section_names[0])); i++)
+		if (section_names[i] && strcmp(name, section_names[i]) == 0)
+			return (enum section_id)i;
+	return SEC_UNKNOWN;
+}
+
+static char *trim(char *s)
+{
+	char *end;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	end = s + strlen(s);
+	while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r' || end[-1] == '\n'))
+		*--end = '\0';
+	return s;
+}
+
+/* Same rule as inih: ';' starts a comment at the line start or after whitespace. */
+static char *strip_inline_comment(char *s)
+{
+	for (char *p = s; *p; p++) {
+		if (*p == ';' && (p == s || p[-1] == ' ' || p[-1] == '\t')) {
+			*p = '\0';
+			break;
+		}
+	}
+	return trim(s);
+}
+
+/*
+ * Validate one physical line (already without BOM and line terminator). Returns false when the
+ * line is wrong; the message has been recorded.
+ */
+static bool check_line(struct parse_state *st, char *line)
+{
+	char copy[512], *s, *eq;
+
+	snprintf(copy, sizeof(copy), "%s", line);
+	s = trim(copy);
+	if (!*s || *s == ';' || *s == '#')
+		return true;
+	if (*s == '[') {
+		char *close = strchr(s, ']');
+		enum section_id id;
+		char name[128], hint[64];
+
+		if (!close) {
+			ERROR(st, "section header '%s' lacks its closing ']'", s);
+			return false;
+		}
+		if (*strip_inline_comment(close + 1)) {
+			ERROR(st, "unexpected text after the section header ']'");
+			return false;
+		}
+		snprintf(name, sizeof(name), "%.*s", (int)(close - s - 1), s + 1);
+		id = section_lookup(trim(name));
+		if (id == SEC_UNKNOWN) {
+			static const char *const names[] = {"policy", "files", "exec", "network", NULL};
+
+			suggest(hint, sizeof(hint), trim(name), names);
+			ERROR(st, "unknown section [%s]%s; sections are [policy], [files], [exec] and "
+				  "[network]",
+			      trim(name), hint);
+		} else if (id == SEC_POLICY ? st->policy->policy_line
+					    : st->policy->section[id].present) {
+			unsigned first = id == SEC_POLICY ? st->policy->policy_line
+							  : st->policy->section[id].line;
+
+			ERROR(st, "section [%s] appears twice (first at line %u); merge the two", name,
+			      first);
+			id = SEC_UNKNOWN;
+		} else if (id == SEC_POLICY) {
+			st->policy->policy_line = st->line;
+		} else {
+			st->policy->section[id].present = true;
+			st->policy->section[id].line = st->line;
+		}
+		st->section = id;
+		return true;
+	}
+	eq = strchr(s, '=');
+	if (!eq || memchr(s, ':', (size_t)(eq - s))) {
+		ERROR(st, "expected 'key = value', found '%.60s'", s);
+		return false;
+	}
+	*eq = '\0';
+	if (!*trim(s)) {
+		ERROR(st, "missing key before '='");
+		return false;
+	}
+	return true;
+}
+
+/*
+ * inih's reader: one physical line per call, checked, and cleaned to what inih should see.
+ * num is inih's buffer size; a longer line is an error, never silently split.
+ */
+static char *policy_reader(char *str, int num, void *user)
+{
+	struct parse_state *st = user;
+	ssize_t len = getline(&st->raw, &st->raw_cap, st->stream);
+	char *line;
+
+	if (len < 0)
+		return NULL;
+	st->line++;
+	line = st->raw;
+	if (memchr(line, '\0', (size_t)len)) {
+		ERROR(st, "line contains a NUL byte; policy files are text");
+		goto out_empty;
+	}
+	if (st->line == 1 && len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
+		line += 3;
+		len -= 3;
+	}
+	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+		line[--len] = '\0';
+	if (len >= num) {
+		ERROR(st, "line is %zd characters long; the limit is %d (libinih's line buffer): "
+			  "shorten the path or cover it with a directory rule",
+		      len, num - 1);
+		goto out_empty;
+	}
+	while (*line == ' ' || *line == '\t')
+		line++; /* indentation is harmless: never let inih read a continuation line */
+	if (!check_line(st, line))
+		goto out_empty;
+	snprintf(str, (size_t)num, "%s", line);
+	return str;
+
+out_empty:
+	str[0] = '\0';
+	return str;
+}
+
+static void *grow(void *array, size_t *cap, size_t count, size_t elem)
+{
+	void *bigger;
+
+	if (count < *cap)
+		return array;
+	*cap = *cap ? *cap * 2 : 16;
+	bigger = realloc(array, *cap * elem);
+	return bigger;
+}
+
+static int parse_action(const char *key, enum lg_action *action)
+{
+	if (strcmp(key, "allow") == 0)
+		*action = LG_ACT_ALLOW;
+	else if (strcmp(key, "allow-read") == 0)
+		*action = LG_ACT_ALLOW_READ;
+	else if (strcmp(key, "deny") == 0)
+		*action = LG_ACT_DENY;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static bool set_string(struct parse_state *st, const char *key, char **field, unsigned *line,
+		       const char *value)
+{
+	if (*field) {
+		ERROR(st, "'%s' is set twice in [policy] (first at line %u)", key, *line);
+		return false;
+	}
+	*field = strdup(value);
+	*line = st->line;
+	return *field != NULL;
+}
+
+static bool valid_name(const char *name)
+{
+	size_t len = strlen(name);
+
+	if (len == 0 || len > 63)
+		return false;
+	for (const char *p = name; *p; p++)
+		if (!(*p >= 'a' && *p <= 'z') && !(*p >= 'A' && *p <= 'Z') &&
+		    !(*p >= '0' && *p <= '9') && *p != '.' && *p != '_' && *p != '-')
+			return false;
+	return name[0] != '.' && name[0] != '-';
+}
+
+static int handle_policy_key(struct parse_state *st, const char *key, const char *value)
+{
+	struct lg_policy *p = st->policy;
+	char err[256], hint[64];
+
+	if (strcmp(key, "name") == 0) {
+		if (!set_string(st, key, &p->name, &p->name_line, value))
+			return 0;
+		if (!valid_name(value)) {
+			ERROR(st, "policy name '%s' is invalid; use 1 to 63 letters, digits, '.', '_' "
+				  "or '-', not starting with '.' or '-'",
+			      value);
+			return 0;
+		}
+	} else if (strcmp(key, "cgroup") == 0 || strcmp(key, "unit") == 0) {
+		char *cgroup = NULL;
+		int err_code;
+
+		if (p->cgroup) {
+			ERROR(st, "'%s' given, but the cgroup is already set at line %u; a policy has "
+				  "one cgroup or one unit",
+			      key, p->cgroup_line);
+			return 0;
+		}
+		if (key[0] == 'c') {
+			err_code = lg_parse_cgroup(value, &cgroup, err, sizeof(err));
+		} else {
+			err_code = lg_unit_to_cgroup(value, &cgroup, err, sizeof(err));
+			if (!err_code)
+				p->unit = strdup(value);
+		}
+		if (err_code) {
+			ERROR(st, "%s", err);
+			return 0;
+		}
+		p->cgroup = cgroup;
+		p->cgroup_line = st->line;
+	} else if (strcmp(key, "mode") == 0) {
+		if (p->mode_line) {
+			ERROR(st, "'mode' is set twice in [policy] (first at line %u)", p->mode_line);
+			return 0;
+		}
+		if (strcmp(value, "enforce") == 0) {
+			p->mode = LG_MODE_ENFORCE;
+		} else if (strcmp(value, "audit") == 0) {
+			p->mode = LG_MODE_AUDIT;
+		} else {
+			static const char *const modes[] = {"enforce", "audit", NULL};
+
+			suggest(hint, sizeof(hint), value, modes);
+			ERROR(st, "mode '%s' is invalid%s; write enforce or audit", value, hint);
+			return 0;
+		}
+		p->mode_line = st->line;
+	} else {
+		static const char *const keys[] = {"name", "cgroup", "unit", "mode", NULL};
+
+		suggest(hint, sizeof(hint), key, keys);
+		ERROR(st, "unknown key '%s' in [policy]%s; keys are name, cgroup, unit and mode", key,
+		      hint);
+		return 0;
+	}
+	return 1;
+}
+
+static int handle_default(struct parse_state *st, enum lg_class class, const char *value)
+{
+	struct lg_section *sec = &st->policy->section[class];
+
+	if (sec->default_set) {
+		ERROR(st, "'default' is set twice in [%s] (first at line %u)", lg_class_name(class),
+		      sec->default_line);
+		return 0;
+	}
+	if (strcmp(value, "allow") == 0) {
+		sec->default_action = LG_ACT_ALLOW;
+	} else if (strcmp(value, "deny") == 0) {
+		sec->default_action = LG_ACT_DENY;
+	} else {
+		ERROR(st, "default '%s' in [%s] is invalid; write allow or deny", value,
+		      lg_class_name(class));
+		return 0;
+	}
+	sec->default_set = true;
+	sec->default_line = st->line;
+	return 1;
+}
+
+static void stat_warnings(struct parse_state *st, const struct lg_path_rule *rule, const char *text)
+{
+	struct stat sb, lsb;
+	const char *path = rule->path[0] ? rule->path : "/";
+
+	if (!(st->flags & LG_PARSE_STAT_PATHS) || stat(path, &sb) != 0)
+		return;
+	if (!rule->subtree && S_ISDIR(sb.st_mode))
+		WARN(st, "'%s' is a directory: this rule covers the directory itself only; write "
+			 "'%s/' to cover everything beneath it",
+		     text, text);
+	else if (rule->subtree && !S_ISDIR(sb.st_mode))
+		WARN(st, "'%s' is not a directory; write '%s' to name the file", text, rule->path);
+	if (lstat(path, &lsb) == 0 && S_ISLNK(lsb.st_mode)) {
+		char target[4096];
+		char *real = realpath(path, NULL);
+
+		snprintf(target, sizeof(target), "%s", real ? real : "?");
+		free(real);
+		WARN(st, "'%s' is a symbolic link; rules match the object it leads to, so this rule "
+			 "protects '%s'",
+		     rule->path, target);
+	}
+}
+
+static int handle_path_rule(struct parse_state *st, enum lg_class class, enum lg_action action,
+			    const char *value)
+{
+	struct lg_policy *p = st->policy;
+	struct lg_path_rule rule = {.action = action, .line = st->line}, *rules;
+	char err[512];
+	int ret;
+
+	ret = lg_parse_path(value, &rule.path, &rule.subtree, err, sizeof(err));
+	if (ret == -ENOMEM)
+		return 0;
+	if (ret) {
+		ERROR(st, "%s", err);
+		return 0;
+	}
+	if (strchr(value, ' '))
+		WARN(st, "path '%s' contains a space; each rule takes exactly one path (write one "
+			 "rule per line)",
+		     value);
+	for (size_t i = 0; i < p->path_count[class]; i++) {
+		const struct lg_path_rule *other = &p->paths[class][i];
+
+		if (other->subtree != rule.subtree || strcmp(other->path, rule.path) != 0)
+			continue;
+		if (other->action == action)
+			WARN(st, "duplicate rule: '%s' is already %s at line %u", value,
+			     lg_action_name(action), other->line);
+		else
+			WARN(st, "'%s' is %s here and %s at line %u; the more restrictive one wins",
+			     value, lg_action_name(action), lg_action_name(other->action), other->line);
+		break;
+	}
+	stat_warnings(st, &rule, value);
+	rules = grow(p->paths[class], &st->path_cap[class], p->path_count[class], sizeof(rule));
+	if (!rules) {
+		free(rule.path);
+		return 0;
+	}
+	p->paths[class] = rules;
+	rules[p->path_count[class]++] = rule;
+	return 1;
+}
+
+static int handle_net_rule(struct parse_state *st, enum lg_action action, const char *value)
+{
+	struct lg_policy *p = st->policy;
+	struct lg_net_rule rule, *rules;
+	char err[512];
+
+	if (lg_parse_net(value, &rule, err, sizeof(err))) {
+		ERROR(st, "%s", err);
+		return 0;
+	}
+	rule.action = action;
+	rule.line = st->line;
+	for (size_t i = 0; i < p->net_count; i++) {
+		const struct lg_net_rule *o = &p->nets[i];
+
+		if (o->family == rule.family && o->prefix == rule.prefix &&
+		    memcmp(o->addr, rule.addr, 16) == 0 && o->protocols == rule.protocols &&
+		    o->port_lo == rule.port_lo && o->port_hi == rule.port_hi) {
+			if (o->action == action)
+				WARN(st, "duplicate rule: '%s' is already %s at line %u", value,
+				     lg_action_name(action), o->line);
+			else
+				WARN(st, "'%s' is %s here and %s at line %u; deny wins", value,
+				     lg_action_name(action), lg_action_name(o->action), o->line);
+			break;
+		}
+	}
+	rules = grow(p->nets, &st->net_cap, p->net_count, sizeof(rule));
+	if (!rules)
+		return 0;
+	p->nets = rules;
+	rules[p->net_count++] = rule;
+	return 1;
+}
+
+static int handle_rule_key(struct parse_state *st, enum lg_class class, const char *key,
+			   const char *value)
+{
+	static const char *const keys[] = {"default", "allow", "allow-read", "deny", NULL};
+	enum lg_action action;
+	char hint[64];
+
+	if (strcmp(key, "default") == 0)
+		return handle_default(st, class, value);
+	if (parse_action(key, &action)) {
+		suggest(hint, sizeof(hint), key, keys);
+		ERROR(st, "unknown key '%s' in [%s]%s; keys are default, allow, %sdeny", key,
+		      lg_class_name(class), hint, class == LG_CLASS_FILE ? "allow-read, " : "");
+		return 0;
+	}
+	if (action == LG_ACT_ALLOW_READ && class != LG_CLASS_FILE) {
+		ERROR(st, "'allow-read' is only valid in [files]; write allow or deny");
+		return 0;
+	}
+	if (class == LG_CLASS_NET)
+		return handle_net_rule(st, action, value);
+	return handle_path_rule(st, class, action, value);
+}
+
+static int policy_handler(void *user, const char *section, const char *key, const char *value)
+{
+	struct parse_state *st = user;
+	(void)section; /* tracked by the reader, which also sees rejected and duplicate headers */
+
+	if (st->section == SEC_UNKNOWN)
+		return 1; /* the header was reported; don't repeat it for every key */
+	if (st->section == SEC_NONE) {
+		ERROR(st, "'%s' is outside any section; put it under [policy], [files], [exec] or "
+			  "[network]",
+		      key);
+		return 0;
+	}
+	if (!*value) {
+		ERROR(st, "'%s' has no value", key);
+		return 0;
+	}
+	if (st->section == SEC_POLICY)
+		return handle_policy_key(st, key, value);
+	return handle_rule_key(st, (enum lg_class)st->section, key, value);
+}
+
+/* Checks of the whole file, after the last line. */
+static void check_policy(struct parse_state *st)
+{
+	struct lg_policy *p = st->policy;
+
+	st->line = 0;
+	if (!p->policy_line) {
+		ERROR(st, "missing [policy] section; every policy file starts with [policy] naming "
+			  "its name, cgroup (or unit) and mode");
+		return;
+	}
+	st->line = p->policy_line;
+	if (!p->name)
+		ERROR(st, "[policy] has no 'name'; add name = SERVICE");
+	if (!p->cgroup)
+		ERROR(st, "[policy] has neither 'cgroup' nor 'unit'; add unit = SERVICE.service or "
+			  "cgroup = /PATH");
+	if (!p->mode_line)
+		ERROR(st, "[policy] has no 'mode'; add mode = audit to log only, or mode = enforce");
+	for (int c = 0; c < LG_CLASS_COUNT; c++) {
+		const struct lg_section *sec = &p->section[c];
+		size_t allows = 0, others = 0;
+
+		if (!sec->present || sec->default_set)
+			continue;
+		if (c == LG_CLASS_NET) {
+			for (size_t i = 0; i < p->net_count; i++)
+				p->nets[i].action == LG_ACT_ALLOW ? allows++ : others++;
+		} else {
+			for (size_t i = 0; i < p->path_count[c]; i++)
+				p->paths[c][i].action == LG_ACT_ALLOW ? allows++ : others++;
+		}
+		if (allows && !others) {
+			st->line = sec->line;
+			WARN(st, "[%s] has only allow rules and no 'default', which is allow: the "
+				 "rules change nothing; add default = deny (or default = allow to "
+				 "silence this)",
+			     lg_class_name((enum lg_class)c));
+		}
+	}
+}
+
+int lg_policy_parse(const char *name, FILE *stream, unsigned flags, struct lg_policy **out,
+		    struct lg_diag *diag)
+{
+	struct parse_state st = {
+		.file = name,
+		.stream = stream,
+		.flags = flags,
+		.diag = diag,
+		.section = SEC_NONE,
+	};
+	unsigned errors_before = diag->errors;
+	int ret;
+
+	*out = NULL;
+	st.policy = calloc(1, sizeof(*st.policy));
+	if (!st.policy)
+		return -ENOMEM;
+	st.policy->file = strdup(name);
+	if (!st.policy->file) {
+		free(st.policy);
+		return -ENOMEM;
+	}
+	ret = ini_parse_stream(policy_reader, &st, policy_handler, &st);
+	free(st.raw);
+	if (ret != 0 && diag->errors == errors_before) {
+		/* Every error should have been recorded above; never let one pass unreported. */
+		st.line = ret > 0 ? (unsigned)ret : 0;
+		ERROR(&st, "the INI parser rejected this file (code %d)", ret);
+	}
+	if (ferror(stream)) {
+		st.line = 0;
+		ERROR(&st, "read error");
+	}
+	if (diag->errors == errors_before)
+		check_policy(&st);
+	if (diag->errors != errors_before) {
+		lg_policy_free(st.policy);
+		return -EINVAL;
+	}
+	*out = st.policy;
+	return 0;
+}
+
+int lg_policy_parse_buffer(const char *name, const char *buf, size_t len, unsigned flags,
+			   struct lg_policy **out, struct lg_diag *diag)
+{
+	FILE *stream;
+	int ret;
+
+	*out = NULL;
+	if (len == 0) {
+		/* fmemopen refuses a zero size; an empty policy still deserves its message. */
+		stream = fopen("/dev/null", "r");
+	} else {
+		stream = fmemopen((void *)buf, len, "r");
+	}
+	if (!stream)
+		return -errno;
+	ret = lg_policy_parse(name, stream, flags, out, diag);
+	fclose(stream);
+	return ret;
+}
+
+int lg_policy_load_file(const char *path, unsigned flags, struct lg_policy **out,
+			struct lg_diag *diag)
+{
+	struct stat sb;
+	FILE *stream;
+	int fd, ret;
+
+	*out = NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+		lg_diag_add(diag, LG_SEV_ERROR, path, 0, "cannot open: %s", strerror(errno));
+		return ret;
+	}
+	if (fstat(fd, &sb) != 0) {
+		ret = -errno;
+		lg_diag_add(diag, LG_SEV_ERROR, path, 0, "cannot stat: %s", strerror(errno));
+		goto out_close_fd;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		lg_diag_add(diag, LG_SEV_ERROR, path, 0, "not a regular file");
+		ret = -EINVAL;
+		goto out_close_fd;
+	}
+	if (flags & LG_LOAD_CHECK_OWNER) {
+		if (sb.st_mode & (S_IWGRP | S_IWOTH)) {
+			lg_diag_add(diag, LG_SEV_ERROR, path, 0,
+				    "refusing a policy file that is %s-writable (mode %04o); run "
+				    "'chmod go-w %s'",
+				    (sb.st_mode & S_IWOTH) ? "world" : "group",
+				    (unsigned)(sb.st_mode & 07777), path);
+			ret = -EPERM;
+			goto out_close_fd;
+		}
+		if (geteuid() == 0 && sb.st_uid != 0) {
+			lg_diag_add(diag, LG_SEV_ERROR, path, 0,
+				    "refusing a policy file owned by uid %u while running as root; run "
+				    "'chown root:root %s'",
+				    (unsigned)sb.st_uid, path);
+			ret = -EPERM;
+			goto out_close_fd;
+		}
+	}
+	stream = fdopen(fd, "r");
+	if (!stream) {
+		ret = -errno;
+		goto out_close_fd;
+	}
+	ret = lg_policy_parse(path, stream, flags, out, diag);
+	fclose(stream);
+	return ret;
+
+out_close_fd:
+	close(fd);
+	return ret;
+}
+
+void lg_policy_free(struct lg_policy *policy)
+{
+	if (!policy)
+		return;
+	for (int c = 0; c < 2; c++) {
+		for (size_t i = 0; i < policy->path_count[c]; i++)
+			free(policy->paths[c][i].path);
+		free(policy->paths[c]);
+	}
+	free(policy->nets);
+	free(policy->file);
+	free(policy->name);
+	free(policy->cgroup);
+	free(policy->unit);
+	free(policy);
+}
+
+size_t lg_policy_rule_count(const struct lg_policy *policy)
+{
+	return policy->path_count[LG_CLASS_FILE] + policy->path_count[LG_CLASS_EXEC] +
+	       policy->net_count;
+}

@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * policy/: the lsmguard policy library. It parses INI policy files and compiles them into the
+ * records of include/lsmguard_abi.h. It never prints and never exits: every function returns 0
+ * or a negative errno, and reports what is wrong with the input through a struct lg_diag as
+ * gcc-style FILE:LINE messages, all of them in one run.
+ */
+#ifndef LSMGUARD_POLICY_H
+#define LSMGUARD_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include "lsmguard_abi.h"
+
+/* ---- diagnostics ---- */
+
+enum lg_severity {
+	LG_SEV_WARNING,
+	LG_SEV_ERROR,
+};
+
+struct lg_diag_msg {
+	enum lg_severity severity;
+	char *file;    /* NULL when the message is not about a file */
+	unsigned line; /* 0 when the message is about the whole file */
+	char *text;
+};
+
+struct lg_diag {
+	struct lg_diag_msg *msgs;
+	size_t count, cap;
+	unsigned errors, warnings;
+};
+
+void lg_diag_add(struct lg_diag *diag, enum lg_severity severity, const char *file, unsigned line,
+		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* "FILE:LINE: error: TEXT" into buf; returns buf. */
+const char *lg_diag_format(const struct lg_diag_msg *msg, char *buf, size_t size);
+void lg_diag_free(struct lg_diag *diag);
+
+/* ---- parsed policies ---- */
+
+enum lg_action {
+	LG_ACT_ALLOW = 0,
+	LG_ACT_ALLOW_READ = 1, /* files only: reading allowed, writing denied */
+	LG_ACT_DENY = 2,
+};
+
+struct lg_path_rule {
+	char *path;   /* absolute, normalised, without the trailing slash ("" for "/") */
+	bool subtree; /* written with a trailing slash: the directory and everything beneath */
+	enum lg_action action;
+	unsigned line;
+};
+
+struct lg_net_rule {
+	__u8 family;  /* 4 or 6; IPv4-mapped IPv6 is normalised to 4 */
+	__u8 addr[16];
+	__u8 prefix;  /* bits of addr that count */
+	__u8 protocols; /* LG_NET_TCP | LG_NET_UDP */
+	__u16 port_lo, port_hi;
+	enum lg_action action;
+	unsigned line;
+};
+
+struct lg_section {
+	bool present;
+	unsigned line;        /* of the [section] header */
+	bool default_set;
+	enum lg_action default_action;
+	unsigned default_line;
+};
+
+struct lg_policy {
+	char *file;
+	char *name;
+	char *cgroup;   /* cgroup v2 path, relative to the cgroup2 mount */
+	char *unit;     /* when written as unit = ..., else NULL */
+	enum lg_mode mode;
+	unsigned policy_line, name_line, cgroup_line, mode_line;
+	struct lg_section section[LG_CLASS_COUNT];
+	struct lg_path_rule *paths[2]; /* [LG_CLASS_FILE], [LG_CLASS_EXEC] */
+	size_t path_count[2];
+	struct lg_net_rule *nets;
+	size_t net_count;
+};
+
+struct lg_policy_set {
+	struct lg_policy **policies;
+	size_t count;
+	size_t files_read;
+};
+
+/* Flags for parsing and loading. */
+#define LG_PARSE_STAT_PATHS 0x01 /* warn about rule paths that disagree with the file system */
+#define LG_LOAD_CHECK_OWNER 0x02 /* refuse files that are group/world-writable or not root's */
+
+/* Parse one policy from a stream; name is used in messages. */
+int lg_policy_parse(const char *name, FILE *stream, unsigned flags, struct lg_policy **out,
+		    struct lg_diag *diag);
+int lg_policy_parse_buffer(const char *name, const char *buf, size_t len, unsigned flags,
+			   struct lg_policy **out, struct lg_diag *diag);
+/* Open, check ownership and mode (LG_LOAD_CHECK_OWNER), and parse one file. */
+int lg_policy_load_file(const char *path, unsigned flags, struct lg_policy **out,
+			struct lg_diag *diag);
+/*
+ * Load files and directories (the *.ini files directly in a directory, in name order) into a
+ * set, then check the set as a whole (unique names and cgroups). On any error the set is left
+ * empty: a policy set is used whole or not at all.
+ */
+int lg_policy_set_load(const char *const *paths, size_t count, unsigned flags,
+		       struct lg_policy_set *set, struct lg_diag *diag);
+/* Check a set built by hand (as lg_policy_set_load does after reading). */
+int lg_policy_set_validate(const struct lg_policy_set *set, struct lg_diag *diag);
+void lg_policy_free(struct lg_policy *policy);
+void lg_policy_set_free(struct lg_policy_set *set);
+size_t lg_policy_rule_count(const struct lg_policy *policy);
+
+/* Parsing of single values, exposed for the CLI and the tests. Return 0 or -EINVAL with a
+ * message in err. */
+int lg_parse_path(const char *text, char **path, bool *subtree, char *err, size_t errsize);
+int lg_parse_net(const char *text, struct lg_net_rule *rule, char *err, size_t errsize);
+int lg_parse_cgroup(const char *text, char **cgroup, char *err, size_t errsize);
+/* unit = NAME.service to its cgroup path under system.slice. */
+int lg_unit_to_cgroup(const char *unit, char **cgroup, char *err, size_t errsize);
+const char *lg_action_name(enum lg_action action);
+const char *lg_class_name(enum lg_class class);
+/* "10.0.0.0/8 tcp 443" style text of a network rule's match. */
+void lg_net_rule_format(const struct lg_net_rule *rule, char *buf, size_t size);
+
+/* ---- compiled policies ---- */
+
+enum lg_rule_kind {
+	LG_RULE_DEFAULT, /* a section default, explicit or implied */
+	LG_RULE_PATH,
+	LG_RULE_NET,
+};
+
+/* What a rule id (in maps and events) stands for. */
+struct lg_rule_source {
+	__u32 id;
+	__u32 policy;
+	enum lg_rule_kind kind;
+	enum lg_class class;
+	enum lg_action action;
+	const char *file;   /* points into the policy set */
+	unsigned line;      /* 0 for an implied default */
+	char object[300];   /* path, network match, or "default" */
+	bool subtree;
+};
+
+struct lg_path_entry {
+	struct lg_path_key key;
+	struct lg_path_value value;
+};
+
+struct lg_net_entry {
+	struct lg_net_key key;
+	struct lg_net_value value;
+};
+
+struct lg_cgroup_binding {
+	const char *cgroup; /* points into the policy set */
+	__u32 policy;
+};
+
+struct lg_compiled {
+	__u64 seed;
+	struct lg_policy_value *policies; /* index = policy id - 1 */
+	size_t policy_count;
+	struct lg_path_entry *paths;
+	size_t path_count;
+	struct lg_net_entry *nets;
+	size_t net_count;
+	struct lg_cgroup_binding *cgroups;
+	size_t cgroup_count;
+	struct lg_rule_source *rules; /* index = rule id - 1 */
+	size_t rule_count;
+};
+
+/* Compile a validated set; seed keys the path hash. */
+int lg_compile(const struct lg_policy_set *set, __u64 seed, struct lg_compiled **out,
+	       struct lg_diag *diag);
+void lg_compiled_free(struct lg_compiled *compiled);
+const struct lg_rule_source *lg_rule_source(const struct lg_compiled *compiled, __u32 rule_id);
+/* Hash of a canonical path as the kernel computes it ("" for "/"). */
+__u64 lg_path_hash(__u64 seed, const char *path);
+/* Bytes of map keys and values the compiled set needs. */
+size_t lg_compiled_map_bytes(const struct lg_compiled *compiled);
+/* Orders of the sorted arrays in struct lg_compiled (paths and nets are sorted by key). */
+int lg_compare_path_keys(const struct lg_path_key *a, const struct lg_path_key *b);
+int lg_compare_net_keys(const struct lg_net_key *a, const struct lg_net_key *b);
+const struct lg_net_entry *lg_compiled_find_net(const struct lg_compiled *compiled,
+						const struct lg_net_key *key);
+
+/* ---- evaluation: the kernel's decision, computed in user space from the same records ---- */
+
+struct lg_verdict {
+	bool deny;
+	bool from_default; /* no rule matched: the section default decided */
+	bool walk_limit;   /* deeper than the kernel walks: decided deny, rule 0 */
+	__u32 rule;
+};
+
+/* path: canonical absolute path of the object. */
+int lg_eval_path(const struct lg_compiled *compiled, __u32 policy, enum lg_decision decision,
+		 const char *path, struct lg_verdict *out);
+/* addr: 4 or 16 bytes by family; protocol: LG_NET_TCP or LG_NET_UDP. */
+int lg_eval_net(const struct lg_compiled *compiled, __u32 policy, __u8 family, const __u8 addr[16],
+		__u8 protocol, __u16 port, struct lg_verdict *out);
+
+#endif /* LSMGUARD_POLICY_H */

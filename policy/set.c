@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Policy sets: the files of a policy directory, used whole or not at all. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "policy.h"
+
+static int add_policy(struct lg_policy_set *set, struct lg_policy *policy)
+{
+	struct lg_policy **bigger = realloc(set->policies, (set->count + 1) * sizeof(*bigger));
+
+	if (!bigger)
+		return -ENOMEM;
+	set->policies = bigger;
+	set->policies[set->count++] = policy;
+	return 0;
+}
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool is_policy_name(const char *name)
+{
+	size_t len = strlen(name);
+
+	return name[0] != '.' && len > 4 && strcmp(name + len - 4, ".ini") == 0;
+}
+
+/* Load one file into the set; parse errors go to diag and leave the set unchanged. */
+static int load_one(const char *path, unsigned flags, struct lg_policy_set *set,
+		    struct lg_diag *diag)
+{
+	struct lg_policy *policy;
+	int ret;
+
+	set->files_read++;
+	ret = lg_policy_load_file(path, flags, &policy, diag);
+	if (ret)
+		return ret;
+	ret = add_policy(set, policy);
+	if (ret)
+		lg_policy_free(policy);
+	return ret;
+}
+
+static int load_directory(const char *dir, unsigned flags, struct lg_policy_set *set,
+			  struct lg_diag *diag)
+{
+	char **names = NULL, **bigger, *path;
+	size_t count = 0;
+	struct dirent *entry;
+	DIR *d;
+	int ret = 0;
+
+	d = opendir(dir);
+	if (!d) {
+		ret = -errno;
+		lg_diag_add(diag, LG_SEV_ERROR, dir, 0, "cannot read directory: %s", strerror(errno));
+		return ret;
+	}
+	while ((entry = readdir(d))) {
+		if (!is_policy_name(entry->d_name))
+			continue;
+		bigger = realloc(names, (count + 1) * sizeof(*names));
+		if (!bigger) {
+			ret = -ENOMEM;
+			goto out_free_names;
+		}
+		names = bigger;
+		names[count] = strdup(entry->d_name);
+		if (!names[count]) {
+			ret = -ENOMEM;
+			goto out_free_names;
+		}
+		count++;
+	}
+	qsort(names, count, sizeof(*names), compare_names);
+	for (size_t i = 0; i < count; i++) {
+		size_t len = strlen(dir);
+		int err;
+
+		if (asprintf(&path, "%s%s%s", dir, len && dir[len - 1] == '/' ? "" : "/",
+			     names[i]) < 0) {
+			ret = -ENOMEM;
+			goto out_free_names;
+		}
+		err = load_one(path, flags, set, diag);
+		free(path);
+		if (err == -ENOMEM) {
+			ret = err;
+			goto out_free_names;
+		}
+		if (err && !ret)
+			ret = err; /* keep going: report every file's errors in one run */
+	}
+
+out_free_names:
+	for (size_t i = 0; i < count; i++)
+		free(names[i]);
+	free(names);
+	closedir(d);
+	return ret;
+}
+
+int lg_policy_set_validate(const struct lg_policy_set *set, struct lg_diag *diag)
+{
+	unsigned errors_before = diag->errors;
+
+	if (set->count > LG_MAX_POLICIES)
+		lg_diag_add(diag, LG_SEV_ERROR, NULL, 0,
+			    "%zu policies given; lsmguard loads at most %d at once", set->count,
+			    LG_MAX_POLICIES);
+	for (size_t i = 0; i < set->count; i++) {
+		const struct lg_policy *p = set->policies[i];
+
+		for (size_t j = 0; j < i; j++) {
+			const struct lg_policy *q = set->policies[j];
+
+			if (strcmp(p->name, q->name) == 0)
+				lg_diag_add(diag, LG_SEV_ERROR, p->file, p->name_line,
+					    "policy name '%s' is already used by %s:%u; names must be "
+					    "unique",
+					    p->name, q->file, q->name_line);
+			if (strcmp(p->cgroup, q->cgroup) == 0)
+				lg_diag_add(diag, LG_SEV_ERROR, p->file, p->cgroup_line,
+					    "cgroup %s is already claimed by policy '%s' (%s:%u); a "
+					    "cgroup has at most one policy",
+					    p->cgroup, q->name, q->file, q->cgroup_line);
+		}
+	}
+	return diag->errors == errors_before ? 0 : -EINVAL;
+}
+
+int lg_policy_set_load(const char *const *paths, size_t count, unsigned flags,
+		       struct lg_policy_set *set, struct lg_diag *diag)
+{
+	int ret = 0;
+
+	memset(set, 0, sizeof(*set));
+	for (size_t i = 0; i < count; i++) {
+		struct stat sb;
+		int err;
+
+		if (stat(paths[i], &sb) != 0) {
+			err = -errno;
+			lg_diag_add(diag, LG_SEV_ERROR, paths[i], 0, "%s", strerror(errno));
+		} else if (S_ISDIR(sb.st_mode)) {
+			err = load_directory(paths[i], flags, set, diag);
+		} else {
+			err = load_one(paths[i], flags, set, diag);
+		}
+		if (err == -ENOMEM) {
+			ret = err;
+			goto out_fail;
+		}
+		if (err && !ret)
+			ret = err;
+	}
+	if (ret)
+		goto out_fail;
+	if (set->count == 0) {
+		lg_diag_add(diag, LG_SEV_ERROR, NULL, 0, "no policy files (*.ini) found");
+		ret = -ENOENT;
+		goto out_fail;
+	}
+	ret = lg_policy_set_validate(set, diag);
+	if (ret)
+		goto out_fail;
+	return 0;
+
+out_fail: {
+	size_t files = set->files_read;
+
+	lg_policy_set_free(set);
+	set->files_read = files;
+	return ret;
+}
+}
+
+void lg_policy_set_free(struct lg_policy_set *set)
+{
+	for (size_t i = 0; i < set->count; i++)
+		lg_policy_free(set->policies[i]);
+	free(set->policies);
+	memset(set, 0, sizeof(*set));
+}

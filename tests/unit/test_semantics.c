@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The meaning of a policy, checked on the compiled records through the user-space evaluator,
+ * which walks them exactly as the kernel does.
+ */
+#include <arpa/inet.h>
+#include <stdlib.h>
+
+#include "harness.h"
+#include "helpers.h"
+
+#define R LG_DECISION_FILE_READ
+#define W LG_DECISION_FILE_WRITE
+#define X LG_DECISION_EXEC
+
+TEST(sem_longest_path_wins)
+{
+	struct lg_policy_set set;
+	struct lg_compiled *c = compile_text(HEADER "[files]\n"
+						    "default = allow\n" /* 6 */
+						    "deny = /etc/\n"    /* 7 */
+						    "allow = /etc/nginx/\n"
+						    "deny = /etc/nginx/secret.key\n",
+					     &set);
+	__u32 rule;
+
+	CHECK(path_denied(c, R, "/etc/passwd", &rule));
+	CHECK_INT(rule_line(c, rule), 7);
+	CHECK(!path_denied(c, R, "/etc/nginx/nginx.conf", &rule));
+	CHECK_INT(rule_line(c, rule), 8);
+	CHECK(!path_denied(c, W, "/etc/nginx/sites/default", &rule));
+	CHECK(path_denied(c, R, "/etc/nginx/secret.key", &rule));
+	CHECK_INT(rule_line(c, rule), 9);
+	/* A subtree rule covers the directory itself. */
+	CHECK(path_denied(c, R, "/etc", &rule));
+	CHECK_INT(rule_line(c, rule), 7);
+	/* No rule: the default, with its own line. */
+	CHECK(!path_denied(c, W, "/var/log/x", &rule));
+	CHECK_INT(rule_line(c, rule), 6);
+	/* Prefix of a name is not a parent: /etcetera is not under /etc/. */
+	CHECK(!path_denied(c, R, "/etcetera/x", NULL));
+	lg_compiled_free(c);
+	lg_policy_set_free(&set);
+}
+
+TEST(sem_exact_versus_subtree)
+{
+	struct lg_policy_set set;
+	struct lg_compiled *c = compile_text(HEADER "[files]\n"
+						    "deny = /root\n"
+						    "deny = /srv/data/\n"
+						    "allow = /srv/data\n",
+					     &set);
+	__u32 rule;
+
+	CHECK(path_denied(c, R, "/root", NULL));
+	CHECK(!path_denied(c, R, "/root/.bashrc", NULL));
+	CHECK(path_denied(c, R, "/srv/data/a/b", NULL));
+	/* At the same path the exact rule is more specific than the subtree rule. */
+	CHECK(!path_denied(c, R, "/srv/data", &rule));
+	CHECK_INT(rule_line(c, rule), 8);
+	lg_compiled_free(c);
+	lg_policy_set_free(&set);
+}
+
+TEST(sem_deny_wins_at_equal_specificity)
+{
+	struct lg_policy_set set;
+	struct lg_compiled *c = compile_text(HEADER "[files]\n"
+						    "allow = /data/\n"
+						    "deny = /data/\n"
+						    "allow = /data/\n"
+						    "[exec]\n"
+						    "allow = /usr/bin/curl\n"
+						    "deny = /usr/bin/curl\n",
+					     &set);
+	__u32 rule;
+
+	CHECK(path_denied(c, R, "/data/x", &rule));
+	CHECK_INT(rule_line(c, rule), 7);
+	CHECK(path_denied(c, W, "/data/x", &rule));
+	CHECK_INT(rule_line(c, rule), 7);
+	CHECK(path_denied(c, X, "/usr/bin/curl", &rule));
+	CHECK_INT(rule_line(c, rule), 11);
+	lg_compiled_free(c);
+	lg_policy_set_free(&set);
+}
+
+TEST(sem_allow_read)
+{
+	struct lg_policy_set set;
+	struct lg_compiled *c = compile_text(HEADER "[files]\n"
+						    "default = deny\n"
+						    "allow-read = /etc/\n" /* 7 */
+						    "allow = /etc/app/\n"
+						    "allow-read = /etc/app/\n" /* 9 */
+						    "allow = /var/\n",
+					     &set);
+	__u32 rule;
+
+	CHECK(!path_denied(c, R, "/etc/passwd", &rule));
+	CHECK_INT(rule_line(c, rule), 7);
+	CHECK(path_denied(c, W, "/etc/passwd", &rule));
+	CHECK_INT(rule_line(c, rule), 7);
+	/* allow and allow-read on one path: reading allowed, writing denied by allow-read. */
+	CHECK(!path_denied(c, R, "/etc/app/x", &rule));
+	CHECK_INT(rule_line(c, rule), 8);
+	CHECK(path_denied(c, W, "/etc/app/x", &rule));
+	CHECK_INT(rule_line(c, rule), 9);
+	CHECK(!path_denied(c, W, "/var/lib/x", NULL));
+	CHECK(path_denied(c, R, "/home/u", NULL));
+	lg_compiled_free(c);
+	lg_policy_set_free(&set);
+}
+
+TEST(sem_root_rule_and_implied_defaults)
+{
+	struct lg_policy_set set;
+	struct lg_compiled *c = compile_text(HEADER "[files]\n"
+						    "default = allow\n"
+						    "deny = /\n"
+						    "allow = /tmp/\n",
+					     &set);
+	__u32 rule;
+
+	CHECK(path_denied(c, R, "/anything/at/all", &rule));
+	CHECK_INT(rule_line(c, rule), 7);
+	CHECK(path_denied(c, R, "/", NULL));
+	CHECK(!path_denied(c, W, "/tmp/x", NULL));
+	/* [exec] and [network] are absent: allow, attributed to the [policy] line. */
+	CHECK(!path_denied(c, X, "/bin/sh", &rule));
+	CHECK_INT(rule_line(c, rule), 1);
+	CHECK(!net_denied(c, "192.0.2.1", LG_NET_TCP, 80, &rule));
+	CHECK_INT(rule_line(c, rule), 1);
+	CHECK_STR(lg_rule_source(c, rule)->object, "default (implied)");
+	lg_compiled_free(c);
+	lg_policy_set_free(&set);
+}
+
+TEST(sem_path_depth_bound_fails_closed)
+{
+	struct lg_policy_set set;
+	struct lg_compiled *c = compile_text(HEADER "[files]\ndefault = allow\n", &set);
+	char deep[200] = "";
+	struct lg_verdict v;
+
+	for (int i = 0; i < 33; i++)
+		strcat(deep, "/d");
+	CHECK_INT(lg_eval_path(c, 1, R, deep, &v), 0);
+	CHECK(v.deny);
+	CHECK(v.walk_limit);
+	CHECK_INT(v.rule, 0);
+	deep[64] = '\0';
+	CHECK_INT(lg_eval_path(c, 1, R, deep, &v), 0);
+	CHECK(!v.deny);
+	CHECK(!v.walk_limit);
+	lg_compiled_free(c);
+	lg_policy_set_free(&set);
+}
+
+TEST(sem_exec_rules)
+{
+	struct lg_policy_set set;
+	struct lg_compiled *c = compile_text(HEADER "[exec]\n"
+						    "default = deny\n"
+						    "allow = /usr/sbin/nginx\n"
+						    "allow = /usr/lib/nginx/\n",
+					     &set);
+	__u32 rule;
+
+	CHECK(!path_denied(c, X, "/usr/sbin/nginx", NULL));
+	CHECK(!path_denied(c, X, "/usr/lib/nginx/helper", NULL));
+	CHECK(path_denied(c, X, "/usr/bin/sh", &rule));
+	CHECK_INT(rule_line(c, rule), 6);
+	/* Exec rules do not leak into file rules. */
+	CHECK(!path_denied(c, R, "/usr/bin/sh", NULL));
+	lg_compiled_free(c);
+	lg_policy_set_free(&set);
+}
+
+TEST(sem_network_longest_prefix_and_fallback)
+{
+	struct lg_policy_set set;
+	struct lg_compiled *c = compile_text(HEADER "[network]\n"
+						    "default = allow\n" /* 6 */
+						    "deny = any\n"      /* 7 */
+						    "allow = 127.0.0.1 tcp 5432\n"
+						    "allow = 10.0.0.0/8 tcp 443\n" /* 9 */
+						    "deny = 10.1.0.0/16\n"         /* 10 */
+						    "allow = [fd00::/8] udp 53\n",
+					     &set);
+	__u32 rule;
+
+	CHECK(!net_denied(c, "127.0.0.1", LG_NET_TCP, 5432, &rule));
+	CHECK_INT(rule_line(c, rule), 8);
+	CHECK(net_denied(c, "127.0.0.1", LG_NET_UDP, 5432, &rule));
+	CHECK_INT(rule_line(c, rule), 7);
+	CHECK(!net_denied(c, "10.9.9.9", LG_NET_TCP, 443, &rule));
+	CHECK_INT(rule_line(c, rule), 9);
+	/* 10/8 has no rule for port 80: the next enclosing prefix (any) decides. */
+	CHECK(net_denied(c, "10.9.9.9", LG_NET_TCP, 80, &rule));
+	CHECK_INT(rule_line(c, rule), 7);
+	/* /16 is longer than /8: it decides even for the port /8 allows. */
+	CHECK(net_denied(c, "10.1.2.3", LG_NET_TCP, 443, &rule));
+	CHECK_INT(rule_line(c, rule), 10);
+	CHECK(!net_denied(c, "fd12::1", LG_NET_UDP, 53, &rule));
+	CHECK(net_denied(c, "fd12::1", LG_NET_TCP, 53, NULL));
+	CHECK(net_denied(c, "2001:db8::1", LG_NET_TCP, 443, &rule));
+	CHECK_INT(rule_line(c, rule), 7);
+	/* IPv4-mapped IPv6 is matched by the IPv4 rules. */
+	CHECK(!net_denied(c, "::ffff:127.0.0.1", LG_NET_TCP, 5432, &rule));
+	CHECK_INT(rule_line(c, rule), 8);
+	lg_compiled_free(c);
+	lg_policy_set_free(&set);
+}
+
+TEST(sem_network_port_specificity)
+{
+	struct lg_policy_set set;
+	struct lg_compiled *c = compile_text(HEADER "[network]\n"
+						    "default = deny\n"
+						    "allow = 10.0.0.0/8 1-65535\n" /* 7 */
+						    "deny = 10.0.0.0/8 tcp 1000-2000\n" /* 8 */
+						    "allow = 10.0.0.0/8 tcp 1500\n"     /* 9 */
+						    "allow = 10.0.0.0/8 22\n"           /* 10 */
+						    "deny = 10.0.0.0/8 tcp 22\n"        /* 11 */
+						    "deny = 10.0.0.0/8 tcp 3000-3001\n" /* 12 */
+						    "allow = 10.0.0.0/8 tcp 3000-3001\n",
+					     &set);
+	__u32 rule;
+
+	CHECK(!net_denied(c, "10.0.0.1", LG_NET_TCP, 80, &rule));
+	CHECK_INT(rule_line(c, rule), 7);
+	CHECK(net_denied(c, "10.0.0.1", LG_NET_TCP, 1200, &rule));
+	CHECK_INT(rule_line(c, rule), 8);
+	CHECK(!net_denied(c, "10.0.0.1", LG_NET_UDP, 1200, &rule));
+	CHECK_INT(rule_line(c, rule), 7);
+	CHECK(!net_denied(c, "10.0.0.1", LG_NET_TCP, 1500, &rule));
+	CHECK_INT(rule_line(c, rule), 9);
+	/* Same width: a named protocol is narrower than both. */
+	CHECK(net_denied(c, "10.0.0.1", LG_NET_TCP, 22, &rule));
+	CHECK_INT(rule_line(c, rule), 11);
+	CHECK(!net_denied(c, "10.0.0.1", LG_NET_UDP, 22, &rule));
+	CHECK_INT(rule_line(c, rule), 10);
+	/* Same range, same protocol: deny wins. */
+	CHECK(net_denied(c, "10.0.0.1", LG_NET_TCP, 3001, &rule));
+	CHECK_INT(rule_line(c, rule), 12);
+	/* Port 0 is outside 1-65535 and falls to the default. */
+	CHECK(net_denied(c, "10.0.0.1", LG_NET_TCP, 0, &rule));
+	CHECK_INT(rule_line(c, rule), 6);
+	lg_compiled_free(c);
+	lg_policy_set_free(&set);
+}
+
+TEST(sem_network_families_are_separate)
+{
+	struct lg_policy_set set;
+	struct lg_compiled *c = compile_text(HEADER "[network]\n"
+						    "default = allow\n"
+						    "deny = ::/0\n"
+						    "allow = 0.0.0.0/0 tcp 443\n",
+					     &set);
+
+	/* ::/0 means every IPv6 address, not IPv4 (nor IPv4-mapped IPv6). */
+	CHECK(!net_denied(c, "192.0.2.1", LG_NET_TCP, 80, NULL));
+	CHECK(!net_denied(c, "::ffff:192.0.2.1", LG_NET_TCP, 80, NULL));
+	CHECK(net_denied(c, "2001:db8::1", LG_NET_TCP, 443, NULL));
+	lg_compiled_free(c);
+	lg_policy_set_free(&set);
+}
+
+TEST(sem_rule_ids_map_to_sources)
+{
+	struct lg_policy_set set;
+	struct lg_compiled *c = compile_text(HEADER "[files]\ndeny = /etc/shadow\n[network]\n"
+						    "deny = any tcp 25\n",
+					     &set);
+	const struct lg_rule_source *src;
+	__u32 rule;
+
+	CHECK(path_denied(c, R, "/etc/shadow", &rule));
+	src = lg_rule_source(c, rule);
+	CHECK_STR(src->file, "t.ini");
+	CHECK_INT(src->line, 6);
+	CHECK_STR(src->object, "/etc/shadow");
+	CHECK_INT(src->kind, LG_RULE_PATH);
+	CHECK(net_denied(c, "192.0.2.1", LG_NET_TCP, 25, &rule));
+	CHECK(net_denied(c, "2001:db8::1", LG_NET_TCP, 25, NULL));
+	src = lg_rule_source(c, rule);
+	CHECK_INT(src->line, 8);
+	CHECK_STR(src->object, "any tcp 25");
+	/* One rule id for "any", two keys (IPv4 and IPv6). */
+	CHECK_INT(c->net_count, 2);
+	CHECK(lg_rule_source(c, 0) == NULL);
+	CHECK(lg_rule_source(c, (__u32)c->rule_count + 1) == NULL);
+	lg_compiled_free(c);
+	lg_policy_set_free(&set);
+}
+
+TEST(sem_records_are_keyed_by_seeded_hash)
+{
+	struct lg_policy_set set;
+	struct lg_compiled *c = compile_text(HEADER "[files]\ndeny = /etc/shadow\n", &set);
+	__u64 h = lg_hash_init(42);
+
+	for (const char *p = "/etc/shadow"; *p; p++)
+		h = lg_hash_byte(h, (__u8)*p);
+	CHECK_INT(c->path_count, 1);
+	CHECK(c->paths[0].key.hash == h);
+	CHECK(c->paths[0].key.hash == lg_path_hash(42, "/etc/shadow"));
+	CHECK(lg_path_hash(43, "/etc/shadow") != h);
+	CHECK_INT(c->paths[0].key.policy, 1);
+	CHECK_INT(c->paths[0].key.class, LG_CLASS_FILE);
+	CHECK_INT(c->paths[0].value.deny_mask,
+		  (1 << LG_SLOT_EXACT_READ) | (1 << LG_SLOT_EXACT_WRITE));
+	CHECK_INT(c->policies[0].default_deny, 0);
+	CHECK_INT(c->policies[0].mode, LG_MODE_ENFORCE);
+	lg_compiled_free(c);
+	lg_policy_set_free(&set);
+}

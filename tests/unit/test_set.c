@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Policy sets: directories, whole-or-nothing loading, file ownership, and capacities. */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "helpers.h"
+
+static char tmpdir[64];
+
+static void make_dir(void)
+{
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/lsmguard-set-XXXXXX");
+	if (!mkdtemp(tmpdir)) {
+		FAIL_AT("mkdtemp");
+		exit(1);
+	}
+}
+
+static void write_file(const char *name, const char *text, mode_t mode)
+{
+	char path[256];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
+		FAIL_AT("write %s", path);
+		exit(1);
+	}
+	fchmod(fd, mode);
+	close(fd);
+}
+
+static void remove_dir(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
+	if (system(cmd) != 0)
+		FAIL_AT("cleanup");
+}
+
+static int load_dir(struct lg_policy_set *set, struct lg_diag *diag, unsigned flags)
+{
+	const char *paths[] = {tmpdir};
+
+	return lg_policy_set_load(paths, 1, flags, set, diag);
+}
+
+#define POLICY(name, cgroup) "[policy]\nname = " name "\ncgroup = " cgroup "\nmode = audit\n"
+
+TEST(set_directory_reads_ini_files_in_order)
+{
+	struct lg_policy_set set;
+	struct lg_diag diag = {0};
+
+	make_dir();
+	write_file("b.ini", POLICY("b", "/b"), 0644);
+	write_file("a.ini", POLICY("a", "/a"), 0644);
+	write_file("c.ini.example", "not a policy", 0644);
+	write_file(".hidden.ini", "not a policy", 0644);
+	write_file("README", "not a policy", 0644);
+	CHECK_INT(load_dir(&set, &diag, LG_LOAD_CHECK_OWNER), 0);
+	CHECK_INT(set.count, 2);
+	CHECK_STR(set.policies[0]->name, "a");
+	CHECK_STR(set.policies[1]->name, "b");
+	CHECK_INT(diag.count, 0);
+	lg_policy_set_free(&set);
+	remove_dir();
+}
+
+TEST(set_errors_in_any_file_load_nothing)
+{
+	struct lg_policy_set set;
+	struct lg_diag diag = {0};
+	char expect[256];
+
+	make_dir();
+	write_file("a.ini", POLICY("a", "/a"), 0644);
+	write_file("b.ini", POLICY("b", "/b") "[files]\ndeny = etc\n", 0644);
+	write_file("c.ini", POLICY("c", "/c") "[exec]\nalow = /x\n", 0644);
+	CHECK_INT(load_dir(&set, &diag, 0), -EINVAL);
+	CHECK_INT(set.count, 0);
+	CHECK(set.policies == NULL);
+	CHECK_INT(set.files_read, 3);
+	CHECK_INT(diag.errors, 2);
+	snprintf(expect, sizeof(expect),
+		 "%s/b.ini:6: error: path 'etc' is relative; write an absolute path starting with '/'",
+		 tmpdir);
+	CHECK_STR(diag_line(&diag, 0), expect);
+	snprintf(expect, sizeof(expect),
+		 "%s/c.ini:6: error: unknown key 'alow' in [exec] (did you mean 'allow'?); keys are "
+		 "default, allow, deny",
+		 tmpdir);
+	CHECK_STR(diag_line(&diag, 1), expect);
+	lg_diag_free(&diag);
+	remove_dir();
+}
+
+TEST(set_duplicate_names_and_cgroups)
+{
+	struct lg_policy_set set;
+	struct lg_diag diag = {0};
+	char expect[512];
+
+	make_dir();
+	write_file("a.ini", POLICY("web", "/system.slice/web.service"), 0644);
+	write_file("b.ini", "[policy]\nname = web\nunit = web.service\nmode = enforce\n", 0644);
+	CHECK_INT(load_dir(&set, &diag, 0), -EINVAL);
+	CHECK_INT(set.count, 0);
+	CHECK_INT(diag.errors, 2);
+	snprintf(expect, sizeof(expect),
+		 "%s/b.ini:2: error: policy name 'web' is already used by %s/a.ini:2; names must be "
+		 "unique",
+		 tmpdir, tmpdir);
+	CHECK_STR(diag_line(&diag, 0), expect);
+	snprintf(expect, sizeof(expect),
+		 "%s/b.ini:3: error: cgroup /system.slice/web.service is already claimed by policy "
+		 "'web' (%s/a.ini:3); a cgroup has at most one policy",
+		 tmpdir, tmpdir);
+	CHECK_STR(diag_line(&diag, 1), expect);
+	lg_diag_free(&diag);
+	remove_dir();
+}
+
+TEST(set_refuses_writable_or_foreign_files)
+{
+	struct lg_policy_set set;
+	struct lg_diag diag = {0};
+	char expect[512], path[256];
+
+	make_dir();
+	write_file("a.ini", POLICY("a", "/a"), 0664);
+	write_file("b.ini", POLICY("b", "/b"), 0646);
+	CHECK_INT(load_dir(&set, &diag, LG_LOAD_CHECK_OWNER), -EPERM);
+	CHECK_INT(diag.errors, 2);
+	snprintf(expect, sizeof(expect),
+		 "%s/a.ini: error: refusing a policy file that is group-writable (mode 0664); run "
+		 "'chmod go-w %s/a.ini'",
+		 tmpdir, tmpdir);
+	CHECK_STR(diag_line(&diag, 0), expect);
+	snprintf(expect, sizeof(expect),
+		 "%s/b.ini: error: refusing a policy file that is world-writable (mode 0646); run "
+		 "'chmod go-w %s/b.ini'",
+		 tmpdir, tmpdir);
+	CHECK_STR(diag_line(&diag, 1), expect);
+	lg_diag_free(&diag);
+	/* Without the check (lsmguard's unit tests, fuzzing), the same files load. */
+	CHECK_INT(load_dir(&set, &diag, 0), 0);
+	lg_policy_set_free(&set);
+	if (geteuid() == 0) {
+		snprintf(path, sizeof(path), "%s/a.ini", tmpdir);
+		CHECK_INT(chmod(path, 0644), 0);
+		snprintf(path, sizeof(path), "%s/b.ini", tmpdir);
+		CHECK_INT(chmod(path, 0644), 0);
+		CHECK_INT(chown(path, 1000, 1000), 0);
+		CHECK_INT(load_dir(&set, &diag, LG_LOAD_CHECK_OWNER), -EPERM);
+		snprintf(expect, sizeof(expect),
+			 "%s/b.ini: error: refusing a policy file owned by uid 1000 while running as "
+			 "root; run 'chown root:root %s/b.ini'",
+			 tmpdir, tmpdir);
+		CHECK_STR(diag_line(&diag, 0), expect);
+		lg_diag_free(&diag);
+	}
+	remove_dir();
+}
+
+TEST(set_missing_and_empty)
+{
+	struct lg_policy_set set;
+	struct lg_diag diag = {0};
+	const char *missing[] = {"/nonexistent/policy.d"};
+
+	CHECK_INT(lg_policy_set_load(missing, 1, 0, &set, &diag), -ENOENT);
+	CHECK_STR(diag_line(&diag, 0), "/nonexistent/policy.d: error: No such file or directory");
+	lg_diag_free(&diag);
+	make_dir();
+	CHECK_INT(load_dir(&set, &diag, 0), -ENOENT);
+	CHECK_STR(diag_line(&diag, 0), "error: no policy files (*.ini) found");
+	lg_diag_free(&diag);
+	remove_dir();
+}
+
+TEST(capacity_port_slots)
+{
+	struct lg_policy_set set = {0};
+	struct lg_diag diag = {0};
+	struct lg_compiled *c;
+	struct lg_policy *p;
+	char text[1024] = HEADER "[network]\ndefault = deny\n";
+
+	for (int i = 0; i < 9; i++)
+		snprintf(text + strlen(text), sizeof(text) - strlen(text), "allow = 127.0.0.1 tcp %d\n",
+			 8000 + 2 * i);
+	CHECK_INT(parse_text(text, &p, &diag), 0);
+	set.policies = &p;
+	set.count = 1;
+	CHECK_INT(lg_compile(&set, 1, &c, &diag), -E2BIG);
+	CHECK_STR(diag_line(&diag, 0), "t.ini:15: error: more than 8 port rules share the address "
+				       "of 127.0.0.1/32 tcp 8016 (LG_NET_PORT_SLOTS); merge ports "
+				       "into ranges");
+	lg_policy_free(p);
+	lg_diag_free(&diag);
+}
+
+TEST(capacity_nested_prefixes)
+{
+	struct lg_policy_set set = {0};
+	struct lg_diag diag = {0};
+	struct lg_compiled *c;
+	struct lg_policy *p;
+	char text[1024] = HEADER "[network]\n";
+
+	for (int len = 8; len <= 32; len += 3)
+		snprintf(text + strlen(text), sizeof(text) - strlen(text),
+			 "deny = 10.0.0.0/%d tcp %d\n", len, len);
+	CHECK_INT(parse_text(text, &p, &diag), 0);
+	set.policies = &p;
+	set.count = 1;
+	CHECK_INT(lg_compile(&set, 1, &c, &diag), -E2BIG);
+	CHECK_STR(diag_line(&diag, 0), "t.ini:14: error: 9 nested address prefixes enclose "
+				       "10.0.0.0/32 tcp 32; the kernel examines at most 8 "
+				       "(LG_NET_CHAIN_MAX): merge some of them");
+	lg_policy_free(p);
+	lg_diag_free(&diag);
+}

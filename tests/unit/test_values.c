@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Single values: rule paths and network matches, accepted and refused forms. */
+#include <stdlib.h>
+
+#include "harness.h"
+#include "helpers.h"
+
+static void path_ok(const char *text, const char *expect, bool subtree)
+{
+	char err[512] = "";
+	char *path = NULL;
+	bool st = !subtree;
+
+	if (lg_parse_path(text, &path, &st, err, sizeof(err))) {
+		FAIL_AT("'%s' refused: %s", text, err);
+		return;
+	}
+	CHECK_STR(path, expect);
+	CHECK_INT(st, subtree);
+	free(path);
+}
+
+static void path_bad(const char *text, const char *message)
+{
+	char err[512] = "";
+	char *path = NULL;
+	bool st;
+
+	CHECK_INT(lg_parse_path(text, &path, &st, err, sizeof(err)), -EINVAL);
+	CHECK_STR(err, message);
+	CHECK(path == NULL);
+}
+
+TEST(path_forms)
+{
+	path_ok("/etc/shadow", "/etc/shadow", false);
+	path_ok("/etc/", "/etc", true);
+	path_ok("/", "", true);
+	path_ok("/a/.hidden/..x", "/a/.hidden/..x", false);
+	path_bad("etc/shadow", "path 'etc/shadow' is relative; write an absolute path starting with '/'");
+	path_bad("/etc//shadow", "path '/etc//shadow' contains '//'; write a single '/'");
+	path_bad("/etc/../shadow",
+		 "path '/etc/../shadow' contains a '..' component; write the normalised path");
+	path_bad("/etc/./shadow",
+		 "path '/etc/./shadow' contains a '.' component; write the normalised path");
+	path_bad("/etc/.", "path '/etc/.' contains a '.' component; write the normalised path");
+	path_bad("/etc/*.conf", "'/etc/*.conf': wildcards are not supported; to cover a directory "
+				"and everything beneath it, end the path with '/'");
+	path_bad("/a\tb", "path contains a control character (0x09)");
+}
+
+TEST(path_depth_and_component_limits)
+{
+	char deep[200] = "", name[300];
+
+	for (int i = 0; i < 33; i++)
+		strcat(deep, "/a");
+	{
+		char err[512], *path = NULL, expect[400];
+		bool st;
+
+		CHECK_INT(lg_parse_path(deep, &path, &st, err, sizeof(err)), -EINVAL);
+		snprintf(expect, sizeof(expect),
+			 "path '%s' has 33 components; lsmguard matches at most 32", deep);
+		CHECK_STR(err, expect);
+	}
+	deep[64] = '\0'; /* 32 components is fine */
+	path_ok(deep, deep, false);
+	memset(name, 'x', sizeof(name));
+	name[0] = '/';
+	name[257] = '\0';
+	{
+		char err[512], *path = NULL;
+		bool st;
+
+		CHECK_INT(lg_parse_path(name, &path, &st, err, sizeof(err)), -EINVAL);
+		CHECK(strstr(err, "has a component of 256 bytes; the limit is 255") != NULL);
+	}
+}
+
+static struct lg_net_rule net_ok(const char *text)
+{
+	struct lg_net_rule rule;
+	char err[512];
+
+	if (lg_parse_net(text, &rule, err, sizeof(err)))
+		FAIL_AT("'%s' refused: %s", text, err);
+	return rule;
+}
+
+static void net_bad(const char *text, const char *message)
+{
+	struct lg_net_rule rule;
+	char err[512] = "";
+
+	CHECK_INT(lg_parse_net(text, &rule, err, sizeof(err)), -EINVAL);
+	CHECK_STR(err, message);
+}
+
+static void net_formats_as(const char *text, const char *expect)
+{
+	struct lg_net_rule rule = net_ok(text);
+	char buf[128];
+
+	lg_net_rule_format(&rule, buf, sizeof(buf));
+	CHECK_STR(buf, expect);
+}
+
+TEST(net_forms)
+{
+	struct lg_net_rule r = net_ok("10.0.0.0/8 tcp 443");
+
+	CHECK_INT(r.family, 4);
+	CHECK_INT(r.prefix, 8);
+	CHECK_INT(r.addr[0], 10);
+	CHECK_INT(r.protocols, LG_NET_TCP);
+	CHECK_INT(r.port_lo, 443);
+	CHECK_INT(r.port_hi, 443);
+	r = net_ok("any");
+	CHECK_INT(r.family, 0);
+	CHECK_INT(r.protocols, LG_NET_TCP | LG_NET_UDP);
+	CHECK_INT(r.port_lo, 0);
+	CHECK_INT(r.port_hi, 65535);
+	net_formats_as("127.0.0.1 tcp 5432", "127.0.0.1/32 tcp 5432");
+	net_formats_as("[fd00::/8] udp 53", "[fd00::/8] udp 53");
+	net_formats_as("[fd00::]/8 udp 53", "[fd00::/8] udp 53");
+	net_formats_as("fd00::/8 udp 53", "[fd00::/8] udp 53");
+	net_formats_as("[::1]", "[::1/128]");
+	net_formats_as("192.168.0.0/16 8000-8100", "192.168.0.0/16 8000-8100");
+	net_formats_as("0.0.0.0/0 udp", "0.0.0.0/0 udp");
+	net_formats_as("any tcp 22", "any tcp 22");
+}
+
+TEST(net_ipv4_mapped_is_normalised)
+{
+	struct lg_net_rule r = net_ok("::ffff:10.1.2.3 tcp 80");
+
+	CHECK_INT(r.family, 4);
+	CHECK_INT(r.prefix, 32);
+	CHECK_INT(r.addr[0], 10);
+	CHECK_INT(r.addr[3], 3);
+	CHECK_INT(r.addr[4], 0);
+	r = net_ok("[::ffff:10.0.0.0/104]");
+	CHECK_INT(r.family, 4);
+	CHECK_INT(r.prefix, 8);
+	net_bad("::ffff:0:0/90", "'::ffff:0:0/90': a prefix shorter than /96 on an IPv4-mapped "
+				 "address mixes IPv4 and IPv6; write an IPv4 prefix instead");
+}
+
+TEST(net_refused_forms)
+{
+	net_bad("10.0.0.0/33", "'10.0.0.0/33': prefix length 33 is longer than the 32 bits of the "
+			       "address");
+	net_bad("fd00::/129", "'fd00::/129': prefix length 129 is longer than the 128 bits of the "
+			      "address");
+	net_bad("10.0.0.1 tcp 65536", "port 65536 is out of range; ports go from 0 to 65535");
+	net_bad("10.0.0.1 tcp 90-80", "port range 90-80 is backwards; write 80-90");
+	net_bad("010.0.0.1", "'010.0.0.1': leading zero in '010' could be read as octal; write it "
+			     "without leading zeros");
+	net_bad("10.1.2.3/8", "'10.1.2.3/8' has bits set after the /8 prefix; did you mean "
+			      "10.0.0.0/8?");
+	net_bad("[fd00::1/8]", "'[fd00::1/8]' has bits set after the /8 prefix; did you mean "
+			       "[fd00::/8]?");
+	net_bad("example.com tcp 443", "'example.com' is a name, not an address; lsmguard does not "
+				       "resolve names: write an IP address or prefix");
+	net_bad("10.0.0.1 TCP 80", "protocol 'TCP' must be lower case: write 'tcp'");
+	net_bad("10.0.0.1 sctp 80", "'sctp' is neither a protocol (tcp, udp) nor a port; write "
+				    "ADDRESS[/PREFIX] [tcp|udp] [PORT or PORT-PORT]");
+	net_bad("10.0.0.1 tcp 80 90", "unexpected '90' at the end of '10.0.0.1 tcp 80 90'");
+	net_bad("1.2.3", "'1.2.3' is not an IPv4 address");
+	net_bad("1.2.3.256", "'1.2.3.256' is not an IPv4 address");
+	net_bad("[fd00::1", "'[fd00::1': missing ']'");
+	net_bad("fd00:::1", "'fd00:::1' is not an IPv6 address");
+	net_bad("10.0.0.1/", "'10.0.0.1/': missing prefix length after '/'");
+	net_bad("10.0.0.1/x", "'10.0.0.1/x': prefix length must be a number from 0 to 32");
+	net_bad("10.0.0.1 tcp 8O", "'10.0.0.1 tcp 8O' is not a port or port range (write 443 or "
+				   "8000-8100)");
+	net_bad("[fd00::1]:443", "'[fd00::1]:443': unexpected ':443' after ']'; ports go after the "
+				 "protocol, as in '[fd00::1] tcp 443'");
+}
