@@ -97,7 +97,7 @@ fuzz-check: $(FUZZER)
 	$(Q)tests/fuzz/run-fuzz.sh $(FUZZER) $(FUZZ_CHECK_TIME)
 
 # ---- benchmarks ----
-$(BENCH_COMPILE): $(BUILD)/tests/bench/bench_compile.o $(LIBPOLICY)
+$(BENCH_COMPILE): $(BUILD)/tests/bench/bench_compile.o $(LIBPOLICY) | $(BUILD)/bench
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 

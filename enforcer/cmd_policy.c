@@ -18,6 +18,25 @@ void print_diagnostics(const struct lg_diag *diag)
 		log_plain("%s", lg_diag_format(&diag->msgs[i], line, sizeof(line)));
 }
 
+static size_t files_with_errors(const struct lg_diag *diag)
+{
+	size_t count = 0;
+
+	for (size_t i = 0; i < diag->count; i++) {
+		const struct lg_diag_msg *m = &diag->msgs[i];
+		bool seen = false;
+
+		if (m->severity != LG_SEV_ERROR)
+			continue;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = diag->msgs[j].severity == LG_SEV_ERROR &&
+			       (m->file && diag->msgs[j].file ? strcmp(m->file, diag->msgs[j].file) == 0
+							      : m->file == diag->msgs[j].file);
+		count += !seen;
+	}
+	return count;
+}
+
 int load_and_compile(const char *const *paths, size_t count, unsigned flags,
 		     struct lg_policy_set *set, struct lg_compiled **compiled, __u64 seed)
 {
@@ -29,11 +48,14 @@ int load_and_compile(const char *const *paths, size_t count, unsigned flags,
 		ret = lg_compile(set, seed, compiled, &diag);
 	print_diagnostics(&diag);
 	if (ret) {
-		size_t files = set->files_read;
+		size_t files = set->files_read, bad = files_with_errors(&diag);
 
-		if (diag.errors)
+		if (diag.errors && (bad == files || files == 0))
 			log_warnx("%u error%s in %zu file%s; nothing was loaded", diag.errors,
-				  diag.errors == 1 ? "" : "s", files, files == 1 ? "" : "s");
+				  diag.errors == 1 ? "" : "s", bad, bad == 1 ? "" : "s");
+		else if (diag.errors)
+			log_warnx("%u error%s in %zu of %zu files; nothing was loaded", diag.errors,
+				  diag.errors == 1 ? "" : "s", bad, files);
 		else
 			log_warnx("cannot compile policies: %s", strerror(-ret));
 		lg_policy_set_free(set);

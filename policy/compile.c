@@ -250,7 +250,9 @@ static int build_path_entries(struct compiler *cc)
 	struct lg_compiled *out = cc->out;
 	size_t cap = 0;
 
-	qsort(cc->path_items, cc->path_item_count, sizeof(struct path_item), compare_path_items);
+	if (cc->path_item_count) /* qsort's base may not be NULL, even for zero elements */
+		qsort(cc->path_items, cc->path_item_count, sizeof(struct path_item),
+		      compare_path_items);
 	for (size_t i = 0; i < cc->path_item_count;) {
 		const struct path_item *first = &cc->path_items[i];
 		struct lg_path_entry entry = {.key = first->key};
@@ -384,7 +386,8 @@ static int build_net_entries(struct compiler *cc)
 	struct lg_compiled *out = cc->out;
 	size_t cap = 0;
 
-	qsort(cc->net_items, cc->net_item_count, sizeof(struct net_item), compare_net_items);
+	if (cc->net_item_count)
+		qsort(cc->net_items, cc->net_item_count, sizeof(struct net_item), compare_net_items);
 	for (size_t i = 0; i < cc->net_item_count;) {
 		const struct net_item *first = &cc->net_items[i];
 		struct lg_net_entry entry = {.key = first->key};

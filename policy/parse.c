@@ -37,6 +37,21 @@ static const char *const section_names[] = {
 	[SEC_POLICY] = "policy",
 };
 
+/*
+ * Rules already seen, by what they match: finds duplicates and conflicts in O(1) per rule.
+ * Slots hold (class, index + 1); the caller compares the rules a hash hit points to.
+ */
+struct seen_slot {
+	__u64 hash;
+	__u32 class;
+	__u32 index_plus_one;
+};
+
+struct seen_table {
+	struct seen_slot *slots;
+	size_t cap, count;
+};
+
 struct parse_state {
 	const char *file;
 	FILE *stream;
@@ -48,6 +63,7 @@ struct parse_state {
 	char *raw;      /* current physical line, for the reader */
 	size_t raw_cap;
 	size_t path_cap[2], net_cap;
+	struct seen_table seen;
 };
 
 #define ERROR(st, ...) lg_diag_add((st)->diag, LG_SEV_ERROR, (st)->file, (st)->line, __VA_ARGS__)
@@ -377,6 +393,75 @@ static int handle_default(struct parse_state *st, enum lg_class class, const cha
 	return 1;
 }
 
+static __u64 hash_bytes(__u64 h, const void *data, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		h = lg_hash_byte(h, ((const __u8 *)data)[i]);
+	return h;
+}
+
+static bool seen_grow(struct seen_table *t)
+{
+	size_t cap = t->cap ? t->cap * 2 : 64;
+	struct seen_slot *slots = calloc(cap, sizeof(*slots));
+
+	if (!slots)
+		return false;
+	for (size_t i = 0; i < t->cap; i++) {
+		struct seen_slot *old = &t->slots[i];
+		size_t j = old->hash & (cap - 1);
+
+		if (!old->index_plus_one)
+			continue;
+		while (slots[j].index_plus_one)
+			j = (j + 1) & (cap - 1);
+		slots[j] = *old;
+	}
+	free(t->slots);
+	t->slots = slots;
+	t->cap = cap;
+	return true;
+}
+
+/*
+ * Look up a rule by the hash of what it matches; same() confirms a candidate. Returns the index
+ * of the earlier rule, or -1 after recording this one as index.
+ */
+static long seen_check(struct seen_table *t, __u64 hash, __u32 class, size_t index,
+		       bool (*same)(const struct lg_policy *, __u32, size_t, size_t),
+		       const struct lg_policy *p)
+{
+	size_t j;
+
+	if ((t->count + 1) * 2 > t->cap && !seen_grow(t))
+		return -1;
+	for (j = hash & (t->cap - 1); t->slots[j].index_plus_one; j = (j + 1) & (t->cap - 1)) {
+		const struct seen_slot *s = &t->slots[j];
+
+		if (s->hash == hash && s->class == class && same(p, class, s->index_plus_one - 1, index))
+			return (long)(s->index_plus_one - 1);
+	}
+	t->slots[j] = (struct seen_slot){.hash = hash, .class = class, .index_plus_one = (__u32)index + 1};
+	t->count++;
+	return -1;
+}
+
+static bool same_path(const struct lg_policy *p, __u32 class, size_t a, size_t b)
+{
+	const struct lg_path_rule *x = &p->paths[class][a], *y = &p->paths[class][b];
+
+	return x->subtree == y->subtree && strcmp(x->path, y->path) == 0;
+}
+
+static bool same_net(const struct lg_policy *p, __u32 class, size_t a, size_t b)
+{
+	const struct lg_net_rule *x = &p->nets[a], *y = &p->nets[b];
+
+	(void)class;
+	return x->family == y->family && x->prefix == y->prefix && memcmp(x->addr, y->addr, 16) == 0 &&
+	       x->protocols == y->protocols && x->port_lo == y->port_lo && x->port_hi == y->port_hi;
+}
+
 static void stat_warnings(struct parse_state *st, const struct lg_path_rule *rule, const char *text)
 {
 	struct stat sb, lsb;
@@ -408,6 +493,7 @@ static int handle_path_rule(struct parse_state *st, enum lg_class class, enum lg
 	struct lg_policy *p = st->policy;
 	struct lg_path_rule rule = {.action = action, .line = st->line}, *rules;
 	char err[512];
+	long earlier;
 	int ret;
 
 	ret = lg_parse_path(value, &rule.path, &rule.subtree, err, sizeof(err));
@@ -421,19 +507,6 @@ static int handle_path_rule(struct parse_state *st, enum lg_class class, enum lg
 		WARN(st, "path '%s' contains a space; each rule takes exactly one path (write one "
 			 "rule per line)",
 		     value);
-	for (size_t i = 0; i < p->path_count[class]; i++) {
-		const struct lg_path_rule *other = &p->paths[class][i];
-
-		if (other->subtree != rule.subtree || strcmp(other->path, rule.path) != 0)
-			continue;
-		if (other->action == action)
-			WARN(st, "duplicate rule: '%s' is already %s at line %u", value,
-			     lg_action_name(action), other->line);
-		else
-			WARN(st, "'%s' is %s here and %s at line %u; the more restrictive one wins",
-			     value, lg_action_name(action), lg_action_name(other->action), other->line);
-		break;
-	}
 	stat_warnings(st, &rule, value);
 	rules = grow(p->paths[class], &st->path_cap[class], p->path_count[class], sizeof(rule));
 	if (!rules) {
@@ -441,7 +514,21 @@ static int handle_path_rule(struct parse_state *st, enum lg_class class, enum lg
 		return 0;
 	}
 	p->paths[class] = rules;
-	rules[p->path_count[class]++] = rule;
+	rules[p->path_count[class]] = rule;
+	earlier = seen_check(&st->seen,
+			     hash_bytes(lg_path_hash(rule.subtree, rule.path), &class, sizeof(class)),
+			     class, p->path_count[class], same_path, p);
+	p->path_count[class]++;
+	if (earlier >= 0) {
+		const struct lg_path_rule *other = &rules[earlier];
+
+		if (other->action == action)
+			WARN(st, "duplicate rule: '%s' is already %s at line %u", value,
+			     lg_action_name(action), other->line);
+		else
+			WARN(st, "'%s' is %s here and %s at line %u; the more restrictive one wins",
+			     value, lg_action_name(action), lg_action_name(other->action), other->line);
+	}
 	return 1;
 }
 
@@ -450,6 +537,8 @@ static int handle_net_rule(struct parse_state *st, enum lg_action action, const 
 	struct lg_policy *p = st->policy;
 	struct lg_net_rule rule, *rules;
 	char err[512];
+	long earlier;
+	__u64 hash;
 
 	if (lg_parse_net(value, &rule, err, sizeof(err))) {
 		ERROR(st, "%s", err);
@@ -457,26 +546,29 @@ static int handle_net_rule(struct parse_state *st, enum lg_action action, const 
 	}
 	rule.action = action;
 	rule.line = st->line;
-	for (size_t i = 0; i < p->net_count; i++) {
-		const struct lg_net_rule *o = &p->nets[i];
-
-		if (o->family == rule.family && o->prefix == rule.prefix &&
-		    memcmp(o->addr, rule.addr, 16) == 0 && o->protocols == rule.protocols &&
-		    o->port_lo == rule.port_lo && o->port_hi == rule.port_hi) {
-			if (o->action == action)
-				WARN(st, "duplicate rule: '%s' is already %s at line %u", value,
-				     lg_action_name(action), o->line);
-			else
-				WARN(st, "'%s' is %s here and %s at line %u; deny wins", value,
-				     lg_action_name(action), lg_action_name(o->action), o->line);
-			break;
-		}
-	}
 	rules = grow(p->nets, &st->net_cap, p->net_count, sizeof(rule));
 	if (!rules)
 		return 0;
 	p->nets = rules;
-	rules[p->net_count++] = rule;
+	rules[p->net_count] = rule;
+	hash = hash_bytes(lg_hash_init(0), &rule.family, 1);
+	hash = hash_bytes(hash, rule.addr, sizeof(rule.addr));
+	hash = hash_bytes(hash, &rule.prefix, 1);
+	hash = hash_bytes(hash, &rule.protocols, 1);
+	hash = hash_bytes(hash, &rule.port_lo, 2);
+	hash = hash_bytes(hash, &rule.port_hi, 2);
+	earlier = seen_check(&st->seen, hash, LG_CLASS_NET, p->net_count, same_net, p);
+	p->net_count++;
+	if (earlier >= 0) {
+		const struct lg_net_rule *o = &rules[earlier];
+
+		if (o->action == action)
+			WARN(st, "duplicate rule: '%s' is already %s at line %u", value,
+			     lg_action_name(action), o->line);
+		else
+			WARN(st, "'%s' is %s here and %s at line %u; deny wins", value,
+			     lg_action_name(action), lg_action_name(o->action), o->line);
+	}
 	return 1;
 }
 
@@ -592,6 +684,7 @@ int lg_policy_parse(const char *name, FILE *stream, unsigned flags, struct lg_po
 	}
 	ret = ini_parse_stream(policy_reader, &st, policy_handler, &st);
 	free(st.raw);
+	free(st.seen.slots);
 	if (ret != 0 && diag->errors == errors_before) {
 		/* Every error should have been recorded above; never let one pass unreported. */
 		st.line = ret > 0 ? (unsigned)ret : 0;

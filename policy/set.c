@@ -79,7 +79,8 @@ static int load_directory(const char *dir, unsigned flags, struct lg_policy_set 
 		}
 		count++;
 	}
-	qsort(names, count, sizeof(*names), compare_names);
+	if (count)
+		qsort(names, count, sizeof(*names), compare_names);
 	for (size_t i = 0; i < count; i++) {
 		size_t len = strlen(dir);
 		int err;
