@@ -45,7 +45,7 @@ int load_and_compile(const char *const *paths, size_t count, unsigned flags,
 
 	ret = lg_policy_set_load(paths, count, flags, set, &diag);
 	if (!ret)
-		ret = lg_compile(set, seed, compiled, &diag);
+		ret = lg_compile(set, seed, 0, compiled, &diag);
 	print_diagnostics(&diag);
 	if (ret) {
 		size_t files = set->files_read, bad = files_with_errors(&diag);
@@ -131,7 +131,7 @@ static void show_text(const struct lg_policy_set *set, const struct lg_compiled 
 
 		snprintf(source, sizeof(source), "%s:%u", r->file, r->line);
 		printf("%4u  %-*s  %-*s  %-10s  %-7s  %-*s  %s\n", r->id, wname,
-		       set->policies[r->policy - 1]->name, wclass, lg_class_name(r->class),
+		       set->policies[r->policy - c->id_base - 1]->name, wclass, lg_class_name(r->class),
 		       lg_action_name(r->action), match_name(r), wobj, r->object, source);
 	}
 	printf("\n%zu polic%s, %zu rules (defaults included), %zu path keys, %zu address "
@@ -163,7 +163,7 @@ static void show_json(const struct lg_policy_set *set, const struct lg_compiled 
 		const struct lg_rule_source *r = &c->rules[i];
 
 		printf("%s{\"id\":%u,\"policy\":", i ? "," : "", r->id);
-		json_string(stdout, set->policies[r->policy - 1]->name);
+		json_string(stdout, set->policies[r->policy - c->id_base - 1]->name);
 		printf(",\"class\":\"%s\",\"action\":\"%s\",\"match\":\"%s\",\"object\":",
 		       lg_class_name(r->class), lg_action_name(r->action), match_name(r));
 		json_string(stdout, r->object);

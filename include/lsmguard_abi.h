@@ -35,6 +35,12 @@
 #define LG_NET_CHAIN_MAX 8        /* nested prefixes examined for one address */
 #define LG_CGROUP_DEPTH_MAX 16    /* cgroup ancestors examined for one task */
 #define LG_EVENT_PATH_MAX 256     /* bytes of path carried by an event */
+#define LG_MOUNT_DEPTH_MAX 16     /* components of a mount point's path */
+#define LG_MOUNT_PATH_MAX 128     /* bytes of a mount point's path kept for events */
+#define LG_MAX_MOUNTS 4096        /* mounts of the host namespace known to the kernel side */
+#define LG_MAX_CGROUPS 65536      /* cgroups bound to a policy at once */
+/* Policy ids: two banks, so that a reload writes the new set beside the old one. */
+#define LG_POLICY_ID_MAX (2 * LG_MAX_POLICIES)
 
 enum lg_class {
 	LG_CLASS_FILE = 0,
@@ -65,11 +71,14 @@ struct lg_policy_value {
 	__u32 id;
 	__u8 mode;         /* enum lg_mode */
 	__u8 default_deny; /* bit (1 << enum lg_decision) set: no rule matched means deny */
-	__u16 pad;
+	__u8 bank;         /* 0 or 1: which half of the id space, seed and mount hashes */
+	__u8 pad;
 	__u32 generation;  /* bumped by every load; caches compare it */
 	__u32 default_rule[LG_DECISION_COUNT]; /* rule id of each default, for events */
+	__u32 pad2;
+	__u64 seed;        /* keys this policy's path hashes (the bank's seed) */
 };
-_Static_assert(sizeof(struct lg_policy_value) == 28, "lg_policy_value layout");
+_Static_assert(sizeof(struct lg_policy_value) == 40, "lg_policy_value layout");
 
 /*
  * Path rules (classes FILE and EXEC). The key is the hash of a canonical absolute path
@@ -139,6 +148,47 @@ struct lg_net_value {
 };
 _Static_assert(sizeof(struct lg_net_value) == 100, "lg_net_value layout");
 
+/*
+ * Mounts of the host (lsmguard's) mount namespace, keyed by the root of each mount: kernel
+ * device number (major << 20 | minor, as in sb->s_dev) and inode of the mount's root. The value
+ * gives the hash state of every prefix of the mount point's path, so that a path walk that
+ * reaches this mount root can check the rules on the mount point and on each of its ancestors.
+ */
+struct lg_mount_key {
+	__u32 dev;
+	__u32 pad;
+	__u64 ino;
+};
+_Static_assert(sizeof(struct lg_mount_key) == 16, "lg_mount_key layout");
+
+struct lg_mount_value {
+	__u8 depth;     /* components of the mount point: 0 for "/" */
+	__u8 pad[7];
+	/* [bank][i]: hash of the first i components of the mount point, with that bank's seed */
+	__u64 prefix_hash[2][LG_MOUNT_DEPTH_MAX + 1];
+	__u8 path[LG_MOUNT_PATH_MAX]; /* mount point, for events ("" for "/") */
+};
+_Static_assert(sizeof(struct lg_mount_value) ==
+		       8 + 2 * 8 * (LG_MOUNT_DEPTH_MAX + 1) + LG_MOUNT_PATH_MAX,
+	       "lg_mount_value layout");
+
+/* Global settings, in a one-entry array map. */
+struct lg_config {
+	__u64 cgroup_seed; /* keys lg_cgroup_path_key hashes */
+	__u32 generation;
+	__u32 flags;
+};
+_Static_assert(sizeof(struct lg_config) == 16, "lg_config layout");
+
+/* Per-CPU counters, indexed by policy id * LG_HOOK_COUNT + hook. */
+struct lg_counter {
+	__u64 allowed;
+	__u64 denied;  /* denied and enforced */
+	__u64 audited; /* would have been denied, audit mode */
+	__u64 dropped; /* events lost because the ring buffer was full */
+};
+_Static_assert(sizeof(struct lg_counter) == 32, "lg_counter layout");
+
 /* Cgroup binding by path, for cgroups created after load: hash of the cgroup path. */
 struct lg_cgroup_path_key {
 	__u64 hash;
@@ -190,18 +240,36 @@ struct lg_event {
 _Static_assert(sizeof(struct lg_event) == 320, "lg_event layout");
 
 /*
- * The path hash: FNV-1a over the bytes of the canonical path, with the offset basis mixed with
- * a random seed chosen at load time, so that names an attacker controls cannot be aimed at a
- * rule's key. Both sides feed the same bytes: "/" then the component, for each component.
+ * The path hash, keyed by a random seed drawn at each load so that a confined process, which
+ * chooses file names, cannot aim a name at a rule's key.
+ *
+ * A path is hashed one component at a time: the component's length, then its bytes as
+ * little-endian 64-bit words, the last one zero-padded. Words keep the kernel's loop short
+ * enough for the verifier (32 words for a 255-byte name); the xorshift after each multiply
+ * folds high bits down, so that a difference in a word's top bit cannot be cancelled by the next
+ * word whatever the seed (which plain xor-multiply allows). The root "/" is the initial state.
  */
 #define LG_HASH_BASIS 0xcbf29ce484222325ULL
 #define LG_HASH_PRIME 0x100000001b3ULL
 
-static inline __u64 lg_hash_init(__u64 seed)
+static inline __u64 lg_hash_mix(__u64 h, __u64 word)
 {
-	return LG_HASH_BASIS ^ seed;
+	h = (h ^ word) * LG_HASH_PRIME;
+	return h ^ (h >> 29);
 }
 
+static inline __u64 lg_hash_init(__u64 seed)
+{
+	return lg_hash_mix(LG_HASH_BASIS, seed);
+}
+
+/* Start of a component of len bytes; its words follow through lg_hash_mix. */
+static inline __u64 lg_hash_component_start(__u64 h, __u32 len)
+{
+	return lg_hash_mix(h, 0x2fULL | ((__u64)len << 8));
+}
+
+/* Byte-wise hash for cgroup paths (hashed whole, in a tracepoint off the hot path). */
 static inline __u64 lg_hash_byte(__u64 h, __u8 byte)
 {
 	return (h ^ byte) * LG_HASH_PRIME;

@@ -43,7 +43,34 @@ struct compiler {
 	size_t rule_cap;
 };
 
+__u64 lg_hash_name(__u64 h, const char *name, size_t len)
+{
+	h = lg_hash_component_start(h, (__u32)len);
+	for (size_t i = 0; i < len; i += 8) {
+		__u64 word = 0;
+
+		memcpy(&word, name + i, len - i < 8 ? len - i : 8); /* little-endian, as the kernel */
+		h = lg_hash_mix(h, word);
+	}
+	return h;
+}
+
 __u64 lg_path_hash(__u64 seed, const char *path)
+{
+	__u64 h = lg_hash_init(seed);
+
+	while (*path == '/')
+		path++;
+	while (*path) {
+		const char *end = strchrnul(path, '/');
+
+		h = lg_hash_name(h, path, (size_t)(end - path));
+		path = *end ? end + 1 : end;
+	}
+	return h;
+}
+
+__u64 lg_cgroup_path_hash(__u64 seed, const char *path)
 {
 	__u64 h = lg_hash_init(seed);
 
@@ -430,8 +457,8 @@ static int build_net_entries(struct compiler *cc)
 	return check_net_nesting(cc);
 }
 
-int lg_compile(const struct lg_policy_set *set, __u64 seed, struct lg_compiled **out,
-	       struct lg_diag *diag)
+int lg_compile(const struct lg_policy_set *set, __u64 seed, unsigned bank,
+	       struct lg_compiled **out, struct lg_diag *diag)
 {
 	struct compiler cc = {.set = set, .diag = diag};
 	int ret;
@@ -444,6 +471,8 @@ int lg_compile(const struct lg_policy_set *set, __u64 seed, struct lg_compiled *
 	if (!cc.out)
 		return -ENOMEM;
 	cc.out->seed = seed;
+	cc.out->bank = bank & 1;
+	cc.out->id_base = (bank & 1) * LG_MAX_POLICIES;
 	cc.out->policies = calloc(set->count ? set->count : 1, sizeof(*cc.out->policies));
 	cc.out->cgroups = calloc(set->count ? set->count : 1, sizeof(*cc.out->cgroups));
 	if (!cc.out->policies || !cc.out->cgroups) {
@@ -453,10 +482,12 @@ int lg_compile(const struct lg_policy_set *set, __u64 seed, struct lg_compiled *
 	for (size_t i = 0; i < set->count; i++) {
 		const struct lg_policy *p = set->policies[i];
 		struct lg_policy_value *value = &cc.out->policies[i];
-		__u32 id = (__u32)i + 1;
+		__u32 id = cc.out->id_base + (__u32)i + 1;
 
 		value->id = id;
 		value->mode = (__u8)p->mode;
+		value->bank = (__u8)cc.out->bank;
+		value->seed = seed;
 		ret = add_defaults(&cc, p, id, value);
 		if (!ret)
 			ret = add_path_rules(&cc, p, id, LG_CLASS_FILE);
@@ -498,6 +529,13 @@ void lg_compiled_free(struct lg_compiled *compiled)
 	free(compiled->cgroups);
 	free(compiled->rules);
 	free(compiled);
+}
+
+const struct lg_policy_value *lg_compiled_policy(const struct lg_compiled *compiled, __u32 id)
+{
+	if (id <= compiled->id_base || id > compiled->id_base + compiled->policy_count)
+		return NULL;
+	return &compiled->policies[id - compiled->id_base - 1];
 }
 
 const struct lg_rule_source *lg_rule_source(const struct lg_compiled *compiled, __u32 rule_id)

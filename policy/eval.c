@@ -57,9 +57,9 @@ int lg_eval_path(const struct lg_compiled *c, __u32 policy, enum lg_decision dec
 	int depth = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (policy == 0 || policy > c->policy_count || path[0] != '/' || decision == LG_DECISION_NET)
+	pol = lg_compiled_policy(c, policy);
+	if (!pol || path[0] != '/' || decision == LG_DECISION_NET)
 		return -EINVAL;
-	pol = &c->policies[policy - 1];
 	take_default(pol, decision, out);
 
 	for (const char *p = path + 1; *p; p++)
@@ -84,9 +84,7 @@ int lg_eval_path(const struct lg_compiled *c, __u32 policy, enum lg_decision dec
 		bool last = !end || !end[1];
 		const struct lg_path_value *v;
 
-		h = lg_hash_byte(h, '/');
-		for (size_t i = 0; i < len; i++)
-			h = lg_hash_byte(h, (__u8)p[i]);
+		h = lg_hash_name(h, p, len);
 		v = find_path(c, policy, class, h);
 		if (!last || !take_slot(v, LG_SLOT_EXACT_READ + write, out))
 			take_slot(v, LG_SLOT_TREE_READ + write, out);
@@ -130,9 +128,9 @@ int lg_eval_net(const struct lg_compiled *c, __u32 policy, __u8 family, const __
 	int max_prefix;
 
 	memset(out, 0, sizeof(*out));
-	if (policy == 0 || policy > c->policy_count || (family != 4 && family != 6))
+	pol = lg_compiled_policy(c, policy);
+	if (!pol || (family != 4 && family != 6))
 		return -EINVAL;
-	pol = &c->policies[policy - 1];
 	take_default(pol, LG_DECISION_NET, out);
 	if (family == 6 && memcmp(addr_in, mapped, 12) == 0) {
 		family = 4;

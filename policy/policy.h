@@ -167,7 +167,9 @@ struct lg_cgroup_binding {
 
 struct lg_compiled {
 	__u64 seed;
-	struct lg_policy_value *policies; /* index = policy id - 1 */
+	unsigned bank;  /* 0 or 1 */
+	__u32 id_base;  /* policy ids are id_base + 1 .. id_base + policy_count */
+	struct lg_policy_value *policies; /* index = policy id - id_base - 1 */
 	size_t policy_count;
 	struct lg_path_entry *paths;
 	size_t path_count;
@@ -179,13 +181,21 @@ struct lg_compiled {
 	size_t rule_count;
 };
 
-/* Compile a validated set; seed keys the path hash. */
-int lg_compile(const struct lg_policy_set *set, __u64 seed, struct lg_compiled **out,
-	       struct lg_diag *diag);
+/*
+ * Compile a validated set; seed keys the path hash; bank (0 or 1) picks the half of the policy id
+ * space, so that a reload can write a new set beside the one in force.
+ */
+int lg_compile(const struct lg_policy_set *set, __u64 seed, unsigned bank,
+	       struct lg_compiled **out, struct lg_diag *diag);
+const struct lg_policy_value *lg_compiled_policy(const struct lg_compiled *compiled, __u32 id);
 void lg_compiled_free(struct lg_compiled *compiled);
 const struct lg_rule_source *lg_rule_source(const struct lg_compiled *compiled, __u32 rule_id);
 /* Hash of a canonical path as the kernel computes it ("" for "/"). */
 __u64 lg_path_hash(__u64 seed, const char *path);
+/* Extend a path hash by one component of len bytes. */
+__u64 lg_hash_name(__u64 h, const char *name, size_t len);
+/* Hash of a cgroup path, as the cgroup_mkdir program computes it. */
+__u64 lg_cgroup_path_hash(__u64 seed, const char *path);
 /* Bytes of map keys and values the compiled set needs. */
 size_t lg_compiled_map_bytes(const struct lg_compiled *compiled);
 /* Orders of the sorted arrays in struct lg_compiled (paths and nets are sorted by key). */

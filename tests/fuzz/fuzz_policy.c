@@ -28,7 +28,7 @@ static void exercise(const struct lg_compiled *c, const uint8_t *data, size_t si
 		lg_eval_path(c, r->policy, LG_DECISION_EXEC, path, &v);
 	}
 	memcpy(addr, data, size < 16 ? size : 16);
-	for (__u32 p = 1; p <= c->policy_count; p++) {
+	for (__u32 p = c->id_base + 1; p <= c->id_base + c->policy_count; p++) {
 		lg_eval_net(c, p, 4, addr, LG_NET_TCP, (__u16)size, &v);
 		lg_eval_net(c, p, 6, addr, LG_NET_UDP, (__u16)(size * 7), &v);
 	}
@@ -59,7 +59,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				   &policies[set.count], &diag) == 0)
 		set.count++;
 	set.policies = policies;
-	if (set.count && lg_compile(&set, 0x5eed, &compiled, &diag) == 0) {
+	if (set.count && lg_compile(&set, 0x5eed, (unsigned)size & 1, &compiled, &diag) == 0) {
 		exercise(compiled, data, size);
 		lg_compiled_free(compiled);
 	}

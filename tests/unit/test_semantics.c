@@ -301,10 +301,15 @@ TEST(sem_records_are_keyed_by_seeded_hash)
 {
 	struct lg_policy_set set;
 	struct lg_compiled *c = compile_text(HEADER "[files]\ndeny = /etc/shadow\n", &set);
-	__u64 h = lg_hash_init(42);
+	__u64 h = lg_hash_init(42), w;
 
-	for (const char *p = "/etc/shadow"; *p; p++)
-		h = lg_hash_byte(h, (__u8)*p);
+	/* Component by component: length, then little-endian words, zero-padded. */
+	h = lg_hash_mix(h, 0x2f | (3 << 8));
+	memcpy(&w, "etc\0\0\0\0\0", 8);
+	h = lg_hash_mix(h, w);
+	h = lg_hash_mix(h, 0x2f | (6 << 8));
+	memcpy(&w, "shadow\0\0", 8);
+	h = lg_hash_mix(h, w);
 	CHECK_INT(c->path_count, 1);
 	CHECK(c->paths[0].key.hash == h);
 	CHECK(c->paths[0].key.hash == lg_path_hash(42, "/etc/shadow"));
@@ -313,8 +318,35 @@ TEST(sem_records_are_keyed_by_seeded_hash)
 	CHECK_INT(c->paths[0].key.class, LG_CLASS_FILE);
 	CHECK_INT(c->paths[0].value.deny_mask,
 		  (1 << LG_SLOT_EXACT_READ) | (1 << LG_SLOT_EXACT_WRITE));
+	CHECK(lg_path_hash(42, "/etc/shadowx") != h);
+	CHECK(lg_path_hash(42, "/etcshadow") != h);
+	CHECK(lg_path_hash(42, "/") == lg_hash_init(42));
+	CHECK(lg_path_hash(42, "") == lg_hash_init(42));
 	CHECK_INT(c->policies[0].default_deny, 0);
+	CHECK(c->policies[0].seed == 42);
 	CHECK_INT(c->policies[0].mode, LG_MODE_ENFORCE);
 	lg_compiled_free(c);
+	lg_policy_set_free(&set);
+}
+
+TEST(sem_banks_offset_policy_ids)
+{
+	struct lg_policy_set set;
+	struct lg_compiled *c0 = compile_text(HEADER "[files]\ndeny = /x\n", &set);
+	struct lg_diag diag = {0};
+	struct lg_compiled *c1;
+	struct lg_verdict v;
+
+	CHECK_INT(lg_compile(&set, 7, 1, &c1, &diag), 0);
+	CHECK_INT(c0->policies[0].id, 1);
+	CHECK_INT(c1->policies[0].id, LG_MAX_POLICIES + 1);
+	CHECK_INT(c1->policies[0].bank, 1);
+	CHECK_INT(c1->paths[0].key.policy, LG_MAX_POLICIES + 1);
+	CHECK_INT(lg_eval_path(c1, LG_MAX_POLICIES + 1, R, "/x", &v), 0);
+	CHECK(v.deny);
+	CHECK_INT(lg_eval_path(c1, 1, R, "/x", &v), -EINVAL);
+	CHECK_INT(lg_eval_path(c0, LG_MAX_POLICIES + 1, R, "/x", &v), -EINVAL);
+	lg_compiled_free(c0);
+	lg_compiled_free(c1);
 	lg_policy_set_free(&set);
 }

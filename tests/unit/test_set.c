@@ -198,7 +198,7 @@ TEST(capacity_port_slots)
 	CHECK_INT(parse_text(text, &p, &diag), 0);
 	set.policies = &p;
 	set.count = 1;
-	CHECK_INT(lg_compile(&set, 1, &c, &diag), -E2BIG);
+	CHECK_INT(lg_compile(&set, 1, 0, &c, &diag), -E2BIG);
 	CHECK_STR(diag_line(&diag, 0), "t.ini:15: error: more than 8 port rules share the address "
 				       "of 127.0.0.1/32 tcp 8016 (LG_NET_PORT_SLOTS); merge ports "
 				       "into ranges");
@@ -220,7 +220,7 @@ TEST(capacity_nested_prefixes)
 	CHECK_INT(parse_text(text, &p, &diag), 0);
 	set.policies = &p;
 	set.count = 1;
-	CHECK_INT(lg_compile(&set, 1, &c, &diag), -E2BIG);
+	CHECK_INT(lg_compile(&set, 1, 0, &c, &diag), -E2BIG);
 	CHECK_STR(diag_line(&diag, 0), "t.ini:14: error: 9 nested address prefixes enclose "
 				       "10.0.0.0/32 tcp 32; the kernel examines at most 8 "
 				       "(LG_NET_CHAIN_MAX): merge some of them");
