@@ -14,11 +14,21 @@ DEB_PACKAGES := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libinih-dev 
 
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wno-missing-field-initializers
-CPPFLAGS += -D_GNU_SOURCE -Iinclude -Ipolicy -Ienforcer
+CPPFLAGS += -D_GNU_SOURCE -Iinclude -Ipolicy -Ienforcer -I$(BUILD)/bpf
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 $(WARNINGS) -MMD -MP
 LDLIBS   += -linih
+ENFORCER_LDLIBS := -lbpf -lelf -lz
 
+BPFTOOL  ?= bpftool
+LLVM_STRIP ?= llvm-strip
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 -Iinclude -Ibpf_lsm \
+	-Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers -MMD -MP
+
+BPF_SRCS      := $(wildcard bpf_lsm/*.bpf.c)
+BPF_OBJS      := $(BPF_SRCS:bpf_lsm/%.bpf.c=$(BUILD)/bpf/%.bpf.o)
+BPF_LINKED    := $(BUILD)/bpf/lsmguard.bpf.o
+BPF_SKEL      := $(BUILD)/bpf/lsmguard.skel.h
 POLICY_SRCS   := $(wildcard policy/*.c)
 ENFORCER_SRCS := $(wildcard enforcer/*.c)
 UNIT_SRCS     := $(wildcard tests/unit/*.c)
@@ -33,7 +43,7 @@ UNIT_TESTS := $(BUILD)/tests/unit-tests
 FUZZER     := $(BUILD)/fuzz/fuzz_policy
 BENCH_COMPILE := $(BUILD)/bench/bench_compile
 
-.PHONY: all deps check unit-check cli-check fuzz fuzz-check bench-compile clean format
+.PHONY: all bpf deps check unit-check cli-check fuzz fuzz-check bench-compile clean format
 
 all: $(LSMGUARD)
 
@@ -53,16 +63,40 @@ $(BUILD)/%.o: %.c | $(BUILD)/policy $(BUILD)/enforcer $(BUILD)/tests/unit $(BUIL
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/policy $(BUILD)/enforcer $(BUILD)/tests/unit $(BUILD)/tests/bench $(BUILD)/fuzz $(BUILD)/bench:
+$(BUILD)/policy $(BUILD)/enforcer $(BUILD)/tests/unit $(BUILD)/tests/bench $(BUILD)/fuzz $(BUILD)/bench $(BUILD)/bpf:
 	$(Q)mkdir -p $@
+
+# ---- BPF: one object per hook family, linked into one (maps are shared __weak definitions),
+# stripped of DWARF (BTF stays), then the skeleton the enforcer compiles against.
+$(BUILD)/bpf/%.bpf.o: bpf_lsm/%.bpf.c | $(BUILD)/bpf
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BPF_LINKED): $(BPF_OBJS)
+	$(call msg,BPFLINK,$@)
+	$(Q)$(BPFTOOL) gen object $@.tmp $^ && $(LLVM_STRIP) -g $@.tmp -o $@ && rm -f $@.tmp
+
+$(BPF_SKEL): $(BPF_LINKED)
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name lsmguard_bpf > $@
+
+bpf: $(BPF_SKEL)
 
 $(LIBPOLICY): $(POLICY_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
+# The enforcer compiles against the generated skeleton.
+$(ENFORCER_OBJS): | $(BPF_SKEL)
+
 $(LSMGUARD): $(ENFORCER_OBJS) $(LIBPOLICY)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(ENFORCER_LDLIBS)
+
+# A static build for the test VM's initramfs (no libraries to copy in).
+$(LSMGUARD)-static: $(ENFORCER_OBJS) $(LIBPOLICY)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) -static -o $@ $^ $(LDLIBS) $(ENFORCER_LDLIBS)
 
 # ---- tests ----
 $(UNIT_TESTS): $(UNIT_OBJS) $(LIBPOLICY)

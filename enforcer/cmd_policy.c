@@ -38,14 +38,15 @@ static size_t files_with_errors(const struct lg_diag *diag)
 }
 
 int load_and_compile(const char *const *paths, size_t count, unsigned flags,
-		     struct lg_policy_set *set, struct lg_compiled **compiled, __u64 seed)
+		     struct lg_policy_set *set, struct lg_compiled **compiled, __u64 seed,
+		     unsigned bank)
 {
 	struct lg_diag diag = {0};
 	int ret;
 
 	ret = lg_policy_set_load(paths, count, flags, set, &diag);
 	if (!ret)
-		ret = lg_compile(set, seed, 0, compiled, &diag);
+		ret = lg_compile(set, seed, bank, compiled, &diag);
 	print_diagnostics(&diag);
 	if (ret) {
 		size_t files = set->files_read, bad = files_with_errors(&diag);
@@ -75,7 +76,7 @@ int cmd_check(int argc, char **argv)
 		return 2;
 	}
 	if (load_and_compile((const char *const *)argv + 1, (size_t)argc - 1,
-			     LG_PARSE_STAT_PATHS | LG_LOAD_CHECK_OWNER, &set, &compiled, 0))
+			     LG_PARSE_STAT_PATHS | LG_LOAD_CHECK_OWNER, &set, &compiled, 0, 0))
 		return 1;
 	for (size_t i = 0; i < set.count; i++)
 		rules += lg_policy_rule_count(set.policies[i]);
@@ -199,7 +200,7 @@ int cmd_show(int argc, char **argv)
 		return 2;
 	}
 	if (load_and_compile((const char *const *)argv + optind, (size_t)(argc - optind),
-			     LG_LOAD_CHECK_OWNER, &set, &compiled, 0))
+			     LG_LOAD_CHECK_OWNER, &set, &compiled, 0, 0))
 		return 1;
 	if (json)
 		show_json(&set, compiled);

@@ -7,11 +7,19 @@
 
 int cmd_check(int argc, char **argv);
 int cmd_show(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_exec(int argc, char **argv);
+int cmd_unload(int argc, char **argv);
+
+/* 0 when the running kernel can enforce; else a message that says what is missing. */
+int lg_kernel_check(char *err, size_t errsize);
 
 /* Print every message of diag to stderr, gcc style. */
 void print_diagnostics(const struct lg_diag *diag);
 /* Load and compile a set; prints diagnostics; on failure says "nothing was loaded". */
 int load_and_compile(const char *const *paths, size_t count, unsigned flags,
-		     struct lg_policy_set *set, struct lg_compiled **compiled, __u64 seed);
+		     struct lg_policy_set *set, struct lg_compiled **compiled, __u64 seed,
+		     unsigned bank);
 
 #endif

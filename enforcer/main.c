@@ -15,6 +15,12 @@ static const struct command {
 } commands[] = {
 	{"check", cmd_check, "check PATH...          validate policy files or directories"},
 	{"show", cmd_show, "show [--json] PATH...  print the compiled rules with their sources"},
+	{"run", cmd_run, "run [--policy-dir DIR] [--log FILE]\n"
+			 "                         enforce the policies of DIR (/etc/lsmguard/policy.d);\n"
+			 "                         JSON events on stdout; SIGHUP reloads"},
+	{"status", cmd_status, "status [--json]        enforcement state, policies and counters"},
+	{"exec", cmd_exec, "exec NAME -- CMD...    run CMD in the cgroup of policy NAME"},
+	{"unload", cmd_unload, "unload                 end enforcement: detach and remove the pins"},
 };
 
 static void usage(FILE *out)

@@ -29,7 +29,7 @@
 #define LG_MAX_POLICIES 1024      /* policies loaded at once */
 #define LG_MAX_PATH_ENTRIES 65536 /* distinct (policy, class, path) keys */
 #define LG_MAX_NET_ENTRIES 16384  /* distinct (policy, family, prefix) keys */
-#define LG_PATH_DEPTH_MAX 32      /* components of a path the kernel walks */
+#define LG_PATH_DEPTH_MAX 32      /* components of a path the kernel walks (a power of 2) */
 #define LG_NAME_MAX 255           /* one path component */
 #define LG_NET_PORT_SLOTS 8       /* port rules sharing one address prefix */
 #define LG_NET_CHAIN_MAX 8        /* nested prefixes examined for one address */
@@ -41,6 +41,9 @@
 #define LG_MAX_CGROUPS 65536      /* cgroups bound to a policy at once */
 /* Policy ids: two banks, so that a reload writes the new set beside the old one. */
 #define LG_POLICY_ID_MAX (2 * LG_MAX_POLICIES)
+
+_Static_assert((LG_PATH_DEPTH_MAX & (LG_PATH_DEPTH_MAX - 1)) == 0, "masked as an index");
+_Static_assert((LG_EVENT_PATH_MAX & (LG_EVENT_PATH_MAX - 1)) == 0, "masked as an index");
 
 enum lg_class {
 	LG_CLASS_FILE = 0,
@@ -143,7 +146,8 @@ _Static_assert(sizeof(struct lg_net_port_rule) == 12, "lg_net_port_rule layout")
  */
 struct lg_net_value {
 	__u8 count;
-	__u8 pad[3];
+	__u8 pad;
+	__u16 prefixlen; /* this entry's key prefixlen: an LPM lookup does not return it */
 	struct lg_net_port_rule port[LG_NET_PORT_SLOTS];
 };
 _Static_assert(sizeof(struct lg_net_value) == 100, "lg_net_value layout");
@@ -174,11 +178,12 @@ _Static_assert(sizeof(struct lg_mount_value) ==
 
 /* Global settings, in a one-entry array map. */
 struct lg_config {
-	__u64 cgroup_seed; /* keys lg_cgroup_path_key hashes */
-	__u32 generation;
-	__u32 flags;
+	__u64 cgroup_seed;  /* keys lg_cgroup_path_key hashes; fixed for the life of the pins */
+	__u64 path_seed[2]; /* each bank's path seed (the kernel reads it from the policy) */
+	__u32 generation;   /* loads so far */
+	__u32 active_bank;  /* bank of the set in force */
 };
-_Static_assert(sizeof(struct lg_config) == 16, "lg_config layout");
+_Static_assert(sizeof(struct lg_config) == 32, "lg_config layout");
 
 /* Per-CPU counters, indexed by policy id * LG_HOOK_COUNT + hook. */
 struct lg_counter {

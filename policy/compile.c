@@ -421,6 +421,7 @@ static int build_net_entries(struct compiler *cc)
 		size_t j;
 		int ret;
 
+		entry.value.prefixlen = (__u16)first->key.prefixlen;
 		for (j = i; j < cc->net_item_count &&
 			    memcmp(&cc->net_items[j].key, &first->key, sizeof(first->key)) == 0;
 		     j++) {

@@ -154,7 +154,7 @@ int lg_eval_net(const struct lg_compiled *c, __u32 policy, __u8 family, const __
 				return 0;
 			}
 		}
-		max_prefix = (int)(e->key.prefixlen - LG_NET_KEY_FIXED_BITS) - 1;
+		max_prefix = (int)(e->value.prefixlen - LG_NET_KEY_FIXED_BITS) - 1;
 		if (max_prefix < 0)
 			return 0;
 	}

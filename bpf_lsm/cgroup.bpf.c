@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Cgroup binding: tp_btf/cgroup_mkdir and tp_btf/cgroup_rmdir.
+ *
+ * A policy names a cgroup by path; a service restarted by systemd gets a new cgroup (a new id)
+ * at the same path. The mkdir tracepoint runs before the new directory is made visible, so no
+ * process can be placed in it before it is bound: the service is confined from its first
+ * process, with no user-space watcher to race. rmdir drops the binding of a removed cgroup.
+ * Only the cgroup v2 hierarchy (hierarchy id 0) is considered.
+ */
+#include "common.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+SEC("tp_btf/cgroup_mkdir")
+int BPF_PROG(lg_cgroup_mkdir, struct cgroup *cgrp, const char *path)
+{
+	struct lg_scratch *scratch = lg_scratch();
+	struct lg_cgroup_path_key key;
+	struct lg_config *config;
+	__u32 zero = 0, *policy;
+	__u64 h, id;
+
+	if (BPF_CORE_READ(cgrp, root, hierarchy_id) != 0 || !scratch)
+		return 0;
+	config = bpf_map_lookup_elem(&lg_config_map, &zero);
+	if (!config)
+		return 0;
+	if (bpf_probe_read_kernel_str(scratch->path, LG_EVENT_PATH_MAX, path) < 0)
+		return 0;
+	h = lg_hash_init(config->cgroup_seed);
+	for (int i = 0; i < LG_EVENT_PATH_MAX; i++) {
+		__u8 c = scratch->path[i];
+
+		if (!c)
+			break;
+		h = lg_hash_byte(h, c);
+	}
+	key.hash = h;
+	policy = bpf_map_lookup_elem(&lg_cgroup_paths, &key);
+	if (!policy)
+		return 0;
+	id = BPF_CORE_READ(cgrp, kn, id);
+	bpf_map_update_elem(&lg_cgroup_policy, &id, policy, BPF_ANY);
+	return 0;
+}
+
+SEC("tp_btf/cgroup_rmdir")
+int BPF_PROG(lg_cgroup_rmdir, struct cgroup *cgrp, const char *path)
+{
+	__u64 id;
+
+	if (BPF_CORE_READ(cgrp, root, hierarchy_id) != 0)
+		return 0;
+	id = BPF_CORE_READ(cgrp, kn, id);
+	bpf_map_delete_elem(&lg_cgroup_policy, &id);
+	return 0;
+}

@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * What every lsmguard BPF program shares: the maps (defined __weak here, so that each hook
+ * family's object can use them and `bpftool gen object` merges them into one), which policy
+ * applies to the current task, and how a verdict is counted, reported and returned.
+ */
+#ifndef LSMGUARD_COMMON_BPF_H
+#define LSMGUARD_COMMON_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "lsmguard_abi.h"
+
+#define EPERM 1
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, LG_POLICY_ID_MAX + 1);
+	__type(key, __u32);
+	__type(value, struct lg_policy_value);
+} lg_policies __weak SEC(".maps");
+
+/* cgroup id -> policy id: cgroups named by a policy (not their descendants). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, LG_MAX_CGROUPS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u64);
+	__type(value, __u32);
+} lg_cgroup_policy __weak SEC(".maps");
+
+/* hash of a cgroup path -> policy id: binds cgroups created after load. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, LG_POLICY_ID_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct lg_cgroup_path_key);
+	__type(value, __u32);
+} lg_cgroup_paths __weak SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 2 * LG_MAX_PATH_ENTRIES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct lg_path_key);
+	__type(value, struct lg_path_value);
+} lg_paths __weak SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, 2 * LG_MAX_NET_ENTRIES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct lg_net_key);
+	__type(value, struct lg_net_value);
+} lg_nets __weak SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, LG_MAX_MOUNTS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct lg_mount_key);
+	__type(value, struct lg_mount_value);
+} lg_mounts __weak SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct lg_config);
+} lg_config_map __weak SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, (LG_POLICY_ID_MAX + 1) * LG_HOOK_COUNT);
+	__type(key, __u32);
+	__type(value, struct lg_counter);
+} lg_counters __weak SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 20);
+} lg_events __weak SEC(".maps");
+
+/*
+ * One step of a path walk, in memory so that a global function can take it (see lg_walk_step in
+ * path.bpf.h): extend the hash by one component, then look the prefix up. The verdict so far
+ * lives here too: the walk's loop never branches on it, which keeps the verifier's work linear.
+ */
+struct lg_walk_step {
+	__u64 name;   /* in: kernel address of the component's name; 0: no component to add */
+	__u64 hash;   /* in/out */
+	__u32 len;    /* in: bytes of the name */
+	__u32 policy; /* in */
+	__u32 class;  /* in */
+	__u8 object;  /* in: this prefix is the object itself (exact slot first) */
+	__u8 write;   /* in: write slots */
+	__u8 pad8;
+	__u8 deny;    /* in/out: the verdict so far, replaced when a rule applies here */
+	__u32 rule;   /* in/out: its rule */
+	__u32 pad;
+	__u64 words[(LG_NAME_MAX + 1) / 8];
+};
+
+/* Scratch space larger than the 512-byte stack: the path walk's dentries and buffers. */
+struct lg_scratch {
+	struct dentry *dentries[LG_PATH_DEPTH_MAX]; /* a power of two: indexes are masked */
+	struct lg_walk_step step;
+	/* Counters kept here rather than in registers: reloaded in each loop round, they give the
+	 * verifier one state per round instead of one per value they could hold. */
+	__u32 path_off; /* lg_event_path's write offset */
+	__u32 count;    /* dentries recorded by the walk */
+	__u8 path[2 * LG_EVENT_PATH_MAX]; /* event path under construction; see lg_event_path */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct lg_scratch);
+} lg_scratch_map __weak SEC(".maps");
+
+static __always_inline struct lg_scratch *lg_scratch(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&lg_scratch_map, &zero);
+}
+
+/*
+ * The policy of the current task: its cgroup's, or the nearest ancestor's that has one. Policies
+ * are bound at most LG_CGROUP_DEPTH_MAX levels deep (the compiler refuses deeper ones), so the
+ * search starts there for a deeper task and cannot miss the nearest policy.
+ */
+static __always_inline const struct lg_policy_value *lg_current_policy(__u64 *cgroup_id)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	int level = BPF_CORE_READ(task, cgroups, dfl_cgrp, level);
+
+	if (level > LG_CGROUP_DEPTH_MAX)
+		level = LG_CGROUP_DEPTH_MAX;
+	for (int i = 0; i < LG_CGROUP_DEPTH_MAX; i++) {
+		const struct lg_policy_value *policy;
+		__u32 *policy_id;
+		__u64 id;
+
+		if (level - i < 1)
+			break;
+		id = bpf_get_current_ancestor_cgroup_id(level - i);
+		policy_id = bpf_map_lookup_elem(&lg_cgroup_policy, &id);
+		if (!policy_id)
+			continue;
+		policy = bpf_map_lookup_elem(&lg_policies, policy_id);
+		/* An id whose record is not (or no longer) written is no policy. */
+		if (!policy || policy->id != *policy_id || *policy_id == 0)
+			return 0;
+		*cgroup_id = bpf_get_current_cgroup_id();
+		return policy;
+	}
+	return 0;
+}
+
+static __always_inline struct lg_counter *lg_counter(__u32 policy, __u8 hook)
+{
+	__u32 key = policy * LG_HOOK_COUNT + hook;
+
+	return bpf_map_lookup_elem(&lg_counters, &key);
+}
+
+static __always_inline void lg_count_allowed(__u32 policy, __u8 hook)
+{
+	struct lg_counter *c = lg_counter(policy, hook);
+
+	if (c)
+		c->allowed++;
+}
+
+/*
+ * Start an event for a deny verdict (enforced or audited); NULL when the ring buffer is full,
+ * which is counted. The verdict never depends on the event.
+ */
+static __always_inline struct lg_event *lg_event_start(const struct lg_policy_value *policy,
+						       __u64 cgroup_id, __u8 hook, __u8 decision,
+						       __u32 rule, __u8 flags)
+{
+	struct lg_event *ev = bpf_ringbuf_reserve(&lg_events, sizeof(*ev), 0);
+	__u64 pid_tgid, uid_gid;
+
+	if (!ev) {
+		struct lg_counter *c = lg_counter(policy->id, hook);
+
+		if (c)
+			c->dropped++;
+		return 0;
+	}
+	pid_tgid = bpf_get_current_pid_tgid();
+	uid_gid = bpf_get_current_uid_gid();
+	ev->version = LG_ABI_VERSION;
+	ev->hook = hook;
+	ev->decision = decision;
+	ev->flags = flags | LG_EVENT_DENIED | (policy->mode == LG_MODE_AUDIT ? LG_EVENT_AUDIT : 0);
+	ev->time_ns = bpf_ktime_get_boot_ns();
+	ev->cgroup_id = cgroup_id;
+	ev->pid = (__u32)pid_tgid;
+	ev->tgid = (__u32)(pid_tgid >> 32);
+	ev->uid = (__u32)uid_gid;
+	ev->policy = policy->id;
+	ev->rule = rule;
+	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
+	return ev;
+}
+
+/* Count a deny verdict and return what the hook returns: -EPERM, or 0 in audit mode. */
+static __always_inline int lg_deny(const struct lg_policy_value *policy, __u8 hook)
+{
+	struct lg_counter *c = lg_counter(policy->id, hook);
+	bool audit = policy->mode == LG_MODE_AUDIT;
+
+	if (c) {
+		if (audit)
+			c->audited++;
+		else
+			c->denied++;
+	}
+	return audit ? 0 : -EPERM;
+}
+
+#endif /* LSMGUARD_COMMON_BPF_H */

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * File rules: lsm/file_open.
+ *
+ * Guarantees: every open of a file system object by a task under a policy (open, openat,
+ * openat2, io_uring openat, a re-open through /proc/PID/fd) is decided by the policy's [files]
+ * rules on the object the path leads to (after symlinks), as a write when the open asks for
+ * write access, appending or truncation.
+ *
+ * Not covered here: opens the kernel makes to execute a program (FMODE_EXEC), which [exec]
+ * decides in bprm_check_security; file descriptors a task already holds or receives over a
+ * socket; objects never opened (pipes, sockets, memfd) unless re-opened through /proc.
+ */
+#include "path.bpf.h"
+
+#define FMODE_WRITE 0x2
+#define FMODE_EXEC 0x20
+#define O_TRUNC 01000
+#define O_APPEND 02000
+
+char LICENSE[] SEC("license") = "GPL";
+
+SEC("lsm/file_open")
+int BPF_PROG(lg_file_open, struct file *file, int ret)
+{
+	const struct lg_policy_value *policy;
+	struct lg_path_verdict verdict;
+	enum lg_decision decision;
+	struct lg_event *ev;
+	__u64 cgroup_id = 0;
+
+	if (ret)
+		return ret; /* an earlier LSM already denied: keep its answer */
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy)
+		return 0;
+	if (file->f_mode & FMODE_EXEC)
+		return 0;
+	decision = (file->f_mode & FMODE_WRITE) || (file->f_flags & (O_TRUNC | O_APPEND))
+			   ? LG_DECISION_FILE_WRITE
+			   : LG_DECISION_FILE_READ;
+	lg_path_decide(policy, LG_CLASS_FILE, decision, file->f_path.dentry, file->f_path.mnt,
+		       &verdict);
+	if (!verdict.deny) {
+		lg_count_allowed(policy->id, LG_HOOK_FILE_OPEN);
+		return 0;
+	}
+	ev = lg_event_start(policy, cgroup_id, LG_HOOK_FILE_OPEN, decision, verdict.rule,
+			    verdict.flags);
+	if (ev) {
+		lg_event_path(ev, &verdict);
+		bpf_ringbuf_submit(ev, 0);
+	}
+	return lg_deny(policy, LG_HOOK_FILE_OPEN);
+}

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Putting a compiled policy set in force, with no moment where neither the old set nor the new
+ * one applies, and no moment where a cgroup sees half of a set:
+ *
+ *  1. the new set is written beside the old one, in the other bank of policy ids (its path keys,
+ *     network keys and policy records carry the new ids, so nothing the old set uses changes);
+ *  2. each cgroup binding is switched from its old id to its new one, one map update each
+ *     (a cgroup sees the whole old set, then the whole new set);
+ *  3. after an RCU grace period no program can still hold an old id, and the old bank's records
+ *     are deleted.
+ * A set that fails to compile never reaches step 1. A failure during step 1 deletes what was
+ * written and leaves the old set in force.
+ */
+#include <bpf/bpf.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "apply.h"
+#include "host.h"
+#include "log.h"
+
+__u64 lg_random_seed(void)
+{
+	__u64 seed = 0;
+
+	if (getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
+		fatal("getrandom");
+	return seed;
+}
+
+int lg_config_read(const struct lg_bpf *bpf, struct lg_config *config)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(bpf->map_fd[LG_MAP_CONFIG], &zero, config) ? -errno : 0;
+}
+
+static int config_write(const struct lg_bpf *bpf, const struct lg_config *config)
+{
+	__u32 zero = 0;
+
+	return bpf_map_update_elem(bpf->map_fd[LG_MAP_CONFIG], &zero, config, BPF_ANY) ? -errno : 0;
+}
+
+static bool in_bank(__u32 policy, unsigned bank)
+{
+	return policy > bank * LG_MAX_POLICIES && policy <= (bank + 1) * LG_MAX_POLICIES;
+}
+
+int lg_apply_mounts(const struct lg_bpf *bpf, const struct lg_config *config)
+{
+	struct lg_mount_entry *entries;
+	struct lg_mount_key key, next;
+	int count, fd = bpf->map_fd[LG_MAP_MOUNTS];
+	bool more;
+
+	count = lg_read_mounts("/proc/self/mountinfo", &entries);
+	if (count < 0)
+		return count;
+	for (int i = 0; i < count; i++) {
+		struct lg_mount_value value;
+
+		lg_mount_value_for(&entries[i], config->path_seed, &value);
+		if (bpf_map_update_elem(fd, &entries[i].key, &value, BPF_ANY)) {
+			int ret = -errno;
+
+			free(entries);
+			return ret;
+		}
+	}
+	/* Drop mounts that are gone. */
+	for (more = bpf_map_get_next_key(fd, NULL, &key) == 0; more; key = next) {
+		bool keep = false;
+
+		more = bpf_map_get_next_key(fd, &key, &next) == 0;
+		for (int i = 0; i < count && !keep; i++)
+			keep = entries[i].key.dev == key.dev && entries[i].key.ino == key.ino;
+		if (!keep)
+			bpf_map_delete_elem(fd, &key);
+	}
+	free(entries);
+	return count;
+}
+
+/* Delete every path and network key and policy record of one bank. */
+static void delete_bank(const struct lg_bpf *bpf, unsigned bank)
+{
+	struct lg_policy_value empty = {0};
+	struct lg_path_key pkey, pnext;
+	struct lg_net_key nkey, nnext;
+	int fd = bpf->map_fd[LG_MAP_PATHS];
+	bool more;
+
+	for (more = bpf_map_get_next_key(fd, NULL, &pkey) == 0; more; pkey = pnext) {
+		more = bpf_map_get_next_key(fd, &pkey, &pnext) == 0;
+		if (in_bank(pkey.policy, bank))
+			bpf_map_delete_elem(fd, &pkey);
+	}
+	fd = bpf->map_fd[LG_MAP_NETS];
+	for (more = bpf_map_get_next_key(fd, NULL, &nkey) == 0; more; nkey = nnext) {
+		more = bpf_map_get_next_key(fd, &nkey, &nnext) == 0;
+		if (in_bank(nkey.policy, bank))
+			bpf_map_delete_elem(fd, &nkey);
+	}
+	for (__u32 id = bank * LG_MAX_POLICIES + 1; id <= (bank + 1) * LG_MAX_POLICIES; id++)
+		bpf_map_update_elem(bpf->map_fd[LG_MAP_POLICIES], &id, &empty, BPF_ANY);
+}
+
+static int write_bank(const struct lg_bpf *bpf, const struct lg_compiled *c)
+{
+	for (size_t i = 0; i < c->path_count; i++)
+		if (bpf_map_update_elem(bpf->map_fd[LG_MAP_PATHS], &c->paths[i].key,
+					&c->paths[i].value, BPF_ANY))
+			return -errno;
+	for (size_t i = 0; i < c->net_count; i++)
+		if (bpf_map_update_elem(bpf->map_fd[LG_MAP_NETS], &c->nets[i].key, &c->nets[i].value,
+					BPF_ANY))
+			return -errno;
+	for (size_t i = 0; i < c->policy_count; i++)
+		if (bpf_map_update_elem(bpf->map_fd[LG_MAP_POLICIES], &c->policies[i].id,
+					&c->policies[i], BPF_ANY))
+			return -errno;
+	return 0;
+}
+
+/* Point every binding at the new set; unbind cgroups whose policy is gone. */
+static int switch_bindings(const struct lg_bpf *bpf, const struct lg_compiled *c,
+			   const struct lg_config *config)
+{
+	int paths_fd = bpf->map_fd[LG_MAP_CGROUP_PATHS], ids_fd = bpf->map_fd[LG_MAP_CGROUP_POLICY];
+	struct lg_cgroup_path_key key, next;
+	__u64 id, next_id;
+	bool more;
+
+	for (size_t i = 0; i < c->cgroup_count; i++) {
+		struct lg_cgroup_path_key pkey = {
+			.hash = lg_cgroup_path_hash(config->cgroup_seed, c->cgroups[i].cgroup),
+		};
+
+		if (bpf_map_update_elem(paths_fd, &pkey, &c->cgroups[i].policy, BPF_ANY))
+			return -errno;
+		/* A cgroup that exists now; one created from here on is bound by the kernel. */
+		if (lg_cgroup_id(c->cgroups[i].cgroup, &id) == 0 &&
+		    bpf_map_update_elem(ids_fd, &id, &c->cgroups[i].policy, BPF_ANY))
+			return -errno;
+	}
+	for (more = bpf_map_get_next_key(paths_fd, NULL, &key) == 0; more; key = next) {
+		__u32 policy;
+
+		more = bpf_map_get_next_key(paths_fd, &key, &next) == 0;
+		if (bpf_map_lookup_elem(paths_fd, &key, &policy) == 0 && !in_bank(policy, c->bank))
+			bpf_map_delete_elem(paths_fd, &key);
+	}
+	for (more = bpf_map_get_next_key(ids_fd, NULL, &id) == 0; more; id = next_id) {
+		__u32 policy;
+
+		more = bpf_map_get_next_key(ids_fd, &id, &next_id) == 0;
+		if (bpf_map_lookup_elem(ids_fd, &id, &policy) == 0 && !in_bank(policy, c->bank))
+			bpf_map_delete_elem(ids_fd, &id);
+	}
+	return 0;
+}
+
+int lg_apply(const struct lg_bpf *bpf, const struct lg_compiled *c, char *err, size_t errsize)
+{
+	struct lg_config config;
+	int ret;
+
+	ret = lg_config_read(bpf, &config);
+	if (ret) {
+		snprintf(err, errsize, "cannot read the config map: %s", strerror(-ret));
+		return ret;
+	}
+	if (config.generation && c->bank == config.active_bank) {
+		snprintf(err, errsize, "the new set must go to the inactive bank %u", !config.active_bank);
+		return -EINVAL;
+	}
+	if (!config.cgroup_seed)
+		config.cgroup_seed = lg_random_seed();
+	config.path_seed[c->bank] = c->seed;
+	ret = config_write(bpf, &config);
+	if (!ret)
+		ret = lg_apply_mounts(bpf, &config);
+	if (ret < 0) {
+		snprintf(err, errsize, "cannot write the mount table: %s", strerror(-ret));
+		return ret;
+	}
+	/* A stale half-written bank from an interrupted run would mix with this one. */
+	delete_bank(bpf, c->bank);
+	ret = write_bank(bpf, c);
+	if (ret) {
+		snprintf(err, errsize, "cannot write the policy maps: %s", strerror(-ret));
+		delete_bank(bpf, c->bank);
+		return ret;
+	}
+	ret = switch_bindings(bpf, c, &config);
+	if (ret) {
+		/* Bindings may already point at the new bank: it is complete, so keep it. */
+		snprintf(err, errsize, "cannot bind the cgroups: %s", strerror(-ret));
+		return ret;
+	}
+	config.active_bank = c->bank;
+	config.generation++;
+	ret = config_write(bpf, &config);
+	if (ret) {
+		snprintf(err, errsize, "cannot write the config map: %s", strerror(-ret));
+		return ret;
+	}
+	ret = lg_bpf_wait_for_readers();
+	if (ret) {
+		/* Without the grace period the old bank could still be in use: keep it. */
+		log_warnx("cannot wait for an RCU grace period (%s); the previous policy set stays "
+			  "in the maps until the next reload",
+			  strerror(-ret));
+		return 0;
+	}
+	delete_bank(bpf, !c->bank);
+	return 0;
+}

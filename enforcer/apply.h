@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef LSMGUARD_APPLY_H
+#define LSMGUARD_APPLY_H
+
+#include "bpf_state.h"
+#include "policy.h"
+
+/* Put c in force (see apply.c). c must be compiled for the bank that is not active. */
+int lg_apply(const struct lg_bpf *bpf, const struct lg_compiled *c, char *err, size_t errsize);
+/* Rewrite the mount table from /proc/self/mountinfo; returns the count or -errno. */
+int lg_apply_mounts(const struct lg_bpf *bpf, const struct lg_config *config);
+int lg_config_read(const struct lg_bpf *bpf, struct lg_config *config);
+__u64 lg_random_seed(void);
+
+#endif

@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bpf_state.h"
+#include "lsmguard.skel.h"
+
+const char *const lg_map_names[LG_MAP_COUNT] = {
+	[LG_MAP_POLICIES] = "lg_policies",
+	[LG_MAP_CGROUP_POLICY] = "lg_cgroup_policy",
+	[LG_MAP_CGROUP_PATHS] = "lg_cgroup_paths",
+	[LG_MAP_PATHS] = "lg_paths",
+	[LG_MAP_NETS] = "lg_nets",
+	[LG_MAP_MOUNTS] = "lg_mounts",
+	[LG_MAP_CONFIG] = "lg_config_map",
+	[LG_MAP_COUNTERS] = "lg_counters",
+	[LG_MAP_EVENTS] = "lg_events",
+};
+
+static void pin_path(char *buf, size_t size, const char *pin_dir, const char *kind, const char *name)
+{
+	snprintf(buf, size, "%s/%s/%s", pin_dir, kind, name);
+}
+
+static int make_dirs(const char *pin_dir)
+{
+	char path[512];
+
+	if (mkdir(pin_dir, 0700) && errno != EEXIST)
+		return -errno;
+	snprintf(path, sizeof(path), "%s/maps", pin_dir);
+	if (mkdir(path, 0700) && errno != EEXIST)
+		return -errno;
+	snprintf(path, sizeof(path), "%s/links", pin_dir);
+	if (mkdir(path, 0700) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+static struct bpf_map *skel_map(struct lsmguard_bpf *skel, enum lg_map_id id)
+{
+	return bpf_object__find_map_by_name(skel->obj, lg_map_names[id]);
+}
+
+int lg_bpf_load(struct lg_bpf *bpf, const char *pin_dir, char *err, size_t errsize)
+{
+	struct lsmguard_bpf *skel;
+	struct bpf_program *prog;
+	char path[512];
+	int ret;
+
+	memset(bpf, 0, sizeof(*bpf));
+	for (int i = 0; i < LG_MAP_COUNT; i++)
+		bpf->map_fd[i] = -1;
+	snprintf(bpf->pin_dir, sizeof(bpf->pin_dir), "%s", pin_dir);
+
+	skel = lsmguard_bpf__open();
+	if (!skel) {
+		ret = -errno;
+		snprintf(err, errsize, "cannot open the BPF object: %s", strerror(-ret));
+		return ret;
+	}
+	ret = lsmguard_bpf__load(skel);
+	if (ret) {
+		snprintf(err, errsize,
+			 "cannot load the BPF programs: %s%s", strerror(-ret),
+			 ret == -EPERM ? " (this kernel refuses BPF LSM programs: is 'bpf' in the active "
+					 "LSM list and is lsmguard running as root?)"
+				       : " (run with -v for the verifier's log)");
+		goto out_destroy;
+	}
+	ret = lsmguard_bpf__attach(skel);
+	if (ret) {
+		snprintf(err, errsize, "cannot attach the BPF programs: %s", strerror(-ret));
+		goto out_destroy;
+	}
+	ret = make_dirs(pin_dir);
+	if (ret) {
+		snprintf(err, errsize, "cannot create %s: %s (is bpffs mounted on /sys/fs/bpf?)",
+			 pin_dir, strerror(-ret));
+		goto out_destroy;
+	}
+	for (int i = 0; i < LG_MAP_COUNT; i++) {
+		struct bpf_map *map = skel_map(skel, (enum lg_map_id)i);
+
+		pin_path(path, sizeof(path), pin_dir, "maps", lg_map_names[i]);
+		ret = map ? bpf_map__pin(map, path) : -ENOENT;
+		if (ret) {
+			snprintf(err, errsize, "cannot pin map %s: %s", path, strerror(-ret));
+			goto out_unpin;
+		}
+		bpf->map_fd[i] = dup(bpf_map__fd(map));
+	}
+	/* Links last: once they are pinned, enforcement no longer depends on this process. */
+	bpf_object__for_each_program(prog, skel->obj) {
+		struct bpf_link *link = NULL;
+
+		if (prog == skel->progs.lg_file_open)
+			link = skel->links.lg_file_open;
+		else if (prog == skel->progs.lg_bprm_check)
+			link = skel->links.lg_bprm_check;
+		else if (prog == skel->progs.lg_socket_connect)
+			link = skel->links.lg_socket_connect;
+		else if (prog == skel->progs.lg_socket_sendmsg)
+			link = skel->links.lg_socket_sendmsg;
+		else if (prog == skel->progs.lg_cgroup_mkdir)
+			link = skel->links.lg_cgroup_mkdir;
+		else if (prog == skel->progs.lg_cgroup_rmdir)
+			link = skel->links.lg_cgroup_rmdir;
+		if (!link) {
+			ret = -ENOENT;
+			snprintf(err, errsize, "program %s has no link", bpf_program__name(prog));
+			goto out_unpin;
+		}
+		pin_path(path, sizeof(path), pin_dir, "links", bpf_program__name(prog));
+		ret = bpf_link__pin(link, path);
+		if (ret) {
+			snprintf(err, errsize, "cannot pin link %s: %s", path, strerror(-ret));
+			goto out_unpin;
+		}
+		bpf_link__disconnect(link); /* destroying the skeleton must not detach it */
+	}
+	lsmguard_bpf__destroy(skel);
+	return 0;
+
+out_unpin:
+	lg_bpf_unpin(pin_dir);
+	for (int i = 0; i < LG_MAP_COUNT; i++)
+		if (bpf->map_fd[i] >= 0)
+			close(bpf->map_fd[i]);
+out_destroy:
+	lsmguard_bpf__destroy(skel);
+	return ret;
+}
+
+int lg_bpf_adopt(struct lg_bpf *bpf, const char *pin_dir, char *err, size_t errsize)
+{
+	char path[512];
+
+	memset(bpf, 0, sizeof(*bpf));
+	snprintf(bpf->pin_dir, sizeof(bpf->pin_dir), "%s", pin_dir);
+	for (int i = 0; i < LG_MAP_COUNT; i++)
+		bpf->map_fd[i] = -1;
+	for (int i = 0; i < LG_MAP_COUNT; i++) {
+		pin_path(path, sizeof(path), pin_dir, "maps", lg_map_names[i]);
+		bpf->map_fd[i] = bpf_obj_get(path);
+		if (bpf->map_fd[i] < 0) {
+			int ret = -errno;
+
+			snprintf(err, errsize, "cannot open pinned map %s: %s", path, strerror(errno));
+			lg_bpf_close(bpf);
+			return ret;
+		}
+	}
+	bpf->adopted = true;
+	return 0;
+}
+
+bool lg_bpf_links_pinned(const char *pin_dir, int *count)
+{
+	static const char *const programs[] = {"lg_file_open",      "lg_bprm_check",
+					       "lg_socket_connect", "lg_socket_sendmsg",
+					       "lg_cgroup_mkdir",   "lg_cgroup_rmdir"};
+	int found = 0;
+
+	for (size_t i = 0; i < sizeof(programs) / sizeof(programs[0]); i++) {
+		char path[512];
+
+		pin_path(path, sizeof(path), pin_dir, "links", programs[i]);
+		if (access(path, F_OK) == 0)
+			found++;
+	}
+	if (count)
+		*count = found;
+	return found == (int)(sizeof(programs) / sizeof(programs[0]));
+}
+
+static int remove_pins_in(const char *dir)
+{
+	struct dirent *entry;
+	int ret = 0;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((entry = readdir(d))) {
+		char path[768];
+
+		if (entry->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, entry->d_name);
+		if (unlink(path) && !ret)
+			ret = -errno;
+	}
+	closedir(d);
+	if (rmdir(dir) && errno != ENOENT && !ret)
+		ret = -errno;
+	return ret;
+}
+
+int lg_bpf_unpin(const char *pin_dir)
+{
+	char path[512];
+	int ret, ret2;
+
+	snprintf(path, sizeof(path), "%s/links", pin_dir);
+	ret = remove_pins_in(path);
+	snprintf(path, sizeof(path), "%s/maps", pin_dir);
+	ret2 = remove_pins_in(path);
+	if (rmdir(pin_dir) && errno != ENOENT && !ret && !ret2)
+		return -errno;
+	return ret ? ret : ret2;
+}
+
+void lg_bpf_close(struct lg_bpf *bpf)
+{
+	for (int i = 0; i < LG_MAP_COUNT; i++) {
+		if (bpf->map_fd[i] >= 0)
+			close(bpf->map_fd[i]);
+		bpf->map_fd[i] = -1;
+	}
+}
+
+int lg_bpf_wait_for_readers(void)
+{
+	/*
+	 * The kernel waits for an RCU grace period (synchronize_rcu) when an element of a
+	 * map-in-map is updated, so that no program still uses the inner map it replaced. BPF LSM
+	 * programs run inside an RCU read-side section, so that wait covers them too.
+	 */
+	LIBBPF_OPTS(bpf_map_create_opts, opts);
+	int inner, outer, zero = 0, ret = 0;
+
+	inner = bpf_map_create(BPF_MAP_TYPE_ARRAY, "lg_grace_inner", 4, 4, 1, NULL);
+	if (inner < 0)
+		return -errno;
+	opts.inner_map_fd = inner;
+	outer = bpf_map_create(BPF_MAP_TYPE_ARRAY_OF_MAPS, "lg_grace", 4, 4, 1, &opts);
+	if (outer < 0) {
+		ret = -errno;
+		goto out_close_inner;
+	}
+	/* An update, then a delete of an element that exists: each waits on every kernel since
+	 * 5.x (newer kernels skip the wait when nothing is replaced or removed). */
+	if (bpf_map_update_elem(outer, &zero, &inner, BPF_ANY) ||
+	    bpf_map_delete_elem(outer, &zero))
+		ret = -errno;
+	close(outer);
+out_close_inner:
+	close(inner);
+	return ret;
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The kernel side as the enforcer holds it: the maps by file descriptor, whether they come from
+ * a fresh load (skeleton) or from the pins of an earlier run (adoption). Programs and links live
+ * in bpffs pins, so that enforcement outlives the daemon.
+ */
+#ifndef LSMGUARD_BPF_STATE_H
+#define LSMGUARD_BPF_STATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define LG_PIN_DIR "/sys/fs/bpf/lsmguard"
+
+enum lg_map_id {
+	LG_MAP_POLICIES,
+	LG_MAP_CGROUP_POLICY,
+	LG_MAP_CGROUP_PATHS,
+	LG_MAP_PATHS,
+	LG_MAP_NETS,
+	LG_MAP_MOUNTS,
+	LG_MAP_CONFIG,
+	LG_MAP_COUNTERS,
+	LG_MAP_EVENTS,
+	LG_MAP_COUNT,
+};
+
+struct lg_bpf {
+	int map_fd[LG_MAP_COUNT];
+	bool adopted;       /* maps came from the pins of an earlier run */
+	char pin_dir[256];
+};
+
+extern const char *const lg_map_names[LG_MAP_COUNT];
+
+/* Load and attach the programs and pin maps and links under pin_dir. */
+int lg_bpf_load(struct lg_bpf *bpf, const char *pin_dir, char *err, size_t errsize);
+/* Open the maps an earlier run pinned; -ENOENT when there are none. */
+int lg_bpf_adopt(struct lg_bpf *bpf, const char *pin_dir, char *err, size_t errsize);
+/* Whether every program's link is pinned (enforcement in force). */
+bool lg_bpf_links_pinned(const char *pin_dir, int *count);
+/* Remove every pin: the programs detach once no process holds them. */
+int lg_bpf_unpin(const char *pin_dir);
+void lg_bpf_close(struct lg_bpf *bpf);
+/*
+ * Wait until no BPF program can still be running with values read before this call (an RCU
+ * grace period): after it, records that no longer have a reference can be deleted.
+ */
+int lg_bpf_wait_for_readers(void);
+
+#endif

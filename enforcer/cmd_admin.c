@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* `lsmguard status`, `lsmguard exec` and `lsmguard unload`. */
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "apply.h"
+#include "bpf_state.h"
+#include "commands.h"
+#include "events.h"
+#include "host.h"
+#include "json.h"
+#include "log.h"
+#include "state.h"
+
+/* Counters of one policy and hook, summed over CPUs. */
+static void read_counter(int fd, __u32 policy, unsigned hook, struct lg_counter *sum)
+{
+	int cpus = libbpf_num_possible_cpus();
+	__u32 key = policy * LG_HOOK_COUNT + hook;
+	struct lg_counter *values;
+
+	memset(sum, 0, sizeof(*sum));
+	if (cpus <= 0)
+		return;
+	values = calloc((size_t)cpus, sizeof(*values));
+	if (!values)
+		return;
+	if (bpf_map_lookup_elem(fd, &key, values) == 0) {
+		for (int c = 0; c < cpus; c++) {
+			sum->allowed += values[c].allowed;
+			sum->denied += values[c].denied;
+			sum->audited += values[c].audited;
+			sum->dropped += values[c].dropped;
+		}
+	}
+	free(values);
+}
+
+int cmd_status(int argc, char **argv)
+{
+	bool json = argc > 1 && strcmp(argv[1], "--json") == 0;
+	struct lg_state state = {0};
+	struct lg_config config = {0};
+	struct lg_bpf bpf;
+	char err[512];
+	int links = 0;
+	bool active;
+
+	if (argc > 2 || (argc == 2 && !json)) {
+		log_warnx("usage: lsmguard status [--json]");
+		return 2;
+	}
+	active = lg_bpf_links_pinned(LG_PIN_DIR, &links);
+	if (lg_bpf_adopt(&bpf, LG_PIN_DIR, err, sizeof(err)) != 0) {
+		active = false;
+		bpf.map_fd[0] = -1;
+	} else if (lg_config_read(&bpf, &config) != 0 || config.generation == 0) {
+		active = false;
+	}
+	lg_state_read(LG_STATE_DIR, &state);
+	if (json) {
+		printf("{\"active\":%s,\"links\":%d,\"generation\":%u,\"daemon_pid\":%d,\"policies\":[",
+		       active ? "true" : "false", links, config.generation,
+		       lg_pidfile_running(LG_STATE_DIR));
+	} else {
+		printf("enforcement: %s (%d of 6 programs attached, generation %u, daemon %s)\n",
+		       active ? "active" : "INACTIVE", links, config.generation,
+		       lg_pidfile_running(LG_STATE_DIR) ? "running" : "not running");
+		if (active && state.count)
+			printf("\n%-20s %-8s %-12s %10s %10s %10s %10s  %s\n", "POLICY", "MODE", "HOOK",
+			       "ALLOWED", "DENIED", "AUDITED", "DROPPED", "CGROUP");
+	}
+	for (size_t i = 0; active && i < state.count; i++) {
+		const struct lg_state_policy *p = &state.policies[i];
+
+		if (json) {
+			printf("%s{\"name\":", i ? "," : "");
+			json_string(stdout, p->name);
+			printf(",\"id\":%u,\"mode\":\"%s\",\"cgroup\":", p->id, p->mode);
+			json_string(stdout, p->cgroup);
+			printf(",\"file\":");
+			json_string(stdout, p->file);
+			printf(",\"counters\":{");
+		}
+		for (unsigned hook = 1; hook <= LG_HOOK_SOCKET_SENDMSG; hook++) {
+			struct lg_counter c;
+
+			read_counter(bpf.map_fd[LG_MAP_COUNTERS], p->id, hook, &c);
+			if (json)
+				printf("%s\"%s\":{\"allowed\":%llu,\"denied\":%llu,\"audited\":%llu,"
+				       "\"dropped\":%llu}",
+				       hook > 1 ? "," : "", lg_hook_name(hook),
+				       (unsigned long long)c.allowed, (unsigned long long)c.denied,
+				       (unsigned long long)c.audited, (unsigned long long)c.dropped);
+			else
+				printf("%-20s %-8s %-12.12s %10llu %10llu %10llu %10llu  %s\n",
+				       hook == 1 ? p->name : "", hook == 1 ? p->mode : "",
+				       lg_hook_name(hook), (unsigned long long)c.allowed,
+				       (unsigned long long)c.denied, (unsigned long long)c.audited,
+				       (unsigned long long)c.dropped, hook == 1 ? p->cgroup : "");
+		}
+		if (json)
+			printf("}}");
+	}
+	if (json)
+		printf("]}\n");
+	if (bpf.map_fd[0] >= 0)
+		lg_bpf_close(&bpf);
+	lg_state_free(&state);
+	return active ? 0 : 1;
+}
+
+/* The cgroup of policy name: from what the daemon loaded, else from the policy directory. */
+static int find_policy_cgroup(const char *name, const char *policy_dir, char *cgroup, size_t size)
+{
+	struct lg_state state;
+	struct lg_policy_set set;
+	struct lg_diag diag = {0};
+	const char *paths[] = {policy_dir};
+	int ret = -ENOENT;
+
+	if (lg_state_read(LG_STATE_DIR, &state) == 0) {
+		for (size_t i = 0; i < state.count && ret; i++) {
+			if (strcmp(state.policies[i].name, name) == 0) {
+				snprintf(cgroup, size, "%s", state.policies[i].cgroup);
+				ret = 0;
+			}
+		}
+		lg_state_free(&state);
+		if (!ret)
+			return 0;
+	}
+	if (lg_policy_set_load(paths, 1, 0, &set, &diag) == 0) {
+		for (size_t i = 0; i < set.count && ret; i++) {
+			if (strcmp(set.policies[i]->name, name) == 0) {
+				snprintf(cgroup, size, "%s", set.policies[i]->cgroup);
+				ret = 0;
+			}
+		}
+		lg_policy_set_free(&set);
+	}
+	lg_diag_free(&diag);
+	return ret;
+}
+
+int cmd_exec(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"policy-dir", required_argument, NULL, 'p'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *policy_dir = "/etc/lsmguard/policy.d";
+	char cgroup[4096];
+	int opt, ret;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "+p:", options, NULL)) != -1) {
+		if (opt != 'p')
+			goto out_usage;
+		policy_dir = optarg;
+	}
+	if (optind + 2 > argc || strcmp(argv[optind + 1], "--") != 0 || optind + 3 > argc)
+		goto out_usage;
+	if (find_policy_cgroup(argv[optind], policy_dir, cgroup, sizeof(cgroup)))
+		fatalx("no policy named '%s' is loaded or in %s", argv[optind], policy_dir);
+	ret = lg_cgroup_create(cgroup);
+	if (ret)
+		fatalx("cannot create cgroup %s: %s", cgroup, strerror(-ret));
+	ret = lg_cgroup_enter(cgroup, 0);
+	if (ret)
+		fatalx("cannot enter cgroup %s: %s", cgroup, strerror(-ret));
+	execvp(argv[optind + 2], argv + optind + 2);
+	fatal("cannot execute %s", argv[optind + 2]);
+
+out_usage:
+	log_warnx("usage: lsmguard exec [--policy-dir DIR] NAME -- COMMAND [ARGS...]");
+	return 2;
+}
+
+int cmd_unload(int argc, char **argv)
+{
+	int pid, ret, links = 0;
+
+	(void)argv;
+	if (argc != 1) {
+		log_warnx("usage: lsmguard unload");
+		return 2;
+	}
+	pid = lg_pidfile_running(LG_STATE_DIR);
+	if (pid) {
+		kill(pid, SIGTERM);
+		for (int i = 0; i < 50 && kill(pid, 0) == 0; i++)
+			usleep(100 * 1000);
+	}
+	lg_bpf_links_pinned(LG_PIN_DIR, &links);
+	ret = lg_bpf_unpin(LG_PIN_DIR);
+	if (ret)
+		fatalx("cannot remove the pins in %s: %s", LG_PIN_DIR, strerror(-ret));
+	unlink(LG_STATE_DIR "/state");
+	unlink(LG_STATE_DIR "/lsmguard.pid");
+	if (links == 0 && !pid) {
+		log_info("nothing to unload");
+		return 0;
+	}
+	log_info("unloaded: %d program%s detached, enforcement ended", links, links == 1 ? "" : "s");
+	return 0;
+}

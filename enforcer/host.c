@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "host.h"
+#include "policy.h"
+
+__u32 lg_kernel_dev(unsigned long long dev)
+{
+	return (__u32)((major(dev) << 20) | minor(dev));
+}
+
+/* mountinfo escapes space, tab, newline and backslash as \ooo. */
+static void unescape(char *s)
+{
+	char *out = s;
+
+	for (; *s; s++) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
+		    s[3] >= '0' && s[3] <= '7') {
+			*out++ = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+			s += 3;
+		} else {
+			*out++ = *s;
+		}
+	}
+	*out = '\0';
+}
+
+struct mountinfo_line {
+	unsigned major, minor;
+	char root[4096];
+	char point[4096];
+	char fstype[64];
+};
+
+static int parse_mountinfo_line(char *line, struct mountinfo_line *m)
+{
+	char *fields[10], *save = NULL, *sep;
+	int n = 0;
+
+	sep = strstr(line, " - ");
+	if (!sep)
+		return -EINVAL;
+	*sep = '\0';
+	for (char *tok = strtok_r(line, " ", &save); tok && n < 10; tok = strtok_r(NULL, " ", &save))
+		fields[n++] = tok;
+	if (n < 5 || sscanf(fields[2], "%u:%u", &m->major, &m->minor) != 2)
+		return -EINVAL;
+	snprintf(m->root, sizeof(m->root), "%s", fields[3]);
+	snprintf(m->point, sizeof(m->point), "%s", fields[4]);
+	unescape(m->root);
+	unescape(m->point);
+	if (sscanf(sep + 3, "%63s", m->fstype) != 1)
+		return -EINVAL;
+	return 0;
+}
+
+int lg_read_mounts(const char *mountinfo, struct lg_mount_entry **out)
+{
+	struct mountinfo_line *lines = NULL, *bigger;
+	struct lg_mount_entry *entries;
+	size_t count = 0, cap = 0, kept = 0;
+	char *buf = NULL;
+	size_t bufcap = 0;
+	FILE *f;
+
+	*out = NULL;
+	f = fopen(mountinfo, "re");
+	if (!f)
+		return -errno;
+	while (getline(&buf, &bufcap, f) > 0) {
+		if (count == cap) {
+			cap = cap ? cap * 2 : 64;
+			bigger = realloc(lines, cap * sizeof(*lines));
+			if (!bigger)
+				goto out_nomem;
+			lines = bigger;
+		}
+		buf[strcspn(buf, "\n")] = '\0';
+		if (parse_mountinfo_line(buf, &lines[count]) == 0)
+			count++;
+	}
+	fclose(f);
+	f = NULL;
+	free(buf);
+	buf = NULL;
+	entries = calloc(count ? count : 1, sizeof(*entries));
+	if (!entries)
+		goto out_nomem;
+	for (size_t i = 0; i < count; i++) {
+		struct mountinfo_line *m = &lines[i];
+		bool root_mounted = false;
+		struct stat st;
+
+		if (strcmp(m->root, "/") != 0) {
+			for (size_t j = 0; j < count && !root_mounted; j++)
+				root_mounted = lines[j].major == m->major &&
+					       lines[j].minor == m->minor &&
+					       strcmp(lines[j].root, "/") == 0;
+			if (root_mounted)
+				continue; /* a bind mount: matched at the filesystem's own path */
+		}
+		/* The mount point's root, as the top mount there shows it. */
+		if (fstatat(AT_FDCWD, m->point, &st, AT_NO_AUTOMOUNT) != 0)
+			continue;
+		if (lg_kernel_dev(st.st_dev) != (__u32)((m->major << 20) | m->minor))
+			continue; /* over-mounted: hidden, and the top mount has its own line */
+		entries[kept].key.dev = (__u32)((m->major << 20) | m->minor);
+		entries[kept].key.ino = st.st_ino;
+		snprintf(entries[kept].path, sizeof(entries[kept].path), "%s",
+			 strcmp(m->point, "/") == 0 ? "" : m->point);
+		kept++;
+	}
+	free(lines);
+	*out = entries;
+	return (int)kept;
+
+out_nomem:
+	if (f)
+		fclose(f);
+	free(buf);
+	free(lines);
+	return -ENOMEM;
+}
+
+void lg_mount_value_for(const struct lg_mount_entry *entry, const __u64 seeds[2],
+			struct lg_mount_value *value)
+{
+	memset(value, 0, sizeof(*value));
+	/* The event copy of the mount point may be cut; the hashes below use the whole path. */
+	memcpy(value->path, entry->path, strnlen(entry->path, sizeof(value->path) - 1));
+	for (int bank = 0; bank < 2; bank++) {
+		const char *p = entry->path;
+		__u64 h = lg_hash_init(seeds[bank]);
+		int depth = 0;
+
+		value->prefix_hash[bank][0] = h;
+		while (*p == '/')
+			p++;
+		while (*p && depth < LG_MOUNT_DEPTH_MAX) {
+			const char *end = strchrnul(p, '/');
+
+			h = lg_hash_name(h, p, (size_t)(end - p));
+			value->prefix_hash[bank][++depth] = h;
+			p = *end ? end + 1 : end;
+		}
+		value->depth = (__u8)depth;
+	}
+}
+
+const char *lg_cgroup2_root(void)
+{
+	static char root[4096];
+	struct mountinfo_line m;
+	char *buf = NULL;
+	size_t cap = 0;
+	FILE *f;
+
+	if (root[0])
+		return root;
+	f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return NULL;
+	while (getline(&buf, &cap, f) > 0) {
+		buf[strcspn(buf, "\n")] = '\0';
+		if (parse_mountinfo_line(buf, &m) == 0 && strcmp(m.fstype, "cgroup2") == 0 &&
+		    strcmp(m.root, "/") == 0) {
+			snprintf(root, sizeof(root), "%s", m.point);
+			break;
+		}
+	}
+	free(buf);
+	fclose(f);
+	return root[0] ? root : NULL;
+}
+
+static int cgroup_dir(const char *cgroup, char *buf, size_t size)
+{
+	const char *root = lg_cgroup2_root();
+
+	if (!root)
+		return -ENOENT;
+	snprintf(buf, size, "%s%s", root, cgroup);
+	return 0;
+}
+
+int lg_cgroup_id(const char *cgroup, __u64 *id)
+{
+	struct {
+		struct file_handle handle;
+		__u64 id;
+	} fh = {.handle.handle_bytes = sizeof(__u64)};
+	char path[4096];
+	int mount_id, ret;
+
+	ret = cgroup_dir(cgroup, path, sizeof(path));
+	if (ret)
+		return ret;
+	/* cgroupfs file handles are the kernfs node id, which is the cgroup id. */
+	if (name_to_handle_at(AT_FDCWD, path, &fh.handle, &mount_id, 0) == 0) {
+		memcpy(id, fh.handle.f_handle, sizeof(*id));
+		return 0;
+	}
+	return -errno;
+}
+
+int lg_cgroup_create(const char *cgroup)
+{
+	char path[4096];
+	int ret = cgroup_dir(cgroup, path, sizeof(path));
+
+	if (ret)
+		return ret;
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0755) && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(path, 0755) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+int lg_cgroup_enter(const char *cgroup, int pid)
+{
+	char path[4096], text[32];
+	int fd, ret = cgroup_dir(cgroup, path, sizeof(path));
+
+	if (ret)
+		return ret;
+	strncat(path, "/cgroup.procs", sizeof(path) - strlen(path) - 1);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	snprintf(text, sizeof(text), "%d\n", pid);
+	ret = write(fd, text, strlen(text)) < 0 ? -errno : 0;
+	close(fd);
+	return ret;
+}

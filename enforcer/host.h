@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* What lsmguard reads of the host: its mount table and its cgroup tree. */
+#ifndef LSMGUARD_HOST_H
+#define LSMGUARD_HOST_H
+
+#include <stddef.h>
+#include "lsmguard_abi.h"
+
+struct lg_mount_entry {
+	struct lg_mount_key key;
+	char path[4096]; /* mount point, "" for "/" */
+};
+
+/*
+ * The mounts that anchor paths (see bpf_lsm/path.bpf.h): every mount of a filesystem's root, and
+ * for a filesystem whose root is mounted nowhere (a btrfs subvolume as /), its mounts. Bind
+ * mounts of directories are left out on purpose: an object reached through one is matched at
+ * its path in the filesystem. Returns the count or -errno.
+ */
+int lg_read_mounts(const char *mountinfo, struct lg_mount_entry **out);
+/* The value of a mount entry for both banks' seeds. */
+void lg_mount_value_for(const struct lg_mount_entry *entry, const __u64 seeds[2],
+			struct lg_mount_value *value);
+/* Kernel device number (sb->s_dev) of a user-space dev_t. */
+__u32 lg_kernel_dev(unsigned long long dev);
+
+/* Where cgroup2 is mounted ("/sys/fs/cgroup"), or NULL. */
+const char *lg_cgroup2_root(void);
+/* The cgroup id of a cgroup v2 path relative to the hierarchy root; -errno on error. */
+int lg_cgroup_id(const char *cgroup, __u64 *id);
+/* Create a cgroup and its parents (mkdir -p). */
+int lg_cgroup_create(const char *cgroup);
+/* Move a process into a cgroup. */
+int lg_cgroup_enter(const char *cgroup, int pid);
+
+#endif

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The state file (/run/lsmguard/state): what the running daemon loaded, for `status` and `exec`,
+ * which cannot learn policy names from the kernel's maps. One line per fact, tab-separated.
+ */
+#ifndef LSMGUARD_STATE_H
+#define LSMGUARD_STATE_H
+
+#include "policy.h"
+
+#define LG_STATE_DIR "/run/lsmguard"
+
+struct lg_state_policy {
+	__u32 id;
+	char mode[16];
+	char name[64];
+	char cgroup[4096];
+	char file[4096];
+};
+
+struct lg_state {
+	unsigned generation, bank;
+	size_t count;
+	struct lg_state_policy *policies;
+};
+
+int lg_state_write(const char *dir, const struct lg_policy_set *set, const struct lg_compiled *c,
+		   unsigned generation);
+int lg_state_read(const char *dir, struct lg_state *state);
+void lg_state_free(struct lg_state *state);
+int lg_pidfile_write(const char *dir);
+/* The pid of a running daemon, or 0. */
+int lg_pidfile_running(const char *dir);
+
+#endif
