@@ -10,7 +10,7 @@ msg       = $(if $(V),,@printf '  %-8s %s\n' '$(1)' '$(2)';)
 
 # Debian 12 packages the build and the tests need (`make deps` installs the missing ones).
 DEB_PACKAGES := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libinih-dev \
-	libseccomp-dev pkg-config libclang-rt-14-dev
+	libseccomp-dev pkg-config libclang-rt-14-dev qemu-system-x86 busybox-static cpio
 
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wno-missing-field-initializers
@@ -43,7 +43,7 @@ UNIT_TESTS := $(BUILD)/tests/unit-tests
 FUZZER     := $(BUILD)/fuzz/fuzz_policy
 BENCH_COMPILE := $(BUILD)/bench/bench_compile
 
-.PHONY: all bpf deps check unit-check cli-check fuzz fuzz-check bench-compile clean format
+.PHONY: all bpf deps check vm-check demo unit-check cli-check fuzz fuzz-check bench-compile clean format
 
 all: $(LSMGUARD)
 
@@ -105,7 +105,7 @@ $(UNIT_TESTS): $(UNIT_OBJS) $(LIBPOLICY)
 
 # Every suite prints its own "N passed, N failed"; tests/run-all.sh adds them up and prints
 # the closing line, and fails when any suite fails or prints no count.
-check: $(LSMGUARD) $(UNIT_TESTS) $(FUZZER)
+check: $(LSMGUARD) $(UNIT_TESTS) $(FUZZER) $(VM_KERNEL) $(VM_INITRD)
 	$(Q)tests/run-all.sh $(BUILD)
 
 unit-check: $(UNIT_TESTS)
@@ -113,6 +113,42 @@ unit-check: $(UNIT_TESTS)
 
 cli-check: $(LSMGUARD)
 	$(Q)tests/cli/test-cli.sh $(LSMGUARD)
+
+# ---- vm-tests: Debian's 6.1 cloud kernel under qemu, with an initramfs of static binaries ----
+VM_DIR    := $(BUILD)/vm
+VM_KERNEL := $(VM_DIR)/vmlinuz
+VM_INITRD := $(VM_DIR)/initrd.gz
+VM_TESTS  := $(VM_DIR)/vmtest
+VM_PROBE  := $(VM_DIR)/probe
+VM_SRCS   := vm-tests/vmtest.c vm-tests/vmutil.c vm-tests/cases.c
+
+$(VM_DIR):
+	$(Q)mkdir -p $@
+
+$(VM_KERNEL): | $(VM_DIR)
+	$(call msg,FETCH,$@)
+	$(Q)vm-tests/fetch-kernel.sh $(VM_DIR) >/dev/null
+
+$(VM_TESTS): $(VM_SRCS) vm-tests/vmtest.h vm-tests/vmutil.h | $(VM_DIR)
+	$(call msg,CC,$@)
+	$(Q)$(CC) -D_GNU_SOURCE -std=gnu11 -O2 -g $(WARNINGS) -Wno-missing-prototypes -static -o $@ $(VM_SRCS)
+
+$(VM_PROBE): vm-tests/probe.c | $(VM_DIR)
+	$(call msg,CC,$@)
+	$(Q)$(CC) -std=gnu11 -O2 $(WARNINGS) -static -o $@ $<
+
+$(VM_INITRD): $(LSMGUARD)-static $(VM_TESTS) $(VM_PROBE) vm-tests/init.sh vm-tests/demo.sh \
+		vm-tests/build-initramfs.sh $(wildcard policy/examples/*.ini)
+	$(call msg,INITRD,$@)
+	$(Q)vm-tests/build-initramfs.sh $(BUILD) $@
+
+vm-check: $(VM_KERNEL) $(VM_INITRD)
+	$(Q)vm-tests/run-vm.sh $(VM_KERNEL) $(VM_INITRD) test
+
+# The main job on a machine whose own kernel cannot run BPF LSM: boot the test kernel with the
+# example policies and show denials and their events.
+demo: $(VM_KERNEL) $(VM_INITRD)
+	$(Q)vm-tests/run-vm.sh $(VM_KERNEL) $(VM_INITRD) demo
 
 # ---- fuzzing: libFuzzer over parse + compile + evaluate, with ASan and UBSan ----
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
@@ -144,4 +180,4 @@ format:
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' -type f -not -path '*/vm/root/*' 2>/dev/null)

@@ -15,6 +15,7 @@
 
 #define FMODE_WRITE 0x2
 #define FMODE_EXEC 0x20
+#define __FMODE_EXEC 0x20 /* in f_flags: the open execve makes (do_open_execat) */
 #define O_TRUNC 01000
 #define O_APPEND 02000
 
@@ -34,7 +35,9 @@ int BPF_PROG(lg_file_open, struct file *file, int ret)
 	policy = lg_current_policy(&cgroup_id);
 	if (!policy)
 		return 0;
-	if (file->f_mode & FMODE_EXEC)
+	/* execve's own open of the program: [exec] decides it in bprm_check_security. At this
+	 * point 6.1 has the flag in f_flags only; later kernels also set FMODE_EXEC. */
+	if ((file->f_mode & FMODE_EXEC) || (file->f_flags & __FMODE_EXEC))
 		return 0;
 	decision = (file->f_mode & FMODE_WRITE) || (file->f_flags & (O_TRUNC | O_APPEND))
 			   ? LG_DECISION_FILE_WRITE

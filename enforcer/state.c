@@ -124,12 +124,15 @@ int lg_pidfile_running(const char *dir)
 	fclose(f);
 	if (pid <= 0 || pid == getpid() || kill(pid, 0) != 0)
 		return 0;
-	snprintf(comm_path, sizeof(comm_path), "/proc/%d/comm", pid);
+	/* "PID (COMM) STATE ...": a zombie (killed, not yet reaped) is not running. */
+	snprintf(comm_path, sizeof(comm_path), "/proc/%d/stat", pid);
 	f = fopen(comm_path, "re");
 	if (f) {
 		if (!fgets(comm, sizeof(comm), f))
 			comm[0] = '\0';
 		fclose(f);
 	}
-	return strncmp(comm, "lsmguard", 8) == 0 ? pid : 0;
+	if (!strstr(comm, "(lsmguard) ") || strstr(comm, "(lsmguard) Z"))
+		return 0;
+	return pid;
 }

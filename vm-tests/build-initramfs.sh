@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Build the test VM's initramfs: busybox-static, the static lsmguard and test programs, /init.
+# Usage: vm-tests/build-initramfs.sh BUILD_DIR OUT.cpio.gz
+set -euo pipefail
+build=$1 out=$2
+top=$(cd "$(dirname "$0")/.." && pwd)
+root=$build/vm/root
+rm -rf "$root"
+mkdir -p "$root"/{bin,sbin,dev,proc,sys,run,tmp,mnt,etc/lsmguard/policy.d,usr/bin,usr/sbin}
+cp /bin/busybox "$root/bin/busybox"
+install -m 0755 "$build/lsmguard-static" "$root/bin/lsmguard"
+install -m 0755 "$build/vm/vmtest" "$root/bin/vmtest"
+install -m 0755 "$build/vm/probe" "$root/bin/probe"
+install -m 0755 "$top/vm-tests/init.sh" "$root/init"
+install -m 0755 "$top/vm-tests/demo.sh" "$root/demo.sh"
+install -m 0644 "$top"/policy/examples/*.ini "$root/etc/lsmguard/"
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out"

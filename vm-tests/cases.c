@@ -1,0 +1,460 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The cases: each asserts the exact errno of each operation, from a confined cgroup and from
+ * outside any policy, and the fields of the events the denials produce.
+ */
+
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "vmtest.h"
+#include "vmutil.h"
+
+#define FILES "/lgt/files"
+#define AUDIT "/lgt/audit"
+
+/* The rules shared by the enforce and the audit policy. */
+#define RULES                                                                                     \
+	"[files]\n"                                                                               \
+	"default = allow\n"                                                                       \
+	"deny = /data/secret\n"                                                                   \
+	"deny = /data/private/\n"                                                                 \
+	"allow = /data/private/open/\n"                                                           \
+	"allow-read = /data/ro/\n"                                                                \
+	"deny = /data/dup/\n"                                                                     \
+	"allow = /data/dup/\n"                                                                    \
+	"deny = /data/later\n"                                                                    \
+	"deny = /data/moved\n"                                                                    \
+	"deny = /data/bin/noread\n"                                                               \
+	"[exec]\n"                                                                                \
+	"default = allow\n"                                                                       \
+	"deny = /data/bin/denied\n"                                                               \
+	"deny = /data/bin/interp\n"                                                               \
+	"[network]\n"                                                                             \
+	"default = allow\n"                                                                       \
+	"deny = 127.0.0.0/8 tcp 1000-1999\n"                                                      \
+	"allow = 127.0.0.2 tcp 1500\n"                                                            \
+	"deny = ::1 tcp 2000\n"                                                                   \
+	"deny = 127.0.0.0/8 udp 3000\n"
+
+static const char files_policy[] =
+	"[policy]\nname = files\ncgroup = " FILES "\nmode = enforce\n" RULES;
+static const char audit_policy[] =
+	"[policy]\nname = audit\ncgroup = " AUDIT "\nmode = audit\n" RULES;
+static const char inner_policy[] = "[policy]\nname = inner\ncgroup = " FILES "/inner\n"
+				   "mode = enforce\n[files]\ndeny = /data/inner-only\n";
+static const char late_policy[] =
+	"[policy]\nname = late\ncgroup = /lgt/late\nmode = enforce\n[files]\ndeny = /data/secret\n";
+static const char pre_policy[] =
+	"[policy]\nname = pre\ncgroup = /lgt/pre\nmode = enforce\n[files]\ndeny = /data/secret\n";
+static const char count_policy[] = "[policy]\nname = count\ncgroup = /lgt/count\nmode = enforce\n"
+				   "[files]\ndeny = /data/secret\n";
+static const char reload_policy_1[] = "[policy]\nname = reload\ncgroup = /lgt/reload\n"
+				      "mode = enforce\n[files]\ndeny = /data/r1\n";
+static const char reload_policy_2[] = "[policy]\nname = reload\ncgroup = /lgt/reload\n"
+				      "mode = enforce\n[files]\ndeny = /data/r2\n";
+
+int vm_setup(void)
+{
+	static const char *const dirs[] = {"/data/private/open", "/data/ro", "/data/dup",
+					   "/data/bin", "/mnt/bind", "/mnt/bind2",
+					   "/etc/lsmguard/policy.d", NULL};
+	static const char *const files[] = {"/data/secret", "/data/secret-other", "/data/private/x",
+					    "/data/private/open/x", "/data/ro/file", "/data/dup/x",
+					    "/data/inner-only", "/data/r1", "/data/r2", NULL};
+	char deep[1024] = "/data/deep";
+
+	for (int i = 0; dirs[i]; i++) {
+		char cmd[256];
+
+		snprintf(cmd, sizeof(cmd), "mkdir -p %s", dirs[i]);
+		if (system(cmd) != 0)
+			return -1;
+	}
+	for (int i = 0; files[i]; i++)
+		write_file(files[i], "content\n", 0644);
+	/* Deeper than the walk bound (LG_PATH_DEPTH_MAX = 32 components). */
+	for (int i = 0; i < 34; i++)
+		strcat(deep, "/d");
+	{
+		char cmd[1200];
+
+		snprintf(cmd, sizeof(cmd), "mkdir -p %s && echo x > %s/file", deep, deep);
+		if (system(cmd) != 0)
+			return -1;
+	}
+	if (symlink("/data/secret", "/data/link-to-secret"))
+		return -1;
+	if (system("cp /bin/busybox /data/bin/denied && cp /bin/busybox /data/bin/interp && "
+		   "cp /bin/busybox /data/bin/allowed && cp /bin/busybox /data/bin/noread && "
+		   "printf '#!/data/bin/interp\\n' > /data/bin/script.sh && "
+		   "printf '#!/data/bin/allowed\\n' > /data/bin/script-ok.sh && "
+		   "chmod 755 /data/bin/*") != 0)
+		return -1;
+	write_file(POLICY_DIR "/files.ini", files_policy, 0644);
+	write_file(POLICY_DIR "/audit.ini", audit_policy, 0644);
+	write_file(POLICY_DIR "/inner.ini", inner_policy, 0644);
+	write_file(POLICY_DIR "/late.ini", late_policy, 0644);
+	write_file(POLICY_DIR "/pre.ini", pre_policy, 0644);
+	write_file(POLICY_DIR "/count.ini", count_policy, 0644);
+	write_file(POLICY_DIR "/reload.ini", reload_policy_1, 0644);
+	make_cgroup("/lgt/pre"); /* exists before lsmguard starts */
+	if (vm_failures)
+		return -1;
+	/* Started here, by the suite's main process, so that it outlives every case. */
+	return daemon_start() > 0 ? 0 : -1;
+}
+
+/* ---- the daemon comes up ---- */
+
+VM_TEST(daemon_starts_and_reports_ready, 10)
+{
+	VM_CHECK(daemon_pid() > 1);
+	EXPECT_EVENT("\"event\":\"ready\"", "\"adopted\":false", "\"policies\":7");
+}
+
+VM_TEST(status_reports_active, 11)
+{
+	const char *const argv[] = {LSMGUARD, "status", "--json", NULL};
+	char out[8192];
+
+	VM_CHECK(run_command(argv, out, sizeof(out)) == 0);
+	VM_CHECK(strstr(out, "\"active\":true,\"links\":6") != NULL);
+	VM_CHECK(strstr(out, "\"name\":\"files\"") != NULL);
+}
+
+/* ---- files ---- */
+
+VM_TEST(files_exact_rule_denies_in_enforce_mode, 20)
+{
+	VM_CHECK(try_open(FILES, "/data/secret", O_RDONLY) == EPERM);
+	VM_CHECK(try_open(NULL, "/data/secret", O_RDONLY) == 0);
+	EXPECT_EVENT("\"event\":\"deny\"", "\"hook\":\"file_open\"", "\"access\":\"read\"",
+		     "\"policy\":\"files\"", "\"path\":\"/data/secret\"",
+		     source_of("files.ini", "deny = /data/secret"), "\"rule_action\":\"deny\"");
+}
+
+VM_TEST(files_audit_mode_logs_and_allows, 21)
+{
+	VM_CHECK(try_open(AUDIT, "/data/secret", O_RDONLY) == 0);
+	VM_CHECK(try_open(AUDIT, "/data/ro/file", O_WRONLY) == 0);
+	EXPECT_EVENT("\"event\":\"audit\"", "\"policy\":\"audit\"", "\"path\":\"/data/secret\"",
+		     source_of("audit.ini", "deny = /data/secret"));
+	EXPECT_EVENT("\"event\":\"audit\"", "\"policy\":\"audit\"", "\"path\":\"/data/ro/file\"",
+		     "\"access\":\"write\"");
+}
+
+VM_TEST(files_allow_read_denies_every_form_of_write, 22)
+{
+	VM_CHECK(try_open(FILES, "/data/ro/file", O_RDONLY) == 0);
+	VM_CHECK(try_open(FILES, "/data/ro/file", O_WRONLY) == EPERM);
+	VM_CHECK(try_open(FILES, "/data/ro/file", O_RDWR) == EPERM);
+	VM_CHECK(try_open(FILES, "/data/ro/file", O_RDONLY | O_TRUNC) == EPERM);
+	VM_CHECK(try_open(FILES, "/data/ro/file", O_WRONLY | O_APPEND) == EPERM);
+	VM_CHECK(try_open(FILES, "/data/ro/new", O_WRONLY | O_CREAT) == EPERM);
+	EXPECT_EVENT("\"path\":\"/data/ro/file\"", "\"access\":\"write\"",
+		     source_of("files.ini", "allow-read = /data/ro/"));
+}
+
+VM_TEST(files_subtree_exact_and_default, 23)
+{
+	VM_CHECK(try_open(FILES, "/data/private/x", O_RDONLY) == EPERM);
+	VM_CHECK(try_open(FILES, "/data/private", O_RDONLY | O_DIRECTORY) == EPERM);
+	VM_CHECK(try_open(FILES, "/data/secret-other", O_RDONLY) == 0);
+	VM_CHECK(try_open(FILES, "/data", O_RDONLY | O_DIRECTORY) == 0);
+	EXPECT_EVENT("\"path\":\"/data/private/x\"", source_of("files.ini", "deny = /data/private/"));
+}
+
+VM_TEST(files_longest_match_and_deny_wins, 24)
+{
+	VM_CHECK(try_open(FILES, "/data/private/open/x", O_RDWR) == 0);
+	VM_CHECK(try_open(FILES, "/data/dup/x", O_RDONLY) == EPERM);
+	EXPECT_EVENT("\"path\":\"/data/dup/x\"", source_of("files.ini", "deny = /data/dup/"));
+}
+
+VM_TEST(files_process_outside_any_policy_is_untouched, 25)
+{
+	VM_CHECK(try_open(NULL, "/data/private/x", O_RDWR) == 0);
+	VM_CHECK(try_open("/other", "/data/secret", O_RDWR) == 0);
+	VM_CHECK(try_exec("/other", "/data/bin/denied") == 0);
+	VM_CHECK(try_connect("/other", AF_INET, "127.0.0.1", 1000, SOCK_STREAM) == ECONNREFUSED);
+}
+
+/* ---- cgroups ---- */
+
+VM_TEST(cgroup_child_inherits_and_nearest_policy_wins, 30)
+{
+	VM_CHECK(try_open(FILES "/sub/deeper", "/data/secret", O_RDONLY) == EPERM);
+	/* inner has its own policy: it replaces files' rules, it does not add to them. */
+	VM_CHECK(try_open(FILES "/inner", "/data/secret", O_RDONLY) == 0);
+	VM_CHECK(try_open(FILES "/inner", "/data/inner-only", O_RDONLY) == EPERM);
+	VM_CHECK(try_open(FILES "/inner/below", "/data/inner-only", O_RDONLY) == EPERM);
+	VM_CHECK(try_open(FILES, "/data/inner-only", O_RDONLY) == 0);
+	EXPECT_EVENT("\"policy\":\"inner\"", "\"path\":\"/data/inner-only\"");
+}
+
+VM_TEST(cgroup_created_after_start_is_confined_from_its_first_process, 31)
+{
+	/* /lgt/late did not exist when lsmguard started; in_cgroup creates it now. */
+	VM_CHECK(try_open("/lgt/late", "/data/secret", O_RDONLY) == EPERM);
+	/* A restarted service: the cgroup is removed and created again, with a new id. */
+	VM_CHECK(rmdir("/sys/fs/cgroup/lgt/late") == 0);
+	VM_CHECK(try_open("/lgt/late", "/data/secret", O_RDONLY) == EPERM);
+	EXPECT_EVENT("\"policy\":\"late\"", "\"path\":\"/data/secret\"");
+}
+
+VM_TEST(cgroup_existing_at_start_is_confined, 32)
+{
+	VM_CHECK(try_open("/lgt/pre", "/data/secret", O_RDONLY) == EPERM);
+}
+
+/* ---- exec ---- */
+
+VM_TEST(exec_rule_denies_program, 40)
+{
+	VM_CHECK(try_exec(FILES, "/data/bin/denied") == EPERM);
+	VM_CHECK(try_exec(FILES, "/data/bin/allowed") == 0);
+	VM_CHECK(try_exec(NULL, "/data/bin/denied") == 0);
+	VM_CHECK(try_exec(AUDIT, "/data/bin/denied") == 0);
+	EXPECT_EVENT("\"event\":\"deny\"", "\"hook\":\"bprm_check_security\"", "\"access\":\"exec\"",
+		     "\"path\":\"/data/bin/denied\"", source_of("files.ini", "deny = /data/bin/denied"));
+	EXPECT_EVENT("\"event\":\"audit\"", "\"policy\":\"audit\"", "\"path\":\"/data/bin/denied\"");
+}
+
+VM_TEST(exec_is_decided_by_exec_rules_not_file_rules, 42)
+{
+	/* [files] denies opening it; [exec] allows running it: execve's own open is not a file
+	 * open in the policy's sense. */
+	VM_CHECK(try_open(FILES, "/data/bin/noread", O_RDONLY) == EPERM);
+	VM_CHECK(try_exec(FILES, "/data/bin/noread") == 0);
+}
+
+VM_TEST(exec_script_and_its_interpreter_are_both_checked, 41)
+{
+	VM_CHECK(try_exec(FILES, "/data/bin/script.sh") == EPERM);
+	VM_CHECK(try_exec(FILES, "/data/bin/script-ok.sh") == 0);
+	EXPECT_EVENT("\"hook\":\"bprm_check_security\"", "\"path\":\"/data/bin/interp\"",
+		     source_of("files.ini", "deny = /data/bin/interp"));
+}
+
+/* ---- network ---- */
+
+VM_TEST(net_ipv4_tcp_prefix_port_range_and_longest_match, 50)
+{
+	VM_CHECK(try_connect(FILES, AF_INET, "127.0.0.1", 1000, SOCK_STREAM) == EPERM);
+	VM_CHECK(try_connect(FILES, AF_INET, "127.0.0.1", 1999, SOCK_STREAM) == EPERM);
+	VM_CHECK(try_connect(FILES, AF_INET, "127.0.0.1", 2500, SOCK_STREAM) == ECONNREFUSED);
+	VM_CHECK(try_connect(FILES, AF_INET, "127.0.0.2", 1500, SOCK_STREAM) == ECONNREFUSED);
+	VM_CHECK(try_connect(FILES, AF_INET, "127.0.0.2", 1501, SOCK_STREAM) == EPERM);
+	VM_CHECK(try_connect(FILES, AF_INET, "127.0.0.1", 1000, SOCK_DGRAM) == 0);
+	EXPECT_EVENT("\"hook\":\"socket_connect\"", "\"family\":\"ipv4\"",
+		     "\"address\":\"127.0.0.2\"", "\"port\":1501", "\"protocol\":\"tcp\"",
+		     source_of("files.ini", "deny = 127.0.0.0/8 tcp 1000-1999"));
+}
+
+VM_TEST(net_ipv6_and_ipv4_mapped, 51)
+{
+	VM_CHECK(try_connect(FILES, AF_INET6, "::1", 2000, SOCK_STREAM) == EPERM);
+	VM_CHECK(try_connect(FILES, AF_INET6, "::1", 2001, SOCK_STREAM) == ECONNREFUSED);
+	/* An IPv4-mapped destination is matched by the IPv4 rules. */
+	VM_CHECK(try_connect(FILES, AF_INET6, "::ffff:127.0.0.1", 1000, SOCK_STREAM) == EPERM);
+	VM_CHECK(try_connect(FILES, AF_INET6, "::ffff:127.0.0.1", 2500, SOCK_STREAM) ==
+		 ECONNREFUSED);
+	EXPECT_EVENT("\"family\":\"ipv6\"", "\"address\":\"::1\"", "\"port\":2000");
+}
+
+VM_TEST(net_udp_sendto_without_connect, 52)
+{
+	VM_CHECK(try_sendto(FILES, AF_INET, "127.0.0.1", 3000, SOCK_DGRAM, 0) == EPERM);
+	VM_CHECK(try_sendto(FILES, AF_INET, "127.0.0.1", 3001, SOCK_DGRAM, 0) == 0);
+	VM_CHECK(try_connect(FILES, AF_INET, "127.0.0.1", 3000, SOCK_DGRAM) == EPERM);
+	EXPECT_EVENT("\"hook\":\"socket_sendmsg\"", "\"protocol\":\"udp\"", "\"port\":3000");
+}
+
+VM_TEST(net_tcp_fast_open_is_a_connect, 53)
+{
+	VM_CHECK(try_sendto(FILES, AF_INET, "127.0.0.1", 1000, SOCK_STREAM, MSG_FASTOPEN) == EPERM);
+	VM_CHECK(try_sendto(FILES, AF_INET, "127.0.0.1", 2500, SOCK_STREAM, MSG_FASTOPEN) != EPERM);
+	EXPECT_EVENT("\"hook\":\"socket_sendmsg\"", "\"protocol\":\"tcp\"", "\"port\":1000");
+}
+
+VM_TEST(net_audit_mode_allows, 54)
+{
+	VM_CHECK(try_connect(AUDIT, AF_INET, "127.0.0.1", 1000, SOCK_STREAM) == ECONNREFUSED);
+	EXPECT_EVENT("\"event\":\"audit\"", "\"hook\":\"socket_connect\"", "\"port\":1000");
+}
+
+/* ---- paths ---- */
+
+VM_TEST(paths_symlink_target_decides, 60)
+{
+	VM_CHECK(try_open(FILES, "/data/link-to-secret", O_RDONLY) == EPERM);
+	EXPECT_EVENT("\"policy\":\"files\"", "\"path\":\"/data/secret\"");
+}
+
+static int open_through_private_bind(const void *arg)
+{
+	const char *what = arg;
+
+	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		return 200;
+	if (strcmp(what, "subtree") == 0) {
+		if (mount("/data/private", "/mnt/bind", NULL, MS_BIND, NULL))
+			return 201;
+		return try_open(NULL, "/mnt/bind/x", O_RDONLY);
+	}
+	if (mount("/data", "/mnt/bind2", NULL, MS_BIND, NULL))
+		return 202;
+	if (strcmp(what, "parent-secret") == 0)
+		return try_open(NULL, "/mnt/bind2/secret", O_RDONLY);
+	return try_open(NULL, "/mnt/bind2/private/x", O_RDONLY);
+}
+
+VM_TEST(paths_bind_mount_from_new_namespace, 61)
+{
+	/* try_open(NULL, ...) inside keeps the cgroup of the caller: in_cgroup put it in FILES. */
+	VM_CHECK(in_cgroup(FILES, open_through_private_bind, "subtree") == EPERM);
+	VM_CHECK(in_cgroup(FILES, open_through_private_bind, "parent-secret") == EPERM);
+	VM_CHECK(in_cgroup(FILES, open_through_private_bind, "parent-private") == EPERM);
+	EXPECT_EVENT("\"path\":\"/data/private/x\"", source_of("files.ini", "deny = /data/private/"));
+}
+
+VM_TEST(paths_file_created_after_load, 62)
+{
+	write_file("/data/later", "new\n", 0644);
+	VM_CHECK(try_open(FILES, "/data/later", O_RDONLY) == EPERM);
+	VM_CHECK(unlink("/data/later") == 0);
+	write_file("/data/later", "again\n", 0644);
+	VM_CHECK(try_open(FILES, "/data/later", O_RDONLY) == EPERM);
+	VM_CHECK(try_open(NULL, "/data/later", O_RDONLY) == 0);
+}
+
+VM_TEST(paths_file_moved_into_place, 63)
+{
+	write_file("/data/incoming", "moved\n", 0644);
+	VM_CHECK(try_open(FILES, "/data/incoming", O_RDONLY) == 0);
+	VM_CHECK(rename("/data/incoming", "/data/moved") == 0);
+	VM_CHECK(try_open(FILES, "/data/moved", O_RDONLY) == EPERM);
+}
+
+VM_TEST(paths_deeper_than_walk_bound_fail_closed, 64)
+{
+	char deep[1024] = "/data/deep";
+
+	for (int i = 0; i < 34; i++)
+		strcat(deep, "/d");
+	strcat(deep, "/file");
+	VM_CHECK(try_open(FILES, deep, O_RDONLY) == EPERM);
+	VM_CHECK(try_open(AUDIT, deep, O_RDONLY) == 0);
+	VM_CHECK(try_open(NULL, deep, O_RDONLY) == 0);
+	EXPECT_EVENT("\"policy\":\"files\"", "\"walk_limit\":true", "\"rule\":0");
+	EXPECT_EVENT("\"event\":\"audit\"", "\"walk_limit\":true");
+}
+
+/* ---- counters ---- */
+
+VM_TEST(counters_match_what_happened, 70)
+{
+	const char *const argv[] = {LSMGUARD, "status", "--json", NULL};
+	char out[16384];
+
+	for (int i = 0; i < 3; i++)
+		VM_CHECK(try_open("/lgt/count", "/data/secret", O_RDONLY) == EPERM);
+	for (int i = 0; i < 2; i++)
+		VM_CHECK(try_open("/lgt/count", "/data/secret-other", O_RDONLY) == 0);
+	VM_CHECK(run_command(argv, out, sizeof(out)) == 0);
+	if (!strstr(out, "\"name\":\"count\"") ||
+	    !strstr(strstr(out, "\"name\":\"count\""),
+		    "\"file_open\":{\"allowed\":2,\"denied\":3,\"audited\":0,\"dropped\":0}"))
+		VM_FAIL("counters of count: %s", strstr(out, "\"name\":\"count\"") ?: out);
+}
+
+/* ---- reload ---- */
+
+static bool wait_reload(const char *result, int before)
+{
+	for (int i = 0; i < 500; i++) {
+		if (count_events(result) > before)
+			return true;
+		usleep(20 * 1000);
+	}
+	return false;
+}
+
+VM_TEST(reload_with_valid_set_switches_rules, 80)
+{
+	int before = count_events("\"result\":\"ok\"");
+
+	VM_CHECK(try_open("/lgt/reload", "/data/r1", O_RDONLY) == EPERM);
+	VM_CHECK(try_open("/lgt/reload", "/data/r2", O_RDONLY) == 0);
+	write_file(POLICY_DIR "/reload.ini", reload_policy_2, 0644);
+	VM_CHECK(daemon_pid() > 1 && kill(daemon_pid(), SIGHUP) == 0);
+	VM_CHECK(wait_reload("\"result\":\"ok\"", before));
+	VM_CHECK(try_open("/lgt/reload", "/data/r1", O_RDONLY) == 0);
+	VM_CHECK(try_open("/lgt/reload", "/data/r2", O_RDONLY) == EPERM);
+	/* The other policies came through the reload too. */
+	VM_CHECK(try_open(FILES, "/data/secret", O_RDONLY) == EPERM);
+	EXPECT_EVENT("\"policy\":\"reload\"", "\"path\":\"/data/r2\"",
+		     source_of("reload.ini", "deny = /data/r2"));
+}
+
+VM_TEST(reload_with_invalid_set_keeps_the_old_rules, 81)
+{
+	int before = count_events("\"result\":\"error\"");
+
+	write_file(POLICY_DIR "/broken.ini", "[policy]\nname = broken\nmode = sometimes\n", 0644);
+	VM_CHECK(daemon_pid() > 1 && kill(daemon_pid(), SIGHUP) == 0);
+	VM_CHECK(wait_reload("\"result\":\"error\"", before));
+	VM_CHECK(try_open("/lgt/reload", "/data/r2", O_RDONLY) == EPERM);
+	VM_CHECK(try_open("/lgt/reload", "/data/r1", O_RDONLY) == 0);
+	VM_CHECK(try_open(FILES, "/data/secret", O_RDONLY) == EPERM);
+	VM_CHECK(unlink(POLICY_DIR "/broken.ini") == 0);
+}
+
+/* ---- the daemon goes away ---- */
+
+VM_TEST(enforcement_survives_kill_9_of_the_daemon, 90)
+{
+	const char *const argv[] = {LSMGUARD, "status", NULL};
+	pid_t pid = daemon_pid();
+
+	VM_CHECK(pid > 1 && kill(pid, SIGKILL) == 0);
+	VM_CHECK(wait_exit(pid, 5000));
+	VM_CHECK(try_open(FILES, "/data/secret", O_RDONLY) == EPERM);
+	VM_CHECK(try_exec(FILES, "/data/bin/denied") == EPERM);
+	VM_CHECK(try_connect(FILES, AF_INET, "127.0.0.1", 1000, SOCK_STREAM) == EPERM);
+	VM_CHECK(try_open("/lgt/late", "/data/secret", O_RDONLY) == EPERM);
+	VM_CHECK(run_command(argv, NULL, 0) == 0);
+}
+
+VM_TEST(restarted_daemon_adopts_pins_and_resumes_events, 91)
+{
+	int before;
+
+	VM_CHECK(daemon_start() > 0);
+	EXPECT_EVENT("\"event\":\"ready\"", "\"adopted\":true");
+	before = count_events("\"path\":\"/data/private/x\"");
+	VM_CHECK(try_open(FILES, "/data/private/x", O_RDONLY) == EPERM);
+	for (int i = 0; i < 250 && count_events("\"path\":\"/data/private/x\"") == before; i++)
+		usleep(20 * 1000);
+	VM_CHECK(count_events("\"path\":\"/data/private/x\"") == before + 1);
+}
+
+VM_TEST(unload_ends_enforcement, 99)
+{
+	const char *const unload[] = {LSMGUARD, "unload", NULL};
+	const char *const status[] = {LSMGUARD, "status", NULL};
+
+	VM_CHECK(run_command(unload, NULL, 0) == 0);
+	VM_CHECK(try_open(FILES, "/data/secret", O_RDONLY) == 0);
+	VM_CHECK(try_exec(FILES, "/data/bin/denied") == 0);
+	VM_CHECK(try_connect(FILES, AF_INET, "127.0.0.1", 1000, SOCK_STREAM) == ECONNREFUSED);
+	VM_CHECK(run_command(status, NULL, 0) == 1);
+	VM_CHECK(access("/sys/fs/bpf/lsmguard", F_OK) != 0);
+}

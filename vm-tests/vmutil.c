@@ -1,0 +1,373 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vmtest.h"
+#include "vmutil.h"
+
+
+void write_file(const char *path, const char *text, mode_t mode)
+{
+	char tmp[512];
+	int fd;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, mode);
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
+		VM_FAIL("write %s: %s", path, strerror(errno));
+		return;
+	}
+	fchmod(fd, mode);
+	close(fd);
+	if (rename(tmp, path))
+		VM_FAIL("rename %s: %s", path, strerror(errno));
+}
+
+static void mkdirs(const char *path)
+{
+	char buf[512];
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(buf, 0755);
+			*p = '/';
+		}
+	}
+	mkdir(buf, 0755);
+}
+
+void make_cgroup(const char *cgroup)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "/sys/fs/cgroup%s", cgroup);
+	mkdirs(path);
+}
+
+int in_cgroup(const char *cgroup, int (*op)(const void *arg), const void *arg)
+{
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		if (cgroup) {
+			char path[512];
+			int fd;
+
+			make_cgroup(cgroup);
+			snprintf(path, sizeof(path), "/sys/fs/cgroup%s/cgroup.procs", cgroup);
+			fd = open(path, O_WRONLY);
+			if (fd < 0 || write(fd, "0", 1) != 1)
+				_exit(250);
+			close(fd);
+		}
+		_exit(op(arg));
+	}
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+struct open_args {
+	const char *path;
+	int flags;
+};
+
+static int do_open(const void *arg)
+{
+	const struct open_args *a = arg;
+	int fd = open(a->path, a->flags, 0644);
+
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+int try_open(const char *cgroup, const char *path, int flags)
+{
+	struct open_args a = {path, flags};
+
+	return in_cgroup(cgroup, do_open, &a);
+}
+
+/* execve's errno through a close-on-exec pipe: no data means the exec happened. */
+static int do_exec(const void *arg)
+{
+	char *const argv[] = {"true", NULL};
+	char *const envp[] = {NULL};
+	int fds[2], err = 0, status;
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC))
+		return 251;
+	pid = fork();
+	if (pid == 0) {
+		close(fds[0]);
+		execve((const char *)arg, argv, envp);
+		err = errno;
+		if (write(fds[1], &err, sizeof(err)) < 0)
+			_exit(252);
+		_exit(253);
+	}
+	close(fds[1]);
+	if (read(fds[0], &err, sizeof(err)) != sizeof(err))
+		err = 0;
+	close(fds[0]);
+	waitpid(pid, &status, 0);
+	return err;
+}
+
+int try_exec(const char *cgroup, const char *path)
+{
+	return in_cgroup(cgroup, do_exec, path);
+}
+
+struct net_args {
+	int family, port, type, flags;
+	const char *addr;
+	bool send;
+};
+
+static socklen_t make_addr(const struct net_args *a, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (a->family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((uint16_t)a->port);
+		inet_pton(AF_INET, a->addr, &sin->sin_addr);
+		return sizeof(*sin);
+	}
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+	sin6->sin6_family = AF_INET6;
+	sin6->sin6_port = htons((uint16_t)a->port);
+	inet_pton(AF_INET6, a->addr, &sin6->sin6_addr);
+	return sizeof(*sin6);
+}
+
+static int do_net(const void *arg)
+{
+	const struct net_args *a = arg;
+	struct sockaddr_storage ss;
+	socklen_t len = make_addr(a, &ss);
+	int fd = socket(a->family, a->type, 0), ret = 0;
+
+	if (fd < 0)
+		return 254;
+	if (a->send) {
+		if (sendto(fd, "x", 1, a->flags, (struct sockaddr *)&ss, len) < 0)
+			ret = errno;
+	} else if (connect(fd, (struct sockaddr *)&ss, len) < 0) {
+		ret = errno;
+	}
+	close(fd);
+	return ret;
+}
+
+int try_connect(const char *cgroup, int family, const char *addr, int port, int type)
+{
+	struct net_args a = {.family = family, .addr = addr, .port = port, .type = type};
+
+	return in_cgroup(cgroup, do_net, &a);
+}
+
+int try_sendto(const char *cgroup, int family, const char *addr, int port, int type, int flags)
+{
+	struct net_args a = {family, port, type, flags, addr, true};
+
+	return in_cgroup(cgroup, do_net, &a);
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static bool log_has(const char *const *needles, int *count_out, const char *count_needle)
+{
+	char line[4096];
+	bool found = false;
+	FILE *f = fopen(EVENT_LOG, "r");
+	int count = 0;
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		bool all = true;
+
+		if (count_needle && strstr(line, count_needle))
+			count++;
+		for (int i = 0; needles && needles[i] && all; i++)
+			all = strstr(line, needles[i]) != NULL;
+		if (needles && all)
+			found = true;
+	}
+	fclose(f);
+	if (count_out)
+		*count_out = count;
+	return found;
+}
+
+bool wait_event(const char *const *needles, int timeout_ms)
+{
+	long end = now_ms() + timeout_ms;
+
+	do {
+		if (log_has(needles, NULL, NULL))
+			return true;
+		usleep(20 * 1000);
+	} while (now_ms() < end);
+	return false;
+}
+
+int count_events(const char *needle)
+{
+	int count = 0;
+
+	log_has(NULL, &count, needle);
+	return count;
+}
+
+const char *source_of(const char *file, const char *text)
+{
+	static char buf[8][512];
+	static int next;
+	char path[256], line[512], *out = buf[next++ % 8];
+	int number = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", POLICY_DIR, file);
+	snprintf(out, 512, "\"source\":\"(no line '%s' in %s)\"", text, file);
+	f = fopen(path, "r");
+	if (!f)
+		return out;
+	while (fgets(line, sizeof(line), f)) {
+		number++;
+		line[strcspn(line, "\n")] = '\0';
+		if (strcmp(line, text) == 0) {
+			snprintf(out, 512, "\"source\":\"%s:%d\"", path, number);
+			break;
+		}
+	}
+	fclose(f);
+	return out;
+}
+
+pid_t daemon_start(void)
+{
+	int before = count_events("\"event\":\"ready\""), after;
+	long end;
+	pid_t pid;
+
+	pid = fork();
+	if (pid == 0) {
+		int out = open(EVENT_LOG, O_WRONLY | O_CREAT | O_APPEND, 0644);
+		int err = open("/run/daemon.err", O_WRONLY | O_CREAT | O_APPEND, 0644);
+
+		dup2(out, 1);
+		dup2(err, 2);
+		execl(LSMGUARD, "lsmguard", "run", "--policy-dir", POLICY_DIR, (char *)NULL);
+		_exit(127);
+	}
+	end = now_ms() + 60000;
+	do {
+		int status;
+
+		after = count_events("\"event\":\"ready\"");
+		if (after > before)
+			return pid;
+		if (waitpid(pid, &status, WNOHANG) == pid) {
+			VM_FAIL("lsmguard run exited with status %d; see /run/daemon.err", status);
+			return -1;
+		}
+		usleep(20 * 1000);
+	} while (now_ms() < end);
+	VM_FAIL("lsmguard run printed no ready line in 60 s");
+	return -1;
+}
+
+int run_command(const char *const argv[], char *out, size_t out_size)
+{
+	int fds[2], status;
+	size_t used = 0;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe(fds))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		/* Without a buffer, output goes to /dev/null: a closed pipe would kill it (SIGPIPE). */
+		int sink = out ? fds[1] : open("/dev/null", O_WRONLY);
+
+		dup2(sink, 1);
+		close(fds[0]);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(fds[1]);
+	while (out && used + 1 < out_size && (n = read(fds[0], out + used, out_size - used - 1)) > 0)
+		used += (size_t)n;
+	if (out)
+		out[used] = '\0';
+	close(fds[0]);
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+pid_t daemon_pid(void)
+{
+	FILE *f = fopen("/run/lsmguard/lsmguard.pid", "r");
+	int pid = -1;
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%d", &pid) != 1 || pid <= 1)
+		pid = -1;
+	fclose(f);
+	return pid;
+}
+
+bool wait_exit(pid_t pid, int timeout_ms)
+{
+	long end = now_ms() + timeout_ms;
+
+	do {
+		char path[64], stat[256] = "";
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+		f = fopen(path, "r");
+		if (!f)
+			return true;
+		if (!fgets(stat, sizeof(stat), f))
+			stat[0] = '\0';
+		fclose(f);
+		if (strstr(stat, ") Z "))
+			return true;
+		usleep(20 * 1000);
+	} while (now_ms() < end);
+	return false;
+}
