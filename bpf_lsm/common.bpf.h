@@ -61,9 +61,18 @@ struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, LG_MAX_MOUNTS);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, struct lg_mount_key);
+	__type(key, struct lg_inode_key);
 	__type(value, struct lg_mount_value);
 } lg_mounts __weak SEC(".maps");
+
+/* Original names of hard-linked files (links.bpf.c records them, path.bpf.h reads them). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, LG_MAX_LINKS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct lg_inode_key);
+	__type(value, struct lg_link_value);
+} lg_links __weak SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -110,9 +119,10 @@ struct lg_scratch {
 	struct lg_walk_step step;
 	/* Counters kept here rather than in registers: reloaded in each loop round, they give the
 	 * verifier one state per round instead of one per value they could hold. */
-	__u32 path_off; /* lg_event_path's write offset */
+	__u32 path_off; /* lg_build_path's write offset */
 	__u32 count;    /* dentries recorded by the walk */
-	__u8 path[2 * LG_EVENT_PATH_MAX]; /* event path under construction; see lg_event_path */
+	__u8 path[2 * LG_EVENT_PATH_MAX]; /* path string under construction; see lg_build_path */
+	struct lg_link_value link;        /* a link record under construction */
 };
 
 struct {

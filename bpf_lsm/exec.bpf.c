@@ -18,7 +18,6 @@ int BPF_PROG(lg_bprm_check, struct linux_binprm *bprm, int ret)
 {
 	const struct lg_policy_value *policy;
 	struct lg_path_verdict verdict;
-	struct lg_event *ev;
 	__u64 cgroup_id = 0;
 	struct file *file;
 
@@ -30,15 +29,6 @@ int BPF_PROG(lg_bprm_check, struct linux_binprm *bprm, int ret)
 	file = bprm->file;
 	lg_path_decide(policy, LG_CLASS_EXEC, LG_DECISION_EXEC, BPF_CORE_READ(file, f_path.dentry),
 		       BPF_CORE_READ(file, f_path.mnt), &verdict);
-	if (!verdict.deny) {
-		lg_count_allowed(policy->id, LG_HOOK_BPRM_CHECK);
-		return 0;
-	}
-	ev = lg_event_start(policy, cgroup_id, LG_HOOK_BPRM_CHECK, LG_DECISION_EXEC, verdict.rule,
-			    verdict.flags);
-	if (ev) {
-		lg_event_path(ev, &verdict);
-		bpf_ringbuf_submit(ev, 0);
-	}
-	return lg_deny(policy, LG_HOOK_BPRM_CHECK);
+	return lg_path_verdict_finish(policy, cgroup_id, LG_HOOK_BPRM_CHECK, LG_DECISION_EXEC,
+				      &verdict);
 }

@@ -27,7 +27,6 @@ int BPF_PROG(lg_file_open, struct file *file, int ret)
 	const struct lg_policy_value *policy;
 	struct lg_path_verdict verdict;
 	enum lg_decision decision;
-	struct lg_event *ev;
 	__u64 cgroup_id = 0;
 
 	if (ret)
@@ -44,15 +43,5 @@ int BPF_PROG(lg_file_open, struct file *file, int ret)
 			   : LG_DECISION_FILE_READ;
 	lg_path_decide(policy, LG_CLASS_FILE, decision, file->f_path.dentry, file->f_path.mnt,
 		       &verdict);
-	if (!verdict.deny) {
-		lg_count_allowed(policy->id, LG_HOOK_FILE_OPEN);
-		return 0;
-	}
-	ev = lg_event_start(policy, cgroup_id, LG_HOOK_FILE_OPEN, decision, verdict.rule,
-			    verdict.flags);
-	if (ev) {
-		lg_event_path(ev, &verdict);
-		bpf_ringbuf_submit(ev, 0);
-	}
-	return lg_deny(policy, LG_HOOK_FILE_OPEN);
+	return lg_path_verdict_finish(policy, cgroup_id, LG_HOOK_FILE_OPEN, decision, &verdict);
 }

@@ -15,6 +15,9 @@
  * wins, so the cost is one lookup per component and does not depend on the number of rules.
  * Deeper than LG_PATH_DEPTH_MAX components, or more steps than the walk allows, is decided
  * deny (fail closed) and flagged LG_EVENT_WALK_LIMIT.
+ *
+ * A regular file with more than one name may also have an original name recorded in lg_links
+ * (see links.bpf.c): its prefixes are looked up too, and a deny there wins.
  */
 #ifndef LSMGUARD_PATH_BPF_H
 #define LSMGUARD_PATH_BPF_H
@@ -23,14 +26,17 @@
 
 #define LG_WALK_STEPS (LG_PATH_DEPTH_MAX + 1 + 8) /* components plus mount crossings */
 #define LG_NAME_WORDS ((LG_NAME_MAX + 1) / 8)
+#define S_IFMT 00170000
+#define S_IFREG 0100000
 
 struct lg_path_verdict {
 	__u32 rule;
 	bool deny;
-	__u8 flags; /* LG_EVENT_WALK_LIMIT */
+	__u8 flags; /* LG_EVENT_WALK_LIMIT, LG_EVENT_HARDLINK */
 	/* For the event: how the path was found. */
 	const struct lg_mount_value *anchor;
-	int components; /* dentries recorded in the scratch, object first */
+	const struct lg_link_value *link; /* when LG_EVENT_HARDLINK */
+	int components;
 };
 
 static __always_inline struct mount *lg_real_mount(struct vfsmount *mnt)
@@ -77,6 +83,8 @@ __weak __noinline int lg_walk_step(struct lg_walk_step *step)
 		}
 		step->hash = h;
 	}
+	if (!step->policy)
+		return 0; /* hashing only (recording a link) */
 	key.policy = step->policy;
 	key.class = step->class;
 	key.hash = h;
@@ -95,54 +103,37 @@ __weak __noinline int lg_walk_step(struct lg_walk_step *step)
 }
 
 /*
- * Decide an access to the object at (dentry, mnt) for class (FILE or EXEC); write selects the
- * write slots. Starts from the policy's default for decision.
+ * Phase 1, bottom-up: record the object's dentries in the scratch (scratch->count of them, the
+ * object first) up to a mount root the host knows (*anchor), or to the namespace root (*anchor
+ * NULL). Returns false when the walk bound is hit.
  */
-static __always_inline void lg_path_decide(const struct lg_policy_value *policy, __u32 class,
-					   enum lg_decision decision, struct dentry *dentry,
-					   struct vfsmount *vfsmnt, struct lg_path_verdict *v)
+static __always_inline bool lg_walk_collect(struct lg_scratch *scratch, struct dentry *dentry,
+					    struct vfsmount *vfsmnt,
+					    const struct lg_mount_value **anchor)
 {
-	struct lg_scratch *scratch = lg_scratch();
 	struct mount *mnt = lg_real_mount(vfsmnt);
-	const struct lg_mount_value *anchor = 0;
-	unsigned write = decision == LG_DECISION_FILE_WRITE;
-	struct lg_walk_step *step;
-	int depth = 0;
-	bool anchored = false;
 	__u32 n;
 
-	v->rule = policy->default_rule[decision & 3];
-	v->deny = policy->default_deny & (1u << decision);
-	v->flags = 0;
-	v->anchor = 0;
-	v->components = 0;
-	if (!scratch)
-		goto out_fail_closed;
+	*anchor = 0;
 	scratch->count = 0;
-
-	/* Bottom-up: record the dentries until a known mount root. */
 	for (int step = 0; step < LG_WALK_STEPS; step++) {
 		struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
 		struct dentry *mnt_root = BPF_CORE_READ(mnt, mnt.mnt_root);
 
 		if (dentry == mnt_root || dentry == parent) {
-			struct lg_mount_key key = {
+			struct lg_inode_key key = {
 				.dev = BPF_CORE_READ(dentry, d_sb, s_dev),
 				.ino = BPF_CORE_READ(dentry, d_inode, i_ino),
 			};
 
-			anchor = bpf_map_lookup_elem(&lg_mounts, &key);
-			if (anchor) {
-				anchored = true;
-				break;
-			}
+			*anchor = bpf_map_lookup_elem(&lg_mounts, &key);
+			if (*anchor)
+				return true;
 			if (dentry == parent) {
 				struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
 
-				if (up == mnt) {
-					anchored = true; /* namespace root: no host prefix */
-					break;
-				}
+				if (up == mnt)
+					return true; /* namespace root: no host prefix */
 				dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
 				mnt = up;
 				continue;
@@ -151,42 +142,50 @@ static __always_inline void lg_path_decide(const struct lg_policy_value *policy,
 		}
 		n = scratch->count;
 		if (n > LG_PATH_DEPTH_MAX - 1)
-			goto out_fail_closed;
+			return false;
 		scratch->dentries[n & (LG_PATH_DEPTH_MAX - 1)] = dentry;
 		scratch->count = n + 1;
 		dentry = parent;
 	}
-	if (!anchored)
-		goto out_fail_closed;
-	n = scratch->count;
-	if (n > LG_PATH_DEPTH_MAX)
-		goto out_fail_closed;
-	v->anchor = anchor;
-	v->components = n;
+	return false;
+}
 
-	/* Top-down: the mount point's own prefixes, then each recorded component. */
-	step = &scratch->step;
-	step->policy = policy->id;
-	step->class = class;
-	step->write = write;
+/*
+ * Phase 2, top-down: run every prefix of the collected path through lg_walk_step for bank's
+ * seed. The step must hold policy, class and write (policy 0: hash only) and the verdict so far.
+ * With record, each prefix's hash is stored there too; returns how many, or -1 when the path is
+ * deeper than LG_PATH_DEPTH_MAX.
+ */
+static __always_inline int lg_walk_prefixes(struct lg_scratch *scratch,
+					     const struct lg_mount_value *anchor, unsigned bank,
+					     __u64 seed, __u64 *record)
+{
+	struct lg_walk_step *step = &scratch->step;
+	__u32 n = scratch->count;
+	int depth = 0, stored = 0;
+
+	if (n > LG_PATH_DEPTH_MAX)
+		return -1;
 	step->name = 0;
-	step->rule = v->rule;
-	step->deny = v->deny;
 	if (anchor) {
 		depth = anchor->depth;
 		if (depth > LG_MOUNT_DEPTH_MAX || depth + (int)n > LG_PATH_DEPTH_MAX)
-			goto out_fail_closed;
+			return -1;
 		for (int i = 0; i <= LG_MOUNT_DEPTH_MAX; i++) {
 			if (i > depth)
 				break;
-			step->hash = anchor->prefix_hash[policy->bank & 1][i];
+			step->hash = anchor->prefix_hash[bank & 1][i];
 			step->object = i == depth && n == 0;
 			lg_walk_step(step);
+			if (record && stored <= LG_PATH_DEPTH_MAX)
+				record[stored++] = step->hash;
 		}
 	} else {
-		step->hash = lg_hash_init(policy->seed);
+		step->hash = lg_hash_init(seed);
 		step->object = n == 0;
 		lg_walk_step(step);
+		if (record)
+			record[stored++] = step->hash;
 	}
 	for (int j = 0; j < LG_PATH_DEPTH_MAX; j++) {
 		struct dentry *d;
@@ -199,9 +198,88 @@ static __always_inline void lg_path_decide(const struct lg_policy_value *policy,
 		step->len = BPF_CORE_READ(d, d_name.len);
 		step->object = k == 0;
 		lg_walk_step(step);
+		if (record && stored <= LG_PATH_DEPTH_MAX)
+			record[stored++] = step->hash;
 	}
+	return stored;
+}
+
+/* The original name of a hard-linked regular file, if one is recorded. */
+static __always_inline const struct lg_link_value *lg_link_of(struct dentry *dentry)
+{
+	struct inode *inode = BPF_CORE_READ(dentry, d_inode);
+	struct lg_inode_key key = {};
+
+	if (!inode || BPF_CORE_READ(inode, i_nlink) < 2 ||
+	    (BPF_CORE_READ(inode, i_mode) & S_IFMT) != S_IFREG)
+		return 0;
+	key.dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	key.ino = BPF_CORE_READ(inode, i_ino);
+	return bpf_map_lookup_elem(&lg_links, &key);
+}
+
+/*
+ * Decide an access to the object at (dentry, mnt) for class (FILE or EXEC); the decision picks
+ * the write or read slots and the default.
+ */
+static __always_inline void lg_path_decide(const struct lg_policy_value *policy, __u32 class,
+					   enum lg_decision decision, struct dentry *dentry,
+					   struct vfsmount *vfsmnt, struct lg_path_verdict *v)
+{
+	struct lg_scratch *scratch = lg_scratch();
+	const struct lg_mount_value *anchor;
+	const struct lg_link_value *link;
+	struct lg_walk_step *step;
+	unsigned bank = policy->bank & 1;
+	int count;
+
+	v->rule = policy->default_rule[decision & 3];
+	v->deny = policy->default_deny & (1u << decision);
+	v->flags = 0;
+	v->anchor = 0;
+	v->link = 0;
+	v->components = 0;
+	if (!scratch)
+		goto out_fail_closed;
+	if (!lg_walk_collect(scratch, dentry, vfsmnt, &anchor))
+		goto out_fail_closed;
+	v->anchor = anchor;
+	v->components = (int)scratch->count;
+
+	step = &scratch->step;
+	step->policy = policy->id;
+	step->class = class;
+	step->write = decision == LG_DECISION_FILE_WRITE;
+	step->rule = v->rule;
+	step->deny = v->deny;
+	if (lg_walk_prefixes(scratch, anchor, bank, policy->seed, 0) < 0)
+		goto out_fail_closed;
 	v->rule = step->rule;
 	v->deny = step->deny;
+
+	/* Another name of the same file: its original name's rules apply too; deny wins. */
+	link = lg_link_of(dentry);
+	if (!link)
+		return;
+	count = link->count[bank];
+	if (count < 1 || count > LG_PATH_DEPTH_MAX + 1)
+		return;
+	step->rule = 0;
+	step->deny = 0;
+	step->name = 0;
+	for (int i = 0; i <= LG_PATH_DEPTH_MAX; i++) {
+		if (i >= count)
+			break;
+		step->hash = link->prefix_hash[bank][i];
+		step->object = i == count - 1;
+		lg_walk_step(step);
+	}
+	if (step->deny && !v->deny) {
+		v->deny = true;
+		v->rule = step->rule;
+		v->flags |= LG_EVENT_HARDLINK;
+		v->link = link;
+	}
 	return;
 
 out_fail_closed:
@@ -211,24 +289,23 @@ out_fail_closed:
 }
 
 /*
- * The object's path for an event, rebuilt from the walk just done: the mount point's path, then
- * the recorded components. Built in the scratch buffer, which is twice the event's size so that
- * every copy at a masked offset stays inside it. The write offset lives in the scratch map, not
- * in a register: reloaded and masked in each round, it gives the verifier the same state at
- * every loop head, where a register would give it a new range per name length.
+ * The collected path as a string in scratch->path: the mount point's path, then the recorded
+ * components. The buffer is twice LG_EVENT_PATH_MAX so that every copy at a masked offset stays
+ * inside it. The write offset lives in the scratch map, not in a register: reloaded and masked
+ * in each round, it gives the verifier the same state at every loop head, where a register
+ * would give it a new range per name length. Returns true when the path was cut.
  */
-static __always_inline void lg_event_path(struct lg_event *ev, const struct lg_path_verdict *v)
+static __always_inline bool lg_build_path(struct lg_scratch *scratch,
+					  const struct lg_mount_value *anchor)
 {
-	struct lg_scratch *scratch = lg_scratch();
-	int n = v->components;
+	int n = (int)scratch->count;
+	bool truncated = false;
 	__u32 off;
 
-	if (!scratch)
-		return;
 	scratch->path[0] = 0;
 	scratch->path_off = 0;
-	if (v->anchor) {
-		long len = bpf_probe_read_kernel_str(scratch->path, LG_MOUNT_PATH_MAX, v->anchor->path);
+	if (anchor) {
+		long len = bpf_probe_read_kernel_str(scratch->path, LG_MOUNT_PATH_MAX, anchor->path);
 
 		if (len > 1)
 			scratch->path_off = (__u32)len - 1;
@@ -242,7 +319,7 @@ static __always_inline void lg_event_path(struct lg_event *ev, const struct lg_p
 			break;
 		off = scratch->path_off;
 		if (off >= LG_EVENT_PATH_MAX - 1) {
-			ev->flags |= LG_EVENT_TRUNCATED;
+			truncated = true;
 			break;
 		}
 		/* barrier_var: clang would drop these masks as redundant; the verifier needs them. */
@@ -263,13 +340,48 @@ static __always_inline void lg_event_path(struct lg_event *ev, const struct lg_p
 		off = 1;
 	}
 	if (off >= LG_EVENT_PATH_MAX) {
-		ev->flags |= LG_EVENT_TRUNCATED;
+		truncated = true;
 		off = LG_EVENT_PATH_MAX - 1;
 	}
 	barrier_var(off);
 	scratch->path[off & (2 * LG_EVENT_PATH_MAX - 1)] = 0;
+	return truncated;
+}
+
+/* The object's path for an event: the walk just done, or the original name of a hard link. */
+static __always_inline void lg_event_path(struct lg_event *ev, const struct lg_path_verdict *v)
+{
+	struct lg_scratch *scratch = lg_scratch();
+
+	if (!scratch)
+		return;
+	if (v->link) {
+		bpf_probe_read_kernel_str(ev->object.path, LG_EVENT_PATH_MAX, v->link->path);
+		return;
+	}
+	if (lg_build_path(scratch, v->anchor))
+		ev->flags |= LG_EVENT_TRUNCATED;
 	bpf_probe_read_kernel(ev->object.path, LG_EVENT_PATH_MAX, scratch->path);
 	ev->object.path[LG_EVENT_PATH_MAX - 1] = 0;
+}
+
+/* Count, report and return a path verdict (the common tail of every path hook). */
+static __always_inline int lg_path_verdict_finish(const struct lg_policy_value *policy,
+						  __u64 cgroup_id, __u8 hook, __u8 decision,
+						  const struct lg_path_verdict *v)
+{
+	struct lg_event *ev;
+
+	if (!v->deny) {
+		lg_count_allowed(policy->id, hook);
+		return 0;
+	}
+	ev = lg_event_start(policy, cgroup_id, hook, decision, v->rule, v->flags);
+	if (ev) {
+		lg_event_path(ev, v);
+		bpf_ringbuf_submit(ev, 0);
+	}
+	return lg_deny(policy, hook);
 }
 
 #endif /* LSMGUARD_PATH_BPF_H */

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 
 #include "apply.h"
 #include "host.h"
@@ -53,7 +54,7 @@ static bool in_bank(__u32 policy, unsigned bank)
 int lg_apply_mounts(const struct lg_bpf *bpf, const struct lg_config *config)
 {
 	struct lg_mount_entry *entries;
-	struct lg_mount_key key, next;
+	struct lg_inode_key key, next;
 	int count, fd = bpf->map_fd[LG_MAP_MOUNTS];
 	bool more;
 
@@ -83,6 +84,72 @@ int lg_apply_mounts(const struct lg_bpf *bpf, const struct lg_config *config)
 	}
 	free(entries);
 	return count;
+}
+
+/* Prefix hashes of a canonical path for one seed, as the kernel's walk computes them. */
+static __u8 link_hashes(const char *path, __u64 seed, __u64 *out)
+{
+	__u64 h = lg_hash_init(seed);
+	int count = 0;
+
+	out[count++] = h;
+	while (*path == '/')
+		path++;
+	while (*path && count <= LG_PATH_DEPTH_MAX) {
+		const char *end = strchrnul(path, '/');
+
+		h = lg_hash_name(h, path, (size_t)(end - path));
+		out[count++] = h;
+		path = *end ? end + 1 : end;
+	}
+	return (__u8)count;
+}
+
+/*
+ * Link records: give every recorded original name its hashes for the new bank's seed, and
+ * record files named by an exact rule that already have other names (links made before load).
+ */
+static void refresh_links(const struct lg_bpf *bpf, const struct lg_compiled *c,
+			  const struct lg_config *config)
+{
+	int fd = bpf->map_fd[LG_MAP_LINKS];
+	struct lg_inode_key key, next;
+	struct lg_link_value value;
+	bool more;
+
+	for (more = bpf_map_get_next_key(fd, NULL, &key) == 0; more; key = next) {
+		more = bpf_map_get_next_key(fd, &key, &next) == 0;
+		if (bpf_map_lookup_elem(fd, &key, &value))
+			continue;
+		value.path[sizeof(value.path) - 1] = '\0';
+		value.count[c->bank] =
+			link_hashes((const char *)value.path, config->path_seed[c->bank],
+				    value.prefix_hash[c->bank]);
+		bpf_map_update_elem(fd, &key, &value, BPF_EXIST);
+	}
+	for (size_t i = 0; i < c->rule_count; i++) {
+		const struct lg_rule_source *r = &c->rules[i];
+		struct stat st;
+		char *real;
+
+		if (r->kind != LG_RULE_PATH || r->subtree || stat(r->object, &st) != 0 ||
+		    !S_ISREG(st.st_mode) || st.st_nlink < 2)
+			continue;
+		real = realpath(r->object, NULL);
+		if (!real || strlen(real) >= sizeof(value.path)) {
+			free(real);
+			continue;
+		}
+		memset(&value, 0, sizeof(value));
+		memcpy(value.path, real, strlen(real));
+		free(real);
+		for (int bank = 0; bank < 2; bank++)
+			value.count[bank] = link_hashes((const char *)value.path,
+							config->path_seed[bank],
+							value.prefix_hash[bank]);
+		key = (struct lg_inode_key){.dev = lg_kernel_dev(st.st_dev), .ino = st.st_ino};
+		bpf_map_update_elem(fd, &key, &value, BPF_NOEXIST);
+	}
 }
 
 /* Delete every path and network key and policy record of one bank. */
@@ -190,6 +257,7 @@ int lg_apply(const struct lg_bpf *bpf, const struct lg_compiled *c, char *err, s
 	}
 	/* A stale half-written bank from an interrupted run would mix with this one. */
 	delete_bank(bpf, c->bank);
+	refresh_links(bpf, c, &config);
 	ret = write_bank(bpf, c);
 	if (ret) {
 		snprintf(err, errsize, "cannot write the policy maps: %s", strerror(-ret));

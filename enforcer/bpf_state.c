@@ -21,7 +21,15 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	[LG_MAP_CONFIG] = "lg_config_map",
 	[LG_MAP_COUNTERS] = "lg_counters",
 	[LG_MAP_EVENTS] = "lg_events",
+	[LG_MAP_LINKS] = "lg_links",
 };
+
+const char *const lg_program_names[] = {
+	"lg_file_open",      "lg_bprm_check",   "lg_socket_connect", "lg_socket_sendmsg",
+	"lg_path_link",      "lg_path_rename",  "lg_path_unlink",    "lg_path_truncate",
+	"lg_cgroup_mkdir",   "lg_cgroup_rmdir",
+};
+const int lg_program_count = sizeof(lg_program_names) / sizeof(lg_program_names[0]);
 
 static void pin_path(char *buf, size_t size, const char *pin_dir, const char *kind, const char *name)
 {
@@ -51,7 +59,6 @@ static struct bpf_map *skel_map(struct lsmguard_bpf *skel, enum lg_map_id id)
 int lg_bpf_load(struct lg_bpf *bpf, const char *pin_dir, char *err, size_t errsize)
 {
 	struct lsmguard_bpf *skel;
-	struct bpf_program *prog;
 	char path[512];
 	int ret;
 
@@ -75,11 +82,6 @@ int lg_bpf_load(struct lg_bpf *bpf, const char *pin_dir, char *err, size_t errsi
 				       : " (run with -v for the verifier's log)");
 		goto out_destroy;
 	}
-	ret = lsmguard_bpf__attach(skel);
-	if (ret) {
-		snprintf(err, errsize, "cannot attach the BPF programs: %s", strerror(-ret));
-		goto out_destroy;
-	}
 	ret = make_dirs(pin_dir);
 	if (ret) {
 		snprintf(err, errsize, "cannot create %s: %s (is bpffs mounted on /sys/fs/bpf?)",
@@ -97,34 +99,35 @@ int lg_bpf_load(struct lg_bpf *bpf, const char *pin_dir, char *err, size_t errsi
 		}
 		bpf->map_fd[i] = dup(bpf_map__fd(map));
 	}
-	/* Links last: once they are pinned, enforcement no longer depends on this process. */
-	bpf_object__for_each_program(prog, skel->obj) {
-		struct bpf_link *link = NULL;
+	/*
+	 * Attach and pin each program. The cgroup binding programs come last in the list, after
+	 * the LSM hooks, which decide nothing until the policies are applied. Once its link is
+	 * pinned, a program stays attached whatever happens to this process.
+	 */
+	for (int i = 0; i < lg_program_count; i++) {
+		struct bpf_program *prog = bpf_object__find_program_by_name(skel->obj,
+									     lg_program_names[i]);
+		struct bpf_link *link;
 
-		if (prog == skel->progs.lg_file_open)
-			link = skel->links.lg_file_open;
-		else if (prog == skel->progs.lg_bprm_check)
-			link = skel->links.lg_bprm_check;
-		else if (prog == skel->progs.lg_socket_connect)
-			link = skel->links.lg_socket_connect;
-		else if (prog == skel->progs.lg_socket_sendmsg)
-			link = skel->links.lg_socket_sendmsg;
-		else if (prog == skel->progs.lg_cgroup_mkdir)
-			link = skel->links.lg_cgroup_mkdir;
-		else if (prog == skel->progs.lg_cgroup_rmdir)
-			link = skel->links.lg_cgroup_rmdir;
-		if (!link) {
+		if (!prog) {
 			ret = -ENOENT;
-			snprintf(err, errsize, "program %s has no link", bpf_program__name(prog));
+			snprintf(err, errsize, "the BPF object has no program %s", lg_program_names[i]);
 			goto out_unpin;
 		}
-		pin_path(path, sizeof(path), pin_dir, "links", bpf_program__name(prog));
+		link = bpf_program__attach(prog);
+		if (!link) {
+			ret = -errno;
+			snprintf(err, errsize, "cannot attach %s: %s", lg_program_names[i],
+				 strerror(-ret));
+			goto out_unpin;
+		}
+		pin_path(path, sizeof(path), pin_dir, "links", lg_program_names[i]);
 		ret = bpf_link__pin(link, path);
+		bpf_link__destroy(link); /* the pin holds it */
 		if (ret) {
 			snprintf(err, errsize, "cannot pin link %s: %s", path, strerror(-ret));
 			goto out_unpin;
 		}
-		bpf_link__disconnect(link); /* destroying the skeleton must not detach it */
 	}
 	lsmguard_bpf__destroy(skel);
 	return 0;
@@ -164,21 +167,18 @@ int lg_bpf_adopt(struct lg_bpf *bpf, const char *pin_dir, char *err, size_t errs
 
 bool lg_bpf_links_pinned(const char *pin_dir, int *count)
 {
-	static const char *const programs[] = {"lg_file_open",      "lg_bprm_check",
-					       "lg_socket_connect", "lg_socket_sendmsg",
-					       "lg_cgroup_mkdir",   "lg_cgroup_rmdir"};
 	int found = 0;
 
-	for (size_t i = 0; i < sizeof(programs) / sizeof(programs[0]); i++) {
+	for (int i = 0; i < lg_program_count; i++) {
 		char path[512];
 
-		pin_path(path, sizeof(path), pin_dir, "links", programs[i]);
+		pin_path(path, sizeof(path), pin_dir, "links", lg_program_names[i]);
 		if (access(path, F_OK) == 0)
 			found++;
 	}
 	if (count)
 		*count = found;
-	return found == (int)(sizeof(programs) / sizeof(programs[0]));
+	return found == lg_program_count;
 }
 
 static int remove_pins_in(const char *dir)

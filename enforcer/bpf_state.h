@@ -22,6 +22,7 @@ enum lg_map_id {
 	LG_MAP_CONFIG,
 	LG_MAP_COUNTERS,
 	LG_MAP_EVENTS,
+	LG_MAP_LINKS,
 	LG_MAP_COUNT,
 };
 
@@ -32,6 +33,9 @@ struct lg_bpf {
 };
 
 extern const char *const lg_map_names[LG_MAP_COUNT];
+/* The programs, each pinned as a link of the same name. */
+extern const char *const lg_program_names[];
+extern const int lg_program_count;
 
 /* Load and attach the programs and pin maps and links under pin_dir. */
 int lg_bpf_load(struct lg_bpf *bpf, const char *pin_dir, char *err, size_t errsize);

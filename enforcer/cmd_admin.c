@@ -70,8 +70,8 @@ int cmd_status(int argc, char **argv)
 		       active ? "true" : "false", links, config.generation,
 		       lg_pidfile_running(LG_STATE_DIR));
 	} else {
-		printf("enforcement: %s (%d of 6 programs attached, generation %u, daemon %s)\n",
-		       active ? "active" : "INACTIVE", links, config.generation,
+		printf("enforcement: %s (%d of %d programs attached, generation %u, daemon %s)\n",
+		       active ? "active" : "INACTIVE", links, lg_program_count, config.generation,
 		       lg_pidfile_running(LG_STATE_DIR) ? "running" : "not running");
 		if (active && state.count)
 			printf("\n%-20s %-8s %-12s %10s %10s %10s %10s  %s\n", "POLICY", "MODE", "HOOK",
@@ -89,7 +89,7 @@ int cmd_status(int argc, char **argv)
 			json_string(stdout, p->file);
 			printf(",\"counters\":{");
 		}
-		for (unsigned hook = 1; hook <= LG_HOOK_SOCKET_SENDMSG; hook++) {
+		for (unsigned hook = 1; hook < LG_HOOK_COUNT; hook++) {
 			struct lg_counter c;
 
 			read_counter(bpf.map_fd[LG_MAP_COUNTERS], p->id, hook, &c);

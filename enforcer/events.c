@@ -14,8 +14,10 @@ static const char *const hook_names[LG_HOOK_COUNT] = {
 	[LG_HOOK_BPRM_CHECK] = "bprm_check_security",
 	[LG_HOOK_SOCKET_CONNECT] = "socket_connect",
 	[LG_HOOK_SOCKET_SENDMSG] = "socket_sendmsg",
-	[LG_HOOK_INODE_RENAME] = "inode_rename",
-	[LG_HOOK_INODE_LINK] = "inode_link",
+	[LG_HOOK_PATH_RENAME] = "path_rename",
+	[LG_HOOK_PATH_LINK] = "path_link",
+	[LG_HOOK_PATH_UNLINK] = "path_unlink",
+	[LG_HOOK_PATH_TRUNCATE] = "path_truncate",
 };
 
 static const char *const decision_names[LG_DECISION_COUNT] = {
@@ -103,6 +105,7 @@ void lg_event_print(FILE *out, const struct lg_event *ev, const struct lg_loaded
 	comm[16] = '\0';
 	fprintf(out, ",\"pid\":%u,\"tgid\":%u,\"uid\":%u,\"comm\":", ev->pid, ev->tgid, ev->uid);
 	json_string(out, comm);
-	fprintf(out, ",\"cgroup_id\":%llu%s}\n", (unsigned long long)ev->cgroup_id,
-		(ev->flags & LG_EVENT_WALK_LIMIT) ? ",\"walk_limit\":true" : "");
+	fprintf(out, ",\"cgroup_id\":%llu%s%s}\n", (unsigned long long)ev->cgroup_id,
+		(ev->flags & LG_EVENT_WALK_LIMIT) ? ",\"walk_limit\":true" : "",
+		(ev->flags & LG_EVENT_HARDLINK) ? ",\"via_hardlink\":true" : "");
 }

@@ -7,7 +7,7 @@
 #include "lsmguard_abi.h"
 
 struct lg_mount_entry {
-	struct lg_mount_key key;
+	struct lg_inode_key key;
 	char path[4096]; /* mount point, "" for "/" */
 };
 

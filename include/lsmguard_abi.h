@@ -39,6 +39,7 @@
 #define LG_MOUNT_PATH_MAX 128     /* bytes of a mount point's path kept for events */
 #define LG_MAX_MOUNTS 4096        /* mounts of the host namespace known to the kernel side */
 #define LG_MAX_CGROUPS 65536      /* cgroups bound to a policy at once */
+#define LG_MAX_LINKS 16384        /* hard-linked files whose original name is remembered */
 /* Policy ids: two banks, so that a reload writes the new set beside the old one. */
 #define LG_POLICY_ID_MAX (2 * LG_MAX_POLICIES)
 
@@ -158,12 +159,12 @@ _Static_assert(sizeof(struct lg_net_value) == 100, "lg_net_value layout");
  * gives the hash state of every prefix of the mount point's path, so that a path walk that
  * reaches this mount root can check the rules on the mount point and on each of its ancestors.
  */
-struct lg_mount_key {
-	__u32 dev;
+struct lg_inode_key {
+	__u32 dev; /* major << 20 | minor, as in sb->s_dev */
 	__u32 pad;
 	__u64 ino;
 };
-_Static_assert(sizeof(struct lg_mount_key) == 16, "lg_mount_key layout");
+_Static_assert(sizeof(struct lg_inode_key) == 16, "lg_inode_key layout");
 
 struct lg_mount_value {
 	__u8 depth;     /* components of the mount point: 0 for "/" */
@@ -175,6 +176,22 @@ struct lg_mount_value {
 _Static_assert(sizeof(struct lg_mount_value) ==
 		       8 + 2 * 8 * (LG_MOUNT_DEPTH_MAX + 1) + LG_MOUNT_PATH_MAX,
 	       "lg_mount_value layout");
+
+/*
+ * A hard-linked file's original name, keyed by its inode: a name given to a protected file later
+ * (a hard link, made by anyone) must not escape the rules on the original. Holds the hash of
+ * every prefix of the original path, for both banks' seeds: the kernel looks them up as it does
+ * a walked path's, so the more restrictive of the two names decides.
+ */
+struct lg_link_value {
+	__u8 count[2];  /* prefixes held per bank: 1 (the root) + components; 0 = not computed */
+	__u8 pad[6];
+	__u64 prefix_hash[2][LG_PATH_DEPTH_MAX + 1];
+	__u8 path[LG_EVENT_PATH_MAX]; /* the original path, for events and for rehashing */
+};
+_Static_assert(sizeof(struct lg_link_value) ==
+		       8 + 2 * 8 * (LG_PATH_DEPTH_MAX + 1) + LG_EVENT_PATH_MAX,
+	       "lg_link_value layout");
 
 /* Global settings, in a one-entry array map. */
 struct lg_config {
@@ -207,15 +224,18 @@ enum lg_hook {
 	LG_HOOK_BPRM_CHECK = 2,
 	LG_HOOK_SOCKET_CONNECT = 3,
 	LG_HOOK_SOCKET_SENDMSG = 4,
-	LG_HOOK_INODE_RENAME = 5,
-	LG_HOOK_INODE_LINK = 6,
-	LG_HOOK_COUNT = 7,
+	LG_HOOK_PATH_RENAME = 5,
+	LG_HOOK_PATH_LINK = 6,
+	LG_HOOK_PATH_UNLINK = 7,
+	LG_HOOK_PATH_TRUNCATE = 8,
+	LG_HOOK_COUNT = 9,
 };
 
 #define LG_EVENT_DENIED 0x01    /* the verdict was deny (enforced unless LG_EVENT_AUDIT) */
 #define LG_EVENT_AUDIT 0x02     /* policy in audit mode: logged, not enforced */
 #define LG_EVENT_TRUNCATED 0x04 /* object path longer than the event carries */
 #define LG_EVENT_WALK_LIMIT 0x08 /* path deeper than LG_PATH_DEPTH_MAX: decided fail-closed */
+#define LG_EVENT_HARDLINK 0x10   /* decided by the original name of a hard-linked file */
 
 struct lg_event {
 	__u16 version; /* LG_ABI_VERSION */

@@ -32,6 +32,8 @@
 	"deny = /data/later\n"                                                                    \
 	"deny = /data/moved\n"                                                                    \
 	"deny = /data/bin/noread\n"                                                               \
+	"deny = /data/pre-linked\n"                                                               \
+	"deny = /data/admin-moves\n"                                                              \
 	"[exec]\n"                                                                                \
 	"default = allow\n"                                                                       \
 	"deny = /data/bin/denied\n"                                                               \
@@ -62,10 +64,11 @@ static const char reload_policy_2[] = "[policy]\nname = reload\ncgroup = /lgt/re
 
 int vm_setup(void)
 {
-	static const char *const dirs[] = {"/data/private/open", "/data/ro", "/data/dup",
+	static const char *const dirs[] = {"/data/private/open", "/data/ro", "/data/dup", "/data/mine",
 					   "/data/bin", "/mnt/bind", "/mnt/bind2",
 					   "/etc/lsmguard/policy.d", NULL};
 	static const char *const files[] = {"/data/secret", "/data/secret-other", "/data/private/x",
+					    "/data/pre-linked", "/data/admin-moves", "/data/mine/own",
 					    "/data/private/open/x", "/data/ro/file", "/data/dup/x",
 					    "/data/inner-only", "/data/r1", "/data/r2", NULL};
 	char deep[1024] = "/data/deep";
@@ -105,6 +108,9 @@ int vm_setup(void)
 	write_file(POLICY_DIR "/count.ini", count_policy, 0644);
 	write_file(POLICY_DIR "/reload.ini", reload_policy_1, 0644);
 	make_cgroup("/lgt/pre"); /* exists before lsmguard starts */
+	/* A second name, made before lsmguard starts, for a file an exact rule protects. */
+	if (link("/data/pre-linked", "/data/innocent-name"))
+		return -1;
 	if (vm_failures)
 		return -1;
 	/* Started here, by the suite's main process, so that it outlives every case. */
@@ -125,7 +131,7 @@ VM_TEST(status_reports_active, 11)
 	char out[8192];
 
 	VM_CHECK(run_command(argv, out, sizeof(out)) == 0);
-	VM_CHECK(strstr(out, "\"active\":true,\"links\":6") != NULL);
+	VM_CHECK(strstr(out, "\"active\":true,\"links\":10") != NULL);
 	VM_CHECK(strstr(out, "\"name\":\"files\"") != NULL);
 }
 
@@ -355,6 +361,91 @@ VM_TEST(paths_deeper_than_walk_bound_fail_closed, 64)
 	VM_CHECK(try_open(NULL, deep, O_RDONLY) == 0);
 	EXPECT_EVENT("\"policy\":\"files\"", "\"walk_limit\":true", "\"rule\":0");
 	EXPECT_EVENT("\"event\":\"audit\"", "\"walk_limit\":true");
+}
+
+/* ---- names: hard links, renames, unlink, truncate ---- */
+
+static int do_link(const void *arg)
+{
+	const char *const *names = arg;
+
+	return link(names[0], names[1]) ? errno : 0;
+}
+
+static int do_rename(const void *arg)
+{
+	const char *const *names = arg;
+
+	return rename(names[0], names[1]) ? errno : 0;
+}
+
+static int do_unlink(const void *arg)
+{
+	return unlink(arg) ? errno : 0;
+}
+
+static int do_truncate(const void *arg)
+{
+	return truncate(arg, 0) ? errno : 0;
+}
+
+VM_TEST(names_hardlink_made_by_anyone_after_load, 65)
+{
+	/* An unconfined administrator gives /data/secret a second, unprotected-looking name. */
+	VM_CHECK(link("/data/secret", "/data/mine/harmless") == 0);
+	VM_CHECK(try_open(FILES, "/data/mine/harmless", O_RDONLY) == EPERM);
+	VM_CHECK(try_open(NULL, "/data/mine/harmless", O_RDONLY) == 0);
+	EXPECT_EVENT("\"policy\":\"files\"", "\"via_hardlink\":true", "\"path\":\"/data/secret\"",
+		     source_of("files.ini", "deny = /data/secret"));
+	/* The record goes with the file's last name. */
+	VM_CHECK(unlink("/data/mine/harmless") == 0);
+}
+
+VM_TEST(names_hardlink_made_before_load, 66)
+{
+	VM_CHECK(try_open(FILES, "/data/innocent-name", O_RDONLY) == EPERM);
+	VM_CHECK(try_open(NULL, "/data/innocent-name", O_RDONLY) == 0);
+	EXPECT_EVENT("\"via_hardlink\":true", "\"path\":\"/data/pre-linked\"");
+}
+
+VM_TEST(names_confined_link_and_rename_cannot_escape_rules, 67)
+{
+	const char *const link_secret[] = {"/data/secret", "/data/mine/copy"};
+	const char *const link_ro[] = {"/data/ro/file", "/data/mine/ro-copy"};
+	const char *const move_private[] = {"/data/private/x", "/data/mine/x"};
+	const char *const replace_ro[] = {"/data/mine/own", "/data/ro/file"};
+	const char *const move_own[] = {"/data/mine/own", "/data/mine/own2"};
+
+	VM_CHECK(in_cgroup(FILES, do_link, link_secret) == EPERM);
+	VM_CHECK(in_cgroup(FILES, do_link, link_ro) == EPERM);
+	VM_CHECK(in_cgroup(FILES, do_rename, move_private) == EPERM);
+	VM_CHECK(in_cgroup(FILES, do_rename, replace_ro) == EPERM);
+	VM_CHECK(access("/data/mine/copy", F_OK) != 0 && access("/data/private/x", F_OK) == 0);
+	VM_CHECK(in_cgroup(FILES, do_rename, move_own) == 0);
+	VM_CHECK(in_cgroup(NULL, do_link, link_ro) == 0); /* outside any policy: allowed */
+	VM_CHECK(unlink("/data/mine/ro-copy") == 0);
+	EXPECT_EVENT("\"hook\":\"path_link\"", "\"path\":\"/data/secret\"", "\"access\":\"write\"");
+	EXPECT_EVENT("\"hook\":\"path_rename\"", "\"path\":\"/data/private/x\"");
+}
+
+VM_TEST(names_confined_unlink_and_truncate_need_write, 68)
+{
+	VM_CHECK(in_cgroup(FILES, do_unlink, "/data/ro/file") == EPERM);
+	VM_CHECK(in_cgroup(FILES, do_truncate, "/data/ro/file") == EPERM);
+	VM_CHECK(in_cgroup(FILES, do_unlink, "/data/secret") == EPERM);
+	VM_CHECK(access("/data/ro/file", F_OK) == 0);
+	EXPECT_EVENT("\"hook\":\"path_unlink\"", "\"path\":\"/data/ro/file\"");
+	EXPECT_EVENT("\"hook\":\"path_truncate\"", "\"path\":\"/data/ro/file\"");
+}
+
+VM_TEST(names_file_moved_away_by_admin_leaves_rule_on_path, 69)
+{
+	/* Documented behaviour: the rule protects the path; the moved file (one name only) is
+	 * matched where it now is, and whatever is created at the old path is protected. */
+	VM_CHECK(rename("/data/admin-moves", "/data/mine/moved-away") == 0);
+	VM_CHECK(try_open(FILES, "/data/mine/moved-away", O_RDONLY) == 0);
+	write_file("/data/admin-moves", "replacement\n", 0644);
+	VM_CHECK(try_open(FILES, "/data/admin-moves", O_RDONLY) == EPERM);
 }
 
 /* ---- counters ---- */

@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Names: lsm/path_link, lsm/path_rename, lsm/path_unlink, lsm/path_truncate.
+ *
+ * Guarantees, for a task under a policy:
+ *  - link() and rename() need write access ([files]) at the old name and at the new one, so a
+ *    protected file cannot be given a name with more access than it had (a hard link of
+ *    /etc/shadow in a writable directory, a read-only file moved under an allow rule), nor a
+ *    file be put in place of a protected one;
+ *  - unlink() and truncate() need write access at the name.
+ * For every task, under a policy or not: link() records the file's original name (lg_links),
+ * so that opening it through any later name also checks the original's rules; the record goes
+ * when the file's last name does. The path_* hooks are used rather than inode_*: they carry
+ * the mount, which the path walk needs.
+ *
+ * Not covered: mkdir, rmdir, mknod, symlink creation, chmod, chown and xattrs; links made before
+ * lsmguard started are recorded by the daemon only for files named by an exact rule.
+ */
+#include "path.bpf.h"
+
+#define RENAME_EXCHANGE (1 << 1)
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Write access at (dentry, mnt); on deny, report it and return the hook's answer. */
+static __always_inline int lg_check_write(const struct lg_policy_value *policy, __u64 cgroup_id,
+					  __u8 hook, struct dentry *dentry, struct vfsmount *mnt,
+					  bool *denied)
+{
+	struct lg_path_verdict verdict;
+
+	lg_path_decide(policy, LG_CLASS_FILE, LG_DECISION_FILE_WRITE, dentry, mnt, &verdict);
+	*denied = verdict.deny;
+	if (!verdict.deny)
+		return 0;
+	return lg_path_verdict_finish(policy, cgroup_id, hook, LG_DECISION_FILE_WRITE, &verdict);
+}
+
+/* Both names must allow writing. */
+static __always_inline int lg_check_two_names(__u8 hook, struct dentry *old_dentry,
+					      struct vfsmount *old_mnt, struct dentry *new_dentry,
+					      struct vfsmount *new_mnt)
+{
+	const struct lg_policy_value *policy;
+	__u64 cgroup_id = 0;
+	bool denied;
+	int ret;
+
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy)
+		return 0;
+	ret = lg_check_write(policy, cgroup_id, hook, old_dentry, old_mnt, &denied);
+	if (denied)
+		return ret;
+	ret = lg_check_write(policy, cgroup_id, hook, new_dentry, new_mnt, &denied);
+	if (denied)
+		return ret;
+	lg_count_allowed(policy->id, hook);
+	return 0;
+}
+
+/* Remember the original name of a regular file that is getting another one. */
+static __always_inline void lg_record_link(struct dentry *dentry, struct vfsmount *mnt)
+{
+	struct lg_scratch *scratch = lg_scratch();
+	struct inode *inode = BPF_CORE_READ(dentry, d_inode);
+	const struct lg_mount_value *anchor;
+	struct lg_inode_key key = {};
+	struct lg_config *config;
+	__u32 zero = 0;
+
+	if (!scratch || !inode || (BPF_CORE_READ(inode, i_mode) & S_IFMT) != S_IFREG)
+		return;
+	key.dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	key.ino = BPF_CORE_READ(inode, i_ino);
+	if (bpf_map_lookup_elem(&lg_links, &key))
+		return; /* the first name is the original */
+	config = bpf_map_lookup_elem(&lg_config_map, &zero);
+	if (!config || !lg_walk_collect(scratch, dentry, mnt, &anchor))
+		return;
+	scratch->step.policy = 0; /* hash only */
+	for (int bank = 0; bank < 2; bank++) {
+		int count = lg_walk_prefixes(scratch, anchor, bank, config->path_seed[bank],
+					     scratch->link.prefix_hash[bank]);
+
+		scratch->link.count[bank] = count > 0 ? (__u8)count : 0;
+	}
+	lg_build_path(scratch, anchor);
+	bpf_probe_read_kernel(scratch->link.path, LG_EVENT_PATH_MAX, scratch->path);
+	scratch->link.path[LG_EVENT_PATH_MAX - 1] = 0;
+	bpf_map_update_elem(&lg_links, &key, &scratch->link, BPF_NOEXIST);
+}
+
+/* The file at dentry loses a name: when it is the last, forget its record. */
+static __always_inline void lg_forget_link(struct dentry *dentry)
+{
+	struct inode *inode = BPF_CORE_READ(dentry, d_inode);
+	struct lg_inode_key key = {};
+
+	if (!inode || BPF_CORE_READ(inode, i_nlink) > 1)
+		return;
+	key.dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	key.ino = BPF_CORE_READ(inode, i_ino);
+	bpf_map_delete_elem(&lg_links, &key);
+}
+
+SEC("lsm/path_link")
+int BPF_PROG(lg_path_link, struct dentry *old_dentry, const struct path *new_dir,
+	     struct dentry *new_dentry, int ret)
+{
+	struct vfsmount *mnt;
+
+	if (ret)
+		return ret;
+	mnt = BPF_CORE_READ(new_dir, mnt); /* link() never crosses mounts */
+	ret = lg_check_two_names(LG_HOOK_PATH_LINK, old_dentry, mnt, new_dentry, mnt);
+	if (ret)
+		return ret;
+	lg_record_link(old_dentry, mnt);
+	return 0;
+}
+
+SEC("lsm/path_rename")
+int BPF_PROG(lg_path_rename, const struct path *old_dir, struct dentry *old_dentry,
+	     const struct path *new_dir, struct dentry *new_dentry, unsigned int flags, int ret)
+{
+	if (ret)
+		return ret;
+	ret = lg_check_two_names(LG_HOOK_PATH_RENAME, old_dentry, BPF_CORE_READ(old_dir, mnt),
+				 new_dentry, BPF_CORE_READ(new_dir, mnt));
+	if (ret)
+		return ret;
+	if (!(flags & RENAME_EXCHANGE))
+		lg_forget_link(new_dentry); /* a file replaced by the rename loses this name */
+	return 0;
+}
+
+SEC("lsm/path_unlink")
+int BPF_PROG(lg_path_unlink, const struct path *dir, struct dentry *dentry, int ret)
+{
+	const struct lg_policy_value *policy;
+	__u64 cgroup_id = 0;
+	bool denied;
+
+	if (ret)
+		return ret;
+	policy = lg_current_policy(&cgroup_id);
+	if (policy) {
+		ret = lg_check_write(policy, cgroup_id, LG_HOOK_PATH_UNLINK, dentry,
+				     BPF_CORE_READ(dir, mnt), &denied);
+		if (denied && ret)
+			return ret;
+		if (!denied)
+			lg_count_allowed(policy->id, LG_HOOK_PATH_UNLINK);
+	}
+	lg_forget_link(dentry);
+	return 0;
+}
+
+SEC("lsm/path_truncate")
+int BPF_PROG(lg_path_truncate, const struct path *path, int ret)
+{
+	const struct lg_policy_value *policy;
+	__u64 cgroup_id = 0;
+	bool denied;
+
+	if (ret)
+		return ret;
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy)
+		return 0;
+	ret = lg_check_write(policy, cgroup_id, LG_HOOK_PATH_TRUNCATE, BPF_CORE_READ(path, dentry),
+			     BPF_CORE_READ(path, mnt), &denied);
+	if (!denied)
+		lg_count_allowed(policy->id, LG_HOOK_PATH_TRUNCATE);
+	return ret;
+}
