@@ -37,6 +37,14 @@ POLICY_OBJS   := $(POLICY_SRCS:%.c=$(BUILD)/%.o)
 ENFORCER_OBJS := $(ENFORCER_SRCS:%.c=$(BUILD)/%.o)
 UNIT_OBJS     := $(UNIT_SRCS:%.c=$(BUILD)/%.o)
 
+# Variables used in prerequisites must be set before the rules that use them.
+VM_DIR    := $(BUILD)/vm
+VM_KERNEL := $(VM_DIR)/vmlinuz
+VM_INITRD := $(VM_DIR)/initrd.gz
+VM_TESTS  := $(VM_DIR)/vmtest
+VM_PROBE  := $(VM_DIR)/probe
+VM_SRCS   := vm-tests/vmtest.c vm-tests/vmutil.c vm-tests/cases.c
+
 LSMGUARD   := $(BUILD)/lsmguard
 LIBPOLICY  := $(BUILD)/libpolicy.a
 UNIT_TESTS := $(BUILD)/tests/unit-tests
@@ -115,12 +123,6 @@ cli-check: $(LSMGUARD)
 	$(Q)tests/cli/test-cli.sh $(LSMGUARD)
 
 # ---- vm-tests: Debian's 6.1 cloud kernel under qemu, with an initramfs of static binaries ----
-VM_DIR    := $(BUILD)/vm
-VM_KERNEL := $(VM_DIR)/vmlinuz
-VM_INITRD := $(VM_DIR)/initrd.gz
-VM_TESTS  := $(VM_DIR)/vmtest
-VM_PROBE  := $(VM_DIR)/probe
-VM_SRCS   := vm-tests/vmtest.c vm-tests/vmutil.c vm-tests/cases.c
 
 $(VM_DIR):
 	$(Q)mkdir -p $@
