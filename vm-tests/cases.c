@@ -363,6 +363,45 @@ VM_TEST(paths_deeper_than_walk_bound_fail_closed, 64)
 	EXPECT_EVENT("\"event\":\"audit\"", "\"walk_limit\":true");
 }
 
+VM_TEST(paths_filesystem_mounted_after_load_under_a_protected_directory, 70)
+{
+	/* A new filesystem (unknown to the mount table at load) inside /data/private/. */
+	VM_CHECK(mkdir("/data/private/mnt", 0755) == 0);
+	VM_CHECK(mount("tmpfs", "/data/private/mnt", "tmpfs", 0, NULL) == 0);
+	write_file("/data/private/mnt/file", "x\n", 0644);
+	VM_CHECK(try_open(FILES, "/data/private/mnt/file", O_RDONLY) == EPERM);
+	EXPECT_EVENT("\"path\":\"/data/private/mnt/file\"");
+	VM_CHECK(umount("/data/private/mnt") == 0);
+}
+
+VM_TEST(paths_bind_mount_in_the_host_namespace, 71)
+{
+	/* Made by the administrator after load: objects keep their filesystem path. */
+	VM_CHECK(mkdir("/mnt/hostbind", 0755) == 0);
+	VM_CHECK(mount("/data/private", "/mnt/hostbind", NULL, MS_BIND, NULL) == 0);
+	usleep(300 * 1000); /* let the daemon see the mount table change */
+	VM_CHECK(try_open(FILES, "/mnt/hostbind/x", O_RDONLY) == EPERM);
+	VM_CHECK(try_open(NULL, "/mnt/hostbind/x", O_RDONLY) == 0);
+	VM_CHECK(umount("/mnt/hostbind") == 0);
+}
+
+VM_TEST(lsmguard_exec_runs_a_command_in_the_policy_cgroup, 72)
+{
+	const char *const denied[] = {LSMGUARD, "exec", "files", "--", "/bin/busybox", "cat",
+				      "/data/secret", NULL};
+	const char *const allowed[] = {LSMGUARD, "exec", "files", "--", "/bin/busybox", "cat",
+				       "/data/secret-other", NULL};
+	const char *const unknown[] = {LSMGUARD, "exec", "nosuch", "--", "/bin/true", NULL};
+	char out[256];
+
+	VM_CHECK(run_command(denied, out, sizeof(out)) == 1);
+	VM_CHECK(run_command(allowed, out, sizeof(out)) == 0);
+	VM_CHECK(strcmp(out, "content\n") == 0);
+	VM_CHECK(run_command(unknown, NULL, 0) == 1);
+	/* comm is the executed file's name (busybox), whatever argv[0] says. */
+	EXPECT_EVENT("\"comm\":\"busybox\"", "\"path\":\"/data/secret\"", "\"policy\":\"files\"");
+}
+
 /* ---- names: hard links, renames, unlink, truncate ---- */
 
 static int do_link(const void *arg)
