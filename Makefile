@@ -43,7 +43,8 @@ VM_KERNEL := $(VM_DIR)/vmlinuz
 VM_INITRD := $(VM_DIR)/initrd.gz
 VM_TESTS  := $(VM_DIR)/vmtest
 VM_PROBE  := $(VM_DIR)/probe
-VM_SRCS   := vm-tests/vmtest.c vm-tests/vmutil.c vm-tests/cases.c
+VM_SRCS   := vm-tests/vmtest.c vm-tests/vmutil.c vm-tests/cases.c vm-tests/hardening.c \
+	vm-tests/uring.c
 
 LSMGUARD   := $(BUILD)/lsmguard
 LIBPOLICY  := $(BUILD)/libpolicy.a
@@ -131,7 +132,7 @@ $(VM_KERNEL): | $(VM_DIR)
 	$(call msg,FETCH,$@)
 	$(Q)vm-tests/fetch-kernel.sh $(VM_DIR) >/dev/null
 
-$(VM_TESTS): $(VM_SRCS) vm-tests/vmtest.h vm-tests/vmutil.h | $(VM_DIR)
+$(VM_TESTS): $(VM_SRCS) vm-tests/vmtest.h vm-tests/vmutil.h vm-tests/uring.h | $(VM_DIR)
 	$(call msg,CC,$@)
 	$(Q)$(CC) -D_GNU_SOURCE -std=gnu11 -O2 -g $(WARNINGS) -Wno-missing-prototypes -static -o $@ $(VM_SRCS)
 

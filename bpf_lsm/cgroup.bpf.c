@@ -10,7 +10,35 @@
  */
 #include "common.bpf.h"
 
+#define CLONE_INTO_CGROUP 0x200000000ULL
+
 char LICENSE[] SEC("license") = "GPL";
+
+/*
+ * Built-in: a confined task may not start a child in another cgroup with
+ * clone3(CLONE_INTO_CGROUP), which needs no write to cgroup.procs (see files.bpf.c). The flag
+ * test comes first: every fork passes here.
+ */
+SEC("lsm/task_alloc")
+int BPF_PROG(lg_task_alloc, struct task_struct *task, unsigned long clone_flags, int ret)
+{
+	const struct lg_policy_value *policy;
+	struct lg_event *ev;
+	__u64 cgroup_id = 0;
+
+	if (ret || !(clone_flags & CLONE_INTO_CGROUP))
+		return ret;
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy)
+		return 0;
+	ev = lg_event_start(policy, cgroup_id, LG_HOOK_TASK_ALLOC, LG_DECISION_FILE_WRITE, 0,
+			    LG_EVENT_BUILTIN);
+	if (ev) {
+		__builtin_memcpy(ev->object.path, "clone3(CLONE_INTO_CGROUP)", 26);
+		bpf_ringbuf_submit(ev, 0);
+	}
+	return lg_deny(policy, LG_HOOK_TASK_ALLOC);
+}
 
 SEC("tp_btf/cgroup_mkdir")
 int BPF_PROG(lg_cgroup_mkdir, struct cgroup *cgrp, const char *path)

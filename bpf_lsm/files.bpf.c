@@ -19,7 +19,35 @@
 #define O_TRUNC 01000
 #define O_APPEND 02000
 
+#define CGROUP2_SUPER_MAGIC 0x63677270
+
 char LICENSE[] SEC("license") = "GPL";
+
+/*
+ * Built-in: a confined task may not move processes between cgroups (its own included), which
+ * would take it out from under its policy. Opening cgroup.procs or cgroup.threads for writing,
+ * on any cgroup2 mount, is the way to do that; clone3(CLONE_INTO_CGROUP) is the other, closed
+ * in cgroup.bpf.c.
+ */
+/* Equal, NUL included. (__builtin_memcmp would leave an extern memcmp the linker refuses.) */
+static __always_inline bool lg_name_is(const char *name, const char *want, int size)
+{
+	for (int i = 0; i < size; i++)
+		if (name[i] != want[i])
+			return false;
+	return true;
+}
+
+static __always_inline bool lg_is_cgroup_migration(struct file *file)
+{
+	struct dentry *dentry = file->f_path.dentry;
+	char name[16] = {};
+
+	if (BPF_CORE_READ(dentry, d_sb, s_magic) != CGROUP2_SUPER_MAGIC)
+		return false;
+	bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(dentry, d_name.name));
+	return lg_name_is(name, "cgroup.procs", 13) || lg_name_is(name, "cgroup.threads", 15);
+}
 
 SEC("lsm/file_open")
 int BPF_PROG(lg_file_open, struct file *file, int ret)
@@ -41,6 +69,16 @@ int BPF_PROG(lg_file_open, struct file *file, int ret)
 	decision = (file->f_mode & FMODE_WRITE) || (file->f_flags & (O_TRUNC | O_APPEND))
 			   ? LG_DECISION_FILE_WRITE
 			   : LG_DECISION_FILE_READ;
+	if (decision == LG_DECISION_FILE_WRITE && lg_is_cgroup_migration(file)) {
+		lg_path_decide(policy, LG_CLASS_FILE, decision, file->f_path.dentry,
+			       file->f_path.mnt, &verdict); /* for the event's path */
+		verdict.deny = true;
+		verdict.rule = 0;
+		verdict.flags = LG_EVENT_BUILTIN;
+		verdict.link = 0;
+		return lg_path_verdict_finish(policy, cgroup_id, LG_HOOK_FILE_OPEN, decision,
+					      &verdict);
+	}
 	lg_path_decide(policy, LG_CLASS_FILE, decision, file->f_path.dentry, file->f_path.mnt,
 		       &verdict);
 	return lg_path_verdict_finish(policy, cgroup_id, LG_HOOK_FILE_OPEN, decision, &verdict);

@@ -245,6 +245,13 @@ static __always_inline void lg_path_decide(const struct lg_policy_value *policy,
 		goto out_fail_closed;
 	v->anchor = anchor;
 	v->components = (int)scratch->count;
+	/* A program on no filesystem the host knows (memfd, a namespace's private root): its
+	 * path means nothing to the policy, which allows such programs or not as a whole. */
+	if (class == LG_CLASS_EXEC && !anchor) {
+		v->rule = policy->anonymous_rule;
+		v->deny = !(policy->flags & LG_POLICY_EXEC_ANONYMOUS);
+		return;
+	}
 
 	step = &scratch->step;
 	step->policy = policy->id;

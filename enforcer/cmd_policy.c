@@ -96,6 +96,8 @@ static const char *match_name(const struct lg_rule_source *r)
 		return "prefix";
 	case LG_RULE_PATH:
 		return r->subtree ? "subtree" : "exact";
+	case LG_RULE_ANONYMOUS:
+		return "anon";
 	}
 	return "?";
 }

@@ -18,6 +18,7 @@ static const char *const hook_names[LG_HOOK_COUNT] = {
 	[LG_HOOK_PATH_LINK] = "path_link",
 	[LG_HOOK_PATH_UNLINK] = "path_unlink",
 	[LG_HOOK_PATH_TRUNCATE] = "path_truncate",
+	[LG_HOOK_TASK_ALLOC] = "task_alloc",
 };
 
 static const char *const decision_names[LG_DECISION_COUNT] = {
@@ -77,6 +78,9 @@ void lg_event_print(FILE *out, const struct lg_event *ev, const struct lg_loaded
 		json_string(out, text);
 		fprintf(out, ",\"rule_action\":\"%s\",\"rule_object\":", lg_action_name(rule->action));
 		json_string(out, rule->object);
+	} else if (ev->flags & LG_EVENT_BUILTIN) {
+		fprintf(out, ",\"source\":\"built-in: a confined task cannot move processes between "
+			     "cgroups\"");
 	} else if (ev->flags & LG_EVENT_WALK_LIMIT) {
 		fprintf(out, ",\"source\":\"fail-closed: deeper than %d path components\"",
 			LG_PATH_DEPTH_MAX);

@@ -70,16 +70,22 @@ enum lg_decision {
 	LG_DECISION_COUNT = 4,
 };
 
+/*
+ * [exec] anonymous = allow: programs that are on no filesystem the host knows (memfd, an
+ * unlinked file of an internal mount, a root filesystem private to a namespace) may run.
+ */
+#define LG_POLICY_EXEC_ANONYMOUS 0x01
+
 /* Value of the policy array map, indexed by policy id (0 is never used). */
 struct lg_policy_value {
 	__u32 id;
 	__u8 mode;         /* enum lg_mode */
 	__u8 default_deny; /* bit (1 << enum lg_decision) set: no rule matched means deny */
 	__u8 bank;         /* 0 or 1: which half of the id space, seed and mount hashes */
-	__u8 pad;
+	__u8 flags;        /* LG_POLICY_* */
 	__u32 generation;  /* bumped by every load; caches compare it */
 	__u32 default_rule[LG_DECISION_COUNT]; /* rule id of each default, for events */
-	__u32 pad2;
+	__u32 anonymous_rule; /* rule id of [exec] anonymous (explicit or implied) */
 	__u64 seed;        /* keys this policy's path hashes (the bank's seed) */
 };
 _Static_assert(sizeof(struct lg_policy_value) == 40, "lg_policy_value layout");
@@ -228,7 +234,8 @@ enum lg_hook {
 	LG_HOOK_PATH_LINK = 6,
 	LG_HOOK_PATH_UNLINK = 7,
 	LG_HOOK_PATH_TRUNCATE = 8,
-	LG_HOOK_COUNT = 9,
+	LG_HOOK_TASK_ALLOC = 9,
+	LG_HOOK_COUNT = 10,
 };
 
 #define LG_EVENT_DENIED 0x01    /* the verdict was deny (enforced unless LG_EVENT_AUDIT) */
@@ -236,6 +243,7 @@ enum lg_hook {
 #define LG_EVENT_TRUNCATED 0x04 /* object path longer than the event carries */
 #define LG_EVENT_WALK_LIMIT 0x08 /* path deeper than LG_PATH_DEPTH_MAX: decided fail-closed */
 #define LG_EVENT_HARDLINK 0x10   /* decided by the original name of a hard-linked file */
+#define LG_EVENT_BUILTIN 0x20    /* decided by a built-in protection, not by a rule (rule 0) */
 
 struct lg_event {
 	__u16 version; /* LG_ABI_VERSION */

@@ -108,6 +108,29 @@ static int new_rule(struct compiler *cc, const struct lg_rule_source *src, __u32
 	return ret;
 }
 
+/* [exec] anonymous: deny unless the policy says allow. */
+static int add_anonymous(struct compiler *cc, const struct lg_policy *p, __u32 policy_id,
+			 struct lg_policy_value *value)
+{
+	const struct lg_section *sec = &p->section[LG_CLASS_EXEC];
+	struct lg_rule_source src = {
+		.policy = policy_id,
+		.kind = LG_RULE_ANONYMOUS,
+		.class = LG_CLASS_EXEC,
+		.action = sec->anonymous_set ? sec->anonymous_action : LG_ACT_DENY,
+		.file = p->file,
+		.line = sec->anonymous_set ? sec->anonymous_line
+			: sec->present ? sec->line
+				       : p->policy_line,
+	};
+
+	snprintf(src.object, sizeof(src.object), "%s",
+		 sec->anonymous_set ? "anonymous executables" : "anonymous executables (implied)");
+	if (src.action == LG_ACT_ALLOW)
+		value->flags |= LG_POLICY_EXEC_ANONYMOUS;
+	return new_rule(cc, &src, &value->anonymous_rule);
+}
+
 static int add_defaults(struct compiler *cc, const struct lg_policy *p, __u32 policy_id,
 			struct lg_policy_value *value)
 {
@@ -145,7 +168,7 @@ static int add_defaults(struct compiler *cc, const struct lg_policy *p, __u32 po
 			if (class_bits[c] & (1u << d))
 				value->default_rule[d] = id;
 	}
-	return 0;
+	return add_anonymous(cc, p, policy_id, value);
 }
 
 static int add_path_rules(struct compiler *cc, const struct lg_policy *p, __u32 policy_id,

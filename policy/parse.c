@@ -572,19 +572,48 @@ static int handle_net_rule(struct parse_state *st, enum lg_action action, const 
 	return 1;
 }
 
+static int handle_anonymous(struct parse_state *st, const char *value)
+{
+	struct lg_section *sec = &st->policy->section[LG_CLASS_EXEC];
+
+	if (sec->anonymous_set) {
+		ERROR(st, "'anonymous' is set twice in [exec] (first at line %u)", sec->anonymous_line);
+		return 0;
+	}
+	if (strcmp(value, "allow") == 0) {
+		sec->anonymous_action = LG_ACT_ALLOW;
+	} else if (strcmp(value, "deny") == 0) {
+		sec->anonymous_action = LG_ACT_DENY;
+	} else {
+		ERROR(st, "anonymous '%s' in [exec] is invalid; write allow or deny", value);
+		return 0;
+	}
+	sec->anonymous_set = true;
+	sec->anonymous_line = st->line;
+	return 1;
+}
+
 static int handle_rule_key(struct parse_state *st, enum lg_class class, const char *key,
 			   const char *value)
 {
-	static const char *const keys[] = {"default", "allow", "allow-read", "deny", NULL};
+	static const char *const keys[] = {"default", "allow", "allow-read", "deny", "anonymous",
+					   NULL};
 	enum lg_action action;
 	char hint[64];
 
 	if (strcmp(key, "default") == 0)
 		return handle_default(st, class, value);
+	if (strcmp(key, "anonymous") == 0) {
+		if (class == LG_CLASS_EXEC)
+			return handle_anonymous(st, value);
+		ERROR(st, "'anonymous' is only valid in [exec]");
+		return 0;
+	}
 	if (parse_action(key, &action)) {
 		suggest(hint, sizeof(hint), key, keys);
-		ERROR(st, "unknown key '%s' in [%s]%s; keys are default, allow, %sdeny", key,
-		      lg_class_name(class), hint, class == LG_CLASS_FILE ? "allow-read, " : "");
+		ERROR(st, "unknown key '%s' in [%s]%s; keys are default, allow, %sdeny%s", key,
+		      lg_class_name(class), hint, class == LG_CLASS_FILE ? "allow-read, " : "",
+		      class == LG_CLASS_EXEC ? ", anonymous" : "");
 		return 0;
 	}
 	if (action == LG_ACT_ALLOW_READ && class != LG_CLASS_FILE) {

@@ -70,6 +70,10 @@ struct lg_section {
 	bool default_set;
 	enum lg_action default_action;
 	unsigned default_line;
+	/* [exec] only: anonymous = allow | deny */
+	bool anonymous_set;
+	enum lg_action anonymous_action;
+	unsigned anonymous_line;
 };
 
 struct lg_policy {
@@ -135,6 +139,7 @@ enum lg_rule_kind {
 	LG_RULE_DEFAULT, /* a section default, explicit or implied */
 	LG_RULE_PATH,
 	LG_RULE_NET,
+	LG_RULE_ANONYMOUS, /* [exec] anonymous, explicit or implied */
 };
 
 /* What a rule id (in maps and events) stands for. */

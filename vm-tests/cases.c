@@ -50,7 +50,11 @@ static const char files_policy[] =
 static const char audit_policy[] =
 	"[policy]\nname = audit\ncgroup = " AUDIT "\nmode = audit\n" RULES;
 static const char inner_policy[] = "[policy]\nname = inner\ncgroup = " FILES "/inner\n"
-				   "mode = enforce\n[files]\ndeny = /data/inner-only\n";
+				   "mode = enforce\n[files]\ndeny = /data/inner-only\n"
+				   "[exec]\nanonymous = allow\n";
+static const char strict_policy[] = "[policy]\nname = strict\ncgroup = /lgt/strict\n"
+				    "mode = enforce\n[exec]\ndefault = deny\n"
+				    "allow = /bin/busybox\nallow = /data/bin/allowed\n";
 static const char late_policy[] =
 	"[policy]\nname = late\ncgroup = /lgt/late\nmode = enforce\n[files]\ndeny = /data/secret\n";
 static const char pre_policy[] =
@@ -106,6 +110,7 @@ int vm_setup(void)
 	write_file(POLICY_DIR "/late.ini", late_policy, 0644);
 	write_file(POLICY_DIR "/pre.ini", pre_policy, 0644);
 	write_file(POLICY_DIR "/count.ini", count_policy, 0644);
+	write_file(POLICY_DIR "/strict.ini", strict_policy, 0644);
 	write_file(POLICY_DIR "/reload.ini", reload_policy_1, 0644);
 	make_cgroup("/lgt/pre"); /* exists before lsmguard starts */
 	/* A second name, made before lsmguard starts, for a file an exact rule protects. */
@@ -122,7 +127,7 @@ int vm_setup(void)
 VM_TEST(daemon_starts_and_reports_ready, 10)
 {
 	VM_CHECK(daemon_pid() > 1);
-	EXPECT_EVENT("\"event\":\"ready\"", "\"adopted\":false", "\"policies\":7");
+	EXPECT_EVENT("\"event\":\"ready\"", "\"adopted\":false", "\"policies\":8");
 }
 
 VM_TEST(status_reports_active, 11)
@@ -131,7 +136,7 @@ VM_TEST(status_reports_active, 11)
 	char out[8192];
 
 	VM_CHECK(run_command(argv, out, sizeof(out)) == 0);
-	VM_CHECK(strstr(out, "\"active\":true,\"links\":10") != NULL);
+	VM_CHECK(strstr(out, "\"active\":true,\"links\":11") != NULL);
 	VM_CHECK(strstr(out, "\"name\":\"files\"") != NULL);
 }
 
@@ -549,7 +554,7 @@ VM_TEST(reload_with_invalid_set_keeps_the_old_rules, 81)
 
 /* ---- the daemon goes away ---- */
 
-VM_TEST(enforcement_survives_kill_9_of_the_daemon, 90)
+VM_TEST(enforcement_survives_kill_9_of_the_daemon, 190)
 {
 	const char *const argv[] = {LSMGUARD, "status", NULL};
 	pid_t pid = daemon_pid();
@@ -563,7 +568,7 @@ VM_TEST(enforcement_survives_kill_9_of_the_daemon, 90)
 	VM_CHECK(run_command(argv, NULL, 0) == 0);
 }
 
-VM_TEST(restarted_daemon_adopts_pins_and_resumes_events, 91)
+VM_TEST(restarted_daemon_adopts_pins_and_resumes_events, 191)
 {
 	int before;
 
@@ -576,7 +581,7 @@ VM_TEST(restarted_daemon_adopts_pins_and_resumes_events, 91)
 	VM_CHECK(count_events("\"path\":\"/data/private/x\"") == before + 1);
 }
 
-VM_TEST(unload_ends_enforcement, 99)
+VM_TEST(unload_ends_enforcement, 199)
 {
 	const char *const unload[] = {LSMGUARD, "unload", NULL};
 	const char *const status[] = {LSMGUARD, "status", NULL};

@@ -7,7 +7,8 @@
 #include "helpers.h"
 
 /* Parse text expecting failure; return the diagnostics. */
-static struct lg_diag parse_fail(const char *text)
+struct lg_diag parse_fail(const char *text);
+struct lg_diag parse_fail(const char *text)
 {
 	struct lg_diag diag = {0};
 	struct lg_policy *policy = (struct lg_policy *)1;
@@ -139,7 +140,7 @@ TEST(parse_unknown_key_suggests)
 	lg_diag_free(&d);
 	d = parse_fail(HEADER "[exec]\nforbid = /bin/sh\n");
 	CHECK_STR(diag_line(&d, 0), "t.ini:6: error: unknown key 'forbid' in [exec]; keys are "
-				    "default, allow, deny");
+				    "default, allow, deny, anonymous");
 	lg_diag_free(&d);
 	d = parse_fail("[policy]\nnmae = x\ncgroup=/a\nmode=audit\n");
 	CHECK_STR(diag_line(&d, 0), "t.ini:2: error: unknown key 'nmae' in [policy] (did you mean "
@@ -397,4 +398,26 @@ TEST(parse_empty_file)
 				       "starts with [policy] naming its name, cgroup (or unit) and "
 				       "mode");
 	lg_diag_free(&diag);
+}
+
+TEST(parse_exec_anonymous)
+{
+	struct lg_diag diag = {0};
+	struct lg_policy *p;
+	struct lg_diag d;
+
+	CHECK_INT(parse_text(HEADER "[exec]\nanonymous = allow\n", &p, &diag), 0);
+	CHECK(p->section[LG_CLASS_EXEC].anonymous_set);
+	CHECK_INT(p->section[LG_CLASS_EXEC].anonymous_action, LG_ACT_ALLOW);
+	CHECK_INT(p->section[LG_CLASS_EXEC].anonymous_line, 6);
+	lg_policy_free(p);
+	d = parse_fail(HEADER "[exec]\nanonymous = maybe\nanonymous = deny\nanonymous = allow\n"
+			      "[files]\nanonymous = allow\n");
+	CHECK_INT(d.count, 3);
+	CHECK_STR(diag_line(&d, 0), "t.ini:6: error: anonymous 'maybe' in [exec] is invalid; write "
+				    "allow or deny");
+	CHECK_STR(diag_line(&d, 1), "t.ini:8: error: 'anonymous' is set twice in [exec] (first at "
+				    "line 7)");
+	CHECK_STR(diag_line(&d, 2), "t.ini:10: error: 'anonymous' is only valid in [exec]");
+	lg_diag_free(&d);
 }

@@ -350,3 +350,24 @@ TEST(sem_banks_offset_policy_ids)
 	lg_compiled_free(c1);
 	lg_policy_set_free(&set);
 }
+
+TEST(sem_exec_anonymous_is_denied_unless_allowed)
+{
+	struct lg_policy_set set;
+	struct lg_compiled *c = compile_text(HEADER "[exec]\ndefault = allow\n", &set);
+	const struct lg_rule_source *src;
+
+	CHECK_INT(c->policies[0].flags & LG_POLICY_EXEC_ANONYMOUS, 0);
+	src = lg_rule_source(c, c->policies[0].anonymous_rule);
+	CHECK_INT(src->kind, LG_RULE_ANONYMOUS);
+	CHECK_INT(src->action, LG_ACT_DENY);
+	CHECK_INT(src->line, 5); /* implied: the [exec] header */
+	CHECK_STR(src->object, "anonymous executables (implied)");
+	lg_compiled_free(c);
+	lg_policy_set_free(&set);
+	c = compile_text(HEADER "[exec]\nanonymous = allow\n", &set);
+	CHECK_INT(c->policies[0].flags & LG_POLICY_EXEC_ANONYMOUS, LG_POLICY_EXEC_ANONYMOUS);
+	CHECK_INT(lg_rule_source(c, c->policies[0].anonymous_rule)->line, 6);
+	lg_compiled_free(c);
+	lg_policy_set_free(&set);
+}

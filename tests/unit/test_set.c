@@ -93,7 +93,7 @@ TEST(set_errors_in_any_file_load_nothing)
 	CHECK_STR(diag_line(&diag, 0), expect);
 	snprintf(expect, sizeof(expect),
 		 "%s/c.ini:6: error: unknown key 'alow' in [exec] (did you mean 'allow'?); keys are "
-		 "default, allow, deny",
+		 "default, allow, deny, anonymous",
 		 tmpdir);
 	CHECK_STR(diag_line(&diag, 1), expect);
 	lg_diag_free(&diag);

@@ -1,0 +1,378 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Known bypasses of other enforcers, tried from a confined cgroup: each must get the verdict
+ * the plain operation gets.
+ */
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "uring.h"
+#include "vmtest.h"
+#include "vmutil.h"
+
+#define FILES "/lgt/files"
+#define STRICT "/lgt/strict"
+
+/* ---- exec ---- */
+
+VM_TEST(bypass_exec_copied_binary_caught_by_default_deny, 100)
+{
+	VM_CHECK(system("mkdir -p /data/copies && cp /data/bin/allowed /data/copies/renamed") == 0);
+	VM_CHECK(try_exec(STRICT, "/data/bin/allowed") == 0);
+	VM_CHECK(try_exec(STRICT, "/data/copies/renamed") == EPERM);
+	EXPECT_EVENT("\"policy\":\"strict\"", "\"path\":\"/data/copies/renamed\"",
+		     "\"rule_object\":\"default\"");
+}
+
+static int exec_fd(int fd, bool use_fexecve)
+{
+	char *const argv[] = {"true", NULL};
+	char *const envp[] = {NULL};
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		if (use_fexecve)
+			fexecve(fd, argv, envp);
+		else
+			syscall(SYS_execveat, fd, "", argv, envp, AT_EMPTY_PATH);
+		_exit(errno == EPERM ? 100 : 101);
+	}
+	waitpid(pid, &status, 0);
+	/* The exec'd busybox "true" exits 0; a refused exec exits 100 for EPERM. */
+	return WEXITSTATUS(status) == 100 ? EPERM : WEXITSTATUS(status) == 0 ? 0 : EIO;
+}
+
+static int do_execveat(const void *arg)
+{
+	int fd = open(arg, O_RDONLY | O_CLOEXEC);
+
+	return fd < 0 ? errno : exec_fd(fd, false);
+}
+
+static int do_fexecve(const void *arg)
+{
+	int fd = open(arg, O_PATH | O_CLOEXEC);
+
+	return fd < 0 ? errno : exec_fd(fd, true);
+}
+
+VM_TEST(bypass_exec_execveat_empty_path_and_fexecve, 101)
+{
+	VM_CHECK(in_cgroup(FILES, do_execveat, "/data/bin/denied") == EPERM);
+	VM_CHECK(in_cgroup(FILES, do_fexecve, "/data/bin/denied") == EPERM);
+	VM_CHECK(in_cgroup(FILES, do_execveat, "/data/bin/allowed") == 0);
+	VM_CHECK(in_cgroup(NULL, do_fexecve, "/data/bin/denied") == 0);
+}
+
+/* memfd: a program on no filesystem the host knows. */
+static int do_memfd_exec(const void *arg)
+{
+	char buf[65536];
+	int src, fd = (int)syscall(SYS_memfd_create, "payload", 0);
+	ssize_t n;
+
+	(void)arg;
+	src = open("/data/bin/allowed", O_RDONLY);
+	if (fd < 0 || src < 0)
+		return 200;
+	while ((n = read(src, buf, sizeof(buf))) > 0)
+		if (write(fd, buf, (size_t)n) != n)
+			return 201;
+	close(src);
+	return exec_fd(fd, true);
+}
+
+VM_TEST(bypass_exec_memfd_is_anonymous, 102)
+{
+	VM_CHECK(in_cgroup(FILES, do_memfd_exec, NULL) == EPERM);
+	VM_CHECK(in_cgroup(STRICT, do_memfd_exec, NULL) == EPERM);
+	/* inner says anonymous = allow */
+	VM_CHECK(in_cgroup(FILES "/inner", do_memfd_exec, NULL) == 0);
+	VM_CHECK(in_cgroup(NULL, do_memfd_exec, NULL) == 0);
+	EXPECT_EVENT("\"policy\":\"files\"", "\"hook\":\"bprm_check_security\"",
+		     "\"rule_object\":\"anonymous executables (implied)\"");
+}
+
+/* ---- files ---- */
+
+static int do_reopen_for_write(const void *arg)
+{
+	char proc[64];
+	int fd = open(arg, O_RDONLY), fd2;
+
+	if (fd < 0)
+		return 200;
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	fd2 = open(proc, O_WRONLY);
+	if (fd2 < 0)
+		return errno;
+	close(fd2);
+	return 0;
+}
+
+VM_TEST(bypass_files_reopen_read_only_fd_for_write_through_proc, 110)
+{
+	VM_CHECK(in_cgroup(FILES, do_reopen_for_write, "/data/ro/file") == EPERM);
+	VM_CHECK(in_cgroup(NULL, do_reopen_for_write, "/data/ro/file") == 0);
+}
+
+VM_TEST(bypass_files_through_proc_pid_root, 111)
+{
+	VM_CHECK(try_open(FILES, "/proc/self/root/data/secret", O_RDONLY) == EPERM);
+	VM_CHECK(try_open(FILES, "/proc/1/root/data/private/x", O_RDONLY) == EPERM);
+	VM_CHECK(try_open(FILES, "/proc/self/cwd/data/secret", O_RDONLY) == EPERM);
+}
+
+static int do_uring_open(const void *arg)
+{
+	int ret = uring_openat(arg, O_RDONLY);
+
+	if (ret >= 0) {
+		close(ret);
+		return 0;
+	}
+	return ret <= -1000 ? 200 : -ret;
+}
+
+VM_TEST(bypass_files_io_uring_openat, 112)
+{
+	VM_CHECK(in_cgroup(FILES, do_uring_open, "/data/secret") == EPERM);
+	VM_CHECK(in_cgroup(FILES, do_uring_open, "/data/secret-other") == 0);
+	VM_CHECK(in_cgroup(NULL, do_uring_open, "/data/secret") == 0);
+}
+
+/* ---- network ---- */
+
+static void sin_of(struct sockaddr_in *sin, int port)
+{
+	memset(sin, 0, sizeof(*sin));
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons((uint16_t)port);
+	inet_pton(AF_INET, "127.0.0.1", &sin->sin_addr);
+}
+
+static int do_sendmmsg(const void *arg)
+{
+	struct sockaddr_in sin;
+	struct iovec iov = {"x", 1};
+	struct mmsghdr msgs[2];
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	sin_of(&sin, *(const int *)arg);
+	memset(msgs, 0, sizeof(msgs));
+	for (int i = 0; i < 2; i++) {
+		msgs[i].msg_hdr.msg_name = &sin;
+		msgs[i].msg_hdr.msg_namelen = sizeof(sin);
+		msgs[i].msg_hdr.msg_iov = &iov;
+		msgs[i].msg_hdr.msg_iovlen = 1;
+	}
+	return sendmmsg(fd, msgs, 2, 0) < 0 ? errno : 0;
+}
+
+VM_TEST(bypass_net_sendmmsg, 120)
+{
+	int denied = 3000, allowed = 3001;
+
+	VM_CHECK(in_cgroup(FILES, do_sendmmsg, &denied) == EPERM);
+	VM_CHECK(in_cgroup(FILES, do_sendmmsg, &allowed) == 0);
+}
+
+static int do_uring_net(const void *arg)
+{
+	int port = *(const int *)arg, fd, ret;
+	struct sockaddr_in sin;
+
+	sin_of(&sin, port < 0 ? -port : port);
+	if (port > 0) {
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		ret = uring_connect(fd, (struct sockaddr *)&sin, sizeof(sin));
+	} else {
+		struct iovec iov = {"x", 1};
+		struct msghdr msg = {.msg_name = &sin, .msg_namelen = sizeof(sin), .msg_iov = &iov,
+				     .msg_iovlen = 1};
+
+		fd = socket(AF_INET, SOCK_DGRAM, 0);
+		ret = uring_sendmsg(fd, &msg);
+	}
+	close(fd);
+	return ret >= 0 ? 0 : ret <= -1000 ? 200 : -ret;
+}
+
+VM_TEST(bypass_net_io_uring_connect_and_sendmsg, 121)
+{
+	int tcp_denied = 1000, tcp_allowed = 2500, udp_denied = -3000, udp_allowed = -3001;
+
+	VM_CHECK(in_cgroup(FILES, do_uring_net, &tcp_denied) == EPERM);
+	VM_CHECK(in_cgroup(FILES, do_uring_net, &tcp_allowed) == ECONNREFUSED);
+	VM_CHECK(in_cgroup(FILES, do_uring_net, &udp_denied) == EPERM);
+	VM_CHECK(in_cgroup(FILES, do_uring_net, &udp_allowed) == 0);
+}
+
+static int do_connect_after_unspec(const void *arg)
+{
+	struct sockaddr_in sin;
+	struct sockaddr unspec = {.sa_family = AF_UNSPEC};
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	(void)arg;
+	sin_of(&sin, 3001);
+	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)))
+		return 200;
+	if (connect(fd, &unspec, sizeof(unspec)))
+		return 201;
+	sin_of(&sin, 3000);
+	return connect(fd, (struct sockaddr *)&sin, sizeof(sin)) ? errno : 0;
+}
+
+VM_TEST(bypass_net_connect_after_af_unspec, 122)
+{
+	VM_CHECK(in_cgroup(FILES, do_connect_after_unspec, NULL) == EPERM);
+}
+
+static int do_short_sockaddr(const void *arg)
+{
+	const int *spec = arg; /* family, length */
+	struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6, .sin6_port = htons(1000)};
+	int fd = socket(spec[0], SOCK_STREAM, 0);
+
+	if (spec[0] == AF_INET) {
+		struct sockaddr_in sin;
+
+		sin_of(&sin, 1000);
+		return connect(fd, (struct sockaddr *)&sin, (socklen_t)spec[1]) ? errno : 0;
+	}
+	sin6.sin6_addr.s6_addr[15] = 1;
+	return connect(fd, (struct sockaddr *)&sin6, (socklen_t)spec[1]) ? errno : 0;
+}
+
+VM_TEST(bypass_net_truncated_sockaddr_is_refused_not_misread, 123)
+{
+	const int v4_short[] = {AF_INET, 8}, v4_one[] = {AF_INET, 1}, v6_short[] = {AF_INET6, 20};
+	const int v6_rfc2133[] = {AF_INET6, 24};
+
+	VM_CHECK(in_cgroup(FILES, do_short_sockaddr, v4_short) == EINVAL);
+	VM_CHECK(in_cgroup(FILES, do_short_sockaddr, v4_one) == EINVAL);
+	VM_CHECK(in_cgroup(FILES, do_short_sockaddr, v6_short) == EINVAL);
+	/* 24 bytes (no scope id) is a valid IPv6 sockaddr: [::1]:1000 is not denied by a rule,
+	 * so the listener's absence answers. */
+	VM_CHECK(in_cgroup(FILES, do_short_sockaddr, v6_rfc2133) == ECONNREFUSED);
+}
+
+/* ---- leaving the cgroup ---- */
+
+static int do_move_self(const void *arg)
+{
+	char text[32];
+	int fd = open(arg, O_WRONLY);
+
+	if (fd < 0)
+		return errno;
+	snprintf(text, sizeof(text), "%d", (int)getpid());
+	return write(fd, text, strlen(text)) < 0 ? errno : 0;
+}
+
+static int do_clone_into_cgroup(const void *arg)
+{
+	struct clone_args args = {0};
+	int cgroup = open(arg, O_DIRECTORY | O_RDONLY), status;
+	long pid;
+
+	if (cgroup < 0)
+		return 200;
+	args.flags = CLONE_INTO_CGROUP;
+	args.exit_signal = SIGCHLD;
+	args.cgroup = (uint64_t)cgroup;
+	pid = syscall(SYS_clone3, &args, sizeof(args));
+	if (pid == 0)
+		_exit(0);
+	if (pid < 0)
+		return errno;
+	waitpid((pid_t)pid, &status, 0);
+	return 0;
+}
+
+static int do_escape_then_open(const void *arg)
+{
+	int ret = do_move_self(arg);
+
+	if (ret == 0)
+		return 210; /* moved out: the escape worked */
+	return try_open(NULL, "/data/secret", O_RDONLY);
+}
+
+VM_TEST(bypass_cgroup_escape_is_denied, 130)
+{
+	make_cgroup("/lgt/files/child");
+	VM_CHECK(in_cgroup(FILES, do_move_self, "/sys/fs/cgroup/cgroup.procs") == EPERM);
+	VM_CHECK(in_cgroup(FILES, do_move_self, "/sys/fs/cgroup/lgt/audit/cgroup.procs") == EPERM);
+	VM_CHECK(in_cgroup(FILES, do_move_self, "/sys/fs/cgroup/lgt/files/child/cgroup.threads") ==
+		 EPERM);
+	VM_CHECK(in_cgroup(FILES, do_escape_then_open, "/sys/fs/cgroup/cgroup.procs") == EPERM);
+	VM_CHECK(in_cgroup(FILES, do_clone_into_cgroup, "/sys/fs/cgroup") == EPERM);
+	VM_CHECK(in_cgroup(NULL, do_clone_into_cgroup, "/sys/fs/cgroup") == 0);
+	EXPECT_EVENT("\"policy\":\"files\"", "\"path\":\"/sys/fs/cgroup/cgroup.procs\"",
+		     "\"source\":\"built-in: a confined task cannot move processes between cgroups\"");
+	EXPECT_EVENT("\"hook\":\"task_alloc\"", "\"path\":\"clone3(CLONE_INTO_CGROUP)\"");
+}
+
+static int do_unshare_then_try(const void *arg)
+{
+	(void)arg;
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWCGROUP))
+		return 200;
+	if (try_open(NULL, "/data/secret", O_RDONLY) != EPERM)
+		return 201;
+	if (try_connect(NULL, AF_INET, "127.0.0.1", 1000, SOCK_STREAM) != EPERM)
+		return 202;
+	if (try_exec(NULL, "/data/bin/denied") != EPERM)
+		return 203;
+	return 0;
+}
+
+VM_TEST(bypass_namespaces_do_not_change_verdicts, 131)
+{
+	VM_CHECK(in_cgroup(FILES, do_unshare_then_try, NULL) == 0);
+}
+
+/* ---- unprivileged users ---- */
+
+static int do_as_user(const void *arg)
+{
+	(void)arg;
+	if (setgid(1000) || setuid(1000))
+		return 200;
+	if (try_open(NULL, "/data/secret", O_RDONLY) != EPERM)
+		return 201;
+	if (try_open(NULL, "/data/secret-other", O_RDONLY) != 0)
+		return 202;
+	if (try_connect(NULL, AF_INET, "127.0.0.1", 1000, SOCK_STREAM) != EPERM)
+		return 203;
+	if (try_exec(NULL, "/data/bin/denied") != EPERM)
+		return 204;
+	/* cgroup.procs is root's (0644): the kernel's own permission check answers first. */
+	if (do_move_self("/sys/fs/cgroup/cgroup.procs") != EACCES)
+		return 205;
+	return 0;
+}
+
+VM_TEST(bypass_unprivileged_user_gets_the_same_verdicts, 132)
+{
+	int step = in_cgroup(FILES, do_as_user, NULL);
+
+	if (step != 0)
+		VM_FAIL("do_as_user failed at step %d", step);
+	EXPECT_EVENT("\"policy\":\"files\"", "\"uid\":1000", "\"path\":\"/data/secret\"");
+}

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/io_uring.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "uring.h"
+
+static int submit_one(const struct io_uring_sqe *request)
+{
+	struct io_uring_params p = {0};
+	unsigned *sq_tail, *sq_mask, *sq_array, *cq_head, *cq_tail, *cq_mask;
+	struct io_uring_sqe *sqes;
+	struct io_uring_cqe *cqes;
+	size_t sq_size, cq_size;
+	void *sq, *cq;
+	int ring, ret;
+
+	ring = (int)syscall(__NR_io_uring_setup, 4, &p);
+	if (ring < 0)
+		return -1000 - errno;
+	sq_size = p.sq_off.array + p.sq_entries * sizeof(unsigned);
+	cq_size = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
+	sq = mmap(NULL, sq_size, PROT_READ | PROT_WRITE, MAP_SHARED, ring, IORING_OFF_SQ_RING);
+	cq = mmap(NULL, cq_size, PROT_READ | PROT_WRITE, MAP_SHARED, ring, IORING_OFF_CQ_RING);
+	sqes = mmap(NULL, p.sq_entries * sizeof(*sqes), PROT_READ | PROT_WRITE, MAP_SHARED, ring,
+		    IORING_OFF_SQES);
+	if (sq == MAP_FAILED || cq == MAP_FAILED || sqes == MAP_FAILED) {
+		close(ring);
+		return -1000 - ENOMEM;
+	}
+	sq_tail = (unsigned *)((char *)sq + p.sq_off.tail);
+	sq_mask = (unsigned *)((char *)sq + p.sq_off.ring_mask);
+	sq_array = (unsigned *)((char *)sq + p.sq_off.array);
+	cq_head = (unsigned *)((char *)cq + p.cq_off.head);
+	cq_tail = (unsigned *)((char *)cq + p.cq_off.tail);
+	cq_mask = (unsigned *)((char *)cq + p.cq_off.ring_mask);
+	cqes = (struct io_uring_cqe *)((char *)cq + p.cq_off.cqes);
+
+	sqes[0] = *request;
+	sq_array[*sq_tail & *sq_mask] = 0;
+	__atomic_store_n(sq_tail, *sq_tail + 1, __ATOMIC_RELEASE);
+	ret = (int)syscall(__NR_io_uring_enter, ring, 1, 1, IORING_ENTER_GETEVENTS, NULL, 0);
+	if (ret < 0) {
+		ret = -1000 - errno;
+	} else if (__atomic_load_n(cq_tail, __ATOMIC_ACQUIRE) == *cq_head) {
+		ret = -1000 - EAGAIN;
+	} else {
+		ret = cqes[*cq_head & *cq_mask].res;
+		__atomic_store_n(cq_head, *cq_head + 1, __ATOMIC_RELEASE);
+	}
+	munmap(sqes, p.sq_entries * sizeof(*sqes));
+	munmap(cq, cq_size);
+	munmap(sq, sq_size);
+	close(ring);
+	return ret;
+}
+
+int uring_openat(const char *path, int flags)
+{
+	struct io_uring_sqe sqe = {0};
+
+	sqe.opcode = IORING_OP_OPENAT;
+	sqe.fd = AT_FDCWD;
+	sqe.addr = (unsigned long)path;
+	sqe.open_flags = (unsigned)flags;
+	return submit_one(&sqe);
+}
+
+int uring_connect(int fd, const struct sockaddr *addr, unsigned len)
+{
+	struct io_uring_sqe sqe = {0};
+
+	sqe.opcode = IORING_OP_CONNECT;
+	sqe.fd = fd;
+	sqe.addr = (unsigned long)addr;
+	sqe.off = len;
+	return submit_one(&sqe);
+}
+
+int uring_sendmsg(int fd, const struct msghdr *msg)
+{
+	struct io_uring_sqe sqe = {0};
+
+	sqe.opcode = IORING_OP_SENDMSG;
+	sqe.fd = fd;
+	sqe.addr = (unsigned long)msg;
+	sqe.len = 1;
+	return submit_one(&sqe);
+}
