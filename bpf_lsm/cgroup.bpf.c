@@ -22,8 +22,8 @@ char LICENSE[] SEC("license") = "GPL";
 SEC("lsm/task_alloc")
 int BPF_PROG(lg_task_alloc, struct task_struct *task, unsigned long clone_flags, int ret)
 {
+	static const char what[] = "clone3(CLONE_INTO_CGROUP)";
 	const struct lg_policy_value *policy;
-	struct lg_event *ev;
 	__u64 cgroup_id = 0;
 
 	if (ret || !(clone_flags & CLONE_INTO_CGROUP))
@@ -31,13 +31,8 @@ int BPF_PROG(lg_task_alloc, struct task_struct *task, unsigned long clone_flags,
 	policy = lg_current_policy(&cgroup_id);
 	if (!policy)
 		return 0;
-	ev = lg_event_start(policy, cgroup_id, LG_HOOK_TASK_ALLOC, LG_DECISION_FILE_WRITE, 0,
-			    LG_EVENT_BUILTIN);
-	if (ev) {
-		__builtin_memcpy(ev->object.path, "clone3(CLONE_INTO_CGROUP)", 26);
-		bpf_ringbuf_submit(ev, 0);
-	}
-	return lg_deny(policy, LG_HOOK_TASK_ALLOC);
+	return lg_builtin_deny(policy, cgroup_id, LG_HOOK_TASK_ALLOC, LG_BUILTIN_CGROUP_MOVE, what,
+			       sizeof(what));
 }
 
 SEC("tp_btf/cgroup_mkdir")

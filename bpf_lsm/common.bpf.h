@@ -237,4 +237,19 @@ static __always_inline int lg_deny(const struct lg_policy_value *policy, __u8 ho
 	return audit ? 0 : -EPERM;
 }
 
+/* A built-in protection's verdict: reported with its reason and an object text. */
+static __always_inline int lg_builtin_deny(const struct lg_policy_value *policy, __u64 cgroup_id,
+					   __u8 hook, __u8 reason, const char *what, int size)
+{
+	struct lg_event *ev = lg_event_start(policy, cgroup_id, hook, LG_DECISION_FILE_WRITE, 0,
+					     LG_EVENT_BUILTIN);
+
+	if (ev) {
+		ev->builtin = reason;
+		bpf_probe_read_kernel_str(ev->object.path, size < LG_EVENT_PATH_MAX ? size : 1, what);
+		bpf_ringbuf_submit(ev, 0);
+	}
+	return lg_deny(policy, hook);
+}
+
 #endif /* LSMGUARD_COMMON_BPF_H */

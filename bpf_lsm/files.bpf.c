@@ -76,6 +76,7 @@ int BPF_PROG(lg_file_open, struct file *file, int ret)
 		verdict.rule = 0;
 		verdict.flags = LG_EVENT_BUILTIN;
 		verdict.link = 0;
+		verdict.builtin = LG_BUILTIN_CGROUP_MOVE;
 		return lg_path_verdict_finish(policy, cgroup_id, LG_HOOK_FILE_OPEN, decision,
 					      &verdict);
 	}

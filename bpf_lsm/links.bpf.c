@@ -22,6 +22,8 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
+#define BPF_FS_MAGIC 0xcafe4a11
+
 /* Write access at (dentry, mnt); on deny, report it and return the hook's answer. */
 static __always_inline int lg_check_write(const struct lg_policy_value *policy, __u64 cgroup_id,
 					  __u8 hook, struct dentry *dentry, struct vfsmount *mnt,
@@ -30,6 +32,15 @@ static __always_inline int lg_check_write(const struct lg_policy_value *policy, 
 	struct lg_path_verdict verdict;
 
 	lg_path_decide(policy, LG_CLASS_FILE, LG_DECISION_FILE_WRITE, dentry, mnt, &verdict);
+	/* Built-in: pins in bpffs hold lsmguard's programs attached; removing one could detach
+	 * it. A confined task renames and removes nothing there. */
+	if (BPF_CORE_READ(dentry, d_sb, s_magic) == BPF_FS_MAGIC) {
+		verdict.deny = true;
+		verdict.rule = 0;
+		verdict.flags = LG_EVENT_BUILTIN;
+		verdict.builtin = LG_BUILTIN_BPFFS;
+		verdict.link = 0;
+	}
 	*denied = verdict.deny;
 	if (!verdict.deny)
 		return 0;

@@ -32,7 +32,8 @@
 struct lg_path_verdict {
 	__u32 rule;
 	bool deny;
-	__u8 flags; /* LG_EVENT_WALK_LIMIT, LG_EVENT_HARDLINK */
+	__u8 flags; /* LG_EVENT_WALK_LIMIT, LG_EVENT_HARDLINK, LG_EVENT_BUILTIN */
+	__u8 builtin; /* enum lg_builtin, with LG_EVENT_BUILTIN */
 	/* For the event: how the path was found. */
 	const struct lg_mount_value *anchor;
 	const struct lg_link_value *link; /* when LG_EVENT_HARDLINK */
@@ -236,6 +237,7 @@ static __always_inline void lg_path_decide(const struct lg_policy_value *policy,
 	v->rule = policy->default_rule[decision & 3];
 	v->deny = policy->default_deny & (1u << decision);
 	v->flags = 0;
+	v->builtin = 0;
 	v->anchor = 0;
 	v->link = 0;
 	v->components = 0;
@@ -385,6 +387,7 @@ static __always_inline int lg_path_verdict_finish(const struct lg_policy_value *
 	}
 	ev = lg_event_start(policy, cgroup_id, hook, decision, v->rule, v->flags);
 	if (ev) {
+		ev->builtin = v->builtin;
 		lg_event_path(ev, v);
 		bpf_ringbuf_submit(ev, 0);
 	}

@@ -27,7 +27,10 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 const char *const lg_program_names[] = {
 	"lg_file_open",      "lg_bprm_check",   "lg_socket_connect", "lg_socket_sendmsg",
 	"lg_path_link",      "lg_path_rename",  "lg_path_unlink",    "lg_path_truncate",
-	"lg_task_alloc",     "lg_cgroup_mkdir", "lg_cgroup_rmdir",
+	"lg_task_alloc",     "lg_bpf",          "lg_kernel_load_data", "lg_kernel_read_file",
+	"lg_ptrace_access_check", "lg_sb_umount",
+	/* Last: cgroup binding, once every hook is in place. */
+	"lg_cgroup_mkdir",   "lg_cgroup_rmdir",
 };
 const int lg_program_count = sizeof(lg_program_names) / sizeof(lg_program_names[0]);
 

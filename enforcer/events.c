@@ -19,6 +19,19 @@ static const char *const hook_names[LG_HOOK_COUNT] = {
 	[LG_HOOK_PATH_UNLINK] = "path_unlink",
 	[LG_HOOK_PATH_TRUNCATE] = "path_truncate",
 	[LG_HOOK_TASK_ALLOC] = "task_alloc",
+	[LG_HOOK_BPF] = "bpf",
+	[LG_HOOK_KERNEL_MODULE] = "kernel_module",
+	[LG_HOOK_PTRACE] = "ptrace_access_check",
+	[LG_HOOK_SB_UMOUNT] = "sb_umount",
+};
+
+static const char *const builtin_reasons[] = {
+	[LG_BUILTIN_NONE] = "",
+	[LG_BUILTIN_CGROUP_MOVE] = "a confined task cannot move processes between cgroups",
+	[LG_BUILTIN_BPF] = "a confined task cannot use bpf()",
+	[LG_BUILTIN_MODULE] = "a confined task cannot load kernel modules or kexec images",
+	[LG_BUILTIN_PTRACE] = "a confined task can trace only tasks under its own policy",
+	[LG_BUILTIN_BPFFS] = "a confined task cannot remove, rename or unmount bpffs pins",
 };
 
 static const char *const decision_names[LG_DECISION_COUNT] = {
@@ -79,8 +92,10 @@ void lg_event_print(FILE *out, const struct lg_event *ev, const struct lg_loaded
 		fprintf(out, ",\"rule_action\":\"%s\",\"rule_object\":", lg_action_name(rule->action));
 		json_string(out, rule->object);
 	} else if (ev->flags & LG_EVENT_BUILTIN) {
-		fprintf(out, ",\"source\":\"built-in: a confined task cannot move processes between "
-			     "cgroups\"");
+		fprintf(out, ",\"source\":\"built-in: %s\"",
+			ev->builtin < sizeof(builtin_reasons) / sizeof(builtin_reasons[0])
+				? builtin_reasons[ev->builtin]
+				: "unknown");
 	} else if (ev->flags & LG_EVENT_WALK_LIMIT) {
 		fprintf(out, ",\"source\":\"fail-closed: deeper than %d path components\"",
 			LG_PATH_DEPTH_MAX);

@@ -235,7 +235,21 @@ enum lg_hook {
 	LG_HOOK_PATH_UNLINK = 7,
 	LG_HOOK_PATH_TRUNCATE = 8,
 	LG_HOOK_TASK_ALLOC = 9,
-	LG_HOOK_COUNT = 10,
+	LG_HOOK_BPF = 10,
+	LG_HOOK_KERNEL_MODULE = 11,
+	LG_HOOK_PTRACE = 12,
+	LG_HOOK_SB_UMOUNT = 13,
+	LG_HOOK_COUNT = 14,
+};
+
+/* Why a built-in protection denied (LG_EVENT_BUILTIN): in lg_event.builtin. */
+enum lg_builtin {
+	LG_BUILTIN_NONE = 0,
+	LG_BUILTIN_CGROUP_MOVE = 1, /* moving processes between cgroups */
+	LG_BUILTIN_BPF = 2,         /* the bpf() system call */
+	LG_BUILTIN_MODULE = 3,      /* loading a kernel module or a kexec image */
+	LG_BUILTIN_PTRACE = 4,      /* tracing a task under another policy or none */
+	LG_BUILTIN_BPFFS = 5,       /* removing or renaming pins, unmounting bpffs */
 };
 
 #define LG_EVENT_DENIED 0x01    /* the verdict was deny (enforced unless LG_EVENT_AUDIT) */
@@ -250,7 +264,8 @@ struct lg_event {
 	__u8 hook;     /* enum lg_hook */
 	__u8 decision; /* enum lg_decision */
 	__u8 flags;    /* LG_EVENT_* */
-	__u8 pad0[3];
+	__u8 builtin;  /* enum lg_builtin, with LG_EVENT_BUILTIN */
+	__u8 pad0[2];
 	__u64 time_ns; /* CLOCK_BOOTTIME */
 	__u64 cgroup_id;
 	__u32 pid;

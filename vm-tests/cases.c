@@ -136,7 +136,7 @@ VM_TEST(status_reports_active, 11)
 	char out[8192];
 
 	VM_CHECK(run_command(argv, out, sizeof(out)) == 0);
-	VM_CHECK(strstr(out, "\"active\":true,\"links\":11") != NULL);
+	VM_CHECK(strstr(out, "\"active\":true,\"links\":16") != NULL);
 	VM_CHECK(strstr(out, "\"name\":\"files\"") != NULL);
 }
 

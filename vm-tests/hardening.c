@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -132,7 +134,10 @@ VM_TEST(bypass_files_reopen_read_only_fd_for_write_through_proc, 110)
 VM_TEST(bypass_files_through_proc_pid_root, 111)
 {
 	VM_CHECK(try_open(FILES, "/proc/self/root/data/secret", O_RDONLY) == EPERM);
-	VM_CHECK(try_open(FILES, "/proc/1/root/data/private/x", O_RDONLY) == EPERM);
+	/* Another task's root needs ptrace access to it: pid 1 is under no policy, so the ptrace
+	 * protection answers (EACCES, from proc) before the file rule could. */
+	VM_CHECK(try_open(FILES, "/proc/1/root/data/private/x", O_RDONLY) == EACCES);
+	VM_CHECK(try_open(FILES, "/proc/self/root/data/private/x", O_RDONLY) == EPERM);
 	VM_CHECK(try_open(FILES, "/proc/self/cwd/data/secret", O_RDONLY) == EPERM);
 }
 
@@ -375,4 +380,132 @@ VM_TEST(bypass_unprivileged_user_gets_the_same_verdicts, 132)
 	if (step != 0)
 		VM_FAIL("do_as_user failed at step %d", step);
 	EXPECT_EVENT("\"policy\":\"files\"", "\"uid\":1000", "\"path\":\"/data/secret\"");
+}
+
+/* ---- self-protection ---- */
+
+static int do_bpf_obj_get(const void *arg)
+{
+	union {
+		struct {
+			uint64_t pathname;
+			uint32_t bpf_fd, file_flags;
+		} get;
+		char pad[128];
+	} attr;
+	long fd;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.get.pathname = (uint64_t)(uintptr_t)arg;
+	fd = syscall(SYS_bpf, 7 /* BPF_OBJ_GET */, &attr, sizeof(attr));
+	if (fd < 0)
+		return errno;
+	close((int)fd);
+	return 0;
+}
+
+VM_TEST(protect_confined_task_cannot_use_bpf, 140)
+{
+	const char *map = "/sys/fs/bpf/lsmguard/maps/lg_cgroup_policy";
+
+	VM_CHECK(in_cgroup(FILES, do_bpf_obj_get, map) == EPERM);
+	VM_CHECK(in_cgroup(NULL, do_bpf_obj_get, map) == 0);
+	EXPECT_EVENT("\"hook\":\"bpf\"", "\"source\":\"built-in: a confined task cannot use bpf()\"");
+}
+
+static int do_unpin(const void *arg)
+{
+	const char *what = arg;
+
+	if (strcmp(what, "rename") == 0)
+		return rename("/sys/fs/bpf/lsmguard/links/lg_file_open", "/sys/fs/bpf/moved") ? errno
+														: 0;
+	if (strcmp(what, "umount") == 0)
+		return umount2("/sys/fs/bpf", MNT_DETACH) ? errno : 0;
+	return unlink("/sys/fs/bpf/lsmguard/links/lg_file_open") ? errno : 0;
+}
+
+VM_TEST(protect_confined_task_cannot_remove_pins, 141)
+{
+	VM_CHECK(in_cgroup(FILES, do_unpin, "unlink") == EPERM);
+	VM_CHECK(in_cgroup(FILES, do_unpin, "rename") == EPERM);
+	VM_CHECK(in_cgroup(FILES, do_unpin, "umount") == EPERM);
+	VM_CHECK(access("/sys/fs/bpf/lsmguard/links/lg_file_open", F_OK) == 0);
+	VM_CHECK(try_open(FILES, "/data/secret", O_RDONLY) == EPERM);
+	EXPECT_EVENT("\"hook\":\"path_unlink\"", "\"path\":\"/sys/fs/bpf/lsmguard/links/lg_file_open\"",
+		     "\"source\":\"built-in: a confined task cannot remove, rename or unmount bpffs pins\"");
+	EXPECT_EVENT("\"hook\":\"sb_umount\"");
+}
+
+static int do_load_module(const void *arg)
+{
+	int fd = open(arg, O_RDONLY);
+
+	if (fd < 0)
+		return 200;
+	return syscall(SYS_finit_module, fd, "", 0) ? errno : 0;
+}
+
+static int do_init_module(const void *arg)
+{
+	static char image[64] = "not an ELF module";
+
+	(void)arg;
+	return syscall(SYS_init_module, image, sizeof(image), "") ? errno : 0;
+}
+
+VM_TEST(protect_confined_task_cannot_load_modules, 142)
+{
+	VM_CHECK(in_cgroup(FILES, do_load_module, "/data/secret-other") == EPERM);
+	VM_CHECK(in_cgroup(FILES, do_init_module, NULL) == EPERM);
+	/* Outside any policy the kernel gets to look at the (invalid) module. */
+	VM_CHECK(in_cgroup(NULL, do_load_module, "/data/secret-other") == ENOEXEC);
+	EXPECT_EVENT("\"hook\":\"kernel_module\"",
+		     "\"source\":\"built-in: a confined task cannot load kernel modules or kexec images\"");
+}
+
+static int do_ptrace_other(const void *arg)
+{
+	pid_t target = *(const pid_t *)arg;
+	int status;
+
+	if (ptrace(PTRACE_ATTACH, target, NULL, NULL))
+		return errno;
+	waitpid(target, &status, 0);
+	ptrace(PTRACE_DETACH, target, NULL, NULL);
+	return 0;
+}
+
+static int do_ptrace_sibling(const void *arg)
+{
+	pid_t sibling = fork();
+	int ret;
+
+	(void)arg;
+	if (sibling == 0) {
+		pause();
+		_exit(0);
+	}
+	ret = do_ptrace_other(&sibling);
+	kill(sibling, SIGKILL);
+	waitpid(sibling, NULL, 0);
+	return ret;
+}
+
+VM_TEST(protect_confined_task_can_trace_only_its_own_policy, 143)
+{
+	pid_t outside = fork();
+
+	if (outside == 0) {
+		pause();
+		_exit(0);
+	}
+	VM_CHECK(in_cgroup(FILES, do_ptrace_other, &outside) == EPERM);
+	VM_CHECK(try_open(FILES, "/proc/1/mem", O_RDONLY) == EACCES); /* mm_access says EACCES */
+	VM_CHECK(in_cgroup(FILES, do_ptrace_sibling, NULL) == 0);
+	VM_CHECK(in_cgroup(NULL, do_ptrace_other, &outside) == 0);
+	kill(outside, SIGKILL);
+	waitpid(outside, NULL, 0);
+	EXPECT_EVENT("\"hook\":\"ptrace_access_check\"",
+		     "\"source\":\"built-in: a confined task can trace only tasks under its own policy\"");
 }
