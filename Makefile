@@ -22,7 +22,8 @@ ENFORCER_LDLIBS := -lbpf -lelf -lz
 
 BPFTOOL  ?= bpftool
 LLVM_STRIP ?= llvm-strip
-BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 -Iinclude -Ibpf_lsm \
+# -mcpu=v3: 64-bit atomics with fetch (kernel 5.12+; lsmguard needs 5.15 anyway).
+BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 -Iinclude -Ibpf_lsm \
 	-Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers -MMD -MP
 
 BPF_SRCS      := $(wildcard bpf_lsm/*.bpf.c)

@@ -89,6 +89,13 @@ struct {
 } lg_counters __weak SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, LG_RATE_KEYS);
+	__type(key, struct lg_rate_key);
+	__type(value, struct lg_rate_value);
+} lg_rate __weak SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 1 << 20);
 } lg_events __weak SEC(".maps");
@@ -188,16 +195,56 @@ static __always_inline void lg_count_allowed(__u32 policy, __u8 hook)
 }
 
 /*
- * Start an event for a deny verdict (enforced or audited); NULL when the ring buffer is full,
- * which is counted. The verdict never depends on the event.
+ * The rate limit: true when this event may be sent (*held_back: how many identical events were
+ * held back before it); false when it is held back, which is counted.
+ */
+static __always_inline bool lg_rate_allow(const struct lg_policy_value *policy, __u8 hook,
+					  __u32 rule, __u64 object, __u32 *held_back)
+{
+	struct lg_rate_key key = {.policy = policy->id, .rule = rule, .object = object,
+				  .hook = hook};
+	struct lg_rate_value *value, fresh;
+	__u64 now = bpf_ktime_get_ns();
+	struct lg_counter *c;
+
+	*held_back = 0;
+	value = bpf_map_lookup_elem(&lg_rate, &key);
+	if (!value) {
+		fresh = (struct lg_rate_value){.window_start = now, .count = 1};
+		bpf_map_update_elem(&lg_rate, &key, &fresh, BPF_NOEXIST);
+		return true;
+	}
+	if (now - value->window_start > LG_RATE_WINDOW_NS) {
+		*held_back = (__u32)__sync_lock_test_and_set(&value->suppressed, 0);
+		value->window_start = now;
+		value->count = 1;
+		return true;
+	}
+	if (__sync_fetch_and_add(&value->count, 1) < LG_RATE_EVENTS)
+		return true;
+	__sync_fetch_and_add(&value->suppressed, 1);
+	c = lg_counter(policy->id, hook);
+	if (c)
+		c->suppressed++;
+	return false;
+}
+
+/*
+ * Start an event for a deny verdict (enforced or audited); NULL when the rate limit holds it
+ * back or the ring buffer is full, each counted. object identifies what was denied (a path or
+ * destination hash) for the rate limit. The verdict never depends on the event.
  */
 static __always_inline struct lg_event *lg_event_start(const struct lg_policy_value *policy,
 						       __u64 cgroup_id, __u8 hook, __u8 decision,
-						       __u32 rule, __u8 flags)
+						       __u32 rule, __u8 flags, __u64 object)
 {
-	struct lg_event *ev = bpf_ringbuf_reserve(&lg_events, sizeof(*ev), 0);
+	struct lg_event *ev;
 	__u64 pid_tgid, uid_gid;
+	__u32 held_back;
 
+	if (!lg_rate_allow(policy, hook, rule, object, &held_back))
+		return 0;
+	ev = bpf_ringbuf_reserve(&lg_events, sizeof(*ev), 0);
 	if (!ev) {
 		struct lg_counter *c = lg_counter(policy->id, hook);
 
@@ -211,6 +258,7 @@ static __always_inline struct lg_event *lg_event_start(const struct lg_policy_va
 	ev->hook = hook;
 	ev->decision = decision;
 	ev->flags = flags | LG_EVENT_DENIED | (policy->mode == LG_MODE_AUDIT ? LG_EVENT_AUDIT : 0);
+	ev->builtin = 0;
 	ev->time_ns = bpf_ktime_get_boot_ns();
 	ev->cgroup_id = cgroup_id;
 	ev->pid = (__u32)pid_tgid;
@@ -218,6 +266,7 @@ static __always_inline struct lg_event *lg_event_start(const struct lg_policy_va
 	ev->uid = (__u32)uid_gid;
 	ev->policy = policy->id;
 	ev->rule = rule;
+	ev->suppressed = held_back;
 	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
 	return ev;
 }
@@ -242,7 +291,7 @@ static __always_inline int lg_builtin_deny(const struct lg_policy_value *policy,
 					   __u8 hook, __u8 reason, const char *what, int size)
 {
 	struct lg_event *ev = lg_event_start(policy, cgroup_id, hook, LG_DECISION_FILE_WRITE, 0,
-					     LG_EVENT_BUILTIN);
+					     LG_EVENT_BUILTIN, reason);
 
 	if (ev) {
 		ev->builtin = reason;

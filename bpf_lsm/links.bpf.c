@@ -124,10 +124,21 @@ int BPF_PROG(lg_path_link, struct dentry *old_dentry, const struct path *new_dir
 	if (ret)
 		return ret;
 	mnt = BPF_CORE_READ(new_dir, mnt); /* link() never crosses mounts */
-	ret = lg_check_two_names(LG_HOOK_PATH_LINK, old_dentry, mnt, new_dentry, mnt);
+	return lg_check_two_names(LG_HOOK_PATH_LINK, old_dentry, mnt, new_dentry, mnt);
+}
+
+/*
+ * A second program on the same hook, attached after lg_path_link (the verifier would not take
+ * both in one program): it receives the check's answer as ret, and records only links that
+ * are going ahead.
+ */
+SEC("lsm/path_link")
+int BPF_PROG(lg_path_link_record, struct dentry *old_dentry, const struct path *new_dir,
+	     struct dentry *new_dentry, int ret)
+{
 	if (ret)
 		return ret;
-	lg_record_link(old_dentry, mnt);
+	lg_record_link(old_dentry, BPF_CORE_READ(new_dir, mnt));
 	return 0;
 }
 

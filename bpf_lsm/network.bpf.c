@@ -134,6 +134,16 @@ static __always_inline void lg_net_decide(const struct lg_policy_value *policy,
 	*flags |= LG_EVENT_WALK_LIMIT;
 }
 
+/* The destination as one number, for the event rate limit. */
+static __always_inline __u64 lg_dest_key(const struct lg_net_dest *dest)
+{
+	__u64 a, b;
+
+	__builtin_memcpy(&a, dest->addr, 8);
+	__builtin_memcpy(&b, dest->addr + 8, 8);
+	return lg_hash_mix(lg_hash_mix(a, b), ((__u64)dest->port << 16) | dest->protocol);
+}
+
 static __always_inline int lg_net_check(struct socket *sock, const struct sockaddr *address,
 					int addrlen, __u8 hook)
 {
@@ -156,7 +166,8 @@ static __always_inline int lg_net_check(struct socket *sock, const struct sockad
 		lg_count_allowed(policy->id, hook);
 		return 0;
 	}
-	ev = lg_event_start(policy, cgroup_id, hook, LG_DECISION_NET, rule, flags);
+	ev = lg_event_start(policy, cgroup_id, hook, LG_DECISION_NET, rule, flags,
+			    lg_dest_key(&dest));
 	if (ev) {
 		ev->object.net.family = dest.family;
 		ev->object.net.protocol = dest.protocol;

@@ -38,6 +38,7 @@ struct lg_path_verdict {
 	const struct lg_mount_value *anchor;
 	const struct lg_link_value *link; /* when LG_EVENT_HARDLINK */
 	int components;
+	__u64 object; /* the object's path hash: identifies it for the event rate limit */
 };
 
 static __always_inline struct mount *lg_real_mount(struct vfsmount *mnt)
@@ -241,6 +242,7 @@ static __always_inline void lg_path_decide(const struct lg_policy_value *policy,
 	v->anchor = 0;
 	v->link = 0;
 	v->components = 0;
+	v->object = 0;
 	if (!scratch)
 		goto out_fail_closed;
 	if (!lg_walk_collect(scratch, dentry, vfsmnt, &anchor))
@@ -265,6 +267,7 @@ static __always_inline void lg_path_decide(const struct lg_policy_value *policy,
 		goto out_fail_closed;
 	v->rule = step->rule;
 	v->deny = step->deny;
+	v->object = step->hash;
 
 	/* Another name of the same file: its original name's rules apply too; deny wins. */
 	link = lg_link_of(dentry);
@@ -385,7 +388,7 @@ static __always_inline int lg_path_verdict_finish(const struct lg_policy_value *
 		lg_count_allowed(policy->id, hook);
 		return 0;
 	}
-	ev = lg_event_start(policy, cgroup_id, hook, decision, v->rule, v->flags);
+	ev = lg_event_start(policy, cgroup_id, hook, decision, v->rule, v->flags, v->object);
 	if (ev) {
 		ev->builtin = v->builtin;
 		lg_event_path(ev, v);

@@ -13,6 +13,7 @@
  * written and leaves the old set in force.
  */
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,6 +153,30 @@ static void refresh_links(const struct lg_bpf *bpf, const struct lg_compiled *c,
 	}
 }
 
+/*
+ * Zero the policy records of one bank that hold a policy: one batched read of the array, then
+ * one write per record in use (rather than a write for each of the bank's 1,024 ids).
+ */
+static void clear_policy_records(const struct lg_bpf *bpf, unsigned bank,
+				 const struct lg_policy_value *empty)
+{
+	static struct lg_policy_value values[LG_POLICY_ID_MAX + 1];
+	static __u32 keys[LG_POLICY_ID_MAX + 1];
+	__u32 count = LG_POLICY_ID_MAX + 1, out_batch = 0;
+	int fd = bpf->map_fd[LG_MAP_POLICIES], ret;
+
+	ret = bpf_map_lookup_batch(fd, NULL, &out_batch, keys, values, &count, NULL);
+	if (ret && errno != ENOENT) {
+		/* No batch support: write every id of the bank. */
+		for (__u32 id = bank * LG_MAX_POLICIES + 1; id <= (bank + 1) * LG_MAX_POLICIES; id++)
+			bpf_map_update_elem(fd, &id, empty, BPF_ANY);
+		return;
+	}
+	for (__u32 i = 0; i < count; i++)
+		if (values[i].id && in_bank(keys[i], bank))
+			bpf_map_update_elem(fd, &keys[i], empty, BPF_ANY);
+}
+
 /* Delete every path and network key and policy record of one bank. */
 static void delete_bank(const struct lg_bpf *bpf, unsigned bank)
 {
@@ -172,12 +197,41 @@ static void delete_bank(const struct lg_bpf *bpf, unsigned bank)
 		if (in_bank(nkey.policy, bank))
 			bpf_map_delete_elem(fd, &nkey);
 	}
-	for (__u32 id = bank * LG_MAX_POLICIES + 1; id <= (bank + 1) * LG_MAX_POLICIES; id++)
-		bpf_map_update_elem(bpf->map_fd[LG_MAP_POLICIES], &id, &empty, BPF_ANY);
+	clear_policy_records(bpf, bank, &empty);
+}
+
+/*
+ * Counters are indexed by policy id, and ids come back every other reload: start the new
+ * bank's at zero, or a policy would inherit whatever had its id two reloads ago.
+ */
+static int zero_counters(const struct lg_bpf *bpf, const struct lg_compiled *c)
+{
+	int cpus = libbpf_num_possible_cpus(), ret = 0;
+	struct lg_counter *zeros;
+
+	if (cpus <= 0)
+		return -EINVAL;
+	zeros = calloc((size_t)cpus, sizeof(*zeros));
+	if (!zeros)
+		return -ENOMEM;
+	for (size_t i = 0; i < c->policy_count && !ret; i++) {
+		for (__u32 hook = 0; hook < LG_HOOK_COUNT && !ret; hook++) {
+			__u32 key = c->policies[i].id * LG_HOOK_COUNT + hook;
+
+			if (bpf_map_update_elem(bpf->map_fd[LG_MAP_COUNTERS], &key, zeros, BPF_ANY))
+				ret = -errno;
+		}
+	}
+	free(zeros);
+	return ret;
 }
 
 static int write_bank(const struct lg_bpf *bpf, const struct lg_compiled *c)
 {
+	int ret = zero_counters(bpf, c);
+
+	if (ret)
+		return ret;
 	for (size_t i = 0; i < c->path_count; i++)
 		if (bpf_map_update_elem(bpf->map_fd[LG_MAP_PATHS], &c->paths[i].key,
 					&c->paths[i].value, BPF_ANY))

@@ -22,11 +22,13 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	[LG_MAP_COUNTERS] = "lg_counters",
 	[LG_MAP_EVENTS] = "lg_events",
 	[LG_MAP_LINKS] = "lg_links",
+	[LG_MAP_RATE] = "lg_rate",
 };
 
 const char *const lg_program_names[] = {
 	"lg_file_open",      "lg_bprm_check",   "lg_socket_connect", "lg_socket_sendmsg",
-	"lg_path_link",      "lg_path_rename",  "lg_path_unlink",    "lg_path_truncate",
+	"lg_path_link",      "lg_path_link_record", "lg_path_rename", "lg_path_unlink",
+	"lg_path_truncate",
 	"lg_task_alloc",     "lg_bpf",          "lg_kernel_load_data", "lg_kernel_read_file",
 	"lg_ptrace_access_check", "lg_sb_umount",
 	/* Last: cgroup binding, once every hook is in place. */

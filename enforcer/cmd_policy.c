@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "canary.h"
 #include "commands.h"
 #include "json.h"
 #include "log.h"
@@ -44,7 +45,9 @@ int load_and_compile(const char *const *paths, size_t count, unsigned flags,
 	struct lg_diag diag = {0};
 	int ret;
 
-	ret = lg_policy_set_load(paths, count, flags, set, &diag);
+	ret = lg_policy_set_load(paths, count, flags & ~LG_LOAD_WITH_CANARY, set, &diag);
+	if (!ret && (flags & LG_LOAD_WITH_CANARY))
+		ret = lg_canary_add(set, &diag);
 	if (!ret)
 		ret = lg_compile(set, seed, bank, compiled, &diag);
 	print_diagnostics(&diag);

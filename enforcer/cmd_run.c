@@ -15,10 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "apply.h"
 #include "bpf_state.h"
+#include "canary.h"
 #include "commands.h"
 #include "events.h"
 #include "json.h"
@@ -53,11 +55,23 @@ static void emit(struct daemon *d, const char *fmt, ...)
 	}
 }
 
+/* Whether an event comes from the built-in canary (its denials are expected, not news). */
+static bool is_canary_event(const struct daemon *d, const struct lg_event *ev)
+{
+	const struct lg_loaded_set *s = &d->loaded.bank[ev->policy > LG_MAX_POLICIES];
+	__u32 index;
+
+	if (!s->compiled || ev->policy <= s->compiled->id_base)
+		return false;
+	index = ev->policy - s->compiled->id_base - 1;
+	return index < s->set.count && strcmp(s->set.policies[index]->name, LG_CANARY_NAME) == 0;
+}
+
 static int on_event(void *ctx, void *data, size_t size)
 {
 	struct daemon *d = ctx;
 
-	if (size < sizeof(struct lg_event))
+	if (size < sizeof(struct lg_event) || is_canary_event(d, data))
 		return 0;
 	lg_event_print(stdout, data, &d->loaded);
 	if (d->log) {
@@ -112,8 +126,8 @@ static int compile_dir(struct daemon *d, unsigned bank, struct lg_loaded_set *ou
 {
 	const char *paths[] = {d->policy_dir};
 
-	return load_and_compile(paths, 1, LG_LOAD_CHECK_OWNER, &out->set, &out->compiled,
-				lg_random_seed(), bank);
+	return load_and_compile(paths, 1, LG_LOAD_CHECK_OWNER | LG_LOAD_WITH_CANARY, &out->set,
+				&out->compiled, lg_random_seed(), bank);
 }
 
 static void loaded_set_free(struct lg_loaded_set *s)
@@ -158,8 +172,17 @@ static int load_policies(struct daemon *d, struct lg_config *config)
 	return 0;
 }
 
+static double monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
 static void reload(struct daemon *d)
 {
+	double start = monotonic_ms();
 	struct lg_config config;
 	int ret;
 
@@ -177,9 +200,9 @@ static void reload(struct daemon *d)
 		return;
 	}
 	emit(d, "{\"event\":\"reload\",\"result\":\"ok\",\"generation\":%u,\"policies\":%zu,"
-		"\"rules\":%zu}\n",
+		"\"rules\":%zu,\"duration_ms\":%.1f}\n",
 	     config.generation, d->loaded.bank[config.active_bank].set.count,
-	     rule_count(&d->loaded.bank[config.active_bank].set));
+	     rule_count(&d->loaded.bank[config.active_bank].set), monotonic_ms() - start);
 }
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -317,12 +340,19 @@ int cmd_run(int argc, char **argv)
 	d.events = ring_buffer__new(d.bpf.map_fd[LG_MAP_EVENTS], on_event, &d, NULL);
 	if (!d.events)
 		fatal("cannot open the event ring buffer");
+	ret = lg_canary_run(err, sizeof(err));
+	if (ret) {
+		if (!d.bpf.adopted)
+			lg_bpf_unpin(d.pin_dir); /* not enforcing: leave nothing that claims to */
+		fatalx("%s; not claiming enforcement", err);
+	}
+	ring_buffer__consume(d.events); /* drop the canary's own events */
 	ret = lg_pidfile_write(d.state_dir);
 	if (ret)
 		log_warnx("cannot write %s/lsmguard.pid: %s", d.state_dir, strerror(-ret));
 	emit(&d,
-	     "{\"event\":\"ready\",\"adopted\":%s,\"generation\":%u,\"policies\":%zu,\"rules\":%zu,"
-	     "\"pin_dir\":\"%s\"}\n",
+	     "{\"event\":\"ready\",\"adopted\":%s,\"canary\":\"ok\",\"generation\":%u,"
+	     "\"policies\":%zu,\"rules\":%zu,\"pin_dir\":\"%s\"}\n",
 	     d.bpf.adopted ? "true" : "false", config.generation,
 	     d.loaded.bank[config.active_bank].set.count,
 	     rule_count(&d.loaded.bank[config.active_bank].set), d.pin_dir);

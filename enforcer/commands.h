@@ -17,6 +17,9 @@ int lg_kernel_check(char *err, size_t errsize);
 
 /* Print every message of diag to stderr, gcc style. */
 void print_diagnostics(const struct lg_diag *diag);
+/* Flag of load_and_compile: add the built-in canary policy (lsmguard run). */
+#define LG_LOAD_WITH_CANARY 0x100
+
 /* Load and compile a set; prints diagnostics; on failure says "nothing was loaded". */
 int load_and_compile(const char *const *paths, size_t count, unsigned flags,
 		     struct lg_policy_set *set, struct lg_compiled **compiled, __u64 seed,

@@ -124,6 +124,8 @@ void lg_event_print(FILE *out, const struct lg_event *ev, const struct lg_loaded
 	comm[16] = '\0';
 	fprintf(out, ",\"pid\":%u,\"tgid\":%u,\"uid\":%u,\"comm\":", ev->pid, ev->tgid, ev->uid);
 	json_string(out, comm);
+	if (ev->suppressed)
+		fprintf(out, ",\"suppressed_before\":%u", ev->suppressed);
 	fprintf(out, ",\"cgroup_id\":%llu%s%s}\n", (unsigned long long)ev->cgroup_id,
 		(ev->flags & LG_EVENT_WALK_LIMIT) ? ",\"walk_limit\":true" : "",
 		(ev->flags & LG_EVENT_HARDLINK) ? ",\"via_hardlink\":true" : "");

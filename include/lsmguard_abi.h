@@ -208,14 +208,44 @@ struct lg_config {
 };
 _Static_assert(sizeof(struct lg_config) == 32, "lg_config layout");
 
-/* Per-CPU counters, indexed by policy id * LG_HOOK_COUNT + hook. */
+/*
+ * Per-CPU counters, indexed by policy id * LG_HOOK_COUNT + hook. Every deny verdict (denied or
+ * audited) has exactly one event fate: delivered to the ring buffer, dropped (ring buffer
+ * full) or suppressed (rate limit). So denied + audited == delivered + dropped + suppressed.
+ */
 struct lg_counter {
 	__u64 allowed;
-	__u64 denied;  /* denied and enforced */
-	__u64 audited; /* would have been denied, audit mode */
-	__u64 dropped; /* events lost because the ring buffer was full */
+	__u64 denied;     /* denied and enforced */
+	__u64 audited;    /* would have been denied, audit mode */
+	__u64 dropped;    /* events lost because the ring buffer was full */
+	__u64 suppressed; /* events held back by the rate limit */
 };
-_Static_assert(sizeof(struct lg_counter) == 32, "lg_counter layout");
+_Static_assert(sizeof(struct lg_counter) == 40, "lg_counter layout");
+
+/*
+ * Rate limit of identical events, in the kernel: at most LG_RATE_EVENTS events a second for
+ * one (policy, rule, hook, object). The object is the path's hash or the destination's, so
+ * distinct objects are never merged; an LRU map bounds the memory.
+ */
+#define LG_RATE_EVENTS 10
+#define LG_RATE_WINDOW_NS 1000000000ULL
+#define LG_RATE_KEYS 16384
+
+struct lg_rate_key {
+	__u32 policy;
+	__u32 rule;
+	__u64 object;
+	__u8 hook;
+	__u8 pad[7];
+};
+_Static_assert(sizeof(struct lg_rate_key) == 24, "lg_rate_key layout");
+
+struct lg_rate_value {
+	__u64 window_start; /* ns, CLOCK_MONOTONIC */
+	__u64 count;        /* events sent in this window (64-bit: BPF atomics) */
+	__u64 suppressed;   /* held back since the last event sent */
+};
+_Static_assert(sizeof(struct lg_rate_value) == 24, "lg_rate_value layout");
 
 /* Cgroup binding by path, for cgroups created after load: hash of the cgroup path. */
 struct lg_cgroup_path_key {
@@ -274,7 +304,7 @@ struct lg_event {
 	__u32 policy;
 	__u32 rule;
 	__u8 comm[16];
-	__u8 pad1[4];
+	__u32 suppressed; /* identical events held back by the rate limit before this one */
 	union {
 		__u8 path[LG_EVENT_PATH_MAX];
 		struct {

@@ -319,6 +319,13 @@ static int handle_policy_key(struct parse_state *st, const char *key, const char
 			      value);
 			return 0;
 		}
+		if (!(st->flags & LG_PARSE_BUILTIN) &&
+		    strncmp(value, LG_RESERVED_PREFIX, strlen(LG_RESERVED_PREFIX)) == 0) {
+			ERROR(st, "policy name '%s' is reserved: names starting with '%s' are "
+				  "lsmguard's own",
+			      value, LG_RESERVED_PREFIX);
+			return 0;
+		}
 	} else if (strcmp(key, "cgroup") == 0 || strcmp(key, "unit") == 0) {
 		char *cgroup = NULL;
 		int err_code;

@@ -99,6 +99,8 @@ struct lg_policy_set {
 /* Flags for parsing and loading. */
 #define LG_PARSE_STAT_PATHS 0x01 /* warn about rule paths that disagree with the file system */
 #define LG_LOAD_CHECK_OWNER 0x02 /* refuse files that are group/world-writable or not root's */
+#define LG_PARSE_BUILTIN 0x04    /* lsmguard's own policy: may use the reserved names */
+#define LG_RESERVED_PREFIX "lsmguard-"
 
 /* Parse one policy from a stream; name is used in messages. */
 int lg_policy_parse(const char *name, FILE *stream, unsigned flags, struct lg_policy **out,

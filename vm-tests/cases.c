@@ -11,6 +11,7 @@
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "vmtest.h"
@@ -127,16 +128,16 @@ int vm_setup(void)
 VM_TEST(daemon_starts_and_reports_ready, 10)
 {
 	VM_CHECK(daemon_pid() > 1);
-	EXPECT_EVENT("\"event\":\"ready\"", "\"adopted\":false", "\"policies\":8");
+	EXPECT_EVENT("\"event\":\"ready\"", "\"adopted\":false", "\"canary\":\"ok\"", "\"policies\":9");
 }
 
 VM_TEST(status_reports_active, 11)
 {
 	const char *const argv[] = {LSMGUARD, "status", "--json", NULL};
-	char out[8192];
+	char out[65536];
 
 	VM_CHECK(run_command(argv, out, sizeof(out)) == 0);
-	VM_CHECK(strstr(out, "\"active\":true,\"links\":16") != NULL);
+	VM_CHECK(strstr(out, "\"active\":true,\"links\":17") != NULL);
 	VM_CHECK(strstr(out, "\"name\":\"files\"") != NULL);
 }
 
@@ -497,7 +498,7 @@ VM_TEST(names_file_moved_away_by_admin_leaves_rule_on_path, 69)
 VM_TEST(counters_match_what_happened, 70)
 {
 	const char *const argv[] = {LSMGUARD, "status", "--json", NULL};
-	char out[16384];
+	char out[65536];
 
 	for (int i = 0; i < 3; i++)
 		VM_CHECK(try_open("/lgt/count", "/data/secret", O_RDONLY) == EPERM);
@@ -506,7 +507,8 @@ VM_TEST(counters_match_what_happened, 70)
 	VM_CHECK(run_command(argv, out, sizeof(out)) == 0);
 	if (!strstr(out, "\"name\":\"count\"") ||
 	    !strstr(strstr(out, "\"name\":\"count\""),
-		    "\"file_open\":{\"allowed\":2,\"denied\":3,\"audited\":0,\"dropped\":0}"))
+		    "\"file_open\":{\"allowed\":2,\"denied\":3,\"audited\":0,\"dropped\":0,"
+		    "\"suppressed\":0}"))
 		VM_FAIL("counters of count: %s", strstr(out, "\"name\":\"count\"") ?: out);
 }
 
@@ -537,6 +539,7 @@ VM_TEST(reload_with_valid_set_switches_rules, 80)
 	VM_CHECK(try_open(FILES, "/data/secret", O_RDONLY) == EPERM);
 	EXPECT_EVENT("\"policy\":\"reload\"", "\"path\":\"/data/r2\"",
 		     source_of("reload.ini", "deny = /data/r2"));
+	print_events("\"event\":\"reload\"");
 }
 
 VM_TEST(reload_with_invalid_set_keeps_the_old_rules, 81)
@@ -550,6 +553,157 @@ VM_TEST(reload_with_invalid_set_keeps_the_old_rules, 81)
 	VM_CHECK(try_open("/lgt/reload", "/data/r1", O_RDONLY) == 0);
 	VM_CHECK(try_open(FILES, "/data/secret", O_RDONLY) == EPERM);
 	VM_CHECK(unlink(POLICY_DIR "/broken.ini") == 0);
+}
+
+static const char gap_policy_a[] = "[policy]\nname = gap\ncgroup = /lgt/gap\nmode = enforce\n"
+				   "[files]\ndeny = /data/gap\n";
+static const char gap_policy_b[] = "[policy]\nname = gap\ncgroup = /lgt/gap\nmode = enforce\n"
+				   "[files]\ndefault = deny\nallow = /data/secret-other\n"
+				   "allow-read = /data/ro/\n[network]\ndeny = any\n";
+
+/* In the cgroup: open /data/gap until /run/gap.stop appears; report successes and tries. */
+static int do_retry_open(const void *arg)
+{
+	long successes = 0, tries = 0;
+	FILE *out;
+
+	(void)arg;
+	while (access("/run/gap.stop", F_OK) != 0) {
+		int fd = open("/data/gap", O_RDONLY);
+
+		usleep(20); /* leave the daemon room to reload under emulation */
+
+		tries++;
+		if (fd >= 0) {
+			successes++;
+			close(fd);
+		}
+	}
+	out = fopen("/run/gap.result", "w");
+	if (!out)
+		return 1;
+	fprintf(out, "%ld %ld\n", successes, tries);
+	fclose(out);
+	return 0;
+}
+
+VM_TEST(reload_1000_times_without_a_gap, 82)
+{
+	long successes = -1, tries = -1;
+	int reloads, generation, errors_before = count_events("\"result\":\"error\"");
+	pid_t retry;
+	FILE *in;
+
+	alarm(900);
+	write_file("/data/gap", "never readable from /lgt/gap\n", 0644);
+	write_file(POLICY_DIR "/gap.ini", gap_policy_a, 0644);
+	generation = state_generation();
+	VM_CHECK(kill(daemon_pid(), SIGHUP) == 0);
+	for (int i = 0; i < 500 && state_generation() == generation; i++)
+		usleep(10 * 1000);
+	VM_CHECK(try_open("/lgt/gap", "/data/gap", O_RDONLY) == EPERM);
+	retry = fork();
+	if (retry == 0)
+		_exit(in_cgroup("/lgt/gap", do_retry_open, NULL));
+	for (reloads = 0; reloads < 1000; reloads++) {
+		generation = state_generation();
+		write_file(POLICY_DIR "/gap.ini", reloads % 2 ? gap_policy_a : gap_policy_b, 0644);
+		if (kill(daemon_pid(), SIGHUP) != 0)
+			break;
+		for (int i = 0; i < 2000 && state_generation() == generation; i++)
+			usleep(1000);
+		if (state_generation() == generation)
+			break; /* this reload did not happen */
+	}
+	write_file("/run/gap.stop", "", 0644);
+	waitpid(retry, NULL, 0);
+	in = fopen("/run/gap.result", "r");
+	VM_CHECK(in && fscanf(in, "%ld %ld", &successes, &tries) == 2);
+	if (in)
+		fclose(in);
+	printf("# %d reloads, %ld opens tried during them, %ld succeeded\n", reloads, tries,
+	       successes);
+	VM_CHECK(reloads == 1000);
+	VM_CHECK(count_events("\"result\":\"error\"") == errors_before);
+	VM_CHECK(successes == 0);
+	VM_CHECK(tries > 1000);
+	VM_CHECK(unlink(POLICY_DIR "/gap.ini") == 0);
+}
+
+static int do_flood(const void *arg)
+{
+	int opens = *(const int *)arg;
+
+	for (int i = 0; i < opens; i++)
+		if (open("/data/flood", O_RDONLY) >= 0)
+			return 1;
+	return 0;
+}
+
+/* The counter field named field of hook in the status JSON after the policy name. */
+static long long status_counter(const char *status, const char *policy, const char *hook,
+				const char *field)
+{
+	char needle[128];
+	const char *p = strstr(status, policy);
+
+	if (!p)
+		return -1;
+	snprintf(needle, sizeof(needle), "\"%s\":{", hook);
+	p = strstr(p, needle);
+	if (!p)
+		return -1;
+	snprintf(needle, sizeof(needle), "\"%s\":", field);
+	p = strstr(p, needle);
+	return p ? atoll(p + strlen(needle)) : -1;
+}
+
+VM_TEST(event_accounting_under_a_flood_is_exact, 83)
+{
+	const char *const argv[] = {LSMGUARD, "status", "--json", NULL};
+	static char out[65536];
+	long long denied, dropped, suppressed, delivered;
+	int per_process = 25000, generation;
+	long rss_before, rss_after;
+	pid_t children[4];
+
+	alarm(900);
+	write_file("/data/flood", "x\n", 0644);
+	write_file(POLICY_DIR "/flood.ini",
+		   "[policy]\nname = flood\ncgroup = /lgt/flood\nmode = enforce\n[files]\n"
+		   "deny = /data/flood\n",
+		   0644);
+	generation = state_generation();
+	VM_CHECK(kill(daemon_pid(), SIGHUP) == 0);
+	for (int i = 0; i < 500 && state_generation() == generation; i++)
+		usleep(10 * 1000);
+	rss_before = rss_kib(daemon_pid());
+	for (int i = 0; i < 4; i++) {
+		children[i] = fork();
+		if (children[i] == 0)
+			_exit(in_cgroup("/lgt/flood", do_flood, &per_process));
+	}
+	for (int i = 0; i < 4; i++) {
+		int status;
+
+		VM_CHECK(waitpid(children[i], &status, 0) == children[i]);
+		VM_CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	usleep(500 * 1000); /* let the daemon drain the ring buffer */
+	rss_after = rss_kib(daemon_pid());
+	VM_CHECK(run_command(argv, out, sizeof(out)) == 0);
+	denied = status_counter(out, "\"name\":\"flood\"", "file_open", "denied");
+	dropped = status_counter(out, "\"name\":\"flood\"", "file_open", "dropped");
+	suppressed = status_counter(out, "\"name\":\"flood\"", "file_open", "suppressed");
+	delivered = count_events("\"policy\":\"flood\"");
+	printf("# flood: denied %lld = delivered %lld + dropped %lld + suppressed %lld; daemon RSS "
+	       "%ld -> %ld KiB\n",
+	       denied, delivered, dropped, suppressed, rss_before, rss_after);
+	VM_CHECK(denied == 4LL * per_process);
+	VM_CHECK(delivered + dropped + suppressed == denied);
+	VM_CHECK(suppressed > 0);
+	VM_CHECK(rss_before > 0 && rss_after - rss_before < 8192);
+	VM_CHECK(unlink(POLICY_DIR "/flood.ini") == 0);
 }
 
 /* ---- the daemon goes away ---- */

@@ -328,8 +328,19 @@ int run_command(const char *const argv[], char *out, size_t out_size)
 		_exit(127);
 	}
 	close(fds[1]);
-	while (out && used + 1 < out_size && (n = read(fds[0], out + used, out_size - used - 1)) > 0)
-		used += (size_t)n;
+	for (;;) {
+		char sink[4096];
+
+		/* Keep reading past the buffer: a writer whose pipe closes dies of SIGPIPE. */
+		if (out && used + 1 < out_size)
+			n = read(fds[0], out + used, out_size - used - 1);
+		else
+			n = read(fds[0], sink, sizeof(sink));
+		if (n <= 0)
+			break;
+		if (out && used + 1 < out_size)
+			used += (size_t)n;
+	}
 	if (out)
 		out[used] = '\0';
 	close(fds[0]);
@@ -370,4 +381,47 @@ bool wait_exit(pid_t pid, int timeout_ms)
 		usleep(20 * 1000);
 	} while (now_ms() < end);
 	return false;
+}
+
+void print_events(const char *needle)
+{
+	char line[4096];
+	FILE *f = fopen(EVENT_LOG, "r");
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, needle))
+			printf("# %s", line);
+	fclose(f);
+}
+
+int state_generation(void)
+{
+	FILE *f = fopen("/run/lsmguard/state", "r");
+	int generation = -1;
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "generation\t%d", &generation) != 1)
+		generation = -1;
+	fclose(f);
+	return generation;
+}
+
+long rss_kib(pid_t pid)
+{
+	char path[64], line[256];
+	long kib = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmRSS: %ld kB", &kib) == 1)
+			break;
+	fclose(f);
+	return kib;
 }

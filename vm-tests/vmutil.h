@@ -39,6 +39,12 @@ bool wait_event(const char *const *needles, int timeout_ms);
 		if (!wait_event(needles_, 5000))                                                  \
 			VM_FAIL("no event with %s", #__VA_ARGS__);                                \
 	} while (0)
+/* The generation the daemon last loaded (from its state file), or -1. */
+int state_generation(void);
+/* A process's resident memory in KiB (VmRSS), or -1. */
+long rss_kib(pid_t pid);
+/* Print the event log's lines holding needle as TAP comments (for measurements). */
+void print_events(const char *needle);
 /* Number of lines in the event log holding needle. */
 int count_events(const char *needle);
 /* "\"source\":\"/etc/lsmguard/policy.d/FILE:LINE\"" for the line of FILE that equals text. */

@@ -421,3 +421,17 @@ TEST(parse_exec_anonymous)
 	CHECK_STR(diag_line(&d, 2), "t.ini:10: error: 'anonymous' is only valid in [exec]");
 	lg_diag_free(&d);
 }
+
+TEST(parse_reserved_policy_names)
+{
+	static const char text[] = "[policy]\nname = lsmguard-canary\ncgroup = /a\nmode = audit\n";
+	struct lg_diag d = parse_fail(text), diag = {0};
+	struct lg_policy *p;
+
+	CHECK_STR(diag_line(&d, 0), "t.ini:2: error: policy name 'lsmguard-canary' is reserved: "
+				    "names starting with 'lsmguard-' are lsmguard's own");
+	lg_diag_free(&d);
+	CHECK_INT(lg_policy_parse_buffer("t.ini", text, strlen(text), LG_PARSE_BUILTIN, &p, &diag), 0);
+	CHECK_STR(p->name, "lsmguard-canary");
+	lg_policy_free(p);
+}
