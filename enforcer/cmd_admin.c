@@ -54,10 +54,9 @@ int cmd_status(int argc, char **argv)
 	int links = 0;
 	bool active;
 
-	if (argc > 2 || (argc == 2 && !json)) {
-		log_warnx("usage: lsmguard status [--json]");
-		return 2;
-	}
+	if (argc > 2 || (argc == 2 && !json))
+		return usage_error(argv[1][0] == '-' ? "unknown option" : "unexpected argument",
+				   argc == 2 || !json ? argv[1] : argv[2], "lsmguard status [--json]");
 	active = lg_bpf_links_pinned(LG_PIN_DIR, &links);
 	if (lg_bpf_adopt(&bpf, LG_PIN_DIR, err, sizeof(err)) != 0) {
 		active = false;
@@ -154,6 +153,8 @@ static int find_policy_cgroup(const char *name, const char *policy_dir, char *cg
 	return ret;
 }
 
+#define EXEC_USAGE "lsmguard exec [--policy-dir DIR] NAME -- COMMAND [ARGS...]"
+
 int cmd_exec(int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -165,13 +166,19 @@ int cmd_exec(int argc, char **argv)
 	int opt, ret;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+p:", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:p:", options, NULL)) != -1) {
+		if (opt == ':')
+			return usage_error("missing value after", argv[optind - 1], EXEC_USAGE);
 		if (opt != 'p')
-			goto out_usage;
+			return usage_error("unknown option", argv[optind - 1], EXEC_USAGE);
 		policy_dir = optarg;
 	}
-	if (optind + 2 > argc || strcmp(argv[optind + 1], "--") != 0 || optind + 3 > argc)
-		goto out_usage;
+	if (optind >= argc)
+		return usage_error("no policy name given", NULL, EXEC_USAGE);
+	if (optind + 1 >= argc || strcmp(argv[optind + 1], "--") != 0)
+		return usage_error("expected '--' after the policy name", NULL, EXEC_USAGE);
+	if (optind + 2 >= argc)
+		return usage_error("no command given after '--'", NULL, EXEC_USAGE);
 	if (find_policy_cgroup(argv[optind], policy_dir, cgroup, sizeof(cgroup)))
 		fatalx("no policy named '%s' is loaded or in %s", argv[optind], policy_dir);
 	ret = lg_cgroup_create(cgroup);
@@ -182,21 +189,15 @@ int cmd_exec(int argc, char **argv)
 		fatalx("cannot enter cgroup %s: %s", cgroup, strerror(-ret));
 	execvp(argv[optind + 2], argv + optind + 2);
 	fatal("cannot execute %s", argv[optind + 2]);
-
-out_usage:
-	log_warnx("usage: lsmguard exec [--policy-dir DIR] NAME -- COMMAND [ARGS...]");
-	return 2;
 }
 
 int cmd_unload(int argc, char **argv)
 {
 	int pid, ret, links = 0;
 
-	(void)argv;
-	if (argc != 1) {
-		log_warnx("usage: lsmguard unload");
-		return 2;
-	}
+	if (argc != 1)
+		return usage_error(argv[1][0] == '-' ? "unknown option" : "unexpected argument",
+				   argv[1], "lsmguard unload");
 	pid = lg_pidfile_running(LG_STATE_DIR);
 	if (pid) {
 		kill(pid, SIGTERM);

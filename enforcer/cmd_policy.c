@@ -74,10 +74,11 @@ int cmd_check(int argc, char **argv)
 	struct lg_compiled *compiled;
 	size_t rules = 0;
 
-	if (argc < 2) {
-		log_warnx("usage: lsmguard check PATH...  (policy files or directories)");
-		return 2;
-	}
+	if (argc < 2)
+		return usage_error(NULL, NULL, "lsmguard check PATH...  (policy files or directories)");
+	if (argv[1][0] == '-')
+		return usage_error("unknown option", argv[1],
+				   "lsmguard check PATH...  (policy files or directories)");
 	if (load_and_compile((const char *const *)argv + 1, (size_t)argc - 1,
 			     LG_PARSE_STAT_PATHS | LG_LOAD_CHECK_OWNER, &set, &compiled, 0, 0))
 		return 1;
@@ -194,16 +195,14 @@ int cmd_show(int argc, char **argv)
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "+j", options, NULL)) != -1) {
-		if (opt != 'j') {
-			log_warnx("usage: lsmguard show [--json] PATH...");
-			return 2;
-		}
+		if (opt != 'j')
+			return usage_error("unknown option", argv[optind - 1],
+					   "lsmguard show [--json] PATH...");
 		json = true;
 	}
-	if (optind >= argc) {
-		log_warnx("usage: lsmguard show [--json] PATH...");
-		return 2;
-	}
+	if (optind >= argc)
+		return usage_error("no policy file or directory given", NULL,
+				   "lsmguard show [--json] PATH...");
 	if (load_and_compile((const char *const *)argv + optind, (size_t)(argc - optind),
 			     LG_LOAD_CHECK_OWNER, &set, &compiled, 0, 0))
 		return 1;

@@ -267,6 +267,8 @@ static int event_loop(struct daemon *d)
 	}
 }
 
+#define RUN_USAGE "lsmguard run [--policy-dir DIR] [--log FILE]"
+
 int cmd_run(int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -285,7 +287,7 @@ int cmd_run(int argc, char **argv)
 	int opt, ret, running;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+p:l:", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:p:l:", options, NULL)) != -1) {
 		switch (opt) {
 		case 'p':
 			d.policy_dir = optarg;
@@ -295,15 +297,14 @@ int cmd_run(int argc, char **argv)
 			if (!d.log)
 				fatal("cannot open log file %s", optarg);
 			break;
+		case ':':
+			return usage_error("missing value after", argv[optind - 1], RUN_USAGE);
 		default:
-			log_warnx("usage: lsmguard run [--policy-dir DIR] [--log FILE]");
-			return 2;
+			return usage_error("unknown option", argv[optind - 1], RUN_USAGE);
 		}
 	}
-	if (optind != argc) {
-		log_warnx("usage: lsmguard run [--policy-dir DIR] [--log FILE]");
-		return 2;
-	}
+	if (optind != argc)
+		return usage_error("unexpected argument", argv[optind], RUN_USAGE);
 	libbpf_set_print(libbpf_print);
 	if (lg_kernel_check(err, sizeof(err)))
 		fatalx("%s", err);

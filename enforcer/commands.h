@@ -15,6 +15,9 @@ int cmd_unload(int argc, char **argv);
 /* 0 when the running kernel can enforce; else a message that says what is missing. */
 int lg_kernel_check(char *err, size_t errsize);
 
+/* "lsmguard: CMD: unknown option 'X'" or the like, then the usage line; returns 2. */
+int usage_error(const char *problem, const char *arg, const char *usage);
+
 /* Print every message of diag to stderr, gcc style. */
 void print_diagnostics(const struct lg_diag *diag);
 /* Flag of load_and_compile: add the built-in canary policy (lsmguard run). */

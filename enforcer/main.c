@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* lsmguard: the command. Dispatches to one function per subcommand. */
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -31,11 +32,23 @@ static void usage(FILE *out)
 	fprintf(out, "\n  -v   verbose (includes libbpf's own messages)\n");
 }
 
+int usage_error(const char *problem, const char *arg, const char *usage)
+{
+	if (problem && arg)
+		log_warnx("%s '%s'; usage: %s", problem, arg, usage);
+	else if (problem)
+		log_warnx("%s; usage: %s", problem, usage);
+	else
+		log_warnx("usage: %s", usage);
+	return 2;
+}
+
 int main(int argc, char **argv)
 {
 	int first = 1;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	opterr = 0; /* subcommands report bad options themselves, in one format */
 	while (first < argc && argv[first][0] == '-') {
 		if (strcmp(argv[first], "-v") == 0) {
 			log_verbose = true;

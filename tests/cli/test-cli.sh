@@ -62,7 +62,36 @@ run "check without arguments is a usage error" 2 "$lsmguard" check &&
 	same "check usage" "$work/err" <(echo "lsmguard: usage: lsmguard check PATH...  (policy files or directories)")
 run "unknown command" 2 "$lsmguard" frobnicate &&
 	same "unknown command message" "$work/err" <(echo "lsmguard: unknown command 'frobnicate'; run 'lsmguard --help'")
-run "show with a bad option" 2 "$lsmguard" show --yaml show.ini && ok "show rejects --yaml"
+run "show with a bad option" 2 "$lsmguard" show --yaml show.ini &&
+	same "show --yaml message" "$work/err" <(echo "lsmguard: unknown option '--yaml'; usage: lsmguard show [--json] PATH...")
+
+# Malformed command lines: exit status and the exact message, for every subcommand.
+# bad_args EXIT "MESSAGE" ARGS...
+bad_args() {
+	local want=$1 message=$2
+	shift 2
+	run "lsmguard $* exits $want" "$want" "$lsmguard" "$@" &&
+		same "lsmguard $*: message" "$work/err" <(echo "$message")
+}
+u_run="usage: lsmguard run [--policy-dir DIR] [--log FILE]"
+u_exec="usage: lsmguard exec [--policy-dir DIR] NAME -- COMMAND [ARGS...]"
+bad_args 2 "lsmguard: unknown option '--bogus'; $u_run" run --bogus
+bad_args 2 "lsmguard: unexpected argument 'extra'; $u_run" run extra
+bad_args 2 "lsmguard: missing value after '--policy-dir'; $u_run" run --policy-dir
+bad_args 1 "lsmguard: cannot open log file /nonexistent/x/y: No such file or directory" run --log /nonexistent/x/y
+bad_args 2 "lsmguard: unexpected argument 'extra'; usage: lsmguard status [--json]" status extra
+bad_args 2 "lsmguard: unknown option '--yaml'; usage: lsmguard status [--json]" status --yaml
+bad_args 2 "lsmguard: no policy name given; $u_exec" exec
+bad_args 2 "lsmguard: expected '--' after the policy name; $u_exec" exec web true
+bad_args 2 "lsmguard: no command given after '--'; $u_exec" exec web --
+bad_args 2 "lsmguard: missing value after '--policy-dir'; $u_exec" exec --policy-dir
+bad_args 1 "lsmguard: no policy named 'nosuch' is loaded or in /nonexistent" exec --policy-dir /nonexistent nosuch -- true
+bad_args 2 "lsmguard: unexpected argument 'now'; usage: lsmguard unload" unload now
+bad_args 2 "lsmguard: unknown option '-x'; usage: lsmguard check PATH...  (policy files or directories)" check -x
+bad_args 2 "lsmguard: no policy file or directory given; usage: lsmguard show [--json] PATH..." show --json
+bad_args 2 "lsmguard: unknown option '-x'; run 'lsmguard --help'" -x
+run "lsmguard --version" 0 "$lsmguard" --version &&
+	same "version line" "$work/out" <(echo "lsmguard 0.1.0 (ABI 1)")
 
 echo "cli: $passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -7,7 +7,7 @@ fuzzer=$1 seconds=$2
 top=$(cd "$(dirname "$0")/../.." && pwd)
 out=$(dirname "$fuzzer")
 mkdir -p "$out/corpus"
-log=$out/fuzz.log
+log=$out/fuzz-${seconds}s.log  # per length: a long run and make check can overlap
 "$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=8192 \
 	-print_final_stats=1 -artifact_prefix="$out/" "$out/corpus" "$top/tests/fuzz/corpus" >"$log" 2>&1
 status=$?
