@@ -735,6 +735,40 @@ VM_TEST(restarted_daemon_adopts_pins_and_resumes_events, 191)
 	VM_CHECK(count_events("\"path\":\"/data/private/x\"") == before + 1);
 }
 
+VM_TEST(enforcement_survives_an_abort_of_the_daemon, 192)
+{
+	pid_t pid = daemon_pid();
+
+	VM_CHECK(pid > 1 && kill(pid, SIGABRT) == 0);
+	VM_CHECK(wait_exit(pid, 5000));
+	VM_CHECK(try_open(FILES, "/data/secret", O_RDONLY) == EPERM);
+	VM_CHECK(try_connect(FILES, AF_INET, "127.0.0.1", 1000, SOCK_STREAM) == EPERM);
+	VM_CHECK(daemon_start() > 0);
+	EXPECT_EVENT("\"event\":\"ready\"", "\"adopted\":true");
+}
+
+VM_TEST(enforcement_survives_an_out_of_memory_kill_of_the_daemon, 193)
+{
+	const char *const dmesg[] = {"/bin/dmesg", NULL};
+	static char log[262144];
+	char path[64], needle[64];
+	pid_t pid = daemon_pid();
+
+	/* Make the daemon the OOM killer's choice, then invoke the OOM killer (sysrq f). */
+	snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)pid);
+	write_into(path, "1000\n");
+	write_into("/proc/sysrq-trigger", "f");
+	VM_CHECK(wait_exit(pid, 10000));
+	VM_CHECK(run_command(dmesg, log, sizeof(log)) == 0);
+	snprintf(needle, sizeof(needle), "Killed process %d (lsmguard)", (int)pid);
+	if (!strstr(log, needle))
+		VM_FAIL("the kernel log does not say the OOM killer killed %d", (int)pid);
+	VM_CHECK(try_open(FILES, "/data/secret", O_RDONLY) == EPERM);
+	VM_CHECK(try_exec(FILES, "/data/bin/denied") == EPERM);
+	VM_CHECK(daemon_start() > 0);
+	EXPECT_EVENT("\"event\":\"ready\"", "\"adopted\":true");
+}
+
 VM_TEST(unload_ends_enforcement, 199)
 {
 	const char *const unload[] = {LSMGUARD, "unload", NULL};

@@ -33,6 +33,16 @@ void write_file(const char *path, const char *text, mode_t mode)
 		VM_FAIL("rename %s: %s", path, strerror(errno));
 }
 
+void write_into(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY);
+
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		VM_FAIL("write %s: %s", path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+}
+
 static void mkdirs(const char *path)
 {
 	char buf[512];

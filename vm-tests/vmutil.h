@@ -52,6 +52,8 @@ const char *source_of(const char *file, const char *text);
 /* Run a command, return its exit status; its stdout goes to out (may be NULL). */
 int run_command(const char *const argv[], char *out, size_t out_size);
 void write_file(const char *path, const char *text, mode_t mode);
+/* Write text into an existing file as it is (proc and sysfs files). */
+void write_into(const char *path, const char *text);
 void make_cgroup(const char *cgroup);
 
 #endif
