@@ -44,6 +44,7 @@ VM_KERNEL := $(VM_DIR)/vmlinuz
 VM_INITRD := $(VM_DIR)/initrd.gz
 VM_TESTS  := $(VM_DIR)/vmtest
 VM_PROBE  := $(VM_DIR)/probe
+VM_DYN    := $(VM_DIR)/dyn $(VM_DIR)/preload.so
 VM_SRCS   := vm-tests/vmtest.c vm-tests/vmutil.c vm-tests/cases.c vm-tests/hardening.c \
 	vm-tests/uring.c
 
@@ -137,11 +138,20 @@ $(VM_TESTS): $(VM_SRCS) vm-tests/vmtest.h vm-tests/vmutil.h vm-tests/uring.h | $
 	$(call msg,CC,$@)
 	$(Q)$(CC) -D_GNU_SOURCE -std=gnu11 -O2 -g $(WARNINGS) -Wno-missing-prototypes -static -o $@ $(VM_SRCS)
 
+# Dynamically linked on purpose: the exec-mapping tests need the loader and libc.
+$(VM_DIR)/dyn: vm-tests/dyn.c | $(VM_DIR)
+	$(call msg,CC,$@)
+	$(Q)$(CC) -std=gnu11 -O2 $(WARNINGS) -o $@ $<
+
+$(VM_DIR)/preload.so: vm-tests/preload.c | $(VM_DIR)
+	$(call msg,CC,$@)
+	$(Q)$(CC) -std=gnu11 -O2 $(WARNINGS) -Wno-missing-prototypes -shared -fPIC -o $@ $<
+
 $(VM_PROBE): vm-tests/probe.c | $(VM_DIR)
 	$(call msg,CC,$@)
 	$(Q)$(CC) -std=gnu11 -O2 $(WARNINGS) -static -o $@ $<
 
-$(VM_INITRD): $(LSMGUARD)-static $(VM_TESTS) $(VM_PROBE) vm-tests/init.sh vm-tests/demo.sh \
+$(VM_INITRD): $(LSMGUARD)-static $(VM_TESTS) $(VM_PROBE) $(VM_DYN) vm-tests/init.sh vm-tests/demo.sh \
 		vm-tests/build-initramfs.sh $(wildcard policy/examples/*.ini)
 	$(call msg,INITRD,$@)
 	$(Q)vm-tests/build-initramfs.sh $(BUILD) $@

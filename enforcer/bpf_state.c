@@ -26,7 +26,8 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 };
 
 const char *const lg_program_names[] = {
-	"lg_file_open",      "lg_bprm_check",   "lg_socket_connect", "lg_socket_sendmsg",
+	"lg_file_open",      "lg_bprm_check",   "lg_mmap_file",      "lg_file_mprotect",
+	"lg_socket_connect", "lg_socket_sendmsg",
 	"lg_path_link",      "lg_path_link_record", "lg_path_rename", "lg_path_unlink",
 	"lg_path_truncate",
 	"lg_task_alloc",     "lg_bpf",          "lg_kernel_load_data", "lg_kernel_read_file",

@@ -23,6 +23,8 @@ static const char *const hook_names[LG_HOOK_COUNT] = {
 	[LG_HOOK_KERNEL_MODULE] = "kernel_module",
 	[LG_HOOK_PTRACE] = "ptrace_access_check",
 	[LG_HOOK_SB_UMOUNT] = "sb_umount",
+	[LG_HOOK_MMAP_FILE] = "mmap_file",
+	[LG_HOOK_FILE_MPROTECT] = "file_mprotect",
 };
 
 static const char *const builtin_reasons[] = {

@@ -269,7 +269,9 @@ enum lg_hook {
 	LG_HOOK_KERNEL_MODULE = 11,
 	LG_HOOK_PTRACE = 12,
 	LG_HOOK_SB_UMOUNT = 13,
-	LG_HOOK_COUNT = 14,
+	LG_HOOK_MMAP_FILE = 14,
+	LG_HOOK_FILE_MPROTECT = 15,
+	LG_HOOK_COUNT = 16,
 };
 
 /* Why a built-in protection denied (LG_EVENT_BUILTIN): in lg_event.builtin. */

@@ -14,4 +14,13 @@ install -m 0755 "$build/vm/probe" "$root/bin/probe"
 install -m 0755 "$top/vm-tests/init.sh" "$root/init"
 install -m 0755 "$top/vm-tests/demo.sh" "$root/demo.sh"
 install -m 0644 "$top"/policy/examples/*.ini "$root/etc/lsmguard/"
+# The loader and libc, laid out as on Debian 12 (merged /usr), for the dynamically linked tests.
+mkdir -p "$root/usr/lib/x86_64-linux-gnu" "$root/lib64" "$root/data/dyn"
+cp "$(readlink -f /lib64/ld-linux-x86-64.so.2)" "$(readlink -f /lib/x86_64-linux-gnu/libc.so.6)" \
+	"$root/usr/lib/x86_64-linux-gnu/"
+ln -s usr/lib "$root/lib"
+ln -s ../usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 "$root/lib64/ld-linux-x86-64.so.2"
+install -m 0755 "$build/vm/dyn" "$root/data/dyn/allowed-dyn"
+install -m 0755 "$build/vm/dyn" "$root/data/dyn/denied-dyn"
+install -m 0755 "$build/vm/preload.so" "$root/data/dyn/preload.so"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out"

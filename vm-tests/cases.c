@@ -53,9 +53,13 @@ static const char audit_policy[] =
 static const char inner_policy[] = "[policy]\nname = inner\ncgroup = " FILES "/inner\n"
 				   "mode = enforce\n[files]\ndeny = /data/inner-only\n"
 				   "[exec]\nanonymous = allow\n";
+static const char dyn_policy[] = "[policy]\nname = dyn\ncgroup = /lgt/dyn\nmode = enforce\n"
+				 "[exec]\ndefault = deny\nallow = /usr/lib/x86_64-linux-gnu/\n"
+				 "allow = /data/dyn/allowed-dyn\n";
 static const char strict_policy[] = "[policy]\nname = strict\ncgroup = /lgt/strict\n"
 				    "mode = enforce\n[exec]\ndefault = deny\n"
-				    "allow = /bin/busybox\nallow = /data/bin/allowed\n";
+				    "allow = /bin/busybox\nallow = /data/bin/allowed\n"
+				    "allow = /data/dyn/allowed-dyn\n";
 static const char late_policy[] =
 	"[policy]\nname = late\ncgroup = /lgt/late\nmode = enforce\n[files]\ndeny = /data/secret\n";
 static const char pre_policy[] =
@@ -112,6 +116,7 @@ int vm_setup(void)
 	write_file(POLICY_DIR "/pre.ini", pre_policy, 0644);
 	write_file(POLICY_DIR "/count.ini", count_policy, 0644);
 	write_file(POLICY_DIR "/strict.ini", strict_policy, 0644);
+	write_file(POLICY_DIR "/dyn.ini", dyn_policy, 0644);
 	write_file(POLICY_DIR "/reload.ini", reload_policy_1, 0644);
 	make_cgroup("/lgt/pre"); /* exists before lsmguard starts */
 	/* A second name, made before lsmguard starts, for a file an exact rule protects. */
@@ -128,7 +133,7 @@ int vm_setup(void)
 VM_TEST(daemon_starts_and_reports_ready, 10)
 {
 	VM_CHECK(daemon_pid() > 1);
-	EXPECT_EVENT("\"event\":\"ready\"", "\"adopted\":false", "\"canary\":\"ok\"", "\"policies\":9");
+	EXPECT_EVENT("\"event\":\"ready\"", "\"adopted\":false", "\"canary\":\"ok\"", "\"policies\":10");
 }
 
 VM_TEST(status_reports_active, 11)
@@ -137,7 +142,7 @@ VM_TEST(status_reports_active, 11)
 	char out[65536];
 
 	VM_CHECK(run_command(argv, out, sizeof(out)) == 0);
-	VM_CHECK(strstr(out, "\"active\":true,\"links\":17") != NULL);
+	VM_CHECK(strstr(out, "\"active\":true,\"links\":19") != NULL);
 	VM_CHECK(strstr(out, "\"name\":\"files\"") != NULL);
 }
 

@@ -509,3 +509,104 @@ VM_TEST(protect_confined_task_can_trace_only_its_own_policy, 143)
 	EXPECT_EVENT("\"hook\":\"ptrace_access_check\"",
 		     "\"source\":\"built-in: a confined task can trace only tasks under its own policy\"");
 }
+
+/* ---- code mapped executable without its own execve ---- */
+
+#define DYN "/lgt/dyn"
+#define LOADER "/lib64/ld-linux-x86-64.so.2"
+
+struct exec_args {
+	const char *path;
+	const char *arg1;  /* NULL: none */
+	const char *env;   /* NULL: none */
+};
+
+/* Run a program, wait, return its exit status (or 256 + errno when execve failed). */
+static int do_run(const void *arg)
+{
+	const struct exec_args *a = arg;
+	char *const argv[] = {(char *)a->path, (char *)a->arg1, NULL};
+	char *const envp[] = {(char *)a->env, NULL};
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		execve(a->path, argv, envp);
+		_exit(errno == EPERM ? 201 : 202);
+	}
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 203;
+}
+
+VM_TEST(bypass_exec_dynamic_program_needs_its_libraries_allowed, 150)
+{
+	struct exec_args allowed = {"/data/dyn/allowed-dyn", NULL, NULL};
+
+	unlink("/run/dyn-ran");
+	VM_CHECK(in_cgroup(DYN, do_run, &allowed) == 0);
+	VM_CHECK(access("/run/dyn-ran", F_OK) == 0);
+	/* strict allows the program but not the loader or libc: the kernel's own mapping of the
+	 * loader (the program's interpreter) is refused, and the program never runs. */
+	unlink("/run/dyn-ran");
+	VM_CHECK(in_cgroup(STRICT, do_run, &allowed) != 0);
+	VM_CHECK(access("/run/dyn-ran", F_OK) != 0);
+	EXPECT_EVENT("\"policy\":\"strict\"", "\"hook\":\"mmap_file\"",
+		     "\"path\":\"/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2\"");
+}
+
+VM_TEST(bypass_exec_through_the_dynamic_loader, 151)
+{
+	struct exec_args direct = {"/data/dyn/denied-dyn", NULL, NULL};
+	struct exec_args loader = {LOADER, "/data/dyn/denied-dyn", NULL};
+
+	unlink("/run/dyn-ran");
+	VM_CHECK(in_cgroup(DYN, do_run, &direct) == 201); /* execve: EPERM */
+	VM_CHECK(in_cgroup(DYN, do_run, &loader) != 0);  /* the loader cannot map it */
+	VM_CHECK(access("/run/dyn-ran", F_OK) != 0);
+	VM_CHECK(in_cgroup(NULL, do_run, &loader) == 0); /* control: outside any policy */
+	VM_CHECK(access("/run/dyn-ran", F_OK) == 0);
+	EXPECT_EVENT("\"policy\":\"dyn\"", "\"hook\":\"mmap_file\"", "\"path\":\"/data/dyn/denied-dyn\"",
+		     "\"access\":\"exec\"");
+}
+
+VM_TEST(bypass_exec_ld_preload_from_a_directory_exec_does_not_allow, 152)
+{
+	struct exec_args preloaded = {"/data/dyn/allowed-dyn", NULL,
+				      "LD_PRELOAD=/data/dyn/preload.so"};
+
+	unlink("/run/preloaded");
+	/* The program runs; the loader is refused the library and goes on without it. */
+	VM_CHECK(in_cgroup(DYN, do_run, &preloaded) == 0);
+	VM_CHECK(access("/run/preloaded", F_OK) != 0);
+	VM_CHECK(in_cgroup(NULL, do_run, &preloaded) == 0);
+	VM_CHECK(access("/run/preloaded", F_OK) == 0);
+	EXPECT_EVENT("\"policy\":\"dyn\"", "\"hook\":\"mmap_file\"", "\"path\":\"/data/dyn/preload.so\"");
+}
+
+static int do_map_exec(const void *arg)
+{
+	const char *how = arg;
+	int fd = open(strchr(how, '/'), O_RDONLY);
+	void *map;
+
+	if (fd < 0)
+		return 200;
+	if (how[0] == 'm') { /* mmap with PROT_EXEC */
+		map = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+		return map == MAP_FAILED ? errno : 0;
+	}
+	map = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0); /* then mprotect */
+	if (map == MAP_FAILED)
+		return 201;
+	return mprotect(map, 4096, PROT_READ | PROT_EXEC) ? errno : 0;
+}
+
+VM_TEST(bypass_exec_mmap_and_mprotect_of_a_non_allowed_file, 153)
+{
+	VM_CHECK(in_cgroup(DYN, do_map_exec, "m/data/dyn/denied-dyn") == EPERM);
+	VM_CHECK(in_cgroup(DYN, do_map_exec, "p/data/dyn/denied-dyn") == EPERM);
+	VM_CHECK(in_cgroup(DYN, do_map_exec, "m/usr/lib/x86_64-linux-gnu/libc.so.6") == 0);
+	VM_CHECK(in_cgroup(DYN, do_map_exec, "p/usr/lib/x86_64-linux-gnu/libc.so.6") == 0);
+	VM_CHECK(in_cgroup(NULL, do_map_exec, "p/data/dyn/denied-dyn") == 0);
+	EXPECT_EVENT("\"policy\":\"dyn\"", "\"hook\":\"file_mprotect\"", "\"path\":\"/data/dyn/denied-dyn\"");
+}

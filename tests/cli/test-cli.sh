@@ -37,7 +37,7 @@ mkdir "$work/examples"
 install -m 0644 "$top"/policy/examples/*.ini "$work/examples/"
 
 run "check examples" 0 "$lsmguard" check examples &&
-	same "check examples prints the summary" "$work/out" <(echo "policy OK: 5 files, 105 rules")
+	same "check examples prints the summary" "$work/out" <(echo "policy OK: 5 files, 111 rules")
 
 run "check malformed policy exits 1" 1 "$lsmguard" check bad.ini &&
 	same "check malformed policy: every error as FILE:LINE, in one run" "$work/err" "$golden/bad.err"
