@@ -301,4 +301,42 @@ static __always_inline int lg_builtin_deny(const struct lg_policy_value *policy,
 	return lg_deny(policy, hook);
 }
 
+#define BPF_FS_MAGIC 0xcafe4a11
+
+/* The "policy" of events about tasks under no policy (self-protection): id 0, enforce. */
+static const struct lg_policy_value lg_no_policy;
+
+/*
+ * Whether the current task runs lsmguard's executable (recorded in lg_config by the daemon).
+ * Until the daemon has recorded it, every task is: nothing is armed yet.
+ */
+static __always_inline bool lg_is_lsmguard(void)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct lg_config *config;
+	struct file *exe;
+	__u32 zero = 0;
+
+	config = bpf_map_lookup_elem(&lg_config_map, &zero);
+	if (!config || !config->self_ino)
+		return true;
+	exe = BPF_CORE_READ(task, mm, exe_file);
+	if (!exe)
+		return false;
+	return BPF_CORE_READ(exe, f_inode, i_ino) == config->self_ino &&
+	       BPF_CORE_READ(exe, f_inode, i_sb, s_dev) == config->self_dev;
+}
+
+/* Whether dentry is in the bpffs that holds lsmguard's pins. */
+static __always_inline bool lg_in_pin_fs(struct dentry *dentry)
+{
+	struct lg_config *config;
+	__u32 zero = 0;
+
+	if (BPF_CORE_READ(dentry, d_sb, s_magic) != BPF_FS_MAGIC)
+		return false;
+	config = bpf_map_lookup_elem(&lg_config_map, &zero);
+	return config && config->pin_dev && BPF_CORE_READ(dentry, d_sb, s_dev) == config->pin_dev;
+}
+
 #endif /* LSMGUARD_COMMON_BPF_H */

@@ -22,8 +22,6 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-#define BPF_FS_MAGIC 0xcafe4a11
-
 /* Write access at (dentry, mnt); on deny, report it and return the hook's answer. */
 static __always_inline int lg_check_write(const struct lg_policy_value *policy, __u64 cgroup_id,
 					  __u8 hook, struct dentry *dentry, struct vfsmount *mnt,
@@ -142,6 +140,20 @@ int BPF_PROG(lg_path_link_record, struct dentry *old_dentry, const struct path *
 	return 0;
 }
 
+/*
+ * Self-protection for every task, under a policy or not: only lsmguard itself removes or
+ * renames what lives in the bpffs of its pins (`lsmguard unload` ends enforcement; `rm` of a
+ * pin by anyone else would detach a program).
+ */
+static __always_inline int lg_guard_pins(struct dentry *dentry, __u8 hook)
+{
+	static const char what[] = "lsmguard's pins";
+
+	if (!lg_in_pin_fs(dentry) || lg_is_lsmguard())
+		return 0;
+	return lg_builtin_deny(&lg_no_policy, 0, hook, LG_BUILTIN_SELF, what, sizeof(what));
+}
+
 SEC("lsm/path_rename")
 int BPF_PROG(lg_path_rename, const struct path *old_dir, struct dentry *old_dentry,
 	     const struct path *new_dir, struct dentry *new_dentry, unsigned int flags, int ret)
@@ -150,6 +162,10 @@ int BPF_PROG(lg_path_rename, const struct path *old_dir, struct dentry *old_dent
 		return ret;
 	ret = lg_check_two_names(LG_HOOK_PATH_RENAME, old_dentry, BPF_CORE_READ(old_dir, mnt),
 				 new_dentry, BPF_CORE_READ(new_dir, mnt));
+	if (!ret)
+		ret = lg_guard_pins(old_dentry, LG_HOOK_PATH_RENAME);
+	if (!ret)
+		ret = lg_guard_pins(new_dentry, LG_HOOK_PATH_RENAME);
 	if (ret)
 		return ret;
 	if (!(flags & RENAME_EXCHANGE))
@@ -167,7 +183,11 @@ int BPF_PROG(lg_path_unlink, const struct path *dir, struct dentry *dentry, int 
 	if (ret)
 		return ret;
 	policy = lg_current_policy(&cgroup_id);
-	if (policy) {
+	if (!policy) {
+		ret = lg_guard_pins(dentry, LG_HOOK_PATH_UNLINK);
+		if (ret)
+			return ret;
+	} else {
 		ret = lg_check_write(policy, cgroup_id, LG_HOOK_PATH_UNLINK, dentry,
 				     BPF_CORE_READ(dir, mnt), &denied);
 		if (denied && ret)

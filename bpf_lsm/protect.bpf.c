@@ -13,12 +13,18 @@
  *  - lsm/sb_umount: unmounting a bpffs, which would release the pins (removing and renaming pins
  *    is refused in links.bpf.c).
  *
- * Not covered here: root outside any policy (the administrator) changing lsmguard's maps, links
- * or pins.
+ * And for every task, under a policy or not, unless it runs lsmguard's own executable:
+ *  - lsm/bpf_map: a file descriptor with write access to one of lsmguard's maps (lg_*), from
+ *    BPF_MAP_GET_FD_BY_ID or BPF_OBJ_GET (read-only access stays allowed: bpftool map dump);
+ *  - lsm/sb_umount: unmounting the bpffs that holds lsmguard's pins;
+ *  - removing or renaming a pin (links.bpf.c).
+ * Links of LSM and tracing programs cannot be detached or updated through bpf() on these kernels
+ * (no detach or update operation), so dropping the pins is the only other way to end enforcement,
+ * and `lsmguard unload` is the one that is allowed.
  */
 #include "common.bpf.h"
 
-#define BPF_FS_MAGIC 0xcafe4a11
+#define FMODE_WRITE 0x2
 #define LG_CGROUP_WALK_MAX 64
 
 char LICENSE[] SEC("license") = "GPL";
@@ -123,8 +129,33 @@ int BPF_PROG(lg_sb_umount, struct vfsmount *mnt, int flags, int ret)
 	if (BPF_CORE_READ(mnt, mnt_sb, s_magic) != BPF_FS_MAGIC)
 		return 0;
 	policy = lg_current_policy(&cgroup_id);
-	if (!policy)
+	if (policy)
+		return lg_builtin_deny(policy, cgroup_id, LG_HOOK_SB_UMOUNT, LG_BUILTIN_BPFFS, what,
+				       sizeof(what));
+	if (!lg_in_pin_fs(BPF_CORE_READ(mnt, mnt_root)) || lg_is_lsmguard())
 		return 0;
-	return lg_builtin_deny(policy, cgroup_id, LG_HOOK_SB_UMOUNT, LG_BUILTIN_BPFFS, what,
+	return lg_builtin_deny(&lg_no_policy, 0, LG_HOOK_SB_UMOUNT, LG_BUILTIN_SELF, what,
+			       sizeof(what));
+}
+
+/* lsmguard's maps: their names start with "lg_" (BPF map names are set by the object). */
+static __always_inline bool lg_is_own_map(struct bpf_map *map)
+{
+	char name[4] = {};
+
+	bpf_probe_read_kernel(name, 3, map->name);
+	return name[0] == 'l' && name[1] == 'g' && name[2] == '_';
+}
+
+SEC("lsm/bpf_map")
+int BPF_PROG(lg_bpf_map, struct bpf_map *map, fmode_t fmode, int ret)
+{
+	static const char what[] = "lsmguard's maps";
+
+	if (ret)
+		return ret;
+	if (!(fmode & FMODE_WRITE) || !lg_is_own_map(map) || lg_is_lsmguard())
+		return 0;
+	return lg_builtin_deny(&lg_no_policy, 0, LG_HOOK_BPF_MAP, LG_BUILTIN_SELF, what,
 			       sizeof(what));
 }

@@ -285,6 +285,22 @@ static int switch_bindings(const struct lg_bpf *bpf, const struct lg_compiled *c
 	return 0;
 }
 
+/*
+ * Arm self-protection: the kernel lets only tasks running this executable write lsmguard's maps
+ * and remove its pins, and recognises the pins' bpffs by its device.
+ */
+static int record_identity(const struct lg_bpf *bpf, struct lg_config *config)
+{
+	struct stat self, pins;
+
+	if (stat("/proc/self/exe", &self) != 0 || stat(bpf->pin_dir, &pins) != 0)
+		return -errno;
+	config->self_ino = self.st_ino;
+	config->self_dev = lg_kernel_dev(self.st_dev);
+	config->pin_dev = lg_kernel_dev(pins.st_dev);
+	return 0;
+}
+
 int lg_apply(const struct lg_bpf *bpf, const struct lg_compiled *c, char *err, size_t errsize)
 {
 	struct lg_config config;
@@ -301,6 +317,12 @@ int lg_apply(const struct lg_bpf *bpf, const struct lg_compiled *c, char *err, s
 	}
 	if (!config.cgroup_seed)
 		config.cgroup_seed = lg_random_seed();
+	ret = record_identity(bpf, &config);
+	if (ret) {
+		snprintf(err, errsize, "cannot identify lsmguard's executable and pins: %s",
+			 strerror(-ret));
+		return ret;
+	}
 	config.path_seed[c->bank] = c->seed;
 	ret = config_write(bpf, &config);
 	if (!ret)

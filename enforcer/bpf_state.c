@@ -31,7 +31,7 @@ const char *const lg_program_names[] = {
 	"lg_path_link",      "lg_path_link_record", "lg_path_rename", "lg_path_unlink",
 	"lg_path_truncate",
 	"lg_task_alloc",     "lg_bpf",          "lg_kernel_load_data", "lg_kernel_read_file",
-	"lg_ptrace_access_check", "lg_sb_umount",
+	"lg_ptrace_access_check", "lg_sb_umount", "lg_bpf_map",
 	/* Last: cgroup binding, once every hook is in place. */
 	"lg_cgroup_mkdir",   "lg_cgroup_rmdir",
 };

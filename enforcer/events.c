@@ -25,6 +25,7 @@ static const char *const hook_names[LG_HOOK_COUNT] = {
 	[LG_HOOK_SB_UMOUNT] = "sb_umount",
 	[LG_HOOK_MMAP_FILE] = "mmap_file",
 	[LG_HOOK_FILE_MPROTECT] = "file_mprotect",
+	[LG_HOOK_BPF_MAP] = "bpf_map",
 };
 
 static const char *const builtin_reasons[] = {
@@ -34,6 +35,8 @@ static const char *const builtin_reasons[] = {
 	[LG_BUILTIN_MODULE] = "a confined task cannot load kernel modules or kexec images",
 	[LG_BUILTIN_PTRACE] = "a confined task can trace only tasks under its own policy",
 	[LG_BUILTIN_BPFFS] = "a confined task cannot remove, rename or unmount bpffs pins",
+	[LG_BUILTIN_SELF] = "only lsmguard changes its maps and pins (lsmguard unload ends "
+			    "enforcement)",
 };
 
 static const char *const decision_names[LG_DECISION_COUNT] = {
@@ -84,6 +87,8 @@ void lg_event_print(FILE *out, const struct lg_event *ev, const struct lg_loaded
 		ev->decision < LG_DECISION_COUNT ? decision_names[ev->decision] : "unknown");
 	if (policy_name)
 		json_string(out, policy_name);
+	else if (ev->policy == 0)
+		fprintf(out, "null");
 	else
 		fprintf(out, "%u", ev->policy);
 	fprintf(out, ",\"rule\":%u", ev->rule);

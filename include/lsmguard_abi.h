@@ -205,8 +205,13 @@ struct lg_config {
 	__u64 path_seed[2]; /* each bank's path seed (the kernel reads it from the policy) */
 	__u32 generation;   /* loads so far */
 	__u32 active_bank;  /* bank of the set in force */
+	/* lsmguard's executable: only tasks running it may write lsmguard's maps or remove its
+	 * pins (self_ino 0: not yet armed). */
+	__u64 self_ino;
+	__u32 self_dev;
+	__u32 pin_dev;      /* the bpffs that holds lsmguard's pins (sb->s_dev) */
 };
-_Static_assert(sizeof(struct lg_config) == 32, "lg_config layout");
+_Static_assert(sizeof(struct lg_config) == 48, "lg_config layout");
 
 /*
  * Per-CPU counters, indexed by policy id * LG_HOOK_COUNT + hook. Every deny verdict (denied or
@@ -271,7 +276,8 @@ enum lg_hook {
 	LG_HOOK_SB_UMOUNT = 13,
 	LG_HOOK_MMAP_FILE = 14,
 	LG_HOOK_FILE_MPROTECT = 15,
-	LG_HOOK_COUNT = 16,
+	LG_HOOK_BPF_MAP = 16,
+	LG_HOOK_COUNT = 17,
 };
 
 /* Why a built-in protection denied (LG_EVENT_BUILTIN): in lg_event.builtin. */
@@ -282,6 +288,7 @@ enum lg_builtin {
 	LG_BUILTIN_MODULE = 3,      /* loading a kernel module or a kexec image */
 	LG_BUILTIN_PTRACE = 4,      /* tracing a task under another policy or none */
 	LG_BUILTIN_BPFFS = 5,       /* removing or renaming pins, unmounting bpffs */
+	LG_BUILTIN_SELF = 6,        /* anyone but lsmguard changing lsmguard's maps or pins */
 };
 
 #define LG_EVENT_DENIED 0x01    /* the verdict was deny (enforced unless LG_EVENT_AUDIT) */

@@ -142,7 +142,7 @@ VM_TEST(status_reports_active, 11)
 	char out[65536];
 
 	VM_CHECK(run_command(argv, out, sizeof(out)) == 0);
-	VM_CHECK(strstr(out, "\"active\":true,\"links\":19") != NULL);
+	VM_CHECK(strstr(out, "\"active\":true,\"links\":20") != NULL);
 	VM_CHECK(strstr(out, "\"name\":\"files\"") != NULL);
 }
 

@@ -384,7 +384,11 @@ VM_TEST(bypass_unprivileged_user_gets_the_same_verdicts, 132)
 
 /* ---- self-protection ---- */
 
-static int do_bpf_obj_get(const void *arg)
+#define BPF_F_RDONLY (1U << 3)
+#define PINNED_MAP "/sys/fs/bpf/lsmguard/maps/lg_cgroup_policy"
+
+/* BPF_OBJ_GET with file_flags; returns the fd or -errno. */
+static long bpf_obj_get_flags(const char *path, uint32_t flags)
 {
 	union {
 		struct {
@@ -396,20 +400,74 @@ static int do_bpf_obj_get(const void *arg)
 	long fd;
 
 	memset(&attr, 0, sizeof(attr));
-	attr.get.pathname = (uint64_t)(uintptr_t)arg;
+	attr.get.pathname = (uint64_t)(uintptr_t)path;
+	attr.get.file_flags = flags;
 	fd = syscall(SYS_bpf, 7 /* BPF_OBJ_GET */, &attr, sizeof(attr));
+	return fd < 0 ? -errno : fd;
+}
+
+static int do_bpf_obj_get(const void *arg)
+{
+	long fd = bpf_obj_get_flags(arg, 0);
+
 	if (fd < 0)
-		return errno;
+		return (int)-fd;
 	close((int)fd);
+	return 0;
+}
+
+static int do_bpf_obj_get_rdonly(const void *arg)
+{
+	long fd = bpf_obj_get_flags(arg, BPF_F_RDONLY);
+
+	if (fd < 0)
+		return (int)-fd;
+	close((int)fd);
+	return 0;
+}
+
+/* The map's id from a read-only fd, then BPF_MAP_GET_FD_BY_ID asking for write access. */
+static int do_bpf_map_by_id(const void *arg)
+{
+	union {
+		struct {
+			uint32_t bpf_fd, info_len;
+			uint64_t info;
+		} info;
+		struct {
+			uint32_t map_id, next_id, open_flags;
+		} by_id;
+		char pad[128];
+	} attr;
+	struct {
+		uint32_t type, id;
+		char rest[120];
+	} info;
+	long fd = bpf_obj_get_flags(arg, BPF_F_RDONLY), fd2;
+
+	if (fd < 0)
+		return 200;
+	memset(&attr, 0, sizeof(attr));
+	memset(&info, 0, sizeof(info));
+	attr.info.bpf_fd = (uint32_t)fd;
+	attr.info.info_len = sizeof(info);
+	attr.info.info = (uint64_t)(uintptr_t)&info;
+	if (syscall(SYS_bpf, 15 /* BPF_OBJ_GET_INFO_BY_FD */, &attr, sizeof(attr)) || !info.id)
+		return 201;
+	memset(&attr, 0, sizeof(attr));
+	attr.by_id.map_id = info.id;
+	fd2 = syscall(SYS_bpf, 14 /* BPF_MAP_GET_FD_BY_ID */, &attr, sizeof(attr));
+	if (fd2 < 0)
+		return errno;
+	close((int)fd2);
 	return 0;
 }
 
 VM_TEST(protect_confined_task_cannot_use_bpf, 140)
 {
-	const char *map = "/sys/fs/bpf/lsmguard/maps/lg_cgroup_policy";
-
-	VM_CHECK(in_cgroup(FILES, do_bpf_obj_get, map) == EPERM);
-	VM_CHECK(in_cgroup(NULL, do_bpf_obj_get, map) == 0);
+	VM_CHECK(in_cgroup(FILES, do_bpf_obj_get, PINNED_MAP) == EPERM);
+	VM_CHECK(in_cgroup(FILES, do_bpf_obj_get_rdonly, PINNED_MAP) == EPERM);
+	VM_CHECK(in_cgroup(NULL, do_bpf_obj_get_rdonly, PINNED_MAP) == 0);
 	EXPECT_EVENT("\"hook\":\"bpf\"", "\"source\":\"built-in: a confined task cannot use bpf()\"");
 }
 
@@ -435,6 +493,24 @@ VM_TEST(protect_confined_task_cannot_remove_pins, 141)
 	EXPECT_EVENT("\"hook\":\"path_unlink\"", "\"path\":\"/sys/fs/bpf/lsmguard/links/lg_file_open\"",
 		     "\"source\":\"built-in: a confined task cannot remove, rename or unmount bpffs pins\"");
 	EXPECT_EVENT("\"hook\":\"sb_umount\"");
+}
+
+VM_TEST(protect_root_outside_any_policy_cannot_change_lsmguard, 145)
+{
+	/* Root, under no policy, not running lsmguard: reading is fine, changing is not. */
+	VM_CHECK(in_cgroup(NULL, do_bpf_obj_get_rdonly, PINNED_MAP) == 0);
+	VM_CHECK(in_cgroup(NULL, do_bpf_obj_get, PINNED_MAP) == EPERM);
+	VM_CHECK(in_cgroup(NULL, do_bpf_map_by_id, PINNED_MAP) == EPERM);
+	VM_CHECK(in_cgroup(NULL, do_unpin, "unlink") == EPERM);
+	VM_CHECK(in_cgroup(NULL, do_unpin, "rename") == EPERM);
+	VM_CHECK(in_cgroup(NULL, do_unpin, "umount") == EPERM);
+	VM_CHECK(access("/sys/fs/bpf/lsmguard/links/lg_file_open", F_OK) == 0);
+	VM_CHECK(try_open(FILES, "/data/secret", O_RDONLY) == EPERM);
+	EXPECT_EVENT("\"policy\":null", "\"hook\":\"bpf_map\"",
+		     "\"source\":\"built-in: only lsmguard changes its maps and pins (lsmguard unload "
+		     "ends enforcement)\"");
+	EXPECT_EVENT("\"policy\":null", "\"hook\":\"path_unlink\"");
+	EXPECT_EVENT("\"policy\":null", "\"hook\":\"sb_umount\"");
 }
 
 static int do_load_module(const void *arg)
