@@ -377,26 +377,26 @@ static int handle_policy_key(struct parse_state *st, const char *key, const char
 	return 1;
 }
 
-static int handle_default(struct parse_state *st, enum lg_class class, const char *value)
+/* A key set at most once per section to allow or deny: default, and [exec] anonymous. */
+static int handle_allow_deny(struct parse_state *st, enum lg_class class, const char *key,
+			     const char *value, bool *set, enum lg_action *action, unsigned *line)
 {
-	struct lg_section *sec = &st->policy->section[class];
-
-	if (sec->default_set) {
-		ERROR(st, "'default' is set twice in [%s] (first at line %u)", lg_class_name(class),
-		      sec->default_line);
+	if (*set) {
+		ERROR(st, "'%s' is set twice in [%s] (first at line %u)", key, lg_class_name(class),
+		      *line);
 		return 0;
 	}
 	if (strcmp(value, "allow") == 0) {
-		sec->default_action = LG_ACT_ALLOW;
+		*action = LG_ACT_ALLOW;
 	} else if (strcmp(value, "deny") == 0) {
-		sec->default_action = LG_ACT_DENY;
+		*action = LG_ACT_DENY;
 	} else {
-		ERROR(st, "default '%s' in [%s] is invalid; write allow or deny", value,
+		ERROR(st, "%s '%s' in [%s] is invalid; write allow or deny", key, value,
 		      lg_class_name(class));
 		return 0;
 	}
-	sec->default_set = true;
-	sec->default_line = st->line;
+	*set = true;
+	*line = st->line;
 	return 1;
 }
 
@@ -579,27 +579,6 @@ static int handle_net_rule(struct parse_state *st, enum lg_action action, const 
 	return 1;
 }
 
-static int handle_anonymous(struct parse_state *st, const char *value)
-{
-	struct lg_section *sec = &st->policy->section[LG_CLASS_EXEC];
-
-	if (sec->anonymous_set) {
-		ERROR(st, "'anonymous' is set twice in [exec] (first at line %u)", sec->anonymous_line);
-		return 0;
-	}
-	if (strcmp(value, "allow") == 0) {
-		sec->anonymous_action = LG_ACT_ALLOW;
-	} else if (strcmp(value, "deny") == 0) {
-		sec->anonymous_action = LG_ACT_DENY;
-	} else {
-		ERROR(st, "anonymous '%s' in [exec] is invalid; write allow or deny", value);
-		return 0;
-	}
-	sec->anonymous_set = true;
-	sec->anonymous_line = st->line;
-	return 1;
-}
-
 static int handle_rule_key(struct parse_state *st, enum lg_class class, const char *key,
 			   const char *value)
 {
@@ -608,11 +587,15 @@ static int handle_rule_key(struct parse_state *st, enum lg_class class, const ch
 	enum lg_action action;
 	char hint[64];
 
+	struct lg_section *sec = &st->policy->section[class];
+
 	if (strcmp(key, "default") == 0)
-		return handle_default(st, class, value);
+		return handle_allow_deny(st, class, key, value, &sec->default_set,
+					 &sec->default_action, &sec->default_line);
 	if (strcmp(key, "anonymous") == 0) {
 		if (class == LG_CLASS_EXEC)
-			return handle_anonymous(st, value);
+			return handle_allow_deny(st, class, key, value, &sec->anonymous_set,
+						 &sec->anonymous_action, &sec->anonymous_line);
 		ERROR(st, "'anonymous' is only valid in [exec]");
 		return 0;
 	}

@@ -435,3 +435,31 @@ TEST(parse_reserved_policy_names)
 	CHECK_STR(p->name, "lsmguard-canary");
 	lg_policy_free(p);
 }
+
+TEST(parse_unit_and_cgroup_malformed_forms)
+{
+	struct lg_diag d = parse_fail("[policy]\nname = a\nunit = ng inx.service\nmode = audit\n");
+	char deep[256] = "[policy]\nname = a\ncgroup = ";
+
+	CHECK_STR(diag_line(&d, 0), "t.ini:3: error: unit 'ng inx.service' contains ' '; unit names "
+				    "use letters, digits and : _ . \\ - @");
+	lg_diag_free(&d);
+	d = parse_fail("[policy]\nname = a\nunit = @x.service\nmode = audit\n");
+	CHECK_STR(diag_line(&d, 0), "t.ini:3: error: unit '@x.service' has an empty template name "
+				    "before '@'");
+	lg_diag_free(&d);
+	d = parse_fail("[policy]\nname = a\ncgroup = /system.slice/../x\nmode = audit\n");
+	CHECK_STR(diag_line(&d, 0), "t.ini:3: error: cgroup '/system.slice/../x' contains a '..' "
+				    "component; write the normalised path");
+	lg_diag_free(&d);
+	for (int i = 0; i < 17; i++)
+		strcat(deep, "/c");
+	strcat(deep, "\nmode = audit\n");
+	d = parse_fail(deep);
+	CHECK(strstr(diag_line(&d, 0), "is 17 levels deep; lsmguard supports 16") != NULL);
+	lg_diag_free(&d);
+	d = parse_fail("[policy]\nname = aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n"
+		       "cgroup = /a\nmode = audit\n");
+	CHECK(strstr(diag_line(&d, 0), "is invalid; use 1 to 63 letters") != NULL);
+	lg_diag_free(&d);
+}
