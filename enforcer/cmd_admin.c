@@ -44,6 +44,38 @@ static void read_counter(int fd, __u32 policy, unsigned hook, struct lg_counter 
 	free(values);
 }
 
+/*
+ * Each program's size as the kernel runs it and the instructions its verifier processed, read
+ * through the pinned links (for the performance work: the verifier's limit is 1M).
+ */
+static void print_programs_json(void)
+{
+	printf(",\"programs\":[");
+	for (int i = 0; i < lg_program_count; i++) {
+		struct bpf_link_info link = {0};
+		struct bpf_prog_info prog = {0};
+		__u32 link_len = sizeof(link), prog_len = sizeof(prog);
+		char path[512];
+		int link_fd, prog_fd;
+
+		snprintf(path, sizeof(path), "%s/links/%s", LG_PIN_DIR, lg_program_names[i]);
+		link_fd = bpf_obj_get(path);
+		if (link_fd < 0)
+			continue;
+		if (bpf_obj_get_info_by_fd(link_fd, &link, &link_len) == 0) {
+			prog_fd = bpf_prog_get_fd_by_id(link.prog_id);
+			if (prog_fd >= 0 && bpf_obj_get_info_by_fd(prog_fd, &prog, &prog_len) == 0)
+				printf("%s{\"name\":\"%s\",\"insns\":%u,\"verified_insns\":%u}",
+				       i ? "," : "", lg_program_names[i],
+				       prog.xlated_prog_len / 8, prog.verified_insns);
+			if (prog_fd >= 0)
+				close(prog_fd);
+		}
+		close(link_fd);
+	}
+	printf("]");
+}
+
 int cmd_status(int argc, char **argv)
 {
 	bool json = argc > 1 && strcmp(argv[1], "--json") == 0;
@@ -112,8 +144,12 @@ int cmd_status(int argc, char **argv)
 		if (json)
 			printf("}}");
 	}
-	if (json)
-		printf("]}\n");
+	if (json) {
+		printf("]");
+		if (active)
+			print_programs_json();
+		printf("}\n");
+	}
 	if (bpf.map_fd[0] >= 0)
 		lg_bpf_close(&bpf);
 	lg_state_free(&state);

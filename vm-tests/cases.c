@@ -144,6 +144,9 @@ VM_TEST(status_reports_active, 11)
 	VM_CHECK(run_command(argv, out, sizeof(out)) == 0);
 	VM_CHECK(strstr(out, "\"active\":true,\"links\":20") != NULL);
 	VM_CHECK(strstr(out, "\"name\":\"files\"") != NULL);
+	VM_CHECK(strstr(out, "{\"name\":\"lg_file_open\",\"insns\":") != NULL);
+	if (strstr(out, "\"programs\":"))
+		printf("# %s\n", strstr(out, "\"programs\":"));
 }
 
 /* ---- files ---- */
