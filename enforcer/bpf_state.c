@@ -10,6 +10,7 @@
 
 #include "bpf_state.h"
 #include "lsmguard.skel.h"
+#include "lsmguard_abi.h"
 
 const char *const lg_map_names[LG_MAP_COUNT] = {
 	[LG_MAP_POLICIES] = "lg_policies",
@@ -148,9 +149,56 @@ out_destroy:
 	return ret;
 }
 
+/* What this build's maps look like: adopting pins of another layout would misread them. */
+static const struct {
+	__u32 type, key_size, value_size;
+} expected_layout[LG_MAP_COUNT] = {
+	[LG_MAP_POLICIES] = {BPF_MAP_TYPE_ARRAY, 4, sizeof(struct lg_policy_value)},
+	[LG_MAP_CGROUP_POLICY] = {BPF_MAP_TYPE_HASH, 8, 4},
+	[LG_MAP_CGROUP_PATHS] = {BPF_MAP_TYPE_HASH, sizeof(struct lg_cgroup_path_key), 4},
+	[LG_MAP_PATHS] = {BPF_MAP_TYPE_HASH, sizeof(struct lg_path_key),
+			  sizeof(struct lg_path_value)},
+	[LG_MAP_NETS] = {BPF_MAP_TYPE_LPM_TRIE, sizeof(struct lg_net_key),
+			 sizeof(struct lg_net_value)},
+	[LG_MAP_MOUNTS] = {BPF_MAP_TYPE_HASH, sizeof(struct lg_inode_key),
+			   sizeof(struct lg_mount_value)},
+	[LG_MAP_CONFIG] = {BPF_MAP_TYPE_ARRAY, 4, sizeof(struct lg_config)},
+	[LG_MAP_COUNTERS] = {BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct lg_counter)},
+	[LG_MAP_EVENTS] = {BPF_MAP_TYPE_RINGBUF, 0, 0},
+	[LG_MAP_LINKS] = {BPF_MAP_TYPE_HASH, sizeof(struct lg_inode_key),
+			  sizeof(struct lg_link_value)},
+	[LG_MAP_RATE] = {BPF_MAP_TYPE_LRU_HASH, sizeof(struct lg_rate_key),
+			 sizeof(struct lg_rate_value)},
+};
+
+static int check_layout(int fd, enum lg_map_id id, char *err, size_t errsize)
+{
+	struct bpf_map_info info = {0};
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) != 0) {
+		snprintf(err, errsize, "cannot inspect pinned map %s: %s", lg_map_names[id],
+			 strerror(errno));
+		return -errno;
+	}
+	if (info.type != expected_layout[id].type || info.key_size != expected_layout[id].key_size ||
+	    info.value_size != expected_layout[id].value_size) {
+		snprintf(err, errsize,
+			 "pinned map %s is from another lsmguard version (type %u, key %u, value %u "
+			 "bytes; this one expects type %u, key %u, value %u); run 'lsmguard unload' "
+			 "with the version that pinned it, then start this one",
+			 lg_map_names[id], info.type, info.key_size, info.value_size,
+			 expected_layout[id].type, expected_layout[id].key_size,
+			 expected_layout[id].value_size);
+		return -EPROTO;
+	}
+	return 0;
+}
+
 int lg_bpf_adopt(struct lg_bpf *bpf, const char *pin_dir, char *err, size_t errsize)
 {
 	char path[512];
+	int ret;
 
 	memset(bpf, 0, sizeof(*bpf));
 	snprintf(bpf->pin_dir, sizeof(bpf->pin_dir), "%s", pin_dir);
@@ -160,9 +208,13 @@ int lg_bpf_adopt(struct lg_bpf *bpf, const char *pin_dir, char *err, size_t errs
 		pin_path(path, sizeof(path), pin_dir, "maps", lg_map_names[i]);
 		bpf->map_fd[i] = bpf_obj_get(path);
 		if (bpf->map_fd[i] < 0) {
-			int ret = -errno;
-
+			ret = -errno;
 			snprintf(err, errsize, "cannot open pinned map %s: %s", path, strerror(errno));
+			lg_bpf_close(bpf);
+			return ret;
+		}
+		ret = check_layout(bpf->map_fd[i], (enum lg_map_id)i, err, errsize);
+		if (ret) {
 			lg_bpf_close(bpf);
 			return ret;
 		}

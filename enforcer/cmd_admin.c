@@ -91,6 +91,8 @@ int cmd_status(int argc, char **argv)
 				   argc == 2 || !json ? argv[1] : argv[2], "lsmguard status [--json]");
 	active = lg_bpf_links_pinned(LG_PIN_DIR, &links);
 	if (lg_bpf_adopt(&bpf, LG_PIN_DIR, err, sizeof(err)) != 0) {
+		if (active || links)
+			log_warnx("%s", err); /* pins exist but cannot be read: say why */
 		active = false;
 		bpf.map_fd[0] = -1;
 	} else if (lg_config_read(&bpf, &config) != 0 || config.generation == 0) {

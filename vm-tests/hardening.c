@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <linux/bpf.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/ptrace.h>
@@ -685,4 +686,65 @@ VM_TEST(bypass_exec_mmap_and_mprotect_of_a_non_allowed_file, 153)
 	VM_CHECK(in_cgroup(DYN, do_map_exec, "p/usr/lib/x86_64-linux-gnu/libc.so.6") == 0);
 	VM_CHECK(in_cgroup(NULL, do_map_exec, "p/data/dyn/denied-dyn") == 0);
 	EXPECT_EVENT("\"policy\":\"dyn\"", "\"hook\":\"file_mprotect\"", "\"path\":\"/data/dyn/denied-dyn\"");
+}
+
+/* ---- pins left by another lsmguard version ---- */
+
+/* Create an array map with the given value size and pin it at each path. */
+static int pin_fake_map(uint32_t value_size, const char *const *paths)
+{
+	union bpf_attr attr;
+	long fd;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.map_type = BPF_MAP_TYPE_ARRAY;
+	attr.key_size = 4;
+	attr.value_size = value_size;
+	attr.max_entries = 1;
+	strcpy(attr.map_name, "lg_policies");
+	fd = syscall(SYS_bpf, BPF_MAP_CREATE, &attr, sizeof(attr));
+	if (fd < 0)
+		return -errno;
+	for (int i = 0; paths[i]; i++) {
+		memset(&attr, 0, sizeof(attr));
+		attr.pathname = (uint64_t)(uintptr_t)paths[i];
+		attr.bpf_fd = (uint32_t)fd;
+		if (syscall(SYS_bpf, BPF_OBJ_PIN, &attr, sizeof(attr)))
+			return -errno;
+	}
+	close((int)fd);
+	return 0;
+}
+
+VM_TEST(pins_of_another_version_are_refused_with_the_reason, 200)
+{
+	const char *const paths[] = {"/sys/fs/bpf/lsmguard/maps/lg_policies",
+				     "/sys/fs/bpf/lsmguard/links/lg_file_open", NULL};
+	const char *const status[] = {LSMGUARD, "status", NULL};
+	const char *const unload[] = {LSMGUARD, "unload", NULL};
+	char err[2048] = "";
+	int fd, saved;
+
+	VM_CHECK(system("mkdir -p /sys/fs/bpf/lsmguard/maps /sys/fs/bpf/lsmguard/links") == 0);
+	VM_CHECK(pin_fake_map(8, paths) == 0);
+	/* status's stderr into a file: run_command keeps stdout only */
+	fd = open("/run/status.err", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	saved = dup(2);
+	dup2(fd, 2);
+	VM_CHECK(run_command(status, NULL, 0) == 1);
+	dup2(saved, 2);
+	close(fd);
+	fd = open("/run/status.err", O_RDONLY);
+	if (fd >= 0) {
+		ssize_t n = read(fd, err, sizeof(err) - 1);
+
+		err[n > 0 ? n : 0] = '\0';
+		close(fd);
+	}
+	if (!strstr(err, "lsmguard: pinned map lg_policies is from another lsmguard version (type 2, "
+			 "key 4, value 8 bytes; this one expects type 2, key 4, value 40); run "
+			 "'lsmguard unload' with the version that pinned it, then start this one"))
+		VM_FAIL("status said: %s", err);
+	VM_CHECK(run_command(unload, NULL, 0) == 0);
+	VM_CHECK(access("/sys/fs/bpf/lsmguard", F_OK) != 0);
 }
