@@ -46,7 +46,7 @@ VM_TESTS  := $(VM_DIR)/vmtest
 VM_PROBE  := $(VM_DIR)/probe
 VM_DYN    := $(VM_DIR)/dyn $(VM_DIR)/preload.so
 VM_SRCS   := vm-tests/vmtest.c vm-tests/vmutil.c vm-tests/cases.c vm-tests/hardening.c \
-	vm-tests/uring.c
+	vm-tests/uring.c vm-tests/compare.c
 
 LSMGUARD   := $(BUILD)/lsmguard
 LIBPOLICY  := $(BUILD)/libpolicy.a
@@ -136,7 +136,7 @@ $(VM_KERNEL): | $(VM_DIR)
 
 $(VM_TESTS): $(VM_SRCS) vm-tests/vmtest.h vm-tests/vmutil.h vm-tests/uring.h | $(VM_DIR)
 	$(call msg,CC,$@)
-	$(Q)$(CC) -D_GNU_SOURCE -std=gnu11 -O2 -g $(WARNINGS) -Wno-missing-prototypes -static -o $@ $(VM_SRCS)
+	$(Q)$(CC) -D_GNU_SOURCE -std=gnu11 -O2 -g $(WARNINGS) -Wno-missing-prototypes -static -o $@ $(VM_SRCS) -lseccomp
 
 # Dynamically linked on purpose: the exec-mapping tests need the loader and libc.
 $(VM_DIR)/dyn: vm-tests/dyn.c | $(VM_DIR)
