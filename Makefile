@@ -45,6 +45,8 @@ VM_INITRD := $(VM_DIR)/initrd.gz
 VM_TESTS  := $(VM_DIR)/vmtest
 VM_PROBE  := $(VM_DIR)/probe
 VM_DYN    := $(VM_DIR)/dyn $(VM_DIR)/preload.so
+VM_BENCH  := $(VM_DIR)/bench $(VM_DIR)/noop
+FLOOR_SKEL := $(BUILD)/bench/floor.skel.h
 VM_SRCS   := vm-tests/vmtest.c vm-tests/vmutil.c vm-tests/cases.c vm-tests/hardening.c \
 	vm-tests/uring.c vm-tests/compare.c
 
@@ -54,7 +56,7 @@ UNIT_TESTS := $(BUILD)/tests/unit-tests
 FUZZER     := $(BUILD)/fuzz/fuzz_policy
 BENCH_COMPILE := $(BUILD)/bench/bench_compile
 
-.PHONY: all bpf deps check vm-check demo unit-check cli-check fuzz fuzz-check bench-compile clean format
+.PHONY: all bpf deps check vm-check demo bench unit-check cli-check fuzz fuzz-check bench-compile clean format
 
 all: $(LSMGUARD)
 
@@ -147,11 +149,29 @@ $(VM_DIR)/preload.so: vm-tests/preload.c | $(VM_DIR)
 	$(call msg,CC,$@)
 	$(Q)$(CC) -std=gnu11 -O2 $(WARNINGS) -Wno-missing-prototypes -shared -fPIC -o $@ $<
 
+# The benchmark's floor: empty BPF-LSM programs (configuration F), loaded by the bench binary.
+$(BUILD)/bench/floor.bpf.o: tests/bench/floor.bpf.c | $(BUILD)/bench
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@.tmp && $(LLVM_STRIP) -g $@.tmp -o $@ && rm -f $@.tmp
+
+$(FLOOR_SKEL): $(BUILD)/bench/floor.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name floor_bpf > $@
+
+$(VM_DIR)/bench: vm-tests/bench.c vm-tests/vmutil.c vm-tests/vmutil.h $(FLOOR_SKEL) | $(VM_DIR)
+	$(call msg,CC,$@)
+	$(Q)$(CC) -D_GNU_SOURCE -std=gnu11 -O2 $(WARNINGS) -Wno-missing-prototypes -I$(BUILD)/bench \
+		-Iinclude -static -o $@ vm-tests/bench.c vm-tests/vmutil.c -lseccomp -lbpf -lelf -lz
+
+$(VM_DIR)/noop: tests/bench/noop.c | $(VM_DIR)
+	$(call msg,CC,$@)
+	$(Q)$(CC) -O2 -static -o $@ $<
+
 $(VM_PROBE): vm-tests/probe.c | $(VM_DIR)
 	$(call msg,CC,$@)
 	$(Q)$(CC) -std=gnu11 -O2 $(WARNINGS) -static -o $@ $<
 
-$(VM_INITRD): $(LSMGUARD)-static $(VM_TESTS) $(VM_PROBE) $(VM_DYN) vm-tests/init.sh vm-tests/demo.sh \
+$(VM_INITRD): $(LSMGUARD)-static $(VM_TESTS) $(VM_PROBE) $(VM_DYN) $(VM_BENCH) vm-tests/init.sh vm-tests/demo.sh \
 		vm-tests/build-initramfs.sh $(wildcard policy/examples/*.ini)
 	$(call msg,INITRD,$@)
 	$(Q)vm-tests/build-initramfs.sh $(BUILD) $@
@@ -163,6 +183,14 @@ vm-check: $(VM_KERNEL) $(VM_INITRD)
 # example policies and show denials and their events.
 demo: $(VM_KERNEL) $(VM_INITRD)
 	$(Q)vm-tests/run-vm.sh $(VM_KERNEL) $(VM_INITRD) demo
+
+# The performance benchmark (vm-tests/bench.c) in the test VM; results in build/bench/.
+bench: $(VM_KERNEL) $(VM_INITRD) | $(BUILD)/bench
+	$(Q)VM_TIMEOUT=1500 vm-tests/run-vm.sh $(VM_KERNEL) $(VM_INITRD) bench
+	$(Q)sed -n 's/^BENCH-TABLE //p' $(VM_DIR)/console-bench.log.txt > $(BUILD)/bench/table.md
+	$(Q)sed -n 's/^BENCH-JSON //p' $(VM_DIR)/console-bench.log.txt > $(BUILD)/bench/results.json
+	$(Q)sed -n 's/^BENCH-PROGRAMS //p' $(VM_DIR)/console-bench.log.txt > $(BUILD)/bench/programs.json
+	$(Q)test -s $(BUILD)/bench/results.json && echo "bench: build/bench/table.md, build/bench/results.json"
 
 # ---- fuzzing: libFuzzer over parse + compile + evaluate, with ASan and UBSan ----
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \

@@ -16,6 +16,8 @@ echo "LSMGUARD-VM: kernel $(uname -r), lsm=$(cat /sys/kernel/security/lsm)"
 MODE=$(sed -n 's/.*lsmguard.mode=\([a-z]*\).*/\1/p' /proc/cmdline)
 if [ "$MODE" = demo ]; then
 	/demo.sh
+elif [ "$MODE" = bench ]; then
+	/bin/bench
 else
 	/bin/vmtest
 	echo "LSMGUARD-VM: suite exited $?"
