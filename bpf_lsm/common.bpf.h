@@ -315,16 +315,21 @@ static __always_inline bool lg_is_lsmguard(void)
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct lg_config *config;
 	struct file *exe;
-	__u32 zero = 0;
+	__u32 zero = 0, dev;
+	__u64 ino;
 
 	config = bpf_map_lookup_elem(&lg_config_map, &zero);
 	if (!config || !config->self_ino)
 		return true;
+
 	exe = BPF_CORE_READ(task, mm, exe_file);
 	if (!exe)
 		return false;
-	return BPF_CORE_READ(exe, f_inode, i_ino) == config->self_ino &&
-	       BPF_CORE_READ(exe, f_inode, i_sb, s_dev) == config->self_dev;
+	ino = BPF_CORE_READ(exe, f_inode, i_ino);
+	dev = BPF_CORE_READ(exe, f_inode, i_sb, s_dev);
+	return (ino == config->self_ino && dev == config->self_dev) ||
+	       (config->successor_ino && ino == config->successor_ino &&
+		dev == config->successor_dev);
 }
 
 /* Whether dentry is in the bpffs that holds lsmguard's pins. */

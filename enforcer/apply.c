@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "apply.h"
 #include "host.h"
@@ -291,13 +292,33 @@ static int switch_bindings(const struct lg_bpf *bpf, const struct lg_compiled *c
  */
 static int record_identity(const struct lg_bpf *bpf, struct lg_config *config)
 {
-	struct stat self, pins;
+	struct stat self, pins, at_path;
+	char path[4096];
+	ssize_t len;
 
 	if (stat("/proc/self/exe", &self) != 0 || stat(bpf->pin_dir, &pins) != 0)
 		return -errno;
 	config->self_ino = self.st_ino;
 	config->self_dev = lg_kernel_dev(self.st_dev);
 	config->pin_dev = lg_kernel_dev(pins.st_dev);
+	/*
+	 * An upgrade replaces the executable (a new inode at the same path): trust the file now at
+	 * our path too, so that after `systemctl reload` the new version can adopt the pins or
+	 * unload them. Without this, only a reboot would end enforcement after an upgrade.
+	 */
+	config->successor_ino = 0;
+	config->successor_dev = 0;
+	len = readlink("/proc/self/exe", path, sizeof(path) - 1);
+	if (len > 0) {
+		path[len] = '\0';
+		if (len > 10 && strcmp(path + len - 10, " (deleted)") == 0)
+			path[len - 10] = '\0';
+		if (stat(path, &at_path) == 0 && S_ISREG(at_path.st_mode) &&
+		    (at_path.st_ino != self.st_ino || at_path.st_dev != self.st_dev)) {
+			config->successor_ino = at_path.st_ino;
+			config->successor_dev = lg_kernel_dev(at_path.st_dev);
+		}
+	}
 	return 0;
 }
 

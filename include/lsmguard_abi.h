@@ -210,8 +210,13 @@ struct lg_config {
 	__u64 self_ino;
 	__u32 self_dev;
 	__u32 pin_dev;      /* the bpffs that holds lsmguard's pins (sb->s_dev) */
+	/* An upgrade: the executable now at the daemon's own path, when it is another inode.
+	 * Trusted too, so that the new version can adopt the pins (0: none). */
+	__u64 successor_ino;
+	__u32 successor_dev;
+	__u32 pad;
 };
-_Static_assert(sizeof(struct lg_config) == 48, "lg_config layout");
+_Static_assert(sizeof(struct lg_config) == 64, "lg_config layout");
 
 /*
  * Per-CPU counters, indexed by policy id * LG_HOOK_COUNT + hook. Every deny verdict (denied or

@@ -777,6 +777,26 @@ VM_TEST(enforcement_survives_an_out_of_memory_kill_of_the_daemon, 193)
 	EXPECT_EVENT("\"event\":\"ready\"", "\"adopted\":true");
 }
 
+VM_TEST(an_upgraded_executable_is_trusted_after_a_reload, 194)
+{
+	const char *const status[] = {LSMGUARD, "status", "--json", NULL};
+	static char out[65536];
+	int generation;
+
+	/* A package upgrade: a new file (a new inode) renamed over the executable. */
+	VM_CHECK(system("cp /bin/lsmguard /bin/lsmguard.new && mv /bin/lsmguard.new /bin/lsmguard") ==
+		 0);
+	/* Not yet trusted: it cannot open the maps for writing, so it cannot adopt them. */
+	VM_CHECK(run_command(status, out, sizeof(out)) == 1);
+	generation = state_generation();
+	VM_CHECK(kill(daemon_pid(), SIGHUP) == 0);
+	for (int i = 0; i < 500 && state_generation() == generation; i++)
+		usleep(10 * 1000);
+	/* The running daemon recorded its successor: the new executable is lsmguard now. */
+	VM_CHECK(run_command(status, out, sizeof(out)) == 0);
+	VM_CHECK(strstr(out, "\"active\":true") != NULL);
+}
+
 VM_TEST(unload_ends_enforcement, 199)
 {
 	const char *const unload[] = {LSMGUARD, "unload", NULL};
