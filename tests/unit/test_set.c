@@ -227,3 +227,46 @@ TEST(capacity_nested_prefixes)
 	lg_policy_free(p);
 	lg_diag_free(&diag);
 }
+
+TEST(capacity_path_keys)
+{
+	size_t rules = LG_MAX_PATH_ENTRIES + 1, used = 0, cap = rules * 24 + 256;
+	struct lg_policy_set set = {0};
+	struct lg_diag diag = {0};
+	struct lg_compiled *c;
+	struct lg_policy *p;
+	char *text = malloc(cap);
+
+	used += (size_t)snprintf(text, cap, HEADER "[files]\n");
+	for (size_t i = 0; i < rules; i++)
+		used += (size_t)snprintf(text + used, cap - used, "deny = /p/%zu\n", i);
+	CHECK_INT(lg_policy_parse_buffer("t.ini", text, used, 0, &p, &diag), 0);
+	set.policies = &p;
+	set.count = 1;
+	CHECK_INT(lg_compile(&set, 1, 0, &c, &diag), -E2BIG);
+	CHECK_STR(diag_line(&diag, diag.count - 1), "error: the policies need 65537 path keys; the "
+						    "path map holds 65536 (LG_MAX_PATH_ENTRIES)");
+	lg_policy_free(p);
+	lg_diag_free(&diag);
+	free(text);
+}
+
+TEST(capacity_policy_count)
+{
+	struct lg_policy_set set = {0};
+	struct lg_diag diag = {0};
+
+	set.count = LG_MAX_POLICIES + 1;
+	set.policies = calloc(set.count, sizeof(*set.policies));
+	for (size_t i = 0; i < set.count; i++) {
+		char text[128];
+
+		snprintf(text, sizeof(text), "[policy]\nname = p%zu\ncgroup = /c%zu\nmode = audit\n", i, i);
+		CHECK_INT(parse_text(text, &set.policies[i], &diag), 0);
+	}
+	CHECK_INT(lg_policy_set_validate(&set, &diag), -EINVAL);
+	CHECK_STR(diag_line(&diag, 0), "error: 1025 policies given; lsmguard loads at most 1024 at "
+				       "once");
+	lg_policy_set_free(&set);
+	lg_diag_free(&diag);
+}
