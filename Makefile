@@ -48,7 +48,7 @@ VM_DYN    := $(VM_DIR)/dyn $(VM_DIR)/preload.so
 VM_BENCH  := $(VM_DIR)/bench $(VM_DIR)/noop
 FLOOR_SKEL := $(BUILD)/bench/floor.skel.h
 VM_SRCS   := vm-tests/vmtest.c vm-tests/vmutil.c vm-tests/cases.c vm-tests/hardening.c \
-	vm-tests/uring.c vm-tests/compare.c
+	vm-tests/uring.c vm-tests/compare.c vm-tests/cache.c
 
 LSMGUARD   := $(BUILD)/lsmguard
 LIBPOLICY  := $(BUILD)/libpolicy.a
@@ -186,7 +186,7 @@ demo: $(VM_KERNEL) $(VM_INITRD)
 
 # The performance benchmark (vm-tests/bench.c) in the test VM; results in build/bench/.
 bench: $(VM_KERNEL) $(VM_INITRD) | $(BUILD)/bench
-	$(Q)VM_TIMEOUT=1500 vm-tests/run-vm.sh $(VM_KERNEL) $(VM_INITRD) bench
+	$(Q)VM_TIMEOUT=1500 BENCH_ROUNDS=$(ROUNDS) vm-tests/run-vm.sh $(VM_KERNEL) $(VM_INITRD) bench
 	$(Q)sed -n 's/^BENCH-TABLE //p' $(VM_DIR)/console-bench.log.txt > $(BUILD)/bench/table.md
 	$(Q)sed -n 's/^BENCH-JSON //p' $(VM_DIR)/console-bench.log.txt > $(BUILD)/bench/results.json
 	$(Q)sed -n 's/^BENCH-PROGRAMS //p' $(VM_DIR)/console-bench.log.txt > $(BUILD)/bench/programs.json
@@ -196,6 +196,7 @@ bench: $(VM_KERNEL) $(VM_INITRD) | $(BUILD)/bench
 FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	$(WARNINGS) -Wno-unused-command-line-argument
 FUZZ_TIME   ?= 600
+ROUNDS      ?= 7
 FUZZ_CHECK_TIME ?= 30
 
 $(FUZZER): tests/fuzz/fuzz_policy.c $(POLICY_SRCS) $(wildcard policy/*.h include/*.h) | $(BUILD)/fuzz

@@ -128,6 +128,7 @@ struct lg_scratch {
 	 * verifier one state per round instead of one per value they could hold. */
 	__u32 path_off; /* lg_build_path's write offset */
 	__u32 count;    /* dentries recorded by the walk */
+	__u32 crossed;  /* the walk went up into a parent mount */
 	__u8 path[2 * LG_EVENT_PATH_MAX]; /* path string under construction; see lg_build_path */
 	struct lg_link_value link;        /* a link record under construction */
 };
@@ -146,35 +147,73 @@ static __always_inline struct lg_scratch *lg_scratch(void)
 	return bpf_map_lookup_elem(&lg_scratch_map, &zero);
 }
 
+/* The policy bound to cgroup id, if its record is written (NULL: none, or not yet). */
+static __always_inline const struct lg_policy_value *lg_bound_policy(__u64 id, bool *bound)
+{
+	const struct lg_policy_value *policy;
+	__u32 *policy_id;
+
+	policy_id = bpf_map_lookup_elem(&lg_cgroup_policy, &id);
+	*bound = policy_id != 0;
+	if (!policy_id)
+		return 0;
+	policy = bpf_map_lookup_elem(&lg_policies, policy_id);
+	/* An id whose record is not (or no longer) written is no policy. */
+	if (!policy || policy->id != *policy_id || *policy_id == 0)
+		return 0;
+	return policy;
+}
+
+/* lg_current_policy for a task deeper than LG_CGROUP_DEPTH_MAX: from that level up. */
+static __noinline const struct lg_policy_value *lg_deep_policy(void)
+{
+	const struct lg_policy_value *policy;
+	bool bound;
+
+	for (int i = 0; i < LG_CGROUP_DEPTH_MAX; i++) {
+		if (LG_CGROUP_DEPTH_MAX - i < 1)
+			break;
+		policy = lg_bound_policy(bpf_get_current_ancestor_cgroup_id(LG_CGROUP_DEPTH_MAX - i),
+					 &bound);
+		if (bound)
+			return policy;
+	}
+	return 0;
+}
+
 /*
  * The policy of the current task: its cgroup's, or the nearest ancestor's that has one. Policies
- * are bound at most LG_CGROUP_DEPTH_MAX levels deep (the compiler refuses deeper ones), so the
- * search starts there for a deeper task and cannot miss the nearest policy.
+ * are bound at most LG_CGROUP_DEPTH_MAX levels deep (the compiler refuses deeper ones), so a
+ * deeper task's search starts there and cannot miss the nearest policy. Every hook runs this for
+ * every task, confined or not: it climbs the cgroups through BTF pointers (direct loads, no
+ * helper calls), one hash lookup per level.
  */
 static __always_inline const struct lg_policy_value *lg_current_policy(__u64 *cgroup_id)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	int level = BPF_CORE_READ(task, cgroups, dfl_cgrp, level);
+	struct cgroup *cgrp = task->cgroups->dfl_cgrp;
+	const struct lg_policy_value *policy;
+	bool bound;
 
-	if (level > LG_CGROUP_DEPTH_MAX)
-		level = LG_CGROUP_DEPTH_MAX;
+	if (!cgrp)
+		return 0;
+	*cgroup_id = cgrp->kn->id;
+	if (cgrp->level > LG_CGROUP_DEPTH_MAX)
+		return lg_deep_policy();
 	for (int i = 0; i < LG_CGROUP_DEPTH_MAX; i++) {
-		const struct lg_policy_value *policy;
-		__u32 *policy_id;
-		__u64 id;
+		struct cgroup_subsys_state *parent;
 
-		if (level - i < 1)
+		if (cgrp->level < 1)
+			break; /* the root cgroup is never bound */
+		policy = lg_bound_policy(cgrp->kn->id, &bound);
+		if (bound)
+			return policy;
+		parent = cgrp->self.parent;
+		if (!parent)
 			break;
-		id = bpf_get_current_ancestor_cgroup_id(level - i);
-		policy_id = bpf_map_lookup_elem(&lg_cgroup_policy, &id);
-		if (!policy_id)
-			continue;
-		policy = bpf_map_lookup_elem(&lg_policies, policy_id);
-		/* An id whose record is not (or no longer) written is no policy. */
-		if (!policy || policy->id != *policy_id || *policy_id == 0)
-			return 0;
-		*cgroup_id = bpf_get_current_cgroup_id();
-		return policy;
+		cgrp = parent->cgroup;
+		if (!cgrp)
+			break;
 	}
 	return 0;
 }

@@ -24,15 +24,12 @@ char LICENSE[] SEC("license") = "GPL";
 static __always_inline int lg_exec_mapping(struct file *file, __u8 hook)
 {
 	const struct lg_policy_value *policy;
-	struct lg_path_verdict verdict;
 	__u64 cgroup_id = 0;
 
 	policy = lg_current_policy(&cgroup_id);
 	if (!policy)
 		return 0;
-	lg_path_decide(policy, LG_CLASS_EXEC, LG_DECISION_EXEC, BPF_CORE_READ(file, f_path.dentry),
-		       BPF_CORE_READ(file, f_path.mnt), &verdict);
-	return lg_path_verdict_finish(policy, cgroup_id, hook, LG_DECISION_EXEC, &verdict);
+	return lg_file_verdict(policy, cgroup_id, hook, LG_CLASS_EXEC, LG_DECISION_EXEC, file);
 }
 
 SEC("lsm/mmap_file")
@@ -50,9 +47,9 @@ int BPF_PROG(lg_file_mprotect, struct vm_area_struct *vma, unsigned long reqprot
 {
 	struct file *file;
 
-	if (ret || !(prot & PROT_EXEC) || (BPF_CORE_READ(vma, vm_flags) & VM_EXEC))
+	if (ret || !(prot & PROT_EXEC) || (vma->vm_flags & VM_EXEC))
 		return ret; /* not becoming executable */
-	file = BPF_CORE_READ(vma, vm_file);
+	file = vma->vm_file;
 	if (!file)
 		return 0;
 	return lg_exec_mapping(file, LG_HOOK_FILE_MPROTECT);
@@ -62,18 +59,13 @@ SEC("lsm/bprm_check_security")
 int BPF_PROG(lg_bprm_check, struct linux_binprm *bprm, int ret)
 {
 	const struct lg_policy_value *policy;
-	struct lg_path_verdict verdict;
 	__u64 cgroup_id = 0;
-	struct file *file;
 
 	if (ret)
 		return ret;
 	policy = lg_current_policy(&cgroup_id);
 	if (!policy)
 		return 0;
-	file = bprm->file;
-	lg_path_decide(policy, LG_CLASS_EXEC, LG_DECISION_EXEC, BPF_CORE_READ(file, f_path.dentry),
-		       BPF_CORE_READ(file, f_path.mnt), &verdict);
-	return lg_path_verdict_finish(policy, cgroup_id, LG_HOOK_BPRM_CHECK, LG_DECISION_EXEC,
-				      &verdict);
+	return lg_file_verdict(policy, cgroup_id, LG_HOOK_BPRM_CHECK, LG_CLASS_EXEC,
+			       LG_DECISION_EXEC, bprm->file);
 }

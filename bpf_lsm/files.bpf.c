@@ -80,7 +80,5 @@ int BPF_PROG(lg_file_open, struct file *file, int ret)
 		return lg_path_verdict_finish(policy, cgroup_id, LG_HOOK_FILE_OPEN, decision,
 					      &verdict);
 	}
-	lg_path_decide(policy, LG_CLASS_FILE, decision, file->f_path.dentry, file->f_path.mnt,
-		       &verdict);
-	return lg_path_verdict_finish(policy, cgroup_id, LG_HOOK_FILE_OPEN, decision, &verdict);
+	return lg_file_verdict(policy, cgroup_id, LG_HOOK_FILE_OPEN, LG_CLASS_FILE, decision, file);
 }

@@ -217,3 +217,23 @@ int BPF_PROG(lg_path_truncate, const struct path *path, int ret)
 		lg_count_allowed(policy->id, LG_HOOK_PATH_TRUNCATE);
 	return ret;
 }
+
+/*
+ * The verdict caches' kernel epoch (cache.bpf.h), bumped after the fact, for every task: a name
+ * moved (rename, exchange, a network filesystem moving an alias; all go through __d_move) or a
+ * hard link made. An LSM hook runs before the change and would let a walk started in between
+ * cache the old name's verdict; fexit runs once the change is visible.
+ */
+SEC("fexit/__d_move")
+int BPF_PROG(lg_name_moved)
+{
+	lg_epoch_bump();
+	return 0;
+}
+
+SEC("fexit/vfs_link")
+int BPF_PROG(lg_name_linked)
+{
+	lg_epoch_bump();
+	return 0;
+}

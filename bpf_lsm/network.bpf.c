@@ -14,7 +14,7 @@
  *
  * Not covered: listening and accepting; AF_UNIX, AF_NETLINK and other families.
  */
-#include "common.bpf.h"
+#include "cache.bpf.h"
 #include <bpf/bpf_endian.h>
 
 #define AF_UNSPEC 0
@@ -32,43 +32,46 @@ struct lg_net_dest {
 	__u8 addr[16];
 };
 
-/* Read a destination sockaddr; false when there is nothing to decide. */
+/*
+ * Read a destination sockaddr; false when there is nothing to decide. One read of the largest
+ * form: the kernel holds every sockaddr it passes here in a sockaddr_storage.
+ */
 static __always_inline bool lg_read_dest(const struct sockaddr *address, int addrlen,
 					 struct lg_net_dest *dest)
 {
 	static const __u8 mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-	sa_family_t family;
+	union {
+		struct sockaddr sa;
+		struct sockaddr_in sin;
+		struct sockaddr_in6 sin6;
+	} buf;
 
-	if (!address || addrlen < (int)sizeof(family))
+	if (!address || addrlen < (int)sizeof(sa_family_t))
 		return false;
-	if (bpf_probe_read_kernel(&family, sizeof(family), &address->sa_family))
+	if (bpf_probe_read_kernel(&buf, sizeof(buf), address))
 		return false;
 	__builtin_memset(dest->addr, 0, sizeof(dest->addr));
-	if (family == AF_INET) {
-		struct sockaddr_in sin;
-
-		if (addrlen < (int)sizeof(sin) || bpf_probe_read_kernel(&sin, sizeof(sin), address))
+	if (buf.sa.sa_family == AF_INET) {
+		if (addrlen < (int)sizeof(buf.sin))
 			return false;
 		dest->family = 4;
-		dest->port = bpf_ntohs(sin.sin_port);
-		__builtin_memcpy(dest->addr, &sin.sin_addr, 4);
+		dest->port = bpf_ntohs(buf.sin.sin_port);
+		__builtin_memcpy(dest->addr, &buf.sin.sin_addr, 4);
 		return true;
 	}
-	if (family == AF_INET6) {
-		struct sockaddr_in6 sin6;
+	if (buf.sa.sa_family == AF_INET6) {
 		bool is_mapped = true;
 
-		if (addrlen < SIN6_LEN_RFC2133 ||
-		    bpf_probe_read_kernel(&sin6, SIN6_LEN_RFC2133, address))
+		if (addrlen < SIN6_LEN_RFC2133)
 			return false;
-		dest->port = bpf_ntohs(sin6.sin6_port);
-		__builtin_memcpy(dest->addr, &sin6.sin6_addr, 16);
+		dest->port = bpf_ntohs(buf.sin6.sin6_port);
+		__builtin_memcpy(dest->addr, &buf.sin6.sin6_addr, 16);
 		for (int i = 0; i < 12; i++)
 			if (dest->addr[i] != mapped[i])
 				is_mapped = false;
 		if (is_mapped) {
 			dest->family = 4;
-			__builtin_memcpy(dest->addr, &sin6.sin6_addr.in6_u.u6_addr8[12], 4);
+			__builtin_memcpy(dest->addr, &buf.sin6.sin6_addr.in6_u.u6_addr8[12], 4);
 			__builtin_memset(dest->addr + 4, 0, 12);
 		} else {
 			dest->family = 6;
@@ -78,9 +81,9 @@ static __always_inline bool lg_read_dest(const struct sockaddr *address, int add
 	return false;
 }
 
-static __always_inline __u8 lg_socket_protocol(struct socket *sock)
+static __always_inline __u8 lg_socket_protocol(struct sock *sk)
 {
-	__u16 protocol = BPF_CORE_READ(sock, sk, sk_protocol);
+	__u16 protocol = sk->sk_protocol;
 
 	if (protocol == IPPROTO_TCP || protocol == IPPROTO_MPTCP)
 		return LG_NET_TCP;
@@ -144,13 +147,62 @@ static __always_inline __u64 lg_dest_key(const struct lg_net_dest *dest)
 	return lg_hash_mix(lg_hash_mix(a, b), ((__u64)dest->port << 16) | dest->protocol);
 }
 
-static __always_inline int lg_net_check(struct socket *sock, const struct sockaddr *address,
-					int addrlen, __u8 hook)
+/*
+ * The socket's cache (cache.bpf.h): the last allowed destination, for one policy and tag. Under
+ * the lock, so that threads sharing the socket never leave one destination's address beside
+ * another's port.
+ */
+static __always_inline bool lg_sock_cached(struct lg_sock_cache *cache, __u64 tag, __u32 policy,
+					   const struct lg_net_dest *dest, bool store)
+{
+	bool hit = false;
+
+	bpf_spin_lock(&cache->lock);
+	if (store) {
+		cache->tag = tag;
+		cache->policy = policy;
+		cache->family = dest->family;
+		cache->protocol = dest->protocol;
+		cache->port = dest->port;
+		__builtin_memcpy(cache->addr, dest->addr, 16);
+	} else {
+		hit = cache->tag == tag && cache->policy == policy &&
+		      cache->family == dest->family && cache->protocol == dest->protocol &&
+		      cache->port == dest->port &&
+		      *(__u64 *)&cache->addr[0] == *(const __u64 *)&dest->addr[0] &&
+		      *(__u64 *)&cache->addr[8] == *(const __u64 *)&dest->addr[8];
+	}
+	bpf_spin_unlock(&cache->lock);
+	return hit;
+}
+
+/*
+ * An IPv4 destination read through connect's BTF-typed sockaddr: byte loads within sa_data, no
+ * helper call. False for anything else (lg_read_dest reads those).
+ */
+static __always_inline bool lg_read_dest_inet(const struct sockaddr *address, int addrlen,
+					      struct lg_net_dest *dest)
+{
+	if (!address || addrlen < (int)sizeof(struct sockaddr_in) ||
+	    address->sa_family != AF_INET)
+		return false;
+	dest->family = 4;
+	dest->port = (__u16)((__u8)address->sa_data[0] << 8 | (__u8)address->sa_data[1]);
+	dest->addr[0] = address->sa_data[2];
+	dest->addr[1] = address->sa_data[3];
+	dest->addr[2] = address->sa_data[4];
+	dest->addr[3] = address->sa_data[5];
+	return true;
+}
+
+static __always_inline int lg_net_check(struct sock *sk, const struct sockaddr *address,
+					int addrlen, __u8 hook, bool btf_address)
 {
 	const struct lg_policy_value *policy;
+	struct lg_sock_cache *cache;
 	struct lg_net_dest dest = {};
 	struct lg_event *ev;
-	__u64 cgroup_id = 0;
+	__u64 cgroup_id = 0, tag;
 	__u8 flags = 0;
 	bool deny;
 	__u32 rule;
@@ -158,11 +210,20 @@ static __always_inline int lg_net_check(struct socket *sock, const struct sockad
 	policy = lg_current_policy(&cgroup_id);
 	if (!policy)
 		return 0;
-	if (!lg_read_dest(address, addrlen, &dest))
+	if (!(btf_address && lg_read_dest_inet(address, addrlen, &dest)) &&
+	    !lg_read_dest(address, addrlen, &dest))
 		return 0;
-	dest.protocol = lg_socket_protocol(sock);
+	dest.protocol = lg_socket_protocol(sk);
+	tag = lg_cache_tag();
+	cache = tag ? bpf_sk_storage_get(&lg_sock_cache, sk, 0, BPF_SK_STORAGE_GET_F_CREATE) : 0;
+	if (cache && lg_sock_cached(cache, tag, policy->id, &dest, false)) {
+		lg_count_cached(policy->id, hook);
+		return 0;
+	}
 	lg_net_decide(policy, &dest, &rule, &deny, &flags);
 	if (!deny) {
+		if (cache && !flags)
+			lg_sock_cached(cache, tag, policy->id, &dest, true);
 		lg_count_allowed(policy->id, hook);
 		return 0;
 	}
@@ -182,33 +243,35 @@ SEC("lsm/socket_connect")
 int BPF_PROG(lg_socket_connect, struct socket *sock, struct sockaddr *address, int addrlen,
 	     int ret)
 {
+	struct sock *sk = sock->sk;
 	__u16 family;
 
-	if (ret)
+	if (ret || !sk)
 		return ret;
-	family = BPF_CORE_READ(sock, sk, __sk_common.skc_family);
+	family = sk->__sk_common.skc_family;
 	if (family != AF_INET && family != AF_INET6)
 		return 0;
-	return lg_net_check(sock, address, addrlen, LG_HOOK_SOCKET_CONNECT);
+	return lg_net_check(sk, address, addrlen, LG_HOOK_SOCKET_CONNECT, true);
 }
 
 SEC("lsm/socket_sendmsg")
 int BPF_PROG(lg_socket_sendmsg, struct socket *sock, struct msghdr *msg, int size, int ret)
 {
+	struct sock *sk = sock->sk;
 	__u16 family;
 	__u8 protocol;
 
-	if (ret)
+	if (ret || !sk)
 		return ret;
-	family = BPF_CORE_READ(sock, sk, __sk_common.skc_family);
+	family = sk->__sk_common.skc_family;
 	if (family != AF_INET && family != AF_INET6)
 		return 0;
-	if (!BPF_CORE_READ(msg, msg_name))
+	if (!msg->msg_name)
 		return 0; /* connected: decided at connect() */
-	protocol = lg_socket_protocol(sock);
+	protocol = lg_socket_protocol(sk);
 	/* TCP ignores the address unless the send opens the connection (Fast Open). */
-	if (protocol == LG_NET_TCP && !(BPF_CORE_READ(msg, msg_flags) & MSG_FASTOPEN))
+	if (protocol == LG_NET_TCP && !(msg->msg_flags & MSG_FASTOPEN))
 		return 0;
-	return lg_net_check(sock, BPF_CORE_READ(msg, msg_name), BPF_CORE_READ(msg, msg_namelen),
-			    LG_HOOK_SOCKET_SENDMSG);
+	return lg_net_check(sk, msg->msg_name, msg->msg_namelen, LG_HOOK_SOCKET_SENDMSG,
+			    false);
 }

@@ -22,7 +22,7 @@
 #ifndef LSMGUARD_PATH_BPF_H
 #define LSMGUARD_PATH_BPF_H
 
-#include "common.bpf.h"
+#include "cache.bpf.h"
 
 #define LG_WALK_STEPS (LG_PATH_DEPTH_MAX + 1 + 8) /* components plus mount crossings */
 #define LG_NAME_WORDS ((LG_NAME_MAX + 1) / 8)
@@ -39,6 +39,7 @@ struct lg_path_verdict {
 	const struct lg_link_value *link; /* when LG_EVENT_HARDLINK */
 	int components;
 	__u64 object; /* the object's path hash: identifies it for the event rate limit */
+	bool cacheable; /* depends on nothing a verdict cache does not check (cache.bpf.h) */
 };
 
 static __always_inline struct mount *lg_real_mount(struct vfsmount *mnt)
@@ -118,6 +119,7 @@ static __always_inline bool lg_walk_collect(struct lg_scratch *scratch, struct d
 
 	*anchor = 0;
 	scratch->count = 0;
+	scratch->crossed = 0;
 	for (int step = 0; step < LG_WALK_STEPS; step++) {
 		struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
 		struct dentry *mnt_root = BPF_CORE_READ(mnt, mnt.mnt_root);
@@ -136,6 +138,7 @@ static __always_inline bool lg_walk_collect(struct lg_scratch *scratch, struct d
 
 				if (up == mnt)
 					return true; /* namespace root: no host prefix */
+				scratch->crossed = 1;
 				dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
 				mnt = up;
 				continue;
@@ -243,6 +246,7 @@ static __always_inline void lg_path_decide(const struct lg_policy_value *policy,
 	v->link = 0;
 	v->components = 0;
 	v->object = 0;
+	v->cacheable = false;
 	if (!scratch)
 		goto out_fail_closed;
 	if (!lg_walk_collect(scratch, dentry, vfsmnt, &anchor))
@@ -268,6 +272,7 @@ static __always_inline void lg_path_decide(const struct lg_policy_value *policy,
 	v->rule = step->rule;
 	v->deny = step->deny;
 	v->object = step->hash;
+	v->cacheable = anchor && !scratch->crossed;
 
 	/* Another name of the same file: its original name's rules apply too; deny wins. */
 	link = lg_link_of(dentry);
@@ -286,6 +291,7 @@ static __always_inline void lg_path_decide(const struct lg_policy_value *policy,
 		step->object = i == count - 1;
 		lg_walk_step(step);
 	}
+	v->cacheable = false;
 	if (step->deny && !v->deny) {
 		v->deny = true;
 		v->rule = step->rule;
@@ -395,6 +401,27 @@ static __always_inline int lg_path_verdict_finish(const struct lg_policy_value *
 		bpf_ringbuf_submit(ev, 0);
 	}
 	return lg_deny(policy, hook);
+}
+
+/*
+ * Decide, count and report an access to an open file, through the inode's verdict cache: a hit
+ * answers at once; a miss walks the path and remembers an allowed verdict that may be cached.
+ */
+static __always_inline int lg_file_verdict(const struct lg_policy_value *policy, __u64 cgroup_id,
+					   __u8 hook, __u32 class, enum lg_decision decision,
+					   struct file *file)
+{
+	struct lg_cache_probe probe;
+	struct lg_path_verdict v;
+
+	if (lg_cache_lookup(file, policy->id, class, decision == LG_DECISION_FILE_WRITE, &probe)) {
+		lg_count_cached(policy->id, hook);
+		return 0;
+	}
+	lg_path_decide(policy, class, decision, file->f_path.dentry, file->f_path.mnt, &v);
+	if (!v.deny && v.cacheable)
+		lg_cache_store(&probe);
+	return lg_path_verdict_finish(policy, cgroup_id, hook, decision, &v);
 }
 
 #endif /* LSMGUARD_PATH_BPF_H */

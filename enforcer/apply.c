@@ -53,6 +53,21 @@ static bool in_bank(__u32 policy, unsigned bank)
 	return policy > bank * LG_MAX_POLICIES && policy <= (bank + 1) * LG_MAX_POLICIES;
 }
 
+/*
+ * Path verdicts cached before a mount table rewrite may rest on the old table (see
+ * bpf_lsm/cache.bpf.h): retire them. The daemon is this epoch's only writer.
+ */
+static void bump_mounts_epoch(const struct lg_bpf *bpf)
+{
+	__u32 index = LG_EPOCH_MOUNTS;
+	__u64 epoch = 0;
+
+	if (bpf_map_lookup_elem(bpf->map_fd[LG_MAP_EPOCHS], &index, &epoch) == 0) {
+		epoch++;
+		bpf_map_update_elem(bpf->map_fd[LG_MAP_EPOCHS], &index, &epoch, BPF_ANY);
+	}
+}
+
 int lg_apply_mounts(const struct lg_bpf *bpf, const struct lg_config *config)
 {
 	struct lg_mount_entry *entries;
@@ -85,6 +100,7 @@ int lg_apply_mounts(const struct lg_bpf *bpf, const struct lg_config *config)
 			bpf_map_delete_elem(fd, &key);
 	}
 	free(entries);
+	bump_mounts_epoch(bpf);
 	return count;
 }
 
@@ -178,20 +194,74 @@ static void clear_policy_records(const struct lg_bpf *bpf, unsigned bank,
 			bpf_map_update_elem(fd, &keys[i], empty, BPF_ANY);
 }
 
-/* Delete every path and network key and policy record of one bank. */
-static void delete_bank(const struct lg_bpf *bpf, unsigned bank)
-{
-	struct lg_policy_value empty = {0};
-	struct lg_path_key pkey, pnext;
-	struct lg_net_key nkey, nnext;
-	int fd = bpf->map_fd[LG_MAP_PATHS];
-	bool more;
+#define BATCH 4096
 
+/*
+ * Delete the path keys of one bank: the keys read in batches of BATCH, then deleted in one
+ * batch per read (two system calls per key with get_next_key and delete, which made a reload of
+ * 10,000 rules spend most of its time here). Kernels without batch operations on hash maps
+ * fall back to that walk. Returns 0 or a negative errno.
+ */
+static int delete_bank_paths(int fd, unsigned bank)
+{
+	struct lg_path_key *keys = calloc(BATCH, sizeof(*keys)), pkey, pnext;
+	struct lg_path_value *values = calloc(BATCH, sizeof(*values));
+	__u32 in_batch = 0, out_batch = 0, count;
+	bool first = true, more;
+	int ret = 0;
+
+	if (!keys || !values) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (;;) {
+		__u32 n = 0;
+		int err;
+
+		count = BATCH;
+		err = bpf_map_lookup_batch(fd, first ? NULL : &in_batch, &out_batch, keys, values,
+					   &count, NULL);
+		if (err && errno != ENOENT) {
+			if (first && (errno == EINVAL || errno == ENOTSUP || errno == EOPNOTSUPP))
+				goto walk;
+			ret = -errno;
+			goto out;
+		}
+		for (__u32 i = 0; i < count; i++)
+			if (in_bank(keys[i].policy, bank))
+				keys[n++] = keys[i];
+		if (n && bpf_map_delete_batch(fd, keys, &n, NULL)) {
+			ret = -errno;
+			goto out;
+		}
+		if (err) /* ENOENT: that was the last batch */
+			break;
+		in_batch = out_batch;
+		first = false;
+	}
+	goto out;
+walk:
 	for (more = bpf_map_get_next_key(fd, NULL, &pkey) == 0; more; pkey = pnext) {
 		more = bpf_map_get_next_key(fd, &pkey, &pnext) == 0;
 		if (in_bank(pkey.policy, bank))
 			bpf_map_delete_elem(fd, &pkey);
 	}
+out:
+	free(keys);
+	free(values);
+	return ret;
+}
+
+/* Delete every path and network key and policy record of one bank. */
+static void delete_bank(const struct lg_bpf *bpf, unsigned bank)
+{
+	struct lg_policy_value empty = {0};
+	struct lg_net_key nkey, nnext;
+	int fd;
+	bool more;
+
+	delete_bank_paths(bpf->map_fd[LG_MAP_PATHS], bank);
+	/* LPM tries have no batch operations. */
 	fd = bpf->map_fd[LG_MAP_NETS];
 	for (more = bpf_map_get_next_key(fd, NULL, &nkey) == 0; more; nkey = nnext) {
 		more = bpf_map_get_next_key(fd, &nkey, &nnext) == 0;
@@ -199,6 +269,48 @@ static void delete_bank(const struct lg_bpf *bpf, unsigned bank)
 			bpf_map_delete_elem(fd, &nkey);
 	}
 	clear_policy_records(bpf, bank, &empty);
+}
+
+/* Write the path entries, in batches where the kernel has them. */
+static int write_paths(int fd, const struct lg_compiled *c)
+{
+	struct lg_path_key *keys = calloc(BATCH, sizeof(*keys));
+	struct lg_path_value *values = calloc(BATCH, sizeof(*values));
+	size_t i = 0;
+	int ret = 0;
+
+	if (!keys || !values) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	while (i < c->path_count) {
+		__u32 n = 0, count;
+
+		for (; n < BATCH && i + n < c->path_count; n++) {
+			keys[n] = c->paths[i + n].key;
+			values[n] = c->paths[i + n].value;
+		}
+		count = n;
+		if (bpf_map_update_batch(fd, keys, values, &count, NULL) == 0) {
+			i += n;
+			continue;
+		}
+		if (errno != EINVAL && errno != ENOTSUP && errno != EOPNOTSUPP) {
+			ret = -errno;
+			goto out;
+		}
+		/* No batch operations: one at a time. */
+		for (; i < c->path_count; i++) {
+			if (bpf_map_update_elem(fd, &c->paths[i].key, &c->paths[i].value, BPF_ANY)) {
+				ret = -errno;
+				goto out;
+			}
+		}
+	}
+out:
+	free(keys);
+	free(values);
+	return ret;
 }
 
 /*
@@ -233,10 +345,9 @@ static int write_bank(const struct lg_bpf *bpf, const struct lg_compiled *c)
 
 	if (ret)
 		return ret;
-	for (size_t i = 0; i < c->path_count; i++)
-		if (bpf_map_update_elem(bpf->map_fd[LG_MAP_PATHS], &c->paths[i].key,
-					&c->paths[i].value, BPF_ANY))
-			return -errno;
+	ret = write_paths(bpf->map_fd[LG_MAP_PATHS], c);
+	if (ret)
+		return ret;
 	for (size_t i = 0; i < c->net_count; i++)
 		if (bpf_map_update_elem(bpf->map_fd[LG_MAP_NETS], &c->nets[i].key, &c->nets[i].value,
 					BPF_ANY))

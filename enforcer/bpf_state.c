@@ -24,6 +24,7 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	[LG_MAP_EVENTS] = "lg_events",
 	[LG_MAP_LINKS] = "lg_links",
 	[LG_MAP_RATE] = "lg_rate",
+	[LG_MAP_EPOCHS] = "lg_epochs",
 };
 
 const char *const lg_program_names[] = {
@@ -33,6 +34,8 @@ const char *const lg_program_names[] = {
 	"lg_path_truncate",
 	"lg_task_alloc",     "lg_bpf",          "lg_kernel_load_data", "lg_kernel_read_file",
 	"lg_ptrace_access_check", "lg_sb_umount", "lg_bpf_map",
+	/* The verdict caches' epoch: before the cgroups, so nothing is cached unseen. */
+	"lg_name_moved",     "lg_name_linked",
 	/* Last: cgroup binding, once every hook is in place. */
 	"lg_cgroup_mkdir",   "lg_cgroup_rmdir",
 };
@@ -169,6 +172,7 @@ static const struct {
 			  sizeof(struct lg_link_value)},
 	[LG_MAP_RATE] = {BPF_MAP_TYPE_LRU_HASH, sizeof(struct lg_rate_key),
 			 sizeof(struct lg_rate_value)},
+	[LG_MAP_EPOCHS] = {BPF_MAP_TYPE_ARRAY, 4, 8},
 };
 
 static int check_layout(int fd, enum lg_map_id id, char *err, size_t errsize)

@@ -24,6 +24,7 @@ enum lg_map_id {
 	LG_MAP_EVENTS,
 	LG_MAP_LINKS,
 	LG_MAP_RATE,
+	LG_MAP_EPOCHS,
 	LG_MAP_COUNT,
 };
 

@@ -39,6 +39,7 @@ static void read_counter(int fd, __u32 policy, unsigned hook, struct lg_counter 
 			sum->audited += values[c].audited;
 			sum->dropped += values[c].dropped;
 			sum->suppressed += values[c].suppressed;
+			sum->cached += values[c].cached;
 		}
 	}
 	free(values);
@@ -108,9 +109,9 @@ int cmd_status(int argc, char **argv)
 		       active ? "active" : "INACTIVE", links, lg_program_count, config.generation,
 		       lg_pidfile_running(LG_STATE_DIR) ? "running" : "not running");
 		if (active && state.count)
-			printf("\n%-20s %-8s %-12s %10s %10s %10s %10s %10s  %s\n", "POLICY", "MODE",
-			       "HOOK", "ALLOWED", "DENIED", "AUDITED", "DROPPED", "SUPPRESSED",
-			       "CGROUP");
+			printf("\n%-20s %-8s %-12s %10s %10s %10s %10s %10s %10s  %s\n", "POLICY",
+			       "MODE", "HOOK", "ALLOWED", "CACHED", "DENIED", "AUDITED", "DROPPED",
+			       "SUPPRESSED", "CGROUP");
 	}
 	for (size_t i = 0; active && i < state.count; i++) {
 		const struct lg_state_policy *p = &state.policies[i];
@@ -130,15 +131,17 @@ int cmd_status(int argc, char **argv)
 			read_counter(bpf.map_fd[LG_MAP_COUNTERS], p->id, hook, &c);
 			if (json)
 				printf("%s\"%s\":{\"allowed\":%llu,\"denied\":%llu,\"audited\":%llu,"
-				       "\"dropped\":%llu,\"suppressed\":%llu}",
+				       "\"dropped\":%llu,\"suppressed\":%llu,\"cached\":%llu}",
 				       hook > 1 ? "," : "", lg_hook_name(hook),
 				       (unsigned long long)c.allowed, (unsigned long long)c.denied,
 				       (unsigned long long)c.audited, (unsigned long long)c.dropped,
-				       (unsigned long long)c.suppressed);
+				       (unsigned long long)c.suppressed, (unsigned long long)c.cached);
 			else
-				printf("%-20s %-8s %-12.12s %10llu %10llu %10llu %10llu %10llu  %s\n",
+				printf("%-20s %-8s %-12.12s %10llu %10llu %10llu %10llu %10llu %10llu  "
+				       "%s\n",
 				       hook == 1 ? p->name : "", hook == 1 ? p->mode : "",
 				       lg_hook_name(hook), (unsigned long long)c.allowed,
+				       (unsigned long long)c.cached,
 				       (unsigned long long)c.denied, (unsigned long long)c.audited,
 				       (unsigned long long)c.dropped, (unsigned long long)c.suppressed,
 				       hook == 1 ? p->cgroup : "");

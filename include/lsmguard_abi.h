@@ -229,8 +229,22 @@ struct lg_counter {
 	__u64 audited;    /* would have been denied, audit mode */
 	__u64 dropped;    /* events lost because the ring buffer was full */
 	__u64 suppressed; /* events held back by the rate limit */
+	__u64 cached;     /* allowed verdicts answered by a verdict cache (part of allowed) */
 };
-_Static_assert(sizeof(struct lg_counter) == 40, "lg_counter layout");
+_Static_assert(sizeof(struct lg_counter) == 48, "lg_counter layout");
+
+/*
+ * Epochs of the verdict caches (bpf_lsm/cache.bpf.h), in a two-entry array map. A cached verdict
+ * is valid while the generation and both epochs are what they were when the walk behind it
+ * started. The kernel bumps LG_EPOCH_KERNEL after every dentry move (rename) and hard link;
+ * the daemon bumps LG_EPOCH_MOUNTS after it rewrites the mount table. Each entry has one kind
+ * of writer, so neither is ever written back with a stale value.
+ */
+enum lg_epoch_index {
+	LG_EPOCH_KERNEL = 0,
+	LG_EPOCH_MOUNTS = 1,
+	LG_EPOCH_COUNT = 2,
+};
 
 /*
  * Rate limit of identical events, in the kernel: at most LG_RATE_EVENTS events a second for

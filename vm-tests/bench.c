@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * make bench: the cost of enforcement per operation, in the test VM, with every configuration
- * visited in each of ROUNDS rounds, in alternating order (A B ... B A), medians and spread
+ * visited in each of `rounds` rounds (7 unless `make bench ROUNDS=N`), in alternating order (A B ... B A), medians and spread
  * reported, after one warm-up pass that is not counted.
  *
  * Configurations: nothing; the floor (empty BPF-LSM programs on the same hooks); libseccomp
@@ -34,7 +34,8 @@
 #include "vmtest.h"
 #include "vmutil.h"
 
-#define ROUNDS 7
+#define MAX_ROUNDS 15
+static int rounds = 7; /* lsmguard.rounds= on the kernel command line (make bench ROUNDS=N) */
 #define BENCH_CGROUP "/bench"
 #define DEEP_FILE "/bench/d1/d2/d3/d4/d5/d6/d7/d8/d9/file"
 #define TCP_PORT 7000
@@ -72,8 +73,8 @@ static const char *const config_keys[C_COUNT] = {
 	"lsmguard_no_policy", "lsmguard_10", "lsmguard_1000", "lsmguard_10000",
 };
 
-static double ns_per_op[C_COUNT][OP_COUNT][ROUNDS];
-static double reload_ms[3][ROUNDS]; /* 10, 1,000, 10,000 rules */
+static double ns_per_op[C_COUNT][OP_COUNT][MAX_ROUNDS];
+static double reload_ms[3][MAX_ROUNDS]; /* 10, 1,000, 10,000 rules */
 
 int vm_failures;
 void vm_register(const char *name, vm_test_fn fn, int order)
@@ -345,13 +346,13 @@ static int compare_doubles(const void *a, const void *b)
 
 static double median(const double *values, double *lo, double *hi)
 {
-	double sorted[ROUNDS];
+	double sorted[MAX_ROUNDS];
 
-	memcpy(sorted, values, sizeof(sorted));
-	qsort(sorted, ROUNDS, sizeof(double), compare_doubles);
+	memcpy(sorted, values, sizeof(double) * (size_t)rounds);
+	qsort(sorted, (size_t)rounds, sizeof(double), compare_doubles);
 	*lo = sorted[0];
-	*hi = sorted[ROUNDS - 1];
-	return sorted[ROUNDS / 2];
+	*hi = sorted[rounds - 1];
+	return sorted[rounds / 2];
 }
 
 static void report(void)
@@ -388,7 +389,7 @@ static void report(void)
 		printf(" %+.1f%% |", (m10k / m10 - 1) * 100);
 	}
 	printf("\n");
-	printf("BENCH-JSON {\"rounds\":%d,\"ns_per_op\":{", ROUNDS);
+	printf("BENCH-JSON {\"rounds\":%d,\"ns_per_op\":{", rounds);
 	for (int c = 0; c < C_COUNT; c++) {
 		printf("%s\"%s\":{", c ? "," : "", config_keys[c]);
 		for (int op = 0; op < OP_COUNT; op++) {
@@ -452,28 +453,30 @@ static void run_lsmguard(int round, bool reverse)
 		reload_to(0);
 		measure(C_LG_NO_POLICY, round);
 	}
-	if (round == ROUNDS - 1 && run_command(status, out, sizeof(out)) == 0 &&
+	if (round == rounds - 1 && run_command(status, out, sizeof(out)) == 0 &&
 	    strstr(out, "\"programs\":"))
 		printf("BENCH-PROGRAMS %s", strstr(out, "\"programs\":"));
 	run_command(unload, NULL, 0);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	static const enum config others[] = {C_NONE, C_FLOOR, C_SECCOMP_100, C_SECCOMP_1000,
 					     C_LANDLOCK_10, C_LANDLOCK_10000};
 	const int n_others = sizeof(others) / sizeof(others[0]);
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc > 1 && atoi(argv[1]) >= 1)
+		rounds = atoi(argv[1]) > MAX_ROUNDS ? MAX_ROUNDS : atoi(argv[1]);
 	setup();
 	/* Warm-up pass: caches, page tables and translated code of the first visits. */
 	for (int i = 0; i < n_others; i++)
 		run_config(others[i], -1);
 	run_lsmguard(-1, false);
-	for (int round = 0; round < ROUNDS; round++) {
+	for (int round = 0; round < rounds; round++) {
 		bool reverse = round % 2;
 
-		printf("# bench: round %d of %d%s\n", round + 1, ROUNDS, reverse ? " (reverse order)" : "");
+		printf("# bench: round %d of %d%s\n", round + 1, rounds, reverse ? " (reverse order)" : "");
 		if (reverse)
 			run_lsmguard(round, true);
 		for (int i = 0; i < n_others; i++)

@@ -142,7 +142,7 @@ VM_TEST(status_reports_active, 11)
 	char out[65536];
 
 	VM_CHECK(run_command(argv, out, sizeof(out)) == 0);
-	VM_CHECK(strstr(out, "\"active\":true,\"links\":20") != NULL);
+	VM_CHECK(strstr(out, "\"active\":true,\"links\":22") != NULL);
 	VM_CHECK(strstr(out, "\"name\":\"files\"") != NULL);
 	VM_CHECK(strstr(out, "{\"name\":\"lg_file_open\",\"insns\":") != NULL);
 	if (strstr(out, "\"programs\":"))
@@ -516,7 +516,7 @@ VM_TEST(counters_match_what_happened, 70)
 	if (!strstr(out, "\"name\":\"count\"") ||
 	    !strstr(strstr(out, "\"name\":\"count\""),
 		    "\"file_open\":{\"allowed\":2,\"denied\":3,\"audited\":0,\"dropped\":0,"
-		    "\"suppressed\":0}"))
+		    "\"suppressed\":0,\"cached\":1}"))
 		VM_FAIL("counters of count: %s", strstr(out, "\"name\":\"count\"") ?: out);
 }
 

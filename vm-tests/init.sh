@@ -17,7 +17,7 @@ MODE=$(sed -n 's/.*lsmguard.mode=\([a-z]*\).*/\1/p' /proc/cmdline)
 if [ "$MODE" = demo ]; then
 	/demo.sh
 elif [ "$MODE" = bench ]; then
-	/bin/bench
+	/bin/bench "$(sed -n 's/.*lsmguard.rounds=\([0-9]*\).*/\1/p' /proc/cmdline)"
 else
 	/bin/vmtest
 	echo "LSMGUARD-VM: suite exited $?"

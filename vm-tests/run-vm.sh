@@ -14,9 +14,14 @@ if ! command -v qemu-system-x86_64 >/dev/null; then
 	echo "vm: 0 passed, 1 failed"
 	exit 1
 fi
-timeout --foreground "$timeout_s" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 1G \
+# The benchmark runs on one vCPU with qemu's instruction counting (-icount): the guest's clock
+# advances by 2^shift ns per guest instruction, so host load and qemu's own timing cannot move
+# the figures (see docs/performance.md for what that clock does and does not measure).
+cpu_args=(-smp 2)
+[ "$mode" = bench ] && cpu_args=(-smp 1 -icount "shift=${VM_ICOUNT_SHIFT:-0},sleep=off,align=off")
+timeout --foreground "$timeout_s" qemu-system-x86_64 -accel tcg -cpu max "${cpu_args[@]}" -m 1G \
 	-kernel "$vmlinuz" -initrd "$initrd" \
-	-append "console=ttyS0 lsm=lockdown,capability,landlock,yama,bpf panic=-1 quiet lsmguard.mode=$mode" \
+	-append "console=ttyS0 lsm=lockdown,capability,landlock,yama,bpf panic=-1 quiet lsmguard.mode=$mode lsmguard.rounds=${BENCH_ROUNDS:-7}" \
 	-nographic -no-reboot -nodefaults -serial stdio -monitor none </dev/null >"$log" 2>&1
 status=$?
 # The console has carriage returns and firmware escape sequences: keep the guest's lines.

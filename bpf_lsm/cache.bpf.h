@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Verdict caches: an allowed verdict, remembered where the next identical question will look.
+ *
+ * Paths: in the inode's BPF storage, a few slots, each an allowed verdict for one (policy,
+ * class, read or write) at one name of the inode. A path walk costs a lookup per component; a
+ * hit costs one storage lookup and a few compares, whatever the depth and the rule count.
+ *
+ * What a path verdict depends on, and what keeps each dependency honest:
+ *  - the policy's rules: the policy id and the generation (every load bumps it);
+ *  - the name: the dentry, its parent and its name's hash and length are compared, and the
+ *    kernel epoch is bumped after every dentry move (__d_move: rename, exchange, a network
+ *    filesystem's alias moves), which renames an ancestor changes nothing of the dentry itself,
+ *    and after every hard link (vfs_link);
+ *  - the mount the walk stopped at: the starting mount's root is compared (a dentry's ancestors
+ *    are pinned by it, so that pointer cannot be reused while the slot can match), and the
+ *    daemon bumps the mounts epoch after it rewrites the mount table;
+ *  - walks that crossed into a parent mount depend on the mount tree itself: never cached;
+ *  - a file with several names (a regular file with i_nlink > 1, see path.bpf.h) is decided
+ *    by its original name too: never cached;
+ *  - denials are never cached: their events need the walk's path.
+ * The epochs are read before the walk and stored with the verdict: a move that completes while
+ * a walk runs leaves a slot that no later lookup accepts.
+ *
+ * Sockets: in the socket's storage, the last allowed destination for one policy and tag (a
+ * datagram socket sending to one server, a client reconnecting). A destination's verdict
+ * depends on the policy's rules only: the policy id and the generation in the tag cover it.
+ */
+#ifndef LSMGUARD_CACHE_BPF_H
+#define LSMGUARD_CACHE_BPF_H
+
+#include "common.bpf.h"
+
+#define LG_CACHE_SLOTS 4
+
+struct lg_cache_slot {
+	__u64 dentry;
+	__u64 parent;
+	__u64 hash_len; /* the name's length and hash (d_name.hash_len) */
+	__u64 mnt_root; /* root of the mount the walk started in */
+	__u64 tag;      /* lg_cache_tag() when the walk started; 0: empty */
+	__u32 policy;
+	__u32 kind;     /* class << 1 | write */
+};
+
+struct lg_inode_cache {
+	struct bpf_spin_lock lock;
+	__u32 next; /* the slot the next miss replaces */
+	struct lg_cache_slot slot[LG_CACHE_SLOTS];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_INODE_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct lg_inode_cache);
+} lg_inode_cache __weak SEC(".maps");
+
+struct lg_sock_cache {
+	struct bpf_spin_lock lock;
+	__u32 pad;
+	__u64 tag;
+	__u32 policy;
+	__u8 family;
+	__u8 protocol;
+	__u16 port;
+	__u8 addr[16];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct lg_sock_cache);
+} lg_sock_cache __weak SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, LG_EPOCH_COUNT);
+	__type(key, __u32);
+	__type(value, __u64);
+} lg_epochs __weak SEC(".maps");
+
+/*
+ * The generation and the epochs as one number: each only grows, so their sum changes whenever
+ * one of them does and never comes back. Never 0 (0 marks an empty slot).
+ */
+static __always_inline __u64 lg_cache_tag(void)
+{
+	__u32 zero = 0, one = 1;
+	struct lg_config *config = bpf_map_lookup_elem(&lg_config_map, &zero);
+	__u64 *kernel = bpf_map_lookup_elem(&lg_epochs, &zero);
+	__u64 *mounts = bpf_map_lookup_elem(&lg_epochs, &one);
+
+	if (!config || !kernel || !mounts)
+		return 0;
+	return (__u64)config->generation + *kernel + *mounts + 1;
+}
+
+static __always_inline void lg_epoch_bump(void)
+{
+	__u32 zero = 0;
+	__u64 *kernel = bpf_map_lookup_elem(&lg_epochs, &zero);
+
+	if (kernel)
+		__sync_fetch_and_add(kernel, 1);
+}
+
+static __always_inline void lg_count_cached(__u32 policy, __u8 hook)
+{
+	struct lg_counter *c = lg_counter(policy, hook);
+
+	if (c) {
+		c->allowed++;
+		c->cached++;
+	}
+}
+
+/* What identifies one name of an inode, and the question asked about it. */
+struct lg_cache_probe {
+	struct lg_cache_slot want;
+	struct lg_inode_cache *cache; /* NULL: not cacheable */
+};
+
+#define LG_S_IFMT 00170000
+#define LG_S_IFDIR 0040000
+
+/*
+ * Look up the verdict for file's name. True on a hit (allowed). Otherwise probe says whether the
+ * walk's verdict may be stored afterwards (lg_cache_store).
+ */
+static __always_inline bool lg_cache_lookup(struct file *file, __u32 policy, __u32 class,
+					    bool write, struct lg_cache_probe *probe)
+{
+	struct dentry *dentry = file->f_path.dentry;
+	struct inode *inode = file->f_inode;
+	struct lg_inode_cache *cache;
+	bool hit = false;
+
+	probe->cache = 0;
+	if (!inode || !dentry)
+		return false;
+	/* Several names: decided by the original name too (path.bpf.h), never cached. */
+	if (inode->i_nlink != 1 && (inode->i_mode & LG_S_IFMT) != LG_S_IFDIR)
+		return false;
+	probe->want.tag = lg_cache_tag();
+	if (!probe->want.tag)
+		return false;
+	probe->want.dentry = (__u64)dentry;
+	probe->want.parent = (__u64)dentry->d_parent;
+	probe->want.hash_len = (__u64)dentry->d_name.len << 32 | dentry->d_name.hash;
+	probe->want.mnt_root = (__u64)file->f_path.mnt->mnt_root;
+	probe->want.policy = policy;
+	probe->want.kind = class << 1 | (write ? 1 : 0);
+	cache = bpf_inode_storage_get(&lg_inode_cache, inode, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!cache)
+		return false;
+	probe->cache = cache;
+	bpf_spin_lock(&cache->lock);
+	for (int i = 0; i < LG_CACHE_SLOTS; i++) {
+		struct lg_cache_slot *s = &cache->slot[i];
+
+		if (s->tag == probe->want.tag && s->policy == policy && s->kind == probe->want.kind &&
+		    s->dentry == probe->want.dentry && s->parent == probe->want.parent &&
+		    s->hash_len == probe->want.hash_len && s->mnt_root == probe->want.mnt_root) {
+			hit = true;
+			break;
+		}
+	}
+	bpf_spin_unlock(&cache->lock);
+	return hit;
+}
+
+/* Remember an allowed verdict that lg_cache_lookup missed, if it may be. */
+static __always_inline void lg_cache_store(const struct lg_cache_probe *probe)
+{
+	struct lg_inode_cache *cache = probe->cache;
+	__u32 i;
+
+	if (!cache)
+		return;
+	bpf_spin_lock(&cache->lock);
+	i = cache->next % LG_CACHE_SLOTS;
+	cache->next = i + 1;
+	cache->slot[i] = probe->want;
+	bpf_spin_unlock(&cache->lock);
+}
+
+#endif /* LSMGUARD_CACHE_BPF_H */
