@@ -189,7 +189,7 @@ bench: $(VM_KERNEL) $(VM_INITRD) | $(BUILD)/bench
 	$(Q)VM_TIMEOUT=1500 BENCH_ROUNDS=$(ROUNDS) vm-tests/run-vm.sh $(VM_KERNEL) $(VM_INITRD) bench
 	$(Q)sed -n 's/^BENCH-TABLE //p' $(VM_DIR)/console-bench.log.txt > $(BUILD)/bench/table.md
 	$(Q)sed -n 's/^BENCH-JSON //p' $(VM_DIR)/console-bench.log.txt > $(BUILD)/bench/results.json
-	$(Q)sed -n 's/^BENCH-PROGRAMS //p' $(VM_DIR)/console-bench.log.txt > $(BUILD)/bench/programs.json
+	$(Q)sed -n 's/^BENCH-PROGRAMS /{/p' $(VM_DIR)/console-bench.log.txt > $(BUILD)/bench/programs.json
 	$(Q)test -s $(BUILD)/bench/results.json && echo "bench: build/bench/table.md, build/bench/results.json"
 
 # ---- fuzzing: libFuzzer over parse + compile + evaluate, with ASan and UBSan ----

@@ -215,7 +215,12 @@ static __always_inline int lg_net_check(struct sock *sk, const struct sockaddr *
 		return 0;
 	dest.protocol = lg_socket_protocol(sk);
 	tag = lg_cache_tag();
-	cache = tag ? bpf_sk_storage_get(&lg_sock_cache, sk, 0, BPF_SK_STORAGE_GET_F_CREATE) : 0;
+	/* Only datagram sockets get a cache: a stream socket connects once, and creating the
+	 * storage on every connect cost more than the decision it would save. */
+	cache = tag ? bpf_sk_storage_get(&lg_sock_cache, sk, 0,
+					 dest.protocol == LG_NET_UDP ? BPF_SK_STORAGE_GET_F_CREATE
+								     : 0)
+		    : 0;
 	if (cache && lg_sock_cached(cache, tag, policy->id, &dest, false)) {
 		lg_count_cached(policy->id, hook);
 		return 0;

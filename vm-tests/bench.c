@@ -74,7 +74,10 @@ static const char *const config_keys[C_COUNT] = {
 };
 
 static double ns_per_op[C_COUNT][OP_COUNT][MAX_ROUNDS];
-static double reload_ms[3][MAX_ROUNDS]; /* 10, 1,000, 10,000 rules */
+/* Per policy size (10, 1,000, 10,000 rules): the reload's whole duration, its parse and
+ * compile part, and the kernel's unreclaimable slab once the previous bank is gone. */
+static double reload_ms[3][MAX_ROUNDS], compile_ms[3][MAX_ROUNDS], slab_kib[3][MAX_ROUNDS];
+static const int policy_rules[3] = {11, 1001, 10005}; /* as write_bench_policy writes them */
 
 int vm_failures;
 void vm_register(const char *name, vm_test_fn fn, int order)
@@ -279,19 +282,36 @@ static void write_bench_policy(int n)
 	rename(POLICY_DIR "/bench.ini.tmp", POLICY_DIR "/bench.ini");
 }
 
-static double last_reload_ms(void)
+/* A number field of the last reload event in the daemon's log, or -1. */
+static double last_reload_field(const char *field)
 {
 	char line[4096], *p;
-	double ms = -1;
+	double value = -1;
 	FILE *f = fopen(EVENT_LOG, "r");
 
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f))
-		if ((p = strstr(line, "\"duration_ms\":")))
-			ms = atof(p + strlen("\"duration_ms\":"));
+		if (strstr(line, "\"event\":\"reload\"") && (p = strstr(line, field)))
+			value = atof(p + strlen(field));
 	fclose(f);
-	return ms;
+	return value;
+}
+
+/* SUnreclaim of /proc/meminfo in KiB: where the BPF maps' elements live. */
+static double slab_unreclaimable_kib(void)
+{
+	char line[256];
+	double kib = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (strncmp(line, "SUnreclaim:", 11) == 0)
+			kib = atof(line + 11);
+	fclose(f);
+	return kib;
 }
 
 static bool reload_to(int rules)
@@ -355,9 +375,20 @@ static double median(const double *values, double *lo, double *hi)
 	return sorted[rounds / 2];
 }
 
+/* Kernel memory per rule: the slab grown from the 11-rule to the 10,005-rule policy. */
+static double bytes_per_rule(double *lo, double *hi)
+{
+	double per_rule[MAX_ROUNDS];
+
+	for (int i = 0; i < rounds; i++)
+		per_rule[i] = (slab_kib[2][i] - slab_kib[0][i]) * 1024.0 /
+			      (policy_rules[2] - policy_rules[0]);
+	return median(per_rule, lo, hi);
+}
+
 static void report(void)
 {
-	double base[OP_COUNT], lo, hi;
+	double base[OP_COUNT], lo, hi, per_rule;
 
 	for (int op = 0; op < OP_COUNT; op++)
 		base[op] = median(ns_per_op[C_NONE][op], &lo, &hi);
@@ -400,14 +431,30 @@ static void report(void)
 		}
 		printf("}");
 	}
-	printf("},\"reload_ms\":{");
+	printf("},\"reload\":{");
 	for (int r = 0; r < 3; r++) {
-		double m = median(reload_ms[r], &lo, &hi);
+		double m = median(reload_ms[r], &lo, &hi), clo, chi;
+		double cm = median(compile_ms[r], &clo, &chi);
 
-		printf("%s\"%s\":{\"median\":%.1f,\"min\":%.1f,\"max\":%.1f}", r ? "," : "",
-		       r == 0 ? "10" : r == 1 ? "1000" : "10000", m, lo, hi);
+		printf("%s\"%d\":{\"ms\":{\"median\":%.1f,\"min\":%.1f,\"max\":%.1f},"
+		       "\"compile_ms\":{\"median\":%.1f,\"min\":%.1f,\"max\":%.1f}}",
+		       r ? "," : "", policy_rules[r], m, lo, hi, cm, clo, chi);
 	}
-	printf("}}\n");
+	per_rule = bytes_per_rule(&lo, &hi);
+	printf("},\"kernel_bytes_per_rule\":{\"median\":%.1f,\"min\":%.1f,\"max\":%.1f}}\n",
+	       per_rule, lo, hi);
+	printf("BENCH-TABLE\nBENCH-TABLE | policy | reload (SIGHUP) | of which parse and compile |\n"
+	       "BENCH-TABLE | --- | --- | --- |\n");
+	for (int r = 0; r < 3; r++) {
+		double clo, chi, m = median(reload_ms[r], &lo, &hi);
+		double cm = median(compile_ms[r], &clo, &chi);
+
+		printf("BENCH-TABLE | %d rules | %.1f ms (%.1f-%.1f) | %.1f ms (%.1f-%.1f) |\n",
+		       policy_rules[r], m, lo, hi, cm, clo, chi);
+	}
+	per_rule = bytes_per_rule(&lo, &hi);
+	printf("BENCH-TABLE\nBENCH-TABLE kernel memory per rule (unreclaimable slab, 10,005 rules "
+	       "minus 11): %.0f bytes (%.0f-%.0f)\n", per_rule, lo, hi);
 }
 
 /* One configuration of the measured set, set up, measured and taken down. */
@@ -445,8 +492,12 @@ static void run_lsmguard(int round, bool reverse)
 
 		if (!reload_to(rules[r]))
 			printf("# bench: reload to %d rules failed\n", rules[r]);
-		if (round >= 0)
-			reload_ms[r][round] = last_reload_ms();
+		if (round >= 0) {
+			reload_ms[r][round] = last_reload_field("\"duration_ms\":");
+			compile_ms[r][round] = last_reload_field("\"compile_ms\":");
+			usleep(200 * 1000); /* RCU callbacks free the old bank's elements */
+			slab_kib[r][round] = slab_unreclaimable_kib();
+		}
 		measure((enum config)(C_LG_10 + r), round);
 	}
 	if (reverse) {
