@@ -194,8 +194,14 @@ static int add_path_rules(struct compiler *cc, const struct lg_policy *p, __u32 
 		unsigned base = r->subtree ? LG_SLOT_TREE_READ : LG_SLOT_EXACT_READ;
 		int ret;
 
-		snprintf(src.object, sizeof(src.object), "%s%s", r->path[0] ? r->path : "",
-			 r->subtree ? "/" : "");
+		{
+			size_t len = lg_strcopy(src.object, sizeof(src.object), r->path);
+
+			if (r->subtree && len + 1 < sizeof(src.object)) {
+				src.object[len] = '/';
+				src.object[len + 1] = '\0';
+			}
+		}
 		ret = new_rule(cc, &src, &item.rule);
 		if (ret)
 			return ret;

@@ -158,7 +158,7 @@ static bool check_line(struct parse_state *st, char *line)
 {
 	char copy[512], *s, *eq;
 
-	snprintf(copy, sizeof(copy), "%s", line);
+	lg_strcopy(copy, sizeof(copy), line);
 	s = trim(copy);
 	if (!*s || *s == ';' || *s == '#')
 		return true;
@@ -248,7 +248,7 @@ static char *policy_reader(char *str, int num, void *user)
 		line++; /* indentation is harmless: never let inih read a continuation line */
 	if (!check_line(st, line))
 		goto out_empty;
-	snprintf(str, (size_t)num, "%s", line);
+	lg_strcopy(str, (size_t)num, line);
 	return str;
 
 out_empty:

@@ -133,6 +133,10 @@ int lg_unit_to_cgroup(const char *unit, char **cgroup, char *err, size_t errsize
 const char *lg_action_name(enum lg_action action);
 const char *lg_class_name(enum lg_class class);
 /* "10.0.0.0/8 tcp 443" style text of a network rule's match. */
+/* Copy src into dst of size bytes, cut to fit, always terminated (size > 0). Returns the
+ * length copied. For hot paths where snprintf("%s") cost a quarter of a 10,000-rule compile. */
+size_t lg_strcopy(char *dst, size_t size, const char *src);
+
 void lg_net_rule_format(const struct lg_net_rule *rule, char *buf, size_t size);
 
 /* ---- compiled policies ---- */

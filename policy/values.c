@@ -500,3 +500,12 @@ void lg_net_rule_format(const struct lg_net_rule *rule, char *buf, size_t size)
 	else
 		snprintf(buf, size, "%s/%u%s%s", addr, rule->prefix, proto, ports);
 }
+
+size_t lg_strcopy(char *dst, size_t size, const char *src)
+{
+	size_t len = strnlen(src, size - 1);
+
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+	return len;
+}
