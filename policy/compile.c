@@ -411,14 +411,29 @@ const struct lg_net_entry *lg_compiled_find_net(const struct lg_compiled *c,
 static int check_net_nesting(struct compiler *cc)
 {
 	struct lg_compiled *out = cc->out;
-	/* Which prefix lengths exist, per (policy, family): scanned for each key below. */
+	/* Which prefix lengths exist, per (policy, family): only those are looked up below. */
+	__u64 (*lens)[3] = calloc(out->policy_count * 2 + 1, sizeof(*lens));
+	int ret = 0;
+
+	if (!lens)
+		return -ENOMEM;
 	for (size_t i = 0; i < out->net_count; i++) {
 		const struct lg_net_key *key = &out->nets[i].key;
+		size_t slot = (key->policy - out->id_base - 1) * 2 + (key->family == 6);
+		unsigned prefix = key->prefixlen - LG_NET_KEY_FIXED_BITS;
+
+		lens[slot][prefix / 64] |= 1ULL << (prefix % 64);
+	}
+	for (size_t i = 0; i < out->net_count && !ret; i++) {
+		const struct lg_net_key *key = &out->nets[i].key;
+		size_t slot = (key->policy - out->id_base - 1) * 2 + (key->family == 6);
 		unsigned prefix = key->prefixlen - LG_NET_KEY_FIXED_BITS, nested = 1;
 
 		for (int len = (int)prefix - 1; len >= 0; len--) {
 			struct lg_net_key parent;
 
+			if (!(lens[slot][len / 64] & (1ULL << (len % 64))))
+				continue;
 			net_key_for(&parent, key->policy, key->family, key->addr, (unsigned)len);
 			if (lg_compiled_find_net(out, &parent))
 				nested++;
@@ -431,10 +446,11 @@ static int check_net_nesting(struct compiler *cc)
 				    "%u nested address prefixes enclose %s; the kernel examines at "
 				    "most %d (LG_NET_CHAIN_MAX): merge some of them",
 				    nested, src->object, LG_NET_CHAIN_MAX);
-			return -E2BIG;
+			ret = -E2BIG;
 		}
 	}
-	return 0;
+	free(lens);
+	return ret;
 }
 
 static int build_net_entries(struct compiler *cc)
