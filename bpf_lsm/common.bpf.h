@@ -147,67 +147,57 @@ static __always_inline struct lg_scratch *lg_scratch(void)
 	return bpf_map_lookup_elem(&lg_scratch_map, &zero);
 }
 
-/* The policy bound to cgroup id, if its record is written (NULL: none, or not yet). */
-static __always_inline const struct lg_policy_value *lg_bound_policy(__u64 id, bool *bound)
+/* lg_find_policy for a task deeper than LG_CGROUP_DEPTH_MAX: from that level up. */
+static __noinline __u32 lg_deep_policy_id(void)
 {
-	const struct lg_policy_value *policy;
-	__u32 *policy_id;
-
-	policy_id = bpf_map_lookup_elem(&lg_cgroup_policy, &id);
-	*bound = policy_id != 0;
-	if (!policy_id)
-		return 0;
-	policy = bpf_map_lookup_elem(&lg_policies, policy_id);
-	/* An id whose record is not (or no longer) written is no policy. */
-	if (!policy || policy->id != *policy_id || *policy_id == 0)
-		return 0;
-	return policy;
-}
-
-/* lg_current_policy for a task deeper than LG_CGROUP_DEPTH_MAX: from that level up. */
-static __noinline const struct lg_policy_value *lg_deep_policy(void)
-{
-	const struct lg_policy_value *policy;
-	bool bound;
-
 	for (int i = 0; i < LG_CGROUP_DEPTH_MAX; i++) {
+		__u64 id = bpf_get_current_ancestor_cgroup_id(LG_CGROUP_DEPTH_MAX - i);
+		__u32 *policy_id;
+
 		if (LG_CGROUP_DEPTH_MAX - i < 1)
 			break;
-		policy = lg_bound_policy(bpf_get_current_ancestor_cgroup_id(LG_CGROUP_DEPTH_MAX - i),
-					 &bound);
-		if (bound)
-			return policy;
+		policy_id = bpf_map_lookup_elem(&lg_cgroup_policy, &id);
+		if (policy_id)
+			return *policy_id;
 	}
 	return 0;
 }
 
 /*
- * The policy of the current task: its cgroup's, or the nearest ancestor's that has one. Policies
- * are bound at most LG_CGROUP_DEPTH_MAX levels deep (the compiler refuses deeper ones), so a
- * deeper task's search starts there and cannot miss the nearest policy. Every hook runs this for
- * every task, confined or not: it climbs the cgroups through BTF pointers (direct loads, no
- * helper calls), one hash lookup per level.
+ * The policy found for a task, remembered in its storage: valid while the task is in the same
+ * cgroup and the generation is the same. Bindings of existing cgroups change only in a load
+ * (which bumps the generation); the kernel binds only new cgroups (cgroup.bpf.c), which cannot
+ * be the ancestors of a cgroup that already exists; cgroup ids are never reused.
  */
-static __always_inline const struct lg_policy_value *lg_current_policy(__u64 *cgroup_id)
-{
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct cgroup *cgrp = task->cgroups->dfl_cgrp;
-	const struct lg_policy_value *policy;
-	bool bound;
+struct lg_task_policy {
+	__u64 cgroup_id;
+	__u32 generation; /* 0: empty (generations start at 1) */
+	__u32 policy;     /* 0: under no policy */
+};
 
-	if (!cgrp)
-		return 0;
-	*cgroup_id = cgrp->kn->id;
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct lg_task_policy);
+} lg_task_policies __weak SEC(".maps");
+
+/* The nearest bound cgroup's policy id from cgrp up (0: none), and whether it is in force. */
+static __always_inline __u32 lg_find_policy(struct cgroup *cgrp)
+{
 	if (cgrp->level > LG_CGROUP_DEPTH_MAX)
-		return lg_deep_policy();
+		return lg_deep_policy_id();
 	for (int i = 0; i < LG_CGROUP_DEPTH_MAX; i++) {
 		struct cgroup_subsys_state *parent;
+		__u64 id;
+		__u32 *policy_id;
 
 		if (cgrp->level < 1)
 			break; /* the root cgroup is never bound */
-		policy = lg_bound_policy(cgrp->kn->id, &bound);
-		if (bound)
-			return policy;
+		id = cgrp->kn->id;
+		policy_id = bpf_map_lookup_elem(&lg_cgroup_policy, &id);
+		if (policy_id)
+			return *policy_id;
 		parent = cgrp->self.parent;
 		if (!parent)
 			break;
@@ -216,6 +206,49 @@ static __always_inline const struct lg_policy_value *lg_current_policy(__u64 *cg
 			break;
 	}
 	return 0;
+}
+
+/*
+ * The policy of the current task: its cgroup's, or the nearest ancestor's that has one. Policies
+ * are bound at most LG_CGROUP_DEPTH_MAX levels deep (the compiler refuses deeper ones), so a
+ * deeper task's search starts there and cannot miss the nearest policy. Every hook runs this for
+ * every task, confined or not: the answer is remembered in the task's storage, and the search
+ * climbs the cgroups through BTF pointers (direct loads), one hash lookup per level.
+ */
+static __always_inline const struct lg_policy_value *lg_current_policy(__u64 *cgroup_id)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct cgroup *cgrp = task->cgroups->dfl_cgrp;
+	const struct lg_policy_value *policy;
+	struct lg_task_policy *cached;
+	struct lg_config *config;
+	__u32 zero = 0, policy_id;
+
+	if (!cgrp)
+		return 0;
+	*cgroup_id = cgrp->kn->id;
+	config = bpf_map_lookup_elem(&lg_config_map, &zero);
+	if (!config)
+		return 0;
+	cached = bpf_task_storage_get(&lg_task_policies, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (cached && cached->generation == config->generation && config->generation &&
+	    cached->cgroup_id == *cgroup_id) {
+		policy_id = cached->policy;
+	} else {
+		policy_id = lg_find_policy(cgrp);
+		if (cached) {
+			cached->cgroup_id = *cgroup_id;
+			cached->policy = policy_id;
+			cached->generation = config->generation;
+		}
+	}
+	if (!policy_id)
+		return 0;
+	policy = bpf_map_lookup_elem(&lg_policies, &policy_id);
+	/* An id whose record is not (or no longer) written is no policy. */
+	if (!policy || policy->id != policy_id)
+		return 0;
+	return policy;
 }
 
 static __always_inline struct lg_counter *lg_counter(__u32 policy, __u8 hook)

@@ -40,14 +40,15 @@ static int rounds = 7; /* lsmguard.rounds= on the kernel command line (make benc
 #define DEEP_FILE "/bench/d1/d2/d3/d4/d5/d6/d7/d8/d9/file"
 #define TCP_PORT 7000
 
-enum op { OP_OPEN, OP_DENIED, OP_EXEC, OP_UDP, OP_TCP, OP_GETPID, OP_COUNT };
+enum op { OP_OPEN, OP_DENIED, OP_EXEC, OP_UDP, OP_SENDTO, OP_TCP, OP_GETPID, OP_COUNT };
 static const char *const op_names[OP_COUNT] = {
 	"open+close, 9 dirs deep", "open of a denied file", "fork+exec+wait",
-	"UDP connect (reused socket)", "TCP connect+close", "getpid",
+	"UDP connect (reused socket)", "UDP sendto (unconnected socket)", "TCP connect+close",
+	"getpid",
 };
 static const char *const op_keys[OP_COUNT] = {"open", "open_denied", "exec", "udp_connect",
-					       "tcp_connect", "getpid"};
-static const int op_iterations[OP_COUNT] = {2000, 2000, 150, 2000, 300, 5000};
+					       "udp_sendto", "tcp_connect", "getpid"};
+static const int op_iterations[OP_COUNT] = {2000, 2000, 150, 2000, 2000, 300, 5000};
 
 enum config {
 	C_NONE,
@@ -99,7 +100,7 @@ static void run_op(enum op op, int n)
 	int udp = -1;
 
 	inet_pton(AF_INET, "127.0.0.1", &sin.sin_addr);
-	if (op == OP_UDP) {
+	if (op == OP_UDP || op == OP_SENDTO) {
 		udp = socket(AF_INET, SOCK_DGRAM, 0);
 		sin.sin_port = htons(9);
 	}
@@ -133,6 +134,9 @@ static void run_op(enum op op, int n)
 		}
 		case OP_UDP:
 			connect(udp, (struct sockaddr *)&sin, sizeof(sin));
+			break;
+		case OP_SENDTO:
+			sendto(udp, "x", 1, 0, (struct sockaddr *)&sin, sizeof(sin));
 			break;
 		case OP_TCP: {
 			int fd = socket(AF_INET, SOCK_STREAM, 0);
