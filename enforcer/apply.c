@@ -150,8 +150,10 @@ static void refresh_links(const struct lg_bpf *bpf, const struct lg_compiled *c,
 		struct stat st;
 		char *real;
 
-		if (r->kind != LG_RULE_PATH || r->subtree || stat(r->object, &st) != 0 ||
-		    !S_ISREG(st.st_mode) || st.st_nlink < 2)
+		/* Only a denial at the original name changes another name's verdict (deny wins),
+		 * and a stat per rule was most of a 10,000-rule reload. */
+		if (r->kind != LG_RULE_PATH || r->subtree || r->action == LG_ACT_ALLOW ||
+		    stat(r->object, &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink < 2)
 			continue;
 		real = realpath(r->object, NULL);
 		if (!real || strlen(real) >= sizeof(value.path)) {
@@ -485,14 +487,19 @@ int lg_apply(const struct lg_bpf *bpf, const struct lg_compiled *c, char *err, s
 		snprintf(err, errsize, "cannot write the config map: %s", strerror(-ret));
 		return ret;
 	}
-	ret = lg_bpf_wait_for_readers();
+	return 0;
+}
+
+void lg_apply_retire(const struct lg_bpf *bpf, unsigned bank)
+{
+	int ret = lg_bpf_wait_for_readers();
+
 	if (ret) {
 		/* Without the grace period the old bank could still be in use: keep it. */
 		log_warnx("cannot wait for an RCU grace period (%s); the previous policy set stays "
 			  "in the maps until the next reload",
 			  strerror(-ret));
-		return 0;
+		return;
 	}
-	delete_bank(bpf, !c->bank);
-	return 0;
+	delete_bank(bpf, bank);
 }

@@ -36,7 +36,8 @@ struct daemon {
 	struct lg_loaded loaded;
 	struct ring_buffer *events;
 	unsigned reloads;
-	double compile_ms; /* the last load's parse and compile, for the reload event */
+	double compile_ms;  /* the last load's parse and compile, for the reload event */
+	double in_force_ms; /* ... and from its start until the new set was enforced */
 };
 
 /* A line on stdout, and in the --log file. */
@@ -174,6 +175,9 @@ static int load_policies(struct daemon *d, struct lg_config *config)
 		loaded_set_free(&next);
 		return ret;
 	}
+	d->in_force_ms = monotonic_ms() - start;
+	/* The new set is enforced from here; the previous one goes once no program reads it. */
+	lg_apply_retire(&d->bpf, !bank);
 	loaded_set_free(&d->loaded.bank[bank]);
 	d->loaded.bank[bank] = next;
 	lg_config_read(&d->bpf, config);
@@ -203,10 +207,10 @@ static void reload(struct daemon *d)
 		return;
 	}
 	emit(d, "{\"event\":\"reload\",\"result\":\"ok\",\"generation\":%u,\"policies\":%zu,"
-		"\"rules\":%zu,\"duration_ms\":%.1f,\"compile_ms\":%.1f}\n",
+		"\"rules\":%zu,\"duration_ms\":%.1f,\"in_force_ms\":%.1f,\"compile_ms\":%.1f}\n",
 	     config.generation, d->loaded.bank[config.active_bank].set.count,
 	     rule_count(&d->loaded.bank[config.active_bank].set), monotonic_ms() - start,
-	     d->compile_ms);
+	     d->in_force_ms, d->compile_ms);
 }
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
