@@ -16,6 +16,10 @@ static const struct command {
 } commands[] = {
 	{"check", cmd_check, "check PATH...          validate policy files or directories"},
 	{"show", cmd_show, "show [--json] PATH...  print the compiled rules with their sources"},
+	{"explain", cmd_explain,
+	 "explain NAME OPERATION OBJECT\n"
+	 "                         the verdict of policy NAME and the rule (FILE:LINE) that decides\n"
+	 "                         it: open-read|open-write|exec PATH, connect|sendto ADDR:PORT/PROTO"},
 	{"run", cmd_run, "run [--policy-dir DIR] [--log FILE]\n"
 			 "                         enforce the policies of DIR (/etc/lsmguard/policy.d);\n"
 			 "                         JSON events on stdout; SIGHUP reloads"},

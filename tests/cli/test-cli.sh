@@ -55,6 +55,36 @@ run "group-writable policy refused" 1 "$lsmguard" check writable.ini &&
 	same "group-writable message" <(head -n 1 "$work/err") \
 		<(echo "writable.ini: error: refusing a policy file that is group-writable (mode 0664); run 'chmod go-w writable.ini'")
 
+# ---- explain: the verdict and the rule that decides it, FILE:LINE ----
+run "explain a denied write exits 1" 1 "$lsmguard" explain --policy-dir examples nginx open-write /etc/nginx/nginx.conf &&
+	same "explain names the rule and its source" "$work/out" <(printf '%s\n' \
+		"nginx: open-write /etc/nginx/nginx.conf: denied" \
+		"  rule:        allow-read = /etc/nginx/ (subtree)" \
+		"  source:      examples/nginx.ini:19")
+run "explain an allowed connect exits 0" 0 "$lsmguard" explain --policy-dir examples nginx connect '[::1]:8080/tcp' &&
+	same "explain an IPv6 destination" "$work/out" <(printf '%s\n' \
+		"nginx: connect [::1]:8080/tcp: allowed" \
+		"  rule:        allow = [::1/128] tcp 8080 (address)" \
+		"  source:      examples/nginx.ini:61")
+run "explain a default" 1 "$lsmguard" explain --policy-dir examples nginx exec /usr/bin/curl &&
+	same "explain names the section default" "$work/out" <(printf '%s\n' \
+		"nginx: exec /usr/bin/curl: denied" \
+		"  rule:        no rule matches: [exec] default = deny" \
+		"  source:      examples/nginx.ini:47")
+run "explain --json" 1 "$lsmguard" explain --policy-dir examples --json nginx open-read /etc/shadow &&
+	same "explain --json" "$work/out" <(echo '{"policy":"nginx","mode":"enforce","operation":"open-read","object":"/etc/shadow","resolved":"/etc/shadow","verdict":"deny","walk_limit":false,"rule":{"id":52,"action":"deny","match":"exact","object":"/etc/shadow","source":"examples/nginx.ini:43"}}')
+run "explain in audit mode" 1 "$lsmguard" explain --policy-dir examples redis connect 10.9.9.9:25/tcp &&
+	same "explain says what audit mode does" <(head -n 1 "$work/out") <(echo "redis: connect 10.9.9.9:25/tcp: would be denied (audit mode: logged, allowed)")
+mkdir -p "$work/tree/real" && : >"$work/tree/real/file" && ln -s real "$work/tree/link"
+mkdir "$work/pd" && printf '[policy]\nname = t\ncgroup = /t\nmode = enforce\n[files]\ndeny = %s/tree/real/\n' "$work" >"$work/pd/t.ini"
+chmod 644 "$work/pd/t.ini"
+run "explain follows symlinks as the kernel does" 1 "$lsmguard" explain --policy-dir pd t open-read "$work/tree/link/file" &&
+	same "explain shows the object decided on" <(sed -n 2p "$work/out") <(echo "  decided on:  $work/tree/real/file (the object the path leads to)")
+run "explain an unknown policy exits 2" 2 "$lsmguard" explain --policy-dir examples nosuch exec /bin/sh &&
+	same "explain unknown policy message" "$work/err" <(echo "lsmguard: no policy named 'nosuch' in examples: 'lsmguard show examples' lists them")
+run "explain a malformed destination exits 2" 2 "$lsmguard" explain --policy-dir examples nginx connect 10.0.0.1/tcp &&
+	same "explain destination message" "$work/err" <(echo "lsmguard: '10.0.0.1/tcp' is not a destination: write ADDR:PORT/tcp, ADDR:PORT/udp or [IPV6]:PORT/tcp")
+
 run "missing path" 1 "$lsmguard" check /nonexistent/x.ini &&
 	same "missing path message" "$work/err" <(printf '%s\n' "/nonexistent/x.ini: error: No such file or directory" "lsmguard: 1 error in 1 file; nothing was loaded")
 

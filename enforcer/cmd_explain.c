@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * `lsmguard explain NAME OPERATION OBJECT`: the verdict a policy gives one operation, and the
+ * rule that decides it with its FILE:LINE. It compiles the policy directory as the daemon does
+ * and asks policy/eval.c, which evaluates the same compiled records the kernel reads (prefix by
+ * prefix for paths, longest prefix and first port rule for addresses); the vm-tests check that
+ * it agrees with the kernel.
+ *
+ * Exit status: 0 allowed, 1 denied (in audit mode: would be denied), 2 usage or policy error.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "commands.h"
+#include "json.h"
+#include "log.h"
+#include "policy.h"
+
+#define USAGE                                                                                     \
+	"lsmguard explain [--policy-dir DIR] [--json] NAME OPERATION OBJECT\n"                    \
+	"  OPERATION OBJECT: open-read PATH | open-write PATH | exec PATH |\n"                     \
+	"                    connect ADDR:PORT[/tcp|/udp] | sendto ADDR:PORT[/tcp|/udp]\n"         \
+	"  (IPv6: [ADDR]:PORT)"
+
+struct operation {
+	const char *name;
+	enum lg_decision decision;
+};
+
+static const struct operation operations[] = {
+	{"open-read", LG_DECISION_FILE_READ}, {"read", LG_DECISION_FILE_READ},
+	{"open-write", LG_DECISION_FILE_WRITE}, {"write", LG_DECISION_FILE_WRITE},
+	{"exec", LG_DECISION_EXEC},           {"connect", LG_DECISION_NET},
+	{"sendto", LG_DECISION_NET},
+};
+
+/*
+ * The path the kernel decides on: symlinks resolved (the hooks see the object opened). An
+ * object that does not exist yet (a file about to be created) is named by its resolved parent.
+ */
+static int resolve_path(const char *path, char *out, size_t size)
+{
+	char parent[PATH_MAX], *slash, *real;
+
+	if (path[0] != '/')
+		return -EINVAL;
+	real = realpath(path, NULL);
+	if (!real && errno == ENOENT && lg_strcopy(parent, sizeof(parent), path) &&
+	    (slash = strrchr(parent, '/')) && slash[1]) {
+		*slash = '\0';
+		real = realpath(parent[0] ? parent : "/", NULL);
+		if (real) {
+			int n = snprintf(out, size, "%s/%s", strcmp(real, "/") ? real : "", slash + 1);
+
+			free(real);
+			return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+		}
+	}
+	if (!real) {
+		/* Nothing on this host: decide on the path as written. */
+		lg_strcopy(out, size, path);
+		return 0;
+	}
+	lg_strcopy(out, size, real);
+	free(real);
+	return 0;
+}
+
+/* "10.1.2.3:443/tcp", "[2001:db8::1]:53/udp"; the protocol defaults to tcp. */
+static int parse_destination(const char *text, __u8 *family, __u8 addr[16], __u16 *port,
+			     __u8 *protocol)
+{
+	char host[INET6_ADDRSTRLEN + 2], *end;
+	const char *colon, *slash = strchr(text, '/');
+	unsigned long value;
+	size_t len;
+
+	*protocol = LG_NET_TCP;
+	if (slash) {
+		if (strcmp(slash, "/tcp") == 0)
+			*protocol = LG_NET_TCP;
+		else if (strcmp(slash, "/udp") == 0)
+			*protocol = LG_NET_UDP;
+		else
+			return -EINVAL;
+	}
+	colon = strrchr(text, ':');
+	if (!colon || (slash && colon > slash))
+		return -EINVAL;
+	len = (size_t)(colon - text);
+	if (text[0] == '[') {
+		if (len < 3 || text[len - 1] != ']')
+			return -EINVAL;
+		text++;
+		len -= 2;
+	}
+	if (len >= sizeof(host))
+		return -EINVAL;
+	memcpy(host, text, len);
+	host[len] = '\0';
+	errno = 0;
+	value = strtoul(colon + 1, &end, 10);
+	if (errno || end == colon + 1 || (*end && end != slash) || value > 65535)
+		return -EINVAL;
+	*port = (__u16)value;
+	memset(addr, 0, 16);
+	if (inet_pton(AF_INET, host, addr) == 1) {
+		*family = 4;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, host, addr) == 1) {
+		static const __u8 mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+
+		*family = 6;
+		if (memcmp(addr, mapped, sizeof(mapped)) == 0) { /* matched as IPv4, as the kernel */
+			memmove(addr, addr + 12, 4);
+			memset(addr + 4, 0, 12);
+			*family = 4;
+		}
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static const char *match_of(const struct lg_rule_source *r)
+{
+	if (r->kind == LG_RULE_DEFAULT)
+		return "default";
+	if (r->kind == LG_RULE_NET)
+		return "address";
+	if (r->kind == LG_RULE_ANONYMOUS)
+		return "anonymous";
+	return r->subtree ? "subtree" : "exact";
+}
+
+static void print_text(const struct lg_policy *p, const char *op, const char *object,
+		       const char *resolved, const struct lg_verdict *v,
+		       const struct lg_rule_source *r)
+{
+	bool audit = p->mode == LG_MODE_AUDIT;
+
+	printf("%s: %s %s: %s\n", p->name, op, object,
+	       !v->deny ? "allowed" : audit ? "would be denied (audit mode: logged, allowed)"
+					    : "denied");
+	if (resolved && strcmp(resolved, object) != 0)
+		printf("  decided on:  %s (the object the path leads to)\n", resolved);
+	if (v->walk_limit) {
+		printf("  rule:        built in: deeper than the %d components the kernel walks; "
+		       "decided deny\n",
+		       LG_PATH_DEPTH_MAX);
+		return;
+	}
+	if (!r)
+		return;
+	if (r->kind == LG_RULE_DEFAULT)
+		printf("  rule:        no rule matches: [%s] default = %s%s\n", lg_class_name(r->class),
+		       lg_action_name(r->action), r->line ? "" : " (implied)");
+	else
+		printf("  rule:        %s = %s (%s)\n", lg_action_name(r->action), r->object,
+		       match_of(r));
+	if (r->line)
+		printf("  source:      %s:%u\n", r->file, r->line);
+	else
+		printf("  source:      %s (no [%s] default written: %s is implied)\n", r->file,
+		       lg_class_name(r->class), lg_action_name(r->action));
+}
+
+static void print_json(const struct lg_policy *p, const char *op, const char *object,
+		       const char *resolved, const struct lg_verdict *v,
+		       const struct lg_rule_source *r)
+{
+	printf("{\"policy\":");
+	json_string(stdout, p->name);
+	printf(",\"mode\":\"%s\",\"operation\":\"%s\",\"object\":",
+	       p->mode == LG_MODE_AUDIT ? "audit" : "enforce", op);
+	json_string(stdout, object);
+	if (resolved) {
+		printf(",\"resolved\":");
+		json_string(stdout, resolved);
+	}
+	printf(",\"verdict\":\"%s\",\"walk_limit\":%s", v->deny ? "deny" : "allow",
+	       v->walk_limit ? "true" : "false");
+	if (r) {
+		printf(",\"rule\":{\"id\":%u,\"action\":\"%s\",\"match\":\"%s\",\"object\":", r->id,
+		       lg_action_name(r->action), match_of(r));
+		json_string(stdout, r->object);
+		printf(",\"source\":");
+		if (r->line) {
+			char source[PATH_MAX + 16];
+
+			snprintf(source, sizeof(source), "%s:%u", r->file, r->line);
+			json_string(stdout, source);
+		} else {
+			json_string(stdout, r->file);
+		}
+		printf("}");
+	}
+	printf("}\n");
+}
+
+int cmd_explain(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"policy-dir", required_argument, NULL, 'd'},
+		{"json", no_argument, NULL, 'j'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *policy_dir = "/etc/lsmguard/policy.d", *name, *op, *object;
+	char resolved[PATH_MAX];
+	const struct lg_rule_source *rule = NULL;
+	const struct operation *operation = NULL;
+	struct lg_compiled *compiled;
+	struct lg_policy_set set;
+	const struct lg_policy *policy = NULL;
+	struct lg_verdict verdict;
+	bool json = false, is_path;
+	__u32 id = 0;
+	int opt, ret;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "+d:j", options, NULL)) != -1) {
+		if (opt == 'd')
+			policy_dir = optarg;
+		else if (opt == 'j')
+			json = true;
+		else
+			return usage_error("unknown option", argv[optind - 1], USAGE);
+	}
+	if (argc - optind != 3)
+		return usage_error(argc - optind < 3 ? "missing arguments" : "too many arguments",
+				   NULL, USAGE);
+	name = argv[optind];
+	op = argv[optind + 1];
+	object = argv[optind + 2];
+	for (size_t i = 0; i < sizeof(operations) / sizeof(operations[0]); i++)
+		if (strcmp(op, operations[i].name) == 0)
+			operation = &operations[i];
+	if (!operation)
+		return usage_error("unknown operation", op, USAGE);
+	is_path = operation->decision != LG_DECISION_NET;
+
+	if (load_and_compile(&policy_dir, 1, LG_LOAD_CHECK_OWNER, &set, &compiled, 0, 0))
+		return 2;
+	for (size_t i = 0; i < set.count; i++) {
+		if (strcmp(set.policies[i]->name, name) == 0) {
+			policy = set.policies[i];
+			id = compiled->id_base + (__u32)i + 1;
+		}
+	}
+	ret = 2;
+	if (!policy) {
+		log_warnx("no policy named '%s' in %s: 'lsmguard show %s' lists them", name,
+			  policy_dir, policy_dir);
+		goto out;
+	}
+	if (is_path) {
+		if (resolve_path(object, resolved, sizeof(resolved))) {
+			log_warnx("'%s' is not an absolute path: write it from '/'", object);
+			goto out;
+		}
+		if (lg_eval_path(compiled, id, operation->decision, resolved, &verdict)) {
+			log_warnx("cannot evaluate '%s'", resolved);
+			goto out;
+		}
+	} else {
+		__u8 family, protocol, addr[16];
+		__u16 port;
+
+		if (parse_destination(object, &family, addr, &port, &protocol)) {
+			log_warnx("'%s' is not a destination: write ADDR:PORT/tcp, ADDR:PORT/udp or "
+				  "[IPV6]:PORT/tcp",
+				  object);
+			goto out;
+		}
+		if (lg_eval_net(compiled, id, family, addr, protocol, port, &verdict)) {
+			log_warnx("cannot evaluate '%s'", object);
+			goto out;
+		}
+	}
+	if (!verdict.walk_limit)
+		rule = lg_rule_source(compiled, verdict.rule);
+	if (json)
+		print_json(policy, op, object, is_path ? resolved : NULL, &verdict, rule);
+	else
+		print_text(policy, op, object, is_path ? resolved : NULL, &verdict, rule);
+	if (is_path && !json) {
+		struct stat st;
+
+		if (stat(resolved, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink > 1)
+			printf("  note:        this file has %lu names; the kernel also applies the "
+			       "rules of its first name (deny wins)\n",
+			       (unsigned long)st.st_nlink);
+	}
+	ret = verdict.deny ? 1 : 0;
+out:
+	lg_compiled_free(compiled);
+	lg_policy_set_free(&set);
+	return ret;
+}
