@@ -318,3 +318,29 @@ out_close_inner:
 	close(inner);
 	return ret;
 }
+
+/* Counters of one policy and hook, summed over CPUs. */
+void lg_counter_read(const struct lg_bpf *bpf, __u32 policy, unsigned hook, struct lg_counter *sum)
+{
+	int cpus = libbpf_num_possible_cpus();
+	__u32 key = policy * LG_HOOK_COUNT + hook;
+	struct lg_counter *values;
+
+	memset(sum, 0, sizeof(*sum));
+	if (cpus <= 0)
+		return;
+	values = calloc((size_t)cpus, sizeof(*values));
+	if (!values)
+		return;
+	if (bpf_map_lookup_elem(bpf->map_fd[LG_MAP_COUNTERS], &key, values) == 0) {
+		for (int c = 0; c < cpus; c++) {
+			sum->allowed += values[c].allowed;
+			sum->denied += values[c].denied;
+			sum->audited += values[c].audited;
+			sum->dropped += values[c].dropped;
+			sum->suppressed += values[c].suppressed;
+			sum->cached += values[c].cached;
+		}
+	}
+	free(values);
+}

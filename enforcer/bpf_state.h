@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "lsmguard_abi.h"
+
 #define LG_PIN_DIR "/sys/fs/bpf/lsmguard"
 
 enum lg_map_id {
@@ -53,5 +55,7 @@ void lg_bpf_close(struct lg_bpf *bpf);
  * grace period): after it, records that no longer have a reference can be deleted.
  */
 int lg_bpf_wait_for_readers(void);
+/* The counters of one policy id and hook, summed over CPUs (zero when unreadable). */
+void lg_counter_read(const struct lg_bpf *bpf, __u32 policy, unsigned hook, struct lg_counter *sum);
 
 #endif

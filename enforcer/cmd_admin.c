@@ -19,31 +19,6 @@
 #include "log.h"
 #include "state.h"
 
-/* Counters of one policy and hook, summed over CPUs. */
-static void read_counter(int fd, __u32 policy, unsigned hook, struct lg_counter *sum)
-{
-	int cpus = libbpf_num_possible_cpus();
-	__u32 key = policy * LG_HOOK_COUNT + hook;
-	struct lg_counter *values;
-
-	memset(sum, 0, sizeof(*sum));
-	if (cpus <= 0)
-		return;
-	values = calloc((size_t)cpus, sizeof(*values));
-	if (!values)
-		return;
-	if (bpf_map_lookup_elem(fd, &key, values) == 0) {
-		for (int c = 0; c < cpus; c++) {
-			sum->allowed += values[c].allowed;
-			sum->denied += values[c].denied;
-			sum->audited += values[c].audited;
-			sum->dropped += values[c].dropped;
-			sum->suppressed += values[c].suppressed;
-			sum->cached += values[c].cached;
-		}
-	}
-	free(values);
-}
 
 /*
  * Each program's size as the kernel runs it and the instructions its verifier processed, read
@@ -128,7 +103,7 @@ int cmd_status(int argc, char **argv)
 		for (unsigned hook = 1; hook < LG_HOOK_COUNT; hook++) {
 			struct lg_counter c;
 
-			read_counter(bpf.map_fd[LG_MAP_COUNTERS], p->id, hook, &c);
+			lg_counter_read(&bpf, p->id, hook, &c);
 			if (json)
 				printf("%s\"%s\":{\"allowed\":%llu,\"denied\":%llu,\"audited\":%llu,"
 				       "\"dropped\":%llu,\"suppressed\":%llu,\"cached\":%llu}",

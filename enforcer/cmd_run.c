@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -25,6 +26,8 @@
 #include "events.h"
 #include "json.h"
 #include "log.h"
+#include "metrics.h"
+#include "notify.h"
 #include "state.h"
 
 struct daemon {
@@ -38,23 +41,37 @@ struct daemon {
 	unsigned reloads;
 	double compile_ms;  /* the last load's parse and compile, for the reload event */
 	double in_force_ms; /* ... and from its start until the new set was enforced */
+	bool syslog;        /* events and notices to syslog instead of stdout */
+	const char *metrics_path;
+	unsigned metrics_interval; /* seconds */
+	struct lg_metrics metrics;
 };
 
-/* A line on stdout, and in the --log file. */
+/* One line (ending in a newline) to stdout or syslog, and to the --log file. */
+static void put_line(struct daemon *d, int priority, const char *line)
+{
+	if (d->syslog)
+		syslog(priority, "%.*s", (int)strcspn(line, "\n"), line);
+	else
+		fputs(line, stdout);
+	if (d->log) {
+		fputs(line, d->log);
+		fflush(d->log);
+	}
+}
+
+/* A line on stdout (or syslog), and in the --log file. */
 static void emit(struct daemon *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void emit(struct daemon *d, const char *fmt, ...)
 {
+	char *line = NULL;
 	va_list ap;
 
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	if (vasprintf(&line, fmt, ap) >= 0)
+		put_line(d, LOG_NOTICE, line);
 	va_end(ap);
-	if (d->log) {
-		va_start(ap, fmt);
-		vfprintf(d->log, fmt, ap);
-		va_end(ap);
-		fflush(d->log);
-	}
+	free(line);
 }
 
 /* Whether an event comes from the built-in canary (its denials are expected, not news). */
@@ -72,15 +89,42 @@ static bool is_canary_event(const struct daemon *d, const struct lg_event *ev)
 static int on_event(void *ctx, void *data, size_t size)
 {
 	struct daemon *d = ctx;
+	const struct lg_event *ev = data;
+	char *line = NULL;
+	size_t len = 0;
+	FILE *mem;
 
 	if (size < sizeof(struct lg_event) || is_canary_event(d, data))
 		return 0;
-	lg_event_print(stdout, data, &d->loaded);
-	if (d->log) {
-		lg_event_print(d->log, data, &d->loaded);
-		fflush(d->log);
-	}
+	mem = open_memstream(&line, &len);
+	if (!mem)
+		return 0;
+	lg_event_print(mem, ev, &d->loaded);
+	if (fclose(mem) == 0)
+		put_line(d, (ev->flags & LG_EVENT_AUDIT) ? LOG_NOTICE : LOG_WARNING, line);
+	free(line);
 	return 0;
+}
+
+/* The metrics file, if asked for; a failure is said once per kind, not at every write. */
+static void write_metrics(struct daemon *d)
+{
+	static int last_error;
+	struct lg_config config;
+	char *text;
+	int ret;
+
+	if (!d->metrics_path)
+		return;
+	if (lg_config_read(&d->bpf, &config))
+		config.generation = 0;
+	text = lg_metrics_format(&d->metrics, &d->bpf, &d->loaded.bank[config.active_bank],
+				 config.generation);
+	ret = text ? lg_write_file_atomically(d->metrics_path, text) : -ENOMEM;
+	free(text);
+	if (ret && ret != last_error)
+		log_warnx("cannot write the metrics file %s: %s", d->metrics_path, strerror(-ret));
+	last_error = ret;
 }
 
 int lg_kernel_check(char *err, size_t errsize)
@@ -178,6 +222,8 @@ static int load_policies(struct daemon *d, struct lg_config *config)
 	d->in_force_ms = monotonic_ms() - start;
 	/* The new set is enforced from here; the previous one goes once no program reads it. */
 	lg_apply_retire(&d->bpf, !bank);
+	if (lg_metrics_retire(&d->metrics, &d->bpf, &d->loaded.bank[!bank]))
+		log_warnx("cannot keep the counters of the previous set: out of memory");
 	loaded_set_free(&d->loaded.bank[bank]);
 	d->loaded.bank[bank] = next;
 	lg_config_read(&d->bpf, config);
@@ -187,30 +233,55 @@ static int load_policies(struct daemon *d, struct lg_config *config)
 	return 0;
 }
 
+static void status_line(struct daemon *d, const struct lg_config *config, char *buf,
+			size_t size)
+{
+	const struct lg_loaded_set *s = &d->loaded.bank[config->active_bank];
+
+	/* The canary is not one of the administrator's policies. */
+	snprintf(buf, size, "enforcing %zu policies, %zu rules (generation %u)",
+		 s->set.count ? s->set.count - 1 : 0, rule_count(&s->set), config->generation);
+}
+
 static void reload(struct daemon *d)
 {
 	double start = monotonic_ms();
 	struct lg_config config;
+	char status[256], notice[512];
 	int ret;
 
 	d->reloads++;
+	lg_notify("RELOADING=1\nSTATUS=reloading the policies");
 	if (lg_config_read(&d->bpf, &config)) {
 		log_warn("cannot read the config map");
 		return;
 	}
 	ret = load_policies(d, &config);
+	d->metrics.last_reload_ok = ret == 0;
+	d->metrics.last_reload_time = (double)time(NULL);
 	if (ret) {
+		d->metrics.reloads_failed++;
 		log_warnx("reload refused; the policies in force are unchanged (generation %u)",
 			  config.generation);
 		emit(d, "{\"event\":\"reload\",\"result\":\"error\",\"generation\":%u}\n",
 		     config.generation);
+		status_line(d, &config, status, sizeof(status));
+		snprintf(notice, sizeof(notice), "READY=1\nSTATUS=%s; the last reload was refused",
+			 status);
+		lg_notify(notice);
+		write_metrics(d);
 		return;
 	}
+	d->metrics.reloads_ok++;
 	emit(d, "{\"event\":\"reload\",\"result\":\"ok\",\"generation\":%u,\"policies\":%zu,"
 		"\"rules\":%zu,\"duration_ms\":%.1f,\"in_force_ms\":%.1f,\"compile_ms\":%.1f}\n",
 	     config.generation, d->loaded.bank[config.active_bank].set.count,
 	     rule_count(&d->loaded.bank[config.active_bank].set), monotonic_ms() - start,
 	     d->in_force_ms, d->compile_ms);
+	status_line(d, &config, status, sizeof(status));
+	snprintf(notice, sizeof(notice), "READY=1\nSTATUS=%s", status);
+	lg_notify(notice);
+	write_metrics(d);
 }
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -238,8 +309,22 @@ static int event_loop(struct daemon *d)
 	fds[0] = (struct pollfd){.fd = sfd, .events = POLLIN};
 	fds[1] = (struct pollfd){.fd = ring_buffer__epoll_fd(d->events), .events = POLLIN};
 	fds[2] = (struct pollfd){.fd = mfd, .events = POLLPRI};
+	double next_metrics = monotonic_ms() + d->metrics_interval * 1000.0;
+
 	for (;;) {
-		if (poll(fds, mfd >= 0 ? 3 : 2, -1) < 0) {
+		int timeout = -1;
+
+		if (d->metrics_path) {
+			double left = next_metrics - monotonic_ms();
+
+			if (left <= 0) {
+				write_metrics(d);
+				next_metrics = monotonic_ms() + d->metrics_interval * 1000.0;
+				left = d->metrics_interval * 1000.0;
+			}
+			timeout = (int)left + 1;
+		}
+		if (poll(fds, mfd >= 0 ? 3 : 2, timeout) < 0) {
 			if (errno == EINTR)
 				continue;
 			fatal("poll");
@@ -267,6 +352,8 @@ static int event_loop(struct daemon *d)
 				continue;
 			}
 			ring_buffer__consume(d->events);
+			lg_notify("STOPPING=1\nSTATUS=stopping; enforcement stays in force");
+			write_metrics(d);
 			log_info("exiting on signal %u; enforcement stays in force (lsmguard unload "
 				 "ends it)",
 				 si.ssi_signo);
@@ -275,19 +362,25 @@ static int event_loop(struct daemon *d)
 	}
 }
 
-#define RUN_USAGE "lsmguard run [--policy-dir DIR] [--log FILE]"
+#define RUN_USAGE                                                                                 \
+	"lsmguard run [--policy-dir DIR] [--log FILE] [--syslog] [--metrics-file PATH "            \
+	"[--metrics-interval SECONDS]]"
 
 int cmd_run(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{"policy-dir", required_argument, NULL, 'p'},
 		{"log", required_argument, NULL, 'l'},
+		{"syslog", no_argument, NULL, 's'},
+		{"metrics-file", required_argument, NULL, 'm'},
+		{"metrics-interval", required_argument, NULL, 'i'},
 		{NULL, 0, NULL, 0},
 	};
 	struct daemon d = {
 		.policy_dir = "/etc/lsmguard/policy.d",
 		.pin_dir = LG_PIN_DIR,
 		.state_dir = LG_STATE_DIR,
+		.metrics_interval = 15,
 	};
 	struct lg_config config;
 	sigset_t mask;
@@ -295,8 +388,24 @@ int cmd_run(int argc, char **argv)
 	int opt, ret, running;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+:p:l:", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:p:l:sm:i:", options, NULL)) != -1) {
+		char *end;
+		long value;
+
 		switch (opt) {
+		case 's':
+			d.syslog = true;
+			break;
+		case 'm':
+			d.metrics_path = optarg;
+			break;
+		case 'i':
+			value = strtol(optarg, &end, 10);
+			if (*end || end == optarg || value < 1 || value > 86400)
+				return usage_error("the metrics interval is whole seconds, 1 to 86400:",
+						   optarg, RUN_USAGE);
+			d.metrics_interval = (unsigned)value;
+			break;
 		case 'p':
 			d.policy_dir = optarg;
 			break;
@@ -314,6 +423,8 @@ int cmd_run(int argc, char **argv)
 	if (optind != argc)
 		return usage_error("unexpected argument", argv[optind], RUN_USAGE);
 	libbpf_set_print(libbpf_print);
+	if (d.syslog)
+		openlog("lsmguard", LOG_PID, LOG_DAEMON);
 	if (lg_kernel_check(err, sizeof(err)))
 		fatalx("%s", err);
 	running = lg_pidfile_running(d.state_dir);
@@ -365,11 +476,24 @@ int cmd_run(int argc, char **argv)
 	     d.bpf.adopted ? "true" : "false", config.generation,
 	     d.loaded.bank[config.active_bank].set.count,
 	     rule_count(&d.loaded.bank[config.active_bank].set), d.pin_dir);
+	{
+		char status[256], notice[512];
+
+		status_line(&d, &config, status, sizeof(status));
+		snprintf(notice, sizeof(notice), "READY=1\nMAINPID=%d\nSTATUS=%s", (int)getpid(),
+			 status);
+		ret = lg_notify(notice);
+		if (ret)
+			log_warnx("cannot notify the service manager ($NOTIFY_SOCKET): %s",
+				  strerror(-ret));
+	}
+	write_metrics(&d);
 	ret = event_loop(&d);
 	ring_buffer__free(d.events);
 	lg_bpf_close(&d.bpf);
 	for (int b = 0; b < 2; b++)
 		loaded_set_free(&d.loaded.bank[b]);
+	lg_metrics_free(&d.metrics);
 	if (d.log)
 		fclose(d.log);
 	return ret;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -285,12 +286,50 @@ const char *source_of(const char *file, const char *text)
 	return out;
 }
 
+/* The socket the daemon notifies, as systemd's would be (bound once, read by notify_read). */
+static int notify_fd = -1;
+
+static void notify_bind(void)
+{
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+
+	if (notify_fd >= 0)
+		return;
+	unlink(NOTIFY_SOCKET_PATH);
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", NOTIFY_SOCKET_PATH);
+	notify_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (notify_fd >= 0 && bind(notify_fd, (struct sockaddr *)&addr, sizeof(addr)) != 0) {
+		close(notify_fd);
+		notify_fd = -1;
+	}
+}
+
+size_t notify_read(char *buf, size_t size)
+{
+	size_t used = 0;
+	ssize_t n;
+
+	if (size == 0)
+		return 0;
+	buf[0] = '\0';
+	while (notify_fd >= 0 && used + 1 < size &&
+	       (n = recv(notify_fd, buf + used, size - used - 1, 0)) > 0) {
+		used += (size_t)n;
+		buf[used++] = '\n'; /* datagrams end a line each */
+		if (used >= size)
+			used = size - 1;
+		buf[used] = '\0';
+	}
+	return used;
+}
+
 pid_t daemon_start(void)
 {
 	int before = count_events("\"event\":\"ready\""), after;
 	long end;
 	pid_t pid;
 
+	notify_bind();
 	pid = fork();
 	if (pid == 0) {
 		int out = open(EVENT_LOG, O_WRONLY | O_CREAT | O_APPEND, 0644);
@@ -298,7 +337,9 @@ pid_t daemon_start(void)
 
 		dup2(out, 1);
 		dup2(err, 2);
-		execl(LSMGUARD, "lsmguard", "run", "--policy-dir", POLICY_DIR, (char *)NULL);
+		setenv("NOTIFY_SOCKET", NOTIFY_SOCKET_PATH, 1);
+		execl(LSMGUARD, "lsmguard", "run", "--policy-dir", POLICY_DIR, "--metrics-file",
+		      METRICS_FILE, "--metrics-interval", "1", (char *)NULL);
 		_exit(127);
 	}
 	end = now_ms() + 60000;

@@ -9,6 +9,8 @@
 #define POLICY_DIR "/etc/lsmguard/policy.d"
 #define EVENT_LOG "/run/events.log"
 #define LSMGUARD "/bin/lsmguard"
+#define NOTIFY_SOCKET_PATH "/run/notify.sock" /* $NOTIFY_SOCKET of the daemons started here */
+#define METRICS_FILE "/run/lsmguard.prom"    /* their --metrics-file, written every second */
 
 /* Write the data files and policies, start the daemon. 0 on success. */
 int vm_setup(void);
@@ -25,6 +27,8 @@ int try_exec(const char *cgroup, const char *path);
 int try_connect(const char *cgroup, int family, const char *addr, int port, int type);
 int try_sendto(const char *cgroup, int family, const char *addr, int port, int type, int flags);
 
+/* The service manager notifications received since the last call, one per line. */
+size_t notify_read(char *buf, size_t size);
 /* Start `lsmguard run` and wait for its next ready line; returns its pid or -1. */
 pid_t daemon_start(void);
 /* The running daemon's pid, from its pid file; -1 when none (never 0 or -1 for kill()). */
