@@ -103,12 +103,13 @@ bad_args() {
 	run "lsmguard $* exits $want" "$want" "$lsmguard" "$@" &&
 		same "lsmguard $*: message" "$work/err" <(echo "$message")
 }
-u_run="usage: lsmguard run [--policy-dir DIR] [--log FILE]"
+u_run="usage: lsmguard run [--policy-dir DIR] [--log FILE] [--syslog] [--metrics-file PATH [--metrics-interval SECONDS]]"
 u_exec="usage: lsmguard exec [--policy-dir DIR] NAME -- COMMAND [ARGS...]"
 bad_args 2 "lsmguard: unknown option '--bogus'; $u_run" run --bogus
 bad_args 2 "lsmguard: unexpected argument 'extra'; $u_run" run extra
 bad_args 2 "lsmguard: missing value after '--policy-dir'; $u_run" run --policy-dir
 bad_args 1 "lsmguard: cannot open log file /nonexistent/x/y: No such file or directory" run --log /nonexistent/x/y
+bad_args 2 "lsmguard: the metrics interval is whole seconds, 1 to 86400: '0'; $u_run" run --metrics-interval 0
 bad_args 2 "lsmguard: unexpected argument 'extra'; usage: lsmguard status [--json]" status extra
 bad_args 2 "lsmguard: unknown option '--yaml'; usage: lsmguard status [--json]" status --yaml
 bad_args 2 "lsmguard: no policy name given; $u_exec" exec
