@@ -10,7 +10,8 @@ msg       = $(if $(V),,@printf '  %-8s %s\n' '$(1)' '$(2)';)
 
 # Debian 12 packages the build and the tests need (`make deps` installs the missing ones).
 DEB_PACKAGES := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libinih-dev \
-	libseccomp-dev pkg-config libclang-rt-14-dev qemu-system-x86 busybox-static cpio
+	libseccomp-dev pkg-config libclang-rt-14-dev qemu-system-x86 busybox-static cpio \
+	debhelper dpkg-dev man-db
 
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wno-missing-field-initializers
@@ -57,7 +58,8 @@ UNIT_TESTS := $(BUILD)/tests/unit-tests
 FUZZER     := $(BUILD)/fuzz/fuzz_policy
 BENCH_COMPILE := $(BUILD)/bench/bench_compile
 
-.PHONY: all bpf deps check vm-check demo bench unit-check cli-check fuzz fuzz-check bench-compile clean format
+.PHONY: all bpf deps check vm-check demo bench unit-check cli-check fuzz fuzz-check bench-compile clean format \
+	man install deb install-check
 
 all: $(LSMGUARD)
 
@@ -220,6 +222,53 @@ bench-compile: $(BENCH_COMPILE)
 
 format:
 	clang-format -i $(POLICY_SRCS) $(ENFORCER_SRCS) $(UNIT_SRCS) policy/*.h enforcer/*.h include/lsmguard_abi.h
+
+# ---- install and package ----
+PREFIX     ?= /usr/local
+SBINDIR    ?= $(PREFIX)/sbin
+MANDIR     ?= $(PREFIX)/share/man
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+UNITDIR    ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
+MAN_PAGES  := $(BUILD)/man/lsmguard.8 $(BUILD)/man/lsmguard.ini.5
+UNIT_FILE  := $(BUILD)/dist/lsmguard.service
+
+# The manual pages are made from docs/lsmguard.8.md and docs/policy.md.
+man: $(MAN_PAGES)
+$(BUILD)/man/lsmguard.8: docs/lsmguard.8.md docs/man/md2man.awk
+	$(call msg,MAN,$@)
+	$(Q)mkdir -p $(@D) && awk -v name=lsmguard -v section=8 \
+		-v summary="per-service mandatory access control with BPF LSM" \
+		-f docs/man/md2man.awk $< > $@
+$(BUILD)/man/lsmguard.ini.5: docs/policy.md docs/man/md2man.awk
+	$(call msg,MAN,$@)
+	$(Q)mkdir -p $(@D) && awk -v name=lsmguard.ini -v section=5 \
+		-v summary="the lsmguard policy language" -f docs/man/md2man.awk $< > $@
+
+$(UNIT_FILE): enforcer/dist/lsmguard.service.in
+	$(Q)mkdir -p $(@D) && sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' $< > $@
+
+# PREFIX (/usr/local) and DESTDIR are honoured; policies go to $(SYSCONFDIR)/lsmguard/policy.d
+# (the examples as *.ini.example, which lsmguard ignores until renamed).
+install: $(LSMGUARD) $(MAN_PAGES) $(UNIT_FILE)
+	install -D -m 0755 $(LSMGUARD) $(DESTDIR)$(SBINDIR)/lsmguard
+	install -D -m 0644 $(UNIT_FILE) $(DESTDIR)$(UNITDIR)/lsmguard.service
+	install -D -m 0644 $(BUILD)/man/lsmguard.8 $(DESTDIR)$(MANDIR)/man8/lsmguard.8
+	install -D -m 0644 $(BUILD)/man/lsmguard.ini.5 $(DESTDIR)$(MANDIR)/man5/lsmguard.ini.5
+	install -D -m 0644 enforcer/dist/lsmguard.bash-completion $(DESTDIR)$(COMPLETIONDIR)/lsmguard
+	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/lsmguard/policy.d
+	install -m 0644 enforcer/dist/policy.d-README $(DESTDIR)$(SYSCONFDIR)/lsmguard/policy.d/README
+	for f in policy/examples/*.ini; do \
+		install -m 0644 $$f $(DESTDIR)$(SYSCONFDIR)/lsmguard/policy.d/$$(basename $$f).example; \
+	done
+
+# A Debian package (debian/), built with dpkg-buildpackage into build/deb/.
+deb:
+	$(Q)rm -rf $(BUILD)/deb && mkdir -p $(BUILD)/deb/src
+	$(Q)git ls-files -z | xargs -0 cp --parents -t $(BUILD)/deb/src
+	$(Q)cd $(BUILD)/deb/src && dpkg-buildpackage -b -us -uc >../build.log 2>&1 || \
+		{ tail -n 40 ../build.log; exit 1; }
+	$(Q)ls $(BUILD)/deb/*.deb
 
 clean:
 	rm -rf $(BUILD)
