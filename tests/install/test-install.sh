@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Install and packaging: `make install` (PREFIX, DESTDIR), the unit file's syntax
+# (systemd-analyze verify), the manual pages (man --warnings), the bash completion, and the
+# Debian package (`make deb`) installed with apt on this machine, checked, then purged.
+# Usage: tests/install/test-install.sh BUILD
+set -u
+build=${1:-build}
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top" || exit 1
+work=$(mktemp -d /tmp/lsmguard-install.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+passed=0 failed=0 n=0
+
+ok() { n=$((n + 1)); passed=$((passed + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; printf '    %s\n' "$@"; }
+check() { local name=$1; shift; if "$@" >"$work/out" 2>&1; then ok "$name"; else not_ok "$name" "$(head -c 800 "$work/out")"; fi; }
+
+# ---- make install ----
+dest=$work/dest
+check "make install PREFIX=/usr/local DESTDIR=..." make -s install PREFIX=/usr/local DESTDIR="$dest" BUILD="$build"
+(cd "$dest" && find . -type f | sort) >"$work/files"
+cat >"$work/want" <<'EOF'
+./usr/local/etc/lsmguard/policy.d/README
+./usr/local/etc/lsmguard/policy.d/logrotate.ini.example
+./usr/local/etc/lsmguard/policy.d/nginx.ini.example
+./usr/local/etc/lsmguard/policy.d/postgresql.ini.example
+./usr/local/etc/lsmguard/policy.d/redis.ini.example
+./usr/local/etc/lsmguard/policy.d/sshd.ini.example
+./usr/local/lib/systemd/system/lsmguard.service
+./usr/local/sbin/lsmguard
+./usr/local/share/bash-completion/completions/lsmguard
+./usr/local/share/man/man5/lsmguard.ini.5
+./usr/local/share/man/man8/lsmguard.8
+EOF
+check "installed files are exactly the expected ones" diff -u "$work/want" "$work/files"
+unit=$dest/usr/local/lib/systemd/system/lsmguard.service
+check "the unit runs the installed binary" grep -qx 'ExecStart=/usr/local/sbin/lsmguard run --metrics-file /run/lsmguard/lsmguard.prom' "$unit"
+check "the unit is Type=notify and reloads with SIGHUP" grep -qx 'ExecReload=/bin/kill -HUP $MAINPID' "$unit"
+# verify checks that the executables exist: point the unit at the DESTDIR copy.
+sed "s|/usr/local/sbin/lsmguard|$dest/usr/local/sbin/lsmguard|" "$unit" >"$work/lsmguard.service"
+check "systemd-analyze verify accepts the unit" systemd-analyze verify --man=no "$work/lsmguard.service"
+
+mkdir "$work/pd"
+for f in "$dest"/usr/local/etc/lsmguard/policy.d/*.ini.example; do
+	b=$(basename "$f" .example)
+	install -m 0644 "$f" "$work/pd/$b"
+done
+check "the installed examples pass lsmguard check" "$dest/usr/local/sbin/lsmguard" check "$work/pd"
+
+# ---- manual pages ----
+for page in "$dest/usr/local/share/man/man8/lsmguard.8" "$dest/usr/local/share/man/man5/lsmguard.ini.5"; do
+	LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$page" >"$work/page" 2>"$work/warn"
+	if [ -s "$work/warn" ]; then not_ok "$(basename "$page") renders without warnings" "$(head -5 "$work/warn")"
+	else ok "$(basename "$page") renders without warnings"; fi
+done
+check "lsmguard(8) has its sections" grep -q '^SYNOPSIS' <(LC_ALL=C.UTF-8 man -l "$dest/usr/local/share/man/man8/lsmguard.8" 2>/dev/null)
+check "lsmguard.ini(5) has the policy reference" grep -q '^WHICH RULE DECIDES' <(LC_ALL=C.UTF-8 man -l "$dest/usr/local/share/man/man5/lsmguard.ini.5" 2>/dev/null)
+
+# ---- bash completion ----
+complete_words() { # the completions of the command line "$@" (the last word is being typed)
+	bash -c '
+		source "$0"
+		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
+		_lsmguard
+		printf "%s\n" "${COMPREPLY[@]}"' "$dest/usr/local/share/bash-completion/completions/lsmguard" "$@"
+}
+check "completion of commands" diff <(complete_words lsmguard ex | sort) <(printf '%s\n' exec explain)
+check "completion of explain's operations" diff <(complete_words lsmguard explain nginx open | sort) <(printf '%s\n' open-read open-write)
+
+# ---- the Debian package ----
+if dpkg-query -W -f='${Status}' lsmguard 2>/dev/null | grep -q 'install ok installed'; then
+	apt-get purge -y -q lsmguard >/dev/null 2>&1 # a leftover of an interrupted run
+fi
+check "make deb" make -s deb BUILD="$build"
+deb=$(ls "$build"/deb/lsmguard_*_amd64.deb 2>/dev/null | head -n 1)
+if [ -n "$deb" ]; then
+	check "apt installs the package" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$(realpath "$deb")"
+	check "the installed lsmguard runs" /usr/sbin/lsmguard --version
+	check "systemd-analyze verify accepts the installed unit" systemd-analyze verify /lib/systemd/system/lsmguard.service
+	if [ -d /run/systemd/system ]; then
+		check "the unit is installed disabled" test "$(systemctl is-enabled lsmguard.service 2>/dev/null)" = disabled
+	fi
+	mkdir "$work/pd2"
+	for f in /etc/lsmguard/policy.d/*.ini.example; do install -m 0644 "$f" "$work/pd2/$(basename "$f" .example)"; done
+	check "the packaged examples pass lsmguard check" /usr/sbin/lsmguard check "$work/pd2"
+	check "man finds the packaged pages" man -w lsmguard.ini
+	check "apt purges the package" env DEBIAN_FRONTEND=noninteractive apt-get purge -y -q lsmguard
+	check "nothing is left in /usr/sbin" test ! -e /usr/sbin/lsmguard
+else
+	not_ok "make deb produced a package" "$(ls "$build"/deb 2>&1)"
+fi
+
+echo "install: $passed passed, $failed failed"
+[ "$failed" = 0 ]
