@@ -231,7 +231,6 @@ SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
 UNITDIR    ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
 COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 MAN_PAGES  := $(BUILD)/man/lsmguard.8 $(BUILD)/man/lsmguard.ini.5
-UNIT_FILE  := $(BUILD)/dist/lsmguard.service
 
 # The manual pages are made from docs/lsmguard.8.md and docs/policy.md.
 man: $(MAN_PAGES)
@@ -245,14 +244,14 @@ $(BUILD)/man/lsmguard.ini.5: docs/policy.md docs/man/md2man.awk
 	$(Q)mkdir -p $(@D) && awk -v name=lsmguard.ini -v section=5 \
 		-v summary="the lsmguard policy language" -f docs/man/md2man.awk $< > $@
 
-$(UNIT_FILE): enforcer/dist/lsmguard.service.in
-	$(Q)mkdir -p $(@D) && sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' $< > $@
-
 # PREFIX (/usr/local) and DESTDIR are honoured; policies go to $(SYSCONFDIR)/lsmguard/policy.d
 # (the examples as *.ini.example, which lsmguard ignores until renamed).
-install: $(LSMGUARD) $(MAN_PAGES) $(UNIT_FILE)
+install: $(LSMGUARD) $(MAN_PAGES)
 	install -D -m 0755 $(LSMGUARD) $(DESTDIR)$(SBINDIR)/lsmguard
-	install -D -m 0644 $(UNIT_FILE) $(DESTDIR)$(UNITDIR)/lsmguard.service
+	install -d -m 0755 $(DESTDIR)$(UNITDIR)
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+		enforcer/dist/lsmguard.service.in > $(DESTDIR)$(UNITDIR)/lsmguard.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/lsmguard.service
 	install -D -m 0644 $(BUILD)/man/lsmguard.8 $(DESTDIR)$(MANDIR)/man8/lsmguard.8
 	install -D -m 0644 $(BUILD)/man/lsmguard.ini.5 $(DESTDIR)$(MANDIR)/man5/lsmguard.ini.5
 	install -D -m 0644 enforcer/dist/lsmguard.bash-completion $(DESTDIR)$(COMPLETIONDIR)/lsmguard

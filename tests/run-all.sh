@@ -33,6 +33,7 @@ suite() {
 suite unit "$build/tests/unit-tests"
 suite cli tests/cli/test-cli.sh "$build/lsmguard"
 suite fuzz tests/fuzz/run-fuzz.sh "$build/fuzz/fuzz_policy" "${FUZZ_CHECK_TIME:-30}"
+suite install tests/install/test-install.sh "$build"
 suite vm vm-tests/run-vm.sh "$build/vm/vmlinuz" "$build/vm/initrd.gz" test
 
 [ -n "$broken" ] && echo "broken suites:$broken"
