@@ -231,4 +231,24 @@ int lg_eval_path(const struct lg_compiled *compiled, __u32 policy, enum lg_decis
 int lg_eval_net(const struct lg_compiled *compiled, __u32 policy, __u8 family, const __u8 addr[16],
 		__u8 protocol, __u16 port, struct lg_verdict *out);
 
+/* ---- learning: a policy from what a service was seen doing (learn.c) ---- */
+
+struct lg_learn;
+
+struct lg_learn_header {
+	const char *name;
+	const char *cgroup; /* exactly one of cgroup and unit */
+	const char *unit;
+	const char *source; /* where the observations come from, for the header comment */
+};
+
+struct lg_learn *lg_learn_new(void);
+/* One observation each; -EINVAL for an object a rule cannot name, -ENOMEM. */
+int lg_learn_file(struct lg_learn *learn, const char *path, bool write);
+int lg_learn_exec(struct lg_learn *learn, const char *path, bool mapped);
+int lg_learn_net(struct lg_learn *learn, const char *addr, const char *protocol, unsigned port);
+/* The policy as INI text, in audit mode, every section default = deny. */
+int lg_learn_write(struct lg_learn *learn, FILE *out, const struct lg_learn_header *header);
+void lg_learn_free(struct lg_learn *learn);
+
 #endif /* LSMGUARD_POLICY_H */

@@ -85,6 +85,22 @@ run "explain an unknown policy exits 2" 2 "$lsmguard" explain --policy-dir examp
 run "explain a malformed destination exits 2" 2 "$lsmguard" explain --policy-dir examples nginx connect 10.0.0.1/tcp &&
 	same "explain destination message" "$work/err" <(echo "lsmguard: '10.0.0.1/tcp' is not a destination: write ADDR:PORT/tcp, ADDR:PORT/udp or [IPV6]:PORT/tcp")
 
+# ---- learn: a policy from a learning run's events ----
+install -m 0644 "$golden/learn-events.log" "$work/"
+run "learn from a log" 0 "$lsmguard" learn web --unit web.service --from-log learn-events.log -o learned.ini &&
+	same "learned policy matches golden" "$work/learned.ini" "$golden/learn.ini"
+same "learn says what it used" "$work/err" <(echo "lsmguard: learned from 13 events of policy 'web' (1 ignored: built-in protections or objects a rule cannot name)")
+chmod 644 "$work/learned.ini"
+run "the learned policy passes check" 0 "$lsmguard" check learned.ini
+run "learn prints a learning policy" 0 "$lsmguard" learn web --cgroup /lgt/web --print-learning-policy &&
+	same "the learning policy denies everything in audit mode" <(grep -v '^;' "$work/out") <(printf '%s\n' \
+		"[policy]" "name = web" "cgroup = /lgt/web" "mode = audit" "" "[files]" "default = deny" "" \
+		"[exec]" "default = deny" "" "[network]" "default = deny")
+run "learn from a log without the policy's events exits 1" 1 "$lsmguard" learn nosuch --unit x.service --from-log learn-events.log &&
+	same "learn says there is nothing to learn" "$work/err" <(echo "lsmguard: learn-events.log has no event of policy 'nosuch' to learn from (16 lines, 15 of other policies): run the service under its learning policy first (--print-learning-policy)")
+run "learn needs a cgroup or a unit" 2 "$lsmguard" learn web --from-log learn-events.log &&
+	same "learn usage message" "$work/err" <(echo "lsmguard: give one of --cgroup and --unit; usage: lsmguard learn NAME (--cgroup PATH | --unit UNIT) (--from-log FILE | --print-learning-policy) [-o FILE]")
+
 run "missing path" 1 "$lsmguard" check /nonexistent/x.ini &&
 	same "missing path message" "$work/err" <(printf '%s\n' "/nonexistent/x.ini: error: No such file or directory" "lsmguard: 1 error in 1 file; nothing was loaded")
 

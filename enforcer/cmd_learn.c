@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * `lsmguard learn NAME --from-log FILE (--cgroup PATH | --unit UNIT) [-o FILE]`: the policy that
+ * allows what policy NAME's events in FILE show the service doing. The events come from a
+ * learning run: the service under a policy in audit mode whose sections all say default = deny
+ * (`lsmguard learn NAME --print-learning-policy ...` writes one), so that every file it opened,
+ * every program it ran or mapped and every destination it reached was reported once.
+ * policy/learn.c groups the objects and writes the text; this file reads the event lines.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "log.h"
+#include "metrics.h"
+#include "policy.h"
+
+#define USAGE                                                                                     \
+	"lsmguard learn NAME (--cgroup PATH | --unit UNIT) (--from-log FILE | "                    \
+	"--print-learning-policy) [-o FILE]"
+
+/*
+ * The value of "key" in a flat JSON object line: a string (unescaped) or a bare value. False
+ * when absent or too long.
+ */
+static bool json_field(const char *line, const char *key, char *out, size_t size)
+{
+	char pattern[64];
+	const char *p;
+	size_t n = 0;
+
+	snprintf(pattern, sizeof(pattern), "\"%s\":", key);
+	p = strstr(line, pattern);
+	if (!p)
+		return false;
+	p += strlen(pattern);
+	if (*p != '"') {
+		while (*p && *p != ',' && *p != '}' && n + 1 < size)
+			out[n++] = *p++;
+		out[n] = '\0';
+		return n > 0;
+	}
+	for (p++; *p && *p != '"'; p++) {
+		char c = *p;
+
+		if (c == '\\') {
+			p++;
+			switch (*p) {
+			case 'n':
+				c = '\n';
+				break;
+			case 't':
+				c = '\t';
+				break;
+			case 'u': { /* \u00XX: the control bytes json_string escapes */
+				unsigned v;
+
+				if (sscanf(p + 1, "%4x", &v) != 1 || v > 0xff)
+					return false;
+				c = (char)v;
+				p += 4;
+				break;
+			}
+			case '\0':
+				return false;
+			default:
+				c = *p;
+			}
+		}
+		if (n + 1 >= size)
+			return false;
+		out[n++] = c;
+	}
+	out[n] = '\0';
+	return *p == '"';
+}
+
+struct learn_stats {
+	size_t lines, used, other_policy, not_learnable;
+};
+
+/* One event line into learn; counted in stats. */
+static int learn_line(struct lg_learn *learn, const char *line, const char *name,
+		      struct learn_stats *st)
+{
+	char event[16], policy[128], hook[32], access[16], path[4200], source[64];
+	int ret = -EINVAL;
+
+	st->lines++;
+	if (!json_field(line, "event", event, sizeof(event)) ||
+	    (strcmp(event, "audit") && strcmp(event, "deny")))
+		return 0; /* ready, reload and other daemon lines */
+	if (!json_field(line, "policy", policy, sizeof(policy)) || strcmp(policy, name)) {
+		st->other_policy++;
+		return 0;
+	}
+	if (!json_field(line, "hook", hook, sizeof(hook)) ||
+	    !json_field(line, "access", access, sizeof(access)) ||
+	    (json_field(line, "source", source, sizeof(source)) &&
+	     (strncmp(source, "built-in", 8) == 0 || strncmp(source, "fail-closed", 11) == 0)) ||
+	    strstr(line, "\"path_truncated\":true")) {
+		st->not_learnable++; /* built-in protections are not rules to learn */
+		return 0;
+	}
+	if (strcmp(hook, "socket_connect") == 0 || strcmp(hook, "socket_sendmsg") == 0) {
+		char addr[64], protocol[8], port[8];
+
+		if (json_field(line, "address", addr, sizeof(addr)) &&
+		    json_field(line, "protocol", protocol, sizeof(protocol)) &&
+		    json_field(line, "port", port, sizeof(port)))
+			ret = lg_learn_net(learn, addr, protocol, (unsigned)atoi(port));
+	} else if (json_field(line, "path", path, sizeof(path))) {
+		if (strcmp(hook, "bprm_check_security") == 0)
+			ret = lg_learn_exec(learn, path, false);
+		else if (strcmp(hook, "mmap_file") == 0 || strcmp(hook, "file_mprotect") == 0)
+			ret = lg_learn_exec(learn, path, true);
+		else if (strcmp(hook, "file_open") == 0)
+			ret = lg_learn_file(learn, path, strcmp(access, "write") == 0);
+		else if (strncmp(hook, "path_", 5) == 0) /* link, rename, unlink, truncate */
+			ret = lg_learn_file(learn, path, true);
+	}
+	if (ret == -ENOMEM)
+		return ret;
+	if (ret)
+		st->not_learnable++;
+	else
+		st->used++;
+	return 0;
+}
+
+/* The policy a learning run uses: audit mode, every section default = deny, no rule. */
+static void print_learning_policy(FILE *out, const struct lg_learn_header *h)
+{
+	fprintf(out,
+		"; A learning policy (lsmguard learn): audit mode, nothing allowed, so that every\n"
+		"; file, program and destination the service uses is reported once. Run the service\n"
+		"; through its normal work, then: lsmguard learn %s --from-log EVENTS --%s %s\n"
+		"[policy]\nname = %s\n%s = %s\nmode = audit\n\n[files]\ndefault = deny\n\n"
+		"[exec]\ndefault = deny\n\n[network]\ndefault = deny\n",
+		h->name, h->cgroup ? "cgroup" : "unit", h->cgroup ? h->cgroup : h->unit, h->name,
+		h->cgroup ? "cgroup" : "unit", h->cgroup ? h->cgroup : h->unit);
+}
+
+int cmd_learn(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"cgroup", required_argument, NULL, 'c'},
+		{"unit", required_argument, NULL, 'u'},
+		{"from-log", required_argument, NULL, 'f'},
+		{"output", required_argument, NULL, 'o'},
+		{"print-learning-policy", no_argument, NULL, 'p'},
+		{NULL, 0, NULL, 0},
+	};
+	struct lg_learn_header header = {0};
+	const char *from = NULL, *output = NULL;
+	struct learn_stats st = {0};
+	struct lg_learn *learn = NULL;
+	bool learning_policy = false;
+	char *line = NULL, *text = NULL;
+	size_t cap = 0, text_size = 0;
+	FILE *in = NULL, *mem = NULL;
+	int opt, ret = 1;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, ":c:u:f:o:p", options, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			header.cgroup = optarg;
+			break;
+		case 'u':
+			header.unit = optarg;
+			break;
+		case 'f':
+			from = optarg;
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'p':
+			learning_policy = true;
+			break;
+		case ':':
+			return usage_error("missing value after", argv[optind - 1], USAGE);
+		default:
+			return usage_error("unknown option", argv[optind - 1], USAGE);
+		}
+	}
+	if (argc - optind != 1)
+		return usage_error(argc - optind ? "unexpected argument" : "no policy name given",
+				   argc - optind ? argv[optind + 1] : NULL, USAGE);
+	header.name = argv[optind];
+	if (!header.cgroup == !header.unit)
+		return usage_error("give one of --cgroup and --unit", NULL, USAGE);
+	if (!from == !learning_policy)
+		return usage_error("give one of --from-log and --print-learning-policy", NULL, USAGE);
+
+	mem = open_memstream(&text, &text_size);
+	if (!mem)
+		fatal("open_memstream");
+	if (learning_policy) {
+		print_learning_policy(mem, &header);
+	} else {
+		in = strcmp(from, "-") ? fopen(from, "re") : stdin;
+		if (!in) {
+			log_warn("cannot read %s", from);
+			goto out;
+		}
+		learn = lg_learn_new();
+		if (!learn)
+			fatal("out of memory");
+		while (getline(&line, &cap, in) > 0)
+			if (learn_line(learn, line, header.name, &st))
+				fatal("out of memory");
+		if (ferror(in)) {
+			log_warn("cannot read %s", from);
+			goto out;
+		}
+		if (st.used == 0) {
+			log_warnx("%s has no event of policy '%s' to learn from (%zu lines, %zu of other "
+				  "policies): run the service under its learning policy first "
+				  "(--print-learning-policy)",
+				  from, header.name, st.lines, st.other_policy);
+			goto out;
+		}
+		header.source = strcmp(from, "-") ? from : "standard input";
+		if (lg_learn_write(learn, mem, &header))
+			fatal("cannot write the policy");
+		log_info("learned from %zu events of policy '%s' (%zu ignored: built-in protections "
+			 "or objects a rule cannot name)",
+			 st.used, header.name, st.not_learnable);
+	}
+	if (fclose(mem))
+		fatal("open_memstream");
+	mem = NULL;
+	if (output) {
+		int err = lg_write_file_atomically(output, text);
+
+		if (err) {
+			log_warnx("cannot write %s: %s", output, strerror(-err));
+			goto out;
+		}
+	} else {
+		fputs(text, stdout);
+	}
+	ret = 0;
+out:
+	if (mem)
+		fclose(mem);
+	if (in && in != stdin)
+		fclose(in);
+	free(line);
+	free(text);
+	lg_learn_free(learn);
+	return ret;
+}

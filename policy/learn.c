@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Learning: from what a service was seen doing (the objects of its audit events), the policy
+ * that allows exactly that, written as INI text with comments.
+ *
+ * Files and mapped libraries are grouped by directory: a directory where at least
+ * LG_LEARN_GROUP distinct objects were used becomes one subtree rule, and its comment says
+ * how many objects were seen and names a few, so that a rule broader than the observation
+ * says so. Fewer become exact rules, and so do the objects of a top-level directory (/etc/,
+ * /var/), which is never grouped. Per-process names (/proc/PID/..., /dev/pts/N) are
+ * folded into their directory, since the next run has other numbers. Programs executed and
+ * destinations are exact. Every section gets default = deny; the policy is written in audit
+ * mode for review.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy.h"
+
+#define LG_LEARN_GROUP 3 /* distinct objects in one directory that make it a subtree rule */
+
+struct learned_path {
+	char *path;
+	bool write;  /* files: opened for writing at least once */
+	bool mapped; /* exec: mapped executable (a library), not executed */
+};
+
+struct learned_net {
+	char *addr;
+	char protocol[4];
+	unsigned port;
+};
+
+struct lg_learn {
+	struct learned_path *files, *execs;
+	size_t file_count, exec_count;
+	struct learned_net *nets;
+	size_t net_count;
+	size_t events;
+};
+
+struct lg_learn *lg_learn_new(void)
+{
+	return calloc(1, sizeof(struct lg_learn));
+}
+
+void lg_learn_free(struct lg_learn *l)
+{
+	if (!l)
+		return;
+	for (size_t i = 0; i < l->file_count; i++)
+		free(l->files[i].path);
+	for (size_t i = 0; i < l->exec_count; i++)
+		free(l->execs[i].path);
+	for (size_t i = 0; i < l->net_count; i++)
+		free(l->nets[i].addr);
+	free(l->files);
+	free(l->execs);
+	free(l->nets);
+	free(l);
+}
+
+/* /proc/1234/x and /proc/self/x: /proc/ (a subtree); /dev/pts/3: /dev/pts/. NULL: as is. */
+static const char *per_process_dir(const char *path)
+{
+	if (strncmp(path, "/proc/", 6) == 0 && path[6] &&
+	    (strncmp(path + 6, "self", 4) == 0 || strncmp(path + 6, "thread-self", 11) == 0 ||
+	     (path[6] >= '0' && path[6] <= '9')))
+		return "/proc/";
+	if (strncmp(path, "/dev/pts/", 9) == 0 && path[9] >= '0' && path[9] <= '9')
+		return "/dev/pts/";
+	return NULL;
+}
+
+static int add_path(struct learned_path **list, size_t *count, const char *path, bool write,
+		    bool mapped)
+{
+	const char *folded = per_process_dir(path);
+	struct learned_path *grown;
+
+	if (path[0] != '/')
+		return -EINVAL;
+	if (folded)
+		path = folded;
+	for (size_t i = 0; i < *count; i++) {
+		if (strcmp((*list)[i].path, path) == 0) {
+			(*list)[i].write |= write;
+			(*list)[i].mapped &= mapped; /* executed once: a program */
+			return 0;
+		}
+	}
+	grown = realloc(*list, (*count + 1) * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	*list = grown;
+	grown[*count] = (struct learned_path){.path = strdup(path), .write = write, .mapped = mapped};
+	if (!grown[*count].path)
+		return -ENOMEM;
+	(*count)++;
+	return 0;
+}
+
+int lg_learn_file(struct lg_learn *l, const char *path, bool write)
+{
+	l->events++;
+	return add_path(&l->files, &l->file_count, path, write, false);
+}
+
+int lg_learn_exec(struct lg_learn *l, const char *path, bool mapped)
+{
+	l->events++;
+	return add_path(&l->execs, &l->exec_count, path, false, mapped);
+}
+
+int lg_learn_net(struct lg_learn *l, const char *addr, const char *protocol, unsigned port)
+{
+	struct learned_net *grown;
+
+	l->events++;
+	if (strcmp(protocol, "tcp") != 0 && strcmp(protocol, "udp") != 0)
+		return -EINVAL;
+	for (size_t i = 0; i < l->net_count; i++)
+		if (strcmp(l->nets[i].addr, addr) == 0 && strcmp(l->nets[i].protocol, protocol) == 0 &&
+		    l->nets[i].port == port)
+			return 0;
+	grown = realloc(l->nets, (l->net_count + 1) * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	l->nets = grown;
+	grown[l->net_count] = (struct learned_net){.addr = strdup(addr), .port = port};
+	if (!grown[l->net_count].addr)
+		return -ENOMEM;
+	lg_strcopy(grown[l->net_count].protocol, sizeof(grown[l->net_count].protocol), protocol);
+	l->net_count++;
+	return 0;
+}
+
+static int compare_paths(const void *a, const void *b)
+{
+	return strcmp(((const struct learned_path *)a)->path, ((const struct learned_path *)b)->path);
+}
+
+/* Length of path's directory part, its trailing slash included ("/etc/x" -> 5). */
+static size_t dir_len(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? (size_t)(slash - path) + 1 : 0;
+}
+
+struct learned_dir {
+	const char *path; /* points into a learned_path: the first len bytes */
+	size_t len, members;
+	bool write, grouped, written;
+};
+
+static struct learned_dir *dir_of(struct learned_dir *dirs, size_t count, const char *path)
+{
+	size_t len = dir_len(path);
+
+	for (size_t i = 0; i < count; i++)
+		if (dirs[i].len == len && strncmp(dirs[i].path, path, len) == 0)
+			return &dirs[i];
+	return NULL;
+}
+
+/* Whether a grouped directory above path's own already allows it. */
+static bool covered(const struct learned_dir *dirs, size_t count, const struct learned_path *p,
+		    bool exec)
+{
+	for (size_t i = 0; i < count; i++)
+		if (dirs[i].grouped && strncmp(dirs[i].path, p->path, dirs[i].len) == 0 &&
+		    strlen(p->path) > dirs[i].len && (exec || dirs[i].write || !p->write))
+			return true;
+	return false;
+}
+
+/*
+ * Write the rules of one list, sorted: a directory with at least LG_LEARN_GROUP objects
+ * directly in it becomes one subtree rule (with a comment saying what was seen), the other
+ * objects exact rules, unless a grouped directory above them allows them already.
+ */
+static int write_paths(FILE *out, struct learned_path *list, size_t count, bool exec)
+{
+	struct learned_dir *dirs = calloc(count + 1, sizeof(*dirs)), *d;
+	size_t ndirs = 0;
+
+	if (!dirs)
+		return -ENOMEM;
+	qsort(list, count, sizeof(*list), compare_paths);
+	for (size_t i = 0; i < count; i++) {
+		const char *p = list[i].path;
+
+		if (p[strlen(p) - 1] == '/')
+			continue; /* already a directory rule (folded per-process names) */
+		d = dir_of(dirs, ndirs, p);
+		if (!d) {
+			d = &dirs[ndirs++];
+			*d = (struct learned_dir){.path = p, .len = dir_len(p)};
+		}
+		d->members++;
+		d->write |= list[i].write;
+	}
+	/* Never a top-level directory (/etc/, /var/, /tmp/): three files read in /etc must not
+	 * become /etc/shadow. */
+	for (size_t i = 0; i < ndirs; i++) {
+		size_t slashes = 0;
+
+		for (size_t k = 0; k < dirs[i].len; k++)
+			slashes += dirs[i].path[k] == '/';
+		dirs[i].grouped = dirs[i].members >= LG_LEARN_GROUP && slashes >= 3;
+	}
+	for (size_t i = 0; i < count; i++) {
+		const struct learned_path *p = &list[i];
+		const char *kind = exec || p->write ? "allow" : "allow-read";
+
+		if (p->path[strlen(p->path) - 1] == '/') {
+			fprintf(out, "; per-process names (/proc/PID, /dev/pts/N) seen: the directory\n");
+			fprintf(out, "%s = %s\n", kind, p->path);
+			continue;
+		}
+		d = dir_of(dirs, ndirs, p->path);
+		if (d && d->grouped) {
+			if (d->written)
+				continue;
+			d->written = true;
+			fprintf(out, "; learned: %zu %s in %.*s (", d->members,
+				exec ? "programs and libraries" : "files", (int)d->len, d->path);
+			for (size_t k = i, shown = 0; k < count && shown < 3; k++) {
+				if (dir_of(dirs, ndirs, list[k].path) != d)
+					continue;
+				fprintf(out, "%s%s", shown++ ? ", " : "", list[k].path + d->len);
+			}
+			fprintf(out, "%s): the rule allows the whole directory\n",
+				d->members > 3 ? ", ..." : "");
+			fprintf(out, "%s = %.*s\n", exec || d->write ? "allow" : "allow-read", (int)d->len,
+				d->path);
+			continue;
+		}
+		if (covered(dirs, ndirs, p, exec))
+			continue;
+		fprintf(out, "%s = %s\n", kind, p->path);
+	}
+	free(dirs);
+	return 0;
+}
+
+static int compare_nets(const void *a, const void *b)
+{
+	const struct learned_net *x = a, *y = b;
+	int c = strcmp(x->addr, y->addr);
+
+	if (c)
+		return c;
+	c = strcmp(x->protocol, y->protocol);
+	return c ? c : (x->port > y->port) - (x->port < y->port);
+}
+
+int lg_learn_write(struct lg_learn *l, FILE *out, const struct lg_learn_header *h)
+{
+	if (!h->name || (!h->cgroup == !h->unit))
+		return -EINVAL;
+	fprintf(out,
+		"; Learned by lsmguard learn from %s: %zu events, %zu files, %zu programs and "
+		"libraries, %zu destinations.\n"
+		"; Review it, run it in audit mode and watch its events, then set mode = enforce.\n"
+		"[policy]\nname = %s\n%s = %s\nmode = audit\n",
+		h->source, l->events, l->file_count, l->exec_count, l->net_count, h->name,
+		h->cgroup ? "cgroup" : "unit", h->cgroup ? h->cgroup : h->unit);
+	fprintf(out, "\n[files]\ndefault = deny\n");
+	if (write_paths(out, l->files, l->file_count, false))
+		return -ENOMEM;
+	fprintf(out, "\n[exec]\ndefault = deny\n");
+	if (write_paths(out, l->execs, l->exec_count, true))
+		return -ENOMEM;
+	fprintf(out, "\n[network]\ndefault = deny\n");
+	qsort(l->nets, l->net_count, sizeof(*l->nets), compare_nets);
+	for (size_t i = 0; i < l->net_count; i++)
+		fprintf(out, "allow = %s %s %u\n", l->nets[i].addr, l->nets[i].protocol,
+			l->nets[i].port);
+	return ferror(out) ? -EIO : 0;
+}
