@@ -1,26 +1,36 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * `lsmguard learn NAME --from-log FILE (--cgroup PATH | --unit UNIT) [-o FILE]`: the policy that
- * allows what policy NAME's events in FILE show the service doing. The events come from a
- * learning run: the service under a policy in audit mode whose sections all say default = deny
- * (`lsmguard learn NAME --print-learning-policy ...` writes one), so that every file it opened,
- * every program it ran or mapped and every destination it reached was reported once.
+ * `lsmguard learn NAME (--cgroup PATH | --unit UNIT) ...`: the policy that allows what policy
+ * NAME's audit events show the service doing. The events come from a learning run: the service
+ * under a policy in audit mode whose sections all say default = deny, so that every file it
+ * opened, every program it ran or mapped and every destination it reached was reported.
+ *  --from-log FILE: from a saved event log.
+ *  --duration SECONDS --events FILE: a learning run now. The learning policy goes into the
+ *    policy directory as NAME.ini, the running daemon reloads, the events it appends to FILE
+ *    (its --log) for SECONDS are read, and the learned policy replaces the learning one (or
+ *    goes to -o FILE) and the daemon reloads again.
+ *  --print-learning-policy: the learning policy, for a run made by hand.
  * policy/learn.c groups the objects and writes the text; this file reads the event lines.
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "log.h"
 #include "metrics.h"
 #include "policy.h"
+#include "state.h"
 
 #define USAGE                                                                                     \
-	"lsmguard learn NAME (--cgroup PATH | --unit UNIT) (--from-log FILE | "                    \
-	"--print-learning-policy) [-o FILE]"
+	"lsmguard learn NAME (--cgroup PATH | --unit UNIT) (--from-log FILE | --duration SECONDS "  \
+	"--events FILE | --print-learning-policy) [--policy-dir DIR] [-o FILE]"
 
 /*
  * The value of "key" in a flat JSON object line: a string (unescaped) or a bare value. False
@@ -131,6 +141,46 @@ static int learn_line(struct lg_learn *learn, const char *line, const char *name
 	return 0;
 }
 
+/* Learn from every line of in; -ENOMEM or 0. */
+static int learn_stream(struct lg_learn *learn, FILE *in, const char *name, struct learn_stats *st)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	int ret = 0;
+
+	while (!ret && getline(&line, &cap, in) > 0)
+		ret = learn_line(learn, line, name, st);
+	free(line);
+	return ret;
+}
+
+/* SIGHUP the daemon and wait until it has loaded a new generation (or refused to). */
+static int reload_daemon(void)
+{
+	struct lg_state before = {0}, after = {0};
+	int pid = lg_pidfile_running(LG_STATE_DIR), ret = -ETIMEDOUT;
+
+	if (pid <= 0)
+		return -ESRCH;
+	lg_state_read(LG_STATE_DIR, &before);
+	if (kill(pid, SIGHUP))
+		return -errno;
+	for (int i = 0; i < 300; i++) {
+		struct timespec ts = {0, 20 * 1000 * 1000};
+
+		nanosleep(&ts, NULL);
+		lg_state_free(&after);
+		memset(&after, 0, sizeof(after));
+		if (lg_state_read(LG_STATE_DIR, &after) == 0 && after.generation != before.generation) {
+			ret = 0;
+			break;
+		}
+	}
+	lg_state_free(&before);
+	lg_state_free(&after);
+	return ret;
+}
+
 /* The policy a learning run uses: audit mode, every section default = deny, no rule. */
 static void print_learning_policy(FILE *out, const struct lg_learn_header *h)
 {
@@ -144,6 +194,65 @@ static void print_learning_policy(FILE *out, const struct lg_learn_header *h)
 		h->cgroup ? "cgroup" : "unit", h->cgroup ? h->cgroup : h->unit);
 }
 
+/*
+ * A learning run now: the learning policy in force, SECONDS of the daemon's events appended to
+ * events, read into learn. Leaves the learning policy file in place (the caller replaces it).
+ */
+static int learn_live(struct lg_learn *learn, const struct lg_learn_header *h,
+		      const char *policy_dir, const char *events, unsigned seconds,
+		      struct learn_stats *st, char *policy_file, size_t size)
+{
+	char *text = NULL;
+	size_t text_size = 0;
+	struct stat sb;
+	FILE *mem, *in;
+	long start;
+	int ret;
+
+	snprintf(policy_file, size, "%s/%s.ini", policy_dir, h->name);
+	if (stat(policy_file, &sb) == 0) {
+		log_warnx("%s exists: a learning run writes its own policy there; move it away, or "
+			  "learn from a saved log with --from-log",
+			  policy_file);
+		return -EEXIST;
+	}
+	in = fopen(events, "re");
+	if (!in) {
+		log_warn("cannot read the daemon's event log %s (run lsmguard with --log FILE)",
+			 events);
+		return -errno;
+	}
+	mem = open_memstream(&text, &text_size);
+	if (!mem)
+		fatal("open_memstream");
+	print_learning_policy(mem, h);
+	fclose(mem);
+	ret = lg_write_file_atomically(policy_file, text);
+	free(text);
+	if (ret) {
+		log_warnx("cannot write %s: %s", policy_file, strerror(-ret));
+		fclose(in);
+		return ret;
+	}
+	ret = reload_daemon();
+	if (ret) {
+		log_warnx("the daemon did not load the learning policy (%s); see its log",
+			  strerror(-ret));
+		unlink(policy_file);
+		fclose(in);
+		return ret;
+	}
+	fseek(in, 0, SEEK_END);
+	start = ftell(in);
+	log_info("learning %s for %u s: exercise the service now", h->name, seconds);
+	sleep(seconds);
+	clearerr(in);
+	fseek(in, start, SEEK_SET);
+	ret = learn_stream(learn, in, h->name, st);
+	fclose(in);
+	return ret;
+}
+
 int cmd_learn(int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -152,20 +261,27 @@ int cmd_learn(int argc, char **argv)
 		{"from-log", required_argument, NULL, 'f'},
 		{"output", required_argument, NULL, 'o'},
 		{"print-learning-policy", no_argument, NULL, 'p'},
+		{"duration", required_argument, NULL, 'd'},
+		{"events", required_argument, NULL, 'e'},
+		{"policy-dir", required_argument, NULL, 'P'},
 		{NULL, 0, NULL, 0},
 	};
 	struct lg_learn_header header = {0};
-	const char *from = NULL, *output = NULL;
+	const char *from = NULL, *output = NULL, *events = NULL;
+	const char *policy_dir = "/etc/lsmguard/policy.d";
+	char policy_file[4096] = "", source[4200];
 	struct learn_stats st = {0};
 	struct lg_learn *learn = NULL;
 	bool learning_policy = false;
-	char *line = NULL, *text = NULL;
-	size_t cap = 0, text_size = 0;
+	char *text = NULL, *end;
+	size_t text_size = 0;
+	unsigned duration = 0;
 	FILE *in = NULL, *mem = NULL;
-	int opt, ret = 1;
+	int opt, ret = 1, modes;
+	long value;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, ":c:u:f:o:p", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":c:u:f:o:pd:e:P:", options, NULL)) != -1) {
 		switch (opt) {
 		case 'c':
 			header.cgroup = optarg;
@@ -182,6 +298,19 @@ int cmd_learn(int argc, char **argv)
 		case 'p':
 			learning_policy = true;
 			break;
+		case 'd':
+			value = strtol(optarg, &end, 10);
+			if (*end || end == optarg || value < 1 || value > 86400)
+				return usage_error("the duration is whole seconds, 1 to 86400:", optarg,
+						   USAGE);
+			duration = (unsigned)value;
+			break;
+		case 'e':
+			events = optarg;
+			break;
+		case 'P':
+			policy_dir = optarg;
+			break;
 		case ':':
 			return usage_error("missing value after", argv[optind - 1], USAGE);
 		default:
@@ -194,8 +323,13 @@ int cmd_learn(int argc, char **argv)
 	header.name = argv[optind];
 	if (!header.cgroup == !header.unit)
 		return usage_error("give one of --cgroup and --unit", NULL, USAGE);
-	if (!from == !learning_policy)
-		return usage_error("give one of --from-log and --print-learning-policy", NULL, USAGE);
+	modes = !!from + !!duration + learning_policy;
+	if (modes != 1)
+		return usage_error("give one of --from-log, --duration and --print-learning-policy",
+				   NULL, USAGE);
+	if (duration && !events)
+		return usage_error("a learning run reads the daemon's --log file: give --events",
+				   NULL, USAGE);
 
 	mem = open_memstream(&text, &text_size);
 	if (!mem)
@@ -203,29 +337,39 @@ int cmd_learn(int argc, char **argv)
 	if (learning_policy) {
 		print_learning_policy(mem, &header);
 	} else {
-		in = strcmp(from, "-") ? fopen(from, "re") : stdin;
-		if (!in) {
-			log_warn("cannot read %s", from);
-			goto out;
-		}
 		learn = lg_learn_new();
 		if (!learn)
 			fatal("out of memory");
-		while (getline(&line, &cap, in) > 0)
-			if (learn_line(learn, line, header.name, &st))
+		if (from) {
+			in = strcmp(from, "-") ? fopen(from, "re") : stdin;
+			if (!in) {
+				log_warn("cannot read %s", from);
+				goto out;
+			}
+			if (learn_stream(learn, in, header.name, &st))
 				fatal("out of memory");
-		if (ferror(in)) {
-			log_warn("cannot read %s", from);
-			goto out;
+			if (ferror(in)) {
+				log_warn("cannot read %s", from);
+				goto out;
+			}
+			header.source = strcmp(from, "-") ? from : "standard input";
+		} else {
+			if (learn_live(learn, &header, policy_dir, events, duration, &st, policy_file,
+				       sizeof(policy_file)))
+				goto out;
+			snprintf(source, sizeof(source), "a learning run of %u s (events of %s)",
+				 duration, events);
+			header.source = source;
+			if (!output)
+				output = policy_file; /* the learned policy replaces the learning one */
 		}
 		if (st.used == 0) {
 			log_warnx("%s has no event of policy '%s' to learn from (%zu lines, %zu of other "
 				  "policies): run the service under its learning policy first "
 				  "(--print-learning-policy)",
-				  from, header.name, st.lines, st.other_policy);
+				  from ? from : events, header.name, st.lines, st.other_policy);
 			goto out;
 		}
-		header.source = strcmp(from, "-") ? from : "standard input";
 		if (lg_learn_write(learn, mem, &header))
 			fatal("cannot write the policy");
 		log_info("learned from %zu events of policy '%s' (%zu ignored: built-in protections "
@@ -245,14 +389,23 @@ int cmd_learn(int argc, char **argv)
 	} else {
 		fputs(text, stdout);
 	}
+	if (duration) {
+		/* The learned policy replaces the learning one, or the learning one goes. */
+		if (strcmp(output, policy_file) != 0)
+			unlink(policy_file);
+		if (reload_daemon())
+			log_warnx("the daemon did not reload after the learning run; see its log");
+	}
 	ret = 0;
 out:
 	if (mem)
 		fclose(mem);
 	if (in && in != stdin)
 		fclose(in);
-	free(line);
 	free(text);
 	lg_learn_free(learn);
+	/* A learning run that failed leaves no learning policy behind. */
+	if (ret && policy_file[0] && unlink(policy_file) == 0)
+		reload_daemon();
 	return ret;
 }

@@ -21,9 +21,9 @@ static const struct command {
 	 "                         the verdict of policy NAME and the rule (FILE:LINE) that decides\n"
 	 "                         it: open-read|open-write|exec PATH, connect|sendto ADDR:PORT/PROTO"},
 	{"learn", cmd_learn,
-	 "learn NAME (--cgroup PATH | --unit UNIT) --from-log FILE [-o FILE]\n"
-	 "                         the policy that allows what NAME's audit events in FILE show;\n"
-	 "                         --print-learning-policy: the audit policy of a learning run"},
+	 "learn NAME (--cgroup PATH | --unit UNIT) --duration S --events FILE\n"
+	 "                         run NAME under a learning policy for S seconds, then write the\n"
+	 "                         policy that allows what it did (--from-log FILE: from a log)"},
 	{"run", cmd_run, "run [--policy-dir DIR] [--log FILE]\n"
 			 "                         enforce the policies of DIR (/etc/lsmguard/policy.d);\n"
 			 "                         JSON events on stdout; SIGHUP reloads"},

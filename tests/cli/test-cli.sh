@@ -99,7 +99,7 @@ run "learn prints a learning policy" 0 "$lsmguard" learn web --cgroup /lgt/web -
 run "learn from a log without the policy's events exits 1" 1 "$lsmguard" learn nosuch --unit x.service --from-log learn-events.log &&
 	same "learn says there is nothing to learn" "$work/err" <(echo "lsmguard: learn-events.log has no event of policy 'nosuch' to learn from (16 lines, 15 of other policies): run the service under its learning policy first (--print-learning-policy)")
 run "learn needs a cgroup or a unit" 2 "$lsmguard" learn web --from-log learn-events.log &&
-	same "learn usage message" "$work/err" <(echo "lsmguard: give one of --cgroup and --unit; usage: lsmguard learn NAME (--cgroup PATH | --unit UNIT) (--from-log FILE | --print-learning-policy) [-o FILE]")
+	same "learn usage message" "$work/err" <(echo "lsmguard: give one of --cgroup and --unit; usage: lsmguard learn NAME (--cgroup PATH | --unit UNIT) (--from-log FILE | --duration SECONDS --events FILE | --print-learning-policy) [--policy-dir DIR] [-o FILE]")
 
 run "missing path" 1 "$lsmguard" check /nonexistent/x.ini &&
 	same "missing path message" "$work/err" <(printf '%s\n' "/nonexistent/x.ini: error: No such file or directory" "lsmguard: 1 error in 1 file; nothing was loaded")
