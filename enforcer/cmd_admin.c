@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "apply.h"
@@ -76,13 +77,31 @@ int cmd_status(int argc, char **argv)
 	}
 	lg_state_read(LG_STATE_DIR, &state);
 	if (json) {
-		printf("{\"active\":%s,\"links\":%d,\"generation\":%u,\"daemon_pid\":%d,\"policies\":[",
+		printf("{\"active\":%s,\"links\":%d,\"generation\":%u,\"daemon_pid\":%d,"
+		       "\"reloads\":{\"ok\":%u,\"refused\":%u,\"last\":\"%s\",\"last_time\":%lld},"
+		       "\"policies\":[",
 		       active ? "true" : "false", links, config.generation,
-		       lg_pidfile_running(LG_STATE_DIR));
+		       lg_pidfile_running(LG_STATE_DIR), state.reloads_ok, state.reloads_refused,
+		       state.reloads_ok + state.reloads_refused == 0 ? "none"
+		       : state.last_reload_ok                       ? "ok"
+								    : "refused",
+		       state.last_reload_time);
 	} else {
 		printf("enforcement: %s (%d of %d programs attached, generation %u, daemon %s)\n",
 		       active ? "active" : "INACTIVE", links, lg_program_count, config.generation,
 		       lg_pidfile_running(LG_STATE_DIR) ? "running" : "not running");
+		if (state.reloads_ok + state.reloads_refused) {
+			char when[32] = "?";
+			time_t t = (time_t)state.last_reload_time;
+			struct tm tm;
+
+			if (gmtime_r(&t, &tm))
+				strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+			printf("reloads: %u put in force, %u refused; the last one %s at %s%s\n",
+			       state.reloads_ok, state.reloads_refused,
+			       state.last_reload_ok ? "put in force" : "REFUSED", when,
+			       state.last_reload_ok ? "" : " (the set before it stays in force)");
+		}
 		if (active && state.count)
 			printf("\n%-20s %-8s %-12s %10s %10s %10s %10s %10s %10s  %s\n", "POLICY",
 			       "MODE", "HOOK", "ALLOWED", "CACHED", "DENIED", "AUDITED", "DROPPED",
@@ -90,6 +109,7 @@ int cmd_status(int argc, char **argv)
 	}
 	for (size_t i = 0; active && i < state.count; i++) {
 		const struct lg_state_policy *p = &state.policies[i];
+		int rows = 0;
 
 		if (json) {
 			printf("%s{\"name\":", i ? "," : "");
@@ -111,18 +131,23 @@ int cmd_status(int argc, char **argv)
 				       (unsigned long long)c.allowed, (unsigned long long)c.denied,
 				       (unsigned long long)c.audited, (unsigned long long)c.dropped,
 				       (unsigned long long)c.suppressed, (unsigned long long)c.cached);
-			else
+			else if (c.allowed || c.denied || c.audited || c.dropped || c.suppressed) {
+				/* Only the hooks that decided something: one look per policy. */
 				printf("%-20s %-8s %-12.12s %10llu %10llu %10llu %10llu %10llu %10llu  "
 				       "%s\n",
-				       hook == 1 ? p->name : "", hook == 1 ? p->mode : "",
-				       lg_hook_name(hook), (unsigned long long)c.allowed,
-				       (unsigned long long)c.cached,
+				       rows ? "" : p->name, rows ? "" : p->mode, lg_hook_name(hook),
+				       (unsigned long long)c.allowed, (unsigned long long)c.cached,
 				       (unsigned long long)c.denied, (unsigned long long)c.audited,
 				       (unsigned long long)c.dropped, (unsigned long long)c.suppressed,
-				       hook == 1 ? p->cgroup : "");
+				       rows ? "" : p->cgroup);
+				rows++;
+			}
 		}
 		if (json)
 			printf("}}");
+		else if (!rows)
+			printf("%-20s %-8s %-12s %10s  %s\n", p->name, p->mode, "-", "no decision yet",
+			       p->cgroup);
 	}
 	if (json) {
 		printf("]");

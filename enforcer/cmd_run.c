@@ -259,8 +259,14 @@ static void reload(struct daemon *d)
 	ret = load_policies(d, &config);
 	d->metrics.last_reload_ok = ret == 0;
 	d->metrics.last_reload_time = (double)time(NULL);
-	if (ret) {
+	if (ret)
 		d->metrics.reloads_failed++;
+	else
+		d->metrics.reloads_ok++;
+	if (lg_reloads_write(d->state_dir, d->metrics.reloads_ok, d->metrics.reloads_failed,
+			     ret == 0, (long long)d->metrics.last_reload_time))
+		log_warnx("cannot write %s/reloads", d->state_dir);
+	if (ret) {
 		log_warnx("reload refused; the policies in force are unchanged (generation %u)",
 			  config.generation);
 		emit(d, "{\"event\":\"reload\",\"result\":\"error\",\"generation\":%u}\n",
@@ -272,7 +278,6 @@ static void reload(struct daemon *d)
 		write_metrics(d);
 		return;
 	}
-	d->metrics.reloads_ok++;
 	emit(d, "{\"event\":\"reload\",\"result\":\"ok\",\"generation\":%u,\"policies\":%zu,"
 		"\"rules\":%zu,\"duration_ms\":%.1f,\"in_force_ms\":%.1f,\"compile_ms\":%.1f}\n",
 	     config.generation, d->loaded.bank[config.active_bank].set.count,
@@ -487,6 +492,8 @@ int cmd_run(int argc, char **argv)
 			log_warnx("cannot notify the service manager ($NOTIFY_SOCKET): %s",
 				  strerror(-ret));
 	}
+	if (lg_reloads_write(d.state_dir, 0, 0, true, 0))
+		log_warnx("cannot write %s/reloads", d.state_dir);
 	write_metrics(&d);
 	ret = event_loop(&d);
 	ring_buffer__free(d.events);

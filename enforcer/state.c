@@ -92,7 +92,27 @@ int lg_state_read(const char *dir, struct lg_state *state)
 	}
 	free(line);
 	fclose(f);
+	snprintf(path, sizeof(path), "%s/reloads", dir);
+	f = fopen(path, "re");
+	if (f) {
+		char last[16] = "";
+
+		if (fscanf(f, "ok\t%u\nrefused\t%u\nlast\t%15s\t%lld", &state->reloads_ok,
+			   &state->reloads_refused, last, &state->last_reload_time) == 4)
+			state->last_reload_ok = strcmp(last, "ok") == 0;
+		fclose(f);
+	}
 	return 0;
+}
+
+int lg_reloads_write(const char *dir, unsigned ok, unsigned refused, bool last_ok,
+		     long long last_time)
+{
+	char text[128];
+
+	snprintf(text, sizeof(text), "ok\t%u\nrefused\t%u\nlast\t%s\t%lld\n", ok, refused,
+		 last_ok ? "ok" : "refused", last_time);
+	return write_atomically(dir, "reloads", text);
 }
 
 void lg_state_free(struct lg_state *state)

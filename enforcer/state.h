@@ -6,6 +6,8 @@
 #ifndef LSMGUARD_STATE_H
 #define LSMGUARD_STATE_H
 
+#include <stdbool.h>
+
 #include "policy.h"
 
 #define LG_STATE_DIR "/run/lsmguard"
@@ -22,11 +24,18 @@ struct lg_state {
 	unsigned generation, bank;
 	size_t count;
 	struct lg_state_policy *policies;
+	/* Reloads (SIGHUP) of the running daemon, from its "reloads" file. */
+	unsigned reloads_ok, reloads_refused;
+	bool last_reload_ok;
+	long long last_reload_time; /* seconds since the epoch; 0: none */
 };
 
 int lg_state_write(const char *dir, const struct lg_policy_set *set, const struct lg_compiled *c,
 		   unsigned generation);
 int lg_state_read(const char *dir, struct lg_state *state);
+/* The reload counts of the running daemon, for status. */
+int lg_reloads_write(const char *dir, unsigned ok, unsigned refused, bool last_ok,
+		     long long last_time);
 void lg_state_free(struct lg_state *state);
 int lg_pidfile_write(const char *dir);
 /* The pid of a running daemon, or 0. */

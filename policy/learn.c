@@ -264,10 +264,11 @@ int lg_learn_write(struct lg_learn *l, FILE *out, const struct lg_learn_header *
 		return -EINVAL;
 	fprintf(out,
 		"; Learned by lsmguard learn from %s: %zu events, %zu files, %zu programs and "
-		"libraries, %zu destinations.\n"
+		"libraries, %zu destination%s.\n"
 		"; Review it, run it in audit mode and watch its events, then set mode = enforce.\n"
 		"[policy]\nname = %s\n%s = %s\nmode = audit\n",
-		h->source, l->events, l->file_count, l->exec_count, l->net_count, h->name,
+		h->source, l->events, l->file_count, l->exec_count, l->net_count,
+		l->net_count == 1 ? "" : "s", h->name,
 		h->cgroup ? "cgroup" : "unit", h->cgroup ? h->cgroup : h->unit);
 	fprintf(out, "\n[files]\ndefault = deny\n");
 	if (write_paths(out, l->files, l->file_count, false))

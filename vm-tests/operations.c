@@ -105,3 +105,32 @@ VM_TEST(metrics_file_counts_across_reloads_and_is_replaced_whole, 73)
 	if (run)
 		closedir(run);
 }
+
+VM_TEST(status_shows_reloads_and_only_the_hooks_that_decided, 74)
+{
+	const char *const text[] = {LSMGUARD, "status", NULL};
+	const char *const json[] = {LSMGUARD, "status", "--json", NULL};
+	char out[65536], *count;
+	int errors = count_events("\"result\":\"error\"");
+
+	write_file(POLICY_DIR "/broken.ini", "[policy]\nname = broken\n", 0644);
+	VM_CHECK(daemon_pid() > 1 && kill(daemon_pid(), SIGHUP) == 0);
+	for (int i = 0; i < 300 && count_events("\"result\":\"error\"") == errors; i++)
+		usleep(10 * 1000);
+	VM_CHECK(count_events("\"result\":\"error\"") == errors + 1);
+	VM_CHECK(run_command(text, out, sizeof(out)) == 0);
+	if (!strstr(out, " refused; the last one REFUSED at ") ||
+	    !strstr(out, "(the set before it stays in force)"))
+		VM_FAIL("status does not say the last reload was refused: %s", out);
+	/* The count policy opened files and never connected: one look, no empty rows. */
+	count = strstr(out, "\ncount ");
+	VM_CHECK(count && strncmp(count + 1 + 20 + 1 + 8 + 1, "file_open", 9) == 0);
+	VM_CHECK(count && !strstr(count, "socket_connect"));
+	VM_CHECK(run_command(json, out, sizeof(out)) == 0);
+	VM_CHECK(strstr(out, "\"last\":\"refused\"") != NULL);
+
+	VM_CHECK(unlink(POLICY_DIR "/broken.ini") == 0);
+	VM_CHECK(reload_now());
+	VM_CHECK(run_command(json, out, sizeof(out)) == 0);
+	VM_CHECK(strstr(out, "\"last\":\"ok\"") != NULL);
+}
