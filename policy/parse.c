@@ -349,6 +349,13 @@ static int handle_policy_key(struct parse_state *st, const char *key, const char
 		}
 		p->cgroup = cgroup;
 		p->cgroup_line = st->line;
+	} else if (strcmp(key, "slice") == 0) {
+		if (p->slice_line) {
+			ERROR(st, "'slice' is set twice in [policy] (first at line %u)", p->slice_line);
+			return 0;
+		}
+		p->slice = strdup(value);
+		p->slice_line = st->line;
 	} else if (strcmp(key, "mode") == 0) {
 		if (p->mode_line) {
 			ERROR(st, "'mode' is set twice in [policy] (first at line %u)", p->mode_line);
@@ -367,11 +374,11 @@ static int handle_policy_key(struct parse_state *st, const char *key, const char
 		}
 		p->mode_line = st->line;
 	} else {
-		static const char *const keys[] = {"name", "cgroup", "unit", "mode", NULL};
+		static const char *const keys[] = {"name", "cgroup", "unit", "slice", "mode", NULL};
 
 		suggest(hint, sizeof(hint), key, keys);
-		ERROR(st, "unknown key '%s' in [policy]%s; keys are name, cgroup, unit and mode", key,
-		      hint);
+		ERROR(st, "unknown key '%s' in [policy]%s; keys are name, cgroup, unit, slice and mode",
+		      key, hint);
 		return 0;
 	}
 	return 1;
@@ -656,6 +663,21 @@ static void check_policy(struct parse_state *st)
 			  "cgroup = /PATH");
 	if (!p->mode_line)
 		ERROR(st, "[policy] has no 'mode'; add mode = audit to log only, or mode = enforce");
+	if (p->slice_line) {
+		char err[512], *cgroup = NULL;
+
+		st->line = p->slice_line;
+		if (!p->unit) {
+			ERROR(st, "'slice' goes with 'unit' (the unit's slice); with 'cgroup' write the "
+				  "whole path instead");
+		} else if (lg_unit_in_slice(p->unit, p->slice, &cgroup, err, sizeof(err))) {
+			ERROR(st, "%s", err);
+		} else {
+			free(p->cgroup);
+			p->cgroup = cgroup;
+		}
+		st->line = p->policy_line;
+	}
 	for (int c = 0; c < LG_CLASS_COUNT; c++) {
 		const struct lg_section *sec = &p->section[c];
 		size_t allows = 0, others = 0;
@@ -814,6 +836,7 @@ void lg_policy_free(struct lg_policy *policy)
 	free(policy->name);
 	free(policy->cgroup);
 	free(policy->unit);
+	free(policy->slice);
 	free(policy);
 }
 

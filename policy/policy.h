@@ -81,8 +81,9 @@ struct lg_policy {
 	char *name;
 	char *cgroup;   /* cgroup v2 path, relative to the cgroup2 mount */
 	char *unit;     /* when written as unit = ..., else NULL */
+	char *slice;    /* slice = ... (with unit): the unit's slice, else NULL (system.slice) */
 	enum lg_mode mode;
-	unsigned policy_line, name_line, cgroup_line, mode_line;
+	unsigned policy_line, name_line, cgroup_line, mode_line, slice_line;
 	struct lg_section section[LG_CLASS_COUNT];
 	struct lg_path_rule *paths[2]; /* [LG_CLASS_FILE], [LG_CLASS_EXEC] */
 	size_t path_count[2];
@@ -130,6 +131,9 @@ int lg_parse_net(const char *text, struct lg_net_rule *rule, char *err, size_t e
 int lg_parse_cgroup(const char *text, char **cgroup, char *err, size_t errsize);
 /* unit = NAME.service to its cgroup path under system.slice. */
 int lg_unit_to_cgroup(const char *unit, char **cgroup, char *err, size_t errsize);
+/* The cgroup of unit in slice (a-b.slice: /a.slice/a-b.slice/UNIT; -.slice: /UNIT). */
+int lg_unit_in_slice(const char *unit, const char *slice, char **cgroup, char *err,
+		     size_t errsize);
 const char *lg_action_name(enum lg_action action);
 const char *lg_class_name(enum lg_class class);
 /* "10.0.0.0/8 tcp 443" style text of a network rule's match. */

@@ -206,6 +206,59 @@ int lg_unit_to_cgroup(const char *unit, char **cgroup, char *err, size_t errsize
 	return *cgroup ? 0 : -ENOMEM;
 }
 
+int lg_unit_in_slice(const char *unit, const char *slice, char **cgroup, char *err,
+		     size_t errsize)
+{
+	static const char suffix[] = ".slice";
+	size_t len = strlen(slice), slen = sizeof(suffix) - 1, used = 0;
+	char buf[512], *check;
+	int ret;
+
+	/* The unit's own name rules (and a service). */
+	ret = lg_unit_to_cgroup(unit, &check, err, errsize);
+	if (ret)
+		return ret;
+	free(check);
+	for (const char *p = slice; *p; p++) {
+		if (!isalnum((unsigned char)*p) && !strchr(":_.\\-", *p)) {
+			snprintf(err, errsize,
+				 "slice '%s' contains '%c'; slice names use letters, digits and : _ . \\ -",
+				 slice, *p);
+			return -EINVAL;
+		}
+	}
+	if (len <= slen || strcmp(slice + len - slen, suffix) != 0 || slice[0] == '-' ||
+	    strstr(slice, "--") || slice[len - slen - 1] == '-') {
+		if (strcmp(slice, "-.slice") == 0) {
+			snprintf(buf, sizeof(buf), "/%s", unit); /* the root slice */
+			goto out;
+		}
+		snprintf(err, errsize,
+			 "slice '%s' is not a slice name; write e.g. user.slice or user-1000.slice "
+			 "(each '-' opens a slice inside the one before it)",
+			 slice);
+		return -EINVAL;
+	}
+	/* a-b-c.slice lives in /a.slice/a-b.slice/a-b-c.slice, as systemd nests them. */
+	for (size_t i = 0; i < len - slen; i++) {
+		if (slice[i] != '-' && i + 1 != len - slen)
+			continue;
+		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "/%.*s.slice",
+					 (int)(slice[i] == '-' ? i : i + 1), slice);
+		if (used >= sizeof(buf))
+			break;
+	}
+	if (used + strlen(unit) + 2 > sizeof(buf)) {
+		snprintf(err, errsize, "slice '%s' with unit '%s' is too long a cgroup path", slice,
+			 unit);
+		return -EINVAL;
+	}
+	snprintf(buf + used, sizeof(buf) - used, "/%s", unit);
+out:
+	*cgroup = strdup(buf);
+	return *cgroup ? 0 : -ENOMEM;
+}
+
 /* Strict dotted-quad: four decimal numbers 0..255, no leading zeros. */
 static int parse_ipv4(const char *text, __u8 out[4], char *err, size_t errsize)
 {

@@ -107,6 +107,49 @@ TEST(parse_unit_to_cgroup)
 	CHECK_INT(diag.count, 0);
 }
 
+TEST(parse_unit_in_another_slice)
+{
+	struct lg_diag diag = {0};
+	struct lg_policy *p;
+
+	CHECK_INT(parse_text("[policy]\nname=x\nslice = user.slice\nunit = app.service\n"
+			     "mode=enforce\n",
+			     &p, &diag),
+		  0);
+	CHECK_STR(p->cgroup, "/user.slice/app.service");
+	lg_policy_free(p);
+	/* Each '-' opens a slice inside the one before it, as systemd nests them. */
+	CHECK_INT(parse_text("[policy]\nname=x\nunit = app.service\nslice = user-1000.slice\n"
+			     "mode=enforce\n",
+			     &p, &diag),
+		  0);
+	CHECK_STR(p->cgroup, "/user.slice/user-1000.slice/app.service");
+	lg_policy_free(p);
+	CHECK_INT(parse_text("[policy]\nname=x\nunit = app.service\nslice = -.slice\nmode=audit\n",
+			     &p, &diag),
+		  0);
+	CHECK_STR(p->cgroup, "/app.service");
+	lg_policy_free(p);
+	CHECK_INT(diag.count, 0);
+}
+
+TEST(parse_slice_errors)
+{
+	struct lg_diag d = parse_fail("[policy]\nname=x\ncgroup = /a\nslice = user.slice\n"
+				      "mode=enforce\n");
+
+	CHECK_INT(d.count, 1);
+	CHECK_STR(diag_line(&d, 0), "t.ini:4: error: 'slice' goes with 'unit' (the unit's slice); "
+				    "with 'cgroup' write the whole path instead");
+	lg_diag_free(&d);
+	d = parse_fail("[policy]\nname=x\nunit = a.service\nslice = user\nmode=enforce\n");
+	CHECK_INT(d.count, 1);
+	CHECK_STR(diag_line(&d, 0), "t.ini:4: error: slice 'user' is not a slice name; write e.g. "
+				    "user.slice or user-1000.slice (each '-' opens a slice inside "
+				    "the one before it)");
+	lg_diag_free(&d);
+}
+
 TEST(parse_missing_policy_section)
 {
 	struct lg_diag d = parse_fail("[files]\ndefault = deny\n");
@@ -144,7 +187,7 @@ TEST(parse_unknown_key_suggests)
 	lg_diag_free(&d);
 	d = parse_fail("[policy]\nnmae = x\ncgroup=/a\nmode=audit\n");
 	CHECK_STR(diag_line(&d, 0), "t.ini:2: error: unknown key 'nmae' in [policy] (did you mean "
-				    "'name'?); keys are name, cgroup, unit and mode");
+				    "'name'?); keys are name, cgroup, unit, slice and mode");
 	lg_diag_free(&d);
 }
 
