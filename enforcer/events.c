@@ -89,8 +89,8 @@ void lg_event_print(FILE *out, const struct lg_event *ev, const struct lg_loaded
 		json_string(out, policy_name);
 	else if (ev->policy == 0)
 		fprintf(out, "null");
-	else
-		fprintf(out, "%u", ev->policy);
+	else /* a set this daemon did not load (queued before it adopted the pins) */
+		fprintf(out, "null,\"policy_id\":%u", ev->policy);
 	fprintf(out, ",\"rule\":%u", ev->rule);
 	if (rule) {
 		snprintf(text, sizeof(text), "%s:%u", rule->file, rule->line);

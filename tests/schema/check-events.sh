@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The event format: every event line the vm-tests made the daemon print (collected by
+# vm-tests/init.sh as "LSMGUARD-EVENT ..." lines of the console log) must validate against
+# docs/event.schema.json, and every kind the tests provoke must be there.
+# Usage: tests/schema/check-events.sh CONSOLE_LOG
+set -u
+log=$1
+top=$(cd "$(dirname "$0")/../.." && pwd)
+# Debian's python3 with python3-jsonschema (make deps), not whatever python3 PATH finds first.
+exec /usr/bin/python3 - "$log" "$top/docs/event.schema.json" <<'PY'
+import json, sys
+import jsonschema
+
+log, schema_path = sys.argv[1], sys.argv[2]
+schema = json.load(open(schema_path))
+jsonschema.Draft202012Validator.check_schema(schema)
+validator = jsonschema.Draft202012Validator(schema)
+passed = failed = 0
+n = 0
+
+def result(ok, name, detail=""):
+    global passed, failed, n
+    n += 1
+    if ok:
+        passed += 1
+        print(f"ok {n} - {name}")
+    else:
+        failed += 1
+        print(f"not ok {n} - {name}")
+        if detail:
+            print("    " + detail[:600])
+
+kinds = {}
+bad = []
+for line in open(log, errors="replace"):
+    if not line.startswith("LSMGUARD-EVENT "):
+        continue
+    text = line[len("LSMGUARD-EVENT "):].rstrip("\n")
+    try:
+        event = json.loads(text)
+    except ValueError as e:
+        bad.append(f"not JSON ({e}): {text}")
+        continue
+    kind = event.get("event", "?") + "/" + str(event.get("hook", event.get("result", "")))
+    kinds[kind] = kinds.get(kind, 0) + 1
+    errors = sorted(validator.iter_errors(event), key=lambda e: e.path)
+    if errors:
+        bad.append(f"{errors[0].message}: {text}")
+
+result(sum(kinds.values()) > 0, "the vm-tests' event lines were collected")
+result(not bad, f"all {sum(kinds.values())} event lines validate against docs/event.schema.json",
+       "; ".join(bad[:3]))
+for kind in ["ready/", "reload/ok", "reload/error", "deny/file_open", "audit/file_open",
+             "deny/bprm_check_security", "deny/socket_connect", "deny/socket_sendmsg",
+             "deny/mmap_file", "deny/path_rename", "deny/task_alloc", "deny/bpf"]:
+    result(kind in kinds, f"events of kind {kind} were seen and checked",
+           "seen: " + ", ".join(sorted(kinds)))
+print(f"schema: {passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)
+PY
