@@ -11,7 +11,7 @@ msg       = $(if $(V),,@printf '  %-8s %s\n' '$(1)' '$(2)';)
 # Debian 12 packages the build and the tests need (`make deps` installs the missing ones).
 DEB_PACKAGES := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libinih-dev \
 	libseccomp-dev pkg-config libclang-rt-14-dev qemu-system-x86 busybox-static cpio \
-	debhelper dpkg-dev man-db python3-jsonschema
+	debhelper dpkg-dev man-db python3-jsonschema mmdebstrap
 
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wno-missing-field-initializers
@@ -59,7 +59,7 @@ FUZZER     := $(BUILD)/fuzz/fuzz_policy
 BENCH_COMPILE := $(BUILD)/bench/bench_compile
 
 .PHONY: all bpf deps check vm-check demo bench unit-check cli-check fuzz fuzz-check bench-compile clean format \
-	man install deb install-check
+	man install deb install-check realsvc-check
 
 all: $(LSMGUARD)
 
@@ -121,7 +121,7 @@ $(UNIT_TESTS): $(UNIT_OBJS) $(LIBPOLICY)
 
 # Every suite prints its own "N passed, N failed"; tests/run-all.sh adds them up and prints
 # the closing line, and fails when any suite fails or prints no count.
-check: $(LSMGUARD) $(UNIT_TESTS) $(FUZZER) $(VM_KERNEL) $(VM_INITRD)
+check: $(LSMGUARD) $(UNIT_TESTS) $(FUZZER) $(VM_KERNEL) $(VM_INITRD) $(REALSVC_INITRD)
 	$(Q)tests/run-all.sh $(BUILD)
 
 unit-check: $(UNIT_TESTS)
@@ -181,6 +181,19 @@ $(VM_INITRD): $(LSMGUARD)-static $(VM_TESTS) $(VM_PROBE) $(VM_DYN) $(VM_BENCH) v
 
 vm-check: $(VM_KERNEL) $(VM_INITRD)
 	$(Q)vm-tests/run-vm.sh $(VM_KERNEL) $(VM_INITRD) test
+
+# Real services (nginx, OpenSSH, PostgreSQL 15) of a Debian 12 userland under their example
+# policies, booted with systemd; the userland is cached in build/realsvc/root.tar.
+REALSVC_INITRD := $(BUILD)/realsvc/initrd.gz
+$(VM_DIR)/svc: vm-tests/realsvc/svc.c | $(VM_DIR)
+	$(call msg,CC,$@)
+	$(Q)$(CC) -D_GNU_SOURCE -std=gnu11 -O2 $(WARNINGS) -Wno-missing-prototypes -static -o $@ $<
+$(REALSVC_INITRD): $(LSMGUARD)-static $(VM_DIR)/svc vm-tests/realsvc/build.sh vm-tests/realsvc/test.sh \
+		enforcer/dist/lsmguard.service.in $(wildcard policy/examples/*.ini)
+	$(call msg,REALSVC,$@)
+	$(Q)vm-tests/realsvc/build.sh $(BUILD) $(LSMGUARD)-static $(VM_DIR)/svc
+realsvc-check: $(VM_KERNEL) $(REALSVC_INITRD)
+	$(Q)vm-tests/realsvc/run.sh $(VM_KERNEL) $(REALSVC_INITRD)
 
 # The main job on a machine whose own kernel cannot run BPF LSM: boot the test kernel with the
 # example policies and show denials and their events.
@@ -272,4 +285,4 @@ deb:
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD) -name '*.d' -type f -not -path '*/vm/root/*' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' -type f -not -path '*/vm/root/*' -not -path '*/realsvc/*' 2>/dev/null)

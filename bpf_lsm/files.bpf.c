@@ -24,8 +24,8 @@
 char LICENSE[] SEC("license") = "GPL";
 
 /*
- * Built-in: a confined task may not move processes between cgroups (its own included), which
- * would take it out from under its policy. Opening cgroup.procs or cgroup.threads for writing,
+ * Built-in: a confined task may not move processes into a cgroup under another policy or none
+ * (out from under its own); moves within its own policy's cgroups are allowed. Opening cgroup.procs or cgroup.threads for writing,
  * on any cgroup2 mount, is the way to do that; clone3(CLONE_INTO_CGROUP) is the other, closed
  * in cgroup.bpf.c.
  */
@@ -49,6 +49,37 @@ static __always_inline bool lg_is_cgroup_migration(struct file *file)
 	return lg_name_is(name, "cgroup.procs", 13) || lg_name_is(name, "cgroup.threads", 15);
 }
 
+/*
+ * The policy bound nearest above the cgroup that holds this cgroup.procs (0: none): in cgroupfs
+ * a directory inode's i_private is its kernfs node, whose id is the cgroup id. Moving a process
+ * into a cgroup under the task's own policy keeps it there: systemd's child for a service does exactly
+ * that before it executes the service (found by vm-tests/realsvc). Deeper than the walk: 0,
+ * which denies.
+ */
+static __always_inline __u32 lg_cgroup_file_policy(struct dentry *file_dentry)
+{
+	struct dentry *d = BPF_CORE_READ(file_dentry, d_parent);
+
+	for (int i = 0; i <= LG_CGROUP_DEPTH_MAX; i++) {
+		struct kernfs_node *kn = (struct kernfs_node *)BPF_CORE_READ(d, d_inode, i_private);
+		struct dentry *up;
+		__u32 *policy_id;
+		__u64 id;
+
+		if (!kn)
+			break;
+		id = BPF_CORE_READ(kn, id);
+		policy_id = bpf_map_lookup_elem(&lg_cgroup_policy, &id);
+		if (policy_id)
+			return *policy_id;
+		up = BPF_CORE_READ(d, d_parent);
+		if (up == d)
+			break;
+		d = up;
+	}
+	return 0;
+}
+
 SEC("lsm/file_open")
 int BPF_PROG(lg_file_open, struct file *file, int ret)
 {
@@ -69,7 +100,8 @@ int BPF_PROG(lg_file_open, struct file *file, int ret)
 	decision = (file->f_mode & FMODE_WRITE) || (file->f_flags & (O_TRUNC | O_APPEND))
 			   ? LG_DECISION_FILE_WRITE
 			   : LG_DECISION_FILE_READ;
-	if (decision == LG_DECISION_FILE_WRITE && lg_is_cgroup_migration(file)) {
+	if (decision == LG_DECISION_FILE_WRITE && lg_is_cgroup_migration(file) &&
+	    lg_cgroup_file_policy(file->f_path.dentry) != policy->id) {
 		lg_path_decide(policy, LG_CLASS_FILE, decision, file->f_path.dentry,
 			       file->f_path.mnt, &verdict); /* for the event's path */
 		verdict.deny = true;

@@ -96,7 +96,7 @@ struct learn_stats {
 static int learn_line(struct lg_learn *learn, const char *line, const char *name,
 		      struct learn_stats *st)
 {
-	char event[16], policy[128], hook[32], access[16], path[4200], source[64];
+	char event[16], policy[128], hook[32], access[16], path[4200], source[512];
 	int ret = -EINVAL;
 
 	st->lines++;

@@ -30,7 +30,7 @@ static const char *const hook_names[LG_HOOK_COUNT] = {
 
 static const char *const builtin_reasons[] = {
 	[LG_BUILTIN_NONE] = "",
-	[LG_BUILTIN_CGROUP_MOVE] = "a confined task cannot move processes between cgroups",
+	[LG_BUILTIN_CGROUP_MOVE] = "a confined task cannot move processes out from under its policy",
 	[LG_BUILTIN_BPF] = "a confined task cannot use bpf()",
 	[LG_BUILTIN_MODULE] = "a confined task cannot load kernel modules or kexec images",
 	[LG_BUILTIN_PTRACE] = "a confined task can trace only tasks under its own policy",

@@ -324,13 +324,17 @@ VM_TEST(bypass_cgroup_escape_is_denied, 130)
 	make_cgroup("/lgt/files/child");
 	VM_CHECK(in_cgroup(FILES, do_move_self, "/sys/fs/cgroup/cgroup.procs") == EPERM);
 	VM_CHECK(in_cgroup(FILES, do_move_self, "/sys/fs/cgroup/lgt/audit/cgroup.procs") == EPERM);
-	VM_CHECK(in_cgroup(FILES, do_move_self, "/sys/fs/cgroup/lgt/files/child/cgroup.threads") ==
+	/* Into another policy's cgroup: out from under its own. */
+	make_cgroup("/lgt/files/inner");
+	VM_CHECK(in_cgroup(FILES, do_move_self, "/sys/fs/cgroup/lgt/files/inner/cgroup.threads") ==
 		 EPERM);
+	/* Within its own policy's cgroups (as systemd's child for a service does): allowed. */
+	VM_CHECK(in_cgroup(FILES, do_move_self, "/sys/fs/cgroup/lgt/files/child/cgroup.procs") == 0);
 	VM_CHECK(in_cgroup(FILES, do_escape_then_open, "/sys/fs/cgroup/cgroup.procs") == EPERM);
 	VM_CHECK(in_cgroup(FILES, do_clone_into_cgroup, "/sys/fs/cgroup") == EPERM);
 	VM_CHECK(in_cgroup(NULL, do_clone_into_cgroup, "/sys/fs/cgroup") == 0);
 	EXPECT_EVENT("\"policy\":\"files\"", "\"path\":\"/sys/fs/cgroup/cgroup.procs\"",
-		     "\"source\":\"built-in: a confined task cannot move processes between cgroups\"");
+		     "\"source\":\"built-in: a confined task cannot move processes out from under its policy\"");
 	EXPECT_EVENT("\"hook\":\"task_alloc\"", "\"path\":\"clone3(CLONE_INTO_CGROUP)\"");
 }
 

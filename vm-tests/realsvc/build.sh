@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Build the real-services VM: a Debian 12 userland made with mmdebstrap from Debian's packages
+# (cached in BUILD/realsvc/root.tar between runs), booted with systemd as init from an
+# initramfs. lsmguard is installed as a package would install it (the unit enabled, the
+# example policies of nginx, ssh and PostgreSQL in /etc/lsmguard/policy.d), and a oneshot unit
+# runs test.sh once the services are up, then powers off.
+# Usage: vm-tests/realsvc/build.sh BUILD LSMGUARD_STATIC SVC_STATIC
+set -euo pipefail
+build=$1 lsmguard=$2 svc=$3
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+out=$build/realsvc
+mkdir -p "$out"
+packages=systemd,systemd-sysv,dbus,libpam-systemd,nginx-light,openssh-server,openssh-client,postgresql,wget,iproute2,procps
+if [ ! -s "$out/root.tar" ] || [ "$(cat "$out/packages" 2>/dev/null)" != "$packages" ]; then
+	echo "realsvc: building the Debian 12 userland (mmdebstrap, cached in $out/root.tar)"
+	mmdebstrap --variant=minbase --include="$packages" bookworm "$out/root.tmp.tar" >"$out/mmdebstrap.log" 2>&1 ||
+		{ tail -20 "$out/mmdebstrap.log"; exit 1; }
+	mv "$out/root.tmp.tar" "$out/root.tar"
+	echo "$packages" >"$out/packages"
+fi
+rm -rf "$out/root"
+mkdir "$out/root"
+tar -C "$out/root" -xf "$out/root.tar"
+root=$out/root
+
+# lsmguard, as the package installs it, enabled.
+install -D -m 0755 "$lsmguard" "$root/usr/sbin/lsmguard"
+install -D -m 0755 "$svc" "$root/usr/local/sbin/svc"
+sed -e 's|@SBINDIR@|/usr/sbin|g' -e 's|@SYSCONFDIR@|/etc|g' "$top/enforcer/dist/lsmguard.service.in" \
+	>"$root/lib/systemd/system/lsmguard.service"
+mkdir -p "$root/etc/systemd/system/basic.target.wants" "$root/etc/systemd/system/multi-user.target.wants"
+ln -sf /lib/systemd/system/lsmguard.service "$root/etc/systemd/system/basic.target.wants/lsmguard.service"
+install -d -m 0755 "$root/etc/lsmguard/policy.d"
+for p in nginx sshd postgresql; do
+	install -m 0644 "$top/policy/examples/$p.ini" "$root/etc/lsmguard/policy.d/"
+done
+
+# The test, run once the services are up; its output on the serial console.
+install -m 0755 "$here/test.sh" "$root/usr/local/sbin/realsvc-test"
+cat >"$root/etc/systemd/system/realsvc-test.service" <<'UNIT'
+[Unit]
+Description=lsmguard real-services test
+After=multi-user.target nginx.service ssh.service postgresql@15-main.service lsmguard.service
+Wants=nginx.service ssh.service postgresql@15-main.service
+
+[Service]
+Type=oneshot
+ExecStart=/usr/local/sbin/realsvc-test
+StandardOutput=tty
+StandardError=tty
+TTYPath=/dev/ttyS0
+ExecStopPost=/bin/systemctl --no-block poweroff
+
+[Install]
+WantedBy=multi-user.target
+UNIT
+ln -sf /etc/systemd/system/realsvc-test.service "$root/etc/systemd/system/multi-user.target.wants/realsvc-test.service"
+
+# A key login for root; host keys made now (ssh-keygen of the userland itself).
+chroot "$root" ssh-keygen -A >/dev/null
+mkdir -p -m 0700 "$root/root/.ssh"
+rm -f "$root/root/.ssh/id_ed25519"
+chroot "$root" ssh-keygen -q -t ed25519 -N '' -f /root/.ssh/id_ed25519
+cp "$root/root/.ssh/id_ed25519.pub" "$root/root/.ssh/authorized_keys"
+
+# A quiet, quick boot: what the test does not need is masked.
+for u in getty@tty1.service serial-getty@ttyS0.service systemd-timesyncd.service apt-daily.timer \
+	apt-daily-upgrade.timer e2scrub_all.timer fstrim.timer man-db.timer dpkg-db-backup.timer \
+	systemd-tmpfiles-clean.timer logrotate.timer cron.service remote-fs.target \
+	systemd-networkd-wait-online.service; do
+	ln -sf /dev/null "$root/etc/systemd/system/$u"
+done
+echo realsvc >"$root/etc/hostname"
+: >"$root/etc/fstab"
+echo "root:*:19000:0:99999:7:::" >/dev/null # (root has no password; logins use the key)
+ln -sf /lib/systemd/systemd "$root/init"
+
+(cd "$root" && find . -xdev | cpio -o -H newc --quiet) | gzip -1 >"$out/initrd.gz.tmp"
+mv "$out/initrd.gz.tmp" "$out/initrd.gz"
+echo "realsvc: $(du -h "$out/initrd.gz" | cut -f1) initramfs"

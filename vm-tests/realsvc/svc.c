@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * svc: the real-services test's hands, placed in a service's cgroup as systemd would place them.
+ *   svc run CGROUP UID GID -- COMMAND [ARGS...]   start COMMAND in CGROUP (moved there before
+ *                                                 its execve, as systemd does), in the background
+ *   svc open CGROUP PATH | svc exec CGROUP PATH | svc connect CGROUP ADDRESS PORT
+ *       code already running in the service's cgroup tries one thing; prints OK or the errno
+ *       name (EPERM, ...)
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int enter(const char *cgroup)
+{
+	char path[512], pid[32];
+	int fd, n;
+
+	snprintf(path, sizeof(path), "/sys/fs/cgroup%s/cgroup.procs", cgroup);
+	fd = open(path, O_WRONLY);
+	n = snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	if (fd < 0 || write(fd, pid, (size_t)n) != n) {
+		perror(path);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+static int try(int argc, char **argv)
+{
+	int ret = -1;
+
+	if (strcmp(argv[1], "open") == 0 && argc == 4) {
+		ret = open(argv[3], O_RDONLY);
+	} else if (strcmp(argv[1], "exec") == 0 && argc == 4) {
+		char *const args[] = {argv[3], "-c", "true", NULL};
+
+		execv(argv[3], args);
+	} else if (strcmp(argv[1], "connect") == 0 && argc == 5) {
+		struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(atoi(argv[4]))};
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+		inet_pton(AF_INET, argv[3], &sin.sin_addr);
+		ret = connect(fd, (struct sockaddr *)&sin, sizeof(sin));
+		if (ret && errno == ECONNREFUSED)
+			ret = 0; /* reached the network: not denied */
+	} else {
+		fprintf(stderr, "svc: bad arguments\n");
+		return 2;
+	}
+	printf("%s\n", ret >= 0 ? "OK" : strerrorname_np(errno));
+	fflush(stdout); /* the caller _exits */
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 7 && strcmp(argv[1], "run") == 0 && strcmp(argv[5], "--") == 0) {
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			gid_t gid = (gid_t)atoi(argv[4]);
+
+			if (enter(argv[2]) || setgroups(1, &gid) || setgid(gid) ||
+			    setuid((uid_t)atoi(argv[3])))
+				_exit(126);
+			setsid();
+			execv(argv[6], argv + 6);
+			perror(argv[6]);
+			_exit(127);
+		}
+		printf("%d\n", (int)pid);
+		return pid > 0 ? 0 : 1;
+	}
+	if (argc >= 4) {
+		pid_t pid = fork();
+		int status;
+
+		if (pid == 0)
+			_exit(enter(argv[2]) ? 3 : try(argc, argv));
+		waitpid(pid, &status, 0);
+		return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+	}
+	fprintf(stderr, "usage: svc run CGROUP UID GID -- CMD... | svc open|exec|connect CGROUP ...\n");
+	return 2;
+}

@@ -1,0 +1,57 @@
+#!/bin/sh
+# The real-services test, as a oneshot unit once multi-user.target is reached: each service
+# runs in the cgroup systemd gave it, under its example policy in enforce mode. Each is
+# exercised as a client would, then attacked from inside its cgroup (svc moves itself there).
+# TAP lines, then "realsvc: N passed, N failed".
+export PATH=/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin
+n=0 passed=0 failed=0
+ok() { n=$((n + 1)); passed=$((passed + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; [ -n "${2:-}" ] && echo "#   $2"; }
+check() { name=$1; shift; if "$@" >/tmp/out 2>&1; then ok "$name"; else not_ok "$name" "$(head -c 500 /tmp/out | tr '\n' ' ')"; fi; }
+wait_for() { for i in $(seq 1 120); do "$@" >/dev/null 2>&1 && return 0; sleep 0.5; done; return 1; }
+events() { journalctl -u lsmguard -o cat --no-pager 2>/dev/null; }
+# expect_denied NAME POLICY CGROUP OP ARG [PORT] NEEDLE
+expect_denied() {
+	name=$1 policy=$2 cgroup=$3 op=$4 arg=$5 needle=$7
+	got=$(svc "$op" "$cgroup" "$arg" $6)
+	if [ "$got" = EPERM ]; then ok "$name: EPERM"; else not_ok "$name: EPERM" "got '$got'"; fi
+	if wait_for sh -c "journalctl -u lsmguard -o cat --no-pager | grep '\"event\":\"deny\"' | grep '\"policy\":\"$policy\"' | grep -q '$needle'"; then
+		ok "$name: deny event of $policy"
+	else
+		not_ok "$name: deny event of $policy" "$(events | grep "\"policy\":\"$policy\"" | tail -2)"
+	fi
+}
+echo "REALSVC: kernel $(uname -r), lsm=$(cat /sys/kernel/security/lsm)"
+
+check "lsmguard.service is active (Type=notify: the canary proved enforcement)" systemctl is-active lsmguard.service
+check "lsmguard enforces nginx, sshd and postgresql" sh -c 'lsmguard status | grep -q "enforcement: active" && lsmguard status --json | grep -q "\"name\":\"postgresql\""'
+for u in nginx.service ssh.service postgresql@15-main.service; do
+	check "$u is active under its policy" systemctl is-active "$u"
+done
+
+# nginx: serves its default page.
+NGINX=/system.slice/nginx.service
+check "nginx serves its page" sh -c 'wget -q -O - http://127.0.0.1/ | grep -q "Welcome to nginx"'
+expect_denied "nginx: read /etc/shadow" nginx $NGINX open /etc/shadow "" '"path":"/etc/shadow"'
+expect_denied "nginx: run a shell" nginx $NGINX exec /bin/sh "" '"path":"/usr/bin/dash"'
+expect_denied "nginx: connect out" nginx $NGINX connect 192.0.2.1 443 '"address":"192.0.2.1"'
+
+# sshd: a key login runs a command (the session leaves ssh.service for user.slice).
+SSH=/system.slice/ssh.service
+check "a key login over ssh runs a command" sh -c 'ssh -i /root/.ssh/id_ed25519 -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes root@127.0.0.1 echo logged-in | grep -qx logged-in'
+expect_denied "sshd: run a shell" sshd $SSH exec /bin/sh "" '"path":"/usr/bin/dash"'
+expect_denied "sshd: connect out" sshd $SSH connect 192.0.2.1 25 '"address":"192.0.2.1"'
+
+# PostgreSQL 15: answers a query.
+PG=/system.slice/system-postgresql.slice/postgresql@15-main.service
+check "postgres answers a query" sh -c 'su postgres -s /bin/sh -c "psql -tAc \"select 40 + 2\"" | grep -qx 42'
+expect_denied "postgres: read /etc/shadow" postgresql $PG open /etc/shadow "" '"path":"/etc/shadow"'
+expect_denied "postgres: run a program it does not need" postgresql $PG exec /usr/bin/wget "" '"path":"/usr/bin/wget"'
+expect_denied "postgres: connect out" postgresql $PG connect 192.0.2.1 80 '"address":"192.0.2.1"'
+
+# The services' own work, from boot to here, was never denied.
+others=$(events | grep '"event":"deny"' | grep -v '"comm":"svc"' | head -5)
+if [ -z "$others" ]; then ok "the services' own work caused no denial"
+else not_ok "the services' own work caused no denial" "$others"; fi
+
+echo "realsvc: $passed passed, $failed failed"
