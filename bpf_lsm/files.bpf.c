@@ -100,8 +100,13 @@ int BPF_PROG(lg_file_open, struct file *file, int ret)
 	decision = (file->f_mode & FMODE_WRITE) || (file->f_flags & (O_TRUNC | O_APPEND))
 			   ? LG_DECISION_FILE_WRITE
 			   : LG_DECISION_FILE_READ;
-	if (decision == LG_DECISION_FILE_WRITE && lg_is_cgroup_migration(file) &&
-	    lg_cgroup_file_policy(file->f_path.dentry) != policy->id) {
+	if (decision == LG_DECISION_FILE_WRITE && lg_is_cgroup_migration(file)) {
+		/* The built-in decides these files alone: a move within the policy is allowed
+		 * whatever [files] says (systemd's child writes its service's cgroup.procs). */
+		if (lg_cgroup_file_policy(file->f_path.dentry) == policy->id) {
+			lg_count_allowed(policy->id, LG_HOOK_FILE_OPEN);
+			return 0;
+		}
 		lg_path_decide(policy, LG_CLASS_FILE, decision, file->f_path.dentry,
 			       file->f_path.mnt, &verdict); /* for the event's path */
 		verdict.deny = true;
