@@ -8,7 +8,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,17 +34,6 @@ static int exercise(const void *arg)
 		      "grep -qx 'cgi says hello' /run/learn-cgi") == 0
 		       ? 0
 		       : 1;
-}
-
-static bool reload_and_wait(void)
-{
-	int generation = state_generation();
-
-	if (daemon_pid() <= 1 || kill(daemon_pid(), SIGHUP))
-		return false;
-	for (int i = 0; i < 500 && state_generation() == generation; i++)
-		usleep(10 * 1000);
-	return state_generation() != generation;
 }
 
 VM_TEST(learn_a_real_workload_then_enforce_it, 98)
@@ -110,7 +98,7 @@ VM_TEST(learn_a_real_workload_then_enforce_it, 98)
 			rename(LEARNED ".tmp", LEARNED);
 		}
 	}
-	VM_CHECK(reload_and_wait());
+	VM_CHECK(daemon_reload_wait());
 	VM_CHECK(in_cgroup(LEARN_CG, exercise, NULL) == 0);
 	VM_CHECK(try_open(LEARN_CG, "/data/secret-other", O_RDONLY) == EPERM);
 	VM_CHECK(try_exec(LEARN_CG, "/data/bin/allowed") == EPERM);
@@ -118,5 +106,5 @@ VM_TEST(learn_a_real_workload_then_enforce_it, 98)
 	EXPECT_EVENT("\"event\":\"deny\"", "\"policy\":\"learnweb\"", "\"port\":8089");
 
 	VM_CHECK(unlink(LEARNED) == 0);
-	VM_CHECK(reload_and_wait());
+	VM_CHECK(daemon_reload_wait());
 }

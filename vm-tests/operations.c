@@ -15,18 +15,6 @@
 #include "vmtest.h"
 #include "vmutil.h"
 
-/* SIGHUP the daemon and wait for the generation to move. */
-static bool reload_now(void)
-{
-	int generation = state_generation();
-
-	if (daemon_pid() <= 1 || kill(daemon_pid(), SIGHUP))
-		return false;
-	for (int i = 0; i < 500 && state_generation() == generation; i++)
-		usleep(10 * 1000);
-	return state_generation() != generation;
-}
-
 /* The value of one series of the metrics file (the whole line up to the value), or -1. */
 static long long metric(const char *series)
 {
@@ -62,7 +50,7 @@ VM_TEST(notify_ready_then_reloading_and_ready_again, 12)
 	notify_read(got, sizeof(got));
 	if (!strstr(got, "READY=1\nMAINPID=") || !strstr(got, "STATUS=enforcing "))
 		VM_FAIL("no READY=1 with MAINPID and STATUS at start: '%s'", got);
-	VM_CHECK(reload_now());
+	VM_CHECK(daemon_reload_wait());
 	usleep(100 * 1000);
 	notify_read(got, sizeof(got));
 	if (!strstr(got, "RELOADING=1") || !strstr(got, "READY=1\nSTATUS=enforcing ") ||
@@ -89,7 +77,7 @@ VM_TEST(metrics_file_counts_across_reloads_and_is_replaced_whole, 73)
 			"file=\"/etc/lsmguard/policy.d/count.ini\"}") == 1);
 
 	/* A reload starts the kernel's counters of the new set at zero; the file's totals go on. */
-	VM_CHECK(reload_now());
+	VM_CHECK(daemon_reload_wait());
 	VM_CHECK(metric_becomes(RELOADS_OK, reloads + 1));
 	VM_CHECK(metric(DENIED) == denied);
 	VM_CHECK(metric("lsmguard_last_reload_success") == 1);
@@ -130,7 +118,7 @@ VM_TEST(status_shows_reloads_and_only_the_hooks_that_decided, 74)
 	VM_CHECK(strstr(out, "\"last\":\"refused\"") != NULL);
 
 	VM_CHECK(unlink(POLICY_DIR "/broken.ini") == 0);
-	VM_CHECK(reload_now());
+	VM_CHECK(daemon_reload_wait());
 	VM_CHECK(run_command(json, out, sizeof(out)) == 0);
 	VM_CHECK(strstr(out, "\"last\":\"ok\"") != NULL);
 }

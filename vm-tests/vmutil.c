@@ -359,6 +359,17 @@ pid_t daemon_start(void)
 	return -1;
 }
 
+bool daemon_reload_wait(void)
+{
+	int generation = state_generation();
+
+	if (daemon_pid() <= 1 || kill(daemon_pid(), SIGHUP))
+		return false;
+	for (int i = 0; i < 500 && state_generation() == generation; i++)
+		usleep(10 * 1000);
+	return state_generation() != generation;
+}
+
 int run_command(const char *const argv[], char *out, size_t out_size)
 {
 	int fds[2], status;
