@@ -129,6 +129,8 @@ struct lg_scratch {
 	__u32 path_off; /* lg_build_path's write offset */
 	__u32 count;    /* dentries recorded by the walk */
 	__u32 crossed;  /* the walk went up into a parent mount */
+	__u32 procfs;   /* the walk went through the root of a procfs */
+	__u32 self_at;  /* 1 + index of the dentry that is the task's own /proc/PID, or 0 */
 	__u8 path[2 * LG_EVENT_PATH_MAX]; /* path string under construction; see lg_build_path */
 	struct lg_link_value link;        /* a link record under construction */
 };

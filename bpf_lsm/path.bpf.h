@@ -18,6 +18,12 @@
  *
  * A regular file with more than one name may also have an original name recorded in lg_links
  * (see links.bpf.c): its prefixes are looked up too, and a deny there wins.
+ *
+ * The task's own directory in a procfs (/proc/1234 for a task of process 1234) is hashed as
+ * "self", so a rule on /proc/self/oom_score_adj covers each task's own file and nobody else's.
+ * Which directory is the task's own is decided by the process the procfs inode belongs to
+ * (proc_inode->pid), not by the number in its name: it holds in any pid namespace. Such a
+ * verdict depends on the task, so nothing under a procfs root is cached.
  */
 #ifndef LSMGUARD_PATH_BPF_H
 #define LSMGUARD_PATH_BPF_H
@@ -28,6 +34,8 @@
 #define LG_NAME_WORDS ((LG_NAME_MAX + 1) / 8)
 #define S_IFMT 00170000
 #define S_IFREG 0100000
+#define PROC_SUPER_MAGIC 0x9fa0
+#define LG_SELF_WORD 0x666c6573ULL /* "self" as the little-endian word lg_walk_step hashes */
 
 struct lg_path_verdict {
 	__u32 rule;
@@ -106,6 +114,30 @@ __weak __noinline int lg_walk_step(struct lg_walk_step *step)
 }
 
 /*
+ * At a procfs root, with the dentry just below it recorded last: when that is the directory of
+ * the current task's process, mark it to be hashed as "self".
+ */
+static __always_inline void lg_walk_mark_self(struct lg_scratch *scratch, struct dentry *root)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct proc_inode *pi;
+	struct dentry *child;
+	struct inode *inode;
+	__u32 n = scratch->count;
+
+	scratch->procfs = 1;
+	if (n < 1 || n > LG_PATH_DEPTH_MAX || scratch->self_at)
+		return;
+	child = scratch->dentries[(n - 1) & (LG_PATH_DEPTH_MAX - 1)];
+	inode = BPF_CORE_READ(child, d_inode);
+	if (!inode || BPF_CORE_READ(child, d_sb) != BPF_CORE_READ(root, d_sb))
+		return; /* only a procfs inode is a proc_inode */
+	pi = (void *)inode - bpf_core_field_offset(struct proc_inode, vfs_inode);
+	if (BPF_CORE_READ(pi, pid) == BPF_CORE_READ(task, group_leader, thread_pid))
+		scratch->self_at = n;
+}
+
+/*
  * Phase 1, bottom-up: record the object's dentries in the scratch (scratch->count of them, the
  * object first) up to a mount root the host knows (*anchor), or to the namespace root (*anchor
  * NULL). Returns false when the walk bound is hit.
@@ -120,6 +152,8 @@ static __always_inline bool lg_walk_collect(struct lg_scratch *scratch, struct d
 	*anchor = 0;
 	scratch->count = 0;
 	scratch->crossed = 0;
+	scratch->procfs = 0;
+	scratch->self_at = 0;
 	for (int step = 0; step < LG_WALK_STEPS; step++) {
 		struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
 		struct dentry *mnt_root = BPF_CORE_READ(mnt, mnt.mnt_root);
@@ -130,6 +164,9 @@ static __always_inline bool lg_walk_collect(struct lg_scratch *scratch, struct d
 				.ino = BPF_CORE_READ(dentry, d_inode, i_ino),
 			};
 
+			if (dentry == parent &&
+			    BPF_CORE_READ(dentry, d_sb, s_magic) == PROC_SUPER_MAGIC)
+				lg_walk_mark_self(scratch, dentry);
 			*anchor = bpf_map_lookup_elem(&lg_mounts, &key);
 			if (*anchor)
 				return true;
@@ -199,9 +236,15 @@ static __always_inline int lg_walk_prefixes(struct lg_scratch *scratch,
 		if (k < 0)
 			break;
 		d = scratch->dentries[k & (LG_PATH_DEPTH_MAX - 1)];
-		step->name = (__u64)BPF_CORE_READ(d, d_name.name);
-		step->len = BPF_CORE_READ(d, d_name.len);
 		step->object = k == 0;
+		if (k + 1 == (int)scratch->self_at) {
+			/* The task's own /proc/PID: hashed as the name "self". */
+			step->name = 0;
+			step->hash = lg_hash_mix(lg_hash_component_start(step->hash, 4), LG_SELF_WORD);
+		} else {
+			step->name = (__u64)BPF_CORE_READ(d, d_name.name);
+			step->len = BPF_CORE_READ(d, d_name.len);
+		}
 		lg_walk_step(step);
 		if (record && stored <= LG_PATH_DEPTH_MAX)
 			record[stored++] = step->hash;
@@ -272,7 +315,7 @@ static __always_inline void lg_path_decide(const struct lg_policy_value *policy,
 	v->rule = step->rule;
 	v->deny = step->deny;
 	v->object = step->hash;
-	v->cacheable = anchor && !scratch->crossed;
+	v->cacheable = anchor && !scratch->crossed && !scratch->procfs;
 
 	/* Another name of the same file: its original name's rules apply too; deny wins. */
 	link = lg_link_of(dentry);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "json.h"
@@ -39,6 +40,21 @@ static const struct operation operations[] = {
 	{"exec", LG_DECISION_EXEC},           {"connect", LG_DECISION_NET},
 	{"sendto", LG_DECISION_NET},
 };
+
+/*
+ * /proc/self resolves to this process's /proc/PID, which stands here for the confined task's
+ * own directory: the kernel matches that as /proc/self (bpf_lsm/path.bpf.h), and so does this.
+ */
+static void own_proc_as_self(const char *real, char *out, size_t size)
+{
+	char own[32];
+	int n = snprintf(own, sizeof(own), "/proc/%d", (int)getpid());
+
+	if (strncmp(real, own, (size_t)n) == 0 && (real[n] == '/' || real[n] == '\0'))
+		snprintf(out, size, "/proc/self%s", real + n);
+	else
+		lg_strcopy(out, size, real);
+}
 
 /*
  * The path the kernel decides on: symlinks resolved (the hooks see the object opened). An
@@ -67,7 +83,7 @@ static int resolve_path(const char *path, char *out, size_t size)
 		lg_strcopy(out, size, path);
 		return 0;
 	}
-	lg_strcopy(out, size, real);
+	own_proc_as_self(real, out, size);
 	free(real);
 	return 0;
 }

@@ -96,7 +96,7 @@ struct learn_stats {
 static int learn_line(struct lg_learn *learn, const char *line, const char *name,
 		      struct learn_stats *st)
 {
-	char event[16], policy[128], hook[32], access[16], path[4200], source[512];
+	char event[16], policy[128], hook[32], access[16], path[4200], source[512], tgid[24];
 	int ret = -EINVAL;
 
 	st->lines++;
@@ -123,14 +123,16 @@ static int learn_line(struct lg_learn *learn, const char *line, const char *name
 		    json_field(line, "port", port, sizeof(port)))
 			ret = lg_learn_net(learn, addr, protocol, (unsigned)atoi(port));
 	} else if (json_field(line, "path", path, sizeof(path))) {
+		long task = json_field(line, "tgid", tgid, sizeof(tgid)) ? atol(tgid) : 0;
+
 		if (strcmp(hook, "bprm_check_security") == 0)
 			ret = lg_learn_exec(learn, path, false);
 		else if (strcmp(hook, "mmap_file") == 0 || strcmp(hook, "file_mprotect") == 0)
 			ret = lg_learn_exec(learn, path, true);
 		else if (strcmp(hook, "file_open") == 0)
-			ret = lg_learn_file(learn, path, strcmp(access, "write") == 0);
+			ret = lg_learn_file(learn, path, strcmp(access, "write") == 0, task);
 		else if (strncmp(hook, "path_", 5) == 0) /* link, rename, unlink, truncate */
-			ret = lg_learn_file(learn, path, true);
+			ret = lg_learn_file(learn, path, true, task);
 	}
 	if (ret == -ENOMEM)
 		return ret;

@@ -7,8 +7,9 @@
  * LG_LEARN_GROUP distinct objects were used becomes one subtree rule, and its comment says
  * how many objects were seen and names a few, so that a rule broader than the observation
  * says so. Fewer become exact rules, and so do the objects of a top-level directory (/etc/,
- * /var/), which is never grouped. Per-process names (/proc/PID/..., /dev/pts/N) are
- * folded into their directory, since the next run has other numbers. Programs executed and
+ * /var/), which is never grouped. A task's own /proc/PID/x becomes /proc/self/x (the kernel
+ * matches that name for each task's own directory); other per-process names (/proc/PID/...,
+ * /dev/pts/N) are folded into their directory, since the next run has other numbers. Programs executed and
  * destinations are exact. Every section gets default = deny; the policy is written in audit
  * mode for review.
  */
@@ -74,10 +75,36 @@ static const char *per_process_dir(const char *path)
 	return NULL;
 }
 
-static int add_path(struct learned_path **list, size_t *count, const char *path, bool write,
-		    bool mapped)
+/*
+ * The task's own /proc/TGID/x as /proc/self/x, which the kernel matches for every task of the
+ * policy (its threads' /proc/self/task/TID/ as that directory). *self: a new string, or NULL
+ * when path is not in the task's own directory. -ENOMEM or 0.
+ */
+static int own_proc_path(const char *path, long tgid, char **self)
 {
-	const char *folded = per_process_dir(path);
+	char prefix[32];
+	const char *rest;
+	int n;
+
+	*self = NULL;
+	n = snprintf(prefix, sizeof(prefix), "/proc/%ld", tgid);
+	if (tgid <= 0 || strncmp(path, prefix, (size_t)n) != 0 || (path[n] && path[n] != '/'))
+		return 0;
+	rest = path + n;
+	if (strncmp(rest, "/task/", 6) == 0 && rest[6] >= '0' && rest[6] <= '9')
+		rest = "/task/";
+	if (asprintf(self, "/proc/self%s", rest) < 0) {
+		*self = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* fold: per-process names become their directory (per_process_dir). */
+static int add_path(struct learned_path **list, size_t *count, const char *path, bool write,
+		    bool mapped, bool fold)
+{
+	const char *folded = fold ? per_process_dir(path) : NULL;
 	struct learned_path *grown;
 
 	if (path[0] != '/')
@@ -102,16 +129,26 @@ static int add_path(struct learned_path **list, size_t *count, const char *path,
 	return 0;
 }
 
-int lg_learn_file(struct lg_learn *l, const char *path, bool write)
+int lg_learn_file(struct lg_learn *l, const char *path, bool write, long tgid)
 {
+	char *self;
+	int ret = own_proc_path(path, tgid, &self);
+
+	if (ret)
+		return ret;
 	l->events++;
-	return add_path(&l->files, &l->file_count, path, write, false);
+	if (self) {
+		ret = add_path(&l->files, &l->file_count, self, write, false, false);
+		free(self);
+		return ret;
+	}
+	return add_path(&l->files, &l->file_count, path, write, false, true);
 }
 
 int lg_learn_exec(struct lg_learn *l, const char *path, bool mapped)
 {
 	l->events++;
-	return add_path(&l->execs, &l->exec_count, path, false, mapped);
+	return add_path(&l->execs, &l->exec_count, path, false, mapped, true);
 }
 
 int lg_learn_net(struct lg_learn *l, const char *addr, const char *protocol, unsigned port)

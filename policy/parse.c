@@ -489,6 +489,8 @@ static void stat_warnings(struct parse_state *st, const struct lg_path_rule *rul
 		     text, text);
 	else if (rule->subtree && !S_ISDIR(sb.st_mode))
 		WARN(st, "'%s' is not a directory; write '%s' to name the file", text, rule->path);
+	if (strcmp(path, "/proc/self") == 0 || strncmp(path, "/proc/self/", 11) == 0)
+		return; /* each task's own /proc/PID: the link is what the rule means */
 	if (lstat(path, &lsb) == 0 && S_ISLNK(lsb.st_mode)) {
 		char target[4096];
 		char *real = realpath(path, NULL);
@@ -499,6 +501,29 @@ static void stat_warnings(struct parse_state *st, const struct lg_path_rule *rul
 			 "protects '%s'",
 		     rule->path, target);
 	}
+}
+
+/* Per-process names in /proc that a rule can name but no task's path ever has. */
+static void proc_warnings(struct parse_state *st, const struct lg_path_rule *rule, const char *text)
+{
+	const char *rest = rule->path;
+	size_t digits = 0;
+
+	if (strncmp(rest, "/proc/", 6) != 0)
+		return;
+	rest += 6;
+	if (strncmp(rest, "thread-self", 11) == 0 && (rest[11] == 0 || rest[11] == '/')) {
+		WARN(st, "'%s' never matches: the kernel names a thread's own directory "
+			 "/proc/PID/task/TID; write /proc/self/ (the task's own process) instead",
+		     text);
+		return;
+	}
+	while (rest[digits] >= '0' && rest[digits] <= '9')
+		digits++;
+	if (digits && (rest[digits] == 0 || rest[digits] == '/'))
+		WARN(st, "'%s' names one process by its number, which changes from start to start; "
+			 "write /proc/self/ for each task's own directory",
+		     text);
 }
 
 static int handle_path_rule(struct parse_state *st, enum lg_class class, enum lg_action action,
@@ -521,6 +546,7 @@ static int handle_path_rule(struct parse_state *st, enum lg_class class, enum lg
 		WARN(st, "path '%s' contains a space; each rule takes exactly one path (write one "
 			 "rule per line)",
 		     value);
+	proc_warnings(st, &rule, value);
 	stat_warnings(st, &rule, value);
 	rules = grow(p->paths[class], &st->path_cap[class], p->path_count[class], sizeof(rule));
 	if (!rules) {

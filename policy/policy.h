@@ -248,7 +248,7 @@ struct lg_learn_header {
 
 struct lg_learn *lg_learn_new(void);
 /* One observation each; -EINVAL for an object a rule cannot name, -ENOMEM. */
-int lg_learn_file(struct lg_learn *learn, const char *path, bool write);
+int lg_learn_file(struct lg_learn *learn, const char *path, bool write, long tgid);
 int lg_learn_exec(struct lg_learn *learn, const char *path, bool mapped);
 int lg_learn_net(struct lg_learn *learn, const char *addr, const char *protocol, unsigned port);
 /* The policy as INI text, in audit mode, every section default = deny. */

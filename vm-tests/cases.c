@@ -35,6 +35,7 @@
 	"deny = /data/bin/noread\n"                                                               \
 	"deny = /data/pre-linked\n"                                                               \
 	"deny = /data/admin-moves\n"                                                              \
+	"deny = /proc/self/environ\n"                                                             \
 	"[exec]\n"                                                                                \
 	"default = allow\n"                                                                       \
 	"deny = /data/bin/denied\n"                                                               \
@@ -397,6 +398,82 @@ VM_TEST(paths_bind_mount_in_the_host_namespace, 71)
 	VM_CHECK(try_open(FILES, "/mnt/hostbind/x", O_RDONLY) == EPERM);
 	VM_CHECK(try_open(NULL, "/mnt/hostbind/x", O_RDONLY) == 0);
 	VM_CHECK(umount("/mnt/hostbind") == 0);
+}
+
+/* ---- /proc/self: each task's own /proc/PID, whatever number it has ---- */
+
+static int open_own_proc_by_number(const void *arg)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)getpid(), (const char *)arg);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+VM_TEST(proc_self_rule_covers_the_own_directory_only, 73)
+{
+	char other_environ[64];
+	pid_t other = fork();
+
+	if (other == 0) {
+		write_into("/sys/fs/cgroup" FILES "/cgroup.procs", "0");
+		pause();
+		_exit(0);
+	}
+	VM_CHECK(other > 0);
+	usleep(100 * 1000);
+	VM_CHECK(try_open(FILES, "/proc/self/environ", O_RDONLY) == EPERM);
+	VM_CHECK(in_cgroup(FILES, open_own_proc_by_number, "environ") == EPERM);
+	EXPECT_EVENT("\"policy\":\"files\"", "\"access\":\"read\"",
+		     "\"rule_object\":\"/proc/self/environ\"",
+		     source_of("files.ini", "deny = /proc/self/environ"));
+	/* Another task of the same policy: its environ is not this task's own. Twice, so that a
+	 * verdict cache would answer the second time, then the owner's own is still denied. */
+	snprintf(other_environ, sizeof(other_environ), "/proc/%d/environ", (int)other);
+	VM_CHECK(try_open(FILES, other_environ, O_RDONLY) == 0);
+	VM_CHECK(try_open(FILES, other_environ, O_RDONLY) == 0);
+	VM_CHECK(in_cgroup(FILES, open_own_proc_by_number, "environ") == EPERM);
+	VM_CHECK(try_open(FILES, "/proc/self/status", O_RDONLY) == 0);
+	VM_CHECK(try_open(NULL, "/proc/self/environ", O_RDONLY) == 0);
+	kill(other, SIGKILL);
+	waitpid(other, NULL, 0);
+}
+
+/* In a new pid namespace with its own procfs, the task is /proc/1: still its own directory. */
+static int open_own_proc_in_new_pid_namespace(const void *arg)
+{
+	int status;
+	pid_t pid;
+
+	(void)arg;
+	if (unshare(CLONE_NEWPID | CLONE_NEWNS))
+		return 100;
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		return 101;
+	pid = fork();
+	if (pid == 0) {
+		int fd;
+
+		if (mount("proc", "/proc", "proc", 0, NULL))
+			_exit(102);
+		fd = open("/proc/1/environ", O_RDONLY);
+		_exit(fd < 0 ? errno : 0);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
+		return 103;
+	return WEXITSTATUS(status);
+}
+
+VM_TEST(proc_self_rule_holds_in_a_new_pid_namespace, 74)
+{
+	VM_CHECK(in_cgroup(FILES, open_own_proc_in_new_pid_namespace, NULL) == EPERM);
+	EXPECT_EVENT("\"policy\":\"files\"", "\"path\":\"/proc/1/environ\"",
+		     "\"rule_object\":\"/proc/self/environ\"");
 }
 
 VM_TEST(lsmguard_exec_runs_a_command_in_the_policy_cgroup, 72)

@@ -37,7 +37,7 @@ mkdir "$work/examples"
 install -m 0644 "$top"/policy/examples/*.ini "$work/examples/"
 
 run "check examples" 0 "$lsmguard" check examples &&
-	same "check examples prints the summary" "$work/out" <(echo "policy OK: 5 files, 111 rules")
+	same "check examples prints the summary" "$work/out" <(echo "policy OK: 5 files, 121 rules")
 
 run "check malformed policy exits 1" 1 "$lsmguard" check bad.ini &&
 	same "check malformed policy: every error as FILE:LINE, in one run" "$work/err" "$golden/bad.err"
@@ -80,6 +80,13 @@ mkdir "$work/pd" && printf '[policy]\nname = t\ncgroup = /t\nmode = enforce\n[fi
 chmod 644 "$work/pd/t.ini"
 run "explain follows symlinks as the kernel does" 1 "$lsmguard" explain --policy-dir pd t open-read "$work/tree/link/file" &&
 	same "explain shows the object decided on" <(sed -n 2p "$work/out") <(echo "  decided on:  $work/tree/real/file (the object the path leads to)")
+run "explain a task's own /proc directory as /proc/self" 0 "$lsmguard" explain --policy-dir examples postgresql open-write /proc/self/oom_score_adj &&
+	same "explain matches /proc/self rules" "$work/out" <(printf '%s\n' \
+		"postgresql: open-write /proc/self/oom_score_adj: allowed" \
+		"  rule:        allow = /proc/self/oom_score_adj (exact)" \
+		"  source:      examples/postgresql.ini:35")
+run "explain another process's /proc directory" 1 "$lsmguard" explain --policy-dir examples postgresql open-write /proc/1/oom_score_adj &&
+	same "another process's /proc directory is not /proc/self" <(sed -n 2p "$work/out") <(echo "  rule:        allow-read = /proc/ (subtree)")
 run "explain an unknown policy exits 2" 2 "$lsmguard" explain --policy-dir examples nosuch exec /bin/sh &&
 	same "explain unknown policy message" "$work/err" <(echo "lsmguard: no policy named 'nosuch' in examples: 'lsmguard show examples' lists them")
 run "explain a malformed destination exits 2" 2 "$lsmguard" explain --policy-dir examples nginx connect 10.0.0.1/tcp &&
@@ -89,7 +96,7 @@ run "explain a malformed destination exits 2" 2 "$lsmguard" explain --policy-dir
 install -m 0644 "$golden/learn-events.log" "$work/"
 run "learn from a log" 0 "$lsmguard" learn web --unit web.service --from-log learn-events.log -o learned.ini &&
 	same "learned policy matches golden" "$work/learned.ini" "$golden/learn.ini"
-same "learn says what it used" "$work/err" <(echo "lsmguard: learned from 13 events of policy 'web' (1 ignored: built-in protections or objects a rule cannot name)")
+same "learn says what it used" "$work/err" <(echo "lsmguard: learned from 14 events of policy 'web' (1 ignored: built-in protections or objects a rule cannot name)")
 chmod 644 "$work/learned.ini"
 run "the learned policy passes check" 0 "$lsmguard" check learned.ini
 run "learn prints a learning policy" 0 "$lsmguard" learn web --cgroup /lgt/web --print-learning-policy &&
@@ -97,7 +104,7 @@ run "learn prints a learning policy" 0 "$lsmguard" learn web --cgroup /lgt/web -
 		"[policy]" "name = web" "cgroup = /lgt/web" "mode = audit" "" "[files]" "default = deny" "" \
 		"[exec]" "default = deny" "" "[network]" "default = deny")
 run "learn from a log without the policy's events exits 1" 1 "$lsmguard" learn nosuch --unit x.service --from-log learn-events.log &&
-	same "learn says there is nothing to learn" "$work/err" <(echo "lsmguard: learn-events.log has no event of policy 'nosuch' to learn from (16 lines, 15 of other policies): run the service under its learning policy first (--print-learning-policy)")
+	same "learn says there is nothing to learn" "$work/err" <(echo "lsmguard: learn-events.log has no event of policy 'nosuch' to learn from (17 lines, 16 of other policies): run the service under its learning policy first (--print-learning-policy)")
 run "learn needs a cgroup or a unit" 2 "$lsmguard" learn web --from-log learn-events.log &&
 	same "learn usage message" "$work/err" <(echo "lsmguard: give one of --cgroup and --unit; usage: lsmguard learn NAME (--cgroup PATH | --unit UNIT) (--from-log FILE | --duration SECONDS --events FILE | --print-learning-policy) [--policy-dir DIR] [-o FILE]")
 

@@ -34,6 +34,10 @@ ln -sf /lib/systemd/system/lsmguard.service "$root/etc/systemd/system/basic.targ
 install -d -m 0755 "$root/etc/lsmguard/policy.d"
 for p in nginx sshd postgresql; do
 	install -m 0644 "$top/policy/examples/$p.ini" "$root/etc/lsmguard/policy.d/"
+	# REALSVC_AUDIT=1: a diagnostic boot, the examples in audit mode, every would-deny shown.
+	if [ "${REALSVC_AUDIT:-0}" = 1 ]; then
+		sed -i 's/^mode = enforce$/mode = audit/' "$root/etc/lsmguard/policy.d/$p.ini"
+	fi
 done
 
 # The test, run once the services are up; its output on the serial console.
@@ -73,7 +77,6 @@ for u in getty@tty1.service serial-getty@ttyS0.service systemd-timesyncd.service
 done
 echo realsvc >"$root/etc/hostname"
 : >"$root/etc/fstab"
-echo "root:*:19000:0:99999:7:::" >/dev/null # (root has no password; logins use the key)
 ln -sf /lib/systemd/systemd "$root/init"
 
 (cd "$root" && find . -xdev | cpio -o -H newc --quiet) | gzip -1 >"$out/initrd.gz.tmp"
