@@ -121,7 +121,7 @@ $(UNIT_TESTS): $(UNIT_OBJS) $(LIBPOLICY)
 
 # Every suite prints its own "N passed, N failed"; tests/run-all.sh adds them up and prints
 # the closing line, and fails when any suite fails or prints no count.
-check: $(LSMGUARD) $(UNIT_TESTS) $(FUZZER) $(VM_KERNEL) $(VM_INITRD)
+check: $(LSMGUARD) $(UNIT_TESTS) $(FUZZER) $(VM_KERNEL) $(VM_INITRD) $(REALSVC_INITRD)
 	$(Q)tests/run-all.sh $(BUILD)
 
 unit-check: $(UNIT_TESTS)

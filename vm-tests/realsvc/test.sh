@@ -15,7 +15,7 @@ expect_denied() {
 	name=$1 policy=$2 cgroup=$3 op=$4 arg=$5 needle=$7
 	got=$(svc "$op" "$cgroup" "$arg" $6)
 	if [ "$got" = EPERM ]; then ok "$name: EPERM"; else not_ok "$name: EPERM" "got '$got'"; fi
-	if wait_for sh -c "journalctl -u lsmguard -o cat --no-pager | grep '\"event\":\"deny\"' | grep '\"policy\":\"$policy\"' | grep -q '$needle'"; then
+	if wait_for sh -c "journalctl -u lsmguard -o cat --no-pager | grep '\"event\":\"deny\"' | grep '\"policy\":\"$policy\"' | grep '\"comm\":\"svc\"' | grep -q '$needle'"; then
 		ok "$name: deny event of $policy"
 	else
 		not_ok "$name: deny event of $policy" "$(events | grep "\"policy\":\"$policy\"" | tail -2)"
@@ -39,6 +39,7 @@ expect_denied "nginx: connect out" nginx $NGINX connect 192.0.2.1 443 '"address"
 # sshd: a key login runs a command (the session leaves ssh.service for user.slice).
 SSH=/system.slice/ssh.service
 check "a key login over ssh runs a command" sh -c 'ssh -i /root/.ssh/id_ed25519 -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes root@127.0.0.1 echo logged-in | grep -qx logged-in'
+check "the ssh session runs outside ssh.service, in its logind session scope" sh -c 'ssh -i /root/.ssh/id_ed25519 -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes root@127.0.0.1 cat /proc/self/cgroup | grep -q "^0::/user.slice/user-0.slice/session-[0-9]*.scope$"'
 expect_denied "sshd: run a shell" sshd $SSH exec /bin/sh "" '"path":"/usr/bin/dash"'
 expect_denied "sshd: connect out" sshd $SSH connect 192.0.2.1 25 '"address":"192.0.2.1"'
 
@@ -68,4 +69,6 @@ if [ "$failed" != 0 ]; then
 	echo "# sshd and logind:"
 	journalctl -u ssh -u systemd-logind -u postgresql@15-main -o cat --no-pager | tail -30 | sed 's/^/# /'
 fi
+# Every JSON line lsmguard.service printed, for the event schema check (tests/schema).
+events | grep '^{' | sed 's/^/LSMGUARD-EVENT /'
 echo "realsvc: $passed passed, $failed failed"
