@@ -43,6 +43,7 @@ UNIT_OBJS     := $(UNIT_SRCS:%.c=$(BUILD)/%.o)
 VM_DIR    := $(BUILD)/vm
 VM_KERNEL := $(VM_DIR)/vmlinuz
 VM_INITRD := $(VM_DIR)/initrd.gz
+REALSVC_INITRD := $(BUILD)/realsvc/initrd.gz
 VM_TESTS  := $(VM_DIR)/vmtest
 VM_PROBE  := $(VM_DIR)/probe
 VM_DYN    := $(VM_DIR)/dyn $(VM_DIR)/preload.so
@@ -184,7 +185,6 @@ vm-check: $(VM_KERNEL) $(VM_INITRD)
 
 # Real services (nginx, OpenSSH, PostgreSQL 15) of a Debian 12 userland under their example
 # policies, booted with systemd; the userland is cached in build/realsvc/root.tar.
-REALSVC_INITRD := $(BUILD)/realsvc/initrd.gz
 $(VM_DIR)/svc: vm-tests/realsvc/svc.c | $(VM_DIR)
 	$(call msg,CC,$@)
 	$(Q)$(CC) -D_GNU_SOURCE -std=gnu11 -O2 $(WARNINGS) -Wno-missing-prototypes -static -o $@ $<

@@ -4,6 +4,13 @@
 set -u
 vmlinuz=$1 initrd=$2
 log=$(dirname "$initrd")/console.log
+for f in "$vmlinuz" "$initrd"; do
+	if [ ! -s "$f" ]; then
+		echo "# $f is missing: make builds it (make realsvc-check)"
+		echo "realsvc: 0 passed, 1 failed"
+		exit 1
+	fi
+done
 timeout_s=${VM_TIMEOUT:-900}
 timeout --foreground "$timeout_s" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 2G \
 	-kernel "$vmlinuz" -initrd "$initrd" \
