@@ -9,8 +9,8 @@
  * says so. Fewer become exact rules, and so do the objects of a top-level directory (/etc/,
  * /var/), which is never grouped. A task's own /proc/PID/x becomes /proc/self/x (the kernel
  * matches that name for each task's own directory); other per-process names (/proc/PID/...,
- * /dev/pts/N) are folded into their directory, since the next run has other numbers. Programs executed and
- * destinations are exact. Every section gets default = deny; the policy is written in audit
+ * /dev/pts/N) are folded into their directory, since the next run has other numbers.
+ * Programs executed and destinations are exact. Every section gets default = deny; the policy is written in audit
  * mode for review.
  */
 #include <errno.h>
@@ -254,7 +254,8 @@ static int write_paths(FILE *out, struct learned_path *list, size_t count, bool 
 		const char *kind = exec || p->write ? "allow" : "allow-read";
 
 		if (p->path[strlen(p->path) - 1] == '/') {
-			fprintf(out, "; per-process names (/proc/PID, /dev/pts/N) seen: the directory\n");
+			fprintf(out, "; per-process names (/proc/PID, /proc/self/task/TID, "
+				     "/dev/pts/N) seen: the directory\n");
 			fprintf(out, "%s = %s\n", kind, p->path);
 			continue;
 		}

@@ -21,6 +21,15 @@ expect_denied() {
 		not_ok "$name: deny event of $policy" "$(events | grep "\"policy\":\"$policy\"" | tail -2)"
 	fi
 }
+# ssh_root COMMAND...: as root over ssh with the key; $SSH_EXTRA: more ssh options (-v).
+ssh_root() {
+	ssh ${SSH_EXTRA:-} -i /root/.ssh/id_ed25519 -o StrictHostKeyChecking=no \
+		-o UserKnownHostsFile=/dev/null -o BatchMode=yes root@127.0.0.1 "$@"
+}
+login_runs_a_command() { ssh_root echo logged-in | grep -qx logged-in; }
+session_is_in_its_scope() {
+	ssh_root cat /proc/self/cgroup | grep -q '^0::/user.slice/user-0.slice/session-[0-9]*.scope$'
+}
 echo "REALSVC: kernel $(uname -r), lsm=$(cat /sys/kernel/security/lsm)"
 
 check "lsmguard.service is active (Type=notify: the canary proved enforcement)" systemctl is-active lsmguard.service
@@ -38,8 +47,8 @@ expect_denied "nginx: connect out" nginx $NGINX connect 192.0.2.1 443 '"address"
 
 # sshd: a key login runs a command (the session leaves ssh.service for user.slice).
 SSH=/system.slice/ssh.service
-check "a key login over ssh runs a command" sh -c 'ssh -i /root/.ssh/id_ed25519 -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes root@127.0.0.1 echo logged-in | grep -qx logged-in'
-check "the ssh session runs outside ssh.service, in its logind session scope" sh -c 'ssh -i /root/.ssh/id_ed25519 -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes root@127.0.0.1 cat /proc/self/cgroup | grep -q "^0::/user.slice/user-0.slice/session-[0-9]*.scope$"'
+check "a key login over ssh runs a command" login_runs_a_command
+check "the ssh session runs outside ssh.service, in its logind session scope" session_is_in_its_scope
 expect_denied "sshd: run a shell" sshd $SSH exec /bin/sh "" '"path":"/usr/bin/dash"'
 expect_denied "sshd: connect out" sshd $SSH connect 192.0.2.1 25 '"address":"192.0.2.1"'
 
@@ -65,7 +74,7 @@ if [ "$failed" != 0 ]; then
 	echo "# every denial and would-deny, for diagnosis:"
 	events | grep -E '"event":"(deny|audit)"' | grep -v '"comm":"svc"' | sed 's/^/# /'
 	echo "# ssh -v:"
-	ssh -v -i /root/.ssh/id_ed25519 -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes root@127.0.0.1 echo logged-in 2>&1 | tail -25 | sed 's/^/# /'
+	SSH_EXTRA=-v ssh_root echo logged-in 2>&1 | tail -25 | sed 's/^/# /'
 	echo "# sshd and logind:"
 	journalctl -u ssh -u systemd-logind -u postgresql@15-main -o cat --no-pager | tail -30 | sed 's/^/# /'
 fi
