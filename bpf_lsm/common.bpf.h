@@ -149,6 +149,31 @@ static __always_inline struct lg_scratch *lg_scratch(void)
 	return bpf_map_lookup_elem(&lg_scratch_map, &zero);
 }
 
+/*
+ * A binding's policy id, read so that a reload cannot hand over another cgroup's: a reload
+ * rewrites every binding, and on 6.1 the element a rewrite frees is reused by the next one at
+ * once, so the value behind a pointer just looked up may already be another cgroup's new
+ * binding. A second lookup that agrees proves the value was this cgroup's (a reused element
+ * holds the same id only if that id is this cgroup's binding too).
+ */
+static __noinline __u32 lg_binding_read(__u64 id, __u32 *first)
+{
+	__u32 value = *(volatile __u32 *)first;
+
+	for (int i = 0; i < 3; i++) {
+		__u32 *again = bpf_map_lookup_elem(&lg_cgroup_policy, &id);
+		__u32 now;
+
+		if (!again)
+			return 0; /* unbound meanwhile */
+		now = *(volatile __u32 *)again;
+		if (now == value)
+			return value;
+		value = now;
+	}
+	return value;
+}
+
 /* lg_find_policy for a task deeper than LG_CGROUP_DEPTH_MAX: from that level up. */
 static __noinline __u32 lg_deep_policy_id(void)
 {
@@ -160,7 +185,7 @@ static __noinline __u32 lg_deep_policy_id(void)
 			break;
 		policy_id = bpf_map_lookup_elem(&lg_cgroup_policy, &id);
 		if (policy_id)
-			return *policy_id;
+			return lg_binding_read(id, policy_id);
 	}
 	return 0;
 }
@@ -199,7 +224,7 @@ static __always_inline __u32 lg_find_policy(struct cgroup *cgrp)
 		id = cgrp->kn->id;
 		policy_id = bpf_map_lookup_elem(&lg_cgroup_policy, &id);
 		if (policy_id)
-			return *policy_id;
+			return lg_binding_read(id, policy_id);
 		parent = cgrp->self.parent;
 		if (!parent)
 			break;
@@ -224,7 +249,7 @@ static __always_inline const struct lg_policy_value *lg_current_policy(__u64 *cg
 	const struct lg_policy_value *policy;
 	struct lg_task_policy *cached;
 	struct lg_config *config;
-	__u32 zero = 0, policy_id;
+	__u32 zero = 0, policy_id, generation;
 
 	if (!cgrp)
 		return 0;
@@ -232,8 +257,16 @@ static __always_inline const struct lg_policy_value *lg_current_policy(__u64 *cg
 	config = bpf_map_lookup_elem(&lg_config_map, &zero);
 	if (!config)
 		return 0;
+	/*
+	 * Read once, before the bindings: a load that switches the bindings and bumps the
+	 * generation between this read and the search leaves an answer tagged with the old
+	 * generation, which the next hook discards. Reading it again to store it would tag an
+	 * old-bank answer as current, and once that bank is retired the task would be under no
+	 * policy until the next load (the 1000-reload test caught this, once in 226,000 opens).
+	 */
+	generation = *(volatile __u32 *)&config->generation;
 	cached = bpf_task_storage_get(&lg_task_policies, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (cached && cached->generation == config->generation && config->generation &&
+	if (cached && cached->generation == generation && generation &&
 	    cached->cgroup_id == *cgroup_id) {
 		policy_id = cached->policy;
 	} else {
@@ -241,7 +274,7 @@ static __always_inline const struct lg_policy_value *lg_current_policy(__u64 *cg
 		if (cached) {
 			cached->cgroup_id = *cgroup_id;
 			cached->policy = policy_id;
-			cached->generation = config->generation;
+			cached->generation = generation;
 		}
 	}
 	if (!policy_id)

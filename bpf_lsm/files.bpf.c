@@ -71,7 +71,7 @@ static __always_inline __u32 lg_cgroup_file_policy(struct dentry *file_dentry)
 		id = BPF_CORE_READ(kn, id);
 		policy_id = bpf_map_lookup_elem(&lg_cgroup_policy, &id);
 		if (policy_id)
-			return *policy_id;
+			return lg_binding_read(id, policy_id);
 		up = BPF_CORE_READ(d, d_parent);
 		if (up == d)
 			break;

@@ -91,7 +91,7 @@ static __always_inline __u32 lg_task_policy(struct task_struct *task, bool *unkn
 		id = BPF_CORE_READ(cgrp, kn, id);
 		policy = bpf_map_lookup_elem(&lg_cgroup_policy, &id);
 		if (policy)
-			return *policy;
+			return lg_binding_read(id, policy);
 		cgrp = BPF_CORE_READ(cgrp, self.parent, cgroup);
 	}
 	*unknown = true; /* deeper than the walk: treat as another policy */

@@ -7,8 +7,10 @@
  *     network keys and policy records carry the new ids, so nothing the old set uses changes);
  *  2. each cgroup binding is switched from its old id to its new one, one map update each
  *     (a cgroup sees the whole old set, then the whole new set);
- *  3. after an RCU grace period no program can still hold an old id, and the old bank's records
- *     are deleted.
+ *  3. after an RCU grace period no program can still hold an old id (a task's cached policy id
+ *     is tagged with the generation read before its search, so a search that raced the switch
+ *     is discarded), the bindings are switched once more (a cgroup made during step 2 may
+ *     have been bound from the old records), and the old bank's records are deleted.
  * A set that fails to compile never reaches step 1. A failure during step 1 deletes what was
  * written and leaves the old set in force.
  */
@@ -68,6 +70,22 @@ static void bump_mounts_epoch(const struct lg_bpf *bpf)
 	}
 }
 
+/*
+ * Write a hash map record only when it changes. Rewriting a key gives it a new element and
+ * frees the old one at once: on 6.1 a freed element is reused by the next write (it is not
+ * kept for an RCU grace period), so a program that looked the old one up may read another
+ * record's data through its pointer. The mount and link records are read across a whole path
+ * walk; rewriting all of them at every reload made a walk now and then hash a path with
+ * another mount's prefix and miss its rule (the 1000-reload test: 1 open in ~750,000).
+ */
+static int update_if_changed(int fd, const void *key, const void *value, size_t size,
+			     void *scratch)
+{
+	if (bpf_map_lookup_elem(fd, key, scratch) == 0 && memcmp(scratch, value, size) == 0)
+		return 0;
+	return bpf_map_update_elem(fd, key, value, BPF_ANY) ? -errno : 0;
+}
+
 int lg_apply_mounts(const struct lg_bpf *bpf, const struct lg_config *config)
 {
 	struct lg_mount_entry *entries;
@@ -79,12 +97,12 @@ int lg_apply_mounts(const struct lg_bpf *bpf, const struct lg_config *config)
 	if (count < 0)
 		return count;
 	for (int i = 0; i < count; i++) {
-		struct lg_mount_value value;
+		struct lg_mount_value value, old;
+		int ret;
 
 		lg_mount_value_for(&entries[i], config->path_seed, &value);
-		if (bpf_map_update_elem(fd, &entries[i].key, &value, BPF_ANY)) {
-			int ret = -errno;
-
+		ret = update_if_changed(fd, &entries[i].key, &value, sizeof(value), &old);
+		if (ret) {
 			free(entries);
 			return ret;
 		}
@@ -132,7 +150,7 @@ static void refresh_links(const struct lg_bpf *bpf, const struct lg_compiled *c,
 {
 	int fd = bpf->map_fd[LG_MAP_LINKS];
 	struct lg_inode_key key, next;
-	struct lg_link_value value;
+	struct lg_link_value value, before;
 	bool more;
 
 	for (more = bpf_map_get_next_key(fd, NULL, &key) == 0; more; key = next) {
@@ -140,10 +158,12 @@ static void refresh_links(const struct lg_bpf *bpf, const struct lg_compiled *c,
 		if (bpf_map_lookup_elem(fd, &key, &value))
 			continue;
 		value.path[sizeof(value.path) - 1] = '\0';
+		before = value;
 		value.count[c->bank] =
 			link_hashes((const char *)value.path, config->path_seed[c->bank],
 				    value.prefix_hash[c->bank]);
-		bpf_map_update_elem(fd, &key, &value, BPF_EXIST);
+		if (memcmp(&before, &value, sizeof(value)) != 0) /* see update_if_changed */
+			bpf_map_update_elem(fd, &key, &value, BPF_EXIST);
 	}
 	for (size_t i = 0; i < c->rule_count; i++) {
 		const struct lg_rule_source *r = &c->rules[i];
@@ -490,8 +510,9 @@ int lg_apply(const struct lg_bpf *bpf, const struct lg_compiled *c, char *err, s
 	return 0;
 }
 
-void lg_apply_retire(const struct lg_bpf *bpf, unsigned bank)
+void lg_apply_retire(const struct lg_bpf *bpf, const struct lg_compiled *c)
 {
+	struct lg_config config;
 	int ret = lg_bpf_wait_for_readers();
 
 	if (ret) {
@@ -501,5 +522,20 @@ void lg_apply_retire(const struct lg_bpf *bpf, unsigned bank)
 			  strerror(-ret));
 		return;
 	}
-	delete_bank(bpf, bank);
+	/*
+	 * A cgroup made while the bindings switched may have been bound by the kernel
+	 * (cgroup.bpf.c) from the old path record after lg_apply bound it from the new one, or
+	 * after the sweep. Once the grace period is over no such binding is still being written:
+	 * switching again puts every existing cgroup on the new set before the old set goes.
+	 */
+	ret = lg_config_read(bpf, &config);
+	if (!ret)
+		ret = switch_bindings(bpf, c, &config);
+	if (ret) {
+		log_warnx("cannot check the cgroup bindings (%s); the previous policy set stays in "
+			  "the maps until the next reload",
+			  strerror(-ret));
+		return;
+	}
+	delete_bank(bpf, !c->bank);
 }

@@ -7,11 +7,12 @@
 
 /*
  * Put c in force (see apply.c). c must be compiled for the bank that is not active. On success
- * the previous bank is still in the maps: lg_apply_retire(bpf, !c->bank) removes it once no
- * program can still be reading it (it waits for an RCU grace period, tens of milliseconds).
+ * the previous bank is still in the maps: lg_apply_retire(bpf, c) removes it once no program
+ * can still be reading it (it waits for an RCU grace period, tens of milliseconds), after
+ * making sure every cgroup is bound to c.
  */
 int lg_apply(const struct lg_bpf *bpf, const struct lg_compiled *c, char *err, size_t errsize);
-void lg_apply_retire(const struct lg_bpf *bpf, unsigned bank);
+void lg_apply_retire(const struct lg_bpf *bpf, const struct lg_compiled *c);
 /* Rewrite the mount table from /proc/self/mountinfo; returns the count or -errno. */
 int lg_apply_mounts(const struct lg_bpf *bpf, const struct lg_config *config);
 int lg_config_read(const struct lg_bpf *bpf, struct lg_config *config);

@@ -167,13 +167,19 @@ int lg_kernel_check(char *err, size_t errsize)
 	return -ENOTSUP;
 }
 
-/* Parse and compile the policy directory for bank. Prints diagnostics. */
-static int compile_dir(struct daemon *d, unsigned bank, struct lg_loaded_set *out)
+/*
+ * Parse and compile the policy directory for bank. Prints diagnostics. A bank keeps the seed it
+ * was first given: the mount and link records hold every bank's hashes, and a new seed at each
+ * reload would rewrite all of them under running walks (see update_if_changed in apply.c).
+ */
+static int compile_dir(struct daemon *d, const struct lg_config *config, unsigned bank,
+		       struct lg_loaded_set *out)
 {
 	const char *paths[] = {d->policy_dir};
+	__u64 seed = config->path_seed[bank] ? config->path_seed[bank] : lg_random_seed();
 
 	return load_and_compile(paths, 1, LG_LOAD_CHECK_OWNER | LG_LOAD_WITH_CANARY, &out->set,
-				&out->compiled, lg_random_seed(), bank);
+				&out->compiled, seed, bank);
 }
 
 static void loaded_set_free(struct lg_loaded_set *s)
@@ -209,7 +215,7 @@ static int load_policies(struct daemon *d, struct lg_config *config)
 	char err[512];
 	int ret;
 
-	ret = compile_dir(d, bank, &next);
+	ret = compile_dir(d, config, bank, &next);
 	d->compile_ms = monotonic_ms() - start;
 	if (ret)
 		return ret;
@@ -221,7 +227,7 @@ static int load_policies(struct daemon *d, struct lg_config *config)
 	}
 	d->in_force_ms = monotonic_ms() - start;
 	/* The new set is enforced from here; the previous one goes once no program reads it. */
-	lg_apply_retire(&d->bpf, !bank);
+	lg_apply_retire(&d->bpf, next.compiled);
 	if (lg_metrics_retire(&d->metrics, &d->bpf, &d->loaded.bank[!bank]))
 		log_warnx("cannot keep the counters of the previous set: out of memory");
 	loaded_set_free(&d->loaded.bank[bank]);
