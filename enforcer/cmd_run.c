@@ -177,9 +177,14 @@ static int compile_dir(struct daemon *d, const struct lg_config *config, unsigne
 {
 	const char *paths[] = {d->policy_dir};
 	__u64 seed = config->path_seed[bank] ? config->path_seed[bank] : lg_random_seed();
+	int ret = load_and_compile(paths, 1, LG_LOAD_CHECK_OWNER | LG_LOAD_WITH_CANARY, &out->set,
+				   &out->compiled, seed, bank);
 
-	return load_and_compile(paths, 1, LG_LOAD_CHECK_OWNER | LG_LOAD_WITH_CANARY, &out->set,
-				&out->compiled, seed, bank);
+	/* Two paths of one policy share a hash under the kept seed (-EAGAIN): draw another. */
+	if (ret == -EAGAIN && config->path_seed[bank])
+		ret = load_and_compile(paths, 1, LG_LOAD_CHECK_OWNER | LG_LOAD_WITH_CANARY,
+				       &out->set, &out->compiled, lg_random_seed(), bank);
+	return ret;
 }
 
 static void loaded_set_free(struct lg_loaded_set *s)
