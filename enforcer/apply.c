@@ -125,20 +125,7 @@ int lg_apply_mounts(const struct lg_bpf *bpf, const struct lg_config *config)
 /* Prefix hashes of a canonical path for one seed, as the kernel's walk computes them. */
 static __u8 link_hashes(const char *path, __u64 seed, __u64 *out)
 {
-	__u64 h = lg_hash_init(seed);
-	int count = 0;
-
-	out[count++] = h;
-	while (*path == '/')
-		path++;
-	while (*path && count <= LG_PATH_DEPTH_MAX) {
-		const char *end = strchrnul(path, '/');
-
-		h = lg_hash_name(h, path, (size_t)(end - path));
-		out[count++] = h;
-		path = *end ? end + 1 : end;
-	}
-	return (__u8)count;
+	return (__u8)(lg_path_prefix_hashes(seed, path, out, LG_PATH_DEPTH_MAX) + 1);
 }
 
 /*

@@ -136,23 +136,10 @@ void lg_mount_value_for(const struct lg_mount_entry *entry, const __u64 seeds[2]
 	memset(value, 0, sizeof(*value));
 	/* The event copy of the mount point may be cut; the hashes below use the whole path. */
 	memcpy(value->path, entry->path, strnlen(entry->path, sizeof(value->path) - 1));
-	for (int bank = 0; bank < 2; bank++) {
-		const char *p = entry->path;
-		__u64 h = lg_hash_init(seeds[bank]);
-		int depth = 0;
-
-		value->prefix_hash[bank][0] = h;
-		while (*p == '/')
-			p++;
-		while (*p && depth < LG_MOUNT_DEPTH_MAX) {
-			const char *end = strchrnul(p, '/');
-
-			h = lg_hash_name(h, p, (size_t)(end - p));
-			value->prefix_hash[bank][++depth] = h;
-			p = *end ? end + 1 : end;
-		}
-		value->depth = (__u8)depth;
-	}
+	for (int bank = 0; bank < 2; bank++)
+		value->depth = (__u8)lg_path_prefix_hashes(seeds[bank], entry->path,
+							   value->prefix_hash[bank],
+							   LG_MOUNT_DEPTH_MAX);
 }
 
 const char *lg_cgroup2_root(void)

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "policy.h"
 
 struct path_item {
@@ -42,42 +43,6 @@ struct compiler {
 	size_t net_item_count, net_item_cap;
 	size_t rule_cap;
 };
-
-__u64 lg_hash_name(__u64 h, const char *name, size_t len)
-{
-	h = lg_hash_component_start(h, (__u32)len);
-	for (size_t i = 0; i < len; i += 8) {
-		__u64 word = 0;
-
-		memcpy(&word, name + i, len - i < 8 ? len - i : 8); /* little-endian, as the kernel */
-		h = lg_hash_mix(h, word);
-	}
-	return h;
-}
-
-__u64 lg_path_hash(__u64 seed, const char *path)
-{
-	__u64 h = lg_hash_init(seed);
-
-	while (*path == '/')
-		path++;
-	while (*path) {
-		const char *end = strchrnul(path, '/');
-
-		h = lg_hash_name(h, path, (size_t)(end - path));
-		path = *end ? end + 1 : end;
-	}
-	return h;
-}
-
-__u64 lg_cgroup_path_hash(__u64 seed, const char *path)
-{
-	__u64 h = lg_hash_init(seed);
-
-	for (const unsigned char *p = (const unsigned char *)path; *p; p++)
-		h = lg_hash_byte(h, *p);
-	return h;
-}
 
 static int push(void **array, size_t *count, size_t *cap, size_t elem, const void *item)
 {

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "hash.h"
 #include "policy.h"
 
 static const struct lg_path_value *find_path(const struct lg_compiled *c, __u32 policy,
@@ -53,8 +54,7 @@ int lg_eval_path(const struct lg_compiled *c, __u32 policy, enum lg_decision dec
 	enum lg_class class = decision == LG_DECISION_EXEC ? LG_CLASS_EXEC : LG_CLASS_FILE;
 	unsigned write = decision == LG_DECISION_FILE_WRITE;
 	const struct lg_policy_value *pol;
-	__u64 h;
-	int depth = 0;
+	struct lg_path_walk walk;
 
 	memset(out, 0, sizeof(*out));
 	pol = lg_compiled_policy(c, policy);
@@ -62,35 +62,22 @@ int lg_eval_path(const struct lg_compiled *c, __u32 policy, enum lg_decision dec
 		return -EINVAL;
 	take_default(pol, decision, out);
 
-	for (const char *p = path + 1; *p; p++)
-		if (*p == '/' && p[1])
-			depth++;
-	if (path[1])
-		depth++;
-	if (depth > LG_PATH_DEPTH_MAX) {
-		/* The kernel cannot see the top of such a path: fail closed, as it does. */
-		out->deny = true;
-		out->rule = 0;
-		out->walk_limit = true;
-		out->from_default = false;
-		return 0;
-	}
-
-	h = lg_hash_init(c->seed);
-	take_slot(find_path(c, policy, class, h), LG_SLOT_TREE_READ + write, out);
-	for (const char *p = path + 1; *p;) {
-		const char *end = strchr(p, '/');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-		bool last = !end || !end[1];
+	lg_path_walk_start(&walk, c->seed, path);
+	take_slot(find_path(c, policy, class, walk.hash), LG_SLOT_TREE_READ + write, out);
+	while (lg_path_walk_next(&walk)) {
 		const struct lg_path_value *v;
 
-		h = lg_hash_name(h, p, len);
-		v = find_path(c, policy, class, h);
-		if (!last || !take_slot(v, LG_SLOT_EXACT_READ + write, out))
+		if (walk.depth > LG_PATH_DEPTH_MAX) {
+			/* The kernel cannot see the top of such a path: fail closed, as it does. */
+			out->deny = true;
+			out->rule = 0;
+			out->walk_limit = true;
+			out->from_default = false;
+			return 0;
+		}
+		v = find_path(c, policy, class, walk.hash);
+		if (!walk.last || !take_slot(v, LG_SLOT_EXACT_READ + write, out))
 			take_slot(v, LG_SLOT_TREE_READ + write, out);
-		if (!end)
-			break;
-		p = end + 1;
 	}
 	return 0;
 }

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include "hash.h"
 #include "lsmguard_abi.h"
 
 /* ---- diagnostics ---- */
@@ -205,12 +206,6 @@ int lg_compile(const struct lg_policy_set *set, __u64 seed, unsigned bank,
 const struct lg_policy_value *lg_compiled_policy(const struct lg_compiled *compiled, __u32 id);
 void lg_compiled_free(struct lg_compiled *compiled);
 const struct lg_rule_source *lg_rule_source(const struct lg_compiled *compiled, __u32 rule_id);
-/* Hash of a canonical path as the kernel computes it ("" for "/"). */
-__u64 lg_path_hash(__u64 seed, const char *path);
-/* Extend a path hash by one component of len bytes. */
-__u64 lg_hash_name(__u64 h, const char *name, size_t len);
-/* Hash of a cgroup path, as the cgroup_mkdir program computes it. */
-__u64 lg_cgroup_path_hash(__u64 seed, const char *path);
 /* Bytes of map keys and values the compiled set needs. */
 size_t lg_compiled_map_bytes(const struct lg_compiled *compiled);
 /* Orders of the sorted arrays in struct lg_compiled (paths and nets are sorted by key). */
