@@ -14,7 +14,8 @@ __u64 lg_hash_name(__u64 h, const char *name, size_t len)
 	for (size_t i = 0; i < len; i += 8) {
 		__u64 word = 0;
 
-		memcpy(&word, name + i, len - i < 8 ? len - i : 8); /* little-endian, as the kernel */
+		/* Little-endian, as the kernel reads them; the last word zero-padded. */
+		memcpy(&word, name + i, len - i < 8 ? len - i : 8);
 		h = lg_hash_mix(h, word);
 	}
 	return h;
@@ -24,12 +25,11 @@ void lg_path_walk_start(struct lg_path_walk *walk, __u64 seed, const char *path)
 {
 	while (*path == '/')
 		path++;
-	*walk = (struct lg_path_walk){
-		.hash = lg_hash_init(seed),
-		.name = path,
-		.last = !*path,
-		.rest = path,
-	};
+	memset(walk, 0, sizeof(*walk));
+	walk->hash = lg_hash_init(seed);
+	walk->name = path;
+	walk->last = !*path;
+	walk->rest = path;
 }
 
 bool lg_path_walk_next(struct lg_path_walk *walk)

@@ -19,11 +19,11 @@
  * hash of the prefix that ends with the component name[0..len).
  */
 struct lg_path_walk {
-	__u64 hash;       /* the prefix walked so far; the root's before the first component */
-	unsigned depth;   /* components walked */
+	__u64 hash;	  /* the prefix walked so far; the root's before the first component */
+	unsigned depth;	  /* components walked */
 	const char *name; /* the last component walked (not terminated) */
 	size_t len;
-	bool last;        /* name is the path's last component */
+	bool last;	  /* name is the path's last component */
 	const char *rest; /* where the next component starts */
 };
 
