@@ -96,6 +96,9 @@ struct lg_policy_set {
 	struct lg_policy **policies;
 	size_t count;
 	size_t files_read;
+	/* Set by lg_policy_set_validate when the set passed; whoever adds a policy validates the
+	 * set again. lg_compile refuses a set without it. */
+	bool validated;
 };
 
 /* Flags for parsing and loading. */
@@ -119,8 +122,8 @@ int lg_policy_load_file(const char *path, unsigned flags, struct lg_policy **out
  */
 int lg_policy_set_load(const char *const *paths, size_t count, unsigned flags,
 		       struct lg_policy_set *set, struct lg_diag *diag);
-/* Check a set built by hand (as lg_policy_set_load does after reading). */
-int lg_policy_set_validate(const struct lg_policy_set *set, struct lg_diag *diag);
+/* Check a set built by hand (as lg_policy_set_load does after reading); marks it validated. */
+int lg_policy_set_validate(struct lg_policy_set *set, struct lg_diag *diag);
 void lg_policy_free(struct lg_policy *policy);
 void lg_policy_set_free(struct lg_policy_set *set);
 size_t lg_policy_rule_count(const struct lg_policy *policy);
@@ -198,7 +201,7 @@ struct lg_compiled {
 };
 
 /*
- * Compile a validated set; seed keys the path hash; bank (0 or 1) picks the half of the policy id
+ * Compile a set that lg_policy_set_validate passed (-EINVAL otherwise); seed keys the path hash; bank (0 or 1) picks the half of the policy id
  * space, so that a reload can write a new set beside the one in force.
  */
 int lg_compile(const struct lg_policy_set *set, __u64 seed, unsigned bank,

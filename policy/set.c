@@ -16,6 +16,7 @@ static int add_policy(struct lg_policy_set *set, struct lg_policy *policy)
 		return -ENOMEM;
 	set->policies = bigger;
 	set->policies[set->count++] = policy;
+	set->validated = false;
 	return 0;
 }
 
@@ -108,10 +109,11 @@ out_free_names:
 	return ret;
 }
 
-int lg_policy_set_validate(const struct lg_policy_set *set, struct lg_diag *diag)
+int lg_policy_set_validate(struct lg_policy_set *set, struct lg_diag *diag)
 {
 	unsigned errors_before = diag->errors;
 
+	set->validated = false;
 	if (set->count > LG_MAX_POLICIES)
 		lg_diag_add(diag, LG_SEV_ERROR, NULL, 0,
 			    "%zu policies given; lsmguard loads at most %d at once", set->count,
@@ -134,7 +136,10 @@ int lg_policy_set_validate(const struct lg_policy_set *set, struct lg_diag *diag
 					    p->cgroup, q->name, q->file, q->cgroup_line);
 		}
 	}
-	return diag->errors == errors_before ? 0 : -EINVAL;
+	if (diag->errors != errors_before)
+		return -EINVAL;
+	set->validated = true;
+	return 0;
 }
 
 int lg_policy_set_load(const char *const *paths, size_t count, unsigned flags,

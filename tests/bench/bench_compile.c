@@ -78,7 +78,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		t1 = now_ms();
-		if (lg_compile(&set, 1, 0, &compiled, &diag)) {
+		if (lg_policy_set_validate(&set, &diag) || lg_compile(&set, 1, 0, &compiled, &diag)) {
 			fprintf(stderr, "bench: generated policy does not compile\n");
 			return 1;
 		}

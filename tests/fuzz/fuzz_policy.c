@@ -59,7 +59,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				   &policies[set.count], &diag) == 0)
 		set.count++;
 	set.policies = policies;
-	if (set.count && lg_compile(&set, 0x5eed, (unsigned)size & 1, &compiled, &diag) == 0) {
+	if (set.count && lg_policy_set_validate(&set, &diag) == 0 &&
+	    lg_compile(&set, 0x5eed, (unsigned)size & 1, &compiled, &diag) == 0) {
 		exercise(compiled, data, size);
 		lg_compiled_free(compiled);
 	}

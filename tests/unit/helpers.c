@@ -37,7 +37,7 @@ struct lg_compiled *compile_text(const char *text, struct lg_policy_set *set)
 	set->policies = malloc(sizeof(*set->policies));
 	set->policies[0] = policy;
 	set->count = 1;
-	if (lg_compile(set, 42, 0, &compiled, &diag)) {
+	if (lg_policy_set_validate(set, &diag) || lg_compile(set, 42, 0, &compiled, &diag)) {
 		for (size_t i = 0; i < diag.count; i++)
 			fprintf(stderr, "    %s\n", diag_line(&diag, i));
 		FAIL_AT("policy did not compile");

@@ -198,6 +198,7 @@ TEST(capacity_port_slots)
 	CHECK_INT(parse_text(text, &p, &diag), 0);
 	set.policies = &p;
 	set.count = 1;
+	CHECK_INT(lg_policy_set_validate(&set, &diag), 0);
 	CHECK_INT(lg_compile(&set, 1, 0, &c, &diag), -E2BIG);
 	CHECK_STR(diag_line(&diag, 0), "t.ini:15: error: more than 8 port rules share the address "
 				       "of 127.0.0.1/32 tcp 8016 (LG_NET_PORT_SLOTS); merge ports "
@@ -220,6 +221,7 @@ TEST(capacity_nested_prefixes)
 	CHECK_INT(parse_text(text, &p, &diag), 0);
 	set.policies = &p;
 	set.count = 1;
+	CHECK_INT(lg_policy_set_validate(&set, &diag), 0);
 	CHECK_INT(lg_compile(&set, 1, 0, &c, &diag), -E2BIG);
 	CHECK_STR(diag_line(&diag, 0), "t.ini:14: error: 9 nested address prefixes enclose "
 				       "10.0.0.0/32 tcp 32; the kernel examines at most 8 "
@@ -243,6 +245,7 @@ TEST(capacity_path_keys)
 	CHECK_INT(lg_policy_parse_buffer("t.ini", text, used, 0, &p, &diag), 0);
 	set.policies = &p;
 	set.count = 1;
+	CHECK_INT(lg_policy_set_validate(&set, &diag), 0);
 	CHECK_INT(lg_compile(&set, 1, 0, &c, &diag), -E2BIG);
 	CHECK_STR(diag_line(&diag, diag.count - 1), "error: the policies need 65537 path keys; the "
 						    "path map holds 65536 (LG_MAX_PATH_ENTRIES)");
