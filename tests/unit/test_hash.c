@@ -208,11 +208,12 @@ TEST(hash_prefix_known_answers)
 		__u64 out[LG_PATH_DEPTH_MAX + 1];
 		struct lg_path_walk walk;
 
-		CHECK_INT(lg_path_prefix_hashes(v->seed, v->path, out, LG_PATH_DEPTH_MAX), v->depth);
+		CHECK_INT(lg_path_prefix_hashes(v->seed, v->path, out, LG_PATH_DEPTH_MAX),
+			  v->depth);
 		for (unsigned d = 0; d <= v->depth; d++)
 			if (out[d] != v->hashes[d])
-				FAIL_AT("prefix %u of \"%s\" (seed %#llx) is %#llx, expected %#llx", d,
-					v->path, (unsigned long long)v->seed,
+				FAIL_AT("prefix %u of \"%s\" (seed %#llx) is %#llx, expected %#llx",
+					d, v->path, (unsigned long long)v->seed,
 					(unsigned long long)out[d],
 					(unsigned long long)v->hashes[d]);
 		/* The walk gives the same prefixes one at a time, and knows the last one. */
