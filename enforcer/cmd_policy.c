@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "apply.h"
 #include "canary.h"
 #include "commands.h"
 #include "json.h"
@@ -45,11 +46,14 @@ int load_and_compile(const char *const *paths, size_t count, unsigned flags,
 	struct lg_diag diag = {0};
 	int ret;
 
-	ret = lg_policy_set_load(paths, count, flags & ~LG_LOAD_WITH_CANARY, set, &diag);
+	ret = lg_policy_set_load(paths, count, flags & ~(LG_LOAD_WITH_CANARY | LG_LOAD_REDRAW_SEED),
+				 set, &diag);
 	if (!ret && (flags & LG_LOAD_WITH_CANARY))
 		ret = lg_canary_add(set, &diag);
 	if (!ret)
-		ret = lg_compile(set, seed, bank, compiled, &diag);
+		ret = lg_compile_keeping_seed(set, seed, bank,
+					      (flags & LG_LOAD_REDRAW_SEED) ? lg_random_seed : NULL,
+					      compiled, &diag);
 	print_diagnostics(&diag);
 	if (ret) {
 		size_t files = set->files_read, bad = files_with_errors(&diag);

@@ -170,21 +170,18 @@ int lg_kernel_check(char *err, size_t errsize)
 /*
  * Parse and compile the policy directory for bank. Prints diagnostics. A bank keeps the seed it
  * was first given: the mount and link records hold every bank's hashes, and a new seed at each
- * reload would rewrite all of them under running walks (see update_if_changed in apply.c).
+ * reload would rewrite all of them under running walks (see update_if_changed in apply.c). Only
+ * when two paths collide under the kept seed does the compiler draw another
+ * (lg_compile_keeping_seed); lg_apply then keeps the new one.
  */
 static int compile_dir(struct daemon *d, const struct lg_config *config, unsigned bank,
 		       struct lg_loaded_set *out)
 {
 	const char *paths[] = {d->policy_dir};
-	__u64 seed = config->path_seed[bank] ? config->path_seed[bank] : lg_random_seed();
-	int ret = load_and_compile(paths, 1, LG_LOAD_CHECK_OWNER | LG_LOAD_WITH_CANARY, &out->set,
-				   &out->compiled, seed, bank);
 
-	/* Two paths of one policy share a hash under the kept seed (-EAGAIN): draw another. */
-	if (ret == -EAGAIN && config->path_seed[bank])
-		ret = load_and_compile(paths, 1, LG_LOAD_CHECK_OWNER | LG_LOAD_WITH_CANARY,
-				       &out->set, &out->compiled, lg_random_seed(), bank);
-	return ret;
+	return load_and_compile(paths, 1,
+				LG_LOAD_CHECK_OWNER | LG_LOAD_WITH_CANARY | LG_LOAD_REDRAW_SEED,
+				&out->set, &out->compiled, config->path_seed[bank], bank);
 }
 
 static void loaded_set_free(struct lg_loaded_set *s)

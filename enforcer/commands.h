@@ -24,6 +24,9 @@ int usage_error(const char *problem, const char *arg, const char *usage);
 void print_diagnostics(const struct lg_diag *diag);
 /* Flag of load_and_compile: add the built-in canary policy (lsmguard run). */
 #define LG_LOAD_WITH_CANARY 0x100
+/* Flag of load_and_compile: seed is the bank's kept seed (0: none yet); a path hash collision
+ * under it draws another (lsmguard run). */
+#define LG_LOAD_REDRAW_SEED 0x200
 
 /* Load and compile a set; prints diagnostics; on failure says "nothing was loaded". */
 int load_and_compile(const char *const *paths, size_t count, unsigned flags,

@@ -37,12 +37,20 @@ struct compiler {
 	const struct lg_policy_set *set;
 	struct lg_compiled *out;
 	struct lg_diag *diag;
+	bool report_collision; /* else the caller draws another seed and tries again */
 	struct path_item *path_items;
 	size_t path_item_count, path_item_cap;
 	struct net_item *net_items;
 	size_t net_item_count, net_item_cap;
 	size_t rule_cap;
 };
+
+__u64 (*lg_test_rule_hash)(__u64 seed, const char *path);
+
+static __u64 rule_hash(__u64 seed, const char *path)
+{
+	return lg_test_rule_hash ? lg_test_rule_hash(seed, path) : lg_path_hash(seed, path);
+}
 
 static int push(void **array, size_t *count, size_t *cap, size_t elem, const void *item)
 {
@@ -151,7 +159,7 @@ static int add_path_rules(struct compiler *cc, const struct lg_policy *p, __u32 
 			.subtree = r->subtree,
 		};
 		struct path_item item = {
-			.key = {.policy = policy_id, .class = class, .hash = lg_path_hash(cc->out->seed, r->path)},
+			.key = {.policy = policy_id, .class = class, .hash = rule_hash(cc->out->seed, r->path)},
 			.path = r->path,
 			.file = p->file,
 			.line = r->line,
@@ -287,10 +295,11 @@ static int build_path_entries(struct compiler *cc)
 			__u8 bit = (__u8)(1u << it->slot);
 
 			if (strcmp(it->path, first->path) != 0) {
-				lg_diag_add(cc->diag, LG_SEV_ERROR, it->file, it->line,
-					    "path hash collision with %s:%u; load again to draw another "
-					    "seed",
-					    first->file, first->line);
+				if (cc->report_collision)
+					lg_diag_add(cc->diag, LG_SEV_ERROR, it->file, it->line,
+						    "path hash collision with %s:%u; load again to "
+						    "draw another seed",
+						    first->file, first->line);
 				return -EAGAIN;
 			}
 			if (!entry.value.rule[it->slot]) {
@@ -468,10 +477,10 @@ static int build_net_entries(struct compiler *cc)
 	return check_net_nesting(cc);
 }
 
-int lg_compile(const struct lg_policy_set *set, __u64 seed, unsigned bank,
-	       struct lg_compiled **out, struct lg_diag *diag)
+static int compile_with_seed(const struct lg_policy_set *set, __u64 seed, unsigned bank,
+			     bool report_collision, struct lg_compiled **out, struct lg_diag *diag)
 {
-	struct compiler cc = {.set = set, .diag = diag};
+	struct compiler cc = {.set = set, .diag = diag, .report_collision = report_collision};
 	int ret;
 
 	*out = NULL;
@@ -531,6 +540,32 @@ out_fail:
 	free(cc.net_items);
 	lg_compiled_free(cc.out);
 	return ret;
+}
+
+int lg_compile(const struct lg_policy_set *set, __u64 seed, unsigned bank,
+	       struct lg_compiled **out, struct lg_diag *diag)
+{
+	return compile_with_seed(set, seed, bank, true, out, diag);
+}
+
+int lg_compile_keeping_seed(const struct lg_policy_set *set, __u64 seed, unsigned bank,
+			    __u64 (*draw_seed)(void), struct lg_compiled **out,
+			    struct lg_diag *diag)
+{
+	int ret;
+
+	if (!draw_seed)
+		return lg_compile(set, seed, bank, out, diag);
+	if (!seed)
+		seed = draw_seed();
+	for (int draws = 0;; draws++) {
+		bool last = draws == LG_SEED_DRAWS;
+
+		ret = compile_with_seed(set, seed, bank, last, out, diag);
+		if (ret != -EAGAIN || last)
+			return ret;
+		seed = draw_seed();
+	}
 }
 
 void lg_compiled_free(struct lg_compiled *compiled)

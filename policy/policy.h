@@ -206,6 +206,22 @@ struct lg_compiled {
  */
 int lg_compile(const struct lg_policy_set *set, __u64 seed, unsigned bank,
 	       struct lg_compiled **out, struct lg_diag *diag);
+/*
+ * Compile with a bank's kept seed (0: none kept yet, draw one). When two paths of one policy
+ * share a hash under that seed (a property of the seed, not of the policy), draw another with
+ * draw_seed, up to LG_SEED_DRAWS times, and report the collision only when every draw collided.
+ * (*out)->seed is the seed used: the caller keeps it for the bank. A NULL draw_seed compiles with
+ * seed as it is, like lg_compile.
+ */
+#define LG_SEED_DRAWS 4
+int lg_compile_keeping_seed(const struct lg_policy_set *set, __u64 seed, unsigned bank,
+			    __u64 (*draw_seed)(void), struct lg_compiled **out,
+			    struct lg_diag *diag);
+/*
+ * Test hook: when set, the compiler keys path rules with this function instead of lg_path_hash,
+ * so that a unit test can stage a collision (none can be found in 64 bits). NULL in lsmguard.
+ */
+extern __u64 (*lg_test_rule_hash)(__u64 seed, const char *path);
 const struct lg_policy_value *lg_compiled_policy(const struct lg_compiled *compiled, __u32 id);
 void lg_compiled_free(struct lg_compiled *compiled);
 const struct lg_rule_source *lg_rule_source(const struct lg_compiled *compiled, __u32 rule_id);

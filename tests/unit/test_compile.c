@@ -39,3 +39,148 @@ TEST(compile_refuses_a_set_that_was_not_validated)
 	lg_policy_free(p[1]);
 	lg_diag_free(&diag);
 }
+
+#define COLLIDING_SEED 0xc0111de5eedULL
+#define FRESH_SEED 0xf2e5135eedULL
+
+/* Stages a collision: under COLLIDING_SEED, /a and /b share one key. */
+static __u64 colliding_hash(__u64 seed, const char *path)
+{
+	if (seed == COLLIDING_SEED && (strcmp(path, "/a") == 0 || strcmp(path, "/b") == 0))
+		return 0x1234;
+	return lg_path_hash(seed, path);
+}
+
+static __u64 drawn[LG_SEED_DRAWS + 2];
+static int draw_count;
+
+/* Draws the seeds of drawn[] in turn. */
+static __u64 draw_next(void)
+{
+	return drawn[draw_count++];
+}
+
+static const char collision_text[] = HEADER "[files]\n"
+					    "default = allow\n" /* 6 */
+					    "deny = /a\n"	/* 7 */
+					    "allow-read = /b\n" /* 8 */
+					    "deny = /c/\n";	/* 9 */
+
+static void load_collision_policy(struct lg_policy_set *set, struct lg_diag *diag)
+{
+	static struct lg_policy *policy;
+
+	memset(set, 0, sizeof(*set));
+	CHECK_INT(parse_text(collision_text, &policy, diag), 0);
+	set->policies = &policy;
+	set->count = 1;
+	CHECK_INT(lg_policy_set_validate(set, diag), 0);
+	lg_test_rule_hash = colliding_hash;
+}
+
+TEST(compile_reports_a_collision_under_a_fixed_seed)
+{
+	struct lg_policy_set set;
+	struct lg_diag diag = {0};
+	struct lg_compiled *c;
+
+	load_collision_policy(&set, &diag);
+	CHECK_INT(lg_compile(&set, COLLIDING_SEED, 0, &c, &diag), -EAGAIN);
+	CHECK(c == NULL);
+	CHECK_INT(diag.errors, 1);
+	CHECK_STR(diag_line(&diag, 0), "t.ini:8: error: path hash collision with t.ini:7; load "
+				       "again to draw another seed");
+	/* Without a seed source, the kept seed is all there is. */
+	CHECK_INT(lg_compile_keeping_seed(&set, COLLIDING_SEED, 0, NULL, &c, &diag), -EAGAIN);
+	CHECK_INT(diag.errors, 2);
+	lg_policy_free(set.policies[0]);
+	lg_diag_free(&diag);
+}
+
+TEST(compile_draws_a_new_seed_after_a_collision)
+{
+	struct lg_policy_set set;
+	struct lg_diag diag = {0};
+	struct lg_compiled *c;
+	__u32 rule;
+
+	load_collision_policy(&set, &diag);
+	drawn[0] = FRESH_SEED;
+	CHECK_INT(lg_compile_keeping_seed(&set, COLLIDING_SEED, 0, draw_next, &c, &diag), 0);
+	if (!c)
+		return;
+	CHECK_INT(draw_count, 1);
+	CHECK_INT(diag.count, 0); /* the collision was the seed's: nothing to report */
+	CHECK(c->seed == FRESH_SEED);
+	CHECK(c->policies[0].seed == FRESH_SEED); /* the kernel hashes with the new seed too */
+	/* Collision-free: one key per path, each the hash under the new seed. */
+	CHECK_INT(c->path_count, 3);
+	for (size_t i = 0; i < c->path_count; i++) {
+		const struct lg_rule_source *src =
+		    lg_rule_source(c, c->paths[i].value.rule[LG_SLOT_EXACT_READ]
+					  ? c->paths[i].value.rule[LG_SLOT_EXACT_READ]
+					  : c->paths[i].value.rule[LG_SLOT_TREE_READ]);
+		const char *path = strcmp(src->object, "/c/") == 0 ? "/c" : src->object;
+
+		CHECK(c->paths[i].key.hash == lg_path_hash(FRESH_SEED, path));
+		CHECK(i == 0 || c->paths[i].key.hash != c->paths[i - 1].key.hash);
+	}
+	/* And the verdicts are the policy's. */
+	CHECK(path_denied(c, LG_DECISION_FILE_READ, "/a", &rule));
+	CHECK_INT(rule_line(c, rule), 7);
+	CHECK(!path_denied(c, LG_DECISION_FILE_READ, "/b", &rule));
+	CHECK_INT(rule_line(c, rule), 8);
+	CHECK(path_denied(c, LG_DECISION_FILE_WRITE, "/b", &rule));
+	CHECK_INT(rule_line(c, rule), 8);
+	CHECK(path_denied(c, LG_DECISION_FILE_READ, "/c/d", &rule));
+	CHECK_INT(rule_line(c, rule), 9);
+	CHECK(!path_denied(c, LG_DECISION_FILE_WRITE, "/d", &rule));
+	lg_compiled_free(c);
+	lg_policy_free(set.policies[0]);
+	lg_diag_free(&diag);
+}
+
+TEST(compile_keeps_the_seed_without_a_collision)
+{
+	struct lg_policy_set set;
+	struct lg_diag diag = {0};
+	struct lg_compiled *c;
+
+	load_collision_policy(&set, &diag);
+	CHECK_INT(lg_compile_keeping_seed(&set, FRESH_SEED, 1, draw_next, &c, &diag), 0);
+	CHECK_INT(draw_count, 0);
+	CHECK(c->seed == FRESH_SEED);
+	CHECK_INT(c->bank, 1);
+	lg_compiled_free(c);
+	/* No seed kept yet: one is drawn; a colliding draw is followed by another. */
+	drawn[0] = COLLIDING_SEED;
+	drawn[1] = FRESH_SEED;
+	CHECK_INT(lg_compile_keeping_seed(&set, 0, 0, draw_next, &c, &diag), 0);
+	if (!c)
+		return;
+	CHECK_INT(draw_count, 2);
+	CHECK(c->seed == FRESH_SEED);
+	CHECK_INT(diag.count, 0);
+	lg_compiled_free(c);
+	lg_policy_free(set.policies[0]);
+	lg_diag_free(&diag);
+}
+
+TEST(compile_gives_up_after_every_draw_collided)
+{
+	struct lg_policy_set set;
+	struct lg_diag diag = {0};
+	struct lg_compiled *c;
+
+	load_collision_policy(&set, &diag);
+	for (int i = 0; i < LG_SEED_DRAWS + 2; i++)
+		drawn[i] = COLLIDING_SEED;
+	CHECK_INT(lg_compile_keeping_seed(&set, COLLIDING_SEED, 0, draw_next, &c, &diag), -EAGAIN);
+	CHECK(c == NULL);
+	CHECK_INT(draw_count, LG_SEED_DRAWS);
+	CHECK_INT(diag.errors, 1); /* reported once, for the last draw */
+	CHECK_STR(diag_line(&diag, 0), "t.ini:8: error: path hash collision with t.ini:7; load "
+				       "again to draw another seed");
+	lg_policy_free(set.policies[0]);
+	lg_diag_free(&diag);
+}
