@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* `lsmguard check` and `lsmguard show`: the policy compiler, from the command line. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,7 +59,9 @@ int load_and_compile(const char *const *paths, size_t count, unsigned flags,
 	if (ret) {
 		size_t files = set->files_read, bad = files_with_errors(&diag);
 
-		if (diag.errors && (bad == files || files == 0))
+		if (ret == -ENOMEM)
+			log_warnx("out of memory while loading the policies; nothing was loaded");
+		else if (diag.errors && (bad == files || files == 0))
 			log_warnx("%u error%s in %zu file%s; nothing was loaded", diag.errors,
 				  diag.errors == 1 ? "" : "s", bad, bad == 1 ? "" : "s");
 		else if (diag.errors)

@@ -481,6 +481,7 @@ static int compile_with_seed(const struct lg_policy_set *set, __u64 seed, unsign
 			     bool report_collision, struct lg_compiled **out, struct lg_diag *diag)
 {
 	struct compiler cc = {.set = set, .diag = diag, .report_collision = report_collision};
+	unsigned lost_before = diag->lost;
 	int ret;
 
 	*out = NULL;
@@ -491,8 +492,10 @@ static int compile_with_seed(const struct lg_policy_set *set, __u64 seed, unsign
 		return -EINVAL;
 	}
 	cc.out = calloc(1, sizeof(*cc.out));
-	if (!cc.out)
+	if (!cc.out) {
+		lg_diag_out_of_memory(diag, NULL);
 		return -ENOMEM;
+	}
 	cc.out->seed = seed;
 	cc.out->bank = bank & 1;
 	cc.out->id_base = (bank & 1) * LG_MAX_POLICIES;
@@ -539,6 +542,10 @@ out_fail:
 	free(cc.path_items);
 	free(cc.net_items);
 	lg_compiled_free(cc.out);
+	if (ret != -ENOMEM && diag->lost != lost_before)
+		ret = -ENOMEM; /* the reason could not be stored */
+	if (ret == -ENOMEM)
+		lg_diag_out_of_memory(diag, NULL);
 	return ret;
 }
 

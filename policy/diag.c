@@ -11,17 +11,22 @@ void lg_diag_add(struct lg_diag *diag, enum lg_severity severity, const char *fi
 		 const char *fmt, ...)
 {
 	struct lg_diag_msg *msg;
+	char *text, *file_copy = NULL;
 	va_list ap;
-	char *text;
 
 	if (!diag)
 		return;
+	/* Counted first: a message that cannot be stored must still fail the run. */
+	if (severity == LG_SEV_ERROR)
+		diag->errors++;
+	else
+		diag->warnings++;
 	if (diag->count == diag->cap) {
 		size_t cap = diag->cap ? diag->cap * 2 : 8;
 		struct lg_diag_msg *msgs = realloc(diag->msgs, cap * sizeof(*msgs));
 
 		if (!msgs)
-			return;
+			goto out_lost;
 		diag->msgs = msgs;
 		diag->cap = cap;
 	}
@@ -30,16 +35,28 @@ void lg_diag_add(struct lg_diag *diag, enum lg_severity severity, const char *fi
 		text = NULL;
 	va_end(ap);
 	if (!text)
-		return;
+		goto out_lost;
+	if (file) {
+		file_copy = strdup(file);
+		if (!file_copy) {
+			free(text);
+			goto out_lost;
+		}
+	}
 	msg = &diag->msgs[diag->count++];
 	msg->severity = severity;
-	msg->file = file ? strdup(file) : NULL;
+	msg->file = file_copy;
 	msg->line = line;
 	msg->text = text;
-	if (severity == LG_SEV_ERROR)
-		diag->errors++;
-	else
-		diag->warnings++;
+	return;
+
+out_lost:
+	diag->lost++;
+}
+
+void lg_diag_out_of_memory(struct lg_diag *diag, const char *file)
+{
+	lg_diag_add(diag, LG_SEV_ERROR, file, 0, "out of memory");
 }
 
 const char *lg_diag_format(const struct lg_diag_msg *msg, char *buf, size_t size)

@@ -65,6 +65,8 @@ struct parse_state {
 	size_t raw_cap;
 	size_t path_cap[2], net_cap;
 	struct seen_table seen;
+	int read_errno; /* getline failed for another reason than the end of the file */
+	bool nomem;     /* an allocation failed: the file is reported as out of memory */
 };
 
 #define ERROR(st, ...) lg_diag_add((st)->diag, LG_SEV_ERROR, (st)->file, (st)->line, __VA_ARGS__)
@@ -222,11 +224,16 @@ static bool check_line(struct parse_state *st, char *line)
 static char *policy_reader(char *str, int num, void *user)
 {
 	struct parse_state *st = user;
-	ssize_t len = getline(&st->raw, &st->raw_cap, st->stream);
+	ssize_t len;
 	char *line;
 
-	if (len < 0)
+	errno = 0;
+	len = getline(&st->raw, &st->raw_cap, st->stream);
+	if (len < 0) {
+		if (!feof(st->stream))
+			st->read_errno = errno ? errno : EIO;
 		return NULL;
+	}
 	st->line++;
 	line = st->raw;
 	if (memchr(line, '\0', (size_t)len)) {
@@ -290,6 +297,8 @@ static bool set_string(struct parse_state *st, const char *key, char **field, un
 	}
 	*field = strdup(value);
 	*line = st->line;
+	if (!*field)
+		st->nomem = true;
 	return *field != NULL;
 }
 
@@ -341,8 +350,16 @@ static int handle_policy_key(struct parse_state *st, const char *key, const char
 			err_code = lg_parse_cgroup(value, &cgroup, err, sizeof(err));
 		} else {
 			err_code = lg_unit_to_cgroup(value, &cgroup, err, sizeof(err));
-			if (!err_code)
+			if (!err_code) {
 				p->unit = strdup(value);
+				if (!p->unit)
+					err_code = -ENOMEM;
+			}
+		}
+		if (err_code == -ENOMEM) {
+			free(cgroup);
+			st->nomem = true;
+			return 0;
 		}
 		if (err_code) {
 			ERROR(st, "%s", err);
@@ -356,6 +373,10 @@ static int handle_policy_key(struct parse_state *st, const char *key, const char
 			return 0;
 		}
 		p->slice = strdup(value);
+		if (!p->slice) {
+			st->nomem = true;
+			return 0;
+		}
 		p->slice_line = st->line;
 	} else if (strcmp(key, "mode") == 0) {
 		if (p->mode_line) {
@@ -440,7 +461,7 @@ static bool seen_grow(struct seen_table *t)
 
 /*
  * Look up a rule by the hash of what it matches; same() confirms a candidate. Returns the index
- * of the earlier rule, or -1 after recording this one as index.
+ * of the earlier rule, -1 after recording this one as index, or -2 when memory ran out.
  */
 static long seen_check(struct seen_table *t, __u64 hash, __u32 class, size_t index,
 		       bool (*same)(const struct lg_policy *, __u32, size_t, size_t),
@@ -449,7 +470,7 @@ static long seen_check(struct seen_table *t, __u64 hash, __u32 class, size_t ind
 	size_t j;
 
 	if ((t->count + 1) * 2 > t->cap && !seen_grow(t))
-		return -1;
+		return -2;
 	for (j = hash & (t->cap - 1); t->slots[j].index_plus_one; j = (j + 1) & (t->cap - 1)) {
 		const struct seen_slot *s = &t->slots[j];
 
@@ -496,6 +517,8 @@ static void stat_warnings(struct parse_state *st, const struct lg_path_rule *rul
 		char target[4096];
 		char *real = realpath(path, NULL);
 
+		if (!real && errno == ENOMEM)
+			st->nomem = true;
 		snprintf(target, sizeof(target), "%s", real ? real : "?");
 		free(real);
 		WARN(st, "'%s' is a symbolic link; rules match the object it leads to, so this rule "
@@ -537,8 +560,10 @@ static int handle_path_rule(struct parse_state *st, enum lg_class class, enum lg
 	int ret;
 
 	ret = lg_parse_path(value, &rule.path, &rule.subtree, err, sizeof(err));
-	if (ret == -ENOMEM)
+	if (ret == -ENOMEM) {
+		st->nomem = true;
 		return 0;
+	}
 	if (ret) {
 		ERROR(st, "%s", err);
 		return 0;
@@ -552,6 +577,7 @@ static int handle_path_rule(struct parse_state *st, enum lg_class class, enum lg
 	rules = grow(p->paths[class], &st->path_cap[class], p->path_count[class], sizeof(rule));
 	if (!rules) {
 		free(rule.path);
+		st->nomem = true;
 		return 0;
 	}
 	p->paths[class] = rules;
@@ -560,6 +586,8 @@ static int handle_path_rule(struct parse_state *st, enum lg_class class, enum lg
 			     hash_bytes(lg_path_hash(rule.subtree, rule.path), &class, sizeof(class)),
 			     class, p->path_count[class], same_path, p);
 	p->path_count[class]++;
+	if (earlier == -2)
+		st->nomem = true;
 	if (earlier >= 0) {
 		const struct lg_path_rule *other = &rules[earlier];
 
@@ -588,8 +616,10 @@ static int handle_net_rule(struct parse_state *st, enum lg_action action, const 
 	rule.action = action;
 	rule.line = st->line;
 	rules = grow(p->nets, &st->net_cap, p->net_count, sizeof(rule));
-	if (!rules)
+	if (!rules) {
+		st->nomem = true;
 		return 0;
+	}
 	p->nets = rules;
 	rules[p->net_count] = rule;
 	hash = hash_bytes(lg_hash_init(0), &rule.family, 1);
@@ -600,6 +630,8 @@ static int handle_net_rule(struct parse_state *st, enum lg_action action, const 
 	hash = hash_bytes(hash, &rule.port_hi, 2);
 	earlier = seen_check(&st->seen, hash, LG_CLASS_NET, p->net_count, same_net, p);
 	p->net_count++;
+	if (earlier == -2)
+		st->nomem = true;
 	if (earlier >= 0) {
 		const struct lg_net_rule *o = &rules[earlier];
 
@@ -692,13 +724,17 @@ static void check_policy(struct parse_state *st)
 		ERROR(st, "[policy] has no 'mode'; add mode = audit to log only, or mode = enforce");
 	if (p->slice_line) {
 		char err[512], *cgroup = NULL;
+		int ret;
 
 		st->line = p->slice_line;
 		if (!p->unit) {
 			ERROR(st, "'slice' goes with 'unit' (the unit's slice); with 'cgroup' write the "
 				  "whole path instead");
-		} else if (lg_unit_in_slice(p->unit, p->slice, &cgroup, err, sizeof(err))) {
-			ERROR(st, "%s", err);
+		} else if ((ret = lg_unit_in_slice(p->unit, p->slice, &cgroup, err, sizeof(err)))) {
+			if (ret == -ENOMEM)
+				st->nomem = true;
+			else
+				ERROR(st, "%s", err);
 		} else {
 			free(p->cgroup);
 			p->cgroup = cgroup;
@@ -738,38 +774,51 @@ int lg_policy_parse(const char *name, FILE *stream, unsigned flags, struct lg_po
 		.diag = diag,
 		.section = SEC_NONE,
 	};
-	unsigned errors_before = diag->errors;
+	unsigned errors_before = diag->errors, lost_before = diag->lost;
 	int ret;
 
 	*out = NULL;
 	st.policy = calloc(1, sizeof(*st.policy));
 	if (!st.policy)
-		return -ENOMEM;
+		goto out_nomem;
 	st.policy->file = strdup(name);
-	if (!st.policy->file) {
-		free(st.policy);
-		return -ENOMEM;
-	}
+	if (!st.policy->file)
+		goto out_nomem;
 	ret = ini_parse_stream(policy_reader, &st, policy_handler, &st);
 	free(st.raw);
 	free(st.seen.slots);
+	if (ret == -2 || st.read_errno == ENOMEM)
+		st.nomem = true; /* -2: inih could not allocate its line buffer */
+	/*
+	 * Out of memory: what was read is incomplete, so neither inih's code nor the whole-file
+	 * checks below mean anything; say what happened instead of inventing a syntax error.
+	 */
+	if (st.nomem || diag->lost != lost_before)
+		goto out_nomem;
 	if (ret != 0 && diag->errors == errors_before) {
 		/* Every error should have been recorded above; never let one pass unreported. */
 		st.line = ret > 0 ? (unsigned)ret : 0;
 		ERROR(&st, "the INI parser rejected this file (code %d)", ret);
 	}
-	if (ferror(stream)) {
+	if (st.read_errno || ferror(stream)) {
 		st.line = 0;
-		ERROR(&st, "read error");
+		ERROR(&st, "read error: %s", strerror(st.read_errno ? st.read_errno : EIO));
 	}
 	if (diag->errors == errors_before)
 		check_policy(&st);
+	if (st.nomem || diag->lost != lost_before)
+		goto out_nomem;
 	if (diag->errors != errors_before) {
 		lg_policy_free(st.policy);
 		return -EINVAL;
 	}
 	*out = st.policy;
 	return 0;
+
+out_nomem:
+	lg_policy_free(st.policy);
+	lg_diag_out_of_memory(diag, name);
+	return -ENOMEM;
 }
 
 int lg_policy_parse_buffer(const char *name, const char *buf, size_t len, unsigned flags,
@@ -785,8 +834,14 @@ int lg_policy_parse_buffer(const char *name, const char *buf, size_t len, unsign
 	} else {
 		stream = fmemopen((void *)buf, len, "r");
 	}
-	if (!stream)
-		return -errno;
+	if (!stream) {
+		ret = -errno;
+		if (ret == -ENOMEM)
+			lg_diag_out_of_memory(diag, name);
+		else
+			lg_diag_add(diag, LG_SEV_ERROR, name, 0, "cannot read: %s", strerror(-ret));
+		return ret;
+	}
 	ret = lg_policy_parse(name, stream, flags, out, diag);
 	fclose(stream);
 	return ret;
@@ -838,6 +893,10 @@ int lg_policy_load_file(const char *path, unsigned flags, struct lg_policy **out
 	stream = fdopen(fd, "r");
 	if (!stream) {
 		ret = -errno;
+		if (ret == -ENOMEM)
+			lg_diag_out_of_memory(diag, path);
+		else
+			lg_diag_add(diag, LG_SEV_ERROR, path, 0, "cannot read: %s", strerror(-ret));
 		goto out_close_fd;
 	}
 	ret = lg_policy_parse(path, stream, flags, out, diag);

@@ -31,11 +31,18 @@ struct lg_diag_msg {
 struct lg_diag {
 	struct lg_diag_msg *msgs;
 	size_t count, cap;
-	unsigned errors, warnings;
+	unsigned errors, warnings; /* every message added, including the lost ones */
+	unsigned lost; /* messages that could not be stored: memory ran out */
 };
 
+/*
+ * Record a message. When it cannot be stored (out of memory), it still counts in errors or
+ * warnings, and in lost: a caller that finds lost grown returns -ENOMEM.
+ */
 void lg_diag_add(struct lg_diag *diag, enum lg_severity severity, const char *file, unsigned line,
 		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* The error "out of memory" (about file when not NULL), for a function about to return -ENOMEM. */
+void lg_diag_out_of_memory(struct lg_diag *diag, const char *file);
 /* "FILE:LINE: error: TEXT" into buf; returns buf. */
 const char *lg_diag_format(const struct lg_diag_msg *msg, char *buf, size_t size);
 void lg_diag_free(struct lg_diag *diag);

@@ -44,8 +44,10 @@ static int load_one(const char *path, unsigned flags, struct lg_policy_set *set,
 	if (ret)
 		return ret;
 	ret = add_policy(set, policy);
-	if (ret)
+	if (ret) {
 		lg_policy_free(policy);
+		lg_diag_out_of_memory(diag, path);
+	}
 	return ret;
 }
 
@@ -61,23 +63,23 @@ static int load_directory(const char *dir, unsigned flags, struct lg_policy_set 
 	d = opendir(dir);
 	if (!d) {
 		ret = -errno;
-		lg_diag_add(diag, LG_SEV_ERROR, dir, 0, "cannot read directory: %s", strerror(errno));
+		if (ret == -ENOMEM)
+			lg_diag_out_of_memory(diag, dir);
+		else
+			lg_diag_add(diag, LG_SEV_ERROR, dir, 0, "cannot read directory: %s",
+				    strerror(-ret));
 		return ret;
 	}
 	while ((entry = readdir(d))) {
 		if (!is_policy_name(entry->d_name))
 			continue;
 		bigger = realloc(names, (count + 1) * sizeof(*names));
-		if (!bigger) {
-			ret = -ENOMEM;
-			goto out_free_names;
-		}
+		if (!bigger)
+			goto out_nomem;
 		names = bigger;
 		names[count] = strdup(entry->d_name);
-		if (!names[count]) {
-			ret = -ENOMEM;
-			goto out_free_names;
-		}
+		if (!names[count])
+			goto out_nomem;
 		count++;
 	}
 	if (count)
@@ -87,10 +89,8 @@ static int load_directory(const char *dir, unsigned flags, struct lg_policy_set 
 		int err;
 
 		if (asprintf(&path, "%s%s%s", dir, len && dir[len - 1] == '/' ? "" : "/",
-			     names[i]) < 0) {
-			ret = -ENOMEM;
-			goto out_free_names;
-		}
+			     names[i]) < 0)
+			goto out_nomem;
 		err = load_one(path, flags, set, diag);
 		free(path);
 		if (err == -ENOMEM) {
@@ -100,7 +100,11 @@ static int load_directory(const char *dir, unsigned flags, struct lg_policy_set 
 		if (err && !ret)
 			ret = err; /* keep going: report every file's errors in one run */
 	}
+	goto out_free_names;
 
+out_nomem:
+	ret = -ENOMEM;
+	lg_diag_out_of_memory(diag, dir);
 out_free_names:
 	for (size_t i = 0; i < count; i++)
 		free(names[i]);
@@ -111,7 +115,7 @@ out_free_names:
 
 int lg_policy_set_validate(struct lg_policy_set *set, struct lg_diag *diag)
 {
-	unsigned errors_before = diag->errors;
+	unsigned errors_before = diag->errors, lost_before = diag->lost;
 
 	set->validated = false;
 	if (set->count > LG_MAX_POLICIES)
@@ -136,6 +140,10 @@ int lg_policy_set_validate(struct lg_policy_set *set, struct lg_diag *diag)
 					    p->cgroup, q->name, q->file, q->cgroup_line);
 		}
 	}
+	if (diag->lost != lost_before) {
+		lg_diag_out_of_memory(diag, NULL);
+		return -ENOMEM;
+	}
 	if (diag->errors != errors_before)
 		return -EINVAL;
 	set->validated = true;
@@ -145,6 +153,7 @@ int lg_policy_set_validate(struct lg_policy_set *set, struct lg_diag *diag)
 int lg_policy_set_load(const char *const *paths, size_t count, unsigned flags,
 		       struct lg_policy_set *set, struct lg_diag *diag)
 {
+	unsigned lost_before = diag->lost;
 	int ret = 0;
 
 	memset(set, 0, sizeof(*set));
@@ -181,6 +190,12 @@ int lg_policy_set_load(const char *const *paths, size_t count, unsigned flags,
 
 out_fail: {
 	size_t files = set->files_read;
+
+	if (ret != -ENOMEM && diag->lost != lost_before) {
+		/* A message was lost: memory ran out, whatever else went wrong. */
+		ret = -ENOMEM;
+		lg_diag_out_of_memory(diag, NULL);
+	}
 
 	lg_policy_set_free(set);
 	set->files_read = files;
