@@ -264,14 +264,17 @@ out_empty:
 	return str;
 }
 
+/* The array with room for one more; NULL (array unchanged, cap too) when memory ran out. */
 static void *grow(void *array, size_t *cap, size_t count, size_t elem)
 {
+	size_t bigger_cap = *cap ? *cap * 2 : 16;
 	void *bigger;
 
 	if (count < *cap)
 		return array;
-	*cap = *cap ? *cap * 2 : 16;
-	bigger = realloc(array, *cap * elem);
+	bigger = realloc(array, bigger_cap * elem);
+	if (bigger)
+		*cap = bigger_cap;
 	return bigger;
 }
 
