@@ -69,11 +69,14 @@ unsigned lg_path_prefix_hashes(__u64 seed, const char *path, __u64 *out, unsigne
 	return walk.depth;
 }
 
+__u64 lg_hash_bytes(__u64 h, const void *data, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		h = lg_hash_byte(h, ((const __u8 *)data)[i]);
+	return h;
+}
+
 __u64 lg_cgroup_path_hash(__u64 seed, const char *path)
 {
-	__u64 h = lg_hash_init(seed);
-
-	for (const unsigned char *p = (const unsigned char *)path; *p; p++)
-		h = lg_hash_byte(h, *p);
-	return h;
+	return lg_hash_bytes(lg_hash_init(seed), path, strlen(path));
 }

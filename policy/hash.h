@@ -41,6 +41,8 @@ __u64 lg_path_hash(__u64 seed, const char *path);
 unsigned lg_path_prefix_hashes(__u64 seed, const char *path, __u64 *out, unsigned max_depth);
 /* Extend a path hash by one component of len bytes. */
 __u64 lg_hash_name(__u64 h, const char *name, size_t len);
+/* Extend a hash by len bytes, one at a time (cgroup paths; the parser's duplicate table). */
+__u64 lg_hash_bytes(__u64 h, const void *data, size_t len);
 /* Hash of a cgroup path, as the cgroup_mkdir program computes it: byte by byte. */
 __u64 lg_cgroup_path_hash(__u64 seed, const char *path);
 

@@ -432,13 +432,6 @@ static int handle_allow_deny(struct parse_state *st, enum lg_class class, const 
 	return 1;
 }
 
-static __u64 hash_bytes(__u64 h, const void *data, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		h = lg_hash_byte(h, ((const __u8 *)data)[i]);
-	return h;
-}
-
 static bool seen_grow(struct seen_table *t)
 {
 	size_t cap = t->cap ? t->cap * 2 : 64;
@@ -560,6 +553,7 @@ static int handle_path_rule(struct parse_state *st, enum lg_class class, enum lg
 	struct lg_path_rule rule = {.action = action, .line = st->line}, *rules;
 	char err[512];
 	long earlier;
+	__u64 hash;
 	int ret;
 
 	ret = lg_parse_path(value, &rule.path, &rule.subtree, err, sizeof(err));
@@ -585,9 +579,8 @@ static int handle_path_rule(struct parse_state *st, enum lg_class class, enum lg
 	}
 	p->paths[class] = rules;
 	rules[p->path_count[class]] = rule;
-	earlier = seen_check(&st->seen,
-			     hash_bytes(lg_path_hash(rule.subtree, rule.path), &class, sizeof(class)),
-			     class, p->path_count[class], same_path, p);
+	hash = lg_hash_bytes(lg_path_hash(rule.subtree, rule.path), &class, sizeof(class));
+	earlier = seen_check(&st->seen, hash, class, p->path_count[class], same_path, p);
 	p->path_count[class]++;
 	if (earlier == -2)
 		st->nomem = true;
@@ -625,12 +618,12 @@ static int handle_net_rule(struct parse_state *st, enum lg_action action, const 
 	}
 	p->nets = rules;
 	rules[p->net_count] = rule;
-	hash = hash_bytes(lg_hash_init(0), &rule.family, 1);
-	hash = hash_bytes(hash, rule.addr, sizeof(rule.addr));
-	hash = hash_bytes(hash, &rule.prefix, 1);
-	hash = hash_bytes(hash, &rule.protocols, 1);
-	hash = hash_bytes(hash, &rule.port_lo, 2);
-	hash = hash_bytes(hash, &rule.port_hi, 2);
+	hash = lg_hash_bytes(lg_hash_init(0), &rule.family, 1);
+	hash = lg_hash_bytes(hash, rule.addr, sizeof(rule.addr));
+	hash = lg_hash_bytes(hash, &rule.prefix, 1);
+	hash = lg_hash_bytes(hash, &rule.protocols, 1);
+	hash = lg_hash_bytes(hash, &rule.port_lo, 2);
+	hash = lg_hash_bytes(hash, &rule.port_hi, 2);
 	earlier = seen_check(&st->seen, hash, LG_CLASS_NET, p->net_count, same_net, p);
 	p->net_count++;
 	if (earlier == -2)
