@@ -127,6 +127,7 @@ check: $(LSMGUARD) $(UNIT_TESTS) $(FUZZER) $(VM_KERNEL) $(VM_INITRD) $(REALSVC_I
 
 unit-check: $(UNIT_TESTS)
 	$(Q)$(UNIT_TESTS)
+	$(Q)python3 tests/unit/hash_reference.py --check tests/unit/test_hash.c
 
 cli-check: $(LSMGUARD)
 	$(Q)tests/cli/test-cli.sh $(LSMGUARD)
