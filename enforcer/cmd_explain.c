@@ -22,6 +22,7 @@
 #include "json.h"
 #include "loaded.h"
 #include "log.h"
+#include "names.h"
 #include "policy.h"
 
 #define USAGE                                                                                     \
@@ -197,7 +198,7 @@ static void print_json(const struct lg_policy *p, const char *op, const char *ob
 	json_init(&w, stdout);
 	json_object_start(&w);
 	json_string_field(&w, "policy", p->name);
-	json_string_field(&w, "mode", p->mode == LG_MODE_AUDIT ? "audit" : "enforce");
+	json_string_field(&w, "mode", lg_mode_name(p->mode));
 	json_string_field(&w, "operation", op);
 	json_string_field(&w, "object", object);
 	if (resolved)

@@ -10,6 +10,7 @@
 #include "json.h"
 #include "loaded.h"
 #include "log.h"
+#include "names.h"
 #include "policy.h"
 
 void print_diagnostics(const struct lg_diag *diag)
@@ -128,7 +129,7 @@ static void show_text(const struct lg_policy_set *set, const struct lg_compiled 
 		const struct lg_policy *p = set->policies[i];
 
 		printf("%-*s  %-7s  %s%s%s%s\n", wname, p->name,
-		       p->mode == LG_MODE_AUDIT ? "audit" : "enforce", p->cgroup,
+		       lg_mode_name(p->mode), p->cgroup,
 		       p->unit ? " (unit " : "", p->unit ? p->unit : "", p->unit ? ")" : "");
 	}
 	printf("\n%4s  %-*s  %-*s  %-10s  %-7s  %-*s  %s\n", "RULE", wname, "POLICY", wclass,
@@ -166,7 +167,7 @@ static void show_json(const struct lg_policy_set *set, const struct lg_compiled 
 		json_string_field(&w, "cgroup", p->cgroup);
 		if (p->unit)
 			json_string_field(&w, "unit", p->unit);
-		json_string_field(&w, "mode", p->mode == LG_MODE_AUDIT ? "audit" : "enforce");
+		json_string_field(&w, "mode", lg_mode_name(p->mode));
 		json_object_end(&w);
 	}
 	json_array_end(&w);

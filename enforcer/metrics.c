@@ -144,7 +144,7 @@ char *lg_metrics_format(const struct lg_metrics *m, const struct lg_bpf *bpf,
 	lg_loaded_for_each(cur, i, p, id) {
 		fprintf(out, "lsmguard_policy_info{policy=\"");
 		label(out, p->name);
-		fprintf(out, "\",mode=\"%s\",cgroup=\"", p->mode == LG_MODE_AUDIT ? "audit" : "enforce");
+		fprintf(out, "\",mode=\"%s\",cgroup=\"", lg_mode_name(p->mode));
 		label(out, p->cgroup);
 		fprintf(out, "\",file=\"");
 		label(out, p->file);

@@ -57,3 +57,8 @@ unsigned lg_decision_from_name(const char *name)
 			return decision;
 	return LG_DECISION_COUNT;
 }
+
+const char *lg_mode_name(unsigned mode)
+{
+	return mode == LG_MODE_AUDIT ? "audit" : "enforce";
+}

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The names of the kernel's hooks and decisions as the command prints them: in events, status,
- * metrics, and as `learn` reads them back. One table each (names.c).
+ * The names of the kernel's hooks, decisions and modes as the command prints them: in events,
+ * status, metrics, and as `learn` reads them back. One table each (names.c).
  */
 #ifndef LSMGUARD_NAMES_H
 #define LSMGUARD_NAMES_H
@@ -16,5 +16,8 @@ unsigned lg_hook_from_name(const char *name);
 const char *lg_decision_name(unsigned decision);
 /* The decision of a name lg_decision_name gives; LG_DECISION_COUNT when none has it. */
 unsigned lg_decision_from_name(const char *name);
+
+/* "enforce" or "audit". */
+const char *lg_mode_name(unsigned mode);
 
 #endif

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "atomic_file.h"
+#include "names.h"
 #include "state.h"
 
 /* dir/name replaced by text (dir made first when missing). */
@@ -37,7 +38,7 @@ int lg_state_write(const char *dir, const struct lg_policy_set *set, const struc
 		const struct lg_policy *p = set->policies[i];
 
 		fprintf(mem, "policy\t%u\t%s\t%s\t%s\t%s\n", c->policies[i].id,
-			p->mode == LG_MODE_AUDIT ? "audit" : "enforce", p->name, p->cgroup, p->file);
+			lg_mode_name(p->mode), p->name, p->cgroup, p->file);
 	}
 	fclose(mem);
 	ret = write_atomically(dir, "state", text);

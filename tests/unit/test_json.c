@@ -173,4 +173,6 @@ TEST(hook_names_cover_every_hook_once)
 		CHECK_INT(lg_decision_from_name(lg_decision_name(d)), d);
 	CHECK_STR(lg_decision_name(LG_DECISION_FILE_WRITE), "write");
 	CHECK_INT(lg_decision_from_name("unknown"), LG_DECISION_COUNT);
+	CHECK_STR(lg_mode_name(LG_MODE_AUDIT), "audit");
+	CHECK_STR(lg_mode_name(LG_MODE_ENFORCE), "enforce");
 }
