@@ -48,6 +48,10 @@ static int learn_line(struct lg_learn *learn, const char *line, const char *name
 	int ret = -EINVAL;
 
 	st->lines++;
+	/* A log read back from syslog or the journal has a prefix before the object. */
+	line = strchr(line, '{');
+	if (!line)
+		return 0;
 	if (!json_read_field(line, "event", event, sizeof(event)) ||
 	    (strcmp(event, "audit") && strcmp(event, "deny")))
 		return 0; /* ready, reload and other daemon lines */
