@@ -38,6 +38,8 @@ UNIT_SRCS     := $(wildcard tests/unit/*.c)
 POLICY_OBJS   := $(POLICY_SRCS:%.c=$(BUILD)/%.o)
 ENFORCER_OBJS := $(ENFORCER_SRCS:%.c=$(BUILD)/%.o)
 UNIT_OBJS     := $(UNIT_SRCS:%.c=$(BUILD)/%.o)
+# The enforcer's helpers the unit tests check (none of them needs the BPF skeleton).
+UNIT_ENFORCER_OBJS := $(addprefix $(BUILD)/enforcer/,json.o names.o loaded.o atomic_file.o)
 
 # Variables used in prerequisites must be set before the rules that use them.
 VM_DIR    := $(BUILD)/vm
@@ -104,7 +106,7 @@ $(LIBPOLICY): $(POLICY_OBJS)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 # The enforcer compiles against the generated skeleton.
-$(ENFORCER_OBJS): | $(BPF_SKEL)
+$(filter-out $(UNIT_ENFORCER_OBJS),$(ENFORCER_OBJS)): | $(BPF_SKEL)
 
 $(LSMGUARD): $(ENFORCER_OBJS) $(LIBPOLICY)
 	$(call msg,LINK,$@)
@@ -116,7 +118,7 @@ $(LSMGUARD)-static: $(ENFORCER_OBJS) $(LIBPOLICY)
 	$(Q)$(CC) $(LDFLAGS) -static -o $@ $^ $(LDLIBS) $(ENFORCER_LDLIBS)
 
 # ---- tests ----
-$(UNIT_TESTS): $(UNIT_OBJS) $(LIBPOLICY)
+$(UNIT_TESTS): $(UNIT_OBJS) $(UNIT_ENFORCER_OBJS) $(LIBPOLICY)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 

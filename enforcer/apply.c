@@ -25,6 +25,7 @@
 
 #include "apply.h"
 #include "host.h"
+#include "loaded.h"
 #include "log.h"
 
 __u64 lg_random_seed(void)
@@ -48,11 +49,6 @@ static int config_write(const struct lg_bpf *bpf, const struct lg_config *config
 	__u32 zero = 0;
 
 	return bpf_map_update_elem(bpf->map_fd[LG_MAP_CONFIG], &zero, config, BPF_ANY) ? -errno : 0;
-}
-
-static bool in_bank(__u32 policy, unsigned bank)
-{
-	return policy > bank * LG_MAX_POLICIES && policy <= (bank + 1) * LG_MAX_POLICIES;
 }
 
 /*
@@ -194,12 +190,12 @@ static void clear_policy_records(const struct lg_bpf *bpf, unsigned bank,
 	ret = bpf_map_lookup_batch(fd, NULL, &out_batch, keys, values, &count, NULL);
 	if (ret && errno != ENOENT) {
 		/* No batch support: write every id of the bank. */
-		for (__u32 id = bank * LG_MAX_POLICIES + 1; id <= (bank + 1) * LG_MAX_POLICIES; id++)
+		for (__u32 id = lg_bank_first_id(bank); id <= lg_bank_last_id(bank); id++)
 			bpf_map_update_elem(fd, &id, empty, BPF_ANY);
 		return;
 	}
 	for (__u32 i = 0; i < count; i++)
-		if (values[i].id && in_bank(keys[i], bank))
+		if (values[i].id && lg_id_in_bank(keys[i], bank))
 			bpf_map_update_elem(fd, &keys[i], empty, BPF_ANY);
 }
 
@@ -237,7 +233,7 @@ static int delete_bank_paths(int fd, unsigned bank)
 			goto out;
 		}
 		for (__u32 i = 0; i < count; i++)
-			if (in_bank(keys[i].policy, bank))
+			if (lg_id_in_bank(keys[i].policy, bank))
 				keys[n++] = keys[i];
 		if (n && bpf_map_delete_batch(fd, keys, &n, NULL)) {
 			ret = -errno;
@@ -252,7 +248,7 @@ static int delete_bank_paths(int fd, unsigned bank)
 walk:
 	for (more = bpf_map_get_next_key(fd, NULL, &pkey) == 0; more; pkey = pnext) {
 		more = bpf_map_get_next_key(fd, &pkey, &pnext) == 0;
-		if (in_bank(pkey.policy, bank))
+		if (lg_id_in_bank(pkey.policy, bank))
 			bpf_map_delete_elem(fd, &pkey);
 	}
 out:
@@ -274,7 +270,7 @@ static void delete_bank(const struct lg_bpf *bpf, unsigned bank)
 	fd = bpf->map_fd[LG_MAP_NETS];
 	for (more = bpf_map_get_next_key(fd, NULL, &nkey) == 0; more; nkey = nnext) {
 		more = bpf_map_get_next_key(fd, &nkey, &nnext) == 0;
-		if (in_bank(nkey.policy, bank))
+		if (lg_id_in_bank(nkey.policy, bank))
 			bpf_map_delete_elem(fd, &nkey);
 	}
 	clear_policy_records(bpf, bank, &empty);
@@ -393,14 +389,16 @@ static int switch_bindings(const struct lg_bpf *bpf, const struct lg_compiled *c
 		__u32 policy;
 
 		more = bpf_map_get_next_key(paths_fd, &key, &next) == 0;
-		if (bpf_map_lookup_elem(paths_fd, &key, &policy) == 0 && !in_bank(policy, c->bank))
+		if (bpf_map_lookup_elem(paths_fd, &key, &policy) == 0 &&
+		    !lg_id_in_bank(policy, c->bank))
 			bpf_map_delete_elem(paths_fd, &key);
 	}
 	for (more = bpf_map_get_next_key(ids_fd, NULL, &id) == 0; more; id = next_id) {
 		__u32 policy;
 
 		more = bpf_map_get_next_key(ids_fd, &id, &next_id) == 0;
-		if (bpf_map_lookup_elem(ids_fd, &id, &policy) == 0 && !in_bank(policy, c->bank))
+		if (bpf_map_lookup_elem(ids_fd, &id, &policy) == 0 &&
+		    !lg_id_in_bank(policy, c->bank))
 			bpf_map_delete_elem(ids_fd, &id);
 	}
 	return 0;

@@ -27,18 +27,52 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	[LG_MAP_EPOCHS] = "lg_epochs",
 };
 
-const char *const lg_program_names[] = {
-	"lg_file_open",      "lg_bprm_check",   "lg_mmap_file",      "lg_file_mprotect",
-	"lg_socket_connect", "lg_socket_sendmsg",
-	"lg_path_link",      "lg_path_link_record", "lg_path_rename", "lg_path_unlink",
-	"lg_path_truncate",
-	"lg_task_alloc",     "lg_bpf",          "lg_kernel_load_data", "lg_kernel_read_file",
-	"lg_ptrace_access_check", "lg_sb_umount", "lg_bpf_map",
-	/* The verdict caches' epoch: before the cgroups, so nothing is cached unseen. */
-	"lg_name_moved",     "lg_name_linked",
-	/* Last: cgroup binding, once every hook is in place. */
-	"lg_cgroup_mkdir",   "lg_cgroup_rmdir",
+/*
+ * Every program of the BPF object, one line each, in the order they are attached (each is
+ * pinned as a link of its name). The build checks this list against the skeleton: a program of
+ * bpf_lsm/ left out (the counts differ), listed twice (a duplicate member of struct
+ * program_list) or misspelt (no such field in skel->progs) does not compile. The LSM hooks come
+ * first: they decide nothing until the policies are applied.
+ */
+#define LG_PROGRAMS(X)                                                                            \
+	X(lg_file_open)                                                                           \
+	X(lg_bprm_check)                                                                          \
+	X(lg_mmap_file)                                                                           \
+	X(lg_file_mprotect)                                                                       \
+	X(lg_socket_connect)                                                                      \
+	X(lg_socket_sendmsg)                                                                      \
+	X(lg_path_link)                                                                           \
+	X(lg_path_link_record)                                                                    \
+	X(lg_path_rename)                                                                         \
+	X(lg_path_unlink)                                                                         \
+	X(lg_path_truncate)                                                                       \
+	X(lg_task_alloc)                                                                          \
+	X(lg_bpf)                                                                                 \
+	X(lg_kernel_load_data)                                                                    \
+	X(lg_kernel_read_file)                                                                    \
+	X(lg_ptrace_access_check)                                                                 \
+	X(lg_sb_umount)                                                                           \
+	X(lg_bpf_map)                                                                             \
+	/* The verdict caches' epoch: before the cgroups, so nothing is cached unseen. */         \
+	X(lg_name_moved)                                                                          \
+	X(lg_name_linked)                                                                         \
+	/* Last: cgroup binding, once every hook is in place. */                                  \
+	X(lg_cgroup_mkdir)                                                                        \
+	X(lg_cgroup_rmdir)
+
+#define PROGRAM_MEMBER(prog) char prog;
+struct program_list {
+	LG_PROGRAMS(PROGRAM_MEMBER)
 };
+#undef PROGRAM_MEMBER
+_Static_assert(sizeof(struct program_list) == sizeof(((struct lsmguard_bpf *)0)->progs) /
+						      sizeof(struct bpf_program *),
+	       "a program of bpf_lsm/ is not in LG_PROGRAMS (enforcer/bpf_state.c): it would "
+	       "never be attached");
+
+#define PROGRAM_NAME(prog) #prog,
+const char *const lg_program_names[] = {LG_PROGRAMS(PROGRAM_NAME)};
+#undef PROGRAM_NAME
 const int lg_program_count = sizeof(lg_program_names) / sizeof(lg_program_names[0]);
 
 static void pin_path(char *buf, size_t size, const char *pin_dir, const char *kind, const char *name)
@@ -64,6 +98,45 @@ static int make_dirs(const char *pin_dir)
 static struct bpf_map *skel_map(struct lsmguard_bpf *skel, enum lg_map_id id)
 {
 	return bpf_object__find_map_by_name(skel->obj, lg_map_names[id]);
+}
+
+/* Attach prog (its link in *link, which the skeleton destroys) and pin the link as name. */
+static int attach_and_pin(struct bpf_program *prog, struct bpf_link **link, const char *name,
+			  const char *pin_dir, char *err, size_t errsize)
+{
+	char path[512];
+	int ret;
+
+	*link = bpf_program__attach(prog);
+	if (!*link) {
+		ret = -errno;
+		snprintf(err, errsize, "cannot attach %s: %s", name, strerror(-ret));
+		return ret;
+	}
+	pin_path(path, sizeof(path), pin_dir, "links", name);
+	ret = bpf_link__pin(*link, path);
+	if (ret)
+		snprintf(err, errsize, "cannot pin link %s: %s", path, strerror(-ret));
+	return ret;
+}
+
+/*
+ * Attach and pin each program, through the skeleton's typed fields, in the order of
+ * LG_PROGRAMS. Once its link is pinned, a program stays attached whatever happens to this
+ * process.
+ */
+static int attach_programs(struct lsmguard_bpf *skel, const char *pin_dir, char *err,
+			   size_t errsize)
+{
+	int ret;
+
+#define PROGRAM_ATTACH(prog)                                                                      \
+	ret = attach_and_pin(skel->progs.prog, &skel->links.prog, #prog, pin_dir, err, errsize);  \
+	if (ret)                                                                                  \
+		return ret;
+	LG_PROGRAMS(PROGRAM_ATTACH)
+#undef PROGRAM_ATTACH
+	return 0;
 }
 
 int lg_bpf_load(struct lg_bpf *bpf, const char *pin_dir, char *err, size_t errsize)
@@ -109,36 +182,9 @@ int lg_bpf_load(struct lg_bpf *bpf, const char *pin_dir, char *err, size_t errsi
 		}
 		bpf->map_fd[i] = dup(bpf_map__fd(map));
 	}
-	/*
-	 * Attach and pin each program. The cgroup binding programs come last in the list, after
-	 * the LSM hooks, which decide nothing until the policies are applied. Once its link is
-	 * pinned, a program stays attached whatever happens to this process.
-	 */
-	for (int i = 0; i < lg_program_count; i++) {
-		struct bpf_program *prog = bpf_object__find_program_by_name(skel->obj,
-									     lg_program_names[i]);
-		struct bpf_link *link;
-
-		if (!prog) {
-			ret = -ENOENT;
-			snprintf(err, errsize, "the BPF object has no program %s", lg_program_names[i]);
-			goto out_unpin;
-		}
-		link = bpf_program__attach(prog);
-		if (!link) {
-			ret = -errno;
-			snprintf(err, errsize, "cannot attach %s: %s", lg_program_names[i],
-				 strerror(-ret));
-			goto out_unpin;
-		}
-		pin_path(path, sizeof(path), pin_dir, "links", lg_program_names[i]);
-		ret = bpf_link__pin(link, path);
-		bpf_link__destroy(link); /* the pin holds it */
-		if (ret) {
-			snprintf(err, errsize, "cannot pin link %s: %s", path, strerror(-ret));
-			goto out_unpin;
-		}
-	}
+	ret = attach_programs(skel, pin_dir, err, errsize);
+	if (ret)
+		goto out_unpin;
 	lsmguard_bpf__destroy(skel);
 	return 0;
 

@@ -14,10 +14,10 @@
 #include "apply.h"
 #include "bpf_state.h"
 #include "commands.h"
-#include "events.h"
 #include "host.h"
 #include "json.h"
 #include "log.h"
+#include "names.h"
 #include "state.h"
 
 
@@ -25,9 +25,10 @@
  * Each program's size as the kernel runs it and the instructions its verifier processed, read
  * through the pinned links (for the performance work: the verifier's limit is 1M).
  */
-static void print_programs_json(void)
+static void programs_json(struct json_writer *w)
 {
-	printf(",\"programs\":[");
+	json_name(w, "programs");
+	json_array_start(w);
 	for (int i = 0; i < lg_program_count; i++) {
 		struct bpf_link_info link = {0};
 		struct bpf_prog_info prog = {0};
@@ -41,16 +42,130 @@ static void print_programs_json(void)
 			continue;
 		if (bpf_obj_get_info_by_fd(link_fd, &link, &link_len) == 0) {
 			prog_fd = bpf_prog_get_fd_by_id(link.prog_id);
-			if (prog_fd >= 0 && bpf_obj_get_info_by_fd(prog_fd, &prog, &prog_len) == 0)
-				printf("%s{\"name\":\"%s\",\"insns\":%u,\"verified_insns\":%u}",
-				       i ? "," : "", lg_program_names[i],
-				       prog.xlated_prog_len / 8, prog.verified_insns);
+			if (prog_fd >= 0 && bpf_obj_get_info_by_fd(prog_fd, &prog, &prog_len) == 0) {
+				json_object_start(w);
+				json_string_field(w, "name", lg_program_names[i]);
+				json_uint_field(w, "insns", prog.xlated_prog_len / 8);
+				json_uint_field(w, "verified_insns", prog.verified_insns);
+				json_object_end(w);
+			}
 			if (prog_fd >= 0)
 				close(prog_fd);
 		}
 		close(link_fd);
 	}
-	printf("]");
+	json_array_end(w);
+}
+
+static const char *last_reload(const struct lg_state *state)
+{
+	if (state->reloads_ok + state->reloads_refused == 0)
+		return "none";
+	return state->last_reload_ok ? "ok" : "refused";
+}
+
+/* status --json: one document. */
+static void status_json(const struct lg_bpf *bpf, const struct lg_state *state, bool active,
+			int links, const struct lg_config *config)
+{
+	struct json_writer w;
+
+	json_init(&w, stdout);
+	json_object_start(&w);
+	json_bool_field(&w, "active", active);
+	json_int_field(&w, "links", links);
+	json_uint_field(&w, "generation", config->generation);
+	json_int_field(&w, "daemon_pid", lg_pidfile_running(LG_STATE_DIR));
+	json_name(&w, "reloads");
+	json_object_start(&w);
+	json_uint_field(&w, "ok", state->reloads_ok);
+	json_uint_field(&w, "refused", state->reloads_refused);
+	json_string_field(&w, "last", last_reload(state));
+	json_int_field(&w, "last_time", state->last_reload_time);
+	json_object_end(&w);
+	json_name(&w, "policies");
+	json_array_start(&w);
+	for (size_t i = 0; active && i < state->count; i++) {
+		const struct lg_state_policy *p = &state->policies[i];
+
+		json_object_start(&w);
+		json_string_field(&w, "name", p->name);
+		json_uint_field(&w, "id", p->id);
+		json_string_field(&w, "mode", p->mode);
+		json_string_field(&w, "cgroup", p->cgroup);
+		json_string_field(&w, "file", p->file);
+		json_name(&w, "counters");
+		json_object_start(&w);
+		for (unsigned hook = 1; hook < LG_HOOK_COUNT; hook++) {
+			struct lg_counter c;
+
+			lg_counter_read(bpf, p->id, hook, &c);
+			json_name(&w, lg_hook_name(hook));
+			json_object_start(&w);
+			json_uint_field(&w, "allowed", c.allowed);
+			json_uint_field(&w, "denied", c.denied);
+			json_uint_field(&w, "audited", c.audited);
+			json_uint_field(&w, "dropped", c.dropped);
+			json_uint_field(&w, "suppressed", c.suppressed);
+			json_uint_field(&w, "cached", c.cached);
+			json_object_end(&w);
+		}
+		json_object_end(&w);
+		json_object_end(&w);
+	}
+	json_array_end(&w);
+	if (active)
+		programs_json(&w);
+	json_object_end(&w);
+	json_newline(&w);
+}
+
+static void status_text(const struct lg_bpf *bpf, const struct lg_state *state, bool active,
+			int links, const struct lg_config *config)
+{
+	printf("enforcement: %s (%d of %d programs attached, generation %u, daemon %s)\n",
+	       active ? "active" : "INACTIVE", links, lg_program_count, config->generation,
+	       lg_pidfile_running(LG_STATE_DIR) ? "running" : "not running");
+	if (state->reloads_ok + state->reloads_refused) {
+		char when[32] = "?";
+		time_t t = (time_t)state->last_reload_time;
+		struct tm tm;
+
+		if (gmtime_r(&t, &tm))
+			strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		printf("reloads: %u put in force, %u refused; the last one %s at %s%s\n",
+		       state->reloads_ok, state->reloads_refused,
+		       state->last_reload_ok ? "put in force" : "REFUSED", when,
+		       state->last_reload_ok ? "" : " (the set before it stays in force)");
+	}
+	if (active && state->count)
+		printf("\n%-20s %-8s %-12s %10s %10s %10s %10s %10s %10s  %s\n", "POLICY", "MODE",
+		       "HOOK", "ALLOWED", "CACHED", "DENIED", "AUDITED", "DROPPED", "SUPPRESSED",
+		       "CGROUP");
+	for (size_t i = 0; active && i < state->count; i++) {
+		const struct lg_state_policy *p = &state->policies[i];
+		int rows = 0;
+
+		for (unsigned hook = 1; hook < LG_HOOK_COUNT; hook++) {
+			struct lg_counter c;
+
+			lg_counter_read(bpf, p->id, hook, &c);
+			if (!(c.allowed || c.denied || c.audited || c.dropped || c.suppressed))
+				continue;
+			/* Only the hooks that decided something: one look per policy. */
+			printf("%-20s %-8s %-12.12s %10llu %10llu %10llu %10llu %10llu %10llu"
+			       "  %s\n",
+			       rows ? "" : p->name, rows ? "" : p->mode, lg_hook_name(hook),
+			       (unsigned long long)c.allowed, (unsigned long long)c.cached,
+			       (unsigned long long)c.denied, (unsigned long long)c.audited,
+			       (unsigned long long)c.dropped, (unsigned long long)c.suppressed,
+			       rows ? "" : p->cgroup);
+			rows++;
+		}
+		if (!rows)
+			printf("%-20s %-8s %-12s %10s  %s\n", p->name, p->mode, "-",
+			       "no decision yet", p->cgroup);
+	}
 }
 
 int cmd_status(int argc, char **argv)
@@ -76,85 +191,10 @@ int cmd_status(int argc, char **argv)
 		active = false;
 	}
 	lg_state_read(LG_STATE_DIR, &state);
-	if (json) {
-		printf("{\"active\":%s,\"links\":%d,\"generation\":%u,\"daemon_pid\":%d,"
-		       "\"reloads\":{\"ok\":%u,\"refused\":%u,\"last\":\"%s\",\"last_time\":%lld},"
-		       "\"policies\":[",
-		       active ? "true" : "false", links, config.generation,
-		       lg_pidfile_running(LG_STATE_DIR), state.reloads_ok, state.reloads_refused,
-		       state.reloads_ok + state.reloads_refused == 0 ? "none"
-		       : state.last_reload_ok                       ? "ok"
-								    : "refused",
-		       state.last_reload_time);
-	} else {
-		printf("enforcement: %s (%d of %d programs attached, generation %u, daemon %s)\n",
-		       active ? "active" : "INACTIVE", links, lg_program_count, config.generation,
-		       lg_pidfile_running(LG_STATE_DIR) ? "running" : "not running");
-		if (state.reloads_ok + state.reloads_refused) {
-			char when[32] = "?";
-			time_t t = (time_t)state.last_reload_time;
-			struct tm tm;
-
-			if (gmtime_r(&t, &tm))
-				strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-			printf("reloads: %u put in force, %u refused; the last one %s at %s%s\n",
-			       state.reloads_ok, state.reloads_refused,
-			       state.last_reload_ok ? "put in force" : "REFUSED", when,
-			       state.last_reload_ok ? "" : " (the set before it stays in force)");
-		}
-		if (active && state.count)
-			printf("\n%-20s %-8s %-12s %10s %10s %10s %10s %10s %10s  %s\n", "POLICY",
-			       "MODE", "HOOK", "ALLOWED", "CACHED", "DENIED", "AUDITED", "DROPPED",
-			       "SUPPRESSED", "CGROUP");
-	}
-	for (size_t i = 0; active && i < state.count; i++) {
-		const struct lg_state_policy *p = &state.policies[i];
-		int rows = 0;
-
-		if (json) {
-			printf("%s{\"name\":", i ? "," : "");
-			json_string(stdout, p->name);
-			printf(",\"id\":%u,\"mode\":\"%s\",\"cgroup\":", p->id, p->mode);
-			json_string(stdout, p->cgroup);
-			printf(",\"file\":");
-			json_string(stdout, p->file);
-			printf(",\"counters\":{");
-		}
-		for (unsigned hook = 1; hook < LG_HOOK_COUNT; hook++) {
-			struct lg_counter c;
-
-			lg_counter_read(&bpf, p->id, hook, &c);
-			if (json)
-				printf("%s\"%s\":{\"allowed\":%llu,\"denied\":%llu,\"audited\":%llu,"
-				       "\"dropped\":%llu,\"suppressed\":%llu,\"cached\":%llu}",
-				       hook > 1 ? "," : "", lg_hook_name(hook),
-				       (unsigned long long)c.allowed, (unsigned long long)c.denied,
-				       (unsigned long long)c.audited, (unsigned long long)c.dropped,
-				       (unsigned long long)c.suppressed, (unsigned long long)c.cached);
-			else if (c.allowed || c.denied || c.audited || c.dropped || c.suppressed) {
-				/* Only the hooks that decided something: one look per policy. */
-				printf("%-20s %-8s %-12.12s %10llu %10llu %10llu %10llu %10llu %10llu  "
-				       "%s\n",
-				       rows ? "" : p->name, rows ? "" : p->mode, lg_hook_name(hook),
-				       (unsigned long long)c.allowed, (unsigned long long)c.cached,
-				       (unsigned long long)c.denied, (unsigned long long)c.audited,
-				       (unsigned long long)c.dropped, (unsigned long long)c.suppressed,
-				       rows ? "" : p->cgroup);
-				rows++;
-			}
-		}
-		if (json)
-			printf("}}");
-		else if (!rows)
-			printf("%-20s %-8s %-12s %10s  %s\n", p->name, p->mode, "-", "no decision yet",
-			       p->cgroup);
-	}
-	if (json) {
-		printf("]");
-		if (active)
-			print_programs_json();
-		printf("}\n");
-	}
+	if (json)
+		status_json(&bpf, &state, active, links, &config);
+	else
+		status_text(&bpf, &state, active, links, &config);
 	if (bpf.map_fd[0] >= 0)
 		lg_bpf_close(&bpf);
 	lg_state_free(&state);
@@ -202,7 +242,7 @@ int cmd_exec(int argc, char **argv)
 		{"policy-dir", required_argument, NULL, 'p'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *policy_dir = "/etc/lsmguard/policy.d";
+	const char *policy_dir = LG_POLICY_DIR;
 	char cgroup[4096];
 	int opt, ret;
 

@@ -20,7 +20,9 @@
 
 #include "commands.h"
 #include "json.h"
+#include "loaded.h"
 #include "log.h"
+#include "names.h"
 #include "policy.h"
 
 #define USAGE                                                                                     \
@@ -191,33 +193,37 @@ static void print_json(const struct lg_policy *p, const char *op, const char *ob
 		       const char *resolved, const struct lg_verdict *v,
 		       const struct lg_rule_source *r)
 {
-	printf("{\"policy\":");
-	json_string(stdout, p->name);
-	printf(",\"mode\":\"%s\",\"operation\":\"%s\",\"object\":",
-	       p->mode == LG_MODE_AUDIT ? "audit" : "enforce", op);
-	json_string(stdout, object);
-	if (resolved) {
-		printf(",\"resolved\":");
-		json_string(stdout, resolved);
-	}
-	printf(",\"verdict\":\"%s\",\"walk_limit\":%s", v->deny ? "deny" : "allow",
-	       v->walk_limit ? "true" : "false");
+	struct json_writer w;
+
+	json_init(&w, stdout);
+	json_object_start(&w);
+	json_string_field(&w, "policy", p->name);
+	json_string_field(&w, "mode", lg_mode_name(p->mode));
+	json_string_field(&w, "operation", op);
+	json_string_field(&w, "object", object);
+	if (resolved)
+		json_string_field(&w, "resolved", resolved);
+	json_string_field(&w, "verdict", v->deny ? "deny" : "allow");
+	json_bool_field(&w, "walk_limit", v->walk_limit);
 	if (r) {
-		printf(",\"rule\":{\"id\":%u,\"action\":\"%s\",\"match\":\"%s\",\"object\":", r->id,
-		       lg_action_name(r->action), match_of(r));
-		json_string(stdout, r->object);
-		printf(",\"source\":");
+		json_name(&w, "rule");
+		json_object_start(&w);
+		json_uint_field(&w, "id", r->id);
+		json_string_field(&w, "action", lg_action_name(r->action));
+		json_string_field(&w, "match", match_of(r));
+		json_string_field(&w, "object", r->object);
 		if (r->line) {
 			char source[PATH_MAX + 16];
 
 			snprintf(source, sizeof(source), "%s:%u", r->file, r->line);
-			json_string(stdout, source);
+			json_string_field(&w, "source", source);
 		} else {
-			json_string(stdout, r->file);
+			json_string_field(&w, "source", r->file);
 		}
-		printf("}");
+		json_object_end(&w);
 	}
-	printf("}\n");
+	json_object_end(&w);
+	json_newline(&w);
 }
 
 int cmd_explain(int argc, char **argv)
@@ -227,7 +233,7 @@ int cmd_explain(int argc, char **argv)
 		{"json", no_argument, NULL, 'j'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *policy_dir = "/etc/lsmguard/policy.d", *name, *op, *object;
+	const char *policy_dir = LG_POLICY_DIR, *name, *op, *object;
 	char resolved[PATH_MAX];
 	const struct lg_rule_source *rule = NULL;
 	const struct operation *operation = NULL;
@@ -266,7 +272,7 @@ int cmd_explain(int argc, char **argv)
 	for (size_t i = 0; i < set.count; i++) {
 		if (strcmp(set.policies[i]->name, name) == 0) {
 			policy = set.policies[i];
-			id = compiled->id_base + (__u32)i + 1;
+			id = lg_policy_id(compiled, i);
 		}
 	}
 	ret = 2;

@@ -22,71 +22,17 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "atomic_file.h"
 #include "commands.h"
+#include "json.h"
 #include "log.h"
-#include "metrics.h"
+#include "names.h"
 #include "policy.h"
 #include "state.h"
 
 #define USAGE                                                                                     \
 	"lsmguard learn NAME (--cgroup PATH | --unit UNIT) (--from-log FILE | --duration SECONDS "  \
 	"--events FILE | --print-learning-policy) [--policy-dir DIR] [-o FILE]"
-
-/*
- * The value of "key" in a flat JSON object line: a string (unescaped) or a bare value. False
- * when absent or too long.
- */
-static bool json_field(const char *line, const char *key, char *out, size_t size)
-{
-	char pattern[64];
-	const char *p;
-	size_t n = 0;
-
-	snprintf(pattern, sizeof(pattern), "\"%s\":", key);
-	p = strstr(line, pattern);
-	if (!p)
-		return false;
-	p += strlen(pattern);
-	if (*p != '"') {
-		while (*p && *p != ',' && *p != '}' && n + 1 < size)
-			out[n++] = *p++;
-		out[n] = '\0';
-		return n > 0;
-	}
-	for (p++; *p && *p != '"'; p++) {
-		char c = *p;
-
-		if (c == '\\') {
-			p++;
-			switch (*p) {
-			case 'n':
-				c = '\n';
-				break;
-			case 't':
-				c = '\t';
-				break;
-			case 'u': { /* \u00XX: the control bytes json_string escapes */
-				unsigned v;
-
-				if (sscanf(p + 1, "%4x", &v) != 1 || v > 0xff)
-					return false;
-				c = (char)v;
-				p += 4;
-				break;
-			}
-			case '\0':
-				return false;
-			default:
-				c = *p;
-			}
-		}
-		if (n + 1 >= size)
-			return false;
-		out[n++] = c;
-	}
-	out[n] = '\0';
-	return *p == '"';
-}
 
 struct learn_stats {
 	size_t lines, used, other_policy, not_learnable;
@@ -96,43 +42,63 @@ struct learn_stats {
 static int learn_line(struct lg_learn *learn, const char *line, const char *name,
 		      struct learn_stats *st)
 {
-	char event[16], policy[128], hook[32], access[16], path[4200], source[512], tgid[24];
+	char event[16], policy[128], hook_name[32], access[16], path[4200], source[512], tgid[24];
+	char truncated[8];
+	unsigned hook;
 	int ret = -EINVAL;
 
 	st->lines++;
-	if (!json_field(line, "event", event, sizeof(event)) ||
+	/* A log read back from syslog or the journal has a prefix before the object. */
+	line = strchr(line, '{');
+	if (!line)
+		return 0;
+	if (!json_read_field(line, "event", event, sizeof(event)) ||
 	    (strcmp(event, "audit") && strcmp(event, "deny")))
 		return 0; /* ready, reload and other daemon lines */
-	if (!json_field(line, "policy", policy, sizeof(policy)) || strcmp(policy, name)) {
+	if (!json_read_field(line, "policy", policy, sizeof(policy)) || strcmp(policy, name)) {
 		st->other_policy++;
 		return 0;
 	}
-	if (!json_field(line, "hook", hook, sizeof(hook)) ||
-	    !json_field(line, "access", access, sizeof(access)) ||
-	    (json_field(line, "source", source, sizeof(source)) &&
+	if (!json_read_field(line, "hook", hook_name, sizeof(hook_name)) ||
+	    !json_read_field(line, "access", access, sizeof(access)) ||
+	    (json_read_field(line, "source", source, sizeof(source)) &&
 	     (strncmp(source, "built-in", 8) == 0 || strncmp(source, "fail-closed", 11) == 0)) ||
-	    strstr(line, "\"path_truncated\":true")) {
+	    (json_read_field(line, "path_truncated", truncated, sizeof(truncated)) &&
+	     strcmp(truncated, "true") == 0)) {
 		st->not_learnable++; /* built-in protections are not rules to learn */
 		return 0;
 	}
-	if (strcmp(hook, "socket_connect") == 0 || strcmp(hook, "socket_sendmsg") == 0) {
+	hook = lg_hook_from_name(hook_name);
+	if (hook == LG_HOOK_SOCKET_CONNECT || hook == LG_HOOK_SOCKET_SENDMSG) {
 		char addr[64], protocol[8], port[8];
 
-		if (json_field(line, "address", addr, sizeof(addr)) &&
-		    json_field(line, "protocol", protocol, sizeof(protocol)) &&
-		    json_field(line, "port", port, sizeof(port)))
+		if (json_read_field(line, "address", addr, sizeof(addr)) &&
+		    json_read_field(line, "protocol", protocol, sizeof(protocol)) &&
+		    json_read_field(line, "port", port, sizeof(port)))
 			ret = lg_learn_net(learn, addr, protocol, (unsigned)atoi(port));
-	} else if (json_field(line, "path", path, sizeof(path))) {
-		long task = json_field(line, "tgid", tgid, sizeof(tgid)) ? atol(tgid) : 0;
+	} else if (json_read_field(line, "path", path, sizeof(path))) {
+		long task = json_read_field(line, "tgid", tgid, sizeof(tgid)) ? atol(tgid) : 0;
 
-		if (strcmp(hook, "bprm_check_security") == 0)
+		switch (hook) {
+		case LG_HOOK_BPRM_CHECK:
 			ret = lg_learn_exec(learn, path, false);
-		else if (strcmp(hook, "mmap_file") == 0 || strcmp(hook, "file_mprotect") == 0)
+			break;
+		case LG_HOOK_MMAP_FILE:
+		case LG_HOOK_FILE_MPROTECT:
 			ret = lg_learn_exec(learn, path, true);
-		else if (strcmp(hook, "file_open") == 0)
-			ret = lg_learn_file(learn, path, strcmp(access, "write") == 0, task);
-		else if (strncmp(hook, "path_", 5) == 0) /* link, rename, unlink, truncate */
+			break;
+		case LG_HOOK_FILE_OPEN:
+			ret = lg_learn_file(learn, path,
+					    lg_decision_from_name(access) == LG_DECISION_FILE_WRITE,
+					    task);
+			break;
+		case LG_HOOK_PATH_LINK:
+		case LG_HOOK_PATH_RENAME:
+		case LG_HOOK_PATH_UNLINK:
+		case LG_HOOK_PATH_TRUNCATE:
 			ret = lg_learn_file(learn, path, true, task);
+			break;
+		}
 	}
 	if (ret == -ENOMEM)
 		return ret;
@@ -229,7 +195,7 @@ static int learn_live(struct lg_learn *learn, const struct lg_learn_header *h,
 		fatal("open_memstream");
 	print_learning_policy(mem, h);
 	fclose(mem);
-	ret = lg_write_file_atomically(policy_file, text);
+	ret = lg_write_file_atomically(policy_file, text, 0644);
 	free(text);
 	if (ret) {
 		log_warnx("cannot write %s: %s", policy_file, strerror(-ret));
@@ -270,7 +236,7 @@ int cmd_learn(int argc, char **argv)
 	};
 	struct lg_learn_header header = {0};
 	const char *from = NULL, *output = NULL, *events = NULL;
-	const char *policy_dir = "/etc/lsmguard/policy.d";
+	const char *policy_dir = LG_POLICY_DIR;
 	char policy_file[4096] = "", source[4200];
 	struct learn_stats st = {0};
 	struct lg_learn *learn = NULL;
@@ -382,7 +348,7 @@ int cmd_learn(int argc, char **argv)
 		fatal("open_memstream");
 	mem = NULL;
 	if (output) {
-		int err = lg_write_file_atomically(output, text);
+		int err = lg_write_file_atomically(output, text, 0644);
 
 		if (err) {
 			log_warnx("cannot write %s: %s", output, strerror(-err));

@@ -10,7 +10,9 @@
 #include "canary.h"
 #include "commands.h"
 #include "json.h"
+#include "loaded.h"
 #include "log.h"
+#include "names.h"
 #include "policy.h"
 
 void print_diagnostics(const struct lg_diag *diag)
@@ -134,7 +136,7 @@ static void show_text(const struct lg_policy_set *set, const struct lg_compiled 
 		const struct lg_policy *p = set->policies[i];
 
 		printf("%-*s  %-7s  %s%s%s%s\n", wname, p->name,
-		       p->mode == LG_MODE_AUDIT ? "audit" : "enforce", p->cgroup,
+		       lg_mode_name(p->mode), p->cgroup,
 		       p->unit ? " (unit " : "", p->unit ? p->unit : "", p->unit ? ")" : "");
 	}
 	printf("\n%4s  %-*s  %-*s  %-10s  %-7s  %-*s  %s\n", "RULE", wname, "POLICY", wclass,
@@ -145,7 +147,7 @@ static void show_text(const struct lg_policy_set *set, const struct lg_compiled 
 
 		snprintf(source, sizeof(source), "%s:%u", r->file, r->line);
 		printf("%4u  %-*s  %-*s  %-10s  %-7s  %-*s  %s\n", r->id, wname,
-		       set->policies[r->policy - c->id_base - 1]->name, wclass, lg_class_name(r->class),
+		       lg_set_policy(set, c, r->policy)->name, wclass, lg_class_name(r->class),
 		       lg_action_name(r->action), match_name(r), wobj, r->object, source);
 	}
 	printf("\n%zu polic%s, %zu rules (defaults included), %zu path keys, %zu address "
@@ -156,37 +158,51 @@ static void show_text(const struct lg_policy_set *set, const struct lg_compiled 
 
 static void show_json(const struct lg_policy_set *set, const struct lg_compiled *c)
 {
-	printf("{\"policies\":[");
+	struct json_writer w;
+
+	json_init(&w, stdout);
+	json_object_start(&w);
+	json_name(&w, "policies");
+	json_array_start(&w);
 	for (size_t i = 0; i < set->count; i++) {
 		const struct lg_policy *p = set->policies[i];
 
-		printf("%s{\"id\":%zu,\"name\":", i ? "," : "", i + 1);
-		json_string(stdout, p->name);
-		printf(",\"file\":");
-		json_string(stdout, p->file);
-		printf(",\"cgroup\":");
-		json_string(stdout, p->cgroup);
-		if (p->unit) {
-			printf(",\"unit\":");
-			json_string(stdout, p->unit);
-		}
-		printf(",\"mode\":\"%s\"}", p->mode == LG_MODE_AUDIT ? "audit" : "enforce");
+		json_object_start(&w);
+		json_uint_field(&w, "id", i + 1);
+		json_string_field(&w, "name", p->name);
+		json_string_field(&w, "file", p->file);
+		json_string_field(&w, "cgroup", p->cgroup);
+		if (p->unit)
+			json_string_field(&w, "unit", p->unit);
+		json_string_field(&w, "mode", lg_mode_name(p->mode));
+		json_object_end(&w);
 	}
-	printf("],\"rules\":[");
+	json_array_end(&w);
+	json_name(&w, "rules");
+	json_array_start(&w);
 	for (size_t i = 0; i < c->rule_count; i++) {
 		const struct lg_rule_source *r = &c->rules[i];
 
-		printf("%s{\"id\":%u,\"policy\":", i ? "," : "", r->id);
-		json_string(stdout, set->policies[r->policy - c->id_base - 1]->name);
-		printf(",\"class\":\"%s\",\"action\":\"%s\",\"match\":\"%s\",\"object\":",
-		       lg_class_name(r->class), lg_action_name(r->action), match_name(r));
-		json_string(stdout, r->object);
-		printf(",\"file\":");
-		json_string(stdout, r->file);
-		printf(",\"line\":%u}", r->line);
+		json_object_start(&w);
+		json_uint_field(&w, "id", r->id);
+		json_string_field(&w, "policy", lg_set_policy(set, c, r->policy)->name);
+		json_string_field(&w, "class", lg_class_name(r->class));
+		json_string_field(&w, "action", lg_action_name(r->action));
+		json_string_field(&w, "match", match_name(r));
+		json_string_field(&w, "object", r->object);
+		json_string_field(&w, "file", r->file);
+		json_uint_field(&w, "line", r->line);
+		json_object_end(&w);
 	}
-	printf("],\"maps\":{\"path_keys\":%zu,\"address_prefixes\":%zu,\"bytes\":%zu}}\n",
-	       c->path_count, c->net_count, lg_compiled_map_bytes(c));
+	json_array_end(&w);
+	json_name(&w, "maps");
+	json_object_start(&w);
+	json_uint_field(&w, "path_keys", c->path_count);
+	json_uint_field(&w, "address_prefixes", c->net_count);
+	json_uint_field(&w, "bytes", lg_compiled_map_bytes(c));
+	json_object_end(&w);
+	json_object_end(&w);
+	json_newline(&w);
 }
 
 int cmd_show(int argc, char **argv)

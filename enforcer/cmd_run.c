@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "apply.h"
+#include "atomic_file.h"
 #include "bpf_state.h"
 #include "canary.h"
 #include "commands.h"
@@ -60,49 +61,50 @@ static void put_line(struct daemon *d, int priority, const char *line)
 	}
 }
 
-/* A line on stdout (or syslog), and in the --log file. */
-static void emit(struct daemon *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void emit(struct daemon *d, const char *fmt, ...)
-{
-	char *line = NULL;
-	va_list ap;
+/* A JSON line built in memory, then put out whole by line_put. */
+struct line {
+	char *text;
+	size_t size;
+	FILE *mem;
+	struct json_writer w;
+};
 
-	va_start(ap, fmt);
-	if (vasprintf(&line, fmt, ap) >= 0)
-		put_line(d, LOG_NOTICE, line);
-	va_end(ap);
-	free(line);
+static bool line_start(struct line *l)
+{
+	l->text = NULL;
+	l->mem = open_memstream(&l->text, &l->size);
+	if (!l->mem)
+		return false;
+	json_init(&l->w, l->mem);
+	return true;
+}
+
+/* The line on stdout (or syslog), and in the --log file. */
+static void line_put(struct daemon *d, struct line *l, int priority)
+{
+	if (fclose(l->mem) == 0)
+		put_line(d, priority, l->text);
+	free(l->text);
 }
 
 /* Whether an event comes from the built-in canary (its denials are expected, not news). */
 static bool is_canary_event(const struct daemon *d, const struct lg_event *ev)
 {
-	const struct lg_loaded_set *s = &d->loaded.bank[ev->policy > LG_MAX_POLICIES];
-	__u32 index;
+	const struct lg_policy *p = lg_loaded_policy(&d->loaded, ev->policy, NULL);
 
-	if (!s->compiled || ev->policy <= s->compiled->id_base)
-		return false;
-	index = ev->policy - s->compiled->id_base - 1;
-	return index < s->set.count && strcmp(s->set.policies[index]->name, LG_CANARY_NAME) == 0;
+	return p && lg_policy_is_canary(p);
 }
 
 static int on_event(void *ctx, void *data, size_t size)
 {
 	struct daemon *d = ctx;
 	const struct lg_event *ev = data;
-	char *line = NULL;
-	size_t len = 0;
-	FILE *mem;
+	struct line l;
 
-	if (size < sizeof(struct lg_event) || is_canary_event(d, data))
+	if (size < sizeof(struct lg_event) || is_canary_event(d, data) || !line_start(&l))
 		return 0;
-	mem = open_memstream(&line, &len);
-	if (!mem)
-		return 0;
-	lg_event_print(mem, ev, &d->loaded);
-	if (fclose(mem) == 0)
-		put_line(d, (ev->flags & LG_EVENT_AUDIT) ? LOG_NOTICE : LOG_WARNING, line);
-	free(line);
+	lg_event_print(l.mem, ev, &d->loaded);
+	line_put(d, &l, (ev->flags & LG_EVENT_AUDIT) ? LOG_NOTICE : LOG_WARNING);
 	return 0;
 }
 
@@ -120,7 +122,7 @@ static void write_metrics(struct daemon *d)
 		config.generation = 0;
 	text = lg_metrics_format(&d->metrics, &d->bpf, &d->loaded.bank[config.active_bank],
 				 config.generation);
-	ret = text ? lg_write_file_atomically(d->metrics_path, text) : -ENOMEM;
+	ret = text ? lg_write_file_atomically(d->metrics_path, text, 0644) : -ENOMEM;
 	free(text);
 	if (ret && ret != last_error)
 		log_warnx("cannot write the metrics file %s: %s", d->metrics_path, strerror(-ret));
@@ -184,13 +186,6 @@ static int compile_dir(struct daemon *d, const struct lg_config *config, unsigne
 				&out->set, &out->compiled, config->path_seed[bank], bank);
 }
 
-static void loaded_set_free(struct lg_loaded_set *s)
-{
-	lg_compiled_free(s->compiled);
-	lg_policy_set_free(&s->set);
-	s->compiled = NULL;
-}
-
 static size_t rule_count(const struct lg_policy_set *set)
 {
 	size_t rules = 0;
@@ -224,7 +219,7 @@ static int load_policies(struct daemon *d, struct lg_config *config)
 	ret = lg_apply(&d->bpf, next.compiled, err, sizeof(err));
 	if (ret) {
 		log_warnx("%s", err);
-		loaded_set_free(&next);
+		lg_loaded_set_free(&next);
 		return ret;
 	}
 	d->in_force_ms = monotonic_ms() - start;
@@ -232,7 +227,7 @@ static int load_policies(struct daemon *d, struct lg_config *config)
 	lg_apply_retire(&d->bpf, next.compiled);
 	if (lg_metrics_retire(&d->metrics, &d->bpf, &d->loaded.bank[!bank]))
 		log_warnx("cannot keep the counters of the previous set: out of memory");
-	loaded_set_free(&d->loaded.bank[bank]);
+	lg_loaded_set_free(&d->loaded.bank[bank]);
 	d->loaded.bank[bank] = next;
 	lg_config_read(&d->bpf, config);
 	ret = lg_state_write(d->state_dir, &next.set, next.compiled, config->generation);
@@ -246,9 +241,54 @@ static void status_line(struct daemon *d, const struct lg_config *config, char *
 {
 	const struct lg_loaded_set *s = &d->loaded.bank[config->active_bank];
 
-	/* The canary is not one of the administrator's policies. */
-	snprintf(buf, size, "enforcing %zu policies, %zu rules (generation %u)",
-		 s->set.count ? s->set.count - 1 : 0, rule_count(&s->set), config->generation);
+	snprintf(buf, size, "enforcing %zu policies, %zu rules (generation %u)", lg_loaded_count(s),
+		 rule_count(&s->set), config->generation);
+}
+
+/* {"event":"ready",...}: the daemon enforces (the canary was proven). */
+static void emit_ready(struct daemon *d, const struct lg_config *config)
+{
+	const struct lg_loaded_set *s = &d->loaded.bank[config->active_bank];
+	struct line l;
+
+	if (!line_start(&l))
+		return;
+	json_object_start(&l.w);
+	json_string_field(&l.w, "event", "ready");
+	json_bool_field(&l.w, "adopted", d->bpf.adopted);
+	json_string_field(&l.w, "canary", "ok");
+	json_uint_field(&l.w, "generation", config->generation);
+	json_uint_field(&l.w, "policies", s->set.count);
+	json_uint_field(&l.w, "rules", rule_count(&s->set));
+	json_string_field(&l.w, "pin_dir", d->pin_dir);
+	json_object_end(&l.w);
+	json_newline(&l.w);
+	line_put(d, &l, LOG_NOTICE);
+}
+
+/* {"event":"reload",...}: put in force (with its timings), or refused. */
+static void emit_reload(struct daemon *d, const struct lg_config *config, bool ok,
+			double duration_ms)
+{
+	const struct lg_loaded_set *s = &d->loaded.bank[config->active_bank];
+	struct line l;
+
+	if (!line_start(&l))
+		return;
+	json_object_start(&l.w);
+	json_string_field(&l.w, "event", "reload");
+	json_string_field(&l.w, "result", ok ? "ok" : "error");
+	json_uint_field(&l.w, "generation", config->generation);
+	if (ok) {
+		json_uint_field(&l.w, "policies", s->set.count);
+		json_uint_field(&l.w, "rules", rule_count(&s->set));
+		json_fixed_field(&l.w, "duration_ms", duration_ms, 1);
+		json_fixed_field(&l.w, "in_force_ms", d->in_force_ms, 1);
+		json_fixed_field(&l.w, "compile_ms", d->compile_ms, 1);
+	}
+	json_object_end(&l.w);
+	json_newline(&l.w);
+	line_put(d, &l, LOG_NOTICE);
 }
 
 static void reload(struct daemon *d)
@@ -277,8 +317,7 @@ static void reload(struct daemon *d)
 	if (ret) {
 		log_warnx("reload refused; the policies in force are unchanged (generation %u)",
 			  config.generation);
-		emit(d, "{\"event\":\"reload\",\"result\":\"error\",\"generation\":%u}\n",
-		     config.generation);
+		emit_reload(d, &config, false, 0);
 		status_line(d, &config, status, sizeof(status));
 		snprintf(notice, sizeof(notice), "READY=1\nSTATUS=%s; the last reload was refused",
 			 status);
@@ -286,11 +325,7 @@ static void reload(struct daemon *d)
 		write_metrics(d);
 		return;
 	}
-	emit(d, "{\"event\":\"reload\",\"result\":\"ok\",\"generation\":%u,\"policies\":%zu,"
-		"\"rules\":%zu,\"duration_ms\":%.1f,\"in_force_ms\":%.1f,\"compile_ms\":%.1f}\n",
-	     config.generation, d->loaded.bank[config.active_bank].set.count,
-	     rule_count(&d->loaded.bank[config.active_bank].set), monotonic_ms() - start,
-	     d->in_force_ms, d->compile_ms);
+	emit_reload(d, &config, true, monotonic_ms() - start);
 	status_line(d, &config, status, sizeof(status));
 	snprintf(notice, sizeof(notice), "READY=1\nSTATUS=%s", status);
 	lg_notify(notice);
@@ -390,7 +425,7 @@ int cmd_run(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	struct daemon d = {
-		.policy_dir = "/etc/lsmguard/policy.d",
+		.policy_dir = LG_POLICY_DIR,
 		.pin_dir = LG_PIN_DIR,
 		.state_dir = LG_STATE_DIR,
 		.metrics_interval = 15,
@@ -483,12 +518,7 @@ int cmd_run(int argc, char **argv)
 	ret = lg_pidfile_write(d.state_dir);
 	if (ret)
 		log_warnx("cannot write %s/lsmguard.pid: %s", d.state_dir, strerror(-ret));
-	emit(&d,
-	     "{\"event\":\"ready\",\"adopted\":%s,\"canary\":\"ok\",\"generation\":%u,"
-	     "\"policies\":%zu,\"rules\":%zu,\"pin_dir\":\"%s\"}\n",
-	     d.bpf.adopted ? "true" : "false", config.generation,
-	     d.loaded.bank[config.active_bank].set.count,
-	     rule_count(&d.loaded.bank[config.active_bank].set), d.pin_dir);
+	emit_ready(&d, &config);
 	{
 		char status[256], notice[512];
 
@@ -507,7 +537,7 @@ int cmd_run(int argc, char **argv)
 	ring_buffer__free(d.events);
 	lg_bpf_close(&d.bpf);
 	for (int b = 0; b < 2; b++)
-		loaded_set_free(&d.loaded.bank[b]);
+		lg_loaded_set_free(&d.loaded.bank[b]);
 	lg_metrics_free(&d.metrics);
 	if (d.log)
 		fclose(d.log);

@@ -4,6 +4,8 @@
 
 #include "policy.h"
 
+/* Where lsmguard run, exec, explain and learn find the policies unless told (--policy-dir). */
+#define LG_POLICY_DIR "/etc/lsmguard/policy.d"
 
 int cmd_check(int argc, char **argv);
 int cmd_show(int argc, char **argv);

@@ -25,7 +25,7 @@ static const struct command {
 	 "                         run NAME under a learning policy for S seconds, then write the\n"
 	 "                         policy that allows what it did (--from-log FILE: from a log)"},
 	{"run", cmd_run, "run [--policy-dir DIR] [--log FILE]\n"
-			 "                         enforce the policies of DIR (/etc/lsmguard/policy.d);\n"
+			 "                         enforce the policies of DIR (" LG_POLICY_DIR ");\n"
 			 "                         JSON events on stdout; SIGHUP reloads"},
 	{"status", cmd_status, "status [--json]        enforcement state, policies and counters"},
 	{"exec", cmd_exec, "exec NAME -- CMD...    run CMD in the cgroup of policy NAME"},

@@ -3,11 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include "canary.h"
 #include "metrics.h"
+#include "names.h"
 
 static struct lg_metric_total *total_of(struct lg_metrics *m, const char *policy)
 {
@@ -37,29 +35,22 @@ static void add(struct lg_counter *to, const struct lg_counter *c)
 	to->cached += c->cached;
 }
 
-static __u32 policy_id(const struct lg_loaded_set *s, size_t index)
-{
-	return s->compiled->id_base + (__u32)index + 1;
-}
-
 int lg_metrics_retire(struct lg_metrics *m, const struct lg_bpf *bpf,
 		      const struct lg_loaded_set *old)
 {
-	if (!old->compiled)
-		return 0;
-	for (size_t i = 0; i < old->set.count; i++) {
-		const char *name = old->set.policies[i]->name;
-		struct lg_metric_total *t;
+	const struct lg_policy *p;
+	size_t i;
+	__u32 id;
 
-		if (strcmp(name, LG_CANARY_NAME) == 0)
-			continue;
-		t = total_of(m, name);
+	lg_loaded_for_each(old, i, p, id) {
+		struct lg_metric_total *t = total_of(m, p->name);
+
 		if (!t)
 			return -ENOMEM;
 		for (unsigned hook = 1; hook < LG_HOOK_COUNT; hook++) {
 			struct lg_counter c;
 
-			lg_counter_read(bpf, policy_id(old, i), hook, &c);
+			lg_counter_read(bpf, id, hook, &c);
 			add(&t->hook[hook], &c);
 		}
 	}
@@ -107,25 +98,25 @@ static const struct series series[] = {
 char *lg_metrics_format(const struct lg_metrics *m, const struct lg_bpf *bpf,
 			const struct lg_loaded_set *cur, unsigned generation)
 {
+	const struct lg_policy *p;
 	char *text = NULL;
-	size_t size = 0;
+	size_t size = 0, i;
 	FILE *out = open_memstream(&text, &size);
+	__u32 id;
 
 	if (!out)
 		return NULL;
 	for (size_t s = 0; s < sizeof(series) / sizeof(series[0]); s++) {
 		fprintf(out, "# HELP %s %s\n# TYPE %s %s\n", series[s].name, series[s].help,
 			series[s].name, series[s].type);
-		for (size_t i = 0; cur->compiled && i < cur->set.count; i++) {
-			const char *name = cur->set.policies[i]->name;
+		lg_loaded_for_each(cur, i, p, id) {
+			const char *name = p->name;
 
-			if (strcmp(name, LG_CANARY_NAME) == 0)
-				continue;
 			for (unsigned hook = 1; hook < LG_HOOK_COUNT; hook++) {
 				const struct lg_counter *before = retired(m, name, hook);
 				struct lg_counter c;
 
-				lg_counter_read(bpf, policy_id(cur, i), hook, &c);
+				lg_counter_read(bpf, id, hook, &c);
 				if (before)
 					add(&c, before);
 				const struct {
@@ -150,14 +141,10 @@ char *lg_metrics_format(const struct lg_metrics *m, const struct lg_bpf *bpf,
 	}
 	fprintf(out, "# HELP lsmguard_policy_info The policies in force (value 1).\n"
 		     "# TYPE lsmguard_policy_info gauge\n");
-	for (size_t i = 0; cur->compiled && i < cur->set.count; i++) {
-		const struct lg_policy *p = cur->set.policies[i];
-
-		if (strcmp(p->name, LG_CANARY_NAME) == 0)
-			continue;
+	lg_loaded_for_each(cur, i, p, id) {
 		fprintf(out, "lsmguard_policy_info{policy=\"");
 		label(out, p->name);
-		fprintf(out, "\",mode=\"%s\",cgroup=\"", p->mode == LG_MODE_AUDIT ? "audit" : "enforce");
+		fprintf(out, "\",mode=\"%s\",cgroup=\"", lg_mode_name(p->mode));
 		label(out, p->cgroup);
 		fprintf(out, "\",file=\"");
 		label(out, p->file);
@@ -186,29 +173,6 @@ char *lg_metrics_format(const struct lg_metrics *m, const struct lg_bpf *bpf,
 		return NULL;
 	}
 	return text;
-}
-
-int lg_write_file_atomically(const char *path, const char *text)
-{
-	char tmp[4200];
-	size_t len = strlen(text);
-	int fd, ret = 0;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	fd = mkstemp(tmp);
-	if (fd < 0)
-		return -errno;
-	/* Readable by the collector, whatever the umask. */
-	if (fchmod(fd, 0644) || write(fd, text, len) != (ssize_t)len || fsync(fd))
-		ret = errno ? -errno : -EIO;
-	if (close(fd) && !ret)
-		ret = -errno;
-	if (!ret && rename(tmp, path))
-		ret = -errno;
-	if (ret)
-		unlink(tmp);
-	return ret;
 }
 
 void lg_metrics_free(struct lg_metrics *m)

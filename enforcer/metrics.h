@@ -10,7 +10,7 @@
 #include <stddef.h>
 
 #include "bpf_state.h"
-#include "events.h"
+#include "loaded.h"
 
 struct lg_metric_total {
 	char *policy;
@@ -31,8 +31,6 @@ int lg_metrics_retire(struct lg_metrics *m, const struct lg_bpf *bpf,
 /* The metrics text for the set in force; caller frees. NULL on allocation failure. */
 char *lg_metrics_format(const struct lg_metrics *m, const struct lg_bpf *bpf,
 			const struct lg_loaded_set *cur, unsigned generation);
-/* Write path atomically: a temporary file in the same directory, then rename. */
-int lg_write_file_atomically(const char *path, const char *text);
 void lg_metrics_free(struct lg_metrics *m);
 
 #endif

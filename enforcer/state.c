@@ -7,28 +7,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomic_file.h"
+#include "names.h"
 #include "state.h"
 
+/* dir/name replaced by text (dir made first when missing). */
 static int write_atomically(const char *dir, const char *name, const char *text)
 {
-	char path[4096], tmp[4200];
-	FILE *f;
+	char path[4096];
 
 	if (mkdir(dir, 0755) && errno != EEXIST)
 		return -errno;
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "we");
-	if (!f)
-		return -errno;
-	fputs(text, f);
-	if (fclose(f) || rename(tmp, path)) {
-		int ret = -errno;
-
-		unlink(tmp);
-		return ret;
-	}
-	return 0;
+	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	return lg_write_file_atomically(path, text, 0644);
 }
 
 int lg_state_write(const char *dir, const struct lg_policy_set *set, const struct lg_compiled *c,
@@ -46,7 +38,7 @@ int lg_state_write(const char *dir, const struct lg_policy_set *set, const struc
 		const struct lg_policy *p = set->policies[i];
 
 		fprintf(mem, "policy\t%u\t%s\t%s\t%s\t%s\n", c->policies[i].id,
-			p->mode == LG_MODE_AUDIT ? "audit" : "enforce", p->name, p->cgroup, p->file);
+			lg_mode_name(p->mode), p->name, p->cgroup, p->file);
 	}
 	fclose(mem);
 	ret = write_atomically(dir, "state", text);

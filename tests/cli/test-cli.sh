@@ -99,6 +99,9 @@ run "learn from a log" 0 "$lsmguard" learn web --unit web.service --from-log lea
 same "learn says what it used" "$work/err" <(echo "lsmguard: learned from 15 events of policy 'web' (1 ignored: built-in protections or objects a rule cannot name)")
 chmod 644 "$work/learned.ini"
 run "the learned policy passes check" 0 "$lsmguard" check learned.ini
+mkdir "$work/journal" && sed 's/^/Nov 30 10:00:00 host lsmguard[42]: /' "$golden/learn-events.log" >"$work/journal/learn-events.log"
+run "learn from a log with syslog prefixes" 0 "$lsmguard" learn web --unit web.service --from-log journal/learn-events.log &&
+	same "the prefixes change nothing learned" <(tail -n +2 "$work/out") <(tail -n +2 "$golden/learn.ini")
 run "learn prints a learning policy" 0 "$lsmguard" learn web --cgroup /lgt/web --print-learning-policy &&
 	same "the learning policy denies everything in audit mode" <(grep -v '^;' "$work/out") <(printf '%s\n' \
 		"[policy]" "name = web" "cgroup = /lgt/web" "mode = audit" "" "[files]" "default = deny" "" \

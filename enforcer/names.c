@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <string.h>
+
+#include "names.h"
+
+static const char *const hook_names[LG_HOOK_COUNT] = {
+	[LG_HOOK_NONE] = "none",
+	[LG_HOOK_FILE_OPEN] = "file_open",
+	[LG_HOOK_BPRM_CHECK] = "bprm_check_security",
+	[LG_HOOK_SOCKET_CONNECT] = "socket_connect",
+	[LG_HOOK_SOCKET_SENDMSG] = "socket_sendmsg",
+	[LG_HOOK_PATH_RENAME] = "path_rename",
+	[LG_HOOK_PATH_LINK] = "path_link",
+	[LG_HOOK_PATH_UNLINK] = "path_unlink",
+	[LG_HOOK_PATH_TRUNCATE] = "path_truncate",
+	[LG_HOOK_TASK_ALLOC] = "task_alloc",
+	[LG_HOOK_BPF] = "bpf",
+	[LG_HOOK_KERNEL_MODULE] = "kernel_module",
+	[LG_HOOK_PTRACE] = "ptrace_access_check",
+	[LG_HOOK_SB_UMOUNT] = "sb_umount",
+	[LG_HOOK_MMAP_FILE] = "mmap_file",
+	[LG_HOOK_FILE_MPROTECT] = "file_mprotect",
+	[LG_HOOK_BPF_MAP] = "bpf_map",
+};
+
+static const char *const decision_names[LG_DECISION_COUNT] = {
+	[LG_DECISION_FILE_READ] = "read",
+	[LG_DECISION_FILE_WRITE] = "write",
+	[LG_DECISION_EXEC] = "exec",
+	[LG_DECISION_NET] = "connect",
+};
+
+/* A hook added to the ABI without a name here prints as "unknown": tests/unit/test_names.c. */
+const char *lg_hook_name(unsigned hook)
+{
+	return hook < LG_HOOK_COUNT && hook_names[hook] ? hook_names[hook] : "unknown";
+}
+
+unsigned lg_hook_from_name(const char *name)
+{
+	for (unsigned hook = LG_HOOK_NONE + 1; hook < LG_HOOK_COUNT; hook++)
+		if (hook_names[hook] && strcmp(hook_names[hook], name) == 0)
+			return hook;
+	return LG_HOOK_NONE;
+}
+
+const char *lg_decision_name(unsigned decision)
+{
+	return decision < LG_DECISION_COUNT && decision_names[decision] ? decision_names[decision]
+									: "unknown";
+}
+
+unsigned lg_decision_from_name(const char *name)
+{
+	for (unsigned decision = 0; decision < LG_DECISION_COUNT; decision++)
+		if (decision_names[decision] && strcmp(decision_names[decision], name) == 0)
+			return decision;
+	return LG_DECISION_COUNT;
+}
+
+const char *lg_mode_name(unsigned mode)
+{
+	return mode == LG_MODE_AUDIT ? "audit" : "enforce";
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The names of the kernel's hooks, decisions and modes as the command prints them: in events,
+ * status, metrics, and as `learn` reads them back. One table each (names.c).
+ */
+#ifndef LSMGUARD_NAMES_H
+#define LSMGUARD_NAMES_H
+
+#include "lsmguard_abi.h"
+
+/* "file_open" for LG_HOOK_FILE_OPEN; "unknown" outside the table. */
+const char *lg_hook_name(unsigned hook);
+/* The hook of a name lg_hook_name gives; LG_HOOK_NONE when none has it. */
+unsigned lg_hook_from_name(const char *name);
+/* "read", "write", "exec", "connect"; "unknown" outside the table. */
+const char *lg_decision_name(unsigned decision);
+/* The decision of a name lg_decision_name gives; LG_DECISION_COUNT when none has it. */
+unsigned lg_decision_from_name(const char *name);
+
+/* "enforce" or "audit". */
+const char *lg_mode_name(unsigned mode);
+
+#endif
