@@ -35,7 +35,8 @@ static void load(struct lg_loaded_set *s, unsigned bank, const char *const *name
 		}
 		s->set.count++;
 	}
-	if (lg_compile(&s->set, 42, bank, &s->compiled, &diag)) {
+	if (lg_policy_set_validate(&s->set, &diag) ||
+	    lg_compile(&s->set, 42, bank, &s->compiled, &diag)) {
 		FAIL_AT("set did not compile");
 		exit(1);
 	}
