@@ -19,8 +19,8 @@ struct harness_case {
 
 /* What a case's child tells the runner, in memory the two share. */
 struct harness_shared {
-	pid_t case_pid;	  /* the case's own process (not its children) */
-	bool skipped;	  /* harness_skip() was called by it */
+	pid_t case_pid; /* the case's own process (not its children) */
+	bool skipped;	/* harness_skip() was called by it */
 	char skip_reason[256];
 	long deadline_ms; /* harness_set_timeout(): when the case may still run; 0 if not called */
 	int expected_count;
@@ -94,7 +94,8 @@ void harness_set_timeout(unsigned seconds)
 void harness_expect(const char *text)
 {
 	if (!in_case_process()) {
-		harness_fail_at(__FILE__, __LINE__, "harness_expect() outside a case's own process");
+		harness_fail_at(__FILE__, __LINE__,
+				"harness_expect() outside a case's own process");
 		return;
 	}
 	if (shared->expected_count == HARNESS_MAX_EXPECTED) {
@@ -186,7 +187,7 @@ static enum result run_case(const struct harness_suite *suite, const struct harn
 		int sig = WTERMSIG(status);
 
 		if (sig == SIGALRM)
-			printf("#   timed out (SIGALRM; the limit is %u s unless the case raised it)\n",
+			printf("#   timed out (SIGALRM: %u s, unless the case raised it)\n",
 			       suite->timeout_s);
 		else
 			printf("#   killed by signal %d (%s)\n", sig, strsignal(sig));
@@ -273,8 +274,8 @@ int harness_main(const struct harness_suite *suite, int argc, char **argv)
 		return 1;
 	if (planned == 0)
 		return bail_out(suite, "no case registered", NULL);
-	shared = mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1,
-		      0);
+	shared =
+	    mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (shared == MAP_FAILED)
 		return bail_out(suite, "shared memory", strerror(errno));
 	if (suite->setup && suite->setup() != 0)

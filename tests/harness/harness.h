@@ -92,7 +92,7 @@ harness_fail_at(const char *file, int line, const char *fmt, ...)
 	harness_failures++;
 }
 
-/* ---- fixtures: state set up before a case and torn down after it, even when a check failed ---- */
+/* ---- fixtures: state set up before a case, torn down after it even when a check failed ---- */
 
 /*
  * FIXTURE(name) { fields };  FIXTURE_SETUP(name) { self->... }  FIXTURE_TEARDOWN(name) { ... }

@@ -39,7 +39,7 @@ expect "a failed check fails the case, its message as TAP comments" 1 '^not ok 1
 run "$selftest" crashes
 expect "a case killed by a signal fails" 1 '^#   killed by signal 11' '^not ok 1 - crashes$'
 run "$selftest" hangs
-expect "a case past its time limit fails" 1 '^#   timed out \(SIGALRM' '^not ok 1 - hangs$'
+expect "a case past its time limit fails" 1 '^#   timed out \(SIGALRM:' '^not ok 1 - hangs$'
 run "$selftest" hangs_ignoring_its_alarm
 expect "a case that ignores its alarm is killed by the runner" 1 \
 	'^#   timed out: killed by the runner' '^not ok 1 - hangs_ignoring_its_alarm$'

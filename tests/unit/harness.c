@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* The unit tests' main: the shared runner (tests/harness/harness.c) with the unit suite's limits. */
+/* The unit tests' main: the shared runner (tests/harness/harness.c), the unit suite's limits. */
 #include "harness.h"
 
 int main(int argc, char **argv)

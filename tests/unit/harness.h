@@ -42,8 +42,8 @@ typedef harness_fn test_fn;
 	do {                                                                                      \
 		const char *a_ = (actual), *e_ = (expected);                                      \
 		if (!a_ || strcmp(a_, e_) != 0)                                                   \
-			FAIL_AT("%s is\n  \"%s\"\nexpected\n  \"%s\"", #actual, a_ ? a_ : "(null)", \
-				e_);                                                              \
+			FAIL_AT("%s is\n  \"%s\"\nexpected\n  \"%s\"", #actual,                   \
+				a_ ? a_ : "(null)", e_);                                          \
 	} while (0)
 
 #endif
