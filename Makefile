@@ -34,10 +34,12 @@ BPF_SKEL      := $(BUILD)/bpf/lsmguard.skel.h
 POLICY_SRCS   := $(wildcard policy/*.c)
 ENFORCER_SRCS := $(wildcard enforcer/*.c)
 UNIT_SRCS     := $(wildcard tests/unit/*.c)
+# The one test harness (runner, TAP, guards) of the unit tests and the vm-tests.
+HARNESS_SRCS  := tests/harness/harness.c
 
 POLICY_OBJS   := $(POLICY_SRCS:%.c=$(BUILD)/%.o)
 ENFORCER_OBJS := $(ENFORCER_SRCS:%.c=$(BUILD)/%.o)
-UNIT_OBJS     := $(UNIT_SRCS:%.c=$(BUILD)/%.o)
+UNIT_OBJS     := $(UNIT_SRCS:%.c=$(BUILD)/%.o) $(HARNESS_SRCS:%.c=$(BUILD)/%.o)
 # The enforcer's helpers the unit tests check (none of them needs the BPF skeleton).
 UNIT_ENFORCER_OBJS := $(addprefix $(BUILD)/enforcer/,json.o names.o loaded.o atomic_file.o)
 
@@ -51,17 +53,18 @@ VM_PROBE  := $(VM_DIR)/probe
 VM_DYN    := $(VM_DIR)/dyn $(VM_DIR)/preload.so
 VM_BENCH  := $(VM_DIR)/bench $(VM_DIR)/noop
 FLOOR_SKEL := $(BUILD)/bench/floor.skel.h
-VM_SRCS   := vm-tests/vmtest.c vm-tests/vmutil.c vm-tests/cases.c vm-tests/hardening.c \
+VM_SRCS   := $(HARNESS_SRCS) vm-tests/vmtest.c vm-tests/vmutil.c vm-tests/cases.c vm-tests/hardening.c \
 	vm-tests/uring.c vm-tests/compare.c vm-tests/cache.c vm-tests/explain.c \
 	vm-tests/operations.c vm-tests/learn.c
 
 LSMGUARD   := $(BUILD)/lsmguard
 LIBPOLICY  := $(BUILD)/libpolicy.a
 UNIT_TESTS := $(BUILD)/tests/unit-tests
+HARNESS_SELFTEST := $(BUILD)/tests/harness-selftest $(BUILD)/tests/harness-selftest-empty
 FUZZER     := $(BUILD)/fuzz/fuzz_policy
 BENCH_COMPILE := $(BUILD)/bench/bench_compile
 
-.PHONY: all bpf deps check vm-check demo bench unit-check cli-check fuzz fuzz-check bench-compile clean format \
+.PHONY: all bpf deps check vm-check demo bench unit-check harness-check cli-check fuzz fuzz-check bench-compile clean format \
 	man install deb install-check realsvc-check
 
 all: $(LSMGUARD)
@@ -78,11 +81,13 @@ deps:
 		echo "deps: all $(words $(DEB_PACKAGES)) packages present"; \
 	fi
 
-$(BUILD)/%.o: %.c | $(BUILD)/policy $(BUILD)/enforcer $(BUILD)/tests/unit $(BUILD)/tests/bench
+$(BUILD)/%.o: %.c | $(BUILD)/policy $(BUILD)/enforcer $(BUILD)/tests/unit $(BUILD)/tests/harness \
+		$(BUILD)/tests/bench
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/policy $(BUILD)/enforcer $(BUILD)/tests/unit $(BUILD)/tests/bench $(BUILD)/fuzz $(BUILD)/bench $(BUILD)/bpf:
+$(BUILD)/policy $(BUILD)/enforcer $(BUILD)/tests/unit $(BUILD)/tests/harness $(BUILD)/tests/bench \
+		$(BUILD)/fuzz $(BUILD)/bench $(BUILD)/bpf:
 	$(Q)mkdir -p $@
 
 # ---- BPF: one object per hook family, linked into one (maps are shared __weak definitions),
@@ -124,12 +129,22 @@ $(UNIT_TESTS): $(UNIT_OBJS) $(UNIT_ENFORCER_OBJS) $(LIBPOLICY)
 
 # Every suite prints its own "N passed, N failed"; tests/run-all.sh adds them up and prints
 # the closing line, and fails when any suite fails or prints no count.
-check: $(LSMGUARD) $(UNIT_TESTS) $(FUZZER) $(VM_KERNEL) $(VM_INITRD) $(REALSVC_INITRD)
+check: $(LSMGUARD) $(UNIT_TESTS) $(HARNESS_SELFTEST) $(FUZZER) $(VM_KERNEL) $(VM_INITRD) $(REALSVC_INITRD)
 	$(Q)tests/run-all.sh $(BUILD)
 
 unit-check: $(UNIT_TESTS)
 	$(Q)$(UNIT_TESTS)
 	$(Q)python3 tests/unit/hash_reference.py --check tests/unit/test_hash.c
+
+# The harness's own test (tests/harness/test-harness.sh): its verdicts and its guards.
+$(BUILD)/tests/harness-selftest: tests/harness/selftest.c $(BUILD)/tests/harness/harness.o
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -MF $@.d -o $@ $^
+$(BUILD)/tests/harness-selftest-empty: tests/harness/selftest.c $(BUILD)/tests/harness/harness.o
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -DSELFTEST_EMPTY -MF $@.d -o $@ $^
+harness-check: $(HARNESS_SELFTEST)
+	$(Q)tests/harness/test-harness.sh $(HARNESS_SELFTEST)
 
 cli-check: $(LSMGUARD)
 	$(Q)tests/cli/test-cli.sh $(LSMGUARD)
@@ -143,18 +158,23 @@ $(VM_KERNEL): | $(VM_DIR)
 	$(call msg,FETCH,$@)
 	$(Q)vm-tests/fetch-kernel.sh $(VM_DIR) >/dev/null
 
-$(VM_TESTS): $(VM_SRCS) vm-tests/vmtest.h vm-tests/vmutil.h vm-tests/uring.h | $(VM_DIR)
+# Every binary of the test VMs is built by this one rule, from the C files among its
+# prerequisites: static unless VM_LDFLAGS says otherwise; per binary, extra flags in VM_CFLAGS
+# and libraries in VM_LDLIBS (target-specific and private, so nothing else inherits them).
+VM_BASE_CFLAGS := -D_GNU_SOURCE -std=gnu11 -O2 -g $(WARNINGS) -Wno-missing-prototypes
+VM_LDFLAGS := -static
+$(VM_DIR)/%: | $(VM_DIR)
 	$(call msg,CC,$@)
-	$(Q)$(CC) -D_GNU_SOURCE -std=gnu11 -O2 -g $(WARNINGS) -Wno-missing-prototypes -static -o $@ $(VM_SRCS) -lseccomp
+	$(Q)$(CC) $(VM_BASE_CFLAGS) $(VM_CFLAGS) $(VM_LDFLAGS) -o $@ $(filter %.c,$^) $(VM_LDLIBS)
+
+$(VM_TESTS): private VM_LDLIBS := -lseccomp
+$(VM_TESTS): $(VM_SRCS) vm-tests/vmtest.h vm-tests/vmutil.h vm-tests/uring.h tests/harness/harness.h
 
 # Dynamically linked on purpose: the exec-mapping tests need the loader and libc.
-$(VM_DIR)/dyn: vm-tests/dyn.c | $(VM_DIR)
-	$(call msg,CC,$@)
-	$(Q)$(CC) -std=gnu11 -O2 $(WARNINGS) -o $@ $<
-
-$(VM_DIR)/preload.so: vm-tests/preload.c | $(VM_DIR)
-	$(call msg,CC,$@)
-	$(Q)$(CC) -std=gnu11 -O2 $(WARNINGS) -Wno-missing-prototypes -shared -fPIC -o $@ $<
+$(VM_DIR)/dyn: private VM_LDFLAGS :=
+$(VM_DIR)/dyn: vm-tests/dyn.c
+$(VM_DIR)/preload.so: private VM_LDFLAGS := -shared -fPIC
+$(VM_DIR)/preload.so: vm-tests/preload.c
 
 # The benchmark's floor: empty BPF-LSM programs (configuration F), loaded by the bench binary.
 $(BUILD)/bench/floor.bpf.o: tests/bench/floor.bpf.c | $(BUILD)/bench
@@ -165,18 +185,13 @@ $(FLOOR_SKEL): $(BUILD)/bench/floor.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name floor_bpf > $@
 
-$(VM_DIR)/bench: vm-tests/bench.c vm-tests/vmutil.c vm-tests/vmutil.h $(FLOOR_SKEL) | $(VM_DIR)
-	$(call msg,CC,$@)
-	$(Q)$(CC) -D_GNU_SOURCE -std=gnu11 -O2 $(WARNINGS) -Wno-missing-prototypes -I$(BUILD)/bench \
-		-Iinclude -static -o $@ vm-tests/bench.c vm-tests/vmutil.c -lseccomp -lbpf -lelf -lz
-
-$(VM_DIR)/noop: tests/bench/noop.c | $(VM_DIR)
-	$(call msg,CC,$@)
-	$(Q)$(CC) -O2 -static -o $@ $<
-
-$(VM_PROBE): vm-tests/probe.c | $(VM_DIR)
-	$(call msg,CC,$@)
-	$(Q)$(CC) -std=gnu11 -O2 $(WARNINGS) -static -o $@ $<
+$(VM_DIR)/bench: private VM_CFLAGS := -I$(BUILD)/bench -Iinclude
+$(VM_DIR)/bench: private VM_LDLIBS := -lseccomp -lbpf -lelf -lz
+$(VM_DIR)/bench: vm-tests/bench.c vm-tests/vmutil.c vm-tests/vmutil.h vm-tests/vmtest.h \
+	tests/harness/harness.h $(FLOOR_SKEL)
+$(VM_DIR)/noop: tests/bench/noop.c
+$(VM_PROBE): vm-tests/probe.c
+$(VM_DIR)/svc: vm-tests/realsvc/svc.c
 
 $(VM_INITRD): $(LSMGUARD)-static $(VM_TESTS) $(VM_PROBE) $(VM_DYN) $(VM_BENCH) vm-tests/init.sh vm-tests/demo.sh \
 		vm-tests/build-initramfs.sh $(wildcard policy/examples/*.ini)
@@ -188,9 +203,6 @@ vm-check: $(VM_KERNEL) $(VM_INITRD)
 
 # Real services (nginx, OpenSSH, PostgreSQL 15) of a Debian 12 userland under their example
 # policies, booted with systemd; the userland is cached in build/realsvc/root.tar.
-$(VM_DIR)/svc: vm-tests/realsvc/svc.c | $(VM_DIR)
-	$(call msg,CC,$@)
-	$(Q)$(CC) -D_GNU_SOURCE -std=gnu11 -O2 $(WARNINGS) -Wno-missing-prototypes -static -o $@ $<
 $(REALSVC_INITRD): $(LSMGUARD)-static $(VM_DIR)/svc vm-tests/realsvc/build.sh vm-tests/realsvc/test.sh \
 		enforcer/dist/lsmguard.service.in $(wildcard policy/examples/*.ini)
 	$(call msg,REALSVC,$@)
@@ -236,8 +248,10 @@ $(BENCH_COMPILE): $(BUILD)/tests/bench/bench_compile.o $(LIBPOLICY) | $(BUILD)/b
 bench-compile: $(BENCH_COMPILE)
 	$(Q)$(BENCH_COMPILE) 10000
 
+FORMAT_SRCS := $(POLICY_SRCS) $(ENFORCER_SRCS) $(UNIT_SRCS) $(HARNESS_SRCS) policy/*.h enforcer/*.h \
+	include/lsmguard_abi.h tests/unit/*.h tests/harness/*.h $(BPF_SRCS) bpf_lsm/*.bpf.h
 format:
-	clang-format -i $(POLICY_SRCS) $(ENFORCER_SRCS) $(UNIT_SRCS) policy/*.h enforcer/*.h include/lsmguard_abi.h
+	clang-format -i $(FORMAT_SRCS)
 
 # ---- install and package ----
 PREFIX     ?= /usr/local

@@ -1,43 +1,88 @@
 #!/usr/bin/env bash
 # Run every test suite this machine can run and add up their results. Each suite ends with a
-# line "NAME: N passed, N failed"; a suite that exits non-zero or prints no such line counts as
-# failed. The last line is the total: "N passed, N failed".
+# line "NAME: N passed, N failed" (possibly followed by ", N skipped"). A suite counts as one
+# more failure when it exits non-zero with no failed test, prints no such line, reports fewer
+# tests than its known minimum (a dropped case must not pass unnoticed), or prints a TAP plan
+# "1..N" or a count that the number of its "ok"/"not ok" lines contradicts.
+# The last line is the total: "N passed, N failed", followed by ", N skipped" when tests were
+# skipped.
 set -u
 build=${1:-build}
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
-total_passed=0 total_failed=0 broken=""
+total_passed=0 total_failed=0 total_skipped=0 broken=""
 
+# Goldens are rewritten by hand only (tests/cli/test-cli.sh says how), never by a check.
+if [ -n "${UPDATE_GOLDEN:-}" ]; then
+	echo "run-all: UPDATE_GOLDEN is set; a check never rewrites golden files:" \
+		"unset it (to update goldens, run tests/cli/test-cli.sh alone)"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+
+broken() { # NAME WHY: the suite counts as one more failure
+	echo "$1: $2: counted as 1 failure"
+	total_failed=$((total_failed + 1))
+	case " $broken " in *" $1 "*) ;; *) broken="$broken $1" ;; esac
+}
+
+# suite NAME MINIMUM COMMAND...: MINIMUM is the number of tests the suite has today (passed,
+# failed and skipped); raise it when tests are added.
 suite() {
-	local name=$1 log line p f status
-	shift
+	local name=$1 minimum=$2 log line p f s status results plan
+	shift 2
 	log=$build/test-$name.log
 	echo "== $name"
 	"$@" 2>&1 | tee "$log"
 	status=${PIPESTATUS[0]}
-	line=$(grep -E '^[a-z-]+: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+	line=$(grep -E "^$name: [0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?\$" "$log" | tail -n 1)
 	if [ -z "$line" ]; then
-		echo "$name: printed no result line (exit $status): counted as 1 failure"
-		total_failed=$((total_failed + 1)) broken="$broken $name"
+		broken "$name" "printed no result line (exit $status)"
 		return
 	fi
 	p=$(echo "$line" | sed -E 's/.*: ([0-9]+) passed.*/\1/')
 	f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed.*/\1/')
+	s=0
+	case $line in *skipped) s=$(echo "$line" | sed -E 's/.* ([0-9]+) skipped$/\1/') ;; esac
 	total_passed=$((total_passed + p)) total_failed=$((total_failed + f))
+	total_skipped=$((total_skipped + s))
 	if [ "$status" != 0 ] && [ "$f" = 0 ]; then
-		echo "$name: exited $status with no failed test: counted as 1 failure"
-		total_failed=$((total_failed + 1)) broken="$broken $name"
+		broken "$name" "exited $status with no failed test"
+	fi
+	results=$(grep -cE '^(not )?ok [0-9]+( |$)' "$log")
+	if [ "$results" != $((p + f + s)) ]; then
+		broken "$name" "its result line counts $((p + f + s)) tests, its TAP lines $results"
+	fi
+	plan=$(grep -E '^1\.\.[0-9]+$' "$log" | tail -n 1)
+	if [ -n "$plan" ] && [ "${plan#1..}" != "$results" ]; then
+		broken "$name" "its TAP plan was $plan, $results results were reported"
+	fi
+	counts="$counts$name: $((p + f + s)) tests (minimum $minimum)"
+	if [ $((p + f + s)) -lt "$minimum" ]; then
+		counts="$counts: BELOW THE MINIMUM"$'\n'
+		broken "$name" "$((p + f + s)) tests, fewer than its minimum $minimum"
+	else
+		counts="$counts"$'\n'
 	fi
 }
+counts=""
 
-suite unit "$build/tests/unit-tests"
-suite cli tests/cli/test-cli.sh "$build/lsmguard"
-suite fuzz tests/fuzz/run-fuzz.sh "$build/fuzz/fuzz_policy" "${FUZZ_CHECK_TIME:-30}"
-suite install tests/install/test-install.sh "$build"
-suite vm vm-tests/run-vm.sh "$build/vm/vmlinuz" "$build/vm/initrd.gz" test
-suite realsvc vm-tests/realsvc/run.sh "$build/vm/vmlinuz" "$build/realsvc/initrd.gz"
-suite schema tests/schema/check-events.sh "$build/vm/console-test.log.txt" "$build/realsvc/console.log.txt"
+suite harness 19 tests/harness/test-harness.sh "$build/tests/harness-selftest" "$build/tests/harness-selftest-empty"
+suite unit 55 "$build/tests/unit-tests"
+suite hashref 1 python3 tests/unit/hash_reference.py --check tests/unit/test_hash.c
+suite cli 43 tests/cli/test-cli.sh "$build/lsmguard"
+suite fuzz 1 tests/fuzz/run-fuzz.sh "$build/fuzz/fuzz_policy" "${FUZZ_CHECK_TIME:-30}"
+suite install 24 tests/install/test-install.sh "$build"
+suite vm 82 vm-tests/run-vm.sh "$build/vm/vmlinuz" "$build/vm/initrd.gz" test
+suite realsvc 27 vm-tests/realsvc/run.sh "$build/vm/vmlinuz" "$build/realsvc/initrd.gz"
+suite schema 20 tests/schema/check-events.sh "$build/vm/console-test.log.txt" "$build/realsvc/console.log.txt"
 
+echo "== counts"
+printf '%s' "$counts"
 [ -n "$broken" ] && echo "broken suites:$broken"
-echo "$total_passed passed, $total_failed failed"
+if [ "$total_skipped" != 0 ]; then
+	echo "$total_passed passed, $total_failed failed, $total_skipped skipped"
+else
+	echo "$total_passed passed, $total_failed failed"
+fi
 [ "$total_failed" = 0 ]

@@ -102,6 +102,10 @@ VM_TEST(status_shows_reloads_and_only_the_hooks_that_decided, 74)
 	int errors = count_events("\"result\":\"error\"");
 
 	write_file(POLICY_DIR "/broken.ini", "[policy]\nname = broken\n", 0644);
+	VM_EXPECT_DAEMON_WARNING("broken.ini:1: error: [policy] has neither 'cgroup' nor 'unit'");
+	VM_EXPECT_DAEMON_WARNING("broken.ini:1: error: [policy] has no 'mode'");
+	VM_EXPECT_DAEMON_WARNING("lsmguard: 2 errors in 1 of ");
+	VM_EXPECT_DAEMON_WARNING("lsmguard: reload refused; the policies in force are unchanged");
 	VM_CHECK(daemon_pid() > 1 && kill(daemon_pid(), SIGHUP) == 0);
 	for (int i = 0; i < 300 && count_events("\"result\":\"error\"") == errors; i++)
 		usleep(10 * 1000);

@@ -3,7 +3,6 @@
  * probe: performs one operation and prints its result, for the demo.
  *   probe open PATH | probe exec PATH | probe connect ADDRESS PORT
  */
-#define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>

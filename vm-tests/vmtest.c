@@ -1,98 +1,157 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * vm-tests: lsmguard in a real kernel. Writes the test policies and data, starts `lsmguard run`,
- * then runs every case (see cases.c) in a forked child with a time limit.
+ * then runs every case (see cases.c and the other files) through the shared harness. After each
+ * case the daemon's stderr is read: a line the case did not declare fails it.
  */
 #include <fcntl.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "vmtest.h"
 #include "vmutil.h"
 
-struct vm_case {
-	const char *name;
-	vm_test_fn fn;
-	int order;
+/*
+ * What `lsmguard run` writes to stderr that is information, not a warning: it exits on a
+ * signal, and a new daemon adopts what the previous one pinned (enforcer/cmd_run.c).
+ */
+static const char *const daemon_info_lines[] = {
+	"lsmguard: exiting on signal ",
+	"lsmguard: adopting the enforcement pinned at ",
 };
 
-static struct vm_case cases[256];
-static int case_count;
-int vm_failures;
+/*
+ * Warnings every policy load prints, on purpose: files.ini and audit.ini (cases.c) name
+ * /data/dup/ twice, to prove that the deny wins. Any other warning must be declared by its case.
+ */
+static const char *const daemon_warnings_of_every_load[] = {
+	"/etc/lsmguard/policy.d/files.ini:12: warning: '/data/dup/' is allow here and deny at "
+	"line 11; the more restrictive one wins",
+	"/etc/lsmguard/policy.d/audit.ini:12: warning: '/data/dup/' is allow here and deny at "
+	"line 11; the more restrictive one wins",
+};
+
+static off_t daemon_err_judged; /* the bytes of DAEMON_ERR already read */
 
 void vm_register(const char *name, vm_test_fn fn, int order)
 {
-	if (case_count < (int)(sizeof(cases) / sizeof(cases[0])))
-		cases[case_count++] = (struct vm_case){name, fn, order};
+	harness_register(name, fn, order);
 }
 
-static int compare_cases(const void *a, const void *b)
+static long now_ms(void)
 {
-	const struct vm_case *x = a, *y = b;
+	struct timespec ts;
 
-	if (x->order != y->order)
-		return x->order < y->order ? -1 : 1;
-	return strcmp(x->name, y->name);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static bool run_case(const struct vm_case *tc)
-{
-	int status;
-	pid_t pid;
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
-	fflush(stdout);
-	pid = fork();
-	if (pid < 0)
-		return false;
-	if (pid == 0) {
-		alarm(120); /* a hung case is a failed case */
-		vm_failures = 0;
-		tc->fn();
-		fflush(stdout);
-		_exit(vm_failures ? 1 : 0);
+static bool is_info_or_load_warning(const char *line)
+{
+	for (size_t i = 0; i < ARRAY_LEN(daemon_info_lines); i++)
+		if (strncmp(line, daemon_info_lines[i], strlen(daemon_info_lines[i])) == 0)
+			return true;
+	for (size_t i = 0; i < ARRAY_LEN(daemon_warnings_of_every_load); i++)
+		if (strcmp(line, daemon_warnings_of_every_load[i]) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Read the daemon's stderr lines written since the last call. A line is fine when it holds one
+ * of the expected texts (marked in seen) or is information; every other line is reported and
+ * makes this return false.
+ */
+static bool judge_new_lines(const char (*expected)[HARNESS_EXPECTED_LEN], int count, bool *seen)
+{
+	char buf[4096];
+	bool fine = true;
+	int fd = open(DAEMON_ERR, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return true; /* the daemon never wrote to it yet */
+	while ((n = pread(fd, buf, sizeof(buf) - 1, daemon_err_judged)) > 0) {
+		char *line = buf, *end;
+
+		buf[n] = '\0';
+		/* Whole lines only: a line still being written is read next time. */
+		while ((end = strchr(line, '\n'))) {
+			bool known;
+
+			*end = '\0';
+			known = is_info_or_load_warning(line);
+			for (int i = 0; i < count; i++) {
+				if (strstr(line, expected[i])) {
+					seen[i] = true;
+					known = true;
+				}
+			}
+			if (!known) {
+				printf("#   the daemon warned: %s\n", line);
+				fine = false;
+			}
+			daemon_err_judged += end + 1 - line;
+			line = end + 1;
+		}
+		if (line == buf) {
+			if (n < (ssize_t)sizeof(buf) - 1)
+				break; /* an unfinished line */
+			printf("#   the daemon wrote a line longer than %zu bytes\n", sizeof(buf));
+			daemon_err_judged += n;
+			fine = false;
+		}
 	}
-	if (waitpid(pid, &status, 0) < 0)
-		return false;
-	if (WIFSIGNALED(status)) {
-		printf("#   killed by signal %d%s\n", WTERMSIG(status),
-		       WTERMSIG(status) == SIGALRM ? " (timed out)" : "");
-		return false;
+	close(fd);
+	return fine;
+}
+
+/* After each case (in the runner): the daemon wrote nothing the case did not expect. */
+static bool daemon_wrote_only_the_expected(const char (*expected)[HARNESS_EXPECTED_LEN], int count)
+{
+	bool seen[HARNESS_MAX_EXPECTED] = {false}, fine = true, all_seen;
+	long end = now_ms() + 2000; /* for an expected line the daemon is still writing */
+
+	for (;;) {
+		fine &= judge_new_lines(expected, count, seen);
+		all_seen = true;
+		for (int i = 0; i < count; i++)
+			all_seen &= seen[i];
+		if (all_seen || now_ms() > end)
+			break;
+		usleep(50 * 1000);
 	}
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	for (int i = 0; i < count; i++) {
+		if (!seen[i]) {
+			printf("#   the daemon did not write the expected '%s'\n", expected[i]);
+			fine = false;
+		}
+	}
+	return fine;
+}
+
+static int suite_setup(void)
+{
+	if (vm_setup() != 0)
+		return -1;
+	/* Starting up is silent: anything on stderr fails the setup. */
+	return daemon_wrote_only_the_expected(NULL, 0) ? 0 : -1;
 }
 
 int main(int argc, char **argv)
 {
-	int passed = 0, failed = 0, number = 0;
+	static const struct harness_suite vm = {
+		.name = "vm",
+		.timeout_s = 120,
+		/* Cases may raise their alarm() up to 900 s (the 1,000-reload and flood cases). */
+		.hard_timeout_s = 960,
+		.setup = suite_setup,
+		.after_case = daemon_wrote_only_the_expected,
+	};
 
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	qsort(cases, (size_t)case_count, sizeof(cases[0]), compare_cases);
-	if (vm_setup() != 0) {
-		printf("not ok 1 - setup\nvm: 0 passed, 1 failed\n");
-		return 1;
-	}
-	printf("TAP version 13\n1..%d\n", case_count);
-	for (int i = 0; i < case_count; i++) {
-		bool selected = argc < 2;
-
-		for (int a = 1; a < argc; a++)
-			if (strcmp(argv[a], cases[i].name) == 0)
-				selected = true;
-		if (!selected)
-			continue;
-		number++;
-		if (run_case(&cases[i])) {
-			printf("ok %d - %s\n", number, cases[i].name);
-			passed++;
-		} else {
-			printf("not ok %d - %s\n", number, cases[i].name);
-			failed++;
-		}
-	}
-	printf("vm: %d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return harness_main(&vm, argc, argv);
 }

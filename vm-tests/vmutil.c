@@ -323,6 +323,24 @@ size_t notify_read(char *buf, size_t size)
 	return used;
 }
 
+/* The last lines of the daemons' stderr, as TAP comments. */
+static void print_daemon_err_tail(int lines)
+{
+	char line[1024], tail[8][1024];
+	FILE *f = fopen(DAEMON_ERR, "r");
+	int count = 0;
+
+	if (lines > 8)
+		lines = 8;
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f))
+		snprintf(tail[count++ % lines], sizeof(tail[0]), "%s", line);
+	fclose(f);
+	for (int i = count > lines ? count - lines : 0; i < count; i++)
+		printf("#     %s", tail[i % lines]);
+}
+
 pid_t daemon_start(void)
 {
 	int before = count_events("\"event\":\"ready\""), after;
@@ -333,10 +351,11 @@ pid_t daemon_start(void)
 	pid = fork();
 	if (pid == 0) {
 		int out = open(EVENT_LOG, O_WRONLY | O_CREAT | O_APPEND, 0644);
-		int err = open("/run/daemon.err", O_WRONLY | O_CREAT | O_APPEND, 0644);
+		int err = open(DAEMON_ERR, O_WRONLY | O_CREAT | O_APPEND, 0644);
 
-		dup2(out, 1);
-		dup2(err, 2);
+		/* A daemon whose warnings nobody would read must not start. */
+		if (out < 0 || err < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
+			_exit(126);
 		setenv("NOTIFY_SOCKET", NOTIFY_SOCKET_PATH, 1);
 		execl(LSMGUARD, "lsmguard", "run", "--policy-dir", POLICY_DIR, "--metrics-file",
 		      METRICS_FILE, "--metrics-interval", "1", (char *)NULL);
@@ -350,7 +369,8 @@ pid_t daemon_start(void)
 		if (after > before)
 			return pid;
 		if (waitpid(pid, &status, WNOHANG) == pid) {
-			VM_FAIL("lsmguard run exited with status %d; see /run/daemon.err", status);
+			VM_FAIL("lsmguard run exited with status %d; its stderr ends:", status);
+			print_daemon_err_tail(5);
 			return -1;
 		}
 		usleep(20 * 1000);

@@ -11,6 +11,8 @@
 #define LSMGUARD "/bin/lsmguard"
 #define NOTIFY_SOCKET_PATH "/run/notify.sock" /* $NOTIFY_SOCKET of the daemons started here */
 #define METRICS_FILE "/run/lsmguard.prom"    /* their --metrics-file, written every second */
+/* Every daemon's stderr, appended; the runner fails a case that made it grow unexpectedly. */
+#define DAEMON_ERR "/run/daemon.err"
 
 /* Write the data files and policies, start the daemon. 0 on success. */
 int vm_setup(void);

@@ -2,6 +2,13 @@
 # Command-line tests of `lsmguard check` and `show`: exit codes, exact messages, golden output.
 # Usage: tests/cli/test-cli.sh BUILD/lsmguard    (UPDATE_GOLDEN=1 rewrites the golden files)
 set -u
+# Rewriting goldens is a deliberate act at a developer's desk, never in CI (where a stray
+# UPDATE_GOLDEN would turn every golden comparison into a pass).
+if [ -n "${UPDATE_GOLDEN:-}" ] && [ -n "${CI:-}" ]; then
+	echo "test-cli: UPDATE_GOLDEN is set while CI is set: refusing to rewrite golden files" >&2
+	echo "cli: 0 passed, 1 failed"
+	exit 1
+fi
 lsmguard=$(realpath "$1")
 top=$(cd "$(dirname "$0")/../.." && pwd)
 golden=$top/tests/golden

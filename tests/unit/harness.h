@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * A small test harness: TEST(name) { ... } registers a case; each case runs in a forked child so
- * that a crash fails that case only. Output is TAP-like, and the last line is
- * "N passed, N failed". Run one case with: unit-tests NAME.
+ * The unit tests' names for the shared harness (tests/harness/harness.h): TEST(name) { ... }
+ * registers a case, run in a forked child with a time limit; cases run in name order. Output is
+ * TAP; the last line is "unit: N passed, N failed, N skipped". Run some cases with:
+ * unit-tests NAME...
  */
 #ifndef LSMGUARD_TEST_HARNESS_H
 #define LSMGUARD_TEST_HARNESS_H
@@ -12,25 +13,17 @@
 #include <stdio.h>
 #include <string.h>
 
-typedef void (*test_fn)(void);
-void harness_register(const char *name, test_fn fn);
-extern int harness_failures; /* failed checks in the current case */
+#include "../harness/harness.h"
 
-#define TEST(name)                                                                                \
-	static void name(void);                                                                   \
-	__attribute__((constructor)) static void register_##name(void)                            \
-	{                                                                                         \
-		harness_register(#name, name);                                                    \
-	}                                                                                         \
-	static void name(void)
+typedef harness_fn test_fn;
 
-#define FAIL_AT(...)                                                                              \
-	do {                                                                                      \
-		fprintf(stderr, "    %s:%d: ", __FILE__, __LINE__);                                    \
-		fprintf(stderr, __VA_ARGS__);                                                     \
-		fputc('\n', stderr);                                                              \
-		harness_failures++;                                                               \
-	} while (0)
+#define TEST(name) HARNESS_CASE(name, 0)
+/* A case with a fixture: FIXTURE(f) { ... }; FIXTURE_SETUP(f) { ... }; FIXTURE_TEARDOWN(f) {...} */
+#define TEST_F(fixture, name) HARNESS_CASE_F(fixture, name, 0)
+/* The case cannot run here (not a failure, not a pass): "ok N - name # SKIP reason". */
+#define SKIP(...) harness_skip(__VA_ARGS__)
+
+#define FAIL_AT(...) harness_fail_at(__FILE__, __LINE__, __VA_ARGS__)
 
 #define CHECK(cond)                                                                               \
 	do {                                                                                      \
@@ -49,7 +42,7 @@ extern int harness_failures; /* failed checks in the current case */
 	do {                                                                                      \
 		const char *a_ = (actual), *e_ = (expected);                                      \
 		if (!a_ || strcmp(a_, e_) != 0)                                                   \
-			FAIL_AT("%s is\n      \"%s\"\n    expected\n      \"%s\"", #actual,            \
+			FAIL_AT("%s is\n  \"%s\"\nexpected\n  \"%s\"", #actual,                   \
 				a_ ? a_ : "(null)", e_);                                          \
 	} while (0)
 

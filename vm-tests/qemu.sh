@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The one qemu launcher of the test VMs (vm-tests/run-vm.sh, vm-tests/realsvc/run.sh): boots
+# VMLINUZ with INITRD under qemu (TCG: KVM does not work on these machines) with BPF LSM in the
+# kernel's LSM list, keeps the serial console in LOG and the guest's own lines (from the first
+# line holding MARKER) in LOG.txt, and prints those.
+# With --result NAME the guest must print "NAME: N passed, N failed[, N skipped]": a guest that
+# crashes, hangs past the time limit or prints no such line is a failure (the result starts as
+# failed, as the kernel's vmtest.sh does), and the exit status is 0 only when it says 0 failed.
+# Without --result, the exit status is qemu's (124: the time limit passed).
+# Usage: vm-tests/qemu.sh [--mem SIZE] [--smp N] [--icount SHIFT] [--timeout SECONDS]
+#        [--result NAME] [--drop-kernel-lines] VMLINUZ INITRD LOG MARKER [KERNEL_ARGUMENT...]
+set -u
+mem=1G smp=2 icount="" timeout_s=600 result=""
+kernel_lines='^\[ *[0-9.]*\] reboot' # printk lines dropped from LOG.txt
+while [ $# -gt 0 ]; do
+	case $1 in
+	--mem) mem=$2; shift 2 ;;
+	--smp) smp=$2; shift 2 ;;
+	--icount) icount=$2; shift 2 ;;
+	--timeout) timeout_s=$2; shift 2 ;;
+	--result) result=$2; shift 2 ;;
+	--drop-kernel-lines) kernel_lines='^\[ *[0-9.]*\] '; shift ;;
+	*) break ;;
+	esac
+done
+if [ $# -lt 4 ]; then
+	echo "usage: $0 [options] VMLINUZ INITRD LOG MARKER [KERNEL_ARGUMENT...]" >&2
+	exit 2
+fi
+vmlinuz=$1 initrd=$2 log=$3 marker=$4
+shift 4
+
+no_result() { # say why, then the failed result line
+	printf '# %s\n' "$@"
+	[ -n "$result" ] && echo "$result: 0 passed, 1 failed"
+	exit 1
+}
+command -v qemu-system-x86_64 >/dev/null || no_result "qemu-system-x86_64 is missing (make deps)"
+for f in "$vmlinuz" "$initrd"; do
+	[ -s "$f" ] || no_result "$f is missing: make builds it"
+done
+
+cpu_args=(-smp "$smp")
+# -icount: the guest's clock advances by 2^shift ns per guest instruction (see
+# docs/performance.md), so host load cannot move what the guest measures.
+[ -n "$icount" ] && cpu_args+=(-icount "shift=$icount,sleep=off,align=off")
+timeout --foreground "$timeout_s" qemu-system-x86_64 -accel tcg -cpu max "${cpu_args[@]}" \
+	-m "$mem" -kernel "$vmlinuz" -initrd "$initrd" \
+	-append "console=ttyS0 lsm=lockdown,capability,landlock,yama,bpf panic=-1 quiet $*" \
+	-nographic -no-reboot -nodefaults -serial stdio -monitor none </dev/null >"$log" 2>&1
+status=$?
+# The console has carriage returns and firmware escape sequences: keep the guest's lines.
+tr -d '\r' <"$log" | sed -n "s/^.*\($marker\)/\1/; /$marker/,\$p" | grep -v "$kernel_lines" >"$log.txt"
+cat "$log.txt"
+[ -z "$result" ] && exit "$status"
+
+line=$(grep -E "^$result: [0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$" "$log.txt" | tail -n 1)
+if [ -z "$line" ]; then
+	[ "$status" = 124 ] && echo "# the guest did not finish in ${timeout_s}s"
+	tr -d '\r' <"$log" | grep -E 'Kernel panic|BUG|WARNING|Failed|failed|error' | tail -15 |
+		sed 's/^/# /'
+	no_result "no result from the guest (qemu exit $status); console: $log"
+fi
+case $line in
+*" 0 failed"*) exit 0 ;;
+*) exit 1 ;;
+esac
