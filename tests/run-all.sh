@@ -35,6 +35,7 @@ suite cli tests/cli/test-cli.sh "$build/lsmguard"
 suite fuzz tests/fuzz/run-fuzz.sh "$build/fuzz/fuzz_policy" "${FUZZ_CHECK_TIME:-30}"
 suite install tests/install/test-install.sh "$build"
 suite vm vm-tests/run-vm.sh "$build/vm/vmlinuz" "$build/vm/initrd.gz" test
+suite bench make --no-print-directory -s bench-check BUILD="$build"
 suite realsvc vm-tests/realsvc/run.sh "$build/vm/vmlinuz" "$build/realsvc/initrd.gz"
 suite schema tests/schema/check-events.sh "$build/vm/console-test.log.txt" "$build/realsvc/console.log.txt"
 

@@ -17,7 +17,9 @@ MODE=$(sed -n 's/.*lsmguard.mode=\([a-z]*\).*/\1/p' /proc/cmdline)
 if [ "$MODE" = demo ]; then
 	/demo.sh
 elif [ "$MODE" = bench ]; then
-	/bin/bench "$(sed -n 's/.*lsmguard.rounds=\([0-9]*\).*/\1/p' /proc/cmdline)"
+	/bin/bench "$(sed -n 's/.*lsmguard.rounds=\([0-9]*\).*/\1/p' /proc/cmdline)" \
+		"$(sed -n 's/.*lsmguard.iterations=\([0-9]*\).*/\1/p' /proc/cmdline)"
+	echo "LSMGUARD-VM: bench exited $?"
 else
 	/bin/vmtest
 	echo "LSMGUARD-VM: suite exited $?"
