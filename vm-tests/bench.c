@@ -1,23 +1,38 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * make bench: the cost of enforcement per operation, in the test VM, with every configuration
- * visited in each of `rounds` rounds (7 unless `make bench ROUNDS=N`), in alternating order (A B ... B A), medians and spread
- * reported, after one warm-up pass that is not counted.
+ * visited in each of `rounds` rounds (7 unless `make bench ROUNDS=N`), in alternating order
+ * (A B ... B A), medians and spread reported, after one warm-up pass that is not counted.
  *
  * Configurations: nothing; the floor (empty BPF-LSM programs on the same hooks); libseccomp
  * filters of 100 and 1,000 non-matching argument rules; Landlock rulesets of 10 and 10,000 rules;
  * lsmguard with the measured cgroup under no policy, and under policies of 10, 1,000 and 10,000
  * rules (the last with rules on the measured path's ancestors).
  *
+ * A figure is only as good as the state it was taken in, so the bench proves that state before
+ * it times anything, on every visit: the measuring child is in the bench cgroup; a seccomp filter
+ * is in force exactly where one is measured; the BPF-LSM links attached in the system are the
+ * configuration's and no others (none, the floor's, or lsmguard's); the floor programs run; the
+ * lsmguard set in force is the one the figures will be labelled with (its generation, policy
+ * name, cgroup and rule count, after every start and reload); and one of each operation gives
+ * the result it should: the open of DENIED_FILE fails with EPERM where lsmguard's policy denies
+ * it and succeeds elsewhere, every other open, exec, connect and send succeeds. Every timed
+ * operation's result is then checked too. Each proof prints "ok N - ..." or "not ok N - ...:
+ * what was seen"; the last line is "bench: N passed, N failed". One failure withholds the figures
+ * and makes the bench exit 1.
+ *
  * The figures come from a software-emulated VM: read the ratios, not the nanoseconds.
  */
 #include <arpa/inet.h>
+#include <bpf/bpf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/landlock.h>
 #include <netinet/in.h>
 #include <seccomp.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +40,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <stdbool.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -36,9 +50,15 @@
 
 #define MAX_ROUNDS 15
 static int rounds = 7; /* lsmguard.rounds= on the kernel command line (make bench ROUNDS=N) */
+/* lsmguard.iterations= (make bench ITERATIONS=N): at most N of each operation per measurement,
+ * 0 for the counts of op_iterations. make check's smoke test of the checks uses a few. */
+static int iterations_cap;
 #define BENCH_CGROUP "/bench"
+#define OTHER_CGROUP "/elsewhere" /* the no-policy configuration's policy is on this cgroup */
 #define DEEP_FILE "/bench/d1/d2/d3/d4/d5/d6/d7/d8/d9/file"
+#define DENIED_FILE "/bench/denied"
 #define TCP_PORT 7000
+#define WHY_SIZE 512
 
 enum op { OP_OPEN, OP_DENIED, OP_EXEC, OP_UDP, OP_SENDTO, OP_TCP, OP_GETPID, OP_COUNT };
 static const char *const op_names[OP_COUNT] = {
@@ -79,12 +99,86 @@ static double ns_per_op[C_COUNT][OP_COUNT][MAX_ROUNDS];
  * compile part, and the kernel's unreclaimable slab once the previous bank is gone. */
 static double reload_ms[3][MAX_ROUNDS], in_force_ms[3][MAX_ROUNDS], compile_ms[3][MAX_ROUNDS];
 static double slab_kib[3][MAX_ROUNDS];
-static const int policy_rules[3] = {11, 1001, 10005}; /* as write_bench_policy writes them */
+static const int policy_sizes[3] = {10, 1000, 10000}; /* the n of write_bench_policy */
+static int policy_rules[3];			      /* the rules those policies have */
 
-int vm_failures;
+int vm_failures; /* counted by vmutil.c's VM_FAIL; any is a failure of the bench */
 void vm_register(const char *name, vm_test_fn fn, int order)
 {
 	(void)name, (void)fn, (void)order;
+}
+
+static int checks_passed, checks_failed;
+static char first_failure[WHY_SIZE + 256];
+
+/* Append one more finding to why (WHY_SIZE bytes), "; " between findings. */
+__attribute__((format(printf, 2, 3))) static void note(char *why, const char *fmt, ...)
+{
+	size_t used = strlen(why);
+	va_list ap;
+
+	if (used && used + 2 < WHY_SIZE) {
+		strcpy(why + used, "; ");
+		used += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(why + used, WHY_SIZE - used, fmt, ap);
+	va_end(ap);
+}
+
+/* One proof, printed as a TAP line: what was proven, or on failure what was seen instead. */
+__attribute__((format(printf, 3, 4))) static bool check(bool ok, const char *why,
+						       const char *fmt, ...)
+{
+	char what[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (ok) {
+		checks_passed++;
+		printf("ok %d - %s\n", checks_passed + checks_failed, what);
+		return true;
+	}
+	checks_failed++;
+	why = why && *why ? why : "failed";
+	printf("not ok %d - %s: %s\n", checks_passed + checks_failed, what, why);
+	if (!first_failure[0])
+		snprintf(first_failure, sizeof(first_failure), "%s: %s", what, why);
+	return false;
+}
+
+static const char *pass_name(int round)
+{
+	static char name[32];
+
+	if (round < 0)
+		return "warm-up";
+	snprintf(name, sizeof(name), "round %d", round + 1);
+	return name;
+}
+
+/* The configurations whose policy denies DENIED_FILE to the bench cgroup. */
+static bool config_denies(enum config c)
+{
+	return c == C_LG_10 || c == C_LG_1000 || c == C_LG_10000;
+}
+
+static bool config_is_seccomp(enum config c)
+{
+	return c == C_SECCOMP_100 || c == C_SECCOMP_1000;
+}
+
+static bool config_is_lsmguard(enum config c)
+{
+	return c >= C_LG_NO_POLICY;
+}
+
+static int iterations(enum op op)
+{
+	return iterations_cap && iterations_cap < op_iterations[op] ? iterations_cap
+								     : op_iterations[op];
 }
 
 static double now_ns(void)
@@ -95,14 +189,23 @@ static double now_ns(void)
 	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
-static void run_op(enum op op, int n)
+/*
+ * Run op n times; return how many results were not the expected one, and describe the first in
+ * why. Expected: success for every operation, except the open of DENIED_FILE when denied (EPERM).
+ */
+static int run_op(enum op op, int n, bool denied, char *why)
 {
 	struct sockaddr_in sin = {.sin_family = AF_INET};
-	int udp = -1;
+	pid_t self = getpid();
+	int udp = -1, failures = 0;
 
 	inet_pton(AF_INET, "127.0.0.1", &sin.sin_addr);
 	if (op == OP_UDP || op == OP_SENDTO) {
 		udp = socket(AF_INET, SOCK_DGRAM, 0);
+		if (udp < 0) {
+			note(why, "%s: socket: %s", op_names[op], strerror(errno));
+			return n;
+		}
 		sin.sin_port = htons(9);
 	}
 	for (int i = 0; i < n; i++) {
@@ -110,45 +213,78 @@ static void run_op(enum op op, int n)
 		case OP_OPEN: {
 			int fd = open(DEEP_FILE, O_RDONLY);
 
+			if (fd < 0 && !failures++)
+				note(why, "open %s: %s, expected success", DEEP_FILE,
+				     strerror(errno));
 			if (fd >= 0)
 				close(fd);
 			break;
 		}
 		case OP_DENIED: {
-			int fd = open("/bench/denied", O_RDONLY);
+			int fd = open(DENIED_FILE, O_RDONLY), err = fd < 0 ? errno : 0;
 
 			if (fd >= 0)
 				close(fd);
+			if (err != (denied ? EPERM : 0) && !failures++)
+				note(why, "open %s: %s, expected %s", DENIED_FILE,
+				     err ? strerror(err) : "success", denied ? "EPERM" : "success");
 			break;
 		}
 		case OP_EXEC: {
 			char *const argv[] = {"noop", NULL};
 			char *const envp[] = {NULL};
 			pid_t pid = fork();
+			int status = 0;
 
 			if (pid == 0) {
 				execve("/bench/noop", argv, envp);
 				_exit(127);
 			}
-			waitpid(pid, NULL, 0);
+			if (pid < 0) {
+				if (!failures++)
+					note(why, "fork: %s", strerror(errno));
+			} else if (waitpid(pid, &status, 0) != pid) {
+				if (!failures++)
+					note(why, "waitpid: %s", strerror(errno));
+			} else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+				bool killed = WIFSIGNALED(status);
+
+				if (!failures++)
+					note(why, "exec /bench/noop: %s %d, expected exit status 0",
+					     killed ? "killed by signal" : "exit status",
+					     killed ? WTERMSIG(status) : WEXITSTATUS(status));
+			}
 			break;
 		}
 		case OP_UDP:
-			connect(udp, (struct sockaddr *)&sin, sizeof(sin));
+			if (connect(udp, (struct sockaddr *)&sin, sizeof(sin)) && !failures++)
+				note(why, "UDP connect to 127.0.0.1:9: %s, expected success",
+				     strerror(errno));
 			break;
 		case OP_SENDTO:
-			sendto(udp, "x", 1, 0, (struct sockaddr *)&sin, sizeof(sin));
+			if (sendto(udp, "x", 1, 0, (struct sockaddr *)&sin, sizeof(sin)) != 1 &&
+			    !failures++)
+				note(why, "UDP sendto 127.0.0.1:9: %s, expected 1 byte sent",
+				     strerror(errno));
 			break;
 		case OP_TCP: {
 			int fd = socket(AF_INET, SOCK_STREAM, 0);
 
 			sin.sin_port = htons(TCP_PORT);
-			connect(fd, (struct sockaddr *)&sin, sizeof(sin));
+			if (fd < 0) {
+				if (!failures++)
+					note(why, "TCP socket: %s", strerror(errno));
+				break;
+			}
+			if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) && !failures++)
+				note(why, "TCP connect to 127.0.0.1:%d: %s, expected success",
+				     TCP_PORT, strerror(errno));
 			close(fd);
 			break;
 		}
 		case OP_GETPID:
-			syscall(SYS_getpid);
+			if (syscall(SYS_getpid) != self && !failures++)
+				note(why, "getpid did not return the caller's pid");
 			break;
 		default:
 			break;
@@ -156,8 +292,8 @@ static void run_op(enum op op, int n)
 	}
 	if (udp >= 0)
 		close(udp);
+	return failures;
 }
-
 static int seccomp_filter(int rules)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
@@ -212,64 +348,319 @@ static int landlock_ruleset(int rules)
 	return 0;
 }
 
-/* Measure every operation in a child placed in the bench cgroup, under config's restriction. */
-static void measure(enum config config, int round)
+/* The BPF-LSM links attached in the whole system, by their program's name. */
+struct lsm_links {
+	int floor, lsmguard, other;
+};
+
+static int count_lsm_links(struct lsm_links *links)
 {
-	int fds[2];
-	pid_t pid;
+	__u32 id = 0;
+	int ret;
 
-	if (pipe(fds))
-		return;
-	pid = fork();
-	if (pid == 0) {
-		char path[128];
-		int fd;
+	memset(links, 0, sizeof(*links));
+	while ((ret = bpf_link_get_next_id(id, &id)) == 0) {
+		struct bpf_link_info link = {0};
+		struct bpf_prog_info prog = {0};
+		__u32 link_len = sizeof(link), prog_len = sizeof(prog);
+		int link_fd = bpf_link_get_fd_by_id(id), prog_fd;
 
-		snprintf(path, sizeof(path), "/sys/fs/cgroup%s/cgroup.procs", BENCH_CGROUP);
-		fd = open(path, O_WRONLY);
-		if (fd < 0 || write(fd, "0", 1) != 1)
-			_exit(1);
-		close(fd);
-		if ((config == C_SECCOMP_100 && seccomp_filter(100)) ||
-		    (config == C_SECCOMP_1000 && seccomp_filter(1000)) ||
-		    (config == C_LANDLOCK_10 && landlock_ruleset(10)) ||
-		    (config == C_LANDLOCK_10000 && landlock_ruleset(10000))) {
-			printf("# bench: cannot set up %s\n", config_names[config]);
-			_exit(1);
-		}
-		for (int op = 0; op < OP_COUNT; op++) {
-			double start, ns;
-
-			run_op((enum op)op, op_iterations[op] / 10); /* warm up */
-			start = now_ns();
-			run_op((enum op)op, op_iterations[op]);
-			ns = (now_ns() - start) / op_iterations[op];
-			if (write(fds[1], &ns, sizeof(ns)) != sizeof(ns))
-				_exit(1);
-		}
-		_exit(0);
+		if (link_fd < 0 && errno == ENOENT)
+			continue; /* detached since its id was read */
+		if (link_fd < 0)
+			return -errno;
+		ret = bpf_obj_get_info_by_fd(link_fd, &link, &link_len) ? -errno : 0;
+		close(link_fd);
+		if (ret)
+			return ret;
+		prog_fd = bpf_prog_get_fd_by_id(link.prog_id);
+		if (prog_fd < 0)
+			return -errno;
+		ret = bpf_obj_get_info_by_fd(prog_fd, &prog, &prog_len) ? -errno : 0;
+		close(prog_fd);
+		if (ret)
+			return ret;
+		if (prog.type != BPF_PROG_TYPE_LSM)
+			continue;
+		if (strncmp(prog.name, "floor_", 6) == 0)
+			links->floor++;
+		else if (strncmp(prog.name, "lg_", 3) == 0)
+			links->lsmguard++;
+		else
+			links->other++;
 	}
-	close(fds[1]);
-	for (int op = 0; op < OP_COUNT; op++) {
-		double ns = -1;
-
-		if (read(fds[0], &ns, sizeof(ns)) != sizeof(ns))
-			ns = -1;
-		if (round >= 0) /* round -1: the warm-up pass, not counted */
-			ns_per_op[config][op][round] = ns;
-	}
-	close(fds[0]);
-	waitpid(pid, NULL, 0);
+	return ret == -ENOENT ? 0 : ret;
 }
 
-/* The lsmguard policy of n rules on the bench cgroup (0: a policy on another cgroup only). */
-static void write_bench_policy(int n)
+static int floor_programs; /* the floor's programs, counted when they were proven to run */
+
+/* Only c's BPF-LSM links are attached: none, exactly the floor's, or lsmguard's. */
+static bool links_are(enum config c, char *why)
+{
+	struct lsm_links links;
+	int ret = count_lsm_links(&links);
+	int floor = c == C_FLOOR ? floor_programs : 0;
+
+	if (ret) {
+		note(why, "cannot list the BPF links: %s", strerror(-ret));
+		return false;
+	}
+	if (links.floor == floor && (links.lsmguard > 0) == config_is_lsmguard(c) && !links.other)
+		return true;
+	note(why, "BPF-LSM links attached: %d of the floor, %d of lsmguard, %d others; "
+		  "expected %d, %s, 0", links.floor, links.lsmguard, links.other, floor,
+	     config_is_lsmguard(c) ? "some" : "0");
+	return false;
+}
+
+static const char *state_description(enum config c)
+{
+	static char text[256];
+
+	snprintf(text, sizeof(text), "in %s, %s, %s; open of %s %s, every other operation succeeds",
+		 BENCH_CGROUP, config_is_seccomp(c) ? "seccomp filter" : "no seccomp filter",
+		 c == C_FLOOR		  ? "the floor's BPF-LSM links only"
+		 : config_is_lsmguard(c) ? "lsmguard's BPF-LSM links only"
+					 : "no BPF-LSM link",
+		 DENIED_FILE, config_denies(c) ? "EPERM" : "allowed");
+	return text;
+}
+
+/* What the measuring child sends back, in one write (smaller than PIPE_BUF). */
+struct measurement {
+	int state_failures;	    /* facts of the state that did not hold: nothing was timed */
+	int op_failures[OP_COUNT]; /* timed operations whose result was not the expected one */
+	double ns[OP_COUNT];
+	char why[WHY_SIZE];
+};
+
+/* In the child, with c's restriction in force: the facts that make c what it is called. */
+static void prove_state(enum config c, struct measurement *m)
+{
+	char line[256] = "";
+	FILE *f = fopen("/proc/self/cgroup", "r");
+	int seccomp = -1;
+
+	if (!f || !fgets(line, sizeof(line), f) || strcmp(line, "0::" BENCH_CGROUP "\n")) {
+		line[strcspn(line, "\n")] = '\0';
+		note(m->why, "/proc/self/cgroup says \"%s\", expected 0::%s", line, BENCH_CGROUP);
+		m->state_failures++;
+	}
+	if (f)
+		fclose(f);
+	f = fopen("/proc/self/status", "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "Seccomp: %d", &seccomp) == 1)
+			break;
+	if (f)
+		fclose(f);
+	if (seccomp != (config_is_seccomp(c) ? SECCOMP_MODE_FILTER : 0)) {
+		note(m->why, "seccomp mode %d, expected %d", seccomp,
+		     config_is_seccomp(c) ? SECCOMP_MODE_FILTER : 0);
+		m->state_failures++;
+	}
+	for (int op = 0; op < OP_COUNT; op++)
+		if (run_op((enum op)op, 1, config_denies(c), m->why))
+			m->state_failures++;
+}
+
+static void measure_child(enum config c, struct measurement *m)
+{
+	char path[128];
+	int fd, ret = 0;
+
+	snprintf(path, sizeof(path), "/sys/fs/cgroup%s/cgroup.procs", BENCH_CGROUP);
+	fd = open(path, O_WRONLY);
+	if (fd < 0 || write(fd, "0", 1) != 1) {
+		note(m->why, "cannot join %s: %s", BENCH_CGROUP, strerror(errno));
+		m->state_failures++;
+		return;
+	}
+	close(fd);
+	errno = 0;
+	if (c == C_SECCOMP_100 || c == C_SECCOMP_1000)
+		ret = seccomp_filter(c == C_SECCOMP_100 ? 100 : 1000);
+	else if (c == C_LANDLOCK_10 || c == C_LANDLOCK_10000)
+		ret = landlock_ruleset(c == C_LANDLOCK_10 ? 10 : 10000);
+	if (ret) {
+		note(m->why, "cannot set up %s: %s", config_names[c],
+		     strerror(ret < -1 ? -ret : errno));
+		m->state_failures++;
+		return;
+	}
+	prove_state(c, m);
+	if (m->state_failures)
+		return;
+	for (int op = 0; op < OP_COUNT; op++) {
+		int n = iterations((enum op)op);
+		double start;
+
+		/* The warm-up's results count too: it runs under the same state. */
+		m->op_failures[op] =
+			run_op((enum op)op, n / 10 ? n / 10 : 1, config_denies(c), m->why);
+		start = now_ns();
+		m->op_failures[op] += run_op((enum op)op, n, config_denies(c), m->why);
+		m->ns[op] = (now_ns() - start) / n;
+	}
+}
+
+/*
+ * Measure every operation in a child placed in the bench cgroup, under c's restriction, once the
+ * child has proven c's state; keep the figures (round >= 0) only when every result was right.
+ */
+static void measure(enum config c, int round)
+{
+	struct measurement m = {0};
+	char why[WHY_SIZE] = "";
+	int fds[2], status = 0, failures = 0;
+	ssize_t got = -1;
+	bool state_ok = links_are(c, why);
+	pid_t pid;
+
+	if (pipe(fds)) {
+		note(why, "pipe: %s", strerror(errno));
+		check(false, why, "%s, %s: state proven", config_names[c], pass_name(round));
+		return;
+	}
+	pid = fork();
+	if (pid == 0) {
+		close(fds[0]);
+		measure_child(c, &m);
+		_exit(write(fds[1], &m, sizeof(m)) == sizeof(m) ? 0 : 1);
+	}
+	close(fds[1]);
+	if (pid > 0) {
+		got = read(fds[0], &m, sizeof(m));
+		waitpid(pid, &status, 0);
+	}
+	close(fds[0]);
+	if (pid < 0) {
+		note(why, "fork: %s", strerror(errno));
+		state_ok = false;
+	} else if (got != sizeof(m) || !WIFEXITED(status) || WEXITSTATUS(status)) {
+		note(why, "the measuring child %s %d before it reported",
+		     WIFSIGNALED(status) ? "was killed by signal" : "exited with status",
+		     WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+		state_ok = false;
+	} else if (m.state_failures) {
+		note(why, "%s", m.why);
+		state_ok = false;
+	}
+	if (!check(state_ok, why, "%s, %s: state proven (%s)", config_names[c], pass_name(round),
+		   state_description(c)))
+		return;
+	for (int op = 0; op < OP_COUNT; op++)
+		failures += m.op_failures[op];
+	if (!check(!failures, m.why, "%s, %s: every timed operation gave its expected result",
+		   config_names[c], pass_name(round)))
+		return;
+	if (round >= 0) /* round -1: the warm-up pass, not counted */
+		for (int op = 0; op < OP_COUNT; op++)
+			ns_per_op[c][op][round] = m.ns[op];
+}
+
+/*
+ * The floor's programs, named through the skeleton's typed fields, are all attached and each
+ * runs: with the kernel's run counts on, one of each operation here (in the root cgroup) must
+ * have run every one of them. A program added to floor.bpf.c but not listed here fails too.
+ */
+static bool floor_proven(struct floor_bpf *floor, char *why)
+{
+	struct bpf_program *const progs[] = {
+		floor->progs.floor_file_open,	   floor->progs.floor_bprm_check,
+		floor->progs.floor_mmap_file,	   floor->progs.floor_socket_connect,
+		floor->progs.floor_socket_sendmsg, floor->progs.floor_task_alloc,
+	};
+	const struct bpf_link *const links[] = {
+		floor->links.floor_file_open,	   floor->links.floor_bprm_check,
+		floor->links.floor_mmap_file,	   floor->links.floor_socket_connect,
+		floor->links.floor_socket_sendmsg, floor->links.floor_task_alloc,
+	};
+	const int n = (int)(sizeof(progs) / sizeof(progs[0]));
+	struct bpf_program *prog;
+	int in_object = 0, stats_fd;
+	bool ok = true;
+
+	bpf_object__for_each_program(prog, floor->obj)
+		in_object++;
+	if (in_object != n) {
+		note(why, "the floor object has %d programs, the bench knows %d", in_object, n);
+		ok = false;
+	}
+	for (int i = 0; i < n; i++) {
+		if (!links[i]) {
+			note(why, "%s is not attached", bpf_program__name(progs[i]));
+			ok = false;
+		}
+	}
+	if (!ok)
+		return false;
+	stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+	if (stats_fd < 0) {
+		note(why, "cannot turn the BPF run counts on: %s", strerror(errno));
+		return false;
+	}
+	for (int op = 0; op < OP_COUNT; op++)
+		if (run_op((enum op)op, 1, false, why))
+			ok = false;
+	close(stats_fd);
+	for (int i = 0; i < n; i++) {
+		struct bpf_prog_info info = {0};
+		__u32 len = sizeof(info);
+
+		if (bpf_obj_get_info_by_fd(bpf_program__fd(progs[i]), &info, &len)) {
+			note(why, "%s: %s", bpf_program__name(progs[i]), strerror(errno));
+			ok = false;
+		} else if (info.run_cnt == 0) {
+			note(why, "%s never ran", bpf_program__name(progs[i]));
+			ok = false;
+		}
+	}
+	floor_programs = ok ? n : 0;
+	return ok;
+}
+
+/* One configuration outside lsmguard, set up, proven, measured and taken down. */
+static void run_config(enum config c, int round)
+{
+	struct floor_bpf *floor;
+	char why[WHY_SIZE] = "";
+	int ret;
+
+	if (c != C_FLOOR) {
+		measure(c, round);
+		return;
+	}
+	floor = floor_bpf__open_and_load();
+	if (!floor)
+		note(why, "cannot load the floor programs: %s", strerror(errno));
+	else if ((ret = floor_bpf__attach(floor)))
+		note(why, "cannot attach the floor programs: %s", strerror(-ret));
+	if (check(!why[0] && floor_proven(floor, why), why,
+		  "%s, %s: the floor programs are attached and each one runs", config_names[c],
+		  pass_name(round)))
+		measure(c, round);
+	floor_bpf__destroy(floor);
+}
+
+/* The rules write_bench_policy(n) writes (defaults are not rules). */
+static int bench_policy_rules(int n)
+{
+	return 1 + (n >= 10000 ? 4 : 0) + n * 7 / 10 + n * 2 / 10 + n / 10;
+}
+
+/* The lsmguard policy of n rules on the bench cgroup (0: one rule, on another cgroup only). */
+static bool write_bench_policy(int n, char *why)
 {
 	FILE *f = fopen(POLICY_DIR "/bench.ini.tmp", "w");
 
+	if (!f) {
+		note(why, "cannot write %s/bench.ini.tmp: %s", POLICY_DIR, strerror(errno));
+		return false;
+	}
 	fprintf(f, "[policy]\nname = bench\ncgroup = %s\nmode = enforce\n[files]\n"
-		   "default = allow\ndeny = /bench/denied\n",
-		n ? BENCH_CGROUP : "/elsewhere");
+		   "default = allow\ndeny = %s\n",
+		n ? BENCH_CGROUP : OTHER_CGROUP, DENIED_FILE);
 	/* The 10,000-rule policy also has rules on the measured path's ancestors. */
 	if (n >= 10000)
 		fprintf(f, "allow = /bench/\nallow = /bench/d1/d2/\nallow-read = /bench/d1/d2/d3/d4/\n"
@@ -283,24 +674,150 @@ static void write_bench_policy(int n)
 	fprintf(f, "[network]\ndefault = allow\n");
 	for (int i = 0; i < n / 10; i++)
 		fprintf(f, "deny = 10.%d.%d.0/24 tcp %d\n", (i / 256) % 256, i % 256, 1000 + i % 50);
-	fclose(f);
-	rename(POLICY_DIR "/bench.ini.tmp", POLICY_DIR "/bench.ini");
+	if (ferror(f) | fclose(f) || rename(POLICY_DIR "/bench.ini.tmp", POLICY_DIR "/bench.ini")) {
+		note(why, "cannot write %s/bench.ini: %s", POLICY_DIR, strerror(errno));
+		return false;
+	}
+	return true;
 }
 
-/* A number field of the last reload event in the daemon's log, or -1. */
-static double last_reload_field(const char *field)
+/* The number after "key": in a JSON line. */
+static bool json_number(const char *line, const char *key, double *value)
 {
-	char line[4096], *p;
-	double value = -1;
-	FILE *f = fopen(EVENT_LOG, "r");
+	char quoted[64], *end;
+	const char *p;
 
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (strstr(line, "\"event\":\"reload\"") && (p = strstr(line, field)))
-			value = atof(p + strlen(field));
+	snprintf(quoted, sizeof(quoted), "\"%s\":", key);
+	p = strstr(line, quoted);
+	if (!p)
+		return false;
+	p += strlen(quoted);
+	*value = strtod(p, &end);
+	return end != p;
+}
+
+/* The daemon's last event of kind (ready, reload) for generation; waits up to 5 s for it. */
+static bool find_event(const char *kind, int generation, char *event, size_t size)
+{
+	char needle[64], line[4096];
+
+	snprintf(needle, sizeof(needle), "\"event\":\"%s\"", kind);
+	for (int i = 0; i < 500; i++) {
+		FILE *f = fopen(EVENT_LOG, "r");
+		bool found = false;
+		double g;
+
+		while (f && fgets(line, sizeof(line), f)) {
+			if (strstr(line, needle) && json_number(line, "generation", &g) &&
+			    (int)g == generation) {
+				snprintf(event, size, "%s", line);
+				found = true;
+			}
+		}
+		if (f)
+			fclose(f);
+		if (found)
+			return true;
+		usleep(10 * 1000);
+	}
+	return false;
+}
+
+/* The last line of a file (the daemon's stderr), for a failure's reason. */
+static const char *last_line(const char *path)
+{
+	static char last[256];
+	char line[256];
+	FILE *f = fopen(path, "r");
+
+	snprintf(last, sizeof(last), "(nothing in %s)", path);
+	while (f && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0])
+			snprintf(last, sizeof(last), "%s", line);
+	}
+	if (f)
+		fclose(f);
+	return last;
+}
+
+/* The daemon's state file lists policy bench, enforcing on cgroup, among `policies` policies. */
+static bool state_lists_bench(const char *cgroup, int policies, char *why)
+{
+	char line[4096], name[256], mode[32], group[1024];
+	int listed = 0, bench = 0;
+	FILE *f = fopen("/run/lsmguard/state", "r");
+
+	if (!f) {
+		note(why, "cannot read /run/lsmguard/state: %s", strerror(errno));
+		return false;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		unsigned id;
+
+		if (sscanf(line, "policy\t%u\t%31[^\t]\t%255[^\t]\t%1023[^\t]", &id, mode, name,
+			   group) != 4)
+			continue;
+		listed++;
+		if (strcmp(name, "bench") == 0 && strcmp(mode, "enforce") == 0 &&
+		    strcmp(group, cgroup) == 0)
+			bench++;
+	}
 	fclose(f);
-	return value;
+	if (bench == 1 && listed == policies)
+		return true;
+	note(why, "the state file lists %d policies, %d of them bench enforcing on %s; expected %d "
+		  "and 1", listed, bench, cgroup, policies);
+	return false;
+}
+
+/* The daemon's built-in policies (the canary), learnt from the first start's ready event. */
+static int builtin_rules = -1, builtin_policies = -1;
+
+/*
+ * The set in force is the bench policy of n rules and the built-in ones: the event of kind
+ * (ready or reload) for the state file's generation is a success and counts those policies and
+ * rules, and the state file names bench on the expected cgroup. The event goes to event.
+ */
+static bool policy_proven(int n, const char *kind, int *generation, char *event, size_t size,
+			  char *why)
+{
+	double rules, policies;
+
+	*generation = state_generation();
+	if (*generation <= 0) {
+		note(why, "no generation in /run/lsmguard/state");
+		return false;
+	}
+	if (!find_event(kind, *generation, event, size)) {
+		note(why, "no %s event for generation %d in %s", kind, *generation, EVENT_LOG);
+		return false;
+	}
+	if (!strstr(event, strcmp(kind, "ready") ? "\"result\":\"ok\"" : "\"canary\":\"ok\"") ||
+	    !json_number(event, "rules", &rules) || !json_number(event, "policies", &policies)) {
+		event[strcspn(event, "\n")] = '\0';
+		note(why, "unexpected %s event: %s", kind, event);
+		return false;
+	}
+	if (builtin_rules < 0) {
+		builtin_rules = (int)rules - bench_policy_rules(n);
+		builtin_policies = (int)policies - 1;
+		if (builtin_rules < 0 || builtin_policies < 0) {
+			note(why, "the first set in force has %.0f policies and %.0f rules, "
+				  "fewer than the bench policy's 1 and %d",
+			     policies, rules, bench_policy_rules(n));
+			return false;
+		}
+	}
+	if ((int)rules != bench_policy_rules(n) + builtin_rules ||
+	    (int)policies != 1 + builtin_policies) {
+		note(why, "generation %d has %.0f policies and %.0f rules in force, expected "
+			  "%d and %d (bench's %d and %d built in)", *generation, policies, rules,
+		     1 + builtin_policies, bench_policy_rules(n) + builtin_rules,
+		     bench_policy_rules(n), builtin_rules);
+		return false;
+	}
+	return state_lists_bench(n ? BENCH_CGROUP : OTHER_CGROUP, 1 + builtin_policies, why);
 }
 
 /* SUnreclaim of /proc/meminfo in KiB: where the BPF maps' elements live. */
@@ -319,36 +836,127 @@ static double slab_unreclaimable_kib(void)
 	return kib;
 }
 
-static bool reload_to(int rules)
+/*
+ * Write the bench policy of n rules, SIGHUP the daemon, and prove that set in force before
+ * anything is labelled with it; with figure >= 0 (and a counted round), keep the reload's
+ * figures from that generation's own event. A refused reload is a failure, not a figure.
+ */
+static bool reload_to(int n, int round, int figure)
 {
-	int generation = state_generation();
+	char why[WHY_SIZE] = "", event[4096] = "";
+	int before = state_generation(), generation = before;
+	int refused = count_events("\"event\":\"reload\",\"result\":\"error\"");
+	pid_t pid = daemon_pid();
+	bool ok = false;
 
-	write_bench_policy(rules);
-	if (daemon_pid() <= 1 || kill(daemon_pid(), SIGHUP))
-		return false;
-	for (int i = 0; i < 3000 && state_generation() == generation; i++)
-		usleep(10 * 1000);
-	return state_generation() != generation;
+	if (!write_bench_policy(n, why)) {
+		/* said */
+	} else if (pid <= 1 || kill(pid, SIGHUP)) {
+		note(why, "cannot signal the daemon (pid %d): %s", pid, strerror(errno));
+	} else {
+		for (int i = 0; i < 3000 && state_generation() == before; i++) {
+			if (count_events("\"event\":\"reload\",\"result\":\"error\"") > refused)
+				break;
+			usleep(10 * 1000);
+		}
+		if (state_generation() == before)
+			note(why, "the daemon %s; generation %d stays in force (%s)",
+			     count_events("\"event\":\"reload\",\"result\":\"error\"") > refused
+				     ? "refused the reload"
+				     : "did not reload in 30 s",
+			     before, last_line("/run/daemon.err"));
+		else
+			ok = policy_proven(n, "reload", &generation, event, sizeof(event), why);
+	}
+	if (ok && figure >= 0 && round >= 0) {
+		if (!json_number(event, "duration_ms", &reload_ms[figure][round]) ||
+		    !json_number(event, "in_force_ms", &in_force_ms[figure][round]) ||
+		    !json_number(event, "compile_ms", &compile_ms[figure][round])) {
+			note(why, "the reload event has no duration_ms, in_force_ms or compile_ms");
+			ok = false;
+		}
+		usleep(200 * 1000); /* RCU callbacks free the old bank's elements */
+		slab_kib[figure][round] = slab_unreclaimable_kib();
+		if (slab_kib[figure][round] <= 0) {
+			note(why, "no SUnreclaim in /proc/meminfo");
+			ok = false;
+		}
+	}
+	return check(ok, why,
+		     "lsmguard, %s: reload to policy bench of %d rule%s on %s in force "
+		     "(generation %d)",
+		     pass_name(round), bench_policy_rules(n), bench_policy_rules(n) == 1 ? "" : "s",
+		     n ? BENCH_CGROUP : OTHER_CGROUP, generation);
 }
 
-static void setup(void)
+/* Start the daemon with the no-policy set and prove that set in force. */
+static bool start_daemon(int round, pid_t *pid)
 {
-	char cmd[256];
+	char why[WHY_SIZE] = "", event[4096];
+	int generation = -1;
+	bool ok = false;
 
-	if (system("mkdir -p /bench/d1/d2/d3/d4/d5/d6/d7/d8/d9 /bench/ll /etc/lsmguard/policy.d "
-		   "/sys/fs/cgroup/bench && echo x > " DEEP_FILE " && echo x > /bench/denied && "
-		   "cp /bin/noop /bench/noop") != 0)
-		printf("# bench: setup failed\n");
-	for (int i = 1; i < 10000; i++) {
-		snprintf(cmd, sizeof(cmd), "/bench/ll/%d", i);
-		mkdir(cmd, 0755);
+	*pid = -1;
+	if (write_bench_policy(0, why)) {
+		*pid = daemon_start();
+		if (*pid <= 0)
+			note(why, "lsmguard run did not report ready (%s)",
+			     last_line("/run/daemon.err"));
+		else
+			ok = policy_proven(0, "ready", &generation, event, sizeof(event), why);
 	}
+	return check(ok, why,
+		     "lsmguard, %s: started with policy bench of %d rule on %s in force "
+		     "(generation %d)",
+		     pass_name(round), bench_policy_rules(0), OTHER_CGROUP, generation);
+}
+
+/* `lsmguard unload`: the daemon exits and no program of lsmguard stays attached. */
+static void unload_daemon(int round, pid_t pid)
+{
+	const char *const unload[] = {LSMGUARD, "unload", NULL};
+	char why[WHY_SIZE] = "";
+	struct lsm_links links;
+	int ret = run_command(unload, NULL, 0);
+
+	if (ret)
+		note(why, "lsmguard unload exited with status %d", ret);
+	if (pid > 0 && !wait_exit(pid, 10000))
+		note(why, "the daemon (pid %d) still runs", pid);
+	if (pid > 0)
+		waitpid(pid, NULL, WNOHANG);
+	ret = count_lsm_links(&links);
+	if (ret)
+		note(why, "cannot list the BPF links: %s", strerror(-ret));
+	else if (links.lsmguard)
+		note(why, "%d programs of lsmguard are still attached", links.lsmguard);
+	check(!why[0], why, "lsmguard, %s: unloaded, no program of it attached", pass_name(round));
+}
+
+/* The directories, files and TCP listener every configuration measures against. */
+static bool setup(void)
+{
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(TCP_PORT)};
+	char why[WHY_SIZE] = "", path[64];
+	int missing = 0, err = 0;
+	bool listening = false;
+
+	inet_pton(AF_INET, "127.0.0.1", &sin.sin_addr);
+	if (system("mkdir -p /bench/d1/d2/d3/d4/d5/d6/d7/d8/d9 /bench/ll " POLICY_DIR
+		   " /sys/fs/cgroup" BENCH_CGROUP " && echo x > " DEEP_FILE
+		   " && echo x > " DENIED_FILE " && cp /bin/noop /bench/noop") != 0)
+		note(why, "making the files under /bench, %s and the cgroup failed", POLICY_DIR);
+	for (int i = 1; i < 10000; i++) {
+		snprintf(path, sizeof(path), "/bench/ll/%d", i);
+		if (mkdir(path, 0755) && errno != EEXIST)
+			missing++;
+	}
+	if (missing)
+		note(why, "%d of the Landlock rules' directories could not be made", missing);
 	/* A TCP listener outside any policy, accepting and closing. */
 	if (fork() == 0) {
-		struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(TCP_PORT)};
 		int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
 
-		inet_pton(AF_INET, "127.0.0.1", &sin.sin_addr);
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 		if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) || listen(fd, 512))
 			_exit(1);
@@ -359,7 +967,20 @@ static void setup(void)
 				close(c);
 		}
 	}
-	usleep(100 * 1000);
+	for (int i = 0; i < 100 && !listening; i++) {
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+		listening = fd >= 0 && connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0;
+		err = errno;
+		if (fd >= 0)
+			close(fd);
+		if (!listening)
+			usleep(20 * 1000);
+	}
+	if (!listening)
+		note(why, "no TCP listener on 127.0.0.1:%d: %s", TCP_PORT, strerror(err));
+	return check(!why[0], why, "setup: the files under /bench, %s, the cgroup %s and a TCP "
+				   "listener on 127.0.0.1:%d", POLICY_DIR, BENCH_CGROUP, TCP_PORT);
 }
 
 static int compare_doubles(const void *a, const void *b)
@@ -465,60 +1086,55 @@ static void report(void)
 	       "minus 11): %.0f bytes (%.0f-%.0f)\n", per_rule, lo, hi);
 }
 
-/* One configuration of the measured set, set up, measured and taken down. */
-static void run_config(enum config c, int round)
-{
-	if (c == C_FLOOR) {
-		struct floor_bpf *floor = floor_bpf__open_and_load();
-
-		if (!floor || floor_bpf__attach(floor))
-			printf("# bench: cannot load the floor programs\n");
-		measure(c, round);
-		floor_bpf__destroy(floor);
-		return;
-	}
-	measure(c, round);
-}
-
 /* The lsmguard configurations, with the daemon running: no policy, 10, 1,000, 10,000 rules. */
 static void run_lsmguard(int round, bool reverse)
 {
-	static const int rules[3] = {10, 1000, 10000};
-	const char *const unload[] = {LSMGUARD, "unload", NULL};
 	const char *const status[] = {LSMGUARD, "status", "--json", NULL};
 	static char out[65536];
+	pid_t pid;
 
-	write_bench_policy(0);
-	if (daemon_start() <= 0) {
-		printf("# bench: lsmguard did not start\n");
-		exit(1);
-	}
-	if (!reverse)
-		measure(C_LG_NO_POLICY, round);
-	for (int i = 0; i < 3; i++) {
-		int r = reverse ? 2 - i : i;
+	if (start_daemon(round, &pid)) {
+		if (!reverse)
+			measure(C_LG_NO_POLICY, round);
+		for (int i = 0; i < 3; i++) {
+			int r = reverse ? 2 - i : i;
 
-		if (!reload_to(rules[r]))
-			printf("# bench: reload to %d rules failed\n", rules[r]);
-		if (round >= 0) {
-			reload_ms[r][round] = last_reload_field("\"duration_ms\":");
-			in_force_ms[r][round] = last_reload_field("\"in_force_ms\":");
-			compile_ms[r][round] = last_reload_field("\"compile_ms\":");
-			usleep(200 * 1000); /* RCU callbacks free the old bank's elements */
-			slab_kib[r][round] = slab_unreclaimable_kib();
+			/* A set not proven in force is not measured: its figures would be
+			 * another set's. */
+			if (reload_to(policy_sizes[r], round, r))
+				measure((enum config)(C_LG_10 + r), round);
 		}
-		measure((enum config)(C_LG_10 + r), round);
+		if (reverse && reload_to(0, round, -1))
+			measure(C_LG_NO_POLICY, round);
+		if (round == rounds - 1) {
+			bool listed = run_command(status, out, sizeof(out)) == 0 &&
+				      strstr(out, "\"programs\":");
+
+			if (check(listed, "no \"programs\" in its output, or it failed",
+				  "lsmguard status --json lists the programs"))
+				printf("BENCH-PROGRAMS %s", strstr(out, "\"programs\":"));
+		}
 	}
-	if (reverse) {
-		reload_to(0);
-		measure(C_LG_NO_POLICY, round);
-	}
-	if (round == rounds - 1 && run_command(status, out, sizeof(out)) == 0 &&
-	    strstr(out, "\"programs\":"))
-		printf("BENCH-PROGRAMS %s", strstr(out, "\"programs\":"));
-	run_command(unload, NULL, 0);
+	unload_daemon(round, pid);
 }
 
+/* The figures when every check passed; else why there are none. The last line is the count. */
+static int finish(void)
+{
+	if (vm_failures)
+		check(false, "see the lines starting with \"#   \" above",
+		      "the vm-test helpers reported no failure (%d reported)", vm_failures);
+	if (checks_failed)
+		printf("# bench: FAILED: %d of %d checks failed, the first: %s\n"
+		       "# bench: no figures: they would not measure what they are labelled with\n",
+		       checks_failed, checks_passed + checks_failed, first_failure);
+	else
+		report();
+	printf("bench: %d passed, %d failed\n", checks_passed, checks_failed);
+	return checks_failed ? 1 : 0;
+}
+
+/* bench [ROUNDS [ITERATIONS]]: from lsmguard.rounds= and lsmguard.iterations= (init.sh). */
 int main(int argc, char **argv)
 {
 	static const enum config others[] = {C_NONE, C_FLOOR, C_SECCOMP_100, C_SECCOMP_1000,
@@ -528,7 +1144,16 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc > 1 && atoi(argv[1]) >= 1)
 		rounds = atoi(argv[1]) > MAX_ROUNDS ? MAX_ROUNDS : atoi(argv[1]);
-	setup();
+	if (argc > 2 && atoi(argv[2]) >= 1) {
+		iterations_cap = atoi(argv[2]);
+		printf("# bench: at most %d of each operation per measurement: a test of the "
+		       "checks, not of speed\n",
+		       iterations_cap);
+	}
+	for (int r = 0; r < 3; r++)
+		policy_rules[r] = bench_policy_rules(policy_sizes[r]);
+	if (!setup())
+		return finish();
 	/* Warm-up pass: caches, page tables and translated code of the first visits. */
 	for (int i = 0; i < n_others; i++)
 		run_config(others[i], -1);
@@ -544,6 +1169,5 @@ int main(int argc, char **argv)
 		if (!reverse)
 			run_lsmguard(round, false);
 	}
-	report();
-	return 0;
+	return finish();
 }

@@ -21,7 +21,9 @@ MODE=$(sed -n 's/.*lsmguard.mode=\([a-z]*\).*/\1/p' /proc/cmdline)
 if [ "$MODE" = demo ]; then
 	/demo.sh
 elif [ "$MODE" = bench ]; then
-	/bin/bench "$(sed -n 's/.*lsmguard.rounds=\([0-9]*\).*/\1/p' /proc/cmdline)"
+	/bin/bench "$(sed -n 's/.*lsmguard.rounds=\([0-9]*\).*/\1/p' /proc/cmdline)" \
+		"$(sed -n 's/.*lsmguard.iterations=\([0-9]*\).*/\1/p' /proc/cmdline)"
+	echo "LSMGUARD-VM: bench exited $?"
 else
 	# lsmguard.cases=A,B (VM_CASES on the host) runs only those cases.
 	/bin/vmtest $(sed -n 's/.*lsmguard.cases=\([A-Za-z0-9_,]*\).*/\1/p' /proc/cmdline | tr , ' ')

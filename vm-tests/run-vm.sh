@@ -14,4 +14,5 @@ bench) args+=(--smp 1 --icount "${VM_ICOUNT_SHIFT:-0}") ;;
 esac
 exec "$here/qemu.sh" "${args[@]}" "$vmlinuz" "$initrd" "$(dirname "$initrd")/console-$mode.log" \
 	"LSMGUARD-VM: kernel" "lsmguard.mode=$mode" "lsmguard.rounds=${BENCH_ROUNDS:-7}" \
+	"lsmguard.iterations=${BENCH_ITERATIONS:-0}" \
 	${VM_CASES:+"lsmguard.cases=$VM_CASES"}
