@@ -270,11 +270,27 @@ static long now_ms(void)
 	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-long event_mark(void)
+static long event_log_size(void)
 {
 	struct stat st;
 
 	return stat(EVENT_LOG, &st) == 0 ? (long)st.st_size : 0;
+}
+
+long event_mark(void)
+{
+	long size = event_log_size(), end = now_ms() + 1000, again;
+
+	/* The daemon writes an event a little after the kernel made it: let the lines of the
+	 * operations already done land before the mark (the size holds still for 50 ms), so
+	 * that a late one is not taken for the next operation's. */
+	for (;;) {
+		usleep(50 * 1000);
+		again = event_log_size();
+		if (again == size || now_ms() > end)
+			return again;
+		size = again;
+	}
 }
 
 /* Whether line has needle as a whole JSON member: after '{' or ',', up to the value's end. */

@@ -51,8 +51,9 @@ pid_t daemon_pid(void);
 /* Wait until process pid has exited (gone, or a zombie). */
 bool wait_exit(pid_t pid, int timeout_ms);
 /*
- * The event log's size now. Take a mark before the operation a check judges: the _after
- * functions look only at lines written after it, never at what earlier cases logged.
+ * The event log's size, once it has held still for 50 ms. Take a mark before the operation a
+ * check judges: the _after functions look only at lines written after it, never at what
+ * earlier cases and operations logged.
  */
 long event_mark(void);
 /*
