@@ -35,7 +35,7 @@ const char *const lg_program_names[] = {
 	"lg_task_alloc",     "lg_bpf",          "lg_kernel_load_data", "lg_kernel_read_file",
 	"lg_ptrace_access_check", "lg_sb_umount", "lg_bpf_map",
 	/* The verdict caches' epoch: before the cgroups, so nothing is cached unseen. */
-	"lg_name_moved",     "lg_name_linked",
+	"lg_name_moved",     "lg_name_linked", "lg_mount_unhash", "lg_mount_umount_tree",
 	/* Last: cgroup binding, once every hook is in place. */
 	"lg_cgroup_mkdir",   "lg_cgroup_rmdir",
 };
