@@ -13,9 +13,11 @@
  *    filesystem's alias moves), which renames an ancestor changes nothing of the dentry itself,
  *    and after every hard link (vfs_link);
  *  - the mount the walk stopped at: the starting mount's root is compared (a dentry's ancestors
- *    are pinned by it, so that pointer cannot be reused while the slot can match), and the
+ *    are pinned by it, so that pointer cannot be reused while the slot can match), the kernel
+ *    epoch is bumped before a mount of the host namespace moves or goes (mounts.bpf.c), and the
  *    daemon bumps the mounts epoch after it rewrites the mount table;
- *  - walks that crossed into a parent mount depend on the mount tree itself: never cached;
+ *  - walks that crossed into a parent mount, or passed over a mount table entry made suspect
+ *    by a move, depend on the mount tree itself: never cached;
  *  - a file with several names (a regular file with i_nlink > 1, see path.bpf.h) is decided
  *    by its original name too: never cached;
  *  - denials are never cached: their events need the walk's path.

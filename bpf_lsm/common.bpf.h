@@ -65,6 +65,18 @@ struct {
 	__type(value, struct lg_mount_value);
 } lg_mounts __weak SEC(".maps");
 
+/*
+ * Mount roots of the host namespace that left their place (moved or unmounted): the value is
+ * LG_EPOCH_MOUNT_CHANGES after that change. mounts.bpf.c writes them, the walk reads them.
+ * Preallocated: a record pruned while a walk reads it is reused only as another record.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, LG_MAX_MOUNT_CHANGES);
+	__type(key, struct lg_inode_key);
+	__type(value, __u64);
+} lg_mount_changes __weak SEC(".maps");
+
 /* Original names of hard-linked files (links.bpf.c records them, path.bpf.h reads them). */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -120,6 +132,14 @@ struct lg_walk_step {
 	__u64 words[(LG_NAME_MAX + 1) / 8];
 };
 
+/* Whether a mount table entry may be used as the walk's anchor (lg_anchor_trusted, path.bpf.h). */
+struct lg_anchor_check {
+	struct lg_inode_key key; /* in: the mount root's key */
+	__u64 mnt;               /* in: the struct mount the walk is in */
+	__u32 namespace_root;    /* in: that mount is the root of its namespace */
+	__u32 pad;
+};
+
 /* Scratch space larger than the 512-byte stack: the path walk's dentries and buffers. */
 struct lg_scratch {
 	struct dentry *dentries[LG_PATH_DEPTH_MAX]; /* a power of two: indexes are masked */
@@ -131,6 +151,7 @@ struct lg_scratch {
 	__u32 crossed;  /* the walk went up into a parent mount */
 	__u32 procfs;   /* the walk went through the root of a procfs */
 	__u32 self_at;  /* 1 + index of the dentry that is the task's own /proc/PID, or 0 */
+	struct lg_anchor_check anchor_check;
 	__u8 path[2 * LG_EVENT_PATH_MAX]; /* path string under construction; see lg_build_path */
 	struct lg_link_value link;        /* a link record under construction */
 };

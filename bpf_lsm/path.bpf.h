@@ -138,6 +138,49 @@ static __always_inline void lg_walk_mark_self(struct lg_scratch *scratch, struct
 }
 
 /*
+ * Whether the mount table's entry for check->key may anchor the walk. The table is the daemon's
+ * reading of its mountinfo, so a mount of the host namespace that has moved or been unmounted
+ * since (mounts.bpf.c records it before the change is visible) makes its entry, and those of
+ * the mounts beneath it, suspect until the daemon has read the table again. A suspect entry is
+ * passed over: the walk goes on through the live mount tree instead, and is not cached. The root
+ * of the host namespace itself is always "/", whatever was recorded.
+ *
+ * Global (checked once by the verifier), like lg_walk_step. Costs two array reads while the
+ * table is current, which is all the time but the moments after a host mount moved.
+ */
+__weak __noinline int lg_anchor_trusted(struct lg_anchor_check *check)
+{
+	__u32 changes_index = LG_EPOCH_MOUNT_CHANGES, table_index = LG_EPOCH_MOUNT_TABLE;
+	__u32 all_index = LG_EPOCH_MOUNT_ALL, zero = 0;
+	__u64 *changes, *table, *all, *changed;
+	struct lg_config *config;
+	struct mount *mnt;
+
+	if (!check)
+		return 0;
+	changes = bpf_map_lookup_elem(&lg_epochs, &changes_index);
+	table = bpf_map_lookup_elem(&lg_epochs, &table_index);
+	all = bpf_map_lookup_elem(&lg_epochs, &all_index);
+	if (!changes || !table || !all)
+		return 0;
+	if (*changes == *table)
+		return 1; /* no host mount has moved since the table was read */
+	if (*all <= *table) {
+		struct lg_inode_key key = check->key; /* 6.1 takes no argument memory as a key */
+
+		changed = bpf_map_lookup_elem(&lg_mount_changes, &key);
+		if (!changed || *changed <= *table)
+			return 1;
+	}
+	if (!check->namespace_root)
+		return 0;
+	config = bpf_map_lookup_elem(&lg_config_map, &zero);
+	mnt = (struct mount *)check->mnt;
+	return config && config->mount_ns &&
+	       BPF_CORE_READ(mnt, mnt_ns, ns.inum) == config->mount_ns;
+}
+
+/*
  * Phase 1, bottom-up: record the object's dentries in the scratch (scratch->count of them, the
  * object first) up to a mount root the host knows (*anchor), or to the namespace root (*anchor
  * NULL). Returns false when the walk bound is hit.
@@ -159,20 +202,26 @@ static __always_inline bool lg_walk_collect(struct lg_scratch *scratch, struct d
 		struct dentry *mnt_root = BPF_CORE_READ(mnt, mnt.mnt_root);
 
 		if (dentry == mnt_root || dentry == parent) {
-			struct lg_inode_key key = {
-				.dev = BPF_CORE_READ(dentry, d_sb, s_dev),
-				.ino = BPF_CORE_READ(dentry, d_inode, i_ino),
-			};
+			struct lg_anchor_check *check = &scratch->anchor_check;
+			struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
 
+			check->key.dev = BPF_CORE_READ(dentry, d_sb, s_dev);
+			check->key.pad = 0;
+			check->key.ino = BPF_CORE_READ(dentry, d_inode, i_ino);
 			if (dentry == parent &&
 			    BPF_CORE_READ(dentry, d_sb, s_magic) == PROC_SUPER_MAGIC)
 				lg_walk_mark_self(scratch, dentry);
-			*anchor = bpf_map_lookup_elem(&lg_mounts, &key);
-			if (*anchor)
-				return true;
+			*anchor = bpf_map_lookup_elem(&lg_mounts, &check->key);
+			if (*anchor) {
+				check->mnt = (__u64)mnt;
+				check->namespace_root = dentry == parent && up == mnt;
+				if (lg_anchor_trusted(check))
+					return true;
+				/* Decided through the live mount tree: not cached. */
+				*anchor = 0;
+				scratch->crossed = 1;
+			}
 			if (dentry == parent) {
-				struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
-
 				if (up == mnt)
 					return true; /* namespace root: no host prefix */
 				scratch->crossed = 1;

@@ -84,11 +84,20 @@ static int update_if_changed(int fd, const void *key, const void *value, size_t 
 
 int lg_apply_mounts(const struct lg_bpf *bpf, const struct lg_config *config)
 {
+	__u32 changes_index = LG_EPOCH_MOUNT_CHANGES, table_index = LG_EPOCH_MOUNT_TABLE;
 	struct lg_mount_entry *entries;
 	struct lg_inode_key key, next;
 	int count, fd = bpf->map_fd[LG_MAP_MOUNTS];
+	__u64 seen_changes = 0;
 	bool more;
 
+	/*
+	 * The host mount moves and unmounts the kernel has counted before this reading of
+	 * mountinfo (bpf_lsm/mounts.bpf.c): the kernel counts them with namespace_sem held, which
+	 * reading mountinfo waits for, so the table written below shows every one of them.
+	 */
+	if (bpf_map_lookup_elem(bpf->map_fd[LG_MAP_EPOCHS], &changes_index, &seen_changes))
+		seen_changes = 0;
 	count = lg_read_mounts("/proc/self/mountinfo", &entries);
 	if (count < 0)
 		return count;
@@ -115,6 +124,8 @@ int lg_apply_mounts(const struct lg_bpf *bpf, const struct lg_config *config)
 	}
 	free(entries);
 	bump_mounts_epoch(bpf);
+	/* The entries written are current again: the walk may anchor at them. */
+	bpf_map_update_elem(bpf->map_fd[LG_MAP_EPOCHS], &table_index, &seen_changes, BPF_ANY);
 	return count;
 }
 
@@ -410,7 +421,7 @@ static int switch_bindings(const struct lg_bpf *bpf, const struct lg_compiled *c
  */
 static int record_identity(const struct lg_bpf *bpf, struct lg_config *config)
 {
-	struct stat self, pins, at_path;
+	struct stat self, pins, at_path, ns;
 	char path[4096];
 	ssize_t len;
 
@@ -419,6 +430,8 @@ static int record_identity(const struct lg_bpf *bpf, struct lg_config *config)
 	config->self_ino = self.st_ino;
 	config->self_dev = lg_kernel_dev(self.st_dev);
 	config->pin_dev = lg_kernel_dev(pins.st_dev);
+	/* The namespace whose mounts the table describes: ours (mounts.bpf.c). */
+	config->mount_ns = stat("/proc/self/ns/mnt", &ns) == 0 ? (__u32)ns.st_ino : 0;
 	/*
 	 * An upgrade replaces the executable (a new inode at the same path): trust the file now at
 	 * our path too, so that after `systemctl reload` the new version can adopt the pins or

@@ -56,6 +56,8 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	/* The verdict caches' epoch: before the cgroups, so nothing is cached unseen. */         \
 	X(lg_name_moved)                                                                          \
 	X(lg_name_linked)                                                                         \
+	X(lg_mount_unhash)                                                                        \
+	X(lg_mount_umount_tree)                                                                   \
 	/* Last: cgroup binding, once every hook is in place. */                                  \
 	X(lg_cgroup_mkdir)                                                                        \
 	X(lg_cgroup_rmdir)

@@ -40,6 +40,7 @@
 #define LG_MAX_MOUNTS 4096        /* mounts of the host namespace known to the kernel side */
 #define LG_MAX_CGROUPS 65536      /* cgroups bound to a policy at once */
 #define LG_MAX_LINKS 16384        /* hard-linked files whose original name is remembered */
+#define LG_MAX_MOUNT_CHANGES 4096 /* mount roots moved or unmounted since the table's rewrite */
 /* Policy ids: two banks, so that a reload writes the new set beside the old one. */
 #define LG_POLICY_ID_MAX (2 * LG_MAX_POLICIES)
 
@@ -214,7 +215,9 @@ struct lg_config {
 	 * Trusted too, so that the new version can adopt the pins (0: none). */
 	__u64 successor_ino;
 	__u32 successor_dev;
-	__u32 pad;
+	/* The mount namespace lg_mounts describes: the daemon's (its nsfs inode number). Its
+	 * mounts moved or unmounted make their records suspect at once (bpf_lsm/mounts.bpf.c). */
+	__u32 mount_ns;
 };
 _Static_assert(sizeof(struct lg_config) == 64, "lg_config layout");
 
@@ -234,16 +237,27 @@ struct lg_counter {
 _Static_assert(sizeof(struct lg_counter) == 48, "lg_counter layout");
 
 /*
- * Epochs of the verdict caches (bpf_lsm/cache.bpf.h), in a two-entry array map. A cached verdict
- * is valid while the generation and both epochs are what they were when the walk behind it
- * started. The kernel bumps LG_EPOCH_KERNEL after every dentry move (rename) and hard link;
- * the daemon bumps LG_EPOCH_MOUNTS after it rewrites the mount table. Each entry has one kind
- * of writer, so neither is ever written back with a stale value.
+ * Epochs of the verdict caches (bpf_lsm/cache.bpf.h) and of the host mount table, in an array
+ * map. A cached verdict is valid while the generation and the two cache epochs are what they
+ * were when the walk behind it started. The kernel bumps LG_EPOCH_KERNEL after every dentry move
+ * (rename) and hard link, and before a mount of the host namespace is moved or unmounted; the
+ * daemon bumps LG_EPOCH_MOUNTS after it rewrites the mount table.
+ *
+ * The mount table's own freshness (bpf_lsm/mounts.bpf.c): the kernel counts the moves and
+ * unmounts of host mounts in LG_EPOCH_MOUNT_CHANGES and records, in lg_mount_changes, the count
+ * at which each mount root last left its place; the daemon stores in LG_EPOCH_MOUNT_TABLE the
+ * count it read before the mountinfo its table came from. A record above that count makes the
+ * table's entry for that root suspect until the daemon's next rewrite; LG_EPOCH_MOUNT_ALL above
+ * it makes every entry suspect (a change too large to record mount by mount).
+ * Each entry has one kind of writer, so none is ever written back with a stale value.
  */
 enum lg_epoch_index {
 	LG_EPOCH_KERNEL = 0,
 	LG_EPOCH_MOUNTS = 1,
-	LG_EPOCH_COUNT = 2,
+	LG_EPOCH_MOUNT_CHANGES = 2,
+	LG_EPOCH_MOUNT_TABLE = 3,
+	LG_EPOCH_MOUNT_ALL = 4,
+	LG_EPOCH_COUNT = 5,
 };
 
 /*

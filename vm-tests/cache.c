@@ -1,14 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The verdict caches (bpf_lsm/cache.bpf.h): every change a cached verdict depends on makes the
- * next access be decided again. Each test first makes the kernel cache an allowed verdict (an
- * access made twice), then changes what it rested on, and expects the new answer.
+ * next access be decided again. Each test first makes the kernel cache an allowed verdict and
+ * proves it through the `cached` counter (an access answered by the cache), then changes what
+ * the verdict rested on, and expects the new answer at the first access after the change.
  * (A reload retiring cached verdicts is tested by reload_switches_policy_without_a_gap.)
+ *
+ * Mounts (bpf_lsm/mounts.bpf.c): a mount moved or unmounted is decided at its new place by the
+ * kernel alone, before the daemon rewrites its mount table; the tests that depend on it stop
+ * the daemon (SIGSTOP) around the change, so that its rewrite cannot hide a kernel gap.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mount.h>
@@ -20,71 +26,204 @@
 #include "vmutil.h"
 
 #define FILES "/lgt/files" /* the policy of cases.c: denies /data/private/ and more */
+#define COUNT "/lgt/count" /* denies /data/secret only */
 
-static void open_twice_allowed(const char *path)
+/* Opens of policy's tasks answered by a verdict cache so far. */
+static long long cached_opens(const char *policy)
 {
-	VM_CHECK(try_open(FILES, path, O_RDONLY) == 0);
-	VM_CHECK(try_open(FILES, path, O_RDONLY) == 0);
+	return policy_counter(policy, "file_open", "cached");
+}
+
+/* An allowed open that the verdict cache answered (true) or that a walk decided (false). */
+static int open_counted(const char *cgroup, const char *policy, const char *path, bool *hit)
+{
+	long long before = cached_opens(policy), after;
+	int err = try_open(cgroup, path, O_RDONLY);
+
+	after = cached_opens(policy);
+	*hit = before >= 0 && after == before + 1;
+	if (before < 0 || after < before || after > before + 1)
+		VM_FAIL("cached counter of %s: %lld, then %lld", policy, before, after);
+	return err;
+}
+
+/* Opened twice, allowed: the second answered by the cache. */
+#define EXPECT_CACHED(cgroup, policy, path)                                                        \
+	do {                                                                                       \
+		bool hit_;                                                                         \
+		VM_CHECK(try_open(cgroup, path, O_RDONLY) == 0);                                   \
+		VM_CHECK(open_counted(cgroup, policy, path, &hit_) == 0);                          \
+		if (!hit_)                                                                         \
+			VM_FAIL("%s: the second open was not answered by the cache", path);        \
+	} while (0)
+
+/* Allowed, and decided by a walk: whatever was cached no longer answers. */
+#define EXPECT_WALKED(cgroup, policy, path)                                                        \
+	do {                                                                                       \
+		bool hit_;                                                                         \
+		VM_CHECK(open_counted(cgroup, policy, path, &hit_) == 0);                          \
+		if (hit_)                                                                          \
+			VM_FAIL("%s: answered by a cached verdict", path);                         \
+	} while (0)
+
+/*
+ * Wait (5 s at most) until a second open of path is answered by the cache: the walk then
+ * anchors at a mount root the daemon's table knows (a walk through an unknown mount root is
+ * never cached).
+ */
+static bool wait_until_cached(const char *path)
+{
+	for (int i = 0; i < 100; i++) {
+		bool hit;
+
+		if (try_open(FILES, path, O_RDONLY) != 0 ||
+		    open_counted(FILES, "files", path, &hit) != 0)
+			return false;
+		if (hit)
+			return true;
+		usleep(50 * 1000);
+	}
+	return false;
+}
+
+/* Stop the daemon (no mount table rewrite) until daemon_resume(). */
+static pid_t daemon_stop(void)
+{
+	pid_t pid = daemon_pid();
+
+	VM_CHECK(pid > 1 && kill(pid, SIGSTOP) == 0);
+	return pid;
+}
+
+static void daemon_resume(pid_t pid)
+{
+	if (pid > 1)
+		VM_CHECK(kill(pid, SIGCONT) == 0);
 }
 
 VM_TEST(cache_renamed_ancestor_is_decided_again, 90)
 {
 	VM_CHECK(system("mkdir -p /data/cache1/dir && echo x > /data/cache1/dir/f") == 0);
-	open_twice_allowed("/data/cache1/dir/f");
+	EXPECT_CACHED(FILES, "files", "/data/cache1/dir/f");
 	/* The file's own dentry, parent and name are unchanged: only the epoch tells. */
 	VM_CHECK(rename("/data/cache1/dir", "/data/private/dir1") == 0);
 	VM_CHECK(try_open(FILES, "/data/private/dir1/f", O_RDONLY) == EPERM);
 	EXPECT_EVENT("\"policy\":\"files\"", "\"path\":\"/data/private/dir1/f\"");
 	VM_CHECK(rename("/data/private/dir1", "/data/cache1/back") == 0);
-	VM_CHECK(try_open(FILES, "/data/cache1/back/f", O_RDONLY) == 0);
+	EXPECT_WALKED(FILES, "files", "/data/cache1/back/f");
 }
 
 VM_TEST(cache_renamed_file_is_decided_again, 91)
 {
 	write_file("/data/cache-file", "x\n", 0644);
-	open_twice_allowed("/data/cache-file");
+	EXPECT_CACHED(FILES, "files", "/data/cache-file");
 	VM_CHECK(rename("/data/cache-file", "/data/private/cache-file") == 0);
 	VM_CHECK(try_open(FILES, "/data/private/cache-file", O_RDONLY) == EPERM);
 }
 
 VM_TEST(cache_read_verdict_is_not_a_write_verdict, 92)
 {
-	open_twice_allowed("/data/ro/file");
+	bool hit = false;
+
+	EXPECT_CACHED(FILES, "files", "/data/ro/file");
 	VM_CHECK(try_open(FILES, "/data/ro/file", O_WRONLY) == EPERM);
-	VM_CHECK(try_open(FILES, "/data/ro/file", O_RDONLY) == 0);
+	/* The read verdict is still there, untouched by the write's. */
+	VM_CHECK(open_counted(FILES, "files", "/data/ro/file", &hit) == 0);
+	VM_CHECK(hit);
 }
 
 VM_TEST(cache_is_per_policy, 93)
 {
 	/* Cached as allowed for a task under no policy's rule on it, then asked by files. */
 	write_file("/data/private/per-policy", "x\n", 0644);
-	VM_CHECK(try_open("/lgt/count", "/data/private/per-policy", O_RDONLY) == 0);
-	VM_CHECK(try_open("/lgt/count", "/data/private/per-policy", O_RDONLY) == 0);
+	EXPECT_CACHED(COUNT, "count", "/data/private/per-policy");
 	VM_CHECK(try_open(FILES, "/data/private/per-policy", O_RDONLY) == EPERM);
 }
 
-VM_TEST(cache_moved_mount_is_decided_again, 94)
+VM_TEST(cache_moved_mount_is_decided_at_once, 94)
 {
+	pid_t daemon;
+
 	VM_CHECK(mkdir("/data/cache-mnt", 0755) == 0);
 	VM_CHECK(mkdir("/data/private/moved-mnt", 0755) == 0);
 	VM_CHECK(mount("tmpfs", "/data/cache-mnt", "tmpfs", 0, NULL) == 0);
 	write_file("/data/cache-mnt/f", "x\n", 0644);
-	usleep(300 * 1000); /* let the daemon see the new filesystem */
-	open_twice_allowed("/data/cache-mnt/f");
-	/* The same mount, root and dentries; only the mount table says where it now is. */
+	VM_CHECK(wait_until_cached("/data/cache-mnt/f"));
+	/* The same mount, root and dentries; only the live mount tree says where it now is. */
+	daemon = daemon_stop();
 	VM_CHECK(mount("/data/cache-mnt", "/data/private/moved-mnt", NULL, MS_MOVE, NULL) == 0);
-	{
-		int err = 0;
-
-		for (int i = 0; i < 50; i++) {
-			err = try_open(FILES, "/data/private/moved-mnt/f", O_RDONLY);
-			if (err == EPERM)
-				break;
-			usleep(100 * 1000);
-		}
-		VM_CHECK(err == EPERM);
-	}
+	VM_CHECK(try_open(FILES, "/data/private/moved-mnt/f", O_RDONLY) == EPERM);
+	daemon_resume(daemon);
+	EXPECT_EVENT("\"policy\":\"files\"", "\"path\":\"/data/private/moved-mnt/f\"");
 	VM_CHECK(umount("/data/private/moved-mnt") == 0);
+}
+
+VM_TEST(cache_mount_moved_with_its_parent_is_decided_at_once, 94)
+{
+	pid_t daemon;
+
+	/* The inner mount does not move itself: its parent takes it along. */
+	VM_CHECK(mkdir("/data/cache-outer", 0755) == 0);
+	VM_CHECK(mkdir("/data/private/outer", 0755) == 0);
+	VM_CHECK(mount("tmpfs", "/data/cache-outer", "tmpfs", 0, NULL) == 0);
+	VM_CHECK(mkdir("/data/cache-outer/inner", 0755) == 0);
+	VM_CHECK(mount("tmpfs", "/data/cache-outer/inner", "tmpfs", 0, NULL) == 0);
+	write_file("/data/cache-outer/inner/f", "x\n", 0644);
+	VM_CHECK(wait_until_cached("/data/cache-outer/inner/f"));
+	daemon = daemon_stop();
+	VM_CHECK(mount("/data/cache-outer", "/data/private/outer", NULL, MS_MOVE, NULL) == 0);
+	VM_CHECK(try_open(FILES, "/data/private/outer/inner/f", O_RDONLY) == EPERM);
+	daemon_resume(daemon);
+	EXPECT_EVENT("\"policy\":\"files\"", "\"path\":\"/data/private/outer/inner/f\"");
+	VM_CHECK(umount("/data/private/outer/inner") == 0);
+	VM_CHECK(umount("/data/private/outer") == 0);
+}
+
+VM_TEST(cache_mount_over_an_allowed_path_is_decided_at_once, 95)
+{
+	VM_CHECK(mkdir("/data/cache-over", 0755) == 0);
+	write_file("/data/cache-over/x", "x\n", 0644);
+	EXPECT_CACHED(FILES, "files", "/data/cache-over/x");
+	/* What the mount shows there is /data/private/x: decided at its own name. */
+	VM_CHECK(mount("/data/private", "/data/cache-over", NULL, MS_BIND, NULL) == 0);
+	VM_CHECK(try_open(FILES, "/data/cache-over/x", O_RDONLY) == EPERM);
+	VM_CHECK(umount("/data/cache-over") == 0);
+	EXPECT_WALKED(FILES, "files", "/data/cache-over/x");
+}
+
+VM_TEST(cache_umount_revealing_a_denied_path_is_decided_at_once, 95)
+{
+	VM_CHECK(mkdir("/data/private/cover", 0755) == 0);
+	write_file("/data/private/cover/x", "x\n", 0644);
+	VM_CHECK(mkdir("/data/cache-shown", 0755) == 0);
+	write_file("/data/cache-shown/x", "x\n", 0644);
+	/* Covered by an allowed directory: /data/private/cover/x is /data/cache-shown/x. */
+	VM_CHECK(mount("/data/cache-shown", "/data/private/cover", NULL, MS_BIND, NULL) == 0);
+	EXPECT_CACHED(FILES, "files", "/data/private/cover/x");
+	VM_CHECK(umount("/data/private/cover") == 0);
+	VM_CHECK(try_open(FILES, "/data/private/cover/x", O_RDONLY) == EPERM);
+}
+
+VM_TEST(cache_bind_mount_is_decided_at_the_filesystem_path_at_once, 95)
+{
+	pid_t daemon;
+
+	VM_CHECK(mkdir("/data/cache-bsrc", 0755) == 0);
+	write_file("/data/cache-bsrc/f", "x\n", 0644);
+	VM_CHECK(mkdir("/data/private/bdst", 0755) == 0);
+	VM_CHECK(mkdir("/data/cache-bdst", 0755) == 0);
+	EXPECT_CACHED(FILES, "files", "/data/cache-bsrc/f");
+	daemon = daemon_stop();
+	/* An allowed directory bound into a denied one keeps its path; a denied one bound into
+	 * an allowed place keeps its own. Neither waits for the daemon. */
+	VM_CHECK(mount("/data/cache-bsrc", "/data/private/bdst", NULL, MS_BIND, NULL) == 0);
+	VM_CHECK(mount("/data/private", "/data/cache-bdst", NULL, MS_BIND, NULL) == 0);
+	VM_CHECK(try_open(FILES, "/data/private/bdst/f", O_RDONLY) == 0);
+	VM_CHECK(try_open(FILES, "/data/cache-bdst/x", O_RDONLY) == EPERM);
+	daemon_resume(daemon);
+	EXPECT_EVENT("\"policy\":\"files\"", "\"path\":\"/data/private/x\"");
+	VM_CHECK(umount("/data/cache-bdst") == 0);
+	VM_CHECK(umount("/data/private/bdst") == 0);
 }
 
 /* One UDP socket: an allowed destination (cached), a denied one, the allowed one again. */
@@ -111,7 +250,11 @@ static int sendto_on_one_socket(const void *arg)
 	return 0;
 }
 
-VM_TEST(cache_socket_destination_is_per_destination, 95)
+VM_TEST(cache_socket_destination_is_per_destination, 96)
 {
+	long long before = policy_counter("files", "socket_sendmsg", "cached");
+
 	VM_CHECK(in_cgroup(FILES, sendto_on_one_socket, NULL) == 0);
+	/* The second sendto to the allowed destination, and only it, was answered by the cache. */
+	VM_CHECK(before >= 0 && policy_counter("files", "socket_sendmsg", "cached") == before + 1);
 }

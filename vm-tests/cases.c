@@ -150,7 +150,7 @@ VM_TEST(status_reports_active, 11)
 	char out[65536];
 
 	VM_CHECK(run_command(argv, out, sizeof(out)) == 0);
-	VM_CHECK(strstr(out, "\"active\":true,\"links\":22") != NULL);
+	VM_CHECK(strstr(out, "\"active\":true,\"links\":24") != NULL);
 	VM_CHECK(strstr(out, "\"name\":\"files\"") != NULL);
 	VM_CHECK(strstr(out, "{\"name\":\"lg_file_open\",\"insns\":") != NULL);
 	if (strstr(out, "\"programs\":"))
@@ -568,26 +568,52 @@ static int open_own_proc_by_number(const void *arg)
 
 VM_TEST(proc_self_rule_covers_the_own_directory_only, 73)
 {
-	char other_environ[64];
-	pid_t other = fork();
+	char other_environ[64], ready;
+	int joined[2], go[2], result[2], err = -1;
+	long long before;
+	pid_t other;
 
+	VM_CHECK(pipe(joined) == 0 && pipe(go) == 0 && pipe(result) == 0);
+	make_cgroup(FILES);
+	other = fork();
 	if (other == 0) {
+		/* A task of the policy that opens its own environ, by number, when told to. */
+		char path[64];
+		int fd;
+
 		write_into("/sys/fs/cgroup" FILES "/cgroup.procs", "0");
+		if (write(joined[1], "j", 1) != 1 || read(go[0], &ready, 1) != 1)
+			_exit(1);
+		snprintf(path, sizeof(path), "/proc/%d/environ", (int)getpid());
+		fd = open(path, O_RDONLY);
+		err = fd < 0 ? errno : 0;
+		if (write(result[1], &err, sizeof(err)) != sizeof(err))
+			_exit(1);
 		pause();
 		_exit(0);
 	}
 	VM_CHECK(other > 0);
-	usleep(100 * 1000);
+	VM_CHECK(read(joined[0], &ready, 1) == 1);
 	VM_CHECK(try_open(FILES, "/proc/self/environ", O_RDONLY) == EPERM);
 	VM_CHECK(in_cgroup(FILES, open_own_proc_by_number, "environ") == EPERM);
 	EXPECT_EVENT("\"policy\":\"files\"", "\"access\":\"read\"",
 		     "\"rule_object\":\"/proc/self/environ\"",
 		     source_of("files.ini", "deny = /proc/self/environ"));
-	/* Another task of the same policy: its environ is not this task's own. Twice, so that a
-	 * verdict cache would answer the second time, then the owner's own is still denied. */
+	/* Another task of the same policy: the other's environ is not its own, so allowed. Twice:
+	 * a cache would answer the second time, but no verdict under a procfs is cached (it
+	 * depends on the task), which the counter shows. */
 	snprintf(other_environ, sizeof(other_environ), "/proc/%d/environ", (int)other);
 	VM_CHECK(try_open(FILES, other_environ, O_RDONLY) == 0);
+	before = policy_counter("files", "file_open", "cached");
 	VM_CHECK(try_open(FILES, other_environ, O_RDONLY) == 0);
+	VM_CHECK(before >= 0 && policy_counter("files", "file_open", "cached") == before);
+	/* Then the owner opens that same inode: its own environ, denied, whatever another task of
+	 * its policy was allowed there. */
+	VM_CHECK(write(go[1], "g", 1) == 1);
+	VM_CHECK(read(result[0], &err, sizeof(err)) == sizeof(err));
+	if (err != EPERM)
+		VM_FAIL("the owner opening %s: %s, expected EPERM", other_environ,
+			err ? strerror(err) : "allowed");
 	VM_CHECK(in_cgroup(FILES, open_own_proc_by_number, "environ") == EPERM);
 	VM_CHECK(try_open(FILES, "/proc/self/status", O_RDONLY) == 0);
 	VM_CHECK(try_open(NULL, "/proc/self/environ", O_RDONLY) == 0);

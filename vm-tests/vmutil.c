@@ -674,3 +674,28 @@ long rss_kib(pid_t pid)
 	fclose(f);
 	return kib;
 }
+
+long long policy_counter(const char *policy, const char *hook, const char *field)
+{
+	const char *const argv[] = {LSMGUARD, "status", "--json", NULL};
+	static char out[65536];
+	char want[128];
+	char *at, *end;
+
+	if (run_command(argv, out, sizeof(out)) != 0)
+		return -1;
+	snprintf(want, sizeof(want), "{\"name\":\"%s\",", policy);
+	at = strstr(out, want);
+	if (!at)
+		return -1;
+	snprintf(want, sizeof(want), "\"%s\":{", hook);
+	at = strstr(at, want);
+	if (!at)
+		return -1;
+	end = strchr(at, '}');
+	snprintf(want, sizeof(want), "\"%s\":", field);
+	at = strstr(at, want);
+	if (!at || !end || at > end)
+		return -1;
+	return strtoll(at + strlen(want), NULL, 10);
+}

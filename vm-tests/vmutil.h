@@ -92,6 +92,11 @@ long case_mark(void);
 int state_generation(void);
 /* A process's resident memory in KiB (VmRSS), or -1. */
 long rss_kib(pid_t pid);
+/*
+ * One of the counters `lsmguard status --json` reports: field (allowed, cached, denied, ...) of
+ * policy's hook (file_open, socket_sendmsg, ...); -1 when it is not reported.
+ */
+long long policy_counter(const char *policy, const char *hook, const char *field);
 /* Print the event log's lines holding needle as TAP comments (for measurements). */
 void print_events(const char *needle);
 void print_events_after(long mark, const char *needle);

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Mounts: fentry/unhash_mnt, fentry/umount_tree.
+ *
+ * The walk (path.bpf.h) anchors at the host path the daemon's mount table gives a mount root,
+ * and the verdict caches keep what such walks decided. The daemon rewrites the table when its
+ * mountinfo signals a change, a moment after the change: until then, a mount moved into a
+ * denied directory (or unmounted) would still be decided at its old path. These programs close
+ * that window in the kernel. Before a mount of the host namespace leaves its place, they record
+ * its root and the roots of every mount beneath it (they move or go with it) in
+ * lg_mount_changes, and bump the caches' kernel epoch. From then on the walk passes over those
+ * entries (lg_anchor_trusted) and decides through the live mount tree, uncached, until the
+ * daemon has read its mountinfo again.
+ *
+ * Why these two functions: on 6.1 every mount that leaves its mount point goes through
+ * unhash_mnt (MS_MOVE and move_mount, pivot_root; umount via umount_mnt) or is first gathered by
+ * umount_tree (umount, lazy umount, a mount point removed in another namespace, propagated
+ * umounts), and neither is inlined into a caller (checked in Debian's 6.1 cloud kernel: both
+ * are in kallsyms and in available_filter_functions, and every call to them is a call). Both run
+ * with namespace_sem held for writing, which readers of mountinfo hold for reading: the daemon
+ * reads LG_EPOCH_MOUNT_CHANGES before its mountinfo, so a change it has counted is one its
+ * mountinfo shows. A mount arriving (attach, bind, propagation) needs nothing: a mount root's
+ * entry is its filesystem path, which a new mount elsewhere does not change.
+ *
+ * Why a racing walk cannot cache a stale allow: the records are written, then the epoch
+ * bumped, before the change is made. A walk that read the cache tag before the bump stores its
+ * slot under the old tag, which no lookup accepts after the bump; a walk that read it after the
+ * bump finds the records, so it crosses the mount tree and caches nothing.
+ *
+ * Not covered: changes in other mount namespaces (their paths are not the table's), and a
+ * daemon that is not running (nothing rewrites the table: entries stay suspect, so walks go
+ * through the live tree).
+ */
+#include "path.bpf.h"
+
+#define LG_MOUNT_WALK_STEPS (4 * LG_MAX_MOUNTS) /* two steps per mount, twice the table */
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* A walk over a tree of mounts, one edge a step (bpf_loop). */
+struct lg_mount_tree_walk {
+	struct mount *root;
+	struct mount *at;
+	__u64 change; /* LG_EPOCH_MOUNT_CHANGES for this change */
+	bool leaving; /* every mount below at is done */
+	bool done;
+	bool overflow; /* a record could not be written */
+};
+
+static __always_inline struct mount *lg_mount_of_child(struct list_head *child)
+{
+	return (void *)child - bpf_core_field_offset(struct mount, mnt_child);
+}
+
+static __always_inline void lg_mount_record(struct mount *m, struct lg_mount_tree_walk *w)
+{
+	struct dentry *root = BPF_CORE_READ(m, mnt.mnt_root);
+	struct lg_inode_key key = {
+	    .dev = BPF_CORE_READ(root, d_sb, s_dev),
+	    .ino = BPF_CORE_READ(root, d_inode, i_ino),
+	};
+	__u64 *changed = bpf_map_lookup_elem(&lg_mount_changes, &key);
+
+	/* In place when present: a rewritten element would be reused at once (see apply.c). */
+	if (changed)
+		*changed = w->change;
+	else if (bpf_map_update_elem(&lg_mount_changes, &key, &w->change, BPF_NOEXIST))
+		w->overflow = true;
+}
+
+static long lg_mount_tree_step(__u32 index, void *ctx)
+{
+	struct lg_mount_tree_walk *w = ctx;
+	struct mount *m = w->at, *parent;
+	struct list_head *next;
+
+	if (!w->leaving) {
+		lg_mount_record(m, w);
+		next = BPF_CORE_READ(m, mnt_mounts.next);
+		if ((void *)next != (void *)m + bpf_core_field_offset(struct mount, mnt_mounts)) {
+			w->at = lg_mount_of_child(next); /* down to the first child */
+			return 0;
+		}
+		w->leaving = true;
+	}
+	if (m == w->root) {
+		w->done = true;
+		return 1;
+	}
+	parent = BPF_CORE_READ(m, mnt_parent);
+	next = BPF_CORE_READ(m, mnt_child.next);
+	if ((void *)next != (void *)parent + bpf_core_field_offset(struct mount, mnt_mounts)) {
+		w->at = lg_mount_of_child(next); /* the next sibling */
+		w->leaving = false;
+		return 0;
+	}
+	w->at = parent; /* the last child: up */
+	return 0;
+}
+
+/* A record the daemon's table has caught up with holds nothing: make room. */
+static long lg_mount_prune(struct bpf_map *map, struct lg_inode_key *key, __u64 *changed,
+			   __u64 *table)
+{
+	if (*changed <= *table)
+		bpf_map_delete_elem(map, key);
+	return 0;
+}
+
+static __always_inline void lg_mount_leaving(struct mount *mnt)
+{
+	__u32 zero = 0, changes_index = LG_EPOCH_MOUNT_CHANGES, table_index = LG_EPOCH_MOUNT_TABLE;
+	__u32 all_index = LG_EPOCH_MOUNT_ALL;
+	struct lg_mount_tree_walk w = {.root = mnt, .at = mnt};
+	__u64 *changes, *table, *all;
+	struct lg_config *config;
+
+	config = bpf_map_lookup_elem(&lg_config_map, &zero);
+	if (!config || !config->mount_ns || BPF_CORE_READ(mnt, mnt_ns, ns.inum) != config->mount_ns)
+		return; /* not a mount of the table's namespace (umount_tree has gathered it) */
+	changes = bpf_map_lookup_elem(&lg_epochs, &changes_index);
+	table = bpf_map_lookup_elem(&lg_epochs, &table_index);
+	all = bpf_map_lookup_elem(&lg_epochs, &all_index);
+	if (!changes || !table || !all)
+		return;
+	w.change = __sync_fetch_and_add(changes, 1) + 1;
+	bpf_loop(LG_MOUNT_WALK_STEPS, lg_mount_tree_step, &w, 0);
+	if (w.overflow) {
+		__u64 caught_up = *table;
+
+		bpf_for_each_map_elem(&lg_mount_changes, lg_mount_prune, &caught_up, 0);
+		w.at = mnt;
+		w.leaving = w.done = w.overflow = false;
+		bpf_loop(LG_MOUNT_WALK_STEPS, lg_mount_tree_step, &w, 0);
+	}
+	if (!w.done || w.overflow)
+		*all = w.change; /* too many to record one by one: every entry is suspect */
+	lg_epoch_bump();
+}
+
+SEC("fentry/unhash_mnt")
+int BPF_PROG(lg_mount_unhash, struct mount *mnt)
+{
+	lg_mount_leaving(mnt);
+	return 0;
+}
+
+SEC("fentry/umount_tree")
+int BPF_PROG(lg_mount_umount_tree, struct mount *mnt)
+{
+	lg_mount_leaving(mnt);
+	return 0;
+}
