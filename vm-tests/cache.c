@@ -103,12 +103,15 @@ static void daemon_resume(pid_t pid)
 
 VM_TEST(cache_renamed_ancestor_is_decided_again, 90)
 {
+	long mark;
+
 	VM_CHECK(system("mkdir -p /data/cache1/dir && echo x > /data/cache1/dir/f") == 0);
 	EXPECT_CACHED(FILES, "files", "/data/cache1/dir/f");
 	/* The file's own dentry, parent and name are unchanged: only the epoch tells. */
 	VM_CHECK(rename("/data/cache1/dir", "/data/private/dir1") == 0);
+	mark = event_mark();
 	VM_CHECK(try_open(FILES, "/data/private/dir1/f", O_RDONLY) == EPERM);
-	EXPECT_EVENT("\"policy\":\"files\"", "\"path\":\"/data/private/dir1/f\"");
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"files\"", "\"path\":\"/data/private/dir1/f\"");
 	VM_CHECK(rename("/data/private/dir1", "/data/cache1/back") == 0);
 	EXPECT_WALKED(FILES, "files", "/data/cache1/back/f");
 }
@@ -142,6 +145,7 @@ VM_TEST(cache_is_per_policy, 93)
 
 VM_TEST(cache_moved_mount_is_decided_at_once, 94)
 {
+	long mark;
 	pid_t daemon;
 
 	VM_CHECK(mkdir("/data/cache-mnt", 0755) == 0);
@@ -152,14 +156,16 @@ VM_TEST(cache_moved_mount_is_decided_at_once, 94)
 	/* The same mount, root and dentries; only the live mount tree says where it now is. */
 	daemon = daemon_stop();
 	VM_CHECK(mount("/data/cache-mnt", "/data/private/moved-mnt", NULL, MS_MOVE, NULL) == 0);
+	mark = event_mark();
 	VM_CHECK(try_open(FILES, "/data/private/moved-mnt/f", O_RDONLY) == EPERM);
 	daemon_resume(daemon);
-	EXPECT_EVENT("\"policy\":\"files\"", "\"path\":\"/data/private/moved-mnt/f\"");
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"files\"", "\"path\":\"/data/private/moved-mnt/f\"");
 	VM_CHECK(umount("/data/private/moved-mnt") == 0);
 }
 
 VM_TEST(cache_mount_moved_with_its_parent_is_decided_at_once, 94)
 {
+	long mark;
 	pid_t daemon;
 
 	/* The inner mount does not move itself: its parent takes it along. */
@@ -172,9 +178,10 @@ VM_TEST(cache_mount_moved_with_its_parent_is_decided_at_once, 94)
 	VM_CHECK(wait_until_cached("/data/cache-outer/inner/f"));
 	daemon = daemon_stop();
 	VM_CHECK(mount("/data/cache-outer", "/data/private/outer", NULL, MS_MOVE, NULL) == 0);
+	mark = event_mark();
 	VM_CHECK(try_open(FILES, "/data/private/outer/inner/f", O_RDONLY) == EPERM);
 	daemon_resume(daemon);
-	EXPECT_EVENT("\"policy\":\"files\"", "\"path\":\"/data/private/outer/inner/f\"");
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"files\"", "\"path\":\"/data/private/outer/inner/f\"");
 	VM_CHECK(umount("/data/private/outer/inner") == 0);
 	VM_CHECK(umount("/data/private/outer") == 0);
 }
@@ -206,6 +213,7 @@ VM_TEST(cache_umount_revealing_a_denied_path_is_decided_at_once, 95)
 
 VM_TEST(cache_bind_mount_is_decided_at_the_filesystem_path_at_once, 95)
 {
+	long mark;
 	pid_t daemon;
 
 	VM_CHECK(mkdir("/data/cache-bsrc", 0755) == 0);
@@ -219,9 +227,10 @@ VM_TEST(cache_bind_mount_is_decided_at_the_filesystem_path_at_once, 95)
 	VM_CHECK(mount("/data/cache-bsrc", "/data/private/bdst", NULL, MS_BIND, NULL) == 0);
 	VM_CHECK(mount("/data/private", "/data/cache-bdst", NULL, MS_BIND, NULL) == 0);
 	VM_CHECK(try_open(FILES, "/data/private/bdst/f", O_RDONLY) == 0);
+	mark = event_mark();
 	VM_CHECK(try_open(FILES, "/data/cache-bdst/x", O_RDONLY) == EPERM);
 	daemon_resume(daemon);
-	EXPECT_EVENT("\"policy\":\"files\"", "\"path\":\"/data/private/x\"");
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"files\"", "\"path\":\"/data/private/x\"");
 	VM_CHECK(umount("/data/cache-bdst") == 0);
 	VM_CHECK(umount("/data/private/bdst") == 0);
 }

@@ -76,24 +76,11 @@ int program_result(int status)
 	return WEXITSTATUS(status) ? OP_EXITED(WEXITSTATUS(status)) : 0;
 }
 
-static long first_mark = -1;
-static pid_t first_mark_pid;
-
-long case_mark(void)
-{
-	if (first_mark_pid != getpid()) {
-		first_mark_pid = getpid();
-		first_mark = event_mark();
-	}
-	return first_mark;
-}
-
 int in_cgroup(const char *cgroup, int (*op)(const void *arg), const void *arg)
 {
 	int fds[2], status, result = OP_NO_RESULT;
 	pid_t pid;
 
-	case_mark();
 	/* The result goes through a pipe whole: an exit status keeps 8 bits and hides signals. */
 	if (pipe2(fds, O_CLOEXEC))
 		return OP_FORK_FAILED;

@@ -75,19 +75,6 @@ void expect_event_after(const char *file, int line, long mark, const char *const
 		const char *const needles_[] = {__VA_ARGS__, NULL};                               \
 		expect_event_after(__FILE__, __LINE__, (mark), needles_, #__VA_ARGS__, true);      \
 	} while (0)
-/*
- * The older form, kept for the call sites not converted yet: looks from this process's first
- * in_cgroup() on (each case runs in its own process), so never at an earlier case's line but
- * at any line of the case's operations so far, and does not insist on the path. Use a mark
- * taken right before the operation and EXPECT_EVENT_AFTER.
- */
-long case_mark(void);
-#define EXPECT_EVENT(...)                                                                         \
-	do {                                                                                      \
-		const char *const needles_[] = {__VA_ARGS__, NULL};                               \
-		expect_event_after(__FILE__, __LINE__, case_mark(), needles_, #__VA_ARGS__,        \
-				   false);                                                        \
-	} while (0)
 /* The generation the daemon last loaded (from its state file), or -1. */
 int state_generation(void);
 /* A process's resident memory in KiB (VmRSS), or -1. */
