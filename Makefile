@@ -185,10 +185,10 @@ $(FLOOR_SKEL): $(BUILD)/bench/floor.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name floor_bpf > $@
 
-$(VM_DIR)/bench: private VM_CFLAGS := -I$(BUILD)/bench -Iinclude
+$(VM_DIR)/bench: private VM_CFLAGS := -I$(BUILD)/bench -I$(BUILD)/bpf -Iinclude
 $(VM_DIR)/bench: private VM_LDLIBS := -lseccomp -lbpf -lelf -lz
 $(VM_DIR)/bench: vm-tests/bench.c vm-tests/vmutil.c vm-tests/vmutil.h vm-tests/vmtest.h \
-	tests/harness/harness.h $(FLOOR_SKEL)
+	tests/harness/harness.h $(FLOOR_SKEL) $(BPF_SKEL)
 $(VM_DIR)/noop: tests/bench/noop.c
 $(VM_PROBE): vm-tests/probe.c
 $(VM_DIR)/svc: vm-tests/realsvc/svc.c

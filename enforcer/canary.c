@@ -31,20 +31,19 @@ static const char canary_text[] = "[policy]\n"
 
 int lg_canary_add(struct lg_policy_set *set, struct lg_diag *diag)
 {
-	struct lg_policy *policy, **bigger;
+	struct lg_policy *policy;
 	int ret;
 
 	ret = lg_policy_parse_buffer("(built-in canary)", canary_text, sizeof(canary_text) - 1,
 				     LG_PARSE_BUILTIN, &policy, diag);
 	if (ret)
 		return ret;
-	bigger = realloc(set->policies, (set->count + 1) * sizeof(*bigger));
-	if (!bigger) {
+	ret = lg_policy_set_add(set, policy);
+	if (ret) {
 		lg_policy_free(policy);
-		return -ENOMEM;
+		lg_diag_out_of_memory(diag, NULL);
+		return ret;
 	}
-	set->policies = bigger;
-	set->policies[set->count++] = policy;
 	return lg_policy_set_validate(set, diag);
 }
 

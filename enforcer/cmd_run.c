@@ -186,12 +186,15 @@ static int compile_dir(struct daemon *d, const struct lg_config *config, unsigne
 				&out->set, &out->compiled, config->path_seed[bank], bank);
 }
 
-static size_t rule_count(const struct lg_policy_set *set)
+/* The rules of the administrator's policies in s (the canary's left out, as in their count). */
+static size_t rule_count(const struct lg_loaded_set *s)
 {
-	size_t rules = 0;
+	const struct lg_policy *p;
+	size_t rules = 0, index;
+	__u32 id;
 
-	for (size_t i = 0; i < set->count; i++)
-		rules += lg_policy_rule_count(set->policies[i]);
+	lg_loaded_for_each(s, index, p, id)
+		rules += lg_policy_rule_count(p);
 	return rules;
 }
 
@@ -242,7 +245,7 @@ static void status_line(struct daemon *d, const struct lg_config *config, char *
 	const struct lg_loaded_set *s = &d->loaded.bank[config->active_bank];
 
 	snprintf(buf, size, "enforcing %zu policies, %zu rules (generation %u)", lg_loaded_count(s),
-		 rule_count(&s->set), config->generation);
+		 rule_count(s), config->generation);
 }
 
 /* {"event":"ready",...}: the daemon enforces (the canary was proven). */
@@ -258,8 +261,8 @@ static void emit_ready(struct daemon *d, const struct lg_config *config)
 	json_bool_field(&l.w, "adopted", d->bpf.adopted);
 	json_string_field(&l.w, "canary", "ok");
 	json_uint_field(&l.w, "generation", config->generation);
-	json_uint_field(&l.w, "policies", s->set.count);
-	json_uint_field(&l.w, "rules", rule_count(&s->set));
+	json_uint_field(&l.w, "policies", lg_loaded_count(s));
+	json_uint_field(&l.w, "rules", rule_count(s));
 	json_string_field(&l.w, "pin_dir", d->pin_dir);
 	json_object_end(&l.w);
 	json_newline(&l.w);
@@ -280,8 +283,8 @@ static void emit_reload(struct daemon *d, const struct lg_config *config, bool o
 	json_string_field(&l.w, "result", ok ? "ok" : "error");
 	json_uint_field(&l.w, "generation", config->generation);
 	if (ok) {
-		json_uint_field(&l.w, "policies", s->set.count);
-		json_uint_field(&l.w, "rules", rule_count(&s->set));
+		json_uint_field(&l.w, "policies", lg_loaded_count(s));
+		json_uint_field(&l.w, "rules", rule_count(s));
 		json_fixed_field(&l.w, "duration_ms", duration_ms, 1);
 		json_fixed_field(&l.w, "in_force_ms", d->in_force_ms, 1);
 		json_fixed_field(&l.w, "compile_ms", d->compile_ms, 1);

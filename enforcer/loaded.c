@@ -4,20 +4,12 @@
 #include "canary.h"
 #include "loaded.h"
 
-__u32 lg_policy_id(const struct lg_compiled *c, size_t index)
-{
-	return c->id_base + (__u32)index + 1;
-}
-
 const struct lg_policy *lg_set_policy(const struct lg_policy_set *set, const struct lg_compiled *c,
 				      __u32 id)
 {
-	size_t index;
+	long index = c ? lg_policy_index(c, id) : -1;
 
-	if (!c || id <= c->id_base)
-		return NULL;
-	index = id - c->id_base - 1;
-	if (index >= c->policy_count || index >= set->count)
+	if (index < 0 || (size_t)index >= set->count)
 		return NULL;
 	return set->policies[index];
 }

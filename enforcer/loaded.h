@@ -1,9 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The policy sets the daemon loaded, and the one way from a policy id (in events, counters and
- * maps) to its policy. Policy ids come in two banks, so that a reload writes the new set beside
- * the one in force: bank 0 holds ids 1 .. LG_MAX_POLICIES, bank 1 the next LG_MAX_POLICIES, and
- * 0 is no policy.
+ * maps) to its policy. The id arithmetic of the two banks is policy.h's (lg_bank_first_id...).
  */
 #ifndef LSMGUARD_LOADED_H
 #define LSMGUARD_LOADED_H
@@ -13,23 +11,6 @@
 
 #include "policy.h"
 
-static inline __u32 lg_bank_first_id(unsigned bank)
-{
-	return bank * LG_MAX_POLICIES + 1;
-}
-
-static inline __u32 lg_bank_last_id(unsigned bank)
-{
-	return (bank + 1) * LG_MAX_POLICIES;
-}
-
-static inline bool lg_id_in_bank(__u32 id, unsigned bank)
-{
-	return id >= lg_bank_first_id(bank) && id <= lg_bank_last_id(bank);
-}
-
-/* The id of the index-th policy of a compiled set. */
-__u32 lg_policy_id(const struct lg_compiled *c, size_t index);
 /* The policy of id in set as compiled into c, or NULL when c holds no such id. */
 const struct lg_policy *lg_set_policy(const struct lg_policy_set *set, const struct lg_compiled *c,
 				      __u32 id);

@@ -30,7 +30,10 @@ static const char *const decision_names[LG_DECISION_COUNT] = {
 	[LG_DECISION_NET] = "connect",
 };
 
-/* A hook added to the ABI without a name here prints as "unknown": tests/unit/test_names.c. */
+/*
+ * A hook added to the ABI without a name here prints as "unknown"; the unit test
+ * hook_names_cover_every_hook_once (tests/unit/test_json.c) fails then.
+ */
 const char *lg_hook_name(unsigned hook)
 {
 	return hook < LG_HOOK_COUNT && hook_names[hook] ? hook_names[hook] : "unknown";

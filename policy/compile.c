@@ -393,14 +393,14 @@ static int check_net_nesting(struct compiler *cc)
 		return -ENOMEM;
 	for (size_t i = 0; i < out->net_count; i++) {
 		const struct lg_net_key *key = &out->nets[i].key;
-		size_t slot = (key->policy - out->id_base - 1) * 2 + (key->family == 6);
+		size_t slot = (size_t)lg_policy_index(out, key->policy) * 2 + (key->family == 6);
 		unsigned prefix = key->prefixlen - LG_NET_KEY_FIXED_BITS;
 
 		lens[slot][prefix / 64] |= 1ULL << (prefix % 64);
 	}
 	for (size_t i = 0; i < out->net_count && !ret; i++) {
 		const struct lg_net_key *key = &out->nets[i].key;
-		size_t slot = (key->policy - out->id_base - 1) * 2 + (key->family == 6);
+		size_t slot = (size_t)lg_policy_index(out, key->policy) * 2 + (key->family == 6);
 		unsigned prefix = key->prefixlen - LG_NET_KEY_FIXED_BITS, nested = 1;
 
 		for (int len = (int)prefix - 1; len >= 0; len--) {
@@ -498,7 +498,7 @@ static int compile_with_seed(const struct lg_policy_set *set, __u64 seed, unsign
 	}
 	cc.out->seed = seed;
 	cc.out->bank = bank & 1;
-	cc.out->id_base = (bank & 1) * LG_MAX_POLICIES;
+	cc.out->id_base = lg_bank_first_id(bank & 1) - 1;
 	cc.out->policies = calloc(set->count ? set->count : 1, sizeof(*cc.out->policies));
 	cc.out->cgroups = calloc(set->count ? set->count : 1, sizeof(*cc.out->cgroups));
 	if (!cc.out->policies || !cc.out->cgroups) {
@@ -508,7 +508,7 @@ static int compile_with_seed(const struct lg_policy_set *set, __u64 seed, unsign
 	for (size_t i = 0; i < set->count; i++) {
 		const struct lg_policy *p = set->policies[i];
 		struct lg_policy_value *value = &cc.out->policies[i];
-		__u32 id = cc.out->id_base + (__u32)i + 1;
+		__u32 id = lg_policy_id(cc.out, i);
 
 		value->id = id;
 		value->mode = (__u8)p->mode;
@@ -589,9 +589,9 @@ void lg_compiled_free(struct lg_compiled *compiled)
 
 const struct lg_policy_value *lg_compiled_policy(const struct lg_compiled *compiled, __u32 id)
 {
-	if (id <= compiled->id_base || id > compiled->id_base + compiled->policy_count)
-		return NULL;
-	return &compiled->policies[id - compiled->id_base - 1];
+	long index = lg_policy_index(compiled, id);
+
+	return index < 0 ? NULL : &compiled->policies[index];
 }
 
 const struct lg_rule_source *lg_rule_source(const struct lg_compiled *compiled, __u32 rule_id)

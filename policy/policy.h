@@ -131,6 +131,8 @@ int lg_policy_set_load(const char *const *paths, size_t count, unsigned flags,
 		       struct lg_policy_set *set, struct lg_diag *diag);
 /* Check a set built by hand (as lg_policy_set_load does after reading); marks it validated. */
 int lg_policy_set_validate(struct lg_policy_set *set, struct lg_diag *diag);
+/* Append policy to set (which then owns it); the set must be validated again. -ENOMEM. */
+int lg_policy_set_add(struct lg_policy_set *set, struct lg_policy *policy);
 void lg_policy_free(struct lg_policy *policy);
 void lg_policy_set_free(struct lg_policy_set *set);
 size_t lg_policy_rule_count(const struct lg_policy *policy);
@@ -206,6 +208,40 @@ struct lg_compiled {
 	struct lg_rule_source *rules; /* index = rule id - 1 */
 	size_t rule_count;
 };
+
+/*
+ * Policy ids come in two banks, so that a reload writes the new set beside the one in force:
+ * bank 0 holds ids 1 .. LG_MAX_POLICIES, bank 1 the next LG_MAX_POLICIES, and 0 is no policy.
+ * These are the only places that do that arithmetic (the compiler and the enforcer use them).
+ */
+static inline __u32 lg_bank_first_id(unsigned bank)
+{
+	return bank * LG_MAX_POLICIES + 1;
+}
+
+static inline __u32 lg_bank_last_id(unsigned bank)
+{
+	return (bank + 1) * LG_MAX_POLICIES;
+}
+
+static inline bool lg_id_in_bank(__u32 id, unsigned bank)
+{
+	return id >= lg_bank_first_id(bank) && id <= lg_bank_last_id(bank);
+}
+
+/* The id of the index-th policy of a compiled set. */
+static inline __u32 lg_policy_id(const struct lg_compiled *c, size_t index)
+{
+	return c->id_base + (__u32)index + 1;
+}
+
+/* The index in c's policies of id; -1 when c holds no such id. */
+static inline long lg_policy_index(const struct lg_compiled *c, __u32 id)
+{
+	if (id <= c->id_base || id > c->id_base + c->policy_count)
+		return -1;
+	return (long)(id - c->id_base - 1);
+}
 
 /*
  * Compile a set that lg_policy_set_validate passed (-EINVAL otherwise); seed keys the path hash; bank (0 or 1) picks the half of the policy id

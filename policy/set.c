@@ -8,7 +8,7 @@
 
 #include "policy.h"
 
-static int add_policy(struct lg_policy_set *set, struct lg_policy *policy)
+int lg_policy_set_add(struct lg_policy_set *set, struct lg_policy *policy)
 {
 	struct lg_policy **bigger = realloc(set->policies, (set->count + 1) * sizeof(*bigger));
 
@@ -43,7 +43,7 @@ static int load_one(const char *path, unsigned flags, struct lg_policy_set *set,
 	ret = lg_policy_load_file(path, flags, &policy, diag);
 	if (ret)
 		return ret;
-	ret = add_policy(set, policy);
+	ret = lg_policy_set_add(set, policy);
 	if (ret) {
 		lg_policy_free(policy);
 		lg_diag_out_of_memory(diag, path);

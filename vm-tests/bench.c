@@ -45,6 +45,7 @@
 #include <unistd.h>
 
 #include "floor.skel.h"
+#include "lsmguard.skel.h"
 #include "vmtest.h"
 #include "vmutil.h"
 
@@ -353,6 +354,10 @@ struct lsm_links {
 	int floor, lsmguard, other;
 };
 
+/* lsmguard's programs: each one is attached, and pinned, as a link of its own. */
+#define LSMGUARD_PROGRAMS                                                                         \
+	((int)(sizeof(((struct lsmguard_bpf *)0)->progs) / sizeof(struct bpf_program *)))
+
 static int count_lsm_links(struct lsm_links *links)
 {
 	__u32 id = 0;
@@ -380,7 +385,7 @@ static int count_lsm_links(struct lsm_links *links)
 		close(prog_fd);
 		if (ret)
 			return ret;
-		if (prog.type != BPF_PROG_TYPE_LSM)
+		if (prog.type != BPF_PROG_TYPE_LSM && prog.type != BPF_PROG_TYPE_TRACING)
 			continue;
 		if (strncmp(prog.name, "floor_", 6) == 0)
 			links->floor++;
@@ -394,22 +399,23 @@ static int count_lsm_links(struct lsm_links *links)
 
 static int floor_programs; /* the floor's programs, counted when they were proven to run */
 
-/* Only c's BPF-LSM links are attached: none, exactly the floor's, or lsmguard's. */
+/* Only c's BPF-LSM and tracing links are attached: none, exactly the floor's, or every one of
+ * lsmguard's programs. */
 static bool links_are(enum config c, char *why)
 {
 	struct lsm_links links;
 	int ret = count_lsm_links(&links);
 	int floor = c == C_FLOOR ? floor_programs : 0;
+	int lsmguard = config_is_lsmguard(c) ? LSMGUARD_PROGRAMS : 0;
 
 	if (ret) {
 		note(why, "cannot list the BPF links: %s", strerror(-ret));
 		return false;
 	}
-	if (links.floor == floor && (links.lsmguard > 0) == config_is_lsmguard(c) && !links.other)
+	if (links.floor == floor && links.lsmguard == lsmguard && !links.other)
 		return true;
-	note(why, "BPF-LSM links attached: %d of the floor, %d of lsmguard, %d others; "
-		  "expected %d, %s, 0", links.floor, links.lsmguard, links.other, floor,
-	     config_is_lsmguard(c) ? "some" : "0");
+	note(why, "BPF-LSM and tracing links attached: %d of the floor, %d of lsmguard, %d others; "
+		  "expected %d, %d, 0", links.floor, links.lsmguard, links.other, floor, lsmguard);
 	return false;
 }
 
@@ -741,11 +747,14 @@ static const char *last_line(const char *path)
 	return last;
 }
 
-/* The daemon's state file lists policy bench, enforcing on cgroup, among `policies` policies. */
-static bool state_lists_bench(const char *cgroup, int policies, char *why)
+/*
+ * The daemon's state file lists policy bench, enforcing on cgroup, and besides it only the
+ * built-in canary (lsmguard-canary), which the events leave out of their counts.
+ */
+static bool state_lists_bench(const char *cgroup, char *why)
 {
 	char line[4096], name[256], mode[32], group[1024];
-	int listed = 0, bench = 0;
+	int listed = 0, bench = 0, canary = 0;
 	FILE *f = fopen("/run/lsmguard/state", "r");
 
 	if (!f) {
@@ -762,22 +771,22 @@ static bool state_lists_bench(const char *cgroup, int policies, char *why)
 		if (strcmp(name, "bench") == 0 && strcmp(mode, "enforce") == 0 &&
 		    strcmp(group, cgroup) == 0)
 			bench++;
+		if (strcmp(name, "lsmguard-canary") == 0)
+			canary++;
 	}
 	fclose(f);
-	if (bench == 1 && listed == policies)
+	if (bench == 1 && canary == 1 && listed == 2)
 		return true;
-	note(why, "the state file lists %d policies, %d of them bench enforcing on %s; expected %d "
-		  "and 1", listed, bench, cgroup, policies);
+	note(why, "the state file lists %d policies, %d of them bench enforcing on %s and %d the "
+		  "canary; expected 2: bench and the canary", listed, bench, cgroup, canary);
 	return false;
 }
 
-/* The daemon's built-in policies (the canary), learnt from the first start's ready event. */
-static int builtin_rules = -1, builtin_policies = -1;
-
 /*
- * The set in force is the bench policy of n rules and the built-in ones: the event of kind
- * (ready or reload) for the state file's generation is a success and counts those policies and
- * rules, and the state file names bench on the expected cgroup. The event goes to event.
+ * The set in force is the bench policy of n rules: the event of kind (ready or reload) for the
+ * state file's generation is a success and counts exactly 1 policy and its rules (the built-in
+ * canary is never counted), and the state file names bench on the expected cgroup. The event
+ * goes to event.
  */
 static bool policy_proven(int n, const char *kind, int *generation, char *event, size_t size,
 			  char *why)
@@ -799,25 +808,12 @@ static bool policy_proven(int n, const char *kind, int *generation, char *event,
 		note(why, "unexpected %s event: %s", kind, event);
 		return false;
 	}
-	if (builtin_rules < 0) {
-		builtin_rules = (int)rules - bench_policy_rules(n);
-		builtin_policies = (int)policies - 1;
-		if (builtin_rules < 0 || builtin_policies < 0) {
-			note(why, "the first set in force has %.0f policies and %.0f rules, "
-				  "fewer than the bench policy's 1 and %d",
-			     policies, rules, bench_policy_rules(n));
-			return false;
-		}
-	}
-	if ((int)rules != bench_policy_rules(n) + builtin_rules ||
-	    (int)policies != 1 + builtin_policies) {
-		note(why, "generation %d has %.0f policies and %.0f rules in force, expected "
-			  "%d and %d (bench's %d and %d built in)", *generation, policies, rules,
-		     1 + builtin_policies, bench_policy_rules(n) + builtin_rules,
-		     bench_policy_rules(n), builtin_rules);
+	if ((int)rules != bench_policy_rules(n) || (int)policies != 1) {
+		note(why, "generation %d has %.0f policies and %.0f rules in force, expected 1 and %d",
+		     *generation, policies, rules, bench_policy_rules(n));
 		return false;
 	}
-	return state_lists_bench(n ? BENCH_CGROUP : OTHER_CGROUP, 1 + builtin_policies, why);
+	return state_lists_bench(n ? BENCH_CGROUP : OTHER_CGROUP, why);
 }
 
 /* SUnreclaim of /proc/meminfo in KiB: where the BPF maps' elements live. */
