@@ -32,11 +32,14 @@
 
 VM_TEST(bypass_exec_copied_binary_caught_by_default_deny, 100)
 {
+	long mark;
+
 	VM_CHECK(system("mkdir -p /data/copies && cp /data/bin/allowed /data/copies/renamed") == 0);
 	VM_CHECK(try_exec(STRICT, "/data/bin/allowed") == 0);
+	mark = event_mark();
 	VM_CHECK(try_exec(STRICT, "/data/copies/renamed") == EPERM);
-	EXPECT_EVENT("\"policy\":\"strict\"", "\"path\":\"/data/copies/renamed\"",
-		     "\"rule_object\":\"default\"");
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"strict\"", "\"hook\":\"bprm_check_security\"",
+			   "\"path\":\"/data/copies/renamed\"", "\"rule_object\":\"default\"");
 }
 
 static int exec_fd(int fd, bool use_fexecve)
@@ -53,9 +56,15 @@ static int exec_fd(int fd, bool use_fexecve)
 			syscall(SYS_execveat, fd, "", argv, envp, AT_EMPTY_PATH);
 		_exit(errno == EPERM ? 100 : 101);
 	}
-	waitpid(pid, &status, 0);
-	/* The exec'd busybox "true" exits 0; a refused exec exits 100 for EPERM. */
-	return WEXITSTATUS(status) == 100 ? EPERM : WEXITSTATUS(status) == 0 ? 0 : EIO;
+	if (waitpid(pid, &status, 0) != pid)
+		return OP_NO_RESULT;
+	/* The exec'd busybox "true" exits 0; a refused exec exits 100 for EPERM. A signal is
+	 * never success: program_result() reports it as OP_KILLED. */
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 100)
+		return EPERM;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 101)
+		return EIO;
+	return program_result(status);
 }
 
 static int do_execveat(const void *arg)
@@ -74,10 +83,18 @@ static int do_fexecve(const void *arg)
 
 VM_TEST(bypass_exec_execveat_empty_path_and_fexecve, 101)
 {
+	long mark = event_mark(), fexecve_mark;
+
 	VM_CHECK(in_cgroup(FILES, do_execveat, "/data/bin/denied") == EPERM);
+	fexecve_mark = event_mark();
 	VM_CHECK(in_cgroup(FILES, do_fexecve, "/data/bin/denied") == EPERM);
 	VM_CHECK(in_cgroup(FILES, do_execveat, "/data/bin/allowed") == 0);
 	VM_CHECK(in_cgroup(NULL, do_fexecve, "/data/bin/denied") == 0);
+	/* Each way names the program's file, not the descriptor. */
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"files\"", "\"hook\":\"bprm_check_security\"",
+			   "\"path\":\"/data/bin/denied\"");
+	EXPECT_EVENT_AFTER(fexecve_mark, "\"policy\":\"files\"", "\"hook\":\"bprm_check_security\"",
+			   "\"path\":\"/data/bin/denied\"");
 }
 
 /* memfd: a program on no filesystem the host knows. */
@@ -100,13 +117,19 @@ static int do_memfd_exec(const void *arg)
 
 VM_TEST(bypass_exec_memfd_is_anonymous, 102)
 {
+	long mark = event_mark(), strict_mark;
+
 	VM_CHECK(in_cgroup(FILES, do_memfd_exec, NULL) == EPERM);
+	strict_mark = event_mark();
 	VM_CHECK(in_cgroup(STRICT, do_memfd_exec, NULL) == EPERM);
 	/* inner says anonymous = allow */
 	VM_CHECK(in_cgroup(FILES "/inner", do_memfd_exec, NULL) == 0);
 	VM_CHECK(in_cgroup(NULL, do_memfd_exec, NULL) == 0);
-	EXPECT_EVENT("\"policy\":\"files\"", "\"hook\":\"bprm_check_security\"",
-		     "\"rule_object\":\"anonymous executables (implied)\"");
+	/* A memfd has no path in any filesystem: the event says "/" (the walk's root). */
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"files\"", "\"hook\":\"bprm_check_security\"",
+			   "\"rule_object\":\"anonymous executables (implied)\"", "\"path\":\"/\"");
+	EXPECT_EVENT_AFTER(strict_mark, "\"policy\":\"strict\"", "\"hook\":\"bprm_check_security\"",
+			   "\"rule_object\":\"anonymous executables (implied)\"", "\"path\":\"/\"");
 }
 
 /* ---- files ---- */
@@ -321,6 +344,8 @@ static int do_escape_then_open(const void *arg)
 
 VM_TEST(bypass_cgroup_escape_is_denied, 130)
 {
+	long mark = event_mark(), clone_mark;
+
 	make_cgroup("/lgt/files/child");
 	VM_CHECK(in_cgroup(FILES, do_move_self, "/sys/fs/cgroup/cgroup.procs") == EPERM);
 	VM_CHECK(in_cgroup(FILES, do_move_self, "/sys/fs/cgroup/lgt/audit/cgroup.procs") == EPERM);
@@ -331,11 +356,14 @@ VM_TEST(bypass_cgroup_escape_is_denied, 130)
 	/* Within its own policy's cgroups (as systemd's child for a service does): allowed. */
 	VM_CHECK(in_cgroup(FILES, do_move_self, "/sys/fs/cgroup/lgt/files/child/cgroup.procs") == 0);
 	VM_CHECK(in_cgroup(FILES, do_escape_then_open, "/sys/fs/cgroup/cgroup.procs") == EPERM);
+	clone_mark = event_mark();
 	VM_CHECK(in_cgroup(FILES, do_clone_into_cgroup, "/sys/fs/cgroup") == EPERM);
 	VM_CHECK(in_cgroup(NULL, do_clone_into_cgroup, "/sys/fs/cgroup") == 0);
-	EXPECT_EVENT("\"policy\":\"files\"", "\"path\":\"/sys/fs/cgroup/cgroup.procs\"",
-		     "\"source\":\"built-in: a confined task cannot move processes out from under its policy\"");
-	EXPECT_EVENT("\"hook\":\"task_alloc\"", "\"path\":\"clone3(CLONE_INTO_CGROUP)\"");
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"files\"", "\"path\":\"/sys/fs/cgroup/cgroup.procs\"",
+			   "\"source\":\"built-in: a confined task cannot move processes out from "
+			   "under its policy\"");
+	EXPECT_EVENT_AFTER(clone_mark, "\"policy\":\"files\"", "\"hook\":\"task_alloc\"",
+			   "\"path\":\"clone3(CLONE_INTO_CGROUP)\"");
 }
 
 static int do_unshare_then_try(const void *arg)
@@ -380,11 +408,16 @@ static int do_as_user(const void *arg)
 
 VM_TEST(bypass_unprivileged_user_gets_the_same_verdicts, 132)
 {
+	long mark = event_mark();
 	int step = in_cgroup(FILES, do_as_user, NULL);
 
 	if (step != 0)
 		VM_FAIL("do_as_user failed at step %d", step);
-	EXPECT_EVENT("\"policy\":\"files\"", "\"uid\":1000", "\"path\":\"/data/secret\"");
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"files\"", "\"uid\":1000",
+			   "\"path\":\"/data/secret\"");
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"files\"", "\"uid\":1000", "\"port\":1000");
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"files\"", "\"uid\":1000",
+			   "\"path\":\"/data/bin/denied\"");
 }
 
 /* ---- self-protection ---- */
@@ -470,10 +503,13 @@ static int do_bpf_map_by_id(const void *arg)
 
 VM_TEST(protect_confined_task_cannot_use_bpf, 140)
 {
+	long mark = event_mark();
+
 	VM_CHECK(in_cgroup(FILES, do_bpf_obj_get, PINNED_MAP) == EPERM);
 	VM_CHECK(in_cgroup(FILES, do_bpf_obj_get_rdonly, PINNED_MAP) == EPERM);
 	VM_CHECK(in_cgroup(NULL, do_bpf_obj_get_rdonly, PINNED_MAP) == 0);
-	EXPECT_EVENT("\"hook\":\"bpf\"", "\"source\":\"built-in: a confined task cannot use bpf()\"");
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"files\"", "\"hook\":\"bpf\"", "\"path\":\"bpf()\"",
+			   "\"source\":\"built-in: a confined task cannot use bpf()\"");
 }
 
 static int do_unpin(const void *arg)
@@ -490,32 +526,49 @@ static int do_unpin(const void *arg)
 
 VM_TEST(protect_confined_task_cannot_remove_pins, 141)
 {
+	long mark = event_mark(), umount_mark;
+
 	VM_CHECK(in_cgroup(FILES, do_unpin, "unlink") == EPERM);
 	VM_CHECK(in_cgroup(FILES, do_unpin, "rename") == EPERM);
+	umount_mark = event_mark();
 	VM_CHECK(in_cgroup(FILES, do_unpin, "umount") == EPERM);
 	VM_CHECK(access("/sys/fs/bpf/lsmguard/links/lg_file_open", F_OK) == 0);
 	VM_CHECK(try_open(FILES, "/data/secret", O_RDONLY) == EPERM);
-	EXPECT_EVENT("\"hook\":\"path_unlink\"", "\"path\":\"/sys/fs/bpf/lsmguard/links/lg_file_open\"",
-		     "\"source\":\"built-in: a confined task cannot remove, rename or unmount bpffs pins\"");
-	EXPECT_EVENT("\"hook\":\"sb_umount\"");
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"files\"", "\"hook\":\"path_unlink\"",
+			   "\"path\":\"/sys/fs/bpf/lsmguard/links/lg_file_open\"",
+			   "\"source\":\"built-in: a confined task cannot remove, rename or "
+			   "unmount bpffs pins\"");
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"files\"", "\"hook\":\"path_rename\"",
+			   "\"path\":\"/sys/fs/bpf/lsmguard/links/lg_file_open\"");
+	EXPECT_EVENT_AFTER(umount_mark, "\"policy\":\"files\"", "\"hook\":\"sb_umount\"",
+			   "\"path\":\"bpffs\"");
 }
 
 VM_TEST(protect_root_outside_any_policy_cannot_change_lsmguard, 145)
 {
+	long mark = event_mark(), umount_mark;
+
 	/* Root, under no policy, not running lsmguard: reading is fine, changing is not. */
 	VM_CHECK(in_cgroup(NULL, do_bpf_obj_get_rdonly, PINNED_MAP) == 0);
 	VM_CHECK(in_cgroup(NULL, do_bpf_obj_get, PINNED_MAP) == EPERM);
 	VM_CHECK(in_cgroup(NULL, do_bpf_map_by_id, PINNED_MAP) == EPERM);
 	VM_CHECK(in_cgroup(NULL, do_unpin, "unlink") == EPERM);
 	VM_CHECK(in_cgroup(NULL, do_unpin, "rename") == EPERM);
+	umount_mark = event_mark();
 	VM_CHECK(in_cgroup(NULL, do_unpin, "umount") == EPERM);
 	VM_CHECK(access("/sys/fs/bpf/lsmguard/links/lg_file_open", F_OK) == 0);
 	VM_CHECK(try_open(FILES, "/data/secret", O_RDONLY) == EPERM);
-	EXPECT_EVENT("\"policy\":null", "\"hook\":\"bpf_map\"",
-		     "\"source\":\"built-in: only lsmguard changes its maps and pins (lsmguard unload "
-		     "ends enforcement)\"");
-	EXPECT_EVENT("\"policy\":null", "\"hook\":\"path_unlink\"");
-	EXPECT_EVENT("\"policy\":null", "\"hook\":\"sb_umount\"");
+	EXPECT_EVENT_AFTER(mark, "\"policy\":null", "\"hook\":\"bpf_map\"",
+			   "\"path\":\"lsmguard's maps\"",
+			   "\"source\":\"built-in: only lsmguard changes its maps and pins "
+			   "(lsmguard unload ends enforcement)\"");
+	/* To a task under no policy the event names the pins as a whole, not the file. */
+	EXPECT_EVENT_AFTER(mark, "\"policy\":null", "\"hook\":\"path_unlink\"",
+			   "\"path\":\"lsmguard's pins\"");
+	EXPECT_EVENT_AFTER(mark, "\"policy\":null", "\"hook\":\"path_rename\"",
+			   "\"path\":\"lsmguard's pins\"");
+	EXPECT_EVENT_AFTER(umount_mark, "\"policy\":null", "\"hook\":\"sb_umount\"",
+			   "\"path\":\"bpffs\"");
 }
 
 static int do_load_module(const void *arg)
@@ -537,12 +590,16 @@ static int do_init_module(const void *arg)
 
 VM_TEST(protect_confined_task_cannot_load_modules, 142)
 {
+	long mark = event_mark();
+
 	VM_CHECK(in_cgroup(FILES, do_load_module, "/data/secret-other") == EPERM);
 	VM_CHECK(in_cgroup(FILES, do_init_module, NULL) == EPERM);
 	/* Outside any policy the kernel gets to look at the (invalid) module. */
 	VM_CHECK(in_cgroup(NULL, do_load_module, "/data/secret-other") == ENOEXEC);
-	EXPECT_EVENT("\"hook\":\"kernel_module\"",
-		     "\"source\":\"built-in: a confined task cannot load kernel modules or kexec images\"");
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"files\"", "\"hook\":\"kernel_module\"",
+			   "\"path\":\"kernel module or kexec image\"",
+			   "\"source\":\"built-in: a confined task cannot load kernel modules "
+			   "or kexec images\"");
 }
 
 static int do_ptrace_other(const void *arg)
@@ -575,6 +632,7 @@ static int do_ptrace_sibling(const void *arg)
 
 VM_TEST(protect_confined_task_can_trace_only_its_own_policy, 143)
 {
+	long mark = event_mark();
 	pid_t outside = fork();
 
 	if (outside == 0) {
@@ -587,8 +645,10 @@ VM_TEST(protect_confined_task_can_trace_only_its_own_policy, 143)
 	VM_CHECK(in_cgroup(NULL, do_ptrace_other, &outside) == 0);
 	kill(outside, SIGKILL);
 	waitpid(outside, NULL, 0);
-	EXPECT_EVENT("\"hook\":\"ptrace_access_check\"",
-		     "\"source\":\"built-in: a confined task can trace only tasks under its own policy\"");
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"files\"", "\"hook\":\"ptrace_access_check\"",
+			   "\"path\":\"a task under another policy or none\"",
+			   "\"source\":\"built-in: a confined task can trace only tasks under "
+			   "its own policy\"");
 }
 
 /* ---- code mapped executable without its own execve ---- */
@@ -602,7 +662,8 @@ struct exec_args {
 	const char *env;   /* NULL: none */
 };
 
-/* Run a program, wait, return its exit status (or 256 + errno when execve failed). */
+/* Run a program, wait, return its exit status (201: execve said EPERM, 202: another errno),
+ * or OP_KILLED(signal) when it died of a signal. */
 static int do_run(const void *arg)
 {
 	const struct exec_args *a = arg;
@@ -615,13 +676,15 @@ static int do_run(const void *arg)
 		execve(a->path, argv, envp);
 		_exit(errno == EPERM ? 201 : 202);
 	}
-	waitpid(pid, &status, 0);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 203;
+	if (waitpid(pid, &status, 0) != pid)
+		return OP_NO_RESULT;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : program_result(status);
 }
 
 VM_TEST(bypass_exec_dynamic_program_needs_its_libraries_allowed, 150)
 {
 	struct exec_args allowed = {"/data/dyn/allowed-dyn", NULL, NULL};
+	long mark;
 
 	unlink("/run/dyn-ran");
 	VM_CHECK(in_cgroup(DYN, do_run, &allowed) == 0);
@@ -629,25 +692,32 @@ VM_TEST(bypass_exec_dynamic_program_needs_its_libraries_allowed, 150)
 	/* strict allows the program but not the loader or libc: the kernel's own mapping of the
 	 * loader (the program's interpreter) is refused, and the program never runs. */
 	unlink("/run/dyn-ran");
-	VM_CHECK(in_cgroup(STRICT, do_run, &allowed) != 0);
+	mark = event_mark();
+	/* Refused after execve's point of no return: the kernel kills the task with SIGSEGV. */
+	VM_CHECK(in_cgroup(STRICT, do_run, &allowed) == OP_KILLED(SIGSEGV));
 	VM_CHECK(access("/run/dyn-ran", F_OK) != 0);
-	EXPECT_EVENT("\"policy\":\"strict\"", "\"hook\":\"mmap_file\"",
-		     "\"path\":\"/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2\"");
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"strict\"", "\"hook\":\"mmap_file\"",
+			   "\"path\":\"/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2\"");
 }
 
 VM_TEST(bypass_exec_through_the_dynamic_loader, 151)
 {
 	struct exec_args direct = {"/data/dyn/denied-dyn", NULL, NULL};
 	struct exec_args loader = {LOADER, "/data/dyn/denied-dyn", NULL};
+	long mark = event_mark(), loader_mark;
 
 	unlink("/run/dyn-ran");
 	VM_CHECK(in_cgroup(DYN, do_run, &direct) == 201); /* execve: EPERM */
-	VM_CHECK(in_cgroup(DYN, do_run, &loader) != 0);  /* the loader cannot map it */
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"dyn\"", "\"hook\":\"bprm_check_security\"",
+			   "\"path\":\"/data/dyn/denied-dyn\"");
+	loader_mark = event_mark();
+	/* The loader cannot map it: it says so and exits 127. */
+	VM_CHECK(in_cgroup(DYN, do_run, &loader) == 127);
 	VM_CHECK(access("/run/dyn-ran", F_OK) != 0);
 	VM_CHECK(in_cgroup(NULL, do_run, &loader) == 0); /* control: outside any policy */
 	VM_CHECK(access("/run/dyn-ran", F_OK) == 0);
-	EXPECT_EVENT("\"policy\":\"dyn\"", "\"hook\":\"mmap_file\"", "\"path\":\"/data/dyn/denied-dyn\"",
-		     "\"access\":\"exec\"");
+	EXPECT_EVENT_AFTER(loader_mark, "\"policy\":\"dyn\"", "\"hook\":\"mmap_file\"",
+			   "\"path\":\"/data/dyn/denied-dyn\"", "\"access\":\"exec\"");
 }
 
 VM_TEST(bypass_exec_ld_preload_from_a_directory_exec_does_not_allow, 152)
@@ -655,13 +725,16 @@ VM_TEST(bypass_exec_ld_preload_from_a_directory_exec_does_not_allow, 152)
 	struct exec_args preloaded = {"/data/dyn/allowed-dyn", NULL,
 				      "LD_PRELOAD=/data/dyn/preload.so"};
 
+	long mark = event_mark();
+
 	unlink("/run/preloaded");
 	/* The program runs; the loader is refused the library and goes on without it. */
 	VM_CHECK(in_cgroup(DYN, do_run, &preloaded) == 0);
 	VM_CHECK(access("/run/preloaded", F_OK) != 0);
 	VM_CHECK(in_cgroup(NULL, do_run, &preloaded) == 0);
 	VM_CHECK(access("/run/preloaded", F_OK) == 0);
-	EXPECT_EVENT("\"policy\":\"dyn\"", "\"hook\":\"mmap_file\"", "\"path\":\"/data/dyn/preload.so\"");
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"dyn\"", "\"hook\":\"mmap_file\"",
+			   "\"path\":\"/data/dyn/preload.so\"");
 }
 
 static int do_map_exec(const void *arg)
@@ -684,12 +757,18 @@ static int do_map_exec(const void *arg)
 
 VM_TEST(bypass_exec_mmap_and_mprotect_of_a_non_allowed_file, 153)
 {
+	long mark = event_mark(), mprotect_mark;
+
 	VM_CHECK(in_cgroup(DYN, do_map_exec, "m/data/dyn/denied-dyn") == EPERM);
+	mprotect_mark = event_mark();
 	VM_CHECK(in_cgroup(DYN, do_map_exec, "p/data/dyn/denied-dyn") == EPERM);
 	VM_CHECK(in_cgroup(DYN, do_map_exec, "m/usr/lib/x86_64-linux-gnu/libc.so.6") == 0);
 	VM_CHECK(in_cgroup(DYN, do_map_exec, "p/usr/lib/x86_64-linux-gnu/libc.so.6") == 0);
 	VM_CHECK(in_cgroup(NULL, do_map_exec, "p/data/dyn/denied-dyn") == 0);
-	EXPECT_EVENT("\"policy\":\"dyn\"", "\"hook\":\"file_mprotect\"", "\"path\":\"/data/dyn/denied-dyn\"");
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"dyn\"", "\"hook\":\"mmap_file\"",
+			   "\"path\":\"/data/dyn/denied-dyn\"");
+	EXPECT_EVENT_AFTER(mprotect_mark, "\"policy\":\"dyn\"", "\"hook\":\"file_mprotect\"",
+			   "\"path\":\"/data/dyn/denied-dyn\"");
 }
 
 /* ---- pins left by another lsmguard version ---- */

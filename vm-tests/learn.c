@@ -44,6 +44,7 @@ VM_TEST(learn_a_real_workload_then_enforce_it, 98)
 	const char *const check[] = {LSMGUARD, "check", LEARNED, NULL};
 	char text[16384];
 	int generation, status;
+	long mark;
 	FILE *f;
 	pid_t pid;
 
@@ -102,8 +103,11 @@ VM_TEST(learn_a_real_workload_then_enforce_it, 98)
 	VM_CHECK(in_cgroup(LEARN_CG, exercise, NULL) == 0);
 	VM_CHECK(try_open(LEARN_CG, "/data/secret-other", O_RDONLY) == EPERM);
 	VM_CHECK(try_exec(LEARN_CG, "/data/bin/allowed") == EPERM);
+	mark = event_mark();
 	VM_CHECK(try_connect(LEARN_CG, AF_INET, "127.0.0.1", 8089, SOCK_STREAM) == EPERM);
-	EXPECT_EVENT("\"event\":\"deny\"", "\"policy\":\"learnweb\"", "\"port\":8089");
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"learnweb\"",
+			   "\"hook\":\"socket_connect\"", "\"address\":\"127.0.0.1\"",
+			   "\"port\":8089");
 
 	VM_CHECK(unlink(LEARNED) == 0);
 	VM_CHECK(daemon_reload_wait());

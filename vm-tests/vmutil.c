@@ -67,16 +67,45 @@ void make_cgroup(const char *cgroup)
 	mkdirs(path);
 }
 
+int program_result(int status)
+{
+	if (WIFSIGNALED(status))
+		return OP_KILLED(WTERMSIG(status));
+	if (!WIFEXITED(status))
+		return OP_NO_RESULT;
+	return WEXITSTATUS(status) ? OP_EXITED(WEXITSTATUS(status)) : 0;
+}
+
+static long first_mark = -1;
+static pid_t first_mark_pid;
+
+long case_mark(void)
+{
+	if (first_mark_pid != getpid()) {
+		first_mark_pid = getpid();
+		first_mark = event_mark();
+	}
+	return first_mark;
+}
+
 int in_cgroup(const char *cgroup, int (*op)(const void *arg), const void *arg)
 {
-	int status;
+	int fds[2], status, result = OP_NO_RESULT;
 	pid_t pid;
 
+	case_mark();
+	/* The result goes through a pipe whole: an exit status keeps 8 bits and hides signals. */
+	if (pipe2(fds, O_CLOEXEC))
+		return OP_FORK_FAILED;
 	fflush(stdout);
 	pid = fork();
-	if (pid < 0)
-		return -1;
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return OP_FORK_FAILED;
+	}
 	if (pid == 0) {
+		close(fds[0]);
 		if (cgroup) {
 			char path[512];
 			int fd;
@@ -85,14 +114,35 @@ int in_cgroup(const char *cgroup, int (*op)(const void *arg), const void *arg)
 			snprintf(path, sizeof(path), "/sys/fs/cgroup%s/cgroup.procs", cgroup);
 			fd = open(path, O_WRONLY);
 			if (fd < 0 || write(fd, "0", 1) != 1)
-				_exit(250);
-			close(fd);
+				result = OP_NO_CGROUP;
+			else
+				result = op(arg);
+			if (fd >= 0)
+				close(fd);
+		} else {
+			result = op(arg);
 		}
-		_exit(op(arg));
+		_exit(write(fds[1], &result, sizeof(result)) == sizeof(result) ? 0 : 1);
 	}
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
+	close(fds[1]);
+	if (waitpid(pid, &status, 0) != pid) {
+		close(fds[0]);
+		return OP_NO_RESULT;
+	}
+	/* After the wait: a grandchild holding the pipe open cannot block this read. */
+	fcntl(fds[0], F_SETFL, O_NONBLOCK);
+	if (WIFSIGNALED(status)) {
+		printf("#   the operation's process died of signal %d\n", WTERMSIG(status));
+		result = OP_KILLED(WTERMSIG(status));
+	} else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
+		   read(fds[0], &result, sizeof(result)) != sizeof(result)) {
+		printf("#   the operation's process exited without its result\n");
+		result = OP_NO_RESULT;
+	} else if (result == OP_NO_CGROUP) {
+		printf("#   the operation's process could not join %s\n", cgroup);
+	}
+	close(fds[0]);
+	return result;
 }
 
 struct open_args {
@@ -118,7 +168,10 @@ int try_open(const char *cgroup, const char *path, int flags)
 	return in_cgroup(cgroup, do_open, &a);
 }
 
-/* execve's errno through a close-on-exec pipe: no data means the exec happened. */
+/*
+ * execve's errno through a close-on-exec pipe: no data means the exec happened, and then the
+ * program ("true") must exit 0; a signal or another exit is its own result, never "allowed".
+ */
 static int do_exec(const void *arg)
 {
 	char *const argv[] = {"true", NULL};
@@ -141,8 +194,9 @@ static int do_exec(const void *arg)
 	if (read(fds[0], &err, sizeof(err)) != sizeof(err))
 		err = 0;
 	close(fds[0]);
-	waitpid(pid, &status, 0);
-	return err;
+	if (waitpid(pid, &status, 0) != pid)
+		return OP_NO_RESULT;
+	return err ? err : program_result(status);
 }
 
 int try_exec(const char *cgroup, const char *path)
@@ -216,49 +270,159 @@ static long now_ms(void)
 	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static bool log_has(const char *const *needles, int *count_out, const char *count_needle)
+long event_mark(void)
+{
+	struct stat st;
+
+	return stat(EVENT_LOG, &st) == 0 ? (long)st.st_size : 0;
+}
+
+/* Whether line has needle as a whole JSON member: after '{' or ',', up to the value's end. */
+static bool has_member(const char *line, const char *needle)
+{
+	size_t len = strlen(needle);
+
+	for (const char *p = strstr(line, needle); p; p = strstr(p + 1, needle)) {
+		char after = p[len];
+
+		if (p > line && p[-1] != '{' && p[-1] != ',')
+			continue;
+		/* A string value ends with its quote; any other value ends at ',' or '}'. */
+		if (needle[len - 1] == '"' ? true : after == ',' || after == '}')
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Calls each(line, data) for every line written at or after offset mark (a line that began
+ * before the mark belongs to the past and is skipped); stops when each returns true.
+ */
+static bool for_each_line_after(long mark, bool (*each)(const char *line, void *data), void *data)
 {
 	char line[4096];
-	bool found = false;
 	FILE *f = fopen(EVENT_LOG, "r");
-	int count = 0;
+	bool stopped = false;
 
 	if (!f)
 		return false;
-	while (fgets(line, sizeof(line), f)) {
-		bool all = true;
+	if (mark > 0) {
+		int c;
 
-		if (count_needle && strstr(line, count_needle))
-			count++;
-		for (int i = 0; needles && needles[i] && all; i++)
-			all = strstr(line, needles[i]) != NULL;
-		if (needles && all)
-			found = true;
+		if (fseek(f, mark - 1, SEEK_SET) || (c = fgetc(f)) == EOF) {
+			fclose(f);
+			return false;
+		}
+		if (c != '\n' && !fgets(line, sizeof(line), f)) {
+			fclose(f);
+			return false;
+		}
+	}
+	while (!stopped && fgets(line, sizeof(line), f)) {
+		if (!strchr(line, '\n'))
+			break; /* still being written: looked at again on the next try */
+		stopped = each(line, data);
 	}
 	fclose(f);
-	if (count_out)
-		*count_out = count;
-	return found;
+	return stopped;
 }
 
-bool wait_event(const char *const *needles, int timeout_ms)
+struct event_search {
+	const char *const *needles;
+	char found[4096];
+};
+
+static bool matches_all(const char *line, void *data)
+{
+	struct event_search *search = data;
+
+	for (int i = 0; search->needles[i]; i++)
+		if (!has_member(line, search->needles[i]))
+			return false;
+	snprintf(search->found, sizeof(search->found), "%s", line);
+	return true;
+}
+
+static bool find_event_after(long mark, struct event_search *search, int timeout_ms)
 {
 	long end = now_ms() + timeout_ms;
 
 	do {
-		if (log_has(needles, NULL, NULL))
+		if (for_each_line_after(mark, matches_all, search))
 			return true;
 		usleep(20 * 1000);
 	} while (now_ms() < end);
 	return false;
 }
 
+bool wait_event_after(long mark, const char *const *needles, int timeout_ms)
+{
+	struct event_search search = {.needles = needles};
+
+	return find_event_after(mark, &search, timeout_ms);
+}
+
+void expect_event_after(const char *file, int line, long mark, const char *const *needles,
+			const char *text, bool path_required)
+{
+	struct event_search search = {.needles = needles};
+	bool names_path = false;
+
+	if (!find_event_after(mark, &search, 5000)) {
+		printf("#   %s:%d: no event after offset %ld with %s\n", file, line, mark, text);
+		vm_failures++;
+		return;
+	}
+	for (int i = 0; needles[i]; i++)
+		names_path |= strncmp(needles[i], "\"path\":", 7) == 0;
+	if (path_required && !names_path && strstr(search.found, ",\"path\":")) {
+		printf("#   %s:%d: the check does not assert the event's path: %s", file, line,
+		       search.found);
+		vm_failures++;
+	}
+}
+
+struct event_count {
+	const char *needle;
+	int count;
+	bool print;
+};
+
+static bool count_line(const char *line, void *data)
+{
+	struct event_count *c = data;
+
+	if (has_member(line, c->needle)) {
+		c->count++;
+		if (c->print)
+			printf("# %s", line);
+	}
+	return false;
+}
+
+int count_events_after(long mark, const char *needle)
+{
+	struct event_count c = {.needle = needle};
+
+	for_each_line_after(mark, count_line, &c);
+	return c.count;
+}
+
 int count_events(const char *needle)
 {
-	int count = 0;
+	return count_events_after(0, needle);
+}
 
-	log_has(NULL, &count, needle);
-	return count;
+void print_events_after(long mark, const char *needle)
+{
+	struct event_count c = {.needle = needle, .print = true};
+
+	for_each_line_after(mark, count_line, &c);
+}
+
+void print_events(const char *needle)
+{
+	print_events_after(0, needle);
 }
 
 const char *source_of(const char *file, const char *text)
@@ -443,19 +607,6 @@ bool wait_exit(pid_t pid, int timeout_ms)
 		usleep(20 * 1000);
 	} while (now_ms() < end);
 	return false;
-}
-
-void print_events(const char *needle)
-{
-	char line[4096];
-	FILE *f = fopen(EVENT_LOG, "r");
-
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f))
-		if (strstr(line, needle))
-			printf("# %s", line);
-	fclose(f);
 }
 
 int state_generation(void)

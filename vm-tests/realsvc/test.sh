@@ -33,9 +33,21 @@ session_is_in_its_scope() {
 echo "REALSVC: kernel $(uname -r), lsm=$(cat /sys/kernel/security/lsm)"
 
 check "lsmguard.service is active (Type=notify: the canary proved enforcement)" systemctl is-active lsmguard.service
-check "lsmguard enforces nginx, sshd and postgresql" sh -c 'lsmguard status | grep -q "enforcement: active" && lsmguard status --json | grep -q "\"name\":\"postgresql\""'
+check "lsmguard status says enforcement is active" sh -c 'lsmguard status | grep -q "enforcement: active"'
+# in_force POLICY UNIT: POLICY is in force, in enforce mode, on the cgroup systemd gave UNIT.
+in_force() {
+	cgroup=$(systemctl show -p ControlGroup --value "$2")
+	entry=$(lsmguard status --json |
+		grep -oE "\{\"name\":\"$1\",\"id\":[0-9]+,\"mode\":\"[a-z]+\",\"cgroup\":\"[^\"]*\"")
+	echo "$2 runs in '$cgroup'; status: $entry"
+	[ -n "$cgroup" ] && echo "$entry" | grep -qF "\"mode\":\"enforce\",\"cgroup\":\"$cgroup\""
+}
+check "policy nginx is in force in enforce mode on nginx.service's cgroup" in_force nginx nginx.service
+check "policy sshd is in force in enforce mode on ssh.service's cgroup" in_force sshd ssh.service
+check "policy postgresql is in force in enforce mode on postgresql@15-main.service's cgroup" \
+	in_force postgresql postgresql@15-main.service
 for u in nginx.service ssh.service postgresql@15-main.service; do
-	check "$u is active under its policy" systemctl is-active "$u"
+	check "$u is active" systemctl is-active "$u"
 done
 
 # nginx: serves its default page.
