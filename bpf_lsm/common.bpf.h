@@ -393,7 +393,47 @@ static __always_inline int lg_deny(const struct lg_policy_value *policy, __u8 ho
 	return audit ? 0 : -EPERM;
 }
 
-/* A built-in protection's verdict: reported with its reason and an object text. */
+/*
+ * A protection's verdict (LG_BUILTIN_PROTECTIONS): -EPERM and counted as denied in every mode.
+ * A policy in audit mode audits its own service's confinement; it cannot switch off what keeps
+ * lsmguard and the other policies in force.
+ */
+static __always_inline int lg_protect_deny(const struct lg_policy_value *policy, __u8 hook)
+{
+	struct lg_counter *c = lg_counter(policy->id, hook);
+
+	if (c)
+		c->denied++;
+	return -EPERM;
+}
+
+/* Whether a deny verdict with these event flags and built-in reason is a protection's. */
+static __always_inline bool lg_is_protection(__u8 flags, __u8 builtin)
+{
+	return (flags & LG_EVENT_BUILTIN) && LG_BUILTIN_IS_PROTECTION(builtin);
+}
+
+/* Count a deny verdict and return it: a protection's always, else as the policy's mode says. */
+static __always_inline int lg_deny_verdict(const struct lg_policy_value *policy, __u8 hook,
+					   __u8 flags, __u8 builtin)
+{
+	if (lg_is_protection(flags, builtin))
+		return lg_protect_deny(policy, hook);
+	return lg_deny(policy, hook);
+}
+
+/*
+ * Mark a started event with its built-in reason; a protection's event is a "deny" event even
+ * under an audit-mode policy (it was enforced).
+ */
+static __always_inline void lg_event_builtin(struct lg_event *ev, __u8 builtin)
+{
+	ev->builtin = builtin;
+	if (lg_is_protection(ev->flags, builtin))
+		ev->flags &= ~LG_EVENT_AUDIT;
+}
+
+/* A built-in's verdict: reported with its reason and an object text. */
 static __always_inline int lg_builtin_deny(const struct lg_policy_value *policy, __u64 cgroup_id,
 					   __u8 hook, __u8 reason, const char *what, int size)
 {
@@ -401,11 +441,11 @@ static __always_inline int lg_builtin_deny(const struct lg_policy_value *policy,
 					     LG_EVENT_BUILTIN, reason);
 
 	if (ev) {
-		ev->builtin = reason;
+		lg_event_builtin(ev, reason);
 		bpf_probe_read_kernel_str(ev->object.path, size < LG_EVENT_PATH_MAX ? size : 1, what);
 		bpf_ringbuf_submit(ev, 0);
 	}
-	return lg_deny(policy, hook);
+	return lg_deny_verdict(policy, hook, LG_EVENT_BUILTIN, reason);
 }
 
 #define BPF_FS_MAGIC 0xcafe4a11

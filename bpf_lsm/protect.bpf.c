@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Self-protection, built in for every policy: what a confined task could otherwise use to get
- * out from under lsmguard. Each is denied (EPERM) in enforce mode and reported in audit mode,
- * with no rule (the event's "source" names the protection).
+ * out from under lsmguard. Each is a protection (LG_BUILTIN_PROTECTIONS): denied (EPERM) and
+ * reported as denied in every mode, audit mode included, since a policy's mode decides how its
+ * own service is confined, not whether lsmguard and the other policies stay in force. No rule:
+ * the event's "source" names the protection.
  *
  *  - lsm/bpf: every bpf() system call. With it a confined root task could open lsmguard's pinned
  *    maps and rewrite its own cgroup's binding, or load programs of its own.

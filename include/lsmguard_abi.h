@@ -308,7 +308,20 @@ enum lg_builtin {
 	LG_BUILTIN_PTRACE = 4,      /* tracing a task under another policy or none */
 	LG_BUILTIN_BPFFS = 5,       /* removing or renaming pins, unmounting bpffs */
 	LG_BUILTIN_SELF = 6,        /* anyone but lsmguard changing lsmguard's maps or pins */
+	LG_BUILTIN_COUNT = 7,
 };
+
+/*
+ * The built-ins that protect lsmguard, other policies or the host: enforced for every confined
+ * task whatever its policy's mode, and counted and reported as denied (event "deny") under an
+ * audit-mode policy too. A built-in not listed here confines the policy's own service and
+ * follows the mode like a rule. (Today every built-in is a protection.)
+ */
+#define LG_BUILTIN_PROTECTIONS                                                                    \
+	((1U << LG_BUILTIN_CGROUP_MOVE) | (1U << LG_BUILTIN_BPF) | (1U << LG_BUILTIN_MODULE) |    \
+	 (1U << LG_BUILTIN_PTRACE) | (1U << LG_BUILTIN_BPFFS) | (1U << LG_BUILTIN_SELF))
+#define LG_BUILTIN_IS_PROTECTION(builtin)                                                         \
+	((builtin) < 32 && ((LG_BUILTIN_PROTECTIONS >> (builtin)) & 1U))
 
 #define LG_EVENT_DENIED 0x01    /* the verdict was deny (enforced unless LG_EVENT_AUDIT) */
 #define LG_EVENT_AUDIT 0x02     /* policy in audit mode: logged, not enforced */

@@ -19,7 +19,9 @@ if [ "$MODE" = demo ]; then
 elif [ "$MODE" = bench ]; then
 	/bin/bench "$(sed -n 's/.*lsmguard.rounds=\([0-9]*\).*/\1/p' /proc/cmdline)"
 else
-	/bin/vmtest
+	# lsmguard.cases=a,b (VM_CASES=a,b on the host): run only those cases.
+	CASES=$(sed -n 's/.*lsmguard.cases=\([A-Za-z0-9_,]*\).*/\1/p' /proc/cmdline | tr , ' ')
+	/bin/vmtest $CASES
 	echo "LSMGUARD-VM: suite exited $?"
 	# The daemon's event lines, for the schema check on the host (tests/schema): up to 20 of
 	# each kind (event, hook, result), so that a flood does not flood the console.

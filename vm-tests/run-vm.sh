@@ -21,7 +21,7 @@ cpu_args=(-smp 2)
 [ "$mode" = bench ] && cpu_args=(-smp 1 -icount "shift=${VM_ICOUNT_SHIFT:-0},sleep=off,align=off")
 timeout --foreground "$timeout_s" qemu-system-x86_64 -accel tcg -cpu max "${cpu_args[@]}" -m 1G \
 	-kernel "$vmlinuz" -initrd "$initrd" \
-	-append "console=ttyS0 lsm=lockdown,capability,landlock,yama,bpf panic=-1 quiet lsmguard.mode=$mode lsmguard.rounds=${BENCH_ROUNDS:-7}" \
+	-append "console=ttyS0 lsm=lockdown,capability,landlock,yama,bpf panic=-1 quiet lsmguard.mode=$mode lsmguard.rounds=${BENCH_ROUNDS:-7}${VM_CASES:+ lsmguard.cases=$VM_CASES}" \
 	-nographic -no-reboot -nodefaults -serial stdio -monitor none </dev/null >"$log" 2>&1
 status=$?
 # The console has carriage returns and firmware escape sequences: keep the guest's lines.
