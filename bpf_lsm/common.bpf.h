@@ -454,12 +454,11 @@ static __always_inline int lg_builtin_deny(const struct lg_policy_value *policy,
 static const struct lg_policy_value lg_no_policy;
 
 /*
- * Whether the current task runs lsmguard's executable (recorded in lg_config by the daemon).
- * Until the daemon has recorded it, every task is: nothing is armed yet.
+ * Whether task runs lsmguard's executable (recorded in lg_config by the daemon). Until the
+ * daemon has recorded it, the answer is unarmed.
  */
-static __always_inline bool lg_is_lsmguard(void)
+static __always_inline bool lg_task_is_lsmguard(struct task_struct *task, bool unarmed)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
 	struct lg_config *config;
 	struct file *exe;
 	__u32 zero = 0, dev;
@@ -467,7 +466,7 @@ static __always_inline bool lg_is_lsmguard(void)
 
 	config = bpf_map_lookup_elem(&lg_config_map, &zero);
 	if (!config || !config->self_ino)
-		return true;
+		return unarmed;
 
 	exe = BPF_CORE_READ(task, mm, exe_file);
 	if (!exe)
@@ -477,6 +476,12 @@ static __always_inline bool lg_is_lsmguard(void)
 	return (ino == config->self_ino && dev == config->self_dev) ||
 	       (config->successor_ino && ino == config->successor_ino &&
 		dev == config->successor_dev);
+}
+
+/* Whether the current task runs lsmguard's executable; until armed, every task does. */
+static __always_inline bool lg_is_lsmguard(void)
+{
+	return lg_task_is_lsmguard(bpf_get_current_task_btf(), true);
 }
 
 /* Whether dentry is in the bpffs that holds lsmguard's pins. */

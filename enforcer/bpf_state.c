@@ -53,6 +53,8 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	X(lg_ptrace_access_check)                                                                 \
 	X(lg_sb_umount)                                                                           \
 	X(lg_bpf_map)                                                                             \
+	X(lg_task_kill)                                                                           \
+	X(lg_file_send_sigiotask)                                                                 \
 	/* The verdict caches' epoch: before the cgroups, so nothing is cached unseen. */         \
 	X(lg_name_moved)                                                                          \
 	X(lg_name_linked)                                                                         \

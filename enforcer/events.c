@@ -18,6 +18,9 @@ static const char *const builtin_reasons[] = {
 	[LG_BUILTIN_BPFFS] = "a confined task cannot remove, rename or unmount bpffs pins",
 	[LG_BUILTIN_SELF] = "only lsmguard changes its maps and pins (lsmguard unload ends "
 			    "enforcement)",
+	[LG_BUILTIN_SIGNAL] = "a confined task cannot signal lsmguard; no SIGIO or SIGURG reaches it",
+	[LG_BUILTIN_CGROUP_FILE] = "a confined task cannot write the control files of cgroups outside "
+				   "its policy",
 };
 
 /* The wall-clock time of a CLOCK_BOOTTIME stamp, as RFC 3339 UTC with microseconds. */

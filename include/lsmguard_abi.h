@@ -296,7 +296,9 @@ enum lg_hook {
 	LG_HOOK_MMAP_FILE = 14,
 	LG_HOOK_FILE_MPROTECT = 15,
 	LG_HOOK_BPF_MAP = 16,
-	LG_HOOK_COUNT = 17,
+	LG_HOOK_TASK_KILL = 17,
+	LG_HOOK_FILE_SEND_SIGIOTASK = 18,
+	LG_HOOK_COUNT = 19,
 };
 
 /* Why a built-in protection denied (LG_EVENT_BUILTIN): in lg_event.builtin. */
@@ -308,7 +310,9 @@ enum lg_builtin {
 	LG_BUILTIN_PTRACE = 4,      /* tracing a task under another policy or none */
 	LG_BUILTIN_BPFFS = 5,       /* removing or renaming pins, unmounting bpffs */
 	LG_BUILTIN_SELF = 6,        /* anyone but lsmguard changing lsmguard's maps or pins */
-	LG_BUILTIN_COUNT = 7,
+	LG_BUILTIN_SIGNAL = 7,      /* a confined task signalling lsmguard, or SIGIO to it */
+	LG_BUILTIN_CGROUP_FILE = 8, /* writing a control file of a cgroup outside the own policy */
+	LG_BUILTIN_COUNT = 9,
 };
 
 /*
@@ -319,7 +323,8 @@ enum lg_builtin {
  */
 #define LG_BUILTIN_PROTECTIONS                                                                    \
 	((1U << LG_BUILTIN_CGROUP_MOVE) | (1U << LG_BUILTIN_BPF) | (1U << LG_BUILTIN_MODULE) |    \
-	 (1U << LG_BUILTIN_PTRACE) | (1U << LG_BUILTIN_BPFFS) | (1U << LG_BUILTIN_SELF))
+	 (1U << LG_BUILTIN_PTRACE) | (1U << LG_BUILTIN_BPFFS) | (1U << LG_BUILTIN_SELF) |       \
+	 (1U << LG_BUILTIN_SIGNAL) | (1U << LG_BUILTIN_CGROUP_FILE))
 #define LG_BUILTIN_IS_PROTECTION(builtin)                                                         \
 	((builtin) < 32 && ((LG_BUILTIN_PROTECTIONS >> (builtin)) & 1U))
 
