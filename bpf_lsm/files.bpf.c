@@ -11,6 +11,7 @@
  * decides in bprm_check_security; file descriptors a task already holds or receives over a
  * socket; objects never opened (pipes, sockets, memfd) unless re-opened through /proc.
  */
+#include "knobs.bpf.h"
 #include "path.bpf.h"
 
 #define FMODE_WRITE 0x2
@@ -117,6 +118,17 @@ int BPF_PROG(lg_file_open, struct file *file, int ret)
 	decision = (file->f_mode & FMODE_WRITE) || (file->f_flags & (O_TRUNC | O_APPEND))
 			   ? LG_DECISION_FILE_WRITE
 			   : LG_DECISION_FILE_READ;
+	if (decision == LG_DECISION_FILE_WRITE && lg_is_code_knob(file)) {
+		lg_path_decide(policy, LG_CLASS_FILE, decision, file->f_path.dentry,
+			       file->f_path.mnt, &verdict); /* for the event's path */
+		verdict.deny = true;
+		verdict.rule = 0;
+		verdict.flags = LG_EVENT_BUILTIN;
+		verdict.link = 0;
+		verdict.builtin = LG_BUILTIN_KNOB;
+		return lg_path_verdict_finish(policy, cgroup_id, LG_HOOK_FILE_OPEN, decision,
+					      &verdict);
+	}
 	if (decision == LG_DECISION_FILE_WRITE && lg_is_cgroup_file(file)) {
 		bool move = lg_is_cgroup_migration(file);
 

@@ -18,6 +18,11 @@
  *    sender goes through it: kill, kill(-pgrp), kill(-1) (once per target), tkill, tgkill,
  *    rt_sigqueueinfo, rt_tgsigqueueinfo, pidfd_send_signal. Stopping or killing the daemon does
  *    not end enforcement (the pins hold it), but it blinds it: no events, no reloads.
+ *  - lsm/perf_event_alloc: a perf event on a task outside the own policy (CAP_PERFMON skips the
+ *    kernel's ptrace check, and sampling reads the target's registers and user stack), or with
+ *    no task at all (CPU-wide, pid -1, or a cgroup event: every task on that CPU). It runs once
+ *    the event knows its target (lsm/perf_event_open runs before the pid is looked up), for
+ *    perf_event_open and for events inherited at fork (same policy: allowed).
  *  - lsm/file_send_sigiotask: the signal a file's owner (F_SETOWN) gets on I/O, which F_SETSIG
  *    can make any signal, SIGKILL included: to lsmguard, refused whoever causes the I/O (the
  *    sender is the task that wrote, not the one that set the owner; lsmguard uses no SIGIO).
@@ -203,4 +208,25 @@ int BPF_PROG(lg_file_send_sigiotask, struct task_struct *tsk, struct fown_struct
 		policy = &lg_no_policy;
 	return lg_builtin_deny(policy, cgroup_id, LG_HOOK_FILE_SEND_SIGIOTASK, LG_BUILTIN_SIGNAL,
 			       what, sizeof(what));
+}
+
+SEC("lsm/perf_event_alloc")
+int BPF_PROG(lg_perf_event_alloc, struct perf_event *event, int ret)
+{
+	static const char what[] = "perf event on a task outside the policy, or CPU-wide";
+	const struct lg_policy_value *policy;
+	struct task_struct *target;
+	bool unknown = false;
+	__u64 cgroup_id = 0;
+
+	if (ret)
+		return ret;
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy)
+		return 0;
+	target = BPF_CORE_READ(event, hw.target);
+	if (target && lg_task_policy(target, &unknown) == policy->id && !unknown)
+		return 0;
+	return lg_builtin_deny(policy, cgroup_id, LG_HOOK_PERF_EVENT_ALLOC, LG_BUILTIN_PERF, what,
+			       sizeof(what));
 }

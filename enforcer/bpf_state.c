@@ -55,6 +55,7 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	X(lg_bpf_map)                                                                             \
 	X(lg_task_kill)                                                                           \
 	X(lg_file_send_sigiotask)                                                                 \
+	X(lg_perf_event_alloc)                                                                    \
 	/* The verdict caches' epoch: before the cgroups, so nothing is cached unseen. */         \
 	X(lg_name_moved)                                                                          \
 	X(lg_name_linked)                                                                         \

@@ -21,6 +21,10 @@ static const char *const builtin_reasons[] = {
 	[LG_BUILTIN_SIGNAL] = "a confined task cannot signal lsmguard; no SIGIO or SIGURG reaches it",
 	[LG_BUILTIN_CGROUP_FILE] = "a confined task cannot write the control files of cgroups outside "
 				   "its policy",
+	[LG_BUILTIN_KNOB] = "a confined task cannot change kernel settings that run programs or "
+			    "load code",
+	[LG_BUILTIN_PERF] = "a confined task cannot open perf events on tasks outside its policy "
+			    "or CPU-wide",
 };
 
 /* The wall-clock time of a CLOCK_BOOTTIME stamp, as RFC 3339 UTC with microseconds. */

@@ -298,7 +298,8 @@ enum lg_hook {
 	LG_HOOK_BPF_MAP = 16,
 	LG_HOOK_TASK_KILL = 17,
 	LG_HOOK_FILE_SEND_SIGIOTASK = 18,
-	LG_HOOK_COUNT = 19,
+	LG_HOOK_PERF_EVENT_ALLOC = 19,
+	LG_HOOK_COUNT = 20,
 };
 
 /* Why a built-in protection denied (LG_EVENT_BUILTIN): in lg_event.builtin. */
@@ -312,7 +313,9 @@ enum lg_builtin {
 	LG_BUILTIN_SELF = 6,        /* anyone but lsmguard changing lsmguard's maps or pins */
 	LG_BUILTIN_SIGNAL = 7,      /* a confined task signalling lsmguard, or SIGIO to it */
 	LG_BUILTIN_CGROUP_FILE = 8, /* writing a control file of a cgroup outside the own policy */
-	LG_BUILTIN_COUNT = 9,
+	LG_BUILTIN_KNOB = 9,        /* writing a kernel setting that runs a program or loads code */
+	LG_BUILTIN_PERF = 10,       /* perf events on tasks outside the own policy, or CPU-wide */
+	LG_BUILTIN_COUNT = 11,
 };
 
 /*
@@ -324,7 +327,8 @@ enum lg_builtin {
 #define LG_BUILTIN_PROTECTIONS                                                                    \
 	((1U << LG_BUILTIN_CGROUP_MOVE) | (1U << LG_BUILTIN_BPF) | (1U << LG_BUILTIN_MODULE) |    \
 	 (1U << LG_BUILTIN_PTRACE) | (1U << LG_BUILTIN_BPFFS) | (1U << LG_BUILTIN_SELF) |       \
-	 (1U << LG_BUILTIN_SIGNAL) | (1U << LG_BUILTIN_CGROUP_FILE))
+	 (1U << LG_BUILTIN_SIGNAL) | (1U << LG_BUILTIN_CGROUP_FILE) | (1U << LG_BUILTIN_KNOB) |    \
+	 (1U << LG_BUILTIN_PERF))
 #define LG_BUILTIN_IS_PROTECTION(builtin)                                                         \
 	((builtin) < 32 && ((LG_BUILTIN_PROTECTIONS >> (builtin)) & 1U))
 

@@ -6,6 +6,7 @@
  */
 #include <fcntl.h>
 #include <stdio.h>
+#include <linux/perf_event.h>
 #include <linux/sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -237,7 +238,8 @@ static pid_t lsmguard_victim(uid_t uid)
 		if (readlink(path, exe, sizeof(exe) - 1) > 0 && strcmp(exe, LSMGUARD) == 0) {
 			snprintf(path, sizeof(path), "/proc/%d/wchan", (int)pid);
 			f = fopen(path, "r");
-			if (f && fgets(text, sizeof(text), f) && (strstr(text, "fifo") || strstr(text, "partner")))
+			if (f && fgets(text, sizeof(text), f) &&
+			    (strstr(text, "fifo") || strstr(text, "partner")))
 				i = 100;
 			if (f)
 				fclose(f);
@@ -352,18 +354,19 @@ VM_TEST(protect_confined_root_cannot_signal_the_daemon, 165)
 	/* Control: outside any policy root may signal it (0: only asks whether it exists). */
 	VM_CHECK(try_signal(NULL, daemon, 0, BY_KILL, 0) == 0);
 	VM_CHECK(try_signal(NULL, daemon, 0, BY_PIDFD, 0) == 0);
-	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"files\"",
-			   "\"hook\":\"task_kill\"", "\"path\":\"lsmguard\"",
-			   "\"source\":\"built-in: a confined task cannot signal lsmguard; no SIGIO or "
-			   "SIGURG reaches it\"");
+	EXPECT_EVENT_AFTER(
+	    mark, "\"event\":\"deny\"", "\"policy\":\"files\"", "\"hook\":\"task_kill\"",
+	    "\"path\":\"lsmguard\"",
+	    "\"source\":\"built-in: a confined task cannot signal lsmguard; no SIGIO or "
+	    "SIGURG reaches it\"");
 	EXPECT_EVENT_AFTER(mark, DENIED_UNDER_AUDIT, "\"hook\":\"task_kill\"",
 			   "\"path\":\"lsmguard\"");
 }
 
 VM_TEST(protect_signals_to_any_lsmguard_process_by_every_route, 166)
 {
-	static const enum sig_route routes[] = {BY_KILL, BY_TGKILL, BY_TKILL, BY_SIGQUEUE,
-						BY_PIDFD, BY_PGRP};
+	static const enum sig_route routes[] = {BY_KILL,     BY_TGKILL, BY_TKILL,
+						BY_SIGQUEUE, BY_PIDFD,	BY_PGRP};
 	pid_t victim = lsmguard_victim(0), other;
 
 	for (size_t r = 0; r < sizeof(routes) / sizeof(routes[0]); r++) {
@@ -496,11 +499,20 @@ static int try_write_open(const char *cgroup, const char *path, uid_t uid)
 
 VM_TEST(protect_confined_task_cannot_write_other_cgroups_control_files, 169)
 {
-	static const char *const files[] = {"cgroup.freeze", "cgroup.kill", "cgroup.procs",
-					    "cgroup.threads", "cgroup.subtree_control",
-					    "cgroup.max.depth", "cgroup.max.descendants",
-					    "cgroup.type", "memory.max", "memory.high", "pids.max",
-					    "cpu.weight", "cpu.max", NULL};
+	static const char *const files[] = {"cgroup.freeze",
+					    "cgroup.kill",
+					    "cgroup.procs",
+					    "cgroup.threads",
+					    "cgroup.subtree_control",
+					    "cgroup.max.depth",
+					    "cgroup.max.descendants",
+					    "cgroup.type",
+					    "memory.max",
+					    "memory.high",
+					    "pids.max",
+					    "cpu.weight",
+					    "cpu.max",
+					    NULL};
 	long mark = event_mark(), mount_mark;
 	pid_t daemon = daemon_pid(), sleeper;
 	char path[256];
@@ -599,4 +611,190 @@ VM_TEST(protect_unprivileged_owner_of_a_cgroup_outside_its_policy, 170)
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"files\"", "\"uid\":1000",
 			   "\"path\":\"" USER_CG "/cgroup.freeze\"");
 	rmdir(USER_CG);
+}
+
+/* ---- kernel settings that run programs or load code ---- */
+
+static const char *const code_knobs[] = {
+    "/proc/sys/kernel/core_pattern",
+    "/proc/sys/kernel/core_pipe_limit",
+    "/proc/sys/fs/suid_dumpable",
+    "/proc/sys/kernel/modprobe",
+    "/proc/sys/kernel/poweroff_cmd",
+    "/proc/sys/kernel/usermodehelper/bset",
+    "/proc/sys/kernel/usermodehelper/inheritable",
+    "/sys/module/firmware_class/parameters/path",
+    "/sys/power/resume",
+    "/sys/power/resume_offset",
+    NULL,
+};
+
+/* Open read-only (allowed), then re-open through /proc/self/fd for writing. */
+static int do_reopen_for_write(const void *arg)
+{
+	char path[64];
+	int fd = open(arg, O_RDONLY), fd2;
+
+	if (fd < 0)
+		return 200;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	fd2 = open(path, O_WRONLY);
+	if (fd2 < 0)
+		return errno;
+	close(fd2);
+	close(fd);
+	return 0;
+}
+
+VM_TEST(protect_confined_task_cannot_change_kernel_settings_that_run_programs, 171)
+{
+	long mark = event_mark(), moved_mark;
+
+	for (int i = 0; code_knobs[i]; i++) {
+		if (access(code_knobs[i], F_OK)) {
+			VM_FAIL("%s: missing in the test kernel", code_knobs[i]);
+			continue;
+		}
+		if (try_write_open(FILES, code_knobs[i], 0) != EPERM)
+			VM_FAIL("%s: open for writing from %s not EPERM", code_knobs[i], FILES);
+		if (try_write_open(AUDIT, code_knobs[i], 0) != EPERM)
+			VM_FAIL("%s: open for writing from %s not EPERM", code_knobs[i], AUDIT);
+		if (try_open(FILES, code_knobs[i], O_RDONLY) != 0)
+			VM_FAIL("%s: reading from %s refused", code_knobs[i], FILES);
+		if (try_write_open(NULL, code_knobs[i], 0) != 0)
+			VM_FAIL("%s: control, open for writing outside any policy failed",
+				code_knobs[i]);
+	}
+	VM_CHECK(in_cgroup(FILES, do_reopen_for_write, "/proc/sys/kernel/core_pattern") == EPERM);
+	/* Other settings are left to the rules (default allow here). */
+	VM_CHECK(try_write_open(FILES, "/proc/sys/kernel/domainname", 0) == 0);
+	VM_CHECK(try_write_open(FILES, "/sys/kernel/profiling", 0) == 0 ||
+		 access("/sys/kernel/profiling", F_OK) != 0);
+	EXPECT_EVENT_AFTER(
+	    mark, "\"event\":\"deny\"", "\"policy\":\"files\"", "\"hook\":\"file_open\"",
+	    "\"path\":\"/proc/sys/kernel/core_pattern\"",
+	    "\"source\":\"built-in: a confined task cannot change kernel settings that "
+	    "run programs or load code\"");
+	EXPECT_EVENT_AFTER(mark, DENIED_UNDER_AUDIT, "\"path\":\"/proc/sys/kernel/modprobe\"");
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"files\"",
+			   "\"path\":\"/sys/module/firmware_class/parameters/path\"");
+	/* The same settings under other names: procfs and sysfs mounted again elsewhere, and a
+	 * bind mount of /proc/sys/kernel (made by an administrator). */
+	mkdir("/mnt/proc2", 0755);
+	mkdir("/mnt/sys2", 0755);
+	mkdir("/mnt/ksys", 0755);
+	VM_CHECK(mount("proc", "/mnt/proc2", "proc", 0, NULL) == 0);
+	VM_CHECK(mount("sysfs", "/mnt/sys2", "sysfs", 0, NULL) == 0);
+	VM_CHECK(mount("/proc/sys/kernel", "/mnt/ksys", NULL, MS_BIND, NULL) == 0);
+	moved_mark = event_mark();
+	VM_CHECK(try_write_open(FILES, "/mnt/proc2/sys/kernel/core_pattern", 0) == EPERM);
+	VM_CHECK(try_write_open(AUDIT, "/mnt/proc2/sys/kernel/modprobe", 0) == EPERM);
+	VM_CHECK(try_write_open(FILES, "/mnt/ksys/core_pattern", 0) == EPERM);
+	VM_CHECK(try_write_open(FILES, "/mnt/sys2/power/resume", 0) == EPERM);
+	VM_CHECK(try_write_open(FILES, "/mnt/sys2/module/firmware_class/parameters/path", 0) ==
+		 EPERM);
+	VM_CHECK(try_write_open(NULL, "/mnt/ksys/core_pattern", 0) == 0);
+	VM_CHECK(count_events_after(moved_mark, "\"source\":\"built-in: a confined task cannot "
+						"change kernel settings that run programs or load "
+						"code\"") >= 1);
+	umount("/mnt/ksys");
+	umount("/mnt/proc2");
+	umount("/mnt/sys2");
+}
+
+VM_TEST(protect_unprivileged_user_and_kernel_settings, 172)
+{
+	/* root's 0644 files: the kernel refuses another user first, confined or not. */
+	VM_CHECK(try_write_open(FILES, "/proc/sys/kernel/core_pattern", 1000) == EACCES);
+	VM_CHECK(try_write_open(NULL, "/proc/sys/kernel/core_pattern", 1000) == EACCES);
+	VM_CHECK(try_write_open(AUDIT, "/sys/module/firmware_class/parameters/path", 1000) ==
+		 EACCES);
+}
+
+/* ---- perf events on other tasks ---- */
+
+struct perf_args {
+	pid_t pid; /* -1: CPU-wide; -2: a child of the caller's own */
+	int cpu;
+	uid_t uid;
+};
+
+static int do_perf_open(const void *arg)
+{
+	const struct perf_args *a = arg;
+	struct perf_event_attr attr;
+	pid_t pid = a->pid, child = 0;
+	long fd;
+	int ret;
+
+	if (a->uid && (setgid(a->uid) || setuid(a->uid)))
+		return 200;
+	if (pid == -2) {
+		child = fork();
+		if (child == 0) {
+			pause();
+			_exit(0);
+		}
+		pid = child;
+	}
+	memset(&attr, 0, sizeof(attr));
+	attr.size = sizeof(attr);
+	attr.type = PERF_TYPE_SOFTWARE;
+	attr.config = PERF_COUNT_SW_CPU_CLOCK;
+	attr.sample_period = 100000;
+	attr.sample_type = PERF_SAMPLE_IP | PERF_SAMPLE_REGS_USER | PERF_SAMPLE_STACK_USER;
+	attr.sample_regs_user = 0xff;
+	attr.sample_stack_user = 4096;
+	attr.exclude_kernel = 1;
+	attr.exclude_hv = 1;
+	fd = syscall(SYS_perf_event_open, &attr, pid, a->cpu, -1, 0);
+	ret = fd < 0 ? errno : 0;
+	if (fd >= 0)
+		close((int)fd);
+	if (child > 0) {
+		kill(child, SIGKILL);
+		waitpid(child, NULL, 0);
+	}
+	return ret;
+}
+
+static int try_perf(const char *cgroup, pid_t pid, int cpu, uid_t uid)
+{
+	struct perf_args a = {pid, cpu, uid};
+
+	return in_cgroup(cgroup, do_perf_open, &a);
+}
+
+VM_TEST(protect_confined_task_cannot_watch_other_tasks_with_perf, 173)
+{
+	long mark = event_mark();
+	pid_t outside = fork();
+
+	if (outside == 0) {
+		pause();
+		_exit(0);
+	}
+	VM_CHECK(try_perf(FILES, outside, -1, 0) == EPERM);
+	VM_CHECK(try_perf(AUDIT, outside, -1, 0) == EPERM);
+	VM_CHECK(try_perf(FILES, daemon_pid(), -1, 0) == EPERM);
+	VM_CHECK(try_perf(FILES, -1, 0, 0) == EPERM); /* CPU-wide */
+	VM_CHECK(try_perf(AUDIT, -1, 1, 0) == EPERM);
+	/* Its own tasks: itself, its child. */
+	VM_CHECK(try_perf(FILES, 0, -1, 0) == 0);
+	VM_CHECK(try_perf(FILES, -2, -1, 0) == 0);
+	/* Controls outside any policy. */
+	VM_CHECK(try_perf(NULL, outside, -1, 0) == 0);
+	VM_CHECK(try_perf(NULL, -1, 0, 0) == 0);
+	/* Unprivileged: Debian's perf_event_paranoid (3) refuses any perf event first. */
+	VM_CHECK(try_perf(FILES, 0, -1, 1000) == EACCES);
+	VM_CHECK(try_perf(NULL, 0, -1, 1000) == EACCES);
+	kill(outside, SIGKILL);
+	waitpid(outside, NULL, 0);
+	EXPECT_EVENT_AFTER(
+	    mark, "\"event\":\"deny\"", "\"policy\":\"files\"", "\"hook\":\"perf_event_alloc\"",
+	    "\"path\":\"perf event on a task outside the policy, or CPU-wide\"",
+	    "\"source\":\"built-in: a confined task cannot open perf events on tasks "
+	    "outside its policy or CPU-wide\"");
+	EXPECT_EVENT_AFTER(mark, DENIED_UNDER_AUDIT, "\"hook\":\"perf_event_alloc\"",
+			   "\"path\":\"perf event on a task outside the policy, or CPU-wide\"");
 }
