@@ -96,6 +96,13 @@ struct {
 } lg_rate __weak SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, LG_LOST_KEYS);
+	__type(key, struct lg_lost_key);
+	__type(value, struct lg_lost_value);
+} lg_lost __weak SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 1 << 20);
 } lg_events __weak SEC(".maps");
@@ -336,6 +343,29 @@ static __always_inline bool lg_rate_allow(const struct lg_policy_value *policy, 
 	return false;
 }
 
+/* Count a lost event under its (policy, rule, built-in), with when it happened. */
+static __always_inline void lg_lost_count(__u32 policy, __u32 rule, __u8 hook, __u64 builtin)
+{
+	struct lg_lost_key key = {.policy = policy, .rule = rule, .hook = hook};
+	struct lg_lost_value *value, fresh;
+	__u64 now = bpf_ktime_get_boot_ns();
+
+	/* A built-in's events pass their reason as the rate limit's object (lg_builtin_deny);
+	 * a path built-in's object is a hash: its reason is not kept here (rule 0). */
+	key.builtin = builtin < LG_BUILTIN_COUNT ? (__u8)builtin : 0;
+	value = bpf_map_lookup_elem(&lg_lost, &key);
+	if (!value) {
+		fresh = (struct lg_lost_value){.count = 1, .first_ns = now, .last_ns = now};
+		if (bpf_map_update_elem(&lg_lost, &key, &fresh, BPF_NOEXIST) == 0)
+			return;
+		value = bpf_map_lookup_elem(&lg_lost, &key);
+		if (!value)
+			return;
+	}
+	__sync_fetch_and_add(&value->count, 1);
+	value->last_ns = now;
+}
+
 /*
  * Start an event for a deny verdict (enforced or audited); NULL when the rate limit holds it
  * back or the ring buffer is full, each counted. object identifies what was denied (a path or
@@ -357,6 +387,7 @@ static __always_inline struct lg_event *lg_event_start(const struct lg_policy_va
 
 		if (c)
 			c->dropped++;
+		lg_lost_count(policy->id, rule, hook, (flags & LG_EVENT_BUILTIN) ? object : 0);
 		return 0;
 	}
 	pid_tgid = bpf_get_current_pid_tgid();

@@ -271,6 +271,29 @@ struct lg_rate_value {
 };
 _Static_assert(sizeof(struct lg_rate_value) == 24, "lg_rate_value layout");
 
+/*
+ * Deny verdicts whose event was lost (the ring buffer full, as when the daemon is stopped), per
+ * (policy, rule, built-in): a lost event is never silent. The daemon reports what grew since it
+ * last looked, with the interval, as one "lost" event per key. Never reset by the kernel.
+ */
+#define LG_LOST_KEYS 4096
+
+struct lg_lost_key {
+	__u32 policy;
+	__u32 rule;
+	__u8 builtin; /* enum lg_builtin; 0 for a rule */
+	__u8 hook;
+	__u8 pad[6];
+};
+_Static_assert(sizeof(struct lg_lost_key) == 16, "lg_lost_key layout");
+
+struct lg_lost_value {
+	__u64 count;
+	__u64 first_ns; /* CLOCK_BOOTTIME of the first loss */
+	__u64 last_ns;  /* and of the latest */
+};
+_Static_assert(sizeof(struct lg_lost_value) == 24, "lg_lost_value layout");
+
 /* Cgroup binding by path, for cgroups created after load: hash of the cgroup path. */
 struct lg_cgroup_path_key {
 	__u64 hash;

@@ -798,3 +798,52 @@ VM_TEST(protect_confined_task_cannot_watch_other_tasks_with_perf, 173)
 	EXPECT_EVENT_AFTER(mark, DENIED_UNDER_AUDIT, "\"hook\":\"perf_event_alloc\"",
 			   "\"path\":\"perf event on a task outside the policy, or CPU-wide\"");
 }
+
+/* ---- a lost event is never silent ---- */
+
+#define FLOOD_DIR "/data/private/flood"
+#define FLOOD_FILES 6000
+
+static int do_open_flood(const void *arg)
+{
+	char path[64];
+	int denied = 0;
+
+	(void)arg;
+	for (int i = 0; i < FLOOD_FILES; i++) {
+		snprintf(path, sizeof(path), FLOOD_DIR "/f%d", i);
+		if (open(path, O_RDONLY) < 0 && errno == EPERM)
+			denied++;
+	}
+	return denied == FLOOD_FILES ? 0 : 200;
+}
+
+VM_TEST(protect_lost_events_are_reported_when_the_daemon_resumes, 174)
+{
+	pid_t daemon = daemon_pid();
+	char path[64];
+	long mark;
+
+	mkdir(FLOOD_DIR, 0755);
+	for (int i = 0; i < FLOOD_FILES; i++) {
+		snprintf(path, sizeof(path), FLOOD_DIR "/f%d", i);
+		close(open(path, O_WRONLY | O_CREAT, 0644));
+	}
+	sleep(2); /* the daemon has read everything before */
+	mark = event_mark();
+	/* Stopped by an administrator (unconfined): distinct denials fill the ring buffer. */
+	VM_CHECK(kill(daemon, SIGSTOP) == 0);
+	VM_CHECK(in_cgroup(FILES, do_open_flood, NULL) == 0);
+	VM_CHECK(kill(daemon, SIGCONT) == 0);
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"files\"", "\"path\":\"" FLOOD_DIR "/f0\"");
+	{
+		const char *const lost[] = {"\"event\":\"lost\"", "\"hook\":\"file_open\"",
+					    "\"policy\":\"files\"",
+					    source_of("files.ini", "deny = /data/private/"), NULL};
+
+		if (!wait_event_after(mark, lost, 5000))
+			VM_FAIL("no \"lost\" event for the denials the full ring buffer dropped");
+	}
+	print_events_after(mark, "\"event\":\"lost\"");
+	VM_CHECK(system("rm -rf " FLOOD_DIR) == 0);
+}
