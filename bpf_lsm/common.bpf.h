@@ -108,6 +108,13 @@ struct {
 } lg_rate __weak SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, LG_LOST_KEYS);
+	__type(key, struct lg_lost_key);
+	__type(value, struct lg_lost_value);
+} lg_lost __weak SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 1 << 20);
 } lg_events __weak SEC(".maps");
@@ -357,6 +364,29 @@ static __always_inline bool lg_rate_allow(const struct lg_policy_value *policy, 
 	return false;
 }
 
+/* Count a lost event under its (policy, rule, built-in), with when it happened. */
+static __always_inline void lg_lost_count(__u32 policy, __u32 rule, __u8 hook, __u64 builtin)
+{
+	struct lg_lost_key key = {.policy = policy, .rule = rule, .hook = hook};
+	struct lg_lost_value *value, fresh;
+	__u64 now = bpf_ktime_get_boot_ns();
+
+	/* A built-in's events pass their reason as the rate limit's object (lg_builtin_deny);
+	 * a path built-in's object is a hash: its reason is not kept here (rule 0). */
+	key.builtin = builtin < LG_BUILTIN_COUNT ? (__u8)builtin : 0;
+	value = bpf_map_lookup_elem(&lg_lost, &key);
+	if (!value) {
+		fresh = (struct lg_lost_value){.count = 1, .first_ns = now, .last_ns = now};
+		if (bpf_map_update_elem(&lg_lost, &key, &fresh, BPF_NOEXIST) == 0)
+			return;
+		value = bpf_map_lookup_elem(&lg_lost, &key);
+		if (!value)
+			return;
+	}
+	__sync_fetch_and_add(&value->count, 1);
+	value->last_ns = now;
+}
+
 /*
  * Start an event for a deny verdict (enforced or audited); NULL when the rate limit holds it
  * back or the ring buffer is full, each counted. object identifies what was denied (a path or
@@ -378,6 +408,7 @@ static __always_inline struct lg_event *lg_event_start(const struct lg_policy_va
 
 		if (c)
 			c->dropped++;
+		lg_lost_count(policy->id, rule, hook, (flags & LG_EVENT_BUILTIN) ? object : 0);
 		return 0;
 	}
 	pid_tgid = bpf_get_current_pid_tgid();
@@ -414,7 +445,47 @@ static __always_inline int lg_deny(const struct lg_policy_value *policy, __u8 ho
 	return audit ? 0 : -EPERM;
 }
 
-/* A built-in protection's verdict: reported with its reason and an object text. */
+/*
+ * A protection's verdict (LG_BUILTIN_PROTECTIONS): -EPERM and counted as denied in every mode.
+ * A policy in audit mode audits its own service's confinement; it cannot switch off what keeps
+ * lsmguard and the other policies in force.
+ */
+static __always_inline int lg_protect_deny(const struct lg_policy_value *policy, __u8 hook)
+{
+	struct lg_counter *c = lg_counter(policy->id, hook);
+
+	if (c)
+		c->denied++;
+	return -EPERM;
+}
+
+/* Whether a deny verdict with these event flags and built-in reason is a protection's. */
+static __always_inline bool lg_is_protection(__u8 flags, __u8 builtin)
+{
+	return (flags & LG_EVENT_BUILTIN) && LG_BUILTIN_IS_PROTECTION(builtin);
+}
+
+/* Count a deny verdict and return it: a protection's always, else as the policy's mode says. */
+static __always_inline int lg_deny_verdict(const struct lg_policy_value *policy, __u8 hook,
+					   __u8 flags, __u8 builtin)
+{
+	if (lg_is_protection(flags, builtin))
+		return lg_protect_deny(policy, hook);
+	return lg_deny(policy, hook);
+}
+
+/*
+ * Mark a started event with its built-in reason; a protection's event is a "deny" event even
+ * under an audit-mode policy (it was enforced).
+ */
+static __always_inline void lg_event_builtin(struct lg_event *ev, __u8 builtin)
+{
+	ev->builtin = builtin;
+	if (lg_is_protection(ev->flags, builtin))
+		ev->flags &= ~LG_EVENT_AUDIT;
+}
+
+/* A built-in's verdict: reported with its reason and an object text. */
 static __always_inline int lg_builtin_deny(const struct lg_policy_value *policy, __u64 cgroup_id,
 					   __u8 hook, __u8 reason, const char *what, int size)
 {
@@ -422,11 +493,11 @@ static __always_inline int lg_builtin_deny(const struct lg_policy_value *policy,
 					     LG_EVENT_BUILTIN, reason);
 
 	if (ev) {
-		ev->builtin = reason;
+		lg_event_builtin(ev, reason);
 		bpf_probe_read_kernel_str(ev->object.path, size < LG_EVENT_PATH_MAX ? size : 1, what);
 		bpf_ringbuf_submit(ev, 0);
 	}
-	return lg_deny(policy, hook);
+	return lg_deny_verdict(policy, hook, LG_EVENT_BUILTIN, reason);
 }
 
 #define BPF_FS_MAGIC 0xcafe4a11
@@ -435,12 +506,11 @@ static __always_inline int lg_builtin_deny(const struct lg_policy_value *policy,
 static const struct lg_policy_value lg_no_policy;
 
 /*
- * Whether the current task runs lsmguard's executable (recorded in lg_config by the daemon).
- * Until the daemon has recorded it, every task is: nothing is armed yet.
+ * Whether task runs lsmguard's executable (recorded in lg_config by the daemon). Until the
+ * daemon has recorded it, the answer is unarmed.
  */
-static __always_inline bool lg_is_lsmguard(void)
+static __always_inline bool lg_task_is_lsmguard(struct task_struct *task, bool unarmed)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
 	struct lg_config *config;
 	struct file *exe;
 	__u32 zero = 0, dev;
@@ -448,7 +518,7 @@ static __always_inline bool lg_is_lsmguard(void)
 
 	config = bpf_map_lookup_elem(&lg_config_map, &zero);
 	if (!config || !config->self_ino)
-		return true;
+		return unarmed;
 
 	exe = BPF_CORE_READ(task, mm, exe_file);
 	if (!exe)
@@ -458,6 +528,12 @@ static __always_inline bool lg_is_lsmguard(void)
 	return (ino == config->self_ino && dev == config->self_dev) ||
 	       (config->successor_ino && ino == config->successor_ino &&
 		dev == config->successor_dev);
+}
+
+/* Whether the current task runs lsmguard's executable; until armed, every task does. */
+static __always_inline bool lg_is_lsmguard(void)
+{
+	return lg_task_is_lsmguard(bpf_get_current_task_btf(), true);
 }
 
 /* Whether dentry is in the bpffs that holds lsmguard's pins. */

@@ -11,6 +11,7 @@
  * decides in bprm_check_security; file descriptors a task already holds or receives over a
  * socket; objects never opened (pipes, sockets, memfd) unless re-opened through /proc.
  */
+#include "knobs.bpf.h"
 #include "path.bpf.h"
 
 #define FMODE_WRITE 0x2
@@ -20,14 +21,22 @@
 #define O_APPEND 02000
 
 #define CGROUP2_SUPER_MAGIC 0x63677270
+#define CGROUP_SUPER_MAGIC 0x27e0eb
 
 char LICENSE[] SEC("license") = "GPL";
 
 /*
  * Built-in: a confined task may not move processes into a cgroup under another policy or none
- * (out from under its own); moves within its own policy's cgroups are allowed. Opening cgroup.procs or cgroup.threads for writing,
- * on any cgroup2 mount, is the way to do that; clone3(CLONE_INTO_CGROUP) is the other, closed
- * in cgroup.bpf.c.
+ * (out from under its own); moves within its own policy's cgroups are allowed. Opening
+ * cgroup.procs or cgroup.threads for writing, on any cgroup2 mount, is the way to do that;
+ * clone3(CLONE_INTO_CGROUP) is the other, closed in cgroup.bpf.c.
+ *
+ * Built-in: nor may it write any other file of a cgroup outside its own policy: cgroup.freeze
+ * and cgroup.kill (stop or kill every process there, lsmguard's own cgroup included),
+ * cgroup.subtree_control, cgroup.type, cgroup.max.*, memory.*, pids.*, cpu.*, io.*, cpuset.*.
+ * The cgroup is the directory that holds the file (its kernfs node), so it does not matter
+ * where cgroupfs is mounted or by what name the file was reached. The files of its own
+ * policy's cgroups are left to its [files] rules.
  */
 /* Equal, NUL included. (__builtin_memcmp would leave an extern memcmp the linker refuses.) */
 static __always_inline bool lg_name_is(const char *name, const char *want, int size)
@@ -38,13 +47,22 @@ static __always_inline bool lg_name_is(const char *name, const char *want, int s
 	return true;
 }
 
+/*
+ * A file of a cgroup filesystem: cgroup2, or a cgroup v1 hierarchy (whose cgroups are never
+ * bound, so none of its files is under the task's own policy).
+ */
+static __always_inline bool lg_is_cgroup_file(struct file *file)
+{
+	unsigned long magic = BPF_CORE_READ(file, f_path.dentry, d_sb, s_magic);
+
+	return magic == CGROUP2_SUPER_MAGIC || magic == CGROUP_SUPER_MAGIC;
+}
+
 static __always_inline bool lg_is_cgroup_migration(struct file *file)
 {
 	struct dentry *dentry = file->f_path.dentry;
 	char name[16] = {};
 
-	if (BPF_CORE_READ(dentry, d_sb, s_magic) != CGROUP2_SUPER_MAGIC)
-		return false;
 	bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(dentry, d_name.name));
 	return lg_name_is(name, "cgroup.procs", 13) || lg_name_is(name, "cgroup.threads", 15);
 }
@@ -100,22 +118,38 @@ int BPF_PROG(lg_file_open, struct file *file, int ret)
 	decision = (file->f_mode & FMODE_WRITE) || (file->f_flags & (O_TRUNC | O_APPEND))
 			   ? LG_DECISION_FILE_WRITE
 			   : LG_DECISION_FILE_READ;
-	if (decision == LG_DECISION_FILE_WRITE && lg_is_cgroup_migration(file)) {
-		/* The built-in decides these files alone: a move within the policy is allowed
-		 * whatever [files] says (systemd's child writes its service's cgroup.procs). */
-		if (lg_cgroup_file_policy(file->f_path.dentry) == policy->id) {
-			lg_count_allowed(policy->id, LG_HOOK_FILE_OPEN);
-			return 0;
-		}
+	if (decision == LG_DECISION_FILE_WRITE && lg_is_code_knob(file)) {
 		lg_path_decide(policy, LG_CLASS_FILE, decision, file->f_path.dentry,
 			       file->f_path.mnt, &verdict); /* for the event's path */
 		verdict.deny = true;
 		verdict.rule = 0;
 		verdict.flags = LG_EVENT_BUILTIN;
 		verdict.link = 0;
-		verdict.builtin = LG_BUILTIN_CGROUP_MOVE;
+		verdict.builtin = LG_BUILTIN_KNOB;
 		return lg_path_verdict_finish(policy, cgroup_id, LG_HOOK_FILE_OPEN, decision,
 					      &verdict);
+	}
+	if (decision == LG_DECISION_FILE_WRITE && lg_is_cgroup_file(file)) {
+		bool move = lg_is_cgroup_migration(file);
+
+		if (lg_cgroup_file_policy(file->f_path.dentry) == policy->id) {
+			/* A move within the policy is allowed whatever [files] says (systemd's
+			 * child writes its service's cgroup.procs); other files: the rules. */
+			if (move) {
+				lg_count_allowed(policy->id, LG_HOOK_FILE_OPEN);
+				return 0;
+			}
+		} else {
+			lg_path_decide(policy, LG_CLASS_FILE, decision, file->f_path.dentry,
+				       file->f_path.mnt, &verdict); /* for the event's path */
+			verdict.deny = true;
+			verdict.rule = 0;
+			verdict.flags = LG_EVENT_BUILTIN;
+			verdict.link = 0;
+			verdict.builtin = move ? LG_BUILTIN_CGROUP_MOVE : LG_BUILTIN_CGROUP_FILE;
+			return lg_path_verdict_finish(policy, cgroup_id, LG_HOOK_FILE_OPEN,
+						      decision, &verdict);
+		}
 	}
 	return lg_file_verdict(policy, cgroup_id, LG_HOOK_FILE_OPEN, LG_CLASS_FILE, decision, file);
 }

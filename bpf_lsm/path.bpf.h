@@ -488,11 +488,11 @@ static __always_inline int lg_path_verdict_finish(const struct lg_policy_value *
 	}
 	ev = lg_event_start(policy, cgroup_id, hook, decision, v->rule, v->flags, v->object);
 	if (ev) {
-		ev->builtin = v->builtin;
+		lg_event_builtin(ev, v->builtin);
 		lg_event_path(ev, v);
 		bpf_ringbuf_submit(ev, 0);
 	}
-	return lg_deny(policy, hook);
+	return lg_deny_verdict(policy, hook, v->flags, v->builtin);
 }
 
 /*

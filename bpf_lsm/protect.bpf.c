@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Self-protection, built in for every policy: what a confined task could otherwise use to get
- * out from under lsmguard. Each is denied (EPERM) in enforce mode and reported in audit mode,
- * with no rule (the event's "source" names the protection).
+ * out from under lsmguard. Each is a protection (LG_BUILTIN_PROTECTIONS): denied (EPERM) and
+ * reported as denied in every mode, audit mode included, since a policy's mode decides how its
+ * own service is confined, not whether lsmguard and the other policies stay in force. No rule:
+ * the event's "source" names the protection.
  *
  *  - lsm/bpf: every bpf() system call. With it a confined root task could open lsmguard's pinned
  *    maps and rewrite its own cgroup's binding, or load programs of its own.
@@ -12,6 +14,18 @@
  *    under the same policy: an unconfined task, or one under another policy.
  *  - lsm/sb_umount: unmounting a bpffs, which would release the pins (removing and renaming pins
  *    is refused in links.bpf.c).
+ *  - lsm/task_kill: any signal (0 included) to a task running lsmguard's executable. Every
+ *    sender goes through it: kill, kill(-pgrp), kill(-1) (once per target), tkill, tgkill,
+ *    rt_sigqueueinfo, rt_tgsigqueueinfo, pidfd_send_signal. Stopping or killing the daemon does
+ *    not end enforcement (the pins hold it), but it blinds it: no events, no reloads.
+ *  - lsm/perf_event_alloc: a perf event on a task outside the own policy (CAP_PERFMON skips the
+ *    kernel's ptrace check, and sampling reads the target's registers and user stack), or with
+ *    no task at all (CPU-wide, pid -1, or a cgroup event: every task on that CPU). It runs once
+ *    the event knows its target (lsm/perf_event_open runs before the pid is looked up), for
+ *    perf_event_open and for events inherited at fork (same policy: allowed).
+ *  - lsm/file_send_sigiotask: the signal a file's owner (F_SETOWN) gets on I/O, which F_SETSIG
+ *    can make any signal, SIGKILL included: to lsmguard, refused whoever causes the I/O (the
+ *    sender is the task that wrote, not the one that set the owner; lsmguard uses no SIGIO).
  *
  * And for every task, under a policy or not, unless it runs lsmguard's own executable:
  *  - lsm/bpf_map: a file descriptor with write access to one of lsmguard's maps (lg_*), from
@@ -157,5 +171,62 @@ int BPF_PROG(lg_bpf_map, struct bpf_map *map, fmode_t fmode, int ret)
 	if (!(fmode & FMODE_WRITE) || !lg_is_own_map(map) || lg_is_lsmguard())
 		return 0;
 	return lg_builtin_deny(&lg_no_policy, 0, LG_HOOK_BPF_MAP, LG_BUILTIN_SELF, what,
+			       sizeof(what));
+}
+
+SEC("lsm/task_kill")
+int BPF_PROG(lg_task_kill, struct task_struct *p, struct kernel_siginfo *info, int sig,
+	     const struct cred *cred, int ret)
+{
+	static const char what[] = "lsmguard";
+	const struct lg_policy_value *policy;
+	__u64 cgroup_id = 0;
+
+	if (ret)
+		return ret;
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy || !lg_task_is_lsmguard(p, false))
+		return 0;
+	return lg_builtin_deny(policy, cgroup_id, LG_HOOK_TASK_KILL, LG_BUILTIN_SIGNAL, what,
+			       sizeof(what));
+}
+
+SEC("lsm/file_send_sigiotask")
+int BPF_PROG(lg_file_send_sigiotask, struct task_struct *tsk, struct fown_struct *fown, int sig,
+	     int ret)
+{
+	static const char what[] = "lsmguard (SIGIO)";
+	const struct lg_policy_value *policy;
+	__u64 cgroup_id = 0;
+
+	if (ret)
+		return ret;
+	if (!lg_task_is_lsmguard(tsk, false) || lg_is_lsmguard())
+		return 0;
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy)
+		policy = &lg_no_policy;
+	return lg_builtin_deny(policy, cgroup_id, LG_HOOK_FILE_SEND_SIGIOTASK, LG_BUILTIN_SIGNAL,
+			       what, sizeof(what));
+}
+
+SEC("lsm/perf_event_alloc")
+int BPF_PROG(lg_perf_event_alloc, struct perf_event *event, int ret)
+{
+	static const char what[] = "perf event on a task outside the policy, or CPU-wide";
+	const struct lg_policy_value *policy;
+	struct task_struct *target;
+	bool unknown = false;
+	__u64 cgroup_id = 0;
+
+	if (ret)
+		return ret;
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy)
+		return 0;
+	target = BPF_CORE_READ(event, hw.target);
+	if (target && lg_task_policy(target, &unknown) == policy->id && !unknown)
+		return 0;
+	return lg_builtin_deny(policy, cgroup_id, LG_HOOK_PERF_EVENT_ALLOC, LG_BUILTIN_PERF, what,
 			       sizeof(what));
 }

@@ -25,6 +25,7 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	[LG_MAP_LINKS] = "lg_links",
 	[LG_MAP_RATE] = "lg_rate",
 	[LG_MAP_EPOCHS] = "lg_epochs",
+	[LG_MAP_LOST] = "lg_lost",
 };
 
 /*
@@ -53,6 +54,9 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	X(lg_ptrace_access_check)                                                                 \
 	X(lg_sb_umount)                                                                           \
 	X(lg_bpf_map)                                                                             \
+	X(lg_task_kill)                                                                           \
+	X(lg_file_send_sigiotask)                                                                 \
+	X(lg_perf_event_alloc)                                                                    \
 	/* The verdict caches' epoch: before the cgroups, so nothing is cached unseen. */         \
 	X(lg_name_moved)                                                                          \
 	X(lg_name_linked)                                                                         \
@@ -221,6 +225,8 @@ static const struct {
 	[LG_MAP_RATE] = {BPF_MAP_TYPE_LRU_HASH, sizeof(struct lg_rate_key),
 			 sizeof(struct lg_rate_value)},
 	[LG_MAP_EPOCHS] = {BPF_MAP_TYPE_ARRAY, 4, 8},
+	[LG_MAP_LOST] = {BPF_MAP_TYPE_HASH, sizeof(struct lg_lost_key),
+			 sizeof(struct lg_lost_value)},
 };
 
 static int check_layout(int fd, enum lg_map_id id, char *err, size_t errsize)

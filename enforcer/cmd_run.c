@@ -4,6 +4,7 @@
  * put the policies in force, then stream events until told to stop. SIGHUP reloads; SIGTERM and
  * SIGINT end the daemon and leave enforcement in force (the links are pinned).
  */
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -46,6 +47,13 @@ struct daemon {
 	const char *metrics_path;
 	unsigned metrics_interval; /* seconds */
 	struct lg_metrics metrics;
+	/* lg_lost as last reported: what a key had then, and when the next loss counts from. */
+	struct lost_seen {
+		struct lg_lost_key key;
+		__u64 count;
+		__u64 last_ns;
+	} lost[LG_LOST_KEYS];
+	unsigned lost_keys;
 };
 
 /* One line (ending in a newline) to stdout or syslog, and to the --log file. */
@@ -106,6 +114,46 @@ static int on_event(void *ctx, void *data, size_t size)
 	lg_event_print(l.mem, ev, &d->loaded);
 	line_put(d, &l, (ev->flags & LG_EVENT_AUDIT) ? LOG_NOTICE : LOG_WARNING);
 	return 0;
+}
+
+/*
+ * A lost event is never silent: for every (policy, rule) whose count of lost events grew since
+ * the last look, one "lost" event with how many and over which interval. The first look (at
+ * start, or on adopting pins) only takes the snapshot.
+ */
+static void report_lost(struct daemon *d, bool silent)
+{
+	struct lg_lost_key key, next;
+	struct lg_lost_value value;
+	int fd = d->bpf.map_fd[LG_MAP_LOST];
+	bool first = true;
+
+	while (bpf_map_get_next_key(fd, first ? NULL : &key, &next) == 0) {
+		struct lost_seen *seen = NULL;
+		struct line l;
+
+		first = false;
+		key = next;
+		if (bpf_map_lookup_elem(fd, &key, &value))
+			continue;
+		for (unsigned i = 0; i < d->lost_keys; i++)
+			if (memcmp(&d->lost[i].key, &key, sizeof(key)) == 0)
+				seen = &d->lost[i];
+		if (!seen) {
+			if (d->lost_keys == LG_LOST_KEYS)
+				continue;
+			seen = &d->lost[d->lost_keys++];
+			*seen = (struct lost_seen){.key = key};
+		}
+		if (value.count > seen->count && !silent && line_start(&l)) {
+			lg_lost_print(l.mem, &key, value.count - seen->count,
+				      seen->count ? seen->last_ns : value.first_ns, value.last_ns,
+				      &d->loaded);
+			line_put(d, &l, LOG_WARNING);
+		}
+		seen->count = value.count;
+		seen->last_ns = value.last_ns;
+	}
 }
 
 /* The metrics file, if asked for; a failure is said once per kind, not at every write. */
@@ -363,7 +411,7 @@ static int event_loop(struct daemon *d)
 	double next_metrics = monotonic_ms() + d->metrics_interval * 1000.0;
 
 	for (;;) {
-		int timeout = -1;
+		int timeout = 1000; /* lost events are looked for at least once a second */
 
 		if (d->metrics_path) {
 			double left = next_metrics - monotonic_ms();
@@ -373,7 +421,8 @@ static int event_loop(struct daemon *d)
 				next_metrics = monotonic_ms() + d->metrics_interval * 1000.0;
 				left = d->metrics_interval * 1000.0;
 			}
-			timeout = (int)left + 1;
+			if ((int)left + 1 < timeout)
+				timeout = (int)left + 1;
 		}
 		if (poll(fds, mfd >= 0 ? 3 : 2, timeout) < 0) {
 			if (errno == EINTR)
@@ -382,6 +431,7 @@ static int event_loop(struct daemon *d)
 		}
 		if (fds[1].revents)
 			ring_buffer__consume(d->events);
+		report_lost(d, false);
 		if (fds[2].revents & (POLLPRI | POLLERR)) {
 			struct lg_config config;
 			char buf[4096];
@@ -518,6 +568,7 @@ int cmd_run(int argc, char **argv)
 		fatalx("%s; not claiming enforcement", err);
 	}
 	ring_buffer__consume(d.events); /* drop the canary's own events */
+	report_lost(&d, true);
 	ret = lg_pidfile_write(d.state_dir);
 	if (ret)
 		log_warnx("cannot write %s/lsmguard.pid: %s", d.state_dir, strerror(-ret));

@@ -18,6 +18,13 @@ static const char *const builtin_reasons[] = {
 	[LG_BUILTIN_BPFFS] = "a confined task cannot remove, rename or unmount bpffs pins",
 	[LG_BUILTIN_SELF] = "only lsmguard changes its maps and pins (lsmguard unload ends "
 			    "enforcement)",
+	[LG_BUILTIN_SIGNAL] = "a confined task cannot signal lsmguard; no SIGIO or SIGURG reaches it",
+	[LG_BUILTIN_CGROUP_FILE] = "a confined task cannot write the control files of cgroups outside "
+				   "its policy",
+	[LG_BUILTIN_KNOB] = "a confined task cannot change kernel settings that run programs or "
+			    "load code",
+	[LG_BUILTIN_PERF] = "a confined task cannot open perf events on tasks outside its policy "
+			    "or CPU-wide",
 };
 
 /* The wall-clock time of a CLOCK_BOOTTIME stamp, as RFC 3339 UTC with microseconds. */
@@ -37,6 +44,41 @@ static void format_time(char *text, size_t size, __u64 boot_ns)
 	gmtime_r(&sec, &tm);
 	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
 	snprintf(text, size, "%s.%06lldZ", buf, (long long)(ns % 1000000000LL) / 1000);
+}
+
+void lg_lost_print(FILE *out, const struct lg_lost_key *key, __u64 count, __u64 from_ns,
+		   __u64 to_ns, const struct lg_loaded *loaded)
+{
+	const struct lg_compiled *compiled = NULL;
+	const struct lg_policy *policy = lg_loaded_policy(loaded, key->policy, &compiled);
+	const struct lg_rule_source *rule = policy ? lg_rule_source(compiled, key->rule) : NULL;
+	char text[320];
+	struct json_writer w;
+
+	json_init(&w, out);
+	json_object_start(&w);
+	json_string_field(&w, "event", "lost");
+	json_string_field(&w, "hook", lg_hook_name(key->hook));
+	if (policy)
+		json_string_field(&w, "policy", policy->name);
+	else
+		json_null_field(&w, "policy");
+	json_uint_field(&w, "rule", key->rule);
+	if (rule) {
+		snprintf(text, sizeof(text), "%s:%u", rule->file, rule->line);
+		json_string_field(&w, "source", text);
+	} else if (key->builtin &&
+		   key->builtin < sizeof(builtin_reasons) / sizeof(builtin_reasons[0])) {
+		snprintf(text, sizeof(text), "built-in: %s", builtin_reasons[key->builtin]);
+		json_string_field(&w, "source", text);
+	}
+	json_uint_field(&w, "count", count);
+	format_time(text, sizeof(text), from_ns);
+	json_string_field(&w, "from", text);
+	format_time(text, sizeof(text), to_ns);
+	json_string_field(&w, "to", text);
+	json_object_end(&w);
+	json_newline(&w);
 }
 
 void lg_event_print(FILE *out, const struct lg_event *ev, const struct lg_loaded *loaded)

@@ -21,6 +21,9 @@ static const char *const hook_names[LG_HOOK_COUNT] = {
 	[LG_HOOK_MMAP_FILE] = "mmap_file",
 	[LG_HOOK_FILE_MPROTECT] = "file_mprotect",
 	[LG_HOOK_BPF_MAP] = "bpf_map",
+	[LG_HOOK_TASK_KILL] = "task_kill",
+	[LG_HOOK_FILE_SEND_SIGIOTASK] = "file_send_sigiotask",
+	[LG_HOOK_PERF_EVENT_ALLOC] = "perf_event_alloc",
 };
 
 static const char *const decision_names[LG_DECISION_COUNT] = {

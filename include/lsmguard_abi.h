@@ -285,6 +285,29 @@ struct lg_rate_value {
 };
 _Static_assert(sizeof(struct lg_rate_value) == 24, "lg_rate_value layout");
 
+/*
+ * Deny verdicts whose event was lost (the ring buffer full, as when the daemon is stopped), per
+ * (policy, rule, built-in): a lost event is never silent. The daemon reports what grew since it
+ * last looked, with the interval, as one "lost" event per key. Never reset by the kernel.
+ */
+#define LG_LOST_KEYS 4096
+
+struct lg_lost_key {
+	__u32 policy;
+	__u32 rule;
+	__u8 builtin; /* enum lg_builtin; 0 for a rule */
+	__u8 hook;
+	__u8 pad[6];
+};
+_Static_assert(sizeof(struct lg_lost_key) == 16, "lg_lost_key layout");
+
+struct lg_lost_value {
+	__u64 count;
+	__u64 first_ns; /* CLOCK_BOOTTIME of the first loss */
+	__u64 last_ns;  /* and of the latest */
+};
+_Static_assert(sizeof(struct lg_lost_value) == 24, "lg_lost_value layout");
+
 /* Cgroup binding by path, for cgroups created after load: hash of the cgroup path. */
 struct lg_cgroup_path_key {
 	__u64 hash;
@@ -310,7 +333,10 @@ enum lg_hook {
 	LG_HOOK_MMAP_FILE = 14,
 	LG_HOOK_FILE_MPROTECT = 15,
 	LG_HOOK_BPF_MAP = 16,
-	LG_HOOK_COUNT = 17,
+	LG_HOOK_TASK_KILL = 17,
+	LG_HOOK_FILE_SEND_SIGIOTASK = 18,
+	LG_HOOK_PERF_EVENT_ALLOC = 19,
+	LG_HOOK_COUNT = 20,
 };
 
 /* Why a built-in protection denied (LG_EVENT_BUILTIN): in lg_event.builtin. */
@@ -322,7 +348,26 @@ enum lg_builtin {
 	LG_BUILTIN_PTRACE = 4,      /* tracing a task under another policy or none */
 	LG_BUILTIN_BPFFS = 5,       /* removing or renaming pins, unmounting bpffs */
 	LG_BUILTIN_SELF = 6,        /* anyone but lsmguard changing lsmguard's maps or pins */
+	LG_BUILTIN_SIGNAL = 7,      /* a confined task signalling lsmguard, or SIGIO to it */
+	LG_BUILTIN_CGROUP_FILE = 8, /* writing a control file of a cgroup outside the own policy */
+	LG_BUILTIN_KNOB = 9,        /* writing a kernel setting that runs a program or loads code */
+	LG_BUILTIN_PERF = 10,       /* perf events on tasks outside the own policy, or CPU-wide */
+	LG_BUILTIN_COUNT = 11,
 };
+
+/*
+ * The built-ins that protect lsmguard, other policies or the host: enforced for every confined
+ * task whatever its policy's mode, and counted and reported as denied (event "deny") under an
+ * audit-mode policy too. A built-in not listed here confines the policy's own service and
+ * follows the mode like a rule. (Today every built-in is a protection.)
+ */
+#define LG_BUILTIN_PROTECTIONS                                                                    \
+	((1U << LG_BUILTIN_CGROUP_MOVE) | (1U << LG_BUILTIN_BPF) | (1U << LG_BUILTIN_MODULE) |    \
+	 (1U << LG_BUILTIN_PTRACE) | (1U << LG_BUILTIN_BPFFS) | (1U << LG_BUILTIN_SELF) |       \
+	 (1U << LG_BUILTIN_SIGNAL) | (1U << LG_BUILTIN_CGROUP_FILE) | (1U << LG_BUILTIN_KNOB) |    \
+	 (1U << LG_BUILTIN_PERF))
+#define LG_BUILTIN_IS_PROTECTION(builtin)                                                         \
+	((builtin) < 32 && ((LG_BUILTIN_PROTECTIONS >> (builtin)) & 1U))
 
 #define LG_EVENT_DENIED 0x01    /* the verdict was deny (enforced unless LG_EVENT_AUDIT) */
 #define LG_EVENT_AUDIT 0x02     /* policy in audit mode: logged, not enforced */
