@@ -140,13 +140,15 @@ static __always_inline void lg_walk_mark_self(struct lg_scratch *scratch, struct
 /*
  * Phase 1, bottom-up: record the object's dentries in the scratch (scratch->count of them, the
  * object first) up to a mount root the host knows (*anchor), or to the namespace root (*anchor
- * NULL). Returns false when the walk bound is hit.
+ * NULL). Returns false when the walk bound is hit. With no vfsmnt (hooks that get a dentry
+ * only), the walk climbs to the filesystem's root, and returns false when the host does not
+ * know that root: without the mount there is no parent mount to cross into.
  */
 static __always_inline bool lg_walk_collect(struct lg_scratch *scratch, struct dentry *dentry,
 					    struct vfsmount *vfsmnt,
 					    const struct lg_mount_value **anchor)
 {
-	struct mount *mnt = lg_real_mount(vfsmnt);
+	struct mount *mnt = vfsmnt ? lg_real_mount(vfsmnt) : 0;
 	__u32 n;
 
 	*anchor = 0;
@@ -171,7 +173,11 @@ static __always_inline bool lg_walk_collect(struct lg_scratch *scratch, struct d
 			if (*anchor)
 				return true;
 			if (dentry == parent) {
-				struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
+				struct mount *up;
+
+				if (!mnt)
+					return false;
+				up = BPF_CORE_READ(mnt, mnt_parent);
 
 				if (up == mnt)
 					return true; /* namespace root: no host prefix */

@@ -18,6 +18,8 @@ static const char *const builtin_reasons[] = {
 	[LG_BUILTIN_BPFFS] = "a confined task cannot remove, rename or unmount bpffs pins",
 	[LG_BUILTIN_SELF] = "only lsmguard changes its maps and pins (lsmguard unload ends "
 			    "enforcement)",
+	[LG_BUILTIN_DEVICES] = "a confined task cannot create device nodes unless its policy says "
+			       "[system] devices = allow",
 };
 
 /* The wall-clock time of a CLOCK_BOOTTIME stamp, as RFC 3339 UTC with microseconds. */

@@ -21,6 +21,14 @@ static const char *const hook_names[LG_HOOK_COUNT] = {
 	[LG_HOOK_MMAP_FILE] = "mmap_file",
 	[LG_HOOK_FILE_MPROTECT] = "file_mprotect",
 	[LG_HOOK_BPF_MAP] = "bpf_map",
+	[LG_HOOK_PATH_MKNOD] = "path_mknod",
+	[LG_HOOK_PATH_SYMLINK] = "path_symlink",
+	[LG_HOOK_PATH_MKDIR] = "path_mkdir",
+	[LG_HOOK_PATH_RMDIR] = "path_rmdir",
+	[LG_HOOK_PATH_CHMOD] = "path_chmod",
+	[LG_HOOK_PATH_CHOWN] = "path_chown",
+	[LG_HOOK_INODE_SETXATTR] = "inode_setxattr",
+	[LG_HOOK_INODE_REMOVEXATTR] = "inode_removexattr",
 };
 
 static const char *const decision_names[LG_DECISION_COUNT] = {

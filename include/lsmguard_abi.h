@@ -75,6 +75,11 @@ enum lg_decision {
  * unlinked file of an internal mount, a root filesystem private to a namespace) may run.
  */
 #define LG_POLICY_EXEC_ANONYMOUS 0x01
+/*
+ * [system] keys that opt a policy into a right its tasks are refused by default (each bit set:
+ * "allow"). devices: creating block and character device nodes (mknod S_IFBLK, S_IFCHR).
+ */
+#define LG_POLICY_SYSTEM_DEVICES 0x02
 
 /* Value of the policy array map, indexed by policy id (0 is never used). */
 struct lg_policy_value {
@@ -296,7 +301,15 @@ enum lg_hook {
 	LG_HOOK_MMAP_FILE = 14,
 	LG_HOOK_FILE_MPROTECT = 15,
 	LG_HOOK_BPF_MAP = 16,
-	LG_HOOK_COUNT = 17,
+	LG_HOOK_PATH_MKNOD = 17,
+	LG_HOOK_PATH_SYMLINK = 18,
+	LG_HOOK_PATH_MKDIR = 19,
+	LG_HOOK_PATH_RMDIR = 20,
+	LG_HOOK_PATH_CHMOD = 21,
+	LG_HOOK_PATH_CHOWN = 22,
+	LG_HOOK_INODE_SETXATTR = 23,
+	LG_HOOK_INODE_REMOVEXATTR = 24,
+	LG_HOOK_COUNT = 25,
 };
 
 /* Why a built-in protection denied (LG_EVENT_BUILTIN): in lg_event.builtin. */
@@ -308,6 +321,7 @@ enum lg_builtin {
 	LG_BUILTIN_PTRACE = 4,      /* tracing a task under another policy or none */
 	LG_BUILTIN_BPFFS = 5,       /* removing or renaming pins, unmounting bpffs */
 	LG_BUILTIN_SELF = 6,        /* anyone but lsmguard changing lsmguard's maps or pins */
+	LG_BUILTIN_DEVICES = 7,     /* creating a device node without [system] devices = allow */
 };
 
 #define LG_EVENT_DENIED 0x01    /* the verdict was deny (enforced unless LG_EVENT_AUDIT) */

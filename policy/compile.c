@@ -141,6 +141,7 @@ static int add_defaults(struct compiler *cc, const struct lg_policy *p, __u32 po
 			if (class_bits[c] & (1u << d))
 				value->default_rule[d] = id;
 	}
+	value->flags |= lg_system_policy_flags(&p->system);
 	return add_anonymous(cc, p, policy_id, value);
 }
 
