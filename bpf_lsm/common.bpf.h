@@ -43,7 +43,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 2 * LG_MAX_PATH_ENTRIES);
+	__uint(max_entries, 2 * (LG_MAX_PATH_ENTRIES + LG_MAX_BENEATH_ENTRIES));
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct lg_path_key);
 	__type(value, struct lg_path_value);

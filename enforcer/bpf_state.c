@@ -44,6 +44,7 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	X(lg_path_link)                                                                           \
 	X(lg_path_link_record)                                                                    \
 	X(lg_path_rename)                                                                         \
+	X(lg_path_rename_beneath)                                                                 \
 	X(lg_path_unlink)                                                                         \
 	X(lg_path_truncate)                                                                       \
 	X(lg_path_mknod)                                                                          \

@@ -20,6 +20,8 @@ static const char *const builtin_reasons[] = {
 			    "enforcement)",
 	[LG_BUILTIN_DEVICES] = "a confined task cannot create device nodes unless its policy says "
 			       "[system] devices = allow",
+	[LG_BUILTIN_RULES_BENEATH] = "a confined task cannot rename or move a directory that "
+				     "holds a rule's path",
 };
 
 /* The wall-clock time of a CLOCK_BOOTTIME stamp, as RFC 3339 UTC with microseconds. */

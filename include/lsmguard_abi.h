@@ -40,6 +40,7 @@
 #define LG_MAX_MOUNTS 4096        /* mounts of the host namespace known to the kernel side */
 #define LG_MAX_CGROUPS 65536      /* cgroups bound to a policy at once */
 #define LG_MAX_LINKS 16384        /* hard-linked files whose original name is remembered */
+#define LG_MAX_BENEATH_ENTRIES 65536 /* "rules beneath" markers (lg_paths, classes below) */
 /* Policy ids: two banks, so that a reload writes the new set beside the old one. */
 #define LG_POLICY_ID_MAX (2 * LG_MAX_POLICIES)
 
@@ -107,6 +108,17 @@ struct lg_path_key {
 	__u64 hash;
 };
 _Static_assert(sizeof(struct lg_path_key) == 16, "lg_path_key layout");
+
+/*
+ * Markers kept in lg_paths beside the rules, under classes no rule uses: a directory that has a
+ * rule's path beneath it cannot be renamed or moved by a task under a policy, which would take
+ * the rule's objects out from under it. LG_PATH_CLASS_BENEATH, under a policy's id: every
+ * proper prefix of that policy's [files] and [exec] rule paths. LG_PATH_CLASS_DENY_BENEATH, under
+ * the first id of the bank: every proper prefix of every deny rule of every policy of the bank.
+ * rule[0] holds one such rule's id.
+ */
+#define LG_PATH_CLASS_BENEATH 4
+#define LG_PATH_CLASS_DENY_BENEATH 5
 
 enum lg_path_slot {
 	LG_SLOT_EXACT_READ = 0,
@@ -322,6 +334,7 @@ enum lg_builtin {
 	LG_BUILTIN_BPFFS = 5,       /* removing or renaming pins, unmounting bpffs */
 	LG_BUILTIN_SELF = 6,        /* anyone but lsmguard changing lsmguard's maps or pins */
 	LG_BUILTIN_DEVICES = 7,     /* creating a device node without [system] devices = allow */
+	LG_BUILTIN_RULES_BENEATH = 8, /* renaming a directory that holds a rule's path */
 };
 
 #define LG_EVENT_DENIED 0x01    /* the verdict was deny (enforced unless LG_EVENT_AUDIT) */

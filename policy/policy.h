@@ -227,6 +227,9 @@ struct lg_compiled {
 	size_t policy_count;
 	struct lg_path_entry *paths;
 	size_t path_count;
+	/* "rules beneath" markers (LG_PATH_CLASS_BENEATH, LG_PATH_CLASS_DENY_BENEATH), sorted */
+	struct lg_path_entry *beneath;
+	size_t beneath_count;
 	struct lg_net_entry *nets;
 	size_t net_count;
 	struct lg_cgroup_binding *cgroups;

@@ -7,11 +7,15 @@
  * system call that reaches the hook.
  */
 #include <fcntl.h>
+#include <linux/fs.h>
+#include <linux/fs.h>
 #include <libgen.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/un.h>
 #include <sys/xattr.h>
@@ -28,25 +32,31 @@
 #define RW "/tmp/nm/rw"
 #define USER 1000
 
-#define NAMES_RULES                                                                                \
-	"[files]\n"                                                                                \
-	"default = allow\n"                                                                        \
-	"allow-read = " RO "/\n"
+#define HOME "/tmp/nm/home"
+#define OTHER "/tmp/nm/other"
+
+#define NAMES_RULES                                                                               \
+	"[files]\n"                                                                               \
+	"default = allow\n"                                                                       \
+	"allow-read = " RO "/\n"                                                                  \
+	"deny = " HOME "/keys/key\n"
 
 static const char names_policy[] =
-    "[policy]\nname = names\ncgroup = " NAMES "\nmode = enforce\n" NAMES_RULES;
+	"[policy]\nname = names\ncgroup = " NAMES "\nmode = enforce\n" NAMES_RULES;
 static const char names_audit_policy[] =
-    "[policy]\nname = names-audit\ncgroup = " NAMES_AUDIT "\nmode = audit\n" NAMES_RULES;
-static const char names_dev_policy[] =
-    "[policy]\nname = names-dev\ncgroup = " NAMES_DEV "\nmode = enforce\n" NAMES_RULES
-    "[system]\ndevices = allow\n";
+	"[policy]\nname = names-audit\ncgroup = " NAMES_AUDIT "\nmode = audit\n" NAMES_RULES;
+/* Also another policy's deny rule: it holds for every policy's renames. */
+static const char names_dev_policy[] = "[policy]\nname = names-dev\ncgroup = " NAMES_DEV
+				       "\nmode = enforce\n" NAMES_RULES "deny = " OTHER "/secret/\n"
+				       "[system]\ndevices = allow\n";
 
 /* The policies and directories of this file, installed once (each case may run alone). */
 static void names_setup(void)
 {
 	if (access(POLICY_DIR "/names.ini", F_OK) == 0)
 		return;
-	VM_CHECK(system("mkdir -p " RO " " RW " && chmod 0777 " RO " " RW) == 0);
+	VM_CHECK(system("mkdir -p " RO " " RW " " HOME " " OTHER "/secret && chmod 0777 /tmp/nm " RO
+			" " RW " " HOME " " OTHER) == 0);
 	write_file(POLICY_DIR "/names.ini", names_policy, 0644);
 	write_file(POLICY_DIR "/names-audit.ini", names_audit_policy, 0644);
 	write_file(POLICY_DIR "/names-dev.ini", names_dev_policy, 0644);
@@ -483,4 +493,105 @@ VM_TEST(names_audit_mode_logs_and_allows, 175)
 	remove_name(RO "/audited");
 	remove_name(RW "/audited-disk");
 	remove_name(RO "/audited-dir");
+}
+
+/* ---- renaming a directory that holds a rule's path ---- */
+
+struct rename_arg {
+	uid_t uid;
+	const char *from, *to;
+	unsigned flags; /* renameat2's */
+	bool uring;
+};
+
+static int do_rename_op(const void *varg)
+{
+	const struct rename_arg *a = varg;
+	int ret;
+
+	if (a->uid && (setgid(a->uid) || setuid(a->uid)))
+		return 200;
+	if (a->uring) {
+		ret = uring_renameat(AT_FDCWD, a->from, AT_FDCWD, a->to, a->flags);
+		return ret >= 0 ? 0 : ret <= -1000 ? 202 : -ret;
+	}
+	ret = (int)syscall(SYS_renameat2, AT_FDCWD, a->from, AT_FDCWD, a->to, a->flags);
+	return ret < 0 ? errno : 0;
+}
+
+static void expect_rename(const char *cgroup, uid_t uid, const char *from, const char *to,
+			  unsigned flags, bool uring, int expected, int line)
+{
+	struct rename_arg a = {.uid = uid, .from = from, .to = to, .flags = flags, .uring = uring};
+	int got = in_cgroup(cgroup, do_rename_op, &a);
+
+	if (got != expected)
+		harness_fail_at(__FILE__, line,
+				"%srenameat2(%s, %s, %#x) as uid %d in %s: %d (%s), expected %s",
+				uring ? "io_uring " : "", from, to, flags, (int)uid,
+				cgroup ? cgroup : "no cgroup", got, got > 0 ? strerror(got) : "-",
+				strerror(expected));
+}
+
+#define EXPECT_RENAME(cgroup, uid, from, to, flags, uring, expected)                              \
+	expect_rename((cgroup), (uid), (from), (to), (flags), (uring), (expected), __LINE__)
+
+#define BENEATH_SOURCE                                                                            \
+	"\"source\":\"built-in: a confined task cannot rename or move a directory that holds a "   \
+	"rule's path\""
+
+static void renames_as(uid_t uid)
+{
+	char cmd[512], uid_field[32];
+	long mark;
+
+	snprintf(cmd, sizeof(cmd),
+		 "rm -rf " HOME "/* && mkdir -p " HOME "/keys " HOME "/plain && echo k > " HOME
+		 "/keys/key && chown -R %d:%d " HOME "/keys " HOME "/plain " OTHER " && chmod 0777 "
+		 OTHER,
+		 (int)uid, (int)uid);
+	VM_CHECK(system(cmd) == 0);
+	mark = event_mark();
+	/* The directory holding the protected file, by every rename route. */
+	EXPECT_RENAME(NAMES, uid, HOME "/keys", HOME "/k2", 0, false, EPERM);
+	EXPECT_RENAME(NAMES, uid, HOME "/keys", HOME "/k2", RENAME_NOREPLACE, false, EPERM);
+	EXPECT_RENAME(NAMES, uid, HOME "/keys", HOME "/k2", 0, true, EPERM);
+	EXPECT_RENAME(NAMES, uid, HOME "/keys", HOME "/k2", RENAME_NOREPLACE, true, EPERM);
+	EXPECT_RENAME(NAMES, uid, HOME "/plain", HOME "/keys", RENAME_EXCHANGE, false, EPERM);
+	EXPECT_RENAME(NAMES, uid, HOME "/keys", HOME "/plain", RENAME_EXCHANGE, false, EPERM);
+	EXPECT_RENAME(NAMES, uid, HOME "/plain", HOME "/keys", RENAME_EXCHANGE, true, EPERM);
+	/* A whiteout needs CAP_MKNOD: the kernel refuses uid 1000 before the hook. */
+	EXPECT_RENAME(NAMES, uid, HOME "/keys", HOME "/k2", RENAME_WHITEOUT, false, EPERM);
+	/* An ancestor, and a directory holding another policy's deny rule. */
+	EXPECT_RENAME(NAMES, uid, HOME, "/tmp/nm/home2", 0, false, EPERM);
+	EXPECT_RENAME(NAMES, uid, OTHER, "/tmp/nm/other2", 0, false, EPERM);
+	VM_CHECK(exists(HOME "/keys/key") && exists(OTHER "/secret"));
+	/* A directory with no rule beneath moves; a file beside the rules too. */
+	EXPECT_RENAME(NAMES, uid, HOME "/plain", HOME "/plain2", 0, false, 0);
+	EXPECT_RENAME(NAMES, uid, HOME "/plain2", HOME "/plain", 0, true, 0);
+	/* Outside any policy: allowed (the rule stays on the path; docs/policy.md). */
+	EXPECT_RENAME(NULL, uid, HOME "/keys", HOME "/k2", 0, false, 0);
+	EXPECT_RENAME(NULL, uid, HOME "/k2", HOME "/keys", 0, false, 0);
+	EXPECT_RENAME(NULL, uid, HOME "/plain", HOME "/keys", RENAME_EXCHANGE, false, 0);
+	EXPECT_RENAME(NULL, uid, HOME "/plain", HOME "/keys", RENAME_EXCHANGE, false, 0);
+	VM_CHECK(exists(HOME "/keys/key"));
+	snprintf(uid_field, sizeof(uid_field), "\"uid\":%d", (int)uid);
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"names\"", "\"hook\":\"path_rename\"", uid_field,
+			   BENEATH_SOURCE, "\"path\":\"" HOME "/keys\"");
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"names\"", "\"hook\":\"path_rename\"", uid_field,
+			   BENEATH_SOURCE, "\"path\":\"" HOME "\"");
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"names\"", "\"hook\":\"path_rename\"", uid_field,
+			   BENEATH_SOURCE, "\"path\":\"" OTHER "\"");
+}
+
+VM_TEST(names_rename_of_a_directory_holding_rules_as_root, 176)
+{
+	names_setup();
+	renames_as(0);
+}
+
+VM_TEST(names_rename_of_a_directory_holding_rules_as_user, 177)
+{
+	names_setup();
+	renames_as(USER);
 }
