@@ -131,6 +131,7 @@ struct lg_scratch {
 	__u32 crossed;  /* the walk went up into a parent mount */
 	__u32 procfs;   /* the walk went through the root of a procfs */
 	__u32 self_at;  /* 1 + index of the dentry that is the task's own /proc/PID, or 0 */
+	__u32 disconnected; /* the walk ended at a disconnected dentry (no path) */
 	__u8 path[2 * LG_EVENT_PATH_MAX]; /* path string under construction; see lg_build_path */
 	struct lg_link_value link;        /* a link record under construction */
 };

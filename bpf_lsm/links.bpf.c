@@ -205,7 +205,7 @@ static __always_inline int lg_check_beneath(const struct lg_policy_value *policy
 	if (!inode || (BPF_CORE_READ(inode, i_mode) & S_IFMT) != S_IFDIR)
 		return 0;
 	lg_path_decide(policy, LG_CLASS_FILE, LG_DECISION_FILE_WRITE, dentry, mnt, &verdict);
-	if (verdict.flags & LG_EVENT_WALK_LIMIT)
+	if (verdict.flags & (LG_EVENT_WALK_LIMIT | LG_EVENT_DISCONNECTED))
 		return 0; /* no hash: the write check has refused this name already */
 	if (!lg_rules_beneath(policy, verdict.object))
 		return 0;

@@ -78,6 +78,9 @@ void lg_event_print(FILE *out, const struct lg_event *ev, const struct lg_loaded
 				 ? builtin_reasons[ev->builtin]
 				 : "unknown");
 		json_string_field(&w, "source", text);
+	} else if (ev->flags & LG_EVENT_DISCONNECTED) {
+		json_string_field(&w, "source", "fail-closed: a disconnected name (a file opened by "
+						"handle whose path is not known)");
 	} else if (ev->flags & LG_EVENT_WALK_LIMIT) {
 		snprintf(text, sizeof(text), "fail-closed: deeper than %d path components",
 			 LG_PATH_DEPTH_MAX);
@@ -118,6 +121,8 @@ void lg_event_print(FILE *out, const struct lg_event *ev, const struct lg_loaded
 		json_bool_field(&w, "walk_limit", true);
 	if (ev->flags & LG_EVENT_HARDLINK)
 		json_bool_field(&w, "via_hardlink", true);
+	if (ev->flags & LG_EVENT_DISCONNECTED)
+		json_bool_field(&w, "disconnected", true);
 	json_object_end(&w);
 	json_newline(&w);
 }

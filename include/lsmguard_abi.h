@@ -343,6 +343,9 @@ enum lg_builtin {
 #define LG_EVENT_WALK_LIMIT 0x08 /* path deeper than LG_PATH_DEPTH_MAX: decided fail-closed */
 #define LG_EVENT_HARDLINK 0x10   /* decided by the original name of a hard-linked file */
 #define LG_EVENT_BUILTIN 0x20    /* decided by a built-in protection, not by a rule (rule 0) */
+/* The object's name is not connected to its filesystem's root (a file opened by handle whose
+ * dentry was not cached): its path is unknown, decided fail-closed (rule 0). */
+#define LG_EVENT_DISCONNECTED 0x40
 
 struct lg_event {
 	__u16 version; /* LG_ABI_VERSION */

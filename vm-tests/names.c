@@ -39,7 +39,8 @@
 	"[files]\n"                                                                               \
 	"default = allow\n"                                                                       \
 	"allow-read = " RO "/\n"                                                                  \
-	"deny = " HOME "/keys/key\n"
+	"deny = " HOME "/keys/key\n"                                                              \
+	"deny = /sys/fs/cgroup/nm-secret/\n"
 
 static const char names_policy[] =
 	"[policy]\nname = names\ncgroup = " NAMES "\nmode = enforce\n" NAMES_RULES;
@@ -594,4 +595,103 @@ VM_TEST(names_rename_of_a_directory_holding_rules_as_user, 177)
 {
 	names_setup();
 	renames_as(USER);
+}
+
+/* ---- names the walk cannot know: disconnected dentries ---- */
+
+struct handle_arg {
+	uid_t uid;
+	int mount_fd;
+	struct file_handle *handle;
+};
+
+static int do_open_by_handle(const void *varg)
+{
+	const struct handle_arg *a = varg;
+	int fd;
+
+	if (a->uid && (setgid(a->uid) || setuid(a->uid)))
+		return 200;
+	fd = open_by_handle_at(a->mount_fd, a->handle, O_RDONLY);
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+static struct file_handle *handle_of(const char *path)
+{
+	struct file_handle *h = calloc(1, sizeof(*h) + MAX_HANDLE_SZ);
+	int mount_id;
+
+	h->handle_bytes = MAX_HANDLE_SZ;
+	if (name_to_handle_at(AT_FDCWD, path, h, &mount_id, 0))
+		VM_FAIL("name_to_handle_at(%s): %s", path, strerror(errno));
+	return h;
+}
+
+/*
+ * Forget every unused dentry: the next open_by_handle_at makes a disconnected one. Three
+ * rounds: a dentry used lately is only marked unreferenced by the first.
+ */
+static void drop_dentries(void)
+{
+	sync();
+	for (int i = 0; i < 3; i++)
+		write_into("/proc/sys/vm/drop_caches", "2");
+}
+
+static int open_by_handle_in(const char *cgroup, uid_t uid, int mount_fd, struct file_handle *h)
+{
+	struct handle_arg a = {.uid = uid, .mount_fd = mount_fd, .handle = h};
+
+	return in_cgroup(cgroup, do_open_by_handle, &a);
+}
+
+/*
+ * cgroupfs (kernfs) gives out file handles and drops unused dentries, like a disk filesystem:
+ * after drop_caches, open_by_handle_at of a file (not a directory: exportfs reconnects those)
+ * builds a disconnected dentry with no path to the root.
+ */
+VM_TEST(names_open_by_handle_of_an_uncached_name_fails_closed, 178)
+{
+	struct file_handle *secret, *open_dir;
+	int mount_fd;
+	long mark;
+
+	names_setup();
+	VM_CHECK(system("mkdir -p /sys/fs/cgroup/nm-secret /sys/fs/cgroup/nm-open") == 0);
+	secret = handle_of("/sys/fs/cgroup/nm-secret/cgroup.procs");
+	open_dir = handle_of("/sys/fs/cgroup/nm-open/cgroup.procs");
+	mount_fd = open("/sys/fs/cgroup", O_RDONLY | O_DIRECTORY);
+	VM_CHECK(mount_fd >= 0);
+	/* Connected (the names are cached): decided by the path, as any open. */
+	VM_CHECK(access("/sys/fs/cgroup/nm-open/cgroup.procs", F_OK) == 0);
+	VM_CHECK(access("/sys/fs/cgroup/nm-secret/cgroup.procs", F_OK) == 0);
+	VM_CHECK(open_by_handle_in(NAMES, 0, mount_fd, open_dir) == 0);
+	VM_CHECK(open_by_handle_in(NAMES, 0, mount_fd, secret) == EPERM);
+	/* Disconnected: no path, denied whatever the rules say; reported as such. */
+	mark = event_mark();
+	drop_dentries();
+	VM_CHECK(open_by_handle_in(NAMES, 0, mount_fd, open_dir) == EPERM);
+	drop_dentries();
+	VM_CHECK(open_by_handle_in(NAMES, 0, mount_fd, secret) == EPERM);
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"names\"", "\"hook\":\"file_open\"",
+			   "\"disconnected\":true", "\"path\":\"/\"");
+	/* Audit mode: the open goes ahead, reported. */
+	drop_dentries();
+	VM_CHECK(open_by_handle_in(NAMES_AUDIT, 0, mount_fd, secret) == 0);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"audit\"", "\"policy\":\"names-audit\"",
+			   "\"hook\":\"file_open\"", "\"disconnected\":true", "\"path\":\"/\"");
+	/* Outside any policy. */
+	drop_dentries();
+	VM_CHECK(open_by_handle_in(NULL, 0, mount_fd, secret) == 0);
+	/* uid 1000: open_by_handle_at needs CAP_DAC_READ_SEARCH; the kernel refuses first. */
+	drop_dentries();
+	VM_CHECK(open_by_handle_in(NAMES, USER, mount_fd, open_dir) == EPERM);
+	VM_CHECK(open_by_handle_in(NULL, USER, mount_fd, open_dir) == EPERM);
+	close(mount_fd);
+	free(secret);
+	free(open_dir);
+	VM_CHECK(rmdir("/sys/fs/cgroup/nm-secret") == 0 && rmdir("/sys/fs/cgroup/nm-open") == 0);
 }
