@@ -150,7 +150,7 @@ VM_TEST(status_reports_active, 11)
 	char out[65536];
 
 	VM_CHECK(run_command(argv, out, sizeof(out)) == 0);
-	VM_CHECK(strstr(out, "\"active\":true,\"links\":22") != NULL);
+	VM_CHECK(strstr(out, "\"active\":true,\"links\":31") != NULL);
 	VM_CHECK(strstr(out, "\"name\":\"files\"") != NULL);
 	VM_CHECK(strstr(out, "{\"name\":\"lg_file_open\",\"insns\":") != NULL);
 	if (strstr(out, "\"programs\":"))
