@@ -43,7 +43,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 2 * LG_MAX_PATH_ENTRIES);
+	__uint(max_entries, 2 * (LG_MAX_PATH_ENTRIES + LG_MAX_BENEATH_ENTRIES));
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct lg_path_key);
 	__type(value, struct lg_path_value);
@@ -159,6 +159,7 @@ struct lg_scratch {
 	__u32 procfs;   /* the walk went through the root of a procfs */
 	__u32 self_at;  /* 1 + index of the dentry that is the task's own /proc/PID, or 0 */
 	struct lg_anchor_check anchor_check;
+	__u32 disconnected; /* the walk ended at a disconnected dentry (no path) */
 	__u8 path[2 * LG_EVENT_PATH_MAX]; /* path string under construction; see lg_build_path */
 	struct lg_link_value link;        /* a link record under construction */
 };

@@ -13,8 +13,12 @@
  * when the file's last name does. The path_* hooks are used rather than inode_*: they carry
  * the mount, which the path walk needs.
  *
- * Not covered: mkdir, rmdir, mknod, symlink creation, chmod, chown and xattrs; links made before
- * lsmguard started are recorded by the daemon only for files named by an exact rule.
+ * A directory with a rule's path beneath it (one of the task's policy, or a deny rule of any
+ * policy) is not renamed or moved by a task under a policy (lg_path_rename_beneath).
+ *
+ * Not covered here: mkdir, rmdir, mknod, symlink creation, chmod, chown and xattrs (meta.bpf.c);
+ * links made before lsmguard started are recorded by the daemon only for files named by an
+ * exact rule.
  */
 #include "path.bpf.h"
 
@@ -171,6 +175,72 @@ int BPF_PROG(lg_path_rename, const struct path *old_dir, struct dentry *old_dent
 	if (!(flags & RENAME_EXCHANGE))
 		lg_forget_link(new_dentry); /* a file replaced by the rename loses this name */
 	return 0;
+}
+
+#define S_IFDIR 0040000
+
+/* Whether a marker says a rule's path lies beneath the directory whose path hashes to hash. */
+static __always_inline bool lg_rules_beneath(const struct lg_policy_value *policy, __u64 hash)
+{
+	struct lg_path_key key = {
+		.policy = policy->id,
+		.class = LG_PATH_CLASS_BENEATH,
+		.hash = hash,
+	};
+
+	if (bpf_map_lookup_elem(&lg_paths, &key))
+		return true;
+	key.policy = (policy->bank & 1) * LG_MAX_POLICIES + 1; /* the bank's deny markers */
+	key.class = LG_PATH_CLASS_DENY_BENEATH;
+	return bpf_map_lookup_elem(&lg_paths, &key) != 0;
+}
+
+/* A directory at (dentry, mnt) with rules beneath it cannot move: report and refuse. */
+static __always_inline int lg_check_beneath(const struct lg_policy_value *policy, __u64 cgroup_id,
+					    struct dentry *dentry, struct vfsmount *mnt)
+{
+	struct inode *inode = BPF_CORE_READ(dentry, d_inode);
+	struct lg_path_verdict verdict;
+
+	if (!inode || (BPF_CORE_READ(inode, i_mode) & S_IFMT) != S_IFDIR)
+		return 0;
+	lg_path_decide(policy, LG_CLASS_FILE, LG_DECISION_FILE_WRITE, dentry, mnt, &verdict);
+	if (verdict.flags & (LG_EVENT_WALK_LIMIT | LG_EVENT_DISCONNECTED))
+		return 0; /* no hash: the write check has refused this name already */
+	if (!lg_rules_beneath(policy, verdict.object))
+		return 0;
+	verdict.deny = true;
+	verdict.rule = 0;
+	verdict.flags = LG_EVENT_BUILTIN;
+	verdict.builtin = LG_BUILTIN_RULES_BENEATH;
+	verdict.link = 0;
+	return lg_path_verdict_finish(policy, cgroup_id, LG_HOOK_PATH_RENAME, LG_DECISION_FILE_WRITE,
+				      &verdict);
+}
+
+/*
+ * A second program on path_rename, after lg_path_rename (its own verifier budget): a task under
+ * a policy renames or moves no directory that has a rule of its policy, or a deny rule of any
+ * policy, beneath it (the rule's objects would leave its path). One lookup per walked prefix, as
+ * any write check, plus two for the markers of the directory itself; files take none. With
+ * RENAME_EXCHANGE both names move.
+ */
+SEC("lsm/path_rename")
+int BPF_PROG(lg_path_rename_beneath, const struct path *old_dir, struct dentry *old_dentry,
+	     const struct path *new_dir, struct dentry *new_dentry, unsigned int flags, int ret)
+{
+	const struct lg_policy_value *policy;
+	__u64 cgroup_id = 0;
+
+	if (ret)
+		return ret;
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy)
+		return 0;
+	ret = lg_check_beneath(policy, cgroup_id, old_dentry, BPF_CORE_READ(old_dir, mnt));
+	if (!ret && (flags & RENAME_EXCHANGE))
+		ret = lg_check_beneath(policy, cgroup_id, new_dentry, BPF_CORE_READ(new_dir, mnt));
+	return ret;
 }
 
 SEC("lsm/path_unlink")

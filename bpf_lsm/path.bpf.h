@@ -14,7 +14,9 @@
  * Then each prefix of the path is hashed and looked up, from the root down: the deepest rule
  * wins, so the cost is one lookup per component and does not depend on the number of rules.
  * Deeper than LG_PATH_DEPTH_MAX components, or more steps than the walk allows, is decided
- * deny (fail closed) and flagged LG_EVENT_WALK_LIMIT.
+ * deny (fail closed) and flagged LG_EVENT_WALK_LIMIT; so is a disconnected dentry (a file opened
+ * by handle before its name was looked up: no path leads to it), flagged LG_EVENT_DISCONNECTED.
+ * Both follow the policy's mode: in audit mode they are reported.
  *
  * A regular file with more than one name may also have an original name recorded in lg_links
  * (see links.bpf.c): its prefixes are looked up too, and a deny there wins.
@@ -35,6 +37,7 @@
 #define S_IFMT 00170000
 #define S_IFREG 0100000
 #define PROC_SUPER_MAGIC 0x9fa0
+#define DCACHE_DISCONNECTED 0x20 /* include/linux/dcache.h, 6.1 */
 #define LG_SELF_WORD 0x666c6573ULL /* "self" as the little-endian word lg_walk_step hashes */
 
 struct lg_path_verdict {
@@ -183,13 +186,15 @@ __weak __noinline int lg_anchor_trusted(struct lg_anchor_check *check)
 /*
  * Phase 1, bottom-up: record the object's dentries in the scratch (scratch->count of them, the
  * object first) up to a mount root the host knows (*anchor), or to the namespace root (*anchor
- * NULL). Returns false when the walk bound is hit.
+ * NULL). Returns false when the walk bound is hit. With no vfsmnt (hooks that get a dentry
+ * only), the walk climbs to the filesystem's root, and returns false when the host does not
+ * know that root: without the mount there is no parent mount to cross into.
  */
 static __always_inline bool lg_walk_collect(struct lg_scratch *scratch, struct dentry *dentry,
 					    struct vfsmount *vfsmnt,
 					    const struct lg_mount_value **anchor)
 {
-	struct mount *mnt = lg_real_mount(vfsmnt);
+	struct mount *mnt = vfsmnt ? lg_real_mount(vfsmnt) : 0;
 	__u32 n;
 
 	*anchor = 0;
@@ -197,6 +202,7 @@ static __always_inline bool lg_walk_collect(struct lg_scratch *scratch, struct d
 	scratch->crossed = 0;
 	scratch->procfs = 0;
 	scratch->self_at = 0;
+	scratch->disconnected = 0;
 	for (int step = 0; step < LG_WALK_STEPS; step++) {
 		struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
 		struct dentry *mnt_root = BPF_CORE_READ(mnt, mnt.mnt_root);
@@ -205,6 +211,17 @@ static __always_inline bool lg_walk_collect(struct lg_scratch *scratch, struct d
 			struct lg_anchor_check *check = &scratch->anchor_check;
 			struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
 
+			/*
+			 * Its own parent without being its filesystem's root: a dentry made for a
+			 * file handle (open_by_handle_at, exportfs) before its name was known.
+			 * Pseudo files (pipes, sockets, memfd) are their own parents too, but never
+			 * marked disconnected.
+			 */
+			if (dentry == parent && dentry != BPF_CORE_READ(dentry, d_sb, s_root) &&
+			    (BPF_CORE_READ(dentry, d_flags) & DCACHE_DISCONNECTED)) {
+				scratch->disconnected = 1;
+				return false;
+			}
 			check->key.dev = BPF_CORE_READ(dentry, d_sb, s_dev);
 			check->key.pad = 0;
 			check->key.ino = BPF_CORE_READ(dentry, d_inode, i_ino);
@@ -222,6 +239,8 @@ static __always_inline bool lg_walk_collect(struct lg_scratch *scratch, struct d
 				scratch->crossed = 1;
 			}
 			if (dentry == parent) {
+				if (!mnt)
+					return false; /* no mount given (xattr hooks): no host prefix known */
 				if (up == mnt)
 					return true; /* namespace root: no host prefix */
 				scratch->crossed = 1;
@@ -395,7 +414,7 @@ static __always_inline void lg_path_decide(const struct lg_policy_value *policy,
 out_fail_closed:
 	v->rule = 0;
 	v->deny = true;
-	v->flags = LG_EVENT_WALK_LIMIT;
+	v->flags = scratch && scratch->disconnected ? LG_EVENT_DISCONNECTED : LG_EVENT_WALK_LIMIT;
 }
 
 /*

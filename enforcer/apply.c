@@ -287,8 +287,8 @@ static void delete_bank(const struct lg_bpf *bpf, unsigned bank)
 	clear_policy_records(bpf, bank, &empty);
 }
 
-/* Write the path entries, in batches where the kernel has them. */
-static int write_paths(int fd, const struct lg_compiled *c)
+/* Write path entries (rules or markers), in batches where the kernel has them. */
+static int write_paths(int fd, const struct lg_path_entry *entries, size_t entry_count)
 {
 	struct lg_path_key *keys = calloc(BATCH, sizeof(*keys));
 	struct lg_path_value *values = calloc(BATCH, sizeof(*values));
@@ -299,12 +299,12 @@ static int write_paths(int fd, const struct lg_compiled *c)
 		ret = -ENOMEM;
 		goto out;
 	}
-	while (i < c->path_count) {
+	while (i < entry_count) {
 		__u32 n = 0, count;
 
-		for (; n < BATCH && i + n < c->path_count; n++) {
-			keys[n] = c->paths[i + n].key;
-			values[n] = c->paths[i + n].value;
+		for (; n < BATCH && i + n < entry_count; n++) {
+			keys[n] = entries[i + n].key;
+			values[n] = entries[i + n].value;
 		}
 		count = n;
 		if (bpf_map_update_batch(fd, keys, values, &count, NULL) == 0) {
@@ -316,8 +316,8 @@ static int write_paths(int fd, const struct lg_compiled *c)
 			goto out;
 		}
 		/* No batch operations: one at a time. */
-		for (; i < c->path_count; i++) {
-			if (bpf_map_update_elem(fd, &c->paths[i].key, &c->paths[i].value, BPF_ANY)) {
+		for (; i < entry_count; i++) {
+			if (bpf_map_update_elem(fd, &entries[i].key, &entries[i].value, BPF_ANY)) {
 				ret = -errno;
 				goto out;
 			}
@@ -361,7 +361,9 @@ static int write_bank(const struct lg_bpf *bpf, const struct lg_compiled *c)
 
 	if (ret)
 		return ret;
-	ret = write_paths(bpf->map_fd[LG_MAP_PATHS], c);
+	ret = write_paths(bpf->map_fd[LG_MAP_PATHS], c->paths, c->path_count);
+	if (!ret)
+		ret = write_paths(bpf->map_fd[LG_MAP_PATHS], c->beneath, c->beneath_count);
 	if (ret)
 		return ret;
 	for (size_t i = 0; i < c->net_count; i++)

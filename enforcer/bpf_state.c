@@ -45,8 +45,17 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	X(lg_path_link)                                                                           \
 	X(lg_path_link_record)                                                                    \
 	X(lg_path_rename)                                                                         \
+	X(lg_path_rename_beneath)                                                                 \
 	X(lg_path_unlink)                                                                         \
 	X(lg_path_truncate)                                                                       \
+	X(lg_path_mknod)                                                                          \
+	X(lg_path_symlink)                                                                        \
+	X(lg_path_mkdir)                                                                          \
+	X(lg_path_rmdir)                                                                          \
+	X(lg_path_chmod)                                                                          \
+	X(lg_path_chown)                                                                          \
+	X(lg_inode_setxattr)                                                                      \
+	X(lg_inode_removexattr)                                                                   \
 	X(lg_task_alloc)                                                                          \
 	X(lg_bpf)                                                                                 \
 	X(lg_kernel_load_data)                                                                    \

@@ -115,6 +115,30 @@ static const char *match_name(const struct lg_rule_source *r)
 	return "?";
 }
 
+/* [system] keys a policy sets, one line each; nothing when no policy sets one. */
+static void show_system_text(const struct lg_policy_set *set, int wname)
+{
+	bool header = false;
+
+	for (size_t i = 0; i < set->count; i++) {
+		const struct lg_policy *p = set->policies[i];
+
+		for (int k = 0; k < LG_SYSTEM_KEY_COUNT; k++) {
+			const struct lg_system_setting *s = &p->system.key[k];
+
+			if (!s->set)
+				continue;
+			if (!header)
+				printf("\n%-*s  %-10s  %-7s  %s\n", wname, "POLICY", "SYSTEM", "VALUE",
+				       "SOURCE");
+			header = true;
+			printf("%-*s  %-10s  %-7s  %s:%u\n", wname, p->name,
+			       lg_system_key_name((enum lg_system_key)k),
+			       lg_system_values((enum lg_system_key)k)[s->value], p->file, s->line);
+		}
+	}
+}
+
 static void show_text(const struct lg_policy_set *set, const struct lg_compiled *c)
 {
 	int wname = 6, wobj = 6, wclass = 7;
@@ -139,6 +163,7 @@ static void show_text(const struct lg_policy_set *set, const struct lg_compiled 
 		       lg_mode_name(p->mode), p->cgroup,
 		       p->unit ? " (unit " : "", p->unit ? p->unit : "", p->unit ? ")" : "");
 	}
+	show_system_text(set, wname);
 	printf("\n%4s  %-*s  %-*s  %-10s  %-7s  %-*s  %s\n", "RULE", wname, "POLICY", wclass,
 	       "CLASS", "ACTION", "MATCH", wobj, "OBJECT", "SOURCE");
 	for (size_t i = 0; i < c->rule_count; i++) {
@@ -175,6 +200,13 @@ static void show_json(const struct lg_policy_set *set, const struct lg_compiled 
 		if (p->unit)
 			json_string_field(&w, "unit", p->unit);
 		json_string_field(&w, "mode", lg_mode_name(p->mode));
+		json_name(&w, "system");
+		json_object_start(&w);
+		for (int k = 0; k < LG_SYSTEM_KEY_COUNT; k++)
+			json_string_field(&w, lg_system_key_name((enum lg_system_key)k),
+					  lg_system_values((enum lg_system_key)k)
+						  [p->system.key[k].value]);
+		json_object_end(&w);
 		json_object_end(&w);
 	}
 	json_array_end(&w);

@@ -25,6 +25,10 @@ static const char *const builtin_reasons[] = {
 			    "load code",
 	[LG_BUILTIN_PERF] = "a confined task cannot open perf events on tasks outside its policy "
 			    "or CPU-wide",
+	[LG_BUILTIN_DEVICES] = "a confined task cannot create device nodes unless its policy says "
+			       "[system] devices = allow",
+	[LG_BUILTIN_RULES_BENEATH] = "a confined task cannot rename or move a directory that "
+				     "holds a rule's path",
 };
 
 /* The wall-clock time of a CLOCK_BOOTTIME stamp, as RFC 3339 UTC with microseconds. */
@@ -116,6 +120,9 @@ void lg_event_print(FILE *out, const struct lg_event *ev, const struct lg_loaded
 				 ? builtin_reasons[ev->builtin]
 				 : "unknown");
 		json_string_field(&w, "source", text);
+	} else if (ev->flags & LG_EVENT_DISCONNECTED) {
+		json_string_field(&w, "source", "fail-closed: a disconnected name (a file opened by "
+						"handle whose path is not known)");
 	} else if (ev->flags & LG_EVENT_WALK_LIMIT) {
 		snprintf(text, sizeof(text), "fail-closed: deeper than %d path components",
 			 LG_PATH_DEPTH_MAX);
@@ -156,6 +163,8 @@ void lg_event_print(FILE *out, const struct lg_event *ev, const struct lg_loaded
 		json_bool_field(&w, "walk_limit", true);
 	if (ev->flags & LG_EVENT_HARDLINK)
 		json_bool_field(&w, "via_hardlink", true);
+	if (ev->flags & LG_EVENT_DISCONNECTED)
+		json_bool_field(&w, "disconnected", true);
 	json_object_end(&w);
 	json_newline(&w);
 }

@@ -24,6 +24,14 @@ static const char *const hook_names[LG_HOOK_COUNT] = {
 	[LG_HOOK_TASK_KILL] = "task_kill",
 	[LG_HOOK_FILE_SEND_SIGIOTASK] = "file_send_sigiotask",
 	[LG_HOOK_PERF_EVENT_ALLOC] = "perf_event_alloc",
+	[LG_HOOK_PATH_MKNOD] = "path_mknod",
+	[LG_HOOK_PATH_SYMLINK] = "path_symlink",
+	[LG_HOOK_PATH_MKDIR] = "path_mkdir",
+	[LG_HOOK_PATH_RMDIR] = "path_rmdir",
+	[LG_HOOK_PATH_CHMOD] = "path_chmod",
+	[LG_HOOK_PATH_CHOWN] = "path_chown",
+	[LG_HOOK_INODE_SETXATTR] = "inode_setxattr",
+	[LG_HOOK_INODE_REMOVEXATTR] = "inode_removexattr",
 };
 
 static const char *const decision_names[LG_DECISION_COUNT] = {

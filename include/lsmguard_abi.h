@@ -41,6 +41,7 @@
 #define LG_MAX_CGROUPS 65536      /* cgroups bound to a policy at once */
 #define LG_MAX_LINKS 16384        /* hard-linked files whose original name is remembered */
 #define LG_MAX_MOUNT_CHANGES 4096 /* mount roots moved or unmounted since the table's rewrite */
+#define LG_MAX_BENEATH_ENTRIES 65536 /* "rules beneath" markers (lg_paths, classes below) */
 /* Policy ids: two banks, so that a reload writes the new set beside the old one. */
 #define LG_POLICY_ID_MAX (2 * LG_MAX_POLICIES)
 
@@ -76,6 +77,11 @@ enum lg_decision {
  * unlinked file of an internal mount, a root filesystem private to a namespace) may run.
  */
 #define LG_POLICY_EXEC_ANONYMOUS 0x01
+/*
+ * [system] keys that opt a policy into a right its tasks are refused by default (each bit set:
+ * "allow"). devices: creating block and character device nodes (mknod S_IFBLK, S_IFCHR).
+ */
+#define LG_POLICY_SYSTEM_DEVICES 0x02
 
 /* Value of the policy array map, indexed by policy id (0 is never used). */
 struct lg_policy_value {
@@ -103,6 +109,17 @@ struct lg_path_key {
 	__u64 hash;
 };
 _Static_assert(sizeof(struct lg_path_key) == 16, "lg_path_key layout");
+
+/*
+ * Markers kept in lg_paths beside the rules, under classes no rule uses: a directory that has a
+ * rule's path beneath it cannot be renamed or moved by a task under a policy, which would take
+ * the rule's objects out from under it. LG_PATH_CLASS_BENEATH, under a policy's id: every
+ * proper prefix of that policy's [files] and [exec] rule paths. LG_PATH_CLASS_DENY_BENEATH, under
+ * the first id of the bank: every proper prefix of every deny rule of every policy of the bank.
+ * rule[0] holds one such rule's id.
+ */
+#define LG_PATH_CLASS_BENEATH 4
+#define LG_PATH_CLASS_DENY_BENEATH 5
 
 enum lg_path_slot {
 	LG_SLOT_EXACT_READ = 0,
@@ -336,7 +353,15 @@ enum lg_hook {
 	LG_HOOK_TASK_KILL = 17,
 	LG_HOOK_FILE_SEND_SIGIOTASK = 18,
 	LG_HOOK_PERF_EVENT_ALLOC = 19,
-	LG_HOOK_COUNT = 20,
+	LG_HOOK_PATH_MKNOD = 20,
+	LG_HOOK_PATH_SYMLINK = 21,
+	LG_HOOK_PATH_MKDIR = 22,
+	LG_HOOK_PATH_RMDIR = 23,
+	LG_HOOK_PATH_CHMOD = 24,
+	LG_HOOK_PATH_CHOWN = 25,
+	LG_HOOK_INODE_SETXATTR = 26,
+	LG_HOOK_INODE_REMOVEXATTR = 27,
+	LG_HOOK_COUNT = 28,
 };
 
 /* Why a built-in protection denied (LG_EVENT_BUILTIN): in lg_event.builtin. */
@@ -352,14 +377,17 @@ enum lg_builtin {
 	LG_BUILTIN_CGROUP_FILE = 8, /* writing a control file of a cgroup outside the own policy */
 	LG_BUILTIN_KNOB = 9,        /* writing a kernel setting that runs a program or loads code */
 	LG_BUILTIN_PERF = 10,       /* perf events on tasks outside the own policy, or CPU-wide */
-	LG_BUILTIN_COUNT = 11,
+	LG_BUILTIN_DEVICES = 11,    /* creating a device node without [system] devices = allow */
+	LG_BUILTIN_RULES_BENEATH = 12, /* renaming a directory that holds a rule's path */
+	LG_BUILTIN_COUNT = 13,
 };
 
 /*
  * The built-ins that protect lsmguard, other policies or the host: enforced for every confined
  * task whatever its policy's mode, and counted and reported as denied (event "deny") under an
  * audit-mode policy too. A built-in not listed here confines the policy's own service and
- * follows the mode like a rule. (Today every built-in is a protection.)
+ * follows the mode like a rule: creating device nodes and renaming a directory with rules
+ * beneath it.
  */
 #define LG_BUILTIN_PROTECTIONS                                                                    \
 	((1U << LG_BUILTIN_CGROUP_MOVE) | (1U << LG_BUILTIN_BPF) | (1U << LG_BUILTIN_MODULE) |    \
@@ -375,6 +403,9 @@ enum lg_builtin {
 #define LG_EVENT_WALK_LIMIT 0x08 /* path deeper than LG_PATH_DEPTH_MAX: decided fail-closed */
 #define LG_EVENT_HARDLINK 0x10   /* decided by the original name of a hard-linked file */
 #define LG_EVENT_BUILTIN 0x20    /* decided by a built-in protection, not by a rule (rule 0) */
+/* The object's name is not connected to its filesystem's root (a file opened by handle whose
+ * dentry was not cached): its path is unknown, decided fail-closed (rule 0). */
+#define LG_EVENT_DISCONNECTED 0x40
 
 struct lg_event {
 	__u16 version; /* LG_ABI_VERSION */

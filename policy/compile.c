@@ -43,6 +43,8 @@ struct compiler {
 	struct net_item *net_items;
 	size_t net_item_count, net_item_cap;
 	size_t rule_cap;
+	char **prefixes; /* the marker items' paths, freed with the items */
+	size_t prefix_count, prefix_cap;
 };
 
 __u64 (*lg_test_rule_hash)(__u64 seed, const char *path);
@@ -141,7 +143,52 @@ static int add_defaults(struct compiler *cc, const struct lg_policy *p, __u32 po
 			if (class_bits[c] & (1u << d))
 				value->default_rule[d] = id;
 	}
+	value->flags |= lg_system_policy_flags(&p->system);
 	return add_anonymous(cc, p, policy_id, value);
+}
+
+/*
+ * Mark every proper prefix of a rule's path ("" and "/a" for "/a/b"): for the rule's policy, and
+ * for the whole bank when the rule denies. A directory there holds the rule's object.
+ */
+static int add_beneath_markers(struct compiler *cc, const struct lg_path_rule *r,
+			       const struct path_item *rule_item)
+{
+	for (size_t i = 0; r->path[i]; i++) {
+		struct path_item item = *rule_item;
+		char *prefix;
+		int ret;
+
+		if (r->path[i] != '/')
+			continue;
+		prefix = strndup(r->path, i);
+		if (!prefix)
+			return -ENOMEM;
+		ret = push((void **)&cc->prefixes, &cc->prefix_count, &cc->prefix_cap,
+			   sizeof(prefix), &prefix);
+		if (ret) {
+			free(prefix);
+			return ret;
+		}
+		item.path = prefix;
+		item.key.hash = rule_hash(cc->out->seed, prefix);
+		item.key.class = LG_PATH_CLASS_BENEATH;
+		item.slot = 0;
+		item.deny = false;
+		ret = push((void **)&cc->path_items, &cc->path_item_count, &cc->path_item_cap,
+			   sizeof(item), &item);
+		if (ret)
+			return ret;
+		if (r->action != LG_ACT_DENY)
+			continue;
+		item.key.policy = cc->out->id_base + 1;
+		item.key.class = LG_PATH_CLASS_DENY_BENEATH;
+		ret = push((void **)&cc->path_items, &cc->path_item_count, &cc->path_item_cap,
+			   sizeof(item), &item);
+		if (ret)
+			return ret;
+	}
+	return 0;
 }
 
 static int add_path_rules(struct compiler *cc, const struct lg_policy *p, __u32 policy_id,
@@ -183,6 +230,8 @@ static int add_path_rules(struct compiler *cc, const struct lg_policy *p, __u32 
 		item.deny = r->action == LG_ACT_DENY;
 		ret = push((void **)&cc->path_items, &cc->path_item_count, &cc->path_item_cap,
 			   sizeof(item), &item);
+		if (!ret)
+			ret = add_beneath_markers(cc, r, &item);
 		if (ret)
 			return ret;
 		if (class != LG_CLASS_FILE)
@@ -277,7 +326,7 @@ int lg_compare_path_keys(const struct lg_path_key *x, const struct lg_path_key *
 static int build_path_entries(struct compiler *cc)
 {
 	struct lg_compiled *out = cc->out;
-	size_t cap = 0;
+	size_t cap = 0, beneath_cap = 0;
 
 	if (cc->path_item_count) /* qsort's base may not be NULL, even for zero elements */
 		qsort(cc->path_items, cc->path_item_count, sizeof(struct path_item),
@@ -311,10 +360,22 @@ static int build_path_entries(struct compiler *cc)
 				entry.value.deny_mask |= bit;
 			}
 		}
-		ret = push((void **)&out->paths, &out->path_count, &cap, sizeof(entry), &entry);
+		if (entry.key.class >= LG_PATH_CLASS_BENEATH)
+			ret = push((void **)&out->beneath, &out->beneath_count, &beneath_cap,
+				   sizeof(entry), &entry);
+		else
+			ret = push((void **)&out->paths, &out->path_count, &cap, sizeof(entry),
+				   &entry);
 		if (ret)
 			return ret;
 		i = j;
+	}
+	if (out->beneath_count > LG_MAX_BENEATH_ENTRIES) {
+		lg_diag_add(cc->diag, LG_SEV_ERROR, NULL, 0,
+			    "the policies' rules lie beneath %zu directories; the path map holds "
+			    "markers for %d (LG_MAX_BENEATH_ENTRIES)",
+			    out->beneath_count, LG_MAX_BENEATH_ENTRIES);
+		return -E2BIG;
 	}
 	if (out->path_count > LG_MAX_PATH_ENTRIES) {
 		lg_diag_add(cc->diag, LG_SEV_ERROR, NULL, 0,
@@ -477,6 +538,15 @@ static int build_net_entries(struct compiler *cc)
 	return check_net_nesting(cc);
 }
 
+static void free_items(struct compiler *cc)
+{
+	for (size_t i = 0; i < cc->prefix_count; i++)
+		free(cc->prefixes[i]);
+	free(cc->prefixes);
+	free(cc->path_items);
+	free(cc->net_items);
+}
+
 static int compile_with_seed(const struct lg_policy_set *set, __u64 seed, unsigned bank,
 			     bool report_collision, struct lg_compiled **out, struct lg_diag *diag)
 {
@@ -533,14 +603,12 @@ static int compile_with_seed(const struct lg_policy_set *set, __u64 seed, unsign
 		ret = build_net_entries(&cc);
 	if (ret)
 		goto out_fail;
-	free(cc.path_items);
-	free(cc.net_items);
+	free_items(&cc);
 	*out = cc.out;
 	return 0;
 
 out_fail:
-	free(cc.path_items);
-	free(cc.net_items);
+	free_items(&cc);
 	lg_compiled_free(cc.out);
 	if (ret != -ENOMEM && diag->lost != lost_before)
 		ret = -ENOMEM; /* the reason could not be stored */
@@ -581,6 +649,7 @@ void lg_compiled_free(struct lg_compiled *compiled)
 		return;
 	free(compiled->policies);
 	free(compiled->paths);
+	free(compiled->beneath);
 	free(compiled->nets);
 	free(compiled->cgroups);
 	free(compiled->rules);
@@ -604,7 +673,7 @@ const struct lg_rule_source *lg_rule_source(const struct lg_compiled *compiled, 
 size_t lg_compiled_map_bytes(const struct lg_compiled *c)
 {
 	return c->policy_count * (sizeof(__u32) + sizeof(struct lg_policy_value)) +
-	       c->path_count * sizeof(struct lg_path_entry) +
+	       (c->path_count + c->beneath_count) * sizeof(struct lg_path_entry) +
 	       c->net_count * sizeof(struct lg_net_entry) +
 	       c->cgroup_count * (sizeof(struct lg_cgroup_path_key) + sizeof(__u32));
 }

@@ -28,7 +28,8 @@ enum section_id {
 	SEC_EXEC = LG_CLASS_EXEC,
 	SEC_NETWORK = LG_CLASS_NET,
 	SEC_POLICY = 3,
-	SEC_UNKNOWN = 4,
+	SEC_SYSTEM = 4,
+	SEC_UNKNOWN = 5,
 };
 
 static const char *const section_names[] = {
@@ -36,7 +37,38 @@ static const char *const section_names[] = {
 	[SEC_EXEC] = "exec",
 	[SEC_NETWORK] = "network",
 	[SEC_POLICY] = "policy",
+	[SEC_SYSTEM] = "system",
 };
+
+/* [system] keys: name, values (default first), and the policy flag each value other than the
+ * default sets. */
+static const struct {
+	const char *name;
+	const char *values[3];
+	__u8 flag; /* set by any value but the first */
+} system_keys[LG_SYSTEM_KEY_COUNT] = {
+	[LG_SYSTEM_DEVICES] = {"devices", {"deny", "allow", NULL}, LG_POLICY_SYSTEM_DEVICES},
+};
+
+const char *lg_system_key_name(enum lg_system_key key)
+{
+	return (unsigned)key < LG_SYSTEM_KEY_COUNT ? system_keys[key].name : "?";
+}
+
+const char *const *lg_system_values(enum lg_system_key key)
+{
+	return (unsigned)key < LG_SYSTEM_KEY_COUNT ? system_keys[key].values : NULL;
+}
+
+__u8 lg_system_policy_flags(const struct lg_system *system)
+{
+	__u8 flags = 0;
+
+	for (int k = 0; k < LG_SYSTEM_KEY_COUNT; k++)
+		if (system->key[k].value)
+			flags |= system_keys[k].flag;
+	return flags;
+}
 
 /*
  * Rules already seen, by what they match: finds duplicates and conflicts in O(1) per rule.
@@ -181,22 +213,28 @@ static bool check_line(struct parse_state *st, char *line)
 		snprintf(name, sizeof(name), "%.*s", (int)(close - s - 1), s + 1);
 		id = section_lookup(trim(name));
 		if (id == SEC_UNKNOWN) {
-			static const char *const names[] = {"policy", "files", "exec", "network", NULL};
+			static const char *const names[] = {"policy", "files", "exec", "network",
+							    "system", NULL};
 
 			suggest(hint, sizeof(hint), trim(name), names);
-			ERROR(st, "unknown section [%s]%s; sections are [policy], [files], [exec] and "
-				  "[network]",
+			ERROR(st, "unknown section [%s]%s; sections are [policy], [files], [exec], "
+				  "[network] and [system]",
 			      trim(name), hint);
-		} else if (id == SEC_POLICY ? st->policy->policy_line
-					    : st->policy->section[id].present) {
-			unsigned first = id == SEC_POLICY ? st->policy->policy_line
-							  : st->policy->section[id].line;
+		} else if (id == SEC_POLICY   ? st->policy->policy_line
+			   : id == SEC_SYSTEM ? st->policy->system.present
+					      : st->policy->section[id].present) {
+			unsigned first = id == SEC_POLICY   ? st->policy->policy_line
+					 : id == SEC_SYSTEM ? st->policy->system.line
+							    : st->policy->section[id].line;
 
 			ERROR(st, "section [%s] appears twice (first at line %u); merge the two", name,
 			      first);
 			id = SEC_UNKNOWN;
 		} else if (id == SEC_POLICY) {
 			st->policy->policy_line = st->line;
+		} else if (id == SEC_SYSTEM) {
+			st->policy->system.present = true;
+			st->policy->system.line = st->line;
 		} else {
 			st->policy->section[id].present = true;
 			st->policy->section[id].line = st->line;
@@ -677,6 +715,57 @@ static int handle_rule_key(struct parse_state *st, enum lg_class class, const ch
 	return handle_path_rule(st, class, action, value);
 }
 
+static int handle_system_key(struct parse_state *st, const char *key, const char *value)
+{
+	const char *names[LG_SYSTEM_KEY_COUNT + 1];
+	struct lg_system_setting *setting;
+	const char *const *values;
+	char hint[64], list[128];
+	int k, v;
+
+	for (k = 0; k < LG_SYSTEM_KEY_COUNT; k++) {
+		names[k] = system_keys[k].name;
+		if (strcmp(key, system_keys[k].name) == 0)
+			break;
+	}
+	if (k == LG_SYSTEM_KEY_COUNT) {
+		size_t off = 0;
+
+		names[k] = NULL;
+		list[0] = '\0';
+		for (int i = 0; i < LG_SYSTEM_KEY_COUNT && off < sizeof(list); i++)
+			off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s",
+						i ? ", " : "", names[i]);
+		suggest(hint, sizeof(hint), key, names);
+		ERROR(st, "unknown key '%s' in [system]%s; keys are %s", key, hint, list);
+		return 0;
+	}
+	setting = &st->policy->system.key[k];
+	if (setting->set) {
+		ERROR(st, "'%s' is set twice in [system] (first at line %u)", key, setting->line);
+		return 0;
+	}
+	values = system_keys[k].values;
+	for (v = 0; values[v]; v++)
+		if (strcmp(value, values[v]) == 0)
+			break;
+	if (!values[v]) {
+		size_t off = 0;
+
+		list[0] = '\0';
+		for (int i = 0; values[i] && off < sizeof(list); i++)
+			off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s",
+						i ? (values[i + 1] ? ", " : " or ") : "", values[i]);
+		suggest(hint, sizeof(hint), value, values);
+		ERROR(st, "%s '%s' in [system] is invalid%s; write %s", key, value, hint, list);
+		return 0;
+	}
+	setting->set = true;
+	setting->value = (unsigned)v;
+	setting->line = st->line;
+	return 1;
+}
+
 static int policy_handler(void *user, const char *section, const char *key, const char *value)
 {
 	struct parse_state *st = user;
@@ -685,8 +774,8 @@ static int policy_handler(void *user, const char *section, const char *key, cons
 	if (st->section == SEC_UNKNOWN)
 		return 1; /* the header was reported; don't repeat it for every key */
 	if (st->section == SEC_NONE) {
-		ERROR(st, "'%s' is outside any section; put it under [policy], [files], [exec] or "
-			  "[network]",
+		ERROR(st, "'%s' is outside any section; put it under [policy], [files], [exec], "
+			  "[network] or [system]",
 		      key);
 		return 0;
 	}
@@ -696,6 +785,8 @@ static int policy_handler(void *user, const char *section, const char *key, cons
 	}
 	if (st->section == SEC_POLICY)
 		return handle_policy_key(st, key, value);
+	if (st->section == SEC_SYSTEM)
+		return handle_system_key(st, key, value);
 	return handle_rule_key(st, (enum lg_class)st->section, key, value);
 }
 

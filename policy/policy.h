@@ -84,6 +84,33 @@ struct lg_section {
 	unsigned anonymous_line;
 };
 
+/*
+ * [system]: rights a confined task is refused unless its policy opts in, one key each. Every key
+ * takes one of a fixed list of values, the first of which is the default (the refusal).
+ */
+enum lg_system_key {
+	LG_SYSTEM_DEVICES = 0, /* devices = deny | allow: block and character device nodes */
+	LG_SYSTEM_KEY_COUNT,
+};
+
+struct lg_system_setting {
+	bool set;
+	unsigned value; /* index into lg_system_values(key); 0 (the default) when not set */
+	unsigned line;
+};
+
+struct lg_system {
+	bool present;
+	unsigned line; /* of the [system] header */
+	struct lg_system_setting key[LG_SYSTEM_KEY_COUNT];
+};
+
+/* The key's name in [system], and its values (NULL-terminated, default first). */
+const char *lg_system_key_name(enum lg_system_key key);
+const char *const *lg_system_values(enum lg_system_key key);
+/* The LG_POLICY_SYSTEM_* bits of a policy's [system] settings. */
+__u8 lg_system_policy_flags(const struct lg_system *system);
+
 struct lg_policy {
 	char *file;
 	char *name;
@@ -93,6 +120,7 @@ struct lg_policy {
 	enum lg_mode mode;
 	unsigned policy_line, name_line, cgroup_line, mode_line, slice_line;
 	struct lg_section section[LG_CLASS_COUNT];
+	struct lg_system system;
 	struct lg_path_rule *paths[2]; /* [LG_CLASS_FILE], [LG_CLASS_EXEC] */
 	size_t path_count[2];
 	struct lg_net_rule *nets;
@@ -201,6 +229,9 @@ struct lg_compiled {
 	size_t policy_count;
 	struct lg_path_entry *paths;
 	size_t path_count;
+	/* "rules beneath" markers (LG_PATH_CLASS_BENEATH, LG_PATH_CLASS_DENY_BENEATH), sorted */
+	struct lg_path_entry *beneath;
+	size_t beneath_count;
 	struct lg_net_entry *nets;
 	size_t net_count;
 	struct lg_cgroup_binding *cgroups;

@@ -151,7 +151,7 @@ VM_TEST(status_reports_active, 11)
 	char out[65536];
 
 	VM_CHECK(run_command(argv, out, sizeof(out)) == 0);
-	VM_CHECK(strstr(out, "\"active\":true,\"links\":27") != NULL);
+	VM_CHECK(strstr(out, "\"active\":true,\"links\":36") != NULL);
 	VM_CHECK(strstr(out, "\"name\":\"files\"") != NULL);
 	VM_CHECK(strstr(out, "{\"name\":\"lg_file_open\",\"insns\":") != NULL);
 	if (strstr(out, "\"programs\":"))

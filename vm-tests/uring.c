@@ -91,3 +91,39 @@ int uring_sendmsg(int fd, const struct msghdr *msg)
 	sqe.len = 1;
 	return submit_one(&sqe);
 }
+
+int uring_mkdirat(int dirfd, const char *path, unsigned mode)
+{
+	struct io_uring_sqe sqe = {0};
+
+	sqe.opcode = IORING_OP_MKDIRAT;
+	sqe.fd = dirfd;
+	sqe.addr = (unsigned long)path;
+	sqe.len = mode;
+	return submit_one(&sqe);
+}
+
+int uring_symlinkat(const char *target, int dirfd, const char *path)
+{
+	struct io_uring_sqe sqe = {0};
+
+	sqe.opcode = IORING_OP_SYMLINKAT;
+	sqe.fd = dirfd;
+	sqe.addr = (unsigned long)target;
+	sqe.addr2 = (unsigned long)path;
+	return submit_one(&sqe);
+}
+
+int uring_renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath,
+		   unsigned flags)
+{
+	struct io_uring_sqe sqe = {0};
+
+	sqe.opcode = IORING_OP_RENAMEAT;
+	sqe.fd = olddirfd;
+	sqe.addr = (unsigned long)oldpath;
+	sqe.len = (unsigned)newdirfd;
+	sqe.addr2 = (unsigned long)newpath;
+	sqe.rename_flags = flags;
+	return submit_one(&sqe);
+}

@@ -10,5 +10,10 @@ struct msghdr;
 int uring_openat(const char *path, int flags);
 int uring_connect(int fd, const struct sockaddr *addr, unsigned len);
 int uring_sendmsg(int fd, const struct msghdr *msg);
+/* IORING_OP_MKDIRAT, IORING_OP_SYMLINKAT, IORING_OP_RENAMEAT (all in 6.1). */
+int uring_mkdirat(int dirfd, const char *path, unsigned mode);
+int uring_symlinkat(const char *target, int dirfd, const char *path);
+int uring_renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath,
+		   unsigned flags);
 
 #endif

@@ -184,3 +184,40 @@ TEST(compile_gives_up_after_every_draw_collided)
 	lg_policy_free(set.policies[0]);
 	lg_diag_free(&diag);
 }
+
+/* Whether compiled holds a marker (policy, class) for path. */
+static bool has_marker(const struct lg_compiled *c, __u32 policy, __u32 class, const char *path)
+{
+	for (size_t i = 0; i < c->beneath_count; i++)
+		if (c->beneath[i].key.policy == policy && c->beneath[i].key.class == class &&
+		    c->beneath[i].key.hash == lg_path_hash(c->seed, path))
+			return true;
+	return false;
+}
+
+TEST(compile_marks_the_directories_rules_lie_beneath)
+{
+	struct lg_policy_set set;
+	struct lg_compiled *c = compile_text(HEADER "[files]\ndeny = /a/b/c\nallow-read = /a/r/\n"
+						    "[exec]\ndeny = /x/y\n",
+					     &set);
+
+	CHECK_INT(c->path_count, 3); /* markers are not rule keys */
+	/* The policy's markers: the proper prefixes "/", "/a", "/a/b", "/x"; never a rule's own
+	 * path ("/a/r" of the subtree rule is decided by the rule itself). */
+	CHECK(has_marker(c, 1, LG_PATH_CLASS_BENEATH, ""));
+	CHECK(has_marker(c, 1, LG_PATH_CLASS_BENEATH, "/a"));
+	CHECK(has_marker(c, 1, LG_PATH_CLASS_BENEATH, "/a/b"));
+	CHECK(has_marker(c, 1, LG_PATH_CLASS_BENEATH, "/x"));
+	CHECK(!has_marker(c, 1, LG_PATH_CLASS_BENEATH, "/a/b/c"));
+	CHECK(!has_marker(c, 1, LG_PATH_CLASS_BENEATH, "/a/r"));
+	/* The bank's deny markers: deny rules only (not allow-read). */
+	CHECK(has_marker(c, 1, LG_PATH_CLASS_DENY_BENEATH, "/a/b"));
+	CHECK(has_marker(c, 1, LG_PATH_CLASS_DENY_BENEATH, "/x"));
+	CHECK(!has_marker(c, 1, LG_PATH_CLASS_DENY_BENEATH, "/a/r"));
+	CHECK(has_marker(c, 1, LG_PATH_CLASS_DENY_BENEATH, ""));
+	CHECK(has_marker(c, 1, LG_PATH_CLASS_DENY_BENEATH, "/a"));
+	CHECK_INT(c->beneath_count, 4 + 4); /* each: "", "/a", "/a/b", "/x" */
+	lg_compiled_free(c);
+	lg_policy_set_free(&set);
+}

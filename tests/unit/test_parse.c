@@ -198,7 +198,8 @@ TEST(parse_unknown_section_suggests)
 	/* One message for the section, none for the keys inside it. */
 	CHECK_INT(d.count, 1);
 	CHECK_STR(diag_line(&d, 0), "t.ini:5: error: unknown section [file] (did you mean "
-				    "'files'?); sections are [policy], [files], [exec] and [network]");
+				    "'files'?); sections are [policy], [files], [exec], [network] and "
+				    "[system]");
 	lg_diag_free(&d);
 }
 
@@ -233,7 +234,7 @@ TEST(parse_key_outside_section)
 
 	CHECK_INT(d.count, 1);
 	CHECK_STR(diag_line(&d, 0), "t.ini:1: error: 'deny' is outside any section; put it under "
-				    "[policy], [files], [exec] or [network]");
+				    "[policy], [files], [exec], [network] or [system]");
 	lg_diag_free(&d);
 }
 
@@ -462,6 +463,43 @@ TEST(parse_exec_anonymous)
 	CHECK_STR(diag_line(&d, 1), "t.ini:8: error: 'anonymous' is set twice in [exec] (first at "
 				    "line 7)");
 	CHECK_STR(diag_line(&d, 2), "t.ini:10: error: 'anonymous' is only valid in [exec]");
+	lg_diag_free(&d);
+}
+
+TEST(parse_system_devices)
+{
+	struct lg_diag diag = {0};
+	struct lg_policy *p;
+	struct lg_diag d;
+
+	CHECK_INT(parse_text(HEADER "[files]\ndefault = allow\n", &p, &diag), 0);
+	CHECK(!p->system.present);
+	CHECK(!p->system.key[LG_SYSTEM_DEVICES].set);
+	CHECK_INT(lg_system_policy_flags(&p->system), 0);
+	lg_policy_free(p);
+	CHECK_INT(parse_text(HEADER "[system]\ndevices = allow\n", &p, &diag), 0);
+	CHECK(p->system.present);
+	CHECK_INT(p->system.line, 5);
+	CHECK(p->system.key[LG_SYSTEM_DEVICES].set);
+	CHECK_INT(p->system.key[LG_SYSTEM_DEVICES].line, 6);
+	CHECK_STR(lg_system_values(LG_SYSTEM_DEVICES)[p->system.key[LG_SYSTEM_DEVICES].value],
+		  "allow");
+	CHECK_INT(lg_system_policy_flags(&p->system), LG_POLICY_SYSTEM_DEVICES);
+	lg_policy_free(p);
+	CHECK_INT(parse_text(HEADER "[system]\ndevices = deny\n", &p, &diag), 0);
+	CHECK_INT(lg_system_policy_flags(&p->system), 0);
+	lg_policy_free(p);
+	d = parse_fail(HEADER "[system]\ndevices = alow\ndevices = deny\ndevices = allow\n"
+			      "device = allow\n[system]\n");
+	CHECK_INT(d.count, 4);
+	CHECK_STR(diag_line(&d, 0), "t.ini:6: error: devices 'alow' in [system] is invalid (did you "
+				    "mean 'allow'?); write deny or allow");
+	CHECK_STR(diag_line(&d, 1), "t.ini:8: error: 'devices' is set twice in [system] (first at "
+				    "line 7)");
+	CHECK_STR(diag_line(&d, 2), "t.ini:9: error: unknown key 'device' in [system] (did you mean "
+				    "'devices'?); keys are devices");
+	CHECK_STR(diag_line(&d, 3), "t.ini:10: error: section [system] appears twice (first at line "
+				    "5); merge the two");
 	lg_diag_free(&d);
 }
 

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Names and metadata: lsm/path_mknod, lsm/path_symlink, lsm/path_mkdir, lsm/path_rmdir,
+ * lsm/path_chmod, lsm/path_chown, lsm/inode_setxattr, lsm/inode_removexattr.
+ *
+ * Guarantees, for a task under a policy: creating a name (a file, fifo, socket or device node,
+ * a directory, a symlink), removing a directory, and changing an object's mode, owner or
+ * extended attributes (ACLs included: 6.1 sets them through setxattr) are each a write at the
+ * object's path, decided by the policy's [files] rules and following its mode. open(O_CREAT) of
+ * a new file passes path_mknod before the file exists, so a create the policy refuses leaves
+ * nothing behind (file_open comes too late for that: the file is already made).
+ *
+ * Built in (a policy's own confinement: enforced in enforce mode, logged in audit mode): no block
+ * or character device node is created unless the policy says [system] devices = allow; a node
+ * for the disk is a way around every file rule on that disk.
+ *
+ * The xattr hooks carry a dentry and no mount: their walk climbs to the filesystem's root,
+ * which names the file canonically when the host mounts that root; a filesystem whose root the
+ * host does not know is decided deny (fail closed, flagged walk_limit).
+ *
+ * Not covered: O_TMPFILE (no name is made; file_open decides the write in the directory and
+ * path_link the name it later gets); timestamps (utimensat) and inode flags (chattr).
+ */
+#include "path.bpf.h"
+
+#define S_IFCHR 0020000
+#define S_IFBLK 0060000
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Write access at (dentry, mnt) for the current task; builtin, when set, overrides a verdict. */
+static __always_inline int lg_meta_write(__u8 hook, struct dentry *dentry, struct vfsmount *mnt,
+					 __u8 builtin)
+{
+	const struct lg_policy_value *policy;
+	struct lg_path_verdict verdict;
+	__u64 cgroup_id = 0;
+
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy)
+		return 0;
+	lg_path_decide(policy, LG_CLASS_FILE, LG_DECISION_FILE_WRITE, dentry, mnt, &verdict);
+	if (builtin) {
+		verdict.deny = true;
+		verdict.rule = 0;
+		verdict.flags = LG_EVENT_BUILTIN;
+		verdict.builtin = builtin;
+		verdict.link = 0;
+	}
+	return lg_path_verdict_finish(policy, cgroup_id, hook, LG_DECISION_FILE_WRITE, &verdict);
+}
+
+/* Whether the current task's policy lets it create device nodes (no policy: yes). */
+static __always_inline bool lg_devices_allowed(void)
+{
+	const struct lg_policy_value *policy;
+	__u64 cgroup_id = 0;
+
+	policy = lg_current_policy(&cgroup_id);
+	return !policy || (policy->flags & LG_POLICY_SYSTEM_DEVICES);
+}
+
+SEC("lsm/path_mknod")
+int BPF_PROG(lg_path_mknod, const struct path *dir, struct dentry *dentry, umode_t mode,
+	     unsigned int dev, int ret)
+{
+	__u32 type = mode & S_IFMT;
+	__u8 builtin = 0;
+
+	if (ret)
+		return ret;
+	if ((type == S_IFCHR || type == S_IFBLK) && !lg_devices_allowed())
+		builtin = LG_BUILTIN_DEVICES;
+	return lg_meta_write(LG_HOOK_PATH_MKNOD, dentry, BPF_CORE_READ(dir, mnt), builtin);
+}
+
+SEC("lsm/path_symlink")
+int BPF_PROG(lg_path_symlink, const struct path *dir, struct dentry *dentry, const char *old_name,
+	     int ret)
+{
+	if (ret)
+		return ret;
+	return lg_meta_write(LG_HOOK_PATH_SYMLINK, dentry, BPF_CORE_READ(dir, mnt), 0);
+}
+
+SEC("lsm/path_mkdir")
+int BPF_PROG(lg_path_mkdir, const struct path *dir, struct dentry *dentry, umode_t mode, int ret)
+{
+	if (ret)
+		return ret;
+	return lg_meta_write(LG_HOOK_PATH_MKDIR, dentry, BPF_CORE_READ(dir, mnt), 0);
+}
+
+SEC("lsm/path_rmdir")
+int BPF_PROG(lg_path_rmdir, const struct path *dir, struct dentry *dentry, int ret)
+{
+	if (ret)
+		return ret;
+	return lg_meta_write(LG_HOOK_PATH_RMDIR, dentry, BPF_CORE_READ(dir, mnt), 0);
+}
+
+SEC("lsm/path_chmod")
+int BPF_PROG(lg_path_chmod, const struct path *path, umode_t mode, int ret)
+{
+	if (ret)
+		return ret;
+	return lg_meta_write(LG_HOOK_PATH_CHMOD, BPF_CORE_READ(path, dentry),
+			     BPF_CORE_READ(path, mnt), 0);
+}
+
+SEC("lsm/path_chown")
+int BPF_PROG(lg_path_chown, const struct path *path, __u32 uid, __u32 gid, int ret)
+{
+	if (ret)
+		return ret;
+	return lg_meta_write(LG_HOOK_PATH_CHOWN, BPF_CORE_READ(path, dentry),
+			     BPF_CORE_READ(path, mnt), 0);
+}
+
+SEC("lsm/inode_setxattr")
+int BPF_PROG(lg_inode_setxattr, struct user_namespace *mnt_userns, struct dentry *dentry,
+	     const char *name, const void *value, size_t size, int flags, int ret)
+{
+	if (ret)
+		return ret;
+	return lg_meta_write(LG_HOOK_INODE_SETXATTR, dentry, 0, 0);
+}
+
+SEC("lsm/inode_removexattr")
+int BPF_PROG(lg_inode_removexattr, struct user_namespace *mnt_userns, struct dentry *dentry,
+	     const char *name, int ret)
+{
+	if (ret)
+		return ret;
+	return lg_meta_write(LG_HOOK_INODE_REMOVEXATTR, dentry, 0, 0);
+}

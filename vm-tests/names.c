@@ -1,0 +1,697 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Names and special files: making, removing and changing names and metadata is a write at the
+ * path (path_mknod, path_symlink, path_mkdir, path_rmdir, path_chmod, path_chown,
+ * inode_setxattr, inode_removexattr), and device nodes need [system] devices = allow. Every
+ * operation is tried from a confined cgroup and from none, as root and as uid 1000, by each
+ * system call that reaches the hook.
+ */
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <linux/fs.h>
+#include <libgen.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/un.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "uring.h"
+#include "vmtest.h"
+#include "vmutil.h"
+
+#define NAMES "/lgt/names"
+#define NAMES_AUDIT "/lgt/names-audit"
+#define NAMES_DEV "/lgt/names-dev"
+#define RO "/tmp/nm/ro"
+#define RW "/tmp/nm/rw"
+#define USER 1000
+
+#define HOME "/tmp/nm/home"
+#define OTHER "/tmp/nm/other"
+
+#define NAMES_RULES                                                                               \
+	"[files]\n"                                                                               \
+	"default = allow\n"                                                                       \
+	"allow-read = " RO "/\n"                                                                  \
+	"deny = " HOME "/keys/key\n"                                                              \
+	"deny = /sys/fs/cgroup/nm-secret/\n"
+
+static const char names_policy[] =
+	"[policy]\nname = names\ncgroup = " NAMES "\nmode = enforce\n" NAMES_RULES;
+static const char names_audit_policy[] =
+	"[policy]\nname = names-audit\ncgroup = " NAMES_AUDIT "\nmode = audit\n" NAMES_RULES;
+/* Also another policy's deny rule: it holds for every policy's renames. */
+static const char names_dev_policy[] = "[policy]\nname = names-dev\ncgroup = " NAMES_DEV
+				       "\nmode = enforce\n" NAMES_RULES "deny = " OTHER "/secret/\n"
+				       "[system]\ndevices = allow\n";
+
+/* The policies and directories of this file, installed once (each case may run alone). */
+static void names_setup(void)
+{
+	if (access(POLICY_DIR "/names.ini", F_OK) == 0)
+		return;
+	VM_CHECK(system("mkdir -p " RO " " RW " " HOME " " OTHER "/secret && chmod 0777 /tmp/nm " RO
+			" " RW " " HOME " " OTHER) == 0);
+	write_file(POLICY_DIR "/names.ini", names_policy, 0644);
+	write_file(POLICY_DIR "/names-audit.ini", names_audit_policy, 0644);
+	write_file(POLICY_DIR "/names-dev.ini", names_dev_policy, 0644);
+	VM_CHECK(daemon_reload_wait());
+}
+
+enum name_op {
+	NOP_CREAT,	    /* open(O_CREAT | O_EXCL | O_WRONLY) */
+	NOP_CREAT_RDONLY,   /* open(O_CREAT | O_RDONLY): a read open that makes a file */
+	NOP_TMPFILE_LINK,   /* open(O_TMPFILE) in the directory, then linkat() to the name */
+	NOP_MKFIFO,	    /* mknod(S_IFIFO) */
+	NOP_MKNODAT_REG,    /* mknodat(dirfd, S_IFREG) */
+	NOP_MKNOD_BLK,	    /* mknod(S_IFBLK, 8:0): the first disk */
+	NOP_MKNOD_CHR,	    /* mknod(S_IFCHR, 1:3): /dev/null */
+	NOP_MKNOD_WHITEOUT, /* mknod(S_IFCHR, 0:0): a whiteout, no CAP_MKNOD needed */
+	NOP_BIND_UNIX,	    /* bind() of a pathname AF_UNIX socket */
+	NOP_MKDIR,
+	NOP_MKDIRAT,
+	NOP_URING_MKDIRAT,
+	NOP_SYMLINK,
+	NOP_SYMLINKAT,
+	NOP_URING_SYMLINKAT,
+	NOP_RMDIR,
+	NOP_UNLINKAT_DIR, /* unlinkat(AT_REMOVEDIR) */
+	NOP_CHMOD,
+	NOP_FCHMOD,
+	NOP_FCHMODAT,
+	NOP_CHOWN,
+	NOP_FCHOWN,
+	NOP_LCHOWN,
+	NOP_FCHOWNAT,
+	NOP_SETXATTR_ACL, /* system.posix_acl_access: ACLs are xattrs in 6.1 */
+	NOP_LSETXATTR_ACL,
+	NOP_FSETXATTR_ACL,
+	NOP_REMOVEXATTR_ACL,
+	NOP_SETXATTR_TRUSTED, /* root only */
+	NOP_REMOVEXATTR_TRUSTED,
+};
+
+static const char *const op_names[] = {
+    "open(O_CREAT|O_EXCL|O_WRONLY)",
+    "open(O_CREAT|O_RDONLY)",
+    "O_TMPFILE+linkat",
+    "mknod(S_IFIFO)",
+    "mknodat(S_IFREG)",
+    "mknod(S_IFBLK 8:0)",
+    "mknod(S_IFCHR 1:3)",
+    "mknod(whiteout 0:0)",
+    "bind(AF_UNIX)",
+    "mkdir",
+    "mkdirat",
+    "io_uring mkdirat",
+    "symlink",
+    "symlinkat",
+    "io_uring symlinkat",
+    "rmdir",
+    "unlinkat(AT_REMOVEDIR)",
+    "chmod",
+    "fchmod",
+    "fchmodat",
+    "chown",
+    "fchown",
+    "lchown",
+    "fchownat",
+    "setxattr(acl)",
+    "lsetxattr(acl)",
+    "fsetxattr(acl)",
+    "removexattr(acl)",
+    "setxattr(trusted)",
+    "removexattr(trusted)",
+};
+
+struct name_op_arg {
+	enum name_op op;
+	uid_t uid;
+	const char *path;
+};
+
+/* An ACL equal to mode 0644 (struct posix_acl_xattr_header and three entries). */
+static const struct {
+	uint32_t version;
+	struct {
+		uint16_t tag, perm;
+		uint32_t id;
+	} entry[3];
+} acl_0644 = {2, {{0x01, 6, UINT32_MAX}, {0x04, 4, UINT32_MAX}, {0x20, 4, UINT32_MAX}}};
+
+static int at_dir(const char *path, char *base, size_t size)
+{
+	char copy[256];
+
+	snprintf(copy, sizeof(copy), "%s", path);
+	snprintf(base, size, "%s", basename(copy));
+	snprintf(copy, sizeof(copy), "%s", path);
+	return open(dirname(copy), O_PATH | O_DIRECTORY);
+}
+
+static int do_name_op(const void *varg)
+{
+	const struct name_op_arg *a = varg;
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	char base[256], proc[64];
+	int fd, dirfd, ret = 0;
+
+	if (a->uid && (setgid(a->uid) || setuid(a->uid)))
+		return 200;
+	dirfd = at_dir(a->path, base, sizeof(base));
+	if (dirfd < 0)
+		return 201;
+	errno = 0;
+	switch (a->op) {
+	case NOP_CREAT:
+	case NOP_CREAT_RDONLY:
+		fd = open(a->path,
+			  a->op == NOP_CREAT ? O_CREAT | O_EXCL | O_WRONLY : O_CREAT | O_RDONLY,
+			  0644);
+		ret = fd < 0 ? -1 : close(fd);
+		break;
+	case NOP_TMPFILE_LINK:
+		fd = openat(dirfd, ".", O_TMPFILE | O_WRONLY, 0644);
+		if (fd < 0) {
+			ret = -1;
+			break;
+		}
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+		ret = linkat(AT_FDCWD, proc, AT_FDCWD, a->path, AT_SYMLINK_FOLLOW);
+		close(fd);
+		break;
+	case NOP_MKFIFO:
+		ret = mknod(a->path, S_IFIFO | 0644, 0);
+		break;
+	case NOP_MKNODAT_REG:
+		ret = mknodat(dirfd, base, S_IFREG | 0644, 0);
+		break;
+	case NOP_MKNOD_BLK:
+		ret = mknod(a->path, S_IFBLK | 0600, makedev(8, 0));
+		break;
+	case NOP_MKNOD_CHR:
+		ret = mknod(a->path, S_IFCHR | 0666, makedev(1, 3));
+		break;
+	case NOP_MKNOD_WHITEOUT:
+		ret = mknod(a->path, S_IFCHR | 0600, makedev(0, 0));
+		break;
+	case NOP_BIND_UNIX:
+		fd = socket(AF_UNIX, SOCK_STREAM, 0);
+		snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", a->path);
+		ret = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
+		close(fd);
+		break;
+	case NOP_MKDIR:
+		ret = mkdir(a->path, 0755);
+		break;
+	case NOP_MKDIRAT:
+		ret = mkdirat(dirfd, base, 0755);
+		break;
+	case NOP_URING_MKDIRAT:
+		ret = uring_mkdirat(dirfd, base, 0755);
+		if (ret < 0)
+			errno = ret <= -1000 ? 202 : -ret;
+		break;
+	case NOP_SYMLINK:
+		ret = symlink("/tmp/evil-preload-list", a->path);
+		break;
+	case NOP_SYMLINKAT:
+		ret = symlinkat("/tmp/evil-preload-list", dirfd, base);
+		break;
+	case NOP_URING_SYMLINKAT:
+		ret = uring_symlinkat("/tmp/evil-preload-list", dirfd, base);
+		if (ret < 0)
+			errno = ret <= -1000 ? 202 : -ret;
+		break;
+	case NOP_RMDIR:
+		ret = rmdir(a->path);
+		break;
+	case NOP_UNLINKAT_DIR:
+		ret = unlinkat(dirfd, base, AT_REMOVEDIR);
+		break;
+	case NOP_CHMOD:
+		ret = chmod(a->path, 0640);
+		break;
+	case NOP_FCHMOD:
+	case NOP_FCHOWN:
+	case NOP_FSETXATTR_ACL:
+		fd = open(a->path, O_RDONLY); /* reading is allowed */
+		if (fd < 0)
+			return 203;
+		ret = a->op == NOP_FCHMOD   ? fchmod(fd, 0640)
+		      : a->op == NOP_FCHOWN ? fchown(fd, a->uid, a->uid)
+					    : fsetxattr(fd, "system.posix_acl_access", &acl_0644,
+							sizeof(acl_0644), 0);
+		close(fd);
+		break;
+	case NOP_FCHMODAT:
+		ret = fchmodat(dirfd, base, 0640, 0);
+		break;
+	case NOP_CHOWN:
+		ret = chown(a->path, a->uid, a->uid);
+		break;
+	case NOP_LCHOWN:
+		ret = lchown(a->path, a->uid, a->uid);
+		break;
+	case NOP_FCHOWNAT:
+		ret = fchownat(dirfd, base, a->uid, a->uid, AT_SYMLINK_NOFOLLOW);
+		break;
+	case NOP_SETXATTR_ACL:
+		ret = setxattr(a->path, "system.posix_acl_access", &acl_0644, sizeof(acl_0644), 0);
+		break;
+	case NOP_LSETXATTR_ACL:
+		ret = lsetxattr(a->path, "system.posix_acl_access", &acl_0644, sizeof(acl_0644), 0);
+		break;
+	case NOP_REMOVEXATTR_ACL:
+		ret = removexattr(a->path, "system.posix_acl_access");
+		break;
+	case NOP_SETXATTR_TRUSTED:
+		ret = setxattr(a->path, "trusted.lsmguard-test", "v", 1, 0);
+		break;
+	case NOP_REMOVEXATTR_TRUSTED:
+		ret = removexattr(a->path, "trusted.lsmguard-test");
+		break;
+	}
+	close(dirfd);
+	return ret < 0 ? errno : 0;
+}
+
+static int name_op(const char *cgroup, enum name_op op, uid_t uid, const char *path)
+{
+	struct name_op_arg a = {.op = op, .uid = uid, .path = path};
+
+	return in_cgroup(cgroup, do_name_op, &a);
+}
+
+#define EXPECT_OP(cgroup, op, uid, path, expected)                                                 \
+	do {                                                                                       \
+		int got_ = name_op((cgroup), (op), (uid), (path));                                 \
+		if (got_ != (expected))                                                            \
+			VM_FAIL("%s on %s as uid %d in %s: %d (%s), expected %s", op_names[op],    \
+				(path), (int)(uid), (cgroup) ? (cgroup) : "no cgroup", got_,       \
+				got_ > 0 ? strerror(got_) : "-", strerror(expected));              \
+	} while (0)
+
+static bool exists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
+}
+
+static void remove_name(const char *path)
+{
+	if (remove(path) && errno != ENOENT)
+		VM_FAIL("cannot remove %s: %s", path, strerror(errno));
+}
+
+/* A name made by op: refused under the read-only rule (nothing left behind), made outside any
+ * policy and where the policy allows writing. */
+static void check_create(enum name_op op, uid_t uid, const char *name)
+{
+	char ro[128], rw[128];
+
+	snprintf(ro, sizeof(ro), RO "/%s", name);
+	snprintf(rw, sizeof(rw), RW "/%s", name);
+	EXPECT_OP(NAMES, op, uid, ro, EPERM);
+	if (exists(ro))
+		VM_FAIL("%s as uid %d: refused, yet %s exists", op_names[op], (int)uid, ro);
+	EXPECT_OP(NULL, op, uid, ro, 0); /* unconfined control */
+	remove_name(ro);
+	EXPECT_OP(NAMES, op, uid, rw, 0);
+	remove_name(rw);
+}
+
+static const enum name_op create_ops[] = {
+    NOP_CREAT,	       NOP_CREAT_RDONLY, NOP_TMPFILE_LINK, NOP_MKFIFO,
+    NOP_MKNODAT_REG,   NOP_BIND_UNIX,	 NOP_MKDIR,	   NOP_MKDIRAT,
+    NOP_URING_MKDIRAT, NOP_SYMLINK,	 NOP_SYMLINKAT,	   NOP_URING_SYMLINKAT,
+};
+
+static void creates_as(uid_t uid)
+{
+	long mark = event_mark();
+	char uid_field[32];
+
+	for (size_t i = 0; i < sizeof(create_ops) / sizeof(create_ops[0]); i++)
+		check_create(create_ops[i], uid, "new");
+	snprintf(uid_field, sizeof(uid_field), "\"uid\":%d", (int)uid);
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"names\"", "\"hook\":\"path_mknod\"", uid_field,
+			   "\"access\":\"write\"", "\"path\":\"" RO "/new\"");
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"names\"", "\"hook\":\"path_mkdir\"", uid_field,
+			   "\"path\":\"" RO "/new\"");
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"names\"", "\"hook\":\"path_symlink\"", uid_field,
+			   "\"path\":\"" RO "/new\"");
+	/* O_TMPFILE: refused at the open, a write at the unnamed file ("#INODE") in RO. */
+}
+
+VM_TEST(names_create_under_read_only_rule_as_root, 170)
+{
+	names_setup();
+	creates_as(0);
+}
+
+VM_TEST(names_create_under_read_only_rule_as_user, 171)
+{
+	names_setup();
+	creates_as(USER);
+}
+
+/* The object at RO/name (made by make as root, owned by uid): op refused confined, works
+ * outside any policy and under the allow rule. */
+static void check_change(enum name_op op, uid_t uid, const char *make)
+{
+	char cmd[512];
+
+	for (int where = 0; where < 2; where++) {
+		const char *path = where ? RW "/obj" : RO "/obj";
+
+		snprintf(cmd, sizeof(cmd), "rm -rf %s && %s %s && chown %d:%d %s", path, make, path,
+			 (int)uid, (int)uid, path);
+		VM_CHECK(system(cmd) == 0);
+		if (op == NOP_REMOVEXATTR_TRUSTED)
+			VM_CHECK(setxattr(path, "trusted.lsmguard-test", "v", 1, 0) == 0);
+		if (!where) {
+			EXPECT_OP(NAMES, op, uid, path, EPERM);
+			EXPECT_OP(NULL, op, uid, path, 0);
+		} else {
+			EXPECT_OP(NAMES, op, uid, path, 0);
+		}
+		if (!exists(path) && op != NOP_RMDIR && op != NOP_UNLINKAT_DIR)
+			VM_FAIL("%s removed %s", op_names[op], path);
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf %s/obj %s/obj", RO, RW);
+	VM_CHECK(system(cmd) == 0);
+}
+
+static void changes_as(uid_t uid)
+{
+	static const enum name_op file_ops[] = {
+	    NOP_CHMOD,	       NOP_FCHMOD,	  NOP_FCHMODAT,	       NOP_CHOWN,
+	    NOP_FCHOWN,	       NOP_LCHOWN,	  NOP_FCHOWNAT,	       NOP_SETXATTR_ACL,
+	    NOP_LSETXATTR_ACL, NOP_FSETXATTR_ACL, NOP_REMOVEXATTR_ACL,
+	};
+	long mark = event_mark();
+	char uid_field[32];
+
+	for (size_t i = 0; i < sizeof(file_ops) / sizeof(file_ops[0]); i++)
+		check_change(file_ops[i], uid, "touch");
+	check_change(NOP_RMDIR, uid, "mkdir");
+	check_change(NOP_UNLINKAT_DIR, uid, "mkdir");
+	if (!uid) {
+		check_change(NOP_SETXATTR_TRUSTED, uid, "touch");
+		check_change(NOP_REMOVEXATTR_TRUSTED, uid, "touch");
+	}
+	snprintf(uid_field, sizeof(uid_field), "\"uid\":%d", (int)uid);
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"names\"", "\"hook\":\"path_chmod\"", uid_field,
+			   "\"path\":\"" RO "/obj\"");
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"names\"", "\"hook\":\"path_chown\"", uid_field,
+			   "\"path\":\"" RO "/obj\"");
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"names\"", "\"hook\":\"inode_setxattr\"", uid_field,
+			   "\"path\":\"" RO "/obj\"");
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"names\"", "\"hook\":\"inode_removexattr\"",
+			   uid_field, "\"path\":\"" RO "/obj\"");
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"names\"", "\"hook\":\"path_rmdir\"", uid_field,
+			   "\"path\":\"" RO "/obj\"");
+}
+
+VM_TEST(names_metadata_under_read_only_rule_as_root, 172)
+{
+	names_setup();
+	changes_as(0);
+}
+
+VM_TEST(names_metadata_under_read_only_rule_as_user, 173)
+{
+	names_setup();
+	changes_as(USER);
+}
+
+#define DEVICES_SOURCE                                                                             \
+	"\"source\":\"built-in: a confined task cannot create device nodes unless its policy "     \
+	"says [system] devices = allow\""
+
+VM_TEST(names_device_nodes_need_the_devices_key, 174)
+{
+	long mark;
+
+	names_setup();
+	mark = event_mark();
+	/* Root, in a directory its policy may write: refused by the built-in alone. */
+	EXPECT_OP(NAMES, NOP_MKNOD_BLK, 0, RW "/disk", EPERM);
+	EXPECT_OP(NAMES, NOP_MKNOD_CHR, 0, RW "/null", EPERM);
+	EXPECT_OP(NAMES, NOP_MKNOD_WHITEOUT, 0, RW "/wh", EPERM);
+	VM_CHECK(!exists(RW "/disk") && !exists(RW "/null") && !exists(RW "/wh"));
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"names\"", "\"hook\":\"path_mknod\"", "\"uid\":0",
+			   DEVICES_SOURCE, "\"path\":\"" RW "/disk\"");
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"names\"", "\"hook\":\"path_mknod\"", "\"uid\":0",
+			   DEVICES_SOURCE, "\"path\":\"" RW "/null\"");
+	/* uid 1000: no CAP_MKNOD, but a whiteout (0:0) needs none: only the built-in stops it. */
+	mark = event_mark();
+	EXPECT_OP(NAMES, NOP_MKNOD_WHITEOUT, USER, RW "/wh", EPERM);
+	EXPECT_OP(NULL, NOP_MKNOD_WHITEOUT, USER, RW "/wh", 0);
+	remove_name(RW "/wh");
+	EXPECT_OP(NAMES, NOP_MKNOD_BLK, USER, RW "/disk", EPERM);
+	EXPECT_OP(NULL, NOP_MKNOD_BLK, USER, RW "/disk", EPERM); /* the kernel: no CAP_MKNOD */
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"names\"", "\"hook\":\"path_mknod\"", "\"uid\":1000",
+			   DEVICES_SOURCE, "\"path\":\"" RW "/wh\"");
+	/* Outside any policy, and under a policy that opts in. */
+	EXPECT_OP(NULL, NOP_MKNOD_BLK, 0, RW "/disk", 0);
+	remove_name(RW "/disk");
+	EXPECT_OP(NAMES_DEV, NOP_MKNOD_BLK, 0, RW "/disk", 0);
+	EXPECT_OP(NAMES_DEV, NOP_MKNOD_CHR, 0, RW "/null", 0);
+	remove_name(RW "/disk");
+	remove_name(RW "/null");
+	/* The opt-in does not lift the file rules. */
+	EXPECT_OP(NAMES_DEV, NOP_MKNOD_CHR, 0, RO "/null", EPERM);
+	VM_CHECK(!exists(RO "/null"));
+}
+
+VM_TEST(names_audit_mode_logs_and_allows, 175)
+{
+	long mark;
+
+	names_setup();
+	mark = event_mark();
+	EXPECT_OP(NAMES_AUDIT, NOP_CREAT, 0, RO "/audited", 0);
+	VM_CHECK(exists(RO "/audited"));
+	EXPECT_OP(NAMES_AUDIT, NOP_MKNOD_BLK, 0, RW "/audited-disk", 0);
+	EXPECT_OP(NAMES_AUDIT, NOP_MKDIR, USER, RO "/audited-dir", 0);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"audit\"", "\"policy\":\"names-audit\"",
+			   "\"hook\":\"path_mknod\"", "\"path\":\"" RO "/audited\"");
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"audit\"", "\"policy\":\"names-audit\"",
+			   "\"hook\":\"path_mknod\"", DEVICES_SOURCE,
+			   "\"path\":\"" RW "/audited-disk\"");
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"audit\"", "\"policy\":\"names-audit\"",
+			   "\"hook\":\"path_mkdir\"", "\"uid\":1000",
+			   "\"path\":\"" RO "/audited-dir\"");
+	remove_name(RO "/audited");
+	remove_name(RW "/audited-disk");
+	remove_name(RO "/audited-dir");
+}
+
+/* ---- renaming a directory that holds a rule's path ---- */
+
+struct rename_arg {
+	uid_t uid;
+	const char *from, *to;
+	unsigned flags; /* renameat2's */
+	bool uring;
+};
+
+static int do_rename_op(const void *varg)
+{
+	const struct rename_arg *a = varg;
+	int ret;
+
+	if (a->uid && (setgid(a->uid) || setuid(a->uid)))
+		return 200;
+	if (a->uring) {
+		ret = uring_renameat(AT_FDCWD, a->from, AT_FDCWD, a->to, a->flags);
+		return ret >= 0 ? 0 : ret <= -1000 ? 202 : -ret;
+	}
+	ret = (int)syscall(SYS_renameat2, AT_FDCWD, a->from, AT_FDCWD, a->to, a->flags);
+	return ret < 0 ? errno : 0;
+}
+
+static void expect_rename(const char *cgroup, uid_t uid, const char *from, const char *to,
+			  unsigned flags, bool uring, int expected, int line)
+{
+	struct rename_arg a = {.uid = uid, .from = from, .to = to, .flags = flags, .uring = uring};
+	int got = in_cgroup(cgroup, do_rename_op, &a);
+
+	if (got != expected)
+		harness_fail_at(__FILE__, line,
+				"%srenameat2(%s, %s, %#x) as uid %d in %s: %d (%s), expected %s",
+				uring ? "io_uring " : "", from, to, flags, (int)uid,
+				cgroup ? cgroup : "no cgroup", got, got > 0 ? strerror(got) : "-",
+				strerror(expected));
+}
+
+#define EXPECT_RENAME(cgroup, uid, from, to, flags, uring, expected)                              \
+	expect_rename((cgroup), (uid), (from), (to), (flags), (uring), (expected), __LINE__)
+
+#define BENEATH_SOURCE                                                                            \
+	"\"source\":\"built-in: a confined task cannot rename or move a directory that holds a "   \
+	"rule's path\""
+
+static void renames_as(uid_t uid)
+{
+	char cmd[512], uid_field[32];
+	long mark;
+
+	snprintf(cmd, sizeof(cmd),
+		 "rm -rf " HOME "/* && mkdir -p " HOME "/keys " HOME "/plain && echo k > " HOME
+		 "/keys/key && chown -R %d:%d " HOME "/keys " HOME "/plain " OTHER " && chmod 0777 "
+		 OTHER,
+		 (int)uid, (int)uid);
+	VM_CHECK(system(cmd) == 0);
+	mark = event_mark();
+	/* The directory holding the protected file, by every rename route. */
+	EXPECT_RENAME(NAMES, uid, HOME "/keys", HOME "/k2", 0, false, EPERM);
+	EXPECT_RENAME(NAMES, uid, HOME "/keys", HOME "/k2", RENAME_NOREPLACE, false, EPERM);
+	EXPECT_RENAME(NAMES, uid, HOME "/keys", HOME "/k2", 0, true, EPERM);
+	EXPECT_RENAME(NAMES, uid, HOME "/keys", HOME "/k2", RENAME_NOREPLACE, true, EPERM);
+	EXPECT_RENAME(NAMES, uid, HOME "/plain", HOME "/keys", RENAME_EXCHANGE, false, EPERM);
+	EXPECT_RENAME(NAMES, uid, HOME "/keys", HOME "/plain", RENAME_EXCHANGE, false, EPERM);
+	EXPECT_RENAME(NAMES, uid, HOME "/plain", HOME "/keys", RENAME_EXCHANGE, true, EPERM);
+	/* A whiteout needs CAP_MKNOD: the kernel refuses uid 1000 before the hook. */
+	EXPECT_RENAME(NAMES, uid, HOME "/keys", HOME "/k2", RENAME_WHITEOUT, false, EPERM);
+	/* An ancestor, and a directory holding another policy's deny rule. */
+	EXPECT_RENAME(NAMES, uid, HOME, "/tmp/nm/home2", 0, false, EPERM);
+	EXPECT_RENAME(NAMES, uid, OTHER, "/tmp/nm/other2", 0, false, EPERM);
+	VM_CHECK(exists(HOME "/keys/key") && exists(OTHER "/secret"));
+	/* A directory with no rule beneath moves; a file beside the rules too. */
+	EXPECT_RENAME(NAMES, uid, HOME "/plain", HOME "/plain2", 0, false, 0);
+	EXPECT_RENAME(NAMES, uid, HOME "/plain2", HOME "/plain", 0, true, 0);
+	/* Outside any policy: allowed (the rule stays on the path; docs/policy.md). */
+	EXPECT_RENAME(NULL, uid, HOME "/keys", HOME "/k2", 0, false, 0);
+	EXPECT_RENAME(NULL, uid, HOME "/k2", HOME "/keys", 0, false, 0);
+	EXPECT_RENAME(NULL, uid, HOME "/plain", HOME "/keys", RENAME_EXCHANGE, false, 0);
+	EXPECT_RENAME(NULL, uid, HOME "/plain", HOME "/keys", RENAME_EXCHANGE, false, 0);
+	VM_CHECK(exists(HOME "/keys/key"));
+	snprintf(uid_field, sizeof(uid_field), "\"uid\":%d", (int)uid);
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"names\"", "\"hook\":\"path_rename\"", uid_field,
+			   BENEATH_SOURCE, "\"path\":\"" HOME "/keys\"");
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"names\"", "\"hook\":\"path_rename\"", uid_field,
+			   BENEATH_SOURCE, "\"path\":\"" HOME "\"");
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"names\"", "\"hook\":\"path_rename\"", uid_field,
+			   BENEATH_SOURCE, "\"path\":\"" OTHER "\"");
+}
+
+VM_TEST(names_rename_of_a_directory_holding_rules_as_root, 176)
+{
+	names_setup();
+	renames_as(0);
+}
+
+VM_TEST(names_rename_of_a_directory_holding_rules_as_user, 177)
+{
+	names_setup();
+	renames_as(USER);
+}
+
+/* ---- names the walk cannot know: disconnected dentries ---- */
+
+struct handle_arg {
+	uid_t uid;
+	int mount_fd;
+	struct file_handle *handle;
+};
+
+static int do_open_by_handle(const void *varg)
+{
+	const struct handle_arg *a = varg;
+	int fd;
+
+	if (a->uid && (setgid(a->uid) || setuid(a->uid)))
+		return 200;
+	fd = open_by_handle_at(a->mount_fd, a->handle, O_RDONLY);
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+static struct file_handle *handle_of(const char *path)
+{
+	struct file_handle *h = calloc(1, sizeof(*h) + MAX_HANDLE_SZ);
+	int mount_id;
+
+	h->handle_bytes = MAX_HANDLE_SZ;
+	if (name_to_handle_at(AT_FDCWD, path, h, &mount_id, 0))
+		VM_FAIL("name_to_handle_at(%s): %s", path, strerror(errno));
+	return h;
+}
+
+/*
+ * Forget every unused dentry: the next open_by_handle_at makes a disconnected one. Three
+ * rounds: a dentry used lately is only marked unreferenced by the first.
+ */
+static void drop_dentries(void)
+{
+	sync();
+	for (int i = 0; i < 3; i++)
+		write_into("/proc/sys/vm/drop_caches", "2");
+}
+
+static int open_by_handle_in(const char *cgroup, uid_t uid, int mount_fd, struct file_handle *h)
+{
+	struct handle_arg a = {.uid = uid, .mount_fd = mount_fd, .handle = h};
+
+	return in_cgroup(cgroup, do_open_by_handle, &a);
+}
+
+/*
+ * cgroupfs (kernfs) gives out file handles and drops unused dentries, like a disk filesystem:
+ * after drop_caches, open_by_handle_at of a file (not a directory: exportfs reconnects those)
+ * builds a disconnected dentry with no path to the root.
+ */
+VM_TEST(names_open_by_handle_of_an_uncached_name_fails_closed, 178)
+{
+	struct file_handle *secret, *open_dir;
+	int mount_fd;
+	long mark;
+
+	names_setup();
+	VM_CHECK(system("mkdir -p /sys/fs/cgroup/nm-secret /sys/fs/cgroup/nm-open") == 0);
+	secret = handle_of("/sys/fs/cgroup/nm-secret/cgroup.procs");
+	open_dir = handle_of("/sys/fs/cgroup/nm-open/cgroup.procs");
+	mount_fd = open("/sys/fs/cgroup", O_RDONLY | O_DIRECTORY);
+	VM_CHECK(mount_fd >= 0);
+	/* Connected (the names are cached): decided by the path, as any open. */
+	VM_CHECK(access("/sys/fs/cgroup/nm-open/cgroup.procs", F_OK) == 0);
+	VM_CHECK(access("/sys/fs/cgroup/nm-secret/cgroup.procs", F_OK) == 0);
+	VM_CHECK(open_by_handle_in(NAMES, 0, mount_fd, open_dir) == 0);
+	VM_CHECK(open_by_handle_in(NAMES, 0, mount_fd, secret) == EPERM);
+	/* Disconnected: no path, denied whatever the rules say; reported as such. */
+	mark = event_mark();
+	drop_dentries();
+	VM_CHECK(open_by_handle_in(NAMES, 0, mount_fd, open_dir) == EPERM);
+	drop_dentries();
+	VM_CHECK(open_by_handle_in(NAMES, 0, mount_fd, secret) == EPERM);
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"names\"", "\"hook\":\"file_open\"",
+			   "\"disconnected\":true", "\"path\":\"/\"");
+	/* Audit mode: the open goes ahead, reported. */
+	drop_dentries();
+	VM_CHECK(open_by_handle_in(NAMES_AUDIT, 0, mount_fd, secret) == 0);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"audit\"", "\"policy\":\"names-audit\"",
+			   "\"hook\":\"file_open\"", "\"disconnected\":true", "\"path\":\"/\"");
+	/* Outside any policy. */
+	drop_dentries();
+	VM_CHECK(open_by_handle_in(NULL, 0, mount_fd, secret) == 0);
+	/* uid 1000: open_by_handle_at needs CAP_DAC_READ_SEARCH; the kernel refuses first. */
+	drop_dentries();
+	VM_CHECK(open_by_handle_in(NAMES, USER, mount_fd, open_dir) == EPERM);
+	VM_CHECK(open_by_handle_in(NULL, USER, mount_fd, open_dir) == EPERM);
+	close(mount_fd);
+	free(secret);
+	free(open_dir);
+	VM_CHECK(rmdir("/sys/fs/cgroup/nm-secret") == 0 && rmdir("/sys/fs/cgroup/nm-open") == 0);
+}
