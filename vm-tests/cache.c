@@ -135,6 +135,47 @@ VM_TEST(cache_read_verdict_is_not_a_write_verdict, 92)
 	VM_CHECK(hit);
 }
 
+/* The modification time of the daemon's metrics file (rewritten each second), or 0. */
+static long long metrics_mtime_ns(void)
+{
+	struct stat st;
+
+	if (stat(METRICS_FILE, &st))
+		return 0;
+	return (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+}
+
+VM_TEST(cache_outlives_lsmguards_own_atomic_writes_but_not_a_rename_by_another, 92)
+{
+	long long seen = metrics_mtime_ns();
+	int rewrites = 0;
+
+	VM_CHECK(seen != 0);
+	write_file("/data/cache-own", "x\n", 0644);
+	write_file("/data/cache-other", "x\n", 0644);
+	EXPECT_CACHED(FILES, "files", "/data/cache-own");
+	/* The daemon renames a new metrics file over the old one each second: two of those. */
+	for (int i = 0; i < 60 && rewrites < 2; i++) {
+		long long now;
+
+		usleep(100 * 1000);
+		now = metrics_mtime_ns();
+		if (now != seen)
+			rewrites++, seen = now;
+	}
+	VM_CHECK(rewrites == 2);
+	{
+		bool hit = false;
+
+		VM_CHECK(open_counted(FILES, "files", "/data/cache-own", &hit) == 0);
+		if (!hit)
+			VM_FAIL("a cached verdict was retired by lsmguard's own metrics rewrite");
+	}
+	/* The same kind of rename by any other task retires it (the kernel epoch). */
+	VM_CHECK(rename("/data/cache-other", "/data/cache-other2") == 0);
+	EXPECT_WALKED(FILES, "files", "/data/cache-own");
+}
+
 VM_TEST(cache_is_per_policy, 93)
 {
 	/* Cached as allowed for a task under no policy's rule on it, then asked by files. */
