@@ -86,21 +86,6 @@ static bool wait_until_cached(const char *path)
 	return false;
 }
 
-/* Stop the daemon (no mount table rewrite) until daemon_resume(). */
-static pid_t daemon_stop(void)
-{
-	pid_t pid = daemon_pid();
-
-	VM_CHECK(pid > 1 && kill(pid, SIGSTOP) == 0);
-	return pid;
-}
-
-static void daemon_resume(pid_t pid)
-{
-	if (pid > 1)
-		VM_CHECK(kill(pid, SIGCONT) == 0);
-}
-
 VM_TEST(cache_renamed_ancestor_is_decided_again, 90)
 {
 	long mark;
