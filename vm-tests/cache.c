@@ -251,6 +251,33 @@ VM_TEST(cache_umount_revealing_a_denied_path_is_decided_at_once, 95)
 	EXPECT_EVENT_AFTER(mark, "\"policy\":\"files\"", "\"path\":\"/data/private/cover/x\"");
 }
 
+VM_TEST(cache_umount_of_a_filesystem_still_bound_elsewhere_is_decided_at_once, 95)
+{
+	pid_t daemon;
+
+	/* A tmpfs at an allowed place; its subdirectory also bound into a denied directory. */
+	VM_CHECK(mkdir("/data/cache-plain", 0755) == 0);
+	VM_CHECK(mount("tmpfs", "/data/cache-plain", "tmpfs", 0, NULL) == 0);
+	VM_CHECK(mkdir("/data/cache-plain/sub", 0755) == 0);
+	write_file("/data/cache-plain/sub/f", "x\n", 0644);
+	VM_CHECK(mkdir("/data/private/kept", 0755) == 0);
+	VM_CHECK(mount("/data/cache-plain/sub", "/data/private/kept", NULL, MS_BIND, NULL) == 0);
+	/* Its filesystem path is /data/cache-plain/sub/f: allowed, and cached. */
+	VM_CHECK(wait_until_cached("/data/private/kept/f"));
+	daemon = daemon_stop();
+	/* A plain umount: the tmpfs has no path of its own left, only the denied place. */
+	VM_CHECK(umount("/data/cache-plain") == 0);
+	VM_CHECK(try_open(FILES, "/data/private/kept/f", O_RDONLY) == EPERM);
+	daemon_resume(daemon);
+	/*
+	 * No check of the event's path yet: on 6.1 it says /data/private/kept/sub/f (the walk
+	 * climbs from the bind's root to its filesystem's root, then crosses into the bind's
+	 * mount point, keeping both), not /data/private/kept/f. Reported; the verdict is right
+	 * here only because the prefix is denied.
+	 */
+	VM_CHECK(umount("/data/private/kept") == 0);
+}
+
 /*
  * A tmpfs at an allowed place holding data/private/NAME: seen at PLACE/data/private/NAME
  * (allowed, cached, and known to the daemon's table) until it is detached. Detached lazily
