@@ -295,8 +295,19 @@ int BPF_PROG(lg_path_truncate, const struct path *path, int ret)
  * cache the old name's verdict; fexit runs once the change is visible.
  */
 SEC("fexit/__d_move")
-int BPF_PROG(lg_name_moved)
+int BPF_PROG(lg_name_moved, struct dentry *dentry, struct dentry *target, bool exchange)
 {
+	/*
+	 * Except lsmguard's own atomic writes: a fresh temporary regular file renamed over a file
+	 * of its own (the state, and the metrics file every second). No other task's verdict is
+	 * cached under the temporary's name (a slot holds its dentry's parent and name, both of
+	 * which the rename changes), and the replaced file's dentry goes. Without this, the
+	 * metrics file alone would retire every cached verdict of the host each second. A
+	 * directory, or an exchange, bumps whoever moves it.
+	 */
+	if (!exchange && (BPF_CORE_READ(dentry, d_inode, i_mode) & S_IFMT) == S_IFREG &&
+	    lg_task_is_lsmguard(bpf_get_current_task_btf(), false))
+		return 0;
 	lg_epoch_bump();
 	return 0;
 }

@@ -7,8 +7,8 @@
  * (A reload retiring cached verdicts is tested by reload_switches_policy_without_a_gap.)
  *
  * Mounts (bpf_lsm/mounts.bpf.c): a mount moved or unmounted is decided at its new place by the
- * kernel alone, before the daemon rewrites its mount table; the tests that depend on it stop
- * the daemon (SIGSTOP) around the change, so that its rewrite cannot hide a kernel gap.
+ * kernel alone, before the daemon rewrites its mount table; every mount case stops the daemon
+ * (SIGSTOP, daemon_stop) around the change, so that its rewrite cannot hide a kernel gap.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -86,21 +86,6 @@ static bool wait_until_cached(const char *path)
 	return false;
 }
 
-/* Stop the daemon (no mount table rewrite) until daemon_resume(). */
-static pid_t daemon_stop(void)
-{
-	pid_t pid = daemon_pid();
-
-	VM_CHECK(pid > 1 && kill(pid, SIGSTOP) == 0);
-	return pid;
-}
-
-static void daemon_resume(pid_t pid)
-{
-	if (pid > 1)
-		VM_CHECK(kill(pid, SIGCONT) == 0);
-}
-
 VM_TEST(cache_renamed_ancestor_is_decided_again, 90)
 {
 	long mark;
@@ -133,6 +118,47 @@ VM_TEST(cache_read_verdict_is_not_a_write_verdict, 92)
 	/* The read verdict is still there, untouched by the write's. */
 	VM_CHECK(open_counted(FILES, "files", "/data/ro/file", &hit) == 0);
 	VM_CHECK(hit);
+}
+
+/* The modification time of the daemon's metrics file (rewritten each second), or 0. */
+static long long metrics_mtime_ns(void)
+{
+	struct stat st;
+
+	if (stat(METRICS_FILE, &st))
+		return 0;
+	return (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+}
+
+VM_TEST(cache_outlives_lsmguards_own_atomic_writes_but_not_a_rename_by_another, 92)
+{
+	long long seen = metrics_mtime_ns();
+	int rewrites = 0;
+
+	VM_CHECK(seen != 0);
+	write_file("/data/cache-own", "x\n", 0644);
+	write_file("/data/cache-other", "x\n", 0644);
+	EXPECT_CACHED(FILES, "files", "/data/cache-own");
+	/* The daemon renames a new metrics file over the old one each second: two of those. */
+	for (int i = 0; i < 60 && rewrites < 2; i++) {
+		long long now;
+
+		usleep(100 * 1000);
+		now = metrics_mtime_ns();
+		if (now != seen)
+			rewrites++, seen = now;
+	}
+	VM_CHECK(rewrites == 2);
+	{
+		bool hit = false;
+
+		VM_CHECK(open_counted(FILES, "files", "/data/cache-own", &hit) == 0);
+		if (!hit)
+			VM_FAIL("a cached verdict was retired by lsmguard's own metrics rewrite");
+	}
+	/* The same kind of rename by any other task retires it (the kernel epoch). */
+	VM_CHECK(rename("/data/cache-other", "/data/cache-other2") == 0);
+	EXPECT_WALKED(FILES, "files", "/data/cache-own");
 }
 
 VM_TEST(cache_is_per_policy, 93)
@@ -188,18 +214,28 @@ VM_TEST(cache_mount_moved_with_its_parent_is_decided_at_once, 94)
 
 VM_TEST(cache_mount_over_an_allowed_path_is_decided_at_once, 95)
 {
+	long mark;
+	pid_t daemon;
+
 	VM_CHECK(mkdir("/data/cache-over", 0755) == 0);
 	write_file("/data/cache-over/x", "x\n", 0644);
 	EXPECT_CACHED(FILES, "files", "/data/cache-over/x");
+	daemon = daemon_stop();
 	/* What the mount shows there is /data/private/x: decided at its own name. */
 	VM_CHECK(mount("/data/private", "/data/cache-over", NULL, MS_BIND, NULL) == 0);
+	mark = event_mark();
 	VM_CHECK(try_open(FILES, "/data/cache-over/x", O_RDONLY) == EPERM);
 	VM_CHECK(umount("/data/cache-over") == 0);
 	EXPECT_WALKED(FILES, "files", "/data/cache-over/x");
+	daemon_resume(daemon);
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"files\"", "\"path\":\"/data/private/x\"");
 }
 
 VM_TEST(cache_umount_revealing_a_denied_path_is_decided_at_once, 95)
 {
+	long mark;
+	pid_t daemon;
+
 	VM_CHECK(mkdir("/data/private/cover", 0755) == 0);
 	write_file("/data/private/cover/x", "x\n", 0644);
 	VM_CHECK(mkdir("/data/cache-shown", 0755) == 0);
@@ -207,8 +243,144 @@ VM_TEST(cache_umount_revealing_a_denied_path_is_decided_at_once, 95)
 	/* Covered by an allowed directory: /data/private/cover/x is /data/cache-shown/x. */
 	VM_CHECK(mount("/data/cache-shown", "/data/private/cover", NULL, MS_BIND, NULL) == 0);
 	EXPECT_CACHED(FILES, "files", "/data/private/cover/x");
+	daemon = daemon_stop();
 	VM_CHECK(umount("/data/private/cover") == 0);
+	mark = event_mark();
 	VM_CHECK(try_open(FILES, "/data/private/cover/x", O_RDONLY) == EPERM);
+	daemon_resume(daemon);
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"files\"", "\"path\":\"/data/private/cover/x\"");
+}
+
+VM_TEST(cache_umount_of_a_filesystem_still_bound_elsewhere_is_decided_at_once, 95)
+{
+	pid_t daemon;
+
+	/* A tmpfs at an allowed place; its subdirectory also bound into a denied directory. */
+	VM_CHECK(mkdir("/data/cache-plain", 0755) == 0);
+	VM_CHECK(mount("tmpfs", "/data/cache-plain", "tmpfs", 0, NULL) == 0);
+	VM_CHECK(mkdir("/data/cache-plain/sub", 0755) == 0);
+	write_file("/data/cache-plain/sub/f", "x\n", 0644);
+	VM_CHECK(mkdir("/data/private/kept", 0755) == 0);
+	VM_CHECK(mount("/data/cache-plain/sub", "/data/private/kept", NULL, MS_BIND, NULL) == 0);
+	/* Its filesystem path is /data/cache-plain/sub/f: allowed, and cached. */
+	VM_CHECK(wait_until_cached("/data/private/kept/f"));
+	daemon = daemon_stop();
+	/* A plain umount: the tmpfs has no path of its own left, only the denied place. */
+	VM_CHECK(umount("/data/cache-plain") == 0);
+	VM_CHECK(try_open(FILES, "/data/private/kept/f", O_RDONLY) == EPERM);
+	daemon_resume(daemon);
+	/*
+	 * No check of the event's path yet: on 6.1 it says /data/private/kept/sub/f (the walk
+	 * climbs from the bind's root to its filesystem's root, then crosses into the bind's
+	 * mount point, keeping both), not /data/private/kept/f. Reported; the verdict is right
+	 * here only because the prefix is denied.
+	 */
+	VM_CHECK(umount("/data/private/kept") == 0);
+}
+
+/*
+ * A tmpfs at an allowed place holding data/private/NAME: seen at PLACE/data/private/NAME
+ * (allowed, cached, and known to the daemon's table) until it is detached. Detached lazily
+ * (MNT_DETACH), it stays reachable through a descriptor or a working directory inside it; the
+ * live mount tree then names it from its own root, /data/private/NAME, which files.ini denies,
+ * while the daemon's (stopped) table still says PLACE. Only fentry/umount_tree sees such a
+ * mount while it is still in the namespace (unhash_mnt runs after its mnt_ns is cleared).
+ */
+static void lazy_mount_cached(const char *place, const char *name)
+{
+	char dir[128], file[160];
+
+	snprintf(dir, sizeof(dir), "%s/data/private", place);
+	VM_CHECK(mkdir(place, 0755) == 0);
+	VM_CHECK(mount("tmpfs", place, "tmpfs", 0, NULL) == 0);
+	snprintf(file, sizeof(file), "%s/data", place);
+	VM_CHECK(mkdir(file, 0755) == 0 && mkdir(dir, 0755) == 0);
+	snprintf(file, sizeof(file), "%s/%s", dir, name);
+	write_file(file, "x\n", 0644);
+	VM_CHECK(wait_until_cached(file));
+}
+
+/*
+ * Wait (5 s at most) until op's allowed open, in files' cgroup, is answered by the cache: the
+ * daemon may still rewrite its table (and retire cached verdicts) for the mount just made.
+ */
+static bool wait_until_cached_by(int (*op)(const void *arg), const void *arg)
+{
+	for (int i = 0; i < 100; i++) {
+		long long before = cached_opens("files");
+
+		if (before < 0 || in_cgroup(FILES, op, arg) != 0)
+			return false;
+		if (cached_opens("files") == before + 1)
+			return true;
+		usleep(50 * 1000);
+	}
+	return false;
+}
+
+struct open_at {
+	int dirfd;
+	const char *name;
+};
+
+static int open_at(const void *arg)
+{
+	const struct open_at *at = arg;
+	int fd = openat(at->dirfd, at->name, O_RDONLY);
+
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+VM_TEST(cache_lazy_umount_is_decided_at_once_through_a_descriptor, 95)
+{
+	struct open_at at = {.name = "data/private/lazy-fd"};
+	long mark;
+	pid_t daemon;
+
+	lazy_mount_cached("/data/cache-lazy-fd", "lazy-fd");
+	at.dirfd = open("/data/cache-lazy-fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	VM_CHECK(at.dirfd >= 0);
+	/* Through the descriptor, the same verdict: a cache hit. */
+	VM_CHECK(wait_until_cached_by(open_at, &at));
+	daemon = daemon_stop();
+	VM_CHECK(umount2("/data/cache-lazy-fd", MNT_DETACH) == 0);
+	mark = event_mark();
+	VM_CHECK(in_cgroup(FILES, open_at, &at) == EPERM);
+	daemon_resume(daemon);
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"files\"", "\"path\":\"/data/private/lazy-fd\"");
+	close(at.dirfd);
+}
+
+static int open_relative(const void *arg)
+{
+	int fd = open(arg, O_RDONLY);
+
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+VM_TEST(cache_lazy_umount_is_decided_at_once_from_a_working_directory_inside, 95)
+{
+	long mark;
+	pid_t daemon;
+
+	lazy_mount_cached("/data/cache-lazy-cwd", "lazy-cwd");
+	/* The cgroup's task inherits this working directory. */
+	VM_CHECK(chdir("/data/cache-lazy-cwd/data") == 0);
+	VM_CHECK(wait_until_cached_by(open_relative, "private/lazy-cwd"));
+	daemon = daemon_stop();
+	VM_CHECK(umount2("/data/cache-lazy-cwd", MNT_DETACH) == 0);
+	mark = event_mark();
+	VM_CHECK(in_cgroup(FILES, open_relative, "private/lazy-cwd") == EPERM);
+	daemon_resume(daemon);
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"files\"",
+			   "\"path\":\"/data/private/lazy-cwd\"");
+	VM_CHECK(chdir("/") == 0);
 }
 
 VM_TEST(cache_bind_mount_is_decided_at_the_filesystem_path_at_once, 95)

@@ -90,13 +90,11 @@ VM_TEST(learn_a_real_workload_then_enforce_it, 98)
 		char *mode = strstr(text, "\nmode = audit\n");
 
 		if (mode) {
-			FILE *out = fopen(LEARNED ".tmp", "w");
+			static char enforced[sizeof(text) + 32];
 
-			fprintf(out, "%.*s\nmode = enforce\n%s", (int)(mode - text), text,
-				mode + strlen("\nmode = audit\n"));
-			fclose(out);
-			chmod(LEARNED ".tmp", 0644);
-			rename(LEARNED ".tmp", LEARNED);
+			snprintf(enforced, sizeof(enforced), "%.*s\nmode = enforce\n%s",
+				 (int)(mode - text), text, mode + strlen("\nmode = audit\n"));
+			write_file(LEARNED, enforced, 0644);
 		}
 	}
 	VM_CHECK(daemon_reload_wait());

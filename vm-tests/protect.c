@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "attempts.h"
 #include "vmtest.h"
 #include "vmutil.h"
 
@@ -30,57 +31,6 @@
 #define DENIED_UNDER_AUDIT "\"event\":\"deny\"", "\"policy\":\"audit\""
 
 /* ---- protections hold under an audit-mode policy ---- */
-
-/* BPF_OBJ_GET of the pin at path with file_flags: 0 or the errno. */
-static int bpf_obj_get(const char *path, uint32_t flags)
-{
-	union {
-		struct {
-			uint64_t pathname;
-			uint32_t bpf_fd, file_flags;
-		} get;
-		char pad[128];
-	} attr;
-	long fd;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.get.pathname = (uint64_t)(uintptr_t)path;
-	attr.get.file_flags = flags;
-	fd = syscall(SYS_bpf, 7 /* BPF_OBJ_GET */, &attr, sizeof(attr));
-	if (fd < 0)
-		return errno;
-	close((int)fd);
-	return 0;
-}
-
-static int do_bpf_obj_get(const void *arg)
-{
-	return bpf_obj_get(arg, 0);
-}
-
-static int do_bpf_obj_get_rdonly(const void *arg)
-{
-	return bpf_obj_get(arg, 1U << 3 /* BPF_F_RDONLY */);
-}
-
-static int do_unpin(const void *arg)
-{
-	const char *what = arg;
-
-	if (strcmp(what, "rename") == 0)
-		return rename(PIN, "/sys/fs/bpf/moved") ? errno : 0;
-	if (strcmp(what, "umount") == 0)
-		return umount2("/sys/fs/bpf", MNT_DETACH) ? errno : 0;
-	return unlink(PIN) ? errno : 0;
-}
-
-static int do_init_module(const void *arg)
-{
-	static char image[64] = "not an ELF module";
-
-	(void)arg;
-	return syscall(SYS_init_module, image, sizeof(image), "") ? errno : 0;
-}
 
 static int do_finit_module(const void *arg)
 {
@@ -99,37 +49,6 @@ static int do_ptrace(const void *arg)
 		return errno;
 	waitpid(target, NULL, 0);
 	ptrace(PTRACE_DETACH, target, NULL, NULL);
-	return 0;
-}
-
-static int do_move_self(const void *arg)
-{
-	char text[32];
-	int fd = open(arg, O_WRONLY);
-
-	if (fd < 0)
-		return errno;
-	snprintf(text, sizeof(text), "%d", (int)getpid());
-	return write(fd, text, strlen(text)) < 0 ? errno : 0;
-}
-
-static int do_clone_into_cgroup(const void *arg)
-{
-	struct clone_args args = {0};
-	int cgroup = open(arg, O_DIRECTORY | O_RDONLY);
-	long pid;
-
-	if (cgroup < 0)
-		return 200;
-	args.flags = CLONE_INTO_CGROUP;
-	args.exit_signal = SIGCHLD;
-	args.cgroup = (uint64_t)cgroup;
-	pid = syscall(SYS_clone3, &args, sizeof(args));
-	if (pid == 0)
-		_exit(0);
-	if (pid < 0)
-		return errno;
-	waitpid((pid_t)pid, NULL, 0);
 	return 0;
 }
 
@@ -628,23 +547,6 @@ static const char *const code_knobs[] = {
     "/sys/power/resume_offset",
     NULL,
 };
-
-/* Open read-only (allowed), then re-open through /proc/self/fd for writing. */
-static int do_reopen_for_write(const void *arg)
-{
-	char path[64];
-	int fd = open(arg, O_RDONLY), fd2;
-
-	if (fd < 0)
-		return 200;
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	fd2 = open(path, O_WRONLY);
-	if (fd2 < 0)
-		return errno;
-	close(fd2);
-	close(fd);
-	return 0;
-}
 
 VM_TEST(protect_confined_task_cannot_change_kernel_settings_that_run_programs, 171)
 {

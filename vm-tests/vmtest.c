@@ -27,10 +27,10 @@ static const char *const daemon_info_lines[] = {
  * /data/dup/ twice, to prove that the deny wins. Any other warning must be declared by its case.
  */
 static const char *const daemon_warnings_of_every_load[] = {
-	"/etc/lsmguard/policy.d/files.ini:12: warning: '/data/dup/' is allow here and deny at "
-	"line 11; the more restrictive one wins",
-	"/etc/lsmguard/policy.d/audit.ini:12: warning: '/data/dup/' is allow here and deny at "
-	"line 11; the more restrictive one wins",
+	POLICY_DIR "/files.ini:12: warning: '/data/dup/' is allow here and deny at line 11; the "
+	"more restrictive one wins",
+	POLICY_DIR "/audit.ini:12: warning: '/data/dup/' is allow here and deny at line 11; the "
+	"more restrictive one wins",
 };
 
 static off_t daemon_err_judged; /* the bytes of DAEMON_ERR already read */
@@ -110,12 +110,21 @@ static bool judge_new_lines(const char (*expected)[HARNESS_EXPECTED_LEN], int co
 	return fine;
 }
 
-/* After each case (in the runner): the daemon wrote nothing the case did not expect. */
+/*
+ * After each case (in the runner), whatever its end: the daemon is running (a case that stopped
+ * it and did not resume it fails; the next case finds it running), and it wrote nothing the
+ * case did not expect.
+ */
 static bool daemon_wrote_only_the_expected(const char (*expected)[HARNESS_EXPECTED_LEN], int count)
 {
 	bool seen[HARNESS_MAX_EXPECTED] = {false}, fine = true, all_seen;
 	long end = now_ms() + 2000; /* for an expected line the daemon is still writing */
+	pid_t stopped = daemon_resume_left_stopped();
 
+	if (stopped > 1) {
+		printf("#   the case left the daemon (pid %d) stopped; resumed\n", (int)stopped);
+		fine = false;
+	}
 	for (;;) {
 		fine &= judge_new_lines(expected, count, seen);
 		all_seen = true;

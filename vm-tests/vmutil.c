@@ -610,6 +610,49 @@ pid_t daemon_pid(void)
 	return pid;
 }
 
+/* The daemon daemon_stop() stopped, until daemon_resume(): the runner resumes it if a case
+ * ends (passed, failed, timed out or crashed) with it still stopped. */
+#define DAEMON_STOPPED "/run/daemon.stopped"
+
+pid_t daemon_stop(void)
+{
+	char text[32];
+	pid_t pid = daemon_pid();
+
+	VM_CHECK(pid > 1);
+	if (pid <= 1)
+		return -1;
+	snprintf(text, sizeof(text), "%d\n", (int)pid);
+	/* Recorded first: a case killed between the two still leaves the runner the pid. */
+	write_file(DAEMON_STOPPED, text, 0644);
+	VM_CHECK(kill(pid, SIGSTOP) == 0);
+	return pid;
+}
+
+void daemon_resume(pid_t pid)
+{
+	if (pid <= 1)
+		return;
+	VM_CHECK(kill(pid, SIGCONT) == 0);
+	VM_CHECK(unlink(DAEMON_STOPPED) == 0);
+}
+
+pid_t daemon_resume_left_stopped(void)
+{
+	FILE *f = fopen(DAEMON_STOPPED, "r");
+	int pid = -1;
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%d", &pid) != 1 || pid <= 1)
+		pid = -1;
+	fclose(f);
+	unlink(DAEMON_STOPPED);
+	if (pid > 1)
+		kill(pid, SIGCONT);
+	return pid;
+}
+
 bool wait_exit(pid_t pid, int timeout_ms)
 {
 	long end = now_ms() + timeout_ms;

@@ -50,6 +50,14 @@ pid_t daemon_start(void);
 bool daemon_reload_wait(void);
 /* The running daemon's pid, from its pid file; -1 when none (never 0 or -1 for kill()). */
 pid_t daemon_pid(void);
+/*
+ * SIGSTOP the daemon (its mount table and events wait) until daemon_resume(pid); returns its
+ * pid, or -1 (a failed check) when none runs. The runner resumes a daemon a case left stopped.
+ */
+pid_t daemon_stop(void);
+void daemon_resume(pid_t pid);
+/* In the runner, after a case: SIGCONT the daemon daemon_stop() left stopped; its pid or -1. */
+pid_t daemon_resume_left_stopped(void);
 /* Wait until process pid has exited (gone, or a zombie). */
 bool wait_exit(pid_t pid, int timeout_ms);
 /*

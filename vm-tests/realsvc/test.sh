@@ -32,7 +32,17 @@ session_is_in_its_scope() {
 }
 echo "REALSVC: kernel $(uname -r), lsm=$(cat /sys/kernel/security/lsm)"
 
-check "lsmguard.service is active (Type=notify: the canary proved enforcement)" systemctl is-active lsmguard.service
+# Type=notify: systemd calls the unit active only once the daemon sent READY=1, which it does
+# after its canary proved enforcement; the ready event in the journal says so.
+notify_ready_after_canary() {
+	type=$(systemctl show -p Type --value lsmguard.service)
+	state=$(systemctl is-active lsmguard.service)
+	ready=$(events | grep '"event":"ready"' | tail -1)
+	echo "Type=$type, $state, ready event: $ready"
+	[ "$type" = notify ] && [ "$state" = active ] &&
+		echo "$ready" | grep -qF '"canary":"ok"'
+}
+check "lsmguard.service is active (Type=notify: the canary proved enforcement)" notify_ready_after_canary
 check "lsmguard status says enforcement is active" sh -c 'lsmguard status | grep -q "enforcement: active"'
 # in_force POLICY UNIT: POLICY is in force, in enforce mode, on the cgroup systemd gave UNIT.
 in_force() {
