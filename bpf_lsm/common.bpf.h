@@ -160,6 +160,14 @@ struct lg_scratch {
 	__u32 self_at;  /* 1 + index of the dentry that is the task's own /proc/PID, or 0 */
 	struct lg_anchor_check anchor_check;
 	__u32 disconnected; /* the walk ended at a disconnected dentry (no path) */
+	/* lg_path_walk's object (kernel addresses, passed as numbers: see path.bpf.h) and what
+	 * it found besides the verdict in step: an anchor (its key in anchor_check.key), and a
+	 * link record whose rules decided (its key in link_key). */
+	__u64 in_dentry;
+	__u64 in_mnt;
+	__u32 anchored;
+	__u32 linked;
+	struct lg_inode_key link_key;
 	__u8 path[2 * LG_EVENT_PATH_MAX]; /* path string under construction; see lg_build_path */
 	struct lg_link_value link;        /* a link record under construction */
 };

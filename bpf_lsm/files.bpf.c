@@ -124,7 +124,7 @@ int BPF_PROG(lg_file_open, struct file *file, int ret)
 		verdict.deny = true;
 		verdict.rule = 0;
 		verdict.flags = LG_EVENT_BUILTIN;
-		verdict.link = 0;
+		verdict.linked = false;
 		verdict.builtin = LG_BUILTIN_KNOB;
 		return lg_path_verdict_finish(policy, cgroup_id, LG_HOOK_FILE_OPEN, decision,
 					      &verdict);
@@ -145,7 +145,7 @@ int BPF_PROG(lg_file_open, struct file *file, int ret)
 			verdict.deny = true;
 			verdict.rule = 0;
 			verdict.flags = LG_EVENT_BUILTIN;
-			verdict.link = 0;
+			verdict.linked = false;
 			verdict.builtin = move ? LG_BUILTIN_CGROUP_MOVE : LG_BUILTIN_CGROUP_FILE;
 			return lg_path_verdict_finish(policy, cgroup_id, LG_HOOK_FILE_OPEN,
 						      decision, &verdict);

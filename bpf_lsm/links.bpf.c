@@ -41,7 +41,7 @@ static __always_inline int lg_check_write(const struct lg_policy_value *policy, 
 		verdict.rule = 0;
 		verdict.flags = LG_EVENT_BUILTIN;
 		verdict.builtin = LG_BUILTIN_BPFFS;
-		verdict.link = 0;
+		verdict.linked = false;
 	}
 	*denied = verdict.deny;
 	if (!verdict.deny)
@@ -77,7 +77,6 @@ static __always_inline void lg_record_link(struct dentry *dentry, struct vfsmoun
 {
 	struct lg_scratch *scratch = lg_scratch();
 	struct inode *inode = BPF_CORE_READ(dentry, d_inode);
-	const struct lg_mount_value *anchor;
 	struct lg_inode_key key = {};
 	struct lg_config *config;
 	__u32 zero = 0;
@@ -89,16 +88,19 @@ static __always_inline void lg_record_link(struct dentry *dentry, struct vfsmoun
 	if (bpf_map_lookup_elem(&lg_links, &key))
 		return; /* the first name is the original */
 	config = bpf_map_lookup_elem(&lg_config_map, &zero);
-	if (!config || !lg_walk_collect(scratch, dentry, mnt, &anchor))
+	if (!config)
 		return;
 	scratch->step.policy = 0; /* hash only */
+	scratch->in_dentry = (__u64)dentry;
+	scratch->in_mnt = (__u64)mnt;
 	for (int bank = 0; bank < 2; bank++) {
-		int count = lg_walk_prefixes(scratch, anchor, bank, config->path_seed[bank],
-					     scratch->link.prefix_hash[bank]);
+		int count = lg_path_walk_record(config->path_seed[bank], bank);
 
+		if (count == LG_WALK_FAIL)
+			return;
 		scratch->link.count[bank] = count > 0 ? (__u8)count : 0;
 	}
-	lg_build_path(scratch, anchor);
+	lg_build_path();
 	bpf_probe_read_kernel(scratch->link.path, LG_EVENT_PATH_MAX, scratch->path);
 	scratch->link.path[LG_EVENT_PATH_MAX - 1] = 0;
 	bpf_map_update_elem(&lg_links, &key, &scratch->link, BPF_NOEXIST);
@@ -213,7 +215,7 @@ static __always_inline int lg_check_beneath(const struct lg_policy_value *policy
 	verdict.rule = 0;
 	verdict.flags = LG_EVENT_BUILTIN;
 	verdict.builtin = LG_BUILTIN_RULES_BENEATH;
-	verdict.link = 0;
+	verdict.linked = false;
 	return lg_path_verdict_finish(policy, cgroup_id, LG_HOOK_PATH_RENAME, LG_DECISION_FILE_WRITE,
 				      &verdict);
 }

@@ -45,7 +45,7 @@ static __always_inline int lg_meta_write(__u8 hook, struct dentry *dentry, struc
 		verdict.rule = 0;
 		verdict.flags = LG_EVENT_BUILTIN;
 		verdict.builtin = builtin;
-		verdict.link = 0;
+		verdict.linked = false;
 	}
 	return lg_path_verdict_finish(policy, cgroup_id, hook, LG_DECISION_FILE_WRITE, &verdict);
 }

@@ -45,9 +45,9 @@ struct lg_path_verdict {
 	bool deny;
 	__u8 flags; /* LG_EVENT_WALK_LIMIT, LG_EVENT_HARDLINK, LG_EVENT_BUILTIN */
 	__u8 builtin; /* enum lg_builtin, with LG_EVENT_BUILTIN */
-	/* For the event: how the path was found. */
-	const struct lg_mount_value *anchor;
-	const struct lg_link_value *link; /* when LG_EVENT_HARDLINK */
+	/* For the event: how the path was found (the walk's details stay in the scratch). */
+	bool anchored; /* the walk ended at a mount root the host knows */
+	bool linked;   /* LG_EVENT_HARDLINK: the path is the link record's */
 	int components;
 	__u64 object; /* the object's path hash: identifies it for the event rate limit */
 	bool cacheable; /* depends on nothing a verdict cache does not check (cache.bpf.h) */
@@ -263,12 +263,12 @@ static __always_inline bool lg_walk_collect(struct lg_scratch *scratch, struct d
 /*
  * Phase 2, top-down: run every prefix of the collected path through lg_walk_step for bank's
  * seed. The step must hold policy, class and write (policy 0: hash only) and the verdict so far.
- * With record, each prefix's hash is stored there too; returns how many, or -1 when the path is
+ * With record, each prefix's hash is stored in scratch->link too; returns how many, or -1 when the path is
  * deeper than LG_PATH_DEPTH_MAX.
  */
 static __always_inline int lg_walk_prefixes(struct lg_scratch *scratch,
 					     const struct lg_mount_value *anchor, unsigned bank,
-					     __u64 seed, __u64 *record)
+					     __u64 seed, bool record)
 {
 	struct lg_walk_step *step = &scratch->step;
 	__u32 n = scratch->count;
@@ -288,14 +288,14 @@ static __always_inline int lg_walk_prefixes(struct lg_scratch *scratch,
 			step->object = i == depth && n == 0;
 			lg_walk_step(step);
 			if (record && stored <= LG_PATH_DEPTH_MAX)
-				record[stored++] = step->hash;
+				scratch->link.prefix_hash[bank & 1][stored++] = step->hash;
 		}
 	} else {
 		step->hash = lg_hash_init(seed);
 		step->object = n == 0;
 		lg_walk_step(step);
 		if (record)
-			record[stored++] = step->hash;
+			scratch->link.prefix_hash[bank & 1][stored++] = step->hash;
 	}
 	for (int j = 0; j < LG_PATH_DEPTH_MAX; j++) {
 		struct dentry *d;
@@ -315,13 +315,14 @@ static __always_inline int lg_walk_prefixes(struct lg_scratch *scratch,
 		}
 		lg_walk_step(step);
 		if (record && stored <= LG_PATH_DEPTH_MAX)
-			record[stored++] = step->hash;
+			scratch->link.prefix_hash[bank & 1][stored++] = step->hash;
 	}
 	return stored;
 }
 
 /* The original name of a hard-linked regular file, if one is recorded. */
-static __always_inline const struct lg_link_value *lg_link_of(struct dentry *dentry)
+static __always_inline const struct lg_link_value *lg_link_of(struct dentry *dentry,
+								 struct lg_inode_key *found)
 {
 	struct inode *inode = BPF_CORE_READ(dentry, d_inode);
 	struct lg_inode_key key = {};
@@ -331,7 +332,89 @@ static __always_inline const struct lg_link_value *lg_link_of(struct dentry *den
 		return 0;
 	key.dev = BPF_CORE_READ(inode, i_sb, s_dev);
 	key.ino = BPF_CORE_READ(inode, i_ino);
+	*found = key;
 	return bpf_map_lookup_elem(&lg_links, &key);
+}
+
+#define LG_WALK_EXEC 1   /* stop before the prefixes when no anchor: an anonymous program */
+#define LG_WALK_RECORD 2 /* store each prefix's hash in scratch->link.prefix_hash[bank] */
+#define LG_WALK_FAIL (-1)
+#define LG_WALK_UNANCHORED (-2)
+
+/*
+ * The whole walk of the object at scratch->in_dentry (and scratch->in_mnt, 0 for a hook that
+ * has none): collect its dentries, then run every prefix through scratch->step for bank's seed.
+ * Returns the number of prefixes run (recorded with LG_WALK_RECORD), LG_WALK_FAIL when the walk
+ * cannot name the object (too deep, disconnected), or LG_WALK_UNANCHORED (LG_WALK_EXEC: a
+ * program on no filesystem the host knows).
+ *
+ * Global, like lg_walk_step, and for a bigger reason: a program that inlines the walk has it
+ * verified at every call and in every state its caller reaches there; the file and name hooks
+ * inlined it one to four times each, and their programs took a minute to load under emulation.
+ * As a global function it is verified once per program, from one state. 6.1 passes a global
+ * function scalars and memory, no kernel object pointers: hence the addresses in the scratch.
+ */
+static __always_inline int lg_path_walk_inline(__u64 seed, __u32 bank, __u32 mode)
+{
+	struct lg_scratch *scratch = lg_scratch();
+	const struct lg_mount_value *anchor;
+
+	if (!scratch)
+		return LG_WALK_FAIL;
+	scratch->anchored = 0;
+	if (!lg_walk_collect(scratch, (struct dentry *)scratch->in_dentry,
+			     (struct vfsmount *)scratch->in_mnt, &anchor))
+		return LG_WALK_FAIL;
+	scratch->anchored = anchor != 0;
+	if ((mode & LG_WALK_EXEC) && !anchor)
+		return LG_WALK_UNANCHORED;
+	return lg_walk_prefixes(scratch, anchor, bank & 1, seed, mode & LG_WALK_RECORD);
+}
+
+__weak __noinline int lg_path_walk(__u64 seed, __u32 bank, __u32 exec)
+{
+	return lg_path_walk_inline(seed, bank, exec ? LG_WALK_EXEC : 0);
+}
+
+/* The walk for a link record (links.bpf.c): a separate function, so that the record's stores
+ * are compiled out of every other program's walk. */
+__weak __noinline int lg_path_walk_record(__u64 seed, __u32 bank)
+{
+	return lg_path_walk_inline(seed, bank, LG_WALK_RECORD);
+}
+
+/*
+ * When the object at scratch->in_dentry is a regular file with a recorded original name: run
+ * that name's prefixes through scratch->step (its verdict reset first) and return 1, with the
+ * record's key in scratch->link_key. Global for the same reason as lg_path_walk.
+ */
+__weak __noinline int lg_link_walk(__u32 bank)
+{
+	struct lg_scratch *scratch = lg_scratch();
+	const struct lg_link_value *link;
+	struct lg_walk_step *step;
+	int count;
+
+	if (!scratch)
+		return 0;
+	link = lg_link_of((struct dentry *)scratch->in_dentry, &scratch->link_key);
+	if (!link)
+		return 0;
+	count = link->count[bank & 1];
+	if (count < 1 || count > LG_PATH_DEPTH_MAX + 1)
+		return 0;
+	step = &scratch->step;
+	step->rule = 0;
+	step->deny = 0;
+	step->name = 0;
+	for (int i = 0; i <= LG_PATH_DEPTH_MAX; i++) {
+		if (i >= count)
+			break;
+		step->hash = link->prefix_hash[bank & 1][i];
+		step->object = i == count - 1;
+		lg_walk_step(step);
+	}
+	return 1;
 }
 
 /*
@@ -343,71 +426,55 @@ static __always_inline void lg_path_decide(const struct lg_policy_value *policy,
 					   struct vfsmount *vfsmnt, struct lg_path_verdict *v)
 {
 	struct lg_scratch *scratch = lg_scratch();
-	const struct lg_mount_value *anchor;
-	const struct lg_link_value *link;
 	struct lg_walk_step *step;
 	unsigned bank = policy->bank & 1;
-	int count;
+	int ret;
 
 	v->rule = policy->default_rule[decision & 3];
 	v->deny = policy->default_deny & (1u << decision);
 	v->flags = 0;
 	v->builtin = 0;
-	v->anchor = 0;
-	v->link = 0;
+	v->anchored = false;
+	v->linked = false;
 	v->components = 0;
 	v->object = 0;
 	v->cacheable = false;
 	if (!scratch)
 		goto out_fail_closed;
-	if (!lg_walk_collect(scratch, dentry, vfsmnt, &anchor))
-		goto out_fail_closed;
-	v->anchor = anchor;
-	v->components = (int)scratch->count;
-	/* A program on no filesystem the host knows (memfd, a namespace's private root): its
-	 * path means nothing to the policy, which allows such programs or not as a whole. */
-	if (class == LG_CLASS_EXEC && !anchor) {
-		v->rule = policy->anonymous_rule;
-		v->deny = !(policy->flags & LG_POLICY_EXEC_ANONYMOUS);
-		return;
-	}
-
 	step = &scratch->step;
 	step->policy = policy->id;
 	step->class = class;
 	step->write = decision == LG_DECISION_FILE_WRITE;
 	step->rule = v->rule;
 	step->deny = v->deny;
-	if (lg_walk_prefixes(scratch, anchor, bank, policy->seed, 0) < 0)
+	scratch->in_dentry = (__u64)dentry;
+	scratch->in_mnt = (__u64)vfsmnt;
+	ret = lg_path_walk(policy->seed, bank, class == LG_CLASS_EXEC);
+	v->components = (int)scratch->count;
+	/* A program on no filesystem the host knows (memfd, a namespace's private root): its
+	 * path means nothing to the policy, which allows such programs or not as a whole. */
+	if (ret == LG_WALK_UNANCHORED) {
+		v->rule = policy->anonymous_rule;
+		v->deny = !(policy->flags & LG_POLICY_EXEC_ANONYMOUS);
+		return;
+	}
+	if (ret < 0)
 		goto out_fail_closed;
+	v->anchored = scratch->anchored;
 	v->rule = step->rule;
 	v->deny = step->deny;
 	v->object = step->hash;
-	v->cacheable = anchor && !scratch->crossed && !scratch->procfs;
+	v->cacheable = scratch->anchored && !scratch->crossed && !scratch->procfs;
 
 	/* Another name of the same file: its original name's rules apply too; deny wins. */
-	link = lg_link_of(dentry);
-	if (!link)
+	if (!lg_link_walk(bank))
 		return;
-	count = link->count[bank];
-	if (count < 1 || count > LG_PATH_DEPTH_MAX + 1)
-		return;
-	step->rule = 0;
-	step->deny = 0;
-	step->name = 0;
-	for (int i = 0; i <= LG_PATH_DEPTH_MAX; i++) {
-		if (i >= count)
-			break;
-		step->hash = link->prefix_hash[bank][i];
-		step->object = i == count - 1;
-		lg_walk_step(step);
-	}
 	v->cacheable = false;
 	if (step->deny && !v->deny) {
 		v->deny = true;
 		v->rule = step->rule;
 		v->flags |= LG_EVENT_HARDLINK;
-		v->link = link;
+		v->linked = true;
 	}
 	return;
 
@@ -422,17 +489,27 @@ out_fail_closed:
  * components. The buffer is twice LG_EVENT_PATH_MAX so that every copy at a masked offset stays
  * inside it. The write offset lives in the scratch map, not in a register: reloaded and masked
  * in each round, it gives the verifier the same state at every loop head, where a register
- * would give it a new range per name length. Returns true when the path was cut.
+ * would give it a new range per name length. Returns 1 when the path was cut. Global (verified
+ * once per program); the anchor is looked up again by the key the walk left in the scratch.
  */
-static __always_inline bool lg_build_path(struct lg_scratch *scratch,
-					  const struct lg_mount_value *anchor)
+__weak __noinline int lg_build_path(void)
 {
-	int n = (int)scratch->count;
+	struct lg_scratch *scratch = lg_scratch();
+	const struct lg_mount_value *anchor = 0;
 	bool truncated = false;
 	__u32 off;
+	int n;
 
+	if (!scratch)
+		return 0;
+	n = (int)scratch->count;
 	scratch->path[0] = 0;
 	scratch->path_off = 0;
+	if (scratch->anchored) {
+		struct lg_inode_key key = scratch->anchor_check.key;
+
+		anchor = bpf_map_lookup_elem(&lg_mounts, &key);
+	}
 	if (anchor) {
 		long len = bpf_probe_read_kernel_str(scratch->path, LG_MOUNT_PATH_MAX, anchor->path);
 
@@ -484,11 +561,16 @@ static __always_inline void lg_event_path(struct lg_event *ev, const struct lg_p
 
 	if (!scratch)
 		return;
-	if (v->link) {
-		bpf_probe_read_kernel_str(ev->object.path, LG_EVENT_PATH_MAX, v->link->path);
-		return;
+	if (v->linked) {
+		struct lg_inode_key key = scratch->link_key;
+		const struct lg_link_value *link = bpf_map_lookup_elem(&lg_links, &key);
+
+		if (link) {
+			bpf_probe_read_kernel_str(ev->object.path, LG_EVENT_PATH_MAX, link->path);
+			return;
+		}
 	}
-	if (lg_build_path(scratch, v->anchor))
+	if (lg_build_path())
 		ev->flags |= LG_EVENT_TRUNCATED;
 	bpf_probe_read_kernel(ev->object.path, LG_EVENT_PATH_MAX, scratch->path);
 	ev->object.path[LG_EVENT_PATH_MAX - 1] = 0;

@@ -542,7 +542,8 @@ pid_t daemon_start(void)
 		}
 		usleep(20 * 1000);
 	} while (now_ms() < end);
-	VM_FAIL("lsmguard run printed no ready line in 60 s");
+	VM_FAIL("lsmguard run printed no ready line in 60 s; its stderr ends:");
+	print_daemon_err_tail(8);
 	return -1;
 }
 
