@@ -161,13 +161,15 @@ struct lg_scratch {
 	struct lg_anchor_check anchor_check;
 	__u32 disconnected; /* the walk ended at a disconnected dentry (no path) */
 	/* lg_path_walk's object (kernel addresses, passed as numbers: see path.bpf.h) and what
-	 * it found besides the verdict in step: an anchor (its key in anchor_check.key), and a
-	 * link record whose rules decided (its key in link_key). */
+	 * it found besides the verdict in step: whether an anchor, and the addresses of the
+	 * anchor's and the link record's path strings (map values: valid for the whole program
+	 * run, which holds the RCU read lock), read back by address for an event. */
 	__u64 in_dentry;
 	__u64 in_mnt;
 	__u32 anchored;
-	__u32 linked;
-	struct lg_inode_key link_key;
+	__u32 pad_walk;
+	__u64 anchor_path;
+	__u64 link_path;
 	__u8 path[2 * LG_EVENT_PATH_MAX]; /* path string under construction; see lg_build_path */
 	struct lg_link_value link;        /* a link record under construction */
 };

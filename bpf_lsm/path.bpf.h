@@ -321,8 +321,7 @@ static __always_inline int lg_walk_prefixes(struct lg_scratch *scratch,
 }
 
 /* The original name of a hard-linked regular file, if one is recorded. */
-static __always_inline const struct lg_link_value *lg_link_of(struct dentry *dentry,
-								 struct lg_inode_key *found)
+static __always_inline const struct lg_link_value *lg_link_of(struct dentry *dentry)
 {
 	struct inode *inode = BPF_CORE_READ(dentry, d_inode);
 	struct lg_inode_key key = {};
@@ -332,7 +331,6 @@ static __always_inline const struct lg_link_value *lg_link_of(struct dentry *den
 		return 0;
 	key.dev = BPF_CORE_READ(inode, i_sb, s_dev);
 	key.ino = BPF_CORE_READ(inode, i_ino);
-	*found = key;
 	return bpf_map_lookup_elem(&lg_links, &key);
 }
 
@@ -362,10 +360,13 @@ static __always_inline int lg_path_walk_inline(__u64 seed, __u32 bank, __u32 mod
 	if (!scratch)
 		return LG_WALK_FAIL;
 	scratch->anchored = 0;
+	scratch->anchor_path = 0;
 	if (!lg_walk_collect(scratch, (struct dentry *)scratch->in_dentry,
 			     (struct vfsmount *)scratch->in_mnt, &anchor))
 		return LG_WALK_FAIL;
 	scratch->anchored = anchor != 0;
+	if (anchor)
+		scratch->anchor_path = (__u64)anchor->path;
 	if ((mode & LG_WALK_EXEC) && !anchor)
 		return LG_WALK_UNANCHORED;
 	return lg_walk_prefixes(scratch, anchor, bank & 1, seed, mode & LG_WALK_RECORD);
@@ -386,7 +387,7 @@ __weak __noinline int lg_path_walk_record(__u64 seed, __u32 bank)
 /*
  * When the object at scratch->in_dentry is a regular file with a recorded original name: run
  * that name's prefixes through scratch->step (its verdict reset first) and return 1, with the
- * record's key in scratch->link_key. Global for the same reason as lg_path_walk.
+ * address of the record's path in scratch->link_path. Global for the same reason as lg_path_walk.
  */
 __weak __noinline int lg_link_walk(__u32 bank)
 {
@@ -397,12 +398,13 @@ __weak __noinline int lg_link_walk(__u32 bank)
 
 	if (!scratch)
 		return 0;
-	link = lg_link_of((struct dentry *)scratch->in_dentry, &scratch->link_key);
+	link = lg_link_of((struct dentry *)scratch->in_dentry);
 	if (!link)
 		return 0;
 	count = link->count[bank & 1];
 	if (count < 1 || count > LG_PATH_DEPTH_MAX + 1)
 		return 0;
+	scratch->link_path = (__u64)link->path;
 	step = &scratch->step;
 	step->rule = 0;
 	step->deny = 0;
@@ -490,12 +492,11 @@ out_fail_closed:
  * inside it. The write offset lives in the scratch map, not in a register: reloaded and masked
  * in each round, it gives the verifier the same state at every loop head, where a register
  * would give it a new range per name length. Returns 1 when the path was cut. Global (verified
- * once per program); the anchor is looked up again by the key the walk left in the scratch.
+ * once per program); the anchor's path is read by the address the walk left in the scratch.
  */
 __weak __noinline int lg_build_path(void)
 {
 	struct lg_scratch *scratch = lg_scratch();
-	const struct lg_mount_value *anchor = 0;
 	bool truncated = false;
 	__u32 off;
 	int n;
@@ -505,13 +506,9 @@ __weak __noinline int lg_build_path(void)
 	n = (int)scratch->count;
 	scratch->path[0] = 0;
 	scratch->path_off = 0;
-	if (scratch->anchored) {
-		struct lg_inode_key key = scratch->anchor_check.key;
-
-		anchor = bpf_map_lookup_elem(&lg_mounts, &key);
-	}
-	if (anchor) {
-		long len = bpf_probe_read_kernel_str(scratch->path, LG_MOUNT_PATH_MAX, anchor->path);
+	if (scratch->anchor_path) {
+		long len = bpf_probe_read_kernel_str(scratch->path, LG_MOUNT_PATH_MAX,
+						     (const void *)scratch->anchor_path);
 
 		if (len > 1)
 			scratch->path_off = (__u32)len - 1;
@@ -561,14 +558,10 @@ static __always_inline void lg_event_path(struct lg_event *ev, const struct lg_p
 
 	if (!scratch)
 		return;
-	if (v->linked) {
-		struct lg_inode_key key = scratch->link_key;
-		const struct lg_link_value *link = bpf_map_lookup_elem(&lg_links, &key);
-
-		if (link) {
-			bpf_probe_read_kernel_str(ev->object.path, LG_EVENT_PATH_MAX, link->path);
-			return;
-		}
+	if (v->linked && scratch->link_path) {
+		bpf_probe_read_kernel_str(ev->object.path, LG_EVENT_PATH_MAX,
+					  (const void *)scratch->link_path);
+		return;
 	}
 	if (lg_build_path())
 		ev->flags |= LG_EVENT_TRUNCATED;
