@@ -43,8 +43,9 @@ struct compiler {
 	struct net_item *net_items;
 	size_t net_item_count, net_item_cap;
 	size_t rule_cap;
-	char **prefixes; /* the marker items' paths, freed with the items */
-	size_t prefix_count, prefix_cap;
+	size_t beneath_cap;
+	struct lg_path_key *markers; /* open addressing: the markers made so far (policy 0: free) */
+	size_t marker_count, marker_cap;
 };
 
 __u64 (*lg_test_rule_hash)(__u64 seed, const char *path);
@@ -148,47 +149,94 @@ static int add_defaults(struct compiler *cc, const struct lg_policy *p, __u32 po
 }
 
 /*
+ * Whether the marker key is new, recording it: most rules share their prefixes ("/srv/app/" for
+ * every rule beneath it), and one marker serves them all. Returns 1, 0, or -ENOMEM. Keys are told
+ * apart by hash alone: two prefixes with one hash are one key in the kernel anyway.
+ */
+static int marker_is_new(struct compiler *cc, const struct lg_path_key *key)
+{
+	size_t mask, i;
+
+	if (2 * (cc->marker_count + 1) > cc->marker_cap) {
+		size_t cap = cc->marker_cap ? 2 * cc->marker_cap : 1024;
+		struct lg_path_key *grown = calloc(cap, sizeof(*grown));
+
+		if (!grown)
+			return -ENOMEM;
+		for (size_t j = 0; j < cc->marker_cap; j++) {
+			const struct lg_path_key *old = &cc->markers[j];
+
+			if (!old->policy)
+				continue;
+			for (i = (old->hash ^ old->policy ^ old->class) & (cap - 1); grown[i].policy;
+			     i = (i + 1) & (cap - 1))
+				;
+			grown[i] = *old;
+		}
+		free(cc->markers);
+		cc->markers = grown;
+		cc->marker_cap = cap;
+	}
+	mask = cc->marker_cap - 1;
+	for (i = (key->hash ^ key->policy ^ key->class) & mask; cc->markers[i].policy;
+	     i = (i + 1) & mask)
+		if (lg_compare_path_keys(&cc->markers[i], key) == 0)
+			return 0;
+	cc->markers[i] = *key;
+	cc->marker_count++;
+	return 1;
+}
+
+/*
+ * Add the marker under key, unless made already. Markers go straight to the output: they are
+ * unique by key, and nothing but their presence is read (the first rule's id is kept in slot 0
+ * for whoever reads the map).
+ */
+static int add_marker(struct compiler *cc, const struct path_item *rule_item,
+		      const struct lg_path_key *key)
+{
+	struct lg_path_entry entry = {.key = *key};
+	int ret = marker_is_new(cc, key);
+
+	if (ret <= 0)
+		return ret;
+	entry.value.rule[0] = rule_item->rule;
+	return push((void **)&cc->out->beneath, &cc->out->beneath_count, &cc->beneath_cap,
+		    sizeof(entry), &entry);
+}
+
+/*
  * Mark every proper prefix of a rule's path ("" and "/a" for "/a/b"): for the rule's policy, and
  * for the whole bank when the rule denies. A directory there holds the rule's object.
  */
 static int add_beneath_markers(struct compiler *cc, const struct lg_path_rule *r,
 			       const struct path_item *rule_item)
 {
-	for (size_t i = 0; r->path[i]; i++) {
-		struct path_item item = *rule_item;
-		char *prefix;
+	size_t len = strlen(r->path);
+	bool directory = len && r->path[len - 1] == '/';
+	struct lg_path_walk walk;
+
+	lg_path_walk_start(&walk, cc->out->seed, r->path);
+	for (;;) {
+		struct lg_path_key key = rule_item->key;
+		bool more;
 		int ret;
 
-		if (r->path[i] != '/')
-			continue;
-		prefix = strndup(r->path, i);
-		if (!prefix)
-			return -ENOMEM;
-		ret = push((void **)&cc->prefixes, &cc->prefix_count, &cc->prefix_cap,
-			   sizeof(prefix), &prefix);
-		if (ret) {
-			free(prefix);
-			return ret;
+		key.hash = walk.hash; /* the prefix before the next component */
+		more = lg_path_walk_next(&walk);
+		/* A directory rule ("/a/b/") marks its own directory too: it holds the objects. */
+		if (!more && !directory)
+			return 0;
+		key.class = LG_PATH_CLASS_BENEATH;
+		ret = add_marker(cc, rule_item, &key);
+		if (!ret && r->action == LG_ACT_DENY) {
+			key.policy = cc->out->id_base + 1;
+			key.class = LG_PATH_CLASS_DENY_BENEATH;
+			ret = add_marker(cc, rule_item, &key);
 		}
-		item.path = prefix;
-		item.key.hash = rule_hash(cc->out->seed, prefix);
-		item.key.class = LG_PATH_CLASS_BENEATH;
-		item.slot = 0;
-		item.deny = false;
-		ret = push((void **)&cc->path_items, &cc->path_item_count, &cc->path_item_cap,
-			   sizeof(item), &item);
-		if (ret)
-			return ret;
-		if (r->action != LG_ACT_DENY)
-			continue;
-		item.key.policy = cc->out->id_base + 1;
-		item.key.class = LG_PATH_CLASS_DENY_BENEATH;
-		ret = push((void **)&cc->path_items, &cc->path_item_count, &cc->path_item_cap,
-			   sizeof(item), &item);
-		if (ret)
+		if (ret || !more)
 			return ret;
 	}
-	return 0;
 }
 
 static int add_path_rules(struct compiler *cc, const struct lg_policy *p, __u32 policy_id,
@@ -326,7 +374,7 @@ int lg_compare_path_keys(const struct lg_path_key *x, const struct lg_path_key *
 static int build_path_entries(struct compiler *cc)
 {
 	struct lg_compiled *out = cc->out;
-	size_t cap = 0, beneath_cap = 0;
+	size_t cap = 0;
 
 	if (cc->path_item_count) /* qsort's base may not be NULL, even for zero elements */
 		qsort(cc->path_items, cc->path_item_count, sizeof(struct path_item),
@@ -360,12 +408,7 @@ static int build_path_entries(struct compiler *cc)
 				entry.value.deny_mask |= bit;
 			}
 		}
-		if (entry.key.class >= LG_PATH_CLASS_BENEATH)
-			ret = push((void **)&out->beneath, &out->beneath_count, &beneath_cap,
-				   sizeof(entry), &entry);
-		else
-			ret = push((void **)&out->paths, &out->path_count, &cap, sizeof(entry),
-				   &entry);
+		ret = push((void **)&out->paths, &out->path_count, &cap, sizeof(entry), &entry);
 		if (ret)
 			return ret;
 		i = j;
@@ -540,9 +583,7 @@ static int build_net_entries(struct compiler *cc)
 
 static void free_items(struct compiler *cc)
 {
-	for (size_t i = 0; i < cc->prefix_count; i++)
-		free(cc->prefixes[i]);
-	free(cc->prefixes);
+	free(cc->markers);
 	free(cc->path_items);
 	free(cc->net_items);
 }
