@@ -30,6 +30,9 @@
 #include "setup.bpf.h"
 
 #define CAP_SYS_ADMIN 21
+#define MNT_SHARED 0x1000 /* vfsmount.mnt_flags: in a peer group (include/linux/mount.h, 6.1) */
+#define MS_REMOUNT 32
+#define MS_PROPAGATION ((1 << 17) | (1 << 18) | (1 << 19) | (1 << 20)) /* unbindable .. shared */
 
 /* x86-64 system call numbers of the new mount API (the same in the ia32 table). */
 #define NR_OPEN_TREE 428
@@ -83,6 +86,18 @@ static __always_inline bool lg_mount_opted_in(const struct lg_policy_value *poli
 }
 
 /*
+ * Whether a mount attached under mnt (or removed from under it) would propagate to mnt's peers:
+ * a namespace made by unshare(CLONE_NEWNS) without a user namespace keeps its copies in the
+ * host's peer groups (systemd makes every host mount shared), so a mount there would appear in
+ * the host's namespace too. mount = namespace covers such a mount once the namespace has made
+ * its tree private or slave (as systemd does for a unit's namespace).
+ */
+static __always_inline bool lg_mount_is_shared(struct vfsmount *mnt)
+{
+	return BPF_CORE_READ(mnt, mnt_flags) & MNT_SHARED;
+}
+
+/*
  * HOOK POINT for lsmguard's protected objects (the policy directory, lsmguard's executable and
  * its state): whether a mount at (dentry, mnt) would cover one of them, or an ancestor of one.
  * Called by sb_mount and move_mount for every confined task outside its window, before the
@@ -111,9 +126,13 @@ static __always_inline int lg_mount_deny_at(const struct lg_policy_value *policy
 	return lg_path_verdict_finish(policy, cgroup_id, hook, LG_DECISION_FILE_WRITE, &verdict);
 }
 
-/* A mount operation whose target is (dentry, mnt), in that mount's namespace. */
+/*
+ * A mount operation whose target is (dentry, mnt), in that mount's namespace (and in also's:
+ * where a moved mount comes from); propagates: the change reaches mnt's peers, which may be
+ * the host's mounts, so mount = namespace does not cover it.
+ */
 static __always_inline int lg_mount_at(__u8 hook, struct dentry *dentry, struct vfsmount *mnt,
-				       struct mnt_namespace *also)
+				       struct mnt_namespace *also, bool propagates)
 {
 	const struct lg_policy_value *policy;
 	__u64 cgroup_id = 0;
@@ -123,7 +142,9 @@ static __always_inline int lg_mount_at(__u8 hook, struct dentry *dentry, struct 
 		return 0;
 	if (lg_mount_target_protected(dentry, mnt))
 		return lg_mount_deny_at(policy, cgroup_id, hook, LG_BUILTIN_MOUNT, dentry, mnt);
-	if (lg_mount_opted_in(policy, lg_mount_ns_of(mnt)) && lg_mount_opted_in(policy, also)) {
+	if ((policy->flags & LG_POLICY_SYSTEM_MOUNT_ALLOW) ||
+	    (!propagates && lg_mount_opted_in(policy, lg_mount_ns_of(mnt)) &&
+	     lg_mount_opted_in(policy, also))) {
 		lg_count_allowed(policy->id, hook);
 		return 0;
 	}
@@ -156,21 +177,28 @@ int BPF_PROG(lg_sb_mount, const char *dev_name, const struct path *path, const c
 	     unsigned long flags, void *data, int ret)
 {
 	struct vfsmount *mnt;
+	bool attaches;
 
 	if (ret)
 		return ret;
 	mnt = BPF_CORE_READ(path, mnt);
-	return lg_mount_at(LG_HOOK_SB_MOUNT, BPF_CORE_READ(path, dentry), mnt, lg_mount_ns_of(mnt));
+	/* A remount or a propagation change alters mnt alone; the rest attach under it. */
+	attaches = !(flags & (MS_REMOUNT | MS_PROPAGATION));
+	return lg_mount_at(LG_HOOK_SB_MOUNT, BPF_CORE_READ(path, dentry), mnt, lg_mount_ns_of(mnt),
+			   attaches && lg_mount_is_shared(mnt));
 }
 
 /* move_mount(2): attaching a detached mount (fsmount, open_tree) or moving an attached one. */
 SEC("lsm/move_mount")
 int BPF_PROG(lg_move_mount, const struct path *from_path, const struct path *to_path, int ret)
 {
+	struct vfsmount *mnt;
+
 	if (ret)
 		return ret;
-	return lg_mount_at(LG_HOOK_MOVE_MOUNT, BPF_CORE_READ(to_path, dentry),
-			   BPF_CORE_READ(to_path, mnt), lg_mount_ns_of(BPF_CORE_READ(from_path, mnt)));
+	mnt = BPF_CORE_READ(to_path, mnt);
+	return lg_mount_at(LG_HOOK_MOVE_MOUNT, BPF_CORE_READ(to_path, dentry), mnt,
+			   lg_mount_ns_of(BPF_CORE_READ(from_path, mnt)), lg_mount_is_shared(mnt));
 }
 
 /* pivot_root(2): the new root's namespace is the caller's. */
@@ -183,7 +211,7 @@ int BPF_PROG(lg_sb_pivotroot, const struct path *old_path, const struct path *ne
 		return ret;
 	mnt = BPF_CORE_READ(new_path, mnt);
 	return lg_mount_at(LG_HOOK_SB_PIVOTROOT, BPF_CORE_READ(new_path, dentry), mnt,
-			   lg_mount_ns_of(mnt));
+			   lg_mount_ns_of(mnt), false); /* the kernel refuses shared mounts here */
 }
 
 /*
@@ -193,16 +221,21 @@ int BPF_PROG(lg_sb_pivotroot, const struct path *old_path, const struct path *ne
 SEC("lsm/sb_umount")
 int BPF_PROG(lg_sb_umount_confine, struct vfsmount *mnt, int flags, int ret)
 {
+	struct vfsmount *parent;
+
 	if (ret || BPF_CORE_READ(mnt, mnt_sb, s_magic) == BPF_FS_MAGIC)
 		return ret;
+	parent = &BPF_CORE_READ(lg_real_mount(mnt), mnt_parent)->mnt;
 	return lg_mount_at(LG_HOOK_SB_UMOUNT, BPF_CORE_READ(mnt, mnt_root), mnt,
-			   lg_mount_ns_of(mnt));
+			   lg_mount_ns_of(mnt), lg_mount_is_shared(parent));
 }
 
 /*
- * A superblock's reconfiguration: mount(MS_REMOUNT) (after sb_mount) and fsconfig's
- * FSCONFIG_CMD_RECONFIGURE after fspick. The superblock may be mounted anywhere: decided in the
- * caller's namespace, reported at the host path of the filesystem's root.
+ * A superblock's reconfiguration: mount(MS_REMOUNT) without MS_BIND (after sb_mount) and
+ * fsconfig's FSCONFIG_CMD_RECONFIGURE after fspick. A filesystem's settings are shared by all
+ * its mounts, in every namespace: remounting the host's /tmp read-only from a private namespace
+ * makes it read-only for the host. So only mount = allow covers it. Reported at the host path
+ * of the filesystem's root.
  */
 SEC("lsm/sb_remount")
 int BPF_PROG(lg_sb_remount, struct super_block *sb, void *mnt_opts, int ret)
@@ -215,7 +248,7 @@ int BPF_PROG(lg_sb_remount, struct super_block *sb, void *mnt_opts, int ret)
 	policy = lg_mount_subject(&cgroup_id);
 	if (!policy)
 		return 0;
-	if (lg_mount_opted_in(policy, lg_current_mount_ns())) {
+	if (policy->flags & LG_POLICY_SYSTEM_MOUNT_ALLOW) {
 		lg_count_allowed(policy->id, LG_HOOK_SB_REMOUNT);
 		return 0;
 	}
