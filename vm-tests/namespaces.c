@@ -35,27 +35,28 @@
 #define D "/tmp/ns"
 #define USER 1000
 
-#define NS_RULES                                                                                  \
-	"[files]\ndefault = allow\ndeny = " D "/secret/\n"                                        \
+#define NS_RULES                                                                                   \
+	"[files]\ndefault = allow\ndeny = " D "/secret/\n"                                         \
 	"[exec]\ndefault = allow\n"
 
 static const char ns_policy[] = "[policy]\nname = ns\ncgroup = " NS "\nmode = enforce\n" NS_RULES;
 static const char ns_audit_policy[] =
-	"[policy]\nname = ns-audit\ncgroup = " NS_AUDIT "\nmode = audit\n" NS_RULES;
-static const char ns_optin_policy[] = "[policy]\nname = ns-optin\ncgroup = " NS_OPTIN
-				      "\nmode = enforce\n" NS_RULES
-				      "[system]\nuserns = allow\nmount = namespace\n";
+    "[policy]\nname = ns-audit\ncgroup = " NS_AUDIT "\nmode = audit\n" NS_RULES;
+static const char ns_optin_policy[] =
+    "[policy]\nname = ns-optin\ncgroup = " NS_OPTIN "\nmode = enforce\n" NS_RULES
+    "[system]\nuserns = allow\nmount = namespace\n";
 static const char ns_allow_policy[] = "[policy]\nname = ns-allow\ncgroup = " NS_ALLOW
 				      "\nmode = enforce\n" NS_RULES "[system]\nmount = allow\n";
 
-#define SRC_USERNS                                                                                \
+#define SRC_USERNS                                                                                 \
 	"\"source\":\"built-in: a confined task cannot create user namespaces unless its policy "  \
 	"says [system] userns = allow\""
-#define SRC_MOUNT                                                                                 \
+#define SRC_MOUNT                                                                                  \
 	"\"source\":\"built-in: a confined task cannot mount, unmount, remount, move or pivot "    \
 	"unless its policy says [system] mount = namespace or allow\""
-#define SRC_DEVICES                                                                               \
-	"\"source\":\"built-in: a confined task cannot create device nodes unless its policy says " \
+#define SRC_DEVICES                                                                                \
+	"\"source\":\"built-in: a confined task cannot create device nodes unless its policy "     \
+	"says "                                                                                    \
 	"[system] devices = allow\""
 
 /*
@@ -66,12 +67,13 @@ static void ns_setup(void)
 {
 	if (access(POLICY_DIR "/ns.ini", F_OK) == 0)
 		return;
-	VM_CHECK(system("mkdir -p " D "/mnt " D "/src " D "/pre " D "/robind " D "/secret " D
-			"/shared " D "/dev " D "/up " D "/work && echo secret >" D "/secret/key && "
-			"chmod -R 0777 " D " && mount -t tmpfs ns-pre " D "/pre && mkdir " D
-			"/pre/old && mount --bind " D "/src " D "/robind && mount -o remount,bind,ro " D
-			"/robind && mount -t tmpfs ns-shared " D "/shared && mkdir " D "/shared/x && "
-			"mount --make-shared " D "/shared") == 0);
+	VM_CHECK(
+	    system("mkdir -p " D "/mnt " D "/src " D "/pre " D "/robind " D "/secret " D
+		   "/shared " D "/dev " D "/up " D "/work && echo secret >" D "/secret/key && "
+		   "chmod -R 0777 " D " && mount -t tmpfs ns-pre " D "/pre && mkdir " D
+		   "/pre/old && mount --bind " D "/src " D "/robind && mount -o remount,bind,ro " D
+		   "/robind && mount -t tmpfs ns-shared " D "/shared && mkdir " D "/shared/x && "
+		   "mount --make-shared " D "/shared") == 0);
 	write_file(POLICY_DIR "/ns.ini", ns_policy, 0644);
 	write_file(POLICY_DIR "/ns-audit.ini", ns_audit_policy, 0644);
 	write_file(POLICY_DIR "/ns-optin.ini", ns_optin_policy, 0644);
@@ -87,25 +89,25 @@ enum ns_op {
 	OP_MOUNT_TMPFS,
 	OP_MOUNT_BIND,
 	OP_MOUNT_RBIND,
-	OP_MOUNT_MOVE,	      /* MS_MOVE of pre onto mnt */
-	OP_REMOUNT,	      /* MS_REMOUNT of pre's superblock (unchanged options) */
-	OP_REMOUNT_BIND_RW,   /* MS_REMOUNT | MS_BIND: robind writable again */
-	OP_MAKE_PRIVATE,      /* propagation: MS_PRIVATE */
-	OP_MAKE_SHARED,	      /* propagation: MS_SHARED */
-	OP_NEW_API_MOUNT,     /* fsopen, fsconfig(CREATE), fsmount, move_mount onto mnt */
-	OP_OPEN_TREE_CLONE,   /* open_tree(OPEN_TREE_CLONE) */
-	OP_OPEN_TREE_MOVE,    /* open_tree (no clone) of pre, then move_mount of it onto mnt */
-	OP_MOUNT_SETATTR_RW,  /* mount_setattr: clear MOUNT_ATTR_RDONLY of robind */
-	OP_FSPICK,	      /* fspick of pre */
-	OP_UMOUNT,	      /* umount2(pre, 0) */
-	OP_UMOUNT_DETACH,     /* umount2(pre, MNT_DETACH) */
-	OP_PIVOT_ROOT,	      /* in a private mount namespace: pivot_root(pre, pre/old) */
-	OP_OVERLAY_CHAIN,     /* the issue: userns + mount ns, overlayfs with a denied lower layer */
-	OP_TMPFS_CHAIN,	      /* the issue: userns + mount ns, tmpfs, a program copied in, run */
-	OP_USERNS_MOUNT,      /* userns + mount ns, made private, tmpfs mounted */
-	OP_NS_REMOUNT_SB,     /* root: private mount ns, then MS_REMOUNT of pre's superblock */
-	OP_NS_MOUNT_SHARED,   /* root: private mount ns, tmpfs under the shared mount */
-	OP_NS_PRIVATE_MOUNT,  /* root: private mount ns made private, tmpfs under shared, new API */
+	OP_MOUNT_MOVE,	     /* MS_MOVE of pre onto mnt */
+	OP_REMOUNT,	     /* MS_REMOUNT of pre's superblock (unchanged options) */
+	OP_REMOUNT_BIND_RW,  /* MS_REMOUNT | MS_BIND: robind writable again */
+	OP_MAKE_PRIVATE,     /* propagation: MS_PRIVATE */
+	OP_MAKE_SHARED,	     /* propagation: MS_SHARED */
+	OP_NEW_API_MOUNT,    /* fsopen, fsconfig(CREATE), fsmount, move_mount onto mnt */
+	OP_OPEN_TREE_CLONE,  /* open_tree(OPEN_TREE_CLONE) */
+	OP_OPEN_TREE_MOVE,   /* open_tree (no clone) of pre, then move_mount of it onto mnt */
+	OP_MOUNT_SETATTR_RW, /* mount_setattr: clear MOUNT_ATTR_RDONLY of robind */
+	OP_FSPICK,	     /* fspick of pre */
+	OP_UMOUNT,	     /* umount2(pre, 0) */
+	OP_UMOUNT_DETACH,    /* umount2(pre, MNT_DETACH) */
+	OP_PIVOT_ROOT,	     /* in a private mount namespace: pivot_root(pre, pre/old) */
+	OP_OVERLAY_CHAIN,    /* the issue: userns + mount ns, overlayfs with a denied lower layer */
+	OP_TMPFS_CHAIN,	     /* the issue: userns + mount ns, tmpfs, a program copied in, run */
+	OP_USERNS_MOUNT,     /* userns + mount ns, made private, tmpfs mounted */
+	OP_NS_REMOUNT_SB,    /* root: private mount ns, then MS_REMOUNT of pre's superblock */
+	OP_NS_MOUNT_SHARED,  /* root: private mount ns, tmpfs under the shared mount */
+	OP_NS_PRIVATE_MOUNT, /* root: private mount ns made private, tmpfs under shared, new API */
 	OP_FORK_UNSHARE_USER, /* a child of the task tries unshare(CLONE_NEWUSER) */
 	OP_MKNOD_CHR,	      /* mknod of a character device (1:3) in D/dev */
 	OP_COUNT,
@@ -255,8 +257,8 @@ static int do_ns_op(const void *varg)
 		ret = unshare(CLONE_NEWUSER);
 		break;
 	case OP_CLONE_USER:
-		return wait_child(clone(user_ns_child, stack + sizeof(stack), CLONE_NEWUSER | SIGCHLD,
-					NULL));
+		return wait_child(
+		    clone(user_ns_child, stack + sizeof(stack), CLONE_NEWUSER | SIGCHLD, NULL));
 	case OP_CLONE3_USER: {
 		long pid = syscall(SYS_clone3, &cargs, sizeof(cargs));
 
@@ -386,14 +388,16 @@ static void ns_restore(enum ns_op op)
 		break;
 	case OP_REMOUNT_BIND_RW:
 	case OP_MOUNT_SETATTR_RW:
-		VM_CHECK(mount(NULL, D "/robind", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) == 0);
+		VM_CHECK(mount(NULL, D "/robind", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) ==
+			 0);
 		break;
 	case OP_MAKE_SHARED:
 		VM_CHECK(mount(NULL, D "/pre", NULL, MS_PRIVATE, NULL) == 0);
 		break;
 	case OP_UMOUNT:
 	case OP_UMOUNT_DETACH:
-		VM_CHECK(mount("ns-pre", D "/pre", "tmpfs", 0, NULL) == 0 && mkdir(D "/pre/old", 0755) == 0);
+		VM_CHECK(mount("ns-pre", D "/pre", "tmpfs", 0, NULL) == 0 &&
+			 mkdir(D "/pre/old", 0755) == 0);
 		break;
 	default:
 		break;
@@ -454,8 +458,8 @@ VM_TEST(namespaces_routes_confined_root, 300)
 		int got = ns_try(NS, r->op, 0, false);
 
 		if (got != EPERM)
-			VM_FAIL("%s as root under ns: %d (%s), expected EPERM", op_names[r->op], got,
-				got > 0 ? strerror(got) : "-");
+			VM_FAIL("%s as root under ns: %d (%s), expected EPERM", op_names[r->op],
+				got, got > 0 ? strerror(got) : "-");
 		expect_route_event(mark, "ns", "\"event\":\"deny\"", r, 0);
 	}
 }
@@ -515,7 +519,8 @@ VM_TEST(namespaces_routes_audit_mode, 303)
 
 		if (got != want)
 			VM_FAIL("%s as root under ns-audit: %d (%s), expected %s", op_names[r->op],
-				got, got > 0 ? strerror(got) : "-", want ? strerror(want) : "success");
+				got, got > 0 ? strerror(got) : "-",
+				want ? strerror(want) : "success");
 		expect_route_event(mark, "ns-audit", "\"event\":\"audit\"", r, 0);
 		if (got == 0)
 			ns_restore(r->op);
@@ -630,7 +635,8 @@ static void child_start(struct waiting_child *c, enum ns_op op, bool exec_first)
 			write_into("/sys/fs/cgroup" NS "/cgroup.procs", "0");
 		if (exec_first) {
 			/* The window ends at exec: busybox's unshare -U, now the service's code. */
-			execl("/bin/busybox", "unshare", "-U", "/bin/busybox", "true", (char *)NULL);
+			execl("/bin/busybox", "unshare", "-U", "/bin/busybox", "true",
+			      (char *)NULL);
 			_exit(120);
 		}
 		ret = do_ns_op(&a);

@@ -40,6 +40,23 @@ for p in nginx sshd postgresql; do
 	fi
 done
 
+# nginx hardened as a unit file would be: systemd's child sets up its namespace, mounts, /dev
+# nodes and runtime directory inside nginx's cgroup before it executes nginx (lsmguard's setup
+# window); nginx's own code gets none of that (test.sh).
+mkdir -p "$root/etc/systemd/system/nginx.service.d"
+cat >"$root/etc/systemd/system/nginx.service.d/hardening.conf" <<'UNIT'
+[Service]
+PrivateTmp=yes
+ProtectSystem=strict
+ReadWritePaths=/var/log/nginx /var/lib/nginx /run
+ProtectHome=yes
+PrivateDevices=yes
+ProtectKernelTunables=yes
+ProtectKernelModules=yes
+ProtectControlGroups=yes
+RuntimeDirectory=nginx-hardened
+UNIT
+
 # The test, run once the services are up; its output on the serial console.
 install -m 0755 "$here/test.sh" "$root/usr/local/sbin/realsvc-test"
 cat >"$root/etc/systemd/system/realsvc-test.service" <<'UNIT'
