@@ -798,3 +798,38 @@ VM_TEST(setup_window_not_from_confined, 313)
 	/* Control: the same tracer traces a task of its policy outside the window (its child). */
 	VM_CHECK(in_cgroup(NS, do_ptrace_own_child, NULL) == 0);
 }
+
+/*
+ * Each program of this class is attached, and what the verifier processed for it (a walk is
+ * one global function, verified once per program).
+ */
+VM_TEST(namespaces_programs_attached, 314)
+{
+	static const char *const programs[] = {
+	    "lg_userns_create",	   "lg_sb_mount",	    "lg_move_mount",
+	    "lg_sb_remount",	   "lg_sb_pivotroot",	    "lg_sb_umount_confine",
+	    "lg_capable",	   "lg_setup_attach_enter", "lg_setup_attach_exit",
+	    "lg_setup_task_alloc", "lg_setup_exec",	    "lg_setup_ptrace",
+	};
+	const char *const argv[] = {LSMGUARD, "status", "--json", NULL};
+	static char out[65536];
+
+	VM_CHECK(run_command(argv, out, sizeof(out)) == 0);
+	for (size_t i = 0; i < sizeof(programs) / sizeof(programs[0]); i++) {
+		char want[96];
+		const char *at;
+		unsigned long insns = 0, verified = 0;
+
+		snprintf(want, sizeof(want), "{\"name\":\"%s\",\"insns\":", programs[i]);
+		at = strstr(out, want);
+		if (!at ||
+		    sscanf(at + strlen(want), "%lu,\"verified_insns\":%lu", &insns, &verified) !=
+			2 ||
+		    !verified) {
+			VM_FAIL("%s is not attached (lsmguard status --json)", programs[i]);
+			continue;
+		}
+		printf("# %s: %lu instructions, %lu processed by the verifier\n", programs[i],
+		       insns, verified);
+	}
+}
