@@ -449,7 +449,7 @@ static void expect_route_event(long mark, const char *policy, const char *event,
 }
 
 /* A confined root: every route EPERM, each with its hook's event. */
-VM_TEST(namespaces_routes_confined_root, 300)
+VM_TEST(namespaces_routes_confined_root, 180)
 {
 	ns_setup();
 	for (size_t i = 0; i < ROUTE_COUNT; i++) {
@@ -471,7 +471,7 @@ VM_TEST(namespaces_routes_confined_root, 300)
  * calls security_sb_mount before may_mount), so those carry lsmguard's event; the others stop
  * at the kernel's capability check before their hook.
  */
-VM_TEST(namespaces_routes_confined_user, 301)
+VM_TEST(namespaces_routes_confined_user, 181)
 {
 	ns_setup();
 	for (size_t i = 0; i < ROUTE_COUNT; i++) {
@@ -488,7 +488,7 @@ VM_TEST(namespaces_routes_confined_user, 301)
 }
 
 /* The controls: the same routes under no policy (mounts in a private namespace). */
-VM_TEST(namespaces_routes_unconfined, 302)
+VM_TEST(namespaces_routes_unconfined, 182)
 {
 	ns_setup();
 	for (size_t i = 0; i < ROUTE_COUNT; i++) {
@@ -508,7 +508,7 @@ VM_TEST(namespaces_routes_unconfined, 302)
 }
 
 /* Audit mode: logged with "event":"audit", and the operation goes through. */
-VM_TEST(namespaces_routes_audit_mode, 303)
+VM_TEST(namespaces_routes_audit_mode, 183)
 {
 	ns_setup();
 	for (size_t i = 0; i < ROUTE_COUNT; i++) {
@@ -533,7 +533,7 @@ VM_TEST(namespaces_routes_audit_mode, 303)
 }
 
 /* The issue's chains as an unprivileged confined user: they break at the user namespace. */
-VM_TEST(namespaces_issue_chains_refused, 304)
+VM_TEST(namespaces_issue_chains_refused, 184)
 {
 	long mark;
 
@@ -558,7 +558,7 @@ VM_TEST(namespaces_issue_chains_refused, 304)
  * the host's namespace is not; nor a superblock's remount (shared with the host), nor a mount
  * that would propagate to the host's peers, until the namespace is made private.
  */
-VM_TEST(namespaces_optin_namespace, 305)
+VM_TEST(namespaces_optin_namespace, 185)
 {
 	long mark;
 
@@ -595,7 +595,7 @@ VM_TEST(namespaces_optin_namespace, 305)
 }
 
 /* mount = allow: the host's namespace too. */
-VM_TEST(namespaces_optin_allow, 306)
+VM_TEST(namespaces_optin_allow, 186)
 {
 	ns_setup();
 	VM_CHECK(ns_try(NS_ALLOW, OP_MOUNT_TMPFS, 0, false) == 0);
@@ -676,7 +676,7 @@ static int moved_by_parent(enum ns_op op)
 	return child_finish(&c, 'g');
 }
 
-VM_TEST(setup_window_parent_moves_fresh_child, 310)
+VM_TEST(setup_window_parent_moves_fresh_child, 187)
 {
 	ns_setup();
 	VM_CHECK(moved_by_parent(OP_UNSHARE_USER) == 0);
@@ -689,7 +689,7 @@ VM_TEST(setup_window_parent_moves_fresh_child, 310)
 	VM_CHECK(ns_try(NS, OP_MKNOD_CHR, 0, false) == EPERM);
 }
 
-VM_TEST(setup_window_self_move, 311)
+VM_TEST(setup_window_self_move, 188)
 {
 	struct waiting_child c;
 	long mark;
@@ -730,7 +730,7 @@ static int clone_into_ns(enum ns_op op)
 	return wait_child(pid);
 }
 
-VM_TEST(setup_window_clone_into_cgroup, 312)
+VM_TEST(setup_window_clone_into_cgroup, 188)
 {
 	ns_setup();
 	make_cgroup(NS);
@@ -772,7 +772,7 @@ static int do_ptrace_own_child(const void *arg)
 }
 
 /* A confined task makes no task in the window, and cannot trace one. */
-VM_TEST(setup_window_not_from_confined, 313)
+VM_TEST(setup_window_not_from_confined, 189)
 {
 	struct waiting_child c;
 	char pid[16];
@@ -803,7 +803,7 @@ VM_TEST(setup_window_not_from_confined, 313)
  * Each program of this class is attached, and what the verifier processed for it (a walk is
  * one global function, verified once per program).
  */
-VM_TEST(namespaces_programs_attached, 314)
+VM_TEST(namespaces_programs_attached, 189)
 {
 	static const char *const programs[] = {
 	    "lg_userns_create",	   "lg_sb_mount",	    "lg_move_mount",

@@ -77,12 +77,13 @@ int program_result(int status)
 }
 
 /*
- * Move pid into cgroup from a third process: neither pid itself nor its parent. A task that an
- * unconfined task moves into a policy's cgroup before it executes anything is in its setup
- * window (bpf_lsm/setup.bpf.h), as systemd's child for a service is, and the confinement
- * built-ins leave it alone; the operations of the vm-tests are the service's own code.
+ * Move pid into cgroup from a third process: neither pid itself nor its parent (the caller).
+ * A task that an unconfined task moves into a policy's cgroup before it executes anything is in
+ * its setup window (bpf_lsm/setup.bpf.h), as systemd's child for a service is, and the
+ * confinement built-ins leave it alone; the operations of the vm-tests are the service's own
+ * code.
  */
-static bool move_into(const char *cgroup, pid_t pid)
+bool move_into_cgroup(const char *cgroup, pid_t pid)
 {
 	int status;
 	pid_t mover;
@@ -138,7 +139,7 @@ int in_cgroup(const char *cgroup, int (*op)(const void *arg), const void *arg)
 	}
 	close(fds[1]);
 	close(go[0]);
-	joined = !cgroup || move_into(cgroup, pid) ? 'y' : 'n';
+	joined = !cgroup || move_into_cgroup(cgroup, pid) ? 'y' : 'n';
 	if (write(go[1], &joined, 1) != 1)
 		joined = 'n';
 	close(go[1]);
