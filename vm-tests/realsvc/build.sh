@@ -56,6 +56,10 @@ ProtectKernelModules=yes
 ProtectControlGroups=yes
 RuntimeDirectory=nginx-hardened
 UNIT
+# A unit's RuntimeDirectory= belongs in its policy: systemd's child opens it (to set its owner and
+# mode) before nginx runs, and lsmguard's rules on opens apply in the setup window too.
+sed -i 's|^allow = /run/nginx.pid$|&\nallow = /run/nginx-hardened/|' "$root/etc/lsmguard/policy.d/nginx.ini"
+grep -qx 'allow = /run/nginx-hardened/' "$root/etc/lsmguard/policy.d/nginx.ini"
 
 # The test, run once the services are up; its output on the serial console.
 install -m 0755 "$here/test.sh" "$root/usr/local/sbin/realsvc-test"
