@@ -14,6 +14,9 @@
  * or character device node is created unless the policy says [system] devices = allow; a node
  * for the disk is a way around every file rule on that disk.
  *
+ * Neither applies to a task in its setup window (setup.bpf.h): systemd's child makes the
+ * service's /dev nodes, runtime directories and their owners before it executes the service.
+ *
  * The xattr hooks carry a dentry and no mount: their walk climbs to the filesystem's root,
  * which names the file canonically when the host mounts that root; a filesystem whose root the
  * host does not know is decided deny (fail closed, flagged walk_limit).
@@ -22,6 +25,7 @@
  * path_link the name it later gets); timestamps (utimensat) and inode flags (chattr).
  */
 #include "path.bpf.h"
+#include "setup.bpf.h"
 
 #define S_IFCHR 0020000
 #define S_IFBLK 0060000
@@ -39,6 +43,10 @@ static __always_inline int lg_meta_write(__u8 hook, struct dentry *dentry, struc
 	policy = lg_current_policy(&cgroup_id);
 	if (!policy)
 		return 0;
+	if (lg_in_setup_window()) {
+		lg_count_allowed(policy->id, hook);
+		return 0;
+	}
 	lg_path_decide(policy, LG_CLASS_FILE, LG_DECISION_FILE_WRITE, dentry, mnt, &verdict);
 	if (builtin) {
 		verdict.deny = true;

@@ -57,11 +57,21 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	X(lg_inode_setxattr)                                                                      \
 	X(lg_inode_removexattr)                                                                   \
 	X(lg_task_alloc)                                                                          \
+	X(lg_setup_task_alloc)                                                                    \
+	X(lg_setup_exec)                                                                          \
+	X(lg_userns_create)                                                                       \
+	X(lg_sb_mount)                                                                            \
+	X(lg_move_mount)                                                                          \
+	X(lg_sb_remount)                                                                          \
+	X(lg_sb_pivotroot)                                                                        \
+	X(lg_capable)                                                                             \
 	X(lg_bpf)                                                                                 \
 	X(lg_kernel_load_data)                                                                    \
 	X(lg_kernel_read_file)                                                                    \
 	X(lg_ptrace_access_check)                                                                 \
+	X(lg_setup_ptrace)                                                                        \
 	X(lg_sb_umount)                                                                           \
+	X(lg_sb_umount_confine)                                                                   \
 	X(lg_bpf_map)                                                                             \
 	X(lg_task_kill)                                                                           \
 	X(lg_file_send_sigiotask)                                                                 \
@@ -71,6 +81,9 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	X(lg_name_linked)                                                                         \
 	X(lg_mount_unhash)                                                                        \
 	X(lg_mount_umount_tree)                                                                   \
+	/* The setup window's marks: a task moved into a policy's cgroup by an unconfined task. */ \
+	X(lg_setup_attach_enter)                                                                  \
+	X(lg_setup_attach_exit)                                                                   \
 	/* Last: cgroup binding, once every hook is in place. */                                  \
 	X(lg_cgroup_mkdir)                                                                        \
 	X(lg_cgroup_rmdir)

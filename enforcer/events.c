@@ -29,6 +29,10 @@ static const char *const builtin_reasons[] = {
 			       "[system] devices = allow",
 	[LG_BUILTIN_RULES_BENEATH] = "a confined task cannot rename or move a directory that "
 				     "holds a rule's path",
+	[LG_BUILTIN_USERNS] = "a confined task cannot create user namespaces unless its policy says "
+			      "[system] userns = allow",
+	[LG_BUILTIN_MOUNT] = "a confined task cannot mount, unmount, remount, move or pivot unless its "
+			     "policy says [system] mount = namespace or allow",
 };
 
 /* The wall-clock time of a CLOCK_BOOTTIME stamp, as RFC 3339 UTC with microseconds. */

@@ -32,6 +32,12 @@ static const char *const hook_names[LG_HOOK_COUNT] = {
 	[LG_HOOK_PATH_CHOWN] = "path_chown",
 	[LG_HOOK_INODE_SETXATTR] = "inode_setxattr",
 	[LG_HOOK_INODE_REMOVEXATTR] = "inode_removexattr",
+	[LG_HOOK_USERNS_CREATE] = "userns_create",
+	[LG_HOOK_SB_MOUNT] = "sb_mount",
+	[LG_HOOK_MOVE_MOUNT] = "move_mount",
+	[LG_HOOK_SB_REMOUNT] = "sb_remount",
+	[LG_HOOK_SB_PIVOTROOT] = "sb_pivotroot",
+	[LG_HOOK_CAPABLE] = "capable",
 };
 
 static const char *const decision_names[LG_DECISION_COUNT] = {

@@ -82,6 +82,13 @@ enum lg_decision {
  * "allow"). devices: creating block and character device nodes (mknod S_IFBLK, S_IFCHR).
  */
 #define LG_POLICY_SYSTEM_DEVICES 0x02
+/* userns = allow: creating user namespaces (unshare, clone, clone3 with CLONE_NEWUSER). */
+#define LG_POLICY_SYSTEM_USERNS 0x04
+/* mount = namespace: mount, remount, bind, move, propagation changes, umount, pivot_root and
+ * the new mount API, in mount namespaces other than the host's (lsmguard's). mount = allow:
+ * also in the host's. Neither reaches lsmguard's protected objects. */
+#define LG_POLICY_SYSTEM_MOUNT_NAMESPACE 0x08
+#define LG_POLICY_SYSTEM_MOUNT_ALLOW 0x10
 
 /* Value of the policy array map, indexed by policy id (0 is never used). */
 struct lg_policy_value {
@@ -361,7 +368,13 @@ enum lg_hook {
 	LG_HOOK_PATH_CHOWN = 25,
 	LG_HOOK_INODE_SETXATTR = 26,
 	LG_HOOK_INODE_REMOVEXATTR = 27,
-	LG_HOOK_COUNT = 28,
+	LG_HOOK_USERNS_CREATE = 28,
+	LG_HOOK_SB_MOUNT = 29,
+	LG_HOOK_MOVE_MOUNT = 30,
+	LG_HOOK_SB_REMOUNT = 31,
+	LG_HOOK_SB_PIVOTROOT = 32,
+	LG_HOOK_CAPABLE = 33,
+	LG_HOOK_COUNT = 34,
 };
 
 /* Why a built-in protection denied (LG_EVENT_BUILTIN): in lg_event.builtin. */
@@ -379,15 +392,17 @@ enum lg_builtin {
 	LG_BUILTIN_PERF = 10,       /* perf events on tasks outside the own policy, or CPU-wide */
 	LG_BUILTIN_DEVICES = 11,    /* creating a device node without [system] devices = allow */
 	LG_BUILTIN_RULES_BENEATH = 12, /* renaming a directory that holds a rule's path */
-	LG_BUILTIN_COUNT = 13,
+	LG_BUILTIN_USERNS = 13,     /* creating a user namespace without [system] userns = allow */
+	LG_BUILTIN_MOUNT = 14,      /* mounting, unmounting, pivoting without [system] mount = */
+	LG_BUILTIN_COUNT = 15,
 };
 
 /*
  * The built-ins that protect lsmguard, other policies or the host: enforced for every confined
  * task whatever its policy's mode, and counted and reported as denied (event "deny") under an
  * audit-mode policy too. A built-in not listed here confines the policy's own service and
- * follows the mode like a rule: creating device nodes and renaming a directory with rules
- * beneath it.
+ * follows the mode like a rule: creating device nodes, renaming a directory with rules
+ * beneath it, creating user namespaces and mount operations.
  */
 #define LG_BUILTIN_PROTECTIONS                                                                    \
 	((1U << LG_BUILTIN_CGROUP_MOVE) | (1U << LG_BUILTIN_BPF) | (1U << LG_BUILTIN_MODULE) |    \

@@ -40,14 +40,18 @@ static const char *const section_names[] = {
 	[SEC_SYSTEM] = "system",
 };
 
-/* [system] keys: name, values (default first), and the policy flag each value other than the
- * default sets. */
+/* [system] keys: name, values (default first), and the policy flags each value sets (the
+ * default: none). */
 static const struct {
 	const char *name;
-	const char *values[3];
-	__u8 flag; /* set by any value but the first */
+	const char *values[4];
+	__u8 flags[3]; /* by value */
 } system_keys[LG_SYSTEM_KEY_COUNT] = {
-	[LG_SYSTEM_DEVICES] = {"devices", {"deny", "allow", NULL}, LG_POLICY_SYSTEM_DEVICES},
+	[LG_SYSTEM_DEVICES] = {"devices", {"deny", "allow", NULL}, {0, LG_POLICY_SYSTEM_DEVICES}},
+	[LG_SYSTEM_USERNS] = {"userns", {"deny", "allow", NULL}, {0, LG_POLICY_SYSTEM_USERNS}},
+	[LG_SYSTEM_MOUNT] = {"mount",
+			     {"deny", "namespace", "allow", NULL},
+			     {0, LG_POLICY_SYSTEM_MOUNT_NAMESPACE, LG_POLICY_SYSTEM_MOUNT_ALLOW}},
 };
 
 const char *lg_system_key_name(enum lg_system_key key)
@@ -65,8 +69,7 @@ __u8 lg_system_policy_flags(const struct lg_system *system)
 	__u8 flags = 0;
 
 	for (int k = 0; k < LG_SYSTEM_KEY_COUNT; k++)
-		if (system->key[k].value)
-			flags |= system_keys[k].flag;
+		flags |= system_keys[k].flags[system->key[k].value];
 	return flags;
 }
 

@@ -90,6 +90,8 @@ struct lg_section {
  */
 enum lg_system_key {
 	LG_SYSTEM_DEVICES = 0, /* devices = deny | allow: block and character device nodes */
+	LG_SYSTEM_USERNS = 1,  /* userns = deny | allow: creating user namespaces */
+	LG_SYSTEM_MOUNT = 2,   /* mount = deny | namespace | allow: mount operations */
 	LG_SYSTEM_KEY_COUNT,
 };
 

@@ -50,8 +50,13 @@
 	"deny = ::1 tcp 2000\n"                                                                   \
 	"deny = 127.0.0.0/8 udp 3000\n"
 
-static const char files_policy[] =
-	"[policy]\nname = files\ncgroup = " FILES "\nmode = enforce\n" RULES;
+/* userns and mount opted in: the cases that make namespaces and mounts from a confined task
+ * (paths_bind_mount_from_new_namespace, proc_self_rule_holds_in_a_new_pid_namespace,
+ * bypass_namespaces_do_not_change_verdicts) check that the walk's verdicts do not change in
+ * them; without the keys, the namespaces and mounts themselves are refused (namespaces.c). */
+static const char files_policy[] = "[policy]\nname = files\ncgroup = " FILES
+				   "\nmode = enforce\n" RULES
+				   "[system]\nuserns = allow\nmount = namespace\n";
 static const char audit_policy[] =
 	"[policy]\nname = audit\ncgroup = " AUDIT "\nmode = audit\n" RULES;
 static const char inner_policy[] = "[policy]\nname = inner\ncgroup = " FILES "/inner\n"
@@ -151,7 +156,7 @@ VM_TEST(status_reports_active, 11)
 	char out[65536];
 
 	VM_CHECK(run_command(argv, out, sizeof(out)) == 0);
-	VM_CHECK(strstr(out, "\"active\":true,\"links\":36") != NULL);
+	VM_CHECK(strstr(out, "\"active\":true,\"links\":48") != NULL);
 	VM_CHECK(strstr(out, "\"name\":\"files\"") != NULL);
 	VM_CHECK(strstr(out, "{\"name\":\"lg_file_open\",\"insns\":") != NULL);
 	if (strstr(out, "\"programs\":"))
@@ -593,8 +598,9 @@ VM_TEST(proc_self_rule_covers_the_own_directory_only, 73)
 		char path[64];
 		int fd;
 
-		write_into("/sys/fs/cgroup" FILES "/cgroup.procs", "0");
-		if (write(joined[1], "j", 1) != 1 || read(go[0], &ready, 1) != 1)
+		/* Moved in by the case (a third process: see in_cgroup), then told it is in. */
+		if (read(go[0], &ready, 1) != 1 || write(joined[1], "j", 1) != 1 ||
+		    read(go[0], &ready, 1) != 1)
 			_exit(1);
 		snprintf(path, sizeof(path), "/proc/%d/environ", (int)getpid());
 		fd = open(path, O_RDONLY);
@@ -605,6 +611,8 @@ VM_TEST(proc_self_rule_covers_the_own_directory_only, 73)
 		_exit(0);
 	}
 	VM_CHECK(other > 0);
+	VM_CHECK(move_into_cgroup(FILES, other));
+	VM_CHECK(write(go[1], "m", 1) == 1);
 	VM_CHECK(read(joined[0], &ready, 1) == 1);
 	mark = event_mark();
 	VM_CHECK(try_open(FILES, "/proc/self/environ", O_RDONLY) == EPERM);

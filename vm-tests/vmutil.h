@@ -36,6 +36,13 @@ int program_result(int status);
  */
 int in_cgroup(const char *cgroup, int (*op)(const void *arg), const void *arg);
 
+/*
+ * Move pid (a child of the caller) into cgroup from a third process, as in_cgroup does: a task
+ * moved in by itself or by its parent before it executes anything is in its setup window
+ * (bpf_lsm/setup.bpf.h), where the confinement built-ins leave it alone.
+ */
+bool move_into_cgroup(const char *cgroup, pid_t pid);
+
 int try_open(const char *cgroup, const char *path, int flags);
 int try_exec(const char *cgroup, const char *path);
 /* family AF_INET or AF_INET6; type SOCK_STREAM or SOCK_DGRAM. */

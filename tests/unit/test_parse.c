@@ -497,9 +497,38 @@ TEST(parse_system_devices)
 	CHECK_STR(diag_line(&d, 1), "t.ini:8: error: 'devices' is set twice in [system] (first at "
 				    "line 7)");
 	CHECK_STR(diag_line(&d, 2), "t.ini:9: error: unknown key 'device' in [system] (did you mean "
-				    "'devices'?); keys are devices");
+				    "'devices'?); keys are devices, userns, mount");
 	CHECK_STR(diag_line(&d, 3), "t.ini:10: error: section [system] appears twice (first at line "
 				    "5); merge the two");
+	lg_diag_free(&d);
+}
+
+TEST(parse_system_userns_and_mount)
+{
+	struct lg_diag diag = {0};
+	struct lg_policy *p;
+	struct lg_diag d;
+
+	CHECK_INT(parse_text(HEADER "[system]\nuserns = allow\nmount = namespace\n", &p, &diag), 0);
+	CHECK_STR(lg_system_values(LG_SYSTEM_MOUNT)[p->system.key[LG_SYSTEM_MOUNT].value],
+		  "namespace");
+	CHECK_INT(p->system.key[LG_SYSTEM_MOUNT].line, 7);
+	CHECK_INT(lg_system_policy_flags(&p->system),
+		  LG_POLICY_SYSTEM_USERNS | LG_POLICY_SYSTEM_MOUNT_NAMESPACE);
+	lg_policy_free(p);
+	CHECK_INT(parse_text(HEADER "[system]\nmount = allow\ndevices = allow\n", &p, &diag), 0);
+	CHECK_INT(lg_system_policy_flags(&p->system),
+		  LG_POLICY_SYSTEM_MOUNT_ALLOW | LG_POLICY_SYSTEM_DEVICES);
+	lg_policy_free(p);
+	CHECK_INT(parse_text(HEADER "[system]\nmount = deny\nuserns = deny\n", &p, &diag), 0);
+	CHECK_INT(lg_system_policy_flags(&p->system), 0);
+	lg_policy_free(p);
+	d = parse_fail(HEADER "[system]\nmount = namespaces\nuserns = namespace\n");
+	CHECK_INT(d.count, 2);
+	CHECK_STR(diag_line(&d, 0), "t.ini:6: error: mount 'namespaces' in [system] is invalid (did "
+				    "you mean 'namespace'?); write deny, namespace or allow");
+	CHECK_STR(diag_line(&d, 1), "t.ini:7: error: userns 'namespace' in [system] is invalid; "
+				    "write deny or allow");
 	lg_diag_free(&d);
 }
 

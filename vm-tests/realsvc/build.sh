@@ -40,6 +40,27 @@ for p in nginx sshd postgresql; do
 	fi
 done
 
+# nginx hardened as a unit file would be: systemd's child sets up its namespace, mounts, /dev
+# nodes and runtime directory inside nginx's cgroup before it executes nginx (lsmguard's setup
+# window); nginx's own code gets none of that (test.sh).
+mkdir -p "$root/etc/systemd/system/nginx.service.d"
+cat >"$root/etc/systemd/system/nginx.service.d/hardening.conf" <<'UNIT'
+[Service]
+PrivateTmp=yes
+ProtectSystem=strict
+ReadWritePaths=/var/log/nginx /var/lib/nginx /run
+ProtectHome=yes
+PrivateDevices=yes
+ProtectKernelTunables=yes
+ProtectKernelModules=yes
+ProtectControlGroups=yes
+RuntimeDirectory=nginx-hardened
+UNIT
+# A unit's RuntimeDirectory= belongs in its policy: systemd's child opens it (to set its owner and
+# mode) before nginx runs, and lsmguard's rules on opens apply in the setup window too.
+sed -i 's|^allow = /run/nginx.pid$|&\nallow = /run/nginx-hardened/|' "$root/etc/lsmguard/policy.d/nginx.ini"
+grep -qx 'allow = /run/nginx-hardened/' "$root/etc/lsmguard/policy.d/nginx.ini"
+
 # The test, run once the services are up; its output on the serial console.
 install -m 0755 "$here/test.sh" "$root/usr/local/sbin/realsvc-test"
 cat >"$root/etc/systemd/system/realsvc-test.service" <<'UNIT'

@@ -3,9 +3,14 @@
  * svc: the real-services test's hands, placed in a service's cgroup as systemd would place them.
  *   svc run CGROUP UID GID -- COMMAND [ARGS...]   start COMMAND in CGROUP (moved there before
  *                                                 its execve, as systemd does), in the background
- *   svc open CGROUP PATH | svc exec CGROUP PATH | svc connect CGROUP ADDRESS PORT
+ *   svc open CGROUP PATH | svc exec CGROUP PATH | svc connect CGROUP ADDRESS PORT |
+ *   svc unshare-user CGROUP - | svc mount-tmpfs CGROUP PATH | svc mknod CGROUP PATH
  *       code already running in the service's cgroup tries one thing; prints OK or the errno
- *       name (EPERM, ...)
+ *       name (EPERM, ...). mount-tmpfs makes a private mount namespace first (as root: no
+ *       user namespace needed), mknod makes a character device node (1:3, as /dev/null).
+ *       That code is moved into the cgroup by another process, neither itself nor its
+ *       parent: a task moved in by itself or its parent before any exec is in its setup window
+ *       (as systemd's own child is, bpf_lsm/setup.bpf.h), not the service's code.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -14,7 +19,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -32,6 +41,31 @@ static int enter(const char *cgroup)
 	}
 	close(fd);
 	return 0;
+}
+
+/* Move pid into cgroup from a third process (see the top of this file). */
+static int enter_from_outside(const char *cgroup, pid_t pid)
+{
+	pid_t mover = fork();
+	int status;
+
+	if (mover == 0) {
+		char path[512], text[32];
+		int fd, n;
+
+		snprintf(path, sizeof(path), "/sys/fs/cgroup%s/cgroup.procs", cgroup);
+		fd = open(path, O_WRONLY);
+		n = snprintf(text, sizeof(text), "%d", (int)pid);
+		if (fd < 0 || write(fd, text, (size_t)n) != n) {
+			perror(path);
+			_exit(1);
+		}
+		_exit(0);
+	}
+	return mover > 0 && waitpid(mover, &status, 0) == mover && WIFEXITED(status) &&
+			       WEXITSTATUS(status) == 0
+		       ? 0
+		       : -1;
 }
 
 static int try(int argc, char **argv)
@@ -52,6 +86,16 @@ static int try(int argc, char **argv)
 		ret = connect(fd, (struct sockaddr *)&sin, sizeof(sin));
 		if (ret && errno == ECONNREFUSED)
 			ret = 0; /* reached the network: not denied */
+	} else if (strcmp(argv[1], "unshare-user") == 0 && argc == 4) {
+		ret = unshare(CLONE_NEWUSER);
+	} else if (strcmp(argv[1], "mount-tmpfs") == 0 && argc == 4) {
+		ret = unshare(CLONE_NEWNS);
+		if (ret == 0)
+			ret = mount("tmpfs", argv[3], "tmpfs", 0, NULL);
+	} else if (strcmp(argv[1], "mknod") == 0 && argc == 4) {
+		ret = mknod(argv[3], S_IFCHR | 0666, makedev(1, 3));
+		if (ret == 0)
+			unlink(argv[3]);
 	} else {
 		fprintf(stderr, "svc: bad arguments\n");
 		return 2;
@@ -81,14 +125,28 @@ int main(int argc, char **argv)
 		return pid > 0 ? 0 : 1;
 	}
 	if (argc >= 4) {
-		pid_t pid = fork();
-		int status;
+		int go[2], status;
+		char joined = 'n';
+		pid_t pid;
 
-		if (pid == 0)
-			_exit(enter(argv[2]) ? 3 : try(argc, argv));
+		if (pipe(go))
+			return 1;
+		pid = fork();
+		if (pid == 0) {
+			close(go[1]);
+			if (read(go[0], &joined, 1) != 1 || joined != 'y')
+				_exit(3);
+			_exit(try(argc, argv));
+		}
+		close(go[0]);
+		joined = pid > 0 && enter_from_outside(argv[2], pid) == 0 ? 'y' : 'n';
+		if (write(go[1], &joined, 1) != 1)
+			return 1;
+		close(go[1]);
 		waitpid(pid, &status, 0);
 		return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 	}
-	fprintf(stderr, "usage: svc run CGROUP UID GID -- CMD... | svc open|exec|connect CGROUP ...\n");
+	fprintf(stderr, "usage: svc run CGROUP UID GID -- CMD... | "
+			"svc open|exec|connect|unshare-user|mount-tmpfs|mknod CGROUP ...\n");
 	return 2;
 }

@@ -67,6 +67,35 @@ expect_denied "nginx: read /etc/shadow" nginx $NGINX open /etc/shadow "" '"path"
 expect_denied "nginx: run a shell" nginx $NGINX exec /bin/sh "" '"path":"/usr/bin/dash"'
 expect_denied "nginx: connect out" nginx $NGINX connect 192.0.2.1 443 '"address":"192.0.2.1"'
 
+# nginx runs hardened (build.sh's drop-in): systemd's child made its private mount namespace,
+# /tmp, /dev (mknod) and /run/nginx-hardened inside nginx's cgroup, in lsmguard's setup window.
+hardened() {
+	props=$(systemctl show -p PrivateTmp -p PrivateDevices -p ProtectSystem -p ProtectHome \
+		-p RuntimeDirectory nginx.service | tr '\n' ' ')
+	main=$(systemctl show -p MainPID --value nginx.service)
+	echo "$props; MainPID $main: $(readlink /proc/$main/ns/mnt) vs $(readlink /proc/1/ns/mnt)"
+	echo "$props" | grep -q 'PrivateTmp=yes' && echo "$props" | grep -q 'PrivateDevices=yes' &&
+		echo "$props" | grep -q 'ProtectSystem=strict' && [ -d /run/nginx-hardened ] &&
+		[ "$(readlink /proc/$main/ns/mnt)" != "$(readlink /proc/1/ns/mnt)" ] &&
+		[ -c /proc/$main/root/dev/null ] && ! [ -e /proc/$main/root/dev/sda ]
+}
+check "nginx runs with PrivateTmp, PrivateDevices, ProtectSystem=strict, its own namespace" hardened
+restarted() {
+	for i in 1 2 3; do
+		systemctl restart nginx.service || return 1
+		systemctl is-active nginx.service || return 1
+		wait_for sh -c 'wget -q -O - http://127.0.0.1/ | grep -q "Welcome to nginx"' || return 1
+	done
+}
+check "nginx, restarted three times, serves its page each time" restarted
+# ... and the service's own code gets none of it.
+expect_denied "nginx: unshare(CLONE_NEWUSER)" nginx $NGINX unshare-user - "" \
+	'"hook":"userns_create",.*"source":"built-in: a confined task cannot create user namespaces'
+expect_denied "nginx: unshare(CLONE_NEWNS), mount tmpfs" nginx $NGINX mount-tmpfs /mnt "" \
+	'"hook":"sb_mount",.*"source":"built-in: a confined task cannot mount, .*"path":"/mnt"'
+expect_denied "nginx: mknod a character device" nginx $NGINX mknod /tmp/lg-null "" \
+	'"hook":"path_mknod",.*"source":"built-in: a confined task cannot create device nodes.*"path":"/tmp/lg-null"'
+
 # sshd: a key login runs a command (the session leaves ssh.service for user.slice).
 SSH=/system.slice/ssh.service
 check "a key login over ssh runs a command" login_runs_a_command

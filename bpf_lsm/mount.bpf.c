@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Mounts and namespaces made by confined tasks: lsm/userns_create, lsm/sb_mount,
+ * lsm/move_mount, lsm/sb_remount, lsm/sb_pivotroot, lsm/sb_umount, lsm/capable.
+ *
+ * Guarantees, for a task under a policy and outside its setup window (setup.bpf.h), each a
+ * confinement built-in that follows the policy's mode:
+ *  - it creates no user namespace (unshare, clone, clone3, vfork with CLONE_NEWUSER all reach
+ *    userns_create) unless the policy says [system] userns = allow. Debian lets any user make
+ *    one, and with it a mount namespace where it may mount tmpfs, overlayfs, procfs, sysfs;
+ *  - it mounts, bind-mounts, moves, remounts (the superblock or a mount's own flags), changes
+ *    propagation, unmounts and pivots the root (mount(2) reaches sb_mount; move_mount(2)
+ *    move_mount; fspick's reconfiguration sb_remount; umount2 sb_umount; pivot_root
+ *    sb_pivotroot) only as [system] mount = namespace (in a mount namespace other than the
+ *    host's, which is lsmguard's) or mount = allow (anywhere) lets it;
+ *  - the new mount API's steps that reach no hook of their own (fsopen, fsconfig, fsmount,
+ *    fspick, open_tree with OPEN_TREE_CLONE, mount_setattr) are refused where the kernel asks
+ *    whether the caller has CAP_SYS_ADMIN for the operation: lsm/capable, for the current
+ *    task's own credentials, while the current system call is one of those. Every other
+ *    capability check returns at the first comparison.
+ * Whoever asks, a mount whose target is one of lsmguard's protected objects is refused even
+ * with mount = allow (lg_mount_target_protected, the hook point for that check).
+ *
+ * Not covered here: unshare(CLONE_NEWNS) itself (no hook; a private mount namespace is harmless
+ * when nothing can be mounted in it), setns (opening another task's namespace needs
+ * ptrace_access_check, refused across policies in protect.bpf.c), automounts (the kernel
+ * chooses what is mounted).
+ */
+#include "path.bpf.h"
+#include "setup.bpf.h"
+
+#define CAP_SYS_ADMIN 21
+#define MNT_SHARED 0x1000 /* vfsmount.mnt_flags: in a peer group (include/linux/mount.h, 6.1) */
+#define MS_REMOUNT 32
+#define MS_PROPAGATION ((1 << 17) | (1 << 18) | (1 << 19) | (1 << 20)) /* unbindable .. shared */
+
+/* x86-64 system call numbers of the new mount API (the same in the ia32 table). */
+#define NR_OPEN_TREE 428
+#define NR_FSOPEN 430
+#define NR_FSCONFIG 431
+#define NR_FSMOUNT 432
+#define NR_FSPICK 433
+#define NR_MOUNT_SETATTR 442
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* The policy the current task's mounts answer to: none when unconfined or in its window. */
+static __always_inline const struct lg_policy_value *lg_mount_subject(__u64 *cgroup_id)
+{
+	const struct lg_policy_value *policy = lg_current_policy(cgroup_id);
+
+	if (!policy || lg_in_setup_window())
+		return 0;
+	return policy;
+}
+
+/* Whether ns is the host's mount namespace (lsmguard's); unknown yet: taken as the host's. */
+static __always_inline bool lg_mount_ns_is_host(struct mnt_namespace *ns)
+{
+	struct lg_config *config;
+	__u32 zero = 0;
+
+	config = bpf_map_lookup_elem(&lg_config_map, &zero);
+	if (!config || !config->mount_ns)
+		return true;
+	return ns && BPF_CORE_READ(ns, ns.inum) == config->mount_ns;
+}
+
+static __always_inline struct mnt_namespace *lg_mount_ns_of(struct vfsmount *mnt)
+{
+	return BPF_CORE_READ(lg_real_mount(mnt), mnt_ns);
+}
+
+static __always_inline struct mnt_namespace *lg_current_mount_ns(void)
+{
+	return BPF_CORE_READ(bpf_get_current_task_btf(), nsproxy, mnt_ns);
+}
+
+/* Whether the policy opts into mount operations in namespace ns. */
+static __always_inline bool lg_mount_opted_in(const struct lg_policy_value *policy,
+					      struct mnt_namespace *ns)
+{
+	if (policy->flags & LG_POLICY_SYSTEM_MOUNT_ALLOW)
+		return true;
+	return (policy->flags & LG_POLICY_SYSTEM_MOUNT_NAMESPACE) && !lg_mount_ns_is_host(ns);
+}
+
+/*
+ * Whether a mount attached under mnt (or removed from under it) would propagate to mnt's peers:
+ * a namespace made by unshare(CLONE_NEWNS) without a user namespace keeps its copies in the
+ * host's peer groups (systemd makes every host mount shared), so a mount there would appear in
+ * the host's namespace too. mount = namespace covers such a mount once the namespace has made
+ * its tree private or slave (as systemd does for a unit's namespace).
+ */
+static __always_inline bool lg_mount_is_shared(struct vfsmount *mnt)
+{
+	return BPF_CORE_READ(mnt, mnt_flags) & MNT_SHARED;
+}
+
+/*
+ * HOOK POINT for lsmguard's protected objects (the policy directory, lsmguard's executable and
+ * its state): whether a mount at (dentry, mnt) would cover one of them, or an ancestor of one.
+ * Called by sb_mount and move_mount for every confined task outside its window, before the
+ * policy's opt-ins, so that not even mount = allow reaches them. The check itself comes with
+ * the protected objects; until then nothing is protected here.
+ */
+static __always_inline bool lg_mount_target_protected(struct dentry *dentry, struct vfsmount *mnt)
+{
+	return false;
+}
+
+/* Refuse (or audit) a mount operation at (dentry, mnt), reported with that path. */
+static __always_inline int lg_mount_deny_at(const struct lg_policy_value *policy, __u64 cgroup_id,
+					    __u8 hook, __u8 builtin, struct dentry *dentry,
+					    struct vfsmount *mnt)
+{
+	struct lg_path_verdict verdict;
+
+	lg_path_decide(policy, LG_CLASS_FILE, LG_DECISION_FILE_WRITE, dentry, mnt,
+		       &verdict); /* for the event's path */
+	verdict.deny = true;
+	verdict.rule = 0;
+	verdict.flags = LG_EVENT_BUILTIN;
+	verdict.builtin = builtin;
+	verdict.linked = false;
+	return lg_path_verdict_finish(policy, cgroup_id, hook, LG_DECISION_FILE_WRITE, &verdict);
+}
+
+/*
+ * A mount operation whose target is (dentry, mnt), in that mount's namespace (and in also's:
+ * where a moved mount comes from); propagates: the change reaches mnt's peers, which may be
+ * the host's mounts, so mount = namespace does not cover it.
+ */
+static __always_inline int lg_mount_at(__u8 hook, struct dentry *dentry, struct vfsmount *mnt,
+				       struct mnt_namespace *also, bool propagates)
+{
+	const struct lg_policy_value *policy;
+	__u64 cgroup_id = 0;
+
+	policy = lg_mount_subject(&cgroup_id);
+	if (!policy)
+		return 0;
+	if (lg_mount_target_protected(dentry, mnt))
+		return lg_mount_deny_at(policy, cgroup_id, hook, LG_BUILTIN_MOUNT, dentry, mnt);
+	if ((policy->flags & LG_POLICY_SYSTEM_MOUNT_ALLOW) ||
+	    (!propagates && lg_mount_opted_in(policy, lg_mount_ns_of(mnt)) &&
+	     lg_mount_opted_in(policy, also))) {
+		lg_count_allowed(policy->id, hook);
+		return 0;
+	}
+	return lg_mount_deny_at(policy, cgroup_id, hook, LG_BUILTIN_MOUNT, dentry, mnt);
+}
+
+SEC("lsm/userns_create")
+int BPF_PROG(lg_userns_create, const struct cred *cred, int ret)
+{
+	static const char what[] = "user namespace";
+	const struct lg_policy_value *policy;
+	__u64 cgroup_id = 0;
+
+	if (ret)
+		return ret;
+	policy = lg_mount_subject(&cgroup_id);
+	if (!policy)
+		return 0;
+	if (policy->flags & LG_POLICY_SYSTEM_USERNS) {
+		lg_count_allowed(policy->id, LG_HOOK_USERNS_CREATE);
+		return 0;
+	}
+	return lg_builtin_deny(policy, cgroup_id, LG_HOOK_USERNS_CREATE, LG_BUILTIN_USERNS, what,
+			       sizeof(what));
+}
+
+/* mount(2), every kind: new, MS_BIND, MS_MOVE, MS_REMOUNT (| MS_BIND), propagation. */
+SEC("lsm/sb_mount")
+int BPF_PROG(lg_sb_mount, const char *dev_name, const struct path *path, const char *type,
+	     unsigned long flags, void *data, int ret)
+{
+	struct vfsmount *mnt;
+	bool attaches;
+
+	if (ret)
+		return ret;
+	mnt = BPF_CORE_READ(path, mnt);
+	/* A remount or a propagation change alters mnt alone; the rest attach under it. */
+	attaches = !(flags & (MS_REMOUNT | MS_PROPAGATION));
+	return lg_mount_at(LG_HOOK_SB_MOUNT, BPF_CORE_READ(path, dentry), mnt, lg_mount_ns_of(mnt),
+			   attaches && lg_mount_is_shared(mnt));
+}
+
+/* move_mount(2): attaching a detached mount (fsmount, open_tree) or moving an attached one. */
+SEC("lsm/move_mount")
+int BPF_PROG(lg_move_mount, const struct path *from_path, const struct path *to_path, int ret)
+{
+	struct vfsmount *mnt;
+
+	if (ret)
+		return ret;
+	mnt = BPF_CORE_READ(to_path, mnt);
+	return lg_mount_at(LG_HOOK_MOVE_MOUNT, BPF_CORE_READ(to_path, dentry), mnt,
+			   lg_mount_ns_of(BPF_CORE_READ(from_path, mnt)), lg_mount_is_shared(mnt));
+}
+
+/* pivot_root(2): the new root's namespace is the caller's. */
+SEC("lsm/sb_pivotroot")
+int BPF_PROG(lg_sb_pivotroot, const struct path *old_path, const struct path *new_path, int ret)
+{
+	struct vfsmount *mnt;
+
+	if (ret)
+		return ret;
+	mnt = BPF_CORE_READ(new_path, mnt);
+	return lg_mount_at(LG_HOOK_SB_PIVOTROOT, BPF_CORE_READ(new_path, dentry), mnt,
+			   lg_mount_ns_of(mnt), false); /* the kernel refuses shared mounts here */
+}
+
+/*
+ * umount2(2), every flag. A bpffs is protect.bpf.c's (a protection, whatever the mode): that
+ * program runs first and this one leaves its answer alone.
+ */
+SEC("lsm/sb_umount")
+int BPF_PROG(lg_sb_umount_confine, struct vfsmount *mnt, int flags, int ret)
+{
+	struct vfsmount *parent;
+
+	if (ret || BPF_CORE_READ(mnt, mnt_sb, s_magic) == BPF_FS_MAGIC)
+		return ret;
+	parent = &BPF_CORE_READ(lg_real_mount(mnt), mnt_parent)->mnt;
+	return lg_mount_at(LG_HOOK_SB_UMOUNT, BPF_CORE_READ(mnt, mnt_root), mnt,
+			   lg_mount_ns_of(mnt), lg_mount_is_shared(parent));
+}
+
+/*
+ * A superblock's reconfiguration: mount(MS_REMOUNT) without MS_BIND (after sb_mount) and
+ * fsconfig's FSCONFIG_CMD_RECONFIGURE after fspick. A filesystem's settings are shared by all
+ * its mounts, in every namespace: remounting the host's /tmp read-only from a private namespace
+ * makes it read-only for the host. So only mount = allow covers it. Reported at the host path
+ * of the filesystem's root.
+ */
+SEC("lsm/sb_remount")
+int BPF_PROG(lg_sb_remount, struct super_block *sb, void *mnt_opts, int ret)
+{
+	const struct lg_policy_value *policy;
+	__u64 cgroup_id = 0;
+
+	if (ret)
+		return ret;
+	policy = lg_mount_subject(&cgroup_id);
+	if (!policy)
+		return 0;
+	if (policy->flags & LG_POLICY_SYSTEM_MOUNT_ALLOW) {
+		lg_count_allowed(policy->id, LG_HOOK_SB_REMOUNT);
+		return 0;
+	}
+	return lg_mount_deny_at(policy, cgroup_id, LG_HOOK_SB_REMOUNT, LG_BUILTIN_MOUNT,
+				BPF_CORE_READ(sb, s_root), 0);
+}
+
+/*
+ * The new mount API: its system calls ask for CAP_SYS_ADMIN in the caller's mount namespace's
+ * user namespace (may_mount, or ns_capable directly) and reach no LSM hook of their own, apart
+ * from move_mount (its own hook, which reports the target) and the reconfiguration sb_remount
+ * sees. Only the current task asking about its own credentials, during one of these calls:
+ * the kernel also asks about other tasks (OOM scoring, a ptrace target's capabilities), which
+ * must never be refused.
+ */
+SEC("lsm/capable")
+int BPF_PROG(lg_capable, const struct cred *cred, struct user_namespace *ns, int cap,
+	     unsigned int opts, int ret)
+{
+	static const char open_tree[] = "open_tree(OPEN_TREE_CLONE)";
+	static const char fsopen[] = "fsopen";
+	static const char fsconfig[] = "fsconfig";
+	static const char fsmount[] = "fsmount";
+	static const char fspick[] = "fspick";
+	static const char mount_setattr[] = "mount_setattr";
+	struct task_struct *current;
+	const struct lg_policy_value *policy;
+	struct pt_regs *regs;
+	__u64 cgroup_id = 0;
+	const char *what;
+	int size;
+
+	if (ret || cap != CAP_SYS_ADMIN)
+		return ret;
+	current = bpf_get_current_task_btf();
+	if (cred != current->cred)
+		return 0;
+	regs = (struct pt_regs *)bpf_task_pt_regs(current);
+	if (!regs)
+		return 0;
+	switch (BPF_CORE_READ(regs, orig_ax)) {
+	case NR_OPEN_TREE:
+		what = open_tree, size = sizeof(open_tree);
+		break;
+	case NR_FSOPEN:
+		what = fsopen, size = sizeof(fsopen);
+		break;
+	case NR_FSCONFIG:
+		what = fsconfig, size = sizeof(fsconfig);
+		break;
+	case NR_FSMOUNT:
+		what = fsmount, size = sizeof(fsmount);
+		break;
+	case NR_FSPICK:
+		what = fspick, size = sizeof(fspick);
+		break;
+	case NR_MOUNT_SETATTR:
+		what = mount_setattr, size = sizeof(mount_setattr);
+		break;
+	default:
+		return 0;
+	}
+	policy = lg_mount_subject(&cgroup_id);
+	if (!policy)
+		return 0;
+	if (lg_mount_opted_in(policy, lg_current_mount_ns())) {
+		lg_count_allowed(policy->id, LG_HOOK_CAPABLE);
+		return 0;
+	}
+	return lg_builtin_deny(policy, cgroup_id, LG_HOOK_CAPABLE, LG_BUILTIN_MOUNT, what, size);
+}

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The setup window (setup.bpf.h): fentry/fexit cgroup_attach_task, lsm/task_alloc,
+ * lsm/bprm_committing_creds, lsm/ptrace_access_check.
+ *
+ * systemd forks a child of PID 1 for each command of a unit; the child is placed in the unit's
+ * cgroup (by PID 1, and again by itself) and, still running systemd's code, unshares the mount
+ * namespace, mounts PrivateTmp=, ProtectSystem=, ProtectHome=, PrivateDevices= (a tmpfs /dev
+ * with its nodes made by mknod), creates RuntimeDirectory= and only then executes the service.
+ * The confinement built-ins must not refuse that, and must refuse the same operations to the
+ * service's own code.
+ *
+ * A task is marked when an unconfined task puts it into a cgroup under a policy:
+ *  - it moves itself there (cgroup.procs or cgroup.threads), while still unconfined;
+ *  - its parent moves it there before it has executed anything since the fork
+ *    (self_exec_id == parent_exec_id: equal at fork, the child's own exec increments it);
+ *  - an unconfined parent creates it with clone3(CLONE_INTO_CGROUP) (lsm/task_alloc: the
+ *    target cgroup is not known yet there, so the child is marked whatever the cgroup; a mark
+ *    matters only once the task is under a policy);
+ *  - its parent is marked (systemd's child forks helpers).
+ * A task moved by anyone else (an administrator's echo PID > cgroup.procs of a running program)
+ * is not marked: its code is already running. A confined task cannot create a marked task: it
+ * moves nothing into a cgroup as an unconfined mover, its clone3(CLONE_INTO_CGROUP) is refused
+ * (cgroup.bpf.c), and its children are marked only if it is.
+ *
+ * The mark ends at the task's next exec (bprm_committing_creds, past the point of no return: a
+ * failed exec keeps the trusted code running, and the mark). A confined task outside its window
+ * cannot trace a marked task (ptrace, /proc/PID/mem, process_vm_writev, pidfd_getfd): it would
+ * run its own code with the window's rights. A protection: refused in audit mode too.
+ */
+#include "setup.bpf.h"
+
+#define CLONE_INTO_CGROUP 0x200000000ULL
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Mark task (created storage: a fresh child has none). */
+static __always_inline void lg_setup_mark(struct task_struct *task)
+{
+	struct lg_task_setup *setup;
+
+	setup = bpf_task_storage_get(&lg_task_setup, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (setup)
+		setup->window = 1;
+}
+
+/*
+ * The mover is still in its old cgroup here: remember whether it is unconfined and moves
+ * itself or its fresh child. The mark waits for fexit, when the move has succeeded.
+ */
+SEC("fentry/cgroup_attach_task")
+int BPF_PROG(lg_setup_attach_enter, struct cgroup *dst_cgrp, struct task_struct *leader,
+	     bool threadgroup)
+{
+	struct task_struct *current = bpf_get_current_task_btf();
+	struct lg_task_setup *setup;
+	__u64 cgroup_id = 0;
+	bool own;
+
+	if (lg_current_policy(&cgroup_id))
+		return 0;
+	own = leader == current || leader == current->group_leader ||
+	      (leader->real_parent->tgid == current->tgid &&
+	       leader->self_exec_id == leader->parent_exec_id);
+	if (!own)
+		return 0;
+	setup = bpf_task_storage_get(&lg_task_setup, current, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (setup)
+		setup->pending = 1;
+	return 0;
+}
+
+SEC("fexit/cgroup_attach_task")
+int BPF_PROG(lg_setup_attach_exit, struct cgroup *dst_cgrp, struct task_struct *leader,
+	     bool threadgroup, int ret)
+{
+	struct task_struct *current = bpf_get_current_task_btf();
+	struct lg_task_setup *setup;
+
+	setup = bpf_task_storage_get(&lg_task_setup, current, 0, 0);
+	if (!setup || !setup->pending)
+		return 0;
+	setup->pending = 0;
+	if (ret || !lg_find_policy(dst_cgrp))
+		return 0;
+	lg_setup_mark(leader);
+	return 0;
+}
+
+/* Every fork passes here: one storage lookup on the parent, which almost never has any. */
+SEC("lsm/task_alloc")
+int BPF_PROG(lg_setup_task_alloc, struct task_struct *task, unsigned long clone_flags, int ret)
+{
+	__u64 cgroup_id = 0;
+
+	if (ret)
+		return ret;
+	if (lg_in_setup_window() ||
+	    ((clone_flags & CLONE_INTO_CGROUP) && !lg_current_policy(&cgroup_id)))
+		lg_setup_mark(task);
+	return 0;
+}
+
+SEC("lsm/bprm_committing_creds")
+int BPF_PROG(lg_setup_exec, struct linux_binprm *bprm)
+{
+	struct lg_task_setup *setup;
+
+	setup = bpf_task_storage_get(&lg_task_setup, bpf_get_current_task_btf(), 0, 0);
+	if (setup)
+		setup->window = 0;
+	return 0;
+}
+
+SEC("lsm/ptrace_access_check")
+int BPF_PROG(lg_setup_ptrace, struct task_struct *child, unsigned int mode, int ret)
+{
+	static const char what[] = "a task in its setup window";
+	const struct lg_policy_value *policy;
+	__u64 cgroup_id = 0;
+
+	if (ret)
+		return ret;
+	if (!lg_task_in_setup_window(child))
+		return 0;
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy || lg_in_setup_window())
+		return 0;
+	return lg_builtin_deny(policy, cgroup_id, LG_HOOK_PTRACE, LG_BUILTIN_PTRACE, what,
+			       sizeof(what));
+}

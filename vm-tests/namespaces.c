@@ -1,0 +1,835 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Mounts and namespaces made by confined tasks (bpf_lsm/mount.bpf.c) and the setup window
+ * (bpf_lsm/setup.bpf.c). Every route is tried from a confined cgroup and from none, as root and
+ * as uid 1000, with the exact errno; an audit-mode policy logs and lets it through; the opt-ins
+ * ([system] userns = allow, mount = namespace | allow) reopen exactly what they say.
+ *
+ * The unconfined controls of mount operations run in a private mount namespace of their own
+ * (unshare(CLONE_NEWNS), which needs no hook): they prove the operation works without
+ * lsmguard, and leave the test VM's mounts alone. The confined attempts are made in the host's
+ * namespace, which is what mount = deny and mount = namespace refuse.
+ */
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/sched.h>
+
+#include "vmtest.h"
+#include "vmutil.h"
+
+#define NS "/lgt/ns"
+#define NS_AUDIT "/lgt/ns-audit"
+#define NS_OPTIN "/lgt/ns-optin"
+#define NS_ALLOW "/lgt/ns-allow"
+#define D "/tmp/ns"
+#define USER 1000
+
+#define NS_RULES                                                                                   \
+	"[files]\ndefault = allow\ndeny = " D "/secret/\n"                                         \
+	"[exec]\ndefault = allow\n"
+
+static const char ns_policy[] = "[policy]\nname = ns\ncgroup = " NS "\nmode = enforce\n" NS_RULES;
+static const char ns_audit_policy[] =
+    "[policy]\nname = ns-audit\ncgroup = " NS_AUDIT "\nmode = audit\n" NS_RULES;
+static const char ns_optin_policy[] =
+    "[policy]\nname = ns-optin\ncgroup = " NS_OPTIN "\nmode = enforce\n" NS_RULES
+    "[system]\nuserns = allow\nmount = namespace\n";
+static const char ns_allow_policy[] = "[policy]\nname = ns-allow\ncgroup = " NS_ALLOW
+				      "\nmode = enforce\n" NS_RULES "[system]\nmount = allow\n";
+
+#define SRC_USERNS                                                                                 \
+	"\"source\":\"built-in: a confined task cannot create user namespaces unless its policy "  \
+	"says [system] userns = allow\""
+#define SRC_MOUNT                                                                                  \
+	"\"source\":\"built-in: a confined task cannot mount, unmount, remount, move or pivot "    \
+	"unless its policy says [system] mount = namespace or allow\""
+#define SRC_DEVICES                                                                                \
+	"\"source\":\"built-in: a confined task cannot create device nodes unless its policy "     \
+	"says "                                                                                    \
+	"[system] devices = allow\""
+
+/*
+ * The directories and mounts of this file, made once by the unconfined suite: pre (a tmpfs to
+ * move, remount, unmount), robind (a read-only bind mount of src), shared (a shared tmpfs).
+ */
+static void ns_setup(void)
+{
+	if (access(POLICY_DIR "/ns.ini", F_OK) == 0)
+		return;
+	VM_CHECK(
+	    system("mkdir -p " D "/mnt " D "/src " D "/pre " D "/robind " D "/secret " D
+		   "/shared " D "/dev " D "/up " D "/work && echo secret >" D "/secret/key && "
+		   "chmod -R 0777 " D " && mount -t tmpfs ns-pre " D "/pre && mkdir " D
+		   "/pre/old && mount --bind " D "/src " D "/robind && mount -o remount,bind,ro " D
+		   "/robind && mount -t tmpfs ns-shared " D "/shared && mkdir " D "/shared/x && "
+		   "mount --make-shared " D "/shared") == 0);
+	write_file(POLICY_DIR "/ns.ini", ns_policy, 0644);
+	write_file(POLICY_DIR "/ns-audit.ini", ns_audit_policy, 0644);
+	write_file(POLICY_DIR "/ns-optin.ini", ns_optin_policy, 0644);
+	write_file(POLICY_DIR "/ns-allow.ini", ns_allow_policy, 0644);
+	VM_CHECK(daemon_reload_wait());
+}
+
+enum ns_op {
+	OP_UNSHARE_USER, /* unshare(CLONE_NEWUSER) */
+	OP_CLONE_USER,	 /* clone(CLONE_NEWUSER) */
+	OP_CLONE3_USER,	 /* clone3({.flags = CLONE_NEWUSER}) */
+	OP_VFORK_USER,	 /* clone(CLONE_VFORK | CLONE_VM | CLONE_NEWUSER) */
+	OP_MOUNT_TMPFS,
+	OP_MOUNT_BIND,
+	OP_MOUNT_RBIND,
+	OP_MOUNT_MOVE,	     /* MS_MOVE of pre onto mnt */
+	OP_REMOUNT,	     /* MS_REMOUNT of pre's superblock (unchanged options) */
+	OP_REMOUNT_BIND_RW,  /* MS_REMOUNT | MS_BIND: robind writable again */
+	OP_MAKE_PRIVATE,     /* propagation: MS_PRIVATE */
+	OP_MAKE_SHARED,	     /* propagation: MS_SHARED */
+	OP_NEW_API_MOUNT,    /* fsopen, fsconfig(CREATE), fsmount, move_mount onto mnt */
+	OP_OPEN_TREE_CLONE,  /* open_tree(OPEN_TREE_CLONE) */
+	OP_OPEN_TREE_MOVE,   /* open_tree (no clone) of pre, then move_mount of it onto mnt */
+	OP_MOUNT_SETATTR_RW, /* mount_setattr: clear MOUNT_ATTR_RDONLY of robind */
+	OP_FSPICK,	     /* fspick of pre */
+	OP_UMOUNT,	     /* umount2(pre, 0) */
+	OP_UMOUNT_DETACH,    /* umount2(pre, MNT_DETACH) */
+	OP_PIVOT_ROOT,	     /* in a private mount namespace: pivot_root(pre, pre/old) */
+	OP_OVERLAY_CHAIN,    /* the issue: userns + mount ns, overlayfs with a denied lower layer */
+	OP_TMPFS_CHAIN,	     /* the issue: userns + mount ns, tmpfs, a program copied in, run */
+	OP_USERNS_MOUNT,     /* userns + mount ns, made private, tmpfs mounted */
+	OP_NS_REMOUNT_SB,    /* root: private mount ns, then MS_REMOUNT of pre's superblock */
+	OP_NS_MOUNT_SHARED,  /* root: private mount ns, tmpfs under the shared mount */
+	OP_NS_PRIVATE_MOUNT, /* root: private mount ns made private, tmpfs under shared, new API */
+	OP_FORK_UNSHARE_USER, /* a child of the task tries unshare(CLONE_NEWUSER) */
+	OP_MKNOD_CHR,	      /* mknod of a character device (1:3) in D/dev */
+	OP_COUNT,
+};
+
+static const char *const op_names[OP_COUNT] = {
+    "unshare(CLONE_NEWUSER)",
+    "clone(CLONE_NEWUSER)",
+    "clone3(CLONE_NEWUSER)",
+    "vfork-clone(CLONE_NEWUSER)",
+    "mount tmpfs",
+    "mount MS_BIND",
+    "mount MS_BIND|MS_REC",
+    "mount MS_MOVE",
+    "mount MS_REMOUNT",
+    "mount MS_REMOUNT|MS_BIND (rw)",
+    "mount MS_PRIVATE",
+    "mount MS_SHARED",
+    "fsopen+fsconfig+fsmount+move_mount",
+    "open_tree(OPEN_TREE_CLONE)",
+    "open_tree+move_mount",
+    "mount_setattr(clear RDONLY)",
+    "fspick",
+    "umount2",
+    "umount2(MNT_DETACH)",
+    "pivot_root",
+    "overlayfs chain",
+    "tmpfs chain",
+    "userns + tmpfs",
+    "namespace: remount superblock",
+    "namespace: mount under shared",
+    "namespace: made private, then mount",
+    "fork, child unshare(CLONE_NEWUSER)",
+    "mknod(S_IFCHR 1:3)",
+};
+
+struct ns_arg {
+	enum ns_op op;
+	uid_t uid;
+	bool private_ns; /* unshare(CLONE_NEWNS) first (root only): the controls */
+};
+
+static int user_ns_child(void *arg)
+{
+	(void)arg;
+	_exit(0);
+}
+
+static int wait_child(long pid)
+{
+	int status;
+
+	if (pid < 0)
+		return errno;
+	if (waitpid((pid_t)pid, &status, __WALL) != (pid_t)pid)
+		return 210;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 211;
+}
+
+/* Map the caller's uid to root in the user namespace it has just made. */
+static int map_self(uid_t uid)
+{
+	char text[64];
+	int fd;
+
+	fd = open("/proc/self/setgroups", O_WRONLY);
+	if (fd < 0 || write(fd, "deny", 4) != 4)
+		return 220;
+	close(fd);
+	snprintf(text, sizeof(text), "0 %u 1", uid);
+	fd = open("/proc/self/uid_map", O_WRONLY);
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		return 221;
+	close(fd);
+	fd = open("/proc/self/gid_map", O_WRONLY);
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		return 222;
+	close(fd);
+	return 0;
+}
+
+static int new_api_mount(const char *target)
+{
+	int fs, mnt;
+
+	fs = fsopen("tmpfs", 0);
+	if (fs < 0)
+		return errno;
+	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0))
+		return errno;
+	mnt = fsmount(fs, 0, 0);
+	if (mnt < 0)
+		return errno;
+	return move_mount(mnt, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH) ? errno : 0;
+}
+
+/* The chains of the issue, as an unprivileged user: each step's errno, the first that fails. */
+static int chain(bool overlay, bool only_mount, uid_t uid)
+{
+	char lower[64];
+	pid_t pid;
+
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNS))
+		return errno;
+	if (map_self(uid))
+		return 230;
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		return errno;
+	if (!overlay && only_mount)
+		return mount("tmpfs", D "/mnt", "tmpfs", 0, NULL) ? errno : 0;
+	if (!overlay) {
+		if (mount("tmpfs", D "/mnt", "tmpfs", 0, NULL))
+			return errno;
+		if (system("cp /bin/busybox " D "/mnt/sh"))
+			return 231;
+		pid = fork();
+		if (pid == 0) {
+			execl(D "/mnt/sh", "sh", "-c", "true", (char *)NULL);
+			_exit(232);
+		}
+		return wait_child(pid);
+	}
+	snprintf(lower, sizeof(lower), "lowerdir=%s:%s", D "/secret", D "/src");
+	if (mount("overlay", D "/mnt", "overlay", 0, lower))
+		return errno;
+	return access(D "/mnt/key", F_OK) ? 233 : 0;
+}
+
+static int do_ns_op(const void *varg)
+{
+	const struct ns_arg *a = varg;
+	struct clone_args cargs = {.flags = CLONE_NEWUSER, .exit_signal = SIGCHLD};
+	struct mount_attr attr = {.attr_clr = MOUNT_ATTR_RDONLY};
+	static char stack[16384];
+	int fd, ret = 0;
+
+	if (a->private_ns && unshare(CLONE_NEWNS))
+		return 200;
+	if (a->uid && (setgid(a->uid) || setuid(a->uid)))
+		return 201;
+	/* The uid change made the task undumpable: its /proc/self/uid_map would be root's. */
+	if (a->uid && prctl(PR_SET_DUMPABLE, 1))
+		return 203;
+	errno = 0;
+	switch (a->op) {
+	case OP_UNSHARE_USER:
+		ret = unshare(CLONE_NEWUSER);
+		break;
+	case OP_CLONE_USER:
+		return wait_child(
+		    clone(user_ns_child, stack + sizeof(stack), CLONE_NEWUSER | SIGCHLD, NULL));
+	case OP_CLONE3_USER: {
+		long pid = syscall(SYS_clone3, &cargs, sizeof(cargs));
+
+		if (pid == 0)
+			_exit(0);
+		return wait_child(pid);
+	}
+	case OP_VFORK_USER:
+		return wait_child(clone(user_ns_child, stack + sizeof(stack),
+					CLONE_VFORK | CLONE_VM | CLONE_NEWUSER | SIGCHLD, NULL));
+	case OP_MOUNT_TMPFS:
+		ret = mount("tmpfs", D "/mnt", "tmpfs", 0, NULL);
+		break;
+	case OP_MOUNT_BIND:
+		ret = mount(D "/src", D "/mnt", NULL, MS_BIND, NULL);
+		break;
+	case OP_MOUNT_RBIND:
+		ret = mount(D "/src", D "/mnt", NULL, MS_BIND | MS_REC, NULL);
+		break;
+	case OP_MOUNT_MOVE:
+		ret = mount(D "/pre", D "/mnt", NULL, MS_MOVE, NULL);
+		break;
+	case OP_REMOUNT:
+		ret = mount(NULL, D "/pre", NULL, MS_REMOUNT, NULL);
+		break;
+	case OP_REMOUNT_BIND_RW:
+		ret = mount(NULL, D "/robind", NULL, MS_REMOUNT | MS_BIND, NULL);
+		break;
+	case OP_MAKE_PRIVATE:
+		ret = mount(NULL, D "/pre", NULL, MS_PRIVATE, NULL);
+		break;
+	case OP_MAKE_SHARED:
+		ret = mount(NULL, D "/pre", NULL, MS_SHARED, NULL);
+		break;
+	case OP_NEW_API_MOUNT:
+		return new_api_mount(D "/mnt");
+	case OP_OPEN_TREE_CLONE:
+		ret = open_tree(AT_FDCWD, D "/src", OPEN_TREE_CLONE);
+		break;
+	case OP_OPEN_TREE_MOVE:
+		fd = open_tree(AT_FDCWD, D "/pre", 0);
+		if (fd < 0)
+			return 240;
+		ret = move_mount(fd, "", AT_FDCWD, D "/mnt", MOVE_MOUNT_F_EMPTY_PATH);
+		break;
+	case OP_MOUNT_SETATTR_RW:
+		ret = mount_setattr(AT_FDCWD, D "/robind", 0, &attr, sizeof(attr));
+		break;
+	case OP_FSPICK:
+		ret = fspick(AT_FDCWD, D "/pre", 0);
+		break;
+	case OP_UMOUNT:
+		ret = umount2(D "/pre", 0);
+		break;
+	case OP_UMOUNT_DETACH:
+		ret = umount2(D "/pre", MNT_DETACH);
+		break;
+	case OP_PIVOT_ROOT:
+		if (unshare(CLONE_NEWNS))
+			return errno;
+		ret = (int)syscall(SYS_pivot_root, D "/pre", D "/pre/old");
+		break;
+	case OP_OVERLAY_CHAIN:
+	case OP_TMPFS_CHAIN:
+		return chain(a->op == OP_OVERLAY_CHAIN, false, a->uid);
+	case OP_USERNS_MOUNT:
+		return chain(false, true, a->uid);
+	case OP_NS_REMOUNT_SB:
+		if (unshare(CLONE_NEWNS))
+			return errno;
+		ret = mount(NULL, D "/pre", NULL, MS_REMOUNT, NULL);
+		break;
+	case OP_NS_MOUNT_SHARED:
+		if (unshare(CLONE_NEWNS))
+			return errno;
+		ret = mount("tmpfs", D "/shared/x", "tmpfs", 0, NULL);
+		break;
+	case OP_NS_PRIVATE_MOUNT:
+		if (unshare(CLONE_NEWNS))
+			return errno;
+		if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+			return errno;
+		if (mount("tmpfs", D "/shared/x", "tmpfs", 0, NULL))
+			return errno;
+		return new_api_mount(D "/mnt");
+	case OP_FORK_UNSHARE_USER: {
+		pid_t pid = fork();
+		int status;
+
+		if (pid == 0)
+			_exit(unshare(CLONE_NEWUSER) ? errno : 0);
+		if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+			return 212;
+		return WEXITSTATUS(status); /* the child's errno */
+	}
+	case OP_MKNOD_CHR:
+		ret = mknod(D "/dev/null-copy", S_IFCHR | 0666, makedev(1, 3));
+		if (ret == 0)
+			unlink(D "/dev/null-copy");
+		break;
+	case OP_COUNT:
+		return 202;
+	}
+	return ret < 0 ? errno : 0;
+}
+
+static int ns_try(const char *cgroup, enum ns_op op, uid_t uid, bool private_ns)
+{
+	struct ns_arg a = {.op = op, .uid = uid, .private_ns = private_ns};
+
+	return in_cgroup(cgroup, do_ns_op, &a);
+}
+
+/* Undo what an operation that went through did to the host's mounts. */
+static void ns_restore(enum ns_op op)
+{
+	switch (op) {
+	case OP_MOUNT_TMPFS:
+	case OP_MOUNT_BIND:
+	case OP_MOUNT_RBIND:
+	case OP_NEW_API_MOUNT:
+		VM_CHECK(umount2(D "/mnt", MNT_DETACH) == 0);
+		break;
+	case OP_MOUNT_MOVE:
+	case OP_OPEN_TREE_MOVE:
+		VM_CHECK(mount(D "/mnt", D "/pre", NULL, MS_MOVE, NULL) == 0);
+		break;
+	case OP_REMOUNT_BIND_RW:
+	case OP_MOUNT_SETATTR_RW:
+		VM_CHECK(mount(NULL, D "/robind", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) ==
+			 0);
+		break;
+	case OP_MAKE_SHARED:
+		VM_CHECK(mount(NULL, D "/pre", NULL, MS_PRIVATE, NULL) == 0);
+		break;
+	case OP_UMOUNT:
+	case OP_UMOUNT_DETACH:
+		VM_CHECK(mount("ns-pre", D "/pre", "tmpfs", 0, NULL) == 0 &&
+			 mkdir(D "/pre/old", 0755) == 0);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Each route, with the hook that refuses it and the path its event reports. */
+static const struct route {
+	enum ns_op op;
+	const char *hook;
+	const char *path;
+	bool userns; /* a user namespace route (uid 1000 reaches the hook) */
+} routes[] = {
+    {OP_UNSHARE_USER, "userns_create", "user namespace", true},
+    {OP_CLONE_USER, "userns_create", "user namespace", true},
+    {OP_CLONE3_USER, "userns_create", "user namespace", true},
+    {OP_VFORK_USER, "userns_create", "user namespace", true},
+    {OP_MOUNT_TMPFS, "sb_mount", D "/mnt", false},
+    {OP_MOUNT_BIND, "sb_mount", D "/mnt", false},
+    {OP_MOUNT_RBIND, "sb_mount", D "/mnt", false},
+    {OP_MOUNT_MOVE, "sb_mount", D "/mnt", false},
+    {OP_REMOUNT, "sb_mount", D "/pre", false},
+    /* A bind mount is reported at its root's own path (the walk's canonical name). */
+    {OP_REMOUNT_BIND_RW, "sb_mount", D "/src", false},
+    {OP_MAKE_PRIVATE, "sb_mount", D "/pre", false},
+    {OP_MAKE_SHARED, "sb_mount", D "/pre", false},
+    {OP_NEW_API_MOUNT, "capable", "fsopen", false},
+    {OP_OPEN_TREE_CLONE, "capable", "open_tree(OPEN_TREE_CLONE)", false},
+    {OP_OPEN_TREE_MOVE, "move_mount", D "/mnt", false},
+    {OP_MOUNT_SETATTR_RW, "capable", "mount_setattr", false},
+    {OP_FSPICK, "capable", "fspick", false},
+    {OP_UMOUNT, "sb_umount", D "/pre", false},
+    {OP_UMOUNT_DETACH, "sb_umount", D "/pre", false},
+    {OP_PIVOT_ROOT, "sb_pivotroot", D "/pre", false},
+};
+#define ROUTE_COUNT (sizeof(routes) / sizeof(routes[0]))
+
+static void expect_route_event(long mark, const char *policy, const char *event,
+			       const struct route *r, uid_t uid)
+{
+	char want_policy[64], want_hook[64], want_path[128], want_uid[32];
+
+	snprintf(want_policy, sizeof(want_policy), "\"policy\":\"%s\"", policy);
+	snprintf(want_hook, sizeof(want_hook), "\"hook\":\"%s\"", r->hook);
+	snprintf(want_path, sizeof(want_path), "\"path\":\"%s\"", r->path);
+	snprintf(want_uid, sizeof(want_uid), "\"uid\":%u", uid);
+	EXPECT_EVENT_AFTER(mark, event, want_policy, want_hook, want_path, want_uid,
+			   r->userns ? SRC_USERNS : SRC_MOUNT);
+}
+
+/* A confined root: every route EPERM, each with its hook's event. */
+VM_TEST(namespaces_routes_confined_root, 180)
+{
+	ns_setup();
+	for (size_t i = 0; i < ROUTE_COUNT; i++) {
+		const struct route *r = &routes[i];
+		long mark = event_mark();
+		int got = ns_try(NS, r->op, 0, false);
+
+		if (got != EPERM)
+			VM_FAIL("%s as root under ns: %d (%s), expected EPERM", op_names[r->op],
+				got, got > 0 ? strerror(got) : "-");
+		expect_route_event(mark, "ns", "\"event\":\"deny\"", r, 0);
+	}
+}
+
+/*
+ * A confined uid 1000: the user namespace routes are refused by lsmguard (Debian lets any user
+ * make one); the mount routes by the kernel too (no CAP_SYS_ADMIN), and without a user
+ * namespace there is no other way to get it. mount(2) asks lsmguard first (6.1's path_mount
+ * calls security_sb_mount before may_mount), so those carry lsmguard's event; the others stop
+ * at the kernel's capability check before their hook.
+ */
+VM_TEST(namespaces_routes_confined_user, 181)
+{
+	ns_setup();
+	for (size_t i = 0; i < ROUTE_COUNT; i++) {
+		const struct route *r = &routes[i];
+		long mark = event_mark();
+		int got = ns_try(NS, r->op, USER, false);
+
+		if (got != EPERM)
+			VM_FAIL("%s as uid 1000 under ns: %d (%s), expected EPERM", op_names[r->op],
+				got, got > 0 ? strerror(got) : "-");
+		if (r->userns || strcmp(r->hook, "sb_mount") == 0)
+			expect_route_event(mark, "ns", "\"event\":\"deny\"", r, USER);
+	}
+}
+
+/* The controls: the same routes under no policy (mounts in a private namespace). */
+VM_TEST(namespaces_routes_unconfined, 182)
+{
+	ns_setup();
+	for (size_t i = 0; i < ROUTE_COUNT; i++) {
+		const struct route *r = &routes[i];
+		/* pivot_root of the initramfs's rootfs: the kernel's EINVAL, after the hook. */
+		int want = r->op == OP_PIVOT_ROOT ? EINVAL : 0;
+		int got = ns_try(NULL, r->op, 0, !r->userns);
+
+		if (got != want)
+			VM_FAIL("%s as root, no policy: %d (%s), expected %s", op_names[r->op], got,
+				got > 0 ? strerror(got) : "-", want ? strerror(want) : "success");
+		if (r->userns)
+			VM_CHECK(ns_try(NULL, r->op, USER, false) == 0);
+		else
+			VM_CHECK(ns_try(NULL, r->op, USER, false) == EPERM); /* the kernel's */
+	}
+}
+
+/* Audit mode: logged with "event":"audit", and the operation goes through. */
+VM_TEST(namespaces_routes_audit_mode, 183)
+{
+	ns_setup();
+	for (size_t i = 0; i < ROUTE_COUNT; i++) {
+		const struct route *r = &routes[i];
+		int want = r->op == OP_PIVOT_ROOT ? EINVAL : 0;
+		long mark = event_mark();
+		int got = ns_try(NS_AUDIT, r->op, 0, false);
+
+		if (got != want)
+			VM_FAIL("%s as root under ns-audit: %d (%s), expected %s", op_names[r->op],
+				got, got > 0 ? strerror(got) : "-",
+				want ? strerror(want) : "success");
+		expect_route_event(mark, "ns-audit", "\"event\":\"audit\"", r, 0);
+		if (got == 0)
+			ns_restore(r->op);
+	}
+	/* uid 1000 makes its user namespace too, logged. */
+	long mark = event_mark();
+
+	VM_CHECK(ns_try(NS_AUDIT, OP_UNSHARE_USER, USER, false) == 0);
+	expect_route_event(mark, "ns-audit", "\"event\":\"audit\"", &routes[0], USER);
+}
+
+/* The issue's chains as an unprivileged confined user: they break at the user namespace. */
+VM_TEST(namespaces_issue_chains_refused, 184)
+{
+	long mark;
+
+	ns_setup();
+	mark = event_mark();
+	VM_CHECK(ns_try(NS, OP_OVERLAY_CHAIN, USER, false) == EPERM);
+	VM_CHECK(ns_try(NS, OP_TMPFS_CHAIN, USER, false) == EPERM);
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"ns\"", "\"hook\":\"userns_create\"",
+			   "\"path\":\"user namespace\"", "\"uid\":1000", SRC_USERNS);
+	/* Controls: under no policy the tmpfs chain runs its copied program; the overlay chain
+	 * gets past its user and mount namespaces to the overlay mount, which this VM's
+	 * initramfs (no overlay module) answers with ENODEV. */
+	int tmpfs = ns_try(NULL, OP_TMPFS_CHAIN, USER, false);
+	int overlay = ns_try(NULL, OP_OVERLAY_CHAIN, USER, false);
+
+	if (tmpfs != 0 || (overlay != 0 && overlay != ENODEV))
+		VM_FAIL("no policy: tmpfs chain %d, overlay chain %d", tmpfs, overlay);
+}
+
+/*
+ * userns = allow, mount = namespace: the chains' user namespace and mounts in it are allowed;
+ * the host's namespace is not; nor a superblock's remount (shared with the host), nor a mount
+ * that would propagate to the host's peers, until the namespace is made private.
+ */
+VM_TEST(namespaces_optin_namespace, 185)
+{
+	long mark;
+
+	ns_setup();
+	VM_CHECK(ns_try(NS_OPTIN, OP_UNSHARE_USER, USER, false) == 0);
+	VM_CHECK(ns_try(NS_OPTIN, OP_CLONE3_USER, 0, false) == 0);
+	VM_CHECK(ns_try(NS_OPTIN, OP_USERNS_MOUNT, USER, false) == 0);
+	VM_CHECK(ns_try(NS_OPTIN, OP_USERNS_MOUNT, 0, false) == 0);
+	VM_CHECK(ns_try(NS_OPTIN, OP_NS_PRIVATE_MOUNT, 0, false) == 0);
+	VM_CHECK(ns_try(NS_OPTIN, OP_PIVOT_ROOT, 0, false) == EINVAL); /* past the hook */
+
+	mark = event_mark();
+	VM_CHECK(ns_try(NS_OPTIN, OP_MOUNT_TMPFS, 0, false) == EPERM);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"ns-optin\"",
+			   "\"hook\":\"sb_mount\"", "\"path\":\"" D "/mnt\"", SRC_MOUNT);
+	mark = event_mark();
+	VM_CHECK(ns_try(NS_OPTIN, OP_NEW_API_MOUNT, 0, false) == EPERM);
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"ns-optin\"", "\"hook\":\"capable\"",
+			   "\"path\":\"fsopen\"", SRC_MOUNT);
+	mark = event_mark();
+	VM_CHECK(ns_try(NS_OPTIN, OP_NS_REMOUNT_SB, 0, false) == EPERM);
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"ns-optin\"", "\"hook\":\"sb_remount\"",
+			   "\"path\":\"" D "/pre\"", SRC_MOUNT);
+	mark = event_mark();
+	VM_CHECK(ns_try(NS_OPTIN, OP_NS_MOUNT_SHARED, 0, false) == EPERM);
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"ns-optin\"", "\"hook\":\"sb_mount\"",
+			   "\"path\":\"" D "/shared/x\"", SRC_MOUNT);
+	/* Nothing reached the host: no tmpfs on shared/x. */
+	VM_CHECK(system("grep -q ' " D "/shared/x ' /proc/self/mountinfo") != 0);
+	/* Control: without lsmguard, the shared mount's copy does reach the host. */
+	VM_CHECK(ns_try(NULL, OP_NS_MOUNT_SHARED, 0, false) == 0);
+	VM_CHECK(system("grep -q ' " D "/shared/x ' /proc/self/mountinfo") == 0);
+	VM_CHECK(umount2(D "/shared/x", MNT_DETACH) == 0);
+}
+
+/* mount = allow: the host's namespace too. */
+VM_TEST(namespaces_optin_allow, 186)
+{
+	ns_setup();
+	VM_CHECK(ns_try(NS_ALLOW, OP_MOUNT_TMPFS, 0, false) == 0);
+	ns_restore(OP_MOUNT_TMPFS);
+	VM_CHECK(ns_try(NS_ALLOW, OP_NEW_API_MOUNT, 0, false) == 0);
+	ns_restore(OP_NEW_API_MOUNT);
+	VM_CHECK(ns_try(NS_ALLOW, OP_REMOUNT, 0, false) == 0);
+	/* userns is another key. */
+	VM_CHECK(ns_try(NS_ALLOW, OP_UNSHARE_USER, USER, false) == EPERM);
+}
+
+/* ---- the setup window ---- */
+
+/* A child of the suite that waits for go, then does op and exits with its result. */
+struct waiting_child {
+	pid_t pid;
+	int go;
+	int result;
+};
+
+static void child_start(struct waiting_child *c, enum ns_op op, bool exec_first)
+{
+	int go[2], result[2];
+
+	VM_CHECK(pipe(go) == 0 && pipe(result) == 0);
+	c->pid = fork();
+	if (c->pid == 0) {
+		struct ns_arg a = {.op = op};
+		char byte;
+		int ret;
+
+		close(go[1]);
+		close(result[0]);
+		if (read(go[0], &byte, 1) != 1)
+			_exit(1);
+		if (byte == 'm')
+			write_into("/sys/fs/cgroup" NS "/cgroup.procs", "0");
+		if (exec_first) {
+			/* The window ends at exec: busybox's unshare -U, now the service's code. */
+			execl("/bin/busybox", "unshare", "-U", "/bin/busybox", "true",
+			      (char *)NULL);
+			_exit(120);
+		}
+		ret = do_ns_op(&a);
+		_exit(write(result[1], &ret, sizeof(ret)) == sizeof(ret) ? 0 : 1);
+	}
+	close(go[0]);
+	close(result[1]);
+	c->go = go[1];
+	c->result = result[0];
+}
+
+static int child_finish(struct waiting_child *c, char how)
+{
+	int ret = -1, status;
+
+	VM_CHECK(write(c->go, &how, 1) == 1);
+	if (read(c->result, &ret, sizeof(ret)) != sizeof(ret))
+		ret = -1;
+	VM_CHECK(waitpid(c->pid, &status, 0) == c->pid);
+	close(c->go);
+	close(c->result);
+	if (ret == -1 && WIFEXITED(status))
+		ret = -1000 - WEXITSTATUS(status); /* the exec'd program's exit status */
+	return ret;
+}
+
+/* Moved in by its parent (the unconfined suite) before any exec: in the window. */
+static int moved_by_parent(enum ns_op op)
+{
+	struct waiting_child c;
+	char pid[16];
+
+	make_cgroup(NS);
+	child_start(&c, op, false);
+	snprintf(pid, sizeof(pid), "%d", (int)c.pid);
+	write_into("/sys/fs/cgroup" NS "/cgroup.procs", pid);
+	return child_finish(&c, 'g');
+}
+
+VM_TEST(setup_window_parent_moves_fresh_child, 187)
+{
+	ns_setup();
+	VM_CHECK(moved_by_parent(OP_UNSHARE_USER) == 0);
+	VM_CHECK(moved_by_parent(OP_MOUNT_TMPFS) == 0);
+	ns_restore(OP_MOUNT_TMPFS);
+	VM_CHECK(moved_by_parent(OP_MKNOD_CHR) == 0);
+	VM_CHECK(moved_by_parent(OP_FORK_UNSHARE_USER) == 0); /* inherited by its children */
+	/* Moved in by a third process (in_cgroup): the service's own code, refused. */
+	VM_CHECK(ns_try(NS, OP_UNSHARE_USER, 0, false) == EPERM);
+	VM_CHECK(ns_try(NS, OP_MKNOD_CHR, 0, false) == EPERM);
+}
+
+VM_TEST(setup_window_self_move, 188)
+{
+	struct waiting_child c;
+	long mark;
+
+	ns_setup();
+	make_cgroup(NS);
+	child_start(&c, OP_UNSHARE_USER, false);
+	VM_CHECK(child_finish(&c, 'm') == 0);
+	child_start(&c, OP_NEW_API_MOUNT, false);
+	VM_CHECK(child_finish(&c, 'm') == 0);
+	ns_restore(OP_NEW_API_MOUNT);
+	/* The window ends at exec: the same self-move, then busybox unshare -U: refused. */
+	mark = event_mark();
+	child_start(&c, OP_UNSHARE_USER, true);
+	VM_CHECK(child_finish(&c, 'm') == -1001); /* unshare -U exited 1 */
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"ns\"",
+			   "\"hook\":\"userns_create\"", "\"path\":\"user namespace\"",
+			   "\"comm\":\"busybox\"", SRC_USERNS);
+}
+
+/* clone3(CLONE_INTO_CGROUP) by an unconfined parent: the child starts in the window. */
+static int clone_into_ns(enum ns_op op)
+{
+	struct clone_args args = {.flags = CLONE_INTO_CGROUP, .exit_signal = SIGCHLD};
+	int cgroup = open("/sys/fs/cgroup" NS, O_DIRECTORY | O_RDONLY);
+	long pid;
+
+	if (cgroup < 0)
+		return 250;
+	args.cgroup = (uint64_t)cgroup;
+	pid = syscall(SYS_clone3, &args, sizeof(args));
+	if (pid == 0) {
+		struct ns_arg a = {.op = op};
+
+		_exit(do_ns_op(&a) == 0 ? 0 : 1);
+	}
+	close(cgroup);
+	return wait_child(pid);
+}
+
+VM_TEST(setup_window_clone_into_cgroup, 188)
+{
+	ns_setup();
+	make_cgroup(NS);
+	VM_CHECK(clone_into_ns(OP_UNSHARE_USER) == 0);
+	VM_CHECK(clone_into_ns(OP_MKNOD_CHR) == 0);
+}
+
+static int do_clone_into_own(const void *arg)
+{
+	(void)arg;
+	return clone_into_ns(OP_UNSHARE_USER) == 0 ? 0 : EPERM;
+}
+
+static int do_ptrace_attach(const void *arg)
+{
+	pid_t pid = *(const pid_t *)arg;
+
+	if (ptrace(PTRACE_ATTACH, pid, NULL, NULL))
+		return errno;
+	waitpid(pid, NULL, __WALL);
+	ptrace(PTRACE_DETACH, pid, NULL, NULL);
+	return 0;
+}
+
+static int do_ptrace_own_child(const void *arg)
+{
+	pid_t pid = fork();
+	int ret;
+
+	(void)arg;
+	if (pid == 0) {
+		pause();
+		_exit(0);
+	}
+	ret = do_ptrace_attach(&pid);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	return ret;
+}
+
+/* A confined task makes no task in the window, and cannot trace one. */
+VM_TEST(setup_window_not_from_confined, 189)
+{
+	struct waiting_child c;
+	char pid[16];
+	long mark;
+
+	ns_setup();
+	/* Its children: not in the window. */
+	VM_CHECK(ns_try(NS, OP_FORK_UNSHARE_USER, 0, false) == EPERM);
+	/* clone3(CLONE_INTO_CGROUP), even into its own cgroup: refused (cgroup.bpf.c). */
+	VM_CHECK(in_cgroup(NS, do_clone_into_own, NULL) == EPERM);
+
+	/* A task in its window, waiting; a task of the same policy tries to trace it. */
+	make_cgroup(NS);
+	child_start(&c, OP_UNSHARE_USER, false);
+	snprintf(pid, sizeof(pid), "%d", (int)c.pid);
+	write_into("/sys/fs/cgroup" NS "/cgroup.procs", pid);
+	mark = event_mark();
+	VM_CHECK(in_cgroup(NS, do_ptrace_attach, &c.pid) == EPERM);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"ns\"",
+			   "\"hook\":\"ptrace_access_check\"",
+			   "\"path\":\"a task in its setup window\"");
+	VM_CHECK(child_finish(&c, 'g') == 0);
+	/* Control: the same tracer traces a task of its policy outside the window (its child). */
+	VM_CHECK(in_cgroup(NS, do_ptrace_own_child, NULL) == 0);
+}
+
+/*
+ * Each program of this class is attached, and what the verifier processed for it (a walk is
+ * one global function, verified once per program).
+ */
+VM_TEST(namespaces_programs_attached, 189)
+{
+	static const char *const programs[] = {
+	    "lg_userns_create",	   "lg_sb_mount",	    "lg_move_mount",
+	    "lg_sb_remount",	   "lg_sb_pivotroot",	    "lg_sb_umount_confine",
+	    "lg_capable",	   "lg_setup_attach_enter", "lg_setup_attach_exit",
+	    "lg_setup_task_alloc", "lg_setup_exec",	    "lg_setup_ptrace",
+	};
+	const char *const argv[] = {LSMGUARD, "status", "--json", NULL};
+	static char out[65536];
+
+	VM_CHECK(run_command(argv, out, sizeof(out)) == 0);
+	for (size_t i = 0; i < sizeof(programs) / sizeof(programs[0]); i++) {
+		char want[96];
+		const char *at;
+		unsigned long insns = 0, verified = 0;
+
+		snprintf(want, sizeof(want), "{\"name\":\"%s\",\"insns\":", programs[i]);
+		at = strstr(out, want);
+		if (!at ||
+		    sscanf(at + strlen(want), "%lu,\"verified_insns\":%lu", &insns, &verified) !=
+			2 ||
+		    !verified) {
+			VM_FAIL("%s is not attached (lsmguard status --json)", programs[i]);
+			continue;
+		}
+		printf("# %s: %lu instructions, %lu processed by the verifier\n", programs[i],
+		       insns, verified);
+	}
+}
