@@ -29,6 +29,9 @@ static const char *const builtin_reasons[] = {
 			       "[system] devices = allow",
 	[LG_BUILTIN_RULES_BENEATH] = "a confined task cannot rename or move a directory that "
 				     "holds a rule's path",
+	[LG_BUILTIN_PROTECTED] = "a confined task cannot change, rename, remove or mount over "
+				 "lsmguard's policy directory, executable, state or unit, or a "
+				 "directory above them",
 };
 
 /* The wall-clock time of a CLOCK_BOOTTIME stamp, as RFC 3339 UTC with microseconds. */
