@@ -84,9 +84,22 @@ static int add_resolved(struct lg_protected *p, const char *path)
 	bool tree = len > 1 && path[len - 1] == '/';
 	int ret;
 
-	if (path[0] != '/' || len >= sizeof(buf))
+	if (len + 2 >= sizeof(buf))
 		return 0;
-	memcpy(buf, path, len + 1);
+	if (path[0] != '/') {
+		/* Relative to the working directory (--policy-dir pd, --log x.log). */
+		char cwd[PATH_MAX];
+		int n;
+
+		if (!getcwd(cwd, sizeof(cwd)))
+			return 0;
+		n = snprintf(buf, sizeof(buf), "%s/%s", strcmp(cwd, "/") ? cwd : "", path);
+		if (n < 0 || (size_t)n >= sizeof(buf))
+			return 0;
+		len = (size_t)n;
+	} else {
+		memcpy(buf, path, len + 1);
+	}
 	while (len > 1 && buf[len - 1] == '/')
 		buf[--len] = '\0';
 	ret = add(p, buf, tree);
