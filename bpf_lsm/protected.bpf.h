@@ -22,9 +22,9 @@
 static __always_inline bool lg_protected_beneath(const struct lg_policy_value *policy, __u64 hash)
 {
 	struct lg_path_key key = {
-		.policy = (policy->bank & 1) * LG_MAX_POLICIES + 1,
-		.class = LG_PATH_CLASS_PROTECTED_BENEATH,
-		.hash = hash,
+	    .policy = (policy->bank & 1) * LG_MAX_POLICIES + 1,
+	    .class = LG_PATH_CLASS_PROTECTED_BENEATH,
+	    .hash = hash,
 	};
 
 	return bpf_map_lookup_elem(&lg_paths, &key) != 0;

@@ -29,26 +29,26 @@
 #define STATX_MNT_ID 0x00001000U
 #endif
 
-/* The unit's files, wherever systemd looks for them (see systemd.unit(5), "Unit File Load Path"). */
+/* The unit's files, wherever systemd looks for them (systemd.unit(5), "Unit File Load Path"). */
 static const char *const unit_paths[] = {
-	"/etc/systemd/system/lsmguard.service",
-	"/etc/systemd/system/lsmguard.service.d/",
-	"/etc/systemd/system.control/lsmguard.service",
-	"/etc/systemd/system.control/lsmguard.service.d/",
-	"/etc/systemd/system/basic.target.wants/lsmguard.service",
-	"/run/systemd/system/lsmguard.service",
-	"/run/systemd/system/lsmguard.service.d/",
-	"/run/systemd/system.control/lsmguard.service",
-	"/run/systemd/system.control/lsmguard.service.d/",
-	"/run/systemd/transient/lsmguard.service",
-	"/run/systemd/transient/lsmguard.service.d/",
-	"/lib/systemd/system/lsmguard.service",
-	"/lib/systemd/system/lsmguard.service.d/",
-	"/usr/lib/systemd/system/lsmguard.service",
-	"/usr/lib/systemd/system/lsmguard.service.d/",
-	"/usr/local/lib/systemd/system/lsmguard.service",
-	"/usr/local/lib/systemd/system/lsmguard.service.d/",
-	"/etc/lsmguard/",
+    "/etc/systemd/system/lsmguard.service",
+    "/etc/systemd/system/lsmguard.service.d/",
+    "/etc/systemd/system.control/lsmguard.service",
+    "/etc/systemd/system.control/lsmguard.service.d/",
+    "/etc/systemd/system/basic.target.wants/lsmguard.service",
+    "/run/systemd/system/lsmguard.service",
+    "/run/systemd/system/lsmguard.service.d/",
+    "/run/systemd/system.control/lsmguard.service",
+    "/run/systemd/system.control/lsmguard.service.d/",
+    "/run/systemd/transient/lsmguard.service",
+    "/run/systemd/transient/lsmguard.service.d/",
+    "/lib/systemd/system/lsmguard.service",
+    "/lib/systemd/system/lsmguard.service.d/",
+    "/usr/lib/systemd/system/lsmguard.service",
+    "/usr/lib/systemd/system/lsmguard.service.d/",
+    "/usr/local/lib/systemd/system/lsmguard.service",
+    "/usr/local/lib/systemd/system/lsmguard.service.d/",
+    "/etc/lsmguard/",
 };
 
 static int add(struct lg_protected *p, const char *path, bool tree)
@@ -227,11 +227,11 @@ int lg_policy_dir_check(const struct lg_policy_dir *dir, char *reason, size_t si
 		return -ESTALE;
 	}
 	if (dir->has_mnt_id && (stx.stx_mask & STATX_MNT_ID) && stx.stx_mnt_id != dir->mnt_id) {
-		snprintf(reason, size,
-			 "%s is no longer the policy directory lsmguard started with (it is reached "
-			 "through another mount: mount %llu, was %llu); restart lsmguard to read it",
-			 dir->path, (unsigned long long)stx.stx_mnt_id,
-			 (unsigned long long)dir->mnt_id);
+		snprintf(
+		    reason, size,
+		    "%s is no longer the policy directory lsmguard started with (it is reached "
+		    "through another mount: mount %llu, was %llu); restart lsmguard to read it",
+		    dir->path, (unsigned long long)stx.stx_mnt_id, (unsigned long long)dir->mnt_id);
 		return -ESTALE;
 	}
 	return 0;
