@@ -131,8 +131,8 @@ struct lg_walk_step {
 	__u32 policy; /* in */
 	__u32 class;  /* in */
 	__u8 object;  /* in: this prefix is the object itself (exact slot first) */
-	__u8 write;   /* in: write slots */
-	__u8 pad8;
+	__u8 write;   /* in: write slots; also looks for lsmguard's protected objects */
+	__u8 protected; /* in/out: a prefix is (under) a protected object (LG_BUILTIN_PROTECTED) */
 	__u8 deny;    /* in/out: the verdict so far, replaced when a rule applies here */
 	__u32 rule;   /* in/out: its rule */
 	__u32 pad;

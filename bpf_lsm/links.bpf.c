@@ -20,7 +20,7 @@
  * links made before lsmguard started are recorded by the daemon only for files named by an
  * exact rule.
  */
-#include "path.bpf.h"
+#include "protected.bpf.h"
 
 #define RENAME_EXCHANGE (1 << 1)
 
@@ -209,20 +209,26 @@ static __always_inline int lg_check_beneath(const struct lg_policy_value *policy
 	lg_path_decide(policy, LG_CLASS_FILE, LG_DECISION_FILE_WRITE, dentry, mnt, &verdict);
 	if (verdict.flags & (LG_EVENT_WALK_LIMIT | LG_EVENT_DISCONNECTED))
 		return 0; /* no hash: the write check has refused this name already */
-	if (!lg_rules_beneath(policy, verdict.object))
+	if (verdict.builtin == LG_BUILTIN_PROTECTED || lg_protected_beneath(policy, verdict.object)) {
+		/* lsmguard's objects beneath: a protection, in audit mode too */
+		lg_protected_verdict(&verdict);
+	} else if (lg_rules_beneath(policy, verdict.object)) {
+		verdict.deny = true;
+		verdict.rule = 0;
+		verdict.flags = LG_EVENT_BUILTIN;
+		verdict.builtin = LG_BUILTIN_RULES_BENEATH;
+		verdict.linked = false;
+	} else {
 		return 0;
-	verdict.deny = true;
-	verdict.rule = 0;
-	verdict.flags = LG_EVENT_BUILTIN;
-	verdict.builtin = LG_BUILTIN_RULES_BENEATH;
-	verdict.linked = false;
+	}
 	return lg_path_verdict_finish(policy, cgroup_id, LG_HOOK_PATH_RENAME, LG_DECISION_FILE_WRITE,
 				      &verdict);
 }
 
 /*
  * A second program on path_rename, after lg_path_rename (its own verifier budget): a task under
- * a policy renames or moves no directory that has a rule of its policy, or a deny rule of any
+ * a policy renames or moves no directory that has one of lsmguard's own objects beneath it (a
+ * protection, protected.bpf.h), nor one that has a rule of its policy, or a deny rule of any
  * policy, beneath it (the rule's objects would leave its path). One lookup per walked prefix, as
  * any write check, plus two for the markers of the directory itself; files take none. With
  * RENAME_EXCHANGE both names move.

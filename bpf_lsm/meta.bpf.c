@@ -48,7 +48,9 @@ static __always_inline int lg_meta_write(__u8 hook, struct dentry *dentry, struc
 		return 0;
 	}
 	lg_path_decide(policy, LG_CLASS_FILE, LG_DECISION_FILE_WRITE, dentry, mnt, &verdict);
-	if (builtin) {
+	/* A confinement built-in never replaces the protection of lsmguard's objects, which
+	 * holds in audit mode too. */
+	if (builtin && verdict.builtin != LG_BUILTIN_PROTECTED) {
 		verdict.deny = true;
 		verdict.rule = 0;
 		verdict.flags = LG_EVENT_BUILTIN;

@@ -99,9 +99,19 @@ __weak __noinline int lg_walk_step(struct lg_walk_step *step)
 	}
 	if (!step->policy)
 		return 0; /* hashing only (recording a link) */
+	key.hash = h;
+	if (step->write) {
+		/* lsmguard's own objects, under the first id of the policy's bank: one lookup more
+		 * per prefix, for writes only. */
+		key.policy = step->policy > LG_MAX_POLICIES ? LG_MAX_POLICIES + 1 : 1;
+		key.class = LG_PATH_CLASS_PROTECTED;
+		value = bpf_map_lookup_elem(&lg_paths, &key);
+		if (value && (value->deny_mask & ((1u << LG_SLOT_TREE_WRITE) |
+						  (step->object ? 1u << LG_SLOT_EXACT_WRITE : 0))))
+			step->protected = 1;
+	}
 	key.policy = step->policy;
 	key.class = step->class;
-	key.hash = h;
 	value = bpf_map_lookup_elem(&lg_paths, &key);
 	if (!value)
 		return 0;
@@ -449,6 +459,7 @@ static __always_inline void lg_path_decide(const struct lg_policy_value *policy,
 	step->write = decision == LG_DECISION_FILE_WRITE;
 	step->rule = v->rule;
 	step->deny = v->deny;
+	step->protected = 0;
 	scratch->in_dentry = (__u64)dentry;
 	scratch->in_mnt = (__u64)vfsmnt;
 	ret = lg_path_walk(policy->seed, bank, class == LG_CLASS_EXEC);
@@ -469,14 +480,23 @@ static __always_inline void lg_path_decide(const struct lg_policy_value *policy,
 	v->cacheable = scratch->anchored && !scratch->crossed && !scratch->procfs;
 
 	/* Another name of the same file: its original name's rules apply too; deny wins. */
-	if (!lg_link_walk(bank))
-		return;
-	v->cacheable = false;
-	if (step->deny && !v->deny) {
+	if (lg_link_walk(bank)) {
+		v->cacheable = false;
+		if (step->deny && !v->deny) {
+			v->deny = true;
+			v->rule = step->rule;
+			v->flags |= LG_EVENT_HARDLINK;
+			v->linked = true;
+		}
+	}
+	/* lsmguard's own objects (under either name): a protection, whatever the rules say. */
+	if (step->protected) {
 		v->deny = true;
-		v->rule = step->rule;
-		v->flags |= LG_EVENT_HARDLINK;
-		v->linked = true;
+		v->rule = 0;
+		v->flags = LG_EVENT_BUILTIN;
+		v->builtin = LG_BUILTIN_PROTECTED;
+		v->linked = false;
+		v->cacheable = false;
 	}
 	return;
 

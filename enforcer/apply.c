@@ -82,6 +82,51 @@ static int update_if_changed(int fd, const void *key, const void *value, size_t 
 	return bpf_map_update_elem(fd, key, value, BPF_ANY) ? -errno : 0;
 }
 
+static lg_mount_ignored_fn *mount_ignored_fn;
+static void *mount_ignored_ctx;
+
+void lg_apply_mounts_report(lg_mount_ignored_fn *fn, void *ctx)
+{
+	mount_ignored_fn = fn;
+	mount_ignored_ctx = ctx;
+}
+
+/*
+ * Report the ignored mounts of this reading that the last reading did not have: once each, for
+ * as long as the mount stays (a mount id with its mount point).
+ */
+static void report_ignored(const struct lg_mount_entry *entries, int count)
+{
+	static struct seen {
+		int mount_id;
+		__u64 hash;
+	} *before, *now;
+	static size_t before_count;
+	size_t now_count = 0;
+
+	now = calloc((size_t)count + 1, sizeof(*now));
+	if (!now)
+		return;
+	for (int i = 0; i < count; i++) {
+		const struct lg_mount_entry *e = &entries[i];
+		bool seen = false;
+		__u64 hash;
+
+		if (!e->ignored)
+			continue;
+		hash = lg_hash_bytes(LG_HASH_BASIS, e->path, strlen(e->path));
+		for (size_t j = 0; j < before_count && !seen; j++)
+			seen = before[j].mount_id == e->mount_id && before[j].hash == hash;
+		if (!seen && mount_ignored_fn)
+			mount_ignored_fn(mount_ignored_ctx, e->mount_id, e->path,
+					 entries[e->kept].path);
+		now[now_count++] = (struct seen){.mount_id = e->mount_id, .hash = hash};
+	}
+	free(before);
+	before = now;
+	before_count = now_count;
+}
+
 int lg_apply_mounts(const struct lg_bpf *bpf, const struct lg_config *config)
 {
 	__u32 changes_index = LG_EPOCH_MOUNT_CHANGES, table_index = LG_EPOCH_MOUNT_TABLE;
@@ -105,6 +150,8 @@ int lg_apply_mounts(const struct lg_bpf *bpf, const struct lg_config *config)
 		struct lg_mount_value value, old;
 		int ret;
 
+		if (entries[i].ignored)
+			continue; /* the first mount of that root holds its record */
 		lg_mount_value_for(&entries[i], config->path_seed, &value);
 		ret = update_if_changed(fd, &entries[i].key, &value, sizeof(value), &old);
 		if (ret) {
@@ -122,6 +169,7 @@ int lg_apply_mounts(const struct lg_bpf *bpf, const struct lg_config *config)
 		if (!keep)
 			bpf_map_delete_elem(fd, &key);
 	}
+	report_ignored(entries, count);
 	free(entries);
 	bump_mounts_epoch(bpf);
 	/* The entries written are current again: the walk may anchor at them. */

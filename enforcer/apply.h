@@ -15,6 +15,13 @@ int lg_apply(const struct lg_bpf *bpf, const struct lg_compiled *c, char *err, s
 void lg_apply_retire(const struct lg_bpf *bpf, const struct lg_compiled *c);
 /* Rewrite the mount table from /proc/self/mountinfo; returns the count or -errno. */
 int lg_apply_mounts(const struct lg_bpf *bpf, const struct lg_config *config);
+/*
+ * Called by lg_apply_mounts once for each later mount of a root the table already holds (left
+ * out: see lg_read_mounts), the first time it is seen: its mount id and mount point, and the
+ * mount point the table keeps for that root ("" for "/").
+ */
+typedef void lg_mount_ignored_fn(void *ctx, int mount_id, const char *path, const char *kept);
+void lg_apply_mounts_report(lg_mount_ignored_fn *fn, void *ctx);
 int lg_config_read(const struct lg_bpf *bpf, struct lg_config *config);
 __u64 lg_random_seed(void);
 

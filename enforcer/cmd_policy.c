@@ -42,6 +42,11 @@ static size_t files_with_errors(const struct lg_diag *diag)
 	return count;
 }
 
+/* The rest of a load whose files were read (ret: how that went) into set. */
+static int compile_loaded(int ret, struct lg_diag *diag_in, unsigned flags,
+			  struct lg_policy_set *set, struct lg_compiled **compiled, __u64 seed,
+			  unsigned bank);
+
 int load_and_compile(const char *const *paths, size_t count, unsigned flags,
 		     struct lg_policy_set *set, struct lg_compiled **compiled, __u64 seed,
 		     unsigned bank)
@@ -51,6 +56,26 @@ int load_and_compile(const char *const *paths, size_t count, unsigned flags,
 
 	ret = lg_policy_set_load(paths, count, flags & ~(LG_LOAD_WITH_CANARY | LG_LOAD_REDRAW_SEED),
 				 set, &diag);
+	return compile_loaded(ret, &diag, flags, set, compiled, seed, bank);
+}
+
+int load_and_compile_at(int dirfd, const char *dir, unsigned flags, struct lg_policy_set *set,
+			struct lg_compiled **compiled, __u64 seed, unsigned bank)
+{
+	struct lg_diag diag = {0};
+	int ret;
+
+	ret = lg_policy_set_load_at(dirfd, dir,
+				    flags & ~(LG_LOAD_WITH_CANARY | LG_LOAD_REDRAW_SEED), set, &diag);
+	return compile_loaded(ret, &diag, flags, set, compiled, seed, bank);
+}
+
+static int compile_loaded(int ret, struct lg_diag *diag_in, unsigned flags,
+			  struct lg_policy_set *set, struct lg_compiled **compiled, __u64 seed,
+			  unsigned bank)
+{
+	struct lg_diag diag = *diag_in;
+
 	if (!ret && (flags & LG_LOAD_WITH_CANARY))
 		ret = lg_canary_add(set, &diag);
 	if (!ret)

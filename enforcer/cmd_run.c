@@ -30,10 +30,14 @@
 #include "log.h"
 #include "metrics.h"
 #include "notify.h"
+#include "selfprot.h"
 #include "state.h"
 
 struct daemon {
 	const char *policy_dir;
+	struct lg_policy_dir dir;      /* the policy directory opened at start, read through */
+	struct lg_protected protected; /* lsmguard's own objects (LG_BUILTIN_PROTECTED) */
+	const char *log_path;
 	const char *pin_dir;
 	const char *state_dir;
 	FILE *log;
@@ -227,11 +231,24 @@ int lg_kernel_check(char *err, size_t errsize)
 static int compile_dir(struct daemon *d, const struct lg_config *config, unsigned bank,
 		       struct lg_loaded_set *out)
 {
-	const char *paths[] = {d->policy_dir};
+	struct lg_diag diag = {0};
+	int ret;
 
-	return load_and_compile(paths, 1,
-				LG_LOAD_CHECK_OWNER | LG_LOAD_WITH_CANARY | LG_LOAD_REDRAW_SEED,
-				&out->set, &out->compiled, config->path_seed[bank], bank);
+	ret = load_and_compile_at(d->dir.fd, d->policy_dir,
+				  LG_LOAD_CHECK_OWNER | LG_LOAD_WITH_CANARY | LG_LOAD_REDRAW_SEED,
+				  &out->set, &out->compiled, config->path_seed[bank], bank);
+	if (ret)
+		return ret;
+	/* lsmguard's own objects, in the same bank and under its seed. */
+	ret = lg_compiled_add_protected(out->compiled, (const char *const *)d->protected.paths,
+					d->protected.count, &diag);
+	print_diagnostics(&diag);
+	lg_diag_free(&diag);
+	if (ret) {
+		log_warnx("cannot add lsmguard's own objects to the policies; nothing was loaded");
+		lg_loaded_set_free(out);
+	}
+	return ret;
 }
 
 /* The rules of the administrator's policies in s (the canary's left out, as in their count). */
@@ -342,11 +359,55 @@ static void emit_reload(struct daemon *d, const struct lg_config *config, bool o
 	line_put(d, &l, LOG_NOTICE);
 }
 
+/*
+ * {"event":"reload_refused",...}: the policy directory's path no longer leads to the directory
+ * read at start (something mounted over it, or put in its place); nothing was read.
+ */
+static void emit_reload_refused(struct daemon *d, const struct lg_config *config,
+				const char *reason)
+{
+	struct line l;
+
+	if (!line_start(&l))
+		return;
+	json_object_start(&l.w);
+	json_string_field(&l.w, "event", "reload_refused");
+	json_string_field(&l.w, "reason", reason);
+	json_string_field(&l.w, "policy_dir", d->policy_dir);
+	json_uint_field(&l.w, "generation", config->generation);
+	json_object_end(&l.w);
+	json_newline(&l.w);
+	line_put(d, &l, LOG_WARNING);
+}
+
+/*
+ * {"event":"mount_ignored",...}: a later mount of a filesystem root the mount table already
+ * holds (lg_read_mounts); paths under it are matched at the first mount's path. Once per mount.
+ */
+static void emit_mount_ignored(void *ctx, int mount_id, const char *path, const char *kept)
+{
+	struct daemon *d = ctx;
+	struct line l;
+
+	if (!line_start(&l))
+		return;
+	json_object_start(&l.w);
+	json_string_field(&l.w, "event", "mount_ignored");
+	json_string_field(&l.w, "reason", "second mount of a known root");
+	json_uint_field(&l.w, "mount_id", (unsigned)mount_id);
+	json_string_field(&l.w, "mount_point", path[0] ? path : "/");
+	json_string_field(&l.w, "matched_as", kept[0] ? kept : "/");
+	json_object_end(&l.w);
+	json_newline(&l.w);
+	line_put(d, &l, LOG_NOTICE);
+}
+
 static void reload(struct daemon *d)
 {
 	double start = monotonic_ms();
 	struct lg_config config;
-	char status[256], notice[512];
+	char status[256], notice[512], reason[512];
+	bool refused;
 	int ret;
 
 	d->reloads++;
@@ -355,7 +416,15 @@ static void reload(struct daemon *d)
 		log_warn("cannot read the config map");
 		return;
 	}
-	ret = load_policies(d, &config);
+	ret = lg_policy_dir_check(&d->dir, reason, sizeof(reason));
+	refused = ret != 0;
+	if (refused) {
+		log_warnx("reload refused: %s; the policies in force are unchanged (generation %u)",
+			  reason, config.generation);
+		emit_reload_refused(d, &config, reason);
+	} else {
+		ret = load_policies(d, &config);
+	}
 	d->metrics.last_reload_ok = ret == 0;
 	d->metrics.last_reload_time = (double)time(NULL);
 	if (ret)
@@ -366,9 +435,12 @@ static void reload(struct daemon *d)
 			     ret == 0, (long long)d->metrics.last_reload_time))
 		log_warnx("cannot write %s/reloads", d->state_dir);
 	if (ret) {
-		log_warnx("reload refused; the policies in force are unchanged (generation %u)",
-			  config.generation);
-		emit_reload(d, &config, false, 0);
+		if (!refused) {
+			log_warnx("reload refused; the policies in force are unchanged (generation "
+				  "%u)",
+				  config.generation);
+			emit_reload(d, &config, false, 0);
+		}
 		status_line(d, &config, status, sizeof(status));
 		snprintf(notice, sizeof(notice), "READY=1\nSTATUS=%s; the last reload was refused",
 			 status);
@@ -511,6 +583,7 @@ int cmd_run(int argc, char **argv)
 			d.policy_dir = optarg;
 			break;
 		case 'l':
+			d.log_path = optarg;
 			d.log = fopen(optarg, "ae");
 			if (!d.log)
 				fatal("cannot open log file %s", optarg);
@@ -552,6 +625,17 @@ int cmd_run(int argc, char **argv)
 	}
 	if (lg_config_read(&d.bpf, &config))
 		fatal("cannot read the config map");
+	lg_apply_mounts_report(emit_mount_ignored, &d);
+	/* Before anything is read from it: the directory every reload must still be. */
+	ret = lg_policy_dir_open(&d.dir, d.policy_dir, err, sizeof(err));
+	if (ret == 0 && lg_protected_collect(&d.protected, d.policy_dir, d.state_dir,
+					     d.metrics_path, d.log_path))
+		ret = -ENOMEM;
+	if (ret) {
+		if (!d.bpf.adopted)
+			lg_bpf_unpin(d.pin_dir);
+		fatalx("%s; no policy is in force", ret == -ENOMEM ? "out of memory" : err);
+	}
 	ret = load_policies(&d, &config);
 	if (ret) {
 		if (!d.bpf.adopted)
@@ -593,6 +677,8 @@ int cmd_run(int argc, char **argv)
 	for (int b = 0; b < 2; b++)
 		lg_loaded_set_free(&d.loaded.bank[b]);
 	lg_metrics_free(&d.metrics);
+	lg_protected_free(&d.protected);
+	lg_policy_dir_close(&d.dir);
 	if (d.log)
 		fclose(d.log);
 	return ret;

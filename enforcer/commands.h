@@ -34,5 +34,8 @@ void print_diagnostics(const struct lg_diag *diag);
 int load_and_compile(const char *const *paths, size_t count, unsigned flags,
 		     struct lg_policy_set *set, struct lg_compiled **compiled, __u64 seed,
 		     unsigned bank);
+/* The same for the one directory open at dirfd (named dir in messages): see lg_policy_set_load_at. */
+int load_and_compile_at(int dirfd, const char *dir, unsigned flags, struct lg_policy_set *set,
+			struct lg_compiled **compiled, __u64 seed, unsigned bank);
 
 #endif

@@ -33,6 +33,9 @@ static const char *const builtin_reasons[] = {
 			      "[system] userns = allow",
 	[LG_BUILTIN_MOUNT] = "a confined task cannot mount, unmount, remount, move or pivot unless its "
 			     "policy says [system] mount = namespace or allow",
+	[LG_BUILTIN_PROTECTED] = "a confined task cannot change, rename, remove or mount over "
+				 "lsmguard's policy directory, executable, state or unit, or a "
+				 "directory above them",
 };
 
 /* The wall-clock time of a CLOCK_BOOTTIME stamp, as RFC 3339 UTC with microseconds. */

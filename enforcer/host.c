@@ -34,6 +34,7 @@ static void unescape(char *s)
 }
 
 struct mountinfo_line {
+	int mount_id;
 	unsigned major, minor;
 	char root[4096];
 	char point[4096];
@@ -51,7 +52,8 @@ static int parse_mountinfo_line(char *line, struct mountinfo_line *m)
 	*sep = '\0';
 	for (char *tok = strtok_r(line, " ", &save); tok && n < 10; tok = strtok_r(NULL, " ", &save))
 		fields[n++] = tok;
-	if (n < 5 || sscanf(fields[2], "%u:%u", &m->major, &m->minor) != 2)
+	if (n < 5 || sscanf(fields[2], "%u:%u", &m->major, &m->minor) != 2 ||
+	    sscanf(fields[0], "%d", &m->mount_id) != 1)
 		return -EINVAL;
 	snprintf(m->root, sizeof(m->root), "%s", fields[3]);
 	snprintf(m->point, sizeof(m->point), "%s", fields[4]);
@@ -114,8 +116,19 @@ int lg_read_mounts(const char *mountinfo, struct lg_mount_entry **out)
 			continue; /* over-mounted: hidden, and the top mount has its own line */
 		entries[kept].key.dev = (__u32)((m->major << 20) | m->minor);
 		entries[kept].key.ino = st.st_ino;
+		entries[kept].mount_id = m->mount_id;
+		entries[kept].ignored = false;
 		snprintf(entries[kept].path, sizeof(entries[kept].path), "%s",
 			 strcmp(m->point, "/") == 0 ? "" : m->point);
+		/* The first mount of a root keeps its record: a later one is never the anchor. */
+		for (size_t j = 0; j < kept; j++) {
+			if (!entries[j].ignored && entries[j].key.dev == entries[kept].key.dev &&
+			    entries[j].key.ino == entries[kept].key.ino) {
+				entries[kept].ignored = true;
+				entries[kept].kept = j;
+				break;
+			}
+		}
 		kept++;
 	}
 	free(lines);

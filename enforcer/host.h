@@ -3,19 +3,29 @@
 #ifndef LSMGUARD_HOST_H
 #define LSMGUARD_HOST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "lsmguard_abi.h"
 
 struct lg_mount_entry {
 	struct lg_inode_key key;
+	int mount_id;    /* mountinfo's first field */
+	bool ignored;    /* a later mount of a root an earlier entry holds: not written */
+	size_t kept;     /* with ignored: the index of the entry that holds the root */
 	char path[4096]; /* mount point, "" for "/" */
 };
 
 /*
- * The mounts that anchor paths (see bpf_lsm/path.bpf.h): every mount of a filesystem's root, and
+ * The mounts that anchor paths (see bpf_lsm/path.bpf.h): every filesystem root, mounted, and
  * for a filesystem whose root is mounted nowhere (a btrfs subvolume as /), its mounts. Bind
  * mounts of directories are left out on purpose: an object reached through one is matched at
- * its path in the filesystem. Returns the count or -errno.
+ * its path in the filesystem.
+ *
+ * A root has one record, the first mount of it in mountinfo's order (the order in which the
+ * mounts were attached; a move keeps a mount's place): a later mount of the same root (`mount
+ * --bind / /srv/x`, the same device mounted twice) is returned with ignored set and never
+ * replaces it. So the record stays what it was for as long as that mount exists. Returns the
+ * count of entries (the ignored ones included) or -errno.
  */
 int lg_read_mounts(const char *mountinfo, struct lg_mount_entry **out);
 /* The value of a mount entry for both banks' seeds. */

@@ -127,6 +127,16 @@ _Static_assert(sizeof(struct lg_path_key) == 16, "lg_path_key layout");
  */
 #define LG_PATH_CLASS_BENEATH 4
 #define LG_PATH_CLASS_DENY_BENEATH 5
+/*
+ * lsmguard's own objects (LG_BUILTIN_PROTECTED), under the first id of the bank too: the policy
+ * directory, the executable, the state, the unit. LG_PATH_CLASS_PROTECTED: the objects
+ * themselves; deny_mask has LG_SLOT_EXACT_WRITE for an object, LG_SLOT_TREE_WRITE for a
+ * directory and everything beneath (rule[] stays 0). Every write-class walk looks each prefix
+ * up there too. LG_PATH_CLASS_PROTECTED_BENEATH: every proper prefix of those paths (a
+ * directory that holds one), for renames and mounts.
+ */
+#define LG_PATH_CLASS_PROTECTED 6
+#define LG_PATH_CLASS_PROTECTED_BENEATH 7
 
 enum lg_path_slot {
 	LG_SLOT_EXACT_READ = 0,
@@ -394,7 +404,10 @@ enum lg_builtin {
 	LG_BUILTIN_RULES_BENEATH = 12, /* renaming a directory that holds a rule's path */
 	LG_BUILTIN_USERNS = 13,     /* creating a user namespace without [system] userns = allow */
 	LG_BUILTIN_MOUNT = 14,      /* mounting, unmounting, pivoting without [system] mount = */
-	LG_BUILTIN_COUNT = 15,
+	/* writing, renaming, removing or mounting over lsmguard's policy directory, executable,
+	 * state or unit (LG_PATH_CLASS_PROTECTED), or a directory above one */
+	LG_BUILTIN_PROTECTED = 15,
+	LG_BUILTIN_COUNT = 16,
 };
 
 /*
@@ -408,7 +421,7 @@ enum lg_builtin {
 	((1U << LG_BUILTIN_CGROUP_MOVE) | (1U << LG_BUILTIN_BPF) | (1U << LG_BUILTIN_MODULE) |    \
 	 (1U << LG_BUILTIN_PTRACE) | (1U << LG_BUILTIN_BPFFS) | (1U << LG_BUILTIN_SELF) |       \
 	 (1U << LG_BUILTIN_SIGNAL) | (1U << LG_BUILTIN_CGROUP_FILE) | (1U << LG_BUILTIN_KNOB) |    \
-	 (1U << LG_BUILTIN_PERF))
+	 (1U << LG_BUILTIN_PERF) | (1U << LG_BUILTIN_PROTECTED))
 #define LG_BUILTIN_IS_PROTECTION(builtin)                                                         \
 	((builtin) < 32 && ((LG_BUILTIN_PROTECTIONS >> (builtin)) & 1U))
 

@@ -684,6 +684,73 @@ int lg_compile_keeping_seed(const struct lg_policy_set *set, __u64 seed, unsigne
 	}
 }
 
+static int compare_path_entries(const void *a, const void *b)
+{
+	return lg_compare_path_keys(&((const struct lg_path_entry *)a)->key,
+				    &((const struct lg_path_entry *)b)->key);
+}
+
+/* Append one record of lsmguard's own objects (merged with an equal key later). */
+static int push_protected(struct lg_compiled *c, size_t *cap, __u32 class, __u64 hash, __u8 mask)
+{
+	struct lg_path_entry entry = {
+		.key = {.policy = c->id_base + 1, .class = class, .hash = hash},
+		.value = {.deny_mask = mask},
+	};
+
+	return push((void **)&c->beneath, &c->beneath_count, cap, sizeof(entry), &entry);
+}
+
+int lg_compiled_add_protected(struct lg_compiled *c, const char *const *paths, size_t count,
+			      struct lg_diag *diag)
+{
+	size_t cap = c->beneath_count, kept = 0;
+	__u64 hashes[LG_PATH_DEPTH_MAX + 1];
+	char path[4096];
+	int ret = 0;
+
+	for (size_t i = 0; i < count && !ret; i++) {
+		size_t len = lg_strcopy(path, sizeof(path), paths[i]);
+		bool subtree = len > 1 && path[len - 1] == '/';
+		unsigned depth;
+
+		if (path[0] != '/' || len + 1 >= sizeof(path))
+			continue; /* not a canonical absolute path: nothing the walk can meet */
+		while (len > 0 && path[len - 1] == '/')
+			path[--len] = '\0';
+		depth = lg_path_prefix_hashes(c->seed, path, hashes, LG_PATH_DEPTH_MAX);
+		if (depth == 0)
+			continue; /* "/" itself is nobody's to protect */
+		ret = push_protected(c, &cap, LG_PATH_CLASS_PROTECTED, hashes[depth],
+				     (__u8)(1u << (subtree ? LG_SLOT_TREE_WRITE : LG_SLOT_EXACT_WRITE)));
+		for (unsigned d = 0; d < depth && !ret; d++)
+			ret = push_protected(c, &cap, LG_PATH_CLASS_PROTECTED_BENEATH, hashes[d], 0);
+	}
+	if (ret) {
+		lg_diag_out_of_memory(diag, NULL);
+		return ret;
+	}
+	/* Sorted again, one entry per key: a directory above several objects is one marker. */
+	if (c->beneath_count)
+		qsort(c->beneath, c->beneath_count, sizeof(*c->beneath), compare_path_entries);
+	for (size_t i = 0; i < c->beneath_count; i++) {
+		if (kept && lg_compare_path_keys(&c->beneath[kept - 1].key, &c->beneath[i].key) == 0) {
+			c->beneath[kept - 1].value.deny_mask |= c->beneath[i].value.deny_mask;
+			continue;
+		}
+		c->beneath[kept++] = c->beneath[i];
+	}
+	c->beneath_count = kept;
+	if (c->beneath_count > LG_MAX_BENEATH_ENTRIES) {
+		lg_diag_add(diag, LG_SEV_ERROR, NULL, 0,
+			    "the policies' rules and lsmguard's own objects lie beneath %zu "
+			    "directories; the path map holds markers for %d (LG_MAX_BENEATH_ENTRIES)",
+			    c->beneath_count, LG_MAX_BENEATH_ENTRIES);
+		return -E2BIG;
+	}
+	return 0;
+}
+
 void lg_compiled_free(struct lg_compiled *compiled)
 {
 	if (!compiled)

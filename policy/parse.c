@@ -940,12 +940,18 @@ int lg_policy_parse_buffer(const char *name, const char *buf, size_t len, unsign
 int lg_policy_load_file(const char *path, unsigned flags, struct lg_policy **out,
 			struct lg_diag *diag)
 {
+	return lg_policy_load_file_at(AT_FDCWD, path, path, flags, out, diag);
+}
+
+int lg_policy_load_file_at(int dirfd, const char *name, const char *path, unsigned flags,
+			   struct lg_policy **out, struct lg_diag *diag)
+{
 	struct stat sb;
 	FILE *stream;
 	int fd, ret;
 
 	*out = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		ret = -errno;
 		lg_diag_add(diag, LG_SEV_ERROR, path, 0, "cannot open: %s", strerror(errno));

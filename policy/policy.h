@@ -152,6 +152,9 @@ int lg_policy_parse_buffer(const char *name, const char *buf, size_t len, unsign
 /* Open, check ownership and mode (LG_LOAD_CHECK_OWNER), and parse one file. */
 int lg_policy_load_file(const char *path, unsigned flags, struct lg_policy **out,
 			struct lg_diag *diag);
+/* The same for the file name in the directory open at dirfd; path names it in messages. */
+int lg_policy_load_file_at(int dirfd, const char *name, const char *path, unsigned flags,
+			   struct lg_policy **out, struct lg_diag *diag);
 /*
  * Load files and directories (the *.ini files directly in a directory, in name order) into a
  * set, then check the set as a whole (unique names and cgroups). On any error the set is left
@@ -161,6 +164,12 @@ int lg_policy_set_load(const char *const *paths, size_t count, unsigned flags,
 		       struct lg_policy_set *set, struct lg_diag *diag);
 /* Check a set built by hand (as lg_policy_set_load does after reading); marks it validated. */
 int lg_policy_set_validate(struct lg_policy_set *set, struct lg_diag *diag);
+/*
+ * lg_policy_set_load for one directory, read through a descriptor of it (dirfd, O_PATH will do)
+ * rather than by its path, which may meanwhile lead elsewhere; dir names it in messages.
+ */
+int lg_policy_set_load_at(int dirfd, const char *dir, unsigned flags, struct lg_policy_set *set,
+			  struct lg_diag *diag);
 /* Append policy to set (which then owns it); the set must be validated again. -ENOMEM. */
 int lg_policy_set_add(struct lg_policy_set *set, struct lg_policy *policy);
 void lg_policy_free(struct lg_policy *policy);
@@ -298,6 +307,15 @@ int lg_compile_keeping_seed(const struct lg_policy_set *set, __u64 seed, unsigne
  * so that a unit test can stage a collision (none can be found in 64 bits). NULL in lsmguard.
  */
 extern __u64 (*lg_test_rule_hash)(__u64 seed, const char *path);
+/*
+ * Add lsmguard's own objects (LG_BUILTIN_PROTECTED) to a compiled set, as records of the bank's
+ * first id: each canonical absolute path, "/dir/" for a directory and everything beneath it,
+ * becomes a LG_PATH_CLASS_PROTECTED record and each directory above it a
+ * LG_PATH_CLASS_PROTECTED_BENEATH one. Other paths are ignored. -ENOMEM, or -E2BIG with a
+ * message when the markers no longer fit.
+ */
+int lg_compiled_add_protected(struct lg_compiled *compiled, const char *const *paths,
+			      size_t count, struct lg_diag *diag);
 const struct lg_policy_value *lg_compiled_policy(const struct lg_compiled *compiled, __u32 id);
 void lg_compiled_free(struct lg_compiled *compiled);
 const struct lg_rule_source *lg_rule_source(const struct lg_compiled *compiled, __u32 rule_id);

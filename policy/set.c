@@ -2,9 +2,11 @@
 /* Policy sets: the files of a policy directory, used whole or not at all. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "policy.h"
 
@@ -33,14 +35,14 @@ static bool is_policy_name(const char *name)
 }
 
 /* Load one file into the set; parse errors go to diag and leave the set unchanged. */
-static int load_one(const char *path, unsigned flags, struct lg_policy_set *set,
-		    struct lg_diag *diag)
+static int load_one(int dirfd, const char *name, const char *path, unsigned flags,
+		    struct lg_policy_set *set, struct lg_diag *diag)
 {
 	struct lg_policy *policy;
 	int ret;
 
 	set->files_read++;
-	ret = lg_policy_load_file(path, flags, &policy, diag);
+	ret = lg_policy_load_file_at(dirfd, name, path, flags, &policy, diag);
 	if (ret)
 		return ret;
 	ret = lg_policy_set_add(set, policy);
@@ -51,18 +53,22 @@ static int load_one(const char *path, unsigned flags, struct lg_policy_set *set,
 	return ret;
 }
 
-static int load_directory(const char *dir, unsigned flags, struct lg_policy_set *set,
+/* The *.ini files of a directory: dir by name (dirfd AT_FDCWD), or the one open at dirfd. */
+static int load_directory(int dirfd, const char *dir, unsigned flags, struct lg_policy_set *set,
 			  struct lg_diag *diag)
 {
 	char **names = NULL, **bigger, *path;
 	size_t count = 0;
 	struct dirent *entry;
 	DIR *d;
-	int ret = 0;
+	int ret = 0, fd;
 
-	d = opendir(dir);
+	fd = openat(dirfd, dirfd == AT_FDCWD ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	d = fd >= 0 ? fdopendir(fd) : NULL;
 	if (!d) {
 		ret = -errno;
+		if (fd >= 0)
+			close(fd);
 		if (ret == -ENOMEM)
 			lg_diag_out_of_memory(diag, dir);
 		else
@@ -91,7 +97,7 @@ static int load_directory(const char *dir, unsigned flags, struct lg_policy_set 
 		if (asprintf(&path, "%s%s%s", dir, len && dir[len - 1] == '/' ? "" : "/",
 			     names[i]) < 0)
 			goto out_nomem;
-		err = load_one(path, flags, set, diag);
+		err = load_one(dirfd, dirfd == AT_FDCWD ? path : names[i], path, flags, set, diag);
 		free(path);
 		if (err == -ENOMEM) {
 			ret = err;
@@ -150,6 +156,9 @@ int lg_policy_set_validate(struct lg_policy_set *set, struct lg_diag *diag)
 	return 0;
 }
 
+static int finish_load(struct lg_policy_set *set, int ret, unsigned lost_before,
+		       struct lg_diag *diag);
+
 int lg_policy_set_load(const char *const *paths, size_t count, unsigned flags,
 		       struct lg_policy_set *set, struct lg_diag *diag)
 {
@@ -165,17 +174,31 @@ int lg_policy_set_load(const char *const *paths, size_t count, unsigned flags,
 			err = -errno;
 			lg_diag_add(diag, LG_SEV_ERROR, paths[i], 0, "%s", strerror(errno));
 		} else if (S_ISDIR(sb.st_mode)) {
-			err = load_directory(paths[i], flags, set, diag);
+			err = load_directory(AT_FDCWD, paths[i], flags, set, diag);
 		} else {
-			err = load_one(paths[i], flags, set, diag);
+			err = load_one(AT_FDCWD, paths[i], paths[i], flags, set, diag);
 		}
-		if (err == -ENOMEM) {
-			ret = err;
-			goto out_fail;
-		}
+		if (err == -ENOMEM)
+			return finish_load(set, err, lost_before, diag);
 		if (err && !ret)
 			ret = err;
 	}
+	return finish_load(set, ret, lost_before, diag);
+}
+
+int lg_policy_set_load_at(int dirfd, const char *dir, unsigned flags, struct lg_policy_set *set,
+			  struct lg_diag *diag)
+{
+	unsigned lost_before = diag->lost;
+
+	memset(set, 0, sizeof(*set));
+	return finish_load(set, load_directory(dirfd, dir, flags, set, diag), lost_before, diag);
+}
+
+/* The end of a load: the set checked whole, or freed with the reason in diag. */
+static int finish_load(struct lg_policy_set *set, int ret, unsigned lost_before,
+		       struct lg_diag *diag)
+{
 	if (ret)
 		goto out_fail;
 	if (set->count == 0) {

@@ -195,6 +195,52 @@ static bool has_marker(const struct lg_compiled *c, __u32 policy, __u32 class, c
 	return false;
 }
 
+/* lsmguard's own objects: records of the bank's first id, one per key, markers above each. */
+TEST(compile_adds_lsmguards_own_objects)
+{
+	static const char *const paths[] = {"/etc/lsmguard/policy.d/", "/etc/lsmguard/",
+					    "/usr/sbin/lsmguard", "/run/lsmguard/", "relative",
+					    "/", "/etc/lsmguard/policy.d/"};
+	struct lg_diag diag = {0};
+	struct lg_policy_set set;
+	struct lg_compiled *c = compile_text(HEADER "[files]\ndeny = /etc/x\n", &set);
+	size_t before = c->beneath_count;
+	const struct lg_path_entry *e = NULL;
+
+	CHECK_INT(lg_compiled_add_protected(c, paths, sizeof(paths) / sizeof(paths[0]), &diag), 0);
+	CHECK(has_marker(c, 1, LG_PATH_CLASS_PROTECTED, "/etc/lsmguard/policy.d"));
+	CHECK(has_marker(c, 1, LG_PATH_CLASS_PROTECTED, "/etc/lsmguard"));
+	CHECK(has_marker(c, 1, LG_PATH_CLASS_PROTECTED, "/usr/sbin/lsmguard"));
+	CHECK(has_marker(c, 1, LG_PATH_CLASS_PROTECTED, "/run/lsmguard"));
+	CHECK(!has_marker(c, 1, LG_PATH_CLASS_PROTECTED, "relative"));
+	CHECK(!has_marker(c, 1, LG_PATH_CLASS_PROTECTED, ""));
+	/* Directories above: "", /etc, /etc/lsmguard (also an object), /usr, /usr/sbin, /run. */
+	CHECK(has_marker(c, 1, LG_PATH_CLASS_PROTECTED_BENEATH, ""));
+	CHECK(has_marker(c, 1, LG_PATH_CLASS_PROTECTED_BENEATH, "/etc"));
+	CHECK(has_marker(c, 1, LG_PATH_CLASS_PROTECTED_BENEATH, "/etc/lsmguard"));
+	CHECK(has_marker(c, 1, LG_PATH_CLASS_PROTECTED_BENEATH, "/usr/sbin"));
+	CHECK(has_marker(c, 1, LG_PATH_CLASS_PROTECTED_BENEATH, "/run"));
+	CHECK(!has_marker(c, 1, LG_PATH_CLASS_PROTECTED_BENEATH, "/usr/sbin/lsmguard"));
+	CHECK_INT(c->beneath_count, before + 4 + 6);
+	/* The subtree bit for a directory, the exact one for a file; sorted, keys unique. */
+	for (size_t i = 0; i < c->beneath_count; i++) {
+		if (i)
+			CHECK(lg_compare_path_keys(&c->beneath[i - 1].key, &c->beneath[i].key) < 0);
+		if (c->beneath[i].key.class == LG_PATH_CLASS_PROTECTED &&
+		    c->beneath[i].key.hash == lg_path_hash(c->seed, "/usr/sbin/lsmguard"))
+			e = &c->beneath[i];
+		if (c->beneath[i].key.class == LG_PATH_CLASS_PROTECTED &&
+		    c->beneath[i].key.hash == lg_path_hash(c->seed, "/run/lsmguard"))
+			CHECK_INT(c->beneath[i].value.deny_mask, 1u << LG_SLOT_TREE_WRITE);
+	}
+	CHECK(e && e->value.deny_mask == 1u << LG_SLOT_EXACT_WRITE);
+	/* The policy's own markers are still there. */
+	CHECK(has_marker(c, 1, LG_PATH_CLASS_DENY_BENEATH, "/etc"));
+	lg_compiled_free(c);
+	lg_policy_set_free(&set);
+	lg_diag_free(&diag);
+}
+
 TEST(compile_marks_the_directories_rules_lie_beneath)
 {
 	struct lg_policy_set set;

@@ -72,6 +72,44 @@ TEST(set_directory_reads_ini_files_in_order)
 	remove_dir();
 }
 
+/*
+ * Read through a descriptor of the directory: what the descriptor names, even when the path
+ * leads elsewhere by then; messages name the files by the path given.
+ */
+TEST(set_directory_read_through_a_descriptor)
+{
+	struct lg_policy_set set;
+	struct lg_diag diag = {0};
+	char moved[80], msg[512];
+	int fd;
+
+	make_dir();
+	write_file("a.ini", POLICY("a", "/a"), 0644);
+	fd = open(tmpdir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	CHECK(fd >= 0);
+	snprintf(moved, sizeof(moved), "%s.moved", tmpdir);
+	CHECK_INT(rename(tmpdir, moved), 0);
+	CHECK_INT(mkdir(tmpdir, 0755), 0); /* another directory at the path, with another policy */
+	write_file("b.ini", POLICY("b", "/b"), 0644);
+	CHECK_INT(lg_policy_set_load_at(fd, "/etc/lsmguard/policy.d", LG_LOAD_CHECK_OWNER, &set,
+					&diag),
+		  0);
+	CHECK_INT(set.count, 1);
+	CHECK_STR(set.policies[0]->name, "a");
+	CHECK_STR(set.policies[0]->file, "/etc/lsmguard/policy.d/a.ini");
+	lg_policy_set_free(&set);
+	/* A bad file is reported under the given name. */
+	snprintf(msg, sizeof(msg), "rm -rf %s && mv %s %s", tmpdir, moved, tmpdir);
+	CHECK_INT(system(msg), 0);
+	write_file("z.ini", "[policy]\nname = z\n", 0644);
+	CHECK_INT(lg_policy_set_load_at(fd, "/etc/lsmguard/policy.d", 0, &set, &diag), -EINVAL);
+	CHECK(diag.count >= 1);
+	CHECK(strncmp(diag.msgs[0].file, "/etc/lsmguard/policy.d/z.ini", 28) == 0);
+	close(fd);
+	lg_diag_free(&diag);
+	remove_dir();
+}
+
 TEST(set_errors_in_any_file_load_nothing)
 {
 	struct lg_policy_set set;

@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * lsmguard's own objects, and the identity of its policy directory.
+ *
+ * Confined tasks cannot write, rename, remove or mount over what lsmguard runs from, reads and
+ * writes (bpf_lsm/protected.bpf.h): the daemon names those paths here and the compiler turns
+ * them into records of each bank. The kernel's walk names a file by its canonical path (a
+ * symlink such as /lib -> usr/lib on a merged-/usr system is never on it), so each path is
+ * given both as written and as it resolves.
+ *
+ * The policy directory is opened once at start and read through that descriptor. A reload
+ * first checks that the path still leads to the same directory on the same mount: a directory
+ * mounted over it, or put in its place, is not read (the reload is refused; a restart reads
+ * whatever is there then, which is the administrator's explicit choice).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "selfprot.h"
+
+#ifndef STATX_MNT_ID
+#define STATX_MNT_ID 0x00001000U
+#endif
+
+/* The unit's files, wherever systemd looks for them (systemd.unit(5), "Unit File Load Path"). */
+static const char *const unit_paths[] = {
+    "/etc/systemd/system/lsmguard.service",
+    "/etc/systemd/system/lsmguard.service.d/",
+    "/etc/systemd/system.control/lsmguard.service",
+    "/etc/systemd/system.control/lsmguard.service.d/",
+    "/etc/systemd/system/basic.target.wants/lsmguard.service",
+    "/run/systemd/system/lsmguard.service",
+    "/run/systemd/system/lsmguard.service.d/",
+    "/run/systemd/system.control/lsmguard.service",
+    "/run/systemd/system.control/lsmguard.service.d/",
+    "/run/systemd/transient/lsmguard.service",
+    "/run/systemd/transient/lsmguard.service.d/",
+    "/lib/systemd/system/lsmguard.service",
+    "/lib/systemd/system/lsmguard.service.d/",
+    "/usr/lib/systemd/system/lsmguard.service",
+    "/usr/lib/systemd/system/lsmguard.service.d/",
+    "/usr/local/lib/systemd/system/lsmguard.service",
+    "/usr/local/lib/systemd/system/lsmguard.service.d/",
+    "/etc/lsmguard/",
+};
+
+static int add(struct lg_protected *p, const char *path, bool tree)
+{
+	char **bigger;
+	size_t len = strlen(path);
+
+	for (size_t i = 0; i < p->count; i++) {
+		size_t have = strlen(p->paths[i]);
+
+		if (strncmp(p->paths[i], path, len) == 0 &&
+		    (have == len || (have == len + 1 && tree && p->paths[i][len] == '/')))
+			return 0; /* already there */
+	}
+	bigger = realloc(p->paths, (p->count + 1) * sizeof(*bigger));
+	if (!bigger)
+		return -ENOMEM;
+	p->paths = bigger;
+	if (asprintf(&p->paths[p->count], "%s%s", path, tree && len > 1 ? "/" : "") < 0)
+		return -ENOMEM;
+	p->count++;
+	return 0;
+}
+
+/*
+ * Add path as written and as it resolves: the whole path when it exists, else its directory
+ * (a file not made yet, such as a drop-in directory an administrator may create).
+ */
+static int add_resolved(struct lg_protected *p, const char *path)
+{
+	char buf[PATH_MAX], *real, *slash;
+	size_t len = strlen(path);
+	bool tree = len > 1 && path[len - 1] == '/';
+	int ret;
+
+	if (len + 2 >= sizeof(buf))
+		return 0;
+	if (path[0] != '/') {
+		/* Relative to the working directory (--policy-dir pd, --log x.log). */
+		char cwd[PATH_MAX];
+		int n;
+
+		if (!getcwd(cwd, sizeof(cwd)))
+			return 0;
+		n = snprintf(buf, sizeof(buf), "%s/%s", strcmp(cwd, "/") ? cwd : "", path);
+		if (n < 0 || (size_t)n >= sizeof(buf))
+			return 0;
+		len = (size_t)n;
+	} else {
+		memcpy(buf, path, len + 1);
+	}
+	while (len > 1 && buf[len - 1] == '/')
+		buf[--len] = '\0';
+	ret = add(p, buf, tree);
+	if (ret)
+		return ret;
+	real = realpath(buf, NULL);
+	if (real) {
+		ret = add(p, real, tree);
+		free(real);
+		return ret;
+	}
+	slash = strrchr(buf, '/');
+	if (!slash || slash == buf)
+		return 0;
+	*slash = '\0';
+	real = realpath(buf, NULL);
+	if (!real)
+		return 0;
+	{
+		char *full;
+
+		if (asprintf(&full, "%s/%s", strcmp(real, "/") ? real : "", slash + 1) < 0) {
+			free(real);
+			return -ENOMEM;
+		}
+		ret = add(p, full, tree);
+		free(full);
+	}
+	free(real);
+	return ret;
+}
+
+int lg_protected_collect(struct lg_protected *out, const char *policy_dir, const char *state_dir,
+			 const char *metrics, const char *log)
+{
+	char exe[PATH_MAX], dir[PATH_MAX];
+	ssize_t len;
+	int ret = 0;
+
+	memset(out, 0, sizeof(*out));
+	snprintf(dir, sizeof(dir), "%s/", policy_dir);
+	ret = add_resolved(out, dir);
+	snprintf(dir, sizeof(dir), "%s/", state_dir);
+	if (!ret)
+		ret = add_resolved(out, dir);
+	for (size_t i = 0; i < sizeof(unit_paths) / sizeof(unit_paths[0]) && !ret; i++)
+		ret = add_resolved(out, unit_paths[i]);
+	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (len > 0 && !ret) {
+		exe[len] = '\0';
+		if (len > 10 && strcmp(exe + len - 10, " (deleted)") == 0)
+			exe[len - 10] = '\0';
+		ret = add_resolved(out, exe);
+	}
+	if (metrics && !ret)
+		ret = add_resolved(out, metrics);
+	if (log && !ret)
+		ret = add_resolved(out, log);
+	if (ret)
+		lg_protected_free(out);
+	return ret;
+}
+
+void lg_protected_free(struct lg_protected *p)
+{
+	for (size_t i = 0; i < p->count; i++)
+		free(p->paths[i]);
+	free(p->paths);
+	memset(p, 0, sizeof(*p));
+}
+
+/* What dirfd/name leads to; flags AT_EMPTY_PATH for the descriptor itself. */
+static int identify(int dirfd, const char *name, int flags, struct statx *stx)
+{
+	if (statx(dirfd, name, flags | AT_STATX_SYNC_AS_STAT, STATX_TYPE | STATX_INO | STATX_MNT_ID,
+		  stx))
+		return -errno;
+	return 0;
+}
+
+int lg_policy_dir_open(struct lg_policy_dir *dir, const char *path, char *err, size_t errsize)
+{
+	struct statx stx;
+	int ret;
+
+	memset(dir, 0, sizeof(*dir));
+	dir->path = path;
+	dir->fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dir->fd < 0) {
+		ret = -errno;
+		snprintf(err, errsize, "cannot open the policy directory %s: %s", path,
+			 strerror(-ret));
+		return ret;
+	}
+	ret = identify(dir->fd, "", AT_EMPTY_PATH, &stx);
+	if (ret) {
+		snprintf(err, errsize, "cannot stat the policy directory %s: %s", path,
+			 strerror(-ret));
+		close(dir->fd);
+		dir->fd = -1;
+		return ret;
+	}
+	dir->dev = makedev(stx.stx_dev_major, stx.stx_dev_minor);
+	dir->ino = stx.stx_ino;
+	dir->has_mnt_id = stx.stx_mask & STATX_MNT_ID;
+	dir->mnt_id = dir->has_mnt_id ? stx.stx_mnt_id : 0;
+	return 0;
+}
+
+int lg_policy_dir_check(const struct lg_policy_dir *dir, char *reason, size_t size)
+{
+	struct statx stx;
+	int ret = identify(AT_FDCWD, dir->path, 0, &stx);
+
+	if (ret) {
+		snprintf(reason, size, "the policy directory %s cannot be looked up: %s", dir->path,
+			 strerror(-ret));
+		return ret;
+	}
+	if (makedev(stx.stx_dev_major, stx.stx_dev_minor) != dir->dev || stx.stx_ino != dir->ino) {
+		snprintf(reason, size,
+			 "%s is no longer the policy directory lsmguard started with (another "
+			 "directory is there now); restart lsmguard to read it",
+			 dir->path);
+		return -ESTALE;
+	}
+	if (dir->has_mnt_id && (stx.stx_mask & STATX_MNT_ID) && stx.stx_mnt_id != dir->mnt_id) {
+		snprintf(
+		    reason, size,
+		    "%s is no longer the policy directory lsmguard started with (it is reached "
+		    "through another mount: mount %llu, was %llu); restart lsmguard to read it",
+		    dir->path, (unsigned long long)stx.stx_mnt_id, (unsigned long long)dir->mnt_id);
+		return -ESTALE;
+	}
+	return 0;
+}
+
+void lg_policy_dir_close(struct lg_policy_dir *dir)
+{
+	if (dir->fd >= 0)
+		close(dir->fd);
+	dir->fd = -1;
+}
