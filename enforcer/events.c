@@ -29,6 +29,10 @@ static const char *const builtin_reasons[] = {
 			       "[system] devices = allow",
 	[LG_BUILTIN_RULES_BENEATH] = "a confined task cannot rename or move a directory that "
 				     "holds a rule's path",
+	[LG_BUILTIN_RECEIVE] = "a confined task cannot receive a namespace or BPF object "
+			       "descriptor",
+	[LG_BUILTIN_LINK_FULL] = "the hard-link records are full: no new name for a file under a "
+				 "deny rule, nor by a confined task",
 };
 
 /* The wall-clock time of a CLOCK_BOOTTIME stamp, as RFC 3339 UTC with microseconds. */
@@ -95,7 +99,9 @@ void lg_event_print(FILE *out, const struct lg_event *ev, const struct lg_loaded
 
 	json_init(&w, out);
 	json_object_start(&w);
-	json_string_field(&w, "event", (ev->flags & LG_EVENT_AUDIT) ? "audit" : "deny");
+	json_string_field(&w, "event", (ev->flags & LG_EVENT_NOTICE)  ? "notice"
+				       : (ev->flags & LG_EVENT_AUDIT) ? "audit"
+								       : "deny");
 	format_time(text, sizeof(text), ev->time_ns);
 	json_string_field(&w, "time", text);
 	json_string_field(&w, "hook", lg_hook_name(ev->hook));
@@ -116,7 +122,8 @@ void lg_event_print(FILE *out, const struct lg_event *ev, const struct lg_loaded
 		json_string_field(&w, "rule_object", rule->object);
 	} else if (ev->flags & LG_EVENT_BUILTIN) {
 		snprintf(text, sizeof(text), "built-in: %s",
-			 ev->builtin < sizeof(builtin_reasons) / sizeof(builtin_reasons[0])
+			 ev->builtin < sizeof(builtin_reasons) / sizeof(builtin_reasons[0]) &&
+					 builtin_reasons[ev->builtin]
 				 ? builtin_reasons[ev->builtin]
 				 : "unknown");
 		json_string_field(&w, "source", text);

@@ -32,6 +32,7 @@ static const char *const hook_names[LG_HOOK_COUNT] = {
 	[LG_HOOK_PATH_CHOWN] = "path_chown",
 	[LG_HOOK_INODE_SETXATTR] = "inode_setxattr",
 	[LG_HOOK_INODE_REMOVEXATTR] = "inode_removexattr",
+	[LG_HOOK_FILE_RECEIVE] = "file_receive",
 };
 
 static const char *const decision_names[LG_DECISION_COUNT] = {
