@@ -21,7 +21,6 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <unistd.h>
 
 #include "apply.h"
@@ -83,28 +82,23 @@ static int update_if_changed(int fd, const void *key, const void *value, size_t 
 	return bpf_map_update_elem(fd, key, value, BPF_ANY) ? -errno : 0;
 }
 
-#define FSTYPE_ENTRY(name, magic, path) {magic, path},
+#define FSTYPE_ENTRY(name, magic, path) {#name, magic, path},
 static const struct {
+	const char *name; /* the type as mountinfo names it */
 	unsigned long magic;
 	const char *path;
 } fstype_anchors[] = {LG_FSTYPE_ANCHORS(FSTYPE_ENTRY)};
 #undef FSTYPE_ENTRY
 
 /*
- * Where the host mounts a filesystem of this magic: the usual place when that is one, else the
- * first mount of such a filesystem's root in the host's table (a cgroup2 at
- * /sys/fs/cgroup/unified), else the usual place anyway.
+ * Where the host mounts a filesystem of this type: its first mount of such a filesystem's root
+ * in the host's table (a cgroup2 at /sys/fs/cgroup/unified), else the usual place. (From
+ * mountinfo, never by statfs of mount points, which would trigger automounts.)
  */
 static const char *fstype_anchor_path(unsigned i, const struct lg_mount_entry *entries, int count)
 {
-	struct statfs st;
-
-	if (statfs(fstype_anchors[i].path, &st) == 0 &&
-	    (unsigned long)st.f_type == fstype_anchors[i].magic)
-		return fstype_anchors[i].path;
 	for (int j = 0; j < count; j++)
-		if (entries[j].path[0] && statfs(entries[j].path, &st) == 0 &&
-		    (unsigned long)st.f_type == fstype_anchors[i].magic)
+		if (strcmp(entries[j].fstype, fstype_anchors[i].name) == 0)
 			return entries[j].path;
 	return fstype_anchors[i].path;
 }

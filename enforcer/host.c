@@ -116,6 +116,7 @@ int lg_read_mounts(const char *mountinfo, struct lg_mount_entry **out)
 		entries[kept].key.ino = st.st_ino;
 		snprintf(entries[kept].path, sizeof(entries[kept].path), "%s",
 			 strcmp(m->point, "/") == 0 ? "" : m->point);
+		snprintf(entries[kept].fstype, sizeof(entries[kept].fstype), "%s", m->fstype);
 		kept++;
 	}
 	free(lines);

@@ -9,6 +9,7 @@
 struct lg_mount_entry {
 	struct lg_inode_key key;
 	char path[4096]; /* mount point, "" for "/" */
+	char fstype[64]; /* as mountinfo says ("proc", "cgroup2", ...) */
 };
 
 /*
