@@ -7,13 +7,18 @@
  * system call that reaches the hook.
  */
 #include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
 #include <linux/fs.h>
 #include <linux/fs.h>
 #include <libgen.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -1062,4 +1067,134 @@ VM_TEST(names_links_when_the_records_are_full, 189)
 	VM_CHECK(unlink("/tmp/nm/denied-copy") == 0);
 	/* Back to the usual daemon for the cases that follow. */
 	VM_CHECK(daemon_reload_with(NULL));
+}
+
+/* ---- a seccomp supervisor adding a descriptor to its target (SECCOMP_IOCTL_NOTIF_ADDFD) ---- */
+
+struct addfd_arg {
+	uid_t uid;
+	int sock; /* the listener goes to the supervisor through it */
+};
+
+/* The target: a filter that hands getppid() to a supervisor, whose listener it sends away. */
+static int do_seccomp_target(const void *varg)
+{
+	const struct addfd_arg *a = varg;
+	struct sock_filter filter[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getppid, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = {.len = sizeof(filter) / sizeof(filter[0]), .filter = filter};
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} control = {};
+	char byte = 'l';
+	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+			     .msg_controllen = sizeof(control.buf)};
+	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+	int listener;
+
+	if (a->uid && (setgid(a->uid) || setuid(a->uid)))
+		return 200;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return 201;
+	listener = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+				SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+	if (listener < 0)
+		return 202;
+	cmsg->cmsg_level = SOL_SOCKET;
+	cmsg->cmsg_type = SCM_RIGHTS;
+	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cmsg), &listener, sizeof(int));
+	if (sendmsg(a->sock, &msg, 0) != 1)
+		return 203;
+	close(listener);
+	syscall(SYS_getppid); /* waits for the supervisor */
+	return 0;
+}
+
+/* The supervisor (under no policy): add path's file to the target; the ioctl's errno or 0. */
+static int seccomp_supervise(int sock, const char *path)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} control;
+	char byte;
+	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+			     .msg_controllen = sizeof(control.buf)};
+	struct seccomp_notif req = {};
+	struct seccomp_notif_resp resp = {};
+	struct seccomp_notif_addfd addfd = {};
+	int listener, fd, ret;
+
+	if (recvmsg(sock, &msg, 0) != 1 || !CMSG_FIRSTHDR(&msg))
+		return 300;
+	memcpy(&listener, CMSG_DATA(CMSG_FIRSTHDR(&msg)), sizeof(int));
+	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req))
+		return 301;
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return 302;
+	addfd.id = req.id;
+	addfd.srcfd = (uint32_t)fd;
+	ret = ioctl(listener, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd) < 0 ? errno : 0;
+	resp.id = req.id;
+	resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+	ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+	close(fd);
+	close(listener);
+	return ret;
+}
+
+/* The supervisor's answer when the target in cgroup (as uid) is given path's file. */
+static int addfd_in(const char *cgroup, uid_t uid, const char *path)
+{
+	struct addfd_arg a = {.uid = uid};
+	int sv[2], result[2], got = OP_NO_RESULT, target;
+	pid_t supervisor;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) || pipe2(result, O_CLOEXEC))
+		return OP_FORK_FAILED;
+	fflush(stdout);
+	supervisor = fork();
+	if (supervisor == 0) {
+		int ret = seccomp_supervise(sv[0], path);
+
+		_exit(write(result[1], &ret, sizeof(ret)) == sizeof(ret) ? 0 : 1);
+	}
+	close(result[1]);
+	a.sock = sv[1];
+	target = in_cgroup(cgroup, do_seccomp_target, &a);
+	if (read(result[0], &got, sizeof(got)) != sizeof(got))
+		got = OP_NO_RESULT;
+	waitpid(supervisor, NULL, 0);
+	close(result[0]);
+	close(sv[0]);
+	close(sv[1]);
+	return target ? 1000 + target : got;
+}
+
+VM_TEST(names_seccomp_addfd_is_a_received_descriptor, 188)
+{
+	long mark;
+
+	names_setup();
+	mark = event_mark();
+	for (uid_t uid = 0; uid <= USER; uid += USER) {
+		VM_CHECK(addfd_in(NULL, uid, DENIED "/file") == 0);
+		VM_CHECK(addfd_in(NAMES, uid, RO "/file") == 0);
+		VM_CHECK(addfd_in(NAMES, uid, DENIED "/file") == EPERM);
+		VM_CHECK(addfd_in(NAMES_AUDIT, uid, DENIED "/file") == 0);
+	}
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"names\"",
+			   "\"hook\":\"file_receive\"", "\"uid\":1000",
+			   "\"path\":\"" DENIED "/file\"");
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"audit\"", "\"policy\":\"names-audit\"",
+			   "\"hook\":\"file_receive\"", "\"path\":\"" DENIED "/file\"");
 }
