@@ -32,6 +32,13 @@ static const char *const hook_names[LG_HOOK_COUNT] = {
 	[LG_HOOK_PATH_CHOWN] = "path_chown",
 	[LG_HOOK_INODE_SETXATTR] = "inode_setxattr",
 	[LG_HOOK_INODE_REMOVEXATTR] = "inode_removexattr",
+	/* 28-33: placeholders for the mount hooks merged from another branch (replace them) */
+	[28] = "reserved_28",
+	[29] = "reserved_29",
+	[30] = "reserved_30",
+	[31] = "reserved_31",
+	[32] = "reserved_32",
+	[33] = "reserved_33",
 	[LG_HOOK_FILE_RECEIVE] = "file_receive",
 };
 

@@ -159,9 +159,6 @@ TEST(hook_names_cover_every_hook_once)
 	for (unsigned hook = LG_HOOK_NONE + 1; hook < LG_HOOK_COUNT; hook++) {
 		const char *name = lg_hook_name(hook);
 
-		/* Reserved for issue 12's mount hooks, merged from another branch: remove then. */
-		if (hook >= 28 && hook <= 33)
-			continue;
 		if (strcmp(name, "unknown") == 0)
 			FAIL_AT("hook %u has no name in enforcer/names.c", hook);
 		/* Distinct: learn reads a hook back by its name. */
