@@ -936,19 +936,26 @@ out:
 	return ret;
 }
 
+#define EXPECT_RESULT(call, expected)                                                              \
+	do {                                                                                      \
+		int got_ = (call);                                                                \
+		if (got_ != (expected))                                                           \
+			VM_FAIL("%s: %d, expected %d", #call, got_, (expected));                  \
+	} while (0)
+
 static void getfd_cases(uid_t uid)
 {
 	struct getfd_arg denied = {.uid = uid, .fd = open_or_fail(DENIED "/file", O_RDONLY)};
 	struct getfd_arg ro_read = {.uid = uid, .fd = open_or_fail(RO "/file", O_RDONLY)};
 	long mark = event_mark();
 
-	VM_CHECK(in_cgroup(NULL, do_pidfd_getfd, &denied) == 0);
-	VM_CHECK(in_cgroup(NAMES, do_pidfd_getfd, &ro_read) == 0);
-	VM_CHECK(in_cgroup(NAMES, do_pidfd_getfd, &denied) == EPERM);
+	EXPECT_RESULT(in_cgroup(NULL, do_pidfd_getfd, &denied), 0);
+	EXPECT_RESULT(in_cgroup(NAMES, do_pidfd_getfd, &ro_read), 0);
+	EXPECT_RESULT(in_cgroup(NAMES, do_pidfd_getfd, &denied), EPERM);
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"names\"",
 			   "\"hook\":\"file_receive\"", "\"access\":\"read\"",
 			   "\"path\":\"" DENIED "/file\"");
-	VM_CHECK(in_cgroup(NAMES_AUDIT, do_pidfd_getfd, &denied) == 0);
+	EXPECT_RESULT(in_cgroup(NAMES_AUDIT, do_pidfd_getfd, &denied), 0);
 	close(denied.fd);
 	close(ro_read.fd);
 }
@@ -1187,10 +1194,10 @@ VM_TEST(names_seccomp_addfd_is_a_received_descriptor, 188)
 	names_setup();
 	mark = event_mark();
 	for (uid_t uid = 0; uid <= USER; uid += USER) {
-		VM_CHECK(addfd_in(NULL, uid, DENIED "/file") == 0);
-		VM_CHECK(addfd_in(NAMES, uid, RO "/file") == 0);
-		VM_CHECK(addfd_in(NAMES, uid, DENIED "/file") == EPERM);
-		VM_CHECK(addfd_in(NAMES_AUDIT, uid, DENIED "/file") == 0);
+		EXPECT_RESULT(addfd_in(NULL, uid, DENIED "/file"), 0);
+		EXPECT_RESULT(addfd_in(NAMES, uid, RO "/file"), 0);
+		EXPECT_RESULT(addfd_in(NAMES, uid, DENIED "/file"), EPERM);
+		EXPECT_RESULT(addfd_in(NAMES_AUDIT, uid, DENIED "/file"), 0);
 	}
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"names\"",
 			   "\"hook\":\"file_receive\"", "\"uid\":1000",
