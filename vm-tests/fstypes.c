@@ -93,8 +93,18 @@ enum ns_kind {
 	NS_TMPFS,     /* a tmpfs at MNT with a program and a denied file */
 	NS_OVERLAY,   /* LOWER_SECRET:LOWER_PLAIN:LOWER_BIN at OVL (read-only) */
 	NS_OVERLAY_UP, /* the same with UPPER_SECRET/u as the upper layer (root) */
-	NS_KERNELFS,  /* a second procfs at PROC2, sysfs at SYS2, cgroup2 at CGROUP2 (root) */
+	NS_KERNELFS,  /* a second procfs at PROC2, sysfs at SYS2, cgroup2 at CGROUP2 */
 };
+
+/*
+ * Not root: mounting procfs takes a pid namespace of one's own, sysfs a network namespace and
+ * cgroup2 a cgroup namespace; the mounts are then made by the first process of that pid
+ * namespace.
+ */
+static bool own_pid_namespace(enum ns_kind kind, uid_t uid)
+{
+	return uid && kind == NS_KERNELFS;
+}
 
 static int write_text(const char *path, const char *text)
 {
@@ -115,7 +125,10 @@ static int ns_setup(enum ns_kind kind, uid_t uid)
 	if (uid) {
 		if (setgid(uid) || setuid(uid))
 			return 1;
-		if (unshare(CLONE_NEWUSER | CLONE_NEWNS))
+		if (unshare(CLONE_NEWUSER | CLONE_NEWNS |
+			    (own_pid_namespace(kind, uid)
+				  ? CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP
+				  : 0)))
 			return 2;
 		snprintf(map, sizeof(map), "%d %d 1", (int)uid, (int)uid);
 		if (write_text("/proc/self/setgroups", "deny") ||
@@ -126,6 +139,11 @@ static int ns_setup(enum ns_kind kind, uid_t uid)
 	}
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
 		return 4;
+	return 0;
+}
+
+static int ns_mount(enum ns_kind kind)
+{
 	switch (kind) {
 	case NS_TMPFS:
 		if (mount("tmpfs", MNT, "tmpfs", 0, NULL))
@@ -164,7 +182,7 @@ static int ns_setup(enum ns_kind kind, uid_t uid)
 static int in_namespace(enum ns_kind kind, uid_t uid, const char *cgroup,
 			int (*op)(const void *arg), const void *arg)
 {
-	int ready[2], go[2], done[2], result = OP_NO_RESULT, status;
+	int ready[2], go[2], done[2], result = OP_NO_RESULT, status, message[2];
 	char path[512], pid_text[16];
 	pid_t pid;
 
@@ -178,8 +196,37 @@ static int in_namespace(enum ns_kind kind, uid_t uid, const char *cgroup,
 		int step = ns_setup(kind, uid);
 		char byte;
 
-		if (write(ready[1], &step, sizeof(step)) != sizeof(step) || step)
-			_exit(0);
+		message[1] = (int)getpid();
+		if (!step && own_pid_namespace(kind, uid)) {
+			int inner_ready[2];
+			pid_t inner;
+
+			if (pipe2(inner_ready, O_CLOEXEC))
+				_exit(1);
+			inner = fork();
+			if (inner > 0) {
+				/* Pass on the first process's answer and pid (as seen here). */
+				if (read(inner_ready[0], &step, sizeof(step)) != sizeof(step))
+					step = 11;
+				message[0] = step;
+				message[1] = (int)inner;
+				if (write(ready[1], message, sizeof(message)) != sizeof(message))
+					step = 12;
+				waitpid(inner, NULL, 0);
+				_exit(0);
+			}
+			if (inner < 0)
+				_exit(1);
+			step = ns_mount(kind);
+			if (write(inner_ready[1], &step, sizeof(step)) != sizeof(step) || step)
+				_exit(0);
+		} else {
+			if (!step)
+				step = ns_mount(kind);
+			message[0] = step;
+			if (write(ready[1], message, sizeof(message)) != sizeof(message) || step)
+				_exit(0);
+		}
 		if (read(go[0], &byte, 1) != 1)
 			_exit(1);
 		result = op(arg);
@@ -188,17 +235,18 @@ static int in_namespace(enum ns_kind kind, uid_t uid, const char *cgroup,
 	close(ready[1]);
 	close(go[0]);
 	close(done[1]);
-	if (read(ready[0], &result, sizeof(result)) != sizeof(result)) {
+	if (read(ready[0], message, sizeof(message)) != sizeof(message)) {
 		result = OP_NO_RESULT;
-	} else if (result) {
-		result = NS_SETUP_FAILED(result);
+	} else if (message[0]) {
+		result = NS_SETUP_FAILED(message[0]);
 	} else {
+		result = 0;
 		if (cgroup) {
 			make_cgroup(cgroup);
 			snprintf(path, sizeof(path), "/sys/fs/cgroup%s/cgroup.procs", cgroup);
-			snprintf(pid_text, sizeof(pid_text), "%d", (int)pid);
+			snprintf(pid_text, sizeof(pid_text), "%d", message[1]);
 			if (write_text(path, pid_text)) {
-				kill(pid, SIGKILL);
+				kill(message[1], SIGKILL);
 				result = OP_NO_CGROUP;
 			}
 		}
@@ -408,4 +456,26 @@ VM_TEST(fstypes_procfs_sysfs_cgroup2_mounted_elsewhere_as_root, 187)
 	/* Outside any policy. */
 	EXPECT_FS(NS_KERNELFS, 0, NULL, FS_READ, PROC2 "/cmdline", 0);
 	EXPECT_FS(NS_KERNELFS, 0, NULL, FS_READ, SYS2 "/kernel/uevent_seqnum", 0);
+}
+
+/* Unprivileged, in a user namespace with its own pid, network and cgroup namespaces. */
+VM_TEST(fstypes_procfs_sysfs_cgroup2_mounted_elsewhere_as_user, 188)
+{
+	long mark;
+
+	fstypes_setup();
+	mark = event_mark();
+	EXPECT_FS(NS_KERNELFS, USER, FST, FS_READ, PROC2 "/cmdline", EPERM);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"fstypes\"",
+			   "\"hook\":\"file_open\"", "\"uid\":1000", "\"path\":\"/proc/cmdline\"");
+	EXPECT_FS(NS_KERNELFS, USER, FST, FS_READ, PROC2 "/version", 0);
+	EXPECT_FS(NS_KERNELFS, USER, FST, FS_READ, SYS2 "/kernel/uevent_seqnum", EPERM);
+	EXPECT_FS(NS_KERNELFS, USER, FST, FS_READ, SYS2 "/kernel/kexec_loaded", 0);
+	EXPECT_FS(NS_KERNELFS, USER, FST, FS_READ, CGROUP2 "/ft-secret/cgroup.procs", EPERM);
+	/* The knob: root's file, the kernel refuses first. */
+	EXPECT_FS(NS_KERNELFS, USER, FST, FS_WRITE, PROC2 "/sys/kernel/modprobe", EACCES);
+	EXPECT_FS(NS_KERNELFS, USER, FST_AUDIT, FS_READ, PROC2 "/cmdline", 0);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"audit\"", "\"policy\":\"fstypes-audit\"",
+			   "\"hook\":\"file_open\"", "\"uid\":1000", "\"path\":\"/proc/cmdline\"");
+	EXPECT_FS(NS_KERNELFS, USER, NULL, FS_READ, PROC2 "/cmdline", 0);
 }
