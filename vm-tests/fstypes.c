@@ -327,6 +327,29 @@ static int fs_op(enum ns_kind kind, uid_t uid, const char *cgroup, int how, cons
 				strerror(expected));                                              \
 	} while (0)
 
+/* The verifier's work for the programs this file's changes touched (a TAP comment). */
+VM_TEST(fstypes_verifier_cost, 181)
+{
+	const char *const status[] = {LSMGUARD, "status", "--json", NULL};
+	static char out[65536];
+	const char *names[] = {"lg_file_open", "lg_bprm_check", "lg_mmap_file", "lg_file_mprotect",
+			       "lg_file_receive", "lg_path_link_record"};
+	char needle[64];
+
+	VM_CHECK(run_command(status, out, sizeof(out)) == 0);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const char *at, *end;
+
+		snprintf(needle, sizeof(needle), "{\"name\":\"%s\"", names[i]);
+		at = strstr(out, needle);
+		end = at ? strchr(at, '}') : NULL;
+		if (!at || !end)
+			VM_FAIL("no program %s in lsmguard status --json", names[i]);
+		else
+			printf("# %.*s\n", (int)(end - at + 1), at);
+	}
+}
+
 /* ---- programs on a filesystem mounted in a namespace ---- */
 
 static void tmpfs_cases(uid_t uid)
