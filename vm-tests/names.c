@@ -970,7 +970,12 @@ VM_TEST(names_pidfd_getfd_is_a_received_descriptor, 181)
 /* ---- hard links when their records are full ---- */
 
 #define FILL "/tmp/nm/fill"
-#define LINK_RECORDS 64
+/*
+ * Above 2 * 32 * CPUs entries (the VM has 2) a hash map counts its elements in a per-CPU counter
+ * instead of an atomic (kernel/bpf/hashtab.c, use_percpu_counter): 256 takes the same path as
+ * the default 16,384.
+ */
+#define LINK_RECORDS 256
 
 struct link_arg {
 	uid_t uid;
@@ -1007,14 +1012,14 @@ static bool daemon_reload_with(const char *const extra[])
 }
 
 /*
- * With the records full (a daemon loaded with --link-records 64, then 64 links made), a new
+ * With the records full (a daemon loaded with --link-records 256, then 256 links made), a new
  * name cannot be recorded: a file under a deny rule of any policy gets none (by anyone, as
  * root or not, in audit mode too), a task under a policy gets none for any file (as its mode
  * says), and an unconfined link of another file goes ahead with a notice.
  */
 VM_TEST(names_links_when_the_records_are_full, 189)
 {
-	const char *const small[] = {"--link-records", "64", NULL};
+	const char *const small[] = {"--link-records", "256", NULL};
 	const char *const source = "\"source\":\"built-in: the hard-link records are full: no new "
 				   "name for a file under a deny rule, nor by a confined task\"";
 	char path[64], copy[64];
