@@ -1071,6 +1071,20 @@ VM_TEST(names_links_when_the_records_are_full, 189)
 	VM_CHECK(link_in(NAMES_AUDIT, 0, DENIED "/file", "/tmp/nm/denied-copy") == EPERM);
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"names-audit\"",
 			   "\"hook\":\"path_link\"", source, "\"path\":\"" DENIED "/file\"");
+	/* Counted: lsmguard status --json reports the capacity and the links tried above. */
+	{
+		const char *const status[] = {LSMGUARD, "status", "--json", NULL};
+		static char out[65536];
+		const char *at;
+
+		VM_CHECK(run_command(status, out, sizeof(out)) == 0);
+		at = strstr(out, "\"link_records\":{\"capacity\":256,\"unrecorded\":");
+		if (!at)
+			VM_FAIL("no link_records with capacity 256 in lsmguard status --json");
+		else if (atoi(at + strlen("\"link_records\":{\"capacity\":256,\"unrecorded\":")) !=
+			 8)
+			VM_FAIL("not the 8 links tried since the records were full: %.60s", at);
+	}
 	/* Room again once names are gone: the denied file's new name is recorded, and its rule
 	 * follows it. */
 	VM_CHECK(system("rm -rf " FILL) == 0);
