@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -123,7 +124,8 @@ static int ns_setup(enum ns_kind kind, uid_t uid)
 	char map[64];
 
 	if (uid) {
-		if (setgid(uid) || setuid(uid))
+		/* setuid() leaves the process undumpable: /proc/self/uid_map would be root's */
+		if (setgid(uid) || setuid(uid) || prctl(PR_SET_DUMPABLE, 1, 0, 0, 0))
 			return 1;
 		if (unshare(CLONE_NEWUSER | CLONE_NEWNS |
 			    (own_pid_namespace(kind, uid)

@@ -915,6 +915,9 @@ static int do_pidfd_getfd(const void *varg)
 
 	if (a->uid && (setgid(a->uid) || setuid(a->uid)))
 		return 200;
+	/* setuid() left the process undumpable, which only CAP_SYS_PTRACE may take fds from */
+	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0))
+		return 202;
 	child = fork();
 	if (child == 0) {
 		pause();
