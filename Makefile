@@ -55,8 +55,8 @@ VM_BENCH  := $(VM_DIR)/bench $(VM_DIR)/noop
 FLOOR_SKEL := $(BUILD)/bench/floor.skel.h
 VM_SRCS   := $(HARNESS_SRCS) vm-tests/vmtest.c vm-tests/vmutil.c vm-tests/cases.c vm-tests/hardening.c \
 	vm-tests/uring.c vm-tests/compare.c vm-tests/cache.c vm-tests/explain.c \
-	vm-tests/operations.c vm-tests/learn.c vm-tests/protect.c vm-tests/attempts.c vm-tests/names.c \
-	vm-tests/fstypes.c
+	vm-tests/operations.c vm-tests/learn.c vm-tests/protect.c vm-tests/attempts.c \
+	vm-tests/names.c vm-tests/fstypes.c
 
 LSMGUARD   := $(BUILD)/lsmguard
 LIBPOLICY  := $(BUILD)/libpolicy.a
@@ -200,8 +200,8 @@ $(VM_DIR)/overlay.ko: | $(VM_KERNEL)
 	$(call msg,FETCH,$@)
 	$(Q)vm-tests/fetch-kernel.sh $(VM_DIR) overlay >/dev/null
 
-$(VM_INITRD): $(LSMGUARD)-static $(VM_TESTS) $(VM_PROBE) $(VM_DYN) $(VM_BENCH) $(VM_DIR)/overlay.ko \
-		vm-tests/init.sh vm-tests/demo.sh \
+$(VM_INITRD): $(LSMGUARD)-static $(VM_TESTS) $(VM_PROBE) $(VM_DYN) $(VM_BENCH) \
+		$(VM_DIR)/overlay.ko vm-tests/init.sh vm-tests/demo.sh \
 		vm-tests/build-initramfs.sh $(wildcard policy/examples/*.ini)
 	$(call msg,INITRD,$@)
 	$(Q)vm-tests/build-initramfs.sh $(BUILD) $@

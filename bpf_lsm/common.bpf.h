@@ -161,7 +161,7 @@ struct lg_scratch {
 	struct lg_anchor_check anchor_check;
 	__u32 disconnected; /* the walk ended at a disconnected dentry (no path) */
 	__u32 foreign;      /* the walk crossed up from a filesystem root the host does not know */
-	__u32 unknown_root; /* a walk with no mount ended at a filesystem root the host does not know */
+	__u32 unknown_root; /* a walk with no mount ended at a root the host does not know */
 	/* lg_path_walk's object (kernel addresses, passed as numbers: see path.bpf.h) and what
 	 * it found besides the verdict in step: an anchor (its key in anchor_check.key), and a
 	 * link record whose rules decided (its key in link_key). */

@@ -47,16 +47,16 @@
 	"deny = " UPPER_SECRET "/\n"                                                              \
 	"deny = " MNT "/denied\n"
 
-static const char fst_policy[] = "[policy]\nname = fstypes\ncgroup = " FST "\nmode = enforce\n" FST_RULES
-				 "[exec]\ndefault = deny\nallow = /bin/\nallow = " FT "/\n";
+static const char fst_policy[] = "[policy]\nname = fstypes\ncgroup = " FST
+				 "\nmode = enforce\n" FST_RULES "[exec]\ndefault = deny\nallow = /bin/\nallow = " FT "/\n";
 static const char fst_audit_policy[] = "[policy]\nname = fstypes-audit\ncgroup = " FST_AUDIT
 				       "\nmode = audit\n" FST_RULES
 				       "[exec]\ndefault = deny\nallow = /bin/\nallow = " FT "/\n";
 /* Anonymous programs allowed: what decides a program on overlayfs is then its real path. */
 static const char fst_anon_policy[] = "[policy]\nname = fstypes-anon\ncgroup = " FST_ANON
 				      "\nmode = enforce\n" FST_RULES
-				      "[exec]\ndefault = allow\nanonymous = allow\ndeny = " LOWER_BIN
-				      "/\n";
+				      "[exec]\ndefault = allow\nanonymous = allow\n"
+				      "deny = " LOWER_BIN "/\n";
 
 static void copy_file(const char *from, const char *to, mode_t mode)
 {
@@ -166,7 +166,8 @@ static int ns_mount(enum ns_kind kind)
 			       ? 8
 			       : 0;
 	case NS_KERNELFS:
-		if (mount("proc", PROC2, "proc", 0, NULL) || mount("sysfs", SYS2, "sysfs", 0, NULL) ||
+		if (mount("proc", PROC2, "proc", 0, NULL) ||
+		    mount("sysfs", SYS2, "sysfs", 0, NULL) ||
 		    mount("cgroup2", CGROUP2, "cgroup2", 0, NULL))
 			return 9;
 		return 0;

@@ -858,8 +858,8 @@ static void receive_cases(uid_t uid)
 	/* Namespaces and BPF objects: refused. */
 	VM_CHECK(pass_fd(NAMES, uid, ns) == EPERM);
 	EXPECT_EVENT_AFTER(mark, "\"policy\":\"names\"", "\"hook\":\"file_receive\"",
-			   "\"source\":\"built-in: a confined task cannot receive a namespace or BPF "
-			   "object descriptor\"",
+			   "\"source\":\"built-in: a confined task cannot receive a namespace or "
+			   "BPF object descriptor\"",
 			   "\"path\":\"a namespace descriptor\"");
 	VM_CHECK(pass_fd(NAMES, uid, map) == EPERM);
 	EXPECT_EVENT_AFTER(mark, "\"policy\":\"names\"", "\"hook\":\"file_receive\"",
