@@ -48,7 +48,8 @@
 	"deny = " MNT "/denied\n"
 
 static const char fst_policy[] = "[policy]\nname = fstypes\ncgroup = " FST
-				 "\nmode = enforce\n" FST_RULES "[exec]\ndefault = deny\nallow = /bin/\nallow = " FT "/\n";
+				 "\nmode = enforce\n" FST_RULES
+				 "[exec]\ndefault = deny\nallow = /bin/\nallow = " FT "/\n";
 static const char fst_audit_policy[] = "[policy]\nname = fstypes-audit\ncgroup = " FST_AUDIT
 				       "\nmode = audit\n" FST_RULES
 				       "[exec]\ndefault = deny\nallow = /bin/\nallow = " FT "/\n";
