@@ -80,10 +80,14 @@ static __always_inline int lg_check_two_names(__u8 hook, struct dentry *old_dent
  * Whether a deny rule of any policy covers the name in scratch->link: each of its prefixes is
  * looked up among the bank's LG_PATH_CLASS_DENY_ANY keys (every deny rule of the bank), the
  * subtree slot at every prefix, the exact slot at the name itself. Both banks: only the one in
- * force holds such keys.
+ * force holds such keys. Global (verified once, from one state), like the walk.
  */
-static __always_inline bool lg_link_under_deny(struct lg_scratch *scratch)
+__weak __noinline int lg_link_under_deny(void)
 {
+	struct lg_scratch *scratch = lg_scratch();
+
+	if (!scratch)
+		return 1; /* cannot tell: as if it were */
 	for (int bank = 0; bank < 2; bank++) {
 		struct lg_path_key key = {
 			.policy = bank * LG_MAX_POLICIES + 1,
@@ -102,13 +106,13 @@ static __always_inline bool lg_link_under_deny(struct lg_scratch *scratch)
 				continue;
 			if (value->rule[LG_SLOT_TREE_READ] &&
 			    (value->deny_mask & (1 << LG_SLOT_TREE_READ)))
-				return true;
+				return 1;
 			if (i == count - 1 && value->rule[LG_SLOT_EXACT_READ] &&
 			    (value->deny_mask & (1 << LG_SLOT_EXACT_READ)))
-				return true;
+				return 1;
 		}
 	}
-	return false;
+	return 0;
 }
 
 /*
@@ -130,7 +134,7 @@ static __always_inline int lg_link_unrecorded(struct lg_scratch *scratch)
 	if (unrecorded)
 		__sync_fetch_and_add(unrecorded, 1);
 	policy = lg_current_policy(&cgroup_id);
-	protect = lg_link_under_deny(scratch);
+	protect = lg_link_under_deny() != 0;
 	refuse = protect || policy;
 	if (!policy)
 		policy = &lg_no_policy;
