@@ -56,7 +56,7 @@ FLOOR_SKEL := $(BUILD)/bench/floor.skel.h
 VM_SRCS   := $(HARNESS_SRCS) vm-tests/vmtest.c vm-tests/vmutil.c vm-tests/cases.c vm-tests/hardening.c \
 	vm-tests/uring.c vm-tests/compare.c vm-tests/cache.c vm-tests/explain.c \
 	vm-tests/operations.c vm-tests/learn.c vm-tests/protect.c vm-tests/attempts.c vm-tests/names.c \
-	vm-tests/namespaces.c vm-tests/selfprot.c
+	vm-tests/namespaces.c vm-tests/selfprot.c vm-tests/fstypes.c
 
 LSMGUARD   := $(BUILD)/lsmguard
 LIBPOLICY  := $(BUILD)/libpolicy.a
@@ -195,7 +195,13 @@ $(VM_DIR)/noop: tests/bench/noop.c
 $(VM_PROBE): vm-tests/probe.c
 $(VM_DIR)/svc: vm-tests/realsvc/svc.c
 
-$(VM_INITRD): $(LSMGUARD)-static $(VM_TESTS) $(VM_PROBE) $(VM_DYN) $(VM_BENCH) vm-tests/init.sh vm-tests/demo.sh \
+# overlayfs is a module of the test kernel (CONFIG_OVERLAY_FS=m): the fstypes cases load it.
+$(VM_DIR)/overlay.ko: | $(VM_KERNEL)
+	$(call msg,FETCH,$@)
+	$(Q)vm-tests/fetch-kernel.sh $(VM_DIR) overlay >/dev/null
+
+$(VM_INITRD): $(LSMGUARD)-static $(VM_TESTS) $(VM_PROBE) $(VM_DYN) $(VM_BENCH) \
+		$(VM_DIR)/overlay.ko vm-tests/init.sh vm-tests/demo.sh \
 		vm-tests/build-initramfs.sh $(wildcard policy/examples/*.ini)
 	$(call msg,INITRD,$@)
 	$(Q)vm-tests/build-initramfs.sh $(BUILD) $@

@@ -160,6 +160,8 @@ struct lg_scratch {
 	__u32 self_at;  /* 1 + index of the dentry that is the task's own /proc/PID, or 0 */
 	struct lg_anchor_check anchor_check;
 	__u32 disconnected; /* the walk ended at a disconnected dentry (no path) */
+	__u32 foreign;      /* the walk crossed up from a filesystem root the host does not know */
+	__u32 unknown_root; /* a walk with no mount ended at a root the host does not know */
 	/* lg_path_walk's object (kernel addresses, passed as numbers: see path.bpf.h) and what
 	 * it found besides the verdict in step: whether an anchor, and the addresses of the
 	 * anchor's and the link record's path strings (map values: valid for the whole program

@@ -12,6 +12,10 @@
  * directory [exec] does not allow, and the kernel mapping the program and its interpreter.
  * So [exec] must allow a service's shared libraries too (/usr/lib/x86_64-linux-gnu/ ...).
  *
+ * A program on a filesystem the host does not know (a tmpfs or an overlayfs mounted in a
+ * namespace) is anonymous: [exec] anonymous decides it, never the path it has there. A program
+ * on a host-known overlayfs is decided on the real file's path too (deny wins).
+ *
  * Not covered: anonymous executable memory (a JIT's mprotect of non-file memory).
  */
 #include "path.bpf.h"
@@ -26,10 +30,15 @@ static __always_inline int lg_exec_mapping(struct file *file, __u8 hook)
 	const struct lg_policy_value *policy;
 	__u64 cgroup_id = 0;
 
+	int ret;
+
 	policy = lg_current_policy(&cgroup_id);
 	if (!policy)
 		return 0;
-	return lg_file_verdict(policy, cgroup_id, hook, LG_CLASS_EXEC, LG_DECISION_EXEC, file);
+	ret = lg_file_verdict(policy, cgroup_id, hook, LG_CLASS_EXEC, LG_DECISION_EXEC, file);
+	if (ret)
+		return ret;
+	return lg_overlay_verdict(policy, cgroup_id, hook, LG_CLASS_EXEC, LG_DECISION_EXEC, file);
 }
 
 SEC("lsm/mmap_file")
@@ -66,6 +75,10 @@ int BPF_PROG(lg_bprm_check, struct linux_binprm *bprm, int ret)
 	policy = lg_current_policy(&cgroup_id);
 	if (!policy)
 		return 0;
-	return lg_file_verdict(policy, cgroup_id, LG_HOOK_BPRM_CHECK, LG_CLASS_EXEC,
-			       LG_DECISION_EXEC, bprm->file);
+	ret = lg_file_verdict(policy, cgroup_id, LG_HOOK_BPRM_CHECK, LG_CLASS_EXEC,
+			      LG_DECISION_EXEC, bprm->file);
+	if (ret)
+		return ret;
+	return lg_overlay_verdict(policy, cgroup_id, LG_HOOK_BPRM_CHECK, LG_CLASS_EXEC,
+				  LG_DECISION_EXEC, bprm->file);
 }

@@ -5,7 +5,8 @@
  * Guarantees: every open of a file system object by a task under a policy (open, openat,
  * openat2, io_uring openat, a re-open through /proc/PID/fd) is decided by the policy's [files]
  * rules on the object the path leads to (after symlinks), as a write when the open asks for
- * write access, appending or truncation.
+ * write access, appending or truncation. A file opened through overlayfs is decided on the
+ * real file's path too (path.bpf.h, lg_overlay_verdict): deny wins.
  *
  * Not covered here: opens the kernel makes to execute a program (FMODE_EXEC), which [exec]
  * decides in bprm_check_security; file descriptors a task already holds or receives over a
@@ -151,5 +152,11 @@ int BPF_PROG(lg_file_open, struct file *file, int ret)
 						      decision, &verdict);
 		}
 	}
-	return lg_file_verdict(policy, cgroup_id, LG_HOOK_FILE_OPEN, LG_CLASS_FILE, decision, file);
+	ret = lg_file_verdict(policy, cgroup_id, LG_HOOK_FILE_OPEN, LG_CLASS_FILE, decision, file);
+	if (ret)
+		return ret;
+	/* Through overlayfs: the real file's path decides too (the second file_open, that of
+	 * the real file under the overlay's path). */
+	return lg_overlay_verdict(policy, cgroup_id, LG_HOOK_FILE_OPEN, LG_CLASS_FILE, decision,
+				  file);
 }

@@ -11,7 +11,9 @@
  * For every task, under a policy or not: link() records the file's original name (lg_links),
  * so that opening it through any later name also checks the original's rules; the record goes
  * when the file's last name does. The path_* hooks are used rather than inode_*: they carry
- * the mount, which the path walk needs.
+ * the mount, which the path walk needs. When the records are full (`lsmguard run
+ * --link-records N`, LG_MAX_LINKS by default), a new name is reported, and refused when the file
+ * lies under a deny rule of any policy or the linker is under a policy (lg_link_unrecorded).
  *
  * A directory with a rule's path beneath it (one of the task's policy, or a deny rule of any
  * policy) is not renamed or moved by a task under a policy (lg_path_rename_beneath).
@@ -72,8 +74,95 @@ static __always_inline int lg_check_two_names(__u8 hook, struct dentry *old_dent
 	return 0;
 }
 
-/* Remember the original name of a regular file that is getting another one. */
-static __always_inline void lg_record_link(struct dentry *dentry, struct vfsmount *mnt)
+#define EEXIST 17
+
+/*
+ * Whether a deny rule of any policy covers the name in scratch->link: each of its prefixes is
+ * looked up among the bank's LG_PATH_CLASS_DENY_ANY keys (every deny rule of the bank), the
+ * subtree slot at every prefix, the exact slot at the name itself. Both banks: only the one in
+ * force holds such keys. Global (verified once, from one state), like the walk.
+ */
+__weak __noinline int lg_link_under_deny(void)
+{
+	struct lg_scratch *scratch = lg_scratch();
+
+	if (!scratch)
+		return 1; /* cannot tell: as if it were */
+	for (int bank = 0; bank < 2; bank++) {
+		struct lg_path_key key = {
+			.policy = bank * LG_MAX_POLICIES + 1,
+			.class = LG_PATH_CLASS_DENY_ANY,
+		};
+		int count = scratch->link.count[bank];
+
+		for (int i = 0; i <= LG_PATH_DEPTH_MAX; i++) {
+			struct lg_path_value *value;
+
+			if (i >= count)
+				break;
+			key.hash = scratch->link.prefix_hash[bank][i];
+			value = bpf_map_lookup_elem(&lg_paths, &key);
+			if (!value)
+				continue;
+			if (value->rule[LG_SLOT_TREE_READ] &&
+			    (value->deny_mask & (1 << LG_SLOT_TREE_READ)))
+				return 1;
+			if (i == count - 1 && value->rule[LG_SLOT_EXACT_READ] &&
+			    (value->deny_mask & (1 << LG_SLOT_EXACT_READ)))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * A new name whose original could not be recorded (lg_links full): counted, reported (rate
+ * limited, like every event) and, when the file lies under a deny rule of any policy (a
+ * protection, every mode: that rule could not follow the new name) or the linker is under a
+ * policy (its own confinement, as its mode says), refused. Otherwise (an unconfined link of a
+ * file no deny rule covers) the link goes ahead with a notice.
+ */
+static __always_inline int lg_link_unrecorded(struct lg_scratch *scratch)
+{
+	const struct lg_policy_value *policy;
+	__u32 index = LG_EPOCH_LINKS_UNRECORDED;
+	__u64 cgroup_id = 0, *unrecorded;
+	struct lg_event *ev;
+	bool protect, refuse;
+
+	unrecorded = bpf_map_lookup_elem(&lg_epochs, &index);
+	if (unrecorded)
+		__sync_fetch_and_add(unrecorded, 1);
+	policy = lg_current_policy(&cgroup_id);
+	protect = lg_link_under_deny() != 0;
+	refuse = protect || policy;
+	if (!policy)
+		policy = &lg_no_policy;
+	ev = lg_event_start(policy, cgroup_id, LG_HOOK_PATH_LINK, LG_DECISION_FILE_WRITE, 0,
+			    LG_EVENT_BUILTIN, LG_BUILTIN_LINK_FULL);
+	if (ev) {
+		ev->builtin = LG_BUILTIN_LINK_FULL;
+		if (protect)
+			ev->flags &= ~LG_EVENT_AUDIT;
+		else if (!refuse)
+			ev->flags = (ev->flags & ~(LG_EVENT_DENIED | LG_EVENT_AUDIT)) |
+				    LG_EVENT_NOTICE;
+		bpf_probe_read_kernel(ev->object.path, LG_EVENT_PATH_MAX, scratch->link.path);
+		ev->object.path[LG_EVENT_PATH_MAX - 1] = 0;
+		bpf_ringbuf_submit(ev, 0);
+	}
+	if (protect)
+		return lg_protect_deny(policy, LG_HOOK_PATH_LINK);
+	if (refuse)
+		return lg_deny(policy, LG_HOOK_PATH_LINK);
+	return 0;
+}
+
+/*
+ * Remember the original name of a regular file that is getting another one; when it cannot be
+ * remembered, lg_link_unrecorded decides (returns the hook's answer).
+ */
+static __always_inline int lg_record_link(struct dentry *dentry, struct vfsmount *mnt)
 {
 	struct lg_scratch *scratch = lg_scratch();
 	struct inode *inode = BPF_CORE_READ(dentry, d_inode);
@@ -81,15 +170,17 @@ static __always_inline void lg_record_link(struct dentry *dentry, struct vfsmoun
 	struct lg_config *config;
 	__u32 zero = 0;
 
+	int err;
+
 	if (!scratch || !inode || (BPF_CORE_READ(inode, i_mode) & S_IFMT) != S_IFREG)
-		return;
+		return 0;
 	key.dev = BPF_CORE_READ(inode, i_sb, s_dev);
 	key.ino = BPF_CORE_READ(inode, i_ino);
 	if (bpf_map_lookup_elem(&lg_links, &key))
-		return; /* the first name is the original */
+		return 0; /* the first name is the original */
 	config = bpf_map_lookup_elem(&lg_config_map, &zero);
 	if (!config)
-		return;
+		return 0;
 	scratch->step.policy = 0; /* hash only */
 	scratch->in_dentry = (__u64)dentry;
 	scratch->in_mnt = (__u64)mnt;
@@ -97,13 +188,17 @@ static __always_inline void lg_record_link(struct dentry *dentry, struct vfsmoun
 		int count = lg_path_walk_record(config->path_seed[bank], bank);
 
 		if (count == LG_WALK_FAIL)
-			return;
+			return 0;
 		scratch->link.count[bank] = count > 0 ? (__u8)count : 0;
 	}
 	lg_build_path();
 	bpf_probe_read_kernel(scratch->link.path, LG_EVENT_PATH_MAX, scratch->path);
 	scratch->link.path[LG_EVENT_PATH_MAX - 1] = 0;
-	bpf_map_update_elem(&lg_links, &key, &scratch->link, BPF_NOEXIST);
+	/* -E2BIG when the map is full; -ENOMEM when the kernel has no memory for it. */
+	err = bpf_map_update_elem(&lg_links, &key, &scratch->link, BPF_NOEXIST);
+	if (!err || err == -EEXIST)
+		return 0;
+	return lg_link_unrecorded(scratch);
 }
 
 /* The file at dentry loses a name: when it is the last, forget its record. */
@@ -142,8 +237,7 @@ int BPF_PROG(lg_path_link_record, struct dentry *old_dentry, const struct path *
 {
 	if (ret)
 		return ret;
-	lg_record_link(old_dentry, BPF_CORE_READ(new_dir, mnt));
-	return 0;
+	return lg_record_link(old_dentry, BPF_CORE_READ(new_dir, mnt));
 }
 
 /*

@@ -18,8 +18,9 @@
  *    whether the caller has CAP_SYS_ADMIN for the operation: lsm/capable, for the current
  *    task's own credentials, while the current system call is one of those. Every other
  *    capability check returns at the first comparison.
- * Whoever asks, a mount whose target is one of lsmguard's protected objects is refused even
- * with mount = allow (lg_mount_target_protected, the hook point for that check).
+ * Whoever asks, a mount the host's namespace sees whose target is one of lsmguard's own objects
+ * or a directory above one is refused even with mount = allow, in audit mode too
+ * (lg_protected_target, protected.bpf.h).
  *
  * Not covered here: unshare(CLONE_NEWNS) itself (no hook; a private mount namespace is harmless
  * when nothing can be mounted in it), setns (opening another task's namespace needs
@@ -27,6 +28,7 @@
  * chooses what is mounted).
  */
 #include "path.bpf.h"
+#include "protected.bpf.h"
 #include "setup.bpf.h"
 
 #define CAP_SYS_ADMIN 21
@@ -97,18 +99,6 @@ static __always_inline bool lg_mount_is_shared(struct vfsmount *mnt)
 	return BPF_CORE_READ(mnt, mnt_flags) & MNT_SHARED;
 }
 
-/*
- * HOOK POINT for lsmguard's protected objects (the policy directory, lsmguard's executable and
- * its state): whether a mount at (dentry, mnt) would cover one of them, or an ancestor of one.
- * Called by sb_mount and move_mount for every confined task outside its window, before the
- * policy's opt-ins, so that not even mount = allow reaches them. The check itself comes with
- * the protected objects; until then nothing is protected here.
- */
-static __always_inline bool lg_mount_target_protected(struct dentry *dentry, struct vfsmount *mnt)
-{
-	return false;
-}
-
 /* Refuse (or audit) a mount operation at (dentry, mnt), reported with that path. */
 static __always_inline int lg_mount_deny_at(const struct lg_policy_value *policy, __u64 cgroup_id,
 					    __u8 hook, __u8 builtin, struct dentry *dentry,
@@ -140,8 +130,18 @@ static __always_inline int lg_mount_at(__u8 hook, struct dentry *dentry, struct 
 	policy = lg_mount_subject(&cgroup_id);
 	if (!policy)
 		return 0;
-	if (lg_mount_target_protected(dentry, mnt))
-		return lg_mount_deny_at(policy, cgroup_id, hook, LG_BUILTIN_MOUNT, dentry, mnt);
+	/*
+	 * lsmguard's own objects (protected.bpf.h): no mount that the host's namespace sees covers
+	 * them or a directory above them, whatever the policy opts into and in audit mode too. In
+	 * a namespace of the service's own, a mount hides them from the service alone.
+	 */
+	if (lg_mount_ns_is_host(lg_mount_ns_of(mnt)) || lg_mount_ns_is_host(also) || propagates) {
+		struct lg_path_verdict verdict;
+
+		if (lg_protected_target(policy, dentry, mnt, &verdict))
+			return lg_path_verdict_finish(policy, cgroup_id, hook,
+						      LG_DECISION_FILE_WRITE, &verdict);
+	}
 	if ((policy->flags & LG_POLICY_SYSTEM_MOUNT_ALLOW) ||
 	    (!propagates && lg_mount_opted_in(policy, lg_mount_ns_of(mnt)) &&
 	     lg_mount_opted_in(policy, also))) {

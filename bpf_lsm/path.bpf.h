@@ -7,9 +7,12 @@
  * namespace changes the caller's view, not the filesystem's, so a rule on a directory still
  * covers everything beneath it however that directory is reached. The walk stops at a mount
  * root that the host mount namespace knows (lg_mounts, filled by lsmguard from its own
- * mountinfo), which gives the host path of the mount point. A filesystem root the host does not
- * know (a filesystem mounted after load, or only inside a namespace) is crossed into its parent
- * mount, as Landlock does.
+ * mountinfo), which gives the host path of the mount point. The root of a kernel filesystem
+ * (procfs, sysfs, cgroup2, bpffs and the others of LG_FSTYPE_ANCHORS) is named by its type,
+ * wherever it is mounted. Another filesystem root the host does not know (a filesystem mounted
+ * after load, or only inside a namespace) is crossed into its parent mount, as Landlock does,
+ * for reads and writes; a program there is anonymous to [exec] (its path means nothing: the
+ * mounter chose what lies there).
  *
  * Then each prefix of the path is hashed and looked up, from the root down: the deepest rule
  * wins, so the cost is one lookup per component and does not depend on the number of rules.
@@ -38,6 +41,15 @@
 #define S_IFREG 0100000
 #define PROC_SUPER_MAGIC 0x9fa0
 #define DCACHE_DISCONNECTED 0x20 /* include/linux/dcache.h, 6.1 */
+#define OVERLAYFS_SUPER_MAGIC 0x794c7630
+
+#define LG_FSTYPE_MAGIC_IS(name, magic, path) || m == (magic)
+/* Whether a filesystem of this magic is named by its type (LG_FSTYPE_ANCHORS). */
+static __always_inline bool lg_fstype_anchored(unsigned long m)
+{
+	return false LG_FSTYPE_ANCHORS(LG_FSTYPE_MAGIC_IS);
+}
+#undef LG_FSTYPE_MAGIC_IS
 #define LG_SELF_WORD 0x666c6573ULL /* "self" as the little-endian word lg_walk_step hashes */
 
 struct lg_path_verdict {
@@ -213,6 +225,8 @@ static __always_inline bool lg_walk_collect(struct lg_scratch *scratch, struct d
 	scratch->procfs = 0;
 	scratch->self_at = 0;
 	scratch->disconnected = 0;
+	scratch->foreign = 0;
+	scratch->unknown_root = 0;
 	for (int step = 0; step < LG_WALK_STEPS; step++) {
 		struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
 		struct dentry *mnt_root = BPF_CORE_READ(mnt, mnt.mnt_root);
@@ -235,10 +249,38 @@ static __always_inline bool lg_walk_collect(struct lg_scratch *scratch, struct d
 			check->key.dev = BPF_CORE_READ(dentry, d_sb, s_dev);
 			check->key.pad = 0;
 			check->key.ino = BPF_CORE_READ(dentry, d_inode, i_ino);
-			if (dentry == parent &&
-			    BPF_CORE_READ(dentry, d_sb, s_magic) == PROC_SUPER_MAGIC)
-				lg_walk_mark_self(scratch, dentry);
+			if (dentry == parent) {
+				unsigned long magic = BPF_CORE_READ(dentry, d_sb, s_magic);
+
+				if (magic == PROC_SUPER_MAGIC)
+					lg_walk_mark_self(scratch, dentry);
+				/* A kernel filesystem: named by its type, wherever it is. */
+				if (lg_fstype_anchored(magic)) {
+					struct lg_inode_key type_key = {
+						.pad = LG_FSTYPE_KEY_PAD,
+						.ino = magic,
+					};
+
+					*anchor = bpf_map_lookup_elem(&lg_mounts, &type_key);
+					if (*anchor) {
+						check->key = type_key;
+						return true;
+					}
+				}
+			}
 			*anchor = bpf_map_lookup_elem(&lg_mounts, &check->key);
+			if (dentry == parent && !*anchor) {
+				/* A filesystem the host does not know, not merely one whose
+				 * record is suspect for a moment: with no mount given (xattr
+				 * hooks, an overlay's real file) there is no host prefix; with
+				 * one, its programs are anonymous. */
+				if (!mnt) {
+					scratch->unknown_root = 1;
+					return false;
+				}
+				if (up != mnt)
+					scratch->foreign = 1;
+			}
 			if (*anchor) {
 				check->mnt = (__u64)mnt;
 				check->namespace_root = dentry == parent && up == mnt;
@@ -354,7 +396,8 @@ static __always_inline const struct lg_link_value *lg_link_of(struct dentry *den
  * has none): collect its dentries, then run every prefix through scratch->step for bank's seed.
  * Returns the number of prefixes run (recorded with LG_WALK_RECORD), LG_WALK_FAIL when the walk
  * cannot name the object (too deep, disconnected), or LG_WALK_UNANCHORED (LG_WALK_EXEC: a
- * program on no filesystem the host knows).
+ * program on no filesystem the host knows, or below a filesystem root the host does not know:
+ * matching it at its mount point would let whoever mounted it choose what runs there).
  *
  * Global, like lg_walk_step, and for a bigger reason: a program that inlines the walk has it
  * verified at every call and in every state its caller reaches there; the file and name hooks
@@ -377,7 +420,7 @@ static __always_inline int lg_path_walk_inline(__u64 seed, __u32 bank, __u32 mod
 	scratch->anchored = anchor != 0;
 	if (anchor)
 		scratch->anchor_path = (__u64)anchor->path;
-	if ((mode & LG_WALK_EXEC) && !anchor)
+	if ((mode & LG_WALK_EXEC) && (!anchor || scratch->foreign))
 		return LG_WALK_UNANCHORED;
 	return lg_walk_prefixes(scratch, anchor, bank & 1, seed, mode & LG_WALK_RECORD);
 }
@@ -464,8 +507,9 @@ static __always_inline void lg_path_decide(const struct lg_policy_value *policy,
 	scratch->in_mnt = (__u64)vfsmnt;
 	ret = lg_path_walk(policy->seed, bank, class == LG_CLASS_EXEC);
 	v->components = (int)scratch->count;
-	/* A program on no filesystem the host knows (memfd, a namespace's private root): its
-	 * path means nothing to the policy, which allows such programs or not as a whole. */
+	/* A program on no filesystem the host knows (memfd, a namespace's private root, a tmpfs
+	 * or overlayfs mounted in a namespace): its path means nothing to the policy, which
+	 * allows such programs or not as a whole. */
 	if (ret == LG_WALK_UNANCHORED) {
 		v->rule = policy->anonymous_rule;
 		v->deny = !(policy->flags & LG_POLICY_EXEC_ANONYMOUS);
@@ -627,6 +671,64 @@ static __always_inline int lg_file_verdict(const struct lg_policy_value *policy,
 	lg_path_decide(policy, class, decision, file->f_path.dentry, file->f_path.mnt, &v);
 	if (!v.deny && v.cacheable)
 		lg_cache_store(&probe);
+	return lg_path_verdict_finish(policy, cgroup_id, hook, decision, &v);
+}
+
+/*
+ * The real file behind a file of overlayfs, as a dentry (NULL when file is not on overlayfs, or
+ * its real file is not known yet). On 6.1 ovl_open opens the real file with the overlay's path
+ * (open_with_fake_path): that file has f_path on overlayfs and f_inode the real inode; the
+ * overlay file itself keeps the real file in private_data (regular files). Any alias of the
+ * real inode names it (other names of a hard-linked file are covered by its link record).
+ */
+static __always_inline struct dentry *lg_overlay_real_dentry(struct file *file)
+{
+	struct dentry *dentry = BPF_CORE_READ(file, f_path.dentry);
+	struct inode *inode = BPF_CORE_READ(file, f_inode);
+	struct hlist_node *first;
+
+	if (BPF_CORE_READ(dentry, d_sb, s_magic) != OVERLAYFS_SUPER_MAGIC || !inode)
+		return 0;
+	if (inode == BPF_CORE_READ(dentry, d_inode)) {
+		struct file *real;
+
+		if ((BPF_CORE_READ(inode, i_mode) & S_IFMT) != S_IFREG)
+			return 0;
+		real = BPF_CORE_READ(file, private_data);
+		if (!real)
+			return 0; /* not opened yet (this is the overlay file's own file_open) */
+		inode = BPF_CORE_READ(real, f_inode);
+		if (!inode || (BPF_CORE_READ(inode, i_mode) & S_IFMT) != S_IFREG)
+			return 0;
+	}
+	first = BPF_CORE_READ(inode, i_dentry.first);
+	if (!first)
+		return 0;
+	return (struct dentry *)((void *)first - bpf_core_field_offset(struct dentry, d_u.d_alias));
+}
+
+/*
+ * A file of overlayfs is decided on the real file's path too (after its overlay path, which
+ * the caller has decided); deny wins. The real file's name is walked without a mount up to its
+ * filesystem's root, which names it when the host knows that root. A real file on a filesystem
+ * the host does not know (mounted in a namespace, so the mounter's own data) has no other name
+ * than the overlay's: nothing more is decided. Not cached: rare, and the cache keys the overlay
+ * inode, not the real one.
+ */
+static __always_inline int lg_overlay_verdict(const struct lg_policy_value *policy,
+					      __u64 cgroup_id, __u8 hook, __u32 class,
+					      enum lg_decision decision, struct file *file)
+{
+	struct dentry *real = lg_overlay_real_dentry(file);
+	struct lg_scratch *scratch;
+	struct lg_path_verdict v;
+
+	if (!real)
+		return 0;
+	lg_path_decide(policy, class, decision, real, 0, &v);
+	scratch = lg_scratch();
+	if (!v.deny || (scratch && scratch->unknown_root))
+		return 0;
 	return lg_path_verdict_finish(policy, cgroup_id, hook, decision, &v);
 }
 

@@ -127,6 +127,52 @@ static void report_ignored(const struct lg_mount_entry *entries, int count)
 	before_count = now_count;
 }
 
+#define FSTYPE_ENTRY(name, magic, path) {#name, magic, path},
+static const struct {
+	const char *name; /* the type as mountinfo names it */
+	unsigned long magic;
+	const char *path;
+} fstype_anchors[] = {LG_FSTYPE_ANCHORS(FSTYPE_ENTRY)};
+#undef FSTYPE_ENTRY
+
+/*
+ * Where the host mounts a filesystem of this type: its first mount of such a filesystem's root
+ * in the host's table (a cgroup2 at /sys/fs/cgroup/unified), else the usual place. (From
+ * mountinfo, never by statfs of mount points, which would trigger automounts.)
+ */
+static const char *fstype_anchor_path(unsigned i, const struct lg_mount_entry *entries, int count)
+{
+	for (int j = 0; j < count; j++)
+		if (strcmp(entries[j].fstype, fstype_anchors[i].name) == 0)
+			return entries[j].path;
+	return fstype_anchors[i].path;
+}
+
+/*
+ * The records that name kernel filesystems by type (LG_FSTYPE_ANCHORS, bpf_lsm/path.bpf.h),
+ * under keys no mount has.
+ */
+static int apply_fstype_anchors(int fd, const struct lg_config *config,
+				const struct lg_mount_entry *entries, int count)
+{
+	for (unsigned i = 0; i < sizeof(fstype_anchors) / sizeof(fstype_anchors[0]); i++) {
+		static struct lg_mount_entry entry;
+		struct lg_mount_value value, old;
+		const char *path = fstype_anchor_path(i, entries, count);
+		int ret;
+
+		memset(&entry, 0, sizeof(entry));
+		entry.key.pad = LG_FSTYPE_KEY_PAD;
+		entry.key.ino = fstype_anchors[i].magic;
+		snprintf(entry.path, sizeof(entry.path), "%s", path);
+		lg_mount_value_for(&entry, config->path_seed, &value);
+		ret = update_if_changed(fd, &entry.key, &value, sizeof(value), &old);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 int lg_apply_mounts(const struct lg_bpf *bpf, const struct lg_config *config)
 {
 	__u32 changes_index = LG_EPOCH_MOUNT_CHANGES, table_index = LG_EPOCH_MOUNT_TABLE;
@@ -135,6 +181,7 @@ int lg_apply_mounts(const struct lg_bpf *bpf, const struct lg_config *config)
 	int count, fd = bpf->map_fd[LG_MAP_MOUNTS];
 	__u64 seen_changes = 0;
 	bool more;
+	int ret;
 
 	/*
 	 * The host mount moves and unmounts the kernel has counted before this reading of
@@ -148,7 +195,6 @@ int lg_apply_mounts(const struct lg_bpf *bpf, const struct lg_config *config)
 		return count;
 	for (int i = 0; i < count; i++) {
 		struct lg_mount_value value, old;
-		int ret;
 
 		if (entries[i].ignored)
 			continue; /* the first mount of that root holds its record */
@@ -159,9 +205,14 @@ int lg_apply_mounts(const struct lg_bpf *bpf, const struct lg_config *config)
 			return ret;
 		}
 	}
+	ret = apply_fstype_anchors(fd, config, entries, count);
+	if (ret) {
+		free(entries);
+		return ret;
+	}
 	/* Drop mounts that are gone. */
 	for (more = bpf_map_get_next_key(fd, NULL, &key) == 0; more; key = next) {
-		bool keep = false;
+		bool keep = key.pad == LG_FSTYPE_KEY_PAD;
 
 		more = bpf_map_get_next_key(fd, &key, &next) == 0;
 		for (int i = 0; i < count && !keep; i++)

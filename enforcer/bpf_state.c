@@ -56,6 +56,7 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	X(lg_path_chown)                                                                          \
 	X(lg_inode_setxattr)                                                                      \
 	X(lg_inode_removexattr)                                                                   \
+	X(lg_file_receive)                                                                        \
 	X(lg_task_alloc)                                                                          \
 	X(lg_setup_task_alloc)                                                                    \
 	X(lg_setup_exec)                                                                          \
@@ -167,6 +168,13 @@ static int attach_programs(struct lsmguard_bpf *skel, const char *pin_dir, char 
 	return 0;
 }
 
+static __u32 link_records = LG_MAX_LINKS;
+
+void lg_bpf_set_link_records(__u32 count)
+{
+	link_records = count;
+}
+
 int lg_bpf_load(struct lg_bpf *bpf, const char *pin_dir, char *err, size_t errsize)
 {
 	struct lsmguard_bpf *skel;
@@ -183,6 +191,11 @@ int lg_bpf_load(struct lg_bpf *bpf, const char *pin_dir, char *err, size_t errsi
 		ret = -errno;
 		snprintf(err, errsize, "cannot open the BPF object: %s", strerror(-ret));
 		return ret;
+	}
+	ret = bpf_map__set_max_entries(skel->maps.lg_links, link_records);
+	if (ret) {
+		snprintf(err, errsize, "cannot size the link records: %s", strerror(-ret));
+		goto out_destroy;
 	}
 	ret = lsmguard_bpf__load(skel);
 	if (ret) {

@@ -44,6 +44,8 @@ extern const int lg_program_count;
 
 /* Load and attach the programs and pin maps and links under pin_dir. */
 int lg_bpf_load(struct lg_bpf *bpf, const char *pin_dir, char *err, size_t errsize);
+/* Capacity of the hard-link records for the next lg_bpf_load (default LG_MAX_LINKS). */
+void lg_bpf_set_link_records(__u32 count);
 /* Open the maps an earlier run pinned; -ENOENT when there are none. */
 int lg_bpf_adopt(struct lg_bpf *bpf, const char *pin_dir, char *err, size_t errsize);
 /* Whether every program's link is pinned (enforcement in force). */

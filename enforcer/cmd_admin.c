@@ -64,6 +64,23 @@ static const char *last_reload(const struct lg_state *state)
 	return state->last_reload_ok ? "ok" : "refused";
 }
 
+/* The hard-link records: their capacity, and the links the kernel could not record. */
+static void link_records_json(struct json_writer *w, const struct lg_bpf *bpf)
+{
+	struct bpf_map_info info = {0};
+	__u32 len = sizeof(info), index = LG_EPOCH_LINKS_UNRECORDED;
+	__u64 unrecorded = 0;
+
+	if (bpf_obj_get_info_by_fd(bpf->map_fd[LG_MAP_LINKS], &info, &len) != 0)
+		return;
+	bpf_map_lookup_elem(bpf->map_fd[LG_MAP_EPOCHS], &index, &unrecorded);
+	json_name(w, "link_records");
+	json_object_start(w);
+	json_uint_field(w, "capacity", info.max_entries);
+	json_uint_field(w, "unrecorded", unrecorded);
+	json_object_end(w);
+}
+
 /* status --json: one document. */
 static void status_json(const struct lg_bpf *bpf, const struct lg_state *state, bool active,
 			int links, const struct lg_config *config)
@@ -114,8 +131,10 @@ static void status_json(const struct lg_bpf *bpf, const struct lg_state *state, 
 		json_object_end(&w);
 	}
 	json_array_end(&w);
-	if (active)
+	if (active) {
+		link_records_json(&w, bpf);
 		programs_json(&w);
+	}
 	json_object_end(&w);
 	json_newline(&w);
 }

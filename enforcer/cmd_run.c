@@ -537,7 +537,7 @@ static int event_loop(struct daemon *d)
 
 #define RUN_USAGE                                                                                 \
 	"lsmguard run [--policy-dir DIR] [--log FILE] [--syslog] [--metrics-file PATH "            \
-	"[--metrics-interval SECONDS]]"
+	"[--metrics-interval SECONDS]] [--link-records N]"
 
 int cmd_run(int argc, char **argv)
 {
@@ -547,6 +547,7 @@ int cmd_run(int argc, char **argv)
 		{"syslog", no_argument, NULL, 's'},
 		{"metrics-file", required_argument, NULL, 'm'},
 		{"metrics-interval", required_argument, NULL, 'i'},
+		{"link-records", required_argument, NULL, 'k'},
 		{NULL, 0, NULL, 0},
 	};
 	struct daemon d = {
@@ -561,7 +562,7 @@ int cmd_run(int argc, char **argv)
 	int opt, ret, running;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+:p:l:sm:i:", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:p:l:sm:i:k:", options, NULL)) != -1) {
 		char *end;
 		long value;
 
@@ -578,6 +579,15 @@ int cmd_run(int argc, char **argv)
 				return usage_error("the metrics interval is whole seconds, 1 to 86400:",
 						   optarg, RUN_USAGE);
 			d.metrics_interval = (unsigned)value;
+			break;
+		case 'k':
+			/* The capacity of the hard-link records (bpf_lsm/links.bpf.c), fixed at
+			 * load; an adopted load keeps its own. */
+			value = strtol(optarg, &end, 10);
+			if (*end || end == optarg || value < 1 || value > 1 << 24)
+				return usage_error("the link records are a count, 1 to 16777216:",
+						   optarg, RUN_USAGE);
+			lg_bpf_set_link_records((__u32)value);
 			break;
 		case 'p':
 			d.policy_dir = optarg;

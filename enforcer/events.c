@@ -36,6 +36,10 @@ static const char *const builtin_reasons[] = {
 	[LG_BUILTIN_PROTECTED] = "a confined task cannot change, rename, remove or mount over "
 				 "lsmguard's policy directory, executable, state or unit, or a "
 				 "directory above them",
+	[LG_BUILTIN_RECEIVE] = "a confined task cannot receive a namespace or BPF object "
+			       "descriptor",
+	[LG_BUILTIN_LINK_FULL] = "the hard-link records are full: no new name for a file under a "
+				 "deny rule, nor by a confined task",
 };
 
 /* The wall-clock time of a CLOCK_BOOTTIME stamp, as RFC 3339 UTC with microseconds. */
@@ -102,7 +106,9 @@ void lg_event_print(FILE *out, const struct lg_event *ev, const struct lg_loaded
 
 	json_init(&w, out);
 	json_object_start(&w);
-	json_string_field(&w, "event", (ev->flags & LG_EVENT_AUDIT) ? "audit" : "deny");
+	json_string_field(&w, "event", (ev->flags & LG_EVENT_NOTICE)  ? "notice"
+				       : (ev->flags & LG_EVENT_AUDIT) ? "audit"
+								       : "deny");
 	format_time(text, sizeof(text), ev->time_ns);
 	json_string_field(&w, "time", text);
 	json_string_field(&w, "hook", lg_hook_name(ev->hook));
@@ -123,7 +129,8 @@ void lg_event_print(FILE *out, const struct lg_event *ev, const struct lg_loaded
 		json_string_field(&w, "rule_object", rule->object);
 	} else if (ev->flags & LG_EVENT_BUILTIN) {
 		snprintf(text, sizeof(text), "built-in: %s",
-			 ev->builtin < sizeof(builtin_reasons) / sizeof(builtin_reasons[0])
+			 ev->builtin < sizeof(builtin_reasons) / sizeof(builtin_reasons[0]) &&
+					 builtin_reasons[ev->builtin]
 				 ? builtin_reasons[ev->builtin]
 				 : "unknown");
 		json_string_field(&w, "source", text);

@@ -129,6 +129,7 @@ int lg_read_mounts(const char *mountinfo, struct lg_mount_entry **out)
 				break;
 			}
 		}
+		snprintf(entries[kept].fstype, sizeof(entries[kept].fstype), "%s", m->fstype);
 		kept++;
 	}
 	free(lines);

@@ -13,6 +13,7 @@ struct lg_mount_entry {
 	bool ignored;    /* a later mount of a root an earlier entry holds: not written */
 	size_t kept;     /* with ignored: the index of the entry that holds the root */
 	char path[4096]; /* mount point, "" for "/" */
+	char fstype[64]; /* as mountinfo says ("proc", "cgroup2", ...) */
 };
 
 /*

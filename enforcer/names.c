@@ -38,6 +38,7 @@ static const char *const hook_names[LG_HOOK_COUNT] = {
 	[LG_HOOK_SB_REMOUNT] = "sb_remount",
 	[LG_HOOK_SB_PIVOTROOT] = "sb_pivotroot",
 	[LG_HOOK_CAPABLE] = "capable",
+	[LG_HOOK_FILE_RECEIVE] = "file_receive",
 };
 
 static const char *const decision_names[LG_DECISION_COUNT] = {

@@ -40,8 +40,11 @@
 #define LG_MAX_MOUNTS 4096        /* mounts of the host namespace known to the kernel side */
 #define LG_MAX_CGROUPS 65536      /* cgroups bound to a policy at once */
 #define LG_MAX_LINKS 16384        /* hard-linked files whose original name is remembered */
+/* (the default: `lsmguard run --link-records N` sets the capacity at load) */
 #define LG_MAX_MOUNT_CHANGES 4096 /* mount roots moved or unmounted since the table's rewrite */
-#define LG_MAX_BENEATH_ENTRIES 65536 /* "rules beneath" markers (lg_paths, classes below) */
+/* Markers beside the rules in lg_paths (LG_PATH_CLASS_* below): a directory with rules beneath
+ * it, and each deny rule once more for the bank */
+#define LG_MAX_BENEATH_ENTRIES (2 * LG_MAX_PATH_ENTRIES)
 /* Policy ids: two banks, so that a reload writes the new set beside the old one. */
 #define LG_POLICY_ID_MAX (2 * LG_MAX_POLICIES)
 
@@ -137,6 +140,10 @@ _Static_assert(sizeof(struct lg_path_key) == 16, "lg_path_key layout");
  */
 #define LG_PATH_CLASS_PROTECTED 6
 #define LG_PATH_CLASS_PROTECTED_BENEATH 7
+/* Under the first id of the bank too: every deny rule of every policy of the bank, as a rule
+ * (read slots), for a decision about all policies at once: a hard link that cannot be recorded
+ * is refused when a deny rule covers the file (bpf_lsm/links.bpf.c). */
+#define LG_PATH_CLASS_DENY_ANY 8
 
 enum lg_path_slot {
 	LG_SLOT_EXACT_READ = 0,
@@ -219,6 +226,30 @@ _Static_assert(sizeof(struct lg_mount_value) ==
 	       "lg_mount_value layout");
 
 /*
+ * Filesystem-type anchors: a walk that reaches the root of a filesystem of one of these types
+ * takes its path from the type, wherever (and in whichever namespace) the filesystem is mounted:
+ * a second procfs at /tmp/p is /proc to every rule, a sysfs mounted in a user namespace is /sys.
+ * Their records live in lg_mounts under a key no mount has (dev 0, pad LG_FSTYPE_KEY_PAD,
+ * ino = the magic). The path is where the host mounts that type (its first mount of the
+ * filesystem's root in lsmguard's mountinfo), else the usual place listed here.
+ * X(name, magic, usual mount point)
+ */
+#define LG_FSTYPE_KEY_PAD 0x66737479 /* "ftsy" */
+#define LG_FSTYPE_ANCHORS(X)                                                                      \
+	X(proc, 0x9fa0, "/proc")                                                                  \
+	X(sysfs, 0x62656572, "/sys")                                                              \
+	X(cgroup2, 0x63677270, "/sys/fs/cgroup")                                                  \
+	X(bpf, 0xcafe4a11, "/sys/fs/bpf")                                                         \
+	X(securityfs, 0x73636673, "/sys/kernel/security")                                         \
+	X(debugfs, 0x64626720, "/sys/kernel/debug")                                               \
+	X(tracefs, 0x74726163, "/sys/kernel/tracing")                                             \
+	X(binfmt_misc, 0x42494e4d, "/proc/sys/fs/binfmt_misc")                                    \
+	X(efivarfs, 0xde5e81e4, "/sys/firmware/efi/efivars")                                      \
+	X(configfs, 0x62656570, "/sys/kernel/config")                                             \
+	X(pstore, 0x6165676c, "/sys/fs/pstore")                                                   \
+	X(mqueue, 0x19800202, "/dev/mqueue")
+
+/*
  * A hard-linked file's original name, keyed by its inode: a name given to a protected file later
  * (a hard link, made by anyone) must not escape the rules on the original. Holds the hash of
  * every prefix of the original path, for both banks' seeds: the kernel looks them up as it does
@@ -291,7 +322,9 @@ enum lg_epoch_index {
 	LG_EPOCH_MOUNT_CHANGES = 2,
 	LG_EPOCH_MOUNT_TABLE = 3,
 	LG_EPOCH_MOUNT_ALL = 4,
-	LG_EPOCH_COUNT = 5,
+	/* Not an epoch: hard links the kernel could not record since load (lg_links full). */
+	LG_EPOCH_LINKS_UNRECORDED = 5,
+	LG_EPOCH_COUNT = 6,
 };
 
 /*
@@ -384,7 +417,8 @@ enum lg_hook {
 	LG_HOOK_SB_REMOUNT = 31,
 	LG_HOOK_SB_PIVOTROOT = 32,
 	LG_HOOK_CAPABLE = 33,
-	LG_HOOK_COUNT = 34,
+	LG_HOOK_FILE_RECEIVE = 34,
+	LG_HOOK_COUNT = 35,
 };
 
 /* Why a built-in protection denied (LG_EVENT_BUILTIN): in lg_event.builtin. */
@@ -407,7 +441,9 @@ enum lg_builtin {
 	/* writing, renaming, removing or mounting over lsmguard's policy directory, executable,
 	 * state or unit (LG_PATH_CLASS_PROTECTED), or a directory above one */
 	LG_BUILTIN_PROTECTED = 15,
-	LG_BUILTIN_COUNT = 16,
+	LG_BUILTIN_RECEIVE = 16,    /* receiving a namespace or a BPF object's descriptor */
+	LG_BUILTIN_LINK_FULL = 17,  /* a hard link whose original name cannot be recorded */
+	LG_BUILTIN_COUNT = 18,
 };
 
 /*
@@ -421,7 +457,7 @@ enum lg_builtin {
 	((1U << LG_BUILTIN_CGROUP_MOVE) | (1U << LG_BUILTIN_BPF) | (1U << LG_BUILTIN_MODULE) |    \
 	 (1U << LG_BUILTIN_PTRACE) | (1U << LG_BUILTIN_BPFFS) | (1U << LG_BUILTIN_SELF) |       \
 	 (1U << LG_BUILTIN_SIGNAL) | (1U << LG_BUILTIN_CGROUP_FILE) | (1U << LG_BUILTIN_KNOB) |    \
-	 (1U << LG_BUILTIN_PERF) | (1U << LG_BUILTIN_PROTECTED))
+	 (1U << LG_BUILTIN_PERF) | (1U << LG_BUILTIN_PROTECTED) | (1U << LG_BUILTIN_RECEIVE))
 #define LG_BUILTIN_IS_PROTECTION(builtin)                                                         \
 	((builtin) < 32 && ((LG_BUILTIN_PROTECTIONS >> (builtin)) & 1U))
 
@@ -434,6 +470,9 @@ enum lg_builtin {
 /* The object's name is not connected to its filesystem's root (a file opened by handle whose
  * dentry was not cached): its path is unknown, decided fail-closed (rule 0). */
 #define LG_EVENT_DISCONNECTED 0x40
+/* A report, not a verdict: the operation went ahead (LG_EVENT_DENIED is clear). So far only a
+ * hard link made while the link records are full (LG_BUILTIN_LINK_FULL). */
+#define LG_EVENT_NOTICE 0x80
 
 struct lg_event {
 	__u16 version; /* LG_ABI_VERSION */

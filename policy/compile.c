@@ -280,6 +280,14 @@ static int add_path_rules(struct compiler *cc, const struct lg_policy *p, __u32 
 			   sizeof(item), &item);
 		if (!ret)
 			ret = add_beneath_markers(cc, r, &item);
+		if (!ret && r->action == LG_ACT_DENY) {
+			struct path_item any = item;
+
+			any.key.policy = cc->out->id_base + 1;
+			any.key.class = LG_PATH_CLASS_DENY_ANY;
+			ret = push((void **)&cc->path_items, &cc->path_item_count,
+				   &cc->path_item_cap, sizeof(any), &any);
+		}
 		if (ret)
 			return ret;
 		if (class != LG_CLASS_FILE)
@@ -408,22 +416,28 @@ static int build_path_entries(struct compiler *cc)
 				entry.value.deny_mask |= bit;
 			}
 		}
-		ret = push((void **)&out->paths, &out->path_count, &cap, sizeof(entry), &entry);
+		/* Records for all of a bank's policies at once (DENY_ANY) count as markers. */
+		if (entry.key.class >= LG_PATH_CLASS_BENEATH)
+			ret = push((void **)&out->beneath, &out->beneath_count, &cc->beneath_cap,
+				   sizeof(entry), &entry);
+		else
+			ret = push((void **)&out->paths, &out->path_count, &cap, sizeof(entry),
+				   &entry);
 		if (ret)
 			return ret;
 		i = j;
-	}
-	if (out->beneath_count > LG_MAX_BENEATH_ENTRIES) {
-		lg_diag_add(cc->diag, LG_SEV_ERROR, NULL, 0,
-			    "the policies' rules lie beneath %zu directories; the path map holds "
-			    "markers for %d (LG_MAX_BENEATH_ENTRIES)",
-			    out->beneath_count, LG_MAX_BENEATH_ENTRIES);
-		return -E2BIG;
 	}
 	if (out->path_count > LG_MAX_PATH_ENTRIES) {
 		lg_diag_add(cc->diag, LG_SEV_ERROR, NULL, 0,
 			    "the policies need %zu path keys; the path map holds %d (LG_MAX_PATH_ENTRIES)",
 			    out->path_count, LG_MAX_PATH_ENTRIES);
+		return -E2BIG;
+	}
+	if (out->beneath_count > LG_MAX_BENEATH_ENTRIES) {
+		lg_diag_add(cc->diag, LG_SEV_ERROR, NULL, 0,
+			    "the policies need %zu marker keys (directories with rules beneath, "
+			    "deny rules); the path map holds %d (LG_MAX_BENEATH_ENTRIES)",
+			    out->beneath_count, LG_MAX_BENEATH_ENTRIES);
 		return -E2BIG;
 	}
 	return 0;

@@ -14,6 +14,9 @@ install -m 0755 "$build/vm/probe" "$root/bin/probe"
 install -m 0755 "$build/vm/bench" "$root/bin/bench"
 install -m 0755 "$build/vm/noop" "$root/bin/noop"
 install -m 0755 "$top/vm-tests/init.sh" "$root/init"
+# overlayfs, a module of the test kernel (vm-tests/fstypes.c loads it)
+mkdir -p "$root/usr/lib/modules"
+install -m 0644 "$build/vm/overlay.ko" "$root/usr/lib/modules/overlay.ko" # /lib is usr/lib
 install -m 0755 "$top/vm-tests/demo.sh" "$root/demo.sh"
 install -m 0644 "$top"/policy/examples/*.ini "$root/etc/lsmguard/"
 # The loader and libc, laid out as on Debian 12 (merged /usr), for the dynamically linked tests.

@@ -2,9 +2,33 @@
 # Fetch Debian's cloud kernel (the version linux-image-cloud-amd64 depends on) without
 # installing it, as OUT_DIR/vmlinuz. Cached: a second run does nothing.
 # Usage: vm-tests/fetch-kernel.sh OUT_DIR   -> prints the vmlinuz path
+#        vm-tests/fetch-kernel.sh OUT_DIR overlay   -> OUT_DIR/overlay.ko, the same kernel's
+#        overlayfs module (CONFIG_OVERLAY_FS=m), from the package vmlinuz came from
 set -euo pipefail
 out=$1
+want=${2:-vmlinuz}
 mkdir -p "$out"
+if [ "$want" = overlay ]; then
+	[ -s "$out/overlay.ko" ] && { echo "$out/overlay.ko"; exit 0; }
+	pkg=$(cat "$out/kernel-package" 2>/dev/null || true)
+	if [ -z "$pkg" ]; then
+		echo "fetch-kernel: no $out/kernel-package: fetch the kernel first" >&2
+		exit 1
+	fi
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' EXIT
+	(cd "$tmp" && apt-get download "$pkg" >/dev/null 2>&1) || { echo "fetch-kernel: apt-get download $pkg failed" >&2; exit 1; }
+	dpkg-deb --fsys-tarfile "$tmp"/*.deb | tar -x -C "$tmp" --wildcards './lib/modules/*/kernel/fs/overlayfs/overlay.ko*'
+	ko=$(find "$tmp/lib/modules" -name 'overlay.ko*' | head -n 1)
+	case "$ko" in
+	*.xz) xz -dc "$ko" >"$out/overlay.ko.tmp" ;;
+	*.zst) zstd -qdc "$ko" >"$out/overlay.ko.tmp" ;;
+	*) cp "$ko" "$out/overlay.ko.tmp" ;;
+	esac
+	mv "$out/overlay.ko.tmp" "$out/overlay.ko"
+	echo "$out/overlay.ko"
+	exit 0
+fi
 if [ -s "$out/vmlinuz" ]; then
 	echo "$out/vmlinuz"
 	exit 0

@@ -7,17 +7,25 @@
  * system call that reaches the hook.
  */
 #include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
 #include <linux/fs.h>
 #include <linux/fs.h>
 #include <libgen.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -33,6 +41,7 @@
 #define USER 1000
 
 #define HOME "/tmp/nm/home"
+#define DENIED "/tmp/nm/denied" /* under a deny rule of the names policies */
 #define OTHER "/tmp/nm/other"
 
 #define NAMES_RULES                                                                               \
@@ -40,7 +49,8 @@
 	"default = allow\n"                                                                       \
 	"allow-read = " RO "/\n"                                                                  \
 	"deny = " HOME "/keys/key\n"                                                              \
-	"deny = /sys/fs/cgroup/nm-secret/\n"
+	"deny = /sys/fs/cgroup/nm-secret/\n"                                                      \
+	"deny = " DENIED "/\n"
 
 static const char names_policy[] =
 	"[policy]\nname = names\ncgroup = " NAMES "\nmode = enforce\n" NAMES_RULES;
@@ -56,8 +66,11 @@ static void names_setup(void)
 {
 	if (access(POLICY_DIR "/names.ini", F_OK) == 0)
 		return;
-	VM_CHECK(system("mkdir -p " RO " " RW " " HOME " " OTHER "/secret && chmod 0777 /tmp/nm " RO
-			" " RW " " HOME " " OTHER) == 0);
+	VM_CHECK(system("mkdir -p " RO " " RW " " HOME " " OTHER "/secret " DENIED
+			" && chmod 0777 /tmp/nm " RO " " RW " " HOME " " OTHER " " DENIED
+			" && echo secret > " DENIED "/file && echo plain > " RW "/plain"
+			" && echo ro > " RO "/file && chmod 0666 " DENIED "/file " RW "/plain " RO
+			"/file") == 0);
 	write_file(POLICY_DIR "/names.ini", names_policy, 0644);
 	write_file(POLICY_DIR "/names-audit.ini", names_audit_policy, 0644);
 	write_file(POLICY_DIR "/names-dev.ini", names_dev_policy, 0644);
@@ -694,4 +707,531 @@ VM_TEST(names_open_by_handle_of_an_uncached_name_fails_closed, 178)
 	free(secret);
 	free(open_dir);
 	VM_CHECK(rmdir("/sys/fs/cgroup/nm-secret") == 0 && rmdir("/sys/fs/cgroup/nm-open") == 0);
+}
+
+/* ---- descriptors received from another process: file_receive ---- */
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_pidfd_getfd
+#define SYS_pidfd_getfd 438
+#endif
+
+#define RECV_GOT_NONE 300 /* recvmsg failed */
+#define RECV_NO_CTRUNC 301 /* no descriptor, yet no MSG_CTRUNC */
+
+struct recv_arg {
+	uid_t uid;
+	int sock;     /* the receiving end; the message is queued before the receiver starts */
+	int expected; /* descriptors sent in the message */
+	int got;      /* out (through the result): see do_recv_fds */
+};
+
+/*
+ * Receive one message of one byte with descriptors. Returns 0 when every descriptor sent
+ * arrived; EPERM when the kernel cut the control data (MSG_CTRUNC) and installed fewer, plus
+ * 10 * the number installed (so 10 + EPERM: the first arrived, the second was refused).
+ */
+static int do_recv_fds(const void *varg)
+{
+	const struct recv_arg *a = varg;
+	union {
+		char buf[CMSG_SPACE(4 * sizeof(int))];
+		struct cmsghdr align;
+	} control;
+	char byte;
+	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+			     .msg_controllen = sizeof(control.buf)};
+	struct cmsghdr *cmsg;
+	int got = 0;
+
+	if (a->uid && (setgid(a->uid) || setuid(a->uid)))
+		return 200;
+	if (recvmsg(a->sock, &msg, MSG_CMSG_CLOEXEC) != 1)
+		return RECV_GOT_NONE;
+	for (cmsg = CMSG_FIRSTHDR(&msg); cmsg; cmsg = CMSG_NXTHDR(&msg, cmsg))
+		if (cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_RIGHTS)
+			got += (int)((cmsg->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+	if (got == a->expected && !(msg.msg_flags & MSG_CTRUNC))
+		return 0;
+	if (!(msg.msg_flags & MSG_CTRUNC))
+		return RECV_NO_CTRUNC;
+	return EPERM + 10 * got;
+}
+
+/* Send fds (count of them) over a fresh socket pair, then receive them in cgroup as uid. */
+static int pass_fds(const char *cgroup, uid_t uid, const int *fds, int count)
+{
+	union {
+		char buf[CMSG_SPACE(4 * sizeof(int))];
+		struct cmsghdr align;
+	} control = {};
+	char byte = 'x';
+	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+			     .msg_controllen = CMSG_SPACE((size_t)count * sizeof(int))};
+	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+	struct recv_arg a = {.uid = uid, .expected = count};
+	int sv[2], ret;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
+		return 400;
+	cmsg->cmsg_level = SOL_SOCKET;
+	cmsg->cmsg_type = SCM_RIGHTS;
+	cmsg->cmsg_len = CMSG_LEN((size_t)count * sizeof(int));
+	memcpy(CMSG_DATA(cmsg), fds, (size_t)count * sizeof(int));
+	if (sendmsg(sv[0], &msg, 0) != 1) {
+		ret = 401;
+		goto out;
+	}
+	a.sock = sv[1];
+	ret = in_cgroup(cgroup, do_recv_fds, &a);
+out:
+	close(sv[0]);
+	close(sv[1]);
+	return ret;
+}
+
+static int pass_fd(const char *cgroup, uid_t uid, int fd)
+{
+	return pass_fds(cgroup, uid, &fd, 1);
+}
+
+static int open_or_fail(const char *path, int flags)
+{
+	int fd = open(path, flags);
+
+	if (fd < 0)
+		VM_FAIL("open(%s): %s", path, strerror(errno));
+	return fd;
+}
+
+/* A BPF array map's descriptor (the test runs as root, under no policy). */
+static int bpf_map_fd(void)
+{
+	union {
+		struct {
+			uint32_t map_type, key_size, value_size, max_entries;
+		} create;
+		char pad[128];
+	} attr = {.create = {2 /* BPF_MAP_TYPE_ARRAY */, 4, 4, 1}};
+
+	return (int)syscall(SYS_bpf, 0 /* BPF_MAP_CREATE */, &attr, sizeof(attr));
+}
+
+static void receive_cases(uid_t uid)
+{
+	int denied = open_or_fail(DENIED "/file", O_RDONLY);
+	int ro_write = open_or_fail(RO "/file", O_RDWR);
+	int ro_read = open_or_fail(RO "/file", O_RDONLY);
+	int denied_path = open_or_fail(DENIED "/file", O_PATH);
+	int ns = open_or_fail("/proc/self/ns/mnt", O_RDONLY);
+	int map = bpf_map_fd();
+	int pipes[2], memfd = memfd_create("nm-memfd", MFD_CLOEXEC), two[2];
+	char uid_field[32];
+	long mark = event_mark();
+
+	VM_CHECK(map >= 0 && memfd >= 0 && pipe2(pipes, O_CLOEXEC) == 0);
+	snprintf(uid_field, sizeof(uid_field), "\"uid\":%d", (int)uid);
+	/* Outside any policy: everything arrives. */
+	VM_CHECK(pass_fd(NULL, uid, denied) == 0);
+	VM_CHECK(pass_fd(NULL, uid, ro_write) == 0);
+	VM_CHECK(pass_fd(NULL, uid, ns) == 0);
+	VM_CHECK(pass_fd(NULL, uid, map) == 0);
+	/* Under the policy: decided as if opened with the file's mode. recvmsg succeeds, with
+	 * MSG_CTRUNC and no descriptor. */
+	VM_CHECK(pass_fd(NAMES, uid, denied) == EPERM);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"names\"",
+			   "\"hook\":\"file_receive\"", "\"access\":\"read\"", uid_field,
+			   "\"path\":\"" DENIED "/file\"");
+	VM_CHECK(pass_fd(NAMES, uid, ro_write) == EPERM);
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"names\"", "\"hook\":\"file_receive\"",
+			   "\"access\":\"write\"", "\"path\":\"" RO "/file\"");
+	VM_CHECK(pass_fd(NAMES, uid, ro_read) == 0);
+	/* O_PATH, pipes and memfd: allowed (no path to decide, or every use decided later). */
+	VM_CHECK(pass_fd(NAMES, uid, denied_path) == 0);
+	VM_CHECK(pass_fd(NAMES, uid, pipes[0]) == 0);
+	VM_CHECK(pass_fd(NAMES, uid, pipes[1]) == 0);
+	VM_CHECK(pass_fd(NAMES, uid, memfd) == 0);
+	/* Namespaces and BPF objects: refused. */
+	VM_CHECK(pass_fd(NAMES, uid, ns) == EPERM);
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"names\"", "\"hook\":\"file_receive\"",
+			   "\"source\":\"built-in: a confined task cannot receive a namespace or "
+			   "BPF object descriptor\"",
+			   "\"path\":\"a namespace descriptor\"");
+	VM_CHECK(pass_fd(NAMES, uid, map) == EPERM);
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"names\"", "\"hook\":\"file_receive\"",
+			   "\"path\":\"a BPF object's descriptor\"");
+	/* Two in one message: the allowed one arrives, the kernel stops at the refused one. */
+	two[0] = ro_read;
+	two[1] = denied;
+	VM_CHECK(pass_fds(NAMES, uid, two, 2) == 10 + EPERM);
+	/* Audit mode: the policy's rules are reported, not enforced; the protections hold. */
+	VM_CHECK(pass_fd(NAMES_AUDIT, uid, denied) == 0);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"audit\"", "\"policy\":\"names-audit\"",
+			   "\"hook\":\"file_receive\"", "\"path\":\"" DENIED "/file\"");
+	VM_CHECK(pass_fd(NAMES_AUDIT, uid, ns) == EPERM);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"names-audit\"",
+			   "\"hook\":\"file_receive\"", "\"path\":\"a namespace descriptor\"");
+	close(denied);
+	close(ro_write);
+	close(ro_read);
+	close(denied_path);
+	close(ns);
+	close(map);
+	close(memfd);
+	close(pipes[0]);
+	close(pipes[1]);
+}
+
+VM_TEST(names_received_descriptors_as_root, 179)
+{
+	names_setup();
+	receive_cases(0);
+}
+
+VM_TEST(names_received_descriptors_as_user, 180)
+{
+	names_setup();
+	receive_cases(USER);
+}
+
+struct getfd_arg {
+	uid_t uid;
+	int fd; /* inherited from the test: the same file in the child it forks */
+};
+
+/*
+ * pidfd_getfd of a descriptor of its own child (Yama lets a task take from its descendants):
+ * the file arrives by file_receive like any other. Returns 0 or the errno.
+ */
+static int do_pidfd_getfd(const void *varg)
+{
+	const struct getfd_arg *a = varg;
+	int pidfd, got, ret;
+	pid_t child;
+
+	if (a->uid && (setgid(a->uid) || setuid(a->uid)))
+		return 200;
+	/* setuid() left the process undumpable, which only CAP_SYS_PTRACE may take fds from */
+	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0))
+		return 202;
+	child = fork();
+	if (child == 0) {
+		pause();
+		_exit(0);
+	}
+	pidfd = (int)syscall(SYS_pidfd_open, child, 0);
+	if (pidfd < 0) {
+		ret = 201;
+		goto out;
+	}
+	got = (int)syscall(SYS_pidfd_getfd, pidfd, a->fd, 0);
+	ret = got < 0 ? errno : 0;
+	if (got >= 0)
+		close(got);
+	close(pidfd);
+out:
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	return ret;
+}
+
+#define EXPECT_RESULT(call, expected)                                                              \
+	do {                                                                                      \
+		int got_ = (call);                                                                \
+		if (got_ != (expected))                                                           \
+			VM_FAIL("%s: %d, expected %d", #call, got_, (expected));                  \
+	} while (0)
+
+static void getfd_cases(uid_t uid)
+{
+	struct getfd_arg denied = {.uid = uid, .fd = open_or_fail(DENIED "/file", O_RDONLY)};
+	struct getfd_arg ro_read = {.uid = uid, .fd = open_or_fail(RO "/file", O_RDONLY)};
+	long mark = event_mark();
+
+	EXPECT_RESULT(in_cgroup(NULL, do_pidfd_getfd, &denied), 0);
+	EXPECT_RESULT(in_cgroup(NAMES, do_pidfd_getfd, &ro_read), 0);
+	EXPECT_RESULT(in_cgroup(NAMES, do_pidfd_getfd, &denied), EPERM);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"names\"",
+			   "\"hook\":\"file_receive\"", "\"access\":\"read\"",
+			   "\"path\":\"" DENIED "/file\"");
+	EXPECT_RESULT(in_cgroup(NAMES_AUDIT, do_pidfd_getfd, &denied), 0);
+	close(denied.fd);
+	close(ro_read.fd);
+}
+
+VM_TEST(names_pidfd_getfd_is_a_received_descriptor, 181)
+{
+	names_setup();
+	getfd_cases(0);
+	getfd_cases(USER);
+}
+
+/* ---- hard links when their records are full ---- */
+
+#define FILL "/tmp/nm/fill"
+/*
+ * Above 2 * 32 * CPUs entries (the VM has 2) a hash map counts its elements in a per-CPU counter
+ * instead of an atomic (kernel/bpf/hashtab.c, use_percpu_counter): 256 takes the same path as
+ * the default 16,384.
+ */
+#define LINK_RECORDS 256
+
+struct link_arg {
+	uid_t uid;
+	const char *from, *to;
+};
+
+static int do_link(const void *varg)
+{
+	const struct link_arg *a = varg;
+
+	if (a->uid && (setgid(a->uid) || setuid(a->uid)))
+		return 200;
+	return link(a->from, a->to) ? errno : 0;
+}
+
+static int link_in(const char *cgroup, uid_t uid, const char *from, const char *to)
+{
+	struct link_arg a = {.uid = uid, .from = from, .to = to};
+
+	return in_cgroup(cgroup, do_link, &a);
+}
+
+/* lsmguard status --json's count of links the kernel could not record; -1 when absent. */
+static long long unrecorded_links(int capacity)
+{
+	const char *const status[] = {LSMGUARD, "status", "--json", NULL};
+	static char out[65536];
+	char needle[96];
+	const char *at;
+
+	snprintf(needle, sizeof(needle), "\"link_records\":{\"capacity\":%d,\"unrecorded\":",
+		 capacity);
+	if (run_command(status, out, sizeof(out)) != 0 || !(at = strstr(out, needle)))
+		return -1;
+	return atoll(at + strlen(needle));
+}
+
+/* Stop the daemon and every program of lsmguard, then load again with extra arguments. */
+static bool daemon_reload_with(const char *const extra[])
+{
+	const char *const unload[] = {LSMGUARD, "unload", NULL};
+	pid_t pid = daemon_pid();
+
+	if (run_command(unload, NULL, 0) != 0)
+		return false;
+	if (pid > 1 && !wait_exit(pid, 10000))
+		return false;
+	return daemon_start_with(extra) > 0;
+}
+
+/*
+ * With the records full (a daemon loaded with --link-records 256, then 256 links made), a new
+ * name cannot be recorded: a file under a deny rule of any policy gets none (by anyone, as
+ * root or not, in audit mode too), a task under a policy gets none for any file (as its mode
+ * says), and an unconfined link of another file goes ahead with a notice.
+ */
+VM_TEST(names_links_when_the_records_are_full, 189)
+{
+	const char *const small[] = {"--link-records", "256", NULL};
+	const char *const source = "\"source\":\"built-in: the hard-link records are full: no new "
+				   "name for a file under a deny rule, nor by a confined task\"";
+	char path[64], copy[64];
+	long long before;
+	long mark;
+	int made = 0;
+
+	VM_TIMEOUT(300);
+	names_setup();
+	VM_CHECK(daemon_reload_with(small));
+	VM_CHECK(system("rm -rf " FILL " && mkdir -p " FILL " && chmod 0777 " FILL) == 0);
+	/* Fill: each link records its file (maybe fewer are free: earlier cases made links). */
+	for (int i = 0; i < LINK_RECORDS; i++) {
+		int fd;
+
+		snprintf(path, sizeof(path), FILL "/%d", i);
+		snprintf(copy, sizeof(copy), FILL "/%d.l", i);
+		fd = open(path, O_CREAT | O_WRONLY, 0644);
+		if (fd < 0 || close(fd) || link(path, copy)) {
+			VM_FAIL("filling the records: %s: %s", path, strerror(errno));
+			break;
+		}
+		made++;
+	}
+	VM_CHECK(made == LINK_RECORDS);
+	/* (Files with other names before the load were recorded then: the last fills went
+	 * unrecorded, and are counted already.) */
+	before = unrecorded_links(LINK_RECORDS);
+	VM_CHECK(before >= 0);
+	mark = event_mark();
+	/* Outside any policy, root and uid 1000: refused for the file under a deny rule only. */
+	VM_CHECK(link_in(NULL, 0, DENIED "/file", "/tmp/nm/denied-copy") == EPERM);
+	VM_CHECK(link_in(NULL, USER, DENIED "/file", "/tmp/nm/denied-copy") == EPERM);
+	VM_EXPECT(access("/tmp/nm/denied-copy", F_OK), ENOENT);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":null", "\"hook\":\"path_link\"",
+			   source, "\"path\":\"" DENIED "/file\"");
+	VM_CHECK(link_in(NULL, 0, RW "/plain", RW "/plain-copy") == 0);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"notice\"", "\"policy\":null",
+			   "\"hook\":\"path_link\"", source, "\"path\":\"" RW "/plain\"");
+	VM_CHECK(unlink(RW "/plain-copy") == 0);
+	VM_CHECK(link_in(NULL, USER, RW "/plain", RW "/plain-copy") == 0);
+	VM_CHECK(unlink(RW "/plain-copy") == 0);
+	/* Under a policy whose rules allow the link: refused all the same (enforce mode). */
+	VM_CHECK(link_in(NAMES, 0, RW "/plain", RW "/plain-copy") == EPERM);
+	VM_CHECK(link_in(NAMES, USER, RW "/plain", RW "/plain-copy") == EPERM);
+	VM_EXPECT(access(RW "/plain-copy", F_OK), ENOENT);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"names\"",
+			   "\"hook\":\"path_link\"", source, "\"path\":\"" RW "/plain\"");
+	/* Audit mode: reported and made; but not for a file under a deny rule (a protection). */
+	VM_CHECK(link_in(NAMES_AUDIT, 0, RW "/plain", RW "/plain-copy") == 0);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"audit\"", "\"policy\":\"names-audit\"",
+			   "\"hook\":\"path_link\"", source, "\"path\":\"" RW "/plain\"");
+	VM_CHECK(unlink(RW "/plain-copy") == 0);
+	VM_CHECK(link_in(NAMES_AUDIT, 0, DENIED "/file", "/tmp/nm/denied-copy") == EPERM);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"names-audit\"",
+			   "\"hook\":\"path_link\"", source, "\"path\":\"" DENIED "/file\"");
+	/* Counted: lsmguard status --json reports the capacity and the 8 links tried above. */
+	EXPECT_RESULT((int)(unrecorded_links(LINK_RECORDS) - before), 8);
+	/* Room again once names are gone: the denied file's new name is recorded, and its rule
+	 * follows it. */
+	VM_CHECK(system("rm -rf " FILL) == 0);
+	VM_CHECK(link_in(NULL, 0, DENIED "/file", "/tmp/nm/denied-copy") == 0);
+	VM_CHECK(try_open(NAMES, "/tmp/nm/denied-copy", O_RDONLY) == EPERM);
+	VM_CHECK(unlink("/tmp/nm/denied-copy") == 0);
+	/* Back to the usual daemon for the cases that follow. */
+	VM_CHECK(daemon_reload_with(NULL));
+}
+
+/* ---- a seccomp supervisor adding a descriptor to its target (SECCOMP_IOCTL_NOTIF_ADDFD) ---- */
+
+struct addfd_arg {
+	uid_t uid;
+	int sock; /* the listener goes to the supervisor through it */
+};
+
+/* The target: a filter that hands getppid() to a supervisor, whose listener it sends away. */
+static int do_seccomp_target(const void *varg)
+{
+	const struct addfd_arg *a = varg;
+	struct sock_filter filter[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getppid, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = {.len = sizeof(filter) / sizeof(filter[0]), .filter = filter};
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} control = {};
+	char byte = 'l';
+	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+			     .msg_controllen = sizeof(control.buf)};
+	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+	int listener;
+
+	if (a->uid && (setgid(a->uid) || setuid(a->uid)))
+		return 200;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return 201;
+	listener = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+				SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+	if (listener < 0)
+		return 202;
+	cmsg->cmsg_level = SOL_SOCKET;
+	cmsg->cmsg_type = SCM_RIGHTS;
+	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cmsg), &listener, sizeof(int));
+	if (sendmsg(a->sock, &msg, 0) != 1)
+		return 203;
+	close(listener);
+	syscall(SYS_getppid); /* waits for the supervisor */
+	return 0;
+}
+
+/* The supervisor (under no policy): add path's file to the target; the ioctl's errno or 0. */
+static int seccomp_supervise(int sock, const char *path)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} control;
+	char byte;
+	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+			     .msg_controllen = sizeof(control.buf)};
+	struct seccomp_notif req = {};
+	struct seccomp_notif_resp resp = {};
+	struct seccomp_notif_addfd addfd = {};
+	int listener, fd, ret;
+
+	if (recvmsg(sock, &msg, 0) != 1 || !CMSG_FIRSTHDR(&msg))
+		return 300;
+	memcpy(&listener, CMSG_DATA(CMSG_FIRSTHDR(&msg)), sizeof(int));
+	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req))
+		return 301;
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return 302;
+	addfd.id = req.id;
+	addfd.srcfd = (uint32_t)fd;
+	ret = ioctl(listener, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd) < 0 ? errno : 0;
+	resp.id = req.id;
+	resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+	ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+	close(fd);
+	close(listener);
+	return ret;
+}
+
+/* The supervisor's answer when the target in cgroup (as uid) is given path's file. */
+static int addfd_in(const char *cgroup, uid_t uid, const char *path)
+{
+	struct addfd_arg a = {.uid = uid};
+	int sv[2], result[2], got = OP_NO_RESULT, target;
+	pid_t supervisor;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) || pipe2(result, O_CLOEXEC))
+		return OP_FORK_FAILED;
+	fflush(stdout);
+	supervisor = fork();
+	if (supervisor == 0) {
+		int ret = seccomp_supervise(sv[0], path);
+
+		_exit(write(result[1], &ret, sizeof(ret)) == sizeof(ret) ? 0 : 1);
+	}
+	close(result[1]);
+	a.sock = sv[1];
+	target = in_cgroup(cgroup, do_seccomp_target, &a);
+	if (read(result[0], &got, sizeof(got)) != sizeof(got))
+		got = OP_NO_RESULT;
+	waitpid(supervisor, NULL, 0);
+	close(result[0]);
+	close(sv[0]);
+	close(sv[1]);
+	return target ? 1000 + target : got;
+}
+
+VM_TEST(names_seccomp_addfd_is_a_received_descriptor, 188)
+{
+	long mark;
+
+	names_setup();
+	mark = event_mark();
+	for (uid_t uid = 0; uid <= USER; uid += USER) {
+		EXPECT_RESULT(addfd_in(NULL, uid, DENIED "/file"), 0);
+		EXPECT_RESULT(addfd_in(NAMES, uid, RO "/file"), 0);
+		EXPECT_RESULT(addfd_in(NAMES, uid, DENIED "/file"), EPERM);
+		EXPECT_RESULT(addfd_in(NAMES_AUDIT, uid, DENIED "/file"), 0);
+	}
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"names\"",
+			   "\"hook\":\"file_receive\"", "\"uid\":1000",
+			   "\"path\":\"" DENIED "/file\"");
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"audit\"", "\"policy\":\"names-audit\"",
+			   "\"hook\":\"file_receive\"", "\"path\":\"" DENIED "/file\"");
 }

@@ -541,6 +541,11 @@ static void print_daemon_err_tail(int lines)
 
 pid_t daemon_start(void)
 {
+	return daemon_start_with(NULL);
+}
+
+pid_t daemon_start_with(const char *const extra[])
+{
 	int before = count_events("\"event\":\"ready\""), after;
 	long end;
 	pid_t pid;
@@ -554,9 +559,14 @@ pid_t daemon_start(void)
 		/* A daemon whose warnings nobody would read must not start. */
 		if (out < 0 || err < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
 			_exit(126);
+		const char *argv[16] = {"lsmguard",	"run", "--policy-dir", POLICY_DIR,
+					"--metrics-file", METRICS_FILE, "--metrics-interval", "1"};
+		int argc = 8;
+
+		for (int i = 0; extra && extra[i] && argc < 15; i++)
+			argv[argc++] = extra[i];
 		setenv("NOTIFY_SOCKET", NOTIFY_SOCKET_PATH, 1);
-		execl(LSMGUARD, "lsmguard", "run", "--policy-dir", POLICY_DIR, "--metrics-file",
-		      METRICS_FILE, "--metrics-interval", "1", (char *)NULL);
+		execv(LSMGUARD, (char *const *)argv);
 		_exit(127);
 	}
 	end = now_ms() + 60000;

@@ -53,6 +53,8 @@ int try_sendto(const char *cgroup, int family, const char *addr, int port, int t
 size_t notify_read(char *buf, size_t size);
 /* Start `lsmguard run` and wait for its next ready line; returns its pid or -1. */
 pid_t daemon_start(void);
+/* The same, with these arguments after the usual ones (NULL-terminated). */
+pid_t daemon_start_with(const char *const extra[]);
 /* SIGHUP the daemon and wait (5 s at most) until it has loaded a new generation. */
 bool daemon_reload_wait(void);
 /* The running daemon's pid, from its pid file; -1 when none (never 0 or -1 for kill()). */

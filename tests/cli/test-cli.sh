@@ -136,7 +136,7 @@ bad_args() {
 	run "lsmguard $* exits $want" "$want" "$lsmguard" "$@" &&
 		same "lsmguard $*: message" "$work/err" <(echo "$message")
 }
-u_run="usage: lsmguard run [--policy-dir DIR] [--log FILE] [--syslog] [--metrics-file PATH [--metrics-interval SECONDS]]"
+u_run="usage: lsmguard run [--policy-dir DIR] [--log FILE] [--syslog] [--metrics-file PATH [--metrics-interval SECONDS]] [--link-records N]"
 u_exec="usage: lsmguard exec [--policy-dir DIR] NAME -- COMMAND [ARGS...]"
 bad_args 2 "lsmguard: unknown option '--bogus'; $u_run" run --bogus
 bad_args 2 "lsmguard: unexpected argument 'extra'; $u_run" run extra

@@ -263,7 +263,11 @@ TEST(compile_marks_the_directories_rules_lie_beneath)
 	CHECK(!has_marker(c, 1, LG_PATH_CLASS_DENY_BENEATH, "/a/r"));
 	CHECK(has_marker(c, 1, LG_PATH_CLASS_DENY_BENEATH, ""));
 	CHECK(has_marker(c, 1, LG_PATH_CLASS_DENY_BENEATH, "/a"));
-	CHECK_INT(c->beneath_count, 4 + 4); /* each: "", "/a", "/a/b", "/x" */
+	/* Every deny rule of the bank, as a rule, for decisions about all policies at once. */
+	CHECK(has_marker(c, 1, LG_PATH_CLASS_DENY_ANY, "/a/b/c"));
+	CHECK(has_marker(c, 1, LG_PATH_CLASS_DENY_ANY, "/x/y"));
+	CHECK(!has_marker(c, 1, LG_PATH_CLASS_DENY_ANY, "/a/r"));
+	CHECK_INT(c->beneath_count, 4 + 4 + 2); /* each: "", "/a", "/a/b", "/x"; two deny rules */
 	lg_compiled_free(c);
 	lg_policy_set_free(&set);
 }
