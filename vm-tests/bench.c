@@ -1086,7 +1086,7 @@ static void report(void)
 static void run_lsmguard(int round, bool reverse)
 {
 	const char *const status[] = {LSMGUARD, "status", "--json", NULL};
-	static char out[65536];
+	static char out[262144];
 	pid_t pid;
 
 	if (start_daemon(round, &pid)) {

@@ -153,10 +153,10 @@ VM_TEST(daemon_starts_and_reports_ready, 10)
 VM_TEST(status_reports_active, 11)
 {
 	const char *const argv[] = {LSMGUARD, "status", "--json", NULL};
-	char out[65536];
+	static char out[262144];
 
 	VM_CHECK(run_command(argv, out, sizeof(out)) == 0);
-	VM_CHECK(strstr(out, "\"active\":true,\"links\":48") != NULL);
+	VM_CHECK(strstr(out, "\"active\":true,\"links\":49") != NULL);
 	VM_CHECK(strstr(out, "\"name\":\"files\"") != NULL);
 	VM_CHECK(strstr(out, "{\"name\":\"lg_file_open\",\"insns\":") != NULL);
 	if (strstr(out, "\"programs\":"))
@@ -814,7 +814,7 @@ VM_TEST(names_file_moved_away_by_admin_leaves_rule_on_path, 69)
 VM_TEST(counters_match_what_happened, 70)
 {
 	const char *const argv[] = {LSMGUARD, "status", "--json", NULL};
-	char out[65536];
+	static char out[262144];
 
 	for (int i = 0; i < 3; i++)
 		VM_CHECK(try_open("/lgt/count", "/data/secret", O_RDONLY) == EPERM);
@@ -985,7 +985,7 @@ static long long status_counter(const char *status, const char *policy, const ch
 VM_TEST(event_accounting_under_a_flood_is_exact, 83)
 {
 	const char *const argv[] = {LSMGUARD, "status", "--json", NULL};
-	static char out[65536];
+	static char out[262144];
 	long long denied, dropped, suppressed, delivered;
 	int per_process = 25000, generation;
 	long rss_before, rss_after, mark;
@@ -1106,7 +1106,7 @@ VM_TEST(enforcement_survives_an_out_of_memory_kill_of_the_daemon, 193)
 VM_TEST(an_upgraded_executable_is_trusted_after_a_reload, 194)
 {
 	const char *const status[] = {LSMGUARD, "status", "--json", NULL};
-	static char out[65536];
+	static char out[262144];
 	int generation;
 
 	/* A package upgrade: a new file (a new inode) renamed over the executable. */
