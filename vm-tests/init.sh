@@ -31,7 +31,7 @@ else
 	# The daemon's event lines, for the schema check on the host (tests/schema): up to 20 of
 	# each kind (event, hook, result), so that a flood does not flood the console.
 	awk '{ k = ""
-		if (match($0, /"event":"[a-z]*"/)) k = substr($0, RSTART, RLENGTH)
+		if (match($0, /"event":"[a-z_]*"/)) k = substr($0, RSTART, RLENGTH)
 		if (match($0, /"hook":"[a-z_]*"/)) k = k substr($0, RSTART, RLENGTH)
 		if (match($0, /"result":"[a-z]*"/)) k = k substr($0, RSTART, RLENGTH)
 		if (k != "" && n[k]++ < 20) print "LSMGUARD-EVENT " $0 }' /run/events.log
