@@ -71,9 +71,9 @@ static __always_inline bool lg_is_cgroup_migration(struct file *file)
 /*
  * The policy bound nearest above the cgroup that holds this cgroup.procs (0: none): in cgroupfs
  * a directory inode's i_private is its kernfs node, whose id is the cgroup id. Moving a process
- * into a cgroup under the task's own policy keeps it there: systemd's child for a service does exactly
- * that before it executes the service (found by vm-tests/realsvc). Deeper than the walk: 0,
- * which denies.
+ * into a cgroup under the task's own policy keeps it there: systemd's child for a service does
+ * exactly that before it executes the service (found by vm-tests/realsvc). Deeper than the
+ * walk: 0, which denies.
  */
 static __always_inline __u32 lg_cgroup_file_policy(struct dentry *file_dentry)
 {
@@ -122,11 +122,7 @@ int BPF_PROG(lg_file_open, struct file *file, int ret)
 	if (decision == LG_DECISION_FILE_WRITE && lg_is_code_knob(file)) {
 		lg_path_decide(policy, LG_CLASS_FILE, decision, file->f_path.dentry,
 			       file->f_path.mnt, &verdict); /* for the event's path */
-		verdict.deny = true;
-		verdict.rule = 0;
-		verdict.flags = LG_EVENT_BUILTIN;
-		verdict.linked = false;
-		verdict.builtin = LG_BUILTIN_KNOB;
+		lg_verdict_builtin(&verdict, LG_BUILTIN_KNOB);
 		return lg_path_verdict_finish(policy, cgroup_id, LG_HOOK_FILE_OPEN, decision,
 					      &verdict);
 	}
@@ -143,11 +139,8 @@ int BPF_PROG(lg_file_open, struct file *file, int ret)
 		} else {
 			lg_path_decide(policy, LG_CLASS_FILE, decision, file->f_path.dentry,
 				       file->f_path.mnt, &verdict); /* for the event's path */
-			verdict.deny = true;
-			verdict.rule = 0;
-			verdict.flags = LG_EVENT_BUILTIN;
-			verdict.linked = false;
-			verdict.builtin = move ? LG_BUILTIN_CGROUP_MOVE : LG_BUILTIN_CGROUP_FILE;
+			lg_verdict_builtin(&verdict, move ? LG_BUILTIN_CGROUP_MOVE
+							  : LG_BUILTIN_CGROUP_FILE);
 			return lg_path_verdict_finish(policy, cgroup_id, LG_HOOK_FILE_OPEN,
 						      decision, &verdict);
 		}

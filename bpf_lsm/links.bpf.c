@@ -39,11 +39,7 @@ static __always_inline int lg_check_write(const struct lg_policy_value *policy, 
 	/* Built-in: pins in bpffs hold lsmguard's programs attached; removing one could detach
 	 * it. A confined task renames and removes nothing there. */
 	if (BPF_CORE_READ(dentry, d_sb, s_magic) == BPF_FS_MAGIC) {
-		verdict.deny = true;
-		verdict.rule = 0;
-		verdict.flags = LG_EVENT_BUILTIN;
-		verdict.builtin = LG_BUILTIN_BPFFS;
-		verdict.linked = false;
+		lg_verdict_builtin(&verdict, LG_BUILTIN_BPFFS);
 	}
 	*denied = verdict.deny;
 	if (!verdict.deny)
@@ -305,13 +301,9 @@ static __always_inline int lg_check_beneath(const struct lg_policy_value *policy
 		return 0; /* no hash: the write check has refused this name already */
 	if (verdict.builtin == LG_BUILTIN_PROTECTED || lg_protected_beneath(policy, verdict.object)) {
 		/* lsmguard's objects beneath: a protection, in audit mode too */
-		lg_protected_verdict(&verdict);
+		lg_verdict_builtin(&verdict, LG_BUILTIN_PROTECTED);
 	} else if (lg_rules_beneath(policy, verdict.object)) {
-		verdict.deny = true;
-		verdict.rule = 0;
-		verdict.flags = LG_EVENT_BUILTIN;
-		verdict.builtin = LG_BUILTIN_RULES_BENEATH;
-		verdict.linked = false;
+		lg_verdict_builtin(&verdict, LG_BUILTIN_RULES_BENEATH);
 	} else {
 		return 0;
 	}

@@ -51,11 +51,7 @@ static __always_inline int lg_meta_write(__u8 hook, struct dentry *dentry, struc
 	/* A confinement built-in never replaces the protection of lsmguard's objects, which
 	 * holds in audit mode too. */
 	if (builtin && verdict.builtin != LG_BUILTIN_PROTECTED) {
-		verdict.deny = true;
-		verdict.rule = 0;
-		verdict.flags = LG_EVENT_BUILTIN;
-		verdict.builtin = builtin;
-		verdict.linked = false;
+		lg_verdict_builtin(&verdict, builtin);
 	}
 	return lg_path_verdict_finish(policy, cgroup_id, hook, LG_DECISION_FILE_WRITE, &verdict);
 }

@@ -108,11 +108,7 @@ static __always_inline int lg_mount_deny_at(const struct lg_policy_value *policy
 
 	lg_path_decide(policy, LG_CLASS_FILE, LG_DECISION_FILE_WRITE, dentry, mnt,
 		       &verdict); /* for the event's path */
-	verdict.deny = true;
-	verdict.rule = 0;
-	verdict.flags = LG_EVENT_BUILTIN;
-	verdict.builtin = builtin;
-	verdict.linked = false;
+	lg_verdict_builtin(&verdict, builtin);
 	return lg_path_verdict_finish(policy, cgroup_id, hook, LG_DECISION_FILE_WRITE, &verdict);
 }
 

@@ -65,6 +65,17 @@ struct lg_path_verdict {
 	bool cacheable; /* depends on nothing a verdict cache does not check (cache.bpf.h) */
 };
 
+/* Make v a built-in's deny verdict (reason builtin); the walk's path stays for the event. */
+static __always_inline void lg_verdict_builtin(struct lg_path_verdict *v, __u8 builtin)
+{
+	v->deny = true;
+	v->rule = 0;
+	v->flags = LG_EVENT_BUILTIN;
+	v->builtin = builtin;
+	v->linked = false;
+	v->cacheable = false;
+}
+
 static __always_inline struct mount *lg_real_mount(struct vfsmount *mnt)
 {
 	return (void *)mnt - bpf_core_field_offset(struct mount, mnt);
@@ -315,8 +326,8 @@ static __always_inline bool lg_walk_collect(struct lg_scratch *scratch, struct d
 /*
  * Phase 2, top-down: run every prefix of the collected path through lg_walk_step for bank's
  * seed. The step must hold policy, class and write (policy 0: hash only) and the verdict so far.
- * With record, each prefix's hash is stored in scratch->link too; returns how many, or -1 when the path is
- * deeper than LG_PATH_DEPTH_MAX.
+ * With record, each prefix's hash is stored in scratch->link too; returns how many, or -1 when
+ * the path is deeper than LG_PATH_DEPTH_MAX.
  */
 static __always_inline int lg_walk_prefixes(struct lg_scratch *scratch,
 					     const struct lg_mount_value *anchor, unsigned bank,
@@ -535,12 +546,7 @@ static __always_inline void lg_path_decide(const struct lg_policy_value *policy,
 	}
 	/* lsmguard's own objects (under either name): a protection, whatever the rules say. */
 	if (step->protected) {
-		v->deny = true;
-		v->rule = 0;
-		v->flags = LG_EVENT_BUILTIN;
-		v->builtin = LG_BUILTIN_PROTECTED;
-		v->linked = false;
-		v->cacheable = false;
+		lg_verdict_builtin(v, LG_BUILTIN_PROTECTED);
 	}
 	return;
 

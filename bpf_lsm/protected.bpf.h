@@ -30,17 +30,6 @@ static __always_inline bool lg_protected_beneath(const struct lg_policy_value *p
 	return bpf_map_lookup_elem(&lg_paths, &key) != 0;
 }
 
-/* Make v the protection's verdict (for lg_path_verdict_finish). */
-static __always_inline void lg_protected_verdict(struct lg_path_verdict *v)
-{
-	v->deny = true;
-	v->rule = 0;
-	v->flags = LG_EVENT_BUILTIN;
-	v->builtin = LG_BUILTIN_PROTECTED;
-	v->linked = false;
-	v->cacheable = false;
-}
-
 /*
  * For the mount hooks: whether a mount on (dentry, mnt), the target, would cover one of
  * lsmguard's objects: the target is a protected object, lies beneath one, or is a directory
@@ -65,12 +54,12 @@ static __always_inline bool lg_protected_target(const struct lg_policy_value *po
 	if (v->builtin == LG_BUILTIN_PROTECTED)
 		return true;
 	if (v->flags & (LG_EVENT_WALK_LIMIT | LG_EVENT_DISCONNECTED)) {
-		lg_protected_verdict(v);
+		lg_verdict_builtin(v, LG_BUILTIN_PROTECTED);
 		return true;
 	}
 	if (!lg_protected_beneath(policy, v->object))
 		return false;
-	lg_protected_verdict(v);
+	lg_verdict_builtin(v, LG_BUILTIN_PROTECTED);
 	return true;
 }
 
