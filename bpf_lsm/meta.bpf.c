@@ -43,16 +43,19 @@ static __always_inline int lg_meta_write(__u8 hook, struct dentry *dentry, struc
 	policy = lg_current_policy(&cgroup_id);
 	if (!policy)
 		return 0;
-	if (lg_in_setup_window()) {
+	lg_path_decide(policy, LG_CLASS_FILE, LG_DECISION_FILE_WRITE, dentry, mnt, &verdict);
+	/*
+	 * In its setup window (systemd's own code, before the service runs) a task is held to
+	 * nothing but the protection of lsmguard's objects, which no confined task escapes.
+	 */
+	if (lg_in_setup_window() && verdict.builtin != LG_BUILTIN_PROTECTED) {
 		lg_count_allowed(policy->id, hook);
 		return 0;
 	}
-	lg_path_decide(policy, LG_CLASS_FILE, LG_DECISION_FILE_WRITE, dentry, mnt, &verdict);
 	/* A confinement built-in never replaces the protection of lsmguard's objects, which
 	 * holds in audit mode too. */
-	if (builtin && verdict.builtin != LG_BUILTIN_PROTECTED) {
+	if (builtin && verdict.builtin != LG_BUILTIN_PROTECTED)
 		lg_verdict_builtin(&verdict, builtin);
-	}
 	return lg_path_verdict_finish(policy, cgroup_id, hook, LG_DECISION_FILE_WRITE, &verdict);
 }
 

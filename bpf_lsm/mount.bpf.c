@@ -123,13 +123,14 @@ static __always_inline int lg_mount_at(__u8 hook, struct dentry *dentry, struct 
 	const struct lg_policy_value *policy;
 	__u64 cgroup_id = 0;
 
-	policy = lg_mount_subject(&cgroup_id);
+	policy = lg_current_policy(&cgroup_id);
 	if (!policy)
 		return 0;
 	/*
 	 * lsmguard's own objects (protected.bpf.h): no mount that the host's namespace sees covers
-	 * them or a directory above them, whatever the policy opts into and in audit mode too. In
-	 * a namespace of the service's own, a mount hides them from the service alone.
+	 * them or a directory above them, whatever the policy opts into, in audit mode and in the
+	 * setup window too. In a namespace of the service's own, a mount hides them from the
+	 * service alone.
 	 */
 	if (lg_mount_ns_is_host(lg_mount_ns_of(mnt)) || lg_mount_ns_is_host(also) || propagates) {
 		struct lg_path_verdict verdict;
@@ -138,7 +139,7 @@ static __always_inline int lg_mount_at(__u8 hook, struct dentry *dentry, struct 
 			return lg_path_verdict_finish(policy, cgroup_id, hook,
 						      LG_DECISION_FILE_WRITE, &verdict);
 	}
-	if ((policy->flags & LG_POLICY_SYSTEM_MOUNT_ALLOW) ||
+	if (lg_in_setup_window() || (policy->flags & LG_POLICY_SYSTEM_MOUNT_ALLOW) ||
 	    (!propagates && lg_mount_opted_in(policy, lg_mount_ns_of(mnt)) &&
 	     lg_mount_opted_in(policy, also))) {
 		lg_count_allowed(policy->id, hook);

@@ -14,6 +14,8 @@
  *  - it moves itself there (cgroup.procs or cgroup.threads), while still unconfined;
  *  - its parent moves it there before it has executed anything since the fork
  *    (self_exec_id == parent_exec_id: equal at fork, the child's own exec increments it);
+ *  in both cases only a task under no policy before the move (a confined service's orphan,
+ *  adopted by the mover, runs the service's code);
  *  - an unconfined parent creates it with clone3(CLONE_INTO_CGROUP) (lsm/task_alloc: the
  *    target cgroup is not known yet there, so the child is marked whatever the cgroup; a mark
  *    matters only once the task is under a policy);
@@ -63,6 +65,14 @@ int BPF_PROG(lg_setup_attach_enter, struct cgroup *dst_cgrp, struct task_struct 
 	      (leader->real_parent->tgid == current->tgid &&
 	       leader->self_exec_id == leader->parent_exec_id);
 	if (!own)
+		return 0;
+	/*
+	 * Only a task that is under no policy yet: systemd's child comes from init.scope. A fork
+	 * of a confined service, orphaned and adopted by PID 1 or a subreaper, passes the test
+	 * above (its parent is now the mover, and it has executed nothing), but it runs the
+	 * service's code, not its mover's.
+	 */
+	if (lg_find_policy(BPF_CORE_READ(leader, cgroups, dfl_cgrp)))
 		return 0;
 	setup = bpf_task_storage_get(&lg_task_setup, current, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (setup)

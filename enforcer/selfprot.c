@@ -16,12 +16,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <link.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
+
+#include <link.h>
 
 #include "selfprot.h"
 
@@ -49,7 +52,36 @@ static const char *const unit_paths[] = {
     "/usr/local/lib/systemd/system/lsmguard.service",
     "/usr/local/lib/systemd/system/lsmguard.service.d/",
     "/etc/lsmguard/",
+    /*
+     * What the next start of lsmguard reads before its own code runs: drop-ins and manager
+     * settings that apply to every service (an Environment=LD_PRELOAD there would load a
+     * confined service's library into lsmguard), and the dynamic loader's own settings.
+     */
+    "/etc/systemd/system/service.d/",
+    "/run/systemd/system/service.d/",
+    "/lib/systemd/system/service.d/",
+    "/usr/lib/systemd/system/service.d/",
+    "/etc/systemd/system.conf",
+    "/etc/systemd/system.conf.d/",
+    "/run/systemd/system.conf.d/",
+    "/lib/systemd/system.conf.d/",
+    "/usr/lib/systemd/system.conf.d/",
+    "/etc/ld.so.preload",
+    "/etc/ld.so.conf",
+    "/etc/ld.so.conf.d/",
+    "/etc/ld.so.cache",
 };
+
+static int add_resolved(struct lg_protected *p, const char *path);
+
+/* Each shared object loaded into this process (libbpf, libelf, libc...): protected too. */
+static int add_loaded_object(struct dl_phdr_info *info, size_t size, void *data)
+{
+	(void)size;
+	if (!info->dlpi_name || info->dlpi_name[0] != '/')
+		return 0; /* the executable itself (""), the vDSO */
+	return add_resolved(data, info->dlpi_name) ? 1 : 0;
+}
 
 static int add(struct lg_protected *p, const char *path, bool tree)
 {
@@ -154,6 +186,8 @@ int lg_protected_collect(struct lg_protected *out, const char *policy_dir, const
 			exe[len - 10] = '\0';
 		ret = add_resolved(out, exe);
 	}
+	if (!ret && dl_iterate_phdr(add_loaded_object, out))
+		ret = -ENOMEM;
 	if (metrics && !ret)
 		ret = add_resolved(out, metrics);
 	if (log && !ret)
