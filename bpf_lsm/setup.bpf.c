@@ -72,7 +72,7 @@ int BPF_PROG(lg_setup_attach_enter, struct cgroup *dst_cgrp, struct task_struct 
 	 * above (its parent is now the mover, and it has executed nothing), but it runs the
 	 * service's code, not its mover's.
 	 */
-	if (lg_find_policy(BPF_CORE_READ(leader, cgroups, dfl_cgrp)))
+	if (lg_find_policy(leader->cgroups->dfl_cgrp))
 		return 0;
 	setup = bpf_task_storage_get(&lg_task_setup, current, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (setup)

@@ -833,3 +833,56 @@ VM_TEST(namespaces_programs_attached, 189)
 		       insns, verified);
 	}
 }
+
+/*
+ * A fork of the service, orphaned and adopted by the suite (a subreaper, as PID 1 is for every
+ * orphan), then moved by it: its parent is now the mover and it has executed nothing, but it
+ * runs the service's code. Never in the window.
+ */
+VM_TEST(setup_window_not_for_an_adopted_orphan_of_the_service, 189)
+{
+	int go[2], result[2], ret = -1;
+	pid_t service, orphan = 0;
+	char pid[16];
+
+	ns_setup();
+	make_cgroup(NS);
+	make_cgroup(NS "/adopted");
+	VM_CHECK(prctl(PR_SET_CHILD_SUBREAPER, 1) == 0);
+	VM_CHECK(pipe(go) == 0 && pipe(result) == 0);
+	service = fork();
+	if (service == 0) {
+		pid_t child;
+		char byte;
+
+		if (read(go[0], &byte, 1) != 1)
+			_exit(1);
+		child = fork();
+		if (child == 0) {
+			struct ns_arg a = {.op = OP_UNSHARE_USER};
+
+			if (read(go[0], &byte, 1) != 1)
+				_exit(1);
+			ret = do_ns_op(&a);
+			_exit(write(result[1], &ret, sizeof(ret)) == sizeof(ret) ? 0 : 1);
+		}
+		_exit(write(result[1], &child, sizeof(child)) == sizeof(child) ? 0 : 1);
+	}
+	/* The service is moved in by a third process: confined, not in its window. */
+	VM_CHECK(move_into_cgroup(NS, service));
+	VM_CHECK(write(go[1], "g", 1) == 1);
+	VM_CHECK(read(result[0], &orphan, sizeof(orphan)) == sizeof(orphan));
+	VM_CHECK(waitpid(service, NULL, 0) == service); /* its child is the suite's now */
+	snprintf(pid, sizeof(pid), "%d", (int)orphan);
+	write_into("/sys/fs/cgroup" NS "/adopted/cgroup.procs", pid);
+	VM_CHECK(write(go[1], "g", 1) == 1);
+	VM_CHECK(read(result[0], &ret, sizeof(ret)) == sizeof(ret));
+	if (ret != EPERM)
+		VM_FAIL("the adopted orphan's unshare(CLONE_NEWUSER) gave %d, not EPERM", ret);
+	VM_CHECK(waitpid(orphan, NULL, 0) == orphan);
+	VM_CHECK(prctl(PR_SET_CHILD_SUBREAPER, 0) == 0);
+	close(go[0]);
+	close(go[1]);
+	close(result[0]);
+	close(result[1]);
+}
