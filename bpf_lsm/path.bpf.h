@@ -689,11 +689,17 @@ static __always_inline int lg_file_verdict(const struct lg_policy_value *policy,
  */
 static __always_inline struct dentry *lg_overlay_real_dentry(struct file *file)
 {
-	struct dentry *dentry = BPF_CORE_READ(file, f_path.dentry);
-	struct inode *inode = BPF_CORE_READ(file, f_inode);
+	struct dentry *dentry;
+	struct inode *inode;
 	struct hlist_node *first;
 
-	if (BPF_CORE_READ(dentry, d_sb, s_magic) != OVERLAYFS_SUPER_MAGIC || !inode)
+	/* Every open passes here: direct loads through BTF pointers, no helper calls, until
+	 * the file is known to be on overlayfs. */
+	if (!file || file->f_path.dentry->d_sb->s_magic != OVERLAYFS_SUPER_MAGIC)
+		return 0;
+	dentry = BPF_CORE_READ(file, f_path.dentry);
+	inode = BPF_CORE_READ(file, f_inode);
+	if (!inode)
 		return 0;
 	if (inode == BPF_CORE_READ(dentry, d_inode)) {
 		struct file *real;
