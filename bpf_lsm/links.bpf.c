@@ -272,7 +272,7 @@ int BPF_PROG(lg_path_rename, const struct path *old_dir, struct dentry *old_dent
 #define S_IFDIR 0040000
 
 /* Whether a marker says a rule's path lies beneath the directory whose path hashes to hash. */
-static __always_inline bool lg_rules_beneath(const struct lg_policy_value *policy, __u64 hash)
+static __always_inline __u8 lg_rules_beneath(const struct lg_policy_value *policy, __u64 hash)
 {
 	struct lg_path_key key = {
 		.policy = policy->id,
@@ -281,10 +281,12 @@ static __always_inline bool lg_rules_beneath(const struct lg_policy_value *polic
 	};
 
 	if (bpf_map_lookup_elem(&lg_paths, &key))
-		return true;
+		return LG_BUILTIN_RULES_BENEATH; /* its own rules: its confinement, by its mode */
 	key.policy = (policy->bank & 1) * LG_MAX_POLICIES + 1; /* the bank's deny markers */
 	key.class = LG_PATH_CLASS_DENY_BENEATH;
-	return bpf_map_lookup_elem(&lg_paths, &key) != 0;
+	/* Only another policy's deny rule (its own made a marker above): a protection of that
+	 * policy, which an audit-mode policy must not undo either. */
+	return bpf_map_lookup_elem(&lg_paths, &key) ? LG_BUILTIN_OTHERS_BENEATH : 0;
 }
 
 /* A directory at (dentry, mnt) with rules beneath it cannot move: report and refuse. */
@@ -302,10 +304,12 @@ static __always_inline int lg_check_beneath(const struct lg_policy_value *policy
 	if (verdict.builtin == LG_BUILTIN_PROTECTED || lg_protected_beneath(policy, verdict.object)) {
 		/* lsmguard's objects beneath: a protection, in audit mode too */
 		lg_verdict_builtin(&verdict, LG_BUILTIN_PROTECTED);
-	} else if (lg_rules_beneath(policy, verdict.object)) {
-		lg_verdict_builtin(&verdict, LG_BUILTIN_RULES_BENEATH);
 	} else {
-		return 0;
+		__u8 beneath = lg_rules_beneath(policy, verdict.object);
+
+		if (!beneath)
+			return 0;
+		lg_verdict_builtin(&verdict, beneath);
 	}
 	return lg_path_verdict_finish(policy, cgroup_id, LG_HOOK_PATH_RENAME, LG_DECISION_FILE_WRITE,
 				      &verdict);

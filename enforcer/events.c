@@ -40,6 +40,8 @@ static const char *const builtin_reasons[] = {
 			       "descriptor",
 	[LG_BUILTIN_LINK_FULL] = "the hard-link records are full: no new name for a file under a "
 				 "deny rule, nor by a confined task",
+	[LG_BUILTIN_OTHERS_BENEATH] = "a confined task cannot rename or move a directory that "
+				      "holds another policy's deny rule",
 };
 
 /* The wall-clock time of a CLOCK_BOOTTIME stamp, as RFC 3339 UTC with microseconds. */

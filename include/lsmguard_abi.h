@@ -443,7 +443,8 @@ enum lg_builtin {
 	LG_BUILTIN_PROTECTED = 15,
 	LG_BUILTIN_RECEIVE = 16,    /* receiving a namespace or a BPF object's descriptor */
 	LG_BUILTIN_LINK_FULL = 17,  /* a hard link whose original name cannot be recorded */
-	LG_BUILTIN_COUNT = 18,
+	LG_BUILTIN_OTHERS_BENEATH = 18, /* renaming a directory that holds another policy's deny */
+	LG_BUILTIN_COUNT = 19,
 };
 
 /*
@@ -457,7 +458,8 @@ enum lg_builtin {
 	((1U << LG_BUILTIN_CGROUP_MOVE) | (1U << LG_BUILTIN_BPF) | (1U << LG_BUILTIN_MODULE) |    \
 	 (1U << LG_BUILTIN_PTRACE) | (1U << LG_BUILTIN_BPFFS) | (1U << LG_BUILTIN_SELF) |       \
 	 (1U << LG_BUILTIN_SIGNAL) | (1U << LG_BUILTIN_CGROUP_FILE) | (1U << LG_BUILTIN_KNOB) |    \
-	 (1U << LG_BUILTIN_PERF) | (1U << LG_BUILTIN_PROTECTED) | (1U << LG_BUILTIN_RECEIVE))
+	 (1U << LG_BUILTIN_PERF) | (1U << LG_BUILTIN_PROTECTED) | (1U << LG_BUILTIN_RECEIVE) |   \
+	 (1U << LG_BUILTIN_OTHERS_BENEATH))
 #define LG_BUILTIN_IS_PROTECTION(builtin)                                                         \
 	((builtin) < 32 && ((LG_BUILTIN_PROTECTIONS >> (builtin)) & 1U))
 

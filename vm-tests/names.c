@@ -553,6 +553,9 @@ static void expect_rename(const char *cgroup, uid_t uid, const char *from, const
 #define BENEATH_SOURCE                                                                            \
 	"\"source\":\"built-in: a confined task cannot rename or move a directory that holds a "   \
 	"rule's path\""
+#define OTHERS_BENEATH_SOURCE                                                                     \
+	"\"source\":\"built-in: a confined task cannot rename or move a directory that holds "     \
+	"another policy's deny rule\""
 
 static void renames_as(uid_t uid)
 {
@@ -579,6 +582,8 @@ static void renames_as(uid_t uid)
 	/* An ancestor, and a directory holding another policy's deny rule. */
 	EXPECT_RENAME(NAMES, uid, HOME, "/tmp/nm/home2", 0, false, EPERM);
 	EXPECT_RENAME(NAMES, uid, OTHER, "/tmp/nm/other2", 0, false, EPERM);
+	/* Another policy's deny rule holds for an audit-mode policy too (a protection). */
+	EXPECT_RENAME(NAMES_AUDIT, uid, OTHER, "/tmp/nm/other2", 0, false, EPERM);
 	VM_CHECK(exists(HOME "/keys/key") && exists(OTHER "/secret"));
 	/* A directory with no rule beneath moves; a file beside the rules too. */
 	EXPECT_RENAME(NAMES, uid, HOME "/plain", HOME "/plain2", 0, false, 0);
@@ -595,7 +600,10 @@ static void renames_as(uid_t uid)
 	EXPECT_EVENT_AFTER(mark, "\"policy\":\"names\"", "\"hook\":\"path_rename\"", uid_field,
 			   BENEATH_SOURCE, "\"path\":\"" HOME "\"");
 	EXPECT_EVENT_AFTER(mark, "\"policy\":\"names\"", "\"hook\":\"path_rename\"", uid_field,
-			   BENEATH_SOURCE, "\"path\":\"" OTHER "\"");
+			   OTHERS_BENEATH_SOURCE, "\"path\":\"" OTHER "\"");
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"names-audit\"",
+			   "\"hook\":\"path_rename\"", uid_field, OTHERS_BENEATH_SOURCE,
+			   "\"path\":\"" OTHER "\"");
 }
 
 VM_TEST(names_rename_of_a_directory_holding_rules_as_root, 176)
