@@ -114,6 +114,14 @@ struct {
 	__type(value, struct lg_lost_value);
 } lg_lost __weak SEC(".maps");
 
+/* The deny filter of each bank (LG_DENY_FILTER_WORDS words each), lsmguard_abi.h. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 2 * LG_DENY_FILTER_WORDS);
+	__type(key, __u32);
+	__type(value, __u64);
+} lg_deny_filter __weak SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 1 << 20);
@@ -150,6 +158,8 @@ struct lg_anchor_check {
 /* Scratch space larger than the 512-byte stack: the path walk's dentries and buffers. */
 struct lg_scratch {
 	struct dentry *dentries[LG_PATH_DEPTH_MAX]; /* a power of two: indexes are masked */
+	__u64 names[LG_PATH_DEPTH_MAX];             /* each dentry's d_name.name and len, read */
+	__u32 lens[LG_PATH_DEPTH_MAX];              /* by the walk's one read per dentry */
 	struct lg_walk_step step;
 	/* Counters kept here rather than in registers: reloaded in each loop round, they give the
 	 * verifier one state per round instead of one per value they could hold. */

@@ -72,11 +72,26 @@ static __always_inline int lg_check_two_names(__u8 hook, struct dentry *old_dent
 
 #define EEXIST 17
 
+/* Whether both bits of entry x are set in bank's deny filter. */
+static __always_inline bool lg_deny_filter_has(int bank, __u64 x)
+{
+	for (int k = 0; k < 2; k++) {
+		__u32 bit = lg_deny_filter_bit(x, k);
+		__u32 index = (bank & 1) * LG_DENY_FILTER_WORDS + (bit >> 6);
+		__u64 *word = bpf_map_lookup_elem(&lg_deny_filter, &index);
+
+		if (!word || !(*word & (1ULL << (bit & 63))))
+			return false;
+	}
+	return true;
+}
+
 /*
- * Whether a deny rule of any policy covers the name in scratch->link: each of its prefixes is
- * looked up among the bank's LG_PATH_CLASS_DENY_ANY keys (every deny rule of the bank), the
- * subtree slot at every prefix, the exact slot at the name itself. Both banks: only the one in
- * force holds such keys. Global (verified once, from one state), like the walk.
+ * Whether a deny rule of any policy may cover the name in scratch->link: each of its prefixes
+ * is looked up in the bank's deny filter as a directory rule, the name itself as a rule on one
+ * object too. Both banks: only the one in force (and, for a moment during a reload, the one
+ * coming) has bits set. The filter may answer yes for a name no deny rule covers (see
+ * lsmguard_abi.h), never no for one it covers. Global (verified once), like the walk.
  */
 __weak __noinline int lg_link_under_deny(void)
 {
@@ -85,26 +100,17 @@ __weak __noinline int lg_link_under_deny(void)
 	if (!scratch)
 		return 1; /* cannot tell: as if it were */
 	for (int bank = 0; bank < 2; bank++) {
-		struct lg_path_key key = {
-			.policy = bank * LG_MAX_POLICIES + 1,
-			.class = LG_PATH_CLASS_DENY_ANY,
-		};
 		int count = scratch->link.count[bank];
 
 		for (int i = 0; i <= LG_PATH_DEPTH_MAX; i++) {
-			struct lg_path_value *value;
+			__u64 hash;
 
 			if (i >= count)
 				break;
-			key.hash = scratch->link.prefix_hash[bank][i];
-			value = bpf_map_lookup_elem(&lg_paths, &key);
-			if (!value)
-				continue;
-			if (value->rule[LG_SLOT_TREE_READ] &&
-			    (value->deny_mask & (1 << LG_SLOT_TREE_READ)))
+			hash = scratch->link.prefix_hash[bank][i];
+			if (lg_deny_filter_has(bank, hash))
 				return 1;
-			if (i == count - 1 && value->rule[LG_SLOT_EXACT_READ] &&
-			    (value->deny_mask & (1 << LG_SLOT_EXACT_READ)))
+			if (i == count - 1 && lg_deny_filter_has(bank, hash ^ LG_DENY_FILTER_EXACT))
 				return 1;
 		}
 	}

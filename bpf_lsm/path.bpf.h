@@ -217,6 +217,51 @@ __weak __noinline int lg_anchor_trusted(struct lg_anchor_check *check)
 }
 
 /*
+ * What the walk reads of each dentry: its flags, parent, name and inode. In 6.1 they are the
+ * first 56 bytes of struct dentry, read with one helper call instead of one per field (each
+ * call costs more than the copy). The offsets are CO-RE relocated; another layout falls back
+ * to a read per field.
+ */
+struct lg_dentry_head {
+	__u32 flags;
+	__u32 len;
+	__u64 parent;
+	__u64 name;
+	__u64 inode;
+};
+
+#define LG_DENTRY_SPAN 64
+static __always_inline void lg_dentry_head(struct dentry *d, struct lg_dentry_head *h)
+{
+	__u32 flags_off = bpf_core_field_offset(struct dentry, d_flags);
+	__u32 parent_off = bpf_core_field_offset(struct dentry, d_parent);
+	__u32 name_off = bpf_core_field_offset(struct dentry, d_name);
+	__u32 len_off = name_off + bpf_core_field_offset(struct qstr, len);
+	__u32 str_off = name_off + bpf_core_field_offset(struct qstr, name);
+	__u32 inode_off = bpf_core_field_offset(struct dentry, d_inode);
+	__u8 span[LG_DENTRY_SPAN];
+
+	if (flags_off == 0 && parent_off < LG_DENTRY_SPAN - 8 && len_off < LG_DENTRY_SPAN - 4 &&
+	    str_off < LG_DENTRY_SPAN - 8 && inode_off < LG_DENTRY_SPAN - 8) {
+		if (bpf_probe_read_kernel(span, inode_off + 8, d)) {
+			__builtin_memset(h, 0, sizeof(*h));
+			return;
+		}
+		h->flags = *(__u32 *)&span[0];
+		h->parent = *(__u64 *)&span[parent_off];
+		h->len = *(__u32 *)&span[len_off];
+		h->name = *(__u64 *)&span[str_off];
+		h->inode = *(__u64 *)&span[inode_off];
+		return;
+	}
+	h->flags = BPF_CORE_READ(d, d_flags);
+	h->parent = (__u64)BPF_CORE_READ(d, d_parent);
+	h->len = BPF_CORE_READ(d, d_name.len);
+	h->name = (__u64)BPF_CORE_READ(d, d_name.name);
+	h->inode = (__u64)BPF_CORE_READ(d, d_inode);
+}
+
+/*
  * Phase 1, bottom-up: record the object's dentries in the scratch (scratch->count of them, the
  * object first) up to a mount root the host knows (*anchor), or to the namespace root (*anchor
  * NULL). Returns false when the walk bound is hit. With no vfsmnt (hooks that get a dentry
@@ -228,6 +273,8 @@ static __always_inline bool lg_walk_collect(struct lg_scratch *scratch, struct d
 					    const struct lg_mount_value **anchor)
 {
 	struct mount *mnt = vfsmnt ? lg_real_mount(vfsmnt) : 0;
+	struct dentry *mnt_root = BPF_CORE_READ(mnt, mnt.mnt_root);
+	struct lg_dentry_head head;
 	__u32 n;
 
 	*anchor = 0;
@@ -239,12 +286,15 @@ static __always_inline bool lg_walk_collect(struct lg_scratch *scratch, struct d
 	scratch->foreign = 0;
 	scratch->unknown_root = 0;
 	for (int step = 0; step < LG_WALK_STEPS; step++) {
-		struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
-		struct dentry *mnt_root = BPF_CORE_READ(mnt, mnt.mnt_root);
+		struct dentry *parent;
+		struct inode *inode;
 
+		lg_dentry_head(dentry, &head);
+		parent = (struct dentry *)head.parent;
 		if (dentry == mnt_root || dentry == parent) {
 			struct lg_anchor_check *check = &scratch->anchor_check;
 			struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
+			struct super_block *sb = BPF_CORE_READ(dentry, d_sb);
 
 			/*
 			 * Its own parent without being its filesystem's root: a dentry made for a
@@ -252,16 +302,17 @@ static __always_inline bool lg_walk_collect(struct lg_scratch *scratch, struct d
 			 * Pseudo files (pipes, sockets, memfd) are their own parents too, but never
 			 * marked disconnected.
 			 */
-			if (dentry == parent && dentry != BPF_CORE_READ(dentry, d_sb, s_root) &&
-			    (BPF_CORE_READ(dentry, d_flags) & DCACHE_DISCONNECTED)) {
+			if (dentry == parent && (head.flags & DCACHE_DISCONNECTED) &&
+			    dentry != BPF_CORE_READ(sb, s_root)) {
 				scratch->disconnected = 1;
 				return false;
 			}
-			check->key.dev = BPF_CORE_READ(dentry, d_sb, s_dev);
+			check->key.dev = BPF_CORE_READ(sb, s_dev);
 			check->key.pad = 0;
-			check->key.ino = BPF_CORE_READ(dentry, d_inode, i_ino);
+			inode = (struct inode *)head.inode;
+			check->key.ino = BPF_CORE_READ(inode, i_ino);
 			if (dentry == parent) {
-				unsigned long magic = BPF_CORE_READ(dentry, d_sb, s_magic);
+				unsigned long magic = BPF_CORE_READ(sb, s_magic);
 
 				if (magic == PROC_SUPER_MAGIC)
 					lg_walk_mark_self(scratch, dentry);
@@ -309,6 +360,7 @@ static __always_inline bool lg_walk_collect(struct lg_scratch *scratch, struct d
 				scratch->crossed = 1;
 				dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
 				mnt = up;
+				mnt_root = BPF_CORE_READ(mnt, mnt.mnt_root);
 				continue;
 			}
 			/* A mount root inside a filesystem (a bind mount): keep climbing it. */
@@ -317,6 +369,8 @@ static __always_inline bool lg_walk_collect(struct lg_scratch *scratch, struct d
 		if (n > LG_PATH_DEPTH_MAX - 1)
 			return false;
 		scratch->dentries[n & (LG_PATH_DEPTH_MAX - 1)] = dentry;
+		scratch->names[n & (LG_PATH_DEPTH_MAX - 1)] = head.name;
+		scratch->lens[n & (LG_PATH_DEPTH_MAX - 1)] = head.len;
 		scratch->count = n + 1;
 		dentry = parent;
 	}
@@ -361,20 +415,18 @@ static __always_inline int lg_walk_prefixes(struct lg_scratch *scratch,
 			scratch->link.prefix_hash[bank & 1][stored++] = step->hash;
 	}
 	for (int j = 0; j < LG_PATH_DEPTH_MAX; j++) {
-		struct dentry *d;
 		int k = (int)n - 1 - j;
 
 		if (k < 0)
 			break;
-		d = scratch->dentries[k & (LG_PATH_DEPTH_MAX - 1)];
 		step->object = k == 0;
 		if (k + 1 == (int)scratch->self_at) {
 			/* The task's own /proc/PID: hashed as the name "self". */
 			step->name = 0;
 			step->hash = lg_hash_mix(lg_hash_component_start(step->hash, 4), LG_SELF_WORD);
 		} else {
-			step->name = (__u64)BPF_CORE_READ(d, d_name.name);
-			step->len = BPF_CORE_READ(d, d_name.len);
+			step->name = scratch->names[k & (LG_PATH_DEPTH_MAX - 1)];
+			step->len = scratch->lens[k & (LG_PATH_DEPTH_MAX - 1)];
 		}
 		lg_walk_step(step);
 		if (record && stored <= LG_PATH_DEPTH_MAX)
@@ -585,7 +637,6 @@ __weak __noinline int lg_build_path(void)
 	}
 	for (int j = 0; j < LG_PATH_DEPTH_MAX; j++) {
 		int k = n - 1 - j;
-		struct dentry *d;
 		long len;
 
 		if (k < 0)
@@ -598,13 +649,12 @@ __weak __noinline int lg_build_path(void)
 		/* barrier_var: clang would drop these masks as redundant; the verifier needs them. */
 		barrier_var(off);
 		off &= LG_EVENT_PATH_MAX - 1;
-		d = scratch->dentries[k & (LG_PATH_DEPTH_MAX - 1)];
 		scratch->path[off] = '/';
 		off++;
 		barrier_var(off);
 		off &= LG_EVENT_PATH_MAX - 1;
 		len = bpf_probe_read_kernel_str(&scratch->path[off], LG_EVENT_PATH_MAX,
-						BPF_CORE_READ(d, d_name.name));
+						(const void *)scratch->names[k & (LG_PATH_DEPTH_MAX - 1)]);
 		scratch->path_off = off + (len > 1 ? (__u32)len - 1 : 0);
 	}
 	off = scratch->path_off;

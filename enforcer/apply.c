@@ -289,24 +289,27 @@ static void refresh_links(const struct lg_bpf *bpf, const struct lg_compiled *c,
  * Zero the policy records of one bank that hold a policy: one batched read of the array, then
  * one write per record in use (rather than a write for each of the bank's 1,024 ids).
  */
-static void clear_policy_records(const struct lg_bpf *bpf, unsigned bank,
-				 const struct lg_policy_value *empty)
+static int clear_policy_records(const struct lg_bpf *bpf, unsigned bank,
+				const struct lg_policy_value *empty)
 {
 	static struct lg_policy_value values[LG_POLICY_ID_MAX + 1];
 	static __u32 keys[LG_POLICY_ID_MAX + 1];
 	__u32 count = LG_POLICY_ID_MAX + 1, out_batch = 0;
-	int fd = bpf->map_fd[LG_MAP_POLICIES], ret;
+	int fd = bpf->map_fd[LG_MAP_POLICIES], ret, err = 0;
 
 	ret = bpf_map_lookup_batch(fd, NULL, &out_batch, keys, values, &count, NULL);
 	if (ret && errno != ENOENT) {
 		/* No batch support: write every id of the bank. */
 		for (__u32 id = lg_bank_first_id(bank); id <= lg_bank_last_id(bank); id++)
-			bpf_map_update_elem(fd, &id, empty, BPF_ANY);
-		return;
+			if (bpf_map_update_elem(fd, &id, empty, BPF_ANY) && !err)
+				err = -errno;
+		return err;
 	}
 	for (__u32 i = 0; i < count; i++)
-		if (values[i].id && lg_id_in_bank(keys[i], bank))
-			bpf_map_update_elem(fd, &keys[i], empty, BPF_ANY);
+		if (values[i].id && lg_id_in_bank(keys[i], bank) &&
+		    bpf_map_update_elem(fd, &keys[i], empty, BPF_ANY) && !err)
+			err = -errno;
+	return err;
 }
 
 #define BATCH 4096
@@ -367,24 +370,76 @@ out:
 	return ret;
 }
 
-/* Delete every path and network key and policy record of one bank. */
-static void delete_bank(const struct lg_bpf *bpf, unsigned bank)
+/*
+ * Write one bank's half of the deny filter (LG_DENY_FILTER_WORDS words): the bits of entries,
+ * or all zero with none. One batch where the kernel has array batches, else a write per word.
+ */
+static int write_deny_filter(int fd, unsigned bank, const __u64 *entries, size_t count)
+{
+	__u64 *words = calloc(LG_DENY_FILTER_WORDS, sizeof(*words));
+	__u32 *keys = calloc(LG_DENY_FILTER_WORDS, sizeof(*keys));
+	__u32 n = LG_DENY_FILTER_WORDS;
+	int ret = 0;
+
+	if (!words || !keys) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < count; i++) {
+		for (int k = 0; k < 2; k++) {
+			__u32 bit = lg_deny_filter_bit(entries[i], k);
+
+			words[bit >> 6] |= 1ULL << (bit & 63);
+		}
+	}
+	for (__u32 i = 0; i < LG_DENY_FILTER_WORDS; i++)
+		keys[i] = (bank & 1) * LG_DENY_FILTER_WORDS + i;
+	if (bpf_map_update_batch(fd, keys, words, &n, NULL) == 0)
+		goto out;
+	if (errno != EINVAL && errno != ENOTSUP && errno != EOPNOTSUPP) {
+		ret = -errno;
+		goto out;
+	}
+	for (__u32 i = 0; i < LG_DENY_FILTER_WORDS; i++) {
+		if (bpf_map_update_elem(fd, &keys[i], &words[i], BPF_ANY)) {
+			ret = -errno;
+			goto out;
+		}
+	}
+out:
+	free(words);
+	free(keys);
+	return ret;
+}
+
+/*
+ * Delete every path and network key and policy record of one bank, and clear its deny filter. Returns 0 when every key
+ * of the bank is known gone, else a negative errno.
+ */
+static int delete_bank(const struct lg_bpf *bpf, unsigned bank)
 {
 	struct lg_policy_value empty = {0};
 	struct lg_net_key nkey, nnext;
-	int fd;
+	int fd, ret, err;
 	bool more;
 
-	delete_bank_paths(bpf->map_fd[LG_MAP_PATHS], bank);
+	ret = delete_bank_paths(bpf->map_fd[LG_MAP_PATHS], bank);
 	/* LPM tries have no batch operations. */
 	fd = bpf->map_fd[LG_MAP_NETS];
 	for (more = bpf_map_get_next_key(fd, NULL, &nkey) == 0; more; nkey = nnext) {
 		more = bpf_map_get_next_key(fd, &nkey, &nnext) == 0;
-		if (lg_id_in_bank(nkey.policy, bank))
-			bpf_map_delete_elem(fd, &nkey);
+		if (lg_id_in_bank(nkey.policy, bank) && bpf_map_delete_elem(fd, &nkey) && !ret)
+			ret = -errno;
 	}
-	clear_policy_records(bpf, bank, &empty);
+	err = clear_policy_records(bpf, bank, &empty);
+	if (!err)
+		err = write_deny_filter(bpf->map_fd[LG_MAP_DENY_FILTER], bank, NULL, 0);
+	return ret ? ret : err;
 }
+
+/* The bank this process emptied after its last reload, when nothing has written it since
+ * (-1: unknown, as after a start that adopted the maps). */
+static int clean_bank = -1;
 
 /* Write path entries (rules or markers), in batches where the kernel has them. */
 static int write_paths(int fd, const struct lg_path_entry *entries, size_t entry_count)
@@ -463,6 +518,9 @@ static int write_bank(const struct lg_bpf *bpf, const struct lg_compiled *c)
 	ret = write_paths(bpf->map_fd[LG_MAP_PATHS], c->paths, c->path_count);
 	if (!ret)
 		ret = write_paths(bpf->map_fd[LG_MAP_PATHS], c->beneath, c->beneath_count);
+	if (!ret)
+		ret = write_deny_filter(bpf->map_fd[LG_MAP_DENY_FILTER], c->bank, c->deny_filter,
+					c->deny_filter_count);
 	if (ret)
 		return ret;
 	for (size_t i = 0; i < c->net_count; i++)
@@ -584,8 +642,12 @@ int lg_apply(const struct lg_bpf *bpf, const struct lg_compiled *c, char *err, s
 		snprintf(err, errsize, "cannot write the mount table: %s", strerror(-ret));
 		return ret;
 	}
-	/* A stale half-written bank from an interrupted run would mix with this one. */
-	delete_bank(bpf, c->bank);
+	/* A stale half-written bank from an interrupted run would mix with this one. The scan
+	 * reads every key of both banks: skipped when this process emptied the bank itself
+	 * after the last reload (lg_apply_retire) and nothing has written to it since. */
+	if (clean_bank != (int)c->bank)
+		delete_bank(bpf, c->bank);
+	clean_bank = -1;
 	refresh_links(bpf, c, &config);
 	ret = write_bank(bpf, c);
 	if (ret) {
@@ -636,5 +698,6 @@ void lg_apply_retire(const struct lg_bpf *bpf, const struct lg_compiled *c)
 			  strerror(-ret));
 		return;
 	}
-	delete_bank(bpf, !c->bank);
+	if (delete_bank(bpf, !c->bank) == 0)
+		clean_bank = !c->bank;
 }

@@ -44,6 +44,7 @@ struct compiler {
 	size_t net_item_count, net_item_cap;
 	size_t rule_cap;
 	size_t beneath_cap;
+	size_t deny_filter_cap;
 	struct lg_path_key *markers; /* open addressing: the markers made so far (policy 0: free) */
 	size_t marker_count, marker_cap;
 };
@@ -281,12 +282,10 @@ static int add_path_rules(struct compiler *cc, const struct lg_policy *p, __u32 
 		if (!ret)
 			ret = add_beneath_markers(cc, r, &item);
 		if (!ret && r->action == LG_ACT_DENY) {
-			struct path_item any = item;
+			__u64 any = item.key.hash ^ (r->subtree ? 0 : LG_DENY_FILTER_EXACT);
 
-			any.key.policy = cc->out->id_base + 1;
-			any.key.class = LG_PATH_CLASS_DENY_ANY;
-			ret = push((void **)&cc->path_items, &cc->path_item_count,
-				   &cc->path_item_cap, sizeof(any), &any);
+			ret = push((void **)&cc->out->deny_filter, &cc->out->deny_filter_count,
+				   &cc->deny_filter_cap, sizeof(any), &any);
 		}
 		if (ret)
 			return ret;
@@ -416,7 +415,6 @@ static int build_path_entries(struct compiler *cc)
 				entry.value.deny_mask |= bit;
 			}
 		}
-		/* Records for all of a bank's policies at once (DENY_ANY) count as markers. */
 		if (entry.key.class >= LG_PATH_CLASS_BENEATH)
 			ret = push((void **)&out->beneath, &out->beneath_count, &cc->beneath_cap,
 				   sizeof(entry), &entry);
@@ -772,6 +770,7 @@ void lg_compiled_free(struct lg_compiled *compiled)
 	free(compiled->policies);
 	free(compiled->paths);
 	free(compiled->beneath);
+	free(compiled->deny_filter);
 	free(compiled->nets);
 	free(compiled->cgroups);
 	free(compiled->rules);

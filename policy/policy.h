@@ -243,6 +243,9 @@ struct lg_compiled {
 	/* "rules beneath" markers (LG_PATH_CLASS_BENEATH, LG_PATH_CLASS_DENY_BENEATH), sorted */
 	struct lg_path_entry *beneath;
 	size_t beneath_count;
+	/* every deny rule's entry of the bank's deny filter (LG_DENY_FILTER_EXACT), unsorted */
+	__u64 *deny_filter;
+	size_t deny_filter_count;
 	struct lg_net_entry *nets;
 	size_t net_count;
 	struct lg_cgroup_binding *cgroups;

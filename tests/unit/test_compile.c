@@ -186,6 +186,14 @@ TEST(compile_gives_up_after_every_draw_collided)
 }
 
 /* Whether compiled holds a marker (policy, class) for path. */
+static bool has_deny_filter_entry(const struct lg_compiled *c, __u64 entry)
+{
+	for (size_t i = 0; i < c->deny_filter_count; i++)
+		if (c->deny_filter[i] == entry)
+			return true;
+	return false;
+}
+
 static bool has_marker(const struct lg_compiled *c, __u32 policy, __u32 class, const char *path)
 {
 	for (size_t i = 0; i < c->beneath_count; i++)
@@ -263,11 +271,26 @@ TEST(compile_marks_the_directories_rules_lie_beneath)
 	CHECK(!has_marker(c, 1, LG_PATH_CLASS_DENY_BENEATH, "/a/r"));
 	CHECK(has_marker(c, 1, LG_PATH_CLASS_DENY_BENEATH, ""));
 	CHECK(has_marker(c, 1, LG_PATH_CLASS_DENY_BENEATH, "/a"));
-	/* Every deny rule of the bank, as a rule, for decisions about all policies at once. */
-	CHECK(has_marker(c, 1, LG_PATH_CLASS_DENY_ANY, "/a/b/c"));
-	CHECK(has_marker(c, 1, LG_PATH_CLASS_DENY_ANY, "/x/y"));
-	CHECK(!has_marker(c, 1, LG_PATH_CLASS_DENY_ANY, "/a/r"));
-	CHECK_INT(c->beneath_count, 4 + 4 + 2); /* each: "", "/a", "/a/b", "/x"; two deny rules */
+	/* Every deny rule of the bank in the deny filter, for decisions about all policies at
+	 * once: the two exact rules' hashes xor LG_DENY_FILTER_EXACT, nothing for allow-read. */
+	CHECK_INT(c->deny_filter_count, 2);
+	CHECK(has_deny_filter_entry(c, lg_path_hash(c->seed, "/a/b/c") ^ LG_DENY_FILTER_EXACT));
+	CHECK(has_deny_filter_entry(c, lg_path_hash(c->seed, "/x/y") ^ LG_DENY_FILTER_EXACT));
+	CHECK(!has_deny_filter_entry(c, lg_path_hash(c->seed, "/a/b/c")));
+	CHECK(!has_deny_filter_entry(c, lg_path_hash(c->seed, "/a/r")));
+	CHECK_INT(c->beneath_count, 4 + 4); /* each: "", "/a", "/a/b", "/x" */
+	lg_compiled_free(c);
+	lg_policy_set_free(&set);
+}
+
+TEST(compile_puts_a_directory_deny_rule_in_the_deny_filter_as_a_directory)
+{
+	struct lg_policy_set set;
+	struct lg_compiled *c = compile_text(HEADER "[files]\ndeny = /srv/keys/\n", &set);
+
+	CHECK_INT(c->deny_filter_count, 1);
+	CHECK(has_deny_filter_entry(c, lg_path_hash(c->seed, "/srv/keys")));
+	CHECK(!has_deny_filter_entry(c, lg_path_hash(c->seed, "/srv/keys") ^ LG_DENY_FILTER_EXACT));
 	lg_compiled_free(c);
 	lg_policy_set_free(&set);
 }
