@@ -58,7 +58,6 @@ struct lg_path_verdict {
 	__u8 flags; /* LG_EVENT_WALK_LIMIT, LG_EVENT_HARDLINK, LG_EVENT_BUILTIN */
 	__u8 builtin; /* enum lg_builtin, with LG_EVENT_BUILTIN */
 	/* For the event: how the path was found (the walk's details stay in the scratch). */
-	bool anchored; /* the walk ended at a mount root the host knows */
 	bool linked;   /* LG_EVENT_HARDLINK: the path is the link record's */
 	int components;
 	__u64 object; /* the object's path hash: identifies it for the event rate limit */
@@ -552,7 +551,6 @@ static __always_inline void lg_path_decide(const struct lg_policy_value *policy,
 	v->deny = policy->default_deny & (1u << decision);
 	v->flags = 0;
 	v->builtin = 0;
-	v->anchored = false;
 	v->linked = false;
 	v->components = 0;
 	v->object = 0;
@@ -580,7 +578,6 @@ static __always_inline void lg_path_decide(const struct lg_policy_value *policy,
 	}
 	if (ret < 0)
 		goto out_fail_closed;
-	v->anchored = scratch->anchored;
 	v->rule = step->rule;
 	v->deny = step->deny;
 	v->object = step->hash;

@@ -40,6 +40,8 @@ unit=$dest/usr/local/lib/systemd/system/lsmguard.service
 check "the unit runs the installed binary" grep -qx 'ExecStart=/usr/local/sbin/lsmguard run --metrics-file /run/lsmguard/lsmguard.prom' "$unit"
 check "the unit is Type=notify" grep -qx 'Type=notify' "$unit"
 check "the unit reloads with SIGHUP" grep -qx 'ExecReload=/bin/kill -HUP $MAINPID' "$unit"
+check "the unit restarts on any exit" grep -qx 'Restart=always' "$unit"
+check "journald does not rate-limit the unit's events" grep -qx 'LogRateLimitIntervalSec=0' "$unit"
 # verify checks that the executables exist: point the unit at the DESTDIR copy.
 sed "s|/usr/local/sbin/lsmguard|$dest/usr/local/sbin/lsmguard|" "$unit" >"$work/lsmguard.service"
 check "systemd-analyze verify accepts the unit" systemd-analyze verify --man=no "$work/lsmguard.service"
