@@ -715,6 +715,10 @@ static bool json_number(const char *line, const char *key, double *value)
 }
 
 /* The daemon's last event of kind (ready, reload) for generation; waits up to 5 s for it. */
+/* Where the event log stood when the running daemon started: each daemon counts generations
+ * from 1 again, so an earlier daemon's event of the same generation is not this one's. */
+static long daemon_log_start;
+
 static bool find_event(const char *kind, int generation, char *event, size_t size)
 {
 	char needle[64], line[4096];
@@ -725,6 +729,10 @@ static bool find_event(const char *kind, int generation, char *event, size_t siz
 		bool found = false;
 		double g;
 
+		if (f && fseek(f, daemon_log_start, SEEK_SET)) {
+			fclose(f);
+			f = NULL;
+		}
 		while (f && fgets(line, sizeof(line), f)) {
 			if (strstr(line, needle) && json_number(line, "generation", &g) &&
 			    (int)g == generation) {
@@ -906,6 +914,9 @@ static bool start_daemon(int round, pid_t *pid)
 
 	*pid = -1;
 	if (write_bench_policy(0, why)) {
+		struct stat st;
+
+		daemon_log_start = stat(EVENT_LOG, &st) == 0 ? (long)st.st_size : 0;
 		*pid = daemon_start();
 		if (*pid <= 0)
 			note(why, "lsmguard run did not report ready (%s)",
