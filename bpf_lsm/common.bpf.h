@@ -157,7 +157,10 @@ struct lg_anchor_check {
 
 /* Scratch space larger than the 512-byte stack: the path walk's dentries and buffers. */
 struct lg_scratch {
-	struct dentry *dentries[LG_PATH_DEPTH_MAX]; /* a power of two: indexes are masked */
+	/* The walk's dentries (kernel addresses as numbers: a global function may take this
+	 * struct by pointer only while it holds no pointers). A power of two: indexes are
+	 * masked. */
+	__u64 dentries[LG_PATH_DEPTH_MAX];
 	__u64 names[LG_PATH_DEPTH_MAX];             /* each dentry's d_name.name and len, read */
 	__u32 lens[LG_PATH_DEPTH_MAX];              /* by the walk's one read per dentry */
 	struct lg_walk_step step;
@@ -178,6 +181,7 @@ struct lg_scratch {
 	 * run, which holds the RCU read lock), read back by address for an event. */
 	__u64 in_dentry;
 	__u64 in_mnt;
+	__u64 object_inode; /* in_dentry's d_inode, as the walk read it */
 	__u32 anchored;
 	__u32 pad_walk;
 	__u64 anchor_path;

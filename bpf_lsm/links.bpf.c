@@ -187,13 +187,13 @@ static __always_inline int lg_record_link(struct dentry *dentry, struct vfsmount
 	scratch->in_dentry = (__u64)dentry;
 	scratch->in_mnt = (__u64)mnt;
 	for (int bank = 0; bank < 2; bank++) {
-		int count = lg_path_walk_record(config->path_seed[bank], bank);
+		int count = lg_path_walk_record(scratch, config->path_seed[bank], bank);
 
 		if (count == LG_WALK_FAIL)
 			return 0;
 		scratch->link.count[bank] = count > 0 ? (__u8)count : 0;
 	}
-	lg_build_path();
+	lg_build_path(scratch);
 	bpf_probe_read_kernel(scratch->link.path, LG_EVENT_PATH_MAX, scratch->path);
 	scratch->link.path[LG_EVENT_PATH_MAX - 1] = 0;
 	/* -E2BIG when the map is full; -ENOMEM when the kernel has no memory for it. */

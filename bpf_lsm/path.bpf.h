@@ -163,7 +163,7 @@ static __always_inline void lg_walk_mark_self(struct lg_scratch *scratch, struct
 	scratch->procfs = 1;
 	if (n < 1 || n > LG_PATH_DEPTH_MAX || scratch->self_at)
 		return;
-	child = scratch->dentries[(n - 1) & (LG_PATH_DEPTH_MAX - 1)];
+	child = (struct dentry *)scratch->dentries[(n - 1) & (LG_PATH_DEPTH_MAX - 1)];
 	inode = BPF_CORE_READ(child, d_inode);
 	if (!inode || BPF_CORE_READ(child, d_sb) != BPF_CORE_READ(root, d_sb))
 		return; /* only a procfs inode is a proc_inode */
@@ -289,6 +289,8 @@ static __always_inline bool lg_walk_collect(struct lg_scratch *scratch, struct d
 		struct inode *inode;
 
 		lg_dentry_head(dentry, &head);
+		if (step == 0)
+			scratch->object_inode = head.inode;
 		parent = (struct dentry *)head.parent;
 		if (dentry == mnt_root || dentry == parent) {
 			struct lg_anchor_check *check = &scratch->anchor_check;
@@ -367,7 +369,7 @@ static __always_inline bool lg_walk_collect(struct lg_scratch *scratch, struct d
 		n = scratch->count;
 		if (n > LG_PATH_DEPTH_MAX - 1)
 			return false;
-		scratch->dentries[n & (LG_PATH_DEPTH_MAX - 1)] = dentry;
+		scratch->dentries[n & (LG_PATH_DEPTH_MAX - 1)] = (__u64)dentry;
 		scratch->names[n & (LG_PATH_DEPTH_MAX - 1)] = head.name;
 		scratch->lens[n & (LG_PATH_DEPTH_MAX - 1)] = head.len;
 		scratch->count = n + 1;
@@ -434,10 +436,9 @@ static __always_inline int lg_walk_prefixes(struct lg_scratch *scratch,
 	return stored;
 }
 
-/* The original name of a hard-linked regular file, if one is recorded. */
-static __always_inline const struct lg_link_value *lg_link_of(struct dentry *dentry)
+/* The original name of a hard-linked regular file (of inode), if one is recorded. */
+static __always_inline const struct lg_link_value *lg_link_of(struct inode *inode)
 {
-	struct inode *inode = BPF_CORE_READ(dentry, d_inode);
 	struct lg_inode_key key = {};
 
 	if (!inode || BPF_CORE_READ(inode, i_nlink) < 2 ||
@@ -467,9 +468,9 @@ static __always_inline const struct lg_link_value *lg_link_of(struct dentry *den
  * As a global function it is verified once per program, from one state. 6.1 passes a global
  * function scalars and memory, no kernel object pointers: hence the addresses in the scratch.
  */
-static __always_inline int lg_path_walk_inline(__u64 seed, __u32 bank, __u32 mode)
+static __always_inline int lg_path_walk_inline(struct lg_scratch *scratch, __u64 seed,
+					       __u32 bank, __u32 mode)
 {
-	struct lg_scratch *scratch = lg_scratch();
 	const struct lg_mount_value *anchor;
 
 	if (!scratch)
@@ -487,16 +488,17 @@ static __always_inline int lg_path_walk_inline(__u64 seed, __u32 bank, __u32 mod
 	return lg_walk_prefixes(scratch, anchor, bank & 1, seed, mode & LG_WALK_RECORD);
 }
 
-__weak __noinline int lg_path_walk(__u64 seed, __u32 bank, __u32 exec)
+__weak __noinline int lg_path_walk(struct lg_scratch *scratch, __u64 seed, __u32 bank,
+				   __u32 exec)
 {
-	return lg_path_walk_inline(seed, bank, exec ? LG_WALK_EXEC : 0);
+	return lg_path_walk_inline(scratch, seed, bank, exec ? LG_WALK_EXEC : 0);
 }
 
 /* The walk for a link record (links.bpf.c): a separate function, so that the record's stores
  * are compiled out of every other program's walk. */
-__weak __noinline int lg_path_walk_record(__u64 seed, __u32 bank)
+__weak __noinline int lg_path_walk_record(struct lg_scratch *scratch, __u64 seed, __u32 bank)
 {
-	return lg_path_walk_inline(seed, bank, LG_WALK_RECORD);
+	return lg_path_walk_inline(scratch, seed, bank, LG_WALK_RECORD);
 }
 
 /*
@@ -504,16 +506,15 @@ __weak __noinline int lg_path_walk_record(__u64 seed, __u32 bank)
  * that name's prefixes through scratch->step (its verdict reset first) and return 1, with the
  * address of the record's path in scratch->link_path. Global for the same reason as lg_path_walk.
  */
-__weak __noinline int lg_link_walk(__u32 bank)
+__weak __noinline int lg_link_walk(struct lg_scratch *scratch, __u32 bank)
 {
-	struct lg_scratch *scratch = lg_scratch();
 	const struct lg_link_value *link;
 	struct lg_walk_step *step;
 	int count;
 
 	if (!scratch)
 		return 0;
-	link = lg_link_of((struct dentry *)scratch->in_dentry);
+	link = lg_link_of((struct inode *)scratch->object_inode);
 	if (!link)
 		return 0;
 	count = link->count[bank & 1];
@@ -566,7 +567,7 @@ static __always_inline void lg_path_decide(const struct lg_policy_value *policy,
 	step->protected = 0;
 	scratch->in_dentry = (__u64)dentry;
 	scratch->in_mnt = (__u64)vfsmnt;
-	ret = lg_path_walk(policy->seed, bank, class == LG_CLASS_EXEC);
+	ret = lg_path_walk(scratch, policy->seed, bank, class == LG_CLASS_EXEC);
 	v->components = (int)scratch->count;
 	/* A program on no filesystem the host knows (memfd, a namespace's private root, a tmpfs
 	 * or overlayfs mounted in a namespace): its path means nothing to the policy, which
@@ -584,7 +585,7 @@ static __always_inline void lg_path_decide(const struct lg_policy_value *policy,
 	v->cacheable = scratch->anchored && !scratch->crossed && !scratch->procfs;
 
 	/* Another name of the same file: its original name's rules apply too; deny wins. */
-	if (lg_link_walk(bank)) {
+	if (lg_link_walk(scratch, bank)) {
 		v->cacheable = false;
 		if (step->deny && !v->deny) {
 			v->deny = true;
@@ -613,9 +614,8 @@ out_fail_closed:
  * would give it a new range per name length. Returns 1 when the path was cut. Global (verified
  * once per program); the anchor's path is read by the address the walk left in the scratch.
  */
-__weak __noinline int lg_build_path(void)
+__weak __noinline int lg_build_path(struct lg_scratch *scratch)
 {
-	struct lg_scratch *scratch = lg_scratch();
 	bool truncated = false;
 	__u32 off;
 	int n;
@@ -680,7 +680,7 @@ static __always_inline void lg_event_path(struct lg_event *ev, const struct lg_p
 					  (const void *)scratch->link_path);
 		return;
 	}
-	if (lg_build_path())
+	if (lg_build_path(scratch))
 		ev->flags |= LG_EVENT_TRUNCATED;
 	bpf_probe_read_kernel(ev->object.path, LG_EVENT_PATH_MAX, scratch->path);
 	ev->object.path[LG_EVENT_PATH_MAX - 1] = 0;
