@@ -331,7 +331,13 @@ static __always_inline bool lg_walk_collect(struct lg_scratch *scratch, struct d
 					}
 				}
 			}
-			*anchor = bpf_map_lookup_elem(&lg_mounts, &check->key);
+			{
+				/* A helper's key must be on the stack or in a map value: the
+				 * scratch is argument memory here. */
+				struct lg_inode_key key = check->key;
+
+				*anchor = bpf_map_lookup_elem(&lg_mounts, &key);
+			}
 			if (dentry == parent && !*anchor) {
 				/* A filesystem the host does not know, not merely one whose
 				 * record is suspect for a moment: with no mount given (xattr
