@@ -302,7 +302,7 @@ static void other_names_cleanup(void)
 	unlink(LINKED);
 }
 
-VM_TEST(unix_manager_sockets_as_root, 210)
+VM_TEST(unix_manager_sockets_as_root, 189)
 {
 	unix_setup();
 	other_names_setup();
@@ -310,7 +310,7 @@ VM_TEST(unix_manager_sockets_as_root, 210)
 	other_names_cleanup();
 }
 
-VM_TEST(unix_manager_sockets_as_user, 211)
+VM_TEST(unix_manager_sockets_as_user, 189)
 {
 	unix_setup();
 	other_names_setup();
@@ -348,18 +348,18 @@ static void datagram_cases(uid_t uid)
 	close(fd);
 }
 
-VM_TEST(unix_manager_datagrams_as_root, 212)
+VM_TEST(unix_manager_datagrams_as_root, 189)
 {
 	datagram_cases(0);
 }
 
-VM_TEST(unix_manager_datagrams_as_user, 213)
+VM_TEST(unix_manager_datagrams_as_user, 189)
 {
 	datagram_cases(USER);
 }
 
 /* A protection: an audit-mode policy's task is refused too, and the event says deny. */
-VM_TEST(unix_manager_sockets_under_an_audit_policy, 214)
+VM_TEST(unix_manager_sockets_under_an_audit_policy, 189)
 {
 	int private_fd, bus_fd;
 	long mark;
@@ -382,7 +382,7 @@ VM_TEST(unix_manager_sockets_under_an_audit_policy, 214)
 }
 
 /* [system] system-bus = allow opens the bus, never the private socket. */
-VM_TEST(unix_system_bus_key_opens_the_bus_only, 215)
+VM_TEST(unix_system_bus_key_opens_the_bus_only, 189)
 {
 	int private_fd, bus_fd;
 	long mark;
@@ -409,7 +409,7 @@ VM_TEST(unix_system_bus_key_opens_the_bus_only, 215)
  * renames away from them is an ordinary socket under its new name. A confined task cannot
  * make that rename, nor one of the directories above.
  */
-VM_TEST(unix_socket_renamed_by_an_administrator, 216)
+VM_TEST(unix_socket_renamed_by_an_administrator, 189)
 {
 	int fd;
 
@@ -446,7 +446,7 @@ static void signal_cases(const char *cgroup, uid_t uid)
 			   "\"path\":\"PID 1 (the service manager) (SIGIO)\"", SIGNAL_SOURCE);
 }
 
-VM_TEST(unix_signals_to_pid_1, 217)
+VM_TEST(unix_signals_to_pid_1, 189)
 {
 	long mark;
 
@@ -475,7 +475,7 @@ VM_TEST(unix_signals_to_pid_1, 217)
 }
 
 /* The verifier's work for this file's programs (a TAP comment; each walks a path once). */
-VM_TEST(unix_verifier_cost, 218)
+VM_TEST(unix_verifier_cost, 189)
 {
 	const char *const status[] = {LSMGUARD, "status", "--json", NULL};
 	static const char *const names[] = {"lg_unix_stream_connect", "lg_unix_may_send",
