@@ -14,7 +14,9 @@
  *    under the same policy: an unconfined task, or one under another policy.
  *  - lsm/sb_umount: unmounting a bpffs, which would release the pins (removing and renaming pins
  *    is refused in links.bpf.c).
- *  - lsm/task_kill: any signal (0 included) to a task running lsmguard's executable. Every
+ *  - lsm/task_kill: any signal (0 included) to a task running lsmguard's executable, and any
+ *    signal but 0 to PID 1 of the initial pid namespace (systemd: SIGRTMIN+1 isolates
+ *    rescue.target, which stops lsmguard; SIGRTMIN+4 powers off; SIGHUP reloads). Every
  *    sender goes through it: kill, kill(-pgrp), kill(-1) (once per target), tkill, tgkill,
  *    rt_sigqueueinfo, rt_tgsigqueueinfo, pidfd_send_signal. Stopping or killing the daemon does
  *    not end enforcement (the pins hold it), but it blinds it: no events, no reloads.
@@ -25,7 +27,8 @@
  *    perf_event_open and for events inherited at fork (same policy: allowed).
  *  - lsm/file_send_sigiotask: the signal a file's owner (F_SETOWN) gets on I/O, which F_SETSIG
  *    can make any signal, SIGKILL included: to lsmguard, refused whoever causes the I/O (the
- *    sender is the task that wrote, not the one that set the owner; lsmguard uses no SIGIO).
+ *    sender is the task that wrote, not the one that set the owner; lsmguard uses no SIGIO);
+ *    to PID 1 (any signal), refused when a confined task causes the I/O.
  *
  * And for every task, under a policy or not, unless it runs lsmguard's own executable:
  *  - lsm/bpf_map: a file descriptor with write access to one of lsmguard's maps (lg_*), from
@@ -174,18 +177,36 @@ int BPF_PROG(lg_bpf_map, struct bpf_map *map, fmode_t fmode, int ret)
 			       sizeof(what));
 }
 
+/*
+ * Whether task is PID 1 of the initial pid namespace, the service manager (task->tgid is the
+ * number in that namespace; the init of a container's pid namespace has another one there).
+ */
+static __always_inline bool lg_task_is_init(struct task_struct *task)
+{
+	return BPF_CORE_READ(task, tgid) == 1;
+}
+
 SEC("lsm/task_kill")
 int BPF_PROG(lg_task_kill, struct task_struct *p, struct kernel_siginfo *info, int sig,
 	     const struct cred *cred, int ret)
 {
 	static const char what[] = "lsmguard";
+	static const char init[] = "PID 1 (the service manager)";
 	const struct lg_policy_value *policy;
 	__u64 cgroup_id = 0;
 
 	if (ret)
 		return ret;
 	policy = lg_current_policy(&cgroup_id);
-	if (!policy || !lg_task_is_lsmguard(p, false))
+	if (!policy)
+		return 0;
+	/* PID 1: every real signal is a request to systemd (SIGRTMIN+n isolates a target or
+	 * powers off, SIGHUP reloads, SIGTERM re-executes, SIGUSR1 reconnects the bus, SIGINT is
+	 * ctrl-alt-del); signal 0 only probes that it exists, which everyone knows. */
+	if (sig && lg_task_is_init(p))
+		return lg_builtin_deny(policy, cgroup_id, LG_HOOK_TASK_KILL, LG_BUILTIN_SIGNAL,
+				       init, sizeof(init));
+	if (!lg_task_is_lsmguard(p, false))
 		return 0;
 	return lg_builtin_deny(policy, cgroup_id, LG_HOOK_TASK_KILL, LG_BUILTIN_SIGNAL, what,
 			       sizeof(what));
@@ -196,11 +217,20 @@ int BPF_PROG(lg_file_send_sigiotask, struct task_struct *tsk, struct fown_struct
 	     int ret)
 {
 	static const char what[] = "lsmguard (SIGIO)";
+	static const char init[] = "PID 1 (the service manager) (SIGIO)";
 	const struct lg_policy_value *policy;
 	__u64 cgroup_id = 0;
 
 	if (ret)
 		return ret;
+	if (lg_task_is_init(tsk)) {
+		/* F_SETOWN 1 and F_SETSIG: any signal to systemd, sent by whoever does the I/O. */
+		policy = lg_current_policy(&cgroup_id);
+		if (!policy)
+			return 0;
+		return lg_builtin_deny(policy, cgroup_id, LG_HOOK_FILE_SEND_SIGIOTASK,
+				       LG_BUILTIN_SIGNAL, init, sizeof(init));
+	}
 	if (!lg_task_is_lsmguard(tsk, false) || lg_is_lsmguard())
 		return 0;
 	policy = lg_current_policy(&cgroup_id);

@@ -240,8 +240,9 @@ static int compile_dir(struct daemon *d, const struct lg_config *config, unsigne
 	if (ret)
 		return ret;
 	/* lsmguard's own objects, in the same bank and under its seed. */
-	ret = lg_compiled_add_protected(out->compiled, (const char *const *)d->protected.paths,
-					d->protected.count, &diag);
+	ret =
+	    lg_compiled_add_protected_kinds(out->compiled, (const char *const *)d->protected.paths,
+					    d->protected.kinds, d->protected.count, &diag);
 	print_diagnostics(&diag);
 	lg_diag_free(&diag);
 	if (ret) {

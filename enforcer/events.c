@@ -18,7 +18,8 @@ static const char *const builtin_reasons[] = {
 	[LG_BUILTIN_BPFFS] = "a confined task cannot remove, rename or unmount bpffs pins",
 	[LG_BUILTIN_SELF] = "only lsmguard changes its maps and pins (lsmguard unload ends "
 			    "enforcement)",
-	[LG_BUILTIN_SIGNAL] = "a confined task cannot signal lsmguard; no SIGIO or SIGURG reaches it",
+	[LG_BUILTIN_SIGNAL] = "a confined task cannot signal lsmguard or PID 1 (the service "
+			      "manager); no SIGIO or SIGURG reaches them",
 	[LG_BUILTIN_CGROUP_FILE] = "a confined task cannot write the control files of cgroups outside "
 				   "its policy",
 	[LG_BUILTIN_KNOB] = "a confined task cannot change kernel settings that run programs or "
@@ -42,6 +43,9 @@ static const char *const builtin_reasons[] = {
 				 "deny rule, nor by a confined task",
 	[LG_BUILTIN_OTHERS_BENEATH] = "a confined task cannot rename or move a directory that "
 				      "holds another policy's deny rule",
+	[LG_BUILTIN_SERVICE_MANAGER] = "a confined task cannot reach the service manager over "
+				       "systemd's private socket, nor the D-Bus system bus unless "
+				       "its policy says [system] system-bus = allow",
 };
 
 /* The wall-clock time of a CLOCK_BOOTTIME stamp, as RFC 3339 UTC with microseconds. */

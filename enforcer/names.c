@@ -39,6 +39,8 @@ static const char *const hook_names[LG_HOOK_COUNT] = {
 	[LG_HOOK_SB_PIVOTROOT] = "sb_pivotroot",
 	[LG_HOOK_CAPABLE] = "capable",
 	[LG_HOOK_FILE_RECEIVE] = "file_receive",
+    [LG_HOOK_UNIX_STREAM_CONNECT] = "unix_stream_connect",
+    [LG_HOOK_UNIX_MAY_SEND] = "unix_may_send",
 };
 
 static const char *const decision_names[LG_DECISION_COUNT] = {

@@ -72,7 +72,25 @@ static const char *const unit_paths[] = {
     "/etc/ld.so.cache",
 };
 
-static int add_resolved(struct lg_protected *p, const char *path);
+/*
+ * The service manager's sockets (LG_BUILTIN_SERVICE_MANAGER, bpf_lsm/unix.bpf.c): a confined
+ * task may not connect or send to them, nor rename, unlink or replace them (protected objects
+ * like the others). Through either one, root asks PID 1 to start a unit outside every policy or
+ * to stop lsmguard. /run/initctl is systemd-initctl's FIFO, the SysV way to change the runlevel
+ * (runlevel 1 isolates rescue.target): a protected object, so no confined task opens it for
+ * writing.
+ */
+static const struct {
+	const char *path;
+	__u8 kind;
+} manager_objects[] = {
+    {"/run/systemd/private", LG_PROTECTED_MANAGER_PRIVATE},
+    {"/run/dbus/system_bus_socket", LG_PROTECTED_MANAGER_BUS},
+    {"/var/run/dbus/system_bus_socket", LG_PROTECTED_MANAGER_BUS},
+    {"/run/initctl", 0},
+};
+
+static int add_resolved(struct lg_protected *p, const char *path, __u8 kind);
 
 /* Each shared object loaded into this process (libbpf, libelf, libc...): protected too. */
 static int add_loaded_object(struct dl_phdr_info *info, size_t size, void *data)
@@ -80,27 +98,35 @@ static int add_loaded_object(struct dl_phdr_info *info, size_t size, void *data)
 	(void)size;
 	if (!info->dlpi_name || info->dlpi_name[0] != '/')
 		return 0; /* the executable itself (""), the vDSO */
-	return add_resolved(data, info->dlpi_name) ? 1 : 0;
+	return add_resolved(data, info->dlpi_name, 0) ? 1 : 0;
 }
 
-static int add(struct lg_protected *p, const char *path, bool tree)
+static int add(struct lg_protected *p, const char *path, bool tree, __u8 kind)
 {
 	char **bigger;
+	__u8 *kinds;
 	size_t len = strlen(path);
 
 	for (size_t i = 0; i < p->count; i++) {
 		size_t have = strlen(p->paths[i]);
 
 		if (strncmp(p->paths[i], path, len) == 0 &&
-		    (have == len || (have == len + 1 && tree && p->paths[i][len] == '/')))
+		    (have == len || (have == len + 1 && tree && p->paths[i][len] == '/'))) {
+			p->kinds[i] |= kind;
 			return 0; /* already there */
+		}
 	}
 	bigger = realloc(p->paths, (p->count + 1) * sizeof(*bigger));
 	if (!bigger)
 		return -ENOMEM;
 	p->paths = bigger;
+	kinds = realloc(p->kinds, (p->count + 1) * sizeof(*kinds));
+	if (!kinds)
+		return -ENOMEM;
+	p->kinds = kinds;
 	if (asprintf(&p->paths[p->count], "%s%s", path, tree && len > 1 ? "/" : "") < 0)
 		return -ENOMEM;
+	p->kinds[p->count] = kind;
 	p->count++;
 	return 0;
 }
@@ -109,7 +135,7 @@ static int add(struct lg_protected *p, const char *path, bool tree)
  * Add path as written and as it resolves: the whole path when it exists, else its directory
  * (a file not made yet, such as a drop-in directory an administrator may create).
  */
-static int add_resolved(struct lg_protected *p, const char *path)
+static int add_resolved(struct lg_protected *p, const char *path, __u8 kind)
 {
 	char buf[PATH_MAX], *real, *slash;
 	size_t len = strlen(path);
@@ -134,12 +160,12 @@ static int add_resolved(struct lg_protected *p, const char *path)
 	}
 	while (len > 1 && buf[len - 1] == '/')
 		buf[--len] = '\0';
-	ret = add(p, buf, tree);
+	ret = add(p, buf, tree, kind);
 	if (ret)
 		return ret;
 	real = realpath(buf, NULL);
 	if (real) {
-		ret = add(p, real, tree);
+		ret = add(p, real, tree, kind);
 		free(real);
 		return ret;
 	}
@@ -157,7 +183,7 @@ static int add_resolved(struct lg_protected *p, const char *path)
 			free(real);
 			return -ENOMEM;
 		}
-		ret = add(p, full, tree);
+		ret = add(p, full, tree, kind);
 		free(full);
 	}
 	free(real);
@@ -173,25 +199,27 @@ int lg_protected_collect(struct lg_protected *out, const char *policy_dir, const
 
 	memset(out, 0, sizeof(*out));
 	snprintf(dir, sizeof(dir), "%s/", policy_dir);
-	ret = add_resolved(out, dir);
+	ret = add_resolved(out, dir, 0);
 	snprintf(dir, sizeof(dir), "%s/", state_dir);
 	if (!ret)
-		ret = add_resolved(out, dir);
+		ret = add_resolved(out, dir, 0);
 	for (size_t i = 0; i < sizeof(unit_paths) / sizeof(unit_paths[0]) && !ret; i++)
-		ret = add_resolved(out, unit_paths[i]);
+		ret = add_resolved(out, unit_paths[i], 0);
+	for (size_t i = 0; i < sizeof(manager_objects) / sizeof(manager_objects[0]) && !ret; i++)
+		ret = add_resolved(out, manager_objects[i].path, manager_objects[i].kind);
 	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (len > 0 && !ret) {
 		exe[len] = '\0';
 		if (len > 10 && strcmp(exe + len - 10, " (deleted)") == 0)
 			exe[len - 10] = '\0';
-		ret = add_resolved(out, exe);
+		ret = add_resolved(out, exe, 0);
 	}
 	if (!ret && dl_iterate_phdr(add_loaded_object, out))
 		ret = -ENOMEM;
 	if (metrics && !ret)
-		ret = add_resolved(out, metrics);
+		ret = add_resolved(out, metrics, 0);
 	if (log && !ret)
-		ret = add_resolved(out, log);
+		ret = add_resolved(out, log, 0);
 	if (ret)
 		lg_protected_free(out);
 	return ret;
@@ -202,6 +230,7 @@ void lg_protected_free(struct lg_protected *p)
 	for (size_t i = 0; i < p->count; i++)
 		free(p->paths[i]);
 	free(p->paths);
+	free(p->kinds);
 	memset(p, 0, sizeof(*p));
 }
 

@@ -12,16 +12,20 @@
 
 #include "lsmguard_abi.h"
 
-/* lsmguard's own objects: canonical absolute paths, "/dir/" for a whole directory. */
+/*
+ * lsmguard's own objects: canonical absolute paths, "/dir/" for a whole directory; kinds[i]
+ * holds the LG_PROTECTED_MANAGER_* bits of paths[i] (the service manager's sockets), else 0.
+ */
 struct lg_protected {
 	char **paths;
+	__u8 *kinds;
 	size_t count;
 };
 
 /*
  * The objects of a daemon with these settings (metrics and log may be NULL): the policy
  * directory and /etc/lsmguard, the executable, the state directory and files, the systemd unit
- * and its drop-ins. Returns 0 or -ENOMEM.
+ * and its drop-ins, and the service manager's sockets. Returns 0 or -ENOMEM.
  */
 int lg_protected_collect(struct lg_protected *out, const char *policy_dir, const char *state_dir,
 			 const char *metrics, const char *log);

@@ -92,6 +92,8 @@ enum lg_decision {
  * also in the host's. Neither reaches lsmguard's protected objects. */
 #define LG_POLICY_SYSTEM_MOUNT_NAMESPACE 0x08
 #define LG_POLICY_SYSTEM_MOUNT_ALLOW 0x10
+/* system-bus = allow: connecting to the D-Bus system bus (LG_BUILTIN_SERVICE_MANAGER). */
+#define LG_POLICY_SYSTEM_BUS 0x20
 
 /* Value of the policy array map, indexed by policy id (0 is never used). */
 struct lg_policy_value {
@@ -140,6 +142,14 @@ _Static_assert(sizeof(struct lg_path_key) == 16, "lg_path_key layout");
  */
 #define LG_PATH_CLASS_PROTECTED 6
 #define LG_PATH_CLASS_PROTECTED_BENEATH 7
+/*
+ * More bits of a LG_PATH_CLASS_PROTECTED record's deny_mask (above the slots): the object is one
+ * of the service manager's sockets (LG_BUILTIN_SERVICE_MANAGER, bpf_lsm/unix.bpf.c), which a
+ * confined task may not connect or send to. PRIVATE: systemd's private socket, always refused;
+ * BUS: the D-Bus system bus, refused unless the policy says [system] system-bus = allow.
+ */
+#define LG_PROTECTED_MANAGER_PRIVATE 0x10
+#define LG_PROTECTED_MANAGER_BUS 0x20
 /*
  * Every deny rule of every policy of a bank, for a decision about all policies at once: a hard
  * link that cannot be recorded is refused when a deny rule covers the file (bpf_lsm/links.bpf.c).
@@ -434,7 +444,9 @@ enum lg_hook {
 	LG_HOOK_SB_PIVOTROOT = 32,
 	LG_HOOK_CAPABLE = 33,
 	LG_HOOK_FILE_RECEIVE = 34,
-	LG_HOOK_COUNT = 35,
+	LG_HOOK_UNIX_STREAM_CONNECT = 35,
+	LG_HOOK_UNIX_MAY_SEND = 36,
+	LG_HOOK_COUNT = 37,
 };
 
 /* Why a built-in protection denied (LG_EVENT_BUILTIN): in lg_event.builtin. */
@@ -460,7 +472,10 @@ enum lg_builtin {
 	LG_BUILTIN_RECEIVE = 16,    /* receiving a namespace or a BPF object's descriptor */
 	LG_BUILTIN_LINK_FULL = 17,  /* a hard link whose original name cannot be recorded */
 	LG_BUILTIN_OTHERS_BENEATH = 18, /* renaming a directory that holds another policy's deny */
-	LG_BUILTIN_COUNT = 19,
+	/* connecting or sending to the service manager's sockets (systemd's private socket, the
+	 * D-Bus system bus without [system] system-bus = allow) */
+	LG_BUILTIN_SERVICE_MANAGER = 19,
+	LG_BUILTIN_COUNT = 20,
 };
 
 /*
@@ -475,7 +490,7 @@ enum lg_builtin {
 	 (1U << LG_BUILTIN_PTRACE) | (1U << LG_BUILTIN_BPFFS) | (1U << LG_BUILTIN_SELF) |       \
 	 (1U << LG_BUILTIN_SIGNAL) | (1U << LG_BUILTIN_CGROUP_FILE) | (1U << LG_BUILTIN_KNOB) |    \
 	 (1U << LG_BUILTIN_PERF) | (1U << LG_BUILTIN_PROTECTED) | (1U << LG_BUILTIN_RECEIVE) |   \
-	 (1U << LG_BUILTIN_OTHERS_BENEATH))
+	 (1U << LG_BUILTIN_OTHERS_BENEATH) | (1U << LG_BUILTIN_SERVICE_MANAGER))
 #define LG_BUILTIN_IS_PROTECTION(builtin)                                                         \
 	((builtin) < 32 && ((LG_BUILTIN_PROTECTIONS >> (builtin)) & 1U))
 

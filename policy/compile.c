@@ -716,6 +716,12 @@ static int push_protected(struct lg_compiled *c, size_t *cap, __u32 class, __u64
 int lg_compiled_add_protected(struct lg_compiled *c, const char *const *paths, size_t count,
 			      struct lg_diag *diag)
 {
+	return lg_compiled_add_protected_kinds(c, paths, NULL, count, diag);
+}
+
+int lg_compiled_add_protected_kinds(struct lg_compiled *c, const char *const *paths,
+				    const __u8 *kinds, size_t count, struct lg_diag *diag)
+{
 	size_t cap = c->beneath_count, kept = 0;
 	__u64 hashes[LG_PATH_DEPTH_MAX + 1];
 	char path[4096];
@@ -734,7 +740,8 @@ int lg_compiled_add_protected(struct lg_compiled *c, const char *const *paths, s
 		if (depth == 0)
 			continue; /* "/" itself is nobody's to protect */
 		ret = push_protected(c, &cap, LG_PATH_CLASS_PROTECTED, hashes[depth],
-				     (__u8)(1u << (subtree ? LG_SLOT_TREE_WRITE : LG_SLOT_EXACT_WRITE)));
+				     (__u8)((1u << (subtree ? LG_SLOT_TREE_WRITE : LG_SLOT_EXACT_WRITE)) |
+					    (kinds ? kinds[i] : 0)));
 		for (unsigned d = 0; d < depth && !ret; d++)
 			ret = push_protected(c, &cap, LG_PATH_CLASS_PROTECTED_BENEATH, hashes[d], 0);
 	}

@@ -49,6 +49,7 @@ static const struct {
 } system_keys[LG_SYSTEM_KEY_COUNT] = {
 	[LG_SYSTEM_DEVICES] = {"devices", {"deny", "allow", NULL}, {0, LG_POLICY_SYSTEM_DEVICES}},
 	[LG_SYSTEM_USERNS] = {"userns", {"deny", "allow", NULL}, {0, LG_POLICY_SYSTEM_USERNS}},
+    [LG_SYSTEM_BUS] = {"system-bus", {"deny", "allow", NULL}, {0, LG_POLICY_SYSTEM_BUS}},
 	[LG_SYSTEM_MOUNT] = {"mount",
 			     {"deny", "namespace", "allow", NULL},
 			     {0, LG_POLICY_SYSTEM_MOUNT_NAMESPACE, LG_POLICY_SYSTEM_MOUNT_ALLOW}},

@@ -92,6 +92,7 @@ enum lg_system_key {
 	LG_SYSTEM_DEVICES = 0, /* devices = deny | allow: block and character device nodes */
 	LG_SYSTEM_USERNS = 1,  /* userns = deny | allow: creating user namespaces */
 	LG_SYSTEM_MOUNT = 2,   /* mount = deny | namespace | allow: mount operations */
+	LG_SYSTEM_BUS = 3,     /* system-bus = deny | allow: connecting to the D-Bus system bus */
 	LG_SYSTEM_KEY_COUNT,
 };
 
@@ -319,6 +320,9 @@ extern __u64 (*lg_test_rule_hash)(__u64 seed, const char *path);
  */
 int lg_compiled_add_protected(struct lg_compiled *compiled, const char *const *paths,
 			      size_t count, struct lg_diag *diag);
+/* The same, with kinds[i] (LG_PROTECTED_MANAGER_* bits, or 0) added to paths[i]'s record. */
+int lg_compiled_add_protected_kinds(struct lg_compiled *compiled, const char *const *paths,
+				    const __u8 *kinds, size_t count, struct lg_diag *diag);
 const struct lg_policy_value *lg_compiled_policy(const struct lg_compiled *compiled, __u32 id);
 void lg_compiled_free(struct lg_compiled *compiled);
 const struct lg_rule_source *lg_rule_source(const struct lg_compiled *compiled, __u32 rule_id);

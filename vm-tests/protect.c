@@ -276,8 +276,8 @@ VM_TEST(protect_confined_root_cannot_signal_the_daemon, 165)
 	EXPECT_EVENT_AFTER(
 	    mark, "\"event\":\"deny\"", "\"policy\":\"files\"", "\"hook\":\"task_kill\"",
 	    "\"path\":\"lsmguard\"",
-	    "\"source\":\"built-in: a confined task cannot signal lsmguard; no SIGIO or "
-	    "SIGURG reaches it\"");
+	    "\"source\":\"built-in: a confined task cannot signal lsmguard or PID 1 (the "
+	    "service manager); no SIGIO or SIGURG reaches them\"");
 	EXPECT_EVENT_AFTER(mark, DENIED_UNDER_AUDIT, "\"hook\":\"task_kill\"",
 			   "\"path\":\"lsmguard\"");
 }

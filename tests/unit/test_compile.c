@@ -249,6 +249,45 @@ TEST(compile_adds_lsmguards_own_objects)
 	lg_diag_free(&diag);
 }
 
+/* The service manager's sockets: protected objects whose record carries their kind. */
+TEST(compile_marks_the_service_managers_sockets)
+{
+	static const char *const paths[] = {"/run/systemd/private", "/run/dbus/system_bus_socket",
+					    "/run/lsmguard/", "/run/systemd/private"};
+	static const __u8 kinds[] = {LG_PROTECTED_MANAGER_PRIVATE, LG_PROTECTED_MANAGER_BUS, 0, 0};
+	struct lg_diag diag = {0};
+	struct lg_policy_set set;
+	struct lg_compiled *c = compile_text(HEADER "[files]\ndeny = /etc/x\n", &set);
+	int seen = 0;
+
+	CHECK_INT(lg_compiled_add_protected_kinds(c, paths, kinds, 4, &diag), 0);
+	CHECK(has_marker(c, 1, LG_PATH_CLASS_PROTECTED_BENEATH, "/run/systemd"));
+	CHECK(has_marker(c, 1, LG_PATH_CLASS_PROTECTED_BENEATH, "/run/dbus"));
+	for (size_t i = 0; i < c->beneath_count; i++) {
+		const struct lg_path_entry *e = &c->beneath[i];
+
+		if (e->key.class != LG_PATH_CLASS_PROTECTED)
+			continue;
+		if (e->key.hash == lg_path_hash(c->seed, "/run/systemd/private")) {
+			/* the second, kind-less copy merged into the first */
+			CHECK_INT(e->value.deny_mask,
+				  (1u << LG_SLOT_EXACT_WRITE) | LG_PROTECTED_MANAGER_PRIVATE);
+			seen++;
+		} else if (e->key.hash == lg_path_hash(c->seed, "/run/dbus/system_bus_socket")) {
+			CHECK_INT(e->value.deny_mask,
+				  (1u << LG_SLOT_EXACT_WRITE) | LG_PROTECTED_MANAGER_BUS);
+			seen++;
+		} else if (e->key.hash == lg_path_hash(c->seed, "/run/lsmguard")) {
+			CHECK_INT(e->value.deny_mask, 1u << LG_SLOT_TREE_WRITE);
+			seen++;
+		}
+	}
+	CHECK_INT(seen, 3);
+	lg_compiled_free(c);
+	lg_policy_set_free(&set);
+	lg_diag_free(&diag);
+}
+
 TEST(compile_marks_the_directories_rules_lie_beneath)
 {
 	struct lg_policy_set set;

@@ -497,9 +497,34 @@ TEST(parse_system_devices)
 	CHECK_STR(diag_line(&d, 1), "t.ini:8: error: 'devices' is set twice in [system] (first at "
 				    "line 7)");
 	CHECK_STR(diag_line(&d, 2), "t.ini:9: error: unknown key 'device' in [system] (did you mean "
-				    "'devices'?); keys are devices, userns, mount");
+				    "'devices'?); keys are devices, userns, mount, "
+				    "system-bus");
 	CHECK_STR(diag_line(&d, 3), "t.ini:10: error: section [system] appears twice (first at line "
 				    "5); merge the two");
+	lg_diag_free(&d);
+}
+
+TEST(parse_system_bus)
+{
+	struct lg_diag diag = {0};
+	struct lg_policy *p;
+	struct lg_diag d;
+
+	CHECK_INT(parse_text(HEADER "[system]\nsystem-bus = allow\n", &p, &diag), 0);
+	CHECK_INT(p->system.key[LG_SYSTEM_BUS].line, 6);
+	CHECK_STR(lg_system_key_name(LG_SYSTEM_BUS), "system-bus");
+	CHECK_INT(lg_system_policy_flags(&p->system), LG_POLICY_SYSTEM_BUS);
+	lg_policy_free(p);
+	CHECK_INT(parse_text(HEADER "[system]\nsystem-bus = deny\n", &p, &diag), 0);
+	CHECK_INT(lg_system_policy_flags(&p->system), 0);
+	lg_policy_free(p);
+	d = parse_fail(HEADER "[system]\nsystem-bus = namespace\nsystembus = allow\n");
+	CHECK_INT(d.count, 2);
+	CHECK_STR(diag_line(&d, 0), "t.ini:6: error: system-bus 'namespace' in [system] is "
+				    "invalid; write deny or allow");
+	CHECK_STR(diag_line(&d, 1), "t.ini:7: error: unknown key 'systembus' in [system] (did you "
+				    "mean 'system-bus'?); keys are devices, userns, mount, "
+				    "system-bus");
 	lg_diag_free(&d);
 }
 

@@ -61,13 +61,38 @@ UNIT
 sed -i 's|^allow = /run/nginx.pid$|&\nallow = /run/nginx-hardened/|' "$root/etc/lsmguard/policy.d/nginx.ini"
 grep -qx 'allow = /run/nginx-hardened/' "$root/etc/lsmguard/policy.d/nginx.ini"
 
+# A root service whose policy allows every file, program and address: what it still cannot do
+# is what lsmguard's protections refuse (test.sh: reaching the service manager).
+cat >"$root/etc/systemd/system/lgprobe.service" <<'UNIT'
+[Unit]
+Description=lsmguard real-services test: a confined root service with every rule open
+
+[Service]
+ExecStart=/bin/sleep infinity
+UNIT
+cat >"$root/etc/lsmguard/policy.d/probe.ini" <<'POLICY'
+[policy]
+name = probe
+unit = lgprobe.service
+mode = enforce
+
+[files]
+default = allow
+
+[exec]
+default = allow
+
+[network]
+default = allow
+POLICY
+
 # The test, run once the services are up; its output on the serial console.
 install -m 0755 "$here/test.sh" "$root/usr/local/sbin/realsvc-test"
 cat >"$root/etc/systemd/system/realsvc-test.service" <<'UNIT'
 [Unit]
 Description=lsmguard real-services test
-After=multi-user.target nginx.service ssh.service postgresql@15-main.service lsmguard.service
-Wants=nginx.service ssh.service postgresql@15-main.service
+After=multi-user.target nginx.service ssh.service postgresql@15-main.service lsmguard.service lgprobe.service
+Wants=nginx.service ssh.service postgresql@15-main.service lgprobe.service
 
 [Service]
 Type=oneshot

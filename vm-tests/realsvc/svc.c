@@ -4,16 +4,21 @@
  *   svc run CGROUP UID GID -- COMMAND [ARGS...]   start COMMAND in CGROUP (moved there before
  *                                                 its execve, as systemd does), in the background
  *   svc open CGROUP PATH | svc exec CGROUP PATH | svc connect CGROUP ADDRESS PORT |
- *   svc unshare-user CGROUP - | svc mount-tmpfs CGROUP PATH | svc mknod CGROUP PATH
+ *   svc unshare-user CGROUP - | svc mount-tmpfs CGROUP PATH | svc mknod CGROUP PATH |
+ *   svc unix-connect CGROUP PATH | svc unix-send CGROUP PATH LINE | svc kill-init CGROUP SIG
  *       code already running in the service's cgroup tries one thing; prints OK or the errno
  *       name (EPERM, ...). mount-tmpfs makes a private mount namespace first (as root: no
  *       user namespace needed), mknod makes a character device node (1:3, as /dev/null).
  *       That code is moved into the cgroup by another process, neither itself nor its
  *       parent: a task moved in by itself or its parent before any exec is in its setup window
  *       (as systemd's own child is, bpf_lsm/setup.bpf.h), not the service's code.
+ *   svc cmd CGROUP -- PROGRAM [ARGS...]   such code runs PROGRAM and waits; svc exits with
+ *                                         its status
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <stdio.h>
@@ -24,6 +29,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -96,6 +102,24 @@ static int try(int argc, char **argv)
 		ret = mknod(argv[3], S_IFCHR | 0666, makedev(1, 3));
 		if (ret == 0)
 			unlink(argv[3]);
+	} else if ((strcmp(argv[1], "unix-connect") == 0 || strcmp(argv[1], "unix-send") == 0) &&
+		   argc >= 4) {
+		struct sockaddr_un sun = {.sun_family = AF_UNIX};
+		bool stream = strcmp(argv[1], "unix-connect") == 0;
+		int fd = socket(AF_UNIX, stream ? SOCK_STREAM : SOCK_DGRAM, 0);
+		char text[512];
+
+		/* A datagram is one line (journald's native protocol ends each field with one). */
+		snprintf(text, sizeof(text), "%s\n", argc >= 5 ? argv[4] : "");
+
+		snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", argv[3]);
+		if (stream)
+			ret = connect(fd, (struct sockaddr *)&sun, sizeof(sun));
+		else
+			ret = (int)sendto(fd, text, strlen(text), 0, (struct sockaddr *)&sun,
+					  sizeof(sun));
+	} else if (strcmp(argv[1], "kill-init") == 0 && argc == 4) {
+		ret = kill(1, atoi(argv[3]));
 	} else {
 		fprintf(stderr, "svc: bad arguments\n");
 		return 2;
@@ -107,6 +131,30 @@ static int try(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	if (argc >= 5 && strcmp(argv[1], "cmd") == 0 && strcmp(argv[3], "--") == 0) {
+		/* The service's code runs a program and waits: its exit status is svc's. */
+		int go[2], status;
+		char joined = 'n';
+		pid_t pid;
+
+		if (pipe(go))
+			return 1;
+		pid = fork();
+		if (pid == 0) {
+			close(go[1]);
+			if (read(go[0], &joined, 1) != 1 || joined != 'y')
+				_exit(126);
+			execv(argv[4], argv + 4);
+			_exit(127);
+		}
+		close(go[0]);
+		joined = pid > 0 && enter_from_outside(argv[2], pid) == 0 ? 'y' : 'n';
+		if (write(go[1], &joined, 1) != 1)
+			return 1;
+		close(go[1]);
+		waitpid(pid, &status, 0);
+		return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	}
 	if (argc >= 7 && strcmp(argv[1], "run") == 0 && strcmp(argv[5], "--") == 0) {
 		pid_t pid = fork();
 
@@ -147,6 +195,7 @@ int main(int argc, char **argv)
 		return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 	}
 	fprintf(stderr, "usage: svc run CGROUP UID GID -- CMD... | "
-			"svc open|exec|connect|unshare-user|mount-tmpfs|mknod CGROUP ...\n");
+			"svc open|exec|connect|unshare-user|mount-tmpfs|mknod|unix-connect|unix-send|"
+			"kill-init CGROUP ... | svc cmd CGROUP -- CMD...\n");
 	return 2;
 }

@@ -116,8 +116,57 @@ SHADOW_LOOKUP='"policy":"postgresql".*"path":"/etc/shadow".*"comm":"pg_ctlcluste
 check "postgres: pg_ctlcluster's shadow lookup is denied and logged, as its policy says" \
 	sh -c "journalctl -u lsmguard -o cat --no-pager | grep '\"event\":\"deny\"' | grep -q '$SHADOW_LOOKUP'"
 
+# The service manager is out of every confined task's reach (a protection): its private socket,
+# the D-Bus system bus (sshd's policy opts in: pam_systemd), signals to PID 1.
+expect_denied "nginx: connect systemd's private socket" nginx $NGINX unix-connect \
+	/run/systemd/private "" '"hook":"unix_stream_connect",.*"path":"/run/systemd/private"'
+expect_denied "nginx: connect the D-Bus system bus" nginx $NGINX unix-connect \
+	/run/dbus/system_bus_socket "" '"hook":"unix_stream_connect",.*"path":"/run/dbus/system_bus_socket"'
+# glibc's SIGRTMIN is 34: 35 is systemd's SIGRTMIN+1.
+expect_denied "postgres: SIGRTMIN+1 to PID 1 (isolate rescue.target)" postgresql $PG kill-init \
+	35 "" '"hook":"task_kill",.*"path":"PID 1 (the service manager)"'
+# ... while systemd's other sockets, which services log and notify through, stay open.
+journal_reachable() {
+	svc unix-connect $NGINX /run/systemd/journal/stdout | grep -qx OK &&
+		svc unix-send $NGINX /run/systemd/journal/socket "MESSAGE=realsvc: a line from nginx's cgroup" |
+		grep -qx OK &&
+		wait_for sh -c 'journalctl -o cat --no-pager | grep -q "realsvc: a line from nginx"'
+}
+check "nginx's cgroup still reaches journald (stdout stream, native datagram)" journal_reachable
+# A root service whose rules allow everything still cannot stop or blind lsmguard through
+# systemd, nor start a unit outside every policy.
+PROBE=/system.slice/lgprobe.service
+check "policy probe is in force in enforce mode on lgprobe.service's cgroup" in_force probe lgprobe.service
+LSMGUARD_PID=$(systemctl show -p MainPID --value lsmguard.service)
+# refused PROGRAM...: run in probe's cgroup, it fails for want of the service manager.
+refused() {
+	out=$(svc cmd $PROBE -- "$@" 2>&1)
+	rc=$?
+	echo "exit $rc: $out"
+	[ "$rc" != 0 ] && echo "$out" | grep -q 'Operation not permitted'
+}
+check "probe: programs run (control): systemctl --version" svc cmd $PROBE -- /usr/bin/systemctl --version
+check "probe: systemctl stop lsmguard fails" refused /usr/bin/systemctl stop lsmguard.service
+check "probe: systemctl kill -s SIGSTOP lsmguard fails" \
+	refused /usr/bin/systemctl kill -s SIGSTOP lsmguard.service
+check "probe: busctl StopUnit lsmguard fails" refused /usr/bin/busctl call org.freedesktop.systemd1 \
+	/org/freedesktop/systemd1 org.freedesktop.systemd1.Manager StopUnit ss lsmguard.service replace
+check "probe: systemd-run of a unit outside every policy fails" \
+	refused /usr/bin/systemd-run --wait --quiet /bin/true
+still_running() {
+	state=$(systemctl is-active lsmguard.service)
+	pid=$(systemctl show -p MainPID --value lsmguard.service)
+	echo "$state, main PID $pid (was $LSMGUARD_PID): $(grep State: /proc/$pid/status)"
+	[ "$state" = active ] && [ "$pid" = "$LSMGUARD_PID" ] && grep -q '^State:.*[RS]' /proc/$pid/status
+}
+check "lsmguard.service stays active, same process, not stopped" still_running
+check "probe: systemctl's connections are denied and logged" sh -c "journalctl -u lsmguard -o cat \
+	--no-pager | grep '\"event\":\"deny\"' | grep '\"policy\":\"probe\"' | grep '\"comm\":\"systemctl\"' |
+	grep -q '\"hook\":\"unix_stream_connect\"'"
+
 # Apart from that, the services' own work, from boot to here, was never denied.
-others=$(events | grep '"event":"deny"' | grep -v '"comm":"svc"' | grep -v "$SHADOW_LOOKUP" | head -5)
+others=$(events | grep '"event":"deny"' | grep -v '"comm":"svc"' | grep -v "$SHADOW_LOOKUP" |
+	grep -v '"policy":"probe"' | head -5)
 if [ -z "$others" ]; then ok "the services' own work caused no denial"
 else not_ok "the services' own work caused no denial" "$others"; fi
 
