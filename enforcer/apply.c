@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -372,25 +373,36 @@ out:
 
 /*
  * Write one bank's half of the deny filter (LG_DENY_FILTER_WORDS words): the bits of entries,
- * or all zero with none. One batch where the kernel has array batches, else a write per word.
+ * or all zero with none. Through a shared mapping of the array (one copy); pins of a version
+ * whose array cannot be mapped get one batch update, or a write per word.
  */
 static int write_deny_filter(int fd, unsigned bank, const __u64 *entries, size_t count)
 {
+	const size_t half = LG_DENY_FILTER_WORDS * sizeof(__u64);
 	__u64 *words = calloc(LG_DENY_FILTER_WORDS, sizeof(*words));
-	__u32 *keys = calloc(LG_DENY_FILTER_WORDS, sizeof(*keys));
-	__u32 n = LG_DENY_FILTER_WORDS;
+	__u32 n = LG_DENY_FILTER_WORDS, *keys = NULL;
+	void *map;
 	int ret = 0;
 
-	if (!words || !keys) {
-		ret = -ENOMEM;
-		goto out;
-	}
+	if (!words)
+		return -ENOMEM;
 	for (size_t i = 0; i < count; i++) {
 		for (int k = 0; k < 2; k++) {
 			__u32 bit = lg_deny_filter_bit(entries[i], k);
 
 			words[bit >> 6] |= 1ULL << (bit & 63);
 		}
+	}
+	map = mmap(NULL, 2 * half, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (map != MAP_FAILED) {
+		memcpy((char *)map + (bank & 1) * half, words, half);
+		munmap(map, 2 * half);
+		goto out;
+	}
+	keys = calloc(LG_DENY_FILTER_WORDS, sizeof(*keys));
+	if (!keys) {
+		ret = -ENOMEM;
+		goto out;
 	}
 	for (__u32 i = 0; i < LG_DENY_FILTER_WORDS; i++)
 		keys[i] = (bank & 1) * LG_DENY_FILTER_WORDS + i;

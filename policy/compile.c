@@ -47,6 +47,12 @@ struct compiler {
 	size_t deny_filter_cap;
 	struct lg_path_key *markers; /* open addressing: the markers made so far (policy 0: free) */
 	size_t marker_count, marker_cap;
+	/* The last rule's marked prefixes (for its policy; for the bank too when it denies):
+	 * the next rule skips the markers of the prefixes it shares ("", "/srv", ...). */
+	__u64 marked[LG_PATH_DEPTH_MAX + 2];
+	unsigned marked_count;
+	__u32 marked_policy;
+	bool marked_deny;
 };
 
 __u64 (*lg_test_rule_hash)(__u64 seed, const char *path);
@@ -211,33 +217,54 @@ static int add_marker(struct compiler *cc, const struct path_item *rule_item,
  * for the whole bank when the rule denies. A directory there holds the rule's object.
  */
 static int add_beneath_markers(struct compiler *cc, const struct lg_path_rule *r,
-			       const struct path_item *rule_item)
+			       const struct path_item *rule_item, __u64 *path_hash)
 {
 	size_t len = strlen(r->path);
 	bool directory = len && r->path[len - 1] == '/';
+	bool deny = r->action == LG_ACT_DENY;
+	bool same = cc->marked_policy == rule_item->key.policy && (cc->marked_deny || !deny);
 	struct lg_path_walk walk;
+	unsigned depth = 0;
+	int ret = 0;
 
 	lg_path_walk_start(&walk, cc->out->seed, r->path);
 	for (;;) {
 		struct lg_path_key key = rule_item->key;
 		bool more;
-		int ret;
 
 		key.hash = walk.hash; /* the prefix before the next component */
 		more = lg_path_walk_next(&walk);
 		/* A directory rule ("/a/b/") marks its own directory too: it holds the objects. */
 		if (!more && !directory)
-			return 0;
-		key.class = LG_PATH_CLASS_BENEATH;
-		ret = add_marker(cc, rule_item, &key);
-		if (!ret && r->action == LG_ACT_DENY) {
-			key.policy = cc->out->id_base + 1;
-			key.class = LG_PATH_CLASS_DENY_BENEATH;
+			break;
+		/* The same prefix as the last rule's at this depth: its markers are made. */
+		same = same && depth < cc->marked_count && cc->marked[depth] == key.hash;
+		if (depth < sizeof(cc->marked) / sizeof(cc->marked[0]))
+			cc->marked[depth] = key.hash;
+		depth++;
+		if (!same) {
+			key.class = LG_PATH_CLASS_BENEATH;
 			ret = add_marker(cc, rule_item, &key);
+			if (!ret && deny) {
+				key.policy = cc->out->id_base + 1;
+				key.class = LG_PATH_CLASS_DENY_BENEATH;
+				ret = add_marker(cc, rule_item, &key);
+			}
 		}
 		if (ret || !more)
-			return ret;
+			break;
 	}
+	/* The walk's end is the rule's own hash (lg_path_hash's walk): the compiler's one pass
+	 * over the path for both. */
+	while (!ret && lg_path_walk_next(&walk))
+		;
+	*path_hash = walk.hash;
+	cc->marked_count = ret ? 0 : depth < sizeof(cc->marked) / sizeof(cc->marked[0])
+					   ? depth
+					   : (unsigned)(sizeof(cc->marked) / sizeof(cc->marked[0]));
+	cc->marked_policy = rule_item->key.policy;
+	cc->marked_deny = deny;
+	return ret;
 }
 
 static int add_path_rules(struct compiler *cc, const struct lg_policy *p, __u32 policy_id,
@@ -255,7 +282,7 @@ static int add_path_rules(struct compiler *cc, const struct lg_policy *p, __u32 
 			.subtree = r->subtree,
 		};
 		struct path_item item = {
-			.key = {.policy = policy_id, .class = class, .hash = rule_hash(cc->out->seed, r->path)},
+			.key = {.policy = policy_id, .class = class},
 			.path = r->path,
 			.file = p->file,
 			.line = r->line,
@@ -272,15 +299,17 @@ static int add_path_rules(struct compiler *cc, const struct lg_policy *p, __u32 
 			}
 		}
 		ret = new_rule(cc, &src, &item.rule);
+		if (!ret)
+			ret = add_beneath_markers(cc, r, &item, &item.key.hash);
 		if (ret)
 			return ret;
+		if (lg_test_rule_hash)
+			item.key.hash = rule_hash(cc->out->seed, r->path);
 		/* READ slot: deny only for deny. WRITE slot (files only): deny unless allow. */
 		item.slot = base;
 		item.deny = r->action == LG_ACT_DENY;
 		ret = push((void **)&cc->path_items, &cc->path_item_count, &cc->path_item_cap,
 			   sizeof(item), &item);
-		if (!ret)
-			ret = add_beneath_markers(cc, r, &item);
 		if (!ret && r->action == LG_ACT_DENY) {
 			__u64 any = item.key.hash ^ (r->subtree ? 0 : LG_DENY_FILTER_EXACT);
 
