@@ -14,6 +14,7 @@
  */
 #include "knobs.bpf.h"
 #include "path.bpf.h"
+#include "setup.bpf.h"
 
 #define FMODE_WRITE 0x2
 #define FMODE_EXEC 0x20
@@ -130,11 +131,24 @@ int BPF_PROG(lg_file_open, struct file *file, int ret)
 		bool move = lg_is_cgroup_migration(file);
 
 		if (lg_cgroup_file_policy(file->f_path.dentry) == policy->id) {
-			/* A move within the policy is allowed whatever [files] says (systemd's
-			 * child writes its service's cgroup.procs); other files: the rules. */
-			if (move) {
+			/* A move within the policy is allowed whatever [files] says to systemd's
+			 * child (in its setup window it writes its service's cgroup.procs) and to
+			 * a policy with cgroups = delegate; other files: the rules. */
+			if (move && (lg_in_setup_window() ||
+				     (policy->flags & LG_POLICY_SYSTEM_CGROUPS_DELEGATE))) {
 				lg_count_allowed(policy->id, LG_HOOK_FILE_OPEN);
 				return 0;
+			}
+			if (move) {
+				/* The kernel only checks the writer's access to the cgroups: a
+				 * process from anywhere, lsmguard's daemon included, could be
+				 * pulled in and frozen or starved there. A protection. */
+				lg_path_decide(policy, LG_CLASS_FILE, decision,
+					       file->f_path.dentry, file->f_path.mnt, &verdict);
+				lg_verdict_builtin(&verdict, LG_BUILTIN_CGROUP_MOVE);
+				return lg_path_verdict_finish(policy, cgroup_id,
+							      LG_HOOK_FILE_OPEN, decision,
+							      &verdict);
 			}
 		} else {
 			lg_path_decide(policy, LG_CLASS_FILE, decision, file->f_path.dentry,

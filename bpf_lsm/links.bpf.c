@@ -322,6 +322,37 @@ static __always_inline int lg_check_beneath(const struct lg_policy_value *policy
 }
 
 /*
+ * A file that an [exec] deny rule of the policy names (not its default) cannot be renamed or
+ * moved to a name that rule does not cover: the write checks see [files] only, so a service
+ * that may write /usr/bin/ could otherwise move a denied /usr/bin/nc to /usr/bin/x and run it.
+ * Within the rule (bin/prog to bin/prog.old under deny = bin/) it may.
+ */
+static __always_inline int lg_check_exec_rule(const struct lg_policy_value *policy,
+					      __u64 cgroup_id, struct dentry *from,
+					      struct vfsmount *from_mnt, struct dentry *to,
+					      struct vfsmount *to_mnt)
+{
+	struct inode *inode = BPF_CORE_READ(from, d_inode);
+	struct lg_path_verdict verdict;
+
+	if (!inode || (BPF_CORE_READ(inode, i_mode) & S_IFMT) == S_IFDIR)
+		return 0;
+	lg_path_decide(policy, LG_CLASS_EXEC, LG_DECISION_EXEC, from, from_mnt, &verdict);
+	if (!verdict.deny || verdict.rule == policy->default_rule[LG_DECISION_EXEC] ||
+	    verdict.rule == policy->anonymous_rule ||
+	    (verdict.flags & (LG_EVENT_WALK_LIMIT | LG_EVENT_DISCONNECTED)))
+		return 0;
+	lg_path_decide(policy, LG_CLASS_EXEC, LG_DECISION_EXEC, to, to_mnt, &verdict);
+	if (verdict.deny)
+		return 0;
+	/* Walked again for the event's path: the denied name. */
+	lg_path_decide(policy, LG_CLASS_EXEC, LG_DECISION_EXEC, from, from_mnt, &verdict);
+	lg_verdict_builtin(&verdict, LG_BUILTIN_RULES_BENEATH);
+	return lg_path_verdict_finish(policy, cgroup_id, LG_HOOK_PATH_RENAME, LG_DECISION_EXEC,
+				      &verdict);
+}
+
+/*
  * A second program on path_rename, after lg_path_rename (its own verifier budget): a task under
  * a policy renames or moves no directory that has one of lsmguard's own objects beneath it (a
  * protection, protected.bpf.h), nor one that has a rule of its policy, or a deny rule of any
@@ -344,6 +375,12 @@ int BPF_PROG(lg_path_rename_beneath, const struct path *old_dir, struct dentry *
 	ret = lg_check_beneath(policy, cgroup_id, old_dentry, BPF_CORE_READ(old_dir, mnt));
 	if (!ret && (flags & RENAME_EXCHANGE))
 		ret = lg_check_beneath(policy, cgroup_id, new_dentry, BPF_CORE_READ(new_dir, mnt));
+	if (!ret)
+		ret = lg_check_exec_rule(policy, cgroup_id, old_dentry, BPF_CORE_READ(old_dir, mnt),
+					 new_dentry, BPF_CORE_READ(new_dir, mnt));
+	if (!ret && (flags & RENAME_EXCHANGE))
+		ret = lg_check_exec_rule(policy, cgroup_id, new_dentry, BPF_CORE_READ(new_dir, mnt),
+					 old_dentry, BPF_CORE_READ(old_dir, mnt));
 	return ret;
 }
 

@@ -27,9 +27,6 @@
 #include "path.bpf.h"
 #include "setup.bpf.h"
 
-#define S_IFCHR 0020000
-#define S_IFBLK 0060000
-
 char LICENSE[] SEC("license") = "GPL";
 
 /* Write access at (dentry, mnt) for the current task; builtin, when set, overrides a verdict. */

@@ -39,6 +39,8 @@
 #define LG_NAME_WORDS ((LG_NAME_MAX + 1) / 8)
 #define S_IFMT 00170000
 #define S_IFREG 0100000
+#define S_IFCHR 0020000
+#define S_IFBLK 0060000
 #define PROC_SUPER_MAGIC 0x9fa0
 #define DCACHE_DISCONNECTED 0x20 /* include/linux/dcache.h, 6.1 */
 #define OVERLAYFS_SUPER_MAGIC 0x794c7630
@@ -784,10 +786,25 @@ static __always_inline int lg_overlay_verdict(const struct lg_policy_value *poli
 					      __u64 cgroup_id, __u8 hook, __u32 class,
 					      enum lg_decision decision, struct file *file)
 {
-	struct dentry *real = lg_overlay_real_dentry(file);
 	struct lg_scratch *scratch;
 	struct lg_path_verdict v;
+	struct dentry *real;
+	__u32 type;
 
+	if (!file || file->f_path.dentry->d_sb->s_magic != OVERLAYFS_SUPER_MAGIC)
+		return 0;
+	/*
+	 * A device node through an overlay: overlayfs opens the device itself (no real file to
+	 * name), so a rule on the node's real path (/dev/sda) would not see it. Like making a
+	 * node, reaching one this way needs [system] devices = allow.
+	 */
+	type = file->f_inode->i_mode & S_IFMT;
+	if ((type == S_IFCHR || type == S_IFBLK) && !(policy->flags & LG_POLICY_SYSTEM_DEVICES)) {
+		lg_path_decide(policy, class, decision, file->f_path.dentry, file->f_path.mnt, &v);
+		lg_verdict_builtin(&v, LG_BUILTIN_DEVICES);
+		return lg_path_verdict_finish(policy, cgroup_id, hook, decision, &v);
+	}
+	real = lg_overlay_real_dentry(file);
 	if (!real)
 		return 0;
 	lg_path_decide(policy, class, decision, real, 0, &v);

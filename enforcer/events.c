@@ -11,7 +11,8 @@
 
 static const char *const builtin_reasons[] = {
 	[LG_BUILTIN_NONE] = "",
-	[LG_BUILTIN_CGROUP_MOVE] = "a confined task cannot move processes out from under its policy",
+	[LG_BUILTIN_CGROUP_MOVE] = "a confined task cannot move processes between cgroups, nor "
+				   "within its policy's unless it says [system] cgroups = delegate",
 	[LG_BUILTIN_BPF] = "a confined task cannot use bpf()",
 	[LG_BUILTIN_MODULE] = "a confined task cannot load kernel modules or kexec images",
 	[LG_BUILTIN_PTRACE] = "a confined task can trace only tasks under its own policy",
@@ -26,10 +27,10 @@ static const char *const builtin_reasons[] = {
 			    "load code",
 	[LG_BUILTIN_PERF] = "a confined task cannot open perf events on tasks outside its policy "
 			    "or CPU-wide",
-	[LG_BUILTIN_DEVICES] = "a confined task cannot create device nodes unless its policy says "
-			       "[system] devices = allow",
+	[LG_BUILTIN_DEVICES] = "a confined task cannot create device nodes, or open them through "
+			       "overlayfs, unless its policy says [system] devices = allow",
 	[LG_BUILTIN_RULES_BENEATH] = "a confined task cannot rename or move a directory that "
-				     "holds a rule's path",
+				     "holds a rule's path, nor a file out of an [exec] deny rule",
 	[LG_BUILTIN_USERNS] = "a confined task cannot create user namespaces unless its policy says "
 			      "[system] userns = allow",
 	[LG_BUILTIN_MOUNT] = "a confined task cannot mount, unmount, remount, move or pivot unless its "

@@ -94,6 +94,11 @@ enum lg_decision {
 #define LG_POLICY_SYSTEM_MOUNT_ALLOW 0x10
 /* system-bus = allow: connecting to the D-Bus system bus (LG_BUILTIN_SERVICE_MANAGER). */
 #define LG_POLICY_SYSTEM_BUS 0x20
+/* cgroups = delegate: moving processes (cgroup.procs, cgroup.threads) between the cgroups of
+ * the policy itself. Without it only a task in its setup window may (systemd's child joining
+ * its unit's cgroup); anything else could pull a process from outside into the policy's
+ * cgroups (lsmguard's daemon, to freeze it there). */
+#define LG_POLICY_SYSTEM_CGROUPS_DELEGATE 0x40
 
 /* Value of the policy array map, indexed by policy id (0 is never used). */
 struct lg_policy_value {

@@ -49,10 +49,13 @@ static const struct {
 } system_keys[LG_SYSTEM_KEY_COUNT] = {
 	[LG_SYSTEM_DEVICES] = {"devices", {"deny", "allow", NULL}, {0, LG_POLICY_SYSTEM_DEVICES}},
 	[LG_SYSTEM_USERNS] = {"userns", {"deny", "allow", NULL}, {0, LG_POLICY_SYSTEM_USERNS}},
-    [LG_SYSTEM_BUS] = {"system-bus", {"deny", "allow", NULL}, {0, LG_POLICY_SYSTEM_BUS}},
+	[LG_SYSTEM_BUS] = {"system-bus", {"deny", "allow", NULL}, {0, LG_POLICY_SYSTEM_BUS}},
 	[LG_SYSTEM_MOUNT] = {"mount",
 			     {"deny", "namespace", "allow", NULL},
 			     {0, LG_POLICY_SYSTEM_MOUNT_NAMESPACE, LG_POLICY_SYSTEM_MOUNT_ALLOW}},
+	[LG_SYSTEM_CGROUPS] = {"cgroups",
+			       {"deny", "delegate", NULL},
+			       {0, LG_POLICY_SYSTEM_CGROUPS_DELEGATE}},
 };
 
 const char *lg_system_key_name(enum lg_system_key key)

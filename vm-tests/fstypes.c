@@ -45,7 +45,8 @@
 	"deny = /sys/fs/cgroup/ft-secret/\n"                                                      \
 	"deny = " LOWER_SECRET "/\n"                                                              \
 	"deny = " UPPER_SECRET "/\n"                                                              \
-	"deny = " MNT "/denied\n"
+	"deny = " MNT "/denied\n"                                                                  \
+	"deny = /dev/full\n"
 
 static const char fst_policy[] = "[policy]\nname = fstypes\ncgroup = " FST
 				 "\nmode = enforce\n" FST_RULES
@@ -57,7 +58,7 @@ static const char fst_audit_policy[] = "[policy]\nname = fstypes-audit\ncgroup =
 static const char fst_anon_policy[] = "[policy]\nname = fstypes-anon\ncgroup = " FST_ANON
 				      "\nmode = enforce\n" FST_RULES
 				      "[exec]\ndefault = allow\nanonymous = allow\n"
-				      "deny = " LOWER_BIN "/\n";
+				      "deny = " LOWER_BIN "/\n[system]\ndevices = allow\n";
 
 static void copy_file(const char *from, const char *to, mode_t mode)
 {
@@ -96,6 +97,7 @@ enum ns_kind {
 	NS_OVERLAY,   /* LOWER_SECRET:LOWER_PLAIN:LOWER_BIN at OVL (read-only) */
 	NS_OVERLAY_UP, /* the same with UPPER_SECRET/u as the upper layer (root) */
 	NS_KERNELFS,  /* a second procfs at PROC2, sysfs at SYS2, cgroup2 at CGROUP2 */
+	NS_OVERLAY_DEV, /* /dev as a lower layer, over LOWER_PLAIN, at OVL (root) */
 };
 
 /*
@@ -166,6 +168,8 @@ static int ns_mount(enum ns_kind kind)
 			     ",upperdir=" UPPER_SECRET "/u,workdir=" UPPER_SECRET "/w")
 			       ? 8
 			       : 0;
+	case NS_OVERLAY_DEV:
+		return mount("overlay", OVL, "overlay", 0, "lowerdir=/dev:" LOWER_PLAIN) ? 11 : 0;
 	case NS_KERNELFS:
 		if (mount("proc", PROC2, "proc", 0, NULL) ||
 		    mount("sysfs", SYS2, "sysfs", 0, NULL) ||
@@ -450,6 +454,38 @@ VM_TEST(fstypes_overlay_real_path_upper_as_root, 186)
 	 * is decided at its real (upper) path. */
 	EXPECT_FS(NS_OVERLAY_UP, 0, FST, FS_WRITE, OVL "/p", EPERM);
 	EXPECT_FS(NS_OVERLAY_UP, 0, NULL, FS_READ, OVL "/us", 0);
+}
+
+/*
+ * A device node reached through an overlay with /dev as a lower layer: overlayfs opens the
+ * device itself, with no real file whose path a rule could match (deny = /dev/full would
+ * not see /tmp/ft/ovl/full). Refused unless [system] devices = allow.
+ */
+VM_TEST(fstypes_overlay_device_nodes_need_the_devices_key, 186)
+{
+	long mark;
+
+	fstypes_setup();
+	mark = event_mark();
+	EXPECT_FS(NS_OVERLAY_DEV, 0, FST, FS_READ, OVL "/full", EPERM);
+	EXPECT_FS(NS_OVERLAY_DEV, 0, FST, FS_READ, OVL "/zero", EPERM);
+	EXPECT_FS(NS_OVERLAY_DEV, 0, FST, FS_WRITE, OVL "/null", EPERM);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"fstypes\"",
+			   "\"hook\":\"file_open\"", "\"path\":\"" OVL "/zero\"",
+			   "\"source\":\"built-in: a confined task cannot create device nodes, or "
+			   "open them through overlayfs, unless its policy says [system] devices = "
+			   "allow\"");
+	/* Audit mode: reported and opened. */
+	EXPECT_FS(NS_OVERLAY_DEV, 0, FST_AUDIT, FS_READ, OVL "/zero", 0);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"audit\"", "\"policy\":\"fstypes-audit\"",
+			   "\"path\":\"" OVL "/zero\"");
+	/* With the key: the nodes open; a regular file of the overlay is still decided. */
+	EXPECT_FS(NS_OVERLAY_DEV, 0, FST_ANON, FS_READ, OVL "/zero", 0);
+	EXPECT_FS(NS_OVERLAY_DEV, 0, FST_ANON, FS_READ, OVL "/p", 0);
+	/* The host's own node: by its path. Unconfined: anything. */
+	VM_CHECK(try_open(FST, "/dev/full", O_RDONLY) == EPERM);
+	VM_CHECK(try_open(FST, "/dev/zero", O_RDONLY) == 0);
+	EXPECT_FS(NS_OVERLAY_DEV, 0, NULL, FS_READ, OVL "/full", 0);
 }
 
 /* ---- kernel filesystems are named by their type ---- */

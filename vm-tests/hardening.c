@@ -308,15 +308,18 @@ VM_TEST(bypass_cgroup_escape_is_denied, 130)
 	make_cgroup("/lgt/files/inner");
 	VM_CHECK(in_cgroup(FILES, do_move_self, "/sys/fs/cgroup/lgt/files/inner/cgroup.threads") ==
 		 EPERM);
-	/* Within its own policy's cgroups (as systemd's child for a service does): allowed. */
-	VM_CHECK(in_cgroup(FILES, do_move_self, "/sys/fs/cgroup/lgt/files/child/cgroup.procs") == 0);
+	/* Within its own policy's cgroups: only with [system] cgroups = delegate or in the setup
+	 * window (namespaces.c, ns_moves_within_the_policy_need_cgroups_delegate). */
+	VM_CHECK(in_cgroup(FILES, do_move_self, "/sys/fs/cgroup/lgt/files/child/cgroup.procs") ==
+		 EPERM);
 	VM_CHECK(in_cgroup(FILES, do_escape_then_open, "/sys/fs/cgroup/cgroup.procs") == EPERM);
 	clone_mark = event_mark();
 	VM_CHECK(in_cgroup(FILES, do_clone_into_cgroup, "/sys/fs/cgroup") == EPERM);
 	VM_CHECK(in_cgroup(NULL, do_clone_into_cgroup, "/sys/fs/cgroup") == 0);
 	EXPECT_EVENT_AFTER(mark, "\"policy\":\"files\"", "\"path\":\"/sys/fs/cgroup/cgroup.procs\"",
-			   "\"source\":\"built-in: a confined task cannot move processes out from "
-			   "under its policy\"");
+			   "\"source\":\"built-in: a confined task cannot move processes between "
+			   "cgroups, nor within its policy's unless it says [system] cgroups = "
+			   "delegate\"");
 	EXPECT_EVENT_AFTER(clone_mark, "\"policy\":\"files\"", "\"hook\":\"task_alloc\"",
 			   "\"path\":\"clone3(CLONE_INTO_CGROUP)\"");
 }

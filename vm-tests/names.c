@@ -45,6 +45,10 @@
 #define OTHER "/tmp/nm/other"
 
 #define NAMES_RULES                                                                               \
+	"[exec]\n"                                                                                \
+	"default = allow\n"                                                                       \
+	"deny = " HOME "/bin/\n"                                                                  \
+	"deny = " HOME "/tool\n"                                                                  \
 	"[files]\n"                                                                               \
 	"default = allow\n"                                                                       \
 	"allow-read = " RO "/\n"                                                                  \
@@ -447,8 +451,8 @@ VM_TEST(names_metadata_under_read_only_rule_as_user, 173)
 }
 
 #define DEVICES_SOURCE                                                                             \
-	"\"source\":\"built-in: a confined task cannot create device nodes unless its policy "     \
-	"says [system] devices = allow\""
+	"\"source\":\"built-in: a confined task cannot create device nodes, or open them "         \
+	"through overlayfs, unless its policy says [system] devices = allow\""
 
 VM_TEST(names_device_nodes_need_the_devices_key, 174)
 {
@@ -552,7 +556,7 @@ static void expect_rename(const char *cgroup, uid_t uid, const char *from, const
 
 #define BENEATH_SOURCE                                                                            \
 	"\"source\":\"built-in: a confined task cannot rename or move a directory that holds a "   \
-	"rule's path\""
+	"rule's path, nor a file out of an [exec] deny rule\""
 #define OTHERS_BENEATH_SOURCE                                                                     \
 	"\"source\":\"built-in: a confined task cannot rename or move a directory that holds "     \
 	"another policy's deny rule\""
@@ -563,9 +567,10 @@ static void renames_as(uid_t uid)
 	long mark;
 
 	snprintf(cmd, sizeof(cmd),
-		 "rm -rf " HOME "/* && mkdir -p " HOME "/keys " HOME "/plain && echo k > " HOME
-		 "/keys/key && chown -R %d:%d " HOME "/keys " HOME "/plain " OTHER " && chmod 0777 "
-		 OTHER,
+		 "rm -rf " HOME "/* && mkdir -p " HOME "/keys " HOME "/plain " HOME "/bin && echo k > "
+		 HOME "/keys/key && echo p > " HOME "/bin/prog && echo t > " HOME "/tool && echo f > "
+		 HOME "/plain/f && chown -R %d:%d " HOME "/keys " HOME "/plain " HOME "/bin " HOME
+		 "/tool " OTHER " && chmod 0777 " OTHER,
 		 (int)uid, (int)uid);
 	VM_CHECK(system(cmd) == 0);
 	mark = event_mark();
@@ -594,7 +599,24 @@ static void renames_as(uid_t uid)
 	EXPECT_RENAME(NULL, uid, HOME "/plain", HOME "/keys", RENAME_EXCHANGE, false, 0);
 	EXPECT_RENAME(NULL, uid, HOME "/plain", HOME "/keys", RENAME_EXCHANGE, false, 0);
 	VM_CHECK(exists(HOME "/keys/key"));
+	/* A file an [exec] deny rule names does not leave it: not by a rename, not by an
+	 * exchange; within the rule it moves. */
+	EXPECT_RENAME(NAMES, uid, HOME "/tool", HOME "/tool2", 0, false, EPERM);
+	EXPECT_RENAME(NAMES, uid, HOME "/bin/prog", HOME "/prog", 0, false, EPERM);
+	EXPECT_RENAME(NAMES, uid, HOME "/bin/prog", HOME "/prog", 0, true, EPERM);
+	EXPECT_RENAME(NAMES, uid, HOME "/plain/f", HOME "/tool", RENAME_EXCHANGE, false, EPERM);
+	EXPECT_RENAME(NAMES, uid, HOME "/bin/prog", HOME "/bin/prog.old", 0, false, 0);
+	EXPECT_RENAME(NAMES, uid, HOME "/bin/prog.old", HOME "/bin/prog", 0, false, 0);
+	EXPECT_RENAME(NAMES_AUDIT, uid, HOME "/tool", HOME "/tool2", 0, false, 0);
+	EXPECT_RENAME(NULL, uid, HOME "/tool2", HOME "/tool", 0, false, 0);
+	VM_CHECK(exists(HOME "/tool") && exists(HOME "/bin/prog"));
 	snprintf(uid_field, sizeof(uid_field), "\"uid\":%d", (int)uid);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"names\"",
+			   "\"hook\":\"path_rename\"", uid_field, BENEATH_SOURCE,
+			   "\"path\":\"" HOME "/bin/prog\"");
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"audit\"", "\"policy\":\"names-audit\"",
+			   "\"hook\":\"path_rename\"", uid_field, BENEATH_SOURCE,
+			   "\"path\":\"" HOME "/tool\"");
 	EXPECT_EVENT_AFTER(mark, "\"policy\":\"names\"", "\"hook\":\"path_rename\"", uid_field,
 			   BENEATH_SOURCE, "\"path\":\"" HOME "/keys\"");
 	EXPECT_EVENT_AFTER(mark, "\"policy\":\"names\"", "\"hook\":\"path_rename\"", uid_field,

@@ -26,6 +26,7 @@
 #include <linux/sched.h>
 
 #include "vmtest.h"
+#include "attempts.h"
 #include "vmutil.h"
 
 #define NS "/lgt/ns"
@@ -44,7 +45,7 @@ static const char ns_audit_policy[] =
     "[policy]\nname = ns-audit\ncgroup = " NS_AUDIT "\nmode = audit\n" NS_RULES;
 static const char ns_optin_policy[] =
     "[policy]\nname = ns-optin\ncgroup = " NS_OPTIN "\nmode = enforce\n" NS_RULES
-    "[system]\nuserns = allow\nmount = namespace\n";
+    "[system]\nuserns = allow\nmount = namespace\ncgroups = delegate\n";
 static const char ns_allow_policy[] = "[policy]\nname = ns-allow\ncgroup = " NS_ALLOW
 				      "\nmode = enforce\n" NS_RULES "[system]\nmount = allow\n";
 
@@ -55,9 +56,8 @@ static const char ns_allow_policy[] = "[policy]\nname = ns-allow\ncgroup = " NS_
 	"\"source\":\"built-in: a confined task cannot mount, unmount, remount, move or pivot "    \
 	"unless its policy says [system] mount = namespace or allow\""
 #define SRC_DEVICES                                                                                \
-	"\"source\":\"built-in: a confined task cannot create device nodes unless its policy "     \
-	"says "                                                                                    \
-	"[system] devices = allow\""
+	"\"source\":\"built-in: a confined task cannot create device nodes, or open them "         \
+	"through overlayfs, unless its policy says [system] devices = allow\""
 
 /*
  * The directories and mounts of this file, made once by the unconfined suite: pre (a tmpfs to
@@ -110,6 +110,8 @@ enum ns_op {
 	OP_NS_PRIVATE_MOUNT, /* root: private mount ns made private, tmpfs under shared, new API */
 	OP_FORK_UNSHARE_USER, /* a child of the task tries unshare(CLONE_NEWUSER) */
 	OP_MKNOD_CHR,	      /* mknod of a character device (1:3) in D/dev */
+	OP_MOVE_WITHIN,	      /* write the own pid into the own cgroup's "sub" child */
+	OP_PULL_OUTSIDER,     /* write ns_outsider's pid into the own cgroup */
 	OP_COUNT,
 };
 
@@ -142,7 +144,36 @@ static const char *const op_names[OP_COUNT] = {
     "namespace: made private, then mount",
     "fork, child unshare(CLONE_NEWUSER)",
     "mknod(S_IFCHR 1:3)",
+    "move itself within its cgroups",
+    "pull a process from outside in",
 };
+
+/* The process OP_PULL_OUTSIDER pulls: an unconfined sleeper the test starts. */
+static pid_t ns_outsider;
+
+/* Write text into a cgroup.procs under the current task's own cgroup (sub: of its child). */
+static int write_own_cgroup_procs(const char *sub, long pid)
+{
+	char cg[256] = "", path[512], text[32];
+	FILE *f = fopen("/proc/self/cgroup", "r");
+	int fd, n;
+
+	if (!f || !fgets(cg, sizeof(cg), f) || strncmp(cg, "0::", 3) != 0) {
+		if (f)
+			fclose(f);
+		return 230;
+	}
+	fclose(f);
+	cg[strcspn(cg, "\n")] = '\0';
+	snprintf(path, sizeof(path), "/sys/fs/cgroup%s%s/cgroup.procs", cg + 3, sub);
+	n = snprintf(text, sizeof(text), "%ld", pid);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return errno;
+	n = write(fd, text, (size_t)n) == n ? 0 : errno;
+	close(fd);
+	return n;
+}
 
 struct ns_arg {
 	enum ns_op op;
@@ -359,6 +390,10 @@ static int do_ns_op(const void *varg)
 		if (ret == 0)
 			unlink(D "/dev/null-copy");
 		break;
+	case OP_MOVE_WITHIN:
+		return write_own_cgroup_procs("/sub", getpid());
+	case OP_PULL_OUTSIDER:
+		return write_own_cgroup_procs("", ns_outsider);
 	case OP_COUNT:
 		return 202;
 	}
@@ -885,4 +920,94 @@ VM_TEST(setup_window_not_for_an_adopted_orphan_of_the_service, 189)
 	close(go[1]);
 	close(result[0]);
 	close(result[1]);
+}
+
+#define SRC_CGROUP_MOVE                                                                            \
+	"\"source\":\"built-in: a confined task cannot move processes between cgroups, nor "       \
+	"within its policy's unless it says [system] cgroups = delegate\""
+
+/* The cgroup (0::/...) of a process, from /proc/PID/cgroup; "" when unreadable. */
+static void cgroup_of(pid_t pid, char *out, size_t size)
+{
+	char path[64];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
+	out[0] = '\0';
+	f = fopen(path, "r");
+	if (f && fgets(out, (int)size, f))
+		out[strcspn(out, "\n")] = '\0';
+	if (f)
+		fclose(f);
+}
+
+/*
+ * Moving processes within the policy's own cgroups: the kernel asks only for write access to
+ * the cgroups' files, so a confined root could pull any process in, lsmguard's daemon included,
+ * and freeze or starve it there with its own cgroup's files. Refused unless cgroups = delegate,
+ * in audit mode too (a protection); allowed to a task in its setup window.
+ */
+VM_TEST(ns_moves_within_the_policy_need_cgroups_delegate, 189)
+{
+	static const char *const cgroups[] = {NS, NS_AUDIT, NS_OPTIN};
+	char before[256], after[256], daemon_cg[256], path[256];
+	struct waiting_child c;
+	long mark = event_mark();
+	pid_t daemon = daemon_pid();
+
+	ns_setup();
+	for (int i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "%s/sub", cgroups[i]);
+		make_cgroup(path);
+	}
+	/* The service moving itself into its own child cgroup. */
+	VM_CHECK(ns_try(NS, OP_MOVE_WITHIN, 0, false) == EPERM);
+	VM_CHECK(ns_try(NS_AUDIT, OP_MOVE_WITHIN, 0, false) == EPERM);
+	VM_CHECK(ns_try(NS_OPTIN, OP_MOVE_WITHIN, 0, false) == 0);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"ns\"", "\"hook\":\"file_open\"",
+			   "\"path\":\"/sys/fs/cgroup/lgt/ns/sub/cgroup.procs\"", SRC_CGROUP_MOVE);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"ns-audit\"",
+			   "\"path\":\"/sys/fs/cgroup/lgt/ns-audit/sub/cgroup.procs\"",
+			   SRC_CGROUP_MOVE);
+	/* uid 1000 with the cgroup delegated to it (its files chowned, as systemd's Delegate=
+	 * does): past the kernel's permission check, then refused the same way. */
+	VM_CHECK(chown("/sys/fs/cgroup" NS "/sub/cgroup.procs", USER, USER) == 0);
+	VM_CHECK(ns_try(NS, OP_MOVE_WITHIN, USER, false) == EPERM);
+	VM_CHECK(chown("/sys/fs/cgroup" NS "/sub/cgroup.procs", 0, 0) == 0);
+	/* In its setup window (systemd's child): allowed. */
+	child_start(&c, OP_MOVE_WITHIN, false);
+	VM_CHECK(child_finish(&c, 'm') == 0);
+	/* Pulling a process from outside: an unconfined sleeper, then lsmguard's daemon. */
+	ns_outsider = fork();
+	if (ns_outsider == 0) {
+		pause();
+		_exit(0);
+	}
+	VM_CHECK(ns_outsider > 0);
+	cgroup_of(ns_outsider, before, sizeof(before));
+	VM_CHECK(ns_try(NS, OP_PULL_OUTSIDER, 0, false) == EPERM);
+	VM_CHECK(ns_try(NS_AUDIT, OP_PULL_OUTSIDER, 0, false) == EPERM);
+	cgroup_of(ns_outsider, after, sizeof(after));
+	if (strcmp(before, after) != 0)
+		VM_FAIL("the sleeper moved from %s to %s", before, after);
+	/* With cgroups = delegate that is what the key reopens (docs/policy.md). */
+	VM_CHECK(ns_try(NS_OPTIN, OP_PULL_OUTSIDER, 0, false) == 0);
+	cgroup_of(ns_outsider, after, sizeof(after));
+	VM_CHECK(strcmp(after, "0::" NS_OPTIN) == 0);
+	kill(ns_outsider, SIGKILL);
+	VM_CHECK(waitpid(ns_outsider, NULL, 0) == ns_outsider);
+	/* Unconfined: the administrator moves what it likes. */
+	VM_CHECK(in_cgroup(NULL, do_move_self, "/sys/fs/cgroup" NS "/sub/cgroup.procs") == 0);
+	VM_CHECK(daemon > 0);
+	cgroup_of(daemon, daemon_cg, sizeof(daemon_cg));
+	ns_outsider = daemon;
+	VM_CHECK(ns_try(NS, OP_PULL_OUTSIDER, 0, false) == EPERM);
+	VM_CHECK(ns_try(NS_AUDIT, OP_PULL_OUTSIDER, 0, false) == EPERM);
+	cgroup_of(daemon, after, sizeof(after));
+	if (strcmp(daemon_cg, after) != 0) {
+		VM_FAIL("lsmguard's daemon moved from %s to %s", daemon_cg, after);
+		move_into_cgroup(strncmp(daemon_cg, "0::", 3) == 0 ? daemon_cg + 3 : "/", daemon);
+	}
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"ns-audit\"",
+			   "\"path\":\"/sys/fs/cgroup/lgt/ns-audit/cgroup.procs\"", SRC_CGROUP_MOVE);
 }

@@ -121,8 +121,9 @@ VM_TEST(protect_audit_policy_cannot_leave_its_cgroup, 164)
 	VM_CHECK(in_cgroup(AUDIT, do_clone_into_cgroup, "/sys/fs/cgroup") == EPERM);
 	VM_CHECK(in_cgroup(NULL, do_clone_into_cgroup, "/sys/fs/cgroup") == 0);
 	EXPECT_EVENT_AFTER(mark, DENIED_UNDER_AUDIT, "\"path\":\"/sys/fs/cgroup/cgroup.procs\"",
-			   "\"source\":\"built-in: a confined task cannot move processes out from "
-			   "under its policy\"");
+			   "\"source\":\"built-in: a confined task cannot move processes between "
+			   "cgroups, nor within its policy's unless it says [system] cgroups = "
+			   "delegate\"");
 	EXPECT_EVENT_AFTER(clone_mark, DENIED_UNDER_AUDIT, "\"hook\":\"task_alloc\"",
 			   "\"path\":\"clone3(CLONE_INTO_CGROUP)\"");
 }
@@ -499,8 +500,9 @@ VM_TEST(protect_confined_task_cannot_write_other_cgroups_control_files, 169)
 			   "of cgroups outside its policy\"");
 	EXPECT_EVENT_AFTER(mark, DENIED_UNDER_AUDIT, "\"path\":\"" VICTIM_CG "/cgroup.kill\"");
 	EXPECT_EVENT_AFTER(mark, "\"policy\":\"files\"", "\"path\":\"" VICTIM_CG "/cgroup.procs\"",
-			   "\"source\":\"built-in: a confined task cannot move processes out from "
-			   "under its policy\"");
+			   "\"source\":\"built-in: a confined task cannot move processes between "
+			   "cgroups, nor within its policy's unless it says [system] cgroups = "
+			   "delegate\"");
 	{
 		/* The path is the mount the daemon's table records for that filesystem root
 		 * (a second mount of a known root may take over the record: issue 12, class 1). */

@@ -498,7 +498,7 @@ TEST(parse_system_devices)
 				    "line 7)");
 	CHECK_STR(diag_line(&d, 2), "t.ini:9: error: unknown key 'device' in [system] (did you mean "
 				    "'devices'?); keys are devices, userns, mount, "
-				    "system-bus");
+				    "system-bus, cgroups");
 	CHECK_STR(diag_line(&d, 3), "t.ini:10: error: section [system] appears twice (first at line "
 				    "5); merge the two");
 	lg_diag_free(&d);
@@ -524,7 +524,28 @@ TEST(parse_system_bus)
 				    "invalid; write deny or allow");
 	CHECK_STR(diag_line(&d, 1), "t.ini:7: error: unknown key 'systembus' in [system] (did you "
 				    "mean 'system-bus'?); keys are devices, userns, mount, "
-				    "system-bus");
+				    "system-bus, cgroups");
+	lg_diag_free(&d);
+}
+
+TEST(parse_system_cgroups)
+{
+	struct lg_diag diag = {0};
+	struct lg_policy *p;
+	struct lg_diag d;
+
+	CHECK_INT(parse_text(HEADER "[system]\ncgroups = delegate\n", &p, &diag), 0);
+	CHECK_STR(lg_system_values(LG_SYSTEM_CGROUPS)[p->system.key[LG_SYSTEM_CGROUPS].value],
+		  "delegate");
+	CHECK_INT(lg_system_policy_flags(&p->system), LG_POLICY_SYSTEM_CGROUPS_DELEGATE);
+	lg_policy_free(p);
+	CHECK_INT(parse_text(HEADER "[system]\ncgroups = deny\n", &p, &diag), 0);
+	CHECK_INT(lg_system_policy_flags(&p->system), 0);
+	lg_policy_free(p);
+	d = parse_fail(HEADER "[system]\ncgroups = allow\n");
+	CHECK_INT(d.count, 1);
+	CHECK_STR(diag_line(&d, 0), "t.ini:6: error: cgroups 'allow' in [system] is invalid; write "
+				    "deny or delegate");
 	lg_diag_free(&d);
 }
 
