@@ -21,8 +21,8 @@ static const char *const builtin_reasons[] = {
 	[LG_BUILTIN_SIGNAL] = "a confined task cannot signal lsmguard; no SIGIO or SIGURG reaches it",
 	[LG_BUILTIN_CGROUP_FILE] = "a confined task cannot write the control files of cgroups outside "
 				   "its policy",
-	[LG_BUILTIN_KNOB] = "a confined task cannot change kernel settings that run programs or "
-			    "load code",
+	[LG_BUILTIN_KNOB] = "a confined task cannot change kernel settings that run programs, load "
+			    "code or weaken protections, nor open kernel memory",
 	[LG_BUILTIN_PERF] = "a confined task cannot open perf events on tasks outside its policy "
 			    "or CPU-wide",
 	[LG_BUILTIN_DEVICES] = "a confined task cannot create device nodes unless its policy says "
@@ -42,6 +42,9 @@ static const char *const builtin_reasons[] = {
 				 "deny rule, nor by a confined task",
 	[LG_BUILTIN_OTHERS_BENEATH] = "a confined task cannot rename or move a directory that "
 				      "holds another policy's deny rule",
+	/* 19: reserved (no reason here: such an event prints no source text). */
+	[LG_BUILTIN_TUNE] = "a confined task cannot change lsmguard's priority, scheduling, limits "
+			    "or OOM score",
 };
 
 /* The wall-clock time of a CLOCK_BOOTTIME stamp, as RFC 3339 UTC with microseconds. */
