@@ -223,7 +223,7 @@ static __always_inline bool lg_is_memory_device(struct inode *inode)
 
 /*
  * Whether opening file (for writing when write) would change a setting listed above or reach
- * kernel memory. Two loads for an ordinary file opened for reading.
+ * kernel memory. A few loads for an ordinary file opened for reading (its mode, its magic).
  */
 static __always_inline bool lg_is_code_knob(struct inode *inode, bool write)
 {

@@ -987,7 +987,8 @@ int lg_policy_load_file_at(int dirfd, const char *name, const char *path, unsign
 	 * A policy directory holds regular files only: a symbolic link there could lead anywhere
 	 * (whoever may write one place it points to would write policy), and opening a fifo would
 	 * block the daemon. Looked at before the open (opening a device can act on it), and again
-	 * on the descriptor, which is what is read.
+	 * on the descriptor, which is what is read; the open does not wait for a fifo's writer
+	 * put there in between. A file named on the command line is opened as it is.
 	 */
 	if ((flags & LG_LOAD_NO_FOLLOW) && fstatat(dirfd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0) {
 		ret = not_regular(&sb, path, diag);
@@ -995,7 +996,8 @@ int lg_policy_load_file_at(int dirfd, const char *name, const char *path, unsign
 			return ret;
 	}
 	fd = openat(dirfd, name,
-		    O_RDONLY | O_CLOEXEC | O_NONBLOCK | ((flags & LG_LOAD_NO_FOLLOW) ? O_NOFOLLOW : 0));
+		    O_RDONLY | O_CLOEXEC |
+			((flags & LG_LOAD_NO_FOLLOW) ? O_NOFOLLOW | O_NONBLOCK : 0));
 	if (fd < 0) {
 		ret = -errno;
 		if (errno == ELOOP && (flags & LG_LOAD_NO_FOLLOW))

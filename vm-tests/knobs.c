@@ -184,7 +184,8 @@ VM_TEST(knobs_inode_flags_through_a_read_only_descriptor, 176)
 	VM_CHECK(flags_of(POLICY_DIR "/files.ini") == 0);
 	VM_CHECK(flags_of(STATE) == 0);
 	/* Where the rules allow writing, the flags may change; other ioctls pass. */
-	VM_CHECK(try_flags(FILES, "/data/mine/own", 0, FLAGS_IOCTL, FS_IMMUTABLE_FL) == 0);
+	write_file("/data/knobs-writable", "x\n", 0644); /* under no rule: default allow */
+	VM_CHECK(try_flags(FILES, "/data/knobs-writable", 0, FLAGS_IOCTL, FS_IMMUTABLE_FL) == 0);
 	VM_CHECK(in_cgroup(FILES, do_getflags, "/data/ro/attr") == 0);
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"files\"",
 			   "\"hook\":\"file_ioctl\"", "\"access\":\"write\"",

@@ -142,7 +142,8 @@ TEST(set_errors_in_any_file_load_nothing)
 /*
  * A policy directory holds regular files: a symbolic link (to a file anywhere) and a fifo
  * (which would block the daemon's open) are each refused with their reason, and nothing of the
- * directory is loaded. A file named directly may be a link: the administrator chose it.
+ * directory is loaded. A file named directly may be a link: the administrator chose it (and a
+ * fifo named directly is waited for: vm-tests/protect.c's second lsmguard process is one).
  */
 TEST(set_directory_refuses_links_and_special_files)
 {
@@ -192,12 +193,6 @@ TEST(set_directory_refuses_links_and_special_files)
 	CHECK_INT(load_dir(&set, &diag, 0), -EINVAL);
 	CHECK_INT(set.count, 0);
 	snprintf(expect, sizeof(expect), "%s/c.ini: error: not a regular file (a fifo)", tmpdir);
-	CHECK_STR(diag_line(&diag, 0), expect);
-	lg_diag_free(&diag);
-	/* Named directly, a fifo is refused too, without blocking. */
-	direct[0] = fifo;
-	memset(&diag, 0, sizeof(diag));
-	CHECK_INT(lg_policy_set_load(direct, 1, 0, &set, &diag), -EINVAL);
 	CHECK_STR(diag_line(&diag, 0), expect);
 	lg_diag_free(&diag);
 	remove_dir();
