@@ -530,6 +530,7 @@ static __always_inline int lg_builtin_deny(const struct lg_policy_value *policy,
 }
 
 #define BPF_FS_MAGIC 0xcafe4a11
+#define EFIVARFS_MAGIC 0xde5e81e4 /* knobs.bpf.h, meta.bpf.c */
 
 /* The "policy" of events about tasks under no policy (self-protection): id 0, enforce. */
 static const struct lg_policy_value lg_no_policy;

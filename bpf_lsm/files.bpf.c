@@ -8,6 +8,10 @@
  * write access, appending or truncation. A file opened through overlayfs is decided on the
  * real file's path too (path.bpf.h, lg_overlay_verdict): deny wins.
  *
+ * Built in (protections, every mode): opening for writing a kernel setting that runs code or
+ * weakens a protection, opening kernel memory at all (knobs.bpf.h), opening for writing a file
+ * of lsmguard's own /proc/PID directory; and the cgroup files below.
+ *
  * Not covered here: opens the kernel makes to execute a program (FMODE_EXEC), which [exec]
  * decides in bprm_check_security; file descriptors a task already holds or receives over a
  * socket; objects never opened (pipes, sockets, memfd) unless re-opened through /proc.
@@ -107,6 +111,7 @@ int BPF_PROG(lg_file_open, struct file *file, int ret)
 	struct lg_path_verdict verdict;
 	enum lg_decision decision;
 	__u64 cgroup_id = 0;
+	int builtin;
 
 	if (ret)
 		return ret; /* an earlier LSM already denied: keep its answer */
@@ -120,10 +125,15 @@ int BPF_PROG(lg_file_open, struct file *file, int ret)
 	decision = (file->f_mode & FMODE_WRITE) || (file->f_flags & (O_TRUNC | O_APPEND))
 			   ? LG_DECISION_FILE_WRITE
 			   : LG_DECISION_FILE_READ;
-	if (decision == LG_DECISION_FILE_WRITE && lg_is_code_knob(file)) {
+	/* Kernel settings and kernel memory (knobs.bpf.h); lsmguard's own /proc/PID files
+	 * (oom_score_adj: the OOM killer's first choice). The inode is read with BPF_CORE_READ:
+	 * a global function takes a scalar, not a pointer. */
+	builtin = lg_open_builtin((__u64)BPF_CORE_READ(file, f_inode),
+				  decision == LG_DECISION_FILE_WRITE);
+	if (builtin) {
 		lg_path_decide(policy, LG_CLASS_FILE, decision, file->f_path.dentry,
 			       file->f_path.mnt, &verdict); /* for the event's path */
-		lg_verdict_builtin(&verdict, LG_BUILTIN_KNOB);
+		lg_verdict_builtin(&verdict, builtin);
 		return lg_path_verdict_finish(policy, cgroup_id, LG_HOOK_FILE_OPEN, decision,
 					      &verdict);
 	}

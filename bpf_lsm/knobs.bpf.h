@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Kernel settings that make the kernel run a program or load code (issue 12, class 3): a
- * protection for every confined task, in every mode, whatever its [files] rules allow. Each is
- * recognised by what it is, never by a path a mount could move:
+ * Kernel settings that make the kernel run a program, load code or drop a protection, and the
+ * files that are kernel memory (issue 12, class 3): a protection for every confined task, in
+ * every mode, whatever its [files] rules allow. Each is recognised by what it is, never by a
+ * path a mount could move:
  *
  *  - sysctls (any procfs mount, any name it is reached by): the proc inode's sysctl table
  *    entry, whose data pointer is compared with the kernel variable it sets (addresses from
  *    kallsyms, resolved by libbpf at load; a variable this kernel lacks resolves to 0 and
- *    matches nothing):
+ *    matches nothing). Each name below must be unique in kallsyms (libbpf refuses an
+ *    ambiguous one): checked in the 6.1 test kernel. Writing is refused:
  *      kernel.core_pattern      "|program": run as root by the kernel at the next crash
  *      kernel.core_pipe_limit, fs.suid_dumpable   how and whether set-id processes dump into it
  *      kernel.modprobe          run as root by every module autoload
@@ -15,13 +17,47 @@
  *      kernel.hotplug           run for every uevent (CONFIG_UEVENT_HELPER kernels)
  *      kernel.usermodehelper.bset, .inheritable   capabilities of every helper above
  *                               (their data is a tag, so they are known by their handler)
- *  - binfmt_misc (any mount: the filesystem's magic): `register` installs an interpreter the
- *    kernel runs for matching files (with the C flag, with the file's set-id credentials);
- *    `status` and each entry's file switch them on and off.
+ *    and the settings that weaken a protection of the whole host (no service needs to write
+ *    them; an administrator sets them at boot):
+ *      kernel.unprivileged_userns_clone   (Debian) user namespaces for every user
+ *      kernel.yama.ptrace_scope           who may ptrace whom
+ *      kernel.perf_event_paranoid         perf events for unprivileged users, kernel profiling
+ *      kernel.kptr_restrict, kernel.dmesg_restrict   kernel addresses for every reader
+ *      kernel.unprivileged_bpf_disabled   bpf() for every user
+ *      net.core.bpf_jit_harden            constant blinding of JIT-compiled BPF
+ *      kernel.kexec_load_disabled, kernel.modules_disabled   one-way switches an administrator
+ *                               throws; a service throwing them stops the host's updates
+ *      fs.protected_symlinks, _hardlinks, _fifos, _regular   the /tmp link and fifo traps
+ *      vm.mmap_min_addr                   NULL-page mappings (kernel NULL dereferences)
+ *      vm.unprivileged_userfaultfd        stalling the kernel at a chosen page fault
+ *      kernel.randomize_va_space          address space randomisation
+ *  - procfs entries (any procfs mount: the proc_dir_entry's operations, from kallsyms):
+ *    /proc/sysrq-trigger for writing ('b' reboots, 'c' crashes, 'e' and 'i' kill every process,
+ *    lsmguard included, whatever kernel.sysrq says); /proc/kcore for reading too (all kernel
+ *    memory: lsmguard's maps, their path seed and policies, other services' secrets).
+ *  - the memory devices, by device number wherever the node is: /dev/mem (physical memory),
+ *    /dev/kmem, /dev/port (I/O ports), for reading and writing.
+ *  - whole filesystems, for writing (any mount: the superblock's magic):
+ *      binfmt_misc   `register` installs an interpreter the kernel runs for matching files
+ *                    (with the C flag, with the file's set-id credentials); `status` and each
+ *                    entry's file switch them on and off
+ *      tracefs, debugfs   kprobe_events, uprobe_events and dynamic_events attach probes whose
+ *                    fetch arguments read any kernel or user memory; set_ftrace_filter and
+ *                    current_tracer patch every kernel function's entry; events/ and trace_pipe
+ *                    record other services' system calls; debugfs holds drivers' raw controls
+ *                    (/sys/kernel/debug/tracing is tracefs, automounted). Reading is left to
+ *                    the rules.
+ *      securityfs    LSM policy loads: AppArmor's .load/.replace/.remove, the IMA policy, the
+ *                    lockdown level, EVM's switches
+ *      efivarfs      UEFI variables: BootOrder/BootNext choose what boots next (a write or an
+ *                    unlink reaches the firmware)
  *  - sysfs attributes (any sysfs mount: the kernfs node and its parents' names, fixed by the
  *    kernel): /sys/kernel/uevent_helper (kernel.hotplug's twin),
  *    /sys/module/firmware_class/parameters/path (firmware, code for devices, loaded from
  *    there), /sys/power/resume and resume_offset (resuming a hibernation image is booting it).
+ *
+ * Not listed: module parameters other than the firmware path (most take effect at load, which
+ * confined tasks cannot do); sysctls that tune without weakening (the rules decide them).
  */
 #ifndef LSMGUARD_KNOBS_BPF_H
 #define LSMGUARD_KNOBS_BPF_H
@@ -31,6 +67,14 @@
 #define PROC_SUPER_MAGIC 0x9fa0
 #define SYSFS_MAGIC 0x62656572
 #define BINFMTFS_MAGIC 0x42494e4d
+#define TRACEFS_MAGIC 0x74726163
+#define DEBUGFS_MAGIC 0x64626720
+#define SECURITYFS_MAGIC 0x73636673
+#define LG_S_IFMT 00170000
+#define LG_S_IFCHR 0020000
+/* /dev/mem 1:1, /dev/kmem 1:2, /dev/port 1:4 (the kernel's dev_t: major << 20 | minor) */
+#define LG_MEM_MAJOR 1
+#define LG_KDEV(major, minor) (((major) << 20) | (minor))
 
 extern const void core_pattern __ksym __weak;
 extern const void core_pipe_limit __ksym __weak;
@@ -40,6 +84,26 @@ extern const void poweroff_cmd __ksym __weak;
 extern const void uevent_helper __ksym __weak;
 /* kernel.usermodehelper.{bset,inheritable}: their data is a tag (1, 2), their handler this. */
 extern const void proc_cap_handler __ksym __weak;
+extern const void unprivileged_userns_clone __ksym __weak;
+extern const void ptrace_scope __ksym __weak;
+extern const void sysctl_perf_event_paranoid __ksym __weak;
+extern const void kptr_restrict __ksym __weak;
+extern const void dmesg_restrict __ksym __weak;
+extern const void sysctl_unprivileged_bpf_disabled __ksym __weak;
+extern const void bpf_jit_harden __ksym __weak;
+extern const void kexec_load_disabled __ksym __weak;
+extern const void modules_disabled __ksym __weak;
+extern const void sysctl_protected_symlinks __ksym __weak;
+extern const void sysctl_protected_hardlinks __ksym __weak;
+extern const void sysctl_protected_fifos __ksym __weak;
+extern const void sysctl_protected_regular __ksym __weak;
+extern const void dac_mmap_min_addr __ksym __weak; /* vm.mmap_min_addr's data */
+extern const void sysctl_unprivileged_userfaultfd __ksym __weak;
+extern const void randomize_va_space __ksym __weak;
+/* The operations of /proc/sysrq-trigger and /proc/kcore (static: kallsyms has them with
+ * CONFIG_KALLSYMS_ALL, which Debian sets; without it they resolve to 0 and match nothing). */
+extern const void sysrq_trigger_proc_ops __ksym __weak;
+extern const void kcore_proc_ops __ksym __weak;
 
 /* 6.1's kernfs_node (later kernels renamed parent to __parent). */
 struct kernfs_node___lg {
@@ -47,10 +111,27 @@ struct kernfs_node___lg {
 	const char *name;
 } __attribute__((preserve_access_index));
 
+static __always_inline struct proc_inode *lg_proc_inode(struct inode *inode)
+{
+	return (void *)inode - bpf_core_field_offset(struct proc_inode, vfs_inode);
+}
+
+/* Whether a sysctl's data is one of the protection-weakening settings listed above. */
+static __always_inline bool lg_knob_weakening(const void *data)
+{
+	return data == &unprivileged_userns_clone || data == &ptrace_scope ||
+	       data == &sysctl_perf_event_paranoid || data == &kptr_restrict ||
+	       data == &dmesg_restrict || data == &sysctl_unprivileged_bpf_disabled ||
+	       data == &bpf_jit_harden || data == &kexec_load_disabled ||
+	       data == &modules_disabled || data == &sysctl_protected_symlinks ||
+	       data == &sysctl_protected_hardlinks || data == &sysctl_protected_fifos ||
+	       data == &sysctl_protected_regular || data == &dac_mmap_min_addr ||
+	       data == &sysctl_unprivileged_userfaultfd || data == &randomize_va_space;
+}
+
 static __always_inline bool lg_knob_sysctl(struct inode *inode)
 {
-	struct proc_inode *pi = (void *)inode - bpf_core_field_offset(struct proc_inode, vfs_inode);
-	const struct ctl_table *entry = BPF_CORE_READ(pi, sysctl_entry);
+	const struct ctl_table *entry = BPF_CORE_READ(lg_proc_inode(inode), sysctl_entry);
 	const void *data, *handler;
 
 	if (!entry)
@@ -62,7 +143,22 @@ static __always_inline bool lg_knob_sysctl(struct inode *inode)
 	if (!data)
 		return false;
 	return data == &core_pattern || data == &core_pipe_limit || data == &suid_dumpable ||
-	       data == &modprobe_path || data == &poweroff_cmd || data == &uevent_helper;
+	       data == &modprobe_path || data == &poweroff_cmd || data == &uevent_helper ||
+	       lg_knob_weakening(data);
+}
+
+/* /proc/kcore (any access) and /proc/sysrq-trigger (writing), by their operations. */
+static __always_inline bool lg_knob_proc_entry(struct inode *inode, bool write)
+{
+	struct proc_dir_entry *pde = BPF_CORE_READ(lg_proc_inode(inode), pde);
+	const void *ops;
+
+	if (!pde)
+		return false;
+	ops = BPF_CORE_READ(pde, proc_ops);
+	if (!ops)
+		return false;
+	return ops == &kcore_proc_ops || (write && ops == &sysrq_trigger_proc_ops);
 }
 
 /* Equal, NUL included, to a string of size bytes (size <= 16). */
@@ -84,7 +180,7 @@ static __always_inline void lg_kn_name(struct kernfs_node___lg *kn, char name[16
 
 static __always_inline bool lg_knob_sysfs(struct inode *inode)
 {
-	struct kernfs_node___lg *kn = inode->i_private, *parent, *grand, *great;
+	struct kernfs_node___lg *kn = BPF_CORE_READ(inode, i_private), *parent, *grand, *great;
 	char name[16], pname[16], gname[16];
 
 	if (!kn)
@@ -113,19 +209,82 @@ static __always_inline bool lg_knob_sysfs(struct inode *inode)
 	return lg_knob_name_is(gname, "firmware_class", 15);
 }
 
-/* Whether opening file for writing would change a setting listed above. */
-static __always_inline bool lg_is_code_knob(struct file *file)
+/* /dev/mem, /dev/kmem, /dev/port: a character device of these numbers, whatever its name. */
+static __always_inline bool lg_is_memory_device(struct inode *inode)
 {
-	struct inode *inode = file->f_inode;
-	unsigned long magic = BPF_CORE_READ(inode, i_sb, s_magic);
+	__u32 rdev;
 
-	if (magic == BINFMTFS_MAGIC)
+	if ((BPF_CORE_READ(inode, i_mode) & LG_S_IFMT) != LG_S_IFCHR)
+		return false;
+	rdev = BPF_CORE_READ(inode, i_rdev);
+	return rdev == LG_KDEV(LG_MEM_MAJOR, 1) || rdev == LG_KDEV(LG_MEM_MAJOR, 2) ||
+	       rdev == LG_KDEV(LG_MEM_MAJOR, 4);
+}
+
+/*
+ * Whether opening file (for writing when write) would change a setting listed above or reach
+ * kernel memory. A few loads for an ordinary file opened for reading (its mode, its magic).
+ */
+static __always_inline bool lg_is_code_knob(struct inode *inode, bool write)
+{
+	unsigned long magic;
+
+	if (lg_is_memory_device(inode))
 		return true;
+	magic = BPF_CORE_READ(inode, i_sb, s_magic);
 	if (magic == PROC_SUPER_MAGIC)
-		return lg_knob_sysctl(inode);
+		return lg_knob_proc_entry(inode, write) || (write && lg_knob_sysctl(inode));
+	if (!write)
+		return false;
+	if (magic == BINFMTFS_MAGIC || magic == TRACEFS_MAGIC || magic == DEBUGFS_MAGIC ||
+	    magic == SECURITYFS_MAGIC || magic == EFIVARFS_MAGIC)
+		return true;
 	if (magic == SYSFS_MAGIC)
 		return lg_knob_sysfs(inode);
 	return false;
+}
+
+/*
+ * Whether inode is a file of a procfs's directory of a process (or thread) that runs
+ * lsmguard: /proc/PID/oom_score_adj, oom_adj, and the rest of it, wherever procfs is mounted.
+ * The proc inode's struct pid names the process, as for /proc/self (path.bpf.h).
+ */
+static __always_inline bool lg_proc_of_lsmguard(struct inode *inode)
+{
+	struct hlist_node *first;
+	struct task_struct *task;
+	struct pid *pid;
+
+	if (BPF_CORE_READ(inode, i_sb, s_magic) != PROC_SUPER_MAGIC)
+		return false;
+	pid = BPF_CORE_READ(lg_proc_inode(inode), pid);
+	if (!pid)
+		return false;
+	first = BPF_CORE_READ(pid, tasks[PIDTYPE_PID].first);
+	if (!first)
+		return false; /* the process has gone */
+	task = (void *)first - bpf_core_field_offset(struct task_struct, pid_links);
+	return lg_task_is_lsmguard(task, false);
+}
+
+/*
+ * The built-in that refuses opening the file at inode_addr (a struct inode's address) for
+ * reading (write 0) or writing: LG_BUILTIN_KNOB for a setting or kernel memory above,
+ * LG_BUILTIN_TUNE for lsmguard's own /proc/PID files; 0 for any other file. Global, so that the
+ * verifier checks it once and the calling program sees only the answer (inline, its branches
+ * multiplied the states of everything file_open does after it).
+ */
+__weak __noinline int lg_open_builtin(__u64 inode_addr, int write)
+{
+	struct inode *inode = (struct inode *)inode_addr;
+
+	if (!inode)
+		return 0;
+	if (lg_is_code_knob(inode, write))
+		return LG_BUILTIN_KNOB;
+	if (write && lg_proc_of_lsmguard(inode))
+		return LG_BUILTIN_TUNE;
+	return 0;
 }
 
 #endif /* LSMGUARD_KNOBS_BPF_H */

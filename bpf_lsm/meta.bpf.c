@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Names and metadata: lsm/path_mknod, lsm/path_symlink, lsm/path_mkdir, lsm/path_rmdir,
- * lsm/path_chmod, lsm/path_chown, lsm/inode_setxattr, lsm/inode_removexattr.
+ * lsm/path_chmod, lsm/path_chown, lsm/inode_setxattr, lsm/inode_removexattr, lsm/file_ioctl,
+ * lsm/file_ioctl_compat.
  *
  * Guarantees, for a task under a policy: creating a name (a file, fifo, socket or device node,
  * a directory, a symlink), removing a directory, and changing an object's mode, owner or
@@ -21,11 +22,25 @@
  * which names the file canonically when the host mounts that root; a filesystem whose root the
  * host does not know is decided deny (fail closed, flagged walk_limit).
  *
+ * Inode flags (chattr: immutable, append-only, no-atime...) are set by ioctl on a descriptor
+ * of any mode, read-only included, and 6.1 calls no path hook for them (vfs_fileattr_set):
+ * FS_IOC_SETFLAGS, its 32-bit twin, FS_IOC_FSSETXATTR and FS_IOC_ENABLE_VERITY (which makes a
+ * file read-only for good) are decided in file_ioctl as a write at the file's path. +i on
+ * lsmguard's state or policy file would make every later rename onto it fail. Every other
+ * ioctl returns at the first comparison.
+ *
  * Not covered: O_TMPFILE (no name is made; file_open decides the write in the directory and
- * path_link the name it later gets); timestamps (utimensat) and inode flags (chattr).
+ * path_link the name it later gets); timestamps (utimensat).
  */
 #include "path.bpf.h"
 #include "setup.bpf.h"
+
+/* ioctl commands that change an inode's flags (include/uapi/linux/fs.h, fsverity.h): the same
+ * numbers through ioctl and compat_ioctl, apart from SETFLAGS's 32-bit one. */
+#define FS_IOC_SETFLAGS 0x40086602
+#define FS_IOC32_SETFLAGS 0x40046602
+#define FS_IOC_FSSETXATTR 0x401c5820
+#define FS_IOC_ENABLE_VERITY 0x40806685
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -41,18 +56,19 @@ static __always_inline int lg_meta_write(__u8 hook, struct dentry *dentry, struc
 	if (!policy)
 		return 0;
 	lg_path_decide(policy, LG_CLASS_FILE, LG_DECISION_FILE_WRITE, dentry, mnt, &verdict);
+	/* A built-in never replaces the protection of lsmguard's objects, which holds in audit
+	 * mode too. */
+	if (builtin && verdict.builtin != LG_BUILTIN_PROTECTED)
+		lg_verdict_builtin(&verdict, builtin);
 	/*
 	 * In its setup window (systemd's own code, before the service runs) a task is held to
-	 * nothing but the protection of lsmguard's objects, which no confined task escapes.
+	 * nothing but the protections (lsmguard's objects, kernel settings), which no confined
+	 * task escapes.
 	 */
-	if (lg_in_setup_window() && verdict.builtin != LG_BUILTIN_PROTECTED) {
+	if (lg_in_setup_window() && !lg_is_protection(verdict.flags, verdict.builtin)) {
 		lg_count_allowed(policy->id, hook);
 		return 0;
 	}
-	/* A confinement built-in never replaces the protection of lsmguard's objects, which
-	 * holds in audit mode too. */
-	if (builtin && verdict.builtin != LG_BUILTIN_PROTECTED)
-		lg_verdict_builtin(&verdict, builtin);
 	return lg_path_verdict_finish(policy, cgroup_id, hook, LG_DECISION_FILE_WRITE, &verdict);
 }
 
@@ -139,4 +155,40 @@ int BPF_PROG(lg_inode_removexattr, struct user_namespace *mnt_userns, struct den
 	if (ret)
 		return ret;
 	return lg_meta_write(LG_HOOK_INODE_REMOVEXATTR, dentry, 0, 0);
+}
+
+static __always_inline int lg_ioctl_check(struct file *file, unsigned int cmd)
+{
+	bool efivar;
+
+	if (cmd != FS_IOC_SETFLAGS && cmd != FS_IOC32_SETFLAGS && cmd != FS_IOC_FSSETXATTR &&
+	    cmd != FS_IOC_ENABLE_VERITY)
+		return 0;
+	/* A UEFI variable (efivarfs keeps them immutable until chattr -i, and then a write or
+	 * an unlink reaches the firmware): a kernel setting (knobs.bpf.h), a protection. The
+	 * other filesystems of knobs.bpf.h have no inode flags. */
+	efivar = BPF_CORE_READ(file, f_inode, i_sb, s_magic) == EFIVARFS_MAGIC;
+	return lg_meta_write(LG_HOOK_FILE_IOCTL, file->f_path.dentry, file->f_path.mnt,
+			     efivar ? LG_BUILTIN_KNOB : 0);
+}
+
+SEC("lsm/file_ioctl")
+int BPF_PROG(lg_file_ioctl, struct file *file, unsigned int cmd, unsigned long arg, int ret)
+{
+	if (ret)
+		return ret;
+	return lg_ioctl_check(file, cmd);
+}
+
+/*
+ * The 32-bit system call (int $0x80, a 32-bit program) has its own hook since 6.8, backported
+ * to 6.1.y (Debian's 6.1 has it); a kernel without it calls file_ioctl there too, and lsmguard
+ * then leaves this program out (enforcer/bpf_state.c). Reported as file_ioctl.
+ */
+SEC("lsm/file_ioctl_compat")
+int BPF_PROG(lg_file_ioctl_compat, struct file *file, unsigned int cmd, unsigned long arg, int ret)
+{
+	if (ret)
+		return ret;
+	return lg_ioctl_check(file, cmd);
 }

@@ -43,6 +43,10 @@
 #define NR_FSMOUNT 432
 #define NR_FSPICK 433
 #define NR_MOUNT_SETATTR 442
+/* An x32 system call's number carries this bit (arch/x86/include/uapi/asm/unistd.h); the
+ * numbers above are the same for x32. Debian builds without x32, but a kernel with it must not
+ * let these calls through by their other number. */
+#define X32_SYSCALL_BIT 0x40000000UL
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -286,7 +290,7 @@ int BPF_PROG(lg_capable, const struct cred *cred, struct user_namespace *ns, int
 	regs = (struct pt_regs *)bpf_task_pt_regs(current);
 	if (!regs)
 		return 0;
-	switch (BPF_CORE_READ(regs, orig_ax)) {
+	switch (BPF_CORE_READ(regs, orig_ax) & ~X32_SYSCALL_BIT) {
 	case NR_OPEN_TREE:
 		what = open_tree, size = sizeof(open_tree);
 		break;

@@ -20,6 +20,13 @@
  *    sender goes through it: kill, kill(-pgrp), kill(-1) (once per target), tkill, tgkill,
  *    rt_sigqueueinfo, rt_tgsigqueueinfo, pidfd_send_signal. Stopping or killing the daemon does
  *    not end enforcement (the pins hold it), but it blinds it: no events, no reloads.
+ *  - lsm/task_setnice, lsm/task_setscheduler, lsm/task_setioprio, lsm/task_setrlimit: changing
+ *    a task running lsmguard's executable: its nice value (setpriority, for one process, a
+ *    process group or a user), its scheduling policy or CPU affinity (sched_setscheduler,
+ *    sched_setattr, sched_setaffinity), its I/O priority (ioprio_set) or a resource limit
+ *    (prlimit64 on another process; task_prlimit sees credentials only, task_setrlimit the
+ *    target). SCHED_IDLE, nice 19 or RLIMIT_NOFILE 3 starve the daemon as SIGSTOP would. Its
+ *    /proc/PID files (oom_score_adj, oom_adj) are refused in file_open (files.bpf.c).
  *  - lsm/perf_event_alloc: a perf event on a task outside the own policy (CAP_PERFMON skips the
  *    kernel's ptrace check, and sampling reads the target's registers and user stack), or with
  *    no task at all (CPU-wide, pid -1, or a cgroup event: every task on that CPU). It runs once
@@ -259,4 +266,58 @@ int BPF_PROG(lg_perf_event_alloc, struct perf_event *event, int ret)
 		return 0;
 	return lg_builtin_deny(policy, cgroup_id, LG_HOOK_PERF_EVENT_ALLOC, LG_BUILTIN_PERF, what,
 			       sizeof(what));
+}
+
+/* Changing lsmguard's priority, scheduling or limits: refused to confined tasks. */
+static __always_inline int lg_tune_check(struct task_struct *target, __u8 hook, const char *what,
+					 int size)
+{
+	const struct lg_policy_value *policy;
+	__u64 cgroup_id = 0;
+
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy || !lg_task_is_lsmguard(target, false))
+		return 0;
+	return lg_builtin_deny(policy, cgroup_id, hook, LG_BUILTIN_TUNE, what, size);
+}
+
+SEC("lsm/task_setnice")
+int BPF_PROG(lg_task_setnice, struct task_struct *p, int nice, int ret)
+{
+	static const char what[] = "lsmguard's nice value";
+
+	if (ret)
+		return ret;
+	return lg_tune_check(p, LG_HOOK_TASK_SETNICE, what, sizeof(what));
+}
+
+SEC("lsm/task_setscheduler")
+int BPF_PROG(lg_task_setscheduler, struct task_struct *p, int ret)
+{
+	static const char what[] = "lsmguard's scheduling";
+
+	if (ret)
+		return ret;
+	return lg_tune_check(p, LG_HOOK_TASK_SETSCHEDULER, what, sizeof(what));
+}
+
+SEC("lsm/task_setioprio")
+int BPF_PROG(lg_task_setioprio, struct task_struct *p, int ioprio, int ret)
+{
+	static const char what[] = "lsmguard's I/O priority";
+
+	if (ret)
+		return ret;
+	return lg_tune_check(p, LG_HOOK_TASK_SETIOPRIO, what, sizeof(what));
+}
+
+SEC("lsm/task_setrlimit")
+int BPF_PROG(lg_task_setrlimit, struct task_struct *p, unsigned int resource,
+	     struct rlimit *new_rlim, int ret)
+{
+	static const char what[] = "lsmguard's resource limits";
+
+	if (ret)
+		return ret;
+	return lg_tune_check(p, LG_HOOK_TASK_SETRLIMIT, what, sizeof(what));
 }

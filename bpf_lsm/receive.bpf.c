@@ -13,7 +13,8 @@
  * Allowed without a path decision: O_PATH descriptors (every use of one goes through a hook of
  * its own: an open of /proc/self/fd/N, execveat, linkat) and files of the kernel's internal
  * mounts (pipes, sockets, anonymous inodes such as eventfd or pidfd, memfd), which have no path
- * a rule could name; a memfd executed is still [exec] anonymous.
+ * a rule could name; a memfd executed is still [exec] anonymous. POSIX message queues are on an
+ * internal mount too, but are named (/dev/mqueue/NAME): decided by path.
  *
  * Refused (built-in protection, every mode): namespace descriptors (nsfs: setns into another
  * task's namespaces, the host's mount namespace among them) and BPF objects (maps, programs,
@@ -36,6 +37,7 @@ char LICENSE[] SEC("license") = "GPL";
 #define MNT_INTERNAL 0x4000 /* include/linux/mount.h, 6.1: kern_mount()ed filesystems */
 #define NSFS_MAGIC 0x6e736673
 #define ANON_INODE_FS_MAGIC 0x09041934
+#define MQUEUE_MAGIC 0x19800202
 
 /* A BPF object's anonymous inode: "bpf-map", "bpf-prog", "bpf_link", "bpf_iter". */
 static __always_inline bool lg_is_bpf_object(struct file *file)
@@ -74,7 +76,11 @@ int BPF_PROG(lg_file_receive, struct file *file, int ret)
 	if (lg_is_bpf_object(file))
 		return lg_builtin_deny(policy, cgroup_id, LG_HOOK_FILE_RECEIVE, LG_BUILTIN_RECEIVE,
 				       bpf_object, sizeof(bpf_object));
-	if (BPF_CORE_READ(file, f_path.mnt, mnt_flags) & MNT_INTERNAL) {
+	/* A POSIX message queue (mq_open) lives on the IPC namespace's internal mount, but it has
+	 * a name, /dev/mqueue/NAME under the filesystem's type, and is another service's channel:
+	 * decided by the rules like any file (file_open decides mq_open the same way). */
+	if ((BPF_CORE_READ(file, f_path.mnt, mnt_flags) & MNT_INTERNAL) &&
+	    BPF_CORE_READ(file, f_path.dentry, d_sb, s_magic) != MQUEUE_MAGIC) {
 		lg_count_allowed(policy->id, LG_HOOK_FILE_RECEIVE);
 		return 0;
 	}

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <dirent.h>
 #include <errno.h>
@@ -57,6 +58,8 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	X(lg_path_chown)                                                                          \
 	X(lg_inode_setxattr)                                                                      \
 	X(lg_inode_removexattr)                                                                   \
+	X(lg_file_ioctl)                                                                          \
+	X(lg_file_ioctl_compat) /* left out where the kernel lacks its hook */                    \
 	X(lg_file_receive)                                                                        \
 	X(lg_unix_stream_connect)                                                                  \
 	X(lg_unix_may_send)                                                                        \
@@ -80,6 +83,10 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	X(lg_task_kill)                                                                           \
 	X(lg_file_send_sigiotask)                                                                 \
 	X(lg_perf_event_alloc)                                                                    \
+	X(lg_task_setnice)                                                                        \
+	X(lg_task_setscheduler)                                                                   \
+	X(lg_task_setioprio)                                                                      \
+	X(lg_task_setrlimit)                                                                      \
 	/* The verdict caches' epoch: before the cgroups, so nothing is cached unseen. */         \
 	X(lg_name_moved)                                                                          \
 	X(lg_name_linked)                                                                         \
@@ -106,6 +113,28 @@ _Static_assert(sizeof(struct program_list) == sizeof(((struct lsmguard_bpf *)0)-
 const char *const lg_program_names[] = {LG_PROGRAMS(PROGRAM_NAME)};
 #undef PROGRAM_NAME
 const int lg_program_count = sizeof(lg_program_names) / sizeof(lg_program_names[0]);
+
+/*
+ * Whether this kernel has the LSM hook of a program that not every supported kernel has:
+ * lg_file_ioctl_compat's hook came with 6.8 and was backported to 6.1.y; where it is missing,
+ * 32-bit ioctls reach file_ioctl, which lg_file_ioctl decides, so the program is left out.
+ */
+static bool program_has_hook(const char *program)
+{
+	static int compat_hook = -1; /* unknown yet */
+	struct btf *vmlinux;
+
+	if (strcmp(program, "lg_file_ioctl_compat") != 0)
+		return true;
+	if (compat_hook < 0) {
+		vmlinux = btf__load_vmlinux_btf();
+		/* Unreadable BTF: assume the hook is there; the load then says what is wrong. */
+		compat_hook = !vmlinux || btf__find_by_name_kind(vmlinux, "bpf_lsm_file_ioctl_compat",
+								 BTF_KIND_FUNC) >= 0;
+		btf__free(vmlinux);
+	}
+	return compat_hook;
+}
 
 static void pin_path(char *buf, size_t size, const char *pin_dir, const char *kind, const char *name)
 {
@@ -163,7 +192,10 @@ static int attach_programs(struct lsmguard_bpf *skel, const char *pin_dir, char 
 	int ret;
 
 #define PROGRAM_ATTACH(prog)                                                                      \
-	ret = attach_and_pin(skel->progs.prog, &skel->links.prog, #prog, pin_dir, err, errsize);  \
+	ret = bpf_program__autoload(skel->progs.prog)                                             \
+		      ? attach_and_pin(skel->progs.prog, &skel->links.prog, #prog, pin_dir, err,  \
+				       errsize)                                                   \
+		      : 0;                                                                        \
 	if (ret)                                                                                  \
 		return ret;
 	LG_PROGRAMS(PROGRAM_ATTACH)
@@ -195,6 +227,8 @@ int lg_bpf_load(struct lg_bpf *bpf, const char *pin_dir, char *err, size_t errsi
 		snprintf(err, errsize, "cannot open the BPF object: %s", strerror(-ret));
 		return ret;
 	}
+	if (!program_has_hook("lg_file_ioctl_compat"))
+		bpf_program__set_autoload(skel->progs.lg_file_ioctl_compat, false);
 	ret = bpf_map__set_max_entries(skel->maps.lg_links, link_records);
 	if (ret) {
 		snprintf(err, errsize, "cannot size the link records: %s", strerror(-ret));
@@ -328,7 +362,8 @@ bool lg_bpf_links_pinned(const char *pin_dir, int *count)
 		char path[512];
 
 		pin_path(path, sizeof(path), pin_dir, "links", lg_program_names[i]);
-		if (access(path, F_OK) == 0)
+		/* A program this kernel has no hook for counts as in place. */
+		if (access(path, F_OK) == 0 || !program_has_hook(lg_program_names[i]))
 			found++;
 	}
 	if (count)

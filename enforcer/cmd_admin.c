@@ -113,7 +113,8 @@ static void status_json(const struct lg_bpf *bpf, const struct lg_state *state, 
 		json_string_field(&w, "file", p->file);
 		json_name(&w, "counters");
 		json_object_start(&w);
-		for (unsigned hook = 1; hook < LG_HOOK_COUNT; hook++) {
+		for (unsigned hook = lg_hook_next(0); hook < LG_HOOK_COUNT;
+		     hook = lg_hook_next(hook)) {
 			struct lg_counter c;
 
 			lg_counter_read(bpf, p->id, hook, &c);
@@ -165,7 +166,8 @@ static void status_text(const struct lg_bpf *bpf, const struct lg_state *state, 
 		const struct lg_state_policy *p = &state->policies[i];
 		int rows = 0;
 
-		for (unsigned hook = 1; hook < LG_HOOK_COUNT; hook++) {
+		for (unsigned hook = lg_hook_next(0); hook < LG_HOOK_COUNT;
+		     hook = lg_hook_next(hook)) {
 			struct lg_counter c;
 
 			lg_counter_read(bpf, p->id, hook, &c);

@@ -23,8 +23,8 @@ static const char *const builtin_reasons[] = {
 			      "manager); no SIGIO or SIGURG reaches them",
 	[LG_BUILTIN_CGROUP_FILE] = "a confined task cannot write the control files of cgroups outside "
 				   "its policy",
-	[LG_BUILTIN_KNOB] = "a confined task cannot change kernel settings that run programs or "
-			    "load code",
+	[LG_BUILTIN_KNOB] = "a confined task cannot change kernel settings that run programs, load "
+			    "code or weaken protections, nor open kernel memory",
 	[LG_BUILTIN_PERF] = "a confined task cannot open perf events on tasks outside its policy "
 			    "or CPU-wide",
 	[LG_BUILTIN_DEVICES] = "a confined task cannot create device nodes, or open them through "
@@ -47,6 +47,8 @@ static const char *const builtin_reasons[] = {
 	[LG_BUILTIN_SERVICE_MANAGER] = "a confined task cannot reach the service manager over "
 				       "systemd's private socket, nor the D-Bus system bus unless "
 				       "its policy says [system] system-bus = allow",
+	[LG_BUILTIN_TUNE] = "a confined task cannot change lsmguard's priority, scheduling, limits "
+			    "or OOM score",
 };
 
 /* The wall-clock time of a CLOCK_BOOTTIME stamp, as RFC 3339 UTC with microseconds. */

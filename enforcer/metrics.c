@@ -47,7 +47,8 @@ int lg_metrics_retire(struct lg_metrics *m, const struct lg_bpf *bpf,
 
 		if (!t)
 			return -ENOMEM;
-		for (unsigned hook = 1; hook < LG_HOOK_COUNT; hook++) {
+		for (unsigned hook = lg_hook_next(0); hook < LG_HOOK_COUNT;
+		     hook = lg_hook_next(hook)) {
 			struct lg_counter c;
 
 			lg_counter_read(bpf, id, hook, &c);
@@ -112,7 +113,8 @@ char *lg_metrics_format(const struct lg_metrics *m, const struct lg_bpf *bpf,
 		lg_loaded_for_each(cur, i, p, id) {
 			const char *name = p->name;
 
-			for (unsigned hook = 1; hook < LG_HOOK_COUNT; hook++) {
+			for (unsigned hook = lg_hook_next(0); hook < LG_HOOK_COUNT;
+			     hook = lg_hook_next(hook)) {
 				const struct lg_counter *before = retired(m, name, hook);
 				struct lg_counter c;
 

@@ -41,6 +41,11 @@ static const char *const hook_names[LG_HOOK_COUNT] = {
 	[LG_HOOK_FILE_RECEIVE] = "file_receive",
     [LG_HOOK_UNIX_STREAM_CONNECT] = "unix_stream_connect",
     [LG_HOOK_UNIX_MAY_SEND] = "unix_may_send",
+	[LG_HOOK_FILE_IOCTL] = "file_ioctl",
+	[LG_HOOK_TASK_SETNICE] = "task_setnice",
+	[LG_HOOK_TASK_SETSCHEDULER] = "task_setscheduler",
+	[LG_HOOK_TASK_SETIOPRIO] = "task_setioprio",
+	[LG_HOOK_TASK_SETRLIMIT] = "task_setrlimit",
 };
 
 static const char *const decision_names[LG_DECISION_COUNT] = {
@@ -56,7 +61,19 @@ static const char *const decision_names[LG_DECISION_COUNT] = {
  */
 const char *lg_hook_name(unsigned hook)
 {
-	return hook < LG_HOOK_COUNT && hook_names[hook] ? hook_names[hook] : "unknown";
+	return lg_hook_is_named(hook) ? hook_names[hook] : "unknown";
+}
+
+bool lg_hook_is_named(unsigned hook)
+{
+	return hook < LG_HOOK_COUNT && hook_names[hook];
+}
+
+unsigned lg_hook_next(unsigned hook)
+{
+	while (++hook < LG_HOOK_COUNT && !hook_names[hook])
+		;
+	return hook < LG_HOOK_COUNT ? hook : LG_HOOK_COUNT;
 }
 
 unsigned lg_hook_from_name(const char *name)

@@ -6,10 +6,19 @@
 #ifndef LSMGUARD_NAMES_H
 #define LSMGUARD_NAMES_H
 
+#include <stdbool.h>
+
 #include "lsmguard_abi.h"
 
 /* "file_open" for LG_HOOK_FILE_OPEN; "unknown" outside the table. */
 const char *lg_hook_name(unsigned hook);
+/*
+ * Whether hook has a name: numbers reserved for hooks another version adds have none, and
+ * the loops over every hook (status, metrics) skip them.
+ */
+bool lg_hook_is_named(unsigned hook);
+/* The first named hook after hook (LG_HOOK_COUNT when none): for (h = lg_hook_next(0); ...). */
+unsigned lg_hook_next(unsigned hook);
 /* The hook of a name lg_hook_name gives; LG_HOOK_NONE when none has it. */
 unsigned lg_hook_from_name(const char *name);
 /* "read", "write", "exec", "connect"; "unknown" outside the table. */

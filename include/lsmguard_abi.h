@@ -451,7 +451,12 @@ enum lg_hook {
 	LG_HOOK_FILE_RECEIVE = 34,
 	LG_HOOK_UNIX_STREAM_CONNECT = 35,
 	LG_HOOK_UNIX_MAY_SEND = 36,
-	LG_HOOK_COUNT = 37,
+	LG_HOOK_FILE_IOCTL = 37,
+	LG_HOOK_TASK_SETNICE = 38,
+	LG_HOOK_TASK_SETSCHEDULER = 39,
+	LG_HOOK_TASK_SETIOPRIO = 40,
+	LG_HOOK_TASK_SETRLIMIT = 41,
+	LG_HOOK_COUNT = 42,
 };
 
 /* Why a built-in protection denied (LG_EVENT_BUILTIN): in lg_event.builtin. */
@@ -465,7 +470,9 @@ enum lg_builtin {
 	LG_BUILTIN_SELF = 6,        /* anyone but lsmguard changing lsmguard's maps or pins */
 	LG_BUILTIN_SIGNAL = 7,      /* a confined task signalling lsmguard, or SIGIO to it */
 	LG_BUILTIN_CGROUP_FILE = 8, /* writing a control file of a cgroup outside the own policy */
-	LG_BUILTIN_KNOB = 9,        /* writing a kernel setting that runs a program or loads code */
+	/* writing a kernel setting that runs a program, loads code or weakens a protection, or
+	 * opening kernel memory (/proc/kcore, /dev/mem) */
+	LG_BUILTIN_KNOB = 9,
 	LG_BUILTIN_PERF = 10,       /* perf events on tasks outside the own policy, or CPU-wide */
 	LG_BUILTIN_DEVICES = 11,    /* creating a device node without [system] devices = allow */
 	LG_BUILTIN_RULES_BENEATH = 12, /* renaming a directory that holds a rule's path */
@@ -480,7 +487,8 @@ enum lg_builtin {
 	/* connecting or sending to the service manager's sockets (systemd's private socket, the
 	 * D-Bus system bus without [system] system-bus = allow) */
 	LG_BUILTIN_SERVICE_MANAGER = 19,
-	LG_BUILTIN_COUNT = 20,
+	LG_BUILTIN_TUNE = 20,       /* changing lsmguard's priority, scheduling, limits or OOM score */
+	LG_BUILTIN_COUNT = 21,
 };
 
 /*
@@ -495,7 +503,8 @@ enum lg_builtin {
 	 (1U << LG_BUILTIN_PTRACE) | (1U << LG_BUILTIN_BPFFS) | (1U << LG_BUILTIN_SELF) |       \
 	 (1U << LG_BUILTIN_SIGNAL) | (1U << LG_BUILTIN_CGROUP_FILE) | (1U << LG_BUILTIN_KNOB) |    \
 	 (1U << LG_BUILTIN_PERF) | (1U << LG_BUILTIN_PROTECTED) | (1U << LG_BUILTIN_RECEIVE) |   \
-	 (1U << LG_BUILTIN_OTHERS_BENEATH) | (1U << LG_BUILTIN_SERVICE_MANAGER))
+	 (1U << LG_BUILTIN_OTHERS_BENEATH) | (1U << LG_BUILTIN_SERVICE_MANAGER) |    \
+	 (1U << LG_BUILTIN_TUNE))
 #define LG_BUILTIN_IS_PROTECTION(builtin)                                                         \
 	((builtin) < 32 && ((LG_BUILTIN_PROTECTIONS >> (builtin)) & 1U))
 

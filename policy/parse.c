@@ -947,6 +947,38 @@ int lg_policy_load_file(const char *path, unsigned flags, struct lg_policy **out
 	return lg_policy_load_file_at(AT_FDCWD, path, path, flags, out, diag);
 }
 
+static const char symlink_refused[] =
+	"is a symbolic link; lsmguard reads only regular files in a policy directory (a link can "
+	"lead anywhere): copy the policy file here instead";
+
+/* -EINVAL, with the reason in diag, when sb is not a regular file. */
+static int not_regular(const struct stat *sb, const char *path, struct lg_diag *diag)
+{
+	const char *kind;
+
+	switch (sb->st_mode & S_IFMT) {
+	case S_IFREG:
+		return 0;
+	case S_IFLNK:
+		lg_diag_add(diag, LG_SEV_ERROR, path, 0, "%s", symlink_refused);
+		return -ELOOP;
+	case S_IFIFO:
+		kind = "a fifo";
+		break;
+	case S_IFDIR:
+		kind = "a directory";
+		break;
+	case S_IFSOCK:
+		kind = "a socket";
+		break;
+	default:
+		kind = "a device";
+		break;
+	}
+	lg_diag_add(diag, LG_SEV_ERROR, path, 0, "not a regular file (%s)", kind);
+	return -EINVAL;
+}
+
 int lg_policy_load_file_at(int dirfd, const char *name, const char *path, unsigned flags,
 			   struct lg_policy **out, struct lg_diag *diag)
 {
@@ -955,10 +987,27 @@ int lg_policy_load_file_at(int dirfd, const char *name, const char *path, unsign
 	int fd, ret;
 
 	*out = NULL;
-	fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+	/*
+	 * A policy directory holds regular files only: a symbolic link there could lead anywhere
+	 * (whoever may write one place it points to would write policy), and opening a fifo would
+	 * block the daemon. Looked at before the open (opening a device can act on it), and again
+	 * on the descriptor, which is what is read; the open does not wait for a fifo's writer
+	 * put there in between. A file named on the command line is opened as it is.
+	 */
+	if ((flags & LG_LOAD_NO_FOLLOW) && fstatat(dirfd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0) {
+		ret = not_regular(&sb, path, diag);
+		if (ret)
+			return ret;
+	}
+	fd = openat(dirfd, name,
+		    O_RDONLY | O_CLOEXEC |
+			((flags & LG_LOAD_NO_FOLLOW) ? O_NOFOLLOW | O_NONBLOCK : 0));
 	if (fd < 0) {
 		ret = -errno;
-		lg_diag_add(diag, LG_SEV_ERROR, path, 0, "cannot open: %s", strerror(errno));
+		if (errno == ELOOP && (flags & LG_LOAD_NO_FOLLOW))
+			lg_diag_add(diag, LG_SEV_ERROR, path, 0, "%s", symlink_refused);
+		else
+			lg_diag_add(diag, LG_SEV_ERROR, path, 0, "cannot open: %s", strerror(errno));
 		return ret;
 	}
 	if (fstat(fd, &sb) != 0) {
@@ -966,11 +1015,9 @@ int lg_policy_load_file_at(int dirfd, const char *name, const char *path, unsign
 		lg_diag_add(diag, LG_SEV_ERROR, path, 0, "cannot stat: %s", strerror(errno));
 		goto out_close_fd;
 	}
-	if (!S_ISREG(sb.st_mode)) {
-		lg_diag_add(diag, LG_SEV_ERROR, path, 0, "not a regular file");
-		ret = -EINVAL;
+	ret = not_regular(&sb, path, diag);
+	if (ret)
 		goto out_close_fd;
-	}
 	if (flags & LG_LOAD_CHECK_OWNER) {
 		if (sb.st_mode & (S_IWGRP | S_IWOTH)) {
 			lg_diag_add(diag, LG_SEV_ERROR, path, 0,

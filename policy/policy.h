@@ -144,6 +144,7 @@ struct lg_policy_set {
 #define LG_PARSE_STAT_PATHS 0x01 /* warn about rule paths that disagree with the file system */
 #define LG_LOAD_CHECK_OWNER 0x02 /* refuse files that are group/world-writable or not root's */
 #define LG_PARSE_BUILTIN 0x04    /* lsmguard's own policy: may use the reserved names */
+#define LG_LOAD_NO_FOLLOW 0x08   /* refuse a symbolic link (the files of a policy directory) */
 #define LG_RESERVED_PREFIX "lsmguard-"
 
 /* Parse one policy from a stream; name is used in messages. */

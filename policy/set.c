@@ -97,7 +97,8 @@ static int load_directory(int dirfd, const char *dir, unsigned flags, struct lg_
 		if (asprintf(&path, "%s%s%s", dir, len && dir[len - 1] == '/' ? "" : "/",
 			     names[i]) < 0)
 			goto out_nomem;
-		err = load_one(dirfd, dirfd == AT_FDCWD ? path : names[i], path, flags, set, diag);
+		err = load_one(dirfd, dirfd == AT_FDCWD ? path : names[i], path,
+			       flags | LG_LOAD_NO_FOLLOW, set, diag);
 		free(path);
 		if (err == -ENOMEM) {
 			ret = err;

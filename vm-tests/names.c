@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
+#include <mqueue.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -43,6 +44,8 @@
 #define HOME "/tmp/nm/home"
 #define DENIED "/tmp/nm/denied" /* under a deny rule of the names policies */
 #define OTHER "/tmp/nm/other"
+#define MQ_NAME "/nm-denied"              /* a POSIX message queue */
+#define MQ_DENIED "/dev/mqueue" MQ_NAME /* its path, by the mqueue filesystem's type */
 
 #define NAMES_RULES                                                                               \
 	"[exec]\n"                                                                                \
@@ -54,7 +57,8 @@
 	"allow-read = " RO "/\n"                                                                  \
 	"deny = " HOME "/keys/key\n"                                                              \
 	"deny = /sys/fs/cgroup/nm-secret/\n"                                                      \
-	"deny = " DENIED "/\n"
+	"deny = " DENIED "/\n"                                                                    \
+	"deny = " MQ_DENIED "\n"
 
 static const char names_policy[] =
 	"[policy]\nname = names\ncgroup = " NAMES "\nmode = enforce\n" NAMES_RULES;
@@ -851,6 +855,32 @@ static int bpf_map_fd(void)
 	return (int)syscall(SYS_bpf, 0 /* BPF_MAP_CREATE */, &attr, sizeof(attr));
 }
 
+/* The message queue MQ_NAME, made outside any policy, open for reading and writing by anyone. */
+static int mq_make(void)
+{
+	mode_t old = umask(0);
+	int mq = (int)mq_open(MQ_NAME, O_RDWR | O_CREAT | O_CLOEXEC, 0666, NULL);
+
+	umask(old);
+	if (mq < 0)
+		VM_FAIL("mq_open(%s): %s", MQ_NAME, strerror(errno));
+	return mq;
+}
+
+static int do_mq_open(const void *arg)
+{
+	uid_t uid = *(const uid_t *)arg;
+	mqd_t mq;
+
+	if (uid && (setgid(uid) || setuid(uid)))
+		return 200;
+	mq = mq_open(MQ_NAME, O_RDWR | O_CLOEXEC);
+	if (mq < 0)
+		return errno;
+	mq_close(mq);
+	return 0;
+}
+
 static void receive_cases(uid_t uid)
 {
 	int denied = open_or_fail(DENIED "/file", O_RDONLY);
@@ -860,6 +890,7 @@ static void receive_cases(uid_t uid)
 	int ns = open_or_fail("/proc/self/ns/mnt", O_RDONLY);
 	int map = bpf_map_fd();
 	int pipes[2], memfd = memfd_create("nm-memfd", MFD_CLOEXEC), two[2];
+	int mq = mq_make();
 	char uid_field[32];
 	long mark = event_mark();
 
@@ -885,6 +916,17 @@ static void receive_cases(uid_t uid)
 	VM_CHECK(pass_fd(NAMES, uid, pipes[0]) == 0);
 	VM_CHECK(pass_fd(NAMES, uid, pipes[1]) == 0);
 	VM_CHECK(pass_fd(NAMES, uid, memfd) == 0);
+	/* A POSIX message queue of another service: named, so decided by path (deny rule). */
+	VM_CHECK(pass_fd(NULL, uid, mq) == 0);
+	VM_CHECK(pass_fd(NAMES, uid, mq) == EPERM);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"names\"",
+			   "\"hook\":\"file_receive\"", "\"path\":\"" MQ_DENIED "\"");
+	VM_CHECK(pass_fd(NAMES_AUDIT, uid, mq) == 0);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"audit\"", "\"policy\":\"names-audit\"",
+			   "\"hook\":\"file_receive\"", "\"path\":\"" MQ_DENIED "\"");
+	/* Opening it by name (mq_open) is decided at the same path. */
+	VM_CHECK(in_cgroup(NAMES, do_mq_open, &uid) == EPERM);
+	VM_CHECK(in_cgroup(NULL, do_mq_open, &uid) == 0);
 	/* Namespaces and BPF objects: refused. */
 	VM_CHECK(pass_fd(NAMES, uid, ns) == EPERM);
 	EXPECT_EVENT_AFTER(mark, "\"policy\":\"names\"", "\"hook\":\"file_receive\"",
@@ -912,6 +954,8 @@ static void receive_cases(uid_t uid)
 	close(ns);
 	close(map);
 	close(memfd);
+	close(mq);
+	mq_unlink(MQ_NAME);
 	close(pipes[0]);
 	close(pipes[1]);
 }

@@ -578,7 +578,7 @@ VM_TEST(protect_confined_task_cannot_change_kernel_settings_that_run_programs, 1
 	    mark, "\"event\":\"deny\"", "\"policy\":\"files\"", "\"hook\":\"file_open\"",
 	    "\"path\":\"/proc/sys/kernel/core_pattern\"",
 	    "\"source\":\"built-in: a confined task cannot change kernel settings that "
-	    "run programs or load code\"");
+	    "run programs, load code or weaken protections, nor open kernel memory\"");
 	EXPECT_EVENT_AFTER(mark, DENIED_UNDER_AUDIT, "\"path\":\"/proc/sys/kernel/modprobe\"");
 	EXPECT_EVENT_AFTER(mark, "\"policy\":\"files\"",
 			   "\"path\":\"/sys/module/firmware_class/parameters/path\"");
@@ -599,8 +599,9 @@ VM_TEST(protect_confined_task_cannot_change_kernel_settings_that_run_programs, 1
 		 EPERM);
 	VM_CHECK(try_write_open(NULL, "/mnt/ksys/core_pattern", 0) == 0);
 	VM_CHECK(count_events_after(moved_mark, "\"source\":\"built-in: a confined task cannot "
-						"change kernel settings that run programs or load "
-						"code\"") >= 1);
+						"change kernel settings that run programs, load "
+						"code or weaken protections, nor open kernel "
+						"memory\"") >= 1);
 	umount("/mnt/ksys");
 	umount("/mnt/proc2");
 	umount("/mnt/sys2");

@@ -62,6 +62,15 @@ run "group-writable policy refused" 1 "$lsmguard" check writable.ini &&
 	same "group-writable message" <(head -n 1 "$work/err") \
 		<(echo "writable.ini: error: refusing a policy file that is group-writable (mode 0664); run 'chmod go-w writable.ini'")
 
+# A policy directory holds regular files: a symbolic link in it is refused, and the whole load
+# with it (nothing from the directory is used).
+mkdir "$work/linkdir" && install -m 0644 "$golden/show.ini" "$work/linkdir/a.ini"
+install -m 0644 "$top/policy/examples/nginx.ini" "$work/elsewhere.ini"
+ln -s ../elsewhere.ini "$work/linkdir/b.ini"
+run "check a policy directory with a symbolic link exits 1" 1 "$lsmguard" check linkdir &&
+	same "the link is refused, with its reason" <(head -n 1 "$work/err") \
+		<(echo "linkdir/b.ini: error: is a symbolic link; lsmguard reads only regular files in a policy directory (a link can lead anywhere): copy the policy file here instead")
+
 # ---- explain: the verdict and the rule that decides it, FILE:LINE ----
 run "explain a denied write exits 1" 1 "$lsmguard" explain --policy-dir examples nginx open-write /etc/nginx/nginx.conf &&
 	same "explain names the rule and its source" "$work/out" <(printf '%s\n' \

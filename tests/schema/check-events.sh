@@ -58,7 +58,8 @@ for kind in ["ready/", "reload/ok", "reload/error", "deny/file_open", "audit/fil
              "deny/bprm_check_security", "deny/socket_connect", "deny/socket_sendmsg",
              "deny/mmap_file", "deny/path_rename", "deny/task_alloc", "deny/bpf",
              "deny/file_receive", "deny/unix_stream_connect", "deny/unix_may_send",
-             "notice/path_link",
+             "notice/path_link", "deny/file_ioctl", "audit/file_ioctl",
+             "deny/task_setnice",
              "reload_refused/", "mount_ignored/"]:
     result(kind in kinds, f"events of kind {kind} were seen and checked",
            "seen: " + ", ".join(sorted(kinds)))

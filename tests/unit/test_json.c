@@ -159,6 +159,7 @@ TEST(hook_names_cover_every_hook_once)
 	for (unsigned hook = LG_HOOK_NONE + 1; hook < LG_HOOK_COUNT; hook++) {
 		const char *name = lg_hook_name(hook);
 
+		CHECK(lg_hook_is_named(hook));
 		if (strcmp(name, "unknown") == 0)
 			FAIL_AT("hook %u has no name in enforcer/names.c", hook);
 		/* Distinct: learn reads a hook back by its name. */
@@ -167,6 +168,10 @@ TEST(hook_names_cover_every_hook_once)
 	CHECK_STR(lg_hook_name(LG_HOOK_FILE_OPEN), "file_open");
 	CHECK_STR(lg_hook_name(LG_HOOK_BPRM_CHECK), "bprm_check_security");
 	CHECK_STR(lg_hook_name(LG_HOOK_COUNT), "unknown");
+	/* The loops over every hook skip numbers without a name and end at LG_HOOK_COUNT. */
+	CHECK_INT(lg_hook_next(LG_HOOK_FILE_RECEIVE), LG_HOOK_UNIX_STREAM_CONNECT);
+	CHECK_INT(lg_hook_next(LG_HOOK_COUNT - 1), LG_HOOK_COUNT);
+	CHECK_INT(lg_hook_next(0), LG_HOOK_FILE_OPEN);
 	CHECK_INT(lg_hook_from_name("none"), LG_HOOK_NONE);
 	CHECK_INT(lg_hook_from_name("no_such_hook"), LG_HOOK_NONE);
 	for (unsigned d = 0; d < LG_DECISION_COUNT; d++)
