@@ -139,28 +139,21 @@ int BPF_PROG(lg_file_open, struct file *file, int ret)
 	}
 	if (decision == LG_DECISION_FILE_WRITE && lg_is_cgroup_file(file)) {
 		bool move = lg_is_cgroup_migration(file);
+		bool own = lg_cgroup_file_policy(file->f_path.dentry) == policy->id;
 
-		if (lg_cgroup_file_policy(file->f_path.dentry) == policy->id) {
-			/* A move within the policy is allowed whatever [files] says to systemd's
-			 * child (in its setup window it writes its service's cgroup.procs) and to
-			 * a policy with cgroups = delegate; other files: the rules. */
-			if (move && (lg_in_setup_window() ||
-				     (policy->flags & LG_POLICY_SYSTEM_CGROUPS_DELEGATE))) {
-				lg_count_allowed(policy->id, LG_HOOK_FILE_OPEN);
-				return 0;
-			}
-			if (move) {
-				/* The kernel only checks the writer's access to the cgroups: a
-				 * process from anywhere, lsmguard's daemon included, could be
-				 * pulled in and frozen or starved there. A protection. */
-				lg_path_decide(policy, LG_CLASS_FILE, decision,
-					       file->f_path.dentry, file->f_path.mnt, &verdict);
-				lg_verdict_builtin(&verdict, LG_BUILTIN_CGROUP_MOVE);
-				return lg_path_verdict_finish(policy, cgroup_id,
-							      LG_HOOK_FILE_OPEN, decision,
-							      &verdict);
-			}
-		} else {
+		/*
+		 * Its own policy's cgroups: other files are left to the rules; a move is allowed
+		 * whatever [files] says to systemd's child (in its setup window it writes its
+		 * service's cgroup.procs) and under cgroups = delegate. Otherwise the kernel
+		 * checks only the writer's access to the cgroups, so a process from anywhere,
+		 * lsmguard's daemon included, could be pulled in and frozen or starved there.
+		 */
+		if (own && move &&
+		    (lg_in_setup_window() || (policy->flags & LG_POLICY_SYSTEM_CGROUPS_DELEGATE))) {
+			lg_count_allowed(policy->id, LG_HOOK_FILE_OPEN);
+			return 0;
+		}
+		if (!own || move) {
 			lg_path_decide(policy, LG_CLASS_FILE, decision, file->f_path.dentry,
 				       file->f_path.mnt, &verdict); /* for the event's path */
 			lg_verdict_builtin(&verdict, move ? LG_BUILTIN_CGROUP_MOVE

@@ -240,11 +240,17 @@ static __always_inline void lg_dentry_head(struct dentry *d, struct lg_dentry_he
 	__u32 len_off = name_off + bpf_core_field_offset(struct qstr, len);
 	__u32 str_off = name_off + bpf_core_field_offset(struct qstr, name);
 	__u32 inode_off = bpf_core_field_offset(struct dentry, d_inode);
+	__u32 end = inode_off + 8; /* one past the last byte used, whatever the order */
 	__u8 span[LG_DENTRY_SPAN];
 
-	if (flags_off == 0 && parent_off < LG_DENTRY_SPAN - 8 && len_off < LG_DENTRY_SPAN - 4 &&
-	    str_off < LG_DENTRY_SPAN - 8 && inode_off < LG_DENTRY_SPAN - 8) {
-		if (bpf_probe_read_kernel(span, inode_off + 8, d)) {
+	if (parent_off + 8 > end)
+		end = parent_off + 8;
+	if (str_off + 8 > end)
+		end = str_off + 8;
+	if (len_off + 4 > end)
+		end = len_off + 4;
+	if (flags_off == 0 && end <= LG_DENTRY_SPAN) {
+		if (bpf_probe_read_kernel(span, end, d)) {
 			__builtin_memset(h, 0, sizeof(*h));
 			return;
 		}

@@ -231,10 +231,14 @@ int BPF_PROG(lg_file_send_sigiotask, struct task_struct *tsk, struct fown_struct
 	if (ret)
 		return ret;
 	if (lg_task_is_init(tsk)) {
-		/* F_SETOWN 1 and F_SETSIG: any signal to systemd, sent by whoever does the I/O. */
+		/*
+		 * F_SETOWN 1 and F_SETSIG: any signal to systemd, raised by whoever does the I/O
+		 * next, an unconfined writer or a packet in softirq as well as the task that set
+		 * the owner (which the hook cannot see). systemd takes no SIGIO: refused to all.
+		 */
 		policy = lg_current_policy(&cgroup_id);
 		if (!policy)
-			return 0;
+			policy = &lg_no_policy;
 		return lg_builtin_deny(policy, cgroup_id, LG_HOOK_FILE_SEND_SIGIOTASK,
 				       LG_BUILTIN_SIGNAL, init, sizeof(init));
 	}

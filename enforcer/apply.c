@@ -362,8 +362,9 @@ static int delete_bank_paths(int fd, unsigned bank)
 walk:
 	for (more = bpf_map_get_next_key(fd, NULL, &pkey) == 0; more; pkey = pnext) {
 		more = bpf_map_get_next_key(fd, &pkey, &pnext) == 0;
-		if (lg_id_in_bank(pkey.policy, bank))
-			bpf_map_delete_elem(fd, &pkey);
+		if (lg_id_in_bank(pkey.policy, bank) && bpf_map_delete_elem(fd, &pkey) &&
+		    errno != ENOENT && !ret)
+			ret = -errno;
 	}
 out:
 	free(keys);
@@ -450,7 +451,8 @@ static int delete_bank(const struct lg_bpf *bpf, unsigned bank)
 }
 
 /* The bank this process emptied after its last reload, when nothing has written it since
- * (-1: unknown, as after a start that adopted the maps). */
+ * (-1: unknown, as after a start that adopted the maps). Per process: it holds because one
+ * daemon at a time writes the maps (its pid file), and nothing else may (LG_BUILTIN_SELF). */
 static int clean_bank = -1;
 
 /* Write path entries (rules or markers), in batches where the kernel has them. */
@@ -657,8 +659,15 @@ int lg_apply(const struct lg_bpf *bpf, const struct lg_compiled *c, char *err, s
 	/* A stale half-written bank from an interrupted run would mix with this one. The scan
 	 * reads every key of both banks: skipped when this process emptied the bank itself
 	 * after the last reload (lg_apply_retire) and nothing has written to it since. */
-	if (clean_bank != (int)c->bank)
-		delete_bank(bpf, c->bank);
+	if (clean_bank != (int)c->bank) {
+		ret = delete_bank(bpf, c->bank);
+		if (ret) {
+			/* Its leftovers would apply to the new policies that reuse their ids. */
+			snprintf(err, errsize, "cannot empty bank %u before writing it: %s", c->bank,
+				 strerror(-ret));
+			return ret;
+		}
+	}
 	clean_bank = -1;
 	refresh_links(bpf, c, &config);
 	ret = write_bank(bpf, c);

@@ -61,8 +61,8 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	X(lg_file_ioctl)                                                                          \
 	X(lg_file_ioctl_compat) /* left out where the kernel lacks its hook */                    \
 	X(lg_file_receive)                                                                        \
-	X(lg_unix_stream_connect)                                                                  \
-	X(lg_unix_may_send)                                                                        \
+	X(lg_unix_stream_connect)                                                                 \
+	X(lg_unix_may_send)                                                                       \
 	X(lg_task_alloc)                                                                          \
 	X(lg_setup_task_alloc)                                                                    \
 	X(lg_setup_exec)                                                                          \

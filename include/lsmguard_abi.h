@@ -162,8 +162,9 @@ _Static_assert(sizeof(struct lg_path_key) == 16, "lg_path_key layout");
  * filter of bits in the array lg_deny_filter, LG_DENY_FILTER_WORDS words per bank: each deny
  * rule sets the two bits lg_deny_filter_bit() picks from its path hash, xor
  * LG_DENY_FILTER_EXACT for a rule on one object (no trailing slash). A path whose two bits are
- * set may be under a deny rule; with 1M bits a bank, a path under none is taken for one with a
- * chance of about 1 in 15,000 at 4,000 deny rules and 1 in 70 at 64,000. Such a path only
+ * set may be under a deny rule; with 1M bits a bank, one lookup answers "maybe" for a path under
+ * none with a chance of about 1 in 17,000 at 4,000 deny rules and 1 in 76 at 64,000, and a check
+ * looks up every prefix (for six components: about 1 in 2,000 and 1 in 10). Such a path only
  * makes an unrecordable link fail closed.
  */
 #define LG_DENY_FILTER_BITS_LOG 20

@@ -975,7 +975,10 @@ static int not_regular(const struct stat *sb, const char *path, struct lg_diag *
 		kind = "a device";
 		break;
 	}
-	lg_diag_add(diag, LG_SEV_ERROR, path, 0, "not a regular file (%s)", kind);
+	lg_diag_add(diag, LG_SEV_ERROR, path, 0,
+		    "not a regular file (%s); the policy directory holds policy files only: "
+		    "move it out",
+		    kind);
 	return -EINVAL;
 }
 

@@ -714,11 +714,11 @@ static bool json_number(const char *line, const char *key, double *value)
 	return end != p;
 }
 
-/* The daemon's last event of kind (ready, reload) for generation; waits up to 5 s for it. */
 /* Where the event log stood when the running daemon started: each daemon counts generations
  * from 1 again, so an earlier daemon's event of the same generation is not this one's. */
 static long daemon_log_start;
 
+/* The daemon's last event of kind (ready, reload) for generation; waits up to 5 s for it. */
 static bool find_event(const char *kind, int generation, char *event, size_t size)
 {
 	char needle[64], line[4096];

@@ -192,7 +192,10 @@ TEST(set_directory_refuses_links_and_special_files)
 	memset(&diag, 0, sizeof(diag));
 	CHECK_INT(load_dir(&set, &diag, 0), -EINVAL);
 	CHECK_INT(set.count, 0);
-	snprintf(expect, sizeof(expect), "%s/c.ini: error: not a regular file (a fifo)", tmpdir);
+	snprintf(expect, sizeof(expect),
+		 "%s/c.ini: error: not a regular file (a fifo); the policy directory holds policy "
+		 "files only: move it out",
+		 tmpdir);
 	CHECK_STR(diag_line(&diag, 0), expect);
 	lg_diag_free(&diag);
 	remove_dir();
