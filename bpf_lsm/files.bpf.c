@@ -104,6 +104,24 @@ static __always_inline __u32 lg_cgroup_file_policy(struct dentry *file_dentry)
 	return 0;
 }
 
+/*
+ * Whether lg_open_builtin could answer anything for this open: any write; a read only of a
+ * procfs file (/proc/kcore) or a character device (/dev/mem). Every open of a confined task
+ * passes here, so these are direct loads, and an ordinary read never reaches the helper calls
+ * of the global check.
+ */
+static __always_inline bool lg_may_be_builtin(struct file *file, bool write)
+{
+	struct inode *inode = file->f_inode;
+
+	if (write)
+		return true;
+	if (!inode)
+		return false;
+	return (inode->i_mode & LG_S_IFMT) == LG_S_IFCHR ||
+	       inode->i_sb->s_magic == PROC_SUPER_MAGIC;
+}
+
 SEC("lsm/file_open")
 int BPF_PROG(lg_file_open, struct file *file, int ret)
 {
@@ -128,8 +146,10 @@ int BPF_PROG(lg_file_open, struct file *file, int ret)
 	/* Kernel settings and kernel memory (knobs.bpf.h); lsmguard's own /proc/PID files
 	 * (oom_score_adj: the OOM killer's first choice). The inode is read with BPF_CORE_READ:
 	 * a global function takes a scalar, not a pointer. */
-	builtin = lg_open_builtin((__u64)BPF_CORE_READ(file, f_inode),
-				  decision == LG_DECISION_FILE_WRITE);
+	builtin = 0;
+	if (lg_may_be_builtin(file, decision == LG_DECISION_FILE_WRITE))
+		builtin = lg_open_builtin((__u64)BPF_CORE_READ(file, f_inode),
+					  decision == LG_DECISION_FILE_WRITE);
 	if (builtin) {
 		lg_path_decide(policy, LG_CLASS_FILE, decision, file->f_path.dentry,
 			       file->f_path.mnt, &verdict); /* for the event's path */
