@@ -396,7 +396,9 @@ VM_TEST(cache_bind_mount_is_decided_at_the_filesystem_path_at_once, 95)
 	write_file("/data/cache-bsrc/f", "x\n", 0644);
 	VM_CHECK(mkdir("/data/private/bdst", 0755) == 0);
 	VM_CHECK(mkdir("/data/cache-bdst", 0755) == 0);
-	EXPECT_CACHED(FILES, "files", "/data/cache-bsrc/f");
+	/* Waits: the case before it unmounted, and walks cache nothing until the daemon has read
+	 * the mount table again. */
+	VM_CHECK(wait_until_cached("/data/cache-bsrc/f"));
 	daemon = daemon_stop();
 	/* An allowed directory bound into a denied one keeps its path; a denied one bound into
 	 * an allowed place keeps its own. Neither waits for the daemon. */

@@ -936,6 +936,26 @@ static void receive_cases(uid_t uid)
 	VM_CHECK(pass_fd(NAMES, uid, map) == EPERM);
 	EXPECT_EVENT_AFTER(mark, "\"policy\":\"names\"", "\"hook\":\"file_receive\"",
 			   "\"path\":\"a BPF object's descriptor\"");
+	/* What file_open's built-ins refuse, handed over instead: a write descriptor of the root
+	 * cgroup's cgroup.procs (the receiver would move itself out of its policy) and of a
+	 * setting that makes the kernel run a program. Refused, in audit mode too. */
+	{
+		int procs = open_or_fail("/sys/fs/cgroup/cgroup.procs", O_WRONLY | O_CLOEXEC);
+		int core = open_or_fail("/proc/sys/kernel/core_pattern", O_WRONLY | O_CLOEXEC);
+
+		VM_CHECK(pass_fd(NULL, uid, procs) == 0);
+		VM_CHECK(pass_fd(NAMES, uid, procs) == EPERM);
+		VM_CHECK(pass_fd(NAMES_AUDIT, uid, procs) == EPERM);
+		EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"names-audit\"",
+				   "\"hook\":\"file_receive\"",
+				   "\"path\":\"/sys/fs/cgroup/cgroup.procs\"");
+		VM_CHECK(pass_fd(NAMES, uid, core) == EPERM);
+		EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"names\"",
+				   "\"hook\":\"file_receive\"",
+				   "\"path\":\"/proc/sys/kernel/core_pattern\"");
+		close(procs);
+		close(core);
+	}
 	/* Two in one message: the allowed one arrives, the kernel stops at the refused one. */
 	two[0] = ro_read;
 	two[1] = denied;
