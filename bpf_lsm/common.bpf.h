@@ -134,6 +134,13 @@ struct {
  * path.bpf.h): extend the hash by one component, then look the prefix up. The verdict so far
  * lives here too: the walk's loop never branches on it, which keeps the verifier's work linear.
  */
+/* lg_walk_step.protected: lsmguard's own object (LG_BUILTIN_PROTECTED), host code
+ * (LG_PROTECTED_HOST records, LG_BUILTIN_HOST_CODE unless the policy opts in), and a write rule
+ * found at or below the deepest host code record (the policy names that host code). */
+#define LG_STEP_PROTECTED 1
+#define LG_STEP_HOST_CODE 2
+#define LG_STEP_HOST_NAMED 4
+
 struct lg_walk_step {
 	__u64 name;   /* in: kernel address of the component's name; 0: no component to add */
 	__u64 hash;   /* in/out */
@@ -142,7 +149,7 @@ struct lg_walk_step {
 	__u32 class;  /* in */
 	__u8 object;  /* in: this prefix is the object itself (exact slot first) */
 	__u8 write;   /* in: write slots; also looks for lsmguard's protected objects */
-	__u8 protected; /* in/out: a prefix is (under) a protected object (LG_BUILTIN_PROTECTED) */
+	__u8 protected; /* in/out: a prefix is (under) a protected object: LG_STEP_* bits */
 	__u8 deny;    /* in/out: the verdict so far, replaced when a rule applies here */
 	__u32 rule;   /* in/out: its rule */
 	__u32 pad;

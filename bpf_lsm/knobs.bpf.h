@@ -31,6 +31,9 @@
  *      vm.mmap_min_addr                   NULL-page mappings (kernel NULL dereferences)
  *      vm.unprivileged_userfaultfd        stalling the kernel at a chosen page fault
  *      kernel.randomize_va_space          address space randomisation
+ *      kernel.sched_rt_runtime_us, sched_rt_period_us   real-time throttling: with it off
+ *                               (-1, or runtime = period) a SCHED_FIFO loop starves every
+ *                               other task on its CPU, lsmguard's daemon included
  *  - procfs entries (any procfs mount: the proc_dir_entry's operations, from kallsyms):
  *    /proc/sysrq-trigger for writing ('b' reboots, 'c' crashes, 'e' and 'i' kill every process,
  *    lsmguard included, whatever kernel.sysrq says); /proc/kcore for reading too (all kernel
@@ -100,6 +103,8 @@ extern const void sysctl_protected_regular __ksym __weak;
 extern const void dac_mmap_min_addr __ksym __weak; /* vm.mmap_min_addr's data */
 extern const void sysctl_unprivileged_userfaultfd __ksym __weak;
 extern const void randomize_va_space __ksym __weak;
+extern const void sysctl_sched_rt_runtime __ksym __weak;
+extern const void sysctl_sched_rt_period __ksym __weak;
 /* The operations of /proc/sysrq-trigger and /proc/kcore (static: kallsyms has them with
  * CONFIG_KALLSYMS_ALL, which Debian sets; without it they resolve to 0 and match nothing). */
 extern const void sysrq_trigger_proc_ops __ksym __weak;
@@ -126,7 +131,8 @@ static __always_inline bool lg_knob_weakening(const void *data)
 	       data == &modules_disabled || data == &sysctl_protected_symlinks ||
 	       data == &sysctl_protected_hardlinks || data == &sysctl_protected_fifos ||
 	       data == &sysctl_protected_regular || data == &dac_mmap_min_addr ||
-	       data == &sysctl_unprivileged_userfaultfd || data == &randomize_va_space;
+	       data == &sysctl_unprivileged_userfaultfd || data == &randomize_va_space ||
+	       data == &sysctl_sched_rt_runtime || data == &sysctl_sched_rt_period;
 }
 
 static __always_inline bool lg_knob_sysctl(struct inode *inode)

@@ -307,9 +307,12 @@ static __always_inline int lg_check_beneath(const struct lg_policy_value *policy
 	lg_path_decide(policy, LG_CLASS_FILE, LG_DECISION_FILE_WRITE, dentry, mnt, &verdict);
 	if (verdict.flags & (LG_EVENT_WALK_LIMIT | LG_EVENT_DISCONNECTED))
 		return 0; /* no hash: the write check has refused this name already */
-	if (verdict.builtin == LG_BUILTIN_PROTECTED || lg_protected_beneath(policy, verdict.object)) {
-		/* lsmguard's objects beneath: a protection, in audit mode too */
+	if (verdict.builtin == LG_BUILTIN_PROTECTED ||
+	    lg_protected_beneath(policy, verdict.object)) {
+		/* lsmguard's objects (or host code) beneath: a protection, in audit mode too */
 		lg_verdict_builtin(&verdict, LG_BUILTIN_PROTECTED);
+	} else if (verdict.builtin == LG_BUILTIN_HOST_CODE) {
+		/* the directory is host code itself: that verdict */
 	} else {
 		__u8 beneath = lg_rules_beneath(policy, verdict.object);
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Names and metadata: lsm/path_mknod, lsm/path_symlink, lsm/path_mkdir, lsm/path_rmdir,
- * lsm/path_chmod, lsm/path_chown, lsm/inode_setxattr, lsm/inode_removexattr, lsm/file_ioctl,
- * lsm/file_ioctl_compat.
+ * lsm/path_chmod, lsm/path_chown, lsm/inode_setxattr, lsm/inode_removexattr, lsm/inode_setattr,
+ * lsm/file_ioctl, lsm/file_ioctl_compat.
  *
  * Guarantees, for a task under a policy: creating a name (a file, fifo, socket or device node,
  * a directory, a symlink), removing a directory, and changing an object's mode, owner or
@@ -29,8 +29,14 @@
  * lsmguard's state or policy file would make every later rename onto it fail. Every other
  * ioctl returns at the first comparison.
  *
+ * Timestamps (utimensat, futimens, utimes, utime) reach no path hook either: inode_setattr
+ * decides them as a write at the file's path, like the xattr hooks (a dentry, no mount). Only a
+ * change of the access or modification time alone: a change with the mode, owner or size has
+ * had its path hook (path_chmod, path_chown, path_truncate, or file_open for O_TRUNC), and the
+ * kernel's own updates after a write never call it.
+ *
  * Not covered: O_TMPFILE (no name is made; file_open decides the write in the directory and
- * path_link the name it later gets); timestamps (utimensat).
+ * path_link the name it later gets).
  */
 #include "path.bpf.h"
 #include "setup.bpf.h"
@@ -41,6 +47,13 @@
 #define FS_IOC32_SETFLAGS 0x40046602
 #define FS_IOC_FSSETXATTR 0x401c5820
 #define FS_IOC_ENABLE_VERITY 0x40806685
+/* struct iattr's ia_valid bits (include/linux/fs.h) */
+#define LG_ATTR_MODE (1 << 0)
+#define LG_ATTR_UID (1 << 1)
+#define LG_ATTR_GID (1 << 2)
+#define LG_ATTR_SIZE (1 << 3)
+#define LG_ATTR_ATIME (1 << 4)
+#define LG_ATTR_MTIME (1 << 5)
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -58,7 +71,7 @@ static __always_inline int lg_meta_write(__u8 hook, struct dentry *dentry, struc
 	lg_path_decide(policy, LG_CLASS_FILE, LG_DECISION_FILE_WRITE, dentry, mnt, &verdict);
 	/* A built-in never replaces the protection of lsmguard's objects, which holds in audit
 	 * mode too. */
-	if (builtin && verdict.builtin != LG_BUILTIN_PROTECTED)
+	if (builtin && !lg_builtin_protected_object(verdict.builtin))
 		lg_verdict_builtin(&verdict, builtin);
 	/*
 	 * In its setup window (systemd's own code, before the service runs) a task is held to
@@ -155,6 +168,21 @@ int BPF_PROG(lg_inode_removexattr, struct user_namespace *mnt_userns, struct den
 	if (ret)
 		return ret;
 	return lg_meta_write(LG_HOOK_INODE_REMOVEXATTR, dentry, 0, 0);
+}
+
+/* 6.1's hook has no idmap argument (6.3 added it). */
+SEC("lsm/inode_setattr")
+int BPF_PROG(lg_inode_setattr, struct dentry *dentry, struct iattr *attr, int ret)
+{
+	unsigned int valid;
+
+	if (ret)
+		return ret;
+	valid = BPF_CORE_READ(attr, ia_valid);
+	if (!(valid & (LG_ATTR_ATIME | LG_ATTR_MTIME)) ||
+	    (valid & (LG_ATTR_MODE | LG_ATTR_UID | LG_ATTR_GID | LG_ATTR_SIZE)))
+		return 0;
+	return lg_meta_write(LG_HOOK_INODE_SETATTR, dentry, 0, 0);
 }
 
 static __always_inline int lg_ioctl_check(struct file *file, unsigned int cmd)

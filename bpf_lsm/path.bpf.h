@@ -77,6 +77,12 @@ static __always_inline void lg_verdict_builtin(struct lg_path_verdict *v, __u8 b
 	v->cacheable = false;
 }
 
+/* A verdict of the protected objects' records: lsmguard's own or host code (LG_PROTECTED_HOST). */
+static __always_inline bool lg_builtin_protected_object(__u8 builtin)
+{
+	return builtin == LG_BUILTIN_PROTECTED || builtin == LG_BUILTIN_HOST_CODE;
+}
+
 static __always_inline struct mount *lg_real_mount(struct vfsmount *mnt)
 {
 	return (void *)mnt - bpf_core_field_offset(struct mount, mnt);
@@ -132,7 +138,15 @@ __weak __noinline int lg_walk_step(struct lg_walk_step *step)
 		value = bpf_map_lookup_elem(&lg_paths, &key);
 		if (value && (value->deny_mask & ((1u << LG_SLOT_TREE_WRITE) |
 						  (step->object ? 1u << LG_SLOT_EXACT_WRITE : 0))))
-			step->protected = 1;
+		{
+			/* Host code: a rule at this prefix or below names it (LG_STEP_HOST_NAMED
+			 * again below); one above it, such as allow-write = /, does not. */
+			if (value->deny_mask & LG_PROTECTED_HOST)
+				step->protected = (step->protected | LG_STEP_HOST_CODE) &
+						  ~LG_STEP_HOST_NAMED;
+			else
+				step->protected |= LG_STEP_PROTECTED;
+		}
 	}
 	key.policy = step->policy;
 	key.class = step->class;
@@ -147,6 +161,8 @@ __weak __noinline int lg_walk_step(struct lg_walk_step *step)
 		return 0;
 	step->rule = value->rule[slot];
 	step->deny = (value->deny_mask >> slot) & 1;
+	if (step->protected & LG_STEP_HOST_CODE)
+		step->protected |= LG_STEP_HOST_NAMED;
 	return 0;
 }
 
@@ -608,10 +624,15 @@ static __always_inline void lg_path_decide(const struct lg_policy_value *policy,
 			v->linked = true;
 		}
 	}
-	/* lsmguard's own objects (under either name): a protection, whatever the rules say. */
-	if (step->protected) {
+	/* lsmguard's own objects (under either name): a protection, whatever the rules say. Host
+	 * code too, unless a rule of the policy names it (at or beneath the protected directory)
+	 * or the policy says [system] host-code = allow. */
+	if (step->protected & LG_STEP_PROTECTED)
 		lg_verdict_builtin(v, LG_BUILTIN_PROTECTED);
-	}
+	else if ((step->protected & (LG_STEP_HOST_CODE | LG_STEP_HOST_NAMED)) ==
+		     LG_STEP_HOST_CODE &&
+		 !(policy->flags & LG_POLICY_SYSTEM_HOST_CODE))
+		lg_verdict_builtin(v, LG_BUILTIN_HOST_CODE);
 	return;
 
 out_fail_closed:

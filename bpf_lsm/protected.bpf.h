@@ -51,7 +51,7 @@ static __always_inline bool lg_protected_target(const struct lg_policy_value *po
 						struct lg_path_verdict *v)
 {
 	lg_path_decide(policy, LG_CLASS_FILE, LG_DECISION_FILE_WRITE, dentry, mnt, v);
-	if (v->builtin == LG_BUILTIN_PROTECTED)
+	if (lg_builtin_protected_object(v->builtin))
 		return true;
 	if (v->flags & (LG_EVENT_WALK_LIMIT | LG_EVENT_DISCONNECTED)) {
 		lg_verdict_builtin(v, LG_BUILTIN_PROTECTED);

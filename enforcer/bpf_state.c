@@ -58,6 +58,7 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	X(lg_path_chown)                                                                          \
 	X(lg_inode_setxattr)                                                                      \
 	X(lg_inode_removexattr)                                                                   \
+	X(lg_inode_setattr)                                                                       \
 	X(lg_file_ioctl)                                                                          \
 	X(lg_file_ioctl_compat) /* left out where the kernel lacks its hook */                    \
 	X(lg_file_receive)                                                                        \

@@ -231,9 +231,17 @@ int lg_kernel_check(char *err, size_t errsize)
 static int compile_dir(struct daemon *d, const struct lg_config *config, unsigned bank,
 		       struct lg_loaded_set *out)
 {
+	struct lg_protected fresh;
 	struct lg_diag diag = {0};
 	int ret;
 
+	/* lsmguard's objects and host code again: the kernel settings that name programs may
+	 * have been changed by the administrator since (confined tasks cannot change them). */
+	if (lg_protected_collect(&fresh, d->policy_dir, d->state_dir, d->metrics_path,
+				 d->log_path) == 0) {
+		lg_protected_free(&d->protected);
+		d->protected = fresh;
+	}
 	ret = load_and_compile_at(d->dir.fd, d->policy_dir,
 				  LG_LOAD_CHECK_OWNER | LG_LOAD_WITH_CANARY | LG_LOAD_REDRAW_SEED,
 				  &out->set, &out->compiled, config->path_seed[bank], bank);

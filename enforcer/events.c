@@ -49,6 +49,9 @@ static const char *const builtin_reasons[] = {
 				       "its policy says [system] system-bus = allow",
 	[LG_BUILTIN_TUNE] = "a confined task cannot change lsmguard's priority, scheduling, limits "
 			    "or OOM score",
+	[LG_BUILTIN_HOST_CODE] = "a confined task cannot change what the host runs as root "
+				 "(units, cron, udev, modules, /usr, /etc...) unless a write rule of its "
+				 "policy names the place or it says [system] host-code = allow",
 };
 
 /* The wall-clock time of a CLOCK_BOOTTIME stamp, as RFC 3339 UTC with microseconds. */

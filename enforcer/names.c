@@ -46,6 +46,7 @@ static const char *const hook_names[LG_HOOK_COUNT] = {
 	[LG_HOOK_TASK_SETSCHEDULER] = "task_setscheduler",
 	[LG_HOOK_TASK_SETIOPRIO] = "task_setioprio",
 	[LG_HOOK_TASK_SETRLIMIT] = "task_setrlimit",
+	[LG_HOOK_INODE_SETATTR] = "inode_setattr",
 };
 
 static const char *const decision_names[LG_DECISION_COUNT] = {

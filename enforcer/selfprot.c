@@ -13,6 +13,7 @@
  * mounted over it, or put in its place, is not read (the reload is refused; a restart reads
  * whatever is there then, which is the administrator's explicit choice).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -73,6 +74,142 @@ static const char *const unit_paths[] = {
 };
 
 /*
+ * Host code (LG_PROTECTED_HOST, built-in LG_BUILTIN_HOST_CODE): what the kernel, systemd, udev,
+ * cron, the package manager and root's own logins run or obey as root, outside every policy. A
+ * confined task that writes one of these has left its policy for good at the next boot, daemon
+ * reload, module load, cron minute or package upgrade. Refused unless a write rule of the policy
+ * names the place (at or beneath the directory listed here: allow-write = / or = /etc/ do not
+ * name /etc/cron.d/) or the policy says [system] host-code = allow. The broad trees come first;
+ * the directories inside them that run code are listed again, so that a rule naming the broad
+ * tree still does not name them.
+ */
+static const char *const host_code_paths[] = {
+    /* Programs and libraries every root component runs, the kernel and what boots it. */
+    "/usr/",
+    "/bin/",
+    "/sbin/",
+    "/lib/",
+    "/lib32/",
+    "/lib64/",
+    "/libx32/",
+    "/boot/",
+    "/efi/",
+    /* Settings, scripts and accounts, and root's home (its shell's start files, its keys). */
+    "/etc/",
+    "/root/",
+    /* systemd: units, drop-ins, generators (run as root at boot and at every daemon-reload). */
+    "/etc/systemd/",
+    "/run/systemd/system/",
+    "/run/systemd/system.control/",
+    "/run/systemd/system.attached/",
+    "/run/systemd/transient/",
+    "/run/systemd/generator/",
+    "/run/systemd/generator.early/",
+    "/run/systemd/generator.late/",
+    "/run/systemd/system-generators/",
+    "/run/systemd/system-environment-generators/",
+    "/run/systemd/user/",
+    "/usr/lib/systemd/",
+    "/usr/local/lib/systemd/",
+    "/usr/lib/environment.d/",
+    "/run/environment.d/",
+    /* What boot-time services apply: tmpfiles (creates, writes and removes anything),
+     * sysctl, binfmt (an interpreter the kernel runs), modules, udev rules (RUN+=). */
+    "/etc/tmpfiles.d/",
+    "/run/tmpfiles.d/",
+    "/usr/lib/tmpfiles.d/",
+    "/etc/sysctl.conf",
+    "/etc/sysctl.d/",
+    "/run/sysctl.d/",
+    "/usr/lib/sysctl.d/",
+    "/etc/binfmt.d/",
+    "/run/binfmt.d/",
+    "/usr/lib/binfmt.d/",
+    "/etc/modules",
+    "/etc/modules-load.d/",
+    "/run/modules-load.d/",
+    "/usr/lib/modules-load.d/",
+    "/etc/modprobe.d/",
+    "/run/modprobe.d/",
+    "/usr/lib/modprobe.d/",
+    "/etc/depmod.d/",
+    "/usr/lib/modules/",
+    "/usr/lib/firmware/",
+    "/etc/udev/",
+    "/run/udev/rules.d/",
+    "/usr/lib/udev/",
+    /* SysV scripts (systemd-sysv-generator makes units of them). */
+    "/etc/init.d/",
+    "/etc/rc0.d/",
+    "/etc/rc1.d/",
+    "/etc/rc2.d/",
+    "/etc/rc3.d/",
+    "/etc/rc4.d/",
+    "/etc/rc5.d/",
+    "/etc/rc6.d/",
+    "/etc/rcS.d/",
+    "/etc/rc.local",
+    /* Timed jobs. */
+    "/etc/crontab",
+    "/etc/cron.d/",
+    "/etc/cron.hourly/",
+    "/etc/cron.daily/",
+    "/etc/cron.weekly/",
+    "/etc/cron.monthly/",
+    "/etc/cron.yearly/",
+    "/etc/anacrontab",
+    "/var/spool/cron/",
+    "/var/spool/anacron/",
+    /* Logins and privilege: accounts, PAM (pam_exec runs programs), sudo, sshd's settings and
+     * root's keys, the shells' start files. */
+    "/etc/passwd",
+    "/etc/shadow",
+    "/etc/group",
+    "/etc/gshadow",
+    "/etc/subuid",
+    "/etc/subgid",
+    "/etc/sudoers",
+    "/etc/sudoers.d/",
+    "/etc/pam.conf",
+    "/etc/pam.d/",
+    "/etc/security/",
+    "/etc/ssh/",
+    "/etc/environment",
+    "/etc/profile",
+    "/etc/profile.d/",
+    "/etc/bash.bashrc",
+    "/etc/bash_completion.d/",
+    "/etc/update-motd.d/",
+    "/etc/polkit-1/",
+    "/etc/dbus-1/",
+    /* What the package manager runs as root at the next install or upgrade (hooks, maintainer
+     * scripts, configuration that is code). */
+    "/etc/apt/",
+    "/etc/dpkg/",
+    "/var/lib/dpkg/",
+    "/etc/kernel/",
+    "/etc/initramfs-tools/",
+    "/etc/needrestart/",
+    "/etc/ca-certificates/",
+    "/etc/default/",
+    "/etc/grub.d/",
+    /* Hooks of daemons that run as root: log rotation, network and DHCP events, syslog's
+     * program outputs, mounts at boot, other LSMs' profiles. */
+    "/etc/logrotate.conf",
+    "/etc/logrotate.d/",
+    "/etc/network/",
+    "/etc/NetworkManager/",
+    "/etc/dhcp/",
+    "/etc/ppp/",
+    "/etc/rsyslog.conf",
+    "/etc/rsyslog.d/",
+    "/etc/fstab",
+    "/etc/crypttab",
+    "/etc/apparmor/",
+    "/etc/apparmor.d/",
+};
+
+/*
  * The service manager's sockets (LG_BUILTIN_SERVICE_MANAGER, bpf_lsm/unix.bpf.c): a confined
  * task may not connect or send to them, nor rename, unlink or replace them (protected objects
  * like the others). Through either one, root asks PID 1 to start a unit outside every policy or
@@ -112,7 +249,10 @@ static int add(struct lg_protected *p, const char *path, bool tree, __u8 kind)
 
 		if (strncmp(p->paths[i], path, len) == 0 &&
 		    (have == len || (have == len + 1 && tree && p->paths[i][len] == '/'))) {
-			p->kinds[i] |= kind;
+			/* lsmguard's own and host code: lsmguard's (no opt-in reaches it). */
+			__u8 host = p->kinds[i] & kind & LG_PROTECTED_HOST;
+
+			p->kinds[i] = (__u8)(((p->kinds[i] | kind) & ~LG_PROTECTED_HOST) | host);
 			return 0; /* already there */
 		}
 	}
@@ -190,6 +330,78 @@ static int add_resolved(struct lg_protected *p, const char *path, __u8 kind)
 	return ret;
 }
 
+/*
+ * The programs the kernel itself starts as root, named by kernel settings: the module loader
+ * (kernel.modprobe), a pipe core_pattern's helper, kernel.poweroff_cmd, the uevent helper and
+ * each binfmt_misc entry's interpreter. Confined tasks cannot change the settings (knobs.bpf.h);
+ * these make the files they name host code too, wherever an administrator put them. Read at
+ * start and at every reload; a setting that cannot be read adds nothing.
+ */
+static int add_setting_program(struct lg_protected *p, const char *setting, const char *prefix)
+{
+	char line[PATH_MAX + 64], *start, *end;
+	size_t plen = prefix ? strlen(prefix) : 0;
+	FILE *f = fopen(setting, "re");
+	int ret = 0;
+
+	if (!f)
+		return 0;
+	while (!ret && fgets(line, sizeof(line), f)) {
+		start = line;
+		if (prefix) {
+			if (strncmp(line, prefix, plen) != 0)
+				continue;
+			start += plen;
+		}
+		while (*start == ' ' || *start == '|')
+			start++;
+		end = start + strcspn(start, " \t\n");
+		*end = '\0';
+		if (start[0] == '/')
+			ret = add_resolved(p, start, LG_PROTECTED_HOST);
+	}
+	fclose(f);
+	return ret;
+}
+
+static int add_kernel_programs(struct lg_protected *p)
+{
+	static const char *const settings[] = {
+	    "/proc/sys/kernel/modprobe",
+	    "/proc/sys/kernel/poweroff_cmd",
+	    "/proc/sys/kernel/hotplug",
+	    "/sys/kernel/uevent_helper",
+	};
+	char core[PATH_MAX + 64];
+	int ret = 0;
+	FILE *f;
+	DIR *dir;
+	struct dirent *entry;
+
+	for (size_t i = 0; i < sizeof(settings) / sizeof(settings[0]) && !ret; i++)
+		ret = add_setting_program(p, settings[i], NULL);
+	/* core_pattern names a program only as "|program args" (else it is a file name). */
+	f = fopen("/proc/sys/kernel/core_pattern", "re");
+	if (f) {
+		if (!ret && fgets(core, sizeof(core), f) && core[0] == '|')
+			ret = add_setting_program(p, "/proc/sys/kernel/core_pattern", NULL);
+		fclose(f);
+	}
+	dir = opendir("/proc/sys/fs/binfmt_misc");
+	while (!ret && dir && (entry = readdir(dir))) {
+		char path[PATH_MAX];
+
+		if (entry->d_name[0] == '.' || !strcmp(entry->d_name, "register") ||
+		    !strcmp(entry->d_name, "status"))
+			continue;
+		snprintf(path, sizeof(path), "/proc/sys/fs/binfmt_misc/%s", entry->d_name);
+		ret = add_setting_program(p, path, "interpreter ");
+	}
+	if (dir)
+		closedir(dir);
+	return ret;
+}
+
 int lg_protected_collect(struct lg_protected *out, const char *policy_dir, const char *state_dir,
 			 const char *metrics, const char *log)
 {
@@ -207,6 +419,10 @@ int lg_protected_collect(struct lg_protected *out, const char *policy_dir, const
 		ret = add_resolved(out, unit_paths[i], 0);
 	for (size_t i = 0; i < sizeof(manager_objects) / sizeof(manager_objects[0]) && !ret; i++)
 		ret = add_resolved(out, manager_objects[i].path, manager_objects[i].kind);
+	for (size_t i = 0; i < sizeof(host_code_paths) / sizeof(host_code_paths[0]) && !ret; i++)
+		ret = add_resolved(out, host_code_paths[i], LG_PROTECTED_HOST);
+	if (!ret)
+		ret = add_kernel_programs(out);
 	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (len > 0 && !ret) {
 		exe[len] = '\0';

@@ -99,6 +99,9 @@ enum lg_decision {
  * its unit's cgroup); anything else could pull a process from outside into the policy's
  * cgroups (lsmguard's daemon, to freeze it there). */
 #define LG_POLICY_SYSTEM_CGROUPS_DELEGATE 0x40
+/* host-code = allow: writing the files the host's unconfined components run or obey as root
+ * (LG_BUILTIN_HOST_CODE: units, generators, cron, udev, tmpfiles, modules, /usr, /boot...). */
+#define LG_POLICY_SYSTEM_HOST_CODE 0x80
 
 /* Value of the policy array map, indexed by policy id (0 is never used). */
 struct lg_policy_value {
@@ -155,6 +158,13 @@ _Static_assert(sizeof(struct lg_path_key) == 16, "lg_path_key layout");
  */
 #define LG_PROTECTED_MANAGER_PRIVATE 0x10
 #define LG_PROTECTED_MANAGER_BUS 0x20
+/*
+ * The object is host code rather than lsmguard's own (LG_BUILTIN_HOST_CODE): what the kernel,
+ * systemd, cron, udev and the other unconfined components run or obey as root. Writing it is
+ * refused like writing lsmguard's objects unless the policy says [system] host-code = allow.
+ * A key both kinds share is lsmguard's (the bit is kept only when every merged record has it).
+ */
+#define LG_PROTECTED_HOST 0x40
 /*
  * Every deny rule of every policy of a bank, for a decision about all policies at once: a hard
  * link that cannot be recorded is refused when a deny rule covers the file (bpf_lsm/links.bpf.c).
@@ -457,7 +467,8 @@ enum lg_hook {
 	LG_HOOK_TASK_SETSCHEDULER = 39,
 	LG_HOOK_TASK_SETIOPRIO = 40,
 	LG_HOOK_TASK_SETRLIMIT = 41,
-	LG_HOOK_COUNT = 42,
+	LG_HOOK_INODE_SETATTR = 42, /* timestamps only: utimensat, futimens, utimes */
+	LG_HOOK_COUNT = 43,
 };
 
 /* Why a built-in protection denied (LG_EVENT_BUILTIN): in lg_event.builtin. */
@@ -489,7 +500,10 @@ enum lg_builtin {
 	 * D-Bus system bus without [system] system-bus = allow) */
 	LG_BUILTIN_SERVICE_MANAGER = 19,
 	LG_BUILTIN_TUNE = 20,       /* changing lsmguard's priority, scheduling, limits or OOM score */
-	LG_BUILTIN_COUNT = 21,
+	/* writing, renaming, removing or mounting over host code (LG_PROTECTED_HOST) without
+	 * [system] host-code = allow */
+	LG_BUILTIN_HOST_CODE = 21,
+	LG_BUILTIN_COUNT = 22,
 };
 
 /*
@@ -505,7 +519,7 @@ enum lg_builtin {
 	 (1U << LG_BUILTIN_SIGNAL) | (1U << LG_BUILTIN_CGROUP_FILE) | (1U << LG_BUILTIN_KNOB) |    \
 	 (1U << LG_BUILTIN_PERF) | (1U << LG_BUILTIN_PROTECTED) | (1U << LG_BUILTIN_RECEIVE) |   \
 	 (1U << LG_BUILTIN_OTHERS_BENEATH) | (1U << LG_BUILTIN_SERVICE_MANAGER) |    \
-	 (1U << LG_BUILTIN_TUNE))
+	 (1U << LG_BUILTIN_TUNE) | (1U << LG_BUILTIN_HOST_CODE))
 #define LG_BUILTIN_IS_PROTECTION(builtin)                                                         \
 	((builtin) < 32 && ((LG_BUILTIN_PROTECTIONS >> (builtin)) & 1U))
 

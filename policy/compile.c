@@ -783,7 +783,14 @@ int lg_compiled_add_protected_kinds(struct lg_compiled *c, const char *const *pa
 		qsort(c->beneath, c->beneath_count, sizeof(*c->beneath), compare_path_entries);
 	for (size_t i = 0; i < c->beneath_count; i++) {
 		if (kept && lg_compare_path_keys(&c->beneath[kept - 1].key, &c->beneath[i].key) == 0) {
-			c->beneath[kept - 1].value.deny_mask |= c->beneath[i].value.deny_mask;
+			__u8 *mask = &c->beneath[kept - 1].value.deny_mask;
+			__u8 both = *mask & c->beneath[i].value.deny_mask;
+
+			/* An object that is both lsmguard's and host code is lsmguard's: no opt-in
+			 * reaches it (LG_PROTECTED_HOST stays only when every record has it). */
+			*mask |= c->beneath[i].value.deny_mask;
+			if (!(both & LG_PROTECTED_HOST))
+				*mask &= (__u8)~LG_PROTECTED_HOST;
 			continue;
 		}
 		c->beneath[kept++] = c->beneath[i];

@@ -56,6 +56,7 @@ static const struct {
 	[LG_SYSTEM_CGROUPS] = {"cgroups",
 			       {"deny", "delegate", NULL},
 			       {0, LG_POLICY_SYSTEM_CGROUPS_DELEGATE}},
+	[LG_SYSTEM_HOST_CODE] = {"host-code", {"deny", "allow", NULL}, {0, LG_POLICY_SYSTEM_HOST_CODE}},
 };
 
 const char *lg_system_key_name(enum lg_system_key key)
