@@ -164,6 +164,47 @@ check "probe: systemctl's connections are denied and logged" sh -c "journalctl -
 	--no-pager | grep '\"event\":\"deny\"' | grep '\"policy\":\"probe\"' | grep '\"comm\":\"systemctl\"' |
 	grep -q '\"hook\":\"unix_stream_connect\"'"
 
+# Host code: what systemd runs as root at its next daemon-reload or boot. The files are staged
+# here (unconfined); the probe, whose rules allow every write, only puts them where systemd
+# reads them, and each copy fails with EPERM.
+mkdir -p /usr/local/share/lgt-host
+cat >/usr/local/share/lgt-host/generator <<'EOF2'
+#!/bin/sh
+cat /proc/self/cgroup >/run/lgt-generator-ran
+mkdir -p "$1/lsmguard.service.d"
+printf '[Service]\nEnvironment=LGT_GENERATOR=1\n' >"$1/lsmguard.service.d/lgt.conf"
+EOF2
+chmod 755 /usr/local/share/lgt-host/generator
+printf '[Service]\nEnvironment=LGT_DROPIN=1\n' >/usr/local/share/lgt-host/dropin.conf
+printf 'f+ /etc/lsmguard/lgt-planted 0644 root root - planted\n' >/usr/local/share/lgt-host/tmpfiles.conf
+plant_generator() {
+	out=$(svc cmd $PROBE -- /bin/sh -c 'mkdir -p /etc/systemd/system-generators; echo mkdir $?;
+		cp /usr/local/share/lgt-host/generator /usr/lib/systemd/system-generators/lgt; echo gen $?;
+		mkdir -p /usr/local/lib/systemd/system/service.d; echo mkdir-local $?;
+		mkdir -p /etc/systemd/system/ssh.service.d; echo dropin-dir $?' 2>&1)
+	echo "$out" | tr '\n' ' '
+	rm -f /run/lgt-generator-ran
+	systemctl daemon-reload # an administrator's routine reload (apt does it)
+	env=$(systemctl show -p Environment lsmguard.service ssh.service)
+	echo "generator ran: '$(cat /run/lgt-generator-ran 2>/dev/null)'; $env"
+	[ ! -e /run/lgt-generator-ran ] && ! echo "$env" | grep -q LGT_ &&
+		[ "$(echo "$out" | grep -c ' 1$')" = 4 ] && echo "$out" | grep -q 'Operation not permitted'
+}
+check "probe: a generator or a drop-in systemd would run cannot be planted (host code)" plant_generator
+plant_tmpfiles() {
+	svc cmd $PROBE -- /bin/cp /usr/local/share/lgt-host/tmpfiles.conf /etc/tmpfiles.d/lgt.conf
+	rc=$?
+	systemd-tmpfiles --create # what systemd-tmpfiles-setup.service does at boot
+	echo "cp exit $rc; planted: '$(cat /etc/lsmguard/lgt-planted 2>/dev/null)'"
+	rm -f /etc/tmpfiles.d/lgt.conf /etc/lsmguard/lgt-planted
+	[ "$rc" != 0 ] && [ ! -e /etc/lsmguard/lgt-planted ]
+}
+check "probe: a tmpfiles.d entry that writes into /etc/lsmguard cannot be planted (host code)" \
+	plant_tmpfiles
+check "probe: host code refusals are logged with their reason" sh -c "journalctl -u lsmguard -o cat \
+	--no-pager | grep '\"event\":\"deny\"' | grep '\"policy\":\"probe\"' |
+	grep '\"path\":\"/etc/tmpfiles.d/lgt.conf\"' | grep -q 'host-code = allow'"
+
 # Apart from that, the services' own work, from boot to here, was never denied.
 others=$(events | grep '"event":"deny"' | grep -v '"comm":"svc"' | grep -v "$SHADOW_LOOKUP" |
 	grep -v '"policy":"probe"' | head -5)
