@@ -10,11 +10,13 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -339,4 +341,44 @@ VM_TEST(host_rt_throttling_settings_are_kernel_settings, 150)
 	EXPECT_HOST(HOST_ALLOW, 0, H_WRITE, "/proc/sys/kernel/sched_rt_period_us", NULL, EPERM);
 	EXPECT_HOST(HOST_AUDIT, 0, H_WRITE, "/proc/sys/kernel/sched_rt_runtime_us", NULL, EPERM);
 	EXPECT_HOST(NULL, 0, H_WRITE, "/proc/sys/kernel/sched_rt_runtime_us", NULL, 0);
+}
+
+/* Entering another process's namespaces: setns() through a pidfd, or through /proc/PID/ns/. */
+static int do_setns_init(const void *arg)
+{
+	int how = *(const int *)arg, fd, ret;
+
+	if (how == 0) {
+		fd = (int)syscall(SYS_pidfd_open, 1, 0);
+		if (fd < 0)
+			return 200 + errno;
+		ret = setns(fd, CLONE_NEWNS | CLONE_NEWNET) ? errno : 0;
+	} else {
+		fd = open(how == 1 ? "/proc/1/ns/mnt" : "/proc/1/ns/net", O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return errno;
+		ret = setns(fd, 0) ? errno : 0;
+	}
+	close(fd);
+	return ret;
+}
+
+/* The ptrace built-in decides: the kernel asks ptrace_may_access for both routes. */
+VM_TEST(host_setns_into_pid_1_is_refused, 150)
+{
+	host_setup();
+	for (int how = 0; how < 3; how++) {
+		int got = in_cgroup(HOST, do_setns_init, &how);
+
+		if (got != (how == 0 ? EPERM : EACCES))
+			VM_FAIL("setns route %d into PID 1's namespaces from %s: %d (%s)", how, HOST,
+				got, got > 0 && got < 200 ? strerror(got) : "-");
+		got = in_cgroup(HOST_ALLOW, do_setns_init, &how);
+		if (got != (how == 0 ? EPERM : EACCES))
+			VM_FAIL("setns route %d from %s: %d", how, HOST_ALLOW, got);
+		got = in_cgroup(NULL, do_setns_init, &how);
+		if (got != 0)
+			VM_FAIL("setns route %d unconfined: %d (%s)", how, got,
+				got > 0 && got < 200 ? strerror(got) : "-");
+	}
 }
