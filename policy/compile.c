@@ -150,18 +150,22 @@ static int add_defaults(struct compiler *cc, const struct lg_policy *p, __u32 po
 }
 
 /*
- * One marker made so far: its key, and the directory's path (path[0..len) of a rule's path),
- * which tells two directories apart when their prefixes hash alike.
+ * One marker made so far: its key, the directory's path (path[0..len) of a rule's path), which
+ * tells two directories apart when their prefixes hash alike, and for the bank's record
+ * (LG_PATH_CLASS_DENY_BENEATH) what lies beneath the directory.
  */
 struct marker {
 	struct lg_path_key key; /* policy 0: a free slot */
 	const char *path;
 	size_t len;
+	__u32 policy; /* the one policy with rules beneath */
+	bool several; /* rules of several policies: each has its LG_PATH_CLASS_BENEATH key */
+	bool deny;    /* a deny rule beneath */
 };
 
 enum marker_found {
 	MARKER_NEW,	 /* recorded now */
-	MARKER_SAME,	 /* made before for this very directory: its ancestors' are made too */
+	MARKER_SAME,	 /* made before for this very directory */
 	MARKER_SAME_KEY, /* made before for another directory of that hash: one key in the kernel */
 };
 
@@ -195,11 +199,11 @@ static int grow_markers(struct compiler *cc)
 }
 
 /*
- * Look the marker of directory path[0..len) up under key, recording it when new: returns an
- * enum marker_found, or -ENOMEM.
+ * Look the marker of directory path[0..len) up under key, recording it when new (*m: where it
+ * is, until the next call): returns an enum marker_found, or -ENOMEM.
  */
 static int find_marker(struct compiler *cc, const struct lg_path_key *key, const char *path,
-		       size_t len)
+		       size_t len, struct marker **m)
 {
 	size_t mask, i;
 
@@ -211,20 +215,43 @@ static int find_marker(struct compiler *cc, const struct lg_path_key *key, const
 	}
 	mask = cc->marker_cap - 1;
 	for (i = marker_slot(key, mask); cc->markers[i].key.policy; i = (i + 1) & mask) {
-		const struct marker *m = &cc->markers[i];
-
-		if (m->key.hash != key->hash || m->key.policy != key->policy ||
-		    m->key.class != key->class)
+		*m = &cc->markers[i];
+		if ((*m)->key.hash != key->hash || (*m)->key.policy != key->policy ||
+		    (*m)->key.class != key->class)
 			continue;
-		return m->len == len && memcmp(m->path, path, len) == 0 ? MARKER_SAME
-									: MARKER_SAME_KEY;
+		return (*m)->len == len && memcmp((*m)->path, path, len) == 0 ? MARKER_SAME
+										: MARKER_SAME_KEY;
 	}
-	cc->markers[i] = (struct marker){.key = *key, .path = path, .len = len};
+	*m = &cc->markers[i];
+	**m = (struct marker){.key = *key, .path = path, .len = len};
 	cc->marker_count++;
 	return MARKER_NEW;
 }
 
-/* The directories a rule's path lies beneath, as rule_prefixes found them. */
+/*
+ * The policy's own key for directory path[0..len) (LG_PATH_CLASS_BENEATH): 1 when it was made
+ * for this very directory before, 0 when made now (or shared with another directory's hash), or
+ * -ENOMEM.
+ */
+static int mark_for_policy(struct compiler *cc, __u32 policy, __u64 hash, const char *path,
+			   size_t len)
+{
+	struct lg_path_entry entry = {
+		.key = {.policy = policy, .class = LG_PATH_CLASS_BENEATH, .hash = hash},
+		.value = {.rule = {policy}},
+	};
+	struct marker *m;
+	int found = find_marker(cc, &entry.key, path, len, &m);
+
+	if (found < 0 || found == MARKER_SAME)
+		return found < 0 ? found : 1;
+	if (found == MARKER_SAME_KEY)
+		return 0;
+	return push((void **)&cc->out->beneath, &cc->out->beneath_count, &cc->beneath_cap,
+		    sizeof(entry), &entry);
+}
+
+/* The directories a rule's path lies beneath, as add_beneath_markers found them. */
 struct rule_prefixes {
 	__u64 hash[LG_PATH_DEPTH_MAX + 2];
 	size_t len[LG_PATH_DEPTH_MAX + 2]; /* bytes of the rule's path that name the directory */
@@ -232,41 +259,65 @@ struct rule_prefixes {
 };
 
 /*
- * Make the markers of one rule's directories under (policy, class), the deepest first: a
- * directory whose marker was made for the same path before has its ancestors' made too (every
- * rule makes them all, up to the root), so the walk up stops there. Most rules share their
- * directory with another, and pay one lookup.
+ * Record a rule of policy (a deny rule: deny) beneath each of its directories, the deepest
+ * first. Every rule records itself up to the root, so a directory that already had this policy
+ * (and a deny rule, if this one denies) for the same path has its ancestors done too: the walk
+ * up stops there, and most rules, which share their directory with another, pay one lookup.
  */
 static int mark_prefixes(struct compiler *cc, const char *path, const struct rule_prefixes *pre,
-			 __u32 policy, __u32 class, __u32 rule)
+			 __u32 policy, bool deny)
 {
 	for (unsigned d = pre->count; d-- > 0;) {
-		struct lg_path_entry entry = {
-			.key = {.policy = policy, .class = class, .hash = pre->hash[d]},
-			.value = {.rule = {rule}},
+		struct lg_path_key key = {
+		    .policy = cc->out->id_base + 1,
+		    .class = LG_PATH_CLASS_DENY_BENEATH,
+		    .hash = pre->hash[d],
 		};
-		int found = find_marker(cc, &entry.key, path, pre->len[d]);
+		struct marker *m;
+		int found = find_marker(cc, &key, path, pre->len[d], &m), ret;
+		bool done = found == MARKER_SAME, add_first = false, add_self = false;
+		__u32 first = 0;
 
 		if (found < 0)
 			return found;
-		if (found == MARKER_SAME)
-			return 0;
 		if (found == MARKER_NEW) {
-			int ret = push((void **)&cc->out->beneath, &cc->out->beneath_count,
-				       &cc->beneath_cap, sizeof(entry), &entry);
-
-			if (ret)
+			m->policy = policy;
+		} else if (!m->several && m->policy != policy) {
+			/* A second policy: from now on each one has its own key. */
+			first = m->policy;
+			m->several = true;
+			add_first = add_self = true;
+			done = false;
+		} else if (m->several) {
+			add_self = true;
+		}
+		if (deny && !m->deny) {
+			m->deny = true;
+			done = false;
+		}
+		/* m is not used below: a new marker may move the table. */
+		if (add_first) {
+			ret = mark_for_policy(cc, first, key.hash, path, pre->len[d]);
+			if (ret < 0)
 				return ret;
 		}
+		if (add_self) {
+			ret = mark_for_policy(cc, policy, key.hash, path, pre->len[d]);
+			if (ret < 0)
+				return ret;
+			done = done && ret == 1;
+		}
+		if (done)
+			return 0;
 	}
 	return 0;
 }
 
 /*
- * Mark every proper prefix of a rule's path ("" and "/a" for "/a/b"; a directory rule "/a/b/"
- * marks "/a/b" too: it holds the objects): for the rule's policy, and for the whole bank when the
- * rule denies. The same walk over the path gives the rule's own hash (*path_hash). Prefixes
- * beyond what rule_prefixes holds (paths deeper than the kernel walks) are marked on the way.
+ * Mark every proper prefix of a rule's path ("" and "/a" for "/a/b"): a directory there holds
+ * the rule's object. The same walk over the path gives the rule's own hash (*path_hash).
+ * Prefixes beyond what rule_prefixes holds (deeper than the parser lets a path be) are marked
+ * on the way.
  */
 static int add_beneath_markers(struct compiler *cc, const struct lg_path_rule *r,
 			       const struct path_item *rule_item, __u64 *path_hash)
@@ -275,11 +326,11 @@ static int add_beneath_markers(struct compiler *cc, const struct lg_path_rule *r
 	size_t len = strlen(r->path);
 	bool directory = len && r->path[len - 1] == '/';
 	bool deny = r->action == LG_ACT_DENY;
-	__u32 policy = rule_item->key.policy, bank_policy = cc->out->id_base + 1;
+	__u32 policy = rule_item->key.policy;
 	struct rule_prefixes pre;
 	struct lg_path_walk walk;
 	size_t end = 0; /* the prefix's length in bytes: the root's is 0 */
-	int ret = 0;
+	int ret;
 
 	pre.count = 0;
 	lg_path_walk_start(&walk, cc->out->seed, r->path);
@@ -295,11 +346,7 @@ static int add_beneath_markers(struct compiler *cc, const struct lg_path_rule *r
 		} else {
 			struct rule_prefixes one = {.hash = {hash}, .len = {end}, .count = 1};
 
-			ret = mark_prefixes(cc, r->path, &one, policy, LG_PATH_CLASS_BENEATH,
-					    rule_item->rule);
-			if (!ret && deny)
-				ret = mark_prefixes(cc, r->path, &one, bank_policy,
-						    LG_PATH_CLASS_DENY_BENEATH, rule_item->rule);
+			ret = mark_prefixes(cc, r->path, &one, policy, deny);
 			if (ret)
 				return ret;
 		}
@@ -311,11 +358,27 @@ static int add_beneath_markers(struct compiler *cc, const struct lg_path_rule *r
 	while (lg_path_walk_next(&walk))
 		;
 	*path_hash = walk.hash;
-	ret = mark_prefixes(cc, r->path, &pre, policy, LG_PATH_CLASS_BENEATH, rule_item->rule);
-	if (!ret && deny)
-		ret = mark_prefixes(cc, r->path, &pre, bank_policy, LG_PATH_CLASS_DENY_BENEATH,
-				    rule_item->rule);
-	return ret;
+	return mark_prefixes(cc, r->path, &pre, policy, deny);
+}
+
+/* The bank's records of the directories with rules beneath, once every rule was marked. */
+static int add_bank_markers(struct compiler *cc)
+{
+	for (size_t i = 0; i < cc->marker_cap; i++) {
+		const struct marker *m = &cc->markers[i];
+		struct lg_path_entry entry = {.key = m->key};
+		int ret;
+
+		if (!m->key.policy || m->key.class != LG_PATH_CLASS_DENY_BENEATH)
+			continue;
+		entry.value.rule[0] = m->several ? 0 : m->policy;
+		entry.value.deny_mask = m->deny ? LG_BENEATH_DENY : 0;
+		ret = push((void **)&cc->out->beneath, &cc->out->beneath_count, &cc->beneath_cap,
+			   sizeof(entry), &entry);
+		if (ret)
+			return ret;
+	}
+	return 0;
 }
 
 static int add_path_rules(struct compiler *cc, const struct lg_policy *p, __u32 policy_id,
@@ -779,7 +842,9 @@ static int compile_with_seed(const struct lg_policy_set *set, __u64 seed, unsign
 	}
 	cc.out->policy_count = set->count;
 	cc.out->cgroup_count = set->count;
-	ret = build_path_entries(&cc);
+	ret = add_bank_markers(&cc);
+	if (!ret)
+		ret = build_path_entries(&cc);
 	if (!ret)
 		ret = build_net_entries(&cc);
 	if (ret)
