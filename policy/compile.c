@@ -177,7 +177,7 @@ static size_t marker_slot(const struct lg_path_key *key, size_t mask)
 /* Double the open-addressing table of markers. */
 static int grow_markers(struct compiler *cc)
 {
-	size_t cap = cc->marker_cap ? 2 * cc->marker_cap : 1024, mask = cap - 1;
+	size_t cap = cc->marker_cap ? 2 * cc->marker_cap : 64, mask = cap - 1;
 	struct marker *grown = calloc(cap, sizeof(*grown));
 
 	if (!grown)
