@@ -624,8 +624,9 @@ static int build_path_entries(struct compiler *cc)
 	}
 	if (out->beneath_count > LG_MAX_BENEATH_ENTRIES) {
 		lg_diag_add(cc->diag, LG_SEV_ERROR, NULL, 0,
-			    "the policies need %zu marker keys (directories with rules beneath, "
-			    "deny rules); the path map holds %d (LG_MAX_BENEATH_ENTRIES)",
+			    "the policies need %zu marker keys (directories with rules beneath, a "
+			    "policy's own where several policies' are); the path map holds %d "
+			    "(LG_MAX_BENEATH_ENTRIES)",
 			    out->beneath_count, LG_MAX_BENEATH_ENTRIES);
 		return -E2BIG;
 	}
