@@ -281,18 +281,27 @@ int BPF_PROG(lg_path_rename, const struct path *old_dir, struct dentry *old_dent
 static __always_inline __u8 lg_rules_beneath(const struct lg_policy_value *policy, __u64 hash)
 {
 	struct lg_path_key key = {
-		.policy = policy->id,
-		.class = LG_PATH_CLASS_BENEATH,
+		.policy = (policy->bank & 1) * LG_MAX_POLICIES + 1, /* the bank's record */
+		.class = LG_PATH_CLASS_DENY_BENEATH,
 		.hash = hash,
 	};
+	struct lg_path_value *marker = bpf_map_lookup_elem(&lg_paths, &key);
+	__u32 only;
 
-	if (bpf_map_lookup_elem(&lg_paths, &key))
+	if (!marker)
+		return 0; /* no rule of any policy beneath */
+	only = marker->rule[0];
+	if (only == policy->id)
 		return LG_BUILTIN_RULES_BENEATH; /* its own rules: its confinement, by its mode */
-	key.policy = (policy->bank & 1) * LG_MAX_POLICIES + 1; /* the bank's deny markers */
-	key.class = LG_PATH_CLASS_DENY_BENEATH;
-	/* Only another policy's deny rule (its own made a marker above): a protection of that
+	if (!only) { /* several policies' rules: this one's have a key of their own */
+		key.policy = policy->id;
+		key.class = LG_PATH_CLASS_BENEATH;
+		if (bpf_map_lookup_elem(&lg_paths, &key))
+			return LG_BUILTIN_RULES_BENEATH;
+	}
+	/* Only another policy's deny rule (its own made the answer above): a protection of that
 	 * policy, which an audit-mode policy must not undo either. */
-	return bpf_map_lookup_elem(&lg_paths, &key) ? LG_BUILTIN_OTHERS_BENEATH : 0;
+	return (marker->deny_mask & LG_BENEATH_DENY) ? LG_BUILTIN_OTHERS_BENEATH : 0;
 }
 
 /* A directory at (dentry, mnt) with rules beneath it cannot move: report and refuse. */

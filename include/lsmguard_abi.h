@@ -42,8 +42,8 @@
 #define LG_MAX_LINKS 16384        /* hard-linked files whose original name is remembered */
 /* (the default: `lsmguard run --link-records N` sets the capacity at load) */
 #define LG_MAX_MOUNT_CHANGES 4096 /* mount roots moved or unmounted since the table's rewrite */
-/* Markers beside the rules in lg_paths (LG_PATH_CLASS_* below): a directory with rules beneath
- * it, and each deny rule once more for the bank */
+/* Markers beside the rules in lg_paths (LG_PATH_CLASS_* below): directories with rules beneath
+ * them (and a policy's own key where several policies' rules are), lsmguard's own objects */
 #define LG_MAX_BENEATH_ENTRIES (2 * LG_MAX_PATH_ENTRIES)
 /* Policy ids: two banks, so that a reload writes the new set beside the old one. */
 #define LG_POLICY_ID_MAX (2 * LG_MAX_POLICIES)
@@ -133,13 +133,17 @@ _Static_assert(sizeof(struct lg_path_key) == 16, "lg_path_key layout");
 /*
  * Markers kept in lg_paths beside the rules, under classes no rule uses: a directory that has a
  * rule's path beneath it cannot be renamed or moved by a task under a policy, which would take
- * the rule's objects out from under it. LG_PATH_CLASS_BENEATH, under a policy's id: every
- * proper prefix of that policy's [files] and [exec] rule paths. LG_PATH_CLASS_DENY_BENEATH, under
- * the first id of the bank: every proper prefix of every deny rule of every policy of the bank.
- * rule[0] holds one such rule's id.
+ * the rule's objects out from under it. LG_PATH_CLASS_DENY_BENEATH, under the first id of the
+ * bank: every proper prefix of every [files] and [exec] rule path of every policy of the bank,
+ * one record per directory: rule[0] is the one policy whose rules lie beneath it, or 0 when
+ * several policies' do, and deny_mask has LG_BENEATH_DENY when a deny rule does.
+ * LG_PATH_CLASS_BENEATH, under a policy's id: the directories of that policy where rule[0] of
+ * the bank's record is 0 (several policies), one key each. One record instead of a policy's and
+ * a deny key per directory: a hash element is 96 bytes of kernel memory, whatever its size.
  */
 #define LG_PATH_CLASS_BENEATH 4
 #define LG_PATH_CLASS_DENY_BENEATH 5
+#define LG_BENEATH_DENY 0x01
 /*
  * lsmguard's own objects (LG_BUILTIN_PROTECTED), under the first id of the bank too: the policy
  * directory, the executable, the state, the unit. LG_PATH_CLASS_PROTECTED: the objects

@@ -45,14 +45,8 @@ struct compiler {
 	size_t rule_cap;
 	size_t beneath_cap;
 	size_t deny_filter_cap;
-	struct lg_path_key *markers; /* open addressing: the markers made so far (policy 0: free) */
+	struct marker *markers; /* open addressing: the markers made so far */
 	size_t marker_count, marker_cap;
-	/* The last rule's marked prefixes (for its policy; for the bank too when it denies):
-	 * the next rule skips the markers of the prefixes it shares ("", "/srv", ...). */
-	__u64 marked[LG_PATH_DEPTH_MAX + 2];
-	unsigned marked_count;
-	__u32 marked_policy;
-	bool marked_deny;
 };
 
 __u64 (*lg_test_rule_hash)(__u64 seed, const char *path);
@@ -156,115 +150,235 @@ static int add_defaults(struct compiler *cc, const struct lg_policy *p, __u32 po
 }
 
 /*
- * Whether the marker key is new, recording it: most rules share their prefixes ("/srv/app/" for
- * every rule beneath it), and one marker serves them all. Returns 1, 0, or -ENOMEM. Keys are told
- * apart by hash alone: two prefixes with one hash are one key in the kernel anyway.
+ * One marker made so far: its key, the directory's path (path[0..len) of a rule's path), which
+ * tells two directories apart when their prefixes hash alike, and for the bank's record
+ * (LG_PATH_CLASS_DENY_BENEATH) what lies beneath the directory.
  */
-static int marker_is_new(struct compiler *cc, const struct lg_path_key *key)
+struct marker {
+	struct lg_path_key key; /* policy 0: a free slot */
+	const char *path;
+	size_t len;
+	__u32 policy; /* the one policy with rules beneath */
+	bool several; /* rules of several policies: each has its LG_PATH_CLASS_BENEATH key */
+	bool deny;    /* a deny rule beneath */
+};
+
+enum marker_found {
+	MARKER_NEW,	 /* recorded now */
+	MARKER_SAME,	 /* made before for this very directory */
+	MARKER_SAME_KEY, /* made before for another directory of that hash: one key in the kernel */
+};
+
+static size_t marker_slot(const struct lg_path_key *key, size_t mask)
+{
+	return (size_t)(key->hash ^ key->policy ^ ((__u64)key->class << 32)) & mask;
+}
+
+/* Double the open-addressing table of markers. */
+static int grow_markers(struct compiler *cc)
+{
+	size_t cap = cc->marker_cap ? 2 * cc->marker_cap : 64, mask = cap - 1;
+	struct marker *grown = calloc(cap, sizeof(*grown));
+
+	if (!grown)
+		return -ENOMEM;
+	for (size_t j = 0; j < cc->marker_cap; j++) {
+		const struct marker *old = &cc->markers[j];
+		size_t i;
+
+		if (!old->key.policy)
+			continue;
+		for (i = marker_slot(&old->key, mask); grown[i].key.policy; i = (i + 1) & mask)
+			;
+		grown[i] = *old;
+	}
+	free(cc->markers);
+	cc->markers = grown;
+	cc->marker_cap = cap;
+	return 0;
+}
+
+/*
+ * Look the marker of directory path[0..len) up under key, recording it when new (*m: where it
+ * is, until the next call): returns an enum marker_found, or -ENOMEM.
+ */
+static int find_marker(struct compiler *cc, const struct lg_path_key *key, const char *path,
+		       size_t len, struct marker **m)
 {
 	size_t mask, i;
 
 	if (2 * (cc->marker_count + 1) > cc->marker_cap) {
-		size_t cap = cc->marker_cap ? 2 * cc->marker_cap : 1024;
-		struct lg_path_key *grown = calloc(cap, sizeof(*grown));
+		int ret = grow_markers(cc);
 
-		if (!grown)
-			return -ENOMEM;
-		for (size_t j = 0; j < cc->marker_cap; j++) {
-			const struct lg_path_key *old = &cc->markers[j];
-
-			if (!old->policy)
-				continue;
-			for (i = (old->hash ^ old->policy ^ old->class) & (cap - 1); grown[i].policy;
-			     i = (i + 1) & (cap - 1))
-				;
-			grown[i] = *old;
-		}
-		free(cc->markers);
-		cc->markers = grown;
-		cc->marker_cap = cap;
+		if (ret)
+			return ret;
 	}
 	mask = cc->marker_cap - 1;
-	for (i = (key->hash ^ key->policy ^ key->class) & mask; cc->markers[i].policy;
-	     i = (i + 1) & mask)
-		if (lg_compare_path_keys(&cc->markers[i], key) == 0)
-			return 0;
-	cc->markers[i] = *key;
+	for (i = marker_slot(key, mask); cc->markers[i].key.policy; i = (i + 1) & mask) {
+		*m = &cc->markers[i];
+		if ((*m)->key.hash != key->hash || (*m)->key.policy != key->policy ||
+		    (*m)->key.class != key->class)
+			continue;
+		return (*m)->len == len && memcmp((*m)->path, path, len) == 0 ? MARKER_SAME
+										: MARKER_SAME_KEY;
+	}
+	*m = &cc->markers[i];
+	**m = (struct marker){.key = *key, .path = path, .len = len};
 	cc->marker_count++;
-	return 1;
+	return MARKER_NEW;
 }
 
 /*
- * Add the marker under key, unless made already. Markers go straight to the output: they are
- * unique by key, and nothing but their presence is read (the first rule's id is kept in slot 0
- * for whoever reads the map).
+ * The policy's own key for directory path[0..len) (LG_PATH_CLASS_BENEATH): 1 when it was made
+ * for this very directory before, 0 when made now (or shared with another directory's hash), or
+ * -ENOMEM.
  */
-static int add_marker(struct compiler *cc, const struct path_item *rule_item,
-		      const struct lg_path_key *key)
+static int mark_for_policy(struct compiler *cc, __u32 policy, __u64 hash, const char *path,
+			   size_t len)
 {
-	struct lg_path_entry entry = {.key = *key};
-	int ret = marker_is_new(cc, key);
+	struct lg_path_entry entry = {
+		.key = {.policy = policy, .class = LG_PATH_CLASS_BENEATH, .hash = hash},
+		.value = {.rule = {policy}},
+	};
+	struct marker *m;
+	int found = find_marker(cc, &entry.key, path, len, &m);
 
-	if (ret <= 0)
-		return ret;
-	entry.value.rule[0] = rule_item->rule;
+	if (found < 0 || found == MARKER_SAME)
+		return found < 0 ? found : 1;
+	if (found == MARKER_SAME_KEY)
+		return 0;
 	return push((void **)&cc->out->beneath, &cc->out->beneath_count, &cc->beneath_cap,
 		    sizeof(entry), &entry);
 }
 
+/* The directories a rule's path lies beneath, as add_beneath_markers found them. */
+struct rule_prefixes {
+	__u64 hash[LG_PATH_DEPTH_MAX + 2];
+	size_t len[LG_PATH_DEPTH_MAX + 2]; /* bytes of the rule's path that name the directory */
+	unsigned count;
+};
+
 /*
- * Mark every proper prefix of a rule's path ("" and "/a" for "/a/b"): for the rule's policy, and
- * for the whole bank when the rule denies. A directory there holds the rule's object.
+ * Record a rule of policy (a deny rule: deny) beneath each of its directories, the deepest
+ * first. Every rule records itself up to the root, so a directory that already had this policy
+ * (and a deny rule, if this one denies) for the same path has its ancestors done too: the walk
+ * up stops there, and most rules, which share their directory with another, pay one lookup.
+ */
+static int mark_prefixes(struct compiler *cc, const char *path, const struct rule_prefixes *pre,
+			 __u32 policy, bool deny)
+{
+	for (unsigned d = pre->count; d-- > 0;) {
+		struct lg_path_key key = {
+		    .policy = cc->out->id_base + 1,
+		    .class = LG_PATH_CLASS_DENY_BENEATH,
+		    .hash = pre->hash[d],
+		};
+		struct marker *m;
+		int found = find_marker(cc, &key, path, pre->len[d], &m), ret;
+		bool done = found == MARKER_SAME, add_first = false, add_self = false;
+		__u32 first = 0;
+
+		if (found < 0)
+			return found;
+		if (found == MARKER_NEW) {
+			m->policy = policy;
+		} else if (!m->several && m->policy != policy) {
+			/* A second policy: from now on each one has its own key. */
+			first = m->policy;
+			m->several = true;
+			add_first = add_self = true;
+			done = false;
+		} else if (m->several) {
+			add_self = true;
+		}
+		if (deny && !m->deny) {
+			m->deny = true;
+			done = false;
+		}
+		/* m is not used below: a new marker may move the table. */
+		if (add_first) {
+			ret = mark_for_policy(cc, first, key.hash, path, pre->len[d]);
+			if (ret < 0)
+				return ret;
+		}
+		if (add_self) {
+			ret = mark_for_policy(cc, policy, key.hash, path, pre->len[d]);
+			if (ret < 0)
+				return ret;
+			done = done && ret == 1;
+		}
+		if (done)
+			return 0;
+	}
+	return 0;
+}
+
+/*
+ * Mark every proper prefix of a rule's path ("" and "/a" for "/a/b"): a directory there holds
+ * the rule's object. The same walk over the path gives the rule's own hash (*path_hash).
+ * Prefixes beyond what rule_prefixes holds (deeper than the parser lets a path be) are marked
+ * on the way.
  */
 static int add_beneath_markers(struct compiler *cc, const struct lg_path_rule *r,
 			       const struct path_item *rule_item, __u64 *path_hash)
 {
+	const size_t cap = sizeof(((struct rule_prefixes *)0)->hash) / sizeof(__u64);
 	size_t len = strlen(r->path);
 	bool directory = len && r->path[len - 1] == '/';
 	bool deny = r->action == LG_ACT_DENY;
-	bool same = cc->marked_policy == rule_item->key.policy && (cc->marked_deny || !deny);
+	__u32 policy = rule_item->key.policy;
+	struct rule_prefixes pre;
 	struct lg_path_walk walk;
-	unsigned depth = 0;
-	int ret = 0;
+	size_t end = 0; /* the prefix's length in bytes: the root's is 0 */
+	int ret;
 
+	pre.count = 0;
 	lg_path_walk_start(&walk, cc->out->seed, r->path);
 	for (;;) {
-		struct lg_path_key key = rule_item->key;
-		bool more;
+		__u64 hash = walk.hash; /* the prefix before the next component */
+		bool more = lg_path_walk_next(&walk);
 
-		key.hash = walk.hash; /* the prefix before the next component */
-		more = lg_path_walk_next(&walk);
-		/* A directory rule ("/a/b/") marks its own directory too: it holds the objects. */
 		if (!more && !directory)
 			break;
-		/* The same prefix as the last rule's at this depth: its markers are made. */
-		same = same && depth < cc->marked_count && cc->marked[depth] == key.hash;
-		if (depth < sizeof(cc->marked) / sizeof(cc->marked[0]))
-			cc->marked[depth] = key.hash;
-		depth++;
-		if (!same) {
-			key.class = LG_PATH_CLASS_BENEATH;
-			ret = add_marker(cc, rule_item, &key);
-			if (!ret && deny) {
-				key.policy = cc->out->id_base + 1;
-				key.class = LG_PATH_CLASS_DENY_BENEATH;
-				ret = add_marker(cc, rule_item, &key);
-			}
+		if (pre.count < cap) {
+			pre.hash[pre.count] = hash;
+			pre.len[pre.count++] = end;
+		} else {
+			struct rule_prefixes one = {.hash = {hash}, .len = {end}, .count = 1};
+
+			ret = mark_prefixes(cc, r->path, &one, policy, deny);
+			if (ret)
+				return ret;
 		}
-		if (ret || !more)
+		if (!more)
 			break;
+		end = (size_t)(walk.name + walk.len - r->path);
 	}
-	/* The walk's end is the rule's own hash (lg_path_hash's walk): the compiler's one pass
-	 * over the path for both. */
-	while (!ret && lg_path_walk_next(&walk))
+	/* The walk's end is the rule's own hash (lg_path_hash's walk). */
+	while (lg_path_walk_next(&walk))
 		;
 	*path_hash = walk.hash;
-	cc->marked_count = ret ? 0 : depth < sizeof(cc->marked) / sizeof(cc->marked[0])
-					   ? depth
-					   : (unsigned)(sizeof(cc->marked) / sizeof(cc->marked[0]));
-	cc->marked_policy = rule_item->key.policy;
-	cc->marked_deny = deny;
-	return ret;
+	return mark_prefixes(cc, r->path, &pre, policy, deny);
+}
+
+/* The bank's records of the directories with rules beneath, once every rule was marked. */
+static int add_bank_markers(struct compiler *cc)
+{
+	for (size_t i = 0; i < cc->marker_cap; i++) {
+		const struct marker *m = &cc->markers[i];
+		struct lg_path_entry entry = {.key = m->key};
+		int ret;
+
+		if (!m->key.policy || m->key.class != LG_PATH_CLASS_DENY_BENEATH)
+			continue;
+		entry.value.rule[0] = m->several ? 0 : m->policy;
+		entry.value.deny_mask = m->deny ? LG_BENEATH_DENY : 0;
+		ret = push((void **)&cc->out->beneath, &cc->out->beneath_count, &cc->beneath_cap,
+			   sizeof(entry), &entry);
+		if (ret)
+			return ret;
+	}
+	return 0;
 }
 
 static int add_path_rules(struct compiler *cc, const struct lg_policy *p, __u32 policy_id,
@@ -379,21 +493,71 @@ static int add_net_rules(struct compiler *cc, const struct lg_policy *p, __u32 p
 	return 0;
 }
 
-static int compare_path_items(const void *a, const void *b)
+/*
+ * The order of the path items by key, equal keys in the order the rules came (their lines): the
+ * items of one policy and class come together (a policy at a time, files before exec), and
+ * within them the hashes are uniform, so a counting pass on the hash's top bits and an insertion
+ * sort of each (mostly one-item) bucket sort them. Returns the indexes, or NULL.
+ */
+static __u32 *sort_path_items(const struct compiler *cc)
 {
-	const struct path_item *x = a, *y = b;
-	int c;
+	const struct path_item *items = cc->path_items;
+	size_t n = cc->path_item_count;
+	__u32 *order = malloc((n ? n : 1) * sizeof(*order));
+	size_t *starts = NULL;
 
-	if (x->key.policy != y->key.policy)
-		return x->key.policy < y->key.policy ? -1 : 1;
-	if (x->key.class != y->key.class)
-		return x->key.class < y->key.class ? -1 : 1;
-	if (x->key.hash != y->key.hash)
-		return x->key.hash < y->key.hash ? -1 : 1;
-	c = strcmp(x->path, y->path);
-	if (c)
-		return c;
-	return x->line < y->line ? -1 : x->line > y->line;
+	if (!order)
+		return NULL;
+	for (size_t run = 0, next; run < n; run = next) {
+		const struct lg_path_key *k = &items[run].key;
+		unsigned bits = 0;
+		size_t buckets;
+
+		for (next = run + 1; next < n && items[next].key.policy == k->policy &&
+				     items[next].key.class == k->class;
+		     next++)
+			;
+		while (bits < 63 && (1ULL << bits) < next - run)
+			bits++;
+		buckets = (size_t)1 << bits;
+		free(starts);
+		starts = calloc(buckets + 1, sizeof(*starts));
+		if (!starts) {
+			free(order);
+			return NULL;
+		}
+		for (size_t i = run; i < next; i++)
+			starts[bits ? items[i].key.hash >> (64 - bits) : 0]++;
+		for (size_t b = 0, at = run; b <= buckets; b++) {
+			size_t count = starts[b];
+
+			starts[b] = at;
+			at += count;
+		}
+		for (size_t i = run; i < next; i++)
+			order[starts[bits ? items[i].key.hash >> (64 - bits) : 0]++] = (__u32)i;
+		/* starts[b] is now where bucket b ends; each one in order of hash, then index. */
+		for (size_t b = 0, from = run; b < buckets; from = starts[b++]) {
+			for (size_t i = from + 1; i < starts[b]; i++) {
+				__u32 x = order[i];
+				size_t j = i;
+
+				for (; j > from && items[order[j - 1]].key.hash > items[x].key.hash; j--)
+					order[j] = order[j - 1];
+				order[j] = x;
+			}
+		}
+	}
+	free(starts);
+	/* The runs must follow each other in key order, as the compiler pushes them. */
+	for (size_t i = 1; i < n; i++) {
+		if (lg_compare_path_keys(&items[order[i - 1]].key, &items[order[i]].key) > 0) {
+			free(order);
+			errno = EINVAL;
+			return NULL;
+		}
+	}
+	return order;
 }
 
 int lg_compare_path_keys(const struct lg_path_key *x, const struct lg_path_key *y)
@@ -410,29 +574,31 @@ int lg_compare_path_keys(const struct lg_path_key *x, const struct lg_path_key *
 static int build_path_entries(struct compiler *cc)
 {
 	struct lg_compiled *out = cc->out;
+	__u32 *order = sort_path_items(cc);
 	size_t cap = 0;
+	int ret = 0;
 
-	if (cc->path_item_count) /* qsort's base may not be NULL, even for zero elements */
-		qsort(cc->path_items, cc->path_item_count, sizeof(struct path_item),
-		      compare_path_items);
-	for (size_t i = 0; i < cc->path_item_count;) {
-		const struct path_item *first = &cc->path_items[i];
+	if (!order)
+		return errno == EINVAL ? -EINVAL : -ENOMEM;
+	for (size_t i = 0; i < cc->path_item_count && !ret;) {
+		const struct path_item *first = &cc->path_items[order[i]];
 		struct lg_path_entry entry = {.key = first->key};
 		size_t j;
-		int ret;
 
 		for (j = i; j < cc->path_item_count &&
-			    lg_compare_path_keys(&cc->path_items[j].key, &first->key) == 0;
+			    cc->path_items[order[j]].key.hash == first->key.hash &&
+			    lg_compare_path_keys(&cc->path_items[order[j]].key, &first->key) == 0;
 		     j++) {
-			const struct path_item *it = &cc->path_items[j];
+			const struct path_item *it = &cc->path_items[order[j]];
 			__u8 bit = (__u8)(1u << it->slot);
 
-			if (strcmp(it->path, first->path) != 0) {
+			if (it->path != first->path && strcmp(it->path, first->path) != 0) {
 				if (cc->report_collision)
 					lg_diag_add(cc->diag, LG_SEV_ERROR, it->file, it->line,
 						    "path hash collision with %s:%u; load again to "
 						    "draw another seed",
 						    first->file, first->line);
+				free(order);
 				return -EAGAIN;
 			}
 			if (!entry.value.rule[it->slot]) {
@@ -444,16 +610,12 @@ static int build_path_entries(struct compiler *cc)
 				entry.value.deny_mask |= bit;
 			}
 		}
-		if (entry.key.class >= LG_PATH_CLASS_BENEATH)
-			ret = push((void **)&out->beneath, &out->beneath_count, &cc->beneath_cap,
-				   sizeof(entry), &entry);
-		else
-			ret = push((void **)&out->paths, &out->path_count, &cap, sizeof(entry),
-				   &entry);
-		if (ret)
-			return ret;
+		ret = push((void **)&out->paths, &out->path_count, &cap, sizeof(entry), &entry);
 		i = j;
 	}
+	free(order);
+	if (ret)
+		return ret;
 	if (out->path_count > LG_MAX_PATH_ENTRIES) {
 		lg_diag_add(cc->diag, LG_SEV_ERROR, NULL, 0,
 			    "the policies need %zu path keys; the path map holds %d (LG_MAX_PATH_ENTRIES)",
@@ -462,8 +624,9 @@ static int build_path_entries(struct compiler *cc)
 	}
 	if (out->beneath_count > LG_MAX_BENEATH_ENTRIES) {
 		lg_diag_add(cc->diag, LG_SEV_ERROR, NULL, 0,
-			    "the policies need %zu marker keys (directories with rules beneath, "
-			    "deny rules); the path map holds %d (LG_MAX_BENEATH_ENTRIES)",
+			    "the policies need %zu marker keys (directories with rules beneath, a "
+			    "policy's own where several policies' are); the path map holds %d "
+			    "(LG_MAX_BENEATH_ENTRIES)",
 			    out->beneath_count, LG_MAX_BENEATH_ENTRIES);
 		return -E2BIG;
 	}
@@ -680,7 +843,9 @@ static int compile_with_seed(const struct lg_policy_set *set, __u64 seed, unsign
 	}
 	cc.out->policy_count = set->count;
 	cc.out->cgroup_count = set->count;
-	ret = build_path_entries(&cc);
+	ret = add_bank_markers(&cc);
+	if (!ret)
+		ret = build_path_entries(&cc);
 	if (!ret)
 		ret = build_net_entries(&cc);
 	if (ret)
@@ -751,7 +916,7 @@ int lg_compiled_add_protected(struct lg_compiled *c, const char *const *paths, s
 int lg_compiled_add_protected_kinds(struct lg_compiled *c, const char *const *paths,
 				    const __u8 *kinds, size_t count, struct lg_diag *diag)
 {
-	size_t cap = c->beneath_count, kept = 0;
+	size_t cap = c->beneath_count, start = c->beneath_count, kept;
 	__u64 hashes[LG_PATH_DEPTH_MAX + 1];
 	char path[4096];
 	int ret = 0;
@@ -778,11 +943,20 @@ int lg_compiled_add_protected_kinds(struct lg_compiled *c, const char *const *pa
 		lg_diag_out_of_memory(diag, NULL);
 		return ret;
 	}
-	/* Sorted again, one entry per key: a directory above several objects is one marker. */
-	if (c->beneath_count)
-		qsort(c->beneath, c->beneath_count, sizeof(*c->beneath), compare_path_entries);
-	for (size_t i = 0; i < c->beneath_count; i++) {
-		if (kept && lg_compare_path_keys(&c->beneath[kept - 1].key, &c->beneath[i].key) == 0) {
+	/*
+	 * One entry per key: a directory above several objects is one marker. Only the records of
+	 * lsmguard's own objects are sorted (those of an earlier call included, kept at the end):
+	 * the compiler's markers are one per key already, and under other classes.
+	 */
+	while (start > 0 && c->beneath[start - 1].key.class >= LG_PATH_CLASS_PROTECTED)
+		start--;
+	if (c->beneath_count > start)
+		qsort(c->beneath + start, c->beneath_count - start, sizeof(*c->beneath),
+		      compare_path_entries);
+	kept = start;
+	for (size_t i = start; i < c->beneath_count; i++) {
+		if (kept > start &&
+		    lg_compare_path_keys(&c->beneath[kept - 1].key, &c->beneath[i].key) == 0) {
 			__u8 *mask = &c->beneath[kept - 1].value.deny_mask;
 			__u8 both = *mask & c->beneath[i].value.deny_mask;
 

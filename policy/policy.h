@@ -244,7 +244,8 @@ struct lg_compiled {
 	size_t policy_count;
 	struct lg_path_entry *paths;
 	size_t path_count;
-	/* "rules beneath" markers (LG_PATH_CLASS_BENEATH, LG_PATH_CLASS_DENY_BENEATH), sorted */
+	/* "rules beneath" markers (LG_PATH_CLASS_BENEATH, LG_PATH_CLASS_DENY_BENEATH), one per key,
+	 * unsorted; then the records of lsmguard's own objects (lg_compiled_add_protected), sorted */
 	struct lg_path_entry *beneath;
 	size_t beneath_count;
 	/* every deny rule's entry of the bank's deny filter (LG_DENY_FILTER_EXACT), unsorted */

@@ -858,6 +858,13 @@ VM_TEST(reload_with_valid_set_switches_rules, 80)
 			   source_of("reload.ini", "deny = /data/r2"));
 	EXPECT_EVENT_AFTER(reload_mark, "\"policy\":\"files\"", "\"path\":\"/data/secret\"");
 	VM_CHECK(count_events_after(reload_mark, "\"path\":\"/data/r1\"") == 0);
+	/* Once more: the same set goes to the bank the first one was in, which the daemon emptied
+	 * (a deny of /data/r1 left there would hold again). */
+	reload_mark = event_mark();
+	VM_CHECK(kill(daemon_pid(), SIGHUP) == 0);
+	VM_CHECK(wait_reload("ok", reload_mark));
+	VM_CHECK(try_open("/lgt/reload", "/data/r1", O_RDONLY) == 0);
+	VM_CHECK(try_open("/lgt/reload", "/data/r2", O_RDONLY) == EPERM);
 	print_events_after(mark, "\"event\":\"reload\"");
 }
 

@@ -203,6 +203,26 @@ static bool has_marker(const struct lg_compiled *c, __u32 policy, __u32 class, c
 	return false;
 }
 
+/* The bank's record of the directory at path (LG_PATH_CLASS_DENY_BENEATH), or NULL. */
+static const struct lg_path_value *bank_marker(const struct lg_compiled *c, const char *path)
+{
+	for (size_t i = 0; i < c->beneath_count; i++)
+		if (c->beneath[i].key.policy == c->id_base + 1 &&
+		    c->beneath[i].key.class == LG_PATH_CLASS_DENY_BENEATH &&
+		    c->beneath[i].key.hash == lg_path_hash(c->seed, path))
+			return &c->beneath[i].value;
+	return NULL;
+}
+
+/* Whether the bank's record of path names policy alone (0: several), with or without a deny. */
+static bool bank_marker_is(const struct lg_compiled *c, const char *path, __u32 policy,
+			   bool deny)
+{
+	const struct lg_path_value *v = bank_marker(c, path);
+
+	return v && v->rule[0] == policy && v->deny_mask == (deny ? LG_BENEATH_DENY : 0);
+}
+
 /* lsmguard's own objects: records of the bank's first id, one per key, markers above each. */
 TEST(compile_adds_lsmguards_own_objects)
 {
@@ -230,10 +250,11 @@ TEST(compile_adds_lsmguards_own_objects)
 	CHECK(has_marker(c, 1, LG_PATH_CLASS_PROTECTED_BENEATH, "/run"));
 	CHECK(!has_marker(c, 1, LG_PATH_CLASS_PROTECTED_BENEATH, "/usr/sbin/lsmguard"));
 	CHECK_INT(c->beneath_count, before + 4 + 6);
-	/* The subtree bit for a directory, the exact one for a file; sorted, keys unique. */
+	/* The subtree bit for a directory, the exact one for a file; every key once (the kernel's
+	 * map would keep one of two records of a key, and lose the other's bits). */
 	for (size_t i = 0; i < c->beneath_count; i++) {
-		if (i)
-			CHECK(lg_compare_path_keys(&c->beneath[i - 1].key, &c->beneath[i].key) < 0);
+		for (size_t j = 0; j < i; j++)
+			CHECK(lg_compare_path_keys(&c->beneath[j].key, &c->beneath[i].key) != 0);
 		if (c->beneath[i].key.class == LG_PATH_CLASS_PROTECTED &&
 		    c->beneath[i].key.hash == lg_path_hash(c->seed, "/usr/sbin/lsmguard"))
 			e = &c->beneath[i];
@@ -243,7 +264,7 @@ TEST(compile_adds_lsmguards_own_objects)
 	}
 	CHECK(e && e->value.deny_mask == 1u << LG_SLOT_EXACT_WRITE);
 	/* The policy's own markers are still there. */
-	CHECK(has_marker(c, 1, LG_PATH_CLASS_DENY_BENEATH, "/etc"));
+	CHECK(bank_marker_is(c, "/etc", 1, true));
 	lg_compiled_free(c);
 	lg_policy_set_free(&set);
 	lg_diag_free(&diag);
@@ -296,20 +317,18 @@ TEST(compile_marks_the_directories_rules_lie_beneath)
 					     &set);
 
 	CHECK_INT(c->path_count, 3); /* markers are not rule keys */
-	/* The policy's markers: the proper prefixes "/", "/a", "/a/b", "/x"; never a rule's own
-	 * path ("/a/r" of the subtree rule is decided by the rule itself). */
-	CHECK(has_marker(c, 1, LG_PATH_CLASS_BENEATH, ""));
-	CHECK(has_marker(c, 1, LG_PATH_CLASS_BENEATH, "/a"));
-	CHECK(has_marker(c, 1, LG_PATH_CLASS_BENEATH, "/a/b"));
-	CHECK(has_marker(c, 1, LG_PATH_CLASS_BENEATH, "/x"));
-	CHECK(!has_marker(c, 1, LG_PATH_CLASS_BENEATH, "/a/b/c"));
-	CHECK(!has_marker(c, 1, LG_PATH_CLASS_BENEATH, "/a/r"));
-	/* The bank's deny markers: deny rules only (not allow-read). */
-	CHECK(has_marker(c, 1, LG_PATH_CLASS_DENY_BENEATH, "/a/b"));
-	CHECK(has_marker(c, 1, LG_PATH_CLASS_DENY_BENEATH, "/x"));
-	CHECK(!has_marker(c, 1, LG_PATH_CLASS_DENY_BENEATH, "/a/r"));
-	CHECK(has_marker(c, 1, LG_PATH_CLASS_DENY_BENEATH, ""));
-	CHECK(has_marker(c, 1, LG_PATH_CLASS_DENY_BENEATH, "/a"));
+	/* One record of the bank per proper prefix "/", "/a", "/a/b", "/x", naming the one policy
+	 * whose rules lie beneath, and whether a deny rule does (not allow-read's); never a rule's
+	 * own path ("/a/r" of the subtree rule is decided by the rule itself). */
+	CHECK(bank_marker_is(c, "", 1, true));
+	CHECK(bank_marker_is(c, "/a", 1, true));
+	CHECK(bank_marker_is(c, "/a/b", 1, true));
+	CHECK(bank_marker_is(c, "/x", 1, true));
+	CHECK(!bank_marker(c, "/a/b/c"));
+	CHECK(!bank_marker(c, "/a/r"));
+	/* One policy: no key of its own anywhere. */
+	CHECK(!has_marker(c, 1, LG_PATH_CLASS_BENEATH, ""));
+	CHECK(!has_marker(c, 1, LG_PATH_CLASS_BENEATH, "/a"));
 	/* Every deny rule of the bank in the deny filter, for decisions about all policies at
 	 * once: the two exact rules' hashes xor LG_DENY_FILTER_EXACT, nothing for allow-read. */
 	CHECK_INT(c->deny_filter_count, 2);
@@ -317,9 +336,68 @@ TEST(compile_marks_the_directories_rules_lie_beneath)
 	CHECK(has_deny_filter_entry(c, lg_path_hash(c->seed, "/x/y") ^ LG_DENY_FILTER_EXACT));
 	CHECK(!has_deny_filter_entry(c, lg_path_hash(c->seed, "/a/b/c")));
 	CHECK(!has_deny_filter_entry(c, lg_path_hash(c->seed, "/a/r")));
-	CHECK_INT(c->beneath_count, 4 + 4); /* each: "", "/a", "/a/b", "/x" */
+	CHECK_INT(c->beneath_count, 4); /* "", "/a", "/a/b", "/x" */
 	lg_compiled_free(c);
 	lg_policy_set_free(&set);
+}
+
+/*
+ * Several policies: a directory with rules of several beneath has a record naming none (0) and a
+ * key for each of those policies; a directory with one policy's rules names it. Whatever order
+ * the rules come in, the deny bit reaches every directory above a deny rule.
+ */
+TEST(compile_marks_the_directories_of_several_policies)
+{
+	struct lg_diag diag = {0};
+	struct lg_policy_set set = {0};
+	struct lg_compiled *c = NULL;
+	struct lg_policy *p[3];
+
+	CHECK_INT(parse_text("[policy]\nname = a\ncgroup = /a.slice\nmode = enforce\n[files]\n"
+			     "allow = /s/a/f\nallow = /s/d/e/f\n",
+			     &p[0], &diag),
+		  0);
+	CHECK_INT(parse_text("[policy]\nname = b\ncgroup = /b.slice\nmode = enforce\n[files]\n"
+			     "allow = /s/b/g\n[exec]\ndeny = /s/d/e/x\n",
+			     &p[1], &diag),
+		  0);
+	CHECK_INT(parse_text("[policy]\nname = c\ncgroup = /c.slice\nmode = audit\n[files]\n"
+			     "allow-read = /s/b/h\nallow = /t/u/w\ndeny = /t/u/v\n",
+			     &p[2], &diag),
+		  0);
+	set.policies = p;
+	set.count = 3;
+	CHECK_INT(lg_policy_set_validate(&set, &diag), 0);
+	CHECK_INT(lg_compile(&set, 42, 1, &c, &diag), 0);
+	CHECK_INT(c->id_base, LG_MAX_POLICIES);
+	/* Ids of bank 1: a = 1025, b = 1026, c = 1027. */
+	CHECK(bank_marker_is(c, "", 0, true));
+	CHECK(bank_marker_is(c, "/s", 0, true));
+	CHECK(bank_marker_is(c, "/s/a", 1025, false));
+	CHECK(bank_marker_is(c, "/s/b", 0, false));
+	CHECK(bank_marker_is(c, "/s/d", 0, true));
+	CHECK(bank_marker_is(c, "/s/d/e", 0, true));
+	CHECK(bank_marker_is(c, "/t", 1027, true)); /* its deny rule came after its allow */
+	CHECK(bank_marker_is(c, "/t/u", 1027, true));
+	CHECK(!bank_marker(c, "/s/a/f"));
+	for (__u32 id = 1025; id <= 1027; id++)
+		CHECK(has_marker(c, id, LG_PATH_CLASS_BENEATH, ""));
+	CHECK(has_marker(c, 1025, LG_PATH_CLASS_BENEATH, "/s"));
+	CHECK(has_marker(c, 1026, LG_PATH_CLASS_BENEATH, "/s"));
+	CHECK(has_marker(c, 1027, LG_PATH_CLASS_BENEATH, "/s"));
+	CHECK(has_marker(c, 1026, LG_PATH_CLASS_BENEATH, "/s/b"));
+	CHECK(has_marker(c, 1027, LG_PATH_CLASS_BENEATH, "/s/b"));
+	CHECK(!has_marker(c, 1025, LG_PATH_CLASS_BENEATH, "/s/b"));
+	CHECK(has_marker(c, 1025, LG_PATH_CLASS_BENEATH, "/s/d/e"));
+	CHECK(has_marker(c, 1026, LG_PATH_CLASS_BENEATH, "/s/d/e"));
+	CHECK(!has_marker(c, 1025, LG_PATH_CLASS_BENEATH, "/s/a"));
+	CHECK(!has_marker(c, 1027, LG_PATH_CLASS_BENEATH, "/t"));
+	/* Records: "", /s, /s/a, /s/b, /s/d, /s/d/e, /t, /t/u; keys: 3 + 3 + 2 + 2 + 2. */
+	CHECK_INT(c->beneath_count, 8 + 12);
+	lg_compiled_free(c);
+	for (int i = 0; i < 3; i++)
+		lg_policy_free(p[i]);
+	lg_diag_free(&diag);
 }
 
 TEST(compile_puts_a_directory_deny_rule_in_the_deny_filter_as_a_directory)
