@@ -21,8 +21,10 @@
  *
  * Allowed without a decision: abstract and unnamed sockets (no path; socketpair, autobind), and
  * a peer whose path the walk cannot name (too deep, disconnected), which no manager socket is:
- * its directories cannot be moved by a confined task. Not covered yet: [files] rules on
- * pathname sockets, abstract-name rules; a user's own manager (/run/user/UID/systemd/private).
+ * its directories cannot be moved by a confined task. A user's own manager (`systemd --user`)
+ * is refused the same way: its private socket always, the user's bus unless system-bus =
+ * allow (lg_user_manager_kind). Not covered yet: [files] rules on pathname sockets,
+ * abstract-name rules.
  */
 #include "path.bpf.h"
 #include "setup.bpf.h"
@@ -42,6 +44,60 @@ static __always_inline __u8 lg_manager_socket_kind(const struct lg_policy_value 
 	if (!value)
 		return 0;
 	return value->deny_mask & (LG_PROTECTED_MANAGER_PRIVATE | LG_PROTECTED_MANAGER_BUS);
+}
+
+/* Equal, NUL included, to a string of size bytes (size <= 16). */
+static __always_inline bool lg_unix_name_is(const char name[16], const char *want, int size)
+{
+	for (int i = 0; i < size; i++)
+		if (name[i] != want[i])
+			return false;
+	return true;
+}
+
+/*
+ * A user's own service manager, as LG_PROTECTED_MANAGER_* bits: its private socket
+ * /run/user/UID/systemd/private (PRIVATE) and the user's bus /run/user/UID/bus (BUS). Either one
+ * asks `systemd --user` to start a unit, which runs outside every policy with the user's rights.
+ * The runtime directory is made per user at login, so the names are matched from the socket
+ * up (crossing the tmpfs logind mounts at /run/user/UID): "private" in "systemd" two levels
+ * under a directory named "user", or "bus" one level under it. A path of that shape made by
+ * anyone else only refuses the confined task that connects to it.
+ */
+static __always_inline __u8 lg_user_manager_kind(struct unix_sock *peer)
+{
+	struct dentry *dentry = BPF_CORE_READ(peer, path.dentry);
+	struct vfsmount *vfsmnt = BPF_CORE_READ(peer, path.mnt);
+	struct mount *mnt = vfsmnt ? lg_real_mount(vfsmnt) : 0;
+	char names[4][16] = {};
+	int levels = 0;
+
+	for (int i = 0; i < 6 && levels < 4 && dentry; i++) {
+		struct dentry *up;
+
+		if (mnt && dentry == BPF_CORE_READ(mnt, mnt.mnt_root)) {
+			struct mount *parent = BPF_CORE_READ(mnt, mnt_parent);
+
+			if (!parent || parent == mnt)
+				break;
+			dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
+			mnt = parent;
+			continue;
+		}
+		bpf_probe_read_kernel_str(names[levels & 3], 16, BPF_CORE_READ(dentry, d_name.name));
+		levels++;
+		up = BPF_CORE_READ(dentry, d_parent);
+		if (up == dentry)
+			break;
+		dentry = up;
+	}
+	if (levels == 4 && lg_unix_name_is(names[0], "private", 8) &&
+	    lg_unix_name_is(names[1], "systemd", 8) && lg_unix_name_is(names[3], "user", 5))
+		return LG_PROTECTED_MANAGER_PRIVATE;
+	if (levels >= 3 && lg_unix_name_is(names[0], "bus", 4) &&
+	    lg_unix_name_is(names[2], "user", 5))
+		return LG_PROTECTED_MANAGER_BUS;
+	return 0;
 }
 
 static __always_inline int lg_unix_peer(struct sock *other, __u8 hook)
@@ -67,6 +123,8 @@ static __always_inline int lg_unix_peer(struct sock *other, __u8 hook)
 	kind = 0;
 	if (!(v.flags & (LG_EVENT_WALK_LIMIT | LG_EVENT_DISCONNECTED)))
 		kind = lg_manager_socket_kind(policy, v.object);
+	if (!kind)
+		kind = lg_user_manager_kind(peer);
 	if (kind == LG_PROTECTED_MANAGER_BUS &&
 	    ((policy->flags & LG_POLICY_SYSTEM_BUS) || lg_in_setup_window()))
 		kind = 0;

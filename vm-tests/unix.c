@@ -416,6 +416,57 @@ VM_TEST(unix_system_bus_key_opens_the_bus_only, 189)
 }
 
 /*
+ * A user's own service manager (systemd --user): its private socket and the user's bus, in a
+ * runtime directory on /run itself (uid 1000) and on a tmpfs of its own, as logind mounts it
+ * (uid 1001). Connecting is refused like PID 1's sockets; the bus opens with system-bus = allow.
+ */
+VM_TEST(unix_user_manager_sockets, 189)
+{
+	static const char *const dirs[] = {"/run/user/1000", "/run/user/1001"};
+	char private_path[2][64], bus_path[2][64];
+	int fds[4], n = 0;
+	long mark;
+
+	unix_setup();
+	VM_CHECK(system("mkdir -p /run/user/1000/systemd /run/user/1001 && "
+			"mount -t tmpfs -o mode=0700,uid=1001 tmpfs /run/user/1001 && "
+			"mkdir -p /run/user/1001/systemd && chmod 0755 /run/user/1001 && "
+			"chown -R 1000 /run/user/1000") == 0);
+	for (int i = 0; i < 2; i++) {
+		snprintf(private_path[i], sizeof(private_path[i]), "%s/systemd/private", dirs[i]);
+		snprintf(bus_path[i], sizeof(bus_path[i]), "%s/bus", dirs[i]);
+		fds[n++] = listen_at(private_path[i], SOCK_STREAM);
+		fds[n++] = listen_at(bus_path[i], SOCK_STREAM);
+	}
+	mark = event_mark();
+	for (int i = 0; i < 2; i++) {
+		EXPECT_UNIX(UNIX, USER, U_CONNECT, private_path[i], NULL, 0, EPERM);
+		EXPECT_UNIX(UNIX, 0, U_CONNECT, private_path[i], NULL, 0, EPERM);
+		EXPECT_UNIX(UNIX, USER, U_CONNECT, bus_path[i], NULL, 0, EPERM);
+		EXPECT_UNIX(UNIX_AUDIT, USER, U_CONNECT, bus_path[i], NULL, 0, EPERM);
+		EXPECT_UNIX(UNIX_BUS, USER, U_CONNECT, bus_path[i], NULL, 0, 0);
+		EXPECT_UNIX(UNIX_BUS, USER, U_CONNECT, private_path[i], NULL, 0, EPERM);
+		EXPECT_UNIX(NULL, USER, U_CONNECT, private_path[i], NULL, 0, 0);
+		EXPECT_UNIX(NULL, USER, U_CONNECT, bus_path[i], NULL, 0, 0);
+	}
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"unix\"", "\"uid\":1000",
+			   "\"hook\":\"unix_stream_connect\"",
+			   "\"path\":\"/run/user/1001/systemd/private\"", MANAGER_SOURCE);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"unix-audit\"",
+			   "\"path\":\"/run/user/1000/bus\"", MANAGER_SOURCE);
+	/* Another socket in the same directory is an ordinary socket. */
+	{
+		int other = listen_at("/run/user/1001/systemd/notify-other", SOCK_STREAM);
+
+		EXPECT_UNIX(UNIX, USER, U_CONNECT, "/run/user/1001/systemd/notify-other", NULL, 0, 0);
+		close(other);
+	}
+	for (int i = 0; i < n; i++)
+		close(fds[i]);
+	VM_CHECK(umount("/run/user/1001") == 0);
+}
+
+/*
  * The built-in follows the names lsmguard protects: a socket an administrator (unconfined)
  * renames away from them is an ordinary socket under its new name. A confined task cannot
  * make that rename, nor one of the directories above.
