@@ -19,11 +19,14 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "events.h"
 #include "json.h"
 #include "loaded.h"
 #include "log.h"
 #include "names.h"
 #include "policy.h"
+#include "selfprot.h"
+#include "state.h"
 
 #define USAGE                                                                                     \
 	"lsmguard explain [--policy-dir DIR] [--json] NAME OPERATION OBJECT\n"                    \
@@ -161,13 +164,18 @@ static void print_text(const struct lg_policy *p, const char *op, const char *ob
 		       const char *resolved, const struct lg_verdict *v,
 		       const struct lg_rule_source *r)
 {
-	bool audit = p->mode == LG_MODE_AUDIT;
+	bool audit = p->mode == LG_MODE_AUDIT && !v->builtin;
 
 	printf("%s: %s %s: %s\n", p->name, op, object,
 	       !v->deny ? "allowed" : audit ? "would be denied (audit mode: logged, allowed)"
 					    : "denied");
 	if (resolved && strcmp(resolved, object) != 0)
 		printf("  decided on:  %s (the object the path leads to)\n", resolved);
+	if (v->builtin) {
+		printf("  rule:        built in: %s\n", lg_builtin_reason(v->builtin));
+		printf("  note:        a protection: denied in audit mode too, whatever the rules say\n");
+		return;
+	}
 	if (v->walk_limit) {
 		printf("  rule:        built in: deeper than the %d components the kernel walks; "
 		       "decided deny\n",
@@ -205,7 +213,9 @@ static void print_json(const struct lg_policy *p, const char *op, const char *ob
 		json_string_field(&w, "resolved", resolved);
 	json_string_field(&w, "verdict", v->deny ? "deny" : "allow");
 	json_bool_field(&w, "walk_limit", v->walk_limit);
-	if (r) {
+	if (v->builtin)
+		json_string_field(&w, "builtin", lg_builtin_reason(v->builtin));
+	if (r && !v->builtin) {
 		json_name(&w, "rule");
 		json_object_start(&w);
 		json_uint_field(&w, "id", r->id);
@@ -282,6 +292,20 @@ int cmd_explain(int argc, char **argv)
 		goto out;
 	}
 	if (is_path) {
+		struct lg_protected protected;
+
+		/* lsmguard's objects and host code, as the daemon would add them (writes only). */
+		if (lg_protected_collect(&protected, policy_dir, LG_STATE_DIR, NULL, NULL) == 0) {
+			struct lg_diag diag = {0};
+
+			if (lg_compiled_add_protected_kinds(compiled,
+							    (const char *const *)protected.paths,
+							    protected.kinds, protected.count, &diag))
+				log_warnx("cannot add lsmguard's own objects: the answer leaves "
+					  "them out");
+			lg_diag_free(&diag);
+			lg_protected_free(&protected);
+		}
 		if (resolve_path(object, resolved, sizeof(resolved))) {
 			log_warnx("'%s' is not an absolute path: write it from '/'", object);
 			goto out;
@@ -305,7 +329,7 @@ int cmd_explain(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (!verdict.walk_limit)
+	if (!verdict.walk_limit && !verdict.builtin)
 		rule = lg_rule_source(compiled, verdict.rule);
 	if (json)
 		print_json(policy, op, object, is_path ? resolved : NULL, &verdict, rule);

@@ -194,3 +194,11 @@ void lg_event_print(FILE *out, const struct lg_event *ev, const struct lg_loaded
 	json_object_end(&w);
 	json_newline(&w);
 }
+
+const char *lg_builtin_reason(unsigned builtin)
+{
+	if (builtin >= sizeof(builtin_reasons) / sizeof(builtin_reasons[0]) ||
+	    !builtin_reasons[builtin])
+		return "";
+	return builtin_reasons[builtin];
+}

@@ -48,6 +48,33 @@ static void take_default(const struct lg_policy_value *pol, enum lg_decision dec
 	out->from_default = true;
 }
 
+/*
+ * lsmguard's own objects and host code: the records lg_compiled_add_protected_kinds() added (a
+ * caller that added none finds none). Looked up at every prefix of a write, as the kernel's
+ * walk does (lg_walk_step): the result's LG_EVAL_* bits.
+ */
+#define LG_EVAL_PROTECTED 1
+#define LG_EVAL_HOST_CODE 2
+#define LG_EVAL_HOST_NAMED 4
+
+static unsigned protected_step(const struct lg_compiled *c, __u64 hash, bool object,
+			       unsigned state)
+{
+	for (size_t i = 0; i < c->beneath_count; i++) {
+		const struct lg_path_entry *e = &c->beneath[i];
+
+		if (e->key.class != LG_PATH_CLASS_PROTECTED || e->key.hash != hash)
+			continue;
+		if (!(e->value.deny_mask & ((1u << LG_SLOT_TREE_WRITE) |
+					    (object ? 1u << LG_SLOT_EXACT_WRITE : 0))))
+			continue;
+		if (e->value.deny_mask & LG_PROTECTED_HOST)
+			return (state | LG_EVAL_HOST_CODE) & ~LG_EVAL_HOST_NAMED;
+		return state | LG_EVAL_PROTECTED;
+	}
+	return state;
+}
+
 int lg_eval_path(const struct lg_compiled *c, __u32 policy, enum lg_decision decision,
 		 const char *path, struct lg_verdict *out)
 {
@@ -55,6 +82,7 @@ int lg_eval_path(const struct lg_compiled *c, __u32 policy, enum lg_decision dec
 	unsigned write = decision == LG_DECISION_FILE_WRITE;
 	const struct lg_policy_value *pol;
 	struct lg_path_walk walk;
+	unsigned state = 0;
 
 	memset(out, 0, sizeof(*out));
 	pol = lg_compiled_policy(c, policy);
@@ -63,8 +91,13 @@ int lg_eval_path(const struct lg_compiled *c, __u32 policy, enum lg_decision dec
 	take_default(pol, decision, out);
 
 	lg_path_walk_start(&walk, c->seed, path);
-	take_slot(find_path(c, policy, class, walk.hash), LG_SLOT_TREE_READ + write, out);
+	if (write)
+		state = protected_step(c, walk.hash, path[1] == '\0', state);
+	if (take_slot(find_path(c, policy, class, walk.hash), LG_SLOT_TREE_READ + write, out) &&
+	    (state & LG_EVAL_HOST_CODE))
+		state |= LG_EVAL_HOST_NAMED;
 	while (lg_path_walk_next(&walk)) {
+		bool found;
 		const struct lg_path_value *v;
 
 		if (walk.depth > LG_PATH_DEPTH_MAX) {
@@ -75,9 +108,25 @@ int lg_eval_path(const struct lg_compiled *c, __u32 policy, enum lg_decision dec
 			out->from_default = false;
 			return 0;
 		}
+		if (write)
+			state = protected_step(c, walk.hash, walk.last, state);
 		v = find_path(c, policy, class, walk.hash);
-		if (!walk.last || !take_slot(v, LG_SLOT_EXACT_READ + write, out))
-			take_slot(v, LG_SLOT_TREE_READ + write, out);
+		found = walk.last && take_slot(v, LG_SLOT_EXACT_READ + write, out);
+		if (!found)
+			found = take_slot(v, LG_SLOT_TREE_READ + write, out);
+		if (found && (state & LG_EVAL_HOST_CODE))
+			state |= LG_EVAL_HOST_NAMED;
+	}
+	/* A protection, whatever the rules say (the kernel's lg_path_decide). */
+	if (state & LG_EVAL_PROTECTED)
+		out->builtin = LG_BUILTIN_PROTECTED;
+	else if ((state & (LG_EVAL_HOST_CODE | LG_EVAL_HOST_NAMED)) == LG_EVAL_HOST_CODE &&
+		 !(pol->flags & LG_POLICY_SYSTEM_HOST_CODE))
+		out->builtin = LG_BUILTIN_HOST_CODE;
+	if (out->builtin) {
+		out->deny = true;
+		out->rule = 0;
+		out->from_default = false;
 	}
 	return 0;
 }

@@ -344,6 +344,8 @@ struct lg_verdict {
 	bool deny;
 	bool from_default; /* no rule matched: the section default decided */
 	bool walk_limit;   /* deeper than the kernel walks: decided deny, rule 0 */
+	/* a protection decided (LG_BUILTIN_PROTECTED, LG_BUILTIN_HOST_CODE): deny, rule 0 */
+	__u8 builtin;
 	__u32 rule;
 };
 

@@ -103,6 +103,20 @@ run "explain a task's own /proc directory as /proc/self" 0 "$lsmguard" explain -
 		"  source:      examples/postgresql.ini:35")
 run "explain another process's /proc directory" 1 "$lsmguard" explain --policy-dir examples postgresql open-write /proc/1/oom_score_adj &&
 	same "another process's /proc directory is not /proc/self" <(sed -n 2p "$work/out") <(echo "  rule:        allow-read = /proc/ (subtree)")
+# Host code and lsmguard's own objects: the protections the kernel applies before any rule.
+mkdir "$work/hc" && printf '[policy]\nname = h\ncgroup = /h\nmode = audit\n[files]\ndefault = allow\nallow = /etc/cups/\n' >"$work/hc/h.ini"
+chmod 644 "$work/hc/h.ini"
+run "explain a write to host code exits 1, in audit mode too" 1 "$lsmguard" explain --policy-dir hc h open-write /etc/cron.d/job &&
+	same "explain names the host-code protection" "$work/out" <(printf '%s\n' \
+		"h: open-write /etc/cron.d/job: denied" \
+		"  rule:        built in: a confined task cannot change what the host runs as root (units, cron, udev, modules, /usr, /etc...) unless a write rule of its policy names the place or it says [system] host-code = allow" \
+		"  note:        a protection: denied in audit mode too, whatever the rules say")
+run "explain a rule that names host code" 0 "$lsmguard" explain --policy-dir hc h open-write /etc/cups/printers.conf &&
+	same "explain gives the naming rule" <(sed -n 2p "$work/out") <(echo "  rule:        allow = /etc/cups/ (subtree)")
+run "explain --json a write to lsmguard's policy directory" 1 "$lsmguard" explain --policy-dir hc --json h open-write "$work/hc/x.ini" &&
+	same "explain --json names lsmguard's protection" "$work/out" <(echo '{"policy":"h","mode":"audit","operation":"open-write","object":"'"$work"'/hc/x.ini","resolved":"'"$work"'/hc/x.ini","verdict":"deny","walk_limit":false,"builtin":"a confined task cannot change, rename, remove or mount over lsmguard'"'"'s policy directory, executable, state or unit, or a directory above them"}')
+run "explain a read of host code follows the rules" 0 "$lsmguard" explain --policy-dir hc h open-read /etc/cron.d/job &&
+	same "explain a read of host code: the default" <(sed -n 2p "$work/out") <(echo "  rule:        no rule matches: [files] default = allow")
 run "explain an unknown policy exits 2" 2 "$lsmguard" explain --policy-dir examples nosuch exec /bin/sh &&
 	same "explain unknown policy message" "$work/err" <(echo "lsmguard: no policy named 'nosuch' in examples: 'lsmguard show examples' lists them")
 run "explain a malformed destination exits 2" 2 "$lsmguard" explain --policy-dir examples nginx connect 10.0.0.1/tcp &&
