@@ -181,6 +181,7 @@ static const char *const host_code_paths[] = {
     "/etc/bash_completion.d/",
     "/etc/update-motd.d/",
     "/etc/polkit-1/",
+    "/var/lib/polkit-1/",
     "/etc/dbus-1/",
     /* What the package manager runs as root at the next install or upgrade (hooks, maintainer
      * scripts, configuration that is code). */
@@ -189,6 +190,7 @@ static const char *const host_code_paths[] = {
     "/var/lib/dpkg/",
     "/etc/kernel/",
     "/etc/initramfs-tools/",
+    "/var/lib/dkms/",
     "/etc/needrestart/",
     "/etc/ca-certificates/",
     "/etc/default/",
