@@ -24,6 +24,7 @@
 
 #include "atomic_file.h"
 #include "commands.h"
+#include "events.h"
 #include "json.h"
 #include "log.h"
 #include "names.h"
@@ -37,6 +38,18 @@
 struct learn_stats {
 	size_t lines, used, other_policy, not_learnable;
 };
+
+/*
+ * Host code is the one protection a rule opens (one that names the place): its writes are
+ * learned like any other, into rules that name each file.
+ */
+static bool host_code_source(const char *source)
+{
+	static const char prefix[] = "built-in: ";
+
+	return strncmp(source, prefix, sizeof(prefix) - 1) == 0 &&
+	       strcmp(source + sizeof(prefix) - 1, lg_builtin_reason(LG_BUILTIN_HOST_CODE)) == 0;
+}
 
 /* One event line into learn; counted in stats. */
 static int learn_line(struct lg_learn *learn, const char *line, const char *name,
@@ -62,7 +75,8 @@ static int learn_line(struct lg_learn *learn, const char *line, const char *name
 	if (!json_read_field(line, "hook", hook_name, sizeof(hook_name)) ||
 	    !json_read_field(line, "access", access, sizeof(access)) ||
 	    (json_read_field(line, "source", source, sizeof(source)) &&
-	     (strncmp(source, "built-in", 8) == 0 || strncmp(source, "fail-closed", 11) == 0)) ||
+	     (strncmp(source, "built-in", 8) == 0 || strncmp(source, "fail-closed", 11) == 0) &&
+	     !host_code_source(source)) ||
 	    (json_read_field(line, "path_truncated", truncated, sizeof(truncated)) &&
 	     strcmp(truncated, "true") == 0)) {
 		st->not_learnable++; /* built-in protections are not rules to learn */
@@ -96,6 +110,16 @@ static int learn_line(struct lg_learn *learn, const char *line, const char *name
 		case LG_HOOK_PATH_RENAME:
 		case LG_HOOK_PATH_UNLINK:
 		case LG_HOOK_PATH_TRUNCATE:
+		case LG_HOOK_PATH_MKNOD:
+		case LG_HOOK_PATH_MKDIR:
+		case LG_HOOK_PATH_SYMLINK:
+		case LG_HOOK_PATH_RMDIR:
+		case LG_HOOK_PATH_CHMOD:
+		case LG_HOOK_PATH_CHOWN:
+		case LG_HOOK_INODE_SETXATTR:
+		case LG_HOOK_INODE_REMOVEXATTR:
+		case LG_HOOK_INODE_SETATTR:
+		case LG_HOOK_FILE_IOCTL:
 			ret = lg_learn_file(learn, path, true, task);
 			break;
 		}
