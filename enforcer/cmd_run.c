@@ -537,6 +537,7 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 		return 0;
 	return log_verbose ? vfprintf(stderr, fmt, ap) : 0;
 }
+
 /*
  * Write what the outputs hold, then say what they lost once they take lines again, then what
  * the ring buffer lost.
@@ -549,7 +550,6 @@ static void drain_outputs(struct daemon *d)
 	report_output_lost(d, &d->log);
 	log_flush();
 }
-
 
 static int event_loop(struct daemon *d)
 {
@@ -568,8 +568,8 @@ static int event_loop(struct daemon *d)
 	mfd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
 	fds[0] = (struct pollfd){.fd = sfd, .events = POLLIN};
 	fds[1] = (struct pollfd){.fd = ring_buffer__epoll_fd(d->events), .events = POLLIN};
-	fds[3].events = fds[4].events = POLLOUT;
 	fds[2] = (struct pollfd){.fd = mfd, .events = POLLPRI};
+	fds[3].events = fds[4].events = POLLOUT;
 	double next_metrics = monotonic_ms() + d->metrics_interval * 1000.0;
 
 	for (;;) {
@@ -596,8 +596,8 @@ static int event_loop(struct daemon *d)
 			if (errno == EINTR)
 				continue;
 			fatal("poll");
-		drain_outputs(d);
 		}
+		drain_outputs(d);
 		if (fds[1].revents)
 			ring_buffer__consume(d->events);
 		report_lost(d, false);
@@ -621,8 +621,8 @@ static int event_loop(struct daemon *d)
 				reload(d);
 				continue;
 			}
-			drain_outputs(d);
 			ring_buffer__consume(d->events);
+			drain_outputs(d);
 			lg_notify("STOPPING=1\nSTATUS=stopping; enforcement stays in force");
 			write_metrics(d);
 			log_info("exiting on signal %u; enforcement stays in force (lsmguard unload "
