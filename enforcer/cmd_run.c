@@ -623,6 +623,9 @@ static int event_loop(struct daemon *d)
 			}
 			ring_buffer__consume(d->events);
 			drain_outputs(d);
+			/* What is still held goes if the reader takes it soon; not waited for long. */
+			lg_output_flush_wait(&d->out, 2000);
+			lg_output_flush_wait(&d->log, 2000);
 			lg_notify("STOPPING=1\nSTATUS=stopping; enforcement stays in force");
 			write_metrics(d);
 			log_info("exiting on signal %u; enforcement stays in force (lsmguard unload "

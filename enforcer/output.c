@@ -2,6 +2,7 @@
 /* Non-blocking line output with loss counting (see output.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,6 +147,18 @@ bool lg_output_flush(struct lg_output *o)
 	memmove(o->queue, o->queue + done, o->queued - done);
 	o->queued -= done;
 	return o->queued == 0;
+}
+
+void lg_output_flush_wait(struct lg_output *o, int timeout_ms)
+{
+	__u64 end = lg_boottime_ns() + (__u64)timeout_ms * 1000000ULL;
+
+	while (!lg_output_flush(o) && !o->error && lg_boottime_ns() < end) {
+		struct pollfd p = {.fd = o->fd, .events = POLLOUT};
+
+		if (poll(&p, 1, 100) < 0 && errno != EINTR)
+			break;
+	}
 }
 
 int lg_output_poll_fd(const struct lg_output *o)

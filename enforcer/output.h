@@ -68,6 +68,8 @@ bool lg_output_put(struct lg_output *o, const char *line, size_t len, int priori
 		   const struct lg_lost_key *key, __u64 time_ns);
 /* Write what is queued as far as the reader takes it; true when nothing is left queued. */
 bool lg_output_flush(struct lg_output *o);
+/* At exit: write what is queued, waiting at most timeout_ms for the reader. */
+void lg_output_flush_wait(struct lg_output *o, int timeout_ms);
 /* The descriptor to poll for POLLOUT while something is queued, else -1. */
 int lg_output_poll_fd(const struct lg_output *o);
 /*
