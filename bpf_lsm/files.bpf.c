@@ -54,23 +54,30 @@ static __always_inline bool lg_name_is(const char *name, const char *want, int s
 }
 
 /*
- * A file of a cgroup filesystem: cgroup2, or a cgroup v1 hierarchy (whose cgroups are never
- * bound, so none of its files is under the task's own policy).
+ * The cgroup filesystem a file is on: 2 for cgroup2, 1 for a cgroup v1 hierarchy, 0 for none.
+ * Confinement is keyed on cgroup2 ids, so a v1 hierarchy's cgroups are never bound and none of
+ * its files is under the task's own policy (nor are its kernfs ids compared with cgroup2 ids,
+ * which they may equal). Every write to a v1 file is refused: release_agent makes the kernel run
+ * a program as root, freezer.state = FROZEN stops any process moved there, cgroup.procs and
+ * tasks move processes into its controllers' limits. Only systemd's child for a service, in its
+ * setup window, may move itself into its unit's v1 cgroups (hybrid hierarchies).
  */
-static __always_inline bool lg_is_cgroup_file(struct file *file)
+static __always_inline int lg_cgroup_version(struct file *file)
 {
 	unsigned long magic = BPF_CORE_READ(file, f_path.dentry, d_sb, s_magic);
 
-	return magic == CGROUP2_SUPER_MAGIC || magic == CGROUP_SUPER_MAGIC;
+	return magic == CGROUP2_SUPER_MAGIC ? 2 : magic == CGROUP_SUPER_MAGIC ? 1 : 0;
 }
 
+/* cgroup.procs, cgroup.threads, and v1's tasks: writing a pid moves a process. */
 static __always_inline bool lg_is_cgroup_migration(struct file *file)
 {
 	struct dentry *dentry = file->f_path.dentry;
 	char name[16] = {};
 
 	bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(dentry, d_name.name));
-	return lg_name_is(name, "cgroup.procs", 13) || lg_name_is(name, "cgroup.threads", 15);
+	return lg_name_is(name, "cgroup.procs", 13) || lg_name_is(name, "cgroup.threads", 15) ||
+	       lg_name_is(name, "tasks", 6);
 }
 
 /*
@@ -145,10 +152,16 @@ static __always_inline int lg_open_builtins(const struct lg_policy_value *policy
 		*ret = lg_path_verdict_finish(policy, cgroup_id, hook, decision, &verdict);
 		return 1;
 	}
-	if (decision == LG_DECISION_FILE_WRITE && lg_is_cgroup_file(file)) {
+	if (decision == LG_DECISION_FILE_WRITE && lg_cgroup_version(file)) {
+		bool v1 = lg_cgroup_version(file) == 1;
 		bool move = lg_is_cgroup_migration(file);
-		bool own = lg_cgroup_file_policy(file->f_path.dentry) == policy->id;
+		bool own = !v1 && lg_cgroup_file_policy(file->f_path.dentry) == policy->id;
 
+		if (v1 && move && lg_in_setup_window()) {
+			lg_count_allowed(policy->id, hook);
+			*ret = 0;
+			return 1;
+		}
 		/*
 		 * Its own policy's cgroups: other files are left to the rules; a move is allowed
 		 * whatever [files] says to systemd's child (in its setup window it writes its
@@ -165,8 +178,8 @@ static __always_inline int lg_open_builtins(const struct lg_policy_value *policy
 		if (!own || move) {
 			lg_path_decide(policy, LG_CLASS_FILE, decision, file->f_path.dentry,
 				       file->f_path.mnt, &verdict); /* for the event's path */
-			lg_verdict_builtin(&verdict, move ? LG_BUILTIN_CGROUP_MOVE
-							  : LG_BUILTIN_CGROUP_FILE);
+			lg_verdict_builtin(&verdict, move && !v1 ? LG_BUILTIN_CGROUP_MOVE
+								 : LG_BUILTIN_CGROUP_FILE);
 			*ret = lg_path_verdict_finish(policy, cgroup_id, hook, decision,
 						      &verdict);
 			return 1;

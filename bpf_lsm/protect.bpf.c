@@ -19,7 +19,9 @@
  *    rescue.target, which stops lsmguard; SIGRTMIN+4 powers off; SIGHUP reloads). Every
  *    sender goes through it: kill, kill(-pgrp), kill(-1) (once per target), tkill, tgkill,
  *    rt_sigqueueinfo, rt_tgsigqueueinfo, pidfd_send_signal. Stopping or killing the daemon does
- *    not end enforcement (the pins hold it), but it blinds it: no events, no reloads.
+ *    not end enforcement (the pins hold it), but it blinds it: no events, no reloads. And any
+ *    signal but 0 to systemd-journald (lg_task_is_journald): stopping it blinds every log on
+ *    the host, lsmguard's events among them.
  *  - lsm/task_setnice, lsm/task_setscheduler, lsm/task_setioprio, lsm/task_setrlimit: changing
  *    a task running lsmguard's executable: its nice value (setpriority, for one process, a
  *    process group or a user), its scheduling policy or CPU affinity (sched_setscheduler,
@@ -35,7 +37,7 @@
  *  - lsm/file_send_sigiotask: the signal a file's owner (F_SETOWN) gets on I/O, which F_SETSIG
  *    can make any signal, SIGKILL included: to lsmguard, refused whoever causes the I/O (the
  *    sender is the task that wrote, not the one that set the owner; lsmguard uses no SIGIO);
- *    to PID 1 (any signal), refused when a confined task causes the I/O.
+ *    to PID 1 and to systemd-journald (any signal), refused whoever causes the I/O.
  *
  * And for every task, under a policy or not, unless it runs lsmguard's own executable:
  *  - lsm/bpf_map: a file descriptor with write access to one of lsmguard's maps (lg_*), from
@@ -193,12 +195,63 @@ static __always_inline bool lg_task_is_init(struct task_struct *task)
 	return BPF_CORE_READ(task, tgid) == 1;
 }
 
+/* 6.1's kernfs_node; later kernels renamed parent to __parent (the vmlinux.h has that). */
+struct kernfs_node___v61 {
+	struct kernfs_node___v61 *parent;
+} __attribute__((preserve_access_index));
+
+static __always_inline struct kernfs_node *lg_kn_parent(struct kernfs_node *kn)
+{
+	if (bpf_core_field_exists(struct kernfs_node___v61, parent))
+		return (struct kernfs_node *)BPF_CORE_READ((struct kernfs_node___v61 *)kn, parent);
+	return BPF_CORE_READ(kn, __parent);
+}
+
+/* Whether kn's name starts with the size bytes of want (NUL included when it must end). */
+static __always_inline bool lg_kn_name_starts(struct kernfs_node *kn, const char *want, int size)
+{
+	char name[32] = {};
+
+	bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(kn, name));
+	for (int i = 0; i < size && i < (int)sizeof(name); i++)
+		if (name[i] != want[i])
+			return false;
+	return true;
+}
+
+/*
+ * Whether task is systemd-journald: in the cgroup v2 hierarchy, in
+ * /system.slice/systemd-journald.service or a journal namespace's
+ * /system.slice/systemd-journald@NAME.service. Known by its cgroup's place, not its pid (a new
+ * one at each restart) nor its cgroup id (a new one when the unit's cgroup is made again), nor
+ * its name (any task can take "systemd-journal"). Only the service manager makes cgroups there:
+ * confined tasks cannot move anything into them (LG_BUILTIN_CGROUP_MOVE).
+ */
+static __always_inline bool lg_task_is_journald(struct task_struct *task)
+{
+	struct kernfs_node *kn = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn), *slice, *root;
+
+	if (!kn)
+		return false;
+	slice = lg_kn_parent(kn);
+	if (!slice)
+		return false;
+	root = lg_kn_parent(slice);
+	if (!root || lg_kn_parent(root))
+		return false;
+	if (!lg_kn_name_starts(slice, "system.slice", 13))
+		return false;
+	return lg_kn_name_starts(kn, "systemd-journald.service", 25) ||
+	       lg_kn_name_starts(kn, "systemd-journald@", 17);
+}
+
 SEC("lsm/task_kill")
 int BPF_PROG(lg_task_kill, struct task_struct *p, struct kernel_siginfo *info, int sig,
 	     const struct cred *cred, int ret)
 {
 	static const char what[] = "lsmguard";
 	static const char init[] = "PID 1 (the service manager)";
+	static const char journal[] = "systemd-journald (the journal)";
 	const struct lg_policy_value *policy;
 	__u64 cgroup_id = 0;
 
@@ -207,6 +260,12 @@ int BPF_PROG(lg_task_kill, struct task_struct *p, struct kernel_siginfo *info, i
 	policy = lg_current_policy(&cgroup_id);
 	if (!policy)
 		return 0;
+	/* journald: SIGSTOP blinds every log on the host, lsmguard's events among them (its
+	 * output does not block, but nothing is stored); SIGKILL, SIGTERM or SIGABRT lose what
+	 * it holds. Signal 0 only probes. */
+	if (sig && lg_task_is_journald(p))
+		return lg_builtin_deny(policy, cgroup_id, LG_HOOK_TASK_KILL, LG_BUILTIN_SIGNAL,
+				       journal, sizeof(journal));
 	/* PID 1: every real signal is a request to systemd (SIGRTMIN+n isolates a target or
 	 * powers off, SIGHUP reloads, SIGTERM re-executes, SIGUSR1 reconnects the bus, SIGINT is
 	 * ctrl-alt-del); signal 0 only probes that it exists, which everyone knows. */
@@ -225,11 +284,20 @@ int BPF_PROG(lg_file_send_sigiotask, struct task_struct *tsk, struct fown_struct
 {
 	static const char what[] = "lsmguard (SIGIO)";
 	static const char init[] = "PID 1 (the service manager) (SIGIO)";
+	static const char journal[] = "systemd-journald (the journal) (SIGIO)";
 	const struct lg_policy_value *policy;
 	__u64 cgroup_id = 0;
 
 	if (ret)
 		return ret;
+	if (lg_task_is_journald(tsk)) {
+		/* As for PID 1: whoever does the I/O; journald sets no file owner. */
+		policy = lg_current_policy(&cgroup_id);
+		if (!policy)
+			policy = &lg_no_policy;
+		return lg_builtin_deny(policy, cgroup_id, LG_HOOK_FILE_SEND_SIGIOTASK,
+				       LG_BUILTIN_SIGNAL, journal, sizeof(journal));
+	}
 	if (lg_task_is_init(tsk)) {
 		/*
 		 * F_SETOWN 1 and F_SETSIG: any signal to systemd, raised by whoever does the I/O

@@ -30,6 +30,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "notify.h"
+#include "output.h"
 #include "selfprot.h"
 #include "state.h"
 
@@ -40,7 +41,9 @@ struct daemon {
 	const char *log_path;
 	const char *pin_dir;
 	const char *state_dir;
-	FILE *log;
+	/* Events and notices: stdout (or syslog), and the --log file; neither ever blocks. */
+	struct lg_output out;
+	struct lg_output log;
 	struct lg_bpf bpf;
 	struct lg_loaded loaded;
 	struct ring_buffer *events;
@@ -60,17 +63,22 @@ struct daemon {
 	unsigned lost_keys;
 };
 
-/* One line (ending in a newline) to stdout or syslog, and to the --log file. */
-static void put_line(struct daemon *d, int priority, const char *line)
+/* The key under which an output counts lsmguard's own lines it did not take. */
+static const struct lg_lost_key own_lines;
+
+/*
+ * One line (ending in a newline) to stdout or syslog, and to the --log file. An output that
+ * does not take it counts it under key at time_ns (0: now); report_output_lost says so once it
+ * takes lines again. Whether both took it.
+ */
+static bool put_line(struct daemon *d, int priority, const char *line,
+		     const struct lg_lost_key *key, __u64 time_ns)
 {
-	if (d->syslog)
-		syslog(priority, "%.*s", (int)strcspn(line, "\n"), line);
-	else
-		fputs(line, stdout);
-	if (d->log) {
-		fputs(line, d->log);
-		fflush(d->log);
-	}
+	size_t len = strlen(line);
+	bool out = lg_output_put(&d->out, line, len, priority, key, time_ns);
+	bool log = lg_output_put(&d->log, line, len, priority, key, time_ns);
+
+	return out && log;
 }
 
 /* A JSON line built in memory, then put out whole by line_put. */
@@ -91,12 +99,21 @@ static bool line_start(struct line *l)
 	return true;
 }
 
-/* The line on stdout (or syslog), and in the --log file. */
+/* The line on stdout (or syslog), and in the --log file; whether both took it. */
+static bool line_put_keyed(struct daemon *d, struct line *l, int priority,
+			   const struct lg_lost_key *key, __u64 time_ns)
+{
+	bool ok = false;
+
+	if (fclose(l->mem) == 0)
+		ok = put_line(d, priority, l->text, key, time_ns);
+	free(l->text);
+	return ok;
+}
+
 static void line_put(struct daemon *d, struct line *l, int priority)
 {
-	if (fclose(l->mem) == 0)
-		put_line(d, priority, l->text);
-	free(l->text);
+	line_put_keyed(d, l, priority, &own_lines, 0);
 }
 
 /* Whether an event comes from the built-in canary (its denials are expected, not news). */
@@ -111,12 +128,22 @@ static int on_event(void *ctx, void *data, size_t size)
 {
 	struct daemon *d = ctx;
 	const struct lg_event *ev = data;
+	struct lg_lost_key key = {0};
 	struct line l;
 
-	if (size < sizeof(struct lg_event) || is_canary_event(d, data) || !line_start(&l))
+	if (size < sizeof(struct lg_event) || is_canary_event(d, data))
+		return 0;
+	/* Counted as the kernel counts the ring buffer's losses (common.bpf.h). */
+	key.policy = ev->policy;
+	key.rule = ev->rule;
+	key.hook = ev->hook;
+	key.builtin =
+	    (ev->flags & LG_EVENT_BUILTIN) && ev->builtin < LG_BUILTIN_COUNT ? ev->builtin : 0;
+	if (!line_start(&l))
 		return 0;
 	lg_event_print(l.mem, ev, &d->loaded);
-	line_put(d, &l, (ev->flags & LG_EVENT_AUDIT) ? LOG_NOTICE : LOG_WARNING);
+	line_put_keyed(d, &l, (ev->flags & LG_EVENT_AUDIT) ? LOG_NOTICE : LOG_WARNING, &key,
+		       ev->time_ns);
 	return 0;
 }
 
@@ -132,9 +159,13 @@ static void report_lost(struct daemon *d, bool silent)
 	int fd = d->bpf.map_fd[LG_MAP_LOST];
 	bool first = true;
 
+	/* After what the output itself lost (report_output_lost), never before it. */
+	if (!silent && d->out.loss_keys)
+		return;
 	while (bpf_map_get_next_key(fd, first ? NULL : &key, &next) == 0) {
 		struct lost_seen *seen = NULL;
 		struct line l;
+		bool taken;
 
 		first = false;
 		key = next;
@@ -149,14 +180,58 @@ static void report_lost(struct daemon *d, bool silent)
 			seen = &d->lost[d->lost_keys++];
 			*seen = (struct lost_seen){.key = key};
 		}
-		if (value.count > seen->count && !silent && line_start(&l)) {
+		if (value.count > seen->count && !silent) {
+			/* Not taken by stdout (or syslog): the next look reports the whole of it.
+			 */
+			if (!line_start(&l))
+				continue;
 			lg_lost_print(l.mem, &key, value.count - seen->count,
 				      seen->count ? seen->last_ns : value.first_ns, value.last_ns,
-				      &d->loaded);
-			line_put(d, &l, LOG_WARNING);
+				      "ring_buffer", &d->loaded);
+			if (fclose(l.mem) != 0) {
+				free(l.text);
+				continue;
+			}
+			taken =
+			    lg_output_put(&d->out, l.text, strlen(l.text), LOG_WARNING, NULL, 0);
+			if (taken)
+				lg_output_put(&d->log, l.text, strlen(l.text), LOG_WARNING, &key,
+					      0);
+			free(l.text);
+			if (!taken)
+				continue;
 		}
 		seen->count = value.count;
 		seen->last_ns = value.last_ns;
+	}
+}
+
+/*
+ * The lines an output did not take (journald stopped, a pipe nobody read): once it takes lines
+ * again, one "lost" event per (policy, rule) with how many and over which interval, to that
+ * output. A summary it does not take either stays counted for the next turn.
+ */
+static void report_output_lost(struct daemon *d, struct lg_output *o)
+{
+	const struct lg_output_loss *loss;
+
+	while ((loss = lg_output_loss_pending(o))) {
+		struct line l;
+		bool taken;
+
+		if (!line_start(&l))
+			return;
+		lg_lost_print(l.mem, &loss->key, loss->count, loss->first_ns, loss->last_ns,
+			      "output", &d->loaded);
+		if (fclose(l.mem) != 0) {
+			free(l.text);
+			return;
+		}
+		taken = lg_output_put(o, l.text, strlen(l.text), LOG_WARNING, NULL, 0);
+		free(l.text);
+		if (!taken)
+			return;
+		lg_output_loss_done(o);
 	}
 }
 
@@ -471,9 +546,22 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	return log_verbose ? vfprintf(stderr, fmt, ap) : 0;
 }
 
+/*
+ * Write what the outputs hold, then say what they lost once they take lines again, then what
+ * the ring buffer lost.
+ */
+static void drain_outputs(struct daemon *d)
+{
+	lg_output_flush(&d->out);
+	lg_output_flush(&d->log);
+	report_output_lost(d, &d->out);
+	report_output_lost(d, &d->log);
+	log_flush();
+}
+
 static int event_loop(struct daemon *d)
 {
-	struct pollfd fds[3];
+	struct pollfd fds[5];
 	sigset_t mask;
 	int sfd, mfd;
 
@@ -489,6 +577,7 @@ static int event_loop(struct daemon *d)
 	fds[0] = (struct pollfd){.fd = sfd, .events = POLLIN};
 	fds[1] = (struct pollfd){.fd = ring_buffer__epoll_fd(d->events), .events = POLLIN};
 	fds[2] = (struct pollfd){.fd = mfd, .events = POLLPRI};
+	fds[3].events = fds[4].events = POLLOUT;
 	double next_metrics = monotonic_ms() + d->metrics_interval * 1000.0;
 
 	for (;;) {
@@ -505,11 +594,18 @@ static int event_loop(struct daemon *d)
 			if ((int)left + 1 < timeout)
 				timeout = (int)left + 1;
 		}
-		if (poll(fds, mfd >= 0 ? 3 : 2, timeout) < 0) {
+		/* An output not taking lines wakes the loop when it takes them again; a negative
+		 * fd is not polled. */
+		fds[3].fd = lg_output_poll_fd(&d->out);
+		fds[4].fd = lg_output_poll_fd(&d->log);
+		if (mfd < 0)
+			fds[2].fd = -1;
+		if (poll(fds, 5, timeout) < 0) {
 			if (errno == EINTR)
 				continue;
 			fatal("poll");
 		}
+		drain_outputs(d);
 		if (fds[1].revents)
 			ring_buffer__consume(d->events);
 		report_lost(d, false);
@@ -534,6 +630,10 @@ static int event_loop(struct daemon *d)
 				continue;
 			}
 			ring_buffer__consume(d->events);
+			drain_outputs(d);
+			/* What is still held goes if the reader takes it soon; not waited for long. */
+			lg_output_flush_wait(&d->out, 2000);
+			lg_output_flush_wait(&d->log, 2000);
 			lg_notify("STOPPING=1\nSTATUS=stopping; enforcement stays in force");
 			write_metrics(d);
 			log_info("exiting on signal %u; enforcement stays in force (lsmguard unload "
@@ -560,6 +660,8 @@ int cmd_run(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	struct daemon d = {
+		.out = {.fd = -1},
+		.log = {.fd = -1},
 		.policy_dir = LG_POLICY_DIR,
 		.pin_dir = LG_PIN_DIR,
 		.state_dir = LG_STATE_DIR,
@@ -603,9 +705,6 @@ int cmd_run(int argc, char **argv)
 			break;
 		case 'l':
 			d.log_path = optarg;
-			d.log = fopen(optarg, "ae");
-			if (!d.log)
-				fatal("cannot open log file %s", optarg);
 			break;
 		case ':':
 			return usage_error("missing value after", argv[optind - 1], RUN_USAGE);
@@ -616,8 +715,22 @@ int cmd_run(int argc, char **argv)
 	if (optind != argc)
 		return usage_error("unexpected argument", argv[optind], RUN_USAGE);
 	libbpf_set_print(libbpf_print);
-	if (d.syslog)
-		openlog("lsmguard", LOG_PID, LOG_DAEMON);
+	/*
+	 * Nothing the daemon writes may block its loop (a stopped journald, a pipe nobody
+	 * reads): every output is non-blocking and counts what it could not take. A reader
+	 * that has gone is an error (EPIPE) counted like the rest, not a signal that kills.
+	 */
+	signal(SIGPIPE, SIG_IGN);
+	ret = d.syslog ? lg_output_open_syslog(&d.out) : lg_output_open_fd(&d.out, STDOUT_FILENO);
+	if (ret)
+		fatalx("cannot set up the output (%s): %s", d.syslog ? "syslog" : "stdout",
+		       strerror(-ret));
+	if (d.log_path) {
+		ret = lg_output_open_path(&d.log, d.log_path);
+		if (ret)
+			fatalx("cannot open log file %s: %s", d.log_path, strerror(-ret));
+	}
+	log_set_nonblocking(&d.out, d.syslog);
 	if (lg_kernel_check(err, sizeof(err)))
 		fatalx("%s", err);
 	running = lg_pidfile_running(d.state_dir);
@@ -698,7 +811,8 @@ int cmd_run(int argc, char **argv)
 	lg_metrics_free(&d.metrics);
 	lg_protected_free(&d.protected);
 	lg_policy_dir_close(&d.dir);
-	if (d.log)
-		fclose(d.log);
+	log_set_nonblocking(NULL, false);
+	lg_output_close(&d.log);
+	lg_output_close(&d.out);
 	return ret;
 }

@@ -19,10 +19,10 @@ static const char *const builtin_reasons[] = {
 	[LG_BUILTIN_BPFFS] = "a confined task cannot remove, rename or unmount bpffs pins",
 	[LG_BUILTIN_SELF] = "only lsmguard changes its maps and pins (lsmguard unload ends "
 			    "enforcement)",
-	[LG_BUILTIN_SIGNAL] = "a confined task cannot signal lsmguard or PID 1 (the service "
-			      "manager); no SIGIO or SIGURG reaches them",
+	[LG_BUILTIN_SIGNAL] = "a confined task cannot signal lsmguard, PID 1 (the service "
+			      "manager) or systemd-journald; no SIGIO or SIGURG reaches them",
 	[LG_BUILTIN_CGROUP_FILE] = "a confined task cannot write the control files of cgroups outside "
-				   "its policy",
+				   "its policy, nor any file of a cgroup v1 hierarchy",
 	[LG_BUILTIN_KNOB] = "a confined task cannot change kernel settings that run programs, load "
 			    "code or weaken protections, nor open kernel memory",
 	[LG_BUILTIN_PERF] = "a confined task cannot open perf events on tasks outside its policy "
@@ -74,7 +74,7 @@ static void format_time(char *text, size_t size, __u64 boot_ns)
 }
 
 void lg_lost_print(FILE *out, const struct lg_lost_key *key, __u64 count, __u64 from_ns,
-		   __u64 to_ns, const struct lg_loaded *loaded)
+		   __u64 to_ns, const char *lost_in, const struct lg_loaded *loaded)
 {
 	const struct lg_compiled *compiled = NULL;
 	const struct lg_policy *policy = lg_loaded_policy(loaded, key->policy, &compiled);
@@ -85,6 +85,7 @@ void lg_lost_print(FILE *out, const struct lg_lost_key *key, __u64 count, __u64 
 	json_init(&w, out);
 	json_object_start(&w);
 	json_string_field(&w, "event", "lost");
+	json_string_field(&w, "lost_in", lost_in);
 	json_string_field(&w, "hook", lg_hook_name(key->hook));
 	if (policy)
 		json_string_field(&w, "policy", policy->name);
@@ -98,6 +99,10 @@ void lg_lost_print(FILE *out, const struct lg_lost_key *key, __u64 count, __u64 
 		   key->builtin < sizeof(builtin_reasons) / sizeof(builtin_reasons[0])) {
 		snprintf(text, sizeof(text), "built-in: %s", builtin_reasons[key->builtin]);
 		json_string_field(&w, "source", text);
+	} else if (!key->policy && !key->rule && !key->hook) {
+		json_string_field(&w, "source",
+				  "lsmguard: its own events (ready, reload, ...), and "
+				  "verdicts past the keys it counts");
 	}
 	json_uint_field(&w, "count", count);
 	format_time(text, sizeof(text), from_ns);

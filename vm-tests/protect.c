@@ -277,8 +277,8 @@ VM_TEST(protect_confined_root_cannot_signal_the_daemon, 165)
 	EXPECT_EVENT_AFTER(
 	    mark, "\"event\":\"deny\"", "\"policy\":\"files\"", "\"hook\":\"task_kill\"",
 	    "\"path\":\"lsmguard\"",
-	    "\"source\":\"built-in: a confined task cannot signal lsmguard or PID 1 (the "
-	    "service manager); no SIGIO or SIGURG reaches them\"");
+	    "\"source\":\"built-in: a confined task cannot signal lsmguard, PID 1 (the "
+	    "service manager) or systemd-journald; no SIGIO or SIGURG reaches them\"");
 	EXPECT_EVENT_AFTER(mark, DENIED_UNDER_AUDIT, "\"hook\":\"task_kill\"",
 			   "\"path\":\"lsmguard\"");
 }
@@ -497,7 +497,8 @@ VM_TEST(protect_confined_task_cannot_write_other_cgroups_control_files, 169)
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"files\"",
 			   "\"hook\":\"file_open\"", "\"path\":\"" VICTIM_CG "/cgroup.freeze\"",
 			   "\"source\":\"built-in: a confined task cannot write the control files "
-			   "of cgroups outside its policy\"");
+			   "of cgroups outside its policy, nor any file of a cgroup v1 "
+			   "hierarchy\"");
 	EXPECT_EVENT_AFTER(mark, DENIED_UNDER_AUDIT, "\"path\":\"" VICTIM_CG "/cgroup.kill\"");
 	EXPECT_EVENT_AFTER(mark, "\"policy\":\"files\"", "\"path\":\"" VICTIM_CG "/cgroup.procs\"",
 			   "\"source\":\"built-in: a confined task cannot move processes between "

@@ -43,8 +43,8 @@
 	"private socket, nor the D-Bus system bus unless its policy says [system] system-bus = "  \
 	"allow\""
 #define SIGNAL_SOURCE                                                                             \
-	"\"source\":\"built-in: a confined task cannot signal lsmguard or PID 1 (the service "    \
-	"manager); no SIGIO or SIGURG reaches them\""
+	"\"source\":\"built-in: a confined task cannot signal lsmguard, PID 1 (the service "   \
+	"manager) or systemd-journald; no SIGIO or SIGURG reaches them\""
 
 /* [files] allows everything: only the built-ins decide. */
 #define UNIX_RULES "[files]\ndefault = allow\n"

@@ -42,6 +42,8 @@ check "the unit is Type=notify" grep -qx 'Type=notify' "$unit"
 check "the unit reloads with SIGHUP" grep -qx 'ExecReload=/bin/kill -HUP $MAINPID' "$unit"
 check "the unit restarts on any exit" grep -qx 'Restart=always' "$unit"
 check "journald does not rate-limit the unit's events" grep -qx 'LogRateLimitIntervalSec=0' "$unit"
+check "the OOM killer never picks the daemon" grep -qx 'OOMScoreAdjust=-1000' "$unit"
+check "systemd never gives up restarting it" grep -qx 'StartLimitIntervalSec=0' "$unit"
 # verify checks that the executables exist: point the unit at the DESTDIR copy.
 sed "s|/usr/local/sbin/lsmguard|$dest/usr/local/sbin/lsmguard|" "$unit" >"$work/lsmguard.service"
 check "systemd-analyze verify accepts the unit" systemd-analyze verify --man=no "$work/lsmguard.service"

@@ -160,6 +160,30 @@ still_running() {
 	[ "$state" = active ] && [ "$pid" = "$LSMGUARD_PID" ] && grep -q '^State:.*[RS]' /proc/$pid/status
 }
 check "lsmguard.service stays active, same process, not stopped" still_running
+# journald: no confined task stops it (every log on the host, lsmguard's events among them);
+# it restarts with a new pid and is still refused; lsmguard's stream to it survives that.
+journald_running() {
+	pid=$(systemctl show -p MainPID --value systemd-journald.service)
+	echo "journald $pid: $(grep State: /proc/$pid/status)"
+	[ "$pid" -gt 1 ] && grep -q '^State:.*[RS]' /proc/$pid/status
+}
+journald_refused() {
+	refused /bin/kill -s STOP "$(systemctl show -p MainPID --value systemd-journald.service)" &&
+		journald_running
+}
+check "probe: kill -STOP systemd-journald fails" journald_refused
+check "the OOM killer never picks lsmguard (OOMScoreAdjust=-1000)" \
+	grep -qx -- -1000 /proc/$LSMGUARD_PID/oom_score_adj
+journald_restarted_still_refused() {
+	old=$(systemctl show -p MainPID --value systemd-journald.service)
+	systemctl restart systemd-journald.service || return 1
+	new=$(systemctl show -p MainPID --value systemd-journald.service)
+	echo "journald $old -> $new"
+	[ "$new" != "$old" ] && journald_refused
+}
+check "journald restarted: a new pid, still refused" journald_restarted_still_refused
+expect_denied "after journald's restart, lsmguard's events still reach the journal" nginx $NGINX \
+	open /etc/machine-id "" '"path":"/etc/machine-id"'
 check "probe: systemctl's connections are denied and logged" sh -c "journalctl -u lsmguard -o cat \
 	--no-pager | grep '\"event\":\"deny\"' | grep '\"policy\":\"probe\"' | grep '\"comm\":\"systemctl\"' |
 	grep -q '\"hook\":\"unix_stream_connect\"'"

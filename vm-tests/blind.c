@@ -1,0 +1,710 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Blinding the daemon through what it depends on (issue 12, class 4):
+ *  - its output: a reader that stops reading (journald stopped, a pipe nobody drains) must not
+ *    stall its loop; it keeps draining the ring buffer and reloading, counts the lines it could
+ *    not put out, and says how many once the reader takes lines again;
+ *  - the journal: no confined task signals systemd-journald (LG_BUILTIN_SIGNAL), known by its
+ *    cgroup's place whatever its pid or cgroup id;
+ *  - cgroup v1 hierarchies: no confined task writes any file of one (LG_BUILTIN_CGROUP_FILE),
+ *    whatever the kernfs id of its directory.
+ * Each as root under the enforce-mode and the audit-mode policy, as uid 1000, and unconfined.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vmtest.h"
+#include "vmutil.h"
+
+#define FILES "/lgt/files"
+#define AUDIT "/lgt/audit"
+#define DENIED_UNDER_AUDIT "\"event\":\"deny\"", "\"policy\":\"audit\""
+
+static long blind_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- the output: stdout a pipe nobody reads ---- */
+
+#define STALL_DIR "/data/private/blind"
+#define STALL_FILES 6000 /* more than the 1 MiB ring buffer holds (320-byte events) */
+#define STALL_ERR "/run/blind-daemon.err"
+
+static int do_open_stall_files(const void *arg)
+{
+	char path[64];
+	int denied = 0;
+
+	(void)arg;
+	for (int i = 0; i < STALL_FILES; i++) {
+		snprintf(path, sizeof(path), STALL_DIR "/f%d", i);
+		if (open(path, O_RDONLY) < 0 && errno == EPERM)
+			denied++;
+		/* In batches a draining daemon keeps up with (one that does not drain loses
+		 * everything past the ring buffer's 3,200 events all the same). */
+		if (i % 500 == 499)
+			usleep(100 * 1000);
+	}
+	return denied == STALL_FILES ? 0 : 200;
+}
+
+/* What was read from the daemon's stdout. */
+struct pipe_text {
+	char *text;
+	size_t len, size;
+};
+
+/* Read what the pipe holds, for up to timeout_ms or until the text holds needle. */
+static void pipe_read(int fd, struct pipe_text *t, const char *needle, int timeout_ms)
+{
+	long end = blind_now_ms() + timeout_ms;
+
+	while (blind_now_ms() < end) {
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		ssize_t n;
+
+		if (needle && t->text && strstr(t->text, needle))
+			return;
+		if (poll(&p, 1, 50) <= 0)
+			continue;
+		if (t->size - t->len < 65536 + 1) {
+			char *bigger = realloc(t->text, t->size * 2 + 65536 + 1);
+
+			if (!bigger)
+				return;
+			t->text = bigger;
+			t->size = t->size * 2 + 65536 + 1;
+		}
+		n = read(fd, t->text + t->len, t->size - t->len - 1);
+		if (n <= 0)
+			return;
+		t->len += (size_t)n;
+		t->text[t->len] = '\0';
+	}
+}
+
+/* The lines of text holding every needle (NULL-terminated); the first one in *first. */
+static int lines_with(const char *text, const char *const needles[], const char **first)
+{
+	int count = 0;
+
+	*first = NULL;
+	for (const char *line = text; line && *line;) {
+		const char *eol = strchr(line, '\n');
+		size_t len = eol ? (size_t)(eol - line) : strlen(line);
+		bool all = true;
+
+		for (int i = 0; needles[i] && all; i++) {
+			const char *hit = memmem(line, len, needles[i], strlen(needles[i]));
+
+			all = hit != NULL;
+		}
+		if (all) {
+			if (!*first)
+				*first = line;
+			count++;
+		}
+		line = eol ? eol + 1 : NULL;
+	}
+	return count;
+}
+
+/* The unsigned number after key ("\"count\":") in the line at line; -1 when none. */
+static long long field_number(const char *line, const char *key)
+{
+	const char *eol = strchr(line, '\n');
+	const char *at = strstr(line, key);
+
+	if (!at || (eol && at > eol))
+		return -1;
+	return strtoll(at + strlen(key), NULL, 10);
+}
+
+/* The string value after key ("\"from\":\"") in the line, into buf. */
+static void field_string(const char *line, const char *key, char *buf, size_t size)
+{
+	const char *at = strstr(line, key), *end;
+
+	buf[0] = '\0';
+	if (!at)
+		return;
+	at += strlen(key);
+	end = strchr(at, '"');
+	if (end && (size_t)(end - at) < size) {
+		memcpy(buf, at, (size_t)(end - at));
+		buf[end - at] = '\0';
+	}
+}
+
+/* Start `lsmguard run` with stdout the write end of a 4 KiB pipe; its read end in *rfd. */
+static pid_t start_daemon_on_pipe(int *rfd)
+{
+	int fds[2];
+	pid_t pid;
+
+	if (pipe(fds))
+		return -1;
+	fcntl(fds[1], F_SETPIPE_SZ, 4096);
+	pid = fork();
+	if (pid == 0) {
+		int err = open(STALL_ERR, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		if (err < 0 || dup2(fds[1], 1) < 0 || dup2(err, 2) < 0)
+			_exit(126);
+		close(fds[0]);
+		execl(LSMGUARD, "lsmguard", "run", "--policy-dir", POLICY_DIR, "--metrics-file",
+		      METRICS_FILE, "--metrics-interval", "1", (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	*rfd = fds[0];
+	return pid;
+}
+
+static void print_file_tail(const char *path)
+{
+	char line[512];
+	FILE *f = fopen(path, "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		printf("#   %s: %s", path, line);
+	if (f)
+		fclose(f);
+}
+
+VM_TEST(blind_daemon_output_nobody_reads_never_stalls_it, 189)
+{
+	const char *rule_source = source_of("files.ini", "deny = /data/private/");
+	const char *const deny_lines[] = {"\"event\":\"deny\"", "\"policy\":\"files\"",
+					  "\"path\":\"" STALL_DIR "/f", NULL};
+	const char *const output_lost[] = {"\"event\":\"lost\"", "\"lost_in\":\"output\"",
+					   "\"hook\":\"file_open\"", "\"policy\":\"files\"",
+					   rule_source, NULL};
+	const char *const ring_lost[] = {"\"event\":\"lost\"", "\"lost_in\":\"ring_buffer\"",
+					 NULL};
+	const char *const own_lost[] = {"\"event\":\"lost\"", "\"lost_in\":\"output\"",
+					"\"hook\":\"none\"", "\"policy\":null", "\"rule\":0", NULL};
+	struct pipe_text out = {0};
+	pid_t old = daemon_pid(), pid;
+	const char *line;
+	char path[64], from[40], to[40];
+	int rfd = -1, generation, delivered, found;
+	long long lost;
+
+	mkdir(STALL_DIR, 0755);
+	for (int i = 0; i < STALL_FILES; i++) {
+		snprintf(path, sizeof(path), STALL_DIR "/f%d", i);
+		close(open(path, O_WRONLY | O_CREAT, 0644));
+	}
+	/* The usual daemon, if one runs, makes way (enforcement stays in force: the pins). */
+	if (old > 1) {
+		VM_CHECK(kill(old, SIGTERM) == 0);
+		VM_CHECK(wait_exit(old, 10000));
+	}
+	pid = start_daemon_on_pipe(&rfd);
+	VM_CHECK(pid > 0);
+	pipe_read(rfd, &out, "\"event\":\"ready\"", 60000);
+	if (!out.text || !strstr(out.text, "\"event\":\"ready\"")) {
+		VM_FAIL("the daemon on a pipe printed no ready line");
+		print_file_tail(STALL_ERR);
+		goto out_restart;
+	}
+	for (int i = 0; i < 200 && daemon_pid() != pid; i++)
+		usleep(10 * 1000);
+	VM_CHECK(daemon_pid() == pid);
+
+	/* Nobody reads from here on: 6,000 denials, more than the pipe, the daemon's queue and
+	 * the ring buffer hold. A daemon blocked on its stdout would stop draining the ring
+	 * buffer (which then loses events, "lost_in":"ring_buffer") and stop reloading. */
+	VM_CHECK(in_cgroup(FILES, do_open_stall_files, NULL) == 0);
+	generation = state_generation();
+	VM_CHECK(daemon_reload_wait());
+	VM_CHECK(state_generation() == generation + 1);
+	/* Enforcement and the loop go on: another denial, another reload. */
+	VM_CHECK(try_open(FILES, "/data/secret", O_RDONLY) == EPERM);
+	VM_CHECK(daemon_reload_wait());
+	VM_CHECK(kill(pid, 0) == 0);
+
+	/* Read now: the held lines, then one "lost" event per key, with how many. */
+	pipe_read(rfd, &out, "\"hook\":\"none\"", 20000);
+	pipe_read(rfd, &out, NULL, 1000);
+	delivered = lines_with(out.text, deny_lines, &line);
+	found = lines_with(out.text, output_lost, &line);
+	if (found != 1) {
+		VM_FAIL("%d \"lost\" events (output) for the rule, expected 1", found);
+	} else {
+		lost = field_number(line, "\"count\":");
+		printf("#   delivered %d deny lines, lost %lld of %d: %.*s\n", delivered, lost,
+		       STALL_FILES, (int)(strchr(line, '\n') - line), line);
+		VM_CHECK(lost > 0);
+		/* Every denial is either a line or counted: none lost in the ring buffer. */
+		if (delivered + lost != STALL_FILES)
+			VM_FAIL("%d delivered + %lld counted lost != %d denials", delivered, lost,
+				STALL_FILES);
+		VM_CHECK(field_number(line, "\"rule\":") > 0);
+		field_string(line, "\"from\":\"", from, sizeof(from));
+		field_string(line, "\"to\":\"", to, sizeof(to));
+		VM_CHECK(strlen(from) == 27 && strlen(to) == 27 && strcmp(from, to) <= 0);
+	}
+	VM_CHECK(lines_with(out.text, ring_lost, &line) == 0);
+	/* lsmguard's own lines: the two reload events, each a line or counted (a short line may
+	 * still fit in what is left of the queue when a deny line no longer does). */
+	found = lines_with(out.text, own_lost, &line);
+	{
+		const char *const reloads[] = {"\"event\":\"reload\"", "\"result\":\"ok\"", NULL};
+		const char *first;
+		int reloaded = lines_with(out.text, reloads, &first);
+		long long own_count = found == 1 ? field_number(line, "\"count\":") : 0;
+
+		if (found > 1)
+			VM_FAIL("%d \"lost\" events for lsmguard's own lines, expected 1", found);
+		if (reloaded + own_count != 2)
+			VM_FAIL("%d reload lines + %lld counted lost != 2 reloads", reloaded,
+				own_count);
+	}
+	if (delivered == 0) {
+		int status;
+		pid_t w = waitpid(pid, &status, WNOHANG);
+
+		printf("#   read %zu bytes, %d deny lines; the daemon %s (status %d)\n", out.len,
+		       delivered, w == pid ? "exited" : "runs", w == pid ? status : 0);
+		print_file_tail(STALL_ERR);
+	}
+	/* The output takes lines again: the next denial is a line. */
+	VM_CHECK(try_open(FILES, "/data/private/blind/f0", O_RDONLY) == EPERM);
+	{
+		size_t before = out.len;
+
+		pipe_read(rfd, &out, NULL, 3000);
+		VM_CHECK(out.len > before && strstr(out.text + before, "\"path\":\"" STALL_DIR "/f0\""));
+	}
+
+out_restart:
+	kill(pid, SIGTERM);
+	VM_CHECK(wait_exit(pid, 10000));
+	waitpid(pid, NULL, 0);
+	if (rfd >= 0)
+		close(rfd);
+	free(out.text);
+	VM_CHECK(daemon_start() > 0);
+	VM_CHECK(system("rm -rf " STALL_DIR) == 0);
+}
+
+/* ---- systemd-journald ---- */
+
+#define JOURNAL_CG "/system.slice/systemd-journald.service"
+#define JOURNAL_SOURCE                                                                            \
+	"\"source\":\"built-in: a confined task cannot signal lsmguard, PID 1 (the service "   \
+	"manager) or systemd-journald; no SIGIO or SIGURG reaches them\""
+
+struct signal_args {
+	pid_t pid;
+	int sig;
+	bool pidfd;
+	uid_t uid;
+};
+
+static int do_signal(const void *arg)
+{
+	const struct signal_args *a = arg;
+	long pidfd;
+
+	if (a->uid && (setgid(a->uid) || setuid(a->uid)))
+		return 200;
+	if (!a->pidfd)
+		return kill(a->pid, a->sig) ? errno : 0;
+	pidfd = syscall(SYS_pidfd_open, a->pid, 0);
+	if (pidfd < 0)
+		return 201;
+	return syscall(SYS_pidfd_send_signal, (int)pidfd, a->sig, NULL, 0) ? errno : 0;
+}
+
+static int try_signal(const char *cgroup, pid_t pid, int sig, bool pidfd, uid_t uid)
+{
+	struct signal_args a = {pid, sig, pidfd, uid};
+
+	return in_cgroup(cgroup, do_signal, &a);
+}
+
+/* A stand-in for journald: a process of uid in cgroup (under /sys/fs/cgroup). */
+static pid_t sleeper_in(const char *cgroup, uid_t uid)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		if (uid && (setgid(uid) || setuid(uid)))
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	if (pid > 0 && cgroup && !move_into_cgroup(cgroup, pid))
+		VM_FAIL("cannot move %d into %s", (int)pid, cgroup);
+	return pid;
+}
+
+static void sleeper_end(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+/* Whether pid is stopped (T) or gone. */
+static char task_state(pid_t pid)
+{
+	char path[64], text[256], *state;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return '?';
+	if (!fgets(text, sizeof(text), f))
+		text[0] = '\0';
+	fclose(f);
+	state = strrchr(text, ')');
+	return state ? state[2] : '?';
+}
+
+static int do_sigio(const void *arg)
+{
+	pid_t pid = *(const pid_t *)arg;
+	int fds[2];
+
+	if (pipe(fds))
+		return 200;
+	if (fcntl(fds[0], F_SETOWN, pid) || fcntl(fds[0], F_SETSIG, SIGSTOP) ||
+	    fcntl(fds[0], F_SETFL, O_ASYNC | O_NONBLOCK))
+		return errno;
+	if (write(fds[1], "x", 1) != 1)
+		return 201;
+	close(fds[0]);
+	close(fds[1]);
+	return 0;
+}
+
+static void journald_refuses_signals(pid_t journald, const char *what)
+{
+	static const int sigs[] = {SIGSTOP, SIGTERM, SIGKILL, SIGABRT, SIGHUP, SIGUSR2};
+	static const char *const cgroups[] = {FILES, AUDIT};
+
+	for (int c = 0; c < 2; c++)
+		for (size_t s = 0; s < sizeof(sigs) / sizeof(sigs[0]); s++) {
+			if (try_signal(cgroups[c], journald, sigs[s], false, 0) != EPERM)
+				VM_FAIL("%s: kill(%s, %d) not EPERM", cgroups[c], what, sigs[s]);
+			if (try_signal(cgroups[c], journald, sigs[s], true, 0) != EPERM)
+				VM_FAIL("%s: pidfd_send_signal(%s, %d) not EPERM", cgroups[c], what,
+					sigs[s]);
+		}
+	/* Signal 0 only asks whether it exists. */
+	VM_CHECK(try_signal(FILES, journald, 0, false, 0) == 0);
+	VM_CHECK(task_state(journald) == 'S');
+}
+
+VM_TEST(blind_confined_task_cannot_signal_journald, 189)
+{
+	long mark = event_mark();
+	pid_t journald, user_journald, impostor;
+
+	journald = sleeper_in(JOURNAL_CG, 0);
+	VM_CHECK(journald > 0);
+	journald_refuses_signals(journald, "journald");
+	/* As uid 1000, to a journald of uid 1000 (which the kernel alone would allow). */
+	user_journald = sleeper_in(JOURNAL_CG, 1000);
+	VM_CHECK(try_signal(FILES, user_journald, SIGSTOP, false, 1000) == EPERM);
+	VM_CHECK(try_signal(AUDIT, user_journald, SIGTERM, true, 1000) == EPERM);
+	VM_CHECK(task_state(user_journald) == 'S');
+	/* SIGIO turned SIGSTOP (F_SETSIG): refused, whoever does the I/O. */
+	VM_CHECK(in_cgroup(FILES, do_sigio, &journald) == 0);
+	VM_CHECK(in_cgroup(NULL, do_sigio, &journald) == 0);
+	usleep(100 * 1000);
+	VM_CHECK(task_state(journald) == 'S');
+	/* Controls: unconfined, root and uid 1000 stop and continue it. */
+	VM_CHECK(try_signal(NULL, journald, SIGSTOP, false, 0) == 0);
+	usleep(50 * 1000);
+	VM_CHECK(task_state(journald) == 'T');
+	VM_CHECK(try_signal(NULL, journald, SIGCONT, true, 0) == 0);
+	VM_CHECK(try_signal(NULL, user_journald, SIGSTOP, false, 1000) == 0);
+	VM_CHECK(try_signal(NULL, user_journald, SIGCONT, false, 1000) == 0);
+	/* A task that only calls itself systemd-journal, elsewhere, is anybody. */
+	impostor = sleeper_in("/blind-impostor/systemd-journald.service", 0);
+	VM_CHECK(try_signal(FILES, impostor, SIGTERM, false, 0) == 0);
+	VM_CHECK(wait_exit(impostor, 2000));
+	waitpid(impostor, NULL, 0);
+	/* journald restarted: a new pid in the same cgroup; then the cgroup made again (a new
+	 * cgroup id). Still refused. */
+	sleeper_end(journald);
+	journald = sleeper_in(JOURNAL_CG, 0);
+	VM_CHECK(try_signal(FILES, journald, SIGSTOP, false, 0) == EPERM);
+	sleeper_end(journald);
+	sleeper_end(user_journald);
+	VM_CHECK(rmdir("/sys/fs/cgroup" JOURNAL_CG) == 0);
+	journald = sleeper_in(JOURNAL_CG, 0);
+	journald_refuses_signals(journald, "journald in a remade cgroup");
+	/* A journal namespace's journald. */
+	user_journald = sleeper_in("/system.slice/systemd-journald@blind.service", 0);
+	VM_CHECK(try_signal(FILES, user_journald, SIGKILL, false, 0) == EPERM);
+	sleeper_end(user_journald);
+	sleeper_end(journald);
+	rmdir("/sys/fs/cgroup/system.slice/systemd-journald@blind.service");
+	rmdir("/sys/fs/cgroup/blind-impostor/systemd-journald.service");
+	rmdir("/sys/fs/cgroup/blind-impostor");
+	rmdir("/sys/fs/cgroup" JOURNAL_CG);
+	rmdir("/sys/fs/cgroup/system.slice");
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"files\"",
+			   "\"hook\":\"task_kill\"", "\"path\":\"systemd-journald (the journal)\"",
+			   JOURNAL_SOURCE);
+	EXPECT_EVENT_AFTER(mark, DENIED_UNDER_AUDIT, "\"hook\":\"task_kill\"",
+			   "\"path\":\"systemd-journald (the journal)\"");
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"files\"",
+			   "\"hook\":\"file_send_sigiotask\"",
+			   "\"path\":\"systemd-journald (the journal) (SIGIO)\"");
+}
+
+/* ---- cgroup v1 hierarchies ---- */
+
+#define V1 "/mnt/blind-v1"
+#define V1_FREEZER "/mnt/blind-freezer"
+#define V1_SOURCE                                                                                 \
+	"\"source\":\"built-in: a confined task cannot write the control files of cgroups "    \
+	"outside its policy, nor any file of a cgroup v1 hierarchy\""
+
+struct open_as {
+	const char *path;
+	uid_t uid;
+};
+
+static int do_open_write_as(const void *arg)
+{
+	const struct open_as *a = arg;
+	int fd;
+
+	if (a->uid && (setgid(a->uid) || setuid(a->uid)))
+		return 200;
+	fd = open(a->path, O_WRONLY);
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+static int try_write_open(const char *cgroup, const char *path, uid_t uid)
+{
+	struct open_as a = {path, uid};
+
+	return in_cgroup(cgroup, do_open_write_as, &a);
+}
+
+/* Write text into path from a task in cgroup: 0 or the errno of open or write. */
+struct write_as {
+	const char *path, *text;
+};
+
+static int do_write(const void *arg)
+{
+	const struct write_as *w = arg;
+	int fd = open(w->path, O_WRONLY), ret = 0;
+
+	if (fd < 0)
+		return errno;
+	if (write(fd, w->text, strlen(w->text)) < 0)
+		ret = errno;
+	close(fd);
+	return ret;
+}
+
+/* rmdir a cgroup2 directory and the (empty) cgroups below it. */
+static void remove_cgroup_tree(const char *dir)
+{
+	struct dirent *e;
+	DIR *d = opendir(dir);
+	char sub[512];
+
+	while (d && (e = readdir(d))) {
+		if (e->d_type != DT_DIR || e->d_name[0] == '.')
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", dir, e->d_name);
+		remove_cgroup_tree(sub);
+	}
+	if (d)
+		closedir(d);
+	rmdir(dir);
+}
+
+static void v1_writes_refused(const char *dir, const char *const files[], int *tested)
+{
+	char path[256];
+
+	for (int i = 0; files[i]; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		if (access(path, F_OK))
+			continue;
+		(*tested)++;
+		if (try_write_open(FILES, path, 0) != EPERM)
+			VM_FAIL("%s: open for writing from %s not EPERM", path, FILES);
+		if (try_write_open(AUDIT, path, 0) != EPERM)
+			VM_FAIL("%s: open for writing from %s not EPERM", path, AUDIT);
+		if (try_write_open(NULL, path, 0) != 0)
+			VM_FAIL("%s: control, open for writing outside any policy failed", path);
+	}
+}
+
+/*
+ * Last of all: a cgroup v1 hierarchy outlives its umount (the kernel keeps it while any
+ * css_set refers to it), and /proc/PID/cgroup then starts with its line, not "0::", which
+ * other cases read. After unload_ends_enforcement (199) a daemon is started again.
+ */
+VM_TEST(blind_confined_task_cannot_write_cgroup_v1_files, 240)
+{
+	static const char *const root_files[] = {"release_agent", "notify_on_release",
+						 "cgroup.procs", "tasks", "cgroup.clone_children",
+						 NULL};
+	static const char *const child_files[] = {"notify_on_release", "cgroup.procs", "tasks",
+						  "cgroup.clone_children", NULL};
+	long mark = event_mark();
+	struct stat own;
+	char path[256], text[32];
+	int tested = 0, made = 0;
+	bool collided = false;
+	pid_t daemon = daemon_pid(), sleeper;
+
+	if (daemon_pid() < 0)
+		VM_CHECK(daemon_start() > 0);
+	daemon = daemon_pid();
+	mkdir(V1, 0755);
+	if (mount("cgroup", V1, "cgroup", 0, "none,name=lgtest") != 0) {
+		VM_FAIL("mount -t cgroup -o none,name=lgtest: %s", strerror(errno));
+		return;
+	}
+	mkdir(V1 "/victim", 0755);
+	usleep(500 * 1000); /* the daemon's mount table has the new mount (events name it) */
+	v1_writes_refused(V1, root_files, &tested);
+	v1_writes_refused(V1 "/victim", child_files, &tested);
+	VM_CHECK(tested == 9);
+	/* Moving lsmguard (or itself) through tasks or cgroup.procs. */
+	snprintf(text, sizeof(text), "%d", (int)daemon);
+	{
+		struct write_as move = {V1 "/victim/tasks", text};
+		struct write_as procs = {V1 "/victim/cgroup.procs", text};
+
+		VM_CHECK(in_cgroup(FILES, do_write, &move) == EPERM);
+		VM_CHECK(in_cgroup(AUDIT, do_write, &procs) == EPERM);
+	}
+	/* uid 1000 owning a delegated v1 cgroup (the kernel would let it write). */
+	mkdir(V1 "/user", 0755);
+	VM_CHECK(chown(V1 "/user", 1000, 1000) == 0);
+	VM_CHECK(chown(V1 "/user/cgroup.procs", 1000, 1000) == 0);
+	VM_CHECK(chown(V1 "/user/notify_on_release", 1000, 1000) == 0);
+	VM_CHECK(try_write_open(FILES, V1 "/user/notify_on_release", 1000) == EPERM);
+	VM_CHECK(try_write_open(AUDIT, V1 "/user/cgroup.procs", 1000) == EPERM);
+	VM_CHECK(try_write_open(NULL, V1 "/user/notify_on_release", 1000) == 0);
+	/*
+	 * A v1 directory whose kernfs id equals the enforce-mode policy's own cgroup2 id is not
+	 * that cgroup. Both hierarchies number their kernfs nodes in order (a directory, then its
+	 * files): v1 directories are made until one reaches the policy cgroup's number, and when
+	 * one passes it the policy's cgroup is made again (a new, higher number; it is bound
+	 * again by path) until the two meet.
+	 */
+	for (int round = 0; round < 60 && !collided; round++) {
+		struct stat st = {0};
+
+		VM_CHECK(stat("/sys/fs/cgroup" FILES, &own) == 0);
+		while (made < 20000) {
+			snprintf(path, sizeof(path), V1 "/c%d", made);
+			if (mkdir(path, 0755) || stat(path, &st))
+				break;
+			made++;
+			if (st.st_ino >= own.st_ino)
+				break;
+		}
+		if (st.st_ino == own.st_ino) {
+			collided = true;
+			break;
+		}
+		/* The policy's cgroup made again (earlier cases leave empty children in it); every
+		 * other round a cgroup2 directory elsewhere first, of another size, so that the
+		 * numbers do not keep the same remainder. */
+		if (round % 2) {
+			snprintf(path, sizeof(path), "/sys/fs/cgroup/blind-pad%d", round);
+			mkdir(path, 0755);
+		}
+		remove_cgroup_tree("/sys/fs/cgroup" FILES);
+		if (mkdir("/sys/fs/cgroup" FILES, 0755)) {
+			VM_FAIL("cannot make /sys/fs/cgroup%s again: %s", FILES, strerror(errno));
+			break;
+		}
+	}
+	for (int round = 1; round < 60; round += 2) {
+		char pad[64];
+
+		snprintf(pad, sizeof(pad), "/sys/fs/cgroup/blind-pad%d", round);
+		rmdir(pad);
+	}
+	if (collided) {
+		char file[300];
+
+		printf("#   %s has kernfs id %lu, as the policy's /sys/fs/cgroup%s\n", path,
+		       (unsigned long)own.st_ino, FILES);
+		snprintf(file, sizeof(file), "%s/notify_on_release", path);
+		VM_CHECK(try_write_open(FILES, file, 0) == EPERM);
+		VM_CHECK(try_write_open(NULL, file, 0) == 0);
+		/* And the policy still holds its own cgroup2 files (it was bound again). */
+		VM_CHECK(try_write_open(FILES, "/sys/fs/cgroup" FILES "/cgroup.freeze", 0) == 0);
+		VM_CHECK(try_open(FILES, "/data/secret", O_RDONLY) == EPERM);
+	} else {
+		VM_FAIL("no v1 directory met the kernfs id of /sys/fs/cgroup%s", FILES);
+	}
+	/* A v1 freezer, when the controller is free (not bound to cgroup2). */
+	mkdir(V1_FREEZER, 0755);
+	if (mount("cgroup", V1_FREEZER, "cgroup", 0, "freezer") == 0) {
+		static const char *const freezer_files[] = {"freezer.state", "tasks", NULL};
+		struct write_as freeze = {V1_FREEZER "/ice/freezer.state", "FROZEN"};
+
+		mkdir(V1_FREEZER "/ice", 0755);
+		sleeper = fork();
+		if (sleeper == 0) {
+			for (;;)
+				pause();
+		}
+		snprintf(path, sizeof(path), "%d", (int)sleeper);
+		write_into(V1_FREEZER "/ice/tasks", path);
+		v1_writes_refused(V1_FREEZER "/ice", freezer_files, &tested);
+		VM_CHECK(in_cgroup(FILES, do_write, &freeze) == EPERM);
+		VM_CHECK(in_cgroup(AUDIT, do_write, &freeze) == EPERM);
+		VM_CHECK(task_state(sleeper) == 'S');
+		/* Control: unconfined, it freezes. */
+		VM_CHECK(in_cgroup(NULL, do_write, &freeze) == 0);
+		write_into(V1_FREEZER "/ice/freezer.state", "THAWED");
+		sleeper_end(sleeper);
+		rmdir(V1_FREEZER "/ice");
+		umount(V1_FREEZER);
+	} else {
+		printf("#   no v1 freezer here: %s\n", strerror(errno));
+	}
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"files\"",
+			   "\"hook\":\"file_open\"", "\"path\":\"" V1 "/release_agent\"", V1_SOURCE);
+	EXPECT_EVENT_AFTER(mark, DENIED_UNDER_AUDIT, "\"path\":\"" V1 "/victim/tasks\"",
+			   V1_SOURCE);
+	for (int i = made - 1; i >= 0; i--) {
+		snprintf(path, sizeof(path), V1 "/c%d", i);
+		rmdir(path);
+	}
+	rmdir(V1 "/user");
+	rmdir(V1 "/victim");
+	VM_CHECK(umount(V1) == 0);
+}
