@@ -109,13 +109,15 @@ struct lg_policy_value {
 	__u8 mode;         /* enum lg_mode */
 	__u8 default_deny; /* bit (1 << enum lg_decision) set: no rule matched means deny */
 	__u8 bank;         /* 0 or 1: which half of the id space, seed and mount hashes */
-	__u8 flags;        /* LG_POLICY_* */
+	__u8 reserved;
 	__u32 generation;  /* bumped by every load; caches compare it */
 	__u32 default_rule[LG_DECISION_COUNT]; /* rule id of each default, for events */
 	__u32 anonymous_rule; /* rule id of [exec] anonymous (explicit or implied) */
+	__u32 flags;       /* LG_POLICY_* */
+	__u32 reserved2;
 	__u64 seed;        /* keys this policy's path hashes (the bank's seed) */
 };
-_Static_assert(sizeof(struct lg_policy_value) == 40, "lg_policy_value layout");
+_Static_assert(sizeof(struct lg_policy_value) == 48, "lg_policy_value layout");
 
 /*
  * Path rules (classes FILE and EXEC). The key is the hash of a canonical absolute path

@@ -45,7 +45,7 @@ static const char *const section_names[] = {
 static const struct {
 	const char *name;
 	const char *values[4];
-	__u8 flags[3]; /* by value */
+	__u32 flags[3]; /* by value */
 } system_keys[LG_SYSTEM_KEY_COUNT] = {
 	[LG_SYSTEM_DEVICES] = {"devices", {"deny", "allow", NULL}, {0, LG_POLICY_SYSTEM_DEVICES}},
 	[LG_SYSTEM_USERNS] = {"userns", {"deny", "allow", NULL}, {0, LG_POLICY_SYSTEM_USERNS}},
@@ -69,9 +69,9 @@ const char *const *lg_system_values(enum lg_system_key key)
 	return (unsigned)key < LG_SYSTEM_KEY_COUNT ? system_keys[key].values : NULL;
 }
 
-__u8 lg_system_policy_flags(const struct lg_system *system)
+__u32 lg_system_policy_flags(const struct lg_system *system)
 {
-	__u8 flags = 0;
+	__u32 flags = 0;
 
 	for (int k = 0; k < LG_SYSTEM_KEY_COUNT; k++)
 		flags |= system_keys[k].flags[system->key[k].value];

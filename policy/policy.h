@@ -114,7 +114,7 @@ struct lg_system {
 const char *lg_system_key_name(enum lg_system_key key);
 const char *const *lg_system_values(enum lg_system_key key);
 /* The LG_POLICY_SYSTEM_* bits of a policy's [system] settings. */
-__u8 lg_system_policy_flags(const struct lg_system *system);
+__u32 lg_system_policy_flags(const struct lg_system *system);
 
 struct lg_policy {
 	char *file;
