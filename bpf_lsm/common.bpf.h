@@ -567,6 +567,78 @@ static __always_inline bool lg_task_is_lsmguard(struct task_struct *task, bool u
 		dev == config->successor_dev);
 }
 
+/*
+ * Whether task is PID 1 of the initial pid namespace, the service manager (task->tgid is the
+ * number in that namespace; the init of a container's pid namespace has another one there).
+ */
+static __always_inline bool lg_task_is_init(struct task_struct *task)
+{
+	return BPF_CORE_READ(task, tgid) == 1;
+}
+
+/* 6.1's kernfs_node; later kernels renamed parent to __parent (the vmlinux.h has that). */
+struct kernfs_node___v61 {
+	struct kernfs_node___v61 *parent;
+} __attribute__((preserve_access_index));
+
+static __always_inline struct kernfs_node *lg_kn_parent(struct kernfs_node *kn)
+{
+	if (bpf_core_field_exists(struct kernfs_node___v61, parent))
+		return (struct kernfs_node *)BPF_CORE_READ((struct kernfs_node___v61 *)kn, parent);
+	return BPF_CORE_READ(kn, __parent);
+}
+
+/* Whether kn's name starts with the size bytes of want (NUL included when it must end). */
+static __always_inline bool lg_kn_name_starts(struct kernfs_node *kn, const char *want, int size)
+{
+	char name[32] = {};
+
+	bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(kn, name));
+	for (int i = 0; i < size && i < (int)sizeof(name); i++)
+		if (name[i] != want[i])
+			return false;
+	return true;
+}
+
+/*
+ * Whether task is systemd-journald: in the cgroup v2 hierarchy, in
+ * /system.slice/systemd-journald.service or a journal namespace's
+ * /system.slice/systemd-journald@NAME.service. Known by its cgroup's place, not its pid (a new
+ * one at each restart) nor its cgroup id (a new one when the unit's cgroup is made again), nor
+ * its name (any task can take "systemd-journal"). Only the service manager makes cgroups there:
+ * confined tasks cannot move anything into them (LG_BUILTIN_CGROUP_MOVE).
+ */
+static __always_inline bool lg_task_is_journald(struct task_struct *task)
+{
+	struct kernfs_node *kn = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn), *slice, *root;
+
+	if (!kn)
+		return false;
+	slice = lg_kn_parent(kn);
+	if (!slice)
+		return false;
+	root = lg_kn_parent(slice);
+	if (!root || lg_kn_parent(root))
+		return false;
+	if (!lg_kn_name_starts(slice, "system.slice", 13))
+		return false;
+	return lg_kn_name_starts(kn, "systemd-journald.service", 25) ||
+	       lg_kn_name_starts(kn, "systemd-journald@", 17);
+}
+
+/*
+ * The processes the host's own control runs in and that confined tasks cannot starve or tune:
+ * lsmguard's, PID 1 and systemd-journald. 1 lsmguard, 2 PID 1, 3 journald, 0 any other.
+ */
+static __always_inline int lg_task_protected_kind(struct task_struct *task)
+{
+	if (lg_task_is_lsmguard(task, false))
+		return 1;
+	if (lg_task_is_init(task))
+		return 2;
+	return lg_task_is_journald(task) ? 3 : 0;
+}
+
 /* Whether the current task runs lsmguard's executable; until armed, every task does. */
 static __always_inline bool lg_is_lsmguard(void)
 {

@@ -34,6 +34,23 @@
  *      kernel.sched_rt_runtime_us, sched_rt_period_us   real-time throttling: with it off
  *                               (-1, or runtime = period) a SCHED_FIFO loop starves every
  *                               other task on its CPU, lsmguard's daemon included
+ *      kernel.ftrace_enabled              0 patches out every ftrace call site, and the BPF LSM
+ *                               programs are ftrace trampolines on bpf_lsm_*: every hook of
+ *                               lsmguard stops running, for every policy (attack run 4)
+ *    and the limits every process lives by, root and lsmguard's daemon included (no capability
+ *    lifts them; set low, the next start of lsmguard or of any service fails, set high or
+ *    turned into panics, one service takes the host's memory or the host itself down):
+ *      fs.epoll.max_user_watches (libbpf's ring buffer is an epoll set), fs.inotify.* and the
+ *      user.max_* of the host's user namespace (its ucount limits), kernel.threads-max,
+ *      kernel.pid_max, kernel.ns_last_pid (which pid the next process gets: taking a dead
+ *      daemon's pid), fs.file-max, fs.nr_open, fs.mount-max, fs.aio-max-nr, vm.max_map_count,
+ *      vm.admin_reserve_kbytes, vm.user_reserve_kbytes, vm.overcommit_memory, _ratio, _kbytes,
+ *      vm.min_free_kbytes, vm.nr_hugepages (and its mempolicy and overcommit twins),
+ *      vm.panic_on_oom, kernel.panic_on_oops, kernel.panic_on_warn, kernel.hung_task_panic,
+ *      kernel.softlockup_panic, kernel.keys.root_maxkeys, root_maxbytes
+ *    Every other sysctl write is LG_BUILTIN_SYSCTL: refused unless the policy says
+ *    [system] sysctl = allow (the policy's own confinement, following its mode); the settings
+ *    above stay refused whatever it says.
  *  - procfs entries (any procfs mount: the proc_dir_entry's operations, from kallsyms):
  *    /proc/sysrq-trigger for writing ('b' reboots, 'c' crashes, 'e' and 'i' kill every process,
  *    lsmguard included, whatever kernel.sysrq says); /proc/kcore for reading too (all kernel
@@ -105,6 +122,33 @@ extern const void sysctl_unprivileged_userfaultfd __ksym __weak;
 extern const void randomize_va_space __ksym __weak;
 extern const void sysctl_sched_rt_runtime __ksym __weak;
 extern const void sysctl_sched_rt_period __ksym __weak;
+extern const void ftrace_enabled __ksym __weak;
+extern const void max_user_watches __ksym __weak;
+extern const void sysctl_max_threads __ksym __weak;   /* kernel.threads-max's handler */
+extern const void pid_max __ksym __weak;
+extern const void pid_ns_ctl_handler __ksym __weak;   /* kernel.ns_last_pid's handler */
+extern const void init_user_ns __ksym __weak;         /* fs.inotify.*, user.*: ucount_max[] */
+extern const void files_stat __ksym __weak;           /* fs.file-max: files_stat.max_files */
+extern const void sysctl_nr_open __ksym __weak;
+extern const void sysctl_mount_max __ksym __weak;
+extern const void aio_max_nr __ksym __weak;
+extern const void sysctl_max_map_count __ksym __weak;
+extern const void sysctl_admin_reserve_kbytes __ksym __weak;
+extern const void sysctl_user_reserve_kbytes __ksym __weak;
+extern const void sysctl_overcommit_memory __ksym __weak;
+extern const void sysctl_overcommit_ratio __ksym __weak;
+extern const void sysctl_overcommit_kbytes __ksym __weak;
+extern const void min_free_kbytes __ksym __weak;
+extern const void hugetlb_sysctl_handler __ksym __weak;
+extern const void hugetlb_mempolicy_sysctl_handler __ksym __weak;
+extern const void hugetlb_overcommit_handler __ksym __weak;
+extern const void sysctl_panic_on_oom __ksym __weak;
+extern const void panic_on_oops __ksym __weak;
+extern const void panic_on_warn __ksym __weak;
+extern const void sysctl_hung_task_panic __ksym __weak;
+extern const void softlockup_panic __ksym __weak;
+extern const void key_quota_root_maxkeys __ksym __weak;
+extern const void key_quota_root_maxbytes __ksym __weak;
 /* The operations of /proc/sysrq-trigger and /proc/kcore (static: kallsyms has them with
  * CONFIG_KALLSYMS_ALL, which Debian sets; without it they resolve to 0 and match nothing). */
 extern const void sysrq_trigger_proc_ops __ksym __weak;
@@ -135,22 +179,53 @@ static __always_inline bool lg_knob_weakening(const void *data)
 	       data == &sysctl_sched_rt_runtime || data == &sysctl_sched_rt_period;
 }
 
-static __always_inline bool lg_knob_sysctl(struct inode *inode)
+/* Whether data lies inside the object at base of size bytes (0 when the kernel lacks it). */
+static __always_inline bool lg_knob_within(const void *data, const void *base, __u64 size)
 {
-	const struct ctl_table *entry = BPF_CORE_READ(lg_proc_inode(inode), sysctl_entry);
+	return base && data >= base && data < base + size;
+}
+
+/* Whether a sysctl's data is one of the limits listed above (or ftrace's switch). */
+static __always_inline bool lg_knob_limit(const void *data)
+{
+	__u64 ucounts = bpf_core_field_offset(struct user_namespace, ucount_max);
+
+	return data == &ftrace_enabled || data == &max_user_watches || data == &pid_max ||
+	       data == &sysctl_nr_open || data == &sysctl_mount_max || data == &aio_max_nr ||
+	       data == &sysctl_max_map_count || data == &sysctl_admin_reserve_kbytes ||
+	       data == &sysctl_user_reserve_kbytes || data == &sysctl_overcommit_memory ||
+	       data == &sysctl_overcommit_ratio || data == &sysctl_overcommit_kbytes ||
+	       data == &min_free_kbytes || data == &sysctl_panic_on_oom ||
+	       data == &panic_on_oops || data == &panic_on_warn ||
+	       data == &sysctl_hung_task_panic || data == &softlockup_panic ||
+	       data == &key_quota_root_maxkeys || data == &key_quota_root_maxbytes ||
+	       lg_knob_within(data, &files_stat, bpf_core_type_size(struct files_stat_struct)) ||
+	       lg_knob_within(data, &init_user_ns ? (const void *)&init_user_ns + ucounts : 0,
+			      bpf_core_field_size(struct user_namespace, ucount_max));
+}
+
+/* The sysctl of a /proc/sys file, or NULL when inode is not one. */
+static __always_inline const struct ctl_table *lg_sysctl_entry(struct inode *inode)
+{
+	return BPF_CORE_READ(lg_proc_inode(inode), sysctl_entry);
+}
+
+static __always_inline bool lg_knob_sysctl(const struct ctl_table *entry)
+{
 	const void *data, *handler;
 
-	if (!entry)
-		return false;
-	data = BPF_CORE_READ(entry, data);
 	handler = BPF_CORE_READ(entry, proc_handler);
-	if (handler && handler == &proc_cap_handler)
+	if (handler && (handler == &proc_cap_handler || handler == &sysctl_max_threads ||
+			handler == &pid_ns_ctl_handler || handler == &hugetlb_sysctl_handler ||
+			handler == &hugetlb_mempolicy_sysctl_handler ||
+			handler == &hugetlb_overcommit_handler))
 		return true;
+	data = BPF_CORE_READ(entry, data);
 	if (!data)
 		return false;
 	return data == &core_pattern || data == &core_pipe_limit || data == &suid_dumpable ||
 	       data == &modprobe_path || data == &poweroff_cmd || data == &uevent_helper ||
-	       lg_knob_weakening(data);
+	       lg_knob_weakening(data) || lg_knob_limit(data);
 }
 
 /* /proc/kcore (any access) and /proc/sysrq-trigger (writing), by their operations. */
@@ -228,6 +303,22 @@ static __always_inline bool lg_is_memory_device(struct inode *inode)
 }
 
 /*
+ * Input a person's session reads, injected: /dev/uinput (10:223, a new keyboard of the
+ * caller's making) and the event devices (13:64 and up, /dev/input/eventN: a write is an event
+ * of that keyboard or mouse), opened for writing. With TIOCSTI and TIOCLINUX's paste
+ * (meta.bpf.c) this is typing into an administrator's console or terminal, outside every policy.
+ */
+static __always_inline bool lg_is_input_injection(struct inode *inode)
+{
+	__u32 rdev;
+
+	if ((BPF_CORE_READ(inode, i_mode) & LG_S_IFMT) != LG_S_IFCHR)
+		return false;
+	rdev = BPF_CORE_READ(inode, i_rdev);
+	return rdev == LG_KDEV(10, 223) || (rdev >> 20 == 13 && (rdev & 0xfffff) >= 64);
+}
+
+/*
  * Whether opening file (for writing when write) would change a setting listed above or reach
  * kernel memory. A few loads for an ordinary file opened for reading (its mode, its magic).
  */
@@ -238,8 +329,11 @@ static __always_inline bool lg_is_code_knob(struct inode *inode, bool write)
 	if (lg_is_memory_device(inode))
 		return true;
 	magic = BPF_CORE_READ(inode, i_sb, s_magic);
-	if (magic == PROC_SUPER_MAGIC)
-		return lg_knob_proc_entry(inode, write) || (write && lg_knob_sysctl(inode));
+	if (magic == PROC_SUPER_MAGIC) {
+		const struct ctl_table *entry = write ? lg_sysctl_entry(inode) : NULL;
+
+		return lg_knob_proc_entry(inode, write) || (entry && lg_knob_sysctl(entry));
+	}
 	if (!write)
 		return false;
 	if (magic == BINFMTFS_MAGIC || magic == TRACEFS_MAGIC || magic == DEBUGFS_MAGIC ||
@@ -252,10 +346,11 @@ static __always_inline bool lg_is_code_knob(struct inode *inode, bool write)
 
 /*
  * Whether inode is a file of a procfs's directory of a process (or thread) that runs
- * lsmguard: /proc/PID/oom_score_adj, oom_adj, and the rest of it, wherever procfs is mounted.
- * The proc inode's struct pid names the process, as for /proc/self (path.bpf.h).
+ * lsmguard, PID 1 or systemd-journald: /proc/PID/oom_score_adj, timerslack_ns, and the rest of
+ * it, wherever procfs is mounted. The proc inode's struct pid names the process, as for
+ * /proc/self (path.bpf.h).
  */
-static __always_inline bool lg_proc_of_lsmguard(struct inode *inode)
+static __always_inline bool lg_proc_of_protected(struct inode *inode)
 {
 	struct hlist_node *first;
 	struct task_struct *task;
@@ -270,13 +365,14 @@ static __always_inline bool lg_proc_of_lsmguard(struct inode *inode)
 	if (!first)
 		return false; /* the process has gone */
 	task = (void *)first - bpf_core_field_offset(struct task_struct, pid_links);
-	return lg_task_is_lsmguard(task, false);
+	return lg_task_protected_kind(task) != 0;
 }
 
 /*
  * The built-in that refuses opening the file at inode_addr (a struct inode's address) for
  * reading (write 0) or writing: LG_BUILTIN_KNOB for a setting or kernel memory above,
- * LG_BUILTIN_TUNE for lsmguard's own /proc/PID files; 0 for any other file. Global, so that the
+ * LG_BUILTIN_SYSCTL for writing any other sysctl (the caller lets [system] sysctl = allow pass),
+ * LG_BUILTIN_TUNE for the /proc/PID files of lsmguard, PID 1 and journald; 0 for any other file. Global, so that the
  * verifier checks it once and the calling program sees only the answer (inline, its branches
  * multiplied the states of everything file_open does after it).
  */
@@ -288,8 +384,13 @@ __weak __noinline int lg_open_builtin(__u64 inode_addr, int write)
 		return 0;
 	if (lg_is_code_knob(inode, write))
 		return LG_BUILTIN_KNOB;
-	if (write && lg_proc_of_lsmguard(inode))
+	if (write && BPF_CORE_READ(inode, i_sb, s_magic) == PROC_SUPER_MAGIC &&
+	    lg_sysctl_entry(inode))
+		return LG_BUILTIN_SYSCTL;
+	if (write && lg_proc_of_protected(inode))
 		return LG_BUILTIN_TUNE;
+	if (write && lg_is_input_injection(inode))
+		return LG_BUILTIN_TERMINAL;
 	return 0;
 }
 

@@ -47,6 +47,11 @@
 #define FS_IOC32_SETFLAGS 0x40046602
 #define FS_IOC_FSSETXATTR 0x401c5820
 #define FS_IOC_ENABLE_VERITY 0x40806685
+/* Typing into a terminal (include/uapi/asm-generic/ioctls.h): TIOCSTI pushes bytes into a
+ * tty's input, and 6.1 asks only CAP_SYS_ADMIN for a tty that is not the caller's; TIOCLINUX's
+ * paste does the same on a virtual console (its other subcommands are left out with it). */
+#define LG_TIOCSTI 0x5412
+#define LG_TIOCLINUX 0x541c
 /* struct iattr's ia_valid bits (include/linux/fs.h) */
 #define LG_ATTR_MODE (1 << 0)
 #define LG_ATTR_UID (1 << 1)
@@ -185,10 +190,30 @@ int BPF_PROG(lg_inode_setattr, struct dentry *dentry, struct iattr *attr, int re
 	return lg_meta_write(LG_HOOK_INODE_SETATTR, dentry, 0, 0);
 }
 
+/* TIOCSTI and TIOCLINUX: a protection for every confined task, whatever the tty. */
+static __always_inline int lg_terminal_input(unsigned int cmd)
+{
+	static const char sti[] = "typing into a terminal (TIOCSTI)";
+	static const char linux[] = "typing into a terminal (TIOCLINUX)";
+	const struct lg_policy_value *policy;
+	__u64 cgroup_id = 0;
+
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy)
+		return 0;
+	if (cmd == LG_TIOCSTI)
+		return lg_builtin_deny(policy, cgroup_id, LG_HOOK_FILE_IOCTL, LG_BUILTIN_TERMINAL,
+				       sti, sizeof(sti));
+	return lg_builtin_deny(policy, cgroup_id, LG_HOOK_FILE_IOCTL, LG_BUILTIN_TERMINAL, linux,
+			       sizeof(linux));
+}
+
 static __always_inline int lg_ioctl_check(struct file *file, unsigned int cmd)
 {
 	bool efivar;
 
+	if (cmd == LG_TIOCSTI || cmd == LG_TIOCLINUX)
+		return lg_terminal_input(cmd);
 	if (cmd != FS_IOC_SETFLAGS && cmd != FS_IOC32_SETFLAGS && cmd != FS_IOC_FSSETXATTR &&
 	    cmd != FS_IOC_ENABLE_VERITY)
 		return 0;

@@ -186,65 +186,6 @@ int BPF_PROG(lg_bpf_map, struct bpf_map *map, fmode_t fmode, int ret)
 			       sizeof(what));
 }
 
-/*
- * Whether task is PID 1 of the initial pid namespace, the service manager (task->tgid is the
- * number in that namespace; the init of a container's pid namespace has another one there).
- */
-static __always_inline bool lg_task_is_init(struct task_struct *task)
-{
-	return BPF_CORE_READ(task, tgid) == 1;
-}
-
-/* 6.1's kernfs_node; later kernels renamed parent to __parent (the vmlinux.h has that). */
-struct kernfs_node___v61 {
-	struct kernfs_node___v61 *parent;
-} __attribute__((preserve_access_index));
-
-static __always_inline struct kernfs_node *lg_kn_parent(struct kernfs_node *kn)
-{
-	if (bpf_core_field_exists(struct kernfs_node___v61, parent))
-		return (struct kernfs_node *)BPF_CORE_READ((struct kernfs_node___v61 *)kn, parent);
-	return BPF_CORE_READ(kn, __parent);
-}
-
-/* Whether kn's name starts with the size bytes of want (NUL included when it must end). */
-static __always_inline bool lg_kn_name_starts(struct kernfs_node *kn, const char *want, int size)
-{
-	char name[32] = {};
-
-	bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(kn, name));
-	for (int i = 0; i < size && i < (int)sizeof(name); i++)
-		if (name[i] != want[i])
-			return false;
-	return true;
-}
-
-/*
- * Whether task is systemd-journald: in the cgroup v2 hierarchy, in
- * /system.slice/systemd-journald.service or a journal namespace's
- * /system.slice/systemd-journald@NAME.service. Known by its cgroup's place, not its pid (a new
- * one at each restart) nor its cgroup id (a new one when the unit's cgroup is made again), nor
- * its name (any task can take "systemd-journal"). Only the service manager makes cgroups there:
- * confined tasks cannot move anything into them (LG_BUILTIN_CGROUP_MOVE).
- */
-static __always_inline bool lg_task_is_journald(struct task_struct *task)
-{
-	struct kernfs_node *kn = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn), *slice, *root;
-
-	if (!kn)
-		return false;
-	slice = lg_kn_parent(kn);
-	if (!slice)
-		return false;
-	root = lg_kn_parent(slice);
-	if (!root || lg_kn_parent(root))
-		return false;
-	if (!lg_kn_name_starts(slice, "system.slice", 13))
-		return false;
-	return lg_kn_name_starts(kn, "systemd-journald.service", 25) ||
-	       lg_kn_name_starts(kn, "systemd-journald@", 17);
-}
-
 SEC("lsm/task_kill")
 int BPF_PROG(lg_task_kill, struct task_struct *p, struct kernel_siginfo *info, int sig,
 	     const struct cred *cred, int ret)
@@ -340,56 +281,63 @@ int BPF_PROG(lg_perf_event_alloc, struct perf_event *event, int ret)
 			       sizeof(what));
 }
 
-/* Changing lsmguard's priority, scheduling or limits: refused to confined tasks. */
-static __always_inline int lg_tune_check(struct task_struct *target, __u8 hook, const char *what,
-					 int size)
-{
-	const struct lg_policy_value *policy;
-	__u64 cgroup_id = 0;
-
-	policy = lg_current_policy(&cgroup_id);
-	if (!policy || !lg_task_is_lsmguard(target, false))
-		return 0;
-	return lg_builtin_deny(policy, cgroup_id, hook, LG_BUILTIN_TUNE, what, size);
-}
+/*
+ * Changing the priority, scheduling, I/O priority or limits of lsmguard, PID 1 or
+ * systemd-journald: refused to confined tasks (prlimit(1, RLIMIT_NOFILE, 12) hangs the next
+ * systemctl; SCHED_IDLE or nice 19 starves the manager or the journal under load).
+ */
+#define LG_TUNE_CHECK(target, hook, thing)                                                      \
+	({                                                                                     \
+		static const char mine[] = "lsmguard's " thing;                                \
+		static const char init[] = "PID 1's (the service manager) " thing;             \
+		static const char journal[] = "systemd-journald's " thing;                     \
+		const struct lg_policy_value *policy;                                          \
+		__u64 cgroup_id = 0;                                                           \
+		int kind, verdict = 0;                                                         \
+                                                                                               \
+		policy = lg_current_policy(&cgroup_id);                                        \
+		kind = policy ? lg_task_protected_kind(target) : 0;                            \
+		if (kind == 1)                                                                 \
+			verdict = lg_builtin_deny(policy, cgroup_id, hook, LG_BUILTIN_TUNE, mine, \
+						  sizeof(mine));                               \
+		else if (kind == 2)                                                            \
+			verdict = lg_builtin_deny(policy, cgroup_id, hook, LG_BUILTIN_TUNE, init, \
+						  sizeof(init));                               \
+		else if (kind == 3)                                                            \
+			verdict = lg_builtin_deny(policy, cgroup_id, hook, LG_BUILTIN_TUNE,      \
+						  journal, sizeof(journal));                   \
+		verdict;                                                                       \
+	})
 
 SEC("lsm/task_setnice")
 int BPF_PROG(lg_task_setnice, struct task_struct *p, int nice, int ret)
 {
-	static const char what[] = "lsmguard's nice value";
-
 	if (ret)
 		return ret;
-	return lg_tune_check(p, LG_HOOK_TASK_SETNICE, what, sizeof(what));
+	return LG_TUNE_CHECK(p, LG_HOOK_TASK_SETNICE, "nice value");
 }
 
 SEC("lsm/task_setscheduler")
 int BPF_PROG(lg_task_setscheduler, struct task_struct *p, int ret)
 {
-	static const char what[] = "lsmguard's scheduling";
-
 	if (ret)
 		return ret;
-	return lg_tune_check(p, LG_HOOK_TASK_SETSCHEDULER, what, sizeof(what));
+	return LG_TUNE_CHECK(p, LG_HOOK_TASK_SETSCHEDULER, "scheduling");
 }
 
 SEC("lsm/task_setioprio")
 int BPF_PROG(lg_task_setioprio, struct task_struct *p, int ioprio, int ret)
 {
-	static const char what[] = "lsmguard's I/O priority";
-
 	if (ret)
 		return ret;
-	return lg_tune_check(p, LG_HOOK_TASK_SETIOPRIO, what, sizeof(what));
+	return LG_TUNE_CHECK(p, LG_HOOK_TASK_SETIOPRIO, "I/O priority");
 }
 
 SEC("lsm/task_setrlimit")
 int BPF_PROG(lg_task_setrlimit, struct task_struct *p, unsigned int resource,
 	     struct rlimit *new_rlim, int ret)
 {
-	static const char what[] = "lsmguard's resource limits";
-
 	if (ret)
 		return ret;
-	return lg_tune_check(p, LG_HOOK_TASK_SETRLIMIT, what, sizeof(what));
+	return LG_TUNE_CHECK(p, LG_HOOK_TASK_SETRLIMIT, "resource limits");
 }

@@ -24,7 +24,7 @@ static const char *const builtin_reasons[] = {
 	[LG_BUILTIN_CGROUP_FILE] = "a confined task cannot write the control files of cgroups outside "
 				   "its policy, nor any file of a cgroup v1 hierarchy",
 	[LG_BUILTIN_KNOB] = "a confined task cannot change kernel settings that run programs, load "
-			    "code or weaken protections, nor open kernel memory",
+			    "code, weaken protections or bind every process, nor open kernel memory",
 	[LG_BUILTIN_PERF] = "a confined task cannot open perf events on tasks outside its policy "
 			    "or CPU-wide",
 	[LG_BUILTIN_DEVICES] = "a confined task cannot create device nodes, or open them through "
@@ -36,8 +36,8 @@ static const char *const builtin_reasons[] = {
 	[LG_BUILTIN_MOUNT] = "a confined task cannot mount, unmount, remount, move or pivot unless its "
 			     "policy says [system] mount = namespace or allow",
 	[LG_BUILTIN_PROTECTED] = "a confined task cannot change, rename, remove or mount over "
-				 "lsmguard's policy directory, executable, state or unit, or a "
-				 "directory above them",
+				 "lsmguard's policy directory, executable, state or unit, the "
+				 "journal's sockets and files, or a directory above them",
 	[LG_BUILTIN_RECEIVE] = "a confined task cannot receive a namespace or BPF object "
 			       "descriptor",
 	[LG_BUILTIN_LINK_FULL] = "the hard-link records are full: no new name for a file under a "
@@ -47,11 +47,14 @@ static const char *const builtin_reasons[] = {
 	[LG_BUILTIN_SERVICE_MANAGER] = "a confined task cannot reach the service manager over "
 				       "systemd's private socket, nor the D-Bus system bus unless "
 				       "its policy says [system] system-bus = allow",
-	[LG_BUILTIN_TUNE] = "a confined task cannot change lsmguard's priority, scheduling, limits "
-			    "or OOM score",
+	[LG_BUILTIN_TUNE] = "a confined task cannot change the priority, scheduling, limits, OOM "
+			    "score or /proc files of lsmguard, PID 1 or systemd-journald",
 	[LG_BUILTIN_HOST_CODE] = "a confined task cannot change what the host runs as root "
 				 "(units, cron, udev, modules, /usr, /etc...) unless a write rule of its "
 				 "policy names the place or it says [system] host-code = allow",
+	[LG_BUILTIN_SYSCTL] = "a confined task cannot change kernel settings (/proc/sys) unless its "
+			      "policy says [system] sysctl = allow",
+	[LG_BUILTIN_TERMINAL] = "a confined task cannot type into a terminal (TIOCSTI, TIOCLINUX)",
 };
 
 /* The wall-clock time of a CLOCK_BOOTTIME stamp, as RFC 3339 UTC with microseconds. */

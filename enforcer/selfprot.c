@@ -97,8 +97,19 @@ static const char *const host_code_paths[] = {
     /* Settings, scripts and accounts, and root's home (its shell's start files, its keys). */
     "/etc/",
     "/root/",
-    /* systemd: units, drop-ins, generators (run as root at boot and at every daemon-reload). */
+    /* Programs installed outside the package manager, and every user's home: their shells'
+     * start files, ~/.ssh/authorized_keys, their user units (~/.config/systemd/user/). */
+    "/opt/",
+    "/home/",
+    /* systemd: units, drop-ins, generators (run as root at boot and at every daemon-reload);
+     * everything in /run/systemd/ (what the managers, logind, resolved and networkd keep and
+     * obey: user generators and settings, sessions, the resolver's resolv.conf) and
+     * /var/lib/systemd/ (lingering users, timers' stamps, the random seed); every user's
+     * runtime directory (/run/user/UID/systemd/: the user manager's units and generators). */
     "/etc/systemd/",
+    "/run/systemd/",
+    "/var/lib/systemd/",
+    "/run/user/",
     "/run/systemd/system/",
     "/run/systemd/system.control/",
     "/run/systemd/system.attached/",
@@ -182,10 +193,17 @@ static const char *const host_code_paths[] = {
     "/etc/update-motd.d/",
     "/etc/polkit-1/",
     "/var/lib/polkit-1/",
+    "/run/sudo/",
+    "/var/lib/sudo/",
+    "/var/lib/AccountsService/",
     "/etc/dbus-1/",
     /* What the package manager runs as root at the next install or upgrade (hooks, maintainer
      * scripts, configuration that is code). */
     "/etc/apt/",
+    "/var/lib/apt/",
+    "/var/cache/apt/",
+    "/var/cache/debconf/",
+    "/var/lib/ucf/",
     "/etc/dpkg/",
     "/var/lib/dpkg/",
     "/etc/kernel/",
@@ -217,7 +235,10 @@ static const char *const host_code_paths[] = {
  * like the others). Through either one, root asks PID 1 to start a unit outside every policy or
  * to stop lsmguard. /run/initctl is systemd-initctl's FIFO, the SysV way to change the runlevel
  * (runlevel 1 isolates rescue.target): a protected object, so no confined task opens it for
- * writing.
+ * writing. And where lsmguard's events go and stay (kind 0: services still connect and send to
+ * the sockets): journald's sockets (stdout renamed away, every later event of every daemon is
+ * lost or goes to whoever binds the name), PID 1's notify socket (Type=notify units, lsmguard's
+ * among them, never become ready), and the journal files (truncated, the record is gone).
  */
 static const struct {
 	const char *path;
@@ -227,6 +248,11 @@ static const struct {
     {"/run/dbus/system_bus_socket", LG_PROTECTED_MANAGER_BUS},
     {"/var/run/dbus/system_bus_socket", LG_PROTECTED_MANAGER_BUS},
     {"/run/initctl", 0},
+    {"/run/systemd/journal/", 0},
+    {"/run/systemd/notify", 0},
+    {"/dev/log", 0},
+    {"/run/log/journal/", 0},
+    {"/var/log/journal/", 0},
 };
 
 static int add_resolved(struct lg_protected *p, const char *path, __u8 kind);

@@ -102,6 +102,9 @@ enum lg_decision {
 /* host-code = allow: writing the files the host's unconfined components run or obey as root
  * (LG_BUILTIN_HOST_CODE: units, generators, cron, udev, tmpfiles, modules, /usr, /boot...). */
 #define LG_POLICY_SYSTEM_HOST_CODE 0x80
+/* sysctl = allow: writing the kernel's settings under /proc/sys (LG_BUILTIN_SYSCTL), except
+ * those that run code, weaken a protection or bind every process (LG_BUILTIN_KNOB, always). */
+#define LG_POLICY_SYSTEM_SYSCTL 0x100
 
 /* Value of the policy array map, indexed by policy id (0 is never used). */
 struct lg_policy_value {
@@ -509,7 +512,9 @@ enum lg_builtin {
 	/* writing, renaming, removing or mounting over host code (LG_PROTECTED_HOST) without
 	 * [system] host-code = allow */
 	LG_BUILTIN_HOST_CODE = 21,
-	LG_BUILTIN_COUNT = 22,
+	LG_BUILTIN_SYSCTL = 22,     /* writing a sysctl without [system] sysctl = allow */
+	LG_BUILTIN_TERMINAL = 23,   /* typing into a terminal: TIOCSTI, TIOCLINUX */
+	LG_BUILTIN_COUNT = 24,
 };
 
 /*
@@ -525,7 +530,7 @@ enum lg_builtin {
 	 (1U << LG_BUILTIN_SIGNAL) | (1U << LG_BUILTIN_CGROUP_FILE) | (1U << LG_BUILTIN_KNOB) |    \
 	 (1U << LG_BUILTIN_PERF) | (1U << LG_BUILTIN_PROTECTED) | (1U << LG_BUILTIN_RECEIVE) |   \
 	 (1U << LG_BUILTIN_OTHERS_BENEATH) | (1U << LG_BUILTIN_SERVICE_MANAGER) |    \
-	 (1U << LG_BUILTIN_TUNE) | (1U << LG_BUILTIN_HOST_CODE))
+	 (1U << LG_BUILTIN_TUNE) | (1U << LG_BUILTIN_HOST_CODE) | (1U << LG_BUILTIN_TERMINAL))
 #define LG_BUILTIN_IS_PROTECTION(builtin)                                                         \
 	((builtin) < 32 && ((LG_BUILTIN_PROTECTIONS >> (builtin)) & 1U))
 

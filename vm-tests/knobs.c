@@ -35,10 +35,10 @@
 #define DENIED_UNDER_AUDIT "\"event\":\"deny\"", "\"policy\":\"audit\""
 #define KNOB_SOURCE                                                                                \
 	"\"source\":\"built-in: a confined task cannot change kernel settings that run programs, " \
-	"load code or weaken protections, nor open kernel memory\""
+	"load code, weaken protections or bind every process, nor open kernel memory\""
 #define TUNE_SOURCE                                                                                \
-	"\"source\":\"built-in: a confined task cannot change lsmguard's priority, scheduling, "   \
-	"limits or OOM score\""
+	"\"source\":\"built-in: a confined task cannot change the priority, scheduling, limits, " \
+	"OOM score or /proc files of lsmguard, PID 1 or systemd-journald\""
 
 /* ---- inode flags through a read-only descriptor ---- */
 
@@ -339,9 +339,10 @@ VM_TEST(knobs_confined_task_cannot_weaken_the_hosts_protections, 178)
 	} else {
 		VM_FAIL("no writable debugfs file found");
 	}
-	/* Settings that weaken nothing stay with the rules (default allow here). */
-	VM_CHECK(try_open_as(FILES, "/proc/sys/kernel/domainname", 0, O_WRONLY) == 0);
-	VM_CHECK(try_open_as(FILES, "/proc/sys/vm/swappiness", 0, O_WRONLY) == 0);
+	/* Settings that weaken nothing are the policy's own confinement: refused without
+	 * [system] sysctl = allow (hoststate.c), logged in audit mode. */
+	VM_CHECK(try_open_as(FILES, "/proc/sys/kernel/domainname", 0, O_WRONLY) == EPERM);
+	VM_CHECK(try_open_as(AUDIT, "/proc/sys/vm/swappiness", 0, O_WRONLY) == 0);
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"files\"",
 			   "\"hook\":\"file_open\"",
 			   "\"path\":\"/proc/sys/kernel/yama/ptrace_scope\"", KNOB_SOURCE);

@@ -32,7 +32,8 @@
 
 #define PROTECTED_SOURCE                                                                          \
 	"\"source\":\"built-in: a confined task cannot change, rename, remove or mount over "     \
-	"lsmguard's policy directory, executable, state or unit, or a directory above them\""
+	"lsmguard's policy directory, executable, state or unit, the journal's sockets and files, " \
+	"or a directory above them\""
 
 enum op_kind {
 	OP_OPEN_WRITE,

@@ -114,7 +114,7 @@ run "explain a write to host code exits 1, in audit mode too" 1 "$lsmguard" expl
 run "explain a rule that names host code" 0 "$lsmguard" explain --policy-dir hc h open-write /etc/cups/printers.conf &&
 	same "explain gives the naming rule" <(sed -n 2p "$work/out") <(echo "  rule:        allow = /etc/cups/ (subtree)")
 run "explain --json a write to lsmguard's policy directory" 1 "$lsmguard" explain --policy-dir hc --json h open-write "$work/hc/x.ini" &&
-	same "explain --json names lsmguard's protection" "$work/out" <(echo '{"policy":"h","mode":"audit","operation":"open-write","object":"'"$work"'/hc/x.ini","resolved":"'"$work"'/hc/x.ini","verdict":"deny","walk_limit":false,"builtin":"a confined task cannot change, rename, remove or mount over lsmguard'"'"'s policy directory, executable, state or unit, or a directory above them"}')
+	same "explain --json names lsmguard's protection" "$work/out" <(echo '{"policy":"h","mode":"audit","operation":"open-write","object":"'"$work"'/hc/x.ini","resolved":"'"$work"'/hc/x.ini","verdict":"deny","walk_limit":false,"builtin":"a confined task cannot change, rename, remove or mount over lsmguard'"'"'s policy directory, executable, state or unit, the journal'"'"'s sockets and files, or a directory above them"}')
 run "explain a read of host code follows the rules" 0 "$lsmguard" explain --policy-dir hc h open-read /etc/cron.d/job &&
 	same "explain a read of host code: the default" <(sed -n 2p "$work/out") <(echo "  rule:        no rule matches: [files] default = allow")
 run "explain an unknown policy exits 2" 2 "$lsmguard" explain --policy-dir examples nosuch exec /bin/sh &&

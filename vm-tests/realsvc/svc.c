@@ -6,6 +6,7 @@
  *   svc open CGROUP PATH | svc exec CGROUP PATH | svc connect CGROUP ADDRESS PORT |
  *   svc unshare-user CGROUP - | svc mount-tmpfs CGROUP PATH | svc mknod CGROUP PATH |
  *   svc unix-connect CGROUP PATH | svc unix-send CGROUP PATH LINE | svc kill-init CGROUP SIG
+ *   svc sti CGROUP TTY TEXT (TIOCSTI: TEXT and a newline pushed into TTY's input)
  *       code already running in the service's cgroup tries one thing; prints OK or the errno
  *       name (EPERM, ...). mount-tmpfs makes a private mount namespace first (as root: no
  *       user namespace needed), mknod makes a character device node (1:3, as /dev/null).
@@ -25,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sched.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -118,6 +120,14 @@ static int try(int argc, char **argv)
 		else
 			ret = (int)sendto(fd, text, strlen(text), 0, (struct sockaddr *)&sun,
 					  sizeof(sun));
+	} else if (strcmp(argv[1], "sti") == 0 && argc == 5) {
+		int fd = open(argv[3], O_RDWR | O_NOCTTY);
+
+		ret = fd;
+		for (const char *p = argv[4]; fd >= 0 && *p && ret >= 0; p++)
+			ret = ioctl(fd, TIOCSTI, p);
+		if (fd >= 0 && ret >= 0)
+			ret = ioctl(fd, TIOCSTI, "\n");
 	} else if (strcmp(argv[1], "kill-init") == 0 && argc == 4) {
 		ret = kill(1, atoi(argv[3]));
 	} else {

@@ -229,6 +229,114 @@ check "probe: host code refusals are logged with their reason" sh -c "journalctl
 	--no-pager | grep '\"event\":\"deny\"' | grep '\"policy\":\"probe\"' |
 	grep '\"path\":\"/etc/tmpfiles.d/lgt.conf\"' | grep -q 'host-code = allow'"
 
+# What the whole host lives by (attack run 4, vm-tests/hoststate.c for the rest).
+# Root's user manager (user@0.service, started at root's next login, outside every policy)
+# runs the generators in /run/systemd/user-generators as root.
+cat >/usr/local/share/lgt-host/user-generator <<'EOF2'
+#!/bin/sh
+{ cat /proc/self/cgroup; id -u; } >/run/lgt-user-generator-ran
+EOF2
+chmod 755 /usr/local/share/lgt-host/user-generator
+user_generator() {
+	out=$(svc cmd $PROBE -- /bin/sh -c 'mkdir -p /run/systemd/user-generators; echo mkdir $?;
+		cp /usr/local/share/lgt-host/user-generator /run/systemd/user-generators/lgt; echo cp $?' 2>&1)
+	echo "$out" | tr '\n' ' '
+	rm -f /run/lgt-user-generator-ran
+	systemctl stop user@0.service >/dev/null 2>&1
+	ssh_root true
+	for i in $(seq 1 30); do [ -e /run/lgt-user-generator-ran ] && break; sleep 0.5; done
+	echo "generator ran: '$(tr '\n' ' ' </run/lgt-user-generator-ran 2>/dev/null)'"
+	rm -rf /run/systemd/user-generators/lgt
+	[ ! -e /run/lgt-user-generator-ran ] && echo "$out" | grep -q 'cp 1'
+}
+check "host: the probe cannot plant a generator that root's user manager runs" user_generator
+# journald's stdout socket and PID 1's notify socket: renamed away, every later start of
+# lsmguard logs nowhere, or never becomes ready.
+stdout_socket() {
+	svc cmd $PROBE -- /bin/mv /run/systemd/journal/stdout /run/systemd/journal/stdout.lgt
+	rc=$?
+	echo "mv exit $rc"
+	[ "$rc" != 0 ] && [ -S /run/systemd/journal/stdout ] && return 0
+	mv /run/systemd/journal/stdout.lgt /run/systemd/journal/stdout
+	return 1
+}
+check "host: the probe cannot rename journald's stdout socket away" stdout_socket
+notify_socket() {
+	svc cmd $PROBE -- /bin/mv /run/systemd/notify /run/systemd/notify.lgt
+	rc=$?
+	echo "mv exit $rc"
+	[ "$rc" = 0 ] && mv /run/systemd/notify.lgt /run/systemd/notify
+	[ "$rc" != 0 ] && [ -S /run/systemd/notify ]
+}
+check "host: the probe cannot rename systemd's notify socket away" notify_socket
+# Another user's logins: its authorized_keys, then ssh as that user (the session runs in
+# user.slice, outside every policy).
+other_users_login() {
+	id lgtuser >/dev/null 2>&1 || useradd -m -s /bin/sh lgtuser
+	out=$(svc cmd $PROBE -- /bin/sh -c 'rm -f /tmp/lgtkey /tmp/lgtkey.pub
+		ssh-keygen -q -t ed25519 -N "" -f /tmp/lgtkey; mkdir -p /home/lgtuser/.ssh; echo mkdir $?
+		cp /tmp/lgtkey.pub /home/lgtuser/.ssh/authorized_keys; echo keys $?
+		ssh -i /tmp/lgtkey -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+			-o BatchMode=yes lgtuser@127.0.0.1 "id -un; cat /proc/self/cgroup"' 2>&1)
+	echo "$out" | tr '\n' ' '
+	echo "$out" | grep -q 'keys 1' && ! echo "$out" | grep -q 'session-[0-9]*\.scope'
+}
+check "host: the probe cannot log in as another user through its authorized_keys" \
+	other_users_login
+# TIOCSTI into an administrator's root login over ssh (a pty).
+sti_into_admin_session() {
+	rm -f /tmp/lgtfifo /run/lgt-sti-ran
+	mkfifo /tmp/lgtfifo
+	sleep 40 >/tmp/lgtfifo &
+	keeper=$!
+	ssh_root -tt sh </tmp/lgtfifo >/tmp/lgtssh.out 2>&1 &
+	sshpid=$!
+	tty=
+	for i in $(seq 1 20); do
+		for p in /proc/[0-9]*; do
+			t=$(readlink $p/fd/0 2>/dev/null)
+			case "$t" in /dev/pts/*) grep -q 'session-' $p/cgroup 2>/dev/null && tty=$t ;; esac
+		done
+		[ -n "$tty" ] && break
+		sleep 0.5
+	done
+	out=$(svc sti $PROBE "${tty:-/dev/pts/0}" 'cat /proc/self/cgroup > /run/lgt-sti-ran')
+	for i in $(seq 1 10); do [ -e /run/lgt-sti-ran ] && break; sleep 0.5; done
+	echo "admin's pty '$tty'; TIOCSTI: $out; ran: '$(cat /run/lgt-sti-ran 2>/dev/null)'"
+	kill $keeper $sshpid 2>/dev/null
+	[ -n "$tty" ] && [ "$out" = EPERM ] && [ ! -e /run/lgt-sti-ran ]
+}
+check "host: the probe cannot type into an administrator's root session (TIOCSTI)" \
+	sti_into_admin_session
+# kernel.ftrace_enabled = 0 would switch off every BPF LSM program; then the probe asks PID 1
+# for a unit outside every policy.
+ftrace_off() {
+	svc cmd $PROBE -- /bin/sh -c 'echo 0 > /proc/sys/kernel/ftrace_enabled'
+	rc=$?
+	echo "write exit $rc, ftrace_enabled $(cat /proc/sys/kernel/ftrace_enabled)"
+	rm -f /run/lgt-ftrace-ran
+	[ "$rc" = 0 ] && svc cmd $PROBE -- /usr/bin/systemd-run --wait --quiet /bin/sh -c \
+		'cat /proc/self/cgroup > /run/lgt-ftrace-ran'
+	echo "ran: '$(cat /run/lgt-ftrace-ran 2>/dev/null)'"
+	echo 1 >/proc/sys/kernel/ftrace_enabled
+	[ "$rc" != 0 ] && [ ! -e /run/lgt-ftrace-ran ]
+}
+check "host: the probe cannot turn the LSM programs off (kernel.ftrace_enabled = 0)" ftrace_off
+# PID 1's own limits: RLIMIT_NOFILE 12, then an administrator restarts lsmguard.
+pid1_nofile() {
+	was=$(prlimit --pid 1 --nofile --output SOFT,HARD --noheadings | awk '{print $1 ":" $2}')
+	svc cmd $PROBE -- /usr/bin/prlimit --pid 1 --nofile=12:12
+	rc=$?
+	now=$(prlimit --pid 1 --nofile --output SOFT,HARD --noheadings | awk '{print $1 ":" $2}')
+	echo "prlimit by the probe: exit $rc; PID 1's limit $was -> $now"
+	[ "$now" != "$was" ] && prlimit --pid 1 --nofile="$was"
+	[ "$rc" != 0 ] && [ "$now" = "$was" ]
+}
+check "host: the probe cannot cut PID 1's file limit" pid1_nofile
+check "host: the refusals are logged with their reasons" sh -c "events | grep '\"policy\":\"probe\"' |
+	grep -q 'ftrace_enabled.*bind every process' && events | grep '\"policy\":\"probe\"' |
+	grep -q 'TIOCSTI'"
+
 # Apart from that, the services' own work, from boot to here, was never denied.
 others=$(events | grep '"event":"deny"' | grep -v '"comm":"svc"' | grep -v "$SHADOW_LOOKUP" |
 	grep -v '"policy":"probe"' | head -5)
