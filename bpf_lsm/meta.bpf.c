@@ -80,10 +80,13 @@ static __always_inline int lg_meta_write(__u8 hook, struct dentry *dentry, struc
 		lg_verdict_builtin(&verdict, builtin);
 	/*
 	 * In its setup window (systemd's own code, before the service runs) a task is held to
-	 * nothing but the protections (lsmguard's objects, kernel settings), which no confined
-	 * task escapes.
+	 * nothing but the protections of lsmguard's objects and kernel settings, which no confined
+	 * task escapes. Host code is not among them: the window runs the service manager's own
+	 * code, which makes its namespace's mount points under /run/systemd (unit-root,
+	 * propagate/UNIT) and, for BindPaths= and the like, mount-point files anywhere.
 	 */
-	if (lg_in_setup_window() && !lg_is_protection(verdict.flags, verdict.builtin)) {
+	if (lg_in_setup_window() && (!lg_is_protection(verdict.flags, verdict.builtin) ||
+				     verdict.builtin == LG_BUILTIN_HOST_CODE)) {
 		lg_count_allowed(policy->id, hook);
 		return 0;
 	}

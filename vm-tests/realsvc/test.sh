@@ -333,9 +333,12 @@ pid1_nofile() {
 	[ "$rc" != 0 ] && [ "$now" = "$was" ]
 }
 check "host: the probe cannot cut PID 1's file limit" pid1_nofile
-check "host: the refusals are logged with their reasons" sh -c "events | grep '\"policy\":\"probe\"' |
-	grep -q 'ftrace_enabled.*bind every process' && events | grep '\"policy\":\"probe\"' |
-	grep -q 'TIOCSTI'"
+host_logged() {
+	events | grep '"policy":"probe"' | grep '"path":"/proc/sys/kernel/ftrace_enabled"' |
+		grep -q 'bind every process' &&
+		events | grep '"policy":"probe"' | grep -q '"path":"typing into a terminal (TIOCSTI)"'
+}
+check "host: the refusals are logged with their reasons" host_logged
 
 # Apart from that, the services' own work, from boot to here, was never denied.
 others=$(events | grep '"event":"deny"' | grep -v '"comm":"svc"' | grep -v "$SHADOW_LOOKUP" |
