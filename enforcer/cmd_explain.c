@@ -164,7 +164,8 @@ static void print_text(const struct lg_policy *p, const char *op, const char *ob
 		       const char *resolved, const struct lg_verdict *v,
 		       const struct lg_rule_source *r)
 {
-	bool audit = p->mode == LG_MODE_AUDIT && !v->builtin;
+	bool protection = v->builtin && LG_BUILTIN_IS_PROTECTION(v->builtin);
+	bool audit = p->mode == LG_MODE_AUDIT && !protection;
 
 	printf("%s: %s %s: %s\n", p->name, op, object,
 	       !v->deny ? "allowed" : audit ? "would be denied (audit mode: logged, allowed)"
@@ -173,7 +174,12 @@ static void print_text(const struct lg_policy *p, const char *op, const char *ob
 		printf("  decided on:  %s (the object the path leads to)\n", resolved);
 	if (v->builtin) {
 		printf("  rule:        built in: %s\n", lg_builtin_reason(v->builtin));
-		printf("  note:        a protection: denied in audit mode too, whatever the rules say\n");
+		if (protection)
+			printf("  note:        a protection: denied in audit mode too, whatever the "
+			       "rules say\n");
+		else
+			printf("  note:        the policy's own confinement: logged, not denied, in "
+			       "audit mode, whatever the rules say\n");
 		return;
 	}
 	if (v->walk_limit) {

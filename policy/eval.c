@@ -123,6 +123,11 @@ int lg_eval_path(const struct lg_compiled *c, __u32 policy, enum lg_decision dec
 	else if ((state & (LG_EVAL_HOST_CODE | LG_EVAL_HOST_NAMED)) == LG_EVAL_HOST_CODE &&
 		 !(pol->flags & LG_POLICY_SYSTEM_HOST_CODE))
 		out->builtin = LG_BUILTIN_HOST_CODE;
+	/* A kernel setting (the kernel knows it by its inode: this is its usual place). The
+	 * settings that are protections whatever the key says (knobs.bpf.h) are not known here. */
+	else if (write && strncmp(path, "/proc/sys/", 10) == 0 && path[10] &&
+		 !(pol->flags & LG_POLICY_SYSTEM_SYSCTL))
+		out->builtin = LG_BUILTIN_SYSCTL;
 	if (out->builtin) {
 		out->deny = true;
 		out->rule = 0;

@@ -333,6 +333,21 @@ pid1_nofile() {
 	[ "$rc" != 0 ] && [ "$now" = "$was" ]
 }
 check "host: the probe cannot cut PID 1's file limit" pid1_nofile
+# journald's limits and priority (its signals are refused too): the evidence's keeper.
+journald_tuning() {
+	j=$(systemctl show -p MainPID --value systemd-journald.service)
+	was=$(prlimit --pid "$j" --nofile --output SOFT,HARD --noheadings | awk '{print $1 ":" $2}')
+	svc cmd $PROBE -- /usr/bin/prlimit --pid "$j" --nofile=12:12
+	rc=$?
+	svc cmd $PROBE -- /usr/bin/renice -n 19 -p "$j"
+	rn=$?
+	now=$(prlimit --pid "$j" --nofile --output SOFT,HARD --noheadings | awk '{print $1 ":" $2}')
+	echo "journald $j: prlimit exit $rc, renice exit $rn; limit $was -> $now; nice $(ps -o ni= -p "$j")"
+	[ "$now" != "$was" ] && prlimit --pid "$j" --nofile="$was"
+	renice -n 0 -p "$j" >/dev/null
+	[ "$rc" != 0 ] && [ "$rn" != 0 ] && [ "$now" = "$was" ]
+}
+check "host: the probe cannot cut journald's file limit or priority" journald_tuning
 host_logged() {
 	events | grep '"policy":"probe"' | grep '"path":"/proc/sys/kernel/ftrace_enabled"' |
 		grep -q 'bind every process' &&
