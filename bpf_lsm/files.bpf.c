@@ -145,7 +145,7 @@ static __always_inline int lg_open_builtins(const struct lg_policy_value *policy
 	if (lg_may_be_builtin(file, decision == LG_DECISION_FILE_WRITE))
 		builtin = lg_open_builtin((__u64)BPF_CORE_READ(file, f_inode),
 					  decision == LG_DECISION_FILE_WRITE);
-	if (builtin == LG_BUILTIN_SYSCTL && (policy->flags & LG_POLICY_SYSTEM_SYSCTL))
+	if (builtin == LG_BUILTIN_KERNEL_SETTING && (policy->flags & LG_POLICY_SYSTEM_KERNEL_SETTINGS))
 		builtin = 0;
 	if (builtin) {
 		lg_path_decide(policy, LG_CLASS_FILE, decision, file->f_path.dentry,

@@ -48,9 +48,12 @@
  *      vm.min_free_kbytes, vm.nr_hugepages (and its mempolicy and overcommit twins),
  *      vm.panic_on_oom, kernel.panic_on_oops, kernel.panic_on_warn, kernel.hung_task_panic,
  *      kernel.softlockup_panic, kernel.keys.root_maxkeys, root_maxbytes
- *    Every other sysctl write is LG_BUILTIN_SYSCTL: refused unless the policy says
- *    [system] sysctl = allow (the policy's own confinement, following its mode); the settings
- *    above stay refused whatever it says.
+ *    Every other sysctl write, and every write to a sysfs or configfs attribute (a regular
+ *    file: /sys/power/state suspends the host, /sys/devices/system/cpu/cpuN/online takes a CPU
+ *    away, module parameters, block queue settings; configfs builds NVMe and iSCSI targets that
+ *    export the host's disks), is LG_BUILTIN_KERNEL_SETTING: refused unless the policy says
+ *    [system] kernel-settings = allow (the policy's own confinement, following its mode); the
+ *    settings listed here stay refused whatever it says.
  *  - procfs entries (any procfs mount: the proc_dir_entry's operations, from kallsyms):
  *    /proc/sysrq-trigger for writing ('b' reboots, 'c' crashes, 'e' and 'i' kill every process,
  *    lsmguard included, whatever kernel.sysrq says); /proc/kcore for reading too (all kernel
@@ -90,6 +93,8 @@
 #define TRACEFS_MAGIC 0x74726163
 #define DEBUGFS_MAGIC 0x64626720
 #define SECURITYFS_MAGIC 0x73636673
+#define CONFIGFS_MAGIC 0x62656570
+#define LG_S_IFREG 0100000
 #define LG_S_IFMT 00170000
 #define LG_S_IFCHR 0020000
 /* /dev/mem 1:1, /dev/kmem 1:2, /dev/port 1:4 (the kernel's dev_t: major << 20 | minor) */
@@ -344,6 +349,17 @@ static __always_inline bool lg_is_code_knob(struct inode *inode, bool write)
 	return false;
 }
 
+/* A sysctl, or a sysfs or configfs attribute (any mount of them): a setting of the kernel. */
+static __always_inline bool lg_is_kernel_setting(struct inode *inode)
+{
+	unsigned long magic = BPF_CORE_READ(inode, i_sb, s_magic);
+
+	if (magic == PROC_SUPER_MAGIC)
+		return lg_sysctl_entry(inode) != NULL;
+	return (magic == SYSFS_MAGIC || magic == CONFIGFS_MAGIC) &&
+	       (BPF_CORE_READ(inode, i_mode) & LG_S_IFMT) == LG_S_IFREG;
+}
+
 /*
  * Whether inode is a file of a procfs's directory of a process (or thread) that runs
  * lsmguard, PID 1 or systemd-journald: /proc/PID/oom_score_adj, timerslack_ns, and the rest of
@@ -371,10 +387,11 @@ static __always_inline bool lg_proc_of_protected(struct inode *inode)
 /*
  * The built-in that refuses opening the file at inode_addr (a struct inode's address) for
  * reading (write 0) or writing: LG_BUILTIN_KNOB for a setting or kernel memory above,
- * LG_BUILTIN_SYSCTL for writing any other sysctl (the caller lets [system] sysctl = allow pass),
- * LG_BUILTIN_TUNE for the /proc/PID files of lsmguard, PID 1 and journald; 0 for any other file. Global, so that the
- * verifier checks it once and the calling program sees only the answer (inline, its branches
- * multiplied the states of everything file_open does after it).
+ * LG_BUILTIN_KERNEL_SETTING for writing any other sysctl or sysfs or configfs attribute (the
+ * caller lets [system] kernel-settings = allow pass), LG_BUILTIN_TUNE for the /proc/PID files of
+ * lsmguard, PID 1 and journald, LG_BUILTIN_TERMINAL for input devices; 0 for any other file.
+ * Global, so that the verifier checks it once and the calling program sees only the answer
+ * (inline, its branches multiplied the states of everything file_open does after it).
  */
 __weak __noinline int lg_open_builtin(__u64 inode_addr, int write)
 {
@@ -384,9 +401,8 @@ __weak __noinline int lg_open_builtin(__u64 inode_addr, int write)
 		return 0;
 	if (lg_is_code_knob(inode, write))
 		return LG_BUILTIN_KNOB;
-	if (write && BPF_CORE_READ(inode, i_sb, s_magic) == PROC_SUPER_MAGIC &&
-	    lg_sysctl_entry(inode))
-		return LG_BUILTIN_SYSCTL;
+	if (write && lg_is_kernel_setting(inode))
+		return LG_BUILTIN_KERNEL_SETTING;
 	if (write && lg_proc_of_protected(inode))
 		return LG_BUILTIN_TUNE;
 	if (write && lg_is_input_injection(inode))

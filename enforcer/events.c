@@ -52,8 +52,9 @@ static const char *const builtin_reasons[] = {
 	[LG_BUILTIN_HOST_CODE] = "a confined task cannot change what the host runs as root "
 				 "(units, cron, udev, modules, /usr, /etc...) unless a write rule of its "
 				 "policy names the place or it says [system] host-code = allow",
-	[LG_BUILTIN_SYSCTL] = "a confined task cannot change kernel settings (/proc/sys) unless its "
-			      "policy says [system] sysctl = allow",
+	[LG_BUILTIN_KERNEL_SETTING] = "a confined task cannot change kernel settings (/proc/sys, "
+				      "/sys) unless its policy says [system] kernel-settings = "
+				      "allow",
 	[LG_BUILTIN_TERMINAL] = "a confined task cannot type into a terminal (TIOCSTI, TIOCLINUX)",
 };
 

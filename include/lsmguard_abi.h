@@ -102,9 +102,10 @@ enum lg_decision {
 /* host-code = allow: writing the files the host's unconfined components run or obey as root
  * (LG_BUILTIN_HOST_CODE: units, generators, cron, udev, tmpfiles, modules, /usr, /boot...). */
 #define LG_POLICY_SYSTEM_HOST_CODE 0x80
-/* sysctl = allow: writing the kernel's settings under /proc/sys (LG_BUILTIN_SYSCTL), except
- * those that run code, weaken a protection or bind every process (LG_BUILTIN_KNOB, always). */
-#define LG_POLICY_SYSTEM_SYSCTL 0x100
+/* kernel-settings = allow: writing the kernel's settings, sysctls (/proc/sys) and sysfs and
+ * configfs attributes (LG_BUILTIN_KERNEL_SETTING), except those that run code, weaken a
+ * protection or bind every process (LG_BUILTIN_KNOB, always). */
+#define LG_POLICY_SYSTEM_KERNEL_SETTINGS 0x100
 
 /* Value of the policy array map, indexed by policy id (0 is never used). */
 struct lg_policy_value {
@@ -512,7 +513,8 @@ enum lg_builtin {
 	/* writing, renaming, removing or mounting over host code (LG_PROTECTED_HOST) without
 	 * [system] host-code = allow */
 	LG_BUILTIN_HOST_CODE = 21,
-	LG_BUILTIN_SYSCTL = 22,     /* writing a sysctl without [system] sysctl = allow */
+	/* writing a sysctl, a sysfs or configfs attribute without [system] kernel-settings = allow */
+	LG_BUILTIN_KERNEL_SETTING = 22,
 	LG_BUILTIN_TERMINAL = 23,   /* typing into a terminal: TIOCSTI, TIOCLINUX */
 	LG_BUILTIN_COUNT = 24,
 };

@@ -75,6 +75,15 @@ static unsigned protected_step(const struct lg_compiled *c, __u64 hash, bool obj
 	return state;
 }
 
+/* /proc/sys/..., and /sys/... apart from the filesystems mounted in it (cgroup2, bpffs). */
+static bool is_kernel_setting_path(const char *path)
+{
+	if (strncmp(path, "/proc/sys/", 10) == 0)
+		return path[10] != '\0';
+	return strncmp(path, "/sys/", 5) == 0 && path[5] != '\0' &&
+	       strncmp(path, "/sys/fs/cgroup/", 15) != 0 && strncmp(path, "/sys/fs/bpf/", 12) != 0;
+}
+
 int lg_eval_path(const struct lg_compiled *c, __u32 policy, enum lg_decision decision,
 		 const char *path, struct lg_verdict *out)
 {
@@ -123,11 +132,11 @@ int lg_eval_path(const struct lg_compiled *c, __u32 policy, enum lg_decision dec
 	else if ((state & (LG_EVAL_HOST_CODE | LG_EVAL_HOST_NAMED)) == LG_EVAL_HOST_CODE &&
 		 !(pol->flags & LG_POLICY_SYSTEM_HOST_CODE))
 		out->builtin = LG_BUILTIN_HOST_CODE;
-	/* A kernel setting (the kernel knows it by its inode: this is its usual place). The
+	/* A kernel setting (the kernel knows it by its inode: these are its usual places). The
 	 * settings that are protections whatever the key says (knobs.bpf.h) are not known here. */
-	else if (write && strncmp(path, "/proc/sys/", 10) == 0 && path[10] &&
-		 !(pol->flags & LG_POLICY_SYSTEM_SYSCTL))
-		out->builtin = LG_BUILTIN_SYSCTL;
+	else if (write && is_kernel_setting_path(path) &&
+		 !(pol->flags & LG_POLICY_SYSTEM_KERNEL_SETTINGS))
+		out->builtin = LG_BUILTIN_KERNEL_SETTING;
 	if (out->builtin) {
 		out->deny = true;
 		out->rule = 0;

@@ -57,7 +57,9 @@ static const struct {
 			       {"deny", "delegate", NULL},
 			       {0, LG_POLICY_SYSTEM_CGROUPS_DELEGATE}},
 	[LG_SYSTEM_HOST_CODE] = {"host-code", {"deny", "allow", NULL}, {0, LG_POLICY_SYSTEM_HOST_CODE}},
-	[LG_SYSTEM_SYSCTL] = {"sysctl", {"deny", "allow", NULL}, {0, LG_POLICY_SYSTEM_SYSCTL}},
+	[LG_SYSTEM_KERNEL_SETTINGS] = {"kernel-settings",
+				       {"deny", "allow", NULL},
+				       {0, LG_POLICY_SYSTEM_KERNEL_SETTINGS}},
 };
 
 const char *lg_system_key_name(enum lg_system_key key)

@@ -95,7 +95,7 @@ enum lg_system_key {
 	LG_SYSTEM_BUS = 3,     /* system-bus = deny | allow: connecting to the D-Bus system bus */
 	LG_SYSTEM_CGROUPS = 4, /* cgroups = deny | delegate: moves within the policy's cgroups */
 	LG_SYSTEM_HOST_CODE = 5, /* host-code = deny | allow: writing what the host runs as root */
-	LG_SYSTEM_SYSCTL = 6,    /* sysctl = deny | allow: writing /proc/sys */
+	LG_SYSTEM_KERNEL_SETTINGS = 6, /* kernel-settings = deny | allow: /proc/sys, /sys writes */
 	LG_SYSTEM_KEY_COUNT,
 };
 

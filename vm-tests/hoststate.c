@@ -2,7 +2,7 @@
 /*
  * What the whole host lives by, kept from confined tasks (attack run 4): kernel settings
  * (kernel.ftrace_enabled turns every BPF LSM program off; limits that bind root and lsmguard's
- * next start; every other sysctl unless [system] sysctl = allow), PID 1's and the journal's
+ * next start; every other sysctl unless [system] kernel-settings = allow), PID 1's and the journal's
  * priority, limits and /proc files, typing into a terminal (TIOCSTI, TIOCLINUX, /dev/uinput,
  * input event devices), journald's and PID 1's sockets and the journal's files, and the places
  * root components read that are host code (/run/systemd/, /run/user/, /home/, apt's state).
@@ -31,7 +31,7 @@
 
 #define HS "/lgt/hs"
 #define HS_AUDIT "/lgt/hs-audit"
-#define HS_SYSCTL "/lgt/hs-sysctl" /* [system] sysctl = allow */
+#define HS_SYSCTL "/lgt/hs-sysctl" /* [system] kernel-settings = allow */
 #define HS_NAMED "/lgt/hs-named"   /* a write rule that names /home/hsu/ */
 #define USER 1000
 
@@ -39,8 +39,8 @@
 	"\"source\":\"built-in: a confined task cannot change kernel settings that run programs, " \
 	"load code, weaken protections or bind every process, nor open kernel memory\""
 #define SYSCTL_SOURCE                                                                             \
-	"\"source\":\"built-in: a confined task cannot change kernel settings (/proc/sys) unless " \
-	"its policy says [system] sysctl = allow\""
+	"\"source\":\"built-in: a confined task cannot change kernel settings (/proc/sys, /sys) " \
+	"unless its policy says [system] kernel-settings = allow\""
 #define TUNE_SOURCE                                                                               \
 	"\"source\":\"built-in: a confined task cannot change the priority, scheduling, limits, " \
 	"OOM score or /proc files of lsmguard, PID 1 or systemd-journald\""
@@ -60,7 +60,7 @@ static const char hs_policy[] = "[policy]\nname = hs\ncgroup = " HS "\nmode = en
 static const char hs_audit_policy[] =
 	"[policy]\nname = hs-audit\ncgroup = " HS_AUDIT "\nmode = audit\n" HS_RULES;
 static const char hs_sysctl_policy[] = "[policy]\nname = hs-sysctl\ncgroup = " HS_SYSCTL
-				       "\nmode = enforce\n" HS_RULES "[system]\nsysctl = allow\n";
+				       "\nmode = enforce\n" HS_RULES "[system]\nkernel-settings = allow\n";
 static const char hs_named_policy[] = "[policy]\nname = hs-named\ncgroup = " HS_NAMED
 				      "\nmode = enforce\n[files]\ndefault = deny\n"
 				      "allow = /home/hsu/\nallow-read = /\n";
@@ -123,8 +123,9 @@ static int hs_open(const char *cgroup, const char *path, int flags, uid_t uid)
  * kernel.ftrace_enabled = 0 patches out every ftrace call site, and the BPF LSM programs are
  * ftrace trampolines: every hook of lsmguard would stop, for every policy. The limits every
  * process lives by, root's and lsmguard's next start included. Both refused in every mode and
- * under sysctl = allow. Any other sysctl: refused unless sysctl = allow, logged in audit mode.
- * uid 1000: the files are root's 0644, the kernel answers EACCES before lsmguard is asked.
+ * under kernel-settings = allow. Any other sysctl, and sysfs attributes (/sys/power/state
+ * suspends the host; opened here, never written): refused unless kernel-settings = allow, logged
+ * in audit mode. uid 1000: the files are root's 0644, the kernel answers EACCES first.
  */
 VM_TEST(hoststate_sysctls, 202)
 {
@@ -174,6 +175,15 @@ VM_TEST(hoststate_sysctls, 202)
 	EXPECT_OPEN(HS, "/proc/sys/kernel/hostname", O_WRONLY, 0, EPERM);
 	EXPECT_OPEN(HS, "/proc/sys/net/ipv4/ip_forward", O_WRONLY, 0, EPERM);
 	EXPECT_OPEN(HS, other, O_WRONLY, USER, EACCES);
+	EXPECT_OPEN(HS, "/sys/power/state", O_WRONLY, 0, EPERM);
+	EXPECT_OPEN(HS, "/sys/devices/system/cpu/cpu0/uevent", O_WRONLY, 0, EPERM);
+	EXPECT_OPEN(HS_AUDIT, "/sys/power/state", O_WRONLY, 0, 0);
+	EXPECT_OPEN(HS_SYSCTL, "/sys/power/state", O_WRONLY, 0, 0);
+	EXPECT_OPEN(NULL, "/sys/power/state", O_WRONLY, 0, 0);
+	EXPECT_OPEN(HS, "/sys/power/state", O_RDONLY, 0, 0);
+	EXPECT_OPEN(HS, "/sys/power/state", O_WRONLY, USER, EACCES);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hs\"",
+			   "\"path\":\"/sys/power/state\"", SYSCTL_SOURCE);
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hs\"",
 			   "\"path\":\"/proc/sys/vm/swappiness\"", "\"access\":\"write\"",
 			   SYSCTL_SOURCE);

@@ -340,7 +340,7 @@ VM_TEST(knobs_confined_task_cannot_weaken_the_hosts_protections, 178)
 		VM_FAIL("no writable debugfs file found");
 	}
 	/* Settings that weaken nothing are the policy's own confinement: refused without
-	 * [system] sysctl = allow (hoststate.c), logged in audit mode. */
+	 * [system] kernel-settings = allow (hoststate.c), logged in audit mode. */
 	VM_CHECK(try_open_as(FILES, "/proc/sys/kernel/domainname", 0, O_WRONLY) == EPERM);
 	VM_CHECK(try_open_as(AUDIT, "/proc/sys/vm/swappiness", 0, O_WRONLY) == 0);
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"files\"",

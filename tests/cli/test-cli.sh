@@ -117,16 +117,18 @@ run "explain --json a write to lsmguard's policy directory" 1 "$lsmguard" explai
 	same "explain --json names lsmguard's protection" "$work/out" <(echo '{"policy":"h","mode":"audit","operation":"open-write","object":"'"$work"'/hc/x.ini","resolved":"'"$work"'/hc/x.ini","verdict":"deny","walk_limit":false,"builtin":"a confined task cannot change, rename, remove or mount over lsmguard'"'"'s policy directory, executable, state or unit, the journal'"'"'s sockets and files, or a directory above them"}')
 run "explain a read of host code follows the rules" 0 "$lsmguard" explain --policy-dir hc h open-read /etc/cron.d/job &&
 	same "explain a read of host code: the default" <(sed -n 2p "$work/out") <(echo "  rule:        no rule matches: [files] default = allow")
-# Kernel settings: the policy's own confinement (audit mode logs them) unless sysctl = allow.
+# Kernel settings: the policy's own confinement (audit mode logs them) unless kernel-settings = allow.
 run "explain a sysctl write under an audit policy" 1 "$lsmguard" explain --policy-dir hc h open-write /proc/sys/vm/swappiness &&
 	same "explain names the sysctl confinement" "$work/out" <(printf '%s\n' \
 		"h: open-write /proc/sys/vm/swappiness: would be denied (audit mode: logged, allowed)" \
-		"  rule:        built in: a confined task cannot change kernel settings (/proc/sys) unless its policy says [system] sysctl = allow" \
+		"  rule:        built in: a confined task cannot change kernel settings (/proc/sys, /sys) unless its policy says [system] kernel-settings = allow" \
 		"  note:        the policy's own confinement: logged, not denied, in audit mode, whatever the rules say")
-mkdir "$work/sc" && printf '[policy]\nname = s\ncgroup = /s\nmode = enforce\n[files]\ndefault = allow\n[system]\nsysctl = allow\n' >"$work/sc/s.ini"
+mkdir "$work/sc" && printf '[policy]\nname = s\ncgroup = /s\nmode = enforce\n[files]\ndefault = allow\n[system]\nkernel-settings = allow\n' >"$work/sc/s.ini"
 chmod 644 "$work/sc/s.ini"
-run "explain a sysctl write under sysctl = allow" 0 "$lsmguard" explain --policy-dir sc s open-write /proc/sys/vm/swappiness &&
-	same "explain: the rules decide under sysctl = allow" <(sed -n 2p "$work/out") <(echo "  rule:        no rule matches: [files] default = allow")
+run "explain a sysfs attribute write" 1 "$lsmguard" explain --policy-dir hc h open-write /sys/power/state &&
+	same "explain: a sysfs attribute is a kernel setting" <(sed -n 2p "$work/out") <(echo "  rule:        built in: a confined task cannot change kernel settings (/proc/sys, /sys) unless its policy says [system] kernel-settings = allow")
+run "explain a sysctl write under kernel-settings = allow" 0 "$lsmguard" explain --policy-dir sc s open-write /proc/sys/vm/swappiness &&
+	same "explain: the rules decide under kernel-settings = allow" <(sed -n 2p "$work/out") <(echo "  rule:        no rule matches: [files] default = allow")
 run "explain an unknown policy exits 2" 2 "$lsmguard" explain --policy-dir examples nosuch exec /bin/sh &&
 	same "explain unknown policy message" "$work/err" <(echo "lsmguard: no policy named 'nosuch' in examples: 'lsmguard show examples' lists them")
 run "explain a malformed destination exits 2" 2 "$lsmguard" explain --policy-dir examples nginx connect 10.0.0.1/tcp &&

@@ -498,7 +498,7 @@ TEST(parse_system_devices)
 				    "line 7)");
 	CHECK_STR(diag_line(&d, 2), "t.ini:9: error: unknown key 'device' in [system] (did you mean "
 				    "'devices'?); keys are devices, userns, mount, "
-				    "system-bus, cgroups, host-code, sysctl");
+				    "system-bus, cgroups, host-code, kernel-settings");
 	CHECK_STR(diag_line(&d, 3), "t.ini:10: error: section [system] appears twice (first at line "
 				    "5); merge the two");
 	lg_diag_free(&d);
@@ -524,7 +524,7 @@ TEST(parse_system_bus)
 				    "invalid; write deny or allow");
 	CHECK_STR(diag_line(&d, 1), "t.ini:7: error: unknown key 'systembus' in [system] (did you "
 				    "mean 'system-bus'?); keys are devices, userns, mount, "
-				    "system-bus, cgroups, host-code, sysctl");
+				    "system-bus, cgroups, host-code, kernel-settings");
 	lg_diag_free(&d);
 }
 
@@ -577,19 +577,19 @@ TEST(parse_system_sysctl)
 	struct lg_policy *p;
 	struct lg_diag d;
 
-	CHECK_INT(parse_text(HEADER "[system]\nsysctl = allow\n", &p, &diag), 0);
-	CHECK_STR(lg_system_values(LG_SYSTEM_SYSCTL)[p->system.key[LG_SYSTEM_SYSCTL].value],
+	CHECK_INT(parse_text(HEADER "[system]\nkernel-settings = allow\n", &p, &diag), 0);
+	CHECK_STR(lg_system_values(LG_SYSTEM_KERNEL_SETTINGS)[p->system.key[LG_SYSTEM_KERNEL_SETTINGS].value],
 		  "allow");
 	/* Above the old eight bits: the flags are 32 bits wide now. */
-	CHECK_INT(lg_system_policy_flags(&p->system), LG_POLICY_SYSTEM_SYSCTL);
-	CHECK_INT(LG_POLICY_SYSTEM_SYSCTL > 0xff, 1);
+	CHECK_INT(lg_system_policy_flags(&p->system), LG_POLICY_SYSTEM_KERNEL_SETTINGS);
+	CHECK_INT(LG_POLICY_SYSTEM_KERNEL_SETTINGS > 0xff, 1);
 	lg_policy_free(p);
-	CHECK_INT(parse_text(HEADER "[system]\nsysctl = deny\nhost-code = allow\n", &p, &diag), 0);
+	CHECK_INT(parse_text(HEADER "[system]\nkernel-settings = deny\nhost-code = allow\n", &p, &diag), 0);
 	CHECK_INT(lg_system_policy_flags(&p->system), LG_POLICY_SYSTEM_HOST_CODE);
 	lg_policy_free(p);
-	d = parse_fail(HEADER "[system]\nsysctl = tune\n");
+	d = parse_fail(HEADER "[system]\nkernel-settings = tune\n");
 	CHECK_INT(d.count, 1);
-	CHECK_STR(diag_line(&d, 0), "t.ini:6: error: sysctl 'tune' in [system] is invalid; write "
+	CHECK_STR(diag_line(&d, 0), "t.ini:6: error: kernel-settings 'tune' in [system] is invalid; write "
 				    "deny or allow");
 	lg_diag_free(&d);
 }
