@@ -20,6 +20,7 @@ struct lg_protected {
 	char **paths;
 	__u8 *kinds;
 	size_t count;
+	struct lg_resolved *resolved; /* while collecting: each path prefix as it resolves */
 };
 
 /*

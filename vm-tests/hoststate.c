@@ -76,6 +76,13 @@ static void hs_setup(void)
 			"&& echo j > /run/log/journal/hsid/system.journal "
 			"&& chown -R 1000:1000 /home/hsu /run/user && chmod 0777 /var/log/journal/hsid "
 			"/run/log/journal/hsid /var/lib/systemd/linger /opt") == 0);
+	/* Two accounts whose homes are outside /home: one that logs in, one with nologin. The
+	 * daemon reads /etc/passwd at the reload below. */
+	VM_CHECK(system("mkdir -p /var/lib/hsvc/.ssh /var/lib/hsnol && chmod 0777 /var/lib/hsvc "
+			"/var/lib/hsnol && { [ -e /etc/passwd ] || echo root:x:0:0::/root:/bin/sh "
+			"> /etc/passwd; } && echo hsvc:x:1001:1001::/var/lib/hsvc:/bin/sh >> /etc/passwd "
+			"&& echo hsnol:x:1002:1002::/var/lib/hsnol:/usr/sbin/nologin >> /etc/passwd") ==
+		 0);
 	write_file(POLICY_DIR "/hs.ini", hs_policy, 0644);
 	write_file(POLICY_DIR "/hs-audit.ini", hs_audit_policy, 0644);
 	write_file(POLICY_DIR "/hs-sysctl.ini", hs_sysctl_policy, 0644);
@@ -643,8 +650,9 @@ VM_TEST(hoststate_journal_and_notify, 204)
 /*
  * Places root components run or obey beyond the first list: the user managers' generators and
  * settings under /run/systemd/, every user's runtime directory, lingering, apt's lists and
- * archives, other users' homes (authorized_keys, .profile), /opt. Host code: refused in every
- * mode unless a write rule names the place; uid 1000 in its own home too.
+ * archives, other users' logins (authorized_keys, .profile) in /home and wherever /etc/passwd
+ * puts an account that logs in, /opt. Host code: refused in every mode unless a write rule
+ * names the place; uid 1000 in its own home too.
  */
 VM_TEST(hoststate_host_places, 204)
 {
@@ -659,6 +667,9 @@ VM_TEST(hoststate_host_places, 204)
 	    "/home/hsu/.ssh/authorized_keys",
 	    "/home/hsu/.profile",
 	    "/opt/hs-tool",
+	    "/var/lib/hsvc/.ssh/authorized_keys",
+	    "/var/lib/hsvc/.profile",
+	    "/var/lib/hsvc/.forward",
 	};
 	static const char *const cgroups[] = {HS, HS_AUDIT};
 	long mark;
@@ -680,10 +691,16 @@ VM_TEST(hoststate_host_places, 204)
 	expect_path(HS_NAMED, P_CREATE, "/home/hsu/.ssh/authorized_keys", 0, 0);
 	expect_path(HS_NAMED, P_CREATE, "/opt/hs-tool", 0, EPERM);
 	expect_path(NULL, P_CREATE, "/opt/hs-tool", 0, 0); /* control */
+	/* The account's other files are its own; a nologin account's home is not host code. */
+	expect_path(HS, P_CREATE, "/var/lib/hsvc/data", USER, 0);
+	expect_path(HS, P_CREATE, "/var/lib/hsnol/.profile", 0, 0);
+	expect_path(HS, P_CREATE, "/var/lib/hsvc/.bashrc", USER, EPERM);
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hs-audit\"",
 			   "\"path\":\"/run/systemd/user-generators/hs-gen\"", HOST_SOURCE);
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hs\"", "\"uid\":1000",
 			   "\"path\":\"/home/hsu/.profile\"", HOST_SOURCE);
 	for (size_t i = 0; i < sizeof(places) / sizeof(places[0]); i++)
 		unlink(places[i]);
+	unlink("/var/lib/hsvc/data");
+	unlink("/var/lib/hsnol/.profile");
 }
