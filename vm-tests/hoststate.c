@@ -134,7 +134,7 @@ static int hs_open(const char *cgroup, const char *path, int flags, uid_t uid)
  * suspends the host; opened here, never written): refused unless kernel-settings = allow, logged
  * in audit mode. uid 1000: the files are root's 0644, the kernel answers EACCES first.
  */
-VM_TEST(hoststate_sysctls, 202)
+VM_TEST(hoststate_sysctls, 151)
 {
 	static const char *const always[] = {
 	    "/proc/sys/kernel/ftrace_enabled",	    "/proc/sys/fs/epoll/max_user_watches",
@@ -270,7 +270,7 @@ static void tune_restore(pid_t pid, const struct rlimit *nofile, int prio)
  * (another user's process). Control: the unconfined root, and a confined root on a process of
  * its own policy.
  */
-VM_TEST(hoststate_pid1_is_not_starved, 203)
+VM_TEST(hoststate_pid1_is_not_starved, 151)
 {
 	static const char *const cgroups[] = {HS, HS_AUDIT};
 	struct rlimit nofile, daemon_nofile;
@@ -431,7 +431,7 @@ static bool sti_ran(int master)
  * and the input devices that type for a console: /dev/uinput and /dev/input/eventN opened for
  * writing (the nodes made here by the unconfined test: the open is decided before any driver).
  */
-VM_TEST(hoststate_terminal_input, 204)
+VM_TEST(hoststate_terminal_input, 151)
 {
 	static const struct {
 		const char *cgroup;
@@ -592,7 +592,7 @@ static void bind_name(const char *path, int type)
  * never become ready) and the journal's files. Protected objects: in every mode, as root and as
  * a uid the files and directories belong to. Sending to the sockets stays open.
  */
-VM_TEST(hoststate_journal_and_notify, 204)
+VM_TEST(hoststate_journal_and_notify, 151)
 {
 	static const struct {
 		const char *path;
@@ -654,7 +654,7 @@ VM_TEST(hoststate_journal_and_notify, 204)
  * puts an account that logs in, /opt. Host code: refused in every mode unless a write rule
  * names the place; uid 1000 in its own home too.
  */
-VM_TEST(hoststate_host_places, 204)
+VM_TEST(hoststate_host_places, 151)
 {
 	static const char *const places[] = {
 	    "/run/systemd/user-generators/hs-gen",
