@@ -356,8 +356,11 @@ static __always_inline __s32 lg_own_tgid_vnr(struct task_struct *task)
 	return leader.nr;
 }
 
-/* Whether claimed credentials are the current task's own (see above); false when unsure. */
-static __noinline bool lg_credentials_own(__s32 pid, __u32 uid, __u32 gid)
+/*
+ * Whether claimed credentials are the current task's own (see above): 1, else 0 (also when
+ * unsure). Global: verified once, not once per header the walk reads.
+ */
+__noinline int lg_credentials_own(__s32 pid, __u32 uid, __u32 gid)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	const struct cred *cred = BPF_CORE_READ(task, cred);
@@ -366,16 +369,16 @@ static __noinline bool lg_credentials_own(__s32 pid, __u32 uid, __u32 gid)
 	int found;
 
 	if (!ns || pid != lg_own_tgid_vnr(task))
-		return false;
+		return 0;
 	found = lg_id_down(&ns->uid_map, uid, &kuid);
 	if (found < 0)
-		return false;
+		return 0;
 	if (found == 0 && kuid != BPF_CORE_READ(cred, uid.val) &&
 	    kuid != BPF_CORE_READ(cred, euid.val) && kuid != BPF_CORE_READ(cred, suid.val))
-		return false;
+		return 0;
 	found = lg_id_down(&ns->gid_map, gid, &kgid);
 	if (found < 0)
-		return false;
+		return 0;
 	return found == 1 || kgid == BPF_CORE_READ(cred, gid.val) ||
 	       kgid == BPF_CORE_READ(cred, egid.val) || kgid == BPF_CORE_READ(cred, sgid.val);
 }
@@ -441,6 +444,9 @@ static __always_inline int lg_credentials_deny(const struct lg_policy_value *pol
 			       LG_BUILTIN_CREDENTIALS);
 }
 
+#define LG_CREDS_CLAIM 1  /* a claim not the sender's own */
+#define LG_CREDS_UNREAD 2 /* a header or a claim the walk could not read */
+
 static __always_inline int lg_credentials_check(struct socket *sock, struct msghdr *msg)
 {
 	static const char unread[] = "control messages lsmguard cannot read";
@@ -451,6 +457,7 @@ static __always_inline int lg_credentials_check(struct socket *sock, struct msgh
 	struct lg_cmsghdr head;
 	struct lg_ucred claim;
 	bool user = false, batched = false;
+	int verdict = 0;
 	__u16 family;
 
 	size = BPF_CORE_READ(msg, msg_controllen);
@@ -470,22 +477,32 @@ static __always_inline int lg_credentials_check(struct socket *sock, struct msgh
 	for (int i = 0; i < LG_CMSG_MAX; i++) {
 		if (off + sizeof(head) > size)
 			return 0; /* CMSG_NXTHDR: no further header */
-		if (lg_control_read(&head, sizeof(head), base + off, user))
-			return lg_credentials_deny(policy, cgroup_id, 0, unread, sizeof(unread));
+		if (lg_control_read(&head, sizeof(head), base + off, user)) {
+			verdict = LG_CREDS_UNREAD;
+			break;
+		}
 		/* A header CMSG_OK refuses: the kernel fails the send (EINVAL) or skips it. */
 		if (head.len < sizeof(head) || head.len > size - off)
 			return 0;
 		/* Of another length, the kernel refuses the message (EINVAL). */
 		if (head.level == SOL_SOCKET && head.type == SCM_CREDENTIALS &&
 		    head.len == sizeof(head) + sizeof(claim)) {
-			if (lg_control_read(&claim, sizeof(claim), base + off + sizeof(head), user))
-				return lg_credentials_deny(policy, cgroup_id, 0, unread,
-							   sizeof(unread));
-			if (!lg_credentials_own(claim.pid, claim.uid, claim.gid))
-				return lg_credentials_deny(policy, cgroup_id, &claim, 0, 0);
+			if (lg_control_read(&claim, sizeof(claim), base + off + sizeof(head), user)) {
+				verdict = LG_CREDS_UNREAD;
+				break;
+			}
+			if (!lg_credentials_own(claim.pid, claim.uid, claim.gid)) {
+				verdict = LG_CREDS_CLAIM;
+				break;
+			}
 		}
 		off += (head.len + 7) & ~7ULL; /* CMSG_ALIGN */
 	}
+	/* One place that refuses: each of its copies would be verified once per header. */
+	if (verdict == LG_CREDS_CLAIM)
+		return lg_credentials_deny(policy, cgroup_id, &claim, 0, 0);
+	if (verdict == LG_CREDS_UNREAD)
+		return lg_credentials_deny(policy, cgroup_id, 0, unread, sizeof(unread));
 	if (off + sizeof(head) > size)
 		return 0;
 	return lg_credentials_deny(policy, cgroup_id, 0, too_many, sizeof(too_many));

@@ -754,6 +754,21 @@ static int do_impostor(const void *arg)
 	return write(imp->got[1], &child, sizeof(child)) == sizeof(child) ? 0 : 250;
 }
 
+/* With no daemon and no pid file: make one, as a daemon would, and lock it. */
+static int do_fake_pid_file(const void *arg)
+{
+	struct flock write_lock = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+	int fd = open(PID_FILE, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+
+	(void)arg;
+	if (fd < 0)
+		return errno;
+	fcntl(fd, F_OFD_SETLK, &write_lock);
+	close(fd);
+	unlink(PID_FILE);
+	return 0;
+}
+
 /* Put a confined impostor at pid want (ns_last_pid, set here, unconfined); its pid or -1. */
 static pid_t impostor_at(const char *cgroup, pid_t want, uid_t as)
 {
@@ -830,6 +845,9 @@ VM_TEST(creds_stale_pid_file_is_no_daemon, 209)
 	old = daemon_pid();
 	VM_CHECK(old > 1 && kill(old, SIGTERM) == 0 && wait_exit(old, 10000));
 	VM_EXPECT(access(PID_FILE, F_OK), ENOENT);
+	/* Nor can a confined root make a pid file of its own there (lsmguard's state). */
+	VM_CHECK(in_cgroup(CREDS, do_fake_pid_file, NULL) == EPERM);
+	VM_CHECK(in_cgroup(CREDS_AUDIT, do_fake_pid_file, NULL) == EPERM);
 	for (size_t i = 0; i < 2; i++) {
 		/* A daemon this case is the parent of: its pid is free once it is reaped. */
 		pid_t killed = i == 0 ? daemon_start() : next, impostor;
