@@ -41,7 +41,8 @@ POLICY_OBJS   := $(POLICY_SRCS:%.c=$(BUILD)/%.o)
 ENFORCER_OBJS := $(ENFORCER_SRCS:%.c=$(BUILD)/%.o)
 UNIT_OBJS     := $(UNIT_SRCS:%.c=$(BUILD)/%.o) $(HARNESS_SRCS:%.c=$(BUILD)/%.o)
 # The enforcer's helpers the unit tests check (none of them needs the BPF skeleton).
-UNIT_ENFORCER_OBJS := $(addprefix $(BUILD)/enforcer/,json.o names.o loaded.o atomic_file.o output.o)
+UNIT_ENFORCER_OBJS := $(addprefix $(BUILD)/enforcer/,json.o names.o loaded.o atomic_file.o output.o \
+	state.o)
 
 # Variables used in prerequisites must be set before the rules that use them.
 VM_DIR    := $(BUILD)/vm
@@ -57,7 +58,7 @@ VM_SRCS   := $(HARNESS_SRCS) vm-tests/vmtest.c vm-tests/vmutil.c vm-tests/cases.
 	vm-tests/uring.c vm-tests/compare.c vm-tests/cache.c vm-tests/explain.c \
 	vm-tests/operations.c vm-tests/learn.c vm-tests/protect.c vm-tests/attempts.c vm-tests/names.c \
 	vm-tests/namespaces.c vm-tests/selfprot.c vm-tests/fstypes.c vm-tests/unix.c vm-tests/knobs.c \
-	vm-tests/hostcode.c vm-tests/blind.c vm-tests/hoststate.c
+	vm-tests/hostcode.c vm-tests/blind.c vm-tests/hoststate.c vm-tests/creds.c
 
 LSMGUARD   := $(BUILD)/lsmguard
 LIBPOLICY  := $(BUILD)/libpolicy.a

@@ -12,7 +12,11 @@
  * (disconnect) is always allowed. A destination shorter than its family's sockaddr is left to
  * the kernel, which refuses it with EINVAL.
  *
- * Not covered: listening and accepting; AF_UNIX, AF_NETLINK and other families.
+ * And, on every family (LG_BUILTIN_CREDENTIALS, a protection): a confined task sends only
+ * SCM_CREDENTIALS an unprivileged sender could, its own (lg_credentials_check).
+ *
+ * Not covered: listening and accepting; the [network] rules of AF_UNIX, AF_NETLINK and other
+ * families.
  */
 #include "cache.bpf.h"
 #include <bpf/bpf_endian.h>
@@ -259,6 +263,251 @@ int BPF_PROG(lg_socket_connect, struct socket *sock, struct sockaddr *address, i
 	return lg_net_check(sk, address, addrlen, LG_HOOK_SOCKET_CONNECT, true);
 }
 
+/*
+ * SCM_CREDENTIALS. The receiver of a unix or netlink message learns its sender from the
+ * credentials the message carries: journald files a line under the unit of the pid it names
+ * (_PID, _SYSTEMD_UNIT), and systemd takes an sd_notify datagram (READY=1, MAINPID=,
+ * WATCHDOG=trigger, STATUS=) as the message of the unit that pid belongs to. The kernel
+ * (scm_check_creds) lets a sender with CAP_SYS_ADMIN name any pid, and one with CAP_SETUID or
+ * CAP_SETGID any user or group: a confined root would speak for lsmguard or PID 1. A confined
+ * task may send only what the kernel accepts from a sender without those capabilities: its own
+ * thread-group id as its own pid namespace numbers it (not a thread's id), and one of its real,
+ * effective or saved user ids and group ids as its user namespace maps them.
+ *
+ * sendmsg, sendmmsg and io_uring's sendmsg copy the control messages into kernel memory before
+ * this hook (a compat sender's converted to the native layout); the walk follows the kernel's
+ * own (CMSG_FIRSTHDR, CMSG_OK, CMSG_NXTHDR), reads at most LG_CMSG_MAX headers and refuses a
+ * send with more: what the walk has not read, it cannot allow.
+ *
+ * sendmmsg() asks this hook only for the first of its messages to one address: the next ones
+ * to the same address go out unseen (____sys_sendmsg's used_address), control messages and all.
+ * On the families whose receivers read credentials (unix, netlink), a confined task's sendmmsg()
+ * of several messages with an address is refused (with no address, a connected socket, each
+ * message passes here). The call is known by the system call number, as lsm/capable does.
+ */
+#define SOL_SOCKET 1
+#define SCM_CREDENTIALS 2
+#define LG_CMSG_MAX 16
+#define AF_UNIX 1
+#define AF_NETLINK 16
+#define NR_SENDMMSG 307	      /* x86-64 */
+#define NR_SENDMMSG_X32 538   /* x32, with X32_SYSCALL_BIT */
+#define NR_SENDMMSG_IA32 345  /* ia32 (no x86-64 call has this number) */
+#define NR_SOCKETCALL_IA32 102 /* ia32 socketcall (x86-64's getuid: never sends) */
+#define SYS_SENDMMSG 20	      /* socketcall's call number */
+#define X32_SYSCALL_BIT 0x40000000UL
+#define LG_PID_NS_LEVELS 32 /* MAX_PID_NS_LEVEL */
+#define LG_ID_MAP_EXTENTS 5 /* UID_GID_MAP_MAX_BASE_EXTENTS: the extents kept in the map */
+
+struct lg_cmsghdr {
+	__u64 len; /* __kernel_size_t cmsg_len */
+	__s32 level;
+	__s32 type;
+};
+
+struct lg_ucred {
+	__s32 pid;
+	__u32 uid;
+	__u32 gid;
+};
+
+/*
+ * An id of a user namespace as the kernel's id (make_kuid): 0 and *kid set; 1 when the map
+ * does not hold it (the kernel refuses the message with EINVAL); -1 when the map keeps its
+ * extents outside itself (more than LG_ID_MAP_EXTENTS), which this walk does not read.
+ */
+static __always_inline int lg_id_down(const struct uid_gid_map *map, __u32 id, __u32 *kid)
+{
+	struct uid_gid_extent extents[LG_ID_MAP_EXTENTS];
+	__u32 count = BPF_CORE_READ(map, nr_extents);
+
+	if (count > LG_ID_MAP_EXTENTS || bpf_core_read(extents, sizeof(extents), &map->extent))
+		return -1;
+	for (__u32 i = 0; i < LG_ID_MAP_EXTENTS; i++) {
+		if (i >= count)
+			break;
+		if (id >= extents[i].first && id - extents[i].first < extents[i].count) {
+			*kid = extents[i].lower_first + (id - extents[i].first);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* The current task's thread-group id as its own pid namespace numbers it (task_tgid_vnr). */
+static __always_inline __s32 lg_own_tgid_vnr(struct task_struct *task)
+{
+	struct pid *own = BPF_CORE_READ(task, thread_pid);
+	struct pid *group = BPF_CORE_READ(task, group_leader, thread_pid);
+	struct upid mine, leader;
+	unsigned int level;
+	__u64 at;
+
+	if (!own || !group)
+		return 0;
+	level = BPF_CORE_READ(own, level);
+	if (level >= LG_PID_NS_LEVELS || BPF_CORE_READ(group, level) < level)
+		return 0;
+	at = bpf_core_field_offset(struct pid, numbers) + level * sizeof(struct upid);
+	if (bpf_probe_read_kernel(&mine, sizeof(mine), (void *)own + at) ||
+	    bpf_probe_read_kernel(&leader, sizeof(leader), (void *)group + at) ||
+	    mine.ns != leader.ns)
+		return 0;
+	return leader.nr;
+}
+
+/*
+ * Whether claimed credentials are the current task's own (see above): 1, else 0 (also when
+ * unsure). Global: verified once, not once per header the walk reads.
+ */
+__noinline int lg_credentials_own(__s32 pid, __u32 uid, __u32 gid)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	const struct cred *cred = BPF_CORE_READ(task, cred);
+	struct user_namespace *ns = BPF_CORE_READ(cred, user_ns);
+	__u32 kuid, kgid;
+	int found;
+
+	if (!ns || pid != lg_own_tgid_vnr(task))
+		return 0;
+	found = lg_id_down(&ns->uid_map, uid, &kuid);
+	if (found < 0)
+		return 0;
+	if (found == 0 && kuid != BPF_CORE_READ(cred, uid.val) &&
+	    kuid != BPF_CORE_READ(cred, euid.val) && kuid != BPF_CORE_READ(cred, suid.val))
+		return 0;
+	found = lg_id_down(&ns->gid_map, gid, &kgid);
+	if (found < 0)
+		return 0;
+	return found == 1 || kgid == BPF_CORE_READ(cred, gid.val) ||
+	       kgid == BPF_CORE_READ(cred, egid.val) || kgid == BPF_CORE_READ(cred, sgid.val);
+}
+
+/* Whether the current system call is a sendmmsg() of more than one message. */
+static __always_inline bool lg_sendmmsg_batch(void)
+{
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	__u64 nr;
+	__u32 vlen;
+
+	if (!regs)
+		return true; /* not known: as if it were */
+	nr = BPF_CORE_READ(regs, orig_ax) & ~X32_SYSCALL_BIT;
+	if (nr == NR_SENDMMSG || nr == NR_SENDMMSG_X32 || nr == NR_SENDMMSG_IA32)
+		return (__u32)BPF_CORE_READ(regs, dx) > 1;
+	if (nr != NR_SOCKETCALL_IA32 || (__u32)BPF_CORE_READ(regs, bx) != SYS_SENDMMSG)
+		return false;
+	/* socketcall(SYS_SENDMMSG, args): the count is args[2], in the caller's memory. */
+	if (bpf_probe_read_user(&vlen, sizeof(vlen),
+				(const void *)(BPF_CORE_READ(regs, cx) & 0xffffffffULL) + 8))
+		return true;
+	return vlen > 1;
+}
+
+/* Bytes of the control buffer: the kernel's copy, else the sender's memory it points to. */
+static __always_inline int lg_control_read(void *dst, __u32 size, __u64 addr, bool user)
+{
+	if (bpf_probe_read_kernel(dst, size, (const void *)addr) == 0)
+		return 0;
+	return user ? bpf_probe_read_user(dst, size, (const void *)addr) : -1;
+}
+
+/*
+ * Refuse a send (a protection: every mode): the claim in the event, else what. Each claim is
+ * its own object for the rate limit (as a path is), so one flood does not hide another claim.
+ */
+static __always_inline int lg_credentials_deny(const struct lg_policy_value *policy,
+					       __u64 cgroup_id, const struct lg_ucred *claim,
+					       const char *what, __u32 what_size)
+{
+	static const char format[] = "SCM_CREDENTIALS pid %lld uid %llu gid %llu";
+	__u64 object = LG_BUILTIN_CREDENTIALS;
+	struct lg_event *ev;
+
+	if (claim)
+		object = lg_hash_mix(((__u64)(__u32)claim->pid << 32) | claim->uid, claim->gid);
+	ev = lg_event_start(policy, cgroup_id, LG_HOOK_SOCKET_SENDMSG, LG_DECISION_NET, 0,
+			    LG_EVENT_BUILTIN, object);
+	if (ev) {
+		lg_event_builtin(ev, LG_BUILTIN_CREDENTIALS);
+		if (claim) {
+			__u64 args[3] = {(__u64)(__s64)claim->pid, claim->uid, claim->gid};
+
+			bpf_snprintf((char *)ev->object.path, LG_EVENT_PATH_MAX, format, args,
+				     sizeof(args));
+		} else {
+			bpf_probe_read_kernel_str(ev->object.path, what_size, what);
+		}
+		bpf_ringbuf_submit(ev, 0);
+	}
+	return lg_deny_verdict(policy, LG_HOOK_SOCKET_SENDMSG, LG_EVENT_BUILTIN,
+			       LG_BUILTIN_CREDENTIALS);
+}
+
+#define LG_CREDS_CLAIM 1  /* a claim not the sender's own */
+#define LG_CREDS_UNREAD 2 /* a header or a claim the walk could not read */
+
+static __always_inline int lg_credentials_check(struct socket *sock, struct msghdr *msg)
+{
+	static const char unread[] = "control messages lsmguard cannot read";
+	static const char too_many[] = "more than 16 control messages";
+	static const char batch[] = "sendmmsg of several messages to an address";
+	const struct lg_policy_value *policy;
+	__u64 cgroup_id = 0, size, base, off = 0;
+	struct lg_cmsghdr head;
+	struct lg_ucred claim;
+	bool user = false, batched = false;
+	int verdict = 0;
+	__u16 family;
+
+	size = BPF_CORE_READ(msg, msg_controllen);
+	family = BPF_CORE_READ(sock, sk, __sk_common.skc_family);
+	if ((family == AF_UNIX || family == AF_NETLINK) && BPF_CORE_READ(msg, msg_name))
+		batched = lg_sendmmsg_batch();
+	if (size < sizeof(head) && !batched)
+		return 0;
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy)
+		return 0;
+	if (batched)
+		return lg_credentials_deny(policy, cgroup_id, 0, batch, sizeof(batch));
+	base = (__u64)BPF_CORE_READ(msg, msg_control);
+	if (bpf_core_field_exists(msg->msg_control_is_user))
+		user = BPF_CORE_READ_BITFIELD_PROBED(msg, msg_control_is_user);
+	for (int i = 0; i < LG_CMSG_MAX; i++) {
+		if (off + sizeof(head) > size)
+			return 0; /* CMSG_NXTHDR: no further header */
+		if (lg_control_read(&head, sizeof(head), base + off, user)) {
+			verdict = LG_CREDS_UNREAD;
+			break;
+		}
+		/* A header CMSG_OK refuses: the kernel fails the send (EINVAL) or skips it. */
+		if (head.len < sizeof(head) || head.len > size - off)
+			return 0;
+		/* Of another length, the kernel refuses the message (EINVAL). */
+		if (head.level == SOL_SOCKET && head.type == SCM_CREDENTIALS &&
+		    head.len == sizeof(head) + sizeof(claim)) {
+			if (lg_control_read(&claim, sizeof(claim), base + off + sizeof(head), user)) {
+				verdict = LG_CREDS_UNREAD;
+				break;
+			}
+			if (!lg_credentials_own(claim.pid, claim.uid, claim.gid)) {
+				verdict = LG_CREDS_CLAIM;
+				break;
+			}
+		}
+		off += (head.len + 7) & ~7ULL; /* CMSG_ALIGN */
+	}
+	/* One place that refuses: each of its copies would be verified once per header. */
+	if (verdict == LG_CREDS_CLAIM)
+		return lg_credentials_deny(policy, cgroup_id, &claim, 0, 0);
+	if (verdict == LG_CREDS_UNREAD)
+		return lg_credentials_deny(policy, cgroup_id, 0, unread, sizeof(unread));
+	if (off + sizeof(head) > size)
+		return 0;
+	return lg_credentials_deny(policy, cgroup_id, 0, too_many, sizeof(too_many));
+}
+
 SEC("lsm/socket_sendmsg")
 int BPF_PROG(lg_socket_sendmsg, struct socket *sock, struct msghdr *msg, int size, int ret)
 {
@@ -266,6 +515,9 @@ int BPF_PROG(lg_socket_sendmsg, struct socket *sock, struct msghdr *msg, int siz
 	__u16 family;
 	__u8 protocol;
 
+	if (ret)
+		return ret;
+	ret = lg_credentials_check(sock, msg);
 	if (ret || !sk)
 		return ret;
 	family = sk->__sk_common.skc_family;

@@ -648,6 +648,20 @@ static int event_loop(struct daemon *d)
 	"lsmguard run [--policy-dir DIR] [--log FILE] [--syslog] [--metrics-file PATH "            \
 	"[--metrics-interval SECONDS]] [--link-records N]"
 
+/* The pid file this daemon holds (-1: none): removed whenever the daemon exits, cleanly or
+ * not (fatal); by the daemon only (a forked child that called exit() would run the handler
+ * too, under another pid). */
+static int pidfile_fd = -1;
+static const char *pidfile_dir;
+static pid_t pidfile_owner;
+
+static void release_pidfile(void)
+{
+	if (pidfile_fd >= 0 && getpid() == pidfile_owner)
+		lg_pidfile_release(pidfile_dir, pidfile_fd);
+	pidfile_fd = -1;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -733,9 +747,18 @@ int cmd_run(int argc, char **argv)
 	log_set_nonblocking(&d.out, d.syslog);
 	if (lg_kernel_check(err, sizeof(err)))
 		fatalx("%s", err);
-	running = lg_pidfile_running(d.state_dir);
-	if (running)
+	/* First: a second daemon stops here, before it touches the maps the first one writes. */
+	ret = lg_pidfile_claim(d.state_dir, &running);
+	if (ret == -EEXIST)
 		fatalx("already running as pid %d (send it SIGHUP to reload)", running);
+	if (ret < 0) {
+		log_warnx("cannot write %s/lsmguard.pid: %s", d.state_dir, strerror(-ret));
+	} else {
+		pidfile_fd = ret;
+		pidfile_dir = d.state_dir;
+		pidfile_owner = getpid();
+		atexit(release_pidfile);
+	}
 
 	/* Block the signals before anything is in force, so that none is lost. */
 	sigemptyset(&mask);
@@ -785,9 +808,6 @@ int cmd_run(int argc, char **argv)
 	}
 	ring_buffer__consume(d.events); /* drop the canary's own events */
 	report_lost(&d, true);
-	ret = lg_pidfile_write(d.state_dir);
-	if (ret)
-		log_warnx("cannot write %s/lsmguard.pid: %s", d.state_dir, strerror(-ret));
 	emit_ready(&d, &config);
 	{
 		char status[256], notice[512];

@@ -56,6 +56,8 @@ static const char *const builtin_reasons[] = {
 				      "/sys) unless its policy says [system] kernel-settings = "
 				      "allow",
 	[LG_BUILTIN_TERMINAL] = "a confined task cannot type into a terminal (TIOCSTI, TIOCLINUX)",
+	[LG_BUILTIN_CREDENTIALS] = "a confined task cannot send credentials (SCM_CREDENTIALS) "
+				   "other than its own process id, user and group",
 };
 
 /* The wall-clock time of a CLOCK_BOOTTIME stamp, as RFC 3339 UTC with microseconds. */
@@ -163,7 +165,9 @@ void lg_event_print(FILE *out, const struct lg_event *ev, const struct lg_loaded
 			 LG_PATH_DEPTH_MAX);
 		json_string_field(&w, "source", text);
 	}
-	if (ev->hook == LG_HOOK_SOCKET_CONNECT || ev->hook == LG_HOOK_SOCKET_SENDMSG) {
+	/* A built-in's object on these hooks is a text (forged credentials), not an address. */
+	if ((ev->hook == LG_HOOK_SOCKET_CONNECT || ev->hook == LG_HOOK_SOCKET_SENDMSG) &&
+	    !(ev->flags & LG_EVENT_BUILTIN)) {
 		char addr[INET6_ADDRSTRLEN] = "?";
 
 		inet_ntop(ev->object.net.family == 4 ? AF_INET : AF_INET6, ev->object.net.addr, addr,

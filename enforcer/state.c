@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <errno.h>
-#include <signal.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,38 +114,123 @@ void lg_state_free(struct lg_state *state)
 	memset(state, 0, sizeof(*state));
 }
 
-int lg_pidfile_write(const char *dir)
+/*
+ * The pid in a pid file write-locked by another open file description, 0 when the file has no
+ * write lock. *locked: whether it has one (a lock on a file whose text is not a pid still
+ * means a daemon holds it).
+ */
+static int pidfile_holder(int fd, bool *locked)
 {
-	char text[32];
+	struct flock lock = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+	char text[32], *end;
+	ssize_t n;
+	long pid;
 
-	snprintf(text, sizeof(text), "%d\n", (int)getpid());
-	return write_atomically(dir, "lsmguard.pid", text);
+	*locked = false;
+	if (fcntl(fd, F_OFD_GETLK, &lock))
+		return 0;
+	/* A read lock needs only a descriptor open for reading, which anyone may have. */
+	if (lock.l_type != F_WRLCK)
+		return 0;
+	*locked = true;
+	n = pread(fd, text, sizeof(text) - 1, 0);
+	if (n <= 0)
+		return 0;
+	text[n] = '\0';
+	errno = 0;
+	pid = strtol(text, &end, 10);
+	if (errno || end == text || (*end && *end != '\n') || pid <= 0 || pid > INT_MAX)
+		return 0;
+	return (int)pid;
+}
+
+static int pidfile_path(const char *dir, char *path, size_t size)
+{
+	return snprintf(path, size, "%s/lsmguard.pid", dir) >= (int)size ? -ENAMETOOLONG : 0;
+}
+
+/* Whether dir/lsmguard.pid is write-locked; *pid: the pid it names (0 if none). */
+static bool pidfile_locked(const char *dir, int *pid)
+{
+	char path[4096];
+	bool locked = false;
+	int fd;
+
+	*pid = 0;
+	if (pidfile_path(dir, path, sizeof(path)))
+		return false;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0)
+		return false;
+	*pid = pidfile_holder(fd, &locked);
+	close(fd);
+	return locked;
 }
 
 int lg_pidfile_running(const char *dir)
 {
-	char path[4096], comm_path[64], comm[64] = "";
-	int pid = 0;
-	FILE *f;
+	int pid;
 
-	snprintf(path, sizeof(path), "%s/lsmguard.pid", dir);
-	f = fopen(path, "re");
-	if (!f)
-		return 0;
-	if (fscanf(f, "%d", &pid) != 1)
-		pid = 0;
-	fclose(f);
-	if (pid <= 0 || pid == getpid() || kill(pid, 0) != 0)
-		return 0;
-	/* "PID (COMM) STATE ...": a zombie (killed, not yet reaped) is not running. */
-	snprintf(comm_path, sizeof(comm_path), "/proc/%d/stat", pid);
-	f = fopen(comm_path, "re");
-	if (f) {
-		if (!fgets(comm, sizeof(comm), f))
-			comm[0] = '\0';
-		fclose(f);
+	return pidfile_locked(dir, &pid) ? pid : 0;
+}
+
+int lg_pidfile_claim(const char *dir, int *running)
+{
+	struct flock lock = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+	char path[4096], tmp[4096 + 8], text[32];
+	int fd, n, ret;
+
+	*running = 0;
+	if (mkdir(dir, 0755) && errno != EEXIST)
+		return -errno;
+	ret = pidfile_path(dir, path, sizeof(path));
+	if (ret)
+		return ret;
+	snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = snprintf(text, sizeof(text), "%d\n", (int)getpid());
+	/* A new file: nobody else can hold a lock on it yet. */
+	if (fchmod(fd, 0644) || fcntl(fd, F_OFD_SETLK, &lock)) {
+		ret = -errno;
+		goto out_unlink;
 	}
-	if (!strstr(comm, "(lsmguard) ") || strstr(comm, "(lsmguard) Z"))
-		return 0;
-	return pid;
+	if (write(fd, text, (size_t)n) != n) {
+		ret = errno ? -errno : -EIO;
+		goto out_unlink;
+	}
+	/*
+	 * The name goes to the new file unless a daemon holds the one it names now. Whatever
+	 * else holds the old file (a read lock, a process at its stale pid) stays with the old
+	 * file. Two daemons started at the same instant could both get here: systemd starts one.
+	 */
+	if (pidfile_locked(dir, running)) {
+		ret = -EEXIST;
+		goto out_unlink;
+	}
+	if (rename(tmp, path)) {
+		ret = -errno;
+		goto out_unlink;
+	}
+	return fd;
+out_unlink:
+	unlink(tmp);
+	close(fd);
+	return ret;
+}
+
+void lg_pidfile_release(const char *dir, int fd)
+{
+	struct stat claimed, named;
+	char path[4096];
+
+	if (fd < 0)
+		return;
+	/* Still ours: the lock held until close keeps any other daemon from renaming in. */
+	if (pidfile_path(dir, path, sizeof(path)) == 0 && fstat(fd, &claimed) == 0 &&
+	    lstat(path, &named) == 0 && claimed.st_dev == named.st_dev &&
+	    claimed.st_ino == named.st_ino)
+		unlink(path);
+	close(fd);
 }

@@ -37,8 +37,23 @@ int lg_state_read(const char *dir, struct lg_state *state);
 int lg_reloads_write(const char *dir, unsigned ok, unsigned refused, bool last_ok,
 		     long long last_time);
 void lg_state_free(struct lg_state *state);
-int lg_pidfile_write(const char *dir);
-/* The pid of a running daemon, or 0. */
+/*
+ * The daemon's pid file, dir/lsmguard.pid: the pid of `lsmguard run`, in a file that process
+ * holds a write lock on (an open file description lock) for as long as it lives. A daemon runs
+ * when the file is write-locked: a write lock needs a descriptor open for writing, which
+ * lsmguard and administrators get, and confined tasks do not (lsmguard's state is a protected
+ * object, LG_BUILTIN_PROTECTED). A file left by a daemon that died has no lock, whatever process
+ * has its pid or name now, and whatever read lock anyone holds on it.
+ */
+/*
+ * Claim dir/lsmguard.pid for this process: a new file with its pid, locked, then renamed into
+ * place. Returns the descriptor to keep open (the lock lives as long as it does); -EEXIST with
+ * *running set when a daemon holds the file; another -errno when it cannot be written.
+ */
+int lg_pidfile_claim(const char *dir, int *running);
+/* At exit: remove dir/lsmguard.pid if it is still the file fd claimed, and close fd. */
+void lg_pidfile_release(const char *dir, int fd);
+/* The pid of a running daemon (the one holding the pid file's lock), or 0. */
 int lg_pidfile_running(const char *dir);
 
 #endif

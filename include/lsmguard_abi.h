@@ -516,7 +516,10 @@ enum lg_builtin {
 	/* writing a sysctl, a sysfs or configfs attribute without [system] kernel-settings = allow */
 	LG_BUILTIN_KERNEL_SETTING = 22,
 	LG_BUILTIN_TERMINAL = 23,   /* typing into a terminal: TIOCSTI, TIOCLINUX */
-	LG_BUILTIN_COUNT = 24,
+	/* sending SCM_CREDENTIALS that name another process, user or group than the sender's
+	 * own (what CAP_SYS_ADMIN, CAP_SETUID, CAP_SETGID let the kernel accept) */
+	LG_BUILTIN_CREDENTIALS = 24,
+	LG_BUILTIN_COUNT = 25,
 };
 
 /*
@@ -532,7 +535,8 @@ enum lg_builtin {
 	 (1U << LG_BUILTIN_SIGNAL) | (1U << LG_BUILTIN_CGROUP_FILE) | (1U << LG_BUILTIN_KNOB) |    \
 	 (1U << LG_BUILTIN_PERF) | (1U << LG_BUILTIN_PROTECTED) | (1U << LG_BUILTIN_RECEIVE) |   \
 	 (1U << LG_BUILTIN_OTHERS_BENEATH) | (1U << LG_BUILTIN_SERVICE_MANAGER) |    \
-	 (1U << LG_BUILTIN_TUNE) | (1U << LG_BUILTIN_HOST_CODE) | (1U << LG_BUILTIN_TERMINAL))
+	 (1U << LG_BUILTIN_TUNE) | (1U << LG_BUILTIN_HOST_CODE) | (1U << LG_BUILTIN_TERMINAL) |   \
+	 (1U << LG_BUILTIN_CREDENTIALS))
 #define LG_BUILTIN_IS_PROTECTION(builtin)                                                         \
 	((builtin) < 32 && ((LG_BUILTIN_PROTECTIONS >> (builtin)) & 1U))
 

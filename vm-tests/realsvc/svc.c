@@ -7,6 +7,8 @@
  *   svc unshare-user CGROUP - | svc mount-tmpfs CGROUP PATH | svc mknod CGROUP PATH |
  *   svc unix-connect CGROUP PATH | svc unix-send CGROUP PATH LINE | svc kill-init CGROUP SIG
  *   svc sti CGROUP TTY TEXT (TIOCSTI: TEXT and a newline pushed into TTY's input)
+ *   svc send-creds CGROUP PATH PID UID GID LINE (a datagram whose SCM_CREDENTIALS claim PID,
+ *       UID and GID; "self" for the sender's own)
  *       code already running in the service's cgroup tries one thing; prints OK or the errno
  *       name (EPERM, ...). mount-tmpfs makes a private mount namespace first (as root: no
  *       user namespace needed), mknod makes a character device node (1:3, as /dev/null).
@@ -15,6 +17,9 @@
  *       (as systemd's own child is, bpf_lsm/setup.bpf.h), not the service's code.
  *   svc cmd CGROUP -- PROGRAM [ARGS...]   such code runs PROGRAM and waits; svc exits with
  *                                         its status
+ *   svc impostor CGROUP PID   such code starts a process at PID (svc, unconfined, sets
+ *       kernel.ns_last_pid just before the fork) named lsmguard, holding a read lock and a
+ *       flock() on lsmguard's pid file; prints its pid (or another it got) and leaves it running
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -27,7 +32,9 @@
 #include <string.h>
 #include <sched.h>
 #include <sys/ioctl.h>
+#include <sys/file.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -128,6 +135,33 @@ static int try(int argc, char **argv)
 			ret = ioctl(fd, TIOCSTI, p);
 		if (fd >= 0 && ret >= 0)
 			ret = ioctl(fd, TIOCSTI, "\n");
+	} else if (strcmp(argv[1], "send-creds") == 0 && argc == 8) {
+		struct sockaddr_un sun = {.sun_family = AF_UNIX};
+		struct ucred cred = {
+			.pid = strcmp(argv[4], "self") ? atoi(argv[4]) : getpid(),
+			.uid = strcmp(argv[5], "self") ? (uid_t)atoi(argv[5]) : getuid(),
+			.gid = strcmp(argv[6], "self") ? (gid_t)atoi(argv[6]) : getgid(),
+		};
+		union {
+			char buf[CMSG_SPACE(sizeof(struct ucred))];
+			struct cmsghdr align;
+		} control = {0};
+		char text[512];
+		struct iovec iov = {text, 0};
+		struct msghdr msg = {.msg_name = &sun, .msg_namelen = sizeof(sun), .msg_iov = &iov,
+				     .msg_iovlen = 1, .msg_control = control.buf,
+				     .msg_controllen = sizeof(control.buf)};
+		struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+		int fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+
+		snprintf(text, sizeof(text), "%s\n", argv[7]);
+		iov.iov_len = strlen(text);
+		snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", argv[3]);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_CREDENTIALS;
+		c->cmsg_len = CMSG_LEN(sizeof(cred));
+		memcpy(CMSG_DATA(c), &cred, sizeof(cred));
+		ret = (int)sendmsg(fd, &msg, 0);
 	} else if (strcmp(argv[1], "kill-init") == 0 && argc == 4) {
 		ret = kill(1, atoi(argv[3]));
 	} else {
@@ -139,8 +173,79 @@ static int try(int argc, char **argv)
 	return 0;
 }
 
+/* The impostor: named lsmguard, holding what a reader can hold on the pid file, until killed. */
+static void impostor_lives(void)
+{
+	struct flock read_lock = {.l_type = F_RDLCK, .l_whence = SEEK_SET};
+	int locked = open("/run/lsmguard/lsmguard.pid", O_RDONLY);
+	int flocked = open("/run/lsmguard/lsmguard.pid", O_RDONLY);
+	int null = open("/dev/null", O_RDWR);
+
+	prctl(PR_SET_NAME, "lsmguard");
+	if (locked >= 0)
+		fcntl(locked, F_OFD_SETLK, &read_lock);
+	if (flocked >= 0)
+		flock(flocked, LOCK_EX | LOCK_NB);
+	/* Nothing of the caller's: a shell reading svc's output must see it end. */
+	dup2(null, 0);
+	dup2(null, 1);
+	dup2(null, 2);
+	setsid();
+	for (;;)
+		pause();
+}
+
+static int impostor(const char *cgroup, pid_t want)
+{
+	pid_t got = -1;
+
+	for (int attempt = 0; attempt < 10 && got != want; attempt++) {
+		int go[2], report[2], status;
+		char ready = 'n', text[32];
+		pid_t pid;
+
+		if (pipe(go) || pipe(report))
+			return 1;
+		pid = fork();
+		if (pid == 0) {
+			close(go[1]);
+			close(report[0]);
+			if (read(go[0], &ready, 1) != 1 || ready != 'y')
+				_exit(3);
+			got = fork();
+			if (got == 0)
+				impostor_lives();
+			_exit(write(report[1], &got, sizeof(got)) == sizeof(got) ? 0 : 1);
+		}
+		close(go[0]);
+		close(report[1]);
+		ready = pid > 0 && enter_from_outside(cgroup, pid) == 0 ? 'y' : 'n';
+		if (ready == 'y') {
+			int fd = open("/proc/sys/kernel/ns_last_pid", O_WRONLY);
+			int n = snprintf(text, sizeof(text), "%d", (int)want - 1);
+
+			if (fd < 0 || write(fd, text, (size_t)n) != n)
+				perror("ns_last_pid");
+			if (fd >= 0)
+				close(fd);
+		}
+		if (write(go[1], &ready, 1) != 1 || ready != 'y' ||
+		    read(report[0], &got, sizeof(got)) != sizeof(got))
+			got = -1;
+		close(go[1]);
+		close(report[0]);
+		waitpid(pid, &status, 0);
+		if (got > 0 && got != want)
+			kill(got, SIGKILL);
+	}
+	printf("%d\n", (int)got);
+	return got == want ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 4 && strcmp(argv[1], "impostor") == 0)
+		return impostor(argv[2], atoi(argv[3]));
 	if (argc >= 5 && strcmp(argv[1], "cmd") == 0 && strcmp(argv[3], "--") == 0) {
 		/* The service's code runs a program and waits: its exit status is svc's. */
 		int go[2], status;
@@ -206,6 +311,7 @@ int main(int argc, char **argv)
 	}
 	fprintf(stderr, "usage: svc run CGROUP UID GID -- CMD... | "
 			"svc open|exec|connect|unshare-user|mount-tmpfs|mknod|unix-connect|unix-send|"
-			"kill-init CGROUP ... | svc cmd CGROUP -- CMD...\n");
+			"send-creds|kill-init CGROUP ... | svc cmd CGROUP -- CMD... | "
+			"svc impostor CGROUP PID\n");
 	return 2;
 }

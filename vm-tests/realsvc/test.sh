@@ -355,6 +355,97 @@ host_logged() {
 }
 check "host: the refusals are logged with their reasons" host_logged
 
+# Credentials: journald and systemd name the sender of a message by the pid its SCM_CREDENTIALS
+# carry (journald: _PID, _SYSTEMD_UNIT; systemd: the unit whose sd_notify it is). The probe, a
+# confined root (CAP_SYS_ADMIN), may claim only its own pid.
+LG_PID=$(systemctl show -p MainPID --value lsmguard.service)
+creds_journal() {
+	forged=$(svc send-creds $PROBE /run/systemd/journal/socket "$LG_PID" 0 0 \
+		"MESSAGE=creds-forged: written by lgprobe.service")
+	own=$(svc send-creds $PROBE /run/systemd/journal/socket self 0 0 \
+		"MESSAGE=creds-own: written by lgprobe.service")
+	sleep 2
+	n_forged=$(journalctl -o cat --no-pager | grep -c 'creds-forged')
+	n_own=$(journalctl -o cat --no-pager | grep -c 'creds-own')
+	echo "as lsmguard ($LG_PID): $forged, lines in the journal $n_forged; as itself: $own," \
+		"lines $n_own"
+	[ "$forged" = EPERM ] && [ "$n_forged" = 0 ] && [ "$own" = OK ] && [ "$n_own" = 1 ]
+}
+check "creds: the probe cannot write lines into lsmguard's journal (SCM_CREDENTIALS)" creds_journal
+check "creds: the refusal is logged with the claimed credentials" sh -c "journalctl -u lsmguard \
+	-o cat --no-pager | grep '\"event\":\"deny\"' | grep '\"policy\":\"probe\"' |
+	grep '\"hook\":\"socket_sendmsg\"' | grep -q 'SCM_CREDENTIALS pid $LG_PID uid 0 gid 0'"
+# sd_notify in lsmguard's name: STATUS= (the unconfined control shows the channel works),
+# WATCHDOG=trigger (PID 1 would kill lsmguard with SIGABRT), MAINPID= (systemctl reload, kill and
+# stop would reach the probe's process).
+creds_notify_status() {
+	control=$(svc send-creds / /run/systemd/notify "$LG_PID" 0 0 "STATUS=creds: control")
+	sleep 1
+	shown=$(systemctl show -p StatusText --value lsmguard.service)
+	forged=$(svc send-creds $PROBE /run/systemd/notify "$LG_PID" 0 0 "STATUS=creds: forged")
+	sleep 1
+	now=$(systemctl show -p StatusText --value lsmguard.service)
+	echo "unconfined: $control, StatusText '$shown'; the probe: $forged, StatusText '$now'"
+	[ "$control" = OK ] && [ "$shown" = "creds: control" ] && [ "$forged" = EPERM ] &&
+		[ "$now" = "creds: control" ]
+}
+check "creds: the probe cannot set lsmguard.service's status (sd_notify STATUS=)" creds_notify_status
+creds_notify_watchdog() {
+	forged=$(svc send-creds $PROBE /run/systemd/notify "$LG_PID" 0 0 "WATCHDOG=trigger")
+	sleep 5
+	main=$(systemctl show -p MainPID --value lsmguard.service)
+	echo "the probe: $forged; lsmguard.service $(systemctl is-active lsmguard.service), MainPID" \
+		"$LG_PID -> $main"
+	[ "$forged" = EPERM ] && [ "$main" = "$LG_PID" ] && systemctl is-active lsmguard.service
+}
+check "creds: the probe cannot make PID 1 kill lsmguard (sd_notify WATCHDOG=trigger)" \
+	creds_notify_watchdog
+creds_notify_mainpid() {
+	svc cmd $PROBE -- /bin/sh -c 'sleep 300 >/dev/null 2>&1 & echo $! >/run/creds-sleeper'
+	sleeper=$(cat /run/creds-sleeper)
+	forged=$(svc send-creds $PROBE /run/systemd/notify "$LG_PID" 0 0 "MAINPID=$sleeper")
+	sleep 1
+	main=$(systemctl show -p MainPID --value lsmguard.service)
+	kill "$sleeper"
+	echo "the probe's sleeper $sleeper; the probe: $forged; MainPID $LG_PID -> $main"
+	[ "$main" != "$LG_PID" ] && systemctl restart lsmguard.service
+	[ "$forged" = EPERM ] && [ "$main" = "$LG_PID" ]
+}
+check "creds: the probe cannot make its process lsmguard.service's main process (MAINPID=)" \
+	creds_notify_mainpid
+# The pid file: a clean stop removes it; a daemon that died (SIGKILL: a crash, the OOM killer)
+# leaves it, and the probe puts a process named lsmguard at its pid, holding the locks a reader
+# can take on the file. systemd's restart starts lsmguard all the same.
+creds_clean_stop() {
+	systemctl stop lsmguard.service
+	left=$(ls /run/lsmguard/ 2>&1 | tr '\n' ' ')
+	systemctl start lsmguard.service
+	echo "after the stop, /run/lsmguard holds: $left; then $(systemctl is-active lsmguard.service)"
+	! echo "$left" | grep -q 'lsmguard.pid' && systemctl is-active lsmguard.service
+}
+check "creds: a clean stop removes lsmguard's pid file" creds_clean_stop
+creds_stale_pid() {
+	old=$(systemctl show -p MainPID --value lsmguard.service)
+	kill -KILL "$old"
+	for i in $(seq 1 100); do [ -e "/proc/$old" ] || break; sleep 0.02; done
+	named=$(cat /run/lsmguard/lsmguard.pid)
+	imp=$(svc impostor $PROBE "$old")
+	comm=$(cat "/proc/$imp/comm" 2>/dev/null)
+	sleep 1
+	wait_for systemctl is-active lsmguard.service
+	new=$(systemctl show -p MainPID --value lsmguard.service)
+	refused=$(journalctl -u lsmguard -o cat --no-pager | grep -c 'already running')
+	echo "killed $old (the file named $named); impostor '$imp' ($comm, in" \
+		"$(cut -d: -f3 /proc/$imp/cgroup 2>/dev/null)); lsmguard.service" \
+		"$(systemctl is-active lsmguard.service), MainPID $new; 'already running' lines: $refused"
+	[ -n "$imp" ] && [ "$imp" -gt 1 ] && kill "$imp"
+	[ "$named" = "$old" ] && [ "$imp" = "$old" ] && [ "$comm" = lsmguard ] &&
+		systemctl is-active lsmguard.service && [ "$new" != "$old" ] && [ "$new" != 0 ] &&
+		[ "$refused" = 0 ]
+}
+check "creds: a process named lsmguard at the dead daemon's pid does not keep it down" \
+	creds_stale_pid
+
 # Apart from that, the services' own work, from boot to here, was never denied.
 others=$(events | grep '"event":"deny"' | grep -v '"comm":"svc"' | grep -v "$SHADOW_LOOKUP" |
 	grep -v '"policy":"probe"' | head -5)
