@@ -34,6 +34,9 @@
  *      kernel.sched_rt_runtime_us, sched_rt_period_us   real-time throttling: with it off
  *                               (-1, or runtime = period) a SCHED_FIFO loop starves every
  *                               other task on its CPU, lsmguard's daemon included
+ *      kernel.printk, kernel.printk_devkmsg   the console's log level and whether user space
+ *                               may write the kernel log: the kernel log's own switches,
+ *                               which syslog(2) refuses as well (lockdown.bpf.c)
  *  - procfs entries (any procfs mount: the proc_dir_entry's operations, from kallsyms):
  *    /proc/sysrq-trigger for writing ('b' reboots, 'c' crashes, 'e' and 'i' kill every process,
  *    lsmguard included, whatever kernel.sysrq says); /proc/kcore for reading too (all kernel
@@ -75,6 +78,7 @@
 #define SECURITYFS_MAGIC 0x73636673
 #define LG_S_IFMT 00170000
 #define LG_S_IFCHR 0020000
+#define LG_S_IFBLK 0060000
 /* /dev/mem 1:1, /dev/kmem 1:2, /dev/port 1:4 (the kernel's dev_t: major << 20 | minor) */
 #define LG_MEM_MAJOR 1
 #define LG_KDEV(major, minor) (((major) << 20) | (minor))
@@ -105,6 +109,8 @@ extern const void sysctl_unprivileged_userfaultfd __ksym __weak;
 extern const void randomize_va_space __ksym __weak;
 extern const void sysctl_sched_rt_runtime __ksym __weak;
 extern const void sysctl_sched_rt_period __ksym __weak;
+extern const void console_printk __ksym __weak;  /* kernel.printk's data (console_loglevel) */
+extern const void devkmsg_log_str __ksym __weak; /* kernel.printk_devkmsg's */
 /* The operations of /proc/sysrq-trigger and /proc/kcore (static: kallsyms has them with
  * CONFIG_KALLSYMS_ALL, which Debian sets; without it they resolve to 0 and match nothing). */
 extern const void sysrq_trigger_proc_ops __ksym __weak;
@@ -132,7 +138,8 @@ static __always_inline bool lg_knob_weakening(const void *data)
 	       data == &sysctl_protected_hardlinks || data == &sysctl_protected_fifos ||
 	       data == &sysctl_protected_regular || data == &dac_mmap_min_addr ||
 	       data == &sysctl_unprivileged_userfaultfd || data == &randomize_va_space ||
-	       data == &sysctl_sched_rt_runtime || data == &sysctl_sched_rt_period;
+	       data == &sysctl_sched_rt_runtime || data == &sysctl_sched_rt_period ||
+	       data == &console_printk || data == &devkmsg_log_str;
 }
 
 static __always_inline bool lg_knob_sysctl(struct inode *inode)
@@ -276,7 +283,8 @@ static __always_inline bool lg_proc_of_lsmguard(struct inode *inode)
 /*
  * The built-in that refuses opening the file at inode_addr (a struct inode's address) for
  * reading (write 0) or writing: LG_BUILTIN_KNOB for a setting or kernel memory above,
- * LG_BUILTIN_TUNE for lsmguard's own /proc/PID files; 0 for any other file. Global, so that the
+ * LG_BUILTIN_TUNE for lsmguard's own /proc/PID files, LG_BUILTIN_RAW_DISK for any block device
+ * (the caller lets [system] raw-disks = allow through); 0 for any other file. Global, so that the
  * verifier checks it once and the calling program sees only the answer (inline, its branches
  * multiplied the states of everything file_open does after it).
  */
@@ -286,6 +294,10 @@ __weak __noinline int lg_open_builtin(__u64 inode_addr, int write)
 
 	if (!inode)
 		return 0;
+	/* A disk, a partition, a loop, RAM or device-mapper device, wherever its node is and
+	 * whatever its name: every block of every file on it, past every path rule. */
+	if ((BPF_CORE_READ(inode, i_mode) & LG_S_IFMT) == LG_S_IFBLK)
+		return LG_BUILTIN_RAW_DISK;
 	if (lg_is_code_knob(inode, write))
 		return LG_BUILTIN_KNOB;
 	if (write && lg_proc_of_lsmguard(inode))

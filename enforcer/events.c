@@ -52,6 +52,14 @@ static const char *const builtin_reasons[] = {
 	[LG_BUILTIN_HOST_CODE] = "a confined task cannot change what the host runs as root "
 				 "(units, cron, udev, modules, /usr, /etc...) unless a write rule of its "
 				 "policy names the place or it says [system] host-code = allow",
+	[LG_BUILTIN_LOCKDOWN] = "a confined task cannot reach raw hardware or kernel memory (what "
+				"the kernel's lockdown refuses: I/O ports, PCI, MSRs, /dev/mem, "
+				"ACPI tables, kprobes, kcore...)",
+	[LG_BUILTIN_CLOCK] = "a confined task cannot set the clock unless its policy says [system] "
+			     "clock = allow",
+	[LG_BUILTIN_RAW_DISK] = "a confined task cannot open a block device unless its policy says "
+				"[system] raw-disks = allow",
+	[LG_BUILTIN_KERNEL_LOG] = "a confined task cannot clear, consume or silence the kernel log",
 };
 
 /* The wall-clock time of a CLOCK_BOOTTIME stamp, as RFC 3339 UTC with microseconds. */

@@ -102,6 +102,12 @@ enum lg_decision {
 /* host-code = allow: writing the files the host's unconfined components run or obey as root
  * (LG_BUILTIN_HOST_CODE: units, generators, cron, udev, tmpfiles, modules, /usr, /boot...). */
 #define LG_POLICY_SYSTEM_HOST_CODE 0x80
+/* clock = allow: setting the system clock (settimeofday, clock_settime, adjtimex, clock_adjtime,
+ * the RTC: LG_BUILTIN_CLOCK), as an NTP client does. */
+#define LG_POLICY_SYSTEM_CLOCK 0x200
+/* raw-disks = allow: opening block device nodes (LG_BUILTIN_RAW_DISK), as a backup, fsck or
+ * volume manager does: every block of every file on the disk, past every path rule. */
+#define LG_POLICY_SYSTEM_RAW_DISKS 0x400
 
 /* Value of the policy array map, indexed by policy id (0 is never used). */
 struct lg_policy_value {
@@ -474,7 +480,10 @@ enum lg_hook {
 	LG_HOOK_TASK_SETIOPRIO = 40,
 	LG_HOOK_TASK_SETRLIMIT = 41,
 	LG_HOOK_INODE_SETATTR = 42, /* timestamps only: utimensat, futimens, utimes */
-	LG_HOOK_COUNT = 43,
+	LG_HOOK_LOCKED_DOWN = 44,   /* the kernel asks whether an operation lockdown names may run */
+	LG_HOOK_SETTIME = 45,       /* settimeofday, clock_settime, stime */
+	LG_HOOK_SYSLOG = 46,        /* syslog(2) actions and /proc/kmsg */
+	LG_HOOK_COUNT = 47,
 };
 
 /* Why a built-in protection denied (LG_EVENT_BUILTIN): in lg_event.builtin. */
@@ -509,7 +518,13 @@ enum lg_builtin {
 	/* writing, renaming, removing or mounting over host code (LG_PROTECTED_HOST) without
 	 * [system] host-code = allow */
 	LG_BUILTIN_HOST_CODE = 21,
-	LG_BUILTIN_COUNT = 22,
+	/* raw hardware and kernel memory by any name: every reason the kernel's lockdown names
+	 * (I/O ports, PCI BARs and configuration, MSRs, /dev/mem, ACPI tables, kprobes...) */
+	LG_BUILTIN_LOCKDOWN = 25,
+	LG_BUILTIN_CLOCK = 26,      /* setting the clock without [system] clock = allow */
+	LG_BUILTIN_RAW_DISK = 27,   /* opening a block device without [system] raw-disks = allow */
+	LG_BUILTIN_KERNEL_LOG = 28, /* clearing, consuming or silencing the kernel log */
+	LG_BUILTIN_COUNT = 29,
 };
 
 /*
@@ -517,7 +532,7 @@ enum lg_builtin {
  * task whatever its policy's mode, and counted and reported as denied (event "deny") under an
  * audit-mode policy too. A built-in not listed here confines the policy's own service and
  * follows the mode like a rule: creating device nodes, renaming a directory with rules
- * beneath it, creating user namespaces and mount operations.
+ * beneath it, creating user namespaces, mount operations and setting the clock.
  */
 #define LG_BUILTIN_PROTECTIONS                                                                    \
 	((1U << LG_BUILTIN_CGROUP_MOVE) | (1U << LG_BUILTIN_BPF) | (1U << LG_BUILTIN_MODULE) |    \
@@ -525,7 +540,8 @@ enum lg_builtin {
 	 (1U << LG_BUILTIN_SIGNAL) | (1U << LG_BUILTIN_CGROUP_FILE) | (1U << LG_BUILTIN_KNOB) |    \
 	 (1U << LG_BUILTIN_PERF) | (1U << LG_BUILTIN_PROTECTED) | (1U << LG_BUILTIN_RECEIVE) |   \
 	 (1U << LG_BUILTIN_OTHERS_BENEATH) | (1U << LG_BUILTIN_SERVICE_MANAGER) |    \
-	 (1U << LG_BUILTIN_TUNE) | (1U << LG_BUILTIN_HOST_CODE))
+	 (1U << LG_BUILTIN_TUNE) | (1U << LG_BUILTIN_HOST_CODE) | (1U << LG_BUILTIN_LOCKDOWN) |    \
+	 (1U << LG_BUILTIN_RAW_DISK) | (1U << LG_BUILTIN_KERNEL_LOG))
 #define LG_BUILTIN_IS_PROTECTION(builtin)                                                         \
 	((builtin) < 32 && ((LG_BUILTIN_PROTECTIONS >> (builtin)) & 1U))
 

@@ -57,6 +57,8 @@ static const struct {
 			       {"deny", "delegate", NULL},
 			       {0, LG_POLICY_SYSTEM_CGROUPS_DELEGATE}},
 	[LG_SYSTEM_HOST_CODE] = {"host-code", {"deny", "allow", NULL}, {0, LG_POLICY_SYSTEM_HOST_CODE}},
+	[LG_SYSTEM_CLOCK] = {"clock", {"deny", "allow", NULL}, {0, LG_POLICY_SYSTEM_CLOCK}},
+	[LG_SYSTEM_RAW_DISKS] = {"raw-disks", {"deny", "allow", NULL}, {0, LG_POLICY_SYSTEM_RAW_DISKS}},
 };
 
 const char *lg_system_key_name(enum lg_system_key key)

@@ -95,6 +95,8 @@ enum lg_system_key {
 	LG_SYSTEM_BUS = 3,     /* system-bus = deny | allow: connecting to the D-Bus system bus */
 	LG_SYSTEM_CGROUPS = 4, /* cgroups = deny | delegate: moves within the policy's cgroups */
 	LG_SYSTEM_HOST_CODE = 5, /* host-code = deny | allow: writing what the host runs as root */
+	LG_SYSTEM_CLOCK = 6,     /* clock = deny | allow: setting the system clock */
+	LG_SYSTEM_RAW_DISKS = 7, /* raw-disks = deny | allow: opening block devices */
 	LG_SYSTEM_KEY_COUNT,
 };
 

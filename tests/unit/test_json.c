@@ -159,6 +159,10 @@ TEST(hook_names_cover_every_hook_once)
 	for (unsigned hook = LG_HOOK_NONE + 1; hook < LG_HOOK_COUNT; hook++) {
 		const char *name = lg_hook_name(hook);
 
+		/* 43: reserved for another slice of issue 12, named when that clone is merged
+		 * (this clone stops at 42 and starts again at 44). Remove at the merge. */
+		if (hook == 43)
+			continue;
 		CHECK(lg_hook_is_named(hook));
 		if (strcmp(name, "unknown") == 0)
 			FAIL_AT("hook %u has no name in enforcer/names.c", hook);
