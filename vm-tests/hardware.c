@@ -66,6 +66,9 @@ static const char hw_optin_policy[] =
 /* The policies, once per boot; and the modules (loaded here, under no policy). */
 static void hw_setup(void)
 {
+	/* These cases run after unload_ends_enforcement (199): start a daemon again if none. */
+	if (daemon_pid() < 0)
+		VM_CHECK(daemon_start() > 0);
 	if (access(POLICY_DIR "/hw.ini", F_OK) != 0) {
 		write_file(POLICY_DIR "/hw.ini", hw_policy, 0644);
 		write_file(POLICY_DIR "/hw-audit.ini", hw_audit_policy, 0644);
