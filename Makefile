@@ -58,7 +58,7 @@ VM_SRCS   := $(HARNESS_SRCS) vm-tests/vmtest.c vm-tests/vmutil.c vm-tests/cases.
 	vm-tests/uring.c vm-tests/compare.c vm-tests/cache.c vm-tests/explain.c \
 	vm-tests/operations.c vm-tests/learn.c vm-tests/protect.c vm-tests/attempts.c vm-tests/names.c \
 	vm-tests/namespaces.c vm-tests/selfprot.c vm-tests/fstypes.c vm-tests/unix.c vm-tests/knobs.c \
-	vm-tests/hostcode.c vm-tests/blind.c vm-tests/hoststate.c vm-tests/creds.c
+	vm-tests/hostcode.c vm-tests/blind.c vm-tests/hoststate.c vm-tests/creds.c vm-tests/hardware.c
 
 LSMGUARD   := $(BUILD)/lsmguard
 LIBPOLICY  := $(BUILD)/libpolicy.a
@@ -198,12 +198,13 @@ $(VM_PROBE): vm-tests/probe.c
 $(VM_DIR)/svc: vm-tests/realsvc/svc.c
 
 # overlayfs is a module of the test kernel (CONFIG_OVERLAY_FS=m): the fstypes cases load it.
-$(VM_DIR)/overlay.ko: | $(VM_KERNEL)
+# So are RAM disks (brd: the block device of vm-tests/hardware.c) and /dev/cpu/N/msr (msr).
+$(VM_DIR)/overlay.ko $(VM_DIR)/brd.ko $(VM_DIR)/msr.ko: | $(VM_KERNEL)
 	$(call msg,FETCH,$@)
-	$(Q)vm-tests/fetch-kernel.sh $(VM_DIR) overlay >/dev/null
+	$(Q)vm-tests/fetch-kernel.sh $(VM_DIR) $(basename $(notdir $@)) >/dev/null
 
 $(VM_INITRD): $(LSMGUARD)-static $(VM_TESTS) $(VM_PROBE) $(VM_DYN) $(VM_BENCH) \
-		$(VM_DIR)/overlay.ko vm-tests/init.sh vm-tests/demo.sh \
+		$(VM_DIR)/overlay.ko $(VM_DIR)/brd.ko $(VM_DIR)/msr.ko vm-tests/init.sh vm-tests/demo.sh \
 		vm-tests/build-initramfs.sh $(wildcard policy/examples/*.ini)
 	$(call msg,INITRD,$@)
 	$(Q)vm-tests/build-initramfs.sh $(BUILD) $@

@@ -10,7 +10,8 @@
  *
  * Built in (protections, every mode): opening for writing a kernel setting that runs code or
  * weakens a protection, opening kernel memory at all (knobs.bpf.h), opening for writing a file
- * of lsmguard's own /proc/PID directory; and the cgroup files below.
+ * of lsmguard's own /proc/PID directory, opening a block device at all unless the policy says
+ * [system] raw-disks = allow; and the cgroup files below.
  *
  * Not covered here: opens the kernel makes to execute a program (FMODE_EXEC), which [exec]
  * decides in bprm_check_security; file descriptors a task already holds or receives over a
@@ -113,7 +114,8 @@ static __always_inline __u32 lg_cgroup_file_policy(struct dentry *file_dentry)
 
 /*
  * Whether lg_open_builtin could answer anything for this open: any write; a read only of a
- * procfs file (/proc/kcore) or a character device (/dev/mem). Every open of a confined task
+ * procfs file (/proc/kcore), a character device (/dev/mem) or a block device (a disk). Every
+ * open of a confined task
  * passes here, so these are direct loads, and an ordinary read never reaches the helper calls
  * of the global check.
  */
@@ -126,6 +128,7 @@ static __always_inline bool lg_may_be_builtin(struct file *file, bool write)
 	if (!inode)
 		return false;
 	return (inode->i_mode & LG_S_IFMT) == LG_S_IFCHR ||
+	       (inode->i_mode & LG_S_IFMT) == LG_S_IFBLK ||
 	       inode->i_sb->s_magic == PROC_SUPER_MAGIC;
 }
 
@@ -145,6 +148,15 @@ static __always_inline int lg_open_builtins(const struct lg_policy_value *policy
 	if (lg_may_be_builtin(file, decision == LG_DECISION_FILE_WRITE))
 		builtin = lg_open_builtin((__u64)BPF_CORE_READ(file, f_inode),
 					  decision == LG_DECISION_FILE_WRITE);
+	/*
+	 * A block device: refused in every mode (written, it reaches lsmguard's policy directory
+	 * and the host's code; read, every other policy's secrets) unless the policy says
+	 * [system] raw-disks = allow, or the task is in its setup window (systemd's child
+	 * attaching a unit's RootImage= to a loop device), when the rules decide the node.
+	 */
+	if (builtin == LG_BUILTIN_RAW_DISK &&
+	    ((policy->flags & LG_POLICY_SYSTEM_RAW_DISKS) || lg_in_setup_window()))
+		builtin = 0;
 	if (builtin == LG_BUILTIN_KERNEL_SETTING && (policy->flags & LG_POLICY_SYSTEM_KERNEL_SETTINGS))
 		builtin = 0;
 	if (builtin) {

@@ -34,6 +34,9 @@
  *      kernel.sched_rt_runtime_us, sched_rt_period_us   real-time throttling: with it off
  *                               (-1, or runtime = period) a SCHED_FIFO loop starves every
  *                               other task on its CPU, lsmguard's daemon included
+ *      kernel.printk, kernel.printk_devkmsg   the console's log level and whether user space
+ *                               may write the kernel log: the kernel log's own switches,
+ *                               which syslog(2) refuses as well (lockdown.bpf.c)
  *      kernel.ftrace_enabled              0 patches out every ftrace call site, and the BPF LSM
  *                               programs are ftrace trampolines on bpf_lsm_*: every hook of
  *                               lsmguard stops running, for every policy (attack run 4)
@@ -97,6 +100,7 @@
 #define LG_S_IFREG 0100000
 #define LG_S_IFMT 00170000
 #define LG_S_IFCHR 0020000
+#define LG_S_IFBLK 0060000
 /* /dev/mem 1:1, /dev/kmem 1:2, /dev/port 1:4 (the kernel's dev_t: major << 20 | minor) */
 #define LG_MEM_MAJOR 1
 #define LG_KDEV(major, minor) (((major) << 20) | (minor))
@@ -154,6 +158,8 @@ extern const void sysctl_hung_task_panic __ksym __weak;
 extern const void softlockup_panic __ksym __weak;
 extern const void key_quota_root_maxkeys __ksym __weak;
 extern const void key_quota_root_maxbytes __ksym __weak;
+extern const void console_printk __ksym __weak;  /* kernel.printk's data (console_loglevel) */
+extern const void devkmsg_log_str __ksym __weak; /* kernel.printk_devkmsg's */
 /* The operations of /proc/sysrq-trigger and /proc/kcore (static: kallsyms has them with
  * CONFIG_KALLSYMS_ALL, which Debian sets; without it they resolve to 0 and match nothing). */
 extern const void sysrq_trigger_proc_ops __ksym __weak;
@@ -181,7 +187,8 @@ static __always_inline bool lg_knob_weakening(const void *data)
 	       data == &sysctl_protected_hardlinks || data == &sysctl_protected_fifos ||
 	       data == &sysctl_protected_regular || data == &dac_mmap_min_addr ||
 	       data == &sysctl_unprivileged_userfaultfd || data == &randomize_va_space ||
-	       data == &sysctl_sched_rt_runtime || data == &sysctl_sched_rt_period;
+	       data == &sysctl_sched_rt_runtime || data == &sysctl_sched_rt_period ||
+	       data == &console_printk || data == &devkmsg_log_str;
 }
 
 /* Whether data lies inside the object at base of size bytes (0 when the kernel lacks it). */
@@ -389,7 +396,8 @@ static __always_inline bool lg_proc_of_protected(struct inode *inode)
  * reading (write 0) or writing: LG_BUILTIN_KNOB for a setting or kernel memory above,
  * LG_BUILTIN_KERNEL_SETTING for writing any other sysctl or sysfs or configfs attribute (the
  * caller lets [system] kernel-settings = allow pass), LG_BUILTIN_TUNE for the /proc/PID files of
- * lsmguard, PID 1 and journald, LG_BUILTIN_TERMINAL for input devices; 0 for any other file.
+ * lsmguard, PID 1 and journald, LG_BUILTIN_TERMINAL for input devices, LG_BUILTIN_RAW_DISK for
+ * any block device (the caller lets [system] raw-disks = allow through); 0 for any other file.
  * Global, so that the verifier checks it once and the calling program sees only the answer
  * (inline, its branches multiplied the states of everything file_open does after it).
  */
@@ -399,6 +407,10 @@ __weak __noinline int lg_open_builtin(__u64 inode_addr, int write)
 
 	if (!inode)
 		return 0;
+	/* A disk, a partition, a loop, RAM or device-mapper device, wherever its node is and
+	 * whatever its name: every block of every file on it, past every path rule. */
+	if ((BPF_CORE_READ(inode, i_mode) & LG_S_IFMT) == LG_S_IFBLK)
+		return LG_BUILTIN_RAW_DISK;
 	if (lg_is_code_knob(inode, write))
 		return LG_BUILTIN_KNOB;
 	if (write && lg_is_kernel_setting(inode))

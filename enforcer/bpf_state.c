@@ -88,6 +88,10 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	X(lg_task_setscheduler)                                                                   \
 	X(lg_task_setioprio)                                                                      \
 	X(lg_task_setrlimit)                                                                      \
+	X(lg_locked_down)                                                                         \
+	X(lg_settime)                                                                             \
+	X(lg_capable_clock)                                                                       \
+	X(lg_syslog)                                                                              \
 	/* The verdict caches' epoch: before the cgroups, so nothing is cached unseen. */         \
 	X(lg_name_moved)                                                                          \
 	X(lg_name_linked)                                                                         \

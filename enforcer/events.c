@@ -58,6 +58,14 @@ static const char *const builtin_reasons[] = {
 	[LG_BUILTIN_TERMINAL] = "a confined task cannot type into a terminal (TIOCSTI, TIOCLINUX)",
 	[LG_BUILTIN_CREDENTIALS] = "a confined task cannot send credentials (SCM_CREDENTIALS) "
 				   "other than its own process id, user and group",
+	[LG_BUILTIN_LOCKDOWN] = "a confined task cannot reach raw hardware or kernel memory (what "
+				"the kernel's lockdown refuses: I/O ports, PCI, MSRs, /dev/mem, "
+				"ACPI tables, kprobes, kcore...)",
+	[LG_BUILTIN_CLOCK] = "a confined task cannot set the clock unless its policy says [system] "
+			     "clock = allow",
+	[LG_BUILTIN_RAW_DISK] = "a confined task cannot open a block device unless its policy says "
+				"[system] raw-disks = allow",
+	[LG_BUILTIN_KERNEL_LOG] = "a confined task cannot clear, consume or silence the kernel log",
 };
 
 /* The wall-clock time of a CLOCK_BOOTTIME stamp, as RFC 3339 UTC with microseconds. */

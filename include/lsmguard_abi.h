@@ -106,6 +106,12 @@ enum lg_decision {
  * configfs attributes (LG_BUILTIN_KERNEL_SETTING), except those that run code, weaken a
  * protection or bind every process (LG_BUILTIN_KNOB, always). */
 #define LG_POLICY_SYSTEM_KERNEL_SETTINGS 0x100
+/* clock = allow: setting the system clock (settimeofday, clock_settime, adjtimex, clock_adjtime,
+ * the RTC: LG_BUILTIN_CLOCK), as an NTP client does. */
+#define LG_POLICY_SYSTEM_CLOCK 0x200
+/* raw-disks = allow: opening block device nodes (LG_BUILTIN_RAW_DISK), as a backup, fsck or
+ * volume manager does: every block of every file on the disk, past every path rule. */
+#define LG_POLICY_SYSTEM_RAW_DISKS 0x400
 
 /* Value of the policy array map, indexed by policy id (0 is never used). */
 struct lg_policy_value {
@@ -478,7 +484,10 @@ enum lg_hook {
 	LG_HOOK_TASK_SETIOPRIO = 40,
 	LG_HOOK_TASK_SETRLIMIT = 41,
 	LG_HOOK_INODE_SETATTR = 42, /* timestamps only: utimensat, futimens, utimes */
-	LG_HOOK_COUNT = 43,
+	LG_HOOK_LOCKED_DOWN = 43,   /* the kernel asks whether an operation lockdown names may run */
+	LG_HOOK_SETTIME = 44,       /* settimeofday, clock_settime, stime */
+	LG_HOOK_SYSLOG = 45,        /* syslog(2) actions and /proc/kmsg */
+	LG_HOOK_COUNT = 46,
 };
 
 /* Why a built-in protection denied (LG_EVENT_BUILTIN): in lg_event.builtin. */
@@ -519,7 +528,13 @@ enum lg_builtin {
 	/* sending SCM_CREDENTIALS that name another process, user or group than the sender's
 	 * own (what CAP_SYS_ADMIN, CAP_SETUID, CAP_SETGID let the kernel accept) */
 	LG_BUILTIN_CREDENTIALS = 24,
-	LG_BUILTIN_COUNT = 25,
+	/* raw hardware and kernel memory by any name: every reason the kernel's lockdown names
+	 * (I/O ports, PCI BARs and configuration, MSRs, /dev/mem, ACPI tables, kprobes...) */
+	LG_BUILTIN_LOCKDOWN = 25,
+	LG_BUILTIN_CLOCK = 26,      /* setting the clock without [system] clock = allow */
+	LG_BUILTIN_RAW_DISK = 27,   /* opening a block device without [system] raw-disks = allow */
+	LG_BUILTIN_KERNEL_LOG = 28, /* clearing, consuming or silencing the kernel log */
+	LG_BUILTIN_COUNT = 29,
 };
 
 /*
@@ -527,7 +542,7 @@ enum lg_builtin {
  * task whatever its policy's mode, and counted and reported as denied (event "deny") under an
  * audit-mode policy too. A built-in not listed here confines the policy's own service and
  * follows the mode like a rule: creating device nodes, renaming a directory with rules
- * beneath it, creating user namespaces and mount operations.
+ * beneath it, creating user namespaces, mount operations and setting the clock.
  */
 #define LG_BUILTIN_PROTECTIONS                                                                    \
 	((1U << LG_BUILTIN_CGROUP_MOVE) | (1U << LG_BUILTIN_BPF) | (1U << LG_BUILTIN_MODULE) |    \
@@ -536,7 +551,8 @@ enum lg_builtin {
 	 (1U << LG_BUILTIN_PERF) | (1U << LG_BUILTIN_PROTECTED) | (1U << LG_BUILTIN_RECEIVE) |   \
 	 (1U << LG_BUILTIN_OTHERS_BENEATH) | (1U << LG_BUILTIN_SERVICE_MANAGER) |    \
 	 (1U << LG_BUILTIN_TUNE) | (1U << LG_BUILTIN_HOST_CODE) | (1U << LG_BUILTIN_TERMINAL) |   \
-	 (1U << LG_BUILTIN_CREDENTIALS))
+	 (1U << LG_BUILTIN_CREDENTIALS) |                                           \
+	 (1U << LG_BUILTIN_LOCKDOWN) | (1U << LG_BUILTIN_RAW_DISK) | (1U << LG_BUILTIN_KERNEL_LOG))
 #define LG_BUILTIN_IS_PROTECTION(builtin)                                                         \
 	((builtin) < 32 && ((LG_BUILTIN_PROTECTIONS >> (builtin)) & 1U))
 

@@ -60,6 +60,8 @@ static const struct {
 	[LG_SYSTEM_KERNEL_SETTINGS] = {"kernel-settings",
 				       {"deny", "allow", NULL},
 				       {0, LG_POLICY_SYSTEM_KERNEL_SETTINGS}},
+	[LG_SYSTEM_CLOCK] = {"clock", {"deny", "allow", NULL}, {0, LG_POLICY_SYSTEM_CLOCK}},
+	[LG_SYSTEM_RAW_DISKS] = {"raw-disks", {"deny", "allow", NULL}, {0, LG_POLICY_SYSTEM_RAW_DISKS}},
 };
 
 const char *lg_system_key_name(enum lg_system_key key)

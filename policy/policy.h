@@ -96,6 +96,8 @@ enum lg_system_key {
 	LG_SYSTEM_CGROUPS = 4, /* cgroups = deny | delegate: moves within the policy's cgroups */
 	LG_SYSTEM_HOST_CODE = 5, /* host-code = deny | allow: writing what the host runs as root */
 	LG_SYSTEM_KERNEL_SETTINGS = 6, /* kernel-settings = deny | allow: /proc/sys, /sys writes */
+	LG_SYSTEM_CLOCK = 7,     /* clock = deny | allow: setting the system clock */
+	LG_SYSTEM_RAW_DISKS = 8, /* raw-disks = deny | allow: opening block devices */
 	LG_SYSTEM_KEY_COUNT,
 };
 

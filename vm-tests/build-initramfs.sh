@@ -17,6 +17,9 @@ install -m 0755 "$top/vm-tests/init.sh" "$root/init"
 # overlayfs, a module of the test kernel (vm-tests/fstypes.c loads it)
 mkdir -p "$root/usr/lib/modules"
 install -m 0644 "$build/vm/overlay.ko" "$root/usr/lib/modules/overlay.ko" # /lib is usr/lib
+# RAM disks and MSRs, modules too (vm-tests/hardware.c loads them)
+install -m 0644 "$build/vm/brd.ko" "$root/usr/lib/modules/brd.ko"
+install -m 0644 "$build/vm/msr.ko" "$root/usr/lib/modules/msr.ko"
 install -m 0755 "$top/vm-tests/demo.sh" "$root/demo.sh"
 install -m 0644 "$top"/policy/examples/*.ini "$root/etc/lsmguard/"
 # The loader and libc, laid out as on Debian 12 (merged /usr), for the dynamically linked tests.

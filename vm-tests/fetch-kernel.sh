@@ -3,13 +3,21 @@
 # installing it, as OUT_DIR/vmlinuz. Cached: a second run does nothing.
 # Usage: vm-tests/fetch-kernel.sh OUT_DIR   -> prints the vmlinuz path
 #        vm-tests/fetch-kernel.sh OUT_DIR overlay   -> OUT_DIR/overlay.ko, the same kernel's
-#        overlayfs module (CONFIG_OVERLAY_FS=m), from the package vmlinuz came from
+#        overlayfs module (CONFIG_OVERLAY_FS=m), from the package vmlinuz came from; likewise
+#        brd (RAM disks, CONFIG_BLK_DEV_RAM=m: a block device for vm-tests/hardware.c) and msr
+#        (/dev/cpu/N/msr, CONFIG_X86_MSR=m)
 set -euo pipefail
 out=$1
 want=${2:-vmlinuz}
 mkdir -p "$out"
-if [ "$want" = overlay ]; then
-	[ -s "$out/overlay.ko" ] && { echo "$out/overlay.ko"; exit 0; }
+case "$want" in
+overlay) module=fs/overlayfs/overlay ;;
+brd) module=drivers/block/brd ;;
+msr) module=arch/x86/kernel/msr ;;
+*) module= ;;
+esac
+if [ -n "$module" ]; then
+	[ -s "$out/$want.ko" ] && { echo "$out/$want.ko"; exit 0; }
 	pkg=$(cat "$out/kernel-package" 2>/dev/null || true)
 	if [ -z "$pkg" ]; then
 		echo "fetch-kernel: no $out/kernel-package: fetch the kernel first" >&2
@@ -18,15 +26,15 @@ if [ "$want" = overlay ]; then
 	tmp=$(mktemp -d)
 	trap 'rm -rf "$tmp"' EXIT
 	(cd "$tmp" && apt-get download "$pkg" >/dev/null 2>&1) || { echo "fetch-kernel: apt-get download $pkg failed" >&2; exit 1; }
-	dpkg-deb --fsys-tarfile "$tmp"/*.deb | tar -x -C "$tmp" --wildcards './lib/modules/*/kernel/fs/overlayfs/overlay.ko*'
-	ko=$(find "$tmp/lib/modules" -name 'overlay.ko*' | head -n 1)
+	dpkg-deb --fsys-tarfile "$tmp"/*.deb | tar -x -C "$tmp" --wildcards "./lib/modules/*/kernel/$module.ko*"
+	ko=$(find "$tmp/lib/modules" -name "$want.ko*" | head -n 1)
 	case "$ko" in
-	*.xz) xz -dc "$ko" >"$out/overlay.ko.tmp" ;;
-	*.zst) zstd -qdc "$ko" >"$out/overlay.ko.tmp" ;;
-	*) cp "$ko" "$out/overlay.ko.tmp" ;;
+	*.xz) xz -dc "$ko" >"$out/$want.ko.tmp" ;;
+	*.zst) zstd -qdc "$ko" >"$out/$want.ko.tmp" ;;
+	*) cp "$ko" "$out/$want.ko.tmp" ;;
 	esac
-	mv "$out/overlay.ko.tmp" "$out/overlay.ko"
-	echo "$out/overlay.ko"
+	mv "$out/$want.ko.tmp" "$out/$want.ko"
+	echo "$out/$want.ko"
 	exit 0
 fi
 if [ -s "$out/vmlinuz" ]; then

@@ -498,7 +498,7 @@ TEST(parse_system_devices)
 				    "line 7)");
 	CHECK_STR(diag_line(&d, 2), "t.ini:9: error: unknown key 'device' in [system] (did you mean "
 				    "'devices'?); keys are devices, userns, mount, "
-				    "system-bus, cgroups, host-code, kernel-settings");
+				    "system-bus, cgroups, host-code, kernel-settings, clock, raw-disks");
 	CHECK_STR(diag_line(&d, 3), "t.ini:10: error: section [system] appears twice (first at line "
 				    "5); merge the two");
 	lg_diag_free(&d);
@@ -524,7 +524,7 @@ TEST(parse_system_bus)
 				    "invalid; write deny or allow");
 	CHECK_STR(diag_line(&d, 1), "t.ini:7: error: unknown key 'systembus' in [system] (did you "
 				    "mean 'system-bus'?); keys are devices, userns, mount, "
-				    "system-bus, cgroups, host-code, kernel-settings");
+				    "system-bus, cgroups, host-code, kernel-settings, clock, raw-disks");
 	lg_diag_free(&d);
 }
 
@@ -578,18 +578,50 @@ TEST(parse_system_sysctl)
 	struct lg_diag d;
 
 	CHECK_INT(parse_text(HEADER "[system]\nkernel-settings = allow\n", &p, &diag), 0);
-	CHECK_STR(lg_system_values(LG_SYSTEM_KERNEL_SETTINGS)[p->system.key[LG_SYSTEM_KERNEL_SETTINGS].value],
+	CHECK_STR(lg_system_values(LG_SYSTEM_KERNEL_SETTINGS)
+			  [p->system.key[LG_SYSTEM_KERNEL_SETTINGS].value],
 		  "allow");
 	/* Above the old eight bits: the flags are 32 bits wide now. */
 	CHECK_INT(lg_system_policy_flags(&p->system), LG_POLICY_SYSTEM_KERNEL_SETTINGS);
 	CHECK_INT(LG_POLICY_SYSTEM_KERNEL_SETTINGS > 0xff, 1);
 	lg_policy_free(p);
-	CHECK_INT(parse_text(HEADER "[system]\nkernel-settings = deny\nhost-code = allow\n", &p, &diag), 0);
+	CHECK_INT(parse_text(HEADER "[system]\nkernel-settings = deny\nhost-code = allow\n", &p,
+			     &diag),
+		  0);
 	CHECK_INT(lg_system_policy_flags(&p->system), LG_POLICY_SYSTEM_HOST_CODE);
 	lg_policy_free(p);
 	d = parse_fail(HEADER "[system]\nkernel-settings = tune\n");
 	CHECK_INT(d.count, 1);
 	CHECK_STR(diag_line(&d, 0), "t.ini:6: error: kernel-settings 'tune' in [system] is invalid; write "
+				    "deny or allow");
+	lg_diag_free(&d);
+}
+
+/* clock and raw-disks: each its own flag, both 32-bit flags above the first byte. */
+TEST(parse_system_clock_and_raw_disks)
+{
+	struct lg_diag diag = {0};
+	struct lg_policy *p;
+	struct lg_diag d;
+
+	CHECK_INT(parse_text(HEADER "[system]\nclock = allow\n", &p, &diag), 0);
+	CHECK_STR(lg_system_values(LG_SYSTEM_CLOCK)[p->system.key[LG_SYSTEM_CLOCK].value], "allow");
+	CHECK_INT(lg_system_policy_flags(&p->system), LG_POLICY_SYSTEM_CLOCK);
+	lg_policy_free(p);
+	CHECK_INT(parse_text(HEADER "[system]\nraw-disks = allow\nclock = deny\n", &p, &diag), 0);
+	CHECK_INT(lg_system_policy_flags(&p->system), LG_POLICY_SYSTEM_RAW_DISKS);
+	lg_policy_free(p);
+	CHECK_INT(parse_text(HEADER "[system]\nraw-disks = allow\nclock = allow\nhost-code = allow\n",
+			     &p, &diag),
+		  0);
+	CHECK_INT(lg_system_policy_flags(&p->system),
+		  LG_POLICY_SYSTEM_RAW_DISKS | LG_POLICY_SYSTEM_CLOCK | LG_POLICY_SYSTEM_HOST_CODE);
+	lg_policy_free(p);
+	d = parse_fail(HEADER "[system]\nraw-disks = read\nclock = ntp\n");
+	CHECK_INT(d.count, 2);
+	CHECK_STR(diag_line(&d, 0), "t.ini:6: error: raw-disks 'read' in [system] is invalid; write "
+				    "deny or allow");
+	CHECK_STR(diag_line(&d, 1), "t.ini:7: error: clock 'ntp' in [system] is invalid; write "
 				    "deny or allow");
 	lg_diag_free(&d);
 }
