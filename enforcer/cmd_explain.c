@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "commands.h"
@@ -59,6 +60,34 @@ static void own_proc_as_self(const char *real, char *out, size_t size)
 		snprintf(out, size, "/proc/self%s", real + n);
 	else
 		lg_strcopy(out, size, real);
+}
+
+/*
+ * Device nodes, which the kernel knows by what the inode is wherever the node lies: a block
+ * device unless [system] raw-disks = allow (before any rule), and uinput or an input event
+ * device opened for writing (bpf_lsm/knobs.bpf.h lg_open_builtin).
+ */
+static void device_builtin(const struct lg_compiled *compiled, __u32 id,
+			   enum lg_decision decision, const char *path, struct lg_verdict *v)
+{
+	const struct lg_policy_value *pol = lg_compiled_policy(compiled, id);
+	unsigned builtin = 0;
+	struct stat st;
+
+	if (decision == LG_DECISION_EXEC || !pol || stat(path, &st) != 0)
+		return;
+	if (S_ISBLK(st.st_mode) && !(pol->flags & LG_POLICY_SYSTEM_RAW_DISKS))
+		builtin = LG_BUILTIN_RAW_DISK;
+	else if (S_ISCHR(st.st_mode) && decision == LG_DECISION_FILE_WRITE &&
+		 ((major(st.st_rdev) == 10 && minor(st.st_rdev) == 223) ||
+		  (major(st.st_rdev) == 13 && minor(st.st_rdev) >= 64)))
+		builtin = LG_BUILTIN_TERMINAL;
+	if (!builtin || v->builtin == LG_BUILTIN_KNOB)
+		return;
+	v->builtin = builtin;
+	v->deny = true;
+	v->rule = 0;
+	v->from_default = false;
 }
 
 /*
@@ -320,6 +349,7 @@ int cmd_explain(int argc, char **argv)
 			log_warnx("cannot evaluate '%s'", resolved);
 			goto out;
 		}
+		device_builtin(compiled, id, operation->decision, resolved, &verdict);
 	} else {
 		__u8 family, protocol, addr[16];
 		__u16 port;

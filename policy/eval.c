@@ -84,6 +84,113 @@ static bool is_kernel_setting_path(const char *path)
 	       strncmp(path, "/sys/fs/cgroup/", 15) != 0 && strncmp(path, "/sys/fs/bpf/", 12) != 0;
 }
 
+/*
+ * The settings and files that are refused with every key and in every mode (the kernel knows
+ * them by what they are, bpf_lsm/knobs.bpf.h and lockdown.bpf.c; these are their usual names,
+ * so that explain gives the kernel's answer at those names). A name ending in '/' covers what
+ * is beneath it. read: refused for reading too.
+ */
+static const struct {
+	const char *path;
+	unsigned char builtin;
+	bool read;
+} fixed_builtins[] = {
+	/* sysctls that run programs, weaken a protection or bind every process */
+	{"/proc/sys/kernel/core_pattern", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/kernel/core_pipe_limit", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/fs/suid_dumpable", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/kernel/modprobe", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/kernel/poweroff_cmd", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/kernel/hotplug", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/kernel/usermodehelper/", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/kernel/unprivileged_userns_clone", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/kernel/yama/ptrace_scope", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/kernel/perf_event_paranoid", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/kernel/kptr_restrict", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/kernel/dmesg_restrict", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/kernel/unprivileged_bpf_disabled", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/net/core/bpf_jit_harden", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/kernel/kexec_load_disabled", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/kernel/modules_disabled", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/fs/protected_symlinks", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/fs/protected_hardlinks", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/fs/protected_fifos", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/fs/protected_regular", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/vm/mmap_min_addr", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/vm/unprivileged_userfaultfd", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/kernel/randomize_va_space", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/kernel/sched_rt_runtime_us", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/kernel/sched_rt_period_us", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/kernel/printk", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/kernel/printk_devkmsg", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/kernel/ftrace_enabled", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/fs/epoll/max_user_watches", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/fs/inotify/max_user_instances", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/fs/inotify/max_user_watches", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/fs/fanotify/max_user_groups", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/fs/fanotify/max_user_marks", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/user/", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/kernel/threads-max", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/kernel/pid_max", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/kernel/ns_last_pid", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/fs/file-max", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/fs/nr_open", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/fs/mount-max", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/fs/aio-max-nr", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/vm/max_map_count", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/vm/admin_reserve_kbytes", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/vm/user_reserve_kbytes", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/vm/overcommit_memory", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/vm/overcommit_ratio", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/vm/overcommit_kbytes", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/vm/min_free_kbytes", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/vm/nr_hugepages", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/vm/nr_hugepages_mempolicy", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/vm/nr_overcommit_hugepages", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/vm/panic_on_oom", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/kernel/panic_on_oops", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/kernel/panic_on_warn", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/kernel/hung_task_panic", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/kernel/softlockup_panic", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/kernel/keys/root_maxkeys", LG_BUILTIN_KNOB, false},
+	{"/proc/sys/kernel/keys/root_maxbytes", LG_BUILTIN_KNOB, false},
+	/* whole filesystems and single files of procfs and sysfs */
+	{"/proc/sys/fs/binfmt_misc/", LG_BUILTIN_KNOB, false},
+	{"/proc/sysrq-trigger", LG_BUILTIN_KNOB, false},
+	{"/proc/kcore", LG_BUILTIN_KNOB, true},
+	{"/dev/mem", LG_BUILTIN_KNOB, true},
+	{"/dev/kmem", LG_BUILTIN_KNOB, true},
+	{"/dev/port", LG_BUILTIN_KNOB, true},
+	{"/sys/kernel/tracing/", LG_BUILTIN_KNOB, false},
+	{"/sys/kernel/debug/", LG_BUILTIN_KNOB, false},
+	{"/sys/kernel/security/", LG_BUILTIN_KNOB, false},
+	{"/sys/firmware/efi/efivars/", LG_BUILTIN_KNOB, false},
+	{"/sys/kernel/uevent_helper", LG_BUILTIN_KNOB, false},
+	{"/sys/module/firmware_class/parameters/path", LG_BUILTIN_KNOB, false},
+	{"/sys/power/resume", LG_BUILTIN_KNOB, false},
+	{"/sys/power/resume_offset", LG_BUILTIN_KNOB, false},
+	/* read: every tracefs file asks the kernel's lockdown (LOCKDOWN_TRACEFS) */
+	{"/sys/kernel/tracing/", LG_BUILTIN_LOCKDOWN, true},
+	{"/sys/kernel/debug/tracing/", LG_BUILTIN_LOCKDOWN, true},
+};
+
+/* The built-in that refuses path whatever the policy says, or 0. */
+static unsigned fixed_builtin(const char *path, bool write)
+{
+	for (size_t i = 0; i < sizeof(fixed_builtins) / sizeof(fixed_builtins[0]); i++) {
+		const char *name = fixed_builtins[i].path;
+		size_t len = strlen(name);
+		bool match = name[len - 1] == '/'
+				     ? strncmp(path, name, len) == 0 ||
+					       (strncmp(path, name, len - 1) == 0 && !path[len - 1])
+				     : strcmp(path, name) == 0;
+
+		if (match && (write || fixed_builtins[i].read))
+			return fixed_builtins[i].builtin;
+	}
+	return 0;
+}
+
 int lg_eval_path(const struct lg_compiled *c, __u32 policy, enum lg_decision decision,
 		 const char *path, struct lg_verdict *out)
 {
@@ -126,14 +233,16 @@ int lg_eval_path(const struct lg_compiled *c, __u32 policy, enum lg_decision dec
 		if (found && (state & LG_EVAL_HOST_CODE))
 			state |= LG_EVAL_HOST_NAMED;
 	}
+	/* Refused before any rule is looked at (the kernel's file_open built-ins). */
+	if (decision != LG_DECISION_EXEC && fixed_builtin(path, write))
+		out->builtin = fixed_builtin(path, write);
 	/* A protection, whatever the rules say (the kernel's lg_path_decide). */
-	if (state & LG_EVAL_PROTECTED)
+	else if (state & LG_EVAL_PROTECTED)
 		out->builtin = LG_BUILTIN_PROTECTED;
 	else if ((state & (LG_EVAL_HOST_CODE | LG_EVAL_HOST_NAMED)) == LG_EVAL_HOST_CODE &&
 		 !(pol->flags & LG_POLICY_SYSTEM_HOST_CODE))
 		out->builtin = LG_BUILTIN_HOST_CODE;
-	/* A kernel setting (the kernel knows it by its inode: these are its usual places). The
-	 * settings that are protections whatever the key says (knobs.bpf.h) are not known here. */
+	/* A kernel setting (the kernel knows it by its inode: these are its usual places). */
 	else if (write && is_kernel_setting_path(path) &&
 		 !(pol->flags & LG_POLICY_SYSTEM_KERNEL_SETTINGS))
 		out->builtin = LG_BUILTIN_KERNEL_SETTING;

@@ -129,6 +129,29 @@ run "explain a sysfs attribute write" 1 "$lsmguard" explain --policy-dir hc h op
 	same "explain: a sysfs attribute is a kernel setting" <(sed -n 2p "$work/out") <(echo "  rule:        built in: a confined task cannot change kernel settings (/proc/sys, /sys) unless its policy says [system] kernel-settings = allow")
 run "explain a sysctl write under kernel-settings = allow" 0 "$lsmguard" explain --policy-dir sc s open-write /proc/sys/vm/swappiness &&
 	same "explain: the rules decide under kernel-settings = allow" <(sed -n 2p "$work/out") <(echo "  rule:        no rule matches: [files] default = allow")
+# Refused with every key and in every mode: the kernel knows these by what they are; explain
+# knows them at their usual names, and device nodes by what stat says they are.
+run "explain kernel.ftrace_enabled under kernel-settings = allow" 1 "$lsmguard" explain --policy-dir sc s open-write /proc/sys/kernel/ftrace_enabled &&
+	same "explain: ftrace_enabled is refused with every key" "$work/out" <(printf '%s\n' \
+		"s: open-write /proc/sys/kernel/ftrace_enabled: denied" \
+		"  rule:        built in: a confined task cannot change kernel settings that run programs, load code, weaken protections or bind every process, nor open kernel memory" \
+		"  note:        a protection: denied in audit mode too, whatever the rules say")
+run "explain a user.max_* limit under an audit policy" 1 "$lsmguard" explain --policy-dir hc h open-write /proc/sys/user/max_user_namespaces &&
+	same "explain: a limit is denied in audit mode" <(sed -n 1p "$work/out") <(echo "h: open-write /proc/sys/user/max_user_namespaces: denied")
+run "explain reading /proc/kcore" 1 "$lsmguard" explain --policy-dir sc s open-read /proc/kcore &&
+	same "explain: kernel memory is refused for reading" <(sed -n 2p "$work/out") <(echo "  rule:        built in: a confined task cannot change kernel settings that run programs, load code, weaken protections or bind every process, nor open kernel memory")
+run "explain reading tracefs" 1 "$lsmguard" explain --policy-dir sc s open-read /sys/kernel/tracing/trace_pipe &&
+	same "explain: tracefs is the kernel's lockdown" <(sed -n 2p "$work/out") <(echo "  rule:        built in: a confined task cannot reach raw hardware or kernel memory (what the kernel's lockdown refuses: I/O ports, PCI, MSRs, /dev/mem, ACPI tables, kprobes, kcore...)")
+run "explain reading a sysctl follows the rules" 0 "$lsmguard" explain --policy-dir sc s open-read /proc/sys/kernel/ftrace_enabled &&
+	same "explain: reading a knob is the rules' to decide" <(sed -n 2p "$work/out") <(echo "  rule:        no rule matches: [files] default = allow")
+mknod "$work/disk" b 7 200 && mknod "$work/uinput" c 10 223
+run "explain reading a block device" 1 "$lsmguard" explain --policy-dir sc s open-read "$work/disk" &&
+	same "explain: a block device without raw-disks = allow" <(sed -n 2p "$work/out") <(echo "  rule:        built in: a confined task cannot open a block device unless its policy says [system] raw-disks = allow")
+printf '[policy]\nname = r\ncgroup = /r\nmode = enforce\n[files]\ndefault = allow\n[system]\nraw-disks = allow\n' >"$work/sc/r.ini"
+run "explain a block device under raw-disks = allow" 0 "$lsmguard" explain --policy-dir sc r open-write "$work/disk" &&
+	same "explain: raw-disks = allow leaves the node to the rules" <(sed -n 2p "$work/out") <(echo "  rule:        no rule matches: [files] default = allow")
+run "explain writing uinput" 1 "$lsmguard" explain --policy-dir sc r open-write "$work/uinput" &&
+	same "explain: uinput is typing into terminals" <(sed -n 2p "$work/out") <(echo "  rule:        built in: a confined task cannot type into a terminal (TIOCSTI, TIOCLINUX)")
 run "explain an unknown policy exits 2" 2 "$lsmguard" explain --policy-dir examples nosuch exec /bin/sh &&
 	same "explain unknown policy message" "$work/err" <(echo "lsmguard: no policy named 'nosuch' in examples: 'lsmguard show examples' lists them")
 run "explain a malformed destination exits 2" 2 "$lsmguard" explain --policy-dir examples nginx connect 10.0.0.1/tcp &&
