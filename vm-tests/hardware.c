@@ -47,7 +47,7 @@ static const char hw_audit_policy[] =
     "[policy]\nname = hw-audit\ncgroup = " HW_AUDIT "\nmode = audit\n" HW_RULES;
 static const char hw_optin_policy[] =
     "[policy]\nname = hw-optin\ncgroup = " HW_OPTIN "\nmode = enforce\n" HW_RULES
-    "[system]\nclock = allow\nraw-disks = allow\n";
+    "[system]\nclock = allow\nraw-disks = allow\nkernel-settings = allow\n";
 
 #define LOCKDOWN_SOURCE                                                                            \
 	"\"source\":\"built-in: a confined task cannot reach raw hardware or kernel memory (what " \
@@ -299,11 +299,17 @@ VM_TEST(hardware_pci_registers_and_msrs_are_refused, 211)
 	hw_expect(NULL, HW_OPEN, 0, resource, O_RDWR, 0, "opening resource0");
 	hw_expect(NULL, HW_MSR_WRITE, 0, MSR_DEV, 0, 0, "writing IA32_PAT");
 	for (size_t c = 0; c < 2; c++) {
+		/* sysfs files opened for writing are kernel settings first: refused at the open
+		 * under the enforce-mode policy, logged under the audit-mode one, where lockdown
+		 * refuses the write itself. */
+		int sysfs_write = c == 0 ? 100 + EPERM : EPERM;
+
 		/* Reading stays allowed (lspci as root). */
 		hw_expect(confined[c], HW_OPEN, 0, config, O_RDONLY, 0, "reading config");
-		hw_expect(confined[c], HW_CONFIG_WRITE, 0, config, 0, EPERM, "writing config");
+		hw_expect(confined[c], HW_CONFIG_WRITE, 0, config, 0, sysfs_write, "writing config");
 		hw_expect(confined[c], HW_CONFIG_WRITE, 0, proc, 0, EPERM, "writing /proc/bus/pci");
-		hw_expect(confined[c], bar_op, 0, resource, 0, EPERM, "BAR 0 through resource0");
+		hw_expect(confined[c], bar_op, 0, resource, 0, sysfs_write,
+			  "BAR 0 through resource0");
 		hw_expect(confined[c], HW_MSR_WRITE, 0, MSR_DEV, 0, EPERM, "writing IA32_PAT");
 		/* uid 1000: the files are root's (0644, 0600): the kernel refuses the open. */
 		hw_expect(confined[c], HW_CONFIG_WRITE, USER, config, 0, 100 + EACCES,
@@ -312,6 +318,12 @@ VM_TEST(hardware_pci_registers_and_msrs_are_refused, 211)
 			  "BAR 0 through resource0");
 	}
 	hw_expect(NULL, HW_CONFIG_WRITE, USER, config, 0, 100 + EACCES, "writing config");
+	/* kernel-settings = allow opens the sysfs files; lockdown still refuses the writes. */
+	hw_expect(HW_OPTIN, HW_CONFIG_WRITE, 0, config, 0, EPERM, "writing config");
+	hw_expect(HW_OPTIN, bar_op, 0, resource, 0, EPERM, "BAR 0 through resource0");
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hw-optin\"",
+			   "\"hook\":\"locked_down\"", "\"path\":\"lockdown: direct PCI access\"",
+			   LOCKDOWN_SOURCE);
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hw\"",
 			   "\"hook\":\"locked_down\"", "\"path\":\"lockdown: direct PCI access\"",
 			   LOCKDOWN_SOURCE);
@@ -647,6 +659,8 @@ VM_TEST(hardware_kernel_log_is_not_cleared_or_silenced, 215)
 			hw_expect(confined[c], HW_OPEN, USER, knob, O_WRONLY, EACCES,
 				  "writing a kernel log setting");
 		}
+		/* Not a setting that kernel-settings = allow lets through. */
+		hw_expect(HW_OPTIN, HW_OPEN, 0, knob, O_WRONLY, EPERM, "writing a kernel log setting");
 	}
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hw\"", "\"hook\":\"syslog\"",
 			   "\"path\":\"the kernel log (clear)\"", KERNEL_LOG_SOURCE);
@@ -660,7 +674,8 @@ VM_TEST(hardware_kernel_log_is_not_cleared_or_silenced, 215)
 	    mark, "\"event\":\"deny\"", "\"policy\":\"hw-audit\"", "\"hook\":\"file_open\"",
 	    "\"path\":\"/proc/sys/kernel/printk\"",
 	    "\"source\":\"built-in: a confined task cannot change kernel settings that "
-	    "run programs, load code or weaken protections, nor open kernel memory\"");
+	    "run programs, load code, weaken protections or bind every process, nor open kernel "
+	    "memory\"");
 }
 
 /* This file's programs are attached, each cheap for the verifier (no path walk). */
