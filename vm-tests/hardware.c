@@ -688,21 +688,8 @@ VM_TEST(hardware_programs_attached, 216)
 
 	VM_CHECK(run_command(argv, out, sizeof(out)) == 0);
 	for (size_t i = 0; i < sizeof(programs) / sizeof(programs[0]); i++) {
-		unsigned long insns = 0, verified = 0;
-		char want[96];
-		const char *at;
+		unsigned long verified = program_verified(out, programs[i]);
 
-		snprintf(want, sizeof(want), "{\"name\":\"%s\",\"insns\":", programs[i]);
-		at = strstr(out, want);
-		if (!at ||
-		    sscanf(at + strlen(want), "%lu,\"verified_insns\":%lu", &insns, &verified) !=
-			2 ||
-		    !verified) {
-			VM_FAIL("%s is not attached (lsmguard status --json)", programs[i]);
-			continue;
-		}
-		printf("# %s: %lu instructions, %lu processed by the verifier\n", programs[i],
-		       insns, verified);
 		/* The four without a path walk: a few thousand each (2,000-5,600 on 6.1), where
 		 * the programs that walk a path process 50,000-100,000. */
 		if (i < 4 && verified > 10000)

@@ -850,23 +850,8 @@ VM_TEST(namespaces_programs_attached, 189)
 	static char out[262144];
 
 	VM_CHECK(run_command(argv, out, sizeof(out)) == 0);
-	for (size_t i = 0; i < sizeof(programs) / sizeof(programs[0]); i++) {
-		char want[96];
-		const char *at;
-		unsigned long insns = 0, verified = 0;
-
-		snprintf(want, sizeof(want), "{\"name\":\"%s\",\"insns\":", programs[i]);
-		at = strstr(out, want);
-		if (!at ||
-		    sscanf(at + strlen(want), "%lu,\"verified_insns\":%lu", &insns, &verified) !=
-			2 ||
-		    !verified) {
-			VM_FAIL("%s is not attached (lsmguard status --json)", programs[i]);
-			continue;
-		}
-		printf("# %s: %lu instructions, %lu processed by the verifier\n", programs[i],
-		       insns, verified);
-	}
+	for (size_t i = 0; i < sizeof(programs) / sizeof(programs[0]); i++)
+		program_verified(out, programs[i]);
 }
 
 /*

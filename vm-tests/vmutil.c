@@ -779,3 +779,21 @@ long long policy_counter(const char *policy, const char *hook, const char *field
 		return -1;
 	return strtoll(at + strlen(want), NULL, 10);
 }
+
+unsigned long program_verified(const char *status, const char *name)
+{
+	unsigned long insns = 0, verified = 0;
+	char want[96];
+	const char *at;
+
+	snprintf(want, sizeof(want), "{\"name\":\"%s\",\"insns\":", name);
+	at = strstr(status, want);
+	if (!at ||
+	    sscanf(at + strlen(want), "%lu,\"verified_insns\":%lu", &insns, &verified) != 2 ||
+	    !verified) {
+		VM_FAIL("%s is not attached (lsmguard status --json)", name);
+		return 0;
+	}
+	printf("# %s: %lu instructions, %lu processed by the verifier\n", name, insns, verified);
+	return verified;
+}

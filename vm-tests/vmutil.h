@@ -111,6 +111,12 @@ int count_events_after(long mark, const char *needle);
 const char *source_of(const char *file, const char *text);
 /* Run a command, return its exit status; its stdout goes to out (may be NULL). */
 int run_command(const char *const argv[], char *out, size_t out_size);
+/*
+ * How many instructions the verifier processed for the attached program name, as `lsmguard
+ * status --json` (in status) reports it, after printing its size; 0, and a failure of the
+ * case, when it is not attached.
+ */
+unsigned long program_verified(const char *status, const char *name);
 void write_file(const char *path, const char *text, mode_t mode);
 /* Write text into an existing file as it is (proc and sysfs files). */
 void write_into(const char *path, const char *text);
