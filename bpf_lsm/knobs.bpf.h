@@ -316,9 +316,12 @@ static __always_inline bool lg_is_memory_device(struct inode *inode)
 
 /*
  * Input a person's session reads, injected: /dev/uinput (10:223, a new keyboard of the
- * caller's making) and the event devices (13:64 and up, /dev/input/eventN: a write is an event
- * of that keyboard or mouse), opened for writing. With TIOCSTI and TIOCLINUX's paste
- * (meta.bpf.c) this is typing into an administrator's console or terminal, outside every policy.
+ * caller's making), /dev/uhid (10:239, a HID device of its making: a keyboard again),
+ * /dev/userio (10:240, a PS/2 port of its making, to which the kernel binds its keyboard
+ * driver) and the event devices (13:64 and up, /dev/input/eventN: a write is an event of that
+ * keyboard or mouse), opened for writing. With TIOCSTI, TIOCLINUX's paste, line disciplines
+ * and the console's keymap (meta.bpf.c) this is typing into an administrator's console or
+ * terminal, outside every policy.
  */
 static __always_inline bool lg_is_input_injection(struct inode *inode)
 {
@@ -327,7 +330,8 @@ static __always_inline bool lg_is_input_injection(struct inode *inode)
 	if ((BPF_CORE_READ(inode, i_mode) & LG_S_IFMT) != LG_S_IFCHR)
 		return false;
 	rdev = BPF_CORE_READ(inode, i_rdev);
-	return rdev == LG_KDEV(10, 223) || (rdev >> 20 == 13 && (rdev & 0xfffff) >= 64);
+	return rdev == LG_KDEV(10, 223) || rdev == LG_KDEV(10, 239) || rdev == LG_KDEV(10, 240) ||
+	       (rdev >> 20 == 13 && (rdev & 0xfffff) >= 64);
 }
 
 /*

@@ -52,6 +52,17 @@
  * paste does the same on a virtual console (its other subcommands are left out with it). */
 #define LG_TIOCSTI 0x5412
 #define LG_TIOCLINUX 0x541c
+/* A line discipline makes the kernel read a tty as a device: N_MOUSE (serport) binds a serio
+ * keyboard driver (atkbd, xtkbd) to a pty, whose master then types on the console; N_HCI,
+ * N_GSM, N_SLIP and N_CAN make Bluetooth, modem and network devices. Every TIOCSETD is
+ * refused: the number is read from user memory, which another thread may change between a
+ * check here and the kernel's own read. */
+#define LG_TIOCSETD 0x5423
+/* The console's keymap (include/uapi/linux/kd.h): a function key string or a key's meaning
+ * changed by a root service types its text when an administrator presses the key. */
+#define LG_KDSKBENT 0x4b47
+#define LG_KDSKBSENT 0x4b49
+#define LG_KDSETKEYCODE 0x4b4d
 /* struct iattr's ia_valid bits (include/linux/fs.h) */
 #define LG_ATTR_MODE (1 << 0)
 #define LG_ATTR_UID (1 << 1)
@@ -193,11 +204,19 @@ int BPF_PROG(lg_inode_setattr, struct dentry *dentry, struct iattr *attr, int re
 	return lg_meta_write(LG_HOOK_INODE_SETATTR, dentry, 0, 0);
 }
 
-/* TIOCSTI and TIOCLINUX: a protection for every confined task, whatever the tty. */
+static __always_inline bool lg_is_terminal_input(unsigned int cmd)
+{
+	return cmd == LG_TIOCSTI || cmd == LG_TIOCLINUX || cmd == LG_TIOCSETD ||
+	       cmd == LG_KDSKBENT || cmd == LG_KDSKBSENT || cmd == LG_KDSETKEYCODE;
+}
+
+/* The ioctls above: a protection for every confined task, whatever the tty. */
 static __always_inline int lg_terminal_input(unsigned int cmd)
 {
 	static const char sti[] = "typing into a terminal (TIOCSTI)";
 	static const char linux[] = "typing into a terminal (TIOCLINUX)";
+	static const char setd[] = "a terminal's line discipline (TIOCSETD)";
+	static const char keymap[] = "the console's keymap (KDSKBENT, KDSKBSENT, KDSETKEYCODE)";
 	const struct lg_policy_value *policy;
 	__u64 cgroup_id = 0;
 
@@ -207,15 +226,21 @@ static __always_inline int lg_terminal_input(unsigned int cmd)
 	if (cmd == LG_TIOCSTI)
 		return lg_builtin_deny(policy, cgroup_id, LG_HOOK_FILE_IOCTL, LG_BUILTIN_TERMINAL,
 				       sti, sizeof(sti));
-	return lg_builtin_deny(policy, cgroup_id, LG_HOOK_FILE_IOCTL, LG_BUILTIN_TERMINAL, linux,
-			       sizeof(linux));
+	if (cmd == LG_TIOCLINUX)
+		return lg_builtin_deny(policy, cgroup_id, LG_HOOK_FILE_IOCTL, LG_BUILTIN_TERMINAL,
+				       linux, sizeof(linux));
+	if (cmd == LG_TIOCSETD)
+		return lg_builtin_deny(policy, cgroup_id, LG_HOOK_FILE_IOCTL, LG_BUILTIN_TERMINAL,
+				       setd, sizeof(setd));
+	return lg_builtin_deny(policy, cgroup_id, LG_HOOK_FILE_IOCTL, LG_BUILTIN_TERMINAL, keymap,
+			       sizeof(keymap));
 }
 
 static __always_inline int lg_ioctl_check(struct file *file, unsigned int cmd)
 {
 	bool efivar;
 
-	if (cmd == LG_TIOCSTI || cmd == LG_TIOCLINUX)
+	if (lg_is_terminal_input(cmd))
 		return lg_terminal_input(cmd);
 	if (cmd != FS_IOC_SETFLAGS && cmd != FS_IOC32_SETFLAGS && cmd != FS_IOC_FSSETXATTR &&
 	    cmd != FS_IOC_ENABLE_VERITY)

@@ -64,8 +64,8 @@ static void own_proc_as_self(const char *real, char *out, size_t size)
 
 /*
  * Device nodes, which the kernel knows by what the inode is wherever the node lies: a block
- * device unless [system] raw-disks = allow (before any rule), and uinput or an input event
- * device opened for writing (bpf_lsm/knobs.bpf.h lg_open_builtin).
+ * device unless [system] raw-disks = allow (before any rule), and uinput, uhid, userio or an
+ * input event device opened for writing (bpf_lsm/knobs.bpf.h lg_open_builtin).
  */
 static void device_builtin(const struct lg_compiled *compiled, __u32 id,
 			   enum lg_decision decision, const char *path, struct lg_verdict *v)
@@ -79,7 +79,9 @@ static void device_builtin(const struct lg_compiled *compiled, __u32 id,
 	if (S_ISBLK(st.st_mode) && !(pol->flags & LG_POLICY_SYSTEM_RAW_DISKS))
 		builtin = LG_BUILTIN_RAW_DISK;
 	else if (S_ISCHR(st.st_mode) && decision == LG_DECISION_FILE_WRITE &&
-		 ((major(st.st_rdev) == 10 && minor(st.st_rdev) == 223) ||
+		 ((major(st.st_rdev) == 10 &&
+		   (minor(st.st_rdev) == 223 || minor(st.st_rdev) == 239 ||
+		    minor(st.st_rdev) == 240)) ||
 		  (major(st.st_rdev) == 13 && minor(st.st_rdev) >= 64)))
 		builtin = LG_BUILTIN_TERMINAL;
 	if (!builtin || v->builtin == LG_BUILTIN_KNOB)

@@ -55,7 +55,9 @@ static const char *const builtin_reasons[] = {
 	[LG_BUILTIN_KERNEL_SETTING] = "a confined task cannot change kernel settings (/proc/sys, "
 				      "/sys) unless its policy says [system] kernel-settings = "
 				      "allow",
-	[LG_BUILTIN_TERMINAL] = "a confined task cannot type into a terminal (TIOCSTI, TIOCLINUX)",
+	[LG_BUILTIN_TERMINAL] = "a confined task cannot type into a terminal or console (TIOCSTI, "
+				"TIOCLINUX, line disciplines, keymaps, uinput and other input "
+				"devices)",
 	[LG_BUILTIN_CREDENTIALS] = "a confined task cannot send credentials (SCM_CREDENTIALS) "
 				   "other than its own process id, user and group",
 	[LG_BUILTIN_LOCKDOWN] = "a confined task cannot reach raw hardware or kernel memory (what "

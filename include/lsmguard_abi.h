@@ -524,7 +524,8 @@ enum lg_builtin {
 	LG_BUILTIN_HOST_CODE = 21,
 	/* writing a sysctl, a sysfs or configfs attribute without [system] kernel-settings = allow */
 	LG_BUILTIN_KERNEL_SETTING = 22,
-	LG_BUILTIN_TERMINAL = 23,   /* typing into a terminal: TIOCSTI, TIOCLINUX */
+	/* typing into a terminal or console: TIOCSTI, TIOCLINUX, TIOCSETD, keymaps, input devices */
+	LG_BUILTIN_TERMINAL = 23,
 	/* sending SCM_CREDENTIALS that name another process, user or group than the sender's
 	 * own (what CAP_SYS_ADMIN, CAP_SETUID, CAP_SETGID let the kernel accept) */
 	LG_BUILTIN_CREDENTIALS = 24,
@@ -542,7 +543,8 @@ enum lg_builtin {
  * task whatever its policy's mode, and counted and reported as denied (event "deny") under an
  * audit-mode policy too. A built-in not listed here confines the policy's own service and
  * follows the mode like a rule: creating device nodes, renaming a directory with rules
- * beneath it, creating user namespaces, mount operations and setting the clock.
+ * beneath it, creating user namespaces, mount operations, writing kernel settings and setting
+ * the clock.
  */
 #define LG_BUILTIN_PROTECTIONS                                                                    \
 	((1U << LG_BUILTIN_CGROUP_MOVE) | (1U << LG_BUILTIN_BPF) | (1U << LG_BUILTIN_MODULE) |    \

@@ -24,6 +24,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <termios.h>
+#include <linux/kd.h>
 #include <unistd.h>
 
 #include "vmtest.h"
@@ -45,7 +46,8 @@
 	"\"source\":\"built-in: a confined task cannot change the priority, scheduling, limits, " \
 	"OOM score or /proc files of lsmguard, PID 1 or systemd-journald\""
 #define TERMINAL_SOURCE                                                                           \
-	"\"source\":\"built-in: a confined task cannot type into a terminal (TIOCSTI, TIOCLINUX)\""
+	"\"source\":\"built-in: a confined task cannot type into a terminal or console (TIOCSTI, "  \
+	"TIOCLINUX, line disciplines, keymaps, uinput and other input devices)\""
 #define PROTECTED_SOURCE                                                                          \
 	"\"source\":\"built-in: a confined task cannot change, rename, remove or mount over "     \
 	"lsmguard's policy directory, executable, state or unit, the journal's sockets and files, " \
@@ -361,6 +363,21 @@ static int do_sti(const void *arg)
 	}
 	if (fd < 0)
 		return 200 + errno;
+	if (a->cmd != TIOCSTI && a->cmd != TIOCLINUX) {
+		/* TIOCSETD: N_MOUSE (2); the keymap's: an entry of zeros (a pty has no keymap) */
+		union {
+			int ldisc;
+			struct kbsentry sentry;
+			struct kbentry entry;
+			struct kbkeycode keycode;
+		} any = {.ldisc = 2};
+		int e = ioctl(fd, a->cmd, &any) ? errno : 0;
+
+		close(fd);
+		if (m >= 0)
+			close(m);
+		return e;
+	}
 	for (size_t i = 0; i < sizeof(text) - 1; i++) {
 		char sel[2] = {2, 0}; /* TIOCLINUX subcommand TIOCL_SETSEL's neighbour: PASTESEL 3 */
 
@@ -485,12 +502,50 @@ VM_TEST(hoststate_terminal_input, 151)
 			   TERMINAL_SOURCE);
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hs\"", "\"uid\":1000",
 			   "\"path\":\"typing into a terminal (TIOCLINUX)\"", TERMINAL_SOURCE);
+	/*
+	 * A line discipline (N_MOUSE binds a keyboard driver to the pty: its master then types on
+	 * the console) and the console's keymap (a function key's string typed when an
+	 * administrator presses it), on a terminal of its own. Outside a policy root gets the
+	 * kernel's own answer, whatever it is; never lsmguard's EPERM.
+	 */
+	{
+		static const unsigned long cmds[] = {TIOCSETD, KDSKBSENT, KDSKBENT, KDSETKEYCODE};
+
+		for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+			struct sti_arg own = {NULL, 0, true, cmds[i]};
+			int unconfined = in_cgroup(NULL, do_sti, &own);
+
+			printf("# ioctl 0x%lx outside a policy: %d (%s)\n", cmds[i], unconfined,
+			       unconfined ? strerror(unconfined) : "-");
+			VM_CHECK(unconfined != EPERM && unconfined < 200);
+			VM_CHECK(in_cgroup(HS, do_sti, &own) == EPERM);
+			VM_CHECK(in_cgroup(HS_SYSCTL, do_sti, &own) == EPERM);
+			own.uid = USER;
+			VM_CHECK(in_cgroup(HS_AUDIT, do_sti, &own) == EPERM);
+		}
+	}
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hs\"",
+			   "\"path\":\"a terminal's line discipline (TIOCSETD)\"", TERMINAL_SOURCE);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hs-audit\"", "\"uid\":1000",
+			   "\"path\":\"the console's keymap (KDSKBENT, KDSKBSENT, KDSETKEYCODE)\"",
+			   TERMINAL_SOURCE);
 	/* The input devices, whatever their names. */
 	unlink("/tmp/hs-uinput");
 	unlink("/tmp/hs-event");
 	VM_CHECK(mknod("/tmp/hs-uinput", S_IFCHR | 0666, makedev(10, 223)) == 0);
 	VM_CHECK(mknod("/tmp/hs-event", S_IFCHR | 0666, makedev(13, 64)) == 0);
 	VM_CHECK(chmod("/tmp/hs-uinput", 0666) == 0 && chmod("/tmp/hs-event", 0666) == 0);
+	/* uhid (a HID keyboard of its making) and userio (a PS/2 port of its making). */
+	for (unsigned minor = 239; minor <= 240; minor++) {
+		unlink("/tmp/hs-misc");
+		VM_CHECK(mknod("/tmp/hs-misc", S_IFCHR | 0666, makedev(10, minor)) == 0);
+		VM_CHECK(chmod("/tmp/hs-misc", 0666) == 0);
+		EXPECT_OPEN(HS, "/tmp/hs-misc", O_RDWR, 0, EPERM);
+		EXPECT_OPEN(HS_AUDIT, "/tmp/hs-misc", O_RDWR, USER, EPERM);
+		/* No driver behind the node in the test kernel without its module: ENODEV. */
+		EXPECT_OPEN(NULL, "/tmp/hs-misc", O_RDWR, 0, ENODEV);
+	}
+	unlink("/tmp/hs-misc");
 	EXPECT_OPEN(HS, "/tmp/hs-uinput", O_WRONLY, 0, EPERM);
 	EXPECT_OPEN(HS_AUDIT, "/tmp/hs-uinput", O_WRONLY, USER, EPERM);
 	EXPECT_OPEN(HS, "/tmp/hs-event", O_RDWR, USER, EPERM);

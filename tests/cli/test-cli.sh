@@ -151,7 +151,7 @@ printf '[policy]\nname = r\ncgroup = /r\nmode = enforce\n[files]\ndefault = allo
 run "explain a block device under raw-disks = allow" 0 "$lsmguard" explain --policy-dir sc r open-write "$work/disk" &&
 	same "explain: raw-disks = allow leaves the node to the rules" <(sed -n 2p "$work/out") <(echo "  rule:        no rule matches: [files] default = allow")
 run "explain writing uinput" 1 "$lsmguard" explain --policy-dir sc r open-write "$work/uinput" &&
-	same "explain: uinput is typing into terminals" <(sed -n 2p "$work/out") <(echo "  rule:        built in: a confined task cannot type into a terminal (TIOCSTI, TIOCLINUX)")
+	same "explain: uinput is typing into terminals" <(sed -n 2p "$work/out") <(echo "  rule:        built in: a confined task cannot type into a terminal or console (TIOCSTI, TIOCLINUX, line disciplines, keymaps, uinput and other input devices)")
 run "explain an unknown policy exits 2" 2 "$lsmguard" explain --policy-dir examples nosuch exec /bin/sh &&
 	same "explain unknown policy message" "$work/err" <(echo "lsmguard: no policy named 'nosuch' in examples: 'lsmguard show examples' lists them")
 run "explain a malformed destination exits 2" 2 "$lsmguard" explain --policy-dir examples nginx connect 10.0.0.1/tcp &&
