@@ -55,11 +55,7 @@ struct daemon {
 	unsigned metrics_interval; /* seconds */
 	struct lg_metrics metrics;
 	/* lg_lost as last reported: what a key had then, and when the next loss counts from. */
-	struct lost_seen {
-		struct lg_lost_key key;
-		__u64 count;
-		__u64 last_ns;
-	} lost[LG_LOST_KEYS];
+	struct lg_lost_seen lost[LG_LOST_KEYS];
 	unsigned lost_keys;
 };
 
@@ -149,21 +145,23 @@ static int on_event(void *ctx, void *data, size_t size)
 
 /*
  * A lost event is never silent: for every (policy, rule) whose count of lost events grew since
- * the last look, one "lost" event with how many and over which interval. The first look (at
- * start, or on adopting pins) only takes the snapshot.
+ * the last look, one "lost" event with how many and over which interval. The first look of a
+ * daemon that loaded the maps itself only takes the snapshot; one that adopted them starts from
+ * its predecessor's last look (the state directory's "lost" file), so what was lost while no
+ * daemon ran is reported too. Each look that changed the snapshot saves it there.
  */
 static void report_lost(struct daemon *d, bool silent)
 {
 	struct lg_lost_key key, next;
 	struct lg_lost_value value;
 	int fd = d->bpf.map_fd[LG_MAP_LOST];
-	bool first = true;
+	bool first = true, changed = silent;
 
 	/* After what the output itself lost (report_output_lost), never before it. */
 	if (!silent && d->out.loss_keys)
 		return;
 	while (bpf_map_get_next_key(fd, first ? NULL : &key, &next) == 0) {
-		struct lost_seen *seen = NULL;
+		struct lg_lost_seen *seen = NULL;
 		struct line l;
 		bool taken;
 
@@ -178,8 +176,10 @@ static void report_lost(struct daemon *d, bool silent)
 			if (d->lost_keys == LG_LOST_KEYS)
 				continue;
 			seen = &d->lost[d->lost_keys++];
-			*seen = (struct lost_seen){.key = key};
+			*seen = (struct lg_lost_seen){.key = key};
 		}
+		if (value.count == seen->count)
+			continue;
 		if (value.count > seen->count && !silent) {
 			/* Not taken by stdout (or syslog): the next look reports the whole of it.
 			 */
@@ -203,7 +203,10 @@ static void report_lost(struct daemon *d, bool silent)
 		}
 		seen->count = value.count;
 		seen->last_ns = value.last_ns;
+		changed = true;
 	}
+	if (changed && lg_lost_seen_write(d->state_dir, d->lost, d->lost_keys))
+		log_warnx("cannot write %s/lost", d->state_dir);
 }
 
 /*
@@ -807,8 +810,16 @@ int cmd_run(int argc, char **argv)
 		fatalx("%s; not claiming enforcement", err);
 	}
 	ring_buffer__consume(d.events); /* drop the canary's own events */
-	report_lost(&d, true);
+	if (d.bpf.adopted) {
+		ret = lg_lost_seen_read(d.state_dir, d.lost, LG_LOST_KEYS);
+		d.lost_keys = ret > 0 ? (unsigned)ret : 0;
+	}
+	/* Without a predecessor's look: the snapshot only (after ready: what it reports). */
+	if (!d.lost_keys)
+		report_lost(&d, true);
 	emit_ready(&d, &config);
+	if (d.lost_keys)
+		report_lost(&d, false);
 	{
 		char status[256], notice[512];
 

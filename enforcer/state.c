@@ -108,6 +108,64 @@ int lg_reloads_write(const char *dir, unsigned ok, unsigned refused, bool last_o
 	return write_atomically(dir, "reloads", text);
 }
 
+int lg_lost_seen_write(const char *dir, const struct lg_lost_seen *seen, unsigned count)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&text, &size);
+	int ret;
+
+	if (!f)
+		return -ENOMEM;
+	fprintf(f, "lost\t1\n");
+	for (unsigned i = 0; i < count; i++)
+		fprintf(f, "%u\t%u\t%u\t%u\t%llu\t%llu\n", seen[i].key.policy, seen[i].key.rule,
+			seen[i].key.builtin, seen[i].key.hook, (unsigned long long)seen[i].count,
+			(unsigned long long)seen[i].last_ns);
+	if (fclose(f) != 0) {
+		free(text);
+		return -ENOMEM;
+	}
+	ret = write_atomically(dir, "lost", text);
+	free(text);
+	return ret;
+}
+
+int lg_lost_seen_read(const char *dir, struct lg_lost_seen *seen, unsigned max)
+{
+	char path[4096], line[256];
+	unsigned n = 0;
+	FILE *f;
+
+	if (snprintf(path, sizeof(path), "%s/lost", dir) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	if (!fgets(line, sizeof(line), f) || strcmp(line, "lost\t1\n") != 0) {
+		fclose(f);
+		return -EINVAL;
+	}
+	while (n < max && fgets(line, sizeof(line), f)) {
+		unsigned policy, rule, builtin, hook;
+		unsigned long long count, last;
+
+		if (sscanf(line, "%u\t%u\t%u\t%u\t%llu\t%llu", &policy, &rule, &builtin, &hook,
+			   &count, &last) != 6 ||
+		    builtin > 255 || hook > 255)
+			continue;
+		seen[n] = (struct lg_lost_seen){
+		    .key = {.policy = policy, .rule = rule, .builtin = (__u8)builtin,
+			    .hook = (__u8)hook},
+		    .count = count,
+		    .last_ns = last,
+		};
+		n++;
+	}
+	fclose(f);
+	return (int)n;
+}
+
 void lg_state_free(struct lg_state *state)
 {
 	free(state->policies);
@@ -187,18 +245,40 @@ int lg_pidfile_claim(const char *dir, int *running)
 	if (ret)
 		return ret;
 	snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
 	n = snprintf(text, sizeof(text), "%d\n", (int)getpid());
-	/* A new file: nobody else can hold a lock on it yet. */
-	if (fchmod(fd, 0644) || fcntl(fd, F_OFD_SETLK, &lock)) {
-		ret = -errno;
-		goto out_unlink;
-	}
-	if (write(fd, text, (size_t)n) != n) {
-		ret = errno ? -errno : -EIO;
-		goto out_unlink;
+	/*
+	 * Locked and written before it has a name: nobody else can open it, so nobody can take a
+	 * lock on it first (a read lock taken on a named temporary file in that moment would
+	 * keep this daemon from starting). Then named, and renamed into place.
+	 */
+	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
+	if (fd >= 0) {
+		char proc[64];
+
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+		/* This process's own temporary name: one a crashed daemon with this pid left
+		 * behind goes first. */
+		snprintf(tmp, sizeof(tmp), "%s.%d", path, (int)getpid());
+		unlink(tmp);
+		if (fcntl(fd, F_OFD_SETLK, &lock) || write(fd, text, (size_t)n) != n ||
+		    fchmod(fd, 0644) || linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW)) {
+			ret = errno ? -errno : -EIO;
+			close(fd);
+			return ret;
+		}
+	} else {
+		/* A filesystem without O_TMPFILE: a named temporary file, locked at once. */
+		fd = mkostemp(tmp, O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+		if (fchmod(fd, 0644) || fcntl(fd, F_OFD_SETLK, &lock)) {
+			ret = -errno;
+			goto out_unlink;
+		}
+		if (write(fd, text, (size_t)n) != n) {
+			ret = errno ? -errno : -EIO;
+			goto out_unlink;
+		}
 	}
 	/*
 	 * The name goes to the new file unless a daemon holds the one it names now. Whatever

@@ -38,6 +38,19 @@ int lg_reloads_write(const char *dir, unsigned ok, unsigned refused, bool last_o
 		     long long last_time);
 void lg_state_free(struct lg_state *state);
 /*
+ * The lost-event counts the running daemon has reported, dir/lost: one line per (policy,
+ * rule, built-in, hook) with the count and the time of the latest. A daemon that adopts the
+ * pins reports what its predecessor had not (the losses while no daemon read the ring buffer).
+ */
+struct lg_lost_seen {
+	struct lg_lost_key key;
+	__u64 count;
+	__u64 last_ns;
+};
+int lg_lost_seen_write(const char *dir, const struct lg_lost_seen *seen, unsigned count);
+/* How many were read into seen (at most max); -errno when there is no file or it is not one. */
+int lg_lost_seen_read(const char *dir, struct lg_lost_seen *seen, unsigned max);
+/*
  * The daemon's pid file, dir/lsmguard.pid: the pid of `lsmguard run`, in a file that process
  * holds a write lock on (an open file description lock) for as long as it lives. A daemon runs
  * when the file is write-locked: a write lock needs a descriptor open for writing, which

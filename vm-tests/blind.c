@@ -46,14 +46,15 @@ static long blind_now_ms(void)
 #define STALL_FILES 6000 /* more than the 1 MiB ring buffer holds (320-byte events) */
 #define STALL_ERR "/run/blind-daemon.err"
 
+/* Open the STALL_FILES files of the directory arg (STALL_DIR when NULL), each denied. */
 static int do_open_stall_files(const void *arg)
 {
-	char path[64];
+	const char *dir = arg ? arg : STALL_DIR;
+	char path[96];
 	int denied = 0;
 
-	(void)arg;
 	for (int i = 0; i < STALL_FILES; i++) {
-		snprintf(path, sizeof(path), STALL_DIR "/f%d", i);
+		snprintf(path, sizeof(path), "%s/f%d", dir, i);
 		if (open(path, O_RDONLY) < 0 && errno == EPERM)
 			denied++;
 		/* In batches a draining daemon keeps up with (one that does not drain loses
@@ -304,6 +305,87 @@ out_restart:
 	free(out.text);
 	VM_CHECK(daemon_start() > 0);
 	VM_CHECK(system("rm -rf " STALL_DIR) == 0);
+}
+
+/*
+ * Denials while no daemon runs (killed: a crash, the OOM killer): the programs go on deciding
+ * and queue their events in the pinned ring buffer, which holds about 3,200; the rest are
+ * counted. The next daemon adopts the pins, prints what was queued and reports what was lost
+ * since its predecessor's last report: every denial is a line or counted, none silent.
+ */
+#define DOWN_DIR "/data/private/blind-down"
+
+VM_TEST(blind_losses_while_no_daemon_runs_are_reported, 189)
+{
+	const char *const deny_lines[] = {"\"event\":\"deny\"", "\"path\":\"" DOWN_DIR "/f", NULL};
+	const char *const ring_lost[] = {"\"event\":\"lost\"", "\"lost_in\":\"ring_buffer\"",
+					 "\"hook\":\"file_open\"", NULL};
+	struct pipe_text out = {0};
+	pid_t old = daemon_pid(), pid;
+	const char *line;
+	char path[96];
+	int rfd = -1, delivered, found;
+	long long lost;
+
+	mkdir(DOWN_DIR, 0755);
+	for (int i = 0; i < STALL_FILES; i++) {
+		snprintf(path, sizeof(path), DOWN_DIR "/f%d", i);
+		close(open(path, O_WRONLY | O_CREAT, 0644));
+	}
+	VM_CHECK(old > 1);
+	if (old > 1) {
+		VM_CHECK(kill(old, SIGKILL) == 0);
+		VM_CHECK(wait_exit(old, 10000));
+	}
+	/* Enforced without a daemon; 6,000 events for a ring buffer that holds about 3,200. */
+	VM_CHECK(in_cgroup(FILES, do_open_stall_files, DOWN_DIR) == 0);
+	pid = start_daemon_on_pipe(&rfd);
+	VM_CHECK(pid > 0);
+	pipe_read(rfd, &out, "\"lost_in\":\"ring_buffer\"", 90000);
+	found = lines_with(out.text, ring_lost, &line);
+	lost = found == 1 ? field_number(line, "\"count\":") : 0;
+	/* The queued lines follow, as fast as this pipe is read. */
+	delivered = lines_with(out.text, deny_lines, &line);
+	for (int waited = 0; found == 1 && delivered + lost < STALL_FILES && waited < 60; waited++) {
+		pipe_read(rfd, &out, NULL, 1000);
+		delivered = lines_with(out.text, deny_lines, &line);
+	}
+	if (found != 1) {
+		VM_FAIL("%d \"lost\" events (ring buffer) for file_open, expected 1; %d deny lines",
+			found, delivered);
+		print_file_tail(STALL_ERR);
+	} else {
+		found = lines_with(out.text, ring_lost, &line);
+		printf("#   delivered %d queued deny lines, lost %lld of %d: %.*s\n", delivered,
+		       lost, STALL_FILES, (int)(strchr(line, '\n') - line), line);
+		VM_CHECK(found == 1);
+		VM_CHECK(lost > 0 && delivered > 0);
+		if (delivered + lost != STALL_FILES)
+			VM_FAIL("%d delivered + %lld counted lost != %d denials", delivered, lost,
+				STALL_FILES);
+	}
+	kill(pid, SIGTERM);
+	VM_CHECK(wait_exit(pid, 10000));
+	waitpid(pid, NULL, 0);
+	if (rfd >= 0)
+		close(rfd);
+	free(out.text);
+	/* The next daemon starts from this one's report: nothing is reported twice. */
+	out = (struct pipe_text){0};
+	pid = start_daemon_on_pipe(&rfd);
+	VM_CHECK(pid > 0);
+	pipe_read(rfd, &out, "\"event\":\"ready\"", 60000);
+	pipe_read(rfd, &out, NULL, 2000);
+	VM_CHECK(out.text && strstr(out.text, "\"event\":\"ready\""));
+	VM_CHECK(lines_with(out.text, ring_lost, &line) == 0);
+	kill(pid, SIGTERM);
+	VM_CHECK(wait_exit(pid, 10000));
+	waitpid(pid, NULL, 0);
+	if (rfd >= 0)
+		close(rfd);
+	free(out.text);
+	VM_CHECK(daemon_start() > 0);
+	VM_CHECK(system("rm -rf " DOWN_DIR) == 0);
 }
 
 /* ---- systemd-journald ---- */

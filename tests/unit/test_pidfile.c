@@ -228,3 +228,36 @@ TEST_F(pidfile, pidfile_release_removes_only_its_own_file)
 	lg_pidfile_release(self->dir, fd);
 	CHECK_INT(pid_in(self->path), 1);
 }
+
+/*
+ * The lost-event snapshot a daemon leaves for the next one (enforcer/state.c, "lost"): read back
+ * as written, keys and counts whole; no file, or one of another format, is no snapshot.
+ */
+TEST_F(pidfile, lost_snapshot_read_back_as_written)
+{
+	const struct lg_lost_seen written[2] = {
+	    {.key = {.policy = 3, .rule = 41, .builtin = 0, .hook = 1}, .count = 2817,
+	     .last_ns = 123456789012ULL},
+	    {.key = {.policy = 7, .rule = 0, .builtin = 27, .hook = 9}, .count = 1,
+	     .last_ns = 5},
+	};
+	struct lg_lost_seen got[4];
+	char path[128];
+	FILE *f;
+
+	CHECK_INT(lg_lost_seen_read(self->dir, got, 4), -ENOENT);
+	CHECK_INT(lg_lost_seen_write(self->dir, written, 2), 0);
+	CHECK_INT(lg_lost_seen_read(self->dir, got, 4), 2);
+	CHECK(memcmp(got, written, sizeof(written)) == 0);
+	/* At most max entries. */
+	CHECK_INT(lg_lost_seen_read(self->dir, got, 1), 1);
+	CHECK_INT((int)got[0].count, 2817);
+	snprintf(path, sizeof(path), "%s/lost", self->dir);
+	f = fopen(path, "w");
+	CHECK(f != NULL);
+	if (f) {
+		fputs("3\t41\t0\t1\t2817\t5\n", f);
+		fclose(f);
+	}
+	CHECK_INT(lg_lost_seen_read(self->dir, got, 4), -EINVAL);
+}
