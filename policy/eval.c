@@ -198,7 +198,7 @@ int lg_eval_path(const struct lg_compiled *c, __u32 policy, enum lg_decision dec
 	unsigned write = decision == LG_DECISION_FILE_WRITE;
 	const struct lg_policy_value *pol;
 	struct lg_path_walk walk;
-	unsigned state = 0;
+	unsigned state = 0, fixed;
 
 	memset(out, 0, sizeof(*out));
 	pol = lg_compiled_policy(c, policy);
@@ -234,8 +234,9 @@ int lg_eval_path(const struct lg_compiled *c, __u32 policy, enum lg_decision dec
 			state |= LG_EVAL_HOST_NAMED;
 	}
 	/* Refused before any rule is looked at (the kernel's file_open built-ins). */
-	if (decision != LG_DECISION_EXEC && fixed_builtin(path, write))
-		out->builtin = fixed_builtin(path, write);
+	fixed = decision != LG_DECISION_EXEC ? fixed_builtin(path, write) : 0;
+	if (fixed)
+		out->builtin = fixed;
 	/* A protection, whatever the rules say (the kernel's lg_path_decide). */
 	else if (state & LG_EVAL_PROTECTED)
 		out->builtin = LG_BUILTIN_PROTECTED;
@@ -246,6 +247,10 @@ int lg_eval_path(const struct lg_compiled *c, __u32 policy, enum lg_decision dec
 	else if (write && is_kernel_setting_path(path) &&
 		 !(pol->flags & LG_POLICY_SYSTEM_KERNEL_SETTINGS))
 		out->builtin = LG_BUILTIN_KERNEL_SETTING;
+	/* configfs builds targets that export disks: raw-disks = allow is needed too. */
+	else if (write && strncmp(path, "/sys/kernel/config/", 19) == 0 && path[19] &&
+		 !(pol->flags & LG_POLICY_SYSTEM_RAW_DISKS))
+		out->builtin = LG_BUILTIN_RAW_DISK;
 	if (out->builtin) {
 		out->deny = true;
 		out->rule = 0;

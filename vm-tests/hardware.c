@@ -54,9 +54,8 @@ static const char hw_optin_policy[] =
 	"the kernel's lockdown refuses: I/O ports, PCI, MSRs, /dev/mem, ACPI tables, kprobes, "    \
 	"kcore...)\""
 #define RAW_DISK_SOURCE                                                                            \
-	"\"source\":\"built-in: a confined task cannot open a block device unless its policy "     \
-	"says "                                                                                    \
-	"[system] raw-disks = allow\""
+	"\"source\":\"built-in: a confined task cannot open a block device, nor build a disk "     \
+	"target in configfs, unless its policy says [system] raw-disks = allow\""
 #define CLOCK_SOURCE                                                                               \
 	"\"source\":\"built-in: a confined task cannot set the clock unless its policy says "      \
 	"[system] clock = allow\""
