@@ -101,6 +101,7 @@
 #define LG_S_IFMT 00170000
 #define LG_S_IFCHR 0020000
 #define LG_S_IFBLK 0060000
+#define LG_SCSI_GENERIC_MAJOR 21
 /* /dev/mem 1:1, /dev/kmem 1:2, /dev/port 1:4 (the kernel's dev_t: major << 20 | minor) */
 #define LG_MEM_MAJOR 1
 #define LG_KDEV(major, minor) (((major) << 20) | (minor))
@@ -408,12 +409,18 @@ static __always_inline bool lg_proc_of_protected(struct inode *inode)
 __weak __noinline int lg_open_builtin(__u64 inode_addr, int write)
 {
 	struct inode *inode = (struct inode *)inode_addr;
+	__u32 mode;
 
 	if (!inode)
 		return 0;
 	/* A disk, a partition, a loop, RAM or device-mapper device, wherever its node is and
-	 * whatever its name: every block of every file on it, past every path rule. */
-	if ((BPF_CORE_READ(inode, i_mode) & LG_S_IFMT) == LG_S_IFBLK)
+	 * whatever its name: every block of every file on it, past every path rule. SCSI
+	 * generic (/dev/sgN, major 21) is a disk too: its read and write carry SCSI commands.
+	 * (bsg and NVMe's character devices have dynamic majors: their commands are ioctls and
+	 * io_uring commands, decided in meta.bpf.c and lockdown.bpf.c.) */
+	mode = BPF_CORE_READ(inode, i_mode) & LG_S_IFMT;
+	if (mode == LG_S_IFBLK ||
+	    (mode == LG_S_IFCHR && BPF_CORE_READ(inode, i_rdev) >> 20 == LG_SCSI_GENERIC_MAJOR))
 		return LG_BUILTIN_RAW_DISK;
 	if (lg_is_code_knob(inode, write))
 		return LG_BUILTIN_KNOB;

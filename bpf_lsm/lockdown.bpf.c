@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Raw hardware, the clock and the kernel log: lsm/locked_down, lsm/settime, lsm/capable (for
- * CAP_SYS_TIME only), lsm/syslog. No path is walked here: each decision is a comparison or two.
+ * CAP_SYS_TIME only), lsm/syslog, lsm/uring_cmd (disks' passthrough commands). No path is walked here: each decision is a comparison or two.
  *
  * Guarantees, for a task under a policy:
  *  - lsm/locked_down (a protection, every mode): nothing the kernel's lockdown would refuse.
@@ -184,6 +184,32 @@ int BPF_PROG(lg_capable_clock, const struct cred *cred, struct user_namespace *n
 		}
 	}
 	return lg_clock_check(LG_HOOK_CAPABLE, what, sizeof(what));
+}
+
+/*
+ * io_uring's passthrough commands (IORING_OP_URING_CMD), which in 6.1 NVMe's character devices
+ * (/dev/ngXnY, /dev/nvmeX) and ublk's (/dev/ublkcN) take: commands to a disk or a block
+ * device's server, past every path rule. Refused like opening a block device (a protection)
+ * unless the policy says [system] raw-disks = allow.
+ */
+SEC("lsm/uring_cmd")
+int BPF_PROG(lg_uring_cmd, struct io_uring_cmd *ioucmd, int ret)
+{
+	static const char what[] = "a disk's own commands (io_uring passthrough)";
+	const struct lg_policy_value *policy;
+	__u64 cgroup_id = 0;
+
+	if (ret)
+		return ret;
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy)
+		return 0;
+	if (policy->flags & LG_POLICY_SYSTEM_RAW_DISKS) {
+		lg_count_allowed(policy->id, LG_HOOK_URING_CMD);
+		return 0;
+	}
+	return lg_builtin_deny(policy, cgroup_id, LG_HOOK_URING_CMD, LG_BUILTIN_RAW_DISK, what,
+			       sizeof(what));
 }
 
 SEC("lsm/syslog")

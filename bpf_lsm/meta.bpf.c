@@ -63,6 +63,13 @@
 #define LG_KDSKBENT 0x4b47
 #define LG_KDSKBSENT 0x4b49
 #define LG_KDSETKEYCODE 0x4b4d
+/* A disk's own commands through a character device (raw-disks, LG_BUILTIN_RAW_DISK): SG_IO
+ * (SCSI commands: bsg's /dev/bsg/ nodes, tapes and changers; /dev/sgN is refused at its open) and
+ * NVMe's passthrough ioctls, type 'N' numbers 0x40-0x7f (ADMIN_CMD, SUBMIT_IO, IO_CMD, the
+ * resets and rescans, the 64-bit and vectored forms) on /dev/ngXnY and /dev/nvmeX. */
+#define LG_SG_IO 0x2285
+#define LG_IOC_TYPE(cmd) (((cmd) >> 8) & 0xff)
+#define LG_IOC_NR(cmd) ((cmd)&0xff)
 /* struct iattr's ia_valid bits (include/linux/fs.h) */
 #define LG_ATTR_MODE (1 << 0)
 #define LG_ATTR_UID (1 << 1)
@@ -236,12 +243,35 @@ static __always_inline int lg_terminal_input(unsigned int cmd)
 			       sizeof(keymap));
 }
 
+/* SG_IO and NVMe's passthrough on a character device: refused unless raw-disks = allow. */
+static __always_inline int lg_disk_command(struct file *file, unsigned int cmd)
+{
+	static const char what[] = "a disk's own commands (SG_IO, NVMe passthrough ioctls)";
+	const struct lg_policy_value *policy;
+	__u64 cgroup_id = 0;
+
+	if ((BPF_CORE_READ(file, f_inode, i_mode) & S_IFMT) != S_IFCHR)
+		return 0; /* a block device's were decided at its open */
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy)
+		return 0;
+	if (policy->flags & LG_POLICY_SYSTEM_RAW_DISKS) {
+		lg_count_allowed(policy->id, LG_HOOK_FILE_IOCTL);
+		return 0;
+	}
+	return lg_builtin_deny(policy, cgroup_id, LG_HOOK_FILE_IOCTL, LG_BUILTIN_RAW_DISK, what,
+			       sizeof(what));
+}
+
 static __always_inline int lg_ioctl_check(struct file *file, unsigned int cmd)
 {
 	bool efivar;
 
 	if (lg_is_terminal_input(cmd))
 		return lg_terminal_input(cmd);
+	if (cmd == LG_SG_IO ||
+	    (LG_IOC_TYPE(cmd) == 'N' && LG_IOC_NR(cmd) >= 0x40 && LG_IOC_NR(cmd) <= 0x7f))
+		return lg_disk_command(file, cmd);
 	if (cmd != FS_IOC_SETFLAGS && cmd != FS_IOC32_SETFLAGS && cmd != FS_IOC_FSSETXATTR &&
 	    cmd != FS_IOC_ENABLE_VERITY)
 		return 0;

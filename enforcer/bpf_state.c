@@ -92,6 +92,7 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	X(lg_settime)                                                                             \
 	X(lg_capable_clock)                                                                       \
 	X(lg_syslog)                                                                              \
+	X(lg_uring_cmd)                                                                           \
 	/* The verdict caches' epoch: before the cgroups, so nothing is cached unseen. */         \
 	X(lg_name_moved)                                                                          \
 	X(lg_name_linked)                                                                         \

@@ -76,7 +76,9 @@ static void device_builtin(const struct lg_compiled *compiled, __u32 id,
 
 	if (decision == LG_DECISION_EXEC || !pol || stat(path, &st) != 0)
 		return;
-	if (S_ISBLK(st.st_mode) && !(pol->flags & LG_POLICY_SYSTEM_RAW_DISKS))
+	/* a block device, or SCSI generic (major 21: its reads and writes are SCSI commands) */
+	if ((S_ISBLK(st.st_mode) || (S_ISCHR(st.st_mode) && major(st.st_rdev) == 21)) &&
+	    !(pol->flags & LG_POLICY_SYSTEM_RAW_DISKS))
 		builtin = LG_BUILTIN_RAW_DISK;
 	else if (S_ISCHR(st.st_mode) && decision == LG_DECISION_FILE_WRITE &&
 		 ((major(st.st_rdev) == 10 &&

@@ -65,9 +65,9 @@ static const char *const builtin_reasons[] = {
 				"ACPI tables, kprobes, kcore...)",
 	[LG_BUILTIN_CLOCK] = "a confined task cannot set the clock unless its policy says [system] "
 			     "clock = allow",
-	[LG_BUILTIN_RAW_DISK] = "a confined task cannot open a block device, nor build a disk "
-				"target in configfs, unless its policy says [system] raw-disks = "
-				"allow",
+	[LG_BUILTIN_RAW_DISK] = "a confined task cannot reach a disk past its files (block devices, "
+				"SCSI generic, SG_IO, NVMe passthrough, configfs targets) unless "
+				"its policy says [system] raw-disks = allow",
 	[LG_BUILTIN_KERNEL_LOG] = "a confined task cannot clear, consume or silence the kernel log",
 };
 

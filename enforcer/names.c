@@ -48,6 +48,7 @@ static const char *const hook_names[LG_HOOK_COUNT] = {
 	[LG_HOOK_TASK_SETRLIMIT] = "task_setrlimit",
 	[LG_HOOK_INODE_SETATTR] = "inode_setattr",
 	[LG_HOOK_LOCKED_DOWN] = "locked_down",
+	[LG_HOOK_URING_CMD] = "uring_cmd",
 	[LG_HOOK_SETTIME] = "settime",
 	[LG_HOOK_SYSLOG] = "syslog",
 };

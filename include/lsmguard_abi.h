@@ -487,7 +487,8 @@ enum lg_hook {
 	LG_HOOK_LOCKED_DOWN = 43,   /* the kernel asks whether an operation lockdown names may run */
 	LG_HOOK_SETTIME = 44,       /* settimeofday, clock_settime, stime */
 	LG_HOOK_SYSLOG = 45,        /* syslog(2) actions and /proc/kmsg */
-	LG_HOOK_COUNT = 46,
+	LG_HOOK_URING_CMD = 46,     /* io_uring passthrough commands (NVMe, ublk) */
+	LG_HOOK_COUNT = 47,
 };
 
 /* Why a built-in protection denied (LG_EVENT_BUILTIN): in lg_event.builtin. */

@@ -16,7 +16,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/nvme_ioctl.h>
+#include <scsi/sg.h>
 #include <sys/io.h>
+#include <sys/ioctl.h>
 #include <sys/klog.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
@@ -27,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "uring.h"
 #include "vmtest.h"
 #include "vmutil.h"
 
@@ -54,8 +58,9 @@ static const char hw_optin_policy[] =
 	"the kernel's lockdown refuses: I/O ports, PCI, MSRs, /dev/mem, ACPI tables, kprobes, "    \
 	"kcore...)\""
 #define RAW_DISK_SOURCE                                                                            \
-	"\"source\":\"built-in: a confined task cannot open a block device, nor build a disk "     \
-	"target in configfs, unless its policy says [system] raw-disks = allow\""
+	"\"source\":\"built-in: a confined task cannot reach a disk past its files (block "        \
+	"devices, SCSI generic, SG_IO, NVMe passthrough, configfs targets) unless its policy "     \
+	"says [system] raw-disks = allow\""
 #define CLOCK_SOURCE                                                                               \
 	"\"source\":\"built-in: a confined task cannot set the clock unless its policy says "      \
 	"[system] clock = allow\""
@@ -677,11 +682,152 @@ VM_TEST(hardware_kernel_log_is_not_cleared_or_silenced, 215)
 	    "memory\"");
 }
 
+/* ---- disks behind character devices ---- */
+
+#define NVME_CTRL "/dev/nvme0"
+#define NVME_GENERIC "/dev/ng0n1"
+#define USER_NG "/data/hw-user-ng" /* NVME_GENERIC's node, owned by USER */
+#define SG_NODE "/data/hw-sg"	   /* SCSI generic, 21:0 (no sg driver in the test kernel) */
+#define DISK_COMMAND_SOURCE RAW_DISK_SOURCE
+
+enum disk_op {
+	DISK_IDENTIFY, /* NVME_IOCTL_ADMIN_CMD: identify the controller, on path */
+	DISK_READ,     /* NVME_IOCTL_IO_CMD: read block 0 of namespace 1, on path */
+	DISK_SG_IO,    /* SG_IO with an empty header, on path */
+	DISK_URING,    /* io_uring NVME_URING_CMD_IO: read block 0, on path */
+	DISK_OPEN,     /* open(path, O_RDWR) */
+};
+
+struct disk_arg {
+	enum disk_op op;
+	uid_t uid;
+	const char *path;
+};
+
+/* 0 or the errno of what a->op did (100 + errno: the open before it failed). */
+static int disk_do(const void *data)
+{
+	const struct disk_arg *a = data;
+	static char buf[4096] __attribute__((aligned(4096)));
+	struct nvme_passthru_cmd cmd = {.addr = (uintptr_t)buf};
+	struct nvme_uring_cmd ucmd = {.opcode = 0x02, .nsid = 1, .addr = (uintptr_t)buf,
+				      .data_len = 512};
+	struct sg_io_hdr sg = {.interface_id = 'S'};
+	int fd, ret = 0;
+
+	if (a->uid && (setgid(a->uid) || setuid(a->uid)))
+		return 200;
+	fd = open(a->path, (a->op == DISK_OPEN ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+	if (fd < 0)
+		return a->op == DISK_OPEN ? errno : 100 + errno;
+	switch (a->op) {
+	case DISK_IDENTIFY:
+		cmd.opcode = 0x06; /* identify */
+		cmd.data_len = 4096;
+		cmd.cdw10 = 1; /* the controller */
+		ret = ioctl(fd, NVME_IOCTL_ADMIN_CMD, &cmd) < 0 ? errno : 0;
+		break;
+	case DISK_READ:
+		cmd.opcode = 0x02; /* read */
+		cmd.nsid = 1;
+		cmd.data_len = 512;
+		ret = ioctl(fd, NVME_IOCTL_IO_CMD, &cmd) < 0 ? errno : 0;
+		break;
+	case DISK_SG_IO:
+		ret = ioctl(fd, SG_IO, &sg) < 0 ? errno : 0;
+		break;
+	case DISK_URING:
+		ret = uring_cmd(fd, NVME_URING_CMD_IO, &ucmd, sizeof(ucmd));
+		ret = ret < 0 ? -ret : 0;
+		break;
+	case DISK_OPEN:
+		break;
+	}
+	close(fd);
+	return ret;
+}
+
+static void disk_expect(const char *cgroup, enum disk_op op, uid_t uid, const char *path,
+			int want, const char *what)
+{
+	struct disk_arg a = {op, uid, path};
+	int got = in_cgroup(cgroup, disk_do, &a);
+
+	if (got != want)
+		VM_FAIL("%s on %s from %s as uid %u: %d (%s), expected %s", what, path,
+			cgroup ? cgroup : "no policy", (unsigned)uid, got, result_text(got),
+			result_text(want));
+}
+
+/*
+ * A disk reached through character devices: NVMe's controller (/dev/nvme0) and generic
+ * namespace (/dev/ng0n1) nodes take the disk's own commands by ioctl and by io_uring, SCSI's
+ * sg nodes by read and write, bsg's and tapes' by SG_IO. Refused like the block device, in
+ * both modes, as root and as uid 1000 on its own node; raw-disks = allow lets them through.
+ * (The test VM's NVMe disk is an 8 MiB image, vm-tests/run-vm.sh.)
+ */
+VM_TEST(hardware_disk_commands_are_refused, 217)
+{
+	struct stat st;
+	long mark;
+
+	hw_setup();
+	for (int i = 0; i < 50 && access(NVME_GENERIC, F_OK) != 0; i++)
+		usleep(100 * 1000);
+	VM_CHECK(stat(NVME_GENERIC, &st) == 0 && S_ISCHR(st.st_mode));
+	unlink(USER_NG);
+	unlink(SG_NODE);
+	VM_CHECK(mknod(USER_NG, S_IFCHR | 0600, st.st_rdev) == 0);
+	VM_CHECK(chown(USER_NG, USER, USER) == 0);
+	VM_CHECK(mknod(SG_NODE, S_IFCHR | 0600, makedev(21, 0)) == 0);
+	mark = event_mark();
+	/* Controls: outside any policy, and with raw-disks = allow, the disk answers. */
+	for (size_t c = 0; c < 2; c++) {
+		const char *cg = c ? HW_OPTIN : NULL;
+
+		disk_expect(cg, DISK_IDENTIFY, 0, NVME_CTRL, 0, "identify");
+		disk_expect(cg, DISK_READ, 0, NVME_GENERIC, 0, "read");
+		disk_expect(cg, DISK_URING, 0, NVME_GENERIC, 0, "io_uring read");
+		/* not a SCSI device: the driver's own answer */
+		disk_expect(cg, DISK_SG_IO, 0, NVME_GENERIC, ENOTTY, "SG_IO");
+		/* no sg driver in the test kernel */
+		disk_expect(cg, DISK_OPEN, 0, SG_NODE, ENXIO, "opening sg");
+	}
+	/* uid 1000 outside any policy: the kernel asks CAP_SYS_ADMIN for passthrough. */
+	disk_expect(NULL, DISK_READ, USER, USER_NG, EACCES, "read");
+	disk_expect(NULL, DISK_URING, USER, USER_NG, EACCES, "io_uring read");
+	for (size_t c = 0; c < 2; c++) {
+		disk_expect(confined[c], DISK_IDENTIFY, 0, NVME_CTRL, EPERM, "identify");
+		disk_expect(confined[c], DISK_READ, 0, NVME_GENERIC, EPERM, "read");
+		disk_expect(confined[c], DISK_URING, 0, NVME_GENERIC, EPERM, "io_uring read");
+		disk_expect(confined[c], DISK_SG_IO, 0, NVME_GENERIC, EPERM, "SG_IO");
+		disk_expect(confined[c], DISK_OPEN, 0, SG_NODE, EPERM, "opening sg");
+		disk_expect(confined[c], DISK_READ, USER, USER_NG, EPERM, "read");
+		disk_expect(confined[c], DISK_URING, USER, USER_NG, EPERM, "io_uring read");
+		/* Opening the nodes is the rules' (the commands are refused). */
+		disk_expect(confined[c], DISK_OPEN, 0, NVME_GENERIC, 0, "opening");
+	}
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hw\"",
+			   "\"hook\":\"file_ioctl\"",
+			   "\"path\":\"a disk's own commands (SG_IO, NVMe passthrough ioctls)\"",
+			   DISK_COMMAND_SOURCE);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hw-audit\"",
+			   "\"hook\":\"uring_cmd\"",
+			   "\"path\":\"a disk's own commands (io_uring passthrough)\"",
+			   DISK_COMMAND_SOURCE);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hw-audit\"",
+			   "\"hook\":\"file_open\"", "\"path\":\"" SG_NODE "\"",
+			   DISK_COMMAND_SOURCE);
+	VM_CHECK(count_events_after(mark, "\"policy\":\"hw-optin\"") == 0);
+	VM_CHECK(unlink(USER_NG) == 0);
+	VM_CHECK(unlink(SG_NODE) == 0);
+}
+
 /* This file's programs are attached, each cheap for the verifier (no path walk). */
 VM_TEST(hardware_programs_attached, 216)
 {
 	static const char *const programs[] = {"lg_locked_down", "lg_settime", "lg_capable_clock",
-					       "lg_syslog", "lg_file_open"};
+					       "lg_syslog", "lg_uring_cmd", "lg_file_open"};
 	const char *const argv[] = {LSMGUARD, "status", "--json", NULL};
 	static char out[262144];
 
@@ -689,9 +835,9 @@ VM_TEST(hardware_programs_attached, 216)
 	for (size_t i = 0; i < sizeof(programs) / sizeof(programs[0]); i++) {
 		unsigned long verified = program_verified(out, programs[i]);
 
-		/* The four without a path walk: a few thousand each (2,000-5,600 on 6.1), where
+		/* The five without a path walk: a few thousand each (2,000-5,600 on 6.1), where
 		 * the programs that walk a path process 50,000-100,000. */
-		if (i < 4 && verified > 10000)
+		if (i < 5 && verified > 10000)
 			VM_FAIL("%s: %lu instructions processed, expected a few thousand",
 				programs[i], verified);
 	}

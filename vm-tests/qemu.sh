@@ -7,10 +7,13 @@
 # crashes, hangs past the time limit or prints no such line is a failure (the result starts as
 # failed, as the kernel's vmtest.sh does), and the exit status is 0 only when it says 0 failed.
 # Without --result, the exit status is qemu's (124: the time limit passed).
+# With --nvme IMAGE the guest has an NVMe controller with IMAGE as its one namespace
+# (/dev/nvme0, /dev/nvme0n1, /dev/ng0n1: a disk behind character devices too).
 # Usage: vm-tests/qemu.sh [--mem SIZE] [--smp N] [--icount SHIFT] [--timeout SECONDS]
-#        [--result NAME] [--drop-kernel-lines] VMLINUZ INITRD LOG MARKER [KERNEL_ARGUMENT...]
+#        [--result NAME] [--drop-kernel-lines] [--nvme IMAGE] VMLINUZ INITRD LOG MARKER
+#        [KERNEL_ARGUMENT...]
 set -u
-mem=1G smp=2 icount="" timeout_s=600 result=""
+mem=1G smp=2 icount="" timeout_s=600 result="" nvme=""
 kernel_lines='^\[ *[0-9.]*\] reboot' # printk lines dropped from LOG.txt
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -20,6 +23,7 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout_s=$2; shift 2 ;;
 	--result) result=$2; shift 2 ;;
 	--drop-kernel-lines) kernel_lines='^\[ *[0-9.]*\] '; shift ;;
+	--nvme) nvme=$2; shift 2 ;;
 	*) break ;;
 	esac
 done
@@ -44,6 +48,8 @@ cpu_args=(-smp "$smp")
 # -icount: the guest's clock advances by 2^shift ns per guest instruction (see
 # docs/performance.md), so host load cannot move what the guest measures.
 [ -n "$icount" ] && cpu_args+=(-icount "shift=$icount,sleep=off,align=off")
+[ -n "$nvme" ] && cpu_args+=(-drive "file=$nvme,if=none,id=lgnvme,format=raw"
+	-device "nvme,serial=lgnvme0,drive=lgnvme")
 timeout --foreground "$timeout_s" qemu-system-x86_64 -accel tcg -cpu max "${cpu_args[@]}" \
 	-m "$mem" -kernel "$vmlinuz" -initrd "$initrd" \
 	-append "console=ttyS0 lsm=lockdown,capability,landlock,yama,bpf panic=-1 quiet $*" \

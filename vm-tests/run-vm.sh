@@ -7,7 +7,12 @@ vmlinuz=$1 initrd=$2 mode=${3:-test}
 here=$(cd "$(dirname "$0")" && pwd)
 args=(--timeout "${VM_TIMEOUT:-600}")
 case $mode in
-test) args+=(--result vm) ;;
+# The test VM has an NVMe disk (8 MiB, made anew each run): vm-tests/hardware.c's disk cases.
+test)
+	args+=(--result vm --nvme "$(dirname "$initrd")/nvme.img")
+	rm -f "$(dirname "$initrd")/nvme.img"
+	truncate -s 8M "$(dirname "$initrd")/nvme.img"
+	;;
 # The benchmark runs on one vCPU with qemu's instruction counting (docs/performance.md says what
 # that clock does and does not measure).
 bench) args+=(--smp 1 --icount "${VM_ICOUNT_SHIFT:-0}") ;;

@@ -9,9 +9,14 @@
 
 #include "uring.h"
 
-static int submit_one(const struct io_uring_sqe *request)
+/*
+ * One request of sqe_size bytes (64, or 128 with IORING_SETUP_SQE128 in flags) on a ring of
+ * its own; its completion's result.
+ */
+static int submit_sized(const void *request, size_t sqe_size, unsigned flags)
 {
-	struct io_uring_params p = {0};
+	struct io_uring_params p = {.flags = flags};
+	size_t cqe_size = (flags & IORING_SETUP_CQE32) ? 32 : sizeof(struct io_uring_cqe);
 	unsigned *sq_tail, *sq_mask, *sq_array, *cq_head, *cq_tail, *cq_mask;
 	struct io_uring_sqe *sqes;
 	struct io_uring_cqe *cqes;
@@ -23,10 +28,10 @@ static int submit_one(const struct io_uring_sqe *request)
 	if (ring < 0)
 		return -1000 - errno;
 	sq_size = p.sq_off.array + p.sq_entries * sizeof(unsigned);
-	cq_size = p.cq_off.cqes + p.cq_entries * sizeof(struct io_uring_cqe);
+	cq_size = p.cq_off.cqes + p.cq_entries * cqe_size;
 	sq = mmap(NULL, sq_size, PROT_READ | PROT_WRITE, MAP_SHARED, ring, IORING_OFF_SQ_RING);
 	cq = mmap(NULL, cq_size, PROT_READ | PROT_WRITE, MAP_SHARED, ring, IORING_OFF_CQ_RING);
-	sqes = mmap(NULL, p.sq_entries * sizeof(*sqes), PROT_READ | PROT_WRITE, MAP_SHARED, ring,
+	sqes = mmap(NULL, p.sq_entries * sqe_size, PROT_READ | PROT_WRITE, MAP_SHARED, ring,
 		    IORING_OFF_SQES);
 	if (sq == MAP_FAILED || cq == MAP_FAILED || sqes == MAP_FAILED) {
 		close(ring);
@@ -40,7 +45,7 @@ static int submit_one(const struct io_uring_sqe *request)
 	cq_mask = (unsigned *)((char *)cq + p.cq_off.ring_mask);
 	cqes = (struct io_uring_cqe *)((char *)cq + p.cq_off.cqes);
 
-	sqes[0] = *request;
+	memcpy(sqes, request, sqe_size);
 	sq_array[*sq_tail & *sq_mask] = 0;
 	__atomic_store_n(sq_tail, *sq_tail + 1, __ATOMIC_RELEASE);
 	ret = (int)syscall(__NR_io_uring_enter, ring, 1, 1, IORING_ENTER_GETEVENTS, NULL, 0);
@@ -49,14 +54,36 @@ static int submit_one(const struct io_uring_sqe *request)
 	} else if (__atomic_load_n(cq_tail, __ATOMIC_ACQUIRE) == *cq_head) {
 		ret = -1000 - EAGAIN;
 	} else {
-		ret = cqes[*cq_head & *cq_mask].res;
+		ret = ((struct io_uring_cqe *)((char *)cqes + (*cq_head & *cq_mask) * cqe_size))->res;
 		__atomic_store_n(cq_head, *cq_head + 1, __ATOMIC_RELEASE);
 	}
-	munmap(sqes, p.sq_entries * sizeof(*sqes));
+	munmap(sqes, p.sq_entries * sqe_size);
 	munmap(cq, cq_size);
 	munmap(sq, sq_size);
 	close(ring);
 	return ret;
+}
+
+static int submit_one(const struct io_uring_sqe *request)
+{
+	return submit_sized(request, sizeof(*request), 0);
+}
+
+int uring_cmd(int fd, unsigned cmd_op, const void *cmd, size_t len)
+{
+	/* A 128-byte entry: the command's 80 bytes follow the first 48. */
+	union {
+		struct io_uring_sqe sqe;
+		unsigned char bytes[128];
+	} request = {0};
+
+	if (len > 80)
+		return -1000 - EINVAL;
+	request.sqe.opcode = IORING_OP_URING_CMD;
+	request.sqe.fd = fd;
+	request.sqe.cmd_op = cmd_op;
+	memcpy(request.sqe.cmd, cmd, len);
+	return submit_sized(&request, 128, IORING_SETUP_SQE128 | IORING_SETUP_CQE32);
 }
 
 int uring_openat(const char *path, int flags)

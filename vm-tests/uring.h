@@ -16,4 +16,7 @@ int uring_symlinkat(const char *target, int dirfd, const char *path);
 int uring_renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath,
 		   unsigned flags);
 
+/* IORING_OP_URING_CMD: cmd_op with the len bytes at cmd (at most 80), on a 128-byte entry. */
+int uring_cmd(int fd, unsigned cmd_op, const void *cmd, size_t len);
+
 #endif
