@@ -15,6 +15,8 @@
 #include "lsmguard_abi.h"
 
 #define EPERM 1
+/* The x32 ABI's system call numbers are x86-64's with this bit set (orig_ax). */
+#define X32_SYSCALL_BIT 0x40000000UL
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

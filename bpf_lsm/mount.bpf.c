@@ -46,7 +46,6 @@
 /* An x32 system call's number carries this bit (arch/x86/include/uapi/asm/unistd.h); the
  * numbers above are the same for x32. Debian builds without x32, but a kernel with it must not
  * let these calls through by their other number. */
-#define X32_SYSCALL_BIT 0x40000000UL
 
 char LICENSE[] SEC("license") = "GPL";
 

@@ -295,7 +295,6 @@ int BPF_PROG(lg_socket_connect, struct socket *sock, struct sockaddr *address, i
 #define NR_SENDMMSG_IA32 345  /* ia32 (no x86-64 call has this number) */
 #define NR_SOCKETCALL_IA32 102 /* ia32 socketcall (x86-64's getuid: never sends) */
 #define SYS_SENDMMSG 20	      /* socketcall's call number */
-#define X32_SYSCALL_BIT 0x40000000UL
 #define LG_PID_NS_LEVELS 32 /* MAX_PID_NS_LEVEL */
 #define LG_ID_MAP_EXTENTS 5 /* UID_GID_MAP_MAX_BASE_EXTENTS: the extents kept in the map */
 
@@ -334,7 +333,8 @@ static __always_inline int lg_id_down(const struct uid_gid_map *map, __u32 id, _
 	return 1;
 }
 
-/* The current task's thread-group id as its own pid namespace numbers it (task_tgid_vnr). */
+/* The current task's thread-group id as its own pid namespace numbers it (task_tgid_vnr); -1
+ * when it cannot be read (no claimed pid matches that). */
 static __always_inline __s32 lg_own_tgid_vnr(struct task_struct *task)
 {
 	struct pid *own = BPF_CORE_READ(task, thread_pid);
@@ -344,15 +344,15 @@ static __always_inline __s32 lg_own_tgid_vnr(struct task_struct *task)
 	__u64 at;
 
 	if (!own || !group)
-		return 0;
+		return -1;
 	level = BPF_CORE_READ(own, level);
 	if (level >= LG_PID_NS_LEVELS || BPF_CORE_READ(group, level) < level)
-		return 0;
+		return -1;
 	at = bpf_core_field_offset(struct pid, numbers) + level * sizeof(struct upid);
 	if (bpf_probe_read_kernel(&mine, sizeof(mine), (void *)own + at) ||
 	    bpf_probe_read_kernel(&leader, sizeof(leader), (void *)group + at) ||
 	    mine.ns != leader.ns)
-		return 0;
+		return -1;
 	return leader.nr;
 }
 
