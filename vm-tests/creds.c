@@ -19,10 +19,12 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -674,6 +676,108 @@ VM_TEST(creds_every_route_and_layout, 207)
 	t.layout = LAYOUT_SHORT;
 	t.pid = daemon;
 	check_send(CREDS, &t, EINVAL, 0);
+}
+
+/* ---- sendmmsg through the 32-bit system calls ---- */
+
+#define RECEIVER32 "/run/creds-receiver32.sock"
+
+/* A 32-bit system call (int $0x80) with four arguments. */
+static long syscall32(long nr, long a, long b, long c, long d)
+{
+	long ret;
+
+	asm volatile("int $0x80" : "=a"(ret) : "a"(nr), "b"(a), "c"(b), "d"(c), "S"(d) : "memory");
+	return ret;
+}
+
+/*
+ * Two plain datagrams to RECEIVER32 in one sendmmsg through the 32-bit table: its own number
+ * (345), or socketcall(SYS_SENDMMSG) (102, 20) when arg points to true. The structures are the
+ * 32-bit ones, below 4 GiB. 0 when both went, else the errno.
+ */
+static int sendmmsg32(const void *arg)
+{
+	const bool *socketcall_route = arg;
+	struct low {
+		struct sockaddr_un sun;
+		char data[4];
+		uint32_t iov[2];       /* struct compat_iovec */
+		uint32_t mmsg[2][8];   /* struct compat_mmsghdr: a compat_msghdr, then msg_len */
+		uint32_t args[4];      /* socketcall's */
+	} *low = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT,
+		      -1, 0);
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	long ret;
+
+	if (low == MAP_FAILED || fd < 0)
+		return 200;
+	low->sun.sun_family = AF_UNIX;
+	strcpy(low->sun.sun_path, RECEIVER32);
+	memcpy(low->data, "x\n", 2);
+	low->iov[0] = (uint32_t)(uintptr_t)low->data;
+	low->iov[1] = 2;
+	for (int i = 0; i < 2; i++) {
+		low->mmsg[i][0] = (uint32_t)(uintptr_t)&low->sun;
+		low->mmsg[i][1] = sizeof(low->sun);
+		low->mmsg[i][2] = (uint32_t)(uintptr_t)low->iov;
+		low->mmsg[i][3] = 1;
+	}
+	if (*socketcall_route) {
+		low->args[0] = (uint32_t)fd;
+		low->args[1] = (uint32_t)(uintptr_t)low->mmsg;
+		low->args[2] = 2;
+		ret = syscall32(102 /* socketcall */, 20 /* SYS_SENDMMSG */,
+				(long)(uintptr_t)low->args, 0, 0);
+	} else {
+		ret = syscall32(345 /* sendmmsg, i386 */, fd, (long)(uintptr_t)low->mmsg, 2, 0);
+	}
+	close(fd);
+	munmap(low, 4096);
+	return ret == 2 ? 0 : ret < 0 ? (int)-ret : 150 + (int)ret;
+}
+
+/* How many datagrams wait at fd (read and dropped). */
+static int drain(int fd)
+{
+	char buf[64];
+	int n = 0;
+
+	while (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+		n++;
+	return n;
+}
+
+/*
+ * The batch refusal knows sendmmsg by its system call number: the 32-bit table's own number
+ * and socketcall's are refused like the 64-bit one (a wrong number there would let a forged
+ * second message through unasked). Unconfined, both datagrams arrive.
+ */
+VM_TEST(creds_sendmmsg_through_the_32_bit_calls, 209)
+{
+	struct sockaddr_un sun = {.sun_family = AF_UNIX, .sun_path = RECEIVER32};
+	int receiver;
+	long mark;
+
+	creds_setup();
+	unlink(RECEIVER32);
+	receiver = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	VM_CHECK(receiver >= 0 && bind(receiver, (struct sockaddr *)&sun, sizeof(sun)) == 0);
+	VM_CHECK(chmod(RECEIVER32, 0666) == 0);
+	mark = event_mark();
+	for (int route = 0; route < 2; route++) {
+		bool socketcall_route = route;
+
+		VM_CHECK(in_cgroup(NULL, sendmmsg32, &socketcall_route) == 0);
+		VM_CHECK(drain(receiver) == 2);
+		VM_CHECK(in_cgroup(CREDS, sendmmsg32, &socketcall_route) == EPERM);
+		VM_CHECK(in_cgroup(CREDS_AUDIT, sendmmsg32, &socketcall_route) == EPERM);
+		VM_CHECK(drain(receiver) == 0);
+	}
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"creds-audit\"", CREDS_SOURCE,
+			   "\"path\":\"sendmmsg of several messages to an address\"");
+	close(receiver);
+	unlink(RECEIVER32);
 }
 
 /*
