@@ -430,6 +430,14 @@ __weak __noinline int lg_open_builtin(__u64 inode_addr, int write)
 		return LG_BUILTIN_TUNE;
 	if (write && lg_is_input_injection(inode))
 		return LG_BUILTIN_TERMINAL;
+	/* The console's screen, read or written (/dev/vcs*, vcsa*, vcsu*: major 7): what an
+	 * administrator's console shows, and fake output on it. */
+	if (mode == LG_S_IFCHR && BPF_CORE_READ(inode, i_rdev) >> 20 == 7)
+		return LG_BUILTIN_TERMINAL;
+	/* /dev/kmsg (1:11) for writing: lines in the kernel log at any priority, which journald
+	 * files as the kernel's. */
+	if (write && mode == LG_S_IFCHR && BPF_CORE_READ(inode, i_rdev) == LG_KDEV(LG_MEM_MAJOR, 11))
+		return LG_BUILTIN_KERNEL_LOG;
 	return 0;
 }
 

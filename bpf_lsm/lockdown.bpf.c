@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Raw hardware, the clock and the kernel log: lsm/locked_down, lsm/settime, lsm/capable (for
- * CAP_SYS_TIME only), lsm/syslog, lsm/uring_cmd (disks' passthrough commands). No path is walked here: each decision is a comparison or two.
+ * Raw hardware, the clock, the kernel log and the host's switches: lsm/locked_down, lsm/settime,
+ * lsm/capable (CAP_SYS_TIME, CAP_SYS_BOOT, CAP_SYS_PACCT only), lsm/syslog, lsm/uring_cmd
+ * (disks' passthrough commands). No path is walked here: each decision is a comparison or two.
  *
  * Guarantees, for a task under a policy:
  *  - lsm/locked_down (a protection, every mode): nothing the kernel's lockdown would refuse.
@@ -47,6 +48,8 @@
  */
 #include "common.bpf.h"
 
+#define CAP_SYS_PACCT 20
+#define CAP_SYS_BOOT 22
 #define CAP_SYS_TIME 25
 /* syslog(2) actions (include/linux/syslog.h) */
 #define SYSLOG_ACTION_READ 2
@@ -153,23 +156,48 @@ int BPF_PROG(lg_settime, const struct timespec64 *ts, const struct timezone *tz,
 }
 
 /*
+ * The host's own switches, asked as capabilities of the current task: CAP_SYS_BOOT (reboot(2):
+ * restart, power off, halt, kexec, the Ctrl-Alt-Del switch; in a pid namespace of its own,
+ * that namespace's init) and CAP_SYS_PACCT (acct(2): every process exit on the host written to
+ * a file of the caller's choosing). A protection (LG_BUILTIN_HOST_CONTROL).
+ */
+static __always_inline int lg_host_switch(int cap)
+{
+	static const char boot[] = "reboot (CAP_SYS_BOOT)";
+	static const char pacct[] = "process accounting (CAP_SYS_PACCT)";
+	const struct lg_policy_value *policy;
+	__u64 cgroup_id = 0;
+
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy)
+		return 0;
+	if (cap == CAP_SYS_BOOT)
+		return lg_builtin_deny(policy, cgroup_id, LG_HOOK_CAPABLE, LG_BUILTIN_HOST_CONTROL,
+				       boot, sizeof(boot));
+	return lg_builtin_deny(policy, cgroup_id, LG_HOOK_CAPABLE, LG_BUILTIN_HOST_CONTROL, pacct,
+			       sizeof(pacct));
+}
+
+/*
  * CAP_SYS_TIME asked about the current task's own credentials (the kernel also asks about
  * other tasks' in passing, which is never refused), outside the system calls lsm/settime
- * decides with what they set.
+ * decides with what they set; and the host's switches above.
  */
 SEC("lsm/capable")
-int BPF_PROG(lg_capable_clock, const struct cred *cred, struct user_namespace *ns, int cap,
+int BPF_PROG(lg_capable_host, const struct cred *cred, struct user_namespace *ns, int cap,
 	     unsigned int opts, int ret)
 {
 	static const char what[] = "the system clock (CAP_SYS_TIME: adjtimex, clock_adjtime, RTC)";
 	struct task_struct *current;
 	struct pt_regs *regs;
 
-	if (ret || cap != CAP_SYS_TIME)
+	if (ret || (cap != CAP_SYS_TIME && cap != CAP_SYS_BOOT && cap != CAP_SYS_PACCT))
 		return ret;
 	current = bpf_get_current_task_btf();
 	if (cred != current->cred)
 		return 0;
+	if (cap != CAP_SYS_TIME)
+		return lg_host_switch(cap);
 	regs = (struct pt_regs *)bpf_task_pt_regs(current);
 	if (regs) {
 		switch (BPF_CORE_READ(regs, orig_ax) & ~X32_SYSCALL_BIT) {

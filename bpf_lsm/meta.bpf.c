@@ -2,7 +2,7 @@
 /*
  * Names and metadata: lsm/path_mknod, lsm/path_symlink, lsm/path_mkdir, lsm/path_rmdir,
  * lsm/path_chmod, lsm/path_chown, lsm/inode_setxattr, lsm/inode_removexattr, lsm/inode_setattr,
- * lsm/file_ioctl, lsm/file_ioctl_compat.
+ * lsm/file_ioctl, lsm/file_ioctl_compat, lsm/file_fcntl.
  *
  * Guarantees, for a task under a policy: creating a name (a file, fifo, socket or device node,
  * a directory, a symlink), removing a directory, and changing an object's mode, owner or
@@ -68,6 +68,18 @@
  * NVMe's passthrough ioctls, type 'N' numbers 0x40-0x7f (ADMIN_CMD, SUBMIT_IO, IO_CMD, the
  * resets and rescans, the 64-bit and vectored forms) on /dev/ngXnY and /dev/nvmeX. */
 #define LG_SG_IO 0x2285
+/* The console's output redirected to a tty of the caller's (TIOCCONS: the terminal built-in). */
+#define LG_TIOCCONS 0x541d
+/* A filesystem frozen (every writer on the host blocks: journald, lsmguard's state, PID 1) or
+ * shut down (dead until remounted): FIFREEZE, FITHAW, and ext4's, xfs's and f2fs's shutdown
+ * (one number, _IOR('X', 125, __u32)), through any descriptor, a read-only directory's too.
+ * LG_BUILTIN_HOST_CONTROL. */
+#define LG_FIFREEZE 0xc0045877
+#define LG_FITHAW 0xc0045878
+#define LG_FS_SHUTDOWN 0x8004587d
+/* fcntl */
+#define LG_F_SETLEASE 1024
+#define LG_F_UNLCK 2
 #define LG_IOC_TYPE(cmd) (((cmd) >> 8) & 0xff)
 #define LG_IOC_NR(cmd) ((cmd)&0xff)
 /* struct iattr's ia_valid bits (include/linux/fs.h) */
@@ -214,7 +226,8 @@ int BPF_PROG(lg_inode_setattr, struct dentry *dentry, struct iattr *attr, int re
 static __always_inline bool lg_is_terminal_input(unsigned int cmd)
 {
 	return cmd == LG_TIOCSTI || cmd == LG_TIOCLINUX || cmd == LG_TIOCSETD ||
-	       cmd == LG_KDSKBENT || cmd == LG_KDSKBSENT || cmd == LG_KDSETKEYCODE;
+	       cmd == LG_KDSKBENT || cmd == LG_KDSKBSENT || cmd == LG_KDSETKEYCODE ||
+	       cmd == LG_TIOCCONS;
 }
 
 /* The ioctls above: a protection for every confined task, whatever the tty. */
@@ -224,6 +237,7 @@ static __always_inline int lg_terminal_input(unsigned int cmd)
 	static const char linux[] = "typing into a terminal (TIOCLINUX)";
 	static const char setd[] = "a terminal's line discipline (TIOCSETD)";
 	static const char keymap[] = "the console's keymap (KDSKBENT, KDSKBSENT, KDSETKEYCODE)";
+	static const char cons[] = "the console's output (TIOCCONS)";
 	const struct lg_policy_value *policy;
 	__u64 cgroup_id = 0;
 
@@ -239,6 +253,9 @@ static __always_inline int lg_terminal_input(unsigned int cmd)
 	if (cmd == LG_TIOCSETD)
 		return lg_builtin_deny(policy, cgroup_id, LG_HOOK_FILE_IOCTL, LG_BUILTIN_TERMINAL,
 				       setd, sizeof(setd));
+	if (cmd == LG_TIOCCONS)
+		return lg_builtin_deny(policy, cgroup_id, LG_HOOK_FILE_IOCTL, LG_BUILTIN_TERMINAL,
+				       cons, sizeof(cons));
 	return lg_builtin_deny(policy, cgroup_id, LG_HOOK_FILE_IOCTL, LG_BUILTIN_TERMINAL, keymap,
 			       sizeof(keymap));
 }
@@ -263,10 +280,26 @@ static __always_inline int lg_disk_command(struct file *file, unsigned int cmd)
 			       sizeof(what));
 }
 
+/* FIFREEZE, FITHAW and the shutdowns: a protection, whatever the descriptor. */
+static __always_inline int lg_filesystem_stop(void)
+{
+	static const char what[] = "freezing or shutting down a filesystem";
+	const struct lg_policy_value *policy;
+	__u64 cgroup_id = 0;
+
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy)
+		return 0;
+	return lg_builtin_deny(policy, cgroup_id, LG_HOOK_FILE_IOCTL, LG_BUILTIN_HOST_CONTROL, what,
+			       sizeof(what));
+}
+
 static __always_inline int lg_ioctl_check(struct file *file, unsigned int cmd)
 {
 	bool efivar;
 
+	if (cmd == LG_FIFREEZE || cmd == LG_FITHAW || cmd == LG_FS_SHUTDOWN)
+		return lg_filesystem_stop();
 	if (lg_is_terminal_input(cmd))
 		return lg_terminal_input(cmd);
 	if (cmd == LG_SG_IO ||
@@ -281,6 +314,22 @@ static __always_inline int lg_ioctl_check(struct file *file, unsigned int cmd)
 	efivar = BPF_CORE_READ(file, f_inode, i_sb, s_magic) == EFIVARFS_MAGIC;
 	return lg_meta_write(LG_HOOK_FILE_IOCTL, file->f_path.dentry, file->f_path.mnt,
 			     efivar ? LG_BUILTIN_KNOB : 0);
+}
+
+/*
+ * A lease (fcntl F_SETLEASE): while it is held, every other process's open of the file waits
+ * for the holder (lease-break-time, 45 s by default) or fails with EAGAIN, and the holder can
+ * take a new one after each break: lsmguard's policy files at every reload, /etc/passwd...
+ * Decided as a write at the file's path (the kernel asks only for ownership or CAP_LEASE).
+ */
+SEC("lsm/file_fcntl")
+int BPF_PROG(lg_file_fcntl, struct file *file, unsigned int cmd, unsigned long arg, int ret)
+{
+	if (ret)
+		return ret;
+	if (cmd != LG_F_SETLEASE || arg == LG_F_UNLCK)
+		return 0;
+	return lg_meta_write(LG_HOOK_FILE_FCNTL, file->f_path.dentry, file->f_path.mnt, 0);
 }
 
 SEC("lsm/file_ioctl")

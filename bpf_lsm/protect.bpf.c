@@ -93,6 +93,64 @@ int BPF_PROG(lg_kernel_load_data, enum kernel_load_data_id id, bool contents, in
 	return lg_module_check(id == LOADING_MODULE || id == LOADING_KEXEC_IMAGE);
 }
 
+/*
+ * A module the kernel loads on the task's behalf (request_module: a socket of a protocol family
+ * or type not loaded yet, a device node of a driver not loaded, a filesystem type, a crypto
+ * algorithm, a line discipline): the kernel runs the kernel.modprobe helper as root, outside
+ * every policy, with a name the task chose, and loads kernel code the task may not load
+ * itself. Refused like loading a module (LG_BUILTIN_MODULE): the kernel's caller then sees the
+ * module missing (EAFNOSUPPORT, ENODEV, ...). Modules a service needs are loaded at boot
+ * (modules-load.d) or by an administrator.
+ */
+SEC("lsm/kernel_module_request")
+int BPF_PROG(lg_kernel_module_request, char *kmod_name, int ret)
+{
+	static const char what[] = "a module loaded for it (request_module)";
+	const struct lg_policy_value *policy;
+	__u64 cgroup_id = 0;
+
+	if (ret)
+		return ret;
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy)
+		return 0;
+	return lg_builtin_deny(policy, cgroup_id, LG_HOOK_MODULE_REQUEST, LG_BUILTIN_MODULE, what,
+			       sizeof(what));
+}
+
+/*
+ * fanotify and inotify marks (security_path_notify): permission events (FAN_OPEN_PERM,
+ * FAN_ACCESS_PERM, FAN_OPEN_EXEC_PERM) make the marker decide other processes' opens and execs
+ * (lsmguard's executable and policy files among them: refused, or held unanswered for ever);
+ * a mark on a whole filesystem or mount (FAN_MARK_FILESYSTEM, FAN_MARK_MOUNT) reports every
+ * open, write and exec on the host. Both refused (LG_BUILTIN_HOST_CONTROL); notification marks
+ * on an inode (inotify, fanotify's own) are left to the kernel's permission checks.
+ */
+#define LG_FS_PERM_EVENTS 0x70000 /* FS_OPEN_PERM, FS_ACCESS_PERM, FS_OPEN_EXEC_PERM */
+#define LG_FSNOTIFY_OBJ_INODE 0	  /* FSNOTIFY_OBJ_TYPE_INODE; 1 vfsmount, 2 sb */
+
+SEC("lsm/path_notify")
+int BPF_PROG(lg_path_notify, const struct path *path, __u64 mask, unsigned int obj_type, int ret)
+{
+	static const char perm[] = "fanotify permission events";
+	static const char whole[] = "fanotify marks on a whole filesystem or mount";
+	const struct lg_policy_value *policy;
+	__u64 cgroup_id = 0;
+
+	if (ret)
+		return ret;
+	if (!(mask & LG_FS_PERM_EVENTS) && obj_type == LG_FSNOTIFY_OBJ_INODE)
+		return 0;
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy)
+		return 0;
+	if (mask & LG_FS_PERM_EVENTS)
+		return lg_builtin_deny(policy, cgroup_id, LG_HOOK_PATH_NOTIFY,
+				       LG_BUILTIN_HOST_CONTROL, perm, sizeof(perm));
+	return lg_builtin_deny(policy, cgroup_id, LG_HOOK_PATH_NOTIFY, LG_BUILTIN_HOST_CONTROL,
+			       whole, sizeof(whole));
+}
+
 SEC("lsm/kernel_read_file")
 int BPF_PROG(lg_kernel_read_file, struct file *file, enum kernel_read_file_id id, bool contents,
 	     int ret)

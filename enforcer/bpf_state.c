@@ -90,9 +90,12 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	X(lg_task_setrlimit)                                                                      \
 	X(lg_locked_down)                                                                         \
 	X(lg_settime)                                                                             \
-	X(lg_capable_clock)                                                                       \
+	X(lg_capable_host)                                                                        \
 	X(lg_syslog)                                                                              \
 	X(lg_uring_cmd)                                                                           \
+	X(lg_kernel_module_request)                                                               \
+	X(lg_path_notify)                                                                         \
+	X(lg_file_fcntl)                                                                          \
 	/* The verdict caches' epoch: before the cgroups, so nothing is cached unseen. */         \
 	X(lg_name_moved)                                                                          \
 	X(lg_name_linked)                                                                         \

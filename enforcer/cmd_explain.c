@@ -80,6 +80,13 @@ static void device_builtin(const struct lg_compiled *compiled, __u32 id,
 	if ((S_ISBLK(st.st_mode) || (S_ISCHR(st.st_mode) && major(st.st_rdev) == 21)) &&
 	    !(pol->flags & LG_POLICY_SYSTEM_RAW_DISKS))
 		builtin = LG_BUILTIN_RAW_DISK;
+	/* the console's screen (vcs, major 7), read or written */
+	else if (S_ISCHR(st.st_mode) && major(st.st_rdev) == 7)
+		builtin = LG_BUILTIN_TERMINAL;
+	/* /dev/kmsg (1:11) written */
+	else if (S_ISCHR(st.st_mode) && decision == LG_DECISION_FILE_WRITE &&
+		 major(st.st_rdev) == 1 && minor(st.st_rdev) == 11)
+		builtin = LG_BUILTIN_KERNEL_LOG;
 	else if (S_ISCHR(st.st_mode) && decision == LG_DECISION_FILE_WRITE &&
 		 ((major(st.st_rdev) == 10 &&
 		   (minor(st.st_rdev) == 223 || minor(st.st_rdev) == 239 ||

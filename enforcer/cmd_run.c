@@ -810,15 +810,14 @@ int cmd_run(int argc, char **argv)
 		fatalx("%s; not claiming enforcement", err);
 	}
 	ring_buffer__consume(d.events); /* drop the canary's own events */
-	if (d.bpf.adopted) {
-		ret = lg_lost_seen_read(d.state_dir, d.lost, LG_LOST_KEYS);
-		d.lost_keys = ret > 0 ? (unsigned)ret : 0;
-	}
-	/* Without a predecessor's look: the snapshot only (after ready: what it reports). */
-	if (!d.lost_keys)
+	/* A predecessor's look (an empty one too: it saw no loss) when the pins were adopted;
+	 * without one, the snapshot only. What it reports comes after ready. */
+	ret = d.bpf.adopted ? lg_lost_seen_read(d.state_dir, d.lost, LG_LOST_KEYS) : -ENOENT;
+	d.lost_keys = ret > 0 ? (unsigned)ret : 0;
+	if (ret < 0)
 		report_lost(&d, true);
 	emit_ready(&d, &config);
-	if (d.lost_keys)
+	if (ret >= 0)
 		report_lost(&d, false);
 	{
 		char status[256], notice[512];

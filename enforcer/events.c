@@ -45,8 +45,10 @@ static const char *const builtin_reasons[] = {
 	[LG_BUILTIN_OTHERS_BENEATH] = "a confined task cannot rename or move a directory that "
 				      "holds another policy's deny rule",
 	[LG_BUILTIN_SERVICE_MANAGER] = "a confined task cannot reach the service manager over "
-				       "systemd's private socket, nor the D-Bus system bus unless "
-				       "its policy says [system] system-bus = allow",
+				       "systemd's private socket or the host's root daemons over "
+				       "their control sockets (journald, udevd, oomd), nor the "
+				       "D-Bus system bus unless its policy says [system] "
+				       "system-bus = allow",
 	[LG_BUILTIN_TUNE] = "a confined task cannot change the priority, scheduling, limits, OOM "
 			    "score or /proc files of lsmguard, PID 1 or systemd-journald",
 	[LG_BUILTIN_HOST_CODE] = "a confined task cannot change what the host runs as root "
@@ -57,7 +59,7 @@ static const char *const builtin_reasons[] = {
 				      "allow",
 	[LG_BUILTIN_TERMINAL] = "a confined task cannot type into a terminal or console (TIOCSTI, "
 				"TIOCLINUX, line disciplines, keymaps, uinput and other input "
-				"devices)",
+				"devices), nor read or redirect the console (vcs, TIOCCONS)",
 	[LG_BUILTIN_CREDENTIALS] = "a confined task cannot send credentials (SCM_CREDENTIALS) "
 				   "other than its own process id, user and group",
 	[LG_BUILTIN_LOCKDOWN] = "a confined task cannot reach raw hardware or kernel memory (what "
@@ -68,7 +70,11 @@ static const char *const builtin_reasons[] = {
 	[LG_BUILTIN_RAW_DISK] = "a confined task cannot reach a disk past its files (block devices, "
 				"SCSI generic, SG_IO, NVMe passthrough, configfs targets) unless "
 				"its policy says [system] raw-disks = allow",
-	[LG_BUILTIN_KERNEL_LOG] = "a confined task cannot clear, consume or silence the kernel log",
+	[LG_BUILTIN_KERNEL_LOG] = "a confined task cannot clear, consume, silence or write into the "
+				  "kernel log",
+	[LG_BUILTIN_HOST_CONTROL] = "a confined task cannot reboot the host, account every process, "
+				    "freeze or shut down a filesystem, nor watch a whole filesystem "
+				    "or hold other processes' opens (fanotify)",
 };
 
 /* The wall-clock time of a CLOCK_BOOTTIME stamp, as RFC 3339 UTC with microseconds. */

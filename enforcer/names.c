@@ -49,6 +49,9 @@ static const char *const hook_names[LG_HOOK_COUNT] = {
 	[LG_HOOK_INODE_SETATTR] = "inode_setattr",
 	[LG_HOOK_LOCKED_DOWN] = "locked_down",
 	[LG_HOOK_URING_CMD] = "uring_cmd",
+	[LG_HOOK_MODULE_REQUEST] = "kernel_module_request",
+	[LG_HOOK_PATH_NOTIFY] = "path_notify",
+	[LG_HOOK_FILE_FCNTL] = "file_fcntl",
 	[LG_HOOK_SETTIME] = "settime",
 	[LG_HOOK_SYSLOG] = "syslog",
 };

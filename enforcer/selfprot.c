@@ -247,6 +247,13 @@ static const struct {
 	__u8 kind;
 } manager_objects[] = {
     {"/run/systemd/private", LG_PROTECTED_MANAGER_PRIVATE},
+    /* Root daemons' control sockets, which act on any root caller: journald's varlink
+     * (RelinquishVar moves the journal to /run, Rotate, FlushToVar), udevd's (stop the exec
+     * queue, exit: no device is handled), PID 1's and oomd's ManagedOOM. */
+    {"/run/systemd/journal/io.systemd.journal", LG_PROTECTED_MANAGER_PRIVATE},
+    {"/run/udev/control", LG_PROTECTED_MANAGER_PRIVATE},
+    {"/run/systemd/io.system.ManagedOOM", LG_PROTECTED_MANAGER_PRIVATE},
+    {"/run/systemd/oom/io.system.ManagedOOM", LG_PROTECTED_MANAGER_PRIVATE},
     {"/run/dbus/system_bus_socket", LG_PROTECTED_MANAGER_BUS},
     {"/var/run/dbus/system_bus_socket", LG_PROTECTED_MANAGER_BUS},
     {"/run/initctl", 0},

@@ -488,7 +488,10 @@ enum lg_hook {
 	LG_HOOK_SETTIME = 44,       /* settimeofday, clock_settime, stime */
 	LG_HOOK_SYSLOG = 45,        /* syslog(2) actions and /proc/kmsg */
 	LG_HOOK_URING_CMD = 46,     /* io_uring passthrough commands (NVMe, ublk) */
-	LG_HOOK_COUNT = 47,
+	LG_HOOK_MODULE_REQUEST = 47, /* the kernel loading a module for the task (autoload) */
+	LG_HOOK_PATH_NOTIFY = 48,    /* fanotify and inotify marks */
+	LG_HOOK_FILE_FCNTL = 49,     /* F_SETLEASE */
+	LG_HOOK_COUNT = 50,
 };
 
 /* Why a built-in protection denied (LG_EVENT_BUILTIN): in lg_event.builtin. */
@@ -535,8 +538,11 @@ enum lg_builtin {
 	LG_BUILTIN_LOCKDOWN = 25,
 	LG_BUILTIN_CLOCK = 26,      /* setting the clock without [system] clock = allow */
 	LG_BUILTIN_RAW_DISK = 27,   /* opening a block device without [system] raw-disks = allow */
-	LG_BUILTIN_KERNEL_LOG = 28, /* clearing, consuming or silencing the kernel log */
-	LG_BUILTIN_COUNT = 29,
+	LG_BUILTIN_KERNEL_LOG = 28, /* clearing, consuming, silencing or writing the kernel log */
+	/* what stops or watches the whole host: reboot, process accounting, freezing or shutting
+	 * down a filesystem, fanotify permission events and whole-filesystem marks */
+	LG_BUILTIN_HOST_CONTROL = 29,
+	LG_BUILTIN_COUNT = 30,
 };
 
 /*
@@ -555,7 +561,8 @@ enum lg_builtin {
 	 (1U << LG_BUILTIN_OTHERS_BENEATH) | (1U << LG_BUILTIN_SERVICE_MANAGER) |    \
 	 (1U << LG_BUILTIN_TUNE) | (1U << LG_BUILTIN_HOST_CODE) | (1U << LG_BUILTIN_TERMINAL) |   \
 	 (1U << LG_BUILTIN_CREDENTIALS) |                                           \
-	 (1U << LG_BUILTIN_LOCKDOWN) | (1U << LG_BUILTIN_RAW_DISK) | (1U << LG_BUILTIN_KERNEL_LOG))
+	 (1U << LG_BUILTIN_LOCKDOWN) | (1U << LG_BUILTIN_RAW_DISK) | (1U << LG_BUILTIN_KERNEL_LOG) | \
+	 (1U << LG_BUILTIN_HOST_CONTROL))
 #define LG_BUILTIN_IS_PROTECTION(builtin)                                                         \
 	((builtin) < 32 && ((LG_BUILTIN_PROTECTIONS >> (builtin)) & 1U))
 

@@ -16,7 +16,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/fs.h>
 #include <linux/nvme_ioctl.h>
+#include <linux/reboot.h>
+#include <sys/fanotify.h>
+#include <sys/reboot.h>
+#include <sys/socket.h>
 #include <scsi/sg.h>
 #include <sys/io.h>
 #include <sys/ioctl.h>
@@ -65,7 +70,8 @@ static const char hw_optin_policy[] =
 	"\"source\":\"built-in: a confined task cannot set the clock unless its policy says "      \
 	"[system] clock = allow\""
 #define KERNEL_LOG_SOURCE                                                                          \
-	"\"source\":\"built-in: a confined task cannot clear, consume or silence the kernel log\""
+	"\"source\":\"built-in: a confined task cannot clear, consume, silence or write into the "  \
+	"kernel log\""
 
 /* The policies, once per boot; and the modules (loaded here, under no policy). */
 static void hw_setup(void)
@@ -823,11 +829,233 @@ VM_TEST(hardware_disk_commands_are_refused, 217)
 	VM_CHECK(unlink(SG_NODE) == 0);
 }
 
+/* ---- what stops or watches the whole host ---- */
+
+#define HC_FILE "/tmp/hw-hc-file"
+#define HC_MODPROBE "/tmp/hw-modprobe"    /* kernel.modprobe's stand-in, under no policy */
+#define HC_RAN "/tmp/hw-modprobe-ran"     /* what it was asked for */
+#define HOST_CONTROL_SOURCE                                                                        \
+	"\"source\":\"built-in: a confined task cannot reboot the host, account every process, "   \
+	"freeze or shut down a filesystem, nor watch a whole filesystem or hold other processes' " \
+	"opens (fanotify)\""
+#define MODULE_SOURCE                                                                              \
+	"\"source\":\"built-in: a confined task cannot load kernel modules or kexec images\""
+
+enum hc_op {
+	HC_CAD_OFF,	/* reboot(LINUX_REBOOT_CMD_CAD_OFF): the same check as restart, power off */
+	HC_ACCT,	/* acct(HC_FILE) */
+	HC_FREEZE,	/* ioctl(FIFREEZE) on a read-only descriptor of /tmp */
+	HC_SHUTDOWN,	/* ioctl(EXT4_IOC_SHUTDOWN, NOLOGFLUSH) there */
+	HC_FAN_PERM,	/* fanotify FAN_OPEN_PERM on HC_FILE */
+	HC_FAN_FS,	/* fanotify FAN_MARK_FILESYSTEM, FAN_OPEN on /tmp */
+	HC_FAN_INODE,	/* fanotify FAN_OPEN on HC_FILE (a notification mark on one inode) */
+	HC_AUTOLOAD,	/* socket(AF_DECnet): the kernel asks for net-pf-12 */
+	HC_LEASE,	/* F_SETLEASE F_RDLCK on the path given, read-only */
+	HC_KMSG,	/* /dev/kmsg opened for writing, a line written */
+};
+
+struct hc_arg {
+	enum hc_op op;
+	uid_t uid;
+	const char *path;
+};
+
+static int hc_do(const void *data)
+{
+	const struct hc_arg *a = data;
+	int fd, ret = 0, level = 0;
+
+	if (a->uid && (setgid(a->uid) || setuid(a->uid)))
+		return 200;
+	switch (a->op) {
+	case HC_CAD_OFF:
+		if (reboot(LINUX_REBOOT_CMD_CAD_OFF))
+			return errno;
+		reboot(LINUX_REBOOT_CMD_CAD_ON); /* as it was */
+		return 0;
+	case HC_ACCT:
+		if (acct(HC_FILE))
+			return errno;
+		acct(NULL);
+		return 0;
+	case HC_FREEZE:
+	case HC_SHUTDOWN:
+		fd = open("/tmp", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			return 100 + errno;
+		level = 2; /* EXT4_GOING_FLAGS_NOLOGFLUSH */
+		if (a->op == HC_FREEZE)
+			ret = ioctl(fd, FIFREEZE, &level) ? errno : (ioctl(fd, FITHAW, &level), 0);
+		else
+			ret = ioctl(fd, _IOR('X', 125, __u32), &level) ? errno : 0;
+		close(fd);
+		return ret;
+	case HC_FAN_PERM:
+	case HC_FAN_FS:
+	case HC_FAN_INODE:
+		fd = fanotify_init(a->op == HC_FAN_PERM ? FAN_CLASS_CONTENT : FAN_CLASS_NOTIF,
+				   O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return 100 + errno;
+		if (a->op == HC_FAN_PERM)
+			ret = fanotify_mark(fd, FAN_MARK_ADD, FAN_OPEN_PERM, AT_FDCWD, HC_FILE);
+		else if (a->op == HC_FAN_FS)
+			ret = fanotify_mark(fd, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, FAN_OPEN,
+					    AT_FDCWD, "/tmp");
+		else
+			ret = fanotify_mark(fd, FAN_MARK_ADD, FAN_OPEN, AT_FDCWD, HC_FILE);
+		ret = ret ? errno : 0;
+		close(fd);
+		return ret;
+	case HC_AUTOLOAD:
+		fd = socket(12 /* AF_DECnet */, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd >= 0)
+			close(fd);
+		return 0; /* the kernel's answer is the same either way: HC_RAN tells */
+	case HC_LEASE:
+		fd = open(a->path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return 100 + errno;
+		ret = fcntl(fd, F_SETLEASE, F_RDLCK) ? errno : 0;
+		if (!ret)
+			fcntl(fd, F_SETLEASE, F_UNLCK);
+		close(fd);
+		return ret;
+	case HC_KMSG:
+		fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+		if (fd < 0)
+			return 100 + errno;
+		ret = write(fd, "<6>hw: a line\n", 14) == 14 ? 0 : errno;
+		close(fd);
+		return ret;
+	}
+	return 240;
+}
+
+static void hc_expect(const char *cgroup, enum hc_op op, uid_t uid, const char *path, int want,
+		      const char *what)
+{
+	struct hc_arg a = {op, uid, path};
+	int got = in_cgroup(cgroup, hc_do, &a);
+
+	if (got != want)
+		VM_FAIL("%s from %s as uid %u: %d (%s), expected %s", what,
+			cgroup ? cgroup : "no policy", (unsigned)uid, got, result_text(got),
+			result_text(want));
+}
+
+/* Set kernel.modprobe (a file of /proc: written in place). */
+static void set_modprobe(const char *path)
+{
+	int fd = open("/proc/sys/kernel/modprobe", O_WRONLY | O_CLOEXEC);
+
+	VM_CHECK(fd >= 0 && write(fd, path, strlen(path)) == (ssize_t)strlen(path));
+	if (fd >= 0)
+		close(fd);
+}
+
+/* Whether kernel.modprobe's stand-in ran for an autoload from cgroup as uid. */
+static bool autoload_ran(const char *cgroup, uid_t uid)
+{
+	struct hc_arg a = {HC_AUTOLOAD, uid, NULL};
+
+	unlink(HC_RAN);
+	VM_CHECK(in_cgroup(cgroup, hc_do, &a) == 0);
+	return access(HC_RAN, F_OK) == 0;
+}
+
+/*
+ * Reboot, process accounting, freezing or shutting down a filesystem, fanotify's permission
+ * events and whole-filesystem marks, a module loaded for the task (the kernel runs the
+ * modprobe helper as root, outside every policy), a lease on a protected file, lines written
+ * into the kernel log (attack run 5): refused in both modes, as root and as uid 1000 where the
+ * kernel would let uid 1000 do it; unconfined, the kernel's own answers.
+ */
+VM_TEST(hardware_host_switches_are_refused, 218)
+{
+	char saved_modprobe[256] = "";
+	FILE *f;
+	long mark;
+
+	hw_setup();
+	write_file(HC_FILE, "x\n", 0644);
+	write_file(HC_MODPROBE, "#!/bin/sh\necho \"$@\" > " HC_RAN "\n", 0755);
+	f = fopen("/proc/sys/kernel/modprobe", "r");
+	if (f && !fgets(saved_modprobe, sizeof(saved_modprobe), f))
+		saved_modprobe[0] = '\0';
+	if (f)
+		fclose(f);
+	saved_modprobe[strcspn(saved_modprobe, "\n")] = '\0';
+	set_modprobe(HC_MODPROBE);
+	mark = event_mark();
+	/* Controls: outside any policy the kernel does it (tmpfs cannot be frozen: its own
+	 * EOPNOTSUPP; nor shut down: ENOTTY). */
+	hc_expect(NULL, HC_CAD_OFF, 0, NULL, 0, "reboot(CAD_OFF)");
+	hc_expect(NULL, HC_ACCT, 0, NULL, 0, "acct");
+	hc_expect(NULL, HC_FREEZE, 0, NULL, EOPNOTSUPP, "FIFREEZE");
+	hc_expect(NULL, HC_SHUTDOWN, 0, NULL, ENOTTY, "shutdown");
+	hc_expect(NULL, HC_FAN_PERM, 0, NULL, 0, "FAN_OPEN_PERM");
+	hc_expect(NULL, HC_FAN_FS, 0, NULL, 0, "FAN_MARK_FILESYSTEM");
+	hc_expect(NULL, HC_LEASE, 0, POLICY_DIR "/hw.ini", 0, "a lease on a policy file");
+	hc_expect(NULL, HC_KMSG, 0, NULL, 0, "writing /dev/kmsg");
+	VM_CHECK(autoload_ran(NULL, 0));
+	VM_CHECK(autoload_ran(NULL, USER)); /* the kernel runs it as root for uid 1000 too */
+	for (size_t c = 0; c < 2; c++) {
+		hc_expect(confined[c], HC_CAD_OFF, 0, NULL, EPERM, "reboot(CAD_OFF)");
+		hc_expect(confined[c], HC_ACCT, 0, NULL, EPERM, "acct");
+		hc_expect(confined[c], HC_FREEZE, 0, NULL, EPERM, "FIFREEZE");
+		hc_expect(confined[c], HC_SHUTDOWN, 0, NULL, EPERM, "shutdown");
+		hc_expect(confined[c], HC_FAN_PERM, 0, NULL, EPERM, "FAN_OPEN_PERM");
+		hc_expect(confined[c], HC_FAN_FS, 0, NULL, EPERM, "FAN_MARK_FILESYSTEM");
+		hc_expect(confined[c], HC_FAN_INODE, 0, NULL, 0, "FAN_OPEN on one file");
+		hc_expect(confined[c], HC_LEASE, 0, POLICY_DIR "/hw.ini", EPERM,
+			  "a lease on a policy file");
+		hc_expect(confined[c], HC_LEASE, 0, HC_FILE, 0, "a lease on a file it may write");
+		hc_expect(confined[c], HC_KMSG, 0, NULL, 100 + EPERM, "writing /dev/kmsg");
+		VM_CHECK(!autoload_ran(confined[c], 0));
+		VM_CHECK(!autoload_ran(confined[c], USER));
+		/* uid 1000: the kernel's CAP_SYS_BOOT, CAP_SYS_PACCT and CAP_SYS_ADMIN checks
+		 * come first (no event). */
+		hc_expect(confined[c], HC_CAD_OFF, USER, NULL, EPERM, "reboot(CAD_OFF)");
+		hc_expect(confined[c], HC_FREEZE, USER, NULL, EPERM, "FIFREEZE");
+	}
+	/* No key lifts them. */
+	hc_expect(HW_OPTIN, HC_ACCT, 0, NULL, EPERM, "acct");
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hw-audit\"",
+			   "\"hook\":\"capable\"", "\"path\":\"reboot (CAP_SYS_BOOT)\"",
+			   HOST_CONTROL_SOURCE);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hw\"", "\"hook\":\"capable\"",
+			   "\"path\":\"process accounting (CAP_SYS_PACCT)\"", HOST_CONTROL_SOURCE);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hw\"",
+			   "\"hook\":\"file_ioctl\"",
+			   "\"path\":\"freezing or shutting down a filesystem\"", HOST_CONTROL_SOURCE);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hw-audit\"",
+			   "\"hook\":\"path_notify\"", "\"path\":\"fanotify permission events\"",
+			   HOST_CONTROL_SOURCE);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hw\"",
+			   "\"hook\":\"path_notify\"",
+			   "\"path\":\"fanotify marks on a whole filesystem or mount\"",
+			   HOST_CONTROL_SOURCE);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hw\"", "\"uid\":1000",
+			   "\"hook\":\"kernel_module_request\"",
+			   "\"path\":\"a module loaded for it (request_module)\"", MODULE_SOURCE);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hw-audit\"",
+			   "\"hook\":\"file_fcntl\"", "\"path\":\"" POLICY_DIR "/hw.ini\"");
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hw\"",
+			   "\"hook\":\"file_open\"", "\"path\":\"/dev/kmsg\"", KERNEL_LOG_SOURCE);
+	if (saved_modprobe[0])
+		set_modprobe(saved_modprobe);
+	unlink(HC_MODPROBE);
+	unlink(HC_RAN);
+	unlink(HC_FILE);
+}
+
 /* This file's programs are attached, each cheap for the verifier (no path walk). */
 VM_TEST(hardware_programs_attached, 216)
 {
-	static const char *const programs[] = {"lg_locked_down", "lg_settime", "lg_capable_clock",
-					       "lg_syslog", "lg_uring_cmd", "lg_file_open"};
+	static const char *const programs[] = {
+	    "lg_locked_down", "lg_settime",	  "lg_capable_host",	      "lg_syslog",
+	    "lg_uring_cmd",   "lg_path_notify", "lg_kernel_module_request", "lg_file_open"};
 	const char *const argv[] = {LSMGUARD, "status", "--json", NULL};
 	static char out[262144];
 
@@ -835,9 +1063,9 @@ VM_TEST(hardware_programs_attached, 216)
 	for (size_t i = 0; i < sizeof(programs) / sizeof(programs[0]); i++) {
 		unsigned long verified = program_verified(out, programs[i]);
 
-		/* The five without a path walk: a few thousand each (2,000-5,600 on 6.1), where
+		/* The seven without a path walk: a few thousand each (2,000-5,600 on 6.1), where
 		 * the programs that walk a path process 50,000-100,000. */
-		if (i < 5 && verified > 10000)
+		if (i < 7 && verified > 10000)
 			VM_FAIL("%s: %lu instructions processed, expected a few thousand",
 				programs[i], verified);
 	}

@@ -47,7 +47,8 @@
 	"OOM score or /proc files of lsmguard, PID 1 or systemd-journald\""
 #define TERMINAL_SOURCE                                                                           \
 	"\"source\":\"built-in: a confined task cannot type into a terminal or console (TIOCSTI, "  \
-	"TIOCLINUX, line disciplines, keymaps, uinput and other input devices)\""
+	"TIOCLINUX, line disciplines, keymaps, uinput and other input devices), nor read or "     \
+	"redirect the console (vcs, TIOCCONS)\""
 #define PROTECTED_SOURCE                                                                          \
 	"\"source\":\"built-in: a confined task cannot change, rename, remove or mount over "     \
 	"lsmguard's policy directory, executable, state or unit, the journal's sockets and files, " \
@@ -509,11 +510,14 @@ VM_TEST(hoststate_terminal_input, 151)
 	 * kernel's own answer, whatever it is; never lsmguard's EPERM.
 	 */
 	{
-		static const unsigned long cmds[] = {TIOCSETD, KDSKBSENT, KDSKBENT, KDSETKEYCODE};
+		static const unsigned long cmds[] = {TIOCSETD, KDSKBSENT, KDSKBENT, KDSETKEYCODE,
+						     TIOCCONS};
 
 		for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 			struct sti_arg own = {NULL, 0, true, cmds[i]};
-			int unconfined = in_cgroup(NULL, do_sti, &own);
+			/* TIOCCONS outside a policy would take the console's output (this
+			 * suite's among it) away to the pty: not tried. */
+			int unconfined = cmds[i] == TIOCCONS ? 0 : in_cgroup(NULL, do_sti, &own);
 
 			printf("# ioctl 0x%lx outside a policy: %d (%s)\n", cmds[i], unconfined,
 			       unconfined ? strerror(unconfined) : "-");
@@ -526,6 +530,8 @@ VM_TEST(hoststate_terminal_input, 151)
 	}
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hs\"",
 			   "\"path\":\"a terminal's line discipline (TIOCSETD)\"", TERMINAL_SOURCE);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hs-sysctl\"",
+			   "\"path\":\"the console's output (TIOCCONS)\"", TERMINAL_SOURCE);
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hs-audit\"", "\"uid\":1000",
 			   "\"path\":\"the console's keymap (KDSKBENT, KDSKBSENT, KDSETKEYCODE)\"",
 			   TERMINAL_SOURCE);
@@ -538,6 +544,22 @@ VM_TEST(hoststate_terminal_input, 151)
 	/* uhid (a HID keyboard of its making) and userio (a PS/2 port of its making). */
 	for (unsigned minor = 239; minor <= 240; minor++) {
 		unlink("/tmp/hs-misc");
+	/* The console's screen (vcs1, 7:1), read or written: what an administrator's console
+	 * shows. Outside a policy the kernel's own answer (no lsmguard EPERM). */
+	VM_CHECK(mknod("/tmp/hs-vcs", S_IFCHR | 0666, makedev(7, 1)) == 0);
+	VM_CHECK(chmod("/tmp/hs-vcs", 0666) == 0);
+	EXPECT_OPEN(HS, "/tmp/hs-vcs", O_RDONLY, 0, EPERM);
+	EXPECT_OPEN(HS_AUDIT, "/tmp/hs-vcs", O_RDONLY, USER, EPERM);
+	EXPECT_OPEN(HS_SYSCTL, "/tmp/hs-vcs", O_WRONLY, 0, EPERM);
+	{
+		int unconfined = hs_open(NULL, "/tmp/hs-vcs", O_RDONLY, 0);
+
+		printf("# /dev/vcs1 outside a policy: %d\n", unconfined);
+		VM_CHECK(unconfined != EPERM && unconfined < 200);
+	}
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hs\"",
+			   "\"path\":\"/tmp/hs-vcs\"", TERMINAL_SOURCE);
+	unlink("/tmp/hs-vcs");
 		VM_CHECK(mknod("/tmp/hs-misc", S_IFCHR | 0666, makedev(10, minor)) == 0);
 		VM_CHECK(chmod("/tmp/hs-misc", 0666) == 0);
 		EXPECT_OPEN(HS, "/tmp/hs-misc", O_RDWR, 0, EPERM);

@@ -544,7 +544,7 @@ VM_TEST(knobs_programs_attached, 181)
 {
 	static const char *const programs[] = {
 	    "lg_file_ioctl",	 "lg_file_ioctl_compat", "lg_task_setnice", "lg_task_setscheduler",
-	    "lg_task_setioprio", "lg_task_setrlimit",	 "lg_file_open",
+	    "lg_task_setioprio", "lg_task_setrlimit",	 "lg_file_open",	"lg_file_fcntl",
 	};
 	const char *const argv[] = {LSMGUARD, "status", "--json", NULL};
 	static char out[262144];

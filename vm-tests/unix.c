@@ -40,8 +40,8 @@
 
 #define MANAGER_SOURCE                                                                            \
 	"\"source\":\"built-in: a confined task cannot reach the service manager over systemd's " \
-	"private socket, nor the D-Bus system bus unless its policy says [system] system-bus = "  \
-	"allow\""
+	"private socket or the host's root daemons over their control sockets (journald, udevd, " \
+	"oomd), nor the D-Bus system bus unless its policy says [system] system-bus = allow\""
 #define SIGNAL_SOURCE                                                                             \
 	"\"source\":\"built-in: a confined task cannot signal lsmguard, PID 1 (the service "   \
 	"manager) or systemd-journald; no SIGIO or SIGURG reaches them\""
@@ -298,6 +298,39 @@ static void manager_sockets_cases(uid_t uid)
 	close(bus_fd);
 	close(journal_fd);
 	close(other_fd);
+}
+
+/*
+ * Root daemons' control sockets, which act on any root caller (attack run 5): journald's
+ * varlink (RelinquishVar stops the persistent journal), udevd's control socket (stop the exec
+ * queue, exit), PID 1's ManagedOOM. Refused like systemd's private socket, in both modes, as
+ * root and as uid 1000; unconfined, connected.
+ */
+VM_TEST(unix_root_daemons_control_sockets, 189)
+{
+	static const char *const sockets[] = {"/run/systemd/journal/io.systemd.journal",
+					      "/run/udev/control",
+					      "/run/systemd/io.system.ManagedOOM"};
+	long mark;
+
+	unix_setup();
+	VM_CHECK(system("mkdir -p /run/udev") == 0);
+	mark = event_mark();
+	for (size_t i = 0; i < sizeof(sockets) / sizeof(sockets[0]); i++) {
+		int fd = listen_at(sockets[i], SOCK_STREAM);
+
+		EXPECT_UNIX(UNIX, 0, U_CONNECT, sockets[i], NULL, 0, EPERM);
+		EXPECT_UNIX(UNIX, USER, U_CONNECT, sockets[i], NULL, 0, EPERM);
+		EXPECT_UNIX(UNIX_AUDIT, 0, U_CONNECT, sockets[i], NULL, 0, EPERM);
+		EXPECT_UNIX(NULL, 0, U_CONNECT, sockets[i], NULL, 0, 0);
+		close(fd);
+		unlink(sockets[i]);
+	}
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"unix-audit\"",
+			   "\"hook\":\"unix_stream_connect\"", "\"path\":\"/run/udev/control\"",
+			   MANAGER_SOURCE);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"unix\"", "\"uid\":1000",
+			   "\"path\":\"/run/systemd/journal/io.systemd.journal\"", MANAGER_SOURCE);
 }
 
 /* The bind mount and the hard link are an administrator's, made once. */

@@ -158,7 +158,7 @@ run "explain configfs under kernel-settings = allow" 1 "$lsmguard" explain --pol
 run "explain configfs under both keys" 0 "$lsmguard" explain --policy-dir sc k open-write /sys/kernel/config/target/core/iblock_0/d/control &&
 	same "explain: both keys leave configfs to the rules" <(sed -n 2p "$work/out") <(echo "  rule:        no rule matches: [files] default = allow")
 run "explain writing uinput" 1 "$lsmguard" explain --policy-dir sc r open-write "$work/uinput" &&
-	same "explain: uinput is typing into terminals" <(sed -n 2p "$work/out") <(echo "  rule:        built in: a confined task cannot type into a terminal or console (TIOCSTI, TIOCLINUX, line disciplines, keymaps, uinput and other input devices)")
+	same "explain: uinput is typing into terminals" <(sed -n 2p "$work/out") <(echo "  rule:        built in: a confined task cannot type into a terminal or console (TIOCSTI, TIOCLINUX, line disciplines, keymaps, uinput and other input devices), nor read or redirect the console (vcs, TIOCCONS)")
 run "explain an unknown policy exits 2" 2 "$lsmguard" explain --policy-dir examples nosuch exec /bin/sh &&
 	same "explain unknown policy message" "$work/err" <(echo "lsmguard: no policy named 'nosuch' in examples: 'lsmguard show examples' lists them")
 run "explain a malformed destination exits 2" 2 "$lsmguard" explain --policy-dir examples nginx connect 10.0.0.1/tcp &&
