@@ -35,6 +35,9 @@
 #include "state.h"
 
 struct daemon {
+	/* /proc/self/mountinfo, opened before the mount table is first read: it polls with
+	 * POLLPRI at every later change of the mount table (-1: not open). */
+	int mount_fd;
 	const char *policy_dir;
 	struct lg_policy_dir dir;      /* the policy directory opened at start, read through */
 	struct lg_protected protected; /* lsmguard's own objects (LG_BUILTIN_PROTECTED) */
@@ -566,7 +569,7 @@ static int event_loop(struct daemon *d)
 {
 	struct pollfd fds[5];
 	sigset_t mask;
-	int sfd, mfd;
+	int sfd, mfd = d->mount_fd;
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGHUP);
@@ -575,8 +578,6 @@ static int event_loop(struct daemon *d)
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
 	if (sfd < 0)
 		fatal("signalfd");
-	/* mountinfo polls with POLLPRI when the mount table changes. */
-	mfd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
 	fds[0] = (struct pollfd){.fd = sfd, .events = POLLIN};
 	fds[1] = (struct pollfd){.fd = ring_buffer__epoll_fd(d->events), .events = POLLIN};
 	fds[2] = (struct pollfd){.fd = mfd, .events = POLLPRI};
@@ -677,6 +678,7 @@ int cmd_run(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	struct daemon d = {
+		.mount_fd = -1,
 		.out = {.fd = -1},
 		.log = {.fd = -1},
 		.policy_dir = LG_POLICY_DIR,
@@ -784,6 +786,15 @@ int cmd_run(int argc, char **argv)
 	if (lg_config_read(&d.bpf, &config))
 		fatal("cannot read the config map");
 	lg_apply_mounts_report(emit_mount_ignored, &d);
+	/*
+	 * Before the mount table is first read (load_policies): a mount made after that reading
+	 * and before the loop started polling would otherwise go unseen until the next change,
+	 * its root unknown to the walk (found by the bound-elsewhere cache case run alone, right
+	 * after the daemon's start).
+	 */
+	d.mount_fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+	if (d.mount_fd < 0)
+		log_warn("cannot watch /proc/self/mountinfo: mount changes are learnt at reloads");
 	/* Before anything is read from it: the directory every reload must still be. */
 	ret = lg_policy_dir_open(&d.dir, d.policy_dir, err, sizeof(err));
 	if (ret == 0 && lg_protected_collect(&d.protected, d.policy_dir, d.state_dir,
