@@ -538,6 +538,19 @@ static __always_inline int lg_builtin_deny(const struct lg_policy_value *policy,
 	return lg_deny_verdict(policy, hook, LG_EVENT_BUILTIN, reason);
 }
 
+/* lg_builtin_deny for the current task: 0 when it is under no policy. */
+static __always_inline int lg_current_builtin_deny(__u8 hook, __u8 reason, const char *what,
+						   int size)
+{
+	const struct lg_policy_value *policy;
+	__u64 cgroup_id = 0;
+
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy)
+		return 0;
+	return lg_builtin_deny(policy, cgroup_id, hook, reason, what, size);
+}
+
 #define BPF_FS_MAGIC 0xcafe4a11
 #define EFIVARFS_MAGIC 0xde5e81e4 /* knobs.bpf.h, meta.bpf.c */
 

@@ -165,17 +165,12 @@ static __always_inline int lg_host_switch(int cap)
 {
 	static const char boot[] = "reboot (CAP_SYS_BOOT)";
 	static const char pacct[] = "process accounting (CAP_SYS_PACCT)";
-	const struct lg_policy_value *policy;
-	__u64 cgroup_id = 0;
 
-	policy = lg_current_policy(&cgroup_id);
-	if (!policy)
-		return 0;
 	if (cap == CAP_SYS_BOOT)
-		return lg_builtin_deny(policy, cgroup_id, LG_HOOK_CAPABLE, LG_BUILTIN_HOST_CONTROL,
-				       boot, sizeof(boot));
-	return lg_builtin_deny(policy, cgroup_id, LG_HOOK_CAPABLE, LG_BUILTIN_HOST_CONTROL, pacct,
-			       sizeof(pacct));
+		return lg_current_builtin_deny(LG_HOOK_CAPABLE, LG_BUILTIN_HOST_CONTROL, boot,
+					       sizeof(boot));
+	return lg_current_builtin_deny(LG_HOOK_CAPABLE, LG_BUILTIN_HOST_CONTROL, pacct,
+				       sizeof(pacct));
 }
 
 /*

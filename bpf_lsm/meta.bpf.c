@@ -284,14 +284,9 @@ static __always_inline int lg_disk_command(struct file *file, unsigned int cmd)
 static __always_inline int lg_filesystem_stop(void)
 {
 	static const char what[] = "freezing or shutting down a filesystem";
-	const struct lg_policy_value *policy;
-	__u64 cgroup_id = 0;
 
-	policy = lg_current_policy(&cgroup_id);
-	if (!policy)
-		return 0;
-	return lg_builtin_deny(policy, cgroup_id, LG_HOOK_FILE_IOCTL, LG_BUILTIN_HOST_CONTROL, what,
-			       sizeof(what));
+	return lg_current_builtin_deny(LG_HOOK_FILE_IOCTL, LG_BUILTIN_HOST_CONTROL, what,
+				       sizeof(what));
 }
 
 static __always_inline int lg_ioctl_check(struct file *file, unsigned int cmd)

@@ -59,30 +59,20 @@ SEC("lsm/bpf")
 int BPF_PROG(lg_bpf, int cmd, union bpf_attr *attr, unsigned int size, int ret)
 {
 	static const char what[] = "bpf()";
-	const struct lg_policy_value *policy;
-	__u64 cgroup_id = 0;
 
 	if (ret)
 		return ret;
-	policy = lg_current_policy(&cgroup_id);
-	if (!policy)
-		return 0;
-	return lg_builtin_deny(policy, cgroup_id, LG_HOOK_BPF, LG_BUILTIN_BPF, what, sizeof(what));
+	return lg_current_builtin_deny(LG_HOOK_BPF, LG_BUILTIN_BPF, what, sizeof(what));
 }
 
 static __always_inline int lg_module_check(int id_is_module_or_kexec)
 {
 	static const char what[] = "kernel module or kexec image";
-	const struct lg_policy_value *policy;
-	__u64 cgroup_id = 0;
 
 	if (!id_is_module_or_kexec)
 		return 0;
-	policy = lg_current_policy(&cgroup_id);
-	if (!policy)
-		return 0;
-	return lg_builtin_deny(policy, cgroup_id, LG_HOOK_KERNEL_MODULE, LG_BUILTIN_MODULE, what,
-			       sizeof(what));
+	return lg_current_builtin_deny(LG_HOOK_KERNEL_MODULE, LG_BUILTIN_MODULE, what,
+				       sizeof(what));
 }
 
 SEC("lsm/kernel_load_data")
@@ -106,16 +96,11 @@ SEC("lsm/kernel_module_request")
 int BPF_PROG(lg_kernel_module_request, char *kmod_name, int ret)
 {
 	static const char what[] = "a module loaded for it (request_module)";
-	const struct lg_policy_value *policy;
-	__u64 cgroup_id = 0;
 
 	if (ret)
 		return ret;
-	policy = lg_current_policy(&cgroup_id);
-	if (!policy)
-		return 0;
-	return lg_builtin_deny(policy, cgroup_id, LG_HOOK_MODULE_REQUEST, LG_BUILTIN_MODULE, what,
-			       sizeof(what));
+	return lg_current_builtin_deny(LG_HOOK_MODULE_REQUEST, LG_BUILTIN_MODULE, what,
+				       sizeof(what));
 }
 
 /*
@@ -134,21 +119,16 @@ int BPF_PROG(lg_path_notify, const struct path *path, __u64 mask, unsigned int o
 {
 	static const char perm[] = "fanotify permission events";
 	static const char whole[] = "fanotify marks on a whole filesystem or mount";
-	const struct lg_policy_value *policy;
-	__u64 cgroup_id = 0;
 
 	if (ret)
 		return ret;
-	if (!(mask & LG_FS_PERM_EVENTS) && obj_type == LG_FSNOTIFY_OBJ_INODE)
-		return 0;
-	policy = lg_current_policy(&cgroup_id);
-	if (!policy)
-		return 0;
 	if (mask & LG_FS_PERM_EVENTS)
-		return lg_builtin_deny(policy, cgroup_id, LG_HOOK_PATH_NOTIFY,
-				       LG_BUILTIN_HOST_CONTROL, perm, sizeof(perm));
-	return lg_builtin_deny(policy, cgroup_id, LG_HOOK_PATH_NOTIFY, LG_BUILTIN_HOST_CONTROL,
-			       whole, sizeof(whole));
+		return lg_current_builtin_deny(LG_HOOK_PATH_NOTIFY, LG_BUILTIN_HOST_CONTROL, perm,
+					       sizeof(perm));
+	if (obj_type != LG_FSNOTIFY_OBJ_INODE)
+		return lg_current_builtin_deny(LG_HOOK_PATH_NOTIFY, LG_BUILTIN_HOST_CONTROL, whole,
+					       sizeof(whole));
+	return 0;
 }
 
 SEC("lsm/kernel_read_file")
