@@ -538,6 +538,29 @@ static __always_inline int lg_builtin_deny(const struct lg_policy_value *policy,
 	return lg_deny_verdict(policy, hook, LG_EVENT_BUILTIN, reason);
 }
 
+#define LG_CGROUP_WALK_MAX 64 /* cgroup levels looked up for another task's policy */
+
+/* The policy id of another task: its cgroup's or the nearest ancestor's; 0 for none. */
+static __always_inline __u32 lg_task_policy(struct task_struct *task, bool *unknown)
+{
+	struct cgroup *cgrp = BPF_CORE_READ(task, cgroups, dfl_cgrp);
+
+	for (int i = 0; i < LG_CGROUP_WALK_MAX; i++) {
+		__u32 *policy;
+		__u64 id;
+
+		if (!cgrp)
+			return 0;
+		id = BPF_CORE_READ(cgrp, kn, id);
+		policy = bpf_map_lookup_elem(&lg_cgroup_policy, &id);
+		if (policy)
+			return lg_binding_read(id, policy);
+		cgrp = BPF_CORE_READ(cgrp, self.parent, cgroup);
+	}
+	*unknown = true; /* deeper than the walk: treat as another policy */
+	return 0;
+}
+
 /* lg_builtin_deny for the current task: 0 when it is under no policy. */
 static __always_inline int lg_current_builtin_deny(__u8 hook, __u8 reason, const char *what,
 						   int size)

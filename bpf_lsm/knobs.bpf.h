@@ -366,10 +366,60 @@ static __always_inline bool lg_is_kernel_setting(struct inode *inode)
 {
 	unsigned long magic = BPF_CORE_READ(inode, i_sb, s_magic);
 
+	/* A sysctl, or a file of procfs's own tree outside the processes' directories
+	 * (/proc/irq/N/smp_affinity and default_smp_affinity, /proc/mtrr, /proc/driver/...). */
 	if (magic == PROC_SUPER_MAGIC)
-		return lg_sysctl_entry(inode) != NULL;
+		return lg_sysctl_entry(inode) != NULL ||
+		       (BPF_CORE_READ(lg_proc_inode(inode), pde) &&
+			!BPF_CORE_READ(lg_proc_inode(inode), pid) &&
+			(BPF_CORE_READ(inode, i_mode) & LG_S_IFMT) == LG_S_IFREG);
 	return (magic == SYSFS_MAGIC || magic == CONFIGFS_MAGIC) &&
 	       (BPF_CORE_READ(inode, i_mode) & LG_S_IFMT) == LG_S_IFREG;
+}
+
+/* The pty slaves' tty driver (static in drivers/tty/pty.c; kallsyms has it). */
+extern const void pts_driver __ksym __weak;
+#define LG_PTS_MAJOR 136
+
+/*
+ * A pty slave that is another session's controlling terminal (an administrator's ssh login, a
+ * tmux pane, another service's): opened, it reads what is typed there and writes onto its
+ * screen (a fake password prompt). Known by device number, whatever the node's name or place:
+ * the pts driver's tty of that index, the session it is the controlling terminal of, and the
+ * policy of that session's leader. A pty that is nobody's controlling terminal (a service's own,
+ * just made through /dev/ptmx), or whose session leader is under the same policy, is the
+ * rules'. A session whose leader has gone is somebody else's.
+ */
+static __always_inline bool lg_foreign_terminal(struct inode *inode, __u32 policy_id)
+{
+	struct tty_driver *driver = 0;
+	struct tty_struct *tty = 0, **ttys;
+	struct hlist_node *first;
+	struct task_struct *leader;
+	struct pid *session;
+	bool unknown = false;
+	__u32 rdev, index;
+
+	if ((BPF_CORE_READ(inode, i_mode) & LG_S_IFMT) != LG_S_IFCHR || !&pts_driver)
+		return false;
+	rdev = BPF_CORE_READ(inode, i_rdev);
+	if (rdev >> 20 != LG_PTS_MAJOR)
+		return false;
+	index = rdev & 0xfffff;
+	if (bpf_probe_read_kernel(&driver, sizeof(driver), &pts_driver) || !driver ||
+	    index >= BPF_CORE_READ(driver, num))
+		return false;
+	ttys = BPF_CORE_READ(driver, ttys);
+	if (!ttys || bpf_probe_read_kernel(&tty, sizeof(tty), ttys + index) || !tty)
+		return false;
+	session = BPF_CORE_READ(tty, ctrl.session);
+	if (!session)
+		return false;
+	first = BPF_CORE_READ(session, tasks[PIDTYPE_PID].first);
+	if (!first)
+		return true;
+	leader = (void *)first - bpf_core_field_offset(struct task_struct, pid_links);
+	return lg_task_policy(leader, &unknown) != policy_id || unknown;
 }
 
 /*
@@ -406,7 +456,7 @@ static __always_inline bool lg_proc_of_protected(struct inode *inode)
  * Global, so that the verifier checks it once and the calling program sees only the answer
  * (inline, its branches multiplied the states of everything file_open does after it).
  */
-__weak __noinline int lg_open_builtin(__u64 inode_addr, int write)
+__weak __noinline int lg_open_builtin(__u64 inode_addr, int write, __u32 policy_id)
 {
 	struct inode *inode = (struct inode *)inode_addr;
 	__u32 mode;
@@ -429,6 +479,8 @@ __weak __noinline int lg_open_builtin(__u64 inode_addr, int write)
 	if (write && lg_proc_of_protected(inode))
 		return LG_BUILTIN_TUNE;
 	if (write && lg_is_input_injection(inode))
+		return LG_BUILTIN_TERMINAL;
+	if (lg_foreign_terminal(inode, policy_id))
 		return LG_BUILTIN_TERMINAL;
 	/* The console's screen, read or written (/dev/vcs*, vcsa*, vcsu*: major 7): what an
 	 * administrator's console shows, and fake output on it. */

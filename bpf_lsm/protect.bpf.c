@@ -51,7 +51,6 @@
 #include "common.bpf.h"
 
 #define FMODE_WRITE 0x2
-#define LG_CGROUP_WALK_MAX 64
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -139,27 +138,6 @@ int BPF_PROG(lg_kernel_read_file, struct file *file, enum kernel_read_file_id id
 		return ret;
 	return lg_module_check(id == READING_MODULE || id == READING_KEXEC_IMAGE ||
 			       id == READING_KEXEC_INITRAMFS);
-}
-
-/* The policy id of another task: its cgroup's or the nearest ancestor's; 0 for none. */
-static __always_inline __u32 lg_task_policy(struct task_struct *task, bool *unknown)
-{
-	struct cgroup *cgrp = BPF_CORE_READ(task, cgroups, dfl_cgrp);
-
-	for (int i = 0; i < LG_CGROUP_WALK_MAX; i++) {
-		__u32 *policy;
-		__u64 id;
-
-		if (!cgrp)
-			return 0;
-		id = BPF_CORE_READ(cgrp, kn, id);
-		policy = bpf_map_lookup_elem(&lg_cgroup_policy, &id);
-		if (policy)
-			return lg_binding_read(id, policy);
-		cgrp = BPF_CORE_READ(cgrp, self.parent, cgroup);
-	}
-	*unknown = true; /* deeper than the walk: treat as another policy */
-	return 0;
 }
 
 SEC("lsm/ptrace_access_check")

@@ -112,6 +112,11 @@ static const char *const host_code_paths[] = {
     "/run/systemd/",
     "/var/lib/systemd/",
     "/run/user/",
+    /* udevd's database (a device's tags and properties: SYSTEMD_WANTS= makes PID 1 start a
+     * unit when the device appears) and NetworkManager's runtime settings and dispatcher
+     * hooks (run as root), found by attack run 5. */
+    "/run/udev/",
+    "/run/NetworkManager/",
     "/run/systemd/system/",
     "/run/systemd/system.control/",
     "/run/systemd/system.attached/",

@@ -75,11 +75,23 @@ static unsigned protected_step(const struct lg_compiled *c, __u64 hash, bool obj
 	return state;
 }
 
-/* /proc/sys/..., and /sys/... apart from the filesystems mounted in it (cgroup2, bpffs). */
+/*
+ * /proc/sys/..., procfs's own files outside the processes' directories (/proc/irq/...,
+ * /proc/mtrr), and /sys/... apart from the filesystems mounted in it (cgroup2, bpffs).
+ */
 static bool is_kernel_setting_path(const char *path)
 {
 	if (strncmp(path, "/proc/sys/", 10) == 0)
 		return path[10] != '\0';
+	if (strncmp(path, "/proc/", 6) == 0 && path[6]) {
+		const char *name = path + 6;
+
+		if ((name[0] >= '0' && name[0] <= '9') || strncmp(name, "self/", 5) == 0 ||
+		    strncmp(name, "thread-self/", 12) == 0 || strcmp(name, "self") == 0 ||
+		    strcmp(name, "thread-self") == 0)
+			return false;
+		return true;
+	}
 	return strncmp(path, "/sys/", 5) == 0 && path[5] != '\0' &&
 	       strncmp(path, "/sys/fs/cgroup/", 15) != 0 && strncmp(path, "/sys/fs/bpf/", 12) != 0;
 }

@@ -353,6 +353,8 @@ VM_TEST(blind_losses_while_no_daemon_runs_are_reported, 189)
 	if (found != 1) {
 		VM_FAIL("%d \"lost\" events (ring buffer) for file_open, expected 1; %d deny lines",
 			found, delivered);
+		for (const char *at = line; at && found-- > 0; at = strstr(at + 1, "\"event\":\"lost\""))
+			printf("#   %.*s\n", (int)strcspn(at, "\n"), at);
 		print_file_tail(STALL_ERR);
 	} else {
 		found = lines_with(out.text, ring_lost, &line);

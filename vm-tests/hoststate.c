@@ -199,6 +199,17 @@ VM_TEST(hoststate_sysctls, 151)
 			   SYSCTL_SOURCE);
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"audit\"", "\"policy\":\"hs-audit\"",
 			   "\"path\":\"/proc/sys/vm/swappiness\"", SYSCTL_SOURCE);
+	/* procfs's own settings outside /proc/sys (attack run 5): IRQ affinity (opened for
+	 * writing, never written). */
+	EXPECT_OPEN(NULL, "/proc/irq/default_smp_affinity", O_WRONLY, 0, 0);
+	EXPECT_OPEN(HS, "/proc/irq/default_smp_affinity", O_WRONLY, 0, EPERM);
+	EXPECT_OPEN(HS_AUDIT, "/proc/irq/default_smp_affinity", O_WRONLY, 0, 0);
+	EXPECT_OPEN(HS_SYSCTL, "/proc/irq/default_smp_affinity", O_WRONLY, 0, 0);
+	EXPECT_OPEN(HS, "/proc/irq/default_smp_affinity", O_RDONLY, 0, 0);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hs\"",
+			   "\"path\":\"/proc/irq/default_smp_affinity\"", SYSCTL_SOURCE);
+	/* A process's own /proc files are not settings. */
+	EXPECT_OPEN(HS, "/proc/self/comm", O_WRONLY, 0, 0);
 }
 
 enum tune_op { T_NOFILE, T_NICE, T_IDLE, T_IOPRIO, T_TIMERSLACK, T_OOM };
@@ -455,7 +466,12 @@ VM_TEST(hoststate_terminal_input, 151)
 		const char *cgroup;
 		uid_t uid;
 		int expected;
-	} who[] = {{NULL, 0, 0}, {HS, 0, EPERM}, {HS_AUDIT, 0, EPERM}, {HS_SYSCTL, 0, EPERM}};
+	/* Confined: the administrator's pty is another session's terminal, refused at the open
+	 * (200 + errno), before any ioctl. */
+	} who[] = {{NULL, 0, 0},
+		   {HS, 0, 200 + EPERM},
+		   {HS_AUDIT, 0, 200 + EPERM},
+		   {HS_SYSCTL, 0, 200 + EPERM}};
 	char slave[64];
 	long mark;
 
@@ -484,6 +500,21 @@ VM_TEST(hoststate_terminal_input, 151)
 		if (got != who[i].expected || ran != !who[i].expected)
 			VM_FAIL("%s root: TIOCSTI into an administrator's shell on %s: %d, ran %d",
 				who[i].cgroup ? who[i].cgroup : "unconfined", slave, got, ran);
+		/* Reading what the administrator types, writing onto the screen: the same
+		 * open, by any name (a node of the same device elsewhere). */
+		if (who[i].cgroup) {
+			struct stat st;
+
+			EXPECT_OPEN(who[i].cgroup, slave, O_RDONLY | O_NOCTTY, 0, EPERM);
+			EXPECT_OPEN(who[i].cgroup, slave, O_WRONLY | O_NOCTTY, 0, EPERM);
+			unlink("/tmp/hs-pts");
+			VM_CHECK(stat(slave, &st) == 0 &&
+				 mknod("/tmp/hs-pts", S_IFCHR | 0620, st.st_rdev) == 0);
+			EXPECT_OPEN(who[i].cgroup, "/tmp/hs-pts", O_RDONLY | O_NOCTTY, 0, EPERM);
+			unlink("/tmp/hs-pts");
+		} else {
+			EXPECT_OPEN(NULL, slave, O_RDONLY | O_NOCTTY, 0, 0);
+		}
 	}
 	unlink(STI_MARK);
 	{
@@ -499,6 +530,8 @@ VM_TEST(hoststate_terminal_input, 151)
 		VM_CHECK(in_cgroup(HS_AUDIT, do_sti, &own) == EPERM);
 	}
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hs-audit\"",
+			   "\"hook\":\"file_open\"", "\"path\":\"/tmp/hs-pts\"", TERMINAL_SOURCE);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hs-audit\"", "\"uid\":1000",
 			   "\"hook\":\"file_ioctl\"", "\"path\":\"typing into a terminal (TIOCSTI)\"",
 			   TERMINAL_SOURCE);
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hs\"", "\"uid\":1000",
