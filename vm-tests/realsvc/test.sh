@@ -153,6 +153,18 @@ check "probe: busctl StopUnit lsmguard fails" refused /usr/bin/busctl call org.f
 	/org/freedesktop/systemd1 org.freedesktop.systemd1.Manager StopUnit ss lsmguard.service replace
 check "probe: systemd-run of a unit outside every policy fails" \
 	refused /usr/bin/systemd-run --wait --quiet /bin/true
+# journald's varlink socket (/run/systemd/journal/io.systemd.journal) takes RelinquishVar (the
+# persistent journal stops: found by attack run 5) and Rotate from any uid 0 peer.
+relinquish_var() {
+	refused /usr/bin/journalctl --relinquish-var
+	rc=$?
+	echo "journald says: $(journalctl -b -u systemd-journald -o cat --no-pager | tail -n 2 |
+		tr '\n' ' ')"
+	journalctl --flush >/dev/null 2>&1
+	return $rc
+}
+check "probe: journalctl --relinquish-var (journald's varlink) fails" relinquish_var
+check "probe: journalctl --rotate (journald's varlink) fails" refused /usr/bin/journalctl --rotate
 still_running() {
 	state=$(systemctl is-active lsmguard.service)
 	pid=$(systemctl show -p MainPID --value lsmguard.service)
