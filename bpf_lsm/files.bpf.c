@@ -147,7 +147,8 @@ static __always_inline int lg_open_builtins(const struct lg_policy_value *policy
 
 	if (lg_may_be_builtin(file, decision == LG_DECISION_FILE_WRITE))
 		builtin = lg_open_builtin((__u64)BPF_CORE_READ(file, f_inode),
-					  decision == LG_DECISION_FILE_WRITE, policy->id);
+					  decision == LG_DECISION_FILE_WRITE, policy->id,
+					  (__u64)BPF_CORE_READ(file, f_path.dentry));
 	/*
 	 * A block device: refused in every mode (written, it reaches lsmguard's policy directory
 	 * and the host's code; read, every other policy's secrets) unless the policy says

@@ -377,41 +377,31 @@ static __always_inline bool lg_is_kernel_setting(struct inode *inode)
 	       (BPF_CORE_READ(inode, i_mode) & LG_S_IFMT) == LG_S_IFREG;
 }
 
-/* The pty slaves' tty driver (static in drivers/tty/pty.c; kallsyms has it). */
-extern const void pts_driver __ksym __weak;
-#define LG_PTS_MAJOR 136
+#define DEVPTS_SUPER_MAGIC 0x1cd1
 
 /*
  * A pty slave that is another session's controlling terminal (an administrator's ssh login, a
  * tmux pane, another service's): opened, it reads what is typed there and writes onto its
- * screen (a fake password prompt). Known by device number, whatever the node's name or place:
- * the pts driver's tty of that index, the session it is the controlling terminal of, and the
- * policy of that session's leader. A pty that is nobody's controlling terminal (a service's own,
- * just made through /dev/ptmx), or whose session leader is under the same policy, is the
- * rules'. A session whose leader has gone is somebody else's.
+ * screen (a fake password prompt). A slave opens only through a devpts mount (the kernel finds
+ * its tty in the devpts dentry, d_fsdata: a node made elsewhere gets EIO), whichever mount of
+ * which devpts instance. The tty's session and the policy of that session's leader decide: a
+ * pty that is nobody's controlling terminal (a service's own, just made through /dev/ptmx), or
+ * whose session leader is under the same policy, is the rules'. A session whose leader has
+ * gone is somebody else's.
  */
-static __always_inline bool lg_foreign_terminal(struct inode *inode, __u32 policy_id)
+static __always_inline bool lg_foreign_terminal(struct dentry *dentry, __u32 policy_id)
 {
-	struct tty_driver *driver = 0;
-	struct tty_struct *tty = 0, **ttys;
 	struct hlist_node *first;
 	struct task_struct *leader;
+	struct tty_struct *tty;
 	struct pid *session;
 	bool unknown = false;
-	__u32 rdev, index;
 
-	if ((BPF_CORE_READ(inode, i_mode) & LG_S_IFMT) != LG_S_IFCHR || !&pts_driver)
+	if (!dentry || BPF_CORE_READ(dentry, d_sb, s_magic) != DEVPTS_SUPER_MAGIC)
 		return false;
-	rdev = BPF_CORE_READ(inode, i_rdev);
-	if (rdev >> 20 != LG_PTS_MAJOR)
-		return false;
-	index = rdev & 0xfffff;
-	if (bpf_probe_read_kernel(&driver, sizeof(driver), &pts_driver) || !driver ||
-	    index >= BPF_CORE_READ(driver, num))
-		return false;
-	ttys = BPF_CORE_READ(driver, ttys);
-	if (!ttys || bpf_probe_read_kernel(&tty, sizeof(tty), ttys + index) || !tty)
-		return false;
+	tty = BPF_CORE_READ(dentry, d_fsdata);
+	if (!tty)
+		return false; /* ptmx, the directory */
 	session = BPF_CORE_READ(tty, ctrl.session);
 	if (!session)
 		return false;
@@ -456,7 +446,8 @@ static __always_inline bool lg_proc_of_protected(struct inode *inode)
  * Global, so that the verifier checks it once and the calling program sees only the answer
  * (inline, its branches multiplied the states of everything file_open does after it).
  */
-__weak __noinline int lg_open_builtin(__u64 inode_addr, int write, __u32 policy_id)
+__weak __noinline int lg_open_builtin(__u64 inode_addr, int write, __u32 policy_id,
+				     __u64 dentry_addr)
 {
 	struct inode *inode = (struct inode *)inode_addr;
 	__u32 mode;
@@ -480,7 +471,7 @@ __weak __noinline int lg_open_builtin(__u64 inode_addr, int write, __u32 policy_
 		return LG_BUILTIN_TUNE;
 	if (write && lg_is_input_injection(inode))
 		return LG_BUILTIN_TERMINAL;
-	if (lg_foreign_terminal(inode, policy_id))
+	if (lg_foreign_terminal((struct dentry *)dentry_addr, policy_id))
 		return LG_BUILTIN_TERMINAL;
 	/* The console's screen, read or written (/dev/vcs*, vcsa*, vcsu*: major 7): what an
 	 * administrator's console shows, and fake output on it. */
