@@ -103,6 +103,27 @@ int BPF_PROG(lg_kernel_module_request, char *kmod_name, int ret)
 }
 
 /*
+ * request_key()'s upcall: for a key it cannot find, the kernel makes an authorisation key
+ * (type ".request_key_auth") and runs /sbin/request-key as root, outside every policy, with
+ * the type, description and callout data the caller chose (request-key.conf then picks a
+ * program). Refused when the authorisation key is allocated, in the caller's context, like a
+ * module autoload (LG_BUILTIN_MODULE): request_key() fails. Keys the task adds or looks up
+ * itself (add_key, keyctl, a found key) are not decided here.
+ */
+extern const void key_type_request_key_auth __ksym __weak;
+
+SEC("lsm/key_alloc")
+int BPF_PROG(lg_key_alloc, struct key *key, const struct cred *cred, unsigned long flags, int ret)
+{
+	static const char what[] = "a key upcall (request_key)";
+
+	if (ret || !&key_type_request_key_auth ||
+	    (const void *)BPF_CORE_READ(key, type) != &key_type_request_key_auth)
+		return ret;
+	return lg_current_builtin_deny(LG_HOOK_KEY_ALLOC, LG_BUILTIN_MODULE, what, sizeof(what));
+}
+
+/*
  * fanotify and inotify marks (security_path_notify): permission events (FAN_OPEN_PERM,
  * FAN_ACCESS_PERM, FAN_OPEN_EXEC_PERM) make the marker decide other processes' opens and execs
  * (lsmguard's executable and policy files among them: refused, or held unanswered for ever);

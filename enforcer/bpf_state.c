@@ -94,6 +94,7 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	X(lg_syslog)                                                                              \
 	X(lg_uring_cmd)                                                                           \
 	X(lg_kernel_module_request)                                                               \
+	X(lg_key_alloc)                                                                           \
 	X(lg_path_notify)                                                                         \
 	X(lg_file_fcntl)                                                                          \
 	/* The verdict caches' epoch: before the cgroups, so nothing is cached unseen. */         \

@@ -491,7 +491,8 @@ enum lg_hook {
 	LG_HOOK_MODULE_REQUEST = 47, /* the kernel loading a module for the task (autoload) */
 	LG_HOOK_PATH_NOTIFY = 48,    /* fanotify and inotify marks */
 	LG_HOOK_FILE_FCNTL = 49,     /* F_SETLEASE */
-	LG_HOOK_COUNT = 50,
+	LG_HOOK_KEY_ALLOC = 50,      /* request_key()'s upcall authorisation key */
+	LG_HOOK_COUNT = 51,
 };
 
 /* Why a built-in protection denied (LG_EVENT_BUILTIN): in lg_event.builtin. */

@@ -29,6 +29,7 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/time.h>
 #include <sys/timex.h>
@@ -839,7 +840,8 @@ VM_TEST(hardware_disk_commands_are_refused, 217)
 	"freeze or shut down a filesystem, nor watch a whole filesystem or hold other processes' " \
 	"opens (fanotify)\""
 #define MODULE_SOURCE                                                                              \
-	"\"source\":\"built-in: a confined task cannot load kernel modules or kexec images\""
+	"\"source\":\"built-in: a confined task cannot load kernel modules or kexec images, nor "  \
+	"have the kernel run its helpers for it (module autoload, key upcalls)\""
 
 enum hc_op {
 	HC_CAD_OFF,	/* reboot(LINUX_REBOOT_CMD_CAD_OFF): the same check as restart, power off */
@@ -852,6 +854,7 @@ enum hc_op {
 	HC_AUTOLOAD,	/* socket(AF_DECnet): the kernel asks for net-pf-12 */
 	HC_LEASE,	/* F_SETLEASE F_RDLCK on the path given, read-only */
 	HC_KMSG,	/* /dev/kmsg opened for writing, a line written */
+	HC_KEY_UPCALL,	/* request_key("user", "hw:upcall", callout): /sbin/request-key runs */
 };
 
 struct hc_arg {
@@ -921,6 +924,9 @@ static int hc_do(const void *data)
 			fcntl(fd, F_SETLEASE, F_UNLCK);
 		close(fd);
 		return ret;
+	case HC_KEY_UPCALL:
+		syscall(SYS_request_key, "user", "hw:upcall", "hw-callout", -2 /* process */);
+		return 0; /* it fails either way (nothing instantiates the key): HC_RAN tells */
 	case HC_KMSG:
 		fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
 		if (fd < 0)
@@ -954,10 +960,10 @@ static void set_modprobe(const char *path)
 		close(fd);
 }
 
-/* Whether kernel.modprobe's stand-in ran for an autoload from cgroup as uid. */
-static bool autoload_ran(const char *cgroup, uid_t uid)
+/* Whether the helpers' stand-in ran for op (an autoload, a key upcall) from cgroup as uid. */
+static bool helper_ran(enum hc_op op, const char *cgroup, uid_t uid)
 {
-	struct hc_arg a = {HC_AUTOLOAD, uid, NULL};
+	struct hc_arg a = {op, uid, NULL};
 
 	unlink(HC_RAN);
 	VM_CHECK(in_cgroup(cgroup, hc_do, &a) == 0);
@@ -987,6 +993,9 @@ VM_TEST(hardware_host_switches_are_refused, 218)
 		fclose(f);
 	saved_modprobe[strcspn(saved_modprobe, "\n")] = '\0';
 	set_modprobe(HC_MODPROBE);
+	/* request_key's program is a fixed path: the same stand-in (the test VM has none). */
+	VM_CHECK(access("/sbin/request-key", F_OK) != 0);
+	VM_CHECK(symlink(HC_MODPROBE, "/sbin/request-key") == 0);
 	mark = event_mark();
 	/* Controls: outside any policy the kernel does it (tmpfs cannot be frozen: its own
 	 * EOPNOTSUPP; nor shut down: ENOTTY). */
@@ -998,8 +1007,10 @@ VM_TEST(hardware_host_switches_are_refused, 218)
 	hc_expect(NULL, HC_FAN_FS, 0, NULL, 0, "FAN_MARK_FILESYSTEM");
 	hc_expect(NULL, HC_LEASE, 0, POLICY_DIR "/hw.ini", 0, "a lease on a policy file");
 	hc_expect(NULL, HC_KMSG, 0, NULL, 0, "writing /dev/kmsg");
-	VM_CHECK(autoload_ran(NULL, 0));
-	VM_CHECK(autoload_ran(NULL, USER)); /* the kernel runs it as root for uid 1000 too */
+	VM_CHECK(helper_ran(HC_AUTOLOAD, NULL, 0));
+	VM_CHECK(helper_ran(HC_AUTOLOAD, NULL, USER)); /* the kernel runs it as root for uid 1000 too */
+	VM_CHECK(helper_ran(HC_KEY_UPCALL, NULL, 0));
+	VM_CHECK(helper_ran(HC_KEY_UPCALL, NULL, USER));
 	for (size_t c = 0; c < 2; c++) {
 		hc_expect(confined[c], HC_CAD_OFF, 0, NULL, EPERM, "reboot(CAD_OFF)");
 		hc_expect(confined[c], HC_ACCT, 0, NULL, EPERM, "acct");
@@ -1012,8 +1023,10 @@ VM_TEST(hardware_host_switches_are_refused, 218)
 			  "a lease on a policy file");
 		hc_expect(confined[c], HC_LEASE, 0, HC_FILE, 0, "a lease on a file it may write");
 		hc_expect(confined[c], HC_KMSG, 0, NULL, 100 + EPERM, "writing /dev/kmsg");
-		VM_CHECK(!autoload_ran(confined[c], 0));
-		VM_CHECK(!autoload_ran(confined[c], USER));
+		VM_CHECK(!helper_ran(HC_AUTOLOAD, confined[c], 0));
+		VM_CHECK(!helper_ran(HC_AUTOLOAD, confined[c], USER));
+		VM_CHECK(!helper_ran(HC_KEY_UPCALL, confined[c], 0));
+		VM_CHECK(!helper_ran(HC_KEY_UPCALL, confined[c], USER));
 		/* uid 1000: the kernel's CAP_SYS_BOOT, CAP_SYS_PACCT and CAP_SYS_ADMIN checks
 		 * come first (no event). */
 		hc_expect(confined[c], HC_CAD_OFF, USER, NULL, EPERM, "reboot(CAD_OFF)");
@@ -1039,12 +1052,16 @@ VM_TEST(hardware_host_switches_are_refused, 218)
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hw\"", "\"uid\":1000",
 			   "\"hook\":\"kernel_module_request\"",
 			   "\"path\":\"a module loaded for it (request_module)\"", MODULE_SOURCE);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hw-audit\"", "\"uid\":1000",
+			   "\"hook\":\"key_alloc\"", "\"path\":\"a key upcall (request_key)\"",
+			   MODULE_SOURCE);
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hw-audit\"",
 			   "\"hook\":\"file_fcntl\"", "\"path\":\"" POLICY_DIR "/hw.ini\"");
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hw\"",
 			   "\"hook\":\"file_open\"", "\"path\":\"/dev/kmsg\"", KERNEL_LOG_SOURCE);
 	if (saved_modprobe[0])
 		set_modprobe(saved_modprobe);
+	unlink("/sbin/request-key");
 	unlink(HC_MODPROBE);
 	unlink(HC_RAN);
 	unlink(HC_FILE);
@@ -1055,7 +1072,8 @@ VM_TEST(hardware_programs_attached, 216)
 {
 	static const char *const programs[] = {
 	    "lg_locked_down", "lg_settime",	  "lg_capable_host",	      "lg_syslog",
-	    "lg_uring_cmd",   "lg_path_notify", "lg_kernel_module_request", "lg_file_open"};
+	    "lg_uring_cmd",   "lg_path_notify", "lg_kernel_module_request", "lg_key_alloc",
+	    "lg_file_open"};
 	const char *const argv[] = {LSMGUARD, "status", "--json", NULL};
 	static char out[262144];
 
@@ -1063,9 +1081,9 @@ VM_TEST(hardware_programs_attached, 216)
 	for (size_t i = 0; i < sizeof(programs) / sizeof(programs[0]); i++) {
 		unsigned long verified = program_verified(out, programs[i]);
 
-		/* The seven without a path walk: a few thousand each (2,000-5,600 on 6.1), where
+		/* The eight without a path walk: a few thousand each (2,000-5,600 on 6.1), where
 		 * the programs that walk a path process 50,000-100,000. */
-		if (i < 7 && verified > 10000)
+		if (i < 8 && verified > 10000)
 			VM_FAIL("%s: %lu instructions processed, expected a few thousand",
 				programs[i], verified);
 	}
