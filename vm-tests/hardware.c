@@ -797,8 +797,10 @@ VM_TEST(hardware_disk_commands_are_refused, 217)
 		disk_expect(cg, DISK_URING, 0, NVME_GENERIC, 0, "io_uring read");
 		/* not a SCSI device: the driver's own answer */
 		disk_expect(cg, DISK_SG_IO, 0, NVME_GENERIC, ENOTTY, "SG_IO");
-		/* no sg driver in the test kernel */
-		disk_expect(cg, DISK_OPEN, 0, SG_NODE, ENXIO, "opening sg");
+		/* no sg driver in the test kernel (under a policy, the open's module request
+		 * for char-major-21 is refused on its own: not tried there) */
+		if (!cg)
+			disk_expect(cg, DISK_OPEN, 0, SG_NODE, ENXIO, "opening sg");
 	}
 	/* uid 1000 outside any policy: the kernel asks CAP_SYS_ADMIN for passthrough. */
 	disk_expect(NULL, DISK_READ, USER, USER_NG, EACCES, "read");
