@@ -43,8 +43,8 @@
  *    (CONSOLE_OFF, CONSOLE_ON, CONSOLE_LEVEL: dmesg -n, -D, -E). Reading it all (dmesg,
  *    /dev/kmsg) stays allowed.
  *
- * Not covered: sethostname and setdomainname (6.1 has no LSM hook for them: the kernel asks
- * only ns_capable(CAP_SYS_ADMIN), see docs/security.md).
+ * sethostname and setdomainname have no LSM hook in 6.1: mount.bpf.c's lsm/capable decides them
+ * as kernel settings.
  */
 #include "common.bpf.h"
 

@@ -43,6 +43,15 @@
 #define NR_FSMOUNT 432
 #define NR_FSPICK 433
 #define NR_MOUNT_SETATTR 442
+/* The host's name: sethostname and setdomainname (x86-64; ia32 74 and 121, which are x86-64's
+ * fsync and getpgid: neither asks for CAP_SYS_ADMIN). */
+#define NR_SETHOSTNAME 170
+#define NR_SETDOMAINNAME 171
+#define NR_IA32_SETHOSTNAME 74
+#define NR_IA32_SETDOMAINNAME 121
+
+/* The host's UTS namespace: a name set in a namespace of the service's own is its own. */
+extern const void init_uts_ns __ksym __weak;
 /* An x32 system call's number carries this bit (arch/x86/include/uapi/asm/unistd.h); the
  * numbers above are the same for x32. Debian builds without x32, but a kernel with it must not
  * let these calls through by their other number. */
@@ -264,6 +273,32 @@ int BPF_PROG(lg_sb_remount, struct super_block *sb, void *mnt_opts, int ret)
  * the kernel also asks about other tasks (OOM scoring, a ptrace target's capabilities), which
  * must never be refused.
  */
+/*
+ * The host's name and domain name (sethostname, setdomainname: the journal's _HOSTNAME, what a
+ * central log sorts by) reach no hook of their own in 6.1: the kernel asks for CAP_SYS_ADMIN in
+ * the caller's UTS namespace. In the host's, a kernel setting like /proc/sys/kernel/hostname
+ * (LG_BUILTIN_KERNEL_SETTING: follows the mode, kernel-settings = allow opens it); in a UTS
+ * namespace of the service's own (ProtectHostname=, unshare), its own.
+ */
+static __always_inline int lg_host_name(struct task_struct *current)
+{
+	static const char what[] = "the host's name (sethostname, setdomainname)";
+	const struct lg_policy_value *policy;
+	__u64 cgroup_id = 0;
+
+	if (!&init_uts_ns || (const void *)BPF_CORE_READ(current, nsproxy, uts_ns) != &init_uts_ns)
+		return 0;
+	policy = lg_mount_subject(&cgroup_id);
+	if (!policy)
+		return 0;
+	if (policy->flags & LG_POLICY_SYSTEM_KERNEL_SETTINGS) {
+		lg_count_allowed(policy->id, LG_HOOK_CAPABLE);
+		return 0;
+	}
+	return lg_builtin_deny(policy, cgroup_id, LG_HOOK_CAPABLE, LG_BUILTIN_KERNEL_SETTING, what,
+			       sizeof(what));
+}
+
 SEC("lsm/capable")
 int BPF_PROG(lg_capable, const struct cred *cred, struct user_namespace *ns, int cap,
 	     unsigned int opts, int ret)
@@ -290,6 +325,11 @@ int BPF_PROG(lg_capable, const struct cred *cred, struct user_namespace *ns, int
 	if (!regs)
 		return 0;
 	switch (BPF_CORE_READ(regs, orig_ax) & ~X32_SYSCALL_BIT) {
+	case NR_SETHOSTNAME:
+	case NR_SETDOMAINNAME:
+	case NR_IA32_SETHOSTNAME:
+	case NR_IA32_SETDOMAINNAME:
+		return lg_host_name(current);
 	case NR_OPEN_TREE:
 		what = open_tree, size = sizeof(open_tree);
 		break;

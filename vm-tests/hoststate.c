@@ -138,6 +138,24 @@ static int hs_open(const char *cgroup, const char *path, int flags, uid_t uid)
  * suspends the host; opened here, never written): refused unless kernel-settings = allow, logged
  * in audit mode. uid 1000: the files are root's 0644, the kernel answers EACCES first.
  */
+/* sethostname() to the name it has (and setdomainname likewise), in a new UTS namespace when
+ * arg says so: 0 or the errno. */
+static int do_host_name(const void *arg)
+{
+	const bool *own_namespace = arg;
+	char name[128] = "";
+
+	if (gethostname(name, sizeof(name) - 1))
+		return 200;
+	if (*own_namespace && unshare(CLONE_NEWUTS))
+		return 100 + errno;
+	if (sethostname(name, strlen(name)))
+		return errno;
+	if (getdomainname(name, sizeof(name) - 1))
+		return 201;
+	return setdomainname(name, strlen(name)) ? 150 + errno : 0;
+}
+
 VM_TEST(hoststate_sysctls, 151)
 {
 	static const char *const always[] = {
@@ -211,6 +229,25 @@ VM_TEST(hoststate_sysctls, 151)
 			   "\"path\":\"/proc/irq/default_smp_affinity\"", SYSCTL_SOURCE);
 	/* A process's own /proc files are not settings. */
 	EXPECT_OPEN(HS, "/proc/self/comm", O_WRONLY, 0, 0);
+	/* The host's name by its system calls (no hook of their own: CAP_SYS_ADMIN asked during
+	 * sethostname and setdomainname), like /proc/sys/kernel/hostname; in a UTS namespace of
+	 * its own, the service's own. */
+	{
+		bool host = false, own = true;
+
+		VM_CHECK(in_cgroup(NULL, do_host_name, &host) == 0);
+		VM_CHECK(in_cgroup(HS, do_host_name, &host) == EPERM);
+		VM_CHECK(in_cgroup(HS_AUDIT, do_host_name, &host) == 0);
+		VM_CHECK(in_cgroup(HS_SYSCTL, do_host_name, &host) == 0);
+		VM_CHECK(in_cgroup(HS, do_host_name, &own) == 0);
+		EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hs\"",
+				   "\"hook\":\"capable\"",
+				   "\"path\":\"the host's name (sethostname, setdomainname)\"",
+				   SYSCTL_SOURCE);
+		EXPECT_EVENT_AFTER(mark, "\"event\":\"audit\"", "\"policy\":\"hs-audit\"",
+				   "\"path\":\"the host's name (sethostname, setdomainname)\"",
+				   SYSCTL_SOURCE);
+	}
 }
 
 enum tune_op { T_NOFILE, T_NICE, T_IDLE, T_IOPRIO, T_TIMERSLACK, T_OOM };
