@@ -333,34 +333,58 @@ static __always_inline int lg_id_down(const struct uid_gid_map *map, __u32 id, _
 	return 1;
 }
 
-/* The current task's thread-group id as its own pid namespace numbers it (task_tgid_vnr); -1
- * when it cannot be read (no claimed pid matches that). */
-static __always_inline __s32 lg_own_tgid_vnr(struct task_struct *task)
+/* task's thread-group id at level of the pid namespaces, in the namespace ns; -1 when task has
+ * no number there (or it cannot be read). */
+static __always_inline __s32 lg_tgid_at(struct task_struct *task, unsigned int level,
+					const void *ns)
 {
-	struct pid *own = BPF_CORE_READ(task, thread_pid);
 	struct pid *group = BPF_CORE_READ(task, group_leader, thread_pid);
-	struct upid mine, leader;
-	unsigned int level;
+	struct upid leader;
 	__u64 at;
 
-	if (!own || !group)
-		return -1;
-	level = BPF_CORE_READ(own, level);
-	if (level >= LG_PID_NS_LEVELS || BPF_CORE_READ(group, level) < level)
+	if (!group || level >= LG_PID_NS_LEVELS || BPF_CORE_READ(group, level) < level)
 		return -1;
 	at = bpf_core_field_offset(struct pid, numbers) + level * sizeof(struct upid);
-	if (bpf_probe_read_kernel(&mine, sizeof(mine), (void *)own + at) ||
-	    bpf_probe_read_kernel(&leader, sizeof(leader), (void *)group + at) ||
-	    mine.ns != leader.ns)
+	if (bpf_probe_read_kernel(&leader, sizeof(leader), (void *)group + at) || leader.ns != ns)
 		return -1;
 	return leader.nr;
+}
+
+/*
+ * Whether pid, as the current task's pid namespace numbers it, is its own thread group's
+ * (task_tgid_vnr) or its parent's when the parent is under the same policy: systemd-notify
+ * sends with its parent's pid (the script that runs it, so that PID 1 finds the unit after
+ * systemd-notify has gone). Never another process of another policy or of none.
+ */
+static __always_inline bool lg_claimable_pid(struct task_struct *task, __s32 pid,
+					     __u32 policy_id)
+{
+	struct pid *own = BPF_CORE_READ(task, thread_pid);
+	struct task_struct *parent;
+	struct upid mine;
+	unsigned int level;
+	bool unknown = false;
+
+	if (!own)
+		return false;
+	level = BPF_CORE_READ(own, level);
+	if (level >= LG_PID_NS_LEVELS ||
+	    bpf_probe_read_kernel(&mine, sizeof(mine),
+				  (void *)own + bpf_core_field_offset(struct pid, numbers) +
+				      level * sizeof(struct upid)))
+		return false;
+	if (pid == lg_tgid_at(task, level, mine.ns))
+		return true;
+	parent = BPF_CORE_READ(task, group_leader, real_parent);
+	return parent && pid == lg_tgid_at(parent, level, mine.ns) &&
+	       lg_task_policy(parent, &unknown) == policy_id && !unknown;
 }
 
 /*
  * Whether claimed credentials are the current task's own (see above): 1, else 0 (also when
  * unsure). Global: verified once, not once per header the walk reads.
  */
-__noinline int lg_credentials_own(__s32 pid, __u32 uid, __u32 gid)
+__noinline int lg_credentials_own(__s32 pid, __u32 uid, __u32 gid, __u32 policy_id)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	const struct cred *cred = BPF_CORE_READ(task, cred);
@@ -368,7 +392,7 @@ __noinline int lg_credentials_own(__s32 pid, __u32 uid, __u32 gid)
 	__u32 kuid, kgid;
 	int found;
 
-	if (!ns || pid != lg_own_tgid_vnr(task))
+	if (!ns || !lg_claimable_pid(task, pid, policy_id))
 		return 0;
 	found = lg_id_down(&ns->uid_map, uid, &kuid);
 	if (found < 0)
@@ -493,7 +517,7 @@ static __always_inline int lg_credentials_check(struct socket *sock, struct msgh
 				verdict = LG_CREDS_UNREAD;
 				break;
 			}
-			if (!lg_credentials_own(claim.pid, claim.uid, claim.gid)) {
+			if (!lg_credentials_own(claim.pid, claim.uid, claim.gid, policy->id)) {
 				verdict = LG_CREDS_CLAIM;
 				break;
 			}

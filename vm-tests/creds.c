@@ -780,6 +780,76 @@ VM_TEST(creds_sendmmsg_through_the_32_bit_calls, 209)
 	unlink(RECEIVER32);
 }
 
+/* ---- a child speaking for its parent (systemd-notify) ---- */
+
+/*
+ * In the cgroup: fork a child that sends one datagram to RECEIVER32 claiming its parent's pid
+ * (this process: as systemd-notify does for the script that runs it) when arg points to
+ * false, or this process's parent's (the unconfined test) when true. The child's errno, 0 when
+ * it went.
+ */
+static int claim_for_parent(const void *arg)
+{
+	const bool *grandparent = arg;
+	pid_t above = getppid(), child;
+	int status;
+
+	child = fork();
+	if (child == 0) {
+		struct sockaddr_un sun = {.sun_family = AF_UNIX, .sun_path = RECEIVER32};
+		struct ucred cred = {.pid = *grandparent ? above : getppid(), .uid = getuid(),
+				     .gid = getgid()};
+		union {
+			char buf[CMSG_SPACE(sizeof(struct ucred))];
+			struct cmsghdr align;
+		} u = {0};
+		char data[] = "READY=1";
+		struct iovec iov = {data, sizeof(data) - 1};
+		struct msghdr msg = {.msg_name = &sun, .msg_namelen = sizeof(sun), .msg_iov = &iov,
+				     .msg_iovlen = 1, .msg_control = u.buf,
+				     .msg_controllen = sizeof(u.buf)};
+		struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+		int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_CREDENTIALS;
+		c->cmsg_len = CMSG_LEN(sizeof(cred));
+		memcpy(CMSG_DATA(c), &cred, sizeof(cred));
+		_exit(fd >= 0 && sendmsg(fd, &msg, 0) >= 0 ? 0 : errno);
+	}
+	if (child < 0 || waitpid(child, &status, 0) != child || !WIFEXITED(status))
+		return 250;
+	return WEXITSTATUS(status);
+}
+
+/*
+ * systemd-notify sends with its parent's pid (the script that runs it): a parent under the
+ * same policy may be claimed, in both modes; a process above it, outside the policy, may not.
+ */
+VM_TEST(creds_a_child_speaks_for_its_parent, 209)
+{
+	struct sockaddr_un sun = {.sun_family = AF_UNIX, .sun_path = RECEIVER32};
+	bool grandparent = false;
+	int receiver;
+
+	creds_setup();
+	unlink(RECEIVER32);
+	receiver = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	VM_CHECK(receiver >= 0 && bind(receiver, (struct sockaddr *)&sun, sizeof(sun)) == 0);
+	VM_CHECK(chmod(RECEIVER32, 0666) == 0);
+	VM_CHECK(in_cgroup(CREDS, claim_for_parent, &grandparent) == 0);
+	VM_CHECK(in_cgroup(CREDS_AUDIT, claim_for_parent, &grandparent) == 0);
+	VM_CHECK(drain(receiver) == 2);
+	grandparent = true;
+	VM_CHECK(in_cgroup(CREDS, claim_for_parent, &grandparent) == EPERM);
+	VM_CHECK(in_cgroup(CREDS_AUDIT, claim_for_parent, &grandparent) == EPERM);
+	VM_CHECK(drain(receiver) == 0);
+	VM_CHECK(in_cgroup(NULL, claim_for_parent, &grandparent) == 0); /* unconfined root */
+	VM_CHECK(drain(receiver) == 1);
+	close(receiver);
+	unlink(RECEIVER32);
+}
+
 /*
  * Namespaces: a confined root in a new pid namespace is pid 1 there, and may say so (the
  * receiver sees its pid here); the daemon's pid is refused. uid 1000 in a user and pid
