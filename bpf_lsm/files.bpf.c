@@ -158,16 +158,22 @@ static __always_inline int lg_open_builtins(const struct lg_policy_value *policy
 	if (builtin == LG_BUILTIN_RAW_DISK &&
 	    ((policy->flags & LG_POLICY_SYSTEM_RAW_DISKS) || lg_in_setup_window()))
 		builtin = 0;
+	/* systemd's child opens a unit's TTYPath= (a console, a VT) before it executes the
+	 * service. */
+	if (builtin == LG_BUILTIN_TERMINAL && lg_in_setup_window())
+		builtin = 0;
 	/*
 	 * kernel-settings = allow lets a setting through to the rules; but configfs builds the
 	 * kernel's SCSI and NVMe targets, whose backstores open a disk inside the kernel (no
 	 * file_open of the task's): a disk's every block, so raw-disks = allow is needed too.
 	 */
-	if (builtin == LG_BUILTIN_KERNEL_SETTING && (policy->flags & LG_POLICY_SYSTEM_KERNEL_SETTINGS))
-		builtin = !(policy->flags & LG_POLICY_SYSTEM_RAW_DISKS) &&
-				  BPF_CORE_READ(file, f_inode, i_sb, s_magic) == CONFIGFS_MAGIC
-			      ? LG_BUILTIN_RAW_DISK
-			      : 0;
+	if (builtin == LG_BUILTIN_KERNEL_SETTING) {
+		if (!(policy->flags & LG_POLICY_SYSTEM_RAW_DISKS) &&
+		    BPF_CORE_READ(file, f_inode, i_sb, s_magic) == CONFIGFS_MAGIC)
+			builtin = LG_BUILTIN_RAW_DISK; /* a protection: audit mode too */
+		else if (policy->flags & LG_POLICY_SYSTEM_KERNEL_SETTINGS)
+			builtin = 0;
+	}
 	if (builtin) {
 		lg_path_decide(policy, LG_CLASS_FILE, decision, file->f_path.dentry,
 			       file->f_path.mnt, &verdict); /* for the event's path */

@@ -473,6 +473,22 @@ __weak __noinline int lg_open_builtin(__u64 inode_addr, int write, __u32 policy_
 		return LG_BUILTIN_TERMINAL;
 	if (lg_foreign_terminal((struct dentry *)dentry_addr, policy_id))
 		return LG_BUILTIN_TERMINAL;
+	if (mode == LG_S_IFCHR) {
+		__u32 rdev = BPF_CORE_READ(inode, i_rdev);
+
+		/* The virtual consoles (4:0-63: tty0..tty63) and /dev/console (5:1): an
+		 * administrator's console login, read, written, its keyboard switched off.
+		 * (Serial lines, 4:64 and up, are devices too: left to the rules.) */
+		if ((rdev >> 20 == 4 && (rdev & 0xfffff) < 64) || rdev == LG_KDEV(5, 1))
+			return LG_BUILTIN_TERMINAL;
+		/* /dev/watchdog (10:130): opened, the host reboots unless it is fed for ever. */
+		if (rdev == LG_KDEV(10, 130))
+			return LG_BUILTIN_HOST_CONTROL;
+		/* /dev/mapper/control (10:236): a device-mapper table opens any disk inside the
+		 * kernel, and suspends one like FIFREEZE. */
+		if (rdev == LG_KDEV(10, 236))
+			return LG_BUILTIN_RAW_DISK;
+	}
 	/* The console's screen, read or written (/dev/vcs*, vcsa*, vcsu*: major 7): what an
 	 * administrator's console shows, and fake output on it. */
 	if (mode == LG_S_IFCHR && BPF_CORE_READ(inode, i_rdev) >> 20 == 7)

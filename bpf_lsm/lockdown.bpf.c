@@ -223,6 +223,9 @@ int BPF_PROG(lg_uring_cmd, struct io_uring_cmd *ioucmd, int ret)
 
 	if (ret)
 		return ret;
+	/* Character devices only (sockets take uring_cmd from 6.7 on: socket options). */
+	if ((BPF_CORE_READ(ioucmd, file, f_inode, i_mode) & 00170000) != 0020000)
+		return 0;
 	policy = lg_current_policy(&cgroup_id);
 	if (!policy)
 		return 0;

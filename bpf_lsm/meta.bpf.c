@@ -63,6 +63,8 @@
 #define LG_KDSKBENT 0x4b47
 #define LG_KDSKBSENT 0x4b49
 #define LG_KDSETKEYCODE 0x4b4d
+#define LG_KDSKBMODE 0x4b45  /* the console keyboard raw or off (K_OFF) */
+#define LG_KDSETMODE 0x4b3a  /* the console in graphics mode: its text no longer shown */
 /* A disk's own commands through a character device (raw-disks, LG_BUILTIN_RAW_DISK): SG_IO
  * (SCSI commands: bsg's /dev/bsg/ nodes, tapes and changers; /dev/sgN is refused at its open) and
  * NVMe's passthrough ioctls, type 'N' numbers 0x40-0x7f (ADMIN_CMD, SUBMIT_IO, IO_CMD, the
@@ -227,7 +229,7 @@ static __always_inline bool lg_is_terminal_input(unsigned int cmd)
 {
 	return cmd == LG_TIOCSTI || cmd == LG_TIOCLINUX || cmd == LG_TIOCSETD ||
 	       cmd == LG_KDSKBENT || cmd == LG_KDSKBSENT || cmd == LG_KDSETKEYCODE ||
-	       cmd == LG_TIOCCONS;
+	       cmd == LG_KDSKBMODE || cmd == LG_KDSETMODE || cmd == LG_TIOCCONS;
 }
 
 /* The ioctls above: a protection for every confined task, whatever the tty. */
@@ -236,7 +238,8 @@ static __always_inline int lg_terminal_input(unsigned int cmd)
 	static const char sti[] = "typing into a terminal (TIOCSTI)";
 	static const char linux[] = "typing into a terminal (TIOCLINUX)";
 	static const char setd[] = "a terminal's line discipline (TIOCSETD)";
-	static const char keymap[] = "the console's keymap (KDSKBENT, KDSKBSENT, KDSETKEYCODE)";
+	static const char keymap[] = "the console's keymap or mode (KDSKBENT, KDSKBSENT, KDSETKEYCODE, "
+				     "KDSKBMODE, KDSETMODE)";
 	static const char cons[] = "the console's output (TIOCCONS)";
 	const struct lg_policy_value *policy;
 	__u64 cgroup_id = 0;

@@ -52,9 +52,9 @@
 
 /* The host's UTS namespace: a name set in a namespace of the service's own is its own. */
 extern const void init_uts_ns __ksym __weak;
-/* An x32 system call's number carries this bit (arch/x86/include/uapi/asm/unistd.h); the
- * numbers above are the same for x32. Debian builds without x32, but a kernel with it must not
- * let these calls through by their other number. */
+/* An x32 system call's number carries X32_SYSCALL_BIT (common.bpf.h); the numbers above are
+ * the same for x32. Debian builds without x32, but a kernel with it must not let these calls
+ * through by their other number. */
 
 char LICENSE[] SEC("license") = "GPL";
 

@@ -9,7 +9,9 @@
  *  - lsm/bpf: every bpf() system call. With it a confined root task could open lsmguard's pinned
  *    maps and rewrite its own cgroup's binding, or load programs of its own.
  *  - lsm/kernel_load_data, lsm/kernel_read_file: loading a kernel module (init_module,
- *    finit_module) or a kexec image.
+ *    finit_module) or a kexec image; lsm/kernel_module_request and lsm/key_alloc: the kernel
+ *    loading a module or running /sbin/request-key for the task (autoload, key upcalls).
+ *  - lsm/path_notify: fanotify permission events and whole-filesystem marks (host-control).
  *  - lsm/ptrace_access_check: tracing (ptrace, /proc/PID/mem, process_vm_*) a task that is not
  *    under the same policy: an unconfined task, or one under another policy.
  *  - lsm/sb_umount: unmounting a bpffs, which would release the pins (removing and renaming pins

@@ -244,7 +244,6 @@ int lg_pidfile_claim(const char *dir, int *running)
 	ret = pidfile_path(dir, path, sizeof(path));
 	if (ret)
 		return ret;
-	snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
 	n = snprintf(text, sizeof(text), "%d\n", (int)getpid());
 	/*
 	 * Locked and written before it has a name: nobody else can open it, so nobody can take a
@@ -260,14 +259,22 @@ int lg_pidfile_claim(const char *dir, int *running)
 		 * behind goes first. */
 		snprintf(tmp, sizeof(tmp), "%s.%d", path, (int)getpid());
 		unlink(tmp);
+		errno = 0;
 		if (fcntl(fd, F_OFD_SETLK, &lock) || write(fd, text, (size_t)n) != n ||
-		    fchmod(fd, 0644) || linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW)) {
+		    fchmod(fd, 0644)) {
 			ret = errno ? -errno : -EIO;
 			close(fd);
 			return ret;
 		}
-	} else {
+		/* No /proc to name it through: a named temporary file after all. */
+		if (linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW)) {
+			close(fd);
+			fd = -1;
+		}
+	}
+	if (fd < 0) {
 		/* A filesystem without O_TMPFILE: a named temporary file, locked at once. */
+		snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
 		fd = mkostemp(tmp, O_CLOEXEC);
 		if (fd < 0)
 			return -errno;

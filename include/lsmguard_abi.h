@@ -527,7 +527,8 @@ enum lg_builtin {
 	/* writing, renaming, removing or mounting over host code (LG_PROTECTED_HOST) without
 	 * [system] host-code = allow */
 	LG_BUILTIN_HOST_CODE = 21,
-	/* writing a sysctl, a sysfs or configfs attribute without [system] kernel-settings = allow */
+	/* writing a sysctl, procfs's own files, a sysfs or configfs attribute, or the host's name,
+	 * without [system] kernel-settings = allow */
 	LG_BUILTIN_KERNEL_SETTING = 22,
 	/* typing into a terminal or console: TIOCSTI, TIOCLINUX, TIOCSETD, keymaps, input devices */
 	LG_BUILTIN_TERMINAL = 23,
@@ -538,7 +539,9 @@ enum lg_builtin {
 	 * (I/O ports, PCI BARs and configuration, MSRs, /dev/mem, ACPI tables, kprobes...) */
 	LG_BUILTIN_LOCKDOWN = 25,
 	LG_BUILTIN_CLOCK = 26,      /* setting the clock without [system] clock = allow */
-	LG_BUILTIN_RAW_DISK = 27,   /* opening a block device without [system] raw-disks = allow */
+	/* a disk past its files without [system] raw-disks = allow: block devices, SCSI generic,
+	 * SG_IO and NVMe passthrough, device-mapper's control, configfs targets */
+	LG_BUILTIN_RAW_DISK = 27,
 	LG_BUILTIN_KERNEL_LOG = 28, /* clearing, consuming, silencing or writing the kernel log */
 	/* what stops or watches the whole host: reboot, process accounting, freezing or shutting
 	 * down a filesystem, fanotify permission events and whole-filesystem marks */

@@ -86,10 +86,14 @@ static bool is_kernel_setting_path(const char *path)
 	if (strncmp(path, "/proc/", 6) == 0 && path[6]) {
 		const char *name = path + 6;
 
+		/* A process's own files, but not its net/ (procfs's own per-namespace tree). */
 		if ((name[0] >= '0' && name[0] <= '9') || strncmp(name, "self/", 5) == 0 ||
 		    strncmp(name, "thread-self/", 12) == 0 || strcmp(name, "self") == 0 ||
-		    strcmp(name, "thread-self") == 0)
-			return false;
+		    strcmp(name, "thread-self") == 0) {
+			const char *rest = strchr(name, '/');
+
+			return rest && strncmp(rest, "/net/", 5) == 0 && rest[5];
+		}
 		return true;
 	}
 	return strncmp(path, "/sys/", 5) == 0 && path[5] != '\0' &&
@@ -256,13 +260,14 @@ int lg_eval_path(const struct lg_compiled *c, __u32 policy, enum lg_decision dec
 		 !(pol->flags & LG_POLICY_SYSTEM_HOST_CODE))
 		out->builtin = LG_BUILTIN_HOST_CODE;
 	/* A kernel setting (the kernel knows it by its inode: these are its usual places). */
-	else if (write && is_kernel_setting_path(path) &&
-		 !(pol->flags & LG_POLICY_SYSTEM_KERNEL_SETTINGS))
-		out->builtin = LG_BUILTIN_KERNEL_SETTING;
-	/* configfs builds targets that export disks: raw-disks = allow is needed too. */
+	/* configfs builds targets that export disks: raw-disks = allow is needed (a protection),
+	 * whatever kernel-settings says. */
 	else if (write && strncmp(path, "/sys/kernel/config/", 19) == 0 && path[19] &&
 		 !(pol->flags & LG_POLICY_SYSTEM_RAW_DISKS))
 		out->builtin = LG_BUILTIN_RAW_DISK;
+	else if (write && is_kernel_setting_path(path) &&
+		 !(pol->flags & LG_POLICY_SYSTEM_KERNEL_SETTINGS))
+		out->builtin = LG_BUILTIN_KERNEL_SETTING;
 	if (out->builtin) {
 		out->deny = true;
 		out->rule = 0;

@@ -608,7 +608,8 @@ VM_TEST(hoststate_terminal_input, 151)
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hs-sysctl\"",
 			   "\"path\":\"the console's output (TIOCCONS)\"", TERMINAL_SOURCE);
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hs-audit\"", "\"uid\":1000",
-			   "\"path\":\"the console's keymap (KDSKBENT, KDSKBSENT, KDSETKEYCODE)\"",
+			   "\"path\":\"the console's keymap or mode (KDSKBENT, KDSKBSENT, "
+			   "KDSETKEYCODE, KDSKBMODE, KDSETMODE)\"",
 			   TERMINAL_SOURCE);
 	/* The input devices, whatever their names. */
 	unlink("/tmp/hs-uinput");
@@ -619,6 +620,14 @@ VM_TEST(hoststate_terminal_input, 151)
 	/* uhid (a HID keyboard of its making) and userio (a PS/2 port of its making). */
 	for (unsigned minor = 239; minor <= 240; minor++) {
 		unlink("/tmp/hs-misc");
+		VM_CHECK(mknod("/tmp/hs-misc", S_IFCHR | 0666, makedev(10, minor)) == 0);
+		VM_CHECK(chmod("/tmp/hs-misc", 0666) == 0);
+		EXPECT_OPEN(HS, "/tmp/hs-misc", O_RDWR, 0, EPERM);
+		EXPECT_OPEN(HS_AUDIT, "/tmp/hs-misc", O_RDWR, USER, EPERM);
+		/* No driver behind the node in the test kernel without its module: ENODEV. */
+		EXPECT_OPEN(NULL, "/tmp/hs-misc", O_RDWR, 0, ENODEV);
+	}
+	unlink("/tmp/hs-misc");
 	/* The console's screen (vcs1, 7:1), read or written: what an administrator's console
 	 * shows. Outside a policy the kernel's own answer (no lsmguard EPERM). */
 	VM_CHECK(mknod("/tmp/hs-vcs", S_IFCHR | 0666, makedev(7, 1)) == 0);
@@ -635,14 +644,32 @@ VM_TEST(hoststate_terminal_input, 151)
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hs\"",
 			   "\"path\":\"/tmp/hs-vcs\"", TERMINAL_SOURCE);
 	unlink("/tmp/hs-vcs");
-		VM_CHECK(mknod("/tmp/hs-misc", S_IFCHR | 0666, makedev(10, minor)) == 0);
-		VM_CHECK(chmod("/tmp/hs-misc", 0666) == 0);
-		EXPECT_OPEN(HS, "/tmp/hs-misc", O_RDWR, 0, EPERM);
-		EXPECT_OPEN(HS_AUDIT, "/tmp/hs-misc", O_RDWR, USER, EPERM);
-		/* No driver behind the node in the test kernel without its module: ENODEV. */
-		EXPECT_OPEN(NULL, "/tmp/hs-misc", O_RDWR, 0, ENODEV);
+	/* The virtual consoles and /dev/console (an administrator's console login), by number:
+	 * refused in both modes; unconfined, opened. /dev/watchdog (the host reboots unless fed)
+	 * and device-mapper's control (a table opens any disk in the kernel): the host-control
+	 * and raw-disks built-ins (no driver behind them here: ENODEV unconfined). */
+	{
+		static const struct {
+			const char *node;
+			unsigned major, minor;
+			int unconfined;
+		} nodes[] = {{"/tmp/hs-tty1", 4, 1, 0},
+			     {"/tmp/hs-console", 5, 1, 0},
+			     {"/tmp/hs-watchdog", 10, 130, ENODEV},
+			     {"/tmp/hs-dmctl", 10, 236, ENODEV}};
+
+		for (size_t i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++) {
+			unlink(nodes[i].node);
+			VM_CHECK(mknod(nodes[i].node, S_IFCHR | 0600,
+				       makedev(nodes[i].major, nodes[i].minor)) == 0);
+			EXPECT_OPEN(HS, nodes[i].node, O_RDWR | O_NOCTTY, 0, EPERM);
+			EXPECT_OPEN(HS_AUDIT, nodes[i].node, O_RDONLY | O_NOCTTY, 0, EPERM);
+			EXPECT_OPEN(NULL, nodes[i].node, O_RDONLY | O_NOCTTY, 0, nodes[i].unconfined);
+			unlink(nodes[i].node);
+		}
+		EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hs-audit\"",
+				   "\"path\":\"/tmp/hs-console\"", TERMINAL_SOURCE);
 	}
-	unlink("/tmp/hs-misc");
 	EXPECT_OPEN(HS, "/tmp/hs-uinput", O_WRONLY, 0, EPERM);
 	EXPECT_OPEN(HS_AUDIT, "/tmp/hs-uinput", O_WRONLY, USER, EPERM);
 	EXPECT_OPEN(HS, "/tmp/hs-event", O_RDWR, USER, EPERM);
