@@ -497,7 +497,8 @@ VM_TEST(protect_confined_task_cannot_load_modules, 142)
 	EXPECT_EVENT_AFTER(mark, "\"policy\":\"files\"", "\"hook\":\"kernel_module\"",
 			   "\"path\":\"kernel module or kexec image\"",
 			   "\"source\":\"built-in: a confined task cannot load kernel modules "
-			   "or kexec images\"");
+			   "or kexec images, nor have the kernel run its helpers for it (module "
+			   "autoload, key upcalls)\"");
 }
 
 static int do_ptrace_other(const void *arg)

@@ -363,7 +363,7 @@ check "host: the probe cannot cut journald's file limit or priority" journald_tu
 host_logged() {
 	events | grep '"policy":"probe"' | grep '"path":"/proc/sys/kernel/ftrace_enabled"' |
 		grep -q 'bind every process' &&
-		events | grep '"policy":"probe"' | grep -q '"path":"typing into a terminal (TIOCSTI)"'
+		events | grep '"policy":"probe"' | grep -q 'cannot type into a terminal or console'
 }
 check "host: the refusals are logged with their reasons" host_logged
 
