@@ -217,6 +217,31 @@ static __always_inline int lg_open_builtins(const struct lg_policy_value *policy
 	return 0;
 }
 
+/*
+ * Who made each pty (lg_pty_owners, knobs.bpf.h): after /dev/ptmx's open succeeds, its slave's
+ * tty_struct and the opener's policy. ptmx_open is the only way a pty pair is made (every devpts
+ * instance), and its address is taken (ptmx_fops), so it is never inlined.
+ */
+SEC("fexit/ptmx_open")
+int BPF_PROG(lg_ptmx_opened, struct inode *inode, struct file *filp, int ret)
+{
+	const struct lg_policy_value *policy;
+	struct tty_file_private *priv;
+	__u64 cgroup_id = 0, key;
+	__u32 owner;
+
+	if (ret)
+		return 0;
+	priv = (struct tty_file_private *)BPF_CORE_READ(filp, private_data);
+	key = (__u64)BPF_CORE_READ(priv, tty, link);
+	if (!key)
+		return 0;
+	policy = lg_current_policy(&cgroup_id);
+	owner = policy ? policy->id : 0;
+	bpf_map_update_elem(&lg_pty_owners, &key, &owner, BPF_ANY);
+	return 0;
+}
+
 SEC("lsm/file_open")
 int BPF_PROG(lg_file_open, struct file *file, int ret)
 {

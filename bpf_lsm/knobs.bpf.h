@@ -380,14 +380,27 @@ static __always_inline bool lg_is_kernel_setting(struct inode *inode)
 #define DEVPTS_SUPER_MAGIC 0x1cd1
 
 /*
+ * The policy of the task that opened each pty's master (/dev/ptmx: files.bpf.c's
+ * fexit/ptmx_open), by the slave's struct tty_struct: 0 for a task under no policy. A pty
+ * that is nobody's controlling terminal belongs to whoever made it.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u64);
+	__type(value, __u32);
+} lg_pty_owners __weak SEC(".maps");
+
+/*
  * A pty slave that is another session's controlling terminal (an administrator's ssh login, a
  * tmux pane, another service's): opened, it reads what is typed there and writes onto its
  * screen (a fake password prompt). A slave opens only through a devpts mount (the kernel finds
  * its tty in the devpts dentry, d_fsdata: a node made elsewhere gets EIO), whichever mount of
- * which devpts instance. The tty's session and the policy of that session's leader decide: a
- * pty that is nobody's controlling terminal (a service's own, just made through /dev/ptmx), or
- * whose session leader is under the same policy, is the rules'. A session whose leader has
- * gone is somebody else's.
+ * which devpts instance. The tty's session and the policy of that session's leader decide; a
+ * pty that is nobody's controlling terminal (yet: a login between unlockpt() and setsid(); or
+ * held without one) belongs to the task that opened its master (lg_pty_owners; a pty made
+ * before lsmguard's start, unknown, is somebody else's). Under the same policy: the rules'.
+ * A session whose leader has gone is somebody else's.
  */
 static __always_inline bool lg_foreign_terminal(struct dentry *dentry, __u32 policy_id)
 {
@@ -403,8 +416,12 @@ static __always_inline bool lg_foreign_terminal(struct dentry *dentry, __u32 pol
 	if (!tty)
 		return false; /* ptmx, the directory */
 	session = BPF_CORE_READ(tty, ctrl.session);
-	if (!session)
-		return false;
+	if (!session) {
+		__u64 key = (__u64)tty;
+		__u32 *owner = bpf_map_lookup_elem(&lg_pty_owners, &key);
+
+		return !owner || *owner != policy_id;
+	}
 	first = BPF_CORE_READ(session, tasks[PIDTYPE_PID].first);
 	if (!first)
 		return true;

@@ -95,6 +95,7 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	X(lg_uring_cmd)                                                                           \
 	X(lg_kernel_module_request)                                                               \
 	X(lg_key_alloc)                                                                           \
+	X(lg_ptmx_opened)                                                                         \
 	X(lg_path_notify)                                                                         \
 	X(lg_file_fcntl)                                                                          \
 	/* The verdict caches' epoch: before the cgroups, so nothing is cached unseen. */         \

@@ -572,6 +572,25 @@ VM_TEST(hoststate_terminal_input, 151)
 		own.uid = 0;
 		VM_CHECK(in_cgroup(HS_AUDIT, do_sti, &own) == EPERM);
 	}
+	/* A pty that is nobody's controlling terminal, held by a process under no policy (the
+	 * test's: attack run 5 read a password typed into one): it belongs to the opener of its
+	 * master. */
+	{
+		int pty = posix_openpt(O_RDWR | O_NOCTTY), held = -1;
+		char name[64] = "";
+
+		VM_CHECK(pty >= 0 && grantpt(pty) == 0 && unlockpt(pty) == 0 &&
+			 ptsname_r(pty, name, sizeof(name)) == 0);
+		held = open(name, O_RDWR | O_NOCTTY);
+		VM_CHECK(held >= 0);
+		EXPECT_OPEN(HS, name, O_RDONLY | O_NOCTTY, 0, EPERM);
+		EXPECT_OPEN(HS_AUDIT, name, O_RDWR | O_NOCTTY, 0, EPERM);
+		EXPECT_OPEN(NULL, name, O_RDONLY | O_NOCTTY, 0, 0);
+		if (held >= 0)
+			close(held);
+		if (pty >= 0)
+			close(pty);
+	}
 	VM_CHECK(umount("/tmp/hs-pts") == 0);
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hs-audit\"", "\"uid\":1000",
 			   "\"hook\":\"file_ioctl\"", "\"path\":\"typing into a terminal (TIOCSTI)\"",
