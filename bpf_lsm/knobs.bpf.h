@@ -430,12 +430,13 @@ static __always_inline bool lg_foreign_terminal(struct dentry *dentry, __u32 pol
 }
 
 /*
- * Whether inode is a file of a procfs's directory of a process (or thread) that runs
- * lsmguard, PID 1 or systemd-journald: /proc/PID/oom_score_adj, timerslack_ns, and the rest of
- * it, wherever procfs is mounted. The proc inode's struct pid names the process, as for
- * /proc/self (path.bpf.h).
+ * The built-in for a file of a procfs's directory of a process (or thread) that runs
+ * lsmguard, PID 1 or systemd-journald (LG_BUILTIN_TUNE), or that is under another policy
+ * (LG_BUILTIN_OTHER_POLICY): /proc/PID/oom_score_adj, timerslack_ns, and the rest of it,
+ * wherever procfs is mounted; 0 for any other. The proc inode's struct pid names the process,
+ * as for /proc/self (path.bpf.h).
  */
-static __always_inline bool lg_proc_of_protected(struct inode *inode)
+static __always_inline int lg_proc_of_protected(struct inode *inode, __u32 policy_id)
 {
 	struct hlist_node *first;
 	struct task_struct *task;
@@ -450,7 +451,9 @@ static __always_inline bool lg_proc_of_protected(struct inode *inode)
 	if (!first)
 		return false; /* the process has gone */
 	task = (void *)first - bpf_core_field_offset(struct task_struct, pid_links);
-	return lg_task_protected_kind(task) != 0;
+	if (lg_task_protected_kind(task))
+		return LG_BUILTIN_TUNE;
+	return lg_task_of_other_policy(task, policy_id) ? LG_BUILTIN_OTHER_POLICY : 0;
 }
 
 /*
@@ -484,8 +487,12 @@ __weak __noinline int lg_open_builtin(__u64 inode_addr, int write, __u32 policy_
 		return LG_BUILTIN_KNOB;
 	if (write && lg_is_kernel_setting(inode))
 		return LG_BUILTIN_KERNEL_SETTING;
-	if (write && lg_proc_of_protected(inode))
-		return LG_BUILTIN_TUNE;
+	if (write) {
+		int of_protected = lg_proc_of_protected(inode, policy_id);
+
+		if (of_protected)
+			return of_protected;
+	}
 	if (write && lg_is_input_injection(inode))
 		return LG_BUILTIN_TERMINAL;
 	if (lg_foreign_terminal((struct dentry *)dentry_addr, policy_id))

@@ -232,6 +232,7 @@ int BPF_PROG(lg_task_kill, struct task_struct *p, struct kernel_siginfo *info, i
 	static const char what[] = "lsmguard";
 	static const char init[] = "PID 1 (the service manager)";
 	static const char journal[] = "systemd-journald (the journal)";
+	static const char other[] = "a process of another policy";
 	const struct lg_policy_value *policy;
 	__u64 cgroup_id = 0;
 
@@ -252,10 +253,16 @@ int BPF_PROG(lg_task_kill, struct task_struct *p, struct kernel_siginfo *info, i
 	if (sig && lg_task_is_init(p))
 		return lg_builtin_deny(policy, cgroup_id, LG_HOOK_TASK_KILL, LG_BUILTIN_SIGNAL,
 				       init, sizeof(init));
-	if (!lg_task_is_lsmguard(p, false))
-		return 0;
-	return lg_builtin_deny(policy, cgroup_id, LG_HOOK_TASK_KILL, LG_BUILTIN_SIGNAL, what,
-			       sizeof(what));
+	if (lg_task_is_lsmguard(p, false))
+		return lg_builtin_deny(policy, cgroup_id, LG_HOOK_TASK_KILL, LG_BUILTIN_SIGNAL,
+				       what, sizeof(what));
+	/* Another service's processes: stopped, killed, made to reload, unless the policy opts
+	 * in (logrotate). Signal 0 only probes. */
+	if (sig && !(policy->flags & LG_POLICY_SYSTEM_SIGNAL_OTHERS) &&
+	    lg_task_of_other_policy(p, policy->id))
+		return lg_builtin_deny(policy, cgroup_id, LG_HOOK_TASK_KILL,
+				       LG_BUILTIN_OTHER_POLICY, other, sizeof(other));
+	return 0;
 }
 
 SEC("lsm/file_send_sigiotask")
@@ -330,12 +337,15 @@ int BPF_PROG(lg_perf_event_alloc, struct perf_event *event, int ret)
 		static const char mine[] = "lsmguard's " thing;                                \
 		static const char init[] = "PID 1's (the service manager) " thing;             \
 		static const char journal[] = "systemd-journald's " thing;                     \
+		static const char other[] = "another policy's process's " thing;              \
 		const struct lg_policy_value *policy;                                          \
 		__u64 cgroup_id = 0;                                                           \
 		int kind, verdict = 0;                                                         \
                                                                                                \
 		policy = lg_current_policy(&cgroup_id);                                        \
 		kind = policy ? lg_task_protected_kind(target) : 0;                            \
+		if (policy && !kind && lg_task_of_other_policy(target, policy->id))           \
+			kind = 4;                                                              \
 		if (kind == 1)                                                                 \
 			verdict = lg_builtin_deny(policy, cgroup_id, hook, LG_BUILTIN_TUNE, mine, \
 						  sizeof(mine));                               \
@@ -345,6 +355,9 @@ int BPF_PROG(lg_perf_event_alloc, struct perf_event *event, int ret)
 		else if (kind == 3)                                                            \
 			verdict = lg_builtin_deny(policy, cgroup_id, hook, LG_BUILTIN_TUNE,      \
 						  journal, sizeof(journal));                   \
+		else if (kind == 4)                                                            \
+			verdict = lg_builtin_deny(policy, cgroup_id, hook,                      \
+						  LG_BUILTIN_OTHER_POLICY, other, sizeof(other)); \
 		verdict;                                                                       \
 	})
 

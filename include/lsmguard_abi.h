@@ -112,6 +112,9 @@ enum lg_decision {
 /* raw-disks = allow: opening block device nodes (LG_BUILTIN_RAW_DISK), as a backup, fsck or
  * volume manager does: every block of every file on the disk, past every path rule. */
 #define LG_POLICY_SYSTEM_RAW_DISKS 0x400
+/* signal-others = allow: signals to the processes of other policies (LG_BUILTIN_OTHER_POLICY),
+ * as logrotate's postrotate scripts send the services whose logs they rotate. */
+#define LG_POLICY_SYSTEM_SIGNAL_OTHERS 0x800
 
 /* Value of the policy array map, indexed by policy id (0 is never used). */
 struct lg_policy_value {
@@ -546,7 +549,10 @@ enum lg_builtin {
 	/* what stops or watches the whole host: reboot, process accounting, freezing or shutting
 	 * down a filesystem, fanotify permission events and whole-filesystem marks */
 	LG_BUILTIN_HOST_CONTROL = 29,
-	LG_BUILTIN_COUNT = 30,
+	/* another policy's processes: signalled (unless [system] signal-others = allow), tuned,
+	 * limited, their /proc files written */
+	LG_BUILTIN_OTHER_POLICY = 30,
+	LG_BUILTIN_COUNT = 31,
 };
 
 /*
@@ -566,7 +572,7 @@ enum lg_builtin {
 	 (1U << LG_BUILTIN_TUNE) | (1U << LG_BUILTIN_HOST_CODE) | (1U << LG_BUILTIN_TERMINAL) |   \
 	 (1U << LG_BUILTIN_CREDENTIALS) |                                           \
 	 (1U << LG_BUILTIN_LOCKDOWN) | (1U << LG_BUILTIN_RAW_DISK) | (1U << LG_BUILTIN_KERNEL_LOG) | \
-	 (1U << LG_BUILTIN_HOST_CONTROL))
+	 (1U << LG_BUILTIN_HOST_CONTROL) | (1U << LG_BUILTIN_OTHER_POLICY))
 #define LG_BUILTIN_IS_PROTECTION(builtin)                                                         \
 	((builtin) < 32 && ((LG_BUILTIN_PROTECTIONS >> (builtin)) & 1U))
 

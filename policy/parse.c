@@ -62,6 +62,9 @@ static const struct {
 				       {0, LG_POLICY_SYSTEM_KERNEL_SETTINGS}},
 	[LG_SYSTEM_CLOCK] = {"clock", {"deny", "allow", NULL}, {0, LG_POLICY_SYSTEM_CLOCK}},
 	[LG_SYSTEM_RAW_DISKS] = {"raw-disks", {"deny", "allow", NULL}, {0, LG_POLICY_SYSTEM_RAW_DISKS}},
+	[LG_SYSTEM_SIGNAL_OTHERS] = {"signal-others",
+				     {"deny", "allow", NULL},
+				     {0, LG_POLICY_SYSTEM_SIGNAL_OTHERS}},
 };
 
 const char *lg_system_key_name(enum lg_system_key key)

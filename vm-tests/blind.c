@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -459,6 +460,46 @@ static void sleeper_end(pid_t pid)
 	waitpid(pid, NULL, 0);
 }
 
+/* ---- another policy's processes ---- */
+
+#define OTHER_POLICY_SOURCE                                                                       \
+	"\"source\":\"built-in: a confined task cannot signal another policy's processes unless "  \
+	"its policy says [system] signal-others = allow, nor tune, limit or write their /proc "   \
+	"files\""
+
+struct other_arg {
+	pid_t target;
+	uid_t uid;
+	int how; /* 0 SIGSTOP, 1 setpriority 19, 2 prlimit NOFILE 3, 3 /proc/PID/oom_score_adj */
+};
+
+static int do_other(const void *arg)
+{
+	const struct other_arg *a = arg;
+	struct rlimit r = {3, 3};
+	char path[64];
+	int fd, ret;
+
+	if (a->uid && (setgid(a->uid) || setuid(a->uid)))
+		return 250;
+	switch (a->how) {
+	case 0:
+		return kill(a->target, SIGSTOP) ? errno : 0;
+	case 1:
+		return setpriority(PRIO_PROCESS, a->target, 19) ? errno : 0;
+	case 2:
+		return prlimit(a->target, RLIMIT_NOFILE, &r, NULL) ? errno : 0;
+	default:
+		snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)a->target);
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0)
+			return errno;
+		ret = write(fd, "1000", 4) == 4 ? 0 : 100 + errno;
+		close(fd);
+		return ret;
+	}
+}
+
 /* Whether pid is stopped (T) or gone. */
 static char task_state(pid_t pid)
 {
@@ -802,4 +843,47 @@ VM_TEST(blind_confined_task_cannot_write_cgroup_v1_files, 240)
 	rmdir(V1 "/user");
 	rmdir(V1 "/victim");
 	VM_CHECK(umount(V1) == 0);
+}
+
+/*
+ * Another service (attack run 5: the probe stopped nginx): a process of the audit policy,
+ * of uid 0 and of uid 1000, signalled, reniced, limited and made the OOM killer's first choice
+ * from the files policy, as root and as uid 1000 (same uid): refused, with an event; signal 0
+ * probes; its own policy's processes and unconfined ones are the kernel's. signal-others = allow
+ * (the unix-bus policy of unix.c is not used: a policy of this file's own) opens signals only.
+ */
+VM_TEST(blind_other_policies_processes, 189)
+{
+	pid_t victim = sleeper_in(AUDIT, 0), user_victim = sleeper_in(AUDIT, 1000);
+	pid_t own = sleeper_in(FILES, 0), free_one = sleeper_in(NULL, 0);
+	long mark = event_mark();
+
+	VM_CHECK(victim > 0 && user_victim > 0 && own > 0 && free_one > 0);
+	for (int how = 0; how < 4; how++) {
+		struct other_arg a = {victim, 0, how};
+
+		VM_CHECK(in_cgroup(FILES, do_other, &a) == EPERM);
+		a.target = user_victim;
+		a.uid = 1000;
+		VM_CHECK(in_cgroup(FILES, do_other, &a) == EPERM);
+		/* Its own policy's process (restored below). */
+		a.target = own;
+		a.uid = 0;
+		VM_CHECK(in_cgroup(FILES, do_other, &a) == 0);
+		kill(own, SIGCONT);
+	}
+	VM_CHECK(task_state(victim) == 'S' && task_state(user_victim) == 'S');
+	VM_CHECK(try_signal(FILES, victim, 0, false, 0) == 0);	   /* a probe */
+	VM_CHECK(try_signal(FILES, free_one, SIGSTOP, false, 0) == 0); /* under no policy */
+	kill(free_one, SIGCONT);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"files\"",
+			   "\"hook\":\"task_kill\"", "\"path\":\"a process of another policy\"",
+			   OTHER_POLICY_SOURCE);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"files\"", "\"uid\":1000",
+			   "\"hook\":\"task_setnice\"",
+			   "\"path\":\"another policy's process's nice value\"", OTHER_POLICY_SOURCE);
+	sleeper_end(victim);
+	sleeper_end(user_victim);
+	sleeper_end(own);
+	sleeper_end(free_one);
 }

@@ -498,7 +498,8 @@ TEST(parse_system_devices)
 				    "line 7)");
 	CHECK_STR(diag_line(&d, 2), "t.ini:9: error: unknown key 'device' in [system] (did you mean "
 				    "'devices'?); keys are devices, userns, mount, "
-				    "system-bus, cgroups, host-code, kernel-settings, clock, raw-disks");
+				    "system-bus, cgroups, host-code, kernel-settings, clock, raw-disks, "
+				    "signal-others");
 	CHECK_STR(diag_line(&d, 3), "t.ini:10: error: section [system] appears twice (first at line "
 				    "5); merge the two");
 	lg_diag_free(&d);
@@ -524,7 +525,8 @@ TEST(parse_system_bus)
 				    "invalid; write deny or allow");
 	CHECK_STR(diag_line(&d, 1), "t.ini:7: error: unknown key 'systembus' in [system] (did you "
 				    "mean 'system-bus'?); keys are devices, userns, mount, "
-				    "system-bus, cgroups, host-code, kernel-settings, clock, raw-disks");
+				    "system-bus, cgroups, host-code, kernel-settings, clock, raw-disks, "
+				    "signal-others");
 	lg_diag_free(&d);
 }
 
