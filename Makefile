@@ -42,7 +42,7 @@ ENFORCER_OBJS := $(ENFORCER_SRCS:%.c=$(BUILD)/%.o)
 UNIT_OBJS     := $(UNIT_SRCS:%.c=$(BUILD)/%.o) $(HARNESS_SRCS:%.c=$(BUILD)/%.o)
 # The enforcer's helpers the unit tests check (none of them needs the BPF skeleton).
 UNIT_ENFORCER_OBJS := $(addprefix $(BUILD)/enforcer/,json.o names.o loaded.o atomic_file.o output.o \
-	state.o)
+	state.o devices.o)
 
 # Variables used in prerequisites must be set before the rules that use them.
 VM_DIR    := $(BUILD)/vm
@@ -198,13 +198,16 @@ $(VM_PROBE): vm-tests/probe.c
 $(VM_DIR)/svc: vm-tests/realsvc/svc.c
 
 # overlayfs is a module of the test kernel (CONFIG_OVERLAY_FS=m): the fstypes cases load it.
-# So are RAM disks (brd: the block device of vm-tests/hardware.c) and /dev/cpu/N/msr (msr).
-$(VM_DIR)/overlay.ko $(VM_DIR)/brd.ko $(VM_DIR)/msr.ko: | $(VM_KERNEL)
+# So are RAM disks (brd: the block device of vm-tests/hardware.c), /dev/cpu/N/msr (msr) and the
+# watchdogs (watchdog, softdog) and HID's core (hid: hidraw's major), device numbers the kernel
+# chooses at load (vm-tests/hardware.c).
+VM_MODULES := $(addprefix $(VM_DIR)/,overlay.ko brd.ko msr.ko watchdog.ko softdog.ko hid.ko)
+$(VM_MODULES): | $(VM_KERNEL)
 	$(call msg,FETCH,$@)
 	$(Q)vm-tests/fetch-kernel.sh $(VM_DIR) $(basename $(notdir $@)) >/dev/null
 
 $(VM_INITRD): $(LSMGUARD)-static $(VM_TESTS) $(VM_PROBE) $(VM_DYN) $(VM_BENCH) \
-		$(VM_DIR)/overlay.ko $(VM_DIR)/brd.ko $(VM_DIR)/msr.ko vm-tests/init.sh vm-tests/demo.sh \
+		$(VM_MODULES) vm-tests/init.sh vm-tests/demo.sh \
 		vm-tests/build-initramfs.sh $(wildcard policy/examples/*.ini)
 	$(call msg,INITRD,$@)
 	$(Q)vm-tests/build-initramfs.sh $(BUILD) $@

@@ -89,6 +89,7 @@
 #define LSMGUARD_KNOBS_BPF_H
 
 #include "common.bpf.h"
+#include "devices.bpf.h"
 
 #define PROC_SUPER_MAGIC 0x9fa0
 #define SYSFS_MAGIC 0x62656572
@@ -512,6 +513,14 @@ __weak __noinline int lg_open_builtin(__u64 inode_addr, int write, __u32 policy_
 		 * kernel, and suspends one like FIFREEZE. */
 		if (rdev == LG_KDEV(10, 236))
 			return LG_BUILTIN_RAW_DISK;
+	}
+	/* Devices of dynamic numbers, known by their driver's name (watchdog0, ipmi0, uio0,
+	 * vfio groups, bsg, NVMe's character devices, hidraw, cpu_dma_latency...). */
+	if (mode == LG_S_IFCHR) {
+		int class = lg_device_class(BPF_CORE_READ(inode, i_rdev), write);
+
+		if (class)
+			return class;
 	}
 	/* The console's screen, read or written (/dev/vcs*, vcsa*, vcsu*: major 7): what an
 	 * administrator's console shows, and fake output on it. */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Mounts and namespaces made by confined tasks: lsm/userns_create, lsm/sb_mount,
- * lsm/move_mount, lsm/sb_remount, lsm/sb_pivotroot, lsm/sb_umount, lsm/capable.
+ * lsm/move_mount, lsm/sb_remount, lsm/sb_pivotroot, lsm/sb_umount, lsm/capable, and the disk
+ * behind a new superblock: lsm/sb_set_mnt_opts.
  *
  * Guarantees, for a task under a policy and outside its setup window (setup.bpf.h), each a
  * confinement built-in that follows the policy's mode:
@@ -263,6 +264,41 @@ int BPF_PROG(lg_sb_remount, struct super_block *sb, void *mnt_opts, int ret)
 	}
 	return lg_mount_deny_at(policy, cgroup_id, LG_HOOK_SB_REMOUNT, LG_BUILTIN_MOUNT,
 				BPF_CORE_READ(sb, s_root), 0);
+}
+
+/*
+ * A filesystem read from a disk (ext4, xfs, btrfs, vfat on a partition, a loop device, a
+ * device-mapper volume): once mounted, every file of it is reachable at whatever path the mount
+ * gets, in a namespace of the service's own as well, and a disk the host has not mounted (a
+ * backup, another system's volume) has no rules at all. The kernel opens the block device
+ * itself (no file_open of the task's), so this is opening a disk: refused like one (raw-disks,
+ * a protection) whatever [system] mount = says. vfs_get_tree asks once the superblock exists,
+ * for mount(2) and for fsconfig(FSCONFIG_CMD_CREATE) alike, a new superblock or one already in
+ * use; bind mounts of mounted filesystems, tmpfs, overlayfs, procfs and the like have no disk.
+ * systemd's child in its setup window (RootImage=, a loop device) is exempt.
+ */
+#define FS_REQUIRES_DEV 1
+SEC("lsm/sb_set_mnt_opts")
+int BPF_PROG(lg_sb_set_mnt_opts, struct super_block *sb, void *mnt_opts, unsigned long kern_flags,
+	     unsigned long *set_kern_flags, int ret)
+{
+	static const char what[] = "a disk's filesystem, mounted from its block device";
+	const struct lg_policy_value *policy;
+	__u64 cgroup_id = 0;
+
+	if (ret)
+		return ret;
+	if (!BPF_CORE_READ(sb, s_bdev) && !(BPF_CORE_READ(sb, s_type, fs_flags) & FS_REQUIRES_DEV))
+		return 0;
+	policy = lg_mount_subject(&cgroup_id);
+	if (!policy)
+		return 0;
+	if (policy->flags & LG_POLICY_SYSTEM_RAW_DISKS) {
+		lg_count_allowed(policy->id, LG_HOOK_SB_SET_MNT_OPTS);
+		return 0;
+	}
+	return lg_builtin_deny(policy, cgroup_id, LG_HOOK_SB_SET_MNT_OPTS, LG_BUILTIN_RAW_DISK, what,
+			       sizeof(what));
 }
 
 /*

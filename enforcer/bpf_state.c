@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "bpf_state.h"
+#include "devices.h"
 #include "lsmguard.skel.h"
 #include "lsmguard_abi.h"
 
@@ -72,6 +73,7 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	X(lg_move_mount)                                                                          \
 	X(lg_sb_remount)                                                                          \
 	X(lg_sb_pivotroot)                                                                        \
+	X(lg_sb_set_mnt_opts)                                                                     \
 	X(lg_capable)                                                                             \
 	X(lg_bpf)                                                                                 \
 	X(lg_kernel_load_data)                                                                    \
@@ -96,6 +98,10 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	X(lg_kernel_module_request)                                                               \
 	X(lg_key_alloc)                                                                           \
 	X(lg_ptmx_opened)                                                                         \
+	X(lg_dev_alloc_region)                                                                    \
+	X(lg_dev_register_region)                                                                 \
+	X(lg_dev_register)                                                                        \
+	X(lg_dev_misc_register)                                                                   \
 	X(lg_path_notify)                                                                         \
 	X(lg_file_fcntl)                                                                          \
 	/* The verdict caches' epoch: before the cgroups, so nothing is cached unseen. */         \
@@ -214,6 +220,40 @@ static int attach_programs(struct lsmguard_bpf *skel, const char *pin_dir, char 
 	return 0;
 }
 
+struct device_maps {
+	int majors, misc;
+};
+
+static int record_device(const struct lg_device_number *number, void *arg)
+{
+	const struct device_maps *maps = arg;
+	__u32 key = number->number, value = number->value;
+
+	if (number->kind == LG_DEVCLASS_MAJOR && key >= LG_CHRDEV_MAJORS)
+		return 0;
+	if (bpf_map_update_elem(number->kind == LG_DEVCLASS_MAJOR ? maps->majors : maps->misc,
+				&key, &value, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+/*
+ * The character devices registered before the programs were attached, classified by their
+ * driver's name (the programs of devices.bpf.c see every later registration).
+ */
+static int classify_devices(struct lsmguard_bpf *skel, char *err, size_t errsize)
+{
+	struct device_maps maps = {bpf_map__fd(skel->maps.lg_dev_majors),
+				   bpf_map__fd(skel->maps.lg_dev_misc)};
+	int ret = lg_devices_scan("/proc/devices", "/proc/misc", record_device, &maps, err,
+				  errsize);
+
+	if (ret && !*err)
+		snprintf(err, errsize, "cannot record the host's device numbers: %s",
+			 strerror(-ret));
+	return ret;
+}
+
 static __u32 link_records = LG_MAX_LINKS;
 
 void lg_bpf_set_link_records(__u32 count)
@@ -272,6 +312,10 @@ int lg_bpf_load(struct lg_bpf *bpf, const char *pin_dir, char *err, size_t errsi
 		bpf->map_fd[i] = dup(bpf_map__fd(map));
 	}
 	ret = attach_programs(skel, pin_dir, err, errsize);
+	if (ret)
+		goto out_unpin;
+	err[0] = '\0';
+	ret = classify_devices(skel, err, errsize);
 	if (ret)
 		goto out_unpin;
 	lsmguard_bpf__destroy(skel);

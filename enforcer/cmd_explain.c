@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "devices.h"
 #include "events.h"
 #include "json.h"
 #include "loaded.h"
@@ -73,6 +74,7 @@ static void device_builtin(const struct lg_compiled *compiled, __u32 id,
 	const struct lg_policy_value *pol = lg_compiled_policy(compiled, id);
 	unsigned builtin = 0;
 	struct stat st;
+	__u32 class;
 
 	if (decision == LG_DECISION_EXEC || !pol || stat(path, &st) != 0)
 		return;
@@ -87,7 +89,17 @@ static void device_builtin(const struct lg_compiled *compiled, __u32 id,
 	else if (S_ISCHR(st.st_mode) && decision == LG_DECISION_FILE_WRITE &&
 		 major(st.st_rdev) == 1 && minor(st.st_rdev) == 11)
 		builtin = LG_BUILTIN_KERNEL_LOG;
-	else if (S_ISCHR(st.st_mode) && decision == LG_DECISION_FILE_WRITE &&
+	/* a device known by its driver's name (a watchdog, NVMe's nodes, cpu_dma_latency...) */
+	else if (S_ISCHR(st.st_mode) &&
+		 (class = lg_device_class_of_number("/proc/devices", "/proc/misc",
+						    major(st.st_rdev), minor(st.st_rdev))) &&
+		 (!(class & LG_DEVCLASS_WRITE_ONLY) || decision == LG_DECISION_FILE_WRITE)) {
+		builtin = class & 0xff;
+		if ((builtin == LG_BUILTIN_RAW_DISK && (pol->flags & LG_POLICY_SYSTEM_RAW_DISKS)) ||
+		    (builtin == LG_BUILTIN_KERNEL_SETTING &&
+		     (pol->flags & LG_POLICY_SYSTEM_KERNEL_SETTINGS)))
+			builtin = 0;
+	} else if (S_ISCHR(st.st_mode) && decision == LG_DECISION_FILE_WRITE &&
 		 ((major(st.st_rdev) == 10 &&
 		   (minor(st.st_rdev) == 223 || minor(st.st_rdev) == 239 ||
 		    minor(st.st_rdev) == 240)) ||

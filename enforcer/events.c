@@ -65,7 +65,8 @@ static const char *const builtin_reasons[] = {
 				   "other than its own process id, user and group",
 	[LG_BUILTIN_LOCKDOWN] = "a confined task cannot reach raw hardware or kernel memory (what "
 				"the kernel's lockdown refuses: I/O ports, PCI, MSRs, /dev/mem, "
-				"ACPI tables, kprobes, kcore...)",
+				"ACPI tables, kprobes, kcore...; UIO and VFIO devices, the "
+				"firmware's NVRAM)",
 	[LG_BUILTIN_CLOCK] = "a confined task cannot set the clock unless its policy says [system] "
 			     "clock = allow",
 	[LG_BUILTIN_RAW_DISK] = "a confined task cannot reach a disk past its files (block devices, "
@@ -76,9 +77,10 @@ static const char *const builtin_reasons[] = {
 	[LG_BUILTIN_OTHER_POLICY] = "a confined task cannot signal another policy's processes "
 				    "unless its policy says [system] signal-others = allow, nor "
 				    "tune, limit or write their /proc files",
-	[LG_BUILTIN_HOST_CONTROL] = "a confined task cannot reboot the host, account every process, "
-				    "freeze or shut down a filesystem, nor watch a whole filesystem "
-				    "or hold other processes' opens (fanotify)",
+	[LG_BUILTIN_HOST_CONTROL] = "a confined task cannot reboot the host (reboot, watchdogs, the "
+				    "baseboard controller), account every process, freeze or shut "
+				    "down a filesystem, nor watch a whole filesystem or hold other "
+				    "processes' opens (fanotify)",
 };
 
 /* The wall-clock time of a CLOCK_BOOTTIME stamp, as RFC 3339 UTC with microseconds. */

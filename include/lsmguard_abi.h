@@ -495,8 +495,50 @@ enum lg_hook {
 	LG_HOOK_PATH_NOTIFY = 48,    /* fanotify and inotify marks */
 	LG_HOOK_FILE_FCNTL = 49,     /* F_SETLEASE */
 	LG_HOOK_KEY_ALLOC = 50,      /* request_key()'s upcall authorisation key */
-	LG_HOOK_COUNT = 51,
+	LG_HOOK_SB_SET_MNT_OPTS = 51, /* a new superblock about to be mounted (its disk) */
+	LG_HOOK_COUNT = 52,
 };
+
+/*
+ * Character devices known by their driver's name rather than a fixed number: a driver that
+ * asks for a dynamic major (or a dynamic misc minor) gets whatever is free, so the number says
+ * nothing until the driver has registered. The kernel classifies each registration as it
+ * happens (bpf_lsm/devices.bpf.c: alloc_chrdev_region, register_chrdev_region,
+ * __register_chrdev, misc_register) and the daemon classifies what was registered before the
+ * programs were loaded (/proc/devices, /proc/misc). lg_dev_majors is indexed by major,
+ * lg_dev_misc keyed by misc minor; each value is a built-in (enum lg_builtin), with
+ * LG_DEVCLASS_WRITE_ONLY when only opening for writing is refused.
+ *
+ * X(kind, name, builtin, write_only): kind LG_DEVCLASS_MAJOR or LG_DEVCLASS_MISC.
+ */
+#define LG_DEVCLASS_MAJOR 0
+#define LG_DEVCLASS_MISC 1
+#define LG_DEVCLASS_WRITE_ONLY 0x100
+#define LG_CHRDEV_MAJORS 512 /* CHRDEV_MAJOR_MAX */
+#define LG_MISC_MAJOR 10
+#define LG_DEVICE_CLASSES(X)                                                                     \
+	/* the host reboots unless whoever opened it feeds it for ever */                    \
+	X(LG_DEVCLASS_MAJOR, "watchdog", LG_BUILTIN_HOST_CONTROL, 0)                          \
+	/* the baseboard controller: power off, reset, its own users and network */            \
+	X(LG_DEVCLASS_MAJOR, "ipmidev", LG_BUILTIN_HOST_CONTROL, 0)                           \
+	/* a device's registers and memory mapped into the task (userspace I/O, VFIO groups) */ \
+	X(LG_DEVCLASS_MAJOR, "uio", LG_BUILTIN_LOCKDOWN, 0)                                   \
+	X(LG_DEVCLASS_MAJOR, "vfio", LG_BUILTIN_LOCKDOWN, 0)                                  \
+	/* a disk's own commands: SCSI and NVMe passthrough, raw flash */                      \
+	X(LG_DEVCLASS_MAJOR, "bsg", LG_BUILTIN_RAW_DISK, 0)                                   \
+	X(LG_DEVCLASS_MAJOR, "nvme", LG_BUILTIN_RAW_DISK, 0)                                  \
+	X(LG_DEVCLASS_MAJOR, "nvme-generic", LG_BUILTIN_RAW_DISK, 0)                          \
+	X(LG_DEVCLASS_MAJOR, "sg", LG_BUILTIN_RAW_DISK, 0)                                    \
+	X(LG_DEVCLASS_MAJOR, "mtd", LG_BUILTIN_RAW_DISK, 0)                                   \
+	/* reports sent to a keyboard or any HID device */                                      \
+	X(LG_DEVCLASS_MAJOR, "hidraw", LG_BUILTIN_TERMINAL, LG_DEVCLASS_WRITE_ONLY)           \
+	/* a latency every CPU keeps while the file is open: a kernel setting */               \
+	X(LG_DEVCLASS_MISC, "cpu_dma_latency", LG_BUILTIN_KERNEL_SETTING, LG_DEVCLASS_WRITE_ONLY) \
+	/* the firmware's CMOS settings; CPU microcode */                                      \
+	X(LG_DEVCLASS_MISC, "nvram", LG_BUILTIN_LOCKDOWN, LG_DEVCLASS_WRITE_ONLY)             \
+	X(LG_DEVCLASS_MISC, "microcode", LG_BUILTIN_KNOB, LG_DEVCLASS_WRITE_ONLY)             \
+	X(LG_DEVCLASS_MISC, "watchdog", LG_BUILTIN_HOST_CONTROL, 0)
+#define LG_DEVCLASS_NAME_MAX 16 /* the longest name above, with its NUL, fits */
 
 /* Why a built-in protection denied (LG_EVENT_BUILTIN): in lg_event.builtin. */
 enum lg_builtin {

@@ -20,6 +20,10 @@ install -m 0644 "$build/vm/overlay.ko" "$root/usr/lib/modules/overlay.ko" # /lib
 # RAM disks and MSRs, modules too (vm-tests/hardware.c loads them)
 install -m 0644 "$build/vm/brd.ko" "$root/usr/lib/modules/brd.ko"
 install -m 0644 "$build/vm/msr.ko" "$root/usr/lib/modules/msr.ko"
+# the watchdog core, a software watchdog and HID's core: majors chosen at load (hardware.c)
+install -m 0644 "$build/vm/watchdog.ko" "$root/usr/lib/modules/watchdog.ko"
+install -m 0644 "$build/vm/softdog.ko" "$root/usr/lib/modules/softdog.ko"
+install -m 0644 "$build/vm/hid.ko" "$root/usr/lib/modules/hid.ko"
 install -m 0755 "$top/vm-tests/demo.sh" "$root/demo.sh"
 install -m 0644 "$top"/policy/examples/*.ini "$root/etc/lsmguard/"
 # The loader and libc, laid out as on Debian 12 (merged /usr), for the dynamically linked tests.

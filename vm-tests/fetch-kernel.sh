@@ -5,7 +5,9 @@
 #        vm-tests/fetch-kernel.sh OUT_DIR overlay   -> OUT_DIR/overlay.ko, the same kernel's
 #        overlayfs module (CONFIG_OVERLAY_FS=m), from the package vmlinuz came from; likewise
 #        brd (RAM disks, CONFIG_BLK_DEV_RAM=m: a block device for vm-tests/hardware.c) and msr
-#        (/dev/cpu/N/msr, CONFIG_X86_MSR=m)
+#        (/dev/cpu/N/msr, CONFIG_X86_MSR=m), watchdog and softdog (the watchdog core and a
+#        software watchdog, CONFIG_WATCHDOG_CORE=m: a dynamic major for vm-tests/hardware.c)
+#        and hid (HID's core, CONFIG_HID=m, which registers hidraw's major when it loads)
 set -euo pipefail
 out=$1
 want=${2:-vmlinuz}
@@ -14,6 +16,9 @@ case "$want" in
 overlay) module=fs/overlayfs/overlay ;;
 brd) module=drivers/block/brd ;;
 msr) module=arch/x86/kernel/msr ;;
+watchdog) module=drivers/watchdog/watchdog ;;
+softdog) module=drivers/watchdog/softdog ;;
+hid) module=drivers/hid/hid ;;
 *) module= ;;
 esac
 if [ -n "$module" ]; then

@@ -2,8 +2,9 @@
 /*
  * Raw hardware, disks, the clock and the kernel log (issue 12, attack run 4 findings 12 and 14):
  * what a confined task reaches past every path rule. Three policies allow every file, program
- * and address, so that only the built-ins stand in the way: hw (enforce), hw-audit (audit) and
- * hw-optin (enforce, [system] clock = allow and raw-disks = allow). Each route is tried as root
+ * and address, so that only the built-ins stand in the way: hw (enforce, mounts in its own
+ * namespaces), hw-audit (audit) and hw-optin (enforce, [system] clock = allow, raw-disks = allow,
+ * kernel-settings = allow, mounts in its own namespaces). Each route is tried as root
  * and as uid 1000, with an unconfined control that shows the route works.
  *
  * The test VM has no disk: a RAM disk (brd, a module of the test kernel) is the block device;
@@ -33,6 +34,7 @@
 #include <sys/sysmacros.h>
 #include <sys/time.h>
 #include <sys/timex.h>
+#include <sched.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -52,21 +54,29 @@
 #define TRACE_FILE "/sys/kernel/tracing/trace"
 
 #define HW_RULES "[files]\ndefault = allow\n[exec]\ndefault = allow\n[network]\ndefault = allow\n"
-static const char hw_policy[] = "[policy]\nname = hw\ncgroup = " HW "\nmode = enforce\n" HW_RULES;
+static const char hw_policy[] = "[policy]\nname = hw\ncgroup = " HW "\nmode = enforce\n" HW_RULES
+				"[system]\nmount = namespace\n";
 static const char hw_audit_policy[] =
     "[policy]\nname = hw-audit\ncgroup = " HW_AUDIT "\nmode = audit\n" HW_RULES;
 static const char hw_optin_policy[] =
     "[policy]\nname = hw-optin\ncgroup = " HW_OPTIN "\nmode = enforce\n" HW_RULES
-    "[system]\nclock = allow\nraw-disks = allow\nkernel-settings = allow\n";
+    "[system]\nclock = allow\nraw-disks = allow\nkernel-settings = allow\nmount = namespace\n";
 
 #define LOCKDOWN_SOURCE                                                                            \
 	"\"source\":\"built-in: a confined task cannot reach raw hardware or kernel memory (what " \
 	"the kernel's lockdown refuses: I/O ports, PCI, MSRs, /dev/mem, ACPI tables, kprobes, "    \
-	"kcore...)\""
+	"kcore...; UIO and VFIO devices, the firmware's NVRAM)\""
 #define RAW_DISK_SOURCE                                                                            \
 	"\"source\":\"built-in: a confined task cannot reach a disk past its files (block "        \
 	"devices, SCSI generic, SG_IO, NVMe passthrough, configfs targets) unless its policy "     \
 	"says [system] raw-disks = allow\""
+#define SYSCTL_SOURCE                                                                              \
+	"\"source\":\"built-in: a confined task cannot change kernel settings (/proc/sys, /sys) "  \
+	"unless its policy says [system] kernel-settings = allow\""
+#define TERMINAL_SOURCE                                                                            \
+	"\"source\":\"built-in: a confined task cannot type into a terminal or console (TIOCSTI, "   \
+	"TIOCLINUX, line disciplines, keymaps, uinput and other input devices), nor read or "      \
+	"redirect the console (vcs, TIOCCONS)\""
 #define CLOCK_SOURCE                                                                               \
 	"\"source\":\"built-in: a confined task cannot set the clock unless its policy says "      \
 	"[system] clock = allow\""
@@ -713,6 +723,7 @@ struct disk_arg {
 	enum disk_op op;
 	uid_t uid;
 	const char *path;
+	int fd; /* >= 0: a descriptor of path opened before the task was confined */
 };
 
 /* 0 or the errno of what a->op did (100 + errno: the open before it failed). */
@@ -728,7 +739,7 @@ static int disk_do(const void *data)
 
 	if (a->uid && (setgid(a->uid) || setuid(a->uid)))
 		return 200;
-	fd = open(a->path, (a->op == DISK_OPEN ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+	fd = a->fd >= 0 ? a->fd : open(a->path, (a->op == DISK_OPEN ? O_RDWR : O_RDONLY) | O_CLOEXEC);
 	if (fd < 0)
 		return a->op == DISK_OPEN ? errno : 100 + errno;
 	switch (a->op) {
@@ -761,13 +772,29 @@ static int disk_do(const void *data)
 static void disk_expect(const char *cgroup, enum disk_op op, uid_t uid, const char *path,
 			int want, const char *what)
 {
-	struct disk_arg a = {op, uid, path};
+	struct disk_arg a = {op, uid, path, -1};
 	int got = in_cgroup(cgroup, disk_do, &a);
 
 	if (got != want)
 		VM_FAIL("%s on %s from %s as uid %u: %d (%s), expected %s", what, path,
 			cgroup ? cgroup : "no policy", (unsigned)uid, got, result_text(got),
 			result_text(want));
+}
+
+/* As disk_expect, on a descriptor opened (read-only) before the task joins cgroup. */
+static void disk_expect_held(const char *cgroup, enum disk_op op, uid_t uid, const char *path,
+			     int want, const char *what)
+{
+	struct disk_arg a = {op, uid, path, open(path, O_RDONLY | O_CLOEXEC)};
+	int got;
+
+	VM_CHECK(a.fd >= 0);
+	got = in_cgroup(cgroup, disk_do, &a);
+	close(a.fd);
+	if (got != want)
+		VM_FAIL("%s on a descriptor of %s held from before, from %s as uid %u: %d (%s), "
+			"expected %s", what, path, cgroup ? cgroup : "no policy", (unsigned)uid,
+			got, result_text(got), result_text(want));
 }
 
 /*
@@ -810,15 +837,21 @@ VM_TEST(hardware_disk_commands_are_refused, 217)
 	disk_expect(NULL, DISK_READ, USER, USER_NG, EACCES, "read");
 	disk_expect(NULL, DISK_URING, USER, USER_NG, EACCES, "io_uring read");
 	for (size_t c = 0; c < 2; c++) {
-		disk_expect(confined[c], DISK_IDENTIFY, 0, NVME_CTRL, EPERM, "identify");
-		disk_expect(confined[c], DISK_READ, 0, NVME_GENERIC, EPERM, "read");
-		disk_expect(confined[c], DISK_URING, 0, NVME_GENERIC, EPERM, "io_uring read");
-		disk_expect(confined[c], DISK_SG_IO, 0, NVME_GENERIC, EPERM, "SG_IO");
+		/* The nodes themselves, known by their drivers' names ("nvme", "nvme-generic":
+		 * majors the kernel chose at boot), are refused at the open... */
+		disk_expect(confined[c], DISK_OPEN, 0, NVME_GENERIC, EPERM, "opening");
+		disk_expect(confined[c], DISK_OPEN, 0, NVME_CTRL, EPERM, "opening");
+		disk_expect(confined[c], DISK_IDENTIFY, 0, NVME_CTRL, 100 + EPERM, "identify");
+		disk_expect(confined[c], DISK_OPEN, USER, USER_NG, EPERM, "opening");
 		disk_expect(confined[c], DISK_OPEN, 0, SG_NODE, EPERM, "opening sg");
-		disk_expect(confined[c], DISK_READ, USER, USER_NG, EPERM, "read");
-		disk_expect(confined[c], DISK_URING, USER, USER_NG, EPERM, "io_uring read");
-		/* Opening the nodes is the rules' (the commands are refused). */
-		disk_expect(confined[c], DISK_OPEN, 0, NVME_GENERIC, 0, "opening");
+		/* ...and a descriptor opened before (or received) still takes no command. */
+		disk_expect_held(confined[c], DISK_IDENTIFY, 0, NVME_CTRL, EPERM, "identify");
+		disk_expect_held(confined[c], DISK_READ, 0, NVME_GENERIC, EPERM, "read");
+		disk_expect_held(confined[c], DISK_URING, 0, NVME_GENERIC, EPERM, "io_uring read");
+		disk_expect_held(confined[c], DISK_SG_IO, 0, NVME_GENERIC, EPERM, "SG_IO");
+		disk_expect_held(confined[c], DISK_READ, USER, NVME_GENERIC, EPERM, "read");
+		disk_expect_held(confined[c], DISK_URING, USER, NVME_GENERIC, EPERM,
+				 "io_uring read");
 	}
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hw\"",
 			   "\"hook\":\"file_ioctl\"",
@@ -831,6 +864,9 @@ VM_TEST(hardware_disk_commands_are_refused, 217)
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hw-audit\"",
 			   "\"hook\":\"file_open\"", "\"path\":\"" SG_NODE "\"",
 			   DISK_COMMAND_SOURCE);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hw\"", "\"uid\":1000",
+			   "\"hook\":\"file_open\"", "\"path\":\"" USER_NG "\"",
+			   DISK_COMMAND_SOURCE);
 	VM_CHECK(count_events_after(mark, "\"policy\":\"hw-optin\"") == 0);
 	VM_CHECK(unlink(USER_NG) == 0);
 	VM_CHECK(unlink(SG_NODE) == 0);
@@ -842,9 +878,9 @@ VM_TEST(hardware_disk_commands_are_refused, 217)
 #define HC_MODPROBE "/tmp/hw-modprobe"    /* kernel.modprobe's stand-in, under no policy */
 #define HC_RAN "/tmp/hw-modprobe-ran"     /* what it was asked for */
 #define HOST_CONTROL_SOURCE                                                                        \
-	"\"source\":\"built-in: a confined task cannot reboot the host, account every process, "   \
-	"freeze or shut down a filesystem, nor watch a whole filesystem or hold other processes' " \
-	"opens (fanotify)\""
+	"\"source\":\"built-in: a confined task cannot reboot the host (reboot, watchdogs, the "  \
+	"baseboard controller), account every process, freeze or shut down a filesystem, nor "    \
+	"watch a whole filesystem or hold other processes' opens (fanotify)\""
 #define MODULE_SOURCE                                                                              \
 	"\"source\":\"built-in: a confined task cannot load kernel modules or kexec images, nor "  \
 	"have the kernel run its helpers for it (module autoload, key upcalls)\""
@@ -1079,7 +1115,9 @@ VM_TEST(hardware_programs_attached, 216)
 	static const char *const programs[] = {
 	    "lg_locked_down", "lg_settime",	  "lg_capable_host",	      "lg_syslog",
 	    "lg_uring_cmd",   "lg_path_notify", "lg_kernel_module_request", "lg_key_alloc",
-	    "lg_file_open"};
+	    "lg_sb_set_mnt_opts", "lg_dev_alloc_region", "lg_dev_register_region",
+	    "lg_dev_register", "lg_dev_misc_register", "lg_file_open"};
+	const size_t walkless = sizeof(programs) / sizeof(programs[0]) - 1;
 	const char *const argv[] = {LSMGUARD, "status", "--json", NULL};
 	static char out[262144];
 
@@ -1087,10 +1125,240 @@ VM_TEST(hardware_programs_attached, 216)
 	for (size_t i = 0; i < sizeof(programs) / sizeof(programs[0]); i++) {
 		unsigned long verified = program_verified(out, programs[i]);
 
-		/* The eight without a path walk: a few thousand each (2,000-5,600 on 6.1), where
-		 * the programs that walk a path process 50,000-100,000. */
-		if (i < 8 && verified > 10000)
+		/* Those without a path walk: a few thousand each (2,000-5,600 on 6.1), where the
+		 * programs that walk a path process 50,000-100,000. */
+		if (i < walkless && verified > 10000)
 			VM_FAIL("%s: %lu instructions processed, expected a few thousand",
 				programs[i], verified);
 	}
+}
+
+/* ---- a disk's filesystem mounted ---- */
+
+#define DISK_MNT "/tmp/hw-disk-mnt"	/* where a confined task mounts it, in its own namespace */
+#define HOST_DISK_MNT "/tmp/hw-host-disk" /* where the host has it mounted, for the second round */
+
+enum disk_mount_op {
+	DM_MOUNT,   /* mount(2) of RAMDISK's ext2 read-only */
+	DM_NEW_API, /* fsopen("ext4"), fsconfig source and ro, FSCONFIG_CMD_CREATE */
+};
+
+struct dm_arg {
+	enum disk_mount_op op;
+	uid_t uid;
+};
+
+/* In a mount namespace of its own (root), or where it is (uid 1000): mount the RAM disk. */
+static int dm_do(const void *data)
+{
+	const struct dm_arg *a = data;
+	int fd, ret;
+
+	if (a->uid && (setgid(a->uid) || setuid(a->uid)))
+		return 200;
+	if (!a->uid && (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)))
+		return 100 + errno;
+	if (a->op == DM_MOUNT) {
+		if (mount(RAMDISK, DISK_MNT, "ext4", MS_RDONLY, NULL))
+			return errno;
+		umount(DISK_MNT);
+		return 0;
+	}
+	fd = syscall(SYS_fsopen, "ext4", 1 /* FSOPEN_CLOEXEC */);
+	if (fd < 0)
+		return errno;
+	if (syscall(SYS_fsconfig, fd, 1 /* FSCONFIG_SET_STRING */, "source", RAMDISK, 0) ||
+	    syscall(SYS_fsconfig, fd, 0 /* FSCONFIG_SET_FLAG */, "ro", NULL, 0))
+		ret = 150;
+	else
+		ret = syscall(SYS_fsconfig, fd, 6 /* FSCONFIG_CMD_CREATE */, NULL, NULL, 0) ? errno
+											   : 0;
+	close(fd);
+	return ret;
+}
+
+static void dm_expect(const char *cgroup, enum disk_mount_op op, uid_t uid, int want,
+		      const char *round)
+{
+	struct dm_arg a = {op, uid};
+	int got = in_cgroup(cgroup, dm_do, &a);
+
+	if (got != want)
+		VM_FAIL("%s (%s) from %s as uid %u: %d (%s), expected %s",
+			op == DM_MOUNT ? "mount(2) of the disk" : "fsconfig(CMD_CREATE) of the disk",
+			round, cgroup ? cgroup : "no policy", (unsigned)uid, got, result_text(got),
+			result_text(want));
+}
+
+/*
+ * A disk's filesystem mounted in a namespace of the service's own (mount = namespace lets it
+ * mount there): every file of the disk at a path of its choosing, and a disk the host has not
+ * mounted has no rules at all. The kernel opens the block device itself, so it is refused like
+ * opening it (raw-disks, a protection: audit mode too), by mount(2) and by the new mount API,
+ * whether the host has the filesystem mounted or not. uid 1000 has no route: the kernel mounts
+ * disk filesystems only for CAP_SYS_ADMIN in the host's user namespace.
+ */
+VM_TEST(hardware_disk_filesystems_are_not_mounted, 219)
+{
+	static const enum disk_mount_op ops[] = {DM_MOUNT, DM_NEW_API};
+	long mark;
+
+	hw_setup();
+	VM_CHECK(system("busybox mke2fs " RAMDISK " >/dev/null 2>&1") == 0);
+	VM_CHECK(mkdir(DISK_MNT, 0755) == 0 || errno == EEXIST);
+	VM_CHECK(mkdir(HOST_DISK_MNT, 0755) == 0 || errno == EEXIST);
+	mark = event_mark();
+	for (int round = 0; round < 2; round++) {
+		const char *what = round ? "the host has it mounted" : "mounted nowhere";
+
+		if (round)
+			VM_CHECK(mount(RAMDISK, HOST_DISK_MNT, "ext4", MS_RDONLY, NULL) == 0);
+		for (size_t o = 0; o < 2; o++) {
+			dm_expect(NULL, ops[o], 0, 0, what);
+			dm_expect(HW_OPTIN, ops[o], 0, 0, what);
+			dm_expect(HW, ops[o], 0, EPERM, what);
+			dm_expect(HW_AUDIT, ops[o], 0, EPERM, what);
+			dm_expect(HW, ops[o], USER, EPERM, what); /* the kernel's */
+		}
+	}
+	VM_CHECK(umount(HOST_DISK_MNT) == 0);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hw\"",
+			   "\"hook\":\"sb_set_mnt_opts\"",
+			   "\"path\":\"a disk's filesystem, mounted from its block device\"",
+			   RAW_DISK_SOURCE);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hw-audit\"",
+			   "\"hook\":\"sb_set_mnt_opts\"",
+			   "\"path\":\"a disk's filesystem, mounted from its block device\"",
+			   RAW_DISK_SOURCE);
+	{
+		/* uid 1000's mounts were the kernel's refusals, not lsmguard's */
+		const char *const user_events[] = {"\"hook\":\"sb_set_mnt_opts\"", "\"uid\":1000",
+						   NULL};
+
+		VM_CHECK(!wait_event_after(mark, user_events, 300));
+	}
+	VM_CHECK(count_events_after(mark, "\"policy\":\"hw-optin\"") == 0);
+}
+
+/* ---- devices known by their driver's name ---- */
+
+#define WD_NODE "/data/hw-watchdog"  /* /dev/watchdog0's number (a major chosen at load), 0666 */
+#define LAT_NODE "/data/hw-latency"  /* /dev/cpu_dma_latency's (a dynamic misc minor), 0666 */
+#define HIDRAW_NODE "/data/hw-hidraw" /* hidraw's major, minor 0 (no device behind it), 0666 */
+
+/* The major /proc/devices gives a character driver's name, or -1. */
+static int char_major(const char *name)
+{
+	char line[128], got[64];
+	bool in_char = false;
+	int major = -1, n;
+	FILE *f = fopen("/proc/devices", "re");
+
+	if (!f)
+		return -1;
+	while (major < 0 && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "Character", 9) == 0 || strncmp(line, "Block", 5) == 0)
+			in_char = line[0] == 'C';
+		else if (in_char && sscanf(line, " %d %63s", &n, got) == 2 && !strcmp(got, name))
+			major = n;
+	}
+	fclose(f);
+	return major;
+}
+
+static void node_like(const char *path, dev_t rdev)
+{
+	unlink(path);
+	VM_CHECK(mknod(path, S_IFCHR | 0666, rdev) == 0);
+	VM_CHECK(chmod(path, 0666) == 0);
+}
+
+/*
+ * Character devices whose number only their driver's name identifies: a watchdog (opened, the
+ * host reboots unless it is fed for ever), cpu_dma_latency (a latency every CPU keeps: a kernel
+ * setting, written), hidraw (reports sent to a keyboard: typing, written). The watchdog core and
+ * HID's core are loaded here, after the daemon: their majors are classified by the kernel as
+ * they register; cpu_dma_latency's minor (and NVMe's majors) were registered at boot and read
+ * by the daemon from /proc/misc and /proc/devices.
+ * Each through a node of its number elsewhere, mode 0666, so that uid 1000 reaches the check.
+ * (NVMe's nodes, "nvme" and "nvme-generic": hardware_disk_commands_are_refused.)
+ */
+VM_TEST(hardware_devices_known_by_driver_name, 220)
+{
+	struct stat st;
+	int hidraw;
+	long mark;
+
+	hw_setup();
+	/* soft_noboot: the software watchdog only logs when it fires, the test VM goes on */
+	if (access("/dev/watchdog0", F_OK) != 0)
+		VM_CHECK(system("insmod /lib/modules/watchdog.ko && "
+				"insmod /lib/modules/softdog.ko soft_noboot=1") == 0);
+	for (int i = 0; i < 50 && access("/dev/watchdog0", F_OK) != 0; i++)
+		usleep(100 * 1000);
+	VM_CHECK(stat("/dev/watchdog0", &st) == 0 && S_ISCHR(st.st_mode));
+	VM_CHECK((int)major(st.st_rdev) == char_major("watchdog"));
+	node_like(WD_NODE, st.st_rdev);
+	VM_CHECK(stat("/dev/cpu_dma_latency", &st) == 0 && S_ISCHR(st.st_mode));
+	node_like(LAT_NODE, st.st_rdev);
+	/* HID's core registers hidraw's major when it loads (a module of the test kernel) */
+	if (char_major("hidraw") < 0)
+		VM_CHECK(system("insmod /lib/modules/hid.ko") == 0);
+	hidraw = char_major("hidraw");
+	VM_CHECK(hidraw > 0);
+	node_like(HIDRAW_NODE, makedev(hidraw, 0));
+	mark = event_mark();
+
+	/* The watchdog: a protection, opened in any way, opted in or not. */
+	for (size_t c = 0; c < 2; c++)
+		for (uid_t uid = 0; uid <= USER; uid += USER) {
+			hw_expect(confined[c], HW_OPEN, uid, WD_NODE, O_RDONLY, EPERM,
+				  "opening a watchdog");
+			hw_expect(confined[c], HW_OPEN, uid, "/dev/watchdog0", O_WRONLY,
+				  uid ? EACCES : EPERM, "opening /dev/watchdog0");
+		}
+	hw_expect(HW_OPTIN, HW_OPEN, 0, WD_NODE, O_WRONLY, EPERM, "opening a watchdog (opted in)");
+	/* unconfined: the driver opens it (and soft_noboot makes its expiry harmless) */
+	hw_expect(NULL, HW_OPEN, 0, WD_NODE, O_WRONLY, 0, "opening a watchdog");
+
+	/* cpu_dma_latency: written, a kernel setting (the mode, kernel-settings = allow). */
+	for (uid_t uid = 0; uid <= USER; uid += USER) {
+		hw_expect(HW, HW_OPEN, uid, LAT_NODE, O_WRONLY, EPERM, "writing cpu_dma_latency");
+		hw_expect(HW_AUDIT, HW_OPEN, uid, LAT_NODE, O_WRONLY, 0,
+			  "writing cpu_dma_latency (audit)");
+		hw_expect(HW, HW_OPEN, uid, LAT_NODE, O_RDONLY, 0, "reading cpu_dma_latency");
+	}
+	hw_expect(HW_OPTIN, HW_OPEN, 0, LAT_NODE, O_WRONLY, 0, "writing cpu_dma_latency (opted in)");
+	hw_expect(NULL, HW_OPEN, USER, LAT_NODE, O_WRONLY, 0, "writing cpu_dma_latency");
+
+	/* hidraw, written: refused before the driver looks for its device; read: the driver's
+	 * answer (no device at minor 0). */
+	for (size_t c = 0; c < 2; c++)
+		for (uid_t uid = 0; uid <= USER; uid += USER) {
+			hw_expect(confined[c], HW_OPEN, uid, HIDRAW_NODE, O_WRONLY, EPERM,
+				  "writing hidraw");
+			hw_expect(confined[c], HW_OPEN, uid, HIDRAW_NODE, O_RDONLY, ENODEV,
+				  "reading hidraw");
+		}
+	hw_expect(NULL, HW_OPEN, USER, HIDRAW_NODE, O_WRONLY, ENODEV, "writing hidraw");
+
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hw-audit\"",
+			   "\"hook\":\"file_open\"", "\"path\":\"" WD_NODE "\"", "\"uid\":1000",
+			   HOST_CONTROL_SOURCE);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hw\"",
+			   "\"hook\":\"file_open\"", "\"access\":\"write\"",
+			   "\"path\":\"" LAT_NODE "\"", SYSCTL_SOURCE);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"audit\"", "\"policy\":\"hw-audit\"",
+			   "\"path\":\"" LAT_NODE "\"", SYSCTL_SOURCE);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hw\"",
+			   "\"path\":\"" HIDRAW_NODE "\"", TERMINAL_SOURCE);
+	{
+		const char *const reads[] = {"\"path\":\"" LAT_NODE "\"", "\"access\":\"read\"",
+					     NULL};
+
+		VM_CHECK(!wait_event_after(mark, reads, 300));
+	}
+	VM_CHECK(unlink(WD_NODE) == 0);
+	VM_CHECK(unlink(LAT_NODE) == 0);
+	VM_CHECK(unlink(HIDRAW_NODE) == 0);
 }

@@ -141,7 +141,7 @@ run "explain a user.max_* limit under an audit policy" 1 "$lsmguard" explain --p
 run "explain reading /proc/kcore" 1 "$lsmguard" explain --policy-dir sc s open-read /proc/kcore &&
 	same "explain: kernel memory is refused for reading" <(sed -n 2p "$work/out") <(echo "  rule:        built in: a confined task cannot change kernel settings that run programs, load code, weaken protections or bind every process, nor open kernel memory")
 run "explain reading tracefs" 1 "$lsmguard" explain --policy-dir sc s open-read /sys/kernel/tracing/trace_pipe &&
-	same "explain: tracefs is the kernel's lockdown" <(sed -n 2p "$work/out") <(echo "  rule:        built in: a confined task cannot reach raw hardware or kernel memory (what the kernel's lockdown refuses: I/O ports, PCI, MSRs, /dev/mem, ACPI tables, kprobes, kcore...)")
+	same "explain: tracefs is the kernel's lockdown" <(sed -n 2p "$work/out") <(echo "  rule:        built in: a confined task cannot reach raw hardware or kernel memory (what the kernel's lockdown refuses: I/O ports, PCI, MSRs, /dev/mem, ACPI tables, kprobes, kcore...; UIO and VFIO devices, the firmware's NVRAM)")
 run "explain reading a sysctl follows the rules" 0 "$lsmguard" explain --policy-dir sc s open-read /proc/sys/kernel/ftrace_enabled &&
 	same "explain: reading a knob is the rules' to decide" <(sed -n 2p "$work/out") <(echo "  rule:        no rule matches: [files] default = allow")
 mknod "$work/disk" b 7 200 && mknod "$work/uinput" c 10 223 && mknod "$work/sg" c 21 9

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "devices.h"
+
+__u32 lg_device_class_of(int kind, const char *name)
+{
+#define CLASS_OF(k, n, builtin, write_only)                                                        \
+	if (kind == (k) && strcmp(name, (n)) == 0)                                                \
+		return (builtin) | (write_only);
+	LG_DEVICE_CLASSES(CLASS_OF)
+#undef CLASS_OF
+	return 0;
+}
+
+/* One "NUMBER NAME" line of either file; 0 when it is not one (a heading, a blank line). */
+static int parse_line(const char *line, unsigned int *number, char *name, size_t size)
+{
+	char fmt[32];
+
+	snprintf(fmt, sizeof(fmt), " %%u %%%zus", size - 1);
+	return sscanf(line, fmt, number, name) == 2;
+}
+
+static int scan_file(const char *path, int kind, bool whole,
+		     int (*found)(const struct lg_device_number *, void *), void *arg, char *err,
+		     size_t errsize)
+{
+	bool in_char = whole;
+	char line[256];
+	int ret = 0;
+	FILE *f;
+
+	f = fopen(path, "re");
+	if (!f) {
+		ret = -errno;
+		snprintf(err, errsize, "cannot read %s: %s", path, strerror(errno));
+		return ret;
+	}
+	while (!ret && fgets(line, sizeof(line), f)) {
+		struct lg_device_number number = {.kind = kind};
+		char name[64];
+
+		if (!whole) {
+			/* /proc/devices: "Character devices:", then "Block devices:". */
+			if (strncmp(line, "Character devices:", 18) == 0) {
+				in_char = true;
+				continue;
+			}
+			if (strncmp(line, "Block devices:", 14) == 0) {
+				in_char = false;
+				continue;
+			}
+		}
+		if (!in_char || !parse_line(line, &number.number, name, sizeof(name)))
+			continue;
+		number.value = lg_device_class_of(kind, name);
+		if (number.value)
+			ret = found(&number, arg);
+	}
+	if (!ret && ferror(f)) {
+		ret = -EIO;
+		snprintf(err, errsize, "cannot read %s: %s", path, strerror(EIO));
+	}
+	fclose(f);
+	return ret;
+}
+
+int lg_devices_scan(const char *devices, const char *misc,
+		    int (*found)(const struct lg_device_number *number, void *arg), void *arg,
+		    char *err, size_t errsize)
+{
+	int ret = scan_file(devices, LG_DEVCLASS_MAJOR, false, found, arg, err, errsize);
+
+	if (ret)
+		return ret;
+	return scan_file(misc, LG_DEVCLASS_MISC, true, found, arg, err, errsize);
+}
+
+struct wanted {
+	unsigned int major, minor;
+	__u32 value;
+};
+
+static int match_number(const struct lg_device_number *number, void *arg)
+{
+	struct wanted *wanted = arg;
+
+	if ((number->kind == LG_DEVCLASS_MAJOR && number->number == wanted->major) ||
+	    (number->kind == LG_DEVCLASS_MISC && wanted->major == LG_MISC_MAJOR &&
+	     number->number == wanted->minor)) {
+		wanted->value = number->value;
+		return 1;
+	}
+	return 0;
+}
+
+__u32 lg_device_class_of_number(const char *devices, const char *misc, unsigned int major,
+				unsigned int minor)
+{
+	struct wanted wanted = {major, minor, 0};
+	char err[256];
+
+	lg_devices_scan(devices, misc, match_number, &wanted, err, sizeof(err));
+	return wanted.value;
+}
