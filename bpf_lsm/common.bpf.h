@@ -561,13 +561,17 @@ static __always_inline __u32 lg_task_policy(struct task_struct *task, bool *unkn
 	return 0;
 }
 
-/* Whether task is under a policy other than policy_id (a cgroup too deep to walk counts). */
+/*
+ * Whether task is outside policy_id: under another policy or under none (the host's own
+ * daemons, an administrator's session, another user's processes). A cgroup too deep to walk
+ * counts as outside.
+ */
 static __always_inline bool lg_task_of_other_policy(struct task_struct *task, __u32 policy_id)
 {
 	bool unknown = false;
 	__u32 other = lg_task_policy(task, &unknown);
 
-	return unknown || (other && other != policy_id);
+	return unknown || other != policy_id;
 }
 
 /* lg_builtin_deny for the current task: 0 when it is under no policy. */

@@ -232,7 +232,7 @@ int BPF_PROG(lg_task_kill, struct task_struct *p, struct kernel_siginfo *info, i
 	static const char what[] = "lsmguard";
 	static const char init[] = "PID 1 (the service manager)";
 	static const char journal[] = "systemd-journald (the journal)";
-	static const char other[] = "a process of another policy";
+	static const char other[] = "a process outside the policy";
 	const struct lg_policy_value *policy;
 	__u64 cgroup_id = 0;
 
@@ -256,8 +256,9 @@ int BPF_PROG(lg_task_kill, struct task_struct *p, struct kernel_siginfo *info, i
 	if (lg_task_is_lsmguard(p, false))
 		return lg_builtin_deny(policy, cgroup_id, LG_HOOK_TASK_KILL, LG_BUILTIN_SIGNAL,
 				       what, sizeof(what));
-	/* Another service's processes: stopped, killed, made to reload, unless the policy opts
-	 * in (logrotate). Signal 0 only probes. */
+	/* Processes outside the policy, another service's or the host's own (udevd, cron, an
+	 * administrator's shell): stopped, killed, made to reload, unless the policy opts in
+	 * (logrotate). Signal 0 only probes. */
 	if (sig && !(policy->flags & LG_POLICY_SYSTEM_SIGNAL_OTHERS) &&
 	    lg_task_of_other_policy(p, policy->id))
 		return lg_builtin_deny(policy, cgroup_id, LG_HOOK_TASK_KILL,
@@ -337,7 +338,7 @@ int BPF_PROG(lg_perf_event_alloc, struct perf_event *event, int ret)
 		static const char mine[] = "lsmguard's " thing;                                \
 		static const char init[] = "PID 1's (the service manager) " thing;             \
 		static const char journal[] = "systemd-journald's " thing;                     \
-		static const char other[] = "another policy's process's " thing;              \
+		static const char other[] = "an outside process's " thing;                     \
 		const struct lg_policy_value *policy;                                          \
 		__u64 cgroup_id = 0;                                                           \
 		int kind, verdict = 0;                                                         \

@@ -74,9 +74,10 @@ static const char *const builtin_reasons[] = {
 				"its policy says [system] raw-disks = allow",
 	[LG_BUILTIN_KERNEL_LOG] = "a confined task cannot clear, consume, silence or write into the "
 				  "kernel log",
-	[LG_BUILTIN_OTHER_POLICY] = "a confined task cannot signal another policy's processes "
-				    "unless its policy says [system] signal-others = allow, nor "
-				    "tune, limit or write their /proc files",
+	[LG_BUILTIN_OTHER_POLICY] = "a confined task cannot signal processes outside its policy "
+				    "(another policy's, or under none) unless its policy says "
+				    "[system] signal-others = allow, nor tune, limit or write their "
+				    "/proc files",
 	[LG_BUILTIN_HOST_CONTROL] = "a confined task cannot reboot the host (reboot, watchdogs, the "
 				    "baseboard controller), account every process, freeze or shut "
 				    "down a filesystem, nor watch a whole filesystem or hold other "

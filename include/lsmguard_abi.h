@@ -112,8 +112,9 @@ enum lg_decision {
 /* raw-disks = allow: opening block device nodes (LG_BUILTIN_RAW_DISK), as a backup, fsck or
  * volume manager does: every block of every file on the disk, past every path rule. */
 #define LG_POLICY_SYSTEM_RAW_DISKS 0x400
-/* signal-others = allow: signals to the processes of other policies (LG_BUILTIN_OTHER_POLICY),
- * as logrotate's postrotate scripts send the services whose logs they rotate. */
+/* signal-others = allow: signals to processes outside the policy, another policy's or under
+ * none (LG_BUILTIN_OTHER_POLICY), as logrotate's postrotate scripts send the services whose
+ * logs they rotate. */
 #define LG_POLICY_SYSTEM_SIGNAL_OTHERS 0x800
 
 /* Value of the policy array map, indexed by policy id (0 is never used). */
@@ -591,8 +592,8 @@ enum lg_builtin {
 	/* what stops or watches the whole host: reboot, process accounting, freezing or shutting
 	 * down a filesystem, fanotify permission events and whole-filesystem marks */
 	LG_BUILTIN_HOST_CONTROL = 29,
-	/* another policy's processes: signalled (unless [system] signal-others = allow), tuned,
-	 * limited, their /proc files written */
+	/* processes outside the policy (another's, or none): signalled (unless [system]
+	 * signal-others = allow), tuned, limited, their /proc files written */
 	LG_BUILTIN_OTHER_POLICY = 30,
 	LG_BUILTIN_COUNT = 31,
 };

@@ -463,9 +463,9 @@ static void sleeper_end(pid_t pid)
 /* ---- another policy's processes ---- */
 
 #define OTHER_POLICY_SOURCE                                                                       \
-	"\"source\":\"built-in: a confined task cannot signal another policy's processes unless "  \
-	"its policy says [system] signal-others = allow, nor tune, limit or write their /proc "   \
-	"files\""
+	"\"source\":\"built-in: a confined task cannot signal processes outside its policy "      \
+	"(another policy's, or under none) unless its policy says [system] signal-others = "      \
+	"allow, nor tune, limit or write their /proc files\""
 
 struct other_arg {
 	pid_t target;
@@ -577,8 +577,9 @@ VM_TEST(blind_confined_task_cannot_signal_journald, 189)
 	VM_CHECK(try_signal(NULL, journald, SIGCONT, true, 0) == 0);
 	VM_CHECK(try_signal(NULL, user_journald, SIGSTOP, false, 1000) == 0);
 	VM_CHECK(try_signal(NULL, user_journald, SIGCONT, false, 1000) == 0);
-	/* A task that only calls itself systemd-journal, elsewhere, is anybody. */
-	impostor = sleeper_in("/blind-impostor/systemd-journald.service", 0);
+	/* A task that only calls itself systemd-journal, elsewhere (in the policy's own
+	 * cgroups), is anybody. */
+	impostor = sleeper_in(FILES "/blind-impostor/systemd-journald.service", 0);
 	VM_CHECK(try_signal(FILES, impostor, SIGTERM, false, 0) == 0);
 	VM_CHECK(wait_exit(impostor, 2000));
 	waitpid(impostor, NULL, 0);
@@ -598,8 +599,8 @@ VM_TEST(blind_confined_task_cannot_signal_journald, 189)
 	sleeper_end(user_journald);
 	sleeper_end(journald);
 	rmdir("/sys/fs/cgroup/system.slice/systemd-journald@blind.service");
-	rmdir("/sys/fs/cgroup/blind-impostor/systemd-journald.service");
-	rmdir("/sys/fs/cgroup/blind-impostor");
+	rmdir("/sys/fs/cgroup" FILES "/blind-impostor/systemd-journald.service");
+	rmdir("/sys/fs/cgroup" FILES "/blind-impostor");
 	rmdir("/sys/fs/cgroup" JOURNAL_CG);
 	rmdir("/sys/fs/cgroup/system.slice");
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"files\"",
@@ -848,17 +849,19 @@ VM_TEST(blind_confined_task_cannot_write_cgroup_v1_files, 240)
 /*
  * Another service (attack run 5: the probe stopped nginx): a process of the audit policy,
  * of uid 0 and of uid 1000, signalled, reniced, limited and made the OOM killer's first choice
- * from the files policy, as root and as uid 1000 (same uid): refused, with an event; signal 0
- * probes; its own policy's processes and unconfined ones are the kernel's. signal-others = allow
+ * from the files policy, as root and as uid 1000 (same uid): refused, with an event; so are
+ * processes under no policy (the host's daemons, an administrator's shell); signal 0 probes;
+ * its own policy's processes are the kernel's. signal-others = allow
  * (the unix-bus policy of unix.c is not used: a policy of this file's own) opens signals only.
  */
 VM_TEST(blind_other_policies_processes, 189)
 {
 	pid_t victim = sleeper_in(AUDIT, 0), user_victim = sleeper_in(AUDIT, 1000);
 	pid_t own = sleeper_in(FILES, 0), free_one = sleeper_in(NULL, 0);
+	pid_t user_free = sleeper_in(NULL, 1000);
 	long mark = event_mark();
 
-	VM_CHECK(victim > 0 && user_victim > 0 && own > 0 && free_one > 0);
+	VM_CHECK(victim > 0 && user_victim > 0 && own > 0 && free_one > 0 && user_free > 0);
 	for (int how = 0; how < 4; how++) {
 		struct other_arg a = {victim, 0, how};
 
@@ -882,16 +885,34 @@ VM_TEST(blind_other_policies_processes, 189)
 	}
 	VM_CHECK(task_state(victim) == 'S' && task_state(user_victim) == 'S');
 	VM_CHECK(try_signal(FILES, victim, 0, false, 0) == 0);	   /* a probe */
-	VM_CHECK(try_signal(FILES, free_one, SIGSTOP, false, 0) == 0); /* under no policy */
+	/* A process under no policy (the host's own daemons, an administrator's shell): the
+	 * same, each way, as root and as uid 1000 (against its own uid's process). */
+	for (int how = 0; how < 4; how++) {
+		struct other_arg a = {free_one, 0, how};
+
+		VM_CHECK(in_cgroup(FILES, do_other, &a) == EPERM);
+		VM_CHECK(in_cgroup(AUDIT, do_other, &a) == EPERM);
+		a.target = user_free;
+		a.uid = 1000;
+		if (how != 3)
+			VM_CHECK(in_cgroup(FILES, do_other, &a) == EPERM);
+	}
+	VM_CHECK(task_state(free_one) == 'S' && task_state(user_free) == 'S');
+	VM_CHECK(try_signal(FILES, free_one, 0, false, 0) == 0); /* a probe */
+	VM_CHECK(try_signal(NULL, free_one, SIGSTOP, false, 0) == 0); /* unconfined: the kernel's */
 	kill(free_one, SIGCONT);
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"files\"",
-			   "\"hook\":\"task_kill\"", "\"path\":\"a process of another policy\"",
+			   "\"hook\":\"task_kill\"", "\"path\":\"a process outside the policy\"",
 			   OTHER_POLICY_SOURCE);
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"files\"", "\"uid\":1000",
 			   "\"hook\":\"task_setnice\"",
-			   "\"path\":\"another policy's process's nice value\"", OTHER_POLICY_SOURCE);
+			   "\"path\":\"an outside process's nice value\"", OTHER_POLICY_SOURCE);
 	sleeper_end(victim);
 	sleeper_end(user_victim);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"audit\"",
+			   "\"hook\":\"task_setrlimit\"",
+			   "\"path\":\"an outside process's resource limits\"", OTHER_POLICY_SOURCE);
 	sleeper_end(own);
 	sleeper_end(free_one);
+	sleeper_end(user_free);
 }

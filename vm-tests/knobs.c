@@ -488,11 +488,12 @@ VM_TEST(knobs_confined_task_cannot_tune_the_daemon, 180)
 	char path[128], needle[160];
 
 	VM_CHECK(daemon > 1);
-	other = fork(); /* a process outside any policy that is not lsmguard */
+	other = fork(); /* a process of the files policy that is not lsmguard */
 	if (other == 0) {
 		pause();
 		_exit(0);
 	}
+	VM_CHECK(move_into_cgroup(FILES, other));
 	for (int how = 0; how < TUNE_COUNT; how++) {
 		if (try_tune(NULL, daemon, 0, how) != 0)
 			VM_FAIL("%s: control, outside any policy on lsmguard failed",
@@ -501,8 +502,8 @@ VM_TEST(knobs_confined_task_cannot_tune_the_daemon, 180)
 			VM_FAIL("%s: on lsmguard from %s not EPERM", tune_names[how], FILES);
 		if (try_tune(AUDIT, daemon, 0, how) != EPERM)
 			VM_FAIL("%s: on lsmguard from %s not EPERM", tune_names[how], AUDIT);
-		/* Only lsmguard is protected: another process may be tuned (the rules of
-		 * ptrace and the like are not these hooks'). */
+		/* Only lsmguard is protected here: a process of the policy's own may be tuned
+		 * (processes outside the policy: blind_other_policies_processes). */
 		if (try_tune(FILES, other, 0, how) != 0)
 			VM_FAIL("%s: on another process from %s refused", tune_names[how], FILES);
 		/* uid 1000 may not change root's process: the kernel says EPERM first. */

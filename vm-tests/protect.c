@@ -300,12 +300,13 @@ VM_TEST(protect_signals_to_any_lsmguard_process_by_every_route, 166)
 	VM_CHECK(try_signal(NULL, victim, SIGKILL, BY_PGRP, 0) == 0);
 	VM_CHECK(wait_exit(victim, 2000));
 	waitpid(victim, NULL, 0);
-	/* Control: a confined task signals a process that is not lsmguard. */
+	/* Control: a confined task signals a process of its own policy that is not lsmguard. */
 	other = fork();
 	if (other == 0) {
 		pause();
 		_exit(0);
 	}
+	VM_CHECK(move_into_cgroup(FILES, other));
 	VM_CHECK(try_signal(FILES, other, SIGKILL, BY_KILL, 0) == 0);
 	waitpid(other, NULL, 0);
 }

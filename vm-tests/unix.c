@@ -568,7 +568,8 @@ VM_TEST(unix_signals_to_pid_1, 189)
 		close(p[0]);
 		close(p[1]);
 	}
-	/* Controls: unconfined root; a confined task's signal to a process that is not PID 1. */
+	/* Controls: unconfined root; a confined task's signal to a process of its own policy
+	 * that is not PID 1. */
 	EXPECT_UNIX(NULL, 0, U_KILL, NULL, NULL, SIGWINCH, 0);
 	EXPECT_UNIX(NULL, 0, U_PIDFD_SIGNAL, NULL, NULL, SIGWINCH, 0);
 	{
@@ -578,6 +579,7 @@ VM_TEST(unix_signals_to_pid_1, 189)
 			pause();
 			_exit(0);
 		}
+		VM_CHECK(move_into_cgroup(UNIX, other));
 		VM_CHECK(in_cgroup(UNIX, do_kill_other, &other) == 0);
 		waitpid(other, NULL, 0);
 	}
