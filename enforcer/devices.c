@@ -6,6 +6,12 @@
 
 #include "devices.h"
 
+/* The kernel's side reads names into LG_DEVCLASS_NAME_MAX bytes: every name must fit whole. */
+#define NAME_FITS(k, n, builtin, write_only)                                                       \
+	_Static_assert(sizeof(n) <= LG_DEVCLASS_NAME_MAX, "device class name too long: " n);
+LG_DEVICE_CLASSES(NAME_FITS)
+#undef NAME_FITS
+
 __u32 lg_device_class_of(int kind, const char *name)
 {
 #define CLASS_OF(k, n, builtin, write_only)                                                        \

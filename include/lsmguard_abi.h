@@ -531,6 +531,11 @@ enum lg_hook {
 	X(LG_DEVCLASS_MAJOR, "nvme-generic", LG_BUILTIN_RAW_DISK, 0)                          \
 	X(LG_DEVCLASS_MAJOR, "sg", LG_BUILTIN_RAW_DISK, 0)                                    \
 	X(LG_DEVCLASS_MAJOR, "mtd", LG_BUILTIN_RAW_DISK, 0)                                   \
+	/* RAID controllers' management nodes: their firmware's commands reach every disk */    \
+	X(LG_DEVCLASS_MAJOR, "megaraid_sas_ioctl", LG_BUILTIN_RAW_DISK, 0)                    \
+	X(LG_DEVCLASS_MAJOR, "aac", LG_BUILTIN_RAW_DISK, 0)                                   \
+	X(LG_DEVCLASS_MISC, "mpt3ctl", LG_BUILTIN_RAW_DISK, 0)                                \
+	X(LG_DEVCLASS_MISC, "mpt2ctl", LG_BUILTIN_RAW_DISK, 0)                                \
 	/* reports sent to a keyboard or any HID device */                                      \
 	X(LG_DEVCLASS_MAJOR, "hidraw", LG_BUILTIN_TERMINAL, LG_DEVCLASS_WRITE_ONLY)           \
 	/* a latency every CPU keeps while the file is open: a kernel setting */               \
@@ -539,7 +544,7 @@ enum lg_hook {
 	X(LG_DEVCLASS_MISC, "nvram", LG_BUILTIN_LOCKDOWN, LG_DEVCLASS_WRITE_ONLY)             \
 	X(LG_DEVCLASS_MISC, "microcode", LG_BUILTIN_KNOB, LG_DEVCLASS_WRITE_ONLY)             \
 	X(LG_DEVCLASS_MISC, "watchdog", LG_BUILTIN_HOST_CONTROL, 0)
-#define LG_DEVCLASS_NAME_MAX 16 /* the longest name above, with its NUL, fits */
+#define LG_DEVCLASS_NAME_MAX 24 /* the longest name above, with its NUL, fits */
 
 /* Why a built-in protection denied (LG_EVENT_BUILTIN): in lg_event.builtin. */
 enum lg_builtin {
