@@ -19,6 +19,8 @@
  *    whether the caller has CAP_SYS_ADMIN for the operation: lsm/capable, for the current
  *    task's own credentials, while the current system call is one of those. Every other
  *    capability check returns at the first comparison.
+ * The same lsm/capable program refuses swapon and swapoff (a protection, host-control) and
+ * decides the host's name (sethostname, setdomainname) as a kernel setting.
  * Whoever asks, a mount the host's namespace sees whose target is one of lsmguard's own objects
  * or a directory above one is refused even with mount = allow, in audit mode too
  * (lg_protected_target, protected.bpf.h).
@@ -50,6 +52,13 @@
 #define NR_SETDOMAINNAME 171
 #define NR_IA32_SETHOSTNAME 74
 #define NR_IA32_SETDOMAINNAME 121
+/* Swap: swapon and swapoff (x86-64; ia32 87 and 115, x86-64's unlink and getgroups, hence
+ * taken only from a task in a 32-bit system call). */
+#define NR_SWAPON 167
+#define NR_SWAPOFF 168
+#define NR_IA32_SWAPON 87
+#define NR_IA32_SWAPOFF 115
+#define LG_TS_COMPAT 0x0002 /* thread_info.status: in a 32-bit system call (x86) */
 
 /* The host's UTS namespace: a name set in a namespace of the service's own is its own. */
 extern const void init_uts_ns __ksym __weak;
@@ -335,6 +344,20 @@ static __always_inline int lg_host_name(struct task_struct *current)
 			       sizeof(what));
 }
 
+/*
+ * Swap (swapon, swapoff: CAP_SYS_ADMIN, no hook of their own). A swap file of the task's makes
+ * the kernel write every process's memory into a file it can read (other services' secrets,
+ * lsmguard's maps' contents in the daemon's pages); swapoff of the host's swap can take the
+ * host's memory away. Refused to every confined task (host-control, a protection).
+ */
+static __always_inline int lg_swap(void)
+{
+	static const char what[] = "swap (swapon, swapoff)";
+
+	return lg_current_builtin_deny(LG_HOOK_CAPABLE, LG_BUILTIN_HOST_CONTROL, what,
+				       sizeof(what));
+}
+
 SEC("lsm/capable")
 int BPF_PROG(lg_capable, const struct cred *cred, struct user_namespace *ns, int cap,
 	     unsigned int opts, int ret)
@@ -361,6 +384,14 @@ int BPF_PROG(lg_capable, const struct cred *cred, struct user_namespace *ns, int
 	if (!regs)
 		return 0;
 	switch (BPF_CORE_READ(regs, orig_ax) & ~X32_SYSCALL_BIT) {
+	case NR_IA32_SWAPON:
+	case NR_IA32_SWAPOFF:
+		if (!(current->thread_info.status & LG_TS_COMPAT))
+			return 0;
+		return lg_swap();
+	case NR_SWAPON:
+	case NR_SWAPOFF:
+		return lg_swap();
 	case NR_SETHOSTNAME:
 	case NR_SETDOMAINNAME:
 	case NR_IA32_SETHOSTNAME:

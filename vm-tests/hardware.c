@@ -1362,3 +1362,73 @@ VM_TEST(hardware_devices_known_by_driver_name, 220)
 	VM_CHECK(unlink(LAT_NODE) == 0);
 	VM_CHECK(unlink(HIDRAW_NODE) == 0);
 }
+
+/* ---- swap ---- */
+
+#define SWAP_MNT "/tmp/hw-swap-disk"
+#define SWAP_FILE SWAP_MNT "/swap"
+
+enum swap_op { SWAP_ON, SWAP_OFF };
+
+struct swap_arg {
+	enum swap_op op;
+	uid_t uid;
+};
+
+static int swap_do(const void *data)
+{
+	const struct swap_arg *a = data;
+
+	if (a->uid && (setgid(a->uid) || setuid(a->uid)))
+		return 200;
+	if (a->op == SWAP_ON)
+		return syscall(SYS_swapon, SWAP_FILE, 0) ? errno : 0;
+	return syscall(SYS_swapoff, SWAP_FILE) ? errno : 0;
+}
+
+static void swap_expect(const char *cgroup, enum swap_op op, uid_t uid, int want)
+{
+	struct swap_arg a = {op, uid};
+	int got = in_cgroup(cgroup, swap_do, &a);
+
+	if (got != want)
+		VM_FAIL("%s from %s as uid %u: %d (%s), expected %s",
+			op == SWAP_ON ? "swapon" : "swapoff", cgroup ? cgroup : "no policy",
+			(unsigned)uid, got, result_text(got), result_text(want));
+}
+
+/*
+ * Swap: a swap file of the task's own (the kernel then writes every process's memory into a
+ * file the task reads), and swapoff of the host's swap (its memory taken away). Refused to a
+ * confined root in both modes and opted in; uid 1000 has no route (CAP_SYS_ADMIN); unconfined,
+ * the kernel swaps. The swap file lives on the RAM disk's ext2, mounted by the suite.
+ */
+VM_TEST(hardware_swap_is_refused, 221)
+{
+	const char *const cgroups[] = {HW, HW_AUDIT, HW_OPTIN};
+	long mark;
+
+	hw_setup();
+	VM_CHECK(mkdir(SWAP_MNT, 0755) == 0 || errno == EEXIST);
+	VM_CHECK(system("busybox mke2fs " RAMDISK " >/dev/null 2>&1") == 0);
+	VM_CHECK(mount(RAMDISK, SWAP_MNT, "ext4", 0, NULL) == 0);
+	VM_CHECK(system("dd if=/dev/zero of=" SWAP_FILE " bs=4096 count=64 2>/dev/null && "
+			"chmod 0600 " SWAP_FILE " && busybox mkswap " SWAP_FILE " >/dev/null") == 0);
+	mark = event_mark();
+	for (size_t c = 0; c < 3; c++) {
+		swap_expect(cgroups[c], SWAP_ON, 0, EPERM);
+		swap_expect(cgroups[c], SWAP_ON, USER, EPERM); /* the kernel's */
+	}
+	swap_expect(NULL, SWAP_ON, USER, EPERM);
+	swap_expect(NULL, SWAP_ON, 0, 0);
+	for (size_t c = 0; c < 3; c++)
+		swap_expect(cgroups[c], SWAP_OFF, 0, EPERM);
+	swap_expect(NULL, SWAP_OFF, 0, 0);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hw-audit\"",
+			   "\"hook\":\"capable\"", "\"path\":\"swap (swapon, swapoff)\"",
+			   HOST_CONTROL_SOURCE);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hw-optin\"",
+			   "\"hook\":\"capable\"", "\"path\":\"swap (swapon, swapoff)\"",
+			   HOST_CONTROL_SOURCE);
+	VM_CHECK(umount(SWAP_MNT) == 0);
+}
