@@ -156,6 +156,52 @@ int BPF_PROG(lg_settime, const struct timespec64 *ts, const struct timezone *tz,
 }
 
 /*
+ * Disk quotas (quotactl, quotactl_fd): limits and accounting of every user of a filesystem,
+ * switched on from a quota file the kernel then writes, switched off, set to nothing for
+ * another user. Changing them is a kernel setting (LG_BUILTIN_KERNEL_SETTING: follows the
+ * mode, [system] kernel-settings = allow opens it); reading them and syncing are allowed. The
+ * hook gets the subcommand (the system call's cmd >> 8).
+ */
+#define LG_Q_SYNC 0x800001
+#define LG_Q_GETFMT 0x800004
+#define LG_Q_GETINFO 0x800005
+#define LG_Q_GETQUOTA 0x800007
+#define LG_Q_GETNEXTQUOTA 0x800009
+#define LG_XQM_CMD(x) (('X' << 8) + (x))
+SEC("lsm/quotactl")
+int BPF_PROG(lg_quotactl, int cmds, int type, int id, struct super_block *sb, int ret)
+{
+	static const char what[] = "disk quotas (quotactl)";
+	const struct lg_policy_value *policy;
+	__u64 cgroup_id = 0;
+
+	if (ret)
+		return ret;
+	switch (cmds) {
+	case LG_Q_SYNC:
+	case LG_Q_GETFMT:
+	case LG_Q_GETINFO:
+	case LG_Q_GETQUOTA:
+	case LG_Q_GETNEXTQUOTA:
+	case LG_XQM_CMD(3): /* Q_XGETQUOTA */
+	case LG_XQM_CMD(5): /* Q_XGETQSTAT */
+	case LG_XQM_CMD(7): /* Q_XQUOTASYNC */
+	case LG_XQM_CMD(8): /* Q_XGETQSTATV */
+	case LG_XQM_CMD(9): /* Q_XGETNEXTQUOTA */
+		return 0;
+	}
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy)
+		return 0;
+	if (policy->flags & LG_POLICY_SYSTEM_KERNEL_SETTINGS) {
+		lg_count_allowed(policy->id, LG_HOOK_QUOTACTL);
+		return 0;
+	}
+	return lg_builtin_deny(policy, cgroup_id, LG_HOOK_QUOTACTL, LG_BUILTIN_KERNEL_SETTING, what,
+			       sizeof(what));
+}
+
+/*
  * The host's own switches, asked as capabilities of the current task: CAP_SYS_BOOT (reboot(2):
  * restart, power off, halt, kexec, the Ctrl-Alt-Del switch; in a pid namespace of its own,
  * that namespace's init) and CAP_SYS_PACCT (acct(2): every process exit on the host written to

@@ -94,6 +94,7 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	X(lg_settime)                                                                             \
 	X(lg_capable_host)                                                                        \
 	X(lg_syslog)                                                                              \
+	X(lg_quotactl)                                                                            \
 	X(lg_uring_cmd)                                                                           \
 	X(lg_kernel_module_request)                                                               \
 	X(lg_key_alloc)                                                                           \

@@ -29,6 +29,7 @@
 #include <sys/klog.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/quota.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -1115,7 +1116,7 @@ VM_TEST(hardware_programs_attached, 216)
 	static const char *const programs[] = {
 	    "lg_locked_down", "lg_settime",	  "lg_capable_host",	      "lg_syslog",
 	    "lg_uring_cmd",   "lg_path_notify", "lg_kernel_module_request", "lg_key_alloc",
-	    "lg_sb_set_mnt_opts", "lg_dev_alloc_region", "lg_dev_register_region",
+	    "lg_sb_set_mnt_opts", "lg_quotactl", "lg_dev_alloc_region", "lg_dev_register_region",
 	    "lg_dev_register", "lg_dev_misc_register", "lg_file_open"};
 	const size_t walkless = sizeof(programs) / sizeof(programs[0]) - 1;
 	const char *const argv[] = {LSMGUARD, "status", "--json", NULL};
@@ -1431,4 +1432,106 @@ VM_TEST(hardware_swap_is_refused, 221)
 			   "\"hook\":\"capable\"", "\"path\":\"swap (swapon, swapoff)\"",
 			   HOST_CONTROL_SOURCE);
 	VM_CHECK(umount(SWAP_MNT) == 0);
+}
+
+/* ---- disk quotas ---- */
+
+#define QUOTA_MNT "/tmp/hw-quota-disk"
+#define QUOTA_FILE QUOTA_MNT "/aquota.user"
+
+enum quota_op {
+	QUOTA_ON,	/* Q_QUOTAON of users' quotas from QUOTA_FILE */
+	QUOTA_SET,	/* Q_SETQUOTA: uid 1000's block limits to 1 */
+	QUOTA_GET,	/* Q_GETQUOTA of uid 1000 */
+	QUOTA_OP_COUNT,
+};
+
+static const char *const quota_names[QUOTA_OP_COUNT] = {"Q_QUOTAON", "Q_SETQUOTA", "Q_GETQUOTA"};
+
+struct quota_arg {
+	enum quota_op op;
+	uid_t uid;
+};
+
+static int quota_do(const void *data)
+{
+	const struct quota_arg *a = data;
+	struct dqblk dq = {.dqb_bhardlimit = 1, .dqb_bsoftlimit = 1, .dqb_valid = QIF_BLIMITS};
+
+	if (a->uid && (setgid(a->uid) || setuid(a->uid)))
+		return 200;
+	switch (a->op) {
+	case QUOTA_ON:
+		return quotactl(QCMD(Q_QUOTAON, USRQUOTA), RAMDISK, QFMT_VFS_V0,
+				(caddr_t)QUOTA_FILE) ? errno : 0;
+	case QUOTA_SET:
+		return quotactl(QCMD(Q_SETQUOTA, USRQUOTA), RAMDISK, USER, (caddr_t)&dq) ? errno : 0;
+	default:
+		return quotactl(QCMD(Q_GETQUOTA, USRQUOTA), RAMDISK, USER, (caddr_t)&dq) ? errno : 0;
+	}
+}
+
+static int quota_try(const char *cgroup, enum quota_op op, uid_t uid)
+{
+	struct quota_arg a = {op, uid};
+
+	return in_cgroup(cgroup, quota_do, &a);
+}
+
+/*
+ * Disk quotas: switched on from a file the kernel then writes, a user's limits set to nothing.
+ * Changing them is a kernel setting: refused in enforce mode, logged in audit mode, allowed with
+ * kernel-settings = allow (the kernel's own answer then, as unconfined); reading them is the
+ * kernel's everywhere. uid 1000: the kernel's EPERM (CAP_SYS_ADMIN), no event.
+ */
+VM_TEST(hardware_quotas_are_kernel_settings, 222)
+{
+	int kernel[QUOTA_OP_COUNT];
+	long mark;
+
+	hw_setup();
+	VM_CHECK(mkdir(QUOTA_MNT, 0755) == 0 || errno == EEXIST);
+	VM_CHECK(system("busybox mke2fs " RAMDISK " >/dev/null 2>&1") == 0);
+	VM_CHECK(mount(RAMDISK, QUOTA_MNT, "ext4", 0, "usrquota") == 0);
+	write_file(QUOTA_FILE, "", 0600);
+	/* What the kernel answers on its own: ESRCH in the test VM (no quota format module; the
+	 * quota file is empty), never EPERM. */
+	for (int op = 0; op < QUOTA_OP_COUNT; op++) {
+		kernel[op] = quota_try(NULL, op, 0);
+		printf("# %s unconfined: %d (%s)\n", quota_names[op], kernel[op],
+		       result_text(kernel[op]));
+		VM_CHECK(kernel[op] != EPERM && kernel[op] < 100);
+	}
+	mark = event_mark();
+	for (int op = 0; op < QUOTA_OP_COUNT; op++) {
+		int want = op == QUOTA_GET ? kernel[op] : EPERM, got;
+
+		if ((got = quota_try(HW, op, 0)) != want)
+			VM_FAIL("%s from %s: %d, expected %d", quota_names[op], HW, got, want);
+		if ((got = quota_try(HW_AUDIT, op, 0)) != kernel[op])
+			VM_FAIL("%s from %s: %d, expected %d", quota_names[op], HW_AUDIT, got,
+				kernel[op]);
+		if ((got = quota_try(HW_OPTIN, op, 0)) != kernel[op])
+			VM_FAIL("%s from %s: %d, expected %d", quota_names[op], HW_OPTIN, got,
+				kernel[op]);
+	}
+	VM_CHECK(quota_try(HW, QUOTA_SET, USER) == EPERM); /* the kernel's */
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hw\"",
+			   "\"hook\":\"quotactl\"", "\"path\":\"disk quotas (quotactl)\"",
+			   SYSCTL_SOURCE);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"audit\"", "\"policy\":\"hw-audit\"",
+			   "\"hook\":\"quotactl\"", "\"path\":\"disk quotas (quotactl)\"",
+			   SYSCTL_SOURCE);
+	{
+		const char *const user_events[] = {"\"hook\":\"quotactl\"", "\"uid\":1000", NULL};
+
+		/* hw-optin's Q_QUOTAON asks for the format's module, refused on its own (the
+		 * module built-in): no quotactl event of it */
+		const char *const optin_events[] = {"\"hook\":\"quotactl\"",
+						    "\"policy\":\"hw-optin\"", NULL};
+
+		VM_CHECK(!wait_event_after(mark, user_events, 300));
+		VM_CHECK(!wait_event_after(mark, optin_events, 300));
+	}
+	VM_CHECK(umount(QUOTA_MNT) == 0);
 }
