@@ -5,7 +5,7 @@
  * devices, hidraw) or a dynamic misc minor (cpu_dma_latency) gets a number that only its name
  * identifies, and file_open sees only the number (the driver's open has not run yet). Every
  * registration passes one of four exported functions, traced here on their way out: a name
- * lsmguard classifies records its class at the number it got (lg_dev_majors, lg_dev_misc in
+ * lsmguard classifies records its class at the number it got (lg_dev_majors, lg_dev_numbers in
  * devices.bpf.h), before any node of it can be opened. A major handed out free by the kernel, or
  * a misc minor, that another driver registers has its class cleared (a number reused after an
  * unload). What was registered before the programs were loaded the daemon reads from
@@ -91,15 +91,15 @@ int BPF_PROG(lg_dev_register, unsigned int major, unsigned int baseminor, unsign
 SEC("fexit/misc_register")
 int BPF_PROG(lg_dev_misc_register, struct miscdevice *misc, int ret)
 {
-	__u32 minor, class;
+	__u32 key, class;
 
 	if (ret)
 		return 0;
-	minor = BPF_CORE_READ(misc, minor);
+	key = LG_KERNEL_DEV(LG_MISC_MAJOR, BPF_CORE_READ(misc, minor));
 	class = lg_name_class(LG_DEVCLASS_MISC, BPF_CORE_READ(misc, name));
 	if (class)
-		bpf_map_update_elem(&lg_dev_misc, &minor, &class, BPF_ANY);
+		bpf_map_update_elem(&lg_dev_numbers, &key, &class, BPF_ANY);
 	else
-		bpf_map_delete_elem(&lg_dev_misc, &minor);
+		bpf_map_delete_elem(&lg_dev_numbers, &key);
 	return 0;
 }

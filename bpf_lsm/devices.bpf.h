@@ -6,8 +6,9 @@
 
 /*
  * Character devices known by their driver's name (LG_DEVICE_CLASSES): the class of each major
- * (lg_dev_majors) and of each misc minor (lg_dev_misc), written by the kernel as drivers register
- * (devices.bpf.c) and by the daemon at load for those registered before.
+ * (lg_dev_majors) and of each misc device and console by number (lg_dev_numbers), written by
+ * the kernel as drivers register (devices.bpf.c) and by the daemon at load for those registered
+ * before and for the consoles.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -21,18 +22,18 @@ struct {
 	__uint(max_entries, 256);
 	__type(key, __u32);
 	__type(value, __u32);
-} lg_dev_misc __weak SEC(".maps");
+} lg_dev_numbers __weak SEC(".maps");
 
 /* The built-in of opening the character device rdev (for writing when write), 0 for none. */
 static __always_inline int lg_device_class(__u32 rdev, bool write)
 {
-	__u32 major = rdev >> 20, minor = rdev & 0xfffff, class = 0, *value;
+	__u32 major = rdev >> 20, class = 0, *value;
 
 	value = bpf_map_lookup_elem(&lg_dev_majors, &major);
 	if (value)
 		class = *value;
-	if (!class && major == LG_MISC_MAJOR) {
-		value = bpf_map_lookup_elem(&lg_dev_misc, &minor);
+	if (!class) {
+		value = bpf_map_lookup_elem(&lg_dev_numbers, &rdev);
 		if (value)
 			class = *value;
 	}

@@ -222,7 +222,7 @@ static int attach_programs(struct lsmguard_bpf *skel, const char *pin_dir, char 
 }
 
 struct device_maps {
-	int majors, misc;
+	int majors, numbers;
 };
 
 static int record_device(const struct lg_device_number *number, void *arg)
@@ -232,7 +232,9 @@ static int record_device(const struct lg_device_number *number, void *arg)
 
 	if (number->kind == LG_DEVCLASS_MAJOR && key >= LG_CHRDEV_MAJORS)
 		return 0;
-	if (bpf_map_update_elem(number->kind == LG_DEVCLASS_MAJOR ? maps->majors : maps->misc,
+	if (number->kind == LG_DEVCLASS_MISC)
+		key = LG_KERNEL_DEV(LG_MISC_MAJOR, key);
+	if (bpf_map_update_elem(number->kind == LG_DEVCLASS_MAJOR ? maps->majors : maps->numbers,
 				&key, &value, BPF_ANY))
 		return -errno;
 	return 0;
@@ -240,14 +242,15 @@ static int record_device(const struct lg_device_number *number, void *arg)
 
 /*
  * The character devices registered before the programs were attached, classified by their
- * driver's name (the programs of devices.bpf.c see every later registration).
+ * driver's name (the programs of devices.bpf.c see every later registration), and the ttys of
+ * the kernel's consoles.
  */
 static int classify_devices(struct lsmguard_bpf *skel, char *err, size_t errsize)
 {
 	struct device_maps maps = {bpf_map__fd(skel->maps.lg_dev_majors),
-				   bpf_map__fd(skel->maps.lg_dev_misc)};
-	int ret = lg_devices_scan("/proc/devices", "/proc/misc", record_device, &maps, err,
-				  errsize);
+				   bpf_map__fd(skel->maps.lg_dev_numbers)};
+	int ret = lg_devices_scan("/proc/devices", "/proc/misc", "/proc/consoles", record_device,
+				  &maps, err, errsize);
 
 	if (ret && !*err)
 		snprintf(err, errsize, "cannot record the host's device numbers: %s",

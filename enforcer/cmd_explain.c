@@ -89,9 +89,10 @@ static void device_builtin(const struct lg_compiled *compiled, __u32 id,
 	else if (S_ISCHR(st.st_mode) && decision == LG_DECISION_FILE_WRITE &&
 		 major(st.st_rdev) == 1 && minor(st.st_rdev) == 11)
 		builtin = LG_BUILTIN_KERNEL_LOG;
-	/* a device known by its driver's name (a watchdog, NVMe's nodes, cpu_dma_latency...) */
+	/* a device known by its driver's name (a watchdog, NVMe's nodes, cpu_dma_latency...) or
+	 * a console's tty */
 	else if (S_ISCHR(st.st_mode) &&
-		 (class = lg_device_class_of_number("/proc/devices", "/proc/misc",
+		 (class = lg_device_class_of_number("/proc/devices", "/proc/misc", "/proc/consoles",
 						    major(st.st_rdev), minor(st.st_rdev))) &&
 		 (!(class & LG_DEVCLASS_WRITE_ONLY) || decision == LG_DECISION_FILE_WRITE)) {
 		builtin = class & 0xff;

@@ -75,15 +75,52 @@ static int scan_file(const char *path, int kind, bool whole,
 	return ret;
 }
 
-int lg_devices_scan(const char *devices, const char *misc,
+/*
+ * /proc/consoles: "NAME FLAGS (MORE) MAJOR:MINOR" a line, the number last (a console without a
+ * tty, such as netconsole, has none).
+ */
+static int scan_consoles(const char *path, int (*found)(const struct lg_device_number *, void *),
+			 void *arg, char *err, size_t errsize)
+{
+	char line[256];
+	int ret = 0;
+	FILE *f;
+
+	f = fopen(path, "re");
+	if (!f) {
+		ret = -errno;
+		snprintf(err, errsize, "cannot read %s: %s", path, strerror(errno));
+		return ret;
+	}
+	while (!ret && fgets(line, sizeof(line), f)) {
+		struct lg_device_number number = {.kind = LG_DEVCLASS_CONSOLE,
+						  .value = LG_BUILTIN_TERMINAL};
+		unsigned int major, minor;
+		char *last;
+
+		line[strcspn(line, "\n")] = '\0';
+		last = strrchr(line, ' ');
+		if (!last || sscanf(last + 1, "%u:%u", &major, &minor) != 2 || major >= 4096 ||
+		    minor >= (1u << 20))
+			continue;
+		number.number = LG_KERNEL_DEV(major, minor);
+		ret = found(&number, arg);
+	}
+	fclose(f);
+	return ret;
+}
+
+int lg_devices_scan(const char *devices, const char *misc, const char *consoles,
 		    int (*found)(const struct lg_device_number *number, void *arg), void *arg,
 		    char *err, size_t errsize)
 {
 	int ret = scan_file(devices, LG_DEVCLASS_MAJOR, false, found, arg, err, errsize);
 
-	if (ret)
-		return ret;
-	return scan_file(misc, LG_DEVCLASS_MISC, true, found, arg, err, errsize);
+	if (!ret)
+		ret = scan_file(misc, LG_DEVCLASS_MISC, true, found, arg, err, errsize);
+	if (!ret)
+		ret = scan_consoles(consoles, found, arg, err, errsize);
+	return ret;
 }
 
 struct wanted {
@@ -97,19 +134,21 @@ static int match_number(const struct lg_device_number *number, void *arg)
 
 	if ((number->kind == LG_DEVCLASS_MAJOR && number->number == wanted->major) ||
 	    (number->kind == LG_DEVCLASS_MISC && wanted->major == LG_MISC_MAJOR &&
-	     number->number == wanted->minor)) {
+	     number->number == wanted->minor) ||
+	    (number->kind == LG_DEVCLASS_CONSOLE &&
+	     number->number == LG_KERNEL_DEV(wanted->major, wanted->minor))) {
 		wanted->value = number->value;
 		return 1;
 	}
 	return 0;
 }
 
-__u32 lg_device_class_of_number(const char *devices, const char *misc, unsigned int major,
-				unsigned int minor)
+__u32 lg_device_class_of_number(const char *devices, const char *misc, const char *consoles,
+				unsigned int major, unsigned int minor)
 {
 	struct wanted wanted = {major, minor, 0};
 	char err[256];
 
-	lg_devices_scan(devices, misc, match_number, &wanted, err, sizeof(err));
+	lg_devices_scan(devices, misc, consoles, match_number, &wanted, err, sizeof(err));
 	return wanted.value;
 }

@@ -507,14 +507,19 @@ enum lg_hook {
  * nothing until the driver has registered. The kernel classifies each registration as it
  * happens (bpf_lsm/devices.bpf.c: alloc_chrdev_region, register_chrdev_region,
  * __register_chrdev, misc_register) and the daemon classifies what was registered before the
- * programs were loaded (/proc/devices, /proc/misc). lg_dev_majors is indexed by major,
- * lg_dev_misc keyed by misc minor; each value is a built-in (enum lg_builtin), with
- * LG_DEVCLASS_WRITE_ONLY when only opening for writing is refused.
+ * programs were loaded (/proc/devices, /proc/misc), and the ttys the kernel writes its console
+ * to (/proc/consoles: a serial line or hypervisor console, an administrator's login and the
+ * kernel's SysRq there), refused like the virtual consoles. lg_dev_majors is indexed by major,
+ * lg_dev_numbers keyed by the kernel's device number (LG_KERNEL_DEV: misc minors, consoles);
+ * each value is a built-in (enum lg_builtin), with LG_DEVCLASS_WRITE_ONLY when only opening
+ * for writing is refused.
  *
  * X(kind, name, builtin, write_only): kind LG_DEVCLASS_MAJOR or LG_DEVCLASS_MISC.
  */
 #define LG_DEVCLASS_MAJOR 0
 #define LG_DEVCLASS_MISC 1
+#define LG_DEVCLASS_CONSOLE 2 /* not in the table: a console by its number */
+#define LG_KERNEL_DEV(major, minor) (((major) << 20) | (minor))
 #define LG_DEVCLASS_WRITE_ONLY 0x100
 #define LG_CHRDEV_MAJORS 512 /* CHRDEV_MAJOR_MAX */
 #define LG_MISC_MAJOR 10

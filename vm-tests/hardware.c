@@ -1246,6 +1246,27 @@ VM_TEST(hardware_disk_filesystems_are_not_mounted, 219)
 #define WD_NODE "/data/hw-watchdog"  /* /dev/watchdog0's number (a major chosen at load), 0666 */
 #define LAT_NODE "/data/hw-latency"  /* /dev/cpu_dma_latency's (a dynamic misc minor), 0666 */
 #define HIDRAW_NODE "/data/hw-hidraw" /* hidraw's major, minor 0 (no device behind it), 0666 */
+#define CONSOLE_NODE "/data/hw-console" /* the kernel's console's tty (ttyS0 here), 0666 */
+
+/* The device number of the first console /proc/consoles lists with a tty. */
+static dev_t console_tty(void)
+{
+	char line[256], *last;
+	unsigned int major, minor;
+	dev_t dev = 0;
+	FILE *f = fopen("/proc/consoles", "re");
+
+	if (!f)
+		return 0;
+	while (!dev && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		last = strrchr(line, ' ');
+		if (last && sscanf(last + 1, "%u:%u", &major, &minor) == 2)
+			dev = makedev(major, minor);
+	}
+	fclose(f);
+	return dev;
+}
 
 /* The major /proc/devices gives a character driver's name, or -1. */
 static int char_major(const char *name)
@@ -1281,6 +1302,7 @@ static void node_like(const char *path, dev_t rdev)
  * HID's core are loaded here, after the daemon: their majors are classified by the kernel as
  * they register; cpu_dma_latency's minor (and NVMe's majors) were registered at boot and read
  * by the daemon from /proc/misc and /proc/devices.
+ * And the kernel's console's tty (/proc/consoles, read by the daemon: ttyS0 in the test VM).
  * Each through a node of its number elsewhere, mode 0666, so that uid 1000 reaches the check.
  * (NVMe's nodes, "nvme" and "nvme-generic": hardware_disk_commands_are_refused.)
  */
@@ -1308,7 +1330,21 @@ VM_TEST(hardware_devices_known_by_driver_name, 220)
 	hidraw = char_major("hidraw");
 	VM_CHECK(hidraw > 0);
 	node_like(HIDRAW_NODE, makedev(hidraw, 0));
+	VM_CHECK(console_tty() == makedev(4, 64)); /* console=ttyS0 (vm-tests/qemu.sh) */
+	node_like(CONSOLE_NODE, console_tty());
 	mark = event_mark();
+
+	/* The kernel's console on a serial line: an administrator's login there, the kernel's
+	 * SysRq (a break looped back by TIOCM_LOOP). A terminal, in any way. */
+	for (size_t c = 0; c < 2; c++)
+		for (uid_t uid = 0; uid <= USER; uid += USER) {
+			hw_expect(confined[c], HW_OPEN, uid, CONSOLE_NODE, O_RDONLY | O_NOCTTY, EPERM,
+				  "opening the console's tty");
+			hw_expect(confined[c], HW_OPEN, uid, CONSOLE_NODE, O_WRONLY | O_NOCTTY, EPERM,
+				  "opening the console's tty");
+		}
+	hw_expect(NULL, HW_OPEN, USER, CONSOLE_NODE, O_WRONLY | O_NOCTTY, 0,
+		  "opening the console's tty");
 
 	/* The watchdog: a protection, opened in any way, opted in or not. */
 	for (size_t c = 0; c < 2; c++)
@@ -1361,7 +1397,10 @@ VM_TEST(hardware_devices_known_by_driver_name, 220)
 	}
 	VM_CHECK(unlink(WD_NODE) == 0);
 	VM_CHECK(unlink(LAT_NODE) == 0);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hw-audit\"", "\"uid\":1000",
+			   "\"path\":\"" CONSOLE_NODE "\"", TERMINAL_SOURCE);
 	VM_CHECK(unlink(HIDRAW_NODE) == 0);
+	VM_CHECK(unlink(CONSOLE_NODE) == 0);
 }
 
 /* ---- swap ---- */
