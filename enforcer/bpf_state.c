@@ -98,6 +98,9 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	X(lg_ptmx_opened)                                                                         \
 	X(lg_path_notify)                                                                         \
 	X(lg_file_fcntl)                                                                          \
+	/* Who set each file's owner (file_send_sigiotask reads it), and its end. */             \
+	X(lg_sigio_owner_set)                                                                     \
+	X(lg_sigio_file_freed)                                                                    \
 	/* The verdict caches' epoch: before the cgroups, so nothing is cached unseen. */         \
 	X(lg_name_moved)                                                                          \
 	X(lg_name_linked)                                                                         \
