@@ -93,17 +93,30 @@ int BPF_PROG(lg_kernel_load_data, enum kernel_load_data_id id, bool contents, in
  * every policy, with a name the task chose, and loads kernel code the task may not load
  * itself. Refused like loading a module (LG_BUILTIN_MODULE): the kernel's caller then sees the
  * module missing (EAFNOSUPPORT, ENODEV, ...). Modules a service needs are loaded at boot
- * (modules-load.d) or by an administrator.
+ * (modules-load.d) or by an administrator, or the policy says [system] module-autoload = allow
+ * (counted as allowed): then any module with an alias the task can name is loaded. The name is
+ * the kernel's (an alias such as net-pf-12), and what modprobe then runs is the host's own
+ * configuration, which lsmguard already keeps from confined tasks (host code): nothing else is
+ * decided here.
  */
 SEC("lsm/kernel_module_request")
 int BPF_PROG(lg_kernel_module_request, char *kmod_name, int ret)
 {
 	static const char what[] = "a module loaded for it (request_module)";
+	const struct lg_policy_value *policy;
+	__u64 cgroup_id = 0;
 
 	if (ret)
 		return ret;
-	return lg_current_builtin_deny(LG_HOOK_MODULE_REQUEST, LG_BUILTIN_MODULE, what,
-				       sizeof(what));
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy)
+		return 0;
+	if (policy->flags & LG_POLICY_SYSTEM_MODULE_AUTOLOAD) {
+		lg_count_allowed(policy->id, LG_HOOK_MODULE_REQUEST);
+		return 0;
+	}
+	return lg_builtin_deny(policy, cgroup_id, LG_HOOK_MODULE_REQUEST, LG_BUILTIN_MODULE, what,
+			       sizeof(what));
 }
 
 /*
