@@ -569,9 +569,18 @@ VM_TEST(blind_confined_task_cannot_signal_journald, 189)
 	VM_CHECK(try_signal(FILES, user_journald, SIGSTOP, false, 1000) == EPERM);
 	VM_CHECK(try_signal(AUDIT, user_journald, SIGTERM, true, 1000) == EPERM);
 	VM_CHECK(task_state(user_journald) == 'S');
-	/* SIGIO turned SIGSTOP (F_SETSIG): refused, whoever does the I/O. */
-	VM_CHECK(in_cgroup(FILES, do_sigio, &journald) == 0);
+	/* SIGIO turned SIGSTOP (F_SETSIG): a confined task cannot name journald as a file's
+	 * owner; an owner set outside every policy signals it from no one's I/O. */
+	VM_CHECK(in_cgroup(FILES, do_sigio, &journald) == EPERM);
 	VM_CHECK(in_cgroup(NULL, do_sigio, &journald) == 0);
+	{
+		int fds[2];
+
+		VM_CHECK(sigio_armed_pipe(journald, SIGSTOP, fds));
+		VM_CHECK(in_cgroup(FILES, do_write_byte, &fds[1]) == 0);
+		close(fds[0]);
+		close(fds[1]);
+	}
 	usleep(100 * 1000);
 	VM_CHECK(task_state(journald) == 'S');
 	/* Controls: unconfined, root and uid 1000 stop and continue it. */
