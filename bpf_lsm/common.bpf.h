@@ -540,11 +540,16 @@ static __always_inline int lg_builtin_deny(const struct lg_policy_value *policy,
 
 #define LG_CGROUP_WALK_MAX 64 /* cgroup levels looked up for another task's policy */
 
-/* The policy id of another task: its cgroup's or the nearest ancestor's; 0 for none. */
-static __always_inline __u32 lg_task_policy(struct task_struct *task, bool *unknown)
+/*
+ * The policy id of another task: its cgroup's or the nearest ancestor's; 0 for none. *bound is
+ * the id of the cgroup whose binding that is (0 for none): it names the policy across reloads,
+ * which give policies new ids.
+ */
+static __always_inline __u32 lg_task_binding(struct task_struct *task, __u64 *bound, bool *unknown)
 {
 	struct cgroup *cgrp = BPF_CORE_READ(task, cgroups, dfl_cgrp);
 
+	*bound = 0;
 	for (int i = 0; i < LG_CGROUP_WALK_MAX; i++) {
 		__u32 *policy;
 		__u64 id;
@@ -553,12 +558,21 @@ static __always_inline __u32 lg_task_policy(struct task_struct *task, bool *unkn
 			return 0;
 		id = BPF_CORE_READ(cgrp, kn, id);
 		policy = bpf_map_lookup_elem(&lg_cgroup_policy, &id);
-		if (policy)
+		if (policy) {
+			*bound = id;
 			return lg_binding_read(id, policy);
+		}
 		cgrp = BPF_CORE_READ(cgrp, self.parent, cgroup);
 	}
 	*unknown = true; /* deeper than the walk: treat as another policy */
 	return 0;
+}
+
+static __always_inline __u32 lg_task_policy(struct task_struct *task, bool *unknown)
+{
+	__u64 bound;
+
+	return lg_task_binding(task, &bound, unknown);
 }
 
 /*
@@ -585,6 +599,26 @@ static __always_inline int lg_current_builtin_deny(__u8 hook, __u8 reason, const
 	if (!policy)
 		return 0;
 	return lg_builtin_deny(policy, cgroup_id, hook, reason, what, size);
+}
+
+#define LG_PID_NS_LEVELS 32 /* MAX_PID_NS_LEVEL */
+
+/* pid's number and namespace at level of the pid namespaces; false when it has none there (or
+ * it cannot be read). */
+static __always_inline bool lg_upid_at(struct pid *pid, unsigned int level, struct upid *at)
+{
+	return pid && level < LG_PID_NS_LEVELS && BPF_CORE_READ(pid, level) >= level &&
+	       !bpf_probe_read_kernel(at, sizeof(*at),
+				      (void *)pid + bpf_core_field_offset(struct pid, numbers) +
+					  level * sizeof(struct upid));
+}
+
+/* pid's number at level of the pid namespaces, in the namespace ns; -1 when it has none there. */
+static __always_inline __s32 lg_pid_nr_at(struct pid *pid, unsigned int level, const void *ns)
+{
+	struct upid at;
+
+	return lg_upid_at(pid, level, &at) && at.ns == ns ? at.nr : -1;
 }
 
 #define BPF_FS_MAGIC 0xcafe4a11

@@ -216,6 +216,40 @@ static __always_inline void lg_forget_link(struct dentry *dentry)
 	bpf_map_delete_elem(&lg_links, &key);
 }
 
+#define S_IFDIR 0040000
+
+/*
+ * A file that an [exec] deny rule of the policy names (not its default) cannot be renamed,
+ * moved or hard-linked to a name that rule does not cover: the write checks see [files] only,
+ * so a service that may write /usr/bin/ could otherwise move a denied /usr/bin/nc to
+ * /usr/bin/x and run it, or link it there and unlink the old name (attack run 6: with two
+ * names both count, with one only the new one). Within the rule (bin/prog to bin/prog.old
+ * under deny = bin/) it may.
+ */
+static __always_inline int lg_check_exec_rule(const struct lg_policy_value *policy,
+					      __u64 cgroup_id, __u8 hook, struct dentry *from,
+					      struct vfsmount *from_mnt, struct dentry *to,
+					      struct vfsmount *to_mnt)
+{
+	struct inode *inode = BPF_CORE_READ(from, d_inode);
+	struct lg_path_verdict verdict;
+
+	if (!inode || (BPF_CORE_READ(inode, i_mode) & S_IFMT) == S_IFDIR)
+		return 0;
+	lg_path_decide(policy, LG_CLASS_EXEC, LG_DECISION_EXEC, from, from_mnt, &verdict);
+	if (!verdict.deny || verdict.rule == policy->default_rule[LG_DECISION_EXEC] ||
+	    verdict.rule == policy->anonymous_rule ||
+	    (verdict.flags & (LG_EVENT_WALK_LIMIT | LG_EVENT_DISCONNECTED)))
+		return 0;
+	lg_path_decide(policy, LG_CLASS_EXEC, LG_DECISION_EXEC, to, to_mnt, &verdict);
+	if (verdict.deny)
+		return 0;
+	/* Walked again for the event's path: the denied name. */
+	lg_path_decide(policy, LG_CLASS_EXEC, LG_DECISION_EXEC, from, from_mnt, &verdict);
+	lg_verdict_builtin(&verdict, LG_BUILTIN_RULES_BENEATH);
+	return lg_path_verdict_finish(policy, cgroup_id, hook, LG_DECISION_EXEC, &verdict);
+}
+
 SEC("lsm/path_link")
 int BPF_PROG(lg_path_link, struct dentry *old_dentry, const struct path *new_dir,
 	     struct dentry *new_dentry, int ret)
@@ -225,7 +259,17 @@ int BPF_PROG(lg_path_link, struct dentry *old_dentry, const struct path *new_dir
 	if (ret)
 		return ret;
 	mnt = BPF_CORE_READ(new_dir, mnt); /* link() never crosses mounts */
-	return lg_check_two_names(LG_HOOK_PATH_LINK, old_dentry, mnt, new_dentry, mnt);
+	ret = lg_check_two_names(LG_HOOK_PATH_LINK, old_dentry, mnt, new_dentry, mnt);
+	if (!ret) {
+		const struct lg_policy_value *policy;
+		__u64 cgroup_id = 0;
+
+		policy = lg_current_policy(&cgroup_id);
+		if (policy)
+			ret = lg_check_exec_rule(policy, cgroup_id, LG_HOOK_PATH_LINK, old_dentry, mnt,
+						 new_dentry, mnt);
+	}
+	return ret;
 }
 
 /*
@@ -275,7 +319,6 @@ int BPF_PROG(lg_path_rename, const struct path *old_dir, struct dentry *old_dent
 	return 0;
 }
 
-#define S_IFDIR 0040000
 
 /* Whether a marker says a rule's path lies beneath the directory whose path hashes to hash. */
 static __always_inline __u8 lg_rules_beneath(const struct lg_policy_value *policy, __u64 hash)
@@ -334,37 +377,6 @@ static __always_inline int lg_check_beneath(const struct lg_policy_value *policy
 }
 
 /*
- * A file that an [exec] deny rule of the policy names (not its default) cannot be renamed or
- * moved to a name that rule does not cover: the write checks see [files] only, so a service
- * that may write /usr/bin/ could otherwise move a denied /usr/bin/nc to /usr/bin/x and run it.
- * Within the rule (bin/prog to bin/prog.old under deny = bin/) it may.
- */
-static __always_inline int lg_check_exec_rule(const struct lg_policy_value *policy,
-					      __u64 cgroup_id, struct dentry *from,
-					      struct vfsmount *from_mnt, struct dentry *to,
-					      struct vfsmount *to_mnt)
-{
-	struct inode *inode = BPF_CORE_READ(from, d_inode);
-	struct lg_path_verdict verdict;
-
-	if (!inode || (BPF_CORE_READ(inode, i_mode) & S_IFMT) == S_IFDIR)
-		return 0;
-	lg_path_decide(policy, LG_CLASS_EXEC, LG_DECISION_EXEC, from, from_mnt, &verdict);
-	if (!verdict.deny || verdict.rule == policy->default_rule[LG_DECISION_EXEC] ||
-	    verdict.rule == policy->anonymous_rule ||
-	    (verdict.flags & (LG_EVENT_WALK_LIMIT | LG_EVENT_DISCONNECTED)))
-		return 0;
-	lg_path_decide(policy, LG_CLASS_EXEC, LG_DECISION_EXEC, to, to_mnt, &verdict);
-	if (verdict.deny)
-		return 0;
-	/* Walked again for the event's path: the denied name. */
-	lg_path_decide(policy, LG_CLASS_EXEC, LG_DECISION_EXEC, from, from_mnt, &verdict);
-	lg_verdict_builtin(&verdict, LG_BUILTIN_RULES_BENEATH);
-	return lg_path_verdict_finish(policy, cgroup_id, LG_HOOK_PATH_RENAME, LG_DECISION_EXEC,
-				      &verdict);
-}
-
-/*
  * A second program on path_rename, after lg_path_rename (its own verifier budget): a task under
  * a policy renames or moves no directory that has one of lsmguard's own objects beneath it (a
  * protection, protected.bpf.h), nor one that has a rule of its policy, or a deny rule of any
@@ -388,10 +400,12 @@ int BPF_PROG(lg_path_rename_beneath, const struct path *old_dir, struct dentry *
 	if (!ret && (flags & RENAME_EXCHANGE))
 		ret = lg_check_beneath(policy, cgroup_id, new_dentry, BPF_CORE_READ(new_dir, mnt));
 	if (!ret)
-		ret = lg_check_exec_rule(policy, cgroup_id, old_dentry, BPF_CORE_READ(old_dir, mnt),
+		ret = lg_check_exec_rule(policy, cgroup_id, LG_HOOK_PATH_RENAME, old_dentry,
+					 BPF_CORE_READ(old_dir, mnt),
 					 new_dentry, BPF_CORE_READ(new_dir, mnt));
 	if (!ret && (flags & RENAME_EXCHANGE))
-		ret = lg_check_exec_rule(policy, cgroup_id, new_dentry, BPF_CORE_READ(new_dir, mnt),
+		ret = lg_check_exec_rule(policy, cgroup_id, LG_HOOK_PATH_RENAME, new_dentry,
+					 BPF_CORE_READ(new_dir, mnt),
 					 old_dentry, BPF_CORE_READ(old_dir, mnt));
 	return ret;
 }

@@ -79,9 +79,29 @@
 #define LG_FIFREEZE 0xc0045877
 #define LG_FITHAW 0xc0045878
 #define LG_FS_SHUTDOWN 0x8004587d
+/* A whole filesystem changed through any descriptor of it (attack run 6: the root filesystem's
+ * label or UUID rewritten through a read-only descriptor, and a boot that mounts by LABEL= or
+ * UUID= fails): FS_IOC_SETFSLABEL (ext4, btrfs, xfs, f2fs), ext4's SETFSUUID, its online
+ * resizes and its boot loader inode swap. LG_BUILTIN_HOST_CONTROL. */
+#define LG_FS_IOC_SETFSLABEL 0x41009432
+#define LG_EXT4_IOC_SETFSUUID 0x4008662c
+#define LG_EXT4_IOC_RESIZE_FS 0x40086610
+#define LG_EXT4_IOC_GROUP_EXTEND 0x40086607
+#define LG_EXT4_IOC_GROUP_EXTEND32 0x40046607
+#define LG_EXT4_IOC_GROUP_ADD 0x40286608
+#define LG_EXT4_IOC_SWAP_BOOT 0x6611
 /* fcntl */
 #define LG_F_SETLEASE 1024
 #define LG_F_UNLCK 2
+/* A file's owner, whom its I/O signals (include/uapi/asm-generic/fcntl.h, sockios.h): fcntl
+ * F_SETOWN (a number: a process, or minus a process group), F_SETOWN_EX (struct f_owner_ex:
+ * F_OWNER_TID, F_OWNER_PID or F_OWNER_PGRP), and a socket's ioctl FIOSETOWN and SIOCSPGRP
+ * (a pointer to F_SETOWN's number). The same numbers through the 32-bit calls. */
+#define LG_F_SETOWN 8
+#define LG_F_SETOWN_EX 15
+#define LG_F_OWNER_PGRP 2
+#define LG_FIOSETOWN 0x8901
+#define LG_SIOCSPGRP 0x8902
 #define LG_IOC_TYPE(cmd) (((cmd) >> 8) & 0xff)
 #define LG_IOC_NR(cmd) ((cmd)&0xff)
 /* struct iattr's ia_valid bits (include/linux/fs.h) */
@@ -292,12 +312,93 @@ static __always_inline int lg_filesystem_stop(void)
 				       sizeof(what));
 }
 
-static __always_inline int lg_ioctl_check(struct file *file, unsigned int cmd)
+/* A filesystem's label, UUID, size or boot inode: a protection, whatever the descriptor. */
+static __always_inline bool lg_is_filesystem_change(unsigned int cmd)
+{
+	return cmd == LG_FS_IOC_SETFSLABEL || cmd == LG_EXT4_IOC_SETFSUUID ||
+	       cmd == LG_EXT4_IOC_RESIZE_FS || cmd == LG_EXT4_IOC_GROUP_EXTEND ||
+	       cmd == LG_EXT4_IOC_GROUP_EXTEND32 || cmd == LG_EXT4_IOC_GROUP_ADD ||
+	       cmd == LG_EXT4_IOC_SWAP_BOOT;
+}
+
+static __always_inline int lg_filesystem_change(void)
+{
+	static const char what[] = "a filesystem's label, UUID, size or boot inode";
+
+	return lg_current_builtin_deny(LG_HOOK_FILE_IOCTL, LG_BUILTIN_HOST_CONTROL, what,
+				       sizeof(what));
+}
+
+/*
+ * A file's owner (F_SETOWN, F_SETOWN_EX, FIOSETOWN, SIOCSPGRP): the process or process group its
+ * I/O signals, with SIGIO or whatever F_SETSIG names (SIGKILL included), and a socket's urgent
+ * data with SIGURG. The signal is sent later by whoever does the I/O (any task, or a packet in
+ * softirq), and the kernel compares uids only: a confined root names another service's process
+ * and kills it. BPF on 6.1 cannot look a pid up, so a confined task may name here only no one
+ * (0), its own process or thread, or its own process group: anything else is refused
+ * (LG_BUILTIN_OTHER_POLICY, a protection) unless the policy says signal-others = allow, even a
+ * process of its own policy. The owner the kernel really sets is checked again where each signal
+ * is sent (protect.bpf.c: fentry/__f_setown, file_send_sigiotask): that covers a second thread
+ * rewriting the number between this read and the kernel's, an unreadable number (left to the
+ * kernel here), and the owners set on other routes (a tty's O_ASYNC names its foreground
+ * process group).
+ */
+static __always_inline int lg_owner_check(__u8 hook, bool group, __s32 nr)
+{
+	static const char what[] = "another process as SIGIO owner";
+	struct task_struct *task = bpf_get_current_task_btf();
+	const struct lg_policy_value *policy;
+	struct pid *own = task->thread_pid;
+	__u64 cgroup_id = 0;
+	unsigned int level;
+	struct upid mine;
+
+	if (!nr)
+		return 0;
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy)
+		return 0;
+	/* Numbers are the caller's pid namespace's (find_vpid): its own task's level there. */
+	level = BPF_CORE_READ(own, level);
+	if (lg_upid_at(own, level, &mine)) {
+		if (group && nr == lg_pid_nr_at(BPF_CORE_READ(task, signal, pids[PIDTYPE_PGID]),
+						 level, mine.ns))
+			return 0;
+		if (!group && (nr == mine.nr ||
+			       nr == lg_pid_nr_at(BPF_CORE_READ(task, group_leader, thread_pid),
+						  level, mine.ns)))
+			return 0;
+	}
+	if (policy->flags & LG_POLICY_SYSTEM_SIGNAL_OTHERS) {
+		lg_count_allowed(policy->id, hook);
+		return 0;
+	}
+	return lg_builtin_deny(policy, cgroup_id, hook, LG_BUILTIN_OTHER_POLICY, what,
+			       sizeof(what));
+}
+
+/* F_SETOWN's number: a process, or minus a process group (INT_MIN: the kernel's EINVAL). */
+static __always_inline int lg_owner_number(__u8 hook, __s32 who)
+{
+	if (who == (__s32)0x80000000)
+		return 0;
+	return who < 0 ? lg_owner_check(hook, true, -who) : lg_owner_check(hook, false, who);
+}
+
+static __always_inline int lg_ioctl_check(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	bool efivar;
+	__s32 who;
 
+	if (cmd == LG_FIOSETOWN || cmd == LG_SIOCSPGRP) {
+		if (bpf_probe_read_user(&who, sizeof(who), (void *)arg))
+			return 0; /* the kernel's read decides (protect.bpf.c checks the owner) */
+		return lg_owner_number(LG_HOOK_FILE_IOCTL, who);
+	}
 	if (cmd == LG_FIFREEZE || cmd == LG_FITHAW || cmd == LG_FS_SHUTDOWN)
 		return lg_filesystem_stop();
+	if (lg_is_filesystem_change(cmd))
+		return lg_filesystem_change();
 	if (lg_is_terminal_input(cmd))
 		return lg_terminal_input(cmd);
 	if (cmd == LG_SG_IO ||
@@ -323,8 +424,17 @@ static __always_inline int lg_ioctl_check(struct file *file, unsigned int cmd)
 SEC("lsm/file_fcntl")
 int BPF_PROG(lg_file_fcntl, struct file *file, unsigned int cmd, unsigned long arg, int ret)
 {
+	struct f_owner_ex owner;
+
 	if (ret)
 		return ret;
+	if (cmd == LG_F_SETOWN)
+		return lg_owner_number(LG_HOOK_FILE_FCNTL, (__s32)arg);
+	if (cmd == LG_F_SETOWN_EX) {
+		if (bpf_probe_read_user(&owner, sizeof(owner), (void *)arg))
+			return 0; /* the kernel's read decides (protect.bpf.c checks the owner) */
+		return lg_owner_check(LG_HOOK_FILE_FCNTL, owner.type == LG_F_OWNER_PGRP, owner.pid);
+	}
 	if (cmd != LG_F_SETLEASE || arg == LG_F_UNLCK)
 		return 0;
 	return lg_meta_write(LG_HOOK_FILE_FCNTL, file->f_path.dentry, file->f_path.mnt, 0);
@@ -335,7 +445,7 @@ int BPF_PROG(lg_file_ioctl, struct file *file, unsigned int cmd, unsigned long a
 {
 	if (ret)
 		return ret;
-	return lg_ioctl_check(file, cmd);
+	return lg_ioctl_check(file, cmd, arg);
 }
 
 /*
@@ -348,5 +458,5 @@ int BPF_PROG(lg_file_ioctl_compat, struct file *file, unsigned int cmd, unsigned
 {
 	if (ret)
 		return ret;
-	return lg_ioctl_check(file, cmd);
+	return lg_ioctl_check(file, cmd, arg);
 }

@@ -295,7 +295,6 @@ int BPF_PROG(lg_socket_connect, struct socket *sock, struct sockaddr *address, i
 #define NR_SENDMMSG_IA32 345  /* ia32 (no x86-64 call has this number) */
 #define NR_SOCKETCALL_IA32 102 /* ia32 socketcall (x86-64's getuid: never sends) */
 #define SYS_SENDMMSG 20	      /* socketcall's call number */
-#define LG_PID_NS_LEVELS 32 /* MAX_PID_NS_LEVEL */
 #define LG_ID_MAP_EXTENTS 5 /* UID_GID_MAP_MAX_BASE_EXTENTS: the extents kept in the map */
 
 struct lg_cmsghdr {
@@ -338,16 +337,7 @@ static __always_inline int lg_id_down(const struct uid_gid_map *map, __u32 id, _
 static __always_inline __s32 lg_tgid_at(struct task_struct *task, unsigned int level,
 					const void *ns)
 {
-	struct pid *group = BPF_CORE_READ(task, group_leader, thread_pid);
-	struct upid leader;
-	__u64 at;
-
-	if (!group || level >= LG_PID_NS_LEVELS || BPF_CORE_READ(group, level) < level)
-		return -1;
-	at = bpf_core_field_offset(struct pid, numbers) + level * sizeof(struct upid);
-	if (bpf_probe_read_kernel(&leader, sizeof(leader), (void *)group + at) || leader.ns != ns)
-		return -1;
-	return leader.nr;
+	return lg_pid_nr_at(BPF_CORE_READ(task, group_leader, thread_pid), level, ns);
 }
 
 /*
@@ -368,10 +358,7 @@ static __always_inline bool lg_claimable_pid(struct task_struct *task, __s32 pid
 	if (!own)
 		return false;
 	level = BPF_CORE_READ(own, level);
-	if (level >= LG_PID_NS_LEVELS ||
-	    bpf_probe_read_kernel(&mine, sizeof(mine),
-				  (void *)own + bpf_core_field_offset(struct pid, numbers) +
-				      level * sizeof(struct upid)))
+	if (!lg_upid_at(own, level, &mine))
 		return false;
 	if (pid == lg_tgid_at(task, level, mine.ns))
 		return true;

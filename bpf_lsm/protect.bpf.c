@@ -39,7 +39,9 @@
  *  - lsm/file_send_sigiotask: the signal a file's owner (F_SETOWN) gets on I/O, which F_SETSIG
  *    can make any signal, SIGKILL included: to lsmguard, refused whoever causes the I/O (the
  *    sender is the task that wrote, not the one that set the owner; lsmguard uses no SIGIO);
- *    to PID 1 and to systemd-journald (any signal), refused whoever causes the I/O.
+ *    to PID 1 and to systemd-journald (any signal), refused whoever causes the I/O. To a
+ *    process of another policy than the confined task's that set the owner (fentry/__f_setown
+ *    records it), refused unless that policy says signal-others = allow (as task_kill).
  *
  * And for every task, under a policy or not, unless it runs lsmguard's own executable:
  *  - lsm/bpf_map: a file descriptor with write access to one of lsmguard's maps (lg_*), from
@@ -91,17 +93,30 @@ int BPF_PROG(lg_kernel_load_data, enum kernel_load_data_id id, bool contents, in
  * every policy, with a name the task chose, and loads kernel code the task may not load
  * itself. Refused like loading a module (LG_BUILTIN_MODULE): the kernel's caller then sees the
  * module missing (EAFNOSUPPORT, ENODEV, ...). Modules a service needs are loaded at boot
- * (modules-load.d) or by an administrator.
+ * (modules-load.d) or by an administrator, or the policy says [system] module-autoload = allow
+ * (counted as allowed): then any module with an alias the task can name is loaded. The name is
+ * the kernel's (an alias such as net-pf-12), and what modprobe then runs is the host's own
+ * configuration, which lsmguard already keeps from confined tasks (host code): nothing else is
+ * decided here.
  */
 SEC("lsm/kernel_module_request")
 int BPF_PROG(lg_kernel_module_request, char *kmod_name, int ret)
 {
 	static const char what[] = "a module loaded for it (request_module)";
+	const struct lg_policy_value *policy;
+	__u64 cgroup_id = 0;
 
 	if (ret)
 		return ret;
-	return lg_current_builtin_deny(LG_HOOK_MODULE_REQUEST, LG_BUILTIN_MODULE, what,
-				       sizeof(what));
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy)
+		return 0;
+	if (policy->flags & LG_POLICY_SYSTEM_MODULE_AUTOLOAD) {
+		lg_count_allowed(policy->id, LG_HOOK_MODULE_REQUEST);
+		return 0;
+	}
+	return lg_builtin_deny(policy, cgroup_id, LG_HOOK_MODULE_REQUEST, LG_BUILTIN_MODULE, what,
+			       sizeof(what));
 }
 
 /*
@@ -266,6 +281,121 @@ int BPF_PROG(lg_task_kill, struct task_struct *p, struct kernel_siginfo *info, i
 	return 0;
 }
 
+/*
+ * Who set a file's owner, for the signals its I/O sends (file_send_sigiotask): by the struct
+ * file's address, the cgroup whose binding put the setter under its policy (the policy found
+ * again there at each signal: a reload gives it a new id). Only owners a confined task set to
+ * something other than its own process or thread are recorded: the pre-check (meta.bpf.c,
+ * file_fcntl and file_ioctl) lets it name only its own process group besides, and the others
+ * come from a race with that check or from a route without one (a tty's O_ASYNC). Removed when
+ * the file is freed, or when an unconfined task sets the owner; a confined task's later
+ * setting of its own process replaces the record with its own (never removes it: two of its
+ * threads racing could otherwise leave another's owner unrecorded).
+ */
+#define LG_MAX_SIGIO_OWNERS 65536
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, LG_MAX_SIGIO_OWNERS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u64);
+	__type(value, __u64);
+} lg_sigio_owners SEC(".maps");
+
+#define LG_SIGKILL 9
+
+/* 6.1's struct file holds its fown_struct; 6.12 points to one (which points back: ->file). */
+struct file___v61 {
+	struct fown_struct f_owner;
+} __attribute__((preserve_access_index));
+
+/* The pid a file's owner is now (NULL: none). */
+static __always_inline struct pid *lg_file_owner_pid(struct file *file)
+{
+	if (bpf_core_field_exists(struct fown_struct, file))
+		return BPF_CORE_READ(file, f_owner, pid);
+	return BPF_CORE_READ((struct file___v61 *)file, f_owner.pid);
+}
+
+/* The file a fown_struct is the owner of. */
+static __always_inline __u64 lg_fown_file(struct fown_struct *fown)
+{
+	if (bpf_core_field_exists(struct fown_struct, file))
+		return (__u64)BPF_CORE_READ(fown, file);
+	return (__u64)fown - bpf_core_field_offset(struct file___v61, f_owner);
+}
+
+/*
+ * Every way an owner is set passes here, in the setter's context (fcntl F_SETOWN and
+ * F_SETOWN_EX, FIOSETOWN and SIOCSPGRP through sock_ioctl, a tty's O_ASYNC, leases and dnotify
+ * with the caller's own pid): 6.1 calls it out of line from each (exported). force == 0 keeps
+ * an owner already set.
+ */
+SEC("fentry/__f_setown")
+int BPF_PROG(lg_sigio_owner_set, struct file *filp, struct pid *pid, enum pid_type type,
+	     int force)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	const struct lg_policy_value *policy;
+	__u64 key = (__u64)filp, cgroup_id = 0, bound = 0;
+	bool unknown = false, own;
+
+	if (!force && lg_file_owner_pid(filp))
+		return 0;
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy) {
+		bpf_map_delete_elem(&lg_sigio_owners, &key);
+		return 0;
+	}
+	own = !pid || pid == task->thread_pid || pid == task->group_leader->thread_pid;
+	if (own && !bpf_map_lookup_elem(&lg_sigio_owners, &key))
+		return 0;
+	/* Deeper than the walk: recorded as 0, refused to every task under a policy. */
+	lg_task_binding(task, &bound, &unknown);
+	/*
+	 * A full map cannot hold this owner, and the setting cannot be refused here: the setter
+	 * is killed, before the owner can be used (SIGKILL is taken on its way back to user
+	 * space; the file has no signal until I/O happens, which the setter's own code would
+	 * cause). A record is a file a confined task gave another owner, which the setting
+	 * checks (meta.bpf.c) refuse but to a racing thread or a tty's O_ASYNC. A freed file's
+	 * record stays (no program on every file's free: the open+close cost) until its address
+	 * is another file's whose owner is set, when this program rewrites or removes it; a file
+	 * whose owner was never set sends no signal, so a stale record decides nothing.
+	 */
+	if (bpf_map_update_elem(&lg_sigio_owners, &key, &bound, BPF_ANY))
+		bpf_send_signal(LG_SIGKILL);
+	return 0;
+}
+
+/*
+ * The policy of the task that set the owner of the file whose fown this is, when it was
+ * confined and named someone other than itself: 0, else the policy (nothing recorded, or
+ * that policy is gone: the setter is under none now). *bound: the binding's cgroup.
+ */
+static __always_inline const struct lg_policy_value *lg_sigio_setter(struct fown_struct *fown,
+								   __u64 *bound)
+{
+	__u64 key = lg_fown_file(fown);
+	const struct lg_policy_value *policy;
+	__u32 *binding, policy_id;
+	__u64 *recorded;
+
+	recorded = bpf_map_lookup_elem(&lg_sigio_owners, &key);
+	if (!recorded)
+		return 0;
+	*bound = *recorded;
+	if (!*bound)
+		return &lg_no_policy; /* a setter too deep to walk: somebody else's */
+	binding = bpf_map_lookup_elem(&lg_cgroup_policy, bound);
+	if (!binding)
+		return 0;
+	policy_id = lg_binding_read(*bound, binding);
+	policy = bpf_map_lookup_elem(&lg_policies, &policy_id);
+	if (!policy || policy->id != policy_id)
+		return 0;
+	return policy;
+}
+
 SEC("lsm/file_send_sigiotask")
 int BPF_PROG(lg_file_send_sigiotask, struct task_struct *tsk, struct fown_struct *fown, int sig,
 	     int ret)
@@ -273,8 +403,9 @@ int BPF_PROG(lg_file_send_sigiotask, struct task_struct *tsk, struct fown_struct
 	static const char what[] = "lsmguard (SIGIO)";
 	static const char init[] = "PID 1 (the service manager) (SIGIO)";
 	static const char journal[] = "systemd-journald (the journal) (SIGIO)";
+	static const char other[] = "a process of another policy (SIGIO)";
 	const struct lg_policy_value *policy;
-	__u64 cgroup_id = 0;
+	__u64 cgroup_id = 0, bound = 0;
 
 	if (ret)
 		return ret;
@@ -298,13 +429,28 @@ int BPF_PROG(lg_file_send_sigiotask, struct task_struct *tsk, struct fown_struct
 		return lg_builtin_deny(policy, cgroup_id, LG_HOOK_FILE_SEND_SIGIOTASK,
 				       LG_BUILTIN_SIGNAL, init, sizeof(init));
 	}
-	if (!lg_task_is_lsmguard(tsk, false) || lg_is_lsmguard())
+	/* lsmguard: refused whoever does the I/O but the process itself. Another process
+	 * running lsmguard's executable is no exception: a confined task runs `lsmguard check`
+	 * with its output on a pipe whose owner is the daemon (attack run 6). */
+	if (lg_task_is_lsmguard(tsk, false) &&
+	    BPF_CORE_READ(tsk, tgid) != (pid_t)(bpf_get_current_pid_tgid() >> 32)) {
+		policy = lg_current_policy(&cgroup_id);
+		if (!policy)
+			policy = &lg_no_policy;
+		return lg_builtin_deny(policy, cgroup_id, LG_HOOK_FILE_SEND_SIGIOTASK,
+				       LG_BUILTIN_SIGNAL, what, sizeof(what));
+	}
+	/*
+	 * Another policy's process, named by a confined task (F_SETOWN...): refused as that
+	 * task's own kill() would be, whoever does the I/O now, and reported under the setter's
+	 * policy. Each process of a process group is decided here on its own, at each signal.
+	 */
+	policy = lg_sigio_setter(fown, &bound);
+	if (!policy || (policy->flags & LG_POLICY_SYSTEM_SIGNAL_OTHERS) ||
+	    !lg_task_of_other_policy(tsk, policy->id))
 		return 0;
-	policy = lg_current_policy(&cgroup_id);
-	if (!policy)
-		policy = &lg_no_policy;
-	return lg_builtin_deny(policy, cgroup_id, LG_HOOK_FILE_SEND_SIGIOTASK, LG_BUILTIN_SIGNAL,
-			       what, sizeof(what));
+	return lg_builtin_deny(policy, bound, LG_HOOK_FILE_SEND_SIGIOTASK, LG_BUILTIN_OTHER_POLICY,
+			       other, sizeof(other));
 }
 
 SEC("lsm/perf_event_alloc")

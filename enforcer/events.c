@@ -15,7 +15,8 @@ static const char *const builtin_reasons[] = {
 				   "within its policy's unless it says [system] cgroups = delegate",
 	[LG_BUILTIN_BPF] = "a confined task cannot use bpf()",
 	[LG_BUILTIN_MODULE] = "a confined task cannot load kernel modules or kexec images, nor have "
-			      "the kernel run its helpers for it (module autoload, key upcalls)",
+			      "the kernel run its helpers for it (module autoload unless its "
+			      "policy says [system] module-autoload = allow, key upcalls)",
 	[LG_BUILTIN_PTRACE] = "a confined task can trace only tasks under its own policy",
 	[LG_BUILTIN_BPFFS] = "a confined task cannot remove, rename or unmount bpffs pins",
 	[LG_BUILTIN_SELF] = "only lsmguard changes its maps and pins (lsmguard unload ends "

@@ -116,6 +116,11 @@ enum lg_decision {
  * none (LG_BUILTIN_OTHER_POLICY), as logrotate's postrotate scripts send the services whose
  * logs they rotate. */
 #define LG_POLICY_SYSTEM_SIGNAL_OTHERS 0x800
+/* module-autoload = allow: the kernel loading a module for the task (request_module: a socket
+ * family, a device, a filesystem type, a crypto algorithm not loaded yet: LG_BUILTIN_MODULE), as
+ * fail2ban's netfilter modules and openvpn's tun need where they are not loaded at boot. Key
+ * upcalls (request_key) stay refused. */
+#define LG_POLICY_SYSTEM_MODULE_AUTOLOAD 0x1000
 
 /* Value of the policy array map, indexed by policy id (0 is never used). */
 struct lg_policy_value {

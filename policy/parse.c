@@ -65,6 +65,9 @@ static const struct {
 	[LG_SYSTEM_SIGNAL_OTHERS] = {"signal-others",
 				     {"deny", "allow", NULL},
 				     {0, LG_POLICY_SYSTEM_SIGNAL_OTHERS}},
+	[LG_SYSTEM_MODULE_AUTOLOAD] = {"module-autoload",
+				       {"deny", "allow", NULL},
+				       {0, LG_POLICY_SYSTEM_MODULE_AUTOLOAD}},
 };
 
 const char *lg_system_key_name(enum lg_system_key key)

@@ -14,12 +14,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -565,9 +569,18 @@ VM_TEST(blind_confined_task_cannot_signal_journald, 189)
 	VM_CHECK(try_signal(FILES, user_journald, SIGSTOP, false, 1000) == EPERM);
 	VM_CHECK(try_signal(AUDIT, user_journald, SIGTERM, true, 1000) == EPERM);
 	VM_CHECK(task_state(user_journald) == 'S');
-	/* SIGIO turned SIGSTOP (F_SETSIG): refused, whoever does the I/O. */
-	VM_CHECK(in_cgroup(FILES, do_sigio, &journald) == 0);
+	/* SIGIO turned SIGSTOP (F_SETSIG): a confined task cannot name journald as a file's
+	 * owner; an owner set outside every policy signals it from no one's I/O. */
+	VM_CHECK(in_cgroup(FILES, do_sigio, &journald) == EPERM);
 	VM_CHECK(in_cgroup(NULL, do_sigio, &journald) == 0);
+	{
+		int fds[2];
+
+		VM_CHECK(sigio_armed_pipe(journald, SIGSTOP, fds));
+		VM_CHECK(in_cgroup(FILES, do_write_byte, &fds[1]) == 0);
+		close(fds[0]);
+		close(fds[1]);
+	}
 	usleep(100 * 1000);
 	VM_CHECK(task_state(journald) == 'S');
 	/* Controls: unconfined, root and uid 1000 stop and continue it. */
@@ -915,4 +928,477 @@ VM_TEST(blind_other_policies_processes, 189)
 	sleeper_end(own);
 	sleeper_end(free_one);
 	sleeper_end(user_free);
+}
+
+/* ---- another policy's process as a file's owner (SIGIO) ---- */
+
+#define SIGIO_OPTIN "/lgt/sigio-optin" /* [system] signal-others = allow */
+#define SIGIO_PATH "\"path\":\"another process as SIGIO owner\""
+#define SIGIO_SENT_PATH "\"path\":\"a process of another policy (SIGIO)\""
+#define NR_IOCTL_IA32 54
+#define NR_FCNTL64_IA32 221
+
+static const char sigio_optin_policy[] =
+    "[policy]\nname = sigio-optin\ncgroup = " SIGIO_OPTIN "\nmode = enforce\n"
+    "[files]\ndefault = allow\n[exec]\ndefault = allow\n[network]\ndefault = allow\n"
+    "[system]\nsignal-others = allow\n";
+
+/* The ways a file's owner is set; the target is a process, or its process group for _PGRP. */
+enum owner_way {
+	OWNER_SETOWN,	   /* fcntl F_SETOWN pid */
+	OWNER_SETOWN_PGRP, /* fcntl F_SETOWN -pgrp */
+	OWNER_EX_PID,	   /* fcntl F_SETOWN_EX F_OWNER_PID (a pointer to the struct) */
+	OWNER_EX_TID,	   /* fcntl F_SETOWN_EX F_OWNER_TID */
+	OWNER_EX_PGRP,	   /* fcntl F_SETOWN_EX F_OWNER_PGRP */
+	OWNER_FIOSETOWN,   /* a socket's ioctl FIOSETOWN (a pointer to the number) */
+	OWNER_SIOCSPGRP,   /* a socket's ioctl SIOCSPGRP -pgrp */
+	OWNER_FCNTL32,	   /* fcntl64 F_SETOWN through int $0x80 (compat_sys_fcntl64) */
+	OWNER_IOCTL32,	   /* ioctl FIOSETOWN through int $0x80 (compat_sys_ioctl) */
+	OWNER_WAYS,
+};
+
+static const char *const owner_way_names[OWNER_WAYS] = {
+    "F_SETOWN",	   "F_SETOWN -pgrp", "F_SETOWN_EX PID", "F_SETOWN_EX TID",	 "F_SETOWN_EX PGRP",
+    "FIOSETOWN", "SIOCSPGRP",	      "fcntl64 F_SETOWN (int $0x80)", "ioctl FIOSETOWN (int $0x80)"};
+
+static bool owner_way_is_group(enum owner_way way)
+{
+	return way == OWNER_SETOWN_PGRP || way == OWNER_EX_PGRP || way == OWNER_SIOCSPGRP;
+}
+
+/* A system call through the 32-bit table (int $0x80), three arguments. */
+static long syscall32_3(long nr, long a, long b, long c)
+{
+	long ret;
+
+	asm volatile("int $0x80" : "=a"(ret) : "a"(nr), "b"(a), "c"(b), "d"(c) : "memory");
+	return ret;
+}
+
+struct owner_arg {
+	enum owner_way way;
+	pid_t target; /* 0: the caller itself (its process, or its process group) */
+	uid_t uid;
+	int sig; /* F_SETSIG; the I/O follows. SIGUSR1: the caller waits for it (its own) */
+};
+
+/* Set s's owner as a->way says: 0, or the errno. */
+static int owner_set(int s, const struct owner_arg *a)
+{
+	pid_t who = a->target ? a->target : owner_way_is_group(a->way) ? getpgrp() : getpid();
+	struct f_owner_ex ex = {F_OWNER_PID, who};
+	int *low, number = owner_way_is_group(a->way) ? -who : who;
+	long ret;
+
+	switch (a->way) {
+	case OWNER_SETOWN:
+	case OWNER_SETOWN_PGRP:
+		return fcntl(s, F_SETOWN, number) ? errno : 0;
+	case OWNER_EX_PID:
+	case OWNER_EX_TID:
+	case OWNER_EX_PGRP:
+		ex.type = a->way == OWNER_EX_TID ? F_OWNER_TID
+			  : a->way == OWNER_EX_PGRP ? F_OWNER_PGRP
+						    : F_OWNER_PID;
+		return fcntl(s, F_SETOWN_EX, &ex) ? errno : 0;
+	case OWNER_FIOSETOWN:
+		return ioctl(s, FIOSETOWN, &number) ? errno : 0;
+	case OWNER_SIOCSPGRP:
+		return ioctl(s, SIOCSPGRP, &number) ? errno : 0;
+	case OWNER_FCNTL32:
+		ret = syscall32_3(NR_FCNTL64_IA32, s, F_SETOWN, number);
+		return ret < 0 ? (int)-ret : 0;
+	default:
+		/* The number below 4 GiB, where a 32-bit pointer reaches. */
+		low = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT,
+			   -1, 0);
+		if (low == MAP_FAILED)
+			return 210;
+		*low = number;
+		ret = syscall32_3(NR_IOCTL_IA32, s, FIOSETOWN, (long)low);
+		munmap(low, 4096);
+		return ret < 0 ? (int)-ret : 0;
+	}
+}
+
+/*
+ * In a child: a socket pair, s[0]'s owner set (the result returned), then F_SETSIG a->sig,
+ * O_ASYNC, and a byte written into s[1]: the I/O that signals the owner. For its own process
+ * (SIGUSR1), whether the signal came: 0, or 150.
+ */
+static int do_owner(const void *arg)
+{
+	const struct owner_arg *a = arg;
+	struct timespec wait = {2, 0};
+	int s[2], ret;
+	sigset_t usr1;
+
+	/* A process group of its own: the group's signal reaches no one else. */
+	if (setpgid(0, 0) || (a->uid && (setgid(a->uid) || setuid(a->uid))))
+		return 200;
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &usr1, NULL);
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, s))
+		return 201;
+	ret = owner_set(s[0], a);
+	if (fcntl(s[0], F_SETSIG, a->sig) || fcntl(s[0], F_SETFL, O_ASYNC | O_NONBLOCK))
+		return 202;
+	if (write(s[1], "x", 1) != 1)
+		return 203;
+	if (!ret && a->sig == SIGUSR1 && sigtimedwait(&usr1, NULL, &wait) != SIGUSR1)
+		ret = 150;
+	close(s[0]);
+	close(s[1]);
+	return ret;
+}
+
+static int try_owner(const char *cgroup, enum owner_way way, pid_t target, uid_t uid, int sig)
+{
+	struct owner_arg a = {way, target, uid, sig};
+
+	return in_cgroup(cgroup, do_owner, &a);
+}
+
+/* A sleeper of uid in cgroup, leader of a process group of its own. */
+static pid_t group_sleeper_in(const char *cgroup, uid_t uid)
+{
+	pid_t pid = sleeper_in(cgroup, uid);
+
+	if (pid > 0 && setpgid(pid, pid))
+		VM_FAIL("setpgid(%d): %s", (int)pid, strerror(errno));
+	return pid;
+}
+
+static void sigio_setup(void)
+{
+	if (access(POLICY_DIR "/sigio-optin.ini", F_OK) != 0) {
+		write_file(POLICY_DIR "/sigio-optin.ini", sigio_optin_policy, 0644);
+		VM_CHECK(daemon_reload_wait());
+	}
+}
+
+/*
+ * A file's owner set to a process of another policy (attack run 5's route around task_kill):
+ * F_SETOWN, with a process group, F_SETOWN_EX of each kind, a socket's FIOSETOWN and
+ * SIOCSPGRP, and the 32-bit fcntl64 and ioctl, then F_SETSIG SIGKILL and I/O. Refused at the
+ * setting (EPERM) under both policies (a protection), as root and as uid 1000 (a victim of its
+ * uid, which the kernel's own check lets it signal); the victims live. Its own process and
+ * process group: set, and the signal comes. Unconfined, and under signal-others = allow: the
+ * kernel's (the victim stops).
+ */
+VM_TEST(blind_other_policies_sigio_owner, 188)
+{
+	static const char *const cgroups[] = {FILES, AUDIT};
+	long mark = event_mark();
+
+	sigio_setup();
+	for (int c = 0; c < 2; c++) {
+		const char *other = c ? FILES : AUDIT;
+		pid_t victim = group_sleeper_in(other, 0), user_victim = group_sleeper_in(other, 1000);
+
+		VM_CHECK(victim > 0 && user_victim > 0);
+		for (int way = 0; way < OWNER_WAYS; way++) {
+			int got = try_owner(cgroups[c], way, victim, 0, SIGKILL);
+
+			if (got != EPERM)
+				VM_FAIL("%s: %s to a process of %s as root: %d, expected EPERM",
+					cgroups[c], owner_way_names[way], other, got);
+			got = try_owner(cgroups[c], way, user_victim, 1000, SIGKILL);
+			if (got != EPERM)
+				VM_FAIL("%s: %s to a process of %s as uid 1000: %d, expected EPERM",
+					cgroups[c], owner_way_names[way], other, got);
+			/* Its own process or process group (0: the caller's): the signal comes. */
+			got = try_owner(cgroups[c], way, 0, 0, SIGUSR1);
+			if (got != 0)
+				VM_FAIL("%s: %s to itself as root: %d", cgroups[c],
+					owner_way_names[way], got);
+			got = try_owner(cgroups[c], way, 0, 1000, SIGUSR1);
+			if (got != 0)
+				VM_FAIL("%s: %s to itself as uid 1000: %d", cgroups[c],
+					owner_way_names[way], got);
+		}
+		VM_CHECK(task_state(victim) == 'S' && task_state(user_victim) == 'S');
+		sleeper_end(victim);
+		sleeper_end(user_victim);
+	}
+	/* Controls: unconfined, and under signal-others = allow, the owner is set and the
+	 * signal reaches the other policy's process. */
+	{
+		static const char *const openers[] = {NULL, SIGIO_OPTIN};
+		static const enum owner_way ways[] = {OWNER_SETOWN, OWNER_EX_PGRP, OWNER_FIOSETOWN};
+
+		for (int o = 0; o < 2; o++)
+			for (size_t w = 0; w < sizeof(ways) / sizeof(ways[0]); w++) {
+				pid_t victim = group_sleeper_in(AUDIT, 0);
+				int got = try_owner(openers[o], ways[w], victim, 0, SIGSTOP);
+
+				if (got != 0)
+					VM_FAIL("%s: %s to a process of %s: %d, expected success",
+						openers[o] ? openers[o] : "no policy",
+						owner_way_names[ways[w]], AUDIT, got);
+				for (int i = 0; i < 100 && task_state(victim) != 'T'; i++)
+					usleep(10 * 1000);
+				if (task_state(victim) != 'T')
+					VM_FAIL("%s: %s: the SIGSTOP did not come",
+						openers[o] ? openers[o] : "no policy",
+						owner_way_names[ways[w]]);
+				sleeper_end(victim);
+			}
+	}
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"files\"",
+			   "\"hook\":\"file_fcntl\"", SIGIO_PATH, OTHER_POLICY_SOURCE);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"audit\"", "\"uid\":1000",
+			   "\"hook\":\"file_fcntl\"", SIGIO_PATH, OTHER_POLICY_SOURCE);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"files\"", "\"uid\":1000",
+			   "\"hook\":\"file_ioctl\"", SIGIO_PATH, OTHER_POLICY_SOURCE);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"audit\"",
+			   "\"hook\":\"file_ioctl\"", SIGIO_PATH, OTHER_POLICY_SOURCE);
+}
+
+/* ---- the owner the kernel really sets: a racing thread, a tty's O_ASYNC ---- */
+
+static volatile int race_stop;
+
+struct race_mem {
+	volatile int number;	       /* FIOSETOWN's */
+	volatile struct f_owner_ex ex; /* F_SETOWN_EX's */
+	int own, other;
+};
+
+/* Rewrite the owner between the caller's own pid and the victim's, as fast as it can. */
+static void *race_flip(void *arg)
+{
+	struct race_mem *m = arg;
+
+	while (!race_stop) {
+		m->number = m->other;
+		m->ex.pid = m->other;
+		m->number = m->own;
+		m->ex.pid = m->own;
+	}
+	return NULL;
+}
+
+struct race_arg {
+	pid_t victim;
+	uid_t uid;
+	bool ex; /* F_SETOWN_EX, else FIOSETOWN */
+};
+
+/*
+ * For a second, set a socket's owner through a pointer that another thread flips between the
+ * caller and the victim, with F_SETSIG SIGTERM (which the caller ignores) and a byte written
+ * after each setting. 0 when no setting named the victim, 1 when some did (the kernel read the
+ * victim after the check read the caller), plus 2 when some were refused.
+ */
+static int do_owner_race(const void *arg)
+{
+	const struct race_arg *a = arg;
+	struct race_mem m = {0};
+	long went = 0, refused = 0, tries = 0, end;
+	pthread_t flipper;
+	char drain[256];
+	int s[2];
+
+	if (a->uid && (setgid(a->uid) || setuid(a->uid)))
+		return 200;
+	signal(SIGTERM, SIG_IGN);
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, s))
+		return 201;
+	if (fcntl(s[0], F_SETSIG, SIGTERM) || fcntl(s[0], F_SETFL, O_ASYNC | O_NONBLOCK) ||
+	    fcntl(s[1], F_SETFL, O_NONBLOCK))
+		return 202;
+	m.own = getpid();
+	m.other = a->victim;
+	m.number = m.own;
+	m.ex.type = F_OWNER_PID;
+	m.ex.pid = m.own;
+	race_stop = 0;
+	if (pthread_create(&flipper, NULL, race_flip, &m))
+		return 203;
+	end = blind_now_ms() + 1000;
+	while (blind_now_ms() < end) {
+		int r = a->ex ? fcntl(s[0], F_SETOWN_EX, (struct f_owner_ex *)&m.ex)
+			      : ioctl(s[0], FIOSETOWN, (int *)&m.number);
+
+		tries++;
+		if (r == 0 && fcntl(s[0], F_GETOWN) == a->victim)
+			went++;
+		else if (r && errno == EPERM)
+			refused++;
+		if (write(s[1], "x", 1) != 1 || read(s[0], drain, sizeof(drain)) < 0)
+			continue;
+	}
+	race_stop = 1;
+	pthread_join(flipper, NULL);
+	close(s[0]);
+	close(s[1]);
+	printf("#   %s as uid %u: %ld settings, %ld named the victim, %ld refused\n",
+	       a->ex ? "F_SETOWN_EX" : "FIOSETOWN", (unsigned)a->uid, tries, went, refused);
+	fflush(stdout);
+	return (went ? 1 : 0) + (refused ? 2 : 0);
+}
+
+/* A pty whose slave is the controlling terminal of a process of cgroup (uid), in a session of
+ * its own and in its foreground: the master and a slave descriptor for the caller. */
+static pid_t tty_sleeper_in(const char *cgroup, uid_t uid, int *master, int *slave)
+{
+	int ready[2], m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	char name[64], c = 'n';
+	pid_t pid;
+
+	*master = *slave = -1;
+	if (m < 0 || grantpt(m) || unlockpt(m) || ptsname_r(m, name, sizeof(name)) ||
+	    pipe2(ready, O_CLOEXEC)) {
+		VM_FAIL("no pty: %s", strerror(errno));
+		return -1;
+	}
+	pid = fork();
+	if (pid == 0) {
+		/* A session leader's first tty is its controlling terminal; it is in the
+		 * foreground. */
+		if (setsid() < 0 || open(name, O_RDWR) < 0 ||
+		    (uid && (setgid(uid) || setuid(uid))))
+			_exit(1);
+		if (write(ready[1], "y", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(ready[1]);
+	if (pid < 0 || read(ready[0], &c, 1) != 1 || c != 'y' ||
+	    !move_into_cgroup(cgroup, pid)) {
+		VM_FAIL("no tty sleeper in %s", cgroup);
+		close(ready[0]);
+		return -1;
+	}
+	close(ready[0]);
+	*master = m;
+	*slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	return pid;
+}
+
+struct tty_owner_arg {
+	int slave;
+	uid_t uid;
+	pid_t group; /* the foreground process group the owner must be */
+};
+
+/* O_ASYNC on the slave (no owner named: the tty names its foreground process group), with
+ * F_SETSIG SIGKILL: 0 when the owner is that group, else an errno or a step. */
+static int do_tty_owner(const void *arg)
+{
+	const struct tty_owner_arg *a = arg;
+
+	if (a->uid && (setgid(a->uid) || setuid(a->uid)))
+		return 200;
+	if (fcntl(a->slave, F_SETSIG, SIGKILL) || fcntl(a->slave, F_SETFL, O_ASYNC | O_NONBLOCK))
+		return errno;
+	return fcntl(a->slave, F_GETOWN) == -a->group ? 0 : 150;
+}
+
+/* Whether pid (a child) has gone within 2 s; reaped. */
+static bool sleeper_died(pid_t pid)
+{
+	for (int i = 0; i < 200; i++) {
+		if (waitpid(pid, NULL, WNOHANG) == pid)
+			return true;
+		usleep(10 * 1000);
+	}
+	return false;
+}
+
+/*
+ * The owner as the kernel sets it, checked where the signal is sent (file_send_sigiotask):
+ *  - a tty's O_ASYNC names the tty's foreground process group, with no number to check
+ *    beforehand: a confined task's descriptor of another policy's process's controlling
+ *    terminal, F_SETSIG SIGKILL, and input typed on the master by an unconfined task (the
+ *    signal is sent from the tty's worker): the victim lives, refused under the setter's
+ *    policy, as root and as uid 1000, under both policies; unconfined, the victim dies;
+ *  - a second thread rewriting FIOSETOWN's number or F_SETOWN_EX's struct between the check's
+ *    read and the kernel's, for a second: a setting that named the victim never signals it.
+ */
+VM_TEST(blind_other_policies_sigio_sent, 188)
+{
+	static const char *const cgroups[] = {FILES, AUDIT};
+	long mark = event_mark();
+	bool went = false;
+
+	VM_TIMEOUT(60);
+	if (access("/dev/pts/ptmx", F_OK) != 0)
+		VM_CHECK(system("mkdir -p /dev/pts && mount -t devpts -o ptmxmode=0666,mode=0620 "
+				"devpts /dev/pts; [ -e /dev/ptmx ] || ln -s pts/ptmx /dev/ptmx") == 0);
+	for (int c = 0; c < 2; c++) {
+		const char *other = c ? FILES : AUDIT;
+
+		for (int u = 0; u < 2; u++) {
+			uid_t uid = u ? 1000 : 0;
+			int master, slave;
+			pid_t victim = tty_sleeper_in(other, uid, &master, &slave);
+			struct tty_owner_arg t = {slave, uid, victim};
+			int got;
+
+			if (victim < 0 || slave < 0)
+				continue;
+			got = in_cgroup(cgroups[c], do_tty_owner, &t);
+			if (got != 0)
+				VM_FAIL("%s as uid %u: O_ASYNC on a tty of %s: %d", cgroups[c],
+					(unsigned)uid, other, got);
+			VM_CHECK(write(master, "x\n", 2) == 2);
+			if (sleeper_died(victim)) {
+				VM_FAIL("%s as uid %u: the SIGKILL through the tty reached %s",
+					cgroups[c], (unsigned)uid, other);
+			} else {
+				sleeper_end(victim);
+			}
+			close(slave);
+			close(master);
+		}
+	}
+	/* Control: the same from a task under no policy kills. */
+	{
+		int master, slave;
+		pid_t victim = tty_sleeper_in(AUDIT, 0, &master, &slave);
+		struct tty_owner_arg t = {slave, 0, victim};
+
+		VM_CHECK(victim > 0 && in_cgroup(NULL, do_tty_owner, &t) == 0);
+		VM_CHECK(write(master, "x\n", 2) == 2);
+		VM_CHECK(sleeper_died(victim));
+		close(slave);
+		close(master);
+	}
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"files\"",
+			   "\"hook\":\"file_send_sigiotask\"", SIGIO_SENT_PATH, OTHER_POLICY_SOURCE);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"audit\"",
+			   "\"hook\":\"file_send_sigiotask\"", SIGIO_SENT_PATH, OTHER_POLICY_SOURCE);
+	/* The race, each way, as root and as uid 1000, under both policies. */
+	mark = event_mark();
+	for (int c = 0; c < 2; c++) {
+		const char *other = c ? FILES : AUDIT;
+
+		for (int u = 0; u < 2; u++) {
+			uid_t uid = u ? 1000 : 0;
+			pid_t victim = sleeper_in(other, uid);
+
+			for (int ex = 0; ex < 2; ex++) {
+				struct race_arg r = {victim, uid, ex};
+				int got = in_cgroup(cgroups[c], do_owner_race, &r);
+
+				if (got < 0 || got > 3 || !(got & 2))
+					VM_FAIL("%s as uid %u: the race: %d (no setting refused?)",
+						cgroups[c], (unsigned)uid, got);
+				went |= got > 0 && (got & 1);
+			}
+			if (task_state(victim) != 'S')
+				VM_FAIL("%s as uid %u: the victim in %s is no longer asleep (%c)",
+					cgroups[c], (unsigned)uid, other, task_state(victim));
+			sleeper_end(victim);
+		}
+	}
+	if (went)
+		EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"hook\":\"file_send_sigiotask\"",
+				   SIGIO_SENT_PATH, OTHER_POLICY_SOURCE);
+	else
+		printf("#   no setting of the race named the victim\n");
 }

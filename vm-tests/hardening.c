@@ -498,7 +498,8 @@ VM_TEST(protect_confined_task_cannot_load_modules, 142)
 			   "\"path\":\"kernel module or kexec image\"",
 			   "\"source\":\"built-in: a confined task cannot load kernel modules "
 			   "or kexec images, nor have the kernel run its helpers for it (module "
-			   "autoload, key upcalls)\"");
+			   "autoload unless its policy says [system] module-autoload = allow, key "
+			   "upcalls)\"");
 }
 
 static int do_ptrace_other(const void *arg)

@@ -61,7 +61,8 @@ static const char hw_audit_policy[] =
     "[policy]\nname = hw-audit\ncgroup = " HW_AUDIT "\nmode = audit\n" HW_RULES;
 static const char hw_optin_policy[] =
     "[policy]\nname = hw-optin\ncgroup = " HW_OPTIN "\nmode = enforce\n" HW_RULES
-    "[system]\nclock = allow\nraw-disks = allow\nkernel-settings = allow\nmount = namespace\n";
+    "[system]\nclock = allow\nraw-disks = allow\nkernel-settings = allow\nmount = namespace\n"
+    "module-autoload = allow\n";
 
 #define LOCKDOWN_SOURCE                                                                            \
 	"\"source\":\"built-in: a confined task cannot reach raw hardware or kernel memory (what " \
@@ -884,7 +885,8 @@ VM_TEST(hardware_disk_commands_are_refused, 217)
 	"watch a whole filesystem or hold other processes' opens (fanotify)\""
 #define MODULE_SOURCE                                                                              \
 	"\"source\":\"built-in: a confined task cannot load kernel modules or kexec images, nor "  \
-	"have the kernel run its helpers for it (module autoload, key upcalls)\""
+	"have the kernel run its helpers for it (module autoload unless its policy says [system] "  \
+	"module-autoload = allow, key upcalls)\""
 
 enum hc_op {
 	HC_CAD_OFF,	/* reboot(LINUX_REBOOT_CMD_CAD_OFF): the same check as restart, power off */
@@ -1014,6 +1016,37 @@ static bool helper_ran(enum hc_op op, const char *cgroup, uid_t uid)
 }
 
 /*
+ * The kernel's helpers replaced by a stand-in that records what it was asked (HC_RAN), under no
+ * policy: kernel.modprobe (saved into saved, size bytes) and /sbin/request-key (which the test
+ * VM does not have).
+ */
+static void helpers_standin_start(char *saved, size_t size)
+{
+	FILE *f;
+
+	write_file(HC_MODPROBE, "#!/bin/sh\necho \"$@\" > " HC_RAN "\n", 0755);
+	saved[0] = '\0';
+	f = fopen("/proc/sys/kernel/modprobe", "r");
+	if (f && !fgets(saved, (int)size, f))
+		saved[0] = '\0';
+	if (f)
+		fclose(f);
+	saved[strcspn(saved, "\n")] = '\0';
+	set_modprobe(HC_MODPROBE);
+	VM_CHECK(access("/sbin/request-key", F_OK) != 0);
+	VM_CHECK(symlink(HC_MODPROBE, "/sbin/request-key") == 0);
+}
+
+static void helpers_standin_end(const char *saved)
+{
+	if (saved[0])
+		set_modprobe(saved);
+	unlink("/sbin/request-key");
+	unlink(HC_MODPROBE);
+	unlink(HC_RAN);
+}
+
+/*
  * Reboot, process accounting, freezing or shutting down a filesystem, fanotify's permission
  * events and whole-filesystem marks, a module loaded for the task (the kernel runs the
  * modprobe helper as root, outside every policy), a lease on a protected file, lines written
@@ -1022,23 +1055,12 @@ static bool helper_ran(enum hc_op op, const char *cgroup, uid_t uid)
  */
 VM_TEST(hardware_host_switches_are_refused, 218)
 {
-	char saved_modprobe[256] = "";
-	FILE *f;
+	char saved_modprobe[256];
 	long mark;
 
 	hw_setup();
 	write_file(HC_FILE, "x\n", 0644);
-	write_file(HC_MODPROBE, "#!/bin/sh\necho \"$@\" > " HC_RAN "\n", 0755);
-	f = fopen("/proc/sys/kernel/modprobe", "r");
-	if (f && !fgets(saved_modprobe, sizeof(saved_modprobe), f))
-		saved_modprobe[0] = '\0';
-	if (f)
-		fclose(f);
-	saved_modprobe[strcspn(saved_modprobe, "\n")] = '\0';
-	set_modprobe(HC_MODPROBE);
-	/* request_key's program is a fixed path: the same stand-in (the test VM has none). */
-	VM_CHECK(access("/sbin/request-key", F_OK) != 0);
-	VM_CHECK(symlink(HC_MODPROBE, "/sbin/request-key") == 0);
+	helpers_standin_start(saved_modprobe, sizeof(saved_modprobe));
 	mark = event_mark();
 	/* Controls: outside any policy the kernel does it (tmpfs cannot be frozen: its own
 	 * EOPNOTSUPP; nor shut down: ENOTTY). */
@@ -1102,12 +1124,72 @@ VM_TEST(hardware_host_switches_are_refused, 218)
 			   "\"hook\":\"file_fcntl\"", "\"path\":\"" POLICY_DIR "/hw.ini\"");
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hw\"",
 			   "\"hook\":\"file_open\"", "\"path\":\"/dev/kmsg\"", KERNEL_LOG_SOURCE);
-	if (saved_modprobe[0])
-		set_modprobe(saved_modprobe);
-	unlink("/sbin/request-key");
-	unlink(HC_MODPROBE);
-	unlink(HC_RAN);
+	helpers_standin_end(saved_modprobe);
 	unlink(HC_FILE);
+}
+
+/* A counter of hw-optin's kernel_module_request (0 while none is reported). */
+static long long autoload_counter(const char *field)
+{
+	long long n = policy_counter("hw-optin", "kernel_module_request", field);
+
+	return n < 0 ? 0 : n;
+}
+
+/*
+ * [system] module-autoload = allow (hw-optin): socket() of a family not loaded makes the kernel
+ * run the modprobe helper for the task, as root and as uid 1000, counted as allowed and not
+ * reported; a key upcall stays refused. Without the key (hw, hw-audit) the helper never runs.
+ */
+
+VM_TEST(hardware_module_autoload_key, 219)
+{
+	char saved_modprobe[256];
+	long long allowed, denied;
+	long mark;
+	bool ran;
+
+	hw_setup();
+	helpers_standin_start(saved_modprobe, sizeof(saved_modprobe));
+	mark = event_mark();
+	allowed = autoload_counter("allowed");
+	denied = autoload_counter("denied");
+	VM_CHECK(helper_ran(HC_AUTOLOAD, HW_OPTIN, 0));
+	VM_CHECK(helper_ran(HC_AUTOLOAD, HW_OPTIN, USER));
+	/* Counted as allowed, never as denied (no event). */
+	if (autoload_counter("allowed") < allowed + 2 || autoload_counter("denied") != denied)
+		VM_FAIL("hw-optin's kernel_module_request counters: allowed %lld -> %lld, denied "
+			"%lld -> %lld", allowed, autoload_counter("allowed"), denied,
+			autoload_counter("denied"));
+	/* What the stand-in was asked: the kernel's alias for the family, not a name of the
+	 * task's. */
+	{
+		char asked[128] = "";
+		FILE *f = fopen(HC_RAN, "r");
+
+		if (f && !fgets(asked, sizeof(asked), f))
+			asked[0] = '\0';
+		if (f)
+			fclose(f);
+		if (!strstr(asked, "net-pf-12"))
+			VM_FAIL("the stand-in modprobe was asked '%s', expected net-pf-12", asked);
+	}
+	VM_CHECK(!helper_ran(HC_KEY_UPCALL, HW_OPTIN, 0));
+	VM_CHECK(!helper_ran(HC_KEY_UPCALL, HW_OPTIN, USER));
+	for (size_t c = 0; c < 2; c++) {
+		ran = helper_ran(HC_AUTOLOAD, confined[c], 0) || helper_ran(HC_AUTOLOAD, confined[c], USER);
+		if (ran)
+			VM_FAIL("%s: the kernel ran modprobe for the task without module-autoload",
+				confined[c]);
+	}
+	VM_CHECK(helper_ran(HC_AUTOLOAD, NULL, USER)); /* control: under no policy */
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hw-optin\"",
+			   "\"hook\":\"key_alloc\"", "\"path\":\"a key upcall (request_key)\"",
+			   MODULE_SOURCE);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hw\"", "\"uid\":1000",
+			   "\"hook\":\"kernel_module_request\"",
+			   "\"path\":\"a module loaded for it (request_module)\"", MODULE_SOURCE);
+	helpers_standin_end(saved_modprobe);
 }
 
 /* This file's programs are attached, each cheap for the verifier (no path walk). */

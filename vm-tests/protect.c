@@ -359,11 +359,20 @@ VM_TEST(protect_sigio_cannot_reach_lsmguard, 168)
 	long mark = event_mark();
 	pid_t victim = lsmguard_victim(0), other;
 
-	VM_CHECK(in_cgroup(FILES, do_sigio, &victim) == 0); /* the write works; no signal */
-	VM_CHECK(in_cgroup(AUDIT, do_sigio, &victim) == 0);
+	int fds[2];
+
+	/* A confined task names no other process as a file's owner (blind.c). */
+	VM_CHECK(in_cgroup(FILES, do_sigio, &victim) == EPERM);
+	VM_CHECK(in_cgroup(AUDIT, do_sigio, &victim) == EPERM);
+	/* An owner set outside every policy: the confined task's write works, no signal. */
+	VM_CHECK(sigio_armed_pipe(victim, SIGKILL, fds));
+	VM_CHECK(in_cgroup(FILES, do_write_byte, &fds[1]) == 0);
+	VM_CHECK(in_cgroup(AUDIT, do_write_byte, &fds[1]) == 0);
 	usleep(100 * 1000);
 	VM_CHECK(running(victim));
 	victim_end(victim);
+	close(fds[0]);
+	close(fds[1]);
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"files\"",
 			   "\"hook\":\"file_send_sigiotask\"", "\"path\":\"lsmguard (SIGIO)\"");
 	/* Control: the same SIGIO (as SIGKILL) reaches a process that is not lsmguard. */
@@ -372,9 +381,12 @@ VM_TEST(protect_sigio_cannot_reach_lsmguard, 168)
 		pause();
 		_exit(0);
 	}
-	VM_CHECK(in_cgroup(FILES, do_sigio, &other) == 0);
+	VM_CHECK(sigio_armed_pipe(other, SIGKILL, fds));
+	VM_CHECK(in_cgroup(FILES, do_write_byte, &fds[1]) == 0);
 	VM_CHECK(wait_exit(other, 2000));
 	waitpid(other, NULL, 0);
+	close(fds[0]);
+	close(fds[1]);
 }
 
 /* ---- blinding the daemon: its cgroup and the other cgroups ---- */

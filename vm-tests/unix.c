@@ -143,8 +143,9 @@ static int sigio_to_init(int sig)
 
 	if (pipe(p))
 		return 200;
-	if (fcntl(p[0], F_SETOWN, 1) || fcntl(p[0], F_SETSIG, sig) ||
-	    fcntl(p[0], F_SETFL, O_ASYNC | O_NONBLOCK))
+	if (fcntl(p[0], F_SETOWN, 1))
+		return errno;
+	if (fcntl(p[0], F_SETSIG, sig) || fcntl(p[0], F_SETFL, O_ASYNC | O_NONBLOCK))
 		return 201;
 	if (write(p[1], "x", 1) != 1)
 		return 202;
@@ -534,11 +535,11 @@ static void signal_cases(const char *cgroup, uid_t uid)
 		return; /* the kernel refuses another user's signals before any LSM */
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"hook\":\"task_kill\"", "\"uid\":0",
 			   "\"path\":\"PID 1 (the service manager)\"", SIGNAL_SOURCE);
-	/* SIGIO: the write succeeds, the signal does not leave (the event says so). */
+	/* SIGIO: PID 1 is no confined task's file owner (another process: blind.c). */
 	mark = event_mark();
-	EXPECT_UNIX(cgroup, uid, U_SIGIO, NULL, NULL, SIGUSR1, 0);
-	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"hook\":\"file_send_sigiotask\"",
-			   "\"path\":\"PID 1 (the service manager) (SIGIO)\"", SIGNAL_SOURCE);
+	EXPECT_UNIX(cgroup, uid, U_SIGIO, NULL, NULL, SIGUSR1, EPERM);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"hook\":\"file_fcntl\"",
+			   "\"path\":\"another process as SIGIO owner\"");
 }
 
 VM_TEST(unix_signals_to_pid_1, 189)
@@ -553,13 +554,20 @@ VM_TEST(unix_signals_to_pid_1, 189)
 	EXPECT_UNIX(UNIX_AUDIT, 0, U_KILL, NULL, NULL, SIGUSR2, EPERM);
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"unix-audit\"",
 			   "\"hook\":\"task_kill\"", "\"path\":\"PID 1 (the service manager)\"");
-	/* The owner set by a confined task, the I/O done by an unconfined one (the suite): the
-	 * signal would be raised by the writer, whom no policy confines. Refused all the same. */
+	/* The owner set outside every policy (the suite), the I/O done by a confined task, then
+	 * by the suite: the signal would be raised by the writer. Refused to both. */
 	{
 		int p[2];
 
 		VM_CHECK(pipe(p) == 0);
-		VM_CHECK(in_cgroup(UNIX, do_set_sigio_owner, &p[0]) == 0);
+		VM_CHECK(in_cgroup(UNIX, do_set_sigio_owner, &p[0]) == EPERM);
+		VM_CHECK(do_set_sigio_owner(&p[0]) == 0);
+		mark = event_mark();
+		VM_CHECK(in_cgroup(UNIX, do_write_byte, &p[1]) == 0);
+		EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"unix\"",
+				   "\"hook\":\"file_send_sigiotask\"",
+				   "\"path\":\"PID 1 (the service manager) (SIGIO)\"",
+				   SIGNAL_SOURCE);
 		mark = event_mark();
 		VM_CHECK(write(p[1], "x", 1) == 1);
 		EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"hook\":\"file_send_sigiotask\"",

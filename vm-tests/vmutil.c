@@ -797,3 +797,21 @@ unsigned long program_verified(const char *status, const char *name)
 	printf("# %s: %lu instructions, %lu processed by the verifier\n", name, insns, verified);
 	return verified;
 }
+
+bool sigio_armed_pipe(pid_t owner, int sig, int fds[2])
+{
+	if (pipe2(fds, O_CLOEXEC))
+		return false;
+	if (fcntl(fds[0], F_SETOWN, owner) || fcntl(fds[0], F_SETSIG, sig) ||
+	    fcntl(fds[0], F_SETFL, O_ASYNC | O_NONBLOCK) || fcntl(fds[1], F_SETFL, O_NONBLOCK)) {
+		close(fds[0]);
+		close(fds[1]);
+		return false;
+	}
+	return true;
+}
+
+int do_write_byte(const void *arg)
+{
+	return write(*(const int *)arg, "x", 1) == 1 ? 0 : errno;
+}

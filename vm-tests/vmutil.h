@@ -118,6 +118,13 @@ int run_command(const char *const argv[], char *out, size_t out_size);
  */
 unsigned long program_verified(const char *status, const char *name);
 void write_file(const char *path, const char *text, mode_t mode);
+/*
+ * A pipe whose read end fds[0] has owner (F_SETOWN, set by the caller: under no policy in the
+ * suite), F_SETSIG sig and O_ASYNC: a byte written into fds[1] signals the owner. True when set.
+ */
+bool sigio_armed_pipe(pid_t owner, int sig, int fds[2]);
+/* An op for in_cgroup: write a byte into the descriptor *arg (0, or the errno). */
+int do_write_byte(const void *arg);
 /* Write text into an existing file as it is (proc and sysfs files). */
 void write_into(const char *path, const char *text);
 void make_cgroup(const char *cgroup);

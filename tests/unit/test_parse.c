@@ -499,7 +499,7 @@ TEST(parse_system_devices)
 	CHECK_STR(diag_line(&d, 2), "t.ini:9: error: unknown key 'device' in [system] (did you mean "
 				    "'devices'?); keys are devices, userns, mount, "
 				    "system-bus, cgroups, host-code, kernel-settings, clock, raw-disks, "
-				    "signal-others");
+				    "signal-others, module-autoload");
 	CHECK_STR(diag_line(&d, 3), "t.ini:10: error: section [system] appears twice (first at line "
 				    "5); merge the two");
 	lg_diag_free(&d);
@@ -526,7 +526,7 @@ TEST(parse_system_bus)
 	CHECK_STR(diag_line(&d, 1), "t.ini:7: error: unknown key 'systembus' in [system] (did you "
 				    "mean 'system-bus'?); keys are devices, userns, mount, "
 				    "system-bus, cgroups, host-code, kernel-settings, clock, raw-disks, "
-				    "signal-others");
+				    "signal-others, module-autoload");
 	lg_diag_free(&d);
 }
 
@@ -596,6 +596,43 @@ TEST(parse_system_sysctl)
 	CHECK_INT(d.count, 1);
 	CHECK_STR(diag_line(&d, 0), "t.ini:6: error: kernel-settings 'tune' in [system] is invalid; write "
 				    "deny or allow");
+	lg_diag_free(&d);
+}
+
+/* signal-others and module-autoload: each its own flag; neither sets the other. */
+TEST(parse_system_signal_others_and_module_autoload)
+{
+	struct lg_diag diag = {0};
+	struct lg_policy *p;
+	struct lg_diag d;
+
+	CHECK_INT(parse_text(HEADER "[system]\nmodule-autoload = allow\n", &p, &diag), 0);
+	CHECK_STR(lg_system_key_name(LG_SYSTEM_MODULE_AUTOLOAD), "module-autoload");
+	CHECK_INT(p->system.key[LG_SYSTEM_MODULE_AUTOLOAD].line, 6);
+	CHECK_STR(lg_system_values(LG_SYSTEM_MODULE_AUTOLOAD)
+		      [p->system.key[LG_SYSTEM_MODULE_AUTOLOAD].value],
+		  "allow");
+	CHECK_INT(lg_system_policy_flags(&p->system), LG_POLICY_SYSTEM_MODULE_AUTOLOAD);
+	lg_policy_free(p);
+	CHECK_INT(parse_text(HEADER "[system]\nsignal-others = allow\nmodule-autoload = deny\n", &p,
+			     &diag),
+		  0);
+	CHECK_INT(lg_system_policy_flags(&p->system), LG_POLICY_SYSTEM_SIGNAL_OTHERS);
+	lg_policy_free(p);
+	CHECK_INT(parse_text(HEADER "[system]\nsignal-others = allow\nmodule-autoload = allow\n",
+			     &p, &diag),
+		  0);
+	CHECK_INT(lg_system_policy_flags(&p->system),
+		  LG_POLICY_SYSTEM_SIGNAL_OTHERS | LG_POLICY_SYSTEM_MODULE_AUTOLOAD);
+	lg_policy_free(p);
+	d = parse_fail(HEADER "[system]\nmodule-autoload = tun\nmodule-autolaod = allow\n");
+	CHECK_INT(d.count, 2);
+	CHECK_STR(diag_line(&d, 0), "t.ini:6: error: module-autoload 'tun' in [system] is invalid; "
+				    "write deny or allow");
+	CHECK_STR(diag_line(&d, 1), "t.ini:7: error: unknown key 'module-autolaod' in [system] (did "
+				    "you mean 'module-autoload'?); keys are devices, userns, mount, "
+				    "system-bus, cgroups, host-code, kernel-settings, clock, raw-disks, "
+				    "signal-others, module-autoload");
 	lg_diag_free(&d);
 }
 
