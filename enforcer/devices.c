@@ -31,6 +31,17 @@ static int parse_line(const char *line, unsigned int *number, char *name, size_t
 	return sscanf(line, fmt, number, name) == 2;
 }
 
+/* fopen for reading, or NULL with *ret = -errno and err naming path. */
+static FILE *open_table(const char *path, int *ret, char *err, size_t errsize)
+{
+	FILE *f = fopen(path, "re");
+
+	*ret = f ? 0 : -errno;
+	if (!f)
+		snprintf(err, errsize, "cannot read %s: %s", path, strerror(errno));
+	return f;
+}
+
 static int scan_file(const char *path, int kind, bool whole,
 		     int (*found)(const struct lg_device_number *, void *), void *arg, char *err,
 		     size_t errsize)
@@ -40,12 +51,9 @@ static int scan_file(const char *path, int kind, bool whole,
 	int ret = 0;
 	FILE *f;
 
-	f = fopen(path, "re");
-	if (!f) {
-		ret = -errno;
-		snprintf(err, errsize, "cannot read %s: %s", path, strerror(errno));
+	f = open_table(path, &ret, err, errsize);
+	if (!f)
 		return ret;
-	}
 	while (!ret && fgets(line, sizeof(line), f)) {
 		struct lg_device_number number = {.kind = kind};
 		char name[64];
@@ -86,12 +94,9 @@ static int scan_consoles(const char *path, int (*found)(const struct lg_device_n
 	int ret = 0;
 	FILE *f;
 
-	f = fopen(path, "re");
-	if (!f) {
-		ret = -errno;
-		snprintf(err, errsize, "cannot read %s: %s", path, strerror(errno));
+	f = open_table(path, &ret, err, errsize);
+	if (!f)
 		return ret;
-	}
 	while (!ret && fgets(line, sizeof(line), f)) {
 		struct lg_device_number number = {.kind = LG_DEVCLASS_CONSOLE,
 						  .value = LG_BUILTIN_TERMINAL};
