@@ -503,7 +503,8 @@ __weak __noinline int lg_open_builtin(__u64 inode_addr, int write, __u32 policy_
 
 		/* The virtual consoles (4:0-63: tty0..tty63) and /dev/console (5:1): an
 		 * administrator's console login, read, written, its keyboard switched off.
-		 * (Serial lines, 4:64 and up, are devices too: left to the rules.) */
+		 * (Serial lines, 4:64 and up, are devices: left to the rules, but for the kernel's
+		 * consoles, classified by the daemon: lg_device_class.) */
 		if ((rdev >> 20 == 4 && (rdev & 0xfffff) < 64) || rdev == LG_KDEV(5, 1))
 			return LG_BUILTIN_TERMINAL;
 		/* /dev/watchdog (10:130): opened, the host reboots unless it is fed for ever. */

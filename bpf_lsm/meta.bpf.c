@@ -89,6 +89,7 @@
 #define LG_EXT4_IOC_GROUP_EXTEND 0x40086607
 #define LG_EXT4_IOC_GROUP_EXTEND32 0x40046607
 #define LG_EXT4_IOC_GROUP_ADD 0x40286608
+#define LG_EXT4_IOC32_GROUP_ADD 0x40246608 /* the packed 32-bit struct, converted by the kernel */
 #define LG_EXT4_IOC_SWAP_BOOT 0x6611
 /* fcntl */
 #define LG_F_SETLEASE 1024
@@ -318,6 +319,7 @@ static __always_inline bool lg_is_filesystem_change(unsigned int cmd)
 	return cmd == LG_FS_IOC_SETFSLABEL || cmd == LG_EXT4_IOC_SETFSUUID ||
 	       cmd == LG_EXT4_IOC_RESIZE_FS || cmd == LG_EXT4_IOC_GROUP_EXTEND ||
 	       cmd == LG_EXT4_IOC_GROUP_EXTEND32 || cmd == LG_EXT4_IOC_GROUP_ADD ||
+	       cmd == LG_EXT4_IOC32_GROUP_ADD ||
 	       cmd == LG_EXT4_IOC_SWAP_BOOT;
 }
 
@@ -378,6 +380,9 @@ static __always_inline int lg_owner_check(__u8 hook, bool group, __s32 nr)
 }
 
 /* F_SETOWN's number: a process, or minus a process group (INT_MIN: the kernel's EINVAL). */
+/* An owner the setting checks could not read: a pid no task has (above PID_MAX_LIMIT). */
+#define LG_OWNER_UNREAD 0x7fffffff
+
 static __always_inline int lg_owner_number(__u8 hook, __s32 who)
 {
 	if (who == (__s32)0x80000000)
@@ -391,8 +396,11 @@ static __always_inline int lg_ioctl_check(struct file *file, unsigned int cmd, u
 	__s32 who;
 
 	if (cmd == LG_FIOSETOWN || cmd == LG_SIOCSPGRP) {
+		/* Unreadable here (a page not faulted in: this read does not fault, the kernel's
+		 * will): refused as an owner that is not the task (review of the session's
+		 * changes), which only a caller that never wrote its own argument meets. */
 		if (bpf_probe_read_user(&who, sizeof(who), (void *)arg))
-			return 0; /* the kernel's read decides (protect.bpf.c checks the owner) */
+			return lg_owner_check(LG_HOOK_FILE_IOCTL, false, LG_OWNER_UNREAD);
 		return lg_owner_number(LG_HOOK_FILE_IOCTL, who);
 	}
 	if (cmd == LG_FIFREEZE || cmd == LG_FITHAW || cmd == LG_FS_SHUTDOWN)
@@ -432,7 +440,7 @@ int BPF_PROG(lg_file_fcntl, struct file *file, unsigned int cmd, unsigned long a
 		return lg_owner_number(LG_HOOK_FILE_FCNTL, (__s32)arg);
 	if (cmd == LG_F_SETOWN_EX) {
 		if (bpf_probe_read_user(&owner, sizeof(owner), (void *)arg))
-			return 0; /* the kernel's read decides (protect.bpf.c checks the owner) */
+			return lg_owner_check(LG_HOOK_FILE_FCNTL, false, LG_OWNER_UNREAD);
 		return lg_owner_check(LG_HOOK_FILE_FCNTL, owner.type == LG_F_OWNER_PGRP, owner.pid);
 	}
 	if (cmd != LG_F_SETLEASE || arg == LG_F_UNLCK)

@@ -287,6 +287,44 @@ int BPF_PROG(lg_sb_remount, struct super_block *sb, void *mnt_opts, int ret)
  * systemd's child in its setup window (RootImage=, a loop device) is exempt.
  */
 #define FS_REQUIRES_DEV 1
+
+/*
+ * The same decision before the filesystem reads its disk: the "source" parameter of a mount of
+ * a type that needs a device (mount(2) passes its device this way, fsconfig FSCONFIG_SET_STRING,
+ * _SET_PATH and _SET_FD too). Deciding only once the superblock exists, as sb_set_mnt_opts does,
+ * lets the filesystem read an image of the task's choosing and replay its journal on a disk the
+ * host never mounted (review of the session's changes); that hook stays for devices named
+ * otherwise (btrfs's device= option).
+ */
+SEC("lsm/fs_context_parse_param")
+int BPF_PROG(lg_fs_context_parse_param, struct fs_context *fc, struct fs_parameter *param, int ret)
+{
+	static const char what[] = "a disk's filesystem, mounted from its block device";
+	const struct lg_policy_value *policy;
+	__u64 cgroup_id = 0;
+	char key[8] = {};
+
+	/* ret is an earlier BPF program's answer, 0 when none: returning 0 lets the hook's own
+	 * default (-ENOPARAM: "not the LSM's") stand. */
+	if (ret)
+		return ret;
+	if (!(BPF_CORE_READ(fc, fs_type, fs_flags) & FS_REQUIRES_DEV))
+		return 0;
+	if (bpf_probe_read_kernel_str(key, sizeof(key), BPF_CORE_READ(param, key)) != 7 ||
+	    key[0] != 's' || key[1] != 'o' || key[2] != 'u' || key[3] != 'r' || key[4] != 'c' ||
+	    key[5] != 'e')
+		return 0;
+	policy = lg_mount_subject(&cgroup_id);
+	if (!policy)
+		return 0;
+	if (policy->flags & LG_POLICY_SYSTEM_RAW_DISKS) {
+		lg_count_allowed(policy->id, LG_HOOK_FS_CONTEXT_PARSE_PARAM);
+		return 0;
+	}
+	return lg_builtin_deny(policy, cgroup_id, LG_HOOK_FS_CONTEXT_PARSE_PARAM,
+			       LG_BUILTIN_RAW_DISK, what, sizeof(what));
+}
+
 SEC("lsm/sb_set_mnt_opts")
 int BPF_PROG(lg_sb_set_mnt_opts, struct super_block *sb, void *mnt_opts, unsigned long kern_flags,
 	     unsigned long *set_kern_flags, int ret)

@@ -73,6 +73,7 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	X(lg_move_mount)                                                                          \
 	X(lg_sb_remount)                                                                          \
 	X(lg_sb_pivotroot)                                                                        \
+	X(lg_fs_context_parse_param)                                                              \
 	X(lg_sb_set_mnt_opts)                                                                     \
 	X(lg_capable)                                                                             \
 	X(lg_bpf)                                                                                 \

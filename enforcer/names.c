@@ -55,6 +55,7 @@ static const char *const hook_names[LG_HOOK_COUNT] = {
 	[LG_HOOK_KEY_ALLOC] = "key_alloc",
 	[LG_HOOK_SB_SET_MNT_OPTS] = "sb_set_mnt_opts",
 	[LG_HOOK_QUOTACTL] = "quotactl",
+	[LG_HOOK_FS_CONTEXT_PARSE_PARAM] = "fs_context_parse_param",
 	[LG_HOOK_SETTIME] = "settime",
 	[LG_HOOK_SYSLOG] = "syslog",
 };

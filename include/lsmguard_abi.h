@@ -503,7 +503,8 @@ enum lg_hook {
 	LG_HOOK_KEY_ALLOC = 50,      /* request_key()'s upcall authorisation key */
 	LG_HOOK_SB_SET_MNT_OPTS = 51, /* a new superblock about to be mounted (its disk) */
 	LG_HOOK_QUOTACTL = 52,       /* disk quotas changed */
-	LG_HOOK_COUNT = 53,
+	LG_HOOK_FS_CONTEXT_PARSE_PARAM = 53, /* a mount's "source" named, before any disk is read */
+	LG_HOOK_COUNT = 54,
 };
 
 /*

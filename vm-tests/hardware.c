@@ -1142,6 +1142,18 @@ static long long autoload_counter(const char *field)
  * reported; a key upcall stays refused. Without the key (hw, hw-audit) the helper never runs.
  */
 
+#define SG_FREE_NODE "/data/hw-sg-autoload" /* 21:0, sg's number: its driver is not loaded */
+
+static int open_node_do(const void *data)
+{
+	int fd = open(data, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
 VM_TEST(hardware_module_autoload_key, 219)
 {
 	char saved_modprobe[256];
@@ -1183,6 +1195,21 @@ VM_TEST(hardware_module_autoload_key, 219)
 				confined[c]);
 	}
 	VM_CHECK(helper_ran(HC_AUTOLOAD, NULL, USER)); /* control: under no policy */
+	/* A device number's driver ("char-major-21-0", asked by the open of a node after
+	 * file_open decided on a number no driver had: sg's SCSI commands by write) stays
+	 * refused with module-autoload = allow (and raw-disks = allow: the rules decide the node). */
+	unlink(SG_FREE_NODE);
+	VM_CHECK(mknod(SG_FREE_NODE, S_IFCHR | 0600, makedev(21, 0)) == 0);
+	unlink(HC_RAN);
+	VM_CHECK(in_cgroup(HW_OPTIN, open_node_do, SG_FREE_NODE) == ENXIO);
+	VM_CHECK(access(HC_RAN, F_OK) != 0);
+	unlink(HC_RAN);
+	VM_CHECK(in_cgroup(NULL, open_node_do, SG_FREE_NODE) == ENXIO);
+	VM_CHECK(access(HC_RAN, F_OK) == 0); /* control: the kernel asked for it */
+	VM_CHECK(unlink(SG_FREE_NODE) == 0);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hw-optin\"",
+			   "\"hook\":\"kernel_module_request\"",
+			   "\"path\":\"a module loaded for it (request_module)\"", MODULE_SOURCE);
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hw-optin\"",
 			   "\"hook\":\"key_alloc\"", "\"path\":\"a key upcall (request_key)\"",
 			   MODULE_SOURCE);
@@ -1198,7 +1225,8 @@ VM_TEST(hardware_programs_attached, 216)
 	static const char *const programs[] = {
 	    "lg_locked_down", "lg_settime",	  "lg_capable_host",	      "lg_syslog",
 	    "lg_uring_cmd",   "lg_path_notify", "lg_kernel_module_request", "lg_key_alloc",
-	    "lg_sb_set_mnt_opts", "lg_quotactl", "lg_dev_alloc_region", "lg_dev_register_region",
+	    "lg_sb_set_mnt_opts", "lg_fs_context_parse_param", "lg_quotactl",
+	    "lg_dev_alloc_region", "lg_dev_register_region",
 	    "lg_dev_register", "lg_dev_misc_register", "lg_file_open"};
 	const size_t walkless = sizeof(programs) / sizeof(programs[0]) - 1;
 	const char *const argv[] = {LSMGUARD, "status", "--json", NULL};
@@ -1223,7 +1251,7 @@ VM_TEST(hardware_programs_attached, 216)
 
 enum disk_mount_op {
 	DM_MOUNT,   /* mount(2) of RAMDISK's ext2 read-only */
-	DM_NEW_API, /* fsopen("ext4"), fsconfig source and ro, FSCONFIG_CMD_CREATE */
+	DM_NEW_API, /* fsopen("ext4"), fsconfig source (refused here) and ro, FSCONFIG_CMD_CREATE */
 };
 
 struct dm_arg {
@@ -1250,8 +1278,10 @@ static int dm_do(const void *data)
 	fd = syscall(SYS_fsopen, "ext4", 1 /* FSOPEN_CLOEXEC */);
 	if (fd < 0)
 		return errno;
-	if (syscall(SYS_fsconfig, fd, 1 /* FSCONFIG_SET_STRING */, "source", RAMDISK, 0) ||
-	    syscall(SYS_fsconfig, fd, 0 /* FSCONFIG_SET_FLAG */, "ro", NULL, 0))
+	/* The source is refused when it is named, before the filesystem reads the disk. */
+	if (syscall(SYS_fsconfig, fd, 1 /* FSCONFIG_SET_STRING */, "source", RAMDISK, 0))
+		ret = errno;
+	else if (syscall(SYS_fsconfig, fd, 0 /* FSCONFIG_SET_FLAG */, "ro", NULL, 0))
 		ret = 150;
 	else
 		ret = syscall(SYS_fsconfig, fd, 6 /* FSCONFIG_CMD_CREATE */, NULL, NULL, 0) ? errno
@@ -1268,7 +1298,7 @@ static void dm_expect(const char *cgroup, enum disk_mount_op op, uid_t uid, int 
 
 	if (got != want)
 		VM_FAIL("%s (%s) from %s as uid %u: %d (%s), expected %s",
-			op == DM_MOUNT ? "mount(2) of the disk" : "fsconfig(CMD_CREATE) of the disk",
+			op == DM_MOUNT ? "mount(2) of the disk" : "fsconfig(source, CMD_CREATE) of the disk",
 			round, cgroup ? cgroup : "no policy", (unsigned)uid, got, result_text(got),
 			result_text(want));
 }
@@ -1306,16 +1336,16 @@ VM_TEST(hardware_disk_filesystems_are_not_mounted, 219)
 	}
 	VM_CHECK(umount(HOST_DISK_MNT) == 0);
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hw\"",
-			   "\"hook\":\"sb_set_mnt_opts\"",
+			   "\"hook\":\"fs_context_parse_param\"",
 			   "\"path\":\"a disk's filesystem, mounted from its block device\"",
 			   RAW_DISK_SOURCE);
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hw-audit\"",
-			   "\"hook\":\"sb_set_mnt_opts\"",
+			   "\"hook\":\"fs_context_parse_param\"",
 			   "\"path\":\"a disk's filesystem, mounted from its block device\"",
 			   RAW_DISK_SOURCE);
 	{
 		/* uid 1000's mounts were the kernel's refusals, not lsmguard's */
-		const char *const user_events[] = {"\"hook\":\"sb_set_mnt_opts\"", "\"uid\":1000",
+		const char *const user_events[] = {"\"hook\":\"fs_context_parse_param\"", "\"uid\":1000",
 						   NULL};
 
 		VM_CHECK(!wait_event_after(mark, user_events, 300));
