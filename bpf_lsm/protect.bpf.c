@@ -311,7 +311,8 @@ int BPF_PROG(lg_task_kill, struct task_struct *p, struct kernel_siginfo *info, i
  * something other than its own process or thread are recorded: the pre-check (meta.bpf.c,
  * file_fcntl and file_ioctl) lets it name only its own process group besides, and the others
  * come from a race with that check or from a route without one (a tty's O_ASYNC). Removed when
- * the file is freed, or when an unconfined task sets the owner; a confined task's later
+ * an unconfined task sets the owner at that address (a freed file's record stays until then:
+ * a file whose owner is never set sends nothing, see lg_sigio_owner_set); a confined task's later
  * setting of its own process replaces the record with its own (never removes it: two of its
  * threads racing could otherwise leave another's owner unrecorded).
  */
