@@ -42,7 +42,7 @@ ENFORCER_OBJS := $(ENFORCER_SRCS:%.c=$(BUILD)/%.o)
 UNIT_OBJS     := $(UNIT_SRCS:%.c=$(BUILD)/%.o) $(HARNESS_SRCS:%.c=$(BUILD)/%.o)
 # The enforcer's helpers the unit tests check (none of them needs the BPF skeleton).
 UNIT_ENFORCER_OBJS := $(addprefix $(BUILD)/enforcer/,json.o names.o loaded.o atomic_file.o output.o \
-	state.o devices.o)
+	state.o devices.o ringbuf.o)
 
 # Variables used in prerequisites must be set before the rules that use them.
 VM_DIR    := $(BUILD)/vm
@@ -129,7 +129,7 @@ $(LSMGUARD)-static: $(ENFORCER_OBJS) $(LIBPOLICY)
 # ---- tests ----
 $(UNIT_TESTS): $(UNIT_OBJS) $(UNIT_ENFORCER_OBJS) $(LIBPOLICY)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(ENFORCER_LDLIBS)
 
 # Every suite prints its own "N passed, N failed"; tests/run-all.sh adds them up and prints
 # the closing line, and fails when any suite fails or prints no count.

@@ -31,6 +31,7 @@
 #include "metrics.h"
 #include "notify.h"
 #include "output.h"
+#include "ringbuf.h"
 #include "selfprot.h"
 #include "state.h"
 
@@ -49,7 +50,7 @@ struct daemon {
 	struct lg_output log;
 	struct lg_bpf bpf;
 	struct lg_loaded loaded;
-	struct ring_buffer *events;
+	struct lg_ringbuf events; /* read without epoll: ringbuf.h says why */
 	unsigned reloads;
 	double compile_ms;  /* the last load's parse and compile, for the reload event */
 	double in_force_ms; /* ... and from its start until the new set was enforced */
@@ -123,7 +124,7 @@ static bool is_canary_event(const struct daemon *d, const struct lg_event *ev)
 	return p && lg_policy_is_canary(p);
 }
 
-static int on_event(void *ctx, void *data, size_t size)
+static int on_event(void *ctx, const void *data, size_t size)
 {
 	struct daemon *d = ctx;
 	const struct lg_event *ev = data;
@@ -569,6 +570,21 @@ static void drain_outputs(struct daemon *d)
 	log_flush();
 }
 
+/* Records read a turn of the loop (each is an event line of a few hundred bytes). */
+#define LG_EVENTS_PER_TURN 4096
+
+/*
+ * What the ring buffer holds, at most LG_EVENTS_PER_TURN records a call: under a flood
+ * the loop still answers signals and reloads, and poll() wakes it again for the rest.
+ */
+static void consume_events(struct daemon *d)
+{
+	int ret = lg_ringbuf_consume(&d->events, LG_EVENTS_PER_TURN, on_event, d);
+
+	if (ret < 0)
+		log_warnx("cannot read the event ring buffer: %s", strerror(-ret));
+}
+
 static int event_loop(struct daemon *d)
 {
 	struct pollfd fds[5];
@@ -583,7 +599,7 @@ static int event_loop(struct daemon *d)
 	if (sfd < 0)
 		fatal("signalfd");
 	fds[0] = (struct pollfd){.fd = sfd, .events = POLLIN};
-	fds[1] = (struct pollfd){.fd = ring_buffer__epoll_fd(d->events), .events = POLLIN};
+	fds[1] = (struct pollfd){.fd = d->events.fd, .events = POLLIN};
 	fds[2] = (struct pollfd){.fd = mfd, .events = POLLPRI};
 	fds[3].events = fds[4].events = POLLOUT;
 	double next_metrics = monotonic_ms() + d->metrics_interval * 1000.0;
@@ -615,7 +631,7 @@ static int event_loop(struct daemon *d)
 		}
 		drain_outputs(d);
 		if (fds[1].revents)
-			ring_buffer__consume(d->events);
+			consume_events(d);
 		report_lost(d, false);
 		if (fds[2].revents & (POLLPRI | POLLERR)) {
 			struct lg_config config;
@@ -637,7 +653,7 @@ static int event_loop(struct daemon *d)
 				reload(d);
 				continue;
 			}
-			ring_buffer__consume(d->events);
+			consume_events(d);
 			drain_outputs(d);
 			/* What is still held goes if the reader takes it soon; not waited for long. */
 			lg_output_flush_wait(&d->out, 2000);
@@ -815,16 +831,18 @@ int cmd_run(int argc, char **argv)
 			lg_bpf_unpin(d.pin_dir); /* nothing of ours is in force: leave nothing behind */
 		fatalx("no policy is in force");
 	}
-	d.events = ring_buffer__new(d.bpf.map_fd[LG_MAP_EVENTS], on_event, &d, NULL);
-	if (!d.events)
+	ret = lg_ringbuf_open(&d.events, d.bpf.map_fd[LG_MAP_EVENTS]);
+	if (ret) {
+		errno = -ret;
 		fatal("cannot open the event ring buffer");
+	}
 	ret = lg_canary_run(err, sizeof(err));
 	if (ret) {
 		if (!d.bpf.adopted)
 			lg_bpf_unpin(d.pin_dir); /* not enforcing: leave nothing that claims to */
 		fatalx("%s; not claiming enforcement", err);
 	}
-	ring_buffer__consume(d.events); /* drop the canary's own events */
+	consume_events(&d); /* the canary's own events: on_event drops them */
 	/* A predecessor's look (an empty one too: it saw no loss) when the pins were adopted;
 	 * without one, the snapshot only. What it reports comes after ready. */
 	ret = d.bpf.adopted ? lg_lost_seen_read(d.state_dir, d.lost, LG_LOST_KEYS) : -ENOENT;
@@ -849,7 +867,7 @@ int cmd_run(int argc, char **argv)
 		log_warnx("cannot write %s/reloads", d.state_dir);
 	write_metrics(&d);
 	ret = event_loop(&d);
-	ring_buffer__free(d.events);
+	lg_ringbuf_close(&d.events);
 	lg_bpf_close(&d.bpf);
 	for (int b = 0; b < 2; b++)
 		lg_loaded_set_free(&d.loaded.bank[b]);

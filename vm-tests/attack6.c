@@ -14,7 +14,8 @@
  * 255 (closed: FS_IOC_SETFSLABEL, EXT4_IOC_SETFSUUID and ext4's resizes are host-control
  * ioctls), 257 (held), 258 (closed: swapon and swapoff are host-control at capable), 259
  * (closed: a hard link, like a rename, cannot take a program out of its [exec] deny rule),
- * 260 (held).
+ * 260 (held), 261 (closed for lsmguard: a restarted daemon needs no epoll watch; the other
+ * root processes' part is open and stays in pending/).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -845,3 +846,250 @@ VM_TEST(a6_other_policys_pty_refused_after_a_pty_flood, 260)
 	}
 }
 
+
+/* ===================================================================================== */
+/* 261 (the daemon's part): root's per-user budgets used up by a confined root. The epoll  */
+/* watches, inotify instances and mount namespaces are counted per user and shared by every */
+/* root process; lsmguard's next start must need none of them.                              */
+/* ===================================================================================== */
+
+static int budget_ready[2];
+
+struct budget_report {
+	long watches;	   /* epoll watches the attacker holds */
+	int watch_errno;   /* what stopped it (ENOSPC: the budget is spent) */
+	int inotify;	   /* inotify instances it holds */
+	int inotify_errno; /* EMFILE: the per-user limit reached */
+};
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int do_budget(const void *data)
+{
+	struct rlimit rl = {1 << 20, 1 << 20};
+	struct budget_report rep = {0};
+	int base, n = 0, *fds;
+
+	(void)data;
+	if (setrlimit(RLIMIT_NOFILE, &rl)) {
+		rl.rlim_cur = rl.rlim_max = 65536;
+		if (setrlimit(RLIMIT_NOFILE, &rl))
+			return 1000 + errno;
+	}
+	base = eventfd(0, EFD_CLOEXEC);
+	fds = calloc(200000, sizeof(int));
+	if (base < 0 || !fds)
+		return 201;
+	for (; n < 200000; n++) {
+		fds[n] = dup(base);
+		if (fds[n] < 0)
+			break;
+	}
+	/* The same descriptors in as many epoll instances as it takes. */
+	for (int round = 0; round < 64 && !rep.watch_errno; round++) {
+		int ep = epoll_create1(EPOLL_CLOEXEC);
+
+		if (ep < 0) {
+			rep.watch_errno = errno;
+			break;
+		}
+		for (int i = 0; i < n; i++) {
+			struct epoll_event ev = {.events = EPOLLIN};
+
+			if (epoll_ctl(ep, EPOLL_CTL_ADD, fds[i], &ev)) {
+				rep.watch_errno = errno;
+				break;
+			}
+			rep.watches++;
+		}
+	}
+	for (;;) {
+		if (inotify_init1(IN_CLOEXEC) < 0) {
+			rep.inotify_errno = errno;
+			break;
+		}
+		if (++rep.inotify > 100000)
+			break;
+	}
+	if (write(budget_ready[1], &rep, sizeof(rep)) != sizeof(rep))
+		return 202;
+	/* Then it takes every watch another root process gives back (a daemon that exits). */
+	for (int ep = epoll_create1(EPOLL_CLOEXEC), i = 0;;) {
+		struct epoll_event ev = {.events = EPOLLIN};
+
+		if (i == n) {
+			ep = epoll_create1(EPOLL_CLOEXEC);
+			i = 0;
+		}
+		if (epoll_ctl(ep, EPOLL_CTL_ADD, fds[i], &ev) == 0)
+			i++;
+		else
+			usleep(1000);
+	}
+}
+
+/* A confined write to the policy directory: refused, and the daemon's event says so. */
+static int do_protected_write(const void *data)
+{
+	int fd = open(POLICY_DIR "/a6-budget.ini", O_WRONLY | O_CREAT, 0644);
+
+	(void)data;
+	if (fd >= 0) {
+		close(fd);
+		unlink(POLICY_DIR "/a6-budget.ini");
+		return 0;
+	}
+	return errno;
+}
+
+/*
+ * Start `lsmguard run` with its lines apart from the suite's log; once ready, have a confined
+ * task trip a protection and wait for that denial's event. 0: ready and the event came.
+ */
+static int restart_and_see_an_event(const char *cgroup, char *out_text, size_t size)
+{
+	int out = open("/run/a6-daemon.log", O_RDWR | O_CREAT | O_TRUNC, 0644), status = -1;
+	long end = now_ms() + 30000;
+	bool ready = false;
+	int result = 98;
+	pid_t pid;
+
+	out_text[0] = '\0';
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		dup2(out, 1);
+		dup2(out, 2);
+		execl(LSMGUARD, "lsmguard", "run", "--policy-dir", POLICY_DIR, (char *)NULL);
+		_exit(127);
+	}
+	while (now_ms() < end) {
+		ssize_t n = pread(out, out_text, size - 1, 0);
+
+		out_text[n > 0 ? n : 0] = '\0';
+		if (waitpid(pid, &status, WNOHANG) == pid) {
+			close(out);
+			return WIFEXITED(status) ? 100 + WEXITSTATUS(status) : 99;
+		}
+		if (!ready && strstr(out_text, "\"event\":\"ready\"")) {
+			struct a6_proc w;
+
+			ready = true;
+			if (!a6_spawn(&w, cgroup, do_protected_write, NULL))
+				break;
+			if (a6_wait(&w, 10000) != EPERM) {
+				result = 97;
+				break;
+			}
+		}
+		if (ready && strstr(out_text, "\"path\":\"" POLICY_DIR "/a6-budget.ini\"")) {
+			result = 0;
+			break;
+		}
+		usleep(50 * 1000);
+	}
+	kill(pid, SIGTERM);
+	if (!wait_exit(pid, 10000))
+		kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	close(out);
+	return result;
+}
+
+/* Wait (10 s at most) until a hog's budget is given back: freed after its exit. */
+static void budget_given_back(void)
+{
+	for (int i = 0; i < 200; i++) {
+		struct epoll_event ev = {.events = EPOLLIN};
+		int e = epoll_create1(EPOLL_CLOEXEC), f = eventfd(0, EFD_CLOEXEC);
+		int ok = epoll_ctl(e, EPOLL_CTL_ADD, f, &ev) == 0;
+		int in = inotify_init1(IN_CLOEXEC);
+
+		close(e);
+		close(f);
+		if (in >= 0)
+			close(in);
+		if (ok && in >= 0)
+			return;
+		usleep(50 * 1000);
+	}
+}
+
+VM_TEST(a6_restarted_daemon_needs_no_per_user_budget, 261)
+{
+	a6_setup();
+	VM_TIMEOUT(150);
+	for (size_t c = 0; c < 2; c++) {
+		struct budget_report rep = {0};
+		struct pollfd pfd;
+		struct a6_proc hog;
+		struct epoll_event ev = {.events = EPOLLIN};
+		static char text[64 * 1024];
+		int ep, efd, add, started;
+		pid_t daemon;
+
+		budget_given_back();
+		VM_CHECK(pipe(budget_ready) == 0);
+		VM_CHECK(a6_spawn(&hog, attackers[c], do_budget, NULL));
+		pfd = (struct pollfd){.fd = budget_ready[0], .events = POLLIN};
+		if (poll(&pfd, 1, 60000) != 1 ||
+		    read(budget_ready[0], &rep, sizeof(rep)) != sizeof(rep)) {
+			VM_FAIL("the attacker reported nothing");
+			a6_wait(&hog, 100);
+			continue;
+		}
+		close(budget_ready[0]);
+		close(budget_ready[1]);
+		/* The budget is spent for every root process (the part still open: no LSM hook
+		 * at epoll_ctl or inotify_init on 6.1; docs/security.md, attack run 6). */
+		ep = epoll_create1(EPOLL_CLOEXEC);
+		efd = eventfd(0, EFD_CLOEXEC);
+		add = epoll_ctl(ep, EPOLL_CTL_ADD, efd, &ev) ? errno : 0;
+		close(ep);
+		close(efd);
+		printf("# %s: the confined root holds %ld epoll watches (stopped by %s) and %d "
+		       "inotify instances (stopped by %s); an unconfined root's epoll_ctl(ADD): %s\n",
+		       attacker_names[c], rep.watches, res(rep.watch_errno), rep.inotify,
+		       res(rep.inotify_errno), res(add));
+		VM_CHECK(rep.watch_errno == ENOSPC);
+		VM_CHECK(add == ENOSPC);
+		/* The administrator restarts lsmguard (an upgrade, a crash, systemctl restart):
+		 * the old daemon's watch goes to the attacker as it exits. */
+		daemon = daemon_pid();
+		if (daemon > 1) {
+			kill(daemon, SIGTERM);
+			wait_exit(daemon, 10000);
+		}
+		started = restart_and_see_an_event(attackers[c], text, sizeof(text));
+		/* 97: the write was not refused; 98: no ready line or no event in time;
+		 * 100 + status: the daemon exited. */
+		printf("# %s: lsmguard run while the budget is spent: %s (code %d)\n",
+		       attacker_names[c],
+		       started == 0 ? "ready, the next denial's event delivered" : "failed", started);
+		if (started) {
+			char *nl;
+
+			for (char *line = text; *line; line = nl + 1) {
+				nl = strchr(line, '\n');
+				if (!nl)
+					break;
+				if (strstr(line, "error") || strstr(line, "fatal") ||
+				    strstr(line, "epoll") || strstr(line, "No space"))
+					printf("#   %.*s\n", (int)(nl - line) > 200 ? 200 : (int)(nl - line),
+					       line);
+			}
+		}
+		VM_CHECK(started == 0);
+		a6_wait(&hog, 100);
+		budget_given_back();
+		/* The suite's own daemon again. */
+		if (daemon_pid() < 0 || kill(daemon_pid(), 0) != 0)
+			VM_CHECK(daemon_start() > 0);
+	}
+}
