@@ -353,11 +353,14 @@ int cmd_explain(int argc, char **argv)
 	if (is_path) {
 		struct lg_protected protected;
 
-		/* lsmguard's objects and host code, as the daemon would add them (writes only). */
+		/* lsmguard's objects and host code (the built-in places and host-code.list's),
+		 * as the daemon would add them (writes only). */
 		if (lg_protected_collect(&protected, policy_dir, LG_STATE_DIR, NULL, NULL) == 0) {
 			struct lg_diag diag = {0};
 
-			if (lg_compiled_add_protected_kinds(compiled,
+			if (lg_protected_add_host_code(&protected, set.host_code,
+						       set.host_code_count) ||
+			    lg_compiled_add_protected_kinds(compiled,
 							    (const char *const *)protected.paths,
 							    protected.kinds, protected.count, &diag))
 				log_warnx("cannot add lsmguard's own objects: the answer leaves "

@@ -118,8 +118,12 @@ int cmd_check(int argc, char **argv)
 		return 1;
 	for (size_t i = 0; i < set.count; i++)
 		rules += lg_policy_rule_count(set.policies[i]);
-	printf("policy OK: %zu file%s, %zu rule%s\n", set.count, set.count == 1 ? "" : "s", rules,
+	printf("policy OK: %zu file%s, %zu rule%s", set.count, set.count == 1 ? "" : "s", rules,
 	       rules == 1 ? "" : "s");
+	if (set.host_code_count)
+		printf(", %zu host-code place%s (" LG_HOST_CODE_LIST ")", set.host_code_count,
+		       set.host_code_count == 1 ? "" : "s");
+	putchar('\n');
 	lg_compiled_free(compiled);
 	lg_policy_set_free(&set);
 	return 0;

@@ -333,10 +333,14 @@ static int compile_dir(struct daemon *d, const struct lg_config *config, unsigne
 				  &out->set, &out->compiled, config->path_seed[bank], bank);
 	if (ret)
 		return ret;
-	/* lsmguard's own objects, in the same bank and under its seed. */
-	ret =
-	    lg_compiled_add_protected_kinds(out->compiled, (const char *const *)d->protected.paths,
-					    d->protected.kinds, d->protected.count, &diag);
+	/* The administrator's host-code places (host-code.list), then lsmguard's own objects, in
+	 * the same bank and under its seed. */
+	ret = lg_protected_add_host_code(&d->protected, out->set.host_code,
+					 out->set.host_code_count);
+	if (!ret)
+		ret = lg_compiled_add_protected_kinds(out->compiled,
+						      (const char *const *)d->protected.paths,
+						      d->protected.kinds, d->protected.count, &diag);
 	print_diagnostics(&diag);
 	lg_diag_free(&diag);
 	if (ret) {

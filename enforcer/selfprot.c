@@ -679,6 +679,15 @@ int lg_protected_collect(struct lg_protected *out, const char *policy_dir, const
 	return ret;
 }
 
+int lg_protected_add_host_code(struct lg_protected *p, char *const *paths, size_t count)
+{
+	int ret = 0;
+
+	for (size_t i = 0; i < count && !ret; i++)
+		ret = add_resolved(p, paths[i], LG_PROTECTED_HOST);
+	return ret;
+}
+
 void lg_protected_free(struct lg_protected *p)
 {
 	for (size_t i = 0; i < p->count; i++)

@@ -30,6 +30,8 @@ struct lg_protected {
  */
 int lg_protected_collect(struct lg_protected *out, const char *policy_dir, const char *state_dir,
 			 const char *metrics, const char *log);
+/* Add the administrator's host-code places (a policy directory's host-code.list): 0 or -ENOMEM. */
+int lg_protected_add_host_code(struct lg_protected *p, char *const *paths, size_t count);
 void lg_protected_free(struct lg_protected *p);
 
 /*

@@ -994,14 +994,13 @@ static int not_regular(const struct stat *sb, const char *path, struct lg_diag *
 	return -EINVAL;
 }
 
-int lg_policy_load_file_at(int dirfd, const char *name, const char *path, unsigned flags,
-			   struct lg_policy **out, struct lg_diag *diag)
+FILE *lg_policy_open_at(int dirfd, const char *name, const char *path, unsigned flags, int *err,
+			struct lg_diag *diag)
 {
 	struct stat sb;
 	FILE *stream;
 	int fd, ret;
 
-	*out = NULL;
 	/*
 	 * A policy directory holds regular files only: a symbolic link there could lead anywhere
 	 * (whoever may write one place it points to would write policy), and opening a fifo would
@@ -1012,7 +1011,7 @@ int lg_policy_load_file_at(int dirfd, const char *name, const char *path, unsign
 	if ((flags & LG_LOAD_NO_FOLLOW) && fstatat(dirfd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0) {
 		ret = not_regular(&sb, path, diag);
 		if (ret)
-			return ret;
+			goto out_err;
 	}
 	fd = openat(dirfd, name,
 		    O_RDONLY | O_CLOEXEC |
@@ -1021,9 +1020,9 @@ int lg_policy_load_file_at(int dirfd, const char *name, const char *path, unsign
 		ret = -errno;
 		if (errno == ELOOP && (flags & LG_LOAD_NO_FOLLOW))
 			lg_diag_add(diag, LG_SEV_ERROR, path, 0, "%s", symlink_refused);
-		else
+		else if (errno != ENOENT || !(flags & LG_LOAD_MAY_BE_MISSING))
 			lg_diag_add(diag, LG_SEV_ERROR, path, 0, "cannot open: %s", strerror(errno));
-		return ret;
+		goto out_err;
 	}
 	if (fstat(fd, &sb) != 0) {
 		ret = -errno;
@@ -1061,12 +1060,28 @@ int lg_policy_load_file_at(int dirfd, const char *name, const char *path, unsign
 			lg_diag_add(diag, LG_SEV_ERROR, path, 0, "cannot read: %s", strerror(-ret));
 		goto out_close_fd;
 	}
-	ret = lg_policy_parse(path, stream, flags, out, diag);
-	fclose(stream);
-	return ret;
+	*err = 0;
+	return stream;
 
 out_close_fd:
 	close(fd);
+out_err:
+	*err = ret;
+	return NULL;
+}
+
+int lg_policy_load_file_at(int dirfd, const char *name, const char *path, unsigned flags,
+			   struct lg_policy **out, struct lg_diag *diag)
+{
+	FILE *stream;
+	int ret;
+
+	*out = NULL;
+	stream = lg_policy_open_at(dirfd, name, path, flags, &ret, diag);
+	if (!stream)
+		return ret;
+	ret = lg_policy_parse(path, stream, flags, out, diag);
+	fclose(stream);
 	return ret;
 }
 

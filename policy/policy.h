@@ -144,6 +144,10 @@ struct lg_policy_set {
 	/* Set by lg_policy_set_validate when the set passed; whoever adds a policy validates the
 	 * set again. lg_compile refuses a set without it. */
 	bool validated;
+	/* The places the directory's host-code.list names: code or settings that the host's
+	 * unconfined root components run or obey, protected like the built-in host code. */
+	char **host_code;
+	size_t host_code_count;
 };
 
 /* Flags for parsing and loading. */
@@ -151,6 +155,7 @@ struct lg_policy_set {
 #define LG_LOAD_CHECK_OWNER 0x02 /* refuse files that are group/world-writable or not root's */
 #define LG_PARSE_BUILTIN 0x04    /* lsmguard's own policy: may use the reserved names */
 #define LG_LOAD_NO_FOLLOW 0x08   /* refuse a symbolic link (the files of a policy directory) */
+#define LG_LOAD_MAY_BE_MISSING 0x10 /* lg_policy_open_at: a missing file is no error (-ENOENT) */
 #define LG_RESERVED_PREFIX "lsmguard-"
 
 /* Parse one policy from a stream; name is used in messages. */
@@ -164,6 +169,27 @@ int lg_policy_load_file(const char *path, unsigned flags, struct lg_policy **out
 /* The same for the file name in the directory open at dirfd; path names it in messages. */
 int lg_policy_load_file_at(int dirfd, const char *name, const char *path, unsigned flags,
 			   struct lg_policy **out, struct lg_diag *diag);
+/*
+ * Open a file of a policy directory as lg_policy_load_file_at does (regular, not a link with
+ * LG_LOAD_NO_FOLLOW, root's and not writable by others with LG_LOAD_CHECK_OWNER): the stream,
+ * or NULL with -errno in err and the reason in diag (none for a missing file with
+ * LG_LOAD_MAY_BE_MISSING).
+ */
+FILE *lg_policy_open_at(int dirfd, const char *name, const char *path, unsigned flags, int *err,
+			struct lg_diag *diag);
+
+/* ---- the host's own code places (host-code.list in a policy directory) ---- */
+
+#define LG_HOST_CODE_LIST "host-code.list"
+#define LG_HOST_CODE_MAX 1024 /* places in one list */
+
+/*
+ * Parse a host-code list: one absolute path a line ("/dir/" for a directory and everything
+ * beneath it), '#' comments and blank lines; name is used in messages. Appends the paths to
+ * set (set->host_code). 0, -EINVAL with every error in diag, or -ENOMEM.
+ */
+int lg_host_code_parse(const char *name, FILE *stream, struct lg_policy_set *set,
+		       struct lg_diag *diag);
 /*
  * Load files and directories (the *.ini files directly in a directory, in name order) into a
  * set, then check the set as a whole (unique names and cgroups). On any error the set is left

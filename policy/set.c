@@ -53,7 +53,35 @@ static int load_one(int dirfd, const char *name, const char *path, unsigned flag
 	return ret;
 }
 
-/* The *.ini files of a directory: dir by name (dirfd AT_FDCWD), or the one open at dirfd. */
+/* The directory's host-code.list, when there is one (policy/hostcode.c). */
+static int load_host_code(int dirfd, const char *dir, unsigned flags, struct lg_policy_set *set,
+			  struct lg_diag *diag)
+{
+	size_t len = strlen(dir);
+	char *path;
+	FILE *stream;
+	int ret;
+
+	if (asprintf(&path, "%s%s" LG_HOST_CODE_LIST, dir, len && dir[len - 1] == '/' ? "" : "/") <
+	    0) {
+		lg_diag_out_of_memory(diag, dir);
+		return -ENOMEM;
+	}
+	stream = lg_policy_open_at(dirfd, dirfd == AT_FDCWD ? path : LG_HOST_CODE_LIST, path,
+				   flags | LG_LOAD_NO_FOLLOW | LG_LOAD_MAY_BE_MISSING, &ret, diag);
+	if (stream) {
+		set->files_read++;
+		ret = lg_host_code_parse(path, stream, set, diag);
+		fclose(stream);
+	} else if (ret == -ENOENT) {
+		ret = 0;
+	}
+	free(path);
+	return ret;
+}
+
+/* The *.ini files of a directory (and its host-code.list): dir by name (dirfd AT_FDCWD), or the
+ * one open at dirfd. */
 static int load_directory(int dirfd, const char *dir, unsigned flags, struct lg_policy_set *set,
 			  struct lg_diag *diag)
 {
@@ -106,6 +134,16 @@ static int load_directory(int dirfd, const char *dir, unsigned flags, struct lg_
 		}
 		if (err && !ret)
 			ret = err; /* keep going: report every file's errors in one run */
+	}
+	{
+		int err = load_host_code(dirfd, dir, flags, set, diag);
+
+		if (err == -ENOMEM) {
+			ret = err;
+			goto out_free_names;
+		}
+		if (err && !ret)
+			ret = err;
 	}
 	goto out_free_names;
 
@@ -232,5 +270,8 @@ void lg_policy_set_free(struct lg_policy_set *set)
 	for (size_t i = 0; i < set->count; i++)
 		lg_policy_free(set->policies[i]);
 	free(set->policies);
+	for (size_t i = 0; i < set->host_code_count; i++)
+		free(set->host_code[i]);
+	free(set->host_code);
 	memset(set, 0, sizeof(*set));
 }

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -381,4 +382,63 @@ VM_TEST(host_setns_into_pid_1_is_refused, 150)
 			VM_FAIL("setns route %d unconfined: %d (%s)", how, got,
 				got > 0 && got < 200 ? strerror(got) : "-");
 	}
+}
+
+/*
+ * The administrator's own host-code places (host-code.list in the policy directory): a program
+ * an unconfined unit starts from /srv, a hook script. Writable before the list names them,
+ * refused from the reload that reads it on, in audit mode too, the directories above them
+ * included; a list with an error refuses the reload and the places stay protected.
+ */
+VM_TEST(host_code_list_names_the_hosts_own_places, 150)
+{
+	static const char list[] = "# programs the host runs as root, outside lsmguard's list\n"
+				   "/srv/lgt-app/bin/\n"
+				   "  /srv/lgt-hooks/run.sh  \n";
+	long mark;
+
+	host_setup();
+	VM_CHECK(system("mkdir -p /srv/lgt-app/bin /srv/lgt-hooks && cp /bin/busybox "
+			"/srv/lgt-app/bin/prog && echo 'exit 0' > /srv/lgt-hooks/run.sh && echo x > "
+			"/srv/lgt-hooks/other && chown -R 1000:1000 /srv/lgt-app /srv/lgt-hooks") == 0);
+	/* Not host code yet: the policy's default = allow lets them be written. */
+	EXPECT_HOST(HOST, 0, H_UTIMENS, "/srv/lgt-app/bin/prog", NULL, 0);
+	EXPECT_HOST(HOST, 0, H_UTIMENS, "/srv/lgt-hooks/run.sh", NULL, 0);
+	write_file(POLICY_DIR "/host-code.list", list, 0644);
+	VM_CHECK(daemon_reload_wait());
+	mark = event_mark();
+	EXPECT_HOST(HOST, 0, H_WRITE, "/srv/lgt-app/bin/prog", NULL, EPERM);
+	EXPECT_HOST(HOST, 0, H_CREATE, "/srv/lgt-app/bin/new", NULL, EPERM);
+	EXPECT_HOST(HOST, 0, H_UNLINK, "/srv/lgt-app/bin/prog", NULL, EPERM);
+	EXPECT_HOST(HOST, 0, H_RENAME, "/srv/lgt-app", "/srv/lgt-app.old", EPERM);
+	EXPECT_HOST(HOST, 0, H_RENAME, "/srv/lgt-app/bin", "/srv/lgt-app/bin.old", EPERM);
+	EXPECT_HOST(HOST, 0, H_RENAME, "/srv/lgt-hooks/other", "/srv/lgt-hooks/run.sh", EPERM);
+	EXPECT_HOST(HOST, 0, H_WRITE, "/srv/lgt-hooks/run.sh", NULL, EPERM);
+	EXPECT_HOST(HOST, USER, H_WRITE, "/srv/lgt-hooks/run.sh", NULL, EPERM);
+	EXPECT_HOST(HOST, USER, H_CHMOD, "/srv/lgt-app/bin/prog", NULL, EPERM);
+	EXPECT_HOST(HOST_AUDIT, 0, H_TRUNCATE, "/srv/lgt-app/bin/prog", NULL, EPERM);
+	EXPECT_HOST(HOST_AUDIT, USER, H_CREATE, "/srv/lgt-app/bin/new", NULL, EPERM);
+	/* What the list does not name stays the rules' to decide; the key opens the list too. */
+	EXPECT_HOST(HOST, 0, H_WRITE, "/srv/lgt-hooks/other", NULL, 0);
+	EXPECT_HOST(HOST_ALLOW, 0, H_UTIMENS, "/srv/lgt-hooks/run.sh", NULL, 0);
+	EXPECT_HOST(NULL, USER, H_UTIMENS, "/srv/lgt-app/bin/prog", NULL, 0);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"host\"",
+			   "\"hook\":\"file_open\"", "\"path\":\"/srv/lgt-hooks/run.sh\"",
+			   HOST_SOURCE);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"host-audit\"",
+			   "\"hook\":\"path_truncate\"", "\"path\":\"/srv/lgt-app/bin/prog\"",
+			   HOST_SOURCE);
+	/* A list with an error: the reload is refused whole, the places stay protected. */
+	VM_EXPECT_DAEMON_WARNING("host-code.list:2: error: 'srv/relative' is not an absolute path; "
+				 "write it from the root, as in /srv/app/bin/");
+	VM_EXPECT_DAEMON_WARNING("1 error in 1 of ");
+	VM_EXPECT_DAEMON_WARNING("reload refused; the policies in force are unchanged");
+	mark = event_mark();
+	write_file(POLICY_DIR "/host-code.list", "/srv/lgt-app/bin/\nsrv/relative\n", 0644);
+	VM_CHECK(kill(daemon_pid(), SIGHUP) == 0);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"reload\"", "\"result\":\"error\"");
+	EXPECT_HOST(HOST, 0, H_WRITE, "/srv/lgt-hooks/run.sh", NULL, EPERM);
+	VM_CHECK(unlink(POLICY_DIR "/host-code.list") == 0);
+	VM_CHECK(daemon_reload_wait());
+	EXPECT_HOST(HOST, 0, H_WRITE, "/srv/lgt-hooks/run.sh", NULL, 0);
 }

@@ -71,6 +71,33 @@ run "check a policy directory with a symbolic link exits 1" 1 "$lsmguard" check 
 	same "the link is refused, with its reason" <(head -n 1 "$work/err") \
 		<(echo "linkdir/b.ini: error: is a symbolic link; lsmguard reads only regular files in a policy directory (a link can lead anywhere): copy the policy file here instead")
 
+# A policy directory's host-code.list: the administrator's own places of host code. Checked with
+# the policies (every error, FILE:LINE, and nothing loaded), counted when it is fine, and
+# explain names the built-in that protects them.
+mkdir "$work/hcdir" && install -m 0644 "$top/policy/examples/nginx.ini" "$work/hcdir/nginx.ini"
+printf '%s\n' '# programs the host runs as root' '/srv/app/bin/' 'srv/relative' '/srv/../etc/' '/' \
+	'/srv//x' >"$work/hcdir/host-code.list"
+chmod 0644 "$work/hcdir/host-code.list"
+run "check a host-code.list with errors exits 1" 1 "$lsmguard" check hcdir &&
+	same "every error of the list, FILE:LINE, nothing loaded" "$work/err" <(printf '%s\n' \
+		"hcdir/host-code.list:3: error: 'srv/relative' is not an absolute path; write it from the root, as in /srv/app/bin/" \
+		"hcdir/host-code.list:4: error: '/srv/../etc/' holds a . or .. component; write the path as it is" \
+		"hcdir/host-code.list:5: error: '/' would make every file host code; name the directories the host runs code from" \
+		"hcdir/host-code.list:6: error: '/srv//x' holds an empty component (//)" \
+		"lsmguard: 4 errors in 1 of 2 files; nothing was loaded")
+printf '%s\n' '# programs the host runs as root' '/srv/app/bin/' '  /usr/local/lib/backup/hook.sh  ' >"$work/hcdir/host-code.list"
+run "check a directory with a host-code.list exits 0" 0 "$lsmguard" check hcdir &&
+	same "the places are counted" "$work/out" \
+		<(echo "policy OK: 1 file, 27 rules, 2 host-code places (host-code.list)")
+run "explain a write to a listed place exits 1" 1 "$lsmguard" explain --policy-dir hcdir nginx open-write /srv/app/bin/tool &&
+	same "explain names the host-code built-in" <(head -n 2 "$work/out") <(printf '%s\n' \
+		"nginx: open-write /srv/app/bin/tool: denied" \
+		"  rule:        built in: a confined task cannot change what the host runs as root (units, cron, udev, modules, /usr, /etc...) unless a write rule of its policy names the place or it says [system] host-code = allow")
+chmod 0666 "$work/hcdir/host-code.list"
+run "a world-writable host-code.list is refused" 1 "$lsmguard" check hcdir &&
+	same "the list's mode is named with its fix" <(head -n 1 "$work/err") \
+		<(echo "hcdir/host-code.list: error: refusing a policy file that is world-writable (mode 0666); run 'chmod go-w hcdir/host-code.list'")
+
 # ---- explain: the verdict and the rule that decides it, FILE:LINE ----
 run "explain a denied write exits 1" 1 "$lsmguard" explain --policy-dir examples nginx open-write /etc/nginx/nginx.conf &&
 	same "explain names the rule and its source" "$work/out" <(printf '%s\n' \

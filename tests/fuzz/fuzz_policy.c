@@ -2,7 +2,8 @@
 /*
  * libFuzzer target over everything that reads an untrusted policy: parse, set validation,
  * compile, and evaluation of the compiled records. An input holding "\n%%\n" is split into two
- * policy files so that set-level checks (duplicate names and cgroups) are reached too.
+ * policy files so that set-level checks (duplicate names and cgroups) are reached too; the whole
+ * input is also read as a policy directory's host-code.list.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -63,6 +64,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    lg_compile(&set, 0x5eed, (unsigned)size & 1, &compiled, &diag) == 0) {
 		exercise(compiled, data, size);
 		lg_compiled_free(compiled);
+	}
+	/* The same bytes as a policy directory's host-code.list. */
+	{
+		struct lg_policy_set list = {0};
+		FILE *f = size ? fmemopen((void *)data, size, "r") : NULL;
+
+		if (f) {
+			lg_host_code_parse("host-code.list", f, &list, &diag);
+			fclose(f);
+		}
+		lg_policy_set_free(&list);
 	}
 	for (size_t i = 0; i < diag.count; i++)
 		lg_diag_format(&diag.msgs[i], line, sizeof(line));
