@@ -8,9 +8,11 @@
  *  - a datagram sent with an explicit destination (sendto, sendmsg, sendmmsg, io_uring) without
  *    a prior connect, and a TCP Fast Open send (MSG_FASTOPEN, which connects without connect()),
  *    are decided the same way.
- * Other protocols (SCTP, ping sockets) match no rule: the default decides. connect(AF_UNSPEC)
- * (disconnect) is always allowed. A destination shorter than its family's sockaddr is left to
- * the kernel, which refuses it with EINVAL.
+ * Other protocols (SCTP, ping sockets) match no rule: the default decides. A destination is read
+ * as the kernel will read it (lg_read_dest): a datagram to sin_family AF_UNSPEC on an IPv4
+ * socket goes where its sockaddr_in says, an IPv4-mapped IPv6 address is IPv4, an address the
+ * kernel refuses (too short, a family the socket does not take) is left to its errno.
+ * connect(AF_UNSPEC) (disconnect) is always allowed. vm-tests/destinations.c holds the table.
  *
  * And, on every family (LG_BUILTIN_CREDENTIALS, a protection): a confined task sends only
  * SCM_CREDENTIALS an unprivileged sender could, its own (lg_credentials_check).
@@ -26,6 +28,7 @@
 #define AF_INET6 10
 #define MSG_FASTOPEN 0x20000000
 #define SIN6_LEN_RFC2133 24
+#define SOCK_RAW 3
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -37,11 +40,25 @@ struct lg_net_dest {
 };
 
 /*
- * Read a destination sockaddr; false when there is nothing to decide. One read of the largest
- * form: the kernel holds every sockaddr it passes here in a sockaddr_storage.
+ * Read a destination sockaddr as the kernel will for a socket of sock_family; false when there
+ * is nothing to decide (the kernel refuses the address, or takes it as no address). One read of
+ * the largest form: the kernel holds every sockaddr it passes here in a sockaddr_storage.
+ *
+ * The kernel's readings (6.1), which this follows:
+ *  - an AF_INET socket reads only AF_INET (anything else: EAFNOSUPPORT), except that a datagram
+ *    sent by udp_sendmsg or raw_sendmsg with sin_family AF_UNSPEC goes to the sockaddr_in's
+ *    address and port as if it said AF_INET (unspec_is_inet: sends on non-TCP sockets);
+ *    connect(AF_UNSPEC) disconnects, as does a TCP Fast Open send's;
+ *  - an AF_INET6 socket reads AF_INET6 (at least SIN6_LEN_RFC2133 bytes) and AF_INET (sent or
+ *    connected as IPv4 unless the socket is v6-only, which then refuses it); AF_UNSPEC on a
+ *    UDP send means no address, on a raw IPv6 send the sockaddr_in6 as AF_INET6
+ *    (rawv6_sendmsg accepts a zero family; unspec_is_inet6);
+ *  - an IPv4-mapped IPv6 address is sent to as the IPv4 address.
+ * A destination shorter than its family's sockaddr is refused by the kernel (EINVAL).
  */
 static __always_inline bool lg_read_dest(const struct sockaddr *address, int addrlen,
-					 struct lg_net_dest *dest)
+					 __u16 sock_family, bool unspec_is_inet,
+					 bool unspec_is_inet6, struct lg_net_dest *dest)
 {
 	static const __u8 mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
 	union {
@@ -49,13 +66,19 @@ static __always_inline bool lg_read_dest(const struct sockaddr *address, int add
 		struct sockaddr_in sin;
 		struct sockaddr_in6 sin6;
 	} buf;
+	__u16 family;
 
 	if (!address || addrlen < (int)sizeof(sa_family_t))
 		return false;
 	if (bpf_probe_read_kernel(&buf, sizeof(buf), address))
 		return false;
 	__builtin_memset(dest->addr, 0, sizeof(dest->addr));
-	if (buf.sa.sa_family == AF_INET) {
+	family = buf.sa.sa_family;
+	if (family == AF_UNSPEC && unspec_is_inet)
+		family = AF_INET;
+	else if (family == AF_UNSPEC && unspec_is_inet6)
+		family = AF_INET6;
+	if (family == AF_INET) {
 		if (addrlen < (int)sizeof(buf.sin))
 			return false;
 		dest->family = 4;
@@ -63,7 +86,7 @@ static __always_inline bool lg_read_dest(const struct sockaddr *address, int add
 		__builtin_memcpy(dest->addr, &buf.sin.sin_addr, 4);
 		return true;
 	}
-	if (buf.sa.sa_family == AF_INET6) {
+	if (family == AF_INET6 && sock_family == AF_INET6) {
 		bool is_mapped = true;
 
 		if (addrlen < SIN6_LEN_RFC2133)
@@ -200,7 +223,7 @@ static __always_inline bool lg_read_dest_inet(const struct sockaddr *address, in
 }
 
 static __always_inline int lg_net_check(struct sock *sk, const struct sockaddr *address,
-					int addrlen, __u8 hook, bool btf_address)
+					int addrlen, __u8 hook, bool connect)
 {
 	const struct lg_policy_value *policy;
 	struct lg_sock_cache *cache;
@@ -214,10 +237,15 @@ static __always_inline int lg_net_check(struct sock *sk, const struct sockaddr *
 	policy = lg_current_policy(&cgroup_id);
 	if (!policy)
 		return 0;
-	if (!(btf_address && lg_read_dest_inet(address, addrlen, &dest)) &&
-	    !lg_read_dest(address, addrlen, &dest))
-		return 0;
 	dest.protocol = lg_socket_protocol(sk);
+	if (!(connect && lg_read_dest_inet(address, addrlen, &dest)) &&
+	    !lg_read_dest(address, addrlen, sk->__sk_common.skc_family,
+			  !connect && sk->__sk_common.skc_family == AF_INET &&
+			      dest.protocol != LG_NET_TCP,
+			  !connect && sk->__sk_common.skc_family == AF_INET6 &&
+			      sk->sk_type == SOCK_RAW,
+			  &dest))
+		return 0;
 	tag = lg_cache_tag();
 	/* Only datagram sockets get a cache: a stream socket connects once, and creating the
 	 * storage on every connect cost more than the decision it would save. */

@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Destinations read as the kernel reads them (issue "Network, local IPC and privileges"): one
+ * table of datagram sends, each row a socket family, the sockaddr's family, address, port and
+ * length, and what the kernel does with it. Every row is sent unconfined (the kernel's own
+ * verdict: the errno and which receiver got the datagram), by a confined root and uid 1000
+ * under an enforce policy, and under the same rules in audit mode. A row whose real destination
+ * the rules deny must be refused with EPERM and deliver nothing; a row the kernel refuses
+ * itself (EINVAL, EAFNOSUPPORT, EDESTADDRREQ) gets the kernel's errno; an allowed row arrives
+ * where the unconfined send arrived.
+ *
+ * The rules: default = deny; 127.0.0.2 udp 7001 and ::1 udp 7002 allowed. The receivers:
+ * 127.0.0.1:7000 (denied), 127.0.0.2:7001 (allowed), [::1]:7000 (denied), [::1]:7002
+ * (allowed), each its own socket (the IPv6 ones v6-only).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "vmtest.h"
+#include "vmutil.h"
+
+#define DEST "/lgt/dest"
+#define DEST_AUDIT "/lgt/dest-audit"
+#define USER 1000
+
+#define DEST_RULES "[network]\ndefault = deny\nallow = 127.0.0.2 udp 7001\nallow = ::1 udp 7002\n"
+static const char dest_policy[] = "[policy]\nname = dest\ncgroup = " DEST "\nmode = enforce\n" DEST_RULES;
+static const char dest_audit_policy[] =
+	"[policy]\nname = dest-audit\ncgroup = " DEST_AUDIT "\nmode = audit\n" DEST_RULES;
+
+enum receiver { R_NONE = -1, R4_DENIED, R4_ALLOWED, R6_DENIED, R6_ALLOWED, R_COUNT };
+static const char *const receiver_names[] = {"127.0.0.1:7000", "127.0.0.2:7001", "[::1]:7000",
+					     "[::1]:7002"};
+
+enum form {
+	F_INET,	     /* sockaddr_in: AF_INET */
+	F_UNSPEC4,   /* sockaddr_in with sin_family AF_UNSPEC */
+	F_INET6,     /* sockaddr_in6: AF_INET6 */
+	F_UNSPEC6,   /* sockaddr_in6 with sin6_family AF_UNSPEC */
+};
+
+struct dest_row {
+	const char *what;
+	int sock_family;  /* AF_INET or AF_INET6: a UDP socket */
+	enum form form;
+	const char *addr; /* text of the address the sockaddr carries */
+	int port;
+	int len;	  /* the length passed to sendto */
+	int connect_to;	  /* a receiver the socket connects to first (allowed ones only), or R_NONE */
+	/* What the kernel does unconfined, and what the rules say of the real destination. */
+	int kernel_errno;
+	enum receiver arrives;
+	bool denied;	  /* the rules deny where it arrives (only with arrives != R_NONE) */
+};
+
+static const struct dest_row rows[] = {
+    {"AF_INET to an allowed address", AF_INET, F_INET, "127.0.0.2", 7001, 16, R_NONE, 0,
+     R4_ALLOWED, false},
+    {"AF_INET to a denied address", AF_INET, F_INET, "127.0.0.1", 7000, 16, R_NONE, 0, R4_DENIED,
+     true},
+    {"AF_UNSPEC read as AF_INET by udp_sendmsg, denied address", AF_INET, F_UNSPEC4, "127.0.0.1",
+     7000, 16, R_NONE, 0, R4_DENIED, true},
+    {"AF_UNSPEC read as AF_INET, allowed address", AF_INET, F_UNSPEC4, "127.0.0.2", 7001, 16,
+     R_NONE, 0, R4_ALLOWED, false},
+    {"AF_UNSPEC on a socket connected to an allowed address", AF_INET, F_UNSPEC4, "127.0.0.1",
+     7000, 16, R4_ALLOWED, 0, R4_DENIED, true},
+    {"AF_INET with a sockaddr_storage length", AF_INET, F_INET, "127.0.0.1", 7000, 128, R_NONE, 0,
+     R4_DENIED, true},
+    {"AF_INET one byte short", AF_INET, F_INET, "127.0.0.1", 7000, 15, R_NONE, EINVAL, R_NONE,
+     false},
+    {"AF_UNSPEC two bytes long", AF_INET, F_UNSPEC4, "127.0.0.1", 7000, 2, R_NONE, EINVAL, R_NONE,
+     false},
+    {"AF_INET6 on an IPv4 socket", AF_INET, F_INET6, "::1", 7000, 28, R_NONE, EAFNOSUPPORT,
+     R_NONE, false},
+    {"AF_INET6 to a denied address", AF_INET6, F_INET6, "::1", 7000, 28, R_NONE, 0, R6_DENIED,
+     true},
+    {"AF_INET6 to an allowed address", AF_INET6, F_INET6, "::1", 7002, 28, R_NONE, 0, R6_ALLOWED,
+     false},
+    {"AF_INET6 of RFC 2133's length (no scope id)", AF_INET6, F_INET6, "::1", 7000, 24, R_NONE, 0,
+     R6_DENIED, true},
+    {"AF_INET6 one byte shorter than RFC 2133's", AF_INET6, F_INET6, "::1", 7000, 23, R_NONE,
+     EINVAL, R_NONE, false},
+    {"IPv4-mapped IPv6, denied IPv4 address", AF_INET6, F_INET6, "::ffff:127.0.0.1", 7000, 28,
+     R_NONE, 0, R4_DENIED, true},
+    {"IPv4-mapped IPv6, allowed IPv4 address", AF_INET6, F_INET6, "::ffff:127.0.0.2", 7001, 28,
+     R_NONE, 0, R4_ALLOWED, false},
+    {"AF_INET on an IPv6 socket (udp_sendmsg)", AF_INET6, F_INET, "127.0.0.1", 7000, 16, R_NONE,
+     0, R4_DENIED, true},
+    {"AF_UNSPEC on an IPv6 socket: no address", AF_INET6, F_UNSPEC6, "::1", 7000, 28, R_NONE,
+     EDESTADDRREQ, R_NONE, false},
+    {"AF_UNSPEC on an IPv6 socket connected to an allowed address", AF_INET6, F_UNSPEC6, "::1",
+     7000, 28, R6_ALLOWED, 0, R6_ALLOWED, false},
+};
+
+static int receivers[R_COUNT];
+
+static void open_receivers(void)
+{
+	for (int r = 0; r < R_COUNT; r++) {
+		int v6 = r >= R6_DENIED, one = 1;
+		struct sockaddr_in sin = {.sin_family = AF_INET};
+		struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT};
+
+		receivers[r] = socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		VM_CHECK(receivers[r] >= 0);
+		if (v6) {
+			VM_CHECK(setsockopt(receivers[r], IPPROTO_IPV6, IPV6_V6ONLY, &one,
+					    sizeof(one)) == 0);
+			sin6.sin6_port = htons(r == R6_DENIED ? 7000 : 7002);
+			VM_CHECK(bind(receivers[r], (struct sockaddr *)&sin6, sizeof(sin6)) == 0);
+		} else {
+			sin.sin_port = htons(r == R4_DENIED ? 7000 : 7001);
+			inet_pton(AF_INET, r == R4_DENIED ? "127.0.0.1" : "127.0.0.2", &sin.sin_addr);
+			VM_CHECK(bind(receivers[r], (struct sockaddr *)&sin, sizeof(sin)) == 0);
+		}
+	}
+}
+
+/* Which receiver got a datagram since the last call (draining all of them); R_NONE: none. */
+static enum receiver arrived(void)
+{
+	enum receiver got = R_NONE;
+	struct pollfd p[R_COUNT];
+
+	for (int r = 0; r < R_COUNT; r++)
+		p[r] = (struct pollfd){.fd = receivers[r], .events = POLLIN};
+	if (poll(p, R_COUNT, 300) <= 0)
+		return R_NONE;
+	for (int r = 0; r < R_COUNT; r++) {
+		char buf[64];
+
+		while (recv(receivers[r], buf, sizeof(buf), MSG_DONTWAIT) > 0)
+			got = got == R_NONE ? (enum receiver)r : R_COUNT; /* R_COUNT: more than one */
+	}
+	return got;
+}
+
+static void close_receivers(void)
+{
+	for (int r = 0; r < R_COUNT; r++)
+		close(receivers[r]);
+}
+
+struct send_arg {
+	const struct dest_row *row;
+	uid_t uid;
+};
+
+static int fill(const struct dest_row *row, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (row->form == F_INET || row->form == F_UNSPEC4) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+
+		sin->sin_family = row->form == F_INET ? AF_INET : AF_UNSPEC;
+		sin->sin_port = htons(row->port);
+		return inet_pton(AF_INET, row->addr, &sin->sin_addr) == 1 ? 0 : 230;
+	}
+	{
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+		sin6->sin6_family = row->form == F_INET6 ? AF_INET6 : AF_UNSPEC;
+		sin6->sin6_port = htons(row->port);
+		return inet_pton(AF_INET6, row->addr, &sin6->sin6_addr) == 1 ? 0 : 231;
+	}
+}
+
+static int do_send(const void *data)
+{
+	const struct send_arg *a = data;
+	const struct dest_row *row = a->row;
+	struct sockaddr_storage ss;
+	int fd, ret;
+
+	if (a->uid && (setgid(a->uid) || setuid(a->uid)))
+		return 250;
+	ret = fill(row, &ss);
+	if (ret)
+		return ret;
+	fd = socket(row->sock_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return 200 + errno;
+	if (row->connect_to != R_NONE) {
+		struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(7001)};
+		struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6, .sin6_port = htons(7002),
+					    .sin6_addr = IN6ADDR_LOOPBACK_INIT};
+
+		inet_pton(AF_INET, "127.0.0.2", &sin.sin_addr);
+		if (row->sock_family == AF_INET ? connect(fd, (struct sockaddr *)&sin, sizeof(sin))
+						: connect(fd, (struct sockaddr *)&sin6, sizeof(sin6)))
+			return 210 + errno;
+	}
+	ret = sendto(fd, "lgt-dest", 8, 0, (struct sockaddr *)&ss, (socklen_t)row->len) < 0 ? errno : 0;
+	close(fd);
+	return ret;
+}
+
+static void dest_setup(void)
+{
+	if (daemon_pid() < 0)
+		VM_CHECK(daemon_start() > 0);
+	if (access(POLICY_DIR "/dest.ini", F_OK) != 0) {
+		write_file(POLICY_DIR "/dest.ini", dest_policy, 0644);
+		write_file(POLICY_DIR "/dest-audit.ini", dest_audit_policy, 0644);
+		VM_CHECK(daemon_reload_wait());
+	}
+	make_cgroup(DEST);
+	make_cgroup(DEST_AUDIT);
+}
+
+static const char *name_of(enum receiver r)
+{
+	return r == R_NONE ? "nowhere" : r == R_COUNT ? "several receivers" : receiver_names[r];
+}
+
+VM_TEST(destinations_are_read_as_the_kernel_reads_them, 160)
+{
+	static const struct {
+		const char *cgroup;
+		uid_t uid;
+		bool audit;
+	} who[] = {{NULL, 0, false},	  {NULL, USER, false},	 {DEST, 0, false},
+		   {DEST, USER, false},	  {DEST_AUDIT, 0, true}, {DEST_AUDIT, USER, true}};
+	long mark;
+
+	dest_setup();
+	open_receivers();
+	mark = event_mark();
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		const struct dest_row *row = &rows[i];
+
+		for (size_t w = 0; w < sizeof(who) / sizeof(who[0]); w++) {
+			struct send_arg a = {row, who[w].uid};
+			bool refused = who[w].cgroup && !who[w].audit && row->denied;
+			int want = refused ? EPERM : row->kernel_errno, got;
+			enum receiver want_at = refused ? R_NONE : row->arrives, at;
+
+			got = in_cgroup(who[w].cgroup, do_send, &a);
+			at = arrived();
+			if (got != want || at != want_at)
+				VM_FAIL("%s (%s, len %d) as uid %d in %s: %s, arrived at %s; expected "
+					"%s, at %s",
+					row->what, row->addr, row->len, (int)who[w].uid,
+					who[w].cgroup ? who[w].cgroup : "no cgroup",
+					got ? (got > 0 && got < 200 ? strerror(got) : "step failed")
+					    : "success",
+					name_of(at), want ? strerror(want) : "success", name_of(want_at));
+		}
+	}
+	close_receivers();
+	/* The events name the real destination: AF_UNSPEC read as IPv4, a mapped address as
+	 * IPv4, in both modes. */
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"dest\"",
+			   "\"hook\":\"socket_sendmsg\"", "\"address\":\"127.0.0.1\"", "\"port\":7000");
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"audit\"", "\"policy\":\"dest-audit\"",
+			   "\"hook\":\"socket_sendmsg\"", "\"address\":\"127.0.0.1\"", "\"port\":7000");
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"dest\"",
+			   "\"hook\":\"socket_sendmsg\"", "\"address\":\"::1\"", "\"port\":7000");
+}
