@@ -79,6 +79,9 @@ static const char *const builtin_reasons[] = {
 				    "(another policy's, or under none) unless its policy says "
 				    "[system] signal-others = allow, nor tune, limit or write their "
 				    "/proc files",
+	[LG_BUILTIN_MAIN_PID] = "a confined task cannot name another process than its own (or its "
+				"parent's under the same policy) as its unit's main process "
+				"(MAINPID=) to a service manager",
 	[LG_BUILTIN_HOST_CONTROL] = "a confined task cannot reboot the host (reboot, watchdogs, the "
 				    "baseboard controller), account every process, freeze or shut "
 				    "down a filesystem, nor watch a whole filesystem or hold other "

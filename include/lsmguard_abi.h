@@ -504,7 +504,9 @@ enum lg_hook {
 	LG_HOOK_SB_SET_MNT_OPTS = 51, /* a new superblock about to be mounted (its disk) */
 	LG_HOOK_QUOTACTL = 52,       /* disk quotas changed */
 	LG_HOOK_FS_CONTEXT_PARSE_PARAM = 53, /* a mount's "source" named, before any disk is read */
-	LG_HOOK_COUNT = 54,
+	/* a datagram arriving at a socket, in the sender's context for unix sockets (MAINPID=) */
+	LG_HOOK_SOCKET_SOCK_RCV_SKB = 54,
+	LG_HOOK_COUNT = 55,
 };
 
 /*
@@ -612,7 +614,9 @@ enum lg_builtin {
 	/* processes outside the policy (another's, or none): signalled (unless [system]
 	 * signal-others = allow), tuned, limited, their /proc files written */
 	LG_BUILTIN_OTHER_POLICY = 30,
-	LG_BUILTIN_COUNT = 31,
+	/* a notify datagram naming another process as the unit's main process (MAINPID=) */
+	LG_BUILTIN_MAIN_PID = 31,
+	LG_BUILTIN_COUNT = 32,
 };
 
 /*
@@ -632,7 +636,8 @@ enum lg_builtin {
 	 (1U << LG_BUILTIN_TUNE) | (1U << LG_BUILTIN_HOST_CODE) | (1U << LG_BUILTIN_TERMINAL) |   \
 	 (1U << LG_BUILTIN_CREDENTIALS) |                                           \
 	 (1U << LG_BUILTIN_LOCKDOWN) | (1U << LG_BUILTIN_RAW_DISK) | (1U << LG_BUILTIN_KERNEL_LOG) | \
-	 (1U << LG_BUILTIN_HOST_CONTROL) | (1U << LG_BUILTIN_OTHER_POLICY))
+	 (1U << LG_BUILTIN_HOST_CONTROL) | (1U << LG_BUILTIN_OTHER_POLICY) |                      \
+	 (1U << LG_BUILTIN_MAIN_PID))
 #define LG_BUILTIN_IS_PROTECTION(builtin)                                                         \
 	((builtin) < 32 && ((LG_BUILTIN_PROTECTIONS >> (builtin)) & 1U))
 

@@ -31,6 +31,7 @@
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "uring.h"
@@ -1054,4 +1055,360 @@ VM_TEST(creds_stale_pid_file_is_no_daemon, 209)
 		VM_FAIL("a second `lsmguard run` said: %s (expected '%s')", out, expected);
 	VM_CHECK(run_command(status, out, sizeof(out)) == 0 && strstr(out, "running") &&
 		 !strstr(out, "not running"));
+}
+
+/* ---- MAINPID= in a notify datagram (lsm/socket_sock_rcv_skb) ---- */
+
+#define NOTIFY_DIR "/run/lgt-notify"
+#define MANAGER_NOTIFY NOTIFY_DIR "/notify" /* a service manager's name for it */
+#define NOT_NOTIFY_PATH NOTIFY_DIR "/other"	/* any other name: not decided */
+#define PARENT (-3L) /* a number: the sender's parent (getppid(), the unconfined test) */
+#define NUL_END ((size_t)-1) /* a length: as formatted, and one NUL byte after */
+#define MAINPID_SOURCE                                                                            \
+	"\"source\":\"built-in: a confined task cannot name another process than its own (or "  \
+	"its parent's under the same policy) as its unit's main process (MAINPID=) to a service " \
+	"manager\""
+
+struct notify_try {
+	const char *to;	    /* the receiving socket's path */
+	const char *format; /* the message, with one %ld for number */
+	long number;	    /* OWN, PARENT or a pid */
+	size_t length;	    /* 0: as formatted; else padded with 'x' to this many bytes */
+	uid_t as;	    /* 0: root; else this uid and gid */
+	bool from_child;    /* a child sends, naming OWN as its parent (systemd-notify --pid) */
+};
+
+/* The message t describes, for a sender whose pid is self; its length. */
+static size_t notify_message(const struct notify_try *t, pid_t self, char *buf, size_t size)
+{
+	long number = t->number == OWN ? self : t->number == PARENT ? getppid() : t->number;
+	int n = snprintf(buf, size, t->format, number);
+
+	if (n < 0 || (size_t)n + 1 >= size)
+		return 0;
+	if (t->length == NUL_END)
+		return (size_t)n + 1; /* snprintf's NUL */
+	if (t->length > (size_t)n && t->length <= size) {
+		memset(buf + n, 'x', t->length - n);
+		return t->length;
+	}
+	return (size_t)n;
+}
+
+static int notify_send(const struct notify_try *t, pid_t self)
+{
+	static char buf[32768];
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	size_t len = notify_message(t, self, buf, sizeof(buf));
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0), sndbuf = 1 << 20;
+	ssize_t sent;
+
+	if (fd < 0 || len == 0)
+		return 220;
+	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", t->to);
+	sent = sendto(fd, buf, len, 0, (struct sockaddr *)&sun, sizeof(sun));
+	close(fd);
+	if (sent < 0)
+		return errno;
+	return (size_t)sent == len ? 0 : 221;
+}
+
+static int do_notify(const void *arg)
+{
+	const struct notify_try *t = arg;
+	pid_t child;
+	int status;
+
+	if (t->as && (setgroups(0, NULL) || setresgid(t->as, t->as, t->as) ||
+		      setresuid(t->as, t->as, t->as)))
+		return 210;
+	if (!t->from_child)
+		return notify_send(t, getpid());
+	child = fork();
+	if (child == 0)
+		_exit(notify_send(t, getppid()));
+	if (child < 0 || waitpid(child, &status, 0) != child || !WIFEXITED(status))
+		return 250;
+	return WEXITSTATUS(status);
+}
+
+/* A receiving socket bound at path (readable by uid USER, passing credentials); -1 if none. */
+static int notify_receiver(const char *path)
+{
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	int fd, rcvbuf = 1 << 20;
+
+	mkdir(NOTIFY_DIR, 0755);
+	chmod(NOTIFY_DIR, 0755);
+	unlink(path);
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) || chmod(path, 0666) || passcred(fd)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Datagrams waiting at fd: how many, and how many of them hold needle (NULL: none counted). */
+static int notify_arrived(int fd, const char *needle, int *holding)
+{
+	static char buf[32769];
+	int count = 0;
+	ssize_t n;
+
+	*holding = 0;
+	while ((n = recv(fd, buf, sizeof(buf) - 1, MSG_DONTWAIT)) >= 0) {
+		buf[n] = '\0';
+		count++;
+		if (needle && memmem(buf, (size_t)n, needle, strlen(needle)))
+			(*holding)++;
+	}
+	return count;
+}
+
+/*
+ * Send t from cgroup to its socket (the send must succeed: a refused datagram is dropped while
+ * the sender is told it went) and check that arrivals datagrams arrived there.
+ */
+static void check_notify(int fd, const char *cgroup, const struct notify_try *t, int arrivals)
+{
+	char shown[96];
+	int got, count, holding;
+
+	snprintf(shown, sizeof(shown), t->format, t->number);
+	for (char *p = shown; *p; p++)
+		if (*p == '\n' || *p == '\r' || *p == '\\')
+			*p = '|';
+	got = in_cgroup(cgroup, do_notify, t);
+	count = notify_arrived(fd, NULL, &holding);
+	printf("# %s uid %d%s to %s: \"%s\" (%zu bytes): send %d (%s), %d arrived\n",
+	       cgroup ? cgroup : "unconfined", (int)t->as, t->from_child ? " (a child)" : "", t->to,
+	       shown, t->length, got, got > 0 && got < 100 ? strerror(got) : "-", count);
+	if (got != 0)
+		VM_FAIL("%s: \"%s\": the send failed: %d (%s)", cgroup ? cgroup : "unconfined", shown,
+			got, got > 0 && got < 100 ? strerror(got) : "-");
+	if (count != arrivals)
+		VM_FAIL("%s uid %d: \"%s\": %d arrived, expected %d", cgroup ? cgroup : "unconfined",
+			(int)t->as, shown, count, arrivals);
+}
+
+static void expect_mainpid_event(long mark, const char *policy, uid_t as, const char *path)
+{
+	char policy_needle[96], path_needle[160], uid_needle[32];
+
+	snprintf(policy_needle, sizeof(policy_needle), "\"policy\":\"%s\"", policy);
+	snprintf(path_needle, sizeof(path_needle), "\"path\":\"%s\"", path);
+	snprintf(uid_needle, sizeof(uid_needle), "\"uid\":%d", (int)as);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", policy_needle,
+			   "\"hook\":\"socket_sock_rcv_skb\"", "\"access\":\"write\"", MAINPID_SOURCE,
+			   uid_needle, path_needle);
+}
+
+/*
+ * A confined root or uid 1000, under the enforce-mode and the audit-mode policy, tells a
+ * notify socket MAINPID= of lsmguard's daemon, of PID 1 or of its parent (outside the policy):
+ * the send succeeds (sk_filter's refusal is silent) but nothing arrives, and the event says
+ * what was dropped ("deny" under the audit policy too). Its own pid arrives, and a child's
+ * MAINPID= naming it (systemd-notify --pid). Unconfined, every one arrives; and a socket of
+ * another name is not a notify socket.
+ */
+VM_TEST(creds_notify_mainpid_of_another_is_dropped, 210)
+{
+	const char *const cgroups[] = {CREDS, CREDS_AUDIT};
+	const char *const policies[] = {"creds", "creds-audit"};
+	const uid_t users[] = {0, USER};
+	struct notify_try t = {.to = MANAGER_NOTIFY, .format = "READY=1\nMAINPID=%ld"};
+	int fd, other;
+	pid_t daemon;
+
+	creds_setup();
+	daemon = daemon_pid();
+	VM_CHECK(daemon > 1);
+	fd = notify_receiver(MANAGER_NOTIFY);
+	other = notify_receiver(NOT_NOTIFY_PATH);
+	VM_CHECK(fd >= 0 && other >= 0);
+	for (size_t i = 0; i < 2; i++) {
+		for (size_t u = 0; u < 2; u++) {
+			const long targets[] = {daemon, 1, PARENT};
+			char path[64];
+
+			t.as = users[u];
+			for (size_t k = 0; k < 3; k++) {
+				long mark = event_mark();
+
+				t.number = targets[k];
+				check_notify(fd, cgroups[i], &t, 0);
+				snprintf(path, sizeof(path), "MAINPID=%ld to a notify socket",
+					 targets[k] == PARENT ? (long)getpid() : targets[k]);
+				expect_mainpid_event(mark, policies[i], t.as, path);
+			}
+			t.number = OWN;
+			check_notify(fd, cgroups[i], &t, 1);
+			t.from_child = true;
+			check_notify(fd, cgroups[i], &t, 1);
+			t.from_child = false;
+		}
+	}
+	/* Another name is not a service manager's socket; unconfined, the kernel delivers. */
+	t.as = 0;
+	t.number = daemon;
+	t.to = NOT_NOTIFY_PATH;
+	check_notify(other, CREDS, &t, 1);
+	t.to = MANAGER_NOTIFY;
+	check_notify(fd, NULL, &t, 1);
+	t.as = USER;
+	check_notify(fd, NULL, &t, 1);
+	close(fd);
+	close(other);
+	unlink(MANAGER_NOTIFY);
+	unlink(NOT_NOTIFY_PATH);
+}
+
+/*
+ * The shapes systemd reads as MAINPID= (any line, split at '\n' or '\r'; a backslash before a
+ * key's character unescapes it; the first such line wins, so a second line is checked too), and
+ * values its parser takes that this one does not (hex, a leading space, a leading zero):
+ * dropped with the event's path naming the number, or saying it was not a plain number. A
+ * message longer than systemd reads (4096 bytes) is dropped unread; one of 20,000 bytes (not
+ * linear in the skb) too. A trailing NUL after the own number, and 4096 bytes with it, arrive.
+ */
+VM_TEST(creds_notify_mainpid_shapes, 211)
+{
+	struct shape {
+		const char *format;
+		size_t length;
+		bool daemon; /* the number is the daemon's (else OWN) */
+		int arrivals;
+		const char *path; /* the event's path; "%ld": the daemon's pid */
+	} const shapes[] = {
+	    {"STATUS=x\rMAINPID=%ld", 0, true, 0, "MAINPID=%ld to a notify socket"},
+	    {"MAIN\\PID=%ld", 0, true, 0, "MAINPID=%ld to a notify socket"},
+	    {"\\M\\A\\I\\N\\P\\I\\D\\=%ld\n", 0, true, 0, "MAINPID=%ld to a notify socket"},
+	    {"X\\\nMAINPID=%ld", 0, true, 0, "MAINPID=%ld to a notify socket"},
+	    {"MAINPID=%ld\nMAINPID=1", 0, false, 0, "MAINPID=1 to a notify socket"},
+	    {"MAINPID=0x%lx", 0, true, 0,
+	     "MAINPID= with no plain decimal number, to a notify socket"},
+	    {"MAINPID= %ld", 0, true, 0, "MAINPID= with no plain decimal number, to a notify socket"},
+	    {"MAINPID=0%ld", 0, true, 0, "MAINPID= with no plain decimal number, to a notify socket"},
+	    {"MAINPID=", 0, true, 0, "MAINPID= with no plain decimal number, to a notify socket"},
+	    {"STATUS=%ld\n", 4097, true, 0, "a notify message longer than 4096 bytes"},
+	    {"STATUS=%ld\n", 20000, true, 0, "a notify message longer than 4096 bytes"},
+	    {"READY=1\nMAINPID=%ld\n", 4096, false, 1, NULL},
+	    {"MAINPIDX=%ld\nXMAINPID=1\nmainpid=1", 0, true, 1, NULL},
+	};
+	struct notify_try t = {.to = MANAGER_NOTIFY};
+	pid_t daemon;
+	int fd;
+
+	creds_setup();
+	daemon = daemon_pid();
+	VM_CHECK(daemon > 1);
+	fd = notify_receiver(MANAGER_NOTIFY);
+	VM_CHECK(fd >= 0);
+	for (size_t i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
+		long mark = event_mark();
+		char path[96];
+
+		t.format = shapes[i].format;
+		t.length = shapes[i].length;
+		t.number = shapes[i].daemon ? daemon : OWN;
+		check_notify(fd, CREDS, &t, shapes[i].arrivals);
+		if (!shapes[i].path)
+			continue;
+		snprintf(path, sizeof(path), shapes[i].path, (long)daemon);
+		expect_mainpid_event(mark, "creds", 0, path);
+	}
+	/* "MAINPID=<own>\0": systemd reads up to the NUL. */
+	t.format = "MAINPID=%ld";
+	t.number = OWN;
+	t.length = NUL_END;
+	check_notify(fd, CREDS_AUDIT, &t, 1);
+	close(fd);
+	unlink(MANAGER_NOTIFY);
+}
+
+/* A second thread rewriting the datagram's buffer while the first sends it, for a second. */
+struct notify_race {
+	char buf[64];
+	char own[64], forged[64]; /* the same length */
+	size_t len;
+	volatile int stop;
+};
+
+static void *notify_flip(void *arg)
+{
+	struct notify_race *r = arg;
+
+	while (!r->stop) {
+		memcpy(r->buf, r->forged, r->len);
+		memcpy(r->buf, r->own, r->len);
+	}
+	return NULL;
+}
+
+/* arg: the daemon's pid. The own and the forged message padded to one length (STATUS=). */
+static int do_notify_race(const void *arg)
+{
+	const pid_t *daemon = arg;
+	struct sockaddr_un sun = {.sun_family = AF_UNIX, .sun_path = MANAGER_NOTIFY};
+	static struct notify_race r;
+	struct timespec start, now;
+	pthread_t flipper;
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return 230;
+	snprintf(r.own, sizeof(r.own), "MAINPID=%d\nSTATUS=%-12s", (int)getpid(), "x");
+	snprintf(r.forged, sizeof(r.forged), "MAINPID=%d\nSTATUS=%-12s", (int)*daemon, "x");
+	r.len = strlen(r.own) < strlen(r.forged) ? strlen(r.own) : strlen(r.forged);
+	memcpy(r.buf, r.own, r.len);
+	if (pthread_create(&flipper, NULL, notify_flip, &r))
+		return 231;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	do {
+		sendto(fd, r.buf, r.len, MSG_DONTWAIT, (struct sockaddr *)&sun, sizeof(sun));
+		clock_gettime(CLOCK_MONOTONIC, &now);
+	} while (now.tv_sec - start.tv_sec < 2);
+	r.stop = 1;
+	pthread_join(flipper, NULL);
+	close(fd);
+	return 0;
+}
+
+/*
+ * The datagram is decided on the kernel's copy: a sibling thread flipping the buffer between
+ * the own pid and the daemon's during two seconds of sends gets own copies through and never a
+ * forged one (a check of the sender's buffer at socket_sendmsg would be raced); the forged
+ * copies are dropped with their event. The receiver is drained while the sender runs.
+ */
+VM_TEST(creds_notify_mainpid_racing_thread, 212)
+{
+	char needle[32], path[64];
+	int fd, arrived = 0, holding = 0, got;
+	pid_t daemon;
+	long mark;
+
+	creds_setup();
+	daemon = daemon_pid();
+	VM_CHECK(daemon > 1);
+	fd = notify_receiver(MANAGER_NOTIFY);
+	VM_CHECK(fd >= 0);
+	mark = event_mark();
+	got = in_cgroup(CREDS, do_notify_race, &daemon);
+	VM_CHECK(got == 0);
+	snprintf(needle, sizeof(needle), "MAINPID=%d\n", (int)daemon);
+	arrived = notify_arrived(fd, needle, &holding);
+	printf("# racing thread: %d datagrams arrived, %d of them naming the daemon %d\n", arrived,
+	       holding, (int)daemon);
+	VM_CHECK(arrived > 0);
+	VM_CHECK(holding == 0);
+	snprintf(path, sizeof(path), "MAINPID=%d to a notify socket", (int)daemon);
+	expect_mainpid_event(mark, "creds", 0, path);
+	close(fd);
+	unlink(MANAGER_NOTIFY);
 }

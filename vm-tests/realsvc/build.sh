@@ -86,6 +86,39 @@ default = allow
 default = allow
 POLICY
 
+# Type=notify root units whose own main process relays what the test writes into a fifo to
+# the service manager (svc notify-main): lgnotify.service under an allow-everything policy,
+# lgnotify-free.service under none (the control). Started by the test.
+for unit in lgnotify lgnotify-free; do
+	cat >"$root/etc/systemd/system/$unit.service" <<UNIT
+[Unit]
+Description=lsmguard real-services test: a Type=notify root unit ($unit)
+
+[Service]
+Type=notify
+NotifyAccess=main
+ExecStart=/usr/local/sbin/svc notify-main /run/$unit.fifo
+UNIT
+done
+sed -e 's/^name = probe$/name = notify-probe/' -e 's/^unit = lgprobe.service$/unit = lgnotify.service/' \
+	"$root/etc/lsmguard/policy.d/probe.ini" >"$root/etc/lsmguard/policy.d/notify-probe.ini"
+grep -qx 'unit = lgnotify.service' "$root/etc/lsmguard/policy.d/notify-probe.ini"
+# A Type=forking root unit under the same kind of policy whose pid file names another process
+# (the PIDFile= variant of MAINPID=): the test writes the pid to name into /run/lgpidfile.want
+# before it starts the unit.
+cat >"$root/etc/systemd/system/lgpidfile.service" <<'UNIT'
+[Unit]
+Description=lsmguard real-services test: a Type=forking root unit whose pid file names another
+
+[Service]
+Type=forking
+PIDFile=/run/lgpidfile.pid
+ExecStart=/bin/sh -c 'sleep infinity & cat /run/lgpidfile.want >/run/lgpidfile.pid'
+UNIT
+sed -e 's/^name = probe$/name = pidfile-probe/' -e 's/^unit = lgprobe.service$/unit = lgpidfile.service/' \
+	"$root/etc/lsmguard/policy.d/probe.ini" >"$root/etc/lsmguard/policy.d/pidfile-probe.ini"
+grep -qx 'unit = lgpidfile.service' "$root/etc/lsmguard/policy.d/pidfile-probe.ini"
+
 # The test, run once the services are up; its output on the serial console.
 install -m 0755 "$here/test.sh" "$root/usr/local/sbin/realsvc-test"
 cat >"$root/etc/systemd/system/realsvc-test.service" <<'UNIT'

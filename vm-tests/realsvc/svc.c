@@ -17,6 +17,9 @@
  *       (as systemd's own child is, bpf_lsm/setup.bpf.h), not the service's code.
  *   svc cmd CGROUP -- PROGRAM [ARGS...]   such code runs PROGRAM and waits; svc exits with
  *                                         its status
+ *   svc notify-main FIFO   a Type=notify unit's main process (run by systemd, so in the unit's
+ *       cgroup, not moved): READY=1 to $NOTIFY_SOCKET, then each line written into FIFO sent
+ *       there as one datagram with its own credentials (the kernel's, SO_PASSCRED)
  *   svc impostor CGROUP PID   such code starts a process at PID (svc, unconfined, sets
  *       kernel.ns_last_pid just before the fork) named lsmguard, holding a read lock and a
  *       flock() on lsmguard's pid file; prints its pid (or another it got) and leaves it running
@@ -242,8 +245,36 @@ static int impostor(const char *cgroup, pid_t want)
 	return got == want ? 0 : 1;
 }
 
+/* The unit's own main process relays FIFO's lines to the service manager (see above). */
+static int notify_main(const char *fifo)
+{
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	const char *socket_path = getenv("NOTIFY_SOCKET");
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	char line[512];
+
+	if (!socket_path || fd < 0 || (mkfifo(fifo, 0600) && errno != EEXIST))
+		return 1;
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", socket_path);
+	if (sendto(fd, "READY=1", 7, 0, (struct sockaddr *)&sun, sizeof(sun)) != 7)
+		return 1;
+	for (;;) {
+		FILE *in = fopen(fifo, "r"); /* blocks until a writer comes */
+
+		if (!in)
+			return 1;
+		while (fgets(line, sizeof(line), in)) {
+			line[strcspn(line, "\n")] = '\0';
+			sendto(fd, line, strlen(line), 0, (struct sockaddr *)&sun, sizeof(sun));
+		}
+		fclose(in);
+	}
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && strcmp(argv[1], "notify-main") == 0)
+		return notify_main(argv[2]);
 	if (argc == 4 && strcmp(argv[1], "impostor") == 0)
 		return impostor(argv[2], atoi(argv[3]));
 	if (argc >= 5 && strcmp(argv[1], "cmd") == 0 && strcmp(argv[3], "--") == 0) {
