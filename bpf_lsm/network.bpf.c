@@ -222,8 +222,11 @@ static __always_inline bool lg_read_dest_inet(const struct sockaddr *address, in
 	return true;
 }
 
+static __always_inline void lg_unspecified_dest(struct sock *sk, struct msghdr *msg, bool connect,
+						struct lg_net_dest *dest);
+
 static __always_inline int lg_net_check(struct sock *sk, const struct sockaddr *address,
-					int addrlen, __u8 hook, bool connect)
+					int addrlen, struct msghdr *msg, __u8 hook, bool connect)
 {
 	const struct lg_policy_value *policy;
 	struct lg_sock_cache *cache;
@@ -246,6 +249,7 @@ static __always_inline int lg_net_check(struct sock *sk, const struct sockaddr *
 			      sk->sk_type == SOCK_RAW,
 			  &dest))
 		return 0;
+	lg_unspecified_dest(sk, msg, connect, &dest);
 	tag = lg_cache_tag();
 	/* Only datagram sockets get a cache: a stream socket connects once, and creating the
 	 * storage on every connect cost more than the decision it would save. */
@@ -288,7 +292,7 @@ int BPF_PROG(lg_socket_connect, struct socket *sock, struct sockaddr *address, i
 	family = sk->__sk_common.skc_family;
 	if (family != AF_INET && family != AF_INET6)
 		return 0;
-	return lg_net_check(sk, address, addrlen, LG_HOOK_SOCKET_CONNECT, true);
+	return lg_net_check(sk, address, addrlen, 0, LG_HOOK_SOCKET_CONNECT, true);
 }
 
 /*
@@ -483,6 +487,81 @@ static __always_inline int lg_credentials_deny(const struct lg_policy_value *pol
 			       LG_BUILTIN_CREDENTIALS);
 }
 
+#define SOL_IP 0
+#define IP_PKTINFO 8
+#define SOL_IPV6 41
+#define IPV6_PKTINFO 50
+#define LG_CMSG_LEN(n) (sizeof(struct lg_cmsghdr) + (n))
+
+/*
+ * The unspecified destination (0.0.0.0, ::, ::ffff:0.0.0.0) is this host, at an address the
+ * rules must see (found by the session's review: a send to 0.0.0.0:7000 arrived at
+ * 127.0.0.1:7000 past deny = 127.0.0.1). IPv4 (__ip_route_output_key): the destination becomes
+ * the send's source address, 127.0.0.1 when there is none; the source is the last IP_PKTINFO
+ * control message's ipi_spec_dst (or IPV6_PKTINFO's v4-mapped address, which ip_cmsg_send
+ * takes on an IPv6 socket), else the address the socket is bound to. Any local address can be
+ * reached that way, so it is decided as that address. IPv6: udpv6_sendmsg, rawv6_sendmsg and
+ * tcp_v6_connect send to ::1 (tcp_v6_connect to 127.0.0.1 when the socket is bound to a
+ * v4-mapped address). The credentials walk ran first: at most LG_CMSG_MAX headers, readable.
+ */
+static __always_inline void lg_unspecified_dest(struct sock *sk, struct msghdr *msg, bool connect,
+						struct lg_net_dest *dest)
+{
+	__u64 size, base, off = 0;
+	struct lg_cmsghdr head;
+	__u32 source, mapped_tail;
+	bool user = false;
+
+	if (dest->family == 6) {
+		for (int i = 0; i < 16; i++)
+			if (dest->addr[i])
+				return;
+		mapped_tail = sk->__sk_common.skc_v6_rcv_saddr.in6_u.u6_addr32[2];
+		if (connect && mapped_tail == bpf_htonl(0xffff) &&
+		    !sk->__sk_common.skc_v6_rcv_saddr.in6_u.u6_addr32[0] &&
+		    !sk->__sk_common.skc_v6_rcv_saddr.in6_u.u6_addr32[1]) {
+			dest->family = 4;
+			source = bpf_htonl(0x7f000001);
+			__builtin_memcpy(dest->addr, &source, 4);
+			return;
+		}
+		dest->addr[15] = 1;
+		return;
+	}
+	if (dest->addr[0] | dest->addr[1] | dest->addr[2] | dest->addr[3])
+		return;
+	source = sk->__sk_common.skc_rcv_saddr;
+	size = msg ? msg->msg_controllen : 0;
+	if (size >= sizeof(head)) {
+		base = (__u64)BPF_CORE_READ(msg, msg_control);
+		if (bpf_core_field_exists(msg->msg_control_is_user))
+			user = BPF_CORE_READ_BITFIELD_PROBED(msg, msg_control_is_user);
+		for (int i = 0; i < LG_CMSG_MAX; i++) {
+			__u32 info[5];
+
+			if (off + sizeof(head) > size ||
+			    lg_control_read(&head, sizeof(head), base + off, user) ||
+			    head.len < sizeof(head) || head.len > size - off)
+				break;
+			/* struct in_pktinfo: ifindex, spec_dst, addr */
+			if (head.level == SOL_IP && head.type == IP_PKTINFO &&
+			    head.len == LG_CMSG_LEN(12) &&
+			    !lg_control_read(info, 12, base + off + sizeof(head), user))
+				source = info[1];
+			/* struct in6_pktinfo: addr (v4-mapped), ifindex */
+			if (head.level == SOL_IPV6 && head.type == IPV6_PKTINFO &&
+			    head.len == LG_CMSG_LEN(20) &&
+			    !lg_control_read(info, 20, base + off + sizeof(head), user) &&
+			    !info[0] && !info[1] && info[2] == bpf_htonl(0xffff))
+				source = info[3];
+			off += (head.len + 7) & ~7ULL;
+		}
+	}
+	if (!source)
+		source = bpf_htonl(0x7f000001);
+	__builtin_memcpy(dest->addr, &source, 4);
+}
+
 #define LG_CREDS_CLAIM 1  /* a claim not the sender's own */
 #define LG_CREDS_UNREAD 2 /* a header or a claim the walk could not read */
 
@@ -570,7 +649,7 @@ int BPF_PROG(lg_socket_sendmsg, struct socket *sock, struct msghdr *msg, int siz
 	/* TCP ignores the address unless the send opens the connection (Fast Open). */
 	if (protocol == LG_NET_TCP && !(msg->msg_flags & MSG_FASTOPEN))
 		return 0;
-	return lg_net_check(sk, msg->msg_name, msg->msg_namelen, LG_HOOK_SOCKET_SENDMSG,
+	return lg_net_check(sk, msg->msg_name, msg->msg_namelen, msg, LG_HOOK_SOCKET_SENDMSG,
 			    false);
 }
 
@@ -639,12 +718,15 @@ struct lg_notify_scan {
  * The scan's state lives in a map value, not on the stack: Linux 6.1 verifies a bpf_loop
  * callback once, with the caller's stack as it was at the call, and removes the branches that
  * state never takes (a line already matched, a value being read): they would be dead code in
- * the JIT image. A map value's contents are unknown to the verifier.
+ * the JIT image. A map value's contents are unknown to the verifier. The value is the sending
+ * task's own (task storage), not a per-CPU one: a BPF LSM program runs with migration, not
+ * preemption, disabled, so under preempt=full a second sender preempting the first on the same
+ * CPU would rewrite a per-CPU scan halfway (its own "OK" ending the first's refusal).
  */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
 	__type(value, struct lg_notify_scan);
 } lg_notify_scans SEC(".maps");
 
@@ -768,20 +850,20 @@ static __noinline int lg_notify_check(struct sock *sk, struct sk_buff *skb)
 	struct lg_notify_scan *s;
 	__u64 cgroup_id = 0;
 	bool unknown = false;
-	__u32 len, zero = 0;
+	__u32 len;
 
 	if (!sk || !skb || !lg_is_notify_socket(sk))
 		return 0;
 	policy = lg_current_policy(&cgroup_id);
 	if (!policy)
 		return 0;
-	s = bpf_map_lookup_elem(&lg_notify_scans, &zero);
+	task = bpf_get_current_task_btf();
+	s = bpf_task_storage_get(&lg_notify_scans, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!s)
 		return lg_mainpid_deny(policy, cgroup_id, 0, unread, sizeof(unread));
 	len = BPF_CORE_READ(skb, len);
 	if (len > LG_NOTIFY_MAX || BPF_CORE_READ(skb, data_len))
 		return lg_mainpid_deny(policy, cgroup_id, s, too_long, sizeof(too_long));
-	task = bpf_get_current_task_btf();
 	*s = (struct lg_notify_scan){.verdict = LG_NOTIFY_OK};
 	s->data = (__u64)BPF_CORE_READ(skb, data);
 	s->own = (__u32)(bpf_get_current_pid_tgid() >> 32);

@@ -322,12 +322,16 @@ static int compile_dir(struct daemon *d, const struct lg_config *config, unsigne
 	int ret;
 
 	/* lsmguard's objects and host code again: the kernel settings that name programs may
-	 * have been changed by the administrator since (confined tasks cannot change them). */
+	 * have been changed by the administrator since (confined tasks cannot change them), and
+	 * host-code.list's places are added to this collection only (a place the list no longer
+	 * names goes). Without it, nothing is loaded: the set in force stays. */
 	if (lg_protected_collect(&fresh, d->policy_dir, d->state_dir, d->metrics_path,
-				 d->log_path) == 0) {
-		lg_protected_free(&d->protected);
-		d->protected = fresh;
+				 d->log_path)) {
+		log_warnx("out of memory collecting lsmguard's own objects; nothing was loaded");
+		return -ENOMEM;
 	}
+	lg_protected_free(&d->protected);
+	d->protected = fresh;
 	ret = load_and_compile_at(d->dir.fd, d->policy_dir,
 				  LG_LOAD_CHECK_OWNER | LG_LOAD_WITH_CANARY | LG_LOAD_REDRAW_SEED,
 				  &out->set, &out->compiled, config->path_seed[bank], bank);

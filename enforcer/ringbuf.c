@@ -79,8 +79,8 @@ int lg_ringbuf_consume(struct lg_ringbuf *rb, unsigned max, lg_ringbuf_fn fn, vo
 		return -EBADF;
 	cons = load_acquire(rb->consumer);
 	/* Once more after the last record: the kernel may have committed others meanwhile. */
-	while ((prod = load_acquire(rb->producer)) != cons) {
-		while (cons != prod) {
+	while ((prod = load_acquire(rb->producer)) > cons) {
+		while (cons < prod) {
 			const __u32 *hdr = (const __u32 *)(rb->data + (cons & rb->mask));
 			__u32 len = __atomic_load_n(hdr, __ATOMIC_ACQUIRE);
 			size_t room;
@@ -89,8 +89,12 @@ int lg_ringbuf_consume(struct lg_ringbuf *rb, unsigned max, lg_ringbuf_fn fn, vo
 			if (len & BPF_RINGBUF_BUSY_BIT)
 				return handed; /* reserved, not committed yet: order is kept */
 			room = record_room(len);
-			if (room > rb->mask + 1 || prod - cons < room)
+			if (room > rb->mask + 1 || prod - cons < room) {
+				/* Not the kernel's: everything up to the producer is dropped, or
+				 * every poll() would wake the reader for the same record. */
+				__atomic_store_n(rb->consumer, prod, __ATOMIC_RELEASE);
 				return -EBADMSG;
+			}
 			if (!(len & BPF_RINGBUF_DISCARD_BIT)) {
 				ret = fn(ctx, hdr + 2, len);
 				handed++;

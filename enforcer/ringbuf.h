@@ -30,7 +30,8 @@ typedef int (*lg_ringbuf_fn)(void *ctx, const void *data, size_t size);
 int lg_ringbuf_open(struct lg_ringbuf *rb, int map_fd);
 /*
  * Hand at most max records (0: no limit) to fn in order, each given back to the kernel once
- * read; the number handed, or -errno (-EBADMSG: a record that cannot be the kernel's).
+ * read; the number handed, or -errno (-EBADMSG: a record that cannot be the kernel's, and what
+ * the buffer held from it on is dropped).
  */
 int lg_ringbuf_consume(struct lg_ringbuf *rb, unsigned max, lg_ringbuf_fn fn, void *ctx);
 void lg_ringbuf_close(struct lg_ringbuf *rb);

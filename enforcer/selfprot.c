@@ -679,12 +679,33 @@ int lg_protected_collect(struct lg_protected *out, const char *policy_dir, const
 	return ret;
 }
 
+/*
+ * A place, and each of its directories that does not exist yet as a name of its own: a place
+ * protected by its text alone could be redirected by whoever may create the missing directory
+ * above it (a symbolic link /srv/billing -> /tmp/x makes /srv/billing/bin/ /tmp/x/bin/), so
+ * that name is protected too until the administrator makes it.
+ */
 int lg_protected_add_host_code(struct lg_protected *p, char *const *paths, size_t count)
 {
+	char prefix[PATH_MAX];
+	struct stat sb;
 	int ret = 0;
 
-	for (size_t i = 0; i < count && !ret; i++)
+	for (size_t i = 0; i < count && !ret; i++) {
+		size_t len = strlen(paths[i]);
+
 		ret = add_resolved(p, paths[i], LG_PROTECTED_HOST);
+		if (len >= sizeof(prefix))
+			continue;
+		memcpy(prefix, paths[i], len + 1);
+		for (char *slash = strchr(prefix + 1, '/'); slash && !ret && slash[1];
+		     slash = strchr(slash + 1, '/')) {
+			*slash = '\0';
+			if (lstat(prefix, &sb) != 0 && errno == ENOENT)
+				ret = add_resolved(p, prefix, LG_PROTECTED_HOST);
+			*slash = '/';
+		}
+	}
 	return ret;
 }
 

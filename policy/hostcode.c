@@ -23,11 +23,16 @@ static const char *bad_path(const char *path, size_t len)
 		return "is not an absolute path; write it from the root, as in /srv/app/bin/";
 	if (len == 1)
 		return "would make every file host code; name the directories the host runs code from";
-	if (len >= 4096)
-		return "is longer than PATH_MAX";
+	if (len >= LG_HOST_CODE_PATH_MAX)
+		return "is longer than the 4,093 bytes lsmguard keeps of a path";
 	for (size_t i = 0; i < len; i++) {
 		if ((unsigned char)path[i] < 0x20 || path[i] == 0x7f)
 			return "holds a control character";
+		if (path[i] == '#' && i && (path[i - 1] == ' ' || path[i - 1] == '\t'))
+			return "holds a comment after the path; put comments on lines of their own";
+		if (path[i] == '*' || path[i] == '?' || path[i] == '[')
+			return "holds a pattern character (*, ? or [): the list names places, it "
+			       "matches no patterns; name the directory that holds them";
 		if (path[i] == '/' && i + 1 < len && path[i + 1] == '/')
 			return "holds an empty component (//)";
 		if (path[i] == '/' && path[i + 1] == '.' &&

@@ -182,6 +182,7 @@ FILE *lg_policy_open_at(int dirfd, const char *name, const char *path, unsigned 
 
 #define LG_HOST_CODE_LIST "host-code.list"
 #define LG_HOST_CODE_MAX 1024 /* places in one list */
+#define LG_HOST_CODE_PATH_MAX 4094 /* bytes of a place (PATH_MAX less "/" and NUL) */
 
 /*
  * Parse a host-code list: one absolute path a line ("/dir/" for a directory and everything

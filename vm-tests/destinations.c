@@ -9,9 +9,12 @@
  * itself (EINVAL, EAFNOSUPPORT, EDESTADDRREQ) gets the kernel's errno; an allowed row arrives
  * where the unconfined send arrived.
  *
- * The rules: default = deny; 127.0.0.2 udp 7001 and ::1 udp 7002 allowed. The receivers:
- * 127.0.0.1:7000 (denied), 127.0.0.2:7001 (allowed), [::1]:7000 (denied), [::1]:7002
- * (allowed), each its own socket (the IPv6 ones v6-only).
+ * Two rule sets, so that a misreading shows in either direction: "dest" (and "dest-audit"):
+ * default = deny, 127.0.0.2 udp 7001 and ::1 udp 7002 allowed; "dest-open": default = allow,
+ * 127.0.0.1 and ::1 udp 7000 denied. Each row names the destination the kernel really sends to
+ * (checked for the rows with a receiver there); the expected verdict is the rule set's for that
+ * destination. The receivers: 127.0.0.1:7000, 127.0.0.2:7001, [::1]:7000, [::1]:7002, each its
+ * own socket (the IPv6 ones v6-only).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -27,12 +30,16 @@
 
 #define DEST "/lgt/dest"
 #define DEST_AUDIT "/lgt/dest-audit"
+#define DEST_OPEN "/lgt/dest-open"
 #define USER 1000
 
 #define DEST_RULES "[network]\ndefault = deny\nallow = 127.0.0.2 udp 7001\nallow = ::1 udp 7002\n"
 static const char dest_policy[] = "[policy]\nname = dest\ncgroup = " DEST "\nmode = enforce\n" DEST_RULES;
 static const char dest_audit_policy[] =
 	"[policy]\nname = dest-audit\ncgroup = " DEST_AUDIT "\nmode = audit\n" DEST_RULES;
+static const char dest_open_policy[] = "[policy]\nname = dest-open\ncgroup = " DEST_OPEN
+				       "\nmode = enforce\n[network]\ndefault = allow\n"
+				       "deny = 127.0.0.1\ndeny = ::1 udp 7000\n";
 
 enum receiver { R_NONE = -1, R4_DENIED, R4_ALLOWED, R6_DENIED, R6_ALLOWED, R_COUNT };
 static const char *const receiver_names[] = {"127.0.0.1:7000", "127.0.0.2:7001", "[::1]:7000",
@@ -53,50 +60,76 @@ struct dest_row {
 	int port;
 	int len;	  /* the length passed to sendto */
 	int connect_to;	  /* a receiver the socket connects to first (allowed ones only), or R_NONE */
-	/* What the kernel does unconfined, and what the rules say of the real destination. */
+	const char *bind; /* an address the socket is bound to first, or NULL */
+	const char *pktinfo; /* IP_PKTINFO's ipi_spec_dst to send with, or NULL */
+	/* What the kernel does unconfined: its errno, where it really sends, which receiver. */
 	int kernel_errno;
+	const char *real; /* "ADDR PORT" the datagram goes to (NULL when the kernel refuses) */
 	enum receiver arrives;
-	bool denied;	  /* the rules deny where it arrives (only with arrives != R_NONE) */
 };
 
+#define NO_EXTRA R_NONE, NULL, NULL
 static const struct dest_row rows[] = {
-    {"AF_INET to an allowed address", AF_INET, F_INET, "127.0.0.2", 7001, 16, R_NONE, 0,
-     R4_ALLOWED, false},
-    {"AF_INET to a denied address", AF_INET, F_INET, "127.0.0.1", 7000, 16, R_NONE, 0, R4_DENIED,
-     true},
-    {"AF_UNSPEC read as AF_INET by udp_sendmsg, denied address", AF_INET, F_UNSPEC4, "127.0.0.1",
-     7000, 16, R_NONE, 0, R4_DENIED, true},
-    {"AF_UNSPEC read as AF_INET, allowed address", AF_INET, F_UNSPEC4, "127.0.0.2", 7001, 16,
-     R_NONE, 0, R4_ALLOWED, false},
-    {"AF_UNSPEC on a socket connected to an allowed address", AF_INET, F_UNSPEC4, "127.0.0.1",
-     7000, 16, R4_ALLOWED, 0, R4_DENIED, true},
-    {"AF_INET with a sockaddr_storage length", AF_INET, F_INET, "127.0.0.1", 7000, 128, R_NONE, 0,
-     R4_DENIED, true},
-    {"AF_INET one byte short", AF_INET, F_INET, "127.0.0.1", 7000, 15, R_NONE, EINVAL, R_NONE,
-     false},
-    {"AF_UNSPEC two bytes long", AF_INET, F_UNSPEC4, "127.0.0.1", 7000, 2, R_NONE, EINVAL, R_NONE,
-     false},
-    {"AF_INET6 on an IPv4 socket", AF_INET, F_INET6, "::1", 7000, 28, R_NONE, EAFNOSUPPORT,
-     R_NONE, false},
-    {"AF_INET6 to a denied address", AF_INET6, F_INET6, "::1", 7000, 28, R_NONE, 0, R6_DENIED,
-     true},
-    {"AF_INET6 to an allowed address", AF_INET6, F_INET6, "::1", 7002, 28, R_NONE, 0, R6_ALLOWED,
-     false},
-    {"AF_INET6 of RFC 2133's length (no scope id)", AF_INET6, F_INET6, "::1", 7000, 24, R_NONE, 0,
-     R6_DENIED, true},
-    {"AF_INET6 one byte shorter than RFC 2133's", AF_INET6, F_INET6, "::1", 7000, 23, R_NONE,
-     EINVAL, R_NONE, false},
-    {"IPv4-mapped IPv6, denied IPv4 address", AF_INET6, F_INET6, "::ffff:127.0.0.1", 7000, 28,
-     R_NONE, 0, R4_DENIED, true},
-    {"IPv4-mapped IPv6, allowed IPv4 address", AF_INET6, F_INET6, "::ffff:127.0.0.2", 7001, 28,
-     R_NONE, 0, R4_ALLOWED, false},
-    {"AF_INET on an IPv6 socket (udp_sendmsg)", AF_INET6, F_INET, "127.0.0.1", 7000, 16, R_NONE,
-     0, R4_DENIED, true},
-    {"AF_UNSPEC on an IPv6 socket: no address", AF_INET6, F_UNSPEC6, "::1", 7000, 28, R_NONE,
-     EDESTADDRREQ, R_NONE, false},
-    {"AF_UNSPEC on an IPv6 socket connected to an allowed address", AF_INET6, F_UNSPEC6, "::1",
-     7000, 28, R6_ALLOWED, 0, R6_ALLOWED, false},
+    {"AF_INET to 127.0.0.2:7001", AF_INET, F_INET, "127.0.0.2", 7001, 16, NO_EXTRA, 0,
+     "127.0.0.2 7001", R4_ALLOWED},
+    {"AF_INET to 127.0.0.1:7000", AF_INET, F_INET, "127.0.0.1", 7000, 16, NO_EXTRA, 0,
+     "127.0.0.1 7000", R4_DENIED},
+    {"AF_UNSPEC read as AF_INET by udp_sendmsg", AF_INET, F_UNSPEC4, "127.0.0.1", 7000, 16,
+     NO_EXTRA, 0, "127.0.0.1 7000", R4_DENIED},
+    {"AF_UNSPEC read as AF_INET, to 127.0.0.2:7001", AF_INET, F_UNSPEC4, "127.0.0.2", 7001, 16,
+     NO_EXTRA, 0, "127.0.0.2 7001", R4_ALLOWED},
+    {"AF_UNSPEC on a socket connected to 127.0.0.2:7001", AF_INET, F_UNSPEC4, "127.0.0.1", 7000,
+     16, R4_ALLOWED, NULL, NULL, 0, "127.0.0.1 7000", R4_DENIED},
+    {"AF_INET with a sockaddr_storage length", AF_INET, F_INET, "127.0.0.1", 7000, 128, NO_EXTRA,
+     0, "127.0.0.1 7000", R4_DENIED},
+    {"AF_INET one byte short", AF_INET, F_INET, "127.0.0.1", 7000, 15, NO_EXTRA, EINVAL, NULL,
+     R_NONE},
+    {"AF_UNSPEC two bytes long", AF_INET, F_UNSPEC4, "127.0.0.1", 7000, 2, NO_EXTRA, EINVAL, NULL,
+     R_NONE},
+    {"AF_INET6 on an IPv4 socket", AF_INET, F_INET6, "::1", 7000, 28, NO_EXTRA, EAFNOSUPPORT,
+     NULL, R_NONE},
+    {"0.0.0.0: 127.0.0.1", AF_INET, F_INET, "0.0.0.0", 7000, 16, NO_EXTRA, 0, "127.0.0.1 7000",
+     R4_DENIED},
+    {"0.0.0.0 on a socket bound to 127.0.0.2: 127.0.0.2", AF_INET, F_INET, "0.0.0.0", 7001, 16,
+     R_NONE, "127.0.0.2", NULL, 0, "127.0.0.2 7001", R4_ALLOWED},
+    {"0.0.0.0 with IP_PKTINFO 127.0.0.2: 127.0.0.2", AF_INET, F_INET, "0.0.0.0", 7001, 16, R_NONE,
+     NULL, "127.0.0.2", 0, "127.0.0.2 7001", R4_ALLOWED},
+    {"0.0.0.0 bound to 127.0.0.2 with IP_PKTINFO 127.0.0.1: 127.0.0.1", AF_INET, F_INET,
+     "0.0.0.0", 7001, 16, R_NONE, "127.0.0.2", "127.0.0.1", 0, "127.0.0.1 7001", R_NONE},
+    {"AF_UNSPEC 0.0.0.0: 127.0.0.1", AF_INET, F_UNSPEC4, "0.0.0.0", 7000, 16, NO_EXTRA, 0,
+     "127.0.0.1 7000", R4_DENIED},
+    {"AF_INET6 to [::1]:7000", AF_INET6, F_INET6, "::1", 7000, 28, NO_EXTRA, 0, "::1 7000",
+     R6_DENIED},
+    {"AF_INET6 to [::1]:7002", AF_INET6, F_INET6, "::1", 7002, 28, NO_EXTRA, 0, "::1 7002",
+     R6_ALLOWED},
+    {"AF_INET6 of RFC 2133's length (no scope id)", AF_INET6, F_INET6, "::1", 7000, 24, NO_EXTRA,
+     0, "::1 7000", R6_DENIED},
+    {"AF_INET6 one byte shorter than RFC 2133's", AF_INET6, F_INET6, "::1", 7000, 23, NO_EXTRA,
+     EINVAL, NULL, R_NONE},
+    {"[::]: ::1", AF_INET6, F_INET6, "::", 7000, 28, NO_EXTRA, 0, "::1 7000", R6_DENIED},
+    {"[::] to port 7002: ::1", AF_INET6, F_INET6, "::", 7002, 28, NO_EXTRA, 0, "::1 7002",
+     R6_ALLOWED},
+    {"IPv4-mapped 0.0.0.0: 127.0.0.1", AF_INET6, F_INET6, "::ffff:0.0.0.0", 7000, 28, NO_EXTRA, 0,
+     "127.0.0.1 7000", R4_DENIED},
+    {"IPv4-mapped IPv6 to 127.0.0.1", AF_INET6, F_INET6, "::ffff:127.0.0.1", 7000, 28, NO_EXTRA,
+     0, "127.0.0.1 7000", R4_DENIED},
+    {"IPv4-mapped IPv6 to 127.0.0.2", AF_INET6, F_INET6, "::ffff:127.0.0.2", 7001, 28, NO_EXTRA,
+     0, "127.0.0.2 7001", R4_ALLOWED},
+    {"AF_INET on an IPv6 socket (udp_sendmsg)", AF_INET6, F_INET, "127.0.0.1", 7000, 16, NO_EXTRA,
+     0, "127.0.0.1 7000", R4_DENIED},
+    {"AF_UNSPEC on an IPv6 socket: no address", AF_INET6, F_UNSPEC6, "::1", 7000, 28, NO_EXTRA,
+     EDESTADDRREQ, NULL, R_NONE},
+    {"AF_UNSPEC on an IPv6 socket connected to [::1]:7002", AF_INET6, F_UNSPEC6, "::1", 7000, 28,
+     R6_ALLOWED, NULL, NULL, 0, "::1 7002", R6_ALLOWED},
 };
+
+/* Whether a rule set allows a UDP datagram to real ("ADDR PORT"). */
+static bool dest_allows(bool open, const char *real)
+{
+	if (open)
+		return strncmp(real, "127.0.0.1 ", 10) != 0 && strcmp(real, "::1 7000") != 0;
+	return strcmp(real, "127.0.0.2 7001") == 0 || strcmp(real, "::1 7002") == 0;
+}
 
 static int receivers[R_COUNT];
 
@@ -186,6 +219,13 @@ static int do_send(const void *data)
 	fd = socket(row->sock_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return 200 + errno;
+	if (row->bind) {
+		struct sockaddr_in sin = {.sin_family = AF_INET};
+
+		inet_pton(AF_INET, row->bind, &sin.sin_addr);
+		if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)))
+			return 220 + errno;
+	}
 	if (row->connect_to != R_NONE) {
 		struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(7001)};
 		struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6, .sin6_port = htons(7002),
@@ -195,6 +235,27 @@ static int do_send(const void *data)
 		if (row->sock_family == AF_INET ? connect(fd, (struct sockaddr *)&sin, sizeof(sin))
 						: connect(fd, (struct sockaddr *)&sin6, sizeof(sin6)))
 			return 210 + errno;
+	}
+	if (row->pktinfo) {
+		union {
+			struct cmsghdr head;
+			char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+		} control = {0};
+		struct iovec iov = {.iov_base = "lgt-dest", .iov_len = 8};
+		struct msghdr msg = {.msg_name = &ss, .msg_namelen = (socklen_t)row->len,
+				     .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+				     .msg_controllen = sizeof(control.buf)};
+		struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+		struct in_pktinfo info = {0};
+
+		inet_pton(AF_INET, row->pktinfo, &info.ipi_spec_dst);
+		c->cmsg_level = IPPROTO_IP;
+		c->cmsg_type = IP_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof(info));
+		memcpy(CMSG_DATA(c), &info, sizeof(info));
+		ret = sendmsg(fd, &msg, 0) < 0 ? errno : 0;
+		close(fd);
+		return ret;
 	}
 	ret = sendto(fd, "lgt-dest", 8, 0, (struct sockaddr *)&ss, (socklen_t)row->len) < 0 ? errno : 0;
 	close(fd);
@@ -208,10 +269,12 @@ static void dest_setup(void)
 	if (access(POLICY_DIR "/dest.ini", F_OK) != 0) {
 		write_file(POLICY_DIR "/dest.ini", dest_policy, 0644);
 		write_file(POLICY_DIR "/dest-audit.ini", dest_audit_policy, 0644);
+		write_file(POLICY_DIR "/dest-open.ini", dest_open_policy, 0644);
 		VM_CHECK(daemon_reload_wait());
 	}
 	make_cgroup(DEST);
 	make_cgroup(DEST_AUDIT);
+	make_cgroup(DEST_OPEN);
 }
 
 static const char *name_of(enum receiver r)
@@ -224,9 +287,11 @@ VM_TEST(destinations_are_read_as_the_kernel_reads_them, 160)
 	static const struct {
 		const char *cgroup;
 		uid_t uid;
-		bool audit;
-	} who[] = {{NULL, 0, false},	  {NULL, USER, false},	 {DEST, 0, false},
-		   {DEST, USER, false},	  {DEST_AUDIT, 0, true}, {DEST_AUDIT, USER, true}};
+		bool audit, open;
+	} who[] = {{NULL, 0, false, false},	  {NULL, USER, false, false},
+		   {DEST, 0, false, false},	  {DEST, USER, false, false},
+		   {DEST_AUDIT, 0, true, false},  {DEST_AUDIT, USER, true, false},
+		   {DEST_OPEN, 0, false, true},	  {DEST_OPEN, USER, false, true}};
 	long mark;
 
 	dest_setup();
@@ -237,16 +302,17 @@ VM_TEST(destinations_are_read_as_the_kernel_reads_them, 160)
 
 		for (size_t w = 0; w < sizeof(who) / sizeof(who[0]); w++) {
 			struct send_arg a = {row, who[w].uid};
-			bool refused = who[w].cgroup && !who[w].audit && row->denied;
+			bool refused = who[w].cgroup && !who[w].audit && row->real &&
+				       !dest_allows(who[w].open, row->real);
 			int want = refused ? EPERM : row->kernel_errno, got;
 			enum receiver want_at = refused ? R_NONE : row->arrives, at;
 
 			got = in_cgroup(who[w].cgroup, do_send, &a);
 			at = arrived();
 			if (got != want || at != want_at)
-				VM_FAIL("%s (%s, len %d) as uid %d in %s: %s, arrived at %s; expected "
+				VM_FAIL("%s (%s port %d, len %d) as uid %d in %s: %s, arrived at %s; expected "
 					"%s, at %s",
-					row->what, row->addr, row->len, (int)who[w].uid,
+					row->what, row->addr, row->port, row->len, (int)who[w].uid,
 					who[w].cgroup ? who[w].cgroup : "no cgroup",
 					got ? (got > 0 && got < 200 ? strerror(got) : "step failed")
 					    : "success",
@@ -262,4 +328,32 @@ VM_TEST(destinations_are_read_as_the_kernel_reads_them, 160)
 			   "\"hook\":\"socket_sendmsg\"", "\"address\":\"127.0.0.1\"", "\"port\":7000");
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"dest\"",
 			   "\"hook\":\"socket_sendmsg\"", "\"address\":\"::1\"", "\"port\":7000");
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"dest-open\"",
+			   "\"hook\":\"socket_sendmsg\"", "\"address\":\"127.0.0.1\"",
+			   "\"port\":7001");
+}
+
+/* connect() to 0.0.0.0 goes to the bound address or 127.0.0.1 too (ip_route_connect). */
+VM_TEST(destinations_unspecified_address_connect, 160)
+{
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(7003)};
+	int listener, one = 1;
+	long mark;
+
+	dest_setup();
+	listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	VM_CHECK(listener >= 0);
+	inet_pton(AF_INET, "127.0.0.1", &sin.sin_addr);
+	VM_CHECK(setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == 0);
+	VM_CHECK(bind(listener, (struct sockaddr *)&sin, sizeof(sin)) == 0);
+	VM_CHECK(listen(listener, 16) == 0);
+	mark = event_mark();
+	VM_CHECK(try_connect(NULL, AF_INET, "0.0.0.0", 7003, SOCK_STREAM) == 0);
+	VM_CHECK(try_connect(DEST_OPEN, AF_INET, "0.0.0.0", 7003, SOCK_STREAM) == EPERM);
+	VM_CHECK(try_connect(DEST_OPEN, AF_INET6, "::ffff:0.0.0.0", 7003, SOCK_STREAM) == EPERM);
+	VM_CHECK(try_connect(DEST_OPEN, AF_INET, "127.0.0.2", 7003, SOCK_STREAM) == ECONNREFUSED);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"dest-open\"",
+			   "\"hook\":\"socket_connect\"", "\"address\":\"127.0.0.1\"",
+			   "\"port\":7003");
+	close(listener);
 }

@@ -394,7 +394,8 @@ VM_TEST(host_code_list_names_the_hosts_own_places, 150)
 {
 	static const char list[] = "# programs the host runs as root, outside lsmguard's list\n"
 				   "/srv/lgt-app/bin/\n"
-				   "  /srv/lgt-hooks/run.sh  \n";
+				   "  /srv/lgt-hooks/run.sh  \n"
+				   "/srv/lgt-later/bin/\n"; /* not made yet */
 	long mark;
 
 	host_setup();
@@ -418,6 +419,12 @@ VM_TEST(host_code_list_names_the_hosts_own_places, 150)
 	EXPECT_HOST(HOST, USER, H_CHMOD, "/srv/lgt-app/bin/prog", NULL, EPERM);
 	EXPECT_HOST(HOST_AUDIT, 0, H_TRUNCATE, "/srv/lgt-app/bin/prog", NULL, EPERM);
 	EXPECT_HOST(HOST_AUDIT, USER, H_CREATE, "/srv/lgt-app/bin/new", NULL, EPERM);
+	/* A place not made yet: its missing directory cannot be made (a link to elsewhere
+	 * would lead the unit to the attacker's files), by confined tasks. */
+	EXPECT_HOST(HOST, 0, H_SYMLINK, "/srv/lgt-later", "/tmp", EPERM);
+	EXPECT_HOST(HOST, 0, H_MKDIR, "/srv/lgt-later", NULL, EPERM);
+	EXPECT_HOST(HOST_AUDIT, USER, H_MKDIR, "/srv/lgt-later", NULL, EPERM);
+	VM_CHECK(access("/srv/lgt-later", F_OK) == -1 && errno == ENOENT);
 	/* What the list does not name stays the rules' to decide; the key opens the list too. */
 	EXPECT_HOST(HOST, 0, H_WRITE, "/srv/lgt-hooks/other", NULL, 0);
 	EXPECT_HOST(HOST_ALLOW, 0, H_UTIMENS, "/srv/lgt-hooks/run.sh", NULL, 0);
@@ -441,4 +448,6 @@ VM_TEST(host_code_list_names_the_hosts_own_places, 150)
 	VM_CHECK(unlink(POLICY_DIR "/host-code.list") == 0);
 	VM_CHECK(daemon_reload_wait());
 	EXPECT_HOST(HOST, 0, H_WRITE, "/srv/lgt-hooks/run.sh", NULL, 0);
+	EXPECT_HOST(HOST, 0, H_MKDIR, "/srv/lgt-later", NULL, 0);
+	VM_CHECK(rmdir("/srv/lgt-later") == 0);
 }

@@ -107,3 +107,30 @@ TEST(host_code_list_has_a_limit)
 	lg_diag_free(&diag);
 	free(text);
 }
+
+TEST(host_code_list_refuses_comments_after_a_path_and_patterns)
+{
+	static const char text[] = "/srv/app/bin/ # the app\n"
+				   "/srv/*/hooks/\n"
+				   "/srv/app?/x\n"
+				   "/srv/[ab]/x\n"
+				   "/srv/a#b/\n"; /* a '#' inside a name is a name */
+	struct lg_policy_set set;
+	struct lg_diag diag = {0};
+	char buf[512];
+
+	CHECK_INT(parse_text(text, sizeof(text) - 1, &set, &diag), -EINVAL);
+	CHECK_INT(diag.errors, 4);
+	CHECK_STR(message(&diag, 0, buf, sizeof(buf)),
+		  "host-code.list:1: error: '/srv/app/bin/ # the app' holds a comment after the "
+		  "path; put comments on lines of their own");
+	CHECK_STR(message(&diag, 1, buf, sizeof(buf)),
+		  "host-code.list:2: error: '/srv/*/hooks/' holds a pattern character (*, ? or [): "
+		  "the list names places, it matches no patterns; name the directory that holds them");
+	CHECK_INT(diag.count, 4);
+	CHECK_INT(set.host_code_count, 1);
+	if (set.host_code_count == 1)
+		CHECK_STR(set.host_code[0], "/srv/a#b/");
+	lg_policy_set_free(&set);
+	lg_diag_free(&diag);
+}
