@@ -141,7 +141,7 @@ static __always_inline int lg_link_unrecorded(struct lg_scratch *scratch)
 	if (!policy)
 		policy = &lg_no_policy;
 	ev = lg_event_start(policy, cgroup_id, LG_HOOK_PATH_LINK, LG_DECISION_FILE_WRITE, 0,
-			    LG_EVENT_BUILTIN, LG_BUILTIN_LINK_FULL);
+			    LG_EVENT_BUILTIN, LG_BUILTIN_LINK_FULL, LG_BUILTIN_LINK_FULL);
 	if (ev) {
 		ev->builtin = LG_BUILTIN_LINK_FULL;
 		if (protect)

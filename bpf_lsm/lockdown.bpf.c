@@ -81,7 +81,8 @@ static __always_inline int lg_lockdown_deny(const struct lg_policy_value *policy
 	static const char prefix[] = "lockdown: ";
 	struct lg_event *ev =
 	    lg_event_start(policy, cgroup_id, LG_HOOK_LOCKED_DOWN, LG_DECISION_FILE_WRITE, 0,
-			   LG_EVENT_BUILTIN, LG_BUILTIN_LOCKDOWN);
+			   LG_EVENT_BUILTIN, lg_hash_mix(reason, LG_BUILTIN_LOCKDOWN),
+			   LG_BUILTIN_LOCKDOWN);
 	const char *text = 0;
 
 	if (ev) {

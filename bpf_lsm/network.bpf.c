@@ -269,7 +269,7 @@ static __always_inline int lg_net_check(struct sock *sk, const struct sockaddr *
 		return 0;
 	}
 	ev = lg_event_start(policy, cgroup_id, hook, LG_DECISION_NET, rule, flags,
-			    lg_dest_key(&dest));
+			    lg_dest_key(&dest), 0);
 	if (ev) {
 		ev->object.net.family = dest.family;
 		ev->object.net.protocol = dest.protocol;
@@ -470,7 +470,7 @@ static __always_inline int lg_credentials_deny(const struct lg_policy_value *pol
 	if (claim)
 		object = lg_hash_mix(((__u64)(__u32)claim->pid << 32) | claim->uid, claim->gid);
 	ev = lg_event_start(policy, cgroup_id, LG_HOOK_SOCKET_SENDMSG, LG_DECISION_NET, 0,
-			    LG_EVENT_BUILTIN, object);
+			    LG_EVENT_BUILTIN, object, LG_BUILTIN_CREDENTIALS);
 	if (ev) {
 		lg_event_builtin(ev, LG_BUILTIN_CREDENTIALS);
 		if (claim) {
@@ -816,13 +816,13 @@ static __always_inline int lg_mainpid_deny(const struct lg_policy_value *policy,
 					   const char *what, __u32 what_size)
 {
 	static const char claim_format[] = "MAINPID=%llu to a notify socket";
-	__u64 object = LG_BUILTIN_MAIN_PID;
+	__u64 object = lg_hash_mix((__u64)(unsigned long)what, LG_BUILTIN_MAIN_PID);
 	struct lg_event *ev;
 
 	if (!what && s)
 		object = lg_hash_mix(s->number, LG_BUILTIN_MAIN_PID);
 	ev = lg_event_start(policy, cgroup_id, LG_HOOK_SOCKET_SOCK_RCV_SKB, LG_DECISION_FILE_WRITE,
-			    0, LG_EVENT_BUILTIN, object);
+			    0, LG_EVENT_BUILTIN, object, LG_BUILTIN_MAIN_PID);
 	if (ev) {
 		lg_event_builtin(ev, LG_BUILTIN_MAIN_PID);
 		if (!what && s) {

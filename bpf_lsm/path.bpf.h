@@ -732,7 +732,8 @@ static __always_inline int lg_path_verdict_finish(const struct lg_policy_value *
 		lg_count_allowed(policy->id, hook);
 		return 0;
 	}
-	ev = lg_event_start(policy, cgroup_id, hook, decision, v->rule, v->flags, v->object);
+	ev = lg_event_start(policy, cgroup_id, hook, decision, v->rule, v->flags, v->object,
+			    v->builtin);
 	if (ev) {
 		lg_event_builtin(ev, v->builtin);
 		lg_event_path(ev, v);
