@@ -424,6 +424,20 @@ static __always_inline void lg_lost_count(__u32 policy, __u32 rule, __u8 hook, _
 }
 
 /*
+ * A built-in target's rate-limit object: its text's first 16 bytes mixed with the reason (the
+ * texts name the targets: "lsmguard", "PID 1 (the service manager)"...). A pointer cannot be
+ * hashed (the verifier refuses arithmetic on it), its bytes can.
+ */
+static __always_inline __u64 lg_text_key(const char *what, __u64 reason)
+{
+	__u64 words[2] = {};
+
+	if (what)
+		bpf_probe_read_kernel(words, sizeof(words), what);
+	return lg_hash_mix(lg_hash_mix(reason, words[0]), words[1]);
+}
+
+/*
  * Start an event for a deny verdict (enforced or audited); NULL when the rate limit holds it
  * back or the ring buffer is full, each counted. object identifies what was denied (a path or
  * destination hash, a built-in's target) for the rate limit: distinct objects are never merged,
@@ -529,10 +543,9 @@ static __always_inline void lg_event_builtin(struct lg_event *ev, __u8 builtin)
 static __always_inline int lg_builtin_deny(const struct lg_policy_value *policy, __u64 cgroup_id,
 					   __u8 hook, __u8 reason, const char *what, int size)
 {
-	/* The target's text tells targets apart: each is a string of its own. */
 	struct lg_event *ev =
 	    lg_event_start(policy, cgroup_id, hook, LG_DECISION_FILE_WRITE, 0, LG_EVENT_BUILTIN,
-			   lg_hash_mix((__u64)(unsigned long)what, reason), reason);
+			   lg_text_key(what, reason), reason);
 
 	if (ev) {
 		lg_event_builtin(ev, reason);

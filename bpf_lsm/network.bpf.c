@@ -816,7 +816,7 @@ static __always_inline int lg_mainpid_deny(const struct lg_policy_value *policy,
 					   const char *what, __u32 what_size)
 {
 	static const char claim_format[] = "MAINPID=%llu to a notify socket";
-	__u64 object = lg_hash_mix((__u64)(unsigned long)what, LG_BUILTIN_MAIN_PID);
+	__u64 object = lg_text_key(what, LG_BUILTIN_MAIN_PID);
 	struct lg_event *ev;
 
 	if (!what && s)

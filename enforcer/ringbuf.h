@@ -6,7 +6,8 @@
  * epoll watches (fs.epoll.max_user_watches is counted per user, shared by every root process):
  * a confined root holding every watch kept a restarted lsmguard from starting ("cannot open
  * the event ring buffer: No space left on device", attack run 6, case 261). A ring buffer map's
- * descriptor answers poll() itself (POLLIN while a record waits), so the daemon needs no watch.
+ * descriptor answers poll() itself (POLLIN while a record waits), so the daemon needs no watch:
+ * it reads this way when libbpf's reader cannot get one (cmd_run.c says why not always).
  */
 #ifndef LSMGUARD_RINGBUF_H
 #define LSMGUARD_RINGBUF_H
