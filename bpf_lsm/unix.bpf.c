@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Unix sockets: lsm/unix_stream_connect and lsm/unix_may_send.
+ * Unix sockets: lsm/unix_stream_connect and lsm/unix_may_send, and MAINPID= in a datagram to a
+ * service manager's notify socket (lg_notify_check, fentry/skb_copy_datagram_from_iter).
  *
  * Guarantees, for a task under a policy: it cannot reach the service manager over a unix socket
  * (LG_BUILTIN_SERVICE_MANAGER, a protection: audit mode too). systemd's private socket
@@ -145,10 +146,268 @@ int BPF_PROG(lg_unix_stream_connect, struct sock *sock, struct sock *other, stru
 	return lg_unix_peer(other, LG_HOOK_UNIX_STREAM_CONNECT);
 }
 
+/*
+ * MAINPID= in an sd_notify datagram (LG_BUILTIN_MAIN_PID, a protection: audit mode too). A
+ * service manager takes "MAINPID=N" from a unit's process as the unit's new main process, and
+ * systemd (252) accepts a process outside the unit when the sender is root: the unit's stop,
+ * its watchdog or `systemctl kill` then make PID 1 signal N (lsmguard's daemon, journald,
+ * another policy's process, an administrator's shell). The sender's credentials are its own
+ * (forged ones are refused at socket_sendmsg), so what the datagram says is decided here.
+ *
+ * Where: af_unix's unix_dgram_sendmsg copies the datagram into its skb
+ * (skb_copy_datagram_from_iter), then asks unix_may_send; a sibling thread rewriting the
+ * sender's buffer after the copy changes nothing in the kernel's copy, which is what is read.
+ * unix_may_send does not see the skb: fentry/skb_copy_datagram_from_iter remembers, for a
+ * confined task, the skb its last copy filled (lg_notify_scans, the task's own storage), and
+ * unix_may_send reads it once and forgets it. A copy is made for every datagram before the
+ * hook (sendto, sendmsg, sendmmsg, io_uring); nothing else copies in between. A refusal is
+ * the send's EPERM (the datagram is not queued). An earlier version decided at
+ * socket_sock_rcv_skb, where the kernel's copy is an argument, but that hook runs for every
+ * packet every socket receives: TCP connect+close was 1.4% slower in make bench.
+ *
+ * Which receivers: a unix socket bound at a path whose last name is "notify": PID 1's
+ * /run/systemd/notify (a protected object: a confined task cannot rename it), every user
+ * manager's /run/user/UID/systemd/notify and a container's /run/host/notify. Not abstract
+ * sockets (no systemd manager binds one in 252).
+ *
+ * What: the datagram is split at every '\n' and '\r' (systemd's NEWLINE); a line whose first
+ * characters are "MAINPID=" (a backslash before a character of the key is skipped, as
+ * systemd's extract_first_word() unescapes) must carry a plain decimal number (no sign, space,
+ * leading zero, 0x or backslash: systemd's parser takes those too, this one does not) that is
+ * the sender's own process (its thread group, as the initial pid namespace numbers it: PID 1
+ * and the host's user managers read the number there) or its parent's when the parent is under
+ * the same policy (systemd-notify --pid, whose default is the script that runs it). Every such
+ * line is checked, not just the first systemd reads. Anything else is refused: BPF on 6.1
+ * cannot look a pid up, so another number could be lsmguard's; no key opens it, not even
+ * [system] signal-others = allow. A datagram longer than 4096 bytes (systemd drops those
+ * unread: NOTIFY_BUFFER_MAX), not in one piece in the skb, or whose copy was not seen is
+ * refused unread.
+ */
+#define LG_NOTIFY_MAX 4096 /* systemd's NOTIFY_BUFFER_MAX: longer datagrams are dropped unread */
+#define LG_MAINPID_KEY_LEN 8 /* strlen("MAINPID=") */
+/* "MAINPID=", its first character in the lowest byte (a constant: clang 14 files a local
+ * string array in .rodata.str1.1 while its BTF says .rodata, which the kernel refuses). */
+#define LG_MAINPID_KEY 0x3d4449504e49414dULL
+
+enum {
+	LG_NOTIFY_OK = 0,
+	LG_NOTIFY_CLAIM,    /* a number not the sender's own (nor its parent's) */
+	LG_NOTIFY_UNPARSED, /* a MAINPID= line whose value is not a plain decimal number */
+	LG_NOTIFY_UNREAD,   /* a byte the scan could not read */
+};
+
+struct lg_notify_scan {
+	__u64 skb;    /* the skb the task's last skb_copy_datagram_from_iter filled (0: none) */
+	__u64 data;   /* the datagram's first byte (kernel address) */
+	__u64 number; /* the value of the MAINPID= line being read */
+	__u32 own;    /* the sender's thread-group id (initial pid namespace) */
+	__u32 parent; /* its parent's, when under the same policy; else 0 */
+	__s32 matched; /* characters of "MAINPID=" matched on this line; -1: not such a line */
+	__u32 digits;
+	__u32 escaped; /* the previous byte of the key was a backslash */
+	__u32 verdict; /* LG_NOTIFY_* */
+};
+
+/*
+ * The scan's state lives in a map value, not on the stack: Linux 6.1 verifies a bpf_loop
+ * callback once, with the caller's stack as it was at the call, and removes the branches that
+ * state never takes (a line already matched, a value being read): they would be dead code in
+ * the JIT image. A map value's contents are unknown to the verifier. The value is the sending
+ * task's own (task storage), not a per-CPU one: a BPF LSM program runs with migration, not
+ * preemption, disabled, so under preempt=full a second sender preempting the first on the same
+ * CPU would rewrite a per-CPU scan halfway (its own "OK" ending the first's refusal).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct lg_notify_scan);
+} lg_notify_scans SEC(".maps");
+
+struct lg_notify_loop {
+	struct lg_notify_scan *scan;
+};
+
+/* The end of a MAINPID= value: whether to stop (a verdict). */
+static __always_inline bool lg_mainpid_end(struct lg_notify_scan *s)
+{
+	if (!s->digits)
+		s->verdict = LG_NOTIFY_UNPARSED;
+	else if (s->number != s->own && (!s->parent || s->number != s->parent))
+		s->verdict = LG_NOTIFY_CLAIM;
+	return s->verdict != LG_NOTIFY_OK;
+}
+
+/* One byte of the datagram (bpf_loop): 1 stops the scan. */
+static long lg_notify_byte(__u32 index, void *arg)
+{
+	struct lg_notify_scan *s = ((struct lg_notify_loop *)arg)->scan;
+	char c;
+
+	if (bpf_probe_read_kernel(&c, 1, (const void *)(s->data + index))) {
+		s->verdict = LG_NOTIFY_UNREAD;
+		return 1;
+	}
+	if (c == '\n' || c == '\r') {
+		if (s->matched == LG_MAINPID_KEY_LEN && lg_mainpid_end(s))
+			return 1;
+		s->matched = 0;
+		s->escaped = 0;
+		return 0;
+	}
+	if (s->matched == LG_MAINPID_KEY_LEN) {
+		if (c == 0) { /* systemd reads up to a NUL (and drops a message with more after) */
+			if (lg_mainpid_end(s))
+				return 1;
+			s->matched = -1;
+			return 0;
+		}
+		if (c < '0' || c > '9' || (c == '0' && !s->digits) || s->digits >= 10) {
+			s->verdict = LG_NOTIFY_UNPARSED;
+			return 1;
+		}
+		s->number = s->number * 10 + (__u64)(c - '0');
+		s->digits++;
+		return 0;
+	}
+	if (s->matched < 0)
+		return 0;
+	if (c == '\\' && !s->escaped) {
+		s->escaped = 1;
+		return 0;
+	}
+	s->escaped = 0;
+	if (c != (char)(LG_MAINPID_KEY >> (8 * (s->matched & (LG_MAINPID_KEY_LEN - 1))))) {
+		s->matched = -1;
+		return 0;
+	}
+	if (++s->matched == LG_MAINPID_KEY_LEN) {
+		s->number = 0;
+		s->digits = 0;
+	}
+	return 0;
+}
+
+/* Whether sk is a unix socket bound at a path whose last name is "notify". */
+static __always_inline bool lg_is_notify_socket(struct sock *sk)
+{
+	static const char want[] = "notify";
+	struct dentry *dentry = BPF_CORE_READ((struct unix_sock *)sk, path.dentry);
+	char name[sizeof(want)];
+
+	if (!dentry ||
+	    bpf_probe_read_kernel(name, sizeof(name), BPF_CORE_READ(dentry, d_name.name)))
+		return false;
+	for (unsigned int i = 0; i < sizeof(want); i++)
+		if (name[i] != want[i])
+			return false;
+	return true;
+}
+
+/* Refuse a notify datagram: the claim in the event, else what (what_size bytes, NUL included). */
+static __always_inline int lg_mainpid_deny(const struct lg_policy_value *policy,
+					   __u64 cgroup_id, const struct lg_notify_scan *s,
+					   const char *what, __u32 what_size)
+{
+	static const char claim_format[] = "MAINPID=%llu to a notify socket";
+	__u64 object = lg_text_key(what, LG_BUILTIN_MAIN_PID);
+	struct lg_event *ev;
+
+	if (!what && s)
+		object = lg_hash_mix(s->number, LG_BUILTIN_MAIN_PID);
+	ev = lg_event_start(policy, cgroup_id, LG_HOOK_UNIX_MAY_SEND, LG_DECISION_FILE_WRITE,
+			    0, LG_EVENT_BUILTIN, object, LG_BUILTIN_MAIN_PID);
+	if (ev) {
+		lg_event_builtin(ev, LG_BUILTIN_MAIN_PID);
+		if (!what && s) {
+			__u64 args[1] = {s->number};
+
+			bpf_snprintf((char *)ev->object.path, LG_EVENT_PATH_MAX, claim_format, args,
+				     sizeof(args));
+		} else if (what) {
+			bpf_probe_read_kernel_str(ev->object.path, what_size, what);
+		}
+		bpf_ringbuf_submit(ev, 0);
+	}
+	return lg_deny_verdict(policy, LG_HOOK_UNIX_MAY_SEND, LG_EVENT_BUILTIN,
+			       LG_BUILTIN_MAIN_PID);
+}
+
+static __noinline int lg_notify_check(struct sock *sk)
+{
+	static const char unparsed[] = "MAINPID= with no plain decimal number, to a notify socket";
+	static const char too_long[] = "a notify message longer than 4096 bytes";
+	static const char unread[] = "a notify message lsmguard cannot read";
+	const struct lg_policy_value *policy;
+	struct task_struct *task, *parent;
+	struct lg_notify_loop loop;
+	struct lg_notify_scan *s;
+	struct sk_buff *skb;
+	__u64 cgroup_id = 0;
+	bool unknown = false;
+	__u32 len;
+
+	if (!sk || !lg_is_notify_socket(sk))
+		return 0;
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy)
+		return 0;
+	task = bpf_get_current_task_btf();
+	s = bpf_task_storage_get(&lg_notify_scans, task, 0, 0);
+	if (!s || !s->skb)
+		return lg_mainpid_deny(policy, cgroup_id, 0, unread, sizeof(unread));
+	skb = (struct sk_buff *)s->skb;
+	s->skb = 0; /* read once: a later send is decided on its own copy */
+	len = BPF_CORE_READ(skb, len);
+	if (len > LG_NOTIFY_MAX || BPF_CORE_READ(skb, data_len))
+		return lg_mainpid_deny(policy, cgroup_id, s, too_long, sizeof(too_long));
+	*s = (struct lg_notify_scan){.verdict = LG_NOTIFY_OK};
+	s->data = (__u64)BPF_CORE_READ(skb, data);
+	s->own = (__u32)(bpf_get_current_pid_tgid() >> 32);
+	parent = BPF_CORE_READ(task, group_leader, real_parent);
+	if (parent && lg_task_policy(parent, &unknown) == policy->id && !unknown)
+		s->parent = BPF_CORE_READ(parent, tgid);
+	loop.scan = s;
+	bpf_loop(len, lg_notify_byte, &loop, 0);
+	if (s->verdict == LG_NOTIFY_OK && s->matched == LG_MAINPID_KEY_LEN)
+		lg_mainpid_end(s); /* the last line's value ends with the datagram */
+	switch (s->verdict) {
+	case LG_NOTIFY_OK:
+		return 0; /* counted as allowed by lg_unix_peer */
+	case LG_NOTIFY_CLAIM:
+		return lg_mainpid_deny(policy, cgroup_id, s, 0, 0);
+	case LG_NOTIFY_UNPARSED:
+		return lg_mainpid_deny(policy, cgroup_id, s, unparsed, sizeof(unparsed));
+	default:
+		return lg_mainpid_deny(policy, cgroup_id, s, unread, sizeof(unread));
+	}
+}
+
+/* The skb a confined task's datagram is copied into (see above): remembered for unix_may_send. */
+SEC("fentry/skb_copy_datagram_from_iter")
+int BPF_PROG(lg_unix_copy_seen, struct sk_buff *skb, int offset, struct iov_iter *from, int len)
+{
+	struct lg_notify_scan *s;
+	__u64 cgroup_id = 0;
+
+	if (offset || !lg_current_policy(&cgroup_id))
+		return 0;
+	s = bpf_task_storage_get(&lg_notify_scans, bpf_get_current_task_btf(), 0,
+				 BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (s)
+		s->skb = (__u64)skb;
+	return 0;
+}
+
 SEC("lsm/unix_may_send")
 int BPF_PROG(lg_unix_may_send, struct socket *sock, struct socket *other, int ret)
 {
+	struct sock *peer = BPF_CORE_READ(other, sk);
+
 	if (ret)
 		return ret;
-	return lg_unix_peer(BPF_CORE_READ(other, sk), LG_HOOK_UNIX_MAY_SEND);
+	ret = lg_notify_check(peer);
+	if (ret)
+		return ret;
+	return lg_unix_peer(peer, LG_HOOK_UNIX_MAY_SEND);
 }

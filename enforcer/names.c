@@ -56,7 +56,6 @@ static const char *const hook_names[LG_HOOK_COUNT] = {
 	[LG_HOOK_SB_SET_MNT_OPTS] = "sb_set_mnt_opts",
 	[LG_HOOK_QUOTACTL] = "quotactl",
 	[LG_HOOK_FS_CONTEXT_PARSE_PARAM] = "fs_context_parse_param",
-	[LG_HOOK_SOCKET_SOCK_RCV_SKB] = "socket_sock_rcv_skb",
 	[LG_HOOK_SETTIME] = "settime",
 	[LG_HOOK_SYSLOG] = "syslog",
 };

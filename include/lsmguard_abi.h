@@ -505,8 +505,7 @@ enum lg_hook {
 	LG_HOOK_QUOTACTL = 52,       /* disk quotas changed */
 	LG_HOOK_FS_CONTEXT_PARSE_PARAM = 53, /* a mount's "source" named, before any disk is read */
 	/* a datagram arriving at a socket, in the sender's context for unix sockets (MAINPID=) */
-	LG_HOOK_SOCKET_SOCK_RCV_SKB = 54,
-	LG_HOOK_COUNT = 55,
+	LG_HOOK_COUNT = 54,
 };
 
 /*

@@ -428,7 +428,7 @@ check "creds: the probe cannot make its process lsmguard.service's main process 
 # MAINPID= with the sender's own credentials: lgnotify.service (Type=notify, root, under policy
 # notify-probe) has its own main process tell PID 1 that lsmguard is its main process. systemd
 # 252 would take it (a root sender may name a process outside its unit) and signal lsmguard at
-# the unit's stop; lsmguard drops the datagram (socket_sock_rcv_skb). The control,
+# the unit's stop; lsmguard refuses the datagram (unix_may_send, on the kernel's copy). The control,
 # lgnotify-free.service under no policy, names a sleeper outside it: systemd takes it, and the
 # unit's stop kills the sleeper.
 notify_unit_says() { # UNIT LINE: the unit's own main process sends LINE
@@ -460,9 +460,9 @@ notify_mainpid_own_credentials() {
 }
 check "creds: a confined unit's own main process cannot make lsmguard its main process (MAINPID=, own credentials)" \
 	notify_mainpid_own_credentials
-check "creds: the dropped MAINPID= is logged (socket_sock_rcv_skb, notify-probe)" sh -c "journalctl \
+check "creds: the refused MAINPID= is logged (unix_may_send, notify-probe)" sh -c "journalctl \
 	-u lsmguard -o cat --no-pager | grep '\"event\":\"deny\"' | grep '\"policy\":\"notify-probe\"' |
-	grep '\"hook\":\"socket_sock_rcv_skb\"' | grep -q '\"path\":\"MAINPID=$LG_PID to a notify socket\"'"
+	grep '\"hook\":\"unix_may_send\"' | grep -q '\"path\":\"MAINPID=$LG_PID to a notify socket\"'"
 # PIDFile=: a Type=forking confined root unit writes another process's pid into its pid file.
 # systemd 252 takes a pid outside the unit from a root-owned pid file, and the unit's stop
 # signals it. Not closed (docs/security.md): this records what happens, with a sleeper outside
