@@ -668,6 +668,18 @@ static int handle_net_rule(struct parse_state *st, enum lg_action action, const 
 	}
 	rule.action = action;
 	rule.line = st->line;
+	/* The unspecified address as a whole prefix: nothing is ever decided at it. */
+	if ((rule.family == 4 && rule.prefix == 32) || (rule.family == 6 && rule.prefix == 128)) {
+		bool zero = true;
+
+		for (int i = 0; i < 16; i++)
+			zero &= rule.addr[i] == 0;
+		if (zero)
+			WARN(st, "'%s' matches nothing: a connection or datagram to %s is decided at "
+				 "the address the kernel sends it to (%s); name that address",
+			     value, rule.family == 4 ? "0.0.0.0" : "::",
+			     rule.family == 4 ? "127.0.0.1, or the socket's source address" : "::1");
+	}
 	rules = grow(p->nets, &st->net_cap, p->net_count, sizeof(rule));
 	if (!rules) {
 		st->nomem = true;

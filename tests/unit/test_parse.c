@@ -377,6 +377,29 @@ TEST(parse_default_values)
 	lg_diag_free(&d);
 }
 
+/* A rule on exactly the unspecified address can never match: the kernel sends elsewhere. */
+TEST(parse_warns_about_the_unspecified_address)
+{
+	struct lg_diag diag = {0};
+	struct lg_policy *p;
+
+	CHECK_INT(parse_text(HEADER "[network]\ndefault = deny\nallow = 0.0.0.0 udp 22\n"
+				    "allow = :: udp 22\nallow = 0.0.0.0/0 tcp\nallow = ::/0 tcp\n",
+			     &p, &diag),
+		  0);
+	CHECK_INT(diag.errors, 0);
+	CHECK_INT(diag.warnings, 2);
+	CHECK_STR(diag_line(&diag, 0), "t.ini:7: warning: '0.0.0.0 udp 22' matches nothing: a "
+				       "connection or datagram to 0.0.0.0 is decided at the address "
+				       "the kernel sends it to (127.0.0.1, or the socket's source "
+				       "address); name that address");
+	CHECK_STR(diag_line(&diag, 1), "t.ini:8: warning: ':: udp 22' matches nothing: a connection "
+				       "or datagram to :: is decided at the address the kernel sends "
+				       "it to (::1); name that address");
+	lg_policy_free(p);
+	lg_diag_free(&diag);
+}
+
 TEST(parse_warnings_do_not_fail)
 {
 	struct lg_diag diag = {0};
