@@ -424,17 +424,19 @@ static __always_inline void lg_lost_count(__u32 policy, __u32 rule, __u8 hook, _
 }
 
 /*
- * A built-in target's rate-limit object: its text's first 16 bytes mixed with the reason (the
+ * A built-in target's rate-limit object: its text's first 32 bytes mixed with the reason (the
  * texts name the targets: "lsmguard", "PID 1 (the service manager)"...). A pointer cannot be
  * hashed (the verifier refuses arithmetic on it), its bytes can.
  */
 static __always_inline __u64 lg_text_key(const char *what, __u64 reason)
 {
-	__u64 words[2] = {};
+	__u64 words[4] = {}, h = reason;
 
 	if (what)
 		bpf_probe_read_kernel(words, sizeof(words), what);
-	return lg_hash_mix(lg_hash_mix(reason, words[0]), words[1]);
+	for (int i = 0; i < 4; i++)
+		h = lg_hash_mix(h, words[i]);
+	return h;
 }
 
 /*

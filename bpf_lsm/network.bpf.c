@@ -499,27 +499,34 @@ static __always_inline int lg_credentials_deny(const struct lg_policy_value *pol
  * 127.0.0.1:7000 past deny = 127.0.0.1). IPv4 (__ip_route_output_key): the destination becomes
  * the send's source address, 127.0.0.1 when there is none; the source is the last IP_PKTINFO
  * control message's ipi_spec_dst (or IPV6_PKTINFO's v4-mapped address, which ip_cmsg_send
- * takes on an IPv6 socket), else the address the socket is bound to. Any local address can be
- * reached that way, so it is decided as that address. IPv6: udpv6_sendmsg, rawv6_sendmsg and
- * tcp_v6_connect send to ::1 (tcp_v6_connect to 127.0.0.1 when the socket is bound to a
- * v4-mapped address). The credentials walk ran first: at most LG_CMSG_MAX headers, readable.
+ * takes on an IPv6 socket), else the socket's source address (inet_saddr). Any local address
+ * can be reached that way, so it is decided as that address. IPv6: udpv6_sendmsg,
+ * rawv6_sendmsg and tcp_v6_connect send to ::1, or to 127.0.0.1 when the socket's source is
+ * v4-mapped. Not read: an output interface without a source (IP_PKTINFO's ifindex,
+ * SO_BINDTODEVICE, IP_UNICAST_IF), with which the route lookup picks that interface's own
+ * address (docs/security.md). The credentials walk ran first: at most LG_CMSG_MAX headers.
  */
 static __always_inline void lg_unspecified_dest(struct sock *sk, struct msghdr *msg, bool connect,
 						struct lg_net_dest *dest)
 {
 	__u64 size, base, off = 0;
 	struct lg_cmsghdr head;
-	__u32 source, mapped_tail;
+	struct in6_addr bound;
+	__u32 source;
 	bool user = false;
 
 	if (dest->family == 6) {
 		for (int i = 0; i < 16; i++)
 			if (dest->addr[i])
 				return;
-		mapped_tail = sk->__sk_common.skc_v6_rcv_saddr.in6_u.u6_addr32[2];
-		if (connect && mapped_tail == bpf_htonl(0xffff) &&
-		    !sk->__sk_common.skc_v6_rcv_saddr.in6_u.u6_addr32[0] &&
-		    !sk->__sk_common.skc_v6_rcv_saddr.in6_u.u6_addr32[1]) {
+		/* tcp_v6_connect reads the bound address (sk_v6_rcv_saddr), udpv6_sendmsg and
+		 * rawv6_sendmsg the socket's source (np->saddr): v4-mapped, :: is 127.0.0.1. */
+		if (connect)
+			bound = sk->__sk_common.skc_v6_rcv_saddr;
+		else
+			bound = BPF_CORE_READ((struct inet_sock *)sk, pinet6, saddr);
+		if (bound.in6_u.u6_addr32[2] == bpf_htonl(0xffff) && !bound.in6_u.u6_addr32[0] &&
+		    !bound.in6_u.u6_addr32[1]) {
 			dest->family = 4;
 			source = bpf_htonl(0x7f000001);
 			__builtin_memcpy(dest->addr, &source, 4);
@@ -530,7 +537,9 @@ static __always_inline void lg_unspecified_dest(struct sock *sk, struct msghdr *
 	}
 	if (dest->addr[0] | dest->addr[1] | dest->addr[2] | dest->addr[3])
 		return;
-	source = sk->__sk_common.skc_rcv_saddr;
+	/* The source the route lookup gets: inet_saddr (a multicast or broadcast bind leaves it
+	 * 0, while the bound address, rcv_saddr, is that group), then the control messages. */
+	source = BPF_CORE_READ((struct inet_sock *)sk, inet_saddr);
 	size = msg ? msg->msg_controllen : 0;
 	if (size >= sizeof(head)) {
 		base = (__u64)BPF_CORE_READ(msg, msg_control);
@@ -548,9 +557,10 @@ static __always_inline void lg_unspecified_dest(struct sock *sk, struct msghdr *
 			    head.len == LG_CMSG_LEN(12) &&
 			    !lg_control_read(info, 12, base + off + sizeof(head), user))
 				source = info[1];
-			/* struct in6_pktinfo: addr (v4-mapped), ifindex */
+			/* struct in6_pktinfo: addr (v4-mapped), ifindex; read by ip_cmsg_send on an
+			 * IPv6 socket only, and at any length from CMSG_LEN(20) up */
 			if (head.level == SOL_IPV6 && head.type == IPV6_PKTINFO &&
-			    head.len == LG_CMSG_LEN(20) &&
+			    sk->__sk_common.skc_family == AF_INET6 && head.len >= LG_CMSG_LEN(20) &&
 			    !lg_control_read(info, 20, base + off + sizeof(head), user) &&
 			    !info[0] && !info[1] && info[2] == bpf_htonl(0xffff))
 				source = info[3];

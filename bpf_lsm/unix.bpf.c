@@ -159,9 +159,14 @@ int BPF_PROG(lg_unix_stream_connect, struct sock *sock, struct sock *other, stru
  * sender's buffer after the copy changes nothing in the kernel's copy, which is what is read.
  * unix_may_send does not see the skb: fentry/skb_copy_datagram_from_iter remembers, for a
  * confined task, the skb its last copy filled (lg_notify_scans, the task's own storage), and
- * unix_may_send reads it once and forgets it. A copy is made for every datagram before the
- * hook (sendto, sendmsg, sendmmsg, io_uring); nothing else copies in between. A refusal is
- * the send's EPERM (the datagram is not queued). An earlier version decided at
+ * unix_may_send reads it when its owner is the sender (a retry after waiting for a full
+ * receiver asks again about the same skb). A copy is made for every datagram before the hook
+ * (sendto, sendmsg, sendmmsg, write on a connected socket, io_uring); nothing else copies in
+ * between. A datagram socket's connect() also asks unix_may_send: it carries no datagram and is
+ * known by its system call (an io_uring connect to a notify socket is refused: fail closed). A
+ * refusal is the send's EPERM (the datagram is not queued). Limit: under preempt=full, a copy
+ * whose fentry was skipped (the program already running on that CPU, preempted) leaves the
+ * sender's previous skb remembered, and that older datagram is what gets read. An earlier version decided at
  * socket_sock_rcv_skb, where the kernel's copy is an argument, but that hook runs for every
  * packet every socket receives: TCP connect+close was 1.4% slower in make bench.
  *
@@ -333,7 +338,29 @@ static __always_inline int lg_mainpid_deny(const struct lg_policy_value *policy,
 			       LG_BUILTIN_MAIN_PID);
 }
 
-static __noinline int lg_notify_check(struct sock *sk)
+#define NR_CONNECT 42		/* x86-64 (and x32, with X32_SYSCALL_BIT) */
+#define NR_CONNECT_IA32 362	/* no x86-64 call has this number */
+#define NR_SOCKETCALL_IA32 102	/* x86-64's getuid: never connects */
+#define SYS_CONNECT 3		/* socketcall's call number */
+
+/*
+ * Whether this unix_may_send is a datagram socket's connect() (which carries no datagram),
+ * known by the system call as lsm/capable knows it. An io_uring connect (a worker, no system
+ * call) is taken for a send and refused for want of a copy: fail closed.
+ */
+static __always_inline bool lg_in_connect(void)
+{
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	__u64 nr;
+
+	if (!regs)
+		return false;
+	nr = BPF_CORE_READ(regs, orig_ax) & ~X32_SYSCALL_BIT;
+	return nr == NR_CONNECT || nr == NR_CONNECT_IA32 ||
+	       (nr == NR_SOCKETCALL_IA32 && (__u32)BPF_CORE_READ(regs, bx) == SYS_CONNECT);
+}
+
+static __noinline int lg_notify_check(struct sock *sk, struct sock *sender)
 {
 	static const char unparsed[] = "MAINPID= with no plain decimal number, to a notify socket";
 	static const char too_long[] = "a notify message longer than 4096 bytes";
@@ -350,18 +377,19 @@ static __noinline int lg_notify_check(struct sock *sk)
 	if (!sk || !lg_is_notify_socket(sk))
 		return 0;
 	policy = lg_current_policy(&cgroup_id);
-	if (!policy)
+	if (!policy || lg_in_connect())
 		return 0;
 	task = bpf_get_current_task_btf();
 	s = bpf_task_storage_get(&lg_notify_scans, task, 0, 0);
-	if (!s || !s->skb)
+	/* The copy this send made: the sender's skb (a retry after waiting for the receiver asks
+	 * again about the same one). */
+	skb = s ? (struct sk_buff *)s->skb : 0;
+	if (!skb || BPF_CORE_READ(skb, sk) != sender)
 		return lg_mainpid_deny(policy, cgroup_id, 0, unread, sizeof(unread));
-	skb = (struct sk_buff *)s->skb;
-	s->skb = 0; /* read once: a later send is decided on its own copy */
 	len = BPF_CORE_READ(skb, len);
 	if (len > LG_NOTIFY_MAX || BPF_CORE_READ(skb, data_len))
 		return lg_mainpid_deny(policy, cgroup_id, s, too_long, sizeof(too_long));
-	*s = (struct lg_notify_scan){.verdict = LG_NOTIFY_OK};
+	*s = (struct lg_notify_scan){.skb = (__u64)skb, .verdict = LG_NOTIFY_OK};
 	s->data = (__u64)BPF_CORE_READ(skb, data);
 	s->own = (__u32)(bpf_get_current_pid_tgid() >> 32);
 	parent = BPF_CORE_READ(task, group_leader, real_parent);
@@ -406,7 +434,7 @@ int BPF_PROG(lg_unix_may_send, struct socket *sock, struct socket *other, int re
 
 	if (ret)
 		return ret;
-	ret = lg_notify_check(peer);
+	ret = lg_notify_check(peer, BPF_CORE_READ(sock, sk));
 	if (ret)
 		return ret;
 	return lg_unix_peer(peer, LG_HOOK_UNIX_MAY_SEND);

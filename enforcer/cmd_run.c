@@ -129,10 +129,18 @@ static bool is_canary_event(const struct daemon *d, const struct lg_event *ev)
 
 static int on_event(void *ctx, const void *data, size_t size);
 
-/* libbpf's callback type: the same. */
+/* Records read a turn of the loop (each is an event line of a few hundred bytes). */
+#define LG_EVENTS_PER_TURN 4096
+
+/* Records libbpf's reader handed this turn (consume_events). */
+static unsigned events_this_turn;
+
+/* libbpf's callback type: the same, and a stop after LG_EVENTS_PER_TURN records (libbpf's
+ * consume keeps reading while records come: a flood would hold the loop). */
 static int on_event_epoll(void *ctx, void *data, size_t size)
 {
-	return on_event(ctx, data, size);
+	on_event(ctx, data, size);
+	return ++events_this_turn >= LG_EVENTS_PER_TURN ? -EAGAIN : 0;
 }
 
 static int on_event(void *ctx, const void *data, size_t size)
@@ -589,9 +597,6 @@ static void drain_outputs(struct daemon *d)
 	log_flush();
 }
 
-/* Records read a turn of the loop (each is an event line of a few hundred bytes). */
-#define LG_EVENTS_PER_TURN 4096
-
 /*
  * What the ring buffer holds, at most LG_EVENTS_PER_TURN records a call: under a flood
  * the loop still answers signals and reloads, and poll() wakes it again for the rest.
@@ -601,7 +606,10 @@ static void consume_events(struct daemon *d)
 	int ret;
 
 	if (d->events_epoll) {
-		ring_buffer__consume(d->events_epoll);
+		events_this_turn = 0;
+		ret = ring_buffer__consume(d->events_epoll);
+		if (ret < 0 && ret != -EAGAIN)
+			log_warnx("cannot read the event ring buffer: %s", strerror(-ret));
 		return;
 	}
 	ret = lg_ringbuf_consume(&d->events, LG_EVENTS_PER_TURN, on_event, d);

@@ -1381,6 +1381,55 @@ static int do_notify_race(const void *arg)
 	return 0;
 }
 
+/* arg: the daemon's pid. connect() to the notify socket, then write() READY=1 and a claim. */
+static int do_notify_connected(const void *arg)
+{
+	const pid_t *daemon = arg;
+	struct sockaddr_un sun = {.sun_family = AF_UNIX, .sun_path = MANAGER_NOTIFY};
+	char claim[64];
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return 230;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)))
+		return 100 + errno; /* go-systemd and python-sdnotify connect first */
+	if (write(fd, "READY=1", 7) != 7)
+		return 150 + errno;
+	snprintf(claim, sizeof(claim), "MAINPID=%d", (int)*daemon);
+	if (write(fd, claim, strlen(claim)) >= 0)
+		return 199;
+	return errno;
+}
+
+/*
+ * A datagram socket connected to the notify socket first (as go-systemd and python-sdnotify
+ * do): the connect is not a datagram and goes through; its own READY=1 arrives; a claim naming
+ * the daemon written on it is refused (EPERM) and does not arrive.
+ */
+VM_TEST(creds_notify_connected_socket, 212)
+{
+	int fd, holding;
+	pid_t daemon;
+
+	creds_setup();
+	daemon = daemon_pid();
+	VM_CHECK(daemon > 1);
+	fd = notify_receiver(MANAGER_NOTIFY);
+	VM_CHECK(fd >= 0);
+	for (size_t c = 0; c < 2; c++) {
+		const char *cgroup = c ? CREDS_AUDIT : CREDS;
+		int got = in_cgroup(cgroup, do_notify_connected, &daemon);
+		int count = notify_arrived(fd, "READY=1", &holding);
+
+		if (got != EPERM || count != 1 || holding != 1)
+			VM_FAIL("%s: connect, READY=1, MAINPID=%d: %d, %d arrived (%d READY=1); "
+				"expected EPERM for the claim and READY=1 alone",
+				cgroup, (int)daemon, got, count, holding);
+	}
+	VM_CHECK(in_cgroup(NULL, do_notify_connected, &daemon) == 199);
+	close(fd);
+}
+
 /*
  * The datagram is decided on the kernel's copy: a sibling thread flipping the buffer between
  * the own pid and the daemon's during two seconds of sends gets own copies through and never a
