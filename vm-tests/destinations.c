@@ -60,15 +60,16 @@ struct dest_row {
 	int port;
 	int len;	  /* the length passed to sendto */
 	int connect_to;	  /* a receiver the socket connects to first (allowed ones only), or R_NONE */
-	const char *bind; /* an address the socket is bound to first, or NULL */
+	const char *bind; /* an address the socket is bound to first (its family's), or NULL */
 	const char *pktinfo; /* IP_PKTINFO's ipi_spec_dst to send with, or NULL */
+	const char *pktinfo6; /* IPV6_PKTINFO's address to send with, or NULL */
 	/* What the kernel does unconfined: its errno, where it really sends, which receiver. */
 	int kernel_errno;
 	const char *real; /* "ADDR PORT" the datagram goes to (NULL when the kernel refuses) */
 	enum receiver arrives;
 };
 
-#define NO_EXTRA R_NONE, NULL, NULL
+#define NO_EXTRA R_NONE, NULL, NULL, NULL
 static const struct dest_row rows[] = {
     {"AF_INET to 127.0.0.2:7001", AF_INET, F_INET, "127.0.0.2", 7001, 16, NO_EXTRA, 0,
      "127.0.0.2 7001", R4_ALLOWED},
@@ -79,7 +80,7 @@ static const struct dest_row rows[] = {
     {"AF_UNSPEC read as AF_INET, to 127.0.0.2:7001", AF_INET, F_UNSPEC4, "127.0.0.2", 7001, 16,
      NO_EXTRA, 0, "127.0.0.2 7001", R4_ALLOWED},
     {"AF_UNSPEC on a socket connected to 127.0.0.2:7001", AF_INET, F_UNSPEC4, "127.0.0.1", 7000,
-     16, R4_ALLOWED, NULL, NULL, 0, "127.0.0.1 7000", R4_DENIED},
+     16, R4_ALLOWED, NULL, NULL, NULL, 0, "127.0.0.1 7000", R4_DENIED},
     {"AF_INET with a sockaddr_storage length", AF_INET, F_INET, "127.0.0.1", 7000, 128, NO_EXTRA,
      0, "127.0.0.1 7000", R4_DENIED},
     {"AF_INET one byte short", AF_INET, F_INET, "127.0.0.1", 7000, 15, NO_EXTRA, EINVAL, NULL,
@@ -91,13 +92,20 @@ static const struct dest_row rows[] = {
     {"0.0.0.0: 127.0.0.1", AF_INET, F_INET, "0.0.0.0", 7000, 16, NO_EXTRA, 0, "127.0.0.1 7000",
      R4_DENIED},
     {"0.0.0.0 on a socket bound to 127.0.0.2: 127.0.0.2", AF_INET, F_INET, "0.0.0.0", 7001, 16,
-     R_NONE, "127.0.0.2", NULL, 0, "127.0.0.2 7001", R4_ALLOWED},
+     R_NONE, "127.0.0.2", NULL, NULL, 0, "127.0.0.2 7001", R4_ALLOWED},
     {"0.0.0.0 with IP_PKTINFO 127.0.0.2: 127.0.0.2", AF_INET, F_INET, "0.0.0.0", 7001, 16, R_NONE,
-     NULL, "127.0.0.2", 0, "127.0.0.2 7001", R4_ALLOWED},
+     NULL, "127.0.0.2", NULL, 0, "127.0.0.2 7001", R4_ALLOWED},
     {"0.0.0.0 bound to 127.0.0.2 with IP_PKTINFO 127.0.0.1: 127.0.0.1", AF_INET, F_INET,
-     "0.0.0.0", 7001, 16, R_NONE, "127.0.0.2", "127.0.0.1", 0, "127.0.0.1 7001", R_NONE},
+     "0.0.0.0", 7001, 16, R_NONE, "127.0.0.2", "127.0.0.1", NULL, 0, "127.0.0.1 7001", R_NONE},
     {"AF_UNSPEC 0.0.0.0: 127.0.0.1", AF_INET, F_UNSPEC4, "0.0.0.0", 7000, 16, NO_EXTRA, 0,
      "127.0.0.1 7000", R4_DENIED},
+    {"0.0.0.0 bound to a multicast group: the source stays unset, 127.0.0.1", AF_INET, F_INET,
+     "0.0.0.0", 7000, 16, R_NONE, "224.0.0.1", NULL, NULL, 0, "127.0.0.1 7000", R4_DENIED},
+    {"0.0.0.0 with IPV6_PKTINFO on an IPv4 socket (ignored): 127.0.0.1", AF_INET, F_INET,
+     "0.0.0.0", 7000, 16, R_NONE, NULL, NULL, "::ffff:127.0.0.2", 0, "127.0.0.1 7000",
+     R4_DENIED},
+    {"[::] from a v4-mapped source: 127.0.0.1", AF_INET6, F_INET6, "::", 7001, 28, R_NONE,
+     "::ffff:127.0.0.1", NULL, NULL, 0, "127.0.0.1 7001", R_NONE},
     {"AF_INET6 to [::1]:7000", AF_INET6, F_INET6, "::1", 7000, 28, NO_EXTRA, 0, "::1 7000",
      R6_DENIED},
     {"AF_INET6 to [::1]:7002", AF_INET6, F_INET6, "::1", 7002, 28, NO_EXTRA, 0, "::1 7002",
@@ -120,7 +128,7 @@ static const struct dest_row rows[] = {
     {"AF_UNSPEC on an IPv6 socket: no address", AF_INET6, F_UNSPEC6, "::1", 7000, 28, NO_EXTRA,
      EDESTADDRREQ, NULL, R_NONE},
     {"AF_UNSPEC on an IPv6 socket connected to [::1]:7002", AF_INET6, F_UNSPEC6, "::1", 7000, 28,
-     R6_ALLOWED, NULL, NULL, 0, "::1 7002", R6_ALLOWED},
+     R6_ALLOWED, NULL, NULL, NULL, 0, "::1 7002", R6_ALLOWED},
 };
 
 /* Whether a rule set allows a UDP datagram to real ("ADDR PORT"). */
@@ -219,11 +227,17 @@ static int do_send(const void *data)
 	fd = socket(row->sock_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return 200 + errno;
-	if (row->bind) {
+	if (row->bind && row->sock_family == AF_INET) {
 		struct sockaddr_in sin = {.sin_family = AF_INET};
 
 		inet_pton(AF_INET, row->bind, &sin.sin_addr);
 		if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)))
+			return 220 + errno;
+	} else if (row->bind) {
+		struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6};
+
+		inet_pton(AF_INET6, row->bind, &sin6.sin6_addr);
+		if (bind(fd, (struct sockaddr *)&sin6, sizeof(sin6)))
 			return 220 + errno;
 	}
 	if (row->connect_to != R_NONE) {
@@ -236,10 +250,10 @@ static int do_send(const void *data)
 						: connect(fd, (struct sockaddr *)&sin6, sizeof(sin6)))
 			return 210 + errno;
 	}
-	if (row->pktinfo) {
+	if (row->pktinfo || row->pktinfo6) {
 		union {
 			struct cmsghdr head;
-			char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+			char buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
 		} control = {0};
 		struct iovec iov = {.iov_base = "lgt-dest", .iov_len = 8};
 		struct msghdr msg = {.msg_name = &ss, .msg_namelen = (socklen_t)row->len,
@@ -247,12 +261,22 @@ static int do_send(const void *data)
 				     .msg_controllen = sizeof(control.buf)};
 		struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
 		struct in_pktinfo info = {0};
+		struct in6_pktinfo info6 = {0};
 
-		inet_pton(AF_INET, row->pktinfo, &info.ipi_spec_dst);
-		c->cmsg_level = IPPROTO_IP;
-		c->cmsg_type = IP_PKTINFO;
-		c->cmsg_len = CMSG_LEN(sizeof(info));
-		memcpy(CMSG_DATA(c), &info, sizeof(info));
+		if (row->pktinfo) {
+			inet_pton(AF_INET, row->pktinfo, &info.ipi_spec_dst);
+			c->cmsg_level = IPPROTO_IP;
+			c->cmsg_type = IP_PKTINFO;
+			c->cmsg_len = CMSG_LEN(sizeof(info));
+			memcpy(CMSG_DATA(c), &info, sizeof(info));
+			msg.msg_controllen = CMSG_SPACE(sizeof(info));
+		} else {
+			inet_pton(AF_INET6, row->pktinfo6, &info6.ipi6_addr);
+			c->cmsg_level = IPPROTO_IPV6;
+			c->cmsg_type = IPV6_PKTINFO;
+			c->cmsg_len = CMSG_LEN(sizeof(info6));
+			memcpy(CMSG_DATA(c), &info6, sizeof(info6));
+		}
 		ret = sendmsg(fd, &msg, 0) < 0 ? errno : 0;
 		close(fd);
 		return ret;
