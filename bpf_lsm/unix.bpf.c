@@ -166,9 +166,10 @@ int BPF_PROG(lg_unix_stream_connect, struct sock *sock, struct sock *other, stru
  * known by its system call (an io_uring connect to a notify socket is refused: fail closed). A
  * refusal is the send's EPERM (the datagram is not queued). Limit: under preempt=full, a copy
  * whose fentry was skipped (the program already running on that CPU, preempted) leaves the
- * sender's previous skb remembered, and that older datagram is what gets read. An earlier version decided at
- * socket_sock_rcv_skb, where the kernel's copy is an argument, but that hook runs for every
- * packet every socket receives: TCP connect+close was 1.4% slower in make bench.
+ * sender's previous skb remembered, and that older datagram is what gets read. An earlier
+ * version decided at socket_sock_rcv_skb, where the kernel's copy is an argument, but that
+ * hook runs for every packet every socket receives: TCP connect+close was 1.4% slower in make
+ * bench.
  *
  * Which receivers: a unix socket bound at a path whose last name is "notify": PID 1's
  * /run/systemd/notify (a protected object: a confined task cannot rename it), every user

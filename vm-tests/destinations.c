@@ -34,7 +34,8 @@
 #define USER 1000
 
 #define DEST_RULES "[network]\ndefault = deny\nallow = 127.0.0.2 udp 7001\nallow = ::1 udp 7002\n"
-static const char dest_policy[] = "[policy]\nname = dest\ncgroup = " DEST "\nmode = enforce\n" DEST_RULES;
+static const char dest_policy[] =
+	"[policy]\nname = dest\ncgroup = " DEST "\nmode = enforce\n" DEST_RULES;
 static const char dest_audit_policy[] =
 	"[policy]\nname = dest-audit\ncgroup = " DEST_AUDIT "\nmode = audit\n" DEST_RULES;
 static const char dest_open_policy[] = "[policy]\nname = dest-open\ncgroup = " DEST_OPEN
