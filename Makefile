@@ -57,7 +57,7 @@ FLOOR_SKEL := $(BUILD)/bench/floor.skel.h
 VM_SRCS   := $(HARNESS_SRCS) vm-tests/vmtest.c vm-tests/vmutil.c vm-tests/cases.c vm-tests/hardening.c \
 	vm-tests/uring.c vm-tests/compare.c vm-tests/cache.c vm-tests/explain.c \
 	vm-tests/operations.c vm-tests/learn.c vm-tests/protect.c vm-tests/attempts.c vm-tests/names.c \
-	vm-tests/namespaces.c vm-tests/selfprot.c vm-tests/fstypes.c vm-tests/unix.c vm-tests/knobs.c \
+	vm-tests/namespaces.c vm-tests/preempt.c vm-tests/selfprot.c vm-tests/fstypes.c vm-tests/unix.c vm-tests/knobs.c \
 	vm-tests/hostcode.c vm-tests/blind.c vm-tests/hoststate.c vm-tests/creds.c vm-tests/hardware.c \
 	vm-tests/attack6.c vm-tests/attack7.c vm-tests/destinations.c
 
@@ -68,7 +68,7 @@ HARNESS_SELFTEST := $(BUILD)/tests/harness-selftest $(BUILD)/tests/harness-selft
 FUZZER     := $(BUILD)/fuzz/fuzz_policy
 BENCH_COMPILE := $(BUILD)/bench/bench_compile
 
-.PHONY: all bpf deps check vm-check demo bench bench-check unit-check harness-check cli-check fuzz fuzz-check bench-compile clean format \
+.PHONY: all bpf deps check vm-check vm-preempt-check demo bench bench-check unit-check harness-check cli-check fuzz fuzz-check bench-compile clean format \
 	man install deb install-check realsvc-check
 
 all: $(LSMGUARD)
@@ -215,6 +215,10 @@ $(VM_INITRD): $(LSMGUARD)-static $(VM_TESTS) $(VM_PROBE) $(VM_DYN) $(VM_BENCH) \
 
 vm-check: $(VM_KERNEL) $(VM_INITRD)
 	$(Q)vm-tests/run-vm.sh $(VM_KERNEL) $(VM_INITRD) test
+
+# The same suite in a kernel booted with preempt=full (vm-tests/preempt.c says why).
+vm-preempt-check: $(VM_KERNEL) $(VM_INITRD)
+	$(Q)vm-tests/run-vm.sh $(VM_KERNEL) $(VM_INITRD) preempt
 
 # Real services (nginx, OpenSSH, PostgreSQL 15) of a Debian 12 userland under their example
 # policies, booted with systemd; the userland is cached in build/realsvc/root.tar.

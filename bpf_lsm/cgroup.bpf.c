@@ -35,13 +35,29 @@ int BPF_PROG(lg_task_alloc, struct task_struct *task, unsigned long clone_flags,
 			       sizeof(what));
 }
 
+/*
+ * The new cgroup's path, read here. Per CPU: the tracepoint fires with cgroup_mutex held, so two
+ * of these programs never run at once, preempted or not (the walks' scratch is per task).
+ */
+struct lg_cgroup_path_buf {
+	__u8 path[LG_EVENT_PATH_MAX];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct lg_cgroup_path_buf);
+} lg_cgroup_path_buf SEC(".maps");
+
 SEC("tp_btf/cgroup_mkdir")
 int BPF_PROG(lg_cgroup_mkdir, struct cgroup *cgrp, const char *path)
 {
-	struct lg_scratch *scratch = lg_scratch();
+	__u32 zero = 0;
+	struct lg_cgroup_path_buf *scratch = bpf_map_lookup_elem(&lg_cgroup_path_buf, &zero);
 	struct lg_cgroup_path_key key;
 	struct lg_config *config;
-	__u32 zero = 0, *policy;
+	__u32 *policy;
 	__u64 h, id;
 
 	if (BPF_CORE_READ(cgrp, root, hierarchy_id) != 0 || !scratch)

@@ -174,8 +174,10 @@ static __always_inline int lg_record_link(struct dentry *dentry, struct vfsmount
 
 	int err;
 
-	if (!scratch || !inode || (BPF_CORE_READ(inode, i_mode) & S_IFMT) != S_IFREG)
+	if (!inode || (BPF_CORE_READ(inode, i_mode) & S_IFMT) != S_IFREG)
 		return 0;
+	if (!scratch)
+		return -ENOMEM; /* no memory for the task's scratch: the name could not follow */
 	key.dev = BPF_CORE_READ(inode, i_sb, s_dev);
 	key.ino = BPF_CORE_READ(inode, i_ino);
 	if (bpf_map_lookup_elem(&lg_links, &key))

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Boot the test kernel with the initramfs (vm-tests/qemu.sh) and report what the guest printed.
-# Usage: vm-tests/run-vm.sh VMLINUZ INITRD [test|demo|bench]
+# Usage: vm-tests/run-vm.sh VMLINUZ INITRD [test|preempt|demo|bench]
 # VM_CASES=NAME[,NAME...] runs only those vm-test cases; VM_TIMEOUT changes the time limit.
 set -u
 vmlinuz=$1 initrd=$2 mode=${3:-test}
 here=$(cd "$(dirname "$0")" && pwd)
 args=(--timeout "${VM_TIMEOUT:-600}")
+extra=("lsmguard.mode=$mode")
 case $mode in
 # The test VM has an NVMe disk (8 MiB, made anew each run): vm-tests/hardware.c's disk cases.
 test)
@@ -13,11 +14,19 @@ test)
 	rm -f "$(dirname "$initrd")/nvme.img"
 	truncate -s 8M "$(dirname "$initrd")/nvme.img"
 	;;
+# The suite again under full preemption (vm-tests/preempt.c says why): Debian's kernels are built
+# with CONFIG_PREEMPT_DYNAMIC, so an administrator can boot any of them with preempt=full.
+preempt)
+	args=(--timeout "${VM_TIMEOUT:-900}" --result vm-preempt --nvme "$(dirname "$initrd")/nvme.img")
+	rm -f "$(dirname "$initrd")/nvme.img"
+	truncate -s 8M "$(dirname "$initrd")/nvme.img"
+	extra=(preempt=full lsmguard.mode=test)
+	;;
 # The benchmark runs on one vCPU with qemu's instruction counting (docs/performance.md says what
 # that clock does and does not measure).
 bench) args+=(--smp 1 --icount "${VM_ICOUNT_SHIFT:-0}") ;;
 esac
 exec "$here/qemu.sh" "${args[@]}" "$vmlinuz" "$initrd" "$(dirname "$initrd")/console-$mode.log" \
-	"LSMGUARD-VM: kernel" "lsmguard.mode=$mode" "lsmguard.rounds=${BENCH_ROUNDS:-7}" \
+	"LSMGUARD-VM: kernel" "${extra[@]}" "lsmguard.rounds=${BENCH_ROUNDS:-7}" \
 	"lsmguard.iterations=${BENCH_ITERATIONS:-0}" \
 	${VM_CASES:+"lsmguard.cases=$VM_CASES"}
