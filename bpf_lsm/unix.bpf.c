@@ -20,12 +20,16 @@
  * In the setup window (setup.bpf.h: systemd's own child before it executes the service) the
  * system bus is not refused: PAMName='s pam_systemd registers the session with logind there.
  *
- * Allowed without a decision: abstract and unnamed sockets (no path; socketpair, autobind), and
- * a peer whose path the walk cannot name (too deep, disconnected), which no manager socket is:
- * its directories cannot be moved by a confined task. A user's own manager (`systemd --user`)
- * is refused the same way: its private socket always, the user's bus unless system-bus =
- * allow (lg_user_manager_kind). Not covered yet: [files] rules on pathname sockets,
- * abstract-name rules.
+ * A user's own manager (`systemd --user`) is refused the same way: its private socket always,
+ * the user's bus unless system-bus = allow (lg_user_manager_kind).
+ *
+ * Then the rules, for a task under a policy (following its mode): a pathname peer is a [files]
+ * write at that same bound path (lg_path_decide: every name a client can use decides the
+ * object the listener bound; renamed since, its name now; unlinked, its last name; a path the
+ * walk cannot name, too deep or disconnected, is refused fail-closed), except in the setup
+ * window, where systemd's child connects the unit's stdout to journald. An abstract peer is
+ * decided by the policy's [network] @NAME and @PREFIX* rules, else [network] default
+ * (lg_unix_abstract). A peer with no address at all (a socketpair's other end) is not decided.
  */
 #include "path.bpf.h"
 #include "setup.bpf.h"
@@ -117,7 +121,7 @@ static __noinline int lg_unix_abstract(const struct lg_policy_value *policy, __u
 	__u32 lengths[4] = {}, rule;
 	struct unix_address *addr;
 	struct lg_path_value *value;
-	unsigned char name[128];
+	unsigned char name[128] = {};
 	const void *src;
 	struct lg_event *ev;
 	__u64 h;
