@@ -106,6 +106,7 @@ enum peer_op {
 	P_SOCKETPAIR,	  /* a datagram socketpair: no name at all */
 	P_ABSTRACT,	  /* connect() of a stream socket to the abstract name path[0..len) */
 	P_ABSTRACT_DGRAM, /* sendto() to the abstract name */
+	P_RECEIVED_SEND,  /* a connected socket received over SCM_RIGHTS on fd, then send() */
 };
 
 struct peer_try {
@@ -214,6 +215,21 @@ static int do_peer(const void *arg)
 		ret = uring_sendmsg(fd, &msg);
 		return ret < 0 ? (ret > -1000 ? -ret : 222) : 0;
 	}
+	case P_RECEIVED_SEND: {
+		char data, control[CMSG_SPACE(sizeof(int))];
+		struct iovec iov = {.iov_base = &data, .iov_len = 1};
+		struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
+				     .msg_controllen = sizeof(control)};
+		struct cmsghdr *cmsg;
+
+		if (recvmsg(a->fd, &msg, 0) != 1)
+			return 223;
+		cmsg = CMSG_FIRSTHDR(&msg);
+		if (!cmsg || cmsg->cmsg_type != SCM_RIGHTS)
+			return 224; /* no descriptor installed */
+		memcpy(&fd, CMSG_DATA(cmsg), sizeof(fd));
+		return send(fd, "x", 1, 0) == 1 ? 0 : errno;
+	}
 	case P_SOCKETPAIR: {
 		int sv[2];
 
@@ -240,6 +256,7 @@ static const char *const op_names[] = {
     [P_SOCKETPAIR] = "socketpair send",
     [P_ABSTRACT] = "connect(abstract)",
     [P_ABSTRACT_DGRAM] = "sendto(abstract)",
+    [P_RECEIVED_SEND] = "send on a socket received over SCM_RIGHTS",
 };
 
 static void expect_peer(int line, const char *cgroup, uid_t uid, enum peer_op op,
@@ -536,4 +553,62 @@ VM_TEST(unixpeer_abstract_names_as_root, 189)
 VM_TEST(unixpeer_abstract_names_as_user, 189)
 {
 	abstract_cases(USER);
+}
+
+/* Hand fd over the passing socket pass[0] (SCM_RIGHTS), for the next P_RECEIVED_SEND. */
+static void pass_fd(int pass, int fd)
+{
+	char control[CMSG_SPACE(sizeof(int))] = {0};
+	struct iovec iov = {.iov_base = "f", .iov_len = 1};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
+			     .msg_controllen = sizeof(control)};
+	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+
+	cmsg->cmsg_level = SOL_SOCKET;
+	cmsg->cmsg_type = SCM_RIGHTS;
+	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cmsg), &fd, sizeof(fd));
+	VM_CHECK(sendmsg(pass, &msg, 0) == 1);
+}
+
+/*
+ * Connected sockets handed over by a process outside every policy (SCM_RIGHTS; file_receive
+ * lets socket descriptors through): a datagram socket is decided again at each send, a stream's
+ * data flows (its connection was made by the sender: not decided, as an open file's reads).
+ */
+VM_TEST(unixpeer_received_sockets, 189)
+{
+	static const uid_t uids[] = {0, USER};
+	int dgram, stream, pass[2], c_dgram, c_stream;
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	long mark;
+
+	upeer_setup();
+	dgram = bind_at(DENIED "/recv-dgram.sock", SOCK_DGRAM);
+	stream = bind_at(DENIED "/recv-stream.sock", SOCK_STREAM);
+	VM_CHECK(socketpair(AF_UNIX, SOCK_DGRAM, 0, pass) == 0);
+	mark = event_mark();
+	for (size_t i = 0; i < 2; i++) {
+		c_dgram = connected_dgram(DENIED "/recv-dgram.sock");
+		c_stream = socket(AF_UNIX, SOCK_STREAM, 0);
+		snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", DENIED "/recv-stream.sock");
+		VM_CHECK(connect(c_stream, (struct sockaddr *)&sun, sizeof(sun)) == 0);
+		pass_fd(pass[0], c_dgram);
+		EXPECT_PEER_FD(UPEER, uids[i], P_RECEIVED_SEND, pass[1], EPERM);
+		pass_fd(pass[0], c_stream);
+		EXPECT_PEER_FD(UPEER, uids[i], P_RECEIVED_SEND, pass[1], 0);
+		/* Controls: the same datagram socket received unconfined, and in audit mode. */
+		pass_fd(pass[0], c_dgram);
+		EXPECT_PEER_FD(NULL, uids[i], P_RECEIVED_SEND, pass[1], 0);
+		pass_fd(pass[0], c_dgram);
+		EXPECT_PEER_FD(UPEER_AUDIT, uids[i], P_RECEIVED_SEND, pass[1], 0);
+		close(c_dgram);
+		close(c_stream);
+	}
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"hook\":\"unix_may_send\"",
+			   "\"uid\":1000", "\"path\":\"" DENIED "/recv-dgram.sock\"");
+	close(pass[0]);
+	close(pass[1]);
+	close(dgram);
+	close(stream);
 }
