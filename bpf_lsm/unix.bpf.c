@@ -20,12 +20,16 @@
  * In the setup window (setup.bpf.h: systemd's own child before it executes the service) the
  * system bus is not refused: PAMName='s pam_systemd registers the session with logind there.
  *
- * Allowed without a decision: abstract and unnamed sockets (no path; socketpair, autobind), and
- * a peer whose path the walk cannot name (too deep, disconnected), which no manager socket is:
- * its directories cannot be moved by a confined task. A user's own manager (`systemd --user`)
- * is refused the same way: its private socket always, the user's bus unless system-bus =
- * allow (lg_user_manager_kind). Not covered yet: [files] rules on pathname sockets,
- * abstract-name rules.
+ * A user's own manager (`systemd --user`) is refused the same way: its private socket always,
+ * the user's bus unless system-bus = allow (lg_user_manager_kind).
+ *
+ * Then the rules, for a task under a policy (following its mode): a pathname peer is a [files]
+ * write at that same bound path (lg_path_decide: every name a client can use decides the
+ * object the listener bound; renamed since, its name now; unlinked, its last name; a path the
+ * walk cannot name, too deep or disconnected, is refused fail-closed), except in the setup
+ * window, where systemd's child connects the unit's stdout to journald. An abstract peer is
+ * decided by the policy's [network] @NAME and @PREFIX* rules, else [network] default
+ * (lg_unix_abstract). A peer with no address at all (a socketpair's other end) is not decided.
  */
 #include "path.bpf.h"
 #include "setup.bpf.h"
@@ -101,6 +105,118 @@ static __always_inline __u8 lg_user_manager_kind(struct unix_sock *peer)
 	return 0;
 }
 
+/*
+ * A peer with no path: an abstract name ([network] @NAME rules), or none at all. The name is
+ * the peer's bound address (unix_sk(other)->addr: what its bind() or autobind gave it), its
+ * bytes after the leading NUL, NULs included. The rule on the whole name decides, else the
+ * one on its longest prefix that has one, else [network] default; an event's path carries the
+ * name's length then its bytes (the daemon writes it as a rule would: @NAME with \xHH escapes).
+ * A peer with no address at all (one end of a socketpair, never bound: reachable only by a
+ * descriptor someone handed over) is not decided.
+ */
+static __noinline int lg_unix_abstract(const struct lg_policy_value *policy, __u64 cgroup_id,
+				       struct unix_sock *peer, __u8 hook)
+{
+	struct lg_path_key key = {.policy = policy->id, .class = LG_PATH_CLASS_ABSTRACT_LENGTHS};
+	__u32 lengths[4] = {}, rule;
+	struct unix_address *addr;
+	struct lg_path_value *value;
+	unsigned char name[128] = {};
+	const void *src;
+	struct lg_event *ev;
+	__u64 h;
+	bool deny;
+	int n;
+
+	if (!policy || !peer)
+		return 0;
+	addr = BPF_CORE_READ(peer, addr);
+	if (!addr) {
+		lg_count_allowed(policy->id, hook);
+		return 0;
+	}
+	/* addr->len counts sun_family and the leading NUL. */
+	n = BPF_CORE_READ(addr, len) - (int)sizeof(__u16) - 1;
+	if (n < 0 || n > LG_ABSTRACT_NAME_MAX)
+		n = 0; /* not an abstract address (cannot be, with no path): the empty name */
+	src = (const void *)addr + bpf_core_field_offset(struct unix_address, name) +
+	      sizeof(__u16) + 1;
+	if (bpf_probe_read_kernel(name, n & 127, src))
+		n = 0;
+	rule = policy->default_rule[LG_DECISION_NET];
+	deny = policy->default_deny & (1u << LG_DECISION_NET);
+	value = bpf_map_lookup_elem(&lg_paths, &key);
+	if (value) {
+		lengths[0] = value->rule[0];
+		lengths[1] = value->rule[1];
+		lengths[2] = value->rule[2];
+		lengths[3] = value->rule[3];
+	}
+	h = lg_hash_init(policy->seed);
+	for (int l = 0; l <= LG_ABSTRACT_NAME_MAX; l++) {
+		if (l > n)
+			break;
+		if (l)
+			h = lg_hash_byte(h, name[(l - 1) & 127]);
+		if (!((lengths[(l >> 5) & 3] >> (l & 31)) & 1))
+			continue;
+		key.class = LG_PATH_CLASS_ABSTRACT_PREFIX;
+		key.hash = lg_abstract_hash(h, (__u32)l);
+		value = bpf_map_lookup_elem(&lg_paths, &key);
+		if (value && value->rule[LG_SLOT_EXACT_READ]) {
+			rule = value->rule[LG_SLOT_EXACT_READ];
+			deny = value->deny_mask & 1;
+		}
+	}
+	key.class = LG_PATH_CLASS_ABSTRACT;
+	key.hash = lg_abstract_hash(h, (__u32)n);
+	value = bpf_map_lookup_elem(&lg_paths, &key);
+	if (value && value->rule[LG_SLOT_EXACT_READ]) {
+		rule = value->rule[LG_SLOT_EXACT_READ];
+		deny = value->deny_mask & 1;
+	}
+	if (!deny) {
+		lg_count_allowed(policy->id, hook);
+		return 0;
+	}
+	ev = lg_event_start(policy, cgroup_id, hook, LG_DECISION_NET, rule, 0, key.hash, 0);
+	if (ev) {
+		ev->object.path[0] = (__u8)n;
+		bpf_probe_read_kernel(&ev->object.path[1], n & 127, name);
+		bpf_ringbuf_submit(ev, 0);
+	}
+	return lg_deny_verdict(policy, hook, 0, 0);
+}
+
+/*
+ * [files] on a pathname peer: the path decision of a write at the listener's bound path, taken
+ * by lg_path_decide. The walk's write lookups also meet lsmguard's protected objects and host
+ * code (journald's sockets and /run/systemd/notify are protected objects, /run/systemd is host
+ * code): those protect the file (no rename, unlink or replacement), not talking to it, so
+ * their built-in verdict is replaced here by the rules' own (still in the scratch's step: a
+ * socket is never a regular file, so no link walk has reset it). The service manager's
+ * sockets were decided before this.
+ */
+static __always_inline void lg_unix_rules_only(struct lg_path_verdict *v)
+{
+	struct lg_scratch *scratch;
+
+	if (!(v->flags & LG_EVENT_BUILTIN) || !lg_builtin_protected_object(v->builtin))
+		return;
+	scratch = lg_scratch();
+	if (!scratch) {
+		v->rule = 0;
+		v->deny = true;
+		v->flags = LG_EVENT_WALK_LIMIT; /* fail closed */
+		v->builtin = 0;
+		return;
+	}
+	v->rule = scratch->step.rule;
+	v->deny = scratch->step.deny;
+	v->flags = 0;
+	v->builtin = 0;
+}
+
 static __always_inline int lg_unix_peer(struct sock *other, __u8 hook)
 {
 	const struct lg_policy_value *policy;
@@ -114,12 +230,11 @@ static __always_inline int lg_unix_peer(struct sock *other, __u8 hook)
 	if (!policy)
 		return 0;
 	dentry = BPF_CORE_READ(peer, path.dentry);
-	if (!dentry) {
-		lg_count_allowed(policy->id, hook); /* abstract or unnamed */
-		return 0;
-	}
-	/* The read decision: the walk only names the peer here (no [files] rule applies yet). */
-	lg_path_decide(policy, LG_CLASS_FILE, LG_DECISION_FILE_READ, dentry,
+	if (!dentry)
+		return lg_unix_abstract(policy, cgroup_id, peer, hook);
+	/* A write at the peer's bound path (the [files] rules), which also names the peer for
+	 * the service manager's sockets below. */
+	lg_path_decide(policy, LG_CLASS_FILE, LG_DECISION_FILE_WRITE, dentry,
 		       BPF_CORE_READ(peer, path.mnt), &v);
 	kind = 0;
 	if (!(v.flags & (LG_EVENT_WALK_LIMIT | LG_EVENT_DISCONNECTED)))
@@ -129,11 +244,20 @@ static __always_inline int lg_unix_peer(struct sock *other, __u8 hook)
 	if (kind == LG_PROTECTED_MANAGER_BUS &&
 	    ((policy->flags & LG_POLICY_SYSTEM_BUS) || lg_in_setup_window()))
 		kind = 0;
-	if (!kind) {
+	if (kind) {
+		lg_verdict_builtin(&v, LG_BUILTIN_SERVICE_MANAGER);
+		return lg_path_verdict_finish(policy, cgroup_id, hook, LG_DECISION_FILE_WRITE, &v);
+	}
+	/*
+	 * systemd's child for a service, before it executes the service, connects the service's
+	 * stdout and stderr to journald (/run/systemd/journal/stdout) and, with PAMName=, talks
+	 * to logind: its own code, which the rules do not decide.
+	 */
+	if (lg_in_setup_window()) {
 		lg_count_allowed(policy->id, hook);
 		return 0;
 	}
-	lg_verdict_builtin(&v, LG_BUILTIN_SERVICE_MANAGER);
+	lg_unix_rules_only(&v);
 	return lg_path_verdict_finish(policy, cgroup_id, hook, LG_DECISION_FILE_WRITE, &v);
 }
 

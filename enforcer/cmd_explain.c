@@ -34,7 +34,8 @@
 	"lsmguard explain [--policy-dir DIR] [--json] NAME OPERATION OBJECT\n"                    \
 	"  OPERATION OBJECT: open-read PATH | open-write PATH | exec PATH |\n"                     \
 	"                    connect ADDR:PORT[/tcp|/udp] | sendto ADDR:PORT[/tcp|/udp]\n"         \
-	"  (IPv6: [ADDR]:PORT)"
+	"  (IPv6: [ADDR]:PORT)\n"                                                                  \
+	"  unix sockets: connect PATH (a write at the socket's path) | connect @NAME (abstract)"
 
 struct operation {
 	const char *name;
@@ -207,7 +208,7 @@ static const char *match_of(const struct lg_rule_source *r)
 	if (r->kind == LG_RULE_DEFAULT)
 		return "default";
 	if (r->kind == LG_RULE_NET)
-		return "address";
+		return r->object[0] == '@' ? "abstract name" : "address";
 	if (r->kind == LG_RULE_ANONYMOUS)
 		return "anonymous";
 	return r->subtree ? "subtree" : "exact";
@@ -310,7 +311,7 @@ int cmd_explain(int argc, char **argv)
 	struct lg_policy_set set;
 	const struct lg_policy *policy = NULL;
 	struct lg_verdict verdict;
-	bool json = false, is_path;
+	bool json = false, is_path, unix_path;
 	__u32 id = 0;
 	int opt, ret;
 
@@ -335,6 +336,12 @@ int cmd_explain(int argc, char **argv)
 	if (!operation)
 		return usage_error("unknown operation", op, USAGE);
 	is_path = operation->decision != LG_DECISION_NET;
+	/* connect or sendto to a pathname unix socket: [files] decides it as a write at the
+	 * socket's path (bpf_lsm/unix.bpf.c); the protections of the socket file (lsmguard's
+	 * objects, host code) are about changing it, not talking to it, and are left out. */
+	unix_path = !is_path && object[0] == '/';
+	if (unix_path)
+		is_path = true;
 
 	if (load_and_compile(&policy_dir, 1, LG_LOAD_CHECK_OWNER, &set, &compiled, 0, 0))
 		return 2;
@@ -350,7 +357,7 @@ int cmd_explain(int argc, char **argv)
 			  policy_dir, policy_dir);
 		goto out;
 	}
-	if (is_path) {
+	if (is_path && !unix_path) {
 		struct lg_protected protected;
 
 		/* lsmguard's objects and host code (the built-in places and host-code.list's),
@@ -368,15 +375,35 @@ int cmd_explain(int argc, char **argv)
 			lg_diag_free(&diag);
 			lg_protected_free(&protected);
 		}
+	}
+	if (is_path) {
 		if (resolve_path(object, resolved, sizeof(resolved))) {
 			log_warnx("'%s' is not an absolute path: write it from '/'", object);
 			goto out;
 		}
-		if (lg_eval_path(compiled, id, operation->decision, resolved, &verdict)) {
+		if (lg_eval_path(compiled, id,
+				 unix_path ? LG_DECISION_FILE_WRITE : operation->decision, resolved,
+				 &verdict)) {
 			log_warnx("cannot evaluate '%s'", resolved);
 			goto out;
 		}
-		device_builtin(compiled, id, operation->decision, resolved, &verdict);
+		if (!unix_path)
+			device_builtin(compiled, id, operation->decision, resolved, &verdict);
+	} else if (object[0] == '@') {
+		__u8 bytes[LG_ABSTRACT_NAME_MAX];
+		char err[256];
+		size_t len;
+		bool prefix;
+
+		if (lg_parse_abstract(object, bytes, &len, &prefix, err, sizeof(err)) || prefix) {
+			log_warnx("'%s' is not an abstract socket name: %s", object,
+				  prefix ? "a name, not a prefix (no '*')" : err);
+			goto out;
+		}
+		if (lg_eval_abstract(compiled, id, bytes, len, &verdict)) {
+			log_warnx("cannot evaluate '%s'", object);
+			goto out;
+		}
 	} else {
 		__u8 family, protocol, addr[16];
 		__u16 port;

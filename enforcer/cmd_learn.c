@@ -122,6 +122,15 @@ static int learn_line(struct lg_learn *learn, const char *line, const char *name
 		case LG_HOOK_FILE_IOCTL:
 			ret = lg_learn_file(learn, path, true, task);
 			break;
+		case LG_HOOK_UNIX_STREAM_CONNECT:
+		case LG_HOOK_UNIX_MAY_SEND:
+			/* A pathname socket is a write at its path ([files]); an abstract name
+			 * (access net) a [network] @NAME rule. */
+			if (lg_decision_from_name(access) == LG_DECISION_NET)
+				ret = lg_learn_abstract(learn, path);
+			else
+				ret = lg_learn_file(learn, path, true, task);
+			break;
 		}
 	}
 	if (ret == -ENOMEM)

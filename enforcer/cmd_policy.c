@@ -135,6 +135,9 @@ static const char *match_name(const struct lg_rule_source *r)
 	case LG_RULE_DEFAULT:
 		return "default";
 	case LG_RULE_NET:
+		/* an abstract unix socket name: one name, or every name with that beginning */
+		if (r->object[0] == '@')
+			return r->object[strlen(r->object) - 1] == '*' ? "unix*" : "unix";
 		return "prefix";
 	case LG_RULE_PATH:
 		return r->subtree ? "subtree" : "exact";

@@ -208,6 +208,17 @@ void lg_event_print(FILE *out, const struct lg_event *ev, const struct lg_loaded
 				  ev->object.net.protocol == LG_NET_TCP   ? "tcp"
 				  : ev->object.net.protocol == LG_NET_UDP ? "udp"
 									  : "other");
+	} else if ((ev->hook == LG_HOOK_UNIX_STREAM_CONNECT || ev->hook == LG_HOOK_UNIX_MAY_SEND) &&
+		   ev->decision == LG_DECISION_NET) {
+		/* An abstract name ([network] @NAME): its length, then its bytes, NULs included;
+		 * written as a rule names it (\xHH escapes). */
+		char name[LG_ABSTRACT_TEXT_MAX];
+		size_t len = ev->object.path[0];
+
+		if (len > LG_ABSTRACT_NAME_MAX)
+			len = LG_ABSTRACT_NAME_MAX;
+		lg_abstract_format(ev->object.path + 1, len, false, name, sizeof(name));
+		json_string_field(&w, "path", name);
 	} else {
 		char path[LG_EVENT_PATH_MAX + 1];
 

@@ -176,6 +176,19 @@ _Static_assert(sizeof(struct lg_path_key) == 16, "lg_path_key layout");
 #define LG_PATH_CLASS_PROTECTED 6
 #define LG_PATH_CLASS_PROTECTED_BENEATH 7
 /*
+ * Abstract unix socket names ([network] allow/deny = @NAME, @PREFIX*), in lg_paths under the
+ * policy's id: ABSTRACT holds a rule on one whole name, ABSTRACT_PREFIX a rule on every name
+ * that starts with the key's bytes, each in rule[LG_SLOT_EXACT_READ] (deny_mask bit 0: deny).
+ * The key's hash is lg_abstract_hash() of the name's bytes (NULs included, the leading NUL of
+ * the address not). ABSTRACT_LENGTHS, hash 0: rule[0..3] are a 128-bit set of the lengths
+ * (bit L of word L / 32) at which the policy has a prefix rule, so that only those are looked
+ * up. Exact beats prefix, a longer prefix a shorter one, then [network] default.
+ */
+#define LG_PATH_CLASS_ABSTRACT 8
+#define LG_PATH_CLASS_ABSTRACT_PREFIX 9
+#define LG_PATH_CLASS_ABSTRACT_LENGTHS 10
+#define LG_ABSTRACT_NAME_MAX 107 /* bytes of sun_path after the leading NUL */
+/*
  * More bits of a LG_PATH_CLASS_PROTECTED record's deny_mask (above the slots): the object is one
  * of the service manager's sockets (LG_BUILTIN_SERVICE_MANAGER, bpf_lsm/unix.bpf.c), which a
  * confined task may not connect or send to. PRIVATE: systemd's private socket, always refused;
@@ -715,6 +728,13 @@ static inline __u64 lg_hash_component_start(__u64 h, __u32 len)
 static inline __u64 lg_hash_byte(__u64 h, __u8 byte)
 {
 	return (h ^ byte) * LG_HASH_PRIME;
+}
+
+/* An abstract name's key after its first len bytes were hashed (lg_hash_byte from
+ * lg_hash_init(seed)) into h: the length closes it, so that "ab" and "ab\0" differ. */
+static inline __u64 lg_abstract_hash(__u64 h, __u32 len)
+{
+	return lg_hash_mix(h, 0x40ULL | ((__u64)len << 8));
 }
 
 #endif /* LSMGUARD_ABI_H */

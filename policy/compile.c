@@ -47,6 +47,8 @@ struct compiler {
 	size_t deny_filter_cap;
 	struct marker *markers; /* open addressing: the markers made so far */
 	size_t marker_count, marker_cap;
+	char **texts; /* abstract names as rules write them: the path items' names */
+	size_t text_count, text_cap;
 };
 
 __u64 (*lg_test_rule_hash)(__u64 seed, const char *path);
@@ -456,7 +458,114 @@ static void net_key_for(struct lg_net_key *key, __u32 policy, __u8 family, const
 			key->addr[bit / 8] |= (__u8)(0x80 >> (bit % 8));
 }
 
+/*
+ * An abstract name rule (LG_NET_FAMILY_ABSTRACT): a key of class ABSTRACT or ABSTRACT_PREFIX
+ * (lg_abstract_hash of its bytes), through the path items (so that two rules on one name merge
+ * as path rules do: deny wins), its prefix length recorded in *lengths.
+ */
+static int add_abstract_rule(struct compiler *cc, const struct lg_net_rule *r, const char *file,
+			     __u32 policy_id, __u32 rule, __u32 lengths[4])
+{
+	struct path_item item = {
+		.key = {.policy = policy_id,
+			.class = r->name_prefix ? LG_PATH_CLASS_ABSTRACT_PREFIX
+						: LG_PATH_CLASS_ABSTRACT},
+		.file = file,
+		.line = r->line,
+		.slot = LG_SLOT_EXACT_READ,
+		.rule = rule,
+		.deny = r->action == LG_ACT_DENY,
+	};
+	char text[LG_ABSTRACT_TEXT_MAX], *copy;
+	int ret;
+
+	lg_abstract_format(r->name, r->name_len, r->name_prefix, text, sizeof(text));
+	copy = strdup(text);
+	if (!copy)
+		return -ENOMEM;
+	ret = push((void **)&cc->texts, &cc->text_count, &cc->text_cap, sizeof(copy), &copy);
+	if (ret) {
+		free(copy);
+		return ret;
+	}
+	item.path = copy;
+	item.key.hash = lg_abstract_hash(lg_hash_bytes(lg_hash_init(cc->out->seed), r->name,
+						       r->name_len),
+					 r->name_len);
+	if (r->name_prefix)
+		lengths[r->name_len / 32] |= 1u << (r->name_len % 32);
+	return push((void **)&cc->path_items, &cc->path_item_count, &cc->path_item_cap,
+		    sizeof(item), &item);
+}
+
+/* The policy's set of prefix lengths (LG_PATH_CLASS_ABSTRACT_LENGTHS), one item per word. */
+static int add_abstract_lengths(struct compiler *cc, const char *file, __u32 policy_id,
+				const __u32 lengths[4])
+{
+	for (unsigned w = 0; w < 4; w++) {
+		struct path_item item = {
+			.key = {.policy = policy_id, .class = LG_PATH_CLASS_ABSTRACT_LENGTHS},
+			.path = "abstract prefix lengths",
+			.file = file,
+			.slot = w,
+			.rule = lengths[w],
+		};
+		int ret;
+
+		if (!lengths[w])
+			continue;
+		ret = push((void **)&cc->path_items, &cc->path_item_count, &cc->path_item_cap,
+			   sizeof(item), &item);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int add_address_rules(struct compiler *cc, const struct lg_policy *p, __u32 policy_id,
+			     __u32 *ids);
+
+/*
+ * The abstract name rules of p, after its address rules gave them ids (ids[i] for p->nets[i]):
+ * the exact names, then the prefixes, then the lengths, since the path items of a policy must
+ * come class by class in key order.
+ */
+static int add_abstract_rules(struct compiler *cc, const struct lg_policy *p, __u32 policy_id,
+			      const __u32 *ids)
+{
+	__u32 lengths[4] = {0};
+
+	for (int prefix = 0; prefix <= 1; prefix++) {
+		for (size_t i = 0; i < p->net_count; i++) {
+			const struct lg_net_rule *r = &p->nets[i];
+			int ret;
+
+			if (r->family != LG_NET_FAMILY_ABSTRACT || r->name_prefix != prefix)
+				continue;
+			ret = add_abstract_rule(cc, r, p->file, policy_id, ids[i], lengths);
+			if (ret)
+				return ret;
+		}
+	}
+	return add_abstract_lengths(cc, p->file, policy_id, lengths);
+}
+
 static int add_net_rules(struct compiler *cc, const struct lg_policy *p, __u32 policy_id)
+{
+	__u32 *ids = calloc(p->net_count + 1, sizeof(*ids));
+	int ret;
+
+	if (!ids)
+		return -ENOMEM;
+	ret = add_address_rules(cc, p, policy_id, ids);
+	if (!ret)
+		ret = add_abstract_rules(cc, p, policy_id, ids);
+	free(ids);
+	return ret;
+}
+
+static int add_address_rules(struct compiler *cc, const struct lg_policy *p, __u32 policy_id,
+			     __u32 *ids)
 {
 	for (size_t i = 0; i < p->net_count; i++) {
 		const struct lg_net_rule *r = &p->nets[i];
@@ -476,6 +585,9 @@ static int add_net_rules(struct compiler *cc, const struct lg_policy *p, __u32 p
 		ret = new_rule(cc, &src, &id);
 		if (ret)
 			return ret;
+		ids[i] = id;
+		if (r->family == LG_NET_FAMILY_ABSTRACT)
+			continue; /* add_abstract_rules */
 		item.port.port_lo = r->port_lo;
 		item.port.port_hi = r->port_hi;
 		item.port.flags = (__u8)(r->protocols | (r->action == LG_ACT_DENY ? LG_NET_DENY : 0));
@@ -787,6 +899,9 @@ static int build_net_entries(struct compiler *cc)
 
 static void free_items(struct compiler *cc)
 {
+	for (size_t i = 0; i < cc->text_count; i++)
+		free(cc->texts[i]);
+	free(cc->texts);
 	free(cc->markers);
 	free(cc->path_items);
 	free(cc->net_items);

@@ -345,3 +345,36 @@ int lg_eval_net(const struct lg_compiled *c, __u32 policy, __u8 family, const __
 	out->from_default = false;
 	return 0;
 }
+
+/*
+ * An abstract unix socket name, as bpf_lsm/unix.bpf.c decides it: the rule on the whole name,
+ * else the one on its longest prefix that has one (only the lengths the policy's
+ * ABSTRACT_LENGTHS record names are looked up), else [network] default.
+ */
+int lg_eval_abstract(const struct lg_compiled *c, __u32 policy, const __u8 *name, size_t len,
+		     struct lg_verdict *out)
+{
+	const struct lg_policy_value *pol;
+	const struct lg_path_value *lengths, *v;
+	__u64 h;
+
+	memset(out, 0, sizeof(*out));
+	pol = lg_compiled_policy(c, policy);
+	if (!pol || len > LG_ABSTRACT_NAME_MAX)
+		return -EINVAL;
+	take_default(pol, LG_DECISION_NET, out);
+	h = lg_hash_init(pol->seed);
+	lengths = find_path(c, policy, LG_PATH_CLASS_ABSTRACT_LENGTHS, 0);
+	for (size_t l = 0; l <= len; l++) {
+		if (l)
+			h = lg_hash_byte(h, name[l - 1]);
+		if (lengths && (lengths->rule[l / 32] >> (l % 32) & 1)) {
+			v = find_path(c, policy, LG_PATH_CLASS_ABSTRACT_PREFIX,
+				      lg_abstract_hash(h, (__u32)l));
+			take_slot(v, LG_SLOT_EXACT_READ, out);
+		}
+	}
+	v = find_path(c, policy, LG_PATH_CLASS_ABSTRACT, lg_abstract_hash(h, (__u32)len));
+	take_slot(v, LG_SLOT_EXACT_READ, out);
+	return 0;
+}

@@ -151,6 +151,31 @@ int lg_learn_exec(struct lg_learn *l, const char *path, bool mapped)
 	return add_path(&l->execs, &l->exec_count, path, false, mapped, true);
 }
 
+int lg_learn_abstract(struct lg_learn *l, const char *name)
+{
+	__u8 bytes[LG_ABSTRACT_NAME_MAX];
+	struct learned_net *grown;
+	char err[256];
+	size_t len;
+	bool prefix;
+
+	l->events++;
+	if (lg_parse_abstract(name, bytes, &len, &prefix, err, sizeof(err)) || prefix)
+		return -EINVAL;
+	for (size_t i = 0; i < l->net_count; i++)
+		if (strcmp(l->nets[i].addr, name) == 0)
+			return 0;
+	grown = realloc(l->nets, (l->net_count + 1) * sizeof(*grown));
+	if (!grown)
+		return -ENOMEM;
+	l->nets = grown;
+	grown[l->net_count] = (struct learned_net){.addr = strdup(name)};
+	if (!grown[l->net_count].addr)
+		return -ENOMEM;
+	l->net_count++;
+	return 0;
+}
+
 int lg_learn_net(struct lg_learn *l, const char *addr, const char *protocol, unsigned port)
 {
 	struct learned_net *grown;
@@ -316,8 +341,12 @@ int lg_learn_write(struct lg_learn *l, FILE *out, const struct lg_learn_header *
 		return -ENOMEM;
 	fprintf(out, "\n[network]\ndefault = deny\n");
 	qsort(l->nets, l->net_count, sizeof(*l->nets), compare_nets);
-	for (size_t i = 0; i < l->net_count; i++)
-		fprintf(out, "allow = %s %s %u\n", l->nets[i].addr, l->nets[i].protocol,
-			l->nets[i].port);
+	for (size_t i = 0; i < l->net_count; i++) {
+		if (l->nets[i].addr[0] == '@') /* an abstract unix socket name */
+			fprintf(out, "allow = %s\n", l->nets[i].addr);
+		else
+			fprintf(out, "allow = %s %s %u\n", l->nets[i].addr, l->nets[i].protocol,
+				l->nets[i].port);
+	}
 	return ferror(out) ? -EIO : 0;
 }

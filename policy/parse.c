@@ -548,7 +548,9 @@ static bool same_net(const struct lg_policy *p, __u32 class, size_t a, size_t b)
 
 	(void)class;
 	return x->family == y->family && x->prefix == y->prefix && memcmp(x->addr, y->addr, 16) == 0 &&
-	       x->protocols == y->protocols && x->port_lo == y->port_lo && x->port_hi == y->port_hi;
+	       x->protocols == y->protocols && x->port_lo == y->port_lo && x->port_hi == y->port_hi &&
+	       x->name_len == y->name_len && x->name_prefix == y->name_prefix &&
+	       memcmp(x->name, y->name, x->name_len) == 0;
 }
 
 static void stat_warnings(struct parse_state *st, const struct lg_path_rule *rule, const char *text)
@@ -693,6 +695,8 @@ static int handle_net_rule(struct parse_state *st, enum lg_action action, const 
 	hash = lg_hash_bytes(hash, &rule.protocols, 1);
 	hash = lg_hash_bytes(hash, &rule.port_lo, 2);
 	hash = lg_hash_bytes(hash, &rule.port_hi, 2);
+	hash = lg_hash_bytes(hash, rule.name, rule.name_len);
+	hash = lg_hash_bytes(hash, &rule.name_prefix, 1);
 	earlier = seen_check(&st->seen, hash, LG_CLASS_NET, p->net_count, same_net, p);
 	p->net_count++;
 	if (earlier == -2)

@@ -62,14 +62,21 @@ struct lg_path_rule {
 	unsigned line;
 };
 
+/* [network] allow/deny = @NAME or @PREFIX*: an abstract unix socket name (lg_net_rule.family). */
+#define LG_NET_FAMILY_ABSTRACT 1
+
 struct lg_net_rule {
-	__u8 family;  /* 4 or 6; IPv4-mapped IPv6 is normalised to 4 */
+	__u8 family;  /* 4 or 6; IPv4-mapped IPv6 is normalised to 4; 0: any; LG_NET_FAMILY_ABSTRACT */
 	__u8 addr[16];
 	__u8 prefix;  /* bits of addr that count */
 	__u8 protocols; /* LG_NET_TCP | LG_NET_UDP */
 	__u16 port_lo, port_hi;
 	enum lg_action action;
 	unsigned line;
+	/* LG_NET_FAMILY_ABSTRACT: the name's bytes (NULs allowed), and whether it is a prefix */
+	__u8 name[LG_ABSTRACT_NAME_MAX];
+	__u8 name_len;
+	bool name_prefix;
 };
 
 struct lg_section {
@@ -230,6 +237,16 @@ const char *lg_class_name(enum lg_class class);
 size_t lg_strcopy(char *dst, size_t size, const char *src);
 
 void lg_net_rule_format(const struct lg_net_rule *rule, char *buf, size_t size);
+/*
+ * An abstract unix socket name as a rule writes it: "@" then the bytes, with "\\" for a
+ * backslash and "\xHH" for NUL, a space, '*', control bytes and bytes above 0x7e; "*" after a
+ * prefix. buf of LG_ABSTRACT_TEXT_MAX bytes always fits.
+ */
+#define LG_ABSTRACT_TEXT_MAX (2 + 4 * LG_ABSTRACT_NAME_MAX + 1)
+void lg_abstract_format(const __u8 *name, size_t len, bool prefix, char *buf, size_t size);
+/* The bytes of "@NAME" (escapes as above, a trailing "*": *prefix); -EINVAL with err. */
+int lg_parse_abstract(const char *text, __u8 name[LG_ABSTRACT_NAME_MAX], size_t *len,
+		      bool *prefix, char *err, size_t errsize);
 
 /* ---- compiled policies ---- */
 
@@ -249,7 +266,7 @@ struct lg_rule_source {
 	enum lg_action action;
 	const char *file;   /* points into the policy set */
 	unsigned line;      /* 0 for an implied default */
-	char object[300];   /* path, network match, or "default" */
+	char object[448];   /* path, network match (an abstract name: up to 431), or "default" */
 	bool subtree;
 };
 
@@ -385,6 +402,9 @@ struct lg_verdict {
 int lg_eval_path(const struct lg_compiled *compiled, __u32 policy, enum lg_decision decision,
 		 const char *path, struct lg_verdict *out);
 /* addr: 4 or 16 bytes by family; protocol: LG_NET_TCP or LG_NET_UDP. */
+/* An abstract unix socket name of len bytes (exact, then the longest prefix, then default). */
+int lg_eval_abstract(const struct lg_compiled *compiled, __u32 policy, const __u8 *name,
+		     size_t len, struct lg_verdict *out);
 int lg_eval_net(const struct lg_compiled *compiled, __u32 policy, __u8 family, const __u8 addr[16],
 		__u8 protocol, __u16 port, struct lg_verdict *out);
 
@@ -404,6 +424,8 @@ struct lg_learn *lg_learn_new(void);
 int lg_learn_file(struct lg_learn *learn, const char *path, bool write, long tgid);
 int lg_learn_exec(struct lg_learn *learn, const char *path, bool mapped);
 int lg_learn_net(struct lg_learn *learn, const char *addr, const char *protocol, unsigned port);
+/* An abstract unix socket name as an event writes it (@NAME, rule syntax). */
+int lg_learn_abstract(struct lg_learn *learn, const char *name);
 /* The policy as INI text, in audit mode, every section default = deny. */
 int lg_learn_write(struct lg_learn *learn, FILE *out, const struct lg_learn_header *header);
 void lg_learn_free(struct lg_learn *learn);

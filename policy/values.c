@@ -457,6 +457,110 @@ static int parse_port(const char *text, const char *whole, unsigned *out, char *
 	return 0;
 }
 
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int lg_parse_abstract(const char *text, __u8 name[LG_ABSTRACT_NAME_MAX], size_t *len,
+		      bool *prefix, char *err, size_t errsize)
+{
+	const char *p = text + 1;
+	size_t n = 0;
+
+	*prefix = false;
+	*len = 0;
+	if (text[0] != '@') {
+		snprintf(err, errsize, "'%s' is not an abstract socket name; write @NAME", text);
+		return -EINVAL;
+	}
+	while (*p) {
+		unsigned char c = (unsigned char)*p;
+		int byte;
+
+		if (c == '*') {
+			if (p[1]) {
+				snprintf(err, errsize,
+					 "'*' in '%s' is not at the end: '*' only ends a prefix "
+					 "(@PREFIX*); write \\x2a for the character",
+					 text);
+				return -EINVAL;
+			}
+			*prefix = true;
+			break;
+		}
+		if (c == '\\') {
+			if (p[1] == '\\') {
+				byte = '\\';
+				p += 2;
+			} else if (p[1] == 'x' && hex_digit(p[2]) >= 0 && hex_digit(p[3]) >= 0) {
+				byte = hex_digit(p[2]) * 16 + hex_digit(p[3]);
+				p += 4;
+			} else {
+				snprintf(err, errsize,
+					 "bad escape in '%s': write \\xHH for a byte (\\x00 for "
+					 "NUL, \\x20 for a space) or \\\\ for a backslash",
+					 text);
+				return -EINVAL;
+			}
+		} else if (c <= 0x20 || c == 0x7f) {
+			snprintf(err, errsize,
+				 "'%s' holds a space or control character; write it as \\xHH",
+				 text);
+			return -EINVAL;
+		} else {
+			byte = c;
+			p++;
+		}
+		if (n == LG_ABSTRACT_NAME_MAX) {
+			snprintf(err, errsize,
+				 "abstract name '%s' is longer than %d bytes (sun_path less its "
+				 "leading NUL)",
+				 text, LG_ABSTRACT_NAME_MAX);
+			return -EINVAL;
+		}
+		name[n++] = (__u8)byte;
+	}
+	if (!n && !*prefix) {
+		snprintf(err, errsize,
+			 "empty abstract name: write @NAME, @PREFIX* or @* (every abstract name)");
+		return -EINVAL;
+	}
+	*len = n;
+	return 0;
+}
+
+void lg_abstract_format(const __u8 *name, size_t len, bool prefix, char *buf, size_t size)
+{
+	char text[LG_ABSTRACT_TEXT_MAX];
+	size_t o = 0;
+
+	text[o++] = '@';
+	for (size_t i = 0; i < len && i < LG_ABSTRACT_NAME_MAX; i++) {
+		__u8 c = name[i];
+
+		if (c == '\\') {
+			text[o++] = '\\';
+			text[o++] = '\\';
+		} else if (c <= 0x20 || c >= 0x7f || c == '*') {
+			snprintf(text + o, 5, "\\x%02x", c);
+			o += 4;
+		} else {
+			text[o++] = (char)c;
+		}
+	}
+	if (prefix)
+		text[o++] = '*';
+	text[o] = '\0';
+	lg_strcopy(buf, size, text);
+}
+
 int lg_parse_net(const char *text, struct lg_net_rule *rule, char *err, size_t errsize)
 {
 	char buf[256], *tokens[8], *save = NULL, *tok;
@@ -466,6 +570,22 @@ int lg_parse_net(const char *text, struct lg_net_rule *rule, char *err, size_t e
 	rule->protocols = LG_NET_TCP | LG_NET_UDP;
 	rule->port_lo = 0;
 	rule->port_hi = 65535;
+	if (text[0] == '@') {
+		size_t len;
+
+		if (strpbrk(text, " \t")) {
+			snprintf(err, errsize,
+				 "'%s': an abstract socket name takes no protocol or port, and a "
+				 "space in it is written \\x20",
+				 text);
+			return -EINVAL;
+		}
+		if (lg_parse_abstract(text, rule->name, &len, &rule->name_prefix, err, errsize))
+			return -EINVAL;
+		rule->family = LG_NET_FAMILY_ABSTRACT;
+		rule->name_len = (__u8)len;
+		return 0;
+	}
 	if (strlen(text) >= sizeof(buf)) {
 		snprintf(err, errsize, "network rule is too long");
 		return -EINVAL;
@@ -532,6 +652,10 @@ void lg_net_rule_format(const struct lg_net_rule *rule, char *buf, size_t size)
 	char ports[16] = "";
 	const char *proto = "";
 
+	if (rule->family == LG_NET_FAMILY_ABSTRACT) {
+		lg_abstract_format(rule->name, rule->name_len, rule->name_prefix, buf, size);
+		return;
+	}
 	if (rule->family == 0)
 		snprintf(addr, sizeof(addr), "any");
 	else if (rule->family == 4)

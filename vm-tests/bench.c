@@ -40,6 +40,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -58,18 +59,21 @@ static int iterations_cap;
 #define OTHER_CGROUP "/elsewhere" /* the no-policy configuration's policy is on this cgroup */
 #define DEEP_FILE "/bench/d1/d2/d3/d4/d5/d6/d7/d8/d9/file"
 #define DENIED_FILE "/bench/denied"
+/* A stream listener outside any policy: a pathname unix socket, decided like a file there. */
+#define UNIX_SOCKET "/bench/d1/d2/d3/d4/d5/d6/d7/d8/d9/unix.sock"
 #define TCP_PORT 7000
 #define WHY_SIZE 512
 
-enum op { OP_OPEN, OP_DENIED, OP_EXEC, OP_UDP, OP_SENDTO, OP_TCP, OP_GETPID, OP_COUNT };
+enum op { OP_OPEN, OP_DENIED, OP_EXEC, OP_UDP, OP_SENDTO, OP_TCP, OP_GETPID, OP_UNIX, OP_COUNT };
 static const char *const op_names[OP_COUNT] = {
 	"open+close, 9 dirs deep", "open of a denied file", "fork+exec+wait",
 	"UDP connect (reused socket)", "UDP sendto (unconnected socket)", "TCP connect+close",
-	"getpid",
+	"getpid", "unix connect+close, 9 dirs deep",
 };
 static const char *const op_keys[OP_COUNT] = {"open", "open_denied", "exec", "udp_connect",
-					       "udp_sendto", "tcp_connect", "getpid"};
-static const int op_iterations[OP_COUNT] = {2000, 2000, 150, 2000, 2000, 300, 5000};
+					       "udp_sendto", "tcp_connect", "getpid",
+					       "unix_connect"};
+static const int op_iterations[OP_COUNT] = {2000, 2000, 150, 2000, 2000, 300, 5000, 300};
 
 enum config {
 	C_NONE,
@@ -280,6 +284,21 @@ static int run_op(enum op op, int n, bool denied, char *why)
 			if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) && !failures++)
 				note(why, "TCP connect to 127.0.0.1:%d: %s, expected success",
 				     TCP_PORT, strerror(errno));
+			close(fd);
+			break;
+		}
+		case OP_UNIX: {
+			struct sockaddr_un sun = {.sun_family = AF_UNIX, .sun_path = UNIX_SOCKET};
+			int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+			if (fd < 0) {
+				if (!failures++)
+					note(why, "unix socket: %s", strerror(errno));
+				break;
+			}
+			if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) && !failures++)
+				note(why, "connect to %s: %s, expected success", UNIX_SOCKET,
+				     strerror(errno));
 			close(fd);
 			break;
 		}
@@ -998,8 +1017,38 @@ static bool setup(void)
 	}
 	if (!listening)
 		note(why, "no TCP listener on 127.0.0.1:%d: %s", TCP_PORT, strerror(err));
-	return check(!why[0], why, "setup: the files under /bench, %s, the cgroup %s and a TCP "
-				   "listener on 127.0.0.1:%d", POLICY_DIR, BENCH_CGROUP, TCP_PORT);
+	/* And a unix stream listener, the same way. */
+	if (fork() == 0) {
+		struct sockaddr_un sun = {.sun_family = AF_UNIX, .sun_path = UNIX_SOCKET};
+		int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+		unlink(UNIX_SOCKET);
+		if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) || listen(fd, 512))
+			_exit(1);
+		for (;;) {
+			int c = accept(fd, NULL, NULL);
+
+			if (c >= 0)
+				close(c);
+		}
+	}
+	listening = false;
+	for (int i = 0; i < 100 && !listening; i++) {
+		struct sockaddr_un sun = {.sun_family = AF_UNIX, .sun_path = UNIX_SOCKET};
+		int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+		listening = fd >= 0 && connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0;
+		err = errno;
+		if (fd >= 0)
+			close(fd);
+		if (!listening)
+			usleep(20 * 1000);
+	}
+	if (!listening)
+		note(why, "no unix listener at %s: %s", UNIX_SOCKET, strerror(err));
+	return check(!why[0], why, "setup: the files under /bench, %s, the cgroup %s, a TCP "
+				   "listener on 127.0.0.1:%d and a unix one at %s", POLICY_DIR,
+		     BENCH_CGROUP, TCP_PORT, UNIX_SOCKET);
 }
 
 static int compare_doubles(const void *a, const void *b)

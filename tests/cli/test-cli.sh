@@ -44,7 +44,7 @@ mkdir "$work/examples"
 install -m 0644 "$top"/policy/examples/*.ini "$work/examples/"
 
 run "check examples" 0 "$lsmguard" check examples &&
-	same "check examples prints the summary" "$work/out" <(echo "policy OK: 5 files, 121 rules")
+	same "check examples prints the summary" "$work/out" <(echo "policy OK: 5 files, 125 rules")
 
 run "check malformed policy exits 1" 1 "$lsmguard" check bad.ini &&
 	same "check malformed policy: every error as FILE:LINE, in one run" "$work/err" "$golden/bad.err"
@@ -88,7 +88,7 @@ run "check a host-code.list with errors exits 1" 1 "$lsmguard" check hcdir &&
 printf '%s\n' '# programs the host runs as root' '/srv/app/bin/' '  /usr/local/lib/backup/hook.sh  ' >"$work/hcdir/host-code.list"
 run "check a directory with a host-code.list exits 0" 0 "$lsmguard" check hcdir &&
 	same "the places are counted" "$work/out" \
-		<(echo "policy OK: 1 file, 27 rules, 2 host-code places (host-code.list)")
+		<(echo "policy OK: 1 file, 28 rules, 2 host-code places (host-code.list)")
 run "explain a write to a listed place exits 1" 1 "$lsmguard" explain --policy-dir hcdir nginx open-write /srv/app/bin/tool &&
 	same "explain names the host-code built-in" <(head -n 2 "$work/out") <(printf '%s\n' \
 		"nginx: open-write /srv/app/bin/tool: denied" \
@@ -108,12 +108,12 @@ run "explain an allowed connect exits 0" 0 "$lsmguard" explain --policy-dir exam
 	same "explain an IPv6 destination" "$work/out" <(printf '%s\n' \
 		"nginx: connect [::1]:8080/tcp: allowed" \
 		"  rule:        allow = [::1/128] tcp 8080 (address)" \
-		"  source:      examples/nginx.ini:61")
+		"  source:      examples/nginx.ini:67")
 run "explain a default" 1 "$lsmguard" explain --policy-dir examples nginx exec /usr/bin/curl &&
 	same "explain names the section default" "$work/out" <(printf '%s\n' \
 		"nginx: exec /usr/bin/curl: denied" \
 		"  rule:        no rule matches: [exec] default = deny" \
-		"  source:      examples/nginx.ini:47")
+		"  source:      examples/nginx.ini:53")
 run "explain --json" 1 "$lsmguard" explain --policy-dir examples --json nginx open-read /etc/shadow &&
 	same "explain --json" "$work/out" <(echo '{"policy":"nginx","mode":"enforce","operation":"open-read","object":"/etc/shadow","resolved":"/etc/shadow","verdict":"deny","walk_limit":false,"rule":{"id":52,"action":"deny","match":"exact","object":"/etc/shadow","source":"examples/nginx.ini:43"}}')
 run "explain in audit mode" 1 "$lsmguard" explain --policy-dir examples redis connect 10.9.9.9:25/tcp &&
@@ -209,6 +209,52 @@ run "learn from a log without the policy's events exits 1" 1 "$lsmguard" learn n
 	same "learn says there is nothing to learn" "$work/err" <(echo "lsmguard: learn-events.log has no event of policy 'nosuch' to learn from (21 lines, 20 of other policies): run the service under its learning policy first (--print-learning-policy)")
 run "learn needs a cgroup or a unit" 2 "$lsmguard" learn web --from-log learn-events.log &&
 	same "learn usage message" "$work/err" <(echo "lsmguard: give one of --cgroup and --unit; usage: lsmguard learn NAME (--cgroup PATH | --unit UNIT) (--from-log FILE | --duration SECONDS --events FILE | --print-learning-policy) [--policy-dir DIR] [-o FILE]")
+
+# ---- unix sockets: a pathname socket is a write at its path; abstract names are [network] @NAME ----
+mkdir "$work/udir"
+printf '%s\n' '[policy]' 'name = u' 'cgroup = /u' 'mode = enforce' '[files]' 'default = allow' \
+	'deny = /run/app/admin.sock' 'allow-read = /run/ro/' '[network]' 'default = deny' \
+	'allow = @app-*' 'deny = @app-admin*' 'allow = @x\x00y\\z' 'allow = 127.0.0.1 tcp 80' >"$work/udir/u.ini"
+chmod 0644 "$work/udir/u.ini"
+run "check unix rules" 0 "$lsmguard" check udir &&
+	same "unix rules are counted" "$work/out" <(echo "policy OK: 1 file, 6 rules")
+run "explain a pathname socket denied" 1 "$lsmguard" explain --policy-dir udir u connect /run/app/admin.sock &&
+	same "a pathname socket is a write at its path" <(head -n 3 "$work/out") <(printf '%s\n' \
+		"u: connect /run/app/admin.sock: denied" "  rule:        deny = /run/app/admin.sock (exact)" "  source:      udir/u.ini:7")
+run "explain a pathname socket under a read rule" 1 "$lsmguard" explain --policy-dir udir u sendto /run/ro/x.sock &&
+	same "reading is not enough to talk to a socket" <(sed -n 2p "$work/out") <(echo "  rule:        allow-read = /run/ro/ (subtree)")
+run "explain an abstract name under a prefix rule" 0 "$lsmguard" explain --policy-dir udir u connect @app-web &&
+	same "the prefix rule decides" "$work/out" <(printf '%s\n' \
+		"u: connect @app-web: allowed" "  rule:        allow = @app-* (abstract name)" "  source:      udir/u.ini:11")
+run "explain the longer prefix" 1 "$lsmguard" explain --policy-dir udir u connect @app-admin-1 &&
+	same "the longest prefix wins" <(sed -n 2p "$work/out") <(echo "  rule:        deny = @app-admin* (abstract name)")
+run "explain a name with a NUL byte" 0 "$lsmguard" explain --policy-dir udir u connect '@x\x00y\\z' &&
+	same "escapes name the bytes" <(head -n 1 "$work/out") <(echo 'u: connect @x\x00y\\z: allowed')
+run "explain an abstract name under the default" 1 "$lsmguard" explain --policy-dir udir u connect @other &&
+	same "the network default decides abstract names" <(sed -n 2p "$work/out") <(echo "  rule:        no rule matches: [network] default = deny")
+run "explain refuses a prefix as a name" 2 "$lsmguard" explain --policy-dir udir u connect '@app*' &&
+	same "a name, not a prefix" "$work/err" <(echo "lsmguard: '@app*' is not an abstract socket name: a name, not a prefix (no '*')")
+run "show unix rules" 0 "$lsmguard" show udir &&
+	same "show names abstract rules" <(grep -o 'unix[*]* *@[^ ]*' "$work/out") <(printf '%s\n' 'unix*    @app-*' 'unix*    @app-admin*' 'unix     @x\x00y\\z')
+printf '%s\n' '[policy]' 'name = ub' 'cgroup = /ub' 'mode = enforce' '[network]' 'deny = @a*b' 'allow = @a tcp 80' \
+	'allow = @' 'allow = @a\q' >"$work/ubad.ini"
+chmod 0644 "$work/ubad.ini"
+run "check refuses bad abstract names" 1 "$lsmguard" check ubad.ini &&
+	same "each bad name with its fix, FILE:LINE" "$work/err" <(printf '%s\n' \
+		"ubad.ini:6: error: '*' in '@a*b' is not at the end: '*' only ends a prefix (@PREFIX*); write \\x2a for the character" \
+		"ubad.ini:7: error: '@a tcp 80': an abstract socket name takes no protocol or port, and a space in it is written \\x20" \
+		"ubad.ini:8: error: empty abstract name: write @NAME, @PREFIX* or @* (every abstract name)" \
+		"ubad.ini:9: error: bad escape in '@a\\q': write \\xHH for a byte (\\x00 for NUL, \\x20 for a space) or \\\\ for a backslash" \
+		"lsmguard: 4 errors in 1 file; nothing was loaded")
+printf '%s\n' \
+	'{"event":"audit","time":"t","hook":"unix_stream_connect","access":"connect","policy":"web","rule":3,"path":"@app\\x00-1","pid":9,"tgid":9,"uid":0,"comm":"c","cgroup_id":1}' \
+	'{"event":"audit","time":"t","hook":"unix_may_send","access":"write","policy":"web","rule":3,"path":"/run/app/app.sock","pid":9,"tgid":9,"uid":0,"comm":"c","cgroup_id":1}' \
+	'{"event":"audit","time":"t","hook":"unix_may_send","access":"connect","policy":"web","rule":3,"path":"@app\\x00-1","pid":9,"tgid":9,"uid":0,"comm":"c","cgroup_id":1}' >"$work/unix-events.log"
+run "learn unix sockets" 0 "$lsmguard" learn web --unit web.service --from-log unix-events.log -o unix-learned.ini &&
+	same "learned: a write at the socket's path, the abstract name once" <(grep -E '^allow = (/run/app|@)' "$work/unix-learned.ini") \
+		<(printf '%s\n' 'allow = /run/app/app.sock' 'allow = @app\x00-1')
+chmod 644 "$work/unix-learned.ini"
+run "the learned unix policy passes check" 0 "$lsmguard" check unix-learned.ini
 
 run "missing path" 1 "$lsmguard" check /nonexistent/x.ini &&
 	same "missing path message" "$work/err" <(printf '%s\n' "/nonexistent/x.ini: error: No such file or directory" "lsmguard: 1 error in 1 file; nothing was loaded")

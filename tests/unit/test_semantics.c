@@ -371,3 +371,74 @@ TEST(sem_exec_anonymous_is_denied_unless_allowed)
 	lg_compiled_free(c);
 	lg_policy_set_free(&set);
 }
+
+/* Abstract unix socket names: exact beats prefix, the longest prefix wins, then the default. */
+static bool abstract_denied(const struct lg_compiled *c, const char *name, size_t len,
+			    __u32 *rule)
+{
+	struct lg_verdict v;
+
+	*rule = 0;
+	if (lg_eval_abstract(c, 1, (const __u8 *)name, len, &v)) {
+		FAIL_AT("lg_eval_abstract failed");
+		return false;
+	}
+	*rule = v.rule;
+	return v.deny;
+}
+
+TEST(sem_abstract_names)
+{
+	struct lg_policy_set set;
+	struct lg_compiled *c = compile_text(HEADER "[network]\n"
+						    "default = deny\n"          /* 6 */
+						    "allow = @app*\n"           /* 7 */
+						    "deny = @app-admin*\n"      /* 8 */
+						    "allow = @app-admin-ro\n"   /* 9 */
+						    "allow = @x\\x00y\n"        /* 10 */
+						    "deny = @app\n"             /* 11 */
+						    "allow = 10.0.0.0/8\n",     /* 12 */
+					     &set);
+	__u32 rule;
+
+	CHECK(!abstract_denied(c, "app-1", 5, &rule));
+	CHECK_INT(rule_line(c, rule), 7);
+	CHECK(abstract_denied(c, "app-admin", 9, &rule));
+	CHECK_INT(rule_line(c, rule), 8);
+	CHECK(abstract_denied(c, "app-admin-rw", 12, &rule));
+	CHECK_INT(rule_line(c, rule), 8);
+	CHECK(!abstract_denied(c, "app-admin-ro", 12, &rule));
+	CHECK_INT(rule_line(c, rule), 9);
+	/* The exact rule beats the prefix rule of the same bytes. */
+	CHECK(abstract_denied(c, "app", 3, &rule));
+	CHECK_INT(rule_line(c, rule), 11);
+	CHECK(abstract_denied(c, "ap", 2, &rule));
+	CHECK_INT(rule_line(c, rule), 6);
+	/* NUL bytes count, and so does the length. */
+	CHECK(!abstract_denied(c, "x\0y", 3, &rule));
+	CHECK_INT(rule_line(c, rule), 10);
+	CHECK(abstract_denied(c, "x\0y\0", 4, &rule));
+	CHECK(abstract_denied(c, "x", 1, &rule));
+	/* Addresses are not names: any covers no abstract name, and the other way round. */
+	CHECK(!net_denied(c, "10.1.2.3", LG_NET_TCP, 80, &rule));
+	CHECK(abstract_denied(c, "", 0, &rule));
+	lg_compiled_free(c);
+	lg_policy_set_free(&set);
+}
+
+TEST(sem_abstract_every_name)
+{
+	struct lg_policy_set set;
+	struct lg_compiled *c = compile_text(HEADER "[network]\n"
+						    "default = allow\n"
+						    "deny = @*\n" /* 7 */
+						    "deny = any\n",
+					     &set);
+	__u32 rule;
+
+	CHECK(abstract_denied(c, "anything", 8, &rule));
+	CHECK_INT(rule_line(c, rule), 7);
+	CHECK(abstract_denied(c, "", 0, &rule));
+	lg_compiled_free(c);
+	lg_policy_set_free(&set);
+}

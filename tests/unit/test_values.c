@@ -178,3 +178,35 @@ TEST(net_refused_forms)
 	net_bad("[fd00::1]:443", "'[fd00::1]:443': unexpected ':443' after ']'; ports go after the "
 				 "protocol, as in '[fd00::1] tcp 443'");
 }
+
+TEST(net_abstract_names)
+{
+	struct lg_net_rule r = net_ok("@app\\x00x\\\\y*");
+	char text[LG_ABSTRACT_TEXT_MAX];
+	char longest[200] = "@";
+
+	CHECK_INT(r.family, LG_NET_FAMILY_ABSTRACT);
+	CHECK_INT(r.name_len, 7);
+	CHECK(r.name_prefix);
+	CHECK(memcmp(r.name, "app\0x\\y", 7) == 0);
+	net_formats_as("@app\\x00x\\\\y*", "@app\\x00x\\\\y*");
+	net_formats_as("@*", "@*");
+	net_formats_as("@\\x2a\\x20\\xff", "@\\x2a\\x20\\xff");
+	/* The formatter escapes what a rule must escape, whatever the input. */
+	lg_abstract_format((const __u8 *)"a b\n\"*\x7f", 7, false, text, sizeof(text));
+	CHECK_STR(text, "@a\\x20b\\x0a\"\\x2a\\x7f");
+	memset(longest + 1, 'y', 107);
+	net_ok(longest);
+	strcat(longest, "y");
+	net_bad(longest, "abstract name '@yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy' is longer than 107 bytes (sun_path less its leading NUL)");
+	net_bad("@", "empty abstract name: write @NAME, @PREFIX* or @* (every abstract name)");
+	net_bad("@a*b", "'*' in '@a*b' is not at the end: '*' only ends a prefix (@PREFIX*); write "
+		       "\\x2a for the character");
+	net_bad("@a tcp 80", "'@a tcp 80': an abstract socket name takes no protocol or port, and a "
+			    "space in it is written \\x20");
+	net_bad("@a\\x0", "bad escape in '@a\\x0': write \\xHH for a byte (\\x00 for NUL, \\x20 for a "
+			  "space) or \\\\ for a backslash");
+	net_bad("@a\tb", "'@a\tb': an abstract socket name takes no protocol or port, and a space in "
+			 "it is written \\x20");
+	net_bad("@a\x01", "'@a\x01' holds a space or control character; write it as \\xHH");
+}

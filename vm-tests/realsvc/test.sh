@@ -109,6 +109,14 @@ check "postgres answers a query" sh -c 'su postgres -s /bin/sh -c "psql -tAc \"s
 expect_denied "postgres: read /etc/shadow" postgresql $PG open /etc/shadow "" '"path":"/etc/shadow"'
 expect_denied "postgres: run a program it does not need" postgresql $PG exec /usr/bin/wget "" '"path":"/usr/bin/wget"'
 expect_denied "postgres: connect out" postgresql $PG connect 192.0.2.1 80 '"address":"192.0.2.1"'
+# A unix socket is a write at its path ([files]): nginx may not reach PostgreSQL's socket, nor
+# PostgreSQL (Type=forking) the manager's notify socket; their own sockets and syslog stay open.
+expect_denied "nginx: connect PostgreSQL's socket" nginx $NGINX unix-connect \
+	/run/postgresql/.s.PGSQL.5432 "" '"hook":"unix_stream_connect",.*"path":"/run/postgresql/.s.PGSQL.5432"'
+expect_denied "postgres: a datagram to the manager's notify socket" postgresql $PG unix-send \
+	/run/systemd/notify STATUS=realsvc '"hook":"unix_may_send",.*"path":"/run/systemd/notify"'
+check "postgres: its own socket connects" sh -c "svc unix-connect $PG /run/postgresql/.s.PGSQL.5432 | grep -qx OK"
+check "sshd: syslog through /dev/log" sh -c "svc unix-send $SSH /dev/log '<13>realsvc: sshd syslog' | grep -qx OK"
 
 # The one denial postgresql.ini documents: pg_ctlcluster (Perl, as root) reads the shadow
 # entry with every getpwnam; denied, logged, harmless.
