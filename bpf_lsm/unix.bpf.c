@@ -124,8 +124,8 @@ static __noinline int lg_unix_abstract(const struct lg_policy_value *policy, __u
 	unsigned char name[128] = {};
 	const void *src;
 	struct lg_event *ev;
+	bool deny, unreadable = false;
 	__u64 h;
-	bool deny;
 	int n;
 
 	if (!policy || !peer)
@@ -137,12 +137,18 @@ static __noinline int lg_unix_abstract(const struct lg_policy_value *policy, __u
 	}
 	/* addr->len counts sun_family and the leading NUL. */
 	n = BPF_CORE_READ(addr, len) - (int)sizeof(__u16) - 1;
-	if (n < 0 || n > LG_ABSTRACT_NAME_MAX)
-		n = 0; /* not an abstract address (cannot be, with no path): the empty name */
+	/* Not an abstract address (cannot be, with no path) or a name that cannot be read: decided
+	 * as the empty name, and refused whatever the rules say (fail closed). */
+	if (n < 0 || n > LG_ABSTRACT_NAME_MAX) {
+		n = 0;
+		unreadable = true;
+	}
 	src = (const void *)addr + bpf_core_field_offset(struct unix_address, name) +
 	      sizeof(__u16) + 1;
-	if (bpf_probe_read_kernel(name, n & 127, src))
+	if (bpf_probe_read_kernel(name, n & 127, src)) {
 		n = 0;
+		unreadable = true;
+	}
 	rule = policy->default_rule[LG_DECISION_NET];
 	deny = policy->default_deny & (1u << LG_DECISION_NET);
 	value = bpf_map_lookup_elem(&lg_paths, &key);
@@ -175,7 +181,7 @@ static __noinline int lg_unix_abstract(const struct lg_policy_value *policy, __u
 		rule = value->rule[LG_SLOT_EXACT_READ];
 		deny = value->deny_mask & 1;
 	}
-	if (!deny) {
+	if (!deny && !unreadable) {
 		lg_count_allowed(policy->id, hook);
 		return 0;
 	}
