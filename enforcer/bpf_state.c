@@ -29,6 +29,7 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	[LG_MAP_EPOCHS] = "lg_epochs",
 	[LG_MAP_LOST] = "lg_lost",
 	[LG_MAP_DENY_FILTER] = "lg_deny_filter",
+	[LG_MAP_HELD] = "lg_held",
 };
 
 /*
@@ -363,6 +364,7 @@ static const struct {
 	[LG_MAP_LOST] = {BPF_MAP_TYPE_HASH, sizeof(struct lg_lost_key),
 			 sizeof(struct lg_lost_value)},
 	[LG_MAP_DENY_FILTER] = {BPF_MAP_TYPE_ARRAY, 4, 8},
+	[LG_MAP_HELD] = {BPF_MAP_TYPE_HASH, sizeof(struct lg_rate_key), 8},
 };
 
 static int check_layout(int fd, enum lg_map_id id, char *err, size_t errsize)

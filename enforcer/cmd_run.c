@@ -218,7 +218,8 @@ static void report_lost(struct daemon *d, bool silent)
 				continue;
 			lg_lost_print(l.mem, &key, value.count - seen->count,
 				      seen->count ? seen->last_ns : value.first_ns, value.last_ns,
-				      "ring_buffer", &d->loaded);
+				      key.where == LG_LOST_RATE_LIMIT ? "rate_limit" : "ring_buffer",
+				      &d->loaded);
 			if (fclose(l.mem) != 0) {
 				free(l.text);
 				continue;

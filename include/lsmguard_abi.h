@@ -415,7 +415,7 @@ _Static_assert(sizeof(struct lg_rate_key) == 24, "lg_rate_key layout");
 struct lg_rate_value {
 	__u64 window_start; /* ns, CLOCK_MONOTONIC */
 	__u64 count;        /* events sent in this window (64-bit: BPF atomics) */
-	__u64 suppressed;   /* held back since the last event sent */
+	__u64 suppressed;   /* unused: the counts held back are in lg_held (common.bpf.h) */
 };
 _Static_assert(sizeof(struct lg_rate_value) == 24, "lg_rate_value layout");
 
@@ -426,12 +426,20 @@ _Static_assert(sizeof(struct lg_rate_value) == 24, "lg_rate_value layout");
  */
 #define LG_LOST_KEYS 4096
 
+enum lg_lost_where {
+	LG_LOST_RING_BUFFER = 0, /* the ring buffer was full */
+	/* held back by the rate limit and never carried by a later event's "suppressed_before"
+	 * (lg_held full; or the event that carried it lost: counted under the ring buffer) */
+	LG_LOST_RATE_LIMIT = 1,
+};
+
 struct lg_lost_key {
 	__u32 policy;
 	__u32 rule;
 	__u8 builtin; /* enum lg_builtin; 0 for a rule */
 	__u8 hook;
-	__u8 pad[6];
+	__u8 where; /* enum lg_lost_where */
+	__u8 pad[5];
 };
 _Static_assert(sizeof(struct lg_lost_key) == 16, "lg_lost_key layout");
 
