@@ -289,7 +289,7 @@ int lg_bpf_load(struct lg_bpf *bpf, const char *pin_dir, char *err, size_t errsi
 	}
 	if (!program_has_hook("lg_file_ioctl_compat"))
 		bpf_program__set_autoload(skel->progs.lg_file_ioctl_compat, false);
-	ret = bpf_map__set_max_entries(skel->maps.lg_links, link_records);
+	ret = bpf_map__set_max_entries(skel->maps.lg_links, link_records + LG_LINK_RESERVE);
 	if (ret) {
 		snprintf(err, errsize, "cannot size the link records: %s", strerror(-ret));
 		goto out_destroy;
@@ -319,6 +319,18 @@ int lg_bpf_load(struct lg_bpf *bpf, const char *pin_dir, char *err, size_t errsi
 			goto out_unpin;
 		}
 		bpf->map_fd[i] = dup(bpf_map__fd(map));
+	}
+	{
+		__u32 index = LG_EPOCH_LINKS_CAPACITY;
+		__u64 capacity = link_records;
+
+		/* Before any program runs: the kernel's share of the link records. */
+		if (bpf_map_update_elem(bpf->map_fd[LG_MAP_EPOCHS], &index, &capacity, BPF_ANY)) {
+			ret = -errno;
+			snprintf(err, errsize, "cannot set the link records' capacity: %s",
+				 strerror(-ret));
+			goto out_unpin;
+		}
 	}
 	ret = attach_programs(skel, pin_dir, err, errsize);
 	if (ret)

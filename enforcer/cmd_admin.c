@@ -69,15 +69,26 @@ static void link_records_json(struct json_writer *w, const struct lg_bpf *bpf)
 {
 	struct bpf_map_info info = {0};
 	__u32 len = sizeof(info), index = LG_EPOCH_LINKS_UNRECORDED;
-	__u64 unrecorded = 0;
+	__u64 unrecorded = 0, capacity = 0, rules = 0, made = 0;
 
 	if (bpf_obj_get_info_by_fd(bpf->map_fd[LG_MAP_LINKS], &info, &len) != 0)
 		return;
 	bpf_map_lookup_elem(bpf->map_fd[LG_MAP_EPOCHS], &index, &unrecorded);
+	index = LG_EPOCH_LINKS_CAPACITY;
+	if (bpf_map_lookup_elem(bpf->map_fd[LG_MAP_EPOCHS], &index, &capacity) || !capacity)
+		capacity = info.max_entries; /* pins of a version without the reserve */
+	index = LG_EPOCH_LINKS_MADE;
+	bpf_map_lookup_elem(bpf->map_fd[LG_MAP_EPOCHS], &index, &made);
+	index = LG_EPOCH_LINKS_RULES_UNRECORDED;
+	bpf_map_lookup_elem(bpf->map_fd[LG_MAP_EPOCHS], &index, &rules);
 	json_name(w, "link_records");
 	json_object_start(w);
-	json_uint_field(w, "capacity", info.max_entries);
+	json_uint_field(w, "capacity", capacity);
 	json_uint_field(w, "unrecorded", unrecorded);
+	json_uint_field(w, "used", made);
+	json_bool_field(w, "full", made >= capacity);
+	/* files of exact deny rules with other names that reloads could not record */
+	json_uint_field(w, "rule_files_unrecorded", rules);
 	json_object_end(w);
 }
 

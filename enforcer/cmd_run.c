@@ -433,12 +433,26 @@ static void save_reloads(struct daemon *d, bool last_ok, long long last_time)
 		log_warnx("cannot write %s/reloads", d->state_dir);
 }
 
+/* Files of exact deny rules whose other names reloads could not record (apply.c). */
+static __u64 rule_files_unrecorded(const struct daemon *d)
+{
+	__u32 index = LG_EPOCH_LINKS_RULES_UNRECORDED;
+	__u64 count = 0;
+
+	bpf_map_lookup_elem(d->bpf.map_fd[LG_MAP_EPOCHS], &index, &count);
+	return count;
+}
+
+static void emit_link_records_full(struct daemon *d, const struct lg_config *config,
+				   __u64 files);
+
 /* Compile into the inactive bank and put it in force. */
 static int load_policies(struct daemon *d, struct lg_config *config)
 {
 	unsigned bank = config->generation ? !config->active_bank : 0;
 	struct lg_loaded_set next = {0};
 	double start = monotonic_ms();
+	__u64 rule_files_before;
 	char err[512];
 	int ret;
 
@@ -446,6 +460,7 @@ static int load_policies(struct daemon *d, struct lg_config *config)
 	d->compile_ms = monotonic_ms() - start;
 	if (ret)
 		return ret;
+	rule_files_before = rule_files_unrecorded(d);
 	ret = lg_apply(&d->bpf, next.compiled, err, sizeof(err));
 	if (ret) {
 		log_warnx("%s", err);
@@ -461,6 +476,8 @@ static int load_policies(struct daemon *d, struct lg_config *config)
 	d->loaded.bank[bank] = next;
 	lg_config_read(&d->bpf, config);
 	save_state(d, &next, config->generation);
+	if (rule_files_unrecorded(d) > rule_files_before)
+		emit_link_records_full(d, config, rule_files_unrecorded(d) - rule_files_before);
 	return 0;
 }
 
@@ -517,6 +534,27 @@ static void emit_reload(struct daemon *d, const struct lg_config *config, bool o
 	json_object_end(&l.w);
 	json_newline(&l.w);
 	line_put(d, &l, LOG_NOTICE);
+}
+
+/*
+ * {"event":"link_records_full",...}: files named by exact deny rules of the set put in force
+ * have other names the daemon could not record (the records and their reserve used up): those
+ * rules do not follow them (each file is in the warning before it).
+ */
+static void emit_link_records_full(struct daemon *d, const struct lg_config *config,
+				   __u64 files)
+{
+	struct line l;
+
+	if (!line_start(&l))
+		return;
+	json_object_start(&l.w);
+	json_string_field(&l.w, "event", "link_records_full");
+	json_uint_field(&l.w, "generation", config->generation);
+	json_uint_field(&l.w, "rule_files_unrecorded", files);
+	json_object_end(&l.w);
+	json_newline(&l.w);
+	line_put(d, &l, LOG_WARNING);
 }
 
 /*
