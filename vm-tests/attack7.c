@@ -988,9 +988,11 @@ static int do_fill_links(const void *data)
 	return 0;
 }
 
+/* A new file of the service's, given a second name (a lock file's pattern): own<uid>-<round>. */
 struct link_own_arg {
 	const char *dir;
 	uid_t uid;
+	int round;
 };
 
 static int do_link_own(const void *data)
@@ -1001,13 +1003,13 @@ static int do_link_own(const void *data)
 
 	if (drop_to(a->uid))
 		return 200;
-	snprintf(from, sizeof(from), "%s/own%u", a->dir, (unsigned)a->uid);
-	snprintf(to, sizeof(to), "%s/own%u.lock", a->dir, (unsigned)a->uid);
-	unlink(to);
-	fd = open(from, O_WRONLY | O_CREAT, 0644);
+	snprintf(from, sizeof(from), "%s/own%u-%d", a->dir, (unsigned)a->uid, a->round);
+	snprintf(to, sizeof(to), "%s/own%u-%d.lock", a->dir, (unsigned)a->uid, a->round);
+	fd = open(from, O_WRONLY | O_CREAT | O_EXCL, 0644);
 	if (fd < 0)
 		return 100 + errno;
 	close(fd);
+	/* A file recorded once keeps its record until its last name goes: a new one each time. */
 	if (link(from, to))
 		return errno;
 	unlink(to);
@@ -1057,7 +1059,8 @@ VM_TEST(a7_link_records_used_up_by_one_service, 279)
 	VM_CHECK(strstr(out, "\"used\":16384,\"full\":true,\"rule_files_unrecorded\":0}") != NULL);
 	/* Every other confined service's link() now: refused, each time, root and uid 1000. */
 	mark = event_mark();
-	for (int i = 0; i < 3; i++) {
+	for (int i = 1; i <= 3; i++) {
+		root_arg.round = user_arg.round = i;
 		r_other = in_cgroup(A7_OTHER, do_link_own, &root_arg);
 		r_user = in_cgroup(A7_OTHER, do_link_own, &user_arg);
 		r_own = in_cgroup(A7, do_link_own, &root_arg);
@@ -1070,7 +1073,7 @@ VM_TEST(a7_link_records_used_up_by_one_service, 279)
 	}
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"hook\":\"path_link\"",
 			   "\"policy\":\"a7-other\"", "\"uid\":1000",
-			   "\"path\":\"" A7_LINKS "/o/own1000\"");
+			   "\"path\":\"" A7_LINKS "/o/own1000-1\"");
 	/* An administrator gives a file a second name (no rule covers it yet: made, with a
 	 * notice), then a reload adds an exact deny rule for it to the attacker's policy. */
 	mark = event_mark();
@@ -1096,6 +1099,7 @@ VM_TEST(a7_link_records_used_up_by_one_service, 279)
 	VM_CHECK(system("rm -rf " A7_LINKS "/f && rm -f " A7_LINKS "/alias") == 0);
 	VM_CHECK(link(A7_LINKS "/secret", A7_LINKS "/alias") == 0);
 	r_alias2 = try_open(A7, A7_LINKS "/alias", O_RDONLY);
+	root_arg.round = 4;
 	r_other = in_cgroup(A7_OTHER, do_link_own, &root_arg);
 	printf("# control, the records given back: the second name %s; another policy's link() "
 	       "%s\n",
