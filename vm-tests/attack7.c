@@ -1069,7 +1069,9 @@ VM_TEST(a7_link_records_used_up_by_one_service, 279)
 		root_arg.round = user_arg.round = i;
 		r_other = in_cgroup(A7_OTHER, do_link_own, &root_arg);
 		r_user = in_cgroup(A7_OTHER, do_link_own, &user_arg);
+		root_arg.round = 10 + i; /* its own file */
 		r_own = in_cgroup(A7, do_link_own, &root_arg);
+		root_arg.round = i;
 		printf("# while it holds them: another policy's link() root %s, uid 1000 %s; its "
 		       "own %s\n",
 		       res(r_other), res(r_user), res(r_own));
