@@ -110,6 +110,20 @@ struct {
 	__type(value, struct lg_rate_value);
 } lg_rate __weak SEC(".maps");
 
+/*
+ * The counts the rate limit held back, per lg_rate key, until an event of the key carries them
+ * ("suppressed_before"). Not in lg_rate: an LRU record is evicted without a trace, and its count
+ * with it (attack run 7, 277: 65,536 refused names evicted a held-back kill of lsmguard). No LRU
+ * here: when it is full, what would be held back is counted as lost (lg_lost) instead.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, LG_RATE_KEYS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct lg_rate_key);
+	__type(value, __u64);
+} lg_held __weak SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, LG_LOST_KEYS);
@@ -383,12 +397,67 @@ static __always_inline void lg_count_allowed(__u32 policy, __u8 hook)
 		c->allowed++;
 }
 
+/* Count n lost events under their (policy, rule, built-in) and where, with when. */
+static __always_inline void lg_lost_add(__u32 policy, __u32 rule, __u8 hook, __u64 builtin,
+					__u64 n, __u8 where)
+{
+	struct lg_lost_key key = {.policy = policy, .rule = rule, .hook = hook, .where = where};
+	struct lg_lost_value *value, fresh;
+	__u64 now = bpf_ktime_get_boot_ns();
+
+	key.builtin = builtin < LG_BUILTIN_COUNT ? (__u8)builtin : 0;
+	value = bpf_map_lookup_elem(&lg_lost, &key);
+	if (!value) {
+		fresh = (struct lg_lost_value){.count = n, .first_ns = now, .last_ns = now};
+		if (bpf_map_update_elem(&lg_lost, &key, &fresh, BPF_NOEXIST) == 0)
+			return;
+		value = bpf_map_lookup_elem(&lg_lost, &key);
+		if (!value)
+			return;
+	}
+	__sync_fetch_and_add(&value->count, n);
+	value->last_ns = now;
+}
+
+/* The count held back under key, taken (0 when none): the event about to be sent carries it. */
+static __always_inline __u32 lg_held_take(const struct lg_rate_key *key)
+{
+	__u64 *held = bpf_map_lookup_elem(&lg_held, key);
+	__u32 n;
+
+	if (!held)
+		return 0;
+	n = (__u32)__sync_lock_test_and_set(held, 0);
+	/* A hold-back on another CPU between the exchange and the delete is the one count that
+	 * can go (the window of two instructions at a window's turn); none is carried twice. */
+	bpf_map_delete_elem(&lg_held, key);
+	return n;
+}
+
+/* One more held back under key; where there is no room for it, counted as lost. */
+static __always_inline void lg_held_add(const struct lg_rate_key *key, __u64 builtin)
+{
+	__u64 *held = bpf_map_lookup_elem(&lg_held, key), one = 1;
+
+	if (!held) {
+		if (bpf_map_update_elem(&lg_held, key, &one, BPF_NOEXIST) == 0)
+			return;
+		held = bpf_map_lookup_elem(&lg_held, key); /* made by another CPU meanwhile */
+	}
+	if (held)
+		__sync_fetch_and_add(held, 1);
+	else
+		lg_lost_add(key->policy, key->rule, key->hook, builtin, 1, LG_LOST_RATE_LIMIT);
+}
+
 /*
  * The rate limit: true when this event may be sent (*held_back: how many identical events were
- * held back before it); false when it is held back, which is counted.
+ * held back before it); false when it is held back, which is counted (lg_held, and the
+ * policy's "suppressed" counter). builtin: the reason lost events are counted under.
  */
 static __always_inline bool lg_rate_allow(const struct lg_policy_value *policy, __u8 hook,
-					  __u32 rule, __u64 object, __u32 *held_back)
+					  __u32 rule, __u64 object, __u64 builtin,
+					  __u32 *held_back)
 {
 	struct lg_rate_key key = {.policy = policy->id, .rule = rule, .object = object,
 				  .hook = hook};
@@ -399,44 +468,25 @@ static __always_inline bool lg_rate_allow(const struct lg_policy_value *policy, 
 	*held_back = 0;
 	value = bpf_map_lookup_elem(&lg_rate, &key);
 	if (!value) {
+		/* New, or evicted from the LRU: what was held back under it is still in lg_held. */
 		fresh = (struct lg_rate_value){.window_start = now, .count = 1};
 		bpf_map_update_elem(&lg_rate, &key, &fresh, BPF_NOEXIST);
+		*held_back = lg_held_take(&key);
 		return true;
 	}
 	if (now - value->window_start > LG_RATE_WINDOW_NS) {
-		*held_back = (__u32)__sync_lock_test_and_set(&value->suppressed, 0);
 		value->window_start = now;
 		value->count = 1;
+		*held_back = lg_held_take(&key);
 		return true;
 	}
 	if (__sync_fetch_and_add(&value->count, 1) < LG_RATE_EVENTS)
 		return true;
-	__sync_fetch_and_add(&value->suppressed, 1);
+	lg_held_add(&key, builtin);
 	c = lg_counter(policy->id, hook);
 	if (c)
 		__sync_fetch_and_add(&c->suppressed, 1);
 	return false;
-}
-
-/* Count a lost event under its (policy, rule, built-in), with when it happened. */
-static __always_inline void lg_lost_count(__u32 policy, __u32 rule, __u8 hook, __u64 builtin)
-{
-	struct lg_lost_key key = {.policy = policy, .rule = rule, .hook = hook};
-	struct lg_lost_value *value, fresh;
-	__u64 now = bpf_ktime_get_boot_ns();
-
-	key.builtin = builtin < LG_BUILTIN_COUNT ? (__u8)builtin : 0;
-	value = bpf_map_lookup_elem(&lg_lost, &key);
-	if (!value) {
-		fresh = (struct lg_lost_value){.count = 1, .first_ns = now, .last_ns = now};
-		if (bpf_map_update_elem(&lg_lost, &key, &fresh, BPF_NOEXIST) == 0)
-			return;
-		value = bpf_map_lookup_elem(&lg_lost, &key);
-		if (!value)
-			return;
-	}
-	__sync_fetch_and_add(&value->count, 1);
-	value->last_ns = now;
 }
 
 /*
@@ -472,7 +522,8 @@ static __always_inline struct lg_event *lg_event_start(const struct lg_policy_va
 	__u64 pid_tgid, uid_gid;
 	__u32 held_back;
 
-	if (!lg_rate_allow(policy, hook, rule, object, &held_back))
+	if (!lg_rate_allow(policy, hook, rule, object, (flags & LG_EVENT_BUILTIN) ? builtin : 0,
+			   &held_back))
 		return 0;
 	ev = bpf_ringbuf_reserve(&lg_events, sizeof(*ev), 0);
 	if (!ev) {
@@ -480,7 +531,9 @@ static __always_inline struct lg_event *lg_event_start(const struct lg_policy_va
 
 		if (c)
 			__sync_fetch_and_add(&c->dropped, 1);
-		lg_lost_count(policy->id, rule, hook, (flags & LG_EVENT_BUILTIN) ? builtin : 0);
+		/* This one, and the ones held back that it would have carried. */
+		lg_lost_add(policy->id, rule, hook, (flags & LG_EVENT_BUILTIN) ? builtin : 0,
+			    1 + (__u64)held_back, LG_LOST_RING_BUFFER);
 		return 0;
 	}
 	pid_tgid = bpf_get_current_pid_tgid();

@@ -170,8 +170,8 @@ static __always_inline int lg_record_link(struct dentry *dentry, struct vfsmount
 	struct inode *inode = BPF_CORE_READ(dentry, d_inode);
 	struct lg_inode_key key = {};
 	struct lg_config *config;
-	__u32 zero = 0;
-
+	__u32 zero = 0, made_index = LG_EPOCH_LINKS_MADE, cap_index = LG_EPOCH_LINKS_CAPACITY;
+	__u64 *made, *capacity;
 	int err;
 
 	if (!inode || (BPF_CORE_READ(inode, i_mode) & S_IFMT) != S_IFREG)
@@ -198,24 +198,44 @@ static __always_inline int lg_record_link(struct dentry *dentry, struct vfsmount
 	lg_build_path(scratch);
 	bpf_probe_read_kernel(scratch->link.path, LG_EVENT_PATH_MAX, scratch->path);
 	scratch->link.path[LG_EVENT_PATH_MAX - 1] = 0;
+	/* The records past the capacity are the daemon's reserve (LG_LINK_RESERVE). */
+	made = bpf_map_lookup_elem(&lg_epochs, &made_index);
+	capacity = bpf_map_lookup_elem(&lg_epochs, &cap_index);
+	if (made && capacity && *capacity && *made >= *capacity)
+		return lg_link_unrecorded(scratch);
+	scratch->link.flags = 0;
 	/* -E2BIG when the map is full; -ENOMEM when the kernel has no memory for it. */
 	err = bpf_map_update_elem(&lg_links, &key, &scratch->link, BPF_NOEXIST);
-	if (!err || err == -EEXIST)
+	if (err == -EEXIST)
 		return 0;
-	return lg_link_unrecorded(scratch);
+	if (err)
+		return lg_link_unrecorded(scratch);
+	if (made)
+		__sync_fetch_and_add(made, 1);
+	return 0;
 }
 
 /* The file at dentry loses a name: when it is the last, forget its record. */
 static __always_inline void lg_forget_link(struct dentry *dentry)
 {
 	struct inode *inode = BPF_CORE_READ(dentry, d_inode);
+	__u32 made_index = LG_EPOCH_LINKS_MADE;
 	struct lg_inode_key key = {};
+	struct lg_link_value *value;
+	__u64 *made;
+	bool kernel_made;
 
 	if (!inode || BPF_CORE_READ(inode, i_nlink) > 1)
 		return;
 	key.dev = BPF_CORE_READ(inode, i_sb, s_dev);
 	key.ino = BPF_CORE_READ(inode, i_ino);
-	bpf_map_delete_elem(&lg_links, &key);
+	value = bpf_map_lookup_elem(&lg_links, &key);
+	if (!value)
+		return;
+	kernel_made = !(value->flags & LG_LINK_BY_DAEMON);
+	made = bpf_map_lookup_elem(&lg_epochs, &made_index);
+	if (bpf_map_delete_elem(&lg_links, &key) == 0 && kernel_made && made && *made)
+		__sync_fetch_and_sub(made, 1);
 }
 
 #define S_IFDIR 0040000

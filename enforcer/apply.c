@@ -237,7 +237,12 @@ static __u8 link_hashes(const char *path, __u64 seed, __u64 *out)
 
 /*
  * Link records: give every recorded original name its hashes for the new bank's seed, and
- * record files named by an exact rule that already have other names (links made before load).
+ * record files named by an exact rule that already have other names (links made before load,
+ * or while the records were full). These go into the reserve beyond the kernel's capacity
+ * (LG_LINK_RESERVE), so that a service holding the kernel's share full cannot keep a new deny
+ * rule from following a file's other names (attack run 7, 279); one that still finds no room
+ * is said, and counted in LG_EPOCH_LINKS_RULES_UNRECORDED (status, metrics, the reload's
+ * "link_records_full" event).
  */
 static void refresh_links(const struct lg_bpf *bpf, const struct lg_compiled *c,
 			  const struct lg_config *config)
@@ -245,6 +250,7 @@ static void refresh_links(const struct lg_bpf *bpf, const struct lg_compiled *c,
 	int fd = bpf->map_fd[LG_MAP_LINKS];
 	struct lg_inode_key key, next;
 	struct lg_link_value value, before;
+	__u64 unrecorded = 0;
 	bool more;
 
 	for (more = bpf_map_get_next_key(fd, NULL, &key) == 0; more; key = next) {
@@ -282,7 +288,23 @@ static void refresh_links(const struct lg_bpf *bpf, const struct lg_compiled *c,
 							config->path_seed[bank],
 							value.prefix_hash[bank]);
 		key = (struct lg_inode_key){.dev = lg_kernel_dev(st.st_dev), .ino = st.st_ino};
-		bpf_map_update_elem(fd, &key, &value, BPF_NOEXIST);
+		value.flags = LG_LINK_BY_DAEMON;
+		if (bpf_map_update_elem(fd, &key, &value, BPF_NOEXIST) == 0 || errno == EEXIST)
+			continue;
+		log_warnx("%s:%u: cannot record the original name of %s, which has %lu names: %s; "
+			  "its deny rule does not follow its other names (free link records, or "
+			  "restart with a larger --link-records after lsmguard unload)",
+			  r->file, r->line, (const char *)value.path, (unsigned long)st.st_nlink,
+			  errno == E2BIG ? "the link records are full" : strerror(errno));
+		unrecorded++;
+	}
+	if (unrecorded) {
+		__u32 index = LG_EPOCH_LINKS_RULES_UNRECORDED;
+		__u64 total = 0;
+
+		bpf_map_lookup_elem(bpf->map_fd[LG_MAP_EPOCHS], &index, &total);
+		total += unrecorded;
+		bpf_map_update_elem(bpf->map_fd[LG_MAP_EPOCHS], &index, &total, BPF_ANY);
 	}
 }
 

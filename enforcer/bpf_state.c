@@ -29,6 +29,7 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	[LG_MAP_EPOCHS] = "lg_epochs",
 	[LG_MAP_LOST] = "lg_lost",
 	[LG_MAP_DENY_FILTER] = "lg_deny_filter",
+	[LG_MAP_HELD] = "lg_held",
 };
 
 /*
@@ -288,7 +289,7 @@ int lg_bpf_load(struct lg_bpf *bpf, const char *pin_dir, char *err, size_t errsi
 	}
 	if (!program_has_hook("lg_file_ioctl_compat"))
 		bpf_program__set_autoload(skel->progs.lg_file_ioctl_compat, false);
-	ret = bpf_map__set_max_entries(skel->maps.lg_links, link_records);
+	ret = bpf_map__set_max_entries(skel->maps.lg_links, link_records + LG_LINK_RESERVE);
 	if (ret) {
 		snprintf(err, errsize, "cannot size the link records: %s", strerror(-ret));
 		goto out_destroy;
@@ -318,6 +319,18 @@ int lg_bpf_load(struct lg_bpf *bpf, const char *pin_dir, char *err, size_t errsi
 			goto out_unpin;
 		}
 		bpf->map_fd[i] = dup(bpf_map__fd(map));
+	}
+	{
+		__u32 index = LG_EPOCH_LINKS_CAPACITY;
+		__u64 capacity = link_records;
+
+		/* Before any program runs: the kernel's share of the link records. */
+		if (bpf_map_update_elem(bpf->map_fd[LG_MAP_EPOCHS], &index, &capacity, BPF_ANY)) {
+			ret = -errno;
+			snprintf(err, errsize, "cannot set the link records' capacity: %s",
+				 strerror(-ret));
+			goto out_unpin;
+		}
 	}
 	ret = attach_programs(skel, pin_dir, err, errsize);
 	if (ret)
@@ -363,6 +376,7 @@ static const struct {
 	[LG_MAP_LOST] = {BPF_MAP_TYPE_HASH, sizeof(struct lg_lost_key),
 			 sizeof(struct lg_lost_value)},
 	[LG_MAP_DENY_FILTER] = {BPF_MAP_TYPE_ARRAY, 4, 8},
+	[LG_MAP_HELD] = {BPF_MAP_TYPE_HASH, sizeof(struct lg_rate_key), 8},
 };
 
 static int check_layout(int fd, enum lg_map_id id, char *err, size_t errsize)

@@ -29,6 +29,7 @@ enum lg_map_id {
 	LG_MAP_EPOCHS,
 	LG_MAP_LOST,
 	LG_MAP_DENY_FILTER,
+	LG_MAP_HELD,
 	LG_MAP_COUNT,
 };
 

@@ -69,21 +69,72 @@ static void link_records_json(struct json_writer *w, const struct lg_bpf *bpf)
 {
 	struct bpf_map_info info = {0};
 	__u32 len = sizeof(info), index = LG_EPOCH_LINKS_UNRECORDED;
-	__u64 unrecorded = 0;
+	__u64 unrecorded = 0, capacity = 0, rules = 0, made = 0;
 
 	if (bpf_obj_get_info_by_fd(bpf->map_fd[LG_MAP_LINKS], &info, &len) != 0)
 		return;
 	bpf_map_lookup_elem(bpf->map_fd[LG_MAP_EPOCHS], &index, &unrecorded);
+	index = LG_EPOCH_LINKS_CAPACITY;
+	if (bpf_map_lookup_elem(bpf->map_fd[LG_MAP_EPOCHS], &index, &capacity) || !capacity)
+		capacity = info.max_entries; /* pins of a version without the reserve */
+	index = LG_EPOCH_LINKS_MADE;
+	bpf_map_lookup_elem(bpf->map_fd[LG_MAP_EPOCHS], &index, &made);
+	index = LG_EPOCH_LINKS_RULES_UNRECORDED;
+	bpf_map_lookup_elem(bpf->map_fd[LG_MAP_EPOCHS], &index, &rules);
 	json_name(w, "link_records");
 	json_object_start(w);
-	json_uint_field(w, "capacity", info.max_entries);
+	json_uint_field(w, "capacity", capacity);
 	json_uint_field(w, "unrecorded", unrecorded);
+	json_uint_field(w, "used", made);
+	json_bool_field(w, "full", made >= capacity);
+	/* files of exact deny rules with other names that reloads could not record */
+	json_uint_field(w, "rule_files_unrecorded", rules);
 	json_object_end(w);
+}
+
+/*
+ * What the daemon recorded for the generation in force: its pinned record (state.h), or the /run
+ * copy where there is none (a daemon of a version without it); never a record of another
+ * generation (attack run 7, 275: with /run full the copy stayed at the generation before a
+ * reload that was in force). 0; -ESTALE when no record is of the generation in force: no
+ * policies then, the reload counts as read.
+ */
+static int read_state_in_force(const struct lg_config *config, struct lg_state *state)
+{
+	int fd = lg_state_map_open(LG_PIN_DIR, false), ret = -ENOENT;
+
+	if (fd >= 0) {
+		ret = lg_state_map_read(fd, state);
+		close(fd);
+	}
+	if (ret && ret != -E2BIG) {
+		lg_state_free(state);
+		lg_state_read(LG_STATE_DIR, state);
+	} else if (ret == -E2BIG && state->generation == config->generation) {
+		struct lg_state copy;
+
+		/* Too long for the record: the copy, if it is of the same generation. */
+		if (lg_state_read(LG_STATE_DIR, &copy) == 0 && copy.generation == state->generation) {
+			free(state->policies);
+			state->policies = copy.policies;
+			state->count = copy.count;
+			state->bank = copy.bank;
+			return 0;
+		}
+		lg_state_free(&copy);
+		state->generation = 0;
+	}
+	if (state->generation == config->generation)
+		return 0;
+	free(state->policies);
+	state->policies = NULL;
+	state->count = 0;
+	return -ESTALE;
 }
 
 /* status --json: one document. */
 static void status_json(const struct lg_bpf *bpf, const struct lg_state *state, bool active,
-			int links, const struct lg_config *config)
+			int links, const struct lg_config *config, bool known)
 {
 	struct json_writer w;
 
@@ -92,6 +143,8 @@ static void status_json(const struct lg_bpf *bpf, const struct lg_state *state, 
 	json_bool_field(&w, "active", active);
 	json_int_field(&w, "links", links);
 	json_uint_field(&w, "generation", config->generation);
+	/* false: no record of the generation in force, so no policy is listed */
+	json_bool_field(&w, "policies_known", !active || known);
 	json_int_field(&w, "daemon_pid", lg_pidfile_running(LG_STATE_DIR));
 	json_name(&w, "reloads");
 	json_object_start(&w);
@@ -141,7 +194,7 @@ static void status_json(const struct lg_bpf *bpf, const struct lg_state *state, 
 }
 
 static void status_text(const struct lg_bpf *bpf, const struct lg_state *state, bool active,
-			int links, const struct lg_config *config)
+			int links, const struct lg_config *config, bool known)
 {
 	printf("enforcement: %s (%d of %d programs attached, generation %u, daemon %s)\n",
 	       active ? "active" : "INACTIVE", links, lg_program_count, config->generation,
@@ -158,6 +211,10 @@ static void status_text(const struct lg_bpf *bpf, const struct lg_state *state, 
 		       state->last_reload_ok ? "put in force" : "REFUSED", when,
 		       state->last_reload_ok ? "" : " (the set before it stays in force)");
 	}
+	if (active && !known)
+		printf("policies: not known (no record of generation %u by the daemon; its last "
+		       "is %u): lsmguard lists no policies of another generation\n",
+		       config->generation, state->generation);
 	if (active && state->count)
 		printf("\n%-20s %-8s %-12s %10s %10s %10s %10s %10s %10s  %s\n", "POLICY", "MODE",
 		       "HOOK", "ALLOWED", "CACHED", "DENIED", "AUDITED", "DROPPED", "SUPPRESSED",
@@ -197,7 +254,7 @@ int cmd_status(int argc, char **argv)
 	struct lg_bpf bpf;
 	char err[512];
 	int links = 0;
-	bool active;
+	bool active, known;
 
 	if (argc > 2 || (argc == 2 && !json))
 		return usage_error(argv[1][0] == '-' ? "unknown option" : "unexpected argument",
@@ -211,11 +268,11 @@ int cmd_status(int argc, char **argv)
 	} else if (lg_config_read(&bpf, &config) != 0 || config.generation == 0) {
 		active = false;
 	}
-	lg_state_read(LG_STATE_DIR, &state);
+	known = !active || read_state_in_force(&config, &state) == 0;
 	if (json)
-		status_json(&bpf, &state, active, links, &config);
+		status_json(&bpf, &state, active, links, &config, known);
 	else
-		status_text(&bpf, &state, active, links, &config);
+		status_text(&bpf, &state, active, links, &config, known);
 	if (bpf.map_fd[0] >= 0)
 		lg_bpf_close(&bpf);
 	lg_state_free(&state);
@@ -229,9 +286,18 @@ static int find_policy_cgroup(const char *name, const char *policy_dir, char *cg
 	struct lg_policy_set set;
 	struct lg_diag diag = {0};
 	const char *paths[] = {policy_dir};
-	int ret = -ENOENT;
+	int ret = -ENOENT, fd = lg_state_map_open(LG_PIN_DIR, false), read = -ENOENT;
 
-	if (lg_state_read(LG_STATE_DIR, &state) == 0) {
+	/* The daemon's record, else the /run copy (a daemon of a version without one). */
+	if (fd >= 0) {
+		read = lg_state_map_read(fd, &state);
+		close(fd);
+		if (read)
+			lg_state_free(&state);
+	}
+	if (read)
+		read = lg_state_read(LG_STATE_DIR, &state);
+	if (read == 0) {
 		for (size_t i = 0; i < state.count && ret; i++) {
 			if (strcmp(state.policies[i].name, name) == 0) {
 				snprintf(cgroup, size, "%s", state.policies[i].cgroup);

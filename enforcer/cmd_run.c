@@ -64,6 +64,9 @@ struct daemon {
 	/* lg_lost as last reported: what a key had then, and when the next loss counts from. */
 	struct lg_lost_seen lost[LG_LOST_KEYS];
 	unsigned lost_keys;
+	/* The daemon's record in bpffs (state.h): the state and reload counts, the lost snapshot. */
+	int state_fd, lost_seen_fd;
+	struct lg_state_header state_header;
 };
 
 /* The key under which an output counts lsmguard's own lines it did not take. */
@@ -170,15 +173,16 @@ static int on_event(void *ctx, const void *data, size_t size)
  * A lost event is never silent: for every (policy, rule) whose count of lost events grew since
  * the last look, one "lost" event with how many and over which interval. The first look of a
  * daemon that loaded the maps itself only takes the snapshot; one that adopted them starts from
- * its predecessor's last look (the state directory's "lost" file), so what was lost while no
- * daemon ran is reported too. Each look that changed the snapshot saves it there.
+ * its predecessor's last look (the pinned lg_lost_seen), so what was lost while no daemon ran is
+ * reported too, and only that. Each key's new count is saved there once it has been said: no
+ * file, so a full /run cannot make the next daemon say it again (attack run 7, 278).
  */
 static void report_lost(struct daemon *d, bool silent)
 {
 	struct lg_lost_key key, next;
 	struct lg_lost_value value;
 	int fd = d->bpf.map_fd[LG_MAP_LOST];
-	bool first = true, changed = silent;
+	bool first = true;
 
 	/* After what the output itself lost (report_output_lost), never before it. */
 	if (!silent && d->out.loss_keys)
@@ -214,7 +218,8 @@ static void report_lost(struct daemon *d, bool silent)
 				continue;
 			lg_lost_print(l.mem, &key, value.count - seen->count,
 				      seen->count ? seen->last_ns : value.first_ns, value.last_ns,
-				      "ring_buffer", &d->loaded);
+				      key.where == LG_LOST_RATE_LIMIT ? "rate_limit" : "ring_buffer",
+				      &d->loaded);
 			if (fclose(l.mem) != 0) {
 				free(l.text);
 				continue;
@@ -230,10 +235,9 @@ static void report_lost(struct daemon *d, bool silent)
 		}
 		seen->count = value.count;
 		seen->last_ns = value.last_ns;
-		changed = true;
+		if (lg_lost_seen_map_put(d->lost_seen_fd, seen))
+			log_warn("cannot save the lost-event snapshot (%s)", LG_LOST_SEEN_MAP);
 	}
-	if (changed && lg_lost_seen_write(d->state_dir, d->lost, d->lost_keys))
-		log_warnx("cannot write %s/lost", d->state_dir);
 }
 
 /*
@@ -393,12 +397,62 @@ static double monotonic_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+/*
+ * What status reads: the pinned record first (it needs no space on /run; status goes by it and
+ * by the generation in force, never by the file), then the /run copy. A failure is a warning:
+ * the set is in force either way, and status says it does not know its policies.
+ */
+static void save_state(struct daemon *d, const struct lg_loaded_set *s, unsigned generation)
+{
+	char *text = lg_state_format(&s->set, s->compiled, generation);
+	int ret;
+
+	d->state_header.generation = generation;
+	ret = text ? lg_state_map_write(d->state_fd, &d->state_header, text) : -ENOMEM;
+	if (ret)
+		log_warnx("cannot record generation %u in %s: %s; lsmguard status will not list "
+			  "its policies",
+			  generation, LG_STATE_MAP, strerror(-ret));
+	ret = text ? lg_state_write(d->state_dir, text) : -ENOMEM;
+	if (ret)
+		log_warnx("cannot write %s/state: %s", d->state_dir, strerror(-ret));
+	free(text);
+}
+
+/* The reload counts: in the record, then in the /run copy. */
+static void save_reloads(struct daemon *d, bool last_ok, long long last_time)
+{
+	d->state_header.reloads_ok = d->metrics.reloads_ok;
+	d->state_header.reloads_refused = d->metrics.reloads_failed;
+	d->state_header.last_reload_ok = last_ok;
+	d->state_header.last_reload_time = last_time;
+	if (lg_state_map_write(d->state_fd, &d->state_header, NULL))
+		log_warn("cannot record the reload counts in %s", LG_STATE_MAP);
+	if (lg_reloads_write(d->state_dir, d->metrics.reloads_ok, d->metrics.reloads_failed,
+			     last_ok, last_time))
+		log_warnx("cannot write %s/reloads", d->state_dir);
+}
+
+/* Files of exact deny rules whose other names reloads could not record (apply.c). */
+static __u64 rule_files_unrecorded(const struct daemon *d)
+{
+	__u32 index = LG_EPOCH_LINKS_RULES_UNRECORDED;
+	__u64 count = 0;
+
+	bpf_map_lookup_elem(d->bpf.map_fd[LG_MAP_EPOCHS], &index, &count);
+	return count;
+}
+
+static void emit_link_records_full(struct daemon *d, const struct lg_config *config,
+				   __u64 files);
+
 /* Compile into the inactive bank and put it in force. */
 static int load_policies(struct daemon *d, struct lg_config *config)
 {
 	unsigned bank = config->generation ? !config->active_bank : 0;
 	struct lg_loaded_set next = {0};
 	double start = monotonic_ms();
+	__u64 rule_files_before;
 	char err[512];
 	int ret;
 
@@ -406,6 +460,7 @@ static int load_policies(struct daemon *d, struct lg_config *config)
 	d->compile_ms = monotonic_ms() - start;
 	if (ret)
 		return ret;
+	rule_files_before = rule_files_unrecorded(d);
 	ret = lg_apply(&d->bpf, next.compiled, err, sizeof(err));
 	if (ret) {
 		log_warnx("%s", err);
@@ -420,9 +475,9 @@ static int load_policies(struct daemon *d, struct lg_config *config)
 	lg_loaded_set_free(&d->loaded.bank[bank]);
 	d->loaded.bank[bank] = next;
 	lg_config_read(&d->bpf, config);
-	ret = lg_state_write(d->state_dir, &next.set, next.compiled, config->generation);
-	if (ret)
-		log_warnx("cannot write %s/state: %s", d->state_dir, strerror(-ret));
+	save_state(d, &next, config->generation);
+	if (rule_files_unrecorded(d) > rule_files_before)
+		emit_link_records_full(d, config, rule_files_unrecorded(d) - rule_files_before);
 	return 0;
 }
 
@@ -479,6 +534,27 @@ static void emit_reload(struct daemon *d, const struct lg_config *config, bool o
 	json_object_end(&l.w);
 	json_newline(&l.w);
 	line_put(d, &l, LOG_NOTICE);
+}
+
+/*
+ * {"event":"link_records_full",...}: files named by exact deny rules of the set put in force
+ * have other names the daemon could not record (the records and their reserve used up): those
+ * rules do not follow them (each file is in the warning before it).
+ */
+static void emit_link_records_full(struct daemon *d, const struct lg_config *config,
+				   __u64 files)
+{
+	struct line l;
+
+	if (!line_start(&l))
+		return;
+	json_object_start(&l.w);
+	json_string_field(&l.w, "event", "link_records_full");
+	json_uint_field(&l.w, "generation", config->generation);
+	json_uint_field(&l.w, "rule_files_unrecorded", files);
+	json_object_end(&l.w);
+	json_newline(&l.w);
+	line_put(d, &l, LOG_WARNING);
 }
 
 /*
@@ -553,9 +629,7 @@ static void reload(struct daemon *d)
 		d->metrics.reloads_failed++;
 	else
 		d->metrics.reloads_ok++;
-	if (lg_reloads_write(d->state_dir, d->metrics.reloads_ok, d->metrics.reloads_failed,
-			     ret == 0, (long long)d->metrics.last_reload_time))
-		log_warnx("cannot write %s/reloads", d->state_dir);
+	save_reloads(d, ret == 0, (long long)d->metrics.last_reload_time);
 	if (ret) {
 		if (!refused) {
 			log_warnx("reload refused; the policies in force are unchanged (generation "
@@ -702,6 +776,51 @@ static int event_loop(struct daemon *d)
 	}
 }
 
+/*
+ * The daemon's record (state.h): opened, or made after a fresh load. 1 when the snapshot map was
+ * made now under adopted pins (a version that kept its snapshot in /run left them).
+ */
+static int open_record(struct daemon *d)
+{
+	bool created = false;
+	int ret;
+
+	d->state_fd = lg_state_map_open(d->pin_dir, true);
+	if (d->state_fd < 0)
+		return d->state_fd;
+	/* The header's sequence goes on from the predecessor's: a reader compares them. */
+	if (d->bpf.adopted) {
+		__u32 zero = 0;
+		static char element[LG_STATE_CHUNK];
+
+		if (bpf_map_lookup_elem(d->state_fd, &zero, element) == 0)
+			memcpy(&d->state_header, element, sizeof(d->state_header));
+		d->state_header.seq = (d->state_header.seq | 1) + 1;
+	}
+	d->lost_seen_fd = lg_lost_seen_map_open(d->pin_dir, &created);
+	if (d->lost_seen_fd < 0) {
+		ret = d->lost_seen_fd;
+		close(d->state_fd);
+		return ret;
+	}
+	return created && d->bpf.adopted;
+}
+
+/* The predecessor's snapshot when the pins were adopted; -ENOENT: none to start from. */
+static int read_lost_snapshot(struct daemon *d, bool from_file)
+{
+	int ret;
+
+	if (!d->bpf.adopted)
+		return -ENOENT;
+	if (!from_file)
+		return lg_lost_seen_map_read(d->lost_seen_fd, d->lost, LG_LOST_KEYS);
+	ret = lg_lost_seen_read(d->state_dir, d->lost, LG_LOST_KEYS);
+	for (int i = 0; i < ret; i++)
+		lg_lost_seen_map_put(d->lost_seen_fd, &d->lost[i]);
+	return ret;
+}
+
 #define RUN_USAGE                                                                                 \
 	"lsmguard run [--policy-dir DIR] [--log FILE] [--syslog] [--metrics-file PATH "            \
 	"[--metrics-interval SECONDS]] [--link-records N]"
@@ -739,11 +858,13 @@ int cmd_run(int argc, char **argv)
 		.pin_dir = LG_PIN_DIR,
 		.state_dir = LG_STATE_DIR,
 		.metrics_interval = 15,
+		.state_fd = -1,
+		.lost_seen_fd = -1,
 	};
 	struct lg_config config;
 	sigset_t mask;
 	char err[512];
-	int opt, ret, running;
+	int opt, ret, running, snapshot_in_file;
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "+:p:l:sm:i:k:", options, NULL)) != -1) {
@@ -839,6 +960,14 @@ int cmd_run(int argc, char **argv)
 	}
 	if (lg_config_read(&d.bpf, &config))
 		fatal("cannot read the config map");
+	snapshot_in_file = open_record(&d);
+	if (snapshot_in_file < 0) {
+		ret = snapshot_in_file;
+		if (!d.bpf.adopted)
+			lg_bpf_unpin(d.pin_dir);
+		fatalx("cannot create the daemon's record under %s/maps: %s", d.pin_dir,
+		       strerror(-ret));
+	}
 	lg_apply_mounts_report(emit_mount_ignored, &d);
 	/*
 	 * Before the mount table is first read (load_policies): a mount made after that reading
@@ -890,7 +1019,7 @@ int cmd_run(int argc, char **argv)
 	consume_events(&d); /* the canary's own events: on_event drops them */
 	/* A predecessor's look (an empty one too: it saw no loss) when the pins were adopted;
 	 * without one, the snapshot only. What it reports comes after ready. */
-	ret = d.bpf.adopted ? lg_lost_seen_read(d.state_dir, d.lost, LG_LOST_KEYS) : -ENOENT;
+	ret = read_lost_snapshot(&d, snapshot_in_file == 1);
 	d.lost_keys = ret > 0 ? (unsigned)ret : 0;
 	if (ret < 0)
 		report_lost(&d, true);
@@ -908,13 +1037,14 @@ int cmd_run(int argc, char **argv)
 			log_warnx("cannot notify the service manager ($NOTIFY_SOCKET): %s",
 				  strerror(-ret));
 	}
-	if (lg_reloads_write(d.state_dir, 0, 0, true, 0))
-		log_warnx("cannot write %s/reloads", d.state_dir);
+	save_reloads(&d, true, 0);
 	write_metrics(&d);
 	ret = event_loop(&d);
 	ring_buffer__free(d.events_epoll);
 	lg_ringbuf_close(&d.events);
 	lg_bpf_close(&d.bpf);
+	close(d.state_fd);
+	close(d.lost_seen_fd);
 	for (int b = 0; b < 2; b++)
 		lg_loaded_set_free(&d.loaded.bank[b]);
 	lg_metrics_free(&d.metrics);

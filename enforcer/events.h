@@ -8,8 +8,9 @@
 void lg_event_print(FILE *out, const struct lg_event *ev, const struct lg_loaded *loaded);
 /*
  * A "lost" event: count events of key that were lost between two times (CLOCK_BOOTTIME), in
- * lost_in: "ring_buffer" (deny verdicts the kernel could not queue) or "output" (lines the
- * output did not take; the zero key: lsmguard's own lines).
+ * lost_in: "ring_buffer" (deny verdicts the kernel could not queue), "rate_limit" (verdicts
+ * held back that no later event could carry: LG_LOST_RATE_LIMIT) or "output" (lines the output
+ * did not take; the zero key: lsmguard's own lines).
  */
 void lg_lost_print(FILE *out, const struct lg_lost_key *key, __u64 count, __u64 from_ns,
 		   __u64 to_ns, const char *lost_in, const struct lg_loaded *loaded);

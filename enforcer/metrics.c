@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include <bpf/bpf.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -170,6 +171,27 @@ char *lg_metrics_format(const struct lg_metrics *m, const struct lg_bpf *bpf,
 		m->reloads_ok, m->reloads_failed,
 		m->reloads_ok + m->reloads_failed == 0 || m->last_reload_ok, m->last_reload_time,
 		generation);
+	{
+		__u64 values[LG_EPOCH_COUNT] = {0};
+
+		for (__u32 index = LG_EPOCH_LINKS_UNRECORDED; index < LG_EPOCH_COUNT; index++)
+			bpf_map_lookup_elem(bpf->map_fd[LG_MAP_EPOCHS], &index, &values[index]);
+		fprintf(out,
+			"# HELP lsmguard_link_records_unrecorded_total Files given another name whose "
+			"original name could not be recorded (the link records full): at link() by the "
+			"kernel, and at reloads for files of exact deny rules.\n"
+			"# TYPE lsmguard_link_records_unrecorded_total counter\n"
+			"lsmguard_link_records_unrecorded_total{at=\"link\"} %llu\n"
+			"lsmguard_link_records_unrecorded_total{at=\"reload\"} %llu\n"
+			"# HELP lsmguard_link_records_full 1 while the kernel's share of the link "
+			"records is used up.\n"
+			"# TYPE lsmguard_link_records_full gauge\n"
+			"lsmguard_link_records_full %d\n",
+			(unsigned long long)values[LG_EPOCH_LINKS_UNRECORDED],
+			(unsigned long long)values[LG_EPOCH_LINKS_RULES_UNRECORDED],
+			values[LG_EPOCH_LINKS_CAPACITY] &&
+			    values[LG_EPOCH_LINKS_MADE] >= values[LG_EPOCH_LINKS_CAPACITY]);
+	}
 	if (fclose(out)) {
 		free(text);
 		return NULL;

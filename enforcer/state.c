@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include <bpf/bpf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -24,16 +25,15 @@ static int write_atomically(const char *dir, const char *name, const char *text)
 	return lg_write_file_atomically(path, text, 0644);
 }
 
-int lg_state_write(const char *dir, const struct lg_policy_set *set, const struct lg_compiled *c,
-		   unsigned generation)
+char *lg_state_format(const struct lg_policy_set *set, const struct lg_compiled *c,
+		      unsigned generation)
 {
 	char *text = NULL;
 	size_t size = 0;
 	FILE *mem = open_memstream(&text, &size);
-	int ret;
 
 	if (!mem)
-		return -errno;
+		return NULL;
 	fprintf(mem, "generation\t%u\nbank\t%u\n", generation, c->bank);
 	for (size_t i = 0; i < set->count; i++) {
 		const struct lg_policy *p = set->policies[i];
@@ -41,29 +41,30 @@ int lg_state_write(const char *dir, const struct lg_policy_set *set, const struc
 		fprintf(mem, "policy\t%u\t%s\t%s\t%s\t%s\n", c->policies[i].id,
 			lg_mode_name(p->mode), p->name, p->cgroup, p->file);
 	}
-	fclose(mem);
-	ret = write_atomically(dir, "state", text);
-	free(text);
-	return ret;
+	if (fclose(mem) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
 }
 
-int lg_state_read(const char *dir, struct lg_state *state)
+int lg_state_write(const char *dir, const char *text)
 {
-	char path[4096], *line = NULL;
-	size_t cap = 0;
-	FILE *f;
+	return write_atomically(dir, "state", text);
+}
 
-	memset(state, 0, sizeof(*state));
-	snprintf(path, sizeof(path), "%s/state", dir);
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	while (getline(&line, &cap, f) > 0) {
+int lg_state_parse(const char *text, struct lg_state *state)
+{
+	char *copy = strdup(text), *save_line = NULL;
+
+	if (!copy)
+		return -ENOMEM;
+	for (char *line = strtok_r(copy, "\n", &save_line); line;
+	     line = strtok_r(NULL, "\n", &save_line)) {
 		struct lg_state_policy p = {0}, *bigger;
 		char *fields[6], *save = NULL;
 		int n = 0;
 
-		line[strcspn(line, "\n")] = '\0';
 		for (char *t = strtok_r(line, "\t", &save); t && n < 6; t = strtok_r(NULL, "\t", &save))
 			fields[n++] = t;
 		if (n == 2 && strcmp(fields[0], "generation") == 0)
@@ -83,7 +84,24 @@ int lg_state_read(const char *dir, struct lg_state *state)
 		state->policies = bigger;
 		state->policies[state->count++] = p;
 	}
-	free(line);
+	free(copy);
+	return 0;
+}
+
+int lg_state_read(const char *dir, struct lg_state *state)
+{
+	char path[4096], *text = NULL;
+	size_t cap = 0;
+	FILE *f;
+
+	memset(state, 0, sizeof(*state));
+	snprintf(path, sizeof(path), "%s/state", dir);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	if (getdelim(&text, &cap, '\0', f) > 0)
+		lg_state_parse(text, state);
+	free(text);
 	fclose(f);
 	snprintf(path, sizeof(path), "%s/reloads", dir);
 	f = fopen(path, "re");
@@ -163,6 +181,200 @@ int lg_lost_seen_read(const char *dir, struct lg_lost_seen *seen, unsigned max)
 		n++;
 	}
 	fclose(f);
+	return (int)n;
+}
+
+/*
+ * pin_dir/maps/name, opened, or created and pinned when create says so (*created then true).
+ * Named "lg_..." like the object's maps: only lsmguard's executable opens it for writing
+ * (lsm/bpf_map), and its pin is under the protected pin directory.
+ */
+static int pinned_map_open(const char *pin_dir, const char *name, enum bpf_map_type type,
+			   __u32 key_size, __u32 value_size, __u32 max_entries, bool create,
+			   bool *created)
+{
+	struct bpf_map_info info = {0};
+	__u32 len = sizeof(info);
+	char path[512];
+	int fd, ret;
+
+	if (created)
+		*created = false;
+	if (snprintf(path, sizeof(path), "%s/maps/%s", pin_dir, name) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	fd = bpf_obj_get(path);
+	if (fd >= 0) {
+		if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0 && info.type == type &&
+		    info.key_size == key_size && info.value_size == value_size)
+			return fd;
+		close(fd);
+		if (!create)
+			return -EPROTO;
+		/* Another version's layout: this daemon's record replaces it. */
+		if (unlink(path))
+			return -errno;
+	} else if (!create || errno != ENOENT) {
+		return -errno;
+	}
+	fd = bpf_map_create(type, name, key_size, value_size, max_entries, NULL);
+	if (fd < 0)
+		return -errno;
+	if (bpf_obj_pin(fd, path)) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
+	if (created)
+		*created = true;
+	return fd;
+}
+
+int lg_state_map_open(const char *pin_dir, bool create)
+{
+	return pinned_map_open(pin_dir, LG_STATE_MAP, BPF_MAP_TYPE_ARRAY, 4, LG_STATE_CHUNK,
+			       1 + LG_STATE_CHUNKS, create, NULL);
+}
+
+static int state_header_put(int fd, const struct lg_state_header *h)
+{
+	static char element[LG_STATE_CHUNK];
+	__u32 zero = 0;
+
+	memcpy(element, h, sizeof(*h));
+	return bpf_map_update_elem(fd, &zero, element, BPF_ANY) ? -errno : 0;
+}
+
+/*
+ * A reader takes the header, the text, then the header again, and keeps what it read only when
+ * the two headers are the same and even: the writer makes the sequence odd before it writes
+ * the text and even again after (one writer, the daemon).
+ */
+int lg_state_map_write(int fd, struct lg_state_header *h, const char *text)
+{
+	size_t len = text ? strlen(text) : 0;
+	int ret;
+
+	if (!text) {
+		h->seq += 2;
+		return state_header_put(fd, h);
+	}
+	h->seq |= 1;
+	ret = state_header_put(fd, h);
+	if (ret)
+		return ret;
+	h->length = 0; /* too long: no text, which readers take as not recorded */
+	if (len <= (size_t)LG_STATE_CHUNK * LG_STATE_CHUNKS) {
+		for (__u32 i = 0; i * LG_STATE_CHUNK < len; i++) {
+			static char chunk[LG_STATE_CHUNK];
+			size_t n = len - i * LG_STATE_CHUNK;
+			__u32 key = i + 1;
+
+			if (n > LG_STATE_CHUNK)
+				n = LG_STATE_CHUNK;
+			memset(chunk, 0, sizeof(chunk));
+			memcpy(chunk, text + i * LG_STATE_CHUNK, n);
+			if (bpf_map_update_elem(fd, &key, chunk, BPF_ANY))
+				return -errno;
+		}
+		h->length = (__u32)len;
+	}
+	h->seq++;
+	ret = state_header_put(fd, h);
+	return ret ? ret : (h->length == len ? 0 : -E2BIG);
+}
+
+static int state_header_get(int fd, struct lg_state_header *h)
+{
+	static char element[LG_STATE_CHUNK];
+	__u32 zero = 0;
+
+	if (bpf_map_lookup_elem(fd, &zero, element))
+		return -errno;
+	memcpy(h, element, sizeof(*h));
+	return 0;
+}
+
+int lg_state_map_read(int fd, struct lg_state *state)
+{
+	memset(state, 0, sizeof(*state));
+	for (int attempt = 0; attempt < 100; attempt++) {
+		struct lg_state_header h, again;
+		char *text;
+		int ret = state_header_get(fd, &h);
+
+		if (ret)
+			return ret;
+		if (h.seq == 0)
+			return -ENOENT; /* never written */
+		if (h.seq & 1 || h.length > (size_t)LG_STATE_CHUNK * LG_STATE_CHUNKS) {
+			usleep(1000);
+			continue;
+		}
+		text = calloc(1, (size_t)h.length + 1);
+		if (!text)
+			return -ENOMEM;
+		for (__u32 i = 0; i * LG_STATE_CHUNK < h.length; i++) {
+			static char chunk[LG_STATE_CHUNK];
+			size_t n = h.length - i * LG_STATE_CHUNK;
+			__u32 key = i + 1;
+
+			if (bpf_map_lookup_elem(fd, &key, chunk)) {
+				ret = -errno;
+				free(text);
+				return ret;
+			}
+			memcpy(text + i * LG_STATE_CHUNK, chunk, n > LG_STATE_CHUNK ? LG_STATE_CHUNK : n);
+		}
+		ret = state_header_get(fd, &again);
+		if (ret || memcmp(&h, &again, sizeof(h)) != 0) {
+			free(text);
+			if (ret)
+				return ret;
+			continue;
+		}
+		lg_state_free(state);
+		lg_state_parse(text, state);
+		free(text);
+		/* The header's generation is the one the text was written for. */
+		state->generation = h.generation;
+		state->reloads_ok = h.reloads_ok;
+		state->reloads_refused = h.reloads_refused;
+		state->last_reload_ok = h.last_reload_ok;
+		state->last_reload_time = h.last_reload_time;
+		return h.length ? 0 : -E2BIG;
+	}
+	return -EAGAIN;
+}
+
+int lg_lost_seen_map_open(const char *pin_dir, bool *created)
+{
+	return pinned_map_open(pin_dir, LG_LOST_SEEN_MAP, BPF_MAP_TYPE_HASH,
+			       sizeof(struct lg_lost_key), 2 * sizeof(__u64), LG_LOST_KEYS, true,
+			       created);
+}
+
+int lg_lost_seen_map_put(int fd, const struct lg_lost_seen *seen)
+{
+	__u64 value[2] = {seen->count, seen->last_ns};
+
+	return bpf_map_update_elem(fd, &seen->key, value, BPF_ANY) ? -errno : 0;
+}
+
+int lg_lost_seen_map_read(int fd, struct lg_lost_seen *seen, unsigned max)
+{
+	struct lg_lost_key key, next;
+	unsigned n = 0;
+	bool first = true;
+
+	while (n < max && bpf_map_get_next_key(fd, first ? NULL : &key, &next) == 0) {
+		__u64 value[2];
+
+		first = false;
+		key = next;
+		if (bpf_map_lookup_elem(fd, &key, value))
+			continue;
+		seen[n++] = (struct lg_lost_seen){.key = key, .count = value[0], .last_ns = value[1]};
+	}
 	return (int)n;
 }
 

@@ -335,9 +335,19 @@ _Static_assert(sizeof(struct lg_mount_value) ==
  * every prefix of the original path, for both banks' seeds: the kernel looks them up as it does
  * a walked path's, so the more restrictive of the two names decides.
  */
+/* lg_link_value.flags: recorded by the daemon (refresh_links), in the reserve. */
+#define LG_LINK_BY_DAEMON 1
+/*
+ * Records beyond the capacity (`--link-records`) kept for the daemon's: the files named by an
+ * exact deny rule that have other names at a reload, recorded even while the kernel's share is
+ * held full by a service's links (attack run 7, 279).
+ */
+#define LG_LINK_RESERVE 1024
+
 struct lg_link_value {
 	__u8 count[2];  /* prefixes held per bank: 1 (the root) + components; 0 = not computed */
-	__u8 pad[6];
+	__u8 flags;     /* LG_LINK_BY_DAEMON */
+	__u8 pad[5];
 	__u64 prefix_hash[2][LG_PATH_DEPTH_MAX + 1];
 	__u8 path[LG_EVENT_PATH_MAX]; /* the original path, for events and for rehashing */
 };
@@ -404,7 +414,13 @@ enum lg_epoch_index {
 	LG_EPOCH_MOUNT_ALL = 4,
 	/* Not an epoch: hard links the kernel could not record since load (lg_links full). */
 	LG_EPOCH_LINKS_UNRECORDED = 5,
-	LG_EPOCH_COUNT = 6,
+	/* Not epochs: the records the kernel made (against LG_EPOCH_LINKS_CAPACITY, which the
+	 * daemon sets at load; 0: no limit but the map's), and files of exact deny rules with
+	 * other names that the daemon could not record at reloads (it alone writes that one). */
+	LG_EPOCH_LINKS_MADE = 6,
+	LG_EPOCH_LINKS_CAPACITY = 7,
+	LG_EPOCH_LINKS_RULES_UNRECORDED = 8,
+	LG_EPOCH_COUNT = 9,
 };
 
 /*
@@ -428,7 +444,7 @@ _Static_assert(sizeof(struct lg_rate_key) == 24, "lg_rate_key layout");
 struct lg_rate_value {
 	__u64 window_start; /* ns, CLOCK_MONOTONIC */
 	__u64 count;        /* events sent in this window (64-bit: BPF atomics) */
-	__u64 suppressed;   /* held back since the last event sent */
+	__u64 suppressed;   /* unused: the counts held back are in lg_held (common.bpf.h) */
 };
 _Static_assert(sizeof(struct lg_rate_value) == 24, "lg_rate_value layout");
 
@@ -439,12 +455,20 @@ _Static_assert(sizeof(struct lg_rate_value) == 24, "lg_rate_value layout");
  */
 #define LG_LOST_KEYS 4096
 
+enum lg_lost_where {
+	LG_LOST_RING_BUFFER = 0, /* the ring buffer was full */
+	/* held back by the rate limit and never carried by a later event's "suppressed_before"
+	 * (lg_held full; or the event that carried it lost: counted under the ring buffer) */
+	LG_LOST_RATE_LIMIT = 1,
+};
+
 struct lg_lost_key {
 	__u32 policy;
 	__u32 rule;
 	__u8 builtin; /* enum lg_builtin; 0 for a rule */
 	__u8 hook;
-	__u8 pad[6];
+	__u8 where; /* enum lg_lost_where */
+	__u8 pad[5];
 };
 _Static_assert(sizeof(struct lg_lost_key) == 16, "lg_lost_key layout");
 

@@ -13,7 +13,13 @@
  * reason: the refused kill of lsmguard after ten refused signals to PID 1 is named by an event
  * of its own), 274 (held: the daemon's ring buffer and map descriptors and its consumer page
  * through /proc/PID/map_files, /proc/PID/fd, pidfd_getfd, process_vm_readv and
- * BPF_MAP_GET_FD_BY_ID, as root and uid 1000).
+ * BPF_MAP_GET_FD_BY_ID, as root and uid 1000), 275 and 278 (closed: the daemon's record and its
+ * lost-event snapshot are pinned maps, so a /run filled by a confined root makes status lie no
+ * more and the next daemon report no loss twice), 277 (closed: held-back counts live outside
+ * the rate limit's LRU records, in lg_held), 279 (closed: the kernel's share of the link records
+ * counted exactly, every confined link() past it refused, and a reserve for the files of exact
+ * deny rules recorded at reloads). Their cases here are rewritten from the run's (the run's
+ * 277 relied on the kill of lsmguard being held back, which 270's fix ended).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -463,3 +469,657 @@ VM_TEST(a7_daemon_ring_buffer_descriptors_and_mappings, 274)
 	}
 }
 
+
+/* ===================================================================================== */
+/* 275, 278: /run filled by a confined root: what status and the next daemon go by.       */
+/* ===================================================================================== */
+
+#define A7_FILL "/run/a7fill"
+#define A7_RECORD "/sys/fs/bpf/lsmguard/maps/lg_daemon_state"
+#define A7_S275 "/lgt/a7-s275"
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+struct fill_arg {
+	uid_t uid;
+	const char *path;
+};
+
+/* Write path until the filesystem is full (0), or the errno of the open. */
+static int do_fill(const void *data)
+{
+	const struct fill_arg *a = data;
+	static char chunk[1 << 20];
+	int fd;
+
+	if (drop_to(a->uid))
+		return 200;
+	fd = open(a->path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0)
+		return errno;
+	memset(chunk, 'x', sizeof(chunk));
+	for (long total = 0; total < (8L << 30); total += sizeof(chunk)) {
+		if (write(fd, chunk, sizeof(chunk)) < (ssize_t)sizeof(chunk)) {
+			while (write(fd, chunk, 4096) > 0)
+				;
+			while (write(fd, chunk, 1) > 0)
+				;
+			break;
+		}
+	}
+	close(fd);
+	return 0;
+}
+
+static int bpf_obj_get_raw(const char *path, __u32 flags)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.pathname = (__u64)(unsigned long)path;
+	attr.file_flags = flags;
+	return (int)syscall(SYS_bpf, BPF_OBJ_GET, &attr, sizeof(attr));
+}
+
+/* The daemon's record taken for writing (0) or removed, as the task in its cgroup: errno. */
+static int do_take_record(const void *data)
+{
+	int fd = bpf_obj_get_raw(A7_RECORD, 0);
+
+	(void)data;
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	if (errno != EPERM)
+		return 100 + errno;
+	return unlink(A7_RECORD) ? errno : 0;
+}
+
+/* `lsmguard status --json` into out; its "generation", or -1. */
+static long status_json_generation(char *out, size_t size)
+{
+	const char *const argv[] = {LSMGUARD, "status", "--json", NULL};
+	const char *at;
+
+	if (run_command(argv, out, size) != 0 || !(at = strstr(out, "\"generation\":")))
+		return -1;
+	return atol(at + strlen("\"generation\":"));
+}
+
+VM_TEST(a7_full_run_status_names_the_generation_in_force, 275)
+{
+	static char out[262144];
+	pid_t daemon;
+
+	a7_setup();
+	VM_TIMEOUT(120);
+	VM_EXPECT_DAEMON_WARNING("cannot write /run/lsmguard/state");
+	VM_EXPECT_DAEMON_WARNING("cannot write /run/lsmguard/reloads");
+	VM_EXPECT_DAEMON_WARNING("cannot write the metrics file");
+	daemon = daemon_pid();
+	VM_CHECK(daemon > 1);
+	make_cgroup(A7_S275);
+	for (size_t c = 0; c < 2; c++) {
+		struct fill_arg a = {0, A7_FILL};
+		char policy[256], name[64], needle[96];
+		long gen0 = status_json_generation(out, sizeof(out)), gen1 = -1;
+		int file0 = state_generation(), r;
+
+		snprintf(name, sizeof(name), "a7-s275-%s", attacker_names[c]);
+		snprintf(policy, sizeof(policy),
+			 "[policy]\nname = %s\ncgroup = " A7_S275 "\nmode = enforce\n" A7_RULES, name);
+		r = in_cgroup(attackers[c], do_fill, &a);
+		printf("# %s: /run filled by the confined root: %s\n", attacker_names[c], res(r));
+		VM_CHECK(r == 0);
+		/* A policy only the new generation has. */
+		write_file(POLICY_DIR "/a7-s275.ini", policy, 0644);
+		kill(daemon, SIGHUP);
+		for (long end = now_ms() + 10000; now_ms() < end; usleep(100 * 1000)) {
+			gen1 = status_json_generation(out, sizeof(out));
+			if (gen1 > gen0)
+				break;
+		}
+		snprintf(needle, sizeof(needle), "\"name\":\"%s\"", name);
+		printf("# %s: after SIGHUP with /run full: status's generation %ld -> %ld, the /run "
+		       "copy's %d -> %d; status lists %s: %s\n",
+		       attacker_names[c], gen0, gen1, file0, state_generation(), name,
+		       strstr(out, needle) ? "yes" : "NO");
+		VM_CHECK(gen1 == gen0 + 1);
+		VM_CHECK(strstr(out, "\"policies_known\":true") != NULL);
+		if (!strstr(out, needle))
+			VM_FAIL("%s: status names generation %ld but not its policy %s (the "
+				"record of the generation before)",
+				attacker_names[c], gen1, name);
+		/* The record cannot be taken or removed by the confined root. */
+		r = in_cgroup(attackers[c], do_take_record, NULL);
+		printf("# %s: the confined root takes the record for writing, removes it: %s\n",
+		       attacker_names[c], res(r));
+		VM_CHECK(r == EPERM);
+		VM_CHECK(system("rm -f " A7_FILL) == 0);
+		unlink(POLICY_DIR "/a7-s275.ini");
+		VM_CHECK(daemon_reload_wait()); /* the /run copy again */
+		VM_CHECK(state_generation() == status_json_generation(out, sizeof(out)));
+		VM_CHECK(!strstr(out, needle));
+		VM_CHECK(kill(daemon, 0) == 0);
+	}
+	{
+		/* Root outside every policy: read-only, as for the object's maps. */
+		int rw = bpf_obj_get_raw(A7_RECORD, 0), rw_errno = errno;
+		int ro = bpf_obj_get_raw(A7_RECORD, BPF_F_RDONLY);
+
+		printf("# unconfined root: the record for writing %s, read-only %s\n",
+		       rw >= 0 ? "success" : strerror(rw_errno), ro >= 0 ? "success" : "refused");
+		VM_CHECK(rw < 0 && rw_errno == EPERM);
+		VM_CHECK(ro >= 0);
+		if (rw >= 0)
+			close(rw);
+		if (ro >= 0)
+			close(ro);
+	}
+	{
+		struct fill_arg a = {USER, A7_FILL};
+		struct stat st;
+		int r;
+
+		/* The VM mounts /run as tmpfs's default 1777; Debian's is 0755. */
+		VM_CHECK(stat("/run", &st) == 0);
+		VM_CHECK(chmod("/run", 0755) == 0);
+		r = in_cgroup(A7, do_fill, &a);
+		chmod("/run", st.st_mode & 07777);
+		printf("# uid 1000, /run 0755 as on Debian: %s\n", res(r));
+		VM_CHECK(r == EACCES);
+		system("rm -f " A7_FILL);
+	}
+}
+
+/* n refused creations of distinct names in the policy directory (a built-in protection); a
+ * negative n: each name twice, so that every rate-limit record is used again and the LRU map
+ * keeps none for being used (attack run 7's way to evict a record). */
+static int do_flood_protected(const void *data)
+{
+	int n = *(const int *)data, refused = 0, twice = n < 0;
+
+	if (twice)
+		n = -n;
+	for (int i = 0; i < n; i++) {
+		char path[96];
+		int fd;
+
+		snprintf(path, sizeof(path), POLICY_DIR "/a7-%d.ini", twice ? i / 2 : i);
+		fd = open(path, O_WRONLY | O_CREAT, 0644);
+		if (fd >= 0) {
+			close(fd);
+			unlink(path);
+		} else if (errno == EPERM) {
+			refused++;
+		}
+	}
+	return refused == n ? 0 : 1;
+}
+
+/* `lsmguard run` with its lines in log (not on /run); its pid once ready, or -1. */
+static pid_t start_own_daemon(const char *log)
+{
+	int out = open(log, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	long end = now_ms() + 30000;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		dup2(out, 1);
+		dup2(out, 2);
+		execl(LSMGUARD, "lsmguard", "run", "--policy-dir", POLICY_DIR, (char *)NULL);
+		_exit(127);
+	}
+	while (now_ms() < end) {
+		/* After the events it found queued, which can be megabytes. */
+		FILE *f = fopen(log, "r");
+		char line[4096];
+		bool ready = false;
+		int status;
+
+		while (f && !ready && fgets(line, sizeof(line), f))
+			ready = strstr(line, "\"event\":\"ready\"") != NULL;
+		if (f)
+			fclose(f);
+		if (ready) {
+			close(out);
+			return pid;
+		}
+		if (waitpid(pid, &status, WNOHANG) == pid) {
+			printf("# lsmguard run exited (status %d)\n", status);
+			close(out);
+			return -1;
+		}
+		usleep(50 * 1000);
+	}
+	close(out);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	return -1;
+}
+
+static void stop_own_daemon(pid_t pid)
+{
+	kill(pid, SIGTERM);
+	if (!wait_exit(pid, 10000))
+		kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+/* The sum of "count" of the "lost" lines of lost_in in log, and how many lines. */
+static long lost_in_log(const char *log, const char *lost_in, int *lines)
+{
+	char line[4096], needle[64];
+	long sum = 0;
+	FILE *f = fopen(log, "r");
+
+	*lines = 0;
+	if (!f)
+		return -1;
+	snprintf(needle, sizeof(needle), "\"lost_in\":\"%s\"", lost_in);
+	while (fgets(line, sizeof(line), f)) {
+		char *count = strstr(line, "\"count\":");
+
+		if (!strstr(line, "\"event\":\"lost\"") || !strstr(line, needle) || !count)
+			continue;
+		sum += atol(count + 8);
+		(*lines)++;
+	}
+	fclose(f);
+	return sum;
+}
+
+VM_TEST(a7_full_run_at_a_restart_reports_losses_once, 278)
+{
+	struct fill_arg fill = {0, A7_FILL};
+	int flood = 20000, lines1 = 0, lines2 = 0, lines3 = 0, r;
+	long lost1 = -1, lost2 = -1, lost3 = -1;
+	pid_t d0, d1, d2 = -1, d3 = -1;
+
+	a7_setup();
+	VM_TIMEOUT(180);
+	d0 = daemon_pid();
+	if (d0 > 1) {
+		kill(d0, SIGTERM);
+		VM_CHECK(wait_exit(d0, 10000));
+	}
+	r = in_cgroup(A7, do_fill, &fill);
+	printf("# /run filled by the confined root: %s\n", res(r));
+	VM_CHECK(r == 0);
+	/* A restart (upgrade, crash, systemctl restart) while /run is full. */
+	d1 = start_own_daemon("/tmp/a7-d1.log");
+	VM_CHECK(d1 > 0);
+	if (d1 > 0) {
+		/* Losses: more distinct denials at once than the ring buffer holds. */
+		r = in_cgroup(A7, do_flood_protected, &flood);
+		VM_CHECK(r == 0);
+		sleep(3);
+		lost1 = lost_in_log("/tmp/a7-d1.log", "ring_buffer", &lines1);
+		stop_own_daemon(d1);
+		/* The next daemon, /run still full: it starts from the pinned snapshot. */
+		d2 = start_own_daemon("/tmp/a7-d2.log");
+		VM_CHECK(d2 > 0);
+	}
+	if (d2 > 0) {
+		sleep(3);
+		lost2 = lost_in_log("/tmp/a7-d2.log", "ring_buffer", &lines2);
+		/* Losses while no daemon reads: said once, by the next one. */
+		stop_own_daemon(d2);
+		r = in_cgroup(A7, do_flood_protected, &flood);
+		VM_CHECK(r == 0);
+		d3 = start_own_daemon("/tmp/a7-d3.log");
+		VM_CHECK(d3 > 0);
+	}
+	if (d3 > 0) {
+		sleep(3);
+		lost3 = lost_in_log("/tmp/a7-d3.log", "ring_buffer", &lines3);
+		stop_own_daemon(d3);
+	}
+	VM_CHECK(system("rm -f " A7_FILL) == 0);
+	printf("# /run full: the first daemon reported %ld lost events (%d lines); the next, with "
+	       "no loss since, %ld (%d lines); the third, after a flood with no daemon, %ld (%d "
+	       "lines)\n",
+	       lost1, lines1, lost2, lines2, lost3, lines3);
+	VM_CHECK(lost1 > 0);
+	if (lost2 != 0)
+		VM_FAIL("the same %ld lost events reported again by the next daemon (the snapshot "
+			"was not saved on a full /run)",
+			lost2);
+	VM_CHECK(lost3 > 0);
+	{
+		long mark = event_mark();
+
+		/* The suite's daemon again: nothing lost since the last look. */
+		VM_CHECK(daemon_start() > 0);
+		sleep(2);
+		VM_CHECK(count_events_after(mark, "\"lost_in\":\"ring_buffer\"") == 0);
+	}
+}
+
+/* ===================================================================================== */
+/* 277: the held-back count evicted from the rate limit's LRU map.                       */
+/* ===================================================================================== */
+
+/* Fifteen SIGCONTs to PID 1 in a second (ten events, five held back): how many refused. */
+static int do_fifteen_kills(const void *data)
+{
+	int refused = 0;
+
+	(void)data;
+	for (int i = 0; i < 15; i++)
+		refused += kill(1, SIGCONT) && errno == EPERM;
+	return refused;
+}
+
+static int do_one_kill(const void *data)
+{
+	(void)data;
+	return kill(1, SIGCONT) ? errno : 0;
+}
+
+/* The number after member in the first line after mark that has every needle; -1: none. */
+static long member_after(long mark, const char *const *needles, const char *member)
+{
+	char line[4096];
+	long value = -1;
+	FILE *f = fopen(EVENT_LOG, "r");
+
+	if (!f)
+		return -1;
+	fseek(f, mark, SEEK_SET);
+	while (value < 0 && fgets(line, sizeof(line), f)) {
+		bool all = true;
+		const char *at;
+
+		for (const char *const *n = needles; *n; n++)
+			all = all && strstr(line, *n);
+		if (all)
+			value = (at = strstr(line, member)) ? atol(at + strlen(member)) : 0;
+	}
+	fclose(f);
+	return value;
+}
+
+VM_TEST(a7_suppressed_count_evicted_from_the_rate_limit, 277)
+{
+	for (size_t c = 0; c < 2; c++) {
+		const char *const next[] = {"\"hook\":\"task_kill\"",
+					    "\"path\":\"PID 1 (the service manager)\"", NULL};
+		const char *const lost[] = {"\"event\":\"lost\"", "\"lost_in\":\"rate_limit\"",
+					    "\"hook\":\"task_kill\"", NULL};
+		int flood = -131072, r, rf;
+		long mark, t0, carried, counted;
+
+		a7_setup();
+		VM_TIMEOUT(240);
+		usleep(1200 * 1000);
+		r = in_cgroup(attackers[c], do_fifteen_kills, NULL);
+		usleep(500 * 1000); /* their ten events written before the mark */
+		mark = event_mark();
+		t0 = now_ms();
+		/* 65,536 distinct refused names, each twice: four times the rate limit's records. */
+		rf = in_cgroup(attackers[c], do_flood_protected, &flood);
+		printf("# %s: 15 kill(1), %d refused; then 65536 distinct refused names, twice (%s) in "
+		       "%ld ms\n",
+		       attacker_names[c], r, res(rf), now_ms() - t0);
+		/* Refused in both modes: PID 1 is a protection. */
+		VM_CHECK(r == 15);
+		VM_CHECK(rf == 0);
+		usleep(1200 * 1000);
+		r = in_cgroup(attackers[c], do_one_kill, NULL);
+		VM_CHECK(r == EPERM);
+		VM_CHECK(wait_event_after(mark, next, 5000));
+		sleep(2); /* a "lost" line comes within a second */
+		carried = member_after(mark, next, "\"suppressed_before\":");
+		counted = member_after(mark, lost, "\"count\":");
+		print_events_after(mark, "\"hook\":\"task_kill\"");
+		printf("# %s: the five held back: carried by the next event %ld, in a lost event "
+		       "%ld\n",
+		       attacker_names[c], carried, counted);
+		/* Exactly once: in the next event's suppressed_before, or in a "lost" line. */
+		if ((carried > 0 ? carried : 0) + (counted > 0 ? counted : 0) != 5)
+			VM_FAIL("%s: the five held-back kill(1) are accounted %ld + %ld times (their "
+				"count left with the evicted rate-limit record)",
+				attacker_names[c], carried, counted);
+	}
+}
+
+/* ===================================================================================== */
+/* 279: the hard-link records used up by one service.                                     */
+/* ===================================================================================== */
+
+#define A7_OTHER "/lgt/a7-other"
+#define A7_LINKS "/data/a7links"
+static const char a7_other_policy[] = "[policy]\nname = a7-other\ncgroup = " A7_OTHER
+				      "\nmode = enforce\n" A7_RULES;
+static const char a7_denying_policy[] = "[policy]\nname = a7\ncgroup = " A7 "\nmode = enforce\n"
+					"[files]\ndefault = allow\ndeny = " A7_LINKS "/secret\n"
+					"[exec]\ndefault = allow\n[network]\ndefault = allow\n";
+
+struct links_report {
+	int made;
+	int stop_errno;
+};
+
+static int links_ready[2];
+
+/* A process run in cgroup (moved in before it starts); a7_wait collects fn's result. */
+struct a7_proc {
+	pid_t pid;
+	int result_fd;
+};
+
+static bool a7_spawn(struct a7_proc *p, const char *cgroup, int (*fn)(const void *),
+		     const void *arg)
+{
+	int res_pipe[2], go[2];
+	char c = 0;
+
+	if (pipe2(res_pipe, O_CLOEXEC) || pipe2(go, O_CLOEXEC))
+		return false;
+	fflush(stdout);
+	p->pid = fork();
+	if (p->pid < 0)
+		return false;
+	if (p->pid == 0) {
+		int r;
+
+		close(res_pipe[0]);
+		close(go[1]);
+		if (read(go[0], &c, 1) != 1 || c != 'y')
+			_exit(3);
+		r = fn(arg);
+		_exit(write(res_pipe[1], &r, sizeof(r)) == sizeof(r) ? 0 : 1);
+	}
+	close(res_pipe[1]);
+	close(go[0]);
+	c = !cgroup || move_into_cgroup(cgroup, p->pid) ? 'y' : 'n';
+	if (write(go[1], &c, 1) != 1)
+		c = 'n';
+	close(go[1]);
+	p->result_fd = res_pipe[0];
+	return c == 'y';
+}
+
+static int a7_wait(struct a7_proc *p, int timeout_ms)
+{
+	struct pollfd pfd = {.fd = p->result_fd, .events = POLLIN};
+	int r = OP_NO_RESULT;
+
+	if (poll(&pfd, 1, timeout_ms) == 1 && read(p->result_fd, &r, sizeof(r)) != sizeof(r))
+		r = OP_NO_RESULT;
+	kill(p->pid, SIGKILL);
+	waitpid(p->pid, NULL, 0);
+	close(p->result_fd);
+	return r;
+}
+
+/* Files with a second name each until the records are full; then it holds them. */
+static int do_fill_links(const void *data)
+{
+	struct links_report rep = {0, 0};
+
+	(void)data;
+	mkdir(A7_LINKS "/f", 0755);
+	for (int i = 0; i < 40000; i++) {
+		char a[96], b[96];
+		int fd;
+
+		snprintf(a, sizeof(a), A7_LINKS "/f/%d", i);
+		snprintf(b, sizeof(b), A7_LINKS "/f/%d.l", i);
+		fd = open(a, O_WRONLY | O_CREAT, 0644);
+		if (fd < 0) {
+			rep.stop_errno = 1000 + errno;
+			break;
+		}
+		close(fd);
+		if (link(a, b)) {
+			rep.stop_errno = errno;
+			break;
+		}
+		rep.made++;
+	}
+	if (write(links_ready[1], &rep, sizeof(rep)) != sizeof(rep))
+		return 201;
+	pause();
+	return 0;
+}
+
+/* A new file of the service's, given a second name (a lock file's pattern): own<uid>-<round>. */
+struct link_own_arg {
+	const char *dir;
+	uid_t uid;
+	int round;
+};
+
+static int do_link_own(const void *data)
+{
+	const struct link_own_arg *a = data;
+	char from[96], to[96];
+	int fd;
+
+	if (drop_to(a->uid))
+		return 200;
+	snprintf(from, sizeof(from), "%s/own%u-%d", a->dir, (unsigned)a->uid, a->round);
+	snprintf(to, sizeof(to), "%s/own%u-%d.lock", a->dir, (unsigned)a->uid, a->round);
+	fd = open(from, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	if (fd < 0)
+		return 100 + errno;
+	close(fd);
+	/* A file recorded once keeps its record until its last name goes: a new one each time. */
+	if (link(from, to))
+		return errno;
+	unlink(to);
+	return 0;
+}
+
+VM_TEST(a7_link_records_used_up_by_one_service, 279)
+{
+	static char out[262144];
+	const char *const status[] = {LSMGUARD, "status", "--json", NULL};
+	struct link_own_arg root_arg = {A7_LINKS "/o", 0}, user_arg = {A7_LINKS "/o", USER};
+	struct links_report rep = {0, 0};
+	struct pollfd pfd;
+	struct a7_proc hog;
+	int r_other, r_user, r_own, r_secret, r_alias, r_alias2;
+	long mark;
+
+	a7_setup();
+	VM_TIMEOUT(300);
+	write_file(POLICY_DIR "/a7-other.ini", a7_other_policy, 0644);
+	VM_CHECK(daemon_reload_wait());
+	make_cgroup(A7_OTHER);
+	VM_CHECK(system("rm -rf " A7_LINKS " && mkdir -p " A7_LINKS "/o && chmod 1777 " A7_LINKS
+			"/o && echo a7-secret > " A7_LINKS "/secret") == 0);
+	/* Control: another service's link() before, root and uid 1000. */
+	r_other = in_cgroup(A7_OTHER, do_link_own, &root_arg);
+	r_user = in_cgroup(A7_OTHER, do_link_own, &user_arg);
+	printf("# another policy's link() before: root %s, uid 1000 %s\n", res(r_other),
+	       res(r_user));
+	VM_CHECK(r_other == 0);
+	VM_CHECK(r_user == 0);
+	VM_CHECK(pipe(links_ready) == 0);
+	VM_CHECK(a7_spawn(&hog, A7, do_fill_links, NULL));
+	pfd = (struct pollfd){.fd = links_ready[0], .events = POLLIN};
+	if (poll(&pfd, 1, 240000) != 1 || read(links_ready[0], &rep, sizeof(rep)) != sizeof(rep)) {
+		VM_FAIL("the attacker reported nothing");
+		a7_wait(&hog, 100);
+		return;
+	}
+	printf("# the confined root (enforce) made %d files with a second name, then: %s\n",
+	       rep.made, res(rep.stop_errno));
+	VM_CHECK(rep.made > 16000); /* records left by earlier cases count too */
+	VM_CHECK(rep.stop_errno == EPERM);
+	/* Reported: status says full. */
+	VM_CHECK(run_command(status, out, sizeof(out)) == 0);
+	VM_CHECK(strstr(out, "\"link_records\":{\"capacity\":16384,") != NULL);
+	VM_CHECK(strstr(out, "\"used\":16384,\"full\":true,\"rule_files_unrecorded\":0}") != NULL);
+	/* Every other confined service's link() now: refused, each time, root and uid 1000. */
+	mark = event_mark();
+	for (int i = 1; i <= 3; i++) {
+		root_arg.round = user_arg.round = i;
+		r_other = in_cgroup(A7_OTHER, do_link_own, &root_arg);
+		r_user = in_cgroup(A7_OTHER, do_link_own, &user_arg);
+		root_arg.round = 10 + i; /* its own file */
+		r_own = in_cgroup(A7, do_link_own, &root_arg);
+		root_arg.round = i;
+		printf("# while it holds them: another policy's link() root %s, uid 1000 %s; its "
+		       "own %s\n",
+		       res(r_other), res(r_user), res(r_own));
+		VM_CHECK(r_other == EPERM);
+		VM_CHECK(r_user == EPERM);
+		VM_CHECK(r_own == EPERM);
+	}
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"hook\":\"path_link\"",
+			   "\"policy\":\"a7-other\"", "\"uid\":1000",
+			   "\"path\":\"" A7_LINKS "/o/own1000-1\"");
+	/* An administrator gives a file a second name (no rule covers it yet: made, with a
+	 * notice), then a reload adds an exact deny rule for it to the attacker's policy. */
+	mark = event_mark();
+	VM_CHECK(link(A7_LINKS "/secret", A7_LINKS "/alias") == 0);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"notice\"", "\"hook\":\"path_link\"",
+			   "\"path\":\"" A7_LINKS "/secret\"");
+	write_file(POLICY_DIR "/a7.ini", a7_denying_policy, 0644);
+	VM_CHECK(daemon_reload_wait());
+	r_secret = try_open(A7, A7_LINKS "/secret", O_RDONLY);
+	r_alias = try_open(A7, A7_LINKS "/alias", O_RDONLY);
+	printf("# after the reload with deny = %s/secret: the rule's name %s, the second name "
+	       "%s\n",
+	       A7_LINKS, res(r_secret), res(r_alias));
+	VM_CHECK(r_secret == EPERM);
+	if (r_alias != EPERM)
+		VM_FAIL("the second name made while the records were full opens (%s): the new "
+			"deny rule does not follow it",
+			res(r_alias));
+	VM_CHECK(run_command(status, out, sizeof(out)) == 0);
+	VM_CHECK(strstr(out, "\"rule_files_unrecorded\":0}") != NULL);
+	/* Control: the records given back, the same second name made again: recorded. */
+	a7_wait(&hog, 100);
+	VM_CHECK(system("rm -rf " A7_LINKS "/f && rm -f " A7_LINKS "/alias") == 0);
+	VM_CHECK(link(A7_LINKS "/secret", A7_LINKS "/alias") == 0);
+	r_alias2 = try_open(A7, A7_LINKS "/alias", O_RDONLY);
+	root_arg.round = 4;
+	r_other = in_cgroup(A7_OTHER, do_link_own, &root_arg);
+	printf("# control, the records given back: the second name %s; another policy's link() "
+	       "%s\n",
+	       res(r_alias2), res(r_other));
+	VM_CHECK(r_alias2 == EPERM);
+	VM_CHECK(r_other == 0);
+	VM_CHECK(run_command(status, out, sizeof(out)) == 0);
+	VM_CHECK(strstr(out, "\"full\":false") != NULL);
+	close(links_ready[0]);
+	close(links_ready[1]);
+	write_file(POLICY_DIR "/a7.ini", a7_policy, 0644);
+	unlink(POLICY_DIR "/a7-other.ini");
+	VM_CHECK(daemon_reload_wait());
+	system("rm -rf " A7_LINKS);
+}

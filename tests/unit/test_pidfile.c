@@ -261,3 +261,59 @@ TEST_F(pidfile, lost_snapshot_read_back_as_written)
 	}
 	CHECK_INT(lg_lost_seen_read(self->dir, got, 4), -EINVAL);
 }
+
+/*
+ * The state text (enforcer/state.c), as the daemon's pinned record and its /run copy hold it:
+ * generation, bank and each policy's fields read back; lines of another kind, or with a field
+ * missing, are skipped, not misread.
+ */
+TEST(state_text_parsed)
+{
+	const char text[] = "generation\t7\nbank\t1\n"
+			    "policy\t1025\tenforce\tnginx\t/system.slice/nginx.service\t"
+			    "/etc/lsmguard/policy.d/nginx.ini\n"
+			    "policy\t1026\taudit\tcron\t/system.slice/cron.service\n"
+			    "unknown\tline\n"
+			    "policy\t1027\taudit\tatd\t/system.slice/atd.service\t/p/atd.ini\n";
+	struct lg_state state = {0};
+
+	CHECK_INT(lg_state_parse(text, &state), 0);
+	CHECK_INT((int)state.generation, 7);
+	CHECK_INT((int)state.bank, 1);
+	CHECK_INT((int)state.count, 2);
+	if (state.count == 2) {
+		CHECK_INT((int)state.policies[0].id, 1025);
+		CHECK_STR(state.policies[0].mode, "enforce");
+		CHECK_STR(state.policies[0].name, "nginx");
+		CHECK_STR(state.policies[0].cgroup, "/system.slice/nginx.service");
+		CHECK_STR(state.policies[0].file, "/etc/lsmguard/policy.d/nginx.ini");
+		CHECK_INT((int)state.policies[1].id, 1027);
+		CHECK_STR(state.policies[1].name, "atd");
+	}
+	lg_state_free(&state);
+}
+
+/* The /run copy read back whole through the same parser, with its reload counts. */
+TEST_F(pidfile, state_copy_read_back)
+{
+	const char text[] = "generation\t3\nbank\t0\npolicy\t1\tenforce\ta\t/a\t/p/a.ini\n";
+	struct lg_state state;
+	char path[128];
+	FILE *f;
+
+	CHECK_INT(lg_state_read(self->dir, &state), -ENOENT);
+	CHECK_INT(lg_state_write(self->dir, text), 0);
+	CHECK_INT(lg_reloads_write(self->dir, 4, 1, false, 1700000000), 0);
+	CHECK_INT(lg_state_read(self->dir, &state), 0);
+	CHECK_INT((int)state.generation, 3);
+	CHECK_INT((int)state.count, 1);
+	CHECK_INT((int)state.reloads_ok, 4);
+	CHECK_INT((int)state.reloads_refused, 1);
+	CHECK(!state.last_reload_ok);
+	lg_state_free(&state);
+	snprintf(path, sizeof(path), "%s/state", self->dir);
+	f = fopen(path, "r");
+	CHECK(f != NULL);
+	if (f)
+		fclose(f);
+}
