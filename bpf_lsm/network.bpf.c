@@ -17,6 +17,9 @@
  * And, on every family (LG_BUILTIN_CREDENTIALS, a protection): a confined task sends only
  * SCM_CREDENTIALS an unprivileged sender could, its own (lg_credentials_check).
  *
+ * And socket creation (lsm/socket_create, lg_socket_create below): [network] sockets decides
+ * which families, and which inet protocols, a confined task may create sockets of.
+ *
  * Not covered: listening and accepting; the [network] rules of AF_UNIX, AF_NETLINK and other
  * families.
  */
@@ -26,6 +29,7 @@
 #define AF_UNSPEC 0
 #define AF_INET 2
 #define AF_INET6 10
+#define AF_NETLINK 16
 #define MSG_FASTOPEN 0x20000000
 #define SIN6_LEN_RFC2133 24
 #define SOCK_RAW 3
@@ -280,6 +284,93 @@ static __always_inline int lg_net_check(struct sock *sk, const struct sockaddr *
 	return lg_deny(policy, hook);
 }
 
+/*
+ * socket_create: [network] sockets. The kernel asks before anything else of the socket exists
+ * (__sock_create on 6.1: security_socket_create, then request_module("net-pf-N") for a family
+ * not loaded, then the family's create, which loads protocol modules such as sctp): a refused
+ * socket loads no module. socket(), socketpair() (both ends) and io_uring's IORING_OP_SOCKET
+ * all come here; accept() makes its socket without asking (its listener was decided). A socket
+ * the kernel makes for itself (kern, e.g. a filesystem's or a tunnel's) is never decided, and a
+ * socket received from outside the policy (SCM_RIGHTS, inherited, systemd's socket activation)
+ * is the sender's choice. AF_INET with SOCK_PACKET reaches here as AF_PACKET already.
+ *
+ * What may be created (LG_SOCKET_* in the ABI header): the family's bit; for inet and inet6
+ * the base protocols (TCP, MPTCP, UDP, ICMP echo), else the protocol's bit (raw, sctp, udplite,
+ * dccp, l2tp, anything else "other"); for netlink the protocol's bit. The kernel's own choices
+ * for protocol 0 (inet_create: TCP for SOCK_STREAM, UDP for SOCK_DGRAM, SCTP for
+ * SOCK_SEQPACKET, DCCP for SOCK_DCCP) are read as those protocols. Follows the policy's mode.
+ */
+#define SOCK_STREAM 1
+#define SOCK_DGRAM 2
+#define SOCK_SEQPACKET 5
+#define SOCK_DCCP 6
+#define LG_SOCK_TYPE_MASK 0xf
+#define LG_IPPROTO_ICMPV6 58
+
+/* The LG_SOCKET_INET_* bit an inet or inet6 socket needs; 0 for the base protocols. */
+static __always_inline __u32 lg_socket_inet_kind(int family, int type, int protocol)
+{
+	if (type == SOCK_RAW)
+		return LG_SOCKET_INET_RAW;
+	if (type == SOCK_STREAM &&
+	    (protocol == 0 || protocol == IPPROTO_TCP || protocol == IPPROTO_MPTCP))
+		return 0;
+	if (type == SOCK_DGRAM &&
+	    (protocol == 0 || protocol == IPPROTO_UDP ||
+	     (family == AF_INET && protocol == IPPROTO_ICMP) ||
+	     (family == AF_INET6 && protocol == LG_IPPROTO_ICMPV6)))
+		return 0;
+	if (protocol == IPPROTO_SCTP || (type == SOCK_SEQPACKET && protocol == 0))
+		return LG_SOCKET_INET_SCTP;
+	if (protocol == IPPROTO_UDPLITE)
+		return LG_SOCKET_INET_UDPLITE;
+	if (type == SOCK_DCCP || protocol == IPPROTO_DCCP)
+		return LG_SOCKET_INET_DCCP;
+	if (protocol == IPPROTO_L2TP)
+		return LG_SOCKET_INET_L2TP;
+	return LG_SOCKET_INET_OTHER;
+}
+
+SEC("lsm/socket_create")
+int BPF_PROG(lg_socket_create, int family, int type, int protocol, int kern, int ret)
+{
+	const struct lg_policy_value *policy;
+	struct lg_event *ev;
+	__u64 cgroup_id = 0;
+	bool allowed;
+
+	if (ret || kern)
+		return ret;
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy)
+		return 0;
+	type &= LG_SOCK_TYPE_MASK;
+	allowed = family >= 0 && family < LG_SOCKET_FAMILY_MAX &&
+		  ((policy->socket_families >> family) & 1);
+	if (allowed && (family == AF_INET || family == AF_INET6)) {
+		__u32 kind = lg_socket_inet_kind(family, type, protocol);
+
+		allowed = !kind || (policy->socket_inet & kind);
+	} else if (allowed && family == AF_NETLINK) {
+		allowed = protocol >= 0 && protocol < 32 && ((policy->socket_netlink >> protocol) & 1);
+	}
+	if (allowed) {
+		lg_count_allowed(policy->id, LG_HOOK_SOCKET_CREATE);
+		return 0;
+	}
+	ev = lg_event_start(policy, cgroup_id, LG_HOOK_SOCKET_CREATE, LG_DECISION_NET,
+			    policy->socket_rule, 0,
+			    ((__u64)(__u16)family << 48) | ((__u64)(__u16)type << 32) | (__u32)protocol,
+			    0);
+	if (ev) {
+		ev->object.socket.family = (__u16)family;
+		ev->object.socket.type = (__u16)type;
+		ev->object.socket.protocol = (__u32)protocol;
+		bpf_ringbuf_submit(ev, 0);
+	}
+	return lg_deny(policy, LG_HOOK_SOCKET_CREATE);
+}
+
 SEC("lsm/socket_connect")
 int BPF_PROG(lg_socket_connect, struct socket *sock, struct sockaddr *address, int addrlen,
 	     int ret)
@@ -321,7 +412,6 @@ int BPF_PROG(lg_socket_connect, struct socket *sock, struct sockaddr *address, i
 #define SCM_CREDENTIALS 2
 #define LG_CMSG_MAX 16
 #define AF_UNIX 1
-#define AF_NETLINK 16
 #define NR_SENDMMSG 307	      /* x86-64 */
 #define NR_SENDMMSG_X32 538   /* x32, with X32_SYSCALL_BIT */
 #define NR_SENDMMSG_IA32 345  /* ia32 (no x86-64 call has this number) */

@@ -33,8 +33,9 @@
 #define USAGE                                                                                     \
 	"lsmguard explain [--policy-dir DIR] [--json] NAME OPERATION OBJECT\n"                    \
 	"  OPERATION OBJECT: open-read PATH | open-write PATH | exec PATH |\n"                     \
-	"                    connect ADDR:PORT[/tcp|/udp] | sendto ADDR:PORT[/tcp|/udp]\n"         \
-	"  (IPv6: [ADDR]:PORT)"
+	"                    connect ADDR:PORT[/tcp|/udp] | sendto ADDR:PORT[/tcp|/udp] |\n"      \
+	"                    socket FAMILY[/PROTOCOL]\n"                                        \
+	"  (IPv6: [ADDR]:PORT; socket: inet/raw, inet6/sctp, packet, netlink-audit...)"
 
 struct operation {
 	const char *name;
@@ -45,7 +46,7 @@ static const struct operation operations[] = {
 	{"open-read", LG_DECISION_FILE_READ}, {"read", LG_DECISION_FILE_READ},
 	{"open-write", LG_DECISION_FILE_WRITE}, {"write", LG_DECISION_FILE_WRITE},
 	{"exec", LG_DECISION_EXEC},           {"connect", LG_DECISION_NET},
-	{"sendto", LG_DECISION_NET},
+	{"sendto", LG_DECISION_NET},          {"socket", LG_DECISION_COUNT},
 };
 
 /*
@@ -210,6 +211,8 @@ static const char *match_of(const struct lg_rule_source *r)
 		return "address";
 	if (r->kind == LG_RULE_ANONYMOUS)
 		return "anonymous";
+	if (r->kind == LG_RULE_SOCKETS)
+		return "sockets";
 	return r->subtree ? "subtree" : "exact";
 }
 
@@ -246,6 +249,8 @@ static void print_text(const struct lg_policy *p, const char *op, const char *ob
 	if (r->kind == LG_RULE_DEFAULT)
 		printf("  rule:        no rule matches: [%s] default = %s%s\n", lg_class_name(r->class),
 		       lg_action_name(r->action), r->line ? "" : " (implied)");
+	else if (r->kind == LG_RULE_SOCKETS)
+		printf("  rule:        [network] %s\n", r->object);
 	else
 		printf("  rule:        %s = %s (%s)\n", lg_action_name(r->action), r->object,
 		       match_of(r));
@@ -334,7 +339,7 @@ int cmd_explain(int argc, char **argv)
 			operation = &operations[i];
 	if (!operation)
 		return usage_error("unknown operation", op, USAGE);
-	is_path = operation->decision != LG_DECISION_NET;
+	is_path = operation->decision != LG_DECISION_NET && operation->decision != LG_DECISION_COUNT;
 
 	if (load_and_compile(&policy_dir, 1, LG_LOAD_CHECK_OWNER, &set, &compiled, 0, 0))
 		return 2;
@@ -377,6 +382,21 @@ int cmd_explain(int argc, char **argv)
 			goto out;
 		}
 		device_builtin(compiled, id, operation->decision, resolved, &verdict);
+	} else if (operation->decision == LG_DECISION_COUNT) {
+		unsigned family, type;
+		int protocol;
+
+		if (lg_socket_parse(object, &family, &type, &protocol)) {
+			log_warnx("'%s' is not a socket: write a family (unix, packet...), "
+				  "inet/PROTOCOL or inet6/PROTOCOL (tcp, udp, ping, raw, sctp, "
+				  "udplite, dccp, l2tp) or netlink-NAME",
+				  object);
+			goto out;
+		}
+		if (lg_eval_socket(compiled, id, family, type, protocol, &verdict)) {
+			log_warnx("cannot evaluate '%s'", object);
+			goto out;
+		}
 	} else {
 		__u8 family, protocol, addr[16];
 		__u16 port;

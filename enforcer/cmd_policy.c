@@ -140,6 +140,8 @@ static const char *match_name(const struct lg_rule_source *r)
 		return r->subtree ? "subtree" : "exact";
 	case LG_RULE_ANONYMOUS:
 		return "anon";
+	case LG_RULE_SOCKETS:
+		return "sockets";
 	}
 	return "?";
 }
@@ -229,6 +231,16 @@ static void show_json(const struct lg_policy_set *set, const struct lg_compiled 
 		if (p->unit)
 			json_string_field(&w, "unit", p->unit);
 		json_string_field(&w, "mode", lg_mode_name(p->mode));
+		{
+			struct lg_sockets sockets;
+			char words[300];
+			bool implied;
+
+			lg_policy_sockets(p, &sockets, &implied);
+			lg_sockets_format(&sockets, words, sizeof(words));
+			json_string_field(&w, "sockets", words);
+			json_bool_field(&w, "sockets_implied", implied);
+		}
 		json_name(&w, "system");
 		json_object_start(&w);
 		for (int k = 0; k < LG_SYSTEM_KEY_COUNT; k++)

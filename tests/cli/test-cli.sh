@@ -116,6 +116,34 @@ run "explain a default" 1 "$lsmguard" explain --policy-dir examples nginx exec /
 		"  source:      examples/nginx.ini:47")
 run "explain --json" 1 "$lsmguard" explain --policy-dir examples --json nginx open-read /etc/shadow &&
 	same "explain --json" "$work/out" <(echo '{"policy":"nginx","mode":"enforce","operation":"open-read","object":"/etc/shadow","resolved":"/etc/shadow","verdict":"deny","walk_limit":false,"rule":{"id":52,"action":"deny","match":"exact","object":"/etc/shadow","source":"examples/nginx.ini:43"}}')
+run "explain a raw socket under default = deny" 1 "$lsmguard" explain --policy-dir examples nginx socket inet/raw &&
+	same "explain names the implied sockets and the default's line" "$work/out" <(printf '%s\n' \
+		"nginx: socket inet/raw: denied" \
+		"  rule:        [network] sockets other than: unix inet inet6 netlink (implied)" \
+		"  source:      examples/nginx.ini:58")
+run "explain a TCP socket" 0 "$lsmguard" explain --policy-dir examples nginx socket inet6/tcp
+run "explain an unknown socket" 2 "$lsmguard" explain --policy-dir examples nginx socket inet/bogus &&
+	same "explain says which sockets it knows" "$work/err" <(echo "lsmguard: 'inet/bogus' is not a socket: write a family (unix, packet...), inet/PROTOCOL or inet6/PROTOCOL (tcp, udp, ping, raw, sctp, udplite, dccp, l2tp) or netlink-NAME")
+mkdir "$work/sk" && printf '[policy]\nname = t\ncgroup = /t\nmode = enforce\n[network]\nsockets = unix inet6 netlink-route sctp\n' >"$work/sk/t.ini"
+chmod 644 "$work/sk/t.ini"
+run "explain a named protocol" 0 "$lsmguard" explain --policy-dir sk t socket inet6/sctp
+run "explain a protocol named for another family" 1 "$lsmguard" explain --policy-dir sk t socket inet/sctp
+run "explain a netlink protocol not named" 1 "$lsmguard" explain --policy-dir sk t socket netlink-audit &&
+	same "explain names the sockets line" "$work/out" <(printf '%s\n' \
+		"t: socket netlink-audit: denied" \
+		"  rule:        [network] sockets other than: unix inet6 netlink-route sctp" \
+		"  source:      sk/t.ini:6")
+printf '[policy]\nname = t\ncgroup = /t\nmode = enforce\n[network]\nsockets = unix pakcet\n' >"$work/sk/t.ini"
+run "sockets: an unknown word" 1 "$lsmguard" check sk/t.ini &&
+	same "sockets: the unknown word with a suggestion, FILE:LINE" "$work/err" <(printf '%s\n' \
+		"sk/t.ini:6: error: unknown socket 'pakcet' in 'sockets' (did you mean 'packet'?); write families (unix inet inet6 netlink packet...), netlink-PROTOCOL, inet protocols (raw sctp udplite dccp l2tp inet-other) or all" \
+		"lsmguard: 1 error in 1 file; nothing was loaded")
+printf '[policy]\nname = t\ncgroup = /t\nmode = enforce\n[network]\nsockets = unix\nsockets = raw\n' >"$work/sk/t.ini"
+run "sockets: a protocol without its family" 1 "$lsmguard" check sk/t.ini &&
+	same "sockets: the family to add, at the first sockets line" <(head -n 1 "$work/err") <(echo "sk/t.ini:6: error: 'sockets' names inet protocols (raw, sctp, udplite, dccp, l2tp, inet-other) but neither inet nor inet6; add the family they are for (sockets = inet raw)")
+printf '[policy]\nname = t\ncgroup = /t\nmode = enforce\n[files]\nsockets = unix\n' >"$work/sk/t.ini"
+run "sockets outside [network]" 1 "$lsmguard" check sk/t.ini &&
+	same "sockets belongs to [network]" <(head -n 1 "$work/err") <(echo "sk/t.ini:6: error: 'sockets' is only valid in [network]")
 run "explain in audit mode" 1 "$lsmguard" explain --policy-dir examples redis connect 10.9.9.9:25/tcp &&
 	same "explain says what audit mode does" <(head -n 1 "$work/out") <(echo "redis: connect 10.9.9.9:25/tcp: would be denied (audit mode: logged, allowed)")
 mkdir -p "$work/tree/real" && : >"$work/tree/real/file" && ln -s real "$work/tree/link"
