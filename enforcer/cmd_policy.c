@@ -114,7 +114,8 @@ int cmd_check(int argc, char **argv)
 		return usage_error("unknown option", argv[1],
 				   "lsmguard check PATH...  (policy files or directories)");
 	if (load_and_compile((const char *const *)argv + 1, (size_t)argc - 1,
-			     LG_PARSE_STAT_PATHS | LG_LOAD_CHECK_OWNER, &set, &compiled, 0, 0))
+			     LG_PARSE_STAT_PATHS | LG_PARSE_ADVICE | LG_LOAD_CHECK_OWNER, &set,
+			     &compiled, 0, 0))
 		return 1;
 	for (size_t i = 0; i < set.count; i++)
 		rules += lg_policy_rule_count(set.policies[i]);

@@ -913,7 +913,7 @@ static void check_policy(struct parse_state *st)
 			  "but neither inet nor inet6; add the family they are for (sockets = inet "
 			  "raw)");
 	}
-	if (p->section[LG_CLASS_NET].present && !p->sockets_line &&
+	if ((st->flags & LG_PARSE_ADVICE) && p->section[LG_CLASS_NET].present && !p->sockets_line &&
 	    !(p->section[LG_CLASS_NET].default_set &&
 	      p->section[LG_CLASS_NET].default_action == LG_ACT_DENY)) {
 		size_t denies = 0;

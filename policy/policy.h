@@ -189,6 +189,7 @@ struct lg_policy_set {
 #define LG_PARSE_BUILTIN 0x04    /* lsmguard's own policy: may use the reserved names */
 #define LG_LOAD_NO_FOLLOW 0x08   /* refuse a symbolic link (the files of a policy directory) */
 #define LG_LOAD_MAY_BE_MISSING 0x10 /* lg_policy_open_at: a missing file is no error (-ENOENT) */
+#define LG_PARSE_ADVICE 0x20     /* `check`: also warn about what a valid policy leaves open */
 #define LG_RESERVED_PREFIX "lsmguard-"
 
 /* Parse one policy from a stream; name is used in messages. */

@@ -141,6 +141,9 @@ run "sockets: an unknown word" 1 "$lsmguard" check sk/t.ini &&
 printf '[policy]\nname = t\ncgroup = /t\nmode = enforce\n[network]\nsockets = unix\nsockets = raw\n' >"$work/sk/t.ini"
 run "sockets: a protocol without its family" 1 "$lsmguard" check sk/t.ini &&
 	same "sockets: the family to add, at the first sockets line" <(head -n 1 "$work/err") <(echo "sk/t.ini:6: error: 'sockets' names inet protocols (raw, sctp, udplite, dccp, l2tp, inet-other) but neither inet nor inet6; add the family they are for (sockets = inet raw)")
+printf '[policy]\nname = t\ncgroup = /t\nmode = enforce\n[network]\ndefault = allow\ndeny = 10.0.0.0/8\n' >"$work/sk/t.ini"
+run "check: deny rules under default = allow pass raw sockets" 0 "$lsmguard" check sk/t.ini &&
+	same "check advises a sockets line" "$work/err" <(echo "sk/t.ini:5: warning: [network] denies addresses under default = allow, but raw and packet sockets (and SCTP, UDP-Lite) send past every rule; add sockets = unix inet inet6 netlink to refuse them")
 printf '[policy]\nname = t\ncgroup = /t\nmode = enforce\n[files]\nsockets = unix\n' >"$work/sk/t.ini"
 run "sockets outside [network]" 1 "$lsmguard" check sk/t.ini &&
 	same "sockets belongs to [network]" <(head -n 1 "$work/err") <(echo "sk/t.ini:6: error: 'sockets' is only valid in [network]")
