@@ -664,6 +664,100 @@ static __always_inline void lg_unspecified_dest(struct sock *sk, struct msghdr *
 
 #define LG_CREDS_CLAIM 1  /* a claim not the sender's own */
 #define LG_CREDS_UNREAD 2 /* a header or a claim the walk could not read */
+#define LG_CREDS_ROUTE 3  /* a source route's control message (lg_source_route_deny) */
+
+/*
+ * Source routes: under a policy that decides destinations (LG_NET_POLICY_NO_SOURCE_ROUTES), a
+ * packet must leave for the address decided. IPv4's loose and strict source routes
+ * (setsockopt IP_OPTIONS, the IP_RETOPTS control message: no capability needed) make
+ * udp_sendmsg, raw_sendmsg and tcp_v4_connect route to the option's first hop; IPv6 routing
+ * headers (setsockopt IPV6_RTHDR, IPV6_2292PKTOPTIONS, a flow label's options through
+ * IPV6_FLOWLABEL_MGR; the IPV6_RTHDR and IPV6_2292RTHDR control messages) do the same through
+ * fl6_update_dst (a type 4 segment list, type 2 with Mobile IPv6). The hook socket_setsockopt gets no option value on
+ * 6.1, so these option names are refused whatever they carry (clearing included); other IPv4
+ * options (record route, timestamps) go with them. Follows the policy's mode.
+ */
+#define IP_OPTIONS 4
+#define IP_RETOPTS 7
+#define IPV6_2292RTHDR 5
+#define IPV6_2292PKTOPTIONS 6
+#define IPV6_FLOWLABEL_MGR 32
+#define IPV6_RTHDR 57
+
+static __always_inline const char *lg_source_route_name(int level, int name, bool control,
+							 __u32 *size)
+{
+	static const char ip_options[] = "setsockopt IP_OPTIONS (a source route)";
+	static const char rthdr[] = "setsockopt IPV6_RTHDR (a routing header)";
+	static const char pktoptions[] = "setsockopt IPV6_2292PKTOPTIONS (a routing header)";
+	static const char flowlabel[] = "setsockopt IPV6_FLOWLABEL_MGR (a flow label's routing header)";
+	static const char retopts[] = "control message IP_RETOPTS (a source route)";
+	static const char rthdr_msg[] = "control message IPV6_RTHDR (a routing header)";
+	static const char rthdr2292_msg[] = "control message IPV6_2292RTHDR (a routing header)";
+
+#define LG_ROUTE_NAME(text)                                                                       \
+	do {                                                                                      \
+		*size = sizeof(text);                                                             \
+		return text;                                                                      \
+	} while (0)
+	if (level == SOL_IP)
+		LG_ROUTE_NAME(control ? retopts : ip_options);
+	if (name == IPV6_RTHDR)
+		LG_ROUTE_NAME(control ? rthdr_msg : rthdr);
+	if (name == IPV6_2292RTHDR)
+		LG_ROUTE_NAME(rthdr2292_msg);
+	if (name == IPV6_2292PKTOPTIONS)
+		LG_ROUTE_NAME(pktoptions);
+	LG_ROUTE_NAME(flowlabel);
+#undef LG_ROUTE_NAME
+}
+
+static __always_inline bool lg_is_source_route(int level, int name, bool control)
+{
+	if (level == SOL_IP)
+		return name == (control ? IP_RETOPTS : IP_OPTIONS);
+	if (level != SOL_IPV6)
+		return false;
+	/* setsockopt IPV6_2292RTHDR asks to receive routing headers: not a route */
+	if (control)
+		return name == IPV6_RTHDR || name == IPV6_2292RTHDR;
+	return name == IPV6_RTHDR || name == IPV6_2292PKTOPTIONS || name == IPV6_FLOWLABEL_MGR;
+}
+
+static __always_inline int lg_source_route_deny(const struct lg_policy_value *policy,
+						__u64 cgroup_id, __u8 hook, int level, int name,
+						bool control)
+{
+	struct lg_event *ev;
+	const char *what;
+	__u32 size;
+
+	ev = lg_event_start(policy, cgroup_id, hook, LG_DECISION_NET, 0, LG_EVENT_BUILTIN,
+			    ((__u64)(__u32)level << 32) | (__u32)name | ((__u64)control << 63),
+			    LG_BUILTIN_SOURCE_ROUTE);
+	if (ev) {
+		lg_event_builtin(ev, LG_BUILTIN_SOURCE_ROUTE);
+		what = lg_source_route_name(level, name, control, &size);
+		bpf_probe_read_kernel_str(ev->object.path, size, what);
+		bpf_ringbuf_submit(ev, 0);
+	}
+	return lg_deny_verdict(policy, hook, LG_EVENT_BUILTIN, LG_BUILTIN_SOURCE_ROUTE);
+}
+
+SEC("lsm/socket_setsockopt")
+int BPF_PROG(lg_socket_setsockopt, struct socket *sock, int level, int optname, int ret)
+{
+	const struct lg_policy_value *policy;
+	__u64 cgroup_id = 0;
+
+	if (ret || !lg_is_source_route(level, optname, false))
+		return ret;
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy || !(policy->net_flags & LG_NET_POLICY_NO_SOURCE_ROUTES))
+		return 0;
+	return lg_source_route_deny(policy, cgroup_id, LG_HOOK_SOCKET_SETSOCKOPT, level, optname,
+				    false);
+}
 
 static __always_inline int lg_credentials_check(struct socket *sock, struct msghdr *msg)
 {
@@ -704,6 +798,12 @@ static __always_inline int lg_credentials_check(struct socket *sock, struct msgh
 		/* A header CMSG_OK refuses: the kernel fails the send (EINVAL) or skips it. */
 		if (head.len < sizeof(head) || head.len > size - off)
 			return 0;
+		if (lg_is_source_route(head.level, head.type, true) &&
+		    (family == AF_INET || family == AF_INET6) &&
+		    (policy->net_flags & LG_NET_POLICY_NO_SOURCE_ROUTES)) {
+			verdict = LG_CREDS_ROUTE;
+			break;
+		}
 		/* Of another length, the kernel refuses the message (EINVAL). */
 		if (head.level == SOL_SOCKET && head.type == SCM_CREDENTIALS &&
 		    head.len == sizeof(head) + sizeof(claim)) {
@@ -719,6 +819,9 @@ static __always_inline int lg_credentials_check(struct socket *sock, struct msgh
 		off += (head.len + 7) & ~7ULL; /* CMSG_ALIGN */
 	}
 	/* One place that refuses: each of its copies would be verified once per header. */
+	if (verdict == LG_CREDS_ROUTE)
+		return lg_source_route_deny(policy, cgroup_id, LG_HOOK_SOCKET_SENDMSG, head.level,
+					    head.type, true);
 	if (verdict == LG_CREDS_CLAIM)
 		return lg_credentials_deny(policy, cgroup_id, &claim, 0, 0);
 	if (verdict == LG_CREDS_UNREAD)

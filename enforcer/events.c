@@ -82,6 +82,9 @@ static const char *const builtin_reasons[] = {
 	[LG_BUILTIN_MAIN_PID] = "a confined task cannot name another process than its own (or its "
 				"parent's under the same policy) as its unit's main process "
 				"(MAINPID=) to a service manager",
+	[LG_BUILTIN_SOURCE_ROUTE] = "a confined task whose policy decides destinations cannot send "
+				    "by a source route (IPv4 options, an IPv6 routing header): the "
+				    "packet would leave for another first hop than the address decided",
 	[LG_BUILTIN_HOST_CONTROL] = "a confined task cannot reboot the host (reboot, watchdogs, the "
 				    "baseboard controller), account every process, freeze or shut "
 				    "down a filesystem, nor watch a whole filesystem or hold other "

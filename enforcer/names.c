@@ -10,6 +10,7 @@ static const char *const hook_names[LG_HOOK_COUNT] = {
 	[LG_HOOK_SOCKET_CONNECT] = "socket_connect",
 	[LG_HOOK_SOCKET_SENDMSG] = "socket_sendmsg",
 	[LG_HOOK_SOCKET_CREATE] = "socket_create",
+	[LG_HOOK_SOCKET_SETSOCKOPT] = "socket_setsockopt",
 	[LG_HOOK_PATH_RENAME] = "path_rename",
 	[LG_HOOK_PATH_LINK] = "path_link",
 	[LG_HOOK_PATH_UNLINK] = "path_unlink",

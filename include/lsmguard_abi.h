@@ -140,7 +140,7 @@ struct lg_policy_value {
 	__u32 socket_netlink;  /* bit n: netlink protocol n, when the family bit of netlink is set */
 	__u32 socket_inet;     /* LG_SOCKET_INET_*: inet and inet6 protocols beyond the base ones */
 	__u32 socket_rule;     /* rule id of the sockets decision (its line, or implied), for events */
-	__u32 reserved3;
+	__u32 net_flags;       /* LG_NET_POLICY_* */
 };
 _Static_assert(sizeof(struct lg_policy_value) == 72, "lg_policy_value layout");
 
@@ -154,6 +154,15 @@ _Static_assert(sizeof(struct lg_policy_value) == 72, "lg_policy_value layout");
  * deny (policy/compile.c).
  */
 #define LG_SOCKET_FAMILY_MAX 64
+/*
+ * lg_policy_value.net_flags. NO_SOURCE_ROUTES: the policy decides destinations ([network]
+ * default = deny, or any rule), so a packet must not leave for another first hop than the
+ * address decided: IPv4 options (IP_OPTIONS, an IP_RETOPTS control message: loose and strict
+ * source routes) and IPv6 routing headers (IPV6_RTHDR, IPV6_2292PKTOPTIONS, IPV6_FLOWLABEL_MGR,
+ * the IPV6_RTHDR and IPV6_2292RTHDR control messages) are refused
+ * (LG_BUILTIN_SOURCE_ROUTE, following the policy's mode).
+ */
+#define LG_NET_POLICY_NO_SOURCE_ROUTES 0x01
 #define LG_SOCKET_INET_RAW 0x01     /* SOCK_RAW: self-built headers (CAP_NET_RAW) */
 #define LG_SOCKET_INET_SCTP 0x02    /* IPPROTO_SCTP, SOCK_SEQPACKET */
 #define LG_SOCKET_INET_UDPLITE 0x04 /* IPPROTO_UDPLITE */
@@ -529,8 +538,9 @@ enum lg_hook {
 	LG_HOOK_QUOTACTL = 52,       /* disk quotas changed */
 	LG_HOOK_FS_CONTEXT_PARSE_PARAM = 53, /* a mount's "source" named, before any disk is read */
 	LG_HOOK_SOCKET_CREATE = 54,  /* socket(), socketpair(), io_uring's socket: [network] sockets */
+	LG_HOOK_SOCKET_SETSOCKOPT = 55, /* IP options and IPv6 routing headers (source routes) */
 	/* a datagram arriving at a socket, in the sender's context for unix sockets (MAINPID=) */
-	LG_HOOK_COUNT = 55,
+	LG_HOOK_COUNT = 56,
 };
 
 /*
@@ -640,7 +650,10 @@ enum lg_builtin {
 	LG_BUILTIN_OTHER_POLICY = 30,
 	/* a notify datagram naming another process as the unit's main process (MAINPID=) */
 	LG_BUILTIN_MAIN_PID = 31,
-	LG_BUILTIN_COUNT = 32,
+	/* a source route (IPv4 options, an IPv6 routing header) under a policy that decides
+	 * destinations: the packet would leave for a first hop other than the address decided */
+	LG_BUILTIN_SOURCE_ROUTE = 32,
+	LG_BUILTIN_COUNT = 33,
 };
 
 /*

@@ -130,6 +130,8 @@ static int add_sockets(struct compiler *cc, const struct lg_policy *p, __u32 pol
 	bool implied;
 
 	lg_policy_sockets(p, &sockets, &implied);
+	if ((sec->default_set && sec->default_action == LG_ACT_DENY) || p->net_count)
+		value->net_flags |= LG_NET_POLICY_NO_SOURCE_ROUTES;
 	value->socket_families = sockets.families;
 	value->socket_netlink = sockets.netlink;
 	value->socket_inet = sockets.inet;

@@ -36,10 +36,10 @@
 #define SK_OPEN "/lgt/sk-open"
 #define USER 1000
 
-static const char sk_policy[] = "[policy]\nname = sk\ncgroup = " SK "\nmode = enforce\n"
-				"[network]\ndefault = deny\n";
+#define SK_RULES "[network]\ndefault = deny\nallow = 127.0.0.1 udp 7300\nallow = ::1 udp 7300\n"
+static const char sk_policy[] = "[policy]\nname = sk\ncgroup = " SK "\nmode = enforce\n" SK_RULES;
 static const char sk_audit_policy[] = "[policy]\nname = sk-audit\ncgroup = " SK_AUDIT
-				      "\nmode = audit\n[network]\ndefault = deny\n";
+				      "\nmode = audit\n" SK_RULES;
 static const char sk_named_policy[] = "[policy]\nname = sk-named\ncgroup = " SK_NAMED
 				      "\nmode = enforce\n[network]\ndefault = deny\n"
 				      "sockets = unix inet netlink-route packet sctp\n";
@@ -56,6 +56,15 @@ static const char sk_open_policy[] = "[policy]\nname = sk-open\ncgroup = " SK_OP
 #define IPPROTO_L2TP 115
 #endif
 #define SOCK_PACKET_OLD 10
+#ifndef IPV6_2292RTHDR
+#define IPV6_2292RTHDR 5
+#endif
+#ifndef IPV6_2292PKTOPTIONS
+#define IPV6_2292PKTOPTIONS 6
+#endif
+#ifndef IPV6_FLOWLABEL_MGR
+#define IPV6_FLOWLABEL_MGR 32
+#endif
 
 struct socket_row {
 	const char *what;
@@ -286,4 +295,187 @@ VM_TEST(sockets_socketpair_and_io_uring_are_decided, 161)
 			   "\"policy\":\"sk\"", "\"socket\":\"inet udplite\"", "\"uid\":0");
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"audit\"", "\"hook\":\"socket_create\"",
 			   "\"policy\":\"sk-audit\"", "\"socket\":\"inet udplite\"", "\"uid\":1000");
+}
+
+/*
+ * Source routes (second part of the issue's destinations): under a policy that decides
+ * destinations ("sk": default = deny with 127.0.0.1 and ::1 udp 7300 allowed), IPv4 options
+ * and IPv6 routing headers are refused, set by setsockopt or carried by a control message, so
+ * that a datagram to an allowed address cannot leave for another first hop. "sk-open" decides
+ * no destination: the kernel's answers, as unconfined.
+ */
+enum route_op {
+	RO_IP_OPTIONS_LSRR,  /* setsockopt IP_OPTIONS, a loose source route via 127.0.0.2 */
+	RO_IP_OPTIONS_SSRR,  /* the same, strict, on a TCP socket */
+	RO_IP_OPTIONS_CLEAR, /* setsockopt IP_OPTIONS of no bytes */
+	RO_IPV6_RTHDR,	     /* setsockopt IPV6_RTHDR, a type 4 segment list via ::2 */
+	RO_IPV6_PKTOPTIONS,  /* setsockopt IPV6_2292PKTOPTIONS of no control messages */
+	RO_IPV6_FLOWLABEL,   /* setsockopt IPV6_FLOWLABEL_MGR, a label asked for */
+	RO_IP_RETOPTS_MSG,   /* sendmsg to 127.0.0.1:7300 with an IP_RETOPTS source route */
+	RO_IPV6_RTHDR_MSG,   /* sendmsg to [::1]:7300 with an IPV6_RTHDR type 2 header */
+	RO_PLAIN_MSG,	     /* sendmsg to 127.0.0.1:7300 with no control message (a control) */
+	RO_RECV_RTHDR,	     /* setsockopt IPV6_2292RTHDR: asks to receive them, not a route */
+	RO_COUNT,
+};
+
+static const char *const route_names[RO_COUNT] = {
+	"IP_OPTIONS LSRR", "IP_OPTIONS SSRR (TCP)", "IP_OPTIONS cleared", "IPV6_RTHDR type 4",
+	"IPV6_2292PKTOPTIONS", "IPV6_FLOWLABEL_MGR", "IP_RETOPTS control message",
+	"IPV6_RTHDR control message", "plain datagram", "IPV6_2292RTHDR (receive)"};
+
+struct route_arg {
+	enum route_op op;
+	uid_t uid;
+};
+
+static int do_route(const void *data)
+{
+	const struct route_arg *a = data;
+	/* NOP, then LSRR (0x83) or SSRR (0x89): length 7, pointer 4, one hop */
+	unsigned char srr[8] = {1, 0x83, 7, 4, 127, 0, 0, 2};
+	/* a segment routing header: next header, length 2 (24 bytes), type 4, segments left 0,
+	 * first segment 0, flags, tag, then ::2 */
+	unsigned char srh[24] = {IPPROTO_UDP, 2, 4, 0, 0, 0, 0, 0};
+	/* a type 2 routing header: length 2, type 2, segments left 1, reserved, home address */
+	unsigned char rh2[24] = {IPPROTO_UDP, 2, 2, 1, 0, 0, 0, 0};
+	struct in6_flowlabel_req {
+		struct in6_addr dst;
+		unsigned int label;
+		unsigned char action, share;
+		unsigned short flags, expires, linger;
+		unsigned int pad;
+	} flr = {.dst = IN6ADDR_LOOPBACK_INIT, .label = htonl(0x12345), .action = 0 /* GET */,
+		 .share = 1 /* EXCL */, .flags = 1 /* CREATE */};
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(7300),
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6, .sin6_port = htons(7300),
+				    .sin6_addr = IN6ADDR_LOOPBACK_INIT};
+	union {
+		struct cmsghdr head;
+		char buf[CMSG_SPACE(24)];
+	} control;
+	struct iovec iov = {.iov_base = "lgt-route", .iov_len = 9};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+	struct cmsghdr *c;
+	bool v6 = a->op == RO_IPV6_RTHDR || a->op == RO_IPV6_PKTOPTIONS ||
+		  a->op == RO_IPV6_FLOWLABEL || a->op == RO_IPV6_RTHDR_MSG || a->op == RO_RECV_RTHDR;
+	int fd, ret = 0, one = 1;
+
+	if (a->uid && (setgid(a->uid) || setuid(a->uid)))
+		return 250;
+	fd = socket(v6 ? AF_INET6 : AF_INET,
+		    (a->op == RO_IP_OPTIONS_SSRR ? SOCK_STREAM : SOCK_DGRAM) | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return 200 + errno;
+	srh[23] = 2;
+	rh2[23] = 2;
+	memset(&control, 0, sizeof(control));
+	msg.msg_control = control.buf;
+	c = CMSG_FIRSTHDR(&msg);
+	switch (a->op) {
+	case RO_IP_OPTIONS_LSRR:
+		ret = setsockopt(fd, IPPROTO_IP, IP_OPTIONS, srr, sizeof(srr));
+		break;
+	case RO_IP_OPTIONS_SSRR:
+		srr[1] = 0x89;
+		ret = setsockopt(fd, IPPROTO_IP, IP_OPTIONS, srr, sizeof(srr));
+		break;
+	case RO_IP_OPTIONS_CLEAR:
+		ret = setsockopt(fd, IPPROTO_IP, IP_OPTIONS, NULL, 0);
+		break;
+	case RO_IPV6_RTHDR:
+		ret = setsockopt(fd, IPPROTO_IPV6, IPV6_RTHDR, srh, sizeof(srh));
+		break;
+	case RO_IPV6_PKTOPTIONS:
+		ret = setsockopt(fd, IPPROTO_IPV6, IPV6_2292PKTOPTIONS, NULL, 0);
+		break;
+	case RO_IPV6_FLOWLABEL:
+		ret = setsockopt(fd, IPPROTO_IPV6, IPV6_FLOWLABEL_MGR, &flr, 32);
+		break;
+	case RO_RECV_RTHDR:
+		ret = setsockopt(fd, IPPROTO_IPV6, IPV6_2292RTHDR, &one, sizeof(one));
+		break;
+	case RO_IP_RETOPTS_MSG:
+	case RO_PLAIN_MSG:
+		msg.msg_name = &sin;
+		msg.msg_namelen = sizeof(sin);
+		if (a->op == RO_IP_RETOPTS_MSG) {
+			c->cmsg_level = IPPROTO_IP;
+			c->cmsg_type = IP_RETOPTS;
+			c->cmsg_len = CMSG_LEN(sizeof(srr));
+			memcpy(CMSG_DATA(c), srr, sizeof(srr));
+			msg.msg_controllen = CMSG_SPACE(sizeof(srr));
+		} else {
+			msg.msg_control = NULL;
+		}
+		ret = sendmsg(fd, &msg, 0) < 0 ? -1 : 0;
+		break;
+	case RO_IPV6_RTHDR_MSG:
+		msg.msg_name = &sin6;
+		msg.msg_namelen = sizeof(sin6);
+		c->cmsg_level = IPPROTO_IPV6;
+		c->cmsg_type = IPV6_RTHDR;
+		c->cmsg_len = CMSG_LEN(sizeof(rh2));
+		memcpy(CMSG_DATA(c), rh2, sizeof(rh2));
+		msg.msg_controllen = CMSG_SPACE(sizeof(rh2));
+		ret = sendmsg(fd, &msg, 0) < 0 ? -1 : 0;
+		break;
+	default:
+		break;
+	}
+	ret = ret ? errno : 0;
+	close(fd);
+	return ret;
+}
+
+VM_TEST(sockets_source_routes_are_refused_where_destinations_are_decided, 161)
+{
+	static const struct {
+		const char *cgroup;
+		bool refuses;
+	} where[] = {{SK, true}, {SK_AUDIT, false}, {SK_OPEN, false}};
+	long mark;
+
+	sk_setup();
+	mark = event_mark();
+	for (int op = 0; op < RO_COUNT; op++) {
+		for (uid_t uid = 0; uid <= USER; uid += USER) {
+			struct route_arg a = {(enum route_op)op, uid};
+			int kernel = in_cgroup(NULL, do_route, &a);
+			bool route = op != RO_PLAIN_MSG && op != RO_RECV_RTHDR;
+
+			for (size_t w = 0; w < sizeof(where) / sizeof(where[0]); w++) {
+				int want = where[w].refuses && route ? EPERM : kernel;
+				int got = in_cgroup(where[w].cgroup, do_route, &a);
+
+				if (got != want)
+					VM_FAIL("%s as uid %d in %s: %s, expected %s (unconfined: %s)",
+						route_names[op], (int)uid, where[w].cgroup,
+						errno_name(got), errno_name(want), errno_name(kernel));
+			}
+		}
+	}
+	/* What the kernel does with them unconfined, as root and uid 1000 (no capability): a
+	 * source route is set, a datagram with one sent. */
+	{
+		struct route_arg lsrr = {RO_IP_OPTIONS_LSRR, USER}, retopts = {RO_IP_RETOPTS_MSG, USER};
+		struct route_arg rthdr = {RO_IPV6_RTHDR, USER};
+
+		VM_CHECK(in_cgroup(NULL, do_route, &lsrr) == 0);
+		VM_CHECK(in_cgroup(NULL, do_route, &retopts) == 0);
+		VM_CHECK(in_cgroup(NULL, do_route, &rthdr) == 0);
+	}
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"hook\":\"socket_setsockopt\"",
+			   "\"policy\":\"sk\"", "\"rule\":0",
+			   "\"path\":\"setsockopt IP_OPTIONS (a source route)\"", "\"uid\":1000");
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"audit\"", "\"hook\":\"socket_setsockopt\"",
+			   "\"policy\":\"sk-audit\"",
+			   "\"path\":\"setsockopt IPV6_RTHDR (a routing header)\"", "\"uid\":0");
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"hook\":\"socket_sendmsg\"",
+			   "\"policy\":\"sk\"",
+			   "\"path\":\"control message IP_RETOPTS (a source route)\"");
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"hook\":\"socket_sendmsg\"",
+			   "\"policy\":\"sk\"",
+			   "\"path\":\"control message IPV6_RTHDR (a routing header)\"");
+	VM_CHECK(count_events_after(mark, "\"policy\":\"sk-open\"") == 0);
 }
