@@ -700,10 +700,15 @@ static __always_inline const char *lg_source_route_name(int level, int name, boo
 		*size = sizeof(text);                                                             \
 		return text;                                                                      \
 	} while (0)
+	/* each its own array: sizeof of a conditional's result is a pointer's */
+	if (level == SOL_IP && control)
+		LG_ROUTE_NAME(retopts);
 	if (level == SOL_IP)
-		LG_ROUTE_NAME(control ? retopts : ip_options);
+		LG_ROUTE_NAME(ip_options);
+	if (name == IPV6_RTHDR && control)
+		LG_ROUTE_NAME(rthdr_msg);
 	if (name == IPV6_RTHDR)
-		LG_ROUTE_NAME(control ? rthdr_msg : rthdr);
+		LG_ROUTE_NAME(rthdr);
 	if (name == IPV6_2292RTHDR)
 		LG_ROUTE_NAME(rthdr2292_msg);
 	if (name == IPV6_2292PKTOPTIONS)

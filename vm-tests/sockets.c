@@ -181,7 +181,16 @@ static void sk_setup(void)
 
 static const char *errno_name(int e)
 {
-	return e == 0 ? "success" : e > 0 && e < 200 ? strerror(e) : "step failed";
+	static char text[4][32];
+	static unsigned turn;
+	char *out = text[turn++ % 4];
+
+	if (e == 0)
+		return "success";
+	if (e > 0 && e < 200)
+		return strerror(e);
+	snprintf(out, sizeof(text[0]), "step failed (%d)", e);
+	return out;
 }
 
 VM_TEST(sockets_families_and_protocols_are_decided_at_creation, 161)
@@ -344,8 +353,8 @@ static int do_route(const void *data)
 		unsigned char action, share;
 		unsigned short flags, expires, linger;
 		unsigned int pad;
-	} flr = {.dst = IN6ADDR_LOOPBACK_INIT, .label = htonl(0x12345), .action = 0 /* GET */,
-		 .share = 1 /* EXCL */, .flags = 1 /* CREATE */};
+	} flr = {.dst = IN6ADDR_LOOPBACK_INIT, .action = 0 /* GET */, .share = 1 /* EXCL */,
+		 .flags = 1 /* CREATE */};
 	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(7300),
 				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6, .sin6_port = htons(7300),
@@ -369,8 +378,12 @@ static int do_route(const void *data)
 		return 200 + errno;
 	srh[23] = 2;
 	rh2[23] = 2;
+	/* a label of this process's own: labels outlive their socket (linger), and an
+	 * exclusive one asked for again is the kernel's EPERM */
+	flr.label = htonl((unsigned)getpid() & 0xfffff);
 	memset(&control, 0, sizeof(control));
 	msg.msg_control = control.buf;
+	msg.msg_controllen = sizeof(control.buf);
 	c = CMSG_FIRSTHDR(&msg);
 	switch (a->op) {
 	case RO_IP_OPTIONS_LSRR:
@@ -407,6 +420,7 @@ static int do_route(const void *data)
 			msg.msg_controllen = CMSG_SPACE(sizeof(srr));
 		} else {
 			msg.msg_control = NULL;
+			msg.msg_controllen = 0;
 		}
 		ret = sendmsg(fd, &msg, 0) < 0 ? -1 : 0;
 		break;
@@ -461,9 +475,14 @@ VM_TEST(sockets_source_routes_are_refused_where_destinations_are_decided, 161)
 		struct route_arg lsrr = {RO_IP_OPTIONS_LSRR, USER}, retopts = {RO_IP_RETOPTS_MSG, USER};
 		struct route_arg rthdr = {RO_IPV6_RTHDR, USER};
 
-		VM_CHECK(in_cgroup(NULL, do_route, &lsrr) == 0);
-		VM_CHECK(in_cgroup(NULL, do_route, &retopts) == 0);
-		VM_CHECK(in_cgroup(NULL, do_route, &rthdr) == 0);
+		int got;
+
+		if ((got = in_cgroup(NULL, do_route, &lsrr)) != 0)
+			VM_FAIL("unconfined uid 1000's LSRR: %s", errno_name(got));
+		if ((got = in_cgroup(NULL, do_route, &retopts)) != 0)
+			VM_FAIL("unconfined uid 1000's IP_RETOPTS send: %s", errno_name(got));
+		if ((got = in_cgroup(NULL, do_route, &rthdr)) != 0)
+			VM_FAIL("unconfined uid 1000's segment list: %s", errno_name(got));
 	}
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"hook\":\"socket_setsockopt\"",
 			   "\"policy\":\"sk\"", "\"rule\":0",
