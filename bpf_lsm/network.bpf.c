@@ -673,9 +673,10 @@ static __always_inline void lg_unspecified_dest(struct sock *sk, struct msghdr *
  * udp_sendmsg, raw_sendmsg and tcp_v4_connect route to the option's first hop; IPv6 routing
  * headers (setsockopt IPV6_RTHDR, IPV6_2292PKTOPTIONS, a flow label's options through
  * IPV6_FLOWLABEL_MGR; the IPV6_RTHDR and IPV6_2292RTHDR control messages) do the same through
- * fl6_update_dst (a type 4 segment list, type 2 with Mobile IPv6). The hook socket_setsockopt gets no option value on
- * 6.1, so these option names are refused whatever they carry (clearing included); other IPv4
- * options (record route, timestamps) go with them. Follows the policy's mode.
+ * fl6_update_dst (a type 4 segment list, type 2 with Mobile IPv6). The hook socket_setsockopt
+ * gets no option value on 6.1, so these option names are refused whatever they carry (clearing
+ * included); other IPv4 options (record route, timestamps) go with them. Follows the policy's
+ * mode.
  */
 #define IP_OPTIONS 4
 #define IP_RETOPTS 7

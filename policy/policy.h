@@ -133,7 +133,8 @@ struct lg_sockets {
 	__u32 inet;
 };
 
-/* Add one word of a sockets line (a family, netlink-NAME, raw, sctp..., all); -EINVAL if unknown. */
+/* Add one word of a sockets line (a family, netlink-NAME, raw, sctp..., all); -EINVAL if
+ * unknown. */
 int lg_sockets_add_word(struct lg_sockets *s, const char *word);
 /* Every socket; what a policy naming none gets under [network] default = allow. */
 void lg_sockets_all(struct lg_sockets *s);
