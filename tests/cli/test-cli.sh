@@ -226,7 +226,7 @@ run "explain a malformed destination exits 2" 2 "$lsmguard" explain --policy-dir
 install -m 0644 "$golden/learn-events.log" "$work/"
 run "learn from a log" 0 "$lsmguard" learn web --unit web.service --from-log learn-events.log -o learned.ini &&
 	same "learned policy matches golden" "$work/learned.ini" "$golden/learn.ini"
-same "learn says what it used" "$work/err" <(echo "lsmguard: learned from 18 events of policy 'web' (1 ignored: built-in protections or objects a rule cannot name)")
+same "learn says what it used" "$work/err" <(echo "lsmguard: learned from 20 events of policy 'web' (1 ignored: built-in protections or objects a rule cannot name)")
 chmod 644 "$work/learned.ini"
 run "the learned policy passes check" 0 "$lsmguard" check learned.ini
 mkdir "$work/journal" && sed 's/^/Nov 30 10:00:00 host lsmguard[42]: /' "$golden/learn-events.log" >"$work/journal/learn-events.log"
@@ -237,7 +237,7 @@ run "learn prints a learning policy" 0 "$lsmguard" learn web --cgroup /lgt/web -
 		"[policy]" "name = web" "cgroup = /lgt/web" "mode = audit" "" "[files]" "default = deny" "" \
 		"[exec]" "default = deny" "" "[network]" "default = deny")
 run "learn from a log without the policy's events exits 1" 1 "$lsmguard" learn nosuch --unit x.service --from-log learn-events.log &&
-	same "learn says there is nothing to learn" "$work/err" <(echo "lsmguard: learn-events.log has no event of policy 'nosuch' to learn from (21 lines, 20 of other policies): run the service under its learning policy first (--print-learning-policy)")
+	same "learn says there is nothing to learn" "$work/err" <(echo "lsmguard: learn-events.log has no event of policy 'nosuch' to learn from (23 lines, 22 of other policies): run the service under its learning policy first (--print-learning-policy)")
 run "learn needs a cgroup or a unit" 2 "$lsmguard" learn web --from-log learn-events.log &&
 	same "learn usage message" "$work/err" <(echo "lsmguard: give one of --cgroup and --unit; usage: lsmguard learn NAME (--cgroup PATH | --unit UNIT) (--from-log FILE | --duration SECONDS --events FILE | --print-learning-policy) [--policy-dir DIR] [-o FILE]")
 
