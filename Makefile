@@ -59,7 +59,7 @@ VM_SRCS   := $(HARNESS_SRCS) vm-tests/vmtest.c vm-tests/vmutil.c vm-tests/cases.
 	vm-tests/operations.c vm-tests/learn.c vm-tests/protect.c vm-tests/attempts.c vm-tests/names.c \
 	vm-tests/namespaces.c vm-tests/preempt.c vm-tests/selfprot.c vm-tests/fstypes.c vm-tests/unix.c vm-tests/knobs.c \
 	vm-tests/hostcode.c vm-tests/blind.c vm-tests/hoststate.c vm-tests/creds.c vm-tests/hardware.c \
-	vm-tests/attack6.c vm-tests/attack7.c vm-tests/destinations.c vm-tests/unixpeer.c
+	vm-tests/attack6.c vm-tests/attack7.c vm-tests/destinations.c vm-tests/unixpeer.c vm-tests/sockets.c
 
 LSMGUARD   := $(BUILD)/lsmguard
 LIBPOLICY  := $(BUILD)/libpolicy.a
@@ -201,8 +201,9 @@ $(VM_DIR)/svc: vm-tests/realsvc/svc.c
 # overlayfs is a module of the test kernel (CONFIG_OVERLAY_FS=m): the fstypes cases load it.
 # So are RAM disks (brd: the block device of vm-tests/hardware.c), /dev/cpu/N/msr (msr) and the
 # watchdogs (watchdog, softdog) and HID's core (hid: hidraw's major), device numbers the kernel
-# chooses at load (vm-tests/hardware.c).
-VM_MODULES := $(addprefix $(VM_DIR)/,overlay.ko brd.ko msr.ko watchdog.ko softdog.ko hid.ko)
+# chooses at load (vm-tests/hardware.c); SCTP and its dependencies (vm-tests/sockets.c).
+VM_MODULES := $(addprefix $(VM_DIR)/,overlay.ko brd.ko msr.ko watchdog.ko softdog.ko hid.ko \
+	libcrc32c.ko udp_tunnel.ko ip6_udp_tunnel.ko sctp.ko)
 $(VM_MODULES): | $(VM_KERNEL)
 	$(call msg,FETCH,$@)
 	$(Q)vm-tests/fetch-kernel.sh $(VM_DIR) $(basename $(notdir $@)) >/dev/null

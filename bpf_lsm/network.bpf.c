@@ -17,6 +17,9 @@
  * And, on every family (LG_BUILTIN_CREDENTIALS, a protection): a confined task sends only
  * SCM_CREDENTIALS an unprivileged sender could, its own (lg_credentials_check).
  *
+ * And socket creation (lsm/socket_create, lg_socket_create below): [network] sockets decides
+ * which families, and which inet protocols, a confined task may create sockets of.
+ *
  * Not covered: listening and accepting; the [network] rules of AF_UNIX, AF_NETLINK and other
  * families.
  */
@@ -26,6 +29,7 @@
 #define AF_UNSPEC 0
 #define AF_INET 2
 #define AF_INET6 10
+#define AF_NETLINK 16
 #define MSG_FASTOPEN 0x20000000
 #define SIN6_LEN_RFC2133 24
 #define SOCK_RAW 3
@@ -280,6 +284,93 @@ static __always_inline int lg_net_check(struct sock *sk, const struct sockaddr *
 	return lg_deny(policy, hook);
 }
 
+/*
+ * socket_create: [network] sockets. The kernel asks before anything else of the socket exists
+ * (__sock_create on 6.1: security_socket_create, then request_module("net-pf-N") for a family
+ * not loaded, then the family's create, which loads protocol modules such as sctp): a refused
+ * socket loads no module. socket(), socketpair() (both ends) and io_uring's IORING_OP_SOCKET
+ * all come here; accept() makes its socket without asking (its listener was decided). A socket
+ * the kernel makes for itself (kern, e.g. a filesystem's or a tunnel's) is never decided, and a
+ * socket received from outside the policy (SCM_RIGHTS, inherited, systemd's socket activation)
+ * is the sender's choice. AF_INET with SOCK_PACKET reaches here as AF_PACKET already.
+ *
+ * What may be created (LG_SOCKET_* in the ABI header): the family's bit; for inet and inet6
+ * the base protocols (TCP, MPTCP, UDP, ICMP echo), else the protocol's bit (raw, sctp, udplite,
+ * dccp, l2tp, anything else "other"); for netlink the protocol's bit. The kernel's own choices
+ * for protocol 0 (inet_create: TCP for SOCK_STREAM, UDP for SOCK_DGRAM, SCTP for
+ * SOCK_SEQPACKET, DCCP for SOCK_DCCP) are read as those protocols. Follows the policy's mode.
+ */
+#define SOCK_STREAM 1
+#define SOCK_DGRAM 2
+#define SOCK_SEQPACKET 5
+#define SOCK_DCCP 6
+#define LG_SOCK_TYPE_MASK 0xf
+#define LG_IPPROTO_ICMPV6 58
+
+/* The LG_SOCKET_INET_* bit an inet or inet6 socket needs; 0 for the base protocols. */
+static __always_inline __u32 lg_socket_inet_kind(int family, int type, int protocol)
+{
+	if (type == SOCK_RAW)
+		return LG_SOCKET_INET_RAW;
+	if (type == SOCK_STREAM &&
+	    (protocol == 0 || protocol == IPPROTO_TCP || protocol == IPPROTO_MPTCP))
+		return 0;
+	if (type == SOCK_DGRAM &&
+	    (protocol == 0 || protocol == IPPROTO_UDP ||
+	     (family == AF_INET && protocol == IPPROTO_ICMP) ||
+	     (family == AF_INET6 && protocol == LG_IPPROTO_ICMPV6)))
+		return 0;
+	if (protocol == IPPROTO_SCTP || (type == SOCK_SEQPACKET && protocol == 0))
+		return LG_SOCKET_INET_SCTP;
+	if (protocol == IPPROTO_UDPLITE)
+		return LG_SOCKET_INET_UDPLITE;
+	if (type == SOCK_DCCP || protocol == IPPROTO_DCCP)
+		return LG_SOCKET_INET_DCCP;
+	if (protocol == IPPROTO_L2TP)
+		return LG_SOCKET_INET_L2TP;
+	return LG_SOCKET_INET_OTHER;
+}
+
+SEC("lsm/socket_create")
+int BPF_PROG(lg_socket_create, int family, int type, int protocol, int kern, int ret)
+{
+	const struct lg_policy_value *policy;
+	struct lg_event *ev;
+	__u64 cgroup_id = 0;
+	bool allowed;
+
+	if (ret || kern)
+		return ret;
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy)
+		return 0;
+	type &= LG_SOCK_TYPE_MASK;
+	allowed = family >= 0 && family < LG_SOCKET_FAMILY_MAX &&
+		  ((policy->socket_families >> family) & 1);
+	if (allowed && (family == AF_INET || family == AF_INET6)) {
+		__u32 kind = lg_socket_inet_kind(family, type, protocol);
+
+		allowed = !kind || (policy->socket_inet & kind);
+	} else if (allowed && family == AF_NETLINK) {
+		allowed = protocol >= 0 && protocol < 32 && ((policy->socket_netlink >> protocol) & 1);
+	}
+	if (allowed) {
+		lg_count_allowed(policy->id, LG_HOOK_SOCKET_CREATE);
+		return 0;
+	}
+	ev = lg_event_start(policy, cgroup_id, LG_HOOK_SOCKET_CREATE, LG_DECISION_NET,
+			    policy->socket_rule, 0,
+			    ((__u64)(__u16)family << 48) | ((__u64)(__u16)type << 32) | (__u32)protocol,
+			    0);
+	if (ev) {
+		ev->object.socket.family = (__u16)family;
+		ev->object.socket.type = (__u16)type;
+		ev->object.socket.protocol = (__u32)protocol;
+		bpf_ringbuf_submit(ev, 0);
+	}
+	return lg_deny(policy, LG_HOOK_SOCKET_CREATE);
+}
+
 SEC("lsm/socket_connect")
 int BPF_PROG(lg_socket_connect, struct socket *sock, struct sockaddr *address, int addrlen,
 	     int ret)
@@ -321,7 +412,6 @@ int BPF_PROG(lg_socket_connect, struct socket *sock, struct sockaddr *address, i
 #define SCM_CREDENTIALS 2
 #define LG_CMSG_MAX 16
 #define AF_UNIX 1
-#define AF_NETLINK 16
 #define NR_SENDMMSG 307	      /* x86-64 */
 #define NR_SENDMMSG_X32 538   /* x32, with X32_SYSCALL_BIT */
 #define NR_SENDMMSG_IA32 345  /* ia32 (no x86-64 call has this number) */
@@ -574,6 +664,106 @@ static __always_inline void lg_unspecified_dest(struct sock *sk, struct msghdr *
 
 #define LG_CREDS_CLAIM 1  /* a claim not the sender's own */
 #define LG_CREDS_UNREAD 2 /* a header or a claim the walk could not read */
+#define LG_CREDS_ROUTE 3  /* a source route's control message (lg_source_route_deny) */
+
+/*
+ * Source routes: under a policy that decides destinations (LG_NET_POLICY_NO_SOURCE_ROUTES), a
+ * packet must leave for the address decided. IPv4's loose and strict source routes
+ * (setsockopt IP_OPTIONS, the IP_RETOPTS control message: no capability needed) make
+ * udp_sendmsg, raw_sendmsg and tcp_v4_connect route to the option's first hop; IPv6 routing
+ * headers (setsockopt IPV6_RTHDR, IPV6_2292PKTOPTIONS, a flow label's options through
+ * IPV6_FLOWLABEL_MGR; the IPV6_RTHDR and IPV6_2292RTHDR control messages) do the same through
+ * fl6_update_dst (a type 4 segment list, type 2 with Mobile IPv6). The hook socket_setsockopt
+ * gets no option value on 6.1, so these option names are refused whatever they carry (clearing
+ * included); other IPv4 options (record route, timestamps) go with them. Follows the policy's
+ * mode.
+ */
+#define IP_OPTIONS 4
+#define IP_RETOPTS 7
+#define IPV6_2292RTHDR 5
+#define IPV6_2292PKTOPTIONS 6
+#define IPV6_FLOWLABEL_MGR 32
+#define IPV6_RTHDR 57
+
+static __always_inline const char *lg_source_route_name(int level, int name, bool control,
+							 __u32 *size)
+{
+	static const char ip_options[] = "setsockopt IP_OPTIONS (a source route)";
+	static const char rthdr[] = "setsockopt IPV6_RTHDR (a routing header)";
+	static const char pktoptions[] = "setsockopt IPV6_2292PKTOPTIONS (a routing header)";
+	static const char flowlabel[] = "setsockopt IPV6_FLOWLABEL_MGR (a flow label's routing header)";
+	static const char retopts[] = "control message IP_RETOPTS (a source route)";
+	static const char rthdr_msg[] = "control message IPV6_RTHDR (a routing header)";
+	static const char rthdr2292_msg[] = "control message IPV6_2292RTHDR (a routing header)";
+
+#define LG_ROUTE_NAME(text)                                                                       \
+	do {                                                                                      \
+		*size = sizeof(text);                                                             \
+		return text;                                                                      \
+	} while (0)
+	/* each its own array: sizeof of a conditional's result is a pointer's */
+	if (level == SOL_IP && control)
+		LG_ROUTE_NAME(retopts);
+	if (level == SOL_IP)
+		LG_ROUTE_NAME(ip_options);
+	if (name == IPV6_RTHDR && control)
+		LG_ROUTE_NAME(rthdr_msg);
+	if (name == IPV6_RTHDR)
+		LG_ROUTE_NAME(rthdr);
+	if (name == IPV6_2292RTHDR)
+		LG_ROUTE_NAME(rthdr2292_msg);
+	if (name == IPV6_2292PKTOPTIONS)
+		LG_ROUTE_NAME(pktoptions);
+	LG_ROUTE_NAME(flowlabel);
+#undef LG_ROUTE_NAME
+}
+
+static __always_inline bool lg_is_source_route(int level, int name, bool control)
+{
+	if (level == SOL_IP)
+		return name == (control ? IP_RETOPTS : IP_OPTIONS);
+	if (level != SOL_IPV6)
+		return false;
+	/* setsockopt IPV6_2292RTHDR asks to receive routing headers: not a route */
+	if (control)
+		return name == IPV6_RTHDR || name == IPV6_2292RTHDR;
+	return name == IPV6_RTHDR || name == IPV6_2292PKTOPTIONS || name == IPV6_FLOWLABEL_MGR;
+}
+
+static __always_inline int lg_source_route_deny(const struct lg_policy_value *policy,
+						__u64 cgroup_id, __u8 hook, int level, int name,
+						bool control)
+{
+	struct lg_event *ev;
+	const char *what;
+	__u32 size;
+
+	ev = lg_event_start(policy, cgroup_id, hook, LG_DECISION_NET, 0, LG_EVENT_BUILTIN,
+			    ((__u64)(__u32)level << 32) | (__u32)name | ((__u64)control << 63),
+			    LG_BUILTIN_SOURCE_ROUTE);
+	if (ev) {
+		lg_event_builtin(ev, LG_BUILTIN_SOURCE_ROUTE);
+		what = lg_source_route_name(level, name, control, &size);
+		bpf_probe_read_kernel_str(ev->object.path, size, what);
+		bpf_ringbuf_submit(ev, 0);
+	}
+	return lg_deny_verdict(policy, hook, LG_EVENT_BUILTIN, LG_BUILTIN_SOURCE_ROUTE);
+}
+
+SEC("lsm/socket_setsockopt")
+int BPF_PROG(lg_socket_setsockopt, struct socket *sock, int level, int optname, int ret)
+{
+	const struct lg_policy_value *policy;
+	__u64 cgroup_id = 0;
+
+	if (ret || !lg_is_source_route(level, optname, false))
+		return ret;
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy || !(policy->net_flags & LG_NET_POLICY_NO_SOURCE_ROUTES))
+		return 0;
+	return lg_source_route_deny(policy, cgroup_id, LG_HOOK_SOCKET_SETSOCKOPT, level, optname,
+				    false);
+}
 
 static __always_inline int lg_credentials_check(struct socket *sock, struct msghdr *msg)
 {
@@ -614,6 +804,12 @@ static __always_inline int lg_credentials_check(struct socket *sock, struct msgh
 		/* A header CMSG_OK refuses: the kernel fails the send (EINVAL) or skips it. */
 		if (head.len < sizeof(head) || head.len > size - off)
 			return 0;
+		if (lg_is_source_route(head.level, head.type, true) &&
+		    (family == AF_INET || family == AF_INET6) &&
+		    (policy->net_flags & LG_NET_POLICY_NO_SOURCE_ROUTES)) {
+			verdict = LG_CREDS_ROUTE;
+			break;
+		}
 		/* Of another length, the kernel refuses the message (EINVAL). */
 		if (head.level == SOL_SOCKET && head.type == SCM_CREDENTIALS &&
 		    head.len == sizeof(head) + sizeof(claim)) {
@@ -629,6 +825,9 @@ static __always_inline int lg_credentials_check(struct socket *sock, struct msgh
 		off += (head.len + 7) & ~7ULL; /* CMSG_ALIGN */
 	}
 	/* One place that refuses: each of its copies would be verified once per header. */
+	if (verdict == LG_CREDS_ROUTE)
+		return lg_source_route_deny(policy, cgroup_id, LG_HOOK_SOCKET_SENDMSG, head.level,
+					    head.type, true);
 	if (verdict == LG_CREDS_CLAIM)
 		return lg_credentials_deny(policy, cgroup_id, &claim, 0, 0);
 	if (verdict == LG_CREDS_UNREAD)

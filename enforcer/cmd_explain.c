@@ -33,8 +33,9 @@
 #define USAGE                                                                                     \
 	"lsmguard explain [--policy-dir DIR] [--json] NAME OPERATION OBJECT\n"                    \
 	"  OPERATION OBJECT: open-read PATH | open-write PATH | exec PATH |\n"                     \
-	"                    connect ADDR:PORT[/tcp|/udp] | sendto ADDR:PORT[/tcp|/udp]\n"         \
-	"  (IPv6: [ADDR]:PORT)\n"                                                                  \
+	"                    connect ADDR:PORT[/tcp|/udp] | sendto ADDR:PORT[/tcp|/udp] |\n"      \
+	"                    socket FAMILY[/PROTOCOL]\n"                                        \
+	"  (IPv6: [ADDR]:PORT; socket: inet/raw, inet6/sctp, packet, netlink-audit...)\n"          \
 	"  unix sockets: connect PATH (a write at the socket's path) | connect @NAME (abstract)"
 
 struct operation {
@@ -46,7 +47,7 @@ static const struct operation operations[] = {
 	{"open-read", LG_DECISION_FILE_READ}, {"read", LG_DECISION_FILE_READ},
 	{"open-write", LG_DECISION_FILE_WRITE}, {"write", LG_DECISION_FILE_WRITE},
 	{"exec", LG_DECISION_EXEC},           {"connect", LG_DECISION_NET},
-	{"sendto", LG_DECISION_NET},
+	{"sendto", LG_DECISION_NET},          {"socket", LG_DECISION_COUNT},
 };
 
 /*
@@ -211,6 +212,8 @@ static const char *match_of(const struct lg_rule_source *r)
 		return r->object[0] == '@' ? "abstract name" : "address";
 	if (r->kind == LG_RULE_ANONYMOUS)
 		return "anonymous";
+	if (r->kind == LG_RULE_SOCKETS)
+		return "sockets";
 	return r->subtree ? "subtree" : "exact";
 }
 
@@ -247,6 +250,8 @@ static void print_text(const struct lg_policy *p, const char *op, const char *ob
 	if (r->kind == LG_RULE_DEFAULT)
 		printf("  rule:        no rule matches: [%s] default = %s%s\n", lg_class_name(r->class),
 		       lg_action_name(r->action), r->line ? "" : " (implied)");
+	else if (r->kind == LG_RULE_SOCKETS)
+		printf("  rule:        [network] %s\n", r->object);
 	else
 		printf("  rule:        %s = %s (%s)\n", lg_action_name(r->action), r->object,
 		       match_of(r));
@@ -335,11 +340,11 @@ int cmd_explain(int argc, char **argv)
 			operation = &operations[i];
 	if (!operation)
 		return usage_error("unknown operation", op, USAGE);
-	is_path = operation->decision != LG_DECISION_NET;
+	is_path = operation->decision != LG_DECISION_NET && operation->decision != LG_DECISION_COUNT;
 	/* connect or sendto to a pathname unix socket: [files] decides it as a write at the
 	 * socket's path (bpf_lsm/unix.bpf.c); the protections of the socket file (lsmguard's
 	 * objects, host code) are about changing it, not talking to it, and are left out. */
-	unix_path = !is_path && object[0] == '/';
+	unix_path = operation->decision == LG_DECISION_NET && object[0] == '/';
 	if (unix_path)
 		is_path = true;
 
@@ -389,6 +394,21 @@ int cmd_explain(int argc, char **argv)
 		}
 		if (!unix_path)
 			device_builtin(compiled, id, operation->decision, resolved, &verdict);
+	} else if (operation->decision == LG_DECISION_COUNT) {
+		unsigned family, type;
+		int protocol;
+
+		if (lg_socket_parse(object, &family, &type, &protocol)) {
+			log_warnx("'%s' is not a socket: write a family (unix, packet...), "
+				  "inet/PROTOCOL or inet6/PROTOCOL (tcp, udp, ping, raw, sctp, "
+				  "udplite, dccp, l2tp) or netlink-NAME",
+				  object);
+			goto out;
+		}
+		if (lg_eval_socket(compiled, id, family, type, protocol, &verdict)) {
+			log_warnx("cannot evaluate '%s'", object);
+			goto out;
+		}
 	} else if (object[0] == '@') {
 		__u8 bytes[LG_ABSTRACT_NAME_MAX];
 		char err[256];

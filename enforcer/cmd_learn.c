@@ -83,7 +83,12 @@ static int learn_line(struct lg_learn *learn, const char *line, const char *name
 		return 0;
 	}
 	hook = lg_hook_from_name(hook_name);
-	if (hook == LG_HOOK_SOCKET_CONNECT || hook == LG_HOOK_SOCKET_SENDMSG) {
+	if (hook == LG_HOOK_SOCKET_CREATE) {
+		char words[64];
+
+		if (json_read_field(line, "socket", words, sizeof(words)))
+			ret = lg_learn_socket(learn, words);
+	} else if (hook == LG_HOOK_SOCKET_CONNECT || hook == LG_HOOK_SOCKET_SENDMSG) {
 		char addr[64], protocol[8], port[8];
 
 		if (json_read_field(line, "address", addr, sizeof(addr)) &&

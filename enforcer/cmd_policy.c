@@ -114,7 +114,8 @@ int cmd_check(int argc, char **argv)
 		return usage_error("unknown option", argv[1],
 				   "lsmguard check PATH...  (policy files or directories)");
 	if (load_and_compile((const char *const *)argv + 1, (size_t)argc - 1,
-			     LG_PARSE_STAT_PATHS | LG_LOAD_CHECK_OWNER, &set, &compiled, 0, 0))
+			     LG_PARSE_STAT_PATHS | LG_PARSE_ADVICE | LG_LOAD_CHECK_OWNER, &set,
+			     &compiled, 0, 0))
 		return 1;
 	for (size_t i = 0; i < set.count; i++)
 		rules += lg_policy_rule_count(set.policies[i]);
@@ -143,6 +144,8 @@ static const char *match_name(const struct lg_rule_source *r)
 		return r->subtree ? "subtree" : "exact";
 	case LG_RULE_ANONYMOUS:
 		return "anon";
+	case LG_RULE_SOCKETS:
+		return "sockets";
 	}
 	return "?";
 }
@@ -232,6 +235,16 @@ static void show_json(const struct lg_policy_set *set, const struct lg_compiled 
 		if (p->unit)
 			json_string_field(&w, "unit", p->unit);
 		json_string_field(&w, "mode", lg_mode_name(p->mode));
+		{
+			struct lg_sockets sockets;
+			char words[300];
+			bool implied;
+
+			lg_policy_sockets(p, &sockets, &implied);
+			lg_sockets_format(&sockets, words, sizeof(words));
+			json_string_field(&w, "sockets", words);
+			json_bool_field(&w, "sockets_implied", implied);
+		}
 		json_name(&w, "system");
 		json_object_start(&w);
 		for (int k = 0; k < LG_SYSTEM_KEY_COUNT; k++)

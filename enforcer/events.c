@@ -82,6 +82,9 @@ static const char *const builtin_reasons[] = {
 	[LG_BUILTIN_MAIN_PID] = "a confined task cannot name another process than its own (or its "
 				"parent's under the same policy) as its unit's main process "
 				"(MAINPID=) to a service manager",
+	[LG_BUILTIN_SOURCE_ROUTE] = "a confined task whose policy decides destinations cannot send "
+				    "by a source route (IPv4 options, an IPv6 routing header): the "
+				    "packet would leave for another first hop than the address decided",
 	[LG_BUILTIN_HOST_CONTROL] = "a confined task cannot reboot the host (reboot, watchdogs, the "
 				    "baseboard controller), account every process, freeze or shut "
 				    "down a filesystem, nor watch a whole filesystem or hold other "
@@ -163,7 +166,9 @@ void lg_event_print(FILE *out, const struct lg_event *ev, const struct lg_loaded
 	format_time(text, sizeof(text), ev->time_ns);
 	json_string_field(&w, "time", text);
 	json_string_field(&w, "hook", lg_hook_name(ev->hook));
-	json_string_field(&w, "access", lg_decision_name(ev->decision));
+	json_string_field(&w, "access", ev->hook == LG_HOOK_SOCKET_CREATE
+						 ? "socket"
+						 : lg_decision_name(ev->decision));
 	if (policy) {
 		json_string_field(&w, "policy", policy->name);
 	} else {
@@ -194,7 +199,21 @@ void lg_event_print(FILE *out, const struct lg_event *ev, const struct lg_loaded
 		json_string_field(&w, "source", text);
 	}
 	/* A built-in's object on these hooks is a text (forged credentials), not an address. */
-	if ((ev->hook == LG_HOOK_SOCKET_CONNECT || ev->hook == LG_HOOK_SOCKET_SENDMSG) &&
+	if (ev->hook == LG_HOOK_SOCKET_CREATE) {
+		const char *family = lg_socket_family_name(ev->object.socket.family);
+
+		lg_socket_word(ev->object.socket.family, ev->object.socket.type,
+			       (int)ev->object.socket.protocol, text, sizeof(text));
+		json_string_field(&w, "socket", text);
+		if (family) {
+			json_string_field(&w, "socket_family", family);
+		} else {
+			snprintf(text, sizeof(text), "%u", ev->object.socket.family);
+			json_string_field(&w, "socket_family", text);
+		}
+		json_uint_field(&w, "socket_type", ev->object.socket.type);
+		json_uint_field(&w, "socket_protocol", ev->object.socket.protocol);
+	} else if ((ev->hook == LG_HOOK_SOCKET_CONNECT || ev->hook == LG_HOOK_SOCKET_SENDMSG) &&
 	    !(ev->flags & LG_EVENT_BUILTIN)) {
 		char addr[INET6_ADDRSTRLEN] = "?";
 

@@ -135,8 +135,41 @@ struct lg_policy_value {
 	__u32 flags;       /* LG_POLICY_* */
 	__u32 reserved2;
 	__u64 seed;        /* keys this policy's path hashes (the bank's seed) */
+	/* [network] sockets: what socket() may create (bpf_lsm/network.bpf.c lg_socket_create) */
+	__u64 socket_families; /* bit n: family n (AF_*, below LG_SOCKET_FAMILY_MAX) */
+	__u32 socket_netlink;  /* bit n: netlink protocol n, when the family bit of netlink is set */
+	__u32 socket_inet;     /* LG_SOCKET_INET_*: inet and inet6 protocols beyond the base ones */
+	__u32 socket_rule;     /* rule id of the sockets decision (its line, or implied), for events */
+	__u32 net_flags;       /* LG_NET_POLICY_* */
 };
-_Static_assert(sizeof(struct lg_policy_value) == 48, "lg_policy_value layout");
+_Static_assert(sizeof(struct lg_policy_value) == 72, "lg_policy_value layout");
+
+/*
+ * [network] sockets. A socket is created when its family's bit is set and, for AF_INET and
+ * AF_INET6, its protocol is a base one (TCP, MPTCP, UDP, ICMP echo "ping") or its
+ * LG_SOCKET_INET_* bit is set; for AF_NETLINK, when its protocol's bit is set. Any other inet
+ * protocol (none on 6.1) needs LG_SOCKET_INET_OTHER. Sockets the kernel makes for itself
+ * (kern = 1) are never decided. A policy that names no sockets gets every bit under [network]
+ * default = allow, and unix, inet, inet6 and netlink with the base protocols under default =
+ * deny (policy/compile.c).
+ */
+#define LG_SOCKET_FAMILY_MAX 64
+/*
+ * lg_policy_value.net_flags. NO_SOURCE_ROUTES: the policy decides destinations ([network]
+ * default = deny, or any rule), so a packet must not leave for another first hop than the
+ * address decided: IPv4 options (IP_OPTIONS, an IP_RETOPTS control message: loose and strict
+ * source routes) and IPv6 routing headers (IPV6_RTHDR, IPV6_2292PKTOPTIONS, IPV6_FLOWLABEL_MGR,
+ * the IPV6_RTHDR and IPV6_2292RTHDR control messages) are refused
+ * (LG_BUILTIN_SOURCE_ROUTE, following the policy's mode).
+ */
+#define LG_NET_POLICY_NO_SOURCE_ROUTES 0x01
+#define LG_SOCKET_INET_RAW 0x01     /* SOCK_RAW: self-built headers (CAP_NET_RAW) */
+#define LG_SOCKET_INET_SCTP 0x02    /* IPPROTO_SCTP, SOCK_SEQPACKET */
+#define LG_SOCKET_INET_UDPLITE 0x04 /* IPPROTO_UDPLITE */
+#define LG_SOCKET_INET_DCCP 0x08    /* SOCK_DCCP, IPPROTO_DCCP */
+#define LG_SOCKET_INET_L2TP 0x10    /* IPPROTO_L2TP: L2TP over IP */
+#define LG_SOCKET_INET_OTHER 0x20   /* any other type or protocol */
+#define LG_SOCKET_INET_ALL 0x3f
 
 /*
  * Path rules (classes FILE and EXEC). The key is the hash of a canonical absolute path
@@ -541,8 +574,10 @@ enum lg_hook {
 	LG_HOOK_SB_SET_MNT_OPTS = 51, /* a new superblock about to be mounted (its disk) */
 	LG_HOOK_QUOTACTL = 52,       /* disk quotas changed */
 	LG_HOOK_FS_CONTEXT_PARSE_PARAM = 53, /* a mount's "source" named, before any disk is read */
+	LG_HOOK_SOCKET_CREATE = 54,  /* socket(), socketpair(), io_uring's socket: [network] sockets */
+	LG_HOOK_SOCKET_SETSOCKOPT = 55, /* IP options and IPv6 routing headers (source routes) */
 	/* a datagram arriving at a socket, in the sender's context for unix sockets (MAINPID=) */
-	LG_HOOK_COUNT = 54,
+	LG_HOOK_COUNT = 56,
 };
 
 /*
@@ -652,7 +687,10 @@ enum lg_builtin {
 	LG_BUILTIN_OTHER_POLICY = 30,
 	/* a notify datagram naming another process as the unit's main process (MAINPID=) */
 	LG_BUILTIN_MAIN_PID = 31,
-	LG_BUILTIN_COUNT = 32,
+	/* a source route (IPv4 options, an IPv6 routing header) under a policy that decides
+	 * destinations: the packet would leave for a first hop other than the address decided */
+	LG_BUILTIN_SOURCE_ROUTE = 32,
+	LG_BUILTIN_COUNT = 33,
 };
 
 /*
@@ -714,6 +752,11 @@ struct lg_event {
 			__u16 port;    /* host byte order */
 			__u8 addr[16];
 		} net;
+		struct {
+			__u16 family;   /* AF_* */
+			__u16 type;     /* SOCK_* without the flags */
+			__u32 protocol; /* as socket() was given it */
+		} socket;      /* hook LG_HOOK_SOCKET_CREATE */
 	} object;
 };
 _Static_assert(sizeof(struct lg_event) == 320, "lg_event layout");

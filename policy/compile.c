@@ -110,6 +110,47 @@ static int add_anonymous(struct compiler *cc, const struct lg_policy *p, __u32 p
 	return new_rule(cc, &src, &value->anonymous_rule);
 }
 
+/*
+ * [network] sockets: what socket() may create. The rule stands for the refusal of every other
+ * socket: its line, or for a policy that names none the [network] default's line (default =
+ * deny implies unix, inet, inet6 and netlink; anything else, every socket, and no rule). Made
+ * after every policy's other rules, so that their ids do not depend on it.
+ */
+static int add_sockets(struct compiler *cc, const struct lg_policy *p, __u32 policy_id,
+		       struct lg_policy_value *value)
+{
+	const struct lg_section *sec = &p->section[LG_CLASS_NET];
+	struct lg_rule_source src = {
+		.policy = policy_id,
+		.kind = LG_RULE_SOCKETS,
+		.class = LG_CLASS_NET,
+		.action = LG_ACT_DENY,
+		.file = p->file,
+	};
+	struct lg_sockets sockets;
+	char words[200];
+	bool implied;
+
+	lg_policy_sockets(p, &sockets, &implied);
+	if ((sec->default_set && sec->default_action == LG_ACT_DENY) || p->net_count)
+		value->net_flags |= LG_NET_POLICY_NO_SOURCE_ROUTES;
+	value->socket_families = sockets.families;
+	value->socket_netlink = sockets.netlink;
+	value->socket_inet = sockets.inet;
+	lg_sockets_format(&sockets, words, sizeof(words));
+	if (strcmp(words, "all") == 0)
+		return 0; /* nothing refused: socket_rule 0 is never reported */
+	if (!implied)
+		src.line = p->sockets_line;
+	else
+		src.line = sec->default_set ? sec->default_line
+			   : sec->present   ? sec->line
+					    : p->policy_line;
+	snprintf(src.object, sizeof(src.object), "sockets other than: %s%s", words,
+		 implied ? " (implied)" : "");
+	return new_rule(cc, &src, &value->socket_rule);
+}
+
 static int add_defaults(struct compiler *cc, const struct lg_policy *p, __u32 policy_id,
 			struct lg_policy_value *value)
 {
@@ -955,6 +996,12 @@ static int compile_with_seed(const struct lg_policy_set *set, __u64 seed, unsign
 			goto out_fail;
 		cc.out->cgroups[i].cgroup = p->cgroup;
 		cc.out->cgroups[i].policy = id;
+	}
+	for (size_t i = 0; i < set->count; i++) {
+		ret = add_sockets(&cc, set->policies[i], lg_policy_id(cc.out, i),
+				  &cc.out->policies[i]);
+		if (ret)
+			goto out_fail;
 	}
 	cc.out->policy_count = set->count;
 	cc.out->cgroup_count = set->count;

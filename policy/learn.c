@@ -40,6 +40,8 @@ struct lg_learn {
 	struct learned_net *nets;
 	size_t net_count;
 	size_t events;
+	struct lg_sockets sockets; /* socket_create events: what a sockets line must add */
+	size_t socket_count;
 };
 
 struct lg_learn *lg_learn_new(void)
@@ -321,6 +323,29 @@ static int compare_nets(const void *a, const void *b)
 	return c ? c : (x->port > y->port) - (x->port < y->port);
 }
 
+/* A socket_create event's "socket" words ("inet6 raw", "packet", "netlink-audit"). */
+int lg_learn_socket(struct lg_learn *l, const char *words)
+{
+	char word[64];
+
+	l->events++;
+	while (*words) {
+		size_t len = strcspn(words, " ");
+
+		if (len && len < sizeof(word)) {
+			memcpy(word, words, len);
+			word[len] = '\0';
+			if (lg_sockets_add_word(&l->sockets, word))
+				return -EINVAL;
+		} else if (len) {
+			return -EINVAL;
+		}
+		words += len + (words[len] == ' ');
+	}
+	l->socket_count++;
+	return 0;
+}
+
 int lg_learn_write(struct lg_learn *l, FILE *out, const struct lg_learn_header *h)
 {
 	if (!h->name || (!h->cgroup == !h->unit))
@@ -340,6 +365,19 @@ int lg_learn_write(struct lg_learn *l, FILE *out, const struct lg_learn_header *
 	if (write_paths(out, l->execs, l->exec_count, true))
 		return -ENOMEM;
 	fprintf(out, "\n[network]\ndefault = deny\n");
+	if (l->socket_count) {
+		struct lg_sockets s;
+		char words[300];
+
+		lg_sockets_implied_deny(&s);
+		s.families |= l->sockets.families;
+		s.netlink |= l->sockets.netlink;
+		s.inet |= l->sockets.inet;
+		lg_sockets_format(&s, words, sizeof(words));
+		fprintf(out, "; sockets beyond unix, inet, inet6 and netlink were created: %zu "
+			     "event%s\nsockets = %s\n",
+			l->socket_count, l->socket_count == 1 ? "" : "s", words);
+	}
 	qsort(l->nets, l->net_count, sizeof(*l->nets), compare_nets);
 	for (size_t i = 0; i < l->net_count; i++) {
 		if (l->nets[i].addr[0] == '@') /* an abstract unix socket name */

@@ -714,11 +714,52 @@ static int handle_net_rule(struct parse_state *st, enum lg_action action, const 
 	return 1;
 }
 
+/*
+ * [network] sockets = WORD...: families (unix, inet, inet6, netlink, packet...), netlink
+ * protocols (netlink-route...), inet protocols beyond TCP, UDP and ping (raw, sctp, udplite, dccp,
+ * l2tp, inet-other) or all. Lines add up.
+ */
+static int handle_sockets(struct parse_state *st, const char *value)
+{
+	struct lg_policy *p = st->policy;
+	char word[64], hint[64];
+	const char *at = value;
+	int ok = 1;
+
+	while (*at) {
+		size_t len = strcspn(at, " \t");
+
+		if (!len) {
+			at++;
+			continue;
+		}
+		snprintf(word, sizeof(word), "%.*s", (int)(len < sizeof(word) ? len : sizeof(word) - 1),
+			 at);
+		if (lg_sockets_add_word(&p->sockets, word)) {
+			const char *words[LG_SOCKET_FAMILY_MAX + 40];
+			char storage[LG_SOCKET_FAMILY_MAX + 40][32];
+			size_t n = lg_sockets_words(words, storage, sizeof(words) / sizeof(words[0]) - 1);
+
+			words[n] = NULL;
+			suggest(hint, sizeof(hint), word, words);
+			ERROR(st, "unknown socket '%s' in 'sockets'%s; write families (unix inet inet6 "
+				  "netlink packet...), netlink-PROTOCOL, inet protocols (raw sctp udplite "
+				  "dccp l2tp inet-other) or all",
+			      word, hint);
+			ok = 0;
+		}
+		at += len;
+	}
+	if (!p->sockets_line)
+		p->sockets_line = st->line;
+	return ok;
+}
+
 static int handle_rule_key(struct parse_state *st, enum lg_class class, const char *key,
 			   const char *value)
 {
 	static const char *const keys[] = {"default", "allow", "allow-read", "deny", "anonymous",
-					   NULL};
+					   "sockets", NULL};
 	enum lg_action action;
 	char hint[64];
 
@@ -727,6 +768,12 @@ static int handle_rule_key(struct parse_state *st, enum lg_class class, const ch
 	if (strcmp(key, "default") == 0)
 		return handle_allow_deny(st, class, key, value, &sec->default_set,
 					 &sec->default_action, &sec->default_line);
+	if (strcmp(key, "sockets") == 0) {
+		if (class == LG_CLASS_NET)
+			return handle_sockets(st, value);
+		ERROR(st, "'sockets' is only valid in [network]");
+		return 0;
+	}
 	if (strcmp(key, "anonymous") == 0) {
 		if (class == LG_CLASS_EXEC)
 			return handle_allow_deny(st, class, key, value, &sec->anonymous_set,
@@ -738,7 +785,7 @@ static int handle_rule_key(struct parse_state *st, enum lg_class class, const ch
 		suggest(hint, sizeof(hint), key, keys);
 		ERROR(st, "unknown key '%s' in [%s]%s; keys are default, allow, %sdeny%s", key,
 		      lg_class_name(class), hint, class == LG_CLASS_FILE ? "allow-read, " : "",
-		      class == LG_CLASS_EXEC ? ", anonymous" : "");
+		      class == LG_CLASS_EXEC ? ", anonymous" : class == LG_CLASS_NET ? ", sockets" : "");
 		return 0;
 	}
 	if (action == LG_ACT_ALLOW_READ && class != LG_CLASS_FILE) {
@@ -862,6 +909,27 @@ static void check_policy(struct parse_state *st)
 			p->cgroup = cgroup;
 		}
 		st->line = p->policy_line;
+	}
+	if (p->sockets_line && p->sockets.inet &&
+	    !(p->sockets.families & ((1ULL << 2) | (1ULL << 10)))) {
+		st->line = p->sockets_line;
+		ERROR(st, "'sockets' names inet protocols (raw, sctp, udplite, dccp, l2tp, inet-other) "
+			  "but neither inet nor inet6; add the family they are for (sockets = inet "
+			  "raw)");
+	}
+	if ((st->flags & LG_PARSE_ADVICE) && p->section[LG_CLASS_NET].present && !p->sockets_line &&
+	    !(p->section[LG_CLASS_NET].default_set &&
+	      p->section[LG_CLASS_NET].default_action == LG_ACT_DENY)) {
+		size_t denies = 0;
+
+		for (size_t i = 0; i < p->net_count; i++)
+			denies += p->nets[i].action == LG_ACT_DENY;
+		if (denies) {
+			st->line = p->section[LG_CLASS_NET].line;
+			WARN(st, "[network] denies addresses under default = allow, but raw and packet "
+				 "sockets (and SCTP, UDP-Lite) send past every rule; add sockets = unix "
+				 "inet inet6 netlink to refuse them");
+		}
 	}
 	for (int c = 0; c < LG_CLASS_COUNT; c++) {
 		const struct lg_section *sec = &p->section[c];

@@ -128,6 +128,38 @@ const char *const *lg_system_values(enum lg_system_key key);
 /* The LG_POLICY_SYSTEM_* bits of a policy's [system] settings. */
 __u32 lg_system_policy_flags(const struct lg_system *system);
 
+struct lg_policy;
+
+/*
+ * [network] sockets: the families (AF_* bits), netlink protocols and inet protocols beyond TCP,
+ * UDP and ping that the policy's tasks may create sockets of (LG_SOCKET_* in the ABI header).
+ */
+struct lg_sockets {
+	__u64 families;
+	__u32 netlink;
+	__u32 inet;
+};
+
+/* Add one word of a sockets line (a family, netlink-NAME, raw, sctp..., all); -EINVAL if
+ * unknown. */
+int lg_sockets_add_word(struct lg_sockets *s, const char *word);
+/* Every socket; what a policy naming none gets under [network] default = allow. */
+void lg_sockets_all(struct lg_sockets *s);
+/* What a policy naming none gets under [network] default = deny: unix, inet, inet6, netlink. */
+void lg_sockets_implied_deny(struct lg_sockets *s);
+/* The sockets a policy may create: its lines, else the implied set of its [network] default. */
+void lg_policy_sockets(const struct lg_policy *p, struct lg_sockets *s, bool *implied);
+/* Whether s allows socket(family, type, protocol), as the kernel decides it. */
+bool lg_sockets_allow(const struct lg_sockets *s, unsigned family, unsigned type, int protocol);
+/* The words a sockets line needs for socket(family, type, protocol): "inet6 raw", "packet". */
+void lg_socket_word(unsigned family, unsigned type, int protocol, char *buf, size_t size);
+/* A family's word ("inet", "packet"), NULL for a number with none. */
+const char *lg_socket_family_name(unsigned family);
+/* s as the words of a sockets line. */
+void lg_sockets_format(const struct lg_sockets *s, char *buf, size_t size);
+/* Up to max words a sockets line takes (for suggestions); storage holds the made ones. */
+size_t lg_sockets_words(const char **words, char (*storage)[32], size_t max);
+
 struct lg_policy {
 	char *file;
 	char *name;
@@ -142,6 +174,8 @@ struct lg_policy {
 	size_t path_count[2];
 	struct lg_net_rule *nets;
 	size_t net_count;
+	struct lg_sockets sockets; /* [network] sockets lines, all of them together */
+	unsigned sockets_line;     /* the first sockets line; 0: none */
 };
 
 struct lg_policy_set {
@@ -163,6 +197,7 @@ struct lg_policy_set {
 #define LG_PARSE_BUILTIN 0x04    /* lsmguard's own policy: may use the reserved names */
 #define LG_LOAD_NO_FOLLOW 0x08   /* refuse a symbolic link (the files of a policy directory) */
 #define LG_LOAD_MAY_BE_MISSING 0x10 /* lg_policy_open_at: a missing file is no error (-ENOENT) */
+#define LG_PARSE_ADVICE 0x20     /* `check`: also warn about what a valid policy leaves open */
 #define LG_RESERVED_PREFIX "lsmguard-"
 
 /* Parse one policy from a stream; name is used in messages. */
@@ -255,6 +290,7 @@ enum lg_rule_kind {
 	LG_RULE_PATH,
 	LG_RULE_NET,
 	LG_RULE_ANONYMOUS, /* [exec] anonymous, explicit or implied */
+	LG_RULE_SOCKETS,   /* [network] sockets, explicit or implied: the sockets it refuses */
 };
 
 /* What a rule id (in maps and events) stands for. */
@@ -398,6 +434,13 @@ struct lg_verdict {
 	__u32 rule;
 };
 
+/* socket(family, type, protocol) under [network] sockets; rule: the sockets rule, 0 when the
+ * policy refuses no socket. */
+int lg_eval_socket(const struct lg_compiled *compiled, __u32 policy, unsigned family,
+		   unsigned type, int protocol, struct lg_verdict *out);
+/* "inet raw", "inet6/sctp", "packet", "netlink-audit" as a socket() call; -EINVAL. */
+int lg_socket_parse(const char *text, unsigned *family, unsigned *type, int *protocol);
+
 /* path: canonical absolute path of the object. */
 int lg_eval_path(const struct lg_compiled *compiled, __u32 policy, enum lg_decision decision,
 		 const char *path, struct lg_verdict *out);
@@ -426,6 +469,8 @@ int lg_learn_exec(struct lg_learn *learn, const char *path, bool mapped);
 int lg_learn_net(struct lg_learn *learn, const char *addr, const char *protocol, unsigned port);
 /* An abstract unix socket name as an event writes it (@NAME, rule syntax). */
 int lg_learn_abstract(struct lg_learn *learn, const char *name);
+/* A created socket, by the words of its event's "socket" field; -EINVAL for an unknown word. */
+int lg_learn_socket(struct lg_learn *learn, const char *words);
 /* The policy as INI text, in audit mode, every section default = deny. */
 int lg_learn_write(struct lg_learn *learn, FILE *out, const struct lg_learn_header *header);
 void lg_learn_free(struct lg_learn *learn);

@@ -24,6 +24,10 @@ install -m 0644 "$build/vm/msr.ko" "$root/usr/lib/modules/msr.ko"
 install -m 0644 "$build/vm/watchdog.ko" "$root/usr/lib/modules/watchdog.ko"
 install -m 0644 "$build/vm/softdog.ko" "$root/usr/lib/modules/softdog.ko"
 install -m 0644 "$build/vm/hid.ko" "$root/usr/lib/modules/hid.ko"
+# SCTP, loaded in that order (vm-tests/sockets.c)
+for m in libcrc32c udp_tunnel ip6_udp_tunnel sctp; do
+	install -m 0644 "$build/vm/$m.ko" "$root/usr/lib/modules/$m.ko"
+done
 install -m 0755 "$top/vm-tests/demo.sh" "$root/demo.sh"
 install -m 0644 "$top"/policy/examples/*.ini "$root/etc/lsmguard/"
 # The loader and libc, laid out as on Debian 12 (merged /usr), for the dynamically linked tests.

@@ -7,7 +7,9 @@
 #        brd (RAM disks, CONFIG_BLK_DEV_RAM=m: a block device for vm-tests/hardware.c) and msr
 #        (/dev/cpu/N/msr, CONFIG_X86_MSR=m), watchdog and softdog (the watchdog core and a
 #        software watchdog, CONFIG_WATCHDOG_CORE=m: a dynamic major for vm-tests/hardware.c)
-#        and hid (HID's core, CONFIG_HID=m, which registers hidraw's major when it loads)
+#        and hid (HID's core, CONFIG_HID=m, which registers hidraw's major when it loads);
+#        sctp (CONFIG_IP_SCTP=m) and what it depends on, libcrc32c, udp_tunnel and
+#        ip6_udp_tunnel (vm-tests/sockets.c: SCTP refused by [network] sockets, and connectx)
 set -euo pipefail
 out=$1
 want=${2:-vmlinuz}
@@ -19,6 +21,10 @@ msr) module=arch/x86/kernel/msr ;;
 watchdog) module=drivers/watchdog/watchdog ;;
 softdog) module=drivers/watchdog/softdog ;;
 hid) module=drivers/hid/hid ;;
+sctp) module=net/sctp/sctp ;;
+libcrc32c) module=lib/libcrc32c ;;
+udp_tunnel) module=net/ipv4/udp_tunnel ;;
+ip6_udp_tunnel) module=net/ipv6/ip6_udp_tunnel ;;
 *) module= ;;
 esac
 if [ -n "$module" ]; then

@@ -119,6 +119,17 @@ int uring_sendmsg(int fd, const struct msghdr *msg)
 	return submit_one(&sqe);
 }
 
+int uring_socket(int family, int type, int protocol)
+{
+	struct io_uring_sqe sqe = {0};
+
+	sqe.opcode = IORING_OP_SOCKET;
+	sqe.fd = family;
+	sqe.off = (unsigned)type;
+	sqe.len = (unsigned)protocol;
+	return submit_one(&sqe);
+}
+
 int uring_mkdirat(int dirfd, const char *path, unsigned mode)
 {
 	struct io_uring_sqe sqe = {0};

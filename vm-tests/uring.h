@@ -16,6 +16,9 @@ int uring_symlinkat(const char *target, int dirfd, const char *path);
 int uring_renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath,
 		   unsigned flags);
 
+/* IORING_OP_SOCKET (6.0): a socket's descriptor, or -errno. */
+int uring_socket(int family, int type, int protocol);
+
 /* IORING_OP_URING_CMD: cmd_op with the len bytes at cmd (at most 80), on a 128-byte entry. */
 int uring_cmd(int fd, unsigned cmd_op, const void *cmd, size_t len);
 

@@ -116,6 +116,37 @@ run "explain a default" 1 "$lsmguard" explain --policy-dir examples nginx exec /
 		"  source:      examples/nginx.ini:53")
 run "explain --json" 1 "$lsmguard" explain --policy-dir examples --json nginx open-read /etc/shadow &&
 	same "explain --json" "$work/out" <(echo '{"policy":"nginx","mode":"enforce","operation":"open-read","object":"/etc/shadow","resolved":"/etc/shadow","verdict":"deny","walk_limit":false,"rule":{"id":52,"action":"deny","match":"exact","object":"/etc/shadow","source":"examples/nginx.ini:43"}}')
+run "explain a raw socket under default = deny" 1 "$lsmguard" explain --policy-dir examples nginx socket inet/raw &&
+	same "explain names the implied sockets and the default's line" "$work/out" <(printf '%s\n' \
+		"nginx: socket inet/raw: denied" \
+		"  rule:        [network] sockets other than: unix inet inet6 netlink (implied)" \
+		"  source:      examples/nginx.ini:58")
+run "explain a TCP socket" 0 "$lsmguard" explain --policy-dir examples nginx socket inet6/tcp
+run "explain an unknown socket" 2 "$lsmguard" explain --policy-dir examples nginx socket inet/bogus &&
+	same "explain says which sockets it knows" "$work/err" <(echo "lsmguard: 'inet/bogus' is not a socket: write a family (unix, packet...), inet/PROTOCOL or inet6/PROTOCOL (tcp, udp, ping, raw, sctp, udplite, dccp, l2tp) or netlink-NAME")
+mkdir "$work/sk" && printf '[policy]\nname = t\ncgroup = /t\nmode = enforce\n[network]\nsockets = unix inet6 netlink-route sctp\n' >"$work/sk/t.ini"
+chmod 644 "$work/sk/t.ini"
+run "explain a named protocol" 0 "$lsmguard" explain --policy-dir sk t socket inet6/sctp
+run "explain a protocol named for another family" 1 "$lsmguard" explain --policy-dir sk t socket inet/sctp
+run "explain a netlink protocol not named" 1 "$lsmguard" explain --policy-dir sk t socket netlink-audit &&
+	same "explain names the sockets line" "$work/out" <(printf '%s\n' \
+		"t: socket netlink-audit: denied" \
+		"  rule:        [network] sockets other than: unix inet6 netlink-route sctp" \
+		"  source:      sk/t.ini:6")
+printf '[policy]\nname = t\ncgroup = /t\nmode = enforce\n[network]\nsockets = unix pakcet\n' >"$work/sk/t.ini"
+run "sockets: an unknown word" 1 "$lsmguard" check sk/t.ini &&
+	same "sockets: the unknown word with a suggestion, FILE:LINE" "$work/err" <(printf '%s\n' \
+		"sk/t.ini:6: error: unknown socket 'pakcet' in 'sockets' (did you mean 'packet'?); write families (unix inet inet6 netlink packet...), netlink-PROTOCOL, inet protocols (raw sctp udplite dccp l2tp inet-other) or all" \
+		"lsmguard: 1 error in 1 file; nothing was loaded")
+printf '[policy]\nname = t\ncgroup = /t\nmode = enforce\n[network]\nsockets = unix\nsockets = raw\n' >"$work/sk/t.ini"
+run "sockets: a protocol without its family" 1 "$lsmguard" check sk/t.ini &&
+	same "sockets: the family to add, at the first sockets line" <(head -n 1 "$work/err") <(echo "sk/t.ini:6: error: 'sockets' names inet protocols (raw, sctp, udplite, dccp, l2tp, inet-other) but neither inet nor inet6; add the family they are for (sockets = inet raw)")
+printf '[policy]\nname = t\ncgroup = /t\nmode = enforce\n[network]\ndefault = allow\ndeny = 10.0.0.0/8\n' >"$work/sk/t.ini"
+run "check: deny rules under default = allow pass raw sockets" 0 "$lsmguard" check sk/t.ini &&
+	same "check advises a sockets line" "$work/err" <(echo "sk/t.ini:5: warning: [network] denies addresses under default = allow, but raw and packet sockets (and SCTP, UDP-Lite) send past every rule; add sockets = unix inet inet6 netlink to refuse them")
+printf '[policy]\nname = t\ncgroup = /t\nmode = enforce\n[files]\nsockets = unix\n' >"$work/sk/t.ini"
+run "sockets outside [network]" 1 "$lsmguard" check sk/t.ini &&
+	same "sockets belongs to [network]" <(head -n 1 "$work/err") <(echo "sk/t.ini:6: error: 'sockets' is only valid in [network]")
 run "explain in audit mode" 1 "$lsmguard" explain --policy-dir examples redis connect 10.9.9.9:25/tcp &&
 	same "explain says what audit mode does" <(head -n 1 "$work/out") <(echo "redis: connect 10.9.9.9:25/tcp: would be denied (audit mode: logged, allowed)")
 mkdir -p "$work/tree/real" && : >"$work/tree/real/file" && ln -s real "$work/tree/link"
@@ -195,7 +226,7 @@ run "explain a malformed destination exits 2" 2 "$lsmguard" explain --policy-dir
 install -m 0644 "$golden/learn-events.log" "$work/"
 run "learn from a log" 0 "$lsmguard" learn web --unit web.service --from-log learn-events.log -o learned.ini &&
 	same "learned policy matches golden" "$work/learned.ini" "$golden/learn.ini"
-same "learn says what it used" "$work/err" <(echo "lsmguard: learned from 18 events of policy 'web' (1 ignored: built-in protections or objects a rule cannot name)")
+same "learn says what it used" "$work/err" <(echo "lsmguard: learned from 20 events of policy 'web' (1 ignored: built-in protections or objects a rule cannot name)")
 chmod 644 "$work/learned.ini"
 run "the learned policy passes check" 0 "$lsmguard" check learned.ini
 mkdir "$work/journal" && sed 's/^/Nov 30 10:00:00 host lsmguard[42]: /' "$golden/learn-events.log" >"$work/journal/learn-events.log"
@@ -206,7 +237,7 @@ run "learn prints a learning policy" 0 "$lsmguard" learn web --cgroup /lgt/web -
 		"[policy]" "name = web" "cgroup = /lgt/web" "mode = audit" "" "[files]" "default = deny" "" \
 		"[exec]" "default = deny" "" "[network]" "default = deny")
 run "learn from a log without the policy's events exits 1" 1 "$lsmguard" learn nosuch --unit x.service --from-log learn-events.log &&
-	same "learn says there is nothing to learn" "$work/err" <(echo "lsmguard: learn-events.log has no event of policy 'nosuch' to learn from (21 lines, 20 of other policies): run the service under its learning policy first (--print-learning-policy)")
+	same "learn says there is nothing to learn" "$work/err" <(echo "lsmguard: learn-events.log has no event of policy 'nosuch' to learn from (23 lines, 22 of other policies): run the service under its learning policy first (--print-learning-policy)")
 run "learn needs a cgroup or a unit" 2 "$lsmguard" learn web --from-log learn-events.log &&
 	same "learn usage message" "$work/err" <(echo "lsmguard: give one of --cgroup and --unit; usage: lsmguard learn NAME (--cgroup PATH | --unit UNIT) (--from-log FILE | --duration SECONDS --events FILE | --print-learning-policy) [--policy-dir DIR] [-o FILE]")
 

@@ -32,6 +32,8 @@ static void exercise(const struct lg_compiled *c, const uint8_t *data, size_t si
 	for (__u32 p = c->id_base + 1; p <= c->id_base + c->policy_count; p++) {
 		lg_eval_net(c, p, 4, addr, LG_NET_TCP, (__u16)size, &v);
 		lg_eval_net(c, p, 6, addr, LG_NET_UDP, (__u16)(size * 7), &v);
+		/* [network] sockets: a family, type and protocol taken from the input */
+		lg_eval_socket(c, p, addr[0] & 0x3f, addr[1], (int)addr[2] - 8, &v);
 	}
 }
 
@@ -52,6 +54,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			first = i + 1;
 			break;
 		}
+	}
+	{
+		/* the explain command's socket forms */
+		char form[32];
+		unsigned family, type;
+		int protocol;
+
+		memcpy(form, data, size < sizeof(form) - 1 ? size : sizeof(form) - 1);
+		form[size < sizeof(form) - 1 ? size : sizeof(form) - 1] = '\0';
+		lg_socket_parse(form, &family, &type, &protocol);
 	}
 	if (lg_policy_parse_buffer("a.ini", text, first, 0, &policies[0], &diag) == 0)
 		set.count = 1;
