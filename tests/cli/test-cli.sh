@@ -120,7 +120,7 @@ run "explain a raw socket under default = deny" 1 "$lsmguard" explain --policy-d
 	same "explain names the implied sockets and the default's line" "$work/out" <(printf '%s\n' \
 		"nginx: socket inet/raw: denied" \
 		"  rule:        [network] sockets other than: unix inet inet6 netlink (implied)" \
-		"  source:      examples/nginx.ini:58")
+		"  source:      examples/nginx.ini:64")
 run "explain a TCP socket" 0 "$lsmguard" explain --policy-dir examples nginx socket inet6/tcp
 run "explain an unknown socket" 2 "$lsmguard" explain --policy-dir examples nginx socket inet/bogus &&
 	same "explain says which sockets it knows" "$work/err" <(echo "lsmguard: 'inet/bogus' is not a socket: write a family (unix, packet...), inet/PROTOCOL or inet6/PROTOCOL (tcp, udp, ping, raw, sctp, udplite, dccp, l2tp) or netlink-NAME")
