@@ -45,6 +45,8 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	X(lg_file_mprotect)                                                                       \
 	X(lg_socket_connect)                                                                      \
 	X(lg_socket_sendmsg)                                                                      \
+	X(lg_socket_bind)                                                                         \
+	X(lg_socket_listen)                                                                       \
 	X(lg_unix_copy_seen)                                                                      \
 	X(lg_path_link)                                                                           \
 	X(lg_path_link_record)                                                                    \

@@ -163,7 +163,9 @@ void lg_event_print(FILE *out, const struct lg_event *ev, const struct lg_loaded
 	format_time(text, sizeof(text), ev->time_ns);
 	json_string_field(&w, "time", text);
 	json_string_field(&w, "hook", lg_hook_name(ev->hook));
-	json_string_field(&w, "access", lg_decision_name(ev->decision));
+	/* The listen rules share the network decision's default; their access is their own. */
+	json_string_field(&w, "access", lg_hook_is_listen(ev->hook) ? "listen"
+							       : lg_decision_name(ev->decision));
 	if (policy) {
 		json_string_field(&w, "policy", policy->name);
 	} else {
@@ -194,7 +196,8 @@ void lg_event_print(FILE *out, const struct lg_event *ev, const struct lg_loaded
 		json_string_field(&w, "source", text);
 	}
 	/* A built-in's object on these hooks is a text (forged credentials), not an address. */
-	if ((ev->hook == LG_HOOK_SOCKET_CONNECT || ev->hook == LG_HOOK_SOCKET_SENDMSG) &&
+	if ((ev->hook == LG_HOOK_SOCKET_CONNECT || ev->hook == LG_HOOK_SOCKET_SENDMSG ||
+	     lg_hook_is_listen(ev->hook)) &&
 	    !(ev->flags & LG_EVENT_BUILTIN)) {
 		char addr[INET6_ADDRSTRLEN] = "?";
 

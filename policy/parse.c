@@ -548,7 +548,8 @@ static bool same_net(const struct lg_policy *p, __u32 class, size_t a, size_t b)
 
 	(void)class;
 	return x->family == y->family && x->prefix == y->prefix && memcmp(x->addr, y->addr, 16) == 0 &&
-	       x->protocols == y->protocols && x->port_lo == y->port_lo && x->port_hi == y->port_hi;
+	       x->protocols == y->protocols && x->port_lo == y->port_lo && x->port_hi == y->port_hi &&
+	       x->listen == y->listen;
 }
 
 static void stat_warnings(struct parse_state *st, const struct lg_path_rule *rule, const char *text)
@@ -654,7 +655,8 @@ static int handle_path_rule(struct parse_state *st, enum lg_class class, enum lg
 	return 1;
 }
 
-static int handle_net_rule(struct parse_state *st, enum lg_action action, const char *value)
+static int handle_net_rule(struct parse_state *st, enum lg_action action, const char *value,
+			   bool listen)
 {
 	struct lg_policy *p = st->policy;
 	struct lg_net_rule rule, *rules;
@@ -662,14 +664,16 @@ static int handle_net_rule(struct parse_state *st, enum lg_action action, const 
 	long earlier;
 	__u64 hash;
 
-	if (lg_parse_net(value, &rule, err, sizeof(err))) {
+	if ((listen ? lg_parse_listen : lg_parse_net)(value, &rule, err, sizeof(err))) {
 		ERROR(st, "%s", err);
 		return 0;
 	}
 	rule.action = action;
 	rule.line = st->line;
-	/* The unspecified address as a whole prefix: nothing is ever decided at it. */
-	if ((rule.family == 4 && rule.prefix == 32) || (rule.family == 6 && rule.prefix == 128)) {
+	/* The unspecified address as a whole prefix: nothing is ever decided at it (a listen
+	 * rule's 0.0.0.0 or :: is the wildcard bind, a local address like any other). */
+	if (!listen &&
+	    ((rule.family == 4 && rule.prefix == 32) || (rule.family == 6 && rule.prefix == 128))) {
 		bool zero = true;
 
 		for (int i = 0; i < 16; i++)
@@ -693,6 +697,7 @@ static int handle_net_rule(struct parse_state *st, enum lg_action action, const 
 	hash = lg_hash_bytes(hash, &rule.protocols, 1);
 	hash = lg_hash_bytes(hash, &rule.port_lo, 2);
 	hash = lg_hash_bytes(hash, &rule.port_hi, 2);
+	hash = lg_hash_bytes(hash, &rule.listen, 1);
 	earlier = seen_check(&st->seen, hash, LG_CLASS_NET, p->net_count, same_net, p);
 	p->net_count++;
 	if (earlier == -2)
@@ -714,7 +719,7 @@ static int handle_rule_key(struct parse_state *st, enum lg_class class, const ch
 			   const char *value)
 {
 	static const char *const keys[] = {"default", "allow", "allow-read", "deny", "anonymous",
-					   NULL};
+					   "listen", "deny-listen", NULL};
 	enum lg_action action;
 	char hint[64];
 
@@ -730,11 +735,20 @@ static int handle_rule_key(struct parse_state *st, enum lg_class class, const ch
 		ERROR(st, "'anonymous' is only valid in [exec]");
 		return 0;
 	}
+	if (strcmp(key, "listen") == 0 || strcmp(key, "deny-listen") == 0) {
+		if (class == LG_CLASS_NET)
+			return handle_net_rule(st, key[0] == 'l' ? LG_ACT_ALLOW : LG_ACT_DENY, value,
+					       true);
+		ERROR(st, "'%s' is only valid in [network]", key);
+		return 0;
+	}
 	if (parse_action(key, &action)) {
 		suggest(hint, sizeof(hint), key, keys);
 		ERROR(st, "unknown key '%s' in [%s]%s; keys are default, allow, %sdeny%s", key,
 		      lg_class_name(class), hint, class == LG_CLASS_FILE ? "allow-read, " : "",
-		      class == LG_CLASS_EXEC ? ", anonymous" : "");
+		      class == LG_CLASS_EXEC	? ", anonymous"
+		      : class == LG_CLASS_NET ? ", listen, deny-listen"
+					      : "");
 		return 0;
 	}
 	if (action == LG_ACT_ALLOW_READ && class != LG_CLASS_FILE) {
@@ -742,7 +756,7 @@ static int handle_rule_key(struct parse_state *st, enum lg_class class, const ch
 		return 0;
 	}
 	if (class == LG_CLASS_NET)
-		return handle_net_rule(st, action, value);
+		return handle_net_rule(st, action, value, false);
 	return handle_path_rule(st, class, action, value);
 }
 

@@ -68,6 +68,7 @@ struct lg_net_rule {
 	__u8 prefix;  /* bits of addr that count */
 	__u8 protocols; /* LG_NET_TCP | LG_NET_UDP */
 	__u16 port_lo, port_hi;
+	bool listen;    /* a listen rule (listen, deny-listen): bind and listen, local address */
 	enum lg_action action;
 	unsigned line;
 };
@@ -216,6 +217,8 @@ size_t lg_policy_rule_count(const struct lg_policy *policy);
  * message in err. */
 int lg_parse_path(const char *text, char **path, bool *subtree, char *err, size_t errsize);
 int lg_parse_net(const char *text, struct lg_net_rule *rule, char *err, size_t errsize);
+/* A listen rule: [ADDRESS[/PREFIX]] [tcp|udp] [PORT or PORT-PORT]; no address means any. */
+int lg_parse_listen(const char *text, struct lg_net_rule *rule, char *err, size_t errsize);
 int lg_parse_cgroup(const char *text, char **cgroup, char *err, size_t errsize);
 /* unit = NAME.service to its cgroup path under system.slice. */
 int lg_unit_to_cgroup(const char *unit, char **cgroup, char *err, size_t errsize);
@@ -387,6 +390,10 @@ int lg_eval_path(const struct lg_compiled *compiled, __u32 policy, enum lg_decis
 /* addr: 4 or 16 bytes by family; protocol: LG_NET_TCP or LG_NET_UDP. */
 int lg_eval_net(const struct lg_compiled *compiled, __u32 policy, __u8 family, const __u8 addr[16],
 		__u8 protocol, __u16 port, struct lg_verdict *out);
+/* The same for a bind or listen at a local address, by the listen rules. The wildcard :: is
+ * also decided at 0.0.0.0 (a socket that is not IPV6_V6ONLY receives IPv4 there too). */
+int lg_eval_listen(const struct lg_compiled *compiled, __u32 policy, __u8 family,
+		   const __u8 addr[16], __u8 protocol, __u16 port, struct lg_verdict *out);
 
 /* ---- learning: a policy from what a service was seen doing (learn.c) ---- */
 
@@ -404,6 +411,8 @@ struct lg_learn *lg_learn_new(void);
 int lg_learn_file(struct lg_learn *learn, const char *path, bool write, long tgid);
 int lg_learn_exec(struct lg_learn *learn, const char *path, bool mapped);
 int lg_learn_net(struct lg_learn *learn, const char *addr, const char *protocol, unsigned port);
+/* A bind or listen seen at a local address and port (port 0: some ephemeral port). */
+int lg_learn_listen(struct lg_learn *learn, const char *addr, const char *protocol, unsigned port);
 /* The policy as INI text, in audit mode, every section default = deny. */
 int lg_learn_write(struct lg_learn *learn, FILE *out, const struct lg_learn_header *header);
 void lg_learn_free(struct lg_learn *learn);
