@@ -327,24 +327,34 @@ int BPF_PROG(lg_socket_connect, struct socket *sock, struct sockaddr *address, i
 #define SOCK_DGRAM 2
 #define SOCK_SEQPACKET 5
 
-/* One listen decision; a deny is reported (hook names the operation) and counted. */
-static __always_inline int lg_listen_decide(const struct lg_policy_value *policy, __u64 cgroup_id,
-					    struct lg_net_dest *local, __u8 hook)
+/*
+ * One listen decision at *local (on the caller's stack); a deny is reported (hook names the
+ * operation) and counted. Global: verified once, however many decisions a hook makes.
+ */
+__weak __noinline int lg_listen_decide(struct lg_net_dest *local, __u32 hook)
 {
+	const struct lg_policy_value *policy;
+	struct lg_net_dest at;
 	struct lg_event *ev;
+	__u64 cgroup_id = 0;
 	__u8 flags = 0;
 	bool deny;
 	__u32 rule;
 
-	local->family |= LG_NET_LISTEN_KEY;
-	lg_net_decide(policy, local, &rule, &deny, &flags);
-	local->family &= (__u8)~LG_NET_LISTEN_KEY;
+	if (!local)
+		return 0;
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy)
+		return 0;
+	at = *local;
+	at.family |= LG_NET_LISTEN_KEY;
+	lg_net_decide(policy, &at, &rule, &deny, &flags);
 	if (!deny) {
-		lg_count_allowed(policy->id, hook);
+		lg_count_allowed(policy->id, (__u8)hook);
 		return 0;
 	}
-	ev = lg_event_start(policy, cgroup_id, hook, LG_DECISION_NET, rule, flags,
-			    lg_dest_key(local) ^ hook, 0);
+	ev = lg_event_start(policy, cgroup_id, (__u8)hook, LG_DECISION_NET, rule, flags,
+			    lg_dest_key(local), 0);
 	if (ev) {
 		ev->object.net.family = local->family;
 		ev->object.net.protocol = local->protocol;
@@ -352,28 +362,26 @@ static __always_inline int lg_listen_decide(const struct lg_policy_value *policy
 		__builtin_memcpy(ev->object.net.addr, local->addr, 16);
 		bpf_ringbuf_submit(ev, 0);
 	}
-	return lg_deny(policy, hook);
+	return lg_deny(policy, (__u8)hook);
 }
 
-/* The local address at :: of a dual-stack socket is decided at 0.0.0.0 as well. */
+/*
+ * The local address at :: of a dual-stack socket is decided at 0.0.0.0 as well. Word tests, not
+ * byte loops: a branch per byte of an address the verifier cannot know multiplied its states.
+ */
 static __always_inline int lg_listen_check(struct sock *sk, struct lg_net_dest *local, __u8 hook)
 {
-	const struct lg_policy_value *policy;
-	__u64 cgroup_id = 0;
-	bool wildcard6 = local->family == 6;
+	__u64 high, low;
 	int ret;
 
-	policy = lg_current_policy(&cgroup_id);
-	if (!policy)
-		return 0;
-	for (int i = 0; i < 16; i++)
-		if (local->addr[i])
-			wildcard6 = false;
-	ret = lg_listen_decide(policy, cgroup_id, local, hook);
-	if (ret || !wildcard6 || BPF_CORE_READ_BITFIELD_PROBED(&sk->__sk_common, skc_ipv6only))
+	__builtin_memcpy(&high, local->addr, 8);
+	__builtin_memcpy(&low, local->addr + 8, 8);
+	ret = lg_listen_decide(local, hook);
+	if (ret || local->family != 6 || (high | low) ||
+	    BPF_CORE_READ_BITFIELD_PROBED(&sk->__sk_common, skc_ipv6only))
 		return ret;
 	local->family = 4;
-	return lg_listen_decide(policy, cgroup_id, local, hook);
+	return lg_listen_decide(local, hook);
 }
 
 SEC("lsm/socket_bind")
@@ -408,11 +416,10 @@ int BPF_PROG(lg_socket_bind, struct socket *sock, struct sockaddr *address, int 
 SEC("lsm/socket_listen")
 int BPF_PROG(lg_socket_listen, struct socket *sock, int backlog, int ret)
 {
-	static const __u8 mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
 	struct sock *sk = sock->sk;
 	struct lg_net_dest local = {};
+	__u32 word[4];
 	__u16 family;
-	bool is_mapped = true;
 
 	if (ret || !sk)
 		return ret;
@@ -428,16 +435,14 @@ int BPF_PROG(lg_socket_listen, struct socket *sock, int backlog, int ret)
 		__builtin_memcpy(local.addr, &sk->__sk_common.skc_rcv_saddr, 4);
 		return lg_listen_check(sk, &local, LG_HOOK_SOCKET_LISTEN);
 	}
-	__builtin_memcpy(local.addr, &sk->__sk_common.skc_v6_rcv_saddr, 16);
-	for (int i = 0; i < 12; i++)
-		if (local.addr[i] != mapped[i])
-			is_mapped = false;
-	if (is_mapped) {
+	for (int i = 0; i < 4; i++)
+		word[i] = sk->__sk_common.skc_v6_rcv_saddr.in6_u.u6_addr32[i];
+	if (!word[0] && !word[1] && word[2] == bpf_htonl(0xffff)) { /* IPv4-mapped: IPv4 */
 		local.family = 4;
-		__builtin_memcpy(local.addr, &sk->__sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8[12], 4);
-		__builtin_memset(local.addr + 4, 0, 12);
+		__builtin_memcpy(local.addr, &word[3], 4);
 	} else {
 		local.family = 6;
+		__builtin_memcpy(local.addr, word, 16);
 	}
 	return lg_listen_check(sk, &local, LG_HOOK_SOCKET_LISTEN);
 }
