@@ -32,6 +32,8 @@ static void exercise(const struct lg_compiled *c, const uint8_t *data, size_t si
 	for (__u32 p = c->id_base + 1; p <= c->id_base + c->policy_count; p++) {
 		lg_eval_net(c, p, 4, addr, LG_NET_TCP, (__u16)size, &v);
 		lg_eval_net(c, p, 6, addr, LG_NET_UDP, (__u16)(size * 7), &v);
+		lg_eval_listen(c, p, 4, addr, LG_NET_UDP, (__u16)(size * 3), &v);
+		lg_eval_listen(c, p, 6, addr, LG_NET_TCP, (__u16)size, &v);
 	}
 }
 
