@@ -60,7 +60,8 @@ enum step { S_NONE = 0, S_BIND = 1, S_LISTEN = 2, S_CONNECT = 3, S_ACCEPT = 4 };
 #define O_UNSPEC 0x20	  /* the sockaddr_in says AF_UNSPEC */
 #define O_V4_ON_V6 0x40	  /* a sockaddr_in on an AF_INET6 socket */
 #define O_URING 0x80	  /* bind and listen by io_uring (IORING_OP_BIND, _LISTEN) */
-#define O_INHERITED 0x100 /* the inherited listener on 127.0.0.1:7107: accept, then listen */
+#define O_INHERITED 0x100 /* the inherited listener on 0.0.0.0:7107: accept, then listen */
+#define O_LONG 0x200	  /* the sockaddr_in passed with a sockaddr_in6's length */
 
 struct lis_row {
 	const char *what;
@@ -122,9 +123,11 @@ static const struct lis_row rows[] = {
      S_NONE, S_NONE},
     {"TCP6 [::1]:0 then listen (an ephemeral port)", AF_INET6, SOCK_STREAM, "::1", 0, O_LISTEN, 0,
      0, S_LISTEN, S_NONE},
-    {"sockaddr_in on an IPv6 socket (EAFNOSUPPORT, the kernel's)", AF_INET6, SOCK_STREAM,
-     "0.0.0.0", 7100, O_V4_ON_V6, AT(S_BIND, EAFNOSUPPORT), AT(S_BIND, EAFNOSUPPORT), S_NONE,
-     S_NONE},
+    {"sockaddr_in on an IPv6 socket (EINVAL: shorter than RFC 2133's)", AF_INET6, SOCK_STREAM,
+     "0.0.0.0", 7100, O_V4_ON_V6, AT(S_BIND, EINVAL), AT(S_BIND, EINVAL), S_NONE, S_NONE},
+    {"AF_INET in a sockaddr_in6's length on an IPv6 socket (EAFNOSUPPORT)", AF_INET6,
+     SOCK_STREAM, "0.0.0.0", 7100, O_V4_ON_V6 | O_LONG, AT(S_BIND, EAFNOSUPPORT),
+     AT(S_BIND, EAFNOSUPPORT), S_NONE, S_NONE},
     {"UDP6 [::]:7103 dual-stack", AF_INET6, SOCK_DGRAM, "::", 7103, 0, 0, 0, S_NONE, S_NONE},
     /* The unconfined listener on 0.0.0.0:7110 (SO_REUSEPORT, root's): root may share it, uid
      * 1000 may not (the kernel's own check); a confined root is refused the port. */
@@ -149,7 +152,7 @@ static int fill(const struct lis_row *row, struct sockaddr_storage *ss, socklen_
 
 		sin->sin_family = (row->opts & O_UNSPEC) ? AF_UNSPEC : AF_INET;
 		sin->sin_port = htons((uint16_t)row->port);
-		*len = sizeof(*sin);
+		*len = (row->opts & O_LONG) ? sizeof(struct sockaddr_in6) : sizeof(*sin);
 		return inet_pton(AF_INET, row->addr, &sin->sin_addr) == 1 ? 0 : 230;
 	}
 	{
