@@ -135,9 +135,9 @@ static const struct lis_row rows[] = {
      O_REUSEPORT | O_LISTEN, 0, AT(S_BIND, EADDRINUSE), S_BIND, S_NONE},
     {"io_uring bind and listen (none on 6.1)", AF_INET, SOCK_STREAM, "0.0.0.0", 7102, O_URING,
      AT(S_BIND, EINVAL), AT(S_BIND, EINVAL), S_NONE, S_NONE},
-    /* Socket activation: PID 1 binds and listens, the service accepts; listen() again on the
-     * inherited socket is decided at its address (7107 is allowed on 127.0.0.1 only... and the
-     * socket is on 0.0.0.0). */
+    /* Socket activation: an unconfined process (PID 1) binds and listens on 0.0.0.0:7107, the
+     * service accepts (not decided); listen() again on the inherited socket is decided at its
+     * address, which "lis" allows at 127.0.0.1 only. */
     {"accept on an inherited listener, then listen() on it", AF_INET, SOCK_STREAM, NULL, 0,
      O_INHERITED, 0, 0, S_LISTEN, S_NONE},
 };
