@@ -79,7 +79,7 @@ suite install 28 tests/install/test-install.sh "$build"
 suite vm 225 vm-tests/run-vm.sh "$build/vm/vmlinuz" "$build/vm/initrd.gz" test
 suite bench 54 make --no-print-directory -s bench-check BUILD="$build"
 suite realsvc 94 vm-tests/realsvc/run.sh "$build/vm/vmlinuz" "$build/realsvc/initrd.gz"
-suite schema 29 tests/schema/check-events.sh "$build/vm/console-test.log.txt" "$build/realsvc/console.log.txt"
+suite schema 34 tests/schema/check-events.sh "$build/vm/console-test.log.txt" "$build/realsvc/console.log.txt"
 
 echo "== counts"
 printf '%s' "$counts"
