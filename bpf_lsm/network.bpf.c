@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Network rules: lsm/socket_connect and lsm/socket_sendmsg.
+ * Network rules: lsm/socket_connect and lsm/socket_sendmsg; lsm/socket_bind and lsm/socket_listen.
  *
  * Guarantees: for a task under a policy, on AF_INET and AF_INET6 sockets:
  *  - connect() (TCP, MPTCP counted as TCP, UDP) is decided by the [network] rules on the
@@ -20,8 +20,8 @@
  * And socket creation (lsm/socket_create, lg_socket_create below): [network] sockets decides
  * which families, and which inet protocols, a confined task may create sockets of.
  *
- * Not covered: listening and accepting; the [network] rules of AF_UNIX, AF_NETLINK and other
- * families.
+ * Incoming (bind, listen): below, at lsm/socket_bind. Not covered: accepting; the [network]
+ * rules of AF_UNIX, AF_NETLINK and other families.
  */
 #include "cache.bpf.h"
 #include <bpf/bpf_endian.h>
@@ -133,7 +133,8 @@ static __always_inline void lg_net_decide(const struct lg_policy_value *policy,
 					  __u8 *flags)
 {
 	struct lg_net_key key = {.policy = policy->id, .family = dest->family};
-	__u32 prefixlen = LG_NET_KEY_FIXED_BITS + (dest->family == 4 ? 32 : 128);
+	__u32 prefixlen = LG_NET_KEY_FIXED_BITS +
+			  ((dest->family & ~LG_NET_LISTEN_KEY) == 4 ? 32 : 128);
 
 	*rule = policy->default_rule[LG_DECISION_NET];
 	*deny = policy->default_deny & (1u << LG_DECISION_NET);
@@ -384,6 +385,157 @@ int BPF_PROG(lg_socket_connect, struct socket *sock, struct sockaddr *address, i
 	if (family != AF_INET && family != AF_INET6)
 		return 0;
 	return lg_net_check(sk, address, addrlen, 0, LG_HOOK_SOCKET_CONNECT, true);
+}
+
+/*
+ * Incoming: lsm/socket_bind and lsm/socket_listen, decided by the listen rules ([network]
+ * listen, deny-listen; default: [network] default) at the socket's local address and port.
+ *
+ * Guarantees, for a task under a policy, on AF_INET and AF_INET6 sockets other than raw ones:
+ *  - bind() to a port other than 0 is decided (TCP, MPTCP as TCP, UDP; SCTP and the rest match
+ *    no rule: the default decides). For UDP this is where a server is made: a datagram socket
+ *    receives on its port without listen(). A TCP bind is decided too, so that a service cannot
+ *    squat on another's port, or share it with SO_REUSEPORT and take half its connections,
+ *    before any listen();
+ *  - listen() on a stream socket is decided at the address and port the socket has then: a
+ *    socket bound to port 0 has its ephemeral port, an unbound one (inet_listen binds it after
+ *    this hook) is decided as port 0, which stands for "some ephemeral port" (a rule allows it
+ *    only when its range includes 0). A listen() on a socket the task was given (systemd's
+ *    socket activation) is decided like any other; accept() on it is not;
+ *  - bind(port 0) passes: a client's explicit or implicit bind (connect, sendto autobind) is
+ *    not a server. An unconnected UDP socket still receives on its ephemeral port (not decided:
+ *    docs/security.md);
+ *  - the address is read as the kernel's bind reads it: an AF_INET socket takes AF_INET, and
+ *    AF_UNSPEC with INADDR_ANY as AF_INET; an AF_INET6 socket takes AF_INET6 only (else
+ *    EAFNOSUPPORT, left to the kernel), an IPv4-mapped address as IPv4. The wildcard :: on a
+ *    socket that is not IPV6_V6ONLY also receives IPv4: it is decided at :: and at 0.0.0.0,
+ *    and both must allow.
+ * Not decided: accept() (security_socket_accept runs before the peer is known: filter peers
+ * with a firewall), SCTP's bindx (sctp_bind_connect), io_uring (6.1 has no bind or listen
+ * operation). The errno is EPERM, as for a denied connect.
+ */
+#define SOCK_STREAM 1
+#define SOCK_DGRAM 2
+#define SOCK_SEQPACKET 5
+
+/*
+ * One listen decision at *local (on the caller's stack); a deny is reported (hook names the
+ * operation) and counted. Global: verified once, however many decisions a hook makes.
+ */
+__weak __noinline int lg_listen_decide(struct lg_net_dest *local, __u32 hook)
+{
+	const struct lg_policy_value *policy;
+	struct lg_net_dest at;
+	struct lg_event *ev;
+	__u64 cgroup_id = 0;
+	__u8 flags = 0;
+	bool deny;
+	__u32 rule;
+
+	if (!local)
+		return 0;
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy)
+		return 0;
+	at = *local;
+	at.family |= LG_NET_LISTEN_KEY;
+	lg_net_decide(policy, &at, &rule, &deny, &flags);
+	if (!deny) {
+		lg_count_allowed(policy->id, (__u8)hook);
+		return 0;
+	}
+	ev = lg_event_start(policy, cgroup_id, (__u8)hook, LG_DECISION_NET, rule, flags,
+			    lg_dest_key(local), 0);
+	if (ev) {
+		ev->object.net.family = local->family;
+		ev->object.net.protocol = local->protocol;
+		ev->object.net.port = local->port;
+		__builtin_memcpy(ev->object.net.addr, local->addr, 16);
+		bpf_ringbuf_submit(ev, 0);
+	}
+	return lg_deny(policy, (__u8)hook);
+}
+
+/*
+ * The local address at :: of a dual-stack socket is decided at 0.0.0.0 as well. Word tests, not
+ * byte loops: a branch per byte of an address the verifier cannot know multiplied its states.
+ */
+static __always_inline int lg_listen_check(struct sock *sk, struct lg_net_dest *local, __u8 hook)
+{
+	__u64 high, low;
+	int ret;
+
+	__builtin_memcpy(&high, local->addr, 8);
+	__builtin_memcpy(&low, local->addr + 8, 8);
+	ret = lg_listen_decide(local, hook);
+	if (ret || local->family != 6 || (high | low) ||
+	    BPF_CORE_READ_BITFIELD_PROBED(&sk->__sk_common, skc_ipv6only))
+		return ret;
+	local->family = 4;
+	return lg_listen_decide(local, hook);
+}
+
+SEC("lsm/socket_bind")
+int BPF_PROG(lg_socket_bind, struct socket *sock, struct sockaddr *address, int addrlen, int ret)
+{
+	struct sock *sk = sock->sk;
+	struct lg_net_dest local = {};
+	__u16 family, given;
+
+	if (ret || !sk)
+		return ret;
+	family = sk->__sk_common.skc_family;
+	if ((family != AF_INET && family != AF_INET6) || sk->sk_type == SOCK_RAW)
+		return 0;
+	if (!address || addrlen < (int)sizeof(sa_family_t) ||
+	    bpf_probe_read_kernel(&given, sizeof(given), &address->sa_family))
+		return 0;
+	/* inet_bind: AF_UNSPEC is AF_INET only with INADDR_ANY; inet6_bind: AF_INET6 only. */
+	if (family == AF_INET6 && given != AF_INET6)
+		return 0;
+	if (!lg_read_dest(address, addrlen, family, family == AF_INET, false, &local))
+		return 0;
+	if (given == AF_UNSPEC &&
+	    (local.addr[0] | local.addr[1] | local.addr[2] | local.addr[3]))
+		return 0;
+	if (!local.port)
+		return 0; /* an ephemeral port: a client's bind (listen() is decided) */
+	local.protocol = lg_socket_protocol(sk);
+	return lg_listen_check(sk, &local, LG_HOOK_SOCKET_BIND);
+}
+
+SEC("lsm/socket_listen")
+int BPF_PROG(lg_socket_listen, struct socket *sock, int backlog, int ret)
+{
+	struct sock *sk = sock->sk;
+	struct lg_net_dest local = {};
+	__u32 word[4];
+	__u16 family;
+
+	if (ret || !sk)
+		return ret;
+	family = sk->__sk_common.skc_family;
+	/* listen() on a datagram socket fails with EOPNOTSUPP: left to the kernel. */
+	if ((family != AF_INET && family != AF_INET6) || sk->sk_type == SOCK_DGRAM ||
+	    sk->sk_type == SOCK_RAW)
+		return 0;
+	local.protocol = lg_socket_protocol(sk);
+	local.port = sk->__sk_common.skc_num; /* host order; 0 while unbound */
+	if (family == AF_INET) {
+		local.family = 4;
+		__builtin_memcpy(local.addr, &sk->__sk_common.skc_rcv_saddr, 4);
+		return lg_listen_check(sk, &local, LG_HOOK_SOCKET_LISTEN);
+	}
+	for (int i = 0; i < 4; i++)
+		word[i] = sk->__sk_common.skc_v6_rcv_saddr.in6_u.u6_addr32[i];
+	if (!word[0] && !word[1] && word[2] == bpf_htonl(0xffff)) { /* IPv4-mapped: IPv4 */
+		local.family = 4;
+		__builtin_memcpy(local.addr, &word[3], 4);
+	} else {
+		local.family = 6;
+		__builtin_memcpy(local.addr, word, 16);
+	}
+	return lg_listen_check(sk, &local, LG_HOOK_SOCKET_LISTEN);
 }
 
 /*

@@ -34,13 +34,16 @@
 	"lsmguard explain [--policy-dir DIR] [--json] NAME OPERATION OBJECT\n"                    \
 	"  OPERATION OBJECT: open-read PATH | open-write PATH | exec PATH |\n"                     \
 	"                    connect ADDR:PORT[/tcp|/udp] | sendto ADDR:PORT[/tcp|/udp] |\n"      \
+	"                    bind ADDR:PORT[/tcp|/udp] | listen ADDR:PORT[/tcp|/udp] |\n"           \
 	"                    socket FAMILY[/PROTOCOL]\n"                                        \
-	"  (IPv6: [ADDR]:PORT; socket: inet/raw, inet6/sctp, packet, netlink-audit...)\n"          \
+	"  (IPv6: [ADDR]:PORT; bind and listen at a local address, 0.0.0.0 or [::] for every one;\n" \
+	"  socket: inet/raw, inet6/sctp, packet, netlink-audit...)\n"                              \
 	"  unix sockets: connect PATH (a write at the socket's path) | connect @NAME (abstract)"
 
 struct operation {
 	const char *name;
 	enum lg_decision decision;
+	bool listen; /* decided by the listen rules, at a local address */
 };
 
 static const struct operation operations[] = {
@@ -48,6 +51,7 @@ static const struct operation operations[] = {
 	{"open-write", LG_DECISION_FILE_WRITE}, {"write", LG_DECISION_FILE_WRITE},
 	{"exec", LG_DECISION_EXEC},           {"connect", LG_DECISION_NET},
 	{"sendto", LG_DECISION_NET},          {"socket", LG_DECISION_COUNT},
+	{"bind", LG_DECISION_NET, true},      {"listen", LG_DECISION_NET, true},
 };
 
 /*
@@ -252,6 +256,10 @@ static void print_text(const struct lg_policy *p, const char *op, const char *ob
 		       lg_action_name(r->action), r->line ? "" : " (implied)");
 	else if (r->kind == LG_RULE_SOCKETS)
 		printf("  rule:        [network] %s\n", r->object);
+	else if (r->kind == LG_RULE_NET && strncmp(r->object, "listen ", 7) == 0)
+		printf("  rule:        %s = %s (%s)\n",
+		       r->action == LG_ACT_DENY ? "deny-listen" : "listen", r->object + 7,
+		       match_of(r));
 	else
 		printf("  rule:        %s = %s (%s)\n", lg_action_name(r->action), r->object,
 		       match_of(r));
@@ -434,7 +442,20 @@ int cmd_explain(int argc, char **argv)
 				  object);
 			goto out;
 		}
-		if (lg_eval_net(compiled, id, family, addr, protocol, port, &verdict)) {
+		/* bind to port 0 is a client's (an ephemeral port): never decided */
+		if (operation->listen && strcmp(op, "bind") == 0 && port == 0) {
+			memset(&verdict, 0, sizeof(verdict));
+			if (json)
+				print_json(policy, op, object, NULL, &verdict, NULL);
+			else
+				printf("%s: %s %s: allowed\n  note:        port 0 is a client's "
+				       "bind (an ephemeral port); its listen() is decided\n",
+				       policy->name, op, object);
+			ret = 0;
+			goto out;
+		}
+		if ((operation->listen ? lg_eval_listen : lg_eval_net)(compiled, id, family, addr,
+									protocol, port, &verdict)) {
 			log_warnx("cannot evaluate '%s'", object);
 			goto out;
 		}

@@ -88,13 +88,15 @@ static int learn_line(struct lg_learn *learn, const char *line, const char *name
 
 		if (json_read_field(line, "socket", words, sizeof(words)))
 			ret = lg_learn_socket(learn, words);
-	} else if (hook == LG_HOOK_SOCKET_CONNECT || hook == LG_HOOK_SOCKET_SENDMSG) {
+	} else if (hook == LG_HOOK_SOCKET_CONNECT || hook == LG_HOOK_SOCKET_SENDMSG ||
+		   lg_hook_is_listen(hook)) {
 		char addr[64], protocol[8], port[8];
 
 		if (json_read_field(line, "address", addr, sizeof(addr)) &&
 		    json_read_field(line, "protocol", protocol, sizeof(protocol)) &&
 		    json_read_field(line, "port", port, sizeof(port)))
-			ret = lg_learn_net(learn, addr, protocol, (unsigned)atoi(port));
+			ret = (lg_hook_is_listen(hook) ? lg_learn_listen : lg_learn_net)(
+				learn, addr, protocol, (unsigned)atoi(port));
 	} else if (json_read_field(line, "path", path, sizeof(path))) {
 		long task = json_read_field(line, "tgid", tgid, sizeof(tgid)) ? atol(tgid) : 0;
 

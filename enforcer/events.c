@@ -166,9 +166,10 @@ void lg_event_print(FILE *out, const struct lg_event *ev, const struct lg_loaded
 	format_time(text, sizeof(text), ev->time_ns);
 	json_string_field(&w, "time", text);
 	json_string_field(&w, "hook", lg_hook_name(ev->hook));
-	json_string_field(&w, "access", ev->hook == LG_HOOK_SOCKET_CREATE
-						 ? "socket"
-						 : lg_decision_name(ev->decision));
+	/* The listen rules share the network decision's default; their access is their own. */
+	json_string_field(&w, "access", ev->hook == LG_HOOK_SOCKET_CREATE ? "socket"
+					: lg_hook_is_listen(ev->hook)  ? "listen"
+								       : lg_decision_name(ev->decision));
 	if (policy) {
 		json_string_field(&w, "policy", policy->name);
 	} else {
@@ -213,7 +214,8 @@ void lg_event_print(FILE *out, const struct lg_event *ev, const struct lg_loaded
 		}
 		json_uint_field(&w, "socket_type", ev->object.socket.type);
 		json_uint_field(&w, "socket_protocol", ev->object.socket.protocol);
-	} else if ((ev->hook == LG_HOOK_SOCKET_CONNECT || ev->hook == LG_HOOK_SOCKET_SENDMSG) &&
+	} else if ((ev->hook == LG_HOOK_SOCKET_CONNECT || ev->hook == LG_HOOK_SOCKET_SENDMSG ||
+		    lg_hook_is_listen(ev->hook)) &&
 	    !(ev->flags & LG_EVENT_BUILTIN)) {
 		char addr[INET6_ADDRSTRLEN] = "?";
 

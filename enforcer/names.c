@@ -11,6 +11,8 @@ static const char *const hook_names[LG_HOOK_COUNT] = {
 	[LG_HOOK_SOCKET_SENDMSG] = "socket_sendmsg",
 	[LG_HOOK_SOCKET_CREATE] = "socket_create",
 	[LG_HOOK_SOCKET_SETSOCKOPT] = "socket_setsockopt",
+	[LG_HOOK_SOCKET_BIND] = "socket_bind",
+	[LG_HOOK_SOCKET_LISTEN] = "socket_listen",
 	[LG_HOOK_PATH_RENAME] = "path_rename",
 	[LG_HOOK_PATH_LINK] = "path_link",
 	[LG_HOOK_PATH_UNLINK] = "path_unlink",
@@ -81,6 +83,11 @@ const char *lg_hook_name(unsigned hook)
 bool lg_hook_is_named(unsigned hook)
 {
 	return hook < LG_HOOK_COUNT && hook_names[hook];
+}
+
+bool lg_hook_is_listen(unsigned hook)
+{
+	return hook == LG_HOOK_SOCKET_BIND || hook == LG_HOOK_SOCKET_LISTEN;
 }
 
 unsigned lg_hook_next(unsigned hook)

@@ -17,6 +17,8 @@ const char *lg_hook_name(unsigned hook);
  * the loops over every hook (status, metrics) skip them.
  */
 bool lg_hook_is_named(unsigned hook);
+/* socket_bind or socket_listen: decided by the [network] listen rules, at a local address. */
+bool lg_hook_is_listen(unsigned hook);
 /* The first named hook after hook (LG_HOOK_COUNT when none): for (h = lg_hook_next(0); ...). */
 unsigned lg_hook_next(unsigned hook);
 /* The hook of a name lg_hook_name gives; LG_HOOK_NONE when none has it. */

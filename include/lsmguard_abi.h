@@ -281,12 +281,15 @@ _Static_assert(sizeof(struct lg_path_value) == 20, "lg_path_value layout");
 struct lg_net_key {
 	__u32 prefixlen;
 	__u32 policy;
-	__u8 family; /* 4 or 6 */
+	__u8 family; /* 4 or 6; with LG_NET_LISTEN_KEY, a listen rule's */
 	__u8 addr[16];
 	__u8 pad[3];
 };
 _Static_assert(sizeof(struct lg_net_key) == 28, "lg_net_key layout");
 #define LG_NET_KEY_FIXED_BITS 40 /* policy + family */
+/* In lg_net_key.family: the listen rules ([network] listen, deny-listen), a trie of their own
+ * beside the destinations' (bind to a port, listen(), at the local address). */
+#define LG_NET_LISTEN_KEY 0x10
 
 #define LG_NET_TCP 0x01
 #define LG_NET_UDP 0x02
@@ -576,8 +579,9 @@ enum lg_hook {
 	LG_HOOK_FS_CONTEXT_PARSE_PARAM = 53, /* a mount's "source" named, before any disk is read */
 	LG_HOOK_SOCKET_CREATE = 54,  /* socket(), socketpair(), io_uring's socket: [network] sockets */
 	LG_HOOK_SOCKET_SETSOCKOPT = 55, /* IP options and IPv6 routing headers (source routes) */
-	/* a datagram arriving at a socket, in the sender's context for unix sockets (MAINPID=) */
-	LG_HOOK_COUNT = 56,
+	LG_HOOK_SOCKET_BIND = 56,   /* an inet socket bound to a port: decided by the listen rules */
+	LG_HOOK_SOCKET_LISTEN = 57, /* listen() on an inet socket, at its bound address and port */
+	LG_HOOK_COUNT = 58,
 };
 
 /*

@@ -636,7 +636,9 @@ static int add_address_rules(struct compiler *cc, const struct lg_policy *p, __u
 		for (__u8 family = 4; family <= 6; family += 2) {
 			if (r->family && r->family != family)
 				continue;
-			net_key_for(&item.key, policy_id, family, r->addr, r->family ? r->prefix : 0);
+			net_key_for(&item.key, policy_id,
+				    (__u8)(family | (r->listen ? LG_NET_LISTEN_KEY : 0)), r->addr,
+				    r->family ? r->prefix : 0);
 			ret = push((void **)&cc->net_items, &cc->net_item_count, &cc->net_item_cap,
 				   sizeof(item), &item);
 			if (ret)
@@ -843,25 +845,32 @@ const struct lg_net_entry *lg_compiled_find_net(const struct lg_compiled *c,
 	return NULL;
 }
 
+/* Prefix lengths are tracked per policy, family and trie (destinations, listen rules). */
+static size_t net_nesting_slot(const struct lg_compiled *out, const struct lg_net_key *key)
+{
+	return (size_t)lg_policy_index(out, key->policy) * 4 +
+	       ((key->family & ~LG_NET_LISTEN_KEY) == 6) + (key->family & LG_NET_LISTEN_KEY ? 2 : 0);
+}
+
 static int check_net_nesting(struct compiler *cc)
 {
 	struct lg_compiled *out = cc->out;
 	/* Which prefix lengths exist, per (policy, family): only those are looked up below. */
-	__u64 (*lens)[3] = calloc(out->policy_count * 2 + 1, sizeof(*lens));
+	__u64 (*lens)[3] = calloc(out->policy_count * 4 + 1, sizeof(*lens));
 	int ret = 0;
 
 	if (!lens)
 		return -ENOMEM;
 	for (size_t i = 0; i < out->net_count; i++) {
 		const struct lg_net_key *key = &out->nets[i].key;
-		size_t slot = (size_t)lg_policy_index(out, key->policy) * 2 + (key->family == 6);
+		size_t slot = net_nesting_slot(out, key);
 		unsigned prefix = key->prefixlen - LG_NET_KEY_FIXED_BITS;
 
 		lens[slot][prefix / 64] |= 1ULL << (prefix % 64);
 	}
 	for (size_t i = 0; i < out->net_count && !ret; i++) {
 		const struct lg_net_key *key = &out->nets[i].key;
-		size_t slot = (size_t)lg_policy_index(out, key->policy) * 2 + (key->family == 6);
+		size_t slot = net_nesting_slot(out, key);
 		unsigned prefix = key->prefixlen - LG_NET_KEY_FIXED_BITS, nested = 1;
 
 		for (int len = (int)prefix - 1; len >= 0; len--) {

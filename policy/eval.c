@@ -300,8 +300,8 @@ static const struct lg_net_entry *lpm_lookup(const struct lg_compiled *c, __u32 
 	return NULL;
 }
 
-int lg_eval_net(const struct lg_compiled *c, __u32 policy, __u8 family, const __u8 addr_in[16],
-		__u8 protocol, __u16 port, struct lg_verdict *out)
+static int eval_net(const struct lg_compiled *c, __u32 policy, __u8 family, const __u8 addr_in[16],
+		    __u8 protocol, __u16 port, __u8 trie, struct lg_verdict *out)
 {
 	static const __u8 mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
 	const struct lg_policy_value *pol;
@@ -321,7 +321,7 @@ int lg_eval_net(const struct lg_compiled *c, __u32 policy, __u8 family, const __
 	}
 	max_prefix = family == 4 ? 32 : 128;
 	for (int round = 0; round < LG_NET_CHAIN_MAX; round++) {
-		const struct lg_net_entry *e = lpm_lookup(c, policy, family, addr, max_prefix);
+		const struct lg_net_entry *e = lpm_lookup(c, policy, family | trie, addr, max_prefix);
 
 		if (!e)
 			return 0;
@@ -377,4 +377,21 @@ int lg_eval_abstract(const struct lg_compiled *c, __u32 policy, const __u8 *name
 	v = find_path(c, policy, LG_PATH_CLASS_ABSTRACT, lg_abstract_hash(h, (__u32)len));
 	take_slot(v, LG_SLOT_EXACT_READ, out);
 	return 0;
+}
+
+int lg_eval_net(const struct lg_compiled *c, __u32 policy, __u8 family, const __u8 addr[16],
+		__u8 protocol, __u16 port, struct lg_verdict *out)
+{
+	return eval_net(c, policy, family, addr, protocol, port, 0, out);
+}
+
+int lg_eval_listen(const struct lg_compiled *c, __u32 policy, __u8 family, const __u8 addr[16],
+		   __u8 protocol, __u16 port, struct lg_verdict *out)
+{
+	static const __u8 zero[16];
+	int ret = eval_net(c, policy, family, addr, protocol, port, LG_NET_LISTEN_KEY, out);
+
+	if (ret || out->deny || family != 6 || memcmp(addr, zero, 16) != 0)
+		return ret;
+	return eval_net(c, policy, 4, zero, protocol, port, LG_NET_LISTEN_KEY, out);
 }

@@ -32,6 +32,7 @@ struct learned_net {
 	char *addr;
 	char protocol[4];
 	unsigned port;
+	bool listen; /* a bind or listen at a local address: a listen rule */
 };
 
 struct lg_learn {
@@ -178,7 +179,8 @@ int lg_learn_abstract(struct lg_learn *l, const char *name)
 	return 0;
 }
 
-int lg_learn_net(struct lg_learn *l, const char *addr, const char *protocol, unsigned port)
+static int learn_net(struct lg_learn *l, const char *addr, const char *protocol, unsigned port,
+		     bool listen)
 {
 	struct learned_net *grown;
 
@@ -187,18 +189,29 @@ int lg_learn_net(struct lg_learn *l, const char *addr, const char *protocol, uns
 		return -EINVAL;
 	for (size_t i = 0; i < l->net_count; i++)
 		if (strcmp(l->nets[i].addr, addr) == 0 && strcmp(l->nets[i].protocol, protocol) == 0 &&
-		    l->nets[i].port == port)
+		    l->nets[i].port == port && l->nets[i].listen == listen)
 			return 0;
 	grown = realloc(l->nets, (l->net_count + 1) * sizeof(*grown));
 	if (!grown)
 		return -ENOMEM;
 	l->nets = grown;
-	grown[l->net_count] = (struct learned_net){.addr = strdup(addr), .port = port};
+	grown[l->net_count] =
+		(struct learned_net){.addr = strdup(addr), .port = port, .listen = listen};
 	if (!grown[l->net_count].addr)
 		return -ENOMEM;
 	lg_strcopy(grown[l->net_count].protocol, sizeof(grown[l->net_count].protocol), protocol);
 	l->net_count++;
 	return 0;
+}
+
+int lg_learn_net(struct lg_learn *l, const char *addr, const char *protocol, unsigned port)
+{
+	return learn_net(l, addr, protocol, port, false);
+}
+
+int lg_learn_listen(struct lg_learn *l, const char *addr, const char *protocol, unsigned port)
+{
+	return learn_net(l, addr, protocol, port, true);
 }
 
 static int compare_paths(const void *a, const void *b)
@@ -315,7 +328,11 @@ static int write_paths(FILE *out, struct learned_path *list, size_t count, bool 
 static int compare_nets(const void *a, const void *b)
 {
 	const struct learned_net *x = a, *y = b;
-	int c = strcmp(x->addr, y->addr);
+	int c = (int)x->listen - (int)y->listen;
+
+	if (c)
+		return c;
+	c = strcmp(x->addr, y->addr);
 
 	if (c)
 		return c;
@@ -348,15 +365,24 @@ int lg_learn_socket(struct lg_learn *l, const char *words)
 
 int lg_learn_write(struct lg_learn *l, FILE *out, const struct lg_learn_header *h)
 {
+	char listen_text[48] = "";
+	size_t listens = 0;
+
 	if (!h->name || (!h->cgroup == !h->unit))
 		return -EINVAL;
+	for (size_t i = 0; i < l->net_count; i++)
+		listens += l->nets[i].listen;
+	if (listens)
+		snprintf(listen_text, sizeof(listen_text), ", %zu listen address%s", listens,
+			 listens == 1 ? "" : "es");
 	fprintf(out,
 		"; Learned by lsmguard learn from %s: %zu events, %zu files, %zu programs and "
-		"libraries, %zu destination%s.\n"
+		"libraries, %zu destination%s%s.\n"
 		"; Review it, run it in audit mode and watch its events, then set mode = enforce.\n"
 		"[policy]\nname = %s\n%s = %s\nmode = audit\n",
-		h->source, l->events, l->file_count, l->exec_count, l->net_count,
-		l->net_count == 1 ? "" : "s", h->name,
+		h->source, l->events, l->file_count, l->exec_count, l->net_count - listens,
+		l->net_count - listens == 1 ? "" : "s",
+		listen_text, h->name,
 		h->cgroup ? "cgroup" : "unit", h->cgroup ? h->cgroup : h->unit);
 	fprintf(out, "\n[files]\ndefault = deny\n");
 	if (write_paths(out, l->files, l->file_count, false))
@@ -379,12 +405,14 @@ int lg_learn_write(struct lg_learn *l, FILE *out, const struct lg_learn_header *
 			l->socket_count, l->socket_count == 1 ? "" : "s", words);
 	}
 	qsort(l->nets, l->net_count, sizeof(*l->nets), compare_nets);
+	/* A local address as seen: 0.0.0.0 and :: are the wildcard binds, port 0 an unbound
+	 * socket's listen (some ephemeral port). */
 	for (size_t i = 0; i < l->net_count; i++) {
 		if (l->nets[i].addr[0] == '@') /* an abstract unix socket name */
 			fprintf(out, "allow = %s\n", l->nets[i].addr);
 		else
-			fprintf(out, "allow = %s %s %u\n", l->nets[i].addr, l->nets[i].protocol,
-				l->nets[i].port);
+			fprintf(out, "%s = %s %s %u\n", l->nets[i].listen ? "listen" : "allow",
+				l->nets[i].addr, l->nets[i].protocol, l->nets[i].port);
 	}
 	return ferror(out) ? -EIO : 0;
 }

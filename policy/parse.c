@@ -550,7 +550,8 @@ static bool same_net(const struct lg_policy *p, __u32 class, size_t a, size_t b)
 	return x->family == y->family && x->prefix == y->prefix && memcmp(x->addr, y->addr, 16) == 0 &&
 	       x->protocols == y->protocols && x->port_lo == y->port_lo && x->port_hi == y->port_hi &&
 	       x->name_len == y->name_len && x->name_prefix == y->name_prefix &&
-	       memcmp(x->name, y->name, x->name_len) == 0;
+	       memcmp(x->name, y->name, x->name_len) == 0 &&
+	       x->listen == y->listen;
 }
 
 static void stat_warnings(struct parse_state *st, const struct lg_path_rule *rule, const char *text)
@@ -656,7 +657,8 @@ static int handle_path_rule(struct parse_state *st, enum lg_class class, enum lg
 	return 1;
 }
 
-static int handle_net_rule(struct parse_state *st, enum lg_action action, const char *value)
+static int handle_net_rule(struct parse_state *st, enum lg_action action, const char *value,
+			   bool listen)
 {
 	struct lg_policy *p = st->policy;
 	struct lg_net_rule rule, *rules;
@@ -664,14 +666,16 @@ static int handle_net_rule(struct parse_state *st, enum lg_action action, const 
 	long earlier;
 	__u64 hash;
 
-	if (lg_parse_net(value, &rule, err, sizeof(err))) {
+	if ((listen ? lg_parse_listen : lg_parse_net)(value, &rule, err, sizeof(err))) {
 		ERROR(st, "%s", err);
 		return 0;
 	}
 	rule.action = action;
 	rule.line = st->line;
-	/* The unspecified address as a whole prefix: nothing is ever decided at it. */
-	if ((rule.family == 4 && rule.prefix == 32) || (rule.family == 6 && rule.prefix == 128)) {
+	/* The unspecified address as a whole prefix: nothing is ever decided at it (a listen
+	 * rule's 0.0.0.0 or :: is the wildcard bind, a local address like any other). */
+	if (!listen &&
+	    ((rule.family == 4 && rule.prefix == 32) || (rule.family == 6 && rule.prefix == 128))) {
 		bool zero = true;
 
 		for (int i = 0; i < 16; i++)
@@ -697,6 +701,7 @@ static int handle_net_rule(struct parse_state *st, enum lg_action action, const 
 	hash = lg_hash_bytes(hash, &rule.port_hi, 2);
 	hash = lg_hash_bytes(hash, rule.name, rule.name_len);
 	hash = lg_hash_bytes(hash, &rule.name_prefix, 1);
+	hash = lg_hash_bytes(hash, &rule.listen, 1);
 	earlier = seen_check(&st->seen, hash, LG_CLASS_NET, p->net_count, same_net, p);
 	p->net_count++;
 	if (earlier == -2)
@@ -759,7 +764,7 @@ static int handle_rule_key(struct parse_state *st, enum lg_class class, const ch
 			   const char *value)
 {
 	static const char *const keys[] = {"default", "allow", "allow-read", "deny", "anonymous",
-					   "sockets", NULL};
+					   "sockets", "listen", "deny-listen", NULL};
 	enum lg_action action;
 	char hint[64];
 
@@ -781,11 +786,20 @@ static int handle_rule_key(struct parse_state *st, enum lg_class class, const ch
 		ERROR(st, "'anonymous' is only valid in [exec]");
 		return 0;
 	}
+	if (strcmp(key, "listen") == 0 || strcmp(key, "deny-listen") == 0) {
+		if (class == LG_CLASS_NET)
+			return handle_net_rule(st, key[0] == 'l' ? LG_ACT_ALLOW : LG_ACT_DENY, value,
+					       true);
+		ERROR(st, "'%s' is only valid in [network]", key);
+		return 0;
+	}
 	if (parse_action(key, &action)) {
 		suggest(hint, sizeof(hint), key, keys);
 		ERROR(st, "unknown key '%s' in [%s]%s; keys are default, allow, %sdeny%s", key,
 		      lg_class_name(class), hint, class == LG_CLASS_FILE ? "allow-read, " : "",
-		      class == LG_CLASS_EXEC ? ", anonymous" : class == LG_CLASS_NET ? ", sockets" : "");
+		      class == LG_CLASS_EXEC	? ", anonymous"
+		      : class == LG_CLASS_NET ? ", sockets, listen, deny-listen"
+					      : "");
 		return 0;
 	}
 	if (action == LG_ACT_ALLOW_READ && class != LG_CLASS_FILE) {
@@ -793,7 +807,7 @@ static int handle_rule_key(struct parse_state *st, enum lg_class class, const ch
 		return 0;
 	}
 	if (class == LG_CLASS_NET)
-		return handle_net_rule(st, action, value);
+		return handle_net_rule(st, action, value, false);
 	return handle_path_rule(st, class, action, value);
 }
 

@@ -71,6 +71,7 @@ struct lg_net_rule {
 	__u8 prefix;  /* bits of addr that count */
 	__u8 protocols; /* LG_NET_TCP | LG_NET_UDP */
 	__u16 port_lo, port_hi;
+	bool listen;    /* a listen rule (listen, deny-listen): bind and listen, local address */
 	enum lg_action action;
 	unsigned line;
 	/* LG_NET_FAMILY_ABSTRACT: the name's bytes (NULs allowed), and whether it is a prefix */
@@ -258,6 +259,8 @@ size_t lg_policy_rule_count(const struct lg_policy *policy);
  * message in err. */
 int lg_parse_path(const char *text, char **path, bool *subtree, char *err, size_t errsize);
 int lg_parse_net(const char *text, struct lg_net_rule *rule, char *err, size_t errsize);
+/* A listen rule: [ADDRESS[/PREFIX]] [tcp|udp] [PORT or PORT-PORT]; no address means any. */
+int lg_parse_listen(const char *text, struct lg_net_rule *rule, char *err, size_t errsize);
 int lg_parse_cgroup(const char *text, char **cgroup, char *err, size_t errsize);
 /* unit = NAME.service to its cgroup path under system.slice. */
 int lg_unit_to_cgroup(const char *unit, char **cgroup, char *err, size_t errsize);
@@ -450,6 +453,10 @@ int lg_eval_abstract(const struct lg_compiled *compiled, __u32 policy, const __u
 		     size_t len, struct lg_verdict *out);
 int lg_eval_net(const struct lg_compiled *compiled, __u32 policy, __u8 family, const __u8 addr[16],
 		__u8 protocol, __u16 port, struct lg_verdict *out);
+/* The same for a bind or listen at a local address, by the listen rules. The wildcard :: is
+ * also decided at 0.0.0.0 (a socket that is not IPV6_V6ONLY receives IPv4 there too). */
+int lg_eval_listen(const struct lg_compiled *compiled, __u32 policy, __u8 family,
+		   const __u8 addr[16], __u8 protocol, __u16 port, struct lg_verdict *out);
 
 /* ---- learning: a policy from what a service was seen doing (learn.c) ---- */
 
@@ -471,6 +478,8 @@ int lg_learn_net(struct lg_learn *learn, const char *addr, const char *protocol,
 int lg_learn_abstract(struct lg_learn *learn, const char *name);
 /* A created socket, by the words of its event's "socket" field; -EINVAL for an unknown word. */
 int lg_learn_socket(struct lg_learn *learn, const char *words);
+/* A bind or listen seen at a local address and port (port 0: some ephemeral port). */
+int lg_learn_listen(struct lg_learn *learn, const char *addr, const char *protocol, unsigned port);
 /* The policy as INI text, in audit mode, every section default = deny. */
 int lg_learn_write(struct lg_learn *learn, FILE *out, const struct lg_learn_header *header);
 void lg_learn_free(struct lg_learn *learn);

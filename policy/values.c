@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "policy.h"
 
@@ -646,6 +647,34 @@ int lg_parse_net(const char *text, struct lg_net_rule *rule, char *err, size_t e
 	return 0;
 }
 
+int lg_parse_listen(const char *text, struct lg_net_rule *rule, char *err, size_t errsize)
+{
+	char buf[260];
+	size_t skip = strspn(text, " \t");
+	const char *first = text + skip;
+	size_t len = strcspn(first, " \t");
+	bool no_address = len == 0 || (len == 3 && (strncasecmp(first, "tcp", 3) == 0 ||
+						    strncasecmp(first, "udp", 3) == 0));
+	int ret;
+
+	/* A port alone: digits and at most one dash, no dot or colon of an address. */
+	if (!no_address && strspn(first, "0123456789-") == len && isdigit((unsigned char)*first))
+		no_address = true;
+	if (no_address && strlen(text) + 5 > sizeof(buf)) {
+		snprintf(err, errsize, "network rule is too long");
+		return -EINVAL;
+	}
+	if (no_address)
+		snprintf(buf, sizeof(buf), "any %s", first);
+	ret = lg_parse_net(no_address ? buf : text, rule, err, errsize);
+	if (ret && strstr(err, "write ADDRESS[/PREFIX]"))
+		snprintf(err, errsize, "'%s' is not a listen rule; write [ADDRESS[/PREFIX]] [tcp|udp] "
+				       "[PORT or PORT-PORT], e.g. 'tcp 443' or '127.0.0.1 tcp 5432'",
+			 text);
+	rule->listen = true;
+	return ret;
+}
+
 void lg_net_rule_format(const struct lg_net_rule *rule, char *buf, size_t size)
 {
 	char addr[INET6_ADDRSTRLEN] = "";
@@ -671,11 +700,13 @@ void lg_net_rule_format(const struct lg_net_rule *rule, char *buf, size_t size)
 	else if (rule->port_lo != 0 || rule->port_hi != 65535)
 		snprintf(ports, sizeof(ports), " %u-%u", rule->port_lo, rule->port_hi);
 	if (rule->family == 0)
-		snprintf(buf, size, "any%s%s", proto, ports);
+		snprintf(buf, size, "%sany%s%s", rule->listen ? "listen " : "", proto, ports);
 	else if (rule->family == 6)
-		snprintf(buf, size, "[%s/%u]%s%s", addr, rule->prefix, proto, ports);
+		snprintf(buf, size, "%s[%s/%u]%s%s", rule->listen ? "listen " : "", addr,
+			 rule->prefix, proto, ports);
 	else
-		snprintf(buf, size, "%s/%u%s%s", addr, rule->prefix, proto, ports);
+		snprintf(buf, size, "%s%s/%u%s%s", rule->listen ? "listen " : "", addr, rule->prefix,
+			 proto, ports);
 }
 
 size_t lg_strcopy(char *dst, size_t size, const char *src)

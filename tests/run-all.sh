@@ -80,8 +80,8 @@ suite vm 232 vm-tests/run-vm.sh "$build/vm/vmlinuz" "$build/vm/initrd.gz" test
 # The same cases under full preemption (vm-tests/preempt.c).
 suite vm-preempt 232 vm-tests/run-vm.sh "$build/vm/vmlinuz" "$build/vm/initrd.gz" preempt
 suite bench 54 make --no-print-directory -s bench-check BUILD="$build"
-suite realsvc 88 vm-tests/realsvc/run.sh "$build/vm/vmlinuz" "$build/realsvc/initrd.gz"
-suite schema 29 tests/schema/check-events.sh "$build/vm/console-test.log.txt" "$build/realsvc/console.log.txt"
+suite realsvc 94 vm-tests/realsvc/run.sh "$build/vm/vmlinuz" "$build/realsvc/initrd.gz"
+suite schema 34 tests/schema/check-events.sh "$build/vm/console-test.log.txt" "$build/realsvc/console.log.txt"
 
 echo "== counts"
 printf '%s' "$counts"

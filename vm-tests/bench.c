@@ -62,18 +62,30 @@ static int iterations_cap;
 /* A stream listener outside any policy: a pathname unix socket, decided like a file there. */
 #define UNIX_SOCKET "/bench/d1/d2/d3/d4/d5/d6/d7/d8/d9/unix.sock"
 #define TCP_PORT 7000
+#define LISTEN_PORT 7001 /* bind+listen: a server's start (lsm/socket_bind, lsm/socket_listen) */
 #define WHY_SIZE 512
 
-enum op { OP_OPEN, OP_DENIED, OP_EXEC, OP_UDP, OP_SENDTO, OP_TCP, OP_GETPID, OP_UNIX, OP_COUNT };
+enum op {
+	OP_OPEN,
+	OP_DENIED,
+	OP_EXEC,
+	OP_UDP,
+	OP_SENDTO,
+	OP_TCP,
+	OP_LISTEN,
+	OP_GETPID,
+	OP_UNIX,
+	OP_COUNT
+};
 static const char *const op_names[OP_COUNT] = {
 	"open+close, 9 dirs deep", "open of a denied file", "fork+exec+wait",
 	"UDP connect (reused socket)", "UDP sendto (unconnected socket)", "TCP connect+close",
-	"getpid", "unix connect+close, 9 dirs deep",
+	"TCP bind+listen+close", "getpid", "unix connect+close, 9 dirs deep",
 };
 static const char *const op_keys[OP_COUNT] = {"open", "open_denied", "exec", "udp_connect",
-					       "udp_sendto", "tcp_connect", "getpid",
+					       "udp_sendto", "tcp_connect", "bind_listen", "getpid",
 					       "unix_connect"};
-static const int op_iterations[OP_COUNT] = {2000, 2000, 150, 2000, 2000, 300, 5000, 300};
+static const int op_iterations[OP_COUNT] = {2000, 2000, 150, 2000, 2000, 300, 1000, 5000, 300};
 
 enum config {
 	C_NONE,
@@ -299,6 +311,24 @@ static int run_op(enum op op, int n, bool denied, char *why)
 			if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) && !failures++)
 				note(why, "connect to %s: %s, expected success", UNIX_SOCKET,
 				     strerror(errno));
+			close(fd);
+			break;
+		}
+		case OP_LISTEN: {
+			struct sockaddr_in at = sin;
+			int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+
+			at.sin_port = htons(LISTEN_PORT);
+			if (fd < 0) {
+				if (!failures++)
+					note(why, "TCP socket: %s", strerror(errno));
+				break;
+			}
+			if ((setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+			     bind(fd, (struct sockaddr *)&at, sizeof(at)) || listen(fd, 16)) &&
+			    !failures++)
+				note(why, "bind+listen on 127.0.0.1:%d: %s, expected success",
+				     LISTEN_PORT, strerror(errno));
 			close(fd);
 			break;
 		}
@@ -607,11 +637,13 @@ static bool floor_proven(struct floor_bpf *floor, char *why)
 		floor->progs.floor_file_open,	   floor->progs.floor_bprm_check,
 		floor->progs.floor_mmap_file,	   floor->progs.floor_socket_connect,
 		floor->progs.floor_socket_sendmsg, floor->progs.floor_task_alloc,
+		floor->progs.floor_socket_bind,	   floor->progs.floor_socket_listen,
 	};
 	const struct bpf_link *const links[] = {
 		floor->links.floor_file_open,	   floor->links.floor_bprm_check,
 		floor->links.floor_mmap_file,	   floor->links.floor_socket_connect,
 		floor->links.floor_socket_sendmsg, floor->links.floor_task_alloc,
+		floor->links.floor_socket_bind,	   floor->links.floor_socket_listen,
 	};
 	const int n = (int)(sizeof(progs) / sizeof(progs[0]));
 	struct bpf_program *prog;

@@ -108,6 +108,31 @@ int uring_connect(int fd, const struct sockaddr *addr, unsigned len)
 	return submit_one(&sqe);
 }
 
+/* IORING_OP_BIND and IORING_OP_LISTEN came with 6.11: on 6.1 they are past IORING_OP_LAST. */
+#define LG_IORING_OP_BIND 56
+#define LG_IORING_OP_LISTEN 57
+
+int uring_bind(int fd, const struct sockaddr *addr, unsigned len)
+{
+	struct io_uring_sqe sqe = {0};
+
+	sqe.opcode = LG_IORING_OP_BIND;
+	sqe.fd = fd;
+	sqe.addr = (unsigned long)addr;
+	sqe.addr2 = len;
+	return submit_one(&sqe);
+}
+
+int uring_listen(int fd, int backlog)
+{
+	struct io_uring_sqe sqe = {0};
+
+	sqe.opcode = LG_IORING_OP_LISTEN;
+	sqe.fd = fd;
+	sqe.len = (unsigned)backlog;
+	return submit_one(&sqe);
+}
+
 int uring_sendmsg(int fd, const struct msghdr *msg)
 {
 	struct io_uring_sqe sqe = {0};

@@ -10,6 +10,9 @@ struct msghdr;
 int uring_openat(const char *path, int flags);
 int uring_connect(int fd, const struct sockaddr *addr, unsigned len);
 int uring_sendmsg(int fd, const struct msghdr *msg);
+/* IORING_OP_BIND, IORING_OP_LISTEN (6.11; 6.1 refuses them with -EINVAL). */
+int uring_bind(int fd, const struct sockaddr *addr, unsigned len);
+int uring_listen(int fd, int backlog);
 /* IORING_OP_MKDIRAT, IORING_OP_SYMLINKAT, IORING_OP_RENAMEAT (all in 6.1). */
 int uring_mkdirat(int dirfd, const char *path, unsigned mode);
 int uring_symlinkat(const char *target, int dirfd, const char *path);

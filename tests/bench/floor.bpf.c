@@ -41,6 +41,18 @@ int BPF_PROG(floor_socket_sendmsg, struct socket *sock, struct msghdr *msg, int 
 	return ret;
 }
 
+SEC("lsm/socket_bind")
+int BPF_PROG(floor_socket_bind, struct socket *sock, struct sockaddr *address, int addrlen, int ret)
+{
+	return ret;
+}
+
+SEC("lsm/socket_listen")
+int BPF_PROG(floor_socket_listen, struct socket *sock, int backlog, int ret)
+{
+	return ret;
+}
+
 SEC("lsm/task_alloc")
 int BPF_PROG(floor_task_alloc, struct task_struct *task, unsigned long clone_flags, int ret)
 {

@@ -44,7 +44,7 @@ mkdir "$work/examples"
 install -m 0644 "$top"/policy/examples/*.ini "$work/examples/"
 
 run "check examples" 0 "$lsmguard" check examples &&
-	same "check examples prints the summary" "$work/out" <(echo "policy OK: 5 files, 125 rules")
+	same "check examples prints the summary" "$work/out" <(echo "policy OK: 5 files, 132 rules")
 
 run "check malformed policy exits 1" 1 "$lsmguard" check bad.ini &&
 	same "check malformed policy: every error as FILE:LINE, in one run" "$work/err" "$golden/bad.err"
@@ -52,7 +52,7 @@ run "check malformed policy exits 1" 1 "$lsmguard" check bad.ini &&
 	ok "check malformed policy prints nothing on stdout"
 
 run "check a directory with one bad file exits 1" 1 "$lsmguard" check examples bad.ini &&
-	same "nothing was loaded" <(tail -n 1 "$work/err") <(echo "lsmguard: 12 errors in 1 of 6 files; nothing was loaded")
+	same "nothing was loaded" <(tail -n 1 "$work/err") <(echo "lsmguard: 15 errors in 1 of 6 files; nothing was loaded")
 
 run "show text" 0 "$lsmguard" show show.ini && same "show text matches golden" "$work/out" "$golden/show.out"
 run "show json" 0 "$lsmguard" show --json show.ini && same "show --json matches golden" "$work/out" "$golden/show.json"
@@ -88,7 +88,7 @@ run "check a host-code.list with errors exits 1" 1 "$lsmguard" check hcdir &&
 printf '%s\n' '# programs the host runs as root' '/srv/app/bin/' '  /usr/local/lib/backup/hook.sh  ' >"$work/hcdir/host-code.list"
 run "check a directory with a host-code.list exits 0" 0 "$lsmguard" check hcdir &&
 	same "the places are counted" "$work/out" \
-		<(echo "policy OK: 1 file, 28 rules, 2 host-code places (host-code.list)")
+		<(echo "policy OK: 1 file, 30 rules, 2 host-code places (host-code.list)")
 run "explain a write to a listed place exits 1" 1 "$lsmguard" explain --policy-dir hcdir nginx open-write /srv/app/bin/tool &&
 	same "explain names the host-code built-in" <(head -n 2 "$work/out") <(printf '%s\n' \
 		"nginx: open-write /srv/app/bin/tool: denied" \
@@ -109,6 +109,20 @@ run "explain an allowed connect exits 0" 0 "$lsmguard" explain --policy-dir exam
 		"nginx: connect [::1]:8080/tcp: allowed" \
 		"  rule:        allow = [::1/128] tcp 8080 (address)" \
 		"  source:      examples/nginx.ini:67")
+# Listen rules: bind and listen at a local address ([network] listen, deny-listen).
+run "explain an allowed listen exits 0" 0 "$lsmguard" explain --policy-dir examples nginx listen '[::]:80/tcp' &&
+	same "explain names the listen rule" "$work/out" <(printf '%s\n' \
+		"nginx: listen [::]:80/tcp: allowed" \
+		"  rule:        listen = any tcp 80 (address)" \
+		"  source:      examples/nginx.ini:72")
+run "explain a wildcard listen the rules name at 127.0.0.1 only" 1 "$lsmguard" explain --policy-dir examples postgresql listen 0.0.0.0:5432 &&
+	same "explain: a connect rule allows no listening" <(sed -n 2p "$work/out") <(echo "  rule:        no rule matches: [network] default = deny")
+run "explain a UDP bind" 1 "$lsmguard" explain --policy-dir examples --json sshd bind 0.0.0.0:22/udp &&
+	same "explain --json a UDP bind" "$work/out" <(echo '{"policy":"sshd","mode":"enforce","operation":"bind","object":"0.0.0.0:22/udp","verdict":"deny","walk_limit":false,"rule":{"id":133,"action":"deny","match":"default","object":"default","source":"examples/sshd.ini:52"}}')
+run "explain a client's bind to port 0" 0 "$lsmguard" explain --policy-dir examples sshd bind 0.0.0.0:0 &&
+	same "explain: port 0 is not decided" "$work/out" <(printf '%s\n' \
+		"sshd: bind 0.0.0.0:0: allowed" \
+		"  note:        port 0 is a client's bind (an ephemeral port); its listen() is decided")
 run "explain a default" 1 "$lsmguard" explain --policy-dir examples nginx exec /usr/bin/curl &&
 	same "explain names the section default" "$work/out" <(printf '%s\n' \
 		"nginx: exec /usr/bin/curl: denied" \
@@ -226,7 +240,7 @@ run "explain a malformed destination exits 2" 2 "$lsmguard" explain --policy-dir
 install -m 0644 "$golden/learn-events.log" "$work/"
 run "learn from a log" 0 "$lsmguard" learn web --unit web.service --from-log learn-events.log -o learned.ini &&
 	same "learned policy matches golden" "$work/learned.ini" "$golden/learn.ini"
-same "learn says what it used" "$work/err" <(echo "lsmguard: learned from 20 events of policy 'web' (1 ignored: built-in protections or objects a rule cannot name)")
+same "learn says what it used" "$work/err" <(echo "lsmguard: learned from 24 events of policy 'web' (1 ignored: built-in protections or objects a rule cannot name)")
 chmod 644 "$work/learned.ini"
 run "the learned policy passes check" 0 "$lsmguard" check learned.ini
 mkdir "$work/journal" && sed 's/^/Nov 30 10:00:00 host lsmguard[42]: /' "$golden/learn-events.log" >"$work/journal/learn-events.log"
@@ -237,7 +251,7 @@ run "learn prints a learning policy" 0 "$lsmguard" learn web --cgroup /lgt/web -
 		"[policy]" "name = web" "cgroup = /lgt/web" "mode = audit" "" "[files]" "default = deny" "" \
 		"[exec]" "default = deny" "" "[network]" "default = deny")
 run "learn from a log without the policy's events exits 1" 1 "$lsmguard" learn nosuch --unit x.service --from-log learn-events.log &&
-	same "learn says there is nothing to learn" "$work/err" <(echo "lsmguard: learn-events.log has no event of policy 'nosuch' to learn from (23 lines, 22 of other policies): run the service under its learning policy first (--print-learning-policy)")
+	same "learn says there is nothing to learn" "$work/err" <(echo "lsmguard: learn-events.log has no event of policy 'nosuch' to learn from (27 lines, 26 of other policies): run the service under its learning policy first (--print-learning-policy)")
 run "learn needs a cgroup or a unit" 2 "$lsmguard" learn web --from-log learn-events.log &&
 	same "learn usage message" "$work/err" <(echo "lsmguard: give one of --cgroup and --unit; usage: lsmguard learn NAME (--cgroup PATH | --unit UNIT) (--from-log FILE | --duration SECONDS --events FILE | --print-learning-policy) [--policy-dir DIR] [-o FILE]")
 

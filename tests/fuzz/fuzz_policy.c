@@ -34,6 +34,8 @@ static void exercise(const struct lg_compiled *c, const uint8_t *data, size_t si
 		lg_eval_net(c, p, 6, addr, LG_NET_UDP, (__u16)(size * 7), &v);
 		/* [network] sockets: a family, type and protocol taken from the input */
 		lg_eval_socket(c, p, addr[0] & 0x3f, addr[1], (int)addr[2] - 8, &v);
+		lg_eval_listen(c, p, 4, addr, LG_NET_UDP, (__u16)(size * 3), &v);
+		lg_eval_listen(c, p, 6, addr, LG_NET_TCP, (__u16)size, &v);
 	}
 }
 

@@ -60,7 +60,8 @@ bool path_denied(const struct lg_compiled *c, enum lg_decision d, const char *pa
 	return v.deny;
 }
 
-bool net_denied(const struct lg_compiled *c, const char *addr, __u8 proto, __u16 port, __u32 *rule)
+static bool net_or_listen_denied(const struct lg_compiled *c, const char *addr, __u8 proto,
+				 __u16 port, __u32 *rule, bool listen)
 {
 	__u8 bytes[16] = {0};
 	__u8 family = 4;
@@ -73,13 +74,24 @@ bool net_denied(const struct lg_compiled *c, const char *addr, __u8 proto, __u16
 			return false;
 		}
 	}
-	if (lg_eval_net(c, 1, family, bytes, proto, port, &v)) {
+	if ((listen ? lg_eval_listen : lg_eval_net)(c, 1, family, bytes, proto, port, &v)) {
 		FAIL_AT("lg_eval_net(%s) failed", addr);
 		return false;
 	}
 	if (rule)
 		*rule = v.rule;
 	return v.deny;
+}
+
+bool net_denied(const struct lg_compiled *c, const char *addr, __u8 proto, __u16 port, __u32 *rule)
+{
+	return net_or_listen_denied(c, addr, proto, port, rule, false);
+}
+
+bool listen_denied(const struct lg_compiled *c, const char *addr, __u8 proto, __u16 port,
+		   __u32 *rule)
+{
+	return net_or_listen_denied(c, addr, proto, port, rule, true);
 }
 
 unsigned rule_line(const struct lg_compiled *c, __u32 rule)

@@ -17,6 +17,9 @@ struct lg_compiled *compile_text(const char *text, struct lg_policy_set *set);
 bool path_denied(const struct lg_compiled *c, enum lg_decision d, const char *path, __u32 *rule);
 bool net_denied(const struct lg_compiled *c, const char *addr, __u8 proto, __u16 port,
 		__u32 *rule);
+/* The same for a bind or listen at a local address (the listen rules). */
+bool listen_denied(const struct lg_compiled *c, const char *addr, __u8 proto, __u16 port,
+		   __u32 *rule);
 /* Line of a rule id. */
 unsigned rule_line(const struct lg_compiled *c, __u32 rule);
 

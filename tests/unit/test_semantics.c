@@ -269,6 +269,73 @@ TEST(sem_network_families_are_separate)
 	lg_policy_set_free(&set);
 }
 
+TEST(sem_listen_rules_are_their_own)
+{
+	struct lg_policy_set set;
+	struct lg_compiled *c = compile_text(HEADER "[network]\n"
+						    "default = deny\n"                  /* 6 */
+						    "allow = any tcp 80\n"              /* 7 */
+						    "listen = tcp 443\n"                /* 8 */
+						    "listen = 127.0.0.1 tcp 5432\n"     /* 9 */
+						    "listen = udp 53\n"                 /* 10 */
+						    "deny-listen = 10.0.0.0/8 tcp 443\n" /* 11 */
+						    "listen = 0.0.0.0 tcp 8080\n"       /* 12 */
+						    "listen = [::1] tcp 9000\n",        /* 13 */
+					     &set);
+	__u32 rule;
+
+	/* A connect rule allows no listening, a listen rule no connect. */
+	CHECK(listen_denied(c, "0.0.0.0", LG_NET_TCP, 80, &rule));
+	CHECK_INT(rule_line(c, rule), 6);
+	CHECK(!net_denied(c, "192.0.2.1", LG_NET_TCP, 80, &rule));
+	CHECK(net_denied(c, "192.0.2.1", LG_NET_TCP, 443, &rule));
+	CHECK_INT(rule_line(c, rule), 6);
+	CHECK(!listen_denied(c, "0.0.0.0", LG_NET_TCP, 443, &rule));
+	CHECK_INT(rule_line(c, rule), 8);
+	CHECK(!listen_denied(c, "::", LG_NET_TCP, 443, &rule));
+	CHECK(listen_denied(c, "0.0.0.0", LG_NET_UDP, 443, &rule));
+	CHECK(listen_denied(c, "10.1.2.3", LG_NET_TCP, 443, &rule));
+	CHECK_INT(rule_line(c, rule), 11);
+	CHECK(!listen_denied(c, "127.0.0.1", LG_NET_TCP, 5432, &rule));
+	CHECK_INT(rule_line(c, rule), 9);
+	CHECK(!listen_denied(c, "::ffff:127.0.0.1", LG_NET_TCP, 5432, &rule));
+	CHECK(listen_denied(c, "0.0.0.0", LG_NET_TCP, 5432, &rule));
+	CHECK_INT(rule_line(c, rule), 6);
+	CHECK(!listen_denied(c, "0.0.0.0", LG_NET_UDP, 53, NULL));
+	CHECK(listen_denied(c, "0.0.0.0", LG_NET_TCP, 53, NULL));
+	/* 0.0.0.0 in a listen rule is the wildcard bind: it decides there, nowhere else. */
+	CHECK(!listen_denied(c, "0.0.0.0", LG_NET_TCP, 8080, &rule));
+	CHECK_INT(rule_line(c, rule), 12);
+	CHECK(listen_denied(c, "192.0.2.1", LG_NET_TCP, 8080, NULL));
+	/* :: of a dual-stack socket receives IPv4 too: 0.0.0.0 must be allowed as well. */
+	CHECK(listen_denied(c, "::", LG_NET_TCP, 9000, &rule));
+	CHECK_INT(rule_line(c, rule), 6);
+	CHECK(!listen_denied(c, "::1", LG_NET_TCP, 9000, &rule));
+	CHECK_INT(rule_line(c, rule), 13);
+	/* An unbound socket's listen is port 0: only a rule whose range holds 0 allows it. */
+	CHECK(listen_denied(c, "0.0.0.0", LG_NET_TCP, 0, NULL));
+	lg_compiled_free(c);
+	lg_policy_set_free(&set);
+}
+
+TEST(sem_listen_default_follows_network_default)
+{
+	struct lg_policy_set set;
+	struct lg_compiled *c = compile_text(HEADER "[network]\n"
+						    "default = allow\n"
+						    "deny-listen = any tcp 1-1023\n", /* 7 */
+					     &set);
+	__u32 rule;
+
+	CHECK(!listen_denied(c, "0.0.0.0", LG_NET_TCP, 8080, NULL));
+	CHECK(!listen_denied(c, "0.0.0.0", LG_NET_TCP, 0, NULL));
+	CHECK(listen_denied(c, "::", LG_NET_TCP, 22, &rule));
+	CHECK_INT(rule_line(c, rule), 7);
+	CHECK(!net_denied(c, "192.0.2.1", LG_NET_TCP, 22, NULL));
+	lg_compiled_free(c);
+	lg_policy_set_free(&set);
+}
+
 TEST(sem_rule_ids_map_to_sources)
 {
 	struct lg_policy_set set;

@@ -131,6 +131,42 @@ TEST(net_forms)
 	net_formats_as("any tcp 22", "any tcp 22");
 }
 
+static void listen_formats_as(const char *text, const char *expect)
+{
+	struct lg_net_rule rule;
+	char buf[128], err[512] = "";
+
+	if (lg_parse_listen(text, &rule, err, sizeof(err))) {
+		FAIL_AT("'%s' refused: %s", text, err);
+		return;
+	}
+	CHECK(rule.listen);
+	lg_net_rule_format(&rule, buf, sizeof(buf));
+	CHECK_STR(buf, expect);
+}
+
+TEST(listen_forms)
+{
+	struct lg_net_rule rule;
+	char err[512] = "";
+
+	listen_formats_as("tcp 80", "listen any tcp 80");
+	listen_formats_as("udp", "listen any udp");
+	listen_formats_as("443", "listen any 443");
+	listen_formats_as("8000-8100", "listen any 8000-8100");
+	listen_formats_as("127.0.0.1 tcp 5432", "listen 127.0.0.1/32 tcp 5432");
+	listen_formats_as("0.0.0.0 tcp 80", "listen 0.0.0.0/32 tcp 80");
+	listen_formats_as("[::] tcp 22", "listen [::/128] tcp 22");
+	listen_formats_as("any tcp 22", "listen any tcp 22");
+	CHECK_INT(lg_parse_listen("TCP 80", &rule, err, sizeof(err)), -EINVAL);
+	CHECK_STR(err, "protocol 'TCP' must be lower case: write 'tcp'");
+	CHECK_INT(lg_parse_listen("tcp http", &rule, err, sizeof(err)), -EINVAL);
+	CHECK_STR(err, "'tcp http' is not a listen rule; write [ADDRESS[/PREFIX]] [tcp|udp] "
+		       "[PORT or PORT-PORT], e.g. 'tcp 443' or '127.0.0.1 tcp 5432'");
+	CHECK_INT(lg_parse_listen("80-", &rule, err, sizeof(err)), -EINVAL);
+	CHECK_INT(lg_parse_listen("tcp 70000", &rule, err, sizeof(err)), -EINVAL);
+}
+
 TEST(net_ipv4_mapped_is_normalised)
 {
 	struct lg_net_rule r = net_ok("::ffff:10.1.2.3 tcp 80");

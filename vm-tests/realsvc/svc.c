@@ -4,6 +4,8 @@
  *   svc run CGROUP UID GID -- COMMAND [ARGS...]   start COMMAND in CGROUP (moved there before
  *                                                 its execve, as systemd does), in the background
  *   svc open CGROUP PATH | svc exec CGROUP PATH | svc connect CGROUP ADDRESS PORT |
+ *   svc listen CGROUP ADDRESS PORT (a TCP socket bound to ADDRESS:PORT, unless PORT is 0,
+ *       then listen(): a server the policy did not name) |
  *   svc unshare-user CGROUP - | svc mount-tmpfs CGROUP PATH | svc mknod CGROUP PATH |
  *   svc unix-connect CGROUP PATH | svc unix-send CGROUP PATH LINE | svc kill-init CGROUP SIG
  *   svc sti CGROUP TTY TEXT (TIOCSTI: TEXT and a newline pushed into TTY's input)
@@ -104,6 +106,14 @@ static int try(int argc, char **argv)
 		ret = connect(fd, (struct sockaddr *)&sin, sizeof(sin));
 		if (ret && errno == ECONNREFUSED)
 			ret = 0; /* reached the network: not denied */
+	} else if (strcmp(argv[1], "listen") == 0 && argc == 5) {
+		struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(atoi(argv[4]))};
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+		inet_pton(AF_INET, argv[3], &sin.sin_addr);
+		ret = sin.sin_port ? bind(fd, (struct sockaddr *)&sin, sizeof(sin)) : 0;
+		if (ret == 0)
+			ret = listen(fd, 8);
 	} else if (strcmp(argv[1], "unshare-user") == 0 && argc == 4) {
 		ret = unshare(CLONE_NEWUSER);
 	} else if (strcmp(argv[1], "mount-tmpfs") == 0 && argc == 4) {
@@ -341,7 +351,7 @@ int main(int argc, char **argv)
 		return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 	}
 	fprintf(stderr, "usage: svc run CGROUP UID GID -- CMD... | "
-			"svc open|exec|connect|unshare-user|mount-tmpfs|mknod|unix-connect|unix-send|"
+			"svc open|exec|connect|listen|unshare-user|mount-tmpfs|mknod|unix-connect|unix-send|"
 			"send-creds|kill-init CGROUP ... | svc cmd CGROUP -- CMD... | "
 			"svc impostor CGROUP PID\n");
 	return 2;

@@ -66,6 +66,11 @@ check "nginx serves its page" sh -c 'wget -q -O - http://127.0.0.1/ | grep -q "W
 expect_denied "nginx: read /etc/shadow" nginx $NGINX open /etc/shadow "" '"path":"/etc/shadow"'
 expect_denied "nginx: run a shell" nginx $NGINX exec /bin/sh "" '"path":"/usr/bin/dash"'
 expect_denied "nginx: connect out" nginx $NGINX connect 192.0.2.1 443 '"address":"192.0.2.1"'
+# A server on a port nginx.ini does not name (bind), and on "some ephemeral port" (listen).
+expect_denied "nginx: bind a port of its own" nginx $NGINX listen 0.0.0.0 4444 \
+	'"hook":"socket_bind","access":"listen",.*"address":"0.0.0.0","port":4444,"protocol":"tcp"'
+expect_denied "nginx: listen on an ephemeral port" nginx $NGINX listen 0.0.0.0 0 \
+	'"hook":"socket_listen","access":"listen",.*"address":"0.0.0.0","port":0,"protocol":"tcp"'
 
 # nginx runs hardened (build.sh's drop-in): systemd's child made its private mount namespace,
 # /tmp, /dev (mknod) and /run/nginx-hardened inside nginx's cgroup, in lsmguard's setup window.
@@ -102,6 +107,10 @@ check "a key login over ssh runs a command" login_runs_a_command
 check "the ssh session runs outside ssh.service, in its logind session scope" session_is_in_its_scope
 expect_denied "sshd: run a shell" sshd $SSH exec /bin/sh "" '"path":"/usr/bin/dash"'
 expect_denied "sshd: connect out" sshd $SSH connect 192.0.2.1 25 '"address":"192.0.2.1"'
+expect_denied "sshd: bind a port of its own" sshd $SSH listen 0.0.0.0 2222 \
+	'"hook":"socket_bind","access":"listen",.*"address":"0.0.0.0","port":2222,"protocol":"tcp"'
+expect_denied "sshd: listen on an ephemeral port" sshd $SSH listen 0.0.0.0 0 \
+	'"hook":"socket_listen","access":"listen",.*"address":"0.0.0.0","port":0,"protocol":"tcp"'
 
 # PostgreSQL 15: answers a query.
 PG=/system.slice/system-postgresql.slice/postgresql@15-main.service
@@ -117,6 +126,11 @@ expect_denied "postgres: a datagram to the manager's notify socket" postgresql $
 	/run/systemd/notify STATUS=realsvc '"hook":"unix_may_send",.*"path":"/run/systemd/notify"'
 check "postgres: its own socket connects" sh -c "svc unix-connect $PG /run/postgresql/.s.PGSQL.5432 | grep -qx OK"
 check "sshd: syslog through /dev/log" sh -c "svc unix-send $SSH /dev/log '<13>realsvc: sshd syslog' | grep -qx OK"
+# Its own port on every address: postgresql.ini names 127.0.0.1 and ::1 only.
+expect_denied "postgres: bind 0.0.0.0:5433" postgresql $PG listen 0.0.0.0 5433 \
+	'"hook":"socket_bind","access":"listen",.*"address":"0.0.0.0","port":5433,"protocol":"tcp"'
+expect_denied "postgres: listen on an ephemeral port" postgresql $PG listen 0.0.0.0 0 \
+	'"hook":"socket_listen","access":"listen",.*"address":"0.0.0.0","port":0,"protocol":"tcp"'
 
 # The one denial postgresql.ini documents: pg_ctlcluster (Perl, as root) reads the shadow
 # entry with every getpwnam; denied, logged, harmless.
