@@ -114,7 +114,8 @@ static int read_state_in_force(const struct lg_config *config, struct lg_state *
 		struct lg_state copy;
 
 		/* Too long for the record: the copy, if it is of the same generation. */
-		if (lg_state_read(LG_STATE_DIR, &copy) == 0 && copy.generation == state->generation) {
+		if (lg_state_read(LG_STATE_DIR, &copy) == 0 &&
+		    copy.generation == state->generation) {
 			free(state->policies);
 			state->policies = copy.policies;
 			state->count = copy.count;

@@ -64,7 +64,7 @@ struct daemon {
 	/* lg_lost as last reported: what a key had then, and when the next loss counts from. */
 	struct lg_lost_seen lost[LG_LOST_KEYS];
 	unsigned lost_keys;
-	/* The daemon's record in bpffs (state.h): the state and reload counts, the lost snapshot. */
+	/* The daemon's record in bpffs (state.h): state, reload counts, the lost snapshot. */
 	int state_fd, lost_seen_fd;
 	struct lg_state_header state_header;
 };
@@ -218,7 +218,8 @@ static void report_lost(struct daemon *d, bool silent)
 				continue;
 			lg_lost_print(l.mem, &key, value.count - seen->count,
 				      seen->count ? seen->last_ns : value.first_ns, value.last_ns,
-				      key.where == LG_LOST_RATE_LIMIT ? "rate_limit" : "ring_buffer",
+				      key.where == LG_LOST_RATE_LIMIT ? "rate_limit"
+								       : "ring_buffer",
 				      &d->loaded);
 			if (fclose(l.mem) != 0) {
 				free(l.text);

@@ -177,9 +177,9 @@ char *lg_metrics_format(const struct lg_metrics *m, const struct lg_bpf *bpf,
 		for (__u32 index = LG_EPOCH_LINKS_UNRECORDED; index < LG_EPOCH_COUNT; index++)
 			bpf_map_lookup_elem(bpf->map_fd[LG_MAP_EPOCHS], &index, &values[index]);
 		fprintf(out,
-			"# HELP lsmguard_link_records_unrecorded_total Files given another name whose "
-			"original name could not be recorded (the link records full): at link() by the "
-			"kernel, and at reloads for files of exact deny rules.\n"
+			"# HELP lsmguard_link_records_unrecorded_total Files given another name "
+			"whose original name could not be recorded (the link records full): at "
+			"link() by the kernel, and at reloads for files of exact deny rules.\n"
 			"# TYPE lsmguard_link_records_unrecorded_total counter\n"
 			"lsmguard_link_records_unrecorded_total{at=\"link\"} %llu\n"
 			"lsmguard_link_records_unrecorded_total{at=\"reload\"} %llu\n"

@@ -323,7 +323,8 @@ int lg_state_map_read(int fd, struct lg_state *state)
 				free(text);
 				return ret;
 			}
-			memcpy(text + i * LG_STATE_CHUNK, chunk, n > LG_STATE_CHUNK ? LG_STATE_CHUNK : n);
+			memcpy(text + i * LG_STATE_CHUNK, chunk,
+			       n > LG_STATE_CHUNK ? LG_STATE_CHUNK : n);
 		}
 		ret = state_header_get(fd, &again);
 		if (ret || memcmp(&h, &again, sizeof(h)) != 0) {
@@ -373,7 +374,8 @@ int lg_lost_seen_map_read(int fd, struct lg_lost_seen *seen, unsigned max)
 		key = next;
 		if (bpf_map_lookup_elem(fd, &key, value))
 			continue;
-		seen[n++] = (struct lg_lost_seen){.key = key, .count = value[0], .last_ns = value[1]};
+		seen[n++] = (struct lg_lost_seen){
+		    .key = key, .count = value[0], .last_ns = value[1]};
 	}
 	return (int)n;
 }

@@ -574,7 +574,8 @@ VM_TEST(a7_full_run_status_names_the_generation_in_force, 275)
 
 		snprintf(name, sizeof(name), "a7-s275-%s", attacker_names[c]);
 		snprintf(policy, sizeof(policy),
-			 "[policy]\nname = %s\ncgroup = " A7_S275 "\nmode = enforce\n" A7_RULES, name);
+			 "[policy]\nname = %s\ncgroup = " A7_S275 "\nmode = enforce\n" A7_RULES,
+			 name);
 		r = in_cgroup(attackers[c], do_fill, &a);
 		printf("# %s: /run filled by the confined root: %s\n", attacker_names[c], res(r));
 		VM_CHECK(r == 0);
@@ -587,8 +588,8 @@ VM_TEST(a7_full_run_status_names_the_generation_in_force, 275)
 				break;
 		}
 		snprintf(needle, sizeof(needle), "\"name\":\"%s\"", name);
-		printf("# %s: after SIGHUP with /run full: status's generation %ld -> %ld, the /run "
-		       "copy's %d -> %d; status lists %s: %s\n",
+		printf("# %s: after SIGHUP with /run full: status's generation %ld -> %ld, the "
+		       "/run copy's %d -> %d; status lists %s: %s\n",
 		       attacker_names[c], gen0, gen1, file0, state_generation(), name,
 		       strstr(out, needle) ? "yes" : "NO");
 		VM_CHECK(gen1 == gen0 + 1);
@@ -866,10 +867,10 @@ VM_TEST(a7_suppressed_count_evicted_from_the_rate_limit, 277)
 		usleep(500 * 1000); /* their ten events written before the mark */
 		mark = event_mark();
 		t0 = now_ms();
-		/* 65,536 distinct refused names, each twice: four times the rate limit's records. */
+		/* 65,536 distinct refused names, each twice: four times lg_rate's records. */
 		rf = in_cgroup(attackers[c], do_flood_protected, &flood);
-		printf("# %s: 15 kill(1), %d refused; then 65536 distinct refused names, twice (%s) in "
-		       "%ld ms\n",
+		printf("# %s: 15 kill(1), %d refused; then 65536 distinct refused names, twice "
+		       "(%s) in %ld ms\n",
 		       attacker_names[c], r, res(rf), now_ms() - t0);
 		/* Refused in both modes: PID 1 is a protection. */
 		VM_CHECK(r == 15);
@@ -887,8 +888,8 @@ VM_TEST(a7_suppressed_count_evicted_from_the_rate_limit, 277)
 		       attacker_names[c], carried, counted);
 		/* Exactly once: in the next event's suppressed_before, or in a "lost" line. */
 		if ((carried > 0 ? carried : 0) + (counted > 0 ? counted : 0) != 5)
-			VM_FAIL("%s: the five held-back kill(1) are accounted %ld + %ld times (their "
-				"count left with the evicted rate-limit record)",
+			VM_FAIL("%s: the five held-back kill(1) are accounted %ld + %ld times "
+				"(their count left with the evicted rate-limit record)",
 				attacker_names[c], carried, counted);
 	}
 }
