@@ -133,10 +133,21 @@ struct lg_policy_value {
 	__u32 default_rule[LG_DECISION_COUNT]; /* rule id of each default, for events */
 	__u32 anonymous_rule; /* rule id of [exec] anonymous (explicit or implied) */
 	__u32 flags;       /* LG_POLICY_* */
-	__u32 reserved2;
+	/* rule id of the [capabilities] section: 0 when the policy has none (capabilities are
+	 * not decided: the kernel's own check alone) */
+	__u32 capabilities_rule;
 	__u64 seed;        /* keys this policy's path hashes (the bank's seed) */
+	__u64 capabilities; /* bit (1 << CAP_*): kept by [capabilities] (with capabilities_rule) */
 };
-_Static_assert(sizeof(struct lg_policy_value) == 48, "lg_policy_value layout");
+_Static_assert(sizeof(struct lg_policy_value) == 56, "lg_policy_value layout");
+
+/*
+ * Capabilities a [capabilities] section can name: 0 (CAP_CHOWN) .. LG_CAP_LAST
+ * (CAP_CHECKPOINT_RESTORE, the last of 6.1). A kernel's newer capability is never kept.
+ */
+#define LG_CAP_LAST 40
+#define LG_CAP_COUNT (LG_CAP_LAST + 1)
+_Static_assert(LG_CAP_COUNT <= 64, "one bit each in lg_policy_value.capabilities");
 
 /*
  * Path rules (classes FILE and EXEC). The key is the hash of a canonical absolute path
@@ -677,6 +688,11 @@ struct lg_event {
 			__u16 port;    /* host byte order */
 			__u8 addr[16];
 		} net;
+		/* LG_HOOK_CAPABLE without LG_EVENT_BUILTIN: a [capabilities] verdict */
+		struct {
+			__u32 number; /* CAP_* */
+			__u32 ns_level; /* the user namespace's level (0: the initial one) */
+		} capability;
 	} object;
 };
 _Static_assert(sizeof(struct lg_event) == 320, "lg_event layout");

@@ -39,6 +39,7 @@ struct lg_learn {
 	size_t file_count, exec_count;
 	struct learned_net *nets;
 	size_t net_count;
+	__u64 capabilities; /* bit (1 << CAP_*) */
 	size_t events;
 };
 
@@ -296,17 +297,27 @@ static int compare_nets(const void *a, const void *b)
 	return c ? c : (x->port > y->port) - (x->port < y->port);
 }
 
+int lg_learn_capability(struct lg_learn *l, unsigned cap)
+{
+	if (cap >= LG_CAP_COUNT)
+		return -EINVAL;
+	l->capabilities |= 1ULL << cap;
+	l->events++;
+	return 0;
+}
+
 int lg_learn_write(struct lg_learn *l, FILE *out, const struct lg_learn_header *h)
 {
 	if (!h->name || (!h->cgroup == !h->unit))
 		return -EINVAL;
 	fprintf(out,
 		"; Learned by lsmguard learn from %s: %zu events, %zu files, %zu programs and "
-		"libraries, %zu destination%s.\n"
+		"libraries, %zu destination%s, %d capabilit%s.\n"
 		"; Review it, run it in audit mode and watch its events, then set mode = enforce.\n"
 		"[policy]\nname = %s\n%s = %s\nmode = audit\n",
 		h->source, l->events, l->file_count, l->exec_count, l->net_count,
-		l->net_count == 1 ? "" : "s", h->name,
+		l->net_count == 1 ? "" : "s", __builtin_popcountll(l->capabilities),
+		__builtin_popcountll(l->capabilities) == 1 ? "y" : "ies", h->name,
 		h->cgroup ? "cgroup" : "unit", h->cgroup ? h->cgroup : h->unit);
 	fprintf(out, "\n[files]\ndefault = deny\n");
 	if (write_paths(out, l->files, l->file_count, false))
@@ -319,5 +330,12 @@ int lg_learn_write(struct lg_learn *l, FILE *out, const struct lg_learn_header *
 	for (size_t i = 0; i < l->net_count; i++)
 		fprintf(out, "allow = %s %s %u\n", l->nets[i].addr, l->nets[i].protocol,
 			l->nets[i].port);
+	fprintf(out, "\n[capabilities]\n");
+	if (!l->capabilities)
+		fprintf(out, "; none was used: the service keeps none (a learning policy without "
+			     "[capabilities] reports none)\n");
+	for (unsigned cap = 0; cap < LG_CAP_COUNT; cap++)
+		if (l->capabilities & (1ULL << cap))
+			fprintf(out, "keep = %s\n", lg_capability_name(cap));
 	return ferror(out) ? -EIO : 0;
 }

@@ -121,6 +121,22 @@ const char *const *lg_system_values(enum lg_system_key key);
 /* The LG_POLICY_SYSTEM_* bits of a policy's [system] settings. */
 __u32 lg_system_policy_flags(const struct lg_system *system);
 
+/*
+ * [capabilities]: when present, the capabilities the service keeps (keep = NAME, NAME...); the
+ * use of any other is refused. Absent: capabilities are not decided.
+ */
+struct lg_capabilities {
+	bool present;
+	unsigned line;            /* of the [capabilities] header */
+	__u64 keep;               /* bit (1 << CAP_*) */
+	unsigned keep_line[LG_CAP_COUNT]; /* where each kept capability is named */
+};
+
+/* "CAP_NET_BIND_SERVICE" for 10; NULL past LG_CAP_LAST. */
+const char *lg_capability_name(unsigned cap);
+/* The number of CAP_NAME or name, any case ("CAP_NET_BIND_SERVICE", "net_bind_service"); -1. */
+int lg_capability_from_name(const char *name);
+
 struct lg_policy {
 	char *file;
 	char *name;
@@ -131,6 +147,7 @@ struct lg_policy {
 	unsigned policy_line, name_line, cgroup_line, mode_line, slice_line;
 	struct lg_section section[LG_CLASS_COUNT];
 	struct lg_system system;
+	struct lg_capabilities capabilities;
 	struct lg_path_rule *paths[2]; /* [LG_CLASS_FILE], [LG_CLASS_EXEC] */
 	size_t path_count[2];
 	struct lg_net_rule *nets;
@@ -238,6 +255,9 @@ enum lg_rule_kind {
 	LG_RULE_PATH,
 	LG_RULE_NET,
 	LG_RULE_ANONYMOUS, /* [exec] anonymous, explicit or implied */
+	/* [capabilities]: allow, one per kept capability (object its name); deny, one per policy
+	 * with the section (object "capabilities not kept", at the header's line) */
+	LG_RULE_CAPABILITY,
 };
 
 /* What a rule id (in maps and events) stands for. */
@@ -384,6 +404,13 @@ struct lg_verdict {
 /* path: canonical absolute path of the object. */
 int lg_eval_path(const struct lg_compiled *compiled, __u32 policy, enum lg_decision decision,
 		 const char *path, struct lg_verdict *out);
+/*
+ * The use of capability cap (CAP_*) by a task of policy, outside its setup window: deny unless
+ * kept; with no [capabilities] section, allowed with rule 0 (not decided). -EINVAL: no such
+ * policy or capability.
+ */
+int lg_eval_capability(const struct lg_compiled *compiled, __u32 policy, unsigned cap,
+		       struct lg_verdict *out);
 /* addr: 4 or 16 bytes by family; protocol: LG_NET_TCP or LG_NET_UDP. */
 int lg_eval_net(const struct lg_compiled *compiled, __u32 policy, __u8 family, const __u8 addr[16],
 		__u8 protocol, __u16 port, struct lg_verdict *out);
@@ -404,6 +431,8 @@ struct lg_learn *lg_learn_new(void);
 int lg_learn_file(struct lg_learn *learn, const char *path, bool write, long tgid);
 int lg_learn_exec(struct lg_learn *learn, const char *path, bool mapped);
 int lg_learn_net(struct lg_learn *learn, const char *addr, const char *protocol, unsigned port);
+/* A capability used (CAP_*): learn writes a [capabilities] section when it saw one. */
+int lg_learn_capability(struct lg_learn *learn, unsigned cap);
 /* The policy as INI text, in audit mode, every section default = deny. */
 int lg_learn_write(struct lg_learn *learn, FILE *out, const struct lg_learn_header *header);
 void lg_learn_free(struct lg_learn *learn);

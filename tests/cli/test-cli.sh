@@ -191,11 +191,25 @@ run "explain an unknown policy exits 2" 2 "$lsmguard" explain --policy-dir examp
 run "explain a malformed destination exits 2" 2 "$lsmguard" explain --policy-dir examples nginx connect 10.0.0.1/tcp &&
 	same "explain destination message" "$work/err" <(echo "lsmguard: '10.0.0.1/tcp' is not a destination: write ADDR:PORT/tcp, ADDR:PORT/udp or [IPV6]:PORT/tcp")
 
+# ---- explain: [capabilities] ----
+mkdir "$work/caps" && install -m 0644 "$golden/show.ini" "$work/caps/web.ini"
+printf '[policy]\nname = plain\ncgroup = /plain\nmode = enforce\n' >"$work/caps/plain.ini"
+run "explain a kept capability" 0 "$lsmguard" explain --policy-dir caps web capability net_bind_service &&
+	same "explain names the keep line" "$work/out" <(printf '%s\n' "web: capability CAP_NET_BIND_SERVICE: allowed" "  rule:        keep = CAP_NET_BIND_SERVICE" "  source:      caps/web.ini:24" "  note:        the service's code only: systemd's own setup of the unit (before it executes the service) keeps every capability")
+run "explain a capability not kept" 1 "$lsmguard" explain --policy-dir caps web capability CAP_SYS_NICE &&
+	same "explain names the section" <(head -3 "$work/out") <(printf '%s\n' "web: capability CAP_SYS_NICE: would be denied (audit mode: logged, allowed)" "  rule:        [capabilities] does not keep it" "  source:      caps/web.ini:23")
+run "explain a capability --json" 1 "$lsmguard" explain --json --policy-dir caps web capability sys_resource &&
+	same "explain capability json" "$work/out" <(echo '{"policy":"web","mode":"audit","operation":"capability","object":"CAP_SYS_RESOURCE","verdict":"deny","walk_limit":false,"rule":{"id":19,"action":"deny","match":"capability","object":"capabilities not kept","source":"caps/web.ini:23"}}')
+run "explain a capability without [capabilities]" 0 "$lsmguard" explain --policy-dir caps plain capability CAP_SYS_ADMIN &&
+	same "explain: no section decides nothing" <(sed -n 2p "$work/out") <(echo "  rule:        no [capabilities] section: capabilities are not decided (the kernel's own check alone)")
+run "explain an unknown capability exits 2" 2 "$lsmguard" explain --policy-dir caps web capability CAP_SYS_ADMN &&
+	same "explain unknown capability message" "$work/err" <(echo "lsmguard: 'CAP_SYS_ADMN' is not a capability: write a name of capabilities(7) such as CAP_NET_BIND_SERVICE")
+
 # ---- learn: a policy from a learning run's events ----
 install -m 0644 "$golden/learn-events.log" "$work/"
 run "learn from a log" 0 "$lsmguard" learn web --unit web.service --from-log learn-events.log -o learned.ini &&
 	same "learned policy matches golden" "$work/learned.ini" "$golden/learn.ini"
-same "learn says what it used" "$work/err" <(echo "lsmguard: learned from 18 events of policy 'web' (1 ignored: built-in protections or objects a rule cannot name)")
+same "learn says what it used" "$work/err" <(echo "lsmguard: learned from 21 events of policy 'web' (2 ignored: built-in protections or objects a rule cannot name)")
 chmod 644 "$work/learned.ini"
 run "the learned policy passes check" 0 "$lsmguard" check learned.ini
 mkdir "$work/journal" && sed 's/^/Nov 30 10:00:00 host lsmguard[42]: /' "$golden/learn-events.log" >"$work/journal/learn-events.log"
@@ -204,9 +218,9 @@ run "learn from a log with syslog prefixes" 0 "$lsmguard" learn web --unit web.s
 run "learn prints a learning policy" 0 "$lsmguard" learn web --cgroup /lgt/web --print-learning-policy &&
 	same "the learning policy denies everything in audit mode" <(grep -v '^;' "$work/out") <(printf '%s\n' \
 		"[policy]" "name = web" "cgroup = /lgt/web" "mode = audit" "" "[files]" "default = deny" "" \
-		"[exec]" "default = deny" "" "[network]" "default = deny")
+		"[exec]" "default = deny" "" "[network]" "default = deny" "" "[capabilities]")
 run "learn from a log without the policy's events exits 1" 1 "$lsmguard" learn nosuch --unit x.service --from-log learn-events.log &&
-	same "learn says there is nothing to learn" "$work/err" <(echo "lsmguard: learn-events.log has no event of policy 'nosuch' to learn from (21 lines, 20 of other policies): run the service under its learning policy first (--print-learning-policy)")
+	same "learn says there is nothing to learn" "$work/err" <(echo "lsmguard: learn-events.log has no event of policy 'nosuch' to learn from (25 lines, 24 of other policies): run the service under its learning policy first (--print-learning-policy)")
 run "learn needs a cgroup or a unit" 2 "$lsmguard" learn web --from-log learn-events.log &&
 	same "learn usage message" "$work/err" <(echo "lsmguard: give one of --cgroup and --unit; usage: lsmguard learn NAME (--cgroup PATH | --unit UNIT) (--from-log FILE | --duration SECONDS --events FILE | --print-learning-policy) [--policy-dir DIR] [-o FILE]")
 
