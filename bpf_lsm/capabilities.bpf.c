@@ -12,16 +12,21 @@
  *
  * What is decided: a check of the current task's own credentials (its subjective cred, which an
  * access(2) check or a kernel's override_creds replaces, or its objective one, which
- * has_capability(current) reads), in whatever user namespace, with two exceptions:
+ * has_capability(current) reads) held in the host's (the initial) user namespace, against that
+ * namespace or any below it, with two exceptions:
  *  - the setup window (setup.bpf.h): systemd's child, before it executes the service, needs
  *    CAP_SYS_ADMIN, CAP_SETUID, CAP_SETGID, CAP_SYS_RESOURCE... for the unit's sandboxing and
  *    credentials (PrivateTmp=, User=, LimitNOFILE=), as the mount and namespace built-ins let it;
- *  - the owner's grant under [system] userns = allow: in a user namespace created under the
- *    task's own (a child, or a descendant through it) whose owner is the task's effective uid,
- *    the kernel grants every capability whatever the task holds, as it does to any unprivileged
- *    user there. A policy that lets its service create user namespaces lets it use them; without
- *    userns = allow the service cannot create one, so such a namespace was made by someone else
- *    (for a root service: every root-owned namespace of the host, a container's) and is decided.
+ *  - the owner's grant under [system] userns = allow: in a user namespace created directly
+ *    under the host's (or below such a one) whose owner is the task's effective uid, the kernel
+ *    grants every capability whatever the task holds, as it does to any unprivileged user
+ *    (unshare(CLONE_NEWUSER | CLONE_NEWNS) asks for CAP_SYS_ADMIN there). A policy that lets its
+ *    service create user namespaces lets it use them; without userns = allow the service cannot
+ *    create one, so such a namespace was made by someone else (for a root service: every
+ *    root-owned namespace of the host, a container's) and is decided.
+ * A task whose credentials live in a user namespace below the host's (it made one with userns =
+ * allow, or systemd's PrivateUsers= put it there) holds its capabilities only over what that
+ * namespace owns: the kernel confines them, and they are not decided here.
  * Checks of other credentials (another task's, a file opener's f_cred, a mounter's) are not
  * decided: the kernel asks about someone else, who may be under no policy.
  *
@@ -41,23 +46,18 @@
 char LICENSE[] SEC("license") = "GPL";
 
 /*
- * Whether the kernel granted cap in ns to cred as the owner of a user namespace (cap_capable):
- * ns lies below cred's own namespace, and its ancestor just below cred's (where the owner test
- * applies) belongs to cred's effective uid.
+ * Whether the kernel granted the capability in ns to cred (whose namespace is the initial one)
+ * as the owner of a user namespace (cap_capable): ns lies below the initial namespace, and its
+ * ancestor at level 1 (the one the owner test applies to) belongs to cred's effective uid.
  */
 static __always_inline bool lg_owner_grant(const struct cred *cred, struct user_namespace *ns)
 {
-	struct user_namespace *own = BPF_CORE_READ(cred, user_ns);
-	int own_level = BPF_CORE_READ(own, level);
-
-	if (ns == own)
-		return false;
 	for (int i = 0; i < LG_USERNS_LEVELS; i++) {
-		if (!ns || BPF_CORE_READ(ns, level) <= own_level + 1)
+		if (!ns || BPF_CORE_READ(ns, level) <= 1)
 			break;
 		ns = BPF_CORE_READ(ns, parent);
 	}
-	return ns && BPF_CORE_READ(ns, parent) == own &&
+	return ns && BPF_CORE_READ(ns, level) == 1 &&
 	       BPF_CORE_READ(ns, owner.val) == BPF_CORE_READ(cred, euid.val);
 }
 
@@ -74,6 +74,8 @@ int BPF_PROG(lg_capable_keep, const struct cred *cred, struct user_namespace *ns
 		return ret;
 	current = bpf_get_current_task_btf();
 	if (cred != current->cred && cred != current->real_cred)
+		return 0;
+	if (BPF_CORE_READ(cred, user_ns, level) != 0)
 		return 0;
 	policy = lg_current_policy(&cgroup_id);
 	if (!policy || !policy->capabilities_rule)

@@ -59,7 +59,7 @@ for kind in ["ready/", "reload/ok", "reload/error", "deny/file_open", "audit/fil
              "deny/mmap_file", "deny/path_rename", "deny/task_alloc", "deny/bpf",
              "deny/file_receive", "deny/unix_stream_connect", "deny/unix_may_send",
              "notice/path_link", "deny/file_ioctl", "audit/file_ioctl",
-             "deny/task_setnice",
+             "deny/task_setnice", "deny/capable", "audit/capable",
              "reload_refused/", "mount_ignored/"]:
     result(kind in kinds, f"events of kind {kind} were seen and checked",
            "seen: " + ", ".join(sorted(kinds)))
@@ -68,7 +68,8 @@ if len(logs) > 1:
     result(sum(real.values()) > 0, "the real services' event lines were collected")
     result(not real_bad, f"all {sum(real.values())} events of the real services validate",
            "; ".join(real_bad[:3]))
-    for kind in ["ready/", "deny/file_open", "deny/bprm_check_security", "deny/socket_connect"]:
+    for kind in ["ready/", "deny/file_open", "deny/bprm_check_security", "deny/socket_connect",
+                 "deny/capable"]:
         result(kind in real, f"the real services gave events of kind {kind}",
                "seen: " + ", ".join(sorted(real)))
 print(f"schema: {passed} passed, {failed} failed")
