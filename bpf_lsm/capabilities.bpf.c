@@ -35,12 +35,20 @@
  * but send no event: the kernel makes them in passing (listing /proc, OOM scoring) and a service
  * would flood the log with checks it never meant to make. learn does not see them either.
  *
+ * CAP_DAC_READ_SEARCH refused to a policy that keeps CAP_DAC_OVERRIDE is counted but not
+ * reported either: the kernel asks for it first on every read and directory search a file's mode
+ * does not allow (generic_permission), then for CAP_DAC_OVERRIDE, which grants them; an event
+ * would report a refusal that changed nothing. What only CAP_DAC_READ_SEARCH grants
+ * (open_by_handle_at) stays refused.
+ *
  * This program runs after the built-ins on lsm/capable (mount.bpf.c, lockdown.bpf.c), which
  * name what they refuse; a capability kept here does not open what a built-in refuses.
  */
 #include "setup.bpf.h"
 
 #define CAP_OPT_NOAUDIT 0x2 /* include/linux/security.h */
+#define CAP_DAC_OVERRIDE 1
+#define CAP_DAC_READ_SEARCH 2
 #define LG_USERNS_LEVELS 32 /* MAX_USER_NS_LEVEL */
 
 char LICENSE[] SEC("license") = "GPL";
@@ -88,7 +96,8 @@ int BPF_PROG(lg_capable_keep, const struct cred *cred, struct user_namespace *ns
 		return 0;
 	if ((policy->flags & LG_POLICY_SYSTEM_USERNS) && lg_owner_grant(cred, ns))
 		return 0;
-	if (opts & CAP_OPT_NOAUDIT)
+	if ((opts & CAP_OPT_NOAUDIT) ||
+	    (cap == CAP_DAC_READ_SEARCH && ((policy->capabilities >> CAP_DAC_OVERRIDE) & 1)))
 		return lg_deny(policy, LG_HOOK_CAPABLE);
 	ev = lg_event_start(policy, cgroup_id, LG_HOOK_CAPABLE, LG_DECISION_FILE_WRITE,
 			    policy->capabilities_rule, 0, lg_hash_mix(0x636170ULL, (__u64)cap), 0);

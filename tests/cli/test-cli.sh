@@ -44,7 +44,7 @@ mkdir "$work/examples"
 install -m 0644 "$top"/policy/examples/*.ini "$work/examples/"
 
 run "check examples" 0 "$lsmguard" check examples &&
-	same "check examples prints the summary" "$work/out" <(echo "policy OK: 5 files, 121 rules")
+	same "check examples prints the summary" "$work/out" <(echo "policy OK: 5 files, 141 rules")
 
 run "check malformed policy exits 1" 1 "$lsmguard" check bad.ini &&
 	same "check malformed policy: every error as FILE:LINE, in one run" "$work/err" "$golden/bad.err"
@@ -88,7 +88,7 @@ run "check a host-code.list with errors exits 1" 1 "$lsmguard" check hcdir &&
 printf '%s\n' '# programs the host runs as root' '/srv/app/bin/' '  /usr/local/lib/backup/hook.sh  ' >"$work/hcdir/host-code.list"
 run "check a directory with a host-code.list exits 0" 0 "$lsmguard" check hcdir &&
 	same "the places are counted" "$work/out" \
-		<(echo "policy OK: 1 file, 27 rules, 2 host-code places (host-code.list)")
+		<(echo "policy OK: 1 file, 33 rules, 2 host-code places (host-code.list)")
 run "explain a write to a listed place exits 1" 1 "$lsmguard" explain --policy-dir hcdir nginx open-write /srv/app/bin/tool &&
 	same "explain names the host-code built-in" <(head -n 2 "$work/out") <(printf '%s\n' \
 		"nginx: open-write /srv/app/bin/tool: denied" \

@@ -95,6 +95,8 @@ expect_denied "nginx: unshare(CLONE_NEWNS), mount tmpfs" nginx $NGINX mount-tmpf
 	'"hook":"sb_mount",.*"source":"built-in: a confined task cannot mount, .*"path":"/mnt"'
 expect_denied "nginx: mknod a character device" nginx $NGINX mknod /tmp/lg-null "" \
 	'"hook":"path_mknod",.*"source":"built-in: a confined task cannot create device nodes.*"path":"/tmp/lg-null"'
+expect_denied "nginx: SCHED_FIFO for itself (CAP_SYS_NICE, not kept)" nginx $NGINX sched-fifo - "" \
+	'"hook":"capable",.*"capability":"CAP_SYS_NICE"'
 
 # sshd: a key login runs a command (the session leaves ssh.service for user.slice).
 SSH=/system.slice/ssh.service
@@ -102,6 +104,8 @@ check "a key login over ssh runs a command" login_runs_a_command
 check "the ssh session runs outside ssh.service, in its logind session scope" session_is_in_its_scope
 expect_denied "sshd: run a shell" sshd $SSH exec /bin/sh "" '"path":"/usr/bin/dash"'
 expect_denied "sshd: connect out" sshd $SSH connect 192.0.2.1 25 '"address":"192.0.2.1"'
+expect_denied "sshd: SCHED_FIFO for itself (CAP_SYS_NICE, not kept)" sshd $SSH sched-fifo - "" \
+	'"hook":"capable",.*"capability":"CAP_SYS_NICE"'
 
 # PostgreSQL 15: answers a query.
 PG=/system.slice/system-postgresql.slice/postgresql@15-main.service
@@ -109,6 +113,8 @@ check "postgres answers a query" sh -c 'su postgres -s /bin/sh -c "psql -tAc \"s
 expect_denied "postgres: read /etc/shadow" postgresql $PG open /etc/shadow "" '"path":"/etc/shadow"'
 expect_denied "postgres: run a program it does not need" postgresql $PG exec /usr/bin/wget "" '"path":"/usr/bin/wget"'
 expect_denied "postgres: connect out" postgresql $PG connect 192.0.2.1 80 '"address":"192.0.2.1"'
+expect_denied "postgres: SCHED_FIFO for itself (CAP_SYS_NICE, not kept)" postgresql $PG sched-fifo - "" \
+	'"hook":"capable",.*"capability":"CAP_SYS_NICE"'
 
 # The one denial postgresql.ini documents: pg_ctlcluster (Perl, as root) reads the shadow
 # entry with every getpwnam; denied, logged, harmless.
