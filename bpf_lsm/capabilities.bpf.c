@@ -27,8 +27,10 @@
  * A task whose credentials live in a user namespace below the host's (it made one with userns =
  * allow, or systemd's PrivateUsers= put it there) holds its capabilities only over what that
  * namespace owns: the kernel confines them, and they are not decided here.
- * Checks of other credentials (another task's, a file opener's f_cred, a mounter's) are not
- * decided: the kernel asks about someone else, who may be under no policy.
+ * Checks of other credentials (another task's, a file opener's f_cred) are not decided: the
+ * kernel asks about someone else, who may be under no policy (where it asks about a socket's
+ * opener, it asks about the current task too). Credentials the kernel lends the task for a
+ * while (overlayfs's mounter's) are its current ones, and decided.
  *
  * Probes (CAP_OPT_NOAUDIT: has_capability_noaudit, ns_capable_noaudit, ptrace's
  * PTRACE_MODE_NOAUDIT /proc checks) grant power like any check and are refused alike, counted,
