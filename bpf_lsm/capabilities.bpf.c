@@ -43,6 +43,11 @@
  * would report a refusal that changed nothing. What only CAP_DAC_READ_SEARCH grants
  * (open_by_handle_at) stays refused.
  *
+ * So is CAP_NET_ADMIN for setsockopt's SO_SNDBUFFORCE and SO_RCVBUFFORCE (a socket buffer past
+ * the host's limits): libsystemd tries them first on every sd_notify and D-Bus connection and
+ * falls back to the limited options, so every Type=notify root service would report one at
+ * each notification (sshd: 25 in one realsvc run). The rest of CAP_NET_ADMIN is reported.
+ *
  * This program runs after the built-ins on lsm/capable (mount.bpf.c, lockdown.bpf.c), which
  * name what they refuse; a capability kept here does not open what a built-in refuses.
  */
@@ -51,9 +56,28 @@
 #define CAP_OPT_NOAUDIT 0x2 /* include/linux/security.h */
 #define CAP_DAC_OVERRIDE 1
 #define CAP_DAC_READ_SEARCH 2
+#define CAP_NET_ADMIN 12
+/* setsockopt(SOL_SOCKET, SO_SNDBUFFORCE or SO_RCVBUFFORCE), x86-64 */
+#define NR_SETSOCKOPT 54
+#define SOL_SOCKET 1
+#define SO_SNDBUFFORCE 32
+#define SO_RCVBUFFORCE 33
 #define LG_USERNS_LEVELS 32 /* MAX_USER_NS_LEVEL */
 
 char LICENSE[] SEC("license") = "GPL";
+
+/* Whether the current system call is setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE | SO_RCVBUFFORCE). */
+static __always_inline bool lg_forced_buffer(struct task_struct *current)
+{
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(current);
+	unsigned long optname;
+
+	if (!regs || (BPF_CORE_READ(regs, orig_ax) & ~X32_SYSCALL_BIT) != NR_SETSOCKOPT ||
+	    BPF_CORE_READ(regs, si) != SOL_SOCKET)
+		return false;
+	optname = BPF_CORE_READ(regs, dx);
+	return optname == SO_SNDBUFFORCE || optname == SO_RCVBUFFORCE;
+}
 
 /*
  * Whether the kernel granted the capability in ns to cred (whose namespace is the initial one)
@@ -99,7 +123,8 @@ int BPF_PROG(lg_capable_keep, const struct cred *cred, struct user_namespace *ns
 	if ((policy->flags & LG_POLICY_SYSTEM_USERNS) && lg_owner_grant(cred, ns))
 		return 0;
 	if ((opts & CAP_OPT_NOAUDIT) ||
-	    (cap == CAP_DAC_READ_SEARCH && ((policy->capabilities >> CAP_DAC_OVERRIDE) & 1)))
+	    (cap == CAP_DAC_READ_SEARCH && ((policy->capabilities >> CAP_DAC_OVERRIDE) & 1)) ||
+	    (cap == CAP_NET_ADMIN && lg_forced_buffer(current)))
 		return lg_deny(policy, LG_HOOK_CAPABLE);
 	ev = lg_event_start(policy, cgroup_id, LG_HOOK_CAPABLE, LG_DECISION_FILE_WRITE,
 			    policy->capabilities_rule, 0, lg_hash_mix(0x636170ULL, (__u64)cap), 0);

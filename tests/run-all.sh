@@ -78,7 +78,7 @@ suite fuzz 1 tests/fuzz/run-fuzz.sh "$build/fuzz/fuzz_policy" "${FUZZ_CHECK_TIME
 suite install 28 tests/install/test-install.sh "$build"
 suite vm 231 vm-tests/run-vm.sh "$build/vm/vmlinuz" "$build/vm/initrd.gz" test
 suite bench 54 make --no-print-directory -s bench-check BUILD="$build"
-suite realsvc 88 vm-tests/realsvc/run.sh "$build/vm/vmlinuz" "$build/realsvc/initrd.gz"
+suite realsvc 90 vm-tests/realsvc/run.sh "$build/vm/vmlinuz" "$build/realsvc/initrd.gz"
 suite schema 32 tests/schema/check-events.sh "$build/vm/console-test.log.txt" "$build/realsvc/console.log.txt"
 
 echo "== counts"

@@ -91,8 +91,10 @@ check "nginx, restarted three times, serves its page each time" restarted
 # ... and the service's own code gets none of it.
 expect_denied "nginx: unshare(CLONE_NEWUSER)" nginx $NGINX unshare-user - "" \
 	'"hook":"userns_create",.*"source":"built-in: a confined task cannot create user namespaces'
-expect_denied "nginx: unshare(CLONE_NEWNS), mount tmpfs" nginx $NGINX mount-tmpfs /mnt "" \
-	'"hook":"sb_mount",.*"source":"built-in: a confined task cannot mount, .*"path":"/mnt"'
+# nginx.ini keeps no CAP_SYS_ADMIN: its unshare(CLONE_NEWNS) is refused as a capability; the
+# mount built-in is shown in probe's cgroup (every rule open, no [capabilities]).
+expect_denied "nginx: unshare(CLONE_NEWNS) for a tmpfs mount (CAP_SYS_ADMIN, not kept)" nginx $NGINX \
+	mount-tmpfs /mnt "" '"hook":"capable",.*"capability":"CAP_SYS_ADMIN"'
 expect_denied "nginx: mknod a character device" nginx $NGINX mknod /tmp/lg-null "" \
 	'"hook":"path_mknod",.*"source":"built-in: a confined task cannot create device nodes.*"path":"/tmp/lg-null"'
 expect_denied "nginx: SCHED_FIFO for itself (CAP_SYS_NICE, not kept)" nginx $NGINX sched-fifo - "" \
@@ -144,6 +146,8 @@ check "nginx's cgroup still reaches journald (stdout stream, native datagram)" j
 PROBE=/system.slice/lgprobe.service
 check "policy probe is in force in enforce mode on lgprobe.service's cgroup" in_force probe lgprobe.service
 LSMGUARD_PID=$(systemctl show -p MainPID --value lsmguard.service)
+expect_denied "probe: unshare(CLONE_NEWNS), mount tmpfs" probe $PROBE mount-tmpfs /mnt "" \
+	'"hook":"sb_mount",.*"source":"built-in: a confined task cannot mount, .*"path":"/mnt"'
 # refused PROGRAM...: run in probe's cgroup, it fails for want of the service manager.
 refused() {
 	out=$(svc cmd $PROBE -- "$@" 2>&1)
