@@ -70,6 +70,8 @@ enum caps_op {
 	CAPS_SECCOMP,	  /* a seccomp filter without no_new_privs: a CAP_SYS_ADMIN probe */
 	CAPS_OOM_EXEC,	  /* the same write by /bin/sh, exec'd with the capability ambient */
 	CAPS_USERNS_UTS,  /* unshare(CLONE_NEWUSER | CLONE_NEWUTS), sethostname inside */
+	CAPS_SNDBUFFORCE, /* SO_SNDBUFFORCE: CAP_NET_ADMIN, tried first by libsystemd's sd_notify */
+	CAPS_SO_MARK,	  /* SO_MARK: CAP_NET_ADMIN (routing by mark) */
 };
 
 struct caps_arg {
@@ -148,6 +150,17 @@ static int caps_do(const void *p)
 			return 1000;
 		return WEXITSTATUS(status) ? EACCES : 0; /* sh says only that the write failed */
 	}
+	case CAPS_SNDBUFFORCE:
+	case CAPS_SO_MARK:
+		fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+		if (fd < 0)
+			return 1000 + errno;
+		ret = setsockopt(fd, SOL_SOCKET, a->op == CAPS_SO_MARK ? SO_MARK : SO_SNDBUFFORCE,
+				 &(int){1 << 20}, sizeof(int))
+			  ? errno
+			  : 0;
+		close(fd);
+		return ret;
 	case CAPS_USERNS_UTS:
 		if (unshare(CLONE_NEWUSER | CLONE_NEWUTS))
 			return errno;
@@ -261,7 +274,8 @@ VM_TEST(capabilities_audit_mode_logs_and_allows, 225)
 /*
  * A probe (CAP_OPT_NOAUDIT): seccomp asks for CAP_SYS_ADMIN without no_new_privs with
  * ns_capable_noaudit. Refused (EACCES, the kernel's answer without it), counted, no event; in
- * audit mode allowed, counted, no event.
+ * audit mode allowed, counted, no event. The same for SO_SNDBUFFORCE's CAP_NET_ADMIN, which
+ * libsystemd tries at every sd_notify; SO_MARK's is reported.
  */
 VM_TEST(capabilities_probes_are_refused_without_events, 226)
 {
@@ -281,6 +295,14 @@ VM_TEST(capabilities_probes_are_refused_without_events, 226)
 	printf("#   probes counted: %lld refused, %lld audited\n",
 	       policy_counter("caps", "capable", "denied") - denied,
 	       policy_counter("caps-audit", "capable", "audited") - audited);
+	/* SO_SNDBUFFORCE's CAP_NET_ADMIN: refused, no event; SO_MARK's: refused and reported */
+	caps_expect(NULL, CAPS_SNDBUFFORCE, 0, 0, 0, "SO_SNDBUFFORCE");
+	caps_expect(CAPS, CAPS_SNDBUFFORCE, 0, 0, EPERM, "SO_SNDBUFFORCE");
+	VM_CHECK(policy_counter("caps", "capable", "denied") == denied + 2);
+	caps_expect(NULL, CAPS_SO_MARK, 0, 0, 0, "SO_MARK");
+	caps_expect(CAPS, CAPS_SO_MARK, 0, 0, EPERM, "SO_MARK");
+	EXPECT_EVENT_AFTER(mark, CAPS_EVENT("deny", "caps", "CAP_NET_ADMIN"));
+	VM_CHECK(count_events_after(mark, "\"capability\":\"CAP_NET_ADMIN\"") == 1);
 	/* a later event proves the log is current: no CAP_SYS_ADMIN line came before it */
 	caps_expect(CAPS, CAPS_NICE, 0, 0, EACCES, "setpriority(-20)");
 	EXPECT_EVENT_AFTER(mark, CAPS_EVENT("deny", "caps", "CAP_SYS_NICE"));
