@@ -100,6 +100,7 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	X(lg_locked_down)                                                                         \
 	X(lg_settime)                                                                             \
 	X(lg_capable_host)                                                                        \
+	X(lg_capable_keep) /* [capabilities]: after the built-ins, which name what they refuse */ \
 	X(lg_syslog)                                                                              \
 	X(lg_quotactl)                                                                            \
 	X(lg_uring_cmd)                                                                           \

@@ -35,7 +35,7 @@
 	"  OPERATION OBJECT: open-read PATH | open-write PATH | exec PATH |\n"                     \
 	"                    connect ADDR:PORT[/tcp|/udp] | sendto ADDR:PORT[/tcp|/udp] |\n"      \
 	"                    bind ADDR:PORT[/tcp|/udp] | listen ADDR:PORT[/tcp|/udp] |\n"           \
-	"                    socket FAMILY[/PROTOCOL]\n"                                        \
+	"                    socket FAMILY[/PROTOCOL] | capability CAP_NAME\n"                  \
 	"  (IPv6: [ADDR]:PORT; bind and listen at a local address, 0.0.0.0 or [::] for every one;\n" \
 	"  socket: inet/raw, inet6/sctp, packet, netlink-audit...)\n"                              \
 	"  unix sockets: connect PATH (a write at the socket's path) | connect @NAME (abstract)"
@@ -218,7 +218,76 @@ static const char *match_of(const struct lg_rule_source *r)
 		return "anonymous";
 	if (r->kind == LG_RULE_SOCKETS)
 		return "sockets";
+	if (r->kind == LG_RULE_CAPABILITY)
+		return "capability";
 	return r->subtree ? "subtree" : "exact";
+}
+
+/*
+ * `explain NAME capability CAP_NAME`: kept or not by [capabilities]; a policy without the
+ * section does not decide capabilities (the kernel's own check alone).
+ */
+static int explain_capability(const struct lg_policy *p, const struct lg_compiled *compiled,
+			      __u32 id, const char *op, const char *object, bool json)
+{
+	int cap = lg_capability_from_name(object);
+	const struct lg_rule_source *r;
+	struct lg_verdict v;
+	bool audit = p->mode == LG_MODE_AUDIT;
+	char source[PATH_MAX + 16] = "";
+
+	if (cap < 0) {
+		log_warnx("'%s' is not a capability: write a name of capabilities(7) such as "
+			  "CAP_NET_BIND_SERVICE",
+			  object);
+		return 2;
+	}
+	if (lg_eval_capability(compiled, id, (unsigned)cap, &v))
+		return 2;
+	r = lg_rule_source(compiled, v.rule);
+	if (r)
+		snprintf(source, sizeof(source), "%s:%u", r->file, r->line);
+	if (json) {
+		struct json_writer w;
+
+		json_init(&w, stdout);
+		json_object_start(&w);
+		json_string_field(&w, "policy", p->name);
+		json_string_field(&w, "mode", lg_mode_name(p->mode));
+		json_string_field(&w, "operation", op);
+		json_string_field(&w, "object", lg_capability_name((unsigned)cap));
+		json_string_field(&w, "verdict", v.deny ? "deny" : "allow");
+		json_bool_field(&w, "walk_limit", false);
+		if (r) {
+			json_name(&w, "rule");
+			json_object_start(&w);
+			json_uint_field(&w, "id", r->id);
+			json_string_field(&w, "action", lg_action_name(r->action));
+			json_string_field(&w, "match", match_of(r));
+			json_string_field(&w, "object", r->object);
+			json_string_field(&w, "source", source);
+			json_object_end(&w);
+		}
+		json_object_end(&w);
+		json_newline(&w);
+		return v.deny ? 1 : 0;
+	}
+	printf("%s: %s %s: %s\n", p->name, op, lg_capability_name((unsigned)cap),
+	       !v.deny ? "allowed" : audit ? "would be denied (audit mode: logged, allowed)"
+				   : "denied");
+	if (!r) {
+		printf("  rule:        no [capabilities] section: capabilities are not decided (the "
+		       "kernel's own check alone)\n");
+		return 0;
+	}
+	if (v.deny)
+		printf("  rule:        [capabilities] does not keep it\n");
+	else
+		printf("  rule:        keep = %s\n", r->object);
+	printf("  source:      %s\n", source);
+	printf("  note:        the service's code only: systemd's own setup of the unit (before it "
+	       "executes the service) keeps every capability\n");
+	return v.deny ? 1 : 0;
 }
 
 static void print_text(const struct lg_policy *p, const char *op, const char *object,
@@ -346,13 +415,14 @@ int cmd_explain(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(operations) / sizeof(operations[0]); i++)
 		if (strcmp(op, operations[i].name) == 0)
 			operation = &operations[i];
-	if (!operation)
+	if (!operation && strcmp(op, "capability") != 0)
 		return usage_error("unknown operation", op, USAGE);
-	is_path = operation->decision != LG_DECISION_NET && operation->decision != LG_DECISION_COUNT;
+	is_path = operation && operation->decision != LG_DECISION_NET &&
+		  operation->decision != LG_DECISION_COUNT;
 	/* connect or sendto to a pathname unix socket: [files] decides it as a write at the
 	 * socket's path (bpf_lsm/unix.bpf.c); the protections of the socket file (lsmguard's
 	 * objects, host code) are about changing it, not talking to it, and are left out. */
-	unix_path = operation->decision == LG_DECISION_NET && object[0] == '/';
+	unix_path = operation && operation->decision == LG_DECISION_NET && object[0] == '/';
 	if (unix_path)
 		is_path = true;
 
@@ -368,6 +438,10 @@ int cmd_explain(int argc, char **argv)
 	if (!policy) {
 		log_warnx("no policy named '%s' in %s: 'lsmguard show %s' lists them", name,
 			  policy_dir, policy_dir);
+		goto out;
+	}
+	if (!operation) {
+		ret = explain_capability(policy, compiled, id, op, object, json);
 		goto out;
 	}
 	if (is_path && !unix_path) {

@@ -83,7 +83,14 @@ static int learn_line(struct lg_learn *learn, const char *line, const char *name
 		return 0;
 	}
 	hook = lg_hook_from_name(hook_name);
-	if (hook == LG_HOOK_SOCKET_CREATE) {
+	if (hook == LG_HOOK_CAPABLE) {
+		char capability[32];
+		int cap;
+
+		if (json_read_field(line, "capability", capability, sizeof(capability)) &&
+		    (cap = lg_capability_from_name(capability)) >= 0)
+			ret = lg_learn_capability(learn, (unsigned)cap);
+	} else if (hook == LG_HOOK_SOCKET_CREATE) {
 		char words[64];
 
 		if (json_read_field(line, "socket", words, sizeof(words)))
@@ -194,10 +201,12 @@ static void print_learning_policy(FILE *out, const struct lg_learn_header *h)
 {
 	fprintf(out,
 		"; A learning policy (lsmguard learn): audit mode, nothing allowed, so that every\n"
-		"; file, program and destination the service uses is reported once. Run the service\n"
-		"; through its normal work, then: lsmguard learn %s --from-log EVENTS --%s %s\n"
+		"; file, program, destination and capability the service uses is reported once. Run\n"
+		"; the service through its normal work, then: lsmguard learn %s --from-log EVENTS\n"
+		"; --%s %s\n"
 		"[policy]\nname = %s\n%s = %s\nmode = audit\n\n[files]\ndefault = deny\n\n"
-		"[exec]\ndefault = deny\n\n[network]\ndefault = deny\n",
+		"[exec]\ndefault = deny\n\n[network]\ndefault = deny\n\n"
+		"; nothing kept: every capability the service uses is reported\n[capabilities]\n",
 		h->name, h->cgroup ? "cgroup" : "unit", h->cgroup ? h->cgroup : h->unit, h->name,
 		h->cgroup ? "cgroup" : "unit", h->cgroup ? h->cgroup : h->unit);
 }

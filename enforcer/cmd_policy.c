@@ -146,8 +146,16 @@ static const char *match_name(const struct lg_rule_source *r)
 		return "anon";
 	case LG_RULE_SOCKETS:
 		return "sockets";
+	case LG_RULE_CAPABILITY:
+		return "capability";
 	}
 	return "?";
+}
+
+/* A rule's section: [capabilities] is no class of its own in the kernel's records. */
+static const char *rule_class_name(const struct lg_rule_source *r)
+{
+	return r->kind == LG_RULE_CAPABILITY ? "capabilities" : lg_class_name(r->class);
 }
 
 /* [system] keys a policy sets, one line each; nothing when no policy sets one. */
@@ -176,7 +184,7 @@ static void show_system_text(const struct lg_policy_set *set, int wname)
 
 static void show_text(const struct lg_policy_set *set, const struct lg_compiled *c)
 {
-	int wname = 6, wobj = 6, wclass = 7;
+	int wname = 6, wobj = 6, wclass = 7, wmatch = 7;
 
 	for (size_t i = 0; i < set->count; i++) {
 		int len = (int)strlen(set->policies[i]->name);
@@ -189,6 +197,10 @@ static void show_text(const struct lg_policy_set *set, const struct lg_compiled 
 
 		if (len > wobj)
 			wobj = len;
+		if ((int)strlen(rule_class_name(&c->rules[i])) > wclass)
+			wclass = (int)strlen(rule_class_name(&c->rules[i]));
+		if ((int)strlen(match_name(&c->rules[i])) > wmatch)
+			wmatch = (int)strlen(match_name(&c->rules[i]));
 	}
 	printf("%-*s  %-7s  %s\n", wname, "POLICY", "MODE", "CGROUP");
 	for (size_t i = 0; i < set->count; i++) {
@@ -199,16 +211,16 @@ static void show_text(const struct lg_policy_set *set, const struct lg_compiled 
 		       p->unit ? " (unit " : "", p->unit ? p->unit : "", p->unit ? ")" : "");
 	}
 	show_system_text(set, wname);
-	printf("\n%4s  %-*s  %-*s  %-10s  %-7s  %-*s  %s\n", "RULE", wname, "POLICY", wclass,
-	       "CLASS", "ACTION", "MATCH", wobj, "OBJECT", "SOURCE");
+	printf("\n%4s  %-*s  %-*s  %-10s  %-*s  %-*s  %s\n", "RULE", wname, "POLICY", wclass,
+	       "CLASS", "ACTION", wmatch, "MATCH", wobj, "OBJECT", "SOURCE");
 	for (size_t i = 0; i < c->rule_count; i++) {
 		const struct lg_rule_source *r = &c->rules[i];
 		char source[4200];
 
 		snprintf(source, sizeof(source), "%s:%u", r->file, r->line);
-		printf("%4u  %-*s  %-*s  %-10s  %-7s  %-*s  %s\n", r->id, wname,
-		       lg_set_policy(set, c, r->policy)->name, wclass, lg_class_name(r->class),
-		       lg_action_name(r->action), match_name(r), wobj, r->object, source);
+		printf("%4u  %-*s  %-*s  %-10s  %-*s  %-*s  %s\n", r->id, wname,
+		       lg_set_policy(set, c, r->policy)->name, wclass, rule_class_name(r),
+		       lg_action_name(r->action), wmatch, match_name(r), wobj, r->object, source);
 	}
 	printf("\n%zu polic%s, %zu rules (defaults included), %zu path keys, %zu address "
 	       "prefixes, %zu bytes of map data\n",
@@ -252,6 +264,17 @@ static void show_json(const struct lg_policy_set *set, const struct lg_compiled 
 					  lg_system_values((enum lg_system_key)k)
 						  [p->system.key[k].value]);
 		json_object_end(&w);
+		/* null: no [capabilities], not decided; else the capabilities kept */
+		json_name(&w, "capabilities");
+		if (!p->capabilities.present) {
+			json_null(&w);
+		} else {
+			json_array_start(&w);
+			for (unsigned cap = 0; cap < LG_CAP_COUNT; cap++)
+				if (p->capabilities.keep & (1ULL << cap))
+					json_string(&w, lg_capability_name(cap));
+			json_array_end(&w);
+		}
 		json_object_end(&w);
 	}
 	json_array_end(&w);
@@ -263,7 +286,7 @@ static void show_json(const struct lg_policy_set *set, const struct lg_compiled 
 		json_object_start(&w);
 		json_uint_field(&w, "id", r->id);
 		json_string_field(&w, "policy", lg_set_policy(set, c, r->policy)->name);
-		json_string_field(&w, "class", lg_class_name(r->class));
+		json_string_field(&w, "class", rule_class_name(r));
 		json_string_field(&w, "action", lg_action_name(r->action));
 		json_string_field(&w, "match", match_name(r));
 		json_string_field(&w, "object", r->object);

@@ -155,6 +155,8 @@ void lg_event_print(FILE *out, const struct lg_event *ev, const struct lg_loaded
 	const struct lg_compiled *compiled = NULL;
 	const struct lg_policy *policy = lg_loaded_policy(loaded, ev->policy, &compiled);
 	const struct lg_rule_source *rule = policy ? lg_rule_source(compiled, ev->rule) : NULL;
+	/* a [capabilities] verdict: the object is a capability, not a path or an address */
+	bool capability = ev->hook == LG_HOOK_CAPABLE && !(ev->flags & LG_EVENT_BUILTIN);
 	char comm[17], text[320];
 	struct json_writer w;
 
@@ -167,9 +169,10 @@ void lg_event_print(FILE *out, const struct lg_event *ev, const struct lg_loaded
 	json_string_field(&w, "time", text);
 	json_string_field(&w, "hook", lg_hook_name(ev->hook));
 	/* The listen rules share the network decision's default; their access is their own. */
-	json_string_field(&w, "access", ev->hook == LG_HOOK_SOCKET_CREATE ? "socket"
-					: lg_hook_is_listen(ev->hook)  ? "listen"
-								       : lg_decision_name(ev->decision));
+	json_string_field(&w, "access", capability			    ? "capability"
+					: ev->hook == LG_HOOK_SOCKET_CREATE ? "socket"
+					: lg_hook_is_listen(ev->hook)	    ? "listen"
+									    : lg_decision_name(ev->decision));
 	if (policy) {
 		json_string_field(&w, "policy", policy->name);
 	} else {
@@ -199,8 +202,20 @@ void lg_event_print(FILE *out, const struct lg_event *ev, const struct lg_loaded
 			 LG_PATH_DEPTH_MAX);
 		json_string_field(&w, "source", text);
 	}
+	if (capability) {
+		const char *name = lg_capability_name(ev->object.capability.number);
+
+		if (!name) {
+			snprintf(text, sizeof(text), "CAP_%u", ev->object.capability.number);
+			name = text;
+		}
+		/* path too: every verdict names its object there */
+		json_string_field(&w, "path", name);
+		json_string_field(&w, "capability", name);
+		if (ev->object.capability.ns_level)
+			json_uint_field(&w, "user_namespace_level", ev->object.capability.ns_level);
 	/* A built-in's object on these hooks is a text (forged credentials), not an address. */
-	if (ev->hook == LG_HOOK_SOCKET_CREATE) {
+	} else if (ev->hook == LG_HOOK_SOCKET_CREATE) {
 		const char *family = lg_socket_family_name(ev->object.socket.family);
 
 		lg_socket_word(ev->object.socket.family, ev->object.socket.type,

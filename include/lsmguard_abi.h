@@ -133,7 +133,9 @@ struct lg_policy_value {
 	__u32 default_rule[LG_DECISION_COUNT]; /* rule id of each default, for events */
 	__u32 anonymous_rule; /* rule id of [exec] anonymous (explicit or implied) */
 	__u32 flags;       /* LG_POLICY_* */
-	__u32 reserved2;
+	/* rule id of the [capabilities] section: 0 when the policy has none (capabilities are
+	 * not decided: the kernel's own check alone) */
+	__u32 capabilities_rule;
 	__u64 seed;        /* keys this policy's path hashes (the bank's seed) */
 	/* [network] sockets: what socket() may create (bpf_lsm/network.bpf.c lg_socket_create) */
 	__u64 socket_families; /* bit n: family n (AF_*, below LG_SOCKET_FAMILY_MAX) */
@@ -141,8 +143,9 @@ struct lg_policy_value {
 	__u32 socket_inet;     /* LG_SOCKET_INET_*: inet and inet6 protocols beyond the base ones */
 	__u32 socket_rule;     /* rule id of the sockets decision (its line, or implied), for events */
 	__u32 net_flags;       /* LG_NET_POLICY_* */
+	__u64 capabilities; /* bit (1 << CAP_*): kept by [capabilities] (with capabilities_rule) */
 };
-_Static_assert(sizeof(struct lg_policy_value) == 72, "lg_policy_value layout");
+_Static_assert(sizeof(struct lg_policy_value) == 80, "lg_policy_value layout");
 
 /*
  * [network] sockets. A socket is created when its family's bit is set and, for AF_INET and
@@ -170,6 +173,14 @@ _Static_assert(sizeof(struct lg_policy_value) == 72, "lg_policy_value layout");
 #define LG_SOCKET_INET_L2TP 0x10    /* IPPROTO_L2TP: L2TP over IP */
 #define LG_SOCKET_INET_OTHER 0x20   /* any other type or protocol */
 #define LG_SOCKET_INET_ALL 0x3f
+
+/*
+ * Capabilities a [capabilities] section can name: 0 (CAP_CHOWN) .. LG_CAP_LAST
+ * (CAP_CHECKPOINT_RESTORE, the last of 6.1). A kernel's newer capability is never kept.
+ */
+#define LG_CAP_LAST 40
+#define LG_CAP_COUNT (LG_CAP_LAST + 1)
+_Static_assert(LG_CAP_COUNT <= 64, "one bit each in lg_policy_value.capabilities");
 
 /*
  * Path rules (classes FILE and EXEC). The key is the hash of a canonical absolute path
@@ -761,6 +772,11 @@ struct lg_event {
 			__u16 type;     /* SOCK_* without the flags */
 			__u32 protocol; /* as socket() was given it */
 		} socket;      /* hook LG_HOOK_SOCKET_CREATE */
+		/* LG_HOOK_CAPABLE without LG_EVENT_BUILTIN: a [capabilities] verdict */
+		struct {
+			__u32 number; /* CAP_* */
+			__u32 ns_level; /* the user namespace's level (0: the initial one) */
+		} capability;
 	} object;
 };
 _Static_assert(sizeof(struct lg_event) == 320, "lg_event layout");

@@ -193,6 +193,42 @@ static int add_defaults(struct compiler *cc, const struct lg_policy *p, __u32 po
 }
 
 /*
+ * [capabilities]: one allow rule per kept capability (in capability order), then the section's
+ * deny rule, which the kernel's events name (capabilities_rule). Nothing without the section.
+ */
+static int add_capabilities(struct compiler *cc, const struct lg_policy *p, __u32 policy_id,
+			    struct lg_policy_value *value)
+{
+	const struct lg_capabilities *caps = &p->capabilities;
+	struct lg_rule_source src = {
+		.policy = policy_id,
+		.kind = LG_RULE_CAPABILITY,
+		.class = LG_CLASS_FILE,
+		.file = p->file,
+	};
+	__u32 id;
+	int ret;
+
+	if (!caps->present)
+		return 0;
+	for (unsigned cap = 0; cap < LG_CAP_COUNT; cap++) {
+		if (!(caps->keep & (1ULL << cap)))
+			continue;
+		src.action = LG_ACT_ALLOW;
+		src.line = caps->keep_line[cap];
+		lg_strcopy(src.object, sizeof(src.object), lg_capability_name(cap));
+		ret = new_rule(cc, &src, &id);
+		if (ret)
+			return ret;
+	}
+	src.action = LG_ACT_DENY;
+	src.line = caps->line;
+	lg_strcopy(src.object, sizeof(src.object), "capabilities not kept");
+	value->capabilities = caps->keep;
+	return new_rule(cc, &src, &value->capabilities_rule);
+}
+
+/*
  * One marker made so far: its key, the directory's path (path[0..len) of a rule's path), which
  * tells two directories apart when their prefixes hash alike, and for the bank's record
  * (LG_PATH_CLASS_DENY_BENEATH) what lies beneath the directory.
@@ -1001,6 +1037,8 @@ static int compile_with_seed(const struct lg_policy_set *set, __u64 seed, unsign
 			ret = add_path_rules(&cc, p, id, LG_CLASS_EXEC);
 		if (!ret)
 			ret = add_net_rules(&cc, p, id);
+		if (!ret)
+			ret = add_capabilities(&cc, p, id, value);
 		if (ret)
 			goto out_fail;
 		cc.out->cgroups[i].cgroup = p->cgroup;

@@ -395,3 +395,29 @@ int lg_eval_listen(const struct lg_compiled *c, __u32 policy, __u8 family, const
 		return ret;
 	return eval_net(c, policy, 4, zero, protocol, port, LG_NET_LISTEN_KEY, out);
 }
+
+int lg_eval_capability(const struct lg_compiled *c, __u32 policy, unsigned cap,
+		       struct lg_verdict *out)
+{
+	const struct lg_policy_value *value = lg_compiled_policy(c, policy);
+
+	memset(out, 0, sizeof(*out));
+	if (!value || cap >= LG_CAP_COUNT)
+		return -EINVAL;
+	if (!value->capabilities_rule)
+		return 0; /* no [capabilities]: not decided */
+	if (value->capabilities & (1ULL << cap)) {
+		/* the kept capability's own rule */
+		for (size_t i = 0; i < c->rule_count; i++) {
+			const struct lg_rule_source *r = &c->rules[i];
+
+			if (r->policy == policy && r->kind == LG_RULE_CAPABILITY &&
+			    r->action == LG_ACT_ALLOW && strcmp(r->object, lg_capability_name(cap)) == 0)
+				out->rule = r->id;
+		}
+		return 0;
+	}
+	out->deny = true;
+	out->rule = value->capabilities_rule;
+	return 0;
+}

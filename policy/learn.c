@@ -40,6 +40,7 @@ struct lg_learn {
 	size_t file_count, exec_count;
 	struct learned_net *nets;
 	size_t net_count;
+	__u64 capabilities; /* bit (1 << CAP_*) */
 	size_t events;
 	struct lg_sockets sockets; /* socket_create events: what a sockets line must add */
 	size_t socket_count;
@@ -363,6 +364,15 @@ int lg_learn_socket(struct lg_learn *l, const char *words)
 	return 0;
 }
 
+int lg_learn_capability(struct lg_learn *l, unsigned cap)
+{
+	if (cap >= LG_CAP_COUNT)
+		return -EINVAL;
+	l->capabilities |= 1ULL << cap;
+	l->events++;
+	return 0;
+}
+
 int lg_learn_write(struct lg_learn *l, FILE *out, const struct lg_learn_header *h)
 {
 	char listen_text[48] = "";
@@ -377,12 +387,13 @@ int lg_learn_write(struct lg_learn *l, FILE *out, const struct lg_learn_header *
 			 listens == 1 ? "" : "es");
 	fprintf(out,
 		"; Learned by lsmguard learn from %s: %zu events, %zu files, %zu programs and "
-		"libraries, %zu destination%s%s.\n"
+		"libraries, %zu destination%s%s, %d capabilit%s.\n"
 		"; Review it, run it in audit mode and watch its events, then set mode = enforce.\n"
 		"[policy]\nname = %s\n%s = %s\nmode = audit\n",
 		h->source, l->events, l->file_count, l->exec_count, l->net_count - listens,
-		l->net_count - listens == 1 ? "" : "s",
-		listen_text, h->name,
+		l->net_count - listens == 1 ? "" : "s", listen_text,
+		__builtin_popcountll(l->capabilities),
+		__builtin_popcountll(l->capabilities) == 1 ? "y" : "ies", h->name,
 		h->cgroup ? "cgroup" : "unit", h->cgroup ? h->cgroup : h->unit);
 	fprintf(out, "\n[files]\ndefault = deny\n");
 	if (write_paths(out, l->files, l->file_count, false))
@@ -414,5 +425,12 @@ int lg_learn_write(struct lg_learn *l, FILE *out, const struct lg_learn_header *
 			fprintf(out, "%s = %s %s %u\n", l->nets[i].listen ? "listen" : "allow",
 				l->nets[i].addr, l->nets[i].protocol, l->nets[i].port);
 	}
+	fprintf(out, "\n[capabilities]\n");
+	if (!l->capabilities)
+		fprintf(out, "; none was used: the service keeps none (a learning policy without "
+			     "[capabilities] reports none)\n");
+	for (unsigned cap = 0; cap < LG_CAP_COUNT; cap++)
+		if (l->capabilities & (1ULL << cap))
+			fprintf(out, "keep = %s\n", lg_capability_name(cap));
 	return ferror(out) ? -EIO : 0;
 }

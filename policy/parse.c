@@ -10,12 +10,14 @@
  * line the reader rejects is recorded with its number and handed to inih as an empty line, so
  * every error of a file is reported in one run.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ini.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -29,7 +31,8 @@ enum section_id {
 	SEC_NETWORK = LG_CLASS_NET,
 	SEC_POLICY = 3,
 	SEC_SYSTEM = 4,
-	SEC_UNKNOWN = 5,
+	SEC_CAPABILITIES = 5,
+	SEC_UNKNOWN = 6,
 };
 
 static const char *const section_names[] = {
@@ -38,6 +41,7 @@ static const char *const section_names[] = {
 	[SEC_NETWORK] = "network",
 	[SEC_POLICY] = "policy",
 	[SEC_SYSTEM] = "system",
+	[SEC_CAPABILITIES] = "capabilities",
 };
 
 /* [system] keys: name, values (default first), and the policy flags each value sets (the
@@ -233,18 +237,20 @@ static bool check_line(struct parse_state *st, char *line)
 		id = section_lookup(trim(name));
 		if (id == SEC_UNKNOWN) {
 			static const char *const names[] = {"policy", "files", "exec", "network",
-							    "system", NULL};
+							    "system", "capabilities", NULL};
 
 			suggest(hint, sizeof(hint), trim(name), names);
 			ERROR(st, "unknown section [%s]%s; sections are [policy], [files], [exec], "
-				  "[network] and [system]",
+				  "[network], [system] and [capabilities]",
 			      trim(name), hint);
-		} else if (id == SEC_POLICY   ? st->policy->policy_line
-			   : id == SEC_SYSTEM ? st->policy->system.present
-					      : st->policy->section[id].present) {
-			unsigned first = id == SEC_POLICY   ? st->policy->policy_line
-					 : id == SEC_SYSTEM ? st->policy->system.line
-							    : st->policy->section[id].line;
+		} else if (id == SEC_POLICY	    ? st->policy->policy_line
+			   : id == SEC_SYSTEM	    ? st->policy->system.present
+			   : id == SEC_CAPABILITIES ? st->policy->capabilities.present
+						    : st->policy->section[id].present) {
+			unsigned first = id == SEC_POLICY	? st->policy->policy_line
+					 : id == SEC_SYSTEM	? st->policy->system.line
+					 : id == SEC_CAPABILITIES ? st->policy->capabilities.line
+								  : st->policy->section[id].line;
 
 			ERROR(st, "section [%s] appears twice (first at line %u); merge the two", name,
 			      first);
@@ -254,6 +260,9 @@ static bool check_line(struct parse_state *st, char *line)
 		} else if (id == SEC_SYSTEM) {
 			st->policy->system.present = true;
 			st->policy->system.line = st->line;
+		} else if (id == SEC_CAPABILITIES) {
+			st->policy->capabilities.present = true;
+			st->policy->capabilities.line = st->line;
 		} else {
 			st->policy->section[id].present = true;
 			st->policy->section[id].line = st->line;
@@ -862,6 +871,58 @@ static int handle_system_key(struct parse_state *st, const char *key, const char
 	return 1;
 }
 
+/*
+ * [capabilities] keep = NAME[, NAME...]: CAP_NET_BIND_SERVICE or net_bind_service, any case,
+ * separated by commas or blanks; the key may repeat. Each name is an error of its own.
+ */
+static int handle_capabilities_key(struct parse_state *st, const char *key, const char *value)
+{
+	struct lg_capabilities *caps = &st->policy->capabilities;
+	char list[512], *save = NULL;
+	bool ok = true;
+
+	if (strcmp(key, "keep") != 0) {
+		ERROR(st, "unknown key '%s' in [capabilities]; write keep = CAP_NAME, CAP_NAME... "
+			  "(the capabilities the service keeps; an empty section keeps none)",
+		      key);
+		return 0;
+	}
+	lg_strcopy(list, sizeof(list), value);
+	for (char *name = strtok_r(list, ", \t", &save); name; name = strtok_r(NULL, ", \t", &save)) {
+		int cap = lg_capability_from_name(name);
+
+		if (cap < 0) {
+			const char *names[LG_CAP_COUNT + 1];
+			char upper[64], hint[64];
+			size_t i = 0, skip = strncasecmp(name, "CAP_", 4) == 0 ? 4 : 0;
+
+			memcpy(upper, "CAP_", 4);
+			for (i = 4; i < sizeof(upper) - 1 && name[skip + i - 4]; i++)
+				upper[i] = (char)toupper((unsigned char)name[skip + i - 4]);
+			upper[i] = '\0';
+			for (int c = 0; c < LG_CAP_COUNT; c++)
+				names[c] = lg_capability_name((unsigned)c);
+			names[LG_CAP_COUNT] = NULL;
+			suggest(hint, sizeof(hint), upper, names);
+			ERROR(st, "unknown capability '%s' in [capabilities]%s; write a name of "
+				  "capabilities(7) such as CAP_NET_BIND_SERVICE (or net_bind_service), "
+				  "CAP_CHOWN .. CAP_CHECKPOINT_RESTORE",
+			      name, hint);
+			ok = false;
+			continue;
+		}
+		if (caps->keep & (1ULL << cap)) {
+			ERROR(st, "%s is kept twice in [capabilities] (first at line %u); remove one",
+			      lg_capability_name((unsigned)cap), caps->keep_line[cap]);
+			ok = false;
+			continue;
+		}
+		caps->keep |= 1ULL << cap;
+		caps->keep_line[cap] = st->line;
+	}
+	return ok;
+}
+
 static int policy_handler(void *user, const char *section, const char *key, const char *value)
 {
 	struct parse_state *st = user;
@@ -883,6 +944,8 @@ static int policy_handler(void *user, const char *section, const char *key, cons
 		return handle_policy_key(st, key, value);
 	if (st->section == SEC_SYSTEM)
 		return handle_system_key(st, key, value);
+	if (st->section == SEC_CAPABILITIES)
+		return handle_capabilities_key(st, key, value);
 	return handle_rule_key(st, (enum lg_class)st->section, key, value);
 }
 
@@ -1204,5 +1267,5 @@ void lg_policy_free(struct lg_policy *policy)
 size_t lg_policy_rule_count(const struct lg_policy *policy)
 {
 	return policy->path_count[LG_CLASS_FILE] + policy->path_count[LG_CLASS_EXEC] +
-	       policy->net_count;
+	       policy->net_count + (size_t)__builtin_popcountll(policy->capabilities.keep);
 }

@@ -161,6 +161,22 @@ void lg_sockets_format(const struct lg_sockets *s, char *buf, size_t size);
 /* Up to max words a sockets line takes (for suggestions); storage holds the made ones. */
 size_t lg_sockets_words(const char **words, char (*storage)[32], size_t max);
 
+/*
+ * [capabilities]: when present, the capabilities the service keeps (keep = NAME, NAME...); the
+ * use of any other is refused. Absent: capabilities are not decided.
+ */
+struct lg_capabilities {
+	bool present;
+	unsigned line;            /* of the [capabilities] header */
+	__u64 keep;               /* bit (1 << CAP_*) */
+	unsigned keep_line[LG_CAP_COUNT]; /* where each kept capability is named */
+};
+
+/* "CAP_NET_BIND_SERVICE" for 10; NULL past LG_CAP_LAST. */
+const char *lg_capability_name(unsigned cap);
+/* The number of CAP_NAME or name, any case ("CAP_NET_BIND_SERVICE", "net_bind_service"); -1. */
+int lg_capability_from_name(const char *name);
+
 struct lg_policy {
 	char *file;
 	char *name;
@@ -171,6 +187,7 @@ struct lg_policy {
 	unsigned policy_line, name_line, cgroup_line, mode_line, slice_line;
 	struct lg_section section[LG_CLASS_COUNT];
 	struct lg_system system;
+	struct lg_capabilities capabilities;
 	struct lg_path_rule *paths[2]; /* [LG_CLASS_FILE], [LG_CLASS_EXEC] */
 	size_t path_count[2];
 	struct lg_net_rule *nets;
@@ -294,6 +311,9 @@ enum lg_rule_kind {
 	LG_RULE_NET,
 	LG_RULE_ANONYMOUS, /* [exec] anonymous, explicit or implied */
 	LG_RULE_SOCKETS,   /* [network] sockets, explicit or implied: the sockets it refuses */
+	/* [capabilities]: allow, one per kept capability (object its name); deny, one per policy
+	 * with the section (object "capabilities not kept", at the header's line) */
+	LG_RULE_CAPABILITY,
 };
 
 /* What a rule id (in maps and events) stands for. */
@@ -447,6 +467,13 @@ int lg_socket_parse(const char *text, unsigned *family, unsigned *type, int *pro
 /* path: canonical absolute path of the object. */
 int lg_eval_path(const struct lg_compiled *compiled, __u32 policy, enum lg_decision decision,
 		 const char *path, struct lg_verdict *out);
+/*
+ * The use of capability cap (CAP_*) by a task of policy, outside its setup window: deny unless
+ * kept; with no [capabilities] section, allowed with rule 0 (not decided). -EINVAL: no such
+ * policy or capability.
+ */
+int lg_eval_capability(const struct lg_compiled *compiled, __u32 policy, unsigned cap,
+		       struct lg_verdict *out);
 /* addr: 4 or 16 bytes by family; protocol: LG_NET_TCP or LG_NET_UDP. */
 /* An abstract unix socket name of len bytes (exact, then the longest prefix, then default). */
 int lg_eval_abstract(const struct lg_compiled *compiled, __u32 policy, const __u8 *name,
@@ -480,6 +507,8 @@ int lg_learn_abstract(struct lg_learn *learn, const char *name);
 int lg_learn_socket(struct lg_learn *learn, const char *words);
 /* A bind or listen seen at a local address and port (port 0: some ephemeral port). */
 int lg_learn_listen(struct lg_learn *learn, const char *addr, const char *protocol, unsigned port);
+/* A capability used (CAP_*): learn writes a [capabilities] section when it saw one. */
+int lg_learn_capability(struct lg_learn *learn, unsigned cap);
 /* The policy as INI text, in audit mode, every section default = deny. */
 int lg_learn_write(struct lg_learn *learn, FILE *out, const struct lg_learn_header *header);
 void lg_learn_free(struct lg_learn *learn);

@@ -44,7 +44,7 @@ mkdir "$work/examples"
 install -m 0644 "$top"/policy/examples/*.ini "$work/examples/"
 
 run "check examples" 0 "$lsmguard" check examples &&
-	same "check examples prints the summary" "$work/out" <(echo "policy OK: 5 files, 132 rules")
+	same "check examples prints the summary" "$work/out" <(echo "policy OK: 5 files, 152 rules")
 
 run "check malformed policy exits 1" 1 "$lsmguard" check bad.ini &&
 	same "check malformed policy: every error as FILE:LINE, in one run" "$work/err" "$golden/bad.err"
@@ -88,7 +88,7 @@ run "check a host-code.list with errors exits 1" 1 "$lsmguard" check hcdir &&
 printf '%s\n' '# programs the host runs as root' '/srv/app/bin/' '  /usr/local/lib/backup/hook.sh  ' >"$work/hcdir/host-code.list"
 run "check a directory with a host-code.list exits 0" 0 "$lsmguard" check hcdir &&
 	same "the places are counted" "$work/out" \
-		<(echo "policy OK: 1 file, 30 rules, 2 host-code places (host-code.list)")
+		<(echo "policy OK: 1 file, 36 rules, 2 host-code places (host-code.list)")
 run "explain a write to a listed place exits 1" 1 "$lsmguard" explain --policy-dir hcdir nginx open-write /srv/app/bin/tool &&
 	same "explain names the host-code built-in" <(head -n 2 "$work/out") <(printf '%s\n' \
 		"nginx: open-write /srv/app/bin/tool: denied" \
@@ -118,7 +118,7 @@ run "explain an allowed listen exits 0" 0 "$lsmguard" explain --policy-dir examp
 run "explain a wildcard listen the rules name at 127.0.0.1 only" 1 "$lsmguard" explain --policy-dir examples postgresql listen 0.0.0.0:5432 &&
 	same "explain: a connect rule allows no listening" <(sed -n 2p "$work/out") <(echo "  rule:        no rule matches: [network] default = deny")
 run "explain a UDP bind" 1 "$lsmguard" explain --policy-dir examples --json sshd bind 0.0.0.0:22/udp &&
-	same "explain --json a UDP bind" "$work/out" <(echo '{"policy":"sshd","mode":"enforce","operation":"bind","object":"0.0.0.0:22/udp","verdict":"deny","walk_limit":false,"rule":{"id":133,"action":"deny","match":"default","object":"default","source":"examples/sshd.ini:52"}}')
+	same "explain --json a UDP bind" "$work/out" <(echo '{"policy":"sshd","mode":"enforce","operation":"bind","object":"0.0.0.0:22/udp","verdict":"deny","walk_limit":false,"rule":{"id":146,"action":"deny","match":"default","object":"default","source":"examples/sshd.ini:52"}}')
 run "explain a client's bind to port 0" 0 "$lsmguard" explain --policy-dir examples sshd bind 0.0.0.0:0 &&
 	same "explain: port 0 is not decided" "$work/out" <(printf '%s\n' \
 		"sshd: bind 0.0.0.0:0: allowed" \
@@ -236,11 +236,25 @@ run "explain an unknown policy exits 2" 2 "$lsmguard" explain --policy-dir examp
 run "explain a malformed destination exits 2" 2 "$lsmguard" explain --policy-dir examples nginx connect 10.0.0.1/tcp &&
 	same "explain destination message" "$work/err" <(echo "lsmguard: '10.0.0.1/tcp' is not a destination: write ADDR:PORT/tcp, ADDR:PORT/udp or [IPV6]:PORT/tcp")
 
+# ---- explain: [capabilities] ----
+mkdir "$work/caps" && install -m 0644 "$golden/show.ini" "$work/caps/web.ini"
+printf '[policy]\nname = plain\ncgroup = /plain\nmode = enforce\n' >"$work/caps/plain.ini"
+run "explain a kept capability" 0 "$lsmguard" explain --policy-dir caps web capability net_bind_service &&
+	same "explain names the keep line" "$work/out" <(printf '%s\n' "web: capability CAP_NET_BIND_SERVICE: allowed" "  rule:        keep = CAP_NET_BIND_SERVICE" "  source:      caps/web.ini:27" "  note:        the service's code only: systemd's own setup of the unit (before it executes the service) keeps every capability")
+run "explain a capability not kept" 1 "$lsmguard" explain --policy-dir caps web capability CAP_SYS_NICE &&
+	same "explain names the section" <(head -3 "$work/out") <(printf '%s\n' "web: capability CAP_SYS_NICE: would be denied (audit mode: logged, allowed)" "  rule:        [capabilities] does not keep it" "  source:      caps/web.ini:26")
+run "explain a capability --json" 1 "$lsmguard" explain --json --policy-dir caps web capability sys_resource &&
+	same "explain capability json" "$work/out" <(echo '{"policy":"web","mode":"audit","operation":"capability","object":"CAP_SYS_RESOURCE","verdict":"deny","walk_limit":false,"rule":{"id":22,"action":"deny","match":"capability","object":"capabilities not kept","source":"caps/web.ini:26"}}')
+run "explain a capability without [capabilities]" 0 "$lsmguard" explain --policy-dir caps plain capability CAP_SYS_ADMIN &&
+	same "explain: no section decides nothing" <(sed -n 2p "$work/out") <(echo "  rule:        no [capabilities] section: capabilities are not decided (the kernel's own check alone)")
+run "explain an unknown capability exits 2" 2 "$lsmguard" explain --policy-dir caps web capability CAP_SYS_ADMN &&
+	same "explain unknown capability message" "$work/err" <(echo "lsmguard: 'CAP_SYS_ADMN' is not a capability: write a name of capabilities(7) such as CAP_NET_BIND_SERVICE")
+
 # ---- learn: a policy from a learning run's events ----
 install -m 0644 "$golden/learn-events.log" "$work/"
 run "learn from a log" 0 "$lsmguard" learn web --unit web.service --from-log learn-events.log -o learned.ini &&
 	same "learned policy matches golden" "$work/learned.ini" "$golden/learn.ini"
-same "learn says what it used" "$work/err" <(echo "lsmguard: learned from 24 events of policy 'web' (1 ignored: built-in protections or objects a rule cannot name)")
+same "learn says what it used" "$work/err" <(echo "lsmguard: learned from 27 events of policy 'web' (2 ignored: built-in protections or objects a rule cannot name)")
 chmod 644 "$work/learned.ini"
 run "the learned policy passes check" 0 "$lsmguard" check learned.ini
 mkdir "$work/journal" && sed 's/^/Nov 30 10:00:00 host lsmguard[42]: /' "$golden/learn-events.log" >"$work/journal/learn-events.log"
@@ -249,9 +263,9 @@ run "learn from a log with syslog prefixes" 0 "$lsmguard" learn web --unit web.s
 run "learn prints a learning policy" 0 "$lsmguard" learn web --cgroup /lgt/web --print-learning-policy &&
 	same "the learning policy denies everything in audit mode" <(grep -v '^;' "$work/out") <(printf '%s\n' \
 		"[policy]" "name = web" "cgroup = /lgt/web" "mode = audit" "" "[files]" "default = deny" "" \
-		"[exec]" "default = deny" "" "[network]" "default = deny")
+		"[exec]" "default = deny" "" "[network]" "default = deny" "" "[capabilities]")
 run "learn from a log without the policy's events exits 1" 1 "$lsmguard" learn nosuch --unit x.service --from-log learn-events.log &&
-	same "learn says there is nothing to learn" "$work/err" <(echo "lsmguard: learn-events.log has no event of policy 'nosuch' to learn from (27 lines, 26 of other policies): run the service under its learning policy first (--print-learning-policy)")
+	same "learn says there is nothing to learn" "$work/err" <(echo "lsmguard: learn-events.log has no event of policy 'nosuch' to learn from (31 lines, 30 of other policies): run the service under its learning policy first (--print-learning-policy)")
 run "learn needs a cgroup or a unit" 2 "$lsmguard" learn web --from-log learn-events.log &&
 	same "learn usage message" "$work/err" <(echo "lsmguard: give one of --cgroup and --unit; usage: lsmguard learn NAME (--cgroup PATH | --unit UNIT) (--from-log FILE | --duration SECONDS --events FILE | --print-learning-policy) [--policy-dir DIR] [-o FILE]")
 

@@ -60,7 +60,7 @@ for kind in ["ready/", "reload/ok", "reload/error", "deny/file_open", "audit/fil
              "deny/file_receive", "deny/unix_stream_connect", "deny/unix_may_send",
              "notice/path_link", "deny/file_ioctl", "audit/file_ioctl",
              "deny/task_setnice", "deny/socket_bind", "deny/socket_listen",
-             "audit/socket_listen",
+             "audit/socket_listen", "deny/capable", "audit/capable",
              "reload_refused/", "mount_ignored/"]:
     result(kind in kinds, f"events of kind {kind} were seen and checked",
            "seen: " + ", ".join(sorted(kinds)))
@@ -70,7 +70,7 @@ if len(logs) > 1:
     result(not real_bad, f"all {sum(real.values())} events of the real services validate",
            "; ".join(real_bad[:3]))
     for kind in ["ready/", "deny/file_open", "deny/bprm_check_security", "deny/socket_connect",
-                 "deny/socket_bind", "deny/socket_listen"]:
+                 "deny/socket_bind", "deny/socket_listen", "deny/capable"]:
         result(kind in real, f"the real services gave events of kind {kind}",
                "seen: " + ", ".join(sorted(real)))
 print(f"schema: {passed} passed, {failed} failed")

@@ -198,8 +198,8 @@ TEST(parse_unknown_section_suggests)
 	/* One message for the section, none for the keys inside it. */
 	CHECK_INT(d.count, 1);
 	CHECK_STR(diag_line(&d, 0), "t.ini:5: error: unknown section [file] (did you mean "
-				    "'files'?); sections are [policy], [files], [exec], [network] and "
-				    "[system]");
+				    "'files'?); sections are [policy], [files], [exec], [network], "
+				    "[system] and [capabilities]");
 	lg_diag_free(&d);
 }
 
@@ -756,5 +756,34 @@ TEST(parse_unit_and_cgroup_malformed_forms)
 	d = parse_fail("[policy]\nname = aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n"
 		       "cgroup = /a\nmode = audit\n");
 	CHECK(strstr(diag_line(&d, 0), "is invalid; use 1 to 63 letters") != NULL);
+	lg_diag_free(&d);
+}
+
+TEST(parse_capabilities_errors)
+{
+	struct lg_diag d = parse_fail(HEADER "[capabilities]\n"
+					     "keep = CAP_NET_BIND_SERVCE, net_bind_service\n" /* 6 */
+					     "keep = NET_BIND_SERVICE\n"
+					     "drop = CAP_CHOWN\n"
+					     "keep = sys_admn\n"
+					     "[capabilities]\n");
+
+	CHECK_INT(d.count, 5);
+	CHECK_STR(diag_line(&d, 0), "t.ini:6: error: unknown capability 'CAP_NET_BIND_SERVCE' in "
+				    "[capabilities] (did you mean 'CAP_NET_BIND_SERVICE'?); write a "
+				    "name of capabilities(7) such as CAP_NET_BIND_SERVICE (or "
+				    "net_bind_service), CAP_CHOWN .. CAP_CHECKPOINT_RESTORE");
+	CHECK_STR(diag_line(&d, 1), "t.ini:7: error: CAP_NET_BIND_SERVICE is kept twice in "
+				    "[capabilities] (first at line 6); remove one");
+	CHECK_STR(diag_line(&d, 2), "t.ini:8: error: unknown key 'drop' in [capabilities]; write "
+				    "keep = CAP_NAME, CAP_NAME... (the capabilities the service keeps; "
+				    "an empty section keeps none)");
+	CHECK(strstr(diag_line(&d, 3), "t.ini:9: error: unknown capability 'sys_admn' in "
+				       "[capabilities] (did you mean 'CAP_SYS_ADMIN'?)") != NULL);
+	CHECK_STR(diag_line(&d, 4), "t.ini:10: error: section [capabilities] appears twice (first "
+				    "at line 5); merge the two");
+	lg_diag_free(&d);
+	d = parse_fail(HEADER "[capabilities]\nkeep = CAP_41\n");
+	CHECK_INT(d.count, 1);
 	lg_diag_free(&d);
 }

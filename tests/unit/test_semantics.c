@@ -493,6 +493,53 @@ TEST(sem_abstract_names)
 	lg_policy_set_free(&set);
 }
 
+/* [capabilities]: kept ones allowed by their own line, the rest denied by the header's. */
+TEST(sem_capabilities_kept_and_refused)
+{
+	struct lg_policy_set set;
+	struct lg_compiled *c = compile_text(HEADER "[capabilities]\n"		/* 5 */
+						    "keep = CAP_NET_BIND_SERVICE, setuid\n" /* 6 */
+						    "keep = Cap_SetGid\n",			/* 7 */
+					     &set);
+	struct lg_verdict v;
+
+	CHECK_INT(c->policies[0].capabilities,
+		  (1ULL << 10) | (1ULL << 7) | (1ULL << 6)); /* NET_BIND_SERVICE, SETUID, SETGID */
+	CHECK(c->policies[0].capabilities_rule != 0);
+	CHECK_INT(lg_eval_capability(c, 1, 10, &v), 0);
+	CHECK(!v.deny);
+	CHECK_INT(rule_line(c, v.rule), 6);
+	CHECK_INT(lg_eval_capability(c, 1, 6, &v), 0);
+	CHECK(!v.deny);
+	CHECK_INT(rule_line(c, v.rule), 7);
+	CHECK_INT(lg_eval_capability(c, 1, 21, &v), 0); /* CAP_SYS_ADMIN */
+	CHECK(v.deny);
+	CHECK_INT(v.rule, c->policies[0].capabilities_rule);
+	CHECK_INT(rule_line(c, v.rule), 5);
+	CHECK_STR(lg_rule_source(c, v.rule)->object, "capabilities not kept");
+	CHECK_INT(lg_eval_capability(c, 1, LG_CAP_LAST, &v), 0);
+	CHECK(v.deny);
+	CHECK_INT(lg_eval_capability(c, 1, LG_CAP_COUNT, &v), -EINVAL);
+	CHECK_INT(lg_policy_rule_count(set.policies[0]), 3);
+	lg_compiled_free(c);
+	lg_policy_set_free(&set);
+
+	/* An empty section keeps nothing; no section decides nothing (rule 0, allowed). */
+	c = compile_text(HEADER "[capabilities]\n", &set);
+	CHECK_INT(c->policies[0].capabilities, 0);
+	CHECK_INT(lg_eval_capability(c, 1, 10, &v), 0);
+	CHECK(v.deny);
+	lg_compiled_free(c);
+	lg_policy_set_free(&set);
+	c = compile_text(HEADER "[files]\ndefault = allow\n", &set);
+	CHECK_INT(c->policies[0].capabilities_rule, 0);
+	CHECK_INT(lg_eval_capability(c, 1, 21, &v), 0);
+	CHECK(!v.deny);
+	CHECK_INT(v.rule, 0);
+	lg_compiled_free(c);
+	lg_policy_set_free(&set);
+}
+
 TEST(sem_abstract_every_name)
 {
 	struct lg_policy_set set;
@@ -508,4 +555,20 @@ TEST(sem_abstract_every_name)
 	CHECK(abstract_denied(c, "", 0, &rule));
 	lg_compiled_free(c);
 	lg_policy_set_free(&set);
+}
+
+TEST(sem_capability_names)
+{
+	CHECK_STR(lg_capability_name(0), "CAP_CHOWN");
+	CHECK_STR(lg_capability_name(21), "CAP_SYS_ADMIN");
+	CHECK_STR(lg_capability_name(40), "CAP_CHECKPOINT_RESTORE");
+	CHECK(lg_capability_name(41) == NULL);
+	CHECK_INT(lg_capability_from_name("CAP_NET_BIND_SERVICE"), 10);
+	CHECK_INT(lg_capability_from_name("net_bind_service"), 10);
+	CHECK_INT(lg_capability_from_name("cap_sys_nice"), 23);
+	CHECK_INT(lg_capability_from_name("CAP_SYS_RESOURCE"), 24);
+	CHECK_INT(lg_capability_from_name("checkpoint_restore"), 40);
+	CHECK_INT(lg_capability_from_name("CAP_"), -1);
+	CHECK_INT(lg_capability_from_name("CAP_NET_BIND"), -1);
+	CHECK_INT(lg_capability_from_name("40"), -1);
 }

@@ -7,7 +7,8 @@
  *   svc listen CGROUP ADDRESS PORT (a TCP socket bound to ADDRESS:PORT, unless PORT is 0,
  *       then listen(): a server the policy did not name) |
  *   svc unshare-user CGROUP - | svc mount-tmpfs CGROUP PATH | svc mknod CGROUP PATH |
- *   svc unix-connect CGROUP PATH | svc unix-send CGROUP PATH LINE | svc kill-init CGROUP SIG
+ *   svc unix-connect CGROUP PATH | svc unix-send CGROUP PATH LINE | svc kill-init CGROUP SIG |
+ *   svc sched-fifo CGROUP - (SCHED_FIFO 1 for itself: CAP_SYS_NICE)
  *   svc sti CGROUP TTY TEXT (TIOCSTI: TEXT and a newline pushed into TTY's input)
  *   svc send-creds CGROUP PATH PID UID GID LINE (a datagram whose SCM_CREDENTIALS claim PID,
  *       UID and GID; "self" for the sender's own)
@@ -177,6 +178,10 @@ static int try(int argc, char **argv)
 		ret = (int)sendmsg(fd, &msg, 0);
 	} else if (strcmp(argv[1], "kill-init") == 0 && argc == 4) {
 		ret = kill(1, atoi(argv[3]));
+	} else if (strcmp(argv[1], "sched-fifo") == 0 && argc == 4) {
+		struct sched_param param = {.sched_priority = 1};
+
+		ret = sched_setscheduler(0, SCHED_FIFO, &param);
 	} else {
 		fprintf(stderr, "svc: bad arguments\n");
 		return 2;
@@ -352,7 +357,7 @@ int main(int argc, char **argv)
 	}
 	fprintf(stderr, "usage: svc run CGROUP UID GID -- CMD... | "
 			"svc open|exec|connect|listen|unshare-user|mount-tmpfs|mknod|unix-connect|unix-send|"
-			"send-creds|kill-init CGROUP ... | svc cmd CGROUP -- CMD... | "
+			"send-creds|kill-init|sched-fifo CGROUP ... | svc cmd CGROUP -- CMD... | "
 			"svc impostor CGROUP PID\n");
 	return 2;
 }

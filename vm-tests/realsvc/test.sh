@@ -96,10 +96,14 @@ check "nginx, restarted three times, serves its page each time" restarted
 # ... and the service's own code gets none of it.
 expect_denied "nginx: unshare(CLONE_NEWUSER)" nginx $NGINX unshare-user - "" \
 	'"hook":"userns_create",.*"source":"built-in: a confined task cannot create user namespaces'
-expect_denied "nginx: unshare(CLONE_NEWNS), mount tmpfs" nginx $NGINX mount-tmpfs /mnt "" \
-	'"hook":"sb_mount",.*"source":"built-in: a confined task cannot mount, .*"path":"/mnt"'
+# nginx.ini keeps no CAP_SYS_ADMIN: its unshare(CLONE_NEWNS) is refused as a capability; the
+# mount built-in is shown in probe's cgroup (every rule open, no [capabilities]).
+expect_denied "nginx: unshare(CLONE_NEWNS) for a tmpfs mount (CAP_SYS_ADMIN, not kept)" nginx $NGINX \
+	mount-tmpfs /mnt "" '"hook":"capable",.*"capability":"CAP_SYS_ADMIN"'
 expect_denied "nginx: mknod a character device" nginx $NGINX mknod /tmp/lg-null "" \
 	'"hook":"path_mknod",.*"source":"built-in: a confined task cannot create device nodes.*"path":"/tmp/lg-null"'
+expect_denied "nginx: SCHED_FIFO for itself (CAP_SYS_NICE, not kept)" nginx $NGINX sched-fifo - "" \
+	'"hook":"capable",.*"capability":"CAP_SYS_NICE"'
 
 # sshd: a key login runs a command (the session leaves ssh.service for user.slice).
 SSH=/system.slice/ssh.service
@@ -111,6 +115,8 @@ expect_denied "sshd: bind a port of its own" sshd $SSH listen 0.0.0.0 2222 \
 	'"hook":"socket_bind","access":"listen",.*"address":"0.0.0.0","port":2222,"protocol":"tcp"'
 expect_denied "sshd: listen on an ephemeral port" sshd $SSH listen 0.0.0.0 0 \
 	'"hook":"socket_listen","access":"listen",.*"address":"0.0.0.0","port":0,"protocol":"tcp"'
+expect_denied "sshd: SCHED_FIFO for itself (CAP_SYS_NICE, not kept)" sshd $SSH sched-fifo - "" \
+	'"hook":"capable",.*"capability":"CAP_SYS_NICE"'
 
 # PostgreSQL 15: answers a query.
 PG=/system.slice/system-postgresql.slice/postgresql@15-main.service
@@ -131,6 +137,8 @@ expect_denied "postgres: bind 0.0.0.0:5433" postgresql $PG listen 0.0.0.0 5433 \
 	'"hook":"socket_bind","access":"listen",.*"address":"0.0.0.0","port":5433,"protocol":"tcp"'
 expect_denied "postgres: listen on an ephemeral port" postgresql $PG listen 0.0.0.0 0 \
 	'"hook":"socket_listen","access":"listen",.*"address":"0.0.0.0","port":0,"protocol":"tcp"'
+expect_denied "postgres: SCHED_FIFO for itself (CAP_SYS_NICE, not kept)" postgresql $PG sched-fifo - "" \
+	'"hook":"capable",.*"capability":"CAP_SYS_NICE"'
 
 # The one denial postgresql.ini documents: pg_ctlcluster (Perl, as root) reads the shadow
 # entry with every getpwnam; denied, logged, harmless.
@@ -160,6 +168,8 @@ check "nginx's cgroup still reaches journald (stdout stream, native datagram)" j
 PROBE=/system.slice/lgprobe.service
 check "policy probe is in force in enforce mode on lgprobe.service's cgroup" in_force probe lgprobe.service
 LSMGUARD_PID=$(systemctl show -p MainPID --value lsmguard.service)
+expect_denied "probe: unshare(CLONE_NEWNS), mount tmpfs" probe $PROBE mount-tmpfs /mnt "" \
+	'"hook":"sb_mount",.*"source":"built-in: a confined task cannot mount, .*"path":"/mnt"'
 # refused PROGRAM...: run in probe's cgroup, it fails for want of the service manager.
 refused() {
 	out=$(svc cmd $PROBE -- "$@" 2>&1)

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * [capabilities]: lsm/capable, what a confined service keeps of its capabilities.
+ *
+ * The kernel calls this hook only after the capability LSM has found the capability in the
+ * credentials (or granted it to the owner of a user namespace): it decides power the task has,
+ * never grants any. A policy with a [capabilities] section (capabilities_rule set) keeps the
+ * capabilities it lists; the use of any other is refused (the caller sees what a task without
+ * the capability sees: EPERM from most calls, EACCES from some) and reported with the
+ * capability's number. The verdict follows the policy's mode. A policy without the section is
+ * not decided here: existing policies keep what they had, and the built-ins decide.
+ *
+ * What is decided: a check of the current task's own credentials (its subjective cred, which an
+ * access(2) check or a kernel's override_creds replaces, or its objective one, which
+ * has_capability(current) reads) held in the host's (the initial) user namespace, against that
+ * namespace or any below it, with two exceptions:
+ *  - the setup window (setup.bpf.h): systemd's child, before it executes the service, needs
+ *    CAP_SYS_ADMIN, CAP_SETUID, CAP_SETGID, CAP_SYS_RESOURCE... for the unit's sandboxing and
+ *    credentials (PrivateTmp=, User=, LimitNOFILE=), as the mount and namespace built-ins let it;
+ *  - the owner's grant under [system] userns = allow: in a user namespace created directly
+ *    under the host's (or below such a one) whose owner is the task's effective uid, the kernel
+ *    grants every capability whatever the task holds, as it does to any unprivileged user
+ *    (unshare(CLONE_NEWUSER | CLONE_NEWNS) asks for CAP_SYS_ADMIN there). A policy that lets its
+ *    service create user namespaces lets it use them; without userns = allow the service cannot
+ *    create one, so such a namespace was made by someone else (for a root service: every
+ *    root-owned namespace of the host, a container's) and is decided.
+ * A task whose credentials live in a user namespace below the host's (it made one with userns =
+ * allow, or systemd's PrivateUsers= put it there) holds its capabilities only over what that
+ * namespace owns: the kernel confines them, and they are not decided here.
+ * Checks of other credentials (another task's, a file opener's f_cred) are not decided: the
+ * kernel asks about someone else, who may be under no policy (where it asks about a socket's
+ * opener, it asks about the current task too). Credentials the kernel lends the task for a
+ * while (overlayfs's mounter's) are its current ones, and decided.
+ *
+ * Probes (CAP_OPT_NOAUDIT: has_capability_noaudit, ns_capable_noaudit, ptrace's
+ * PTRACE_MODE_NOAUDIT /proc checks) grant power like any check and are refused alike, counted,
+ * but send no event: the kernel makes them in passing (listing /proc, OOM scoring) and a service
+ * would flood the log with checks it never meant to make. learn does not see them either.
+ *
+ * CAP_DAC_READ_SEARCH refused to a policy that keeps CAP_DAC_OVERRIDE is counted but not
+ * reported either: the kernel asks for it first on every read and directory search a file's mode
+ * does not allow (generic_permission), then for CAP_DAC_OVERRIDE, which grants them; an event
+ * would report a refusal that changed nothing. What only CAP_DAC_READ_SEARCH grants
+ * (open_by_handle_at) stays refused.
+ *
+ * So is CAP_NET_ADMIN for setsockopt's SO_SNDBUFFORCE and SO_RCVBUFFORCE (a socket buffer past
+ * the host's limits): libsystemd tries them first on every sd_notify and D-Bus connection and
+ * falls back to the limited options, so every Type=notify root service would report one at
+ * each notification (sshd: 25 in one realsvc run). The rest of CAP_NET_ADMIN is reported.
+ *
+ * This program runs after the built-ins on lsm/capable (mount.bpf.c, lockdown.bpf.c), which
+ * name what they refuse; a capability kept here does not open what a built-in refuses.
+ */
+#include "setup.bpf.h"
+
+#define CAP_OPT_NOAUDIT 0x2 /* include/linux/security.h */
+#define CAP_DAC_OVERRIDE 1
+#define CAP_DAC_READ_SEARCH 2
+#define CAP_NET_ADMIN 12
+/* setsockopt(SOL_SOCKET, SO_SNDBUFFORCE or SO_RCVBUFFORCE), x86-64 */
+#define NR_SETSOCKOPT 54
+#define SOL_SOCKET 1
+#define SO_SNDBUFFORCE 32
+#define SO_RCVBUFFORCE 33
+#define LG_USERNS_LEVELS 32 /* MAX_USER_NS_LEVEL */
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Whether the current system call is setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE | SO_RCVBUFFORCE). */
+static __always_inline bool lg_forced_buffer(struct task_struct *current)
+{
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(current);
+	unsigned long optname;
+
+	if (!regs || (BPF_CORE_READ(regs, orig_ax) & ~X32_SYSCALL_BIT) != NR_SETSOCKOPT ||
+	    BPF_CORE_READ(regs, si) != SOL_SOCKET)
+		return false;
+	optname = BPF_CORE_READ(regs, dx);
+	return optname == SO_SNDBUFFORCE || optname == SO_RCVBUFFORCE;
+}
+
+/*
+ * Whether the kernel granted the capability in ns to cred (whose namespace is the initial one)
+ * as the owner of a user namespace (cap_capable): ns lies below the initial namespace, and its
+ * ancestor at level 1 (the one the owner test applies to) belongs to cred's effective uid.
+ */
+static __always_inline bool lg_owner_grant(const struct cred *cred, struct user_namespace *ns)
+{
+	for (int i = 0; i < LG_USERNS_LEVELS; i++) {
+		if (!ns || BPF_CORE_READ(ns, level) <= 1)
+			break;
+		ns = BPF_CORE_READ(ns, parent);
+	}
+	return ns && BPF_CORE_READ(ns, level) == 1 &&
+	       BPF_CORE_READ(ns, owner.val) == BPF_CORE_READ(cred, euid.val);
+}
+
+SEC("lsm/capable")
+int BPF_PROG(lg_capable_keep, const struct cred *cred, struct user_namespace *ns, int cap,
+	     unsigned int opts, int ret)
+{
+	struct task_struct *current;
+	const struct lg_policy_value *policy;
+	struct lg_event *ev;
+	__u64 cgroup_id = 0;
+
+	if (ret)
+		return ret;
+	current = bpf_get_current_task_btf();
+	if (cred != current->cred && cred != current->real_cred)
+		return 0;
+	if (BPF_CORE_READ(cred, user_ns, level) != 0)
+		return 0;
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy || !policy->capabilities_rule)
+		return 0;
+	if (cap >= 0 && cap < 64 && ((policy->capabilities >> cap) & 1)) {
+		lg_count_allowed(policy->id, LG_HOOK_CAPABLE);
+		return 0;
+	}
+	if (lg_in_setup_window())
+		return 0;
+	if ((policy->flags & LG_POLICY_SYSTEM_USERNS) && lg_owner_grant(cred, ns))
+		return 0;
+	if ((opts & CAP_OPT_NOAUDIT) ||
+	    (cap == CAP_DAC_READ_SEARCH && ((policy->capabilities >> CAP_DAC_OVERRIDE) & 1)) ||
+	    (cap == CAP_NET_ADMIN && lg_forced_buffer(current)))
+		return lg_deny(policy, LG_HOOK_CAPABLE);
+	ev = lg_event_start(policy, cgroup_id, LG_HOOK_CAPABLE, LG_DECISION_FILE_WRITE,
+			    policy->capabilities_rule, 0, lg_hash_mix(0x636170ULL, (__u64)cap), 0);
+	if (ev) {
+		ev->object.capability.number = (__u32)cap;
+		ev->object.capability.ns_level = ns ? (__u32)BPF_CORE_READ(ns, level) : 0;
+		bpf_ringbuf_submit(ev, 0);
+	}
+	return lg_deny(policy, LG_HOOK_CAPABLE);
+}
