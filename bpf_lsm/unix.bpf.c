@@ -121,7 +121,8 @@ static __noinline int lg_unix_abstract(const struct lg_policy_value *policy, __u
 	__u32 lengths[4] = {}, rule;
 	struct unix_address *addr;
 	struct lg_path_value *value;
-	unsigned char name[128] = {};
+	struct lg_scratch *scratch;
+	unsigned char *name;
 	const void *src;
 	struct lg_event *ev;
 	bool deny, unreadable = false;
@@ -135,6 +136,13 @@ static __noinline int lg_unix_abstract(const struct lg_policy_value *policy, __u
 		lg_count_allowed(policy->id, hook);
 		return 0;
 	}
+	/* The name's bytes in the task's scratch (a pathname walk never runs with this one), not
+	 * on the stack: with the program's own frame, 128 bytes more passed the 512-byte limit. */
+	scratch = lg_scratch();
+	if (!scratch)
+		return lg_deny_verdict(policy, hook, 0, 0); /* no memory: fail closed */
+	name = scratch->path;
+	__builtin_memset(name, 0, 128);
 	/* addr->len counts sun_family and the leading NUL. */
 	n = BPF_CORE_READ(addr, len) - (int)sizeof(__u16) - 1;
 	/* Not an abstract address (cannot be, with no path) or a name that cannot be read: decided
