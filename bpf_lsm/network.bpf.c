@@ -821,7 +821,7 @@ static __always_inline void lg_unspecified_dest(struct sock *sk, struct msghdr *
 /*
  * Source routes: under a policy that decides destinations (LG_NET_POLICY_NO_SOURCE_ROUTES), a
  * packet must leave for the address decided. IPv4's loose and strict source routes
- * (setsockopt IP_OPTIONS, the IP_RETOPTS control message: no capability needed) make
+ * (setsockopt IP_OPTIONS, the IP_RETOPTS control message: CAP_NET_RAW, measured) make
  * udp_sendmsg, raw_sendmsg and tcp_v4_connect route to the option's first hop; IPv6 routing
  * headers (setsockopt IPV6_RTHDR, IPV6_2292PKTOPTIONS, a flow label's options through
  * IPV6_FLOWLABEL_MGR; the IPV6_RTHDR and IPV6_2292RTHDR control messages) do the same through
