@@ -555,7 +555,7 @@ static long status_json_generation(char *out, size_t size)
 
 VM_TEST(a7_full_run_status_names_the_generation_in_force, 275)
 {
-	static char out[262144];
+	static char out[1048576];
 	pid_t daemon;
 
 	a7_setup();
@@ -1025,7 +1025,7 @@ static int do_link_own(const void *data)
 
 VM_TEST(a7_link_records_used_up_by_one_service, 279)
 {
-	static char out[262144];
+	static char out[1048576];
 	const char *const status[] = {LSMGUARD, "status", "--json", NULL};
 	struct link_own_arg root_arg = {A7_LINKS "/o", 0}, user_arg = {A7_LINKS "/o", USER};
 	struct links_report rep = {0, 0};

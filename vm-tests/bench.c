@@ -1190,7 +1190,7 @@ static void report(void)
 static void run_lsmguard(int round, bool reverse)
 {
 	const char *const status[] = {LSMGUARD, "status", "--json", NULL};
-	static char out[262144];
+	static char out[1048576];
 	pid_t pid;
 
 	if (start_daemon(round, &pid)) {

@@ -153,7 +153,7 @@ VM_TEST(daemon_starts_and_reports_ready, 10)
 VM_TEST(status_reports_active, 11)
 {
 	const char *const argv[] = {LSMGUARD, "status", "--json", NULL};
-	static char out[262144];
+	static char out[1048576];
 
 	VM_CHECK(run_command(argv, out, sizeof(out)) == 0);
 	VM_CHECK(strstr(out, "\"active\":true,\"links\":82") != NULL);
@@ -814,7 +814,7 @@ VM_TEST(names_file_moved_away_by_admin_leaves_rule_on_path, 69)
 VM_TEST(counters_match_what_happened, 70)
 {
 	const char *const argv[] = {LSMGUARD, "status", "--json", NULL};
-	static char out[262144];
+	static char out[1048576];
 
 	for (int i = 0; i < 3; i++)
 		VM_CHECK(try_open("/lgt/count", "/data/secret", O_RDONLY) == EPERM);
@@ -992,7 +992,7 @@ static long long status_counter(const char *status, const char *policy, const ch
 VM_TEST(event_accounting_under_a_flood_is_exact, 83)
 {
 	const char *const argv[] = {LSMGUARD, "status", "--json", NULL};
-	static char out[262144];
+	static char out[1048576];
 	long long denied, dropped, suppressed, delivered;
 	int per_process = 25000, generation;
 	long rss_before, rss_after, mark;
@@ -1089,7 +1089,7 @@ VM_TEST(enforcement_survives_an_abort_of_the_daemon, 192)
 VM_TEST(enforcement_survives_an_out_of_memory_kill_of_the_daemon, 193)
 {
 	const char *const dmesg[] = {"/bin/dmesg", NULL};
-	static char log[262144];
+	static char log[1048576];
 	char path[64], needle[64];
 	pid_t pid = daemon_pid();
 	long mark;
@@ -1113,7 +1113,7 @@ VM_TEST(enforcement_survives_an_out_of_memory_kill_of_the_daemon, 193)
 VM_TEST(an_upgraded_executable_is_trusted_after_a_reload, 194)
 {
 	const char *const status[] = {LSMGUARD, "status", "--json", NULL};
-	static char out[262144];
+	static char out[1048576];
 	int generation;
 
 	/* A package upgrade: a new file (a new inode) renamed over the executable. */

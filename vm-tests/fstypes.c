@@ -339,7 +339,7 @@ static int fs_op(enum ns_kind kind, uid_t uid, const char *cgroup, int how, cons
 VM_TEST(fstypes_verifier_cost, 181)
 {
 	const char *const status[] = {LSMGUARD, "status", "--json", NULL};
-	static char out[262144];
+	static char out[1048576];
 	const char *names[] = {"lg_file_open", "lg_bprm_check", "lg_mmap_file", "lg_file_mprotect",
 			       "lg_file_receive", "lg_path_link_record"};
 	char needle[64];

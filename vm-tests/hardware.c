@@ -1232,7 +1232,7 @@ VM_TEST(hardware_programs_attached, 216)
 	    "lg_dev_register", "lg_dev_misc_register", "lg_file_open"};
 	const size_t walkless = sizeof(programs) / sizeof(programs[0]) - 1;
 	const char *const argv[] = {LSMGUARD, "status", "--json", NULL};
-	static char out[262144];
+	static char out[1048576];
 
 	VM_CHECK(run_command(argv, out, sizeof(out)) == 0);
 	for (size_t i = 0; i < sizeof(programs) / sizeof(programs[0]); i++) {

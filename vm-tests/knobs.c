@@ -548,7 +548,7 @@ VM_TEST(knobs_programs_attached, 181)
 	    "lg_task_setioprio", "lg_task_setrlimit",	 "lg_file_open",	"lg_file_fcntl",
 	};
 	const char *const argv[] = {LSMGUARD, "status", "--json", NULL};
-	static char out[262144];
+	static char out[1048576];
 
 	VM_CHECK(run_command(argv, out, sizeof(out)) == 0);
 	for (size_t i = 0; i < sizeof(programs) / sizeof(programs[0]); i++)

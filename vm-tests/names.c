@@ -1099,7 +1099,7 @@ static int link_in(const char *cgroup, uid_t uid, const char *from, const char *
 static long long unrecorded_links(int capacity)
 {
 	const char *const status[] = {LSMGUARD, "status", "--json", NULL};
-	static char out[262144];
+	static char out[1048576];
 	char needle[96];
 	const char *at;
 

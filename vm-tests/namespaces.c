@@ -847,7 +847,7 @@ VM_TEST(namespaces_programs_attached, 189)
 	    "lg_setup_task_alloc", "lg_setup_exec",	    "lg_setup_ptrace",
 	};
 	const char *const argv[] = {LSMGUARD, "status", "--json", NULL};
-	static char out[262144];
+	static char out[1048576];
 
 	VM_CHECK(run_command(argv, out, sizeof(out)) == 0);
 	for (size_t i = 0; i < sizeof(programs) / sizeof(programs[0]); i++)

@@ -99,7 +99,7 @@ VM_TEST(status_shows_reloads_and_only_the_hooks_that_decided, 74)
 {
 	const char *const text[] = {LSMGUARD, "status", NULL};
 	const char *const json[] = {LSMGUARD, "status", "--json", NULL};
-	static char out[262144];
+	static char out[1048576];
 	char *count;
 	const char *const refused[] = {"\"event\":\"reload\"", "\"result\":\"error\"", NULL};
 	long mark = event_mark();

@@ -599,7 +599,7 @@ VM_TEST(unix_verifier_cost, 189)
 	const char *const status[] = {LSMGUARD, "status", "--json", NULL};
 	static const char *const names[] = {"lg_unix_stream_connect", "lg_unix_may_send",
 					    "lg_task_kill", "lg_file_send_sigiotask"};
-	static char out[262144];
+	static char out[1048576];
 	char needle[64];
 
 	VM_CHECK(run_command(status, out, sizeof(out)) == 0);

@@ -758,7 +758,7 @@ long rss_kib(pid_t pid)
 long long policy_counter(const char *policy, const char *hook, const char *field)
 {
 	const char *const argv[] = {LSMGUARD, "status", "--json", NULL};
-	static char out[262144];
+	static char out[1048576];
 	char want[128];
 	char *at, *end;
 
