@@ -132,8 +132,12 @@ static int add_sockets(struct compiler *cc, const struct lg_policy *p, __u32 pol
 	bool implied;
 
 	lg_policy_sockets(p, &sockets, &implied);
-	if ((sec->default_set && sec->default_action == LG_ACT_DENY) || p->net_count)
+	if (sec->default_set && sec->default_action == LG_ACT_DENY)
 		value->net_flags |= LG_NET_POLICY_NO_SOURCE_ROUTES;
+	/* A destination rule decides destinations; a listen rule or an abstract name does not. */
+	for (size_t i = 0; i < p->net_count; i++)
+		if (!p->nets[i].listen && p->nets[i].family != LG_NET_FAMILY_ABSTRACT)
+			value->net_flags |= LG_NET_POLICY_NO_SOURCE_ROUTES;
 	value->socket_families = sockets.families;
 	value->socket_netlink = sockets.netlink;
 	value->socket_inet = sockets.inet;

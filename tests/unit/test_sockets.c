@@ -176,3 +176,40 @@ TEST(sockets_learned_from_events)
 	free(text);
 	lg_learn_free(l);
 }
+
+/* Source routes are refused where a policy decides destinations: its default is deny, or it
+ * has a destination rule. A listen rule or an abstract name decides no destination. */
+TEST(sockets_source_routes_follow_destination_rules)
+{
+	static const struct {
+		const char *network;
+		bool refused;
+	} cases[] = {
+	    {"", false},
+	    {"[network]\ndefault = allow\n", false},
+	    {"[network]\ndefault = deny\n", true},
+	    {"[network]\ndefault = allow\ndeny = 10.0.0.0/8\n", true},
+	    {"[network]\ndefault = allow\nallow = ::1 tcp 80\n", true},
+	    {"[network]\ndefault = allow\ndeny-listen = 0.0.0.0 tcp 8080\n", false},
+	    {"[network]\ndefault = allow\nlisten = tcp 443\n", false},
+	    {"[network]\ndefault = allow\ndeny = @foo\n", false},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char text[512];
+		struct lg_policy_set set = {0};
+		struct lg_compiled *c;
+
+		snprintf(text, sizeof(text), HEADER "%s", cases[i].network);
+		c = compile_text(text, &set);
+		if (!c) {
+			FAIL_AT("case %zu does not compile", i);
+			continue;
+		}
+		if (!!(c->policies[0].net_flags & LG_NET_POLICY_NO_SOURCE_ROUTES) != cases[i].refused)
+			FAIL_AT("case %zu (%s): net_flags 0x%x", i, cases[i].network,
+				c->policies[0].net_flags);
+		lg_compiled_free(c);
+		lg_policy_set_free(&set);
+	}
+}
