@@ -159,8 +159,8 @@ _Static_assert(sizeof(struct lg_policy_value) == 80, "lg_policy_value layout");
 #define LG_SOCKET_FAMILY_MAX 64
 /*
  * lg_policy_value.net_flags. NO_SOURCE_ROUTES: the policy decides destinations ([network]
- * default = deny, or any destination rule: not a listen rule or an abstract name), so a packet must not leave for another first hop than the
- * address decided: IPv4 options (IP_OPTIONS, an IP_RETOPTS control message: loose and strict
+ * default = deny, or any destination rule: not a listen rule or an abstract name), so a packet
+ * must not leave for another first hop than the address decided: IPv4 options (IP_OPTIONS, an IP_RETOPTS control message: loose and strict
  * source routes) and IPv6 routing headers (IPV6_RTHDR, IPV6_2292PKTOPTIONS, IPV6_FLOWLABEL_MGR,
  * the IPV6_RTHDR and IPV6_2292RTHDR control messages) are refused
  * (LG_BUILTIN_SOURCE_ROUTE, following the policy's mode).
