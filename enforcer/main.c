@@ -19,7 +19,9 @@ static const struct command {
 	{"explain", cmd_explain,
 	 "explain NAME OPERATION OBJECT\n"
 	 "                         the verdict of policy NAME and the rule (FILE:LINE) that decides\n"
-	 "                         it: open-read|open-write|exec PATH, connect|sendto ADDR:PORT/PROTO"},
+	 "                         it: open-read|open-write|exec PATH, connect|sendto ADDR:PORT/PROTO,\n"
+	 "                         bind|listen ADDR:PORT/PROTO, socket FAMILY[/PROTOCOL], capability\n"
+	 "                         CAP_NAME, connect PATH|@NAME (unix sockets)"},
 	{"learn", cmd_learn,
 	 "learn NAME (--cgroup PATH | --unit UNIT) --duration S --events FILE\n"
 	 "                         run NAME under a learning policy for S seconds, then write the\n"
