@@ -24,6 +24,7 @@
  * rules of AF_UNIX, AF_NETLINK and other families.
  */
 #include "cache.bpf.h"
+#include "notify.bpf.h"
 #include <bpf/bpf_endian.h>
 
 #define AF_UNSPEC 0
@@ -998,6 +999,7 @@ int BPF_PROG(lg_socket_sendmsg, struct socket *sock, struct msghdr *msg, int siz
 
 	if (ret)
 		return ret;
+	lg_notify_send_begins(sock);
 	ret = lg_credentials_check(sock, msg);
 	if (ret || !sk)
 		return ret;

@@ -32,6 +32,7 @@
  * (lg_unix_abstract). A peer with no address at all (a socketpair's other end) is not decided.
  */
 #include "path.bpf.h"
+#include "notify.bpf.h"
 #include "setup.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -302,9 +303,11 @@ int BPF_PROG(lg_unix_stream_connect, struct sock *sock, struct sock *other, stru
  * (sendto, sendmsg, sendmmsg, write on a connected socket, io_uring); nothing else copies in
  * between. A datagram socket's connect() also asks unix_may_send: it carries no datagram and is
  * known by its system call (an io_uring connect to a notify socket is refused: fail closed). A
- * refusal is the send's EPERM (the datagram is not queued). Limit: under preempt=full, a copy
- * whose fentry was skipped (the program already running on that CPU, preempted) leaves the
- * sender's previous skb remembered, and that older datagram is what gets read. An earlier
+ * refusal is the send's EPERM (the datagram is not queued). socket_sendmsg, which every one of
+ * those sends passes before its copy, forgets the remembered skb (notify.bpf.h): an fentry
+ * program is skipped while it already runs on that CPU (under preempt=full, a second sender
+ * that preempted the first inside it), and such a send then finds no copy and is refused,
+ * rather than its previous datagram, still queued, being read in its place. An earlier
  * version decided at socket_sock_rcv_skb, where the kernel's copy is an argument, but that
  * hook runs for every packet every socket receives: TCP connect+close was 1.4% slower in make
  * bench.
@@ -339,34 +342,6 @@ enum {
 	LG_NOTIFY_UNPARSED, /* a MAINPID= line whose value is not a plain decimal number */
 	LG_NOTIFY_UNREAD,   /* a byte the scan could not read */
 };
-
-struct lg_notify_scan {
-	__u64 skb;    /* the skb the task's last skb_copy_datagram_from_iter filled (0: none) */
-	__u64 data;   /* the datagram's first byte (kernel address) */
-	__u64 number; /* the value of the MAINPID= line being read */
-	__u32 own;    /* the sender's thread-group id (initial pid namespace) */
-	__u32 parent; /* its parent's, when under the same policy; else 0 */
-	__s32 matched; /* characters of "MAINPID=" matched on this line; -1: not such a line */
-	__u32 digits;
-	__u32 escaped; /* the previous byte of the key was a backslash */
-	__u32 verdict; /* LG_NOTIFY_* */
-};
-
-/*
- * The scan's state lives in a map value, not on the stack: Linux 6.1 verifies a bpf_loop
- * callback once, with the caller's stack as it was at the call, and removes the branches that
- * state never takes (a line already matched, a value being read): they would be dead code in
- * the JIT image. A map value's contents are unknown to the verifier. The value is the sending
- * task's own (task storage), not a per-CPU one: a BPF LSM program runs with migration, not
- * preemption, disabled, so under preempt=full a second sender preempting the first on the same
- * CPU would rewrite a per-CPU scan halfway (its own "OK" ending the first's refusal).
- */
-struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, struct lg_notify_scan);
-} lg_notify_scans SEC(".maps");
 
 struct lg_notify_loop {
 	struct lg_notify_scan *scan;
