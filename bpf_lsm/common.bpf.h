@@ -543,6 +543,8 @@ static __always_inline struct lg_event *lg_event_start(const struct lg_policy_va
 	ev->decision = decision;
 	ev->flags = flags | LG_EVENT_DENIED | (policy->mode == LG_MODE_AUDIT ? LG_EVENT_AUDIT : 0);
 	ev->builtin = 0;
+	ev->object_kind = 0;
+	ev->pad0 = 0;
 	ev->time_ns = bpf_ktime_get_boot_ns();
 	ev->cgroup_id = cgroup_id;
 	ev->pid = (__u32)pid_tgid;

@@ -25,6 +25,7 @@
  */
 #include "cache.bpf.h"
 #include "notify.bpf.h"
+#include "abstract.bpf.h"
 #include <bpf/bpf_endian.h>
 
 #define AF_UNSPEC 0
@@ -476,6 +477,37 @@ static __always_inline int lg_listen_check(struct sock *sk, struct lg_net_dest *
 	return lg_listen_decide(local, hook);
 }
 
+/*
+ * A unix socket's bind (address: the kernel's copy): binding an abstract name is decided by the
+ * [network] listen and deny-listen rules on @NAME and @PREFIX*, else [network] default
+ * (abstract.bpf.h), for a task under a policy: a name squatted before its service binds it
+ * receives that service's clients, their requests and their credentials (X11's
+ * @/tmp/.X11-unix/X0, a D-Bus or containerd address). An autobind (the address is sun_family
+ * alone: the kernel picks a random five-hex-digit name no client expects) is not decided; a
+ * pathname bind makes a socket file, a [files] write decided at path_mknod.
+ */
+static __always_inline int lg_unix_bind(struct sockaddr *address, int addrlen)
+{
+	const struct lg_policy_value *policy;
+	__u64 cgroup_id = 0;
+	char first = 1;
+
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy || addrlen <= (int)sizeof(sa_family_t))
+		return 0;
+	/* unix_bind takes at most sizeof(struct sockaddr_un), 110 bytes (EINVAL beyond). */
+	if (address && addrlen <= 110 &&
+	    bpf_probe_read_kernel(&first, 1, (const char *)address + sizeof(sa_family_t)))
+		first = 0; /* unreadable: decided as an abstract name that cannot be read */
+	if (first)
+		return 0;
+	return lg_abstract_decide(policy, cgroup_id,
+				  (const char *)address + sizeof(sa_family_t) + 1,
+				  address && addrlen <= 110 ? addrlen - (int)sizeof(sa_family_t) - 1
+							    : -1,
+				  LG_HOOK_SOCKET_BIND, LG_SLOT_EXACT_WRITE);
+}
+
 SEC("lsm/socket_bind")
 int BPF_PROG(lg_socket_bind, struct socket *sock, struct sockaddr *address, int addrlen, int ret)
 {
@@ -486,6 +518,8 @@ int BPF_PROG(lg_socket_bind, struct socket *sock, struct sockaddr *address, int 
 	if (ret || !sk)
 		return ret;
 	family = sk->__sk_common.skc_family;
+	if (family == AF_UNIX)
+		return lg_unix_bind(address, addrlen);
 	if ((family != AF_INET && family != AF_INET6) || sk->sk_type == SOCK_RAW)
 		return 0;
 	if (!address || addrlen < (int)sizeof(sa_family_t) ||

@@ -326,6 +326,14 @@ struct {
 	__type(value, __u64);
 } lg_sigio_owners SEC(".maps");
 
+/* The file of the task's __f_setown that lg_sigio_owner_set ran for (lg_sigio_owner_checked). */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u64);
+} lg_setown_seen SEC(".maps");
+
 #define LG_SIGKILL 9
 
 /* 6.1's struct file holds its fown_struct; 6.12 points to one (which points back: ->file). */
@@ -361,12 +369,19 @@ int BPF_PROG(lg_sigio_owner_set, struct file *filp, struct pid *pid, enum pid_ty
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	const struct lg_policy_value *policy;
-	__u64 key = (__u64)filp, cgroup_id = 0, bound = 0;
+	__u64 key = (__u64)filp, cgroup_id = 0, bound = 0, *seen;
 	bool unknown = false, own;
 
+	policy = lg_current_policy(&cgroup_id);
+	if (policy) {
+		/* This run is seen by lg_sigio_owner_checked (below), which follows it. */
+		seen = bpf_task_storage_get(&lg_setown_seen, task, 0,
+					    BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (seen)
+			*seen = key;
+	}
 	if (!force && lg_file_owner_pid(filp))
 		return 0;
-	policy = lg_current_policy(&cgroup_id);
 	if (!policy) {
 		bpf_map_delete_elem(&lg_sigio_owners, &key);
 		return 0;
@@ -388,6 +403,35 @@ int BPF_PROG(lg_sigio_owner_set, struct file *filp, struct pid *pid, enum pid_ty
 	 */
 	if (bpf_map_update_elem(&lg_sigio_owners, &key, &bound, BPF_ANY))
 		bpf_send_signal(LG_SIGKILL);
+	return 0;
+}
+
+/*
+ * The fentry program above is skipped when it is already running on the CPU (a tracing
+ * program's recursion check; under preempt=full, another task preempted inside it: 3% of a
+ * storm's settings on one CPU were skipped). __f_setown then calls security_file_set_fowner,
+ * an LSM hook, never skipped: a confined setter whose run the fentry did not mark here is
+ * recorded as the fentry records an owner that is not its own (its binding), whatever owner it
+ * named: a signal to a process of another policy is then refused (fail closed), its own
+ * policy's processes still get theirs.
+ */
+SEC("lsm/file_set_fowner")
+int BPF_PROG(lg_sigio_owner_checked, struct file *file)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u64 key = (__u64)file, cgroup_id = 0, bound = 0, *seen;
+	bool unknown = false;
+
+	if (!lg_current_policy(&cgroup_id))
+		return 0;
+	seen = bpf_task_storage_get(&lg_setown_seen, task, 0, 0);
+	if (seen && *seen == key) {
+		*seen = 0;
+		return 0;
+	}
+	lg_task_binding(task, &bound, &unknown);
+	if (bpf_map_update_elem(&lg_sigio_owners, &key, &bound, BPF_ANY))
+		bpf_send_signal(LG_SIGKILL); /* as lg_sigio_owner_set's full map */
 	return 0;
 }
 

@@ -32,6 +32,7 @@
  * (lg_unix_abstract). A peer with no address at all (a socketpair's other end) is not decided.
  */
 #include "path.bpf.h"
+#include "abstract.bpf.h"
 #include "notify.bpf.h"
 #include "setup.bpf.h"
 
@@ -107,100 +108,33 @@ static __always_inline __u8 lg_user_manager_kind(struct unix_sock *peer)
 }
 
 /*
- * A peer with no path: an abstract name ([network] @NAME rules), or none at all. The name is
- * the peer's bound address (unix_sk(other)->addr: what its bind() or autobind gave it), its
- * bytes after the leading NUL, NULs included. The rule on the whole name decides, else the
- * one on its longest prefix that has one, else [network] default; an event's path carries the
- * name's length then its bytes (the daemon writes it as a rule would: @NAME with \xHH escapes).
- * A peer with no address at all (one end of a socketpair, never bound: reachable only by a
- * descriptor someone handed over) is not decided.
+ * A peer with no path: an abstract name ([network] @NAME rules, abstract.bpf.h), or none at
+ * all. The name is the peer's bound address (unix_sk(other)->addr: what its bind() or autobind
+ * gave it), its bytes after the leading NUL, NULs included. A peer with no address at all (one
+ * end of a socketpair, never bound: reachable only by a descriptor someone handed over) is not
+ * decided.
  */
 static __noinline int lg_unix_abstract(const struct lg_policy_value *policy, __u64 cgroup_id,
 				       struct unix_sock *peer, __u8 hook)
 {
-	struct lg_path_key key = {.policy = policy->id, .class = LG_PATH_CLASS_ABSTRACT_LENGTHS};
-	__u32 lengths[4] = {}, rule;
 	struct unix_address *addr;
-	struct lg_path_value *value;
-	struct lg_scratch *scratch;
-	unsigned char *name;
-	const void *src;
-	struct lg_event *ev;
-	bool deny, unreadable = false;
-	__u64 h;
 	int n;
 
-	if (!policy || !peer)
+	if (!policy)
 		return 0;
+	if (!peer)
+		return lg_deny_verdict(policy, hook, 0, 0); /* cannot be: fail closed */
 	addr = BPF_CORE_READ(peer, addr);
 	if (!addr) {
 		lg_count_allowed(policy->id, hook);
 		return 0;
 	}
-	/* The name's bytes in the task's scratch (a pathname walk never runs with this one), not
-	 * on the stack: with the program's own frame, 128 bytes more passed the 512-byte limit. */
-	scratch = lg_scratch();
-	if (!scratch)
-		return lg_deny_verdict(policy, hook, 0, 0); /* no memory: fail closed */
-	name = scratch->path;
-	__builtin_memset(name, 0, 128);
 	/* addr->len counts sun_family and the leading NUL. */
 	n = BPF_CORE_READ(addr, len) - (int)sizeof(__u16) - 1;
-	/* Not an abstract address (cannot be, with no path) or a name that cannot be read: decided
-	 * as the empty name, and refused whatever the rules say (fail closed). */
-	if (n < 0 || n > LG_ABSTRACT_NAME_MAX) {
-		n = 0;
-		unreadable = true;
-	}
-	src = (const void *)addr + bpf_core_field_offset(struct unix_address, name) +
-	      sizeof(__u16) + 1;
-	if (bpf_probe_read_kernel(name, n & 127, src)) {
-		n = 0;
-		unreadable = true;
-	}
-	rule = policy->default_rule[LG_DECISION_NET];
-	deny = policy->default_deny & (1u << LG_DECISION_NET);
-	value = bpf_map_lookup_elem(&lg_paths, &key);
-	if (value) {
-		lengths[0] = value->rule[0];
-		lengths[1] = value->rule[1];
-		lengths[2] = value->rule[2];
-		lengths[3] = value->rule[3];
-	}
-	h = lg_hash_init(policy->seed);
-	for (int l = 0; l <= LG_ABSTRACT_NAME_MAX; l++) {
-		if (l > n)
-			break;
-		if (l)
-			h = lg_hash_byte(h, name[(l - 1) & 127]);
-		if (!((lengths[(l >> 5) & 3] >> (l & 31)) & 1))
-			continue;
-		key.class = LG_PATH_CLASS_ABSTRACT_PREFIX;
-		key.hash = lg_abstract_hash(h, (__u32)l);
-		value = bpf_map_lookup_elem(&lg_paths, &key);
-		if (value && value->rule[LG_SLOT_EXACT_READ]) {
-			rule = value->rule[LG_SLOT_EXACT_READ];
-			deny = value->deny_mask & 1;
-		}
-	}
-	key.class = LG_PATH_CLASS_ABSTRACT;
-	key.hash = lg_abstract_hash(h, (__u32)n);
-	value = bpf_map_lookup_elem(&lg_paths, &key);
-	if (value && value->rule[LG_SLOT_EXACT_READ]) {
-		rule = value->rule[LG_SLOT_EXACT_READ];
-		deny = value->deny_mask & 1;
-	}
-	if (!deny && !unreadable) {
-		lg_count_allowed(policy->id, hook);
-		return 0;
-	}
-	ev = lg_event_start(policy, cgroup_id, hook, LG_DECISION_NET, rule, 0, key.hash, 0);
-	if (ev) {
-		ev->object.path[0] = (__u8)n;
-		bpf_probe_read_kernel(&ev->object.path[1], n & 127, name);
-		bpf_ringbuf_submit(ev, 0);
-	}
-	return lg_deny_verdict(policy, hook, 0, 0);
+	return lg_abstract_decide(policy, cgroup_id,
+				  (const void *)addr + bpf_core_field_offset(struct unix_address, name) +
+				      sizeof(__u16) + 1,
+				  n, hook, LG_SLOT_EXACT_READ);
 }
 
 /*

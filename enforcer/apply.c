@@ -67,6 +67,11 @@ static void bump_mounts_epoch(const struct lg_bpf *bpf)
 	}
 }
 
+void lg_retire_verdicts(const struct lg_bpf *bpf)
+{
+	bump_mounts_epoch(bpf);
+}
+
 /*
  * Write a hash map record only when it changes. Rewriting a key gives it a new element and
  * frees the old one at once: on 6.1 a freed element is reused by the next write (it is not

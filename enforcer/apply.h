@@ -15,6 +15,8 @@ int lg_apply(const struct lg_bpf *bpf, const struct lg_compiled *c, char *err, s
 void lg_apply_retire(const struct lg_bpf *bpf, const struct lg_compiled *c);
 /* Rewrite the mount table from /proc/self/mountinfo; returns the count or -errno. */
 int lg_apply_mounts(const struct lg_bpf *bpf, const struct lg_config *config);
+/* Retire every cached path verdict (the mounts epoch, whose only writer is the daemon). */
+void lg_retire_verdicts(const struct lg_bpf *bpf);
 /*
  * Called by lg_apply_mounts once for each later mount of a root the table already holds (left
  * out: see lg_read_mounts), the first time it is seen: its mount id and mount point, and the

@@ -38,7 +38,8 @@
 	"                    socket FAMILY[/PROTOCOL] | capability CAP_NAME\n"                  \
 	"  (IPv6: [ADDR]:PORT; bind and listen at a local address, 0.0.0.0 or [::] for every one;\n" \
 	"  socket: inet/raw, inet6/sctp, packet, netlink-audit...)\n"                              \
-	"  unix sockets: connect PATH (a write at the socket's path) | connect @NAME (abstract)"
+	"  unix sockets: connect PATH (a write at the socket's path) | connect @NAME (abstract) |\n" \
+	"                bind @NAME (binding an abstract name, by the listen rules)"
 
 struct operation {
 	const char *name;
@@ -213,7 +214,8 @@ static const char *match_of(const struct lg_rule_source *r)
 	if (r->kind == LG_RULE_DEFAULT)
 		return "default";
 	if (r->kind == LG_RULE_NET)
-		return r->object[0] == '@' ? "abstract name" : "address";
+		return r->object[0] == '@' || strncmp(r->object, "listen @", 8) == 0 ? "abstract name"
+											 : "address";
 	if (r->kind == LG_RULE_ANONYMOUS)
 		return "anonymous";
 	if (r->kind == LG_RULE_SOCKETS)
@@ -502,7 +504,7 @@ int cmd_explain(int argc, char **argv)
 				  prefix ? "a name, not a prefix (no '*')" : err);
 			goto out;
 		}
-		if (lg_eval_abstract(compiled, id, bytes, len, &verdict)) {
+		if (lg_eval_abstract(compiled, id, bytes, len, operation->listen, &verdict)) {
 			log_warnx("cannot evaluate '%s'", object);
 			goto out;
 		}

@@ -95,6 +95,9 @@ static int learn_line(struct lg_learn *learn, const char *line, const char *name
 
 		if (json_read_field(line, "socket", words, sizeof(words)))
 			ret = lg_learn_socket(learn, words);
+	} else if (hook == LG_HOOK_SOCKET_BIND &&
+		   json_read_field(line, "path", path, sizeof(path)) && path[0] == '@') {
+		ret = lg_learn_abstract(learn, path, true); /* binding an abstract name */
 	} else if (hook == LG_HOOK_SOCKET_CONNECT || hook == LG_HOOK_SOCKET_SENDMSG ||
 		   lg_hook_is_listen(hook)) {
 		char addr[64], protocol[8], port[8];
@@ -141,7 +144,7 @@ static int learn_line(struct lg_learn *learn, const char *line, const char *name
 			/* A pathname socket is a write at its path ([files]); an abstract name
 			 * (access net) a [network] @NAME rule. */
 			if (lg_decision_from_name(access) == LG_DECISION_NET)
-				ret = lg_learn_abstract(learn, path);
+				ret = lg_learn_abstract(learn, path, false);
 			else
 				ret = lg_learn_file(learn, path, true, task);
 			break;

@@ -137,7 +137,7 @@ static const char *match_name(const struct lg_rule_source *r)
 		return "default";
 	case LG_RULE_NET:
 		/* an abstract unix socket name: one name, or every name with that beginning */
-		if (r->object[0] == '@')
+		if (r->object[0] == '@' || strncmp(r->object, "listen @", 8) == 0)
 			return r->object[strlen(r->object) - 1] == '*' ? "unix*" : "unix";
 		return "prefix";
 	case LG_RULE_PATH:

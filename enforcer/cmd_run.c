@@ -33,6 +33,7 @@
 #include "output.h"
 #include "ringbuf.h"
 #include "selfprot.h"
+#include "skipped.h"
 #include "state.h"
 
 struct daemon {
@@ -67,6 +68,9 @@ struct daemon {
 	/* The daemon's record in bpffs (state.h): state, reload counts, the lost snapshot. */
 	int state_fd, lost_seen_fd;
 	struct lg_state_header state_header;
+	/* The tracing programs' skipped runs (skipped.h), looked at once a second. */
+	struct lg_skipped skipped;
+	double next_skip_check;
 };
 
 /* The key under which an output counts lsmguard's own lines it did not take. */
@@ -692,6 +696,65 @@ static void consume_events(struct daemon *d)
 		log_warnx("cannot read the event ring buffer: %s", strerror(-ret));
 }
 
+/* A program whose runs the kernel skipped, as lg_skipped_poll reports it. */
+struct skip_seen {
+	const char *name;
+	__u64 grown, total;
+};
+
+struct skip_list {
+	struct skip_seen seen[32];
+	unsigned count;
+};
+
+static void skip_collect(void *ctx, const char *name, __u64 grown, __u64 total)
+{
+	struct skip_list *list = ctx;
+
+	if (list->count < sizeof(list->seen) / sizeof(list->seen[0]))
+		list->seen[list->count++] = (struct skip_seen){name, grown, total};
+}
+
+/*
+ * Once a second: runs of the tracing programs the kernel skipped (skipped.h). What a skipped
+ * run left behind is repaired first (the mount table read again, the cached verdicts retired),
+ * then each program is reported: {"event":"program_skipped",...}.
+ */
+static void check_skipped(struct daemon *d)
+{
+	struct skip_list list = {.count = 0};
+	enum lg_skip_repair repair;
+	struct lg_config config;
+	double now = monotonic_ms();
+
+	if (now < d->next_skip_check)
+		return;
+	d->next_skip_check = now + 1000;
+	repair = lg_skipped_poll(&d->skipped, skip_collect, &list);
+	if (repair == LG_SKIP_REREAD_MOUNTS &&
+	    (lg_config_read(&d->bpf, &config) || lg_apply_mounts(&d->bpf, &config) < 0))
+		log_warn("cannot update the mount table");
+	if (repair != LG_SKIP_REPORT)
+		lg_retire_verdicts(&d->bpf);
+	for (unsigned i = 0; i < list.count; i++) {
+		enum lg_skip_repair own;
+		const char *effect = lg_skip_effect(list.seen[i].name, &own);
+		struct line l;
+
+		if (!line_start(&l))
+			return;
+		json_object_start(&l.w);
+		json_string_field(&l.w, "event", "program_skipped");
+		json_string_field(&l.w, "program", list.seen[i].name);
+		json_uint_field(&l.w, "skipped", list.seen[i].grown);
+		json_uint_field(&l.w, "total", list.seen[i].total);
+		json_string_field(&l.w, "effect", effect);
+		json_object_end(&l.w);
+		json_newline(&l.w);
+		line_put(d, &l, LOG_WARNING);
+	}
+}
+
 static int event_loop(struct daemon *d)
 {
 	struct pollfd fds[5];
@@ -742,6 +805,7 @@ static int event_loop(struct daemon *d)
 		if (fds[1].revents)
 			consume_events(d);
 		report_lost(d, false);
+		check_skipped(d);
 		if (fds[2].revents & (POLLPRI | POLLERR)) {
 			struct lg_config config;
 			char buf[4096];
@@ -1018,6 +1082,10 @@ int cmd_run(int argc, char **argv)
 		fatalx("%s; not claiming enforcement", err);
 	}
 	consume_events(&d); /* the canary's own events: on_event drops them */
+	/* Runs skipped before now were repaired by the mount table's reading at this start. */
+	ret = lg_skipped_open(&d.skipped, d.pin_dir);
+	if (ret)
+		log_warnx("cannot watch the programs' skipped runs: %s", strerror(-ret));
 	/* A predecessor's look (an empty one too: it saw no loss) when the pins were adopted;
 	 * without one, the snapshot only. What it reports comes after ready. */
 	ret = read_lost_snapshot(&d, snapshot_in_file == 1);
@@ -1044,6 +1112,7 @@ int cmd_run(int argc, char **argv)
 	ring_buffer__free(d.events_epoll);
 	lg_ringbuf_close(&d.events);
 	lg_bpf_close(&d.bpf);
+	lg_skipped_close(&d.skipped);
 	close(d.state_fd);
 	close(d.lost_seen_fd);
 	for (int b = 0; b < 2; b++)

@@ -157,6 +157,12 @@ void lg_event_print(FILE *out, const struct lg_event *ev, const struct lg_loaded
 	const struct lg_rule_source *rule = policy ? lg_rule_source(compiled, ev->rule) : NULL;
 	/* a [capabilities] verdict: the object is a capability, not a path or an address */
 	bool capability = ev->hook == LG_HOOK_CAPABLE && !(ev->flags & LG_EVENT_BUILTIN);
+	/* An abstract unix socket name (also a bind's). Programs of an older build, adopted,
+	 * left object_kind unwritten: their unix hooks' network verdicts were such names. */
+	bool abstract = ev->object_kind == LG_EVENT_OBJECT_ABSTRACT ||
+			((ev->hook == LG_HOOK_UNIX_STREAM_CONNECT ||
+			  ev->hook == LG_HOOK_UNIX_MAY_SEND) &&
+			 ev->decision == LG_DECISION_NET && !(ev->flags & LG_EVENT_BUILTIN));
 	char comm[17], text[320];
 	struct json_writer w;
 
@@ -197,6 +203,9 @@ void lg_event_print(FILE *out, const struct lg_event *ev, const struct lg_loaded
 	} else if (ev->flags & LG_EVENT_DISCONNECTED) {
 		json_string_field(&w, "source", "fail-closed: a disconnected name (a file opened by "
 						"handle whose path is not known)");
+	} else if ((ev->flags & LG_EVENT_WALK_LIMIT) && abstract) {
+		json_string_field(&w, "source", "fail-closed: an abstract socket name lsmguard cannot "
+						"read");
 	} else if (ev->flags & LG_EVENT_WALK_LIMIT) {
 		snprintf(text, sizeof(text), "fail-closed: deeper than %d path components",
 			 LG_PATH_DEPTH_MAX);
@@ -229,6 +238,16 @@ void lg_event_print(FILE *out, const struct lg_event *ev, const struct lg_loaded
 		}
 		json_uint_field(&w, "socket_type", ev->object.socket.type);
 		json_uint_field(&w, "socket_protocol", ev->object.socket.protocol);
+	} else if (abstract) {
+		/* An abstract name ([network] @NAME): its length, then its bytes, NULs included;
+		 * written as a rule names it (\xHH escapes). */
+		char name[LG_ABSTRACT_TEXT_MAX];
+		size_t len = ev->object.path[0];
+
+		if (len > LG_ABSTRACT_NAME_MAX)
+			len = LG_ABSTRACT_NAME_MAX;
+		lg_abstract_format(ev->object.path + 1, len, false, name, sizeof(name));
+		json_string_field(&w, "path", name);
 	} else if ((ev->hook == LG_HOOK_SOCKET_CONNECT || ev->hook == LG_HOOK_SOCKET_SENDMSG ||
 		    lg_hook_is_listen(ev->hook)) &&
 	    !(ev->flags & LG_EVENT_BUILTIN)) {
@@ -244,17 +263,6 @@ void lg_event_print(FILE *out, const struct lg_event *ev, const struct lg_loaded
 				  ev->object.net.protocol == LG_NET_TCP   ? "tcp"
 				  : ev->object.net.protocol == LG_NET_UDP ? "udp"
 									  : "other");
-	} else if ((ev->hook == LG_HOOK_UNIX_STREAM_CONNECT || ev->hook == LG_HOOK_UNIX_MAY_SEND) &&
-		   ev->decision == LG_DECISION_NET) {
-		/* An abstract name ([network] @NAME): its length, then its bytes, NULs included;
-		 * written as a rule names it (\xHH escapes). */
-		char name[LG_ABSTRACT_TEXT_MAX];
-		size_t len = ev->object.path[0];
-
-		if (len > LG_ABSTRACT_NAME_MAX)
-			len = LG_ABSTRACT_NAME_MAX;
-		lg_abstract_format(ev->object.path + 1, len, false, name, sizeof(name));
-		json_string_field(&w, "path", name);
 	} else {
 		char path[LG_EVENT_PATH_MAX + 1];
 
@@ -273,7 +281,7 @@ void lg_event_print(FILE *out, const struct lg_event *ev, const struct lg_loaded
 	if (ev->suppressed)
 		json_uint_field(&w, "suppressed_before", ev->suppressed);
 	json_uint_field(&w, "cgroup_id", ev->cgroup_id);
-	if (ev->flags & LG_EVENT_WALK_LIMIT)
+	if ((ev->flags & LG_EVENT_WALK_LIMIT) && !abstract)
 		json_bool_field(&w, "walk_limit", true);
 	if (ev->flags & LG_EVENT_HARDLINK)
 		json_bool_field(&w, "via_hardlink", true);

@@ -742,6 +742,9 @@ enum lg_builtin {
 /* A report, not a verdict: the operation went ahead (LG_EVENT_DENIED is clear). So far only a
  * hard link made while the link records are full (LG_BUILTIN_LINK_FULL). */
 #define LG_EVENT_NOTICE 0x80
+/* lg_event.object_kind: 0, the hook says; ABSTRACT: path[0] is the length of an abstract unix
+ * socket name, its bytes follow (NULs included). */
+#define LG_EVENT_OBJECT_ABSTRACT 1
 
 struct lg_event {
 	__u16 version; /* LG_ABI_VERSION */
@@ -749,7 +752,8 @@ struct lg_event {
 	__u8 decision; /* enum lg_decision */
 	__u8 flags;    /* LG_EVENT_* */
 	__u8 builtin;  /* enum lg_builtin, with LG_EVENT_BUILTIN */
-	__u8 pad0[2];
+	__u8 object_kind; /* LG_EVENT_OBJECT_*: how object is to be read, where the hook does not say */
+	__u8 pad0;
 	__u64 time_ns; /* CLOCK_BOOTTIME */
 	__u64 cgroup_id;
 	__u32 pid;

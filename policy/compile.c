@@ -553,7 +553,8 @@ static int add_abstract_rule(struct compiler *cc, const struct lg_net_rule *r, c
 						: LG_PATH_CLASS_ABSTRACT},
 		.file = file,
 		.line = r->line,
-		.slot = LG_SLOT_EXACT_READ,
+		/* a listen rule decides binding the name, the others reaching it */
+		.slot = r->listen ? LG_SLOT_EXACT_WRITE : LG_SLOT_EXACT_READ,
 		.rule = rule,
 		.deny = r->action == LG_ACT_DENY,
 	};

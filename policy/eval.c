@@ -349,11 +349,13 @@ static int eval_net(const struct lg_compiled *c, __u32 policy, __u8 family, cons
 /*
  * An abstract unix socket name, as bpf_lsm/unix.bpf.c decides it: the rule on the whole name,
  * else the one on its longest prefix that has one (only the lengths the policy's
- * ABSTRACT_LENGTHS record names are looked up), else [network] default.
+ * ABSTRACT_LENGTHS record names are looked up), else [network] default. bind: binding the
+ * name (the listen rules), else reaching it (connect, send).
  */
 int lg_eval_abstract(const struct lg_compiled *c, __u32 policy, const __u8 *name, size_t len,
-		     struct lg_verdict *out)
+		     bool bind, struct lg_verdict *out)
 {
+	unsigned slot = bind ? LG_SLOT_EXACT_WRITE : LG_SLOT_EXACT_READ;
 	const struct lg_policy_value *pol;
 	const struct lg_path_value *lengths, *v;
 	__u64 h;
@@ -371,11 +373,11 @@ int lg_eval_abstract(const struct lg_compiled *c, __u32 policy, const __u8 *name
 		if (lengths && (lengths->rule[l / 32] >> (l % 32) & 1)) {
 			v = find_path(c, policy, LG_PATH_CLASS_ABSTRACT_PREFIX,
 				      lg_abstract_hash(h, (__u32)l));
-			take_slot(v, LG_SLOT_EXACT_READ, out);
+			take_slot(v, slot, out);
 		}
 	}
 	v = find_path(c, policy, LG_PATH_CLASS_ABSTRACT, lg_abstract_hash(h, (__u32)len));
-	take_slot(v, LG_SLOT_EXACT_READ, out);
+	take_slot(v, slot, out);
 	return 0;
 }
 

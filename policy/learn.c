@@ -155,7 +155,7 @@ int lg_learn_exec(struct lg_learn *l, const char *path, bool mapped)
 	return add_path(&l->execs, &l->exec_count, path, false, mapped, true);
 }
 
-int lg_learn_abstract(struct lg_learn *l, const char *name)
+int lg_learn_abstract(struct lg_learn *l, const char *name, bool listen)
 {
 	__u8 bytes[LG_ABSTRACT_NAME_MAX];
 	struct learned_net *grown;
@@ -167,13 +167,13 @@ int lg_learn_abstract(struct lg_learn *l, const char *name)
 	if (lg_parse_abstract(name, bytes, &len, &prefix, err, sizeof(err)) || prefix)
 		return -EINVAL;
 	for (size_t i = 0; i < l->net_count; i++)
-		if (strcmp(l->nets[i].addr, name) == 0)
+		if (strcmp(l->nets[i].addr, name) == 0 && l->nets[i].listen == listen)
 			return 0;
 	grown = realloc(l->nets, (l->net_count + 1) * sizeof(*grown));
 	if (!grown)
 		return -ENOMEM;
 	l->nets = grown;
-	grown[l->net_count] = (struct learned_net){.addr = strdup(name)};
+	grown[l->net_count] = (struct learned_net){.addr = strdup(name), .listen = listen};
 	if (!grown[l->net_count].addr)
 		return -ENOMEM;
 	l->net_count++;
@@ -419,8 +419,9 @@ int lg_learn_write(struct lg_learn *l, FILE *out, const struct lg_learn_header *
 	/* A local address as seen: 0.0.0.0 and :: are the wildcard binds, port 0 an unbound
 	 * socket's listen (some ephemeral port). */
 	for (size_t i = 0; i < l->net_count; i++) {
-		if (l->nets[i].addr[0] == '@') /* an abstract unix socket name */
-			fprintf(out, "allow = %s\n", l->nets[i].addr);
+		if (l->nets[i].addr[0] == '@') /* an abstract unix socket name: reached, or bound */
+			fprintf(out, "%s = %s\n", l->nets[i].listen ? "listen" : "allow",
+				l->nets[i].addr);
 		else
 			fprintf(out, "%s = %s %s %u\n", l->nets[i].listen ? "listen" : "allow",
 				l->nets[i].addr, l->nets[i].protocol, l->nets[i].port);

@@ -475,9 +475,12 @@ int lg_eval_path(const struct lg_compiled *compiled, __u32 policy, enum lg_decis
 int lg_eval_capability(const struct lg_compiled *compiled, __u32 policy, unsigned cap,
 		       struct lg_verdict *out);
 /* addr: 4 or 16 bytes by family; protocol: LG_NET_TCP or LG_NET_UDP. */
-/* An abstract unix socket name of len bytes (exact, then the longest prefix, then default). */
+/*
+ * An abstract unix socket name of len bytes (exact, then the longest prefix, then default):
+ * reached (connect, send: allow, deny) or, with bind, bound (listen, deny-listen).
+ */
 int lg_eval_abstract(const struct lg_compiled *compiled, __u32 policy, const __u8 *name,
-		     size_t len, struct lg_verdict *out);
+		     size_t len, bool bind, struct lg_verdict *out);
 int lg_eval_net(const struct lg_compiled *compiled, __u32 policy, __u8 family, const __u8 addr[16],
 		__u8 protocol, __u16 port, struct lg_verdict *out);
 /* The same for a bind or listen at a local address, by the listen rules. The wildcard :: is
@@ -501,8 +504,9 @@ struct lg_learn *lg_learn_new(void);
 int lg_learn_file(struct lg_learn *learn, const char *path, bool write, long tgid);
 int lg_learn_exec(struct lg_learn *learn, const char *path, bool mapped);
 int lg_learn_net(struct lg_learn *learn, const char *addr, const char *protocol, unsigned port);
-/* An abstract unix socket name as an event writes it (@NAME, rule syntax). */
-int lg_learn_abstract(struct lg_learn *learn, const char *name);
+/* An abstract unix socket name as an event writes it (@NAME, rule syntax): reached, or bound
+ * (listen: a listen rule). */
+int lg_learn_abstract(struct lg_learn *learn, const char *name, bool listen);
 /* A created socket, by the words of its event's "socket" field; -EINVAL for an unknown word. */
 int lg_learn_socket(struct lg_learn *learn, const char *words);
 /* A bind or listen seen at a local address and port (port 0: some ephemeral port). */

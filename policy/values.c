@@ -682,7 +682,10 @@ void lg_net_rule_format(const struct lg_net_rule *rule, char *buf, size_t size)
 	const char *proto = "";
 
 	if (rule->family == LG_NET_FAMILY_ABSTRACT) {
-		lg_abstract_format(rule->name, rule->name_len, rule->name_prefix, buf, size);
+		char name[LG_ABSTRACT_TEXT_MAX];
+
+		lg_abstract_format(rule->name, rule->name_len, rule->name_prefix, name, sizeof(name));
+		snprintf(buf, size, "%s%s", rule->listen ? "listen " : "", name);
 		return;
 	}
 	if (rule->family == 0)

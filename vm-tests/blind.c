@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1401,4 +1402,165 @@ VM_TEST(blind_other_policies_sigio_sent, 188)
 				   SIGIO_SENT_PATH, OTHER_POLICY_SOURCE);
 	else
 		printf("#   no setting of the race named the victim\n");
+}
+
+/* ---- the owner's recording skipped: preemption ---- */
+
+#define OWNER_STORM_KIDS 8
+#define OWNER_STORM_FILES 64
+
+struct owner_storm {
+	int master, slave;		 /* the victim's tty */
+	int slaves[OWNER_STORM_FILES];	 /* as many more descriptors of its slave, opened apart */
+	volatile int *stop;		 /* shared: set by the test to end the storm */
+};
+
+/*
+ * One task of the storm, pinned to CPU 0 under FILES. Kid 0 is the attacker: it gives each of
+ * its descriptors of the victim's tty (each its own open file: a file's first owner is the one
+ * that counts, its record stays) an owner through O_ASYNC (the tty names its foreground process
+ * group, another policy's: no number for the fcntl check to read), with F_SETSIG SIGKILL, and
+ * types a line on the master (the signal is sent from the tty's worker).
+ * The others set their own process group as their socket's owner, a setting the recording
+ * program does its whole work for, so that the attacker's runs meet it preempted midway.
+ */
+static int owner_storm(int kid, const struct owner_storm *s, int go)
+{
+	long rounds = 0;
+	cpu_set_t cpu0;
+	char buf[256];
+	int sock = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	CPU_ZERO(&cpu0);
+	CPU_SET(0, &cpu0);
+	if (sock < 0 || sched_setaffinity(0, sizeof(cpu0), &cpu0))
+		return 200;
+	if (read(go, buf, 1) != 1)
+		return 201;
+	while (!*s->stop) {
+		int slave;
+
+		if (kid) {
+			fcntl(sock, F_SETOWN, -getpgrp());
+			continue;
+		}
+		if (rounds == OWNER_STORM_FILES)
+			break;
+		slave = s->slaves[rounds];
+		if (fcntl(slave, F_SETSIG, SIGKILL) ||
+		    fcntl(slave, F_SETFL, O_ASYNC | O_NONBLOCK))
+			return 202;
+		if (write(s->master, "x\n", 2) != 2)
+			return 203;
+		/* The line is readable once the tty's worker has taken it, after its signal: the
+		 * owner must stay until then. */
+		if (poll(&(struct pollfd){.fd = slave, .events = POLLIN}, 1, 1000) != 1)
+			return 204;
+		while (read(slave, buf, sizeof(buf)) > 0)
+			;
+		while (read(s->master, buf, sizeof(buf)) > 0) /* the echo */
+			;
+		rounds++;
+	}
+	if (kid == 0) {
+		printf("#   the attacker gave the tty an owner %ld times\n", rounds);
+		fflush(stdout);
+	}
+	return 0;
+}
+
+/*
+ * The owner's recording is a tracing program (fentry/__f_setown), which the kernel skips when
+ * it is already running on the CPU: under preempt=full, another task preempted inside it. A
+ * storm of eight confined tasks on one CPU (3% of the settings skipped, measured) while one of
+ * them makes the tty of another policy's process signal that process: the paired LSM program
+ * (file_set_fowner) records every setting the fentry did not see, so no SIGKILL reaches the
+ * victim. Without full preemption nothing is skipped and the case checks the same in 3 s; under
+ * preempt=full it goes on until 50 runs were skipped (at most 30 s) and fails if none was.
+ */
+VM_TEST(blind_sigio_owner_recording_skipped, 188)
+{
+	static struct owner_storm s;
+	bool full = full_preemption_asked();
+	unsigned long long before, skipped = 0;
+	pid_t kids[OWNER_STORM_KIDS], victim;
+	int go[2], status;
+	long start, mark = event_mark();
+
+	VM_TIMEOUT(90);
+	if (access("/dev/pts/ptmx", F_OK) != 0)
+		VM_CHECK(system("mkdir -p /dev/pts && mount -t devpts -o ptmxmode=0666,mode=0620 "
+				"devpts /dev/pts; [ -e /dev/ptmx ] || ln -s pts/ptmx /dev/ptmx") == 0);
+	victim = tty_sleeper_in(AUDIT, 0, &s.master, &s.slave);
+	VM_CHECK(victim > 0 && s.slave >= 0);
+	{
+		char name[64];
+
+		VM_CHECK(ptsname_r(s.master, name, sizeof(name)) == 0);
+		for (int i = 0; i < OWNER_STORM_FILES; i++) {
+			s.slaves[i] = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+			VM_CHECK(s.slaves[i] >= 0);
+		}
+	}
+	VM_CHECK(fcntl(s.master, F_SETFL, O_NONBLOCK) == 0);
+	s.stop = mmap(NULL, sizeof(int), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	VM_CHECK(s.stop != MAP_FAILED);
+	*s.stop = 0;
+	before = program_misses("lg_sigio_owner");
+	VM_CHECK(pipe(go) == 0);
+	for (int i = 0; i < OWNER_STORM_KIDS; i++) {
+		kids[i] = fork();
+		if (kids[i] == 0) {
+			close(go[1]);
+			_exit(owner_storm(i, &s, go[0]));
+		}
+		VM_CHECK(kids[i] > 0 && move_into_cgroup(FILES, kids[i]));
+	}
+	close(go[0]);
+	{
+		char bytes[OWNER_STORM_KIDS];
+
+		memset(bytes, 'g', sizeof(bytes));
+		VM_CHECK(write(go[1], bytes, sizeof(bytes)) == OWNER_STORM_KIDS);
+	}
+	close(go[1]);
+	start = blind_now_ms();
+	for (;;) {
+		usleep(200 * 1000);
+		skipped = program_misses("lg_sigio_owner") - before;
+		if (waitpid(victim, NULL, WNOHANG) == victim || blind_now_ms() - start > 30000 ||
+		    (!full && blind_now_ms() - start > 3000) || skipped >= 50)
+			break;
+	}
+	*s.stop = 1;
+	for (int i = 0; i < OWNER_STORM_KIDS; i++) {
+		VM_CHECK(waitpid(kids[i], &status, 0) == kids[i]);
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			VM_FAIL("storm task %d: status 0x%x", i, status);
+	}
+	printf("#   %llu runs of the recording program skipped (preempt=full: %s)\n", skipped,
+	       full ? "yes" : "no");
+	if (full && !skipped)
+		VM_FAIL("no run of lg_sigio_owner_set was skipped: the storm did not reach the route");
+	if (skipped) {
+		/* The daemon's report, within a second or two: the kernel's count in its total. */
+		char total[64];
+
+		snprintf(total, sizeof(total), "\"total\":%llu", program_misses("lg_sigio_owner"));
+		EXPECT_EVENT_AFTER(mark, "\"event\":\"program_skipped\"",
+				   "\"program\":\"lg_sigio_owner_set\"", total,
+				   "\"effect\":\"a file owner's setter unrecorded: lg_sigio_owner_checked "
+				   "records it (fail closed)\"");
+	}
+	if (task_state(victim) != 'S')
+		VM_FAIL("the victim (another policy's process, the tty's foreground) is no longer "
+			"asleep (%c): a SIGKILL through its tty reached it",
+			task_state(victim));
+	else
+		sleeper_end(victim);
+	for (int i = 0; i < OWNER_STORM_FILES; i++)
+		close(s.slaves[i]);
+	close(s.slave);
+	close(s.master);
+	munmap((void *)s.stop, sizeof(int));
 }

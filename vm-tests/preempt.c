@@ -30,20 +30,7 @@
 #define NAMES 32
 #define STORM_SECONDS 8
 
-/* Whether the kernel was booted with preempt=full, and then whether it really preempts fully. */
-static bool full_preemption_asked(void)
-{
-	char line[1024] = "";
-	FILE *f = fopen("/proc/cmdline", "r");
-
-	if (f) {
-		if (!fgets(line, sizeof(line), f))
-			line[0] = 0;
-		fclose(f);
-	}
-	return strstr(line, "preempt=full") != NULL;
-}
-
+/* Whether full preemption, asked for on the command line (vmutil.c), is really in force. */
 static bool full_preemption_in_force(void)
 {
 	char mode[128] = "";
@@ -164,3 +151,4 @@ VM_TEST(preempted_walks_keep_their_verdicts, 160)
 		VM_CHECK(try_open(FILES, allowed, O_RDONLY) == 0);
 	}
 }
+

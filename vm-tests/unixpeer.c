@@ -33,7 +33,8 @@
 #define UPEER_RULES                                                                               \
 	"[files]\ndefault = allow\ndeny = " DENIED "/\nallow-read = " READONLY "/\n"             \
 	"[network]\ndefault = deny\nallow = @lgt-allowed\nallow = @lgt-pre*\n"                    \
-	"deny = @lgt-pre-no*\nallow = @lgt\\x00nul\\x01\n"
+	"deny = @lgt-pre-no*\nallow = @lgt\\x00nul\\x01\n"                                       \
+	"listen = @lgt-srv\nlisten = @lgt-spre*\ndeny-listen = @lgt-spre-no*\n"
 static const char upeer_policy[] =
 	"[policy]\nname = upeer\ncgroup = " UPEER "\nmode = enforce\n" UPEER_RULES;
 static const char upeer_audit_policy[] =
@@ -107,6 +108,9 @@ enum peer_op {
 	P_ABSTRACT,	  /* connect() of a stream socket to the abstract name path[0..len) */
 	P_ABSTRACT_DGRAM, /* sendto() to the abstract name */
 	P_RECEIVED_SEND,  /* a connected socket received over SCM_RIGHTS on fd, then send() */
+	P_BIND,		  /* bind() of a stream socket to the abstract name (or path), listen() */
+	P_BIND_DGRAM,	  /* bind() of a datagram socket to it */
+	P_AUTOBIND,	  /* bind() to an address of sun_family alone (the kernel picks a name) */
 };
 
 struct peer_try {
@@ -121,7 +125,7 @@ static socklen_t fill(struct sockaddr_un *sun, const struct peer_try *a)
 {
 	memset(sun, 0, sizeof(*sun));
 	sun->sun_family = AF_UNIX;
-	if (a->op == P_ABSTRACT || a->op == P_ABSTRACT_DGRAM || a->len) {
+	if (a->op == P_ABSTRACT || a->op == P_ABSTRACT_DGRAM || a->len || a->op == P_AUTOBIND) {
 		memcpy(sun->sun_path + 1, a->path, a->len);
 		return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + a->len);
 	}
@@ -230,6 +234,18 @@ static int do_peer(const void *arg)
 		memcpy(&fd, CMSG_DATA(cmsg), sizeof(fd));
 		return send(fd, "x", 1, 0) == 1 ? 0 : errno;
 	}
+	case P_BIND:
+	case P_BIND_DGRAM:
+	case P_AUTOBIND:
+		fd = socket(AF_UNIX, a->op == P_BIND_DGRAM ? SOCK_DGRAM : SOCK_STREAM, 0);
+		if (fd < 0)
+			return 200;
+		if (a->op != P_BIND_DGRAM && a->len == 0 && a->path)
+			unlink(a->path);
+		if (bind(fd, (struct sockaddr *)&sun,
+			 a->op == P_AUTOBIND ? (socklen_t)sizeof(sa_family_t) : len))
+			return errno;
+		return a->op == P_BIND_DGRAM || listen(fd, 8) == 0 ? 0 : 150 + errno;
 	case P_SOCKETPAIR: {
 		int sv[2];
 
@@ -257,6 +273,9 @@ static const char *const op_names[] = {
     [P_ABSTRACT] = "connect(abstract)",
     [P_ABSTRACT_DGRAM] = "sendto(abstract)",
     [P_RECEIVED_SEND] = "send on a socket received over SCM_RIGHTS",
+    [P_BIND] = "bind+listen",
+    [P_BIND_DGRAM] = "bind(dgram)",
+    [P_AUTOBIND] = "bind(autobind)",
 };
 
 static void expect_peer(int line, const char *cgroup, uid_t uid, enum peer_op op,
@@ -547,6 +566,56 @@ static void abstract_cases(uid_t uid)
 	close(dgram_allowed);
 	close(connected);
 	close(autob);
+}
+
+/*
+ * Binding an abstract name (socket_bind): the listen rules, not the connect rules. A name a
+ * confined task could bind first would take the clients of the service that binds it later.
+ */
+static void abstract_bind_cases(uid_t uid)
+{
+	const char *default_source, *deny_source;
+	long mark;
+
+	upeer_setup();
+	default_source = source_of("upeer.ini", "default = deny");
+	deny_source = source_of("upeer.ini", "deny-listen = @lgt-spre-no*");
+	mark = event_mark();
+	EXPECT_ABSTRACT(UPEER, uid, P_BIND, "lgt-srv", 7, 0);
+	EXPECT_ABSTRACT(UPEER, uid, P_BIND_DGRAM, "lgt-srv", 7, 0);
+	EXPECT_ABSTRACT(UPEER, uid, P_BIND, "lgt-spre-x", 10, 0);
+	EXPECT_ABSTRACT(UPEER, uid, P_BIND, "lgt-spre-no-x", 13, EPERM);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"upeer\"",
+			   "\"hook\":\"socket_bind\"", UID_FIELD(uid), "\"path\":\"@lgt-spre-no-x\"",
+			   deny_source);
+	/* An allow rule lets the task reach the name, not take it. */
+	EXPECT_ABSTRACT(UPEER, uid, P_BIND, "lgt-allowed", 11, EPERM);
+	EXPECT_ABSTRACT(UPEER, uid, P_BIND_DGRAM, "lgt-other", 9, EPERM);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"upeer\"",
+			   "\"hook\":\"socket_bind\"", UID_FIELD(uid), "\"path\":\"@lgt-other\"",
+			   default_source);
+	/* One byte more (a NUL) is another name. */
+	EXPECT_ABSTRACT(UPEER, uid, P_BIND, "lgt-srv\0", 8, EPERM);
+	/* The kernel's own name for an unnamed socket, and a pathname (a [files] write). */
+	EXPECT_ABSTRACT(UPEER, uid, P_AUTOBIND, "", 0, 0);
+	EXPECT_ABSTRACT(UPEER, uid, P_BIND, FREE "/bound.sock", 0, 0);
+	/* Audit mode: bound, logged. */
+	EXPECT_ABSTRACT(UPEER_AUDIT, uid, P_BIND, "lgt-other", 9, 0);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"audit\"", "\"policy\":\"upeer-audit\"",
+			   "\"hook\":\"socket_bind\"", UID_FIELD(uid), "\"path\":\"@lgt-other\"");
+	/* Controls: outside every policy. */
+	EXPECT_ABSTRACT(NULL, uid, P_BIND, "lgt-other", 9, 0);
+	EXPECT_ABSTRACT(NULL, uid, P_BIND, "lgt-spre-no-x", 13, 0);
+}
+
+VM_TEST(unixpeer_abstract_bind_as_root, 189)
+{
+	abstract_bind_cases(0);
+}
+
+VM_TEST(unixpeer_abstract_bind_as_user, 189)
+{
+	abstract_bind_cases(USER);
 }
 
 VM_TEST(unixpeer_abstract_names_as_root, 189)

@@ -43,6 +43,15 @@ int in_cgroup(const char *cgroup, int (*op)(const void *arg), const void *arg);
  */
 bool move_into_cgroup(const char *cgroup, pid_t pid);
 
+/*
+ * The recursion misses (runs the kernel skipped: the program was already running on that CPU)
+ * summed over the loaded programs whose name (as the kernel keeps it: 15 characters) starts
+ * with prefix.
+ */
+unsigned long long program_misses(const char *prefix);
+/* Whether the kernel was booted with preempt=full (the suite vm-preempt). */
+bool full_preemption_asked(void);
+
 int try_open(const char *cgroup, const char *path, int flags);
 int try_exec(const char *cgroup, const char *path);
 /* family AF_INET or AF_INET6; type SOCK_STREAM or SOCK_DGRAM. */

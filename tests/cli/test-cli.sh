@@ -295,6 +295,30 @@ run "explain refuses a prefix as a name" 2 "$lsmguard" explain --policy-dir udir
 	same "a name, not a prefix" "$work/err" <(echo "lsmguard: '@app*' is not an abstract socket name: a name, not a prefix (no '*')")
 run "show unix rules" 0 "$lsmguard" show udir &&
 	same "show names abstract rules" <(grep -o 'unix[*]* *@[^ ]*' "$work/out") <(printf '%s\n' 'unix*    @app-*' 'unix*    @app-admin*' 'unix     @x\x00y\\z')
+# Binding an abstract name: the listen rules, never the connect rules (which once granted it).
+mkdir "$work/ldir"
+printf '%s\n' '[policy]' 'name = l' 'cgroup = /l' 'mode = enforce' '[network]' 'default = deny' \
+	'listen = @srv' 'deny-listen = @srv-admin*' 'allow = @peer' >"$work/ldir/l.ini"
+chmod 0644 "$work/ldir/l.ini"
+run "explain binding an abstract name under a listen rule" 0 "$lsmguard" explain --policy-dir ldir l bind @srv &&
+	same "a listen rule decides the bind" "$work/out" <(printf '%s\n' \
+		"l: bind @srv: allowed" "  rule:        listen = @srv (abstract name)" "  source:      ldir/l.ini:7")
+run "a listen rule on a name does not reach it" 1 "$lsmguard" explain --policy-dir ldir l connect @srv &&
+	same "connect falls to the default" <(sed -n 2p "$work/out") <(echo "  rule:        no rule matches: [network] default = deny")
+run "an allow rule on a name does not bind it" 1 "$lsmguard" explain --policy-dir ldir l bind @peer &&
+	same "bind falls to the default" <(sed -n 2p "$work/out") <(echo "  rule:        no rule matches: [network] default = deny")
+run "deny-listen on a prefix" 1 "$lsmguard" explain --policy-dir ldir l listen @srv-admin-1 &&
+	same "deny-listen decides the bind" <(sed -n 2p "$work/out") <(echo "  rule:        deny-listen = @srv-admin* (abstract name)")
+run "show abstract listen rules" 0 "$lsmguard" show ldir &&
+	same "show says listen" <(grep -o 'unix[*]* *[a-z]* *@[^ ]*' "$work/out") <(printf '%s\n' 'unix     listen @srv' 'unix*    listen @srv-admin*' 'unix     @peer')
+printf '%s\n' \
+	'{"event":"audit","time":"t","hook":"socket_bind","access":"connect","policy":"web","rule":3,"path":"@srv\\x00-1","pid":9,"tgid":9,"uid":0,"comm":"c","cgroup_id":1}' \
+	'{"event":"audit","time":"t","hook":"unix_stream_connect","access":"connect","policy":"web","rule":3,"path":"@srv\\x00-1","pid":9,"tgid":9,"uid":0,"comm":"c","cgroup_id":1}' >"$work/bind-events.log"
+run "learn an abstract bind" 0 "$lsmguard" learn web --unit web.service --from-log bind-events.log -o bind-learned.ini &&
+	same "learned: a listen rule for the bind, an allow rule for the connect" <(grep -E '^(allow|listen) = @' "$work/bind-learned.ini") \
+		<(printf '%s\n' 'allow = @srv\x00-1' 'listen = @srv\x00-1')
+chmod 644 "$work/bind-learned.ini"
+run "the learned bind policy passes check" 0 "$lsmguard" check bind-learned.ini
 printf '%s\n' '[policy]' 'name = ub' 'cgroup = /ub' 'mode = enforce' '[network]' 'deny = @a*b' 'allow = @a tcp 80' \
 	'allow = @' 'allow = @a\q' >"$work/ubad.ini"
 chmod 0644 "$work/ubad.ini"

@@ -446,7 +446,7 @@ static bool abstract_denied(const struct lg_compiled *c, const char *name, size_
 	struct lg_verdict v;
 
 	*rule = 0;
-	if (lg_eval_abstract(c, 1, (const __u8 *)name, len, &v)) {
+	if (lg_eval_abstract(c, 1, (const __u8 *)name, len, false, &v)) {
 		FAIL_AT("lg_eval_abstract failed");
 		return false;
 	}

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* What a skipped run of each tracing program leaves behind (skipped.h). */
+#include <string.h>
+
+#include "skipped.h"
+
+/*
+ * Each tracing program of bpf_lsm/, what a run the kernel skipped leaves behind, and what the
+ * daemon does about it. A program not named here is reported with "not known".
+ */
+static const struct {
+	const char *name;
+	enum lg_skip_repair repair;
+	const char *effect;
+} effects[] = {
+    {"lg_unix_copy_seen", LG_SKIP_REPORT,
+     "a datagram's copy unseen: a send to a notify socket is refused (fail closed)"},
+    {"lg_sigio_owner_set", LG_SKIP_REPORT,
+     "a file owner's setter unrecorded: lg_sigio_owner_checked records it (fail closed)"},
+    {"lg_ptmx_opened", LG_SKIP_REPORT,
+     "a pty's maker unrecorded: its slave is somebody else's (fail closed)"},
+    {"lg_name_moved", LG_SKIP_RETIRE_VERDICTS,
+     "a rename did not retire cached verdicts: the daemon retired them"},
+    {"lg_name_linked", LG_SKIP_RETIRE_VERDICTS,
+     "a hard link did not retire cached verdicts: the daemon retired them"},
+    {"lg_mount_unhash", LG_SKIP_REREAD_MOUNTS,
+     "a mount left unmarked: the daemon read the mount table again and retired cached verdicts"},
+    {"lg_mount_umount_tree", LG_SKIP_REREAD_MOUNTS,
+     "a mount left unmarked: the daemon read the mount table again and retired cached verdicts"},
+    {"lg_setup_attach_enter", LG_SKIP_REPORT,
+     "a task moved into a policy's cgroup got no setup window (stricter)"},
+    {"lg_setup_attach_exit", LG_SKIP_REPORT,
+     "a task moved into a policy's cgroup got no setup window (stricter)"},
+    {"lg_dev_alloc_region", LG_SKIP_REPORT,
+     "a driver's device numbers unclassified until lsmguard's next load"},
+    {"lg_dev_register_region", LG_SKIP_REPORT,
+     "a driver's device numbers unclassified until lsmguard's next load"},
+    {"lg_dev_register", LG_SKIP_REPORT,
+     "a driver's device numbers unclassified until lsmguard's next load"},
+    {"lg_dev_misc_register", LG_SKIP_REPORT,
+     "a driver's device numbers unclassified until lsmguard's next load"},
+    {"lg_cgroup_mkdir", LG_SKIP_REPORT,
+     "a new cgroup's path unrecorded: it is bound by its ancestors' walk"},
+    {"lg_cgroup_rmdir", LG_SKIP_REPORT, "a removed cgroup's record stays until the next reload"},
+};
+
+const char *lg_skip_effect(const char *name, enum lg_skip_repair *repair)
+{
+	for (size_t i = 0; i < sizeof(effects) / sizeof(effects[0]); i++) {
+		if (strcmp(effects[i].name, name) == 0) {
+			*repair = effects[i].repair;
+			return effects[i].effect;
+		}
+	}
+	*repair = LG_SKIP_REPORT;
+	return "not known";
+}
+
