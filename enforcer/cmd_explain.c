@@ -122,6 +122,43 @@ static void device_builtin(const struct lg_compiled *compiled, __u32 id,
 }
 
 /*
+ * A unix socket of the service manager (bpf_lsm/unix.bpf.c, before the rules): systemd's
+ * private socket and the other root daemons' control sockets always, the D-Bus system bus
+ * unless [system] system-bus = allow; a user manager's private socket and bus
+ * (/run/user/UID/systemd/private, /run/user/UID/bus) the same way. Outside the setup window.
+ */
+static void manager_socket_builtin(const struct lg_compiled *compiled, __u32 id,
+				   const char *policy_dir, const char *path, struct lg_verdict *v)
+{
+	const struct lg_policy_value *pol = lg_compiled_policy(compiled, id);
+	struct lg_protected protected;
+	unsigned uid;
+	__u8 kind = 0;
+	int end = 0;
+
+	if (!pol)
+		return;
+	if (lg_protected_collect(&protected, policy_dir, LG_STATE_DIR, NULL, NULL) == 0) {
+		for (size_t i = 0; i < protected.count; i++)
+			if (strcmp(protected.paths[i], path) == 0)
+				kind |= protected.kinds[i];
+		lg_protected_free(&protected);
+	}
+	if (sscanf(path, "/run/user/%u/systemd/private%n", &uid, &end) == 1 && !path[end])
+		kind |= LG_PROTECTED_MANAGER_PRIVATE;
+	end = 0;
+	if (sscanf(path, "/run/user/%u/bus%n", &uid, &end) == 1 && !path[end])
+		kind |= LG_PROTECTED_MANAGER_BUS;
+	if (!(kind & LG_PROTECTED_MANAGER_PRIVATE) &&
+	    (!(kind & LG_PROTECTED_MANAGER_BUS) || (pol->flags & LG_POLICY_SYSTEM_BUS)))
+		return;
+	v->builtin = LG_BUILTIN_SERVICE_MANAGER;
+	v->deny = true;
+	v->rule = 0;
+	v->from_default = false;
+}
+
+/*
  * The path the kernel decides on: symlinks resolved (the hooks see the object opened). An
  * object that does not exist yet (a file about to be created) is named by its resolved parent.
  */
@@ -478,6 +515,8 @@ int cmd_explain(int argc, char **argv)
 		}
 		if (!unix_path)
 			device_builtin(compiled, id, operation->decision, resolved, &verdict);
+		else
+			manager_socket_builtin(compiled, id, policy_dir, resolved, &verdict);
 	} else if (operation->decision == LG_DECISION_COUNT) {
 		unsigned family, type;
 		int protocol;

@@ -295,6 +295,23 @@ run "explain refuses a prefix as a name" 2 "$lsmguard" explain --policy-dir udir
 	same "a name, not a prefix" "$work/err" <(echo "lsmguard: '@app*' is not an abstract socket name: a name, not a prefix (no '*')")
 run "show unix rules" 0 "$lsmguard" show udir &&
 	same "show names abstract rules" <(grep -o 'unix[*]* *@[^ ]*' "$work/out") <(printf '%s\n' 'unix*    @app-*' 'unix*    @app-admin*' 'unix     @x\x00y\\z')
+# The service manager's sockets are refused before the rules (bpf_lsm/unix.bpf.c): explain says so.
+MANAGER_NOTE="  rule:        built in: a confined task cannot reach the service manager over systemd's private socket or the host's root daemons over their control sockets (journald, udevd, oomd), nor the D-Bus system bus unless its policy says [system] system-bus = allow"
+run "explain systemd's private socket" 1 "$lsmguard" explain --policy-dir udir u connect /run/systemd/private &&
+	same "the private socket is refused whatever [files] says" <(head -n 2 "$work/out") <(printf '%s\n' \
+		"u: connect /run/systemd/private: denied" "$MANAGER_NOTE")
+run "explain the system bus" 1 "$lsmguard" explain --policy-dir udir u connect /run/dbus/system_bus_socket &&
+	same "the system bus is refused without system-bus = allow" <(sed -n 2p "$work/out") <(echo "$MANAGER_NOTE")
+run "explain a user's bus" 1 "$lsmguard" explain --policy-dir udir u sendto /run/user/1000/bus &&
+	same "a user's bus is refused too" <(sed -n 2p "$work/out") <(echo "$MANAGER_NOTE")
+mkdir "$work/busdir"
+printf '%s\n' '[policy]' 'name = b' 'cgroup = /b' 'mode = enforce' '[files]' 'default = allow' '[system]' 'system-bus = allow' >"$work/busdir/b.ini"
+chmod 0644 "$work/busdir/b.ini"
+run "explain the system bus with system-bus = allow" 0 "$lsmguard" explain --policy-dir busdir b connect /run/dbus/system_bus_socket &&
+	same "the rules decide the bus once it is opened" <(head -n 1 "$work/out") <(echo "b: connect /run/dbus/system_bus_socket: allowed")
+run "explain the private socket with system-bus = allow" 1 "$lsmguard" explain --policy-dir busdir b connect /run/systemd/private &&
+	same "the private socket stays refused" <(sed -n 2p "$work/out") <(echo "$MANAGER_NOTE")
+
 # Binding an abstract name: the listen rules, never the connect rules (which once granted it).
 mkdir "$work/ldir"
 printf '%s\n' '[policy]' 'name = l' 'cgroup = /l' 'mode = enforce' '[network]' 'default = deny' \
