@@ -435,7 +435,7 @@ __weak __noinline int lg_listen_decide(struct lg_net_dest *local, __u32 hook)
 	__u32 rule;
 
 	if (!local)
-		return 0;
+		return -EPERM; /* cannot be (the caller's stack); the verifier wants the check */
 	policy = lg_current_policy(&cgroup_id);
 	if (!policy)
 		return 0;
@@ -522,9 +522,14 @@ int BPF_PROG(lg_socket_bind, struct socket *sock, struct sockaddr *address, int 
 		return lg_unix_bind(address, addrlen);
 	if ((family != AF_INET && family != AF_INET6) || sk->sk_type == SOCK_RAW)
 		return 0;
-	if (!address || addrlen < (int)sizeof(sa_family_t) ||
-	    bpf_probe_read_kernel(&given, sizeof(given), &address->sa_family))
-		return 0;
+	if (!address || addrlen < (int)sizeof(sa_family_t))
+		return 0; /* the kernel refuses it (EINVAL) */
+	if (bpf_probe_read_kernel(&given, sizeof(given), &address->sa_family)) {
+		__u64 cgroup_id = 0;
+
+		/* cannot be (the kernel's copy of the address): fail closed for a confined task */
+		return lg_current_policy(&cgroup_id) ? -EPERM : 0;
+	}
 	/* inet_bind: AF_UNSPEC is AF_INET only with INADDR_ANY; inet6_bind: AF_INET6 only. */
 	if (family == AF_INET6 && given != AF_INET6)
 		return 0;
