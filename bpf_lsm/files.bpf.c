@@ -43,7 +43,8 @@ char LICENSE[] SEC("license") = "GPL";
  * cgroup.subtree_control, cgroup.type, cgroup.max.*, memory.*, pids.*, cpu.*, io.*, cpuset.*.
  * The cgroup is the directory that holds the file (its kernfs node), so it does not matter
  * where cgroupfs is mounted or by what name the file was reached. The files of its own
- * policy's cgroups are left to its [files] rules.
+ * policy's cgroups too, unless the policy says [system] cgroups = delegate (then its [files]
+ * rules decide them): they are the limits and shares the administrator gave the service.
  */
 /* Equal, NUL included. (__builtin_memcmp would leave an extern memcmp the linker refuses.) */
 static __always_inline bool lg_name_is(const char *name, const char *want, int size)
@@ -204,7 +205,13 @@ static __always_inline int lg_open_builtins(const struct lg_policy_value *policy
 			*ret = 0;
 			return 1;
 		}
-		if (!own || move) {
+		/*
+		 * Its own cgroups' other files are resource controls the administrator set
+		 * (cpu.weight, memory.max, pids.max, io.*, cgroup.subtree_control, freeze, kill):
+		 * raised, the service starves others, lsmguard's reloads among them, or escapes
+		 * its limits. Refused like another's unless [system] cgroups = delegate.
+		 */
+		if (!own || move || !(policy->flags & LG_POLICY_SYSTEM_CGROUPS_DELEGATE)) {
 			lg_path_decide(policy, LG_CLASS_FILE, decision, file->f_path.dentry,
 				       file->f_path.mnt, &verdict); /* for the event's path */
 			lg_verdict_builtin(&verdict, move && !v1 ? LG_BUILTIN_CGROUP_MOVE

@@ -24,7 +24,8 @@ static const char *const builtin_reasons[] = {
 	[LG_BUILTIN_SIGNAL] = "a confined task cannot signal lsmguard, PID 1 (the service "
 			      "manager) or systemd-journald; no SIGIO or SIGURG reaches them",
 	[LG_BUILTIN_CGROUP_FILE] = "a confined task cannot write the control files of cgroups outside "
-				   "its policy, nor any file of a cgroup v1 hierarchy",
+				   "its policy, nor of its own unless it says [system] cgroups = "
+				   "delegate, nor any file of a cgroup v1 hierarchy",
 	[LG_BUILTIN_KNOB] = "a confined task cannot change kernel settings that run programs, load "
 			    "code, weaken protections or bind every process, nor open kernel memory",
 	[LG_BUILTIN_PERF] = "a confined task cannot open perf events on tasks outside its policy "

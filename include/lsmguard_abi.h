@@ -656,7 +656,8 @@ enum lg_builtin {
 	LG_BUILTIN_BPFFS = 5,       /* removing or renaming pins, unmounting bpffs */
 	LG_BUILTIN_SELF = 6,        /* anyone but lsmguard changing lsmguard's maps or pins */
 	LG_BUILTIN_SIGNAL = 7,      /* a confined task signalling lsmguard, or SIGIO to it */
-	LG_BUILTIN_CGROUP_FILE = 8, /* writing a control file of a cgroup outside the own policy */
+	LG_BUILTIN_CGROUP_FILE = 8, /* writing a control file of a cgroup (the own policy's: without
+				     * [system] cgroups = delegate) */
 	/* writing a kernel setting that runs a program, loads code or weakens a protection, or
 	 * opening kernel memory (/proc/kcore, /dev/mem) */
 	LG_BUILTIN_KNOB = 9,

@@ -633,7 +633,8 @@ VM_TEST(blind_confined_task_cannot_signal_journald, 189)
 #define V1_FREEZER "/mnt/blind-freezer"
 #define V1_SOURCE                                                                                 \
 	"\"source\":\"built-in: a confined task cannot write the control files of cgroups "    \
-	"outside its policy, nor any file of a cgroup v1 hierarchy\""
+	"outside its policy, nor of its own unless it says [system] cgroups = delegate, nor any "  \
+	"file of a cgroup v1 hierarchy\""
 
 struct open_as {
 	const char *path;
@@ -814,8 +815,9 @@ VM_TEST(blind_confined_task_cannot_write_cgroup_v1_files, 240)
 		snprintf(file, sizeof(file), "%s/notify_on_release", path);
 		VM_CHECK(try_write_open(FILES, file, 0) == EPERM);
 		VM_CHECK(try_write_open(NULL, file, 0) == 0);
-		/* And the policy still holds its own cgroup2 files (it was bound again). */
-		VM_CHECK(try_write_open(FILES, "/sys/fs/cgroup" FILES "/cgroup.freeze", 0) == 0);
+		/* And the policy is still bound (its own cgroup2 files are refused without
+		 * cgroups = delegate, its rules hold). */
+		VM_CHECK(try_write_open(FILES, "/sys/fs/cgroup" FILES "/cgroup.freeze", 0) == EPERM);
 		VM_CHECK(try_open(FILES, "/data/secret", O_RDONLY) == EPERM);
 	} else {
 		VM_FAIL("no v1 directory met the kernfs id of /sys/fs/cgroup%s", FILES);

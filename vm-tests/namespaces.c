@@ -996,3 +996,111 @@ VM_TEST(ns_moves_within_the_policy_need_cgroups_delegate, 189)
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"ns-audit\"",
 			   "\"path\":\"/sys/fs/cgroup/lgt/ns-audit/cgroup.procs\"", SRC_CGROUP_MOVE);
 }
+
+/* arg: a file, what to write into it (possibly nothing), and as whom. */
+struct cg_write {
+	const char *path;
+	const char *text;
+	uid_t uid;
+};
+
+static int do_cg_write(const void *arg)
+{
+	const struct cg_write *w = arg;
+	int fd, ret = 0;
+
+	if (w->uid && (setgid(w->uid) || setuid(w->uid)))
+		return 200;
+	fd = open(w->path, O_WRONLY);
+	if (fd < 0)
+		return errno;
+	if (write(fd, w->text, strlen(w->text)) < 0)
+		ret = 100 + errno;
+	close(fd);
+	return ret;
+}
+
+static void cg_read(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "r");
+
+	buf[0] = 0;
+	if (f) {
+		if (!fgets(buf, (int)size, f))
+			buf[0] = 0;
+		fclose(f);
+	}
+}
+
+#define SRC_CGROUP_FILE                                                                            \
+	"\"source\":\"built-in: a confined task cannot write the control files of cgroups outside "  \
+	"its policy, nor of its own unless it says [system] cgroups = delegate, nor any file of a "  \
+	"cgroup v1 hierarchy\""
+
+/*
+ * Its own cgroup's resource controls (found by attack run 7, row 272 of docs/security.md): root
+ * in the service raising its own cpu.weight to 10000 starved lsmguard's reloads; pids.max and
+ * memory.max raised escape the limits the administrator set (TasksMax=, MemoryMax=). Refused
+ * without [system] cgroups = delegate, in audit mode too (a protection of the others), as root
+ * and as uid 1000 with the files chowned to it (as Delegate= does); with the key, the rules
+ * decide. The unconfined administrator writes them.
+ */
+VM_TEST(ns_own_cgroup_files_need_cgroups_delegate, 189)
+{
+	static const char *const files[] = {"cpu.weight", "pids.max", "memory.max", "io.weight",
+					    "cgroup.freeze", "cgroup.subtree_control", NULL};
+	static const char *const texts[] = {"10000", "max", "max", "default 10000", "0", "+pids"};
+	long mark = event_mark();
+	char path[256], before[64], after[64];
+	int tested = 0;
+
+	ns_setup();
+	for (int i = 0; i < 3; i++) {
+		int fd = open("/sys/fs/cgroup/lgt/cgroup.subtree_control", O_WRONLY);
+		static const char *const controllers[] = {"+cpu", "+pids", "+memory"};
+
+		if (fd >= 0 && write(fd, controllers[i], strlen(controllers[i])) < 0)
+			printf("#   %s: %s\n", controllers[i], strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
+	for (int i = 0; files[i]; i++) {
+		struct cg_write w = {path, texts[i], 0};
+
+		snprintf(path, sizeof(path), "/sys/fs/cgroup%s/%s", NS, files[i]);
+		if (access(path, F_OK))
+			continue;
+		tested++;
+		cg_read(path, before, sizeof(before));
+		if (in_cgroup(NS, do_cg_write, &w) != EPERM)
+			VM_FAIL("%s from %s: not EPERM", path, NS);
+		snprintf(path, sizeof(path), "/sys/fs/cgroup%s/%s", NS_AUDIT, files[i]);
+		if (in_cgroup(NS_AUDIT, do_cg_write, &w) != EPERM)
+			VM_FAIL("%s from %s (audit): not EPERM", path, NS_AUDIT);
+		/* uid 1000, the file delegated to it: past the kernel's check, then refused. */
+		snprintf(path, sizeof(path), "/sys/fs/cgroup%s/%s", NS, files[i]);
+		VM_CHECK(chown(path, USER, USER) == 0);
+		w.uid = USER;
+		if (in_cgroup(NS, do_cg_write, &w) != EPERM)
+			VM_FAIL("%s from %s as uid 1000: not EPERM", path, NS);
+		VM_CHECK(chown(path, 0, 0) == 0);
+		w.uid = 0;
+		cg_read(path, after, sizeof(after));
+		if (strcmp(before, after) != 0)
+			VM_FAIL("%s changed from %s to %s", path, before, after);
+		/* With cgroups = delegate the rules decide (default = allow); and the
+		 * administrator, outside every policy. Opened for writing, nothing written. */
+		w.text = "";
+		snprintf(path, sizeof(path), "/sys/fs/cgroup%s/%s", NS_OPTIN, files[i]);
+		if (in_cgroup(NS_OPTIN, do_cg_write, &w) != 0)
+			VM_FAIL("%s from %s (cgroups = delegate): refused", path, NS_OPTIN);
+		snprintf(path, sizeof(path), "/sys/fs/cgroup%s/%s", NS, files[i]);
+		if (in_cgroup(NULL, do_cg_write, &w) != 0)
+			VM_FAIL("%s: the unconfined control failed", path);
+	}
+	VM_CHECK(tested >= 4); /* cpu.weight, pids.max, cgroup.freeze, cgroup.subtree_control */
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"ns\"", "\"hook\":\"file_open\"",
+			   "\"path\":\"/sys/fs/cgroup/lgt/ns/cpu.weight\"", SRC_CGROUP_FILE);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"ns-audit\"",
+			   "\"path\":\"/sys/fs/cgroup/lgt/ns-audit/pids.max\"", SRC_CGROUP_FILE);
+}

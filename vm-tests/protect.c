@@ -487,8 +487,9 @@ VM_TEST(protect_confined_task_cannot_write_other_cgroups_control_files, 169)
 	/* The root cgroup's, and another policy's. */
 	VM_CHECK(try_write_open(FILES, "/sys/fs/cgroup/cgroup.subtree_control", 0) == EPERM);
 	VM_CHECK(try_write_open(FILES, "/sys/fs/cgroup/lgt/audit/cgroup.freeze", 0) == EPERM);
-	/* Its own cgroup's files are left to its rules (here: default allow). */
-	VM_CHECK(try_write_open(FILES, "/sys/fs/cgroup/lgt/files/cgroup.freeze", 0) == 0);
+	/* Its own cgroup's too, without cgroups = delegate (namespaces.c, the case
+	 * ns_own_cgroup_files_need_cgroups_delegate). */
+	VM_CHECK(try_write_open(FILES, "/sys/fs/cgroup/lgt/files/cgroup.freeze", 0) == EPERM);
 	/* The same cgroup through a second mount of cgroupfs, at another path. */
 	mkdir("/mnt/cg2", 0755);
 	VM_CHECK(mount("cgroup2", "/mnt/cg2", "cgroup2", 0, NULL) == 0);
@@ -510,8 +511,8 @@ VM_TEST(protect_confined_task_cannot_write_other_cgroups_control_files, 169)
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"files\"",
 			   "\"hook\":\"file_open\"", "\"path\":\"" VICTIM_CG "/cgroup.freeze\"",
 			   "\"source\":\"built-in: a confined task cannot write the control files "
-			   "of cgroups outside its policy, nor any file of a cgroup v1 "
-			   "hierarchy\"");
+			   "of cgroups outside its policy, nor of its own unless it says [system] "
+			   "cgroups = delegate, nor any file of a cgroup v1 hierarchy\"");
 	EXPECT_EVENT_AFTER(mark, DENIED_UNDER_AUDIT, "\"path\":\"" VICTIM_CG "/cgroup.kill\"");
 	EXPECT_EVENT_AFTER(mark, "\"policy\":\"files\"", "\"path\":\"" VICTIM_CG "/cgroup.procs\"",
 			   "\"source\":\"built-in: a confined task cannot move processes between "
