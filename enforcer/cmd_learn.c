@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "atomic_file.h"
+#include "bpf_state.h"
 #include "commands.h"
 #include "events.h"
 #include "json.h"
@@ -172,31 +173,54 @@ static int learn_stream(struct lg_learn *learn, FILE *in, const char *name, stru
 	return ret;
 }
 
+/*
+ * The generation the daemon last recorded: its pinned record (state.h), which needs no space on
+ * /run (with /run full the /run copy stays at an older generation and learn waited out its 6 s),
+ * else the /run copy (a daemon of a version without the record). -1: neither.
+ */
+static long recorded_generation(void)
+{
+	struct lg_state state = {0};
+	int fd = lg_state_map_open(LG_PIN_DIR, false), ret = -ENOENT;
+	long generation = -1;
+
+	if (fd >= 0) {
+		ret = lg_state_map_read(fd, &state);
+		close(fd);
+	}
+	if (ret == 0 || ret == -E2BIG) /* -E2BIG: the generation is read, not the text */
+		generation = state.generation;
+	lg_state_free(&state);
+	if (generation < 0) {
+		memset(&state, 0, sizeof(state));
+		if (lg_state_read(LG_STATE_DIR, &state) == 0)
+			generation = state.generation;
+		lg_state_free(&state);
+	}
+	return generation;
+}
+
 /* SIGHUP the daemon and wait until it has loaded a new generation (or refused to). */
 static int reload_daemon(void)
 {
-	struct lg_state before = {0}, after = {0};
-	int pid = lg_pidfile_running(LG_STATE_DIR), ret = -ETIMEDOUT;
+	int pid = lg_pidfile_running(LG_STATE_DIR);
+	long before;
 
 	if (pid <= 0)
 		return -ESRCH;
-	lg_state_read(LG_STATE_DIR, &before);
+	before = recorded_generation();
 	if (kill(pid, SIGHUP))
 		return -errno;
 	for (int i = 0; i < 300; i++) {
 		struct timespec ts = {0, 20 * 1000 * 1000};
+		long now;
 
 		nanosleep(&ts, NULL);
-		lg_state_free(&after);
-		memset(&after, 0, sizeof(after));
-		if (lg_state_read(LG_STATE_DIR, &after) == 0 && after.generation != before.generation) {
-			ret = 0;
-			break;
-		}
+		now = recorded_generation();
+		if (now >= 0 && now != before)
+			return 0;
 	}
-	lg_state_free(&before);
-	lg_state_free(&after);
-	return ret;
+	return -ETIMEDOUT;
 }
 
 /* The policy a learning run uses: audit mode, every section default = deny, no rule. */

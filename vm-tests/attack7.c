@@ -601,6 +601,35 @@ VM_TEST(a7_full_run_status_names_the_generation_in_force, 275)
 			VM_FAIL("%s: status names generation %ld but not its policy %s (the "
 				"record of the generation before)",
 				attacker_names[c], gen1, name);
+		/* learn --duration goes by the record too: with /run full it waited out 6 s for
+		 * the /run copy's generation and failed ("did not load the learning policy"). */
+		if (c == 0) {
+			const char *const learn[] = {LSMGUARD,	    "learn",	     "a7-learn",
+						     "--cgroup",    "/lgt/a7-learn", "--duration",
+						     "1",	    "--events",	     EVENT_LOG,
+						     "--policy-dir", POLICY_DIR,     "-o",
+						     "/tmp/a7-learned.ini", NULL};
+			long start = now_ms(), gen = status_json_generation(out, sizeof(out));
+			int status = -1;
+			pid_t pid;
+
+			make_cgroup("/lgt/a7-learn");
+			pid = fork();
+			if (pid == 0) {
+				execv(LSMGUARD, (char *const *)learn);
+				_exit(127);
+			}
+			/* Once the learning policy is in force, something for it to learn. */
+			while (status_json_generation(out, sizeof(out)) == gen &&
+			       now_ms() - start < 5000)
+				usleep(50 * 1000);
+			VM_CHECK(try_open("/lgt/a7-learn", "/etc/passwd", O_RDONLY) == 0);
+			VM_CHECK(waitpid(pid, &status, 0) == pid);
+			printf("# learn --duration 1 with /run full: status 0x%x after %ld ms\n",
+			       status, now_ms() - start);
+			VM_CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+			unlink("/tmp/a7-learned.ini");
+		}
 		/* The record cannot be taken or removed by the confined root. */
 		r = in_cgroup(attackers[c], do_take_record, NULL);
 		printf("# %s: the confined root takes the record for writing, removes it: %s\n",
