@@ -449,6 +449,8 @@ __weak __noinline int lg_listen_decide(struct lg_net_dest *local, __u32 hook)
 	ev = lg_event_start(policy, cgroup_id, (__u8)hook, LG_DECISION_NET, rule, flags,
 			    lg_dest_key(local), 0);
 	if (ev) {
+		if (hook == LG_HOOK_SCTP_BIND_CONNECT)
+			ev->object_kind = LG_EVENT_OBJECT_LISTEN; /* bindx: "access":"listen" */
 		ev->object.net.family = local->family;
 		ev->object.net.protocol = local->protocol;
 		ev->object.net.port = local->port;
@@ -530,9 +532,14 @@ int BPF_PROG(lg_socket_bind, struct socket *sock, struct sockaddr *address, int 
 		/* cannot be (the kernel's copy of the address): fail closed for a confined task */
 		return lg_current_policy(&cgroup_id) ? -EPERM : 0;
 	}
-	/* inet_bind: AF_UNSPEC is AF_INET only with INADDR_ANY; inet6_bind: AF_INET6 only. */
-	if (family == AF_INET6 && given != AF_INET6)
-		return 0;
+	/* inet_bind: AF_UNSPEC is AF_INET only with INADDR_ANY; inet6_bind: AF_INET6 only, but
+	 * for SCTP, whose sctp_bind takes an AF_INET address on an IPv6 socket (not
+	 * IPV6_V6ONLY): decided as that address. */
+	if (family == AF_INET6 && given != AF_INET6) {
+		if (sk->sk_protocol != IPPROTO_SCTP || given != AF_INET)
+			return 0;
+		family = AF_INET;
+	}
 	if (!lg_read_dest(address, addrlen, family, family == AF_INET, false, &local))
 		return 0;
 	if (given == AF_UNSPEC &&
@@ -1053,4 +1060,67 @@ int BPF_PROG(lg_socket_sendmsg, struct socket *sock, struct msghdr *msg, int siz
 		return 0;
 	return lg_net_check(sk, msg->msg_name, msg->msg_namelen, msg, LG_HOOK_SOCKET_SENDMSG,
 			    false);
+}
+
+#define SCTP_SET_PEER_PRIMARY_ADDR 5
+#define SCTP_PRIMARY_ADDR 6
+#define SCTP_SOCKOPT_BINDX_ADD 100
+#define SCTP_SOCKOPT_CONNECTX_OLD 107
+#define SCTP_SOCKOPT_CONNECTX 110
+#define SCTP_SOCKOPT_CONNECTX3 111
+#define SCTP_SENDMSG_CONNECT 126
+
+/*
+ * SCTP's own routes to addresses, which pass neither socket_connect nor socket_bind:
+ * setsockopt(SCTP_SOCKOPT_CONNECTX, _OLD, 3) (sctp_connectx: an association to a list of
+ * peer addresses), SCTP_SOCKOPT_BINDX_ADD (sctp_bindx: more local addresses), and a send that
+ * opens an association (SCTP_SENDMSG_CONNECT, besides socket_sendmsg). The rules name TCP and
+ * UDP only, so SCTP matches none and [network] default decides (as at socket_connect and
+ * socket_bind): under default = deny a policy that names sctp in its sockets line connects,
+ * binds and listens nowhere by any route; the event names the list's first address. Not
+ * decided: choosing a primary address among those already bound or connected, and the peer's
+ * address changes (ASCONF, in softirq: not the task's).
+ */
+SEC("lsm/sctp_bind_connect")
+int BPF_PROG(lg_sctp_bind_connect, struct sock *sk, int optname, struct sockaddr *address,
+	     int addrlen, int ret)
+{
+	const struct lg_policy_value *policy;
+	struct lg_net_dest dest = {};
+	struct lg_event *ev;
+	__u64 cgroup_id = 0;
+	__u8 flags = 0;
+	bool deny;
+	__u32 rule;
+
+	if (ret)
+		return ret;
+	if (optname != SCTP_SOCKOPT_BINDX_ADD && optname != SCTP_SOCKOPT_CONNECTX_OLD &&
+	    optname != SCTP_SOCKOPT_CONNECTX && optname != SCTP_SOCKOPT_CONNECTX3 &&
+	    optname != SCTP_SENDMSG_CONNECT)
+		return 0;
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy)
+		return 0;
+	/* The first address (for the event: SCTP matches no rule). Not an inet address: the
+	 * kernel refuses the list (EINVAL). */
+	if (!lg_read_dest(address, addrlen, AF_INET6, false, false, &dest))
+		return 0;
+	if (optname == SCTP_SOCKOPT_BINDX_ADD)
+		return lg_listen_decide(&dest, LG_HOOK_SCTP_BIND_CONNECT);
+	lg_net_decide(policy, &dest, &rule, &deny, &flags);
+	if (!deny) {
+		lg_count_allowed(policy->id, LG_HOOK_SCTP_BIND_CONNECT);
+		return 0;
+	}
+	ev = lg_event_start(policy, cgroup_id, LG_HOOK_SCTP_BIND_CONNECT, LG_DECISION_NET, rule,
+			    flags, lg_dest_key(&dest), 0);
+	if (ev) {
+		ev->object.net.family = dest.family;
+		ev->object.net.protocol = dest.protocol;
+		ev->object.net.port = dest.port;
+		__builtin_memcpy(ev->object.net.addr, dest.addr, 16);
+		bpf_ringbuf_submit(ev, 0);
+	}
+	return lg_deny(policy, LG_HOOK_SCTP_BIND_CONNECT);
 }

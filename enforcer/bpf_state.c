@@ -50,6 +50,7 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	X(lg_socket_setsockopt)                                                                   \
 	X(lg_socket_bind)                                                                         \
 	X(lg_socket_listen)                                                                       \
+	X(lg_sctp_bind_connect)                                                                   \
 	X(lg_unix_copy_seen)                                                                      \
 	X(lg_path_link)                                                                           \
 	X(lg_path_link_record)                                                                    \

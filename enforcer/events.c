@@ -178,7 +178,9 @@ void lg_event_print(FILE *out, const struct lg_event *ev, const struct lg_loaded
 	/* The listen rules share the network decision's default; their access is their own. */
 	json_string_field(&w, "access", capability			    ? "capability"
 					: ev->hook == LG_HOOK_SOCKET_CREATE ? "socket"
-					: lg_hook_is_listen(ev->hook)	    ? "listen"
+					: lg_hook_is_listen(ev->hook) ||
+							  ev->object_kind == LG_EVENT_OBJECT_LISTEN
+						? "listen"
 									    : lg_decision_name(ev->decision));
 	if (policy) {
 		json_string_field(&w, "policy", policy->name);
@@ -250,7 +252,7 @@ void lg_event_print(FILE *out, const struct lg_event *ev, const struct lg_loaded
 		lg_abstract_format(ev->object.path + 1, len, false, name, sizeof(name));
 		json_string_field(&w, "path", name);
 	} else if ((ev->hook == LG_HOOK_SOCKET_CONNECT || ev->hook == LG_HOOK_SOCKET_SENDMSG ||
-		    lg_hook_is_listen(ev->hook)) &&
+		    ev->hook == LG_HOOK_SCTP_BIND_CONNECT || lg_hook_is_listen(ev->hook)) &&
 	    !(ev->flags & LG_EVENT_BUILTIN)) {
 		char addr[INET6_ADDRSTRLEN] = "?";
 

@@ -13,6 +13,7 @@ static const char *const hook_names[LG_HOOK_COUNT] = {
 	[LG_HOOK_SOCKET_SETSOCKOPT] = "socket_setsockopt",
 	[LG_HOOK_SOCKET_BIND] = "socket_bind",
 	[LG_HOOK_SOCKET_LISTEN] = "socket_listen",
+	[LG_HOOK_SCTP_BIND_CONNECT] = "sctp_bind_connect",
 	[LG_HOOK_PATH_RENAME] = "path_rename",
 	[LG_HOOK_PATH_LINK] = "path_link",
 	[LG_HOOK_PATH_UNLINK] = "path_unlink",

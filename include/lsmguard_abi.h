@@ -592,7 +592,9 @@ enum lg_hook {
 	LG_HOOK_SOCKET_SETSOCKOPT = 55, /* IP options and IPv6 routing headers (source routes) */
 	LG_HOOK_SOCKET_BIND = 56,   /* an inet socket bound to a port: decided by the listen rules */
 	LG_HOOK_SOCKET_LISTEN = 57, /* listen() on an inet socket, at its bound address and port */
-	LG_HOOK_COUNT = 58,
+	/* SCTP's own routes: sctp_connectx, sctp_bindx, a send that opens an association */
+	LG_HOOK_SCTP_BIND_CONNECT = 58,
+	LG_HOOK_COUNT = 59,
 };
 
 /*
@@ -746,6 +748,8 @@ enum lg_builtin {
 /* lg_event.object_kind: 0, the hook says; ABSTRACT: path[0] is the length of an abstract unix
  * socket name, its bytes follow (NULs included). */
 #define LG_EVENT_OBJECT_ABSTRACT 1
+/* LISTEN: object.net is a local address to bind (hook sctp_bind_connect's bindx) */
+#define LG_EVENT_OBJECT_LISTEN 2
 
 struct lg_event {
 	__u16 version; /* LG_ABI_VERSION */

@@ -1227,7 +1227,7 @@ VM_TEST(hardware_programs_attached, 216)
 	    "lg_uring_cmd",   "lg_path_notify", "lg_kernel_module_request", "lg_key_alloc",
 	    "lg_sb_set_mnt_opts", "lg_fs_context_parse_param", "lg_quotactl",
 	    "lg_unix_copy_seen", "lg_socket_create", "lg_socket_setsockopt", "lg_socket_bind",
-	    "lg_socket_listen", "lg_capable_keep", "lg_sigio_owner_checked",
+	    "lg_socket_listen", "lg_capable_keep", "lg_sigio_owner_checked", "lg_sctp_bind_connect",
 	    "lg_dev_alloc_region", "lg_dev_register_region",
 	    "lg_dev_register", "lg_dev_misc_register", "lg_file_open"};
 	const size_t walkless = sizeof(programs) / sizeof(programs[0]) - 1;

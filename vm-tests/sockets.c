@@ -34,6 +34,8 @@
 #define SK_AUDIT "/lgt/sk-audit"
 #define SK_NAMED "/lgt/sk-named"
 #define SK_OPEN "/lgt/sk-open"
+#define SK_SCTP "/lgt/sk-sctp"
+#define SK_SCTP_AUDIT "/lgt/sk-sctp-audit"
 #define USER 1000
 
 #define SK_RULES "[network]\ndefault = deny\nallow = 127.0.0.1 udp 7300\nallow = ::1 udp 7300\n"
@@ -45,6 +47,13 @@ static const char sk_named_policy[] = "[policy]\nname = sk-named\ncgroup = " SK_
 				      "sockets = unix inet netlink-route packet sctp\n";
 static const char sk_open_policy[] = "[policy]\nname = sk-open\ncgroup = " SK_OPEN
 				     "\nmode = enforce\n[network]\ndefault = allow\n";
+#define SK_SCTP_RULES                                                                             \
+	"[network]\ndefault = deny\nsockets = unix inet inet6 sctp\nallow = 127.0.0.1 tcp 7301\n"  \
+	"listen = tcp 7301\n"
+static const char sk_sctp_policy[] = "[policy]\nname = sk-sctp\ncgroup = " SK_SCTP
+				     "\nmode = enforce\n" SK_SCTP_RULES;
+static const char sk_sctp_audit_policy[] = "[policy]\nname = sk-sctp-audit\ncgroup = " SK_SCTP_AUDIT
+					   "\nmode = audit\n" SK_SCTP_RULES;
 
 #ifndef AF_XDP
 #define AF_XDP 44
@@ -171,12 +180,16 @@ static void sk_setup(void)
 		write_file(POLICY_DIR "/sk-audit.ini", sk_audit_policy, 0644);
 		write_file(POLICY_DIR "/sk-named.ini", sk_named_policy, 0644);
 		write_file(POLICY_DIR "/sk-open.ini", sk_open_policy, 0644);
+		write_file(POLICY_DIR "/sk-sctp.ini", sk_sctp_policy, 0644);
+		write_file(POLICY_DIR "/sk-sctp-audit.ini", sk_sctp_audit_policy, 0644);
 		VM_CHECK(daemon_reload_wait());
 	}
 	make_cgroup(SK);
 	make_cgroup(SK_AUDIT);
 	make_cgroup(SK_NAMED);
 	make_cgroup(SK_OPEN);
+	make_cgroup(SK_SCTP);
+	make_cgroup(SK_SCTP_AUDIT);
 }
 
 static const char *errno_name(int e)
@@ -501,5 +514,129 @@ VM_TEST(sockets_source_routes_are_refused_where_destinations_are_decided, 161)
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"hook\":\"socket_sendmsg\"",
 			   "\"policy\":\"sk\"",
 			   "\"path\":\"control message IPV6_RTHDR (a routing header)\"");
+	VM_CHECK(count_events_after(mark, "\"policy\":\"sk-open\"") == 0);
+}
+
+/* ---- SCTP's own routes ---- */
+
+#define SOL_SCTP_ 132
+#define SCTP_SOCKOPT_BINDX_ADD_ 100
+#define SCTP_SOCKOPT_CONNECTX_ 110
+#define SCTP_SOCKOPT_CONNECTX_OLD_ 107
+#define SCTP_PORT 7302
+
+enum sctp_op {
+	SC_CONNECTX,	 /* setsockopt(SCTP_SOCKOPT_CONNECTX): sctp_connectx() */
+	SC_CONNECTX_OLD, /* the same, SCTP_SOCKOPT_CONNECTX_OLD */
+	SC_BINDX,	 /* setsockopt(SCTP_SOCKOPT_BINDX_ADD): sctp_bindx() */
+	SC_SEND_NEW,	 /* sendto() on a one-to-many socket: a new association */
+	SC_V6_BIND_V4,	 /* bind() of an IPv6 SCTP socket to an IPv4 address */
+	SC_CONNECT,	 /* connect(): socket_connect, as before */
+};
+
+static const char *const sctp_op_names[] = {"sctp_connectx", "sctp_connectx (old)", "sctp_bindx",
+					    "sendto (new association)", "IPv6 socket bound to IPv4",
+					    "connect"};
+
+struct sctp_arg {
+	enum sctp_op op;
+	uid_t uid;
+};
+
+static int do_sctp(const void *data)
+{
+	const struct sctp_arg *a = data;
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(SCTP_PORT)};
+	int fd, ret;
+
+	if (a->uid && (setgid(a->uid) || setuid(a->uid)))
+		return 200;
+	inet_pton(AF_INET, "127.0.0.1", &sin.sin_addr);
+	fd = socket(a->op == SC_V6_BIND_V4 ? AF_INET6 : AF_INET,
+		    a->op == SC_SEND_NEW ? SOCK_SEQPACKET : SOCK_STREAM, IPPROTO_SCTP);
+	if (fd < 0)
+		return 100 + errno;
+	switch (a->op) {
+	case SC_CONNECTX:
+	case SC_CONNECTX_OLD:
+		/* The association's id, or 0 (the old call): a success either way. */
+		ret = setsockopt(fd, SOL_SCTP_,
+				 a->op == SC_CONNECTX ? SCTP_SOCKOPT_CONNECTX_ : SCTP_SOCKOPT_CONNECTX_OLD_,
+				 &sin, sizeof(sin)) < 0 ? errno : 0;
+		break;
+	case SC_BINDX:
+		sin.sin_port = htons(SCTP_PORT + 1);
+		ret = setsockopt(fd, SOL_SCTP_, SCTP_SOCKOPT_BINDX_ADD_, &sin, sizeof(sin)) ? errno : 0;
+		break;
+	case SC_SEND_NEW:
+		ret = sendto(fd, "x", 1, 0, (struct sockaddr *)&sin, sizeof(sin)) == 1 ? 0 : errno;
+		break;
+	case SC_V6_BIND_V4:
+		sin.sin_port = htons(SCTP_PORT + 2);
+		ret = bind(fd, (struct sockaddr *)&sin, sizeof(sin)) ? errno : 0;
+		break;
+	default:
+		ret = connect(fd, (struct sockaddr *)&sin, sizeof(sin)) ? errno : 0;
+	}
+	close(fd);
+	return ret;
+}
+
+/*
+ * SCTP reaches addresses by routes of its own, which pass neither socket_connect nor
+ * socket_bind: sctp_connectx and sctp_bindx (setsockopt), a send that opens an association,
+ * and an IPv4 address bound on an IPv6 socket. With sctp named in its sockets line and
+ * [network] default = deny (the rules name TCP and UDP only: SCTP matches none), a policy
+ * connects, binds and sends nowhere by any of them; in audit mode each goes through, reported;
+ * under default = allow and unconfined, each goes through. Root and uid 1000 (SCTP asks for no
+ * privilege). An SCTP listener on 127.0.0.1, unconfined, answers the associations.
+ */
+VM_TEST(sockets_sctp_routes_follow_the_default, 161)
+{
+	static const enum sctp_op ops[] = {SC_CONNECTX, SC_CONNECTX_OLD, SC_BINDX, SC_SEND_NEW,
+					   SC_V6_BIND_V4, SC_CONNECT};
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(SCTP_PORT)};
+	long mark;
+	int server;
+
+	sk_setup();
+	inet_pton(AF_INET, "127.0.0.1", &sin.sin_addr);
+	server = socket(AF_INET, SOCK_SEQPACKET, IPPROTO_SCTP);
+	VM_CHECK(server >= 0 && bind(server, (struct sockaddr *)&sin, sizeof(sin)) == 0 &&
+		 listen(server, 64) == 0);
+	mark = event_mark();
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		for (int u = 0; u < 2; u++) {
+			struct sctp_arg a = {ops[i], u ? USER : 0};
+			static const char *const cgroups[] = {SK_SCTP, SK_SCTP_AUDIT, SK_OPEN, NULL};
+			static const int want[] = {EPERM, 0, 0, 0};
+
+			for (int c = 0; c < 4; c++) {
+				int got = in_cgroup(cgroups[c], do_sctp, &a);
+
+				printf("#   %s as uid %u in %s: %s\n", sctp_op_names[ops[i]],
+				       (unsigned)a.uid, cgroups[c] ? cgroups[c] : "no policy",
+				       got ? errno_name(got) : "done");
+				if (got != want[c])
+					VM_FAIL("%s as uid %u in %s: %s, expected %s",
+						sctp_op_names[ops[i]], (unsigned)a.uid,
+						cgroups[c] ? cgroups[c] : "no policy", errno_name(got),
+						want[c] ? errno_name(want[c]) : "success");
+			}
+		}
+	}
+	close(server);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"sk-sctp\"",
+			   "\"hook\":\"sctp_bind_connect\"", "\"access\":\"connect\"",
+			   "\"address\":\"127.0.0.1\"", "\"port\":7302", "\"protocol\":\"other\"",
+			   "\"uid\":1000");
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"sk-sctp\"",
+			   "\"hook\":\"sctp_bind_connect\"", "\"access\":\"listen\"",
+			   "\"address\":\"127.0.0.1\"", "\"port\":7303");
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"sk-sctp\"",
+			   "\"hook\":\"socket_bind\"", "\"family\":\"ipv4\"",
+			   "\"address\":\"127.0.0.1\"", "\"port\":7304");
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"audit\"", "\"policy\":\"sk-sctp-audit\"",
+			   "\"hook\":\"sctp_bind_connect\"", "\"port\":7302");
 	VM_CHECK(count_events_after(mark, "\"policy\":\"sk-open\"") == 0);
 }
