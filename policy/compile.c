@@ -150,8 +150,12 @@ static int add_sockets(struct compiler *cc, const struct lg_policy *p, __u32 pol
 		src.line = sec->default_set ? sec->default_line
 			   : sec->present   ? sec->line
 					    : p->policy_line;
-	snprintf(src.object, sizeof(src.object), "sockets other than: %s%s", words,
-		 implied ? " (implied)" : "");
+	if (strcmp(words, "all but packet") == 0)
+		snprintf(src.object, sizeof(src.object),
+			 "packet sockets (implied: a sockets line naming packet allows them)");
+	else
+		snprintf(src.object, sizeof(src.object), "sockets other than: %s%s", words,
+			 implied ? " (implied)" : "");
 	return new_rule(cc, &src, &value->socket_rule);
 }
 

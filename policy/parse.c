@@ -994,20 +994,6 @@ static void check_policy(struct parse_state *st)
 			  "but neither inet nor inet6; add the family they are for (sockets = inet "
 			  "raw)");
 	}
-	if ((st->flags & LG_PARSE_ADVICE) && p->section[LG_CLASS_NET].present && !p->sockets_line &&
-	    !(p->section[LG_CLASS_NET].default_set &&
-	      p->section[LG_CLASS_NET].default_action == LG_ACT_DENY)) {
-		size_t denies = 0;
-
-		for (size_t i = 0; i < p->net_count; i++)
-			denies += p->nets[i].action == LG_ACT_DENY;
-		if (denies) {
-			st->line = p->section[LG_CLASS_NET].line;
-			WARN(st, "[network] denies addresses under default = allow, but raw and packet "
-				 "sockets (and SCTP, UDP-Lite) send past every rule; add sockets = unix "
-				 "inet inet6 netlink to refuse them");
-		}
-	}
 	for (int c = 0; c < LG_CLASS_COUNT; c++) {
 		const struct lg_section *sec = &p->section[c];
 		size_t allows = 0, others = 0;

@@ -144,11 +144,16 @@ struct lg_sockets {
 /* Add one word of a sockets line (a family, netlink-NAME, raw, sctp..., all); -EINVAL if
  * unknown. */
 int lg_sockets_add_word(struct lg_sockets *s, const char *word);
-/* Every socket; what a policy naming none gets under [network] default = allow. */
+/* Every socket ("all"); a policy naming none gets it but packet under [network] default =
+ * allow (lg_policy_sockets). */
 void lg_sockets_all(struct lg_sockets *s);
 /* What a policy naming none gets under [network] default = deny: unix, inet, inet6, netlink. */
 void lg_sockets_implied_deny(struct lg_sockets *s);
-/* The sockets a policy may create: its lines, else the implied set of its [network] default. */
+/*
+ * The sockets a policy may create: its lines; else unix, inet, inet6 and netlink under
+ * [network] default = deny or with destination deny rules (which the other sockets would send
+ * past); else every socket but packet.
+ */
 void lg_policy_sockets(const struct lg_policy *p, struct lg_sockets *s, bool *implied);
 /* Whether s allows socket(family, type, protocol), as the kernel decides it. */
 bool lg_sockets_allow(const struct lg_sockets *s, unsigned family, unsigned type, int protocol);

@@ -48,6 +48,7 @@ static const struct {
 #define INET_KIND_COUNT (sizeof(inet_kinds) / sizeof(inet_kinds[0]))
 
 #define AF_INET_NR 2
+#define AF_PACKET_NR 17
 #define AF_INET6_NR 10
 #define AF_NETLINK_NR 16
 
@@ -204,6 +205,12 @@ void lg_sockets_format(const struct lg_sockets *s, char *buf, size_t size)
 		snprintf(buf, size, "all");
 		return;
 	}
+	/* What a policy naming none gets under default = allow (lg_policy_sockets). */
+	if (s->families == (all.families & ~(1ULL << AF_PACKET_NR)) && s->netlink == all.netlink &&
+	    s->inet == all.inet) {
+		snprintf(buf, size, "all but packet");
+		return;
+	}
 #define APPEND(...)                                                                               \
 	do {                                                                                      \
 		if (off < size)                                                                   \
@@ -230,13 +237,26 @@ void lg_policy_sockets(const struct lg_policy *p, struct lg_sockets *s, bool *im
 {
 	const struct lg_section *net = &p->section[LG_CLASS_NET];
 
+	size_t denies = 0;
+
 	*implied = !p->sockets_line;
-	if (p->sockets_line)
+	if (p->sockets_line) {
 		*s = p->sockets;
-	else if (net->default_set && net->default_action == LG_ACT_DENY)
+		return;
+	}
+	for (size_t i = 0; i < p->net_count; i++)
+		denies += p->nets[i].action == LG_ACT_DENY && !p->nets[i].listen &&
+			  p->nets[i].family != LG_NET_FAMILY_ABSTRACT;
+	/* Under default = allow, destination deny rules would be sent past by the sockets the
+	 * rules cannot decide (raw, packet, SCTP, UDP-Lite...): the deny set, as under deny. */
+	if ((net->default_set && net->default_action == LG_ACT_DENY) || denies) {
 		lg_sockets_implied_deny(s);
-	else
-		lg_sockets_all(s);
+		return;
+	}
+	/* Every socket but packet: a packet socket (CAP_NET_RAW) reads and forges every other
+	 * service's traffic, loopback included; a policy that needs one names it. */
+	lg_sockets_all(s);
+	s->families &= ~(1ULL << AF_PACKET_NR);
 }
 
 /*

@@ -5,7 +5,8 @@
  * unconfined first (the kernel's own answer: a descriptor or its errno), then as root and as
  * uid 1000 under four policies: "sk" (default = deny, no sockets line: unix, inet, inet6 and
  * netlink implied), "sk-audit" (the same in audit mode), "sk-named" (default = deny, sockets =
- * unix inet netlink-route packet sctp) and "sk-open" (default = allow: every socket). A socket
+ * unix inet netlink-route packet sctp) and "sk-open" (default = allow: every socket but
+ * packet, which reads every other service's traffic and must be named). A socket
  * the policy refuses fails with EPERM before the kernel looks at it (even where the kernel
  * itself would refuse it, for want of CAP_NET_RAW or of a module); one it allows gets the
  * kernel's answer.
@@ -228,7 +229,10 @@ VM_TEST(sockets_families_and_protocols_are_decided_at_creation, 161)
 			int kernel = in_cgroup(NULL, do_socket, &a);
 
 			for (size_t w = 0; w < sizeof(where) / sizeof(where[0]); w++) {
-				bool allowed = where[w].open || where[w].audit ||
+				/* sk-open (default = allow, no sockets line): every socket but
+				 * packet, which reads every other service's traffic */
+				bool packet = row->family == AF_PACKET || row->type == SOCK_PACKET_OLD;
+				bool allowed = (where[w].open && !packet) || where[w].audit ||
 					       (where[w].named ? row->named : row->implied);
 				int want = allowed ? kernel : EPERM;
 				int got = in_cgroup(where[w].cgroup, do_socket, &a);
@@ -265,6 +269,10 @@ VM_TEST(sockets_families_and_protocols_are_decided_at_creation, 161)
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"hook\":\"socket_create\"",
 			   "\"policy\":\"sk\"", "\"socket\":\"packet\"", "\"socket_family\":\"packet\"",
 			   "\"socket_protocol\":768", "\"uid\":0");
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"hook\":\"socket_create\"",
+			   "\"policy\":\"sk-open\"", "\"socket\":\"packet\"",
+			   "\"rule_object\":\"packet sockets (implied: a sockets line naming packet "
+			   "allows them)\"");
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"audit\"", "\"hook\":\"socket_create\"",
 			   "\"policy\":\"sk-audit\"", "\"socket\":\"inet sctp\"",
 			   "\"socket_type\":5", "\"socket_protocol\":0", "\"uid\":0");

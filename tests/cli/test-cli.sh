@@ -156,8 +156,14 @@ printf '[policy]\nname = t\ncgroup = /t\nmode = enforce\n[network]\nsockets = un
 run "sockets: a protocol without its family" 1 "$lsmguard" check sk/t.ini &&
 	same "sockets: the family to add, at the first sockets line" <(head -n 1 "$work/err") <(echo "sk/t.ini:6: error: 'sockets' names inet protocols (raw, sctp, udplite, dccp, l2tp, inet-other) but neither inet nor inet6; add the family they are for (sockets = inet raw)")
 printf '[policy]\nname = t\ncgroup = /t\nmode = enforce\n[network]\ndefault = allow\ndeny = 10.0.0.0/8\n' >"$work/sk/t.ini"
-run "check: deny rules under default = allow pass raw sockets" 0 "$lsmguard" check sk/t.ini &&
-	same "check advises a sockets line" "$work/err" <(echo "sk/t.ini:5: warning: [network] denies addresses under default = allow, but raw and packet sockets (and SCTP, UDP-Lite) send past every rule; add sockets = unix inet inet6 netlink to refuse them")
+run "check: deny rules under default = allow" 0 "$lsmguard" check sk/t.ini &&
+	same "no advice: the sockets the rules cannot decide are refused" "$work/err" /dev/null
+run "explain a raw socket under deny rules and default = allow" 1 "$lsmguard" explain --policy-dir sk t socket inet/raw &&
+	same "raw sockets would send past the deny rules" <(sed -n 2p "$work/out") <(echo "  rule:        [network] sockets other than: unix inet inet6 netlink (implied)")
+printf '[policy]\nname = t\ncgroup = /t\nmode = enforce\n[network]\ndefault = allow\n' >"$work/sk/t.ini"
+run "explain a packet socket under default = allow" 1 "$lsmguard" explain --policy-dir sk t socket packet &&
+	same "packet sockets are named, never implied" <(sed -n 2p "$work/out") <(echo "  rule:        [network] packet sockets (implied: a sockets line naming packet allows them)")
+run "explain a raw socket under default = allow" 0 "$lsmguard" explain --policy-dir sk t socket inet/raw
 printf '[policy]\nname = t\ncgroup = /t\nmode = enforce\n[files]\nsockets = unix\n' >"$work/sk/t.ini"
 run "sockets outside [network]" 1 "$lsmguard" check sk/t.ini &&
 	same "sockets belongs to [network]" <(head -n 1 "$work/err") <(echo "sk/t.ini:6: error: 'sockets' is only valid in [network]")

@@ -55,17 +55,35 @@ TEST(sockets_implied_by_the_network_default)
 	lg_compiled_free(c);
 	lg_policy_set_free(&set);
 
-	/* default = allow, or no [network]: every socket, and no rule for it */
+	/* default = allow, or no [network]: every socket but packet (it reads every service's
+	 * traffic), which is named when needed */
 	c = compile_text(HEADER "[network]\ndefault = allow\n", &set);
-	CHECK(!socket_denied(c, 17, 3, 768, &rule));
+	CHECK(socket_denied(c, 17, 3, 768, &rule));
+	CHECK_STR(lg_rule_source(c, rule)->object,
+		  "packet sockets (implied: a sockets line naming packet allows them)");
 	CHECK(!socket_denied(c, 2, 3, 255, &rule));
 	CHECK(!socket_denied(c, 63, 1, 0, &rule));
-	CHECK_INT(rule, 0);
 	lg_compiled_free(c);
 	lg_policy_set_free(&set);
 	c = compile_text(HEADER, &set);
 	CHECK(!socket_denied(c, 2, 1, 132, &rule));
-	CHECK_INT(rule, 0);
+	CHECK(socket_denied(c, 17, 2, 768, &rule));
+	lg_compiled_free(c);
+	lg_policy_set_free(&set);
+	/* default = allow with destination deny rules: raw, packet, SCTP and UDP-Lite would send
+	 * past them, so the deny set; listen and abstract-name deny rules do not count */
+	c = compile_text(HEADER "[network]\ndefault = allow\ndeny = 10.0.0.0/8\n", &set);
+	CHECK(socket_denied(c, 2, 3, 255, &rule));
+	CHECK_STR(lg_rule_source(c, rule)->object,
+		  "sockets other than: unix inet inet6 netlink (implied)");
+	CHECK(socket_denied(c, 2, 1, 132, &rule));
+	CHECK(!socket_denied(c, 2, 1, 6, &rule));
+	lg_compiled_free(c);
+	lg_policy_set_free(&set);
+	c = compile_text(HEADER "[network]\ndefault = allow\ndeny-listen = tcp 25\ndeny = @x\n",
+			 &set);
+	CHECK(!socket_denied(c, 2, 3, 255, &rule));
+	CHECK(socket_denied(c, 17, 3, 768, &rule));
 	lg_compiled_free(c);
 	lg_policy_set_free(&set);
 }
