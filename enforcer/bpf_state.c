@@ -51,6 +51,20 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	X(lg_socket_bind)                                                                         \
 	X(lg_socket_listen)                                                                       \
 	X(lg_sctp_bind_connect)                                                                   \
+	/* System V IPC and keys: the makers recorded, then decided (ipc.bpf.c) */                \
+	X(lg_shm_made)                                                                            \
+	X(lg_msg_queue_made)                                                                      \
+	X(lg_sem_made)                                                                            \
+	X(lg_key_made)                                                                            \
+	X(lg_shm_gone)                                                                            \
+	X(lg_msg_queue_gone)                                                                      \
+	X(lg_sem_gone)                                                                            \
+	X(lg_key_gone)                                                                            \
+	X(lg_ipc_permission)                                                                      \
+	X(lg_shm_shmctl)                                                                          \
+	X(lg_msg_queue_msgctl)                                                                    \
+	X(lg_sem_semctl)                                                                          \
+	X(lg_key_permission)                                                                      \
 	X(lg_unix_copy_seen)                                                                      \
 	X(lg_path_link)                                                                           \
 	X(lg_path_link_record)                                                                    \

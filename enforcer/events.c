@@ -83,6 +83,9 @@ static const char *const builtin_reasons[] = {
 	[LG_BUILTIN_MAIN_PID] = "a confined task cannot name another process than its own (or its "
 				"parent's under the same policy) as its unit's main process "
 				"(MAINPID=) to a service manager",
+	[LG_BUILTIN_OTHERS_OBJECTS] = "a confined task cannot reach System V IPC objects or keys made "
+				      "by another policy's tasks or by tasks under none unless its "
+				      "policy says [system] ipc-others = allow",
 	[LG_BUILTIN_SOURCE_ROUTE] = "a confined task whose policy decides destinations cannot send "
 				    "by a source route (IPv4 options, an IPv6 routing header): the "
 				    "packet would leave for another first hop than the address decided",

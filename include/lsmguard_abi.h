@@ -121,6 +121,9 @@ enum lg_decision {
  * fail2ban's netfilter modules and openvpn's tun need where they are not loaded at boot. Key
  * upcalls (request_key) stay refused. */
 #define LG_POLICY_SYSTEM_MODULE_AUTOLOAD 0x1000
+/* ipc-others = allow: System V IPC objects and keys made by another policy's tasks or by tasks
+ * under none (LG_BUILTIN_OTHERS_OBJECTS), as a service that shares them with another does. */
+#define LG_POLICY_SYSTEM_IPC_OTHERS 0x2000
 
 /* Value of the policy array map, indexed by policy id (0 is never used). */
 struct lg_policy_value {
@@ -144,8 +147,11 @@ struct lg_policy_value {
 	__u32 socket_rule;     /* rule id of the sockets decision (its line, or implied), for events */
 	__u32 net_flags;       /* LG_NET_POLICY_* */
 	__u64 capabilities; /* bit (1 << CAP_*): kept by [capabilities] (with capabilities_rule) */
+	/* The policy's name as a number (never 0): what the makers of System V IPC objects and
+	 * keys are recorded as (bpf_lsm/ipc.bpf.c), the same across reloads and restarts */
+	__u64 identity;
 };
-_Static_assert(sizeof(struct lg_policy_value) == 80, "lg_policy_value layout");
+_Static_assert(sizeof(struct lg_policy_value) == 88, "lg_policy_value layout");
 
 /*
  * [network] sockets. A socket is created when its family's bit is set and, for AF_INET and
@@ -594,7 +600,13 @@ enum lg_hook {
 	LG_HOOK_SOCKET_LISTEN = 57, /* listen() on an inet socket, at its bound address and port */
 	/* SCTP's own routes: sctp_connectx, sctp_bindx, a send that opens an association */
 	LG_HOOK_SCTP_BIND_CONNECT = 58,
-	LG_HOOK_COUNT = 59,
+	/* System V IPC objects and keys made outside the policy (bpf_lsm/ipc.bpf.c) */
+	LG_HOOK_IPC_PERMISSION = 59,
+	LG_HOOK_SHM_SHMCTL = 60,
+	LG_HOOK_MSG_QUEUE_MSGCTL = 61,
+	LG_HOOK_SEM_SEMCTL = 62,
+	LG_HOOK_KEY_PERMISSION = 63,
+	LG_HOOK_COUNT = 64,
 };
 
 /*
@@ -708,7 +720,10 @@ enum lg_builtin {
 	/* a source route (IPv4 options, an IPv6 routing header) under a policy that decides
 	 * destinations: the packet would leave for a first hop other than the address decided */
 	LG_BUILTIN_SOURCE_ROUTE = 32,
-	LG_BUILTIN_COUNT = 33,
+	/* a System V IPC object or a key made by another policy's task or one under none, without
+	 * [system] ipc-others = allow */
+	LG_BUILTIN_OTHERS_OBJECTS = 33,
+	LG_BUILTIN_COUNT = 34,
 };
 
 /*
@@ -720,18 +735,18 @@ enum lg_builtin {
  * the clock.
  */
 #define LG_BUILTIN_PROTECTIONS                                                                    \
-	((1U << LG_BUILTIN_CGROUP_MOVE) | (1U << LG_BUILTIN_BPF) | (1U << LG_BUILTIN_MODULE) |    \
-	 (1U << LG_BUILTIN_PTRACE) | (1U << LG_BUILTIN_BPFFS) | (1U << LG_BUILTIN_SELF) |       \
-	 (1U << LG_BUILTIN_SIGNAL) | (1U << LG_BUILTIN_CGROUP_FILE) | (1U << LG_BUILTIN_KNOB) |    \
-	 (1U << LG_BUILTIN_PERF) | (1U << LG_BUILTIN_PROTECTED) | (1U << LG_BUILTIN_RECEIVE) |   \
-	 (1U << LG_BUILTIN_OTHERS_BENEATH) | (1U << LG_BUILTIN_SERVICE_MANAGER) |    \
-	 (1U << LG_BUILTIN_TUNE) | (1U << LG_BUILTIN_HOST_CODE) | (1U << LG_BUILTIN_TERMINAL) |   \
-	 (1U << LG_BUILTIN_CREDENTIALS) |                                           \
-	 (1U << LG_BUILTIN_LOCKDOWN) | (1U << LG_BUILTIN_RAW_DISK) | (1U << LG_BUILTIN_KERNEL_LOG) | \
-	 (1U << LG_BUILTIN_HOST_CONTROL) | (1U << LG_BUILTIN_OTHER_POLICY) |                      \
-	 (1U << LG_BUILTIN_MAIN_PID))
+	((1ULL << LG_BUILTIN_CGROUP_MOVE) | (1ULL << LG_BUILTIN_BPF) | (1ULL << LG_BUILTIN_MODULE) |    \
+	 (1ULL << LG_BUILTIN_PTRACE) | (1ULL << LG_BUILTIN_BPFFS) | (1ULL << LG_BUILTIN_SELF) |       \
+	 (1ULL << LG_BUILTIN_SIGNAL) | (1ULL << LG_BUILTIN_CGROUP_FILE) | (1ULL << LG_BUILTIN_KNOB) |    \
+	 (1ULL << LG_BUILTIN_PERF) | (1ULL << LG_BUILTIN_PROTECTED) | (1ULL << LG_BUILTIN_RECEIVE) |   \
+	 (1ULL << LG_BUILTIN_OTHERS_BENEATH) | (1ULL << LG_BUILTIN_SERVICE_MANAGER) |    \
+	 (1ULL << LG_BUILTIN_TUNE) | (1ULL << LG_BUILTIN_HOST_CODE) | (1ULL << LG_BUILTIN_TERMINAL) |   \
+	 (1ULL << LG_BUILTIN_CREDENTIALS) |                                           \
+	 (1ULL << LG_BUILTIN_LOCKDOWN) | (1ULL << LG_BUILTIN_RAW_DISK) | (1ULL << LG_BUILTIN_KERNEL_LOG) | \
+	 (1ULL << LG_BUILTIN_HOST_CONTROL) | (1ULL << LG_BUILTIN_OTHER_POLICY) |                      \
+	 (1ULL << LG_BUILTIN_MAIN_PID) | (1ULL << LG_BUILTIN_OTHERS_OBJECTS))
 #define LG_BUILTIN_IS_PROTECTION(builtin)                                                         \
-	((builtin) < 32 && ((LG_BUILTIN_PROTECTIONS >> (builtin)) & 1U))
+	((builtin) < 64 && ((LG_BUILTIN_PROTECTIONS >> (builtin)) & 1ULL))
 
 #define LG_EVENT_DENIED 0x01    /* the verdict was deny (enforced unless LG_EVENT_AUDIT) */
 #define LG_EVENT_AUDIT 0x02     /* policy in audit mode: logged, not enforced */

@@ -1039,6 +1039,8 @@ static int compile_with_seed(const struct lg_policy_set *set, __u64 seed, unsign
 		value->mode = (__u8)p->mode;
 		value->bank = (__u8)cc.out->bank;
 		value->seed = seed;
+		/* Not seeded: the same number at every load (ipc.bpf.c records makers by it). */
+		value->identity = lg_hash_bytes(lg_hash_init(0), p->name, strlen(p->name)) | 1;
 		ret = add_defaults(&cc, p, id, value);
 		if (!ret)
 			ret = add_path_rules(&cc, p, id, LG_CLASS_FILE);

@@ -72,6 +72,7 @@ static const struct {
 	[LG_SYSTEM_MODULE_AUTOLOAD] = {"module-autoload",
 				       {"deny", "allow", NULL},
 				       {0, LG_POLICY_SYSTEM_MODULE_AUTOLOAD}},
+	[LG_SYSTEM_IPC_OTHERS] = {"ipc-others", {"deny", "allow", NULL}, {0, LG_POLICY_SYSTEM_IPC_OTHERS}},
 };
 
 const char *lg_system_key_name(enum lg_system_key key)
@@ -825,7 +826,7 @@ static int handle_system_key(struct parse_state *st, const char *key, const char
 	const char *names[LG_SYSTEM_KEY_COUNT + 1];
 	struct lg_system_setting *setting;
 	const char *const *values;
-	char hint[64], list[128];
+	char hint[64], list[256];
 	int k, v;
 
 	for (k = 0; k < LG_SYSTEM_KEY_COUNT; k++) {

@@ -108,6 +108,7 @@ enum lg_system_key {
 	LG_SYSTEM_RAW_DISKS = 8, /* raw-disks = deny | allow: opening block devices */
 	LG_SYSTEM_SIGNAL_OTHERS = 9, /* signal-others = deny | allow: other policies' processes */
 	LG_SYSTEM_MODULE_AUTOLOAD = 10, /* module-autoload = deny | allow: request_module */
+	LG_SYSTEM_IPC_OTHERS = 11, /* ipc-others = deny | allow: System V IPC and keys of others */
 	LG_SYSTEM_KEY_COUNT,
 };
 

@@ -522,7 +522,7 @@ TEST(parse_system_devices)
 	CHECK_STR(diag_line(&d, 2), "t.ini:9: error: unknown key 'device' in [system] (did you mean "
 				    "'devices'?); keys are devices, userns, mount, "
 				    "system-bus, cgroups, host-code, kernel-settings, clock, raw-disks, "
-				    "signal-others, module-autoload");
+				    "signal-others, module-autoload, ipc-others");
 	CHECK_STR(diag_line(&d, 3), "t.ini:10: error: section [system] appears twice (first at line "
 				    "5); merge the two");
 	lg_diag_free(&d);
@@ -549,7 +549,7 @@ TEST(parse_system_bus)
 	CHECK_STR(diag_line(&d, 1), "t.ini:7: error: unknown key 'systembus' in [system] (did you "
 				    "mean 'system-bus'?); keys are devices, userns, mount, "
 				    "system-bus, cgroups, host-code, kernel-settings, clock, raw-disks, "
-				    "signal-others, module-autoload");
+				    "signal-others, module-autoload, ipc-others");
 	lg_diag_free(&d);
 }
 
@@ -655,7 +655,7 @@ TEST(parse_system_signal_others_and_module_autoload)
 	CHECK_STR(diag_line(&d, 1), "t.ini:7: error: unknown key 'module-autolaod' in [system] (did "
 				    "you mean 'module-autoload'?); keys are devices, userns, mount, "
 				    "system-bus, cgroups, host-code, kernel-settings, clock, raw-disks, "
-				    "signal-others, module-autoload");
+				    "signal-others, module-autoload, ipc-others");
 	lg_diag_free(&d);
 }
 

@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Objects that processes share by number rather than by path: System V IPC (shared memory,
+ * message queues, semaphore sets) and the kernel's keys.
+ *
+ * Guarantee, for a task under a policy (LG_BUILTIN_OTHERS_OBJECTS, a protection: audit mode
+ * too): it reaches no such object made by a task of another policy or of none, unless its
+ * policy says [system] ipc-others = allow. System V: attaching another service's shared memory
+ * (root passes every IPC permission check: PostgreSQL's segment read and written), sending to
+ * or reading its message queue, operating its semaphores (ipc_permission, which every use and
+ * IPC_STAT pass), removing, changing or locking any of them (shm_shmctl, msg_queue_msgctl,
+ * sem_semctl). Keys: reading, writing, searching, linking or changing a key another service or
+ * the host made (key_permission), such as a secret in the user keyring every root service
+ * shares; keyrings themselves (the user, session and persistent keyrings the kernel makes on
+ * first use, by whoever asks) are not decided, the keys in them are.
+ *
+ * The maker is recorded when the object is made (shm, msg_queue, sem _alloc_security and
+ * key_alloc: LSM hooks, never skipped), by its kernel address, as the maker's policy identity
+ * (lg_policy_value.identity, the hash of its name: the same across reloads and restarts of the
+ * service, whose cgroup is then another) or LG_OWNER_NONE; forgotten when the object is freed.
+ * An object made before lsmguard's load has no record and is not decided. The records are
+ * sized for the kernel's own limits; a full map refuses the making of another object (ENOSPC)
+ * rather than leave it unrecorded.
+ */
+#include "common.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define LG_OWNER_NONE (~0ULL) /* made by a task under no policy */
+#define LG_MAX_OWNED 131072   /* shmmni 4096 + msgmni 32000 + semmni 32000, keys (maxkeys) */
+#define ENOSPC 28
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, LG_MAX_OWNED);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u64);
+	__type(value, __u64);
+} lg_owners SEC(".maps");
+
+/* Record the current task as the maker of the object at address object. */
+static __always_inline int lg_owner_record(__u64 object)
+{
+	const struct lg_policy_value *policy;
+	__u64 cgroup_id = 0, owner;
+
+	policy = lg_current_policy(&cgroup_id);
+	owner = policy ? policy->identity : LG_OWNER_NONE;
+	if (bpf_map_update_elem(&lg_owners, &object, &owner, BPF_ANY))
+		return -ENOSPC;
+	return 0;
+}
+
+static __always_inline void lg_owner_forget(__u64 object)
+{
+	bpf_map_delete_elem(&lg_owners, &object);
+}
+
+/*
+ * Whether a task under policy may reach the object at address object: made by its own policy,
+ * or made before lsmguard's load (no record), or the policy says ipc-others = allow. Otherwise
+ * the refusal, reported (what: the object in words).
+ */
+static __always_inline int lg_owner_decide(__u64 object, __u8 hook, const char *what, int size)
+{
+	const struct lg_policy_value *policy;
+	__u64 cgroup_id = 0, *owner;
+
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy || (policy->flags & LG_POLICY_SYSTEM_IPC_OTHERS))
+		return 0;
+	owner = bpf_map_lookup_elem(&lg_owners, &object);
+	if (!owner || *owner == policy->identity) {
+		lg_count_allowed(policy->id, hook);
+		return 0;
+	}
+	return lg_builtin_deny(policy, cgroup_id, hook, LG_BUILTIN_OTHERS_OBJECTS, what, size);
+}
+
+SEC("lsm/shm_alloc_security")
+int BPF_PROG(lg_shm_made, struct kern_ipc_perm *perm, int ret)
+{
+	return ret ? ret : lg_owner_record((__u64)perm);
+}
+
+SEC("lsm/msg_queue_alloc_security")
+int BPF_PROG(lg_msg_queue_made, struct kern_ipc_perm *perm, int ret)
+{
+	return ret ? ret : lg_owner_record((__u64)perm);
+}
+
+SEC("lsm/sem_alloc_security")
+int BPF_PROG(lg_sem_made, struct kern_ipc_perm *perm, int ret)
+{
+	return ret ? ret : lg_owner_record((__u64)perm);
+}
+
+SEC("lsm/shm_free_security")
+int BPF_PROG(lg_shm_gone, struct kern_ipc_perm *perm)
+{
+	lg_owner_forget((__u64)perm);
+	return 0;
+}
+
+SEC("lsm/msg_queue_free_security")
+int BPF_PROG(lg_msg_queue_gone, struct kern_ipc_perm *perm)
+{
+	lg_owner_forget((__u64)perm);
+	return 0;
+}
+
+SEC("lsm/sem_free_security")
+int BPF_PROG(lg_sem_gone, struct kern_ipc_perm *perm)
+{
+	lg_owner_forget((__u64)perm);
+	return 0;
+}
+
+static const char ipc_what[] = "a System V IPC object made outside the policy";
+
+SEC("lsm/ipc_permission")
+int BPF_PROG(lg_ipc_permission, struct kern_ipc_perm *ipcp, short flag, int ret)
+{
+	if (ret)
+		return ret;
+	return lg_owner_decide((__u64)ipcp, LG_HOOK_IPC_PERMISSION, ipc_what, sizeof(ipc_what));
+}
+
+/* IPC_RMID, IPC_SET, SHM_LOCK and the rest, which pass no ipc_permission for root. */
+SEC("lsm/shm_shmctl")
+int BPF_PROG(lg_shm_shmctl, struct kern_ipc_perm *perm, int cmd, int ret)
+{
+	if (ret || !perm) /* IPC_INFO, SHM_INFO: no object */
+		return ret;
+	return lg_owner_decide((__u64)perm, LG_HOOK_SHM_SHMCTL, ipc_what, sizeof(ipc_what));
+}
+
+SEC("lsm/msg_queue_msgctl")
+int BPF_PROG(lg_msg_queue_msgctl, struct kern_ipc_perm *perm, int cmd, int ret)
+{
+	if (ret || !perm)
+		return ret;
+	return lg_owner_decide((__u64)perm, LG_HOOK_MSG_QUEUE_MSGCTL, ipc_what, sizeof(ipc_what));
+}
+
+SEC("lsm/sem_semctl")
+int BPF_PROG(lg_sem_semctl, struct kern_ipc_perm *perm, int cmd, int ret)
+{
+	if (ret || !perm)
+		return ret;
+	return lg_owner_decide((__u64)perm, LG_HOOK_SEM_SEMCTL, ipc_what, sizeof(ipc_what));
+}
+
+extern const void key_type_keyring __ksym __weak;
+
+SEC("lsm/key_free")
+int BPF_PROG(lg_key_gone, struct key *key)
+{
+	lg_owner_forget((__u64)key);
+	return 0;
+}
+
+/* key_ref's low bit says "possessed"; the key is the rest. */
+#define LG_KEY_REF_POSSESSED 1UL
+
+SEC("lsm/key_permission")
+int BPF_PROG(lg_key_permission, key_ref_t key_ref, const struct cred *cred, int need_perm,
+	     int ret)
+{
+	static const char what[] = "a key made outside the policy";
+	struct key *key = (struct key *)((unsigned long)key_ref & ~LG_KEY_REF_POSSESSED);
+
+	if (ret || !key)
+		return ret;
+	/* Keyrings are made by the kernel for whoever asks first; the keys in them decide. */
+	if (&key_type_keyring && (const void *)BPF_CORE_READ(key, type) == &key_type_keyring)
+		return 0;
+	return lg_owner_decide((__u64)key, LG_HOOK_KEY_PERMISSION, what, sizeof(what));
+}
+
+/* Every key made, by whom (a second program on key_alloc, after protect.bpf.c's refusal of
+ * key upcalls). */
+SEC("lsm/key_alloc")
+int BPF_PROG(lg_key_made, struct key *key, const struct cred *cred, unsigned long flags, int ret)
+{
+	return ret ? ret : lg_owner_record((__u64)key);
+}

@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * System V IPC objects and keys made outside the policy (bpf_lsm/ipc.bpf.c): another service's
+ * shared memory, message queue, semaphores and keys are refused to a confined task, root or not,
+ * in enforce and audit mode (a protection), unless its policy says [system] ipc-others = allow;
+ * its own are its own. Attack run 5 (rows 1-3 of its table in docs/security.md) read another
+ * service's secret in the user keyring every root service shares and wrote another service's
+ * shared memory.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/mman.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "vmtest.h"
+#include "vmutil.h"
+
+#define IPC_CG "/lgt/ipc"
+#define IPC_AUDIT "/lgt/ipc-audit"
+#define IPC_OPEN "/lgt/ipc-open"
+#define IPC_VICTIM "/lgt/ipc-victim"
+#define USER 1000
+
+#define IPC_RULES "[files]\ndefault = allow\n[exec]\ndefault = allow\n"
+static const char ipc_policy[] = "[policy]\nname = ipc\ncgroup = " IPC_CG "\nmode = enforce\n" IPC_RULES;
+static const char ipc_audit_policy[] =
+    "[policy]\nname = ipc-audit\ncgroup = " IPC_AUDIT "\nmode = audit\n" IPC_RULES;
+static const char ipc_open_policy[] = "[policy]\nname = ipc-open\ncgroup = " IPC_OPEN
+				      "\nmode = enforce\n" IPC_RULES "[system]\nipc-others = allow\n";
+static const char ipc_victim_policy[] =
+    "[policy]\nname = ipc-victim\ncgroup = " IPC_VICTIM "\nmode = enforce\n" IPC_RULES;
+
+/* keyctl(2) and add_key(2): no libkeyutils in the VM */
+#define KEYCTL_SETPERM 5
+#define KEYCTL_READ 11
+#define KEY_SPEC_USER_KEYRING -4
+
+static void ipc_setup(void)
+{
+	if (daemon_pid() < 0)
+		VM_CHECK(daemon_start() > 0);
+	if (access(POLICY_DIR "/ipc.ini", F_OK) != 0) {
+		write_file(POLICY_DIR "/ipc.ini", ipc_policy, 0644);
+		write_file(POLICY_DIR "/ipc-audit.ini", ipc_audit_policy, 0644);
+		write_file(POLICY_DIR "/ipc-open.ini", ipc_open_policy, 0644);
+		write_file(POLICY_DIR "/ipc-victim.ini", ipc_victim_policy, 0644);
+		VM_CHECK(daemon_reload_wait());
+	}
+	make_cgroup(IPC_CG);
+	make_cgroup(IPC_AUDIT);
+	make_cgroup(IPC_OPEN);
+	make_cgroup(IPC_VICTIM);
+}
+
+/* The objects a service made: ids, and its key's serial. */
+struct made {
+	int shm, msg, sem;
+	long key;
+};
+
+/* Make a shared memory segment, a message queue, a semaphore set (all mode 0666) and a key in
+ * the user keyring readable by all, in the caller's cgroup; the ids through the result pipe. */
+static int do_make(const void *arg)
+{
+	struct made *m = (struct made *)arg;
+	static const char secret[] = "victim-secret";
+
+	m->shm = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0666);
+	m->msg = msgget(IPC_PRIVATE, IPC_CREAT | 0666);
+	m->sem = semget(IPC_PRIVATE, 1, IPC_CREAT | 0666);
+	if (m->shm < 0 || m->msg < 0 || m->sem < 0)
+		return 100 + errno;
+	char description[64];
+
+	/* its own name: add_key of an existing description would update that key */
+	snprintf(description, sizeof(description), "lgt-ipc-secret-%d", (int)getpid());
+	m->key = syscall(SYS_add_key, "user", description, secret, sizeof(secret) - 1,
+			 KEY_SPEC_USER_KEYRING);
+	if (m->key < 0)
+		return 150 + errno;
+	/* possessor, user, group, other: everything, so that only lsmguard decides */
+	if (syscall(SYS_keyctl, KEYCTL_SETPERM, m->key, 0x3f3f3f3f))
+		return 160 + errno;
+	return 0;
+}
+
+enum ipc_op { OP_SHMAT, OP_SHM_STAT, OP_SHM_RMID, OP_MSGSND, OP_MSGRCV, OP_SEMOP, OP_SEM_GETVAL,
+	      OP_KEY_READ, OP_COUNT };
+
+static const char *const op_names[OP_COUNT] = {
+    "shmat (write)", "shmctl IPC_STAT", "shmctl IPC_RMID (of a copy)", "msgsnd",
+    "msgrcv",	     "semop",		"semctl GETVAL",	       "keyctl read"};
+
+struct ipc_try {
+	const struct made *m;
+	enum ipc_op op;
+	uid_t uid;
+};
+
+static int do_op(const void *arg)
+{
+	const struct ipc_try *t = arg;
+	struct {
+		long type;
+		char text[8];
+	} msg = {1, "x"};
+	struct sembuf up = {0, 1, IPC_NOWAIT};
+	struct shmid_ds ds;
+	char buf[64];
+	void *at;
+
+	if (t->uid && (setgid(t->uid) || setuid(t->uid)))
+		return 200;
+	switch (t->op) {
+	case OP_SHMAT:
+		at = shmat(t->m->shm, NULL, 0);
+		if (at == (void *)-1)
+			return errno;
+		memcpy(at, "overwritten", 12);
+		shmdt(at);
+		return 0;
+	case OP_SHM_STAT:
+		return shmctl(t->m->shm, IPC_STAT, &ds) < 0 ? errno : 0;
+	case OP_SHM_RMID:
+		return shmctl(t->m->shm, IPC_RMID, NULL) < 0 ? errno : 0;
+	case OP_MSGSND:
+		return msgsnd(t->m->msg, &msg, 2, IPC_NOWAIT) ? errno : 0;
+	case OP_MSGRCV:
+		/* Something to read first is left by the victim (ENOMSG otherwise). */
+		return msgrcv(t->m->msg, &msg, sizeof(msg.text), 0, IPC_NOWAIT) < 0 ? errno : 0;
+	case OP_SEMOP:
+		return semop(t->m->sem, &up, 1) ? errno : 0;
+	case OP_SEM_GETVAL:
+		return semctl(t->m->sem, 0, GETVAL) < 0 ? errno : 0;
+	default:
+		return syscall(SYS_keyctl, KEYCTL_READ, t->m->key, buf, sizeof(buf)) < 0 ? errno : 0;
+	}
+}
+
+/* A message left in the victim's queue, for msgrcv to find. */
+static void leave_message(int msg)
+{
+	struct {
+		long type;
+		char text[8];
+	} one = {1, "v"};
+
+	VM_CHECK(msgsnd(msg, &one, 2, IPC_NOWAIT) == 0);
+}
+
+static void expect_op(int line, const char *cgroup, const struct made *m, enum ipc_op op,
+		      uid_t uid, int want)
+{
+	struct ipc_try t = {m, op, uid};
+	int got;
+
+	if (op == OP_MSGRCV)
+		leave_message(m->msg);
+	got = in_cgroup(cgroup, do_op, &t);
+	if (got != want)
+		VM_FAIL("line %d: %s as uid %u from %s: %d (%s), expected %d (%s)", line,
+			op_names[op], (unsigned)uid, cgroup ? cgroup : "no policy", got,
+			got > 0 && got < 200 ? strerror(got) : "-", want,
+			want ? strerror(want) : "success");
+}
+
+#define OTHERS_SOURCE                                                                             \
+	"\"source\":\"built-in: a confined task cannot reach System V IPC objects or keys made by " \
+	"another policy's tasks or by tasks under none unless its policy says [system] "          \
+	"ipc-others = allow\""
+
+/*
+ * Another policy's objects (made in IPC_VICTIM), and the host's (made under no policy): every
+ * use refused to the confined task, root and uid 1000, enforce and audit (a protection); a
+ * policy with ipc-others = allow and the unconfined control use them; the task's own objects
+ * are its own. IPC_RMID is tried last, on the segment of its own round.
+ */
+VM_TEST(ipc_objects_of_others_are_refused, 189)
+{
+	long mark;
+
+	ipc_setup();
+	mark = event_mark();
+	for (int maker = 0; maker < 2; maker++) {
+		/* shared with the children that make them, which report the ids there */
+		struct made *ids = mmap(NULL, 2 * sizeof(struct made), PROT_READ | PROT_WRITE,
+					MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		const char *made_in = maker ? NULL : IPC_VICTIM;
+		struct made others, own;
+
+		VM_CHECK(ids != MAP_FAILED);
+		if (ids == MAP_FAILED)
+			return;
+		VM_CHECK(in_cgroup(made_in, do_make, &ids[0]) == 0);
+		VM_CHECK(in_cgroup(IPC_CG, do_make, &ids[1]) == 0);
+		others = ids[0];
+		own = ids[1];
+		munmap(ids, 2 * sizeof(struct made));
+		printf("#   made %s: shm %d, msg %d, sem %d, key %ld\n",
+		       made_in ? made_in : "under no policy", others.shm, others.msg, others.sem,
+		       others.key);
+		for (int op = 0; op < OP_COUNT; op++) {
+			for (int u = 0; u < 2; u++) {
+				uid_t uid = u ? USER : 0;
+
+				if (op == OP_SHM_RMID)
+					continue; /* below, once */
+				expect_op(__LINE__, IPC_CG, &others, op, uid, EPERM);
+				expect_op(__LINE__, IPC_AUDIT, &others, op, uid, EPERM);
+				expect_op(__LINE__, IPC_OPEN, &others, op, uid, 0);
+				expect_op(__LINE__, NULL, &others, op, uid, 0);
+				expect_op(__LINE__, IPC_CG, &own, op, uid, 0);
+			}
+		}
+		expect_op(__LINE__, IPC_CG, &others, OP_SHM_RMID, 0, EPERM);
+		expect_op(__LINE__, IPC_AUDIT, &others, OP_SHM_RMID, 0, EPERM);
+		expect_op(__LINE__, IPC_CG, &own, OP_SHM_RMID, 0, 0);
+		expect_op(__LINE__, NULL, &others, OP_SHM_RMID, 0, 0);
+		msgctl(others.msg, IPC_RMID, NULL);
+		semctl(others.sem, 0, IPC_RMID);
+		msgctl(own.msg, IPC_RMID, NULL);
+		semctl(own.sem, 0, IPC_RMID);
+	}
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"ipc\"",
+			   "\"hook\":\"ipc_permission\"", "\"uid\":1000",
+			   "\"path\":\"a System V IPC object made outside the policy\"", OTHERS_SOURCE);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"ipc-audit\"",
+			   "\"hook\":\"shm_shmctl\"",
+			   "\"path\":\"a System V IPC object made outside the policy\"", OTHERS_SOURCE);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"ipc\"",
+			   "\"hook\":\"key_permission\"", "\"uid\":0",
+			   "\"path\":\"a key made outside the policy\"", OTHERS_SOURCE);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"ipc\"",
+			   "\"hook\":\"sem_semctl\"",
+			   "\"path\":\"a System V IPC object made outside the policy\"");
+}
