@@ -18,15 +18,19 @@
  * key_alloc: LSM hooks, never skipped), by its kernel address, as the maker's policy identity
  * (lg_policy_value.identity, the hash of its name: the same across reloads and restarts of the
  * service, whose cgroup is then another) or LG_OWNER_NONE; forgotten when the object is freed.
- * An object made before lsmguard's load has no record and is not decided. The records are
- * sized for the kernel's own limits; a full map refuses the making of another object (ENOSPC)
- * rather than leave it unrecorded.
+ * An object made before lsmguard's load has no record and is not decided. Keyrings are not
+ * recorded (never decided). The records are counted: a confined task makes no object once
+ * three quarters of them are used (ENOSPC: root may make a million keys), so that the host's
+ * and other services' objects always find room; an object the full map cannot hold is refused
+ * too (ENOSPC), whoever makes it.
  */
 #include "common.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
 #define LG_OWNER_NONE (~0ULL) /* made by a task under no policy */
+
+extern const void key_type_keyring __ksym __weak;
 #define LG_MAX_OWNED 131072   /* shmmni 4096 + msgmni 32000 + semmni 32000, keys (maxkeys) */
 #define ENOSPC 28
 
@@ -38,22 +42,46 @@ struct {
 	__type(value, __u64);
 } lg_owners SEC(".maps");
 
+/* How many records lg_owners holds. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} lg_owners_used SEC(".maps");
+
 /* Record the current task as the maker of the object at address object. */
 static __always_inline int lg_owner_record(__u64 object)
 {
 	const struct lg_policy_value *policy;
-	__u64 cgroup_id = 0, owner;
+	__u64 cgroup_id = 0, owner, *used;
+	__u32 zero = 0;
 
-	policy = lg_current_policy(&cgroup_id);
-	owner = policy ? policy->identity : LG_OWNER_NONE;
-	if (bpf_map_update_elem(&lg_owners, &object, &owner, BPF_ANY))
+	used = bpf_map_lookup_elem(&lg_owners_used, &zero);
+	if (!used)
 		return -ENOSPC;
-	return 0;
+	policy = lg_current_policy(&cgroup_id);
+	if (policy && *used >= LG_MAX_OWNED / 4 * 3)
+		return -ENOSPC;
+	owner = policy ? policy->identity : LG_OWNER_NONE;
+	if (bpf_map_update_elem(&lg_owners, &object, &owner, BPF_NOEXIST) == 0) {
+		__sync_fetch_and_add(used, 1);
+		return 0;
+	}
+	/* The address's record left by an object whose free was not seen: this one now. */
+	return bpf_map_update_elem(&lg_owners, &object, &owner, BPF_EXIST) ? -ENOSPC : 0;
 }
 
 static __always_inline void lg_owner_forget(__u64 object)
 {
-	bpf_map_delete_elem(&lg_owners, &object);
+	__u32 zero = 0;
+	__u64 *used;
+
+	if (bpf_map_delete_elem(&lg_owners, &object))
+		return;
+	used = bpf_map_lookup_elem(&lg_owners_used, &zero);
+	if (used)
+		__sync_fetch_and_sub(used, 1);
 }
 
 /*
@@ -151,8 +179,6 @@ int BPF_PROG(lg_sem_semctl, struct kern_ipc_perm *perm, int cmd, int ret)
 	return lg_owner_decide((__u64)perm, LG_HOOK_SEM_SEMCTL, ipc_what, sizeof(ipc_what));
 }
 
-extern const void key_type_keyring __ksym __weak;
-
 SEC("lsm/key_free")
 int BPF_PROG(lg_key_gone, struct key *key)
 {
@@ -183,5 +209,7 @@ int BPF_PROG(lg_key_permission, key_ref_t key_ref, const struct cred *cred, int 
 SEC("lsm/key_alloc")
 int BPF_PROG(lg_key_made, struct key *key, const struct cred *cred, unsigned long flags, int ret)
 {
-	return ret ? ret : lg_owner_record((__u64)key);
+	if (ret || (&key_type_keyring && (const void *)BPF_CORE_READ(key, type) == &key_type_keyring))
+		return ret;
+	return lg_owner_record((__u64)key);
 }
