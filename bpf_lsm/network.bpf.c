@@ -181,6 +181,26 @@ static __always_inline __u64 lg_dest_key(const struct lg_net_dest *dest)
 	return lg_hash_mix(lg_hash_mix(a, b), ((__u64)dest->port << 16) | dest->protocol);
 }
 
+/* Report a deny verdict on dest (object_kind: LG_EVENT_OBJECT_*, 0 for the hook's own) and
+ * return what the hook returns. */
+static __always_inline int lg_net_deny(const struct lg_policy_value *policy, __u64 cgroup_id,
+				       __u8 hook, __u32 rule, __u8 flags,
+				       const struct lg_net_dest *dest, __u8 object_kind)
+{
+	struct lg_event *ev = lg_event_start(policy, cgroup_id, hook, LG_DECISION_NET, rule, flags,
+					     lg_dest_key(dest), 0);
+
+	if (ev) {
+		ev->object_kind = object_kind;
+		ev->object.net.family = dest->family;
+		ev->object.net.protocol = dest->protocol;
+		ev->object.net.port = dest->port;
+		__builtin_memcpy(ev->object.net.addr, dest->addr, 16);
+		bpf_ringbuf_submit(ev, 0);
+	}
+	return lg_deny(policy, hook);
+}
+
 /*
  * The socket's cache (cache.bpf.h): the last allowed destination, for one policy and tag. Under
  * the lock, so that threads sharing the socket never leave one destination's address beside
@@ -238,7 +258,6 @@ static __always_inline int lg_net_check(struct sock *sk, const struct sockaddr *
 	const struct lg_policy_value *policy;
 	struct lg_sock_cache *cache;
 	struct lg_net_dest dest = {};
-	struct lg_event *ev;
 	__u64 cgroup_id = 0, tag;
 	__u8 flags = 0;
 	bool deny;
@@ -275,16 +294,7 @@ static __always_inline int lg_net_check(struct sock *sk, const struct sockaddr *
 		lg_count_allowed(policy->id, hook);
 		return 0;
 	}
-	ev = lg_event_start(policy, cgroup_id, hook, LG_DECISION_NET, rule, flags,
-			    lg_dest_key(&dest), 0);
-	if (ev) {
-		ev->object.net.family = dest.family;
-		ev->object.net.protocol = dest.protocol;
-		ev->object.net.port = dest.port;
-		__builtin_memcpy(ev->object.net.addr, dest.addr, 16);
-		bpf_ringbuf_submit(ev, 0);
-	}
-	return lg_deny(policy, hook);
+	return lg_net_deny(policy, cgroup_id, hook, rule, flags, &dest, 0);
 }
 
 /*
@@ -428,7 +438,6 @@ __weak __noinline int lg_listen_decide(struct lg_net_dest *local, __u32 hook)
 {
 	const struct lg_policy_value *policy;
 	struct lg_net_dest at;
-	struct lg_event *ev;
 	__u64 cgroup_id = 0;
 	__u8 flags = 0;
 	bool deny;
@@ -446,18 +455,9 @@ __weak __noinline int lg_listen_decide(struct lg_net_dest *local, __u32 hook)
 		lg_count_allowed(policy->id, (__u8)hook);
 		return 0;
 	}
-	ev = lg_event_start(policy, cgroup_id, (__u8)hook, LG_DECISION_NET, rule, flags,
-			    lg_dest_key(local), 0);
-	if (ev) {
-		if (hook == LG_HOOK_SCTP_BIND_CONNECT)
-			ev->object_kind = LG_EVENT_OBJECT_LISTEN; /* bindx: "access":"listen" */
-		ev->object.net.family = local->family;
-		ev->object.net.protocol = local->protocol;
-		ev->object.net.port = local->port;
-		__builtin_memcpy(ev->object.net.addr, local->addr, 16);
-		bpf_ringbuf_submit(ev, 0);
-	}
-	return lg_deny(policy, (__u8)hook);
+	/* SCTP's bindx: "access":"listen" (the hook also connects) */
+	return lg_net_deny(policy, cgroup_id, (__u8)hook, rule, flags, local,
+			   hook == LG_HOOK_SCTP_BIND_CONNECT ? LG_EVENT_OBJECT_LISTEN : 0);
 }
 
 /*
@@ -1087,7 +1087,6 @@ int BPF_PROG(lg_sctp_bind_connect, struct sock *sk, int optname, struct sockaddr
 {
 	const struct lg_policy_value *policy;
 	struct lg_net_dest dest = {};
-	struct lg_event *ev;
 	__u64 cgroup_id = 0;
 	__u8 flags = 0;
 	bool deny;
@@ -1113,14 +1112,5 @@ int BPF_PROG(lg_sctp_bind_connect, struct sock *sk, int optname, struct sockaddr
 		lg_count_allowed(policy->id, LG_HOOK_SCTP_BIND_CONNECT);
 		return 0;
 	}
-	ev = lg_event_start(policy, cgroup_id, LG_HOOK_SCTP_BIND_CONNECT, LG_DECISION_NET, rule,
-			    flags, lg_dest_key(&dest), 0);
-	if (ev) {
-		ev->object.net.family = dest.family;
-		ev->object.net.protocol = dest.protocol;
-		ev->object.net.port = dest.port;
-		__builtin_memcpy(ev->object.net.addr, dest.addr, 16);
-		bpf_ringbuf_submit(ev, 0);
-	}
-	return lg_deny(policy, LG_HOOK_SCTP_BIND_CONNECT);
+	return lg_net_deny(policy, cgroup_id, LG_HOOK_SCTP_BIND_CONNECT, rule, flags, &dest, 0);
 }

@@ -154,24 +154,11 @@ static int suite_setup(void)
 	return daemon_wrote_only_the_expected(NULL, 0) ? 0 : -1;
 }
 
-/* The suite booted with preempt=full (vm-tests/run-vm.sh preempt) reports as vm-preempt. */
-static bool booted_preempt_full(void)
-{
-	char line[1024] = "";
-	FILE *f = fopen("/proc/cmdline", "r");
-
-	if (f) {
-		if (!fgets(line, sizeof(line), f))
-			line[0] = 0;
-		fclose(f);
-	}
-	return strstr(line, " preempt=full") != NULL;
-}
-
 int main(int argc, char **argv)
 {
 	struct harness_suite vm = {
-		.name = booted_preempt_full() ? "vm-preempt" : "vm",
+		/* booted with preempt=full (vm-tests/run-vm.sh preempt): reported as vm-preempt */
+		.name = full_preemption_asked() ? "vm-preempt" : "vm",
 		.timeout_s = 120,
 		/* Cases may raise their alarm() up to 900 s (the 1,000-reload and flood cases). */
 		.hard_timeout_s = 960,
