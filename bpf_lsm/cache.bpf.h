@@ -128,25 +128,19 @@ struct lg_cache_probe {
 #define LG_S_IFDIR 0040000
 
 /*
- * A kind of its own for a unix socket's peer (unix.bpf.c): a write at the listener's bound path
- * decided by the rules alone, after the service manager's sockets; not a file open's verdict.
+ * Look up the verdict for file's name. True on a hit (allowed). Otherwise probe says whether the
+ * walk's verdict may be stored afterwards (lg_cache_store).
  */
-#define LG_CACHE_CLASS_UNIX_PEER 3
-
-/*
- * Look up the verdict for the name (dentry, in the mount whose root is mnt_root) of inode. True
- * on a hit (allowed). Otherwise probe says whether the walk's verdict may be stored afterwards
- * (lg_cache_store).
- */
-static __always_inline bool lg_cache_lookup_at(struct inode *inode, struct dentry *dentry,
-					       struct dentry *mnt_root, __u32 policy, __u32 class,
-					       bool write, struct lg_cache_probe *probe)
+static __always_inline bool lg_cache_lookup(struct file *file, __u32 policy, __u32 class,
+					    bool write, struct lg_cache_probe *probe)
 {
+	struct dentry *dentry = file->f_path.dentry;
+	struct inode *inode = file->f_inode;
 	struct lg_inode_cache *cache;
 	bool hit = false;
 
 	probe->cache = 0;
-	if (!inode || !dentry || !mnt_root)
+	if (!inode || !dentry)
 		return false;
 	/* Several names: decided by the original name too (path.bpf.h), never cached. */
 	if (inode->i_nlink != 1 && (inode->i_mode & LG_S_IFMT) != LG_S_IFDIR)
@@ -157,7 +151,7 @@ static __always_inline bool lg_cache_lookup_at(struct inode *inode, struct dentr
 	probe->want.dentry = (__u64)dentry;
 	probe->want.parent = (__u64)dentry->d_parent;
 	probe->want.hash_len = (__u64)dentry->d_name.len << 32 | dentry->d_name.hash;
-	probe->want.mnt_root = (__u64)mnt_root;
+	probe->want.mnt_root = (__u64)file->f_path.mnt->mnt_root;
 	probe->want.policy = policy;
 	probe->want.kind = class << 1 | (write ? 1 : 0);
 	cache = bpf_inode_storage_get(&lg_inode_cache, inode, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
@@ -177,14 +171,6 @@ static __always_inline bool lg_cache_lookup_at(struct inode *inode, struct dentr
 	}
 	bpf_spin_unlock(&cache->lock);
 	return hit;
-}
-
-/* The same for an open file's name. */
-static __always_inline bool lg_cache_lookup(struct file *file, __u32 policy, __u32 class,
-					    bool write, struct lg_cache_probe *probe)
-{
-	return lg_cache_lookup_at(file->f_inode, file->f_path.dentry, file->f_path.mnt->mnt_root,
-				  policy, class, write, probe);
 }
 
 /* Remember an allowed verdict that lg_cache_lookup missed, if it may be. */

@@ -189,15 +189,27 @@ int BPF_PROG(lg_key_gone, struct key *key)
 /* key_ref's low bit says "possessed"; the key is the rest. */
 #define LG_KEY_REF_POSSESSED 1UL
 
+/*
+ * The key is the first argument, a key_ref_t: on 6.1 its type in BTF is a pointer to a
+ * declared-only struct, which the verifier lets no program read from its context ("arg0 type
+ * FWD is not a struct"), so it is copied out of the context as a number.
+ */
 SEC("lsm/key_permission")
-int BPF_PROG(lg_key_permission, key_ref_t key_ref, const struct cred *cred, int need_perm,
-	     int ret)
+int lg_key_permission(unsigned long long *ctx)
 {
 	static const char what[] = "a key made outside the policy";
-	struct key *key = (struct key *)((unsigned long)key_ref & ~LG_KEY_REF_POSSESSED);
+	unsigned long long key_ref = 0;
+	int ret = (int)ctx[3];
+	struct key *key;
 
-	if (ret || !key)
+	if (ret)
 		return ret;
+	if (bpf_probe_read_kernel(&key_ref, sizeof(key_ref), ctx))
+		return lg_current_builtin_deny(LG_HOOK_KEY_PERMISSION, LG_BUILTIN_OTHERS_OBJECTS,
+					       what, sizeof(what)); /* cannot be: fail closed */
+	key = (struct key *)(key_ref & ~LG_KEY_REF_POSSESSED);
+	if (!key)
+		return 0;
 	/* Keyrings are made by the kernel for whoever asks first; the keys in them decide. */
 	if (&key_type_keyring && (const void *)BPF_CORE_READ(key, type) == &key_type_keyring)
 		return 0;

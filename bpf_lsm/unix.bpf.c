@@ -170,9 +170,7 @@ static __always_inline int lg_unix_peer(struct sock *other, __u8 hook)
 {
 	const struct lg_policy_value *policy;
 	struct unix_sock *peer = (struct unix_sock *)other;
-	struct lg_cache_probe probe;
 	struct lg_path_verdict v;
-	struct vfsmount *mnt;
 	struct dentry *dentry;
 	__u64 cgroup_id = 0;
 	__u8 kind;
@@ -183,18 +181,10 @@ static __always_inline int lg_unix_peer(struct sock *other, __u8 hook)
 	dentry = BPF_CORE_READ(peer, path.dentry);
 	if (!dentry)
 		return lg_unix_abstract(policy, cgroup_id, peer, hook);
-	mnt = BPF_CORE_READ(peer, path.mnt);
-	/* An allowed verdict on this name, cached as a file open's is (cache.bpf.h): a client
-	 * that connects again, or sends datagram after datagram, walks once. */
-	if (lg_cache_lookup_at(BPF_CORE_READ(dentry, d_inode), dentry,
-			       mnt ? BPF_CORE_READ(mnt, mnt_root) : 0, policy->id,
-			       LG_CACHE_CLASS_UNIX_PEER, true, &probe)) {
-		lg_count_cached(policy->id, hook);
-		return 0;
-	}
 	/* A write at the peer's bound path (the [files] rules), which also names the peer for
 	 * the service manager's sockets below. */
-	lg_path_decide(policy, LG_CLASS_FILE, LG_DECISION_FILE_WRITE, dentry, mnt, &v);
+	lg_path_decide(policy, LG_CLASS_FILE, LG_DECISION_FILE_WRITE, dentry,
+		       BPF_CORE_READ(peer, path.mnt), &v);
 	kind = 0;
 	if (!(v.flags & (LG_EVENT_WALK_LIMIT | LG_EVENT_DISCONNECTED)))
 		kind = lg_manager_socket_kind(policy, v.object);
@@ -217,8 +207,6 @@ static __always_inline int lg_unix_peer(struct sock *other, __u8 hook)
 		return 0;
 	}
 	lg_unix_rules_only(&v);
-	if (!v.deny && v.cacheable)
-		lg_cache_store(&probe);
 	return lg_path_verdict_finish(policy, cgroup_id, hook, LG_DECISION_FILE_WRITE, &v);
 }
 
