@@ -623,7 +623,8 @@ VM_TEST(a7_full_run_status_names_the_generation_in_force, 275)
 			while (status_json_generation(out, sizeof(out)) == gen &&
 			       now_ms() - start < 5000)
 				usleep(50 * 1000);
-			VM_CHECK(try_open("/lgt/a7-learn", "/etc/passwd", O_RDONLY) == 0);
+			write_file("/tmp/a7-learn-probe", "x\n", 0644);
+			VM_CHECK(try_open("/lgt/a7-learn", "/tmp/a7-learn-probe", O_RDONLY) == 0);
 			VM_CHECK(waitpid(pid, &status, 0) == pid);
 			printf("# learn --duration 1 with /run full: status 0x%x after %ld ms\n",
 			       status, now_ms() - start);
