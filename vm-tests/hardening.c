@@ -725,7 +725,7 @@ VM_TEST(pins_of_another_version_are_refused_with_the_reason, 200)
 		close(fd);
 	}
 	if (!strstr(err, "lsmguard: pinned map lg_policies is from another lsmguard version (type 2, "
-			 "key 4, value 8 bytes; this one expects type 2, key 4, value 80); run "
+			 "key 4, value 8 bytes; this one expects type 2, key 4, value 88); run "
 			 "'lsmguard unload' with the version that pinned it, then start this one"))
 		VM_FAIL("status said: %s", err);
 	VM_CHECK(run_command(unload, NULL, 0) == 0);
