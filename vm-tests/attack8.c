@@ -1,0 +1,468 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Attack run 8: an independent attacker against the newest rule kinds ([network] sockets,
+ * listen and abstract names, [capabilities] keep, the sd_notify MAINPID= protection). Each case
+ * asserts the SAFE outcome with the exact errno, so a failing case is an open route; each has an
+ * unconfined control that shows the route works.
+ *
+ * The attacker took over a service under policy a8 (enforce): every file and program allowed,
+ * [network] default = allow with two deny rules (127.0.0.2 and ::1, no protocol: "both"), the
+ * compatibility line the docs recommend for such a policy (sockets = unix inet inet6 netlink:
+ * no raw or packet socket), deny-listen on tcp 7777 and on every abstract name, and a
+ * [capabilities] section that keeps only CAP_SETUID and CAP_SETGID. It runs as root and, where
+ * the kernel lets a user, as uid 1000.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <linux/capability.h>
+#include <netinet/in.h>
+#include <netinet/ip_icmp.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <grp.h>
+
+#include "vmtest.h"
+#include "vmutil.h"
+
+#ifndef IPPROTO_MPTCP
+#define IPPROTO_MPTCP 262
+#endif
+#ifndef SECBIT_KEEP_CAPS
+#define SECBIT_KEEP_CAPS (1 << 4)
+#endif
+
+#define A8 "/lgt/a8"
+#define USER 1000
+#define A8_NOTIFY_DIR "/run/lgt-a8n"
+#define A8_NOTIFY A8_NOTIFY_DIR "/notify"
+
+static const char a8_policy[] = "[policy]\nname = a8\ncgroup = " A8 "\nmode = enforce\n"
+				"[files]\ndefault = allow\n[exec]\ndefault = allow\n"
+				"[network]\ndefault = allow\n"
+				"deny = 127.0.0.2\n"
+				"deny = ::1\n"
+				"deny-listen = tcp 7777\n"
+				"deny-listen = @*\n"
+				"sockets = unix inet inet6 netlink\n"
+				"[capabilities]\nkeep = CAP_SETUID, CAP_SETGID\n";
+
+static void a8_setup(void)
+{
+	if (daemon_pid() < 0)
+		VM_CHECK(daemon_start() > 0);
+	if (access(POLICY_DIR "/a8.ini", F_OK) != 0) {
+		write_file(POLICY_DIR "/a8.ini", a8_policy, 0644);
+		VM_CHECK(daemon_reload_wait());
+	}
+	make_cgroup(A8);
+}
+
+static int become(uid_t uid)
+{
+	if (!uid)
+		return 0;
+	if (setgroups(0, NULL) || setresgid(uid, uid, uid) || setresuid(uid, uid, uid))
+		return 1000 + errno;
+	return 0;
+}
+
+/* ---- [network]: ICMP echo ("ping") sockets, which `inet` always allows ---- */
+
+struct ping_arg {
+	int family;
+	const char *addr;
+	uid_t uid;
+	int how; /* 0: sendto, 1: connect then send, 2: UDP sendto port 9 (the rule's control) */
+};
+
+/* 0 when an echo was sent and its reply came back; else the errno of the first failing call. */
+static int do_ping(const void *p)
+{
+	const struct ping_arg *a = p;
+	struct sockaddr_storage ss = {0};
+	socklen_t len;
+	unsigned char pkt[64] = {0}, reply[256];
+	struct pollfd pfd;
+	int fd, ret;
+
+	if ((ret = become(a->uid)))
+		return ret;
+	if (a->family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(a->how == 2 ? 9 : 0);
+		inet_pton(AF_INET, a->addr, &sin->sin_addr);
+		len = sizeof(*sin);
+		pkt[0] = 8; /* ICMP_ECHO */
+	} else {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(a->how == 2 ? 9 : 0);
+		inet_pton(AF_INET6, a->addr, &sin6->sin6_addr);
+		len = sizeof(*sin6);
+		pkt[0] = 128; /* ICMPV6_ECHO_REQUEST */
+	}
+	memcpy(pkt + 8, "lgt-a8-exfiltrated", 18);
+	if (a->how == 2)
+		fd = socket(a->family, SOCK_DGRAM, 0);
+	else
+		fd = socket(a->family, SOCK_DGRAM,
+			    a->family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6);
+	if (fd < 0)
+		return 2000 + errno;
+	if (a->how == 1) {
+		if (connect(fd, (struct sockaddr *)&ss, len))
+			ret = errno;
+		else
+			ret = send(fd, pkt, sizeof(pkt), 0) < 0 ? errno : 0;
+	} else {
+		ret = sendto(fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&ss, len) < 0 ? errno : 0;
+	}
+	if (ret || a->how == 2) {
+		close(fd);
+		return ret;
+	}
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	ret = poll(&pfd, 1, 2000) == 1 && recv(fd, reply, sizeof(reply), 0) > 0 ? 0 : 3000;
+	close(fd);
+	return ret;
+}
+
+static void ping_expect(const char *cgroup, int family, const char *addr, uid_t uid, int how,
+			int expected, const char *what)
+{
+	struct ping_arg a = {family, addr, uid, how};
+	int got = in_cgroup(cgroup, do_ping, &a);
+
+	if (got != expected)
+		VM_FAIL("%s to %s as uid %u in %s: got %d, expected %d", what, addr, (unsigned)uid,
+			cgroup ? cgroup : "(no policy)", got, expected);
+}
+
+/*
+ * `deny = 127.0.0.2` (no protocol: "covers both") under default = allow, with the sockets line
+ * the docs give for such a policy (no raw, no packet). An ICMP echo socket (systemd's
+ * 50-default.conf opens them to every group: net.ipv4.ping_group_range = 0 2147483647) sends a
+ * datagram with any payload to the denied address and reads the reply: the rules name TCP and
+ * UDP only, ICMP matches none of them, and default = allow decides.
+ */
+VM_TEST(a8_ping_socket_reaches_a_denied_address, 280)
+{
+	static const uid_t uids[] = {0, USER};
+
+	a8_setup();
+	write_into("/proc/sys/net/ipv4/ping_group_range", "0 2147483647");
+	for (size_t i = 0; i < sizeof(uids) / sizeof(uids[0]); i++) {
+		uid_t uid = uids[i];
+
+		/* Controls: unconfined, the echo goes and comes back; confined, UDP is denied. */
+		ping_expect(NULL, AF_INET, "127.0.0.2", uid, 0, 0, "ping sendto");
+		ping_expect(NULL, AF_INET6, "::1", uid, 0, 0, "ping6 sendto");
+		ping_expect(A8, AF_INET, "127.0.0.2", uid, 2, EPERM, "UDP sendto");
+		ping_expect(A8, AF_INET6, "::1", uid, 2, EPERM, "UDP6 sendto");
+		/* The attack. */
+		ping_expect(A8, AF_INET, "127.0.0.2", uid, 0, EPERM, "ping sendto");
+		ping_expect(A8, AF_INET, "127.0.0.2", uid, 1, EPERM, "ping connect+send");
+		ping_expect(A8, AF_INET6, "::1", uid, 0, EPERM, "ping6 sendto");
+		ping_expect(A8, AF_INET6, "::1", uid, 1, EPERM, "ping6 connect+send");
+	}
+}
+
+/* ---- listen: MPTCP and an empty abstract name ---- */
+
+struct bind_arg {
+	int kind; /* 0: MPTCP 127.0.0.1:7777, 1: abstract name of length 0, 2: TCP 127.0.0.1:7777 */
+	uid_t uid;
+};
+
+static int do_bind(const void *p)
+{
+	const struct bind_arg *a = p;
+	int fd, ret;
+
+	if ((ret = become(a->uid)))
+		return ret;
+	if (a->kind == 1) {
+		struct sockaddr_un sun = {.sun_family = AF_UNIX};
+
+		fd = socket(AF_UNIX, SOCK_STREAM, 0);
+		if (fd < 0)
+			return 2000 + errno;
+		/* sun_path[0] = NUL and nothing after it: the abstract name "" (not an autobind) */
+		ret = bind(fd, (struct sockaddr *)&sun, sizeof(sa_family_t) + 1) ? errno : 0;
+		if (!ret)
+			ret = listen(fd, 1) ? errno : 0;
+		close(fd);
+		return ret;
+	}
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(7777),
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+
+	fd = socket(AF_INET, SOCK_STREAM, a->kind == 0 ? IPPROTO_MPTCP : 0);
+	if (fd < 0)
+		return 2000 + errno;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &(int){1}, sizeof(int));
+	ret = bind(fd, (struct sockaddr *)&sin, sizeof(sin)) ? errno : 0;
+	if (!ret)
+		ret = listen(fd, 1) ? errno : 0;
+	close(fd);
+	return ret;
+}
+
+VM_TEST(a8_listen_mptcp_and_empty_abstract_name, 281)
+{
+	static const uid_t uids[] = {0, USER};
+
+	a8_setup();
+	for (size_t i = 0; i < sizeof(uids) / sizeof(uids[0]); i++) {
+		for (int kind = 0; kind < 3; kind++) {
+			struct bind_arg a = {kind, uids[i]};
+			int free_ = in_cgroup(NULL, do_bind, &a), got = in_cgroup(A8, do_bind, &a);
+
+			if (free_ != 0)
+				VM_FAIL("control: kind %d as uid %u unconfined: %d", kind,
+					(unsigned)uids[i], free_);
+			if (got != EPERM)
+				VM_FAIL("kind %d (0 MPTCP, 1 abstract \"\", 2 TCP) as uid %u in " A8
+					": got %d, expected EPERM",
+					kind, (unsigned)uids[i], got);
+		}
+	}
+}
+
+/* ---- [capabilities]: checks the kernel makes without asking security_capable ---- */
+
+enum a8_cap_op {
+	A8_NICE,       /* setpriority(-20): CAP_SYS_NICE, through lsm/capable (the control) */
+	A8_LOW_MMAP,   /* mmap at 0x1000 (below vm.mmap_min_addr): CAP_SYS_RAWIO */
+	A8_SECUREBITS, /* prctl(PR_SET_SECUREBITS, SECBIT_KEEP_CAPS): CAP_SETPCAP */
+	A8_CAPSET_INH, /* capset adding CAP_SYS_NICE to inheritable, not permitted: CAP_SETPCAP */
+};
+
+struct cap_arg {
+	enum a8_cap_op op;
+	uid_t uid; /* USER: with the capability needed, as in capabilities.c */
+	int cap;
+};
+
+static int a8_user_with(int cap)
+{
+	struct __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct data[2] = {{0}};
+
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) || setgroups(0, NULL) || setgid(USER) ||
+	    setuid(USER))
+		return errno;
+	data[cap / 32].effective = data[cap / 32].permitted = 1u << (cap % 32);
+	if (syscall(SYS_capset, &header, data))
+		return errno;
+	return 0;
+}
+
+static int do_cap(const void *p)
+{
+	const struct cap_arg *a = p;
+	struct __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct data[2];
+	void *m;
+	int ret;
+
+	if (a->uid && (ret = a8_user_with(a->cap)))
+		return 1000 + ret;
+	switch (a->op) {
+	case A8_NICE:
+		return setpriority(PRIO_PROCESS, 0, -20) ? errno : 0;
+	case A8_LOW_MMAP:
+		m = mmap((void *)0x1000, 4096, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+		if (m == MAP_FAILED)
+			return errno;
+		ret = m == (void *)0x1000 ? 0 : 3000;
+		munmap(m, 4096);
+		return ret;
+	case A8_SECUREBITS:
+		return prctl(PR_SET_SECUREBITS, SECBIT_KEEP_CAPS, 0, 0, 0) ? errno : 0;
+	case A8_CAPSET_INH:
+		if (syscall(SYS_capget, &header, data))
+			return 1000 + errno;
+		/* drop CAP_SYS_NICE from permitted and effective, then ask for it inheritable */
+		data[0].permitted &= ~(1u << CAP_SYS_NICE);
+		data[0].effective &= ~(1u << CAP_SYS_NICE);
+		data[0].inheritable &= ~(1u << CAP_SYS_NICE);
+		if (syscall(SYS_capset, &header, data))
+			return 1000 + errno;
+		data[0].inheritable |= 1u << CAP_SYS_NICE;
+		return syscall(SYS_capset, &header, data) ? errno : 0;
+	}
+	return 3001;
+}
+
+static void cap_expect(const char *cgroup, enum a8_cap_op op, uid_t uid, int cap, int expected,
+		       const char *what)
+{
+	struct cap_arg a = {op, uid, cap};
+	int got = in_cgroup(cgroup, do_cap, &a);
+
+	if (got != expected)
+		VM_FAIL("%s as uid %u in %s: got %d, expected %d", what, (unsigned)uid,
+			cgroup ? cgroup : "(no policy)", got, expected);
+}
+
+/*
+ * The capability LSM asks itself (cap_capable), not security_capable, for the low mmap
+ * (cap_mmap_addr: CAP_SYS_RAWIO, the classic kernel NULL-dereference primitive), for
+ * securebits and for an inheritable set past the permitted one (CAP_SETPCAP): lsm/capable
+ * never runs for them, whatever [capabilities] keeps.
+ */
+VM_TEST(a8_capabilities_low_mmap_as_root, 282)
+{
+	a8_setup();
+	cap_expect(NULL, A8_NICE, 0, 0, 0, "setpriority(-20)");
+	cap_expect(A8, A8_NICE, 0, 0, EACCES, "setpriority(-20)"); /* the section is in force */
+	cap_expect(NULL, A8_LOW_MMAP, 0, 0, 0, "mmap at 0x1000");
+	cap_expect(A8, A8_LOW_MMAP, 0, 0, EPERM, "mmap at 0x1000");
+}
+
+VM_TEST(a8_capabilities_low_mmap_as_user_with_rawio, 283)
+{
+	a8_setup();
+	cap_expect(NULL, A8_LOW_MMAP, USER, 0, EPERM, "mmap at 0x1000 (no capability)");
+	cap_expect(NULL, A8_LOW_MMAP, USER, CAP_SYS_RAWIO, 0, "mmap at 0x1000");
+	cap_expect(A8, A8_LOW_MMAP, USER, CAP_SYS_RAWIO, EPERM, "mmap at 0x1000");
+}
+
+VM_TEST(a8_capabilities_setpcap_securebits_and_inheritable, 284)
+{
+	a8_setup();
+	cap_expect(NULL, A8_SECUREBITS, 0, 0, 0, "PR_SET_SECUREBITS");
+	cap_expect(NULL, A8_CAPSET_INH, 0, 0, 0, "capset inheritable past permitted");
+	cap_expect(NULL, A8_CAPSET_INH, USER, CAP_SYS_NICE, EPERM,
+		   "capset inheritable past permitted (no CAP_SETPCAP)");
+	cap_expect(A8, A8_SECUREBITS, 0, 0, EPERM, "PR_SET_SECUREBITS");
+	cap_expect(A8, A8_CAPSET_INH, 0, 0, EPERM, "capset inheritable past permitted");
+}
+
+/* ---- MAINPID=: shapes systemd 252 reads that the doc's list does not name ---- */
+
+struct a8_notify {
+	const char *format; /* one %ld: the daemon's pid */
+	long pid;
+	int route; /* 0: sendto; 1: connect, then splice from a pipe; 2: connect, then sendfile */
+};
+
+static int do_a8_notify(const void *p)
+{
+	const struct a8_notify *n = p;
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	char buf[256];
+	int len = snprintf(buf, sizeof(buf), n->format, n->pid), fd, ret = 0;
+
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", A8_NOTIFY);
+	fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+	if (fd < 0)
+		return 2000 + errno;
+	if (n->route == 0) {
+		ret = sendto(fd, buf, len, 0, (struct sockaddr *)&sun, sizeof(sun)) == len ? 0
+											  : errno;
+	} else if (connect(fd, (struct sockaddr *)&sun, sizeof(sun))) {
+		ret = 2100 + errno;
+	} else if (n->route == 1) {
+		int pfd[2];
+
+		if (pipe(pfd) || write(pfd[1], buf, len) != len)
+			ret = 2200;
+		else
+			ret = splice(pfd[0], NULL, fd, NULL, len, 0) == len ? 0 : errno;
+	} else {
+		char tmp[] = "/tmp/a8-notify-XXXXXX";
+		int tf = mkstemp(tmp);
+
+		if (tf < 0 || write(tf, buf, len) != len)
+			ret = 2300;
+		else
+			ret = sendfile(fd, tf, &(off_t){0}, len) == len ? 0 : errno;
+		unlink(tmp);
+	}
+	close(fd);
+	return ret;
+}
+
+/* Datagrams waiting at the receiver, read and counted; those holding needle counted apart. */
+static int a8_drain(int rfd, const char *needle, int *matching)
+{
+	char buf[512];
+	ssize_t n;
+	int count = 0;
+
+	*matching = 0;
+	while ((n = recv(rfd, buf, sizeof(buf) - 1, MSG_DONTWAIT)) >= 0) {
+		buf[n] = 0;
+		count++;
+		if (strstr(buf, needle))
+			(*matching)++;
+	}
+	return count;
+}
+
+VM_TEST(a8_mainpid_plus_sign_and_splice, 285)
+{
+	static const struct {
+		const char *format;
+		int route;
+	} tries[] = {
+	    {"MAINPID=+%ld", 0},	    /* strtoul takes the sign */
+	    {"MAINPID=\\%ld", 0},	    /* the escape goes before the digits */
+	    {"READY=1\nMAINPID=%ld", 1}, /* splice from a pipe into a connected socket */
+	    {"READY=1\nMAINPID=%ld", 2}, /* sendfile into a connected socket */
+	};
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	pid_t daemon;
+	int rfd, got, arrived, matching;
+	char needle[32];
+
+	a8_setup();
+	daemon = daemon_pid();
+	VM_CHECK(daemon > 0);
+	mkdir(A8_NOTIFY_DIR, 0755);
+	unlink(A8_NOTIFY);
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", A8_NOTIFY);
+	rfd = socket(AF_UNIX, SOCK_DGRAM, 0);
+	VM_CHECK(rfd >= 0);
+	VM_CHECK(bind(rfd, (struct sockaddr *)&sun, sizeof(sun)) == 0);
+	chmod(A8_NOTIFY, 0666);
+	snprintf(needle, sizeof(needle), "%ld", (long)daemon);
+	for (size_t i = 0; i < sizeof(tries) / sizeof(tries[0]); i++) {
+		struct a8_notify n = {tries[i].format, daemon, tries[i].route};
+
+		/* Control: unconfined, it arrives. */
+		a8_drain(rfd, needle, &matching);
+		got = in_cgroup(NULL, do_a8_notify, &n);
+		arrived = a8_drain(rfd, needle, &matching);
+		if (got != 0 || matching != 1)
+			VM_FAIL("control: \"%s\" route %d unconfined: %d, %d arrived", n.format,
+				n.route, got, matching);
+		got = in_cgroup(A8, do_a8_notify, &n);
+		arrived = a8_drain(rfd, needle, &matching);
+		if (got != EPERM || arrived != 0)
+			VM_FAIL("\"%s\" route %d from " A8 ": got %d (expected EPERM), %d arrived",
+				n.format, n.route, got, arrived);
+	}
+	close(rfd);
+	unlink(A8_NOTIFY);
+}
