@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -465,4 +466,119 @@ VM_TEST(a8_mainpid_plus_sign_and_splice, 285)
 	}
 	close(rfd);
 	unlink(A8_NOTIFY);
+}
+
+/* ---- SIGIO: the owner is the task's own process group, which it leads ---- */
+
+#define A8_OTHER "/lgt/a8-other"
+static const char a8_other_policy[] = "[policy]\nname = a8-other\ncgroup = " A8_OTHER
+				      "\nmode = enforce\n[files]\ndefault = allow\n"
+				      "[exec]\ndefault = allow\n[network]\ndefault = allow\n";
+
+struct a8_group_report {
+	int kill_errno;	 /* kill(v_other, SIGTERM) from the confined leader: EPERM expected */
+	int setown;	 /* fcntl(F_SETOWN, -own pgrp): 0 */
+	int alive_free;	 /* the unconfined member alive after the I/O */
+	int alive_other; /* the other policy's member alive after the I/O */
+};
+
+static void a8_sleep_forever(void)
+{
+	signal(SIGTERM, SIG_DFL);
+	for (;;)
+		pause();
+}
+
+/*
+ * The leader (C) of a process group whose other members are a process under no policy (V1) and
+ * one under policy a8-other (V2): as an administrator's pipeline started through a confining
+ * wrapper leaves them (`lsmguard exec a8 cmd1 | lsmguard exec a8-other cmd2`, or `| tee`: job
+ * control puts a pipeline in the group its first process leads). C, under a8 (no
+ * signal-others), names its own process group as a pipe's owner (allowed: its own group),
+ * F_SETSIG SIGTERM, O_ASYNC, and writes: each member of another policy or none must be spared,
+ * as kill() spares it.
+ */
+static void a8_group_run(const char *cgroup, struct a8_group_report *rep)
+{
+	int sync[2], rep_pipe[2];
+	pid_t c, v[2] = {0, 0};
+	char go = 0;
+
+	memset(rep, 0, sizeof(*rep));
+	VM_CHECK(pipe(sync) == 0 && pipe(rep_pipe) == 0);
+	c = fork();
+	VM_CHECK(c >= 0);
+	if (c == 0) {
+		struct a8_group_report r = {0};
+		int io[2];
+
+		close(sync[1]);
+		close(rep_pipe[0]);
+		signal(SIGTERM, SIG_IGN);
+		if (setpgid(0, 0))
+			_exit(1);
+		for (int i = 0; i < 2; i++) {
+			v[i] = fork();
+			if (v[i] == 0)
+				a8_sleep_forever();
+		}
+		if (write(rep_pipe[1], v, sizeof(v)) != sizeof(v))
+			_exit(2);
+		if (read(sync[0], &go, 1) != 1)
+			_exit(3);
+		r.kill_errno = kill(v[1], SIGTERM) ? errno : 0;
+		if (pipe(io))
+			_exit(4);
+		r.setown = fcntl(io[0], F_SETOWN, -getpgrp()) ? errno : 0;
+		fcntl(io[0], F_SETSIG, SIGTERM);
+		fcntl(io[0], F_SETFL, fcntl(io[0], F_GETFL) | O_ASYNC);
+		if (write(io[1], "x", 1) != 1)
+			_exit(5);
+		usleep(300 * 1000);
+		r.alive_free = waitpid(v[0], NULL, WNOHANG) == 0;
+		r.alive_other = waitpid(v[1], NULL, WNOHANG) == 0;
+		_exit(write(rep_pipe[1], &r, sizeof(r)) == sizeof(r) ? 0 : 6);
+	}
+	close(sync[0]);
+	close(rep_pipe[1]);
+	VM_CHECK(read(rep_pipe[0], v, sizeof(v)) == sizeof(v));
+	VM_CHECK(move_into_cgroup(A8_OTHER, v[1]));
+	if (cgroup)
+		VM_CHECK(move_into_cgroup(cgroup, c));
+	VM_CHECK(write(sync[1], &go, 1) == 1);
+	VM_CHECK(read(rep_pipe[0], rep, sizeof(*rep)) == sizeof(*rep));
+	waitpid(c, NULL, 0);
+	kill(v[0], SIGKILL);
+	kill(v[1], SIGKILL);
+	close(sync[1]);
+	close(rep_pipe[0]);
+}
+
+VM_TEST(a8_sigio_owner_own_group_as_leader_reaches_others, 286)
+{
+	struct a8_group_report rep;
+
+	a8_setup();
+	if (access(POLICY_DIR "/a8-other.ini", F_OK) != 0) {
+		write_file(POLICY_DIR "/a8-other.ini", a8_other_policy, 0644);
+		VM_CHECK(daemon_reload_wait());
+	}
+	make_cgroup(A8_OTHER);
+	/* Control: the leader under no policy kills both members. */
+	a8_group_run(NULL, &rep);
+	if (rep.kill_errno || rep.setown || rep.alive_free || rep.alive_other)
+		VM_FAIL("control: kill %d, F_SETOWN %d, alive: free %d, other %d", rep.kill_errno,
+			rep.setown, rep.alive_free, rep.alive_other);
+	a8_group_run(A8, &rep);
+	if (rep.kill_errno != EPERM)
+		VM_FAIL("kill() of the other policy's member from " A8 ": %d, expected EPERM",
+			rep.kill_errno);
+	if (rep.setown)
+		VM_FAIL("F_SETOWN of its own process group from " A8 ": %d", rep.setown);
+	if (!rep.alive_other)
+		VM_FAIL("SIGIO (F_SETSIG SIGTERM) to its own group from " A8
+			" killed the member under policy a8-other");
+	if (!rep.alive_free)
+		VM_FAIL("SIGIO (F_SETSIG SIGTERM) to its own group from " A8
+			" killed the member under no policy");
 }
