@@ -498,7 +498,7 @@ static void a8_sleep_forever(void)
  * F_SETSIG SIGTERM, O_ASYNC, and writes: each member of another policy or none must be spared,
  * as kill() spares it.
  */
-static void a8_group_run(const char *cgroup, struct a8_group_report *rep)
+static void a8_group_run(const char *cgroup, uid_t uid, struct a8_group_report *rep)
 {
 	int sync[2], rep_pipe[2];
 	pid_t c, v[2] = {0, 0};
@@ -515,7 +515,7 @@ static void a8_group_run(const char *cgroup, struct a8_group_report *rep)
 		close(sync[1]);
 		close(rep_pipe[0]);
 		signal(SIGTERM, SIG_IGN);
-		if (setpgid(0, 0))
+		if (setpgid(0, 0) || become(uid))
 			_exit(1);
 		for (int i = 0; i < 2; i++) {
 			v[i] = fork();
@@ -556,6 +556,7 @@ static void a8_group_run(const char *cgroup, struct a8_group_report *rep)
 
 VM_TEST(a8_sigio_owner_own_group_as_leader_reaches_others, 286)
 {
+	static const uid_t uids[] = {0, USER};
 	struct a8_group_report rep;
 
 	a8_setup();
@@ -564,23 +565,31 @@ VM_TEST(a8_sigio_owner_own_group_as_leader_reaches_others, 286)
 		VM_CHECK(daemon_reload_wait());
 	}
 	make_cgroup(A8_OTHER);
-	/* Control: the leader under no policy kills both members. */
-	a8_group_run(NULL, &rep);
-	if (rep.kill_errno || rep.setown || rep.alive_free || rep.alive_other)
-		VM_FAIL("control: kill %d, F_SETOWN %d, alive: free %d, other %d", rep.kill_errno,
-			rep.setown, rep.alive_free, rep.alive_other);
-	a8_group_run(A8, &rep);
-	if (rep.kill_errno != EPERM)
-		VM_FAIL("kill() of the other policy's member from " A8 ": %d, expected EPERM",
-			rep.kill_errno);
-	if (rep.setown)
-		VM_FAIL("F_SETOWN of its own process group from " A8 ": %d", rep.setown);
-	if (!rep.alive_other)
-		VM_FAIL("SIGIO (F_SETSIG SIGTERM) to its own group from " A8
-			" killed the member under policy a8-other");
-	if (!rep.alive_free)
-		VM_FAIL("SIGIO (F_SETSIG SIGTERM) to its own group from " A8
-			" killed the member under no policy");
+	for (size_t i = 0; i < sizeof(uids) / sizeof(uids[0]); i++) {
+		unsigned u = (unsigned)uids[i];
+
+		/* Control: the leader under no policy kills both members. */
+		a8_group_run(NULL, uids[i], &rep);
+		if (rep.kill_errno || rep.setown || rep.alive_free || rep.alive_other)
+			VM_FAIL("control as uid %u: kill %d, F_SETOWN %d, alive: free %d, other %d",
+				u, rep.kill_errno, rep.setown, rep.alive_free, rep.alive_other);
+		a8_group_run(A8, uids[i], &rep);
+		if (rep.kill_errno != EPERM)
+			VM_FAIL("kill() of the other policy's member from " A8
+				" as uid %u: %d, expected EPERM",
+				u, rep.kill_errno);
+		if (rep.setown)
+			VM_FAIL("F_SETOWN of its own process group from " A8 " as uid %u: %d", u,
+				rep.setown);
+		if (!rep.alive_other)
+			VM_FAIL("SIGIO (F_SETSIG SIGTERM) to its own group from " A8
+				" as uid %u killed the member under policy a8-other",
+				u);
+		if (!rep.alive_free)
+			VM_FAIL("SIGIO (F_SETSIG SIGTERM) to its own group from " A8
+				" as uid %u killed the member under no policy",
+				u);
+	}
 }
 
 /* ---- MPTCP: subflows the kernel's path manager opens to addresses the peer announces ---- */
