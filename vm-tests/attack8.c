@@ -599,6 +599,13 @@ VM_TEST(a8_sigio_owner_own_group_as_leader_reaches_others, 286)
 #include <linux/netlink.h>
 
 #define A8_MPTCP_PORT 7400 /* 0x1CE8 */
+#define A8_DENY "/lgt/a8-deny"
+/* A policy that reaches one destination only, and names no sockets (implied: unix inet inet6
+ * netlink). */
+static const char a8_deny_policy[] = "[policy]\nname = a8-deny\ncgroup = " A8_DENY
+				     "\nmode = enforce\n[files]\ndefault = allow\n"
+				     "[exec]\ndefault = allow\n[network]\ndefault = deny\n"
+				     "allow = 127.0.0.1 tcp 7400\n";
 
 struct a8_nlmsg {
 	struct nlmsghdr nh;
@@ -812,9 +819,14 @@ static pid_t a8_mptcp_server(void)
 VM_TEST(a8_mptcp_subflow_to_an_announced_denied_address, 287)
 {
 	pid_t server;
-	int ret, free_, got;
+	int ret, free_, got, got_deny;
 
 	a8_setup();
+	if (access(POLICY_DIR "/a8-deny.ini", F_OK) != 0) {
+		write_file(POLICY_DIR "/a8-deny.ini", a8_deny_policy, 0644);
+		VM_CHECK(daemon_reload_wait());
+	}
+	make_cgroup(A8_DENY);
 	ret = a8_mptcp_pm(false);
 	if (ret == ENOENT)
 		VM_SKIP("no mptcp_pm generic netlink family");
@@ -824,12 +836,14 @@ VM_TEST(a8_mptcp_subflow_to_an_announced_denied_address, 287)
 	free_ = in_cgroup(NULL, do_mptcp_client, NULL);
 	usleep(300 * 1000);
 	got = in_cgroup(A8, do_mptcp_client, NULL);
+	usleep(300 * 1000);
+	got_deny = in_cgroup(A8_DENY, do_mptcp_client, NULL);
 	kill(server, SIGKILL);
 	waitpid(server, NULL, 0);
 	a8_mptcp_pm(true);
-	printf("# unconfined client: %d, confined client: %d (connections to 127.0.0.2:7400 x100 "
-	       "+ subflows)\n",
-	       free_, got);
+	printf("# unconfined client: %d, confined clients: a8 %d, a8-deny %d (connections to "
+	       "127.0.0.2:7400 x100 + subflows)\n",
+	       free_, got, got_deny);
 	if (free_ < 100)
 		VM_FAIL("control: the unconfined client got no subflow to 127.0.0.2: %d", free_);
 	if (got >= 1000)
@@ -838,4 +852,10 @@ VM_TEST(a8_mptcp_subflow_to_an_announced_denied_address, 287)
 		VM_FAIL("the confined client (deny = 127.0.0.2) has %d connection(s) to "
 			"127.0.0.2:7400 through its MPTCP subflows (%d)",
 			got / 100, got);
+	if (got_deny >= 1000)
+		VM_FAIL("the confined client under a8-deny failed: %d", got_deny);
+	else if (got_deny >= 100)
+		VM_FAIL("the confined client under a8-deny (default = deny, allow = 127.0.0.1 tcp "
+			"7400) has %d connection(s) to 127.0.0.2:7400 through its MPTCP subflows (%d)",
+			got_deny / 100, got_deny);
 }
