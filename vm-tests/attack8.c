@@ -25,6 +25,7 @@
 #include <netinet/in.h>
 #include <netinet/ip_icmp.h>
 #include <sys/mman.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/sendfile.h>
@@ -498,7 +499,9 @@ static void a8_sleep_forever(void)
  * F_SETSIG SIGTERM, O_ASYNC, and writes: each member of another policy or none must be spared,
  * as kill() spares it.
  */
-static void a8_group_run(const char *cgroup, uid_t uid, struct a8_group_report *rep)
+/* how: 0 F_SETOWN -pgrp on a pipe; 1 F_SETOWN_EX F_OWNER_PGRP on a pipe; 2 FIOSETOWN -pgrp on a
+ * socketpair. */
+static void a8_group_run(const char *cgroup, uid_t uid, int how, struct a8_group_report *rep)
 {
 	int sync[2], rep_pipe[2];
 	pid_t c, v[2] = {0, 0};
@@ -527,9 +530,19 @@ static void a8_group_run(const char *cgroup, uid_t uid, struct a8_group_report *
 		if (read(sync[0], &go, 1) != 1)
 			_exit(3);
 		r.kill_errno = kill(v[1], SIGTERM) ? errno : 0;
-		if (pipe(io))
+		if (how == 2 ? socketpair(AF_UNIX, SOCK_STREAM, 0, io) : pipe(io))
 			_exit(4);
-		r.setown = fcntl(io[0], F_SETOWN, -getpgrp()) ? errno : 0;
+		if (how == 0) {
+			r.setown = fcntl(io[0], F_SETOWN, -getpgrp()) ? errno : 0;
+		} else if (how == 1) {
+			struct f_owner_ex ex = {F_OWNER_PGRP, getpgrp()};
+
+			r.setown = fcntl(io[0], F_SETOWN_EX, &ex) ? errno : 0;
+		} else {
+			int who = -getpgrp();
+
+			r.setown = ioctl(io[0], FIOSETOWN, &who) ? errno : 0;
+		}
 		fcntl(io[0], F_SETSIG, SIGTERM);
 		fcntl(io[0], F_SETFL, fcntl(io[0], F_GETFL) | O_ASYNC);
 		if (write(io[1], "x", 1) != 1)
@@ -565,15 +578,17 @@ VM_TEST(a8_sigio_owner_own_group_as_leader_reaches_others, 286)
 		VM_CHECK(daemon_reload_wait());
 	}
 	make_cgroup(A8_OTHER);
-	for (size_t i = 0; i < sizeof(uids) / sizeof(uids[0]); i++) {
+	for (size_t k = 0; k < 2 * 3; k++) {
+		size_t i = k / 3;
+		int how = (int)(k % 3);
 		unsigned u = (unsigned)uids[i];
 
 		/* Control: the leader under no policy kills both members. */
-		a8_group_run(NULL, uids[i], &rep);
+		a8_group_run(NULL, uids[i], how, &rep);
 		if (rep.kill_errno || rep.setown || rep.alive_free || rep.alive_other)
 			VM_FAIL("control as uid %u: kill %d, F_SETOWN %d, alive: free %d, other %d",
 				u, rep.kill_errno, rep.setown, rep.alive_free, rep.alive_other);
-		a8_group_run(A8, uids[i], &rep);
+		a8_group_run(A8, uids[i], how, &rep);
 		if (rep.kill_errno != EPERM)
 			VM_FAIL("kill() of the other policy's member from " A8
 				" as uid %u: %d, expected EPERM",
@@ -583,12 +598,12 @@ VM_TEST(a8_sigio_owner_own_group_as_leader_reaches_others, 286)
 				rep.setown);
 		if (!rep.alive_other)
 			VM_FAIL("SIGIO (F_SETSIG SIGTERM) to its own group from " A8
-				" as uid %u killed the member under policy a8-other",
-				u);
+				" as uid %u (setter %d) killed the member under policy a8-other",
+				u, how);
 		if (!rep.alive_free)
 			VM_FAIL("SIGIO (F_SETSIG SIGTERM) to its own group from " A8
-				" as uid %u killed the member under no policy",
-				u);
+				" as uid %u (setter %d) killed the member under no policy",
+				u, how);
 	}
 }
 
@@ -858,4 +873,117 @@ VM_TEST(a8_mptcp_subflow_to_an_announced_denied_address, 287)
 		VM_FAIL("the confined client under a8-deny (default = deny, allow = 127.0.0.1 tcp "
 			"7400) has %d connection(s) to 127.0.0.2:7400 through its MPTCP subflows (%d)",
 			got_deny / 100, got_deny);
+}
+
+/* ---- abstract names: a listener on an autobound name under deny-listen = @* ---- */
+
+struct a8_autobind {
+	uid_t uid;
+	int report; /* write end: the autobound name's length and bytes */
+	int go;	    /* read end: the parent has connected (or given up) */
+};
+
+/* Autobind (bind with sun_family alone), listen, tell the parent the name, accept once. 0 when
+ * a connection was accepted; the errno of bind or listen; 3000 when none came. */
+static int do_autobind_listen(const void *p)
+{
+	const struct a8_autobind *a = p;
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	socklen_t len = sizeof(sa_family_t);
+	int fd, ret, c;
+	char done;
+
+	if ((ret = become(a->uid)))
+		return ret;
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (fd < 0)
+		return 2000 + errno;
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sa_family_t)))
+		ret = errno;
+	else if (listen(fd, 1))
+		ret = errno;
+	len = sizeof(sun);
+	if (!ret && getsockname(fd, (struct sockaddr *)&sun, &len))
+		ret = 2100 + errno;
+	if (ret)
+		len = 0;
+	if (write(a->report, &len, sizeof(len)) != sizeof(len) ||
+	    (len && write(a->report, &sun, len) != (ssize_t)len))
+		return 2200;
+	if (ret)
+		return ret;
+	if (read(a->go, &done, 1) != 1)
+		return 2300;
+	fcntl(fd, F_SETFL, O_NONBLOCK);
+	c = accept(fd, NULL, NULL);
+	ret = c >= 0 ? 0 : 3000;
+	if (c >= 0)
+		close(c);
+	close(fd);
+	return ret;
+}
+
+/* A confined listener on an autobound abstract name; an outside client finds the name (here from
+ * getsockname; anyone can read it in /proc/net/unix) and connects. Returns the listener's
+ * result; *connected whether the client's connect succeeded. */
+static int a8_autobind_try(const char *cgroup, uid_t uid, bool *connected)
+{
+	int rep[2], go[2], result = OP_NO_RESULT;
+	struct a8_autobind a = {uid, 0, 0};
+	struct sockaddr_un sun;
+	socklen_t len = 0;
+	pid_t pid;
+
+	*connected = false;
+	VM_CHECK(pipe(rep) == 0 && pipe(go) == 0);
+	a.report = rep[1];
+	a.go = go[0];
+	pid = fork();
+	VM_CHECK(pid >= 0);
+	if (pid == 0) {
+		close(rep[0]);
+		close(go[1]);
+		_exit(in_cgroup(cgroup, do_autobind_listen, &a) & 0xff ? 1 : 0);
+	}
+	close(rep[1]);
+	close(go[0]);
+	if (read(rep[0], &len, sizeof(len)) == sizeof(len) && len > sizeof(sa_family_t) &&
+	    len <= sizeof(sun) && read(rep[0], &sun, len) == (ssize_t)len) {
+		int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+		*connected = fd >= 0 && connect(fd, (struct sockaddr *)&sun, len) == 0;
+		if (fd >= 0)
+			close(fd);
+	}
+	if (write(go[1], "g", 1) != 1)
+		*connected = false;
+	close(go[1]);
+	close(rep[0]);
+	waitpid(pid, NULL, 0);
+	result = *connected ? 0 : -1;
+	return result;
+}
+
+/*
+ * deny-listen = @* (a8): no abstract server. listen() on an ephemeral TCP port is decided (a
+ * backdoor there needs a rule, docs/policy.md); listen() on an autobound abstract name is not,
+ * and its name is public (/proc/net/unix): the confined service serves anyone who looks.
+ */
+VM_TEST(a8_abstract_autobind_listener_is_a_backdoor, 288)
+{
+	static const uid_t uids[] = {0, USER};
+	bool connected;
+
+	a8_setup();
+	for (size_t i = 0; i < sizeof(uids) / sizeof(uids[0]); i++) {
+		a8_autobind_try(NULL, uids[i], &connected);
+		if (!connected)
+			VM_FAIL("control: no connection to an unconfined autobound listener (uid %u)",
+				(unsigned)uids[i]);
+		a8_autobind_try(A8, uids[i], &connected);
+		if (connected)
+			VM_FAIL("an outside client connected to the autobound abstract listener of "
+				A8 " (deny-listen = @*) as uid %u: bind and listen() allowed",
+				(unsigned)uids[i]);
+	}
 }
