@@ -10,7 +10,16 @@
  * compatibility line the docs recommend for such a policy (sockets = unix inet inet6 netlink:
  * no raw or packet socket), deny-listen on tcp 7777 and on every abstract name, and a
  * [capabilities] section that keeps only CAP_SETUID and CAP_SETGID. It runs as root and, where
- * the kernel lets a user, as uid 1000.
+ * the kernel lets a user, as uid 1000. a8-other (everything allowed) is "another service";
+ * a8-deny (default = deny, one allowed destination) a policy that decides every destination.
+ *
+ * Open when the run ended (failing cases; docs/security.md, "Found by attack run 8"): ICMP echo
+ * sockets past deny rules (a8_ping_socket_reaches_a_denied_address); capabilities the
+ * capability LSM checks without security_capable (a8_capabilities_*); SIGIO to the members of
+ * a process group the confined task leads (a8_sigio_owner_own_group_as_leader_reaches_others);
+ * MPTCP subflows to an announced address (a8_mptcp_subflow_to_an_announced_denied_address); a
+ * listener on an autobound abstract name (a8_abstract_autobind_listener_is_a_backdoor). Held:
+ * a8_listen_mptcp_and_empty_abstract_name, a8_mainpid_plus_sign_and_splice.
  */
 #include <errno.h>
 #include <fcntl.h>
