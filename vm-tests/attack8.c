@@ -772,7 +772,7 @@ static int a8_tcp_to_denied(void)
 }
 
 /* An MPTCP client of 127.0.0.1:7400 (allowed): the connections to 127.0.0.2:7400 that exist
- * 1.5 s after its first bytes, times 100, plus the subflows MPTCP_INFO counts; or an errno
+ * once it has written (4 s at most), times 100, plus the subflows MPTCP_INFO counts; or an errno
  * above 1000. */
 static int do_mptcp_client(const void *p)
 {
@@ -787,16 +787,27 @@ static int do_mptcp_client(const void *p)
 		return 1000 + errno;
 	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)))
 		return 2000 + errno;
-	if (write(fd, "hello", 5) != 5)
-		return 3000 + errno;
-	usleep(1500 * 1000);
-	if (write(fd, "again", 5) != 5)
-		return 3000 + errno;
+	/* The announcement comes once the connection is fully established (data acked): wait
+	 * for the subflow up to 4 s, writing now and then. */
+	for (int i = 0; i < 40; i++) {
+		if (i % 5 == 0 && write(fd, "hello", 5) != 5)
+			return 3000 + errno;
+		len = sizeof(info);
+		if (!getsockopt(fd, SOL_MPTCP, MPTCP_INFO, &info, &len) && info.mptcpi_subflows)
+			break;
+		usleep(100 * 1000);
+	}
 	usleep(200 * 1000);
-	getsockopt(fd, SOL_MPTCP, MPTCP_INFO, &info, &len);
 	ret = a8_tcp_to_denied() * 100 + info.mptcpi_subflows;
 	close(fd);
 	return ret;
+}
+
+/* Until the previous client's connections to 127.0.0.2 are gone (2 s at most). */
+static void a8_settle(void)
+{
+	for (int i = 0; i < 20 && a8_tcp_to_denied() > 0; i++)
+		usleep(100 * 1000);
 }
 
 static pid_t a8_mptcp_server(void)
@@ -858,9 +869,9 @@ VM_TEST(a8_mptcp_subflow_to_an_announced_denied_address, 287)
 	server = a8_mptcp_server();
 	VM_CHECK(server > 0);
 	free_ = in_cgroup(NULL, do_mptcp_client, NULL);
-	usleep(300 * 1000);
+	a8_settle();
 	got = in_cgroup(A8, do_mptcp_client, NULL);
-	usleep(300 * 1000);
+	a8_settle();
 	got_deny = in_cgroup(A8_DENY, do_mptcp_client, NULL);
 	kill(server, SIGKILL);
 	waitpid(server, NULL, 0);
@@ -868,17 +879,17 @@ VM_TEST(a8_mptcp_subflow_to_an_announced_denied_address, 287)
 	printf("# unconfined client: %d, confined clients: a8 %d, a8-deny %d (connections to "
 	       "127.0.0.2:7400 x100 + subflows)\n",
 	       free_, got, got_deny);
-	if (free_ < 100)
+	if (free_ < 100 || free_ % 100 == 0)
 		VM_FAIL("control: the unconfined client got no subflow to 127.0.0.2: %d", free_);
 	if (got >= 1000)
 		VM_FAIL("the confined client failed: %d", got);
-	else if (got >= 100)
+	else if (got >= 100 || got % 100)
 		VM_FAIL("the confined client (deny = 127.0.0.2) has %d connection(s) to "
 			"127.0.0.2:7400 through its MPTCP subflows (%d)",
 			got / 100, got);
 	if (got_deny >= 1000)
 		VM_FAIL("the confined client under a8-deny failed: %d", got_deny);
-	else if (got_deny >= 100)
+	else if (got_deny >= 100 || got_deny % 100)
 		VM_FAIL("the confined client under a8-deny (default = deny, allow = 127.0.0.1 tcp "
 			"7400) has %d connection(s) to 127.0.0.2:7400 through its MPTCP subflows (%d)",
 			got_deny / 100, got_deny);
