@@ -15,23 +15,24 @@
  * first use, by whoever asks) are not decided, the keys in them are.
  *
  * The maker is recorded when the object is made (shm, msg_queue, sem _alloc_security and
- * key_alloc: LSM hooks, never skipped), by its kernel address, as the maker's policy identity
- * (lg_policy_value.identity, the hash of its name: the same across reloads and restarts of the
- * service, whose cgroup is then another) or LG_OWNER_NONE; forgotten when the object is freed.
- * An object made before lsmguard's load has no record and is not decided. Keyrings are not
- * recorded (never decided). The records are counted: a confined task makes no object once
- * three quarters of them are used (ENOSPC: root may make a million keys), so that the host's
- * and other services' objects always find room; an object the full map cannot hold is refused
- * too (ENOSPC), whoever makes it.
+ * key_alloc: LSM hooks, never skipped), by its kernel address, when it is a task under a
+ * policy: as that policy's identity (lg_policy_value.identity, the hash of its name: the same
+ * across reloads and restarts of the service, whose cgroup is then another); forgotten when the
+ * object is freed. An object with no record was made outside every policy (by the host, or
+ * before lsmguard's load): refused like another policy's. Tasks under no policy never touch
+ * the records, so nothing the host does can fill them; each policy may hold LG_OWNED_PER_POLICY
+ * records (ENOSPC past them: root may make a million keys), so that no service can use up
+ * another's room. Keyrings are neither recorded nor decided (the kernel makes the user, session
+ * and persistent keyrings for whoever asks first): the keys in them are.
  */
 #include "common.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
-#define LG_OWNER_NONE (~0ULL) /* made by a task under no policy */
-
 extern const void key_type_keyring __ksym __weak;
-#define LG_MAX_OWNED 131072   /* shmmni 4096 + msgmni 32000 + semmni 32000, keys (maxkeys) */
+
+#define LG_MAX_OWNED 131072      /* records in all */
+#define LG_OWNED_PER_POLICY 8192 /* records of one policy's objects */
 #define ENOSPC 28
 
 struct {
@@ -42,52 +43,59 @@ struct {
 	__type(value, __u64);
 } lg_owners SEC(".maps");
 
-/* How many records lg_owners holds. */
+/* How many records each policy identity holds. */
 struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, LG_MAX_OWNED / LG_OWNED_PER_POLICY * 4);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u64);
 	__type(value, __u64);
 } lg_owners_used SEC(".maps");
 
-/* Record the current task as the maker of the object at address object. */
+/* Record the current task, when under a policy, as the maker of the object at address object. */
 static __always_inline int lg_owner_record(__u64 object)
 {
 	const struct lg_policy_value *policy;
-	__u64 cgroup_id = 0, owner, *used;
-	__u32 zero = 0;
+	__u64 cgroup_id = 0, owner, *used, zero = 0;
 
-	used = bpf_map_lookup_elem(&lg_owners_used, &zero);
-	if (!used)
-		return -ENOSPC;
 	policy = lg_current_policy(&cgroup_id);
-	if (policy && *used >= LG_MAX_OWNED / 4 * 3)
+	if (!policy)
+		return 0; /* made outside every policy: no record */
+	owner = policy->identity;
+	used = bpf_map_lookup_elem(&lg_owners_used, &owner);
+	if (!used) {
+		bpf_map_update_elem(&lg_owners_used, &owner, &zero, BPF_NOEXIST);
+		used = bpf_map_lookup_elem(&lg_owners_used, &owner);
+	}
+	if (!used || *used >= LG_OWNED_PER_POLICY)
 		return -ENOSPC;
-	owner = policy ? policy->identity : LG_OWNER_NONE;
 	if (bpf_map_update_elem(&lg_owners, &object, &owner, BPF_NOEXIST) == 0) {
 		__sync_fetch_and_add(used, 1);
 		return 0;
 	}
-	/* The address's record left by an object whose free was not seen: this one now. */
+	/* The address's record left by an object whose free was not seen: this one now (the
+	 * count stays with the earlier maker's identity, a slight overcount there). */
 	return bpf_map_update_elem(&lg_owners, &object, &owner, BPF_EXIST) ? -ENOSPC : 0;
 }
 
 static __always_inline void lg_owner_forget(__u64 object)
 {
-	__u32 zero = 0;
-	__u64 *used;
+	__u64 *owner = bpf_map_lookup_elem(&lg_owners, &object), identity, *used;
 
+	if (!owner)
+		return;
+	identity = *owner;
 	if (bpf_map_delete_elem(&lg_owners, &object))
 		return;
-	used = bpf_map_lookup_elem(&lg_owners_used, &zero);
+	used = bpf_map_lookup_elem(&lg_owners_used, &identity);
 	if (used)
 		__sync_fetch_and_sub(used, 1);
 }
 
 /*
  * Whether a task under policy may reach the object at address object: made by its own policy,
- * or made before lsmguard's load (no record), or the policy says ipc-others = allow. Otherwise
- * the refusal, reported (what: the object in words).
+ * or the policy says ipc-others = allow. Otherwise (another policy's, or no record: made
+ * outside every policy) the refusal, reported (what: the object in words).
  */
 static __always_inline int lg_owner_decide(__u64 object, __u8 hook, const char *what, int size)
 {
@@ -98,7 +106,7 @@ static __always_inline int lg_owner_decide(__u64 object, __u8 hook, const char *
 	if (!policy || (policy->flags & LG_POLICY_SYSTEM_IPC_OTHERS))
 		return 0;
 	owner = bpf_map_lookup_elem(&lg_owners, &object);
-	if (!owner || *owner == policy->identity) {
+	if (owner && *owner == policy->identity) {
 		lg_count_allowed(policy->id, hook);
 		return 0;
 	}

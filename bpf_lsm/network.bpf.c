@@ -551,6 +551,36 @@ int BPF_PROG(lg_socket_bind, struct socket *sock, struct sockaddr *address, int 
 	return lg_listen_check(sk, &local, LG_HOOK_SOCKET_BIND);
 }
 
+/*
+ * listen() on a unix socket bound to an abstract name: decided again by the listen rules on
+ * @NAME, as at bind, because an autobound name (the kernel's five hex digits, which bind never
+ * decides) is one anybody reads in /proc/net/unix: a listener there is a backdoor like one on
+ * an ephemeral port (attack run 8). A pathname socket's bind made a file ([files], decided
+ * then); an unbound socket cannot listen (EINVAL).
+ */
+static __always_inline int lg_unix_listen(struct sock *sk)
+{
+	struct unix_sock *us = (struct unix_sock *)sk;
+	const struct lg_policy_value *policy;
+	struct unix_address *addr;
+	__u64 cgroup_id = 0;
+
+	if (sk->sk_type == SOCK_DGRAM)
+		return 0; /* EOPNOTSUPP */
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy)
+		return 0;
+	addr = BPF_CORE_READ(us, addr);
+	if (!addr || BPF_CORE_READ(us, path.dentry))
+		return 0;
+	/* addr->len counts sun_family and the leading NUL */
+	return lg_abstract_decide(policy, cgroup_id,
+				  (const void *)addr + bpf_core_field_offset(struct unix_address, name) +
+				      sizeof(__u16) + 1,
+				  BPF_CORE_READ(addr, len) - (int)sizeof(__u16) - 1, LG_HOOK_SOCKET_LISTEN,
+				  LG_SLOT_EXACT_WRITE);
+}
+
 SEC("lsm/socket_listen")
 int BPF_PROG(lg_socket_listen, struct socket *sock, int backlog, int ret)
 {
@@ -562,6 +592,8 @@ int BPF_PROG(lg_socket_listen, struct socket *sock, int backlog, int ret)
 	if (ret || !sk)
 		return ret;
 	family = sk->__sk_common.skc_family;
+	if (family == AF_UNIX)
+		return lg_unix_listen(sk);
 	/* listen() on a datagram socket fails with EOPNOTSUPP: left to the kernel. */
 	if ((family != AF_INET && family != AF_INET6) || sk->sk_type == SOCK_DGRAM ||
 	    sk->sk_type == SOCK_RAW)
@@ -1087,6 +1119,7 @@ int BPF_PROG(lg_sctp_bind_connect, struct sock *sk, int optname, struct sockaddr
 {
 	const struct lg_policy_value *policy;
 	struct lg_net_dest dest = {};
+	__u16 family;
 	__u64 cgroup_id = 0;
 	__u8 flags = 0;
 	bool deny;
@@ -1101,10 +1134,32 @@ int BPF_PROG(lg_sctp_bind_connect, struct sock *sk, int optname, struct sockaddr
 	policy = lg_current_policy(&cgroup_id);
 	if (!policy)
 		return 0;
-	/* The first address (for the event: SCTP matches no rule). Not an inet address: the
-	 * kernel refuses the list (EINVAL). */
-	if (!lg_read_dest(address, addrlen, AF_INET6, false, false, &dest))
+	/* The first address (for the event: SCTP matches no rule), read no further than the
+	 * list's length: a one-address list is a kmalloc of 16 bytes (a read past it could meet a
+	 * guard page, and an unread address must not allow). Not an inet address: the kernel
+	 * refuses the list (EINVAL). */
+	if (!address || addrlen < (int)sizeof(struct sockaddr_in) ||
+	    bpf_probe_read_kernel(&family, sizeof(family), &address->sa_family))
+		return -EPERM; /* the kernel refuses a shorter list; an unreadable one: fail closed */
+	if (family == AF_INET) {
+		struct sockaddr_in sin;
+
+		if (bpf_probe_read_kernel(&sin, sizeof(sin), address))
+			return -EPERM;
+		dest.family = 4;
+		dest.port = bpf_ntohs(sin.sin_port);
+		__builtin_memcpy(dest.addr, &sin.sin_addr, 4);
+	} else if (family == AF_INET6 && addrlen >= (int)sizeof(struct sockaddr_in6)) {
+		struct sockaddr_in6 sin6;
+
+		if (bpf_probe_read_kernel(&sin6, sizeof(sin6), address))
+			return -EPERM;
+		dest.family = 6;
+		dest.port = bpf_ntohs(sin6.sin6_port);
+		__builtin_memcpy(dest.addr, &sin6.sin6_addr, 16);
+	} else {
 		return 0;
+	}
 	if (optname == SCTP_SOCKOPT_BINDX_ADD)
 		return lg_listen_decide(&dest, LG_HOOK_SCTP_BIND_CONNECT);
 	lg_net_decide(policy, &dest, &rule, &deny, &flags);

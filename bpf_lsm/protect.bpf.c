@@ -386,7 +386,11 @@ int BPF_PROG(lg_sigio_owner_set, struct file *filp, struct pid *pid, enum pid_ty
 		bpf_map_delete_elem(&lg_sigio_owners, &key);
 		return 0;
 	}
-	own = !pid || pid == task->thread_pid || pid == task->group_leader->thread_pid;
+	/* Its own process or thread: not its process group or session, whose pid is the
+	 * leader's too (attack run 8: a leader naming its own group signalled the group's other
+	 * members, under another policy or none) */
+	own = !pid || ((type == PIDTYPE_PID || type == PIDTYPE_TGID) &&
+		       (pid == task->thread_pid || pid == task->group_leader->thread_pid));
 	if (own && !bpf_map_lookup_elem(&lg_sigio_owners, &key))
 		return 0;
 	/* Deeper than the walk: recorded as 0, refused to every task under a policy. */

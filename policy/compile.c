@@ -150,9 +150,9 @@ static int add_sockets(struct compiler *cc, const struct lg_policy *p, __u32 pol
 		src.line = sec->default_set ? sec->default_line
 			   : sec->present   ? sec->line
 					    : p->policy_line;
-	if (strcmp(words, "all but packet") == 0)
+	if (strcmp(words, "all but packet raw") == 0)
 		snprintf(src.object, sizeof(src.object),
-			 "packet sockets (implied: a sockets line naming packet allows them)");
+			 "packet and raw sockets (implied: a sockets line naming them allows them)");
 	else
 		snprintf(src.object, sizeof(src.object), "sockets other than: %s%s", words,
 			 implied ? " (implied)" : "");

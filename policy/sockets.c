@@ -207,8 +207,8 @@ void lg_sockets_format(const struct lg_sockets *s, char *buf, size_t size)
 	}
 	/* What a policy naming none gets under default = allow (lg_policy_sockets). */
 	if (s->families == (all.families & ~(1ULL << AF_PACKET_NR)) && s->netlink == all.netlink &&
-	    s->inet == all.inet) {
-		snprintf(buf, size, "all but packet");
+	    s->inet == (all.inet & ~LG_SOCKET_INET_RAW)) {
+		snprintf(buf, size, "all but packet raw");
 		return;
 	}
 #define APPEND(...)                                                                               \
@@ -253,10 +253,13 @@ void lg_policy_sockets(const struct lg_policy *p, struct lg_sockets *s, bool *im
 		lg_sockets_implied_deny(s);
 		return;
 	}
-	/* Every socket but packet: a packet socket (CAP_NET_RAW) reads and forges every other
-	 * service's traffic, loopback included; a policy that needs one names it. */
+	/* Every socket but packet and raw: a packet socket (CAP_NET_RAW) reads and forges every
+	 * other service's traffic, a raw IP socket receives a copy of every packet of its
+	 * protocol, TCP and UDP included (raw_local_deliver), loopback too; a policy that needs
+	 * one names it. */
 	lg_sockets_all(s);
 	s->families &= ~(1ULL << AF_PACKET_NR);
+	s->inet &= ~LG_SOCKET_INET_RAW;
 }
 
 /*

@@ -230,8 +230,10 @@ VM_TEST(sockets_families_and_protocols_are_decided_at_creation, 161)
 
 			for (size_t w = 0; w < sizeof(where) / sizeof(where[0]); w++) {
 				/* sk-open (default = allow, no sockets line): every socket but
-				 * packet, which reads every other service's traffic */
-				bool packet = row->family == AF_PACKET || row->type == SOCK_PACKET_OLD;
+				 * packet and raw, which read every other service's traffic */
+				bool packet = row->family == AF_PACKET || row->type == SOCK_PACKET_OLD ||
+					      ((row->family == AF_INET || row->family == AF_INET6) &&
+					       row->type == SOCK_RAW);
 				bool allowed = (where[w].open && !packet) || where[w].audit ||
 					       (where[w].named ? row->named : row->implied);
 				int want = allowed ? kernel : EPERM;
@@ -271,8 +273,8 @@ VM_TEST(sockets_families_and_protocols_are_decided_at_creation, 161)
 			   "\"socket_protocol\":768", "\"uid\":0");
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"hook\":\"socket_create\"",
 			   "\"policy\":\"sk-open\"", "\"socket\":\"packet\"",
-			   "\"rule_object\":\"packet sockets (implied: a sockets line naming packet "
-			   "allows them)\"");
+			   "\"rule_object\":\"packet and raw sockets (implied: a sockets line naming "
+			   "them allows them)\"");
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"audit\"", "\"hook\":\"socket_create\"",
 			   "\"policy\":\"sk-audit\"", "\"socket\":\"inet sctp\"",
 			   "\"socket_type\":5", "\"socket_protocol\":0", "\"uid\":0");
@@ -281,10 +283,11 @@ VM_TEST(sockets_families_and_protocols_are_decided_at_creation, 161)
 			   "\"rule_object\":\"sockets other than: unix inet netlink-route packet sctp\"");
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"sk-named\"",
 			   "\"socket\":\"inet6\"", "\"socket_family\":\"inet6\"");
-	/* sk-open refuses packet sockets only (its module requests are refused: another
-	 * built-in): packet raw, packet dgram, inet SOCK_PACKET, as root and uid 1000 */
+	/* sk-open refuses packet and raw sockets only (its module requests are refused:
+	 * another built-in): packet raw, packet dgram, inet SOCK_PACKET, inet raw, inet raw
+	 * ICMP, inet6 raw, as root and uid 1000 */
 	VM_CHECK(count_events_after(mark, "\"hook\":\"socket_create\",\"access\":\"socket\","
-					  "\"policy\":\"sk-open\"") == 6);
+					  "\"policy\":\"sk-open\"") == 12);
 	VM_CHECK(count_events_after(mark, "\"hook\":\"socket_create\",\"access\":\"socket\","
 					  "\"policy\":\"sk\"") >= 20);
 	VM_CHECK(count_events_after(mark, "\"socket\":\"unix\"") == 0);

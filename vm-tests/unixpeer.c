@@ -110,7 +110,7 @@ enum peer_op {
 	P_RECEIVED_SEND,  /* a connected socket received over SCM_RIGHTS on fd, then send() */
 	P_BIND,		  /* bind() of a stream socket to the abstract name (or path), listen() */
 	P_BIND_DGRAM,	  /* bind() of a datagram socket to it */
-	P_AUTOBIND,	  /* bind() to an address of sun_family alone (the kernel picks a name) */
+	P_AUTOBIND,	  /* bind() to sun_family alone (the kernel picks a name), then listen() */
 };
 
 struct peer_try {
@@ -245,6 +245,8 @@ static int do_peer(const void *arg)
 		if (bind(fd, (struct sockaddr *)&sun,
 			 a->op == P_AUTOBIND ? (socklen_t)sizeof(sa_family_t) : len))
 			return errno;
+		if (a->op == P_AUTOBIND) /* the name anybody reads in /proc/net/unix */
+			return listen(fd, 8) ? errno : 0;
 		return a->op == P_BIND_DGRAM || listen(fd, 8) == 0 ? 0 : 150 + errno;
 	case P_SOCKETPAIR: {
 		int sv[2];
@@ -275,7 +277,7 @@ static const char *const op_names[] = {
     [P_RECEIVED_SEND] = "send on a socket received over SCM_RIGHTS",
     [P_BIND] = "bind+listen",
     [P_BIND_DGRAM] = "bind(dgram)",
-    [P_AUTOBIND] = "bind(autobind)",
+    [P_AUTOBIND] = "bind(autobind)+listen",
 };
 
 static void expect_peer(int line, const char *cgroup, uid_t uid, enum peer_op op,
@@ -596,8 +598,12 @@ static void abstract_bind_cases(uid_t uid)
 			   default_source);
 	/* One byte more (a NUL) is another name. */
 	EXPECT_ABSTRACT(UPEER, uid, P_BIND, "lgt-srv\0", 8, EPERM);
-	/* The kernel's own name for an unnamed socket, and a pathname (a [files] write). */
-	EXPECT_ABSTRACT(UPEER, uid, P_AUTOBIND, "", 0, 0);
+	/* The kernel's own name for an unnamed socket: bound, but a listener there is decided at
+	 * listen() (attack run 8: anybody reads the name in /proc/net/unix); a pathname (a
+	 * [files] write). */
+	EXPECT_ABSTRACT(UPEER, uid, P_AUTOBIND, "", 0, EPERM);
+	EXPECT_ABSTRACT(UPEER_AUDIT, uid, P_AUTOBIND, "", 0, 0);
+	EXPECT_ABSTRACT(NULL, uid, P_AUTOBIND, "", 0, 0);
 	EXPECT_ABSTRACT(UPEER, uid, P_BIND, FREE "/bound.sock", 0, 0);
 	/* Audit mode: bound, logged. */
 	EXPECT_ABSTRACT(UPEER_AUDIT, uid, P_BIND, "lgt-other", 9, 0);

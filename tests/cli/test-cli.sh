@@ -162,8 +162,9 @@ run "explain a raw socket under deny rules and default = allow" 1 "$lsmguard" ex
 	same "raw sockets would send past the deny rules" <(sed -n 2p "$work/out") <(echo "  rule:        [network] sockets other than: unix inet inet6 netlink (implied)")
 printf '[policy]\nname = t\ncgroup = /t\nmode = enforce\n[network]\ndefault = allow\n' >"$work/sk/t.ini"
 run "explain a packet socket under default = allow" 1 "$lsmguard" explain --policy-dir sk t socket packet &&
-	same "packet sockets are named, never implied" <(sed -n 2p "$work/out") <(echo "  rule:        [network] packet sockets (implied: a sockets line naming packet allows them)")
-run "explain a raw socket under default = allow" 0 "$lsmguard" explain --policy-dir sk t socket inet/raw
+	same "packet sockets are named, never implied" <(sed -n 2p "$work/out") <(echo "  rule:        [network] packet and raw sockets (implied: a sockets line naming them allows them)")
+run "explain a raw socket under default = allow" 1 "$lsmguard" explain --policy-dir sk t socket inet/raw
+run "explain an SCTP socket under default = allow" 0 "$lsmguard" explain --policy-dir sk t socket inet/sctp
 printf '[policy]\nname = t\ncgroup = /t\nmode = enforce\n[files]\nsockets = unix\n' >"$work/sk/t.ini"
 run "sockets outside [network]" 1 "$lsmguard" check sk/t.ini &&
 	same "sockets belongs to [network]" <(head -n 1 "$work/err") <(echo "sk/t.ini:6: error: 'sockets' is only valid in [network]")
@@ -335,7 +336,7 @@ run "deny-listen on a prefix" 1 "$lsmguard" explain --policy-dir ldir l listen @
 run "show abstract listen rules" 0 "$lsmguard" show ldir &&
 	same "show says listen" <(grep -o 'unix[*]* *[a-z]* *@[^ ]*' "$work/out") <(printf '%s\n' 'unix     listen @srv' 'unix*    listen @srv-admin*' 'unix     @peer')
 printf '%s\n' \
-	'{"event":"audit","time":"t","hook":"socket_bind","access":"connect","policy":"web","rule":3,"path":"@srv\\x00-1","pid":9,"tgid":9,"uid":0,"comm":"c","cgroup_id":1}' \
+	'{"event":"audit","time":"t","hook":"socket_bind","access":"listen","policy":"web","rule":3,"path":"@srv\\x00-1","pid":9,"tgid":9,"uid":0,"comm":"c","cgroup_id":1}' \
 	'{"event":"audit","time":"t","hook":"unix_stream_connect","access":"connect","policy":"web","rule":3,"path":"@srv\\x00-1","pid":9,"tgid":9,"uid":0,"comm":"c","cgroup_id":1}' >"$work/bind-events.log"
 run "learn an abstract bind" 0 "$lsmguard" learn web --unit web.service --from-log bind-events.log -o bind-learned.ini &&
 	same "learned: a listen rule for the bind, an allow rule for the connect" <(grep -E '^(allow|listen) = @' "$work/bind-learned.ini") \

@@ -60,8 +60,10 @@ TEST(sockets_implied_by_the_network_default)
 	c = compile_text(HEADER "[network]\ndefault = allow\n", &set);
 	CHECK(socket_denied(c, 17, 3, 768, &rule));
 	CHECK_STR(lg_rule_source(c, rule)->object,
-		  "packet sockets (implied: a sockets line naming packet allows them)");
-	CHECK(!socket_denied(c, 2, 3, 255, &rule));
+		  "packet and raw sockets (implied: a sockets line naming them allows them)");
+	CHECK(socket_denied(c, 2, 3, 255, &rule));
+	CHECK(socket_denied(c, 10, 3, 6, &rule)); /* a raw TCP socket reads loopback TCP */
+	CHECK(!socket_denied(c, 2, 1, 132, &rule));
 	CHECK(!socket_denied(c, 63, 1, 0, &rule));
 	lg_compiled_free(c);
 	lg_policy_set_free(&set);
@@ -82,7 +84,8 @@ TEST(sockets_implied_by_the_network_default)
 	lg_policy_set_free(&set);
 	c = compile_text(HEADER "[network]\ndefault = allow\ndeny-listen = tcp 25\ndeny = @x\n",
 			 &set);
-	CHECK(!socket_denied(c, 2, 3, 255, &rule));
+	CHECK(socket_denied(c, 2, 3, 255, &rule));
+	CHECK(!socket_denied(c, 2, 2, 136, &rule)); /* UDP-Lite: not the deny set */
 	CHECK(socket_denied(c, 17, 3, 768, &rule));
 	lg_compiled_free(c);
 	lg_policy_set_free(&set);
