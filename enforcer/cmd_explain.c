@@ -127,14 +127,43 @@ static void device_builtin(const struct lg_compiled *compiled, __u32 id,
  * unless [system] system-bus = allow; a user manager's private socket and bus
  * (/run/user/UID/systemd/private, /run/user/UID/bus) the same way. Outside the setup window.
  */
+/*
+ * A user manager's socket by the shape of its path's last names, wherever it lies, as the
+ * kernel tells it (bpf_lsm/unix.bpf.c lg_user_manager_kind): .../user/X/systemd/private,
+ * .../user/X/bus.
+ */
+static __u8 user_manager_kind(const char *path)
+{
+	const char *names[4] = {0};
+	size_t lens[4] = {0};
+	int levels = 0;
+	const char *end = path + strlen(path);
+
+	while (levels < 4 && end > path) {
+		const char *slash = end;
+
+		while (slash > path && slash[-1] != '/')
+			slash--;
+		names[levels] = slash;
+		lens[levels] = (size_t)(end - slash);
+		levels++;
+		end = slash > path ? slash - 1 : path;
+	}
+#define NAME_IS(i, s) (levels > (i) && lens[i] == strlen(s) && strncmp(names[i], s, lens[i]) == 0)
+	if (NAME_IS(0, "private") && NAME_IS(1, "systemd") && NAME_IS(3, "user"))
+		return LG_PROTECTED_MANAGER_PRIVATE;
+	if (NAME_IS(0, "bus") && NAME_IS(2, "user"))
+		return LG_PROTECTED_MANAGER_BUS;
+#undef NAME_IS
+	return 0;
+}
+
 static void manager_socket_builtin(const struct lg_compiled *compiled, __u32 id,
 				   const char *policy_dir, const char *path, struct lg_verdict *v)
 {
 	const struct lg_policy_value *pol = lg_compiled_policy(compiled, id);
 	struct lg_protected protected;
-	unsigned uid;
 	__u8 kind = 0;
-	int end = 0;
 
 	if (!pol)
 		return;
@@ -144,11 +173,7 @@ static void manager_socket_builtin(const struct lg_compiled *compiled, __u32 id,
 				kind |= protected.kinds[i];
 		lg_protected_free(&protected);
 	}
-	if (sscanf(path, "/run/user/%u/systemd/private%n", &uid, &end) == 1 && !path[end])
-		kind |= LG_PROTECTED_MANAGER_PRIVATE;
-	end = 0;
-	if (sscanf(path, "/run/user/%u/bus%n", &uid, &end) == 1 && !path[end])
-		kind |= LG_PROTECTED_MANAGER_BUS;
+	kind |= user_manager_kind(path);
 	if (!(kind & LG_PROTECTED_MANAGER_PRIVATE) &&
 	    (!(kind & LG_PROTECTED_MANAGER_BUS) || (pol->flags & LG_POLICY_SYSTEM_BUS)))
 		return;

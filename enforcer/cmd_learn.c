@@ -178,7 +178,7 @@ static int learn_stream(struct lg_learn *learn, FILE *in, const char *name, stru
  * /run (with /run full the /run copy stays at an older generation and learn waited out its 6 s),
  * else the /run copy (a daemon of a version without the record). -1: neither.
  */
-static long recorded_generation(void)
+static long recorded_generation(bool *from_record)
 {
 	struct lg_state state = {0};
 	int fd = lg_state_map_open(LG_PIN_DIR, false), ret = -ENOENT;
@@ -191,6 +191,7 @@ static long recorded_generation(void)
 	if (ret == 0 || ret == -E2BIG) /* -E2BIG: the generation is read, not the text */
 		generation = state.generation;
 	lg_state_free(&state);
+	*from_record = generation >= 0;
 	if (generation < 0) {
 		memset(&state, 0, sizeof(state));
 		if (lg_state_read(LG_STATE_DIR, &state) == 0)
@@ -204,11 +205,12 @@ static long recorded_generation(void)
 static int reload_daemon(void)
 {
 	int pid = lg_pidfile_running(LG_STATE_DIR);
+	bool record_before, record_now;
 	long before;
 
 	if (pid <= 0)
 		return -ESRCH;
-	before = recorded_generation();
+	before = recorded_generation(&record_before);
 	if (kill(pid, SIGHUP))
 		return -errno;
 	for (int i = 0; i < 300; i++) {
@@ -216,8 +218,9 @@ static int reload_daemon(void)
 		long now;
 
 		nanosleep(&ts, NULL);
-		now = recorded_generation();
-		if (now >= 0 && now != before)
+		now = recorded_generation(&record_now);
+		/* compared with the same source only (the /run copy may be behind the record) */
+		if (now >= 0 && now != before && record_now == record_before)
 			return 0;
 	}
 	return -ETIMEDOUT;

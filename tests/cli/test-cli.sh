@@ -311,6 +311,8 @@ run "explain the system bus" 1 "$lsmguard" explain --policy-dir udir u connect /
 	same "the system bus is refused without system-bus = allow" <(sed -n 2p "$work/out") <(echo "$MANAGER_NOTE")
 run "explain a user's bus" 1 "$lsmguard" explain --policy-dir udir u sendto /run/user/1000/bus &&
 	same "a user's bus is refused too" <(sed -n 2p "$work/out") <(echo "$MANAGER_NOTE")
+run "explain a user manager's socket by its shape" 1 "$lsmguard" explain --policy-dir udir u connect /srv/x/user/abc/systemd/private &&
+	same "named by its last names, as the kernel tells it" <(sed -n 2p "$work/out") <(echo "$MANAGER_NOTE")
 mkdir "$work/busdir"
 printf '%s\n' '[policy]' 'name = b' 'cgroup = /b' 'mode = enforce' '[files]' 'default = allow' '[system]' 'system-bus = allow' >"$work/busdir/b.ini"
 chmod 0644 "$work/busdir/b.ini"
