@@ -49,6 +49,9 @@ suite() {
 	if [ "$status" != 0 ] && [ "$f" = 0 ]; then
 		broken "$name" "exited $status with no failed test"
 	fi
+	# Named again just before the total, so the end of a long run says which tests failed.
+	failures="$failures$(grep -E '^not ok [0-9]+' "$log" | sed "s/^/$name: /")"
+	[ -n "$failures" ] && failures="${failures%$'\n'}"$'\n'
 	results=$(grep -cE '^(not )?ok [0-9]+( |$)' "$log")
 	if [ "$results" != $((p + f + s)) ]; then
 		broken "$name" "its result line counts $((p + f + s)) tests, its TAP lines $results"
@@ -69,6 +72,7 @@ suite() {
 	fi
 }
 counts=""
+failures=""
 
 suite harness 19 tests/harness/test-harness.sh "$build/tests/harness-selftest" "$build/tests/harness-selftest-empty"
 suite unit 130 "$build/tests/unit-tests"
@@ -86,6 +90,7 @@ suite schema 41 tests/schema/check-events.sh "$build/vm/console-test.log.txt" "$
 echo "== counts"
 printf '%s' "$counts"
 [ -n "$broken" ] && echo "broken suites:$broken"
+[ -n "$failures" ] && printf 'failed tests:\n%s' "$failures"
 if [ "$total_skipped" != 0 ]; then
 	echo "$total_passed passed, $total_failed failed, $total_skipped skipped"
 else
