@@ -135,3 +135,122 @@ int BPF_PROG(lg_capable_keep, const struct cred *cred, struct user_namespace *ns
 	}
 	return lg_deny(policy, LG_HOOK_CAPABLE);
 }
+
+/*
+ * The capability LSM's own checks (cap_capable called directly, never security_capable, so
+ * lsm/capable does not run): CAP_SETPCAP for an inheritable set past the permitted one
+ * (cap_inh_is_capped, at capset) and for PR_SET_SECUREBITS, CAP_SYS_RAWIO for a mapping below
+ * vm.mmap_min_addr (cap_mmap_addr: the page a kernel NULL dereference reads). Each runs after
+ * the capability LSM granted the use (the hooks are called in order, and a refusal stops them),
+ * so these decide power the task has, as lg_capable_keep does, with the same exceptions: a
+ * policy without [capabilities], credentials in a user namespace below the host's (the kernel
+ * confines those), the setup window. The fourth, cap_vm_enough_memory (CAP_SYS_ADMIN's share of
+ * the admin memory reserve under vm.overcommit_memory = 2), needs nothing: 6.1 asks every LSM and
+ * BPF's own hook answers 0 ("no admin") for every task once bpf is in lsm=.
+ */
+#define CAP_SETPCAP 8
+#define CAP_SYS_RAWIO 17
+#define PR_SET_SECUREBITS 28
+#define SIGKILL 9
+
+/* backstop: the second look at a use whose first was skipped: nothing in audit mode (the first
+ * look reported it, or the daemon's program_skipped counts the skip), nothing counted allowed */
+static __always_inline int lg_cap_direct(int cap, __u8 hook, bool backstop)
+{
+	struct task_struct *current = bpf_get_current_task_btf();
+	const struct lg_policy_value *policy;
+	struct lg_event *ev;
+	__u64 cgroup_id = 0;
+
+	if (BPF_CORE_READ(current, cred, user_ns, level) != 0)
+		return 0;
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy || !policy->capabilities_rule)
+		return 0;
+	if ((policy->capabilities >> cap) & 1) {
+		if (!backstop)
+			lg_count_allowed(policy->id, hook);
+		return 0;
+	}
+	if (lg_in_setup_window() || (backstop && policy->mode == LG_MODE_AUDIT))
+		return 0;
+	ev = lg_event_start(policy, cgroup_id, hook, LG_DECISION_FILE_WRITE,
+			    policy->capabilities_rule, 0, lg_hash_mix(0x636170ULL, (__u64)cap), 0);
+	if (ev) {
+		ev->object.capability.number = (__u32)cap;
+		ev->object.capability.ns_level = 0;
+		bpf_ringbuf_submit(ev, 0);
+	}
+	return lg_deny(policy, hook);
+}
+
+/* An inheritable set past old's inheritable and permitted ones: granted by CAP_SETPCAP. Read as
+ * 8 bytes: kernel_cap_t is two 32-bit words on 6.1, one 64-bit word from 6.3. */
+SEC("lsm/capset")
+int BPF_PROG(lg_capset_keep, struct cred *new, const struct cred *old,
+	     const kernel_cap_t *effective, const kernel_cap_t *inheritable,
+	     const kernel_cap_t *permitted, int ret)
+{
+	__u64 want = 0, had = 0, held = 0;
+
+	if (ret)
+		return ret;
+	if (bpf_probe_read_kernel(&want, sizeof(want), inheritable) ||
+	    bpf_probe_read_kernel(&had, sizeof(had), __builtin_preserve_access_index(&old->cap_inheritable)) ||
+	    bpf_probe_read_kernel(&held, sizeof(held), __builtin_preserve_access_index(&old->cap_permitted)))
+		return lg_cap_direct(CAP_SETPCAP, LG_HOOK_CAPSET, false); /* unread: as if past */
+	if (!(want & ~(had | held)))
+		return 0;
+	return lg_cap_direct(CAP_SETPCAP, LG_HOOK_CAPSET, false);
+}
+
+/*
+ * PR_SET_SECUREBITS: the capability LSM checks CAP_SETPCAP and commits the new bits itself
+ * before the next LSM's task_prctl runs, so the refusal comes first, at security_task_prctl
+ * (fmod_ret, which 6.1 allows on security_* functions): the prctl fails with EPERM and nothing
+ * changed. A tracing program's run can be skipped (the kernel's recursion check, under
+ * preempt=full): lsm/task_prctl, which has no such check, then finds the bits already set by a
+ * task that may not set them and kills it (fail closed: the task leaves with what it had).
+ */
+SEC("fmod_ret/security_task_prctl")
+int BPF_PROG(lg_securebits_keep, int option, unsigned long arg2, unsigned long arg3,
+	     unsigned long arg4, unsigned long arg5, int ret)
+{
+	if (ret || option != PR_SET_SECUREBITS)
+		return ret;
+	return lg_cap_direct(CAP_SETPCAP, LG_HOOK_TASK_PRCTL, false);
+}
+
+SEC("lsm/task_prctl")
+int BPF_PROG(lg_securebits_checked, int option, unsigned long arg2, unsigned long arg3,
+	     unsigned long arg4, unsigned long arg5, int ret)
+{
+	if (ret || option != PR_SET_SECUREBITS)
+		return ret;
+	ret = lg_cap_direct(CAP_SETPCAP, LG_HOOK_TASK_PRCTL, true);
+	if (ret)
+		bpf_send_signal(SIGKILL);
+	return ret;
+}
+
+/*
+ * Where the kernel keeps vm.mmap_min_addr (dac_mmap_min_addr, security/min_addr.c), as the
+ * loader found it in /proc/kallsyms (0: not found; Debian's default is assumed). 6.1's BTF has
+ * no records of such variables, and Debian 12's libbpf cannot link a typeless __ksym.
+ */
+const volatile __u64 lg_mmap_min_addr_at = 0;
+#define LG_MMAP_MIN_ADDR_DEFAULT 65536
+
+SEC("lsm/mmap_addr")
+int BPF_PROG(lg_mmap_addr_keep, unsigned long addr, int ret)
+{
+	unsigned long min = LG_MMAP_MIN_ADDR_DEFAULT;
+
+	if (ret)
+		return ret;
+	if (lg_mmap_min_addr_at)
+		bpf_probe_read_kernel(&min, sizeof(min), (const void *)lg_mmap_min_addr_at);
+	if (addr >= min)
+		return 0;
+	return lg_cap_direct(CAP_SYS_RAWIO, LG_HOOK_MMAP_ADDR, false);
+}

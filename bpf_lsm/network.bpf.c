@@ -8,7 +8,8 @@
  *  - a datagram sent with an explicit destination (sendto, sendmsg, sendmmsg, io_uring) without
  *    a prior connect, and a TCP Fast Open send (MSG_FASTOPEN, which connects without connect()),
  *    are decided the same way.
- * Other protocols (SCTP, ping sockets) match no rule: the default decides. A destination is read
+ * Other protocols (ICMP echo "ping", raw IP, UDP-Lite) match the rules that name no protocol and
+ * no port; SCTP matches no rule: the default decides. A destination is read
  * as the kernel will read it (lg_read_dest): a datagram to sin_family AF_UNSPEC on an IPv4
  * socket goes where its sockaddr_in says, an IPv4-mapped IPv6 address is IPv4, an address the
  * kernel refuses (too short, a family the socket does not take) is left to its errno.
@@ -40,9 +41,10 @@ char LICENSE[] SEC("license") = "GPL";
 
 struct lg_net_dest {
 	__u8 family; /* 4 or 6 */
-	__u8 protocol;
+	__u8 protocol;    /* LG_NET_TCP, LG_NET_UDP, LG_NET_OTHER; 0 for SCTP (no rule) */
 	__u16 port;
 	__u8 addr[16];
+	__u8 ip_protocol; /* for the event */
 };
 
 /*
@@ -114,15 +116,25 @@ static __always_inline bool lg_read_dest(const struct sockaddr *address, int add
 	return false;
 }
 
-static __always_inline __u8 lg_socket_protocol(struct sock *sk)
+/*
+ * The rules' protocol of an inet socket: TCP (MPTCP too), UDP, or LG_NET_OTHER (ICMP echo, raw
+ * IP, UDP-Lite...), which only rules naming no protocol and no port match: a rule on an address
+ * alone covers every protocol that reaches it (attack run 8: an echo socket carried a payload to
+ * a denied address). SCTP matches no rule, its every address is decided by [network] default
+ * (lg_sctp_bind_connect reads one address of a list, which a rule could not decide alone).
+ */
+static __always_inline __u8 lg_socket_protocol(struct sock *sk, struct lg_net_dest *dest)
 {
 	__u16 protocol = sk->sk_protocol;
 
+	dest->ip_protocol = protocol == IPPROTO_MPTCP ? IPPROTO_TCP : (__u8)protocol;
 	if (protocol == IPPROTO_TCP || protocol == IPPROTO_MPTCP)
 		return LG_NET_TCP;
 	if (protocol == IPPROTO_UDP)
 		return LG_NET_UDP;
-	return 0; /* matches no rule: the default decides */
+	if (protocol == IPPROTO_SCTP)
+		return 0;
+	return LG_NET_OTHER;
 }
 
 /*
@@ -194,6 +206,7 @@ static __always_inline int lg_net_deny(const struct lg_policy_value *policy, __u
 		ev->object_kind = object_kind;
 		ev->object.net.family = dest->family;
 		ev->object.net.protocol = dest->protocol;
+		ev->object.net.ip_protocol = dest->ip_protocol;
 		ev->object.net.port = dest->port;
 		__builtin_memcpy(ev->object.net.addr, dest->addr, 16);
 		bpf_ringbuf_submit(ev, 0);
@@ -266,7 +279,7 @@ static __always_inline int lg_net_check(struct sock *sk, const struct sockaddr *
 	policy = lg_current_policy(&cgroup_id);
 	if (!policy)
 		return 0;
-	dest.protocol = lg_socket_protocol(sk);
+	dest.protocol = lg_socket_protocol(sk, &dest);
 	if (!(connect && lg_read_dest_inet(address, addrlen, &dest)) &&
 	    !lg_read_dest(address, addrlen, sk->__sk_common.skc_family,
 			  !connect && sk->__sk_common.skc_family == AF_INET &&
@@ -547,7 +560,7 @@ int BPF_PROG(lg_socket_bind, struct socket *sock, struct sockaddr *address, int 
 		return 0;
 	if (!local.port)
 		return 0; /* an ephemeral port: a client's bind (listen() is decided) */
-	local.protocol = lg_socket_protocol(sk);
+	local.protocol = lg_socket_protocol(sk, &local);
 	return lg_listen_check(sk, &local, LG_HOOK_SOCKET_BIND);
 }
 
@@ -598,7 +611,7 @@ int BPF_PROG(lg_socket_listen, struct socket *sock, int backlog, int ret)
 	if ((family != AF_INET && family != AF_INET6) || sk->sk_type == SOCK_DGRAM ||
 	    sk->sk_type == SOCK_RAW)
 		return 0;
-	local.protocol = lg_socket_protocol(sk);
+	local.protocol = lg_socket_protocol(sk, &local);
 	local.port = sk->__sk_common.skc_num; /* host order; 0 while unbound */
 	if (family == AF_INET) {
 		local.family = 4;
@@ -1072,8 +1085,7 @@ SEC("lsm/socket_sendmsg")
 int BPF_PROG(lg_socket_sendmsg, struct socket *sock, struct msghdr *msg, int size, int ret)
 {
 	struct sock *sk = sock->sk;
-	__u16 family;
-	__u8 protocol;
+	__u16 family, protocol;
 
 	if (ret)
 		return ret;
@@ -1086,9 +1098,10 @@ int BPF_PROG(lg_socket_sendmsg, struct socket *sock, struct msghdr *msg, int siz
 		return 0;
 	if (!msg->msg_name)
 		return 0; /* connected: decided at connect() */
-	protocol = lg_socket_protocol(sk);
+	protocol = sk->sk_protocol;
 	/* TCP ignores the address unless the send opens the connection (Fast Open). */
-	if (protocol == LG_NET_TCP && !(msg->msg_flags & MSG_FASTOPEN))
+	if ((protocol == IPPROTO_TCP || protocol == IPPROTO_MPTCP) &&
+	    !(msg->msg_flags & MSG_FASTOPEN))
 		return 0;
 	return lg_net_check(sk, msg->msg_name, msg->msg_namelen, msg, LG_HOOK_SOCKET_SENDMSG,
 			    false);
@@ -1106,9 +1119,9 @@ int BPF_PROG(lg_socket_sendmsg, struct socket *sock, struct msghdr *msg, int siz
  * SCTP's own routes to addresses, which pass neither socket_connect nor socket_bind:
  * setsockopt(SCTP_SOCKOPT_CONNECTX, _OLD, 3) (sctp_connectx: an association to a list of
  * peer addresses), SCTP_SOCKOPT_BINDX_ADD (sctp_bindx: more local addresses), and a send that
- * opens an association (SCTP_SENDMSG_CONNECT, besides socket_sendmsg). The rules name TCP and
- * UDP only, so SCTP matches none and [network] default decides (as at socket_connect and
- * socket_bind): under default = deny a policy that names sctp in its sockets line connects,
+ * opens an association (SCTP_SENDMSG_CONNECT, besides socket_sendmsg). SCTP matches no rule
+ * (lg_socket_protocol), so [network] default decides every address of a list (as at
+ * socket_connect and socket_bind): under default = deny a policy that names sctp in its sockets line connects,
  * binds and listens nowhere by any route; the event names the list's first address. Not
  * decided: choosing a primary address among those already bound or connected, and the peer's
  * address changes (ASCONF, in softirq: not the task's).
@@ -1160,6 +1173,7 @@ int BPF_PROG(lg_sctp_bind_connect, struct sock *sk, int optname, struct sockaddr
 	} else {
 		return 0;
 	}
+	dest.ip_protocol = IPPROTO_SCTP;
 	if (optname == SCTP_SOCKOPT_BINDX_ADD)
 		return lg_listen_decide(&dest, LG_HOOK_SCTP_BIND_CONNECT);
 	lg_net_decide(policy, &dest, &rule, &deny, &flags);
@@ -1168,4 +1182,123 @@ int BPF_PROG(lg_sctp_bind_connect, struct sock *sk, int optname, struct sockaddr
 		return 0;
 	}
 	return lg_net_deny(policy, cgroup_id, LG_HOOK_SCTP_BIND_CONNECT, rule, flags, &dest, 0);
+}
+
+/*
+ * MPTCP's further subflows. An MPTCP connection the policy allowed at socket_connect may grow
+ * subflows the task never asks for: the kernel's path manager connects kernel sockets to the
+ * addresses the peer announces (ADD_ADDR, when the host accepts announcements) or from the
+ * host's subflow endpoints, in a worker, with kernel_connect: no socket_connect, no task of the
+ * policy (attack run 8: a subflow to a denied address, both ends established). 6.1 has no LSM
+ * hook there (security_mptcp_add_subflow came with 6.3), but the protocol's pre_connect runs
+ * the cgroup connect programs for kernel sockets too, and a subflow carries its MPTCP socket's
+ * cgroup (mptcp_attach_cgroup). So these two programs, attached at the root of the cgroup2
+ * hierarchy (every socket's connect passes them), decide a subflow's destination by the
+ * [network] rules of its MPTCP socket's policy, as a TCP connect to it. The first subflow
+ * carries the application's own connect(), decided at socket_connect: not again. A plain TCP
+ * or UDP socket leaves at the first test. Refused: the subflow is not made (the connection
+ * goes on over the ones it has); the event's task is the kernel worker.
+ */
+#define LG_CGROUP_WALK_MAX 64
+
+/* The policy of a cgroup (not the current task's): its nearest bound ancestor's. Deeper than
+ * LG_CGROUP_WALK_MAX levels: refused by the caller (fail closed). */
+static __always_inline const struct lg_policy_value *lg_cgroup_policy_of(struct cgroup *cgrp,
+									  __u64 *cgroup_id,
+									  bool *too_deep)
+{
+	const struct lg_policy_value *policy;
+	__u32 policy_id = 0;
+
+	*too_deep = false;
+	if (!cgrp)
+		return 0;
+	*cgroup_id = cgrp->kn->id;
+	for (int i = 0; i < LG_CGROUP_WALK_MAX; i++) {
+		struct cgroup_subsys_state *parent;
+		__u32 *bound;
+		__u64 id;
+
+		if (cgrp->level < 1)
+			break;
+		id = cgrp->kn->id;
+		bound = bpf_map_lookup_elem(&lg_cgroup_policy, &id);
+		if (bound) {
+			policy_id = lg_binding_read(id, bound);
+			break;
+		}
+		parent = cgrp->self.parent;
+		if (!parent)
+			break;
+		cgrp = parent->cgroup;
+		if (i == LG_CGROUP_WALK_MAX - 1)
+			*too_deep = true;
+	}
+	if (!policy_id)
+		return 0;
+	policy = bpf_map_lookup_elem(&lg_policies, &policy_id);
+	return policy && policy->id == policy_id ? policy : 0;
+}
+
+static __always_inline int lg_subflow_check(struct bpf_sock_addr *ctx, bool inet6)
+{
+	const struct lg_policy_value *policy;
+	struct lg_net_dest dest = {.protocol = LG_NET_TCP, .ip_protocol = IPPROTO_TCP};
+	struct bpf_sock *sk = ctx->sk;
+	struct mptcp_sock *msk;
+	struct tcp_sock *tp;
+	__u64 cgroup_id = 0;
+	__u8 flags = 0;
+	bool deny, too_deep;
+	__u32 rule;
+
+	if (ctx->protocol != IPPROTO_TCP || !sk)
+		return 1;
+	msk = bpf_skc_to_mptcp_sock(sk);
+	if (!msk)
+		return 1;
+	tp = bpf_skc_to_tcp_sock(sk);
+	if (!tp || (__u64)msk->first == (__u64)tp)
+		return 1;
+	policy = lg_cgroup_policy_of(msk->sk.icsk_inet.sk.sk_cgrp_data.cgroup, &cgroup_id,
+				     &too_deep);
+	if (too_deep)
+		return 0;
+	if (!policy)
+		return 1;
+	dest.port = bpf_ntohs((__u16)ctx->user_port);
+	if (!inet6) {
+		dest.family = 4;
+		__builtin_memcpy(dest.addr, &ctx->user_ip4, 4);
+	} else {
+		__u32 words[4] = {ctx->user_ip6[0], ctx->user_ip6[1], ctx->user_ip6[2],
+				  ctx->user_ip6[3]};
+
+		dest.family = 6;
+		__builtin_memcpy(dest.addr, words, 16);
+		if (!words[0] && !words[1] && words[2] == bpf_htonl(0xffff)) {
+			dest.family = 4;
+			__builtin_memcpy(dest.addr, &words[3], 4);
+			__builtin_memset(dest.addr + 4, 0, 12);
+		}
+	}
+	lg_net_decide(policy, &dest, &rule, &deny, &flags);
+	if (!deny) {
+		lg_count_allowed(policy->id, LG_HOOK_MPTCP_SUBFLOW);
+		return 1;
+	}
+	return lg_net_deny(policy, cgroup_id, LG_HOOK_MPTCP_SUBFLOW, rule, flags, &dest, 0) ? 0
+											      : 1;
+}
+
+SEC("cgroup/connect4")
+int lg_subflow_connect4(struct bpf_sock_addr *ctx)
+{
+	return lg_subflow_check(ctx, false);
+}
+
+SEC("cgroup/connect6")
+int lg_subflow_connect6(struct bpf_sock_addr *ctx)
+{
+	return lg_subflow_check(ctx, true);
 }

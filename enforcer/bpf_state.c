@@ -4,12 +4,14 @@
 #include <bpf/libbpf.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "bpf_state.h"
+#include "host.h"
 #include "devices.h"
 #include "lsmguard.skel.h"
 #include "lsmguard_abi.h"
@@ -115,7 +117,14 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	X(lg_locked_down)                                                                         \
 	X(lg_settime)                                                                             \
 	X(lg_capable_host)                                                                        \
+	X(lg_subflow_connect4) /* MPTCP subflows: cgroup programs at the cgroup2 root */          \
+	X(lg_subflow_connect6)                                                                    \
 	X(lg_capable_keep) /* [capabilities]: after the built-ins, which name what they refuse */ \
+	/* [capabilities]: the capability LSM's own checks (securebits: refused, then a backstop) */ \
+	X(lg_capset_keep)                                                                         \
+	X(lg_securebits_keep)                                                                     \
+	X(lg_securebits_checked)                                                                  \
+	X(lg_mmap_addr_keep)                                                                      \
 	X(lg_syslog)                                                                              \
 	X(lg_quotactl)                                                                            \
 	X(lg_uring_cmd)                                                                           \
@@ -212,7 +221,22 @@ static int attach_and_pin(struct bpf_program *prog, struct bpf_link **link, cons
 	char path[512];
 	int ret;
 
-	*link = bpf_program__attach(prog);
+	if (bpf_program__type(prog) == BPF_PROG_TYPE_CGROUP_SOCK_ADDR) {
+		/* at the root of the cgroup2 hierarchy: every socket's connect passes it */
+		const char *root = lg_cgroup2_root();
+		int fd = root ? open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+
+		if (fd < 0) {
+			ret = root ? -errno : -ENOENT;
+			snprintf(err, errsize, "cannot attach %s: cannot open the cgroup2 root: %s",
+				 name, strerror(-ret));
+			return ret;
+		}
+		*link = bpf_program__attach_cgroup(prog, fd);
+		close(fd);
+	} else {
+		*link = bpf_program__attach(prog);
+	}
 	if (!*link) {
 		ret = -errno;
 		snprintf(err, errsize, "cannot attach %s: %s", name, strerror(-ret));
@@ -310,6 +334,10 @@ int lg_bpf_load(struct lg_bpf *bpf, const char *pin_dir, char *err, size_t errsi
 	}
 	if (!program_has_hook("lg_file_ioctl_compat"))
 		bpf_program__set_autoload(skel->progs.lg_file_ioctl_compat, false);
+	/* capabilities.bpf.c reads vm.mmap_min_addr where the kernel keeps it (0: its default) */
+	if (lg_kallsyms_address("/proc/kallsyms", "dac_mmap_min_addr",
+				&skel->rodata->lg_mmap_min_addr_at))
+		skel->rodata->lg_mmap_min_addr_at = 0;
 	ret = bpf_map__set_max_entries(skel->maps.lg_links, link_records + LG_LINK_RESERVE);
 	if (ret) {
 		snprintf(err, errsize, "cannot size the link records: %s", strerror(-ret));

@@ -33,7 +33,8 @@
 #define USAGE                                                                                     \
 	"lsmguard explain [--policy-dir DIR] [--json] NAME OPERATION OBJECT\n"                    \
 	"  OPERATION OBJECT: open-read PATH | open-write PATH | exec PATH |\n"                     \
-	"                    connect ADDR:PORT[/tcp|/udp] | sendto ADDR:PORT[/tcp|/udp] |\n"      \
+	"                    connect ADDR:PORT[/tcp|/udp|/icmp] |\n"                              \
+	"                    sendto ADDR:PORT[/tcp|/udp|/icmp] |\n"                               \
 	"                    bind ADDR:PORT[/tcp|/udp] | listen ADDR:PORT[/tcp|/udp] |\n"           \
 	"                    socket FAMILY[/PROTOCOL] | capability CAP_NAME\n"                  \
 	"  (IPv6: [ADDR]:PORT; bind and listen at a local address, 0.0.0.0 or [::] for every one;\n" \
@@ -215,7 +216,8 @@ static int resolve_path(const char *path, char *out, size_t size)
 	return 0;
 }
 
-/* "10.1.2.3:443/tcp", "[2001:db8::1]:53/udp"; the protocol defaults to tcp. */
+/* "10.1.2.3:443/tcp", "[2001:db8::1]:53/udp", "10.1.2.3:0/icmp" (any protocol but TCP, UDP and
+ * SCTP: "/other" says the same); the protocol defaults to tcp. */
 static int parse_destination(const char *text, __u8 *family, __u8 addr[16], __u16 *port,
 			     __u8 *protocol)
 {
@@ -230,6 +232,8 @@ static int parse_destination(const char *text, __u8 *family, __u8 addr[16], __u1
 			*protocol = LG_NET_TCP;
 		else if (strcmp(slash, "/udp") == 0)
 			*protocol = LG_NET_UDP;
+		else if (strcmp(slash, "/icmp") == 0 || strcmp(slash, "/other") == 0)
+			*protocol = LG_NET_OTHER; /* ping, raw IP, UDP-Lite: address-only rules */
 		else
 			return -EINVAL;
 	}
@@ -577,8 +581,8 @@ int cmd_explain(int argc, char **argv)
 		__u16 port;
 
 		if (parse_destination(object, &family, addr, &port, &protocol)) {
-			log_warnx("'%s' is not a destination: write ADDR:PORT/tcp, ADDR:PORT/udp or "
-				  "[IPV6]:PORT/tcp",
+			log_warnx("'%s' is not a destination: write ADDR:PORT/tcp, ADDR:PORT/udp, "
+				  "ADDR:0/icmp or [IPV6]:PORT/tcp",
 				  object);
 			goto out;
 		}

@@ -84,7 +84,7 @@ static int learn_line(struct lg_learn *learn, const char *line, const char *name
 		return 0;
 	}
 	hook = lg_hook_from_name(hook_name);
-	if (hook == LG_HOOK_CAPABLE) {
+	if (lg_hook_is_capability(hook)) {
 		char capability[32];
 		int cap;
 
@@ -100,10 +100,14 @@ static int learn_line(struct lg_learn *learn, const char *line, const char *name
 		   json_read_field(line, "path", path, sizeof(path)) && path[0] == '@') {
 		ret = lg_learn_abstract(learn, path, true); /* binding an abstract name */
 	} else if (hook == LG_HOOK_SOCKET_CONNECT || hook == LG_HOOK_SOCKET_SENDMSG ||
-		   lg_hook_is_listen(hook)) {
-		char addr[64], protocol[8], port[8];
+		   hook == LG_HOOK_MPTCP_SUBFLOW || lg_hook_is_listen(hook)) {
+		char addr[64], protocol[8], port[8], ip_protocol[8];
 
-		if (json_read_field(line, "address", addr, sizeof(addr)) &&
+		/* SCTP matches no rule (the default decides it): no rule to learn, ignored */
+		if (json_read_field(line, "ip_protocol", ip_protocol, sizeof(ip_protocol)) &&
+		    strcmp(ip_protocol, "132") == 0)
+			ret = -EINVAL;
+		else if (json_read_field(line, "address", addr, sizeof(addr)) &&
 		    json_read_field(line, "protocol", protocol, sizeof(protocol)) &&
 		    json_read_field(line, "port", port, sizeof(port)))
 			ret = (lg_hook_is_listen(hook) ? lg_learn_listen : lg_learn_net)(

@@ -160,7 +160,7 @@ void lg_event_print(FILE *out, const struct lg_event *ev, const struct lg_loaded
 	const struct lg_policy *policy = lg_loaded_policy(loaded, ev->policy, &compiled);
 	const struct lg_rule_source *rule = policy ? lg_rule_source(compiled, ev->rule) : NULL;
 	/* a [capabilities] verdict: the object is a capability, not a path or an address */
-	bool capability = ev->hook == LG_HOOK_CAPABLE && !(ev->flags & LG_EVENT_BUILTIN);
+	bool capability = lg_hook_is_capability(ev->hook) && !(ev->flags & LG_EVENT_BUILTIN);
 	/* An abstract unix socket name (also a bind's). Programs of an older build, adopted,
 	 * left object_kind unwritten: their unix hooks' network verdicts were such names. */
 	bool abstract = ev->object_kind == LG_EVENT_OBJECT_ABSTRACT ||
@@ -255,7 +255,8 @@ void lg_event_print(FILE *out, const struct lg_event *ev, const struct lg_loaded
 		lg_abstract_format(ev->object.path + 1, len, false, name, sizeof(name));
 		json_string_field(&w, "path", name);
 	} else if ((ev->hook == LG_HOOK_SOCKET_CONNECT || ev->hook == LG_HOOK_SOCKET_SENDMSG ||
-		    ev->hook == LG_HOOK_SCTP_BIND_CONNECT || lg_hook_is_listen(ev->hook)) &&
+		    ev->hook == LG_HOOK_SCTP_BIND_CONNECT || ev->hook == LG_HOOK_MPTCP_SUBFLOW ||
+		    lg_hook_is_listen(ev->hook)) &&
 	    !(ev->flags & LG_EVENT_BUILTIN)) {
 		char addr[INET6_ADDRSTRLEN] = "?";
 
@@ -269,6 +270,9 @@ void lg_event_print(FILE *out, const struct lg_event *ev, const struct lg_loaded
 				  ev->object.net.protocol == LG_NET_TCP   ? "tcp"
 				  : ev->object.net.protocol == LG_NET_UDP ? "udp"
 									  : "other");
+		/* which protocol "other" was (an ICMP echo socket: 1, raw IP: the socket's) */
+		if (ev->object.net.protocol != LG_NET_TCP && ev->object.net.protocol != LG_NET_UDP)
+			json_uint_field(&w, "ip_protocol", ev->object.net.ip_protocol);
 	} else {
 		char path[LG_EVENT_PATH_MAX + 1];
 

@@ -182,6 +182,26 @@ const char *lg_cgroup2_root(void)
 	return root[0] ? root : NULL;
 }
 
+int lg_kallsyms_address(const char *kallsyms, const char *name, unsigned long long *addr)
+{
+	char line[512], sym[256], type;
+	unsigned long long value;
+	FILE *f = fopen(kallsyms, "re");
+
+	*addr = 0;
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		/* "ffffffff8a6c1f28 D dac_mmap_min_addr" (a module's symbols add "\t[module]") */
+		if (sscanf(line, "%llx %c %255s", &value, &type, sym) == 3 && strcmp(sym, name) == 0) {
+			*addr = value;
+			break;
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
 static int cgroup_dir(const char *cgroup, char *buf, size_t size)
 {
 	const char *root = lg_cgroup2_root();

@@ -35,6 +35,13 @@ void lg_mount_value_for(const struct lg_mount_entry *entry, const __u64 seeds[2]
 /* Kernel device number (sb->s_dev) of a user-space dev_t. */
 __u32 lg_kernel_dev(unsigned long long dev);
 
+/*
+ * The address of a kernel data symbol in kallsyms (a /proc/kallsyms file), for a BPF program to
+ * read a variable the kernel's BTF has no record of. 0 when it is not there or hidden
+ * (kernel.kptr_restrict shows zeros); -errno when the file cannot be read.
+ */
+int lg_kallsyms_address(const char *kallsyms, const char *name, unsigned long long *addr);
+
 /* Where cgroup2 is mounted ("/sys/fs/cgroup"), or NULL. */
 const char *lg_cgroup2_root(void);
 /* The cgroup id of a cgroup v2 path relative to the hierarchy root; -errno on error. */

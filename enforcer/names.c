@@ -19,6 +19,10 @@ static const char *const hook_names[LG_HOOK_COUNT] = {
 	[LG_HOOK_MSG_QUEUE_MSGCTL] = "msg_queue_msgctl",
 	[LG_HOOK_SEM_SEMCTL] = "sem_semctl",
 	[LG_HOOK_KEY_PERMISSION] = "key_permission",
+	[LG_HOOK_CAPSET] = "capset",
+	[LG_HOOK_TASK_PRCTL] = "task_prctl",
+	[LG_HOOK_MMAP_ADDR] = "mmap_addr",
+	[LG_HOOK_MPTCP_SUBFLOW] = "mptcp_subflow",
 	[LG_HOOK_PATH_RENAME] = "path_rename",
 	[LG_HOOK_PATH_LINK] = "path_link",
 	[LG_HOOK_PATH_UNLINK] = "path_unlink",
@@ -94,6 +98,12 @@ bool lg_hook_is_named(unsigned hook)
 bool lg_hook_is_listen(unsigned hook)
 {
 	return hook == LG_HOOK_SOCKET_BIND || hook == LG_HOOK_SOCKET_LISTEN;
+}
+
+bool lg_hook_is_capability(unsigned hook)
+{
+	return hook == LG_HOOK_CAPABLE || hook == LG_HOOK_CAPSET || hook == LG_HOOK_TASK_PRCTL ||
+	       hook == LG_HOOK_MMAP_ADDR;
 }
 
 unsigned lg_hook_next(unsigned hook)

@@ -19,6 +19,9 @@ const char *lg_hook_name(unsigned hook);
 bool lg_hook_is_named(unsigned hook);
 /* socket_bind or socket_listen: decided by the [network] listen rules, at a local address. */
 bool lg_hook_is_listen(unsigned hook);
+/* capable, and the capability LSM's own checks (capset, task_prctl, mmap_addr): the object of
+ * their [capabilities] verdicts is a capability. */
+bool lg_hook_is_capability(unsigned hook);
 /* The first named hook after hook (LG_HOOK_COUNT when none): for (h = lg_hook_next(0); ...). */
 unsigned lg_hook_next(unsigned hook);
 /* The hook of a name lg_hook_name gives; LG_HOOK_NONE when none has it. */

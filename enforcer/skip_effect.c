@@ -42,6 +42,9 @@ static const struct {
     {"lg_cgroup_mkdir", LG_SKIP_REPORT,
      "a new cgroup's path unrecorded: it is bound by its ancestors' walk"},
     {"lg_cgroup_rmdir", LG_SKIP_REPORT, "a removed cgroup's record stays until the next reload"},
+    {"lg_securebits_keep", LG_SKIP_REPORT,
+     "a PR_SET_SECUREBITS not refused first: lg_securebits_checked kills a task that may not "
+     "(fail closed)"},
 };
 
 const char *lg_skip_effect(const char *name, enum lg_skip_repair *repair)

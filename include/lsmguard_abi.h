@@ -310,12 +310,16 @@ _Static_assert(sizeof(struct lg_net_key) == 28, "lg_net_key layout");
 
 #define LG_NET_TCP 0x01
 #define LG_NET_UDP 0x02
+/* Any other protocol an inet socket speaks (ICMP echo "ping", raw IP, UDP-Lite, SCTP): matched
+ * only by rules that name no protocol and no port, which cover every protocol. */
+#define LG_NET_OTHER 0x04
+#define LG_NET_PROTOCOLS (LG_NET_TCP | LG_NET_UDP | LG_NET_OTHER)
 #define LG_NET_DENY 0x80
 
 struct lg_net_port_rule {
 	__u16 port_lo; /* host byte order */
 	__u16 port_hi;
-	__u8 flags;    /* LG_NET_TCP | LG_NET_UDP | LG_NET_DENY */
+	__u8 flags;    /* LG_NET_TCP | LG_NET_UDP | LG_NET_OTHER | LG_NET_DENY */
 	__u8 pad[3];
 	__u32 rule;
 };
@@ -606,7 +610,13 @@ enum lg_hook {
 	LG_HOOK_MSG_QUEUE_MSGCTL = 61,
 	LG_HOOK_SEM_SEMCTL = 62,
 	LG_HOOK_KEY_PERMISSION = 63,
-	LG_HOOK_COUNT = 64,
+	/* [capabilities]: uses the capability LSM grants by its own check (capabilities.bpf.c) */
+	LG_HOOK_CAPSET = 64,     /* an inheritable set past the permitted one (CAP_SETPCAP) */
+	LG_HOOK_TASK_PRCTL = 65, /* PR_SET_SECUREBITS (CAP_SETPCAP) */
+	LG_HOOK_MMAP_ADDR = 66,  /* a mapping below vm.mmap_min_addr (CAP_SYS_RAWIO) */
+	/* MPTCP subflows the kernel connects for a connection (cgroup/connect4, connect6) */
+	LG_HOOK_MPTCP_SUBFLOW = 67,
+	LG_HOOK_COUNT = 68,
 };
 
 /*
@@ -787,9 +797,10 @@ struct lg_event {
 		__u8 path[LG_EVENT_PATH_MAX];
 		struct {
 			__u8 family;
-			__u8 protocol; /* LG_NET_TCP or LG_NET_UDP */
+			__u8 protocol; /* LG_NET_TCP, LG_NET_UDP or LG_NET_OTHER */
 			__u16 port;    /* host byte order */
 			__u8 addr[16];
+			__u8 ip_protocol; /* the socket's IPPROTO_* (MPTCP counted as TCP) */
 		} net;
 		struct {
 			__u16 family;   /* AF_* */

@@ -843,8 +843,8 @@ static int compare_port_rules(const struct net_item *x, const struct net_item *y
 {
 	unsigned wx = (unsigned)x->port.port_hi - x->port.port_lo;
 	unsigned wy = (unsigned)y->port.port_hi - y->port.port_lo;
-	unsigned px = popcount8(x->port.flags & (LG_NET_TCP | LG_NET_UDP));
-	unsigned py = popcount8(y->port.flags & (LG_NET_TCP | LG_NET_UDP));
+	unsigned px = popcount8(x->port.flags & LG_NET_PROTOCOLS);
+	unsigned py = popcount8(y->port.flags & LG_NET_PROTOCOLS);
 	bool dx = x->port.flags & LG_NET_DENY, dy = y->port.flags & LG_NET_DENY;
 
 	if (wx != wy)

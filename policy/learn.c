@@ -30,7 +30,7 @@ struct learned_path {
 
 struct learned_net {
 	char *addr;
-	char protocol[4];
+	char protocol[8]; /* tcp, udp, other */
 	unsigned port;
 	bool listen; /* a bind or listen at a local address: a listen rule */
 };
@@ -186,8 +186,11 @@ static int learn_net(struct lg_learn *l, const char *addr, const char *protocol,
 	struct learned_net *grown;
 
 	l->events++;
-	if (strcmp(protocol, "tcp") != 0 && strcmp(protocol, "udp") != 0)
+	if (strcmp(protocol, "tcp") != 0 && strcmp(protocol, "udp") != 0 &&
+	    strcmp(protocol, "other") != 0)
 		return -EINVAL;
+	if (strcmp(protocol, "other") == 0)
+		port = 0; /* "allow = ADDR": every protocol, every port */
 	for (size_t i = 0; i < l->net_count; i++)
 		if (strcmp(l->nets[i].addr, addr) == 0 && strcmp(l->nets[i].protocol, protocol) == 0 &&
 		    l->nets[i].port == port && l->nets[i].listen == listen)
@@ -420,6 +423,9 @@ int lg_learn_write(struct lg_learn *l, FILE *out, const struct lg_learn_header *
 	 * socket's listen (some ephemeral port). */
 	for (size_t i = 0; i < l->net_count; i++) {
 		if (l->nets[i].addr[0] == '@') /* an abstract unix socket name: reached, or bound */
+			fprintf(out, "%s = %s\n", l->nets[i].listen ? "listen" : "allow",
+				l->nets[i].addr);
+		else if (strcmp(l->nets[i].protocol, "other") == 0) /* ping, raw IP, UDP-Lite */
 			fprintf(out, "%s = %s\n", l->nets[i].listen ? "listen" : "allow",
 				l->nets[i].addr);
 		else

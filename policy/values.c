@@ -644,6 +644,11 @@ int lg_parse_net(const char *text, struct lg_net_rule *rule, char *err, size_t e
 		snprintf(err, errsize, "unexpected '%s' at the end of '%s'", tokens[next], text);
 		return -EINVAL;
 	}
+	/* An address with no protocol and no port: every protocol that reaches it (ICMP echo,
+	 * raw IP, UDP-Lite too), not TCP and UDP alone. */
+	if (rule->protocols == (LG_NET_TCP | LG_NET_UDP) && rule->port_lo == 0 &&
+	    rule->port_hi == 65535)
+		rule->protocols |= LG_NET_OTHER;
 	return 0;
 }
 

@@ -13,13 +13,14 @@
  * the kernel lets a user, as uid 1000. a8-other (everything allowed) is "another service";
  * a8-deny (default = deny, one allowed destination) a policy that decides every destination.
  *
- * Open when the run ended (failing cases; docs/security.md, "Found by attack run 8"): ICMP echo
- * sockets past deny rules (a8_ping_socket_reaches_a_denied_address); capabilities the
- * capability LSM checks without security_capable (a8_capabilities_*); SIGIO to the members of
- * a process group the confined task leads (a8_sigio_owner_own_group_as_leader_reaches_others);
- * MPTCP subflows to an announced address (a8_mptcp_subflow_to_an_announced_denied_address); a
- * listener on an autobound abstract name (a8_abstract_autobind_listener_is_a_backdoor). Held:
- * a8_listen_mptcp_and_empty_abstract_name, a8_mainpid_plus_sign_and_splice.
+ * Open when the run ended (failing cases; docs/security.md, "Found by attack run 8"), all
+ * closed since: ICMP echo sockets past deny rules (a8_ping_socket_reaches_a_denied_address);
+ * capabilities the capability LSM checks without security_capable (a8_capabilities_*); SIGIO
+ * to the members of a process group the confined task leads
+ * (a8_sigio_owner_own_group_as_leader_reaches_others); MPTCP subflows to an announced address
+ * (a8_mptcp_subflow_to_an_announced_denied_address); a listener on an autobound abstract name
+ * (a8_abstract_autobind_listener_is_a_backdoor). Held: a8_listen_mptcp_and_empty_abstract_name,
+ * a8_mainpid_plus_sign_and_splice.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -48,11 +49,6 @@
 #include "vmtest.h"
 #include "vmutil.h"
 
-/*
- * A finding still open (docs/security.md, "Found by attack run 8"): the case is kept, compiled
- * and not run, until its route is closed; then it becomes a VM_TEST again.
- */
-#define VM_TEST_OPEN(name, order) static void __attribute__((unused)) name(void)
 
 #ifndef IPPROTO_MPTCP
 #define IPPROTO_MPTCP 262
@@ -85,6 +81,30 @@ static void a8_setup(void)
 		VM_CHECK(daemon_reload_wait());
 	}
 	make_cgroup(A8);
+}
+
+#define A8_KEEP "/lgt/a8-keep"
+#define A8_AUDIT "/lgt/a8-audit"
+
+/* Two more policies for the capability LSM's own checks: one keeping what they ask for, one in
+ * audit mode keeping neither. */
+static void a8_caps_setup(void)
+{
+	static const char keep[] = "[policy]\nname = a8-keep\ncgroup = " A8_KEEP "\nmode = enforce\n"
+				   "[files]\ndefault = allow\n[exec]\ndefault = allow\n"
+				   "[capabilities]\nkeep = CAP_SETPCAP, CAP_SYS_RAWIO, CAP_SETUID\n";
+	static const char audit[] = "[policy]\nname = a8-audit\ncgroup = " A8_AUDIT
+				    "\nmode = audit\n"
+				    "[files]\ndefault = allow\n[exec]\ndefault = allow\n"
+				    "[capabilities]\nkeep = CAP_SETUID\n";
+
+	if (access(POLICY_DIR "/a8-keep.ini", F_OK) != 0) {
+		write_file(POLICY_DIR "/a8-keep.ini", keep, 0644);
+		write_file(POLICY_DIR "/a8-audit.ini", audit, 0644);
+		VM_CHECK(daemon_reload_wait());
+	}
+	make_cgroup(A8_KEEP);
+	make_cgroup(A8_AUDIT);
 }
 
 static int become(uid_t uid)
@@ -179,9 +199,10 @@ static void ping_expect(const char *cgroup, int family, const char *addr, uid_t 
  * datagram with any payload to the denied address and reads the reply: the rules name TCP and
  * UDP only, ICMP matches none of them, and default = allow decides.
  */
-VM_TEST_OPEN(a8_ping_socket_reaches_a_denied_address, 280)
+VM_TEST(a8_ping_socket_reaches_a_denied_address, 280)
 {
 	static const uid_t uids[] = {0, USER};
+	long mark;
 
 	a8_setup();
 	write_into("/proc/sys/net/ipv4/ping_group_range", "0 2147483647");
@@ -194,7 +215,15 @@ VM_TEST_OPEN(a8_ping_socket_reaches_a_denied_address, 280)
 		ping_expect(A8, AF_INET, "127.0.0.2", uid, 2, EPERM, "UDP sendto");
 		ping_expect(A8, AF_INET6, "::1", uid, 2, EPERM, "UDP6 sendto");
 		/* The attack. */
+		mark = event_mark();
 		ping_expect(A8, AF_INET, "127.0.0.2", uid, 0, EPERM, "ping sendto");
+		EXPECT_EVENT_AFTER(mark, "\"hook\":\"socket_sendmsg\"", "\"policy\":\"a8\"",
+				   "\"address\":\"127.0.0.2\"", "\"protocol\":\"other\"",
+				   "\"ip_protocol\":1", "\"event\":\"deny\"", UID_FIELD(uid));
+		mark = event_mark();
+		ping_expect(A8, AF_INET6, "::1", uid, 1, EPERM, "ping6 connect+send");
+		EXPECT_EVENT_AFTER(mark, "\"hook\":\"socket_connect\"", "\"address\":\"::1\"",
+				   "\"protocol\":\"other\"", "\"ip_protocol\":58");
 		ping_expect(A8, AF_INET, "127.0.0.2", uid, 1, EPERM, "ping connect+send");
 		ping_expect(A8, AF_INET6, "::1", uid, 0, EPERM, "ping6 sendto");
 		ping_expect(A8, AF_INET6, "::1", uid, 1, EPERM, "ping6 connect+send");
@@ -270,6 +299,9 @@ enum a8_cap_op {
 	A8_LOW_MMAP,   /* mmap at 0x1000 (below vm.mmap_min_addr): CAP_SYS_RAWIO */
 	A8_SECUREBITS, /* prctl(PR_SET_SECUREBITS, SECBIT_KEEP_CAPS): CAP_SETPCAP */
 	A8_CAPSET_INH, /* capset adding CAP_SYS_NICE to inheritable, not permitted: CAP_SETPCAP */
+	A8_MIN_MMAP,   /* mmap at 65536, vm.mmap_min_addr itself: no capability asked */
+	A8_SECUREBITS_AFTER, /* PR_SET_SECUREBITS, then the bits read back: 0 when unchanged */
+	A8_CAPSET_WITHIN,    /* capset adding CAP_SETUID (permitted) to inheritable */
 };
 
 struct cap_arg {
@@ -315,6 +347,23 @@ static int do_cap(const void *p)
 		return ret;
 	case A8_SECUREBITS:
 		return prctl(PR_SET_SECUREBITS, SECBIT_KEEP_CAPS, 0, 0, 0) ? errno : 0;
+	case A8_SECUREBITS_AFTER:
+		if (!prctl(PR_SET_SECUREBITS, SECBIT_KEEP_CAPS, 0, 0, 0))
+			return 3002;
+		ret = prctl(PR_GET_SECUREBITS, 0, 0, 0, 0);
+		return ret ? 4000 + ret : 0;
+	case A8_MIN_MMAP:
+		m = mmap((void *)0x10000, 4096, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+		if (m == MAP_FAILED)
+			return errno;
+		munmap(m, 4096);
+		return 0;
+	case A8_CAPSET_WITHIN:
+		if (syscall(SYS_capget, &header, data))
+			return 1000 + errno;
+		data[0].inheritable |= 1u << CAP_SETUID;
+		return syscall(SYS_capset, &header, data) ? errno : 0;
 	case A8_CAPSET_INH:
 		if (syscall(SYS_capget, &header, data))
 			return 1000 + errno;
@@ -347,32 +396,83 @@ static void cap_expect(const char *cgroup, enum a8_cap_op op, uid_t uid, int cap
  * securebits and for an inheritable set past the permitted one (CAP_SETPCAP): lsm/capable
  * never runs for them, whatever [capabilities] keeps.
  */
-VM_TEST_OPEN(a8_capabilities_low_mmap_as_root, 282)
+VM_TEST(a8_capabilities_low_mmap_as_root, 282)
 {
+	long mark;
+
 	a8_setup();
 	cap_expect(NULL, A8_NICE, 0, 0, 0, "setpriority(-20)");
 	cap_expect(A8, A8_NICE, 0, 0, EACCES, "setpriority(-20)"); /* the section is in force */
 	cap_expect(NULL, A8_LOW_MMAP, 0, 0, 0, "mmap at 0x1000");
+	mark = event_mark();
 	cap_expect(A8, A8_LOW_MMAP, 0, 0, EPERM, "mmap at 0x1000");
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"a8\"",
+			   "\"hook\":\"mmap_addr\"", "\"access\":\"capability\"",
+			   "\"capability\":\"CAP_SYS_RAWIO\"", "\"path\":\"CAP_SYS_RAWIO\"",
+			   "\"uid\":0");
+	/* a mapping at vm.mmap_min_addr itself asks for nothing */
+	cap_expect(A8, A8_MIN_MMAP, 0, 0, 0, "mmap at 65536");
 }
 
-VM_TEST_OPEN(a8_capabilities_low_mmap_as_user_with_rawio, 283)
+VM_TEST(a8_capabilities_low_mmap_as_user_with_rawio, 283)
 {
+	long mark;
+
 	a8_setup();
 	cap_expect(NULL, A8_LOW_MMAP, USER, 0, EPERM, "mmap at 0x1000 (no capability)");
 	cap_expect(NULL, A8_LOW_MMAP, USER, CAP_SYS_RAWIO, 0, "mmap at 0x1000");
+	mark = event_mark();
 	cap_expect(A8, A8_LOW_MMAP, USER, CAP_SYS_RAWIO, EPERM, "mmap at 0x1000");
+	EXPECT_EVENT_AFTER(mark, "\"hook\":\"mmap_addr\"", "\"capability\":\"CAP_SYS_RAWIO\"",
+			   "\"path\":\"CAP_SYS_RAWIO\"", "\"uid\":1000");
+	/* without the capability the kernel refused first: no event of lsmguard's */
+	mark = event_mark();
+	cap_expect(A8, A8_LOW_MMAP, USER, 0, EPERM, "mmap at 0x1000 (no capability)");
+	if (count_events_after(mark, "\"hook\":\"mmap_addr\"") != 0)
+		VM_FAIL("a refusal of the kernel's own was reported as lsmguard's");
 }
 
-VM_TEST_OPEN(a8_capabilities_setpcap_securebits_and_inheritable, 284)
+VM_TEST(a8_capabilities_setpcap_securebits_and_inheritable, 284)
 {
+	long mark;
+
 	a8_setup();
 	cap_expect(NULL, A8_SECUREBITS, 0, 0, 0, "PR_SET_SECUREBITS");
 	cap_expect(NULL, A8_CAPSET_INH, 0, 0, 0, "capset inheritable past permitted");
 	cap_expect(NULL, A8_CAPSET_INH, USER, CAP_SYS_NICE, EPERM,
 		   "capset inheritable past permitted (no CAP_SETPCAP)");
+	mark = event_mark();
 	cap_expect(A8, A8_SECUREBITS, 0, 0, EPERM, "PR_SET_SECUREBITS");
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"hook\":\"task_prctl\"",
+			   "\"capability\":\"CAP_SETPCAP\"", "\"path\":\"CAP_SETPCAP\"");
+	/* refused before the capability LSM set anything: the bits are what they were */
+	cap_expect(A8, A8_SECUREBITS_AFTER, 0, 0, 0, "securebits unchanged after the refusal");
+	mark = event_mark();
 	cap_expect(A8, A8_CAPSET_INH, 0, 0, EPERM, "capset inheritable past permitted");
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"hook\":\"capset\"",
+			   "\"capability\":\"CAP_SETPCAP\"", "\"path\":\"CAP_SETPCAP\"");
+	/* within the permitted set (and dropping) needs no CAP_SETPCAP: allowed */
+	cap_expect(A8, A8_CAPSET_WITHIN, 0, 0, 0, "capset inheritable within permitted");
+	/* a policy that keeps CAP_SETPCAP and CAP_SYS_RAWIO: as unconfined */
+	a8_caps_setup();
+	cap_expect(A8_KEEP, A8_SECUREBITS, 0, 0, 0, "PR_SET_SECUREBITS (kept)");
+	cap_expect(A8_KEEP, A8_CAPSET_INH, 0, 0, 0, "capset inheritable past permitted (kept)");
+	cap_expect(A8_KEEP, A8_LOW_MMAP, 0, 0, 0, "mmap at 0x1000 (kept)");
+	/* audit mode: allowed, each use reported as audit */
+	mark = event_mark();
+	cap_expect(A8_AUDIT, A8_SECUREBITS, 0, 0, 0, "PR_SET_SECUREBITS (audit)");
+	cap_expect(A8_AUDIT, A8_CAPSET_INH, 0, 0, 0, "capset inheritable past permitted (audit)");
+	cap_expect(A8_AUDIT, A8_LOW_MMAP, 0, 0, 0, "mmap at 0x1000 (audit)");
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"audit\"", "\"hook\":\"task_prctl\"",
+			   "\"policy\":\"a8-audit\"", "\"path\":\"CAP_SETPCAP\"");
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"audit\"", "\"hook\":\"capset\"",
+			   "\"policy\":\"a8-audit\"", "\"path\":\"CAP_SETPCAP\"");
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"audit\"", "\"hook\":\"mmap_addr\"",
+			   "\"policy\":\"a8-audit\"", "\"path\":\"CAP_SYS_RAWIO\"");
+	/* one event per use in audit mode: the backstop at lsm/task_prctl stays quiet */
+	if (count_events_after(mark, "\"hook\":\"task_prctl\"") != 1)
+		VM_FAIL("audit: %d task_prctl events for one PR_SET_SECUREBITS, expected 1",
+			count_events_after(mark, "\"hook\":\"task_prctl\""));
 }
 
 /* ---- MAINPID=: shapes systemd 252 reads that the doc's list does not name ---- */
@@ -857,10 +957,11 @@ static pid_t a8_mptcp_server(void)
  * policy allows: the kernel then opens a subflow to the announced 127.0.0.2 for it (a kernel
  * socket, connected by a worker: no socket_connect), and the client's bytes may travel there.
  */
-VM_TEST_OPEN(a8_mptcp_subflow_to_an_announced_denied_address, 287)
+VM_TEST(a8_mptcp_subflow_to_an_announced_denied_address, 287)
 {
 	pid_t server;
 	int ret, free_, got, got_deny;
+	long mark;
 
 	a8_setup();
 	if (access(POLICY_DIR "/a8-deny.ini", F_OK) != 0) {
@@ -876,9 +977,17 @@ VM_TEST_OPEN(a8_mptcp_subflow_to_an_announced_denied_address, 287)
 	VM_CHECK(server > 0);
 	free_ = in_cgroup(NULL, do_mptcp_client, NULL);
 	a8_settle();
+	mark = event_mark();
 	got = in_cgroup(A8, do_mptcp_client, NULL);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"a8\"",
+			   "\"hook\":\"mptcp_subflow\"", "\"access\":\"connect\"",
+			   "\"address\":\"127.0.0.2\"", "\"port\":7400", "\"protocol\":\"tcp\"");
 	a8_settle();
+	mark = event_mark();
 	got_deny = in_cgroup(A8_DENY, do_mptcp_client, NULL);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"a8-deny\"",
+			   "\"hook\":\"mptcp_subflow\"", "\"address\":\"127.0.0.2\"",
+			   "\"port\":7400");
 	kill(server, SIGKILL);
 	waitpid(server, NULL, 0);
 	a8_mptcp_pm(true);

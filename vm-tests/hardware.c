@@ -1229,7 +1229,9 @@ VM_TEST(hardware_programs_attached, 216)
 	    "lg_unix_copy_seen", "lg_socket_create", "lg_socket_setsockopt", "lg_socket_bind",
 	    "lg_socket_listen", "lg_capable_keep", "lg_sigio_owner_checked", "lg_sctp_bind_connect",
 	    "lg_dev_alloc_region", "lg_dev_register_region",
-	    "lg_dev_register", "lg_dev_misc_register", "lg_file_open"};
+	    "lg_dev_register", "lg_dev_misc_register", "lg_capset_keep", "lg_securebits_keep",
+	    "lg_securebits_checked", "lg_mmap_addr_keep", "lg_subflow_connect4",
+	    "lg_subflow_connect6", "lg_file_open"};
 	const size_t walkless = sizeof(programs) / sizeof(programs[0]) - 1;
 	const char *const argv[] = {LSMGUARD, "status", "--json", NULL};
 	static char out[1048576];
@@ -1241,10 +1243,12 @@ VM_TEST(hardware_programs_attached, 216)
 		/* Those without a path walk: a few thousand each (2,000-5,600 on 6.1), where the
 		 * programs that walk a path process 50,000-100,000; socket_bind and socket_listen
 		 * decide an abstract unix name too, 108 unrolled steps (23,670 and 23,516 on 6.1),
-		 * sctp_bind_connect reads an address of either family (21,648). */
+		 * sctp_bind_connect reads an address of either family (21,648), and it and the
+		 * subflow programs decide it by the [network] rules (lg_net_decide). */
 		unsigned long limit = strcmp(programs[i], "lg_socket_bind") &&
 					      strcmp(programs[i], "lg_socket_listen") &&
-					      strcmp(programs[i], "lg_sctp_bind_connect")
+					      strcmp(programs[i], "lg_sctp_bind_connect") &&
+					      strncmp(programs[i], "lg_subflow_connect", 18)
 					  ? 10000
 					  : 30000;
 

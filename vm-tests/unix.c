@@ -243,7 +243,6 @@ static const char *const op_names[] = {
 				strerror(expected));                                              \
 	} while (0)
 
-#define UID_FIELD(uid) ((uid) ? "\"uid\":1000" : "\"uid\":0")
 
 /* Every name of the manager sockets, as root and as a user; the unconfined control each time. */
 static void manager_sockets_cases(uid_t uid)

@@ -40,7 +40,6 @@ static const char upeer_policy[] =
 static const char upeer_audit_policy[] =
 	"[policy]\nname = upeer-audit\ncgroup = " UPEER_AUDIT "\nmode = audit\n" UPEER_RULES;
 
-#define UID_FIELD(uid) ((uid) ? "\"uid\":1000" : "\"uid\":0")
 
 static void upeer_setup(void)
 {

@@ -101,6 +101,8 @@ void expect_event_after(const char *file, int line, long mark, const char *const
 		const char *const needles_[] = {__VA_ARGS__, NULL};                               \
 		expect_event_after(__FILE__, __LINE__, (mark), needles_, #__VA_ARGS__, true);      \
 	} while (0)
+/* An event's "uid" member for a case run as root (0) or as the test user (1000). */
+#define UID_FIELD(uid) ((uid) ? "\"uid\":1000" : "\"uid\":0")
 /* The generation the daemon last loaded (from its state file), or -1. */
 int state_generation(void);
 /* A process's resident memory in KiB (VmRSS), or -1. */

@@ -109,6 +109,11 @@ run "explain an allowed connect exits 0" 0 "$lsmguard" explain --policy-dir exam
 		"nginx: connect [::1]:8080/tcp: allowed" \
 		"  rule:        allow = [::1/128] tcp 8080 (address)" \
 		"  source:      examples/nginx.ini:67")
+# A ping (any protocol but TCP, UDP and SCTP) meets only the rules on an address alone.
+run "explain a ping past a port rule" 1 "$lsmguard" explain --policy-dir examples nginx connect '[::1]:8080/icmp' &&
+	same "explain: a port rule is TCP and UDP's" <(sed -n 1,2p "$work/out") <(printf '%s\n' \
+		"nginx: connect [::1]:8080/icmp: denied" \
+		"  rule:        no rule matches: [network] default = deny")
 # Listen rules: bind and listen at a local address ([network] listen, deny-listen).
 run "explain an allowed listen exits 0" 0 "$lsmguard" explain --policy-dir examples nginx listen '[::]:80/tcp' &&
 	same "explain names the listen rule" "$work/out" <(printf '%s\n' \
@@ -241,7 +246,7 @@ run "explain writing uinput" 1 "$lsmguard" explain --policy-dir sc r open-write 
 run "explain an unknown policy exits 2" 2 "$lsmguard" explain --policy-dir examples nosuch exec /bin/sh &&
 	same "explain unknown policy message" "$work/err" <(echo "lsmguard: no policy named 'nosuch' in examples: 'lsmguard show examples' lists them")
 run "explain a malformed destination exits 2" 2 "$lsmguard" explain --policy-dir examples nginx connect 10.0.0.1/tcp &&
-	same "explain destination message" "$work/err" <(echo "lsmguard: '10.0.0.1/tcp' is not a destination: write ADDR:PORT/tcp, ADDR:PORT/udp or [IPV6]:PORT/tcp")
+	same "explain destination message" "$work/err" <(echo "lsmguard: '10.0.0.1/tcp' is not a destination: write ADDR:PORT/tcp, ADDR:PORT/udp, ADDR:0/icmp or [IPV6]:PORT/tcp")
 
 # ---- explain: [capabilities] ----
 mkdir "$work/caps" && install -m 0644 "$golden/show.ini" "$work/caps/web.ini"
@@ -261,7 +266,7 @@ run "explain an unknown capability exits 2" 2 "$lsmguard" explain --policy-dir c
 install -m 0644 "$golden/learn-events.log" "$work/"
 run "learn from a log" 0 "$lsmguard" learn web --unit web.service --from-log learn-events.log -o learned.ini &&
 	same "learned policy matches golden" "$work/learned.ini" "$golden/learn.ini"
-same "learn says what it used" "$work/err" <(echo "lsmguard: learned from 27 events of policy 'web' (2 ignored: built-in protections or objects a rule cannot name)")
+same "learn says what it used" "$work/err" <(echo "lsmguard: learned from 31 events of policy 'web' (3 ignored: built-in protections or objects a rule cannot name)")
 chmod 644 "$work/learned.ini"
 run "the learned policy passes check" 0 "$lsmguard" check learned.ini
 mkdir "$work/journal" && sed 's/^/Nov 30 10:00:00 host lsmguard[42]: /' "$golden/learn-events.log" >"$work/journal/learn-events.log"
@@ -272,7 +277,7 @@ run "learn prints a learning policy" 0 "$lsmguard" learn web --cgroup /lgt/web -
 		"[policy]" "name = web" "cgroup = /lgt/web" "mode = audit" "" "[files]" "default = deny" "" \
 		"[exec]" "default = deny" "" "[network]" "default = deny" "" "[capabilities]")
 run "learn from a log without the policy's events exits 1" 1 "$lsmguard" learn nosuch --unit x.service --from-log learn-events.log &&
-	same "learn says there is nothing to learn" "$work/err" <(echo "lsmguard: learn-events.log has no event of policy 'nosuch' to learn from (31 lines, 30 of other policies): run the service under its learning policy first (--print-learning-policy)")
+	same "learn says there is nothing to learn" "$work/err" <(echo "lsmguard: learn-events.log has no event of policy 'nosuch' to learn from (36 lines, 35 of other policies): run the service under its learning policy first (--print-learning-policy)")
 run "learn needs a cgroup or a unit" 2 "$lsmguard" learn web --from-log learn-events.log &&
 	same "learn usage message" "$work/err" <(echo "lsmguard: give one of --cgroup and --unit; usage: lsmguard learn NAME (--cgroup PATH | --unit UNIT) (--from-log FILE | --duration SECONDS --events FILE | --print-learning-policy) [--policy-dir DIR] [-o FILE]")
 

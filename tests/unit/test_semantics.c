@@ -178,6 +178,39 @@ TEST(sem_exec_rules)
 	lg_policy_set_free(&set);
 }
 
+/* ICMP echo, raw IP and UDP-Lite (LG_NET_OTHER) meet the rules that name an address alone;
+ * SCTP (protocol 0) meets none. Attack run 8: a ping socket past deny = ADDR. */
+TEST(sem_network_other_protocols_follow_address_rules)
+{
+	struct lg_policy_set set;
+	struct lg_compiled *c = compile_text(HEADER "[network]\n"
+						    "default = allow\n"            /* 6 */
+						    "deny = 127.0.0.2\n"           /* 7 */
+						    "deny = 10.0.0.0/8 53\n"       /* 8 */
+						    "deny = 10.1.0.0/16 udp\n"     /* 9 */
+						    "allow = 192.0.2.0/24 tcp 80\n" /* 10 */
+						    "deny = 192.0.2.0/24\n",        /* 11 */
+					     &set);
+	__u32 rule;
+
+	CHECK(net_denied(c, "127.0.0.2", LG_NET_OTHER, 0, &rule));
+	CHECK_INT(rule_line(c, rule), 7);
+	CHECK(net_denied(c, "127.0.0.2", LG_NET_TCP, 80, NULL));
+	/* a rule with a port or a protocol is the port protocols' alone */
+	CHECK(!net_denied(c, "10.2.3.4", LG_NET_OTHER, 53, NULL));
+	CHECK(net_denied(c, "10.2.3.4", LG_NET_UDP, 53, NULL));
+	CHECK(!net_denied(c, "10.1.2.3", LG_NET_OTHER, 0, NULL));
+	/* beside a port rule on the same prefix, the address rule still takes the others */
+	CHECK(!net_denied(c, "192.0.2.7", LG_NET_TCP, 80, &rule));
+	CHECK_INT(rule_line(c, rule), 10);
+	CHECK(net_denied(c, "192.0.2.7", LG_NET_OTHER, 80, &rule));
+	CHECK_INT(rule_line(c, rule), 11);
+	/* SCTP matches no rule: the default decides */
+	CHECK(!net_denied(c, "127.0.0.2", 0, 0, NULL));
+	lg_compiled_free(c);
+	lg_policy_set_free(&set);
+}
+
 TEST(sem_network_longest_prefix_and_fallback)
 {
 	struct lg_policy_set set;

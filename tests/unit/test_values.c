@@ -118,9 +118,19 @@ TEST(net_forms)
 	CHECK_INT(r.port_hi, 443);
 	r = net_ok("any");
 	CHECK_INT(r.family, 0);
-	CHECK_INT(r.protocols, LG_NET_TCP | LG_NET_UDP);
+	/* an address alone covers every protocol (ICMP echo, raw IP, UDP-Lite), not TCP and UDP */
+	CHECK_INT(r.protocols, LG_NET_TCP | LG_NET_UDP | LG_NET_OTHER);
 	CHECK_INT(r.port_lo, 0);
 	CHECK_INT(r.port_hi, 65535);
+	r = net_ok("127.0.0.2");
+	CHECK_INT(r.protocols, LG_NET_TCP | LG_NET_UDP | LG_NET_OTHER);
+	/* a port or a protocol names the port protocols only */
+	r = net_ok("127.0.0.2 53");
+	CHECK_INT(r.protocols, LG_NET_TCP | LG_NET_UDP);
+	r = net_ok("127.0.0.2 0-65535");
+	CHECK_INT(r.protocols, LG_NET_TCP | LG_NET_UDP | LG_NET_OTHER);
+	r = net_ok("127.0.0.2 udp");
+	CHECK_INT(r.protocols, LG_NET_UDP);
 	net_formats_as("127.0.0.1 tcp 5432", "127.0.0.1/32 tcp 5432");
 	net_formats_as("[fd00::/8] udp 53", "[fd00::/8] udp 53");
 	net_formats_as("[fd00::]/8 udp 53", "[fd00::/8] udp 53");

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* What lsmguard reads of the host (enforcer/host.c): kallsyms. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "host.h"
+
+/* The variable capabilities.bpf.c reads vm.mmap_min_addr from: found among others of the same
+ * prefix, a module's symbols, and absent or hidden (kptr_restrict's zeros) gives 0. */
+TEST(host_kallsyms_address_of_a_data_symbol)
+{
+	char path[] = "/tmp/lsmguard-kallsyms.XXXXXX";
+	unsigned long long addr = 1;
+	int fd = mkstemp(path);
+	FILE *f;
+
+	CHECK(fd >= 0);
+	if (fd < 0)
+		return;
+	f = fdopen(fd, "w");
+	fputs("ffffffff81000000 T _stext\n"
+	      "ffffffff8a6c1f20 D dac_mmap_min_addr_x\n"
+	      "ffffffff8a6c1f28 D dac_mmap_min_addr\n"
+	      "ffffffffc0a01000 t sctp_init\t[sctp]\n",
+	      f);
+	fclose(f);
+	CHECK_INT(lg_kallsyms_address(path, "dac_mmap_min_addr", &addr), 0);
+	CHECK(addr == 0xffffffff8a6c1f28ULL);
+	CHECK_INT(lg_kallsyms_address(path, "sctp_init", &addr), 0);
+	CHECK(addr == 0xffffffffc0a01000ULL);
+	CHECK_INT(lg_kallsyms_address(path, "mmap_min_addr", &addr), 0);
+	CHECK(addr == 0);
+	f = fopen(path, "w");
+	fputs("0000000000000000 D dac_mmap_min_addr\n", f);
+	fclose(f);
+	addr = 1;
+	CHECK_INT(lg_kallsyms_address(path, "dac_mmap_min_addr", &addr), 0);
+	CHECK(addr == 0);
+	unlink(path);
+	CHECK_INT(lg_kallsyms_address(path, "dac_mmap_min_addr", &addr), -ENOENT);
+	CHECK(addr == 0);
+}
