@@ -41,10 +41,9 @@ char LICENSE[] SEC("license") = "GPL";
 
 struct lg_net_dest {
 	__u8 family; /* 4 or 6 */
-	__u8 protocol;    /* LG_NET_TCP, LG_NET_UDP, LG_NET_OTHER; 0 for SCTP (no rule) */
+	__u8 protocol; /* LG_NET_TCP, LG_NET_UDP, LG_NET_OTHER; 0 for SCTP (no rule) */
 	__u16 port;
 	__u8 addr[16];
-	__u8 ip_protocol; /* for the event */
 };
 
 /*
@@ -123,11 +122,10 @@ static __always_inline bool lg_read_dest(const struct sockaddr *address, int add
  * a denied address). SCTP matches no rule, its every address is decided by [network] default
  * (lg_sctp_bind_connect reads one address of a list, which a rule could not decide alone).
  */
-static __always_inline __u8 lg_socket_protocol(struct sock *sk, struct lg_net_dest *dest)
+static __always_inline __u8 lg_socket_protocol(struct sock *sk)
 {
 	__u16 protocol = sk->sk_protocol;
 
-	dest->ip_protocol = protocol == IPPROTO_MPTCP ? IPPROTO_TCP : (__u8)protocol;
 	if (protocol == IPPROTO_TCP || protocol == IPPROTO_MPTCP)
 		return LG_NET_TCP;
 	if (protocol == IPPROTO_UDP)
@@ -193,11 +191,12 @@ static __always_inline __u64 lg_dest_key(const struct lg_net_dest *dest)
 	return lg_hash_mix(lg_hash_mix(a, b), ((__u64)dest->port << 16) | dest->protocol);
 }
 
-/* Report a deny verdict on dest (object_kind: LG_EVENT_OBJECT_*, 0 for the hook's own) and
- * return what the hook returns. */
+/* Report a deny verdict on dest (object_kind: LG_EVENT_OBJECT_*, 0 for the hook's own;
+ * ip_protocol: the socket's IPPROTO_*, 0 when not known) and return what the hook returns. */
 static __always_inline int lg_net_deny(const struct lg_policy_value *policy, __u64 cgroup_id,
 				       __u8 hook, __u32 rule, __u8 flags,
-				       const struct lg_net_dest *dest, __u8 object_kind)
+				       const struct lg_net_dest *dest, __u8 object_kind,
+				       __u8 ip_protocol)
 {
 	struct lg_event *ev = lg_event_start(policy, cgroup_id, hook, LG_DECISION_NET, rule, flags,
 					     lg_dest_key(dest), 0);
@@ -206,7 +205,7 @@ static __always_inline int lg_net_deny(const struct lg_policy_value *policy, __u
 		ev->object_kind = object_kind;
 		ev->object.net.family = dest->family;
 		ev->object.net.protocol = dest->protocol;
-		ev->object.net.ip_protocol = dest->ip_protocol;
+		ev->object.net.ip_protocol = ip_protocol;
 		ev->object.net.port = dest->port;
 		__builtin_memcpy(ev->object.net.addr, dest->addr, 16);
 		bpf_ringbuf_submit(ev, 0);
@@ -279,7 +278,7 @@ static __always_inline int lg_net_check(struct sock *sk, const struct sockaddr *
 	policy = lg_current_policy(&cgroup_id);
 	if (!policy)
 		return 0;
-	dest.protocol = lg_socket_protocol(sk, &dest);
+	dest.protocol = lg_socket_protocol(sk);
 	if (!(connect && lg_read_dest_inet(address, addrlen, &dest)) &&
 	    !lg_read_dest(address, addrlen, sk->__sk_common.skc_family,
 			  !connect && sk->__sk_common.skc_family == AF_INET &&
@@ -307,7 +306,7 @@ static __always_inline int lg_net_check(struct sock *sk, const struct sockaddr *
 		lg_count_allowed(policy->id, hook);
 		return 0;
 	}
-	return lg_net_deny(policy, cgroup_id, hook, rule, flags, &dest, 0);
+	return lg_net_deny(policy, cgroup_id, hook, rule, flags, &dest, 0, (__u8)sk->sk_protocol);
 }
 
 /*
@@ -470,7 +469,8 @@ __weak __noinline int lg_listen_decide(struct lg_net_dest *local, __u32 hook)
 	}
 	/* SCTP's bindx: "access":"listen" (the hook also connects) */
 	return lg_net_deny(policy, cgroup_id, (__u8)hook, rule, flags, local,
-			   hook == LG_HOOK_SCTP_BIND_CONNECT ? LG_EVENT_OBJECT_LISTEN : 0);
+			   hook == LG_HOOK_SCTP_BIND_CONNECT ? LG_EVENT_OBJECT_LISTEN : 0,
+			   local->protocol ? 0 : IPPROTO_SCTP);
 }
 
 /*
@@ -560,7 +560,7 @@ int BPF_PROG(lg_socket_bind, struct socket *sock, struct sockaddr *address, int 
 		return 0;
 	if (!local.port)
 		return 0; /* an ephemeral port: a client's bind (listen() is decided) */
-	local.protocol = lg_socket_protocol(sk, &local);
+	local.protocol = lg_socket_protocol(sk);
 	return lg_listen_check(sk, &local, LG_HOOK_SOCKET_BIND);
 }
 
@@ -611,7 +611,7 @@ int BPF_PROG(lg_socket_listen, struct socket *sock, int backlog, int ret)
 	if ((family != AF_INET && family != AF_INET6) || sk->sk_type == SOCK_DGRAM ||
 	    sk->sk_type == SOCK_RAW)
 		return 0;
-	local.protocol = lg_socket_protocol(sk, &local);
+	local.protocol = lg_socket_protocol(sk);
 	local.port = sk->__sk_common.skc_num; /* host order; 0 while unbound */
 	if (family == AF_INET) {
 		local.family = 4;
@@ -1173,7 +1173,6 @@ int BPF_PROG(lg_sctp_bind_connect, struct sock *sk, int optname, struct sockaddr
 	} else {
 		return 0;
 	}
-	dest.ip_protocol = IPPROTO_SCTP;
 	if (optname == SCTP_SOCKOPT_BINDX_ADD)
 		return lg_listen_decide(&dest, LG_HOOK_SCTP_BIND_CONNECT);
 	lg_net_decide(policy, &dest, &rule, &deny, &flags);
@@ -1181,7 +1180,8 @@ int BPF_PROG(lg_sctp_bind_connect, struct sock *sk, int optname, struct sockaddr
 		lg_count_allowed(policy->id, LG_HOOK_SCTP_BIND_CONNECT);
 		return 0;
 	}
-	return lg_net_deny(policy, cgroup_id, LG_HOOK_SCTP_BIND_CONNECT, rule, flags, &dest, 0);
+	return lg_net_deny(policy, cgroup_id, LG_HOOK_SCTP_BIND_CONNECT, rule, flags, &dest, 0,
+			   IPPROTO_SCTP);
 }
 
 /*
@@ -1243,7 +1243,7 @@ static __always_inline const struct lg_policy_value *lg_cgroup_policy_of(struct 
 static __always_inline int lg_subflow_check(struct bpf_sock_addr *ctx, bool inet6)
 {
 	const struct lg_policy_value *policy;
-	struct lg_net_dest dest = {.protocol = LG_NET_TCP, .ip_protocol = IPPROTO_TCP};
+	struct lg_net_dest dest = {.protocol = LG_NET_TCP};
 	struct bpf_sock *sk = ctx->sk;
 	struct mptcp_sock *msk;
 	struct tcp_sock *tp;
@@ -1287,8 +1287,10 @@ static __always_inline int lg_subflow_check(struct bpf_sock_addr *ctx, bool inet
 		lg_count_allowed(policy->id, LG_HOOK_MPTCP_SUBFLOW);
 		return 1;
 	}
-	return lg_net_deny(policy, cgroup_id, LG_HOOK_MPTCP_SUBFLOW, rule, flags, &dest, 0) ? 0
-											      : 1;
+	return lg_net_deny(policy, cgroup_id, LG_HOOK_MPTCP_SUBFLOW, rule, flags, &dest, 0,
+			   IPPROTO_TCP)
+		       ? 0
+		       : 1;
 }
 
 SEC("cgroup/connect4")

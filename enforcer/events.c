@@ -271,7 +271,8 @@ void lg_event_print(FILE *out, const struct lg_event *ev, const struct lg_loaded
 				  : ev->object.net.protocol == LG_NET_UDP ? "udp"
 									  : "other");
 		/* which protocol "other" was (an ICMP echo socket: 1, raw IP: the socket's) */
-		if (ev->object.net.protocol != LG_NET_TCP && ev->object.net.protocol != LG_NET_UDP)
+		if (ev->object.net.protocol != LG_NET_TCP && ev->object.net.protocol != LG_NET_UDP &&
+		    ev->object.net.ip_protocol)
 			json_uint_field(&w, "ip_protocol", ev->object.net.ip_protocol);
 	} else {
 		char path[LG_EVENT_PATH_MAX + 1];
