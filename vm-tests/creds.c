@@ -1358,21 +1358,36 @@ static void *notify_flip(void *arg)
 	return NULL;
 }
 
-/* arg: the daemon's pid. The own and the forged message padded to one length (STATUS=). */
+/* Shared with the racing sender (a child): the daemon's pid, the receiver it drains, and what
+ * it counted. */
+struct notify_race_arg {
+	pid_t daemon;
+	int receiver;
+	long sent, refused, again, other;
+	int arrived, holding;
+};
+
+/*
+ * The own and the forged message padded to one length (STATUS=). The sender drains the
+ * receiver as it goes: each queued datagram is charged to the sender's send buffer until it is
+ * read, and once that buffer is full every send fails with EAGAIN before its copy is made or
+ * decided (a run once stopped deciding after the first 278 sends, all of them own copies).
+ */
 static int do_notify_race(const void *arg)
 {
-	const pid_t *daemon = arg;
+	struct notify_race_arg *a = (struct notify_race_arg *)arg;
 	struct sockaddr_un sun = {.sun_family = AF_UNIX, .sun_path = MANAGER_NOTIFY};
 	static struct notify_race r;
+	char needle[32];
 	struct timespec start, now;
-	long sent = 0, refused = 0;
 	pthread_t flipper;
-	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0), holding;
 
 	if (fd < 0)
 		return 230;
+	snprintf(needle, sizeof(needle), "MAINPID=%d\n", (int)a->daemon);
 	snprintf(r.own, sizeof(r.own), "MAINPID=%d\nSTATUS=%-12s", (int)getpid(), "x");
-	snprintf(r.forged, sizeof(r.forged), "MAINPID=%d\nSTATUS=%-12s", (int)*daemon, "x");
+	snprintf(r.forged, sizeof(r.forged), "MAINPID=%d\nSTATUS=%-12s", (int)a->daemon, "x");
 	r.len = strlen(r.own) < strlen(r.forged) ? strlen(r.own) : strlen(r.forged);
 	memcpy(r.buf, r.own, r.len);
 	if (pthread_create(&flipper, NULL, notify_flip, &r))
@@ -1383,16 +1398,24 @@ static int do_notify_race(const void *arg)
 	do {
 		if (sendto(fd, r.buf, r.len, MSG_DONTWAIT, (struct sockaddr *)&sun, sizeof(sun)) ==
 		    (ssize_t)r.len)
-			sent++;
+			a->sent++;
 		else if (errno == EPERM)
-			refused++;
+			a->refused++;
+		else if (errno == EAGAIN)
+			a->again++;
+		else
+			a->other++;
+		if ((a->sent + a->again) % 64 == 0) {
+			a->arrived += notify_arrived(a->receiver, needle, &holding);
+			a->holding += holding;
+		}
 		clock_gettime(CLOCK_MONOTONIC, &now);
 	} while (now.tv_sec - start.tv_sec < 2 ||
-		 ((!refused || !sent) && now.tv_sec - start.tv_sec < 30));
+		 ((!a->refused || !a->sent) && now.tv_sec - start.tv_sec < 30));
 	r.stop = 1;
 	pthread_join(flipper, NULL);
 	close(fd);
-	return !refused ? 232 : !sent ? 233 : 0;
+	return !a->refused ? 232 : !a->sent ? 233 : 0;
 }
 
 /* arg: the daemon's pid. connect() to the notify socket, then write() READY=1 and a claim. */
@@ -1452,21 +1475,31 @@ VM_TEST(creds_notify_connected_socket, 212)
  */
 VM_TEST(creds_notify_mainpid_racing_thread, 212)
 {
+	struct notify_race_arg *a = mmap(NULL, sizeof(*a), PROT_READ | PROT_WRITE,
+					 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	char needle[32], path[64];
 	int fd, arrived = 0, holding = 0, got;
 	pid_t daemon;
 	long mark;
 
 	creds_setup();
+	VM_CHECK(a != MAP_FAILED);
+	if (a == MAP_FAILED)
+		return;
 	daemon = daemon_pid();
 	VM_CHECK(daemon > 1);
 	fd = notify_receiver(MANAGER_NOTIFY);
 	VM_CHECK(fd >= 0);
+	*a = (struct notify_race_arg){.daemon = daemon, .receiver = fd};
 	mark = event_mark();
-	got = in_cgroup(CREDS, do_notify_race, &daemon);
+	got = in_cgroup(CREDS, do_notify_race, a);
+	printf("# racing sender: %d; sent %ld, refused %ld, EAGAIN %ld, other errors %ld\n", got,
+	       a->sent, a->refused, a->again, a->other);
 	VM_CHECK(got == 0);
 	snprintf(needle, sizeof(needle), "MAINPID=%d\n", (int)daemon);
-	arrived = notify_arrived(fd, needle, &holding);
+	arrived = notify_arrived(fd, needle, &holding) + a->arrived;
+	holding += a->holding;
+	munmap(a, sizeof(*a));
 	printf("# racing thread: %d datagrams arrived, %d of them naming the daemon %d\n", arrived,
 	       holding, (int)daemon);
 	VM_CHECK(arrived > 0);

@@ -248,3 +248,73 @@ VM_TEST(ipc_objects_of_others_are_refused, 189)
 			   "\"hook\":\"shm_shmctl\"", "\"uid\":0",
 			   "\"path\":\"a System V IPC object made outside the policy\"");
 }
+
+/* ---- the records' budget: LG_OWNED_PER_POLICY objects of one policy at once ---- */
+
+#define IPC_BUDGET "/lgt/ipc-budget"
+#define IPC_BUDGET_MAX 8192 /* LG_OWNED_PER_POLICY, bpf_lsm/ipc.bpf.c */
+
+/* Semaphore sets made until one is refused: how many, times 100, plus the refusal's errno
+ * (ENOSPC expected); made into ids (IPC_BUDGET_MAX + 1 at most). */
+static int do_fill(const void *arg)
+{
+	int *ids = (int *)arg, made = 0;
+
+	for (; made <= IPC_BUDGET_MAX; made++) {
+		ids[made] = semget(IPC_PRIVATE, 1, IPC_CREAT | 0600);
+		if (ids[made] < 0)
+			return made * 100 + errno;
+	}
+	return made * 100;
+}
+
+static int do_one_sem(const void *arg)
+{
+	int id = semget(IPC_PRIVATE, 1, IPC_CREAT | 0600);
+
+	(void)arg;
+	if (id < 0)
+		return errno;
+	semctl(id, 0, IPC_RMID);
+	return 0;
+}
+
+/*
+ * A root service may make 32,000 semaphore sets and a million keys: the records of who made
+ * them are limited per policy, so that one service cannot use up the room another's records
+ * need (an object with no record is nobody's: refused to every policy). The 8,193rd object of
+ * one policy is refused with ENOSPC; another policy, and the host, still make theirs; objects
+ * removed give their records back.
+ */
+VM_TEST(ipc_a_policy_holds_at_most_its_budget_of_objects, 188)
+{
+	static const char budget_policy[] = "[policy]\nname = ipc-budget\ncgroup = " IPC_BUDGET
+					    "\nmode = enforce\n" IPC_RULES;
+	int *ids = mmap(NULL, (IPC_BUDGET_MAX + 1) * sizeof(int), PROT_READ | PROT_WRITE,
+			MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	int got, made;
+
+	ipc_setup();
+	VM_CHECK(ids != MAP_FAILED);
+	if (ids == MAP_FAILED)
+		return;
+	if (access(POLICY_DIR "/ipc-budget.ini", F_OK) != 0) {
+		write_file(POLICY_DIR "/ipc-budget.ini", budget_policy, 0644);
+		VM_CHECK(daemon_reload_wait());
+	}
+	make_cgroup(IPC_BUDGET);
+	got = in_cgroup(IPC_BUDGET, do_fill, ids);
+	made = got / 100;
+	printf("#   made %d semaphore sets, then errno %d\n", made, got % 100);
+	if (made != IPC_BUDGET_MAX || got % 100 != ENOSPC)
+		VM_FAIL("ipc-budget made %d objects, then errno %d; expected %d, then ENOSPC", made,
+			got % 100, IPC_BUDGET_MAX);
+	VM_CHECK(in_cgroup(IPC_CG, do_one_sem, NULL) == 0);     /* another policy */
+	VM_CHECK(in_cgroup(NULL, do_one_sem, NULL) == 0);       /* the host */
+	VM_CHECK(in_cgroup(IPC_BUDGET, do_one_sem, NULL) == ENOSPC);
+	for (int i = 0; i < made; i++)
+		semctl(ids[i], 0, IPC_RMID);
+	/* removed (by the host here): their records are given back */
+	VM_CHECK(in_cgroup(IPC_BUDGET, do_one_sem, NULL) == 0);
+	munmap(ids, (IPC_BUDGET_MAX + 1) * sizeof(int));
+}
