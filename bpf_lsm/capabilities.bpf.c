@@ -212,11 +212,40 @@ int BPF_PROG(lg_capset_keep, struct cred *new, const struct cred *old,
  * preempt=full): lsm/task_prctl, which has no such check, then finds the bits already set by a
  * task that may not set them and kills it (fail closed: the task leaves with what it had).
  */
+#define LG_SECURE_ALL_BITS 0x55 /* SECBIT_NOROOT, NO_SETUID_FIXUP, KEEP_CAPS, NO_CAP_AMBIENT_RAISE */
+#define LG_SECURE_ALL_LOCKS (LG_SECURE_ALL_BITS << 1)
+
+/*
+ * Whether cap_task_prctl would grant this PR_SET_SECUREBITS (security/commoncap.c): no locked bit
+ * changed, no lock released, no unknown bit, CAP_SETPCAP effective. This program runs before
+ * the capability LSM: what the kernel refuses by itself is left to it (its EPERM, no event of
+ * lsmguard's), as lsm/capable and the two LSM hooks here never see such a use.
+ */
+static __always_inline bool lg_securebits_granted(unsigned long bits)
+{
+	struct task_struct *current = bpf_get_current_task_btf();
+	const struct cred *cred = current->cred;
+	__u64 effective = 0;
+	unsigned int old = 0;
+
+	if (!cred ||
+	    bpf_probe_read_kernel(&effective, sizeof(effective),
+				  __builtin_preserve_access_index(&cred->cap_effective)) ||
+	    bpf_probe_read_kernel(&old, sizeof(old),
+				  __builtin_preserve_access_index(&cred->securebits)))
+		return true; /* unread: decided, as if granted */
+	if ((((old & LG_SECURE_ALL_LOCKS) >> 1) & (old ^ bits)) ||
+	    (old & LG_SECURE_ALL_LOCKS & ~bits) ||
+	    (bits & ~(unsigned long)(LG_SECURE_ALL_LOCKS | LG_SECURE_ALL_BITS)))
+		return false;
+	return (effective >> CAP_SETPCAP) & 1;
+}
+
 SEC("fmod_ret/security_task_prctl")
 int BPF_PROG(lg_securebits_keep, int option, unsigned long arg2, unsigned long arg3,
 	     unsigned long arg4, unsigned long arg5, int ret)
 {
-	if (ret || option != PR_SET_SECUREBITS)
+	if (ret || option != PR_SET_SECUREBITS || !lg_securebits_granted(arg2))
 		return ret;
 	return lg_cap_direct(CAP_SETPCAP, LG_HOOK_TASK_PRCTL, false);
 }

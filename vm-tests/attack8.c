@@ -473,6 +473,15 @@ VM_TEST(a8_capabilities_setpcap_securebits_and_inheritable, 284)
 	if (count_events_after(mark, "\"hook\":\"task_prctl\"") != 1)
 		VM_FAIL("audit: %d task_prctl events for one PR_SET_SECUREBITS, expected 1",
 			count_events_after(mark, "\"hook\":\"task_prctl\""));
+	/* without CAP_SETPCAP the capability LSM refuses by itself (EPERM): lsmguard's fmod_ret
+	 * runs before it and must leave that refusal to it, reporting nothing, in either mode */
+	mark = event_mark();
+	cap_expect(A8, A8_SECUREBITS, USER, 0, EPERM, "PR_SET_SECUREBITS (no CAP_SETPCAP)");
+	cap_expect(A8_AUDIT, A8_SECUREBITS, USER, 0, EPERM,
+		   "PR_SET_SECUREBITS (no CAP_SETPCAP, audit)");
+	if (count_events_after(mark, "\"hook\":\"task_prctl\"") != 0)
+		VM_FAIL("%d task_prctl events for the kernel's own refusals, expected 0",
+			count_events_after(mark, "\"hook\":\"task_prctl\""));
 }
 
 /* ---- MAINPID=: shapes systemd 252 reads that the doc's list does not name ---- */
