@@ -189,6 +189,11 @@ static int learn_net(struct lg_learn *l, const char *addr, const char *protocol,
 	if (strcmp(protocol, "tcp") != 0 && strcmp(protocol, "udp") != 0 &&
 	    strcmp(protocol, "other") != 0)
 		return -EINVAL;
+	/* A bind of a ping, UDP-Lite or DCCP socket: the only rule that matches it is an address
+	 * alone, and "listen = 0.0.0.0" would let the service listen on every TCP and UDP port:
+	 * not learnt (the default decides it; the administrator writes that rule knowingly). */
+	if (strcmp(protocol, "other") == 0 && listen)
+		return -EINVAL;
 	if (strcmp(protocol, "other") == 0)
 		port = 0; /* "allow = ADDR": every protocol, every port */
 	for (size_t i = 0; i < l->net_count; i++)

@@ -177,6 +177,28 @@ TEST(sockets_event_words_and_explain_forms)
 	CHECK_INT(lg_socket_parse("", &family, &type, &protocol), -EINVAL);
 }
 
+/* A listen event of protocol "other" (a ping, UDP-Lite or DCCP socket's bind) is not learnt:
+ * its only matching rule, an address alone, would open every TCP and UDP port there. A
+ * connect event of it is learnt as the address alone. */
+TEST(learn_other_protocols)
+{
+	struct lg_learn *l = lg_learn_new();
+	struct lg_learn_header h = {.name = "t", .unit = "t.service", .source = "log"};
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	CHECK(l && out);
+	CHECK_INT(lg_learn_listen(l, "0.0.0.0", "other", 4242), -EINVAL);
+	CHECK_INT(lg_learn_net(l, "10.0.0.9", "other", 7), 0);
+	CHECK_INT(lg_learn_write(l, out, &h), 0);
+	fclose(out);
+	CHECK(strstr(text, "\nallow = 10.0.0.9\n") != NULL);
+	CHECK(strstr(text, "listen") == NULL);
+	free(text);
+	lg_learn_free(l);
+}
+
 TEST(sockets_learned_from_events)
 {
 	struct lg_learn *l = lg_learn_new();
