@@ -224,7 +224,7 @@ int BPF_PROG(lg_capset_keep, struct cred *new, const struct cred *old,
 static __always_inline bool lg_securebits_granted(unsigned long bits)
 {
 	struct task_struct *current = bpf_get_current_task_btf();
-	const struct cred *cred = current->cred;
+	const struct cred *cred = BPF_CORE_READ(current, cred); /* read, as lg_cap_direct reads it */
 	__u64 effective = 0;
 	unsigned int old = 0;
 
