@@ -398,7 +398,8 @@ static int landlock_ruleset(int rules)
 	return 0;
 }
 
-/* The BPF-LSM links attached in the whole system, by their program's name. */
+/* The BPF-LSM, tracing and cgroup connect links attached in the whole system, by their
+ * program's name. */
 struct lsm_links {
 	int floor, lsmguard, other;
 };
@@ -434,7 +435,10 @@ static int count_lsm_links(struct lsm_links *links)
 		close(prog_fd);
 		if (ret)
 			return ret;
-		if (prog.type != BPF_PROG_TYPE_LSM && prog.type != BPF_PROG_TYPE_TRACING)
+		/* lsmguard's cgroup connect programs (MPTCP subflows) are links at the cgroup2
+		 * root; no other cgroup program of that type runs in the bench's guest */
+		if (prog.type != BPF_PROG_TYPE_LSM && prog.type != BPF_PROG_TYPE_TRACING &&
+		    prog.type != BPF_PROG_TYPE_CGROUP_SOCK_ADDR)
 			continue;
 		if (strncmp(prog.name, "floor_", 6) == 0)
 			links->floor++;
