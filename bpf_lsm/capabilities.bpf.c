@@ -264,16 +264,17 @@ int BPF_PROG(lg_securebits_checked, int option, unsigned long arg2, unsigned lon
 
 /*
  * Where the kernel keeps vm.mmap_min_addr (dac_mmap_min_addr, security/min_addr.c), as the
- * loader found it in /proc/kallsyms (0: not found; Debian's default is assumed). 6.1's BTF has
- * no records of such variables, and Debian 12's libbpf cannot link a typeless __ksym.
+ * loader found it in /proc/kallsyms, so that a later change of the setting is seen (0: not
+ * found: the value in force at the load is used). 6.1's BTF has no records of such variables,
+ * and Debian 12's libbpf cannot link a typeless __ksym.
  */
 const volatile __u64 lg_mmap_min_addr_at = 0;
-#define LG_MMAP_MIN_ADDR_DEFAULT 65536
+const volatile __u64 lg_mmap_min_addr_loaded = 65536;
 
 SEC("lsm/mmap_addr")
 int BPF_PROG(lg_mmap_addr_keep, unsigned long addr, int ret)
 {
-	unsigned long min = LG_MMAP_MIN_ADDR_DEFAULT;
+	unsigned long min = lg_mmap_min_addr_loaded;
 
 	if (ret)
 		return ret;

@@ -416,8 +416,8 @@ int BPF_PROG(lg_socket_connect, struct socket *sock, struct sockaddr *address, i
  * listen, deny-listen; default: [network] default) at the socket's local address and port.
  *
  * Guarantees, for a task under a policy, on AF_INET and AF_INET6 sockets other than raw ones:
- *  - bind() to a port other than 0 is decided (TCP, MPTCP as TCP, UDP; SCTP and the rest match
- *    no rule: the default decides). For UDP this is where a server is made: a datagram socket
+ *  - bind() to a port other than 0 is decided (TCP, MPTCP as TCP, UDP; the other protocols by
+ *    the listen rules that name an address alone, SCTP by the default). For UDP this is where a server is made: a datagram socket
  *    receives on its port without listen(). A TCP bind is decided too, so that a service cannot
  *    squat on another's port, or share it with SO_REUSEPORT and take half its connections,
  *    before any listen();
@@ -1197,12 +1197,15 @@ int BPF_PROG(lg_sctp_bind_connect, struct sock *sk, int optname, struct sockaddr
  * [network] rules of its MPTCP socket's policy, as a TCP connect to it. The first subflow
  * carries the application's own connect(), decided at socket_connect: not again. A plain TCP
  * or UDP socket leaves at the first test. Refused: the subflow is not made (the connection
- * goes on over the ones it has); the event's task is the kernel worker.
+ * goes on over the ones it has); the event's task is the kernel worker. Needs MPTCP in the
+ * kernel (left out otherwise: enforcer/bpf_state.c), and the cgroup2 root to take a further
+ * connect program (a non-multi one another agent attached there first makes the load fail).
  */
 #define LG_CGROUP_WALK_MAX 64
 
-/* The policy of a cgroup (not the current task's): its nearest bound ancestor's. Deeper than
- * LG_CGROUP_WALK_MAX levels: refused by the caller (fail closed). */
+/* The policy of a cgroup (not the current task's): its nearest bound ancestor's. A cgroup more
+ * than LG_CGROUP_WALK_MAX levels below its nearest bound ancestor (or the root) cannot be
+ * placed: too_deep, refused by the caller (fail closed, no policy to report it under). */
 static __always_inline const struct lg_policy_value *lg_cgroup_policy_of(struct cgroup *cgrp,
 									  __u64 *cgroup_id,
 									  bool *too_deep)
@@ -1220,7 +1223,7 @@ static __always_inline const struct lg_policy_value *lg_cgroup_policy_of(struct 
 		__u64 id;
 
 		if (cgrp->level < 1)
-			break;
+			break; /* the root: under no policy */
 		id = cgrp->kn->id;
 		bound = bpf_map_lookup_elem(&lg_cgroup_policy, &id);
 		if (bound) {
@@ -1231,7 +1234,8 @@ static __always_inline const struct lg_policy_value *lg_cgroup_policy_of(struct 
 		if (!parent)
 			break;
 		cgrp = parent->cgroup;
-		if (i == LG_CGROUP_WALK_MAX - 1)
+		/* the last round climbed to a cgroup that is not the root: not looked at */
+		if (i == LG_CGROUP_WALK_MAX - 1 && cgrp && cgrp->level >= 1)
 			*too_deep = true;
 	}
 	if (!policy_id)

@@ -167,26 +167,38 @@ const char *const lg_program_names[] = {LG_PROGRAMS(PROGRAM_NAME)};
 #undef PROGRAM_NAME
 const int lg_program_count = sizeof(lg_program_names) / sizeof(lg_program_names[0]);
 
+/* Whether the kernel's BTF has name of kind (unreadable BTF: assumed, and the load then says
+ * what is wrong). */
+static bool kernel_has(const char *name, int kind)
+{
+	struct btf *vmlinux = btf__load_vmlinux_btf();
+	bool has = !vmlinux || btf__find_by_name_kind(vmlinux, name, kind) >= 0;
+
+	btf__free(vmlinux);
+	return has;
+}
+
 /*
- * Whether this kernel has the LSM hook of a program that not every supported kernel has:
+ * Whether this kernel has what a program that not every supported kernel has needs:
  * lg_file_ioctl_compat's hook came with 6.8 and was backported to 6.1.y; where it is missing,
- * 32-bit ioctls reach file_ioctl, which lg_file_ioctl decides, so the program is left out.
+ * 32-bit ioctls reach file_ioctl, which lg_file_ioctl decides, so the program is left out. The
+ * MPTCP subflow programs need MPTCP (CONFIG_MPTCP): without it there are no subflows.
  */
 static bool program_has_hook(const char *program)
 {
-	static int compat_hook = -1; /* unknown yet */
-	struct btf *vmlinux;
+	static int compat_hook = -1, mptcp = -1; /* unknown yet */
 
-	if (strcmp(program, "lg_file_ioctl_compat") != 0)
-		return true;
-	if (compat_hook < 0) {
-		vmlinux = btf__load_vmlinux_btf();
-		/* Unreadable BTF: assume the hook is there; the load then says what is wrong. */
-		compat_hook = !vmlinux || btf__find_by_name_kind(vmlinux, "bpf_lsm_file_ioctl_compat",
-								 BTF_KIND_FUNC) >= 0;
-		btf__free(vmlinux);
+	if (strcmp(program, "lg_file_ioctl_compat") == 0) {
+		if (compat_hook < 0)
+			compat_hook = kernel_has("bpf_lsm_file_ioctl_compat", BTF_KIND_FUNC);
+		return compat_hook;
 	}
-	return compat_hook;
+	if (strncmp(program, "lg_subflow_connect", 18) == 0) {
+		if (mptcp < 0)
+			mptcp = kernel_has("mptcp_sock", BTF_KIND_STRUCT);
+		return mptcp;
+	}
+	return true;
 }
 
 static void pin_path(char *buf, size_t size, const char *pin_dir, const char *kind, const char *name)
@@ -334,10 +346,16 @@ int lg_bpf_load(struct lg_bpf *bpf, const char *pin_dir, char *err, size_t errsi
 	}
 	if (!program_has_hook("lg_file_ioctl_compat"))
 		bpf_program__set_autoload(skel->progs.lg_file_ioctl_compat, false);
-	/* capabilities.bpf.c reads vm.mmap_min_addr where the kernel keeps it (0: its default) */
+	if (!program_has_hook("lg_subflow_connect4")) {
+		bpf_program__set_autoload(skel->progs.lg_subflow_connect4, false);
+		bpf_program__set_autoload(skel->progs.lg_subflow_connect6, false);
+	}
+	/* capabilities.bpf.c reads vm.mmap_min_addr where the kernel keeps it; where kallsyms does
+	 * not show it, the value now in force */
 	if (lg_kallsyms_address("/proc/kallsyms", "dac_mmap_min_addr",
 				&skel->rodata->lg_mmap_min_addr_at))
 		skel->rodata->lg_mmap_min_addr_at = 0;
+	skel->rodata->lg_mmap_min_addr_loaded = lg_sysctl_number("/proc/sys/vm/mmap_min_addr", 65536);
 	ret = bpf_map__set_max_entries(skel->maps.lg_links, link_records + LG_LINK_RESERVE);
 	if (ret) {
 		snprintf(err, errsize, "cannot size the link records: %s", strerror(-ret));

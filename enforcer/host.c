@@ -202,6 +202,19 @@ int lg_kallsyms_address(const char *kallsyms, const char *name, unsigned long lo
 	return 0;
 }
 
+unsigned long long lg_sysctl_number(const char *path, unsigned long long fallback)
+{
+	unsigned long long value;
+	FILE *f = fopen(path, "re");
+	int read;
+
+	if (!f)
+		return fallback;
+	read = fscanf(f, "%llu", &value);
+	fclose(f);
+	return read == 1 ? value : fallback;
+}
+
 static int cgroup_dir(const char *cgroup, char *buf, size_t size)
 {
 	const char *root = lg_cgroup2_root();

@@ -42,6 +42,9 @@ __u32 lg_kernel_dev(unsigned long long dev);
  */
 int lg_kallsyms_address(const char *kallsyms, const char *name, unsigned long long *addr);
 
+/* The number a /proc/sys file holds; fallback when it cannot be read. */
+unsigned long long lg_sysctl_number(const char *path, unsigned long long fallback);
+
 /* Where cgroup2 is mounted ("/sys/fs/cgroup"), or NULL. */
 const char *lg_cgroup2_root(void);
 /* The cgroup id of a cgroup v2 path relative to the hierarchy root; -errno on error. */

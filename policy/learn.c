@@ -195,7 +195,7 @@ static int learn_net(struct lg_learn *l, const char *addr, const char *protocol,
 	if (strcmp(protocol, "other") == 0 && listen)
 		return -EINVAL;
 	if (strcmp(protocol, "other") == 0)
-		port = 0; /* "allow = ADDR": every protocol, every port */
+		port = 0; /* "allow = ADDR other": ping, raw IP, UDP-Lite, no TCP or UDP */
 	for (size_t i = 0; i < l->net_count; i++)
 		if (strcmp(l->nets[i].addr, addr) == 0 && strcmp(l->nets[i].protocol, protocol) == 0 &&
 		    l->nets[i].port == port && l->nets[i].listen == listen)
@@ -431,7 +431,7 @@ int lg_learn_write(struct lg_learn *l, FILE *out, const struct lg_learn_header *
 			fprintf(out, "%s = %s\n", l->nets[i].listen ? "listen" : "allow",
 				l->nets[i].addr);
 		else if (strcmp(l->nets[i].protocol, "other") == 0) /* ping, raw IP, UDP-Lite */
-			fprintf(out, "%s = %s\n", l->nets[i].listen ? "listen" : "allow",
+			fprintf(out, "%s = %s other\n", l->nets[i].listen ? "listen" : "allow",
 				l->nets[i].addr);
 		else
 			fprintf(out, "%s = %s %s %u\n", l->nets[i].listen ? "listen" : "allow",

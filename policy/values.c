@@ -608,10 +608,28 @@ int lg_parse_net(const char *text, struct lg_net_rule *rule, char *err, size_t e
 	if (next < count && (strcmp(tokens[next], "tcp") == 0 || strcmp(tokens[next], "udp") == 0)) {
 		rule->protocols = tokens[next][0] == 't' ? LG_NET_TCP : LG_NET_UDP;
 		next++;
+	} else if (next < count && strcmp(tokens[next], "other") == 0) {
+		/* ICMP echo, raw IP, UDP-Lite: no ports */
+		rule->protocols = LG_NET_OTHER;
+		next++;
+		if (next < count) {
+			snprintf(err, errsize,
+				 "'%s': protocol 'other' (ping, raw IP, UDP-Lite) has no ports; write "
+				 "ADDRESS[/PREFIX] other",
+				 text);
+			return -EINVAL;
+		}
 	} else if (next < count && (strcasecmp(tokens[next], "tcp") == 0 ||
-				    strcasecmp(tokens[next], "udp") == 0)) {
-		snprintf(err, errsize, "protocol '%s' must be lower case: write '%c%c%c'", tokens[next],
-			 tolower(tokens[next][0]), tolower(tokens[next][1]), tolower(tokens[next][2]));
+				    strcasecmp(tokens[next], "udp") == 0 ||
+				    strcasecmp(tokens[next], "other") == 0)) {
+		char lower[8];
+		size_t i;
+
+		for (i = 0; tokens[next][i] && i < sizeof(lower) - 1; i++)
+			lower[i] = (char)tolower((unsigned char)tokens[next][i]);
+		lower[i] = '\0';
+		snprintf(err, errsize, "protocol '%s' must be lower case: write '%s'", tokens[next],
+			 lower);
 		return -EINVAL;
 	}
 	if (next < count) {
@@ -620,8 +638,8 @@ int lg_parse_net(const char *text, struct lg_net_rule *rule, char *err, size_t e
 
 		if (!isdigit((unsigned char)tokens[next][0])) {
 			snprintf(err, errsize,
-				 "'%s' is neither a protocol (tcp, udp) nor a port; write ADDRESS[/PREFIX] "
-				 "[tcp|udp] [PORT or PORT-PORT]",
+				 "'%s' is neither a protocol (tcp, udp, other) nor a port; write "
+				 "ADDRESS[/PREFIX] [tcp|udp] [PORT or PORT-PORT]",
 				 tokens[next]);
 			return -EINVAL;
 		}
@@ -703,6 +721,8 @@ void lg_net_rule_format(const struct lg_net_rule *rule, char *buf, size_t size)
 		proto = " tcp";
 	else if (rule->protocols == LG_NET_UDP)
 		proto = " udp";
+	else if (rule->protocols == LG_NET_OTHER)
+		proto = " other";
 	if (rule->port_lo == rule->port_hi)
 		snprintf(ports, sizeof(ports), " %u", rule->port_lo);
 	else if (rule->port_lo != 0 || rule->port_hi != 65535)

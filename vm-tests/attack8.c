@@ -412,6 +412,14 @@ VM_TEST(a8_capabilities_low_mmap_as_root, 282)
 			   "\"uid\":0");
 	/* a mapping at vm.mmap_min_addr itself asks for nothing */
 	cap_expect(A8, A8_MIN_MMAP, 0, 0, 0, "mmap at 65536");
+	/* the setting is read where the kernel keeps it: lowered by the administrator to 4096,
+	 * 0x1000 asks for nothing, and lsmguard lets it be; raised to 131072, 65536 is refused */
+	write_into("/proc/sys/vm/mmap_min_addr", "4096");
+	cap_expect(A8, A8_LOW_MMAP, 0, 0, 0, "mmap at 0x1000 (vm.mmap_min_addr 4096)");
+	write_into("/proc/sys/vm/mmap_min_addr", "131072");
+	cap_expect(A8, A8_MIN_MMAP, 0, 0, EPERM, "mmap at 65536 (vm.mmap_min_addr 131072)");
+	cap_expect(NULL, A8_MIN_MMAP, 0, 0, 0, "mmap at 65536 (vm.mmap_min_addr 131072)");
+	write_into("/proc/sys/vm/mmap_min_addr", "65536");
 }
 
 VM_TEST(a8_capabilities_low_mmap_as_user_with_rawio, 283)

@@ -43,3 +43,25 @@ TEST(host_kallsyms_address_of_a_data_symbol)
 	CHECK_INT(lg_kallsyms_address(path, "dac_mmap_min_addr", &addr), -ENOENT);
 	CHECK(addr == 0);
 }
+
+/* The value in force where kallsyms hides the variable: the sysctl's number, else the fallback. */
+TEST(host_sysctl_number)
+{
+	char path[] = "/tmp/lsmguard-sysctl.XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f;
+
+	CHECK(fd >= 0);
+	if (fd < 0)
+		return;
+	f = fdopen(fd, "w");
+	fputs("4096\n", f);
+	fclose(f);
+	CHECK(lg_sysctl_number(path, 65536) == 4096);
+	f = fopen(path, "w");
+	fputs("x\n", f);
+	fclose(f);
+	CHECK(lg_sysctl_number(path, 65536) == 65536);
+	unlink(path);
+	CHECK(lg_sysctl_number(path, 65536) == 65536);
+}

@@ -189,7 +189,8 @@ TEST(sem_network_other_protocols_follow_address_rules)
 						    "deny = 10.0.0.0/8 53\n"       /* 8 */
 						    "deny = 10.1.0.0/16 udp\n"     /* 9 */
 						    "allow = 192.0.2.0/24 tcp 80\n" /* 10 */
-						    "deny = 192.0.2.0/24\n",        /* 11 */
+						    "deny = 192.0.2.0/24\n"         /* 11 */
+						    "allow = 198.51.100.9 other\n", /* 12 */
 					     &set);
 	__u32 rule;
 
@@ -207,6 +208,18 @@ TEST(sem_network_other_protocols_follow_address_rules)
 	CHECK_INT(rule_line(c, rule), 11);
 	/* SCTP matches no rule: the default decides */
 	CHECK(!net_denied(c, "127.0.0.2", 0, 0, NULL));
+	/* "other" names the other protocols alone */
+	CHECK(!net_denied(c, "198.51.100.9", LG_NET_OTHER, 0, &rule));
+	CHECK_INT(rule_line(c, rule), 12);
+	lg_compiled_free(c);
+	lg_policy_set_free(&set);
+	c = compile_text(HEADER "[network]\n"
+				"default = deny\n"
+				"allow = 198.51.100.9 other\n",
+			 &set);
+	CHECK(!net_denied(c, "198.51.100.9", LG_NET_OTHER, 0, NULL));
+	CHECK(net_denied(c, "198.51.100.9", LG_NET_TCP, 443, NULL));
+	CHECK(net_denied(c, "198.51.100.9", LG_NET_UDP, 53, NULL));
 	lg_compiled_free(c);
 	lg_policy_set_free(&set);
 }

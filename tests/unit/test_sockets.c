@@ -193,7 +193,7 @@ TEST(learn_other_protocols)
 	CHECK_INT(lg_learn_net(l, "10.0.0.9", "other", 7), 0);
 	CHECK_INT(lg_learn_write(l, out, &h), 0);
 	fclose(out);
-	CHECK(strstr(text, "\nallow = 10.0.0.9\n") != NULL);
+	CHECK(strstr(text, "\nallow = 10.0.0.9 other\n") != NULL);
 	CHECK(strstr(text, "listen") == NULL);
 	free(text);
 	lg_learn_free(l);

@@ -131,6 +131,10 @@ TEST(net_forms)
 	CHECK_INT(r.protocols, LG_NET_TCP | LG_NET_UDP | LG_NET_OTHER);
 	r = net_ok("127.0.0.2 udp");
 	CHECK_INT(r.protocols, LG_NET_UDP);
+	/* the other protocols alone (what learn writes for a ping): no TCP, no UDP, no port */
+	r = net_ok("127.0.0.2 other");
+	CHECK_INT(r.protocols, LG_NET_OTHER);
+	net_formats_as("10.0.0.9 other", "10.0.0.9/32 other");
 	net_formats_as("127.0.0.1 tcp 5432", "127.0.0.1/32 tcp 5432");
 	net_formats_as("[fd00::/8] udp 53", "[fd00::/8] udp 53");
 	net_formats_as("[fd00::]/8 udp 53", "[fd00::/8] udp 53");
@@ -210,7 +214,11 @@ TEST(net_refused_forms)
 	net_bad("example.com tcp 443", "'example.com' is a name, not an address; lsmguard does not "
 				       "resolve names: write an IP address or prefix");
 	net_bad("10.0.0.1 TCP 80", "protocol 'TCP' must be lower case: write 'tcp'");
-	net_bad("10.0.0.1 sctp 80", "'sctp' is neither a protocol (tcp, udp) nor a port; write "
+	net_bad("10.0.0.1 Other", "protocol 'Other' must be lower case: write 'other'");
+	net_bad("10.0.0.1 other 53",
+		"'10.0.0.1 other 53': protocol 'other' (ping, raw IP, UDP-Lite) has no ports; write "
+		"ADDRESS[/PREFIX] other");
+	net_bad("10.0.0.1 sctp 80", "'sctp' is neither a protocol (tcp, udp, other) nor a port; write "
 				    "ADDRESS[/PREFIX] [tcp|udp] [PORT or PORT-PORT]");
 	net_bad("10.0.0.1 tcp 80 90", "unexpected '90' at the end of '10.0.0.1 tcp 80 90'");
 	net_bad("1.2.3", "'1.2.3' is not an IPv4 address");
