@@ -67,6 +67,7 @@
 
 #define A9 "/lgt/a9"
 #define A9_CAPS "/lgt/a9-caps"
+#define A9_AUDIT "/lgt/a9-audit"
 #define USER 1000
 
 static const char a9_policy[] = "[policy]\nname = a9\ncgroup = " A9 "\nmode = enforce\n"
@@ -80,6 +81,11 @@ static const char a9_caps_policy[] = "[policy]\nname = a9-caps\ncgroup = " A9_CA
 				     "\nmode = enforce\n"
 				     "[files]\ndefault = allow\n[exec]\ndefault = allow\n"
 				     "[capabilities]\nkeep = CAP_SETUID, CAP_SETGID\n";
+
+static const char a9_audit_policy[] = "[policy]\nname = a9-audit\ncgroup = " A9_AUDIT
+				      "\nmode = audit\n"
+				      "[files]\ndefault = allow\n[exec]\ndefault = allow\n"
+				      "[capabilities]\nkeep = CAP_SETUID, CAP_SETGID\n";
 
 static void a9_setup(void)
 {
@@ -95,8 +101,13 @@ static void a9_setup(void)
 		write_file(POLICY_DIR "/a9-caps.ini", a9_caps_policy, 0644);
 		reload = true;
 	}
+	if (access(POLICY_DIR "/a9-audit.ini", F_OK) != 0) {
+		write_file(POLICY_DIR "/a9-audit.ini", a9_audit_policy, 0644);
+		reload = true;
+	}
 	if (reload)
 		VM_CHECK(daemon_reload_wait());
+	make_cgroup(A9_AUDIT);
 	make_cgroup(A9);
 	make_cgroup(A9_CAPS);
 }
@@ -791,6 +802,18 @@ VM_TEST(a9_capabilities_low_pages_by_other_routes, 303)
 			EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"a9-caps\"",
 					   "\"hook\":\"mmap_addr\"", "\"path\":\"CAP_SYS_RAWIO\"",
 					   "\"capability\":\"CAP_SYS_RAWIO\"");
+		/* audit mode: the mapping made, reported */
+		if (routes[i].how == A9_GROWSDOWN)
+			continue;
+		mark = event_mark();
+		got = in_cgroup(A9_AUDIT, do_a9_low, &routes[i].how);
+		if (got != 0)
+			VM_FAIL("root under the audit policy, %s: %d, expected 0", routes[i].what,
+				got);
+		else
+			EXPECT_EVENT_AFTER(mark, "\"event\":\"audit\"",
+					   "\"policy\":\"a9-audit\"", "\"hook\":\"mmap_addr\"",
+					   "\"path\":\"CAP_SYS_RAWIO\"");
 	}
 }
 
