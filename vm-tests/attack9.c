@@ -22,7 +22,9 @@
  * a9_sendmmsg_second_message_carries_a_source_route); uid 0 passes RLIMIT_NPROC and takes
  * ext4's reserved blocks without the capability (a9_root_user_forks_past_rlimit_nproc,
  * a9_root_user_takes_the_reserved_blocks); an MPTCP subflow to 0.0.0.0 reaches its bound source
- * (a9_mptcp_userspace_pm_subflow_to_the_unspecified_address).
+ * (a9_mptcp_userspace_pm_subflow_to_the_unspecified_address); a datagram to 0.0.0.0 decided
+ * before a racing bind() of its socket reaches the bound address
+ * (a9_unspecified_destination_raced_by_a_bind).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -50,6 +52,7 @@
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <grp.h>
+#include <pthread.h>
 
 #include "uring.h"
 #include "vmtest.h"
@@ -131,6 +134,8 @@ static int a9_receiver(const char *addr, int port)
 		return -1;
 	inet_pton(AF_INET, addr, &sin.sin_addr);
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &(int){1}, sizeof(int));
+	/* room for every datagram of a9_unspecified_destination_raced_by_a_bind (root's force) */
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &(int){64 << 20}, sizeof(int));
 	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin))) {
 		close(fd);
 		return -1;
@@ -1072,4 +1077,103 @@ VM_TEST(a9_mptcp_userspace_pm_subflow_to_the_unspecified_address, 344)
 		EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"a9\"",
 				   "\"hook\":\"mptcp_subflow\"", "\"address\":\"127.0.0.2\"",
 				   "\"port\":7394");
+}
+
+/*
+ * FINDING (fails on purpose): a race between the decision and the send: a datagram to 0.0.0.0 on an unbound UDP socket is
+ * decided at the socket's source as socket_sendmsg reads it (none: 127.0.0.1, allowed), while a
+ * second thread binds the same socket to 127.0.0.2 port 0 (a client's bind: not decided) before
+ * udp_sendmsg reads the source (ipcm_init_sk, after inet_autobind). The datagram then goes to
+ * 127.0.0.2. Each try a fresh socket; the sender's start is swept across the binder's. Safe:
+ * nothing arrives at 127.0.0.2 (a send that finds the socket bound first is refused).
+ */
+#define A9_RACE_PORT 7397
+#define A9_RACE_TRIES 30000
+
+struct a9_race {
+	volatile int go, done;
+	int fd;
+};
+
+static void *a9_race_binder(void *p)
+{
+	struct a9_race *r = p;
+	struct sockaddr_in src = {.sin_family = AF_INET};
+
+	inet_pton(AF_INET, "127.0.0.2", &src.sin_addr);
+	for (int i = 1; i <= A9_RACE_TRIES; i++) {
+		while (r->go != i)
+			;
+		bind(r->fd, (struct sockaddr *)&src, sizeof(src));
+		r->done = i;
+	}
+	return NULL;
+}
+
+/* Datagrams sent (not refused), or 100000 + errno. */
+static int do_a9_race(const void *p)
+{
+	const uid_t *uid = p;
+	struct sockaddr_in dst = {.sin_family = AF_INET, .sin_port = htons(A9_RACE_PORT)};
+	struct a9_race r = {0};
+	pthread_t binder;
+	int sent = 0, ret;
+
+	if ((ret = become(*uid)))
+		return 100000 + ret;
+	if (pthread_create(&binder, NULL, a9_race_binder, &r))
+		return 100000 + EAGAIN;
+	for (int i = 1; i <= A9_RACE_TRIES; i++) {
+		int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+		if (fd < 0) {
+			r.fd = -1;
+			r.go = i;
+			continue;
+		}
+		r.fd = fd;
+		__atomic_store_n(&r.go, i, __ATOMIC_SEQ_CST);
+		for (volatile int spin = 0; spin < (i % 97) * 8; spin++)
+			;
+		if (sendto(fd, "a9-race", 7, MSG_DONTWAIT, (struct sockaddr *)&dst, sizeof(dst)) ==
+		    7)
+			sent++;
+		while (r.done != i)
+			;
+		close(fd);
+	}
+	pthread_join(binder, NULL);
+	return sent;
+}
+
+VM_TEST(a9_unspecified_destination_raced_by_a_bind, 345)
+{
+	int rx = a9_receiver("127.0.0.2", A9_RACE_PORT);
+
+	a9_setup();
+	VM_TIMEOUT(240);
+	VM_CHECK(rx >= 0);
+	for (uid_t uid = 0; uid <= USER; uid += USER) {
+		int got, at = 0, free_, free_at;
+
+		a9_drain(rx, "");
+		free_ = in_cgroup(NULL, do_a9_race, &uid);
+		free_at = a9_drain(rx, "a9-race");
+		printf("# control, unconfined uid %u: %d sent, %d at 127.0.0.2\n", (unsigned)uid,
+		       free_, free_at);
+		if (free_at < 1)
+			VM_FAIL("control: no datagram of the unconfined race reached 127.0.0.2");
+		got = in_cgroup(A9, do_a9_race, &uid);
+		at = a9_drain(rx, "a9-race");
+		printf("# %d tries as uid %u: %d datagram(s) sent, %d arrived at the denied "
+		       "127.0.0.2\n",
+		       A9_RACE_TRIES, (unsigned)uid, got, at);
+		if (got >= 100000)
+			VM_FAIL("the racing sender failed: %d", got);
+		if (at)
+			VM_FAIL("uid %u: %d datagram(s) to 0.0.0.0, decided before a racing bind to "
+				"127.0.0.2, arrived at the denied 127.0.0.2",
+				(unsigned)uid, at);
+	}
+	close(rx);
 }
