@@ -22,7 +22,7 @@
  * a9_sendmmsg_second_message_carries_a_source_route); uid 0 passes RLIMIT_NPROC and takes
  * ext4's reserved blocks without the capability (a9_root_user_forks_past_rlimit_nproc,
  * a9_root_user_takes_the_reserved_blocks); an MPTCP subflow to 0.0.0.0 reaches its bound source
- * (a9_mptcp_userspace_pm_subflow_to_the_unspecified_address); a datagram to 0.0.0.0 decided
+ * (a9_mptcp_userspace_pm_subflow_to_the_unspecified_address, _v6 for [::] from ::1); a datagram to 0.0.0.0 decided
  * before a racing bind() of its socket reaches the bound address
  * (a9_unspecified_destination_raced_by_a_bind).
  */
@@ -1080,6 +1080,78 @@ VM_TEST(a9_mptcp_userspace_pm_subflow_to_the_unspecified_address, 344)
 }
 
 /*
+ * The same over IPv6: an MPTCP socket of AF_INET6 connected to ::ffff:127.0.0.1 (allowed), a
+ * subflow from ::1 to [::]:7394 (tcp_v6_connect sends :: to ::1, which a9 denies). The ack's
+ * errno * 10, or 100000 + the failing step.
+ */
+static int do_a9_mptcp6_subflow(const void *p)
+{
+	struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6, .sin6_port = htons(A9_MPTCP_PORT)};
+	struct mptcp_info info = {0};
+	socklen_t len = sizeof(info);
+	struct a9_nlmsg m = {0};
+	unsigned short family;
+	char local[64], remote[64];
+	size_t ll = 0, rl = 0, l;
+	__u16 inet6 = AF_INET6, port = A9_MPTCP_PORT;
+	struct in6_addr a1, a2;
+	__u8 id = 6;
+	int fd, nl, ret;
+
+	(void)p;
+	inet_pton(AF_INET6, "::ffff:127.0.0.1", &sin6.sin6_addr);
+	fd = socket(AF_INET6, SOCK_STREAM, IPPROTO_MPTCP);
+	if (fd < 0)
+		return 100001;
+	if (connect(fd, (struct sockaddr *)&sin6, sizeof(sin6)))
+		return 100002;
+	for (int i = 0; i < 20; i++) {
+		if (write(fd, "hello", 5) != 5)
+			return 100003;
+		usleep(50 * 1000);
+	}
+	if (getsockopt(fd, SOL_MPTCP, MPTCP_INFO, &info, &len) || !info.mptcpi_token)
+		return 100004;
+	nl = a9_mptcp_genl(&family);
+	if (nl < 0 || !family)
+		return 100005;
+	inet_pton(AF_INET6, "::1", &a1);
+	inet_pton(AF_INET6, "::", &a2);
+	ll += a9_put_attr(local + ll, MPTCP_PM_ADDR_ATTR_FAMILY, &inet6, 2);
+	ll += a9_put_attr(local + ll, MPTCP_PM_ADDR_ATTR_ID, &id, 1);
+	ll += a9_put_attr(local + ll, MPTCP_PM_ADDR_ATTR_ADDR6, &a1, 16);
+	rl += a9_put_attr(remote + rl, MPTCP_PM_ADDR_ATTR_FAMILY, &inet6, 2);
+	rl += a9_put_attr(remote + rl, MPTCP_PM_ADDR_ATTR_ADDR6, &a2, 16);
+	rl += a9_put_attr(remote + rl, MPTCP_PM_ADDR_ATTR_PORT, &port, 2);
+	m.nh.nlmsg_type = family;
+	m.gh.cmd = MPTCP_PM_CMD_SUBFLOW_CREATE;
+	m.gh.version = MPTCP_PM_VER;
+	l = a9_put_attr(m.attrs, MPTCP_PM_ATTR_TOKEN, &info.mptcpi_token, 4);
+	l += a9_put_attr(m.attrs + l, MPTCP_PM_ATTR_ADDR | NLA_F_NESTED, local, ll);
+	l += a9_put_attr(m.attrs + l, MPTCP_PM_ATTR_ADDR_REMOTE | NLA_F_NESTED, remote, rl);
+	ret = a9_genl_call(nl, &m, l) * 10;
+	close(nl);
+	close(fd);
+	return ret;
+}
+
+/* IPv6 TCP SYNs to port (no ACK) the raw IPv6 watch has seen: on this host's loopback, to ::1. */
+static int a9_syns6_to(int fd, int port)
+{
+	unsigned char buf[2048];
+	int count = 0;
+	ssize_t n;
+
+	usleep(200 * 1000);
+	while ((n = recv(fd, buf, sizeof(buf), 0)) > 0) {
+		/* an IPv6 raw socket reads from the transport header on */
+		if (n >= 14 && ((buf[2] << 8) | buf[3]) == port && (buf[13] & 0x12) == 0x02)
+			count++;
+	}
+	return count;
+}
+
+/*
  * FINDING (fails on purpose): a race between the decision and the send: a datagram to 0.0.0.0 on an unbound UDP socket is
  * decided at the socket's source as socket_sendmsg reads it (none: 127.0.0.1, allowed), while a
  * second thread binds the same socket to 127.0.0.2 port 0 (a client's bind: not decided) before
@@ -1176,4 +1248,47 @@ VM_TEST(a9_unspecified_destination_raced_by_a_bind, 345)
 				(unsigned)uid, at);
 	}
 	close(rx);
+}
+
+/* FINDING (fails on purpose): the IPv6 form, a subflow from ::1 to [::] under deny = ::1. */
+VM_TEST(a9_mptcp_userspace_pm_subflow_to_the_unspecified_address_v6, 346)
+{
+	pid_t server;
+	int free_, got, free_syn, syn;
+	int watch = socket(AF_INET6, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
+	long mark;
+
+	a9_setup();
+	VM_CHECK(watch >= 0);
+	write_into("/proc/sys/net/mptcp/enabled", "1");
+	write_into("/proc/sys/net/mptcp/pm_type", "1");
+	server = a9_mptcp_server(NULL, A9_MPTCP_PORT);
+	VM_CHECK(server > 0);
+	a9_syns6_to(watch, A9_MPTCP_PORT);
+	free_ = in_cgroup(NULL, do_a9_mptcp6_subflow, NULL);
+	free_syn = a9_syns6_to(watch, A9_MPTCP_PORT);
+	a9_settle_to("0200007F:1CE2");
+	mark = event_mark();
+	got = in_cgroup(A9, do_a9_mptcp6_subflow, NULL);
+	syn = a9_syns6_to(watch, A9_MPTCP_PORT);
+	kill(server, SIGKILL);
+	waitpid(server, NULL, 0);
+	close(watch);
+	write_into("/proc/sys/net/mptcp/pm_type", "0");
+	printf("# MPTCP_PM_CMD_SUBFLOW_CREATE from ::1 to [::]: unconfined %d (%d SYN to "
+	       "[::1]:7394), confined %d (%d SYN) (ack errno x10)\n",
+	       free_, free_syn, got, syn);
+	if (free_ >= 100000)
+		VM_SKIP("the userspace path manager is not usable here: step %d", free_ - 100000);
+	if (free_ != 0 || free_syn < 1)
+		VM_FAIL("control: the unconfined subflow request: %d, %d SYN to [::1]:7394", free_,
+			free_syn);
+	if (got != EPERM * 10 || syn)
+		VM_FAIL("the confined root's subflow from ::1 to [::]: %d, %d SYN to [::1]:7394 "
+			"(expected EPERM, no SYN to the denied ::1)",
+			got, syn);
+	else
+		EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"a9\"",
+				   "\"hook\":\"mptcp_subflow\"", "\"address\":\"::1\"",
+				   "\"port\":7394");
 }
