@@ -144,6 +144,31 @@ int uring_sendmsg(int fd, const struct msghdr *msg)
 	return submit_one(&sqe);
 }
 
+int uring_send_zc(int fd, const void *buf, unsigned len, const struct sockaddr *addr,
+		  unsigned addrlen)
+{
+	struct io_uring_sqe sqe = {0};
+
+	sqe.opcode = IORING_OP_SEND_ZC;
+	sqe.fd = fd;
+	sqe.addr = (unsigned long)buf;
+	sqe.len = len;
+	sqe.addr2 = (unsigned long)addr;
+	sqe.addr_len = (__u16)addrlen;
+	return submit_one(&sqe);
+}
+
+int uring_sendmsg_zc(int fd, const struct msghdr *msg)
+{
+	struct io_uring_sqe sqe = {0};
+
+	sqe.opcode = IORING_OP_SENDMSG_ZC;
+	sqe.fd = fd;
+	sqe.addr = (unsigned long)msg;
+	sqe.len = 1;
+	return submit_one(&sqe);
+}
+
 int uring_socket(int family, int type, int protocol)
 {
 	struct io_uring_sqe sqe = {0};

@@ -10,6 +10,11 @@ struct msghdr;
 int uring_openat(const char *path, int flags);
 int uring_connect(int fd, const struct sockaddr *addr, unsigned len);
 int uring_sendmsg(int fd, const struct msghdr *msg);
+/* IORING_OP_SEND_ZC with a destination (addr2, addr_len) and IORING_OP_SENDMSG_ZC (6.1): the
+ * first completion's result. */
+int uring_send_zc(int fd, const void *buf, unsigned len, const struct sockaddr *addr,
+		  unsigned addrlen);
+int uring_sendmsg_zc(int fd, const struct msghdr *msg);
 /* IORING_OP_BIND, IORING_OP_LISTEN (6.11; 6.1 refuses them with -EINVAL). */
 int uring_bind(int fd, const struct sockaddr *addr, unsigned len);
 int uring_listen(int fd, int backlog);
