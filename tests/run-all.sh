@@ -85,7 +85,7 @@ suite vm 262 vm-tests/run-vm.sh "$build/vm/vmlinuz" "$build/vm/initrd.gz" test
 suite vm-preempt 262 vm-tests/run-vm.sh "$build/vm/vmlinuz" "$build/vm/initrd.gz" preempt
 suite bench 54 make --no-print-directory -s bench-check BUILD="$build"
 suite realsvc 108 vm-tests/realsvc/run.sh "$build/vm/vmlinuz" "$build/realsvc/initrd.gz"
-suite schema 48 tests/schema/check-events.sh "$build/vm/console-test.log.txt" "$build/realsvc/console.log.txt"
+suite schema 49 tests/schema/check-events.sh "$build/vm/console-test.log.txt" "$build/realsvc/console.log.txt"
 
 echo "== counts"
 printf '%s' "$counts"

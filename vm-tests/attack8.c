@@ -753,6 +753,12 @@ static const char a8_deny_policy[] = "[policy]\nname = a8-deny\ncgroup = " A8_DE
 				     "\nmode = enforce\n[files]\ndefault = allow\n"
 				     "[exec]\ndefault = allow\n[network]\ndefault = deny\n"
 				     "allow = 127.0.0.1 tcp 7400\n";
+/* The same in audit mode: the subflow is made, and reported. */
+#define A8_NAUDIT "/lgt/a8-naudit"
+static const char a8_naudit_policy[] = "[policy]\nname = a8-naudit\ncgroup = " A8_NAUDIT
+				       "\nmode = audit\n[files]\ndefault = allow\n"
+				       "[exec]\ndefault = allow\n[network]\ndefault = deny\n"
+				       "allow = 127.0.0.1 tcp 7400\n";
 
 struct a8_nlmsg {
 	struct nlmsghdr nh;
@@ -977,15 +983,17 @@ static pid_t a8_mptcp_server(void)
 VM_TEST(a8_mptcp_subflow_to_an_announced_denied_address, 287)
 {
 	pid_t server;
-	int ret, free_, got, got_deny;
+	int ret, free_, got, got_deny, got_audit;
 	long mark;
 
 	a8_setup();
 	if (access(POLICY_DIR "/a8-deny.ini", F_OK) != 0) {
 		write_file(POLICY_DIR "/a8-deny.ini", a8_deny_policy, 0644);
+		write_file(POLICY_DIR "/a8-naudit.ini", a8_naudit_policy, 0644);
 		VM_CHECK(daemon_reload_wait());
 	}
 	make_cgroup(A8_DENY);
+	make_cgroup(A8_NAUDIT);
 	ret = a8_mptcp_pm(false);
 	if (ret == ENOENT)
 		VM_SKIP("no mptcp_pm generic netlink family");
@@ -1005,12 +1013,20 @@ VM_TEST(a8_mptcp_subflow_to_an_announced_denied_address, 287)
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"a8-deny\"",
 			   "\"hook\":\"mptcp_subflow\"", "\"address\":\"127.0.0.2\"",
 			   "\"port\":7400");
+	a8_settle();
+	mark = event_mark();
+	got_audit = in_cgroup(A8_NAUDIT, do_mptcp_client, NULL);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"audit\"", "\"policy\":\"a8-naudit\"",
+			   "\"hook\":\"mptcp_subflow\"", "\"address\":\"127.0.0.2\"",
+			   "\"port\":7400");
 	kill(server, SIGKILL);
 	waitpid(server, NULL, 0);
 	a8_mptcp_pm(true);
-	printf("# unconfined client: %d, confined clients: a8 %d, a8-deny %d (connections to "
-	       "127.0.0.2:7400 x100 + subflows)\n",
-	       free_, got, got_deny);
+	printf("# unconfined client: %d, confined clients: a8 %d, a8-deny %d, a8-naudit %d "
+	       "(connections to 127.0.0.2:7400 x100 + subflows)\n",
+	       free_, got, got_deny, got_audit);
+	if (got_audit < 100 || got_audit >= 1000)
+		VM_FAIL("audit mode: the subflow to 127.0.0.2 was not made: %d", got_audit);
 	if (free_ < 100 || free_ % 100 == 0)
 		VM_FAIL("control: the unconfined client got no subflow to 127.0.0.2: %d", free_);
 	if (got >= 1000)

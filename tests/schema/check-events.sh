@@ -64,6 +64,7 @@ for kind in ["ready/", "reload/ok", "reload/error", "deny/file_open", "audit/fil
              "deny/socket_create", "audit/socket_create", "deny/socket_setsockopt",
              "audit/socket_setsockopt", "deny/capset", "audit/capset", "deny/task_prctl",
              "audit/task_prctl", "deny/mmap_addr", "audit/mmap_addr", "deny/mptcp_subflow",
+             "audit/mptcp_subflow",
              "reload_refused/", "mount_ignored/"]:
     result(kind in kinds, f"events of kind {kind} were seen and checked",
            "seen: " + ", ".join(sorted(kinds)))
