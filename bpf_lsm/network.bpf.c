@@ -263,6 +263,34 @@ static __always_inline bool lg_read_dest_inet(const struct sockaddr *address, in
 
 static __always_inline void lg_unspecified_dest(struct sock *sk, struct msghdr *msg, bool connect,
 						struct lg_net_dest *dest);
+static __always_inline bool lg_sendmmsg_batch(void);
+static __always_inline int lg_inet_batch_deny(const struct lg_policy_value *policy,
+					      __u64 cgroup_id);
+
+/* 0.0.0.0 or :: (an IPv4-mapped one was read as IPv4): the kernel sends to the source. */
+static __always_inline bool lg_dest_unspecified(const struct lg_net_dest *dest)
+{
+	__u64 high, low;
+
+	__builtin_memcpy(&high, dest->addr, 8);
+	__builtin_memcpy(&low, dest->addr + 8, 8);
+	return !(high | low);
+}
+
+#define CAP_NET_RAW 13
+
+/* Whether the task could put a source route in a message: CAP_NET_RAW effective, and kept. */
+static __always_inline bool lg_may_route(const struct lg_policy_value *policy)
+{
+	struct task_struct *current = bpf_get_current_task_btf();
+	__u64 effective = 0;
+
+	if (bpf_probe_read_kernel(&effective, sizeof(effective),
+				  __builtin_preserve_access_index(&current->cred->cap_effective)))
+		return true;
+	return ((effective >> CAP_NET_RAW) & 1) &&
+	       (!policy->capabilities_rule || ((policy->capabilities >> CAP_NET_RAW) & 1));
+}
 
 static __always_inline int lg_net_check(struct sock *sk, const struct sockaddr *address,
 					int addrlen, struct msghdr *msg, __u8 hook, bool connect)
@@ -287,6 +315,9 @@ static __always_inline int lg_net_check(struct sock *sk, const struct sockaddr *
 			      sk->sk_type == SOCK_RAW,
 			  &dest))
 		return 0;
+	if (!connect && (policy->net_flags & LG_NET_POLICY_NO_SOURCE_ROUTES) &&
+	    (lg_dest_unspecified(&dest) || lg_may_route(policy)) && lg_sendmmsg_batch())
+		return lg_inet_batch_deny(policy, cgroup_id);
 	lg_unspecified_dest(sk, msg, connect, &dest);
 	tag = lg_cache_tag();
 	/* Only datagram sockets get a cache: a stream socket connects once, and creating the
@@ -1009,6 +1040,34 @@ int BPF_PROG(lg_socket_setsockopt, struct socket *sock, int level, int optname, 
 				    false);
 }
 
+/*
+ * sendmmsg() asks socket_sendmsg for the first of several messages to one address only; on an
+ * inet socket the next ones' control messages can change where they go (attack run 9): an
+ * IP_PKTINFO or IPV6_PKTINFO source for an unspecified destination (0.0.0.0 goes to the source),
+ * a source route (IP_RETOPTS, a routing header: CAP_NET_RAW). So under a policy that decides
+ * destinations a batch of several messages with an address is refused when its address is
+ * unspecified, or when the task could send a source route (CAP_NET_RAW effective and kept);
+ * else every message to that address goes where the first, decided, one goes (a source address
+ * or interface changes no destination). The built-in source-route, following the mode.
+ */
+static __always_inline int lg_inet_batch_deny(const struct lg_policy_value *policy,
+					      __u64 cgroup_id)
+{
+	static const char what[] = "sendmmsg of several messages with control messages to one "
+				   "address";
+	struct lg_event *ev;
+
+	ev = lg_event_start(policy, cgroup_id, LG_HOOK_SOCKET_SENDMSG, LG_DECISION_NET, 0,
+			    LG_EVENT_BUILTIN, 0x6d6d7367ULL, LG_BUILTIN_SOURCE_ROUTE);
+	if (ev) {
+		lg_event_builtin(ev, LG_BUILTIN_SOURCE_ROUTE);
+		bpf_probe_read_kernel_str(ev->object.path, sizeof(what), what);
+		bpf_ringbuf_submit(ev, 0);
+	}
+	return lg_deny_verdict(policy, LG_HOOK_SOCKET_SENDMSG, LG_EVENT_BUILTIN,
+			       LG_BUILTIN_SOURCE_ROUTE);
+}
+
 static __always_inline int lg_credentials_check(struct socket *sock, struct msghdr *msg)
 {
 	static const char unread[] = "control messages lsmguard cannot read";
@@ -1035,6 +1094,7 @@ static __always_inline int lg_credentials_check(struct socket *sock, struct msgh
 		return 0;
 	if (batched)
 		return lg_credentials_deny(policy, cgroup_id, 0, batch, sizeof(batch));
+
 	base = (__u64)BPF_CORE_READ(msg, msg_control);
 	if (bpf_core_field_exists(msg->msg_control_is_user))
 		user = BPF_CORE_READ_BITFIELD_PROBED(msg, msg_control_is_user);
@@ -1272,17 +1332,38 @@ static __always_inline int lg_subflow_check(struct bpf_sock_addr *ctx, bool inet
 		return 1;
 	dest.port = bpf_ntohs((__u16)ctx->user_port);
 	if (!inet6) {
+		__u32 to = ctx->user_ip4;
+
+		/* 0.0.0.0 is where the subflow is bound (tcp_v4_connect routes it to its own
+		 * source), 127.0.0.1 when unbound (attack run 9: a subflow to 0.0.0.0 bound at the
+		 * denied 127.0.0.2 reached it) */
+		if (!to)
+			to = sk->src_ip4 ? sk->src_ip4 : bpf_htonl(0x7f000001);
 		dest.family = 4;
-		__builtin_memcpy(dest.addr, &ctx->user_ip4, 4);
+		__builtin_memcpy(dest.addr, &to, 4);
 	} else {
 		__u32 words[4] = {ctx->user_ip6[0], ctx->user_ip6[1], ctx->user_ip6[2],
 				  ctx->user_ip6[3]};
 
+		/* :: likewise (tcp_v6_connect: the bound source, ::1 when unbound) */
+		if (!(words[0] | words[1] | words[2] | words[3])) {
+			words[0] = sk->src_ip6[0];
+			words[1] = sk->src_ip6[1];
+			words[2] = sk->src_ip6[2];
+			words[3] = sk->src_ip6[3];
+			if (!(words[0] | words[1] | words[2] | words[3]))
+				words[3] = bpf_htonl(1);
+		}
 		dest.family = 6;
 		__builtin_memcpy(dest.addr, words, 16);
 		if (!words[0] && !words[1] && words[2] == bpf_htonl(0xffff)) {
+			__u32 to = words[3];
+
+			/* ::ffff:0.0.0.0 is IPv4's 0.0.0.0 */
+			if (!to)
+				to = sk->src_ip4 ? sk->src_ip4 : bpf_htonl(0x7f000001);
 			dest.family = 4;
-			__builtin_memcpy(dest.addr, &words[3], 4);
+			__builtin_memcpy(dest.addr, &to, 4);
 			__builtin_memset(dest.addr + 4, 0, 12);
 		}
 	}
