@@ -265,7 +265,7 @@ static __always_inline void lg_unspecified_dest(struct sock *sk, struct msghdr *
 						struct lg_net_dest *dest);
 static __always_inline bool lg_sendmmsg_batch(void);
 static __always_inline int lg_inet_batch_deny(const struct lg_policy_value *policy,
-					      __u64 cgroup_id);
+					      __u64 cgroup_id, __u8 hook);
 
 /* 0.0.0.0 or :: (an IPv4-mapped one was read as IPv4): the kernel sends to the source. */
 static __always_inline bool lg_dest_unspecified(const struct lg_net_dest *dest)
@@ -277,20 +277,6 @@ static __always_inline bool lg_dest_unspecified(const struct lg_net_dest *dest)
 	return !(high | low);
 }
 
-#define CAP_NET_RAW 13
-
-/* Whether the task could put a source route in a message: CAP_NET_RAW effective, and kept. */
-static __always_inline bool lg_may_route(const struct lg_policy_value *policy)
-{
-	struct task_struct *current = bpf_get_current_task_btf();
-	__u64 effective = 0;
-
-	if (bpf_probe_read_kernel(&effective, sizeof(effective),
-				  __builtin_preserve_access_index(&current->cred->cap_effective)))
-		return true;
-	return ((effective >> CAP_NET_RAW) & 1) &&
-	       (!policy->capabilities_rule || ((policy->capabilities >> CAP_NET_RAW) & 1));
-}
 
 static __always_inline int lg_net_check(struct sock *sk, const struct sockaddr *address,
 					int addrlen, struct msghdr *msg, __u8 hook, bool connect)
@@ -316,8 +302,8 @@ static __always_inline int lg_net_check(struct sock *sk, const struct sockaddr *
 			  &dest))
 		return 0;
 	if (!connect && (policy->net_flags & LG_NET_POLICY_NO_SOURCE_ROUTES) &&
-	    (lg_dest_unspecified(&dest) || lg_may_route(policy)) && lg_sendmmsg_batch())
-		return lg_inet_batch_deny(policy, cgroup_id);
+	    lg_dest_unspecified(&dest) && lg_sendmmsg_batch())
+		return lg_inet_batch_deny(policy, cgroup_id, LG_HOOK_SOCKET_SENDMSG);
 	lg_unspecified_dest(sk, msg, connect, &dest);
 	tag = lg_cache_tag();
 	/* Only datagram sockets get a cache: a stream socket connects once, and creating the
@@ -1043,29 +1029,51 @@ int BPF_PROG(lg_socket_setsockopt, struct socket *sock, int level, int optname, 
 /*
  * sendmmsg() asks socket_sendmsg for the first of several messages to one address only; on an
  * inet socket the next ones' control messages can change where they go (attack run 9): an
- * IP_PKTINFO or IPV6_PKTINFO source for an unspecified destination (0.0.0.0 goes to the source),
- * a source route (IP_RETOPTS, a routing header: CAP_NET_RAW). So under a policy that decides
- * destinations a batch of several messages with an address is refused when its address is
- * unspecified, or when the task could send a source route (CAP_NET_RAW effective and kept);
- * else every message to that address goes where the first, decided, one goes (a source address
- * or interface changes no destination). The built-in source-route, following the mode.
+ * IP_PKTINFO or IPV6_PKTINFO source for an unspecified destination (0.0.0.0 goes to the
+ * source), a source route (IP_RETOPTS; IPv6 routing headers and options). Under a policy that
+ * decides destinations: a batch to an unspecified address is refused whole (at its first
+ * message, here); a later message's source route asks for CAP_NET_RAW as the kernel reads it,
+ * which lg_batch_net_raw refuses during a batch. Otherwise every message to the address goes
+ * where the first, decided, one goes (a source address, interface or mark changes no
+ * destination). The built-in source-route, following the mode.
  */
 static __always_inline int lg_inet_batch_deny(const struct lg_policy_value *policy,
-					      __u64 cgroup_id)
+					      __u64 cgroup_id, __u8 hook)
 {
 	static const char what[] = "sendmmsg of several messages with control messages to one "
 				   "address";
 	struct lg_event *ev;
 
-	ev = lg_event_start(policy, cgroup_id, LG_HOOK_SOCKET_SENDMSG, LG_DECISION_NET, 0,
-			    LG_EVENT_BUILTIN, 0x6d6d7367ULL, LG_BUILTIN_SOURCE_ROUTE);
+	ev = lg_event_start(policy, cgroup_id, hook, LG_DECISION_NET, 0, LG_EVENT_BUILTIN,
+			    0x6d6d7367ULL + hook, LG_BUILTIN_SOURCE_ROUTE);
 	if (ev) {
 		lg_event_builtin(ev, LG_BUILTIN_SOURCE_ROUTE);
 		bpf_probe_read_kernel_str(ev->object.path, sizeof(what), what);
 		bpf_ringbuf_submit(ev, 0);
 	}
-	return lg_deny_verdict(policy, LG_HOOK_SOCKET_SENDMSG, LG_EVENT_BUILTIN,
-			       LG_BUILTIN_SOURCE_ROUTE);
+	return lg_deny_verdict(policy, hook, LG_EVENT_BUILTIN, LG_BUILTIN_SOURCE_ROUTE);
+}
+
+#define CAP_NET_RAW 13
+
+/* CAP_NET_RAW asked during an inet sendmmsg() batch (a later message's source route or IP
+ * option, which socket_sendmsg never sees), under a policy that decides destinations. */
+SEC("lsm/capable")
+int BPF_PROG(lg_batch_net_raw, const struct cred *cred, struct user_namespace *ns, int cap,
+	     unsigned int opts, int ret)
+{
+	const struct lg_policy_value *policy;
+	__u64 cgroup_id = 0;
+
+	if (ret || cap != CAP_NET_RAW)
+		return ret;
+	if (cred != bpf_get_current_task_btf()->cred)
+		return 0;
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy || !(policy->net_flags & LG_NET_POLICY_NO_SOURCE_ROUTES) ||
+	    !lg_sendmmsg_batch())
+		return 0;
+	return lg_inet_batch_deny(policy, cgroup_id, LG_HOOK_CAPABLE);
 }
 
 static __always_inline int lg_credentials_check(struct socket *sock, struct msghdr *msg)

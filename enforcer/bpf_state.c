@@ -117,6 +117,7 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	X(lg_locked_down)                                                                         \
 	X(lg_settime)                                                                             \
 	X(lg_capable_host)                                                                        \
+	X(lg_batch_net_raw) /* CAP_NET_RAW in a sendmmsg batch's later messages */                \
 	X(lg_subflow_connect4) /* MPTCP subflows: cgroup programs at the cgroup2 root */          \
 	X(lg_subflow_connect6)                                                                    \
 	X(lg_capable_keep) /* [capabilities]: after the built-ins, which name what they refuse */ \
