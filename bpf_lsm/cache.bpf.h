@@ -60,7 +60,10 @@ struct {
 
 struct lg_sock_cache {
 	struct bpf_spin_lock lock;
-	__u32 pad;
+	/* a datagram socket connected to an unspecified address from a source bind() had not
+	 * fixed: its sends without an address are decided at the peer the connect really got
+	 * (lg_peer_dest); set once, never cleared */
+	__u32 peer_unfixed;
 	__u64 tag;
 	__u32 policy;
 	__u8 family;

@@ -261,11 +261,12 @@ static __always_inline bool lg_read_dest_inet(const struct sockaddr *address, in
 	return true;
 }
 
-static __always_inline void lg_unspecified_dest(struct sock *sk, struct msghdr *msg, bool connect,
+static __always_inline bool lg_unspecified_dest(struct sock *sk, struct msghdr *msg, bool connect,
 						struct lg_net_dest *dest);
+static __always_inline bool lg_peer_dest(struct sock *sk, struct lg_net_dest *dest);
 static __always_inline bool lg_sendmmsg_batch(void);
-static __always_inline int lg_inet_batch_deny(const struct lg_policy_value *policy,
-					      __u64 cgroup_id, __u8 hook);
+static __always_inline int lg_inet_route_deny(const struct lg_policy_value *policy,
+					      __u64 cgroup_id, __u8 hook, bool batch);
 
 /* 0.0.0.0 or :: (an IPv4-mapped one was read as IPv4): the kernel sends to the source. */
 static __always_inline bool lg_dest_unspecified(const struct lg_net_dest *dest)
@@ -286,7 +287,7 @@ static __always_inline int lg_net_check(struct sock *sk, const struct sockaddr *
 	struct lg_net_dest dest = {};
 	__u64 cgroup_id = 0, tag;
 	__u8 flags = 0;
-	bool deny;
+	bool deny, unfixed;
 	__u32 rule;
 
 	policy = lg_current_policy(&cgroup_id);
@@ -299,13 +300,23 @@ static __always_inline int lg_net_check(struct sock *sk, const struct sockaddr *
 			      dest.protocol != LG_NET_TCP,
 			  !connect && sk->__sk_common.skc_family == AF_INET6 &&
 			      sk->sk_type == SOCK_RAW,
-			  &dest))
+			  &dest) &&
+	    (connect || !lg_peer_dest(sk, &dest)))
 		return 0;
 	if (!connect && (policy->net_flags & LG_NET_POLICY_NO_SOURCE_ROUTES) &&
 	    lg_dest_unspecified(&dest) && lg_sendmmsg_batch())
-		return lg_inet_batch_deny(policy, cgroup_id, LG_HOOK_SOCKET_SENDMSG);
-	lg_unspecified_dest(sk, msg, connect, &dest);
-	tag = lg_cache_tag();
+		return lg_inet_route_deny(policy, cgroup_id, LG_HOOK_SOCKET_SENDMSG, true);
+	unfixed = lg_unspecified_dest(sk, msg, connect, &dest) &&
+		  (policy->net_flags & LG_NET_POLICY_NO_SOURCE_ROUTES);
+	/* A datagram connect sends nothing: decided as read, its later sends at the real peer */
+	if (unfixed && connect && sk->sk_type != SOCK_STREAM) {
+		cache = bpf_sk_storage_get(&lg_sock_cache, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+		if (!cache)
+			return -ENOMEM;
+		cache->peer_unfixed = 1;
+		unfixed = false;
+	}
+	tag = unfixed ? 0 : lg_cache_tag();
 	/* Only datagram sockets get a cache: a stream socket connects once, and creating the
 	 * storage on every connect cost more than the decision it would save. */
 	cache = tag ? bpf_sk_storage_get(&lg_sock_cache, sk, 0,
@@ -317,6 +328,8 @@ static __always_inline int lg_net_check(struct sock *sk, const struct sockaddr *
 		return 0;
 	}
 	lg_net_decide(policy, &dest, &rule, &deny, &flags);
+	if (!deny && unfixed)
+		return lg_inet_route_deny(policy, cgroup_id, hook, false);
 	if (!deny) {
 		if (cache && !flags)
 			lg_sock_cached(cache, tag, policy->id, &dest, true);
@@ -856,20 +869,68 @@ static __always_inline int lg_credentials_deny(const struct lg_policy_value *pol
  * v4-mapped. Not read: an output interface without a source (IP_PKTINFO's ifindex,
  * SO_BINDTODEVICE, IP_UNICAST_IF), with which the route lookup picks that interface's own
  * address (docs/security.md). The credentials walk ran first: at most LG_CMSG_MAX headers.
+ *
+ * True when the destination was unspecified and the source it was read from is not fixed:
+ * the kernel reads the socket's source again when it routes, and until bind() fixed it
+ * (SOCK_BINDADDR_LOCK) another thread can change it after this decision, by a bind (an
+ * unbound socket), or a disconnect and a bind or a connect (a source a connect chose), to any
+ * local address (attack run 9: 0.0.0.0 decided as 127.0.0.1, sent to a racing bind's
+ * 127.0.0.2). A source the message's own IP_PKTINFO names is fixed when the control messages
+ * were copied before the hook (sendmsg); not in user memory the kernel reads later (io_uring).
  */
-static __always_inline void lg_unspecified_dest(struct sock *sk, struct msghdr *msg, bool connect,
+#define SOCK_BINDADDR_LOCK 4
+
+/*
+ * A send without an address on a datagram socket whose connect to an unspecified address had
+ * no fixed source (lg_sock_cache.peer_unfixed): another thread's bind between socket_connect
+ * and the connect itself may have given it another peer than the one decided, so its sends are
+ * decided at the peer it has (attack run 9's race, the connect form: glibc's getaddrinfo
+ * connects a fresh UDP socket to 0.0.0.0 to sort addresses, which must stay allowed). False
+ * for any other socket: its peer was decided at its connect.
+ */
+static __always_inline bool lg_peer_dest(struct sock *sk, struct lg_net_dest *dest)
+{
+	struct lg_sock_cache *cache;
+	__u32 v4;
+
+	if (sk->sk_type == SOCK_STREAM)
+		return false;
+	cache = bpf_sk_storage_get(&lg_sock_cache, sk, 0, 0);
+	if (!cache || !cache->peer_unfixed)
+		return false;
+	dest->port = bpf_ntohs(sk->__sk_common.skc_dport);
+	if (sk->__sk_common.skc_family == AF_INET6) {
+		struct in6_addr peer = sk->__sk_common.skc_v6_daddr;
+
+		if (peer.in6_u.u6_addr32[0] || peer.in6_u.u6_addr32[1] ||
+		    peer.in6_u.u6_addr32[2] != bpf_htonl(0xffff)) {
+			dest->family = 6;
+			__builtin_memcpy(dest->addr, &peer, 16);
+			return !lg_dest_unspecified(dest);
+		}
+		v4 = peer.in6_u.u6_addr32[3];
+	} else {
+		v4 = sk->__sk_common.skc_daddr;
+	}
+	dest->family = 4;
+	__builtin_memcpy(dest->addr, &v4, 4);
+	return v4 != 0; /* not connected (disconnected since): the kernel's EDESTADDRREQ */
+}
+
+static __always_inline bool lg_unspecified_dest(struct sock *sk, struct msghdr *msg, bool connect,
 						struct lg_net_dest *dest)
 {
 	__u64 size, base, off = 0;
 	struct lg_cmsghdr head;
 	struct in6_addr bound;
 	__u32 source;
-	bool user = false;
+	bool user = false, given = false, locked;
 
+	locked = BPF_CORE_READ_BITFIELD_PROBED(sk, sk_userlocks) & SOCK_BINDADDR_LOCK;
 	if (dest->family == 6) {
 		for (int i = 0; i < 16; i++)
 			if (dest->addr[i])
-				return;
+				return false;
 		/* tcp_v6_connect reads the bound address (sk_v6_rcv_saddr), udpv6_sendmsg and
 		 * rawv6_sendmsg the socket's source (np->saddr): v4-mapped, :: is 127.0.0.1. */
 		if (connect)
@@ -881,13 +942,13 @@ static __always_inline void lg_unspecified_dest(struct sock *sk, struct msghdr *
 			dest->family = 4;
 			source = bpf_htonl(0x7f000001);
 			__builtin_memcpy(dest->addr, &source, 4);
-			return;
+			return !locked;
 		}
 		dest->addr[15] = 1;
-		return;
+		return !locked;
 	}
 	if (dest->addr[0] | dest->addr[1] | dest->addr[2] | dest->addr[3])
-		return;
+		return false;
 	/* The source the route lookup gets: inet_saddr (a multicast or broadcast bind leaves it
 	 * 0, while the bound address, rcv_saddr, is that group), then the control messages. */
 	source = BPF_CORE_READ((struct inet_sock *)sk, inet_saddr);
@@ -906,21 +967,26 @@ static __always_inline void lg_unspecified_dest(struct sock *sk, struct msghdr *
 			/* struct in_pktinfo: ifindex, spec_dst, addr */
 			if (head.level == SOL_IP && head.type == IP_PKTINFO &&
 			    head.len == LG_CMSG_LEN(12) &&
-			    !lg_control_read(info, 12, base + off + sizeof(head), user))
+			    !lg_control_read(info, 12, base + off + sizeof(head), user)) {
 				source = info[1];
+				given = !user;
+			}
 			/* struct in6_pktinfo: addr (v4-mapped), ifindex; read by ip_cmsg_send on an
 			 * IPv6 socket only, and at any length from CMSG_LEN(20) up */
 			if (head.level == SOL_IPV6 && head.type == IPV6_PKTINFO &&
 			    sk->__sk_common.skc_family == AF_INET6 && head.len >= LG_CMSG_LEN(20) &&
 			    !lg_control_read(info, 20, base + off + sizeof(head), user) &&
-			    !info[0] && !info[1] && info[2] == bpf_htonl(0xffff))
+			    !info[0] && !info[1] && info[2] == bpf_htonl(0xffff)) {
 				source = info[3];
+				given = !user;
+			}
 			off += (head.len + 7) & ~7ULL;
 		}
 	}
 	if (!source)
 		source = bpf_htonl(0x7f000001);
 	__builtin_memcpy(dest->addr, &source, 4);
+	return !locked && !given;
 }
 
 #define LG_CREDS_CLAIM 1  /* a claim not the sender's own */
@@ -1035,20 +1101,27 @@ int BPF_PROG(lg_socket_setsockopt, struct socket *sock, int level, int optname, 
  * message, here); a later message's source route asks for CAP_NET_RAW as the kernel reads it,
  * which lg_batch_net_raw refuses during a batch. Otherwise every message to the address goes
  * where the first, decided, one goes (a source address, interface or mark changes no
- * destination). The built-in source-route, following the mode.
+ * destination). The built-in source-route, following the mode; also the refusal of an
+ * unspecified destination whose source is not fixed (lg_unspecified_dest).
  */
-static __always_inline int lg_inet_batch_deny(const struct lg_policy_value *policy,
-					      __u64 cgroup_id, __u8 hook)
+static __always_inline int lg_inet_route_deny(const struct lg_policy_value *policy,
+					      __u64 cgroup_id, __u8 hook, bool batch)
 {
 	static const char what[] = "sendmmsg of several messages with control messages to one "
 				   "address";
+	static const char unfixed[] = "the unspecified address from a socket whose source "
+				      "address bind() has not fixed";
 	struct lg_event *ev;
 
 	ev = lg_event_start(policy, cgroup_id, hook, LG_DECISION_NET, 0, LG_EVENT_BUILTIN,
-			    0x6d6d7367ULL + hook, LG_BUILTIN_SOURCE_ROUTE);
+			    (batch ? 0x6d6d7367ULL : 0x756e6678ULL) + hook,
+			    LG_BUILTIN_SOURCE_ROUTE);
 	if (ev) {
 		lg_event_builtin(ev, LG_BUILTIN_SOURCE_ROUTE);
-		bpf_probe_read_kernel_str(ev->object.path, sizeof(what), what);
+		if (batch)
+			bpf_probe_read_kernel_str(ev->object.path, sizeof(what), what);
+		else
+			bpf_probe_read_kernel_str(ev->object.path, sizeof(unfixed), unfixed);
 		bpf_ringbuf_submit(ev, 0);
 	}
 	return lg_deny_verdict(policy, hook, LG_EVENT_BUILTIN, LG_BUILTIN_SOURCE_ROUTE);
@@ -1073,7 +1146,7 @@ int BPF_PROG(lg_batch_net_raw, const struct cred *cred, struct user_namespace *n
 	if (!policy || !(policy->net_flags & LG_NET_POLICY_NO_SOURCE_ROUTES) ||
 	    !lg_sendmmsg_batch())
 		return 0;
-	return lg_inet_batch_deny(policy, cgroup_id, LG_HOOK_CAPABLE);
+	return lg_inet_route_deny(policy, cgroup_id, LG_HOOK_CAPABLE, true);
 }
 
 static __always_inline int lg_credentials_check(struct socket *sock, struct msghdr *msg)
@@ -1164,8 +1237,16 @@ int BPF_PROG(lg_socket_sendmsg, struct socket *sock, struct msghdr *msg, int siz
 	family = sk->__sk_common.skc_family;
 	if (family != AF_INET && family != AF_INET6)
 		return 0;
-	if (!msg->msg_name)
-		return 0; /* connected: decided at connect() */
+	if (!msg->msg_name) {
+		struct lg_sock_cache *cache;
+
+		/* connected: decided at connect(), unless its source was not fixed then */
+		if (sk->sk_type == SOCK_STREAM)
+			return 0;
+		cache = bpf_sk_storage_get(&lg_sock_cache, sk, 0, 0);
+		if (!cache || !cache->peer_unfixed)
+			return 0;
+	}
 	protocol = sk->sk_protocol;
 	/* TCP ignores the address unless the send opens the connection (Fast Open). */
 	if ((protocol == IPPROTO_TCP || protocol == IPPROTO_MPTCP) &&

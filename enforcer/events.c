@@ -89,8 +89,11 @@ static const char *const builtin_reasons[] = {
 	[LG_BUILTIN_SOURCE_ROUTE] = "a confined task whose policy decides destinations cannot send "
 				    "by a source route (IPv4 options, an IPv6 routing header), nor "
 				    "send several messages to one address with control messages in "
-				    "one sendmmsg() (only the first is decided): the packet would "
-				    "leave for another first hop or source than the address decided",
+				    "one sendmmsg() (only the first is decided), nor send to the "
+				    "unspecified address (0.0.0.0, ::) from a socket whose source "
+				    "address bind() has not fixed (another thread can change it "
+				    "after the decision): the packet would leave for another first "
+				    "hop or source than the address decided",
 	[LG_BUILTIN_HOST_CONTROL] = "a confined task cannot reboot the host (reboot, watchdogs, the "
 				    "baseboard controller), account every process, freeze or shut "
 				    "down a filesystem, nor watch a whole filesystem or hold other "

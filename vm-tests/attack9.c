@@ -21,10 +21,10 @@
  * a9_sendmmsg_second_message_source_decides_unspecified,
  * a9_sendmmsg_second_message_carries_a_source_route); an MPTCP subflow to 0.0.0.0 or [::]
  * reaching its bound source (closed: a9_mptcp_userspace_pm_subflow_to_the_unspecified_address,
- * _v6). Still open, compiled and not run (VM_TEST_OPEN): uid 0 passes RLIMIT_NPROC and takes
- * ext4's reserved blocks without the capability (a9_root_user_forks_past_rlimit_nproc,
- * a9_root_user_takes_the_reserved_blocks); a datagram to 0.0.0.0 decided before a racing bind()
- * of its socket reaches the bound address (a9_unspecified_destination_raced_by_a_bind).
+ * _v6); a datagram to 0.0.0.0 decided before a racing bind() of its socket reaching the bound
+ * address (closed: a9_unspecified_destination_raced_by_a_bind). Still open, compiled and not
+ * run (VM_TEST_OPEN): uid 0 passes RLIMIT_NPROC and takes ext4's reserved blocks without the
+ * capability (a9_root_user_forks_past_rlimit_nproc, a9_root_user_takes_the_reserved_blocks).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -1165,51 +1165,69 @@ static int a9_syns6_to(int fd, int port)
 }
 
 /*
- * FINDING (fails on purpose): a race between the decision and the send: a datagram to 0.0.0.0 on an unbound UDP socket is
- * decided at the socket's source as socket_sendmsg reads it (none: 127.0.0.1, allowed), while a
- * second thread binds the same socket to 127.0.0.2 port 0 (a client's bind: not decided) before
- * udp_sendmsg reads the source (ipcm_init_sk, after inet_autobind). The datagram then goes to
- * 127.0.0.2. Each try a fresh socket; the sender's start is swept across the binder's. Safe:
- * nothing arrives at 127.0.0.2 (a send that finds the socket bound first is refused).
+ * A race between the decision and the send: a datagram to 0.0.0.0 on an unbound UDP socket was
+ * decided at the socket's source as socket_sendmsg read it (none: 127.0.0.1, allowed), while a
+ * second thread bound the same socket to 127.0.0.2 port 0 (a client's bind: not decided) before
+ * udp_sendmsg read the source (ipcm_init_sk, after inet_autobind): the datagram went to
+ * 127.0.0.2. Variants: the IPv6 socket's ::ffff:0.0.0.0 raced by a bind to ::ffff:127.0.0.2,
+ * and a TCP connect to 0.0.0.0 raced the same way (socket_connect runs before connect takes the
+ * socket's lock), and a UDP connect to 0.0.0.0 raced the same way, then send() without an
+ * address. Each try a fresh socket; the sender's start is swept across the binder's. Safe
+ * (closed 2026-12-02): nothing reaches 127.0.0.2; an unspecified destination from a socket
+ * whose source bind() has not fixed is refused under a policy that decides destinations (a
+ * datagram connect is allowed as read, and the socket's sends decided at the peer it got).
  */
 #define A9_RACE_PORT 7397
-#define A9_RACE_TRIES 30000
+#define A9_RACE_TRIES 12000
+#define A9_RACE_TCP_TRIES 1500
 
 struct a9_race {
 	volatile int go, done;
-	int fd;
+	/* 0: UDP to 0.0.0.0; 1: IPv6 UDP to ::ffff:0.0.0.0; 2: TCP connect; 3: UDP connect to
+	 * 0.0.0.0, then send() without an address */
+	int fd, variant;
+	uid_t uid;
 };
 
 static void *a9_race_binder(void *p)
 {
 	struct a9_race *r = p;
 	struct sockaddr_in src = {.sin_family = AF_INET};
+	struct sockaddr_in6 src6 = {.sin6_family = AF_INET6};
+	int tries = r->variant == 2 ? A9_RACE_TCP_TRIES : A9_RACE_TRIES;
 
 	inet_pton(AF_INET, "127.0.0.2", &src.sin_addr);
-	for (int i = 1; i <= A9_RACE_TRIES; i++) {
+	inet_pton(AF_INET6, "::ffff:127.0.0.2", &src6.sin6_addr);
+	for (int i = 1; i <= tries; i++) {
 		while (r->go != i)
 			;
-		bind(r->fd, (struct sockaddr *)&src, sizeof(src));
+		if (r->variant == 1)
+			bind(r->fd, (struct sockaddr *)&src6, sizeof(src6));
+		else
+			bind(r->fd, (struct sockaddr *)&src, sizeof(src));
 		r->done = i;
 	}
 	return NULL;
 }
 
-/* Datagrams sent (not refused), or 100000 + errno. */
+/* Datagrams sent or connections made (not refused), or 100000 + errno. */
 static int do_a9_race(const void *p)
 {
-	const uid_t *uid = p;
+	struct a9_race r = *(const struct a9_race *)p;
 	struct sockaddr_in dst = {.sin_family = AF_INET, .sin_port = htons(A9_RACE_PORT)};
-	struct a9_race r = {0};
+	struct sockaddr_in6 dst6 = {.sin6_family = AF_INET6, .sin6_port = htons(A9_RACE_PORT)};
+	int tries = r.variant == 2 ? A9_RACE_TCP_TRIES : A9_RACE_TRIES;
 	pthread_t binder;
 	int sent = 0, ret;
 
-	if ((ret = become(*uid)))
+	inet_pton(AF_INET6, "::ffff:0.0.0.0", &dst6.sin6_addr);
+	if ((ret = become(r.uid)))
 		return 100000 + ret;
 	if (pthread_create(&binder, NULL, a9_race_binder, &r))
 		return 100000 + EAGAIN;
-	for (int i = 1; i <= A9_RACE_TRIES; i++) {
-		int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	for (int i = 1; i <= tries; i++) {
+		int fd = socket(r.variant == 1 ? AF_INET6 : AF_INET,
+				(r.variant == 2 ? SOCK_STREAM : SOCK_DGRAM) | SOCK_CLOEXEC, 0);
 
 		if (fd < 0) {
 			r.fd = -1;
@@ -1220,9 +1238,21 @@ static int do_a9_race(const void *p)
 		__atomic_store_n(&r.go, i, __ATOMIC_SEQ_CST);
 		for (volatile int spin = 0; spin < (i % 97) * 8; spin++)
 			;
-		if (sendto(fd, "a9-race", 7, MSG_DONTWAIT, (struct sockaddr *)&dst, sizeof(dst)) ==
-		    7)
-			sent++;
+		if (r.variant == 2)
+			sent += connect(fd, (struct sockaddr *)&dst, sizeof(dst)) == 0;
+		else if (r.variant == 3) {
+			if (connect(fd, (struct sockaddr *)&dst, sizeof(dst)) == 0) {
+				while (r.done != i)
+					;
+				sent += send(fd, "a9-race", 7, MSG_DONTWAIT) == 7;
+			}
+		}
+		else if (r.variant == 1)
+			sent += sendto(fd, "a9-race", 7, MSG_DONTWAIT, (struct sockaddr *)&dst6,
+				       sizeof(dst6)) == 7;
+		else
+			sent += sendto(fd, "a9-race", 7, MSG_DONTWAIT, (struct sockaddr *)&dst,
+				       sizeof(dst)) == 7;
 		while (r.done != i)
 			;
 		close(fd);
@@ -1231,35 +1261,76 @@ static int do_a9_race(const void *p)
 	return sent;
 }
 
-VM_TEST_OPEN(a9_unspecified_destination_raced_by_a_bind, 345)
+/* The connections waiting at a TCP listener (200 ms for the first), accepted and closed. */
+static int a9_accepted(int fd)
 {
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+	int count = 0, c;
+
+	poll(&pfd, 1, 200);
+	while ((c = accept4(fd, NULL, NULL, SOCK_CLOEXEC)) >= 0) {
+		close(c);
+		count++;
+	}
+	return count;
+}
+
+VM_TEST(a9_unspecified_destination_raced_by_a_bind, 345)
+{
+	static const char *const what[] = {"UDP to 0.0.0.0", "IPv6 UDP to ::ffff:0.0.0.0",
+					   "TCP connect to 0.0.0.0",
+					   "UDP connect to 0.0.0.0, then send()"};
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(A9_RACE_PORT)};
 	int rx = a9_receiver("127.0.0.2", A9_RACE_PORT);
+	int listener = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
 	a9_setup();
-	VM_TIMEOUT(240);
-	VM_CHECK(rx >= 0);
-	for (uid_t uid = 0; uid <= USER; uid += USER) {
-		int got, at = 0, free_, free_at;
+	VM_TIMEOUT(400);
+	VM_CHECK(rx >= 0 && listener >= 0);
+	inet_pton(AF_INET, "127.0.0.2", &sin.sin_addr);
+	setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &(int){1}, sizeof(int));
+	VM_CHECK(bind(listener, (struct sockaddr *)&sin, sizeof(sin)) == 0);
+	VM_CHECK(listen(listener, 4096) == 0);
+	for (int variant = 0; variant < 4; variant++) {
+		for (uid_t uid = 0; uid <= USER; uid += USER) {
+			struct a9_race r = {.variant = variant, .uid = uid};
+			int got, at, free_, free_at;
+			long mark;
 
-		a9_drain(rx, "");
-		free_ = in_cgroup(NULL, do_a9_race, &uid);
-		free_at = a9_drain(rx, "a9-race");
-		printf("# control, unconfined uid %u: %d sent, %d at 127.0.0.2\n", (unsigned)uid,
-		       free_, free_at);
-		if (free_at < 1)
-			VM_FAIL("control: no datagram of the unconfined race reached 127.0.0.2");
-		got = in_cgroup(A9, do_a9_race, &uid);
-		at = a9_drain(rx, "a9-race");
-		printf("# %d tries as uid %u: %d datagram(s) sent, %d arrived at the denied "
-		       "127.0.0.2\n",
-		       A9_RACE_TRIES, (unsigned)uid, got, at);
-		if (got >= 100000)
-			VM_FAIL("the racing sender failed: %d", got);
-		if (at)
-			VM_FAIL("uid %u: %d datagram(s) to 0.0.0.0, decided before a racing bind to "
-				"127.0.0.2, arrived at the denied 127.0.0.2",
-				(unsigned)uid, at);
+			a9_drain(rx, "");
+			a9_accepted(listener);
+			free_ = in_cgroup(NULL, do_a9_race, &r);
+			free_at = variant == 2 ? a9_accepted(listener) : a9_drain(rx, "a9-race");
+			printf("# %s, control, unconfined uid %u: %d made, %d at 127.0.0.2\n",
+			       what[variant], (unsigned)uid, free_, free_at);
+			if (free_at < 1)
+				VM_FAIL("%s: no try of the unconfined race reached 127.0.0.2",
+					what[variant]);
+			mark = event_mark();
+			got = in_cgroup(A9, do_a9_race, &r);
+			at = variant == 2 ? a9_accepted(listener) : a9_drain(rx, "a9-race");
+			printf("# %s as uid %u: %d made, %d arrived at the denied 127.0.0.2\n",
+			       what[variant], (unsigned)uid, got, at);
+			if (got >= 100000)
+				VM_FAIL("the racing sender failed: %d", got);
+			/* a UDP connect that won the race is at 127.0.0.1 (allowed): sent there */
+			if ((got && variant != 3) || at)
+				VM_FAIL("%s as uid %u, decided before a racing bind to 127.0.0.2: %d "
+					"made, %d arrived at the denied 127.0.0.2 (expected none)",
+					what[variant], (unsigned)uid, got, at);
+			else if (variant == 3)
+				EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"a9\"",
+						   "\"hook\":\"socket_sendmsg\"",
+						   "\"address\":\"127.0.0.2\"", "\"port\":7397",
+						   UID_FIELD(uid));
+			else
+				EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"a9\"",
+						   "\"path\":\"the unspecified address from a socket "
+						   "whose source address bind() has not fixed\"",
+						   UID_FIELD(uid));
+		}
 	}
+	close(listener);
 	close(rx);
 }
 

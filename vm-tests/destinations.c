@@ -15,6 +15,11 @@
  * (checked for the rows with a receiver there); the expected verdict is the rule set's for that
  * destination. The receivers: 127.0.0.1:7000, 127.0.0.2:7001, [::1]:7000, [::1]:7002, each its
  * own socket (the IPv6 ones v6-only).
+ *
+ * An unspecified destination (0.0.0.0, ::) goes to the socket's source, which another thread
+ * can change between the decision and the send until bind() fixes it (or the message's own
+ * IP_PKTINFO names it): under both rule sets such a send is refused even where the address it
+ * would reach now is allowed (built-in source-route).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -33,7 +38,9 @@
 #define DEST_OPEN "/lgt/dest-open"
 #define USER 1000
 
-#define DEST_RULES "[network]\ndefault = deny\nallow = 127.0.0.2 udp 7001\nallow = ::1 udp 7002\n"
+#define DEST_RULES                                                                         \
+	"[network]\ndefault = deny\nallow = 127.0.0.2 udp 7001\nallow = ::1 udp 7002\n"           \
+	"allow = 127.0.0.1 7003\n"
 static const char dest_policy[] =
 	"[policy]\nname = dest\ncgroup = " DEST "\nmode = enforce\n" DEST_RULES;
 static const char dest_audit_policy[] =
@@ -131,6 +138,17 @@ static const struct dest_row rows[] = {
     {"AF_UNSPEC on an IPv6 socket connected to [::1]:7002", AF_INET6, F_UNSPEC6, "::1", 7000, 28,
      R6_ALLOWED, NULL, NULL, NULL, 0, "::1 7002", R6_ALLOWED},
 };
+
+/* An unspecified destination whose source neither a bind nor the message's IP_PKTINFO fixed. */
+static bool unfixed(const struct dest_row *row)
+{
+	bool unspecified = !strcmp(row->addr, "0.0.0.0") || !strcmp(row->addr, "::") ||
+			   !strcmp(row->addr, "::ffff:0.0.0.0");
+
+	return unspecified && !row->bind && !row->pktinfo &&
+	       !(row->pktinfo6 && row->sock_family == AF_INET6) && row->form != F_UNSPEC6 &&
+	       row->kernel_errno == 0;
+}
 
 /* Whether a rule set allows a UDP datagram to real ("ADDR PORT"). */
 static bool dest_allows(bool open, const char *real)
@@ -328,7 +346,7 @@ VM_TEST(destinations_are_read_as_the_kernel_reads_them, 160)
 		for (size_t w = 0; w < sizeof(who) / sizeof(who[0]); w++) {
 			struct send_arg a = {row, who[w].uid};
 			bool refused = who[w].cgroup && !who[w].audit && row->real &&
-				       !dest_allows(who[w].open, row->real);
+				       (!dest_allows(who[w].open, row->real) || unfixed(row));
 			int want = refused ? EPERM : row->kernel_errno, got;
 			enum receiver want_at = refused ? R_NONE : row->arrives, at;
 
@@ -356,6 +374,37 @@ VM_TEST(destinations_are_read_as_the_kernel_reads_them, 160)
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"dest-open\"",
 			   "\"hook\":\"socket_sendmsg\"", "\"address\":\"127.0.0.1\"",
 			   "\"port\":7001");
+	/* [::] to port 7002 from an unbound socket: ::1 7002 is allowed, the source is not fixed */
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"dest\"",
+			   "\"hook\":\"socket_sendmsg\"",
+			   "\"path\":\"the unspecified address from a socket whose source address "
+			   "bind() has not fixed\"",
+			   "\"rule\":0");
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"audit\"", "\"policy\":\"dest-audit\"",
+			   "\"hook\":\"socket_sendmsg\"",
+			   "\"path\":\"the unspecified address from a socket whose source address "
+			   "bind() has not fixed\"");
+}
+
+/* connect() from a socket bound to 127.0.0.1 (source fixed) to 0.0.0.0:7003: 0 or errno. */
+static int do_connect_bound(const void *unused)
+{
+	struct sockaddr_in sin = {.sin_family = AF_INET};
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), ret;
+
+	(void)unused;
+	if (fd < 0)
+		return 200 + errno;
+	inet_pton(AF_INET, "127.0.0.1", &sin.sin_addr);
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin))) {
+		close(fd);
+		return 220 + errno;
+	}
+	sin.sin_addr.s_addr = htonl(INADDR_ANY);
+	sin.sin_port = htons(7003);
+	ret = connect(fd, (struct sockaddr *)&sin, sizeof(sin)) ? errno : 0;
+	close(fd);
+	return ret;
 }
 
 /* connect() to 0.0.0.0 goes to the bound address or 127.0.0.1 too (ip_route_connect). */
@@ -380,5 +429,25 @@ VM_TEST(destinations_unspecified_address_connect, 160)
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"dest-open\"",
 			   "\"hook\":\"socket_connect\"", "\"address\":\"127.0.0.1\"",
 			   "\"port\":7003");
+	/* "dest" allows 127.0.0.1 tcp 7003: from a bound socket 0.0.0.0 is that address; from an
+	 * unbound one a racing bind could make it any local address (refused, audit allows). */
+	VM_CHECK(in_cgroup(DEST, do_connect_bound, NULL) == 0);
+	VM_CHECK(try_connect(DEST, AF_INET, "127.0.0.1", 7003, SOCK_STREAM) == 0);
+	mark = event_mark();
+	VM_CHECK(try_connect(DEST, AF_INET, "0.0.0.0", 7003, SOCK_STREAM) == EPERM);
+	VM_CHECK(try_connect(DEST, AF_INET6, "::ffff:0.0.0.0", 7003, SOCK_STREAM) == EPERM);
+	VM_CHECK(try_connect(DEST_AUDIT, AF_INET, "0.0.0.0", 7003, SOCK_STREAM) == 0);
+	/* A UDP connect sends nothing (glibc's getaddrinfo connects to 0.0.0.0 to sort): allowed
+	 * as read, its sends decided at the peer it got (a9_unspecified_destination_raced_by_a_bind) */
+	VM_CHECK(try_connect(DEST, AF_INET, "0.0.0.0", 7003, SOCK_DGRAM) == 0);
+	VM_CHECK(try_connect(DEST, AF_INET, "0.0.0.0", 7001, SOCK_DGRAM) == EPERM);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"dest\"",
+			   "\"hook\":\"socket_connect\"",
+			   "\"path\":\"the unspecified address from a socket whose source address "
+			   "bind() has not fixed\"");
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"audit\"", "\"policy\":\"dest-audit\"",
+			   "\"hook\":\"socket_connect\"",
+			   "\"path\":\"the unspecified address from a socket whose source address "
+			   "bind() has not fixed\"");
 	close(listener);
 }
