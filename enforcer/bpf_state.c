@@ -126,6 +126,7 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	X(lg_securebits_keep)                                                                     \
 	X(lg_securebits_checked)                                                                  \
 	X(lg_mmap_addr_keep)                                                                      \
+	X(lg_nproc_keep)                                                                          \
 	X(lg_syslog)                                                                              \
 	X(lg_quotactl)                                                                            \
 	X(lg_uring_cmd)                                                                           \

@@ -103,7 +103,7 @@ bool lg_hook_is_listen(unsigned hook)
 bool lg_hook_is_capability(unsigned hook)
 {
 	return hook == LG_HOOK_CAPABLE || hook == LG_HOOK_CAPSET || hook == LG_HOOK_TASK_PRCTL ||
-	       hook == LG_HOOK_MMAP_ADDR;
+	       hook == LG_HOOK_MMAP_ADDR || hook == LG_HOOK_TASK_ALLOC;
 }
 
 unsigned lg_hook_next(unsigned hook)

@@ -22,9 +22,10 @@
  * a9_sendmmsg_second_message_carries_a_source_route); an MPTCP subflow to 0.0.0.0 or [::]
  * reaching its bound source (closed: a9_mptcp_userspace_pm_subflow_to_the_unspecified_address,
  * _v6); a datagram to 0.0.0.0 decided before a racing bind() of its socket reaching the bound
- * address (closed: a9_unspecified_destination_raced_by_a_bind). Still open, compiled and not
- * run (VM_TEST_OPEN): uid 0 passes RLIMIT_NPROC and takes ext4's reserved blocks without the
- * capability (a9_root_user_forks_past_rlimit_nproc, a9_root_user_takes_the_reserved_blocks).
+ * address (closed: a9_unspecified_destination_raced_by_a_bind); uid 0 passing RLIMIT_NPROC
+ * without the capability (closed: a9_root_user_forks_past_rlimit_nproc). Still open, compiled
+ * and not run (VM_TEST_OPEN): uid 0 takes ext4's reserved blocks without the capability (no
+ * hook: a9_root_user_takes_the_reserved_blocks).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -927,14 +928,14 @@ VM_TEST(a9_sendmmsg_second_message_carries_a_source_route, 341)
 }
 
 /*
- * FINDING (fails on purpose): power that uid 0 has without any capability, so [capabilities] never sees it (the capability
+ * Power that uid 0 has without any capability, so lsm/capable never sees it (the capability
  * LSM's own checks are decided; these ask no capability at all).
  *
  * RLIMIT_NPROC: 6.1's copy_process lets a task past its process limit when its real user is
  * the root user (INIT_USER) or it has CAP_SYS_RESOURCE or CAP_SYS_ADMIN. A confined root that
  * keeps neither (a9-caps) forks past RLIMIT_NPROC = 0 (as the limit a unit's LimitNPROC= sets):
  * docs/policy.md says CAP_SYS_RESOURCE is what reopens "its limits without bound". Safe: EAGAIN,
- * as uid 1000 gets.
+ * as uid 1000 gets (closed 2026-12-02: lsm/task_alloc, lg_nproc_keep).
  */
 static int do_a9_nproc(const void *p)
 {
@@ -956,12 +957,14 @@ static int do_a9_nproc(const void *p)
 	return 0;
 }
 
-VM_TEST_OPEN(a9_root_user_forks_past_rlimit_nproc, 342)
+VM_TEST(a9_root_user_forks_past_rlimit_nproc, 342)
 {
 	uid_t root = 0, user = USER;
 	int free_user, free_root, kept, got;
+	long mark;
 
 	a9_setup();
+	mark = event_mark();
 	free_user = in_cgroup(NULL, do_a9_nproc, &user);
 	free_root = in_cgroup(NULL, do_a9_nproc, &root);
 	kept = in_cgroup(A9, do_a9_nproc, &root);
@@ -973,10 +976,16 @@ VM_TEST_OPEN(a9_root_user_forks_past_rlimit_nproc, 342)
 	if (free_user != EAGAIN || free_root != 0)
 		VM_FAIL("control: unconfined uid 1000 %d (expected EAGAIN), root %d (expected 0)",
 			free_user, free_root);
+	if (kept != 0)
+		VM_FAIL("root under a9 (no [capabilities]: not decided) got %d, expected 0", kept);
 	if (got != EAGAIN)
 		VM_FAIL("a confined root without CAP_SYS_RESOURCE and CAP_SYS_ADMIN forked past "
 			"RLIMIT_NPROC: %d, expected %d (EAGAIN)",
 			got, EAGAIN);
+	else
+		EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"a9-caps\"",
+				   "\"hook\":\"task_alloc\"", "\"access\":\"capability\"",
+				   "\"path\":\"CAP_SYS_RESOURCE\"", "\"uid\":0");
 }
 
 /*
