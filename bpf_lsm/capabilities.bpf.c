@@ -154,15 +154,17 @@ int BPF_PROG(lg_capable_keep, const struct cred *cred, struct user_namespace *ns
 #define SIGKILL 9
 
 /* backstop: the second look at a use whose first was skipped: nothing in audit mode (the first
- * look reported it, or the daemon's program_skipped counts the skip), nothing counted allowed */
-static __always_inline int lg_cap_direct(int cap, __u8 hook, bool backstop)
+ * look reported it, or the daemon's program_skipped counts the skip), nothing counted allowed;
+ * any_ns: decided in a user namespace of the task's own too (the kernel's exemption holds
+ * there as well) */
+static __always_inline int lg_cap_direct(int cap, __u8 hook, bool backstop, bool any_ns)
 {
 	struct task_struct *current = bpf_get_current_task_btf();
 	const struct lg_policy_value *policy;
 	struct lg_event *ev;
 	__u64 cgroup_id = 0;
 
-	if (BPF_CORE_READ(current, cred, user_ns, level) != 0)
+	if (!any_ns && BPF_CORE_READ(current, cred, user_ns, level) != 0)
 		return 0;
 	policy = lg_current_policy(&cgroup_id);
 	if (!policy || !policy->capabilities_rule)
@@ -198,10 +200,10 @@ int BPF_PROG(lg_capset_keep, struct cred *new, const struct cred *old,
 	if (bpf_probe_read_kernel(&want, sizeof(want), inheritable) ||
 	    bpf_probe_read_kernel(&had, sizeof(had), __builtin_preserve_access_index(&old->cap_inheritable)) ||
 	    bpf_probe_read_kernel(&held, sizeof(held), __builtin_preserve_access_index(&old->cap_permitted)))
-		return lg_cap_direct(CAP_SETPCAP, LG_HOOK_CAPSET, false); /* unread: as if past */
+		return lg_cap_direct(CAP_SETPCAP, LG_HOOK_CAPSET, false, false); /* unread: as if past */
 	if (!(want & ~(had | held)))
 		return 0;
-	return lg_cap_direct(CAP_SETPCAP, LG_HOOK_CAPSET, false);
+	return lg_cap_direct(CAP_SETPCAP, LG_HOOK_CAPSET, false, false);
 }
 
 /*
@@ -247,7 +249,7 @@ int BPF_PROG(lg_securebits_keep, int option, unsigned long arg2, unsigned long a
 {
 	if (ret || option != PR_SET_SECUREBITS || !lg_securebits_granted(arg2))
 		return ret;
-	return lg_cap_direct(CAP_SETPCAP, LG_HOOK_TASK_PRCTL, false);
+	return lg_cap_direct(CAP_SETPCAP, LG_HOOK_TASK_PRCTL, false, false);
 }
 
 SEC("lsm/task_prctl")
@@ -256,7 +258,7 @@ int BPF_PROG(lg_securebits_checked, int option, unsigned long arg2, unsigned lon
 {
 	if (ret || option != PR_SET_SECUREBITS)
 		return ret;
-	ret = lg_cap_direct(CAP_SETPCAP, LG_HOOK_TASK_PRCTL, true);
+	ret = lg_cap_direct(CAP_SETPCAP, LG_HOOK_TASK_PRCTL, true, false);
 	if (ret)
 		bpf_send_signal(SIGKILL);
 	return ret;
@@ -282,47 +284,64 @@ int BPF_PROG(lg_mmap_addr_keep, unsigned long addr, int ret)
 		bpf_probe_read_kernel(&min, sizeof(min), (const void *)lg_mmap_min_addr_at);
 	if (addr >= min)
 		return 0;
-	return lg_cap_direct(CAP_SYS_RAWIO, LG_HOOK_MMAP_ADDR, false);
+	return lg_cap_direct(CAP_SYS_RAWIO, LG_HOOK_MMAP_ADDR, false, false);
 }
 
 /*
  * Power uid 0 has without asking (attack run 9): 6.1's copy_process lets a task past
- * RLIMIT_NPROC when its real user is the host's root (INIT_USER) and asks everyone else for
- * CAP_SYS_RESOURCE or CAP_SYS_ADMIN; a confined root that keeps neither would fork without
- * bound under the limit LimitNPROC= sets. Decided here as the kernel decides it for any other
- * user, after its own test: the count (raised for the new task by copy_creds) above the
- * parent's limit is refused with EAGAIN, the event naming CAP_SYS_RESOURCE. Only the first
- * level of the count is read: the host's root user counts in the host's namespace.
+ * RLIMIT_NPROC when its real user is the host's root (INIT_USER, in whatever user namespace:
+ * a root service with userns = allow may map itself as root in one of its own) and asks
+ * everyone else for CAP_SYS_RESOURCE or CAP_SYS_ADMIN; a confined root that keeps neither
+ * would fork without bound under the limit LimitNPROC= sets. Decided here as the kernel decides
+ * it for any other user, after its own test, with the same reading (is_rlimit_overlimit): the
+ * count of each level of the new task's user namespaces (raised for the new task by
+ * copy_creds) above that level's limit, the parent's RLIMIT_NPROC for the first (a limit past
+ * LONG_MAX is LONG_MAX), then each namespace's own rlimit_max; refused with EAGAIN, the event
+ * naming CAP_SYS_RESOURCE.
  */
 #define RLIMIT_NPROC 6
 #define CAP_SYS_ADMIN 21
 #define CAP_SYS_RESOURCE 24
 #define EAGAIN 11
-#define LG_RLIM_INFINITY (~0UL)
+#define LG_LONG_MAX ((long)(~0UL >> 1))
 
 SEC("lsm/task_alloc")
 int BPF_PROG(lg_nproc_keep, struct task_struct *task, unsigned long clone_flags, int ret)
 {
-	struct task_struct *current;
 	const struct lg_policy_value *policy;
+	struct ucounts *ucounts;
 	const struct cred *cred;
 	unsigned long limit;
 	__u64 cgroup_id = 0;
-	long count;
+	bool over = false;
+	long max;
 
 	if (ret)
 		return ret;
 	cred = task->real_cred;
 	if (!cred || BPF_CORE_READ(cred, user, uid.val) != 0)
 		return 0;
-	current = bpf_get_current_task_btf();
-	limit = BPF_CORE_READ(current, signal, rlim[RLIMIT_NPROC].rlim_cur);
-	count = BPF_CORE_READ(cred, ucounts, rlimit[0].counter); /* UCOUNT_RLIMIT_NPROC */
-	if (limit == LG_RLIM_INFINITY || count <= (long)limit)
+	limit = BPF_CORE_READ(bpf_get_current_task_btf(), signal, rlim[RLIMIT_NPROC].rlim_cur);
+	max = limit > (unsigned long)LG_LONG_MAX ? LG_LONG_MAX : (long)limit;
+	ucounts = BPF_CORE_READ(cred, ucounts);
+	for (int i = 0; i < LG_USERNS_LEVELS && ucounts; i++) {
+		long count = BPF_CORE_READ(ucounts, rlimit[0].counter); /* UCOUNT_RLIMIT_NPROC */
+		struct user_namespace *ns = BPF_CORE_READ(ucounts, ns);
+
+		if (count < 0 || count > max) {
+			over = true;
+			break;
+		}
+		if (!ns)
+			break;
+		max = BPF_CORE_READ(ns, rlimit_max[0]);
+		ucounts = BPF_CORE_READ(ns, ucounts);
+	}
+	if (!over)
 		return 0;
 	policy = lg_current_policy(&cgroup_id);
 	if (!policy || !policy->capabilities_rule ||
 	    ((policy->capabilities >> CAP_SYS_ADMIN) & 1))
 		return 0;
-	return lg_cap_direct(CAP_SYS_RESOURCE, LG_HOOK_TASK_ALLOC, false) ? -EAGAIN : 0;
+	return lg_cap_direct(CAP_SYS_RESOURCE, LG_HOOK_TASK_ALLOC, false, true) ? -EAGAIN : 0;
 }

@@ -11,8 +11,8 @@
  * IPC_STAT pass), removing, changing or locking any of them (shm_shmctl, msg_queue_msgctl,
  * sem_semctl). Keys: reading, writing, searching, linking or changing a key another service or
  * the host made (key_permission), such as a secret in the user keyring every root service
- * shares; keyrings themselves (the user, session and persistent keyrings the kernel makes on
- * first use, by whoever asks) are not decided, the keys in them are.
+ * shares; and changing a keyring made outside the policy (adding, clearing, revoking: reading
+ * and searching one are left to the keys in it; lg_key_permission).
  *
  * The maker is recorded when the object is made (shm, msg_queue, sem _alloc_security and
  * key_alloc: LSM hooks, never skipped), by its kernel address, when it is a task under a
@@ -22,8 +22,8 @@
  * before lsmguard's load): refused like another policy's. Tasks under no policy never touch
  * the records, so nothing the host does can fill them; each policy may hold LG_OWNED_PER_POLICY
  * records (ENOSPC past them: root may make a million keys), so that no service can use up
- * another's room. Keyrings are neither recorded nor decided (the kernel makes the user, session
- * and persistent keyrings for whoever asks first): the keys in them are.
+ * another's room. Keyrings are recorded like keys, except a user's own keyrings (user, user
+ * session, persistent), which the kernel makes for whoever of that user asks first: nobody's.
  */
 #include "common.bpf.h"
 
@@ -197,16 +197,54 @@ int BPF_PROG(lg_key_gone, struct key *key)
 /* key_ref's low bit says "possessed"; the key is the rest. */
 #define LG_KEY_REF_POSSESSED 1UL
 
+#define KEY_NEED_VIEW 1
+#define KEY_NEED_READ 2
+#define KEY_NEED_SEARCH 4
+#define KEY_NEED_LINK 5
+#define KEY_DEFER_PERM_CHECK 10
+#define NR_KEYCTL 250	     /* x86-64 and x32 (with X32_SYSCALL_BIT) */
+#define NR_IA32_KEYCTL 288 /* 32-bit programs; accept4 on x86-64, which asks for no key */
+#define KEYCTL_INVALIDATE 21
+
+/* Whether the current system call is keyctl(KEYCTL_INVALIDATE, ...), which needs only Search
+ * permission on the key it invalidates. */
+static __always_inline bool lg_keyctl_invalidate(void)
+{
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	unsigned long nr;
+
+	if (!regs)
+		return true; /* cannot tell: as if it were */
+	nr = BPF_CORE_READ(regs, orig_ax) & ~X32_SYSCALL_BIT;
+	if (nr == NR_KEYCTL)
+		return BPF_CORE_READ(regs, di) == KEYCTL_INVALIDATE;
+	if (nr == NR_IA32_KEYCTL)
+		return (__u32)BPF_CORE_READ(regs, bx) == KEYCTL_INVALIDATE;
+	return false;
+}
+
 /*
  * The key is the first argument, a key_ref_t: on 6.1 its type in BTF is a pointer to a
  * declared-only struct, which the verifier lets no program read from its context ("arg0 type
  * FWD is not a struct"), so it is copied out of the context as a number.
+ *
+ * A keyring made outside the policy (another policy's; the host's, the kernel's, or a user's
+ * own keyrings, "_uid.N", "_uid_ses.N" and "_persistent.N", which the kernel makes for whoever
+ * asks first and every process of that user shares) is read-only to a confined task: viewing,
+ * reading and searching it and linking it elsewhere give no key (each key in it is decided as
+ * a key), while adding or planting a key in it, clearing it, moving or unlinking keys out of
+ * it, changing its permissions, owner or expiry, revoking or invalidating it (keyctl
+ * KEYCTL_INVALIDATE asks for Search permission only: told apart by the system call) are
+ * refused. A service keeps its keys in its own keyrings (systemd gives each service a session
+ * keyring of its own, KeyringMode=private, made inside its cgroup).
  */
 SEC("lsm/key_permission")
 int lg_key_permission(unsigned long long *ctx)
 {
 	static const char what[] = "a key made outside the policy";
+	static const char ring[] = "a change to a keyring made outside the policy";
 	unsigned long long key_ref = 0;
+	__u32 need = (__u32)ctx[2];
 	int ret = (int)ctx[3];
 	struct key *key;
 
@@ -218,18 +256,35 @@ int lg_key_permission(unsigned long long *ctx)
 	key = (struct key *)(key_ref & ~LG_KEY_REF_POSSESSED);
 	if (!key)
 		return 0;
-	/* Keyrings are made by the kernel for whoever asks first; the keys in them decide. */
-	if (&key_type_keyring && (const void *)BPF_CORE_READ(key, type) == &key_type_keyring)
+	if (!&key_type_keyring || (const void *)BPF_CORE_READ(key, type) != &key_type_keyring)
+		return lg_owner_decide((__u64)key, LG_HOOK_KEY_PERMISSION, what, sizeof(what));
+	if (need == KEY_NEED_VIEW || need == KEY_NEED_READ || need == KEY_NEED_LINK ||
+	    need == KEY_DEFER_PERM_CHECK || (need == KEY_NEED_SEARCH && !lg_keyctl_invalidate()))
 		return 0;
-	return lg_owner_decide((__u64)key, LG_HOOK_KEY_PERMISSION, what, sizeof(what));
+	return lg_owner_decide((__u64)key, LG_HOOK_KEY_PERMISSION, ring, sizeof(ring));
 }
 
-/* Every key made, by whom (a second program on key_alloc, after protect.bpf.c's refusal of
- * key upcalls). */
+/* A user's own keyrings: "_uid.N", "_uid_ses.N", "_persistent.N" (the kernel's names). */
+static __always_inline bool lg_users_keyring(struct key *key)
+{
+	char name[8] = {};
+
+	bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(key, description));
+	return (name[0] == '_' && name[1] == 'u' && name[2] == 'i' && name[3] == 'd' &&
+		(name[4] == '.' || name[4] == '_')) ||
+	       (name[0] == '_' && name[1] == 'p' && name[2] == 'e' && name[3] == 'r' &&
+		name[4] == 's' && name[5] == 'i' && name[6] == 's');
+}
+
+/* Every key and keyring made, by whom (a second program on key_alloc, after protect.bpf.c's
+ * refusal of key upcalls); a user's own keyrings are nobody's. */
 SEC("lsm/key_alloc")
 int BPF_PROG(lg_key_made, struct key *key, const struct cred *cred, unsigned long flags, int ret)
 {
-	if (ret || (&key_type_keyring && (const void *)BPF_CORE_READ(key, type) == &key_type_keyring))
+	if (ret)
 		return ret;
+	if (&key_type_keyring && (const void *)BPF_CORE_READ(key, type) == &key_type_keyring &&
+	    lg_users_keyring(key))
+		return 0;
 	return lg_owner_record((__u64)key);
 }

@@ -10,7 +10,7 @@
  *  - unlink() and truncate() need write access at the name.
  * For every task, under a policy or not: link() records the file's original name (lg_links),
  * so that opening it through any later name also checks the original's rules; the record goes
- * when the file's last name does. The path_* hooks are used rather than inode_*: they carry
+ * when the kernel frees the file (lg_inode_freed). The path_* hooks are used rather than inode_*: they carry
  * the mount, which the path walk needs. When the records are full (`lsmguard run
  * --link-records N`, LG_MAX_LINKS by default), a new name is reported, and refused when the file
  * lies under a deny rule of any policy or the linker is under a policy (lg_link_unrecorded).
@@ -215,27 +215,49 @@ static __always_inline int lg_record_link(struct dentry *dentry, struct vfsmount
 	return 0;
 }
 
-/* The file at dentry loses a name: when it is the last, forget its record. */
-static __always_inline void lg_forget_link(struct dentry *dentry)
+/*
+ * The kernel frees an inode (every inode of the host passes here): its record goes when the
+ * file is gone for good. That is when no name is left (i_nlink 0), whatever removed the last
+ * one: an unlink or rename the path hooks saw, or a vfs_unlink they do not see (nfsd,
+ * overlayfs on its upper layer); and a memory filesystem's file when the filesystem goes with
+ * it (tmpfs, ramfs: unmounted, or freed with the last mount namespace that held it; their
+ * inodes are freed only then or when deleted). A disk filesystem's inode freed to save memory
+ * with its names left is the same file when it is read again: its record stays. Forgetting
+ * here rather than at the last unlink, which the kernel may still refuse after the hook, never
+ * drops the record of a file that keeps a name. A record left behind would count against the
+ * capacity for ever and, once the numbers are reused (a new tmpfs takes a freed anonymous
+ * device number, a filesystem a freed inode number), stand for another file.
+ */
+#define TMPFS_MAGIC 0x01021994
+#define RAMFS_MAGIC 0x858458f6
+
+SEC("lsm/inode_free_security")
+int BPF_PROG(lg_inode_freed, struct inode *inode)
 {
-	struct inode *inode = BPF_CORE_READ(dentry, d_inode);
 	__u32 made_index = LG_EPOCH_LINKS_MADE;
 	struct lg_inode_key key = {};
 	struct lg_link_value *value;
-	__u64 *made;
 	bool kernel_made;
+	__u64 *made;
 
-	if (!inode || BPF_CORE_READ(inode, i_nlink) > 1)
-		return;
-	key.dev = BPF_CORE_READ(inode, i_sb, s_dev);
-	key.ino = BPF_CORE_READ(inode, i_ino);
+	if ((inode->i_mode & S_IFMT) != S_IFREG)
+		return 0;
+	if (inode->i_nlink) {
+		unsigned long magic = inode->i_sb->s_magic;
+
+		if (magic != TMPFS_MAGIC && magic != RAMFS_MAGIC)
+			return 0;
+	}
+	key.dev = inode->i_sb->s_dev;
+	key.ino = inode->i_ino;
 	value = bpf_map_lookup_elem(&lg_links, &key);
 	if (!value)
-		return;
+		return 0;
 	kernel_made = !(value->flags & LG_LINK_BY_DAEMON);
 	made = bpf_map_lookup_elem(&lg_epochs, &made_index);
 	if (bpf_map_delete_elem(&lg_links, &key) == 0 && kernel_made && made && *made)
 		__sync_fetch_and_sub(made, 1);
+	return 0;
 }
 
 #define S_IFDIR 0040000
@@ -334,11 +356,7 @@ int BPF_PROG(lg_path_rename, const struct path *old_dir, struct dentry *old_dent
 		ret = lg_guard_pins(old_dentry, LG_HOOK_PATH_RENAME);
 	if (!ret)
 		ret = lg_guard_pins(new_dentry, LG_HOOK_PATH_RENAME);
-	if (ret)
-		return ret;
-	if (!(flags & RENAME_EXCHANGE))
-		lg_forget_link(new_dentry); /* a file replaced by the rename loses this name */
-	return 0;
+	return ret;
 }
 
 
@@ -454,7 +472,6 @@ int BPF_PROG(lg_path_unlink, const struct path *dir, struct dentry *dentry, int 
 		if (!denied)
 			lg_count_allowed(policy->id, LG_HOOK_PATH_UNLINK);
 	}
-	lg_forget_link(dentry);
 	return 0;
 }
 

@@ -263,8 +263,12 @@ static __always_inline bool lg_read_dest_inet(const struct sockaddr *address, in
 
 static __always_inline bool lg_unspecified_dest(struct sock *sk, struct msghdr *msg, bool connect,
 						struct lg_net_dest *dest);
-static __always_inline bool lg_peer_dest(struct sock *sk, struct lg_net_dest *dest);
 static __always_inline bool lg_sendmmsg_batch(void);
+/* lg_subflow_connect4/6 loaded: they write a decided address into a connect to 0.0.0.0 */
+const volatile bool lg_connect_rewrites = false;
+static __always_inline int lg_unspecified_connect_note(const struct lg_policy_value *policy,
+						       struct sock *sk,
+						       const struct lg_net_dest *dest);
 static __always_inline int lg_inet_route_deny(const struct lg_policy_value *policy,
 					      __u64 cgroup_id, __u8 hook, bool batch);
 
@@ -287,8 +291,9 @@ static __always_inline int lg_net_check(struct sock *sk, const struct sockaddr *
 	struct lg_net_dest dest = {};
 	__u64 cgroup_id = 0, tag;
 	__u8 flags = 0;
-	bool deny, unfixed;
+	bool deny, unfixed, unspecified, rewrite;
 	__u32 rule;
+	int ret;
 
 	policy = lg_current_policy(&cgroup_id);
 	if (!policy)
@@ -300,23 +305,20 @@ static __always_inline int lg_net_check(struct sock *sk, const struct sockaddr *
 			      dest.protocol != LG_NET_TCP,
 			  !connect && sk->__sk_common.skc_family == AF_INET6 &&
 			      sk->sk_type == SOCK_RAW,
-			  &dest) &&
-	    (connect || !lg_peer_dest(sk, &dest)))
+			  &dest))
 		return 0;
 	if (!connect && (policy->net_flags & LG_NET_POLICY_NO_SOURCE_ROUTES) &&
 	    lg_dest_unspecified(&dest) && lg_sendmmsg_batch())
 		return lg_inet_route_deny(policy, cgroup_id, LG_HOOK_SOCKET_SENDMSG, true);
+	unspecified = lg_dest_unspecified(&dest);
 	unfixed = lg_unspecified_dest(sk, msg, connect, &dest) &&
 		  (policy->net_flags & LG_NET_POLICY_NO_SOURCE_ROUTES);
-	/* A datagram connect sends nothing: decided as read, its later sends at the real peer */
-	if (unfixed && connect && sk->sk_type != SOCK_STREAM) {
-		cache = bpf_sk_storage_get(&lg_sock_cache, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
-		if (!cache)
-			return -ENOMEM;
-		cache->peer_unfixed = 1;
+	/* A connect there goes where it is decided (lg_unspecified_connect_note) */
+	rewrite = connect && unspecified && lg_connect_rewrites &&
+		  BPF_CORE_READ(sk, __sk_common.skc_prot, pre_connect);
+	if (rewrite)
 		unfixed = false;
-	}
-	tag = unfixed ? 0 : lg_cache_tag();
+	tag = unfixed || rewrite ? 0 : lg_cache_tag();
 	/* Only datagram sockets get a cache: a stream socket connects once, and creating the
 	 * storage on every connect cost more than the decision it would save. */
 	cache = tag ? bpf_sk_storage_get(&lg_sock_cache, sk, 0,
@@ -330,13 +332,21 @@ static __always_inline int lg_net_check(struct sock *sk, const struct sockaddr *
 	lg_net_decide(policy, &dest, &rule, &deny, &flags);
 	if (!deny && unfixed)
 		return lg_inet_route_deny(policy, cgroup_id, hook, false);
-	if (!deny) {
-		if (cache && !flags)
-			lg_sock_cached(cache, tag, policy->id, &dest, true);
-		lg_count_allowed(policy->id, hook);
-		return 0;
+	if (deny) {
+		ret = lg_net_deny(policy, cgroup_id, hook, rule, flags, &dest, 0,
+				  (__u8)sk->sk_protocol);
+		return ret || !rewrite ? ret : lg_unspecified_connect_note(policy, sk, &dest);
 	}
-	return lg_net_deny(policy, cgroup_id, hook, rule, flags, &dest, 0, (__u8)sk->sk_protocol);
+	if (rewrite) {
+		ret = lg_unspecified_connect_note(policy, sk, &dest);
+		if (!ret)
+			lg_count_allowed(policy->id, hook);
+		return ret;
+	}
+	if (cache && !flags)
+		lg_sock_cached(cache, tag, policy->id, &dest, true);
+	lg_count_allowed(policy->id, hook);
+	return 0;
 }
 
 /*
@@ -872,50 +882,32 @@ static __always_inline int lg_credentials_deny(const struct lg_policy_value *pol
  *
  * True when the destination was unspecified and the source it was read from is not fixed:
  * the kernel reads the socket's source again when it routes, and until bind() fixed it
- * (SOCK_BINDADDR_LOCK) another thread can change it after this decision, by a bind (an
- * unbound socket), or a disconnect and a bind or a connect (a source a connect chose), to any
- * local address (attack run 9: 0.0.0.0 decided as 127.0.0.1, sent to a racing bind's
- * 127.0.0.2). A source the message's own IP_PKTINFO names is fixed when the control messages
- * were copied before the hook (sendmsg); not in user memory the kernel reads later (io_uring).
+ * (lg_source_fixed) another thread can change it after this decision, by a bind (an unbound
+ * socket), or a disconnect and a bind or a connect (a source a connect chose), to any local
+ * address (attack run 9: 0.0.0.0 decided as 127.0.0.1, sent to a racing bind's 127.0.0.2). A
+ * source the message's own IP_PKTINFO names is fixed when the control messages are in kernel
+ * memory (every sendmsg on 6.1, io_uring's too); not when the kernel reads them from user
+ * memory later (msg_control_is_user).
  */
 #define SOCK_BINDADDR_LOCK 4
+#define SOCK_BINDPORT_LOCK 8
 
 /*
- * A send without an address on a datagram socket whose connect to an unspecified address had
- * no fixed source (lg_sock_cache.peer_unfixed): another thread's bind between socket_connect
- * and the connect itself may have given it another peer than the one decided, so its sends are
- * decided at the peer it has (attack run 9's race, the connect form: glibc's getaddrinfo
- * connects a fresh UDP socket to 0.0.0.0 to sort addresses, which must stay allowed). False
- * for any other socket: its peer was decided at its connect.
+ * Whether bind() fixed the socket's source for good: both the address and the port (a port-0
+ * bind leaves the socket rebindable: __udp_disconnect, and a TCP socket's failed connect,
+ * unhash it unless SOCK_BINDPORT_LOCK, and __inet_bind then takes a new address while
+ * SOCK_BINDADDR_LOCK, which nothing clears, is still set), and a source that is an address (a
+ * broadcast or multicast bind leaves it 0, for the next connect to fill in). Found by the
+ * session's review.
  */
-static __always_inline bool lg_peer_dest(struct sock *sk, struct lg_net_dest *dest)
+static __always_inline bool lg_source_fixed(struct sock *sk, bool source)
 {
-	struct lg_sock_cache *cache;
-	__u32 v4;
+	__u8 locks = BPF_CORE_READ_BITFIELD_PROBED(sk, sk_userlocks);
 
-	if (sk->sk_type == SOCK_STREAM)
-		return false;
-	cache = bpf_sk_storage_get(&lg_sock_cache, sk, 0, 0);
-	if (!cache || !cache->peer_unfixed)
-		return false;
-	dest->port = bpf_ntohs(sk->__sk_common.skc_dport);
-	if (sk->__sk_common.skc_family == AF_INET6) {
-		struct in6_addr peer = sk->__sk_common.skc_v6_daddr;
-
-		if (peer.in6_u.u6_addr32[0] || peer.in6_u.u6_addr32[1] ||
-		    peer.in6_u.u6_addr32[2] != bpf_htonl(0xffff)) {
-			dest->family = 6;
-			__builtin_memcpy(dest->addr, &peer, 16);
-			return !lg_dest_unspecified(dest);
-		}
-		v4 = peer.in6_u.u6_addr32[3];
-	} else {
-		v4 = sk->__sk_common.skc_daddr;
-	}
-	dest->family = 4;
-	__builtin_memcpy(dest->addr, &v4, 4);
-	return v4 != 0; /* not connected (disconnected since): the kernel's EDESTADDRREQ */
+	return source && (locks & (SOCK_BINDADDR_LOCK | SOCK_BINDPORT_LOCK)) ==
+				 (SOCK_BINDADDR_LOCK | SOCK_BINDPORT_LOCK);
 }
+
 
 static __always_inline bool lg_unspecified_dest(struct sock *sk, struct msghdr *msg, bool connect,
 						struct lg_net_dest *dest)
@@ -924,9 +916,8 @@ static __always_inline bool lg_unspecified_dest(struct sock *sk, struct msghdr *
 	struct lg_cmsghdr head;
 	struct in6_addr bound;
 	__u32 source;
-	bool user = false, given = false, locked;
+	bool user = false, given = false, fixed;
 
-	locked = BPF_CORE_READ_BITFIELD_PROBED(sk, sk_userlocks) & SOCK_BINDADDR_LOCK;
 	if (dest->family == 6) {
 		for (int i = 0; i < 16; i++)
 			if (dest->addr[i])
@@ -937,21 +928,24 @@ static __always_inline bool lg_unspecified_dest(struct sock *sk, struct msghdr *
 			bound = sk->__sk_common.skc_v6_rcv_saddr;
 		else
 			bound = BPF_CORE_READ((struct inet_sock *)sk, pinet6, saddr);
+		fixed = lg_source_fixed(sk, bound.in6_u.u6_addr32[0] | bound.in6_u.u6_addr32[1] |
+						    bound.in6_u.u6_addr32[2] | bound.in6_u.u6_addr32[3]);
 		if (bound.in6_u.u6_addr32[2] == bpf_htonl(0xffff) && !bound.in6_u.u6_addr32[0] &&
 		    !bound.in6_u.u6_addr32[1]) {
 			dest->family = 4;
 			source = bpf_htonl(0x7f000001);
 			__builtin_memcpy(dest->addr, &source, 4);
-			return !locked;
+			return !fixed;
 		}
 		dest->addr[15] = 1;
-		return !locked;
+		return !fixed;
 	}
 	if (dest->addr[0] | dest->addr[1] | dest->addr[2] | dest->addr[3])
 		return false;
 	/* The source the route lookup gets: inet_saddr (a multicast or broadcast bind leaves it
 	 * 0, while the bound address, rcv_saddr, is that group), then the control messages. */
 	source = BPF_CORE_READ((struct inet_sock *)sk, inet_saddr);
+	fixed = lg_source_fixed(sk, source);
 	size = msg ? msg->msg_controllen : 0;
 	if (size >= sizeof(head)) {
 		base = (__u64)BPF_CORE_READ(msg, msg_control);
@@ -986,7 +980,50 @@ static __always_inline bool lg_unspecified_dest(struct sock *sk, struct msghdr *
 	if (!source)
 		source = bpf_htonl(0x7f000001);
 	__builtin_memcpy(dest->addr, &source, 4);
-	return !locked && !given;
+	return !fixed && !given;
+}
+
+/*
+ * A connect to the unspecified address goes where socket_connect decided it: the decided
+ * address is noted on the socket with the connecting thread, and the cgroup connect programs
+ * (lg_subflow_connect4/6), which the kernel runs for that connect under the socket's lock before it
+ * reads the source, write it into the connect in place of 0.0.0.0 or ::. The kernel then
+ * connects to the address as written, whatever another thread bound meanwhile (attack run 9's
+ * race, the connect form: a refusal would also refuse glibc's getaddrinfo, which connects a
+ * UDP socket to 0.0.0.0 to sort addresses, and Go's net.Dial(":port")). Where the cgroup
+ * programs are not loaded (a kernel without MPTCP's BTF: lg_connect_rewrites false) or the protocol
+ * runs none (raw sockets: no pre_connect), the connect is refused as a send is, unless its
+ * source is fixed. Noted when allowed (in audit mode too, so that the event names where it
+ * went); the hook's answer: -ENOMEM when there is no memory for the note (audit mode: 0).
+ */
+struct lg_unspec_connect {
+	__u64 thread; /* bpf_get_current_pid_tgid() of the connect the note is for; 0: none */
+	__u8 family;  /* 4 or 6 */
+	__u8 pad[7];
+	__u8 addr[16];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct lg_unspec_connect);
+} lg_unspec_connect SEC(".maps");
+
+
+static __always_inline int lg_unspecified_connect_note(const struct lg_policy_value *policy,
+						       struct sock *sk,
+						       const struct lg_net_dest *dest)
+{
+	struct lg_unspec_connect *note;
+
+	note = bpf_sk_storage_get(&lg_unspec_connect, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+	if (!note)
+		return policy->mode == LG_MODE_AUDIT ? 0 : -ENOMEM;
+	note->thread = bpf_get_current_pid_tgid();
+	note->family = dest->family;
+	__builtin_memcpy(note->addr, dest->addr, 16);
+	return 0;
 }
 
 #define LG_CREDS_CLAIM 1  /* a claim not the sender's own */
@@ -1237,16 +1274,8 @@ int BPF_PROG(lg_socket_sendmsg, struct socket *sock, struct msghdr *msg, int siz
 	family = sk->__sk_common.skc_family;
 	if (family != AF_INET && family != AF_INET6)
 		return 0;
-	if (!msg->msg_name) {
-		struct lg_sock_cache *cache;
-
-		/* connected: decided at connect(), unless its source was not fixed then */
-		if (sk->sk_type == SOCK_STREAM)
-			return 0;
-		cache = bpf_sk_storage_get(&lg_sock_cache, sk, 0, 0);
-		if (!cache || !cache->peer_unfixed)
-			return 0;
-	}
+	if (!msg->msg_name)
+		return 0; /* connected: decided at connect() */
 	protocol = sk->sk_protocol;
 	/* TCP ignores the address unless the send opens the connection (Fast Open). */
 	if ((protocol == IPPROTO_TCP || protocol == IPPROTO_MPTCP) &&
@@ -1354,7 +1383,10 @@ int BPF_PROG(lg_sctp_bind_connect, struct sock *sk, int optname, struct sockaddr
 
 /* The policy of a cgroup (not the current task's): its nearest bound ancestor's. A cgroup more
  * than LG_CGROUP_WALK_MAX levels below its nearest bound ancestor (or the root) cannot be
- * placed: too_deep, refused by the caller (fail closed, no policy to report it under). */
+ * placed: too_deep, refused by the caller (fail closed, no policy to report it under). Not
+ * lg_find_policy: that one reaches a task deeper than LG_CGROUP_DEPTH_MAX through
+ * bpf_get_current_ancestor_cgroup_id, which knows the current task's cgroup only, and a
+ * subflow's connect runs in a kernel worker. */
 static __always_inline const struct lg_policy_value *lg_cgroup_policy_of(struct cgroup *cgrp,
 									  __u64 *cgroup_id,
 									  bool *too_deep)
@@ -1393,6 +1425,63 @@ static __always_inline const struct lg_policy_value *lg_cgroup_policy_of(struct 
 	return policy && policy->id == policy_id ? policy : 0;
 }
 
+/* Where a subflow to 0.0.0.0 goes: its bound source (tcp_v4_connect routes a zero destination
+ * to it), 127.0.0.1 when unbound (attack run 9: a subflow to 0.0.0.0 bound at the denied
+ * 127.0.0.2 reached it). The kernel binds a subflow before it connects it, and no task holds
+ * it: no other thread can change the source between the two. */
+static __always_inline __u32 lg_subflow_source4(struct bpf_sock *sk)
+{
+	return sk->src_ip4 ? sk->src_ip4 : bpf_htonl(0x7f000001);
+}
+
+/*
+ * A user's connect to 0.0.0.0, :: or ::ffff:0.0.0.0 that socket_connect decided and noted
+ * (lg_unspecified_connect_note, the same thread): the decided address written in, so that the
+ * kernel connects to it as written instead of reading the socket's source, which another
+ * thread may have changed since the decision. The note is used once.
+ */
+static __always_inline bool lg_connect_rewrite(struct bpf_sock_addr *ctx, bool inet6)
+{
+	struct lg_unspec_connect *note;
+	__u32 words[4], to;
+
+	if (!inet6) {
+		if (ctx->user_ip4)
+			return false;
+	} else {
+		words[0] = ctx->user_ip6[0];
+		words[1] = ctx->user_ip6[1];
+		words[2] = ctx->user_ip6[2];
+		words[3] = ctx->user_ip6[3];
+		if (words[0] | words[1] | words[3] || (words[2] && words[2] != bpf_htonl(0xffff)))
+			return false;
+	}
+	if (!ctx->sk)
+		return false;
+	note = bpf_sk_storage_get(&lg_unspec_connect, ctx->sk, 0, 0);
+	if (!note || note->thread != bpf_get_current_pid_tgid())
+		return false;
+	note->thread = 0;
+	if (note->family == 4) {
+		__builtin_memcpy(&to, note->addr, 4);
+		if (!inet6) {
+			ctx->user_ip4 = to;
+		} else {
+			ctx->user_ip6[0] = 0;
+			ctx->user_ip6[1] = 0;
+			ctx->user_ip6[2] = bpf_htonl(0xffff);
+			ctx->user_ip6[3] = to;
+		}
+	} else if (inet6) {
+		__builtin_memcpy(words, note->addr, 16);
+		ctx->user_ip6[0] = words[0];
+		ctx->user_ip6[1] = words[1];
+		ctx->user_ip6[2] = words[2];
+		ctx->user_ip6[3] = words[3];
+	}
+	return true;
+}
+
 static __always_inline int lg_subflow_check(struct bpf_sock_addr *ctx, bool inet6)
 {
 	const struct lg_policy_value *policy;
@@ -1423,11 +1512,8 @@ static __always_inline int lg_subflow_check(struct bpf_sock_addr *ctx, bool inet
 	if (!inet6) {
 		__u32 to = ctx->user_ip4;
 
-		/* 0.0.0.0 is where the subflow is bound (tcp_v4_connect routes it to its own
-		 * source), 127.0.0.1 when unbound (attack run 9: a subflow to 0.0.0.0 bound at the
-		 * denied 127.0.0.2 reached it) */
 		if (!to)
-			to = sk->src_ip4 ? sk->src_ip4 : bpf_htonl(0x7f000001);
+			to = lg_subflow_source4(sk);
 		dest.family = 4;
 		__builtin_memcpy(dest.addr, &to, 4);
 	} else {
@@ -1450,7 +1536,7 @@ static __always_inline int lg_subflow_check(struct bpf_sock_addr *ctx, bool inet
 
 			/* ::ffff:0.0.0.0 is IPv4's 0.0.0.0 */
 			if (!to)
-				to = sk->src_ip4 ? sk->src_ip4 : bpf_htonl(0x7f000001);
+				to = lg_subflow_source4(sk);
 			dest.family = 4;
 			__builtin_memcpy(dest.addr, &to, 4);
 			__builtin_memset(dest.addr + 4, 0, 12);
@@ -1467,14 +1553,19 @@ static __always_inline int lg_subflow_check(struct bpf_sock_addr *ctx, bool inet
 		       : 1;
 }
 
+/* The cgroup connect programs, at the cgroup2 root: every connect of the host passes them. */
 SEC("cgroup/connect4")
 int lg_subflow_connect4(struct bpf_sock_addr *ctx)
 {
+	if (lg_connect_rewrite(ctx, false))
+		return 1;
 	return lg_subflow_check(ctx, false);
 }
 
 SEC("cgroup/connect6")
 int lg_subflow_connect6(struct bpf_sock_addr *ctx)
 {
+	if (lg_connect_rewrite(ctx, true))
+		return 1;
 	return lg_subflow_check(ctx, true);
 }

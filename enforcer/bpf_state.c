@@ -73,6 +73,7 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	X(lg_path_rename)                                                                         \
 	X(lg_path_rename_beneath)                                                                 \
 	X(lg_path_unlink)                                                                         \
+	X(lg_inode_freed) /* a freed file's link record goes with it */                            \
 	X(lg_path_truncate)                                                                       \
 	X(lg_path_mknod)                                                                          \
 	X(lg_path_symlink)                                                                        \
@@ -351,6 +352,9 @@ int lg_bpf_load(struct lg_bpf *bpf, const char *pin_dir, char *err, size_t errsi
 	if (!program_has_hook("lg_subflow_connect4")) {
 		bpf_program__set_autoload(skel->progs.lg_subflow_connect4, false);
 		bpf_program__set_autoload(skel->progs.lg_subflow_connect6, false);
+	} else {
+		/* they also write a decided address into a connect to 0.0.0.0 (network.bpf.c) */
+		skel->rodata->lg_connect_rewrites = true;
 	}
 	/* capabilities.bpf.c reads vm.mmap_min_addr where the kernel keeps it; where kallsyms does
 	 * not show it, the value now in force */

@@ -46,6 +46,7 @@
 #include <sys/mount.h>
 #include <sys/personality.h>
 #include <sys/resource.h>
+#include <sys/sendfile.h>
 #include <sys/shm.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -78,6 +79,7 @@
 #define A9 "/lgt/a9"
 #define A9_CAPS "/lgt/a9-caps"
 #define A9_AUDIT "/lgt/a9-audit"
+#define A9_CAPS_NS "/lgt/a9-caps-ns"
 #define USER 1000
 
 static const char a9_policy[] = "[policy]\nname = a9\ncgroup = " A9 "\nmode = enforce\n"
@@ -97,6 +99,13 @@ static const char a9_audit_policy[] = "[policy]\nname = a9-audit\ncgroup = " A9_
 				      "[files]\ndefault = allow\n[exec]\ndefault = allow\n"
 				      "[capabilities]\nkeep = CAP_SETUID, CAP_SETGID\n";
 
+/* a9-caps with user namespaces allowed: a root service may map itself as root in its own */
+static const char a9_caps_ns_policy[] = "[policy]\nname = a9-caps-ns\ncgroup = " A9_CAPS_NS
+					"\nmode = enforce\n"
+					"[files]\ndefault = allow\n[exec]\ndefault = allow\n"
+					"[capabilities]\nkeep = CAP_SETUID, CAP_SETGID\n"
+					"[system]\nuserns = allow\n";
+
 static void a9_setup(void)
 {
 	bool reload = false;
@@ -115,9 +124,14 @@ static void a9_setup(void)
 		write_file(POLICY_DIR "/a9-audit.ini", a9_audit_policy, 0644);
 		reload = true;
 	}
+	if (access(POLICY_DIR "/a9-caps-ns.ini", F_OK) != 0) {
+		write_file(POLICY_DIR "/a9-caps-ns.ini", a9_caps_ns_policy, 0644);
+		reload = true;
+	}
 	if (reload)
 		VM_CHECK(daemon_reload_wait());
 	make_cgroup(A9_AUDIT);
+	make_cgroup(A9_CAPS_NS);
 	make_cgroup(A9);
 	make_cgroup(A9_CAPS);
 }
@@ -937,17 +951,30 @@ VM_TEST(a9_sendmmsg_second_message_carries_a_source_route, 341)
  * docs/policy.md says CAP_SYS_RESOURCE is what reopens "its limits without bound". Safe: EAGAIN,
  * as uid 1000 gets (closed 2026-12-02: lsm/task_alloc, lg_nproc_keep).
  */
+struct a9_nproc {
+	uid_t uid;
+	bool userns; /* fork from a user namespace of its own, mapped as root there (0 0 1) */
+};
+
 static int do_a9_nproc(const void *p)
 {
-	const uid_t *uid = p;
+	const struct a9_nproc *a = p;
 	struct rlimit one = {0, 0}; /* 6.1 refuses when the count is above the limit */
 	pid_t pid;
-	int ret;
+	int ret, fd;
 
-	if ((ret = become(*uid)))
+	if ((ret = become(a->uid)))
 		return ret;
 	if (setrlimit(RLIMIT_NPROC, &one))
 		return 2000 + errno;
+	if (a->userns) {
+		if (unshare(CLONE_NEWUSER))
+			return 3000 + errno;
+		fd = open("/proc/self/uid_map", O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, "0 0 1", 5) != 5)
+			return 4000 + errno;
+		close(fd);
+	}
 	pid = fork();
 	if (pid < 0)
 		return errno;
@@ -959,33 +986,43 @@ static int do_a9_nproc(const void *p)
 
 VM_TEST(a9_root_user_forks_past_rlimit_nproc, 342)
 {
-	uid_t root = 0, user = USER;
-	int free_user, free_root, kept, got;
+	struct a9_nproc root = {0, false}, user = {USER, false}, root_ns = {0, true};
+	int free_user, free_root, free_ns, kept, got, audit, ns;
 	long mark;
 
 	a9_setup();
 	mark = event_mark();
 	free_user = in_cgroup(NULL, do_a9_nproc, &user);
 	free_root = in_cgroup(NULL, do_a9_nproc, &root);
+	free_ns = in_cgroup(NULL, do_a9_nproc, &root_ns);
 	kept = in_cgroup(A9, do_a9_nproc, &root);
 	got = in_cgroup(A9_CAPS, do_a9_nproc, &root);
-	printf("# fork past RLIMIT_NPROC = 0: unconfined uid 1000 %d, unconfined root %d, root "
-	       "under a9 (every capability) %d, root under a9-caps (neither CAP_SYS_RESOURCE nor "
-	       "CAP_SYS_ADMIN) %d\n",
-	       free_user, free_root, kept, got);
-	if (free_user != EAGAIN || free_root != 0)
-		VM_FAIL("control: unconfined uid 1000 %d (expected EAGAIN), root %d (expected 0)",
-			free_user, free_root);
-	if (kept != 0)
-		VM_FAIL("root under a9 (no [capabilities]: not decided) got %d, expected 0", kept);
-	if (got != EAGAIN)
+	audit = in_cgroup(A9_AUDIT, do_a9_nproc, &root);
+	ns = in_cgroup(A9_CAPS_NS, do_a9_nproc, &root_ns);
+	printf("# fork past RLIMIT_NPROC = 0: unconfined uid 1000 %d, unconfined root %d (from its "
+	       "own user namespace %d), root under a9 (every capability) %d, root under a9-caps "
+	       "(neither CAP_SYS_RESOURCE nor CAP_SYS_ADMIN) %d, audit mode %d, a9-caps-ns from its "
+	       "own user namespace %d\n",
+	       free_user, free_root, free_ns, kept, got, audit, ns);
+	if (free_user != EAGAIN || free_root != 0 || free_ns != 0)
+		VM_FAIL("control: unconfined uid 1000 %d (expected EAGAIN), root %d and %d "
+			"(expected 0)",
+			free_user, free_root, free_ns);
+	if (kept != 0 || audit != 0)
+		VM_FAIL("root under a9 (no [capabilities]: not decided) got %d, in audit mode %d, "
+			"expected 0",
+			kept, audit);
+	if (got != EAGAIN || ns != EAGAIN)
 		VM_FAIL("a confined root without CAP_SYS_RESOURCE and CAP_SYS_ADMIN forked past "
-			"RLIMIT_NPROC: %d, expected %d (EAGAIN)",
-			got, EAGAIN);
-	else
-		EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"a9-caps\"",
-				   "\"hook\":\"task_alloc\"", "\"access\":\"capability\"",
-				   "\"path\":\"CAP_SYS_RESOURCE\"", "\"uid\":0");
+			"RLIMIT_NPROC: %d, from its own user namespace %d, expected %d (EAGAIN)",
+			got, ns, EAGAIN);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"a9-caps\"",
+			   "\"hook\":\"task_alloc\"", "\"access\":\"capability\"",
+			   "\"path\":\"CAP_SYS_RESOURCE\"", "\"uid\":0");
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"audit\"", "\"policy\":\"a9-audit\"",
+			   "\"hook\":\"task_alloc\"", "\"path\":\"CAP_SYS_RESOURCE\"");
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"a9-caps-ns\"",
+			   "\"hook\":\"task_alloc\"", "\"path\":\"CAP_SYS_RESOURCE\"");
 }
 
 /*
@@ -1180,11 +1217,12 @@ static int a9_syns6_to(int fd, int port)
  * udp_sendmsg read the source (ipcm_init_sk, after inet_autobind): the datagram went to
  * 127.0.0.2. Variants: the IPv6 socket's ::ffff:0.0.0.0 raced by a bind to ::ffff:127.0.0.2,
  * and a TCP connect to 0.0.0.0 raced the same way (socket_connect runs before connect takes the
- * socket's lock), and a UDP connect to 0.0.0.0 raced the same way, then send() without an
- * address. Each try a fresh socket; the sender's start is swept across the binder's. Safe
- * (closed 2026-12-02): nothing reaches 127.0.0.2; an unspecified destination from a socket
- * whose source bind() has not fixed is refused under a policy that decides destinations (a
- * datagram connect is allowed as read, and the socket's sends decided at the peer it got).
+ * socket's lock), a UDP connect to 0.0.0.0 raced the same way, then send() or sendfile()
+ * without an address, and a send from a socket bound to port 0 and disconnected. Each try a
+ * fresh socket; the sender's start is swept across the binder's. Safe (closed 2026-12-02):
+ * nothing reaches 127.0.0.2; a send to an unspecified destination from a socket whose source
+ * bind() has not fixed is refused under a policy that decides destinations, and a connect
+ * there goes to the address decided (written into it by the cgroup connect program).
  */
 #define A9_RACE_PORT 7397
 #define A9_RACE_TRIES 12000
@@ -1193,7 +1231,10 @@ static int a9_syns6_to(int fd, int port)
 struct a9_race {
 	volatile int go, done;
 	/* 0: UDP to 0.0.0.0; 1: IPv6 UDP to ::ffff:0.0.0.0; 2: TCP connect; 3: UDP connect to
-	 * 0.0.0.0, then send() without an address */
+	 * 0.0.0.0, then send() without an address; 4: the same, then sendfile() (udp_sendpage
+	 * calls udp_sendmsg itself: no socket_sendmsg); 5: UDP to 0.0.0.0 from a socket bound to
+	 * 127.0.0.1 port 0 and disconnected (unhashed, SOCK_BINDADDR_LOCK kept), raced by a
+	 * second bind to 127.0.0.2 (the last two found by the session's review) */
 	int fd, variant;
 	uid_t uid;
 };
@@ -1223,6 +1264,9 @@ static void *a9_race_binder(void *p)
 static int do_a9_race(const void *p)
 {
 	struct a9_race r = *(const struct a9_race *)p;
+	struct sockaddr_in lo = {.sin_family = AF_INET};
+	struct sockaddr unspec = {.sa_family = AF_UNSPEC};
+	int payload = -1;
 	struct sockaddr_in dst = {.sin_family = AF_INET, .sin_port = htons(A9_RACE_PORT)};
 	struct sockaddr_in6 dst6 = {.sin6_family = AF_INET6, .sin6_port = htons(A9_RACE_PORT)};
 	int tries = r.variant == 2 ? A9_RACE_TCP_TRIES : A9_RACE_TRIES;
@@ -1232,6 +1276,10 @@ static int do_a9_race(const void *p)
 	inet_pton(AF_INET6, "::ffff:0.0.0.0", &dst6.sin6_addr);
 	if ((ret = become(r.uid)))
 		return 100000 + ret;
+	inet_pton(AF_INET, "127.0.0.1", &lo.sin_addr);
+	if (r.variant == 4 && ((payload = memfd_create("a9-race", MFD_CLOEXEC)) < 0 ||
+			       write(payload, "a9-race", 7) != 7))
+		return 100000 + errno;
 	if (pthread_create(&binder, NULL, a9_race_binder, &r))
 		return 100000 + EAGAIN;
 	for (int i = 1; i <= tries; i++) {
@@ -1243,17 +1291,29 @@ static int do_a9_race(const void *p)
 			r.go = i;
 			continue;
 		}
+		if (r.variant == 5 && (bind(fd, (struct sockaddr *)&lo, sizeof(lo)) ||
+				       connect(fd, &unspec, sizeof(unspec)))) {
+			close(fd);
+			r.fd = -1;
+			r.go = i;
+			continue;
+		}
 		r.fd = fd;
 		__atomic_store_n(&r.go, i, __ATOMIC_SEQ_CST);
 		for (volatile int spin = 0; spin < (i % 97) * 8; spin++)
 			;
 		if (r.variant == 2)
 			sent += connect(fd, (struct sockaddr *)&dst, sizeof(dst)) == 0;
-		else if (r.variant == 3) {
+		else if (r.variant == 3 || r.variant == 4) {
 			if (connect(fd, (struct sockaddr *)&dst, sizeof(dst)) == 0) {
+				off_t at = 0;
+
 				while (r.done != i)
 					;
-				sent += send(fd, "a9-race", 7, MSG_DONTWAIT) == 7;
+				if (r.variant == 3)
+					sent += send(fd, "a9-race", 7, MSG_DONTWAIT) == 7;
+				else
+					sent += sendfile(fd, payload, &at, 7) == 7;
 			}
 		}
 		else if (r.variant == 1)
@@ -1267,6 +1327,8 @@ static int do_a9_race(const void *p)
 		close(fd);
 	}
 	pthread_join(binder, NULL);
+	if (payload >= 0)
+		close(payload);
 	return sent;
 }
 
@@ -1288,19 +1350,21 @@ VM_TEST(a9_unspecified_destination_raced_by_a_bind, 345)
 {
 	static const char *const what[] = {"UDP to 0.0.0.0", "IPv6 UDP to ::ffff:0.0.0.0",
 					   "TCP connect to 0.0.0.0",
-					   "UDP connect to 0.0.0.0, then send()"};
+					   "UDP connect to 0.0.0.0, then send()",
+					   "UDP connect to 0.0.0.0, then sendfile()",
+					   "UDP to 0.0.0.0 from a disconnected port-0 bind"};
 	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(A9_RACE_PORT)};
 	int rx = a9_receiver("127.0.0.2", A9_RACE_PORT);
 	int listener = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
 	a9_setup();
-	VM_TIMEOUT(400);
+	VM_TIMEOUT(600);
 	VM_CHECK(rx >= 0 && listener >= 0);
 	inet_pton(AF_INET, "127.0.0.2", &sin.sin_addr);
 	setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &(int){1}, sizeof(int));
 	VM_CHECK(bind(listener, (struct sockaddr *)&sin, sizeof(sin)) == 0);
 	VM_CHECK(listen(listener, 4096) == 0);
-	for (int variant = 0; variant < 4; variant++) {
+	for (int variant = 0; variant < 6; variant++) {
 		for (uid_t uid = 0; uid <= USER; uid += USER) {
 			struct a9_race r = {.variant = variant, .uid = uid};
 			int got, at, free_, free_at;
@@ -1322,14 +1386,16 @@ VM_TEST(a9_unspecified_destination_raced_by_a_bind, 345)
 			       what[variant], (unsigned)uid, got, at);
 			if (got >= 100000)
 				VM_FAIL("the racing sender failed: %d", got);
-			/* a UDP connect that won the race is at 127.0.0.1 (allowed): sent there */
-			if ((got && variant != 3) || at)
+			/* a UDP connect goes to where it was decided, 127.0.0.1 (allowed): sent
+			 * there; a TCP one finds nobody there (ECONNREFUSED) */
+			if ((got && variant != 3 && variant != 4) || at)
 				VM_FAIL("%s as uid %u, decided before a racing bind to 127.0.0.2: %d "
 					"made, %d arrived at the denied 127.0.0.2 (expected none)",
 					what[variant], (unsigned)uid, got, at);
-			else if (variant == 3)
+			else if (variant >= 2 && variant <= 4)
+				/* the connects the bind won are decided at 127.0.0.2 */
 				EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"a9\"",
-						   "\"hook\":\"socket_sendmsg\"",
+						   "\"hook\":\"socket_connect\"",
 						   "\"address\":\"127.0.0.2\"", "\"port\":7397",
 						   UID_FIELD(uid));
 			else

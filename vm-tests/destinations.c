@@ -139,13 +139,17 @@ static const struct dest_row rows[] = {
      R6_ALLOWED, NULL, NULL, NULL, 0, "::1 7002", R6_ALLOWED},
 };
 
-/* An unspecified destination whose source neither a bind nor the message's IP_PKTINFO fixed. */
+/*
+ * An unspecified destination whose source the message's IP_PKTINFO did not fix. The rows' binds
+ * are to port 0, which fixes nothing: a disconnect unhashes the socket and a second bind gives
+ * it another address (lg_source_fixed).
+ */
 static bool unfixed(const struct dest_row *row)
 {
 	bool unspecified = !strcmp(row->addr, "0.0.0.0") || !strcmp(row->addr, "::") ||
 			   !strcmp(row->addr, "::ffff:0.0.0.0");
 
-	return unspecified && !row->bind && !row->pktinfo &&
+	return unspecified && !row->pktinfo &&
 	       !(row->pktinfo6 && row->sock_family == AF_INET6) && row->form != F_UNSPEC6 &&
 	       row->kernel_errno == 0;
 }
@@ -386,7 +390,7 @@ VM_TEST(destinations_are_read_as_the_kernel_reads_them, 160)
 			   "bind() has not fixed\"");
 }
 
-/* connect() from a socket bound to 127.0.0.1 (source fixed) to 0.0.0.0:7003: 0 or errno. */
+/* connect() from a socket bound to 127.0.0.1 port 0 to 0.0.0.0:7003: 0 or errno. */
 static int do_connect_bound(const void *unused)
 {
 	struct sockaddr_in sin = {.sin_family = AF_INET};
@@ -429,25 +433,19 @@ VM_TEST(destinations_unspecified_address_connect, 160)
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"dest-open\"",
 			   "\"hook\":\"socket_connect\"", "\"address\":\"127.0.0.1\"",
 			   "\"port\":7003");
-	/* "dest" allows 127.0.0.1 tcp 7003: from a bound socket 0.0.0.0 is that address; from an
-	 * unbound one a racing bind could make it any local address (refused, audit allows). */
-	VM_CHECK(in_cgroup(DEST, do_connect_bound, NULL) == 0);
-	VM_CHECK(try_connect(DEST, AF_INET, "127.0.0.1", 7003, SOCK_STREAM) == 0);
+	/* "dest" allows 127.0.0.1 7003: 0.0.0.0 is that address, decided there and connected
+	 * there (the cgroup connect program writes it in: no racing bind can change it), from an
+	 * unbound socket or one bound to port 0, TCP and UDP, enforce and audit mode */
 	mark = event_mark();
-	VM_CHECK(try_connect(DEST, AF_INET, "0.0.0.0", 7003, SOCK_STREAM) == EPERM);
-	VM_CHECK(try_connect(DEST, AF_INET6, "::ffff:0.0.0.0", 7003, SOCK_STREAM) == EPERM);
+	VM_CHECK(in_cgroup(DEST, do_connect_bound, NULL) == 0);
+	VM_CHECK(try_connect(DEST, AF_INET, "0.0.0.0", 7003, SOCK_STREAM) == 0);
+	VM_CHECK(try_connect(DEST, AF_INET6, "::ffff:0.0.0.0", 7003, SOCK_STREAM) == 0);
 	VM_CHECK(try_connect(DEST_AUDIT, AF_INET, "0.0.0.0", 7003, SOCK_STREAM) == 0);
-	/* A UDP connect sends nothing (glibc's getaddrinfo connects to 0.0.0.0 to sort): allowed
-	 * as read, its sends decided at the peer it got (a9_unspecified_destination_raced_by_a_bind) */
+	/* A UDP connect sends nothing (glibc's getaddrinfo connects to 0.0.0.0 to sort) */
 	VM_CHECK(try_connect(DEST, AF_INET, "0.0.0.0", 7003, SOCK_DGRAM) == 0);
 	VM_CHECK(try_connect(DEST, AF_INET, "0.0.0.0", 7001, SOCK_DGRAM) == EPERM);
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"dest\"",
-			   "\"hook\":\"socket_connect\"",
-			   "\"path\":\"the unspecified address from a socket whose source address "
-			   "bind() has not fixed\"");
-	EXPECT_EVENT_AFTER(mark, "\"event\":\"audit\"", "\"policy\":\"dest-audit\"",
-			   "\"hook\":\"socket_connect\"",
-			   "\"path\":\"the unspecified address from a socket whose source address "
-			   "bind() has not fixed\"");
+			   "\"hook\":\"socket_connect\"", "\"address\":\"127.0.0.1\"",
+			   "\"port\":7001", "\"protocol\":\"udp\"");
 	close(listener);
 }

@@ -1230,7 +1230,8 @@ VM_TEST(hardware_programs_attached, 216)
 	    "lg_socket_listen", "lg_capable_keep", "lg_sigio_owner_checked", "lg_sctp_bind_connect",
 	    "lg_dev_alloc_region", "lg_dev_register_region",
 	    "lg_dev_register", "lg_dev_misc_register", "lg_capset_keep", "lg_securebits_keep",
-	    "lg_securebits_checked", "lg_mmap_addr_keep", "lg_subflow_connect4",
+	    "lg_securebits_checked", "lg_mmap_addr_keep", "lg_nproc_keep", "lg_inode_freed",
+	    "lg_subflow_connect4",
 	    "lg_subflow_connect6", "lg_file_open"};
 	const size_t walkless = sizeof(programs) / sizeof(programs[0]) - 1;
 	const char *const argv[] = {LSMGUARD, "status", "--json", NULL};

@@ -33,12 +33,22 @@ static const char ipc_audit_policy[] =
     "[policy]\nname = ipc-audit\ncgroup = " IPC_AUDIT "\nmode = audit\n" IPC_RULES;
 static const char ipc_open_policy[] = "[policy]\nname = ipc-open\ncgroup = " IPC_OPEN
 				      "\nmode = enforce\n" IPC_RULES "[system]\nipc-others = allow\n";
-static const char ipc_victim_policy[] =
-    "[policy]\nname = ipc-victim\ncgroup = " IPC_VICTIM "\nmode = enforce\n" IPC_RULES;
+/* ipc-others = allow: it keeps its secret in the user keyring, which is nobody's */
+static const char ipc_victim_policy[] = "[policy]\nname = ipc-victim\ncgroup = " IPC_VICTIM
+					"\nmode = enforce\n" IPC_RULES
+					"[system]\nipc-others = allow\n";
 
 /* keyctl(2) and add_key(2): no libkeyutils in the VM */
+#define KEYCTL_JOIN_SESSION_KEYRING 1
+#define KEYCTL_REVOKE 3
 #define KEYCTL_SETPERM 5
+#define KEYCTL_UNLINK 9
+#define KEYCTL_SEARCH 10
+#define KEYCTL_CLEAR 7
 #define KEYCTL_READ 11
+#define KEYCTL_SET_TIMEOUT 15
+#define KEYCTL_INVALIDATE 21
+#define KEY_SPEC_SESSION_KEYRING -3
 #define KEY_SPEC_USER_KEYRING -4
 
 static void ipc_setup(void)
@@ -58,10 +68,11 @@ static void ipc_setup(void)
 	make_cgroup(IPC_VICTIM);
 }
 
-/* The objects a service made: ids, and its key's serial. */
+/* The objects a service made: ids, and its key's serial (0: in_session, read back there). */
 struct made {
 	int shm, msg, sem;
 	long key;
+	bool in_session; /* the key in a session keyring of its own (the user keyring is nobody's) */
 };
 
 /* Make a shared memory segment, a message queue, a semaphore set (all mode 0666) and a key in
@@ -80,13 +91,23 @@ static int do_make(const void *arg)
 
 	/* its own name: add_key of an existing description would update that key */
 	snprintf(description, sizeof(description), "lgt-ipc-secret-%d", (int)getpid());
+	if (m->in_session && syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0)
+		return 140 + errno;
 	m->key = syscall(SYS_add_key, "user", description, secret, sizeof(secret) - 1,
-			 KEY_SPEC_USER_KEYRING);
+			 m->in_session ? KEY_SPEC_SESSION_KEYRING : KEY_SPEC_USER_KEYRING);
 	if (m->key < 0)
 		return 150 + errno;
 	/* possessor, user, group, other: everything, so that only lsmguard decides */
 	if (syscall(SYS_keyctl, KEYCTL_SETPERM, m->key, 0x3f3f3f3f))
 		return 160 + errno;
+	if (m->in_session) {
+		char buf[64];
+
+		/* its own key, in its own keyring, which goes when this process does */
+		if (syscall(SYS_keyctl, KEYCTL_READ, m->key, buf, sizeof(buf)) < 0)
+			return 170 + errno;
+		m->key = 0;
+	}
 	return 0;
 }
 
@@ -204,6 +225,7 @@ VM_TEST(ipc_objects_of_others_are_refused, 189)
 		VM_CHECK(ids != MAP_FAILED);
 		if (ids == MAP_FAILED)
 			return;
+		ids[1].in_session = true;
 		VM_CHECK(in_cgroup(made_in, do_make, &ids[0]) == 0);
 		VM_CHECK(in_cgroup(IPC_CG, do_make, &ids[1]) == 0);
 		others = ids[0];
@@ -222,7 +244,8 @@ VM_TEST(ipc_objects_of_others_are_refused, 189)
 				expect_op(__LINE__, IPC_AUDIT, &others, op, uid, refused[op]);
 				expect_op(__LINE__, IPC_OPEN, &others, op, uid, 0);
 				expect_op(__LINE__, NULL, &others, op, uid, 0);
-				expect_op(__LINE__, IPC_CG, &own, op, uid, 0);
+				if (op != OP_KEY_READ) /* read back where it was made */
+					expect_op(__LINE__, IPC_CG, &own, op, uid, 0);
 			}
 		}
 		expect_op(__LINE__, IPC_CG, &others, OP_SHM_RMID, 0, EPERM);
@@ -324,4 +347,179 @@ VM_TEST(ipc_a_policy_holds_at_most_its_budget_of_objects, 188)
 	}
 	VM_CHECK(got == 0);
 	munmap(ids, (IPC_BUDGET_MAX + 1) * sizeof(int));
+}
+
+/* ---- keyrings made outside the policy: read-only ---- */
+
+#define KEYCTL_DESCRIBE 6
+
+enum ring_op { RING_DESCRIBE, RING_READ, RING_ADD, RING_CLEAR, RING_SETPERM, RING_TIMEOUT,
+	       RING_REVOKE, RING_INVALIDATE, RING_UNLINK_KEY, RING_COUNT };
+
+static const char *const ring_op_names[RING_COUNT] = {
+    "keyctl describe", "keyctl read (its list)", "add_key into it", "keyctl clear",
+    "keyctl setperm",  "keyctl timeout",	 "keyctl revoke",   "keyctl invalidate",
+    "keyctl unlink (a key of it)"};
+
+/* The ones that change the keyring: refused to a confined task. */
+static bool ring_op_changes(enum ring_op op)
+{
+	return op != RING_DESCRIBE && op != RING_READ;
+}
+
+struct ring {
+	long ring, key;
+	enum ring_op op;
+	uid_t uid;
+};
+
+/* A keyring in the user keyring (made in the caller's cgroup), open to everyone, holding a key
+ * open to everyone. */
+static int do_ring_make(const void *arg)
+{
+	struct ring *r = (struct ring *)arg;
+	char description[64];
+
+	snprintf(description, sizeof(description), "lgt-ring-%d", (int)getpid());
+	r->ring = syscall(SYS_add_key, "keyring", description, NULL, 0, KEY_SPEC_USER_KEYRING);
+	if (r->ring < 0)
+		return 100 + errno;
+	if (syscall(SYS_keyctl, KEYCTL_SETPERM, r->ring, 0x3f3f3f3f))
+		return 110 + errno;
+	r->key = syscall(SYS_add_key, "user", "lgt-ring-key", "k", 1, r->ring);
+	if (r->key < 0)
+		return 120 + errno;
+	if (syscall(SYS_keyctl, KEYCTL_SETPERM, r->key, 0x3f3f3f3f))
+		return 130 + errno;
+	return 0;
+}
+
+static int do_ring_op(const void *arg)
+{
+	const struct ring *r = arg;
+	char buf[256];
+	long ret;
+
+	if (r->uid && (setgid(r->uid) || setuid(r->uid)))
+		return 200;
+	switch (r->op) {
+	case RING_DESCRIBE:
+		ret = syscall(SYS_keyctl, KEYCTL_DESCRIBE, r->ring, buf, sizeof(buf));
+		break;
+	case RING_READ:
+		ret = syscall(SYS_keyctl, KEYCTL_READ, r->ring, buf, sizeof(buf));
+		break;
+	case RING_ADD:
+		ret = syscall(SYS_add_key, "user", "lgt-planted", "p", 1, r->ring);
+		break;
+	case RING_CLEAR:
+		ret = syscall(SYS_keyctl, KEYCTL_CLEAR, r->ring);
+		break;
+	case RING_SETPERM:
+		ret = syscall(SYS_keyctl, KEYCTL_SETPERM, r->ring, 0x3f3f3f3f);
+		break;
+	case RING_TIMEOUT:
+		ret = syscall(SYS_keyctl, KEYCTL_SET_TIMEOUT, r->ring, 3600);
+		break;
+	case RING_REVOKE:
+		ret = syscall(SYS_keyctl, KEYCTL_REVOKE, r->ring);
+		break;
+	case RING_INVALIDATE:
+		ret = syscall(SYS_keyctl, KEYCTL_INVALIDATE, r->ring);
+		break;
+	default:
+		ret = syscall(SYS_keyctl, KEYCTL_UNLINK, r->key, r->ring);
+		break;
+	}
+	return ret < 0 ? errno : 0;
+}
+
+/* add_key of a user key into the user keyring: 0 or errno (the key unlinked again). */
+static int do_add_to_user_keyring(const void *unused)
+{
+	long key = syscall(SYS_add_key, "user", "lgt-planted-u", "p", 1, KEY_SPEC_USER_KEYRING);
+
+	(void)unused;
+	if (key < 0)
+		return errno;
+	syscall(SYS_keyctl, KEYCTL_UNLINK, key, KEY_SPEC_USER_KEYRING);
+	return 0;
+}
+
+/* A fresh keyring made in maker, then op tried in cgroup as uid; the keyring unlinked after. */
+static int ring_try(const char *maker, const char *cgroup, enum ring_op op, uid_t uid)
+{
+	struct ring *r = mmap(NULL, sizeof(*r), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+			      -1, 0);
+	int got;
+
+	if (r == MAP_FAILED)
+		return 250;
+	got = in_cgroup(maker, do_ring_make, r);
+	if (got) {
+		munmap(r, sizeof(*r));
+		return 1000 + got;
+	}
+	r->op = op;
+	r->uid = uid;
+	got = in_cgroup(cgroup, do_ring_op, r);
+	syscall(SYS_keyctl, KEYCTL_UNLINK, r->ring, KEY_SPEC_USER_KEYRING);
+	munmap(r, sizeof(*r));
+	return got;
+}
+
+/*
+ * A keyring made outside the policy (another policy's: ipc-victim; the host's, under no
+ * policy) is read-only to a confined task, root and uid 1000, enforce and audit mode (a
+ * protection): describing and listing it work as unconfined; adding (planting) a key in it,
+ * clearing, setperm, a timeout, revoking, invalidating it (keyctl asks for Search permission
+ * only), unlinking a key of it are refused with EPERM. A policy with ipc-others = allow and the
+ * unconfined control get the kernel's answers. The user keyring itself is nobody's: a confined
+ * add_key into it is refused too.
+ */
+VM_TEST(ipc_keyrings_of_others_are_read_only, 187)
+{
+	static const char *const makers[] = {IPC_VICTIM, NULL};
+	long mark;
+
+	ipc_setup();
+	mark = event_mark();
+	for (int m = 0; m < 2; m++) {
+		for (int op = 0; op < RING_COUNT; op++) {
+			for (int u = 0; u < 2; u++) {
+				uid_t uid = u ? USER : 0;
+				int free_ = ring_try(makers[m], NULL, op, uid);
+				int open = ring_try(makers[m], IPC_OPEN, op, uid);
+				int got = ring_try(makers[m], IPC_CG, op, uid);
+				int audit = ring_try(makers[m], IPC_AUDIT, op, uid);
+				int want = ring_op_changes(op) ? EPERM : free_;
+
+				printf("#   %s's keyring, %s as uid %u: unconfined %d, ipc-others %d, "
+				       "confined %d, audit %d\n",
+				       makers[m] ? makers[m] : "the host", ring_op_names[op],
+				       (unsigned)uid, free_, open, got, audit);
+				if (free_ >= 1000 || open != free_)
+					VM_FAIL("control: %s as uid %u: unconfined %d, ipc-others %d",
+						ring_op_names[op], (unsigned)uid, free_, open);
+				if (got != want || audit != want)
+					VM_FAIL("%s on %s's keyring as uid %u: confined %d, audit %d, "
+						"expected %d",
+						ring_op_names[op], makers[m] ? makers[m] : "the host",
+						(unsigned)uid, got, audit, want);
+			}
+		}
+	}
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"ipc\"",
+			   "\"hook\":\"key_permission\"", "\"uid\":1000",
+			   "\"path\":\"a change to a keyring made outside the policy\"",
+			   OTHERS_SOURCE);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"ipc-audit\"",
+			   "\"hook\":\"key_permission\"", "\"uid\":0",
+			   "\"path\":\"a change to a keyring made outside the policy\"",
+			   OTHERS_SOURCE);
+	/* the user keyring: nobody's (the ipc-others policy and the host add to it) */
+	VM_CHECK(in_cgroup(IPC_CG, do_add_to_user_keyring, NULL) == EPERM);
+	VM_CHECK(in_cgroup(IPC_AUDIT, do_add_to_user_keyring, NULL) == EPERM);
+	VM_CHECK(in_cgroup(IPC_OPEN, do_add_to_user_keyring, NULL) == 0);
+	VM_CHECK(in_cgroup(NULL, do_add_to_user_keyring, NULL) == 0);
 }

@@ -19,6 +19,7 @@
 #include <sys/ioctl.h>
 #include <mqueue.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -1108,6 +1109,84 @@ static long long unrecorded_links(int capacity)
 	if (run_command(status, out, sizeof(out)) != 0 || !(at = strstr(out, needle)))
 		return -1;
 	return atoll(at + strlen(needle));
+}
+
+/* lsmguard status --json's count of link records in use; -1 when absent. */
+static long long used_links(void)
+{
+	const char *const status[] = {LSMGUARD, "status", "--json", NULL};
+	static char out[1048576];
+	const char *at;
+
+	if (run_command(status, out, sizeof(out)) != 0 ||
+	    !(at = strstr(out, "\"link_records\":{")) || !(at = strstr(at, "\"used\":")))
+		return -1;
+	return atoll(at + strlen("\"used\":"));
+}
+
+#define LR_TMPFS "/tmp/lr-tmpfs"
+#define LR_DISK "/tmp/lr-disk"
+
+/*
+ * A link record goes when the kernel frees the file, and only then: every record of a tmpfs
+ * goes with the tmpfs (they counted against the capacity for ever, and a later tmpfs reuses
+ * the device number); a disk filesystem's inode freed to save memory keeps its record; an
+ * unlink of the last name that the kernel refuses after the hook (the name is a mount point:
+ * EBUSY) keeps it too (it was forgotten before the unlink, and the file kept its name).
+ */
+VM_TEST(names_link_records_go_with_the_file, 182)
+{
+	long long base, used;
+	char a[64], b[64];
+
+	if (daemon_pid() < 0)
+		VM_CHECK(daemon_start() > 0);
+	base = used_links();
+	VM_CHECK(base >= 0);
+	VM_CHECK(mkdir(LR_TMPFS, 0755) == 0 || errno == EEXIST);
+	VM_CHECK(mount("tmpfs", LR_TMPFS, "tmpfs", 0, "size=1m") == 0);
+	for (int i = 0; i < 20; i++) {
+		snprintf(a, sizeof(a), LR_TMPFS "/a%d", i);
+		snprintf(b, sizeof(b), LR_TMPFS "/b%d", i);
+		write_file(a, "x\n", 0644);
+		VM_CHECK(link(a, b) == 0);
+	}
+	used = used_links();
+	printf("# records: %lld before, %lld with 20 linked files on a tmpfs\n", base, used);
+	VM_CHECK(used == base + 20);
+	VM_CHECK(umount(LR_TMPFS) == 0);
+	used = used_links();
+	printf("# after the tmpfs is unmounted: %lld\n", used);
+	if (used != base)
+		VM_FAIL("the unmounted tmpfs left %lld link records behind", used - base);
+
+	if (access("/dev/ram0", F_OK) != 0)
+		VM_CHECK(system("insmod /lib/modules/brd.ko rd_nr=1 rd_size=1024") == 0);
+	for (int i = 0; i < 50 && access("/dev/ram0", F_OK) != 0; i++)
+		usleep(100 * 1000);
+	VM_CHECK(system("busybox mke2fs /dev/ram0 >/dev/null 2>&1") == 0);
+	VM_CHECK(mkdir(LR_DISK, 0755) == 0 || errno == EEXIST);
+	VM_CHECK(mount("/dev/ram0", LR_DISK, "ext4", 0, NULL) == 0);
+	write_file(LR_DISK "/f", "x\n", 0644);
+	VM_CHECK(link(LR_DISK "/f", LR_DISK "/g") == 0);
+	VM_CHECK(used_links() == base + 1);
+	sync();
+	write_into("/proc/sys/vm/drop_caches", "2");
+	used = used_links();
+	printf("# an ext4 file with two names, its inode dropped from memory: %lld\n", used);
+	VM_CHECK(used == base + 1);
+	VM_CHECK(unlink(LR_DISK "/f") == 0);
+	VM_CHECK(used_links() == base + 1);
+	VM_CHECK(mount(LR_DISK "/g", LR_DISK "/g", NULL, MS_BIND, NULL) == 0);
+	VM_CHECK(unlink(LR_DISK "/g") == -1 && errno == EBUSY);
+	used = used_links();
+	printf("# its last name's unlink refused (a mount point): %lld\n", used);
+	if (used != base + 1)
+		VM_FAIL("a refused unlink of the last name dropped the record (%lld)", used);
+	VM_CHECK(umount(LR_DISK "/g") == 0);
+	VM_CHECK(unlink(LR_DISK "/g") == 0);
+	VM_CHECK(used_links() == base);
+	VM_CHECK(umount(LR_DISK) == 0);
 }
 
 /* Stop the daemon and every program of lsmguard, then load again with extra arguments. */
