@@ -60,10 +60,7 @@ struct {
 
 struct lg_sock_cache {
 	struct bpf_spin_lock lock;
-	/* a datagram socket connected to an unspecified address from a source bind() had not
-	 * fixed: its sends without an address are decided at the peer the connect really got
-	 * (lg_peer_dest); set once, never cleared */
-	__u32 peer_unfixed;
+	__u32 pad;
 	__u64 tag;
 	__u32 policy;
 	__u8 family;
