@@ -296,8 +296,8 @@ int BPF_PROG(lg_mmap_addr_keep, unsigned long addr, int ret)
  * it for any other user, after its own test, with the same reading (is_rlimit_overlimit): the
  * count of each level of the new task's user namespaces (raised for the new task by
  * copy_creds) above that level's limit, the parent's RLIMIT_NPROC for the first (a limit past
- * LONG_MAX is LONG_MAX), then each namespace's own rlimit_max; refused with EAGAIN, the event
- * naming CAP_SYS_RESOURCE.
+ * LONG_MAX is LONG_MAX), then the lower of that and each namespace's own rlimit_max; refused
+ * with EAGAIN, the event naming CAP_SYS_RESOURCE.
  */
 #define RLIMIT_NPROC 6
 #define CAP_SYS_ADMIN 21
@@ -334,7 +334,12 @@ int BPF_PROG(lg_nproc_keep, struct task_struct *task, unsigned long clone_flags,
 		}
 		if (!ns)
 			break;
-		max = BPF_CORE_READ(ns, rlimit_max[0]);
+		/* the namespace's own limit, recorded when it was made: RLIM_INFINITY when the
+		 * root user made it, so every level is also held to the parent's limit, as a
+		 * namespace another user made is (attack run 10: 20 children, each in a new user
+		 * namespace, past RLIMIT_NPROC = 1) */
+		if (BPF_CORE_READ(ns, rlimit_max[0]) < max)
+			max = BPF_CORE_READ(ns, rlimit_max[0]);
 		ucounts = BPF_CORE_READ(ns, ucounts);
 	}
 	if (!over)

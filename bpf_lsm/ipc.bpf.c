@@ -204,23 +204,49 @@ int BPF_PROG(lg_key_gone, struct key *key)
 #define KEY_DEFER_PERM_CHECK 10
 #define NR_KEYCTL 250	     /* x86-64 and x32 (with X32_SYSCALL_BIT) */
 #define NR_IA32_KEYCTL 288 /* 32-bit programs; accept4 on x86-64, which asks for no key */
+#define KEYCTL_SESSION_TO_PARENT 18
 #define KEYCTL_INVALIDATE 21
 
-/* Whether the current system call is keyctl(KEYCTL_INVALIDATE, ...), which needs only Search
- * permission on the key it invalidates. */
-static __always_inline bool lg_keyctl_invalidate(void)
+/* The keyctl command of the current system call; -1 for another call, or none known. */
+static __always_inline long lg_keyctl_cmd(void)
 {
 	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
 	unsigned long nr;
 
 	if (!regs)
-		return true; /* cannot tell: as if it were */
+		return -1;
 	nr = BPF_CORE_READ(regs, orig_ax) & ~X32_SYSCALL_BIT;
 	if (nr == NR_KEYCTL)
-		return BPF_CORE_READ(regs, di) == KEYCTL_INVALIDATE;
+		return (long)(__u32)BPF_CORE_READ(regs, di);
 	if (nr == NR_IA32_KEYCTL)
-		return (__u32)BPF_CORE_READ(regs, bx) == KEYCTL_INVALIDATE;
-	return false;
+		return (long)(__u32)BPF_CORE_READ(regs, bx);
+	return -1;
+}
+
+/*
+ * keyctl(KEYCTL_SESSION_TO_PARENT) gives the caller's session keyring to its parent (same uid,
+ * no capability asked; the parent takes it at its next return to user space): a confined task
+ * whose parent is outside its policy (an administrator's shell, a supervisor under none or
+ * another policy) would then own the keyring every key the parent's later commands keep in
+ * their session goes to (attack run 10). Refused unless the parent is under the same policy
+ * (built-in others-objects, a protection; ipc-others = allow opens it).
+ */
+static __always_inline int lg_session_to_parent(void)
+{
+	static const char what[] = "a session keyring given to a parent outside the policy";
+	struct task_struct *current = bpf_get_current_task_btf();
+	const struct lg_policy_value *policy;
+	struct cgroup *parent_cgroup;
+	__u64 cgroup_id = 0;
+
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy || (policy->flags & LG_POLICY_SYSTEM_IPC_OTHERS))
+		return 0;
+	parent_cgroup = current->real_parent->cgroups->dfl_cgrp;
+	if (parent_cgroup && lg_find_policy(parent_cgroup) == policy->id)
+		return 0;
+	return lg_builtin_deny(policy, cgroup_id, LG_HOOK_KEY_PERMISSION, LG_BUILTIN_OTHERS_OBJECTS,
+			       what, sizeof(what));
 }
 
 /*
@@ -258,8 +284,11 @@ int lg_key_permission(unsigned long long *ctx)
 		return 0;
 	if (!&key_type_keyring || (const void *)BPF_CORE_READ(key, type) != &key_type_keyring)
 		return lg_owner_decide((__u64)key, LG_HOOK_KEY_PERMISSION, what, sizeof(what));
+	if (need == KEY_NEED_LINK && lg_keyctl_cmd() == KEYCTL_SESSION_TO_PARENT)
+		return lg_session_to_parent();
 	if (need == KEY_NEED_VIEW || need == KEY_NEED_READ || need == KEY_NEED_LINK ||
-	    need == KEY_DEFER_PERM_CHECK || (need == KEY_NEED_SEARCH && !lg_keyctl_invalidate()))
+	    need == KEY_DEFER_PERM_CHECK ||
+	    (need == KEY_NEED_SEARCH && lg_keyctl_cmd() != KEYCTL_INVALIDATE))
 		return 0;
 	return lg_owner_decide((__u64)key, LG_HOOK_KEY_PERMISSION, ring, sizeof(ring));
 }

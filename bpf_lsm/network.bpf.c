@@ -876,9 +876,10 @@ static __always_inline int lg_credentials_deny(const struct lg_policy_value *pol
  * takes on an IPv6 socket), else the socket's source address (inet_saddr). Any local address
  * can be reached that way, so it is decided as that address. IPv6: udpv6_sendmsg,
  * rawv6_sendmsg and tcp_v6_connect send to ::1, or to 127.0.0.1 when the socket's source is
- * v4-mapped. Not read: an output interface without a source (IP_PKTINFO's ifindex,
- * SO_BINDTODEVICE, IP_UNICAST_IF), with which the route lookup picks that interface's own
- * address (docs/security.md). The credentials walk ran first: at most LG_CMSG_MAX headers.
+ * v4-mapped. Without a source, an output interface (IP_PKTINFO's ifindex, SO_BINDTODEVICE,
+ * IP_UNICAST_IF) makes the route lookup pick that interface's own address: such a source is
+ * never fixed (below), so the send is refused and a connect goes to the address decided. The
+ * credentials walk ran first: at most LG_CMSG_MAX headers.
  *
  * True when the destination was unspecified and the source it was read from is not fixed:
  * the kernel reads the socket's source again when it routes, and until bind() fixed it
@@ -963,7 +964,8 @@ static __always_inline bool lg_unspecified_dest(struct sock *sk, struct msghdr *
 			    head.len == LG_CMSG_LEN(12) &&
 			    !lg_control_read(info, 12, base + off + sizeof(head), user)) {
 				source = info[1];
-				given = !user;
+				/* a zero source leaves it to the output interface's address */
+				given = !user && source;
 			}
 			/* struct in6_pktinfo: addr (v4-mapped), ifindex; read by ip_cmsg_send on an
 			 * IPv6 socket only, and at any length from CMSG_LEN(20) up */
@@ -972,7 +974,7 @@ static __always_inline bool lg_unspecified_dest(struct sock *sk, struct msghdr *
 			    !lg_control_read(info, 20, base + off + sizeof(head), user) &&
 			    !info[0] && !info[1] && info[2] == bpf_htonl(0xffff)) {
 				source = info[3];
-				given = !user;
+				given = !user && source;
 			}
 			off += (head.len + 7) & ~7ULL;
 		}
