@@ -124,87 +124,12 @@ static void a10_setup(void)
 	make_cgroup(A10_USERNS);
 }
 
-static int become(uid_t uid)
-{
-	if (!uid)
-		return 0;
-	if (setgroups(0, NULL) || setresgid(uid, uid, uid) || setresuid(uid, uid, uid))
-		return 1000 + errno;
-	return 0;
-}
-
 /* lo's first primary address (scope 255 puts it before 127.0.0.1), or removed again. */
 static bool a10_interface_address(bool add)
 {
 	if (add)
 		return system("ip addr add " A10_IFADDR "/32 dev lo scope 255") == 0;
 	return system("ip addr del " A10_IFADDR "/32 dev lo") == 0;
-}
-
-/* A UDP receiver at addr:port (made by the unconfined test), non-blocking. */
-static int a10_receiver(const char *addr, int port)
-{
-	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(port)};
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-
-	if (fd < 0)
-		return -1;
-	inet_pton(AF_INET, addr, &sin.sin_addr);
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &(int){1}, sizeof(int));
-	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &(int){64 << 20}, sizeof(int));
-	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin))) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/* A TCP listener at addr:port (unconfined), non-blocking. */
-static int a10_listener(const char *addr, int port)
-{
-	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(port)};
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-
-	if (fd < 0)
-		return -1;
-	inet_pton(AF_INET, addr, &sin.sin_addr);
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &(int){1}, sizeof(int));
-	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) || listen(fd, 4096)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/* The datagrams waiting at fd (200 ms for the first), whose payload starts with tag. */
-static int a10_drain(int fd, const char *tag)
-{
-	struct pollfd pfd = {.fd = fd, .events = POLLIN};
-	char buf[256];
-	int count = 0;
-	ssize_t n;
-
-	poll(&pfd, 1, 200);
-	while ((n = recv(fd, buf, sizeof(buf) - 1, 0)) > 0) {
-		buf[n] = 0;
-		if (!strncmp(buf, tag, strlen(tag)))
-			count++;
-	}
-	return count;
-}
-
-/* The connections waiting at a TCP listener (200 ms for the first), accepted and closed. */
-static int a10_accepted(int fd)
-{
-	struct pollfd pfd = {.fd = fd, .events = POLLIN};
-	int count = 0, c;
-
-	poll(&pfd, 1, 200);
-	while ((c = accept4(fd, NULL, NULL, SOCK_CLOEXEC)) >= 0) {
-		close(c);
-		count++;
-	}
-	return count;
 }
 
 /* ---- an output interface with no source address: 0.0.0.0 reaches the interface's own ---- */
@@ -362,8 +287,8 @@ static void a10_iface_routes(enum a10_iface_route first, enum a10_iface_route la
 
 	a10_setup();
 	VM_CHECK(a10_interface_address(true));
-	rx = a10_receiver(A10_IFADDR, A10_PORT);
-	listener = a10_listener(A10_IFADDR, A10_TCP_PORT);
+	rx = udp_receiver(A10_IFADDR, A10_PORT);
+	listener = tcp_listener(A10_IFADDR, A10_TCP_PORT);
 	VM_CHECK(rx >= 0 && listener >= 0);
 	for (enum a10_iface_route r = first; r < last; r++) {
 		for (uid_t uid = 0; uid <= USER; uid += USER) {
@@ -372,13 +297,13 @@ static void a10_iface_routes(enum a10_iface_route first, enum a10_iface_route la
 			int free_, got, free_at, at;
 			long mark;
 
-			a10_drain(rx, "");
-			a10_accepted(listener);
+			drain_datagrams(rx, "");
+			accept_all(listener);
 			free_ = in_cgroup(NULL, do_a10_iface, &a);
-			free_at = tcp ? a10_accepted(listener) : a10_drain(rx, "a10-iface");
+			free_at = tcp ? accept_all(listener) : drain_datagrams(rx, "a10-iface");
 			mark = event_mark();
 			got = in_cgroup(A10, do_a10_iface, &a);
-			at = tcp ? a10_accepted(listener) : a10_drain(rx, "a10-iface");
+			at = tcp ? accept_all(listener) : drain_datagrams(rx, "a10-iface");
 			printf("# %s, uid %u: unconfined %d (%d at " A10_IFADDR "), under a10 %d "
 			       "(%d at the denied " A10_IFADDR ")\n",
 			       a10_iface_what[r], (unsigned)uid, free_, free_at, got, at);
@@ -532,7 +457,7 @@ VM_TEST(a10_connected_udp_peer_sendfile_and_splice, 352)
 
 	a10_setup();
 	VM_CHECK(a10_interface_address(true));
-	rx = a10_receiver(A10_IFADDR, A10_PORT);
+	rx = udp_receiver(A10_IFADDR, A10_PORT);
 	VM_CHECK(rx >= 0);
 	for (enum a10_send_method m = A10_SEND; m < A10_SEND_METHODS; m++) {
 		for (uid_t uid = 0; uid <= USER; uid += USER) {
@@ -540,12 +465,12 @@ VM_TEST(a10_connected_udp_peer_sendfile_and_splice, 352)
 			int free_, got, free_at, at;
 			long mark;
 
-			a10_drain(rx, "");
+			drain_datagrams(rx, "");
 			free_ = in_cgroup(NULL, do_a10_peer, &a);
-			free_at = a10_drain(rx, "a10-sent");
+			free_at = drain_datagrams(rx, "a10-sent");
 			mark = event_mark();
 			got = in_cgroup(A10, do_a10_peer, &a);
-			at = a10_drain(rx, "a10-sent");
+			at = drain_datagrams(rx, "a10-sent");
 			printf("# UDP connected to 0.0.0.0 through lo (peer " A10_IFADDR "), %s, uid "
 			       "%u: unconfined %d (%d arrived), under a10 %d (%d arrived)\n",
 			       a10_method_what[m], (unsigned)uid, free_, free_at, got, at);
@@ -646,7 +571,7 @@ static int do_a10_race(const void *p)
 VM_TEST(a10_connected_udp_peer_raced_then_sendfile, 353)
 {
 	static const enum a10_send_method methods[] = {A10_SENDFILE, A10_SPLICE};
-	int rx = a10_receiver("127.0.0.2", A10_RACE_PORT);
+	int rx = udp_receiver("127.0.0.2", A10_RACE_PORT);
 
 	a10_setup();
 	VM_TIMEOUT(400);
@@ -656,11 +581,11 @@ VM_TEST(a10_connected_udp_peer_raced_then_sendfile, 353)
 			struct a10_race r = {.uid = uid, .method = methods[m]};
 			int got, at, free_, free_at;
 
-			a10_drain(rx, "");
+			drain_datagrams(rx, "");
 			free_ = in_cgroup(NULL, do_a10_race, &r);
-			free_at = a10_drain(rx, "a10-sent");
+			free_at = drain_datagrams(rx, "a10-sent");
 			got = in_cgroup(A10, do_a10_race, &r);
-			at = a10_drain(rx, "a10-sent");
+			at = drain_datagrams(rx, "a10-sent");
 			printf("# UDP connect to 0.0.0.0 raced by a bind to 127.0.0.2, then %s, uid "
 			       "%u: unconfined %d sent (%d at 127.0.0.2), under a10 %d sent (%d at "
 			       "the denied 127.0.0.2)\n",

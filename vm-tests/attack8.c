@@ -107,15 +107,6 @@ static void a8_caps_setup(void)
 	make_cgroup(A8_AUDIT);
 }
 
-static int become(uid_t uid)
-{
-	if (!uid)
-		return 0;
-	if (setgroups(0, NULL) || setresgid(uid, uid, uid) || setresuid(uid, uid, uid))
-		return 1000 + errno;
-	return 0;
-}
-
 /* ---- [network]: ICMP echo ("ping") sockets, which `inet` always allows ---- */
 
 struct ping_arg {

@@ -136,51 +136,6 @@ static void a9_setup(void)
 	make_cgroup(A9_CAPS);
 }
 
-static int become(uid_t uid)
-{
-	if (!uid)
-		return 0;
-	if (setgroups(0, NULL) || setresgid(uid, uid, uid) || setresuid(uid, uid, uid))
-		return 1000 + errno;
-	return 0;
-}
-
-/* A UDP receiver at addr:port (made by the unconfined test), non-blocking. */
-static int a9_receiver(const char *addr, int port)
-{
-	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(port)};
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-
-	if (fd < 0)
-		return -1;
-	inet_pton(AF_INET, addr, &sin.sin_addr);
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &(int){1}, sizeof(int));
-	/* room for every datagram of a9_unspecified_destination_raced_by_a_bind (root's force) */
-	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &(int){64 << 20}, sizeof(int));
-	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin))) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/* The datagrams waiting at fd (200 ms for the first), whose payload starts with tag. */
-static int a9_drain(int fd, const char *tag)
-{
-	struct pollfd pfd = {.fd = fd, .events = POLLIN};
-	char buf[256];
-	int count = 0;
-	ssize_t n;
-
-	poll(&pfd, 1, 200);
-	while ((n = recv(fd, buf, sizeof(buf) - 1, 0)) > 0) {
-		buf[n] = 0;
-		if (!strncmp(buf, tag, strlen(tag)))
-			count++;
-	}
-	return count;
-}
-
 /* ---- sendmmsg(): one destination, two messages, the second's control messages different ---- */
 
 /*
@@ -327,7 +282,7 @@ VM_TEST(a9_uring_zero_copy_sends_to_a_denied_address, 300)
 		bool msg;
 		const char *what;
 	} ops[] = {{false, "IORING_OP_SEND_ZC"}, {true, "IORING_OP_SENDMSG_ZC"}};
-	int rx = a9_receiver("127.0.0.2", 7392);
+	int rx = udp_receiver("127.0.0.2", 7392);
 
 	a9_setup();
 	VM_CHECK(rx >= 0);
@@ -337,15 +292,15 @@ VM_TEST(a9_uring_zero_copy_sends_to_a_denied_address, 300)
 			int free_, got, arrived;
 			long mark;
 
-			a9_drain(rx, "");
+			drain_datagrams(rx, "");
 			free_ = in_cgroup(NULL, do_a9_zc, &a);
-			arrived = a9_drain(rx, "a9-zc");
+			arrived = drain_datagrams(rx, "a9-zc");
 			if (free_ != 5 || arrived != 1)
 				VM_FAIL("control: %s as uid %u unconfined: %d, %d arrived", ops[i].what,
 					(unsigned)uid, free_, arrived);
 			mark = event_mark();
 			got = in_cgroup(A9, do_a9_zc, &a);
-			arrived = a9_drain(rx, "a9-zc");
+			arrived = drain_datagrams(rx, "a9-zc");
 			if (got != -EPERM || arrived)
 				VM_FAIL("%s to the denied 127.0.0.2 as uid %u: %d (expected %d), %d "
 					"arrived",
@@ -859,7 +814,7 @@ VM_TEST(a9_sendmmsg_second_message_source_decides_unspecified, 340)
 		const char *what;
 	} rows[] = {{0, "UDP, 0.0.0.0 + IP_PKTINFO"},
 		    {4, "UDP over IPv6, ::ffff:0.0.0.0 + IPV6_PKTINFO"}};
-	int rx1 = a9_receiver("127.0.0.1", 7390), rx2 = a9_receiver("127.0.0.2", 7390);
+	int rx1 = udp_receiver("127.0.0.1", 7390), rx2 = udp_receiver("127.0.0.2", 7390);
 
 	a9_setup();
 	VM_CHECK(rx1 >= 0 && rx2 >= 0);
@@ -870,19 +825,19 @@ VM_TEST(a9_sendmmsg_second_message_source_decides_unspecified, 340)
 			int free_, got, at1, at2;
 			long mark;
 
-			a9_drain(rx1, "");
-			a9_drain(rx2, "");
+			drain_datagrams(rx1, "");
+			drain_datagrams(rx2, "");
 			free_ = in_cgroup(NULL, do_a9_mmsg, &a);
-			at1 = a9_drain(rx1, "a9-first");
-			at2 = a9_drain(rx2, "a9-second");
+			at1 = drain_datagrams(rx1, "a9-first");
+			at2 = drain_datagrams(rx2, "a9-second");
 			if (free_ != 2 || (!echo && (at1 != 1 || at2 != 1)))
 				VM_FAIL("control: %s, unconfined uid %u: sent %d, at 127.0.0.1 %d, at "
 					"127.0.0.2 %d",
 					rows[r].what, (unsigned)uid, free_, at1, at2);
 			mark = event_mark();
 			got = in_cgroup(A9, do_a9_mmsg, &a);
-			at1 = a9_drain(rx1, "a9-first");
-			at2 = a9_drain(rx2, "a9-second");
+			at1 = drain_datagrams(rx1, "a9-first");
+			at2 = drain_datagrams(rx2, "a9-second");
 			printf("# sendmmsg %s 127.0.0.1, then 127.0.0.2, uid %u: sent %d, at "
 			       "127.0.0.1 %d, at 127.0.0.2 %d\n",
 			       rows[r].what, (unsigned)uid, got, at1, at2);
@@ -1332,20 +1287,6 @@ static int do_a9_race(const void *p)
 	return sent;
 }
 
-/* The connections waiting at a TCP listener (200 ms for the first), accepted and closed. */
-static int a9_accepted(int fd)
-{
-	struct pollfd pfd = {.fd = fd, .events = POLLIN};
-	int count = 0, c;
-
-	poll(&pfd, 1, 200);
-	while ((c = accept4(fd, NULL, NULL, SOCK_CLOEXEC)) >= 0) {
-		close(c);
-		count++;
-	}
-	return count;
-}
-
 VM_TEST(a9_unspecified_destination_raced_by_a_bind, 345)
 {
 	static const char *const what[] = {"UDP to 0.0.0.0", "IPv6 UDP to ::ffff:0.0.0.0",
@@ -1354,7 +1295,7 @@ VM_TEST(a9_unspecified_destination_raced_by_a_bind, 345)
 					   "UDP connect to 0.0.0.0, then sendfile()",
 					   "UDP to 0.0.0.0 from a disconnected port-0 bind"};
 	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(A9_RACE_PORT)};
-	int rx = a9_receiver("127.0.0.2", A9_RACE_PORT);
+	int rx = udp_receiver("127.0.0.2", A9_RACE_PORT);
 	int listener = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
 	a9_setup();
@@ -1370,10 +1311,10 @@ VM_TEST(a9_unspecified_destination_raced_by_a_bind, 345)
 			int got, at, free_, free_at;
 			long mark;
 
-			a9_drain(rx, "");
-			a9_accepted(listener);
+			drain_datagrams(rx, "");
+			accept_all(listener);
 			free_ = in_cgroup(NULL, do_a9_race, &r);
-			free_at = variant == 2 ? a9_accepted(listener) : a9_drain(rx, "a9-race");
+			free_at = variant == 2 ? accept_all(listener) : drain_datagrams(rx, "a9-race");
 			printf("# %s, control, unconfined uid %u: %d made, %d at 127.0.0.2\n",
 			       what[variant], (unsigned)uid, free_, free_at);
 			if (free_at < 1)
@@ -1381,7 +1322,7 @@ VM_TEST(a9_unspecified_destination_raced_by_a_bind, 345)
 					what[variant]);
 			mark = event_mark();
 			got = in_cgroup(A9, do_a9_race, &r);
-			at = variant == 2 ? a9_accepted(listener) : a9_drain(rx, "a9-race");
+			at = variant == 2 ? accept_all(listener) : drain_datagrams(rx, "a9-race");
 			printf("# %s as uid %u: %d made, %d arrived at the denied 127.0.0.2\n",
 			       what[variant], (unsigned)uid, got, at);
 			if (got >= 100000)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
 #include <linux/bpf.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -864,4 +866,81 @@ bool full_preemption_asked(void)
 		fclose(f);
 	}
 	return strstr(line, "preempt=full") != NULL;
+}
+
+/* Drop root for uid (gid the same, no groups): 0, or 1000 + errno; nothing for uid 0. */
+int become(uid_t uid)
+{
+	if (!uid)
+		return 0;
+	if (setgroups(0, NULL) || setresgid(uid, uid, uid) || setresuid(uid, uid, uid))
+		return 1000 + errno;
+	return 0;
+}
+
+/* A UDP receiver at addr:port (made by the unconfined test), non-blocking, with room for many
+ * datagrams (root's SO_RCVBUFFORCE). */
+int udp_receiver(const char *addr, int port)
+{
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(port)};
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -1;
+	inet_pton(AF_INET, addr, &sin.sin_addr);
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &(int){1}, sizeof(int));
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &(int){64 << 20}, sizeof(int));
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* A TCP listener at addr:port (unconfined), non-blocking. */
+int tcp_listener(const char *addr, int port)
+{
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(port)};
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -1;
+	inet_pton(AF_INET, addr, &sin.sin_addr);
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &(int){1}, sizeof(int));
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) || listen(fd, 4096)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* The datagrams waiting at fd (200 ms for the first), whose payload starts with tag. */
+int drain_datagrams(int fd, const char *tag)
+{
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+	char buf[256];
+	int count = 0;
+	ssize_t n;
+
+	poll(&pfd, 1, 200);
+	while ((n = recv(fd, buf, sizeof(buf) - 1, MSG_DONTWAIT)) > 0) {
+		buf[n] = 0;
+		if (!strncmp(buf, tag, strlen(tag)))
+			count++;
+	}
+	return count;
+}
+
+/* The connections waiting at a TCP listener (200 ms for the first), accepted and closed. */
+int accept_all(int fd)
+{
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
+	int count = 0, c;
+
+	poll(&pfd, 1, 200);
+	while ((c = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK)) >= 0) {
+		close(c);
+		count++;
+	}
+	return count;
 }

@@ -56,6 +56,13 @@ int try_open(const char *cgroup, const char *path, int flags);
 int try_exec(const char *cgroup, const char *path);
 /* family AF_INET or AF_INET6; type SOCK_STREAM or SOCK_DGRAM. */
 int try_connect(const char *cgroup, int family, const char *addr, int port, int type);
+/* become(uid): root dropped to uid (0 or 1000 + errno); receivers and listeners made by the
+ * unconfined test, and what reached them (the datagrams starting with tag; the connections) */
+int become(uid_t uid);
+int udp_receiver(const char *addr, int port);
+int tcp_listener(const char *addr, int port);
+int drain_datagrams(int fd, const char *tag);
+int accept_all(int fd);
 int try_sendto(const char *cgroup, int family, const char *addr, int port, int type, int flags);
 
 /* The service manager notifications received since the last call, one per line. */
