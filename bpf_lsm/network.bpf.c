@@ -917,7 +917,7 @@ static __always_inline bool lg_unspecified_dest(struct sock *sk, struct msghdr *
 	struct lg_cmsghdr head;
 	struct in6_addr bound;
 	__u32 source;
-	bool user = false, given = false, fixed;
+	bool user = false, given = false, named = false, fixed;
 
 	if (dest->family == 6) {
 		for (int i = 0; i < 16; i++)
@@ -965,6 +965,7 @@ static __always_inline bool lg_unspecified_dest(struct sock *sk, struct msghdr *
 			    !lg_control_read(info, 12, base + off + sizeof(head), user)) {
 				source = info[1];
 				/* a zero source leaves it to the output interface's address */
+				named = true;
 				given = !user && source;
 			}
 			/* struct in6_pktinfo: addr (v4-mapped), ifindex; read by ip_cmsg_send on an
@@ -974,6 +975,7 @@ static __always_inline bool lg_unspecified_dest(struct sock *sk, struct msghdr *
 			    !lg_control_read(info, 20, base + off + sizeof(head), user) &&
 			    !info[0] && !info[1] && info[2] == bpf_htonl(0xffff)) {
 				source = info[3];
+				named = true;
 				given = !user && source;
 			}
 			off += (head.len + 7) & ~7ULL;
@@ -982,7 +984,8 @@ static __always_inline bool lg_unspecified_dest(struct sock *sk, struct msghdr *
 	if (!source)
 		source = bpf_htonl(0x7f000001);
 	__builtin_memcpy(dest->addr, &source, 4);
-	return !fixed && !given;
+	/* the message's source, when it names one, replaces the socket's (ip_cmsg_send) */
+	return named ? !given : !fixed;
 }
 
 /*

@@ -154,12 +154,13 @@ enum a10_iface_route {
 	A10_MCAST_TCP_CONNECT,	 /* TCP bound 224.0.0.251:0, SO_BINDTODEVICE lo, connect */
 	A10_PKTINFO_IFINDEX,	 /* (listed open) IP_PKTINFO {lo, 0.0.0.0} on an unbound socket */
 	A10_PKTINFO6_IFINDEX,	 /* (listed open) IPV6_PKTINFO {::ffff:0.0.0.0, lo}, IPv6 socket */
+	A10_PKTINFO_IFINDEX_BOUND, /* (the lead's) IP_PKTINFO {lo, 0.0.0.0}, bound 127.0.0.1:7509 */
 	A10_IFACE_ROUTES,
 };
 
 /* What a confined task gets: the sends refused, the connects at the address decided. */
 static const int a10_iface_want[A10_IFACE_ROUTES] = {EPERM, EPERM, 0, ECONNREFUSED, EPERM,
-						      EPERM};
+						      EPERM, EPERM};
 
 static const char *const a10_iface_what[A10_IFACE_ROUTES] = {
 	"UDP bound to 224.0.0.251 with SO_BINDTODEVICE lo, sendto 0.0.0.0",
@@ -168,6 +169,8 @@ static const char *const a10_iface_what[A10_IFACE_ROUTES] = {
 	"TCP bound to 224.0.0.251 with SO_BINDTODEVICE lo, connect 0.0.0.0",
 	"UDP sendmsg to 0.0.0.0 with IP_PKTINFO {ifindex lo, spec_dst 0.0.0.0} (listed open)",
 	"IPv6 UDP sendmsg to ::ffff:0.0.0.0 with IPV6_PKTINFO {::ffff:0.0.0.0, lo} (listed open)",
+	"UDP bound to 127.0.0.1:7509, sendmsg to 0.0.0.0 with IP_PKTINFO {ifindex lo, spec_dst "
+	"0.0.0.0}",
 };
 
 struct a10_iface_arg {
@@ -244,6 +247,17 @@ static int do_a10_iface(const void *p)
 		dst.sin_port = htons(A10_TCP_PORT);
 		ret = connect(fd, (struct sockaddr *)&dst, sizeof(dst)) ? errno : 0;
 		break;
+	case A10_PKTINFO_IFINDEX_BOUND:
+		/* a source bind() fixed (address and port), which the message's zero source then
+		 * replaces (ip_cmsg_send): the interface's address again */
+		inet_pton(AF_INET, "127.0.0.1", &src.sin_addr);
+		src.sin_port = htons(7509);
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &(int){1}, sizeof(int));
+		if (bind(fd, (struct sockaddr *)&src, sizeof(src))) {
+			ret = 100 + errno;
+			goto out;
+		}
+		/* fall through */
 	case A10_PKTINFO_IFINDEX: {
 		struct in_pktinfo pi = {.ipi_ifindex = (int)ifindex};
 
