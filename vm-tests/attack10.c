@@ -2,8 +2,8 @@
 /*
  * Attack run 10: an independent attacker against the newest decisions: the unspecified
  * destination (0.0.0.0, ::, ::ffff:0.0.0.0) refused unless bind() fixed the socket's source
- * (or the message's own IP_PKTINFO names it), a UDP connect() there allowed and its later sends
- * decided at the peer it got; and the root user's fork past RLIMIT_NPROC refused under a
+ * (or the message's own IP_PKTINFO names it), a UDP connect() there allowed and (in the version
+ * attacked, 94f7565) its later sends decided at the peer it got; and the root user's fork past RLIMIT_NPROC refused under a
  * [capabilities] section that keeps neither CAP_SYS_RESOURCE nor CAP_SYS_ADMIN. Each case
  * asserts the SAFE outcome with the exact errno, so a failing case is an open route; each has
  * an unconfined control that shows the route works.
@@ -362,13 +362,14 @@ VM_TEST(a10_interface_address_from_pktinfo_ifindex, 351)
 /* ---- a connected UDP socket whose peer is decided per send: the routes of its sends ---- */
 
 /*
- * A UDP connect() to 0.0.0.0 from a socket with no fixed source is allowed as read, and its
- * sends without an address are decided at the peer it really got (socket_sendmsg,
- * lg_peer_dest). 6.1's UDP has a sendpage (udp_sendpage), which sendfile() and splice() reach
- * through inet_sendpage without security_socket_sendmsg: it calls udp_sendmsg itself, which
- * sends to the connected peer. Here the peer is the interface's own address (SO_BINDTODEVICE lo
- * on an unbound socket, connect 0.0.0.0: the connect is decided as 127.0.0.1). Safe: every
- * route of the send refused with EPERM, nothing at 10.77.0.1.
+ * As the run found it: a UDP connect() to 0.0.0.0 from a socket with no fixed source was
+ * allowed as read, and its sends without an address decided at the peer it really got
+ * (socket_sendmsg). 6.1's UDP has a sendpage (udp_sendpage), which sendfile() and splice()
+ * reach through inet_sendpage without security_socket_sendmsg: it calls udp_sendmsg itself,
+ * which sends to the connected peer. Here the peer was the interface's own address
+ * (SO_BINDTODEVICE lo on an unbound socket, connect 0.0.0.0, decided as 127.0.0.1). Safe now:
+ * the connect goes to the address decided (written into it), so every route of the send
+ * delivers at 127.0.0.1, nothing at 10.77.0.1.
  */
 enum a10_send_method {
 	A10_SEND,
