@@ -1022,10 +1022,17 @@ static __always_inline int lg_unspecified_connect_note(const struct lg_policy_va
 {
 	struct lg_unspec_connect *note;
 
+	__u64 thread = bpf_get_current_pid_tgid(), held;
+
 	note = bpf_sk_storage_get(&lg_unspec_connect, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
 	if (!note)
 		return policy->mode == LG_MODE_AUDIT ? 0 : -ENOMEM;
-	note->thread = bpf_get_current_pid_tgid();
+	/* One connect to the unspecified address at a time on a socket: another thread's note
+	 * replaced before its connect read it would leave that connect unrewritten (the final
+	 * review: three threads, two connects and a bind) */
+	held = __sync_val_compare_and_swap(&note->thread, 0, thread);
+	if (held && held != thread)
+		return lg_inet_route_deny(policy, 0, LG_HOOK_SOCKET_CONNECT, false);
 	note->family = dest->family;
 	__builtin_memcpy(note->addr, dest->addr, 16);
 	return 0;
