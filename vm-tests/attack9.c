@@ -1189,7 +1189,10 @@ struct a9_race {
 	 * 0.0.0.0, then send() without an address; 4: the same, then sendfile() (udp_sendpage
 	 * calls udp_sendmsg itself: no socket_sendmsg); 5: UDP to 0.0.0.0 from a socket bound to
 	 * 127.0.0.1 port 0 and disconnected (unhashed, SOCK_BINDADDR_LOCK kept), raced by a
-	 * second bind to 127.0.0.2 (the last two found by the session's review) */
+	 * second bind to 127.0.0.2 (the last two found by the session's review); 6: UDP connect
+	 * to 0.0.0.0 from two threads at once, raced by the bind, then send() (the final
+	 * review: the second connect's note replaced the first's) */
+	volatile int done2;
 	int fd, variant;
 	uid_t uid;
 };
@@ -1215,6 +1218,22 @@ static void *a9_race_binder(void *p)
 	return NULL;
 }
 
+/* Variant 6's second thread: the same connect on the same socket, at each try. */
+static void *a9_race_connector(void *p)
+{
+	struct a9_race *r = p;
+	struct sockaddr_in dst = {.sin_family = AF_INET, .sin_port = htons(A9_RACE_PORT)};
+
+	for (int i = 1; i <= A9_RACE_TRIES; i++) {
+		while (r->go != i)
+			;
+		if (r->fd >= 0)
+			connect(r->fd, (struct sockaddr *)&dst, sizeof(dst));
+		r->done2 = i;
+	}
+	return NULL;
+}
+
 /* Datagrams sent or connections made (not refused), or 100000 + errno. */
 static int do_a9_race(const void *p)
 {
@@ -1225,7 +1244,7 @@ static int do_a9_race(const void *p)
 	struct sockaddr_in dst = {.sin_family = AF_INET, .sin_port = htons(A9_RACE_PORT)};
 	struct sockaddr_in6 dst6 = {.sin6_family = AF_INET6, .sin6_port = htons(A9_RACE_PORT)};
 	int tries = r.variant == 2 ? A9_RACE_TCP_TRIES : A9_RACE_TRIES;
-	pthread_t binder;
+	pthread_t binder, connector;
 	int sent = 0, ret;
 
 	inet_pton(AF_INET6, "::ffff:0.0.0.0", &dst6.sin6_addr);
@@ -1236,6 +1255,8 @@ static int do_a9_race(const void *p)
 			       write(payload, "a9-race", 7) != 7))
 		return 100000 + errno;
 	if (pthread_create(&binder, NULL, a9_race_binder, &r))
+		return 100000 + EAGAIN;
+	if (r.variant == 6 && pthread_create(&connector, NULL, a9_race_connector, &r))
 		return 100000 + EAGAIN;
 	for (int i = 1; i <= tries; i++) {
 		int fd = socket(r.variant == 1 ? AF_INET6 : AF_INET,
@@ -1259,13 +1280,13 @@ static int do_a9_race(const void *p)
 			;
 		if (r.variant == 2)
 			sent += connect(fd, (struct sockaddr *)&dst, sizeof(dst)) == 0;
-		else if (r.variant == 3 || r.variant == 4) {
+		else if (r.variant == 3 || r.variant == 4 || r.variant == 6) {
 			if (connect(fd, (struct sockaddr *)&dst, sizeof(dst)) == 0) {
 				off_t at = 0;
 
-				while (r.done != i)
+				while (r.done != i || (r.variant == 6 && r.done2 != i))
 					;
-				if (r.variant == 3)
+				if (r.variant != 4)
 					sent += send(fd, "a9-race", 7, MSG_DONTWAIT) == 7;
 				else
 					sent += sendfile(fd, payload, &at, 7) == 7;
@@ -1277,11 +1298,13 @@ static int do_a9_race(const void *p)
 		else
 			sent += sendto(fd, "a9-race", 7, MSG_DONTWAIT, (struct sockaddr *)&dst,
 				       sizeof(dst)) == 7;
-		while (r.done != i)
+		while (r.done != i || (r.variant == 6 && r.done2 != i))
 			;
 		close(fd);
 	}
 	pthread_join(binder, NULL);
+	if (r.variant == 6)
+		pthread_join(connector, NULL);
 	if (payload >= 0)
 		close(payload);
 	return sent;
@@ -1293,7 +1316,8 @@ VM_TEST(a9_unspecified_destination_raced_by_a_bind, 345)
 					   "TCP connect to 0.0.0.0",
 					   "UDP connect to 0.0.0.0, then send()",
 					   "UDP connect to 0.0.0.0, then sendfile()",
-					   "UDP to 0.0.0.0 from a disconnected port-0 bind"};
+					   "UDP to 0.0.0.0 from a disconnected port-0 bind",
+					   "UDP connect to 0.0.0.0 from two threads, then send()"};
 	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(A9_RACE_PORT)};
 	int rx = udp_receiver("127.0.0.2", A9_RACE_PORT);
 	int listener = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -1305,7 +1329,7 @@ VM_TEST(a9_unspecified_destination_raced_by_a_bind, 345)
 	setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &(int){1}, sizeof(int));
 	VM_CHECK(bind(listener, (struct sockaddr *)&sin, sizeof(sin)) == 0);
 	VM_CHECK(listen(listener, 4096) == 0);
-	for (int variant = 0; variant < 6; variant++) {
+	for (int variant = 0; variant < 7; variant++) {
 		for (uid_t uid = 0; uid <= USER; uid += USER) {
 			struct a9_race r = {.variant = variant, .uid = uid};
 			int got, at, free_, free_at;
@@ -1329,11 +1353,11 @@ VM_TEST(a9_unspecified_destination_raced_by_a_bind, 345)
 				VM_FAIL("the racing sender failed: %d", got);
 			/* a UDP connect goes to where it was decided, 127.0.0.1 (allowed): sent
 			 * there; a TCP one finds nobody there (ECONNREFUSED) */
-			if ((got && variant != 3 && variant != 4) || at)
+			if ((got && variant != 3 && variant != 4 && variant != 6) || at)
 				VM_FAIL("%s as uid %u, decided before a racing bind to 127.0.0.2: %d "
 					"made, %d arrived at the denied 127.0.0.2 (expected none)",
 					what[variant], (unsigned)uid, got, at);
-			else if (variant >= 2 && variant <= 4)
+			else if ((variant >= 2 && variant <= 4) || variant == 6)
 				/* the connects the bind won are decided at 127.0.0.2 */
 				EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"a9\"",
 						   "\"hook\":\"socket_connect\"",
