@@ -62,7 +62,7 @@
 #define SOL_SOCKET 1
 #define SO_SNDBUFFORCE 32
 #define SO_RCVBUFFORCE 33
-#define LG_USERNS_LEVELS 32 /* MAX_USER_NS_LEVEL */
+#define LG_USERNS_LEVELS 34 /* create_user_ns refuses a parent deeper than 32: levels 0 to 33 */
 
 char LICENSE[] SEC("license") = "GPL";
 

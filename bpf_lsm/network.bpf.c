@@ -990,21 +990,30 @@ static __always_inline bool lg_unspecified_dest(struct sock *sk, struct msghdr *
 
 /*
  * A connect to the unspecified address goes where socket_connect decided it: the decided
- * address is noted on the socket with the connecting thread, and the cgroup connect programs
- * (lg_subflow_connect4/6), which the kernel runs for that connect under the socket's lock before it
- * reads the source, write it into the connect in place of 0.0.0.0 or ::. The kernel then
- * connects to the address as written, whatever another thread bound meanwhile (attack run 9's
- * race, the connect form: a refusal would also refuse glibc's getaddrinfo, which connects a
- * UDP socket to 0.0.0.0 to sort addresses, and Go's net.Dial(":port")). Where the cgroup
- * programs are not loaded (a kernel without MPTCP's BTF: lg_connect_rewrites false) or the protocol
- * runs none (raw sockets: no pre_connect), the connect is refused as a send is, unless its
- * source is fixed. Noted when allowed (in audit mode too, so that the event names where it
- * went); the hook's answer: -ENOMEM when there is no memory for the note (audit mode: 0).
+ * address is noted on the socket with the connecting thread and the connect's port, and the
+ * cgroup connect programs (lg_subflow_connect4/6), which the kernel runs for that connect under
+ * the socket's lock before it reads the source, write it into the connect in place of 0.0.0.0
+ * or ::. The kernel then connects to the address as written, whatever another thread bound
+ * meanwhile (attack run 9's race, the connect form: a refusal would also refuse glibc's
+ * getaddrinfo, which connects a UDP socket to 0.0.0.0 to sort addresses, and Go's
+ * net.Dial(":port")). Where the cgroup programs are not loaded (a kernel without MPTCP's BTF:
+ * lg_connect_rewrites false) or the protocol runs none (raw sockets: no pre_connect), the
+ * connect is refused as a send is, unless its source is fixed.
+ *
+ * One note per socket, the last connect's: a note another thread's connect replaced is not
+ * found by the connect it was for, and the cgroup program refuses a confined task's connect to
+ * the unspecified address that finds no note of its own (fail closed: lg_connect_unspecified).
+ * A note left by a connect that failed before pre_connect (TCP's EISCONN, EALREADY) blocks
+ * nobody: the next connect replaces it, and it matches only its own thread and port. Noted when
+ * allowed (in audit mode too, so that the event names where it went); the hook's answer:
+ * -ENOMEM when there is no memory for the note (audit mode: 0).
  */
 struct lg_unspec_connect {
-	__u64 thread; /* bpf_get_current_pid_tgid() of the connect the note is for; 0: none */
+	struct bpf_spin_lock lock;
+	__u16 port;   /* the connect's, host order */
 	__u8 family;  /* 4 or 6 */
-	__u8 pad[7];
+	__u8 pad;
+	__u64 thread; /* bpf_get_current_pid_tgid() of the connect the note is for; 0: none */
 	__u8 addr[16];
 };
 
@@ -1021,20 +1030,17 @@ static __always_inline int lg_unspecified_connect_note(const struct lg_policy_va
 						       const struct lg_net_dest *dest)
 {
 	struct lg_unspec_connect *note;
-
-	__u64 thread = bpf_get_current_pid_tgid(), held;
+	__u64 thread = bpf_get_current_pid_tgid();
 
 	note = bpf_sk_storage_get(&lg_unspec_connect, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
 	if (!note)
 		return policy->mode == LG_MODE_AUDIT ? 0 : -ENOMEM;
-	/* One connect to the unspecified address at a time on a socket: another thread's note
-	 * replaced before its connect read it would leave that connect unrewritten (the final
-	 * review: three threads, two connects and a bind) */
-	held = __sync_val_compare_and_swap(&note->thread, 0, thread);
-	if (held && held != thread)
-		return lg_inet_route_deny(policy, 0, LG_HOOK_SOCKET_CONNECT, false);
+	bpf_spin_lock(&note->lock);
+	note->thread = thread;
+	note->port = dest->port;
 	note->family = dest->family;
 	__builtin_memcpy(note->addr, dest->addr, 16);
+	bpf_spin_unlock(&note->lock);
 	return 0;
 }
 
@@ -1447,35 +1453,52 @@ static __always_inline __u32 lg_subflow_source4(struct bpf_sock *sk)
 }
 
 /*
- * A user's connect to 0.0.0.0, :: or ::ffff:0.0.0.0 that socket_connect decided and noted
- * (lg_unspecified_connect_note, the same thread): the decided address written in, so that the
+ * A user's connect to 0.0.0.0, :: or ::ffff:0.0.0.0: the address socket_connect decided and
+ * noted for this thread and port (lg_unspecified_connect_note) is written in, so that the
  * kernel connects to it as written instead of reading the socket's source, which another
- * thread may have changed since the decision. The note is used once.
+ * thread may have changed since the decision. The note is used once. A confined task's connect
+ * there that finds no note of its own (another thread's connect replaced it, or socket_connect
+ * could not read the address) is refused under a policy that decides destinations: it would go
+ * wherever the source is now (fail closed). -1: not such a connect (an MPTCP subflow's are
+ * lg_subflow_check's), 1: go on, 0: refused.
  */
-static __always_inline bool lg_connect_rewrite(struct bpf_sock_addr *ctx, bool inet6)
+static __always_inline int lg_connect_unspecified(struct bpf_sock_addr *ctx, bool inet6)
 {
+	const struct lg_policy_value *policy;
 	struct lg_unspec_connect *note;
-	__u32 words[4], to;
+	__u16 port = bpf_ntohs((__u16)ctx->user_port);
+	__u32 words[4], to, policy_id;
+	__u8 family = 0, addr[16];
 
 	if (!inet6) {
 		if (ctx->user_ip4)
-			return false;
+			return -1;
 	} else {
 		words[0] = ctx->user_ip6[0];
 		words[1] = ctx->user_ip6[1];
 		words[2] = ctx->user_ip6[2];
 		words[3] = ctx->user_ip6[3];
 		if (words[0] | words[1] | words[3] || (words[2] && words[2] != bpf_htonl(0xffff)))
-			return false;
+			return -1;
 	}
-	if (!ctx->sk)
-		return false;
+	if (!ctx->sk || bpf_skc_to_mptcp_sock(ctx->sk))
+		return -1;
 	note = bpf_sk_storage_get(&lg_unspec_connect, ctx->sk, 0, 0);
-	if (!note || note->thread != bpf_get_current_pid_tgid())
-		return false;
-	note->thread = 0;
-	if (note->family == 4) {
-		__builtin_memcpy(&to, note->addr, 4);
+	if (note) {
+		__u64 thread = bpf_get_current_pid_tgid();
+
+		bpf_spin_lock(&note->lock);
+		if (note->thread == thread) {
+			if (note->port == port) {
+				family = note->family;
+				__builtin_memcpy(addr, note->addr, 16);
+			}
+			note->thread = 0; /* used, or left by a connect that never got here */
+		}
+		bpf_spin_unlock(&note->lock);
+	}
+	if (family == 4) {
+		__builtin_memcpy(&to, addr, 4);
 		if (!inet6) {
 			ctx->user_ip4 = to;
 		} else {
@@ -1484,14 +1507,29 @@ static __always_inline bool lg_connect_rewrite(struct bpf_sock_addr *ctx, bool i
 			ctx->user_ip6[2] = bpf_htonl(0xffff);
 			ctx->user_ip6[3] = to;
 		}
-	} else if (inet6) {
-		__builtin_memcpy(words, note->addr, 16);
+		return 1;
+	}
+	if (family == 6 && inet6) {
+		__builtin_memcpy(words, addr, 16);
 		ctx->user_ip6[0] = words[0];
 		ctx->user_ip6[1] = words[1];
 		ctx->user_ip6[2] = words[2];
 		ctx->user_ip6[3] = words[3];
+		return 1;
 	}
-	return true;
+	/* No note of this connect's (or an IPv6 one on an IPv4 connect: never written) */
+	policy_id = lg_deep_policy_id();
+	if (!policy_id)
+		return family ? 0 : -1; /* a task under no policy connects as the kernel does */
+	policy = bpf_map_lookup_elem(&lg_policies, &policy_id);
+	if (!policy || policy->id != policy_id)
+		return 0;
+	if (!family && !(policy->net_flags & LG_NET_POLICY_NO_SOURCE_ROUTES))
+		return 1;
+	return lg_inet_route_deny(policy, bpf_get_current_cgroup_id(), LG_HOOK_SOCKET_CONNECT,
+				  false)
+		       ? 0
+		       : 1;
 }
 
 static __always_inline int lg_subflow_check(struct bpf_sock_addr *ctx, bool inet6)
@@ -1569,15 +1607,15 @@ static __always_inline int lg_subflow_check(struct bpf_sock_addr *ctx, bool inet
 SEC("cgroup/connect4")
 int lg_subflow_connect4(struct bpf_sock_addr *ctx)
 {
-	if (lg_connect_rewrite(ctx, false))
-		return 1;
-	return lg_subflow_check(ctx, false);
+	int ret = lg_connect_unspecified(ctx, false);
+
+	return ret >= 0 ? ret : lg_subflow_check(ctx, false);
 }
 
 SEC("cgroup/connect6")
 int lg_subflow_connect6(struct bpf_sock_addr *ctx)
 {
-	if (lg_connect_rewrite(ctx, true))
-		return 1;
-	return lg_subflow_check(ctx, true);
+	int ret = lg_connect_unspecified(ctx, true);
+
+	return ret >= 0 ? ret : lg_subflow_check(ctx, true);
 }

@@ -25,6 +25,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -411,6 +412,65 @@ static int do_connect_bound(const void *unused)
 	return ret;
 }
 
+#ifndef IPPROTO_MPTCP
+#define IPPROTO_MPTCP 262
+#endif
+
+/* A TCP socket's connect to 0.0.0.0:7003 (from the thread it runs on): 0 or errno. */
+static void *stale_note_connect(void *p)
+{
+	struct sockaddr_in any = {.sin_family = AF_INET, .sin_port = htons(7003)};
+	int *fd = p;
+
+	fd[1] = connect(fd[0], (struct sockaddr *)&any, sizeof(any)) ? errno : 0;
+	return NULL;
+}
+
+/*
+ * The final review's stale note: a connect to 0.0.0.0 that fails before the kernel's
+ * pre_connect (EISCONN on a connected TCP socket) leaves its note; after a disconnect, a
+ * connect to 0.0.0.0 by another thread must not be refused because of it. 0: the three steps
+ * gave EISCONN, 0 (disconnect) and 0; else 1000 * step + errno.
+ */
+static int do_stale_note(const void *unused)
+{
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(7003)};
+	struct sockaddr unspec = {.sa_family = AF_UNSPEC};
+	int fd[2] = {socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), 0};
+	pthread_t thread;
+
+	(void)unused;
+	if (fd[0] < 0)
+		return 200 + errno;
+	inet_pton(AF_INET, "127.0.0.1", &sin.sin_addr);
+	if (connect(fd[0], (struct sockaddr *)&sin, sizeof(sin)))
+		return 1000 + errno;
+	if (pthread_create(&thread, NULL, stale_note_connect, fd) || pthread_join(thread, NULL))
+		return 2000 + EAGAIN;
+	if (fd[1] != EISCONN)
+		return 2000 + fd[1];
+	if (connect(fd[0], &unspec, sizeof(unspec)))
+		return 3000 + errno;
+	if (pthread_create(&thread, NULL, stale_note_connect, fd) || pthread_join(thread, NULL))
+		return 4000 + EAGAIN;
+	close(fd[0]);
+	return fd[1] ? 4000 + fd[1] : 0;
+}
+
+/* An MPTCP socket's connect to 0.0.0.0:7003: 0 or errno. */
+static int do_mptcp_unspecified(const void *unused)
+{
+	struct sockaddr_in any = {.sin_family = AF_INET, .sin_port = htons(7003)};
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_MPTCP), ret;
+
+	(void)unused;
+	if (fd < 0)
+		return 200 + errno;
+	ret = connect(fd, (struct sockaddr *)&any, sizeof(any)) ? errno : 0;
+	close(fd);
+	return ret;
+}
+
 /* connect() to 0.0.0.0 goes to the bound address or 127.0.0.1 too (ip_route_connect). */
 VM_TEST(destinations_unspecified_address_connect, 160)
 {
@@ -447,5 +507,19 @@ VM_TEST(destinations_unspecified_address_connect, 160)
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"dest\"",
 			   "\"hook\":\"socket_connect\"", "\"address\":\"127.0.0.1\"",
 			   "\"port\":7001", "\"protocol\":\"udp\"");
+	/* A note that outlived its connect (EISCONN) does not refuse another thread's connect
+	 * after a disconnect */
+	VM_CHECK(in_cgroup(NULL, do_stale_note, NULL) == 0);
+	VM_CHECK(in_cgroup(DEST, do_stale_note, NULL) == 0);
+	/* MPTCP has no pre_connect of its own on 6.1 (its first subflow's runs the cgroup
+	 * programs, not on the socket socket_connect decided): nothing can write the decided
+	 * address in, so an unbound MPTCP socket's connect to 0.0.0.0 is refused like a send */
+	mark = event_mark();
+	VM_CHECK(in_cgroup(NULL, do_mptcp_unspecified, NULL) == 0);
+	VM_CHECK(in_cgroup(DEST, do_mptcp_unspecified, NULL) == EPERM);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"dest\"",
+			   "\"hook\":\"socket_connect\"",
+			   "\"path\":\"the unspecified address from a socket whose source address "
+			   "bind() has not fixed\"");
 	close(listener);
 }
