@@ -9,6 +9,7 @@
  * Only the cgroup v2 hierarchy (hierarchy id 0) is considered.
  */
 #include "common.bpf.h"
+#include "cache.bpf.h"
 
 #define CLONE_INTO_CGROUP 0x200000000ULL
 
@@ -58,7 +59,7 @@ int BPF_PROG(lg_cgroup_mkdir, struct cgroup *cgrp, const char *path)
 	struct lg_cgroup_path_key key;
 	struct lg_config *config;
 	__u32 *policy;
-	__u64 h, id;
+	__u64 h, id, *bound;
 
 	if (BPF_CORE_READ(cgrp, root, hierarchy_id) != 0 || !scratch)
 		return 0;
@@ -81,6 +82,14 @@ int BPF_PROG(lg_cgroup_mkdir, struct cgroup *cgrp, const char *path)
 		return 0;
 	id = BPF_CORE_READ(cgrp, kn, id);
 	bpf_map_update_elem(&lg_cgroup_policy, &id, policy, BPF_ANY);
+	/* The daemon attaches the cgroup connect programs here (enforcer/connect_attach.c): a count
+	 * it compares, and a record too short to be an event to wake it now */
+	zero = LG_EPOCH_CGROUPS_BOUND;
+	bound = bpf_map_lookup_elem(&lg_epochs, &zero);
+	if (bound) {
+		__sync_fetch_and_add(bound, 1);
+		bpf_ringbuf_output(&lg_events, &id, sizeof(id), 0);
+	}
 	return 0;
 }
 

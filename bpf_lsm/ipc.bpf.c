@@ -228,22 +228,21 @@ static __always_inline long lg_keyctl_cmd(void)
  * no capability asked; the parent takes it at its next return to user space): a confined task
  * whose parent is outside its policy (an administrator's shell, a supervisor under none or
  * another policy) would then own the keyring every key the parent's later commands keep in
- * their session goes to (attack run 10). Refused unless the parent is under the same policy
- * (built-in others-objects, a protection; ipc-others = allow opens it).
+ * their session goes to (attack run 10). Refused for every confined task (built-in
+ * others-objects, a protection; ipc-others = allow opens it): the kernel reads the parent after
+ * this hook (under the tasklist lock), so a parent of the same policy that exits in between
+ * hands the keyring to whoever adopts the child (a subreaper of the same user, such as a user's
+ * service manager): a parent checked here would not be the parent that takes it (the final
+ * review of 2026-12-02).
  */
 static __always_inline int lg_session_to_parent(void)
 {
-	static const char what[] = "a session keyring given to a parent outside the policy";
-	struct task_struct *current = bpf_get_current_task_btf();
+	static const char what[] = "a session keyring given to the parent process";
 	const struct lg_policy_value *policy;
-	struct cgroup *parent_cgroup;
 	__u64 cgroup_id = 0;
 
 	policy = lg_current_policy(&cgroup_id);
 	if (!policy || (policy->flags & LG_POLICY_SYSTEM_IPC_OTHERS))
-		return 0;
-	parent_cgroup = current->real_parent->cgroups->dfl_cgrp;
-	if (parent_cgroup && lg_find_policy(parent_cgroup) == policy->id)
 		return 0;
 	return lg_builtin_deny(policy, cgroup_id, LG_HOOK_KEY_PERMISSION, LG_BUILTIN_OTHERS_OBJECTS,
 			       what, sizeof(what));

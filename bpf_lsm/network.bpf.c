@@ -272,6 +272,48 @@ static __always_inline int lg_unspecified_connect_note(const struct lg_policy_va
 static __always_inline int lg_inet_route_deny(const struct lg_policy_value *policy,
 					      __u64 cgroup_id, __u8 hook, bool batch);
 
+/*
+ * Whether lsmguard's cgroup connect program runs for a connect of a socket of cgrp (the cgroup
+ * a socket keeps from its creation): it is in the cgroup's effective array, which holds the
+ * programs attached at the cgroup and its ancestors. The daemon attaches the two programs at
+ * every cgroup bound to a policy (enforcer/connect_attach.c), not at the root, so that no
+ * socket under no policy pays for them; a cgroup the kernel bound at its creation has them
+ * once the daemon has seen it (within milliseconds; never while no daemon runs), so the
+ * callers fail closed without them. Read through probe reads: the array is RCU-protected
+ * kernel memory, and the search stops at LG_CONNECT_PROGRAMS_MAX programs.
+ */
+#define LG_CONNECT_PROGRAMS_MAX 8
+
+static __always_inline bool lg_connect_programs_run(struct cgroup *cgrp, bool inet6)
+{
+	__u32 index = LG_EPOCH_CONNECT_PROGRAMS, want;
+	struct bpf_prog_array *array = 0;
+	__u64 *ids = bpf_map_lookup_elem(&lg_epochs, &index);
+	unsigned long slot, item, first;
+
+	if (!ids || !cgrp)
+		return false;
+	want = inet6 ? (__u32)(*ids >> 32) : (__u32)*ids;
+	if (!want)
+		return false;
+	slot = (unsigned long)__builtin_preserve_access_index(&cgrp->bpf.effective[0]);
+	slot += 8 * (inet6 ? bpf_core_enum_value(enum cgroup_bpf_attach_type, CGROUP_INET6_CONNECT)
+			   : bpf_core_enum_value(enum cgroup_bpf_attach_type, CGROUP_INET4_CONNECT));
+	if (bpf_probe_read_kernel(&array, sizeof(array), (void *)slot) || !array)
+		return false;
+	item = bpf_core_type_size(struct bpf_prog_array_item);
+	first = (unsigned long)array + bpf_core_field_offset(struct bpf_prog_array, items);
+	for (int i = 0; i < LG_CONNECT_PROGRAMS_MAX; i++) {
+		struct bpf_prog *prog = 0;
+
+		if (bpf_probe_read_kernel(&prog, sizeof(prog), (void *)(first + i * item)) || !prog)
+			return false;
+		if (BPF_CORE_READ(prog, aux, id) == want)
+			return true;
+	}
+	return false;
+}
+
 /* 0.0.0.0 or :: (an IPv4-mapped one was read as IPv4): the kernel sends to the source. */
 static __always_inline bool lg_dest_unspecified(const struct lg_net_dest *dest)
 {
@@ -315,7 +357,9 @@ static __always_inline int lg_net_check(struct sock *sk, const struct sockaddr *
 		  (policy->net_flags & LG_NET_POLICY_NO_SOURCE_ROUTES);
 	/* A connect there goes where it is decided (lg_unspecified_connect_note) */
 	rewrite = connect && unspecified && lg_connect_rewrites &&
-		  BPF_CORE_READ(sk, __sk_common.skc_prot, pre_connect);
+		  BPF_CORE_READ(sk, __sk_common.skc_prot, pre_connect) &&
+		  lg_connect_programs_run(sk->sk_cgrp_data.cgroup,
+					  sk->__sk_common.skc_family == AF_INET6);
 	if (rewrite)
 		unfixed = false;
 	tag = unfixed || rewrite ? 0 : lg_cache_tag();
@@ -396,6 +440,37 @@ static __always_inline __u32 lg_socket_inet_kind(int family, int type, int proto
 	return LG_SOCKET_INET_OTHER;
 }
 
+/*
+ * An MPTCP socket's further subflows are decided by the cgroup connect programs (lg_subflow_check)
+ * of the cgroup it is made in, where the daemon attaches them once it has seen the cgroup
+ * (lg_connect_programs_run). Under a policy that decides destinations, an MPTCP socket is made
+ * only where they run: until then (a restarted service's first milliseconds, or no daemon
+ * running since the cgroup was made) it is refused, fail closed (EPERM, built-in source-route,
+ * following the mode); a plain TCP socket is not affected.
+ */
+static __always_inline int lg_mptcp_unchecked(const struct lg_policy_value *policy,
+					      __u64 cgroup_id)
+{
+	static const char what[] = "an MPTCP socket in a cgroup whose subflow checks lsmguard "
+				   "has not attached yet (is the daemon running?)";
+	struct cgroup *cgrp = bpf_get_current_task_btf()->cgroups->dfl_cgrp;
+	struct lg_event *ev;
+
+	if (lg_connect_programs_run(cgrp, false) && lg_connect_programs_run(cgrp, true)) {
+		lg_count_allowed(policy->id, LG_HOOK_SOCKET_CREATE);
+		return 0;
+	}
+	ev = lg_event_start(policy, cgroup_id, LG_HOOK_SOCKET_CREATE, LG_DECISION_NET, 0,
+			    LG_EVENT_BUILTIN, 0x6d707463ULL, LG_BUILTIN_SOURCE_ROUTE);
+	if (ev) {
+		lg_event_builtin(ev, LG_BUILTIN_SOURCE_ROUTE);
+		bpf_probe_read_kernel_str(ev->object.path, sizeof(what), what);
+		bpf_ringbuf_submit(ev, 0);
+	}
+	return lg_deny_verdict(policy, LG_HOOK_SOCKET_CREATE, LG_EVENT_BUILTIN,
+			       LG_BUILTIN_SOURCE_ROUTE);
+}
+
 SEC("lsm/socket_create")
 int BPF_PROG(lg_socket_create, int family, int type, int protocol, int kern, int ret)
 {
@@ -419,6 +494,9 @@ int BPF_PROG(lg_socket_create, int family, int type, int protocol, int kern, int
 	} else if (allowed && family == AF_NETLINK) {
 		allowed = protocol >= 0 && protocol < 32 && ((policy->socket_netlink >> protocol) & 1);
 	}
+	if (allowed && protocol == IPPROTO_MPTCP && (family == AF_INET || family == AF_INET6) &&
+	    lg_connect_rewrites && (policy->net_flags & LG_NET_POLICY_NO_SOURCE_ROUTES))
+		return lg_mptcp_unchecked(policy, cgroup_id);
 	if (allowed) {
 		lg_count_allowed(policy->id, LG_HOOK_SOCKET_CREATE);
 		return 0;

@@ -119,7 +119,7 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	X(lg_settime)                                                                             \
 	X(lg_capable_host)                                                                        \
 	X(lg_batch_net_raw) /* CAP_NET_RAW in a sendmmsg batch's later messages */                \
-	X(lg_subflow_connect4) /* MPTCP subflows: cgroup programs at the cgroup2 root */          \
+	X(lg_subflow_connect4) /* MPTCP subflows: cgroup programs at the policies' cgroups */     \
 	X(lg_subflow_connect6)                                                                    \
 	X(lg_capable_keep) /* [capabilities]: after the built-ins, which name what they refuse */ \
 	/* [capabilities]: the capability LSM's own checks (securebits: refused, then a backstop) */ \
@@ -221,6 +221,9 @@ static int make_dirs(const char *pin_dir)
 	snprintf(path, sizeof(path), "%s/links", pin_dir);
 	if (mkdir(path, 0700) && errno != EEXIST)
 		return -errno;
+	snprintf(path, sizeof(path), "%s/progs", pin_dir);
+	if (mkdir(path, 0700) && errno != EEXIST)
+		return -errno;
 	return 0;
 }
 
@@ -229,29 +232,49 @@ static struct bpf_map *skel_map(struct lsmguard_bpf *skel, enum lg_map_id id)
 	return bpf_object__find_map_by_name(skel->obj, lg_map_names[id]);
 }
 
-/* Attach prog (its link in *link, which the skeleton destroys) and pin the link as name. */
+/* Whether name is a cgroup connect program: pinned as a program, attached per cgroup. */
+static bool is_cgroup_program(const char *name)
+{
+	return strncmp(name, "lg_subflow_connect", 18) == 0;
+}
+
+/*
+ * Attach prog (its link in *link, which the skeleton destroys) and pin the link as name. A cgroup
+ * connect program is pinned as a program instead (progs/NAME), its id recorded for the kernel's
+ * check, and attached at the cgroups bound to a policy by the daemon (connect_attach.c).
+ */
 static int attach_and_pin(struct bpf_program *prog, struct bpf_link **link, const char *name,
-			  const char *pin_dir, char *err, size_t errsize)
+			  const char *pin_dir, int epochs_fd, char *err, size_t errsize)
 {
 	char path[512];
 	int ret;
 
 	if (bpf_program__type(prog) == BPF_PROG_TYPE_CGROUP_SOCK_ADDR) {
-		/* at the root of the cgroup2 hierarchy: every socket's connect passes it */
-		const char *root = lg_cgroup2_root();
-		int fd = root ? open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+		struct bpf_prog_info info = {0};
+		__u32 len = sizeof(info), index = LG_EPOCH_CONNECT_PROGRAMS;
+		__u64 ids = 0;
 
-		if (fd < 0) {
-			ret = root ? -errno : -ENOENT;
-			snprintf(err, errsize, "cannot attach %s: cannot open the cgroup2 root: %s",
-				 name, strerror(-ret));
+		pin_path(path, sizeof(path), pin_dir, "progs", name);
+		ret = bpf_program__pin(prog, path);
+		if (ret) {
+			snprintf(err, errsize, "cannot pin program %s: %s", path, strerror(-ret));
 			return ret;
 		}
-		*link = bpf_program__attach_cgroup(prog, fd);
-		close(fd);
-	} else {
-		*link = bpf_program__attach(prog);
+		if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len) ||
+		    bpf_map_lookup_elem(epochs_fd, &index, &ids)) {
+			ret = -errno;
+			snprintf(err, errsize, "cannot record the id of %s: %s", name, strerror(-ret));
+			return ret;
+		}
+		ids |= name[strlen(name) - 1] == '6' ? (__u64)info.id << 32 : info.id;
+		if (bpf_map_update_elem(epochs_fd, &index, &ids, BPF_ANY)) {
+			ret = -errno;
+			snprintf(err, errsize, "cannot record the id of %s: %s", name, strerror(-ret));
+			return ret;
+		}
+		return 0;
 	}
+	*link = bpf_program__attach(prog);
 	if (!*link) {
 		ret = -errno;
 		snprintf(err, errsize, "cannot attach %s: %s", name, strerror(-ret));
@@ -269,15 +292,15 @@ static int attach_and_pin(struct bpf_program *prog, struct bpf_link **link, cons
  * LG_PROGRAMS. Once its link is pinned, a program stays attached whatever happens to this
  * process.
  */
-static int attach_programs(struct lsmguard_bpf *skel, const char *pin_dir, char *err,
-			   size_t errsize)
+static int attach_programs(struct lsmguard_bpf *skel, const char *pin_dir, int epochs_fd,
+			   char *err, size_t errsize)
 {
 	int ret;
 
 #define PROGRAM_ATTACH(prog)                                                                      \
 	ret = bpf_program__autoload(skel->progs.prog)                                             \
-		      ? attach_and_pin(skel->progs.prog, &skel->links.prog, #prog, pin_dir, err,  \
-				       errsize)                                                   \
+		      ? attach_and_pin(skel->progs.prog, &skel->links.prog, #prog, pin_dir,       \
+				       epochs_fd, err, errsize)                                   \
 		      : 0;                                                                        \
 	if (ret)                                                                                  \
 		return ret;
@@ -405,7 +428,7 @@ int lg_bpf_load(struct lg_bpf *bpf, const char *pin_dir, char *err, size_t errsi
 			goto out_unpin;
 		}
 	}
-	ret = attach_programs(skel, pin_dir, err, errsize);
+	ret = attach_programs(skel, pin_dir, bpf->map_fd[LG_MAP_EPOCHS], err, errsize);
 	if (ret)
 		goto out_unpin;
 	err[0] = '\0';
@@ -511,7 +534,9 @@ bool lg_bpf_links_pinned(const char *pin_dir, int *count)
 	for (int i = 0; i < lg_program_count; i++) {
 		char path[512];
 
-		pin_path(path, sizeof(path), pin_dir, "links", lg_program_names[i]);
+		pin_path(path, sizeof(path), pin_dir,
+			 is_cgroup_program(lg_program_names[i]) ? "progs" : "links",
+			 lg_program_names[i]);
 		/* A program this kernel has no hook for counts as in place. */
 		if (access(path, F_OK) == 0 || !program_has_hook(lg_program_names[i]))
 			found++;
@@ -551,6 +576,10 @@ int lg_bpf_unpin(const char *pin_dir)
 
 	snprintf(path, sizeof(path), "%s/links", pin_dir);
 	ret = remove_pins_in(path);
+	snprintf(path, sizeof(path), "%s/progs", pin_dir);
+	ret2 = remove_pins_in(path);
+	if (!ret)
+		ret = ret2;
 	snprintf(path, sizeof(path), "%s/maps", pin_dir);
 	ret2 = remove_pins_in(path);
 	if (rmdir(pin_dir) && errno != ENOENT && !ret && !ret2)

@@ -23,7 +23,7 @@
 
 /*
  * Each program's size as the kernel runs it and the instructions its verifier processed, read
- * through the pinned links (for the performance work: the verifier's limit is 1M).
+ * through the pinned links or programs (for the performance work: the verifier's limit is 1M).
  */
 static void programs_json(struct json_writer *w)
 {
@@ -38,21 +38,26 @@ static void programs_json(struct json_writer *w)
 
 		snprintf(path, sizeof(path), "%s/links/%s", LG_PIN_DIR, lg_program_names[i]);
 		link_fd = bpf_obj_get(path);
-		if (link_fd < 0)
-			continue;
-		if (bpf_obj_get_info_by_fd(link_fd, &link, &link_len) == 0) {
-			prog_fd = bpf_prog_get_fd_by_id(link.prog_id);
-			if (prog_fd >= 0 && bpf_obj_get_info_by_fd(prog_fd, &prog, &prog_len) == 0) {
-				json_object_start(w);
-				json_string_field(w, "name", lg_program_names[i]);
-				json_uint_field(w, "insns", prog.xlated_prog_len / 8);
-				json_uint_field(w, "verified_insns", prog.verified_insns);
-				json_object_end(w);
-			}
-			if (prog_fd >= 0)
-				close(prog_fd);
+		if (link_fd >= 0) {
+			prog_fd = bpf_obj_get_info_by_fd(link_fd, &link, &link_len) == 0
+					  ? bpf_prog_get_fd_by_id(link.prog_id)
+					  : -1;
+			close(link_fd);
+		} else {
+			/* the cgroup connect programs: pinned as programs, linked per cgroup */
+			snprintf(path, sizeof(path), "%s/progs/%s", LG_PIN_DIR, lg_program_names[i]);
+			prog_fd = bpf_obj_get(path);
 		}
-		close(link_fd);
+		if (prog_fd < 0)
+			continue;
+		if (bpf_obj_get_info_by_fd(prog_fd, &prog, &prog_len) == 0) {
+			json_object_start(w);
+			json_string_field(w, "name", lg_program_names[i]);
+			json_uint_field(w, "insns", prog.xlated_prog_len / 8);
+			json_uint_field(w, "verified_insns", prog.verified_insns);
+			json_object_end(w);
+		}
+		close(prog_fd);
 	}
 	json_array_end(w);
 }

@@ -32,6 +32,7 @@
 #include "notify.h"
 #include "output.h"
 #include "ringbuf.h"
+#include "connect_attach.h"
 #include "selfprot.h"
 #include "skipped.h"
 #include "state.h"
@@ -71,6 +72,11 @@ struct daemon {
 	/* The tracing programs' skipped runs (skipped.h), looked at once a second. */
 	struct lg_skipped skipped;
 	double next_skip_check;
+	/* The cgroup connect programs' attachments (connect_attach.h): the kernel's count of
+	 * cgroups bound at their creation when last synced, and quick retries left while a bound
+	 * cgroup's directory has not appeared yet (0: none pending). */
+	unsigned long long bound_seen;
+	unsigned connect_retries;
 };
 
 /* The key under which an output counts lsmguard's own lines it did not take. */
@@ -451,6 +457,31 @@ static __u64 rule_files_unrecorded(const struct daemon *d)
 static void emit_link_records_full(struct daemon *d, const struct lg_config *config,
 				   __u64 files);
 
+/*
+ * Attach the cgroup connect programs at every bound cgroup that lacks them and, with unbound,
+ * detach them from cgroups no longer bound. A cgroup the kernel bound at its mkdir may not be
+ * visible yet: retried every 10 ms for a second, then at the loop's tick.
+ */
+static void sync_connect_programs(struct daemon *d, bool unbound)
+{
+	char err[512] = "";
+	int ret;
+
+	d->bound_seen = lg_connect_bound_count(&d->bpf);
+	ret = lg_connect_attach_sync(&d->bpf, unbound, err, sizeof(err));
+	if (ret == -EAGAIN) {
+		if (!d->connect_retries)
+			d->connect_retries = 100;
+		else if (d->connect_retries > 1)
+			d->connect_retries--; /* at 1: once a tick */
+		return;
+	}
+	d->connect_retries = 0;
+	if (ret)
+		log_warnx("%s: MPTCP sockets and connects to 0.0.0.0 of that cgroup's tasks are "
+			  "refused until the next try", err);
+}
+
 /* Compile into the inactive bank and put it in force. */
 static int load_policies(struct daemon *d, struct lg_config *config)
 {
@@ -475,6 +506,7 @@ static int load_policies(struct daemon *d, struct lg_config *config)
 	d->in_force_ms = monotonic_ms() - start;
 	/* The new set is enforced from here; the previous one goes once no program reads it. */
 	lg_apply_retire(&d->bpf, next.compiled);
+	sync_connect_programs(d, true);
 	if (lg_metrics_retire(&d->metrics, &d->bpf, &d->loaded.bank[!bank]))
 		log_warnx("cannot keep the counters of the previous set: out of memory");
 	lg_loaded_set_free(&d->loaded.bank[bank]);
@@ -777,7 +809,8 @@ static int event_loop(struct daemon *d)
 	double next_metrics = monotonic_ms() + d->metrics_interval * 1000.0;
 
 	for (;;) {
-		int timeout = 1000; /* lost events are looked for at least once a second */
+		/* lost events are looked for at least once a second; a pending attachment sooner */
+		int timeout = d->connect_retries > 1 ? 10 : 1000;
 
 		if (d->metrics_path) {
 			double left = next_metrics - monotonic_ms();
@@ -804,6 +837,8 @@ static int event_loop(struct daemon *d)
 		drain_outputs(d);
 		if (fds[1].revents)
 			consume_events(d);
+		if (d->connect_retries || lg_connect_bound_count(&d->bpf) != d->bound_seen)
+			sync_connect_programs(d, true);
 		report_lost(d, false);
 		check_skipped(d);
 		if (fds[2].revents & (POLLPRI | POLLERR)) {

@@ -235,7 +235,7 @@ void lg_event_print(FILE *out, const struct lg_event *ev, const struct lg_loaded
 		if (ev->object.capability.ns_level)
 			json_uint_field(&w, "user_namespace_level", ev->object.capability.ns_level);
 	/* A built-in's object on these hooks is a text (forged credentials), not an address. */
-	} else if (ev->hook == LG_HOOK_SOCKET_CREATE) {
+	} else if (ev->hook == LG_HOOK_SOCKET_CREATE && !(ev->flags & LG_EVENT_BUILTIN)) {
 		const char *family = lg_socket_family_name(ev->object.socket.family);
 
 		lg_socket_word(ev->object.socket.family, ev->object.socket.type,

@@ -477,7 +477,13 @@ enum lg_epoch_index {
 	LG_EPOCH_LINKS_MADE = 6,
 	LG_EPOCH_LINKS_CAPACITY = 7,
 	LG_EPOCH_LINKS_RULES_UNRECORDED = 8,
-	LG_EPOCH_COUNT = 9,
+	/* Not epochs: the cgroup connect programs' ids (connect4 in the low half, connect6 in the
+	 * high half; 0: not loaded), which the daemon attaches at every cgroup bound to a policy,
+	 * and the cgroups the kernel has bound at their creation (cgroup.bpf.c), whose growth tells
+	 * the daemon to attach them there too. */
+	LG_EPOCH_CONNECT_PROGRAMS = 9,
+	LG_EPOCH_CGROUPS_BOUND = 10,
+	LG_EPOCH_COUNT = 11,
 };
 
 /*

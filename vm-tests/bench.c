@@ -401,7 +401,7 @@ static int landlock_ruleset(int rules)
 /* The BPF-LSM, tracing and cgroup connect links attached in the whole system, by their
  * program's name. */
 struct lsm_links {
-	int floor, lsmguard, other;
+	int floor, lsmguard, connect, other;
 };
 
 /* lsmguard's programs: each one is attached, and pinned, as a link of its own. */
@@ -435,12 +435,15 @@ static int count_lsm_links(struct lsm_links *links)
 		close(prog_fd);
 		if (ret)
 			return ret;
-		/* lsmguard's cgroup connect programs (MPTCP subflows) are links at the cgroup2
-		 * root; no other cgroup program of that type runs in the bench's guest */
+		/* lsmguard's cgroup connect programs (MPTCP subflows, connects to 0.0.0.0) are
+		 * links at each cgroup bound to a policy, two each; no other cgroup program of
+		 * that type runs in the bench's guest */
 		if (prog.type != BPF_PROG_TYPE_LSM && prog.type != BPF_PROG_TYPE_TRACING &&
 		    prog.type != BPF_PROG_TYPE_CGROUP_SOCK_ADDR)
 			continue;
-		if (strncmp(prog.name, "floor_", 6) == 0)
+		if (prog.type == BPF_PROG_TYPE_CGROUP_SOCK_ADDR && strncmp(prog.name, "lg_", 3) == 0)
+			links->connect++;
+		else if (strncmp(prog.name, "floor_", 6) == 0)
 			links->floor++;
 		else if (strncmp(prog.name, "lg_", 3) == 0)
 			links->lsmguard++;
@@ -459,16 +462,20 @@ static bool links_are(enum config c, char *why)
 	struct lsm_links links;
 	int ret = count_lsm_links(&links);
 	int floor = c == C_FLOOR ? floor_programs : 0;
-	int lsmguard = config_is_lsmguard(c) ? LSMGUARD_PROGRAMS : 0;
+	/* the two cgroup connect programs are links per bound cgroup, not one each */
+	int lsmguard = config_is_lsmguard(c) ? LSMGUARD_PROGRAMS - 2 : 0;
 
 	if (ret) {
 		note(why, "cannot list the BPF links: %s", strerror(-ret));
 		return false;
 	}
-	if (links.floor == floor && links.lsmguard == lsmguard && !links.other)
+	if (links.floor == floor && links.lsmguard == lsmguard && !links.other &&
+	    links.connect % 2 == 0 && (links.connect > 0) == (lsmguard > 0))
 		return true;
-	note(why, "BPF-LSM and tracing links attached: %d of the floor, %d of lsmguard, %d others; "
-		  "expected %d, %d, 0", links.floor, links.lsmguard, links.other, floor, lsmguard);
+	note(why, "BPF-LSM and tracing links attached: %d of the floor, %d of lsmguard, %d cgroup "
+		  "connect links of lsmguard, %d others; expected %d, %d, an even number (none "
+		  "without lsmguard), 0", links.floor, links.lsmguard, links.connect, links.other,
+	     floor, lsmguard);
 	return false;
 }
 

@@ -23,12 +23,16 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/bpf.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "vmtest.h"
@@ -522,4 +526,142 @@ VM_TEST(destinations_unspecified_address_connect, 160)
 			   "\"path\":\"the unspecified address from a socket whose source address "
 			   "bind() has not fixed\"");
 	close(listener);
+}
+
+/*
+ * lsmguard's cgroup connect programs in force for the connects of sockets made in cgroup (the
+ * effective array: attached there or above): how many, or -errno.
+ */
+static int connect_programs(const char *cgroup)
+{
+	__u32 ids[16], found = 0;
+	union bpf_attr query = {0};
+	char path[512];
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/fs/cgroup%s", cgroup);
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	query.query.target_fd = fd;
+	query.query.attach_type = BPF_CGROUP_INET4_CONNECT;
+	query.query.query_flags = BPF_F_QUERY_EFFECTIVE;
+	query.query.prog_ids = (__u64)(unsigned long)ids;
+	query.query.prog_cnt = 16;
+	if (syscall(SYS_bpf, BPF_PROG_QUERY, &query, sizeof(query))) {
+		close(fd);
+		return -errno;
+	}
+	close(fd);
+	for (__u32 i = 0; i < query.query.prog_cnt && i < 16; i++) {
+		union bpf_attr get = {.prog_id = ids[i]}, info = {0};
+		struct bpf_prog_info prog = {0};
+		int prog_fd = syscall(SYS_bpf, BPF_PROG_GET_FD_BY_ID, &get, sizeof(get));
+
+		if (prog_fd < 0)
+			continue;
+		info.info.bpf_fd = prog_fd;
+		info.info.info_len = sizeof(prog);
+		info.info.info = (__u64)(unsigned long)&prog;
+		if (syscall(SYS_bpf, BPF_OBJ_GET_INFO_BY_FD, &info, sizeof(info)) == 0 &&
+		    strncmp(prog.name, "lg_subflow_conn", 15) == 0)
+			found++;
+		close(prog_fd);
+	}
+	return (int)found;
+}
+
+/* Wait up to 3 s until connect_programs(cgroup) is want; whether it came. */
+static bool connect_programs_become(const char *cgroup, int want)
+{
+	for (int i = 0; i < 300; i++) {
+		if (connect_programs(cgroup) == want)
+			return true;
+		usleep(10 * 1000);
+	}
+	return false;
+}
+
+/* rmdir and mkdir of cgroup: a restarted service's new cgroup at the same path. */
+static void remake_cgroup(const char *cgroup)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "/sys/fs/cgroup%s", cgroup);
+	VM_CHECK(rmdir(path) == 0);
+	VM_CHECK(mkdir(path, 0755) == 0);
+}
+
+/* socket(AF_INET, SOCK_STREAM, IPPROTO_MPTCP): 0 or errno. */
+static int do_mptcp_socket(const void *unused)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_MPTCP);
+
+	(void)unused;
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+#define DEST_TMP "/lgt/dest-tmp"
+
+/*
+ * The cgroup connect programs (MPTCP subflows, the decided address written into a connect to
+ * 0.0.0.0) run only for sockets of cgroups under a policy: the kernel takes the socket's lock
+ * around them on every connect, which tasks under no policy should not pay. They follow the
+ * bindings: a restarted service's new cgroup gets them within milliseconds of its mkdir, a
+ * cgroup whose policy goes loses them, and while they are missing (no daemon to attach them)
+ * MPTCP sockets and unfixed connects to 0.0.0.0 are refused there (fail closed).
+ */
+VM_TEST(destinations_connect_programs_only_where_policies_are, 160)
+{
+	static const char tmp_policy[] = "[policy]\nname = dest-tmp\ncgroup = " DEST_TMP
+					 "\nmode = enforce\n" DEST_RULES;
+	long mark;
+	pid_t daemon;
+
+	dest_setup();
+	make_cgroup("/lgt/free");
+	VM_CHECK(connect_programs("") == 0);
+	VM_CHECK(connect_programs("/lgt/free") == 0);
+	VM_CHECK(connect_programs_become(DEST, 1));
+	VM_CHECK(connect_programs(DEST_OPEN) == 1);
+	/* A restart: the kernel binds the new cgroup at its mkdir, the daemon attaches there */
+	remake_cgroup(DEST);
+	VM_CHECK(connect_programs_become(DEST, 1));
+	VM_CHECK(try_connect(DEST, AF_INET, "0.0.0.0", 7003, SOCK_DGRAM) == 0);
+	VM_CHECK(in_cgroup(DEST, do_mptcp_socket, NULL) == 0);
+	/* No daemon to attach them: refused where they would be needed, nothing else */
+	daemon = daemon_stop();
+	VM_CHECK(daemon > 0);
+	remake_cgroup(DEST);
+	usleep(200 * 1000);
+	VM_CHECK(connect_programs(DEST) == 0);
+	VM_CHECK(in_cgroup(NULL, do_mptcp_socket, NULL) == 0);
+	VM_CHECK(in_cgroup("/lgt/free", do_mptcp_socket, NULL) == 0);
+	VM_CHECK(in_cgroup(DEST, do_mptcp_socket, NULL) == EPERM);
+	VM_CHECK(try_connect(DEST, AF_INET, "0.0.0.0", 7003, SOCK_DGRAM) == EPERM);
+	VM_CHECK(try_connect(DEST, AF_INET, "127.0.0.1", 7003, SOCK_DGRAM) == 0);
+	VM_CHECK(try_connect(DEST, AF_INET, "127.0.0.2", 7003, SOCK_DGRAM) == EPERM);
+	mark = event_mark();
+	daemon_resume(daemon);
+	VM_CHECK(connect_programs_become(DEST, 1));
+	VM_CHECK(in_cgroup(DEST, do_mptcp_socket, NULL) == 0);
+	VM_CHECK(try_connect(DEST, AF_INET, "0.0.0.0", 7003, SOCK_DGRAM) == 0);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"dest\"",
+			   "\"hook\":\"socket_create\"",
+			   "\"path\":\"an MPTCP socket in a cgroup whose subflow checks lsmguard has "
+			   "not attached yet (is the daemon running?)\"");
+	/* A policy's cgroup gets them at the reload that binds it and loses them at the one
+	 * that unbinds it, pins and all */
+	make_cgroup(DEST_TMP);
+	VM_CHECK(connect_programs(DEST_TMP) == 0);
+	write_file(POLICY_DIR "/dest-tmp.ini", tmp_policy, 0644);
+	VM_CHECK(daemon_reload_wait());
+	VM_CHECK(connect_programs_become(DEST_TMP, 1));
+	VM_CHECK(unlink(POLICY_DIR "/dest-tmp.ini") == 0);
+	VM_CHECK(daemon_reload_wait());
+	VM_CHECK(connect_programs_become(DEST_TMP, 0));
+	VM_CHECK(connect_programs(DEST) == 1);
 }

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The cgroup connect programs (bpf_lsm/network.bpf.c: MPTCP subflows, and the decided address
+ * written into a connect to 0.0.0.0) are attached at the cgroups bound to a policy, not at the
+ * root: the kernel runs a cgroup's connect programs under the socket's lock for every connect,
+ * and a task under no policy should not pay for them. The programs are pinned as programs
+ * (PIN_DIR/progs/NAME); each attachment is a link pinned as PIN_DIR/links/NAME@CGROUP_ID, so
+ * that it outlives the daemon. The kernel fails closed where they do not run yet
+ * (lg_connect_programs_run).
+ */
+#ifndef LSMGUARD_CONNECT_ATTACH_H
+#define LSMGUARD_CONNECT_ATTACH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "bpf_state.h"
+
+/*
+ * Attach the programs at every cgroup the kernel has bound (the cgroup policy map) that does not
+ * have them, and, with unbound, remove the attachments of cgroups no longer bound. 0; -EAGAIN
+ * when a bound cgroup could not be opened yet (the kernel binds it before its directory
+ * appears: try again shortly); another negative errno with err set.
+ */
+int lg_connect_attach_sync(const struct lg_bpf *bpf, bool unbound, char *err, size_t errsize);
+/* The kernel's count of cgroups bound at their creation (a change: sync again). */
+unsigned long long lg_connect_bound_count(const struct lg_bpf *bpf);
+
+#endif
