@@ -52,6 +52,7 @@
  * name what they refuse; a capability kept here does not open what a built-in refuses.
  */
 #include "setup.bpf.h"
+#include "capability.bpf.h"
 
 #define CAP_OPT_NOAUDIT 0x2 /* include/linux/security.h */
 #define CAP_DAC_OVERRIDE 1
@@ -152,39 +153,6 @@ int BPF_PROG(lg_capable_keep, const struct cred *cred, struct user_namespace *ns
 #define CAP_SYS_RAWIO 17
 #define PR_SET_SECUREBITS 28
 #define SIGKILL 9
-
-/* backstop: the second look at a use whose first was skipped: nothing in audit mode (the first
- * look reported it, or the daemon's program_skipped counts the skip), nothing counted allowed;
- * any_ns: decided in a user namespace of the task's own too (the kernel's exemption holds
- * there as well) */
-static __always_inline int lg_cap_direct(int cap, __u8 hook, bool backstop, bool any_ns)
-{
-	struct task_struct *current = bpf_get_current_task_btf();
-	const struct lg_policy_value *policy;
-	struct lg_event *ev;
-	__u64 cgroup_id = 0;
-
-	if (!any_ns && BPF_CORE_READ(current, cred, user_ns, level) != 0)
-		return 0;
-	policy = lg_current_policy(&cgroup_id);
-	if (!policy || !policy->capabilities_rule)
-		return 0;
-	if ((policy->capabilities >> cap) & 1) {
-		if (!backstop)
-			lg_count_allowed(policy->id, hook);
-		return 0;
-	}
-	if (lg_in_setup_window() || (backstop && policy->mode == LG_MODE_AUDIT))
-		return 0;
-	ev = lg_event_start(policy, cgroup_id, hook, LG_DECISION_FILE_WRITE,
-			    policy->capabilities_rule, 0, lg_hash_mix(0x636170ULL, (__u64)cap), 0);
-	if (ev) {
-		ev->object.capability.number = (__u32)cap;
-		ev->object.capability.ns_level = 0;
-		bpf_ringbuf_submit(ev, 0);
-	}
-	return lg_deny(policy, hook);
-}
 
 /* An inheritable set past old's inheritable and permitted ones: granted by CAP_SETPCAP. Read as
  * 8 bytes: kernel_cap_t is two 32-bit words on 6.1, one 64-bit word from 6.3. */

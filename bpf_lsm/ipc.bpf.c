@@ -26,6 +26,7 @@
  * session, persistent), which the kernel makes for whoever of that user asks first: nobody's.
  */
 #include "common.bpf.h"
+#include "capability.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -199,6 +200,7 @@ int BPF_PROG(lg_key_gone, struct key *key)
 
 #define KEY_NEED_VIEW 1
 #define KEY_NEED_READ 2
+#define KEY_NEED_WRITE 3
 #define KEY_NEED_SEARCH 4
 #define KEY_NEED_LINK 5
 #define KEY_DEFER_PERM_CHECK 10
@@ -263,6 +265,90 @@ static __always_inline int lg_session_to_parent(void)
  * refused. A service keeps its keys in its own keyrings (systemd gives each service a session
  * keyring of its own, KeyringMode=private, made inside its cgroup).
  */
+/*
+ * The root user's key quota (attack run 10): the kernel charges each key to its owner's
+ * quota, kernel.keys.maxkeys and maxbytes (200 keys, 20,000 bytes), except for the root user,
+ * whose quota is kernel.keys.root_maxkeys and root_maxbytes (1,000,000 keys, 25,000,000 bytes)
+ * without any capability asked: a confined root that keeps no capability could fill the root
+ * user's whole quota, and every root process of the host (a login's session keyring, a root
+ * service's tokens) would then fail with EDQUOT. Under [capabilities] keeping no
+ * CAP_SYS_RESOURCE, a key charged to the root user past the ordinary quota fails with EDQUOT
+ * (the event names CAP_SYS_RESOURCE), and so does a key's update (add_key on an existing key,
+ * KEYCTL_UPDATE) whose new payload, its length read from the system call's arguments, would
+ * take the root user's bytes past it (key_payload_reserve charges the difference). The count is the root user's, host-wide, as it is every
+ * user's for anyone else. The quota's values are read where the kernel keeps them (their
+ * addresses from kallsyms; where it does not show them, the values at load).
+ */
+#define LG_KEY_ALLOC_NOT_IN_QUOTA 0x0002
+#define CAP_SYS_RESOURCE 24
+#define EDQUOT 122
+const volatile __u64 lg_key_maxkeys_at = 0;
+const volatile __u64 lg_key_maxbytes_at = 0;
+const volatile __u32 lg_key_maxkeys_loaded = 200;
+const volatile __u32 lg_key_maxbytes_loaded = 20000;
+
+#define NR_ADD_KEY 248	    /* x86-64 and x32 */
+#define NR_IA32_ADD_KEY 286
+#define KEYCTL_UPDATE 2
+
+/* The ordinary quota's bytes (kernel.keys.maxbytes) and keys (maxkeys). */
+static __always_inline void lg_key_quota(__u32 *maxkeys, __u32 *maxbytes)
+{
+	*maxkeys = lg_key_maxkeys_loaded;
+	*maxbytes = lg_key_maxbytes_loaded;
+	if (lg_key_maxkeys_at)
+		bpf_probe_read_kernel(maxkeys, sizeof(*maxkeys), (const void *)lg_key_maxkeys_at);
+	if (lg_key_maxbytes_at)
+		bpf_probe_read_kernel(maxbytes, sizeof(*maxbytes), (const void *)lg_key_maxbytes_at);
+}
+
+/* A key charged to the root user (not KEY_ALLOC_NOT_IN_QUOTA), charged already: past the
+ * ordinary quota, decided as CAP_SYS_RESOURCE. */
+static __always_inline int lg_root_key_quota(struct key *key, unsigned long flags)
+{
+	struct key_user *user = BPF_CORE_READ(key, user);
+	__u32 maxkeys, maxbytes;
+	int keys, bytes;
+
+	if ((flags & LG_KEY_ALLOC_NOT_IN_QUOTA) || !user || BPF_CORE_READ(user, uid.val) != 0)
+		return 0;
+	lg_key_quota(&maxkeys, &maxbytes);
+	keys = BPF_CORE_READ(user, qnkeys);
+	bytes = BPF_CORE_READ(user, qnbytes);
+	if ((__s64)keys <= (__s64)maxkeys && (__s64)bytes <= (__s64)maxbytes && bytes >= 0)
+		return 0;
+	return lg_cap_direct(CAP_SYS_RESOURCE, LG_HOOK_CAPABLE, false, false) ? -EDQUOT : 0;
+}
+
+/* The payload length of an update of key in the current system call (add_key of an existing
+ * key, KEYCTL_UPDATE: the fourth argument), past the root user's ordinary quota: decided as
+ * CAP_SYS_RESOURCE. Other calls, other users: 0. */
+static __always_inline int lg_root_key_grow(struct key *key)
+{
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	struct key_user *user = BPF_CORE_READ(key, user);
+	__u32 maxkeys, maxbytes;
+	unsigned long nr, len;
+	__s64 bytes;
+
+	if (!regs || !user || BPF_CORE_READ(user, uid.val) != 0)
+		return 0;
+	nr = BPF_CORE_READ(regs, orig_ax) & ~X32_SYSCALL_BIT;
+	if (nr == NR_ADD_KEY || (nr == NR_KEYCTL && (__u32)BPF_CORE_READ(regs, di) == KEYCTL_UPDATE))
+		len = BPF_CORE_READ(regs, r10);
+	else if (nr == NR_IA32_ADD_KEY ||
+		 (nr == NR_IA32_KEYCTL && (__u32)BPF_CORE_READ(regs, bx) == KEYCTL_UPDATE))
+		len = (__u32)BPF_CORE_READ(regs, si);
+	else
+		return 0;
+	lg_key_quota(&maxkeys, &maxbytes);
+	bytes = (__s64)BPF_CORE_READ(user, qnbytes) - BPF_CORE_READ(key, quotalen) +
+		(__s64)(len > (1UL << 30) ? (1UL << 30) : len);
+	if (bytes <= (__s64)maxbytes)
+		return 0;
+	return lg_cap_direct(CAP_SYS_RESOURCE, LG_HOOK_CAPABLE, false, false) ? -EDQUOT : 0;
+}
+
 SEC("lsm/key_permission")
 int lg_key_permission(unsigned long long *ctx)
 {
@@ -281,8 +367,11 @@ int lg_key_permission(unsigned long long *ctx)
 	key = (struct key *)(key_ref & ~LG_KEY_REF_POSSESSED);
 	if (!key)
 		return 0;
-	if (!&key_type_keyring || (const void *)BPF_CORE_READ(key, type) != &key_type_keyring)
+	if (!&key_type_keyring || (const void *)BPF_CORE_READ(key, type) != &key_type_keyring) {
+		if (need == KEY_NEED_WRITE && (ret = lg_root_key_grow(key)))
+			return ret;
 		return lg_owner_decide((__u64)key, LG_HOOK_KEY_PERMISSION, what, sizeof(what));
+	}
 	if (need == KEY_NEED_LINK && lg_keyctl_cmd() == KEYCTL_SESSION_TO_PARENT)
 		return lg_session_to_parent();
 	if (need == KEY_NEED_VIEW || need == KEY_NEED_READ || need == KEY_NEED_LINK ||
@@ -305,10 +394,13 @@ static __always_inline bool lg_users_keyring(struct key *key)
 }
 
 /* Every key and keyring made, by whom (a second program on key_alloc, after protect.bpf.c's
- * refusal of key upcalls); a user's own keyrings are nobody's. */
+ * refusal of key upcalls); a user's own keyrings are nobody's. First the root user's quota. */
 SEC("lsm/key_alloc")
 int BPF_PROG(lg_key_made, struct key *key, const struct cred *cred, unsigned long flags, int ret)
 {
+	if (ret)
+		return ret;
+	ret = lg_root_key_quota(key, flags);
 	if (ret)
 		return ret;
 	if (&key_type_keyring && (const void *)BPF_CORE_READ(key, type) == &key_type_keyring &&

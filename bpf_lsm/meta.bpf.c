@@ -40,6 +40,7 @@
  */
 #include "path.bpf.h"
 #include "setup.bpf.h"
+#include "capability.bpf.h"
 
 /* ioctl commands that change an inode's flags (include/uapi/linux/fs.h, fsverity.h): the same
  * numbers through ioctl and compat_ioctl, apart from SETFLAGS's 32-bit one. */
@@ -390,10 +391,45 @@ static __always_inline int lg_owner_number(__u8 hook, __s32 who)
 	return who < 0 ? lg_owner_check(hook, true, -who) : lg_owner_check(hook, false, who);
 }
 
+/*
+ * /dev/userfaultfd (6.1, a misc device, mode 0600 root): its USERFAULTFD_IOC_NEW hands out a
+ * userfaultfd that catches the kernel's own faults on the task's pages (a way to stall the
+ * kernel at a chosen point and win its races), which the userfaultfd() system call gives only
+ * with CAP_SYS_PTRACE (unless vm.unprivileged_userfaultfd says otherwise), and asks nothing:
+ * the device's owner, root, has it (attack run 10). Decided as CAP_SYS_PTRACE under
+ * [capabilities]; a user-mode-only one (UFFD_USER_MODE_ONLY), which anyone may have, is not.
+ * Other drivers do not use the command's type (0xAA), and only a misc device is looked at.
+ * Reported as hook capable (CAP_SYS_PTRACE), as the system call's check would be.
+ */
+#define LG_USERFAULTFD_IOC_NEW 0xaa00 /* _IO(0xAA, 0x00) */
+#define LG_UFFD_USER_MODE_ONLY 1
+#ifndef LG_S_IFCHR
+#define LG_S_IFCHR 0020000
+#endif
+#ifndef LG_S_IFMT
+#define LG_S_IFMT 00170000
+#endif
+#define CAP_SYS_PTRACE 19
+
+static __always_inline bool lg_uffd_kernel_faults(struct file *file, unsigned int cmd,
+						  unsigned long arg)
+{
+	struct inode *inode;
+
+	if (cmd != LG_USERFAULTFD_IOC_NEW || (arg & LG_UFFD_USER_MODE_ONLY))
+		return false;
+	inode = file->f_inode;
+	return inode && (inode->i_mode & LG_S_IFMT) == LG_S_IFCHR &&
+	       (inode->i_rdev >> 20) == LG_MISC_MAJOR;
+}
+
 static __always_inline int lg_ioctl_check(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	bool efivar;
 	__s32 who;
+
+	if (lg_uffd_kernel_faults(file, cmd, arg))
+		return lg_cap_direct(CAP_SYS_PTRACE, LG_HOOK_CAPABLE, false, false);
 
 	if (cmd == LG_FIOSETOWN || cmd == LG_SIOCSPGRP) {
 		/* Unreadable here (a page not faulted in: this read does not fault, the kernel's

@@ -385,6 +385,16 @@ int lg_bpf_load(struct lg_bpf *bpf, const char *pin_dir, char *err, size_t errsi
 				&skel->rodata->lg_mmap_min_addr_at))
 		skel->rodata->lg_mmap_min_addr_at = 0;
 	skel->rodata->lg_mmap_min_addr_loaded = lg_sysctl_number("/proc/sys/vm/mmap_min_addr", 65536);
+	/* ipc.bpf.c reads the ordinary key quota the same way (kernel.keys.maxkeys, maxbytes) */
+	if (lg_kallsyms_address("/proc/kallsyms", "key_quota_maxkeys",
+				&skel->rodata->lg_key_maxkeys_at))
+		skel->rodata->lg_key_maxkeys_at = 0;
+	if (lg_kallsyms_address("/proc/kallsyms", "key_quota_maxbytes",
+				&skel->rodata->lg_key_maxbytes_at))
+		skel->rodata->lg_key_maxbytes_at = 0;
+	skel->rodata->lg_key_maxkeys_loaded = lg_sysctl_number("/proc/sys/kernel/keys/maxkeys", 200);
+	skel->rodata->lg_key_maxbytes_loaded =
+	    lg_sysctl_number("/proc/sys/kernel/keys/maxbytes", 20000);
 	ret = bpf_map__set_max_entries(skel->maps.lg_links, link_records + LG_LINK_RESERVE);
 	if (ret) {
 		snprintf(err, errsize, "cannot size the link records: %s", strerror(-ret));

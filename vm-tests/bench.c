@@ -470,11 +470,11 @@ static bool links_are(enum config c, char *why)
 		return false;
 	}
 	if (links.floor == floor && links.lsmguard == lsmguard && !links.other &&
-	    links.connect % 2 == 0 && (links.connect > 0) == (lsmguard > 0))
+	    links.connect % 2 == 0 && (lsmguard > 0 || !links.connect))
 		return true;
 	note(why, "BPF-LSM and tracing links attached: %d of the floor, %d of lsmguard, %d cgroup "
-		  "connect links of lsmguard, %d others; expected %d, %d, an even number (none "
-		  "without lsmguard), 0", links.floor, links.lsmguard, links.connect, links.other,
+		  "connect links of lsmguard, %d others; expected %d, %d, an even number (one pair "
+		  "per cgroup bound to a policy; none without lsmguard), 0", links.floor, links.lsmguard, links.connect, links.other,
 	     floor, lsmguard);
 	return false;
 }
