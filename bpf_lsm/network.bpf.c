@@ -1650,14 +1650,16 @@ static __always_inline int lg_subflow_check(struct bpf_sock_addr *ctx, bool inet
 		__u32 words[4] = {ctx->user_ip6[0], ctx->user_ip6[1], ctx->user_ip6[2],
 				  ctx->user_ip6[3]};
 
-		/* :: likewise (tcp_v6_connect: the bound source, ::1 when unbound) */
+		/* :: is loopback, not the bound source (tcp_v6_connect: ::ffff:127.0.0.1 when the
+		 * bound address is v4-mapped, ::1 otherwise): a subflow bound at an allowed address
+		 * to [::] reaches ::1 */
 		if (!(words[0] | words[1] | words[2] | words[3])) {
-			words[0] = sk->src_ip6[0];
-			words[1] = sk->src_ip6[1];
-			words[2] = sk->src_ip6[2];
-			words[3] = sk->src_ip6[3];
-			if (!(words[0] | words[1] | words[2] | words[3]))
+			if (!sk->src_ip6[0] && !sk->src_ip6[1] && sk->src_ip6[2] == bpf_htonl(0xffff)) {
+				words[2] = bpf_htonl(0xffff);
+				words[3] = bpf_htonl(0x7f000001);
+			} else {
 				words[3] = bpf_htonl(1);
+			}
 		}
 		dest.family = 6;
 		__builtin_memcpy(dest.addr, words, 16);
