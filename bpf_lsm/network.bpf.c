@@ -1466,14 +1466,16 @@ int BPF_PROG(lg_sctp_bind_connect, struct sock *sk, int optname, struct sockaddr
  * policy (attack run 8: a subflow to a denied address, both ends established). 6.1 has no LSM
  * hook there (security_mptcp_add_subflow came with 6.3), but the protocol's pre_connect runs
  * the cgroup connect programs for kernel sockets too, and a subflow carries its MPTCP socket's
- * cgroup (mptcp_attach_cgroup). So these two programs, attached at the root of the cgroup2
- * hierarchy (every socket's connect passes them), decide a subflow's destination by the
+ * cgroup (mptcp_attach_cgroup). So these two programs, attached at every cgroup bound to a
+ * policy (enforcer/connect_attach.c: the MPTCP socket's cgroup is one of them or below one,
+ * lg_mptcp_unchecked), decide a subflow's destination by the
  * [network] rules of its MPTCP socket's policy, as a TCP connect to it. The first subflow
  * carries the application's own connect(), decided at socket_connect: not again. A plain TCP
  * or UDP socket leaves at the first test. Refused: the subflow is not made (the connection
  * goes on over the ones it has); the event's task is the kernel worker. Needs MPTCP in the
- * kernel (left out otherwise: enforcer/bpf_state.c), and the cgroup2 root to take a further
- * connect program (a non-multi one another agent attached there first makes the load fail).
+ * kernel (left out otherwise: enforcer/bpf_state.c), and each bound cgroup to take a further
+ * connect program (a non-multi one another agent attached there or above makes the daemon's
+ * attachment fail: that cgroup then fails closed, lg_connect_programs_run).
  */
 #define LG_CGROUP_WALK_MAX 64
 
@@ -1648,14 +1650,16 @@ static __always_inline int lg_subflow_check(struct bpf_sock_addr *ctx, bool inet
 		__u32 words[4] = {ctx->user_ip6[0], ctx->user_ip6[1], ctx->user_ip6[2],
 				  ctx->user_ip6[3]};
 
-		/* :: likewise (tcp_v6_connect: the bound source, ::1 when unbound) */
+		/* :: is loopback, not the bound source (tcp_v6_connect: ::ffff:127.0.0.1 when the
+		 * bound address is v4-mapped, ::1 otherwise): a subflow bound at an allowed address
+		 * to [::] reaches ::1 */
 		if (!(words[0] | words[1] | words[2] | words[3])) {
-			words[0] = sk->src_ip6[0];
-			words[1] = sk->src_ip6[1];
-			words[2] = sk->src_ip6[2];
-			words[3] = sk->src_ip6[3];
-			if (!(words[0] | words[1] | words[2] | words[3]))
+			if (!sk->src_ip6[0] && !sk->src_ip6[1] && sk->src_ip6[2] == bpf_htonl(0xffff)) {
+				words[2] = bpf_htonl(0xffff);
+				words[3] = bpf_htonl(0x7f000001);
+			} else {
 				words[3] = bpf_htonl(1);
+			}
 		}
 		dest.family = 6;
 		__builtin_memcpy(dest.addr, words, 16);
@@ -1681,7 +1685,8 @@ static __always_inline int lg_subflow_check(struct bpf_sock_addr *ctx, bool inet
 		       : 1;
 }
 
-/* The cgroup connect programs, at the cgroup2 root: every connect of the host passes them. */
+/* The cgroup connect programs, at every cgroup bound to a policy: every connect of a socket
+ * made there or below passes them. */
 SEC("cgroup/connect4")
 int lg_subflow_connect4(struct bpf_sock_addr *ctx)
 {

@@ -74,9 +74,12 @@ struct daemon {
 	double next_skip_check;
 	/* The cgroup connect programs' attachments (connect_attach.h): the kernel's count of
 	 * cgroups bound at their creation when last synced, and quick retries left while a bound
-	 * cgroup's directory has not appeared yet (0: none pending). */
+	 * cgroup's directory has not appeared yet or an attachment failed (0: none pending; 1:
+	 * once a second), when the next one is due, and the last failure said. */
 	unsigned long long bound_seen;
 	unsigned connect_retries;
+	double next_connect_sync;
+	char connect_error[512];
 };
 
 /* The key under which an output counts lsmguard's own lines it did not take. */
@@ -460,7 +463,8 @@ static void emit_link_records_full(struct daemon *d, const struct lg_config *con
 /*
  * Attach the cgroup connect programs at every bound cgroup that lacks them and, with unbound,
  * detach them from cgroups no longer bound. A cgroup the kernel bound at its mkdir may not be
- * visible yet: retried every 10 ms for a second, then at the loop's tick.
+ * visible yet: retried every 10 ms for a second, then once a second, as a failed attachment
+ * is (said once until it changes).
  */
 static void sync_connect_programs(struct daemon *d, bool unbound)
 {
@@ -469,17 +473,19 @@ static void sync_connect_programs(struct daemon *d, bool unbound)
 
 	d->bound_seen = lg_connect_bound_count(&d->bpf);
 	ret = lg_connect_attach_sync(&d->bpf, unbound, err, sizeof(err));
+	if (err[0] && strcmp(err, d->connect_error) != 0)
+		log_warnx("%s: MPTCP sockets and connects to 0.0.0.0 of that cgroup's tasks are "
+			  "refused until it is attached (tried again every second)", err);
+	snprintf(d->connect_error, sizeof(d->connect_error), "%s", err);
 	if (ret == -EAGAIN) {
 		if (!d->connect_retries)
 			d->connect_retries = 100;
 		else if (d->connect_retries > 1)
-			d->connect_retries--; /* at 1: once a tick */
-		return;
+			d->connect_retries--;
+	} else {
+		d->connect_retries = ret ? 1 : 0;
 	}
-	d->connect_retries = 0;
-	if (ret)
-		log_warnx("%s: MPTCP sockets and connects to 0.0.0.0 of that cgroup's tasks are "
-			  "refused until the next try", err);
+	d->next_connect_sync = monotonic_ms() + (d->connect_retries > 1 ? 10 : 1000);
 }
 
 /* Compile into the inactive bank and put it in force. */
@@ -837,7 +843,8 @@ static int event_loop(struct daemon *d)
 		drain_outputs(d);
 		if (fds[1].revents)
 			consume_events(d);
-		if (d->connect_retries || lg_connect_bound_count(&d->bpf) != d->bound_seen)
+		if ((d->connect_retries && monotonic_ms() >= d->next_connect_sync) ||
+		    lg_connect_bound_count(&d->bpf) != d->bound_seen)
 			sync_connect_programs(d, true);
 		report_lost(d, false);
 		check_skipped(d);

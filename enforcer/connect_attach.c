@@ -130,11 +130,11 @@ static int detach_unbound(const struct lg_bpf *bpf, char *err, size_t errsize)
 
 int lg_connect_attach_sync(const struct lg_bpf *bpf, bool unbound, char *err, size_t errsize)
 {
-	int prog_fd[PROGRAM_COUNT], mount_fd = -1, ret = 0, pending = 0;
+	int prog_fd[PROGRAM_COUNT], mount_fd = -1, ret = 0, pending = 0, one;
 	const char *root = lg_cgroup2_root();
+	char path[512], one_err[1024];
 	__u64 key, next;
 	bool first = true;
-	char path[512];
 
 	for (size_t i = 0; i < PROGRAM_COUNT; i++)
 		prog_fd[i] = -1;
@@ -155,21 +155,34 @@ int lg_connect_attach_sync(const struct lg_bpf *bpf, bool unbound, char *err, si
 		snprintf(err, errsize, "cannot open the cgroup2 root: %s", strerror(-ret));
 		goto out;
 	}
+	/* Every cgroup is tried whatever another's failure: the first hard error is said, and a
+	 * cgroup not visible yet is still retried (-EAGAIN) */
 	while (bpf_map_get_next_key(bpf->map_fd[LG_MAP_CGROUP_POLICY], first ? NULL : &key,
 				    &next) == 0) {
-		int one;
-
 		first = false;
 		key = next;
-		one = attach_at(bpf, prog_fd, mount_fd, key, err, errsize);
-		if (one == -EAGAIN)
+		one_err[0] = '\0';
+		one = attach_at(bpf, prog_fd, mount_fd, key, one_err, sizeof(one_err));
+		if (one == -EAGAIN) {
 			pending++;
-		else if (one && !ret)
+		} else if (one && !ret) {
 			ret = one;
+			snprintf(err, errsize, "%s", one_err);
+		}
 	}
-	if (unbound && !ret)
-		ret = detach_unbound(bpf, err, errsize);
-	if (!ret && pending)
+	if (unbound) {
+		one_err[0] = '\0';
+		one = detach_unbound(bpf, one_err, sizeof(one_err));
+		if (one && !ret) {
+			ret = one;
+			if (one_err[0])
+				snprintf(err, errsize, "%s", one_err);
+			else
+				snprintf(err, errsize, "cannot read %s/links: %s", bpf->pin_dir,
+					 strerror(-one));
+		}
+	}
+	if (pending)
 		ret = -EAGAIN;
 out:
 	for (size_t i = 0; i < PROGRAM_COUNT; i++)

@@ -1091,8 +1091,9 @@ static bool a10_session_push(uid_t uid, const char *cgroup, int r[3])
 	return ok;
 }
 
-/* Found open by attack run 10 (another process's keyring replaced): closed, refused unless
- * the parent is under the same policy. */
+/* Found open by attack run 10 (another process's keyring replaced): closed, refused for every
+ * confined task whoever the parent is (the parent the hook could check is not the one the
+ * kernel gives the keyring to once the first one exits). */
 VM_TEST(a10_session_keyring_pushed_to_an_unconfined_parent, 357)
 {
 	a10_setup();
