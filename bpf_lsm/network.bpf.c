@@ -272,6 +272,52 @@ static __always_inline int lg_unspecified_connect_note(const struct lg_policy_va
 static __always_inline int lg_inet_route_deny(const struct lg_policy_value *policy,
 					      __u64 cgroup_id, __u8 hook, bool batch);
 
+#define LG_CGROUP_WALK_MAX 64
+
+/* The policy of a cgroup (not the current task's): its nearest bound ancestor's. A cgroup more
+ * than LG_CGROUP_WALK_MAX levels below its nearest bound ancestor (or the root) cannot be
+ * placed: too_deep, refused by the caller (fail closed, no policy to report it under). Not
+ * lg_find_policy: that one reaches a task deeper than LG_CGROUP_DEPTH_MAX through
+ * bpf_get_current_ancestor_cgroup_id, which knows the current task's cgroup only, and a
+ * subflow's connect runs in a kernel worker. */
+static __always_inline const struct lg_policy_value *lg_cgroup_policy_of(struct cgroup *cgrp,
+									  __u64 *cgroup_id,
+									  bool *too_deep)
+{
+	const struct lg_policy_value *policy;
+	__u32 policy_id = 0;
+
+	*too_deep = false;
+	if (!cgrp)
+		return 0;
+	*cgroup_id = cgrp->kn->id;
+	for (int i = 0; i < LG_CGROUP_WALK_MAX; i++) {
+		struct cgroup_subsys_state *parent;
+		__u32 *bound;
+		__u64 id;
+
+		if (cgrp->level < 1)
+			break; /* the root: under no policy */
+		id = cgrp->kn->id;
+		bound = bpf_map_lookup_elem(&lg_cgroup_policy, &id);
+		if (bound) {
+			policy_id = lg_binding_read(id, bound);
+			break;
+		}
+		parent = cgrp->self.parent;
+		if (!parent)
+			break;
+		cgrp = parent->cgroup;
+		/* the last round climbed to a cgroup that is not the root: not looked at */
+		if (i == LG_CGROUP_WALK_MAX - 1 && cgrp && cgrp->level >= 1)
+			*too_deep = true;
+	}
+	if (!policy_id)
+		return 0;
+	policy = bpf_map_lookup_elem(&lg_policies, &policy_id);
+	return policy && policy->id == policy_id ? policy : 0;
+}
+
 /*
  * Whether lsmguard's cgroup connect program runs for a connect of a socket of cgrp (the cgroup
  * a socket keeps from its creation): it is in the cgroup's effective array, which holds the
@@ -314,6 +360,33 @@ static __always_inline bool lg_connect_programs_run(struct cgroup *cgrp, bool in
 	return false;
 }
 
+static __always_inline int lg_mptcp_unchecked_event(const struct lg_policy_value *policy,
+						    __u64 cgroup_id, __u8 hook);
+
+/*
+ * An MPTCP socket's further subflows are decided by the cgroup connect programs of the cgroup
+ * the socket was made in, by that cgroup's policy (lg_subflow_check). A confined task's connect
+ * or send on an MPTCP socket made elsewhere (handed in over SCM_RIGHTS, inherited from outside
+ * the policy: a cgroup without the programs, or another policy's) would have its subflows
+ * decided by another policy or by none: refused under a policy that decides destinations
+ * (built-in source-route, following the mode). A subprogram: the hooks' stacks stay apart.
+ */
+static __noinline int lg_mptcp_foreign(struct sock *sk, const struct lg_policy_value *policy,
+				       __u64 cgroup_id, __u8 hook)
+{
+	struct cgroup *cgrp;
+	bool too_deep;
+	__u64 id = 0;
+
+	if (!sk || !policy)
+		return 0;
+	cgrp = sk->sk_cgrp_data.cgroup;
+	if (lg_connect_programs_run(cgrp, false) && lg_connect_programs_run(cgrp, true) &&
+	    lg_cgroup_policy_of(cgrp, &id, &too_deep) == policy && !too_deep)
+		return 0;
+	return lg_mptcp_unchecked_event(policy, cgroup_id, hook);
+}
+
 /* 0.0.0.0 or :: (an IPv4-mapped one was read as IPv4): the kernel sends to the source. */
 static __always_inline bool lg_dest_unspecified(const struct lg_net_dest *dest)
 {
@@ -340,6 +413,12 @@ static __always_inline int lg_net_check(struct sock *sk, const struct sockaddr *
 	policy = lg_current_policy(&cgroup_id);
 	if (!policy)
 		return 0;
+	if (sk->sk_protocol == IPPROTO_MPTCP && lg_connect_rewrites &&
+	    (policy->net_flags & LG_NET_POLICY_NO_SOURCE_ROUTES)) {
+		ret = lg_mptcp_foreign(sk, policy, cgroup_id, hook);
+		if (ret)
+			return ret;
+	}
 	dest.protocol = lg_socket_protocol(sk);
 	if (!(connect && lg_read_dest_inet(address, addrlen, &dest)) &&
 	    !lg_read_dest(address, addrlen, sk->__sk_common.skc_family,
@@ -355,8 +434,9 @@ static __always_inline int lg_net_check(struct sock *sk, const struct sockaddr *
 	unspecified = lg_dest_unspecified(&dest);
 	unfixed = lg_unspecified_dest(sk, msg, connect, &dest) &&
 		  (policy->net_flags & LG_NET_POLICY_NO_SOURCE_ROUTES);
-	/* A connect there goes where it is decided (lg_unspecified_connect_note) */
-	rewrite = connect && unspecified && lg_connect_rewrites &&
+	/* A connect there goes where it is decided (lg_unspecified_connect_note); a TCP send
+	 * with an address is a Fast Open connect (tcp_sendmsg_fastopen: the same pre_connect) */
+	rewrite = (connect || dest.protocol == LG_NET_TCP) && unspecified && lg_connect_rewrites &&
 		  BPF_CORE_READ(sk, __sk_common.skc_prot, pre_connect) &&
 		  lg_connect_programs_run(sk->sk_cgrp_data.cgroup,
 					  sk->__sk_common.skc_family == AF_INET6);
@@ -448,27 +528,37 @@ static __always_inline __u32 lg_socket_inet_kind(int family, int type, int proto
  * running since the cgroup was made) it is refused, fail closed (EPERM, built-in source-route,
  * following the mode); a plain TCP socket is not affected.
  */
-static __always_inline int lg_mptcp_unchecked(const struct lg_policy_value *policy,
-					      __u64 cgroup_id)
+static __always_inline int lg_mptcp_unchecked_event(const struct lg_policy_value *policy,
+						    __u64 cgroup_id, __u8 hook)
 {
 	static const char what[] = "an MPTCP socket in a cgroup whose subflow checks lsmguard "
 				   "has not attached yet (is the daemon running?)";
-	struct cgroup *cgrp = bpf_get_current_task_btf()->cgroups->dfl_cgrp;
+	static const char foreign[] = "an MPTCP socket made outside the policy's cgroups";
 	struct lg_event *ev;
+
+	ev = lg_event_start(policy, cgroup_id, hook, LG_DECISION_NET, 0, LG_EVENT_BUILTIN,
+			    0x6d707463ULL + hook, LG_BUILTIN_SOURCE_ROUTE);
+	if (ev) {
+		lg_event_builtin(ev, LG_BUILTIN_SOURCE_ROUTE);
+		if (hook == LG_HOOK_SOCKET_CREATE)
+			bpf_probe_read_kernel_str(ev->object.path, sizeof(what), what);
+		else
+			bpf_probe_read_kernel_str(ev->object.path, sizeof(foreign), foreign);
+		bpf_ringbuf_submit(ev, 0);
+	}
+	return lg_deny_verdict(policy, hook, LG_EVENT_BUILTIN, LG_BUILTIN_SOURCE_ROUTE);
+}
+
+static __always_inline int lg_mptcp_unchecked(const struct lg_policy_value *policy,
+					      __u64 cgroup_id)
+{
+	struct cgroup *cgrp = bpf_get_current_task_btf()->cgroups->dfl_cgrp;
 
 	if (lg_connect_programs_run(cgrp, false) && lg_connect_programs_run(cgrp, true)) {
 		lg_count_allowed(policy->id, LG_HOOK_SOCKET_CREATE);
 		return 0;
 	}
-	ev = lg_event_start(policy, cgroup_id, LG_HOOK_SOCKET_CREATE, LG_DECISION_NET, 0,
-			    LG_EVENT_BUILTIN, 0x6d707463ULL, LG_BUILTIN_SOURCE_ROUTE);
-	if (ev) {
-		lg_event_builtin(ev, LG_BUILTIN_SOURCE_ROUTE);
-		bpf_probe_read_kernel_str(ev->object.path, sizeof(what), what);
-		bpf_ringbuf_submit(ev, 0);
-	}
-	return lg_deny_verdict(policy, LG_HOOK_SOCKET_CREATE, LG_EVENT_BUILTIN,
-			       LG_BUILTIN_SOURCE_ROUTE);
+	return lg_mptcp_unchecked_event(policy, cgroup_id, LG_HOOK_SOCKET_CREATE);
 }
 
 SEC("lsm/socket_create")
@@ -1477,52 +1567,6 @@ int BPF_PROG(lg_sctp_bind_connect, struct sock *sk, int optname, struct sockaddr
  * connect program (a non-multi one another agent attached there or above makes the daemon's
  * attachment fail: that cgroup then fails closed, lg_connect_programs_run).
  */
-#define LG_CGROUP_WALK_MAX 64
-
-/* The policy of a cgroup (not the current task's): its nearest bound ancestor's. A cgroup more
- * than LG_CGROUP_WALK_MAX levels below its nearest bound ancestor (or the root) cannot be
- * placed: too_deep, refused by the caller (fail closed, no policy to report it under). Not
- * lg_find_policy: that one reaches a task deeper than LG_CGROUP_DEPTH_MAX through
- * bpf_get_current_ancestor_cgroup_id, which knows the current task's cgroup only, and a
- * subflow's connect runs in a kernel worker. */
-static __always_inline const struct lg_policy_value *lg_cgroup_policy_of(struct cgroup *cgrp,
-									  __u64 *cgroup_id,
-									  bool *too_deep)
-{
-	const struct lg_policy_value *policy;
-	__u32 policy_id = 0;
-
-	*too_deep = false;
-	if (!cgrp)
-		return 0;
-	*cgroup_id = cgrp->kn->id;
-	for (int i = 0; i < LG_CGROUP_WALK_MAX; i++) {
-		struct cgroup_subsys_state *parent;
-		__u32 *bound;
-		__u64 id;
-
-		if (cgrp->level < 1)
-			break; /* the root: under no policy */
-		id = cgrp->kn->id;
-		bound = bpf_map_lookup_elem(&lg_cgroup_policy, &id);
-		if (bound) {
-			policy_id = lg_binding_read(id, bound);
-			break;
-		}
-		parent = cgrp->self.parent;
-		if (!parent)
-			break;
-		cgrp = parent->cgroup;
-		/* the last round climbed to a cgroup that is not the root: not looked at */
-		if (i == LG_CGROUP_WALK_MAX - 1 && cgrp && cgrp->level >= 1)
-			*too_deep = true;
-	}
-	if (!policy_id)
-		return 0;
-	policy = bpf_map_lookup_elem(&lg_policies, &policy_id);
-	return policy && policy->id == policy_id ? policy : 0;
-}
-
 /* Where a subflow to 0.0.0.0 goes: its bound source (tcp_v4_connect routes a zero destination
  * to it), 127.0.0.1 when unbound (attack run 9: a subflow to 0.0.0.0 bound at the denied
  * 127.0.0.2 reached it). The kernel binds a subflow before it connects it, and no task holds

@@ -13,6 +13,7 @@
 
 #include "apply.h"
 #include "bpf_state.h"
+#include "connect_attach.h"
 #include "commands.h"
 #include "host.h"
 #include "json.h"
@@ -358,6 +359,14 @@ int cmd_exec(int argc, char **argv)
 	ret = lg_cgroup_create(cgroup);
 	if (ret)
 		fatalx("cannot create cgroup %s: %s", cgroup, strerror(-ret));
+	/* The daemon attaches the cgroup connect programs once it sees the new cgroup: until then
+	 * the command's MPTCP sockets and connects to 0.0.0.0 would be refused (fail closed) */
+	ret = lg_connect_programs_wait(LG_PIN_DIR, cgroup, 1000);
+	if (ret)
+		log_warnx("the connect programs are not in force in cgroup %s yet (%s; is the daemon "
+			  "running?): the command's MPTCP sockets and connects to 0.0.0.0 are refused "
+			  "until they are",
+			  cgroup, strerror(-ret));
 	ret = lg_cgroup_enter(cgroup, 0);
 	if (ret)
 		fatalx("cannot enter cgroup %s: %s", cgroup, strerror(-ret));

@@ -485,7 +485,11 @@ static void sync_connect_programs(struct daemon *d, bool unbound)
 	} else {
 		d->connect_retries = ret ? 1 : 0;
 	}
-	d->next_connect_sync = monotonic_ms() + (d->connect_retries > 1 ? 10 : 1000);
+	/* the directory of a cgroup bound at its mkdir appears microseconds later: the first
+	 * tries come sooner */
+	d->next_connect_sync = monotonic_ms() + (d->connect_retries > 90  ? 1
+						 : d->connect_retries > 1 ? 10
+									  : 1000);
 }
 
 /* Compile into the inactive bank and put it in force. */
@@ -816,7 +820,7 @@ static int event_loop(struct daemon *d)
 
 	for (;;) {
 		/* lost events are looked for at least once a second; a pending attachment sooner */
-		int timeout = d->connect_retries > 1 ? 10 : 1000;
+		int timeout = d->connect_retries > 90 ? 1 : d->connect_retries > 1 ? 10 : 1000;
 
 		if (d->metrics_path) {
 			double left = next_metrics - monotonic_ms();

@@ -50,30 +50,77 @@ static void link_pin(char *buf, size_t size, const struct lg_bpf *bpf, size_t pr
 		 (unsigned long long)id);
 }
 
-/* Attach the programs (prog_fd) at cgroup id where their pins are missing. */
-static int attach_at(const struct lg_bpf *bpf, const int *prog_fd, int mount_fd, __u64 id,
-		     char *err, size_t errsize)
+/* Whether the link pinned at path is attached at cgroup id; a pin whose link is not (detached
+ * by root outside every policy with BPF_LINK_DETACH, or its cgroup gone) is removed. */
+static bool pin_live(const char *path, __u64 id)
 {
-	int cgroup_fd = -1, ret = 0;
+	struct bpf_link_info info = {0};
+	__u32 len = sizeof(info);
+	int fd = bpf_obj_get(path);
+	bool live;
+
+	if (fd < 0)
+		return false;
+	live = bpf_obj_get_info_by_fd(fd, &info, &len) == 0 && info.cgroup.cgroup_id == id;
+	close(fd);
+	if (!live)
+		unlink(path);
+	return live;
+}
+
+/* How many times program id is in the cgroup's effective array for type (its own attachment
+ * and its ancestors'); -errno. */
+static int effective_count(int cgroup_fd, enum bpf_attach_type type, __u32 prog_id)
+{
+	__u32 ids[64], count = 64;
+	int found = 0;
+
+	if (bpf_prog_query(cgroup_fd, type, BPF_F_QUERY_EFFECTIVE, NULL, ids, &count))
+		return -errno;
+	for (__u32 i = 0; i < count && i < 64; i++)
+		found += ids[i] == prog_id;
+	return found;
+}
+
+/*
+ * The programs (prog_fd, their ids prog_id) in force at cgroup id, once: attached there where
+ * no ancestor's attachment already runs them, and this cgroup's own attachment removed where an
+ * ancestor's does (nested bound cgroups: twice would decide, and report, everything twice).
+ * A pass with attach false only removes. -EAGAIN: not visible yet.
+ */
+static int attach_at(const struct lg_bpf *bpf, const int *prog_fd, const __u32 *prog_id,
+		     int mount_fd, __u64 id, bool attach, char *err, size_t errsize)
+{
+	int cgroup_fd = open_cgroup(mount_fd, id), ret = 0;
 	char path[512];
 
+	if (cgroup_fd < 0) {
+		/* Not visible yet (bound at its mkdir), or removed since */
+		ret = errno == ENOENT || errno == ESTALE ? -EAGAIN : -errno;
+		if (ret != -EAGAIN)
+			snprintf(err, errsize, "cannot open cgroup %llu: %s", (unsigned long long)id,
+				 strerror(-ret));
+		return ret;
+	}
 	for (size_t i = 0; i < PROGRAM_COUNT && !ret; i++) {
-		int link_fd;
+		bool own;
+		int count, link_fd;
 
 		link_pin(path, sizeof(path), bpf, i, id);
-		if (access(path, F_OK) == 0)
-			continue;
-		if (cgroup_fd < 0) {
-			cgroup_fd = open_cgroup(mount_fd, id);
-			if (cgroup_fd < 0) {
-				/* Not visible yet (bound at its mkdir), or removed since */
-				ret = errno == ENOENT || errno == ESTALE ? -EAGAIN : -errno;
-				if (ret != -EAGAIN)
-					snprintf(err, errsize, "cannot open cgroup %llu: %s",
-						 (unsigned long long)id, strerror(-ret));
-				break;
-			}
+		own = pin_live(path, id);
+		count = effective_count(cgroup_fd, programs[i].type, prog_id[i]);
+		if (count < 0) {
+			ret = count;
+			snprintf(err, errsize, "cannot query cgroup %llu's connect programs: %s",
+				 (unsigned long long)id, strerror(-ret));
+			break;
 		}
+		if (own && count > 1) {
+			unlink(path); /* an ancestor's runs them */
+			continue;
+		}
+		if (own || count > 0 || !attach)
+			continue;
 		link_fd = bpf_link_create(prog_fd[i], cgroup_fd, programs[i].type, NULL);
 		if (link_fd < 0) {
 			ret = -errno;
@@ -87,8 +134,7 @@ static int attach_at(const struct lg_bpf *bpf, const int *prog_fd, int mount_fd,
 		}
 		close(link_fd);
 	}
-	if (cgroup_fd >= 0)
-		close(cgroup_fd);
+	close(cgroup_fd);
 	return ret;
 }
 
@@ -131,6 +177,7 @@ static int detach_unbound(const struct lg_bpf *bpf, char *err, size_t errsize)
 int lg_connect_attach_sync(const struct lg_bpf *bpf, bool unbound, char *err, size_t errsize)
 {
 	int prog_fd[PROGRAM_COUNT], mount_fd = -1, ret = 0, pending = 0, one;
+	__u32 prog_id[PROGRAM_COUNT] = {0};
 	const char *root = lg_cgroup2_root();
 	char path[512], one_err[1024];
 	__u64 key, next;
@@ -141,6 +188,17 @@ int lg_connect_attach_sync(const struct lg_bpf *bpf, bool unbound, char *err, si
 	for (size_t i = 0; i < PROGRAM_COUNT; i++) {
 		snprintf(path, sizeof(path), "%s/progs/%s", bpf->pin_dir, programs[i].name);
 		prog_fd[i] = bpf_obj_get(path);
+		if (prog_fd[i] >= 0) {
+			struct bpf_prog_info info = {0};
+			__u32 len = sizeof(info);
+
+			if (bpf_obj_get_info_by_fd(prog_fd[i], &info, &len)) {
+				ret = -errno;
+				snprintf(err, errsize, "cannot read %s: %s", path, strerror(-ret));
+				goto out;
+			}
+			prog_id[i] = info.id;
+		}
 		if (prog_fd[i] < 0) {
 			/* not loaded: a kernel without MPTCP (bpf_state.c) */
 			ret = errno == ENOENT ? 0 : -errno;
@@ -155,31 +213,37 @@ int lg_connect_attach_sync(const struct lg_bpf *bpf, bool unbound, char *err, si
 		snprintf(err, errsize, "cannot open the cgroup2 root: %s", strerror(-ret));
 		goto out;
 	}
-	/* Every cgroup is tried whatever another's failure: the first hard error is said, and a
-	 * cgroup not visible yet is still retried (-EAGAIN) */
-	while (bpf_map_get_next_key(bpf->map_fd[LG_MAP_CGROUP_POLICY], first ? NULL : &key,
-				    &next) == 0) {
-		first = false;
-		key = next;
-		one_err[0] = '\0';
-		one = attach_at(bpf, prog_fd, mount_fd, key, one_err, sizeof(one_err));
-		if (one == -EAGAIN) {
-			pending++;
-		} else if (one && !ret) {
-			ret = one;
-			snprintf(err, errsize, "%s", one_err);
-		}
-	}
+	/* Cgroups no longer bound first (a cgroup below one may need its own then); every cgroup
+	 * is tried whatever another's failure: the first hard error is said, and a cgroup not
+	 * visible yet is still retried (-EAGAIN). Then a second pass drops the attachments an
+	 * ancestor's made redundant. */
 	if (unbound) {
 		one_err[0] = '\0';
 		one = detach_unbound(bpf, one_err, sizeof(one_err));
-		if (one && !ret) {
+		if (one) {
 			ret = one;
 			if (one_err[0])
 				snprintf(err, errsize, "%s", one_err);
 			else
 				snprintf(err, errsize, "cannot read %s/links: %s", bpf->pin_dir,
 					 strerror(-one));
+		}
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		first = true;
+		while (bpf_map_get_next_key(bpf->map_fd[LG_MAP_CGROUP_POLICY],
+					    first ? NULL : &key, &next) == 0) {
+			first = false;
+			key = next;
+			one_err[0] = '\0';
+			one = attach_at(bpf, prog_fd, prog_id, mount_fd, key, pass == 0, one_err,
+					sizeof(one_err));
+			if (one == -EAGAIN) {
+				pending += pass == 0;
+			} else if (one && !ret) {
+				ret = one;
+				snprintf(err, errsize, "%s", one_err);
+			}
 		}
 	}
 	if (pending)
@@ -191,4 +255,37 @@ out:
 	if (mount_fd >= 0)
 		close(mount_fd);
 	return ret;
+}
+
+int lg_connect_programs_wait(const char *pin_dir, const char *cgroup, int timeout_ms)
+{
+	struct bpf_prog_info info = {0};
+	__u32 len = sizeof(info);
+	const char *root = lg_cgroup2_root();
+	char path[4096];
+	int prog_fd, cgroup_fd, count = 0;
+
+	snprintf(path, sizeof(path), "%s/progs/%s", pin_dir, programs[0].name);
+	prog_fd = bpf_obj_get(path);
+	if (prog_fd < 0)
+		return 0; /* not loaded: nothing to wait for */
+	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len)) {
+		close(prog_fd);
+		return -errno;
+	}
+	close(prog_fd);
+	if (!root)
+		return -ENOENT;
+	snprintf(path, sizeof(path), "%s%s", root, cgroup);
+	cgroup_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (cgroup_fd < 0)
+		return -errno;
+	for (int waited = 0; waited <= timeout_ms; waited++) {
+		count = effective_count(cgroup_fd, programs[0].type, info.id);
+		if (count != 0)
+			break;
+		usleep(1000);
+	}
+	close(cgroup_fd);
+	return count > 0 ? 0 : count < 0 ? count : -ETIMEDOUT;
 }

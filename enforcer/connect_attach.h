@@ -24,6 +24,13 @@
  * another negative errno with err set (the first failure; every cgroup is still tried).
  */
 int lg_connect_attach_sync(const struct lg_bpf *bpf, bool unbound, char *err, size_t errsize);
+/*
+ * Wait up to timeout_ms until the programs run for sockets of cgroup (a path under the cgroup2
+ * root; its policy's cgroup, which the kernel bound at its mkdir): `lsmguard exec` makes the
+ * cgroup and starts the command at once, before the daemon has attached them. 0 (also when
+ * they are not loaded), -ETIMEDOUT, or another negative errno.
+ */
+int lg_connect_programs_wait(const char *pin_dir, const char *cgroup, int timeout_ms);
 /* The kernel's count of cgroups bound at their creation (a change: sync again). */
 unsigned long long lg_connect_bound_count(const struct lg_bpf *bpf);
 

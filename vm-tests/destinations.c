@@ -461,6 +461,40 @@ static int do_stale_note(const void *unused)
 	return fd[1] ? 4000 + fd[1] : 0;
 }
 
+#ifndef MSG_FASTOPEN
+#define MSG_FASTOPEN 0x20000000
+#endif
+
+struct fastopen_arg {
+	const char *addr; /* the address to bind, with port; NULL: unbound */
+	int port;
+};
+
+/* A TCP Fast Open send to 0.0.0.0:7003 (a connect made by sendto), from a socket bound to
+ * addr:port (its source fixed), or unbound: 0 or errno. */
+static int do_fastopen(const void *p)
+{
+	const struct fastopen_arg *a = p;
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(a->port)};
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1, ret;
+
+	if (fd < 0)
+		return 200 + errno;
+	if (a->addr)
+		inet_pton(AF_INET, a->addr, &sin.sin_addr);
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (a->addr && bind(fd, (struct sockaddr *)&sin, sizeof(sin))) {
+		close(fd);
+		return 220 + errno;
+	}
+	sin.sin_addr.s_addr = htonl(INADDR_ANY);
+	sin.sin_port = htons(7003);
+	ret = sendto(fd, "f", 1, MSG_FASTOPEN, (struct sockaddr *)&sin, sizeof(sin)) == 1 ? 0
+											  : errno;
+	close(fd);
+	return ret;
+}
+
 /* An MPTCP socket's connect to 0.0.0.0:7003: 0 or errno. */
 static int do_mptcp_unspecified(const void *unused)
 {
@@ -511,6 +545,21 @@ VM_TEST(destinations_unspecified_address_connect, 160)
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"dest\"",
 			   "\"hook\":\"socket_connect\"", "\"address\":\"127.0.0.1\"",
 			   "\"port\":7001", "\"protocol\":\"udp\"");
+	/* TCP Fast Open: sendto() with an address is the connect, through the same pre_connect:
+	 * decided and written in as a connect is, from a bound or an unbound socket */
+	{
+		struct fastopen_arg bound = {"127.0.0.1", 7010}, unbound = {NULL, 0};
+		/* dest-open allows binding there (default allow) and 127.0.0.2 7003, where nobody
+		 * listens: refused by the peer, not by lsmguard (the note-less first form of the
+		 * change refused this at pre_connect: the session's review) */
+		struct fastopen_arg bound2 = {"127.0.0.2", 7011};
+
+		VM_CHECK(in_cgroup(NULL, do_fastopen, &bound) == 0);
+		VM_CHECK(in_cgroup(NULL, do_fastopen, &bound2) == ECONNREFUSED);
+		VM_CHECK(in_cgroup(DEST_OPEN, do_fastopen, &bound2) == ECONNREFUSED);
+		VM_CHECK(in_cgroup(DEST, do_fastopen, &unbound) == 0);
+		VM_CHECK(in_cgroup(DEST_OPEN, do_fastopen, &unbound) == EPERM);
+	}
 	/* A note that outlived its connect (EISCONN) does not refuse another thread's connect
 	 * after a disconnect */
 	VM_CHECK(in_cgroup(NULL, do_stale_note, NULL) == 0);
@@ -526,49 +575,6 @@ VM_TEST(destinations_unspecified_address_connect, 160)
 			   "\"path\":\"the unspecified address from a socket whose source address "
 			   "bind() has not fixed\"");
 	close(listener);
-}
-
-/*
- * lsmguard's cgroup connect programs in force for the connects of sockets made in cgroup (the
- * effective array: attached there or above): how many, or -errno.
- */
-static int connect_programs(const char *cgroup)
-{
-	__u32 ids[16], found = 0;
-	union bpf_attr query = {0};
-	char path[512];
-	int fd;
-
-	snprintf(path, sizeof(path), "/sys/fs/cgroup%s", cgroup);
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	query.query.target_fd = fd;
-	query.query.attach_type = BPF_CGROUP_INET4_CONNECT;
-	query.query.query_flags = BPF_F_QUERY_EFFECTIVE;
-	query.query.prog_ids = (__u64)(unsigned long)ids;
-	query.query.prog_cnt = 16;
-	if (syscall(SYS_bpf, BPF_PROG_QUERY, &query, sizeof(query))) {
-		close(fd);
-		return -errno;
-	}
-	close(fd);
-	for (__u32 i = 0; i < query.query.prog_cnt && i < 16; i++) {
-		union bpf_attr get = {.prog_id = ids[i]}, info = {0};
-		struct bpf_prog_info prog = {0};
-		int prog_fd = syscall(SYS_bpf, BPF_PROG_GET_FD_BY_ID, &get, sizeof(get));
-
-		if (prog_fd < 0)
-			continue;
-		info.info.bpf_fd = prog_fd;
-		info.info.info_len = sizeof(prog);
-		info.info.info = (__u64)(unsigned long)&prog;
-		if (syscall(SYS_bpf, BPF_OBJ_GET_INFO_BY_FD, &info, sizeof(info)) == 0 &&
-		    strncmp(prog.name, "lg_subflow_conn", 15) == 0)
-			found++;
-		close(prog_fd);
-	}
-	return (int)found;
 }
 
 /* Wait up to 3 s until connect_programs(cgroup) is want; whether it came. */
@@ -604,6 +610,16 @@ static int do_mptcp_socket(const void *unused)
 	return 0;
 }
 
+/* connect() of the MPTCP socket *arg (made by the test, in the root cgroup) to
+ * 127.0.0.1:7003: 0 or errno. */
+static int do_connect_handed(const void *arg)
+{
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(7003)};
+
+	inet_pton(AF_INET, "127.0.0.1", &sin.sin_addr);
+	return connect(*(const int *)arg, (struct sockaddr *)&sin, sizeof(sin)) ? errno : 0;
+}
+
 #define DEST_TMP "/lgt/dest-tmp"
 
 /*
@@ -618,6 +634,8 @@ VM_TEST(destinations_connect_programs_only_where_policies_are, 160)
 {
 	static const char tmp_policy[] = "[policy]\nname = dest-tmp\ncgroup = " DEST_TMP
 					 "\nmode = enforce\n" DEST_RULES;
+	static const char inner_policy[] = "[policy]\nname = dest-inner\ncgroup = " DEST_TMP
+					   "/inner\nmode = audit\n" DEST_RULES;
 	long mark;
 	pid_t daemon;
 
@@ -653,15 +671,41 @@ VM_TEST(destinations_connect_programs_only_where_policies_are, 160)
 			   "\"hook\":\"socket_create\"",
 			   "\"path\":\"an MPTCP socket in a cgroup whose subflow checks lsmguard has "
 			   "not attached yet (is the daemon running?)\"");
+	/* An MPTCP socket made outside the policy (its subflows would be decided by the root
+	 * cgroup's policy: none) is not connected by a confined task; a listener takes them */
+	{
+		int listener = tcp_listener("127.0.0.1", 7003), handed[2];
+
+		for (int i = 0; i < 2; i++)
+			handed[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_MPTCP);
+		VM_CHECK(listener >= 0 && handed[0] >= 0 && handed[1] >= 0);
+		mark = event_mark();
+		VM_CHECK(in_cgroup(NULL, do_connect_handed, &handed[0]) == 0);
+		VM_CHECK(in_cgroup(DEST, do_connect_handed, &handed[1]) == EPERM);
+		EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"dest\"",
+				   "\"hook\":\"socket_connect\"",
+				   "\"path\":\"an MPTCP socket made outside the policy's cgroups\"");
+		close(handed[0]);
+		close(handed[1]);
+		close(listener);
+	}
 	/* A policy's cgroup gets them at the reload that binds it and loses them at the one
 	 * that unbinds it, pins and all */
-	make_cgroup(DEST_TMP);
+	make_cgroup(DEST_TMP "/inner");
 	VM_CHECK(connect_programs(DEST_TMP) == 0);
 	write_file(POLICY_DIR "/dest-tmp.ini", tmp_policy, 0644);
+	write_file(POLICY_DIR "/dest-inner.ini", inner_policy, 0644);
 	VM_CHECK(daemon_reload_wait());
 	VM_CHECK(connect_programs_become(DEST_TMP, 1));
+	/* nested bound cgroups run them once, not once per binding (one event per refusal) */
+	usleep(200 * 1000);
+	VM_CHECK(connect_programs(DEST_TMP "/inner") == 1);
 	VM_CHECK(unlink(POLICY_DIR "/dest-tmp.ini") == 0);
 	VM_CHECK(daemon_reload_wait());
 	VM_CHECK(connect_programs_become(DEST_TMP, 0));
+	VM_CHECK(connect_programs_become(DEST_TMP "/inner", 1));
+	VM_CHECK(unlink(POLICY_DIR "/dest-inner.ini") == 0);
+	VM_CHECK(daemon_reload_wait());
+	VM_CHECK(connect_programs_become(DEST_TMP "/inner", 0));
 	VM_CHECK(connect_programs(DEST) == 1);
 }

@@ -63,12 +63,67 @@ static void mkdirs(const char *path)
 	mkdir(buf, 0755);
 }
 
+/*
+ * lsmguard's cgroup connect programs in force for the connects of sockets made in cgroup (the
+ * effective array: attached there or above): how many, or -errno.
+ */
+int connect_programs(const char *cgroup)
+{
+	__u32 ids[16], found = 0;
+	union bpf_attr query = {0};
+	char path[512];
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/fs/cgroup%s", cgroup);
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	query.query.target_fd = fd;
+	query.query.attach_type = BPF_CGROUP_INET4_CONNECT;
+	query.query.query_flags = BPF_F_QUERY_EFFECTIVE;
+	query.query.prog_ids = (__u64)(unsigned long)ids;
+	query.query.prog_cnt = 16;
+	if (syscall(SYS_bpf, BPF_PROG_QUERY, &query, sizeof(query))) {
+		close(fd);
+		return -errno;
+	}
+	close(fd);
+	for (__u32 i = 0; i < query.query.prog_cnt && i < 16; i++) {
+		union bpf_attr get = {.prog_id = ids[i]}, info = {0};
+		struct bpf_prog_info prog = {0};
+		int prog_fd = syscall(SYS_bpf, BPF_PROG_GET_FD_BY_ID, &get, sizeof(get));
+
+		if (prog_fd < 0)
+			continue;
+		info.info.bpf_fd = prog_fd;
+		info.info.info_len = sizeof(prog);
+		info.info.info = (__u64)(unsigned long)&prog;
+		if (syscall(SYS_bpf, BPF_OBJ_GET_INFO_BY_FD, &info, sizeof(info)) == 0 &&
+		    strncmp(prog.name, "lg_subflow_conn", 15) == 0)
+			found++;
+		close(prog_fd);
+	}
+	return (int)found;
+}
+
+/*
+ * A cgroup made here at a policy's path is bound by the kernel at its mkdir, and the daemon
+ * attaches the cgroup connect programs there a few milliseconds later; until then its MPTCP
+ * sockets and connects to 0.0.0.0 are refused (fail closed). A new cgroup is given up to
+ * 200 ms to get them (an unbound one never does) when lsmguard's are loaded.
+ */
 void make_cgroup(const char *cgroup)
 {
 	char path[512];
+	bool existed;
 
 	snprintf(path, sizeof(path), "/sys/fs/cgroup%s", cgroup);
+	existed = access(path, F_OK) == 0;
 	mkdirs(path);
+	if (existed || access("/sys/fs/bpf/lsmguard/progs/lg_subflow_connect4", F_OK) != 0)
+		return;
+	for (int i = 0; i < 200 && connect_programs(cgroup) <= 0; i++)
+		usleep(1000);
 }
 
 int program_result(int status)

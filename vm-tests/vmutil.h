@@ -146,5 +146,7 @@ int do_write_byte(const void *arg);
 /* Write text into an existing file as it is (proc and sysfs files). */
 void write_into(const char *path, const char *text);
 void make_cgroup(const char *cgroup);
+/* lsmguard's cgroup connect programs in force for sockets made in cgroup: how many, or -errno. */
+int connect_programs(const char *cgroup);
 
 #endif
