@@ -127,6 +127,11 @@ static __always_inline int lg_meta_write(__u8 hook, struct dentry *dentry, struc
 	policy = lg_current_policy(&cgroup_id);
 	if (!policy)
 		return 0;
+	/* Built-in: a confined task makes no name in bpffs, where the daemon pins the cgroup
+	 * connect programs' links under names it chooses (attack run 11: names taken ahead of a
+	 * restarted service's cgroup id) */
+	if (BPF_CORE_READ(dentry, d_sb, s_magic) == BPF_FS_MAGIC)
+		builtin = LG_BUILTIN_BPFFS;
 	lg_path_decide(policy, LG_CLASS_FILE, LG_DECISION_FILE_WRITE, dentry, mnt, &verdict);
 	/* A built-in never replaces the protection of lsmguard's objects, which holds in audit
 	 * mode too. */

@@ -683,7 +683,7 @@ enum lg_builtin {
 	LG_BUILTIN_BPF = 2,         /* the bpf() system call */
 	LG_BUILTIN_MODULE = 3,      /* loading a kernel module or a kexec image */
 	LG_BUILTIN_PTRACE = 4,      /* tracing a task under another policy or none */
-	LG_BUILTIN_BPFFS = 5,       /* removing or renaming pins, unmounting bpffs */
+	LG_BUILTIN_BPFFS = 5,       /* removing, renaming or making names in bpffs, unmounting it */
 	LG_BUILTIN_SELF = 6,        /* anyone but lsmguard changing lsmguard's maps or pins */
 	LG_BUILTIN_SIGNAL = 7,      /* a confined task signalling lsmguard, or SIGIO to it */
 	LG_BUILTIN_CGROUP_FILE = 8, /* writing a control file of a cgroup (the own policy's: without
