@@ -12,6 +12,13 @@
  * allowed, [network] default = deny with one TCP and one UDP destination on 127.0.0.1, no
  * sockets line) or a11 (enforce: everything allowed but 127.0.0.2, no [capabilities]), as
  * root and as uid 1000. a11-other (everything allowed) is "another service".
+ *
+ * Found open (VM_TEST_OPEN, docs/security.md "Found by attack run 11"): MPTCP subflows of a
+ * socket made outside the policy's cgroups (360); a named keyring of a service joined by the
+ * host, which then stores its secrets in the service's keys and finds its planted ones (362);
+ * a service user's key quota held by a confined service (365); lsmguard's pin names taken by
+ * a confined root ahead of another service's restarted cgroup, which then gets no connect
+ * programs (367). Held: 361, 363, 364, 366, 368.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,8 +30,10 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <pthread.h>
 
 #include "vmtest.h"
 
@@ -383,9 +392,13 @@ static bool a11_no_subflow(int got)
  * is then moved into the policy's cgroup. Safe: no connection to 127.0.0.2:7400 (or the
  * connect refused, EPERM).
  *
- * FINDING (expected from the code: lg_mptcp_unchecked decides at socket_create only; the first
- * subflow's socket_connect is decided by the task's policy, the later ones by the programs of
- * the socket's cgroup, which has none).
+ * FINDING (measured 2026-12-02): both sockets got their subflow to 127.0.0.2:7400 (201:
+ * two connection ends at 127.0.0.2:7400 and one extra subflow, as unconfined), no event; the
+ * task's own socket got none (0). lg_mptcp_unchecked decides at socket_create only; the
+ * first subflow's socket_connect is decided by the task's policy, the later ones by the
+ * programs of the socket's cgroup (the root cgroup, A11_FREE), which has none. The same holds
+ * for an MPTCP socket received over SCM_RIGHTS and for one accept()ed from a listener made
+ * outside (systemd's SocketProtocol=mptcp: the accepted socket keeps the listener's cgroup).
  */
 VM_TEST_OPEN(a11_mptcp_socket_made_outside_the_policy, 360)
 {
@@ -590,6 +603,8 @@ static void a11_host_side(const struct a11_squat *a, int out)
 
 	h.joined = a11_keyctl(A11_KEYCTL_JOIN_SESSION_KEYRING, (long)a->name, 0, 0);
 	h.added = a11_add_key("user", "a11-secret", "TOPSECRET", 9, A11_KEY_SPEC_SESSION_KEYRING);
+	if (h.added < 0)
+		h.added = -errno;
 	token = a11_keyctl(A11_KEYCTL_SEARCH, A11_KEY_SPEC_SESSION_KEYRING, (long)"user",
 			   (long)"a11-token");
 	if (token > 0)
@@ -601,13 +616,15 @@ static void a11_host_side(const struct a11_squat *a, int out)
 }
 
 /* r: the service's result; h: the host's view; ring: the service's keyring. */
-static bool a11_squat_run(const char *cgroup, uid_t uid, int *r, struct a11_host *h, long *ring)
+static bool a11_squat_run(const char *cgroup, const char *host_cgroup, uid_t uid, int *r,
+			  struct a11_host *h, long *ring)
 {
 	struct a11_squat a = {.uid = uid};
 	int out[2], peek[2];
 	pid_t host;
 
-	snprintf(a.name, sizeof(a.name), "a11-shared-%d-%s", (int)uid, cgroup ? "c" : "f");
+	snprintf(a.name, sizeof(a.name), "a11-shared-%d-%s-%s", (int)uid, cgroup ? "c" : "f",
+		 host_cgroup ? "o" : "h");
 	if (pipe2(a.ready, O_CLOEXEC) || pipe2(a.done, O_CLOEXEC) || pipe2(out, O_CLOEXEC) ||
 	    pipe2(peek, O_CLOEXEC))
 		return false;
@@ -625,7 +642,11 @@ static bool a11_squat_run(const char *cgroup, uid_t uid, int *r, struct a11_host
 	}
 	if (host < 0)
 		return false;
-	*r = in_cgroup(cgroup, do_a11_squat, &a);
+	/* a host process under another policy: moved by a third process (no setup window) */
+	if (host_cgroup && !move_into_cgroup(host_cgroup, host))
+		*r = -1;
+	else
+		*r = in_cgroup(cgroup, do_a11_squat, &a);
 	close(a.ready[1]);
 	close(a.done[1]);
 	close(out[1]);
@@ -653,6 +674,13 @@ static bool a11_squat_run(const char *cgroup, uid_t uid, int *r, struct a11_host
  * type and description in place (the service made it: its own, readable), and its search
  * for a token finds the service's. Safe: the host does not join the service's keyring (or
  * at least its secret does not reach the service and it does not find the planted token).
+ *
+ * FINDING (measured 2026-12-02): as root and as uid 1000 under a11 the host joined the
+ * service's keyring, its add_key() updated the service's key (the service then read
+ * "TOPSECRET" from it) and its search read the planted token "evil", exactly as with an
+ * unconfined maker. key_permission refuses the service another's keys and writes to keyrings
+ * made outside its policy, but nothing stops a keyring of its own from becoming another
+ * process's session keyring by name (find_keyring_by_name asks only for Search).
  */
 VM_TEST_OPEN(a11_keyring_named_by_a_service_joined_by_the_host, 362)
 {
@@ -662,8 +690,8 @@ VM_TEST_OPEN(a11_keyring_named_by_a_service_joined_by_the_host, 362)
 		long ring_f, ring_c;
 		int rf, rc;
 
-		VM_CHECK(a11_squat_run(NULL, uid, &rf, &hf, &ring_f));
-		VM_CHECK(a11_squat_run(A11, uid, &rc, &hc, &ring_c));
+		VM_CHECK(a11_squat_run(NULL, NULL, uid, &rf, &hf, &ring_f));
+		VM_CHECK(a11_squat_run(A11, NULL, uid, &rc, &hc, &ring_c));
 		printf("# named keyring as uid %u: unconfined maker: ring %ld, host joined %ld, "
 		       "add %ld, host's token \"%s\", maker read %d; maker under a11: ring %ld, "
 		       "host joined %ld, add %ld, host's token \"%s\", maker read %d\n",
@@ -977,6 +1005,10 @@ static int a11_quota_run(const char *cgroup, int *held)
  * this is the same class for an ordinary service user. Safe: the unconfined process of the
  * same user still makes its session and its key (0). Control: an unconfined holder starves
  * it (EDQUOT).
+ *
+ * FINDING (measured 2026-12-02): the holder under a11 kept 18 keys (the 20,000-byte budget)
+ * and the unconfined uid 1000 probe's new session keyring failed with EDQUOT, as with an
+ * unconfined holder.
  */
 VM_TEST_OPEN(a11_user_key_quota_held_by_a_service, 365)
 {
@@ -997,4 +1029,267 @@ VM_TEST_OPEN(a11_user_key_quota_held_by_a_service, 365)
 			"processes outside every policy: the login's session keyring and key "
 			"refused with %d (%s)",
 			held, got, got > 0 ? strerror(got) : "?");
+}
+
+/* ---- the per-socket note: connects to 0.0.0.0 from threads sharing a socket ---- */
+
+#define A11_RACE_PORT 7412
+#define A11_RACE_ROUNDS 1500
+
+struct a11_race {
+	pthread_barrier_t start, end;
+	int fd;
+	int connected[2]; /* connects that returned 0, per connecting thread */
+	bool stop;
+};
+
+static void *a11_race_connector(void *p)
+{
+	struct a11_race *r = ((struct a11_race **)p)[0];
+	int which = (int)(long)((void **)p)[1];
+	struct sockaddr_in any = {.sin_family = AF_INET, .sin_port = htons(A11_RACE_PORT)};
+
+	for (;;) {
+		pthread_barrier_wait(&r->start);
+		if (r->stop)
+			return NULL;
+		if (!connect(r->fd, (struct sockaddr *)&any, sizeof(any)))
+			r->connected[which]++;
+		pthread_barrier_wait(&r->end);
+	}
+}
+
+static void *a11_race_binder(void *p)
+{
+	struct a11_race *r = p;
+	struct sockaddr_in two = {.sin_family = AF_INET};
+
+	inet_pton(AF_INET, "127.0.0.2", &two.sin_addr);
+	for (;;) {
+		pthread_barrier_wait(&r->start);
+		if (r->stop)
+			return NULL;
+		bind(r->fd, (struct sockaddr *)&two, sizeof(two));
+		pthread_barrier_wait(&r->end);
+	}
+}
+
+/*
+ * An op (as *uid): each round a fresh UDP socket, two threads connecting it to 0.0.0.0:7412
+ * while a third binds it to 127.0.0.2 port 0 (a client's bind, not decided), then one send on
+ * it when connected. 0, or 1000 + errno of the setup.
+ */
+static int do_a11_race(const void *p)
+{
+	static struct a11_race r;
+	pthread_t t[3];
+	void *args[2][2];
+
+	if (become(*(const uid_t *)p))
+		return 2001;
+	memset(&r, 0, sizeof(r));
+	pthread_barrier_init(&r.start, NULL, 4);
+	pthread_barrier_init(&r.end, NULL, 4);
+	for (int i = 0; i < 2; i++) {
+		args[i][0] = &r;
+		args[i][1] = (void *)(long)i;
+		if (pthread_create(&t[i], NULL, a11_race_connector, args[i]))
+			return 1000 + EAGAIN;
+	}
+	if (pthread_create(&t[2], NULL, a11_race_binder, &r))
+		return 1000 + EAGAIN;
+	for (int round = 0; round < A11_RACE_ROUNDS; round++) {
+		r.fd = socket(AF_INET, SOCK_DGRAM, 0);
+		if (r.fd < 0)
+			return 1000 + errno;
+		pthread_barrier_wait(&r.start);
+		pthread_barrier_wait(&r.end);
+		send(r.fd, "a11race", 7, MSG_DONTWAIT);
+		close(r.fd);
+	}
+	r.stop = true;
+	pthread_barrier_wait(&r.start);
+	for (int i = 0; i < 3; i++)
+		pthread_join(t[i], NULL);
+	printf("# connects that returned 0: %d and %d of %d rounds\n", r.connected[0],
+	       r.connected[1], A11_RACE_ROUNDS);
+	return 0;
+}
+
+/*
+ * Attack run 9's race with the note that the connect programs now read (the last connect's
+ * thread and port): two threads of the same process connect one UDP socket to 0.0.0.0 while a
+ * third binds it to 127.0.0.2 (a11: deny = 127.0.0.2). Safe: no datagram reaches
+ * 127.0.0.2:7412, whatever the threads' order (each connect goes to the address its own
+ * decision wrote, or is refused). Control: unconfined, datagrams reach 127.0.0.2.
+ */
+VM_TEST(a11_unspecified_connect_threads_share_a_socket, 366)
+{
+	int two, one;
+
+	VM_TIMEOUT(300);
+	a11_setup();
+	two = udp_receiver("127.0.0.2", A11_RACE_PORT);
+	one = udp_receiver("127.0.0.1", A11_RACE_PORT);
+	VM_CHECK(two >= 0 && one >= 0);
+	for (uid_t uid = 0; uid <= USER; uid += USER) {
+		int free_, got, free_two, free_one, got_two, got_one;
+
+		free_ = in_cgroup(NULL, do_a11_race, &uid);
+		free_two = drain_datagrams(two, "a11race");
+		free_one = drain_datagrams(one, "a11race");
+		got = in_cgroup(A11, do_a11_race, &uid);
+		got_two = drain_datagrams(two, "a11race");
+		got_one = drain_datagrams(one, "a11race");
+		printf("# uid %u, %d rounds: unconfined %d (at 127.0.0.2: %d, at 127.0.0.1: %d); "
+		       "under a11 %d (at 127.0.0.2: %d, at 127.0.0.1: %d)\n",
+		       (unsigned)uid, A11_RACE_ROUNDS, free_, free_two, free_one, got, got_two,
+		       got_one);
+		VM_CHECK(free_ == 0 && got == 0);
+		if (free_two == 0)
+			VM_FAIL("control: uid %u unconfined: no datagram reached 127.0.0.2",
+				(unsigned)uid);
+		if (got_two)
+			VM_FAIL("uid %u under a11 (deny = 127.0.0.2): %d datagram(s) reached "
+				"127.0.0.2:%d through connects to 0.0.0.0 racing on a shared socket",
+				(unsigned)uid, got_two, A11_RACE_PORT);
+	}
+	close(two);
+	close(one);
+}
+
+/* ---- lsmguard's pin names taken ahead of a restarted service's cgroup ---- */
+
+#define A11_LINKS "/sys/fs/bpf/lsmguard/links"
+#define A11_SQUAT_RANGE 3000
+
+struct a11_pin_squat {
+	unsigned long long from; /* the cgroup id after which names are taken */
+	int made;		 /* names made */
+	int first_errno;	 /* the first refusal's errno, 0 when none */
+};
+
+static int a11_pin_out = -1;
+
+/* An op: names lsmguard's daemon would pin the connect4 and connect6 links of the next cgroups
+ * under (links/lg_subflow_connect{4,6}@ID), made as symlinks to "/" or else directories. */
+static int do_a11_pin_squat(const void *p)
+{
+	struct a11_pin_squat s = *(const struct a11_pin_squat *)p;
+	char path[256];
+
+	for (unsigned long long id = s.from + 1; id <= s.from + A11_SQUAT_RANGE; id++) {
+		for (int v = 4; v <= 6; v += 2) {
+			snprintf(path, sizeof(path), A11_LINKS "/lg_subflow_connect%d@%llu", v, id);
+			if (!symlink("/", path) || !mkdir(path, 0755)) {
+				s.made++;
+			} else if (!s.first_errno) {
+				s.first_errno = errno;
+			}
+		}
+		if (s.first_errno && !s.made)
+			break;
+	}
+	return write(a11_pin_out, &s, sizeof(s)) == sizeof(s) ? 0 : 2002;
+}
+
+/* socket(AF_INET, SOCK_STREAM, IPPROTO_MPTCP): 0 or errno. */
+static int do_a11_mptcp_socket(const void *unused)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_MPTCP);
+
+	(void)unused;
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+/*
+ * The daemon attaches the connect programs at a cgroup the kernel bound at its mkdir unless a
+ * pin of that name already exists (connect_attach.c: access(path) == 0 means "attached"). A
+ * confined root (a11: every file allowed) makes those names in lsmguard's bpffs directory for
+ * the next few thousand cgroup ids (kernfs ids grow by one per node; a cgroup's is its
+ * directory's inode number): another service (a11-deny) restarted there gets no connect
+ * programs, and its MPTCP sockets and connects to 0.0.0.0 are refused (fail closed) with no
+ * warning from the daemon. Safe: nothing can be made in lsmguard's pin directory by a confined
+ * task (EPERM), and the restarted service's cgroup gets its programs (its MPTCP socket made
+ * within 3 s).
+ *
+ * FINDING (measured 2026-12-02): the confined root made 5,998 names (symlinks to "/"; EEXIST
+ * where real pins were); the restarted a11-deny cgroup (id 142, squatted from 91) got no
+ * programs: its MPTCP socket refused (EPERM, event "an MPTCP socket in a cgroup whose subflow
+ * checks lsmguard has not attached yet") for the 3 s tried, and the daemon said nothing.
+ * detach_unbound removes the names of unbound ids at the next reload, not the one of the
+ * bound cgroup.
+ */
+VM_TEST_OPEN(a11_pin_names_taken_for_a_restarted_service, 367)
+{
+	struct a11_pin_squat s = {0};
+	struct stat st;
+	int out[2], ret, mptcp = -1, after;
+
+	a11_setup();
+	VM_CHECK(stat("/sys/fs/cgroup" A11_DENY, &st) == 0);
+	s.from = st.st_ino;
+	VM_CHECK(pipe2(out, O_CLOEXEC) == 0);
+	a11_pin_out = out[1];
+	ret = in_cgroup(A11, do_a11_pin_squat, &s);
+	close(out[1]);
+	VM_CHECK(ret == 0 && read(out[0], &s, sizeof(s)) == sizeof(s));
+	close(out[0]);
+	/* the restart */
+	VM_CHECK(rmdir("/sys/fs/cgroup" A11_DENY) == 0);
+	VM_CHECK(mkdir("/sys/fs/cgroup" A11_DENY, 0755) == 0);
+	VM_CHECK(stat("/sys/fs/cgroup" A11_DENY, &st) == 0);
+	for (int i = 0; i < 30 && mptcp; i++) {
+		mptcp = in_cgroup(A11_DENY, do_a11_mptcp_socket, NULL);
+		if (mptcp)
+			usleep(100 * 1000);
+	}
+	printf("# names made under a11: %d (first refusal: %d); the new cgroup's id %llu (from "
+	       "%llu); its MPTCP socket: %d\n",
+	       s.made, s.first_errno, (unsigned long long)st.st_ino, s.from, mptcp);
+	/* the daemon removes names of unbound cgroups at a reload; the bound one's stays */
+	VM_CHECK(daemon_reload_wait());
+	usleep(500 * 1000);
+	after = in_cgroup(A11_DENY, do_a11_mptcp_socket, NULL);
+	printf("# after a reload, the new cgroup's MPTCP socket: %d\n", after);
+	if (after) { /* leave the suite a working a11-deny: a new cgroup there */
+		VM_CHECK(rmdir("/sys/fs/cgroup" A11_DENY) == 0);
+		VM_CHECK(mkdir("/sys/fs/cgroup" A11_DENY, 0755) == 0);
+	}
+	if (s.made)
+		VM_FAIL("a confined root made %d names in lsmguard's pin directory", s.made);
+	else if (s.first_errno != EPERM)
+		VM_FAIL("names in lsmguard's pin directory refused with %d (expected EPERM)",
+			s.first_errno);
+	if (mptcp)
+		VM_FAIL("the restarted a11-deny cgroup (id %llu) got no connect programs: its MPTCP "
+			"socket refused with %d for 3 s",
+			(unsigned long long)st.st_ino, mptcp);
+}
+
+/*
+ * The named keyring of a11 (above) joined by a process of another service (a11-other, root)
+ * rather than by the host: the keyring is read-only to it (made outside its policy), so its
+ * add_key() there is refused and the planted token is not found (a11's key). Safe: the secret
+ * does not reach a11, the token is not read.
+ */
+VM_TEST(a11_keyring_named_by_a_service_joined_by_another_service, 368)
+{
+	struct a11_host h;
+	long ring;
+	int r = -1;
+
+	a11_setup();
+	VM_CHECK(a11_squat_run(A11, A11_OTHER, 0, &r, &h, &ring));
+	printf("# named keyring of a11 joined by a11-other: ring %ld, joined %ld, add %ld (%s), "
+	       "token \"%s\", maker read %d\n",
+	       ring, h.joined, h.added, h.added < 0 ? "refused" : "added", h.token, r);
+	VM_CHECK(r > 0 && r < 2000);
+	if (r == 0)
+		VM_FAIL("a11 read a11-other's secret");
+	if (!strcmp(h.token, "evil"))
+		VM_FAIL("a11-other found the token a11 planted");
 }
