@@ -349,6 +349,31 @@ static __always_inline int lg_root_key_grow(struct key *key)
 	return lg_cap_direct(CAP_SYS_RESOURCE, LG_HOOK_CAPABLE, false, false) ? -EDQUOT : 0;
 }
 
+/*
+ * keyctl(KEYCTL_JOIN_SESSION_KEYRING, NAME) makes the caller's session keyring the first
+ * keyring named NAME it may search, whoever made it (attack run 11): a confined service that
+ * names a keyring as a host process will later join it (`keyctl session NAME`, a login's or a
+ * script's) and opens it to everyone would then hold the session keyring of that process: the
+ * keys it adds there are the service's to read, the keys the service planted answer its
+ * searches. So a keyring a policy made is not found by name for a task outside that policy
+ * (unconfined, or another policy's): the kernel skips it and makes the caller a keyring of its
+ * own. Not reported (the caller is not refused anything).
+ */
+#define KEYCTL_JOIN_SESSION_KEYRING 1
+#define EACCES 13
+
+static __always_inline bool lg_keyring_of_another(struct key *key)
+{
+	const struct lg_policy_value *policy;
+	__u64 cgroup_id = 0, object = (__u64)key, *owner;
+
+	owner = bpf_map_lookup_elem(&lg_owners, &object);
+	if (!owner)
+		return false; /* made outside every policy */
+	policy = lg_current_policy(&cgroup_id);
+	return !policy || policy->identity != *owner;
+}
+
 SEC("lsm/key_permission")
 int lg_key_permission(unsigned long long *ctx)
 {
@@ -374,6 +399,9 @@ int lg_key_permission(unsigned long long *ctx)
 	}
 	if (need == KEY_NEED_LINK && lg_keyctl_cmd() == KEYCTL_SESSION_TO_PARENT)
 		return lg_session_to_parent();
+	if (need == KEY_NEED_SEARCH && lg_keyctl_cmd() == KEYCTL_JOIN_SESSION_KEYRING &&
+	    lg_keyring_of_another(key))
+		return -EACCES;
 	if (need == KEY_NEED_VIEW || need == KEY_NEED_READ || need == KEY_NEED_LINK ||
 	    need == KEY_DEFER_PERM_CHECK ||
 	    (need == KEY_NEED_SEARCH && lg_keyctl_cmd() != KEYCTL_INVALIDATE))

@@ -400,7 +400,7 @@ static bool a11_no_subflow(int got)
  * for an MPTCP socket received over SCM_RIGHTS and for one accept()ed from a listener made
  * outside (systemd's SocketProtocol=mptcp: the accepted socket keeps the listener's cgroup).
  */
-VM_TEST_OPEN(a11_mptcp_socket_made_outside_the_policy, 360)
+VM_TEST(a11_mptcp_socket_made_outside_the_policy, 360)
 {
 	int ret, free_, own, inherited, moved, fd;
 	pid_t server;
@@ -682,7 +682,7 @@ static bool a11_squat_run(const char *cgroup, const char *host_cgroup, uid_t uid
  * made outside its policy, but nothing stops a keyring of its own from becoming another
  * process's session keyring by name (find_keyring_by_name asks only for Search).
  */
-VM_TEST_OPEN(a11_keyring_named_by_a_service_joined_by_the_host, 362)
+VM_TEST(a11_keyring_named_by_a_service_joined_by_the_host, 362)
 {
 	a11_setup();
 	for (uid_t uid = 0; uid <= USER; uid += USER) {
@@ -742,7 +742,8 @@ static int do_a11_victim(const void *p)
 	key = a11_add_key("user", "a11-vsecret", "VSECRET", 7, A11_KEY_SPEC_SESSION_KEYRING);
 	if (key < 0 || a11_keyctl(A11_KEYCTL_SETPERM, key, A11_KEY_ALL, 0))
 		return 300 + errno;
-	if (write(v->ready[1], &key, sizeof(key)) != sizeof(key) || read(v->done[0], &byte, 1) != 1)
+	if (write(v->ready[1], &key, sizeof(key)) != sizeof(key) ||
+	    write(v->ready[1], &ring, sizeof(ring)) != sizeof(ring) || read(v->done[0], &byte, 1) != 1)
 		return 400;
 	return 0;
 }
@@ -766,14 +767,15 @@ static int a11_join_out = -1;
 static int do_a11_join(const void *p)
 {
 	const struct a11_joiner *j = p;
-	int r[A11_J_STEPS];
+	int r[A11_J_STEPS + 1]; /* the steps' answers, then the serial of the keyring joined */
 	char buf[32] = {0};
-	long own;
+	long own, joined;
 
 	if (become(j->uid))
 		return 2001;
-	r[A11_J_JOIN] = a11_keyctl(A11_KEYCTL_JOIN_SESSION_KEYRING, (long)j->name, 0, 0) < 0 ? errno
-												 : 0;
+	joined = a11_keyctl(A11_KEYCTL_JOIN_SESSION_KEYRING, (long)j->name, 0, 0);
+	r[A11_J_JOIN] = joined < 0 ? errno : 0;
+	r[A11_J_STEPS] = (int)joined;
 	r[A11_J_READ] = a11_keyctl(A11_KEYCTL_READ, j->secret, (long)buf, sizeof(buf) - 1) < 0
 			    ? errno
 			    : (strcmp(buf, "VSECRET") ? 999 : 0);
@@ -792,7 +794,7 @@ static int do_a11_join(const void *p)
 }
 
 static bool a11_join_run(const char *cgroup, uid_t uid, const char *name, long secret,
-			 int r[A11_J_STEPS])
+			 int r[A11_J_STEPS + 1])
 {
 	struct a11_joiner j = {name, uid, secret};
 	int out[2], ret;
@@ -802,7 +804,8 @@ static bool a11_join_run(const char *cgroup, uid_t uid, const char *name, long s
 	a11_join_out = out[1];
 	ret = in_cgroup(cgroup, do_a11_join, &j);
 	close(out[1]);
-	if (ret || read(out[0], r, A11_J_STEPS * sizeof(int)) != (ssize_t)(A11_J_STEPS * sizeof(int))) {
+	if (ret || read(out[0], r, (A11_J_STEPS + 1) * sizeof(int)) !=
+			   (ssize_t)((A11_J_STEPS + 1) * sizeof(int))) {
 		close(out[0]);
 		printf("# joiner failed: %d\n", ret);
 		return false;
@@ -814,15 +817,17 @@ static bool a11_join_run(const char *cgroup, uid_t uid, const char *name, long s
 /*
  * Another service (a11-other, root) keeps a secret in a named session keyring that its user
  * may search and read (a shared session for its workers); the attacker under a11, as root
- * (same user) and as uid 1000 ("other" may search too), joins it by name. Safe: the secret
- * is not read (ENOKEY: refused as another policy's key), nothing is added, linked or cleared
- * there (EPERM: read-only). Unconfined: every step works (clear last).
+ * (same user) and as uid 1000 ("other" may search too), joins it by name. Safe: the join gives
+ * a keyring of the attacker's own (a keyring a policy made is not found by name outside it),
+ * the secret is not read (ENOKEY: refused as another policy's key), and nothing is added,
+ * linked or cleared in a11-other's keyring. Unconfined: every step works (in a keyring of its
+ * own too since the same change).
  */
 VM_TEST(a11_keyring_of_another_service_joined_by_name, 363)
 {
 	struct a11_victim v;
 	pid_t victim;
-	long secret = 0;
+	long secret = 0, ring = 0;
 	char byte = 'g';
 
 	a11_setup();
@@ -834,19 +839,27 @@ VM_TEST(a11_keyring_of_another_service_joined_by_name, 363)
 		_exit(in_cgroup(A11_OTHER, do_a11_victim, &v) == 0 ? 0 : 1);
 	VM_CHECK(victim > 0);
 	VM_CHECK(read(v.ready[0], &secret, sizeof(secret)) == sizeof(secret));
+	VM_CHECK(read(v.ready[0], &ring, sizeof(ring)) == sizeof(ring));
 	for (uid_t uid = 0; uid <= USER; uid += USER) {
-		int got[A11_J_STEPS];
+		int got[A11_J_STEPS + 1];
 
 		VM_CHECK(a11_join_run(A11, uid, v.name, secret, got));
-		printf("# uid %u under a11 joining a11-other's keyring %s:", (unsigned)uid, v.name);
+		printf("# uid %u under a11 joining a11-other's keyring %s (%ld):", (unsigned)uid,
+		       v.name, ring);
 		for (int s = 0; s < A11_J_STEPS; s++)
 			printf(" %s %d;", a11_j_what[s], got[s]);
-		printf("\n");
+		printf(" joined %d\n", got[A11_J_STEPS]);
 		if (got[A11_J_READ] != ENOKEY)
 			VM_FAIL("uid %u under a11: read of a11-other's secret in the joined keyring: "
 				"%d (expected ENOKEY)",
 				(unsigned)uid, got[A11_J_READ]);
-		for (int s = A11_J_ADD; s < A11_J_STEPS; s++) {
+		/* since run 11's next session a keyring a policy made is not found by name outside
+		 * it: the join makes the attacker a keyring of its own, where its steps work */
+		if (got[A11_J_JOIN] || got[A11_J_STEPS] == ring)
+			VM_FAIL("uid %u under a11: the join by name gave %d, keyring %d (expected a "
+				"keyring of its own, not a11-other's %ld)",
+				(unsigned)uid, got[A11_J_JOIN], got[A11_J_STEPS], ring);
+		for (int s = A11_J_ADD; s < A11_J_STEPS && got[A11_J_STEPS] == ring; s++) {
 			if (got[s] != EPERM)
 				VM_FAIL("uid %u under a11: %s into a11-other's joined session keyring: "
 					"%d (expected EPERM)",
@@ -854,7 +867,7 @@ VM_TEST(a11_keyring_of_another_service_joined_by_name, 363)
 		}
 	}
 	{
-		int free_[A11_J_STEPS];
+		int free_[A11_J_STEPS + 1];
 
 		VM_CHECK(a11_join_run(NULL, 0, v.name, secret, free_));
 		printf("# unconfined root:");
@@ -1223,7 +1236,7 @@ static int do_a11_mptcp_socket(const void *unused)
  * detach_unbound removes the names of unbound ids at the next reload, not the one of the
  * bound cgroup.
  */
-VM_TEST_OPEN(a11_pin_names_taken_for_a_restarted_service, 367)
+VM_TEST(a11_pin_names_taken_for_a_restarted_service, 367)
 {
 	struct a11_pin_squat s = {0};
 	struct stat st;
