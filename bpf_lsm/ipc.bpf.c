@@ -279,6 +279,7 @@ static __always_inline int lg_session_to_parent(void)
  * user's for anyone else. The quota's values are read where the kernel keeps them (their
  * addresses from kallsyms; where it does not show them, the values at load).
  */
+#define LG_KEY_ALLOC_QUOTA_OVERRUN 0x0001
 #define LG_KEY_ALLOC_NOT_IN_QUOTA 0x0002
 #define CAP_SYS_RESOURCE 24
 #define EDQUOT 122
@@ -303,26 +304,32 @@ static __always_inline void lg_key_quota(__u32 *maxkeys, __u32 *maxbytes)
 }
 
 /* A key charged to the root user (not KEY_ALLOC_NOT_IN_QUOTA), charged already: past the
- * ordinary quota, decided as CAP_SYS_RESOURCE. */
+ * ordinary quota, decided as CAP_SYS_RESOURCE. KEY_ALLOC_QUOTA_OVERRUN (a thread's or process's
+ * keyring, a first session keyring) is charged but never refused by the kernel, to anyone: nor
+ * here. In a user namespace too: the root user is kuid 0, whatever namespace charges it (a
+ * confined root under [system] userns = allow maps 0 to 0 in one of its own). */
 static __always_inline int lg_root_key_quota(struct key *key, unsigned long flags)
 {
 	struct key_user *user = BPF_CORE_READ(key, user);
 	__u32 maxkeys, maxbytes;
 	int keys, bytes;
 
-	if ((flags & LG_KEY_ALLOC_NOT_IN_QUOTA) || !user || BPF_CORE_READ(user, uid.val) != 0)
+	if ((flags & (LG_KEY_ALLOC_NOT_IN_QUOTA | LG_KEY_ALLOC_QUOTA_OVERRUN)) || !user ||
+	    BPF_CORE_READ(user, uid.val) != 0)
 		return 0;
 	lg_key_quota(&maxkeys, &maxbytes);
 	keys = BPF_CORE_READ(user, qnkeys);
 	bytes = BPF_CORE_READ(user, qnbytes);
 	if ((__s64)keys <= (__s64)maxkeys && (__s64)bytes <= (__s64)maxbytes && bytes >= 0)
 		return 0;
-	return lg_cap_direct(CAP_SYS_RESOURCE, LG_HOOK_CAPABLE, false, false) ? -EDQUOT : 0;
+	return lg_cap_direct(CAP_SYS_RESOURCE, LG_HOOK_CAPABLE, false, true) ? -EDQUOT : 0;
 }
 
 /* The payload length of an update of key in the current system call (add_key of an existing
  * key, KEYCTL_UPDATE: the fourth argument), past the root user's ordinary quota: decided as
- * CAP_SYS_RESOURCE. Other calls, other users: 0. */
+ * CAP_SYS_RESOURCE. Only growth counts, as key_payload_reserve charges the difference to the
+ * key's current length: an update no longer than the key's payload is never refused. Other
+ * calls, other users: 0. */
 static __always_inline int lg_root_key_grow(struct key *key)
 {
 	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
@@ -341,12 +348,15 @@ static __always_inline int lg_root_key_grow(struct key *key)
 		len = (__u32)BPF_CORE_READ(regs, si);
 	else
 		return 0;
+	if (len > (1UL << 30))
+		len = 1UL << 30;
+	if (len <= BPF_CORE_READ(key, datalen))
+		return 0;
 	lg_key_quota(&maxkeys, &maxbytes);
-	bytes = (__s64)BPF_CORE_READ(user, qnbytes) - BPF_CORE_READ(key, quotalen) +
-		(__s64)(len > (1UL << 30) ? (1UL << 30) : len);
+	bytes = (__s64)BPF_CORE_READ(user, qnbytes) + (__s64)len - BPF_CORE_READ(key, datalen);
 	if (bytes <= (__s64)maxbytes)
 		return 0;
-	return lg_cap_direct(CAP_SYS_RESOURCE, LG_HOOK_CAPABLE, false, false) ? -EDQUOT : 0;
+	return lg_cap_direct(CAP_SYS_RESOURCE, LG_HOOK_CAPABLE, false, true) ? -EDQUOT : 0;
 }
 
 /*

@@ -404,7 +404,9 @@ static __always_inline int lg_owner_number(__u8 hook, __s32 who)
  * the device's owner, root, has it (attack run 10). Decided as CAP_SYS_PTRACE under
  * [capabilities]; a user-mode-only one (UFFD_USER_MODE_ONLY), which anyone may have, is not.
  * Other drivers do not use the command's type (0xAA), and only a misc device is looked at.
- * Reported as hook capable (CAP_SYS_PTRACE), as the system call's check would be.
+ * Reported as hook capable (CAP_SYS_PTRACE), as the system call's check would be. In a user
+ * namespace too: the system call asks for CAP_SYS_PTRACE in the host's, which no task in
+ * another has, and the device (opened before an unshare, or handed in) asks nothing there.
  */
 #define LG_USERFAULTFD_IOC_NEW 0xaa00 /* _IO(0xAA, 0x00) */
 #define LG_UFFD_USER_MODE_ONLY 1
@@ -434,7 +436,7 @@ static __always_inline int lg_ioctl_check(struct file *file, unsigned int cmd, u
 	__s32 who;
 
 	if (lg_uffd_kernel_faults(file, cmd, arg))
-		return lg_cap_direct(CAP_SYS_PTRACE, LG_HOOK_CAPABLE, false, false);
+		return lg_cap_direct(CAP_SYS_PTRACE, LG_HOOK_CAPABLE, false, true);
 
 	if (cmd == LG_FIOSETOWN || cmd == LG_SIOCSPGRP) {
 		/* Unreadable here (a page not faulted in: this read does not fault, the kernel's

@@ -259,29 +259,45 @@ out:
 
 int lg_connect_programs_wait(const char *pin_dir, const char *cgroup, int timeout_ms)
 {
-	struct bpf_prog_info info = {0};
-	__u32 len = sizeof(info);
 	const char *root = lg_cgroup2_root();
+	__u32 prog_id[PROGRAM_COUNT] = {0};
 	char path[4096];
-	int prog_fd, cgroup_fd, count = 0;
+	int cgroup_fd, count = 0;
+	bool loaded = false;
 
-	snprintf(path, sizeof(path), "%s/progs/%s", pin_dir, programs[0].name);
-	prog_fd = bpf_obj_get(path);
-	if (prog_fd < 0)
-		return 0; /* not loaded: nothing to wait for */
-	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len)) {
+	for (size_t i = 0; i < PROGRAM_COUNT; i++) {
+		struct bpf_prog_info info = {0};
+		__u32 len = sizeof(info);
+		int prog_fd;
+
+		snprintf(path, sizeof(path), "%s/progs/%s", pin_dir, programs[i].name);
+		prog_fd = bpf_obj_get(path);
+		if (prog_fd < 0)
+			continue; /* not loaded: nothing to wait for */
+		if (bpf_obj_get_info_by_fd(prog_fd, &info, &len)) {
+			int ret = -errno;
+
+			close(prog_fd);
+			return ret;
+		}
 		close(prog_fd);
-		return -errno;
+		prog_id[i] = info.id;
+		loaded = true;
 	}
-	close(prog_fd);
+	if (!loaded)
+		return 0;
 	if (!root)
 		return -ENOENT;
 	snprintf(path, sizeof(path), "%s%s", root, cgroup);
 	cgroup_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (cgroup_fd < 0)
 		return -errno;
+	/* both programs (the daemon attaches the IPv4 one first, the IPv6 one just after) */
 	for (int waited = 0; waited <= timeout_ms; waited++) {
-		count = effective_count(cgroup_fd, programs[0].type, info.id);
+		count = 1;
+		for (size_t i = 0; i < PROGRAM_COUNT && count > 0; i++)
+			if (prog_id[i])
+				count = effective_count(cgroup_fd, programs[i].type, prog_id[i]);
 		if (count != 0)
 			break;
 		usleep(1000);
