@@ -18,7 +18,7 @@ static const char *const builtin_reasons[] = {
 			      "the kernel run its helpers for it (module autoload unless its "
 			      "policy says [system] module-autoload = allow, key upcalls)",
 	[LG_BUILTIN_PTRACE] = "a confined task can trace only tasks under its own policy",
-	[LG_BUILTIN_BPFFS] = "a confined task cannot remove, rename or make names in bpffs, nor unmount it",
+	[LG_BUILTIN_BPFFS] = "a confined task cannot remove, rename, make or change anything in bpffs, nor unmount it",
 	[LG_BUILTIN_SELF] = "only lsmguard changes its maps and pins (lsmguard unload ends "
 			    "enforcement)",
 	[LG_BUILTIN_SIGNAL] = "a confined task cannot signal lsmguard, PID 1 (the service "

@@ -931,6 +931,21 @@ static bool a10_root_keys_below(unsigned keys, unsigned bytes)
 	return below;
 }
 
+/* A 1-byte key of root's, then KEYCTL_UPDATE of it to A10_BIG_PAYLOAD bytes: 0, or the
+ * update's errno (100 + errno when the key could not be made). */
+static int do_a10_key_grow(const void *p)
+{
+	static char payload[A10_BIG_PAYLOAD];
+	long key = a10_add_key("a10-grow", "g", 1);
+
+	(void)p;
+	if (key < 0)
+		return 100 + errno;
+	memset(payload, 'g', sizeof(payload));
+	return syscall(SYS_keyctl, 2 /* KEYCTL_UPDATE */, key, payload, sizeof(payload)) < 0 ? errno
+											   : 0;
+}
+
 /* One small key by an unconfined root: 0, or errno. */
 static int do_a10_one_key(const void *p)
 {
@@ -984,6 +999,32 @@ VM_TEST(a10_root_user_key_quota, 356)
 			"errno), uid 1000 %d (expected EDQUOT at uid 1000's quota at most)",
 			got, free_user);
 
+	/* (1b) an update that grows a small key past the ordinary quota (key_payload_reserve
+	 * charges the growth, with no hook of its own) */
+	{
+		int free_grow, grow;
+
+		/* the keys of (1) collected first: the confined root's 1-byte key must fit */
+		for (int i = 0; i < 100 && !a10_root_keys_below(100, 10000); i++)
+			usleep(100000);
+		VM_CHECK(a10_root_keys_below(100, 10000));
+		mark = event_mark();
+		grow = in_cgroup(A10_CAPS, do_a10_key_grow, NULL);
+		free_grow = in_cgroup(NULL, do_a10_key_grow, NULL);
+		printf("# a root key grown to %d bytes by KEYCTL_UPDATE: unconfined %d, under "
+		       "a10-caps %d\n",
+		       A10_BIG_PAYLOAD, free_grow, grow);
+		if (free_grow != 0)
+			VM_FAIL("control: the unconfined root's update: %d", free_grow);
+		if (grow != EDQUOT)
+			VM_FAIL("a confined root grew a key past the ordinary quota: %d (expected "
+				"EDQUOT)",
+				grow);
+		EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"hook\":\"capable\"",
+				   "\"policy\":\"a10-caps\"", "\"path\":\"CAP_SYS_RESOURCE\"",
+				   "\"uid\":0");
+	}
+
 	/* (2) the root user's whole quota, held by the confined root, against the host's root */
 	VM_CHECK(pipe2(h.ready, O_CLOEXEC) == 0 && pipe2(h.release, O_CLOEXEC) == 0);
 	VM_CHECK(pthread_create(&holder, NULL, a10_holder, &h) == 0);
@@ -1005,6 +1046,7 @@ VM_TEST(a10_root_user_key_quota, 356)
 	 * root now meets (the next case's confined root joins a session keyring) */
 	for (int i = 0; i < 100 && !a10_root_keys_below(100, 10000); i++)
 		usleep(100000);
+	VM_CHECK(a10_root_keys_below(100, 10000));
 	printf("# keys of %d bytes, then smaller, added by the confined root: %d (count + 10000 * "
 	       "errno); then an "
 	       "unconfined root's add_key: %d; after the holder's exit: %d\n",

@@ -392,7 +392,9 @@ static bool a11_no_subflow(int got)
  * is then moved into the policy's cgroup. Safe: no connection to 127.0.0.2:7400 (or the
  * connect refused, EPERM).
  *
- * FINDING (measured 2026-12-02): both sockets got their subflow to 127.0.0.2:7400 (201:
+ * Closed the next session: a confined task's connect on an MPTCP socket made outside the
+ * policy's cgroups is refused (EPERM, lg_mptcp_foreign), so both forms must give 2000 + EPERM.
+ * Was (measured 2026-12-02): both sockets got their subflow to 127.0.0.2:7400 (201:
  * two connection ends at 127.0.0.2:7400 and one extra subflow, as unconfined), no event; the
  * task's own socket got none (0). lg_mptcp_unchecked decides at socket_create only; the
  * first subflow's socket_connect is decided by the task's policy, the later ones by the
@@ -435,13 +437,14 @@ VM_TEST(a11_mptcp_socket_made_outside_the_policy, 360)
 		VM_FAIL("control: the unconfined client got no subflow to 127.0.0.2: %d", free_);
 	if (!a11_no_subflow(own))
 		VM_FAIL("control: a11-deny's own MPTCP socket: %d", own);
-	if (!a11_no_subflow(inherited))
+	if (inherited != 2000 + EPERM)
 		VM_FAIL("an MPTCP socket inherited from an unconfined parent, used under a11-deny "
-			"(allow = 127.0.0.1 tcp 7400 only), reached 127.0.0.2:7400: %d",
+			"(allow = 127.0.0.1 tcp 7400 only): %d (expected its connect refused, 2000 + "
+			"EPERM)",
 			inherited);
-	if (!a11_no_subflow(moved))
-		VM_FAIL("an MPTCP socket made before its process was moved into a11-deny's cgroup "
-			"reached 127.0.0.2:7400: %d",
+	if (moved != 2000 + EPERM)
+		VM_FAIL("an MPTCP socket made before its process was moved into a11-deny's cgroup: "
+			"%d (expected its connect refused, 2000 + EPERM)",
 			moved);
 }
 
@@ -877,6 +880,18 @@ VM_TEST(a11_keyring_of_another_service_joined_by_name, 363)
 		if (free_[A11_J_JOIN] || free_[A11_J_READ] || free_[A11_J_ADD] || free_[A11_J_LINK] ||
 		    free_[A11_J_CLEAR])
 			VM_FAIL("control: the unconfined root's steps did not all work");
+	}
+	{
+		/* a process of the same policy still finds the keyring by name */
+		int same[A11_J_STEPS + 1];
+
+		VM_CHECK(a11_join_run(A11_OTHER, 0, v.name, secret, same));
+		printf("# root under a11-other: joined %d (the keyring is %ld)\n", same[A11_J_STEPS],
+		       ring);
+		if (same[A11_J_JOIN] || same[A11_J_STEPS] != ring)
+			VM_FAIL("a process of a11-other joining its own policy's keyring %s by name got "
+				"%d, keyring %d (expected %ld)",
+				v.name, same[A11_J_JOIN], same[A11_J_STEPS], ring);
 	}
 	VM_CHECK(write(v.done[1], &byte, 1) == 1);
 	waitpid(victim, NULL, 0);
