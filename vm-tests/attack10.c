@@ -931,8 +931,9 @@ static bool a10_root_keys_below(unsigned keys, unsigned bytes)
 	return below;
 }
 
-/* A 1-byte key of root's, then KEYCTL_UPDATE of it to A10_BIG_PAYLOAD bytes: 0, or the
- * update's errno (100 + errno when the key could not be made). */
+/* A 1-byte key of root's, then add_key of the same description with A10_BIG_PAYLOAD bytes,
+ * which updates it (KEYCTL_UPDATE takes a page at most): 0, or the update's errno (100 + errno
+ * when the key could not be made). */
 static int do_a10_key_grow(const void *p)
 {
 	static char payload[A10_BIG_PAYLOAD];
@@ -942,8 +943,7 @@ static int do_a10_key_grow(const void *p)
 	if (key < 0)
 		return 100 + errno;
 	memset(payload, 'g', sizeof(payload));
-	return syscall(SYS_keyctl, 2 /* KEYCTL_UPDATE */, key, payload, sizeof(payload)) < 0 ? errno
-											   : 0;
+	return a10_add_key("a10-grow", payload, sizeof(payload)) == key ? 0 : errno ? errno : 999;
 }
 
 /* One small key by an unconfined root: 0, or errno. */
@@ -999,8 +999,8 @@ VM_TEST(a10_root_user_key_quota, 356)
 			"errno), uid 1000 %d (expected EDQUOT at uid 1000's quota at most)",
 			got, free_user);
 
-	/* (1b) an update that grows a small key past the ordinary quota (key_payload_reserve
-	 * charges the growth, with no hook of its own) */
+	/* (1b) an update (add_key of an existing key's description) that grows a small key past
+	 * the ordinary quota (key_payload_reserve charges the growth, with no hook of its own) */
 	{
 		int free_grow, grow;
 
@@ -1011,7 +1011,7 @@ VM_TEST(a10_root_user_key_quota, 356)
 		mark = event_mark();
 		grow = in_cgroup(A10_CAPS, do_a10_key_grow, NULL);
 		free_grow = in_cgroup(NULL, do_a10_key_grow, NULL);
-		printf("# a root key grown to %d bytes by KEYCTL_UPDATE: unconfined %d, under "
+		printf("# a root key grown to %d bytes by add_key of its description: unconfined %d, under "
 		       "a10-caps %d\n",
 		       A10_BIG_PAYLOAD, free_grow, grow);
 		if (free_grow != 0)

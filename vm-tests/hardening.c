@@ -436,16 +436,21 @@ VM_TEST(protect_confined_task_cannot_remove_pins, 141)
 
 	VM_CHECK(in_cgroup(FILES, do_unpin, "unlink") == EPERM);
 	VM_CHECK(in_cgroup(FILES, do_unpin, "rename") == EPERM);
+	VM_CHECK(in_cgroup(FILES, do_unpin, "symlink") == EPERM);
+	VM_CHECK(in_cgroup(FILES, do_unpin, "mkdir") == EPERM);
+	VM_CHECK(access("/sys/fs/bpf/lsmguard/links/lg_subflow_connect4@1", F_OK) != 0);
 	umount_mark = event_mark();
 	VM_CHECK(in_cgroup(FILES, do_unpin, "umount") == EPERM);
 	VM_CHECK(access("/sys/fs/bpf/lsmguard/links/lg_file_open", F_OK) == 0);
 	VM_CHECK(try_open(FILES, "/data/secret", O_RDONLY) == EPERM);
 	EXPECT_EVENT_AFTER(mark, "\"policy\":\"files\"", "\"hook\":\"path_unlink\"",
 			   "\"path\":\"/sys/fs/bpf/lsmguard/links/lg_file_open\"",
-			   "\"source\":\"built-in: a confined task cannot remove, rename or "
-			   "unmount bpffs pins\"");
+			   "\"source\":\"built-in: a confined task cannot remove, rename, make or "
+			   "change anything in bpffs, nor unmount it\"");
 	EXPECT_EVENT_AFTER(mark, "\"policy\":\"files\"", "\"hook\":\"path_rename\"",
 			   "\"path\":\"/sys/fs/bpf/lsmguard/links/lg_file_open\"");
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"files\"", "\"hook\":\"path_symlink\"",
+			   "\"path\":\"/sys/fs/bpf/lsmguard/links/lg_subflow_connect4@1\"");
 	EXPECT_EVENT_AFTER(umount_mark, "\"policy\":\"files\"", "\"hook\":\"sb_umount\"",
 			   "\"path\":\"bpffs\"");
 }
