@@ -251,21 +251,6 @@ static __always_inline int lg_session_to_parent(void)
 }
 
 /*
- * The key is the first argument, a key_ref_t: on 6.1 its type in BTF is a pointer to a
- * declared-only struct, which the verifier lets no program read from its context ("arg0 type
- * FWD is not a struct"), so it is copied out of the context as a number.
- *
- * A keyring made outside the policy (another policy's; the host's, the kernel's, or a user's
- * own keyrings, "_uid.N", "_uid_ses.N" and "_persistent.N", which the kernel makes for whoever
- * asks first and every process of that user shares) is read-only to a confined task: viewing,
- * reading and searching it and linking it elsewhere give no key (each key in it is decided as
- * a key), while adding or planting a key in it, clearing it, moving or unlinking keys out of
- * it, changing its permissions, owner or expiry, revoking or invalidating it (keyctl
- * KEYCTL_INVALIDATE asks for Search permission only: told apart by the system call) are
- * refused. A service keeps its keys in its own keyrings (systemd gives each service a session
- * keyring of its own, KeyringMode=private, made inside its cgroup).
- */
-/*
  * The root user's key quota (attack run 10): the kernel charges each key to its owner's
  * quota, kernel.keys.maxkeys and maxbytes (200 keys, 20,000 bytes), except for the root user,
  * whose quota is kernel.keys.root_maxkeys and root_maxbytes (1,000,000 keys, 25,000,000 bytes)
@@ -384,6 +369,21 @@ static __always_inline bool lg_keyring_of_another(struct key *key)
 	return !policy || policy->identity != *owner;
 }
 
+/*
+ * The key is the first argument, a key_ref_t: on 6.1 its type in BTF is a pointer to a
+ * declared-only struct, which the verifier lets no program read from its context ("arg0 type
+ * FWD is not a struct"), so it is copied out of the context as a number.
+ *
+ * A keyring made outside the policy (another policy's; the host's, the kernel's, or a user's
+ * own keyrings, "_uid.N", "_uid_ses.N" and "_persistent.N", which the kernel makes for whoever
+ * asks first and every process of that user shares) is read-only to a confined task: viewing,
+ * reading and searching it and linking it elsewhere give no key (each key in it is decided as
+ * a key), while adding or planting a key in it, clearing it, moving or unlinking keys out of
+ * it, changing its permissions, owner or expiry, revoking or invalidating it (keyctl
+ * KEYCTL_INVALIDATE asks for Search permission only: told apart by the system call) are
+ * refused. A service keeps its keys in its own keyrings (systemd gives each service a session
+ * keyring of its own, KeyringMode=private, made inside its cgroup).
+ */
 SEC("lsm/key_permission")
 int lg_key_permission(unsigned long long *ctx)
 {
