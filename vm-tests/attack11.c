@@ -1221,21 +1221,10 @@ static int do_a11_pin_squat(const void *p)
 	return write(a11_pin_out, &s, sizeof(s)) == sizeof(s) ? 0 : 2002;
 }
 
-/* socket(AF_INET, SOCK_STREAM, IPPROTO_MPTCP): 0 or errno. */
-static int do_a11_mptcp_socket(const void *unused)
-{
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_MPTCP);
-
-	(void)unused;
-	if (fd < 0)
-		return errno;
-	close(fd);
-	return 0;
-}
-
 /*
- * The daemon attaches the connect programs at a cgroup the kernel bound at its mkdir unless a
- * pin of that name already exists (connect_attach.c: access(path) == 0 means "attached"). A
+ * The daemon attached the connect programs at a cgroup the kernel bound at its mkdir unless a
+ * pin of that name already existed (when attacked: access(path) == 0 meant "attached"; now
+ * the pin must be a live link at that cgroup, and bpffs takes no name from a confined task). A
  * confined root (a11: every file allowed) makes those names in lsmguard's bpffs directory for
  * the next few thousand cgroup ids (kernfs ids grow by one per node; a cgroup's is its
  * directory's inode number): another service (a11-deny) restarted there gets no connect
@@ -1244,7 +1233,7 @@ static int do_a11_mptcp_socket(const void *unused)
  * task (EPERM), and the restarted service's cgroup gets its programs (its MPTCP socket made
  * within 3 s).
  *
- * FINDING (measured 2026-12-02): the confined root made 5,998 names (symlinks to "/"; EEXIST
+ * Closed the next session. Was (measured 2026-12-02): the confined root made 5,998 names (symlinks to "/"; EEXIST
  * where real pins were); the restarted a11-deny cgroup (id 142, squatted from 91) got no
  * programs: its MPTCP socket refused (EPERM, event "an MPTCP socket in a cgroup whose subflow
  * checks lsmguard has not attached yet") for the 3 s tried, and the daemon said nothing.
@@ -1271,7 +1260,7 @@ VM_TEST(a11_pin_names_taken_for_a_restarted_service, 367)
 	VM_CHECK(mkdir("/sys/fs/cgroup" A11_DENY, 0755) == 0);
 	VM_CHECK(stat("/sys/fs/cgroup" A11_DENY, &st) == 0);
 	for (int i = 0; i < 30 && mptcp; i++) {
-		mptcp = in_cgroup(A11_DENY, do_a11_mptcp_socket, NULL);
+		mptcp = in_cgroup(A11_DENY, do_mptcp_socket, NULL);
 		if (mptcp)
 			usleep(100 * 1000);
 	}
@@ -1281,7 +1270,7 @@ VM_TEST(a11_pin_names_taken_for_a_restarted_service, 367)
 	/* the daemon removes names of unbound cgroups at a reload; the bound one's stays */
 	VM_CHECK(daemon_reload_wait());
 	usleep(500 * 1000);
-	after = in_cgroup(A11_DENY, do_a11_mptcp_socket, NULL);
+	after = in_cgroup(A11_DENY, do_mptcp_socket, NULL);
 	printf("# after a reload, the new cgroup's MPTCP socket: %d\n", after);
 	if (after) { /* leave the suite a working a11-deny: a new cgroup there */
 		VM_CHECK(rmdir("/sys/fs/cgroup" A11_DENY) == 0);

@@ -598,18 +598,6 @@ static void remake_cgroup(const char *cgroup)
 	VM_CHECK(mkdir(path, 0755) == 0);
 }
 
-/* socket(AF_INET, SOCK_STREAM, IPPROTO_MPTCP): 0 or errno. */
-static int do_mptcp_socket(const void *unused)
-{
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_MPTCP);
-
-	(void)unused;
-	if (fd < 0)
-		return errno;
-	close(fd);
-	return 0;
-}
-
 /* connect() of the MPTCP socket *arg (made by the test, in the root cgroup) to
  * 127.0.0.1:7003: 0 or errno. */
 static int do_connect_handed(const void *arg)

@@ -106,6 +106,18 @@ int connect_programs(const char *cgroup)
 	return (int)found;
 }
 
+/* An op: socket(AF_INET, SOCK_STREAM, IPPROTO_MPTCP), closed again: 0 or errno. */
+int do_mptcp_socket(const void *unused)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 262 /* IPPROTO_MPTCP */);
+
+	(void)unused;
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
 /*
  * A cgroup made here at a policy's path is bound by the kernel at its mkdir, and the daemon
  * attaches the cgroup connect programs there a few milliseconds later; until then its MPTCP

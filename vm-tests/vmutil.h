@@ -148,5 +148,7 @@ void write_into(const char *path, const char *text);
 void make_cgroup(const char *cgroup);
 /* lsmguard's cgroup connect programs in force for sockets made in cgroup: how many, or -errno. */
 int connect_programs(const char *cgroup);
+/* An op: an MPTCP socket made and closed: 0 or errno. */
+int do_mptcp_socket(const void *unused);
 
 #endif
