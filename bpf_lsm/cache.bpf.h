@@ -27,6 +27,14 @@
  * Sockets: in the socket's storage, the last allowed destination for one policy and tag (a
  * datagram socket sending to one server, a client reconnecting). A destination's verdict
  * depends on the policy's rules only: the policy id and the generation in the tag cover it.
+ *
+ * Unix peers: in the peer socket's storage (a listener, a datagram receiver), a few allowed
+ * verdicts, each for one (policy, tag). A pathname peer is decided at the path its bind() made
+ * (unix_sk(other)->path), which stays the socket's for its whole life, so the socket stands for
+ * the name: what can change is the name's components (renames and links bump the kernel epoch,
+ * mounts the kernel's or the daemon's) and the rules (the generation), all in the tag. Only a
+ * rules verdict that the walk may cache is stored (unix.bpf.c): not the service manager's
+ * sockets, not one allowed by the setup window, never a denial.
  */
 #ifndef LSMGUARD_CACHE_BPF_H
 #define LSMGUARD_CACHE_BPF_H
@@ -75,6 +83,23 @@ struct {
 	__type(key, int);
 	__type(value, struct lg_sock_cache);
 } lg_sock_cache __weak SEC(".maps");
+
+struct lg_peer_cache {
+	struct bpf_spin_lock lock;
+	__u32 next; /* the slot the next store replaces */
+	struct {
+		__u64 tag;
+		__u32 policy;
+		__u32 pad;
+	} slot[LG_CACHE_SLOTS];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct lg_peer_cache);
+} lg_peer_cache __weak SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -185,6 +210,47 @@ static __always_inline void lg_cache_store(const struct lg_cache_probe *probe)
 	i = cache->next % LG_CACHE_SLOTS;
 	cache->next = i + 1;
 	cache->slot[i] = probe->want;
+	bpf_spin_unlock(&cache->lock);
+}
+
+/* Whether peer's storage holds an allowed verdict for (policy, tag); tag 0 never matches. */
+static __always_inline bool lg_peer_cache_hit(struct sock *peer, __u32 policy, __u64 tag)
+{
+	struct lg_peer_cache *cache;
+	bool hit = false;
+
+	if (!tag)
+		return false;
+	cache = bpf_sk_storage_get(&lg_peer_cache, peer, 0, 0);
+	if (!cache)
+		return false;
+	bpf_spin_lock(&cache->lock);
+	for (int i = 0; i < LG_CACHE_SLOTS; i++) {
+		if (cache->slot[i].tag == tag && cache->slot[i].policy == policy) {
+			hit = true;
+			break;
+		}
+	}
+	bpf_spin_unlock(&cache->lock);
+	return hit;
+}
+
+/* Remember an allowed verdict for (policy, tag) in peer's storage, over the oldest slot. */
+static __always_inline void lg_peer_cache_store(struct sock *peer, __u32 policy, __u64 tag)
+{
+	struct lg_peer_cache *cache;
+	__u32 i;
+
+	if (!tag)
+		return;
+	cache = bpf_sk_storage_get(&lg_peer_cache, peer, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!cache)
+		return;
+	bpf_spin_lock(&cache->lock);
+	i = cache->next % LG_CACHE_SLOTS;
+	cache->next = i + 1;
+	cache->slot[i].tag = tag;
+	cache->slot[i].policy = policy;
 	bpf_spin_unlock(&cache->lock);
 }
 

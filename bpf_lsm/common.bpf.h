@@ -235,6 +235,7 @@ struct lg_scratch {
 	__u32 pad_walk;
 	__u64 anchor_path;
 	__u64 link_path;
+	__u64 peer_tag; /* a unix peer's cache tag, read before its walk (unix.bpf.c) */
 	__u8 path[2 * LG_EVENT_PATH_MAX]; /* path string under construction; see lg_build_path */
 	struct lg_link_value link;        /* a link record under construction */
 };

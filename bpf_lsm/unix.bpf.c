@@ -171,8 +171,10 @@ static __always_inline int lg_unix_peer(struct sock *other, __u8 hook)
 	const struct lg_policy_value *policy;
 	struct unix_sock *peer = (struct unix_sock *)other;
 	struct lg_path_verdict v;
+	struct lg_scratch *scratch;
 	struct dentry *dentry;
 	__u64 cgroup_id = 0;
+	__u64 tag;
 	__u8 kind;
 
 	policy = lg_current_policy(&cgroup_id);
@@ -181,6 +183,16 @@ static __always_inline int lg_unix_peer(struct sock *other, __u8 hook)
 	dentry = BPF_CORE_READ(peer, path.dentry);
 	if (!dentry)
 		return lg_unix_abstract(policy, cgroup_id, peer, hook);
+	/* The peer's verdict cache (cache.bpf.h). The tag is read before the walk and kept in
+	 * the scratch across it (the stack has no room left under the walk). */
+	tag = lg_cache_tag();
+	if (lg_peer_cache_hit(other, policy->id, tag)) {
+		lg_count_cached(policy->id, hook);
+		return 0;
+	}
+	scratch = lg_scratch();
+	if (scratch)
+		scratch->peer_tag = tag;
 	/* A write at the peer's bound path (the [files] rules), which also names the peer for
 	 * the service manager's sockets below. */
 	lg_path_decide(policy, LG_CLASS_FILE, LG_DECISION_FILE_WRITE, dentry,
@@ -207,6 +219,11 @@ static __always_inline int lg_unix_peer(struct sock *other, __u8 hook)
 		return 0;
 	}
 	lg_unix_rules_only(&v);
+	if (!v.deny && !v.flags && v.cacheable) {
+		scratch = lg_scratch();
+		if (scratch)
+			lg_peer_cache_store(other, policy->id, scratch->peer_tag);
+	}
 	return lg_path_verdict_finish(policy, cgroup_id, hook, LG_DECISION_FILE_WRITE, &v);
 }
 
@@ -478,7 +495,7 @@ int BPF_PROG(lg_unix_copy_seen, struct sk_buff *skb, int offset, struct iov_iter
 SEC("lsm/unix_may_send")
 int BPF_PROG(lg_unix_may_send, struct socket *sock, struct socket *other, int ret)
 {
-	struct sock *peer = BPF_CORE_READ(other, sk);
+	struct sock *peer = other->sk; /* a BTF pointer: the peer's verdict cache is its storage */
 
 	if (ret)
 		return ret;
