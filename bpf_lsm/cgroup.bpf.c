@@ -101,13 +101,16 @@ int BPF_PROG(lg_cgroup_rmdir, struct cgroup *cgrp, const char *path)
 	if (BPF_CORE_READ(cgrp, root, hierarchy_id) != 0)
 		return 0;
 	id = BPF_CORE_READ(cgrp, kn, id);
-	/* a bound cgroup gone: the daemon drops its connect programs' pins (auto-detached) */
+	/* a bound cgroup gone: the daemon drops its connect programs' pins (auto-detached), woken
+	 * as at mkdir */
 	if (bpf_map_delete_elem(&lg_cgroup_policy, &id) == 0) {
 		__u32 index = LG_EPOCH_CGROUPS_BOUND;
 		__u64 *bound = bpf_map_lookup_elem(&lg_epochs, &index);
 
-		if (bound)
+		if (bound) {
 			__sync_fetch_and_add(bound, 1);
+			bpf_ringbuf_output(&lg_events, &id, sizeof(id), 0);
+		}
 	}
 	return 0;
 }

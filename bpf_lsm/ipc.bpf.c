@@ -260,9 +260,11 @@ static __always_inline int lg_session_to_parent(void)
  * CAP_SYS_RESOURCE, a key charged to the root user past the ordinary quota fails with EDQUOT
  * (the event names CAP_SYS_RESOURCE), and so does a key's update (add_key on an existing key,
  * KEYCTL_UPDATE) whose new payload, its length read from the system call's arguments, would
- * take the root user's bytes past it (key_payload_reserve charges the difference). The count is the root user's, host-wide, as it is every
- * user's for anyone else. The quota's values are read where the kernel keeps them (their
- * addresses from kallsyms; where it does not show them, the values at load).
+ * take the root user's bytes past it (key_payload_reserve charges the difference); a new key
+ * is counted with the payload add_key is about to charge. The count is the root user's,
+ * host-wide, as it is every user's for anyone else. The quota's values are read where the
+ * kernel keeps them (their addresses from kallsyms; where it does not show them, the values
+ * at load).
  */
 #define LG_KEY_ALLOC_QUOTA_OVERRUN 0x0001
 #define LG_KEY_ALLOC_NOT_IN_QUOTA 0x0002
@@ -288,60 +290,83 @@ static __always_inline void lg_key_quota(__u32 *maxkeys, __u32 *maxbytes)
 		bpf_probe_read_kernel(maxbytes, sizeof(*maxbytes), (const void *)lg_key_maxbytes_at);
 }
 
-/* A key charged to the root user (not KEY_ALLOC_NOT_IN_QUOTA), charged already: past the
- * ordinary quota, decided as CAP_SYS_RESOURCE. KEY_ALLOC_QUOTA_OVERRUN (a thread's or process's
- * keyring, a first session keyring) is charged but never refused by the kernel, to anyone: nor
- * here. In a user namespace too: the root user is kuid 0, whatever namespace charges it (a
- * confined root under [system] userns = allow maps 0 to 0 in one of its own). */
-static __always_inline int lg_root_key_quota(struct key *key, unsigned long flags)
+/*
+ * The payload length the current system call gives a key: add_key's (a new key's, or an
+ * existing key's update) or KEYCTL_UPDATE's (update true only), the fourth argument; -1 for
+ * any other call. Capped at 1 GB (the kernel takes 1 MB at most).
+ */
+static __always_inline __s64 lg_key_call_payload(bool update)
 {
-	struct key_user *user = BPF_CORE_READ(key, user);
-	__u32 maxkeys, maxbytes;
-	int keys, bytes;
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	unsigned long nr, len;
 
-	if ((flags & (LG_KEY_ALLOC_NOT_IN_QUOTA | LG_KEY_ALLOC_QUOTA_OVERRUN)) || !user ||
-	    BPF_CORE_READ(user, uid.val) != 0)
-		return 0;
+	if (!regs)
+		return -1;
+	nr = BPF_CORE_READ(regs, orig_ax) & ~X32_SYSCALL_BIT;
+	if (nr == NR_ADD_KEY ||
+	    (update && nr == NR_KEYCTL && (__u32)BPF_CORE_READ(regs, di) == KEYCTL_UPDATE))
+		len = BPF_CORE_READ(regs, r10);
+	else if (nr == NR_IA32_ADD_KEY ||
+		 (update && nr == NR_IA32_KEYCTL && (__u32)BPF_CORE_READ(regs, bx) == KEYCTL_UPDATE))
+		len = (__u32)BPF_CORE_READ(regs, si);
+	else
+		return -1;
+	return len > (1UL << 30) ? (1L << 30) : (__s64)len;
+}
+
+/*
+ * Whether the root user's keys and bytes, with a payload of len bytes replacing key's current
+ * one (key_payload_reserve charges the difference), would pass the ordinary quota: then
+ * decided as CAP_SYS_RESOURCE (-EDQUOT without it). In a user namespace too: the root user is
+ * kuid 0, whatever namespace charges it (a confined root under [system] userns = allow maps 0
+ * to 0 in one of its own).
+ */
+static __always_inline int lg_root_key_charge(struct key *key, struct key_user *user, __s64 len)
+{
+	__u32 maxkeys, maxbytes;
+	__s64 keys, bytes;
+
 	lg_key_quota(&maxkeys, &maxbytes);
 	keys = BPF_CORE_READ(user, qnkeys);
 	bytes = BPF_CORE_READ(user, qnbytes);
-	if ((__s64)keys <= (__s64)maxkeys && (__s64)bytes <= (__s64)maxbytes && bytes >= 0)
+	if (len > (__s64)BPF_CORE_READ(key, datalen))
+		bytes += len - (__s64)BPF_CORE_READ(key, datalen);
+	if (keys <= (__s64)maxkeys && bytes <= (__s64)maxbytes && bytes >= 0)
 		return 0;
 	return lg_cap_direct(CAP_SYS_RESOURCE, LG_HOOK_CAPABLE, false, true) ? -EDQUOT : 0;
 }
 
-/* The payload length of an update of key in the current system call (add_key of an existing
- * key, KEYCTL_UPDATE: the fourth argument), past the root user's ordinary quota: decided as
- * CAP_SYS_RESOURCE. Only growth counts, as key_payload_reserve charges the difference to the
- * key's current length: an update no longer than the key's payload is never refused. Other
- * calls, other users: 0. */
+/* A new key charged to the root user (not KEY_ALLOC_NOT_IN_QUOTA), its description charged
+ * already, its payload (add_key's) about to be: past the ordinary quota, decided as
+ * CAP_SYS_RESOURCE. The payload is counted as add_key gives it: a big_key or an asymmetric
+ * key's type charges less for a large one, which is then refused as if charged in full
+ * (fail-closed, and only for a root user within that many bytes of the quota).
+ * KEY_ALLOC_QUOTA_OVERRUN (a thread's or process's keyring, a first session keyring) is
+ * charged but never refused by the kernel, to anyone: nor here. */
+static __always_inline int lg_root_key_quota(struct key *key, unsigned long flags)
+{
+	struct key_user *user = BPF_CORE_READ(key, user);
+
+	if ((flags & (LG_KEY_ALLOC_NOT_IN_QUOTA | LG_KEY_ALLOC_QUOTA_OVERRUN)) || !user ||
+	    BPF_CORE_READ(user, uid.val) != 0)
+		return 0;
+	return lg_root_key_charge(key, user, lg_key_call_payload(false));
+}
+
+/* An update of a root user's key (add_key of an existing key, KEYCTL_UPDATE) whose new
+ * payload would take the root user's bytes past the ordinary quota. Only growth counts: an
+ * update no longer than the key's payload is never refused. Other calls, other users: 0. */
 static __always_inline int lg_root_key_grow(struct key *key)
 {
-	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
 	struct key_user *user = BPF_CORE_READ(key, user);
-	__u32 maxkeys, maxbytes;
-	unsigned long nr, len;
-	__s64 bytes;
+	__s64 len;
 
-	if (!regs || !user || BPF_CORE_READ(user, uid.val) != 0)
+	if (!user || BPF_CORE_READ(user, uid.val) != 0)
 		return 0;
-	nr = BPF_CORE_READ(regs, orig_ax) & ~X32_SYSCALL_BIT;
-	if (nr == NR_ADD_KEY || (nr == NR_KEYCTL && (__u32)BPF_CORE_READ(regs, di) == KEYCTL_UPDATE))
-		len = BPF_CORE_READ(regs, r10);
-	else if (nr == NR_IA32_ADD_KEY ||
-		 (nr == NR_IA32_KEYCTL && (__u32)BPF_CORE_READ(regs, bx) == KEYCTL_UPDATE))
-		len = (__u32)BPF_CORE_READ(regs, si);
-	else
+	len = lg_key_call_payload(true);
+	if (len <= (__s64)BPF_CORE_READ(key, datalen))
 		return 0;
-	if (len > (1UL << 30))
-		len = 1UL << 30;
-	if (len <= BPF_CORE_READ(key, datalen))
-		return 0;
-	lg_key_quota(&maxkeys, &maxbytes);
-	bytes = (__s64)BPF_CORE_READ(user, qnbytes) + (__s64)len - BPF_CORE_READ(key, datalen);
-	if (bytes <= (__s64)maxbytes)
-		return 0;
-	return lg_cap_direct(CAP_SYS_RESOURCE, LG_HOOK_CAPABLE, false, true) ? -EDQUOT : 0;
+	return lg_root_key_charge(key, user, len);
 }
 
 /*

@@ -398,6 +398,36 @@ static __always_inline bool lg_dest_unspecified(const struct lg_net_dest *dest)
 }
 
 
+/*
+ * The other loopback an IPv6 socket's unspecified destination can become: ::1 for 127.0.0.1
+ * and the reverse (lg_unspecified_dest).
+ */
+static __always_inline void lg_other_loopback(struct lg_net_dest *dest)
+{
+	__u32 loopback = bpf_htonl(0x7f000001);
+
+	__builtin_memset(dest->addr, 0, sizeof(dest->addr));
+	if (dest->family == 4) {
+		dest->family = 6;
+		dest->addr[15] = 1;
+	} else {
+		dest->family = 4;
+		__builtin_memcpy(dest->addr, &loopback, 4);
+	}
+}
+
+/* lg_net_decide at the other loopback: a subprogram (inlined a second time, the decision took
+ * the hooks' stack past its room). */
+static __noinline void lg_other_loopback_decide(const struct lg_policy_value *policy,
+						struct lg_net_dest *dest, __u32 *rule, bool *deny,
+						__u8 *flags)
+{
+	if (!policy || !dest || !rule || !deny || !flags)
+		return;
+	lg_other_loopback(dest);
+	lg_net_decide(policy, dest, rule, deny, flags);
+}
+
 static __always_inline int lg_net_check(struct sock *sk, const struct sockaddr *address,
 					int addrlen, struct msghdr *msg, __u8 hook, bool connect)
 {
@@ -406,7 +436,7 @@ static __always_inline int lg_net_check(struct sock *sk, const struct sockaddr *
 	struct lg_net_dest dest = {};
 	__u64 cgroup_id = 0, tag;
 	__u8 flags = 0;
-	bool deny, unfixed, unspecified, rewrite;
+	bool deny, unfixed, unspecified, any6, rewrite;
 	__u32 rule;
 	int ret;
 
@@ -432,6 +462,7 @@ static __always_inline int lg_net_check(struct sock *sk, const struct sockaddr *
 	    lg_dest_unspecified(&dest) && lg_sendmmsg_batch())
 		return lg_inet_route_deny(policy, cgroup_id, LG_HOOK_SOCKET_SENDMSG, true);
 	unspecified = lg_dest_unspecified(&dest);
+	any6 = unspecified && dest.family == 6;
 	unfixed = lg_unspecified_dest(sk, msg, connect, &dest) &&
 		  (policy->net_flags & LG_NET_POLICY_NO_SOURCE_ROUTES);
 	/* A connect there goes where it is decided (lg_unspecified_connect_note); a TCP send
@@ -454,6 +485,12 @@ static __always_inline int lg_net_check(struct sock *sk, const struct sockaddr *
 		return 0;
 	}
 	lg_net_decide(policy, &dest, &rule, &deny, &flags);
+	/* An IPv6 socket's :: goes to ::1, or to 127.0.0.1 while its source is v4-mapped: with
+	 * the source not fixed, both are decided (deny wins, reported at the one denied). */
+	if (!deny && unfixed && any6) {
+		lg_other_loopback_decide(policy, &dest, &rule, &deny, &flags);
+		unfixed = false;
+	}
 	if (!deny && unfixed)
 		return lg_inet_route_deny(policy, cgroup_id, hook, false);
 	if (deny) {

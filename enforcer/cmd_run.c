@@ -461,18 +461,18 @@ static void emit_link_records_full(struct daemon *d, const struct lg_config *con
 				   __u64 files);
 
 /*
- * Attach the cgroup connect programs at every bound cgroup that lacks them and, with unbound,
- * detach them from cgroups no longer bound. A cgroup the kernel bound at its mkdir may not be
+ * Attach the cgroup connect programs at every bound cgroup that lacks them and detach them
+ * from cgroups no longer bound. A cgroup the kernel bound at its mkdir may not be
  * visible yet: retried every 10 ms for a second, then once a second, as a failed attachment
  * is (said once until it changes).
  */
-static void sync_connect_programs(struct daemon *d, bool unbound)
+static void sync_connect_programs(struct daemon *d)
 {
 	char err[512] = "";
 	int ret;
 
 	d->bound_seen = lg_connect_bound_count(&d->bpf);
-	ret = lg_connect_attach_sync(&d->bpf, unbound, err, sizeof(err));
+	ret = lg_connect_attach_sync(&d->bpf, err, sizeof(err));
 	if (err[0] && strcmp(err, d->connect_error) != 0)
 		log_warnx("%s: MPTCP sockets and connects to 0.0.0.0 of that cgroup's tasks are "
 			  "refused until it is attached (tried again every second)", err);
@@ -516,7 +516,7 @@ static int load_policies(struct daemon *d, struct lg_config *config)
 	d->in_force_ms = monotonic_ms() - start;
 	/* The new set is enforced from here; the previous one goes once no program reads it. */
 	lg_apply_retire(&d->bpf, next.compiled);
-	sync_connect_programs(d, true);
+	sync_connect_programs(d);
 	if (lg_metrics_retire(&d->metrics, &d->bpf, &d->loaded.bank[!bank]))
 		log_warnx("cannot keep the counters of the previous set: out of memory");
 	lg_loaded_set_free(&d->loaded.bank[bank]);
@@ -849,7 +849,7 @@ static int event_loop(struct daemon *d)
 			consume_events(d);
 		if ((d->connect_retries && monotonic_ms() >= d->next_connect_sync) ||
 		    lg_connect_bound_count(&d->bpf) != d->bound_seen)
-			sync_connect_programs(d, true);
+			sync_connect_programs(d);
 		report_lost(d, false);
 		check_skipped(d);
 		if (fds[2].revents & (POLLPRI | POLLERR)) {

@@ -174,7 +174,7 @@ static int detach_unbound(const struct lg_bpf *bpf, char *err, size_t errsize)
 	return ret;
 }
 
-int lg_connect_attach_sync(const struct lg_bpf *bpf, bool unbound, char *err, size_t errsize)
+int lg_connect_attach_sync(const struct lg_bpf *bpf, char *err, size_t errsize)
 {
 	int prog_fd[PROGRAM_COUNT], mount_fd = -1, ret = 0, pending = 0, one;
 	__u32 prog_id[PROGRAM_COUNT] = {0};
@@ -217,17 +217,15 @@ int lg_connect_attach_sync(const struct lg_bpf *bpf, bool unbound, char *err, si
 	 * is tried whatever another's failure: the first hard error is said, and a cgroup not
 	 * visible yet is still retried (-EAGAIN). Then a second pass drops the attachments an
 	 * ancestor's made redundant. */
-	if (unbound) {
-		one_err[0] = '\0';
-		one = detach_unbound(bpf, one_err, sizeof(one_err));
-		if (one) {
-			ret = one;
-			if (one_err[0])
-				snprintf(err, errsize, "%s", one_err);
-			else
-				snprintf(err, errsize, "cannot read %s/links: %s", bpf->pin_dir,
-					 strerror(-one));
-		}
+	one_err[0] = '\0';
+	one = detach_unbound(bpf, one_err, sizeof(one_err));
+	if (one) {
+		ret = one;
+		if (one_err[0])
+			snprintf(err, errsize, "%s", one_err);
+		else
+			snprintf(err, errsize, "cannot read %s/links: %s", bpf->pin_dir,
+				 strerror(-one));
 	}
 	for (int pass = 0; pass < 2; pass++) {
 		first = true;

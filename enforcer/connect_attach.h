@@ -18,12 +18,12 @@
 
 /*
  * Attach the programs at every cgroup the kernel has bound (the cgroup policy map) that does not
- * have them, and, with unbound, remove the attachments of cgroups no longer bound. 0; -EAGAIN
+ * have them, and remove the attachments of cgroups no longer bound. 0; -EAGAIN
  * when a bound cgroup could not be opened yet (the kernel binds it before its directory
  * appears: try again shortly), with err set if another cgroup failed for good meanwhile;
  * another negative errno with err set (the first failure; every cgroup is still tried).
  */
-int lg_connect_attach_sync(const struct lg_bpf *bpf, bool unbound, char *err, size_t errsize);
+int lg_connect_attach_sync(const struct lg_bpf *bpf, char *err, size_t errsize);
 /*
  * Wait up to timeout_ms until the programs run for sockets of cgroup (a path under the cgroup2
  * root; its policy's cgroup, which the kernel bound at its mkdir): `lsmguard exec` makes the

@@ -946,6 +946,18 @@ static int do_a10_key_grow(const void *p)
 	return a10_add_key("a10-grow", payload, sizeof(payload)) == key ? 0 : errno ? errno : 999;
 }
 
+/* A new key of root's with len bytes of payload (a pointer to a size_t): 0, or errno. */
+static int do_a10_new_key(const void *p)
+{
+	static char payload[A10_BIG_PAYLOAD];
+	size_t len = *(const size_t *)p;
+	char desc[32];
+
+	snprintf(desc, sizeof(desc), "a10-new-%zu", len);
+	memset(payload, 'n', sizeof(payload));
+	return a10_add_key(desc, payload, len) < 0 ? errno : 0;
+}
+
 /* One small key by an unconfined root: 0, or errno. */
 static int do_a10_one_key(const void *p)
 {
@@ -1020,6 +1032,36 @@ VM_TEST(a10_root_user_key_quota, 356)
 			VM_FAIL("a confined root grew a key past the ordinary quota: %d (expected "
 				"EDQUOT)",
 				grow);
+		EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"hook\":\"capable\"",
+				   "\"policy\":\"a10-caps\"", "\"path\":\"CAP_SYS_RESOURCE\"",
+				   "\"uid\":0");
+	}
+
+	/* (1c) a new key whose payload alone takes the root user past the ordinary quota: the
+	 * kernel charges the payload after key_alloc (key_payload_reserve), so key_alloc counts
+	 * add_key's length itself */
+	{
+		size_t big = A10_BIG_PAYLOAD, small = 1000;
+		int confined_big, confined_small, free_big;
+
+		for (int i = 0; i < 100 && !a10_root_keys_below(100, 10000); i++)
+			usleep(100000);
+		VM_CHECK(a10_root_keys_below(100, 10000));
+		mark = event_mark();
+		confined_big = in_cgroup(A10_CAPS, do_a10_new_key, &big);
+		confined_small = in_cgroup(A10_CAPS, do_a10_new_key, &small);
+		free_big = in_cgroup(NULL, do_a10_new_key, &big);
+		printf("# a new root key of %zu bytes: unconfined %d, under a10-caps %d; of %zu bytes "
+		       "under a10-caps %d\n",
+		       big, free_big, confined_big, small, confined_small);
+		if (free_big != 0 || confined_small != 0)
+			VM_FAIL("controls: an unconfined root's %zu-byte key %d, a confined root's "
+				"%zu-byte key %d (expected 0, 0)",
+				big, free_big, small, confined_small);
+		if (confined_big != EDQUOT)
+			VM_FAIL("a confined root made a %zu-byte key past the ordinary quota: %d "
+				"(expected EDQUOT)",
+				big, confined_big);
 		EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"hook\":\"capable\"",
 				   "\"policy\":\"a10-caps\"", "\"path\":\"CAP_SYS_RESOURCE\"",
 				   "\"uid\":0");
@@ -1160,6 +1202,60 @@ static bool a10_session_push(uid_t uid, const char *cgroup, int r[3])
 	return ok;
 }
 
+/*
+ * The same with P under the policy too: P takes uid, is moved into cgroup (by this unconfined
+ * process), joins a keyring of its own and forks C there, which pushes its own keyring to P.
+ */
+static bool a10_session_push_confined_parent(uid_t uid, const char *cgroup, int r[3])
+{
+	int ready[2], go[2], out[2], status;
+	char byte = 'n';
+	bool ok = false;
+	pid_t pid;
+
+	if (pipe2(ready, O_CLOEXEC) || pipe2(go, O_CLOEXEC) || pipe2(out, O_CLOEXEC))
+		return false;
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		int answer[2], res[3] = {0, 9999, 0};
+		char name[32];
+		pid_t child;
+
+		if (become(uid) || write(ready[1], "r", 1) != 1 || read(go[0], &byte, 1) != 1 ||
+		    byte != 'y' || pipe2(answer, O_CLOEXEC))
+			_exit(2);
+		snprintf(name, sizeof(name), "a10-admin-%d", (int)getpid());
+		res[0] = (int)syscall(SYS_keyctl, A10_KEYCTL_JOIN_SESSION_KEYRING, name);
+		child = fork();
+		if (child == 0) {
+			res[1] = do_a10_push_session(NULL);
+			_exit(write(answer[1], &res[1], sizeof(res[1])) == sizeof(res[1]) ? 0 : 5);
+		}
+		close(answer[1]);
+		if (child < 0 || read(answer[0], &res[1], sizeof(res[1])) != sizeof(res[1]))
+			res[1] = 9999;
+		waitpid(child, NULL, 0);
+		res[2] = (int)syscall(SYS_keyctl, A10_KEYCTL_GET_KEYRING_ID,
+				      A10_KEY_SPEC_SESSION_KEYRING, 0);
+		_exit(write(out[1], res, sizeof(res)) == sizeof(res) ? 0 : 1);
+	}
+	close(ready[1]);
+	close(go[0]);
+	close(out[1]);
+	if (pid > 0 && read(ready[0], &byte, 1) == 1) {
+		byte = move_into_cgroup(cgroup, pid) ? 'y' : 'n';
+		ok = byte == 'y' && write(go[1], &byte, 1) == 1 &&
+		     read(out[0], r, 3 * sizeof(int)) == 3 * sizeof(int);
+	}
+	close(go[1]);
+	close(ready[0]);
+	close(out[0]);
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	return ok;
+}
+
 /* Found open by attack run 10 (another process's keyring replaced): closed, refused for every
  * confined task whoever the parent is (the parent the hook could check is not the one the
  * kernel gives the keyring to once the first one exits). */
@@ -1184,6 +1280,17 @@ VM_TEST(a10_session_keyring_pushed_to_an_unconfined_parent, 357)
 		if (got[1] != -EPERM || got[2] != got[0])
 			VM_FAIL("a confined uid %u gave its unconfined parent its own session keyring: "
 				"child's answer %d (expected %d, EPERM), parent's keyring %d -> %d",
+				(unsigned)uid, got[1], -EPERM, got[0], got[2]);
+		/* A parent under the same policy: refused too (the parent checked here need not
+		 * be the one the kernel hands the keyring to). */
+		VM_CHECK(a10_session_push_confined_parent(uid, A10_CAPS, got));
+		printf("# the same with the parent under a10-caps too: parent's %d, child's %d, "
+		       "parent's after %d\n",
+		       got[0], got[1], got[2]);
+		if (got[0] <= 0 || got[1] != -EPERM || got[2] != got[0])
+			VM_FAIL("a confined uid %u gave its parent of the same policy its session "
+				"keyring: child's answer %d (expected %d, EPERM), parent's keyring %d "
+				"-> %d",
 				(unsigned)uid, got[1], -EPERM, got[0], got[2]);
 	}
 }

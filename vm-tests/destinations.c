@@ -10,7 +10,8 @@
  * where the unconfined send arrived.
  *
  * Two rule sets, so that a misreading shows in either direction: "dest" (and "dest-audit"):
- * default = deny, 127.0.0.2 udp 7001 and ::1 udp 7002 allowed; "dest-open": default = allow,
+ * default = deny, 127.0.0.2 udp 7001, ::1 udp 7002 and both loopbacks udp 7004 allowed;
+ * "dest-open": default = allow,
  * 127.0.0.1 and ::1 udp 7000 denied. Each row names the destination the kernel really sends to
  * (checked for the rows with a receiver there); the expected verdict is the rule set's for that
  * destination. The receivers: 127.0.0.1:7000, 127.0.0.2:7001, [::1]:7000, [::1]:7002, each its
@@ -19,7 +20,9 @@
  * An unspecified destination (0.0.0.0, ::) goes to the socket's source, which another thread
  * can change between the decision and the send until bind() fixes it (or the message's own
  * IP_PKTINFO names it): under both rule sets such a send is refused even where the address it
- * would reach now is allowed (built-in source-route).
+ * would reach now is allowed (built-in source-route). Except an IPv6 socket's `::`, which can
+ * only become ::1, or 127.0.0.1 while the source is v4-mapped: both are decided, and the send
+ * goes through where the rules allow both (port 7004).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -45,7 +48,7 @@
 
 #define DEST_RULES                                                                         \
 	"[network]\ndefault = deny\nallow = 127.0.0.2 udp 7001\nallow = ::1 udp 7002\n"           \
-	"allow = 127.0.0.1 7003\n"
+	"allow = 127.0.0.1 7003\nallow = ::1 udp 7004\nallow = 127.0.0.1 udp 7004\n"
 static const char dest_policy[] =
 	"[policy]\nname = dest\ncgroup = " DEST "\nmode = enforce\n" DEST_RULES;
 static const char dest_audit_policy[] =
@@ -128,6 +131,10 @@ static const struct dest_row rows[] = {
     {"AF_INET6 one byte shorter than RFC 2133's", AF_INET6, F_INET6, "::1", 7000, 23, NO_EXTRA,
      EINVAL, NULL, R_NONE},
     {"[::]: ::1", AF_INET6, F_INET6, "::", 7000, 28, NO_EXTRA, 0, "::1 7000", R6_DENIED},
+    {"[::] to port 7004 (both loopbacks allowed): ::1", AF_INET6, F_INET6, "::", 7004, 28,
+     NO_EXTRA, 0, "::1 7004", R_NONE},
+    {"[::] to port 7004 from a v4-mapped source: 127.0.0.1", AF_INET6, F_INET6, "::", 7004, 28,
+     R_NONE, "::ffff:127.0.0.1", NULL, NULL, 0, "127.0.0.1 7004", R_NONE},
     {"[::] to port 7002: ::1", AF_INET6, F_INET6, "::", 7002, 28, NO_EXTRA, 0, "::1 7002",
      R6_ALLOWED},
     {"IPv4-mapped 0.0.0.0: 127.0.0.1", AF_INET6, F_INET6, "::ffff:0.0.0.0", 7000, 28, NO_EXTRA, 0,
@@ -164,7 +171,23 @@ static bool dest_allows(bool open, const char *real)
 {
 	if (open)
 		return strncmp(real, "127.0.0.1 ", 10) != 0 && strcmp(real, "::1 7000") != 0;
-	return strcmp(real, "127.0.0.2 7001") == 0 || strcmp(real, "::1 7002") == 0;
+	return strcmp(real, "127.0.0.2 7001") == 0 || strcmp(real, "::1 7002") == 0 ||
+	       strcmp(real, "::1 7004") == 0 || strcmp(real, "127.0.0.1 7004") == 0;
+}
+
+/* Whether an unfixed send is refused though its real destination is allowed: all but an IPv6
+ * socket's ::, which is decided at both loopbacks it can become. */
+static bool unfixed_refused(bool open, const struct dest_row *row)
+{
+	char one[32], four[32];
+
+	if (!unfixed(row))
+		return false;
+	if (row->sock_family != AF_INET6 || strcmp(row->addr, "::") != 0)
+		return true;
+	snprintf(one, sizeof(one), "::1 %d", row->port);
+	snprintf(four, sizeof(four), "127.0.0.1 %d", row->port);
+	return !dest_allows(open, one) || !dest_allows(open, four);
 }
 
 static int receivers[R_COUNT];
@@ -355,7 +378,8 @@ VM_TEST(destinations_are_read_as_the_kernel_reads_them, 160)
 		for (size_t w = 0; w < sizeof(who) / sizeof(who[0]); w++) {
 			struct send_arg a = {row, who[w].uid};
 			bool refused = who[w].cgroup && !who[w].audit && row->real &&
-				       (!dest_allows(who[w].open, row->real) || unfixed(row));
+				       (!dest_allows(who[w].open, row->real) ||
+					unfixed_refused(who[w].open, row));
 			int want = refused ? EPERM : row->kernel_errno, got;
 			enum receiver want_at = refused ? R_NONE : row->arrives, at;
 
@@ -383,7 +407,13 @@ VM_TEST(destinations_are_read_as_the_kernel_reads_them, 160)
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"dest-open\"",
 			   "\"hook\":\"socket_sendmsg\"", "\"address\":\"127.0.0.1\"",
 			   "\"port\":7001");
-	/* [::] to port 7002 from an unbound socket: ::1 7002 is allowed, the source is not fixed */
+	/* [::] to port 7002 from an unbound socket: ::1 7002 is allowed, but the source is not
+	 * fixed and 127.0.0.1 7002 is not */
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"dest\"",
+			   "\"hook\":\"socket_sendmsg\"", "\"address\":\"127.0.0.1\"",
+			   "\"port\":7002");
+	/* 0.0.0.0 to port 7001 from a socket bound to 127.0.0.2 port 0: 127.0.0.2 7001 is
+	 * allowed, the source is not fixed */
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"dest\"",
 			   "\"hook\":\"socket_sendmsg\"",
 			   "\"path\":\"the unspecified address from a socket whose source address "
