@@ -54,7 +54,7 @@ VM_PROBE  := $(VM_DIR)/probe
 VM_DYN    := $(VM_DIR)/dyn $(VM_DIR)/preload.so
 VM_BENCH  := $(VM_DIR)/bench $(VM_DIR)/noop
 FLOOR_SKEL := $(BUILD)/bench/floor.skel.h
-VM_SRCS   := $(HARNESS_SRCS) vm-tests/vmtest.c vm-tests/vmutil.c vm-tests/cases.c vm-tests/hardening.c \
+VM_SRCS   := $(HARNESS_SRCS) vm-tests/vmtest.c vm-tests/vmutil.c vm-tests/mptcp.c vm-tests/cases.c vm-tests/hardening.c \
 	vm-tests/uring.c vm-tests/compare.c vm-tests/cache.c vm-tests/explain.c \
 	vm-tests/operations.c vm-tests/learn.c vm-tests/protect.c vm-tests/attempts.c vm-tests/names.c \
 	vm-tests/namespaces.c vm-tests/preempt.c vm-tests/selfprot.c vm-tests/fstypes.c vm-tests/unix.c vm-tests/knobs.c \
@@ -173,7 +173,7 @@ $(VM_DIR)/%: | $(VM_DIR)
 	$(Q)$(CC) $(VM_BASE_CFLAGS) $(VM_CFLAGS) $(VM_LDFLAGS) -o $@ $(filter %.c,$^) $(VM_LDLIBS)
 
 $(VM_TESTS): private VM_LDLIBS := -lseccomp
-$(VM_TESTS): $(VM_SRCS) vm-tests/vmtest.h vm-tests/vmutil.h vm-tests/uring.h vm-tests/attempts.h \
+$(VM_TESTS): $(VM_SRCS) vm-tests/vmtest.h vm-tests/vmutil.h vm-tests/mptcp.h vm-tests/uring.h vm-tests/attempts.h \
 	tests/harness/harness.h
 
 # Dynamically linked on purpose: the exec-mapping tests need the loader and libc.

@@ -104,219 +104,11 @@ static void a11_setup(void)
 
 /* ---- MPTCP sockets made where the connect programs do not run ---- */
 
-#include <linux/genetlink.h>
 #include <linux/mptcp.h>
-#include <linux/netlink.h>
 
-struct a11_nlmsg {
-	struct nlmsghdr nh;
-	struct genlmsghdr gh;
-	char attrs[256];
-};
+#include "mptcp.h"
 
-static size_t a11_put_attr(char *at, unsigned short type, const void *data, size_t len)
-{
-	struct nlattr *a = (struct nlattr *)at;
-
-	a->nla_type = type;
-	a->nla_len = NLA_HDRLEN + len;
-	if (len)
-		memcpy(at + NLA_HDRLEN, data, len);
-	return NLA_ALIGN(a->nla_len);
-}
-
-static int a11_genl_call(int fd, struct a11_nlmsg *m, size_t len, char *reply, size_t size)
-{
-	struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
-	ssize_t n;
-
-	m->nh.nlmsg_len = NLMSG_HDRLEN + GENL_HDRLEN + len;
-	m->nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	m->nh.nlmsg_seq++;
-	if (sendto(fd, m, m->nh.nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0)
-		return errno;
-	for (;;) {
-		struct nlmsghdr *h = (struct nlmsghdr *)reply;
-
-		n = recv(fd, reply, size, 0);
-		if (n < (ssize_t)NLMSG_HDRLEN)
-			return EIO;
-		for (; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
-			if (h->nlmsg_type == NLMSG_ERROR)
-				return -((struct nlmsgerr *)NLMSG_DATA(h))->error;
-		}
-	}
-}
-
-/* The in-kernel path manager: accept 2 announced addresses, and announce 127.0.0.2 (signal).
- * 0, or an errno (ENOENT: no mptcp_pm family). flush: remove the endpoints instead. */
-static int a11_mptcp_pm(bool flush)
-{
-	static char reply[8192];
-	struct a11_nlmsg m = {0};
-	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC), ret;
-	unsigned short family = 0;
-	size_t len;
-
-	if (fd < 0)
-		return errno;
-	m.nh.nlmsg_type = GENL_ID_CTRL;
-	m.gh.cmd = CTRL_CMD_GETFAMILY;
-	m.gh.version = 1;
-	len = a11_put_attr(m.attrs, CTRL_ATTR_FAMILY_NAME, MPTCP_PM_NAME, sizeof(MPTCP_PM_NAME));
-	m.nh.nlmsg_len = NLMSG_HDRLEN + GENL_HDRLEN + len;
-	m.nh.nlmsg_flags = NLM_F_REQUEST;
-	if (send(fd, &m, m.nh.nlmsg_len, 0) < 0) {
-		close(fd);
-		return errno;
-	}
-	{
-		ssize_t n = recv(fd, reply, sizeof(reply), 0);
-		struct nlmsghdr *h = (struct nlmsghdr *)reply;
-
-		if (n > 0 && NLMSG_OK(h, n) && h->nlmsg_type != NLMSG_ERROR) {
-			char *p = (char *)NLMSG_DATA(h) + GENL_HDRLEN;
-			char *end = (char *)h + h->nlmsg_len;
-
-			while (p + NLA_HDRLEN <= end) {
-				struct nlattr *a = (struct nlattr *)p;
-
-				if (a->nla_len < NLA_HDRLEN)
-					break;
-				if (a->nla_type == CTRL_ATTR_FAMILY_ID)
-					memcpy(&family, p + NLA_HDRLEN, 2);
-				p += NLA_ALIGN(a->nla_len);
-			}
-		}
-	}
-	if (!family) {
-		close(fd);
-		return ENOENT;
-	}
-	m.nh.nlmsg_type = family;
-	m.gh.version = MPTCP_PM_VER;
-	if (flush) {
-		m.gh.cmd = MPTCP_PM_CMD_FLUSH_ADDRS;
-		ret = a11_genl_call(fd, &m, 0, reply, sizeof(reply));
-	} else {
-		__u32 two = 2, flags = MPTCP_PM_ADDR_FLAG_SIGNAL;
-		__u16 inet = AF_INET;
-		__u8 id = 1;
-		struct in_addr addr;
-		char nested[64];
-		size_t nl = 0;
-
-		m.gh.cmd = MPTCP_PM_CMD_SET_LIMITS;
-		len = a11_put_attr(m.attrs, MPTCP_PM_ATTR_RCV_ADD_ADDRS, &two, 4);
-		len += a11_put_attr(m.attrs + len, MPTCP_PM_ATTR_SUBFLOWS, &two, 4);
-		ret = a11_genl_call(fd, &m, len, reply, sizeof(reply));
-		if (!ret) {
-			inet_pton(AF_INET, "127.0.0.2", &addr);
-			nl += a11_put_attr(nested + nl, MPTCP_PM_ADDR_ATTR_FAMILY, &inet, 2);
-			nl += a11_put_attr(nested + nl, MPTCP_PM_ADDR_ATTR_ID, &id, 1);
-			nl += a11_put_attr(nested + nl, MPTCP_PM_ADDR_ATTR_ADDR4, &addr, 4);
-			nl += a11_put_attr(nested + nl, MPTCP_PM_ADDR_ATTR_FLAGS, &flags, 4);
-			m.gh.cmd = MPTCP_PM_CMD_ADD_ADDR;
-			len = a11_put_attr(m.attrs, MPTCP_PM_ATTR_ADDR | NLA_F_NESTED, nested, nl);
-			ret = a11_genl_call(fd, &m, len, reply, sizeof(reply));
-		}
-	}
-	close(fd);
-	return ret;
-}
-
-/* Established TCP connections whose local or remote end is 127.0.0.2:7400. */
-static int a11_tcp_to_denied(void)
-{
-	char line[512];
-	int count = 0;
-	FILE *f = fopen("/proc/net/tcp", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned int st;
-		char local[64], remote[64];
-
-		if (sscanf(line, " %*d: %63s %63s %x", local, remote, &st) != 3 || st != 1)
-			continue;
-		if (!strcmp(remote, "0200007F:1CE8") || !strcmp(local, "0200007F:1CE8"))
-			count++;
-	}
-	fclose(f);
-	return count;
-}
-
-static void a11_settle(void)
-{
-	for (int i = 0; i < 20 && a11_tcp_to_denied() > 0; i++)
-		usleep(100 * 1000);
-}
-
-static pid_t a11_mptcp_server(void)
-{
-	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(A11_MPTCP_PORT)};
-	int fd = socket(AF_INET, SOCK_STREAM, IPPROTO_MPTCP);
-	pid_t pid;
-
-	if (fd < 0)
-		return -1;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &(int){1}, sizeof(int));
-	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) || listen(fd, 8)) {
-		close(fd);
-		return -1;
-	}
-	pid = fork();
-	if (pid == 0) {
-		for (;;) {
-			int c = accept(fd, NULL, NULL);
-
-			if (c < 0)
-				_exit(0);
-			if (fork() == 0) {
-				char buf[64];
-
-				while (read(c, buf, sizeof(buf)) > 0)
-					;
-				_exit(0);
-			}
-			close(c);
-		}
-	}
-	close(fd);
-	return pid;
-}
-
-/*
- * Connect the MPTCP socket fd to 127.0.0.1:7400 (allowed by a11-deny) and write: the
- * connections to 127.0.0.2:7400 that exist once it has written (4 s at most), times 100, plus
- * the subflows MPTCP_INFO counts; or 2000 + the connect's errno, 3000 + a write's.
- */
-static int a11_mptcp_use(int fd)
-{
-	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(A11_MPTCP_PORT),
-				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	struct mptcp_info info = {0};
-	socklen_t len;
-	int ret;
-
-	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)))
-		return 2000 + errno;
-	for (int i = 0; i < 40; i++) {
-		if (i % 5 == 0 && write(fd, "hello", 5) != 5)
-			return 3000 + errno;
-		len = sizeof(info);
-		if (!getsockopt(fd, SOL_MPTCP, MPTCP_INFO, &info, &len) && info.mptcpi_subflows)
-			break;
-		usleep(100 * 1000);
-	}
-	usleep(200 * 1000);
-	ret = a11_tcp_to_denied() * 100 + info.mptcpi_subflows;
-	close(fd);
-	return ret;
-}
-
-/* An op: a socket of the task's own, then a11_mptcp_use; 1000 + errno when refused. */
+/* An op: a socket of the task's own, then vm_mptcp_use; 1000 + errno when refused. */
 static int do_a11_mptcp_own(const void *p)
 {
 	int fd = socket(AF_INET, SOCK_STREAM, IPPROTO_MPTCP);
@@ -324,19 +116,19 @@ static int do_a11_mptcp_own(const void *p)
 	(void)p;
 	if (fd < 0)
 		return 1000 + errno;
-	return a11_mptcp_use(fd);
+	return vm_mptcp_use(fd);
 }
 
 /* An op: the inherited socket *p (made by the unconfined test before the fork). */
 static int do_a11_mptcp_inherited(const void *p)
 {
-	return a11_mptcp_use(*(const int *)p);
+	return vm_mptcp_use(*(const int *)p);
 }
 
 /*
  * The socket made by a process under no policy, in A11_FREE, which is then moved into
  * cgroup (by a third process, as an administrator or a supervisor would move it: no setup
- * window) and uses it there. as a11_mptcp_use, or 4000 + a step.
+ * window) and uses it there. As vm_mptcp_use, or 4000 + a step.
  */
 static int a11_mptcp_made_before_a_move(const char *cgroup)
 {
@@ -360,7 +152,7 @@ static int a11_mptcp_made_before_a_move(const char *cgroup)
 		if (write(ready[1], "r", 1) != 1 || read(go[0], &byte, 1) != 1)
 			_exit(2);
 		if (!r)
-			r = a11_mptcp_use(fd);
+			r = vm_mptcp_use(fd);
 		_exit(write(result[1], &r, sizeof(r)) == sizeof(r) ? 0 : 3);
 	}
 	close(ready[1]);
@@ -409,26 +201,26 @@ VM_TEST(a11_mptcp_socket_made_outside_the_policy, 360)
 
 	VM_TIMEOUT(240);
 	a11_setup();
-	ret = a11_mptcp_pm(false);
+	ret = vm_mptcp_pm_announce(false);
 	if (ret == ENOENT)
 		VM_SKIP("no mptcp_pm generic netlink family");
 	VM_CHECK(ret == 0);
-	server = a11_mptcp_server();
+	server = vm_mptcp_server(NULL, A11_MPTCP_PORT);
 	VM_CHECK(server > 0);
 	free_ = in_cgroup(NULL, do_a11_mptcp_own, NULL);
-	a11_settle();
+	vm_mptcp_settle();
 	own = in_cgroup(A11_DENY, do_a11_mptcp_own, NULL);
-	a11_settle();
+	vm_mptcp_settle();
 	fd = socket(AF_INET, SOCK_STREAM, IPPROTO_MPTCP);
 	VM_CHECK(fd >= 0);
 	inherited = in_cgroup(A11_DENY, do_a11_mptcp_inherited, &fd);
 	close(fd);
-	a11_settle();
+	vm_mptcp_settle();
 	moved = a11_mptcp_made_before_a_move(A11_DENY);
-	a11_settle();
+	vm_mptcp_settle();
 	kill(server, SIGKILL);
 	waitpid(server, NULL, 0);
-	a11_mptcp_pm(true);
+	vm_mptcp_pm_announce(true);
 	printf("# MPTCP, connections to 127.0.0.2:7400 x100 + subflows: unconfined %d; under "
 	       "a11-deny: its own socket %d, inherited from an unconfined parent %d, made before "
 	       "a move %d\n",

@@ -732,9 +732,9 @@ VM_TEST(a8_sigio_owner_own_group_as_leader_reaches_others, 286)
 
 /* ---- MPTCP: subflows the kernel's path manager opens to addresses the peer announces ---- */
 
-#include <linux/genetlink.h>
 #include <linux/mptcp.h>
-#include <linux/netlink.h>
+
+#include "mptcp.h"
 
 #define A8_MPTCP_PORT 7400 /* 0x1CE8 */
 #define A8_DENY "/lgt/a8-deny"
@@ -751,217 +751,15 @@ static const char a8_naudit_policy[] = "[policy]\nname = a8-naudit\ncgroup = " A
 				       "[exec]\ndefault = allow\n[network]\ndefault = deny\n"
 				       "allow = 127.0.0.1 tcp 7400\n";
 
-struct a8_nlmsg {
-	struct nlmsghdr nh;
-	struct genlmsghdr gh;
-	char attrs[256];
-};
-
-static size_t a8_put_attr(char *at, unsigned short type, const void *data, size_t len)
-{
-	struct nlattr *a = (struct nlattr *)at;
-
-	a->nla_type = type;
-	a->nla_len = NLA_HDRLEN + len;
-	if (len)
-		memcpy(at + NLA_HDRLEN, data, len);
-	return NLA_ALIGN(a->nla_len);
-}
-
-/* Send m (its attributes len bytes long) and read the ack: 0 or the errno it carries. */
-static int a8_genl_call(int fd, struct a8_nlmsg *m, size_t len, char *reply, size_t size)
-{
-	struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
-	ssize_t n;
-
-	m->nh.nlmsg_len = NLMSG_HDRLEN + GENL_HDRLEN + len;
-	m->nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	m->nh.nlmsg_seq++;
-	if (sendto(fd, m, m->nh.nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0)
-		return errno;
-	for (;;) {
-		struct nlmsghdr *h = (struct nlmsghdr *)reply;
-
-		n = recv(fd, reply, size, 0);
-		if (n < (ssize_t)NLMSG_HDRLEN)
-			return EIO;
-		for (; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
-			if (h->nlmsg_type == NLMSG_ERROR)
-				return -((struct nlmsgerr *)NLMSG_DATA(h))->error;
-		}
-	}
-}
-
-/* The in-kernel path manager: accept 2 announced addresses, and announce 127.0.0.2 (signal).
- * 0, or an errno (ENOENT: no mptcp_pm family). flush: remove the endpoints instead. */
-static int a8_mptcp_pm(bool flush)
-{
-	static char reply[8192];
-	struct a8_nlmsg m = {0};
-	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC), ret;
-	unsigned short family = 0;
-	size_t len;
-
-	if (fd < 0)
-		return errno;
-	m.nh.nlmsg_type = GENL_ID_CTRL;
-	m.gh.cmd = CTRL_CMD_GETFAMILY;
-	m.gh.version = 1;
-	len = a8_put_attr(m.attrs, CTRL_ATTR_FAMILY_NAME, MPTCP_PM_NAME, sizeof(MPTCP_PM_NAME));
-	m.nh.nlmsg_len = NLMSG_HDRLEN + GENL_HDRLEN + len;
-	m.nh.nlmsg_flags = NLM_F_REQUEST;
-	if (send(fd, &m, m.nh.nlmsg_len, 0) < 0) {
-		close(fd);
-		return errno;
-	}
-	{
-		ssize_t n = recv(fd, reply, sizeof(reply), 0);
-		struct nlmsghdr *h = (struct nlmsghdr *)reply;
-
-		if (n > 0 && NLMSG_OK(h, n) && h->nlmsg_type != NLMSG_ERROR) {
-			char *p = (char *)NLMSG_DATA(h) + GENL_HDRLEN;
-			char *end = (char *)h + h->nlmsg_len;
-
-			while (p + NLA_HDRLEN <= end) {
-				struct nlattr *a = (struct nlattr *)p;
-
-				if (a->nla_len < NLA_HDRLEN)
-					break;
-				if (a->nla_type == CTRL_ATTR_FAMILY_ID)
-					memcpy(&family, p + NLA_HDRLEN, 2);
-				p += NLA_ALIGN(a->nla_len);
-			}
-		}
-	}
-	if (!family) {
-		close(fd);
-		return ENOENT;
-	}
-	m.nh.nlmsg_type = family;
-	m.gh.version = MPTCP_PM_VER;
-	if (flush) {
-		m.gh.cmd = MPTCP_PM_CMD_FLUSH_ADDRS;
-		ret = a8_genl_call(fd, &m, 0, reply, sizeof(reply));
-	} else {
-		__u32 two = 2, flags = MPTCP_PM_ADDR_FLAG_SIGNAL;
-		__u16 inet = AF_INET;
-		__u8 id = 1;
-		struct in_addr addr;
-		char nested[64];
-		size_t nl = 0;
-
-		m.gh.cmd = MPTCP_PM_CMD_SET_LIMITS;
-		len = a8_put_attr(m.attrs, MPTCP_PM_ATTR_RCV_ADD_ADDRS, &two, 4);
-		len += a8_put_attr(m.attrs + len, MPTCP_PM_ATTR_SUBFLOWS, &two, 4);
-		ret = a8_genl_call(fd, &m, len, reply, sizeof(reply));
-		if (!ret) {
-			inet_pton(AF_INET, "127.0.0.2", &addr);
-			nl += a8_put_attr(nested + nl, MPTCP_PM_ADDR_ATTR_FAMILY, &inet, 2);
-			nl += a8_put_attr(nested + nl, MPTCP_PM_ADDR_ATTR_ID, &id, 1);
-			nl += a8_put_attr(nested + nl, MPTCP_PM_ADDR_ATTR_ADDR4, &addr, 4);
-			nl += a8_put_attr(nested + nl, MPTCP_PM_ADDR_ATTR_FLAGS, &flags, 4);
-			m.gh.cmd = MPTCP_PM_CMD_ADD_ADDR;
-			len = a8_put_attr(m.attrs, MPTCP_PM_ATTR_ADDR | NLA_F_NESTED, nested, nl);
-			ret = a8_genl_call(fd, &m, len, reply, sizeof(reply));
-		}
-	}
-	close(fd);
-	return ret;
-}
-
-/* Established TCP connections (both ends' lines) whose local or remote end is 127.0.0.2:7400. */
-static int a8_tcp_to_denied(void)
-{
-	char line[512];
-	int count = 0;
-	FILE *f = fopen("/proc/net/tcp", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned int st;
-		char local[64], remote[64];
-
-		if (sscanf(line, " %*d: %63s %63s %x", local, remote, &st) != 3 || st != 1)
-			continue;
-		if (!strcmp(remote, "0200007F:1CE8") || !strcmp(local, "0200007F:1CE8"))
-			count++;
-	}
-	fclose(f);
-	return count;
-}
-
-/* An MPTCP client of 127.0.0.1:7400 (allowed): the connections to 127.0.0.2:7400 that exist
- * once it has written (4 s at most), times 100, plus the subflows MPTCP_INFO counts; or an errno
- * above 1000. */
+/* An MPTCP client of 127.0.0.1:7400 (allowed): vm_mptcp_use, or 1000 + errno. */
 static int do_mptcp_client(const void *p)
 {
-	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(A8_MPTCP_PORT),
-				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	struct mptcp_info info = {0};
-	socklen_t len = sizeof(info);
-	int fd = socket(AF_INET, SOCK_STREAM, IPPROTO_MPTCP), ret;
+	int fd = socket(AF_INET, SOCK_STREAM, IPPROTO_MPTCP);
 
 	(void)p;
 	if (fd < 0)
 		return 1000 + errno;
-	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)))
-		return 2000 + errno;
-	/* The announcement comes once the connection is fully established (data acked): wait
-	 * for the subflow up to 4 s, writing now and then. */
-	for (int i = 0; i < 40; i++) {
-		if (i % 5 == 0 && write(fd, "hello", 5) != 5)
-			return 3000 + errno;
-		len = sizeof(info);
-		if (!getsockopt(fd, SOL_MPTCP, MPTCP_INFO, &info, &len) && info.mptcpi_subflows)
-			break;
-		usleep(100 * 1000);
-	}
-	usleep(200 * 1000);
-	ret = a8_tcp_to_denied() * 100 + info.mptcpi_subflows;
-	close(fd);
-	return ret;
-}
-
-/* Until the previous client's connections to 127.0.0.2 are gone (2 s at most). */
-static void a8_settle(void)
-{
-	for (int i = 0; i < 20 && a8_tcp_to_denied() > 0; i++)
-		usleep(100 * 1000);
-}
-
-static pid_t a8_mptcp_server(void)
-{
-	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(A8_MPTCP_PORT)};
-	int fd = socket(AF_INET, SOCK_STREAM, IPPROTO_MPTCP);
-	pid_t pid;
-
-	if (fd < 0)
-		return -1;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &(int){1}, sizeof(int));
-	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) || listen(fd, 8)) {
-		close(fd);
-		return -1;
-	}
-	pid = fork();
-	if (pid == 0) {
-		for (;;) {
-			int c = accept(fd, NULL, NULL);
-
-			if (c < 0)
-				_exit(0);
-			if (fork() == 0) {
-				char buf[64];
-
-				while (read(c, buf, sizeof(buf)) > 0)
-					;
-				_exit(0);
-			}
-			close(c);
-		}
-	}
-	close(fd);
-	return pid;
+	return vm_mptcp_use(fd);
 }
 
 /*
@@ -985,26 +783,26 @@ VM_TEST(a8_mptcp_subflow_to_an_announced_denied_address, 287)
 	}
 	make_cgroup(A8_DENY);
 	make_cgroup(A8_NAUDIT);
-	ret = a8_mptcp_pm(false);
+	ret = vm_mptcp_pm_announce(false);
 	if (ret == ENOENT)
 		VM_SKIP("no mptcp_pm generic netlink family");
 	VM_CHECK(ret == 0);
-	server = a8_mptcp_server();
+	server = vm_mptcp_server(NULL, A8_MPTCP_PORT);
 	VM_CHECK(server > 0);
 	free_ = in_cgroup(NULL, do_mptcp_client, NULL);
-	a8_settle();
+	vm_mptcp_settle();
 	mark = event_mark();
 	got = in_cgroup(A8, do_mptcp_client, NULL);
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"a8\"",
 			   "\"hook\":\"mptcp_subflow\"", "\"access\":\"connect\"",
 			   "\"address\":\"127.0.0.2\"", "\"port\":7400", "\"protocol\":\"tcp\"");
-	a8_settle();
+	vm_mptcp_settle();
 	mark = event_mark();
 	got_deny = in_cgroup(A8_DENY, do_mptcp_client, NULL);
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"a8-deny\"",
 			   "\"hook\":\"mptcp_subflow\"", "\"address\":\"127.0.0.2\"",
 			   "\"port\":7400");
-	a8_settle();
+	vm_mptcp_settle();
 	mark = event_mark();
 	got_audit = in_cgroup(A8_NAUDIT, do_mptcp_client, NULL);
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"audit\"", "\"policy\":\"a8-naudit\"",
@@ -1012,7 +810,7 @@ VM_TEST(a8_mptcp_subflow_to_an_announced_denied_address, 287)
 			   "\"port\":7400");
 	kill(server, SIGKILL);
 	waitpid(server, NULL, 0);
-	a8_mptcp_pm(true);
+	vm_mptcp_pm_announce(true);
 	printf("# unconfined client: %d, confined clients: a8 %d, a8-deny %d, a8-naudit %d "
 	       "(connections to 127.0.0.2:7400 x100 + subflows)\n",
 	       free_, got, got_deny, got_audit);

@@ -56,6 +56,7 @@
 #include <grp.h>
 #include <pthread.h>
 
+#include "mptcp.h"
 #include "uring.h"
 #include "vmtest.h"
 
@@ -316,95 +317,6 @@ VM_TEST(a9_uring_zero_copy_sends_to_a_denied_address, 300)
 
 /* ---- MPTCP: Fast Open, and the userspace path manager's subflows ---- */
 
-struct a9_nlmsg {
-	struct nlmsghdr nh;
-	struct genlmsghdr gh;
-	char attrs[512];
-};
-
-static size_t a9_put_attr(char *at, unsigned short type, const void *data, size_t len)
-{
-	struct nlattr *a = (struct nlattr *)at;
-
-	a->nla_type = type;
-	a->nla_len = NLA_HDRLEN + len;
-	if (len)
-		memcpy(at + NLA_HDRLEN, data, len);
-	return NLA_ALIGN(a->nla_len);
-}
-
-/* Send m and read its ack: 0, or the errno it carries. */
-static int a9_genl_call(int fd, struct a9_nlmsg *m, size_t len)
-{
-	static char reply[8192];
-	ssize_t n;
-
-	m->nh.nlmsg_len = NLMSG_HDRLEN + GENL_HDRLEN + len;
-	m->nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	m->nh.nlmsg_seq++;
-	if (send(fd, m, m->nh.nlmsg_len, 0) < 0)
-		return errno;
-	for (;;) {
-		struct nlmsghdr *h = (struct nlmsghdr *)reply;
-
-		n = recv(fd, reply, sizeof(reply), 0);
-		if (n < (ssize_t)NLMSG_HDRLEN)
-			return EIO;
-		for (; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n))
-			if (h->nlmsg_type == NLMSG_ERROR)
-				return -((struct nlmsgerr *)NLMSG_DATA(h))->error;
-	}
-}
-
-/* A generic netlink socket connected to the kernel, and mptcp_pm's family id (0: none). */
-static int a9_mptcp_genl(unsigned short *family)
-{
-	static char reply[8192];
-	struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
-	struct a9_nlmsg m = {0};
-	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
-	ssize_t n;
-	size_t len;
-
-	*family = 0;
-	if (fd < 0)
-		return -1;
-	if (connect(fd, (struct sockaddr *)&kernel, sizeof(kernel))) {
-		close(fd);
-		return -1;
-	}
-	m.nh.nlmsg_type = GENL_ID_CTRL;
-	m.gh.cmd = CTRL_CMD_GETFAMILY;
-	m.gh.version = 1;
-	len = a9_put_attr(m.attrs, CTRL_ATTR_FAMILY_NAME, MPTCP_PM_NAME, sizeof(MPTCP_PM_NAME));
-	m.nh.nlmsg_len = NLMSG_HDRLEN + GENL_HDRLEN + len;
-	m.nh.nlmsg_flags = NLM_F_REQUEST;
-	if (send(fd, &m, m.nh.nlmsg_len, 0) < 0) {
-		close(fd);
-		return -1;
-	}
-	n = recv(fd, reply, sizeof(reply), 0);
-	if (n > 0) {
-		struct nlmsghdr *h = (struct nlmsghdr *)reply;
-
-		if (NLMSG_OK(h, n) && h->nlmsg_type != NLMSG_ERROR) {
-			char *at = (char *)NLMSG_DATA(h) + GENL_HDRLEN;
-			char *end = (char *)h + h->nlmsg_len;
-
-			while (at + NLA_HDRLEN <= end) {
-				struct nlattr *a = (struct nlattr *)at;
-
-				if (a->nla_len < NLA_HDRLEN)
-					break;
-				if (a->nla_type == CTRL_ATTR_FAMILY_ID)
-					memcpy(family, at + NLA_HDRLEN, 2);
-				at += NLA_ALIGN(a->nla_len);
-			}
-		}
-	}
-	return fd;
-}
-
 #define A9_MPTCP_PORT 7394 /* 0x1CE2 */
 
 /* Connections (any state but LISTEN and CLOSE) from this host to 127.0.0.2:port. */
@@ -430,41 +342,6 @@ static int a9_tcp_to(const char *hexaddr_port)
 	return count;
 }
 
-static pid_t a9_mptcp_server(const char *addr, int port)
-{
-	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(port)};
-	int fd = socket(AF_INET, SOCK_STREAM, IPPROTO_MPTCP);
-	pid_t pid;
-
-	if (fd < 0)
-		return -1;
-	if (addr)
-		inet_pton(AF_INET, addr, &sin.sin_addr);
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &(int){1}, sizeof(int));
-	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) || listen(fd, 8)) {
-		close(fd);
-		return -1;
-	}
-	pid = fork();
-	if (pid == 0) {
-		for (;;) {
-			int c = accept(fd, NULL, NULL);
-
-			if (c < 0)
-				_exit(0);
-			if (fork() == 0) {
-				char buf[64];
-
-				while (read(c, buf, sizeof(buf)) > 0)
-					;
-				_exit(0);
-			}
-			close(c);
-		}
-	}
-	close(fd);
-	return pid;
-}
 
 /*
  * The userspace path manager (net.mptcp.pm_type = 1, as mptcpd sets it): a confined root that
@@ -485,7 +362,7 @@ static int do_a9_mptcp_userspace_subflow(const void *p)
 				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	struct mptcp_info info = {0};
 	socklen_t len = sizeof(info);
-	struct a9_nlmsg m = {0};
+	struct vm_mptcp_nlmsg m = {0};
 	unsigned short family;
 	char local[64], remote[64];
 	size_t ll = 0, rl = 0, l;
@@ -506,24 +383,24 @@ static int do_a9_mptcp_userspace_subflow(const void *p)
 	}
 	if (getsockopt(fd, SOL_MPTCP, MPTCP_INFO, &info, &len) || !info.mptcpi_token)
 		return 100004;
-	nl = a9_mptcp_genl(&family);
+	nl = vm_mptcp_genl_socket(&family);
 	if (nl < 0 || !family)
 		return 100005;
 	inet_pton(AF_INET, arg->local, &a1);
 	inet_pton(AF_INET, arg->remote, &a2);
-	ll += a9_put_attr(local + ll, MPTCP_PM_ADDR_ATTR_FAMILY, &inet, 2);
-	ll += a9_put_attr(local + ll, MPTCP_PM_ADDR_ATTR_ID, &id, 1);
-	ll += a9_put_attr(local + ll, MPTCP_PM_ADDR_ATTR_ADDR4, &a1, 4);
-	rl += a9_put_attr(remote + rl, MPTCP_PM_ADDR_ATTR_FAMILY, &inet, 2);
-	rl += a9_put_attr(remote + rl, MPTCP_PM_ADDR_ATTR_ADDR4, &a2, 4);
-	rl += a9_put_attr(remote + rl, MPTCP_PM_ADDR_ATTR_PORT, &port, 2);
+	ll += vm_mptcp_put_attr(local + ll, MPTCP_PM_ADDR_ATTR_FAMILY, &inet, 2);
+	ll += vm_mptcp_put_attr(local + ll, MPTCP_PM_ADDR_ATTR_ID, &id, 1);
+	ll += vm_mptcp_put_attr(local + ll, MPTCP_PM_ADDR_ATTR_ADDR4, &a1, 4);
+	rl += vm_mptcp_put_attr(remote + rl, MPTCP_PM_ADDR_ATTR_FAMILY, &inet, 2);
+	rl += vm_mptcp_put_attr(remote + rl, MPTCP_PM_ADDR_ATTR_ADDR4, &a2, 4);
+	rl += vm_mptcp_put_attr(remote + rl, MPTCP_PM_ADDR_ATTR_PORT, &port, 2);
 	m.nh.nlmsg_type = family;
 	m.gh.cmd = MPTCP_PM_CMD_SUBFLOW_CREATE;
 	m.gh.version = MPTCP_PM_VER;
-	l = a9_put_attr(m.attrs, MPTCP_PM_ATTR_TOKEN, &info.mptcpi_token, 4);
-	l += a9_put_attr(m.attrs + l, MPTCP_PM_ATTR_ADDR | NLA_F_NESTED, local, ll);
-	l += a9_put_attr(m.attrs + l, MPTCP_PM_ATTR_ADDR_REMOTE | NLA_F_NESTED, remote, rl);
-	ret = a9_genl_call(nl, &m, l) * 10;
+	l = vm_mptcp_put_attr(m.attrs, MPTCP_PM_ATTR_TOKEN, &info.mptcpi_token, 4);
+	l += vm_mptcp_put_attr(m.attrs + l, MPTCP_PM_ATTR_ADDR | NLA_F_NESTED, local, ll);
+	l += vm_mptcp_put_attr(m.attrs + l, MPTCP_PM_ATTR_ADDR_REMOTE | NLA_F_NESTED, remote, rl);
+	ret = vm_mptcp_genl_call(nl, &m, l) * 10;
 	usleep(100 * 1000);
 	if (a9_tcp_to("0200007F:1CE2") > 0)
 		ret += 1;
@@ -576,7 +453,7 @@ VM_TEST(a9_mptcp_userspace_pm_subflow_to_a_denied_address, 301)
 	VM_CHECK(watch >= 0);
 	write_into("/proc/sys/net/mptcp/enabled", "1");
 	write_into("/proc/sys/net/mptcp/pm_type", "1");
-	server = a9_mptcp_server(NULL, A9_MPTCP_PORT);
+	server = vm_mptcp_server(NULL, A9_MPTCP_PORT);
 	VM_CHECK(server > 0);
 	a9_syns_to(watch, "127.0.0.2", A9_MPTCP_PORT);
 	free_ = in_cgroup(NULL, do_a9_mptcp_userspace_subflow, &direct);
@@ -634,7 +511,7 @@ VM_TEST(a9_mptcp_fastopen_to_a_denied_address, 302)
 
 	a9_setup();
 	write_into("/proc/sys/net/mptcp/enabled", "1");
-	server = a9_mptcp_server("127.0.0.2", A9_MPTCP_PORT + 1);
+	server = vm_mptcp_server("127.0.0.2", A9_MPTCP_PORT + 1);
 	VM_CHECK(server > 0);
 	for (uid_t uid = 0; uid <= USER; uid += USER) {
 		int free_ = in_cgroup(NULL, do_a9_mptcp_fastopen, &uid), got;
@@ -1060,7 +937,7 @@ VM_TEST(a9_mptcp_userspace_pm_subflow_to_the_unspecified_address, 344)
 	VM_CHECK(watch >= 0);
 	write_into("/proc/sys/net/mptcp/enabled", "1");
 	write_into("/proc/sys/net/mptcp/pm_type", "1");
-	server = a9_mptcp_server(NULL, A9_MPTCP_PORT);
+	server = vm_mptcp_server(NULL, A9_MPTCP_PORT);
 	VM_CHECK(server > 0);
 	a9_syns_to(watch, "127.0.0.2", A9_MPTCP_PORT);
 	free_ = in_cgroup(NULL, do_a9_mptcp_userspace_subflow, &zero);
@@ -1103,7 +980,7 @@ static int do_a9_mptcp6_subflow(const void *p)
 	struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6, .sin6_port = htons(A9_MPTCP_PORT)};
 	struct mptcp_info info = {0};
 	socklen_t len = sizeof(info);
-	struct a9_nlmsg m = {0};
+	struct vm_mptcp_nlmsg m = {0};
 	unsigned short family;
 	char local[64], remote[64];
 	size_t ll = 0, rl = 0, l;
@@ -1126,24 +1003,24 @@ static int do_a9_mptcp6_subflow(const void *p)
 	}
 	if (getsockopt(fd, SOL_MPTCP, MPTCP_INFO, &info, &len) || !info.mptcpi_token)
 		return 100004;
-	nl = a9_mptcp_genl(&family);
+	nl = vm_mptcp_genl_socket(&family);
 	if (nl < 0 || !family)
 		return 100005;
 	inet_pton(AF_INET6, "::1", &a1);
 	inet_pton(AF_INET6, "::", &a2);
-	ll += a9_put_attr(local + ll, MPTCP_PM_ADDR_ATTR_FAMILY, &inet6, 2);
-	ll += a9_put_attr(local + ll, MPTCP_PM_ADDR_ATTR_ID, &id, 1);
-	ll += a9_put_attr(local + ll, MPTCP_PM_ADDR_ATTR_ADDR6, &a1, 16);
-	rl += a9_put_attr(remote + rl, MPTCP_PM_ADDR_ATTR_FAMILY, &inet6, 2);
-	rl += a9_put_attr(remote + rl, MPTCP_PM_ADDR_ATTR_ADDR6, &a2, 16);
-	rl += a9_put_attr(remote + rl, MPTCP_PM_ADDR_ATTR_PORT, &port, 2);
+	ll += vm_mptcp_put_attr(local + ll, MPTCP_PM_ADDR_ATTR_FAMILY, &inet6, 2);
+	ll += vm_mptcp_put_attr(local + ll, MPTCP_PM_ADDR_ATTR_ID, &id, 1);
+	ll += vm_mptcp_put_attr(local + ll, MPTCP_PM_ADDR_ATTR_ADDR6, &a1, 16);
+	rl += vm_mptcp_put_attr(remote + rl, MPTCP_PM_ADDR_ATTR_FAMILY, &inet6, 2);
+	rl += vm_mptcp_put_attr(remote + rl, MPTCP_PM_ADDR_ATTR_ADDR6, &a2, 16);
+	rl += vm_mptcp_put_attr(remote + rl, MPTCP_PM_ADDR_ATTR_PORT, &port, 2);
 	m.nh.nlmsg_type = family;
 	m.gh.cmd = MPTCP_PM_CMD_SUBFLOW_CREATE;
 	m.gh.version = MPTCP_PM_VER;
-	l = a9_put_attr(m.attrs, MPTCP_PM_ATTR_TOKEN, &info.mptcpi_token, 4);
-	l += a9_put_attr(m.attrs + l, MPTCP_PM_ATTR_ADDR | NLA_F_NESTED, local, ll);
-	l += a9_put_attr(m.attrs + l, MPTCP_PM_ATTR_ADDR_REMOTE | NLA_F_NESTED, remote, rl);
-	ret = a9_genl_call(nl, &m, l) * 10;
+	l = vm_mptcp_put_attr(m.attrs, MPTCP_PM_ATTR_TOKEN, &info.mptcpi_token, 4);
+	l += vm_mptcp_put_attr(m.attrs + l, MPTCP_PM_ATTR_ADDR | NLA_F_NESTED, local, ll);
+	l += vm_mptcp_put_attr(m.attrs + l, MPTCP_PM_ATTR_ADDR_REMOTE | NLA_F_NESTED, remote, rl);
+	ret = vm_mptcp_genl_call(nl, &m, l) * 10;
 	close(nl);
 	close(fd);
 	return ret;
@@ -1394,7 +1271,7 @@ VM_TEST(a9_mptcp_userspace_pm_subflow_to_the_unspecified_address_v6, 346)
 	VM_CHECK(watch >= 0);
 	write_into("/proc/sys/net/mptcp/enabled", "1");
 	write_into("/proc/sys/net/mptcp/pm_type", "1");
-	server = a9_mptcp_server(NULL, A9_MPTCP_PORT);
+	server = vm_mptcp_server(NULL, A9_MPTCP_PORT);
 	VM_CHECK(server > 0);
 	a9_syns6_to(watch, A9_MPTCP_PORT);
 	free_ = in_cgroup(NULL, do_a9_mptcp6_subflow, NULL);
