@@ -972,8 +972,9 @@ VM_TEST(a9_mptcp_userspace_pm_subflow_to_the_unspecified_address, 344)
 
 /*
  * The same over IPv6: an MPTCP socket of AF_INET6 connected to ::ffff:127.0.0.1 (allowed), a
- * subflow from ::1 to [::]:7394 (tcp_v6_connect sends :: to ::1, which a9 denies). The ack's
- * errno * 10, or 100000 + the failing step.
+ * subflow from p (a local IPv6 address as text; NULL: ::1) to [::]:7394 (tcp_v6_connect sends
+ * :: to ::1, which a9 denies, whatever the bound source). The ack's errno * 10, or 100000 +
+ * the failing step.
  */
 static int do_a9_mptcp6_subflow(const void *p)
 {
@@ -989,7 +990,6 @@ static int do_a9_mptcp6_subflow(const void *p)
 	__u8 id = 6;
 	int fd, nl, ret;
 
-	(void)p;
 	inet_pton(AF_INET6, "::ffff:127.0.0.1", &sin6.sin6_addr);
 	fd = socket(AF_INET6, SOCK_STREAM, IPPROTO_MPTCP);
 	if (fd < 0)
@@ -1006,7 +1006,7 @@ static int do_a9_mptcp6_subflow(const void *p)
 	nl = vm_mptcp_genl_socket(&family);
 	if (nl < 0 || !family)
 		return 100005;
-	inet_pton(AF_INET6, "::1", &a1);
+	inet_pton(AF_INET6, p ? (const char *)p : "::1", &a1);
 	inet_pton(AF_INET6, "::", &a2);
 	ll += vm_mptcp_put_attr(local + ll, MPTCP_PM_ADDR_ATTR_FAMILY, &inet6, 2);
 	ll += vm_mptcp_put_attr(local + ll, MPTCP_PM_ADDR_ATTR_ID, &id, 1);
@@ -1259,7 +1259,9 @@ VM_TEST(a9_unspecified_destination_raced_by_a_bind, 345)
 	close(rx);
 }
 
-/* FINDING (fails on purpose): the IPv6 form, a subflow from ::1 to [::] under deny = ::1. */
+/* The IPv6 form, a subflow from ::1 to [::] under deny = ::1; then from fd00::7, an allowed
+ * address added to lo (found by a review: the subflow's :: was decided at the bound source,
+ * which tcp_v6_connect does not send to). */
 VM_TEST(a9_mptcp_userspace_pm_subflow_to_the_unspecified_address_v6, 346)
 {
 	pid_t server;
@@ -1295,6 +1297,39 @@ VM_TEST(a9_mptcp_userspace_pm_subflow_to_the_unspecified_address_v6, 346)
 	if (got != EPERM * 10 || syn)
 		VM_FAIL("the confined root's subflow from ::1 to [::]: %d, %d SYN to [::1]:7394 "
 			"(expected EPERM, no SYN to the denied ::1)",
+			got, syn);
+	else
+		EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"a9\"",
+				   "\"hook\":\"mptcp_subflow\"", "\"address\":\"::1\"",
+				   "\"port\":7394");
+
+	/* From an allowed source: still ::1 that the SYN goes to. */
+	VM_CHECK(system("ip addr add fd00::7/128 dev lo") == 0);
+	watch = socket(AF_INET6, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
+	VM_CHECK(watch >= 0);
+	write_into("/proc/sys/net/mptcp/pm_type", "1");
+	server = vm_mptcp_server(NULL, A9_MPTCP_PORT);
+	VM_CHECK(server > 0);
+	a9_syns6_to(watch, A9_MPTCP_PORT);
+	free_ = in_cgroup(NULL, do_a9_mptcp6_subflow, "fd00::7");
+	free_syn = a9_syns6_to(watch, A9_MPTCP_PORT);
+	a9_settle_to("0200007F:1CE2");
+	mark = event_mark();
+	got = in_cgroup(A9, do_a9_mptcp6_subflow, "fd00::7");
+	syn = a9_syns6_to(watch, A9_MPTCP_PORT);
+	kill(server, SIGKILL);
+	waitpid(server, NULL, 0);
+	close(watch);
+	write_into("/proc/sys/net/mptcp/pm_type", "0");
+	VM_CHECK(system("ip addr del fd00::7/128 dev lo") == 0);
+	printf("# the same from fd00::7: unconfined %d (%d SYN), confined %d (%d SYN)\n", free_,
+	       free_syn, got, syn);
+	if (free_ != 0 || free_syn < 1)
+		VM_FAIL("control: the unconfined subflow from fd00::7: %d, %d SYN to [::1]:7394",
+			free_, free_syn);
+	if (got != EPERM * 10 || syn)
+		VM_FAIL("the confined root's subflow from the allowed fd00::7 to [::]: %d, %d SYN "
+			"to [::1]:7394 (expected EPERM, no SYN to the denied ::1)",
 			got, syn);
 	else
 		EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"a9\"",
