@@ -1128,6 +1128,11 @@ static __always_inline bool lg_unspecified_dest(struct sock *sk, struct msghdr *
 		for (int i = 0; i < 16; i++)
 			if (dest->addr[i])
 				return false;
+		/* An ICMPv6 echo socket's send: ping_v6_sendmsg routes :: as it is (no loopback
+		 * rewrite, unlike udpv6_sendmsg and rawv6_sendmsg; a default route takes it off the
+		 * host), so it is decided as ::. Its connect (ip6_datagram_connect) rewrites. */
+		if (!connect && sk->sk_type == SOCK_DGRAM && sk->sk_protocol == LG_IPPROTO_ICMPV6)
+			return false;
 		/* tcp_v6_connect reads the bound address (sk_v6_rcv_saddr), udpv6_sendmsg and
 		 * rawv6_sendmsg the socket's source (np->saddr): v4-mapped, :: is 127.0.0.1. */
 		if (connect)
