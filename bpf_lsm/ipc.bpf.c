@@ -315,13 +315,15 @@ static __always_inline __s64 lg_key_call_payload(bool update)
 }
 
 /*
- * Whether the root user's keys and bytes, with a payload of len bytes replacing key's current
- * one (key_payload_reserve charges the difference), would pass the ordinary quota: then
- * decided as CAP_SYS_RESOURCE (-EDQUOT without it). In a user namespace too: the root user is
+ * Whether the root user's keys (a new key only: an update adds none, and key_payload_reserve
+ * counts bytes alone) and bytes, with a payload of len bytes replacing key's current one
+ * (key_payload_reserve charges the difference), would pass the ordinary quota: then decided
+ * as CAP_SYS_RESOURCE (-EDQUOT without it). In a user namespace too: the root user is
  * kuid 0, whatever namespace charges it (a confined root under [system] userns = allow maps 0
  * to 0 in one of its own).
  */
-static __always_inline int lg_root_key_charge(struct key *key, struct key_user *user, __s64 len)
+static __always_inline int lg_root_key_charge(struct key *key, struct key_user *user, __s64 len,
+					      bool new_key)
 {
 	__u32 maxkeys, maxbytes;
 	__s64 keys, bytes;
@@ -331,7 +333,7 @@ static __always_inline int lg_root_key_charge(struct key *key, struct key_user *
 	bytes = BPF_CORE_READ(user, qnbytes);
 	if (len > (__s64)BPF_CORE_READ(key, datalen))
 		bytes += len - (__s64)BPF_CORE_READ(key, datalen);
-	if (keys <= (__s64)maxkeys && bytes <= (__s64)maxbytes && bytes >= 0)
+	if ((!new_key || keys <= (__s64)maxkeys) && bytes <= (__s64)maxbytes && bytes >= 0)
 		return 0;
 	return lg_cap_direct(CAP_SYS_RESOURCE, LG_HOOK_CAPABLE, false, true) ? -EDQUOT : 0;
 }
@@ -350,7 +352,7 @@ static __always_inline int lg_root_key_quota(struct key *key, unsigned long flag
 	if ((flags & (LG_KEY_ALLOC_NOT_IN_QUOTA | LG_KEY_ALLOC_QUOTA_OVERRUN)) || !user ||
 	    BPF_CORE_READ(user, uid.val) != 0)
 		return 0;
-	return lg_root_key_charge(key, user, lg_key_call_payload(false));
+	return lg_root_key_charge(key, user, lg_key_call_payload(false), true);
 }
 
 /* An update of a root user's key (add_key of an existing key, KEYCTL_UPDATE) whose new
@@ -366,7 +368,7 @@ static __always_inline int lg_root_key_grow(struct key *key)
 	len = lg_key_call_payload(true);
 	if (len <= (__s64)BPF_CORE_READ(key, datalen))
 		return 0;
-	return lg_root_key_charge(key, user, len);
+	return lg_root_key_charge(key, user, len, false);
 }
 
 /*
