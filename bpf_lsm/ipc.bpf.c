@@ -338,13 +338,42 @@ static __always_inline int lg_root_key_charge(struct key *key, struct key_user *
 	return lg_cap_direct(CAP_SYS_RESOURCE, LG_HOOK_CAPABLE, false, true) ? -EDQUOT : 0;
 }
 
+/*
+ * What the key's type charges for a payload of len bytes (its preparse's quotalen, 6.1): a
+ * big_key larger than BIG_KEY_FILE_THRESHOLD (an inode and a dentry) is kept in a shmem file
+ * and charged 16 bytes, an asymmetric key 100 whatever its size; the other types the payload's
+ * length (user, logon, encrypted, trusted, dns_resolver; a keyring takes none). A type not
+ * known here is charged in full (fail-closed).
+ */
+/* Equal, NUL included, to a string of size bytes (no memcmp in BPF). */
+static __always_inline bool lg_key_name_is(const char *name, const char *want, int size)
+{
+	for (int i = 0; i < size; i++)
+		if (name[i] != want[i])
+			return false;
+	return true;
+}
+
+static __always_inline __s64 lg_key_charged(struct key *key, __s64 len)
+{
+	char name[12] = {};
+
+	if (len <= 0)
+		return len;
+	bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(key, type, name));
+	if (lg_key_name_is(name, "big_key", 8) &&
+	    len > (__s64)(bpf_core_type_size(struct inode) + bpf_core_type_size(struct dentry)))
+		return 16;
+	if (lg_key_name_is(name, "asymmetric", 11))
+		return 100;
+	return len;
+}
+
 /* A new key charged to the root user (not KEY_ALLOC_NOT_IN_QUOTA), its description charged
- * already, its payload (add_key's) about to be: past the ordinary quota, decided as
- * CAP_SYS_RESOURCE. The payload is counted as add_key gives it: a big_key or an asymmetric
- * key's type charges less for a large one, which is then refused as if charged in full
- * (fail-closed, and only for a root user within that many bytes of the quota).
- * KEY_ALLOC_QUOTA_OVERRUN (a thread's or process's keyring, a first session keyring) is
- * charged but never refused by the kernel, to anyone: nor here. */
+ * already, its payload (add_key's, as its type charges it) about to be: past the ordinary
+ * quota, decided as CAP_SYS_RESOURCE. KEY_ALLOC_QUOTA_OVERRUN (a thread's or process's
+ * keyring, a first session keyring) is charged but never refused by the kernel, to anyone: nor
+ * here (but see lg_overrun_keyring_kept). */
 static __always_inline int lg_root_key_quota(struct key *key, unsigned long flags)
 {
 	struct key_user *user = BPF_CORE_READ(key, user);
@@ -352,7 +381,7 @@ static __always_inline int lg_root_key_quota(struct key *key, unsigned long flag
 	if ((flags & (LG_KEY_ALLOC_NOT_IN_QUOTA | LG_KEY_ALLOC_QUOTA_OVERRUN)) || !user ||
 	    BPF_CORE_READ(user, uid.val) != 0)
 		return 0;
-	return lg_root_key_charge(key, user, lg_key_call_payload(false), true);
+	return lg_root_key_charge(key, user, lg_key_charged(key, lg_key_call_payload(false)), true);
 }
 
 /* An update of a root user's key (add_key of an existing key, KEYCTL_UPDATE) whose new
@@ -365,10 +394,37 @@ static __always_inline int lg_root_key_grow(struct key *key)
 
 	if (!user || BPF_CORE_READ(user, uid.val) != 0)
 		return 0;
-	len = lg_key_call_payload(true);
+	len = lg_key_charged(key, lg_key_call_payload(true));
 	if (len <= (__s64)BPF_CORE_READ(key, datalen))
 		return 0;
 	return lg_root_key_charge(key, user, len, false);
+}
+
+/*
+ * A thread's, process's or anonymous session keyring ("_tid", "_pid", "_ses") is charged with
+ * KEY_ALLOC_QUOTA_OVERRUN, which no quota refuses: each lives with its thread or process, so
+ * the processes a service may have bound them. Linked into a keyring that outlives it, one
+ * thread's keyring after another would stay charged to the root user without end (review 13).
+ * So linking a root user's such keyring, while the root user is past the ordinary quota, is
+ * decided as CAP_SYS_RESOURCE (EDQUOT without it), as a new key is.
+ */
+static __always_inline int lg_overrun_keyring_kept(struct key *key)
+{
+	struct key_user *user = BPF_CORE_READ(key, user);
+	__u32 maxkeys, maxbytes;
+	char name[5] = {};
+
+	if (!user || BPF_CORE_READ(user, uid.val) != 0)
+		return 0;
+	bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(key, description));
+	if (!lg_key_name_is(name, "_tid", 5) && !lg_key_name_is(name, "_pid", 5) &&
+	    !lg_key_name_is(name, "_ses", 5))
+		return 0;
+	lg_key_quota(&maxkeys, &maxbytes);
+	if ((__s64)BPF_CORE_READ(user, qnkeys) <= (__s64)maxkeys &&
+	    (__s64)BPF_CORE_READ(user, qnbytes) <= (__s64)maxbytes)
+		return 0;
+	return lg_cap_direct(CAP_SYS_RESOURCE, LG_HOOK_CAPABLE, false, true) ? -EDQUOT : 0;
 }
 
 /*
@@ -436,6 +492,8 @@ int lg_key_permission(unsigned long long *ctx)
 	}
 	if (need == KEY_NEED_LINK && lg_keyctl_cmd() == KEYCTL_SESSION_TO_PARENT)
 		return lg_session_to_parent();
+	if (need == KEY_NEED_LINK && (ret = lg_overrun_keyring_kept(key)))
+		return ret;
 	if (need == KEY_NEED_SEARCH && lg_keyctl_cmd() == KEYCTL_JOIN_SESSION_KEYRING &&
 	    lg_keyring_of_another(key))
 		return -EACCES;

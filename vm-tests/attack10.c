@@ -958,6 +958,20 @@ static int do_a10_new_key(const void *p)
 	return a10_add_key(desc, payload, len) < 0 ? errno : 0;
 }
 
+/* The caller's thread keyring (made now: KEY_ALLOC_QUOTA_OVERRUN), linked into its process
+ * keyring, where it would outlive the thread: 0, the link's errno, or 100 + the make's. */
+static int do_a10_keep_thread_keyring(const void *p)
+{
+	long ring;
+
+	(void)p;
+	ring = syscall(SYS_keyctl, 0 /* KEYCTL_GET_KEYRING_ID */, -1 /* THREAD */, 1);
+	if (ring < 0)
+		return 100 + errno;
+	return syscall(SYS_keyctl, 8 /* KEYCTL_LINK */, ring, A10_KEY_SPEC_PROCESS_KEYRING) ? errno
+											 : 0;
+}
+
 /* One small key by an unconfined root: 0, or errno. */
 static int do_a10_one_key(const void *p)
 {
@@ -1065,6 +1079,62 @@ VM_TEST(a10_root_user_key_quota, 356)
 		EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"hook\":\"capable\"",
 				   "\"policy\":\"a10-caps\"", "\"path\":\"CAP_SYS_RESOURCE\"",
 				   "\"uid\":0");
+	}
+
+	/* (1d) a thread's keyring (charged with KEY_ALLOC_QUOTA_OVERRUN, which no quota
+	 * refuses) linked where it outlives its thread, while an unconfined root holds the root
+	 * user past the ordinary quota's 200 keys */
+	{
+		int ready[2], release[2], below, past, free_past;
+		pid_t keeper;
+		char byte;
+
+		/* (1c)'s unconfined key collected first */
+		for (int i = 0; i < 100 && !a10_root_keys_below(100, 10000); i++)
+			usleep(100000);
+		VM_CHECK(a10_root_keys_below(100, 10000));
+		below = in_cgroup(A10_CAPS, do_a10_keep_thread_keyring, NULL);
+		VM_CHECK(pipe2(ready, O_CLOEXEC) == 0 && pipe2(release, O_CLOEXEC) == 0);
+		keeper = fork();
+		if (keeper == 0) {
+			char desc[32];
+
+			close(release[1]);
+			for (int i = 0; i < 250; i++) {
+				snprintf(desc, sizeof(desc), "a10-hold-%d", i);
+				if (a10_add_key(desc, "h", 1) < 0)
+					_exit(1);
+			}
+			if (write(ready[1], "r", 1) != 1)
+				_exit(2);
+			while (read(release[0], &byte, 1) > 0)
+				;
+			_exit(0);
+		}
+		close(release[0]);
+		VM_CHECK(keeper > 0 && read(ready[0], &byte, 1) == 1);
+		mark = event_mark();
+		past = in_cgroup(A10_CAPS, do_a10_keep_thread_keyring, NULL);
+		free_past = in_cgroup(NULL, do_a10_keep_thread_keyring, NULL);
+		close(release[1]);
+		waitpid(keeper, NULL, 0);
+		close(ready[0]);
+		close(ready[1]);
+		printf("# a thread keyring linked into the process keyring under a10-caps: %d with "
+		       "root below the quota, %d past it (unconfined root past it: %d)\n",
+		       below, past, free_past);
+		if (below != 0 || free_past != 0)
+			VM_FAIL("controls: below the quota %d, unconfined past it %d (expected 0, 0)",
+				below, free_past);
+		if (past != EDQUOT)
+			VM_FAIL("a confined root kept a thread keyring while the root user is past the "
+				"ordinary quota: %d (expected EDQUOT)",
+				past);
+		EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"hook\":\"capable\"",
+				   "\"policy\":\"a10-caps\"", "\"path\":\"CAP_SYS_RESOURCE\"",
+				   "\"uid\":0");
+		for (int i = 0; i < 100 && !a10_root_keys_below(100, 10000); i++)
+			usleep(100000);
 	}
 
 	/* (2) the root user's whole quota, held by the confined root, against the host's root */

@@ -44,6 +44,7 @@
 #define DEST "/lgt/dest"
 #define DEST_AUDIT "/lgt/dest-audit"
 #define DEST_OPEN "/lgt/dest-open"
+#define DEST_LOCAL "/lgt/dest-local"
 #define USER 1000
 
 #define DEST_RULES                                                                         \
@@ -53,13 +54,31 @@ static const char dest_policy[] =
 	"[policy]\nname = dest\ncgroup = " DEST "\nmode = enforce\n" DEST_RULES;
 static const char dest_audit_policy[] =
 	"[policy]\nname = dest-audit\ncgroup = " DEST_AUDIT "\nmode = audit\n" DEST_RULES;
+/* Loopback only, every protocol. */
+static const char dest_local_policy[] = "[policy]\nname = dest-local\ncgroup = " DEST_LOCAL
+					"\nmode = enforce\n[network]\ndefault = deny\n"
+					"allow = ::1\nallow = 127.0.0.1\n";
 static const char dest_open_policy[] = "[policy]\nname = dest-open\ncgroup = " DEST_OPEN
 				       "\nmode = enforce\n[network]\ndefault = allow\n"
 				       "deny = 127.0.0.1\ndeny = ::1 udp 7000\n";
 
-enum receiver { R_NONE = -1, R4_DENIED, R4_ALLOWED, R6_DENIED, R6_ALLOWED, R_COUNT };
+enum receiver {
+	R_NONE = -1,
+	R4_DENIED,
+	R4_ALLOWED,
+	R6_DENIED,
+	R6_ALLOWED,
+	R4_BOTH, /* 127.0.0.1:7004 and [::1]:7004: dest allows both */
+	R6_BOTH,
+	R_COUNT
+};
+static const struct {
+	const char *addr;
+	int port;
+} receiver_at[R_COUNT] = {{"127.0.0.1", 7000}, {"127.0.0.2", 7001}, {"::1", 7000},
+			  {"::1", 7002},      {"127.0.0.1", 7004}, {"::1", 7004}};
 static const char *const receiver_names[] = {"127.0.0.1:7000", "127.0.0.2:7001", "[::1]:7000",
-					     "[::1]:7002"};
+					     "[::1]:7002",     "127.0.0.1:7004", "[::1]:7004"};
 
 enum form {
 	F_INET,	     /* sockaddr_in: AF_INET */
@@ -132,9 +151,9 @@ static const struct dest_row rows[] = {
      EINVAL, NULL, R_NONE},
     {"[::]: ::1", AF_INET6, F_INET6, "::", 7000, 28, NO_EXTRA, 0, "::1 7000", R6_DENIED},
     {"[::] to port 7004 (both loopbacks allowed): ::1", AF_INET6, F_INET6, "::", 7004, 28,
-     NO_EXTRA, 0, "::1 7004", R_NONE},
+     NO_EXTRA, 0, "::1 7004", R6_BOTH},
     {"[::] to port 7004 from a v4-mapped source: 127.0.0.1", AF_INET6, F_INET6, "::", 7004, 28,
-     R_NONE, "::ffff:127.0.0.1", NULL, NULL, 0, "127.0.0.1 7004", R_NONE},
+     R_NONE, "::ffff:127.0.0.1", NULL, NULL, 0, "127.0.0.1 7004", R4_BOTH},
     {"[::] to port 7002: ::1", AF_INET6, F_INET6, "::", 7002, 28, NO_EXTRA, 0, "::1 7002",
      R6_ALLOWED},
     {"IPv4-mapped 0.0.0.0: 127.0.0.1", AF_INET6, F_INET6, "::ffff:0.0.0.0", 7000, 28, NO_EXTRA, 0,
@@ -195,7 +214,7 @@ static int receivers[R_COUNT];
 static void open_receivers(void)
 {
 	for (int r = 0; r < R_COUNT; r++) {
-		int v6 = r >= R6_DENIED, one = 1;
+		int v6 = strchr(receiver_at[r].addr, ':') != NULL, one = 1;
 		struct sockaddr_in sin = {.sin_family = AF_INET};
 		struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT};
 
@@ -204,11 +223,11 @@ static void open_receivers(void)
 		if (v6) {
 			VM_CHECK(setsockopt(receivers[r], IPPROTO_IPV6, IPV6_V6ONLY, &one,
 					    sizeof(one)) == 0);
-			sin6.sin6_port = htons(r == R6_DENIED ? 7000 : 7002);
+			sin6.sin6_port = htons(receiver_at[r].port);
 			VM_CHECK(bind(receivers[r], (struct sockaddr *)&sin6, sizeof(sin6)) == 0);
 		} else {
-			sin.sin_port = htons(r == R4_DENIED ? 7000 : 7001);
-			inet_pton(AF_INET, r == R4_DENIED ? "127.0.0.1" : "127.0.0.2", &sin.sin_addr);
+			sin.sin_port = htons(receiver_at[r].port);
+			inet_pton(AF_INET, receiver_at[r].addr, &sin.sin_addr);
 			VM_CHECK(bind(receivers[r], (struct sockaddr *)&sin, sizeof(sin)) == 0);
 		}
 	}
@@ -345,11 +364,13 @@ static void dest_setup(void)
 		write_file(POLICY_DIR "/dest.ini", dest_policy, 0644);
 		write_file(POLICY_DIR "/dest-audit.ini", dest_audit_policy, 0644);
 		write_file(POLICY_DIR "/dest-open.ini", dest_open_policy, 0644);
+		write_file(POLICY_DIR "/dest-local.ini", dest_local_policy, 0644);
 		VM_CHECK(daemon_reload_wait());
 	}
 	make_cgroup(DEST);
 	make_cgroup(DEST_AUDIT);
 	make_cgroup(DEST_OPEN);
+	make_cgroup(DEST_LOCAL);
 }
 
 static const char *name_of(enum receiver r)
@@ -726,4 +747,74 @@ VM_TEST(destinations_connect_programs_only_where_policies_are, 160)
 	VM_CHECK(daemon_reload_wait());
 	VM_CHECK(connect_programs_become(DEST_TMP "/inner", 0));
 	VM_CHECK(connect_programs(DEST) == 1);
+}
+
+/* An ICMPv6 echo from an unbound ping socket to *p (text) with sendto: 0 or errno. */
+static int do_ping6(const void *p)
+{
+	struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6};
+	unsigned char pkt[16] = {128}; /* ICMPV6_ECHO_REQUEST */
+	int fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_ICMPV6), ret;
+
+	if (fd < 0)
+		return 200 + errno;
+	inet_pton(AF_INET6, (const char *)p, &sin6.sin6_addr);
+	ret = sendto(fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&sin6, sizeof(sin6)) < 0 ? errno
+											  : 0;
+	close(fd);
+	return ret;
+}
+
+struct ping6_as {
+	const char *addr;
+	uid_t uid;
+};
+
+static int do_ping6_as(const void *p)
+{
+	const struct ping6_as *a = p;
+
+	if (a->uid && (setgid(a->uid) || setuid(a->uid)))
+		return 250;
+	return do_ping6(a->addr);
+}
+
+/*
+ * An ICMPv6 echo socket's send to :: (found by review 13): ping_v6_sendmsg routes :: as it is
+ * (no loopback rewrite, unlike UDP and raw sockets: with a default route it leaves the host),
+ * so it is decided as ::, not at the loopbacks. Under a loopback-only policy: refused, event at
+ * "::"; to ::1 allowed; unconfined, the kernel's own answer.
+ */
+VM_TEST(destinations_ping6_to_the_unspecified_address, 160)
+{
+	static const uid_t uids[] = {0, USER};
+
+	dest_setup();
+	write_into("/proc/sys/net/ipv4/ping_group_range", "0 2147483647");
+	for (size_t i = 0; i < 2; i++) {
+		struct ping6_as any = {"::", uids[i]}, lo = {"::1", uids[i]};
+		int free_ = in_cgroup(NULL, do_ping6_as, &any), got, local;
+		long mark = event_mark();
+
+		got = in_cgroup(DEST_LOCAL, do_ping6_as, &any);
+		local = in_cgroup(DEST_LOCAL, do_ping6_as, &lo);
+		printf("# ping6 sendto [::] as uid %u: unconfined %d, under dest-local %d (to ::1 "
+		       "%d)\n",
+		       (unsigned)uids[i], free_, got, local);
+		if (free_ == EPERM || free_ >= 200)
+			VM_FAIL("control: the unconfined ping6 to [::] as uid %u: %d", (unsigned)uids[i],
+				free_);
+		if (local != 0)
+			VM_FAIL("control: ping6 to ::1 under dest-local as uid %u: %d (expected 0)",
+				(unsigned)uids[i], local);
+		if (got != EPERM)
+			VM_FAIL("ping6 to [::] under dest-local (loopback only) as uid %u: %d (expected "
+				"EPERM: :: is not a loopback for a ping socket)",
+				(unsigned)uids[i], got);
+		else
+			EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"dest-local\"",
+					   "\"hook\":\"socket_sendmsg\"", "\"address\":\"::\"",
+					   "\"ip_protocol\":58", UID_FIELD(uids[i]));
+	}
+	write_into("/proc/sys/net/ipv4/ping_group_range", "1 0");
 }
