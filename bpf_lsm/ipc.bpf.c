@@ -339,12 +339,16 @@ static __always_inline int lg_root_key_charge(struct key *key, struct key_user *
 }
 
 /*
- * What the key's type charges for a payload of len bytes (its preparse's quotalen, 6.1): a
- * big_key larger than BIG_KEY_FILE_THRESHOLD (an inode and a dentry) is kept in a shmem file
- * and charged 16 bytes, an asymmetric key 100 whatever its size; the other types the payload's
- * length (user, logon, encrypted, trusted, dns_resolver; a keyring takes none). A type not
- * known here is charged in full (fail-closed).
+ * What the key's type charges for a payload of len bytes (6.1): user, logon and dns_resolver
+ * the payload's length; a big_key larger than BIG_KEY_FILE_THRESHOLD (an inode and a dentry) is
+ * kept in a shmem file and charged 16 bytes; an asymmetric key 100 whatever its size; a keyring
+ * nothing. Other types charge what their payload describes, not its length (an "encrypted"
+ * key's "new user:KMK 4096" is 21 bytes and charges 8,270: attack run 12), so they are counted
+ * at LG_KEY_CHARGE_MAX, an encrypted key's most, or the payload's length if more (fail-closed:
+ * a confined root that keeps no CAP_SYS_RESOURCE makes them only that far below the quota).
  */
+#define LG_KEY_CHARGE_MAX 8704
+
 /* Equal, NUL included, to a string of size bytes (no memcmp in BPF). */
 static __always_inline bool lg_key_name_is(const char *name, const char *want, int size)
 {
@@ -361,27 +365,93 @@ static __always_inline __s64 lg_key_charged(struct key *key, __s64 len)
 	if (len <= 0)
 		return len;
 	bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(key, type, name));
-	if (lg_key_name_is(name, "big_key", 8) &&
-	    len > (__s64)(bpf_core_type_size(struct inode) + bpf_core_type_size(struct dentry)))
-		return 16;
+	if (lg_key_name_is(name, "keyring", 8))
+		return 0;
+	if (lg_key_name_is(name, "user", 5) || lg_key_name_is(name, "logon", 6) ||
+	    lg_key_name_is(name, "dns_resolver", 12))
+		return len;
+	if (lg_key_name_is(name, "big_key", 8))
+		return len > (__s64)(bpf_core_type_size(struct inode) +
+				     bpf_core_type_size(struct dentry))
+			   ? 16
+			   : len;
 	if (lg_key_name_is(name, "asymmetric", 11))
 		return 100;
-	return len;
+	return len > LG_KEY_CHARGE_MAX ? len : LG_KEY_CHARGE_MAX;
 }
 
+/*
+ * The payloads of the root user's new keys between key_alloc and their charge: the kernel
+ * charges a payload when it instantiates the key, after the hook, so two add_key calls in
+ * parallel would each be checked without the other's (attack run 12: two threads, 12,000
+ * bytes each, both made). Each add_key reserves its payload here at key_alloc (root's,
+ * whoever asks: an unconfined root's adds count for a confined root's check) and the task
+ * keeps what it reserved in lg_key_reservations; fexit/key_create_or_update gives it back
+ * (charged by then, or failed).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __s64);
+} lg_key_reserved SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __s64);
+} lg_key_reservations SEC(".maps");
+
 /* A new key charged to the root user (not KEY_ALLOC_NOT_IN_QUOTA), its description charged
- * already, its payload (add_key's, as its type charges it) about to be: past the ordinary
- * quota, decided as CAP_SYS_RESOURCE. KEY_ALLOC_QUOTA_OVERRUN (a thread's or process's
- * keyring, a first session keyring) is charged but never refused by the kernel, to anyone: nor
- * here (but see lg_overrun_keyring_kept). */
+ * already, its payload (add_key's, as its type charges it) about to be, with the payloads of
+ * other new keys not charged yet: past the ordinary quota, decided as CAP_SYS_RESOURCE.
+ * KEY_ALLOC_QUOTA_OVERRUN (a thread's or process's keyring, a first session keyring) is
+ * charged but never refused by the kernel, to anyone: nor here (but see
+ * lg_overrun_keyring_kept). */
 static __always_inline int lg_root_key_quota(struct key *key, unsigned long flags)
 {
 	struct key_user *user = BPF_CORE_READ(key, user);
+	__s64 len, others = 0, *reserved, *mine;
+	__u32 zero = 0;
+	int ret;
 
 	if ((flags & (LG_KEY_ALLOC_NOT_IN_QUOTA | LG_KEY_ALLOC_QUOTA_OVERRUN)) || !user ||
 	    BPF_CORE_READ(user, uid.val) != 0)
 		return 0;
-	return lg_root_key_charge(key, user, lg_key_charged(key, lg_key_call_payload(false)), true);
+	len = lg_key_charged(key, lg_key_call_payload(false));
+	reserved = bpf_map_lookup_elem(&lg_key_reserved, &zero);
+	mine = len > 0 ? bpf_task_storage_get(&lg_key_reservations, bpf_get_current_task_btf(), 0,
+					      BPF_LOCAL_STORAGE_GET_F_CREATE)
+		       : 0;
+	if (reserved && mine) {
+		others = __sync_fetch_and_add(reserved, len) - *mine;
+		*mine += len;
+	}
+	ret = lg_root_key_charge(key, user, len + (others > 0 ? others : 0), true);
+	if (ret && reserved && mine) {
+		__sync_fetch_and_add(reserved, -len);
+		*mine -= len;
+	}
+	return ret;
+}
+
+/* The end of an add_key's key_create_or_update: its payload charged (or the call failed), the
+ * reservation given back. */
+SEC("fexit/key_create_or_update")
+int lg_key_reservation_end(unsigned long long *ctx)
+{
+	__s64 *mine = bpf_task_storage_get(&lg_key_reservations, bpf_get_current_task_btf(), 0, 0);
+	__u32 zero = 0;
+	__s64 *reserved;
+
+	if (!mine || !*mine)
+		return 0;
+	reserved = bpf_map_lookup_elem(&lg_key_reserved, &zero);
+	if (reserved)
+		__sync_fetch_and_add(reserved, -*mine);
+	*mine = 0;
+	return 0;
 }
 
 /* An update of a root user's key (add_key of an existing key, KEYCTL_UPDATE) whose new

@@ -58,6 +58,7 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	X(lg_msg_queue_made)                                                                      \
 	X(lg_sem_made)                                                                            \
 	X(lg_key_made)                                                                            \
+	X(lg_key_reservation_end) /* a new root key's payload reservation given back */            \
 	X(lg_shm_gone)                                                                            \
 	X(lg_msg_queue_gone)                                                                      \
 	X(lg_sem_gone)                                                                            \

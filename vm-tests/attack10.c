@@ -972,6 +972,36 @@ static int do_a10_keep_thread_keyring(const void *p)
 											 : 0;
 }
 
+struct a10_grower {
+	int ready[2], go[2];
+};
+
+/* A 1-byte key of root's made now, grown to 2,000 bytes (add_key of its description) once go
+ * says so: 0, the update's errno, or 100 + the make's errno. */
+static int do_a10_grow_later(const void *p)
+{
+	static char payload[2000];
+	const struct a10_grower *g = p;
+	long key = a10_add_key("a10-grow-later", "g", 1);
+	char byte;
+
+	if (key < 0)
+		return 100 + errno;
+	if (write(g->ready[1], "r", 1) != 1 || read(g->go[0], &byte, 1) != 1)
+		return 200;
+	memset(payload, 'l', sizeof(payload));
+	return a10_add_key("a10-grow-later", payload, sizeof(payload)) == key ? 0
+									       : errno ? errno : 999;
+}
+
+static void *a10_grower_thread(void *p)
+{
+	static int result;
+
+	result = in_cgroup(A10_CAPS, do_a10_grow_later, p);
+	return &result;
+}
+
 /* One small key by an unconfined root: 0, or errno. */
 static int do_a10_one_key(const void *p)
 {
@@ -1093,7 +1123,16 @@ VM_TEST(a10_root_user_key_quota, 356)
 		for (int i = 0; i < 100 && !a10_root_keys_below(100, 10000); i++)
 			usleep(100000);
 		VM_CHECK(a10_root_keys_below(100, 10000));
+		struct a10_grower g;
+		pthread_t grower;
+		void *grown = NULL;
+
 		below = in_cgroup(A10_CAPS, do_a10_keep_thread_keyring, NULL);
+		/* a confined root's key, made now, grown below the ordinary bytes while the root
+		 * user holds more keys than the ordinary count: an update adds no key */
+		VM_CHECK(pipe2(g.ready, O_CLOEXEC) == 0 && pipe2(g.go, O_CLOEXEC) == 0);
+		VM_CHECK(pthread_create(&grower, NULL, a10_grower_thread, &g) == 0);
+		VM_CHECK(read(g.ready[0], &byte, 1) == 1);
 		VM_CHECK(pipe2(ready, O_CLOEXEC) == 0 && pipe2(release, O_CLOEXEC) == 0);
 		keeper = fork();
 		if (keeper == 0) {
@@ -1116,6 +1155,12 @@ VM_TEST(a10_root_user_key_quota, 356)
 		mark = event_mark();
 		past = in_cgroup(A10_CAPS, do_a10_keep_thread_keyring, NULL);
 		free_past = in_cgroup(NULL, do_a10_keep_thread_keyring, NULL);
+		VM_CHECK(write(g.go[1], "g", 1) == 1);
+		pthread_join(grower, &grown);
+		for (int i = 0; i < 2; i++) {
+			close(g.ready[i]);
+			close(g.go[i]);
+		}
 		close(release[1]);
 		waitpid(keeper, NULL, 0);
 		close(ready[0]);
@@ -1130,6 +1175,10 @@ VM_TEST(a10_root_user_key_quota, 356)
 			VM_FAIL("a confined root kept a thread keyring while the root user is past the "
 				"ordinary quota: %d (expected EDQUOT)",
 				past);
+		if (!grown || *(int *)grown != 0)
+			VM_FAIL("a confined root's key grown to 2,000 bytes while the root user holds "
+				"more than 200 keys (bytes within the quota): %d (expected 0)",
+				grown ? *(int *)grown : -1);
 		EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"hook\":\"capable\"",
 				   "\"policy\":\"a10-caps\"", "\"path\":\"CAP_SYS_RESOURCE\"",
 				   "\"uid\":0");
