@@ -386,8 +386,9 @@ static __always_inline __s64 lg_key_charged(struct key *key, __s64 len)
  * parallel would each be checked without the other's (attack run 12: two threads, 12,000
  * bytes each, both made). Each add_key reserves its payload here at key_alloc (root's,
  * whoever asks: an unconfined root's adds count for a confined root's check) and the task
- * keeps what it reserved in lg_key_reservations; fexit/key_create_or_update gives it back
- * (charged by then, or failed).
+ * keeps what it reserved in lg_key_reservations; the system call's return gives it back
+ * (charged by then, or failed): fexit on add_key's x86-64 and ia32 entries (key_create_or_update
+ * itself has 7 arguments, past the 6 a 6.1 trampoline takes: ENOTSUPP).
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -436,10 +437,9 @@ static __always_inline int lg_root_key_quota(struct key *key, unsigned long flag
 	return ret;
 }
 
-/* The end of an add_key's key_create_or_update: its payload charged (or the call failed), the
- * reservation given back. */
-SEC("fexit/key_create_or_update")
-int lg_key_reservation_end(unsigned long long *ctx)
+/* The end of an add_key: its payload charged (or the call failed), the reservation given
+ * back. */
+static __always_inline int lg_key_reservation_give_back(void)
 {
 	__s64 *mine = bpf_task_storage_get(&lg_key_reservations, bpf_get_current_task_btf(), 0, 0);
 	__u32 zero = 0;
@@ -452,6 +452,18 @@ int lg_key_reservation_end(unsigned long long *ctx)
 		__sync_fetch_and_add(reserved, -*mine);
 	*mine = 0;
 	return 0;
+}
+
+SEC("fexit/__x64_sys_add_key")
+int lg_key_reservation_end(unsigned long long *ctx)
+{
+	return lg_key_reservation_give_back();
+}
+
+SEC("fexit/__ia32_sys_add_key")
+int lg_key_reservation_end32(unsigned long long *ctx)
+{
+	return lg_key_reservation_give_back();
 }
 
 /* An update of a root user's key (add_key of an existing key, KEYCTL_UPDATE) whose new

@@ -6,9 +6,10 @@
  * only CAP_SETUID and CAP_SETGID (no CAP_SYS_RESOURCE). Each case asserts the safe outcome
  * with its exact errno, and runs the same route unconfined as the control.
  *
- * Found open (VM_TEST_OPEN, compiled, not run; built with -DA12_RUN_FINDINGS they run): the two
- * cases marked FINDING, both the root user's key quota (a12_root_key_quota_encrypted_keys,
- * a12_root_key_quota_racing_adds). The unix peer cache held in every case tried.
+ * Found open: two routes past the root user's key quota (a12_root_key_quota_encrypted_keys,
+ * a12_root_key_quota_racing_adds), closed by the lead the same session (a type's own charge;
+ * payloads reserved at key_alloc until key_create_or_update returns). The unix peer cache held
+ * in every case tried.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,12 +32,6 @@
 
 #include "vmtest.h"
 #include "vmutil.h"
-
-#ifdef A12_RUN_FINDINGS
-#define VM_TEST_OPEN(name, order) VM_TEST(name, order)
-#else
-#define VM_TEST_OPEN(name, order) static void __attribute__((unused)) name(void)
-#endif
 
 #define A12_PEER "/lgt/a12-peer"
 #define A12_CAPS "/lgt/a12-caps"
@@ -626,12 +621,12 @@ static int do_a12_encrypted_keys(const void *p)
 	return 1000 * made;
 }
 
-/* FINDING (attack run 12, open): an encrypted key charges ~8,270 bytes for a 21-byte add_key
- * payload ("new user:a12-kmk 4096"), and lsmguard's key_alloc counts only add_key's length: a
+/* Found open by attack run 12: an encrypted key charges ~8,270 bytes for a 21-byte add_key
+ * payload ("new user:a12-kmk 4096"), and lsmguard's key_alloc counted only add_key's length: a
  * confined root under a12-caps made 3 before EDQUOT and took the root user to 24,935 bytes,
- * past the ordinary quota's 20,000 (seen in two VM runs). Expected: EDQUOT before the charge
- * passes 20,000. */
-VM_TEST_OPEN(a12_root_key_quota_encrypted_keys, 373)
+ * past the ordinary quota's 20,000 (seen in two VM runs). Closed: such types are counted at
+ * their most (bpf_lsm/ipc.bpf.c lg_key_charged). Safe: EDQUOT before the charge passes 20,000. */
+VM_TEST(a12_root_key_quota_encrypted_keys, 373)
 {
 	unsigned *peak, free_peak;
 	int confined, free_root;
@@ -846,11 +841,12 @@ static int do_a12_racing_adds(const void *p)
 	return 1000 * rounds + most;
 }
 
-/* FINDING (attack run 12, open): two racing add_key calls into two keyrings of the process both
- * pass key_alloc's count before either payload is charged: both 12,000-byte keys made, the root
- * user at 24,109 bytes, past the ordinary quota's 20,000 (round 1 of one VM run, round 126 of
- * another). Expected: one key a round, EDQUOT for the other. */
-VM_TEST_OPEN(a12_root_key_quota_racing_adds, 375)
+/* Found open by attack run 12: two racing add_key calls into two keyrings of the process both
+ * passed key_alloc's count before either payload was charged: both 12,000-byte keys made, the
+ * root user at 24,109 bytes, past the ordinary quota's 20,000 (round 1 of one VM run, round 126
+ * of another). Closed: payloads reserved at key_alloc until key_create_or_update returns
+ * (lg_key_reserved). Safe: one key a round, EDQUOT for the other. */
+VM_TEST(a12_root_key_quota_racing_adds, 375)
 {
 	unsigned *peak;
 	int confined, free_root;
