@@ -485,10 +485,11 @@ static __always_inline int lg_root_key_grow(struct key *key)
 /*
  * A thread's, process's or anonymous session keyring ("_tid", "_pid", "_ses") is charged with
  * KEY_ALLOC_QUOTA_OVERRUN, which no quota refuses: each lives with its thread or process, so
- * the processes a service may have bound them. Linked into a keyring that outlives it, one
- * thread's keyring after another would stay charged to the root user without end (review 13).
- * So linking a root user's such keyring, while the root user is past the ordinary quota, is
- * decided as CAP_SYS_RESOURCE (EDQUOT without it), as a new key is.
+ * the processes a service may have bound them. Linked into a keyring that outlives it, such a
+ * keyring could stay charged to the root user past its owner (review 13; attack run 12 saw
+ * the kernel reclaim thread keyrings at their thread's exit, linked or not: session keyrings
+ * were not tried). So linking a root user's such keyring, while the root user is past the
+ * ordinary quota, is decided as CAP_SYS_RESOURCE (EDQUOT without it), as a new key is.
  */
 static __always_inline int lg_overrun_keyring_kept(struct key *key)
 {
