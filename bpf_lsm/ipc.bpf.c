@@ -455,13 +455,13 @@ static __always_inline int lg_key_reservation_give_back(void)
 }
 
 SEC("fexit/__x64_sys_add_key")
-int lg_key_reservation_end(unsigned long long *ctx)
+int BPF_PROG(lg_key_reservation_end, const struct pt_regs *regs, long ret)
 {
 	return lg_key_reservation_give_back();
 }
 
 SEC("fexit/__ia32_sys_add_key")
-int lg_key_reservation_end32(unsigned long long *ctx)
+int BPF_PROG(lg_key_reservation_end32, const struct pt_regs *regs, long ret)
 {
 	return lg_key_reservation_give_back();
 }
