@@ -388,7 +388,8 @@ static __always_inline __s64 lg_key_charged(struct key *key, __s64 len)
  * whoever asks: an unconfined root's adds count for a confined root's check) and the task
  * keeps what it reserved in lg_key_reservations; the system call's return gives it back
  * (charged by then, or failed): fexit on add_key's x86-64 and ia32 entries (key_create_or_update
- * itself has 7 arguments, past the 6 a 6.1 trampoline takes: ENOTSUPP).
+ * itself has 7 arguments, past the 6 a 6.1 trampoline takes: ENOTSUPP), and keyctl's for
+ * KEYCTL_UPDATE's growth (lg_root_key_grow).
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -410,31 +411,40 @@ struct {
  * KEY_ALLOC_QUOTA_OVERRUN (a thread's or process's keyring, a first session keyring) is
  * charged but never refused by the kernel, to anyone: nor here (but see
  * lg_overrun_keyring_kept). */
+/* lg_root_key_charge of a payload of len bytes for key, the growth it charges reserved
+ * (lg_key_reserved) unless refused, with what other calls reserved and have not charged yet. */
+static __always_inline int lg_root_key_reserve(struct key *key, struct key_user *user,
+					       __s64 len, bool new_key)
+{
+	__s64 growth = len - (__s64)BPF_CORE_READ(key, datalen), others = 0, *reserved, *mine = 0;
+	__u32 zero = 0;
+	int ret;
+
+	reserved = bpf_map_lookup_elem(&lg_key_reserved, &zero);
+	if (growth > 0)
+		mine = bpf_task_storage_get(&lg_key_reservations, bpf_get_current_task_btf(), 0,
+					    BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (reserved && mine) {
+		others = __sync_fetch_and_add(reserved, growth) - *mine;
+		*mine += growth;
+	}
+	ret = lg_root_key_charge(key, user, len + (others > 0 ? others : 0), new_key);
+	if (ret && reserved && mine) {
+		__sync_fetch_and_add(reserved, -growth);
+		*mine -= growth;
+	}
+	return ret;
+}
+
 static __always_inline int lg_root_key_quota(struct key *key, unsigned long flags)
 {
 	struct key_user *user = BPF_CORE_READ(key, user);
-	__s64 len, others = 0, *reserved, *mine;
-	__u32 zero = 0;
-	int ret;
 
 	if ((flags & (LG_KEY_ALLOC_NOT_IN_QUOTA | LG_KEY_ALLOC_QUOTA_OVERRUN)) || !user ||
 	    BPF_CORE_READ(user, uid.val) != 0)
 		return 0;
-	len = lg_key_charged(key, lg_key_call_payload(false));
-	reserved = bpf_map_lookup_elem(&lg_key_reserved, &zero);
-	mine = len > 0 ? bpf_task_storage_get(&lg_key_reservations, bpf_get_current_task_btf(), 0,
-					      BPF_LOCAL_STORAGE_GET_F_CREATE)
-		       : 0;
-	if (reserved && mine) {
-		others = __sync_fetch_and_add(reserved, len) - *mine;
-		*mine += len;
-	}
-	ret = lg_root_key_charge(key, user, len + (others > 0 ? others : 0), true);
-	if (ret && reserved && mine) {
-		__sync_fetch_and_add(reserved, -len);
-		*mine -= len;
-	}
-	return ret;
+	return lg_root_key_reserve(key, user, lg_key_charged(key, lg_key_call_payload(false)),
+				   true);
 }
 
 /* The end of an add_key: its payload charged (or the call failed), the reservation given
@@ -466,9 +476,24 @@ int BPF_PROG(lg_key_reservation_end32, const struct pt_regs *regs, long ret)
 	return lg_key_reservation_give_back();
 }
 
+/* KEYCTL_UPDATE's growth, reserved at key_permission (lg_root_key_grow), given back the same
+ * way. */
+SEC("fexit/__x64_sys_keyctl")
+int BPF_PROG(lg_key_update_end, const struct pt_regs *regs, long ret)
+{
+	return lg_key_reservation_give_back();
+}
+
+SEC("fexit/__ia32_sys_keyctl")
+int BPF_PROG(lg_key_update_end32, const struct pt_regs *regs, long ret)
+{
+	return lg_key_reservation_give_back();
+}
+
 /* An update of a root user's key (add_key of an existing key, KEYCTL_UPDATE) whose new
- * payload would take the root user's bytes past the ordinary quota. Only growth counts: an
- * update no longer than the key's payload is never refused. Other calls, other users: 0. */
+ * payload would take the root user's bytes past the ordinary quota, with what other calls
+ * reserved. Only growth counts (and is reserved until the call returns): an update no longer
+ * than the key's payload is never refused. Other calls, other users: 0. */
 static __always_inline int lg_root_key_grow(struct key *key)
 {
 	struct key_user *user = BPF_CORE_READ(key, user);
@@ -479,7 +504,7 @@ static __always_inline int lg_root_key_grow(struct key *key)
 	len = lg_key_charged(key, lg_key_call_payload(true));
 	if (len <= (__s64)BPF_CORE_READ(key, datalen))
 		return 0;
-	return lg_root_key_charge(key, user, len, false);
+	return lg_root_key_reserve(key, user, len, false);
 }
 
 /*

@@ -16,6 +16,12 @@ static const struct {
     {"lg_key_reservation_end", LG_SKIP_REPORT,
      "a new root key's reserved payload not given back: the root user's later keys are refused "
      "that much sooner to a confined root (stricter) until lsmguard's next load"},
+    {"lg_key_update_end", LG_SKIP_REPORT,
+     "a root key update's reserved growth not given back: the root user's later keys are "
+     "refused that much sooner to a confined root (stricter) until lsmguard's next load"},
+    {"lg_key_update_end32", LG_SKIP_REPORT,
+     "a root key update's reserved growth not given back: the root user's later keys are "
+     "refused that much sooner to a confined root (stricter) until lsmguard's next load"},
     {"lg_key_reservation_end32", LG_SKIP_REPORT,
      "a new root key's reserved payload not given back: the root user's later keys are refused "
      "that much sooner to a confined root (stricter) until lsmguard's next load"},

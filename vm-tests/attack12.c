@@ -770,6 +770,7 @@ struct a12_adder {
 	_Atomic int *go;
 	long ring;
 	int index, round, made, err;
+	bool update; /* a 1-byte key made first, then grown by KEYCTL_UPDATE at go */
 };
 
 static void *a12_adder(void *p)
@@ -778,22 +779,36 @@ static void *a12_adder(void *p)
 	struct a12_adder *a = p;
 	char desc[32];
 
+	long key = -1;
+
 	memset(payload[a->index], 'r', A12_RACE_PAYLOAD);
 	snprintf(desc, sizeof(desc), "a12-race-%d-%d", a->index, a->round);
+	if (a->update && (key = syscall(SYS_add_key, "user", desc, "u", 1, a->ring)) < 0)
+		a->err = errno;
 	while (!atomic_load(a->go))
 		;
-	if (syscall(SYS_add_key, "user", desc, payload[a->index], A12_RACE_PAYLOAD, a->ring) < 0)
-		a->err = errno;
+	if (a->update ? key < 0 ||
+			    syscall(SYS_keyctl, 2 /* KEYCTL_UPDATE */, key, payload[a->index],
+				    A12_RACE_PAYLOAD) < 0
+		      : syscall(SYS_add_key, "user", desc, payload[a->index], A12_RACE_PAYLOAD,
+				a->ring) < 0)
+		a->err = a->err ? a->err : errno;
 	else
 		a->made = 1;
 	return NULL;
 }
 
-/* Rounds until the root user is charged past the ordinary quota: the highest charge in *p;
- * 1000 * rounds run + the most keys one round made. */
+struct a12_keyrace {
+	unsigned *peak;
+	bool update;
+};
+
+/* Rounds until the root user is charged past the ordinary quota: the highest charge in *peak;
+ * 1000 * rounds run + the most keys one round made (or grew). */
 static int do_a12_racing_adds(const void *p)
 {
-	unsigned *peak = (unsigned *)p, keys, bytes;
+	const struct a12_keyrace *race = p;
+	unsigned *peak = race->peak, keys, bytes;
 	long rings[A12_RACE_THREADS];
 	int rounds = 0, most = 0;
 
@@ -815,7 +830,7 @@ static int do_a12_racing_adds(const void *p)
 
 		for (int i = 0; i < A12_RACE_THREADS; i++) {
 			a[i] = (struct a12_adder){.go = &go, .ring = rings[i], .index = i,
-						  .round = rounds};
+						  .round = rounds, .update = race->update};
 			if (pthread_create(&t[i], NULL, a12_adder, &a[i]))
 				return 998;
 		}
@@ -841,13 +856,11 @@ static int do_a12_racing_adds(const void *p)
 	return 1000 * rounds + most;
 }
 
-/* Found open by attack run 12: two racing add_key calls into two keyrings of the process both
- * passed key_alloc's count before either payload was charged: both 12,000-byte keys made, the
- * root user at 24,109 bytes, past the ordinary quota's 20,000 (round 1 of one VM run, round 126
- * of another). Closed: payloads reserved at key_alloc until key_create_or_update returns
- * (lg_key_reserved). Safe: one key a round, EDQUOT for the other. */
-VM_TEST(a12_root_key_quota_racing_adds, 375)
+/* Racing adds (update false) or updates, unconfined and under a12-caps. */
+static void a12_racing(bool update)
 {
+	const char *what = update ? "growing a 1-byte key to" : "adding a";
+	struct a12_keyrace free_race = {.update = update}, confined_race = {.update = update};
 	unsigned *peak;
 	int confined, free_root;
 	long mark;
@@ -858,27 +871,47 @@ VM_TEST(a12_root_key_quota_racing_adds, 375)
 	VM_CHECK(peak != MAP_FAILED);
 	if (peak == MAP_FAILED)
 		return;
+	confined_race.peak = &peak[0];
+	free_race.peak = &peak[1];
 	VM_CHECK(a12_root_keys_below(100, 4000));
-	free_root = in_cgroup(NULL, do_a12_racing_adds, &peak[1]);
+	free_root = in_cgroup(NULL, do_a12_racing_adds, &free_race);
 	VM_CHECK(a12_root_keys_below(100, 4000));
 	mark = event_mark();
-	confined = in_cgroup(A12_CAPS, do_a12_racing_adds, &peak[0]);
-	printf("# %d threads adding a %d-byte key each, into keyrings of their own, per round: "
+	confined = in_cgroup(A12_CAPS, do_a12_racing_adds, &confined_race);
+	printf("# %d threads %s %d-byte key each, into keyrings of their own, per round: "
 	       "unconfined root %d (1000 * rounds + most made in one), charge up to %u bytes; "
 	       "under a12-caps %d, up to %u bytes (ordinary quota %d)\n",
-	       A12_RACE_THREADS, A12_RACE_PAYLOAD, free_root, peak[1], confined, peak[0],
+	       A12_RACE_THREADS, what, A12_RACE_PAYLOAD, free_root, peak[1], confined, peak[0],
 	       A12_MAXBYTES);
 	if (free_root % 1000 != A12_RACE_THREADS || peak[1] <= A12_MAXBYTES)
 		VM_FAIL("control: the unconfined root %d, charge %u (expected both keys, past %d)",
 			free_root, peak[1], A12_MAXBYTES);
 	if (peak[0] > A12_MAXBYTES)
-		VM_FAIL("racing adds took the root user's keys to %u bytes, past the ordinary "
+		VM_FAIL("racing %s took the root user's keys to %u bytes, past the ordinary "
 			"quota's %d (%d)",
-			peak[0], A12_MAXBYTES, confined);
+			update ? "updates" : "adds", peak[0], A12_MAXBYTES, confined);
 	if (confined % 1000 != 1)
-		VM_FAIL("a confined root's racing adds: %d (expected one key a round)", confined);
+		VM_FAIL("a confined root's racing %s: %d (expected one key a round)",
+			update ? "updates" : "adds", confined);
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"hook\":\"capable\"",
 			   "\"policy\":\"a12-caps\"", "\"path\":\"CAP_SYS_RESOURCE\"", "\"uid\":0");
 	munmap(peak, 2 * sizeof(*peak));
 	VM_CHECK(a12_root_keys_below(100, 4000));
+}
+
+/* Found open by attack run 12: two racing add_key calls into two keyrings of the process both
+ * passed key_alloc's count before either payload was charged: both 12,000-byte keys made, the
+ * root user at 24,109 bytes, past the ordinary quota's 20,000 (round 1 of one VM run, round 126
+ * of another). Closed: payloads reserved at key_alloc until add_key returns (lg_key_reserved).
+ * Safe: one key a round, EDQUOT for the other. */
+VM_TEST(a12_root_key_quota_racing_adds, 375)
+{
+	a12_racing(false);
+}
+
+/* The lead's variant: the same race by KEYCTL_UPDATE of two 1-byte keys to 12,000 bytes
+ * (key_payload_reserve after key_permission). Safe: one grows a round, EDQUOT for the other. */
+VM_TEST(a12_root_key_quota_racing_updates, 377)
+{
+	a12_racing(true);
 }
