@@ -912,23 +912,9 @@ static int do_a10_fill_root_quota(const void *p)
  * qnkeys/maxkeys qnbytes/maxbytes") are below keys and bytes. */
 static bool a10_root_keys_below(unsigned keys, unsigned bytes)
 {
-	char line[256];
-	bool below = false;
-	FILE *f = fopen("/proc/key-users", "r");
+	unsigned k, b;
 
-	while (f && fgets(line, sizeof(line), f)) {
-		unsigned uid, usage, nkeys, nikeys, qnkeys, maxkeys, qnbytes, maxbytes;
-
-		if (sscanf(line, " %u: %u %u/%u %u/%u %u/%u", &uid, &usage, &nkeys, &nikeys, &qnkeys,
-			   &maxkeys, &qnbytes, &maxbytes) == 8 &&
-		    uid == 0) {
-			below = qnkeys < keys && qnbytes < bytes;
-			break;
-		}
-	}
-	if (f)
-		fclose(f);
-	return below;
+	return root_key_charge(&k, &b) && k < keys && b < bytes;
 }
 
 /* A 1-byte key of root's, then add_key of the same description with A10_BIG_PAYLOAD bytes,

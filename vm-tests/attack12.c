@@ -76,25 +76,6 @@ static void a12_setup(void)
 
 /* ---- unix peers: the verdict cache in the peer's storage ---- */
 
-/* A socket of type bound at path (unconfined), open to every user; -1 on error. */
-static int a12_bind(const char *path, int type)
-{
-	struct sockaddr_un sun = {.sun_family = AF_UNIX};
-	int fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
-
-	if (fd < 0)
-		return -1;
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
-	unlink(path);
-	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) || chmod(path, 0666) ||
-	    (type != SOCK_DGRAM && listen(fd, 1024))) {
-		VM_FAIL("cannot bind %s: %s", path, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 struct a12_peer_try {
 	const char *path;
 	int type; /* SOCK_STREAM: connect(); SOCK_DGRAM: sendto() */
@@ -186,8 +167,8 @@ VM_TEST(a12_unixpeer_cache_exchange_reload_bindmount, 370)
 			A12_DIR) == 0);
 
 	/* (1) RENAME_EXCHANGE */
-	s1 = a12_bind(A12_OK "/x/s.sock", SOCK_STREAM);
-	d1 = a12_bind(A12_OK "/x/d.sock", SOCK_DGRAM);
+	s1 = unix_bound_at(A12_OK "/x/s.sock", SOCK_STREAM);
+	d1 = unix_bound_at(A12_OK "/x/d.sock", SOCK_DGRAM);
 	for (size_t i = 0; i < 2; i++) {
 		a12_prime(__LINE__, uids[i], SOCK_STREAM, A12_OK "/x/s.sock");
 		a12_prime(__LINE__, uids[i], SOCK_DGRAM, A12_OK "/x/d.sock");
@@ -208,7 +189,7 @@ VM_TEST(a12_unixpeer_cache_exchange_reload_bindmount, 370)
 	close(d1);
 
 	/* (2) a reload adding deny = A12_OK/late/ */
-	s2 = a12_bind(A12_OK "/late/s.sock", SOCK_STREAM);
+	s2 = unix_bound_at(A12_OK "/late/s.sock", SOCK_STREAM);
 	for (size_t i = 0; i < 2; i++)
 		a12_prime(__LINE__, uids[i], SOCK_STREAM, A12_OK "/late/s.sock");
 	write_file(POLICY_DIR "/a12-peer.ini", a12_peer_policy_late, 0644);
@@ -223,7 +204,7 @@ VM_TEST(a12_unixpeer_cache_exchange_reload_bindmount, 370)
 	/* (3) bound through a bind mount of A12_OK/b at /tmp/lgt-a12-bind; the directory "in"
 	 * then renamed under the denied one through the real path */
 	VM_CHECK(mount(A12_OK "/b", "/tmp/lgt-a12-bind", NULL, MS_BIND, NULL) == 0);
-	s3 = a12_bind("/tmp/lgt-a12-bind/in/s.sock", SOCK_STREAM);
+	s3 = unix_bound_at("/tmp/lgt-a12-bind/in/s.sock", SOCK_STREAM);
 	EXPECT_A12_PEER(A12_PEER, USER, SOCK_STREAM, "/tmp/lgt-a12-bind/in/s.sock", 0);
 	EXPECT_A12_PEER(A12_PEER, USER, SOCK_STREAM, "/tmp/lgt-a12-bind/in/s.sock", 0);
 	VM_CHECK(system("mkdir -p " A12_DENIED "/b") == 0);
@@ -289,7 +270,7 @@ static int a12_connected_dgram(const char *cgroup, uid_t uid)
 
 	VM_CHECK(system("rm -rf " A12_OK "/dg " A12_DENIED "/dg && mkdir -p " A12_OK
 			"/dg && chmod 0777 " A12_OK "/dg") == 0);
-	d = a12_bind(A12_OK "/dg/d.sock", SOCK_DGRAM);
+	d = unix_bound_at(A12_OK "/dg/d.sock", SOCK_DGRAM);
 	VM_CHECK(pipe(s.ready) == 0 && pipe(s.go) == 0);
 	VM_CHECK(pthread_create(&t, NULL, a12_dgram_thread, &r) == 0);
 	/* the pipes stay open here until the thread's child has them (it forks in the thread) */
@@ -407,7 +388,7 @@ static void a12_race(const char *cgroup, struct a12_race *race)
 
 	VM_CHECK(system("rm -rf " A12_OK "/race " A12_DENIED "/race && mkdir -p " A12_OK
 			"/race && chmod 0777 " A12_OK "/race") == 0);
-	d = a12_bind(A12_OK "/race/d.sock", SOCK_DGRAM);
+	d = unix_bound_at(A12_OK "/race/d.sock", SOCK_DGRAM);
 	memset(race, 0, sizeof(*race));
 	VM_CHECK(pthread_create(&t, NULL, a12_race_thread, &run) == 0);
 	clock_gettime(CLOCK_MONOTONIC, &start);
@@ -490,7 +471,7 @@ VM_TEST(a12_unixpeer_cache_daemon_restart_and_audit_to_enforce, 376)
 	a12_setup();
 	VM_CHECK(system("rm -rf " A12_OK "/late && mkdir -p " A12_OK "/late && chmod 0777 " A12_OK
 			"/late && mkdir -p " A12_DENIED "/au && chmod 0777 " A12_DENIED "/au") == 0);
-	s = a12_bind(A12_OK "/late/r.sock", SOCK_STREAM);
+	s = unix_bound_at(A12_OK "/late/r.sock", SOCK_STREAM);
 	for (size_t i = 0; i < 2; i++)
 		a12_prime(__LINE__, uids[i], SOCK_STREAM, A12_OK "/late/r.sock");
 	d = daemon_pid();
@@ -518,8 +499,8 @@ VM_TEST(a12_unixpeer_cache_daemon_restart_and_audit_to_enforce, 376)
 	write_file(POLICY_DIR "/a12-audit.ini", a12_audit_policy, 0644);
 	VM_CHECK(daemon_reload_wait());
 	make_cgroup(A12_AUDIT);
-	s2 = a12_bind(A12_DENIED "/au/s.sock", SOCK_STREAM);
-	s3 = a12_bind(A12_OK "/late/a.sock", SOCK_STREAM);
+	s2 = unix_bound_at(A12_DENIED "/au/s.sock", SOCK_STREAM);
+	s3 = unix_bound_at(A12_OK "/late/a.sock", SOCK_STREAM);
 	for (size_t i = 0; i < 2; i++) {
 		EXPECT_A12_PEER(A12_AUDIT, uids[i], SOCK_STREAM, A12_DENIED "/au/s.sock", 0);
 		EXPECT_A12_PEER(A12_AUDIT, uids[i], SOCK_STREAM, A12_DENIED "/au/s.sock", 0);
@@ -550,38 +531,13 @@ VM_TEST(a12_unixpeer_cache_daemon_restart_and_audit_to_enforce, 376)
 #define A12_MAXBYTES 20000
 #define A12_MAXKEYS 200
 
-/* The root user's charged keys and bytes (/proc/key-users); false when not listed. */
-static bool a12_root_keys(unsigned *keys, unsigned *bytes)
-{
-	char line[256];
-	bool found = false;
-	FILE *f = fopen("/proc/key-users", "r");
-
-	*keys = *bytes = 0;
-	while (f && fgets(line, sizeof(line), f)) {
-		unsigned uid, usage, nkeys, nikeys, qnkeys, maxkeys, qnbytes, maxbytes;
-
-		if (sscanf(line, " %u: %u %u/%u %u/%u %u/%u", &uid, &usage, &nkeys, &nikeys, &qnkeys,
-			   &maxkeys, &qnbytes, &maxbytes) == 8 &&
-		    uid == 0) {
-			*keys = qnkeys;
-			*bytes = qnbytes;
-			found = true;
-			break;
-		}
-	}
-	if (f)
-		fclose(f);
-	return found;
-}
-
 /* Wait (10 s at most) until the root user's charge is under keys and bytes. */
 static bool a12_root_keys_below(unsigned keys, unsigned bytes)
 {
 	for (int i = 0; i < 100; i++) {
 		unsigned k, b;
 
-		if (!a12_root_keys(&k, &b) || (k < keys && b < bytes))
+		if (!root_key_charge(&k, &b) || (k < keys && b < bytes))
 			return true;
 		usleep(100000);
 	}
@@ -615,7 +571,7 @@ static int do_a12_encrypted_keys(const void *p)
 			    A12_KEY_SPEC_PROCESS_KEYRING) < 0)
 			return errno + 1000 * made;
 		made++;
-		if (a12_root_keys(&keys, &bytes) && bytes > *peak)
+		if (root_key_charge(&keys, &bytes) && bytes > *peak)
 			*peak = bytes;
 	}
 	return 1000 * made;
@@ -708,7 +664,7 @@ static int do_a12_thread_keyrings(const void *p)
 		if (pthread_create(&t, NULL, a12_thread_keyring, NULL))
 			return 100 * kept + 98;
 		pthread_join(t, &ret);
-		if (a12_root_keys(&keys, &bytes) && keys > peak[0])
+		if (root_key_charge(&keys, &bytes) && keys > peak[0])
 			peak[0] = keys;
 		if (ret) {
 			long code = (long)ret;
@@ -718,7 +674,7 @@ static int do_a12_thread_keyrings(const void *p)
 		kept++;
 	}
 	sleep(2);
-	if (a12_root_keys(&keys, &bytes))
+	if (root_key_charge(&keys, &bytes))
 		peak[1] = keys;
 	return 100 * kept;
 }
@@ -842,13 +798,13 @@ static int do_a12_racing_adds(const void *p)
 		}
 		if (made > most)
 			most = made;
-		if (a12_root_keys(&keys, &bytes) && bytes > *peak)
+		if (root_key_charge(&keys, &bytes) && bytes > *peak)
 			*peak = bytes;
 		for (int i = 0; i < A12_RACE_THREADS; i++)
 			syscall(SYS_keyctl, A12_KEYCTL_CLEAR, rings[i]);
 		/* the cleared keys are freed by the key collector: wait until they are */
 		for (int i = 0; i < 1000; i++) {
-			if (a12_root_keys(&keys, &bytes) && bytes < 4000)
+			if (root_key_charge(&keys, &bytes) && bytes < 4000)
 				break;
 			usleep(2000);
 		}

@@ -70,25 +70,6 @@ static void unix_setup(void)
 	VM_CHECK(daemon_reload_wait());
 }
 
-/* A socket of type bound at path by this (unconfined) process, open to every user; -1 on error. */
-static int listen_at(const char *path, int type)
-{
-	struct sockaddr_un sun = {.sun_family = AF_UNIX};
-	int fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
-
-	if (fd < 0)
-		return -1;
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
-	unlink(path);
-	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) || chmod(path, 0666) ||
-	    (type != SOCK_DGRAM && listen(fd, 1024))) {
-		VM_FAIL("cannot bind %s: %s", path, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 enum unix_op {
 	U_CONNECT,	/* connect() of a stream socket */
 	U_CONNECT_SEQ,	/* connect() of a seqpacket socket (a stream listener refuses it) */
@@ -251,10 +232,10 @@ static void manager_sockets_cases(uid_t uid)
 	long mark;
 
 	unix_setup();
-	private_fd = listen_at(PRIVATE, SOCK_STREAM);
-	bus_fd = listen_at(BUS, SOCK_STREAM);
-	journal_fd = listen_at(JOURNAL, SOCK_STREAM);
-	other_fd = listen_at(OTHER_SOCKET, SOCK_STREAM);
+	private_fd = unix_bound_at(PRIVATE, SOCK_STREAM);
+	bus_fd = unix_bound_at(BUS, SOCK_STREAM);
+	journal_fd = unix_bound_at(JOURNAL, SOCK_STREAM);
+	other_fd = unix_bound_at(OTHER_SOCKET, SOCK_STREAM);
 	unlink(LINKED);
 	VM_CHECK(link(PRIVATE, LINKED) == 0);
 	mark = event_mark();
@@ -317,7 +298,7 @@ VM_TEST(unix_root_daemons_control_sockets, 189)
 	VM_CHECK(system("mkdir -p /run/udev") == 0);
 	mark = event_mark();
 	for (size_t i = 0; i < sizeof(sockets) / sizeof(sockets[0]); i++) {
-		int fd = listen_at(sockets[i], SOCK_STREAM);
+		int fd = unix_bound_at(sockets[i], SOCK_STREAM);
 
 		EXPECT_UNIX(UNIX, 0, U_CONNECT, sockets[i], NULL, 0, EPERM);
 		EXPECT_UNIX(UNIX, USER, U_CONNECT, sockets[i], NULL, 0, EPERM);
@@ -370,13 +351,13 @@ static void datagram_cases(uid_t uid)
 	long mark;
 
 	unix_setup();
-	fd = listen_at(PRIVATE, SOCK_DGRAM);
+	fd = unix_bound_at(PRIVATE, SOCK_DGRAM);
 	mark = event_mark();
 	EXPECT_UNIX(UNIX, uid, U_DGRAM_SEND, PRIVATE, NULL, 0, EPERM);
 	EXPECT_UNIX(UNIX, uid, U_DGRAM_CONNECT, PRIVATE, NULL, 0, EPERM);
 	EXPECT_UNIX(UNIX, uid, U_DGRAM_SEND, "/var/run/systemd/private", NULL, 0, EPERM);
 	/* seqpacket connects like a stream (unix_stream_connect). */
-	seq = listen_at(BUS, SOCK_SEQPACKET);
+	seq = unix_bound_at(BUS, SOCK_SEQPACKET);
 	EXPECT_UNIX(UNIX, uid, U_CONNECT_SEQ, BUS, NULL, 0, EPERM);
 	EXPECT_UNIX(NULL, uid, U_CONNECT_SEQ, BUS, NULL, 0, 0);
 	close(seq);
@@ -387,7 +368,7 @@ static void datagram_cases(uid_t uid)
 	EXPECT_UNIX(NULL, uid, U_DGRAM_SEND, PRIVATE, NULL, 0, 0);
 	EXPECT_UNIX(NULL, uid, U_DGRAM_CONNECT, PRIVATE, NULL, 0, 0);
 	close(fd);
-	fd = listen_at("/run/systemd/notify", SOCK_DGRAM);
+	fd = unix_bound_at("/run/systemd/notify", SOCK_DGRAM);
 	EXPECT_UNIX(UNIX, uid, U_DGRAM_SEND, "/run/systemd/notify", NULL, 0, 0);
 	close(fd);
 }
@@ -409,8 +390,8 @@ VM_TEST(unix_manager_sockets_under_an_audit_policy, 189)
 	long mark;
 
 	unix_setup();
-	private_fd = listen_at(PRIVATE, SOCK_STREAM);
-	bus_fd = listen_at(BUS, SOCK_STREAM);
+	private_fd = unix_bound_at(PRIVATE, SOCK_STREAM);
+	bus_fd = unix_bound_at(BUS, SOCK_STREAM);
 	mark = event_mark();
 	EXPECT_UNIX(UNIX_AUDIT, 0, U_CONNECT, PRIVATE, NULL, 0, EPERM);
 	EXPECT_UNIX(UNIX_AUDIT, USER, U_CONNECT, BUS, NULL, 0, EPERM);
@@ -432,8 +413,8 @@ VM_TEST(unix_system_bus_key_opens_the_bus_only, 189)
 	long mark;
 
 	unix_setup();
-	private_fd = listen_at(PRIVATE, SOCK_STREAM);
-	bus_fd = listen_at(BUS, SOCK_STREAM);
+	private_fd = unix_bound_at(PRIVATE, SOCK_STREAM);
+	bus_fd = unix_bound_at(BUS, SOCK_STREAM);
 	mark = event_mark();
 	EXPECT_UNIX(UNIX_BUS, 0, U_CONNECT, BUS, NULL, 0, 0);
 	EXPECT_UNIX(UNIX_BUS, USER, U_CONNECT, BUS, NULL, 0, 0);
@@ -468,8 +449,8 @@ VM_TEST(unix_user_manager_sockets, 189)
 	for (int i = 0; i < 2; i++) {
 		snprintf(private_path[i], sizeof(private_path[i]), "%s/systemd/private", dirs[i]);
 		snprintf(bus_path[i], sizeof(bus_path[i]), "%s/bus", dirs[i]);
-		fds[n++] = listen_at(private_path[i], SOCK_STREAM);
-		fds[n++] = listen_at(bus_path[i], SOCK_STREAM);
+		fds[n++] = unix_bound_at(private_path[i], SOCK_STREAM);
+		fds[n++] = unix_bound_at(bus_path[i], SOCK_STREAM);
 	}
 	mark = event_mark();
 	for (int i = 0; i < 2; i++) {
@@ -489,7 +470,7 @@ VM_TEST(unix_user_manager_sockets, 189)
 			   "\"path\":\"/run/user/1000/bus\"", MANAGER_SOURCE);
 	/* Another socket in the same directory is an ordinary socket. */
 	{
-		int other = listen_at("/run/user/1001/systemd/notify-other", SOCK_STREAM);
+		int other = unix_bound_at("/run/user/1001/systemd/notify-other", SOCK_STREAM);
 
 		EXPECT_UNIX(UNIX, USER, U_CONNECT, "/run/user/1001/systemd/notify-other", NULL, 0, 0);
 		close(other);
@@ -509,7 +490,7 @@ VM_TEST(unix_socket_renamed_by_an_administrator, 189)
 	int fd;
 
 	unix_setup();
-	fd = listen_at(PRIVATE, SOCK_STREAM);
+	fd = unix_bound_at(PRIVATE, SOCK_STREAM);
 	EXPECT_UNIX(UNIX, 0, U_RENAME, PRIVATE, "/run/systemd/moved", 0, EPERM);
 	VM_CHECK(rename(PRIVATE, "/run/systemd/moved") == 0);
 	EXPECT_UNIX(UNIX, 0, U_CONNECT, "/run/systemd/moved", NULL, 0, 0);

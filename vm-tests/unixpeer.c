@@ -59,25 +59,6 @@ static void upeer_setup(void)
 	VM_CHECK(daemon_reload_wait());
 }
 
-/* A socket of type bound at path (unconfined), open to every user; -1 on error. */
-static int bind_at(const char *path, int type)
-{
-	struct sockaddr_un sun = {.sun_family = AF_UNIX};
-	int fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
-
-	if (fd < 0)
-		return -1;
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
-	unlink(path);
-	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) || chmod(path, 0666) ||
-	    (type != SOCK_DGRAM && listen(fd, 1024))) {
-		VM_FAIL("cannot bind %s: %s", path, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 /* The same at an abstract name of len bytes (after the leading NUL). */
 static int bind_abstract(const char *name, size_t len, int type)
 {
@@ -334,12 +315,12 @@ static void pathname_cases(uid_t uid)
 	upeer_setup();
 	deny_source = source_of("upeer.ini", "deny = " DENIED "/");
 	ro_source = source_of("upeer.ini", "allow-read = " READONLY "/");
-	stream = bind_at(STREAM_SOCK, SOCK_STREAM);
-	dgram = bind_at(DGRAM_SOCK, SOCK_DGRAM);
-	seq = bind_at(SEQ_SOCK, SOCK_SEQPACKET);
-	ro = bind_at(RO_SOCK, SOCK_STREAM);
-	free_stream = bind_at(FREE_SOCK, SOCK_STREAM);
-	free_dgram = bind_at(FREE_DGRAM, SOCK_DGRAM);
+	stream = unix_bound_at(STREAM_SOCK, SOCK_STREAM);
+	dgram = unix_bound_at(DGRAM_SOCK, SOCK_DGRAM);
+	seq = unix_bound_at(SEQ_SOCK, SOCK_SEQPACKET);
+	ro = unix_bound_at(RO_SOCK, SOCK_STREAM);
+	free_stream = unix_bound_at(FREE_SOCK, SOCK_STREAM);
+	free_dgram = unix_bound_at(FREE_DGRAM, SOCK_DGRAM);
 	connected = connected_dgram(DGRAM_SOCK);
 	free_connected = connected_dgram(FREE_DGRAM);
 	VM_CHECK(system("grep -q ' " BIND " ' /proc/self/mountinfo || mount --bind " DENIED " "
@@ -430,7 +411,7 @@ VM_TEST(unixpeer_renamed_and_unlinked, 189)
 	upeer_setup();
 	/* Bound where the rules allow, then moved by the administrator under the denied
 	 * directory: refused there. */
-	fd = bind_at(MOVABLE "/moving.sock", SOCK_STREAM);
+	fd = unix_bound_at(MOVABLE "/moving.sock", SOCK_STREAM);
 	VM_CHECK(rename(MOVABLE "/moving.sock", DENIED "/moved.sock") == 0);
 	mark = event_mark();
 	EXPECT_PEER(UPEER, 0, P_CONNECT, DENIED "/moved.sock", EPERM);
@@ -446,7 +427,7 @@ VM_TEST(unixpeer_renamed_and_unlinked, 189)
 
 	/* Unlinked after an O_PATH descriptor was taken: still reachable by /proc/self/fd/N,
 	 * decided at its last name. */
-	fd = bind_at(DENIED "/gone.sock", SOCK_STREAM);
+	fd = unix_bound_at(DENIED "/gone.sock", SOCK_STREAM);
 	opath = open(DENIED "/gone.sock", O_PATH);
 	VM_CHECK(opath >= 0 && unlink(DENIED "/gone.sock") == 0);
 	mark = event_mark();
@@ -459,7 +440,7 @@ VM_TEST(unixpeer_renamed_and_unlinked, 189)
 	close(opath);
 	close(fd);
 	/* The same in an allowed place: connects. */
-	fd = bind_at(FREE "/gone.sock", SOCK_STREAM);
+	fd = unix_bound_at(FREE "/gone.sock", SOCK_STREAM);
 	opath = open(FREE "/gone.sock", O_PATH);
 	VM_CHECK(opath >= 0 && unlink(FREE "/gone.sock") == 0);
 	EXPECT_PEER_FD(UPEER, USER, P_FD_NAME, opath, 0);
@@ -517,9 +498,9 @@ VM_TEST(unixpeer_cached_verdicts_follow_renames_mounts_and_policies, 189)
 	upeer_setup();
 	VM_CHECK(system("mkdir -p " MOVABLE "/dir " MOVABLE "/mnt " DENIED "/mnt && chmod 0777 "
 			MOVABLE "/dir") == 0);
-	stream = bind_at(MOVABLE "/dir/c.sock", SOCK_STREAM);
-	dgram = bind_at(MOVABLE "/dir/d.sock", SOCK_DGRAM);
-	moving = bind_at(MOVABLE "/m.sock", SOCK_STREAM);
+	stream = unix_bound_at(MOVABLE "/dir/c.sock", SOCK_STREAM);
+	dgram = unix_bound_at(MOVABLE "/dir/d.sock", SOCK_DGRAM);
+	moving = unix_bound_at(MOVABLE "/m.sock", SOCK_STREAM);
 
 	/* Cached, then the directory above is renamed into the denied one (the socket's own
 	 * dentry, parent and name unchanged): refused at once, stream and datagram. */
@@ -558,7 +539,7 @@ VM_TEST(unixpeer_cached_verdicts_follow_renames_mounts_and_policies, 189)
 	 * (a walk through a mount root the daemon has not learned yet is not cached: waited
 	 * for). */
 	VM_CHECK(mount("tmpfs", MOVABLE "/mnt", "tmpfs", 0, "mode=0777") == 0);
-	stream = bind_at(MOVABLE "/mnt/c.sock", SOCK_STREAM);
+	stream = unix_bound_at(MOVABLE "/mnt/c.sock", SOCK_STREAM);
 	for (int i = 0;; i++) {
 		bool hit = false;
 
@@ -781,8 +762,8 @@ VM_TEST(unixpeer_received_sockets, 189)
 	long mark;
 
 	upeer_setup();
-	dgram = bind_at(DENIED "/recv-dgram.sock", SOCK_DGRAM);
-	stream = bind_at(DENIED "/recv-stream.sock", SOCK_STREAM);
+	dgram = unix_bound_at(DENIED "/recv-dgram.sock", SOCK_DGRAM);
+	stream = unix_bound_at(DENIED "/recv-stream.sock", SOCK_STREAM);
 	VM_CHECK(socketpair(AF_UNIX, SOCK_DGRAM, 0, pass) == 0);
 	mark = event_mark();
 	for (size_t i = 0; i < 2; i++) {

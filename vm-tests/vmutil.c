@@ -945,6 +945,52 @@ int become(uid_t uid)
 	return 0;
 }
 
+/* The root user's charged keys and bytes (/proc/key-users: "0: usage nkeys/nikeys
+ * qnkeys/maxkeys qnbytes/maxbytes"); false when not listed. */
+bool root_key_charge(unsigned *keys, unsigned *bytes)
+{
+	char line[256];
+	bool found = false;
+	FILE *f = fopen("/proc/key-users", "r");
+
+	*keys = *bytes = 0;
+	while (f && fgets(line, sizeof(line), f)) {
+		unsigned uid, usage, nkeys, nikeys, qnkeys, maxkeys, qnbytes, maxbytes;
+
+		if (sscanf(line, " %u: %u %u/%u %u/%u %u/%u", &uid, &usage, &nkeys, &nikeys, &qnkeys,
+			   &maxkeys, &qnbytes, &maxbytes) == 8 &&
+		    uid == 0) {
+			*keys = qnkeys;
+			*bytes = qnbytes;
+			found = true;
+			break;
+		}
+	}
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/* A unix socket of type bound at path by the (unconfined) test, open to every user, listening
+ * unless a datagram socket; -1 on error (reported). */
+int unix_bound_at(const char *path, int type)
+{
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	int fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -1;
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
+	unlink(path);
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) || chmod(path, 0666) ||
+	    (type != SOCK_DGRAM && listen(fd, 1024))) {
+		VM_FAIL("cannot bind %s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 /* A UDP receiver at addr:port (made by the unconfined test), non-blocking, with room for many
  * datagrams (root's SO_RCVBUFFORCE). */
 int udp_receiver(const char *addr, int port)

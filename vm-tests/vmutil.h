@@ -60,6 +60,11 @@ int try_connect(const char *cgroup, int family, const char *addr, int port, int 
  * unconfined test, and what reached them (the datagrams starting with tag; the connections) */
 int become(uid_t uid);
 int udp_receiver(const char *addr, int port);
+/* A unix socket of type bound at path (unconfined), open to every user, listening unless a
+ * datagram socket; -1 on error (reported). */
+int unix_bound_at(const char *path, int type);
+/* The root user's charged keys and bytes (/proc/key-users); false when not listed. */
+bool root_key_charge(unsigned *keys, unsigned *bytes);
 int tcp_listener(const char *addr, int port);
 int drain_datagrams(int fd, const char *tag);
 int accept_all(int fd);
