@@ -980,14 +980,6 @@ static int do_a10_grow_later(const void *p)
 									       : errno ? errno : 999;
 }
 
-static void *a10_grower_thread(void *p)
-{
-	static int result;
-
-	result = in_cgroup(A10_CAPS, do_a10_grow_later, p);
-	return &result;
-}
-
 /* One small key by an unconfined root: 0, or errno. */
 static int do_a10_one_key(const void *p)
 {
@@ -1004,14 +996,6 @@ static int do_a10_big_key(const void *p)
 	return a10_add_key("a10-after", payload, sizeof(payload)) < 0 ? errno : 0;
 }
 
-static void *a10_holder(void *p)
-{
-	static int result;
-
-	result = in_cgroup(A10_CAPS, do_a10_fill_root_quota, p);
-	return &result;
-}
-
 /* Found open by attack run 10 (the root user's key quota, to a root that keeps no capability):
  * closed, a key charged to root past the ordinary quota decided as CAP_SYS_RESOURCE
  * (bpf_lsm/ipc.bpf.c). */
@@ -1020,7 +1004,7 @@ VM_TEST(a10_root_user_key_quota, 356)
 	uid_t root = 0, user = USER;
 	struct a10_hold h;
 	int free_user, free_root, got, filled = -1, admin = -1, after = -1;
-	pthread_t holder;
+	struct in_cgroup_thread holder;
 	long mark;
 
 	a10_setup();
@@ -1110,14 +1094,14 @@ VM_TEST(a10_root_user_key_quota, 356)
 			usleep(100000);
 		VM_CHECK(a10_root_keys_below(100, 10000));
 		struct a10_grower g;
-		pthread_t grower;
-		void *grown = NULL;
+		struct in_cgroup_thread grower;
+		int grown;
 
 		below = in_cgroup(A10_CAPS, do_a10_keep_thread_keyring, NULL);
 		/* a confined root's key, made now, grown below the ordinary bytes while the root
 		 * user holds more keys than the ordinary count: an update adds no key */
 		VM_CHECK(pipe2(g.ready, O_CLOEXEC) == 0 && pipe2(g.go, O_CLOEXEC) == 0);
-		VM_CHECK(pthread_create(&grower, NULL, a10_grower_thread, &g) == 0);
+		VM_CHECK(in_cgroup_start(&grower, A10_CAPS, do_a10_grow_later, &g));
 		VM_CHECK(read(g.ready[0], &byte, 1) == 1);
 		VM_CHECK(pipe2(ready, O_CLOEXEC) == 0 && pipe2(release, O_CLOEXEC) == 0);
 		keeper = fork();
@@ -1142,7 +1126,7 @@ VM_TEST(a10_root_user_key_quota, 356)
 		past = in_cgroup(A10_CAPS, do_a10_keep_thread_keyring, NULL);
 		free_past = in_cgroup(NULL, do_a10_keep_thread_keyring, NULL);
 		VM_CHECK(write(g.go[1], "g", 1) == 1);
-		pthread_join(grower, &grown);
+		grown = in_cgroup_join(&grower);
 		for (int i = 0; i < 2; i++) {
 			close(g.ready[i]);
 			close(g.go[i]);
@@ -1161,10 +1145,10 @@ VM_TEST(a10_root_user_key_quota, 356)
 			VM_FAIL("a confined root kept a thread keyring while the root user is past the "
 				"ordinary quota: %d (expected EDQUOT)",
 				past);
-		if (!grown || *(int *)grown != 0)
+		if (grown != 0)
 			VM_FAIL("a confined root's key grown to 2,000 bytes while the root user holds "
 				"more than 200 keys (bytes within the quota): %d (expected 0)",
-				grown ? *(int *)grown : -1);
+				grown);
 		EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"hook\":\"capable\"",
 				   "\"policy\":\"a10-caps\"", "\"path\":\"CAP_SYS_RESOURCE\"",
 				   "\"uid\":0");
@@ -1174,11 +1158,11 @@ VM_TEST(a10_root_user_key_quota, 356)
 
 	/* (2) the root user's whole quota, held by the confined root, against the host's root */
 	VM_CHECK(pipe2(h.ready, O_CLOEXEC) == 0 && pipe2(h.release, O_CLOEXEC) == 0);
-	VM_CHECK(pthread_create(&holder, NULL, a10_holder, &h) == 0);
+	VM_CHECK(in_cgroup_start(&holder, A10_CAPS, do_a10_fill_root_quota, &h));
 	if (read(h.ready[0], &filled, sizeof(filled)) == sizeof(filled))
 		admin = in_cgroup(NULL, do_a10_one_key, NULL);
 	close(h.release[1]);
-	pthread_join(holder, NULL);
+	in_cgroup_join(&holder);
 	close(h.release[0]);
 	close(h.ready[0]);
 	close(h.ready[1]);

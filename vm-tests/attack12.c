@@ -244,35 +244,20 @@ static int do_a12_connected_dgram(const void *p)
 	return send(fd, "c", 1, MSG_DONTWAIT) == 1 ? 0 : errno;
 }
 
-struct a12_dgram_run {
-	struct a12_dgram_sync *sync;
-	const char *cgroup;
-	int result;
-};
-
-static void *a12_dgram_thread(void *p)
-{
-	struct a12_dgram_run *r = p;
-
-	r->result = in_cgroup(r->cgroup, do_a12_connected_dgram, r->sync);
-	return NULL;
-}
-
 /* The connected datagram client of do_a12_connected_dgram, the directory moved in between:
  * the third send's errno. */
 static int a12_connected_dgram(const char *cgroup, uid_t uid)
 {
 	struct a12_dgram_sync s = {.uid = uid};
-	struct a12_dgram_run r = {&s, cgroup, -1};
-	pthread_t t;
+	struct in_cgroup_thread t;
 	char byte;
-	int d;
+	int d, ret;
 
 	VM_CHECK(system("rm -rf " A12_OK "/dg " A12_DENIED "/dg && mkdir -p " A12_OK
 			"/dg && chmod 0777 " A12_OK "/dg") == 0);
 	d = unix_bound_at(A12_OK "/dg/d.sock", SOCK_DGRAM);
 	VM_CHECK(pipe(s.ready) == 0 && pipe(s.go) == 0);
-	VM_CHECK(pthread_create(&t, NULL, a12_dgram_thread, &r) == 0);
+	VM_CHECK(in_cgroup_start(&t, cgroup, do_a12_connected_dgram, &s));
 	/* the pipes stay open here until the thread's child has them (it forks in the thread) */
 	{
 		struct pollfd pfd = {.fd = s.ready[0], .events = POLLIN};
@@ -282,13 +267,13 @@ static int a12_connected_dgram(const char *cgroup, uid_t uid)
 	}
 	byte = 'g';
 	VM_CHECK(write(s.go[1], &byte, 1) == 1);
-	pthread_join(t, NULL);
+	ret = in_cgroup_join(&t);
 	close(s.ready[0]);
 	close(s.ready[1]);
 	close(s.go[0]);
 	close(s.go[1]);
 	close(d);
-	return r.result;
+	return ret;
 }
 
 VM_TEST(a12_unixpeer_cache_connected_datagram_after_rename, 371)
@@ -365,32 +350,17 @@ static int do_a12_race_sender(const void *p)
 	return 0;
 }
 
-struct a12_race_run {
-	struct a12_race *race;
-	const char *cgroup;
-	int result;
-};
-
-static void *a12_race_thread(void *p)
-{
-	struct a12_race_run *r = p;
-
-	r->result = in_cgroup(r->cgroup, do_a12_race_sender, r->race);
-	return NULL;
-}
-
 static void a12_race(const char *cgroup, struct a12_race *race)
 {
-	struct a12_race_run run = {race, cgroup, -1};
 	struct timespec start, now;
-	pthread_t t;
+	struct in_cgroup_thread t;
 	int d;
 
 	VM_CHECK(system("rm -rf " A12_OK "/race " A12_DENIED "/race && mkdir -p " A12_OK
 			"/race && chmod 0777 " A12_OK "/race") == 0);
 	d = unix_bound_at(A12_OK "/race/d.sock", SOCK_DGRAM);
 	memset(race, 0, sizeof(*race));
-	VM_CHECK(pthread_create(&t, NULL, a12_race_thread, &run) == 0);
+	VM_CHECK(in_cgroup_start(&t, cgroup, do_a12_race_sender, race));
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	do {
 		char buf[16];
@@ -410,9 +380,8 @@ static void a12_race(const char *cgroup, struct a12_race *race)
 		clock_gettime(CLOCK_MONOTONIC, &now);
 	} while (now.tv_sec - start.tv_sec < A12_RACE_SECONDS);
 	atomic_store(&race->stop, 1);
-	pthread_join(t, NULL);
+	VM_CHECK(in_cgroup_join(&t) == 0);
 	close(d);
-	VM_CHECK(run.result == 0);
 }
 
 VM_TEST(a12_unixpeer_cache_raced_by_renames, 372)

@@ -234,6 +234,30 @@ int in_cgroup(const char *cgroup, int (*op)(const void *arg), const void *arg)
 	return result;
 }
 
+static void *in_cgroup_thread_main(void *p)
+{
+	struct in_cgroup_thread *t = p;
+
+	t->result = in_cgroup(t->cgroup, t->op, t->arg);
+	return NULL;
+}
+
+bool in_cgroup_start(struct in_cgroup_thread *t, const char *cgroup, int (*op)(const void *arg),
+		     const void *arg)
+{
+	*t = (struct in_cgroup_thread){.cgroup = cgroup, .op = op, .arg = arg, .result = -1};
+	t->started = pthread_create(&t->thread, NULL, in_cgroup_thread_main, t) == 0;
+	return t->started;
+}
+
+int in_cgroup_join(struct in_cgroup_thread *t)
+{
+	if (t->started)
+		pthread_join(t->thread, NULL);
+	t->started = false;
+	return t->result;
+}
+
 struct open_args {
 	const char *path;
 	int flags;

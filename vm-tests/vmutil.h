@@ -3,6 +3,7 @@
 #ifndef LSMGUARD_VMUTIL_H
 #define LSMGUARD_VMUTIL_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -35,6 +36,19 @@ int program_result(int status);
  * status): 0 for success, else the errno of the operation; or one of the OP_ codes above.
  */
 int in_cgroup(const char *cgroup, int (*op)(const void *arg), const void *arg);
+/* in_cgroup on a thread of its own, for a case that acts while op runs: start, then join for
+ * op's result (-1 when the thread could not start). */
+struct in_cgroup_thread {
+	const char *cgroup;
+	int (*op)(const void *arg);
+	const void *arg;
+	int result;
+	pthread_t thread;
+	bool started;
+};
+bool in_cgroup_start(struct in_cgroup_thread *t, const char *cgroup, int (*op)(const void *arg),
+		     const void *arg);
+int in_cgroup_join(struct in_cgroup_thread *t);
 
 /*
  * Move pid (a child of the caller) into cgroup from a third process, as in_cgroup does: a task
