@@ -477,14 +477,15 @@ int BPF_PROG(lg_key_reservation_end32, const struct pt_regs *regs, long ret)
 }
 
 /* KEYCTL_UPDATE's growth, reserved at key_permission (lg_root_key_grow), given back the same
- * way. */
+ * way. An ia32 keyctl (a 32-bit program, or int $0x80 from any) enters through the compat
+ * entry (syscall_32.tbl: compat_sys_keyctl); __ia32_sys_keyctl is built but never called. */
 SEC("fexit/__x64_sys_keyctl")
 int BPF_PROG(lg_key_update_end, const struct pt_regs *regs, long ret)
 {
 	return lg_key_reservation_give_back();
 }
 
-SEC("fexit/__ia32_sys_keyctl")
+SEC("fexit/__ia32_compat_sys_keyctl")
 int BPF_PROG(lg_key_update_end32, const struct pt_regs *regs, long ret)
 {
 	return lg_key_reservation_give_back();

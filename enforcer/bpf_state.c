@@ -190,18 +190,23 @@ static bool kernel_has(const char *name, int kind)
  * lg_file_ioctl_compat's hook came with 6.8 and was backported to 6.1.y; where it is missing,
  * 32-bit ioctls reach file_ioctl, which lg_file_ioctl decides, so the program is left out. The
  * MPTCP subflow programs need MPTCP (CONFIG_MPTCP): without it there are no subflows.
- * lg_key_reservation_end32 and lg_key_update_end32 need ia32's system calls
- * (CONFIG_IA32_EMULATION): without them no ia32 task makes or updates keys.
+ * lg_key_reservation_end32 and lg_key_update_end32 need ia32's add_key and keyctl entries
+ * (CONFIG_IA32_EMULATION; keyctl's is the compat one, __ia32_compat_sys_keyctl): without
+ * them no ia32 task makes or updates keys.
  */
 static bool program_has_hook(const char *program)
 {
-	static int compat_hook = -1, mptcp = -1, ia32 = -1; /* unknown yet */
+	static int compat_hook = -1, mptcp = -1, ia32 = -1, ia32_keyctl = -1; /* unknown yet */
 
-	if (strcmp(program, "lg_key_reservation_end32") == 0 ||
-	    strcmp(program, "lg_key_update_end32") == 0) {
+	if (strcmp(program, "lg_key_reservation_end32") == 0) {
 		if (ia32 < 0)
 			ia32 = kernel_has("__ia32_sys_add_key", BTF_KIND_FUNC);
 		return ia32;
+	}
+	if (strcmp(program, "lg_key_update_end32") == 0) {
+		if (ia32_keyctl < 0)
+			ia32_keyctl = kernel_has("__ia32_compat_sys_keyctl", BTF_KIND_FUNC);
+		return ia32_keyctl;
 	}
 
 	if (strcmp(program, "lg_file_ioctl_compat") == 0) {
@@ -385,10 +390,10 @@ int lg_bpf_load(struct lg_bpf *bpf, const char *pin_dir, char *err, size_t errsi
 	}
 	if (!program_has_hook("lg_file_ioctl_compat"))
 		bpf_program__set_autoload(skel->progs.lg_file_ioctl_compat, false);
-	if (!program_has_hook("lg_key_reservation_end32")) {
+	if (!program_has_hook("lg_key_reservation_end32"))
 		bpf_program__set_autoload(skel->progs.lg_key_reservation_end32, false);
+	if (!program_has_hook("lg_key_update_end32"))
 		bpf_program__set_autoload(skel->progs.lg_key_update_end32, false);
-	}
 	if (!program_has_hook("lg_subflow_connect4")) {
 		bpf_program__set_autoload(skel->progs.lg_subflow_connect4, false);
 		bpf_program__set_autoload(skel->progs.lg_subflow_connect6, false);

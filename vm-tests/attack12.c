@@ -689,6 +689,11 @@ VM_TEST(a12_root_key_quota_thread_keyrings_linked, 374)
 #define A12_RACE_THREADS 2
 #define A12_RACE_ROUNDS 300
 #define A12_RACE_PAYLOAD 12000
+/* KEYCTL_UPDATE takes PAGE_SIZE bytes at most (keyctl_update_key: EINVAL past it), so the
+ * updates grow 1-byte keys by 4,000 bytes each from a root charge raised to A12_UPDATE_LEVEL by a
+ * ballast key: one growth fits in the ordinary quota, two do not. */
+#define A12_UPDATE_PAYLOAD 4000
+#define A12_UPDATE_LEVEL 14000
 #define A12_KEYCTL_CLEAR 7
 
 struct a12_adder {
@@ -714,7 +719,7 @@ static void *a12_adder(void *p)
 		;
 	if (a->update ? key < 0 ||
 			    syscall(SYS_keyctl, 2 /* KEYCTL_UPDATE */, key, payload[a->index],
-				    A12_RACE_PAYLOAD) < 0
+				    A12_UPDATE_PAYLOAD) < 0
 		      : syscall(SYS_add_key, "user", desc, payload[a->index], A12_RACE_PAYLOAD,
 				a->ring) < 0)
 		a->err = a->err ? a->err : errno;
@@ -736,6 +741,7 @@ static int do_a12_racing_adds(const void *p)
 	unsigned *peak = race->peak, keys, bytes;
 	long rings[A12_RACE_THREADS];
 	int rounds = 0, most = 0;
+	unsigned floor = 4000; /* the charge each round waits to be back under */
 
 	*peak = 0;
 	for (int i = 0; i < A12_RACE_THREADS; i++) {
@@ -746,6 +752,19 @@ static int do_a12_racing_adds(const void *p)
 				   A12_KEY_SPEC_PROCESS_KEYRING);
 		if (rings[i] < 0)
 			return 990 + errno % 10;
+	}
+	if (race->update) {
+		static char ballast[A12_UPDATE_LEVEL];
+
+		if (!root_key_charge(&keys, &bytes) || bytes + 1000 > A12_UPDATE_LEVEL)
+			return 989;
+		memset(ballast, 'b', sizeof(ballast));
+		if (syscall(SYS_add_key, "user", "a12-ballast", ballast,
+			    (size_t)(A12_UPDATE_LEVEL - bytes), A12_KEY_SPEC_PROCESS_KEYRING) < 0)
+			return 988;
+		if (!root_key_charge(&keys, &bytes))
+			return 989;
+		floor = bytes + 1000;
 	}
 	for (; rounds < A12_RACE_ROUNDS && *peak <= A12_MAXBYTES; rounds++) {
 		_Atomic int go = 0;
@@ -773,7 +792,7 @@ static int do_a12_racing_adds(const void *p)
 			syscall(SYS_keyctl, A12_KEYCTL_CLEAR, rings[i]);
 		/* the cleared keys are freed by the key collector: wait until they are */
 		for (int i = 0; i < 1000; i++) {
-			if (root_key_charge(&keys, &bytes) && bytes < 4000)
+			if (root_key_charge(&keys, &bytes) && bytes < floor)
 				break;
 			usleep(2000);
 		}
@@ -806,7 +825,8 @@ static void a12_racing(bool update)
 	printf("# %d threads %s %d-byte key each, into keyrings of their own, per round: "
 	       "unconfined root %d (1000 * rounds + most made in one), charge up to %u bytes; "
 	       "under a12-caps %d, up to %u bytes (ordinary quota %d)\n",
-	       A12_RACE_THREADS, what, A12_RACE_PAYLOAD, free_root, peak[1], confined, peak[0],
+	       A12_RACE_THREADS, what, update ? A12_UPDATE_PAYLOAD + 1 : A12_RACE_PAYLOAD, free_root,
+	       peak[1], confined, peak[0],
 	       A12_MAXBYTES);
 	if (free_root % 1000 != A12_RACE_THREADS || peak[1] <= A12_MAXBYTES)
 		VM_FAIL("control: the unconfined root %d, charge %u (expected both keys, past %d)",
@@ -834,8 +854,9 @@ VM_TEST(a12_root_key_quota_racing_adds, 375)
 	a12_racing(false);
 }
 
-/* The lead's variant: the same race by KEYCTL_UPDATE of two 1-byte keys to 12,000 bytes
- * (key_payload_reserve after key_permission). Safe: one grows a round, EDQUOT for the other. */
+/* The lead's variant: the same race by KEYCTL_UPDATE of two 1-byte keys to 4,001 bytes, the
+ * root user's charge raised to 14,000 bytes first (key_payload_reserve after key_permission).
+ * Safe: one grows a round, EDQUOT for the other. */
 VM_TEST(a12_root_key_quota_racing_updates, 377)
 {
 	a12_racing(true);
