@@ -412,11 +412,15 @@ struct {
  * charged but never refused by the kernel, to anyone: nor here (but see
  * lg_overrun_keyring_kept). */
 /* lg_root_key_charge of a payload of len bytes for key, the growth it charges reserved
- * (lg_key_reserved) unless refused, with what other calls reserved and have not charged yet. */
+ * (lg_key_reserved) unless refused, with what other calls reserved and have not charged yet.
+ * One system call charges one payload: a task's reservation is the largest growth its call
+ * asked for, not their sum (KEYCTL_UPDATE asks key_permission twice: lookup_user_key's and
+ * key_update's, both for Write). */
 static __always_inline int lg_root_key_reserve(struct key *key, struct key_user *user,
 					       __s64 len, bool new_key)
 {
-	__s64 growth = len - (__s64)BPF_CORE_READ(key, datalen), others = 0, *reserved, *mine = 0;
+	__s64 growth = len - (__s64)BPF_CORE_READ(key, datalen), others = 0, more = 0, *reserved;
+	__s64 *mine = 0;
 	__u32 zero = 0;
 	int ret;
 
@@ -425,13 +429,14 @@ static __always_inline int lg_root_key_reserve(struct key *key, struct key_user 
 		mine = bpf_task_storage_get(&lg_key_reservations, bpf_get_current_task_btf(), 0,
 					    BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (reserved && mine) {
-		others = __sync_fetch_and_add(reserved, growth) - *mine;
-		*mine += growth;
+		more = growth > *mine ? growth - *mine : 0;
+		others = __sync_fetch_and_add(reserved, more) - *mine;
+		*mine += more;
 	}
 	ret = lg_root_key_charge(key, user, len + (others > 0 ? others : 0), new_key);
-	if (ret && reserved && mine) {
-		__sync_fetch_and_add(reserved, -growth);
-		*mine -= growth;
+	if (ret && reserved && mine && more) {
+		__sync_fetch_and_add(reserved, -more);
+		*mine -= more;
 	}
 	return ret;
 }
