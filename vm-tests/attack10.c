@@ -1101,8 +1101,11 @@ VM_TEST(a10_root_user_key_quota, 356)
 		/* a confined root's key, made now, grown below the ordinary bytes while the root
 		 * user holds more keys than the ordinary count: an update adds no key */
 		VM_CHECK(pipe2(g.ready, O_CLOEXEC) == 0 && pipe2(g.go, O_CLOEXEC) == 0);
-		VM_CHECK(in_cgroup_start(&grower, A10_CAPS, do_a10_grow_later, &g));
-		VM_CHECK(read(g.ready[0], &byte, 1) == 1);
+		/* the write end stays open here: read only from a started thread */
+		if (in_cgroup_start(&grower, A10_CAPS, do_a10_grow_later, &g))
+			VM_CHECK(read(g.ready[0], &byte, 1) == 1);
+		else
+			VM_FAIL("cannot start the grower's thread");
 		VM_CHECK(pipe2(ready, O_CLOEXEC) == 0 && pipe2(release, O_CLOEXEC) == 0);
 		keeper = fork();
 		if (keeper == 0) {
@@ -1159,7 +1162,7 @@ VM_TEST(a10_root_user_key_quota, 356)
 	/* (2) the root user's whole quota, held by the confined root, against the host's root */
 	VM_CHECK(pipe2(h.ready, O_CLOEXEC) == 0 && pipe2(h.release, O_CLOEXEC) == 0);
 	VM_CHECK(in_cgroup_start(&holder, A10_CAPS, do_a10_fill_root_quota, &h));
-	if (read(h.ready[0], &filled, sizeof(filled)) == sizeof(filled))
+	if (holder.started && read(h.ready[0], &filled, sizeof(filled)) == sizeof(filled))
 		admin = in_cgroup(NULL, do_a10_one_key, NULL);
 	close(h.release[1]);
 	in_cgroup_join(&holder);
