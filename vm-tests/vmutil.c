@@ -513,6 +513,7 @@ void expect_event_after(const char *file, int line, long mark, const char *const
 
 struct event_count {
 	const char *needle;
+	const char *also; /* a second member the line must have, or NULL */
 	int count;
 	bool print;
 };
@@ -521,7 +522,7 @@ static bool count_line(const char *line, void *data)
 {
 	struct event_count *c = data;
 
-	if (has_member(line, c->needle)) {
+	if (has_member(line, c->needle) && (!c->also || has_member(line, c->also))) {
 		c->count++;
 		if (c->print)
 			printf("# %s", line);
@@ -532,6 +533,14 @@ static bool count_line(const char *line, void *data)
 int count_events_after(long mark, const char *needle)
 {
 	struct event_count c = {.needle = needle};
+
+	for_each_line_after(mark, count_line, &c);
+	return c.count;
+}
+
+int count_events_after_both(long mark, const char *needle, const char *also)
+{
+	struct event_count c = {.needle = needle, .also = also};
 
 	for_each_line_after(mark, count_line, &c);
 	return c.count;

@@ -144,6 +144,9 @@ void print_events_after(long mark, const char *needle);
 /* Number of lines in the event log holding needle (a JSON member, as above). */
 int count_events(const char *needle);
 int count_events_after(long mark, const char *needle);
+/* The same for lines with both members: a check about one kind of event that another case's
+ * late line (the daemon writes a little after the kernel) cannot fail. */
+int count_events_after_both(long mark, const char *needle, const char *also);
 /* "\"source\":\"/etc/lsmguard/policy.d/FILE:LINE\"" for the line of FILE that equals text. */
 const char *source_of(const char *file, const char *text);
 /* Run a command, return its exit status; its stdout goes to out (may be NULL). */
