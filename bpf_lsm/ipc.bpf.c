@@ -405,12 +405,6 @@ struct {
 	__type(value, __s64);
 } lg_key_reservations SEC(".maps");
 
-/* A new key charged to the root user (not KEY_ALLOC_NOT_IN_QUOTA), its description charged
- * already, its payload (add_key's, as its type charges it) about to be, with the payloads of
- * other new keys not charged yet: past the ordinary quota, decided as CAP_SYS_RESOURCE.
- * KEY_ALLOC_QUOTA_OVERRUN (a thread's or process's keyring, a first session keyring) is
- * charged but never refused by the kernel, to anyone: nor here (but see
- * lg_overrun_keyring_kept). */
 /* lg_root_key_charge of a payload of len bytes for key, the growth it charges reserved
  * (lg_key_reserved) unless refused, with what other calls reserved and have not charged yet.
  * One system call charges one payload: a task's reservation is the largest growth its call
@@ -441,6 +435,12 @@ static __always_inline int lg_root_key_reserve(struct key *key, struct key_user 
 	return ret;
 }
 
+/* A new key charged to the root user (not KEY_ALLOC_NOT_IN_QUOTA), its description charged
+ * already, its payload (add_key's, as its type charges it) about to be, with the payloads of
+ * other new keys not charged yet: past the ordinary quota, decided as CAP_SYS_RESOURCE.
+ * KEY_ALLOC_QUOTA_OVERRUN (a thread's or process's keyring, a first session keyring) is
+ * charged but never refused by the kernel, to anyone: nor here (but see
+ * lg_overrun_keyring_kept). */
 static __always_inline int lg_root_key_quota(struct key *key, unsigned long flags)
 {
 	struct key_user *user = BPF_CORE_READ(key, user);
