@@ -15,6 +15,7 @@ struct harness_case {
 	harness_fn fn;
 	int order;
 	bool selected;
+	long took_ms; /* how long the case ran, after_case included */
 };
 
 /* What a case's child tells the runner, in memory the two share. */
@@ -206,6 +207,39 @@ static enum result run_case(const struct harness_suite *suite, const struct harn
 	return result;
 }
 
+/*
+ * A suite's time limit is the machine's (vm-tests/run-vm.sh): the end of a run says where the
+ * time went, so that a suite nearing its limit shows which cases to make shorter.
+ */
+#define HARNESS_SLOWEST 10
+
+static void print_times(long total_ms)
+{
+	int shown[HARNESS_SLOWEST], count = 0;
+
+	printf("# time: %ld.%01ld s in all; the slowest cases:", total_ms / 1000,
+	       total_ms % 1000 / 100);
+	while (count < HARNESS_SLOWEST) {
+		int best = -1;
+
+		for (int i = 0; i < case_count; i++) {
+			bool taken = false;
+
+			for (int k = 0; k < count; k++)
+				taken |= shown[k] == i;
+			if (cases[i].selected && !taken &&
+			    (best < 0 || cases[i].took_ms > cases[best].took_ms))
+				best = i;
+		}
+		if (best < 0)
+			break;
+		printf("%s %s %ld.%01ld s", count ? "," : "", cases[best].name,
+		       cases[best].took_ms / 1000, cases[best].took_ms % 1000 / 100);
+		shown[count++] = best;
+	}
+	printf("\n");
+}
+
 /* The run cannot start: one failed result, so that nothing reads it as a pass. */
 static int bail_out(const struct harness_suite *suite, const char *why, const char *detail)
 {
@@ -250,6 +284,7 @@ static int select_cases(const struct harness_suite *suite, int argc, char **argv
 int harness_main(const struct harness_suite *suite, int argc, char **argv)
 {
 	int passed = 0, failed = 0, skipped = 0, planned, reported = 0;
+	long run_start;
 	char detail[256];
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -282,12 +317,16 @@ int harness_main(const struct harness_suite *suite, int argc, char **argv)
 		return bail_out(suite, "setup", NULL);
 
 	printf("1..%d\n", planned);
+	run_start = now_ms();
 	for (int i = 0; i < case_count; i++) {
 		enum result result;
+		long start;
 
 		if (!cases[i].selected)
 			continue;
+		start = now_ms();
 		result = run_case(suite, &cases[i]);
+		cases[i].took_ms = now_ms() - start;
 		reported++;
 		if (result == RESULT_PASS) {
 			printf("ok %d - %s\n", reported, cases[i].name);
@@ -306,6 +345,7 @@ int harness_main(const struct harness_suite *suite, int argc, char **argv)
 		       reported);
 		failed++;
 	}
+	print_times(now_ms() - run_start);
 	printf("%s: %d passed, %d failed, %d skipped\n", suite->name, passed, failed, skipped);
 	return failed ? 1 : 0;
 }

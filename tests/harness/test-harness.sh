@@ -66,8 +66,9 @@ expect "a fixture's teardown runs after a failure and after a skip" 1 \
 	not_ok "both teardowns ran" "marker: $(cat "$work/marker")"
 run "$selftest"
 cases=$(grep -cE '^(not )?ok [0-9]+ ' "$work/out")
-expect "a whole run: every case reported, the plan matches" 1 "^1\.\.$cases\$" \
-	'^selftest: 3 passed, 8 failed, 2 skipped$'
+expect "a whole run: every case reported, the plan matches, the slowest cases named" 1 \
+	"^1\.\.$cases\$" '^selftest: 3 passed, 8 failed, 2 skipped$' \
+	'^# time: [0-9]+\.[0-9] s in all; the slowest cases: (hangs_ignoring_its_alarm|raises_its_time_limit) [1-9][0-9]*\.[0-9] s, [a-z_]+ [0-9]+\.[0-9] s(, [a-z_0-9]+ [0-9]+\.[0-9] s){8}$'
 
 # ---- guards: each ends the run as a failure, with one failed result ----
 run "$empty"
