@@ -241,6 +241,50 @@ int BPF_PROG(lg_securebits_checked, int option, unsigned long arg2, unsigned lon
 const volatile __u64 lg_mmap_min_addr_at = 0;
 const volatile __u64 lg_mmap_min_addr_loaded = 65536;
 
+/*
+ * The host's AIO events (attack run 6's 262): io_setup(nr_events) takes nr_events of
+ * fs.aio-max-nr (65,536 by default) for the whole host, whoever asks first, and a service that
+ * holds them all leaves every other process's io_setup failing (EAGAIN: MariaDB, QEMU, fio).
+ * No LSM hook sits in io_setup; its ring is mapped (aio_setup_ring's do_mmap) before the count
+ * is charged, and the mapping passes here. A confined task's io_setup is refused when its
+ * events would take aio_nr past three quarters of aio_max_nr (fs/aio.c, read where the kernel
+ * keeps them as the loader found them in /proc/kallsyms; 0: no budget): io_setup then fails
+ * with ENOMEM (aio_setup_ring's answer to a failed mapping), the event saying why.
+ */
+const volatile __u64 lg_aio_nr_at = 0;
+const volatile __u64 lg_aio_max_nr_at = 0;
+
+#define NR_IO_SETUP 206	       /* x86-64 */
+#define NR_X32_IO_SETUP 543    /* x32 (with X32_SYSCALL_BIT) */
+#define NR_IA32_IO_SETUP 245
+#define LG_TS_COMPAT 0x0002    /* thread_info.status: in a 32-bit system call */
+#define LG_HOST_AIO "the host's AIO events (fs.aio-max-nr): io_setup past three quarters of them"
+
+static __always_inline bool lg_aio_budget_spent(void)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct pt_regs *regs;
+	unsigned long nr, events, used = 0, max = 0;
+
+	if (!lg_aio_nr_at || !lg_aio_max_nr_at)
+		return false;
+	regs = (struct pt_regs *)bpf_task_pt_regs(task);
+	if (!regs)
+		return false;
+	nr = BPF_CORE_READ(regs, orig_ax);
+	if (task->thread_info.status & LG_TS_COMPAT)
+		events = nr == NR_IA32_IO_SETUP ? (__u32)BPF_CORE_READ(regs, bx) : 0;
+	else if (nr == NR_IO_SETUP || nr == (NR_X32_IO_SETUP | X32_SYSCALL_BIT))
+		events = (__u32)BPF_CORE_READ(regs, di);
+	else
+		return false;
+	if (!events)
+		return false;
+	bpf_probe_read_kernel(&used, sizeof(used), (const void *)lg_aio_nr_at);
+	bpf_probe_read_kernel(&max, sizeof(max), (const void *)lg_aio_max_nr_at);
+	return used + events > max - max / 4 || used + events < used;
+}
+
 SEC("lsm/mmap_addr")
 int BPF_PROG(lg_mmap_addr_keep, unsigned long addr, int ret)
 {
@@ -248,6 +292,9 @@ int BPF_PROG(lg_mmap_addr_keep, unsigned long addr, int ret)
 
 	if (ret)
 		return ret;
+	if (lg_aio_budget_spent())
+		return lg_current_builtin_deny(LG_HOOK_MMAP_ADDR, LG_BUILTIN_HOST_BUDGET,
+					       LG_HOST_AIO, sizeof(LG_HOST_AIO));
 	if (lg_mmap_min_addr_at)
 		bpf_probe_read_kernel(&min, sizeof(min), (const void *)lg_mmap_min_addr_at);
 	if (addr >= min)

@@ -134,6 +134,39 @@ static __always_inline bool lg_may_be_builtin(struct file *file, bool write)
 }
 
 /*
+ * The host's ptys (attack run 6's 262): the kernel makes one for whoever opens /dev/ptmx (5:2,
+ * under any name, in any devpts instance) until kernel.pty.max, keeping kernel.pty.reserve
+ * of them from the devpts instances of containers only, not from the host's own, where a
+ * confined service's ptys are made; holding the rest, it leaves an administrator's ssh login
+ * without a terminal. A confined task's /dev/ptmx open is refused (ENOSPC, the kernel's answer
+ * past the limit) when the ptys in use have reached what a container's instance may have:
+ * pty_count >= pty_limit - pty_reserve (fs/devpts/inode.c), read where the kernel keeps them
+ * as the loader found them in /proc/kallsyms (0: not found, no budget). Between this check and
+ * the kernel's count another open may pass: a budget spent by a few more ptys than the check
+ * saw, the reserve's 1,024 by default left all but those.
+ */
+const volatile __u64 lg_pty_count_at = 0;
+const volatile __u64 lg_pty_limit_at = 0;
+const volatile __u64 lg_pty_reserve_at = 0;
+
+#define LG_PTMX_RDEV LG_KDEV(5, 2)
+#define ENOSPC 28
+
+static __always_inline bool lg_pty_budget_spent(struct file *file)
+{
+	struct inode *inode = file->f_inode; /* direct loads: every confined open passes here */
+	int count = 0, limit = 0, reserve = 0;
+
+	if (!inode || (inode->i_mode & LG_S_IFMT) != LG_S_IFCHR || inode->i_rdev != LG_PTMX_RDEV ||
+	    !lg_pty_count_at || !lg_pty_limit_at || !lg_pty_reserve_at)
+		return false;
+	bpf_probe_read_kernel(&count, sizeof(count), (const void *)lg_pty_count_at);
+	bpf_probe_read_kernel(&limit, sizeof(limit), (const void *)lg_pty_limit_at);
+	bpf_probe_read_kernel(&reserve, sizeof(reserve), (const void *)lg_pty_reserve_at);
+	return count >= limit - reserve;
+}
+
+/*
  * The built-ins of getting hold of file for decision (file_open; file_receive, with the mode the
  * descriptor has): kernel settings and kernel memory, lsmguard's own /proc/PID files, cgroup
  * files. Returns 1 with the hook's answer in *ret when one of them decides, else 0 (the rules
@@ -163,6 +196,9 @@ static __always_inline int lg_open_builtins(const struct lg_policy_value *policy
 	 * service. */
 	if (builtin == LG_BUILTIN_TERMINAL && lg_in_setup_window())
 		builtin = 0;
+	/* a new pty past the host's budget (a received /dev/ptmx descriptor makes none) */
+	if (!builtin && hook == LG_HOOK_FILE_OPEN && lg_pty_budget_spent(file))
+		builtin = LG_BUILTIN_HOST_BUDGET;
 	/*
 	 * kernel-settings = allow lets a setting through to the rules; but configfs builds the
 	 * kernel's SCSI and NVMe targets, whose backstores open a disk inside the kernel (no
@@ -180,6 +216,8 @@ static __always_inline int lg_open_builtins(const struct lg_policy_value *policy
 			       file->f_path.mnt, &verdict); /* for the event's path */
 		lg_verdict_builtin(&verdict, builtin);
 		*ret = lg_path_verdict_finish(policy, cgroup_id, hook, decision, &verdict);
+		if (builtin == LG_BUILTIN_HOST_BUDGET && *ret)
+			*ret = -ENOSPC;
 		return 1;
 	}
 	if (decision == LG_DECISION_FILE_WRITE && lg_cgroup_version(file)) {

@@ -114,22 +114,113 @@ static __always_inline int lg_owner_decide(__u64 object, __u8 hook, const char *
 	return lg_builtin_deny(policy, cgroup_id, hook, LG_BUILTIN_OTHERS_OBJECTS, what, size);
 }
 
+/*
+ * The IPC namespace's System V objects (attack run 6's 262, its host-wide budgets): shared
+ * memory segments (kernel.shmmni, 4,096), message queues (kernel.msgmni, 32,000) and
+ * semaphore sets (kernel.sem's semmni, 32,000) are counted per IPC namespace, shared by every
+ * process in it (the host's, for a service without PrivateIPC=), and given to whoever asks
+ * first: a service holding them all leaves PostgreSQL without its segment and Apache without
+ * its semaphores. A confined task's new object is refused (ENOSPC, what the kernel's ipc_addid
+ * answers past the limit) when the namespace's objects of its kind have reached three quarters
+ * of the limit (LG_BUILTIN_HOST_BUDGET, a protection: audit mode too). The limit and the count
+ * are the namespace's own (struct ipc_namespace), read at the hook, before the kernel adds the
+ * object: parallel calls may each pass with the count the other has not raised yet, a few
+ * objects past three quarters, far from the whole.
+ */
+#define LG_IPC_SEM_IDS 0 /* ipc_namespace.ids[] (ipc/util.h) */
+#define LG_IPC_MSG_IDS 1
+#define LG_IPC_SHM_IDS 2
+
+static const char shm_budget_what[] =
+    "the IPC namespace's shared memory segments (kernel.shmmni): past three quarters of them";
+static const char msg_budget_what[] =
+    "the IPC namespace's message queues (kernel.msgmni): past three quarters of them";
+static const char sem_budget_what[] =
+    "the IPC namespace's semaphore sets (kernel.sem's semmni): past three quarters of them";
+
+static __always_inline int lg_ipc_budget(int kind, __u8 hook, const char *what, int size)
+{
+	struct ipc_namespace *ns = BPF_CORE_READ(bpf_get_current_task_btf(), nsproxy, ipc_ns);
+	int in_use, limit;
+
+	if (!ns)
+		return 0;
+	if (kind == LG_IPC_SHM_IDS) {
+		in_use = BPF_CORE_READ(ns, ids[LG_IPC_SHM_IDS].in_use);
+		limit = BPF_CORE_READ(ns, shm_ctlmni);
+	} else if (kind == LG_IPC_MSG_IDS) {
+		in_use = BPF_CORE_READ(ns, ids[LG_IPC_MSG_IDS].in_use);
+		limit = (int)BPF_CORE_READ(ns, msg_ctlmni);
+	} else {
+		in_use = BPF_CORE_READ(ns, ids[LG_IPC_SEM_IDS].in_use);
+		limit = BPF_CORE_READ(ns, sem_ctls[3]); /* sc_semmni */
+	}
+	if (limit < 0)
+		limit = 0;
+	if (in_use < limit - (int)((unsigned)limit >> 2)) /* three quarters (BPF has no sdiv) */
+		return 0;
+	return lg_current_builtin_deny(hook, LG_BUILTIN_HOST_BUDGET, what, size) ? -ENOSPC : 0;
+}
+
 SEC("lsm/shm_alloc_security")
 int BPF_PROG(lg_shm_made, struct kern_ipc_perm *perm, int ret)
 {
+	if (!ret)
+		ret = lg_ipc_budget(LG_IPC_SHM_IDS, LG_HOOK_SHM_ALLOC, shm_budget_what,
+				    sizeof(shm_budget_what));
 	return ret ? ret : lg_owner_record((__u64)perm);
 }
 
 SEC("lsm/msg_queue_alloc_security")
 int BPF_PROG(lg_msg_queue_made, struct kern_ipc_perm *perm, int ret)
 {
+	if (!ret)
+		ret = lg_ipc_budget(LG_IPC_MSG_IDS, LG_HOOK_MSG_QUEUE_ALLOC, msg_budget_what,
+				    sizeof(msg_budget_what));
 	return ret ? ret : lg_owner_record((__u64)perm);
 }
 
 SEC("lsm/sem_alloc_security")
 int BPF_PROG(lg_sem_made, struct kern_ipc_perm *perm, int ret)
 {
+	if (!ret)
+		ret = lg_ipc_budget(LG_IPC_SEM_IDS, LG_HOOK_SEM_ALLOC, sem_budget_what,
+				    sizeof(sem_budget_what));
 	return ret ? ret : lg_owner_record((__u64)perm);
+}
+
+/*
+ * POSIX message queues (mq_open with O_CREAT) have the same kind of budget,
+ * fs.mqueue.queues_max (256) per IPC namespace: past it the kernel refuses a new queue to
+ * anyone without CAP_SYS_RESOURCE, so a confined service holding them all leaves the host's
+ * unprivileged processes without one. The queue's inode is made by the mqueue filesystem
+ * after inode_create (mqueue_create_attr counts it): refused there (ENOSPC, the kernel's
+ * answer) when the namespace of that mqueue mount holds three quarters of its limit. Every
+ * file creation of every task passes here: a direct load of the superblock's magic first.
+ */
+#define LG_MQUEUE_MAGIC 0x19800202
+static const char mqueue_budget_what[] =
+    "the IPC namespace's POSIX message queues (fs.mqueue.queues_max): past three quarters of them";
+
+SEC("lsm/inode_create")
+int BPF_PROG(lg_mqueue_made, struct inode *dir, struct dentry *dentry, umode_t mode, int ret)
+{
+	struct ipc_namespace *ns;
+	unsigned int count, limit;
+
+	if (ret || !dir || dir->i_sb->s_magic != LG_MQUEUE_MAGIC)
+		return ret;
+	ns = BPF_CORE_READ(dir, i_sb, s_fs_info);
+	if (!ns)
+		return 0;
+	count = BPF_CORE_READ(ns, mq_queues_count);
+	limit = BPF_CORE_READ(ns, mq_queues_max);
+	if (count < limit - limit / 4)
+		return 0;
+	return lg_current_builtin_deny(LG_HOOK_INODE_CREATE, LG_BUILTIN_HOST_BUDGET,
+				       mqueue_budget_what, sizeof(mqueue_budget_what))
+		   ? -ENOSPC
+		   : 0;
 }
 
 SEC("lsm/shm_free_security")

@@ -56,6 +56,7 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	/* System V IPC and keys: the makers recorded, then decided (ipc.bpf.c) */                \
 	X(lg_shm_made)                                                                            \
 	X(lg_msg_queue_made)                                                                      \
+	X(lg_mqueue_made) /* a POSIX message queue: the IPC namespace's budget */                 \
 	X(lg_sem_made)                                                                            \
 	X(lg_key_made)                                                                            \
 	X(lg_key_reservation_end) /* a new root key's payload reservation given back */            \
@@ -347,6 +348,37 @@ static int record_device(const struct lg_device_number *number, void *arg)
 }
 
 /*
+ * Kernel variables the programs read where the kernel keeps them (6.1's BTF has no record of
+ * them), found in one reading of /proc/kallsyms; where it does not show one, the programs use
+ * the value in force at the load (vm.mmap_min_addr, the key quota) or keep no budget (ptys,
+ * AIO): capabilities.bpf.c's vm.mmap_min_addr and AIO events, ipc.bpf.c's ordinary key quota
+ * (kernel.keys.maxkeys, maxbytes), files.bpf.c's ptys.
+ */
+static void set_kernel_variables(struct lsmguard_bpf *skel)
+{
+	static const char *const names[] = {
+	    "dac_mmap_min_addr", "key_quota_maxkeys", "key_quota_maxbytes", "pty_count",
+	    "pty_limit",	 "pty_reserve",	      "aio_nr",		    "aio_max_nr",
+	};
+	unsigned long long at[sizeof(names) / sizeof(names[0])];
+
+	if (lg_kallsyms_addresses("/proc/kallsyms", names, at, sizeof(at) / sizeof(at[0])))
+		memset(at, 0, sizeof(at));
+	skel->rodata->lg_mmap_min_addr_at = at[0];
+	skel->rodata->lg_key_maxkeys_at = at[1];
+	skel->rodata->lg_key_maxbytes_at = at[2];
+	skel->rodata->lg_pty_count_at = at[3];
+	skel->rodata->lg_pty_limit_at = at[4];
+	skel->rodata->lg_pty_reserve_at = at[5];
+	skel->rodata->lg_aio_nr_at = at[6];
+	skel->rodata->lg_aio_max_nr_at = at[7];
+	skel->rodata->lg_mmap_min_addr_loaded = lg_sysctl_number("/proc/sys/vm/mmap_min_addr", 65536);
+	skel->rodata->lg_key_maxkeys_loaded = lg_sysctl_number("/proc/sys/kernel/keys/maxkeys", 200);
+	skel->rodata->lg_key_maxbytes_loaded =
+	    lg_sysctl_number("/proc/sys/kernel/keys/maxbytes", 20000);
+}
+
+/*
  * The character devices registered before the programs were attached, classified by their
  * driver's name (the programs of devices.bpf.c see every later registration), and the ttys of
  * the kernel's consoles.
@@ -401,22 +433,7 @@ int lg_bpf_load(struct lg_bpf *bpf, const char *pin_dir, char *err, size_t errsi
 		/* they also write a decided address into a connect to 0.0.0.0 (network.bpf.c) */
 		skel->rodata->lg_connect_rewrites = true;
 	}
-	/* capabilities.bpf.c reads vm.mmap_min_addr where the kernel keeps it; where kallsyms does
-	 * not show it, the value now in force */
-	if (lg_kallsyms_address("/proc/kallsyms", "dac_mmap_min_addr",
-				&skel->rodata->lg_mmap_min_addr_at))
-		skel->rodata->lg_mmap_min_addr_at = 0;
-	skel->rodata->lg_mmap_min_addr_loaded = lg_sysctl_number("/proc/sys/vm/mmap_min_addr", 65536);
-	/* ipc.bpf.c reads the ordinary key quota the same way (kernel.keys.maxkeys, maxbytes) */
-	if (lg_kallsyms_address("/proc/kallsyms", "key_quota_maxkeys",
-				&skel->rodata->lg_key_maxkeys_at))
-		skel->rodata->lg_key_maxkeys_at = 0;
-	if (lg_kallsyms_address("/proc/kallsyms", "key_quota_maxbytes",
-				&skel->rodata->lg_key_maxbytes_at))
-		skel->rodata->lg_key_maxbytes_at = 0;
-	skel->rodata->lg_key_maxkeys_loaded = lg_sysctl_number("/proc/sys/kernel/keys/maxkeys", 200);
-	skel->rodata->lg_key_maxbytes_loaded =
-	    lg_sysctl_number("/proc/sys/kernel/keys/maxbytes", 20000);
+	set_kernel_variables(skel);
 	ret = bpf_map__set_max_entries(skel->maps.lg_links, link_records + LG_LINK_RESERVE);
 	if (ret) {
 		snprintf(err, errsize, "cannot size the link records: %s", strerror(-ret));

@@ -9,7 +9,14 @@
 #include "json.h"
 #include "names.h"
 
-static const char *const builtin_reasons[] = {
+/*
+ * Each reason fits LG_BUILTIN_REASON_MAX (the compiler refuses a longer one: a source text
+ * cut short in events went unnoticed once), and an event's source, "built-in: " and the
+ * reason, fits the text buffers below.
+ */
+#define LG_BUILTIN_REASON_MAX 600
+#define LG_EVENT_TEXT_MAX (LG_BUILTIN_REASON_MAX + 16)
+static const char builtin_reasons[LG_BUILTIN_COUNT][LG_BUILTIN_REASON_MAX] = {
 	[LG_BUILTIN_NONE] = "",
 	[LG_BUILTIN_CGROUP_MOVE] = "a confined task cannot move processes between cgroups, nor "
 				   "within its policy's unless it says [system] cgroups = delegate",
@@ -86,6 +93,12 @@ static const char *const builtin_reasons[] = {
 	[LG_BUILTIN_OTHERS_OBJECTS] = "a confined task cannot reach System V IPC objects or keys made "
 				      "by another policy's tasks or by tasks under none unless its "
 				      "policy says [system] ipc-others = allow",
+	[LG_BUILTIN_HOST_BUDGET] = "a confined task cannot take the host's last ptys (kernel.pty.max "
+				   "less kernel.pty.reserve, as in a container), nor the last "
+				   "quarter of its AIO events (fs.aio-max-nr) or of its IPC "
+				   "namespace's System V objects and POSIX message queues "
+				   "(kernel.shmmni, msgmni, sem, fs.mqueue.queues_max): they are kept "
+				   "for logins and processes outside every policy",
 	[LG_BUILTIN_SOURCE_ROUTE] = "a confined task whose policy decides destinations cannot send "
 				    "by a source route (IPv4 options, an IPv6 routing header), nor "
 				    "send several messages to one address with control messages in "
@@ -125,7 +138,7 @@ void lg_lost_print(FILE *out, const struct lg_lost_key *key, __u64 count, __u64 
 	const struct lg_compiled *compiled = NULL;
 	const struct lg_policy *policy = lg_loaded_policy(loaded, key->policy, &compiled);
 	const struct lg_rule_source *rule = policy ? lg_rule_source(compiled, key->rule) : NULL;
-	char text[320];
+	char text[LG_EVENT_TEXT_MAX];
 	struct json_writer w;
 
 	json_init(&w, out);
@@ -143,7 +156,7 @@ void lg_lost_print(FILE *out, const struct lg_lost_key *key, __u64 count, __u64 
 		json_string_field(&w, "source", text);
 	} else if (key->builtin &&
 		   key->builtin < sizeof(builtin_reasons) / sizeof(builtin_reasons[0])) {
-		snprintf(text, sizeof(text), "built-in: %s", builtin_reasons[key->builtin]);
+		snprintf(text, sizeof(text), "built-in: %s", lg_builtin_reason(key->builtin));
 		json_string_field(&w, "source", text);
 	} else if (!key->policy && !key->rule && !key->hook) {
 		json_string_field(&w, "source",
@@ -172,7 +185,7 @@ void lg_event_print(FILE *out, const struct lg_event *ev, const struct lg_loaded
 			((ev->hook == LG_HOOK_UNIX_STREAM_CONNECT ||
 			  ev->hook == LG_HOOK_UNIX_MAY_SEND) &&
 			 ev->decision == LG_DECISION_NET && !(ev->flags & LG_EVENT_BUILTIN));
-	char comm[17], text[320];
+	char comm[17], text[LG_EVENT_TEXT_MAX];
 	struct json_writer w;
 
 	json_init(&w, out);
@@ -206,10 +219,8 @@ void lg_event_print(FILE *out, const struct lg_event *ev, const struct lg_loaded
 		json_string_field(&w, "rule_object", rule->object);
 	} else if (ev->flags & LG_EVENT_BUILTIN) {
 		snprintf(text, sizeof(text), "built-in: %s",
-			 ev->builtin < sizeof(builtin_reasons) / sizeof(builtin_reasons[0]) &&
-					 builtin_reasons[ev->builtin]
-				 ? builtin_reasons[ev->builtin]
-				 : "unknown");
+			 lg_builtin_reason(ev->builtin)[0] ? lg_builtin_reason(ev->builtin)
+							   : "unknown");
 		json_string_field(&w, "source", text);
 	} else if (ev->flags & LG_EVENT_DISCONNECTED) {
 		json_string_field(&w, "source", "fail-closed: a disconnected name (a file opened by "
@@ -309,8 +320,7 @@ void lg_event_print(FILE *out, const struct lg_event *ev, const struct lg_loaded
 
 const char *lg_builtin_reason(unsigned builtin)
 {
-	if (builtin >= sizeof(builtin_reasons) / sizeof(builtin_reasons[0]) ||
-	    !builtin_reasons[builtin])
+	if (builtin >= sizeof(builtin_reasons) / sizeof(builtin_reasons[0]))
 		return "";
 	return builtin_reasons[builtin];
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,24 +183,43 @@ const char *lg_cgroup2_root(void)
 	return root[0] ? root : NULL;
 }
 
-int lg_kallsyms_address(const char *kallsyms, const char *name, unsigned long long *addr)
+int lg_kallsyms_addresses(const char *kallsyms, const char *const *names,
+			  unsigned long long *addrs, int count)
 {
 	char line[512], sym[256], type;
 	unsigned long long value;
-	FILE *f = fopen(kallsyms, "re");
+	bool twice[LG_KALLSYMS_MAX] = {false};
+	FILE *f;
 
-	*addr = 0;
+	if (count > LG_KALLSYMS_MAX)
+		return -E2BIG;
+	for (int i = 0; i < count; i++)
+		addrs[i] = 0;
+	f = fopen(kallsyms, "re");
 	if (!f)
 		return -errno;
 	while (fgets(line, sizeof(line), f)) {
 		/* "ffffffff8a6c1f28 D dac_mmap_min_addr" (a module's symbols add "\t[module]") */
-		if (sscanf(line, "%llx %c %255s", &value, &type, sym) == 3 && strcmp(sym, name) == 0) {
-			*addr = value;
-			break;
+		if (sscanf(line, "%llx %c %255s", &value, &type, sym) != 3)
+			continue;
+		for (int i = 0; i < count; i++) {
+			if (strcmp(sym, names[i]) != 0)
+				continue;
+			if (addrs[i])
+				twice[i] = true; /* two static variables of one name: neither */
+			addrs[i] = value;
 		}
 	}
 	fclose(f);
+	for (int i = 0; i < count; i++)
+		if (twice[i])
+			addrs[i] = 0;
 	return 0;
+}
+
+int lg_kallsyms_address(const char *kallsyms, const char *name, unsigned long long *addr)
+{
+	return lg_kallsyms_addresses(kallsyms, &name, addr, 1);
 }
 
 unsigned long long lg_sysctl_number(const char *path, unsigned long long fallback)

@@ -42,6 +42,13 @@ __u32 lg_kernel_dev(unsigned long long dev);
  */
 int lg_kallsyms_address(const char *kallsyms, const char *name, unsigned long long *addr);
 
+/* The addresses of count symbols (at most LG_KALLSYMS_MAX) in one reading of kallsyms, as
+ * lg_kallsyms_address finds each; a name kallsyms lists twice (two static variables of one
+ * name) gives 0. -E2BIG for too many names. */
+#define LG_KALLSYMS_MAX 16
+int lg_kallsyms_addresses(const char *kallsyms, const char *const *names,
+			  unsigned long long *addrs, int count);
+
 /* The number a /proc/sys file holds; fallback when it cannot be read. */
 unsigned long long lg_sysctl_number(const char *path, unsigned long long fallback);
 

@@ -622,7 +622,12 @@ enum lg_hook {
 	LG_HOOK_MMAP_ADDR = 66,  /* a mapping below vm.mmap_min_addr (CAP_SYS_RAWIO) */
 	/* MPTCP subflows the kernel connects for a connection (cgroup/connect4, connect6) */
 	LG_HOOK_MPTCP_SUBFLOW = 67,
-	LG_HOOK_COUNT = 68,
+	/* a new System V object past the IPC namespace's budget (LG_BUILTIN_HOST_BUDGET) */
+	LG_HOOK_SHM_ALLOC = 68,
+	LG_HOOK_MSG_QUEUE_ALLOC = 69,
+	LG_HOOK_SEM_ALLOC = 70,
+	LG_HOOK_INODE_CREATE = 71, /* a POSIX message queue past the IPC namespace's budget */
+	LG_HOOK_COUNT = 72,
 };
 
 /*
@@ -739,7 +744,13 @@ enum lg_builtin {
 	/* a System V IPC object or a key made by another policy's task or one under none, without
 	 * [system] ipc-others = allow */
 	LG_BUILTIN_OTHERS_OBJECTS = 33,
-	LG_BUILTIN_COUNT = 34,
+	/* the last of a host-wide kernel budget that the kernel gives to whoever asks first: ptys
+	 * (kernel.pty.max less kernel.pty.reserve, what a container's devpts gets), AIO events (a
+	 * quarter of fs.aio-max-nr), System V objects and POSIX message queues (a quarter of
+	 * the IPC namespace's kernel.shmmni, msgmni, semmni, fs.mqueue.queues_max), kept for
+	 * processes outside every policy (logins) */
+	LG_BUILTIN_HOST_BUDGET = 34,
+	LG_BUILTIN_COUNT = 35,
 };
 
 /*
@@ -760,7 +771,8 @@ enum lg_builtin {
 	 (1ULL << LG_BUILTIN_CREDENTIALS) |                                           \
 	 (1ULL << LG_BUILTIN_LOCKDOWN) | (1ULL << LG_BUILTIN_RAW_DISK) | (1ULL << LG_BUILTIN_KERNEL_LOG) | \
 	 (1ULL << LG_BUILTIN_HOST_CONTROL) | (1ULL << LG_BUILTIN_OTHER_POLICY) |                      \
-	 (1ULL << LG_BUILTIN_MAIN_PID) | (1ULL << LG_BUILTIN_OTHERS_OBJECTS))
+	 (1ULL << LG_BUILTIN_MAIN_PID) | (1ULL << LG_BUILTIN_OTHERS_OBJECTS) |   \
+	 (1ULL << LG_BUILTIN_HOST_BUDGET))
 #define LG_BUILTIN_IS_PROTECTION(builtin)                                                         \
 	((builtin) < 64 && ((LG_BUILTIN_PROTECTIONS >> (builtin)) & 1ULL))
 

@@ -15,10 +15,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/audit.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <linux/seccomp.h>
+#include <net/if.h>
 #include <netinet/in.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -72,6 +77,10 @@ enum caps_op {
 	CAPS_USERNS_UTS,  /* unshare(CLONE_NEWUSER | CLONE_NEWUTS), sethostname inside */
 	CAPS_SNDBUFFORCE, /* SO_SNDBUFFORCE: CAP_NET_ADMIN, tried first by libsystemd's sd_notify */
 	CAPS_SO_MARK,	  /* SO_MARK: CAP_NET_ADMIN (routing by mark) */
+	CAPS_RTNL_ADDR,	  /* rtnetlink RTM_NEWADDR 10.99.0.1/32 on lo: CAP_NET_ADMIN (finding 251) */
+	CAPS_RTNL_DEL,	  /* RTM_DELADDR of it (the controls' cleanup) */
+	CAPS_IFFLAGS,	  /* SIOCSIFFLAGS of lo with its own flags: CAP_NET_ADMIN (finding 251) */
+	CAPS_AUDIT_SET,	  /* NETLINK_AUDIT AUDIT_SET, nothing in its mask: CAP_AUDIT_CONTROL (252) */
 };
 
 struct caps_arg {
@@ -98,6 +107,58 @@ static int become_user_with(int cap)
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0))
 		return errno;
 	return 0;
+}
+
+/* One netlink request of protocol proto with NLM_F_ACK: 0 or the errno its ack carries. */
+static int netlink_ack(int proto, unsigned short type, unsigned short flags, const void *body,
+		       size_t len)
+{
+	struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
+	char buf[512] __attribute__((aligned(NLMSG_ALIGNTO)));
+	struct nlmsghdr *h = (struct nlmsghdr *)buf;
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, proto), ret = EIO;
+	ssize_t n;
+
+	if (fd < 0)
+		return 1000 + errno;
+	memset(buf, 0, sizeof(buf));
+	h->nlmsg_len = NLMSG_LENGTH(len);
+	h->nlmsg_type = type;
+	h->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
+	h->nlmsg_seq = 1;
+	memcpy(NLMSG_DATA(h), body, len);
+	if (sendto(fd, buf, h->nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0) {
+		ret = 2000 + errno;
+		goto out;
+	}
+	while ((n = recv(fd, buf, sizeof(buf), 0)) >= (ssize_t)NLMSG_HDRLEN) {
+		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				ret = -((struct nlmsgerr *)NLMSG_DATA(h))->error;
+				goto out;
+			}
+		}
+	}
+out:
+	close(fd);
+	return ret;
+}
+
+/* RTM_NEWADDR (or DELADDR) of 10.99.0.1/32 on lo: an address the host never had. */
+static int rtnl_lo_address(bool add)
+{
+	struct {
+		struct ifaddrmsg ifa;
+		struct rtattr local;
+		struct in_addr addr;
+	} req = {
+	    .ifa = {.ifa_family = AF_INET, .ifa_prefixlen = 32, .ifa_index = 1},
+	    .local = {.rta_len = RTA_LENGTH(sizeof(struct in_addr)), .rta_type = IFA_LOCAL},
+	    .addr = {htonl(0x0a630001)},
+	};
+
+	return netlink_ack(NETLINK_ROUTE, add ? RTM_NEWADDR : RTM_DELADDR,
+			   add ? NLM_F_CREATE | NLM_F_EXCL : 0, &req, sizeof(req));
 }
 
 static int caps_do(const void *p)
@@ -165,6 +226,27 @@ static int caps_do(const void *p)
 		if (unshare(CLONE_NEWUSER | CLONE_NEWUTS))
 			return errno;
 		return sethostname("caps-ns", 7) ? errno : 0;
+	case CAPS_RTNL_ADDR:
+	case CAPS_RTNL_DEL:
+		return rtnl_lo_address(a->op == CAPS_RTNL_ADDR);
+	case CAPS_IFFLAGS: {
+		struct ifreq ifr = {.ifr_name = "lo"};
+
+		fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			return 1000 + errno;
+		if (ioctl(fd, SIOCGIFFLAGS, &ifr))
+			ret = 1000 + errno;
+		else
+			ret = ioctl(fd, SIOCSIFFLAGS, &ifr) ? errno : 0;
+		close(fd);
+		return ret;
+	}
+	case CAPS_AUDIT_SET: {
+		struct audit_status status = {.mask = 0};
+
+		return netlink_ack(NETLINK_AUDIT, AUDIT_SET, 0, &status, sizeof(status));
+	}
 	}
 	return 1000;
 }
@@ -386,4 +468,53 @@ VM_TEST(capabilities_spare_the_setup_window, 228)
 	VM_CHECK(in_cgroup(NULL, self_move, CAPS) == 0);
 	EXPECT_EVENT_AFTER(mark, CAPS_EVENT("deny", "caps", "CAP_SYS_RESOURCE"), "\"comm\":\"sh\"");
 	VM_CHECK(count_events_after(mark, "\"capability\":\"CAP_SYS_NICE\"") == 0);
+}
+
+/*
+ * Findings 251 and 252: configuring the host's network and its audit through netlink and
+ * ioctls, which the kernel grants on CAP_NET_ADMIN and CAP_AUDIT_CONTROL asked in the sender's
+ * context (netlink_net_capable, netlink_capable: the request runs in the sending task, and
+ * the hook sees the confined task). A policy that keeps neither refuses them to root and to
+ * uid 1000 given the capability; audit mode lets them through, reported. Controls: unconfined,
+ * each works (the address made is removed again).
+ */
+VM_TEST(capabilities_netlink_and_ioctl_configuration_is_refused, 228)
+{
+	long mark;
+
+	caps_setup();
+	mark = event_mark();
+	caps_expect(NULL, CAPS_RTNL_ADDR, 0, 0, 0, "RTM_NEWADDR 10.99.0.1/32 on lo");
+	caps_expect(NULL, CAPS_RTNL_DEL, 0, 0, 0, "RTM_DELADDR 10.99.0.1/32 on lo");
+	caps_expect(NULL, CAPS_RTNL_ADDR, USER, CAP_NET_ADMIN, 0, "RTM_NEWADDR 10.99.0.1/32 on lo");
+	caps_expect(NULL, CAPS_RTNL_DEL, 0, 0, 0, "RTM_DELADDR 10.99.0.1/32 on lo");
+	caps_expect(NULL, CAPS_IFFLAGS, 0, 0, 0, "SIOCSIFFLAGS lo");
+	caps_expect(NULL, CAPS_IFFLAGS, USER, CAP_NET_ADMIN, 0, "SIOCSIFFLAGS lo");
+	caps_expect(NULL, CAPS_AUDIT_SET, 0, 0, 0, "AUDIT_SET");
+	caps_expect(NULL, CAPS_AUDIT_SET, USER, CAP_AUDIT_CONTROL, 0, "AUDIT_SET");
+	/* without the capability the kernel refuses, confined or not */
+	caps_expect(NULL, CAPS_RTNL_ADDR, USER, CAP_CHOWN, EPERM, "RTM_NEWADDR without it");
+
+	caps_expect(CAPS, CAPS_RTNL_ADDR, 0, 0, EPERM, "RTM_NEWADDR 10.99.0.1/32 on lo");
+	caps_expect(CAPS, CAPS_RTNL_ADDR, USER, CAP_NET_ADMIN, EPERM,
+		    "RTM_NEWADDR 10.99.0.1/32 on lo");
+	/* not made: deleting it finds no such address */
+	caps_expect(NULL, CAPS_RTNL_DEL, 0, 0, EADDRNOTAVAIL, "RTM_DELADDR of the refused address");
+	caps_expect(CAPS, CAPS_IFFLAGS, 0, 0, EPERM, "SIOCSIFFLAGS lo");
+	caps_expect(CAPS, CAPS_IFFLAGS, USER, CAP_NET_ADMIN, EPERM, "SIOCSIFFLAGS lo");
+	caps_expect(CAPS, CAPS_AUDIT_SET, 0, 0, EPERM, "AUDIT_SET");
+	caps_expect(CAPS, CAPS_AUDIT_SET, USER, CAP_AUDIT_CONTROL, EPERM, "AUDIT_SET");
+	EXPECT_EVENT_AFTER(mark, CAPS_EVENT("deny", "caps", "CAP_NET_ADMIN"), "\"uid\":0",
+			   "\"comm\":\"vmtest\"", source_of("caps.ini", "[capabilities]"));
+	EXPECT_EVENT_AFTER(mark, CAPS_EVENT("deny", "caps", "CAP_NET_ADMIN"), "\"uid\":1000");
+	EXPECT_EVENT_AFTER(mark, CAPS_EVENT("deny", "caps", "CAP_AUDIT_CONTROL"), "\"uid\":0");
+	EXPECT_EVENT_AFTER(mark, CAPS_EVENT("deny", "caps", "CAP_AUDIT_CONTROL"),
+			   "\"uid\":1000");
+
+	/* audit mode: made, reported */
+	caps_expect(CAPS_AUDIT, CAPS_RTNL_ADDR, 0, 0, 0, "RTM_NEWADDR 10.99.0.1/32 on lo");
+	caps_expect(NULL, CAPS_RTNL_DEL, 0, 0, 0, "RTM_DELADDR 10.99.0.1/32 on lo");
+	caps_expect(CAPS_AUDIT, CAPS_AUDIT_SET, 0, 0, 0, "AUDIT_SET");
+	EXPECT_EVENT_AFTER(mark, CAPS_EVENT("audit", "caps-audit", "CAP_NET_ADMIN"));
+	EXPECT_EVENT_AFTER(mark, CAPS_EVENT("audit", "caps-audit", "CAP_AUDIT_CONTROL"));
 }

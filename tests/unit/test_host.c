@@ -44,6 +44,38 @@ TEST(host_kallsyms_address_of_a_data_symbol)
 	CHECK(addr == 0);
 }
 
+/* Several names in one reading: each found as alone; one that two static variables share
+ * (two files' "pty_count") is neither's; more names than it takes: E2BIG. */
+TEST(host_kallsyms_addresses_in_one_reading)
+{
+	static const char *const names[] = {"pty_count", "aio_nr", "aio_max_nr", "pty_limit"};
+	char path[] = "/tmp/lsmguard-kallsyms.XXXXXX";
+	unsigned long long addrs[4] = {1, 1, 1, 1}, many[LG_KALLSYMS_MAX + 1];
+	const char *too_many[LG_KALLSYMS_MAX + 1];
+	int fd = mkstemp(path);
+	FILE *f;
+
+	CHECK(fd >= 0);
+	if (fd < 0)
+		return;
+	f = fdopen(fd, "w");
+	fputs("ffffffff8b000010 b pty_count\n"
+	      "ffffffff8b000020 d aio_max_nr\n"
+	      "ffffffff8b000030 b aio_nr\n"
+	      "ffffffffc0b00040 b pty_count\t[some_module]\n",
+	      f);
+	fclose(f);
+	CHECK_INT(lg_kallsyms_addresses(path, names, addrs, 4), 0);
+	CHECK(addrs[0] == 0);
+	CHECK(addrs[1] == 0xffffffff8b000030ULL);
+	CHECK(addrs[2] == 0xffffffff8b000020ULL);
+	CHECK(addrs[3] == 0);
+	for (int i = 0; i <= LG_KALLSYMS_MAX; i++)
+		too_many[i] = "aio_nr";
+	CHECK_INT(lg_kallsyms_addresses(path, too_many, many, LG_KALLSYMS_MAX + 1), -E2BIG);
+	unlink(path);
+}
+
 /* The value in force where kallsyms hides the variable: the sysctl's number, else the fallback. */
 TEST(host_sysctl_number)
 {
