@@ -496,6 +496,42 @@ struct {
 	__type(value, __s64);
 } lg_key_reservations SEC(".maps");
 
+/*
+ * Every other user's key quota (kernel.keys.maxkeys, maxbytes: 200 keys and 20,000 bytes) is
+ * that user's, shared by every process of the user wherever it runs: a confined service
+ * holding it all leaves the user's other processes (a login's session keyring, another
+ * service of the same user: www-data, nobody) with EDQUOT (attack run 11's 365). A confined
+ * task's new key, or an update growing one, that would take its user past three quarters of
+ * the quota is refused with EDQUOT, the kernel's answer (LG_BUILTIN_HOST_BUDGET, a
+ * protection). At key_alloc the kernel has counted the key and its description already; the
+ * payload (len, as the type charges it) comes after, so parallel calls can each pass with the
+ * other's payload not yet charged: into the kept quarter by that much, never past the
+ * kernel's own quota. Keys past every quota (KEY_ALLOC_QUOTA_OVERRUN: a first session,
+ * process or thread keyring) are not counted, as for root.
+ */
+static const char user_key_what[] =
+    "its user's key quota (kernel.keys.maxkeys, maxbytes): past three quarters of it";
+
+static __always_inline int lg_user_key_budget(struct key *key, struct key_user *user, __s64 len,
+					      bool new_key)
+{
+	__u32 maxkeys, maxbytes;
+	__s64 keys, bytes;
+
+	lg_key_quota(&maxkeys, &maxbytes);
+	keys = BPF_CORE_READ(user, qnkeys);
+	bytes = BPF_CORE_READ(user, qnbytes);
+	if (len > (__s64)BPF_CORE_READ(key, datalen))
+		bytes += len - (__s64)BPF_CORE_READ(key, datalen);
+	if ((!new_key || keys <= (__s64)(maxkeys - maxkeys / 4)) &&
+	    bytes <= (__s64)(maxbytes - maxbytes / 4))
+		return 0;
+	return lg_current_builtin_deny(new_key ? LG_HOOK_KEY_ALLOC : LG_HOOK_KEY_PERMISSION,
+				       LG_BUILTIN_HOST_BUDGET, user_key_what, sizeof(user_key_what))
+		   ? -EDQUOT
+		   : 0;
+}
+
 /* lg_root_key_charge of a payload of len bytes for key, the growth it charges reserved
  * (lg_key_reserved) unless refused, with what other calls reserved and have not charged yet.
  * One system call charges one payload: a task's reservation is the largest growth its call
@@ -531,14 +567,17 @@ static __always_inline int lg_root_key_reserve(struct key *key, struct key_user 
  * other new keys not charged yet: past the ordinary quota, decided as CAP_SYS_RESOURCE.
  * KEY_ALLOC_QUOTA_OVERRUN (a thread's or process's keyring, a first session keyring) is
  * charged but never refused by the kernel, to anyone: nor here (but see
- * lg_overrun_keyring_kept). */
+ * lg_overrun_keyring_kept). A key charged to another user: that user's budget
+ * (lg_user_key_budget). */
 static __always_inline int lg_root_key_quota(struct key *key, unsigned long flags)
 {
 	struct key_user *user = BPF_CORE_READ(key, user);
 
-	if ((flags & (LG_KEY_ALLOC_NOT_IN_QUOTA | LG_KEY_ALLOC_QUOTA_OVERRUN)) || !user ||
-	    BPF_CORE_READ(user, uid.val) != 0)
+	if ((flags & (LG_KEY_ALLOC_NOT_IN_QUOTA | LG_KEY_ALLOC_QUOTA_OVERRUN)) || !user)
 		return 0;
+	if (BPF_CORE_READ(user, uid.val) != 0)
+		return lg_user_key_budget(key, user, lg_key_charged(key, lg_key_call_payload(false)),
+					  true);
 	return lg_root_key_reserve(key, user, lg_key_charged(key, lg_key_call_payload(false)),
 				   true);
 }
@@ -590,17 +629,20 @@ int BPF_PROG(lg_key_update_end32, const struct pt_regs *regs, long ret)
 /* An update of a root user's key (add_key of an existing key, KEYCTL_UPDATE) whose new
  * payload would take the root user's bytes past the ordinary quota, with what other calls
  * reserved. Only growth counts (and is reserved until the call returns): an update no longer
- * than the key's payload is never refused. Other calls, other users: 0. */
+ * than the key's payload is never refused. Another user's key: its user's budget
+ * (lg_user_key_budget). Other calls: 0. */
 static __always_inline int lg_root_key_grow(struct key *key)
 {
 	struct key_user *user = BPF_CORE_READ(key, user);
 	__s64 len;
 
-	if (!user || BPF_CORE_READ(user, uid.val) != 0)
+	if (!user)
 		return 0;
 	len = lg_key_charged(key, lg_key_call_payload(true));
 	if (len <= (__s64)BPF_CORE_READ(key, datalen))
 		return 0;
+	if (BPF_CORE_READ(user, uid.val) != 0)
+		return lg_user_key_budget(key, user, len, false);
 	return lg_root_key_reserve(key, user, len, false);
 }
 

@@ -11,6 +11,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <linux/aio_abi.h>
 #include <mqueue.h>
@@ -48,9 +49,10 @@ static const char budget_audit_policy[] =
 #define BUDGET_SOURCE                                                                             \
 	"\"source\":\"built-in: a confined task cannot take the host's last ptys (kernel.pty.max " \
 	"less kernel.pty.reserve, as in a container), nor the last quarter of its AIO events "    \
-	"(fs.aio-max-nr) or of its IPC namespace's System V objects and POSIX message queues "   \
-	"(kernel.shmmni, msgmni, sem, fs.mqueue.queues_max): they are kept for logins and "       \
-	"processes outside every policy\""
+	"(fs.aio-max-nr), of its IPC namespace's System V objects and POSIX message queues "     \
+	"(kernel.shmmni, msgmni, sem, fs.mqueue.queues_max) or of its user's key quota "          \
+	"(kernel.keys.maxkeys, maxbytes): they are kept for logins and processes outside every "  \
+	"policy\""
 
 static void budget_setup(void)
 {
@@ -92,6 +94,7 @@ struct budget_kind {
 	const char *name;
 	int (*make)(int i, uid_t uid, int *id);
 	void (*remove)(int id, int i, uid_t uid);
+	bool per_user; /* the budget is each user's (keys): uid 1000's alone is tried */
 };
 
 /* What a holder did, in memory it shares with the case (MAP_SHARED before the fork). */
@@ -156,8 +159,10 @@ static void hold_and_check(const struct budget_kind *kind, const char *cgroup, u
 {
 	struct holder *h = mmap(NULL, sizeof(*h), PROT_READ | PROT_WRITE,
 				MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	struct one_more host_root = {kind, 0}, host_user = {kind, USER}, other = {kind, USER - uid};
+	struct one_more host_root = {kind, 0}, host_user = {kind, USER};
+	struct one_more other = {kind, kind->per_user ? uid : USER - uid};
 	struct in_cgroup_thread t;
+	int again;
 
 	if (h == MAP_FAILED) {
 		VM_FAIL("mmap: %s", strerror(errno));
@@ -182,8 +187,17 @@ static void hold_and_check(const struct budget_kind *kind, const char *cgroup, u
 	VM_CHECK(in_cgroup_join(&t) == 0);
 	for (int i = 0; kind->remove && i < h->done; i++)
 		kind->remove(h->ids[i], i, uid);
-	if (cgroup)
-		VM_CHECK(in_cgroup(cgroup, make_one_more, &other) == 0);
+	/* what the kernel frees after the holder's exit (keys: the garbage collector) may take
+	 * a moment: 5 s at most */
+	for (int i = 0; cgroup && i < 50; i++) {
+		again = in_cgroup(cgroup, make_one_more, &other);
+		if (again != expected_errno)
+			break;
+		usleep(100 * 1000);
+	}
+	if (cgroup && again)
+		VM_FAIL("%s as uid %u, after the holder let go: errno %d", cgroup,
+			(unsigned)other.uid, again);
 	munmap(h, sizeof(*h));
 }
 
@@ -194,7 +208,7 @@ static void check_budget(const struct budget_kind *kind, uid_t control_uid, int 
 {
 	hold_and_check(kind, NULL, control_uid, control, control, 0);
 	for (int mode = 0; mode < 2; mode++)
-		for (uid_t uid = 0; uid <= USER; uid += USER)
+		for (uid_t uid = kind->per_user ? USER : 0; uid <= USER; uid += USER)
 			hold_and_check(kind, mode ? BUDGET_AUDIT : BUDGET, uid, control, share,
 				       errno_past);
 }
@@ -207,8 +221,9 @@ static void expect_budget_events(long mark, const char *hook, const char *path)
 
 	snprintf(hook_field, sizeof(hook_field), "\"hook\":\"%s\"", hook);
 	snprintf(path_field, sizeof(path_field), "\"path\":\"%s\"", path);
-	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"budget\"", hook_field,
-			   path_field, BUDGET_SOURCE, "\"uid\":0");
+	if (strcmp(hook, "key_alloc") != 0) /* keys: uid 1000's budget alone */
+		EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"budget\"",
+				   hook_field, path_field, BUDGET_SOURCE, "\"uid\":0");
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"budget\"", hook_field,
 			   path_field, BUDGET_SOURCE, "\"uid\":1000");
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"budget-audit\"", hook_field,
@@ -505,4 +520,52 @@ VM_TEST(budgets_posix_message_queues_keep_a_quarter_for_the_host, 229)
 	expect_budget_events(mark, "inode_create",
 			     "the IPC namespace's POSIX message queues (fs.mqueue.queues_max): past "
 			     "three quarters of them");
+}
+
+/* ---- a user's key quota ---- */
+
+#define KEY_PAYLOAD 4000
+#define KEYCTL_JOIN_SESSION_KEYRING_ 1
+#define KEY_SPEC_SESSION_KEYRING_ (-3)
+
+/* A 4,000-byte "user" key in a session keyring of the task's own (joined at the first, and by
+ * the one more task, whose inherited session is root's). */
+static int make_key(int i, uid_t uid, int *id)
+{
+	static char payload[KEY_PAYLOAD];
+	char desc[32];
+	long serial;
+
+	if ((i == 0 || i == HOLD_MAX) && syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING_, 0) < 0)
+		return 1000 + errno;
+	memset(payload, 'k', sizeof(payload));
+	snprintf(desc, sizeof(desc), "budget-key-%u-%d", (unsigned)uid, i);
+	serial = syscall(SYS_add_key, "user", desc, payload, sizeof(payload),
+			 KEY_SPEC_SESSION_KEYRING_);
+	if (serial < 0)
+		return errno;
+	*id = (int)serial; /* the session's end frees it */
+	return 0;
+}
+
+static const struct budget_kind key_kind = {"keys", make_key, NULL, true};
+
+/*
+ * uid 1000's key quota (kernel.keys.maxbytes 20,000): a confined task of uid 1000 makes three
+ * 4,000-byte keys (about 12,000 bytes with their descriptions), the fourth, past 15,000, fails
+ * with EDQUOT (the kernel's answer past a quota); meanwhile uid 1000's own processes outside
+ * every policy still make theirs (a login's session keyring and a key). Control: an unconfined
+ * task of uid 1000 makes four (about 16,000). Root's quota is decided as CAP_SYS_RESOURCE
+ * (attack run 10's a10_root_user_key_quota), not here.
+ */
+VM_TEST(budgets_user_key_quota_keeps_a_quarter_for_the_user, 229)
+{
+	long mark;
+
+	budget_setup();
+	mark = event_mark();
+	check_budget(&key_kind, USER, 4, 3, EDQUOT);
+	expect_budget_events(mark, "key_alloc",
+			     "its user's key quota (kernel.keys.maxkeys, maxbytes): past three "
+			     "quarters of it");
 }
