@@ -10,11 +10,11 @@
 #include "names.h"
 
 /*
- * Each reason fits LG_BUILTIN_REASON_MAX (the compiler refuses a longer one: a source text
- * cut short in events went unnoticed once), and an event's source, "built-in: " and the
- * reason, fits the text buffers below.
+ * Each reason fits LG_BUILTIN_REASON_MAX (events.h; the compiler refuses a longer one, but
+ * takes one of exactly LG_BUILTIN_REASON_MAX characters without its terminator:
+ * tests/unit/test_events.c checks each; a source text cut short in events went unnoticed
+ * once), and an event's source, "built-in: " and the reason, fits the text buffers below.
  */
-#define LG_BUILTIN_REASON_MAX 600
 #define LG_EVENT_TEXT_MAX (LG_BUILTIN_REASON_MAX + 16)
 static const char builtin_reasons[LG_BUILTIN_COUNT][LG_BUILTIN_REASON_MAX] = {
 	[LG_BUILTIN_NONE] = "",

@@ -15,6 +15,9 @@ void lg_event_print(FILE *out, const struct lg_event *ev, const struct lg_loaded
 void lg_lost_print(FILE *out, const struct lg_lost_key *key, __u64 count, __u64 from_ns,
 		   __u64 to_ns, const char *lost_in, const struct lg_loaded *loaded);
 
+/* The size of each built-in reason's slot, its terminator included. */
+#define LG_BUILTIN_REASON_MAX 600
+
 /* What built-in verdict builtin (enum lg_builtin) refuses, as events say it; "" if none. */
 const char *lg_builtin_reason(unsigned builtin);
 
