@@ -246,13 +246,40 @@ const volatile __u64 lg_mmap_min_addr_loaded = 65536;
  * fs.aio-max-nr (65,536 by default) for the whole host, whoever asks first, and a service that
  * holds them all leaves every other process's io_setup failing (EAGAIN: MariaDB, QEMU, fio).
  * No LSM hook sits in io_setup; its ring is mapped (aio_setup_ring's do_mmap) before the count
- * is charged, and the mapping passes here. A confined task's io_setup is refused when its
- * events would take aio_nr past three quarters of aio_max_nr (fs/aio.c, read where the kernel
- * keeps them as the loader found them in /proc/kallsyms; 0: no budget): io_setup then fails
- * with ENOMEM (aio_setup_ring's answer to a failed mapping), the event saying why.
+ * is charged, and the mapping passes here (get_unmapped_area's security_mmap_addr). A confined
+ * task's io_setup is refused when its events would take aio_nr, with the events of other
+ * io_setup calls not charged yet, past three quarters of aio_max_nr (fs/aio.c, read where the
+ * kernel keeps them as the loader found them in /proc/kallsyms; 0: no budget): io_setup then
+ * fails with ENOMEM (aio_setup_ring's answer to a failed mapping), the event saying why.
+ * The call is known by its system call number (x86-64, x32; ia32 in a 32-bit call): any other
+ * mapping passes. A stack's growth reaches this hook from a page fault (expand_downwards),
+ * where orig_ax holds the fault's error code: 6.1 never sets its bit 0x80, which both io_setup
+ * numbers (206, 245) have.
+ *
+ * The kernel charges aio_nr after the mapping, under aio_nr_lock, with no lock held from here
+ * to there: two calls could each pass with the other not charged yet, each bringing its whole
+ * nr_events (review 15). So every io_setup (whoever makes it: the host's count against a
+ * confined task's) reserves its events here, the task keeping what it reserved; the system
+ * call's return gives it back (fexit of __x64_sys_io_setup and __ia32_compat_sys_io_setup),
+ * charged by then or failed. Between the kernel's charge and the return it counts twice
+ * (stricter, briefly).
  */
 const volatile __u64 lg_aio_nr_at = 0;
 const volatile __u64 lg_aio_max_nr_at = 0;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __s64);
+} lg_aio_reserved SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __s64);
+} lg_aio_reservations SEC(".maps");
 
 #define NR_IO_SETUP 206	       /* x86-64 */
 #define NR_X32_IO_SETUP 543    /* x32 (with X32_SYSCALL_BIT) */
@@ -260,41 +287,99 @@ const volatile __u64 lg_aio_max_nr_at = 0;
 #define LG_TS_COMPAT 0x0002    /* thread_info.status: in a 32-bit system call */
 #define LG_HOST_AIO "the host's AIO events (fs.aio-max-nr): io_setup past three quarters of them"
 
-static __always_inline bool lg_aio_budget_spent(void)
+/* The events the current system call asks of io_setup; 0 for any other call. */
+static __always_inline __s64 lg_io_setup_events(void)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct pt_regs *regs;
-	unsigned long nr, events, used = 0, max = 0;
+	unsigned long nr;
 
 	if (!lg_aio_nr_at || !lg_aio_max_nr_at)
-		return false;
+		return 0;
 	regs = (struct pt_regs *)bpf_task_pt_regs(task);
 	if (!regs)
-		return false;
+		return 0;
 	nr = BPF_CORE_READ(regs, orig_ax);
 	if (task->thread_info.status & LG_TS_COMPAT)
-		events = nr == NR_IA32_IO_SETUP ? (__u32)BPF_CORE_READ(regs, bx) : 0;
-	else if (nr == NR_IO_SETUP || nr == (NR_X32_IO_SETUP | X32_SYSCALL_BIT))
-		events = (__u32)BPF_CORE_READ(regs, di);
-	else
-		return false;
-	if (!events)
-		return false;
+		return nr == NR_IA32_IO_SETUP ? (__u32)BPF_CORE_READ(regs, bx) : 0;
+	if (nr == NR_IO_SETUP || nr == (NR_X32_IO_SETUP | X32_SYSCALL_BIT))
+		return (__u32)BPF_CORE_READ(regs, di);
+	return 0;
+}
+
+/* An io_setup of events: reserved; refused (the reservation taken back) when a confined task's
+ * would pass the share. */
+static __always_inline int lg_aio_budget(__s64 events)
+{
+	__s64 *reserved, *mine = 0, others = 0, used = 0, max = 0;
+	__u32 zero = 0;
+	int ret;
+
+	reserved = bpf_map_lookup_elem(&lg_aio_reserved, &zero);
+	if (reserved)
+		mine = bpf_task_storage_get(&lg_aio_reservations, bpf_get_current_task_btf(), 0,
+					    BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (reserved && mine) {
+		others = __sync_fetch_and_add(reserved, events) - *mine;
+		*mine += events;
+	}
 	bpf_probe_read_kernel(&used, sizeof(used), (const void *)lg_aio_nr_at);
 	bpf_probe_read_kernel(&max, sizeof(max), (const void *)lg_aio_max_nr_at);
-	return used + events > max - max / 4 || used + events < used;
+	if (others < 0)
+		others = 0;
+	/* aio_nr and aio_max_nr are unsigned long: past LONG_MAX here, no budget to keep */
+	if (used < 0 || max < 0 ||
+	    used + others + events <= max - (__s64)((__u64)max >> 2))
+		return 0;
+	ret = lg_current_builtin_deny(LG_HOOK_MMAP_ADDR, LG_BUILTIN_HOST_BUDGET, LG_HOST_AIO,
+				      sizeof(LG_HOST_AIO));
+	if (ret && reserved && mine) {
+		__sync_fetch_and_add(reserved, -events);
+		*mine -= events;
+	}
+	return ret;
+}
+
+/* The end of an io_setup: its events charged (or the call failed), the reservation given
+ * back. */
+static __always_inline int lg_aio_reservation_give_back(void)
+{
+	__s64 *mine = bpf_task_storage_get(&lg_aio_reservations, bpf_get_current_task_btf(), 0, 0);
+	__u32 zero = 0;
+	__s64 *reserved;
+
+	if (!mine || !*mine)
+		return 0;
+	reserved = bpf_map_lookup_elem(&lg_aio_reserved, &zero);
+	if (reserved)
+		__sync_fetch_and_add(reserved, -*mine);
+	*mine = 0;
+	return 0;
+}
+
+SEC("fexit/__x64_sys_io_setup")
+int BPF_PROG(lg_aio_reservation_end, const struct pt_regs *regs, long ret)
+{
+	return lg_aio_reservation_give_back();
+}
+
+SEC("fexit/__ia32_compat_sys_io_setup")
+int BPF_PROG(lg_aio_reservation_end32, const struct pt_regs *regs, long ret)
+{
+	return lg_aio_reservation_give_back();
 }
 
 SEC("lsm/mmap_addr")
 int BPF_PROG(lg_mmap_addr_keep, unsigned long addr, int ret)
 {
 	unsigned long min = lg_mmap_min_addr_loaded;
+	__s64 events;
 
 	if (ret)
 		return ret;
-	if (lg_aio_budget_spent())
-		return lg_current_builtin_deny(LG_HOOK_MMAP_ADDR, LG_BUILTIN_HOST_BUDGET,
-					       LG_HOST_AIO, sizeof(LG_HOST_AIO));
+	events = lg_io_setup_events();
+	if (events > 0 && (ret = lg_aio_budget(events)))
+		return ret;
 	if (lg_mmap_min_addr_at)
 		bpf_probe_read_kernel(&min, sizeof(min), (const void *)lg_mmap_min_addr_at);
 	if (addr >= min)

@@ -139,11 +139,11 @@ static __always_inline bool lg_may_be_builtin(struct file *file, bool write)
  * of them from the devpts instances of containers only, not from the host's own, where a
  * confined service's ptys are made; holding the rest, it leaves an administrator's ssh login
  * without a terminal. A confined task's /dev/ptmx open is refused (ENOSPC, the kernel's answer
- * past the limit) when the ptys in use have reached what a container's instance may have:
- * pty_count >= pty_limit - pty_reserve (fs/devpts/inode.c), read where the kernel keeps them
- * as the loader found them in /proc/kallsyms (0: not found, no budget). Between this check and
- * the kernel's count another open may pass: a budget spent by a few more ptys than the check
- * saw, the reserve's 1,024 by default left all but those.
+ * past the limit) as the kernel refuses an open in a container's devpts instance:
+ * pty_count + 1 >= pty_limit - pty_reserve (fs/devpts/inode.c), read where the kernel keeps
+ * them as the loader found them in /proc/kallsyms (0: not found, no budget). The kernel counts
+ * under devpts_mutex, after this check: opens racing each other may each pass with a count the
+ * others have not raised yet, one pty each past the share (review 15).
  */
 const volatile __u64 lg_pty_count_at = 0;
 const volatile __u64 lg_pty_limit_at = 0;
@@ -163,7 +163,7 @@ static __always_inline bool lg_pty_budget_spent(struct file *file)
 	bpf_probe_read_kernel(&count, sizeof(count), (const void *)lg_pty_count_at);
 	bpf_probe_read_kernel(&limit, sizeof(limit), (const void *)lg_pty_limit_at);
 	bpf_probe_read_kernel(&reserve, sizeof(reserve), (const void *)lg_pty_reserve_at);
-	return count >= limit - reserve;
+	return count + 1 >= limit - reserve; /* devpts_new_index's test for a container */
 }
 
 /*

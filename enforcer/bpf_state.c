@@ -132,6 +132,8 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	X(lg_securebits_keep)                                                                     \
 	X(lg_securebits_checked)                                                                  \
 	X(lg_mmap_addr_keep)                                                                      \
+	X(lg_aio_reservation_end) /* an io_setup's reserved events given back */                 \
+	X(lg_aio_reservation_end32) /* the same for ia32's io_setup (IA32_EMULATION) */           \
 	X(lg_nproc_keep)                                                                          \
 	X(lg_syslog)                                                                              \
 	X(lg_quotactl)                                                                            \
@@ -204,6 +206,8 @@ static bool program_has_hook(const char *program)
 			ia32 = kernel_has("__ia32_sys_add_key", BTF_KIND_FUNC);
 		return ia32;
 	}
+	if (strcmp(program, "lg_aio_reservation_end32") == 0)
+		return kernel_has("__ia32_compat_sys_io_setup", BTF_KIND_FUNC);
 	if (strcmp(program, "lg_key_update_end32") == 0) {
 		if (ia32_keyctl < 0)
 			ia32_keyctl = kernel_has("__ia32_compat_sys_keyctl", BTF_KIND_FUNC);
@@ -426,6 +430,8 @@ int lg_bpf_load(struct lg_bpf *bpf, const char *pin_dir, char *err, size_t errsi
 		bpf_program__set_autoload(skel->progs.lg_key_reservation_end32, false);
 	if (!program_has_hook("lg_key_update_end32"))
 		bpf_program__set_autoload(skel->progs.lg_key_update_end32, false);
+	if (!program_has_hook("lg_aio_reservation_end32"))
+		bpf_program__set_autoload(skel->progs.lg_aio_reservation_end32, false);
 	if (!program_has_hook("lg_subflow_connect4")) {
 		bpf_program__set_autoload(skel->progs.lg_subflow_connect4, false);
 		bpf_program__set_autoload(skel->progs.lg_subflow_connect6, false);

@@ -25,6 +25,12 @@ static const struct {
     {"lg_key_reservation_end32", LG_SKIP_REPORT,
      "a new root key's reserved payload not given back: the root user's later keys are refused "
      "that much sooner to a confined root (stricter) until lsmguard's next load"},
+    {"lg_aio_reservation_end", LG_SKIP_REPORT,
+     "an io_setup's reserved AIO events not given back: confined tasks' io_setup calls are "
+     "refused that much sooner (stricter) until lsmguard's next load"},
+    {"lg_aio_reservation_end32", LG_SKIP_REPORT,
+     "an io_setup's reserved AIO events not given back: confined tasks' io_setup calls are "
+     "refused that much sooner (stricter) until lsmguard's next load"},
     {"lg_unix_copy_seen", LG_SKIP_REPORT,
      "a datagram's copy unseen: a send to a notify socket is refused (fail closed)"},
     {"lg_sigio_owner_set", LG_SKIP_REPORT,

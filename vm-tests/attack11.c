@@ -828,14 +828,18 @@ static int a11_quota_run(const char *cgroup, int *held)
  *
  * FINDING (measured 2026-12-02): the holder under a11 kept 18 keys (the 20,000-byte budget)
  * and the unconfined uid 1000 probe's new session keyring failed with EDQUOT, as with an
- * unconfined holder.
+ * unconfined holder. Closed the same day (fourth session): a confined task keeps a quarter of
+ * its user's key quota free (host budget, lg_user_key_budget): the holder stops at three
+ * quarters (EDQUOT, event key_alloc), the probe makes its key.
  */
-VM_TEST_OPEN(a11_user_key_quota_held_by_a_service, 365)
+VM_TEST(a11_user_key_quota_held_by_a_service, 365)
 {
 	int held_free, held, free_, got;
+	long mark;
 
 	a11_setup();
 	free_ = a11_quota_run(NULL, &held_free);
+	mark = event_mark();
 	got = a11_quota_run(A11, &held);
 	printf("# uid 1000's key quota: unconfined holder %d keys, probe %d; holder under a11 %d "
 	       "keys, probe %d\n",
@@ -849,6 +853,13 @@ VM_TEST_OPEN(a11_user_key_quota_held_by_a_service, 365)
 			"processes outside every policy: the login's session keyring and key "
 			"refused with %d (%s)",
 			held, got, got > 0 ? strerror(got) : "?");
+	if (held < 1 || held >= held_free)
+		VM_FAIL("the holder under a11 kept %d keys (unconfined: %d)", held, held_free);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"a11\"",
+			   "\"hook\":\"key_alloc\"",
+			   "\"path\":\"its user's key quota (kernel.keys.maxkeys, maxbytes): past "
+			   "three quarters of it\"",
+			   "\"uid\":1000");
 }
 
 /* ---- the per-socket note: connects to 0.0.0.0 from threads sharing a socket ---- */

@@ -5,10 +5,11 @@
 set -u
 vmlinuz=$1 initrd=$2 mode=${3:-test}
 here=$(cd "$(dirname "$0")" && pwd)
-# The whole suite takes about 18 minutes under emulation on the development machine (302 cases,
-# 2026-12-02; the harness's last lines name the slowest cases), and more on a busier one: a
-# stop at 1200 s cost a CI run (the guest stopped at the limit loses the event log it prints
-# last). The limits leave about twice that; both together still fit CI's 90 minutes.
+# The whole suite takes about 20 minutes under emulation (310 cases, 2026-12-02; the harness's
+# last lines name the slowest cases), and more on a busier machine: a stop at 1200 s cost a CI
+# run (the guest stopped at the limit loses the event log it prints last). The limits leave
+# about 1.6 times that. CI gives a run 90 minutes: both suites at their limits and the rest
+# would pass it, which only hung guests reach.
 args=(--timeout "${VM_TIMEOUT:-2100}")
 extra=("lsmguard.mode=$mode")
 case $mode in

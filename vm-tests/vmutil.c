@@ -982,6 +982,11 @@ int become(uid_t uid)
  * qnkeys/maxkeys qnbytes/maxbytes"); false when not listed. */
 bool root_key_charge(unsigned *keys, unsigned *bytes)
 {
+	return user_key_charge(0, keys, bytes);
+}
+
+bool user_key_charge(uid_t user, unsigned *keys, unsigned *bytes)
+{
 	char line[256];
 	bool found = false;
 	FILE *f = fopen("/proc/key-users", "r");
@@ -992,7 +997,7 @@ bool root_key_charge(unsigned *keys, unsigned *bytes)
 
 		if (sscanf(line, " %u: %u %u/%u %u/%u %u/%u", &uid, &usage, &nkeys, &nikeys, &qnkeys,
 			   &maxkeys, &qnbytes, &maxbytes) == 8 &&
-		    uid == 0) {
+		    uid == user) {
 			*keys = qnkeys;
 			*bytes = qnbytes;
 			found = true;

@@ -78,6 +78,8 @@ int udp_receiver(const char *addr, int port);
  * datagram socket; -1 on error (reported). */
 int unix_bound_at(const char *path, int type);
 /* The root user's charged keys and bytes (/proc/key-users); false when not listed. */
+/* The same for another user (0 and false when it has no keys). */
+bool user_key_charge(uid_t user, unsigned *keys, unsigned *bytes);
 bool root_key_charge(unsigned *keys, unsigned *bytes);
 int tcp_listener(const char *addr, int port);
 int drain_datagrams(int fd, const char *tag);
