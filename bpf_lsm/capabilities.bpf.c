@@ -284,7 +284,6 @@ struct {
 #define NR_IO_SETUP 206	       /* x86-64 */
 #define NR_X32_IO_SETUP 543    /* x32 (with X32_SYSCALL_BIT) */
 #define NR_IA32_IO_SETUP 245
-#define LG_TS_COMPAT 0x0002    /* thread_info.status: in a 32-bit system call */
 #define LG_HOST_AIO "the host's AIO events (fs.aio-max-nr): io_setup past three quarters of them"
 
 /* The events the current system call asks of io_setup; 0 for any other call. */
@@ -405,6 +404,38 @@ int BPF_PROG(lg_mmap_addr_keep, unsigned long addr, int ret)
 #define EAGAIN 11
 #define LG_LONG_MAX ((long)(~0UL >> 1))
 
+/*
+ * The host's tasks (attack run 13): copy_process refuses a new task or thread to everyone, root
+ * included, once the host has kernel.threads-max of them (nr_threads >= max_threads: EAGAIN),
+ * so a confined service forking up to the limit leaves an administrator's shell unable to run
+ * a command. A confined task's new task (fork, clone, a thread, an io_uring worker) is refused
+ * with EAGAIN when it would take the host's tasks past three quarters of max_threads
+ * (LG_BUILTIN_HOST_BUDGET, a protection), both read where the kernel keeps them (kallsyms;
+ * hidden: no budget). The kernel counts the new task later, under tasklist_lock: forks racing
+ * each other may each pass with a count the others have not raised yet, one task each past
+ * the share. Every fork of the host passes here: the two loads come before any policy lookup.
+ */
+const volatile __u64 lg_nr_threads_at = 0;
+const volatile __u64 lg_max_threads_at = 0;
+static const char threads_what[] =
+    "the host's tasks (kernel.threads-max): past three quarters of them";
+
+static __always_inline int lg_threads_budget(void)
+{
+	int tasks = 0, max = 0;
+
+	if (!lg_nr_threads_at || !lg_max_threads_at)
+		return 0;
+	bpf_probe_read_kernel(&tasks, sizeof(tasks), (const void *)lg_nr_threads_at);
+	bpf_probe_read_kernel(&max, sizeof(max), (const void *)lg_max_threads_at);
+	if (tasks < 0 || max <= 0 || tasks + 1 <= max - (int)((unsigned)max >> 2))
+		return 0;
+	return lg_current_builtin_deny(LG_HOOK_TASK_ALLOC, LG_BUILTIN_HOST_BUDGET, threads_what,
+				       sizeof(threads_what))
+		   ? -EAGAIN
+		   : 0;
+}
+
 SEC("lsm/task_alloc")
 int BPF_PROG(lg_nproc_keep, struct task_struct *task, unsigned long clone_flags, int ret)
 {
@@ -416,7 +447,7 @@ int BPF_PROG(lg_nproc_keep, struct task_struct *task, unsigned long clone_flags,
 	bool over = false;
 	long max;
 
-	if (ret)
+	if (ret || (ret = lg_threads_budget()))
 		return ret;
 	cred = task->real_cred;
 	if (!cred || BPF_CORE_READ(cred, user, uid.val) != 0)

@@ -18,6 +18,8 @@
 #define ENOMEM 12
 /* The x32 ABI's system call numbers are x86-64's with this bit set (orig_ax). */
 #define X32_SYSCALL_BIT 0x40000000UL
+/* thread_info.status on x86: the task is in a 32-bit (ia32) system call. */
+#define LG_TS_COMPAT 0x0002
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

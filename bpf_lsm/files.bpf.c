@@ -167,6 +167,46 @@ static __always_inline bool lg_pty_budget_spent(struct file *file)
 }
 
 /*
+ * The host's open files (attack run 13): alloc_empty_file refuses a new file to every task
+ * without CAP_SYS_ADMIN once the host has fs.file-max of them (ENFILE), so a confined service
+ * holding them leaves every unprivileged process of the host unable to open anything (a
+ * confined root, whom the kernel never refuses, the same). A confined task's new file of any
+ * kind (an open, a socket, a pipe, an epoll or event descriptor) is refused with ENFILE when
+ * the host's files would pass three quarters of fs.file-max (LG_BUILTIN_HOST_BUDGET, a
+ * protection): the count is nr_files's shared total (a percpu_counter: each CPU may hold up to
+ * its batch uncounted, as the kernel's own first test reads it) and the limit files_stat's,
+ * both where the kernel keeps them (kallsyms; hidden: no budget). file_alloc_security runs in
+ * __alloc_file, before the kernel adds the file. Every file of every task passes here: the two
+ * loads come before any policy lookup.
+ */
+const volatile __u64 lg_nr_files_at = 0;
+const volatile __u64 lg_files_stat_at = 0;
+static const char files_what[] = "the host's open files (fs.file-max): past three quarters of them";
+#define ENFILE 23
+
+SEC("lsm/file_alloc_security")
+int BPF_PROG(lg_file_budget, struct file *file, int ret)
+{
+	__u64 max = 0;
+	__s64 files = 0;
+
+	if (ret || !lg_nr_files_at || !lg_files_stat_at)
+		return ret;
+	bpf_probe_read_kernel(&files, sizeof(files),
+			      (const void *)(lg_nr_files_at +
+					     bpf_core_field_offset(struct percpu_counter, count)));
+	bpf_probe_read_kernel(&max, sizeof(max),
+			      (const void *)(lg_files_stat_at +
+					     bpf_core_field_offset(struct files_stat_struct, max_files)));
+	if (files < 0 || (__u64)files + 1 <= max - (max >> 2))
+		return 0;
+	return lg_current_builtin_deny(LG_HOOK_FILE_ALLOC, LG_BUILTIN_HOST_BUDGET, files_what,
+				       sizeof(files_what))
+		   ? -ENFILE
+		   : 0;
+}
+
+/*
  * The built-ins of getting hold of file for decision (file_open; file_receive, with the mode the
  * descriptor has): kernel settings and kernel memory, lsmguard's own /proc/PID files, cgroup
  * files. Returns 1 with the hook's answer in *ret when one of them decides, else 0 (the rules

@@ -137,8 +137,78 @@ static const char msg_budget_what[] =
     "the IPC namespace's message queues (kernel.msgmni): past three quarters of them";
 static const char sem_budget_what[] =
     "the IPC namespace's semaphore sets (kernel.sem's semmni): past three quarters of them";
+static const char shm_total_what[] =
+    "the IPC namespace's shared memory pages (kernel.shmall): past three quarters of them";
+static const char sem_total_what[] =
+    "the IPC namespace's semaphores (kernel.sem's semmns): past three quarters of them";
 
-static __always_inline int lg_ipc_budget(int kind, __u8 hook, const char *what, int size)
+/*
+ * The IPC namespace's totals (attack run 13): kernel.shmall, the pages of every segment, and
+ * kernel.sem's semmns, every set's semaphores, refused past them with ENOSPC, no capability
+ * asked: one segment of 60 pages, or one set of 250 semaphores, far below shmmni and semmni,
+ * left PostgreSQL's and Apache's next one ENOSPC where an administrator had set the total. A
+ * confined task's segment or set is refused (ENOSPC) when it would take the namespace's total
+ * past three quarters of its limit too, checked under the same ids->rwsem as the kernel's own
+ * test (newseg, newary). The size is not in the object yet at the hook: it is the system
+ * call's (shmget's size, semget's nsems: x86-64 and x32 shmget 29 and semget 64, ia32 395 and
+ * 393 and ipc(2)'s SHMGET and SEMGET; another entry counts the object alone).
+ */
+#define NR_SHMGET 29
+#define NR_SEMGET 64
+#define NR_IA32_IPC 117
+#define NR_IA32_SEMGET 393
+#define NR_IA32_SHMGET 395
+#define LG_IPC_CALL_SEMGET 2 /* ipc(2)'s call numbers */
+#define LG_IPC_CALL_SHMGET 23
+#define LG_PAGE_SHIFT 12
+
+/* The size (shm: bytes) or number of semaphores (sem) the current system call asks for; 0 for
+ * another call. */
+static __always_inline __u64 lg_ipc_call_amount(int kind)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
+	bool shm = kind == LG_IPC_SHM_IDS;
+	unsigned long nr;
+
+	if (!regs)
+		return 0;
+	nr = BPF_CORE_READ(regs, orig_ax);
+	if (task->thread_info.status & LG_TS_COMPAT) {
+		if (nr == NR_IA32_IPC &&
+		    ((__u32)BPF_CORE_READ(regs, bx) & 0xffff) ==
+			(shm ? LG_IPC_CALL_SHMGET : LG_IPC_CALL_SEMGET))
+			return (__u32)BPF_CORE_READ(regs, dx);
+		if (nr == (shm ? NR_IA32_SHMGET : NR_IA32_SEMGET))
+			return (__u32)BPF_CORE_READ(regs, cx);
+		return 0;
+	}
+	nr &= ~X32_SYSCALL_BIT;
+	if (nr == (shm ? NR_SHMGET : NR_SEMGET))
+		return shm ? BPF_CORE_READ(regs, si) : (__u32)BPF_CORE_READ(regs, si);
+	return 0;
+}
+
+/* Whether a new object of kind would take its namespace's total past three quarters. */
+static __always_inline bool lg_ipc_total_spent(struct ipc_namespace *ns, int kind)
+{
+	__u64 amount = lg_ipc_call_amount(kind), total, limit;
+
+	if (kind == LG_IPC_SHM_IDS) {
+		amount = (amount >> LG_PAGE_SHIFT) + !!(amount & ((1UL << LG_PAGE_SHIFT) - 1));
+		total = BPF_CORE_READ(ns, shm_tot);
+		limit = BPF_CORE_READ(ns, shm_ctlall);
+	} else if (kind == LG_IPC_SEM_IDS) {
+		total = (__u32)BPF_CORE_READ(ns, used_sems);
+		limit = (__u32)BPF_CORE_READ(ns, sem_ctls[1]); /* sc_semmns */
+	} else {
+		return false;
+	}
+	return total + amount > limit - (limit >> 2);
+}
+
+static __always_inline int lg_ipc_budget(int kind, __u8 hook, const char *what, int size,
+					 const char *total_what, int total_size)
 {
 	struct ipc_namespace *ns = BPF_CORE_READ(bpf_get_current_task_btf(), nsproxy, ipc_ns);
 	int in_use, limit;
@@ -157,9 +227,14 @@ static __always_inline int lg_ipc_budget(int kind, __u8 hook, const char *what, 
 	}
 	if (limit < 0)
 		limit = 0;
-	if (in_use < limit - (int)((unsigned)limit >> 2)) /* three quarters (BPF has no sdiv) */
-		return 0;
-	return lg_current_builtin_deny(hook, LG_BUILTIN_HOST_BUDGET, what, size) ? -ENOSPC : 0;
+	if (in_use >= limit - (int)((unsigned)limit >> 2)) /* three quarters (BPF has no sdiv) */
+		return lg_current_builtin_deny(hook, LG_BUILTIN_HOST_BUDGET, what, size) ? -ENOSPC
+											 : 0;
+	if (total_what && lg_ipc_total_spent(ns, kind))
+		return lg_current_builtin_deny(hook, LG_BUILTIN_HOST_BUDGET, total_what, total_size)
+			   ? -ENOSPC
+			   : 0;
+	return 0;
 }
 
 SEC("lsm/shm_alloc_security")
@@ -167,7 +242,7 @@ int BPF_PROG(lg_shm_made, struct kern_ipc_perm *perm, int ret)
 {
 	if (!ret)
 		ret = lg_ipc_budget(LG_IPC_SHM_IDS, LG_HOOK_SHM_ALLOC, shm_budget_what,
-				    sizeof(shm_budget_what));
+				    sizeof(shm_budget_what), shm_total_what, sizeof(shm_total_what));
 	return ret ? ret : lg_owner_record((__u64)perm);
 }
 
@@ -176,7 +251,7 @@ int BPF_PROG(lg_msg_queue_made, struct kern_ipc_perm *perm, int ret)
 {
 	if (!ret)
 		ret = lg_ipc_budget(LG_IPC_MSG_IDS, LG_HOOK_MSG_QUEUE_ALLOC, msg_budget_what,
-				    sizeof(msg_budget_what));
+				    sizeof(msg_budget_what), 0, 0);
 	return ret ? ret : lg_owner_record((__u64)perm);
 }
 
@@ -185,7 +260,7 @@ int BPF_PROG(lg_sem_made, struct kern_ipc_perm *perm, int ret)
 {
 	if (!ret)
 		ret = lg_ipc_budget(LG_IPC_SEM_IDS, LG_HOOK_SEM_ALLOC, sem_budget_what,
-				    sizeof(sem_budget_what));
+				    sizeof(sem_budget_what), sem_total_what, sizeof(sem_total_what));
 	return ret ? ret : lg_owner_record((__u64)perm);
 }
 
@@ -506,25 +581,36 @@ struct {
  * protection). At key_alloc the kernel has counted the key and its description already; the
  * payload (len, as the type charges it) comes after, so parallel calls can each pass with the
  * other's payload not yet charged: into the kept quarter by that much, never past the
- * kernel's own quota. Keys past every quota (KEY_ALLOC_QUOTA_OVERRUN: a first session,
- * process or thread keyring) are not counted, as for root.
+ * kernel's own quota. Keyrings the kernel charges past every quota (KEY_ALLOC_QUOTA_OVERRUN:
+ * a thread's "_tid", a process's "_pid", a process's first session keyring) are counted too:
+ * the kernel never refuses them, so 60 live threads of a confined service, each with its
+ * thread keyring, took its user past the whole quota (attack run 13); past the share they are
+ * refused with EDQUOT (the keyctl or request_key that asked for one; a thread that clone
+ * would have given its parent's kind of keyring starts without one, as copy_creds ignores the
+ * failure). KEYCTL_CHOWN into a user: lg_key_chown_budget.
  */
 static const char user_key_what[] =
     "its user's key quota (kernel.keys.maxkeys, maxbytes): past three quarters of it";
 
+/* Whether user's keys and bytes with more_keys and more_bytes added stay within three quarters
+ * of the ordinary quota (the keys only when count_keys). */
+static __always_inline bool lg_key_user_within_share(struct key_user *user, __s64 more_keys,
+						     __s64 more_bytes, bool count_keys)
+{
+	__u32 maxkeys, maxbytes;
+
+	lg_key_quota(&maxkeys, &maxbytes);
+	return (!count_keys ||
+		(__s64)BPF_CORE_READ(user, qnkeys) + more_keys <= (__s64)(maxkeys - maxkeys / 4)) &&
+	       (__s64)BPF_CORE_READ(user, qnbytes) + more_bytes <= (__s64)(maxbytes - maxbytes / 4);
+}
+
 static __always_inline int lg_user_key_budget(struct key *key, struct key_user *user, __s64 len,
 					      bool new_key)
 {
-	__u32 maxkeys, maxbytes;
-	__s64 keys, bytes;
+	__s64 growth = len - (__s64)BPF_CORE_READ(key, datalen);
 
-	lg_key_quota(&maxkeys, &maxbytes);
-	keys = BPF_CORE_READ(user, qnkeys);
-	bytes = BPF_CORE_READ(user, qnbytes);
-	if (len > (__s64)BPF_CORE_READ(key, datalen))
-		bytes += len - (__s64)BPF_CORE_READ(key, datalen);
-	if ((!new_key || keys <= (__s64)(maxkeys - maxkeys / 4)) &&
-	    bytes <= (__s64)(maxbytes - maxbytes / 4))
+	if (lg_key_user_within_share(user, 0, growth > 0 ? growth : 0, new_key))
 		return 0;
 	return lg_current_builtin_deny(new_key ? LG_HOOK_KEY_ALLOC : LG_HOOK_KEY_PERMISSION,
 				       LG_BUILTIN_HOST_BUDGET, user_key_what, sizeof(user_key_what))
@@ -566,18 +652,20 @@ static __always_inline int lg_root_key_reserve(struct key *key, struct key_user 
  * already, its payload (add_key's, as its type charges it) about to be, with the payloads of
  * other new keys not charged yet: past the ordinary quota, decided as CAP_SYS_RESOURCE.
  * KEY_ALLOC_QUOTA_OVERRUN (a thread's or process's keyring, a first session keyring) is
- * charged but never refused by the kernel, to anyone: nor here (but see
- * lg_overrun_keyring_kept). A key charged to another user: that user's budget
- * (lg_user_key_budget). */
+ * charged but never refused by the kernel, to anyone: for the root user nor here (its threads
+ * are bounded by kernel.threads-max, far below root_maxkeys; but see lg_overrun_keyring_kept).
+ * A key charged to another user, overrun or not: that user's budget (lg_user_key_budget). */
 static __always_inline int lg_root_key_quota(struct key *key, unsigned long flags)
 {
 	struct key_user *user = BPF_CORE_READ(key, user);
 
-	if ((flags & (LG_KEY_ALLOC_NOT_IN_QUOTA | LG_KEY_ALLOC_QUOTA_OVERRUN)) || !user)
+	if ((flags & LG_KEY_ALLOC_NOT_IN_QUOTA) || !user)
 		return 0;
 	if (BPF_CORE_READ(user, uid.val) != 0)
 		return lg_user_key_budget(key, user, lg_key_charged(key, lg_key_call_payload(false)),
 					  true);
+	if (flags & LG_KEY_ALLOC_QUOTA_OVERRUN)
+		return 0;
 	return lg_root_key_reserve(key, user, lg_key_charged(key, lg_key_call_payload(false)),
 				   true);
 }
@@ -644,6 +732,110 @@ static __always_inline int lg_root_key_grow(struct key *key)
 	if (BPF_CORE_READ(user, uid.val) != 0)
 		return lg_user_key_budget(key, user, len, false);
 	return lg_root_key_reserve(key, user, len, false);
+}
+
+/*
+ * KEYCTL_CHOWN moves a key's charge to its new owner (keyctl_chown_key), the kernel checking
+ * the new owner's whole quota only: a confined root keeping CAP_SYS_ADMIN made keys charged
+ * to itself and gave them to uid 1000 until uid 1000's own login got EDQUOT (attack run 13).
+ * key_permission (SETATTR) is the one hook on that path; the new owner is keyctl's third
+ * argument (x86-64 and ia32 alike in dx), in the caller's user namespace (mapped here through
+ * its uid_map's first five extents: a namespace with more is not mapped, and the chown is
+ * refused). The new owner's count is its struct key_user, found in the kernel's key_user_tree
+ * (its address from kallsyms: where it is hidden, a chown into another user is refused). A
+ * chown that would take a user other than root past three quarters of its ordinary quota
+ * (one key more, the key's charged bytes more) is refused with EDQUOT, as its new key would
+ * be (LG_BUILTIN_HOST_BUDGET, a protection). Chowns racing each other into one user are
+ * counted apart (no reservation): one key each past the share.
+ */
+#define KEYCTL_CHOWN 4
+#define KEY_NEED_SETATTR 6
+#define LG_UID_MAP_EXTENTS 5 /* UID_GID_MAP_MAX_BASE_EXTENTS */
+#define LG_KEY_USER_DEPTH 64 /* an rbtree of every uid is far shallower */
+const volatile __u64 lg_key_user_tree_at = 0;
+static const char chown_key_what[] =
+    "a key given to another user (KEYCTL_CHOWN) past three quarters of that user's key quota";
+
+/* uid in the current task's user namespace as the kernel's uid (make_kuid); false when the
+ * namespace's map cannot be read here or does not map it. */
+static __always_inline bool lg_current_kuid(__u32 uid, __u32 *kuid)
+{
+	struct user_namespace *ns = BPF_CORE_READ(bpf_get_current_task_btf(), cred, user_ns);
+	__u32 extents;
+
+	if (!ns)
+		return false;
+	extents = BPF_CORE_READ(ns, uid_map.nr_extents);
+	if (extents > LG_UID_MAP_EXTENTS)
+		return false;
+	for (int i = 0; i < LG_UID_MAP_EXTENTS; i++) {
+		struct uid_gid_extent extent;
+
+		if (i >= (int)extents ||
+		    bpf_probe_read_kernel(&extent, sizeof(extent), &ns->uid_map.extent[i]))
+			return false;
+		if (uid - extent.first < extent.count) {
+			*kuid = extent.lower_first + (uid - extent.first);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The key_user of kuid in key_user_tree (lookup's order: by uid): 1 found, 0 none (the user
+ * has no keys), -1 the tree unknown or deeper than read here. */
+static __always_inline int lg_key_user_of(__u32 kuid, struct key_user **found)
+{
+	struct rb_node *node = 0;
+
+	if (!lg_key_user_tree_at ||
+	    bpf_probe_read_kernel(&node, sizeof(node), (const void *)lg_key_user_tree_at))
+		return -1;
+	for (int i = 0; i < LG_KEY_USER_DEPTH; i++) {
+		struct key_user *user;
+		__u32 uid;
+
+		if (!node)
+			return 0;
+		user = (struct key_user *)((void *)node - bpf_core_field_offset(struct key_user, node));
+		uid = BPF_CORE_READ(user, uid.val);
+		if (kuid == uid) {
+			*found = user;
+			return 1;
+		}
+		node = kuid < uid ? BPF_CORE_READ(node, rb_left) : BPF_CORE_READ(node, rb_right);
+	}
+	return -1;
+}
+
+static __always_inline int lg_key_chown_budget(struct key *key)
+{
+	struct pt_regs *regs;
+	struct key_user *user = 0;
+	__u32 uid, kuid = 0;
+	int found;
+
+	if (lg_keyctl_cmd() != KEYCTL_CHOWN)
+		return 0;
+	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	if (!regs)
+		return 0;
+	uid = (__u32)BPF_CORE_READ(regs, dx);
+	if (uid == (__u32)-1)
+		return 0; /* the owner unchanged */
+	if (lg_current_kuid(uid, &kuid)) {
+		if (kuid == BPF_CORE_READ(key, uid.val) || kuid == 0)
+			return 0; /* no change; or root's quota, decided as CAP_SYS_RESOURCE */
+		found = lg_key_user_of(kuid, &user);
+		if (found == 0 ||
+		    (found > 0 && lg_key_user_within_share(user, 1, BPF_CORE_READ(key, quotalen),
+							   true)))
+			return 0;
+	}
+	return lg_current_builtin_deny(LG_HOOK_KEY_PERMISSION, LG_BUILTIN_HOST_BUDGET,
+				       chown_key_what, sizeof(chown_key_what))
+		   ? -EDQUOT
+		   : 0;
 }
 
 /*
@@ -732,6 +924,8 @@ int lg_key_permission(unsigned long long *ctx)
 	key = (struct key *)(key_ref & ~LG_KEY_REF_POSSESSED);
 	if (!key)
 		return 0;
+	if (need == KEY_NEED_SETATTR && (ret = lg_key_chown_budget(key)))
+		return ret;
 	if (!&key_type_keyring || (const void *)BPF_CORE_READ(key, type) != &key_type_keyring) {
 		if (need == KEY_NEED_WRITE && (ret = lg_root_key_grow(key)))
 			return ret;

@@ -58,7 +58,6 @@
 #define NR_SWAPOFF 168
 #define NR_IA32_SWAPON 87
 #define NR_IA32_SWAPOFF 115
-#define LG_TS_COMPAT 0x0002 /* thread_info.status: in a 32-bit system call (x86) */
 
 /* The host's UTS namespace: a name set in a namespace of the service's own is its own. */
 extern const void init_uts_ns __ksym __weak;

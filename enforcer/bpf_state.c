@@ -43,6 +43,7 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
  */
 #define LG_PROGRAMS(X)                                                                            \
 	X(lg_file_open)                                                                           \
+	X(lg_file_budget) /* a new file: the host's budget (fs.file-max) */                       \
 	X(lg_bprm_check)                                                                          \
 	X(lg_mmap_file)                                                                           \
 	X(lg_file_mprotect)                                                                       \
@@ -363,6 +364,8 @@ static void set_kernel_variables(struct lsmguard_bpf *skel)
 	static const char *const names[] = {
 	    "dac_mmap_min_addr", "key_quota_maxkeys", "key_quota_maxbytes", "pty_count",
 	    "pty_limit",	 "pty_reserve",	      "aio_nr",		    "aio_max_nr",
+	    "key_user_tree",	 "nr_threads",	      "max_threads",	    "nr_files",
+	    "files_stat",
 	};
 	unsigned long long at[sizeof(names) / sizeof(names[0])];
 
@@ -376,6 +379,11 @@ static void set_kernel_variables(struct lsmguard_bpf *skel)
 	skel->rodata->lg_pty_reserve_at = at[5];
 	skel->rodata->lg_aio_nr_at = at[6];
 	skel->rodata->lg_aio_max_nr_at = at[7];
+	skel->rodata->lg_key_user_tree_at = at[8];
+	skel->rodata->lg_nr_threads_at = at[9];
+	skel->rodata->lg_max_threads_at = at[10];
+	skel->rodata->lg_nr_files_at = at[11];
+	skel->rodata->lg_files_stat_at = at[12];
 	skel->rodata->lg_mmap_min_addr_loaded = lg_sysctl_number("/proc/sys/vm/mmap_min_addr", 65536);
 	skel->rodata->lg_key_maxkeys_loaded = lg_sysctl_number("/proc/sys/kernel/keys/maxkeys", 200);
 	skel->rodata->lg_key_maxbytes_loaded =

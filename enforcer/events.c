@@ -95,11 +95,13 @@ static const char builtin_reasons[LG_BUILTIN_COUNT][LG_BUILTIN_REASON_MAX] = {
 				      "policy says [system] ipc-others = allow",
 	[LG_BUILTIN_HOST_BUDGET] = "a confined task cannot take the host's last ptys (kernel.pty.max "
 				   "less kernel.pty.reserve, as in a container), nor the last "
-				   "quarter of its AIO events (fs.aio-max-nr), of its IPC "
-				   "namespace's System V objects and POSIX message queues "
-				   "(kernel.shmmni, msgmni, sem, fs.mqueue.queues_max) or of its "
-				   "user's key quota (kernel.keys.maxkeys, maxbytes): they are kept "
-				   "for logins and processes outside every policy",
+				   "quarter of its tasks (kernel.threads-max), open files "
+				   "(fs.file-max) and AIO events (fs.aio-max-nr), of its IPC "
+				   "namespace's System V objects, pages and semaphores and POSIX "
+				   "message queues (kernel.shmmni, msgmni, shmall, sem, "
+				   "fs.mqueue.queues_max) or of a user's key quota "
+				   "(kernel.keys.maxkeys, maxbytes): they are kept for logins and "
+				   "processes outside every policy",
 	[LG_BUILTIN_SOURCE_ROUTE] = "a confined task whose policy decides destinations cannot send "
 				    "by a source route (IPv4 options, an IPv6 routing header), nor "
 				    "send several messages to one address with control messages in "

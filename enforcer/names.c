@@ -27,6 +27,7 @@ static const char *const hook_names[LG_HOOK_COUNT] = {
 	[LG_HOOK_MSG_QUEUE_ALLOC] = "msg_queue_alloc_security",
 	[LG_HOOK_SEM_ALLOC] = "sem_alloc_security",
 	[LG_HOOK_INODE_CREATE] = "inode_create",
+	[LG_HOOK_FILE_ALLOC] = "file_alloc_security",
 	[LG_HOOK_PATH_RENAME] = "path_rename",
 	[LG_HOOK_PATH_LINK] = "path_link",
 	[LG_HOOK_PATH_UNLINK] = "path_unlink",

@@ -627,7 +627,8 @@ enum lg_hook {
 	LG_HOOK_MSG_QUEUE_ALLOC = 69,
 	LG_HOOK_SEM_ALLOC = 70,
 	LG_HOOK_INODE_CREATE = 71, /* a POSIX message queue past the IPC namespace's budget */
-	LG_HOOK_COUNT = 72,
+	LG_HOOK_FILE_ALLOC = 72,   /* a new file past the host's budget (fs.file-max) */
+	LG_HOOK_COUNT = 73,
 };
 
 /*

@@ -48,14 +48,6 @@ static const char budget_policy[] =
 static const char budget_audit_policy[] =
     "[policy]\nname = budget-audit\ncgroup = " BUDGET_AUDIT "\nmode = audit\n" BUDGET_RULES;
 
-#define BUDGET_SOURCE                                                                             \
-	"\"source\":\"built-in: a confined task cannot take the host's last ptys (kernel.pty.max " \
-	"less kernel.pty.reserve, as in a container), nor the last quarter of its AIO events "    \
-	"(fs.aio-max-nr), of its IPC namespace's System V objects and POSIX message queues "     \
-	"(kernel.shmmni, msgmni, sem, fs.mqueue.queues_max) or of its user's key quota "          \
-	"(kernel.keys.maxkeys, maxbytes): they are kept for logins and processes outside every "  \
-	"policy\""
-
 static void budget_setup(void)
 {
 	if (access(POLICY_DIR "/budget.ini", F_OK) == 0)
@@ -63,27 +55,6 @@ static void budget_setup(void)
 	write_file(POLICY_DIR "/budget.ini", budget_policy, 0644);
 	write_file(POLICY_DIR "/budget-audit.ini", budget_audit_policy, 0644);
 	VM_CHECK(daemon_reload_wait());
-}
-
-static long read_number(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	long n = -1;
-
-	if (f) {
-		if (fscanf(f, "%ld", &n) != 1)
-			n = -1;
-		fclose(f);
-	}
-	return n;
-}
-
-static void write_number(const char *path, long n)
-{
-	char text[32];
-
-	snprintf(text, sizeof(text), "%ld", n);
-	write_into(path, text);
 }
 
 /*
@@ -548,8 +519,10 @@ static int make_key(int i, uid_t uid, int *id)
 	char desc[32];
 	long serial;
 
+	/* a process's first session keyring is counted too (KEY_ALLOC_QUOTA_OVERRUN, attack
+	 * run 13): past the share the join is refused, with the budget's EDQUOT */
 	if ((i == 0 || i == HOLD_MAX) && syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING_, 0) < 0)
-		return 1000 + errno;
+		return errno == EDQUOT ? EDQUOT : 1000 + errno;
 	memset(payload, 'k', sizeof(payload));
 	snprintf(desc, sizeof(desc), "budget-key-%u-%d", (unsigned)uid, i);
 	serial = syscall(SYS_add_key, "user", desc, payload, sizeof(payload),

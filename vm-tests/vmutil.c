@@ -48,6 +48,27 @@ void write_into(const char *path, const char *text)
 		close(fd);
 }
 
+long read_number(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	long n = -1;
+
+	if (f) {
+		if (fscanf(f, "%ld", &n) != 1)
+			n = -1;
+		fclose(f);
+	}
+	return n;
+}
+
+void write_number(const char *path, long n)
+{
+	char text[32];
+
+	snprintf(text, sizeof(text), "%ld", n);
+	write_into(path, text);
+}
+
 static void mkdirs(const char *path)
 {
 	char buf[512];

@@ -169,6 +169,19 @@ bool sigio_armed_pipe(pid_t owner, int sig, int fds[2]);
 int do_write_byte(const void *arg);
 /* Write text into an existing file as it is (proc and sysfs files). */
 void write_into(const char *path, const char *text);
+/* The first number in a file (a /proc/sys setting); -1 when it cannot be read. */
+long read_number(const char *path);
+/* Write n into an existing file (a /proc/sys setting). */
+void write_number(const char *path, long n);
+/* The "source" of a host budget's event (enforcer/events.c's reason, whole). */
+#define BUDGET_SOURCE                                                                             \
+	"\"source\":\"built-in: a confined task cannot take the host's last ptys (kernel.pty.max " \
+	"less kernel.pty.reserve, as in a container), nor the last quarter of its tasks "         \
+	"(kernel.threads-max), open files (fs.file-max) and AIO events (fs.aio-max-nr), of its "   \
+	"IPC namespace's System V objects, pages and semaphores and POSIX message queues "        \
+	"(kernel.shmmni, msgmni, shmall, sem, fs.mqueue.queues_max) or of a user's key quota "    \
+	"(kernel.keys.maxkeys, maxbytes): they are kept for logins and processes outside every "  \
+	"policy\""
 void make_cgroup(const char *cgroup);
 /* lsmguard's cgroup connect programs in force for sockets made in cgroup: how many, or -errno. */
 int connect_programs(const char *cgroup);
