@@ -361,29 +361,23 @@ static int record_device(const struct lg_device_number *number, void *arg)
  */
 static void set_kernel_variables(struct lsmguard_bpf *skel)
 {
-	static const char *const names[] = {
-	    "dac_mmap_min_addr", "key_quota_maxkeys", "key_quota_maxbytes", "pty_count",
-	    "pty_limit",	 "pty_reserve",	      "aio_nr",		    "aio_max_nr",
-	    "key_user_tree",	 "nr_threads",	      "max_threads",	    "nr_files",
-	    "files_stat",
-	};
-	unsigned long long at[sizeof(names) / sizeof(names[0])];
+	unsigned long long at[LG_KV_COUNT];
 
-	if (lg_kallsyms_addresses("/proc/kallsyms", names, at, sizeof(at) / sizeof(at[0])))
+	if (lg_kallsyms_addresses("/proc/kallsyms", lg_kernel_variable_names, at, LG_KV_COUNT))
 		memset(at, 0, sizeof(at));
-	skel->rodata->lg_mmap_min_addr_at = at[0];
-	skel->rodata->lg_key_maxkeys_at = at[1];
-	skel->rodata->lg_key_maxbytes_at = at[2];
-	skel->rodata->lg_pty_count_at = at[3];
-	skel->rodata->lg_pty_limit_at = at[4];
-	skel->rodata->lg_pty_reserve_at = at[5];
-	skel->rodata->lg_aio_nr_at = at[6];
-	skel->rodata->lg_aio_max_nr_at = at[7];
-	skel->rodata->lg_key_user_tree_at = at[8];
-	skel->rodata->lg_nr_threads_at = at[9];
-	skel->rodata->lg_max_threads_at = at[10];
-	skel->rodata->lg_nr_files_at = at[11];
-	skel->rodata->lg_files_stat_at = at[12];
+	skel->rodata->lg_mmap_min_addr_at = at[LG_KV_MMAP_MIN_ADDR];
+	skel->rodata->lg_key_maxkeys_at = at[LG_KV_KEY_MAXKEYS];
+	skel->rodata->lg_key_maxbytes_at = at[LG_KV_KEY_MAXBYTES];
+	skel->rodata->lg_pty_count_at = at[LG_KV_PTY_COUNT];
+	skel->rodata->lg_pty_limit_at = at[LG_KV_PTY_LIMIT];
+	skel->rodata->lg_pty_reserve_at = at[LG_KV_PTY_RESERVE];
+	skel->rodata->lg_aio_nr_at = at[LG_KV_AIO_NR];
+	skel->rodata->lg_aio_max_nr_at = at[LG_KV_AIO_MAX_NR];
+	skel->rodata->lg_key_user_tree_at = at[LG_KV_KEY_USER_TREE];
+	skel->rodata->lg_nr_threads_at = at[LG_KV_NR_THREADS];
+	skel->rodata->lg_max_threads_at = at[LG_KV_MAX_THREADS];
+	skel->rodata->lg_nr_files_at = at[LG_KV_NR_FILES];
+	skel->rodata->lg_files_stat_at = at[LG_KV_FILES_STAT];
 	skel->rodata->lg_mmap_min_addr_loaded = lg_sysctl_number("/proc/sys/vm/mmap_min_addr", 65536);
 	skel->rodata->lg_key_maxkeys_loaded = lg_sysctl_number("/proc/sys/kernel/keys/maxkeys", 200);
 	skel->rodata->lg_key_maxbytes_loaded =

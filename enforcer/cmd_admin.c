@@ -139,6 +139,23 @@ static int read_state_in_force(const struct lg_config *config, struct lg_state *
 	return -ESTALE;
 }
 
+/*
+ * The host budgets off on this kernel (docs/policy.md "Host budgets"): those whose kernel
+ * variables /proc/kallsyms shows no address of, read now as the loader read it at the load.
+ * Root only: kallsyms shows zeros to others (kernel.kptr_restrict=1), which would report them
+ * all off.
+ */
+static unsigned budgets_off(void)
+{
+	unsigned long long at[LG_KV_COUNT];
+
+	if (geteuid() != 0)
+		return 0;
+	if (lg_kallsyms_addresses("/proc/kallsyms", lg_kernel_variable_names, at, LG_KV_COUNT))
+		memset(at, 0, sizeof(at));
+	return lg_host_budgets_off(at);
+}
+
 /* status --json: one document. */
 static void status_json(const struct lg_bpf *bpf, const struct lg_state *state, bool active,
 			int links, const struct lg_config *config, bool known)
@@ -193,6 +210,14 @@ static void status_json(const struct lg_bpf *bpf, const struct lg_state *state, 
 	}
 	json_array_end(&w);
 	if (active) {
+		unsigned off = budgets_off();
+
+		json_name(&w, "host_budgets_off");
+		json_array_start(&w);
+		for (int b = 0; b < LG_BUDGET_KALLSYMS_COUNT; b++)
+			if (off & (1u << b))
+				json_string(&w, lg_kallsyms_budget_names[b]);
+		json_array_end(&w);
 		link_records_json(&w, bpf);
 		programs_json(&w);
 	}
@@ -203,6 +228,8 @@ static void status_json(const struct lg_bpf *bpf, const struct lg_state *state, 
 static void status_text(const struct lg_bpf *bpf, const struct lg_state *state, bool active,
 			int links, const struct lg_config *config, bool known)
 {
+	unsigned off = active ? budgets_off() : 0;
+
 	printf("enforcement: %s (%d of %d programs attached, generation %u, daemon %s)\n",
 	       active ? "active" : "INACTIVE", links, lg_program_count, config->generation,
 	       lg_pidfile_running(LG_STATE_DIR) ? "running" : "not running");
@@ -217,6 +244,18 @@ static void status_text(const struct lg_bpf *bpf, const struct lg_state *state, 
 		       state->reloads_ok, state->reloads_refused,
 		       state->last_reload_ok ? "put in force" : "REFUSED", when,
 		       state->last_reload_ok ? "" : " (the set before it stays in force)");
+	}
+	if (off) {
+		printf("host budgets off:");
+		for (int b = 0, n = 0; b < LG_BUDGET_KALLSYMS_COUNT; b++)
+			if (off & (1u << b))
+				printf("%s %s", n++ ? "," : "", lg_kallsyms_budget_names[b]);
+		printf(" (/proc/kallsyms shows no address of their kernel variables: "
+		       "kernel.kptr_restrict=2, or a kernel built without CONFIG_KALLSYMS_ALL; "
+		       "docs/policy.md \"Host budgets\")%s\n",
+		       off & (1u << LG_BUDGET_KEY_CHOWN)
+			   ? "; a confined KEYCTL_CHOWN into another user is refused instead"
+			   : "");
 	}
 	if (active && !known)
 		printf("policies: not known (no record of generation %u by the daemon; its last "

@@ -222,6 +222,42 @@ int lg_kallsyms_address(const char *kallsyms, const char *name, unsigned long lo
 	return lg_kallsyms_addresses(kallsyms, &name, addr, 1);
 }
 
+const char *const lg_kernel_variable_names[LG_KV_COUNT] = {
+    [LG_KV_MMAP_MIN_ADDR] = "dac_mmap_min_addr", [LG_KV_KEY_MAXKEYS] = "key_quota_maxkeys",
+    [LG_KV_KEY_MAXBYTES] = "key_quota_maxbytes", [LG_KV_PTY_COUNT] = "pty_count",
+    [LG_KV_PTY_LIMIT] = "pty_limit",		   [LG_KV_PTY_RESERVE] = "pty_reserve",
+    [LG_KV_AIO_NR] = "aio_nr",			   [LG_KV_AIO_MAX_NR] = "aio_max_nr",
+    [LG_KV_KEY_USER_TREE] = "key_user_tree",	   [LG_KV_NR_THREADS] = "nr_threads",
+    [LG_KV_MAX_THREADS] = "max_threads",	   [LG_KV_NR_FILES] = "nr_files",
+    [LG_KV_FILES_STAT] = "files_stat",
+};
+
+const char *const lg_kallsyms_budget_names[LG_BUDGET_KALLSYMS_COUNT] = {
+    [LG_BUDGET_PTYS] = "ptys",		[LG_BUDGET_AIO] = "AIO events",
+    [LG_BUDGET_TASKS] = "tasks",		[LG_BUDGET_FILES] = "open files",
+    [LG_BUDGET_KEY_CHOWN] = "key chowns",
+};
+
+unsigned lg_host_budgets_off(const unsigned long long *at)
+{
+	static const struct {
+		enum lg_kallsyms_budget budget;
+		enum lg_kernel_variable needs;
+	} uses[] = {
+	    {LG_BUDGET_PTYS, LG_KV_PTY_COUNT},	    {LG_BUDGET_PTYS, LG_KV_PTY_LIMIT},
+	    {LG_BUDGET_PTYS, LG_KV_PTY_RESERVE},    {LG_BUDGET_AIO, LG_KV_AIO_NR},
+	    {LG_BUDGET_AIO, LG_KV_AIO_MAX_NR},	    {LG_BUDGET_TASKS, LG_KV_NR_THREADS},
+	    {LG_BUDGET_TASKS, LG_KV_MAX_THREADS},   {LG_BUDGET_FILES, LG_KV_NR_FILES},
+	    {LG_BUDGET_FILES, LG_KV_FILES_STAT},    {LG_BUDGET_KEY_CHOWN, LG_KV_KEY_USER_TREE},
+	};
+	unsigned off = 0;
+
+	for (size_t i = 0; i < sizeof(uses) / sizeof(uses[0]); i++)
+		if (!at[uses[i].needs])
+			off |= 1u << uses[i].budget;
+	return off;
+}
+
 unsigned long long lg_sysctl_number(const char *path, unsigned long long fallback)
 {
 	unsigned long long value;

@@ -49,6 +49,41 @@ int lg_kallsyms_address(const char *kallsyms, const char *name, unsigned long lo
 int lg_kallsyms_addresses(const char *kallsyms, const char *const *names,
 			  unsigned long long *addrs, int count);
 
+/* The kernel variables lsmguard's programs read where the kernel keeps them (bpf_state.c),
+ * found in kallsyms at the load: lg_kernel_variable_names[LG_KV_...]. */
+enum lg_kernel_variable {
+	LG_KV_MMAP_MIN_ADDR,
+	LG_KV_KEY_MAXKEYS,
+	LG_KV_KEY_MAXBYTES,
+	LG_KV_PTY_COUNT,
+	LG_KV_PTY_LIMIT,
+	LG_KV_PTY_RESERVE,
+	LG_KV_AIO_NR,
+	LG_KV_AIO_MAX_NR,
+	LG_KV_KEY_USER_TREE,
+	LG_KV_NR_THREADS,
+	LG_KV_MAX_THREADS,
+	LG_KV_NR_FILES,
+	LG_KV_FILES_STAT,
+	LG_KV_COUNT
+};
+extern const char *const lg_kernel_variable_names[LG_KV_COUNT];
+
+/* The host budgets (docs/policy.md) that need a kernel variable of their own: without its
+ * address a budget is off (the key chown budget refuses instead: it cannot count). */
+enum lg_kallsyms_budget {
+	LG_BUDGET_PTYS,
+	LG_BUDGET_AIO,
+	LG_BUDGET_TASKS,
+	LG_BUDGET_FILES,
+	LG_BUDGET_KEY_CHOWN,
+	LG_BUDGET_KALLSYMS_COUNT
+};
+extern const char *const lg_kallsyms_budget_names[LG_BUDGET_KALLSYMS_COUNT];
+/* The budgets the addresses at (indexed by enum lg_kernel_variable, 0 unknown) leave off: a bit
+ * (1 << LG_BUDGET_...) each. */
+unsigned lg_host_budgets_off(const unsigned long long *at);
+
 /* The number a /proc/sys file holds; fallback when it cannot be read. */
 unsigned long long lg_sysctl_number(const char *path, unsigned long long fallback);
 

@@ -159,8 +159,35 @@ VM_TEST(status_reports_active, 11)
 	VM_CHECK(strstr(out, "\"active\":true,\"links\":114") != NULL);
 	VM_CHECK(strstr(out, "\"name\":\"files\"") != NULL);
 	VM_CHECK(strstr(out, "{\"name\":\"lg_file_open\",\"insns\":") != NULL);
+	/* Debian's kernel shows root every variable the host budgets read */
+	VM_CHECK(strstr(out, "\"host_budgets_off\":[]") != NULL);
 	if (strstr(out, "\"programs\":"))
 		printf("# %s\n", strstr(out, "\"programs\":"));
+}
+
+/* Where kallsyms hides the kernel's variables (kernel.kptr_restrict=2), status says which host
+ * budgets are off, and why; shown again, none. */
+VM_TEST(status_reports_host_budgets_off, 11)
+{
+	const char *const text[] = {LSMGUARD, "status", NULL};
+	const char *const json[] = {LSMGUARD, "status", "--json", NULL};
+	static char out[1048576];
+	long old = read_number("/proc/sys/kernel/kptr_restrict");
+
+	VM_CHECK(old >= 0);
+	write_number("/proc/sys/kernel/kptr_restrict", 2);
+	VM_CHECK(run_command(text, out, sizeof(out)) == 0);
+	VM_CHECK(strstr(out, "host budgets off: ptys, AIO events, tasks, open files, key chowns "
+			     "(/proc/kallsyms shows no address of their kernel variables: "
+			     "kernel.kptr_restrict=2, or a kernel built without "
+			     "CONFIG_KALLSYMS_ALL; docs/policy.md \"Host budgets\"); a confined "
+			     "KEYCTL_CHOWN into another user is refused instead\n") != NULL);
+	VM_CHECK(run_command(json, out, sizeof(out)) == 0);
+	VM_CHECK(strstr(out, "\"host_budgets_off\":[\"ptys\",\"AIO events\",\"tasks\","
+			     "\"open files\",\"key chowns\"]") != NULL);
+	write_number("/proc/sys/kernel/kptr_restrict", old);
+	VM_CHECK(run_command(text, out, sizeof(out)) == 0);
+	VM_CHECK(strstr(out, "host budgets off") == NULL);
 }
 
 /* ---- the helpers' own results ---- */

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -96,4 +97,32 @@ TEST(host_sysctl_number)
 	CHECK(lg_sysctl_number(path, 65536) == 65536);
 	unlink(path);
 	CHECK(lg_sysctl_number(path, 65536) == 65536);
+}
+
+/* The budgets a kernel hiding some of their variables leaves off: each budget with any of its
+ * variables unknown, and only those. */
+TEST(host_budgets_off_where_kallsyms_hides_their_variables)
+{
+	unsigned long long at[LG_KV_COUNT];
+
+	for (int i = 0; i < LG_KV_COUNT; i++)
+		at[i] = 0xffffffff8b000000ULL + 8 * (unsigned)i;
+	CHECK_INT((int)lg_host_budgets_off(at), 0);
+	at[LG_KV_PTY_RESERVE] = 0;
+	CHECK_INT((int)lg_host_budgets_off(at), 1 << LG_BUDGET_PTYS);
+	at[LG_KV_FILES_STAT] = 0;
+	at[LG_KV_KEY_USER_TREE] = 0;
+	CHECK_INT((int)lg_host_budgets_off(at),
+		  (1 << LG_BUDGET_PTYS) | (1 << LG_BUDGET_FILES) | (1 << LG_BUDGET_KEY_CHOWN));
+	at[LG_KV_MMAP_MIN_ADDR] = 0; /* not a budget's: mmap_min_addr has its value at the load */
+	at[LG_KV_KEY_MAXKEYS] = 0;
+	CHECK_INT((int)lg_host_budgets_off(at),
+		  (1 << LG_BUDGET_PTYS) | (1 << LG_BUDGET_FILES) | (1 << LG_BUDGET_KEY_CHOWN));
+	memset(at, 0, sizeof(at));
+	CHECK_INT((int)lg_host_budgets_off(at), (1 << LG_BUDGET_KALLSYMS_COUNT) - 1);
+	for (int b = 0; b < LG_BUDGET_KALLSYMS_COUNT; b++)
+		CHECK(lg_kallsyms_budget_names[b] != NULL);
+	for (int i = 0; i < LG_KV_COUNT; i++)
+		CHECK(lg_kernel_variable_names[i] != NULL);
+	CHECK_STR(lg_kallsyms_budget_names[LG_BUDGET_AIO], "AIO events");
 }
