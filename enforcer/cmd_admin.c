@@ -325,7 +325,10 @@ int cmd_status(int argc, char **argv)
 	return active ? 0 : 1;
 }
 
-/* The cgroup of policy name: from what the daemon loaded, else from the policy directory. */
+/*
+ * The cgroup of policy name: from what the daemon put in force (1), else from the policy
+ * directory (0: the policy is not in force); -ENOENT when neither has it.
+ */
 static int find_policy_cgroup(const char *name, const char *policy_dir, char *cgroup, size_t size)
 {
 	struct lg_state state;
@@ -347,12 +350,12 @@ static int find_policy_cgroup(const char *name, const char *policy_dir, char *cg
 		for (size_t i = 0; i < state.count && ret; i++) {
 			if (strcmp(state.policies[i].name, name) == 0) {
 				snprintf(cgroup, size, "%s", state.policies[i].cgroup);
-				ret = 0;
+				ret = 1;
 			}
 		}
 		lg_state_free(&state);
-		if (!ret)
-			return 0;
+		if (ret == 1)
+			return 1;
 	}
 	if (lg_policy_set_load(paths, 1, 0, &set, &diag) == 0) {
 		for (size_t i = 0; i < set.count && ret; i++) {
@@ -367,22 +370,28 @@ static int find_policy_cgroup(const char *name, const char *policy_dir, char *cg
 	return ret;
 }
 
-#define EXEC_USAGE "lsmguard exec [--policy-dir DIR] NAME -- COMMAND [ARGS...]"
+#define EXEC_USAGE "lsmguard exec [--policy-dir DIR] [--unconfined] NAME -- COMMAND [ARGS...]"
 
 int cmd_exec(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{"policy-dir", required_argument, NULL, 'p'},
+		{"unconfined", no_argument, NULL, 'u'},
 		{NULL, 0, NULL, 0},
 	};
 	const char *policy_dir = LG_POLICY_DIR;
+	bool unconfined = false, active;
 	char cgroup[4096];
-	int opt, ret;
+	int opt, ret, links = 0, found;
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "+:p:", options, NULL)) != -1) {
 		if (opt == ':')
 			return usage_error("missing value after", argv[optind - 1], EXEC_USAGE);
+		if (opt == 'u') {
+			unconfined = true;
+			continue;
+		}
 		if (opt != 'p')
 			return usage_error("unknown option", argv[optind - 1], EXEC_USAGE);
 		policy_dir = optarg;
@@ -393,14 +402,32 @@ int cmd_exec(int argc, char **argv)
 		return usage_error("expected '--' after the policy name", NULL, EXEC_USAGE);
 	if (optind + 2 >= argc)
 		return usage_error("no command given after '--'", NULL, EXEC_USAGE);
-	if (find_policy_cgroup(argv[optind], policy_dir, cgroup, sizeof(cgroup)))
+	found = find_policy_cgroup(argv[optind], policy_dir, cgroup, sizeof(cgroup));
+	if (found < 0)
 		fatalx("no policy named '%s' is loaded or in %s", argv[optind], policy_dir);
+	/* "Under that policy" holds only when the programs are attached and the policy is in
+	 * force: anything else would run the command unconfined, so it takes --unconfined. */
+	active = lg_bpf_links_pinned(LG_PIN_DIR, &links);
+	if (!active && !unconfined)
+		fatalx("enforcement is not active (no lsmguard programs are attached): '%s' would run "
+		       "unconfined; start the daemon (systemctl start lsmguard), or pass --unconfined "
+		       "to run it in cgroup %s without enforcement",
+		       argv[optind + 2], cgroup);
+	if (active && !found && !unconfined)
+		fatalx("policy '%s' is in %s but not in force (the daemon has not loaded it): '%s' "
+		       "would run unconfined; reload the daemon (systemctl reload lsmguard), or pass "
+		       "--unconfined to run it in cgroup %s without enforcement",
+		       argv[optind], policy_dir, argv[optind + 2], cgroup);
+	if (!active || !found)
+		log_warnx("--unconfined: '%s' runs in cgroup %s without enforcement (%s)",
+			  argv[optind + 2], cgroup,
+			  !active ? "enforcement is not active" : "the policy is not in force");
 	ret = lg_cgroup_create(cgroup);
 	if (ret)
 		fatalx("cannot create cgroup %s: %s", cgroup, strerror(-ret));
 	/* The daemon attaches the cgroup connect programs once it sees the new cgroup: until then
 	 * the command's MPTCP sockets and connects to 0.0.0.0 would be refused (fail closed) */
-	ret = lg_connect_programs_wait(LG_PIN_DIR, cgroup, 1000);
+	ret = active && found ? lg_connect_programs_wait(LG_PIN_DIR, cgroup, 1000) : 0;
 	if (ret)
 		log_warnx("the connect programs are not in force in cgroup %s yet (%s; is the daemon "
 			  "running?): the command's MPTCP sockets and connects to 0.0.0.0 are refused "

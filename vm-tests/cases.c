@@ -730,6 +730,47 @@ VM_TEST(lsmguard_exec_runs_a_command_in_the_policy_cgroup, 72)
 			   "\"policy\":\"files\"");
 }
 
+/*
+ * exec of a policy that is only in a policy directory, not in force (the daemon has not loaded
+ * it): refused, exit 1, nothing run (the command would run unconfined); --unconfined runs it,
+ * saying so. exec of a policy in force: lsmguard_exec_runs_a_command_in_the_policy_cgroup.
+ * Where nothing enforces at all: tests/cli (the build host).
+ */
+VM_TEST(lsmguard_exec_refuses_a_policy_not_in_force, 72)
+{
+	const char *const refused[] = {
+	    "/bin/busybox", "sh", "-c",
+	    LSMGUARD " exec --policy-dir /tmp/lgt-exec notloaded -- /bin/busybox touch "
+		     "/tmp/lgt-exec/ran 2>&1",
+	    NULL};
+	const char *const unconfined[] = {
+	    "/bin/busybox", "sh", "-c",
+	    LSMGUARD " exec --policy-dir /tmp/lgt-exec --unconfined notloaded -- /bin/busybox "
+		     "touch /tmp/lgt-exec/ran 2>&1",
+	    NULL};
+	char out[1024];
+
+	mkdir("/tmp/lgt-exec", 0755);
+	write_file("/tmp/lgt-exec/notloaded.ini",
+		   "[policy]\nname = notloaded\ncgroup = /lgt/notloaded\nmode = enforce\n"
+		   "[files]\ndefault = deny\n",
+		   0644);
+	VM_CHECK(run_command(refused, out, sizeof(out)) == 1);
+	VM_CHECK(strcmp(out, "lsmguard: policy 'notloaded' is in /tmp/lgt-exec but not in force (the "
+			     "daemon has not loaded it): '/bin/busybox' would run unconfined; reload "
+			     "the daemon (systemctl reload lsmguard), or pass --unconfined to run it "
+			     "in cgroup /lgt/notloaded without enforcement\n") == 0);
+	VM_CHECK(access("/tmp/lgt-exec/ran", F_OK) != 0);
+	VM_CHECK(run_command(unconfined, out, sizeof(out)) == 0);
+	VM_CHECK(strcmp(out, "lsmguard: --unconfined: '/bin/busybox' runs in cgroup /lgt/notloaded "
+			     "without enforcement (the policy is not in force)\n") == 0);
+	VM_CHECK(access("/tmp/lgt-exec/ran", F_OK) == 0);
+	unlink("/tmp/lgt-exec/ran");
+	unlink("/tmp/lgt-exec/notloaded.ini");
+	rmdir("/tmp/lgt-exec");
+	rmdir("/sys/fs/cgroup/lgt/notloaded");
+}
+
 /* ---- names: hard links, renames, unlink, truncate ---- */
 
 static int do_link(const void *arg)

@@ -389,7 +389,7 @@ bad_args() {
 		same "lsmguard $*: message" "$work/err" <(echo "$message")
 }
 u_run="usage: lsmguard run [--policy-dir DIR] [--log FILE] [--syslog] [--metrics-file PATH [--metrics-interval SECONDS]] [--link-records N]"
-u_exec="usage: lsmguard exec [--policy-dir DIR] NAME -- COMMAND [ARGS...]"
+u_exec="usage: lsmguard exec [--policy-dir DIR] [--unconfined] NAME -- COMMAND [ARGS...]"
 bad_args 2 "lsmguard: unknown option '--bogus'; $u_run" run --bogus
 bad_args 2 "lsmguard: unexpected argument 'extra'; $u_run" run extra
 bad_args 2 "lsmguard: missing value after '--policy-dir'; $u_run" run --policy-dir
@@ -402,10 +402,55 @@ bad_args 2 "lsmguard: expected '--' after the policy name; $u_exec" exec web tru
 bad_args 2 "lsmguard: no command given after '--'; $u_exec" exec web --
 bad_args 2 "lsmguard: missing value after '--policy-dir'; $u_exec" exec --policy-dir
 bad_args 1 "lsmguard: no policy named 'nosuch' is loaded or in /nonexistent" exec --policy-dir /nonexistent nosuch -- true
+# exec where nothing enforces (this host: no lsmguard programs attached): refused, nothing run
+printf '[policy]\nname = web\ncgroup = /lsmguard-cli-test/web\nmode = enforce\n[files]\ndefault = allow\n' >"$work/execdir.ini"
+mkdir "$work/execdir" && install -m 0644 "$work/execdir.ini" "$work/execdir/web.ini"
+bad_args 1 "lsmguard: enforcement is not active (no lsmguard programs are attached): 'touch' would run unconfined; start the daemon (systemctl start lsmguard), or pass --unconfined to run it in cgroup /lsmguard-cli-test/web without enforcement" exec --policy-dir execdir web -- touch ran
+[ -e "$work/ran" ] && not_ok "exec refused runs nothing" "$work/ran exists" || ok "exec refused runs nothing"
 bad_args 2 "lsmguard: unexpected argument 'now'; usage: lsmguard unload" unload now
 bad_args 2 "lsmguard: unknown option '-x'; usage: lsmguard check PATH...  (policy files or directories)" check -x
 bad_args 2 "lsmguard: no policy file or directory given; usage: lsmguard show [--json] PATH..." show --json
 bad_args 2 "lsmguard: unknown option '-x'; run 'lsmguard --help'" -x
+# Help: COMMAND --help, COMMAND -h and help COMMAND print that command's usage and options,
+# exit 0; the main help lists every option of every command. Kept in step with the manual:
+# every option its synopsis names is in the main help and in its command's help, and every
+# option the main help lists is in the manual.
+man=$top/docs/lsmguard.8.md
+for cmd in check show explain learn run status exec unload; do
+	run "lsmguard $cmd --help exits 0" 0 "$lsmguard" "$cmd" --help &&
+		same "lsmguard $cmd --help: its usage first" <(head -n 1 "$work/out" | cut -d' ' -f1-3) \
+			<(echo "usage: lsmguard $cmd")
+	cp "$work/out" "$work/help-$cmd"
+	run "lsmguard $cmd -h exits 0" 0 "$lsmguard" "$cmd" -h &&
+		same "lsmguard $cmd -h is its --help" "$work/out" "$work/help-$cmd"
+	run "lsmguard help $cmd exits 0" 0 "$lsmguard" help "$cmd" &&
+		same "lsmguard help $cmd is its --help" "$work/out" "$work/help-$cmd"
+	missing=""
+	for opt in $(grep "^    lsmguard $cmd " "$man" | grep -oE -- '(^|[[ (|])--?[a-z][a-z-]*' |
+		grep -oE -- '--?[a-z][a-z-]*' | sort -u); do
+		grep -q -- "$opt\b" "$work/help-$cmd" || missing="$missing $opt"
+	done
+	[ -z "$missing" ] && ok "lsmguard help $cmd lists every option of the manual's synopsis" ||
+		not_ok "lsmguard help $cmd lists every option of the manual's synopsis" "missing:$missing"
+done
+run "lsmguard exec --help exits 0 before '--'" 0 "$lsmguard" exec --help -- ls --help &&
+	same "exec --help before '--' is exec's help" "$work/out" "$work/help-exec"
+run "lsmguard help" 0 "$lsmguard" help && cp "$work/out" "$work/help-all"
+run "lsmguard --help" 0 "$lsmguard" --help &&
+	same "lsmguard help is lsmguard --help" "$work/out" "$work/help-all"
+missing="" extra=""
+for opt in $(sed -n '/^## Synopsis/,/^## /p' "$man" | grep -oE -- '(^|[[ (|])--?[a-z][a-z-]*' |
+	grep -oE -- '--?[a-z][a-z-]*' | sort -u); do
+	grep -q -- "$opt\b" "$work/help-all" || missing="$missing $opt"
+done
+for opt in $(grep -oE -- '(^| )--?[a-z][a-z-]*' "$work/help-all" | grep -oE -- '--?[a-z][a-z-]*' | sort -u); do
+	grep -q -- "$opt\b" "$man" || extra="$extra $opt"
+done
+[ -z "$missing" ] && ok "the main help lists every option of the manual" ||
+	not_ok "the main help lists every option of the manual" "missing:$missing"
+[ -z "$extra" ] && ok "the manual names every option of the main help" ||
+	not_ok "the manual names every option of the main help" "not in the manual:$extra"
+bad_args 2 "lsmguard: unknown command 'nosuch'; run 'lsmguard help' for the commands" help nosuch
 run "lsmguard --version" 0 "$lsmguard" --version &&
 	same "version line" "$work/out" <(echo "lsmguard 0.1.0 (ABI 1)")
 
