@@ -123,6 +123,9 @@ struct parse_state {
 	struct seen_table seen;
 	int read_errno; /* getline failed for another reason than the end of the file */
 	bool nomem;     /* an allocation failed: the file is reported as out of memory */
+	/* [policy]'s keys given, valid or not: a missing one is reported with the others'
+	 * errors, an invalid one only once (as invalid, not also as missing) */
+	bool name_given, cgroup_given, mode_given;
 };
 
 #define ERROR(st, ...) lg_diag_add((st)->diag, LG_SEV_ERROR, (st)->file, (st)->line, __VA_ARGS__)
@@ -391,6 +394,7 @@ static int handle_policy_key(struct parse_state *st, const char *key, const char
 	char err[256], hint[64];
 
 	if (strcmp(key, "name") == 0) {
+		st->name_given = true;
 		if (!set_string(st, key, &p->name, &p->name_line, value))
 			return 0;
 		if (!valid_name(value)) {
@@ -410,6 +414,7 @@ static int handle_policy_key(struct parse_state *st, const char *key, const char
 		char *cgroup = NULL;
 		int err_code;
 
+		st->cgroup_given = true;
 		if (p->cgroup) {
 			ERROR(st, "'%s' given, but the cgroup is already set at line %u; a policy has "
 				  "one cgroup or one unit",
@@ -449,6 +454,7 @@ static int handle_policy_key(struct parse_state *st, const char *key, const char
 		}
 		p->slice_line = st->line;
 	} else if (strcmp(key, "mode") == 0) {
+		st->mode_given = true;
 		if (p->mode_line) {
 			ERROR(st, "'mode' is set twice in [policy] (first at line %u)", p->mode_line);
 			return 0;
@@ -950,8 +956,9 @@ static int policy_handler(void *user, const char *section, const char *key, cons
 	return handle_rule_key(st, (enum lg_class)st->section, key, value);
 }
 
-/* Checks of the whole file, after the last line. */
-static void check_policy(struct parse_state *st)
+/* What [policy] must have, checked whatever else is wrong with the file (every error of a
+ * file in one run): false when the section itself is missing. */
+static bool check_policy_keys(struct parse_state *st)
 {
 	struct lg_policy *p = st->policy;
 
@@ -959,16 +966,25 @@ static void check_policy(struct parse_state *st)
 	if (!p->policy_line) {
 		ERROR(st, "missing [policy] section; every policy file starts with [policy] naming "
 			  "its name, cgroup (or unit) and mode");
-		return;
+		return false;
 	}
 	st->line = p->policy_line;
-	if (!p->name)
+	if (!st->name_given)
 		ERROR(st, "[policy] has no 'name'; add name = SERVICE");
-	if (!p->cgroup)
+	if (!st->cgroup_given)
 		ERROR(st, "[policy] has neither 'cgroup' nor 'unit'; add unit = SERVICE.service or "
 			  "cgroup = /PATH");
-	if (!p->mode_line)
+	if (!st->mode_given)
 		ERROR(st, "[policy] has no 'mode'; add mode = audit to log only, or mode = enforce");
+	return true;
+}
+
+/* Checks of the whole file, after the last line, once every line was read without error. */
+static void check_policy(struct parse_state *st)
+{
+	struct lg_policy *p = st->policy;
+
+	st->line = p->policy_line;
 	if (p->slice_line) {
 		char err[512], *cgroup = NULL;
 		int ret;
@@ -1058,12 +1074,15 @@ int lg_policy_parse(const char *name, FILE *stream, unsigned flags, struct lg_po
 		st.line = 0;
 		ERROR(&st, "read error: %s", strerror(st.read_errno ? st.read_errno : EIO));
 	}
-	if (diag->errors == errors_before)
+	if (check_policy_keys(&st) && diag->errors == errors_before)
 		check_policy(&st);
 	if (st.nomem || diag->lost != lost_before)
 		goto out_nomem;
 	if (diag->errors != errors_before) {
-		lg_policy_free(st.policy);
+		if (flags & LG_PARSE_KEEP_REFUSED)
+			*out = st.policy; /* the caller's, for the checks across files */
+		else
+			lg_policy_free(st.policy);
 		return -EINVAL;
 	}
 	*out = st.policy;
@@ -1147,7 +1166,7 @@ FILE *lg_policy_open_at(int dirfd, const char *name, const char *path, unsigned 
 {
 	struct stat sb;
 	FILE *stream;
-	int fd, ret;
+	int fd, ret, refused = 0;
 
 	/*
 	 * A policy directory holds regular files only: a symbolic link there could lead anywhere
@@ -1181,22 +1200,21 @@ FILE *lg_policy_open_at(int dirfd, const char *name, const char *path, unsigned 
 	if (ret)
 		goto out_close_fd;
 	if (flags & LG_LOAD_CHECK_OWNER) {
+		/* Refused, but read on (by the caller) so that its own errors are reported in
+		 * the same run: nothing of it is used. */
 		if (sb.st_mode & (S_IWGRP | S_IWOTH)) {
 			lg_diag_add(diag, LG_SEV_ERROR, path, 0,
 				    "refusing a policy file that is %s-writable (mode %04o); run "
 				    "'chmod go-w %s'",
 				    (sb.st_mode & S_IWOTH) ? "world" : "group",
 				    (unsigned)(sb.st_mode & 07777), path);
-			ret = -EPERM;
-			goto out_close_fd;
-		}
-		if (geteuid() == 0 && sb.st_uid != 0) {
+			refused = -EPERM;
+		} else if (geteuid() == 0 && sb.st_uid != 0) {
 			lg_diag_add(diag, LG_SEV_ERROR, path, 0,
 				    "refusing a policy file owned by uid %u while running as root; run "
 				    "'chown root:root %s'",
 				    (unsigned)sb.st_uid, path);
-			ret = -EPERM;
-			goto out_close_fd;
+			refused = -EPERM;
 		}
 	}
 	stream = fdopen(fd, "r");
@@ -1208,7 +1226,7 @@ FILE *lg_policy_open_at(int dirfd, const char *name, const char *path, unsigned 
 			lg_diag_add(diag, LG_SEV_ERROR, path, 0, "cannot read: %s", strerror(-ret));
 		goto out_close_fd;
 	}
-	*err = 0;
+	*err = refused;
 	return stream;
 
 out_close_fd:
@@ -1222,14 +1240,22 @@ int lg_policy_load_file_at(int dirfd, const char *name, const char *path, unsign
 			   struct lg_policy **out, struct lg_diag *diag)
 {
 	FILE *stream;
-	int ret;
+	int ret, refused;
 
 	*out = NULL;
-	stream = lg_policy_open_at(dirfd, name, path, flags, &ret, diag);
+	stream = lg_policy_open_at(dirfd, name, path, flags, &refused, diag);
 	if (!stream)
-		return ret;
+		return refused;
 	ret = lg_policy_parse(path, stream, flags, out, diag);
 	fclose(stream);
+	if (refused && (ret == 0 || ret == -EINVAL)) {
+		/* read for its errors only: what it says is not used */
+		if (!(flags & LG_PARSE_KEEP_REFUSED)) {
+			lg_policy_free(*out);
+			*out = NULL;
+		}
+		return refused;
+	}
 	return ret;
 }
 

@@ -213,6 +213,11 @@ struct lg_policy_set {
 	 * unconfined root components run or obey, protected like the built-in host code. */
 	char **host_code;
 	size_t host_code_count;
+	/* What was read of the files refused (LG_PARSE_KEEP_REFUSED): their names and cgroups
+	 * are checked against the others' in the same run, so that a name used twice is
+	 * reported with every other error, not after they are fixed. Never loaded. */
+	struct lg_policy **refused;
+	size_t refused_count;
 };
 
 /* Flags for parsing and loading. */
@@ -222,6 +227,9 @@ struct lg_policy_set {
 #define LG_LOAD_NO_FOLLOW 0x08   /* refuse a symbolic link (the files of a policy directory) */
 #define LG_LOAD_MAY_BE_MISSING 0x10 /* lg_policy_open_at: a missing file is no error (-ENOENT) */
 #define LG_PARSE_ADVICE 0x20     /* `check`: also warn about what a valid policy leaves open */
+/* On -EINVAL, *out holds what was read of the refused file (its name and cgroup, for the
+ * checks across files), never to be used as a policy; the caller frees it. */
+#define LG_PARSE_KEEP_REFUSED 0x40
 #define LG_RESERVED_PREFIX "lsmguard-"
 
 /* Parse one policy from a stream; name is used in messages. */
@@ -239,7 +247,8 @@ int lg_policy_load_file_at(int dirfd, const char *name, const char *path, unsign
  * Open a file of a policy directory as lg_policy_load_file_at does (regular, not a link with
  * LG_LOAD_NO_FOLLOW, root's and not writable by others with LG_LOAD_CHECK_OWNER): the stream,
  * or NULL with -errno in err and the reason in diag (none for a missing file with
- * LG_LOAD_MAY_BE_MISSING).
+ * LG_LOAD_MAY_BE_MISSING). A file refused for its owner or mode is still returned, with
+ * -EPERM in err and the reason in diag: read for its own errors, never used.
  */
 FILE *lg_policy_open_at(int dirfd, const char *name, const char *path, unsigned flags, int *err,
 			struct lg_diag *diag);

@@ -42,7 +42,21 @@ static int load_one(int dirfd, const char *name, const char *path, unsigned flag
 	int ret;
 
 	set->files_read++;
-	ret = lg_policy_load_file_at(dirfd, name, path, flags, &policy, diag);
+	ret = lg_policy_load_file_at(dirfd, name, path, flags | LG_PARSE_KEEP_REFUSED, &policy,
+				     diag);
+	if (ret && policy) {
+		/* refused: kept for the checks across files (a name used twice), never loaded */
+		struct lg_policy **bigger =
+		    realloc(set->refused, (set->refused_count + 1) * sizeof(*bigger));
+
+		if (!bigger) {
+			lg_policy_free(policy);
+			lg_diag_out_of_memory(diag, path);
+			return -ENOMEM;
+		}
+		set->refused = bigger;
+		set->refused[set->refused_count++] = policy;
+	}
 	if (ret)
 		return ret;
 	ret = lg_policy_set_add(set, policy);
@@ -70,9 +84,13 @@ static int load_host_code(int dirfd, const char *dir, unsigned flags, struct lg_
 	stream = lg_policy_open_at(dirfd, dirfd == AT_FDCWD ? path : LG_HOST_CODE_LIST, path,
 				   flags | LG_LOAD_NO_FOLLOW | LG_LOAD_MAY_BE_MISSING, &ret, diag);
 	if (stream) {
+		int refused = ret; /* its owner or mode: read for its errors, the set refused */
+
 		set->files_read++;
 		ret = lg_host_code_parse(path, stream, set, diag);
 		fclose(stream);
+		if (refused && ret != -ENOMEM)
+			ret = refused;
 	} else if (ret == -ENOENT) {
 		ret = 0;
 	}
@@ -158,6 +176,40 @@ out_free_names:
 	return ret;
 }
 
+/* The i-th of the set's policies and then of its refused files (what was read of them). */
+static const struct lg_policy *policy_or_refused(const struct lg_policy_set *set, size_t i)
+{
+	return i < set->count ? set->policies[i] : set->refused[i - set->count];
+}
+
+/* Names and cgroups used twice, among the policies and the files refused (whose name or
+ * cgroup may be missing): each pair once, at the later of the two (the refused files come
+ * after the policies). */
+static void check_unique(const struct lg_policy_set *set, struct lg_diag *diag)
+{
+	size_t all = set->count + set->refused_count;
+
+	for (size_t i = 0; i < all; i++) {
+		const struct lg_policy *p = policy_or_refused(set, i);
+
+		for (size_t j = 0; j < i; j++) {
+			const struct lg_policy *q = policy_or_refused(set, j);
+
+			if (p->name && q->name && strcmp(p->name, q->name) == 0)
+				lg_diag_add(diag, LG_SEV_ERROR, p->file, p->name_line,
+					    "policy name '%s' is already used by %s:%u; names must be "
+					    "unique",
+					    p->name, q->file, q->name_line);
+			if (p->cgroup && q->cgroup && strcmp(p->cgroup, q->cgroup) == 0)
+				lg_diag_add(diag, LG_SEV_ERROR, p->file, p->cgroup_line,
+					    "cgroup %s is already claimed by policy '%s' (%s:%u); a "
+					    "cgroup has at most one policy",
+					    p->cgroup, q->name ? q->name : "(no name)", q->file,
+					    q->cgroup_line);
+		}
+	}
+}
+
 int lg_policy_set_validate(struct lg_policy_set *set, struct lg_diag *diag)
 {
 	unsigned errors_before = diag->errors, lost_before = diag->lost;
@@ -167,24 +219,7 @@ int lg_policy_set_validate(struct lg_policy_set *set, struct lg_diag *diag)
 		lg_diag_add(diag, LG_SEV_ERROR, NULL, 0,
 			    "%zu policies given; lsmguard loads at most %d at once", set->count,
 			    LG_MAX_POLICIES);
-	for (size_t i = 0; i < set->count; i++) {
-		const struct lg_policy *p = set->policies[i];
-
-		for (size_t j = 0; j < i; j++) {
-			const struct lg_policy *q = set->policies[j];
-
-			if (strcmp(p->name, q->name) == 0)
-				lg_diag_add(diag, LG_SEV_ERROR, p->file, p->name_line,
-					    "policy name '%s' is already used by %s:%u; names must be "
-					    "unique",
-					    p->name, q->file, q->name_line);
-			if (strcmp(p->cgroup, q->cgroup) == 0)
-				lg_diag_add(diag, LG_SEV_ERROR, p->file, p->cgroup_line,
-					    "cgroup %s is already claimed by policy '%s' (%s:%u); a "
-					    "cgroup has at most one policy",
-					    p->cgroup, q->name, q->file, q->cgroup_line);
-		}
-	}
+	check_unique(set, diag);
 	if (diag->lost != lost_before) {
 		lg_diag_out_of_memory(diag, NULL);
 		return -ENOMEM;
@@ -238,8 +273,11 @@ int lg_policy_set_load_at(int dirfd, const char *dir, unsigned flags, struct lg_
 static int finish_load(struct lg_policy_set *set, int ret, unsigned lost_before,
 		       struct lg_diag *diag)
 {
-	if (ret)
+	if (ret) {
+		if (ret != -ENOMEM)
+			check_unique(set, diag); /* with every other error, in one run */
 		goto out_fail;
+	}
 	if (set->count == 0) {
 		lg_diag_add(diag, LG_SEV_ERROR, NULL, 0, "no policy files (*.ini) found");
 		ret = -ENOENT;
@@ -273,5 +311,8 @@ void lg_policy_set_free(struct lg_policy_set *set)
 	for (size_t i = 0; i < set->host_code_count; i++)
 		free(set->host_code[i]);
 	free(set->host_code);
+	for (size_t i = 0; i < set->refused_count; i++)
+		lg_policy_free(set->refused[i]);
+	free(set->refused);
 	memset(set, 0, sizeof(*set));
 }

@@ -62,6 +62,36 @@ run "group-writable policy refused" 1 "$lsmguard" check writable.ini &&
 	same "group-writable message" <(head -n 1 "$work/err") \
 		<(echo "writable.ini: error: refusing a policy file that is group-writable (mode 0664); run 'chmod go-w writable.ini'")
 
+# Every error of every file in one run: a name used twice where one of the two files has
+# errors of its own, a world-writable file's own errors (read, never used), and a missing mode
+# beside an invalid [policy] key.
+mkdir "$work/allerr"
+printf '[policy]\nname = a\ncgroup = /x/a\nmode = enforce\n[files]\ndefault = allow\n' >"$work/allerr/a.ini"
+printf '[policy]\nname = a\ncgroup = /x/b\nmode = enforce\n[files]\ndefault = maybe\n' >"$work/allerr/b.ini"
+printf '[policy]\nname = c\ncgroup = /x/c\nmode = enforce\n[files]\nbogus = 1\n' >"$work/allerr/c.ini"
+printf '[policy]\nname = d\ncgroup = relative\n[files]\ndefault = allow\n' >"$work/allerr/d.ini"
+chmod 0644 "$work"/allerr/*.ini && chmod 0666 "$work/allerr/c.ini"
+run "check reports every error of every file in one run" 1 "$lsmguard" check allerr &&
+	same "every error, the three cases included" "$work/err" <(cat <<'EOT'
+allerr/b.ini:6: error: default 'maybe' in [files] is invalid; write allow or deny
+allerr/c.ini: error: refusing a policy file that is world-writable (mode 0666); run 'chmod go-w allerr/c.ini'
+allerr/c.ini:6: error: unknown key 'bogus' in [files]; keys are default, allow, allow-read, deny
+allerr/d.ini:3: error: cgroup 'relative' is relative; write an absolute path starting with '/'
+allerr/d.ini:1: error: [policy] has no 'mode'; add mode = audit to log only, or mode = enforce
+allerr/b.ini:2: error: policy name 'a' is already used by allerr/a.ini:2; names must be unique
+lsmguard: 6 errors in 3 of 4 files; nothing was loaded
+EOT
+)
+printf '[policy]\nname = a\ncgroup = /x/c\nmode = enforce\n[files]\ndefault = allow\n' >"$work/allerr/c.ini"
+rm "$work/allerr/b.ini" "$work/allerr/d.ini"
+run "a world-writable file without errors of its own is refused" 1 "$lsmguard" check allerr &&
+	same "refused, and the name it shares reported in the same run" "$work/err" <(cat <<'EOT'
+allerr/c.ini: error: refusing a policy file that is world-writable (mode 0666); run 'chmod go-w allerr/c.ini'
+allerr/c.ini:2: error: policy name 'a' is already used by allerr/a.ini:2; names must be unique
+lsmguard: 2 errors in 1 of 2 files; nothing was loaded
+EOT
+)
+
 # A policy directory holds regular files: a symbolic link in it is refused, and the whole load
 # with it (nothing from the directory is used).
 mkdir "$work/linkdir" && install -m 0644 "$golden/show.ini" "$work/linkdir/a.ini"
