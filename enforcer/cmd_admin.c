@@ -20,6 +20,7 @@
 #include "log.h"
 #include "names.h"
 #include "state.h"
+#include "table.h"
 
 
 /*
@@ -225,6 +226,60 @@ static void status_json(const struct lg_bpf *bpf, const struct lg_state *state, 
 	json_newline(&w);
 }
 
+/* A row of the policies table: the policy's name, mode and cgroup on its first row only. */
+static int policy_row(struct lg_table *table, const struct lg_state_policy *p, bool first,
+		      const char *hook, const struct lg_counter *c)
+{
+	const __u64 counts[6] = {c->allowed, c->cached,  c->denied,
+				 c->audited, c->dropped, c->suppressed};
+	const char *cells[10];
+	char n[6][24];
+
+	cells[0] = first ? p->name : "";
+	cells[1] = first ? p->mode : "";
+	cells[2] = hook;
+	for (int k = 0; k < 6; k++) {
+		snprintf(n[k], sizeof(n[k]), "%llu", (unsigned long long)counts[k]);
+		cells[3 + k] = n[k];
+	}
+	cells[9] = first ? p->cgroup : "";
+	return lg_table_add(table, cells);
+}
+
+/* The policies in force, a row for each hook that decided something (one look per policy),
+ * "-" for a policy that decided nothing yet; every column as wide as its content. */
+static void policies_table(const struct lg_bpf *bpf, const struct lg_state *state)
+{
+	static const char *const headers[] = {"POLICY",	 "MODE",    "HOOK",    "ALLOWED",
+					      "CACHED",	 "DENIED",  "AUDITED", "DROPPED",
+					      "SUPPRESSED", "CGROUP"};
+	static const bool right[] = {false, false, false, true, true, true, true, true, true, false};
+	static const struct lg_counter none;
+	struct lg_table table;
+
+	if (lg_table_init(&table, 10, headers, right))
+		return;
+	for (size_t i = 0; i < state->count; i++) {
+		const struct lg_state_policy *p = &state->policies[i];
+		int rows = 0;
+
+		for (unsigned hook = lg_hook_next(0); hook < LG_HOOK_COUNT;
+		     hook = lg_hook_next(hook)) {
+			struct lg_counter c;
+
+			lg_counter_read(bpf, p->id, hook, &c);
+			if ((c.allowed || c.denied || c.audited || c.dropped || c.suppressed) &&
+			    policy_row(&table, p, rows == 0, lg_hook_name(hook), &c) == 0)
+				rows++;
+		}
+		if (!rows)
+			policy_row(&table, p, true, "- (no decision yet)", &none);
+	}
+	printf("\n");
+	lg_table_print(&table, stdout);
+	lg_table_free(&table);
+}
+
 static void status_text(const struct lg_bpf *bpf, const struct lg_state *state, bool active,
 			int links, const struct lg_config *config, bool known)
 {
@@ -262,34 +317,7 @@ static void status_text(const struct lg_bpf *bpf, const struct lg_state *state, 
 		       "is %u): lsmguard lists no policies of another generation\n",
 		       config->generation, state->generation);
 	if (active && state->count)
-		printf("\n%-20s %-8s %-12s %10s %10s %10s %10s %10s %10s  %s\n", "POLICY", "MODE",
-		       "HOOK", "ALLOWED", "CACHED", "DENIED", "AUDITED", "DROPPED", "SUPPRESSED",
-		       "CGROUP");
-	for (size_t i = 0; active && i < state->count; i++) {
-		const struct lg_state_policy *p = &state->policies[i];
-		int rows = 0;
-
-		for (unsigned hook = lg_hook_next(0); hook < LG_HOOK_COUNT;
-		     hook = lg_hook_next(hook)) {
-			struct lg_counter c;
-
-			lg_counter_read(bpf, p->id, hook, &c);
-			if (!(c.allowed || c.denied || c.audited || c.dropped || c.suppressed))
-				continue;
-			/* Only the hooks that decided something: one look per policy. */
-			printf("%-20s %-8s %-12.12s %10llu %10llu %10llu %10llu %10llu %10llu"
-			       "  %s\n",
-			       rows ? "" : p->name, rows ? "" : p->mode, lg_hook_name(hook),
-			       (unsigned long long)c.allowed, (unsigned long long)c.cached,
-			       (unsigned long long)c.denied, (unsigned long long)c.audited,
-			       (unsigned long long)c.dropped, (unsigned long long)c.suppressed,
-			       rows ? "" : p->cgroup);
-			rows++;
-		}
-		if (!rows)
-			printf("%-20s %-8s %-12s %10s  %s\n", p->name, p->mode, "-",
-			       "no decision yet", p->cgroup);
-	}
+		policies_table(bpf, state);
 }
 
 int cmd_status(int argc, char **argv)

@@ -75,7 +75,7 @@ counts=""
 failures=""
 
 suite harness 19 tests/harness/test-harness.sh "$build/tests/harness-selftest" "$build/tests/harness-selftest-empty"
-suite unit 137 "$build/tests/unit-tests"
+suite unit 138 "$build/tests/unit-tests"
 suite hashref 1 python3 tests/unit/hash_reference.py --check tests/unit/test_hash.c
 suite cli 150 tests/cli/test-cli.sh "$build/lsmguard"
 suite fuzz 1 tests/fuzz/run-fuzz.sh "$build/fuzz/fuzz_policy" "${FUZZ_CHECK_TIME:-30}"
