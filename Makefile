@@ -15,7 +15,7 @@ DEB_PACKAGES := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libinih-dev 
 
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wno-missing-field-initializers
-CPPFLAGS += -D_GNU_SOURCE -Iinclude -Ipolicy -Ienforcer -I$(BUILD)/bpf
+CPPFLAGS += -D_GNU_SOURCE -Iinclude -Ipolicy -Ienforcer -I$(BUILD)/bpf -I$(BUILD)/gen
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 $(WARNINGS) -MMD -MP
 LDLIBS   += -linih
@@ -117,6 +117,15 @@ $(LIBPOLICY): $(POLICY_OBJS)
 
 # The enforcer compiles against the generated skeleton.
 $(filter-out $(UNIT_ENFORCER_OBJS),$(ENFORCER_OBJS)): | $(BPF_SKEL)
+
+# The installed paths the binary knows (its policy directory): one source, SYSCONFDIR below,
+# for the binary, `make install` and the package. Rewritten only when a value changes, so that
+# `make install SYSCONFDIR=...` rebuilds what uses it and nothing else.
+$(BUILD)/gen/paths.h: FORCE
+	$(Q)mkdir -p $(@D) && printf '#define LG_SYSCONFDIR "%s"\n' '$(SYSCONFDIR)' >$@.tmp && \
+		{ cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@; }
+FORCE:
+$(ENFORCER_OBJS) $(UNIT_OBJS): | $(BUILD)/gen/paths.h
 
 $(LSMGUARD): $(ENFORCER_OBJS) $(LIBPOLICY)
 	$(call msg,LINK,$@)
@@ -288,7 +297,10 @@ format:
 PREFIX     ?= /usr/local
 SBINDIR    ?= $(PREFIX)/sbin
 MANDIR     ?= $(PREFIX)/share/man
-SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+# /etc whatever the prefix: the binary is built with it (build/gen/paths.h), so a binary in
+# /usr/local/sbin reads the same /etc/lsmguard/policy.d that the docs, the unit and the
+# package name; a packager who sets another builds a binary that reads that one.
+SYSCONFDIR ?= /etc
 UNITDIR    ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
 COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 MAN_PAGES  := $(BUILD)/man/lsmguard.8 $(BUILD)/man/lsmguard.ini.5

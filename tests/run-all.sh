@@ -79,7 +79,7 @@ suite unit 138 "$build/tests/unit-tests"
 suite hashref 1 python3 tests/unit/hash_reference.py --check tests/unit/test_hash.c
 suite cli 150 tests/cli/test-cli.sh "$build/lsmguard"
 suite fuzz 1 tests/fuzz/run-fuzz.sh "$build/fuzz/fuzz_policy" "${FUZZ_CHECK_TIME:-30}"
-suite install 28 tests/install/test-install.sh "$build"
+suite install 31 tests/install/test-install.sh "$build"
 suite vm 321 vm-tests/run-vm.sh "$build/vm/vmlinuz" "$build/vm/initrd.gz" test
 # The same cases under full preemption (vm-tests/preempt.c).
 suite vm-preempt 321 vm-tests/run-vm.sh "$build/vm/vmlinuz" "$build/vm/initrd.gz" preempt

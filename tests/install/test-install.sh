@@ -23,12 +23,12 @@ dest=$work/dest
 check "make install PREFIX=/usr/local DESTDIR=..." make -s install PREFIX=/usr/local DESTDIR="$dest" BUILD="$build"
 (cd "$dest" && find . -type f | sort) >"$work/files"
 cat >"$work/want" <<'EOF'
-./usr/local/etc/lsmguard/policy.d/README
-./usr/local/etc/lsmguard/policy.d/logrotate.ini.example
-./usr/local/etc/lsmguard/policy.d/nginx.ini.example
-./usr/local/etc/lsmguard/policy.d/postgresql.ini.example
-./usr/local/etc/lsmguard/policy.d/redis.ini.example
-./usr/local/etc/lsmguard/policy.d/sshd.ini.example
+./etc/lsmguard/policy.d/README
+./etc/lsmguard/policy.d/logrotate.ini.example
+./etc/lsmguard/policy.d/nginx.ini.example
+./etc/lsmguard/policy.d/postgresql.ini.example
+./etc/lsmguard/policy.d/redis.ini.example
+./etc/lsmguard/policy.d/sshd.ini.example
 ./usr/local/lib/systemd/system/lsmguard.service
 ./usr/local/sbin/lsmguard
 ./usr/local/share/bash-completion/completions/lsmguard
@@ -49,7 +49,16 @@ sed "s|/usr/local/sbin/lsmguard|$dest/usr/local/sbin/lsmguard|" "$unit" >"$work/
 check "systemd-analyze verify accepts the unit" systemd-analyze verify --man=no "$work/lsmguard.service"
 
 mkdir "$work/pd"
-for f in "$dest"/usr/local/etc/lsmguard/policy.d/*.ini.example; do
+# One set of paths (issue 14): the policies go where the installed binary, its manual and its
+# README look for them, with PREFIX=/usr/local as with the package's /usr.
+check "the installed binary reads the installed policy directory" \
+	grep -q -- "--policy-dir DIR *the policy directory (/etc/lsmguard/policy.d)" \
+	<("$dest/usr/local/sbin/lsmguard" help run)
+check "the installed manual names the installed policy directory" \
+	grep -q "/etc/lsmguard/policy.d" "$dest/usr/local/share/man/man8/lsmguard.8"
+check "the installed README names the installed policy directory" \
+	grep -q "/etc/lsmguard/policy.d" "$dest/etc/lsmguard/policy.d/README"
+for f in "$dest"/etc/lsmguard/policy.d/*.ini.example; do
 	b=$(basename "$f" .example)
 	install -m 0644 "$f" "$work/pd/$b"
 done
