@@ -411,29 +411,99 @@ int BPF_PROG(lg_mmap_addr_keep, unsigned long addr, int ret)
  * a command. A confined task's new task (fork, clone, a thread, an io_uring worker) is refused
  * with EAGAIN when it would take the host's tasks past three quarters of max_threads
  * (LG_BUILTIN_HOST_BUDGET, a protection), both read where the kernel keeps them (kallsyms;
- * hidden: no budget). The kernel counts the new task later, under tasklist_lock: forks racing
- * each other may each pass with a count the others have not raised yet, one task each past
- * the share. Every fork of the host passes here: the two loads come before any policy lookup.
+ * hidden: no budget). The kernel counts the new task much later (nr_threads++ under
+ * tasklist_lock, after copying the files and the memory, where the threads of one process
+ * queue on its mmap lock): forks racing each other would each pass with a count the others
+ * have not raised yet, as many past the share as there were racing threads (review 16). So
+ * every confined fork that passes reserves one task (lg_tasks_reserved), marked on the new
+ * task, until the kernel counts it (tp_btf/task_newtask, after nr_threads++) or the fork
+ * fails (lsm/task_free, which the failure paths after this hook call). Forks of tasks under
+ * no policy are neither checked nor reserved: one policy lookup each, the two loads first.
  */
 const volatile __u64 lg_nr_threads_at = 0;
 const volatile __u64 lg_max_threads_at = 0;
 static const char threads_what[] =
     "the host's tasks (kernel.threads-max): past three quarters of them";
 
-static __always_inline int lg_threads_budget(void)
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __s64);
+} lg_tasks_reserved SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u8);
+} lg_task_reservation SEC(".maps");
+
+static __always_inline int lg_threads_budget(struct task_struct *task)
 {
+	const struct lg_policy_value *policy;
+	__s64 *reserved, others = 0;
 	int tasks = 0, max = 0;
+	__u64 cgroup_id = 0;
+	__u32 zero = 0;
+	__u8 *mark;
 
 	if (!lg_nr_threads_at || !lg_max_threads_at)
 		return 0;
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy)
+		return 0;
 	bpf_probe_read_kernel(&tasks, sizeof(tasks), (const void *)lg_nr_threads_at);
 	bpf_probe_read_kernel(&max, sizeof(max), (const void *)lg_max_threads_at);
-	if (tasks < 0 || max <= 0 || tasks + 1 <= max - (int)((unsigned)max >> 2))
+	if (tasks < 0 || max <= 0)
 		return 0;
-	return lg_current_builtin_deny(LG_HOOK_TASK_ALLOC, LG_BUILTIN_HOST_BUDGET, threads_what,
-				       sizeof(threads_what))
+	reserved = bpf_map_lookup_elem(&lg_tasks_reserved, &zero);
+	mark = bpf_task_storage_get(&lg_task_reservation, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (reserved && mark) {
+		others = __sync_fetch_and_add(reserved, 1);
+		if (others < 0)
+			others = 0;
+	}
+	if ((__s64)tasks + others + 1 <= (__s64)(max - (int)((unsigned)max >> 2))) {
+		if (reserved && mark)
+			*mark = 1;
+		return 0;
+	}
+	if (reserved && mark)
+		__sync_fetch_and_add(reserved, -1);
+	return lg_builtin_deny(policy, cgroup_id, LG_HOOK_TASK_ALLOC, LG_BUILTIN_HOST_BUDGET,
+			       threads_what, sizeof(threads_what))
 		   ? -EAGAIN
 		   : 0;
+}
+
+/* The new task's reservation given back: counted by the kernel, or the fork failed. */
+static __always_inline void lg_task_reservation_end(struct task_struct *task)
+{
+	__u8 *mark = bpf_task_storage_get(&lg_task_reservation, task, 0, 0);
+	__u32 zero = 0;
+	__s64 *reserved;
+
+	if (!mark || !*mark)
+		return;
+	*mark = 0;
+	reserved = bpf_map_lookup_elem(&lg_tasks_reserved, &zero);
+	if (reserved)
+		__sync_fetch_and_add(reserved, -1);
+}
+
+SEC("tp_btf/task_newtask")
+int BPF_PROG(lg_task_counted, struct task_struct *task, __u64 clone_flags)
+{
+	lg_task_reservation_end(task);
+	return 0;
+}
+
+SEC("lsm/task_free")
+int BPF_PROG(lg_task_freed, struct task_struct *task)
+{
+	lg_task_reservation_end(task);
+	return 0;
 }
 
 SEC("lsm/task_alloc")
@@ -447,7 +517,7 @@ int BPF_PROG(lg_nproc_keep, struct task_struct *task, unsigned long clone_flags,
 	bool over = false;
 	long max;
 
-	if (ret || (ret = lg_threads_budget()))
+	if (ret || (ret = lg_threads_budget(task)))
 		return ret;
 	cred = task->real_cred;
 	if (!cred || BPF_CORE_READ(cred, user, uid.val) != 0)

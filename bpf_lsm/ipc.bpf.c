@@ -745,11 +745,18 @@ static __always_inline int lg_root_key_grow(struct key *key)
  * (its address from kallsyms: where it is hidden, a chown into another user is refused). A
  * chown that would take a user other than root past three quarters of its ordinary quota
  * (one key more, the key's charged bytes more) is refused with EDQUOT, as its new key would
- * be (LG_BUILTIN_HOST_BUDGET, a protection). Chowns racing each other into one user are
- * counted apart (no reservation): one key each past the share.
+ * be (LG_BUILTIN_HOST_BUDGET, a protection); into the root user, past its ordinary quota, it
+ * is decided as CAP_SYS_RESOURCE, as root's new keys are (review 16: a confined root keeping
+ * CAP_SETUID could make keys as another fsuid and chown them to root). A caller without
+ * CAP_SYS_ADMIN (the kernel answers EACCES after this hook) and a key outside every quota
+ * (no charge moves) are left to the kernel. Chowns racing each other into one user are
+ * counted apart (no reservation): one key each past the share. The tree is walked without
+ * the kernel's key_user_lock: a walk racing a rebalance may miss the user and pass.
  */
 #define KEYCTL_CHOWN 4
 #define KEY_NEED_SETATTR 6
+#define LG_KEY_FLAG_IN_QUOTA 2 /* key->flags: the key is charged to its owner's quota */
+#define CAP_SYS_ADMIN 21
 #define LG_UID_MAP_EXTENTS 5 /* UID_GID_MAP_MAX_BASE_EXTENTS */
 #define LG_KEY_USER_DEPTH 64 /* an rbtree of every uid is far shallower */
 const volatile __u64 lg_key_user_tree_at = 0;
@@ -810,12 +817,24 @@ static __always_inline int lg_key_user_of(__u32 kuid, struct key_user **found)
 
 static __always_inline int lg_key_chown_budget(struct key *key)
 {
-	struct pt_regs *regs;
+	const struct cred *cred = BPF_CORE_READ(bpf_get_current_task_btf(), cred);
+	__u32 uid, kuid = 0, maxkeys, maxbytes;
+	__s64 quotalen = BPF_CORE_READ(key, quotalen);
 	struct key_user *user = 0;
-	__u32 uid, kuid = 0;
+	struct pt_regs *regs;
+	__u64 effective = 0;
 	int found;
 
 	if (lg_keyctl_cmd() != KEYCTL_CHOWN)
+		return 0;
+	/* The kernel asks for CAP_SYS_ADMIN after this hook (EACCES without it), and moves no
+	 * charge for a key outside every quota: neither is this budget's to answer. (6.1's
+	 * kernel_cap_t is two words, a later one's one: read as 64 bits either way.) */
+	if (!cred || bpf_probe_read_kernel(&effective, sizeof(effective),
+					   __builtin_preserve_access_index(&cred->cap_effective)))
+		effective = ~0ULL; /* unread: counted, as if it had the capability */
+	if (!((effective >> CAP_SYS_ADMIN) & 1) ||
+	    !(BPF_CORE_READ(key, flags) & (1UL << LG_KEY_FLAG_IN_QUOTA)))
 		return 0;
 	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
 	if (!regs)
@@ -824,12 +843,24 @@ static __always_inline int lg_key_chown_budget(struct key *key)
 	if (uid == (__u32)-1)
 		return 0; /* the owner unchanged */
 	if (lg_current_kuid(uid, &kuid)) {
-		if (kuid == BPF_CORE_READ(key, uid.val) || kuid == 0)
-			return 0; /* no change; or root's quota, decided as CAP_SYS_RESOURCE */
+		if (kuid == BPF_CORE_READ(key, uid.val))
+			return 0;
 		found = lg_key_user_of(kuid, &user);
-		if (found == 0 ||
-		    (found > 0 && lg_key_user_within_share(user, 1, BPF_CORE_READ(key, quotalen),
-							   true)))
+		lg_key_quota(&maxkeys, &maxbytes);
+		if (kuid == 0) {
+			/* into the root user: its ordinary quota, decided as CAP_SYS_RESOURCE as its
+			 * new keys are (lg_root_key_charge) */
+			if (found == 0 ||
+			    (found > 0 && (__s64)BPF_CORE_READ(user, qnkeys) + 1 <= (__s64)maxkeys &&
+			     (__s64)BPF_CORE_READ(user, qnbytes) + quotalen <= (__s64)maxbytes))
+				return 0;
+			return lg_cap_direct(CAP_SYS_RESOURCE, LG_HOOK_CAPABLE, false, true) ? -EDQUOT
+											     : 0;
+		}
+		/* a user with no keys yet has none charged: the key alone against the share */
+		if ((found == 0 && 1 <= maxkeys - maxkeys / 4 &&
+		     quotalen <= (__s64)(maxbytes - maxbytes / 4)) ||
+		    (found > 0 && lg_key_user_within_share(user, 1, quotalen, true)))
 			return 0;
 	}
 	return lg_current_builtin_deny(LG_HOOK_KEY_PERMISSION, LG_BUILTIN_HOST_BUDGET,

@@ -136,6 +136,8 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	X(lg_aio_reservation_end) /* an io_setup's reserved events given back */                 \
 	X(lg_aio_reservation_end32) /* the same for ia32's io_setup (IA32_EMULATION) */           \
 	X(lg_nproc_keep)                                                                          \
+	X(lg_task_counted) /* a confined fork's reservation given back: counted */                \
+	X(lg_task_freed)   /* or failed */                                                        \
 	X(lg_syslog)                                                                              \
 	X(lg_quotactl)                                                                            \
 	X(lg_uring_cmd)                                                                           \

@@ -199,8 +199,10 @@ int lg_kallsyms_addresses(const char *kallsyms, const char *const *names,
 	if (!f)
 		return -errno;
 	while (fgets(line, sizeof(line), f)) {
-		/* "ffffffff8a6c1f28 D dac_mmap_min_addr" (a module's symbols add "\t[module]") */
-		if (sscanf(line, "%llx %c %255s", &value, &type, sym) != 3)
+		/* "ffffffff8a6c1f28 D dac_mmap_min_addr"; a module's symbols add "\t[module]" and
+		 * are never the kernel's variables (review 16: a module's static nr_threads would
+		 * otherwise make the kernel's look twice, and turn its budget off) */
+		if (sscanf(line, "%llx %c %255s", &value, &type, sym) != 3 || strchr(line, '['))
 			continue;
 		for (int i = 0; i < count; i++) {
 			if (strcmp(sym, names[i]) != 0)

@@ -43,8 +43,9 @@ __u32 lg_kernel_dev(unsigned long long dev);
 int lg_kallsyms_address(const char *kallsyms, const char *name, unsigned long long *addr);
 
 /* The addresses of count symbols (at most LG_KALLSYMS_MAX) in one reading of kallsyms, as
- * lg_kallsyms_address finds each; a name kallsyms lists twice (two static variables of one
- * name) gives 0. -E2BIG for too many names. */
+ * lg_kallsyms_address finds each: the kernel's own (a module's symbols are not looked at); a
+ * name the kernel lists twice (two static variables of one name) gives 0. -E2BIG for too many
+ * names. */
 #define LG_KALLSYMS_MAX 16
 int lg_kallsyms_addresses(const char *kallsyms, const char *const *names,
 			  unsigned long long *addrs, int count);

@@ -31,6 +31,9 @@ static const struct {
     {"lg_aio_reservation_end32", LG_SKIP_REPORT,
      "an io_setup's reserved AIO events not given back: confined tasks' io_setup calls are "
      "refused that much sooner (stricter) until lsmguard's next load"},
+    {"lg_task_counted", LG_SKIP_REPORT,
+     "a confined fork's reserved task given back only at the task's end: confined tasks' "
+     "forks are refused one task sooner (stricter) while it lives"},
     {"lg_unix_copy_seen", LG_SKIP_REPORT,
      "a datagram's copy unseen: a send to a notify socket is refused (fail closed)"},
     {"lg_sigio_owner_set", LG_SKIP_REPORT,

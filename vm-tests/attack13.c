@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/fsuid.h>
 #include <sys/ipc.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
@@ -68,6 +69,12 @@ static const char a13_policy[] = "[policy]\nname = a13\ncgroup = " A13 "\nmode =
 static const char a13_audit_policy[] =
     "[policy]\nname = a13-audit\ncgroup = " A13_AUDIT "\nmode = audit\n" A13_RULES;
 
+/* A root that keeps what KEYCTL_CHOWN and setfsuid need, not CAP_SYS_RESOURCE (review 16). */
+#define A13_CAPS "/lgt/a13-caps"
+static const char a13_caps_policy[] =
+    "[policy]\nname = a13-caps\ncgroup = " A13_CAPS "\nmode = enforce\n" A13_RULES
+    "[capabilities]\nkeep = CAP_SYS_ADMIN, CAP_SETUID, CAP_SETGID\n";
+
 /* The three places an attack runs from: unconfined (the control), enforce, audit. */
 static const char *const a13_places[] = {NULL, A13, A13_AUDIT};
 #define PLACE(c) ((c) ? (c) : "unconfined")
@@ -78,10 +85,12 @@ static void a13_setup(void)
 		VM_CHECK(daemon_start() > 0);
 	make_cgroup(A13);
 	make_cgroup(A13_AUDIT);
+	make_cgroup(A13_CAPS);
 	if (access(POLICY_DIR "/a13.ini", F_OK) == 0)
 		return;
 	write_file(POLICY_DIR "/a13.ini", a13_policy, 0644);
 	write_file(POLICY_DIR "/a13-audit.ini", a13_audit_policy, 0644);
+	write_file(POLICY_DIR "/a13-caps.ini", a13_caps_policy, 0644);
 	VM_CHECK(daemon_reload_wait());
 }
 
@@ -575,6 +584,97 @@ VM_TEST(a13_user_key_quota_chown_into_it, 382)
 				 0);
 }
 
+/*
+ * Review 16: into root. A confined root keeping CAP_SYS_ADMIN and CAP_SETUID (not
+ * CAP_SYS_RESOURCE) makes each key as uid 1000 (setfsuid: charged to uid 1000, within its
+ * share) and gives it to root (KEYCTL_CHOWN: the kernel checks root's own quota, 1,000,000
+ * keys): without a check the root user passes its ordinary quota (maxkeys, set 20 above what
+ * root holds) with no
+ * CAP_SYS_RESOURCE, which its new keys may not. Decided as those are: EDQUOT once root would
+ * pass it, the event naming CAP_SYS_RESOURCE. Control: unconfined root, all 60 given.
+ */
+#define A13_CHOWN_TO_ROOT 60
+
+static int a13_hold_keys_chowned_to_root(const void *arg)
+{
+	struct a13_hold *h = (struct a13_hold *)arg;
+	unsigned bytes = 0, n = 0;
+	char desc[48];
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL))
+		return 1000 + errno;
+	if (a13_keyctl(KEYCTL_JOIN_SESSION_KEYRING_, 0, 0, 0) < 0)
+		return 2000 + errno;
+	for (int i = 0; i < h->want; i++) {
+		long serial;
+
+		snprintf(desc, sizeof(desc), "a13-to-root-%d", i);
+		setfsuid(USER);
+		serial = a13_small_key(desc);
+		setfsuid(0);
+		if (serial < 0) {
+			h->err = (int)-serial;
+			break;
+		}
+		h->made++;
+		if (a13_keyctl(KEYCTL_CHOWN_, serial, 0, -1) < 0) {
+			h->err2 = errno;
+			break;
+		}
+		h->made2++;
+	}
+	if (root_key_charge(&n, &bytes))
+		h->count = n;
+	a13_hold_wait(h);
+	return 0;
+}
+
+VM_TEST(a13_root_key_quota_chown_into_root, 382)
+{
+	long old = read_number("/proc/sys/kernel/keys/maxkeys"), mark;
+	const char *const places[] = {NULL, A13_CAPS};
+	unsigned base = 0, bytes = 0;
+
+	a13_setup();
+	VM_TIMEOUT(240);
+	mark = event_mark();
+	VM_CHECK(old > 0);
+	root_key_charge(&base, &bytes);
+	/* root's ordinary quota 20 keys above what it holds */
+	write_number("/proc/sys/kernel/keys/maxkeys", base + 20);
+	for (size_t p = 0; p < 2; p++) {
+		struct a13_hold *h = a13_hold_new(0, A13_CHOWN_TO_ROOT);
+		struct in_cgroup_thread t;
+
+		VM_CHECK(h != NULL);
+		if (!h)
+			break;
+		if (!a13_hold_start(&t, places[p], a13_hold_keys_chowned_to_root, h))
+			VM_FAIL("%s: the holder did not start", PLACE(places[p]));
+		printf("#   %s root: %d keys made as uid 1000, %d given to root then errno %d; root "
+		       "charged %ld keys (ordinary quota %u, %u before)\n",
+		       PLACE(places[p]), h->made, h->made2, h->err2, h->count, base + 20, base);
+		VM_CHECK(a13_hold_end(&t, h) == 0);
+		if (!places[p]) {
+			VM_CHECK(h->made2 == A13_CHOWN_TO_ROOT && h->err2 == 0);
+		} else {
+			VM_CHECK(h->err2 == EDQUOT);
+			VM_CHECK(h->count <= (long)base + 20);
+		}
+		munmap(h, sizeof(*h));
+		for (int i = 0; i < 100; i++) { /* the session's keys collected */
+			unsigned n = 0;
+
+			if (root_key_charge(&n, &bytes) && n <= base)
+				break;
+			usleep(100 * 1000);
+		}
+	}
+	write_number("/proc/sys/kernel/keys/maxkeys", old);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"hook\":\"capable\"",
+			   "\"policy\":\"a13-caps\"", "\"path\":\"CAP_SYS_RESOURCE\"", "\"uid\":0");
+}
+
 /* ---- POSIX message queues: the user's bytes (RLIMIT_MSGQUEUE, counted per user) ---- */
 
 static int a13_hold_mq_bytes(const void *arg)
@@ -895,6 +995,142 @@ VM_TEST(a13_host_tasks_threads_max, 399)
 	munmap(fp, sizeof(*fp));
 	a13_expect_budget_events(mark, "task_alloc",
 				 "the host's tasks (kernel.threads-max): past three quarters of them", USER);
+}
+
+/*
+ * Forks racing each other (review 16): the kernel counts a new task long after task_alloc, and
+ * the threads of one process that fork at once queue on its mmap lock in between, each having
+ * passed the check at the same count. 40 threads of uid 1000, each forking once at a signal,
+ * with kernel.threads-max set so that the share leaves room for 10 more tasks: with every
+ * passing fork reserved until the kernel counts it, at most 10 pass (the others EAGAIN), in
+ * a13 and a13-audit; the host's root then forks. Control: unconfined (threads-max as it
+ * is), all 40.
+ */
+#define A13_FORK_RACERS 40
+#define A13_FORK_ROOM 10
+
+struct a13_fork_racer {
+	struct a13_hold *h;
+	volatile int *ready;
+	pid_t child;
+	int err;
+};
+
+static void *a13_fork_racer(void *arg)
+{
+	struct a13_fork_racer *r = arg;
+	volatile int *go = &r->h->ids[0];
+
+	__sync_fetch_and_add(r->ready, 1);
+	while (!*go)
+		;
+	r->child = fork();
+	if (r->child == 0) {
+		while (!r->h->release)
+			usleep(10 * 1000);
+		_exit(0);
+	}
+	r->err = r->child < 0 ? errno : 0;
+	return NULL;
+}
+
+static int a13_hold_fork_race(const void *arg)
+{
+	struct a13_hold *h = (struct a13_hold *)arg;
+	static struct a13_fork_racer r[A13_FORK_RACERS];
+	pthread_t thread[A13_FORK_RACERS];
+	volatile int ready = 0;
+	int started = 0, ret;
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL))
+		return 1000 + errno;
+	if ((ret = become(h->uid)))
+		return ret;
+	for (int i = 0; i < A13_FORK_RACERS; i++) {
+		r[i] = (struct a13_fork_racer){.h = h, .ready = &ready, .child = -1};
+		if (pthread_create(&thread[i], NULL, a13_fork_racer, &r[i]))
+			break;
+		started++;
+	}
+	while (ready < started)
+		usleep(1000);
+	h->held = 1; /* every racer waits for the go */
+	for (int i = 0; i < started; i++) {
+		pthread_join(thread[i], NULL);
+		if (r[i].child > 0)
+			h->made++;
+		else if (!h->err)
+			h->err = r[i].err;
+	}
+	h->made2 = 1; /* done */
+	while (!h->release)
+		usleep(10 * 1000);
+	while (wait(NULL) > 0)
+		;
+	return 0;
+}
+
+VM_TEST(a13_host_tasks_racing_forks_keep_the_quarter, 399)
+{
+	long old = read_number("/proc/sys/kernel/threads-max");
+
+	a13_setup();
+	VM_TIMEOUT(120);
+	VM_CHECK(old > 0);
+	for (size_t p = 0; p < 3; p++) {
+		const char *cgroup = a13_places[p];
+		struct a13_hold *h = a13_hold_new(USER, A13_FORK_RACERS);
+		struct in_cgroup_thread t;
+		long tasks, max, share;
+		int probe = -1;
+
+		VM_CHECK(h != NULL);
+		if (!h)
+			break;
+		if (!a13_hold_start(&t, cgroup, a13_hold_fork_race, h)) {
+			VM_FAIL("%s: the holder did not start", PLACE(cgroup));
+			a13_hold_end(&t, h);
+			munmap(h, sizeof(*h));
+			continue;
+		}
+		/* room for A13_FORK_ROOM more tasks in the share: max - max / 4 == tasks + room */
+		tasks = a13_tasks();
+		VM_CHECK(tasks > 0);
+		max = ((tasks + A13_FORK_ROOM) * 4 + 2) / 3;
+		while (max - max / 4 > tasks + A13_FORK_ROOM)
+			max--;
+		while (max - max / 4 < tasks + A13_FORK_ROOM)
+			max++;
+		share = max - max / 4;
+		if (cgroup) /* the control: the kernel's own limit left as it is */
+			write_number("/proc/sys/kernel/threads-max", max);
+		*(volatile int *)&h->ids[0] = 1; /* go */
+		for (int i = 0; i < 1000 && !*(volatile int *)&h->made2; i++)
+			usleep(10 * 1000);
+		{
+			pid_t child = fork();
+
+			if (child == 0)
+				_exit(0);
+			probe = child < 0 ? errno : 0;
+			if (child > 0)
+				waitpid(child, NULL, 0);
+		}
+		write_number("/proc/sys/kernel/threads-max", old);
+		printf("#   %s uid 1000: %d racing forks, %d passed (room %ld: %ld tasks, share %ld "
+		       "of threads-max %ld), then errno %d; the host's root fork: %d\n",
+		       PLACE(cgroup), A13_FORK_RACERS, h->made, share - tasks, tasks, share, max,
+		       h->err, probe);
+		VM_CHECK(a13_hold_end(&t, h) == 0);
+		VM_CHECK(probe == 0);
+		if (!cgroup) {
+			VM_CHECK(h->made == A13_FORK_RACERS);
+		} else {
+			VM_CHECK(h->made <= share - tasks);
+			VM_CHECK(h->err == EAGAIN);
+		}
+		munmap(h, sizeof(*h));
+	}
 }
 
 /* ---- pending signals (RLIMIT_SIGPENDING, counted per user) ---- */
