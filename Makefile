@@ -67,6 +67,7 @@ LIBPOLICY  := $(BUILD)/libpolicy.a
 UNIT_TESTS := $(BUILD)/tests/unit-tests
 HARNESS_SELFTEST := $(BUILD)/tests/harness-selftest $(BUILD)/tests/harness-selftest-empty
 FUZZER     := $(BUILD)/fuzz/fuzz_policy
+FUZZER_ELF := $(BUILD)/fuzz/fuzz_elfdeps
 BENCH_COMPILE := $(BUILD)/bench/bench_compile
 
 .PHONY: all bpf deps check vm-check vm-preempt-check demo bench bench-check unit-check harness-check cli-check fuzz fuzz-check bench-compile clean format \
@@ -143,7 +144,7 @@ $(UNIT_TESTS): $(UNIT_OBJS) $(UNIT_ENFORCER_OBJS) $(LIBPOLICY)
 
 # Every suite prints its own "N passed, N failed"; tests/run-all.sh adds them up and prints
 # the closing line, and fails when any suite fails or prints no count.
-check: $(LSMGUARD) $(UNIT_TESTS) $(HARNESS_SELFTEST) $(FUZZER) $(VM_KERNEL) $(VM_INITRD) $(REALSVC_INITRD)
+check: $(LSMGUARD) $(UNIT_TESTS) $(HARNESS_SELFTEST) $(FUZZER) $(FUZZER_ELF) $(VM_KERNEL) $(VM_INITRD) $(REALSVC_INITRD)
 	$(Q)tests/run-all.sh $(BUILD)
 
 unit-check: $(UNIT_TESTS)
@@ -274,11 +275,15 @@ $(FUZZER): tests/fuzz/fuzz_policy.c $(POLICY_SRCS) $(wildcard policy/*.h include
 	$(call msg,FUZZCC,$@)
 	$(Q)$(CLANG) $(CPPFLAGS) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_policy.c $(POLICY_SRCS) $(LDLIBS)
 
-fuzz: $(FUZZER)
-	$(Q)tests/fuzz/run-fuzz.sh $(FUZZER) $(FUZZ_TIME)
+$(FUZZER_ELF): tests/fuzz/fuzz_elfdeps.c enforcer/elfdeps.c enforcer/elfdeps.h | $(BUILD)/fuzz
+	$(call msg,FUZZCC,$@)
+	$(Q)$(CLANG) $(CPPFLAGS) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_elfdeps.c enforcer/elfdeps.c -lelf
 
-fuzz-check: $(FUZZER)
-	$(Q)tests/fuzz/run-fuzz.sh $(FUZZER) $(FUZZ_CHECK_TIME)
+fuzz: $(FUZZER) $(FUZZER_ELF)
+	$(Q)tests/fuzz/run-fuzz.sh $(FUZZ_TIME) $(FUZZER) $(FUZZER_ELF)
+
+fuzz-check: $(FUZZER) $(FUZZER_ELF)
+	$(Q)tests/fuzz/run-fuzz.sh $(FUZZ_CHECK_TIME) $(FUZZER) $(FUZZER_ELF)
 
 # ---- benchmarks ----
 $(BENCH_COMPILE): $(BUILD)/tests/bench/bench_compile.o $(LIBPOLICY) | $(BUILD)/bench

@@ -513,23 +513,8 @@ int cmd_explain(int argc, char **argv)
 		goto out;
 	}
 	if (is_path && !unix_path) {
-		struct lg_protected protected;
-
-		/* lsmguard's objects and host code (the built-in places and host-code.list's),
-		 * as the daemon would add them (writes only). */
-		if (lg_protected_collect(&protected, policy_dir, LG_STATE_DIR, NULL, NULL) == 0) {
-			struct lg_diag diag = {0};
-
-			if (lg_protected_add_host_code(&protected, set.host_code,
-						       set.host_code_count) ||
-			    lg_compiled_add_protected_kinds(compiled,
-							    (const char *const *)protected.paths,
-							    protected.kinds, protected.count, &diag))
-				log_warnx("cannot add lsmguard's own objects: the answer leaves "
-					  "them out");
-			lg_diag_free(&diag);
-			lg_protected_free(&protected);
-		}
+		if (add_host_protections(compiled, policy_dir, &set))
+			log_warnx("cannot add lsmguard's own objects: the answer leaves them out");
 	}
 	if (is_path) {
 		if (resolve_path(object, resolved, sizeof(resolved))) {

@@ -5,15 +5,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "apply.h"
 #include "canary.h"
 #include "commands.h"
+#include "elfdeps.h"
 #include "json.h"
 #include "loaded.h"
 #include "log.h"
 #include "names.h"
 #include "policy.h"
+#include "selfprot.h"
+#include "state.h"
 
 void print_diagnostics(const struct lg_diag *diag)
 {
@@ -102,6 +107,167 @@ static int compile_loaded(int ret, struct lg_diag *diag_in, unsigned flags,
 	return ret;
 }
 
+int add_host_protections(struct lg_compiled *compiled, const char *policy_dir,
+			 const struct lg_policy_set *set)
+{
+	struct lg_protected protected;
+	struct lg_diag diag = {0};
+	int ret = lg_protected_collect(&protected, policy_dir, LG_STATE_DIR, NULL, NULL);
+
+	if (ret)
+		return ret;
+	ret = lg_protected_add_host_code(&protected, set->host_code, set->host_code_count);
+	if (!ret)
+		ret = lg_compiled_add_protected_kinds(compiled, (const char *const *)protected.paths,
+						      protected.kinds, protected.count, &diag);
+	lg_diag_free(&diag);
+	lg_protected_free(&protected);
+	return ret;
+}
+
+/*
+ * What [exec] allows against what the programs need (check's advice, issue 14): for every
+ * program an allow rule names that exists here, the files it needs executable (a script's
+ * interpreter, the dynamic loader, the libraries, transitively: elfdeps.h), each decided as the
+ * kernel would decide its exec or executable mapping; one warning per rule and directory
+ * refused, saying which rule to add. The policy says `policy OK` still: a program the host does
+ * not have, or a policy made elsewhere, is not an error.
+ */
+static const char *dep_role(const struct lg_elfdep *d)
+{
+	switch (d->kind) {
+	case LG_ELFDEP_SCRIPT_INTERPRETER:
+		return "the interpreter of";
+	case LG_ELFDEP_LOADER:
+		return "the dynamic loader of";
+	default:
+		return "a library of";
+	}
+}
+
+static void refused_by(const struct lg_compiled *compiled, const struct lg_verdict *v, char *out,
+		       size_t size)
+{
+	const struct lg_rule_source *r = v->rule ? lg_rule_source(compiled, v->rule) : NULL;
+
+	if (v->builtin || v->walk_limit || !r)
+		snprintf(out, size, "a protection of lsmguard's");
+	else if (v->from_default || !r->line)
+		snprintf(out, size, "[exec] default = deny");
+	else
+		snprintf(out, size, "the rule at line %u", r->line);
+}
+
+static void check_program_needs(const struct lg_compiled *compiled, __u32 id,
+				const struct lg_policy *p, const struct lg_path_rule *rule,
+				struct lg_diag *diag)
+{
+	struct lg_elfdeps deps;
+	struct stat sb;
+
+	if (stat(rule->path, &sb) || !S_ISREG(sb.st_mode) || lg_elfdeps_of(rule->path, NULL, &deps))
+		return;
+	for (size_t i = 0; i < deps.count; i++) {
+		const struct lg_elfdep *d = &deps.deps[i];
+		char dir[4096], why[128];
+		struct lg_verdict v;
+		size_t more = 0, len;
+		bool reported = false;
+
+		if (lg_eval_path(compiled, id, LG_DECISION_EXEC, d->path, &v) || !v.deny)
+			continue;
+		snprintf(dir, sizeof(dir), "%s", d->path);
+		len = strrchr(dir, '/') ? (size_t)(strrchr(dir, '/') - dir) + 1 : strlen(dir);
+		dir[len] = '\0';
+		/* one warning for the directory: the first refused file of it names the others */
+		for (size_t j = 0; j < deps.count && !reported; j++) {
+			struct lg_verdict w;
+
+			if (strncmp(deps.deps[j].path, dir, len) || strchr(deps.deps[j].path + len, '/') ||
+			    lg_eval_path(compiled, id, LG_DECISION_EXEC, deps.deps[j].path, &w) ||
+			    !w.deny)
+				continue;
+			if (j < i)
+				reported = true;
+			else if (j > i)
+				more++;
+		}
+		if (reported)
+			continue;
+		refused_by(compiled, &v, why, sizeof(why));
+		/* an interpreter is one program; the loader and libraries, their directory */
+		lg_diag_add(diag, LG_SEV_WARNING, p->file, rule->line,
+			    "[exec] allows %s, which needs %s (%s, %s %s)%s%.0zu%s, refused by %s; "
+			    "add allow = %s",
+			    rule->path, d->path, d->needed, dep_role(d), d->by,
+			    more ? " and " : "", more, more ? " more there" : "", why,
+			    d->kind == LG_ELFDEP_SCRIPT_INTERPRETER ? d->path : dir);
+	}
+	lg_elfdeps_free(&deps);
+}
+
+/* A place [exec] lets the service run that [files] lets it write: what it writes there it can
+ * then execute (a web shell dropped into an upload directory, then run). */
+static void check_written_then_run(const struct lg_compiled *compiled, __u32 id,
+				   const struct lg_policy *p, const struct lg_path_rule *rule,
+				   struct lg_diag *diag)
+{
+	char probe[4096];
+	struct lg_verdict v;
+
+	/* the rule's file, or a new file beneath its directory */
+	snprintf(probe, sizeof(probe), "%s%s", rule->path, rule->subtree ? "/lsmguard-new-file" : "");
+	if (lg_eval_path(compiled, id, LG_DECISION_FILE_WRITE, probe, &v) || v.deny)
+		return;
+	if (rule->subtree)
+		lg_diag_add(diag, LG_SEV_WARNING, p->file, rule->line,
+			    "[exec] allows %s/, where [files] lets the service write: a file it "
+			    "writes there can then be run; deny writing there in [files] (deny = "
+			    "%s/) or executing it",
+			    rule->path, rule->path);
+	else
+		lg_diag_add(diag, LG_SEV_WARNING, p->file, rule->line,
+			    "[exec] allows %s, which [files] lets the service write: what it writes "
+			    "there can then be run; deny writing it in [files] (deny = %s) or "
+			    "executing it",
+			    rule->path, rule->path);
+}
+
+static void check_exec_rules(const struct lg_policy_set *set, struct lg_compiled *compiled,
+			     const char *policy_dir)
+{
+	struct lg_diag diag = {0};
+
+	/* writes decided with lsmguard's own protections and the host's code, as the kernel
+	 * decides them (without them, the advice would name /usr/bin as writable) */
+	if (add_host_protections(compiled, policy_dir, set))
+		log_warnx("cannot add lsmguard's own objects: the advice leaves them out");
+
+	for (size_t i = 0; i < set->count; i++) {
+		const struct lg_policy *p = set->policies[i];
+		__u32 id = lg_policy_id(compiled, i);
+
+		for (size_t r = 0; r < p->path_count[LG_CLASS_EXEC]; r++) {
+			const struct lg_path_rule *rule = &p->paths[LG_CLASS_EXEC][r];
+
+			if (rule->action != LG_ACT_ALLOW)
+				continue;
+			check_written_then_run(compiled, id, p, rule, &diag);
+			if (!rule->subtree)
+				check_program_needs(compiled, id, p, rule, &diag);
+		}
+	}
+	print_diagnostics(&diag);
+	lg_diag_free(&diag);
+}
+
+static bool is_directory(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
 int cmd_check(int argc, char **argv)
 {
 	struct lg_policy_set set;
@@ -117,6 +283,7 @@ int cmd_check(int argc, char **argv)
 			     LG_PARSE_STAT_PATHS | LG_PARSE_ADVICE | LG_LOAD_CHECK_OWNER, &set,
 			     &compiled, 0, 0))
 		return 1;
+	check_exec_rules(&set, compiled, is_directory(argv[1]) ? argv[1] : LG_POLICY_DIR);
 	for (size_t i = 0; i < set.count; i++)
 		rules += lg_policy_rule_count(set.policies[i]);
 	printf("policy OK: %zu file%s, %zu rule%s", set.count, set.count == 1 ? "" : "s", rules,

@@ -24,6 +24,11 @@ int lg_kernel_check(char *err, size_t errsize);
 /* "lsmguard: CMD: unknown option 'X'" or the like, then the usage line; returns 2. */
 int usage_error(const char *problem, const char *arg, const char *usage);
 
+/* lsmguard's own objects and the host's code (built-in places, the set's host-code.list) added
+ * to compiled as the daemon adds them, for decisions made here (explain, check). 0, -errno. */
+int add_host_protections(struct lg_compiled *compiled, const char *policy_dir,
+			 const struct lg_policy_set *set);
+
 /* Print every message of diag to stderr, gcc style. */
 void print_diagnostics(const struct lg_diag *diag);
 /* Flag of load_and_compile: add the built-in canary policy (lsmguard run). */

@@ -40,6 +40,17 @@ for p in nginx sshd postgresql; do
 	fi
 done
 
+# The policies an administrator starts from, pristine, for `lsmguard check` on this real
+# Debian 12 (test.sh): the examples, the README's and docs/policy.md's first ones.
+install -d -m 0755 "$root/usr/share/lsmguard/examples" "$root/usr/share/lsmguard/readme" \
+	"$root/usr/share/lsmguard/policy-md"
+install -m 0644 "$top"/policy/examples/*.ini "$root/usr/share/lsmguard/examples/"
+awk '/^```ini$/ {on = 1; next} on && /^```$/ {exit} on' "$top/README.md" \
+	>"$root/usr/share/lsmguard/readme/nginx.ini"
+awk '/^```ini$/ {on = 1; next} on && /^```$/ {exit} on' "$top/docs/policy.md" \
+	>"$root/usr/share/lsmguard/policy-md/nginx.ini"
+chmod 0644 "$root"/usr/share/lsmguard/readme/nginx.ini "$root"/usr/share/lsmguard/policy-md/nginx.ini
+
 # nginx hardened as a unit file would be: systemd's child sets up its namespace, mounts, /dev
 # nodes and runtime directory inside nginx's cgroup before it executes nginx (lsmguard's setup
 # window); nginx's own code gets none of that (test.sh).

@@ -63,6 +63,21 @@ done
 # nginx: serves its default page.
 NGINX=/system.slice/nginx.service
 check "nginx serves its page" sh -c 'wget -q -O - http://127.0.0.1/ | grep -q "Welcome to nginx"'
+
+# check knows what the programs need (issue 14): on this Debian 12, with nginx, sshd and
+# PostgreSQL installed, every example policy, the README's and docs/policy.md's first one pass
+# `lsmguard check` without a warning (each program's loader, libraries and interpreters
+# allowed, nothing both writable and executable); one without its libraries warns.
+check_quiet() { out=$(lsmguard check "$1" 2>&1) && ! printf '%s\n' "$out" | grep -q warning || { echo "$out"; return 1; }; }
+for d in examples readme policy-md; do
+	check "lsmguard check /usr/share/lsmguard/$d: policy OK, no warning" check_quiet "/usr/share/lsmguard/$d"
+done
+needs_warning() {
+	mkdir -p /tmp/nolibs && sed '/^allow = \/usr\/lib\/x86_64-linux-gnu\//d' \
+		/usr/share/lsmguard/readme/nginx.ini >/tmp/nolibs/nginx.ini && chmod 0644 /tmp/nolibs/nginx.ini &&
+		lsmguard check /tmp/nolibs 2>&1 | grep -q "nginx.ini:[0-9]*: warning: \[exec\] allows /usr/sbin/nginx, which needs /usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 (/lib64/ld-linux-x86-64.so.2, the dynamic loader of /usr/sbin/nginx) and [0-9]* more there, refused by \[exec\] default = deny; add allow = /usr/lib/x86_64-linux-gnu/"
+}
+check "without its libraries the README's policy warns, naming the rule to add" needs_warning
 expect_denied "nginx: read /etc/shadow" nginx $NGINX open /etc/shadow "" '"path":"/etc/shadow"'
 expect_denied "nginx: run a shell" nginx $NGINX exec /bin/sh "" '"path":"/usr/bin/dash"'
 expect_denied "nginx: connect out" nginx $NGINX connect 192.0.2.1 443 '"address":"192.0.2.1"'
