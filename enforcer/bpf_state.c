@@ -404,6 +404,97 @@ static int classify_devices(struct lsmguard_bpf *skel, char *err, size_t errsize
 	return ret;
 }
 
+/* ---- why the kernel refused the programs (host.h: lg_lsm_refusal) ---- */
+
+static bool capable_of_bpf(void)
+{
+	unsigned long long eff = 0;
+	char line[256];
+	bool found = false;
+	FILE *f = fopen("/proc/self/status", "re");
+
+	if (!f)
+		return geteuid() == 0;
+	while (!found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "CapEff: %llx", &eff) == 1;
+	fclose(f);
+	return ((eff >> 21) & 1) || (((eff >> 39) & 1) && ((eff >> 38) & 1)); /* SYS_ADMIN; BPF, PERFMON */
+}
+
+/* "none [integrity] confidentiality": the bracketed one. */
+static int lockdown_level(void)
+{
+	char line[128] = "";
+	FILE *f = fopen("/sys/kernel/security/lockdown", "re");
+
+	if (!f)
+		return -1;
+	if (!fgets(line, sizeof(line), f))
+		line[0] = '\0';
+	fclose(f);
+	if (strstr(line, "[confidentiality]"))
+		return 2;
+	if (strstr(line, "[integrity]"))
+		return 1;
+	return strstr(line, "[none]") ? 0 : -1;
+}
+
+/* A program of two instructions (r0 = 0; exit) of type: 0 when the kernel loads it, -errno. */
+static int probe_program(enum bpf_prog_type type, __u32 attach_btf_id)
+{
+	const struct bpf_insn insns[] = {
+	    {.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0},
+	    {.code = BPF_JMP | BPF_EXIT},
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, opts);
+	int fd;
+
+	if (type == BPF_PROG_TYPE_LSM) {
+		opts.expected_attach_type = BPF_LSM_MAC;
+		opts.attach_btf_id = attach_btf_id;
+	}
+	fd = bpf_prog_load(type, "lg_probe", "GPL", insns, 2, &opts);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
+static void explain_refusal(struct lsmguard_bpf *skel, char *out, size_t size)
+{
+	struct lg_lsm_facts facts = {.bpf_listed = -1};
+	struct bpf_program *prog;
+	int file_open;
+	FILE *f;
+
+	facts.capable = capable_of_bpf();
+	facts.btf = access("/sys/kernel/btf/vmlinux", R_OK) == 0;
+	f = fopen("/sys/kernel/security/lsm", "re");
+	if (f) {
+		if (!fgets(facts.lsm, sizeof(facts.lsm), f))
+			facts.lsm[0] = '\0';
+		fclose(f);
+		facts.lsm[strcspn(facts.lsm, "\n")] = '\0';
+		facts.bpf_listed = 0;
+		for (const char *p = facts.lsm; *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] != 0))
+			if (strncmp(p, "bpf", 3) == 0 && (p[3] == ',' || p[3] == '\0'))
+				facts.bpf_listed = 1;
+	}
+	file_open = libbpf_find_vmlinux_btf_id("file_open", BPF_LSM_MAC);
+	facts.bpf_lsm = file_open > 0;
+	bpf_object__for_each_program(prog, skel->obj) {
+		const char *sec = bpf_program__section_name(prog);
+
+		if (facts.bpf_lsm && !facts.missing_hook[0] && sec && strncmp(sec, "lsm/", 4) == 0 &&
+		    libbpf_find_vmlinux_btf_id(sec + 4, BPF_LSM_MAC) < 0)
+			snprintf(facts.missing_hook, sizeof(facts.missing_hook), "%s", sec + 4);
+	}
+	facts.lockdown = lockdown_level();
+	facts.probe_lsm = facts.bpf_lsm ? probe_program(BPF_PROG_TYPE_LSM, (__u32)file_open) : -ENOENT;
+	facts.probe_filter = probe_program(BPF_PROG_TYPE_SOCKET_FILTER, 0);
+	lg_lsm_refusal(&facts, out, size);
+}
+
 static __u32 link_records = LG_MAX_LINKS;
 
 void lg_bpf_set_link_records(__u32 count)
@@ -451,11 +542,10 @@ int lg_bpf_load(struct lg_bpf *bpf, const char *pin_dir, char *err, size_t errsi
 	}
 	ret = lsmguard_bpf__load(skel);
 	if (ret) {
-		snprintf(err, errsize,
-			 "cannot load the BPF programs: %s%s", strerror(-ret),
-			 ret == -EPERM ? " (this kernel refuses BPF LSM programs: is 'bpf' in the active "
-					 "LSM list and is lsmguard running as root?)"
-				       : " (run with -v for the verifier's log)");
+		char why[512];
+
+		explain_refusal(skel, why, sizeof(why));
+		snprintf(err, errsize, "cannot load the BPF programs: %s: %s", strerror(-ret), why);
 		goto out_destroy;
 	}
 	ret = make_dirs(pin_dir);

@@ -260,6 +260,60 @@ unsigned lg_host_budgets_off(const unsigned long long *at)
 	return off;
 }
 
+void lg_lsm_refusal(const struct lg_lsm_facts *f, char *out, size_t size)
+{
+	if (!f->capable)
+		snprintf(out, size,
+			 "lsmguard runs without CAP_SYS_ADMIN (or CAP_BPF with CAP_PERFMON): run it as "
+			 "root, not in a container or unit that drops capabilities "
+			 "(CapabilityBoundingSet=)");
+	else if (!f->btf)
+		snprintf(out, size,
+			 "this kernel has no BTF (/sys/kernel/btf/vmlinux): use a kernel built with "
+			 "CONFIG_DEBUG_INFO_BTF=y (every distribution of docs/operations.md's table "
+			 "ships one)");
+	else if (f->bpf_listed == 0)
+		snprintf(out, size,
+			 "the BPF LSM is not active (lsm=%s): add lsm=%s%sbpf to the kernel command "
+			 "line (GRUB_CMDLINE_LINUX in /etc/default/grub, then update-grub and reboot; "
+			 "docs/operations.md has each distribution's line)",
+			 f->lsm, f->lsm, f->lsm[0] ? "," : "");
+	else if (f->bpf_listed < 0)
+		snprintf(out, size,
+			 "the active LSM list cannot be read: mount securityfs (mount -t securityfs "
+			 "securityfs /sys/kernel/security) and run again");
+	else if (!f->bpf_lsm)
+		snprintf(out, size,
+			 "this kernel was built without the BPF LSM (no bpf_lsm_file_open in its BTF): "
+			 "use a kernel built with CONFIG_BPF_LSM=y");
+	else if (f->probe_lsm == -EPERM && f->probe_filter == -EPERM)
+		snprintf(out, size,
+			 "the kernel refuses every BPF program to this process (EPERM, before "
+			 "verifying it): a seccomp filter or another security module denies bpf(); "
+			 "look for it in the kernel log (journalctl -k) and the unit's SystemCallFilter=");
+	else if (f->probe_lsm == -EPERM)
+		snprintf(out, size,
+			 "the kernel loads other BPF programs but refuses BPF LSM ones before verifying "
+			 "them (EPERM): something beneath this system (a hypervisor's or a sandbox's "
+			 "kernel policy) forbids them; run lsmguard on a host or VM whose kernel it "
+			 "controls");
+	else if (f->missing_hook[0])
+		snprintf(out, size,
+			 "this kernel has no LSM hook %s, which lsmguard attaches to: lsmguard is "
+			 "made for Linux 6.1 (Debian 12's); on an older kernel, or a newer one that "
+			 "removed or renamed the hook, it cannot load",
+			 f->missing_hook);
+	else if (f->lockdown == 2)
+		snprintf(out, size,
+			 "the kernel is locked down for confidentiality, which refuses BPF programs "
+			 "that read kernel memory: boot with lockdown=integrity (or without lockdown=; "
+			 "Secure Boot alone sets integrity, which lsmguard runs under)");
+	else
+		snprintf(out, size,
+			 "the kernel loads a minimal BPF LSM program, so one of lsmguard's was refused: "
+			 "run it with -v for the verifier's log");
+}
+
 unsigned long long lg_sysctl_number(const char *path, unsigned long long fallback)
 {
 	unsigned long long value;

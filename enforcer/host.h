@@ -85,6 +85,28 @@ extern const char *const lg_kallsyms_budget_names[LG_BUDGET_KALLSYMS_COUNT];
  * (1 << LG_BUDGET_...) each. */
 unsigned lg_host_budgets_off(const unsigned long long *at);
 
+/*
+ * Why a kernel refuses lsmguard's BPF-LSM programs (`lsmguard run`'s load failing), from what
+ * can be read of it, in the order a fix has to come: the capabilities, BTF, the active LSM
+ * list, the kernel's BPF LSM itself, what two probe programs show (a minimal LSM program
+ * against a minimal socket filter: refused before verification, something beneath the
+ * kernel's own checks refuses them), the hooks lsmguard attaches to, then lockdown.
+ */
+struct lg_lsm_facts {
+	bool capable;      /* CAP_SYS_ADMIN, or CAP_BPF with CAP_PERFMON, in the effective set */
+	bool btf;          /* /sys/kernel/btf/vmlinux */
+	int bpf_listed;    /* 1: "bpf" in /sys/kernel/security/lsm, 0: not, -1: unreadable */
+	char lsm[256];     /* that list */
+	bool bpf_lsm;      /* the kernel's BTF has bpf_lsm_file_open (CONFIG_BPF_LSM) */
+	char missing_hook[64]; /* an LSM hook lsmguard attaches to that this kernel lacks */
+	int lockdown;      /* 0 none, 1 integrity, 2 confidentiality, -1 unknown */
+	int probe_lsm;     /* a minimal LSM program: 0 loaded, -errno */
+	int probe_filter;  /* a minimal socket filter: 0 loaded, -errno */
+};
+
+/* The reason and its fix, one sentence or two, into out. */
+void lg_lsm_refusal(const struct lg_lsm_facts *facts, char *out, size_t size);
+
 /* The number a /proc/sys file holds; fallback when it cannot be read. */
 unsigned long long lg_sysctl_number(const char *path, unsigned long long fallback);
 

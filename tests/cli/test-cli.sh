@@ -453,6 +453,19 @@ bad_args 2 "lsmguard: unexpected argument 'extra'; $u_run" run extra
 bad_args 2 "lsmguard: missing value after '--policy-dir'; $u_run" run --policy-dir
 bad_args 1 "lsmguard: cannot open log file /nonexistent/x/y: No such file or directory" run --log /nonexistent/x/y
 bad_args 2 "lsmguard: the metrics interval is whole seconds, 1 to 86400: '0'; $u_run" run --metrics-interval 0
+# run on this machine's kernel, which refuses BPF-LSM programs (../shared/KERNEL-NOTES.md: bpf
+# is in its LSM list, yet an LSM program fails with EPERM before the verifier): the reason
+# found by probing, with the next step, not a question. In a mount namespace of its own, with
+# securityfs mounted there (the host has none mounted).
+if [ "$(id -u)" = 0 ]; then
+	run "run where the kernel refuses BPF-LSM programs exits 1" 1 unshare -m sh -c \
+		'mount -t securityfs securityfs /sys/kernel/security && exec "$0" run --policy-dir examples' \
+		"$lsmguard" &&
+		same "run says why the kernel refuses them and what to do" "$work/err" \
+			<(echo "lsmguard: cannot load the BPF programs: Operation not permitted: the kernel loads other BPF programs but refuses BPF LSM ones before verifying them (EPERM): something beneath this system (a hypervisor's or a sandbox's kernel policy) forbids them; run lsmguard on a host or VM whose kernel it controls")
+else
+	not_ok "run where the kernel refuses BPF-LSM programs" "needs root (CI runs as root)"
+fi
 bad_args 2 "lsmguard: unexpected argument 'extra'; usage: lsmguard status [--json]" status extra
 bad_args 2 "lsmguard: unknown option '--yaml'; usage: lsmguard status [--json]" status --yaml
 bad_args 2 "lsmguard: no policy name given; $u_exec" exec

@@ -129,3 +129,49 @@ TEST(host_budgets_off_where_kallsyms_hides_their_variables)
 		CHECK(lg_kernel_variable_names[i] != NULL);
 	CHECK_STR(lg_kallsyms_budget_names[LG_BUDGET_AIO], "AIO events");
 }
+
+/* Why the kernel refused the programs: each reason in its place of the order, with its fix. */
+TEST(host_lsm_refusal_names_the_first_reason_with_its_fix)
+{
+	struct lg_lsm_facts f = {.capable = true, .btf = true, .bpf_listed = 1,
+				 .lsm = "lockdown,capability,landlock,bpf", .bpf_lsm = true,
+				 .lockdown = 1, .probe_lsm = 0, .probe_filter = 0};
+	char out[512];
+
+	lg_lsm_refusal(&f, out, sizeof(out));
+	CHECK_STR(out, "the kernel loads a minimal BPF LSM program, so one of lsmguard's was "
+		       "refused: run it with -v for the verifier's log");
+	f.lockdown = 2;
+	lg_lsm_refusal(&f, out, sizeof(out));
+	CHECK(strncmp(out, "the kernel is locked down for confidentiality", 45) == 0);
+	snprintf(f.missing_hook, sizeof(f.missing_hook), "userns_create");
+	lg_lsm_refusal(&f, out, sizeof(out));
+	CHECK_STR(out, "this kernel has no LSM hook userns_create, which lsmguard attaches to: "
+		       "lsmguard is made for Linux 6.1 (Debian 12's); on an older kernel, or a newer "
+		       "one that removed or renamed the hook, it cannot load");
+	f.probe_lsm = -EPERM;
+	lg_lsm_refusal(&f, out, sizeof(out));
+	CHECK(strncmp(out, "the kernel loads other BPF programs but refuses BPF LSM ones", 60) == 0);
+	f.probe_filter = -EPERM;
+	lg_lsm_refusal(&f, out, sizeof(out));
+	CHECK(strncmp(out, "the kernel refuses every BPF program to this process", 52) == 0);
+	f.bpf_lsm = false;
+	lg_lsm_refusal(&f, out, sizeof(out));
+	CHECK(strncmp(out, "this kernel was built without the BPF LSM", 41) == 0);
+	f.bpf_listed = -1;
+	lg_lsm_refusal(&f, out, sizeof(out));
+	CHECK(strncmp(out, "the active LSM list cannot be read: mount securityfs", 52) == 0);
+	f.bpf_listed = 0;
+	snprintf(f.lsm, sizeof(f.lsm), "lockdown,capability,landlock,yama,apparmor");
+	lg_lsm_refusal(&f, out, sizeof(out));
+	CHECK_STR(out, "the BPF LSM is not active (lsm=lockdown,capability,landlock,yama,apparmor): "
+		       "add lsm=lockdown,capability,landlock,yama,apparmor,bpf to the kernel command "
+		       "line (GRUB_CMDLINE_LINUX in /etc/default/grub, then update-grub and reboot; "
+		       "docs/operations.md has each distribution's line)");
+	f.btf = false;
+	lg_lsm_refusal(&f, out, sizeof(out));
+	CHECK(strncmp(out, "this kernel has no BTF", 22) == 0);
+	f.capable = false;
+	lg_lsm_refusal(&f, out, sizeof(out));
+	CHECK(strncmp(out, "lsmguard runs without CAP_SYS_ADMIN", 35) == 0);
+}
