@@ -75,9 +75,9 @@ counts=""
 failures=""
 
 suite harness 19 tests/harness/test-harness.sh "$build/tests/harness-selftest" "$build/tests/harness-selftest-empty"
-suite unit 138 "$build/tests/unit-tests"
+suite unit 139 "$build/tests/unit-tests"
 suite hashref 1 python3 tests/unit/hash_reference.py --check tests/unit/test_hash.c
-suite cli 155 tests/cli/test-cli.sh "$build/lsmguard"
+suite cli 156 tests/cli/test-cli.sh "$build/lsmguard"
 suite fuzz 2 tests/fuzz/run-fuzz.sh "${FUZZ_CHECK_TIME:-30}" "$build/fuzz/fuzz_policy" "$build/fuzz/fuzz_elfdeps"
 suite install 31 tests/install/test-install.sh "$build"
 suite vm 321 vm-tests/run-vm.sh "$build/vm/vmlinuz" "$build/vm/initrd.gz" test
