@@ -99,6 +99,8 @@ package_tests=(
 	"the packaged files are owned by root"
 	"the packaged examples pass lsmguard check"
 	"man finds the packaged pages"
+	"an upgrade never stops lsmguard (no stop in preinst or for prerm's upgrade)"
+	"apt remove ends enforcement (prerm runs lsmguard unload)"
 	"apt purges the package"
 	"nothing is left in /usr/sbin"
 )
@@ -119,8 +121,22 @@ else
 	for f in /etc/lsmguard/policy.d/*.ini.example; do install -m 0644 "$f" "$work/pd2/$(basename "$f" .example)"; done
 	check "${package_tests[6]}" /usr/sbin/lsmguard check "$work/pd2"
 	check "${package_tests[7]}" man -w lsmguard.ini
-	check "${package_tests[8]}" env DEBIAN_FRONTEND=noninteractive apt-get purge -y -q lsmguard
-	check "${package_tests[9]}" test ! -e /usr/sbin/lsmguard
+	# preinst stops nothing; prerm's only stop is under "remove" (dh_installsystemd
+	# --no-stop-on-upgrade), so postinst finds the daemon running and hands over
+	no_stop_on_upgrade() {
+		! grep -q 'stop' /var/lib/dpkg/info/lsmguard.preinst 2>/dev/null &&
+			awk '/deb-systemd-invoke stop|systemctl stop/ && !r {bad = 1} /"\$1" = remove/ {r = 1}
+			     /^fi/ {r = 0} END {exit bad}' /var/lib/dpkg/info/lsmguard.prerm
+	}
+	check "${package_tests[8]}" no_stop_on_upgrade
+	# on this host no programs are pinned: unload says so, from prerm
+	removed_and_unloaded() {
+		env DEBIAN_FRONTEND=noninteractive apt-get remove -y -q lsmguard >"$work/remove" 2>&1 &&
+			grep -q "lsmguard: nothing to unload" "$work/remove" && test ! -e /usr/sbin/lsmguard
+	}
+	check "${package_tests[9]}" removed_and_unloaded
+	check "${package_tests[10]}" env DEBIAN_FRONTEND=noninteractive apt-get purge -y -q lsmguard
+	check "${package_tests[11]}" test ! -e /usr/sbin/lsmguard
 fi
 
 echo "install: $passed passed, $failed failed, $skipped skipped"
