@@ -11,7 +11,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 out=$build/realsvc
 mkdir -p "$out"
-packages=systemd,systemd-sysv,dbus,libpam-systemd,nginx-light,openssh-server,openssh-client,postgresql,wget,iproute2,procps
+packages=systemd,systemd-sysv,dbus,libpam-systemd,nginx-light,openssh-server,openssh-client,postgresql,wget,iproute2,procps,libbpf1,libelf1,libinih1
 if [ ! -s "$out/root.tar" ] || [ "$(cat "$out/packages" 2>/dev/null)" != "$packages" ]; then
 	echo "realsvc: building the Debian 12 userland (mmdebstrap, cached in $out/root.tar)"
 	mmdebstrap --variant=minbase --include="$packages" bookworm "$out/root.tmp.tar" >"$out/mmdebstrap.log" 2>&1 ||
@@ -39,6 +39,19 @@ for p in nginx sshd postgresql; do
 		sed -i 's/^mode = enforce$/mode = audit/' "$root/etc/lsmguard/policy.d/$p.ini"
 	fi
 done
+
+# The package, twice, for the upgrade test (test.sh): this build's (v1), and the same repacked
+# as a newer version (v2), whose unpacking puts a new executable in place as a real upgrade
+# does. Its dependencies (libbpf1, libelf1, libinih1) are in the userland above.
+make -s -C "$top" deb BUILD="$build" >/dev/null
+deb=$(ls "$build"/deb/lsmguard_*_amd64.deb | head -n 1)
+install -d -m 0755 "$root/var/cache/lsmguard-upgrade"
+cp "$deb" "$root/var/cache/lsmguard-upgrade/lsmguard_v1.deb"
+repack=$(mktemp -d)
+dpkg-deb -R "$deb" "$repack/pkg"
+sed -i 's/^Version: .*/&+upgrade/' "$repack/pkg/DEBIAN/control"
+dpkg-deb -b "$repack/pkg" "$root/var/cache/lsmguard-upgrade/lsmguard_v2.deb" >/dev/null
+rm -rf "$repack"
 
 # The policies an administrator starts from, pristine, for `lsmguard check` on this real
 # Debian 12 (test.sh): the examples, the README's and docs/policy.md's first ones.

@@ -568,6 +568,67 @@ others=$(events | grep '"event":"deny"' | grep -v '"comm":"svc"' | grep -v "$SHA
 if [ -z "$others" ]; then ok "the services' own work caused no denial"
 else not_ok "the services' own work caused no denial" "$others"; fi
 
+# ---- the package's upgrade, removal and purge (issue 14), last: they end enforcement ----
+# The daemon runs as the package would have it (installed by build.sh as files); the package
+# of this build goes over it (v1), then the same repacked as a newer version (v2) is installed
+# with apt while code in nginx's cgroup keeps trying to read /etc/shadow: not once may it
+# succeed. The new executable is the daemon after, having adopted the pins (its ready event
+# says "adopted":true), not loaded new ones. apt remove stops it and ends enforcement (the
+# read then succeeds, as documented), apt purge leaves nothing.
+PKG=/var/cache/lsmguard-upgrade
+leaks=/tmp/upgrade-leaks tries=/tmp/upgrade-tries
+: >"$leaks"
+: >"$tries"
+deny_loop() {
+	while [ ! -e /tmp/upgrade-stop ]; do
+		r=$(svc open "$NGINX" /etc/shadow)
+		echo "$r" >>"$tries"
+		[ "$r" = OK ] && echo "$r" >>"$leaks"
+	done
+}
+check "apt installs the package over the running daemon (v1)" \
+	env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$PKG/lsmguard_v1.deb"
+old_pid=$(systemctl show -p MainPID --value lsmguard.service)
+readies=$(events | grep -c '"event":"ready"')
+deny_loop &
+loop=$!
+sleep 1
+check "apt upgrades it (v2) while lsmguard runs" \
+	env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$PKG/lsmguard_v2.deb"
+wait_for sh -c "[ \$(journalctl -u lsmguard -o cat --no-pager | grep -c '\"event\":\"ready\"') -gt $readies ]"
+sleep 1
+touch /tmp/upgrade-stop
+wait "$loop"
+new_pid=$(systemctl show -p MainPID --value lsmguard.service)
+if [ "$(wc -l <"$tries")" -gt 20 ] && [ ! -s "$leaks" ]; then
+	ok "not one of $(wc -l <"$tries") denied reads during the upgrade succeeded"
+else
+	not_ok "not one denied read during the upgrade succeeded" \
+		"$(wc -l <"$tries") tries, $(wc -l <"$leaks") succeeded; $(sort "$tries" | uniq -c | tr '\n' ' ')"
+fi
+upgraded() {
+	dpkg-query -W -f='${Version}' lsmguard | grep -q '+upgrade$' &&
+		[ "$new_pid" != "$old_pid" ] && [ "$new_pid" != 0 ] &&
+		[ "$(readlink /proc/"$new_pid"/exe)" = /usr/sbin/lsmguard ] &&
+		events | grep '"event":"ready"' | tail -1 | grep -q '"adopted":true'
+}
+check "the new executable runs the daemon and adopted the pins (ready, \"adopted\":true)" upgraded
+expect_denied "after the upgrade, nginx: read /etc/shadow" nginx $NGINX open /etc/shadow "" '"path":"/etc/shadow"'
+removed() {
+	env DEBIAN_FRONTEND=noninteractive apt-get remove -y -q lsmguard >/tmp/remove.out 2>&1 &&
+		grep -q "lsmguard: unloaded: [0-9]* programs detached, enforcement ended" /tmp/remove.out &&
+		! systemctl is-active --quiet lsmguard.service && [ ! -e /usr/sbin/lsmguard ] &&
+		[ ! -e /sys/fs/bpf/lsmguard ] && [ "$(svc open "$NGINX" /etc/shadow)" = OK ] ||
+		{ cat /tmp/remove.out; return 1; }
+}
+check "apt remove stops the daemon and ends enforcement (the new executable's unload)" removed
+purged() {
+	env DEBIAN_FRONTEND=noninteractive apt-get purge -y -q lsmguard >/dev/null 2>&1 &&
+		! dpkg-query -W lsmguard >/dev/null 2>&1 && [ ! -e /run/lsmguard ] &&
+		[ ! -e /etc/lsmguard/policy.d/README ]
+}
+check "apt purge leaves no package, runtime state or packaged file" purged
+
 if [ "$failed" != 0 ]; then
 	echo "# every denial and would-deny, for diagnosis:"
 	events | grep -E '"event":"(deny|audit)"' | grep -v '"comm":"svc"' | sed 's/^/# /'
