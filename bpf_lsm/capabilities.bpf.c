@@ -432,9 +432,8 @@ struct {
 	__type(value, __s64);
 } lg_tasks_reserved SEC(".maps");
 
-/* The new tasks holding a reservation, by their task_struct's address: a hash, not the new
- * task's own storage, which 6.1's bpf_task_storage_get does not make for it at task_alloc
- * (measured: no reservation held, 40 racing forks passed a share of 10). */
+/* The new tasks holding a reservation, by their task_struct's address (given back, and the
+ * entry deleted, at task_newtask or task_free: an address is not reused before then). */
 #define LG_TASK_RESERVATIONS 65536
 
 struct {
