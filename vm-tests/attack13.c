@@ -496,9 +496,10 @@ VM_TEST(a13_user_key_quota_live_process_keyrings, 394)
  * (keyctl_chown_key) checking uid 1000's whole quota only, and key_permission (SETATTR) is
  * the one hook on that path.
  */
-static int a13_hold_chowned_keys(const void *arg)
+/* Keys made as maker (its fsuid: root itself, or another user's charge) and given to
+ * recipient with KEYCTL_CHOWN, until a failure; recipient's keys counted after. */
+static int a13_hold_keys_given(struct a13_hold *h, uid_t maker, uid_t recipient)
 {
-	struct a13_hold *h = (struct a13_hold *)arg;
 	unsigned bytes = 0, n = 0;
 	char desc[48];
 
@@ -509,23 +510,30 @@ static int a13_hold_chowned_keys(const void *arg)
 	for (int i = 0; i < h->want; i++) {
 		long serial;
 
-		snprintf(desc, sizeof(desc), "a13-chown-%d", i);
+		snprintf(desc, sizeof(desc), "a13-to-%u-%d", (unsigned)recipient, i);
+		setfsuid(maker);
 		serial = a13_small_key(desc);
+		setfsuid(0);
 		if (serial < 0) {
 			h->err = (int)-serial;
 			break;
 		}
 		h->made++;
-		if (a13_keyctl(KEYCTL_CHOWN_, serial, USER, -1) < 0) {
+		if (a13_keyctl(KEYCTL_CHOWN_, serial, recipient, -1) < 0) {
 			h->err2 = errno;
 			break;
 		}
 		h->made2++;
 	}
-	if (user_key_charge(USER, &n, &bytes))
+	if (recipient ? user_key_charge(recipient, &n, &bytes) : root_key_charge(&n, &bytes))
 		h->count = n;
 	a13_hold_wait(h);
 	return 0;
+}
+
+static int a13_hold_chowned_keys(const void *arg)
+{
+	return a13_hold_keys_given((struct a13_hold *)arg, 0, USER);
 }
 
 /*
@@ -589,44 +597,15 @@ VM_TEST(a13_user_key_quota_chown_into_it, 382)
  * CAP_SYS_RESOURCE) makes each key as uid 1000 (setfsuid: charged to uid 1000, within its
  * share) and gives it to root (KEYCTL_CHOWN: the kernel checks root's own quota, 1,000,000
  * keys): without a check the root user passes its ordinary quota (maxkeys, set 20 above what
- * root holds) with no
- * CAP_SYS_RESOURCE, which its new keys may not. Decided as those are: EDQUOT once root would
- * pass it, the event naming CAP_SYS_RESOURCE. Control: unconfined root, all 60 given.
+ * root holds) with no CAP_SYS_RESOURCE, which its new keys may not. Decided as those are:
+ * EDQUOT once root would pass it, the event naming CAP_SYS_RESOURCE. Control: unconfined
+ * root, all 60 given.
  */
 #define A13_CHOWN_TO_ROOT 60
 
 static int a13_hold_keys_chowned_to_root(const void *arg)
 {
-	struct a13_hold *h = (struct a13_hold *)arg;
-	unsigned bytes = 0, n = 0;
-	char desc[48];
-
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL))
-		return 1000 + errno;
-	if (a13_keyctl(KEYCTL_JOIN_SESSION_KEYRING_, 0, 0, 0) < 0)
-		return 2000 + errno;
-	for (int i = 0; i < h->want; i++) {
-		long serial;
-
-		snprintf(desc, sizeof(desc), "a13-to-root-%d", i);
-		setfsuid(USER);
-		serial = a13_small_key(desc);
-		setfsuid(0);
-		if (serial < 0) {
-			h->err = (int)-serial;
-			break;
-		}
-		h->made++;
-		if (a13_keyctl(KEYCTL_CHOWN_, serial, 0, -1) < 0) {
-			h->err2 = errno;
-			break;
-		}
-		h->made2++;
-	}
-	if (root_key_charge(&n, &bytes))
-		h->count = n;
-	a13_hold_wait(h);
-	return 0;
+	return a13_hold_keys_given((struct a13_hold *)arg, USER, 0);
 }
 
 VM_TEST(a13_root_key_quota_chown_into_root, 382)
