@@ -234,8 +234,9 @@ vm-preempt-check: $(VM_KERNEL) $(VM_INITRD)
 
 # Real services (nginx, OpenSSH, PostgreSQL 15) of a Debian 12 userland under their example
 # policies, booted with systemd; the userland is cached in build/realsvc/root.tar.
-$(REALSVC_INITRD): $(LSMGUARD)-static $(VM_DIR)/svc vm-tests/realsvc/build.sh vm-tests/realsvc/test.sh \
-		enforcer/dist/lsmguard.service.in $(wildcard policy/examples/*.ini)
+$(REALSVC_INITRD): $(LSMGUARD)-static $(LSMGUARD) $(VM_DIR)/svc vm-tests/realsvc/build.sh \
+		vm-tests/realsvc/test.sh enforcer/dist/lsmguard.service.in \
+		$(wildcard policy/examples/*.ini debian/*) README.md docs/policy.md
 	$(call msg,REALSVC,$@)
 	$(Q)vm-tests/realsvc/build.sh $(BUILD) $(LSMGUARD)-static $(VM_DIR)/svc
 realsvc-check: $(VM_KERNEL) $(REALSVC_INITRD)

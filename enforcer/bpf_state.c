@@ -485,7 +485,10 @@ static void explain_refusal(struct lsmguard_bpf *skel, char *out, size_t size)
 	bpf_object__for_each_program(prog, skel->obj) {
 		const char *sec = bpf_program__section_name(prog);
 
-		if (facts.bpf_lsm && !facts.missing_hook[0] && sec && strncmp(sec, "lsm/", 4) == 0 &&
+		/* a program left out on purpose where its hook is missing (autoload off) is not
+		 * what refused the load */
+		if (facts.bpf_lsm && !facts.missing_hook[0] && bpf_program__autoload(prog) && sec &&
+		    strncmp(sec, "lsm/", 4) == 0 &&
 		    libbpf_find_vmlinux_btf_id(sec + 4, BPF_LSM_MAC) < 0)
 			snprintf(facts.missing_hook, sizeof(facts.missing_hook), "%s", sec + 4);
 	}

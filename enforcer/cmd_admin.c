@@ -354,37 +354,39 @@ int cmd_status(int argc, char **argv)
 }
 
 /*
- * The cgroup of policy name: from what the daemon put in force (1), else from the policy
- * directory (0: the policy is not in force); -ENOENT when neither has it.
+ * The cgroup of policy name: from the record of the generation in force (1; read as status
+ * reads it, never a stale copy), else from the policy directory (0: not in force); -ENOENT when
+ * neither has it. *active: lsmguard's programs are attached and a generation is in force.
  */
-static int find_policy_cgroup(const char *name, const char *policy_dir, char *cgroup, size_t size)
+static int find_policy_cgroup(const char *name, const char *policy_dir, char *cgroup, size_t size,
+			      bool *active)
 {
-	struct lg_state state;
+	struct lg_state state = {0};
+	struct lg_config config = {0};
 	struct lg_policy_set set;
 	struct lg_diag diag = {0};
 	const char *paths[] = {policy_dir};
-	int ret = -ENOENT, fd = lg_state_map_open(LG_PIN_DIR, false), read = -ENOENT;
+	struct lg_bpf bpf;
+	char err[512];
+	int ret = -ENOENT, links = 0;
 
-	/* The daemon's record, else the /run copy (a daemon of a version without one). */
-	if (fd >= 0) {
-		read = lg_state_map_read(fd, &state);
-		close(fd);
-		if (read)
-			lg_state_free(&state);
-	}
-	if (read)
-		read = lg_state_read(LG_STATE_DIR, &state);
-	if (read == 0) {
-		for (size_t i = 0; i < state.count && ret; i++) {
-			if (strcmp(state.policies[i].name, name) == 0) {
-				snprintf(cgroup, size, "%s", state.policies[i].cgroup);
-				ret = 1;
-			}
-		}
+	*active = lg_bpf_links_pinned(LG_PIN_DIR, &links);
+	if (*active && lg_bpf_adopt(&bpf, LG_PIN_DIR, err, sizeof(err)) == 0) {
+		if (lg_config_read(&bpf, &config) != 0 || config.generation == 0)
+			*active = false;
+		else if (read_state_in_force(&config, &state) == 0)
+			for (size_t i = 0; i < state.count && ret; i++)
+				if (strcmp(state.policies[i].name, name) == 0) {
+					snprintf(cgroup, size, "%s", state.policies[i].cgroup);
+					ret = 1;
+				}
 		lg_state_free(&state);
-		if (ret == 1)
-			return 1;
+		lg_bpf_close(&bpf);
+	} else {
+		*active = false;
 	}
+	if (ret == 1)
+		return 1;
 	if (lg_policy_set_load(paths, 1, 0, &set, &diag) == 0) {
 		for (size_t i = 0; i < set.count && ret; i++) {
 			if (strcmp(set.policies[i]->name, name) == 0) {
@@ -410,7 +412,7 @@ int cmd_exec(int argc, char **argv)
 	const char *policy_dir = LG_POLICY_DIR;
 	bool unconfined = false, active;
 	char cgroup[4096];
-	int opt, ret, links = 0, found;
+	int opt, ret, found;
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "+:p:", options, NULL)) != -1) {
@@ -430,12 +432,11 @@ int cmd_exec(int argc, char **argv)
 		return usage_error("expected '--' after the policy name", NULL, EXEC_USAGE);
 	if (optind + 2 >= argc)
 		return usage_error("no command given after '--'", NULL, EXEC_USAGE);
-	found = find_policy_cgroup(argv[optind], policy_dir, cgroup, sizeof(cgroup));
+	found = find_policy_cgroup(argv[optind], policy_dir, cgroup, sizeof(cgroup), &active);
 	if (found < 0)
 		fatalx("no policy named '%s' is loaded or in %s", argv[optind], policy_dir);
 	/* "Under that policy" holds only when the programs are attached and the policy is in
 	 * force: anything else would run the command unconfined, so it takes --unconfined. */
-	active = lg_bpf_links_pinned(LG_PIN_DIR, &links);
 	if (!active && !unconfined)
 		fatalx("enforcement is not active (no lsmguard programs are attached): '%s' would run "
 		       "unconfined; start the daemon (systemctl start lsmguard), or pass --unconfined "

@@ -145,17 +145,23 @@ static const char *dep_role(const struct lg_elfdep *d)
 	}
 }
 
-static void refused_by(const struct lg_compiled *compiled, const struct lg_verdict *v, char *out,
-		       size_t size)
+/* What refuses the file and what to do: an allow rule to add (the default refuses it), the
+ * deny rule to narrow (a more restrictive rule wins over any allow), or nothing to do (one of
+ * lsmguard's protections, or deeper than the kernel walks). */
+static void refused_by(const struct lg_compiled *compiled, const struct lg_verdict *v,
+		       const char *allow, char *out, size_t size)
 {
 	const struct lg_rule_source *r = v->rule ? lg_rule_source(compiled, v->rule) : NULL;
 
-	if (v->builtin || v->walk_limit || !r)
-		snprintf(out, size, "a protection of lsmguard's");
-	else if (v->from_default || !r->line)
-		snprintf(out, size, "[exec] default = deny");
+	if (v->builtin || v->walk_limit)
+		snprintf(out, size, "refused by a protection of lsmguard's, which no rule opens");
+	else if (v->from_default || !r || !r->line)
+		snprintf(out, size, "refused by [exec] default = deny; add allow = %s", allow);
 	else
-		snprintf(out, size, "the rule at line %u", r->line);
+		snprintf(out, size,
+			 "refused by the deny rule at line %u (a more restrictive rule wins); narrow "
+			 "or remove it",
+			 r->line);
 }
 
 static void check_program_needs(const struct lg_compiled *compiled, __u32 id,
@@ -169,7 +175,7 @@ static void check_program_needs(const struct lg_compiled *compiled, __u32 id,
 		return;
 	for (size_t i = 0; i < deps.count; i++) {
 		const struct lg_elfdep *d = &deps.deps[i];
-		char dir[4096], why[128];
+		char dir[4096], why[512];
 		struct lg_verdict v;
 		size_t more = 0, len;
 		bool reported = false;
@@ -194,14 +200,13 @@ static void check_program_needs(const struct lg_compiled *compiled, __u32 id,
 		}
 		if (reported)
 			continue;
-		refused_by(compiled, &v, why, sizeof(why));
 		/* an interpreter is one program; the loader and libraries, their directory */
+		refused_by(compiled, &v, d->kind == LG_ELFDEP_SCRIPT_INTERPRETER ? d->path : dir,
+			   why, sizeof(why));
 		lg_diag_add(diag, LG_SEV_WARNING, p->file, rule->line,
-			    "[exec] allows %s, which needs %s (%s, %s %s)%s%.0zu%s, refused by %s; "
-			    "add allow = %s",
-			    rule->path, d->path, d->needed, dep_role(d), d->by,
-			    more ? " and " : "", more, more ? " more there" : "", why,
-			    d->kind == LG_ELFDEP_SCRIPT_INTERPRETER ? d->path : dir);
+			    "[exec] allows %s, which needs %s (%s, %s %s)%s%.0zu%s, %s", rule->path,
+			    d->path, d->needed, dep_role(d), d->by, more ? " and " : "", more,
+			    more ? " more there" : "", why);
 	}
 	lg_elfdeps_free(&deps);
 }

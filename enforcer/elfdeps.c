@@ -180,18 +180,26 @@ static int read_elf(Elf *e, struct object *o)
 	return ret;
 }
 
-/* path read as a script or an ELF object: 0 (neither: nothing needed), -errno. */
+/* path read as a script or an ELF object: 0 (neither: nothing needed), -errno; -EINVAL for
+ * what is not a regular file. A service can name anything here (its own "#!" line, RUNPATH or
+ * library names): a fifo must not block the reader, a device must not be opened as a
+ * terminal, and a file it truncates meanwhile must not fault a mapping (read, not mapped). */
 static int read_object(const char *path, struct object *o)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC), ret;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY), ret;
+	struct stat sb;
 	Elf *e;
 
 	memset(o, 0, sizeof(*o));
 	if (fd < 0)
 		return -errno;
+	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
 	ret = read_script(fd, o);
 	if (!ret && !o->interpreter) {
-		e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+		e = elf_begin(fd, ELF_C_READ, NULL);
 		if (e && elf_kind(e) == ELF_K_ELF)
 			ret = read_elf(e, o);
 		if (e)
@@ -201,6 +209,13 @@ static int read_object(const char *path, struct object *o)
 	if (ret)
 		object_free(o);
 	return ret;
+}
+
+static bool is_regular(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
 }
 
 /* Whether path is an ELF object of that class and machine (what the loader would take). */
@@ -343,7 +358,7 @@ static int resolve_library(const struct walk *w, const struct object *o, const c
 	const char *cached;
 
 	if (strchr(name, '/'))
-		return realpath(name, found) ? 0 : -ENOENT;
+		return realpath(name, found) && is_regular(found) ? 0 : -ENOENT;
 	if (!o->runpath && search(o->rpath, name, by, o->class, o->machine, found))
 		return 0;
 	if (search(o->runpath, name, by, o->class, o->machine, found))
@@ -371,7 +386,8 @@ static int read_next(struct walk *w)
 		return 0;
 	}
 	if (o.interpreter) {
-		if (realpath(o.interpreter, found))
+		/* only a regular file is a program the kernel runs (a device is not) */
+		if (realpath(o.interpreter, found) && is_regular(found))
 			ret = add_dep(w, o.elf ? LG_ELFDEP_LOADER : LG_ELFDEP_SCRIPT_INTERPRETER, found,
 				      o.interpreter, by);
 		else

@@ -272,6 +272,10 @@ void lg_lsm_refusal(const struct lg_lsm_facts *f, char *out, size_t size)
 			 "this kernel has no BTF (/sys/kernel/btf/vmlinux): use a kernel built with "
 			 "CONFIG_DEBUG_INFO_BTF=y (every distribution of docs/operations.md's table "
 			 "ships one)");
+	else if (!f->bpf_lsm)
+		snprintf(out, size,
+			 "this kernel was built without the BPF LSM (no bpf_lsm_file_open in its BTF): "
+			 "use a kernel built with CONFIG_BPF_LSM=y");
 	else if (f->bpf_listed == 0)
 		snprintf(out, size,
 			 "the BPF LSM is not active (lsm=%s): add lsm=%s%sbpf to the kernel command "
@@ -282,10 +286,6 @@ void lg_lsm_refusal(const struct lg_lsm_facts *f, char *out, size_t size)
 		snprintf(out, size,
 			 "the active LSM list cannot be read: mount securityfs (mount -t securityfs "
 			 "securityfs /sys/kernel/security) and run again");
-	else if (!f->bpf_lsm)
-		snprintf(out, size,
-			 "this kernel was built without the BPF LSM (no bpf_lsm_file_open in its BTF): "
-			 "use a kernel built with CONFIG_BPF_LSM=y");
 	else if (f->probe_lsm == -EPERM && f->probe_filter == -EPERM)
 		snprintf(out, size,
 			 "the kernel refuses every BPF program to this process (EPERM, before "

@@ -87,8 +87,9 @@ unsigned lg_host_budgets_off(const unsigned long long *at);
 
 /*
  * Why a kernel refuses lsmguard's BPF-LSM programs (`lsmguard run`'s load failing), from what
- * can be read of it, in the order a fix has to come: the capabilities, BTF, the active LSM
- * list, the kernel's BPF LSM itself, what two probe programs show (a minimal LSM program
+ * can be read of it, in the order a fix has to come: the capabilities, BTF, the kernel's BPF
+ * LSM itself (a kernel without it cannot list it), the active LSM list, what two probe
+ * programs show (a minimal LSM program
  * against a minimal socket filter: refused before verification, something beneath the
  * kernel's own checks refuses them), the hooks lsmguard attaches to, then lockdown.
  */

@@ -182,7 +182,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (!command->run) { /* help [COMMAND] */
-		if (first + 1 >= argc) {
+		if (first + 1 >= argc || strcmp(argv[first + 1], "--help") == 0 ||
+		    strcmp(argv[first + 1], "-h") == 0) {
 			usage(stdout);
 			return 0;
 		}

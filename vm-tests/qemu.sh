@@ -54,7 +54,7 @@ cpu_args=(-smp "$smp")
 	-device "nvme,serial=lgnvme0,drive=lgnvme")
 timeout --foreground "$timeout_s" qemu-system-x86_64 -accel tcg -cpu max "${cpu_args[@]}" \
 	-m "$mem" -kernel "$vmlinuz" -initrd "$initrd" \
-	-append "console=ttyS0 lsm=lockdown,capability,landlock,yama,bpf panic=-1 quiet loglevel=1 $*" \
+	-append "console=ttyS0 lsm=lockdown,capability,landlock,yama,bpf panic=-1 quiet $*" \
 	-nographic -no-reboot -nodefaults -serial stdio -monitor none </dev/null >"$log" 2>&1
 status=$?
 # The console has carriage returns and firmware escape sequences: keep the guest's lines.

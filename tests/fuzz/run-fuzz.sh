@@ -15,9 +15,9 @@ passed=0 failed=0 n=0
 # first byte says which the rest is).
 elf_seeds() {
 	mkdir -p "$1"
-	{ printf '\0'; head -c 8000 /usr/bin/true; } >"$1/program-true"
+	{ printf '\0'; cat /usr/bin/true; } >"$1/program-true" # whole: its sections are at the end
 	printf '\0#!/bin/sh\necho\n' >"$1/script"
-	{ printf '\1'; head -c 8000 /etc/ld.so.cache; } >"$1/ld.so.cache"
+	{ printf '\1'; cat /etc/ld.so.cache; } >"$1/ld.so.cache"
 }
 
 for fuzzer in "$@"; do
@@ -25,14 +25,14 @@ for fuzzer in "$@"; do
 	out=$(dirname "$fuzzer")
 	n=$((n + 1))
 	if [ "$name" = fuzz_policy ]; then
-		learned=$out/corpus seeds=$top/tests/fuzz/corpus
+		learned=$out/corpus seeds=$top/tests/fuzz/corpus max_len=8192
 	else
-		learned=$out/corpus-${name#fuzz_} seeds=$out/seeds-${name#fuzz_}
+		learned=$out/corpus-${name#fuzz_} seeds=$out/seeds-${name#fuzz_} max_len=131072
 		[ "$name" = fuzz_elfdeps ] && elf_seeds "$seeds"
 	fi
 	mkdir -p "$learned" "$seeds"
 	log=$out/$name-${seconds}s.log # per length: a long run and make check can overlap
-	"$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=8192 \
+	"$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len="$max_len" \
 		-print_final_stats=1 -artifact_prefix="$out/" "$learned" "$seeds" >"$log" 2>&1
 	status=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)

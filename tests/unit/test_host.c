@@ -155,9 +155,11 @@ TEST(host_lsm_refusal_names_the_first_reason_with_its_fix)
 	f.probe_filter = -EPERM;
 	lg_lsm_refusal(&f, out, sizeof(out));
 	CHECK(strncmp(out, "the kernel refuses every BPF program to this process", 52) == 0);
+	f.bpf_listed = 0; /* a kernel without the BPF LSM cannot list it: that is said first */
 	f.bpf_lsm = false;
 	lg_lsm_refusal(&f, out, sizeof(out));
 	CHECK(strncmp(out, "this kernel was built without the BPF LSM", 41) == 0);
+	f.bpf_lsm = true;
 	f.bpf_listed = -1;
 	lg_lsm_refusal(&f, out, sizeof(out));
 	CHECK(strncmp(out, "the active LSM list cannot be read: mount securityfs", 52) == 0);

@@ -50,7 +50,7 @@ cp "$deb" "$root/var/cache/lsmguard-upgrade/lsmguard_v1.deb"
 repack=$(mktemp -d)
 dpkg-deb -R "$deb" "$repack/pkg"
 sed -i 's/^Version: .*/&+upgrade/' "$repack/pkg/DEBIAN/control"
-dpkg-deb -b "$repack/pkg" "$root/var/cache/lsmguard-upgrade/lsmguard_v2.deb" >/dev/null
+dpkg-deb --root-owner-group -b "$repack/pkg" "$root/var/cache/lsmguard-upgrade/lsmguard_v2.deb" >/dev/null
 rm -rf "$repack"
 
 # The policies an administrator starts from, pristine, for `lsmguard check` on this real

@@ -583,7 +583,8 @@ deny_loop() {
 	while [ ! -e /tmp/upgrade-stop ]; do
 		r=$(svc open "$NGINX" /etc/shadow)
 		echo "$r" >>"$tries"
-		[ "$r" = OK ] && echo "$r" >>"$leaks"
+		# anything but EPERM counts: a try that did not run in the cgroup proves nothing
+		[ "$r" != EPERM ] && echo "$r" >>"$leaks"
 	done
 }
 check "apt installs the package over the running daemon (v1)" \
@@ -601,9 +602,9 @@ touch /tmp/upgrade-stop
 wait "$loop"
 new_pid=$(systemctl show -p MainPID --value lsmguard.service)
 if [ "$(wc -l <"$tries")" -gt 20 ] && [ ! -s "$leaks" ]; then
-	ok "not one of $(wc -l <"$tries") denied reads during the upgrade succeeded"
+	ok "each of $(wc -l <"$tries") reads in nginx's cgroup during the upgrade was refused (EPERM)"
 else
-	not_ok "not one denied read during the upgrade succeeded" \
+	not_ok "each read in nginx's cgroup during the upgrade was refused (EPERM)" \
 		"$(wc -l <"$tries") tries, $(wc -l <"$leaks") succeeded; $(sort "$tries" | uniq -c | tr '\n' ' ')"
 fi
 upgraded() {
