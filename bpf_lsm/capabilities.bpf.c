@@ -316,8 +316,7 @@ static __always_inline int lg_aio_budget(__s64 events)
 
 	reserved = bpf_map_lookup_elem(&lg_aio_reserved, &zero);
 	if (reserved)
-		mine = bpf_task_storage_get(&lg_aio_reservations, bpf_get_current_task_btf(), 0,
-					    BPF_LOCAL_STORAGE_GET_F_CREATE);
+		mine = lg_task_storage_create(&lg_aio_reservations, bpf_get_current_task_btf());
 	if (reserved && mine) {
 		others = __sync_fetch_and_add(reserved, events) - *mine;
 		*mine += events;

@@ -243,6 +243,26 @@ struct lg_scratch {
 };
 
 /*
+ * A task's storage in map, created if it has none: bpf_task_storage_get with
+ * BPF_LOCAL_STORAGE_GET_F_CREATE, asked twice. All of a task's task-storage maps hang from one
+ * pointer in its task_struct, and the first of them is published with a cmpxchg
+ * (bpf_local_storage_alloc): when two CPUs create a task's first storage at once (PID 1's
+ * fexit/cgroup_attach_task marking its fresh child, while the child's own first hook creates
+ * its policy cache), the loser's call fails with EAGAIN and the helper returns NULL. Asked
+ * again, it finds the winner's storage and adds its element there. realsvc saw it once: a
+ * systemd child's setup-window mark lost, its keyring's CAP_SYS_RESOURCE refused as nginx's.
+ */
+#define lg_task_storage_create(map, task)                                                     \
+	(bpf_task_storage_get(map, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE)                    \
+	     ?: bpf_task_storage_get(map, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE))
+
+/* The same for a socket's storage (its first storage published by cmpxchg too: two threads of
+ * one process creating two of a socket's storages at once). */
+#define lg_sk_storage_create(map, sk)                                                         \
+	(bpf_sk_storage_get(map, sk, 0, BPF_SK_STORAGE_GET_F_CREATE)                           \
+	     ?: bpf_sk_storage_get(map, sk, 0, BPF_SK_STORAGE_GET_F_CREATE))
+
+/*
  * One scratch per task (task storage), not one per CPU: a program is not atomic. Under full
  * preemption (preempt=full on Debian's kernels, CONFIG_PREEMPT) a task can be preempted in the
  * middle of a walk, and another task's program on the same CPU then rewrote a per-CPU scratch
@@ -260,8 +280,7 @@ struct {
 
 static __always_inline struct lg_scratch *lg_scratch(void)
 {
-	return bpf_task_storage_get(&lg_scratch_map, bpf_get_current_task_btf(), 0,
-				    BPF_LOCAL_STORAGE_GET_F_CREATE);
+	return lg_task_storage_create(&lg_scratch_map, bpf_get_current_task_btf());
 }
 
 /*
@@ -380,6 +399,7 @@ static __always_inline const struct lg_policy_value *lg_current_policy(__u64 *cg
 	 * policy until the next load (the 1000-reload test caught this, once in 226,000 opens).
 	 */
 	generation = *(volatile __u32 *)&config->generation;
+	/* NULL (no memory, or lg_task_storage_create's race) only leaves the answer uncached */
 	cached = bpf_task_storage_get(&lg_task_policies, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (cached && cached->generation == generation && generation &&
 	    cached->cgroup_id == *cgroup_id) {

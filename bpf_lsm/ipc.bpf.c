@@ -633,8 +633,7 @@ static __always_inline int lg_root_key_reserve(struct key *key, struct key_user 
 
 	reserved = bpf_map_lookup_elem(&lg_key_reserved, &zero);
 	if (growth > 0)
-		mine = bpf_task_storage_get(&lg_key_reservations, bpf_get_current_task_btf(), 0,
-					    BPF_LOCAL_STORAGE_GET_F_CREATE);
+		mine = lg_task_storage_create(&lg_key_reservations, bpf_get_current_task_btf());
 	if (reserved && mine) {
 		more = growth > *mine ? growth - *mine : 0;
 		others = __sync_fetch_and_add(reserved, more) - *mine;

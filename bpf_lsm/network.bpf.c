@@ -1242,7 +1242,7 @@ static __always_inline int lg_unspecified_connect_note(const struct lg_policy_va
 	struct lg_unspec_connect *note;
 	__u64 thread = bpf_get_current_pid_tgid();
 
-	note = bpf_sk_storage_get(&lg_unspec_connect, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+	note = lg_sk_storage_create(&lg_unspec_connect, sk);
 	if (!note)
 		return policy->mode == LG_MODE_AUDIT ? 0 : -ENOMEM;
 	bpf_spin_lock(&note->lock);

@@ -375,8 +375,7 @@ int BPF_PROG(lg_sigio_owner_set, struct file *filp, struct pid *pid, enum pid_ty
 	policy = lg_current_policy(&cgroup_id);
 	if (policy) {
 		/* This run is seen by lg_sigio_owner_checked (below), which follows it. */
-		seen = bpf_task_storage_get(&lg_setown_seen, task, 0,
-					    BPF_LOCAL_STORAGE_GET_F_CREATE);
+		seen = lg_task_storage_create(&lg_setown_seen, task);
 		if (seen)
 			*seen = key;
 	}

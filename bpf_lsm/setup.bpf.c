@@ -41,7 +41,7 @@ static __always_inline void lg_setup_mark(struct task_struct *task)
 {
 	struct lg_task_setup *setup;
 
-	setup = bpf_task_storage_get(&lg_task_setup, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	setup = lg_task_storage_create(&lg_task_setup, task);
 	if (setup)
 		setup->window = 1;
 }
@@ -74,7 +74,7 @@ int BPF_PROG(lg_setup_attach_enter, struct cgroup *dst_cgrp, struct task_struct 
 	 */
 	if (lg_find_policy(leader->cgroups->dfl_cgrp))
 		return 0;
-	setup = bpf_task_storage_get(&lg_task_setup, current, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	setup = lg_task_storage_create(&lg_task_setup, current);
 	if (setup)
 		setup->pending = 1;
 	return 0;

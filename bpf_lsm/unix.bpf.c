@@ -485,8 +485,7 @@ int BPF_PROG(lg_unix_copy_seen, struct sk_buff *skb, int offset, struct iov_iter
 
 	if (offset || !lg_current_policy(&cgroup_id))
 		return 0;
-	s = bpf_task_storage_get(&lg_notify_scans, bpf_get_current_task_btf(), 0,
-				 BPF_LOCAL_STORAGE_GET_F_CREATE);
+	s = lg_task_storage_create(&lg_notify_scans, bpf_get_current_task_btf());
 	if (s)
 		s->skb = (__u64)skb;
 	return 0;

@@ -10,11 +10,13 @@
  * lsmguard, and leave the test VM's mounts alone. The confined attempts are made in the host's
  * namespace, which is what mount = deny and mount = namespace refuse.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
@@ -722,6 +724,67 @@ VM_TEST(setup_window_parent_moves_fresh_child, 187)
 	/* Moved in by a third process (in_cgroup): the service's own code, refused. */
 	VM_CHECK(ns_try(NS, OP_UNSHARE_USER, 0, false) == EPERM);
 	VM_CHECK(ns_try(NS, OP_MKNOD_CHR, 0, false) == EPERM);
+}
+
+/*
+ * The parent's mark and the child's own first hook, at once: all of a task's task-storage maps
+ * hang from one pointer, published by cmpxchg when the first is created, and the loser of two
+ * creations at once gets NULL (EAGAIN in the kernel). The unconfined parent moves each fresh
+ * child in at once (its fexit/cgroup_attach_task creates the child's mark) while the child,
+ * after a delay that sweeps across the move, opens files (its own first hook creates its
+ * policy cache), then creates a user namespace, which only the window allows. realsvc saw the
+ * mark lost once (a systemd child's keyring refused as nginx's); each child must be in its
+ * window.
+ */
+#define RACE_TRIES 1500
+
+VM_TEST(setup_window_mark_races_the_childs_first_hook, 188)
+{
+	int procs, refused = 0, failed = 0;
+
+	ns_setup();
+	make_cgroup(NS);
+	procs = open("/sys/fs/cgroup" NS "/cgroup.procs", O_WRONLY | O_CLOEXEC);
+	VM_CHECK(procs >= 0);
+	for (int i = 0; i < RACE_TRIES; i++) {
+		char pid_text[16];
+		long pid = syscall(SYS_fork);
+		int status, len;
+
+		if (pid == 0) {
+			char self[128];
+			int fd;
+
+			for (volatile int spin = 0; spin < (i % 40) * 150; spin++)
+				;
+			/* opens until the move is seen, then the window's operation */
+			for (int k = 0; k < 100000; k++) {
+				ssize_t n;
+
+				fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
+				if (fd < 0)
+					_exit(3);
+				n = read(fd, self, sizeof(self) - 1);
+				close(fd);
+				if (n > 0 && (self[n] = 0, strstr(self, NS "\n")))
+					_exit(unshare(CLONE_NEWUSER) == 0 ? 0 : errno == EPERM ? 1 : 4);
+			}
+			_exit(2);
+		}
+		VM_CHECK(pid > 0);
+		len = snprintf(pid_text, sizeof(pid_text), "%ld", pid);
+		VM_CHECK(write(procs, pid_text, (size_t)len) == len);
+		VM_CHECK(waitpid((pid_t)pid, &status, 0) == pid && WIFEXITED(status));
+		if (WEXITSTATUS(status) == 1)
+			refused++;
+		else if (WEXITSTATUS(status) != 0)
+			failed++;
+	}
+	close(procs);
+	printf("# %d fresh children moved in by their parent during their first hook: %d refused "
+	       "the window's user namespace (EPERM), %d failed otherwise\n",
+	       RACE_TRIES, refused, failed);
+	VM_CHECK(refused == 0 && failed == 0);
 }
 
 VM_TEST(setup_window_self_move, 188)

@@ -566,7 +566,17 @@ check "creds: a process named lsmguard at the dead daemon's pid does not keep it
 others=$(events | grep '"event":"deny"' | grep -v '"comm":"svc"' | grep -v "$SHADOW_LOOKUP" |
 	grep -v '"policy":"probe"' | head -5)
 if [ -z "$others" ]; then ok "the services' own work caused no denial"
-else not_ok "the services' own work caused no denial" "$others"; fi
+else
+	not_ok "the services' own work caused no denial" "$others"
+	# for diagnosis: when each unit started and lsmguard became ready, and its restarts
+	for u in lsmguard.service nginx.service ssh.service postgresql@15-main.service; do
+		echo "#   $u: $(systemctl show -p NRestarts -p InactiveExitTimestampMonotonic \
+			-p ActiveEnterTimestampMonotonic -p ExecMainStartTimestampMonotonic "$u" |
+			tr '\n' ' ')"
+	done
+	journalctl -b -o short-monotonic --no-pager -u lsmguard.service | grep -v '"event"' |
+		head -20 | sed 's/^/#   /'
+fi
 
 # ---- the package's upgrade, removal and purge (issue 14), last: they end enforcement ----
 # The daemon runs as the package would have it (installed by build.sh as files); the package
