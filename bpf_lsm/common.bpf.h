@@ -250,7 +250,7 @@ struct lg_scratch {
  * fexit/cgroup_attach_task marking its fresh child, while the child's own first hook creates
  * its policy cache), the loser's call fails with EAGAIN and the helper returns NULL. Asked
  * again, it finds the winner's storage and adds its element there. realsvc saw it once: a
- * systemd child's setup-window mark lost, its keyring's CAP_SYS_RESOURCE refused as nginx's.
+ * systemd child's setup-window mark lost, its CAP_SYS_RESOURCE refused under nginx's policy.
  */
 #define lg_task_storage_create(map, task)                                                     \
 	(bpf_task_storage_get(map, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE)                    \

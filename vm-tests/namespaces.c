@@ -733,8 +733,8 @@ VM_TEST(setup_window_parent_moves_fresh_child, 187)
  * child in at once (its fexit/cgroup_attach_task creates the child's mark) while the child,
  * after a delay that sweeps across the move, opens files (its own first hook creates its
  * policy cache), then creates a user namespace, which only the window allows. realsvc saw the
- * mark lost once (a systemd child's keyring refused as nginx's); each child must be in its
- * window.
+ * mark lost once (a systemd child's CAP_SYS_RESOURCE refused under nginx's policy); each child
+ * must be in its window.
  */
 #define RACE_TRIES 1500
 
