@@ -49,6 +49,10 @@ suite() {
 	if [ "$status" != 0 ] && [ "$f" = 0 ]; then
 		broken "$name" "exited $status with no failed test"
 	fi
+	# A passing run is quiet: a line that reads like a failure is one (tests/noise.sh).
+	if [ "$f" = 0 ] && noise=$(tests/noise.sh "$log"); [ -n "$noise" ]; then
+		broken "$name" "passed but printed what reads like a failure: $(echo "$noise" | tr '\n' ' ')"
+	fi
 	# Named again just before the total, so the end of a long run says which tests failed.
 	failures="$failures$(grep -E '^not ok [0-9]+' "$log" | sed "s/^/$name: /")"
 	[ -n "$failures" ] && failures="${failures%$'\n'}"$'\n'
@@ -74,7 +78,7 @@ suite() {
 counts=""
 failures=""
 
-suite harness 19 tests/harness/test-harness.sh "$build/tests/harness-selftest" "$build/tests/harness-selftest-empty"
+suite harness 21 tests/harness/test-harness.sh "$build/tests/harness-selftest" "$build/tests/harness-selftest-empty"
 suite unit 139 "$build/tests/unit-tests"
 suite hashref 1 python3 tests/unit/hash_reference.py --check tests/unit/test_hash.c
 suite cli 156 tests/cli/test-cli.sh "$build/lsmguard"
@@ -84,7 +88,7 @@ suite vm 326 vm-tests/run-vm.sh "$build/vm/vmlinuz" "$build/vm/initrd.gz" test
 # The same cases under full preemption (vm-tests/preempt.c).
 suite vm-preempt 326 vm-tests/run-vm.sh "$build/vm/vmlinuz" "$build/vm/initrd.gz" preempt
 suite bench 54 make --no-print-directory -s bench-check BUILD="$build"
-suite realsvc 120 vm-tests/realsvc/run.sh "$build/vm/vmlinuz" "$build/realsvc/initrd.gz"
+suite realsvc 123 vm-tests/realsvc/run.sh "$build/vm/vmlinuz" "$build/realsvc/initrd.gz"
 suite schema 49 tests/schema/check-events.sh "$build/vm/console-test.log.txt" "$build/realsvc/console.log.txt"
 
 echo "== counts"

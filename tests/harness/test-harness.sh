@@ -85,5 +85,18 @@ expect "300 cases are all kept" 0 '^ok 2 - many_299$'
 run env HARNESS_SELFTEST_DUPLICATE=1 "$selftest" passes
 expect "two cases of one name fail the run" 1 "^#   two cases are named 'passes'$"
 
+# ---- tests/noise.sh: what a passing suite must not print (run-all counts it as a failure) ----
+noise=$(dirname "$0")/../noise.sh
+printf '%s\n' 'ok 1 - a case' '# time: 1.0 s in all' 'sh: 1: foo: applet not found' \
+	'tests/cli/test-cli.sh: line 40:  4242 Terminated              sleep 100' \
+	"ERROR: ld.so: object 'x.so' from LD_PRELOAD cannot be preloaded: ignored." >"$work/noisy"
+run "$noise" "$work/noisy"
+expect "a log with a killed job, a missing applet and a preload error is noisy" 1 \
+	'^3:sh: 1: foo: applet not found$' '^4:.* Terminated +sleep 100$' '^5:ERROR: ld\.so: object'
+printf '%s\n' 'ok 1 - a case terminated by its own timer is reported' 'ok 2 - Killed? no' \
+	'# reading the ELF header' 'cli: 2 passed, 0 failed' >"$work/quiet"
+run "$noise" "$work/quiet"
+expect "a log whose words only mention those things is quiet" 0
+
 echo "harness: $passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -72,6 +72,37 @@ check_quiet() { out=$(lsmguard check "$1" 2>&1) && ! printf '%s\n' "$out" | grep
 for d in examples readme policy-md; do
 	check "lsmguard check /usr/share/lsmguard/$d: policy OK, no warning" check_quiet "/usr/share/lsmguard/$d"
 done
+# ...and they run it (issue 14): each in turn becomes nginx.ini (with the hardened unit's runtime
+# directory, as build.sh adds to the example), lsmguard reloads, nginx restarts (its ExecStop
+# too) and serves its page, and nothing nginx's own processes did was denied; then the example
+# is back in force.
+reloaded() {
+	before=$(events | grep -c '"event":"reload","result":"ok"')
+	systemctl reload lsmguard.service || return 1
+	wait_for sh -c "[ \$(journalctl -u lsmguard -o cat --no-pager | grep -c '\"event\":\"reload\",\"result\":\"ok\"') -gt $before ]"
+}
+runs_nginx() {
+	since=$(events | wc -l)
+	[ -e /tmp/nginx.ini.in-force ] || cp -p /etc/lsmguard/policy.d/nginx.ini /tmp/nginx.ini.in-force
+	sed 's|^allow = /run/nginx.pid *\(;.*\)\{0,1\}$|&\nallow = /run/nginx-hardened/|' "$1" \
+		>/etc/lsmguard/policy.d/nginx.ini
+	grep -qx 'allow = /run/nginx-hardened/' /etc/lsmguard/policy.d/nginx.ini || { echo "no pid rule in $1"; return 1; }
+	reloaded || { echo "no reload"; return 1; }
+	systemctl restart nginx.service && systemctl is-active nginx.service &&
+		wget -q -O - http://127.0.0.1/ | grep -q "Welcome to nginx" || { echo "nginx did not serve"; return 1; }
+	denied=$(events | tail -n +$((since + 1)) | grep '"event":"deny"' | grep '"policy":"nginx"' | head -5)
+	echo "denied: $denied"
+	[ -z "$denied" ]
+}
+for d in readme policy-md; do
+	check "the $d policy runs Debian 12's nginx: reload, restart, its page, no denial" \
+		runs_nginx "/usr/share/lsmguard/$d/nginx.ini"
+done
+restore_example() {
+	cp -p /tmp/nginx.ini.in-force /etc/lsmguard/policy.d/nginx.ini && reloaded && systemctl restart nginx.service && systemctl is-active nginx.service &&
+		wget -q -O - http://127.0.0.1/ | grep -q "Welcome to nginx"
+}
+check "the example nginx.ini is back in force and nginx serves its page" restore_example
 needs_warning() {
 	mkdir -p /tmp/nolibs && sed '/^allow = \/usr\/lib\/x86_64-linux-gnu\//d' \
 		/usr/share/lsmguard/readme/nginx.ini >/tmp/nolibs/nginx.ini && chmod 0644 /tmp/nolibs/nginx.ini &&
