@@ -399,7 +399,8 @@ static __always_inline const struct lg_policy_value *lg_current_policy(__u64 *cg
 	 * policy until the next load (the 1000-reload test caught this, once in 226,000 opens).
 	 */
 	generation = *(volatile __u32 *)&config->generation;
-	/* NULL (no memory, or lg_task_storage_create's race) only leaves the answer uncached */
+	/* NULL (no memory, the first-storage race that lg_task_storage_create asks twice for, or
+	 * 6.1's busy counter) only leaves the answer uncached */
 	cached = bpf_task_storage_get(&lg_task_policies, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (cached && cached->generation == generation && generation &&
 	    cached->cgroup_id == *cgroup_id) {

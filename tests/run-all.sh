@@ -3,7 +3,8 @@
 # line "NAME: N passed, N failed" (possibly followed by ", N skipped"). A suite counts as one
 # more failure when it exits non-zero with no failed test, prints no such line, ran fewer tests
 # than its known minimum (skipped tests do not count: a dropped or skipped case must not pass
-# unnoticed), or prints a TAP plan "1..N" or a count that its "ok"/"not ok" lines contradict.
+# unnoticed), prints a TAP plan "1..N" or a count that its "ok"/"not ok" lines contradict, or
+# passes while printing a line that reads like a failure (tests/noise.sh).
 # The last line is the total: "N passed, N failed", followed by ", N skipped" when tests were
 # skipped.
 set -u
@@ -29,7 +30,7 @@ broken() { # NAME WHY: the suite counts as one more failure
 # suite NAME MINIMUM COMMAND...: MINIMUM is the number of tests the suite has today (passed,
 # failed and skipped); raise it when tests are added.
 suite() {
-	local name=$1 minimum=$2 log line p f s status results plan
+	local name=$1 minimum=$2 log line p f s status results plan noise
 	shift 2
 	log=$build/test-$name.log
 	echo "== $name"
@@ -50,7 +51,7 @@ suite() {
 		broken "$name" "exited $status with no failed test"
 	fi
 	# A passing run is quiet: a line that reads like a failure is one (tests/noise.sh).
-	if [ "$f" = 0 ] && noise=$(tests/noise.sh "$log"); [ -n "$noise" ]; then
+	if [ "$f" = 0 ] && ! noise=$(tests/noise.sh "$log"); then
 		broken "$name" "passed but printed what reads like a failure: $(echo "$noise" | tr '\n' ' ')"
 	fi
 	# Named again just before the total, so the end of a long run says which tests failed.

@@ -89,10 +89,12 @@ expect "two cases of one name fail the run" 1 "^#   two cases are named 'passes'
 noise=$(dirname "$0")/../noise.sh
 printf '%s\n' 'ok 1 - a case' '# time: 1.0 s in all' 'sh: 1: foo: applet not found' \
 	'tests/cli/test-cli.sh: line 40:  4242 Terminated              sleep 100' \
-	"ERROR: ld.so: object 'x.so' from LD_PRELOAD cannot be preloaded: ignored." >"$work/noisy"
+	"ERROR: ld.so: object 'x.so' from LD_PRELOAD cannot be preloaded: ignored." \
+	'./a: error while loading shared libraries: libx.so: invalid ELF header' >"$work/noisy"
 run "$noise" "$work/noisy"
-expect "a log with a killed job, a missing applet and a preload error is noisy" 1 \
-	'^3:sh: 1: foo: applet not found$' '^4:.* Terminated +sleep 100$' '^5:ERROR: ld\.so: object'
+expect "a log with a killed job, a missing applet, a preload error and a misread ELF is noisy" 1 \
+	'^3:sh: 1: foo: applet not found$' '^4:.* Terminated +sleep 100$' '^5:ERROR: ld\.so: object' \
+	'^6:.*: invalid ELF header$'
 printf '%s\n' 'ok 1 - a case terminated by its own timer is reported' 'ok 2 - Killed? no' \
 	'# reading the ELF header' 'cli: 2 passed, 0 failed' >"$work/quiet"
 run "$noise" "$work/quiet"

@@ -94,9 +94,16 @@ runs_nginx() {
 	echo "denied: $denied"
 	[ -z "$denied" ]
 }
+# On a failure, the policy in force is put back at once, so that later tests run under it.
+runs_nginx_or_restore() {
+	runs_nginx "$1" && return 0
+	cp -p /tmp/nginx.ini.in-force /etc/lsmguard/policy.d/nginx.ini && reloaded &&
+		systemctl restart nginx.service
+	return 1
+}
 for d in readme policy-md; do
 	check "the $d policy runs Debian 12's nginx: reload, restart, its page, no denial" \
-		runs_nginx "/usr/share/lsmguard/$d/nginx.ini"
+		runs_nginx_or_restore "/usr/share/lsmguard/$d/nginx.ini"
 done
 restore_example() {
 	cp -p /tmp/nginx.ini.in-force /etc/lsmguard/policy.d/nginx.ini && reloaded && systemctl restart nginx.service && systemctl is-active nginx.service &&
