@@ -269,7 +269,7 @@ struct lg_scratch {
  * under it: measured on 6.1 with eight confined tasks on one CPU, 78% of their denied opens
  * went through. A task runs one program at a time (no lsmguard program runs in interrupt
  * context with a scratch: see docs/security.md), so its own scratch is never shared. Created
- * on first use, freed with the task; NULL (no memory) fails closed at every use.
+ * on first use, freed with the task; when it cannot be created, a spare (below); NULL fails closed.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
@@ -278,9 +278,63 @@ struct {
 	__type(value, struct lg_scratch);
 } lg_scratch_map __weak SEC(".maps");
 
+/*
+ * The spare scratches, for a task whose task storage cannot be created: by the task_struct's
+ * address (unique among live tasks; the entry deleted at task_free, lg_scratch_spare_end). 6.1's
+ * task storage helpers take a per-CPU busy counter by trylock, and under preempt=full a task
+ * preempted inside one of them makes every creation on that CPU return NULL until it runs
+ * again: CI saw a fresh task's first creat in an allowed directory decided fail-closed so
+ * (vm-preempt). A hash map's bucket lock disables preemption while held: no such window. A
+ * scratch holds nothing from one program run to the next, so which one a run gets does not
+ * matter, only that no other live task has it. Full or out of memory: NULL, fail closed.
+ */
+#define LG_SCRATCH_SPARES 4096
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, LG_SCRATCH_SPARES);
+	__type(key, __u64);
+	__type(value, struct lg_scratch);
+} lg_scratch_spare __weak SEC(".maps");
+
+/* A blank scratch, the value a spare is created from (never written). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct lg_scratch);
+} lg_scratch_blank __weak SEC(".maps");
+
+static __noinline struct lg_scratch *lg_scratch_spare_get(__u64 key)
+{
+	struct lg_scratch *spare = bpf_map_lookup_elem(&lg_scratch_spare, &key);
+	__u32 zero = 0;
+	void *blank;
+
+	if (spare)
+		return spare;
+	blank = bpf_map_lookup_elem(&lg_scratch_blank, &zero);
+	if (!blank)
+		return 0;
+	bpf_map_update_elem(&lg_scratch_spare, &key, blank, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&lg_scratch_spare, &key);
+}
+
 static __always_inline struct lg_scratch *lg_scratch(void)
 {
-	return lg_task_storage_create(&lg_scratch_map, bpf_get_current_task_btf());
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	return lg_task_storage_create(&lg_scratch_map, task) ?: lg_scratch_spare_get((__u64)task);
+}
+
+/* A freed task's spare scratch deleted (a lookup first: most tasks never had one). */
+static __always_inline void lg_scratch_spare_end(struct task_struct *task)
+{
+	__u64 key = (__u64)task;
+
+	if (bpf_map_lookup_elem(&lg_scratch_spare, &key))
+		bpf_map_delete_elem(&lg_scratch_spare, &key);
 }
 
 /*

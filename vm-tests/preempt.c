@@ -12,12 +12,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/bpf.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -152,3 +154,166 @@ VM_TEST(preempted_walks_keep_their_verdicts, 160)
 	}
 }
 
+
+/*
+ * A fresh task's first storage, made while another task is preempted inside a task-storage
+ * helper. 6.1's helpers take a per-CPU busy counter by trylock; under preempt=full a task
+ * preempted while holding it makes every creation on that CPU return NULL until it runs again.
+ * The walk's scratch is such a creation: CI saw a fresh task's creat in an allowed directory
+ * decided fail-closed (EPERM; audit mode: an "audit" event with no path). Here tasks pinned to
+ * CPU 0 fork children into a policy, each child's first hooks creating its storages and then
+ * creating and removing a file where the policy allows it: none may be refused.
+ */
+#define FRESH_SECONDS 10
+
+static int fresh_forks(int kid, int go)
+{
+	long children = 0, refused = 0, failed = 0;
+	struct timespec start, now;
+	cpu_set_t cpu0;
+	char c;
+
+	CPU_ZERO(&cpu0);
+	CPU_SET(0, &cpu0);
+	if (sched_setaffinity(0, sizeof(cpu0), &cpu0))
+		return 200;
+	if (read(go, &c, 1) != 1)
+		return 201;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	if (kid % 2) {
+		/* Half of them hold the busy counter often: a task-storage lookup in every open. */
+		long opens = 0;
+
+		do {
+			int fd = open("/data/storm/f1", O_RDONLY);
+
+			if (fd < 0)
+				failed++;
+			else
+				close(fd);
+			if (++opens % 64 == 0)
+				clock_gettime(CLOCK_MONOTONIC, &now);
+		} while (opens % 64 || now.tv_sec - start.tv_sec < FRESH_SECONDS);
+		printf("# kid %d: %ld opens, %ld failed\n", kid, opens, failed);
+		fflush(stdout);
+		return failed > 100 ? 100 : (int)failed;
+	}
+	do {
+		long pid = syscall(SYS_fork);
+		int status;
+
+		if (pid == 0) {
+			char name[64];
+			int fd;
+
+			snprintf(name, sizeof(name), "/data/storm/fresh-%d-%ld", kid, children);
+			fd = open(name, O_WRONLY | O_CREAT | O_EXCL, 0644);
+			if (fd < 0)
+				_exit(errno == EPERM ? 1 : 2);
+			close(fd);
+			_exit(unlink(name) == 0 ? 0 : errno == EPERM ? 1 : 2);
+		}
+		if (pid < 0 || waitpid((pid_t)pid, &status, 0) != pid || !WIFEXITED(status))
+			return 202;
+		children++;
+		if (WEXITSTATUS(status) == 1)
+			refused++;
+		else if (WEXITSTATUS(status) != 0)
+			failed++;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+	} while (now.tv_sec - start.tv_sec < FRESH_SECONDS);
+	printf("# kid %d: %ld fresh children, %ld refused (EPERM), %ld failed otherwise\n", kid,
+	       children, refused, failed);
+	fflush(stdout);
+	return refused + failed > 100 ? 100 : (int)(refused + failed);
+}
+
+/* Entries in the loaded map whose name starts with name (the kernel keeps 15 characters), or -1. */
+static int map_entries(const char *name)
+{
+	__u32 id = 0;
+
+	for (;;) {
+		union bpf_attr attr;
+		struct bpf_map_info info;
+		__u64 key[2], next[2];
+		int fd, n = 0;
+
+		memset(&attr, 0, sizeof(attr));
+		attr.start_id = id;
+		if (syscall(SYS_bpf, BPF_MAP_GET_NEXT_ID, &attr, sizeof(attr)))
+			return -1;
+		id = attr.next_id;
+		memset(&attr, 0, sizeof(attr));
+		attr.map_id = id;
+		attr.open_flags = BPF_F_RDONLY; /* lsmguard's maps: read-only to others */
+		fd = (int)syscall(SYS_bpf, BPF_MAP_GET_FD_BY_ID, &attr, sizeof(attr));
+		if (fd < 0)
+			continue;
+		memset(&info, 0, sizeof(info));
+		memset(&attr, 0, sizeof(attr));
+		attr.info.bpf_fd = (__u32)fd;
+		attr.info.info_len = sizeof(info);
+		attr.info.info = (__u64)(unsigned long)&info;
+		if (syscall(SYS_bpf, BPF_OBJ_GET_INFO_BY_FD, &attr, sizeof(attr)) ||
+		    strncmp(info.name, name, strlen(info.name)) || !info.name[0] ||
+		    info.key_size > sizeof(key)) {
+			close(fd);
+			continue;
+		}
+		for (void *at = NULL;; at = key, n++) {
+			memset(&attr, 0, sizeof(attr));
+			attr.map_fd = (__u32)fd;
+			attr.key = (__u64)(unsigned long)at;
+			attr.next_key = (__u64)(unsigned long)next;
+			if (syscall(SYS_bpf, BPF_MAP_GET_NEXT_KEY, &attr, sizeof(attr)))
+				break;
+			memcpy(key, next, sizeof(key));
+		}
+		close(fd);
+		return n;
+	}
+}
+
+VM_TEST(preempted_storage_creation_keeps_fresh_tasks_walking, 160)
+{
+	pid_t kids[KIDS];
+	char start[KIDS];
+	int go[2], status, spares = 0;
+
+	VM_TIMEOUT(90);
+	if (full_preemption_asked())
+		VM_CHECK(full_preemption_in_force());
+	VM_CHECK(system("mkdir -p /data/storm && echo x > /data/storm/f1") == 0);
+	VM_CHECK(pipe(go) == 0);
+	for (int i = 0; i < KIDS; i++) {
+		kids[i] = fork();
+		if (kids[i] == 0) {
+			close(go[1]);
+			_exit(fresh_forks(i, go[0]));
+		}
+		VM_CHECK(kids[i] > 0 && move_into_cgroup(FILES, kids[i]));
+	}
+	close(go[0]);
+	memset(start, 'g', sizeof(start));
+	VM_CHECK(write(go[1], start, sizeof(start)) == KIDS);
+	close(go[1]);
+	/* How many spares were in use at once, sampled (they live as long as their child). */
+	for (int i = 0; i < FRESH_SECONDS * 20; i++) {
+		int now = map_entries("lg_scratch_spare");
+
+		spares = now > spares ? now : spares;
+		usleep(50 * 1000);
+	}
+	printf("# spare scratches in use at once, sampled: at most %d\n", spares);
+	for (int i = 0; i < KIDS; i++) {
+		VM_CHECK(waitpid(kids[i], &status, 0) == kids[i]);
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			VM_FAIL("fresh-fork task %d: status 0x%x (exit = children refused or failed, "
+				"200+ = setup)", i, status);
+	}
+	/* Every child is freed (an RCU grace period after its exit): its spare given back. */
+	for (int tries = 0; tries < 50 && map_entries("lg_scratch_spare") != 0; tries++)
+		usleep(100 * 1000);
+	VM_CHECK(map_entries("lg_scratch_spare") == 0);
+}
