@@ -32,7 +32,7 @@ static __noinline int lg_abstract_decide(const struct lg_policy_value *policy, _
 
 	/* The name's bytes in the task's scratch (a pathname walk never runs with this one), not
 	 * on the stack: with the caller's frame, 128 bytes more passed the 512-byte limit. */
-	scratch = lg_scratch();
+	scratch = lg_scratch_inline();
 	if (!scratch)
 		return lg_deny_verdict(policy, hook, 0, 0); /* no memory: fail closed */
 	name = scratch->path;

@@ -203,31 +203,43 @@ static __always_inline void lg_walk_mark_self(struct lg_scratch *scratch, struct
  */
 __weak __noinline int lg_anchor_trusted(struct lg_anchor_check *check)
 {
-	__u32 changes_index = LG_EPOCH_MOUNT_CHANGES, table_index = LG_EPOCH_MOUNT_TABLE;
-	__u32 all_index = LG_EPOCH_MOUNT_ALL, zero = 0;
-	__u64 *changes, *table, *all, *changed;
+	__u64 *epoch, changes, table;
 	struct lg_config *config;
 	struct mount *mnt;
+	/* One slot for every key, and epochs read as values, not kept as pointers (no spill):
+	 * the frame stays within 32 bytes, which keeps the walk's chain of calls (hook,
+	 * lg_path_walk, this) under the verifier's 512. */
+	__u32 index;
 
 	if (!check)
 		return 0;
-	changes = bpf_map_lookup_elem(&lg_epochs, &changes_index);
-	table = bpf_map_lookup_elem(&lg_epochs, &table_index);
-	all = bpf_map_lookup_elem(&lg_epochs, &all_index);
-	if (!changes || !table || !all)
+	index = LG_EPOCH_MOUNT_CHANGES;
+	epoch = bpf_map_lookup_elem(&lg_epochs, &index);
+	if (!epoch)
 		return 0;
-	if (*changes == *table)
+	changes = *epoch;
+	index = LG_EPOCH_MOUNT_TABLE;
+	epoch = bpf_map_lookup_elem(&lg_epochs, &index);
+	if (!epoch)
+		return 0;
+	table = *epoch;
+	if (changes == table)
 		return 1; /* no host mount has moved since the table was read */
-	if (*all <= *table) {
+	index = LG_EPOCH_MOUNT_ALL;
+	epoch = bpf_map_lookup_elem(&lg_epochs, &index);
+	if (!epoch)
+		return 0;
+	if (*epoch <= table) {
 		struct lg_inode_key key = check->key; /* 6.1 takes no argument memory as a key */
+		__u64 *changed = bpf_map_lookup_elem(&lg_mount_changes, &key);
 
-		changed = bpf_map_lookup_elem(&lg_mount_changes, &key);
-		if (!changed || *changed <= *table)
+		if (!changed || *changed <= table)
 			return 1;
 	}
 	if (!check->namespace_root)
 		return 0;
-	config = bpf_map_lookup_elem(&lg_config_map, &zero);
+	index = 0;
+	config = bpf_map_lookup_elem(&lg_config_map, &index);
 	mnt = (struct mount *)check->mnt;
 	return config && config->mount_ns &&
 	       BPF_CORE_READ(mnt, mnt_ns, ns.inum) == config->mount_ns;

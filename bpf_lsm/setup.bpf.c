@@ -41,7 +41,7 @@ static __always_inline void lg_setup_mark(struct task_struct *task)
 {
 	struct lg_task_setup *setup;
 
-	setup = lg_task_storage_create(&lg_task_setup, task);
+	setup = lg_setup_create(task);
 	if (setup)
 		setup->window = 1;
 }
@@ -74,7 +74,7 @@ int BPF_PROG(lg_setup_attach_enter, struct cgroup *dst_cgrp, struct task_struct 
 	 */
 	if (lg_find_policy(leader->cgroups->dfl_cgrp))
 		return 0;
-	setup = lg_task_storage_create(&lg_task_setup, current);
+	setup = lg_setup_create(current);
 	if (setup)
 		setup->pending = 1;
 	return 0;
@@ -87,10 +87,12 @@ int BPF_PROG(lg_setup_attach_exit, struct cgroup *dst_cgrp, struct task_struct *
 	struct task_struct *current = bpf_get_current_task_btf();
 	struct lg_task_setup *setup;
 
-	setup = bpf_task_storage_get(&lg_task_setup, current, 0, 0);
+	setup = lg_setup_of(current);
 	if (!setup || !setup->pending)
 		return 0;
 	setup->pending = 0;
+	if (!setup->window)
+		lg_setup_end(current);
 	if (ret || !lg_find_policy(dst_cgrp))
 		return 0;
 	lg_setup_mark(leader);
@@ -116,9 +118,14 @@ int BPF_PROG(lg_setup_exec, struct linux_binprm *bprm)
 {
 	struct lg_task_setup *setup;
 
-	setup = bpf_task_storage_get(&lg_task_setup, bpf_get_current_task_btf(), 0, 0);
-	if (setup)
-		setup->window = 0;
+	struct task_struct *current = bpf_get_current_task_btf();
+
+	setup = lg_setup_of(current);
+	if (!setup)
+		return 0;
+	setup->window = 0;
+	if (!setup->pending)
+		lg_setup_end(current);
 	return 0;
 }
 

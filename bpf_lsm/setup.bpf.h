@@ -19,17 +19,55 @@ struct lg_task_setup {
 	__u8 pad[6];
 };
 
-/* Separate from lg_task_policies, so that the policy cache's rules stay what they are. */
+/*
+ * By the task_struct's address (unique among live tasks), in a hash map, not in task storage:
+ * under preempt=full, 6.1's task-storage helpers return NULL, for a lookup as for a creation,
+ * on a CPU where another task was preempted inside one (a per-CPU busy trylock). A mark kept
+ * there was lost (systemd's child's setup then refused as the service's own: 15 of about 1,400
+ * children cloned into a policy, preempted_storage_creation_keeps_fresh_tasks_walking), or
+ * not seen when looked up. A hash map's bucket lock disables preemption while held, and a
+ * preallocated one takes its elements from a free list, not from a per-CPU cache that a burst
+ * empties. An entry lives while its task is in its window or a mover's move is pending: deleted
+ * at exec, at fexit, at task_free; 8,192 tasks at once, then a mark is lost (fail closed).
+ */
+#define LG_SETUP_TASKS 8192
+
 struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, LG_SETUP_TASKS);
+	__type(key, __u64);
 	__type(value, struct lg_task_setup);
 } lg_task_setup __weak SEC(".maps");
 
+/* task's record, or NULL. */
+static __always_inline struct lg_task_setup *lg_setup_of(struct task_struct *task)
+{
+	__u64 key = (__u64)task;
+
+	return bpf_map_lookup_elem(&lg_task_setup, &key);
+}
+
+/* task's record, created if it has none (zeroed), or NULL when the map is full. */
+static __always_inline struct lg_task_setup *lg_setup_create(struct task_struct *task)
+{
+	struct lg_task_setup blank = {};
+	__u64 key = (__u64)task;
+
+	bpf_map_update_elem(&lg_task_setup, &key, &blank, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&lg_task_setup, &key);
+}
+
+/* task's record deleted: its window ended, or the task is freed. */
+static __always_inline void lg_setup_end(struct task_struct *task)
+{
+	__u64 key = (__u64)task;
+
+	bpf_map_delete_elem(&lg_task_setup, &key);
+}
+
 static __always_inline bool lg_task_in_setup_window(struct task_struct *task)
 {
-	struct lg_task_setup *setup = bpf_task_storage_get(&lg_task_setup, task, 0, 0);
+	struct lg_task_setup *setup = lg_setup_of(task);
 
 	return setup && setup->window;
 }

@@ -13,7 +13,9 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/bpf.h>
+#include <linux/sched.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +30,7 @@
 #include "vmutil.h"
 
 #define FILES "/lgt/files" /* cases.c's policy: denies /data/secret and /data/private/ */
+#define STRICT "/lgt/strict" /* cases.c's policy: no [system] userns = allow */
 #define KIDS 8
 #define NAMES 32
 #define STORM_SECONDS 8
@@ -156,15 +159,53 @@ VM_TEST(preempted_walks_keep_their_verdicts, 160)
 
 
 /*
- * A fresh task's first storage, made while another task is preempted inside a task-storage
- * helper. 6.1's helpers take a per-CPU busy counter by trylock; under preempt=full a task
- * preempted while holding it makes every creation on that CPU return NULL until it runs again.
- * The walk's scratch is such a creation: CI saw a fresh task's creat in an allowed directory
- * decided fail-closed (EPERM; audit mode: an "audit" event with no path). Here tasks pinned to
- * CPU 0 fork children into a policy, each child's first hooks creating its storages and then
- * creating and removing a file where the policy allows it: none may be refused.
+ * Fresh tasks' state while another task is preempted inside a task-storage helper. 6.1's
+ * helpers take a per-CPU busy counter by trylock; under preempt=full a task preempted while
+ * holding it makes every call on that CPU, lookup or creation, return NULL until it runs again.
+ * CI saw a fresh task's creat in an allowed directory decided fail-closed (EPERM; audit mode:
+ * an "audit" event with no path): its walk's scratch could not be had. On CPU 0: two tasks fork
+ * children into a policy that create and remove a file where it allows (12 of about 2,660
+ * refused before the spare scratch); two, unconfined, clone children into strict's cgroup, each
+ * in its setup window making a user namespace (15 of about 1,400 lost their mark while it was
+ * task storage); four open a file in a loop, a task-storage lookup each time. None may be
+ * refused, and every spare scratch and setup record is given back with its task.
  */
 #define FRESH_SECONDS 10
+
+/* An unconfined task's children, made by clone3(CLONE_INTO_CGROUP) into strict's cgroup: each
+ * is marked in its setup window at task_alloc, and makes a user namespace, which only the
+ * window allows under strict's policy. Returns the number of children refused or failed. */
+static int marked_forks(int kid, const struct timespec *start)
+{
+	long children = 0, refused = 0, failed = 0;
+	int cgroup = open("/sys/fs/cgroup" STRICT, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+	struct timespec now;
+
+	if (cgroup < 0)
+		return 203;
+	do {
+		struct clone_args args = {.flags = CLONE_INTO_CGROUP, .exit_signal = SIGCHLD,
+					  .cgroup = (__u64)cgroup};
+		long pid = syscall(SYS_clone3, &args, sizeof(args));
+		int status;
+
+		if (pid == 0)
+			_exit(unshare(CLONE_NEWUSER) == 0 ? 0 : errno == EPERM ? 1 : 2);
+		if (pid < 0 || waitpid((pid_t)pid, &status, 0) != pid || !WIFEXITED(status))
+			return 204;
+		children++;
+		if (WEXITSTATUS(status) == 1)
+			refused++;
+		else if (WEXITSTATUS(status) != 0)
+			failed++;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+	} while (now.tv_sec - start->tv_sec < FRESH_SECONDS);
+	close(cgroup);
+	printf("# kid %d: %ld children cloned into strict's cgroup, %ld refused their window's user "
+	       "namespace (EPERM), %ld failed otherwise\n", kid, children, refused, failed);
+	fflush(stdout);
+	return refused + failed > 100 ? 100 : (int)(refused + failed);
+}
 
 static int fresh_forks(int kid, int go)
 {
@@ -198,6 +239,8 @@ static int fresh_forks(int kid, int go)
 		fflush(stdout);
 		return failed > 100 ? 100 : (int)failed;
 	}
+	if (kid % 4 == 2)
+		return marked_forks(kid, &start);
 	do {
 		long pid = syscall(SYS_fork);
 		int status;
@@ -279,12 +322,15 @@ VM_TEST(preempted_storage_creation_keeps_fresh_tasks_walking, 160)
 {
 	pid_t kids[KIDS];
 	char start[KIDS];
-	int go[2], status, spares = 0;
+	int go[2], status, spares = 0, spare_marks = 0, marks_before;
 
 	VM_TIMEOUT(90);
 	if (full_preemption_asked())
 		VM_CHECK(full_preemption_in_force());
 	VM_CHECK(system("mkdir -p /data/storm && echo x > /data/storm/f1") == 0);
+	make_cgroup(STRICT);
+	marks_before = map_entries("lg_task_setup");
+	VM_CHECK(marks_before >= 0);
 	VM_CHECK(pipe(go) == 0);
 	for (int i = 0; i < KIDS; i++) {
 		kids[i] = fork();
@@ -292,7 +338,8 @@ VM_TEST(preempted_storage_creation_keeps_fresh_tasks_walking, 160)
 			close(go[1]);
 			_exit(fresh_forks(i, go[0]));
 		}
-		VM_CHECK(kids[i] > 0 && move_into_cgroup(FILES, kids[i]));
+		/* kid 2 and 6 stay unconfined: they clone their children into strict's cgroup */
+		VM_CHECK(kids[i] > 0 && (i % 4 == 2 || move_into_cgroup(FILES, kids[i])));
 	}
 	close(go[0]);
 	memset(start, 'g', sizeof(start));
@@ -300,12 +347,14 @@ VM_TEST(preempted_storage_creation_keeps_fresh_tasks_walking, 160)
 	close(go[1]);
 	/* How many spares were in use at once, sampled (they live as long as their child). */
 	for (int i = 0; i < FRESH_SECONDS * 20; i++) {
-		int now = map_entries("lg_scratch_spare");
+		int now = map_entries("lg_scratch_spare"), marks = map_entries("lg_task_setup");
 
 		spares = now > spares ? now : spares;
+		spare_marks = marks > spare_marks ? marks : spare_marks;
 		usleep(50 * 1000);
 	}
-	printf("# spare scratches in use at once, sampled: at most %d\n", spares);
+	printf("# in use at once, sampled: at most %d spare scratches, %d setup records (%d before)\n",
+	       spares, spare_marks, marks_before);
 	for (int i = 0; i < KIDS; i++) {
 		VM_CHECK(waitpid(kids[i], &status, 0) == kids[i]);
 		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
@@ -316,4 +365,8 @@ VM_TEST(preempted_storage_creation_keeps_fresh_tasks_walking, 160)
 	for (int tries = 0; tries < 50 && map_entries("lg_scratch_spare") != 0; tries++)
 		usleep(100 * 1000);
 	VM_CHECK(map_entries("lg_scratch_spare") == 0);
+	/* and every child's setup record deleted when it was freed */
+	for (int tries = 0; tries < 50 && map_entries("lg_task_setup") > marks_before; tries++)
+		usleep(100 * 1000);
+	VM_CHECK(map_entries("lg_task_setup") >= 0 && map_entries("lg_task_setup") <= marks_before);
 }
