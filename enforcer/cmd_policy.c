@@ -208,6 +208,17 @@ static void check_program_needs(const struct lg_compiled *compiled, __u32 id,
 			    d->path, d->needed, dep_role(d), d->by, more ? " and " : "", more,
 			    more ? " more there" : "", why);
 	}
+	/* What the loader would not find: the program cannot start here, whatever [exec] says. */
+	for (size_t i = 0; i < deps.missing_count; i++)
+		lg_diag_add(diag, LG_SEV_WARNING, p->file, rule->line,
+			    "[exec] allows %s, which needs %s, and the dynamic loader finds no such "
+			    "file here (RPATH, RUNPATH, /etc/ld.so.cache, the default directories): "
+			    "the program cannot start until it is installed",
+			    rule->path, deps.missing[i]);
+	if (deps.unreadable)
+		lg_diag_add(diag, LG_SEV_WARNING, p->file, rule->line,
+			    "[exec] allows %s, but what it needs is not checked past %s", rule->path,
+			    deps.unreadable);
 	lg_elfdeps_free(&deps);
 }
 

@@ -110,6 +110,25 @@ EOT
 printf '[policy]\nname = ls\ncgroup = /x/ls\nmode = enforce\n[files]\ndefault = allow\ndeny = /srv/app/\n[exec]\ndefault = deny\nallow = /usr/bin/ls\nallow = /usr/bin/ldd\nallow = /usr/bin/bash\nallow = /usr/lib/x86_64-linux-gnu/\nallow = /srv/app/\n' >"$work/needs/ls.ini"
 run "check is quiet once the policy allows what its programs need" 0 "$lsmguard" check needs &&
 	same "no warning" "$work/err" /dev/null
+# A program whose library the loader would not find: check says so (it cannot start, whatever
+# [exec] says). Built here against a library then removed.
+mkdir "$work/gone"
+printf 'int gone(void) { return 1; }\n' >"$work/gone/g.c"
+printf 'int gone(void);\nint main(void) { return gone(); }\n' >"$work/gone/m.c"
+if (cd "$work/gone" && cc -shared -fPIC -o libgone.so.1 -Wl,-soname,libgone.so.1 g.c &&
+	cc -o app m.c ./libgone.so.1 && rm libgone.so.1); then
+	printf '[policy]\nname = app\ncgroup = /x/app\nmode = enforce\n[files]\ndeny = %s/gone/\n[exec]\ndefault = deny\nallow = %s/gone/app\nallow = /usr/lib/x86_64-linux-gnu/\n' \
+		"$work" "$work" >"$work/gone/app.ini"
+	chmod 0644 "$work/gone/app.ini"
+	mkdir "$work/gonedir" && mv "$work/gone/app.ini" "$work/gonedir/"
+	run "check warns about a library the loader would not find" 0 "$lsmguard" check gonedir &&
+		same "the missing library, who needs it, and why it matters" <(sed "s|$work|WORK|g" "$work/err") <(cat <<'EOT'
+gonedir/app.ini:9: warning: [exec] allows WORK/gone/app, which needs libgone.so.1 (needed by WORK/gone/app), and the dynamic loader finds no such file here (RPATH, RUNPATH, /etc/ld.so.cache, the default directories): the program cannot start until it is installed
+EOT
+)
+else
+	not_ok "cannot build the program with a missing library (cc)"
+fi
 # The README's and docs/policy.md's first policies pass check without a warning (on Debian 12
 # with nginx installed: vm-tests/realsvc).
 for doc in README.md docs/policy.md; do
