@@ -504,7 +504,7 @@ SEC("lsm/task_free")
 int BPF_PROG(lg_task_freed, struct task_struct *task)
 {
 	lg_task_reservation_end(task);
-	lg_scratch_spare_end((__u64)task);
+	lg_scratch_spare_end(task);
 	if (lg_setup_of(task))
 		lg_setup_end(task);
 	return 0;

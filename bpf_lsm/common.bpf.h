@@ -234,7 +234,7 @@ struct lg_scratch {
 	__u64 in_mnt;
 	__u64 object_inode; /* in_dentry's d_inode, as the walk read it */
 	__u32 anchored;
-	__u32 pad_walk;
+	__u32 stamp; /* lg_path_decide's mark of the run that walked here (path.bpf.h) */
 	__u64 anchor_path;
 	__u64 link_path;
 	__u64 peer_tag; /* a unix peer's cache tag, read before its walk (unix.bpf.c) */
@@ -284,15 +284,17 @@ struct {
  * and under preempt=full a task preempted inside one of them makes every call on that CPU
  * return NULL, lookups too, until it runs again: CI saw a fresh task's first creat in an
  * allowed directory decided fail-closed so (vm-preempt; 12 of about 2,660 fresh children in
- * preempted_storage_creation_keeps_fresh_tasks_walking). A hash map's bucket lock disables
- * preemption while held: no such window. A scratch holds nothing from one program run to the
- * next, so which one a run gets does not matter, only that no other live task has it.
- * Preallocated: an element not preallocated comes from a per-CPU cache that holds one element
- * of this size and is refilled later (irq_work), and a burst of fresh tasks found it empty. A
- * spare is given back when the task's own scratch answers again or the task is freed; the count
- * in use keeps that check to one load while none is. Full: NULL, fail closed.
+ * preempted_storage_creation_keeps_fresh_tasks_walking). A hash map's bucket lock is taken with
+ * preemption disabled (its own per-CPU trylock then fails only for a program nested in an
+ * interrupt on that CPU). A scratch holds nothing from one program run to the next, so which
+ * one a run gets does not matter, only that no other live task has it, and that one run does
+ * not switch between two: once a task has a spare it keeps it, looked up first, until
+ * task_free; a run whose task storage answered and then did not (a spare handed out halfway)
+ * is caught by the walk's stamp (lg_path_decide, lg_scratch_of). Preallocated: an element not
+ * preallocated comes from a per-CPU cache that holds one element of this size and is refilled
+ * later (irq_work). Full: NULL, fail closed.
  */
-#define LG_SCRATCH_SPARES 512 /* preallocated, 2,368 bytes each: about 1.2 MiB */
+#define LG_SCRATCH_SPARES 1024 /* preallocated: 2,368 bytes and the hash's header each */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -301,57 +303,54 @@ struct {
 	__type(value, struct lg_scratch);
 } lg_scratch_spare __weak SEC(".maps");
 
-/* [0]: a blank scratch, the value a spare is created from (never written); [1]'s first word:
- * the number of spares in use. */
+/* A blank scratch, the value a spare is created from (never written). */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 2);
+	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct lg_scratch);
 } lg_scratch_blank __weak SEC(".maps");
 
-static __always_inline __s64 *lg_scratch_spares_used(void)
+/* [0]: spares held now (a lookup only when some are); [1]: spares ever handed out. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, __s64);
+} lg_spare_counts __weak SEC(".maps");
+
+static __always_inline __s64 *lg_spare_counts_at(__u32 index)
 {
-	__u32 one = 1;
-
-	return bpf_map_lookup_elem(&lg_scratch_blank, &one);
-}
-
-static __always_inline struct lg_scratch *lg_scratch_spare_get(__u64 key)
-{
-	struct lg_scratch *spare = bpf_map_lookup_elem(&lg_scratch_spare, &key);
-	__s64 *used = lg_scratch_spares_used();
-	__u32 zero = 0;
-	void *blank;
-
-	if (spare || !used)
-		return spare;
-	blank = bpf_map_lookup_elem(&lg_scratch_blank, &zero);
-	if (!blank || bpf_map_update_elem(&lg_scratch_spare, &key, blank, BPF_NOEXIST))
-		return 0;
-	__sync_fetch_and_add(used, 1);
-	return bpf_map_lookup_elem(&lg_scratch_spare, &key);
-}
-
-/* task's spare given back, if it has one. */
-static __always_inline void lg_scratch_spare_end(__u64 key)
-{
-	__s64 *used = lg_scratch_spares_used();
-
-	if (used && *(volatile __s64 *)used > 0 && bpf_map_lookup_elem(&lg_scratch_spare, &key) &&
-	    !bpf_map_delete_elem(&lg_scratch_spare, &key))
-		__sync_fetch_and_add(used, -1);
+	return bpf_map_lookup_elem(&lg_spare_counts, &index);
 }
 
 static __always_inline struct lg_scratch *lg_scratch_inline(void)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	struct lg_scratch *scratch = lg_task_storage_create(&lg_scratch_map, task);
+	__s64 *held = lg_spare_counts_at(0), *taken;
+	struct lg_scratch *scratch;
+	__u64 key = (__u64)task;
+	__u32 zero = 0;
+	void *blank;
 
-	if (!scratch)
-		return lg_scratch_spare_get((__u64)task);
-	lg_scratch_spare_end((__u64)task);
-	return scratch;
+	if (!held)
+		return 0;
+	if (*(volatile __s64 *)held > 0) {
+		scratch = bpf_map_lookup_elem(&lg_scratch_spare, &key);
+		if (scratch)
+			return scratch;
+	}
+	scratch = lg_task_storage_create(&lg_scratch_map, task);
+	if (scratch)
+		return scratch;
+	blank = bpf_map_lookup_elem(&lg_scratch_blank, &zero);
+	if (!blank || bpf_map_update_elem(&lg_scratch_spare, &key, blank, BPF_NOEXIST))
+		return 0;
+	__sync_fetch_and_add(held, 1);
+	taken = lg_spare_counts_at(1);
+	if (taken)
+		__sync_fetch_and_add(taken, 1);
+	return bpf_map_lookup_elem(&lg_scratch_spare, &key);
 }
 
 /*
@@ -364,6 +363,17 @@ static __always_inline struct lg_scratch *lg_scratch_inline(void)
 static __noinline __attribute__((unused)) struct lg_scratch *lg_scratch(void)
 {
 	return lg_scratch_inline();
+}
+
+/* A freed task's spare deleted (one load when no task holds one). */
+static __always_inline void lg_scratch_spare_end(struct task_struct *task)
+{
+	__s64 *held = lg_spare_counts_at(0);
+	__u64 key = (__u64)task;
+
+	if (held && *(volatile __s64 *)held > 0 && bpf_map_lookup_elem(&lg_scratch_spare, &key) &&
+	    !bpf_map_delete_elem(&lg_scratch_spare, &key))
+		__sync_fetch_and_add(held, -1);
 }
 
 /*

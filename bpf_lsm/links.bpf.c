@@ -93,10 +93,8 @@ static __always_inline bool lg_deny_filter_has(int bank, __u64 x)
  * coming) has bits set. The filter may answer yes for a name no deny rule covers (see
  * lsmguard_abi.h), never no for one it covers. Global (verified once), like the walk.
  */
-__weak __noinline int lg_link_under_deny(void)
+__weak __noinline int lg_link_under_deny(struct lg_scratch *scratch)
 {
-	struct lg_scratch *scratch = lg_scratch();
-
 	if (!scratch)
 		return 1; /* cannot tell: as if it were */
 	for (int bank = 0; bank < 2; bank++) {
@@ -136,7 +134,7 @@ static __always_inline int lg_link_unrecorded(struct lg_scratch *scratch)
 	if (unrecorded)
 		__sync_fetch_and_add(unrecorded, 1);
 	policy = lg_current_policy(&cgroup_id);
-	protect = lg_link_under_deny() != 0;
+	protect = lg_link_under_deny(scratch) != 0;
 	refuse = protect || policy;
 	if (!policy)
 		policy = &lg_no_policy;

@@ -62,6 +62,7 @@ struct lg_path_verdict {
 	/* For the event: how the path was found (the walk's details stay in the scratch). */
 	bool linked;   /* LG_EVENT_HARDLINK: the path is the link record's */
 	int components;
+	__u32 stamp;   /* the walk's run mark, also in its scratch (lg_scratch_of); 0: none */
 	__u64 object; /* the object's path hash: identifies it for the event rate limit */
 	bool cacheable; /* depends on nothing a verdict cache does not check (cache.bpf.h) */
 };
@@ -598,8 +599,13 @@ static __always_inline void lg_path_decide(const struct lg_policy_value *policy,
 	v->components = 0;
 	v->object = 0;
 	v->cacheable = false;
+	v->stamp = 0;
 	if (!scratch)
 		goto out_fail_closed;
+	/* This run's mark: a later lg_scratch() of the run that got another scratch (task
+	 * storage failing halfway, a spare handed out) does not read this walk's results. */
+	v->stamp = bpf_get_prandom_u32() | 1;
+	scratch->stamp = v->stamp;
 	step = &scratch->step;
 	step->policy = policy->id;
 	step->class = class;
@@ -716,9 +722,17 @@ __weak __noinline int lg_build_path(struct lg_scratch *scratch)
 }
 
 /* The object's path for an event: the walk just done, or the original name of a hard link. */
-static __always_inline void lg_event_path(struct lg_event *ev, const struct lg_path_verdict *v)
+/* The scratch of the walk behind v, or NULL when this run's scratch is another (common.bpf.h). */
+static __always_inline struct lg_scratch *lg_scratch_of(const struct lg_path_verdict *v)
 {
 	struct lg_scratch *scratch = lg_scratch();
+
+	return scratch && v->stamp && scratch->stamp == v->stamp ? scratch : 0;
+}
+
+static __always_inline void lg_event_path(struct lg_event *ev, const struct lg_path_verdict *v)
+{
+	struct lg_scratch *scratch = lg_scratch_of(v);
 
 	if (!scratch)
 		return;
@@ -848,7 +862,7 @@ static __always_inline int lg_overlay_verdict(const struct lg_policy_value *poli
 	if (!real)
 		return 0;
 	lg_path_decide(policy, class, decision, real, 0, &v);
-	scratch = lg_scratch();
+	scratch = lg_scratch_of(&v);
 	if (!v.deny || (scratch && scratch->unknown_root))
 		return 0;
 	return lg_path_verdict_finish(policy, cgroup_id, hook, decision, &v);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The setup window (setup.bpf.h): fentry/fexit cgroup_attach_task, lsm/task_alloc,
- * lsm/bprm_committing_creds, lsm/ptrace_access_check.
+ * fexit/cgroup_can_fork, lsm/bprm_committing_creds, lsm/ptrace_access_check.
  *
  * systemd forks a child of PID 1 for each command of a unit; the child is placed in the unit's
  * cgroup (by PID 1, and again by itself) and, still running systemd's code, unshares the mount
@@ -16,9 +16,8 @@
  *    (self_exec_id == parent_exec_id: equal at fork, the child's own exec increments it);
  *  in both cases only a task under no policy before the move (a confined service's orphan,
  *  adopted by the mover, runs the service's code);
- *  - an unconfined parent creates it with clone3(CLONE_INTO_CGROUP) (lsm/task_alloc: the
- *    target cgroup is not known yet there, so the child is marked whatever the cgroup; a mark
- *    matters only once the task is under a policy);
+ *  - an unconfined parent creates it with clone3(CLONE_INTO_CGROUP) in a cgroup under a policy
+ *    (fexit/cgroup_can_fork, where the target cgroup is known and the child has not run);
  *  - its parent is marked (systemd's child forks helpers).
  * A task moved by anyone else (an administrator's echo PID > cgroup.procs of a running program)
  * is not marked: its code is already running. A confined task cannot create a marked task: it
@@ -36,14 +35,36 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* Mark task (created storage: a fresh child has none). */
+/* Mark task: one update, whatever its record held (a moved or new task is no mover). */
 static __always_inline void lg_setup_mark(struct task_struct *task)
 {
-	struct lg_task_setup *setup;
+	struct lg_task_setup mark = {.window = 1};
+	__u64 key = (__u64)task;
 
-	setup = lg_setup_create(task);
-	if (setup)
-		setup->window = 1;
+	bpf_map_update_elem(&lg_task_setup, &key, &mark, BPF_ANY);
+}
+
+/* The mover's note for fexit: set to this move's answer, so that no earlier one survives. Only
+ * the mover itself writes or deletes its record here (at exec, at task_free), so a lookup and
+ * a write in place are safe. */
+static __always_inline void lg_setup_note(struct task_struct *current, struct task_struct *leader,
+					  bool may_mark)
+{
+	struct lg_task_setup *setup = lg_setup_of(current), note = {};
+	__u64 key = (__u64)current;
+
+	if (setup) {
+		setup->pending = may_mark;
+		setup->leader = may_mark ? (__u64)leader : 0;
+		if (!may_mark && !setup->window)
+			lg_setup_end(current);
+		return;
+	}
+	if (!may_mark)
+		return;
+	note.pending = 1;
+	note.leader = (__u64)leader;
+	bpf_map_update_elem(&lg_task_setup, &key, &note, BPF_NOEXIST);
 }
 
 /*
@@ -55,28 +76,23 @@ int BPF_PROG(lg_setup_attach_enter, struct cgroup *dst_cgrp, struct task_struct 
 	     bool threadgroup)
 {
 	struct task_struct *current = bpf_get_current_task_btf();
-	struct lg_task_setup *setup;
 	__u64 cgroup_id = 0;
 	bool own;
 
-	if (lg_current_policy(&cgroup_id))
+	if (lg_current_policy(&cgroup_id)) {
+		lg_setup_note(current, leader, false);
 		return 0;
+	}
 	own = leader == current || leader == current->group_leader ||
 	      (leader->real_parent->tgid == current->tgid &&
 	       leader->self_exec_id == leader->parent_exec_id);
-	if (!own)
-		return 0;
 	/*
 	 * Only a task that is under no policy yet: systemd's child comes from init.scope. A fork
 	 * of a confined service, orphaned and adopted by PID 1 or a subreaper, passes the test
 	 * above (its parent is now the mover, and it has executed nothing), but it runs the
 	 * service's code, not its mover's.
 	 */
-	if (lg_find_policy(leader->cgroups->dfl_cgrp))
-		return 0;
-	setup = lg_setup_create(current);
-	if (setup)
-		setup->pending = 1;
+	lg_setup_note(current, leader, own && !lg_find_policy(leader->cgroups->dfl_cgrp));
 	return 0;
 }
 
@@ -86,41 +102,68 @@ int BPF_PROG(lg_setup_attach_exit, struct cgroup *dst_cgrp, struct task_struct *
 {
 	struct task_struct *current = bpf_get_current_task_btf();
 	struct lg_task_setup *setup;
+	__u64 moved;
 
 	setup = lg_setup_of(current);
 	if (!setup || !setup->pending)
 		return 0;
+	moved = setup->leader;
 	setup->pending = 0;
+	setup->leader = 0;
 	if (!setup->window)
 		lg_setup_end(current);
-	if (ret || !lg_find_policy(dst_cgrp))
+	/* the task fentry judged, moved, into a cgroup under a policy, and still fresh: its own
+	 * exec between fentry and here ends what the mark would have covered */
+	if (ret || moved != (__u64)leader || !lg_find_policy(dst_cgrp) ||
+	    (leader != current && leader->self_exec_id != leader->parent_exec_id &&
+	     leader != current->group_leader))
 		return 0;
 	lg_setup_mark(leader);
 	return 0;
 }
 
-/* Every fork passes here: one storage lookup on the parent, which almost never has any. */
+/*
+ * Every fork passes here: a child of a marked task is marked (systemd's child forks helpers);
+ * any other child's record, left at its address by a task freed before lg_task_freed was
+ * attached, is deleted (a lookup first: almost no address has one).
+ */
 SEC("lsm/task_alloc")
 int BPF_PROG(lg_setup_task_alloc, struct task_struct *task, unsigned long clone_flags, int ret)
 {
-	__u64 cgroup_id = 0;
-
 	if (ret)
 		return ret;
-	if (lg_in_setup_window() ||
-	    ((clone_flags & CLONE_INTO_CGROUP) && !lg_current_policy(&cgroup_id)))
+	if (lg_in_setup_window())
 		lg_setup_mark(task);
+	else if (lg_setup_of(task))
+		lg_setup_end(task);
+	return 0;
+}
+
+/*
+ * A child an unconfined parent creates with clone3(CLONE_INTO_CGROUP) into a cgroup under a
+ * policy (newer systemd starts its executor that way). The target cgroup is known here, after
+ * task_alloc and before the child runs: a child cloned into any other cgroup is not marked (an
+ * unprivileged user could otherwise fill the map with parked children of its own cgroups).
+ */
+SEC("fexit/cgroup_can_fork")
+int BPF_PROG(lg_setup_clone_into, struct task_struct *child, struct kernel_clone_args *kargs,
+	     int ret)
+{
+	__u64 cgroup_id = 0;
+
+	if (ret || !(kargs->flags & CLONE_INTO_CGROUP) || !kargs->cgrp ||
+	    lg_current_policy(&cgroup_id) || !lg_find_policy(kargs->cgrp))
+		return 0;
+	lg_setup_mark(child);
 	return 0;
 }
 
 SEC("lsm/bprm_committing_creds")
 int BPF_PROG(lg_setup_exec, struct linux_binprm *bprm)
 {
-	struct lg_task_setup *setup;
-
 	struct task_struct *current = bpf_get_current_task_btf();
+	struct lg_task_setup *setup = lg_setup_of(current);
 
-	setup = lg_setup_of(current);
 	if (!setup)
 		return 0;
 	setup->window = 0;

@@ -17,6 +17,7 @@ struct lg_task_setup {
 	__u8 window;  /* the task is in its setup window */
 	__u8 pending; /* fentry/cgroup_attach_task: this unconfined mover may mark at fexit */
 	__u8 pad[6];
+	__u64 leader; /* with pending: the task it moves (its address) */
 };
 
 /*
@@ -25,10 +26,13 @@ struct lg_task_setup {
  * on a CPU where another task was preempted inside one (a per-CPU busy trylock). A mark kept
  * there was lost (systemd's child's setup then refused as the service's own: 15 of about 1,400
  * children cloned into a policy, preempted_storage_creation_keeps_fresh_tasks_walking), or
- * not seen when looked up. A hash map's bucket lock disables preemption while held, and a
+ * not seen when looked up. A hash map's bucket lock is taken with preemption disabled, and a
  * preallocated one takes its elements from a free list, not from a per-CPU cache that a burst
  * empties. An entry lives while its task is in its window or a mover's move is pending: deleted
- * at exec, at fexit, at task_free; 8,192 tasks at once, then a mark is lost (fail closed).
+ * at exec, at fexit, at task_free; a new task's stale entry (an address whose task was freed
+ * before lg_task_freed was attached) is replaced or deleted at task_alloc. 8,192 tasks at once,
+ * then a mark is lost (stricter: systemd's setup refused); only tasks put into a policy's
+ * cgroup by an unconfined task, and their children before they execute, hold one.
  */
 #define LG_SETUP_TASKS 8192
 
@@ -44,16 +48,6 @@ static __always_inline struct lg_task_setup *lg_setup_of(struct task_struct *tas
 {
 	__u64 key = (__u64)task;
 
-	return bpf_map_lookup_elem(&lg_task_setup, &key);
-}
-
-/* task's record, created if it has none (zeroed), or NULL when the map is full. */
-static __always_inline struct lg_task_setup *lg_setup_create(struct task_struct *task)
-{
-	struct lg_task_setup blank = {};
-	__u64 key = (__u64)task;
-
-	bpf_map_update_elem(&lg_task_setup, &key, &blank, BPF_NOEXIST);
 	return bpf_map_lookup_elem(&lg_task_setup, &key);
 }
 

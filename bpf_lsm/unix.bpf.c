@@ -152,7 +152,7 @@ static __always_inline void lg_unix_rules_only(struct lg_path_verdict *v)
 
 	if (!(v->flags & LG_EVENT_BUILTIN) || !lg_builtin_protected_object(v->builtin))
 		return;
-	scratch = lg_scratch();
+	scratch = lg_scratch_of(v);
 	if (!scratch) {
 		v->rule = 0;
 		v->deny = true;
@@ -220,7 +220,7 @@ static __always_inline int lg_unix_peer(struct sock *other, __u8 hook)
 	}
 	lg_unix_rules_only(&v);
 	if (!v.deny && !v.flags && v.cacheable) {
-		scratch = lg_scratch();
+		scratch = lg_scratch_of(&v);
 		if (scratch)
 			lg_peer_cache_store(other, policy->id, scratch->peer_tag);
 	}

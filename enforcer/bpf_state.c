@@ -161,6 +161,7 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	/* The setup window's marks: a task moved into a policy's cgroup by an unconfined task. */ \
 	X(lg_setup_attach_enter)                                                                  \
 	X(lg_setup_attach_exit)                                                                   \
+	X(lg_setup_clone_into)                                                                    \
 	/* Last: cgroup binding, once every hook is in place. */                                  \
 	X(lg_cgroup_mkdir)                                                                        \
 	X(lg_cgroup_rmdir)

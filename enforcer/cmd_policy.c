@@ -215,10 +215,6 @@ static void check_program_needs(const struct lg_compiled *compiled, __u32 id,
 			    "file here (RPATH, RUNPATH, /etc/ld.so.cache, the default directories): "
 			    "the program cannot start until it is installed",
 			    rule->path, deps.missing[i]);
-	if (deps.unreadable)
-		lg_diag_add(diag, LG_SEV_WARNING, p->file, rule->line,
-			    "[exec] allows %s, but what it needs is not checked past %s", rule->path,
-			    deps.unreadable);
 	lg_elfdeps_free(&deps);
 }
 

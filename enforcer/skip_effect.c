@@ -52,6 +52,9 @@ static const struct {
      "a task moved into a policy's cgroup got no setup window (stricter)"},
     {"lg_setup_attach_exit", LG_SKIP_REPORT,
      "a task moved into a policy's cgroup got no setup window (stricter)"},
+    {"lg_setup_clone_into", LG_SKIP_REPORT,
+     "a child cloned into a policy's cgroup (clone3 CLONE_INTO_CGROUP) got no setup window "
+     "(stricter)"},
     {"lg_dev_alloc_region", LG_SKIP_REPORT,
      "a driver's device numbers unclassified until lsmguard's next load"},
     {"lg_dev_register_region", LG_SKIP_REPORT,

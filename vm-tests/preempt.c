@@ -21,7 +21,9 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -164,13 +166,16 @@ VM_TEST(preempted_walks_keep_their_verdicts, 160)
  * holding it makes every call on that CPU, lookup or creation, return NULL until it runs again.
  * CI saw a fresh task's creat in an allowed directory decided fail-closed (EPERM; audit mode:
  * an "audit" event with no path): its walk's scratch could not be had. On CPU 0: two tasks fork
- * children into a policy that create and remove a file where it allows (12 of about 2,660
- * refused before the spare scratch); two, unconfined, clone children into strict's cgroup, each
- * in its setup window making a user namespace (15 of about 1,400 lost their mark while it was
- * task storage); four open a file in a loop, a task-storage lookup each time. None may be
- * refused, and every spare scratch and setup record is given back with its task.
+ * children into files' policy, each making a denied open or a denied unix peer's connect, then
+ * creating and removing a file where the policy allows (12 of about 2,660 refused the creat
+ * before the spare scratch); two, unconfined, clone children into strict's cgroup, each in its
+ * setup window making a user namespace (15 of about 1,400 lost their mark while it was task
+ * storage); four open a file in a loop, a task-storage lookup each time. Nothing allowed may be
+ * refused and nothing denied let through; under preempt=full spares must have been handed out;
+ * every spare and setup record goes with its task.
  */
 #define FRESH_SECONDS 10
+#define FRESH_SOCKET "/data/private/storm/peer.sock" /* under files.ini's deny = /data/private/ */
 
 /* An unconfined task's children, made by clone3(CLONE_INTO_CGROUP) into strict's cgroup: each
  * is marked in its setup window at task_alloc, and makes a user namespace, which only the
@@ -209,7 +214,7 @@ static int marked_forks(int kid, const struct timespec *start)
 
 static int fresh_forks(int kid, int go)
 {
-	long children = 0, refused = 0, failed = 0;
+	long children = 0, refused = 0, failed = 0, let_through = 0;
 	struct timespec start, now;
 	cpu_set_t cpu0;
 	char c;
@@ -246,9 +251,24 @@ static int fresh_forks(int kid, int go)
 		int status;
 
 		if (pid == 0) {
+			struct sockaddr_un peer = {.sun_family = AF_UNIX, .sun_path = FRESH_SOCKET};
 			char name[64];
 			int fd;
 
+			/* a denied open and a denied unix peer, then what the policy allows */
+			if (children % 2) {
+				fd = open("/data/private/storm/f1", O_RDONLY);
+				if (fd >= 0 || errno != EPERM)
+					_exit(3);
+			} else {
+				fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+				if (fd < 0)
+					_exit(2);
+				if (connect(fd, (struct sockaddr *)&peer, sizeof(peer)) == 0 ||
+				    errno != EPERM)
+					_exit(3);
+				close(fd);
+			}
 			snprintf(name, sizeof(name), "/data/storm/fresh-%d-%ld", kid, children);
 			fd = open(name, O_WRONLY | O_CREAT | O_EXCL, 0644);
 			if (fd < 0)
@@ -261,26 +281,29 @@ static int fresh_forks(int kid, int go)
 		children++;
 		if (WEXITSTATUS(status) == 1)
 			refused++;
+		else if (WEXITSTATUS(status) == 3)
+			let_through++;
 		else if (WEXITSTATUS(status) != 0)
 			failed++;
 		clock_gettime(CLOCK_MONOTONIC, &now);
 	} while (now.tv_sec - start.tv_sec < FRESH_SECONDS);
-	printf("# kid %d: %ld fresh children, %ld refused (EPERM), %ld failed otherwise\n", kid,
-	       children, refused, failed);
+	printf("# kid %d: %ld fresh children, %ld refused an allowed creat (EPERM), %ld not refused "
+	       "a denied open or unix peer, %ld failed otherwise\n",
+	       kid, children, refused, let_through, failed);
 	fflush(stdout);
-	return refused + failed > 100 ? 100 : (int)(refused + failed);
+	return refused + let_through + failed > 100 ? 100 : (int)(refused + let_through + failed);
 }
 
-/* Entries in the loaded map whose name starts with name (the kernel keeps 15 characters), or -1. */
-static int map_entries(const char *name)
+/* A read-only descriptor of the loaded map named name (the kernel keeps its first 15
+ * characters; lsmguard's maps are read-only to others), or -1. */
+static int map_fd(const char *name)
 {
 	__u32 id = 0;
 
 	for (;;) {
 		union bpf_attr attr;
 		struct bpf_map_info info;
-		__u64 key[2], next[2];
-		int fd, n = 0;
+		int fd;
 
 		memset(&attr, 0, sizeof(attr));
 		attr.start_id = id;
@@ -289,7 +312,7 @@ static int map_entries(const char *name)
 		id = attr.next_id;
 		memset(&attr, 0, sizeof(attr));
 		attr.map_id = id;
-		attr.open_flags = BPF_F_RDONLY; /* lsmguard's maps: read-only to others */
+		attr.open_flags = BPF_F_RDONLY;
 		fd = (int)syscall(SYS_bpf, BPF_MAP_GET_FD_BY_ID, &attr, sizeof(attr));
 		if (fd < 0)
 			continue;
@@ -298,39 +321,106 @@ static int map_entries(const char *name)
 		attr.info.bpf_fd = (__u32)fd;
 		attr.info.info_len = sizeof(info);
 		attr.info.info = (__u64)(unsigned long)&info;
-		if (syscall(SYS_bpf, BPF_OBJ_GET_INFO_BY_FD, &attr, sizeof(attr)) ||
-		    strncmp(info.name, name, strlen(info.name)) || !info.name[0] ||
-		    info.key_size > sizeof(key)) {
-			close(fd);
-			continue;
-		}
-		for (void *at = NULL;; at = key, n++) {
-			memset(&attr, 0, sizeof(attr));
-			attr.map_fd = (__u32)fd;
-			attr.key = (__u64)(unsigned long)at;
-			attr.next_key = (__u64)(unsigned long)next;
-			if (syscall(SYS_bpf, BPF_MAP_GET_NEXT_KEY, &attr, sizeof(attr)))
-				break;
-			memcpy(key, next, sizeof(key));
-		}
+		if (syscall(SYS_bpf, BPF_OBJ_GET_INFO_BY_FD, &attr, sizeof(attr)) == 0 &&
+		    strncmp(info.name, name, sizeof(info.name) - 1) == 0)
+			return fd;
 		close(fd);
-		return n;
 	}
+}
+
+/* Entries in the map named name (keys of at most 16 bytes), or -1. */
+static int map_entries(const char *name)
+{
+	__u64 key[2], next[2];
+	int fd = map_fd(name), n = 0;
+
+	if (fd < 0)
+		return -1;
+	for (void *at = NULL;; at = key, n++) {
+		union bpf_attr attr;
+
+		memset(&attr, 0, sizeof(attr));
+		attr.map_fd = (__u32)fd;
+		attr.key = (__u64)(unsigned long)at;
+		attr.next_key = (__u64)(unsigned long)next;
+		if (syscall(SYS_bpf, BPF_MAP_GET_NEXT_KEY, &attr, sizeof(attr)))
+			break;
+		memcpy(key, next, sizeof(key));
+	}
+	close(fd);
+	return n;
+}
+
+/* The 64-bit value at index of the array map named name, or -1. */
+static long long map_u64(const char *name, __u32 index)
+{
+	int fd = map_fd(name);
+	union bpf_attr attr;
+	__u64 value = 0;
+
+	if (fd < 0)
+		return -1;
+	memset(&attr, 0, sizeof(attr));
+	attr.map_fd = (__u32)fd;
+	attr.key = (__u64)(unsigned long)&index;
+	attr.value = (__u64)(unsigned long)&value;
+	if (syscall(SYS_bpf, BPF_MAP_LOOKUP_ELEM, &attr, sizeof(attr)))
+		value = (__u64)-1;
+	close(fd);
+	return (long long)value;
+}
+
+/* clone3(CLONE_INTO_CGROUP) of a child that executes busybox's unshare -U: its exec ends the
+ * window it was cloned in, so strict's policy refuses the namespace (unshare exits 1). */
+static int exec_then_unshare_in_strict(void)
+{
+	int cgroup = open("/sys/fs/cgroup" STRICT, O_DIRECTORY | O_RDONLY | O_CLOEXEC), status;
+	struct clone_args args = {.flags = CLONE_INTO_CGROUP, .exit_signal = SIGCHLD};
+	long pid;
+
+	if (cgroup < 0)
+		return -1;
+	args.cgroup = (__u64)cgroup;
+	pid = syscall(SYS_clone3, &args, sizeof(args));
+	if (pid == 0) {
+		execl("/bin/busybox", "unshare", "-U", "true", (char *)NULL);
+		_exit(127);
+	}
+	close(cgroup);
+	if (pid < 0 || waitpid((pid_t)pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
 }
 
 VM_TEST(preempted_storage_creation_keeps_fresh_tasks_walking, 160)
 {
+	int go[2], status, peer, spares = 0, marks = 0, spares_before, marks_before;
+	long long taken_before, taken;
 	pid_t kids[KIDS];
 	char start[KIDS];
-	int go[2], status, spares = 0, spare_marks = 0, marks_before;
 
 	VM_TIMEOUT(90);
 	if (full_preemption_asked())
 		VM_CHECK(full_preemption_in_force());
-	VM_CHECK(system("mkdir -p /data/storm && echo x > /data/storm/f1") == 0);
+	VM_CHECK(system("mkdir -p /data/storm /data/private/storm && echo x > /data/storm/f1 && "
+			"echo x > /data/private/storm/f1") == 0);
 	make_cgroup(STRICT);
+	peer = unix_bound_at(FRESH_SOCKET, SOCK_DGRAM);
+	/* Controls: the denied objects are there for a task under no policy; strict refuses a
+	 * user namespace to a child whose exec ended its window. */
+	VM_CHECK(try_open(NULL, "/data/private/storm/f1", O_RDONLY) == 0);
+	{
+		struct sockaddr_un at = {.sun_family = AF_UNIX, .sun_path = FRESH_SOCKET};
+		int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+		VM_CHECK(fd >= 0 && connect(fd, (struct sockaddr *)&at, sizeof(at)) == 0);
+		close(fd);
+	}
+	VM_CHECK(exec_then_unshare_in_strict() == 1);
+	spares_before = map_entries("lg_scratch_spare");
 	marks_before = map_entries("lg_task_setup");
-	VM_CHECK(marks_before >= 0);
+	taken_before = map_u64("lg_spare_counts", 1);
+	VM_CHECK(spares_before >= 0 && marks_before >= 0 && taken_before >= 0);
 	VM_CHECK(pipe(go) == 0);
 	for (int i = 0; i < KIDS; i++) {
 		kids[i] = fork();
@@ -345,28 +435,34 @@ VM_TEST(preempted_storage_creation_keeps_fresh_tasks_walking, 160)
 	memset(start, 'g', sizeof(start));
 	VM_CHECK(write(go[1], start, sizeof(start)) == KIDS);
 	close(go[1]);
-	/* How many spares were in use at once, sampled (they live as long as their child). */
+	/* How many spares and setup records were held at once, sampled. */
 	for (int i = 0; i < FRESH_SECONDS * 20; i++) {
-		int now = map_entries("lg_scratch_spare"), marks = map_entries("lg_task_setup");
+		int now = map_entries("lg_scratch_spare"), held = map_entries("lg_task_setup");
 
 		spares = now > spares ? now : spares;
-		spare_marks = marks > spare_marks ? marks : spare_marks;
+		marks = held > marks ? held : marks;
 		usleep(50 * 1000);
 	}
-	printf("# in use at once, sampled: at most %d spare scratches, %d setup records (%d before)\n",
-	       spares, spare_marks, marks_before);
 	for (int i = 0; i < KIDS; i++) {
 		VM_CHECK(waitpid(kids[i], &status, 0) == kids[i]);
 		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-			VM_FAIL("fresh-fork task %d: status 0x%x (exit = children refused or failed, "
-				"200+ = setup)", i, status);
+			VM_FAIL("fresh-fork task %d: status 0x%x (exit = children refused or let "
+				"through or failed, 200+ = setup)", i, status);
 	}
-	/* Every child is freed (an RCU grace period after its exit): its spare given back. */
-	for (int tries = 0; tries < 50 && map_entries("lg_scratch_spare") != 0; tries++)
+	close(peer);
+	taken = map_u64("lg_spare_counts", 1) - taken_before;
+	printf("# spare scratches handed out: %lld; held at once, sampled: at most %d spares (%d "
+	       "before), %d setup records (%d before)\n",
+	       taken, spares, spares_before, marks, marks_before);
+	/* Under full preemption the spares were needed (the case reproduces what it guards). */
+	if (full_preemption_asked())
+		VM_CHECK(taken > 0);
+	/* Every child is freed (an RCU grace period after its exit): its spare and its setup
+	 * record deleted with it. */
+	for (int tries = 0; tries < 50 && (map_entries("lg_scratch_spare") > spares_before ||
+					   map_entries("lg_task_setup") > marks_before);
+	     tries++)
 		usleep(100 * 1000);
-	VM_CHECK(map_entries("lg_scratch_spare") == 0);
-	/* and every child's setup record deleted when it was freed */
-	for (int tries = 0; tries < 50 && map_entries("lg_task_setup") > marks_before; tries++)
-		usleep(100 * 1000);
-	VM_CHECK(map_entries("lg_task_setup") >= 0 && map_entries("lg_task_setup") <= marks_before);
+	VM_CHECK(map_entries("lg_scratch_spare") <= spares_before);
+	VM_CHECK(map_entries("lg_task_setup") <= marks_before);
 }
