@@ -58,12 +58,9 @@ static bool full_preemption_in_force(void)
 	return full;
 }
 
-/* One task of the storm: pinned to CPU 0 with the others, as root or as uid 1000; returns the
- * number of wrong answers (capped) as its exit status. */
-static int storm(int kid, int go)
+/* Pinned to CPU 0 with the others, then waits for its start byte on go: 0, or 200+ (setup). */
+static int on_cpu0_when_told(int go)
 {
-	long wrong = 0, rounds = 0;
-	struct timespec start, now;
 	cpu_set_t cpu0;
 	char c;
 
@@ -71,8 +68,19 @@ static int storm(int kid, int go)
 	CPU_SET(0, &cpu0);
 	if (sched_setaffinity(0, sizeof(cpu0), &cpu0))
 		return 200;
-	if (read(go, &c, 1) != 1)
-		return 201;
+	return read(go, &c, 1) == 1 ? 0 : 201;
+}
+
+/* One task of the storm: pinned to CPU 0 with the others, as root or as uid 1000; returns the
+ * number of wrong answers (capped) as its exit status. */
+static int storm(int kid, int go)
+{
+	long wrong = 0, rounds = 0;
+	struct timespec start, now;
+	int ret = on_cpu0_when_told(go);
+
+	if (ret)
+		return ret;
 	if (kid % 2 && (setgroups(0, NULL) || setresgid(1000, 1000, 1000) ||
 			setresuid(1000, 1000, 1000)))
 		return 202;
@@ -216,15 +224,10 @@ static int fresh_forks(int kid, int go)
 {
 	long children = 0, refused = 0, failed = 0, let_through = 0;
 	struct timespec start, now;
-	cpu_set_t cpu0;
-	char c;
+	int ret = on_cpu0_when_told(go);
 
-	CPU_ZERO(&cpu0);
-	CPU_SET(0, &cpu0);
-	if (sched_setaffinity(0, sizeof(cpu0), &cpu0))
-		return 200;
-	if (read(go, &c, 1) != 1)
-		return 201;
+	if (ret)
+		return ret;
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	if (kid % 2) {
 		/* Half of them hold the busy counter often: a task-storage lookup in every open. */
