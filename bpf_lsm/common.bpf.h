@@ -288,8 +288,8 @@ struct {
  * preemption disabled (its own per-CPU trylock then fails only for a program nested in an
  * interrupt on that CPU). A scratch holds nothing from one program run to the next, so which
  * one a run gets does not matter, only that no other live task has it, and that one run does
- * not switch between two: once a task has a spare it keeps it, looked up first, until
- * task_free; a run whose task storage answered and then did not (a spare handed out halfway)
+ * not switch between two: once a task has a spare it keeps it, looked up first, until a walk
+ * starts while its own storage answers (lg_scratch_start) or task_free; a run whose task storage answered and then did not (a spare handed out halfway)
  * is caught by the walk's stamp (lg_path_decide, lg_scratch_of). Preallocated: an element not
  * preallocated comes from a per-CPU cache that holds one element of this size and is refilled
  * later (irq_work). Full: NULL, fail closed.
@@ -365,6 +365,31 @@ static __noinline __attribute__((unused)) struct lg_scratch *lg_scratch(void)
 	return lg_scratch_inline();
 }
 
+/*
+ * The scratch of a walk (lg_path_decide: a run's first): a task that holds a spare gives it back
+ * once its own task storage answers again, so that a spare is held across the runs that needed
+ * one, not until the task ends (a long-lived task that once met the busy trylock would keep one
+ * of the 1,024 for its life). Only here, at the start of a run: a run that switched scratch
+ * later would find its walk's stamp gone and fail closed.
+ */
+static __noinline __attribute__((unused)) struct lg_scratch *lg_scratch_start(void)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	__s64 *held = lg_spare_counts_at(0);
+	struct lg_scratch *own;
+	__u64 key = (__u64)task;
+
+	if (held && *(volatile __s64 *)held > 0 && bpf_map_lookup_elem(&lg_scratch_spare, &key)) {
+		own = lg_task_storage_create(&lg_scratch_map, task);
+		if (!own)
+			return bpf_map_lookup_elem(&lg_scratch_spare, &key);
+		if (!bpf_map_delete_elem(&lg_scratch_spare, &key))
+			__sync_fetch_and_add(held, -1);
+		return own;
+	}
+	return lg_scratch_inline();
+}
+
 /* A freed task's spare deleted (one load when no task holds one). */
 static __always_inline void lg_scratch_spare_end(struct task_struct *task)
 {
@@ -436,11 +461,18 @@ struct {
 	__type(value, struct lg_task_policy);
 } lg_task_policies __weak SEC(".maps");
 
-/* The nearest bound cgroup's policy id from cgrp up (0: none), and whether it is in force. */
+/*
+ * The nearest bound cgroup's policy id from cgrp up (0: none), for a cgroup at most
+ * LG_CGROUP_DEPTH_MAX deep. A deeper one's search would start at its ancestor at that level,
+ * which only the current task's helper (lg_deep_policy_id) reaches on 6.1 (the verifier does
+ * not index cgroup->ancestors[], an array of pointers): lg_current_policy uses that for the
+ * current task, and the other callers decide what a deeper cgroup counts as (setup.bpf.c:
+ * whichever way marks nothing).
+ */
 static __always_inline __u32 lg_find_policy(struct cgroup *cgrp)
 {
 	if (cgrp->level > LG_CGROUP_DEPTH_MAX)
-		return lg_deep_policy_id();
+		return 0;
 	for (int i = 0; i < LG_CGROUP_DEPTH_MAX; i++) {
 		struct cgroup_subsys_state *parent;
 		__u64 id;
@@ -499,7 +531,8 @@ static __always_inline const struct lg_policy_value *lg_current_policy(__u64 *cg
 	    cached->cgroup_id == *cgroup_id) {
 		policy_id = cached->policy;
 	} else {
-		policy_id = lg_find_policy(cgrp);
+		policy_id = cgrp->level > LG_CGROUP_DEPTH_MAX ? lg_deep_policy_id()
+							       : lg_find_policy(cgrp);
 		if (cached) {
 			cached->cgroup_id = *cgroup_id;
 			cached->policy = policy_id;

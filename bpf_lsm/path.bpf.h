@@ -586,7 +586,7 @@ static __always_inline void lg_path_decide(const struct lg_policy_value *policy,
 					   enum lg_decision decision, struct dentry *dentry,
 					   struct vfsmount *vfsmnt, struct lg_path_verdict *v)
 {
-	struct lg_scratch *scratch = lg_scratch();
+	struct lg_scratch *scratch = lg_scratch_start();
 	struct lg_walk_step *step;
 	unsigned bank = policy->bank & 1;
 	int ret;

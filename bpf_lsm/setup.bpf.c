@@ -35,10 +35,11 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* Mark task: one update, whatever its record held (a moved or new task is no mover). */
-static __always_inline void lg_setup_mark(struct task_struct *task)
+/* Mark task, found fresh at exec_id: one update, whatever its record held (a moved or new task
+ * is no mover). */
+static __always_inline void lg_setup_mark(struct task_struct *task, __u64 exec_id)
 {
-	struct lg_task_setup mark = {.window = 1};
+	struct lg_task_setup mark = {.window = 1, .exec_id = exec_id};
 	__u64 key = (__u64)task;
 
 	bpf_map_update_elem(&lg_task_setup, &key, &mark, BPF_ANY);
@@ -76,6 +77,7 @@ int BPF_PROG(lg_setup_attach_enter, struct cgroup *dst_cgrp, struct task_struct 
 	     bool threadgroup)
 {
 	struct task_struct *current = bpf_get_current_task_btf();
+	struct cgroup *cgrp;
 	__u64 cgroup_id = 0;
 	bool own;
 
@@ -90,9 +92,12 @@ int BPF_PROG(lg_setup_attach_enter, struct cgroup *dst_cgrp, struct task_struct 
 	 * Only a task that is under no policy yet: systemd's child comes from init.scope. A fork
 	 * of a confined service, orphaned and adopted by PID 1 or a subreaper, passes the test
 	 * above (its parent is now the mover, and it has executed nothing), but it runs the
-	 * service's code, not its mover's.
+	 * service's code, not its mover's. A task in a cgroup deeper than policies are bound
+	 * counts as under one (lg_find_policy cannot climb from there): not marked.
 	 */
-	lg_setup_note(current, leader, own && !lg_find_policy(leader->cgroups->dfl_cgrp));
+	cgrp = leader->cgroups->dfl_cgrp;
+	lg_setup_note(current, leader,
+		      own && cgrp->level <= LG_CGROUP_DEPTH_MAX && !lg_find_policy(cgrp));
 	return 0;
 }
 
@@ -102,7 +107,7 @@ int BPF_PROG(lg_setup_attach_exit, struct cgroup *dst_cgrp, struct task_struct *
 {
 	struct task_struct *current = bpf_get_current_task_btf();
 	struct lg_task_setup *setup;
-	__u64 moved;
+	__u64 moved, exec_id;
 
 	setup = lg_setup_of(current);
 	if (!setup || !setup->pending)
@@ -112,13 +117,16 @@ int BPF_PROG(lg_setup_attach_exit, struct cgroup *dst_cgrp, struct task_struct *
 	setup->leader = 0;
 	if (!setup->window)
 		lg_setup_end(current);
-	/* the task fentry judged, moved, into a cgroup under a policy, and still fresh: its own
-	 * exec between fentry and here ends what the mark would have covered */
+	/* the task fentry judged, moved, into a cgroup under a policy (one deeper than policies
+	 * are bound counts as under none), and still fresh: its own exec between fentry and here
+	 * ends what the mark would have covered, and one that begins after this read makes the
+	 * mark's exec_id an old one */
+	exec_id = leader->self_exec_id;
 	if (ret || moved != (__u64)leader || !lg_find_policy(dst_cgrp) ||
-	    (leader != current && leader->self_exec_id != leader->parent_exec_id &&
+	    (leader != current && exec_id != leader->parent_exec_id &&
 	     leader != current->group_leader))
 		return 0;
-	lg_setup_mark(leader);
+	lg_setup_mark(leader, exec_id);
 	return 0;
 }
 
@@ -133,7 +141,7 @@ int BPF_PROG(lg_setup_task_alloc, struct task_struct *task, unsigned long clone_
 	if (ret)
 		return ret;
 	if (lg_in_setup_window())
-		lg_setup_mark(task);
+		lg_setup_mark(task, task->self_exec_id);
 	else if (lg_setup_of(task))
 		lg_setup_end(task);
 	return 0;
@@ -154,7 +162,7 @@ int BPF_PROG(lg_setup_clone_into, struct task_struct *child, struct kernel_clone
 	if (ret || !(kargs->flags & CLONE_INTO_CGROUP) || !kargs->cgrp ||
 	    lg_current_policy(&cgroup_id) || !lg_find_policy(kargs->cgrp))
 		return 0;
-	lg_setup_mark(child);
+	lg_setup_mark(child, child->self_exec_id);
 	return 0;
 }
 

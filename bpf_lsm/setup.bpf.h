@@ -17,7 +17,8 @@ struct lg_task_setup {
 	__u8 window;  /* the task is in its setup window */
 	__u8 pending; /* fentry/cgroup_attach_task: this unconfined mover may mark at fexit */
 	__u8 pad[6];
-	__u64 leader; /* with pending: the task it moves (its address) */
+	__u64 leader;  /* with pending: the task it moves (its address) */
+	__u64 exec_id; /* with window: the task's self_exec_id when it was found fresh */
 };
 
 /*
@@ -59,11 +60,16 @@ static __always_inline void lg_setup_end(struct task_struct *task)
 	bpf_map_delete_elem(&lg_task_setup, &key);
 }
 
+/*
+ * A mark counts only for the program it was given under: every exec increments self_exec_id
+ * (before bprm_committing_creds ends the window), so a mark written by a racing fexit after the
+ * task's exec has begun names an older exec_id and is no window.
+ */
 static __always_inline bool lg_task_in_setup_window(struct task_struct *task)
 {
 	struct lg_task_setup *setup = lg_setup_of(task);
 
-	return setup && setup->window;
+	return setup && setup->window && setup->exec_id == task->self_exec_id;
 }
 
 static __always_inline bool lg_in_setup_window(void)

@@ -828,12 +828,57 @@ static int clone_into_ns(enum ns_op op)
 	return wait_child(pid);
 }
 
+/*
+ * The setup records held while a child cloned by the suite into cgroup waits: the child is
+ * released and reaped after the count. -1 when it cannot be made.
+ */
+static int setup_records_with_a_child_cloned_into(const char *cgroup)
+{
+	struct clone_args args = {.flags = CLONE_INTO_CGROUP, .exit_signal = SIGCHLD};
+	char path[128];
+	int wake[2], records, fd;
+	long pid;
+
+	snprintf(path, sizeof(path), "/sys/fs/cgroup%s", cgroup);
+	fd = open(path, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || pipe(wake))
+		return -1;
+	args.cgroup = (uint64_t)fd;
+	pid = syscall(SYS_clone3, &args, sizeof(args));
+	if (pid == 0) {
+		char byte;
+
+		close(wake[1]);
+		_exit(read(wake[0], &byte, 1) == 0 ? 0 : 1); /* until the suite closes its end */
+	}
+	close(fd);
+	records = pid > 0 ? map_entries("lg_task_setup") : -1;
+	close(wake[1]);
+	close(wake[0]);
+	if (pid > 0)
+		waitpid((pid_t)pid, NULL, 0);
+	return records;
+}
+
 VM_TEST(setup_window_clone_into_cgroup, 188)
 {
+	int before, into_policy, into_none;
+
 	ns_setup();
 	make_cgroup(NS);
 	VM_CHECK(clone_into_ns(OP_UNSHARE_USER) == 0);
 	VM_CHECK(clone_into_ns(OP_MKNOD_CHR) == 0);
+	/* A record only for a child cloned into a policy's cgroup: one cloned into a cgroup
+	 * under none (any user's delegated cgroup) holds none (it could fill the map). */
+	make_cgroup("/lgt/no-policy-clone");
+	for (int tries = 0; tries < 50 && map_entries("lg_task_setup") > 0; tries++)
+		usleep(100 * 1000); /* the children above, freed after an RCU grace period */
+	before = map_entries("lg_task_setup");
+	into_none = setup_records_with_a_child_cloned_into("/lgt/no-policy-clone");
+	into_policy = setup_records_with_a_child_cloned_into(NS);
+	printf("# setup records: %d before, %d with a child cloned into no policy's cgroup, %d into "
+	       "ns's\n", before, into_none, into_policy);
+	VM_CHECK(before >= 0 && into_none == before && into_policy == before + 1);
 }
 
 static int do_clone_into_own(const void *arg)
@@ -908,6 +953,7 @@ VM_TEST(namespaces_programs_attached, 189)
 	    "lg_sb_remount",	   "lg_sb_pivotroot",	    "lg_sb_umount_confine",
 	    "lg_capable",	   "lg_setup_attach_enter", "lg_setup_attach_exit",
 	    "lg_setup_task_alloc", "lg_setup_exec",	    "lg_setup_ptrace",
+	    "lg_setup_clone_into",
 	};
 	const char *const argv[] = {LSMGUARD, "status", "--json", NULL};
 	static char out[1048576];
@@ -922,15 +968,12 @@ VM_TEST(namespaces_programs_attached, 189)
  * orphan), then moved by it: its parent is now the mover and it has executed nothing, but it
  * runs the service's code. Never in the window.
  */
-VM_TEST(setup_window_not_for_an_adopted_orphan_of_the_service, 189)
+static void adopted_orphan_is_not_in_its_window(const char *service_cgroup)
 {
 	int go[2], result[2], ret = -1;
 	pid_t service, orphan = 0;
 	char pid[16];
 
-	ns_setup();
-	make_cgroup(NS);
-	make_cgroup(NS "/adopted");
 	VM_CHECK(prctl(PR_SET_CHILD_SUBREAPER, 1) == 0);
 	VM_CHECK(pipe(go) == 0 && pipe(result) == 0);
 	service = fork();
@@ -952,7 +995,7 @@ VM_TEST(setup_window_not_for_an_adopted_orphan_of_the_service, 189)
 		_exit(write(result[1], &child, sizeof(child)) == sizeof(child) ? 0 : 1);
 	}
 	/* The service is moved in by a third process: confined, not in its window. */
-	VM_CHECK(move_into_cgroup(NS, service));
+	VM_CHECK(move_into_cgroup(service_cgroup, service));
 	VM_CHECK(write(go[1], "g", 1) == 1);
 	VM_CHECK(read(result[0], &orphan, sizeof(orphan)) == sizeof(orphan));
 	VM_CHECK(waitpid(service, NULL, 0) == service); /* its child is the suite's now */
@@ -968,6 +1011,26 @@ VM_TEST(setup_window_not_for_an_adopted_orphan_of_the_service, 189)
 	close(go[1]);
 	close(result[0]);
 	close(result[1]);
+}
+
+VM_TEST(setup_window_not_for_an_adopted_orphan_of_the_service, 189)
+{
+	char deep[256] = NS;
+
+	ns_setup();
+	make_cgroup(NS);
+	make_cgroup(NS "/adopted");
+	adopted_orphan_is_not_in_its_window(NS);
+	/* The service in a cgroup deeper than policies are bound (level 18 under ns's level 2):
+	 * its policy is found from the 16th level, which only a task's own helper reaches; the
+	 * mover's check counts such a cgroup as under a policy. */
+	for (int level = 3; level <= 18; level++) {
+		size_t at = strlen(deep);
+
+		snprintf(deep + at, sizeof(deep) - at, "/d%d", level);
+		make_cgroup(deep);
+	}
+	adopted_orphan_is_not_in_its_window(deep);
 }
 
 #define SRC_CGROUP_MOVE                                                                            \
