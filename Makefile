@@ -11,7 +11,7 @@ msg       = $(if $(V),,@printf '  %-8s %s\n' '$(1)' '$(2)';)
 # Debian 12 packages the build and the tests need (`make deps` installs the missing ones).
 DEB_PACKAGES := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libinih-dev \
 	libseccomp-dev pkg-config libclang-rt-14-dev qemu-system-x86 busybox-static cpio \
-	debhelper dpkg-dev man-db python3-jsonschema mmdebstrap
+	debhelper dpkg-dev man-db python3-jsonschema mmdebstrap apparmor
 
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wno-missing-field-initializers

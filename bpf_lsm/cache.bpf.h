@@ -8,10 +8,18 @@
  *
  * What a path verdict depends on, and what keeps each dependency honest:
  *  - the policy's rules: the policy id and the generation (every load bumps it);
- *  - the name: the dentry, its parent and its name's hash and length are compared, and the
- *    kernel epoch is bumped after every dentry move (__d_move: rename, exchange, a network
- *    filesystem's alias moves), which renames an ancestor changes nothing of the dentry itself,
- *    and after every hard link (vfs_link);
+ *  - the name: the dentry, its parent, its name's hash and length, and the dentry's move
+ *    sequence (d_seq, read first, even) are compared. The kernel bumps d_seq while it moves
+ *    the dentry (__d_move: rename, exchange, a network filesystem's alias moves; both the moved
+ *    dentry and the one it replaces), drops it or changes its inode, so a slot stored by a walk
+ *    that began before such a change never matches after it, even when the name comes back
+ *    with the same hash (a rename away and back; two names whose salted hashes collide).
+ *    What that cannot see is a change above the dentry: the kernel epoch is bumped after every
+ *    move of a directory (renaming an ancestor changes nothing of the dentry itself), of
+ *    anything but a regular file (a unix socket's peer verdicts hang on its name), every
+ *    exchange, and every hard link of anything but a regular file (vfs_link). A regular file's
+ *    own rename retires only its own slots, so log rotation, editors' atomic saves, package
+ *    installs and database segment recycling leave every other verdict of the host cached;
  *  - the mount the walk stopped at: the starting mount's root is compared (a dentry's ancestors
  *    are pinned by it, so that pointer cannot be reused while the slot can match), the kernel
  *    epoch is bumped before a mount of the host namespace moves or goes (mounts.bpf.c), and the
@@ -51,6 +59,8 @@ struct lg_cache_slot {
 	__u64 tag;      /* lg_cache_tag() when the walk started; 0: empty */
 	__u32 policy;
 	__u32 kind;     /* class << 1 | write */
+	__u32 seq;      /* the dentry's d_seq when the walk started (even) */
+	__u32 pad;
 };
 
 struct lg_inode_cache {
@@ -164,18 +174,28 @@ static __always_inline bool lg_cache_lookup(struct file *file, __u32 policy, __u
 	struct lg_inode_cache *cache;
 	bool hit = false;
 
-	probe->cache = 0;
+	/* Every field set on every path: clang may otherwise merge the stores of a path that
+	 * returned early with a register that holds nothing there, which the verifier refuses
+	 * (R2 !read_ok in lg_file_open). */
+	__builtin_memset(probe, 0, sizeof(*probe));
 	if (!inode || !dentry)
 		return false;
 	/* Several names: decided by the original name too (path.bpf.h), never cached. */
 	if (inode->i_nlink != 1 && (inode->i_mode & LG_S_IFMT) != LG_S_IFDIR)
 		return false;
+	/* The move sequence first: odd while the kernel moves the dentry (nothing stored); keys
+	 * read after it that a move changes come with a sequence the move changed too. Volatile
+	 * reads, so that the compiler keeps them in that order (x86 keeps loads in order). */
+	probe->want.seq = *(volatile __u32 *)&dentry->d_seq.seqcount.sequence;
+	if (probe->want.seq & 1)
+		return false;
+	probe->want.parent = *(volatile __u64 *)&dentry->d_parent;
+	probe->want.hash_len = (__u64)*(volatile __u32 *)&dentry->d_name.len << 32 |
+			       *(volatile __u32 *)&dentry->d_name.hash;
 	probe->want.tag = lg_cache_tag();
 	if (!probe->want.tag)
 		return false;
 	probe->want.dentry = (__u64)dentry;
-	probe->want.parent = (__u64)dentry->d_parent;
-	probe->want.hash_len = (__u64)dentry->d_name.len << 32 | dentry->d_name.hash;
 	probe->want.mnt_root = (__u64)file->f_path.mnt->mnt_root;
 	probe->want.policy = policy;
 	probe->want.kind = class << 1 | (write ? 1 : 0);
@@ -189,7 +209,8 @@ static __always_inline bool lg_cache_lookup(struct file *file, __u32 policy, __u
 
 		if (s->tag == probe->want.tag && s->policy == policy && s->kind == probe->want.kind &&
 		    s->dentry == probe->want.dentry && s->parent == probe->want.parent &&
-		    s->hash_len == probe->want.hash_len && s->mnt_root == probe->want.mnt_root) {
+		    s->hash_len == probe->want.hash_len && s->mnt_root == probe->want.mnt_root &&
+		    s->seq == probe->want.seq) {
 			hit = true;
 			break;
 		}

@@ -288,11 +288,12 @@ struct {
  * preemption disabled (its own per-CPU trylock then fails only for a program nested in an
  * interrupt on that CPU). A scratch holds nothing from one program run to the next, so which
  * one a run gets does not matter, only that no other live task has it, and that one run does
- * not switch between two: once a task has a spare it keeps it, looked up first, until a walk
- * starts while its own storage answers (lg_scratch_start) or task_free; a run whose task storage answered and then did not (a spare handed out halfway)
- * is caught by the walk's stamp (lg_path_decide, lg_scratch_of). Preallocated: an element not
- * preallocated comes from a per-CPU cache that holds one element of this size and is refilled
- * later (irq_work). Full: NULL, fail closed.
+ * not switch between two: once a task has a spare it keeps it, looked up first, until a
+ * walk starts while its own storage answers (lg_scratch_start) or task_free; a run whose task
+ * storage answered and then did not (a spare handed out halfway) is caught by the walk's stamp
+ * (lg_path_decide, lg_scratch_of). Preallocated: an element not preallocated comes from a
+ * per-CPU cache that holds one element of this size and is refilled later (irq_work). Full:
+ * NULL, fail closed.
  */
 #define LG_SCRATCH_SPARES 1024 /* preallocated: 2,368 bytes and the hash's header each */
 
@@ -311,10 +312,11 @@ struct {
 	__type(value, struct lg_scratch);
 } lg_scratch_blank __weak SEC(".maps");
 
-/* [0]: spares held now (a lookup only when some are); [1]: spares ever handed out. */
+/* [0]: spares held now (a lookup only when some are); [1]: spares ever handed out; [2]: spares
+ * given back at a walk (lg_scratch_start). */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 2);
+	__uint(max_entries, 3);
 	__type(key, __u32);
 	__type(value, __s64);
 } lg_spare_counts __weak SEC(".maps");
@@ -366,11 +368,14 @@ static __noinline __attribute__((unused)) struct lg_scratch *lg_scratch(void)
 }
 
 /*
- * The scratch of a walk (lg_path_decide: a run's first): a task that holds a spare gives it back
- * once its own task storage answers again, so that a spare is held across the runs that needed
- * one, not until the task ends (a long-lived task that once met the busy trylock would keep one
- * of the 1,024 for its life). Only here, at the start of a run: a run that switched scratch
- * later would find its walk's stamp gone and fail closed.
+ * The scratch at the start of a walk (lg_path_decide, and the unix peer check's tag just
+ * before its walk): a task that holds a spare gives it back once its own task storage answers
+ * again, so that a spare is held across the runs that needed one, not until the task ends (a
+ * long-lived task that once met the busy trylock would keep one of the 1,024 for its life). A
+ * run that walks twice (a rename's two names, an exec's program and interpreter) may give it
+ * back before its second walk: nothing of the first walk is read after the second begins, and
+ * the rule for every caller is that no scratch pointer is kept across lg_path_decide (a spare
+ * given back is another CPU's task's at once: the map is preallocated).
  */
 static __noinline __attribute__((unused)) struct lg_scratch *lg_scratch_start(void)
 {
@@ -383,8 +388,13 @@ static __noinline __attribute__((unused)) struct lg_scratch *lg_scratch_start(vo
 		own = lg_task_storage_create(&lg_scratch_map, task);
 		if (!own)
 			return bpf_map_lookup_elem(&lg_scratch_spare, &key);
-		if (!bpf_map_delete_elem(&lg_scratch_spare, &key))
+		if (!bpf_map_delete_elem(&lg_scratch_spare, &key)) {
+			__s64 *back = lg_spare_counts_at(2);
+
 			__sync_fetch_and_add(held, -1);
+			if (back)
+				__sync_fetch_and_add(back, 1);
+		}
 		return own;
 	}
 	return lg_scratch_inline();
@@ -463,11 +473,10 @@ struct {
 
 /*
  * The nearest bound cgroup's policy id from cgrp up (0: none), for a cgroup at most
- * LG_CGROUP_DEPTH_MAX deep. A deeper one's search would start at its ancestor at that level,
- * which only the current task's helper (lg_deep_policy_id) reaches on 6.1 (the verifier does
- * not index cgroup->ancestors[], an array of pointers): lg_current_policy uses that for the
- * current task, and the other callers decide what a deeper cgroup counts as (setup.bpf.c:
- * whichever way marks nothing).
+ * LG_CGROUP_DEPTH_MAX deep: a climb of at most that many levels. A deeper one's search starts
+ * at its ancestor at that level: lg_current_policy finds it for the current task with the
+ * helper (lg_deep_policy_id); for another task's cgroup the callers decide what a deeper
+ * cgroup counts as (setup.bpf.c: whichever way marks nothing) rather than climb further.
  */
 static __always_inline __u32 lg_find_policy(struct cgroup *cgrp)
 {

@@ -495,30 +495,44 @@ int BPF_PROG(lg_path_truncate, const struct path *path, int ret)
 /*
  * The verdict caches' kernel epoch (cache.bpf.h), bumped after the fact, for every task: a name
  * moved (rename, exchange, a network filesystem moving an alias; all go through __d_move) or a
- * hard link made. An LSM hook runs before the change and would let a walk started in between
- * cache the old name's verdict; fexit runs once the change is visible.
+ * hard link made, when that can change a verdict other than the moved file's own. An LSM hook
+ * runs before the change and would let a walk started in between cache the old name's verdict;
+ * fexit runs once the change is visible.
  */
+
+/* Whether a name change of dentry's file can leave stale a verdict other than its own slots
+ * (which its d_seq retires): anything but a regular file. */
+static __always_inline bool lg_name_change_retires(struct dentry *dentry)
+{
+	struct inode *inode = BPF_CORE_READ(dentry, d_inode);
+
+	return inode && (BPF_CORE_READ(inode, i_mode) & S_IFMT) != S_IFREG;
+}
+
 SEC("fexit/__d_move")
 int BPF_PROG(lg_name_moved, struct dentry *dentry, struct dentry *target, bool exchange)
 {
 	/*
-	 * Except lsmguard's own atomic writes: a fresh temporary regular file renamed over a file
-	 * of its own (the state, and the metrics file every second). No other task's verdict is
-	 * cached under the temporary's name (a slot holds its dentry's parent and name, both of
-	 * which the rename changes), and the replaced file's dentry goes. Without this, the
-	 * metrics file alone would retire every cached verdict of the host each second. A
-	 * directory, or an exchange, bumps whoever moves it.
+	 * A regular file moved over nothing or over another regular file: the move bumped both
+	 * dentries' d_seq, which retires their own slots, and no other verdict depends on their
+	 * names (a slot names its own dentry; a regular file with several names is never cached).
+	 * A directory, anything else, or an exchange: everyone's. (This also spares lsmguard's
+	 * own atomic writes: the state, and the metrics file every second.)
 	 */
-	if (!exchange && (BPF_CORE_READ(dentry, d_inode, i_mode) & S_IFMT) == S_IFREG &&
-	    lg_task_is_lsmguard(bpf_get_current_task_btf(), false))
+	if (!exchange && !lg_name_change_retires(dentry) && !lg_name_change_retires(target) &&
+	    BPF_CORE_READ(dentry, d_inode))
 		return 0;
 	lg_epoch_bump();
 	return 0;
 }
 
+/* A regular file with several names is never cached (cache.bpf.h): its new link retires
+ * nothing. */
 SEC("fexit/vfs_link")
-int BPF_PROG(lg_name_linked)
+int BPF_PROG(lg_name_linked, struct dentry *old_dentry)
 {
+	if (!lg_name_change_retires(old_dentry) && BPF_CORE_READ(old_dentry, d_inode))
+		return 0;
 	lg_epoch_bump();
 	return 0;
 }

@@ -190,7 +190,7 @@ static __always_inline int lg_unix_peer(struct sock *other, __u8 hook)
 		lg_count_cached(policy->id, hook);
 		return 0;
 	}
-	scratch = lg_scratch();
+	scratch = lg_scratch_start(); /* a spare given back here, not under the tag */
 	if (scratch)
 		scratch->peer_tag = tag;
 	/* A write at the peer's bound path (the [files] rules), which also names the peer for

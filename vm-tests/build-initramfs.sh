@@ -39,4 +39,6 @@ ln -s ../usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 "$root/lib64/ld-linux-x86
 install -m 0755 "$build/vm/dyn" "$root/data/dyn/allowed-dyn"
 install -m 0755 "$build/vm/dyn" "$root/data/dyn/denied-dyn"
 install -m 0755 "$build/vm/preload.so" "$root/data/dyn/preload.so"
+# Debian's AppArmor parser (the bench loads a profile with it; it needs only libc)
+install -m 0755 /sbin/apparmor_parser "$root/sbin/apparmor_parser"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out"

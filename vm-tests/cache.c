@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/fs.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "vmtest.h"
@@ -133,15 +135,31 @@ static long long metrics_mtime_ns(void)
 	return (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
 }
 
-VM_TEST(cache_outlives_lsmguards_own_atomic_writes_but_not_a_rename_by_another, 92)
+/* Answered by the cache (true) or by a walk (false), allowed either way. */
+static bool open_hits(const char *path)
+{
+	bool hit = false;
+
+	VM_CHECK(open_counted(FILES, "files", path, &hit) == 0);
+	return hit;
+}
+
+/*
+ * A regular file's rename retires its own cached verdicts only (the dentry's move sequence,
+ * cache.bpf.h): lsmguard's own atomic writes and anybody's log rotation leave the others
+ * cached. A directory's move, a non-regular file's, an exchange and a non-regular file's link
+ * retire everyone's (the kernel epoch).
+ */
+VM_TEST(cache_outlives_unrelated_file_renames_but_not_a_directorys, 92)
 {
 	long long seen = metrics_mtime_ns();
 	int rewrites = 0;
 
 	VM_CHECK(seen != 0);
-	write_file("/data/cache-own", "x\n", 0644);
-	write_file("/data/cache-other", "x\n", 0644);
-	EXPECT_CACHED(FILES, "files", "/data/cache-own");
+	VM_CHECK(system("rm -rf /data/cache-churn && mkdir -p /data/cache-churn/dir && cd "
+			"/data/cache-churn && echo x > own && echo x > other && echo x > away && "
+			"echo x > a && echo x > b && mkfifo fifo") == 0);
+	EXPECT_CACHED(FILES, "files", "/data/cache-churn/own");
 	/* The daemon renames a new metrics file over the old one each second: two of those. */
 	for (int i = 0; i < 60 && rewrites < 2; i++) {
 		long long now;
@@ -152,16 +170,33 @@ VM_TEST(cache_outlives_lsmguards_own_atomic_writes_but_not_a_rename_by_another, 
 			rewrites++, seen = now;
 	}
 	VM_CHECK(rewrites == 2);
-	{
-		bool hit = false;
-
-		VM_CHECK(open_counted(FILES, "files", "/data/cache-own", &hit) == 0);
-		if (!hit)
-			VM_FAIL("a cached verdict was retired by lsmguard's own metrics rewrite");
-	}
-	/* The same kind of rename by any other task retires it (the kernel epoch). */
-	VM_CHECK(rename("/data/cache-other", "/data/cache-other2") == 0);
-	EXPECT_WALKED(FILES, "files", "/data/cache-own");
+	if (!open_hits("/data/cache-churn/own"))
+		VM_FAIL("a cached verdict was retired by lsmguard's own metrics rewrite");
+	/* Another task's rename of another regular file, and a hard link of one. */
+	VM_CHECK(rename("/data/cache-churn/other", "/data/cache-churn/other2") == 0);
+	VM_CHECK(link("/data/cache-churn/other2", "/data/cache-churn/other3") == 0);
+	if (!open_hits("/data/cache-churn/own"))
+		VM_FAIL("a cached verdict was retired by another file's rename or link");
+	/* The renamed file's own verdict: decided again, even back at its old name (its
+	 * dentry, parent, name and hash are the same again; its move sequence is not). */
+	EXPECT_CACHED(FILES, "files", "/data/cache-churn/away");
+	VM_CHECK(rename("/data/cache-churn/away", "/data/cache-churn/away2") == 0);
+	VM_CHECK(rename("/data/cache-churn/away2", "/data/cache-churn/away") == 0);
+	EXPECT_WALKED(FILES, "files", "/data/cache-churn/away");
+	VM_CHECK(open_hits("/data/cache-churn/own"));
+	/* What retires everyone's. */
+	VM_CHECK(rename("/data/cache-churn/dir", "/data/cache-churn/dir2") == 0);
+	EXPECT_WALKED(FILES, "files", "/data/cache-churn/own");
+	VM_CHECK(open_hits("/data/cache-churn/own"));
+	VM_CHECK(rename("/data/cache-churn/fifo", "/data/cache-churn/fifo2") == 0);
+	EXPECT_WALKED(FILES, "files", "/data/cache-churn/own");
+	VM_CHECK(open_hits("/data/cache-churn/own"));
+	VM_CHECK(link("/data/cache-churn/fifo2", "/data/cache-churn/fifo3") == 0);
+	EXPECT_WALKED(FILES, "files", "/data/cache-churn/own");
+	VM_CHECK(open_hits("/data/cache-churn/own"));
+	VM_CHECK(syscall(SYS_renameat2, AT_FDCWD, "/data/cache-churn/a", AT_FDCWD,
+			 "/data/cache-churn/b", RENAME_EXCHANGE) == 0);
+	EXPECT_WALKED(FILES, "files", "/data/cache-churn/own");
 }
 
 VM_TEST(cache_is_per_policy, 93)

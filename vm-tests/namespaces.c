@@ -841,8 +841,12 @@ static int setup_records_with_a_child_cloned_into(const char *cgroup)
 
 	snprintf(path, sizeof(path), "/sys/fs/cgroup%s", cgroup);
 	fd = open(path, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || pipe(wake))
+	if (fd < 0)
 		return -1;
+	if (pipe(wake)) {
+		close(fd);
+		return -1;
+	}
 	args.cgroup = (uint64_t)fd;
 	pid = syscall(SYS_clone3, &args, sizeof(args));
 	if (pid == 0) {
@@ -860,9 +864,26 @@ static int setup_records_with_a_child_cloned_into(const char *cgroup)
 	return records;
 }
 
+/* lg_task_setup's entries once two reads 100 ms apart agree (5 s at most), or -1. */
+static int settled_setup_records(void)
+{
+	int last = map_entries("lg_task_setup");
+
+	for (int tries = 0; tries < 50; tries++) {
+		int now;
+
+		usleep(100 * 1000);
+		now = map_entries("lg_task_setup");
+		if (now == last)
+			return now;
+		last = now;
+	}
+	return -1;
+}
+
 VM_TEST(setup_window_clone_into_cgroup, 188)
 {
-	int before, into_policy, into_none;
+	int before = -1, none_before = -1, into_policy = -1, into_none = -1;
 
 	ns_setup();
 	make_cgroup(NS);
@@ -871,14 +892,20 @@ VM_TEST(setup_window_clone_into_cgroup, 188)
 	/* A record only for a child cloned into a policy's cgroup: one cloned into a cgroup
 	 * under none (any user's delegated cgroup) holds none (it could fill the map). */
 	make_cgroup("/lgt/no-policy-clone");
-	for (int tries = 0; tries < 50 && map_entries("lg_task_setup") > 0; tries++)
-		usleep(100 * 1000); /* the children above, freed after an RCU grace period */
-	before = map_entries("lg_task_setup");
-	into_none = setup_records_with_a_child_cloned_into("/lgt/no-policy-clone");
-	into_policy = setup_records_with_a_child_cloned_into(NS);
-	printf("# setup records: %d before, %d with a child cloned into no policy's cgroup, %d into "
-	       "ns's\n", before, into_none, into_policy);
-	VM_CHECK(before >= 0 && into_none == before && into_policy == before + 1);
+	/* Counts of the whole map: the children above go after an RCU grace period, so each
+	 * count is taken once two reads 100 ms apart agree, and a mismatch is tried again. */
+	for (int attempt = 0; attempt < 3; attempt++) {
+		before = settled_setup_records();
+		into_none = setup_records_with_a_child_cloned_into("/lgt/no-policy-clone");
+		none_before = before;
+		before = settled_setup_records();
+		into_policy = setup_records_with_a_child_cloned_into(NS);
+		if (into_none == none_before && into_policy == before + 1)
+			break;
+	}
+	printf("# setup records: %d with a child cloned into no policy's cgroup (%d before), %d "
+	       "into ns's (%d before)\n", into_none, none_before, into_policy, before);
+	VM_CHECK(before >= 0 && into_none == none_before && into_policy == before + 1);
 }
 
 static int do_clone_into_own(const void *arg)

@@ -322,7 +322,7 @@ static int exec_then_unshare_in_strict(void)
 VM_TEST(preempted_storage_creation_keeps_fresh_tasks_walking, 160)
 {
 	int go[2], status, peer, spares = 0, marks = 0, spares_before, marks_before;
-	long long taken_before, taken;
+	long long taken_before, taken, given_back_before, given_back;
 	pid_t kids[KIDS];
 	char start[KIDS];
 
@@ -347,7 +347,9 @@ VM_TEST(preempted_storage_creation_keeps_fresh_tasks_walking, 160)
 	spares_before = map_entries("lg_scratch_spare");
 	marks_before = map_entries("lg_task_setup");
 	taken_before = map_u64("lg_spare_counts", 1);
-	VM_CHECK(spares_before >= 0 && marks_before >= 0 && taken_before >= 0);
+	given_back_before = map_u64("lg_spare_counts", 2);
+	VM_CHECK(spares_before >= 0 && marks_before >= 0 && taken_before >= 0 &&
+		 given_back_before >= 0);
 	VM_CHECK(pipe(go) == 0);
 	for (int i = 0; i < KIDS; i++) {
 		kids[i] = fork();
@@ -378,12 +380,17 @@ VM_TEST(preempted_storage_creation_keeps_fresh_tasks_walking, 160)
 	}
 	close(peer);
 	taken = map_u64("lg_spare_counts", 1) - taken_before;
-	printf("# spare scratches handed out: %lld; held at once, sampled: at most %d spares (%d "
-	       "before), %d setup records (%d before)\n",
-	       taken, spares, spares_before, marks, marks_before);
-	/* Under full preemption the spares were needed (the case reproduces what it guards). */
+	given_back = map_u64("lg_spare_counts", 2) - given_back_before;
+	printf("# spare scratches handed out: %lld, given back at a walk: %lld; held at once, "
+	       "sampled: at most %d spares (%d before), %d setup records (%d before)\n",
+	       taken, given_back, spares, spares_before, marks, marks_before);
+	/* Under full preemption the spares were needed (the case reproduces what it guards), and
+	 * a child that got one at its first walk gave it back at a later one (each walks three
+	 * times or more), not only at its end. */
 	if (full_preemption_asked())
 		VM_CHECK(taken > 0);
+	if (taken >= 3)
+		VM_CHECK(given_back > 0);
 	/* Every child is freed (an RCU grace period after its exit): its spare and its setup
 	 * record deleted with it. */
 	for (int tries = 0; tries < 50 && (map_entries("lg_scratch_spare") > spares_before ||

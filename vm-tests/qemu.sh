@@ -9,11 +9,11 @@
 # Without --result, the exit status is qemu's (124: the time limit passed).
 # With --nvme IMAGE the guest has an NVMe controller with IMAGE as its one namespace
 # (/dev/nvme0, /dev/nvme0n1, /dev/ng0n1: a disk behind character devices too).
-# Usage: vm-tests/qemu.sh [--mem SIZE] [--smp N] [--icount SHIFT] [--timeout SECONDS]
+# Usage: vm-tests/qemu.sh [--mem SIZE] [--smp N] [--icount SHIFT] [--timeout SECONDS] [--lsm LIST]
 #        [--result NAME] [--drop-kernel-lines] [--nvme IMAGE] VMLINUZ INITRD LOG MARKER
 #        [KERNEL_ARGUMENT...]
 set -u
-mem=1G smp=2 icount="" timeout_s=600 result="" nvme=""
+mem=1G smp=2 icount="" timeout_s=600 result="" nvme="" lsm=lockdown,capability,landlock,yama,bpf
 # printk lines dropped from LOG.txt: the reboot, what a case's sysrq prints to the console
 # whatever the log level (the OOM case's "Manual OOM execution", an unknown key's help), and the
 # module loader's error at the unconfined control of hardening.c's module case, which loads an
@@ -31,6 +31,7 @@ while [ $# -gt 0 ]; do
 	--result) result=$2; shift 2 ;;
 	--drop-kernel-lines) kernel_lines='^\[ *[0-9.]*\] '; shift ;;
 	--nvme) nvme=$2; shift 2 ;;
+	--lsm) lsm=$2; shift 2 ;;
 	*) break ;;
 	esac
 done
@@ -59,7 +60,7 @@ cpu_args=(-smp "$smp")
 	-device "nvme,serial=lgnvme0,drive=lgnvme")
 timeout --foreground "$timeout_s" qemu-system-x86_64 -accel tcg -cpu max "${cpu_args[@]}" \
 	-m "$mem" -kernel "$vmlinuz" -initrd "$initrd" \
-	-append "console=ttyS0 lsm=lockdown,capability,landlock,yama,bpf panic=-1 quiet $*" \
+	-append "console=ttyS0 lsm=$lsm panic=-1 quiet $*" \
 	-nographic -no-reboot -nodefaults -serial stdio -monitor none </dev/null >"$log" 2>&1
 status=$?
 # The console has carriage returns and firmware escape sequences: keep the guest's lines.

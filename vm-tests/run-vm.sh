@@ -28,8 +28,12 @@ preempt)
 	extra=(preempt=full lsmguard.mode=test)
 	;;
 # The benchmark runs on one vCPU with qemu's instruction counting (docs/performance.md says what
-# that clock does and does not measure).
-bench) args+=(--smp 1 --icount "${VM_ICOUNT_SHIFT:-0}") ;;
+# that clock does and does not measure), with AppArmor active as Debian boots it (one of the
+# configurations it measures).
+bench)
+	args+=(--smp 1 --icount "${VM_ICOUNT_SHIFT:-0}"
+		--lsm lockdown,capability,landlock,yama,apparmor,bpf)
+	;;
 esac
 exec "$here/qemu.sh" "${args[@]}" "$vmlinuz" "$initrd" "$(dirname "$initrd")/console-$mode.log" \
 	"LSMGUARD-VM: kernel" "${extra[@]}" "lsmguard.rounds=${BENCH_ROUNDS:-7}" \

@@ -188,8 +188,9 @@ int connect_programs(const char *cgroup);
 /* An op: an MPTCP socket made and closed: 0 or errno. */
 int do_mptcp_socket(const void *unused);
 
-/* lsmguard's loaded maps, read as root: a read-only descriptor of the map named name (its first 15 characters), or -1; its entries
- * (keys of at most 16 bytes), or -1; the 64-bit value at index of an array map, or -1. */
+/* lsmguard's loaded maps, read as root: a read-only descriptor of the map named name (its
+ * first 15 characters), or -1; its entries (keys of at most 16 bytes), or -1; the 64-bit value
+ * at index of an array map, or -1. */
 int map_fd(const char *name);
 int map_entries(const char *name);
 long long map_u64(const char *name, unsigned index);
