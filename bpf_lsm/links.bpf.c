@@ -509,30 +509,73 @@ static __always_inline bool lg_name_change_retires(struct dentry *dentry)
 	return inode && (BPF_CORE_READ(inode, i_mode) & S_IFMT) != S_IFREG;
 }
 
+/* Regular-file moves that bumped no epoch, counted: one bump every 2^20 of them, so that no
+ * dentry's 32-bit d_seq (2 a move) can come back to a slot's value under one tag. */
+#define LG_SKIPPED_MOVES_MASK ((1ULL << 20) - 1)
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} lg_moves_skipped SEC(".maps");
+
 SEC("fexit/__d_move")
 int BPF_PROG(lg_name_moved, struct dentry *dentry, struct dentry *target, bool exchange)
 {
+	__u32 zero = 0;
+	__u64 *skipped;
+
 	/*
 	 * A regular file moved over nothing or over another regular file: the move bumped both
 	 * dentries' d_seq, which retires their own slots, and no other verdict depends on their
-	 * names (a slot names its own dentry; a regular file with several names is never cached).
-	 * A directory, anything else, or an exchange: everyone's. (This also spares lsmguard's
-	 * own atomic writes: the state, and the metrics file every second.)
+	 * names (a slot names its own dentry; a regular file with several names is never cached;
+	 * a new dentry of the file clears its slots, lg_name_instantiated). A directory,
+	 * anything else, or an exchange: everyone's. (This also spares lsmguard's own atomic
+	 * writes: the state, and the metrics file every second.)
 	 */
 	if (!exchange && !lg_name_change_retires(dentry) && !lg_name_change_retires(target) &&
-	    BPF_CORE_READ(dentry, d_inode))
-		return 0;
+	    BPF_CORE_READ(dentry, d_inode)) {
+		skipped = bpf_map_lookup_elem(&lg_moves_skipped, &zero);
+		if (skipped && (__sync_fetch_and_add(skipped, 1) & LG_SKIPPED_MOVES_MASK))
+			return 0;
+	}
 	lg_epoch_bump();
 	return 0;
 }
 
-/* A regular file with several names is never cached (cache.bpf.h): its new link retires
- * nothing. */
-SEC("fexit/vfs_link")
-int BPF_PROG(lg_name_linked, struct dentry *old_dentry)
+/*
+ * A dentry given an inode (a lookup that missed the dentry cache, a creation, a link, an
+ * alias made from a file handle): every verdict cached in the inode's storage goes. A slot
+ * names its dentry and parent by address, and a dentry freed (reclaimed, or a name unlinked
+ * while another keeps the file) can be allocated again at the same address, with a fresh move
+ * sequence, under a parent that reuses an old parent's address, at a name with the same salted
+ * hash: the old slot would match a new path (review of the move-sequence change: a link and an
+ * rmdir, or memory pressure and a rename, were enough). A slot lives only while the dentry it
+ * names does: any new dentry of the file ends them all.
+ */
+SEC("lsm/d_instantiate")
+int BPF_PROG(lg_name_instantiated, struct dentry *dentry, struct inode *inode)
 {
-	if (!lg_name_change_retires(old_dentry) && BPF_CORE_READ(old_dentry, d_inode))
+	struct lg_inode_cache *cache;
+
+	if (!inode)
 		return 0;
+	cache = bpf_inode_storage_get(&lg_inode_cache, inode, 0, 0);
+	if (!cache)
+		return 0;
+	bpf_spin_lock(&cache->lock);
+	for (int i = 0; i < LG_CACHE_SLOTS; i++)
+		cache->slot[i].tag = 0;
+	bpf_spin_unlock(&cache->lock);
+	return 0;
+}
+
+/* Every hard link (rare beside renames): its new dentry clears the file's own slots, and this
+ * retires the others too. */
+SEC("fexit/vfs_link")
+int BPF_PROG(lg_name_linked)
+{
 	lg_epoch_bump();
 	return 0;
 }

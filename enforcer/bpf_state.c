@@ -156,6 +156,7 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	/* The verdict caches' epoch: before the cgroups, so nothing is cached unseen. */         \
 	X(lg_name_moved)                                                                          \
 	X(lg_name_linked)                                                                         \
+	X(lg_name_instantiated)                                                                   \
 	X(lg_mount_unhash)                                                                        \
 	X(lg_mount_umount_tree)                                                                   \
 	/* The setup window's marks: a task moved into a policy's cgroup by an unconfined task. */ \

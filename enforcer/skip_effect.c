@@ -44,6 +44,8 @@ static const struct {
      "a rename did not retire cached verdicts: the daemon retired them"},
     {"lg_name_linked", LG_SKIP_RETIRE_VERDICTS,
      "a hard link did not retire cached verdicts: the daemon retired them"},
+    {"lg_name_instantiated", LG_SKIP_RETIRE_VERDICTS,
+     "a new dentry did not clear its file's cached verdicts: the daemon retired them"},
     {"lg_mount_unhash", LG_SKIP_REREAD_MOUNTS,
      "a mount left unmarked: the daemon read the mount table again and retired cached verdicts"},
     {"lg_mount_umount_tree", LG_SKIP_REREAD_MOUNTS,

@@ -672,7 +672,7 @@ static void renamer_run(int control, int ack, int result)
 	long made[3] = {0};
 	struct timespec next = {0};
 	int rate = 0, which = -1;
-	bool at_b = false, fresh = false;
+	bool at_b = access(CHURN_DIR "/b", F_OK) == 0, fresh = false; /* where the last left it */
 
 	for (;;) {
 		struct pollfd p = {.fd = control, .events = POLLIN};
