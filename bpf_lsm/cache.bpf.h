@@ -178,7 +178,10 @@ static __always_inline bool lg_cache_lookup(struct file *file, __u32 policy, __u
 	 * returned early with a register that holds nothing there, which the verifier refuses
 	 * (R2 !read_ok in lg_file_open). */
 	__builtin_memset(probe, 0, sizeof(*probe));
-	if (!inode || !dentry)
+	/* Overlayfs's inner open of the real file under the overlay's path: the real inode's
+	 * slots would be keyed by a dentry that is not its own (whose new dentries clear only
+	 * the overlay inode's): not cached (the outer open's verdict is). */
+	if (!inode || !dentry || inode != dentry->d_inode)
 		return false;
 	/* Several names: decided by the original name too (path.bpf.h), never cached. */
 	if (inode->i_nlink != 1 && (inode->i_mode & LG_S_IFMT) != LG_S_IFDIR)

@@ -88,7 +88,7 @@ suite install 33 tests/install/test-install.sh "$build"
 suite vm 327 vm-tests/run-vm.sh "$build/vm/vmlinuz" "$build/vm/initrd.gz" test
 # The same cases under full preemption (vm-tests/preempt.c).
 suite vm-preempt 327 vm-tests/run-vm.sh "$build/vm/vmlinuz" "$build/vm/initrd.gz" preempt
-suite bench 58 make --no-print-directory -s bench-check BUILD="$build"
+suite bench 64 make --no-print-directory -s bench-check BUILD="$build"
 suite realsvc 123 vm-tests/realsvc/run.sh "$build/vm/vmlinuz" "$build/realsvc/initrd.gz"
 suite schema 49 tests/schema/check-events.sh "$build/vm/console-test.log.txt" "$build/realsvc/console.log.txt"
 
