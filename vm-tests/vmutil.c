@@ -943,33 +943,50 @@ int do_write_byte(const void *arg)
 	return write(*(const int *)arg, "x", 1) == 1 ? 0 : errno;
 }
 
-unsigned long long program_misses(const char *prefix)
+/*
+ * The next loaded BPF object after *id (the BPF_PROG_* or BPF_MAP_* commands next_cmd and
+ * fd_cmd), opened with open_flags, its info read into info: its descriptor, or -1 when none is
+ * left. Objects that cannot be opened or read (gone meanwhile) are passed over.
+ */
+static int bpf_next_object(int next_cmd, int fd_cmd, __u32 open_flags, __u32 *id, void *info,
+			   __u32 info_len)
 {
-	unsigned long long total = 0;
-	__u32 id = 0;
-
 	for (;;) {
-		struct bpf_prog_info info;
 		union bpf_attr attr;
 		int fd;
 
 		memset(&attr, 0, sizeof(attr));
-		attr.start_id = id;
-		if (syscall(SYS_bpf, BPF_PROG_GET_NEXT_ID, &attr, sizeof(attr)))
-			break;
-		id = attr.next_id;
+		attr.start_id = *id;
+		if (syscall(SYS_bpf, next_cmd, &attr, sizeof(attr)))
+			return -1;
+		*id = attr.next_id;
 		memset(&attr, 0, sizeof(attr));
-		attr.prog_id = id;
-		fd = (int)syscall(SYS_bpf, BPF_PROG_GET_FD_BY_ID, &attr, sizeof(attr));
+		attr.prog_id = *id; /* map_id: the same field */
+		attr.open_flags = open_flags;
+		fd = (int)syscall(SYS_bpf, fd_cmd, &attr, sizeof(attr));
 		if (fd < 0)
 			continue;
-		memset(&info, 0, sizeof(info));
+		memset(info, 0, info_len);
 		memset(&attr, 0, sizeof(attr));
 		attr.info.bpf_fd = (__u32)fd;
-		attr.info.info_len = sizeof(info);
-		attr.info.info = (__u64)(unsigned long)&info;
-		if (!syscall(SYS_bpf, BPF_OBJ_GET_INFO_BY_FD, &attr, sizeof(attr)) &&
-		    !strncmp(info.name, prefix, strlen(prefix)))
+		attr.info.info_len = info_len;
+		attr.info.info = (__u64)(unsigned long)info;
+		if (syscall(SYS_bpf, BPF_OBJ_GET_INFO_BY_FD, &attr, sizeof(attr)) == 0)
+			return fd;
+		close(fd);
+	}
+}
+
+unsigned long long program_misses(const char *prefix)
+{
+	unsigned long long total = 0;
+	struct bpf_prog_info info;
+	__u32 id = 0;
+	int fd;
+
+	while ((fd = bpf_next_object(BPF_PROG_GET_NEXT_ID, BPF_PROG_GET_FD_BY_ID, 0, &id, &info,
+				     sizeof(info))) >= 0) {
+		if (!strncmp(info.name, prefix, strlen(prefix)))
 			total += info.recursion_misses;
 		close(fd);
 	}
@@ -1121,34 +1138,17 @@ int accept_all(int fd)
  * characters; lsmguard's maps are read-only to others), or -1. */
 int map_fd(const char *name)
 {
+	struct bpf_map_info info;
 	__u32 id = 0;
+	int fd;
 
-	for (;;) {
-		union bpf_attr attr;
-		struct bpf_map_info info;
-		int fd;
-
-		memset(&attr, 0, sizeof(attr));
-		attr.start_id = id;
-		if (syscall(SYS_bpf, BPF_MAP_GET_NEXT_ID, &attr, sizeof(attr)))
-			return -1;
-		id = attr.next_id;
-		memset(&attr, 0, sizeof(attr));
-		attr.map_id = id;
-		attr.open_flags = BPF_F_RDONLY;
-		fd = (int)syscall(SYS_bpf, BPF_MAP_GET_FD_BY_ID, &attr, sizeof(attr));
-		if (fd < 0)
-			continue;
-		memset(&info, 0, sizeof(info));
-		memset(&attr, 0, sizeof(attr));
-		attr.info.bpf_fd = (__u32)fd;
-		attr.info.info_len = sizeof(info);
-		attr.info.info = (__u64)(unsigned long)&info;
-		if (syscall(SYS_bpf, BPF_OBJ_GET_INFO_BY_FD, &attr, sizeof(attr)) == 0 &&
-		    strncmp(info.name, name, sizeof(info.name) - 1) == 0)
+	while ((fd = bpf_next_object(BPF_MAP_GET_NEXT_ID, BPF_MAP_GET_FD_BY_ID, BPF_F_RDONLY, &id,
+				     &info, sizeof(info))) >= 0) {
+		if (strncmp(info.name, name, sizeof(info.name) - 1) == 0)
 			return fd;
 		close(fd);
 	}
+	return -1;
 }
 
 /* Entries in the map named name (keys of at most 16 bytes), or -1. */
