@@ -32,6 +32,9 @@
  * The epochs are read before the walk and stored with the verdict: a move that completes while
  * a walk runs leaves a slot that no later lookup accepts.
  *
+ * Directories: the walk's state at a directory for the files in it (below, lg_dir_cache): a
+ * file's first open, when its directory's state is cached, adds one name to it.
+ *
  * Sockets: in the socket's storage, the last allowed destination for one policy and tag (a
  * datagram socket sending to one server, a client reconnecting). A destination's verdict
  * depends on the policy's rules only: the policy id and the generation in the tag cover it.
@@ -75,6 +78,37 @@ struct {
 	__type(key, int);
 	__type(value, struct lg_inode_cache);
 } lg_inode_cache __weak SEC(".maps");
+
+/*
+ * Directories: in the directory's inode storage, a few slots, each the walk's state at that
+ * directory (its prefix hash and the verdict of the rules above and at it) for one (policy,
+ * class, read or write) and one name of it. A file's first question (a miss of its own slots)
+ * then adds its own name to its parent's state: one name hashed and one rule lookup, instead of
+ * a lookup per component. The state depends on what a file's slot does, without the file: the
+ * directory's dentry, parent, name and move sequence, the mount the walk started in, and the
+ * tag (every directory move bumps the kernel epoch). Stored only by a walk whose verdict may be
+ * cached; a new dentry of the directory clears them (lg_name_instantiated).
+ */
+struct lg_dir_cache {
+	struct bpf_spin_lock lock;
+	__u32 next;
+	struct lg_dir_slot slot[LG_CACHE_SLOTS];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_INODE_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct lg_dir_cache);
+} lg_dir_cache __weak SEC(".maps");
+
+/* [0]: first opens decided from their directory's cached state (for the tests). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} lg_dir_counts __weak SEC(".maps");
 
 struct lg_sock_cache {
 	struct bpf_spin_lock lock;
@@ -234,6 +268,89 @@ static __always_inline void lg_cache_store(const struct lg_cache_probe *probe)
 	i = cache->next % LG_CACHE_SLOTS;
 	cache->next = i + 1;
 	cache->slot[i] = probe->want;
+	bpf_spin_unlock(&cache->lock);
+}
+
+/*
+ * Fill key with what names file's parent directory and the question probe asks; returns the
+ * directory's inode, or NULL when its state cannot be cached.
+ */
+static __always_inline struct inode *lg_dir_key(struct file *file,
+						const struct lg_cache_probe *probe,
+						struct lg_dir_slot *key)
+{
+	struct dentry *dir = file->f_path.dentry->d_parent;
+
+	if (!probe->cache || !dir || (__u64)dir != probe->want.parent)
+		return 0;
+	key->seq = *(volatile __u32 *)&dir->d_seq.seqcount.sequence;
+	if (key->seq & 1)
+		return 0;
+	key->parent = *(volatile __u64 *)&dir->d_parent;
+	key->hash_len = (__u64)*(volatile __u32 *)&dir->d_name.len << 32 |
+			*(volatile __u32 *)&dir->d_name.hash;
+	key->dentry = (__u64)dir;
+	key->mnt_root = probe->want.mnt_root;
+	key->tag = probe->want.tag;
+	key->policy = probe->want.policy;
+	key->kind = probe->want.kind;
+	return dir->d_inode;
+}
+
+/*
+ * The walk's state at file's parent directory, if its cache holds it for the question probe
+ * asks (lg_cache_lookup missed): copied into step's hash and verdict so far. key: room for the
+ * key (the scratch's).
+ */
+static __always_inline bool lg_dir_lookup(struct file *file, const struct lg_cache_probe *probe,
+					  struct lg_dir_slot *key, struct lg_walk_step *step)
+{
+	struct inode *inode = lg_dir_key(file, probe, key);
+	struct lg_dir_cache *cache;
+	bool hit = false;
+
+	if (!inode)
+		return false;
+	cache = bpf_inode_storage_get(&lg_dir_cache, inode, 0, 0);
+	if (!cache)
+		return false;
+	bpf_spin_lock(&cache->lock);
+	for (int i = 0; i < LG_CACHE_SLOTS; i++) {
+		struct lg_dir_slot *s = &cache->slot[i];
+
+		if (s->tag == key->tag && s->policy == key->policy && s->kind == key->kind &&
+		    s->dentry == key->dentry && s->parent == key->parent &&
+		    s->hash_len == key->hash_len && s->mnt_root == key->mnt_root &&
+		    s->seq == key->seq) {
+			step->hash = s->hash;
+			step->rule = s->rule;
+			step->deny = s->deny;
+			step->protected = s->protected;
+			hit = true;
+			break;
+		}
+	}
+	bpf_spin_unlock(&cache->lock);
+	return hit;
+}
+
+/* Remember slot (the walk's state at file's parent, lg_walk_prefixes) under its key. */
+static __always_inline void lg_dir_store(struct file *file, const struct lg_cache_probe *probe,
+					 struct lg_dir_slot *slot)
+{
+	struct inode *inode = lg_dir_key(file, probe, slot);
+	struct lg_dir_cache *cache;
+	__u32 i;
+
+	if (!inode)
+		return;
+	cache = bpf_inode_storage_get(&lg_dir_cache, inode, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!cache)
+		return;
+	bpf_spin_lock(&cache->lock);
+	i = cache->next % LG_CACHE_SLOTS;
+	cache->next = i + 1;
+	cache->slot[i] = *slot;
 	bpf_spin_unlock(&cache->lock);
 }
 

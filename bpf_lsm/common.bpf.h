@@ -198,6 +198,36 @@ struct lg_walk_step {
 	__u64 words[(LG_NAME_MAX + 1) / 8];
 };
 
+/*
+ * One directory's slot in the directory cache (cache.bpf.h): what names the directory and the
+ * question, and the walk's state there: the verdict so far and the prefix hash before a file's
+ * own name is added.
+ */
+struct lg_dir_slot {
+	__u64 dentry;
+	__u64 parent;
+	__u64 hash_len;
+	__u64 mnt_root;
+	__u64 tag; /* 0: empty */
+	__u32 policy;
+	__u32 kind;
+	__u32 seq;
+	__u32 rule; /* the verdict so far at the directory */
+	__u64 hash; /* the directory's prefix hash (the policy set's bank) */
+	__u8 deny;
+	__u8 protected;
+	__u8 pad[6];
+};
+
+/* The walk's state at the object's parent directory (lg_walk_prefixes), and the directory
+ * cache's key built beside it: in the scratch, not on the stack (the verifier's 512 bytes). */
+struct lg_dir_state {
+	__u64 parent; /* the dentry the walk climbed to from the object (its d_parent) */
+	__u32 valid;  /* 0: the object is the walk's anchor (no parent inside the walk) */
+	__u32 pad;
+	struct lg_dir_slot slot; /* hash, rule, deny, protected: the walk's; the rest: the key */
+};
+
 /* Whether a mount table entry may be used as the walk's anchor (lg_anchor_trusted, path.bpf.h). */
 struct lg_anchor_check {
 	struct lg_inode_key key; /* in: the mount root's key */
@@ -238,6 +268,7 @@ struct lg_scratch {
 	__u64 anchor_path;
 	__u64 link_path;
 	__u64 peer_tag; /* a unix peer's cache tag, read before its walk (unix.bpf.c) */
+	struct lg_dir_state dir; /* the walk's state at the object's parent */
 	__u8 path[2 * LG_EVENT_PATH_MAX]; /* path string under construction; see lg_build_path */
 	struct lg_link_value link;        /* a link record under construction */
 };
@@ -295,7 +326,7 @@ struct {
  * per-CPU cache that holds one element of this size and is refilled later (irq_work). Full:
  * NULL, fail closed.
  */
-#define LG_SCRATCH_SPARES 1024 /* preallocated: 2,368 bytes and the hash's header each */
+#define LG_SCRATCH_SPARES 1024 /* preallocated: 2,456 bytes and the hash's header each */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

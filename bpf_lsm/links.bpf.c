@@ -558,16 +558,27 @@ SEC("lsm/d_instantiate")
 int BPF_PROG(lg_name_instantiated, struct dentry *dentry, struct inode *inode)
 {
 	struct lg_inode_cache *cache;
+	struct lg_dir_cache *dir;
 
 	if (!inode)
 		return 0;
 	cache = bpf_inode_storage_get(&lg_inode_cache, inode, 0, 0);
-	if (!cache)
+	if (cache) {
+		bpf_spin_lock(&cache->lock);
+		for (int i = 0; i < LG_CACHE_SLOTS; i++)
+			cache->slot[i].tag = 0;
+		bpf_spin_unlock(&cache->lock);
+	}
+	/* A directory's state for the files in it (cache.bpf.h) names its dentry the same way. */
+	if ((inode->i_mode & S_IFMT) != S_IFDIR)
 		return 0;
-	bpf_spin_lock(&cache->lock);
+	dir = bpf_inode_storage_get(&lg_dir_cache, inode, 0, 0);
+	if (!dir)
+		return 0;
+	bpf_spin_lock(&dir->lock);
 	for (int i = 0; i < LG_CACHE_SLOTS; i++)
-		cache->slot[i].tag = 0;
-	bpf_spin_unlock(&cache->lock);
+		dir->slot[i].tag = 0;
+	bpf_spin_unlock(&dir->lock);
 	return 0;
 }
 

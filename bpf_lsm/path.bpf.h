@@ -326,8 +326,10 @@ static __always_inline bool lg_walk_collect(struct lg_scratch *scratch, struct d
 		struct inode *inode;
 
 		lg_dentry_head(dentry, &head);
-		if (step == 0)
+		if (step == 0) {
 			scratch->object_inode = head.inode;
+			scratch->dir.parent = head.parent;
+		}
 		parent = (struct dentry *)head.parent;
 		if (dentry == mnt_root || dentry == parent) {
 			struct lg_anchor_check *check = &scratch->anchor_check;
@@ -458,11 +460,18 @@ static __always_inline int lg_walk_prefixes(struct lg_scratch *scratch,
 		if (record)
 			scratch->link.prefix_hash[bank & 1][stored++] = step->hash;
 	}
+	/* Before each component, the state so far: after the last, scratch->dir is the state at
+	 * the object's parent (the directory cache's, cache.bpf.h). */
+	scratch->dir.valid = n > 0;
 	for (int j = 0; j < LG_PATH_DEPTH_MAX; j++) {
 		int k = (int)n - 1 - j;
 
 		if (k < 0)
 			break;
+		scratch->dir.slot.hash = step->hash;
+		scratch->dir.slot.rule = step->rule;
+		scratch->dir.slot.deny = step->deny;
+		scratch->dir.slot.protected = step->protected;
 		step->object = k == 0;
 		if (k + 1 == (int)scratch->self_at) {
 			/* The task's own /proc/PID: hashed as the name "self". */
@@ -769,6 +778,45 @@ static __always_inline int lg_path_verdict_finish(const struct lg_policy_value *
 }
 
 /*
+ * A miss of file's own slots answered from its parent directory's cached state (cache.bpf.h):
+ * the file's name added to it, one rule lookup. Only an allowed verdict that no built-in
+ * touches is taken from there (true); anything else is walked whole, which gives a denial's
+ * event its path.
+ */
+static __always_inline bool lg_dir_decide(const struct lg_policy_value *policy, __u32 class,
+					  enum lg_decision decision, struct file *file,
+					  const struct lg_cache_probe *probe)
+{
+	struct dentry *dentry = file->f_path.dentry;
+	struct lg_walk_step *step;
+	struct lg_scratch *scratch;
+	__u32 zero = 0;
+	__u64 *count;
+
+	if (!probe->cache)
+		return false;
+	scratch = lg_scratch_start();
+	if (!scratch)
+		return false;
+	step = &scratch->step;
+	if (!lg_dir_lookup(file, probe, &scratch->dir.slot, step))
+		return false;
+	step->policy = policy->id;
+	step->class = class;
+	step->write = decision == LG_DECISION_FILE_WRITE;
+	step->object = 1;
+	step->name = (__u64)BPF_CORE_READ(dentry, d_name.name);
+	step->len = BPF_CORE_READ(dentry, d_name.len);
+	lg_walk_step(step);
+	if (step->deny || (step->protected & (LG_STEP_PROTECTED | LG_STEP_HOST_CODE)))
+		return false;
+	count = bpf_map_lookup_elem(&lg_dir_counts, &zero);
+	if (count)
+		__sync_fetch_and_add(count, 1);
+	return true;
+}
+
+/*
  * Decide, count and report an access to an open file, through the inode's verdict cache: a hit
  * answers at once; a miss walks the path and remembers an allowed verdict that may be cached.
  */
@@ -783,9 +831,20 @@ static __always_inline int lg_file_verdict(const struct lg_policy_value *policy,
 		lg_count_cached(policy->id, hook);
 		return 0;
 	}
-	lg_path_decide(policy, class, decision, file->f_path.dentry, file->f_path.mnt, &v);
-	if (!v.deny && v.cacheable)
+	if (lg_dir_decide(policy, class, decision, file, &probe)) {
 		lg_cache_store(&probe);
+		lg_count_allowed(policy->id, hook);
+		return 0;
+	}
+	lg_path_decide(policy, class, decision, file->f_path.dentry, file->f_path.mnt, &v);
+	if (v.cacheable) {
+		struct lg_scratch *scratch = lg_scratch_of(&v);
+
+		if (!v.deny)
+			lg_cache_store(&probe);
+		if (scratch && scratch->dir.valid && scratch->dir.parent == probe.want.parent)
+			lg_dir_store(file, &probe, &scratch->dir.slot);
+	}
 	return lg_path_verdict_finish(policy, cgroup_id, hook, decision, &v);
 }
 

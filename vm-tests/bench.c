@@ -63,6 +63,9 @@ static int iterations_cap;
 /* The miss path: files 9 deep that each measurement opens once (a verdict no cache holds). */
 #define MISS_DIR "/bench/d1/d2/d3/d4/d5/d6/d7/d8/d9/miss"
 #define MISS_FILES 2400 /* one proof, a warm-up tenth and 2,000 timed opens, with room */
+/* The miss path where no directory helps: each file alone in a directory of its own (COLD_DIR/N/f),
+ * so that no cached state of its directory answers (bpf_lsm/cache.bpf.h): the whole walk. */
+#define COLD_DIR "/bench/d1/d2/d3/d4/d5/d6/d7/d8/d9/cold"
 /* Churn: an unrelated directory where a process under no policy renames a file back and forth
  * while the open is timed (log rotation, package installs, a database's segments). */
 #define CHURN_DIR "/churn"
@@ -83,6 +86,7 @@ enum op {
 	OP_GETPID,
 	OP_UNIX,
 	OP_OPEN_MISS,
+	OP_OPEN_COLD,
 	OP_OPEN_CHURN_10,
 	OP_OPEN_CHURN_100,
 	OP_OPEN_CHURN_1000,
@@ -94,17 +98,19 @@ static const char *const op_names[OP_COUNT] = {
 	"open+close, 9 dirs deep", "open of a denied file", "fork+exec+wait",
 	"UDP connect (reused socket)", "UDP sendto (unconnected socket)", "TCP connect+close",
 	"TCP bind+listen+close", "getpid", "unix connect+close, 9 dirs deep",
-	"first open+close of a file, 9 dirs deep (miss)", "open+close, 10 renames/s elsewhere",
+	"first open+close of a file, 9 dirs deep (miss)",
+	"first open+close of a file alone in its directory, 10 dirs deep (miss, no directory state)",
+	"open+close, 10 renames/s elsewhere",
 	"open+close, 100 renames/s elsewhere", "open+close, 1,000 renames/s elsewhere",
 };
 static const char *const op_keys[OP_COUNT] = {"open", "open_denied", "exec", "udp_connect",
 					       "udp_sendto", "tcp_connect", "bind_listen", "getpid",
-					       "unix_connect", "open_miss", "open_churn_10",
+					       "unix_connect", "open_miss", "open_cold", "open_churn_10",
 					       "open_churn_100", "open_churn_1000"};
 /* The churned opens run long enough for the renames to matter: 10,000 opens are about a third
  * of a second of the guest's clock, 300 renames at 1,000 a second. */
 static const int op_iterations[OP_COUNT] = {2000, 2000, 150,  2000,  2000,  300, 1000,
-					    5000, 300,	2000, 10000, 10000, 10000};
+					    5000, 300,	2000, 2000, 10000, 10000, 10000};
 
 enum config {
 	C_NONE,
@@ -251,12 +257,16 @@ static int run_op(enum op op, int n, int denied, char *why)
 	}
 	for (int i = 0; i < n; i++) {
 		switch (op) {
-		case OP_OPEN_MISS: {
+		case OP_OPEN_MISS:
+		case OP_OPEN_COLD: {
 			static int next_miss; /* each measuring child opens each file once */
 			char miss[96];
 			int fd;
 
-			snprintf(miss, sizeof(miss), MISS_DIR "/%d", next_miss++ % MISS_FILES);
+			if (op == OP_OPEN_MISS)
+				snprintf(miss, sizeof(miss), MISS_DIR "/%d", next_miss++ % MISS_FILES);
+			else
+				snprintf(miss, sizeof(miss), COLD_DIR "/%d/f", next_miss++ % MISS_FILES);
 			fd = open(miss, O_RDONLY);
 			if (fd < 0 && !failures++)
 				note(why, "open %s: %s, expected success", miss, strerror(errno));
@@ -772,7 +782,8 @@ static bool join_bench_cgroup(char *why)
 
 /*
  * Under the policy in force, open each of the miss path's files once from the bench cgroup:
- * each file's inode storage (the verdict cache) is made now, before the kernel memory of the
+ * each file's inode storage (the verdict cache) and each cold directory's (its state for the
+ * files in it) is made now, before the kernel memory of the
  * round's rule sets is read, so that whichever set is measured first does not count it (the
  * reverse rounds measure the 10,000-rule set first: the difference came out negative).
  */
@@ -787,10 +798,13 @@ static bool prime_miss_files(char *why)
 
 		if (!join_bench_cgroup(ignored))
 			_exit(2);
-		for (int i = 0; i < MISS_FILES; i++) {
+		for (int i = 0; i < 2 * MISS_FILES; i++) {
 			int fd;
 
-			snprintf(path, sizeof(path), MISS_DIR "/%d", i);
+			if (i < MISS_FILES)
+				snprintf(path, sizeof(path), MISS_DIR "/%d", i);
+			else
+				snprintf(path, sizeof(path), COLD_DIR "/%d/f", i - MISS_FILES);
 			fd = open(path, O_RDONLY | O_CLOEXEC);
 			failed += fd < 0;
 			if (fd >= 0)
@@ -1331,11 +1345,17 @@ static bool setup(void)
 		note(why, "%d of the Landlock rules' directories could not be made", missing);
 	/* The miss path's files (made here, so every configuration finds their dentries in the
 	 * kernel's cache: only lsmguard's verdict is new), and the renamer's file. */
-	missing = mkdir(MISS_DIR, 0755) && errno != EEXIST;
-	for (int i = 0; i < MISS_FILES && !missing; i++) {
+	missing = (mkdir(MISS_DIR, 0755) && errno != EEXIST) || (mkdir(COLD_DIR, 0755) && errno != EEXIST);
+	for (int i = 0; i < 2 * MISS_FILES && !missing; i++) {
 		int fd;
 
-		snprintf(path, sizeof(path), MISS_DIR "/%d", i);
+		if (i < MISS_FILES) {
+			snprintf(path, sizeof(path), MISS_DIR "/%d", i);
+		} else {
+			snprintf(path, sizeof(path), COLD_DIR "/%d", i - MISS_FILES);
+			missing += mkdir(path, 0755) && errno != EEXIST;
+			snprintf(path, sizeof(path), COLD_DIR "/%d/f", i - MISS_FILES);
+		}
 		fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
 		missing += fd < 0;
 		if (fd >= 0)
@@ -1346,8 +1366,8 @@ static bool setup(void)
 	else
 		close(open(CHURN_DIR "/a", O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
 	if (missing)
-		note(why, "the miss path's files under %s or %s/a could not be made", MISS_DIR,
-		     CHURN_DIR);
+		note(why, "the miss path's files under %s and %s or %s/a could not be made", MISS_DIR,
+		     COLD_DIR, CHURN_DIR);
 	if (!why[0])
 		apparmor_load(why);
 	/* A TCP listener outside any policy, accepting and closing. */

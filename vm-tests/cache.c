@@ -482,3 +482,64 @@ VM_TEST(cache_socket_destination_is_per_destination, 96)
 	/* The second sendto to the allowed destination, and only it, was answered by the cache. */
 	VM_CHECK(before >= 0 && policy_counter("files", "socket_sendmsg", "cached") == before + 1);
 }
+
+/* First opens decided from their directory's cached state (lg_dir_counts[0], cache.bpf.h). */
+static long long dir_decided(void)
+{
+	return map_u64("lg_dir_counts", 0);
+}
+
+/*
+ * A file's first open adds its own name to its directory's cached state (the walk's prefix hash
+ * and verdict at the directory): the file's exact rule still applies, a denied directory's
+ * state still denies (walked again, for the event's path), a read state is not a write state,
+ * lsmguard's own directory is still protected, and a move of an ancestor retires the state.
+ */
+VM_TEST(cache_directory_state_decides_first_opens_by_their_own_name, 92)
+{
+	long long before;
+	long mark;
+
+	VM_CHECK(system("rm -rf /data/dstate && mkdir -p /data/dstate/sub && cd /data/dstate/sub "
+			"&& echo x > a && echo x > b && echo x > c && echo x > d") == 0);
+	VM_CHECK(wait_until_cached("/data/dstate/sub/a"));
+	before = dir_decided();
+	VM_CHECK(before >= 0);
+	/* b: never opened; its directory's state answers, with one name added. */
+	EXPECT_WALKED(FILES, "files", "/data/dstate/sub/b");
+	if (dir_decided() != before + 1)
+		VM_FAIL("the first open of a second file in a walked directory was not decided "
+			"from the directory's state: %lld, then %lld", before, dir_decided());
+	/* The same in /data, where one name has a rule of its own (deny = /data/secret). */
+	write_file("/data/dstate-sibling", "x\n", 0644);
+	VM_CHECK(try_open(FILES, "/data/dstate-sibling", O_RDONLY) == 0);
+	before = dir_decided();
+	mark = event_mark();
+	VM_CHECK(try_open(FILES, "/data/secret", O_RDONLY) == EPERM);
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"files\"", "\"path\":\"/data/secret\"");
+	VM_CHECK(dir_decided() == before);
+	/* A denied directory (deny = /data/private/): each file walked, each denial with its path. */
+	VM_CHECK(system("echo x > /data/private/ds1 && echo x > /data/private/ds2") == 0);
+	VM_CHECK(try_open(FILES, "/data/private/ds1", O_RDONLY) == EPERM);
+	mark = event_mark();
+	VM_CHECK(try_open(FILES, "/data/private/ds2", O_RDONLY) == EPERM);
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"files\"", "\"path\":\"/data/private/ds2\"");
+	/* allow-read = /data/ro/: the read state does not answer a write. */
+	VM_CHECK(system("echo x > /data/ro/ds1 && echo x > /data/ro/ds2") == 0);
+	VM_CHECK(try_open(FILES, "/data/ro/ds1", O_RDONLY) == 0);
+	VM_CHECK(try_open(FILES, "/data/ro/ds2", O_WRONLY) == EPERM);
+	/* lsmguard's policy directory: a write there is refused for every name in it. */
+	VM_CHECK(system("echo x > " POLICY_DIR "/ds1.txt && echo x > " POLICY_DIR "/ds2.txt") == 0);
+	VM_CHECK(try_open(FILES, POLICY_DIR "/ds1.txt", O_WRONLY) == EPERM);
+	VM_CHECK(try_open(FILES, POLICY_DIR "/ds2.txt", O_WRONLY) == EPERM);
+	VM_CHECK(unlink(POLICY_DIR "/ds1.txt") == 0 && unlink(POLICY_DIR "/ds2.txt") == 0);
+	/* An ancestor moved under a denied directory: the state at sub no longer answers. */
+	before = dir_decided();
+	VM_CHECK(rename("/data/dstate", "/data/private/dstate") == 0);
+	mark = event_mark();
+	VM_CHECK(try_open(FILES, "/data/private/dstate/sub/c", O_RDONLY) == EPERM);
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"files\"", "\"path\":\"/data/private/dstate/sub/c\"");
+	VM_CHECK(dir_decided() == before);
+	VM_CHECK(rename("/data/private/dstate", "/data/dstate") == 0);
+	VM_CHECK(try_open(FILES, "/data/dstate/sub/d", O_RDONLY) == 0);
+}
