@@ -503,6 +503,7 @@ static __always_inline const struct lg_link_value *lg_link_of(struct inode *inod
 
 #define LG_WALK_EXEC 1   /* stop before the prefixes when no anchor: an anonymous program */
 #define LG_WALK_RECORD 2 /* store each prefix's hash in scratch->link.prefix_hash[bank] */
+#define LG_WALK_COLLECT 4 /* collect the dentries only (a path for an event), no prefixes */
 #define LG_WALK_FAIL (-1)
 #define LG_WALK_UNANCHORED (-2)
 
@@ -537,13 +538,16 @@ static __always_inline int lg_path_walk_inline(struct lg_scratch *scratch, __u64
 		scratch->anchor_path = (__u64)anchor->path;
 	if ((mode & LG_WALK_EXEC) && (!anchor || scratch->foreign))
 		return LG_WALK_UNANCHORED;
+	if (mode & LG_WALK_COLLECT)
+		return 0;
 	return lg_walk_prefixes(scratch, anchor, bank & 1, seed, mode & LG_WALK_RECORD);
 }
 
+/* mode: LG_WALK_EXEC, LG_WALK_COLLECT. */
 __weak __noinline int lg_path_walk(struct lg_scratch *scratch, __u64 seed, __u32 bank,
-				   __u32 exec)
+				   __u32 mode)
 {
-	return lg_path_walk_inline(scratch, seed, bank, exec ? LG_WALK_EXEC : 0);
+	return lg_path_walk_inline(scratch, seed, bank, mode & (LG_WALK_EXEC | LG_WALK_COLLECT));
 }
 
 /* The walk for a link record (links.bpf.c): a separate function, so that the record's stores
@@ -624,7 +628,7 @@ static __always_inline void lg_path_decide(const struct lg_policy_value *policy,
 	step->protected = 0;
 	scratch->in_dentry = (__u64)dentry;
 	scratch->in_mnt = (__u64)vfsmnt;
-	ret = lg_path_walk(scratch, policy->seed, bank, class == LG_CLASS_EXEC);
+	ret = lg_path_walk(scratch, policy->seed, bank, class == LG_CLASS_EXEC ? LG_WALK_EXEC : 0);
 	v->components = (int)scratch->count;
 	/* A program on no filesystem the host knows (memfd, a namespace's private root, a tmpfs
 	 * or overlayfs mounted in a namespace): its path means nothing to the policy, which
@@ -777,15 +781,18 @@ static __always_inline int lg_path_verdict_finish(const struct lg_policy_value *
 	return lg_deny_verdict(policy, hook, v->flags, v->builtin);
 }
 
+#define LG_DIR_NONE 0    /* no state of the directory: walk */
+#define LG_DIR_ALLOWED 1 /* allowed by the rules */
+#define LG_DIR_DENIED 2  /* denied by a rule: v->rule and v->object set */
+
 /*
  * A miss of file's own slots answered from its parent directory's cached state (cache.bpf.h):
- * the file's name added to it, one rule lookup. Only an allowed verdict that no built-in
- * touches is taken from there (true); anything else is walked whole, which gives a denial's
- * event its path.
+ * the file's name added to it, one rule lookup. A verdict that a built-in touches (lsmguard's
+ * own objects, host code) is walked whole instead (LG_DIR_NONE).
  */
-static __always_inline bool lg_dir_decide(const struct lg_policy_value *policy, __u32 class,
-					  enum lg_decision decision, struct file *file,
-					  const struct lg_cache_probe *probe)
+static __always_inline int lg_dir_decide(const struct lg_policy_value *policy, __u32 class,
+					 enum lg_decision decision, struct file *file,
+					 const struct lg_cache_probe *probe, struct lg_path_verdict *v)
 {
 	struct dentry *dentry = file->f_path.dentry;
 	struct lg_walk_step *step;
@@ -794,13 +801,13 @@ static __always_inline bool lg_dir_decide(const struct lg_policy_value *policy, 
 	__u64 *count;
 
 	if (!probe->cache)
-		return false;
+		return LG_DIR_NONE;
 	scratch = lg_scratch_start();
 	if (!scratch)
-		return false;
+		return LG_DIR_NONE;
 	step = &scratch->step;
 	if (!lg_dir_lookup(file, probe, &scratch->dir.slot, step))
-		return false;
+		return LG_DIR_NONE;
 	step->policy = policy->id;
 	step->class = class;
 	step->write = decision == LG_DECISION_FILE_WRITE;
@@ -808,11 +815,43 @@ static __always_inline bool lg_dir_decide(const struct lg_policy_value *policy, 
 	step->name = (__u64)BPF_CORE_READ(dentry, d_name.name);
 	step->len = BPF_CORE_READ(dentry, d_name.len);
 	lg_walk_step(step);
-	if (step->deny || (step->protected & (LG_STEP_PROTECTED | LG_STEP_HOST_CODE)))
-		return false;
+	if (step->protected & (LG_STEP_PROTECTED | LG_STEP_HOST_CODE))
+		return LG_DIR_NONE;
 	count = bpf_map_lookup_elem(&lg_dir_counts, &zero);
 	if (count)
 		__sync_fetch_and_add(count, 1);
+	if (!step->deny)
+		return LG_DIR_ALLOWED;
+	v->rule = step->rule;
+	v->object = step->hash;
+	return LG_DIR_DENIED;
+}
+
+/*
+ * A denial decided from the directory's state (v->rule and v->object set): collect the file's
+ * dentries for the event's path, without looking each prefix up again. False when the walk
+ * cannot name the file (decided by the whole walk then, which fails closed).
+ */
+static __always_inline bool lg_dir_denial(const struct lg_policy_value *policy, __u32 class,
+					  struct file *file, struct lg_path_verdict *v)
+{
+	struct lg_scratch *scratch = lg_scratch_start();
+
+	if (!scratch)
+		return false;
+	v->deny = true;
+	v->flags = 0;
+	v->builtin = 0;
+	v->linked = false;
+	v->cacheable = false;
+	v->stamp = bpf_get_prandom_u32() | 1;
+	scratch->stamp = v->stamp;
+	scratch->in_dentry = (__u64)file->f_path.dentry;
+	scratch->in_mnt = (__u64)file->f_path.mnt;
+	if (lg_path_walk(scratch, policy->seed, policy->bank & 1,
+			 LG_WALK_COLLECT | (class == LG_CLASS_EXEC ? LG_WALK_EXEC : 0)))
+		return false;
+	v->components = (int)scratch->count;
 	return true;
 }
 
@@ -831,10 +870,15 @@ static __always_inline int lg_file_verdict(const struct lg_policy_value *policy,
 		lg_count_cached(policy->id, hook);
 		return 0;
 	}
-	if (lg_dir_decide(policy, class, decision, file, &probe)) {
+	switch (lg_dir_decide(policy, class, decision, file, &probe, &v)) {
+	case LG_DIR_ALLOWED:
 		lg_cache_store(&probe);
 		lg_count_allowed(policy->id, hook);
 		return 0;
+	case LG_DIR_DENIED:
+		if (lg_dir_denial(policy, class, file, &v))
+			return lg_path_verdict_finish(policy, cgroup_id, hook, decision, &v);
+		break;
 	}
 	lg_path_decide(policy, class, decision, file->f_path.dentry, file->f_path.mnt, &v);
 	if (v.cacheable) {
