@@ -544,3 +544,66 @@ VM_TEST(cache_directory_state_decides_first_opens_by_their_own_name, 92)
 	VM_CHECK(rename("/data/private/dstate", "/data/dstate") == 0);
 	VM_CHECK(try_open(FILES, "/data/dstate/sub/d", O_RDONLY) == 0);
 }
+
+/* As uid 1000: three first opens in one directory, then two denied names in a denied one. */
+static int dir_state_as_user(const void *arg)
+{
+	static const char *const allowed[] = {"/data/dstate-u/a", "/data/dstate-u/b",
+					      "/data/dstate-u/c"};
+	static const char *const denied[] = {"/data/private/dsu1", "/data/private/dsu2"};
+	int err = become(1000), fd;
+
+	(void)arg;
+	if (err)
+		return err;
+	for (int i = 0; i < 3; i++) {
+		fd = open(allowed[i], O_RDONLY);
+		if (fd < 0)
+			return 100 + errno;
+		close(fd);
+	}
+	for (int i = 0; i < 2; i++)
+		if (open(denied[i], O_RDONLY) != -1 || errno != EPERM)
+			return 200 + i;
+	return 0;
+}
+
+/* An open of path (arg) as uid 1000: 0 or the errno. */
+static int read_as_user(const void *arg)
+{
+	int err = become(1000), fd;
+
+	if (err)
+		return err;
+	fd = open((const char *)arg, O_RDONLY);
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+VM_TEST(cache_directory_state_for_an_unprivileged_user, 92)
+{
+	long long before;
+	long mark;
+
+	VM_CHECK(system("rm -rf /data/dstate-u && mkdir -p /data/dstate-u && cd /data/dstate-u && "
+			"echo x > a && echo x > b && echo x > c && echo x > /data/private/dsu1 && "
+			"echo x > /data/private/dsu2 && chmod 644 /data/private/dsu1 "
+			"/data/private/dsu2") == 0);
+	VM_CHECK(wait_until_cached("/data/dstate-u/a"));
+	/* a's walk (as root, above) left /data/dstate-u's state: uid 1000 asks the same
+	 * question (policy, class, read), and the rules do not depend on the user. */
+	before = dir_decided();
+	mark = event_mark();
+	VM_CHECK(in_cgroup(FILES, dir_state_as_user, NULL) == 0);
+	/* b and c from /data/dstate-u's state; dsu2 (and dsu1 if /data/private's state was
+	 * there before) from /data/private's. */
+	if (dir_decided() < before + 3)
+		VM_FAIL("uid 1000's first opens were not decided from the directories' states: "
+			"%lld, then %lld", before, dir_decided());
+	/* Control: unconfined, the same user reads the denied names. */
+	VM_CHECK(in_cgroup(NULL, read_as_user, "/data/private/dsu2") == 0);
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"files\"", "\"path\":\"/data/private/dsu2\"",
+			   UID_FIELD(1000));
+}
