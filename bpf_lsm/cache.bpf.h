@@ -297,18 +297,39 @@ static __always_inline struct inode *lg_dir_key(struct file *file,
 	return dir->d_inode;
 }
 
+/* What a directory's slot gives the walk: its state at the directory. */
+struct lg_dir_found {
+	__u64 hash;
+	__u32 rule;
+	__u8 deny;
+	__u8 protected;
+	__u16 pad;
+};
+
 /*
  * The walk's state at file's parent directory, if its cache holds it for the question probe
- * asks (lg_cache_lookup missed): copied into step's hash and verdict so far. key: room for the
- * key (the scratch's).
+ * asks (lg_cache_lookup missed). The key is compared field by field (no key in memory: the
+ * hooks' frames are near the verifier's 512 bytes), before any scratch is asked for.
  */
 static __always_inline bool lg_dir_lookup(struct file *file, const struct lg_cache_probe *probe,
-					  struct lg_dir_slot *key, struct lg_walk_step *step)
+					  struct lg_dir_found *found)
 {
-	struct inode *inode = lg_dir_key(file, probe, key);
+	struct dentry *dir = file->f_path.dentry->d_parent;
 	struct lg_dir_cache *cache;
+	__u64 parent, hash_len;
 	bool hit = false;
+	struct inode *inode;
+	__u32 seq;
 
+	if (!probe->cache || !dir || (__u64)dir != probe->want.parent)
+		return false;
+	seq = *(volatile __u32 *)&dir->d_seq.seqcount.sequence;
+	if (seq & 1)
+		return false;
+	parent = *(volatile __u64 *)&dir->d_parent;
+	hash_len = (__u64)*(volatile __u32 *)&dir->d_name.len << 32 |
+		   *(volatile __u32 *)&dir->d_name.hash;
+	inode = dir->d_inode;
 	if (!inode)
 		return false;
 	cache = bpf_inode_storage_get(&lg_dir_cache, inode, 0, 0);
@@ -318,14 +339,14 @@ static __always_inline bool lg_dir_lookup(struct file *file, const struct lg_cac
 	for (int i = 0; i < LG_CACHE_SLOTS; i++) {
 		struct lg_dir_slot *s = &cache->slot[i];
 
-		if (s->tag == key->tag && s->policy == key->policy && s->kind == key->kind &&
-		    s->dentry == key->dentry && s->parent == key->parent &&
-		    s->hash_len == key->hash_len && s->mnt_root == key->mnt_root &&
-		    s->seq == key->seq) {
-			step->hash = s->hash;
-			step->rule = s->rule;
-			step->deny = s->deny;
-			step->protected = s->protected;
+		if (s->tag == probe->want.tag && s->policy == probe->want.policy &&
+		    s->kind == probe->want.kind && s->dentry == probe->want.parent &&
+		    s->parent == parent && s->hash_len == hash_len &&
+		    s->mnt_root == probe->want.mnt_root && s->seq == seq) {
+			found->hash = s->hash;
+			found->rule = s->rule;
+			found->deny = s->deny;
+			found->protected = s->protected;
 			hit = true;
 			break;
 		}

@@ -520,6 +520,24 @@ struct {
 	__type(value, __u64);
 } lg_moves_skipped SEC(".maps");
 
+/*
+ * The same bump before the move too, for the moves that retire everyone's verdicts: a slot stored
+ * before the move must not answer while the move is under way, between the moment the name is
+ * visible at its new place and the bump after it (fexit): a file in a directory being moved into
+ * a denied one, opened through a descriptor of the directory, or a directory's state (cache.bpf.h)
+ * whose key a store read after the move (attack run 14). A regular file's own slots need none:
+ * its move sequence is odd for the whole move.
+ */
+SEC("fentry/__d_move")
+int BPF_PROG(lg_name_moving, struct dentry *dentry, struct dentry *target, bool exchange)
+{
+	if (!exchange && !lg_name_change_retires(dentry) && !lg_name_change_retires(target) &&
+	    BPF_CORE_READ(dentry, d_inode))
+		return 0;
+	lg_epoch_bump();
+	return 0;
+}
+
 SEC("fexit/__d_move")
 int BPF_PROG(lg_name_moved, struct dentry *dentry, struct dentry *target, bool exchange)
 {

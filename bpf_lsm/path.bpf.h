@@ -795,19 +795,29 @@ static __always_inline int lg_dir_decide(const struct lg_policy_value *policy, _
 					 const struct lg_cache_probe *probe, struct lg_path_verdict *v)
 {
 	struct dentry *dentry = file->f_path.dentry;
+	struct lg_dir_found found;
 	struct lg_walk_step *step;
 	struct lg_scratch *scratch;
 	__u32 zero = 0;
 	__u64 *count;
 
-	if (!probe->cache)
+	/* A filesystem's root is its own parent: its own open is decided at the walk's anchor
+	 * (the exact rules at the mount point's path), never as its own state plus a name
+	 * (attack run 14: `deny = /home` on a mount, read after a child's open). */
+	if (!probe->cache || probe->want.parent == probe->want.dentry)
+		return LG_DIR_NONE;
+	/* The state first: a task that has no scratch yet (a fresh child's exec) gets none for
+	 * a directory with no state. */
+	if (!lg_dir_lookup(file, probe, &found))
 		return LG_DIR_NONE;
 	scratch = lg_scratch_start();
 	if (!scratch)
 		return LG_DIR_NONE;
 	step = &scratch->step;
-	if (!lg_dir_lookup(file, probe, &scratch->dir.slot, step))
-		return LG_DIR_NONE;
+	step->hash = found.hash;
+	step->rule = found.rule;
+	step->deny = found.deny;
+	step->protected = found.protected;
 	step->policy = policy->id;
 	step->class = class;
 	step->write = decision == LG_DECISION_FILE_WRITE;
@@ -815,7 +825,10 @@ static __always_inline int lg_dir_decide(const struct lg_policy_value *policy, _
 	step->name = (__u64)BPF_CORE_READ(dentry, d_name.name);
 	step->len = BPF_CORE_READ(dentry, d_name.len);
 	lg_walk_step(step);
-	if (step->protected & (LG_STEP_PROTECTED | LG_STEP_HOST_CODE))
+	/* The name and its length are two reads: a move of the file meanwhile (its sequence
+	 * changed since the probe read it) is walked whole. */
+	if ((step->protected & (LG_STEP_PROTECTED | LG_STEP_HOST_CODE)) ||
+	    *(volatile __u32 *)&dentry->d_seq.seqcount.sequence != probe->want.seq)
 		return LG_DIR_NONE;
 	count = bpf_map_lookup_elem(&lg_dir_counts, &zero);
 	if (count)

@@ -154,6 +154,7 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	X(lg_sigio_owner_set)                                                                     \
 	X(lg_sigio_owner_checked) /* after it: a run it skipped, recorded (fail closed) */       \
 	/* The verdict caches' epoch: before the cgroups, so nothing is cached unseen. */         \
+	X(lg_name_moving)                                                                         \
 	X(lg_name_moved)                                                                          \
 	X(lg_name_linked)                                                                         \
 	X(lg_name_instantiated)                                                                   \

@@ -40,6 +40,8 @@ static const struct {
      "a file owner's setter unrecorded: lg_sigio_owner_checked records it (fail closed)"},
     {"lg_ptmx_opened", LG_SKIP_REPORT,
      "a pty's maker unrecorded: its slave is somebody else's (fail closed)"},
+    {"lg_name_moving", LG_SKIP_RETIRE_VERDICTS,
+     "a rename did not retire cached verdicts before it: the daemon retired them"},
     {"lg_name_moved", LG_SKIP_RETIRE_VERDICTS,
      "a rename did not retire cached verdicts: the daemon retired them"},
     {"lg_name_linked", LG_SKIP_RETIRE_VERDICTS,

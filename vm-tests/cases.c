@@ -156,7 +156,7 @@ VM_TEST(status_reports_active, 11)
 	static char out[1048576];
 
 	VM_CHECK(run_command(argv, out, sizeof(out)) == 0);
-	VM_CHECK(strstr(out, "\"active\":true,\"links\":118") != NULL);
+	VM_CHECK(strstr(out, "\"active\":true,\"links\":119") != NULL);
 	VM_CHECK(strstr(out, "\"name\":\"files\"") != NULL);
 	VM_CHECK(strstr(out, "{\"name\":\"lg_file_open\",\"insns\":") != NULL);
 	/* Debian's kernel shows root every variable the host budgets read */
