@@ -14,8 +14,8 @@
  *    dentry and the one it replaces), drops it or changes its inode, so a slot stored by a walk
  *    that began before such a change never matches after it, even when the name comes back
  *    with the same hash (a rename away and back; two names whose salted hashes collide).
- *    What that cannot see is a change above the dentry: the kernel epoch is bumped after every
- *    move of a directory (renaming an ancestor changes nothing of the dentry itself), of
+ *    What that cannot see is a change above the dentry: the kernel epoch is bumped before and
+ *    after every move of a directory (renaming an ancestor changes nothing of the dentry itself), of
  *    anything but a regular file (a unix socket's peer verdicts hang on its name), every
  *    exchange, and every hard link of anything but a regular file (vfs_link). A regular file's
  *    own rename retires only its own slots, so log rotation, editors' atomic saves, package

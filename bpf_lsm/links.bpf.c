@@ -509,6 +509,15 @@ static __always_inline bool lg_name_change_retires(struct dentry *dentry)
 	return inode && (BPF_CORE_READ(inode, i_mode) & S_IFMT) != S_IFREG;
 }
 
+/* Whether a move can leave stale a verdict other than the moved files' own slots (see
+ * lg_name_moved): a move of anything but a regular file over nothing or another regular file. */
+static __always_inline bool lg_move_retires(struct dentry *dentry, struct dentry *target,
+					    bool exchange)
+{
+	return exchange || lg_name_change_retires(dentry) || lg_name_change_retires(target) ||
+	       !BPF_CORE_READ(dentry, d_inode);
+}
+
 /* Regular-file moves that bumped no epoch, counted: one bump every 2^20 of them, so that no
  * dentry's 32-bit d_seq (2 a move) can come back to a slot's value under one tag. */
 #define LG_SKIPPED_MOVES_MASK ((1ULL << 20) - 1)
@@ -531,8 +540,7 @@ struct {
 SEC("fentry/__d_move")
 int BPF_PROG(lg_name_moving, struct dentry *dentry, struct dentry *target, bool exchange)
 {
-	if (!exchange && !lg_name_change_retires(dentry) && !lg_name_change_retires(target) &&
-	    BPF_CORE_READ(dentry, d_inode))
+	if (!lg_move_retires(dentry, target, exchange))
 		return 0;
 	lg_epoch_bump();
 	return 0;
@@ -552,8 +560,7 @@ int BPF_PROG(lg_name_moved, struct dentry *dentry, struct dentry *target, bool e
 	 * anything else, or an exchange: everyone's. (This also spares lsmguard's own atomic
 	 * writes: the state, and the metrics file every second.)
 	 */
-	if (!exchange && !lg_name_change_retires(dentry) && !lg_name_change_retires(target) &&
-	    BPF_CORE_READ(dentry, d_inode)) {
+	if (!lg_move_retires(dentry, target, exchange)) {
 		skipped = bpf_map_lookup_elem(&lg_moves_skipped, &zero);
 		if (skipped && (__sync_fetch_and_add(skipped, 1) & LG_SKIPPED_MOVES_MASK))
 			return 0;

@@ -510,7 +510,8 @@ static __always_inline const struct lg_link_value *lg_link_of(struct inode *inod
 /*
  * The whole walk of the object at scratch->in_dentry (and scratch->in_mnt, 0 for a hook that
  * has none): collect its dentries, then run every prefix through scratch->step for bank's seed.
- * Returns the number of prefixes run (recorded with LG_WALK_RECORD), LG_WALK_FAIL when the walk
+ * Returns the number of prefixes run (recorded with LG_WALK_RECORD; 0 with LG_WALK_COLLECT, which
+ * stops once the dentries are collected), LG_WALK_FAIL when the walk
  * cannot name the object (too deep, disconnected), or LG_WALK_UNANCHORED (LG_WALK_EXEC: a
  * program on no filesystem the host knows, or below a filesystem root the host does not know:
  * matching it at its mount point would let whoever mounted it choose what runs there).
@@ -781,7 +782,17 @@ static __always_inline int lg_path_verdict_finish(const struct lg_policy_value *
 	return lg_deny_verdict(policy, hook, v->flags, v->builtin);
 }
 
-#define LG_DIR_NONE 0    /* no state of the directory: walk */
+/* A first open decided from its directory's state, counted (for the tests). */
+static __always_inline void lg_dir_count(void)
+{
+	__u32 zero = 0;
+	__u64 *count = bpf_map_lookup_elem(&lg_dir_counts, &zero);
+
+	if (count)
+		__sync_fetch_and_add(count, 1);
+}
+
+#define LG_DIR_NONE 0    /* walk: no state, or one that cannot decide this object */
 #define LG_DIR_ALLOWED 1 /* allowed by the rules */
 #define LG_DIR_DENIED 2  /* denied by a rule: v->rule and v->object set */
 
@@ -798,13 +809,14 @@ static __always_inline int lg_dir_decide(const struct lg_policy_value *policy, _
 	struct lg_dir_found found;
 	struct lg_walk_step *step;
 	struct lg_scratch *scratch;
-	__u32 zero = 0;
-	__u64 *count;
 
-	/* A filesystem's root is its own parent: its own open is decided at the walk's anchor
-	 * (the exact rules at the mount point's path), never as its own state plus a name
-	 * (attack run 14: `deny = /home` on a mount, read after a child's open). */
-	if (!probe->cache || probe->want.parent == probe->want.dentry)
+	/* Where the walk's first step depends on the object itself, the object is the walk's:
+	 * a filesystem's root is its own parent, and a mount's root may be the walk's anchor;
+	 * either is decided there (the exact rules at the mount point's path), never as its
+	 * parent's state plus a name (attack run 14: `deny = /home` on a mount, read after a
+	 * child's open; review 23: a mount whose root is a directory inside its filesystem). */
+	if (!probe->cache || probe->want.parent == probe->want.dentry ||
+	    probe->want.dentry == probe->want.mnt_root)
 		return LG_DIR_NONE;
 	/* The state first: a task that has no scratch yet (a fresh child's exec) gets none for
 	 * a directory with no state. */
@@ -830,11 +842,10 @@ static __always_inline int lg_dir_decide(const struct lg_policy_value *policy, _
 	if ((step->protected & (LG_STEP_PROTECTED | LG_STEP_HOST_CODE)) ||
 	    *(volatile __u32 *)&dentry->d_seq.seqcount.sequence != probe->want.seq)
 		return LG_DIR_NONE;
-	count = bpf_map_lookup_elem(&lg_dir_counts, &zero);
-	if (count)
-		__sync_fetch_and_add(count, 1);
-	if (!step->deny)
+	if (!step->deny) {
+		lg_dir_count();
 		return LG_DIR_ALLOWED;
+	}
 	v->rule = step->rule;
 	v->object = step->hash;
 	return LG_DIR_DENIED;
@@ -865,12 +876,15 @@ static __always_inline bool lg_dir_denial(const struct lg_policy_value *policy, 
 			 LG_WALK_COLLECT | (class == LG_CLASS_EXEC ? LG_WALK_EXEC : 0)))
 		return false;
 	v->components = (int)scratch->count;
+	lg_dir_count();
 	return true;
 }
 
 /*
  * Decide, count and report an access to an open file, through the inode's verdict cache: a hit
- * answers at once; a miss walks the path and remembers an allowed verdict that may be cached.
+ * answers at once; a miss is decided from the parent directory's cached state when it has one
+ * (lg_dir_decide), else walks the path, and remembers an allowed verdict that may be cached and
+ * the walk's state at the parent.
  */
 static __always_inline int lg_file_verdict(const struct lg_policy_value *policy, __u64 cgroup_id,
 					   __u8 hook, __u32 class, enum lg_decision decision,
@@ -899,7 +913,10 @@ static __always_inline int lg_file_verdict(const struct lg_policy_value *policy,
 
 		if (!v.deny)
 			lg_cache_store(&probe);
-		if (scratch && scratch->dir.valid && scratch->dir.parent == probe.want.parent)
+		/* A state that carries a built-in (lsmguard's own objects, host code) could
+		 * decide nothing (lg_dir_decide walks those whole): not stored. */
+		if (scratch && scratch->dir.valid && scratch->dir.parent == probe.want.parent &&
+		    !(scratch->dir.slot.protected & (LG_STEP_PROTECTED | LG_STEP_HOST_CODE)))
 			lg_dir_store(file, &probe, &scratch->dir.slot);
 	}
 	return lg_path_verdict_finish(policy, cgroup_id, hook, decision, &v);

@@ -295,8 +295,8 @@ VM_TEST(a_dir_links_into_a_primed_directory, 405)
 	AD_EXPECT(AD_CG, 0, "/data/adx/lk/sl", O_RDONLY, EPERM);
 	AD_EXPECT(AD_CG, AD_USER, "/data/adx/lk/sp", O_RDONLY, EPERM);
 	AD_EXPECT(NULL, AD_USER, "/data/adx/lk/hl", O_RDONLY, 0);
-	/* the original name unlinked by the administrator: one name left, in the allowed dir
-	 * (no rule names it any more: allowed by both the walk and the state) */
+	/* the link in the allowed directory unlinked by the administrator, another kept: the
+	 * original name still has two, and is walked (with its link record), denied */
 	VM_CHECK(system("ln /data/adx/secret /data/adx/secret.keep") == 0);
 	VM_CHECK(unlink("/data/adx/lk/hl") == 0);
 	AD_EXPECT(AD_CG, 0, "/data/adx/secret", O_RDONLY, EPERM);

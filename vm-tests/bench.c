@@ -259,14 +259,15 @@ static int run_op(enum op op, int n, int denied, char *why)
 		switch (op) {
 		case OP_OPEN_MISS:
 		case OP_OPEN_COLD: {
-			static int next_miss; /* each measuring child opens each file once */
+			/* each measuring child opens each file once */
+			static int next_miss, next_cold;
 			char miss[96];
 			int fd;
 
 			if (op == OP_OPEN_MISS)
 				snprintf(miss, sizeof(miss), MISS_DIR "/%d", next_miss++ % MISS_FILES);
 			else
-				snprintf(miss, sizeof(miss), COLD_DIR "/%d/f", next_miss++ % MISS_FILES);
+				snprintf(miss, sizeof(miss), COLD_DIR "/%d/f", next_cold++ % MISS_FILES);
 			fd = open(miss, O_RDONLY);
 			if (fd < 0 && !failures++)
 				note(why, "open %s: %s, expected success", miss, strerror(errno));

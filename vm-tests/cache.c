@@ -529,6 +529,17 @@ VM_TEST(cache_directory_state_decides_first_opens_by_their_own_name, 92)
 	VM_CHECK(system("echo x > /data/ro/ds1 && echo x > /data/ro/ds2") == 0);
 	VM_CHECK(try_open(FILES, "/data/ro/ds1", O_RDONLY) == 0);
 	VM_CHECK(try_open(FILES, "/data/ro/ds2", O_WRONLY) == EPERM);
+	/* A write state at /run (a sibling written twice over), then lsmguard's metrics file
+	 * there, an exact protected object: the state does not answer for it (its own name's
+	 * protection is looked up with it, and a protected object is walked whole). */
+	VM_CHECK(system("echo x > /run/ds1 && echo x > /run/ds2 && echo x > /run/ds3") == 0);
+	VM_CHECK(try_open(FILES, "/run/ds1", O_WRONLY) == 0);
+	before = dir_decided();
+	VM_CHECK(try_open(FILES, "/run/ds2", O_WRONLY) == 0);
+	VM_CHECK(dir_decided() == before + 1);
+	VM_CHECK(try_open(FILES, METRICS_FILE, O_WRONLY) == EPERM);
+	VM_CHECK(try_open(NULL, "/run/ds3", O_WRONLY) == 0);
+	VM_CHECK(unlink("/run/ds1") == 0 && unlink("/run/ds2") == 0 && unlink("/run/ds3") == 0);
 	/* lsmguard's policy directory: a write there is refused for every name in it. */
 	VM_CHECK(system("echo x > " POLICY_DIR "/ds1.txt && echo x > " POLICY_DIR "/ds2.txt") == 0);
 	VM_CHECK(try_open(FILES, POLICY_DIR "/ds1.txt", O_WRONLY) == EPERM);
