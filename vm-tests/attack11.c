@@ -994,11 +994,16 @@ VM_TEST(a11_unspecified_connect_threads_share_a_socket, 366)
 	one = udp_receiver("127.0.0.1", A11_RACE_PORT);
 	VM_CHECK(two >= 0 && one >= 0);
 	for (uid_t uid = 0; uid <= USER; uid += USER) {
-		int free_, got, free_two, free_one, got_two, got_one;
+		int free_ = 0, got, free_two = 0, free_one = 0, got_two, got_one;
 
-		free_ = in_cgroup(NULL, do_a11_race, &uid);
-		free_two = drain_datagrams(two, "a11race");
-		free_one = drain_datagrams(one, "a11race");
+		/* The control shows the race can be won: its threads' order is the scheduler's,
+		 * and one run of 1,500 rounds in ci-run50 never bound before a connect (uid
+		 * 1000: all 1,500 at 127.0.0.1). Up to three runs. */
+		for (int run = 0; run < 3 && free_ == 0 && free_two == 0; run++) {
+			free_ = in_cgroup(NULL, do_a11_race, &uid);
+			free_two = drain_datagrams(two, "a11race");
+			free_one = drain_datagrams(one, "a11race");
+		}
 		got = in_cgroup(A11, do_a11_race, &uid);
 		got_two = drain_datagrams(two, "a11race");
 		got_one = drain_datagrams(one, "a11race");
