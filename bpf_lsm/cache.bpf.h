@@ -359,10 +359,15 @@ static __always_inline bool lg_dir_lookup(struct file *file, const struct lg_cac
 static __always_inline void lg_dir_store(struct file *file, const struct lg_cache_probe *probe,
 					 struct lg_dir_slot *slot)
 {
-	struct inode *inode = lg_dir_key(file, probe, slot);
 	struct lg_dir_cache *cache;
+	struct inode *inode;
 	__u32 i;
 
+	/* A state that carries a built-in (lsmguard's own objects, host code) could decide
+	 * nothing (lg_dir_decide walks those whole): not stored. */
+	if (slot->protected & (LG_STEP_PROTECTED | LG_STEP_HOST_CODE))
+		return;
+	inode = lg_dir_key(file, probe, slot);
 	if (!inode)
 		return;
 	cache = bpf_inode_storage_get(&lg_dir_cache, inode, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);

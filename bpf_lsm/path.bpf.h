@@ -782,16 +782,6 @@ static __always_inline int lg_path_verdict_finish(const struct lg_policy_value *
 	return lg_deny_verdict(policy, hook, v->flags, v->builtin);
 }
 
-/* A first open decided from its directory's state, counted (for the tests). */
-static __always_inline void lg_dir_count(void)
-{
-	__u32 zero = 0;
-	__u64 *count = bpf_map_lookup_elem(&lg_dir_counts, &zero);
-
-	if (count)
-		__sync_fetch_and_add(count, 1);
-}
-
 #define LG_DIR_NONE 0    /* walk: no state, or one that cannot decide this object */
 #define LG_DIR_ALLOWED 1 /* allowed by the rules */
 #define LG_DIR_DENIED 2  /* denied by a rule: v->rule and v->object set */
@@ -809,6 +799,8 @@ static __always_inline int lg_dir_decide(const struct lg_policy_value *policy, _
 	struct lg_dir_found found;
 	struct lg_walk_step *step;
 	struct lg_scratch *scratch;
+	__u32 zero = 0;
+	__u64 *count;
 
 	/* Where the walk's first step depends on the object itself, the object is the walk's:
 	 * a filesystem's root is its own parent, and a mount's root may be the walk's anchor;
@@ -842,10 +834,15 @@ static __always_inline int lg_dir_decide(const struct lg_policy_value *policy, _
 	if ((step->protected & (LG_STEP_PROTECTED | LG_STEP_HOST_CODE)) ||
 	    *(volatile __u32 *)&dentry->d_seq.seqcount.sequence != probe->want.seq)
 		return LG_DIR_NONE;
-	if (!step->deny) {
-		lg_dir_count();
+	/* Counted here, for both verdicts (a denial whose path cannot be collected is walked
+	 * whole after all, and counted all the same: the tests never meet one). The frame has
+	 * no byte to spare (a counter in a helper of its own took lg_mmap_file's chain of
+	 * calls to 544 bytes of stack, over the verifier's 512). */
+	count = bpf_map_lookup_elem(&lg_dir_counts, &zero);
+	if (count)
+		__sync_fetch_and_add(count, 1);
+	if (!step->deny)
 		return LG_DIR_ALLOWED;
-	}
 	v->rule = step->rule;
 	v->object = step->hash;
 	return LG_DIR_DENIED;
@@ -876,7 +873,6 @@ static __always_inline bool lg_dir_denial(const struct lg_policy_value *policy, 
 			 LG_WALK_COLLECT | (class == LG_CLASS_EXEC ? LG_WALK_EXEC : 0)))
 		return false;
 	v->components = (int)scratch->count;
-	lg_dir_count();
 	return true;
 }
 
@@ -913,10 +909,7 @@ static __always_inline int lg_file_verdict(const struct lg_policy_value *policy,
 
 		if (!v.deny)
 			lg_cache_store(&probe);
-		/* A state that carries a built-in (lsmguard's own objects, host code) could
-		 * decide nothing (lg_dir_decide walks those whole): not stored. */
-		if (scratch && scratch->dir.valid && scratch->dir.parent == probe.want.parent &&
-		    !(scratch->dir.slot.protected & (LG_STEP_PROTECTED | LG_STEP_HOST_CODE)))
+		if (scratch && scratch->dir.valid && scratch->dir.parent == probe.want.parent)
 			lg_dir_store(file, &probe, &scratch->dir.slot);
 	}
 	return lg_path_verdict_finish(policy, cgroup_id, hook, decision, &v);
