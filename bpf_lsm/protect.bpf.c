@@ -21,7 +21,9 @@
  *    rescue.target, which stops lsmguard; SIGRTMIN+4 powers off; SIGHUP reloads). Every
  *    sender goes through it: kill, kill(-pgrp), kill(-1) (once per target), tkill, tgkill,
  *    rt_sigqueueinfo, rt_tgsigqueueinfo, pidfd_send_signal. Stopping or killing the daemon does
- *    not end enforcement (the pins hold it), but it blinds it: no events, no reloads. And any
+ *    not end enforcement (the pins hold it), but it blinds it: no events, no reloads. PID 1's
+ *    own signals to a daemon run with --stop-guard, before `lsmguard stop`, are refused for
+ *    every sender's sake (lg_init_signals_guarded: a unit's PIDFile= naming it). And any
  *    signal but 0 to systemd-journald (lg_task_is_journald): stopping it blinds every log on
  *    the host, lsmguard's events among them.
  *  - lsm/task_setnice, lsm/task_setscheduler, lsm/task_setioprio, lsm/task_setrlimit: changing
@@ -52,7 +54,7 @@
  * (no detach or update operation), so dropping the pins is the only other way to end enforcement,
  * and `lsmguard unload` is the one that is allowed.
  */
-#include "common.bpf.h"
+#include "cache.bpf.h" /* lg_epochs: LG_EPOCH_STOP_GUARD */
 
 #define FMODE_WRITE 0x2
 
@@ -263,6 +265,29 @@ int BPF_PROG(lg_bpf_map, struct bpf_map *map, fmode_t fmode, int ret)
 			       sizeof(what));
 }
 
+/*
+ * Whether a signal from the current task is PID 1 signalling the daemon whose stop only
+ * `lsmguard stop` begins (LG_EPOCH_STOP_GUARD, set by `lsmguard run --stop-guard`). The service
+ * manager signals a unit's main pid when it stops the unit, and it takes that pid from the
+ * unit: a confined Type=forking root service whose PIDFile= names the daemon (systemd 252
+ * accepts a pid outside the unit from a root-owned pid file) would have PID 1 stop lsmguard at
+ * the unit's stop, restart, watchdog or runtime limit. lsmguard.service's own stop runs
+ * ExecStop=lsmguard stop first, which clears the guard. Signal 0 only probes (systemd asks
+ * whether a main pid is alive with it). The tgid alone could be a new process's after the
+ * daemon died, so the task must run lsmguard's executable too.
+ */
+static __always_inline bool lg_init_signals_guarded(struct task_struct *p, int sig)
+{
+	__u32 index = LG_EPOCH_STOP_GUARD;
+	__u64 *guard;
+
+	if (!sig || bpf_get_current_pid_tgid() >> 32 != 1)
+		return false;
+	guard = bpf_map_lookup_elem(&lg_epochs, &index);
+	return guard && *guard && *guard == (__u64)BPF_CORE_READ(p, tgid) &&
+	       lg_task_is_lsmguard(p, false);
+}
+
 SEC("lsm/task_kill")
 int BPF_PROG(lg_task_kill, struct task_struct *p, struct kernel_siginfo *info, int sig,
 	     const struct cred *cred, int ret)
@@ -271,11 +296,15 @@ int BPF_PROG(lg_task_kill, struct task_struct *p, struct kernel_siginfo *info, i
 	static const char init[] = "PID 1 (the service manager)";
 	static const char journal[] = "systemd-journald (the journal)";
 	static const char other[] = "a process outside the policy";
+	static const char guarded[] = "lsmguard (a unit's main pid?), by PID 1";
 	const struct lg_policy_value *policy;
 	__u64 cgroup_id = 0;
 
 	if (ret)
 		return ret;
+	if (lg_init_signals_guarded(p, sig))
+		return lg_builtin_deny(&lg_no_policy, 0, LG_HOOK_TASK_KILL, LG_BUILTIN_STOP_GUARD,
+				       guarded, sizeof(guarded));
 	policy = lg_current_policy(&cgroup_id);
 	if (!policy)
 		return 0;

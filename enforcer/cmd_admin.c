@@ -469,6 +469,47 @@ int cmd_exec(int argc, char **argv)
 	fatal("cannot execute %s", argv[optind + 2]);
 }
 
+/*
+ * lsmguard.service's ExecStop=: clear the stop guard (the daemon's --stop-guard, which has the
+ * kernel refuse PID 1's signals to it), then stop the daemon and wait for it, up to 60 s, so that
+ * what systemd sends after finds nothing left. Enforcement stays in force. With no pins, or
+ * pins of a layout without the guard, there is no guard to clear.
+ */
+int cmd_stop(int argc, char **argv)
+{
+	__u32 index = LG_EPOCH_STOP_GUARD;
+	__u64 none = 0;
+	char path[512];
+	int fd, pid;
+
+	if (argc != 1)
+		return usage_error(argv[1][0] == '-' ? "unknown option" : "unexpected argument",
+				   argv[1], "lsmguard stop");
+	snprintf(path, sizeof(path), "%s/maps/%s", LG_PIN_DIR, lg_map_names[LG_MAP_EPOCHS]);
+	fd = bpf_obj_get(path);
+	if (fd < 0 && errno != ENOENT)
+		log_warnx("cannot open %s to clear the stop guard: %s", path, strerror(errno));
+	if (fd >= 0 && bpf_map_update_elem(fd, &index, &none, BPF_ANY) && errno != E2BIG)
+		log_warnx("cannot clear the stop guard in %s: %s", path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	pid = lg_pidfile_running(LG_STATE_DIR);
+	if (!pid) {
+		log_info("the daemon is not running");
+		return 0;
+	}
+	if (kill(pid, SIGTERM))
+		fatal("cannot stop the daemon (pid %d)", pid);
+	for (int i = 0; i < 600 && kill(pid, 0) == 0; i++)
+		usleep(100 * 1000);
+	if (kill(pid, 0) == 0) {
+		log_warnx("the daemon (pid %d) has not exited 60 s after SIGTERM", pid);
+		return 1;
+	}
+	log_info("stopped the daemon (pid %d); enforcement stays in force", pid);
+	return 0;
+}
+
 int cmd_unload(int argc, char **argv)
 {
 	int pid, ret, links = 0;

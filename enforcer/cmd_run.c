@@ -60,6 +60,7 @@ struct daemon {
 	double compile_ms;  /* the last load's parse and compile, for the reload event */
 	double in_force_ms; /* ... and from its start until the new set was enforced */
 	bool syslog;        /* events and notices to syslog instead of stdout */
+	bool stop_guard;    /* --stop-guard: PID 1's signals refused until `lsmguard stop` */
 	const char *metrics_path;
 	unsigned metrics_interval; /* seconds */
 	struct lg_metrics metrics;
@@ -934,7 +935,26 @@ static int read_lost_snapshot(struct daemon *d, bool from_file)
 
 #define RUN_USAGE                                                                                 \
 	"lsmguard run [--policy-dir DIR] [--log FILE] [--syslog] [--metrics-file PATH "            \
-	"[--metrics-interval SECONDS]] [--link-records N]"
+	"[--metrics-interval SECONDS]] [--link-records N] [--stop-guard]"
+
+/*
+ * --stop-guard: from ready on, the kernel refuses PID 1's signals to this daemon until
+ * `lsmguard stop` (lsmguard.service's ExecStop=) clears the guard (LG_EPOCH_STOP_GUARD,
+ * bpf_lsm/protect.bpf.c). Cleared again at exit, so that no later process with the pid is
+ * guarded. A pin of an older layout has no such entry: a warning, and no guard.
+ */
+static void set_stop_guard(struct daemon *d, bool on)
+{
+	__u32 index = LG_EPOCH_STOP_GUARD;
+	__u64 now = 0, pid = (__u64)getpid(), value = on ? pid : 0;
+
+	if (!d->stop_guard)
+		return;
+	if (!on && (bpf_map_lookup_elem(d->bpf.map_fd[LG_MAP_EPOCHS], &index, &now) || now != pid))
+		return;
+	if (bpf_map_update_elem(d->bpf.map_fd[LG_MAP_EPOCHS], &index, &value, BPF_ANY))
+		log_warnx("cannot %s the stop guard: %s", on ? "set" : "clear", strerror(errno));
+}
 
 /* The pid file this daemon holds (-1: none): removed whenever the daemon exits, cleanly or
  * not (fatal); by the daemon only (a forked child that called exit() would run the handler
@@ -959,6 +979,7 @@ int cmd_run(int argc, char **argv)
 		{"metrics-file", required_argument, NULL, 'm'},
 		{"metrics-interval", required_argument, NULL, 'i'},
 		{"link-records", required_argument, NULL, 'k'},
+		{"stop-guard", no_argument, NULL, 'g'},
 		{NULL, 0, NULL, 0},
 	};
 	struct daemon d = {
@@ -978,11 +999,14 @@ int cmd_run(int argc, char **argv)
 	int opt, ret, running, snapshot_in_file;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+:p:l:sm:i:k:", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:p:l:sm:i:k:g", options, NULL)) != -1) {
 		char *end;
 		long value;
 
 		switch (opt) {
+		case 'g':
+			d.stop_guard = true;
+			break;
 		case 's':
 			d.syslog = true;
 			break;
@@ -1152,9 +1176,11 @@ int cmd_run(int argc, char **argv)
 			log_warnx("cannot notify the service manager ($NOTIFY_SOCKET): %s",
 				  strerror(-ret));
 	}
+	set_stop_guard(&d, true);
 	save_reloads(&d, true, 0);
 	write_metrics(&d);
 	ret = event_loop(&d);
+	set_stop_guard(&d, false);
 	ring_buffer__free(d.events_epoll);
 	lg_ringbuf_close(&d.events);
 	lg_bpf_close(&d.bpf);

@@ -16,6 +16,7 @@ int cmd_learn(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_exec(int argc, char **argv);
+int cmd_stop(int argc, char **argv);
 int cmd_unload(int argc, char **argv);
 
 /* 0 when the running kernel can enforce; else a message that says what is missing. */

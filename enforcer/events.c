@@ -102,6 +102,9 @@ static const char builtin_reasons[LG_BUILTIN_COUNT][LG_BUILTIN_REASON_MAX] = {
 				   "fs.mqueue.queues_max) or of a user's key quota "
 				   "(kernel.keys.maxkeys, maxbytes): they are kept for logins and "
 				   "processes outside every policy",
+	[LG_BUILTIN_STOP_GUARD] = "the service manager (PID 1) cannot signal lsmguard before "
+				  "`lsmguard stop` (lsmguard.service's ExecStop=): another unit's "
+				  "PIDFile= may name the daemon",
 	[LG_BUILTIN_SOURCE_ROUTE] = "a confined task whose policy decides destinations cannot send "
 				    "by a source route (IPv4 options, an IPv6 routing header), nor "
 				    "send several messages to one address with control messages in "

@@ -53,7 +53,8 @@ static const struct command {
       {"-o, --output FILE", "write the learned policy to FILE"},
       {"--policy-dir DIR", "the policy directory (" LG_POLICY_DIR ")"}}},
     {"run", cmd_run,
-     "run [--policy-dir DIR] [--log FILE] [--syslog] [--metrics-file PATH] [--link-records N]",
+     "run [--policy-dir DIR] [--log FILE] [--syslog] [--metrics-file PATH] [--link-records N]"
+     " [--stop-guard]",
      "the daemon: enforce the policies of the policy directory, print one JSON line per\n"
      "event; SIGHUP reloads without a gap, SIGTERM stops and leaves enforcement in force",
      {{"--policy-dir DIR", "the policy directory (" LG_POLICY_DIR ")"},
@@ -61,7 +62,8 @@ static const struct command {
       {"--syslog", "events and notices to syslog (facility daemon), not stdout"},
       {"--metrics-file PATH", "write the counters in Prometheus text format to PATH"},
       {"--metrics-interval SECONDS", "how often --metrics-file is written (15)"},
-      {"--link-records N", "hard-linked files the kernel remembers the name of (16384)"}}},
+      {"--link-records N", "hard-linked files the kernel remembers the name of (16384)"},
+      {"--stop-guard", "once ready, PID 1's signals are refused until `lsmguard stop`"}}},
     {"status", cmd_status, "status [--json]",
      "whether enforcement is active, the policies in force and their counters per hook;\n"
      "exit 0 only when active",
@@ -71,6 +73,10 @@ static const struct command {
      "enforcement is not active or NAME is not in force",
      {{"--policy-dir DIR", "the policy directory (" LG_POLICY_DIR ")"},
       {"--unconfined", "run COMMAND in the cgroup even when NAME is not in force"}}},
+    {"stop", cmd_stop, "stop",
+     "stop the daemon (lsmguard.service's ExecStop=): clear its stop guard, send it SIGTERM\n"
+     "and wait for it to exit; enforcement stays in force",
+     {{NULL, NULL}}},
     {"unload", cmd_unload, "unload", "end enforcement: detach the programs and remove the pins",
      {{NULL, NULL}}},
     {"help", NULL, "help [COMMAND]", "this help, or COMMAND's", {{NULL, NULL}}},

@@ -483,7 +483,13 @@ enum lg_epoch_index {
 	 * the daemon to attach them there too. */
 	LG_EPOCH_CONNECT_PROGRAMS = 9,
 	LG_EPOCH_CGROUPS_BOUND = 10,
-	LG_EPOCH_COUNT = 11,
+	/* Not an epoch: the daemon whose stop only `lsmguard stop` begins (its tgid; 0: none).
+	 * `lsmguard run --stop-guard` writes it once ready, `lsmguard stop` (lsmguard.service's
+	 * ExecStop=) clears it; while it is set, PID 1's signals to that daemon are refused
+	 * (protect.bpf.c, lg_task_kill): a unit's PIDFile= naming the daemon cannot make PID 1
+	 * stop it. */
+	LG_EPOCH_STOP_GUARD = 11,
+	LG_EPOCH_COUNT = 12,
 };
 
 /*
@@ -751,7 +757,10 @@ enum lg_builtin {
 	 * the IPC namespace's kernel.shmmni, msgmni, semmni, fs.mqueue.queues_max), kept for
 	 * processes outside every policy (logins) */
 	LG_BUILTIN_HOST_BUDGET = 34,
-	LG_BUILTIN_COUNT = 35,
+	/* PID 1 signalling the daemon before `lsmguard stop` (run --stop-guard): the service
+	 * manager stopping another unit whose PIDFile= names lsmguard */
+	LG_BUILTIN_STOP_GUARD = 35,
+	LG_BUILTIN_COUNT = 36,
 };
 
 /*
@@ -773,7 +782,7 @@ enum lg_builtin {
 	 (1ULL << LG_BUILTIN_LOCKDOWN) | (1ULL << LG_BUILTIN_RAW_DISK) | (1ULL << LG_BUILTIN_KERNEL_LOG) | \
 	 (1ULL << LG_BUILTIN_HOST_CONTROL) | (1ULL << LG_BUILTIN_OTHER_POLICY) |                      \
 	 (1ULL << LG_BUILTIN_MAIN_PID) | (1ULL << LG_BUILTIN_OTHERS_OBJECTS) |   \
-	 (1ULL << LG_BUILTIN_HOST_BUDGET))
+	 (1ULL << LG_BUILTIN_HOST_BUDGET) | (1ULL << LG_BUILTIN_STOP_GUARD))
 #define LG_BUILTIN_IS_PROTECTION(builtin)                                                         \
 	((builtin) < 64 && ((LG_BUILTIN_PROTECTIONS >> (builtin)) & 1ULL))
 

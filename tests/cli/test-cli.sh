@@ -465,7 +465,7 @@ bad_args() {
 	run "lsmguard $* exits $want" "$want" "$lsmguard" "$@" &&
 		same "lsmguard $*: message" "$work/err" <(echo "$message")
 }
-u_run="usage: lsmguard run [--policy-dir DIR] [--log FILE] [--syslog] [--metrics-file PATH [--metrics-interval SECONDS]] [--link-records N]"
+u_run="usage: lsmguard run [--policy-dir DIR] [--log FILE] [--syslog] [--metrics-file PATH [--metrics-interval SECONDS]] [--link-records N] [--stop-guard]"
 u_exec="usage: lsmguard exec [--policy-dir DIR] [--unconfined] NAME -- COMMAND [ARGS...]"
 bad_args 2 "lsmguard: unknown option '--bogus'; $u_run" run --bogus
 bad_args 2 "lsmguard: unexpected argument 'extra'; $u_run" run extra
@@ -513,6 +513,7 @@ else
 fi
 [ -e "$work/ran" ] && not_ok "exec refused runs nothing" "$work/ran exists" || ok "exec refused runs nothing"
 bad_args 2 "lsmguard: unexpected argument 'now'; usage: lsmguard unload" unload now
+bad_args 2 "lsmguard: unexpected argument 'now'; usage: lsmguard stop" stop now
 bad_args 2 "lsmguard: unknown option '-x'; usage: lsmguard check PATH...  (policy files or directories)" check -x
 bad_args 2 "lsmguard: no policy file or directory given; usage: lsmguard show [--json] PATH..." show --json
 bad_args 2 "lsmguard: unknown option '-x'; run 'lsmguard --help'" -x

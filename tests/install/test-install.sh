@@ -37,7 +37,8 @@ cat >"$work/want" <<'EOF'
 EOF
 check "installed files are exactly the expected ones" diff -u "$work/want" "$work/files"
 unit=$dest/usr/local/lib/systemd/system/lsmguard.service
-check "the unit runs the installed binary" grep -qx 'ExecStart=/usr/local/sbin/lsmguard run --metrics-file /run/lsmguard/lsmguard.prom' "$unit"
+check "the unit runs the installed binary" grep -qx 'ExecStart=/usr/local/sbin/lsmguard run --stop-guard --metrics-file /run/lsmguard/lsmguard.prom' "$unit"
+check "the unit's stop clears the stop guard" grep -qx 'ExecStop=/usr/local/sbin/lsmguard stop' "$unit"
 check "the unit is Type=notify" grep -qx 'Type=notify' "$unit"
 check "the unit reloads with SIGHUP" grep -qx 'ExecReload=/bin/kill -HUP $MAINPID' "$unit"
 check "the unit restarts on any exit" grep -qx 'Restart=always' "$unit"

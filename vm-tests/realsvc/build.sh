@@ -129,7 +129,8 @@ sed -e 's/^name = probe$/name = notify-probe/' -e 's/^unit = lgprobe.service$/un
 grep -qx 'unit = lgnotify.service' "$root/etc/lsmguard/policy.d/notify-probe.ini"
 # A Type=forking root unit under the same kind of policy whose pid file names another process
 # (the PIDFile= variant of MAINPID=): the test writes the pid to name into /run/lgpidfile.want
-# before it starts the unit.
+# before it starts the unit. A stop whose signals are refused lasts two TimeoutStopSec= (SIGTERM,
+# then SIGKILL) before the unit fails: 3 s each, not 90.
 cat >"$root/etc/systemd/system/lgpidfile.service" <<'UNIT'
 [Unit]
 Description=lsmguard real-services test: a Type=forking root unit whose pid file names another
@@ -138,6 +139,7 @@ Description=lsmguard real-services test: a Type=forking root unit whose pid file
 Type=forking
 PIDFile=/run/lgpidfile.pid
 ExecStart=/bin/sh -c 'sleep infinity & cat /run/lgpidfile.want >/run/lgpidfile.pid'
+TimeoutStopSec=3s
 UNIT
 sed -e 's/^name = probe$/name = pidfile-probe/' -e 's/^unit = lgprobe.service$/unit = lgpidfile.service/' \
 	"$root/etc/lsmguard/policy.d/probe.ini" >"$root/etc/lsmguard/policy.d/pidfile-probe.ini"
