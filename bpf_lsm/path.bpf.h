@@ -670,7 +670,9 @@ static __always_inline void lg_path_decide(const struct lg_policy_value *policy,
 out_fail_closed:
 	v->rule = 0;
 	v->deny = true;
-	v->flags = scratch && scratch->disconnected ? LG_EVENT_DISCONNECTED : LG_EVENT_WALK_LIMIT;
+	v->flags = !scratch		 ? LG_EVENT_NO_SCRATCH
+		   : scratch->disconnected ? LG_EVENT_DISCONNECTED
+					   : LG_EVENT_WALK_LIMIT;
 }
 
 /*

@@ -228,6 +228,10 @@ void lg_event_print(FILE *out, const struct lg_event *ev, const struct lg_loaded
 			 lg_builtin_reason(ev->builtin)[0] ? lg_builtin_reason(ev->builtin)
 							   : "unknown");
 		json_string_field(&w, "source", text);
+	} else if ((ev->flags & LG_EVENT_NO_SCRATCH) == LG_EVENT_NO_SCRATCH) {
+		json_string_field(&w, "source", "fail-closed: no room to walk the path (the task's "
+						"scratch and every spare were taken by tasks "
+						"preempted inside the kernel's storage helpers)");
 	} else if (ev->flags & LG_EVENT_DISCONNECTED) {
 		json_string_field(&w, "source", "fail-closed: a disconnected name (a file opened by "
 						"handle whose path is not known)");
@@ -314,11 +318,13 @@ void lg_event_print(FILE *out, const struct lg_event *ev, const struct lg_loaded
 	if (ev->suppressed)
 		json_uint_field(&w, "suppressed_before", ev->suppressed);
 	json_uint_field(&w, "cgroup_id", ev->cgroup_id);
-	if ((ev->flags & LG_EVENT_WALK_LIMIT) && !abstract)
+	if ((ev->flags & LG_EVENT_NO_SCRATCH) == LG_EVENT_NO_SCRATCH)
+		json_bool_field(&w, "no_scratch", true);
+	else if ((ev->flags & LG_EVENT_WALK_LIMIT) && !abstract)
 		json_bool_field(&w, "walk_limit", true);
 	if (ev->flags & LG_EVENT_HARDLINK)
 		json_bool_field(&w, "via_hardlink", true);
-	if (ev->flags & LG_EVENT_DISCONNECTED)
+	if ((ev->flags & LG_EVENT_NO_SCRATCH) == LG_EVENT_DISCONNECTED)
 		json_bool_field(&w, "disconnected", true);
 	json_object_end(&w);
 	json_newline(&w);

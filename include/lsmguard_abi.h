@@ -795,6 +795,10 @@ enum lg_builtin {
 /* The object's name is not connected to its filesystem's root (a file opened by handle whose
  * dentry was not cached): its path is unknown, decided fail-closed (rule 0). */
 #define LG_EVENT_DISCONNECTED 0x40
+/* Both: the walk had no scratch to run in (the task's storage and every spare taken, by tasks
+ * preempted inside a storage helper): decided fail-closed (rule 0), neither bound nor name at
+ * fault. Every bit of the byte is taken; the two never come together otherwise. */
+#define LG_EVENT_NO_SCRATCH (LG_EVENT_WALK_LIMIT | LG_EVENT_DISCONNECTED)
 /* A report, not a verdict: the operation went ahead (LG_EVENT_DENIED is clear). So far only a
  * hard link made while the link records are full (LG_BUILTIN_LINK_FULL). */
 #define LG_EVENT_NOTICE 0x80
