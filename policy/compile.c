@@ -74,13 +74,50 @@ static int push(void **array, size_t *count, size_t *cap, size_t elem, const voi
 	return 0;
 }
 
-static int new_rule(struct compiler *cc, const struct lg_rule_source *src, __u32 *id)
+/* A block of the compiled set's texts: the rules' objects, packed; never moved once written. */
+struct lg_text_block {
+	struct lg_text_block *next;
+	size_t used, size;
+	char text[];
+};
+
+#define LG_TEXT_BLOCK (64 * 1024)
+
+/* text copied into out's texts; NULL when out of memory. */
+static const char *keep_text(struct lg_compiled *out, const char *text)
+{
+	size_t len = strnlen(text, LG_RULE_OBJECT_MAX - 1) + 1;
+	struct lg_text_block *block = out->texts;
+	char *kept;
+
+	if (!block || block->size - block->used < len) {
+		block = malloc(sizeof(*block) + LG_TEXT_BLOCK);
+		if (!block)
+			return NULL;
+		block->next = out->texts;
+		block->used = 0;
+		block->size = LG_TEXT_BLOCK;
+		out->texts = block;
+	}
+	kept = block->text + block->used;
+	memcpy(kept, text, len - 1);
+	kept[len - 1] = '\0';
+	block->used += len;
+	return kept;
+}
+
+/* A rule of src, whose object is the text object (copied): its id in *id. */
+static int new_rule(struct compiler *cc, const struct lg_rule_source *src, const char *object,
+		    __u32 *id)
 {
 	struct lg_compiled *out = cc->out;
 	struct lg_rule_source rule = *src;
 	int ret;
 
 	rule.id = (__u32)out->rule_count + 1;
+	rule.object = keep_text(out, object);
+	if (!rule.object)
+		return -ENOMEM;
 	ret = push((void **)&out->rules, &out->rule_count, &cc->rule_cap, sizeof(rule), &rule);
 	if (!ret)
 		*id = rule.id;
@@ -103,11 +140,12 @@ static int add_anonymous(struct compiler *cc, const struct lg_policy *p, __u32 p
 				       : p->policy_line,
 	};
 
-	snprintf(src.object, sizeof(src.object), "%s",
-		 sec->anonymous_set ? "anonymous executables" : "anonymous executables (implied)");
 	if (src.action == LG_ACT_ALLOW)
 		value->flags |= LG_POLICY_EXEC_ANONYMOUS;
-	return new_rule(cc, &src, &value->anonymous_rule);
+	return new_rule(cc, &src,
+			sec->anonymous_set ? "anonymous executables"
+					   : "anonymous executables (implied)",
+			&value->anonymous_rule);
 }
 
 /*
@@ -128,7 +166,7 @@ static int add_sockets(struct compiler *cc, const struct lg_policy *p, __u32 pol
 		.file = p->file,
 	};
 	struct lg_sockets sockets;
-	char words[200];
+	char words[200], object[LG_RULE_OBJECT_MAX];
 	bool implied;
 
 	lg_policy_sockets(p, &sockets, &implied);
@@ -151,12 +189,12 @@ static int add_sockets(struct compiler *cc, const struct lg_policy *p, __u32 pol
 			   : sec->present   ? sec->line
 					    : p->policy_line;
 	if (strcmp(words, "all but packet raw") == 0)
-		snprintf(src.object, sizeof(src.object),
+		snprintf(object, sizeof(object),
 			 "packet and raw sockets (implied: a sockets line naming them allows them)");
 	else
-		snprintf(src.object, sizeof(src.object), "sockets other than: %s%s", words,
+		snprintf(object, sizeof(object), "sockets other than: %s%s", words,
 			 implied ? " (implied)" : "");
-	return new_rule(cc, &src, &value->socket_rule);
+	return new_rule(cc, &src, object, &value->socket_rule);
 }
 
 static int add_defaults(struct compiler *cc, const struct lg_policy *p, __u32 policy_id,
@@ -180,14 +218,10 @@ static int add_defaults(struct compiler *cc, const struct lg_policy *p, __u32 po
 		__u32 id;
 		int ret;
 
-		if (sec->default_set) {
-			src.line = sec->default_line;
-			snprintf(src.object, sizeof(src.object), "default");
-		} else {
-			src.line = sec->present ? sec->line : p->policy_line;
-			snprintf(src.object, sizeof(src.object), "default (implied)");
-		}
-		ret = new_rule(cc, &src, &id);
+		src.line = sec->default_set ? sec->default_line
+			   : sec->present   ? sec->line
+					    : p->policy_line;
+		ret = new_rule(cc, &src, sec->default_set ? "default" : "default (implied)", &id);
 		if (ret)
 			return ret;
 		if (src.action == LG_ACT_DENY)
@@ -224,16 +258,14 @@ static int add_capabilities(struct compiler *cc, const struct lg_policy *p, __u3
 			continue;
 		src.action = LG_ACT_ALLOW;
 		src.line = caps->keep_line[cap];
-		lg_strcopy(src.object, sizeof(src.object), lg_capability_name(cap));
-		ret = new_rule(cc, &src, &id);
+		ret = new_rule(cc, &src, lg_capability_name(cap), &id);
 		if (ret)
 			return ret;
 	}
 	src.action = LG_ACT_DENY;
 	src.line = caps->line;
-	lg_strcopy(src.object, sizeof(src.object), "capabilities not kept");
 	value->capabilities = caps->keep;
-	return new_rule(cc, &src, &value->capabilities_rule);
+	return new_rule(cc, &src, "capabilities not kept", &value->capabilities_rule);
 }
 
 /*
@@ -489,17 +521,18 @@ static int add_path_rules(struct compiler *cc, const struct lg_policy *p, __u32 
 			.line = r->line,
 		};
 		unsigned base = r->subtree ? LG_SLOT_TREE_READ : LG_SLOT_EXACT_READ;
+		char object[LG_RULE_OBJECT_MAX];
 		int ret;
 
 		{
-			size_t len = lg_strcopy(src.object, sizeof(src.object), r->path);
+			size_t len = lg_strcopy(object, sizeof(object), r->path);
 
-			if (r->subtree && len + 1 < sizeof(src.object)) {
-				src.object[len] = '/';
-				src.object[len + 1] = '\0';
+			if (r->subtree && len + 1 < sizeof(object)) {
+				object[len] = '/';
+				object[len + 1] = '\0';
 			}
 		}
-		ret = new_rule(cc, &src, &item.rule);
+		ret = new_rule(cc, &src, object, &item.rule);
 		if (!ret)
 			ret = add_beneath_markers(cc, r, &item, &item.key.hash);
 		if (ret)
@@ -664,11 +697,12 @@ static int add_address_rules(struct compiler *cc, const struct lg_policy *p, __u
 			.line = r->line,
 		};
 		struct net_item item = {.file = p->file, .line = r->line};
+		char object[LG_RULE_OBJECT_MAX];
 		__u32 id;
 		int ret;
 
-		lg_net_rule_format(r, src.object, sizeof(src.object));
-		ret = new_rule(cc, &src, &id);
+		lg_net_rule_format(r, object, sizeof(object));
+		ret = new_rule(cc, &src, object, &id);
 		if (ret)
 			return ret;
 		ids[i] = id;
@@ -1211,6 +1245,12 @@ void lg_compiled_free(struct lg_compiled *compiled)
 	free(compiled->nets);
 	free(compiled->cgroups);
 	free(compiled->rules);
+	while (compiled->texts) {
+		struct lg_text_block *next = compiled->texts->next;
+
+		free(compiled->texts);
+		compiled->texts = next;
+	}
 	free(compiled);
 }
 
