@@ -156,7 +156,7 @@ static __always_inline void lg_unix_rules_only(struct lg_path_verdict *v)
 	if (!scratch) {
 		v->rule = 0;
 		v->deny = true;
-		v->flags = LG_EVENT_WALK_LIMIT; /* fail closed */
+		v->flags = LG_EVENT_NO_SCRATCH; /* fail closed: the run lost its scratch */
 		v->builtin = 0;
 		return;
 	}

@@ -4,10 +4,12 @@
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -469,22 +471,45 @@ int cmd_exec(int argc, char **argv)
 	fatal("cannot execute %s", argv[optind + 2]);
 }
 
+#define STOP_USAGE "lsmguard stop [--main-pid=PID]"
+
 /*
  * lsmguard.service's ExecStop=: clear the stop guard (the daemon's --stop-guard, which has the
  * kernel refuse PID 1's signals to it), then stop the daemon and wait for it, up to 60 s, so that
  * what systemd sends after finds nothing left. Enforcement stays in force. With no pins, or
- * pins of a layout without the guard, there is no guard to clear.
+ * pins of a layout without the guard, there is no guard to clear. --main-pid=PID (ExecStopPost=,
+ * with systemd's ${MAINPID}): only when the running daemon is PID, and nothing when PID is empty
+ * (the main process is gone): a stop that skipped ExecStop= (one during start or reload) left
+ * the guarded daemon running after every signal of systemd's was refused.
  */
 int cmd_stop(int argc, char **argv)
 {
 	__u32 index = LG_EPOCH_STOP_GUARD;
 	__u64 none = 0;
-	char path[512];
-	int fd, pid;
+	long only = 0;
+	char path[512], *end;
+	int fd, pid, pidfd;
 
-	if (argc != 1)
-		return usage_error(argv[1][0] == '-' ? "unknown option" : "unexpected argument",
-				   argv[1], "lsmguard stop");
+	if (argc > 2)
+		return usage_error("unexpected argument", argv[2], STOP_USAGE);
+	if (argc == 2) {
+		if (strncmp(argv[1], "--main-pid=", 11) != 0)
+			return usage_error(argv[1][0] == '-' ? "unknown option" : "unexpected argument",
+					   argv[1], STOP_USAGE);
+		if (!argv[1][11]) {
+			log_info("no main process: nothing to stop");
+			return 0;
+		}
+		only = strtol(argv[1] + 11, &end, 10);
+		if (*end || only < 2 || only > 0x3fffffff)
+			return usage_error("the main pid is a process number:", argv[1] + 11,
+					   STOP_USAGE);
+	}
+	pid = lg_pidfile_running(LG_STATE_DIR);
+	if (only && pid != only) {
+		log_info("the daemon is not pid %ld: nothing to stop", only);
+		return 0;
+	}
 	snprintf(path, sizeof(path), "%s/maps/%s", LG_PIN_DIR, lg_map_names[LG_MAP_EPOCHS]);
 	fd = bpf_obj_get(path);
 	if (fd < 0 && errno != ENOENT)
@@ -493,19 +518,33 @@ int cmd_stop(int argc, char **argv)
 		log_warnx("cannot clear the stop guard in %s: %s", path, strerror(errno));
 	if (fd >= 0)
 		close(fd);
-	pid = lg_pidfile_running(LG_STATE_DIR);
 	if (!pid) {
 		log_info("the daemon is not running");
 		return 0;
 	}
-	if (kill(pid, SIGTERM))
-		fatal("cannot stop the daemon (pid %d)", pid);
-	for (int i = 0; i < 600 && kill(pid, 0) == 0; i++)
-		usleep(100 * 1000);
-	if (kill(pid, 0) == 0) {
-		log_warnx("the daemon (pid %d) has not exited 60 s after SIGTERM", pid);
-		return 1;
+	/* By a descriptor of the process: a pid freed and taken again while waiting is not it. */
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pidfd < 0 ? kill(pid, SIGTERM) : (int)syscall(SYS_pidfd_send_signal, pidfd, SIGTERM, NULL, 0)) {
+		if (errno != ESRCH)
+			fatal("cannot stop the daemon (pid %d)", pid);
+	} else if (pidfd >= 0) {
+		struct pollfd exited = {.fd = pidfd, .events = POLLIN};
+
+		if (poll(&exited, 1, 60 * 1000) == 0) {
+			log_warnx("the daemon (pid %d) has not exited 60 s after SIGTERM", pid);
+			close(pidfd);
+			return 1;
+		}
+	} else {
+		for (int i = 0; i < 600 && kill(pid, 0) == 0; i++)
+			usleep(100 * 1000);
+		if (kill(pid, 0) == 0) {
+			log_warnx("the daemon (pid %d) has not exited 60 s after SIGTERM", pid);
+			return 1;
+		}
 	}
+	if (pidfd >= 0)
+		close(pidfd);
 	log_info("stopped the daemon (pid %d); enforcement stays in force", pid);
 	return 0;
 }

@@ -648,6 +648,53 @@ static void emit_mount_ignored(void *ctx, int mount_id, const char *path, const 
 	line_put(d, &l, LOG_NOTICE);
 }
 
+/*
+ * --stop-guard: from ready on, the kernel refuses PID 1's signals to this daemon until
+ * `lsmguard stop` (lsmguard.service's ExecStop=) clears the guard (LG_EPOCH_STOP_GUARD,
+ * bpf_lsm/protect.bpf.c). Cleared again when the daemon exits (stop_guard_release, at exit and
+ * after fatal()), so that no later process with the pid is guarded, and at a reload that finds
+ * another executable at the daemon's path (an upgrade or a downgrade, whose unit may have no
+ * ExecStop=: its restart would find every signal refused). Pins of an older layout have no
+ * such entry, and their programs no such check: said once, no guard.
+ */
+static int stop_guard_fd = -1;
+static pid_t stop_guard_owner;
+
+static void stop_guard_release(void)
+{
+	__u32 index = LG_EPOCH_STOP_GUARD;
+	__u64 now = 0, none = 0;
+
+	if (stop_guard_fd < 0 || getpid() != stop_guard_owner)
+		return;
+	if (!bpf_map_lookup_elem(stop_guard_fd, &index, &now) && now == (__u64)stop_guard_owner)
+		bpf_map_update_elem(stop_guard_fd, &index, &none, BPF_ANY);
+	stop_guard_fd = -1;
+}
+
+static void set_stop_guard(struct daemon *d)
+{
+	__u32 index = LG_EPOCH_STOP_GUARD;
+	__u64 pid = (__u64)getpid();
+
+	if (!d->stop_guard)
+		return;
+	if (bpf_map_update_elem(d->bpf.map_fd[LG_MAP_EPOCHS], &index, &pid, BPF_ANY)) {
+		if (errno == E2BIG)
+			log_warnx("--stop-guard is not in force: the pinned maps and programs are "
+				  "an older lsmguard's (lg_epochs has no entry for it); 'lsmguard "
+				  "unload' and a start, or a reboot, load this version's");
+		else
+			log_warnx("cannot set the stop guard: %s", strerror(errno));
+		return;
+	}
+	if (stop_guard_fd < 0) {
+		stop_guard_owner = getpid();
+		stop_guard_fd = d->bpf.map_fd[LG_MAP_EPOCHS];
+		atexit(stop_guard_release);
+	}
+}
+
 static void reload(struct daemon *d)
 {
 	double start = monotonic_ms();
@@ -693,6 +740,11 @@ static void reload(struct daemon *d)
 		return;
 	}
 	emit_reload(d, &config, true, monotonic_ms() - start);
+	if (config.successor_ino && stop_guard_fd >= 0) {
+		log_info("another lsmguard executable is at this one's path: the stop guard is "
+			 "off until it starts");
+		stop_guard_release();
+	}
 	status_line(d, &config, status, sizeof(status));
 	snprintf(notice, sizeof(notice), "READY=1\nSTATUS=%s", status);
 	lg_notify(notice);
@@ -937,25 +989,6 @@ static int read_lost_snapshot(struct daemon *d, bool from_file)
 	"lsmguard run [--policy-dir DIR] [--log FILE] [--syslog] [--metrics-file PATH "            \
 	"[--metrics-interval SECONDS]] [--link-records N] [--stop-guard]"
 
-/*
- * --stop-guard: from ready on, the kernel refuses PID 1's signals to this daemon until
- * `lsmguard stop` (lsmguard.service's ExecStop=) clears the guard (LG_EPOCH_STOP_GUARD,
- * bpf_lsm/protect.bpf.c). Cleared again at exit, so that no later process with the pid is
- * guarded. A pin of an older layout has no such entry: a warning, and no guard.
- */
-static void set_stop_guard(struct daemon *d, bool on)
-{
-	__u32 index = LG_EPOCH_STOP_GUARD;
-	__u64 now = 0, pid = (__u64)getpid(), value = on ? pid : 0;
-
-	if (!d->stop_guard)
-		return;
-	if (!on && (bpf_map_lookup_elem(d->bpf.map_fd[LG_MAP_EPOCHS], &index, &now) || now != pid))
-		return;
-	if (bpf_map_update_elem(d->bpf.map_fd[LG_MAP_EPOCHS], &index, &value, BPF_ANY))
-		log_warnx("cannot %s the stop guard: %s", on ? "set" : "clear", strerror(errno));
-}
-
 /* The pid file this daemon holds (-1: none): removed whenever the daemon exits, cleanly or
  * not (fatal); by the daemon only (a forked child that called exit() would run the handler
  * too, under another pid). */
@@ -1176,11 +1209,11 @@ int cmd_run(int argc, char **argv)
 			log_warnx("cannot notify the service manager ($NOTIFY_SOCKET): %s",
 				  strerror(-ret));
 	}
-	set_stop_guard(&d, true);
+	set_stop_guard(&d);
 	save_reloads(&d, true, 0);
 	write_metrics(&d);
 	ret = event_loop(&d);
-	set_stop_guard(&d, false);
+	stop_guard_release();
 	ring_buffer__free(d.events_epoll);
 	lg_ringbuf_close(&d.events);
 	lg_bpf_close(&d.bpf);

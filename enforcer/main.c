@@ -73,10 +73,10 @@ static const struct command {
      "enforcement is not active or NAME is not in force",
      {{"--policy-dir DIR", "the policy directory (" LG_POLICY_DIR ")"},
       {"--unconfined", "run COMMAND in the cgroup even when NAME is not in force"}}},
-    {"stop", cmd_stop, "stop",
+    {"stop", cmd_stop, "stop [--main-pid=PID]",
      "stop the daemon (lsmguard.service's ExecStop=): clear its stop guard, send it SIGTERM\n"
      "and wait for it to exit; enforcement stays in force",
-     {{NULL, NULL}}},
+     {{"--main-pid=PID", "only if the daemon is PID (nothing if PID is empty)"}}},
     {"unload", cmd_unload, "unload", "end enforcement: detach the programs and remove the pins",
      {{NULL, NULL}}},
     {"help", NULL, "help [COMMAND]", "this help, or COMMAND's", {{NULL, NULL}}},

@@ -513,7 +513,14 @@ else
 fi
 [ -e "$work/ran" ] && not_ok "exec refused runs nothing" "$work/ran exists" || ok "exec refused runs nothing"
 bad_args 2 "lsmguard: unexpected argument 'now'; usage: lsmguard unload" unload now
-bad_args 2 "lsmguard: unexpected argument 'now'; usage: lsmguard stop" stop now
+bad_args 2 "lsmguard: unexpected argument 'now'; usage: lsmguard stop [--main-pid=PID]" stop now
+bad_args 2 "lsmguard: the main pid is a process number: 'x1'; usage: lsmguard stop [--main-pid=PID]" stop --main-pid=x1
+# No daemon runs on this host: stop has nothing to do, with or without a main pid.
+if [ ! -e /run/lsmguard/lsmguard.pid ]; then
+	bad_args 0 "lsmguard: the daemon is not running" stop
+	bad_args 0 "lsmguard: no main process: nothing to stop" stop --main-pid=
+	bad_args 0 "lsmguard: the daemon is not pid 4242: nothing to stop" stop --main-pid=4242
+fi
 bad_args 2 "lsmguard: unknown option '-x'; usage: lsmguard check PATH...  (policy files or directories)" check -x
 bad_args 2 "lsmguard: no policy file or directory given; usage: lsmguard show [--json] PATH..." show --json
 bad_args 2 "lsmguard: unknown option '-x'; run 'lsmguard --help'" -x
@@ -522,7 +529,7 @@ bad_args 2 "lsmguard: unknown option '-x'; run 'lsmguard --help'" -x
 # every option its synopsis names is in the main help and in its command's help, and every
 # option the main help lists is in the manual.
 man=$top/docs/lsmguard.8.md
-for cmd in check show explain learn run status exec unload; do
+for cmd in check show explain learn run status exec stop unload; do
 	run "lsmguard $cmd --help exits 0" 0 "$lsmguard" "$cmd" --help &&
 		same "lsmguard $cmd --help: its usage first" <(head -n 1 "$work/out" | cut -d' ' -f1-3) \
 			<(echo "usage: lsmguard $cmd")

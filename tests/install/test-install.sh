@@ -39,6 +39,7 @@ check "installed files are exactly the expected ones" diff -u "$work/want" "$wor
 unit=$dest/usr/local/lib/systemd/system/lsmguard.service
 check "the unit runs the installed binary" grep -qx 'ExecStart=/usr/local/sbin/lsmguard run --stop-guard --metrics-file /run/lsmguard/lsmguard.prom' "$unit"
 check "the unit's stop clears the stop guard" grep -qx 'ExecStop=/usr/local/sbin/lsmguard stop' "$unit"
+check "a stop that skipped ExecStop= still stops the daemon" grep -qx 'ExecStopPost=-/usr/local/sbin/lsmguard stop --main-pid=${MAINPID}' "$unit"
 check "the unit is Type=notify" grep -qx 'Type=notify' "$unit"
 check "the unit reloads with SIGHUP" grep -qx 'ExecReload=/bin/kill -HUP $MAINPID' "$unit"
 check "the unit restarts on any exit" grep -qx 'Restart=always' "$unit"

@@ -129,8 +129,8 @@ sed -e 's/^name = probe$/name = notify-probe/' -e 's/^unit = lgprobe.service$/un
 grep -qx 'unit = lgnotify.service' "$root/etc/lsmguard/policy.d/notify-probe.ini"
 # A Type=forking root unit under the same kind of policy whose pid file names another process
 # (the PIDFile= variant of MAINPID=): the test writes the pid to name into /run/lgpidfile.want
-# before it starts the unit. A stop whose signals are refused lasts two TimeoutStopSec= (SIGTERM,
-# then SIGKILL) before the unit fails: 3 s each, not 90.
+# before it starts the unit. A stop whose SIGTERM to the main pid is refused waits
+# TimeoutStopSec= for the rest of the unit: 3 s, not 90.
 cat >"$root/etc/systemd/system/lgpidfile.service" <<'UNIT'
 [Unit]
 Description=lsmguard real-services test: a Type=forking root unit whose pid file names another

@@ -583,6 +583,7 @@ pidfile_names_lsmguard() {
 	if kill -0 "$LG_PID" 2>/dev/null; then state=alive; else state=gone; fi
 	after=$(journalctl -u lsmguard -o cat --no-pager | grep '"event":"deny"' |
 		grep '"hook":"task_kill"' | grep -c "$STOP_GUARDED")
+	echo "$after" >/run/lg-stop-guard-refusals
 	echo "the pid file named lsmguard ($LG_PID); lgpidfile.service MainPID $main; its stop" \
 		"exited $stopped with result $result; lsmguard is $state, lsmguard.service" \
 		"$(systemctl is-active lsmguard.service) MainPID $now; refusals logged $before -> $after"
@@ -624,6 +625,14 @@ creds_stale_pid() {
 check "creds: a process named lsmguard at the dead daemon's pid does not keep it down" \
 	creds_stale_pid
 
+# The stop guard refused PID 1 only at lgpidfile.service's stop: not at lsmguard.service's own
+# stops and restarts since (ExecStop= cleared the guard first).
+guard_refusals() {
+	now=$(events | grep '"event":"deny"' | grep '"hook":"task_kill"' | grep -c "$STOP_GUARDED")
+	echo "refusals of the stop guard: $now; at lgpidfile.service's stop: $(cat /run/lg-stop-guard-refusals)"
+	[ "$now" = "$(cat /run/lg-stop-guard-refusals)" ]
+}
+check "creds: the stop guard refused nothing at lsmguard.service's own stops" guard_refusals
 # Apart from that, the services' own work, from boot to here, was never denied.
 others=$(events | grep '"event":"deny"' | grep -v '"comm":"svc"' | grep -v "$SHADOW_LOOKUP" |
 	grep -v '"policy":"probe"' | grep -v "$STOP_GUARDED" | head -5)
