@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -672,6 +673,59 @@ static void stop_guard_release(void)
 	stop_guard_fd = -1;
 }
 
+/*
+ * Under the stop guard, whether a SIGTERM or SIGINT may stop the daemon: one the kernel sent (a
+ * terminal's ^C) or one from a process running lsmguard's executable (`lsmguard stop`, `unload`).
+ * Anything else is said and ignored: an unconfined tool that signals the pid a confined service
+ * wrote in its pid file (`nginx -s stop`, a logrotate script's `kill $(cat /run/nginx.pid)`)
+ * would otherwise stop lsmguard for the service (attack run 15). SIGKILL stays for an
+ * administrator. A sender gone before it is looked at counts as untrusted.
+ */
+static bool stop_sender_trusted(const struct signalfd_siginfo *si)
+{
+	struct stat self, sender;
+	char exe[64], comm[64] = "?";
+	FILE *f;
+
+	if (stop_guard_fd < 0 || si->ssi_code == SI_KERNEL)
+		return true;
+	snprintf(exe, sizeof(exe), "/proc/%u/exe", si->ssi_pid);
+	if (stat("/proc/self/exe", &self) == 0 && stat(exe, &sender) == 0 &&
+	    self.st_dev == sender.st_dev && self.st_ino == sender.st_ino)
+		return true;
+	snprintf(exe, sizeof(exe), "/proc/%u/comm", si->ssi_pid);
+	f = fopen(exe, "r");
+	if (f) {
+		if (fgets(comm, sizeof(comm), f))
+			comm[strcspn(comm, "\n")] = '\0';
+		fclose(f);
+	}
+	log_warnx("ignored signal %u from pid %u (%s, uid %u): under --stop-guard only `lsmguard "
+		  "stop` stops the daemon (systemctl stop lsmguard runs it)",
+		  si->ssi_signo, si->ssi_pid, comm, si->ssi_uid);
+	return false;
+}
+
+/*
+ * Every signal the daemon has no use for is ignored: their default is to end it (SIGUSR1,
+ * SIGUSR2, SIGQUIT, SIGALRM, the real-time ones...), and an unconfined tool may send one to the
+ * pid a confined service wrote in its pid file (`nginx -s reopen` is SIGUSR1). A real fault
+ * (SIGSEGV, SIGBUS...) still ends it: the kernel restores the default for a fault it forces.
+ * SIGHUP, SIGTERM and SIGINT go to the signalfd; SIGCHLD, SIGCONT, SIGKILL and SIGSTOP stay.
+ */
+static void ignore_unused_signals(void)
+{
+	struct sigaction ignore = {.sa_handler = SIG_IGN};
+
+	for (int sig = 1; sig <= SIGRTMAX; sig++) {
+		if (sig == SIGHUP || sig == SIGTERM || sig == SIGINT || sig == SIGCHLD ||
+		    sig == SIGCONT || sig == SIGKILL || sig == SIGSTOP ||
+		    (sig > SIGSYS && sig < SIGRTMIN))
+			continue;
+		sigaction(sig, &ignore, NULL);
+	}
+}
+
 static void set_stop_guard(struct daemon *d)
 {
 	__u32 index = LG_EPOCH_STOP_GUARD;
@@ -925,6 +979,8 @@ static int event_loop(struct daemon *d)
 				reload(d);
 				continue;
 			}
+			if (!stop_sender_trusted(&si))
+				continue;
 			consume_events(d);
 			drain_outputs(d);
 			/* What is still held goes if the reader takes it soon; not waited for long. */
@@ -1083,6 +1139,7 @@ int cmd_run(int argc, char **argv)
 	 * that has gone is an error (EPIPE) counted like the rest, not a signal that kills.
 	 */
 	signal(SIGPIPE, SIG_IGN);
+	ignore_unused_signals();
 	ret = d.syslog ? lg_output_open_syslog(&d.out) : lg_output_open_fd(&d.out, STDOUT_FILENO);
 	if (ret)
 		fatalx("cannot set up the output (%s): %s", d.syslog ? "syslog" : "stdout",

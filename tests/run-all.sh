@@ -89,7 +89,7 @@ suite vm 337 vm-tests/run-vm.sh "$build/vm/vmlinuz" "$build/vm/initrd.gz" test
 # The same cases under full preemption (vm-tests/preempt.c).
 suite vm-preempt 337 vm-tests/run-vm.sh "$build/vm/vmlinuz" "$build/vm/initrd.gz" preempt
 suite bench 64 make --no-print-directory -s bench-check BUILD="$build"
-suite realsvc 125 vm-tests/realsvc/run.sh "$build/vm/vmlinuz" "$build/realsvc/initrd.gz"
+suite realsvc 126 vm-tests/realsvc/run.sh "$build/vm/vmlinuz" "$build/realsvc/initrd.gz"
 suite schema 49 tests/schema/check-events.sh "$build/vm/console-test.log.txt" "$build/realsvc/console.log.txt"
 
 echo "== counts"

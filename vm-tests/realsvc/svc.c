@@ -178,6 +178,13 @@ static int try(int argc, char **argv)
 		ret = (int)sendmsg(fd, &msg, 0);
 	} else if (strcmp(argv[1], "kill-init") == 0 && argc == 4) {
 		ret = kill(1, atoi(argv[3]));
+	} else if (strcmp(argv[1], "replace") == 0 && argc == 5) {
+		/* replace CGROUP FILE TEXT: the file's content becomes TEXT and a newline */
+		int fd = open(argv[3], O_WRONLY | O_TRUNC | O_CLOEXEC);
+
+		ret = fd < 0 ? -1 : dprintf(fd, "%s\n", argv[4]);
+		if (fd >= 0)
+			close(fd);
 	} else if (strcmp(argv[1], "sched-fifo") == 0 && argc == 4) {
 		struct sched_param param = {.sched_priority = 1};
 

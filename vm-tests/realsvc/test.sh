@@ -592,6 +592,30 @@ pidfile_names_lsmguard() {
 }
 check "creds: PIDFile= naming lsmguard: the unit's stop does not stop it (--stop-guard)" \
 	pidfile_names_lsmguard
+# A confused deputy: confined nginx (a root master) writes lsmguard's pid into its own pid file,
+# then an administrator's unconfined `nginx -s SIGNAL` (or a logrotate script's kill of the
+# pid in /run/nginx.pid) signals what the file names. The daemon ignores the signals it has no
+# use for (reopen is SIGUSR1, quit SIGQUIT), and under --stop-guard a SIGTERM (stop) from
+# anything but lsmguard's executable. The control: nginx's real pid is signalled as asked.
+deputy_pid_file() {
+	real=$(cat /run/nginx.pid)
+	w=$(svc replace $NGINX /run/nginx.pid "$LG_PID")
+	named=$(cat /run/nginx.pid)
+	for s in reopen quit stop; do nginx -s "$s" >/dev/null 2>&1; done
+	sleep 1
+	if kill -0 "$LG_PID" 2>/dev/null; then state=alive; else state=gone; fi
+	now=$(systemctl show -p MainPID --value lsmguard.service)
+	ignored=$(journalctl -u lsmguard -o cat --no-pager | grep -c "ignored signal 15 from pid .*(nginx")
+	echo "$real" >/run/nginx.pid
+	nginx -s reopen >/dev/null 2>&1
+	echo "nginx's cgroup wrote lsmguard's pid: $w (the file named $named); after nginx -s" \
+		"reopen, quit and stop: lsmguard $LG_PID is $state, MainPID $now, SIGTERMs ignored:" \
+		"$ignored; control: nginx $(systemctl is-active nginx.service) after its own reopen"
+	[ "$named" = "$LG_PID" ] && [ "$state" = alive ] && [ "$now" = "$LG_PID" ] &&
+		[ "$ignored" -ge 1 ] && systemctl is-active nginx.service
+}
+check "creds: nginx -s reopen|quit|stop through a pid file confined nginx rewrote leaves lsmguard running" \
+	deputy_pid_file
 # The pid file: a clean stop removes it; a daemon that died (SIGKILL: a crash, the OOM killer)
 # leaves it, and the probe puts a process named lsmguard at its pid, holding the locks a reader
 # can take on the file. systemd's restart starts lsmguard all the same.
