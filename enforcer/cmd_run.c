@@ -675,7 +675,8 @@ static void stop_guard_release(void)
 
 /*
  * Under the stop guard, whether a SIGTERM or SIGINT may stop the daemon: one the kernel sent (a
- * terminal's ^C) or one from a process running lsmguard's executable (`lsmguard stop`, `unload`).
+ * terminal's ^C) or one from a process running the daemon's own executable (`lsmguard stop`,
+ * `unload`; a file installed over it since is trusted once a reload has cleared the guard).
  * Anything else is said and ignored: an unconfined tool that signals the pid a confined service
  * wrote in its pid file (`nginx -s stop`, a logrotate script's `kill $(cat /run/nginx.pid)`)
  * would otherwise stop lsmguard for the service (attack run 15). SIGKILL stays for an
@@ -706,21 +707,30 @@ static bool stop_sender_trusted(const struct signalfd_siginfo *si)
 	return false;
 }
 
+/* The signals whose default is a core dump: what an administrator sends to see a hung daemon. */
+static bool dumps_core(int sig)
+{
+	return sig == SIGQUIT || sig == SIGILL || sig == SIGTRAP || sig == SIGABRT ||
+	       sig == SIGBUS || sig == SIGFPE || sig == SIGSEGV || sig == SIGSYS;
+}
+
 /*
  * Every signal the daemon has no use for is ignored: their default is to end it (SIGUSR1,
- * SIGUSR2, SIGQUIT, SIGALRM, the real-time ones...), and an unconfined tool may send one to the
- * pid a confined service wrote in its pid file (`nginx -s reopen` is SIGUSR1). A real fault
- * (SIGSEGV, SIGBUS...) still ends it: the kernel restores the default for a fault it forces.
+ * SIGUSR2, SIGALRM, the real-time ones...), and an unconfined tool may send one to the pid a
+ * confined service wrote in its pid file (`nginx -s reopen` is SIGUSR1). Under --stop-guard the
+ * core-dumping ones too (`nginx -s quit` is SIGQUIT), sent by kill(): a real fault still ends
+ * the daemon, the kernel restoring the default for a fault it forces. Without the guard a
+ * SIGTERM from anyone stops the daemon anyway, and SIGABRT keeps its use for a core dump.
  * SIGHUP, SIGTERM and SIGINT go to the signalfd; SIGCHLD, SIGCONT, SIGKILL and SIGSTOP stay.
  */
-static void ignore_unused_signals(void)
+static void ignore_unused_signals(bool core_dumping_too)
 {
 	struct sigaction ignore = {.sa_handler = SIG_IGN};
 
 	for (int sig = 1; sig <= SIGRTMAX; sig++) {
 		if (sig == SIGHUP || sig == SIGTERM || sig == SIGINT || sig == SIGCHLD ||
 		    sig == SIGCONT || sig == SIGKILL || sig == SIGSTOP ||
-		    (sig > SIGSYS && sig < SIGRTMIN))
+		    (sig > SIGSYS && sig < SIGRTMIN) || (dumps_core(sig) && !core_dumping_too))
 			continue;
 		sigaction(sig, &ignore, NULL);
 	}
@@ -1139,7 +1149,7 @@ int cmd_run(int argc, char **argv)
 	 * that has gone is an error (EPIPE) counted like the rest, not a signal that kills.
 	 */
 	signal(SIGPIPE, SIG_IGN);
-	ignore_unused_signals();
+	ignore_unused_signals(d.stop_guard);
 	ret = d.syslog ? lg_output_open_syslog(&d.out) : lg_output_open_fd(&d.out, STDOUT_FILENO);
 	if (ret)
 		fatalx("cannot set up the output (%s): %s", d.syslog ? "syslog" : "stdout",
