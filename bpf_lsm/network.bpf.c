@@ -33,6 +33,7 @@
 #define AF_INET 2
 #define AF_INET6 10
 #define AF_NETLINK 16
+#define NETLINK_KOBJECT_UEVENT 15
 #define MSG_FASTOPEN 0x20000000
 #define SIN6_LEN_RFC2133 24
 #define SOCK_RAW 3
@@ -1500,6 +1501,16 @@ int BPF_PROG(lg_socket_sendmsg, struct socket *sock, struct msghdr *msg, int siz
 	if (ret || !sk)
 		return ret;
 	family = sk->__sk_common.skc_family;
+	/* A udev message: only udevd and the kernel send them; systemd trusts a root sender's
+	 * SYSTEMD_WANTS= and starts the unit outside every policy (attack run 15: poweroff.target).
+	 * Every send on the socket (sendto, sendmsg, write, a connected group), whatever the
+	 * policy's sockets line. */
+	if (family == AF_NETLINK && sk->sk_protocol == NETLINK_KOBJECT_UEVENT) {
+		static const char uevent[] = "a udev message (netlink uevent)";
+
+		return lg_current_builtin_deny(LG_HOOK_SOCKET_SENDMSG, LG_BUILTIN_UEVENT, uevent,
+					       sizeof(uevent));
+	}
 	if (family != AF_INET && family != AF_INET6)
 		return 0;
 	if (!msg->msg_name)

@@ -102,6 +102,8 @@ static const char builtin_reasons[LG_BUILTIN_COUNT][LG_BUILTIN_REASON_MAX] = {
 				   "fs.mqueue.queues_max) or of a user's key quota "
 				   "(kernel.keys.maxkeys, maxbytes): they are kept for logins and "
 				   "processes outside every policy",
+	[LG_BUILTIN_UEVENT] = "a confined task cannot send udev messages (netlink uevents): "
+			      "systemd starts the units a device wants",
 	[LG_BUILTIN_STOP_GUARD] = "the service manager (PID 1) cannot signal lsmguard before "
 				  "`lsmguard stop` (lsmguard.service's ExecStop=): another unit's "
 				  "PIDFile= may name the daemon",

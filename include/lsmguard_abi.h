@@ -760,7 +760,10 @@ enum lg_builtin {
 	/* PID 1 signalling the daemon before `lsmguard stop` (run --stop-guard): the service
 	 * manager stopping another unit whose PIDFile= names lsmguard */
 	LG_BUILTIN_STOP_GUARD = 35,
-	LG_BUILTIN_COUNT = 36,
+	/* sending on a NETLINK_KOBJECT_UEVENT socket: a forged udev message makes systemd start the
+	 * units it wants (SYSTEMD_WANTS=), poweroff.target included */
+	LG_BUILTIN_UEVENT = 36,
+	LG_BUILTIN_COUNT = 37,
 };
 
 /*
@@ -782,7 +785,8 @@ enum lg_builtin {
 	 (1ULL << LG_BUILTIN_LOCKDOWN) | (1ULL << LG_BUILTIN_RAW_DISK) | (1ULL << LG_BUILTIN_KERNEL_LOG) | \
 	 (1ULL << LG_BUILTIN_HOST_CONTROL) | (1ULL << LG_BUILTIN_OTHER_POLICY) |                      \
 	 (1ULL << LG_BUILTIN_MAIN_PID) | (1ULL << LG_BUILTIN_OTHERS_OBJECTS) |   \
-	 (1ULL << LG_BUILTIN_HOST_BUDGET) | (1ULL << LG_BUILTIN_STOP_GUARD))
+	 (1ULL << LG_BUILTIN_HOST_BUDGET) | (1ULL << LG_BUILTIN_STOP_GUARD) |                        \
+	 (1ULL << LG_BUILTIN_UEVENT))
 #define LG_BUILTIN_IS_PROTECTION(builtin)                                                         \
 	((builtin) < 64 && ((LG_BUILTIN_PROTECTIONS >> (builtin)) & 1ULL))
 

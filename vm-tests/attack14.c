@@ -27,6 +27,8 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
+#include <linux/netlink.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -380,4 +382,71 @@ VM_TEST(a_dir_state_per_policy_and_mode, 407)
 	/* lsmguard's own policy directory, for writing, after a write state in /data/private/open */
 	AD_EXPECT(AD_FILES, 0, "/data/private/open/x", O_WRONLY, 0);
 	AD_EXPECT(AD_FILES, 0, POLICY_DIR "/adir.ini", O_WRONLY, EPERM);
+}
+
+/* ---- attack run 15: a forged udev message ---- */
+
+/*
+ * A message on the udev group of NETLINK_KOBJECT_UEVENT (group 2): systemd takes a root
+ * sender's SYSTEMD_WANTS= and starts the unit outside every policy. This one has no libudev
+ * header, which every listener drops, so the unconfined control changes nothing on the host.
+ */
+static int do_uevent_send(const void *arg)
+{
+	static const char msg[] = "add@/devices/virtual/lgtest\0ACTION=add\0"
+				  "DEVPATH=/devices/virtual/lgtest\0SUBSYSTEM=lgtest\0SEQNUM=1";
+	const struct ad_try *t = arg;
+	struct sockaddr_nl to = {.nl_family = AF_NETLINK, .nl_groups = 2};
+	int fd, ret;
+
+	if (t->uid && (ret = become(t->uid)))
+		return ret;
+	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_KOBJECT_UEVENT);
+	if (fd < 0)
+		return 1000 + errno; /* the socket itself: not what is asserted */
+	if (t->flags) { /* write() on a socket connected to the group */
+		ret = connect(fd, (struct sockaddr *)&to, sizeof(to)) ? 2000 + errno
+			: write(fd, msg, sizeof(msg)) < 0			? errno
+									: 0;
+	} else {
+		ret = sendto(fd, msg, sizeof(msg), 0, (struct sockaddr *)&to, sizeof(to)) < 0 ? errno
+											      : 0;
+	}
+	close(fd);
+	return ret;
+}
+
+static int ad_uevent(const char *cgroup, uid_t uid, int connected)
+{
+	struct ad_try t = {NULL, connected, uid};
+
+	return in_cgroup(cgroup, do_uevent_send, &t);
+}
+
+VM_TEST(a15_forged_udev_message_is_refused, 408)
+{
+	long mark;
+	int got;
+
+	ad_setup();
+	/* control: unconfined root sends (sendto and a connected write) */
+	VM_CHECK(ad_uevent(NULL, 0, 0) == 0);
+	VM_CHECK(ad_uevent(NULL, 0, 1) == 0);
+	/* adir: no [capabilities] (root keeps CAP_NET_ADMIN) and no sockets line: the socket is
+	 * made, every send refused; audit mode too (a protection) */
+	mark = event_mark();
+	got = ad_uevent(AD_CG, 0, 0);
+	if (got != EPERM)
+		VM_FAIL("sendto of a uevent as root under adir: %d", got);
+	got = ad_uevent(AD_CG, 0, 1);
+	if (got != EPERM)
+		VM_FAIL("write of a uevent on a connected socket as root under adir: %d", got);
+	got = ad_uevent(AD_AUDIT, 0, 0);
+	if (got != EPERM)
+		VM_FAIL("sendto of a uevent as root under an audit-mode policy: %d", got);
+	EXPECT_EVENT_AFTER(mark, "\"hook\":\"socket_sendmsg\"", "\"policy\":\"adir\"",
+			   "\"path\":\"a udev message (netlink uevent)\"");
+	/* uid 1000: refused by the kernel first (CAP_NET_ADMIN), as unconfined */
+	VM_CHECK(ad_uevent(AD_CG, AD_USER, 0) == EPERM);
+	VM_CHECK(ad_uevent(NULL, AD_USER, 0) == EPERM);
 }
