@@ -70,7 +70,7 @@ FUZZER     := $(BUILD)/fuzz/fuzz_policy
 FUZZER_ELF := $(BUILD)/fuzz/fuzz_elfdeps
 BENCH_COMPILE := $(BUILD)/bench/bench_compile
 
-.PHONY: all bpf deps check vm-check vm-preempt-check demo bench bench-check unit-check harness-check cli-check fuzz fuzz-check bench-compile clean format \
+.PHONY: all bpf deps check vm-check vm-preempt-check demo bench bench-check bench-workloads bench-workloads-check unit-check harness-check cli-check fuzz fuzz-check bench-compile clean format \
 	man install deb install-check realsvc-check
 
 all: $(LSMGUARD)
@@ -235,7 +235,8 @@ vm-preempt-check: $(VM_KERNEL) $(VM_INITRD)
 # Real services (nginx, OpenSSH, PostgreSQL 15) of a Debian 12 userland under their example
 # policies, booted with systemd; the userland is cached in build/realsvc/root.tar.
 $(REALSVC_INITRD): $(LSMGUARD)-static $(LSMGUARD) $(VM_DIR)/svc vm-tests/realsvc/build.sh \
-		vm-tests/realsvc/test.sh enforcer/dist/lsmguard.service.in \
+		vm-tests/realsvc/test.sh vm-tests/realsvc/bench.sh vm-tests/realsvc/build.ini \
+		$(wildcard vm-tests/realsvc/apparmor/lg*) enforcer/dist/lsmguard.service.in \
 		$(wildcard policy/examples/*.ini debian/*) README.md docs/policy.md
 	$(call msg,REALSVC,$@)
 	$(Q)vm-tests/realsvc/build.sh $(BUILD) $(LSMGUARD)-static $(VM_DIR)/svc
@@ -257,6 +258,24 @@ bench: $(VM_KERNEL) $(VM_INITRD) | $(BUILD)/bench
 	$(Q)sed -n 's/^BENCH-JSON //p' $(VM_DIR)/console-bench.log.txt > $(BUILD)/bench/results.json
 	$(Q)sed -n 's/^BENCH-PROGRAMS /{/p' $(VM_DIR)/console-bench.log.txt > $(BUILD)/bench/programs.json
 	$(Q)test -s $(BUILD)/bench/results.json && echo "bench: build/bench/table.md, build/bench/results.json"
+	$(Q)$(MAKE) --no-print-directory bench-workloads
+
+# The workloads (issue 15): nginx serving a static file to ab, and a small C project built by
+# gcc from a confined shell, under nothing, AppArmor and lsmguard, in the real-services image
+# booted with the instruction clock (vm-tests/realsvc/bench.sh). Results in build/bench/.
+WORKLOAD_ROUNDS   ?= 5
+WORKLOAD_REQUESTS ?= 2000
+WORKLOAD_FILES    ?= 8
+bench-workloads: $(VM_KERNEL) $(REALSVC_INITRD) | $(BUILD)/bench
+	$(Q)rm -f $(BUILD)/bench/workloads.md $(BUILD)/bench/workloads.json
+	$(Q)vm-tests/realsvc/run-bench.sh $(VM_KERNEL) $(REALSVC_INITRD) $(WORKLOAD_ROUNDS) \
+		$(WORKLOAD_REQUESTS) $(WORKLOAD_FILES)
+	$(Q)sed -n 's/^WORKLOADS-TABLE //p' $(BUILD)/realsvc/console-bench.log.txt > $(BUILD)/bench/workloads.md
+	$(Q)sed -n 's/^WORKLOADS-JSON //p' $(BUILD)/realsvc/console-bench.log.txt > $(BUILD)/bench/workloads.json
+	$(Q)test -s $(BUILD)/bench/workloads.json && echo "bench: build/bench/workloads.md, build/bench/workloads.json"
+# Its checks (suite workloads of make check): one round, few requests, a two-unit project.
+bench-workloads-check: $(VM_KERNEL) $(REALSVC_INITRD)
+	$(Q)vm-tests/realsvc/run-bench.sh $(VM_KERNEL) $(REALSVC_INITRD) 1 50 2
 
 # The bench's own checks (suite bench of make check): one round, BENCH_CHECK_ITERATIONS of each
 # operation; it fails when a configuration cannot prove its state, not when it is slow.

@@ -11,7 +11,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 out=$build/realsvc
 mkdir -p "$out"
-packages=systemd,systemd-sysv,dbus,libpam-systemd,nginx-light,openssh-server,openssh-client,postgresql,wget,iproute2,procps,libbpf1,libelf1,libinih1
+packages=systemd,systemd-sysv,dbus,libpam-systemd,nginx-light,openssh-server,openssh-client,postgresql,wget,iproute2,procps,libbpf1,libelf1,libinih1,apache2-utils,gcc,libc6-dev,make,apparmor
 if [ ! -s "$out/root.tar" ] || [ "$(cat "$out/packages" 2>/dev/null)" != "$packages" ]; then
 	echo "realsvc: building the Debian 12 userland (mmdebstrap, cached in $out/root.tar)"
 	mmdebstrap --variant=minbase --include="$packages" bookworm "$out/root.tmp.tar" >"$out/mmdebstrap.log" 2>&1 ||
@@ -23,6 +23,10 @@ rm -rf "$out/root"
 mkdir "$out/root"
 tar -C "$out/root" -xf "$out/root.tar"
 root=$out/root
+# What no test reads, out of the initramfs the guest unpacks into its memory: translations,
+# documentation, and gcc's link-time optimiser (the workloads bench's build does not use -flto).
+rm -rf "$root/usr/share/locale" "$root/usr/share/doc" "$root/usr/share/man" \
+	"$root/usr/lib/gcc/x86_64-linux-gnu/12/lto1" "$root"/usr/bin/x86_64-linux-gnu-lto-dump-12
 
 # lsmguard, as the package installs it, enabled.
 install -D -m 0755 "$lsmguard" "$root/usr/sbin/lsmguard"
@@ -165,6 +169,37 @@ ExecStopPost=/bin/systemctl --no-block poweroff
 WantedBy=multi-user.target
 UNIT
 ln -sf /etc/systemd/system/realsvc-test.service "$root/etc/systemd/system/multi-user.target.wants/realsvc-test.service"
+
+# The workloads bench (bench.sh; make bench-workloads): the same image booted into its own
+# target (systemd.unit=realsvc-bench.target on the kernel's command line), which starts nginx
+# and lsmguard but none of the test's other services. Its files stay out of /etc/apparmor.d and
+# policy.d: bench.sh loads them itself.
+install -m 0755 "$here/bench.sh" "$root/usr/local/sbin/realsvc-bench"
+install -d -m 0755 "$root/usr/share/lsmguard-bench/apparmor"
+install -m 0644 "$here/build.ini" "$root/usr/share/lsmguard-bench/build.ini"
+install -m 0644 "$here"/apparmor/lg* "$root/usr/share/lsmguard-bench/apparmor/"
+cat >"$root/etc/systemd/system/realsvc-bench.target" <<'UNIT'
+[Unit]
+Description=lsmguard workloads bench
+Requires=basic.target realsvc-bench.service
+After=basic.target
+AllowIsolate=yes
+UNIT
+cat >"$root/etc/systemd/system/realsvc-bench.service" <<'UNIT'
+[Unit]
+Description=lsmguard workloads bench
+After=basic.target nginx.service lsmguard.service
+Wants=nginx.service
+
+[Service]
+Type=oneshot
+ExecStart=/usr/local/sbin/realsvc-bench
+StandardOutput=tty
+StandardError=tty
+TTYPath=/dev/ttyS0
+TimeoutStartSec=infinity
+ExecStopPost=/bin/systemctl --no-block poweroff
+UNIT
 
 # A key login for root; host keys made now (ssh-keygen of the userland itself).
 chroot "$root" ssh-keygen -A >/dev/null
