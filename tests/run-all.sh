@@ -88,10 +88,10 @@ suite install 35 tests/install/test-install.sh "$build"
 suite vm 338 vm-tests/run-vm.sh "$build/vm/vmlinuz" "$build/vm/initrd.gz" test
 # The same cases under full preemption (vm-tests/preempt.c).
 suite vm-preempt 338 vm-tests/run-vm.sh "$build/vm/vmlinuz" "$build/vm/initrd.gz" preempt
-suite bench 64 make --no-print-directory -s bench-check BUILD="$build"
+suite bench 68 make --no-print-directory -s bench-check BUILD="$build"
 suite realsvc 126 vm-tests/realsvc/run.sh "$build/vm/vmlinuz" "$build/realsvc/initrd.gz"
 # The workloads bench's checks (vm-tests/realsvc/bench.sh): one round, as a test, not a figure.
-suite workloads 13 make --no-print-directory -s bench-workloads-check BUILD="$build"
+suite workloads 17 make --no-print-directory -s bench-workloads-check BUILD="$build"
 suite schema 49 tests/schema/check-events.sh "$build/vm/console-test.log.txt" "$build/realsvc/console.log.txt"
 
 echo "== counts"

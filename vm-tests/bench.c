@@ -90,6 +90,7 @@ enum op {
 	OP_OPEN_CHURN_10,
 	OP_OPEN_CHURN_100,
 	OP_OPEN_CHURN_1000,
+	OP_SPAWN,
 	OP_COUNT
 };
 #define OP_IS_CHURN(op) ((op) >= OP_OPEN_CHURN_10 && (op) <= OP_OPEN_CHURN_1000)
@@ -102,15 +103,16 @@ static const char *const op_names[OP_COUNT] = {
 	"first open+close of a file alone in its directory, 10 dirs deep (miss, no directory state)",
 	"open+close, 10 renames/s elsewhere",
 	"open+close, 100 renames/s elsewhere", "open+close, 1,000 renames/s elsewhere",
+	"vfork+exec+wait",
 };
 static const char *const op_keys[OP_COUNT] = {"open", "open_denied", "exec", "udp_connect",
 					       "udp_sendto", "tcp_connect", "bind_listen", "getpid",
 					       "unix_connect", "open_miss", "open_cold", "open_churn_10",
-					       "open_churn_100", "open_churn_1000"};
+					       "open_churn_100", "open_churn_1000", "spawn"};
 /* The churned opens run long enough for the renames to matter: 10,000 opens are about a third
  * of a second of the guest's clock, 300 renames at 1,000 a second. */
-static const int op_iterations[OP_COUNT] = {2000, 2000, 150,  2000,  2000,  300, 1000,
-					    5000, 300,	2000, 2000, 10000, 10000, 10000};
+static const int op_iterations[OP_COUNT] = {2000, 2000, 150,	2000,  2000,  300,  1000,
+					    5000, 300,	2000, 2000, 10000, 10000, 10000, 150};
 
 enum config {
 	C_NONE,
@@ -140,6 +142,8 @@ static const char *const config_keys[C_COUNT] = {
 
 static double ns_per_op[C_COUNT][OP_COUNT][MAX_ROUNDS];
 static double renames_made[C_COUNT][3][MAX_ROUNDS]; /* by the renamer, at each churn rate */
+static double footprint[C_COUNT][3][MAX_ROUNDS];    /* struct measurement's footprint */
+static char runs_report[16384];			    /* program_runs' table rows */
 /* Per policy size (10, 1,000, 10,000 rules): the reload's whole duration, its parse and
  * compile part, and the kernel's unreclaimable slab once the previous bank is gone. */
 static double reload_ms[3][MAX_ROUNDS], in_force_ms[3][MAX_ROUNDS], compile_ms[3][MAX_ROUNDS];
@@ -299,10 +303,14 @@ static int run_op(enum op op, int n, int denied, char *why)
 				     denied ? strerror(denied) : "success");
 			break;
 		}
-		case OP_EXEC: {
+		case OP_EXEC:
+		case OP_SPAWN: {
+			/* fork copies the measuring child's page tables and mappings, and its exit
+			 * tears them down: a cost that follows that process's memory, not the exec.
+			 * vfork (as posix_spawn does) shares them until the exec. */
 			char *const argv[] = {"noop", NULL};
 			char *const envp[] = {NULL};
-			pid_t pid = fork();
+			pid_t pid = op == OP_EXEC ? fork() : vfork();
 			int status = 0;
 
 			if (pid == 0) {
@@ -610,6 +618,7 @@ struct measurement {
 	int state_failures;	    /* facts of the state that did not hold: nothing was timed */
 	int op_failures[OP_COUNT]; /* timed operations whose result was not the expected one */
 	double ns[OP_COUNT];
+	long footprint[3]; /* before fork+exec+wait: VmRSS kB, VmPTE kB, mappings */
 	char why[WHY_SIZE];
 };
 
@@ -821,6 +830,26 @@ static bool prime_miss_files(char *why)
 	return true;
 }
 
+/* The measuring child's memory, which its fork copies: VmRSS and VmPTE (kB), its mappings. */
+static void read_footprint(long out[3])
+{
+	char line[256];
+	FILE *f = fopen("/proc/self/status", "r");
+
+	out[0] = out[1] = out[2] = -1;
+	while (f && fgets(line, sizeof(line), f)) {
+		sscanf(line, "VmRSS: %ld", &out[0]);
+		sscanf(line, "VmPTE: %ld", &out[1]);
+	}
+	if (f)
+		fclose(f);
+	f = fopen("/proc/self/maps", "r");
+	for (out[2] = 0; f && fgets(line, sizeof(line), f);)
+		out[2] += strchr(line, '\n') != NULL;
+	if (f)
+		fclose(f);
+}
+
 static void measure_child(enum config c, struct measurement *m)
 {
 	int ret = 0;
@@ -856,6 +885,8 @@ static void measure_child(enum config c, struct measurement *m)
 			m->op_failures[op] = 1;
 			continue;
 		}
+		if (op == OP_EXEC)
+			read_footprint(m->footprint);
 		/* The warm-up's results count too: it runs under the same state. */
 		m->op_failures[op] =
 			run_op((enum op)op, n / 10 ? n / 10 : 1, config_denies(c), m->why);
@@ -942,8 +973,10 @@ static void measure(enum config c, int round)
 	if (round >= 0) { /* round -1: the warm-up pass, not counted */
 		for (int op = 0; op < OP_COUNT; op++)
 			ns_per_op[c][op][round] = m.ns[op];
-		for (int i = 0; i < 3; i++)
+		for (int i = 0; i < 3; i++) {
 			renames_made[c][i][round] = (double)made[i];
+			footprint[c][i][round] = (double)m.footprint[i];
+		}
 	}
 }
 
@@ -1523,6 +1556,11 @@ static void report(void)
 		printf("%s\"%s\":[%.0f,%.0f,%.0f]", c ? "," : "", config_keys[c],
 		       median(renames_made[c][0], &lo, &hi), median(renames_made[c][1], &lo, &hi),
 		       median(renames_made[c][2], &lo, &hi));
+	printf("},\"exec_footprint\":{");
+	for (int c = 0; c < C_COUNT; c++)
+		printf("%s\"%s\":[%.0f,%.0f,%.0f]", c ? "," : "", config_keys[c],
+		       median(footprint[c][0], &lo, &hi), median(footprint[c][1], &lo, &hi),
+		       median(footprint[c][2], &lo, &hi));
 	printf("}}\n");
 	printf("BENCH-TABLE\nBENCH-TABLE | configuration | renames made during the churned opens "
 	       "(median: at 10, 100, 1,000 a second) | open under 1,000 renames/s against the "
@@ -1534,6 +1572,19 @@ static void report(void)
 		printf("BENCH-TABLE | %s | %.0f, %.0f, %.0f | %.3fx |\n", config_names[c],
 		       median(renames_made[c][0], &lo, &hi), median(renames_made[c][1], &lo, &hi),
 		       median(renames_made[c][2], &lo, &hi), churn / open);
+	}
+	printf("BENCH-TABLE\nBENCH-TABLE | configuration | the measuring child before fork+exec+wait "
+	       "(median): resident kB, page-table kB, mappings | fork+exec+wait | vfork+exec+wait "
+	       "|\nBENCH-TABLE | --- | --- | --- | --- |\n");
+	for (int c = 0; c < C_COUNT; c++) {
+		double fe = median(ns_per_op[c][OP_EXEC], &lo, &hi);
+		double ve = median(ns_per_op[c][OP_SPAWN], &lo, &hi);
+
+		printf("BENCH-TABLE | %s | %.0f, %.0f, %.0f | %.4fx, %+.0f ns | %.4fx, %+.0f ns |\n",
+		       config_names[c], median(footprint[c][0], &lo, &hi),
+		       median(footprint[c][1], &lo, &hi), median(footprint[c][2], &lo, &hi),
+		       fe / base[OP_EXEC], fe - base[OP_EXEC], ve / base[OP_SPAWN],
+		       ve - base[OP_SPAWN]);
 	}
 	printf("BENCH-TABLE\nBENCH-TABLE | policy | reload (SIGHUP), with the old set's removal | "
 	       "until the new set is enforced | of which parse and compile |\n"
@@ -1549,6 +1600,108 @@ static void report(void)
 	per_rule = bytes_per_rule(&lo, &hi);
 	printf("BENCH-TABLE\nBENCH-TABLE kernel memory per rule (unreclaimable slab, 10,005 rules "
 	       "minus 11): %.0f bytes (%.0f-%.0f)\n", per_rule, lo, hi);
+	printf("BENCH-TABLE\nBENCH-TABLE | configuration | operation | lsmguard's programs it runs "
+	       "(runs per operation, instructions per operation) | runs | instructions |\n"
+	       "BENCH-TABLE | --- | --- | --- | --- | --- |\n%s", runs_report);
+}
+
+/*
+ * Which of lsmguard's programs one operation runs, and their instructions (the kernel's run
+ * counts and run times, which the instruction clock makes guest instructions): the counts of
+ * every lg_ program are read before and after a child in the bench cgroup runs no operation,
+ * and again after it runs RUNS_OPS of them; the difference of the two deltas is the
+ * operations' own (the child's fork and exit cancel). Kept for the report, printed last.
+ */
+#define RUNS_MAX 192
+#define RUNS_OPS 20
+struct prog_runs {
+	__u32 id;
+	char name[BPF_OBJ_NAME_LEN];
+	__u64 cnt, ns;
+};
+
+static int runs_snapshot(struct prog_runs *r)
+{
+	__u32 id = 0;
+	int n = 0;
+
+	while (n < RUNS_MAX && bpf_prog_get_next_id(id, &id) == 0) {
+		struct bpf_prog_info info = {0};
+		__u32 len = sizeof(info);
+		int fd = bpf_prog_get_fd_by_id(id);
+
+		if (fd < 0)
+			continue;
+		if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0 && strncmp(info.name, "lg_", 3) == 0) {
+			r[n] = (struct prog_runs){.id = id, .cnt = info.run_cnt, .ns = info.run_time_ns};
+			memcpy(r[n].name, info.name, sizeof(r[n].name));
+			n++;
+		}
+		close(fd);
+	}
+	return n;
+}
+
+static const struct prog_runs *runs_find(const struct prog_runs *r, int n, __u32 id)
+{
+	for (int i = 0; i < n; i++)
+		if (r[i].id == id)
+			return &r[i];
+	return NULL;
+}
+
+static bool runs_child(enum op op, int n)
+{
+	char why[WHY_SIZE] = "";
+	int status = 0;
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(join_bench_cgroup(why) && (n == 0 || run_op(op, n, 0, why) == 0) ? 0 : 1);
+	return pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	       WEXITSTATUS(status) == 0;
+}
+
+static void program_runs(enum config c, enum op op)
+{
+	static struct prog_runs s0[RUNS_MAX], s1[RUNS_MAX], s2[RUNS_MAX];
+	size_t used = strlen(runs_report);
+	char *out = runs_report + used;
+	size_t room = sizeof(runs_report) - used;
+	int n0, n1, n2, stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME), w;
+	double total_runs = 0, total_ns = 0;
+	bool ok;
+
+	if (stats_fd < 0) {
+		check(false, strerror(errno), "%s: the BPF run counts are on", config_names[c]);
+		return;
+	}
+	n0 = runs_snapshot(s0);
+	ok = runs_child(op, 0);
+	n1 = runs_snapshot(s1);
+	ok = runs_child(op, RUNS_OPS) && ok;
+	n2 = runs_snapshot(s2);
+	close(stats_fd);
+	if (!check(ok && n2 > 0 && n1 == n2 && n0 == n1, "a child failed, or the programs changed",
+		   "%s: lsmguard's programs counted around %d of %s", config_names[c], RUNS_OPS,
+		   op_names[op]))
+		return;
+	w = snprintf(out, room, "BENCH-TABLE | %s | %s |", config_names[c], op_names[op]);
+	for (int i = 0; i < n2 && w > 0 && (size_t)w < room; i++) {
+		const struct prog_runs *a = runs_find(s0, n0, s2[i].id), *b = runs_find(s1, n1, s2[i].id);
+		double runs, ns;
+
+		if (!a || !b)
+			continue;
+		runs = ((double)(s2[i].cnt - b->cnt) - (double)(b->cnt - a->cnt)) / RUNS_OPS;
+		ns = ((double)(s2[i].ns - b->ns) - (double)(b->ns - a->ns)) / RUNS_OPS;
+		if (runs < 0.5)
+			continue;
+		total_runs += runs, total_ns += ns;
+		w += snprintf(out + w, room - w, " %s %.0fx %.0f ns;", s2[i].name, runs, ns);
+	}
+	if (w > 0 && (size_t)w < room)
+		snprintf(out + w, room - w, " | %.0f | %.0f ns |\n", total_runs, total_ns);
 }
 
 /* The lsmguard configurations, with the daemon running: no policy, 10, 1,000, 10,000 rules. */
@@ -1566,6 +1719,10 @@ static void run_lsmguard(int round, bool reverse)
 		check(primed, why, "lsmguard, %s: the miss path's files have their verdict cache "
 				   "before any rule set's kernel memory is read",
 		      pass_name(round));
+		if (primed && round == 0) {
+			program_runs(C_LG_NO_POLICY, OP_SPAWN);
+			program_runs(C_LG_NO_POLICY, OP_OPEN);
+		}
 		if (!reverse)
 			measure(C_LG_NO_POLICY, round);
 		for (int i = 0; i < 3; i++) {
@@ -1573,8 +1730,13 @@ static void run_lsmguard(int round, bool reverse)
 
 			/* A set not proven in force is not measured: its figures would be
 			 * another set's. */
-			if (reload_to(policy_sizes[r], round, r))
+			if (reload_to(policy_sizes[r], round, r)) {
+				if (round == 0 && r == 2) {
+					program_runs(C_LG_10000, OP_SPAWN);
+					program_runs(C_LG_10000, OP_OPEN);
+				}
 				measure((enum config)(C_LG_10 + r), round);
+			}
 		}
 		if (reverse && reload_to(0, round, -1))
 			measure(C_LG_NO_POLICY, round);

@@ -7,7 +7,7 @@
 #   build: a small C project (bench.sh writes it: FILES units and a main) built by make and gcc
 #     from a shell in its own unit (systemd-run, lgbuild.service): the guest instructions of
 #     `make` from clean, measured inside the job.
-# Under three configurations:
+# Under four configurations:
 #   none      nothing: lsmguard unloaded, no AppArmor profile for either (AppArmor's hooks still
 #             run for unconfined tasks, as on a default Debian host);
 #   apparmor  profiles of the same intent (/usr/share/lsmguard-bench/apparmor: lgnginx attached
@@ -100,11 +100,12 @@ cat >/srv/build/job.sh <<EOF
 cd /srv/build || exit 1
 echo "profile: \$(cat /proc/self/attr/apparmor/current)"
 if cat $secret >/dev/null 2>/tmp/secret.err; then echo "secret: read"; else echo "secret: \$(sed 's/.*: //' /tmp/secret.err)"; fi
-make -s clean >/dev/null 2>&1
+make -s clean >/dev/null 2>&1 && [ ! -e lgproj ] && ! ls ./*.o >/dev/null 2>&1 || { echo "clean failed"; exit 1; }
 t0=\$(date +%s%N)
 make -s -j1 >/tmp/make.out 2>&1 || { echo "make failed: \$(tail -c 300 /tmp/make.out)"; exit 1; }
 t1=\$(date +%s%N)
 echo "build-ns: \$((t1 - t0))"
+echo "objects: \$(ls ./*.o | wc -l)"
 ./lgproj
 EOF
 expected_sum=$(sh /srv/build/job.sh | sed -n 's/^lgproj //p')
@@ -143,6 +144,16 @@ enter() {
 }
 status_of() { wget -S -q -O /dev/null "$url$1" 2>&1 | awk '/^  HTTP\// {code = $2} END {print code}'; }
 # The AppArmor profiles of nginx's processes (master and workers), each once: "NAME (MODE);".
+# What lsmguard status says: "active N" or "INACTIVE 0" (its programs attached).
+lsmguard_state() { lsmguard status 2>&1 | sed -n 's/^enforcement: \([A-Za-z]*\) (\([0-9]*\) of .*/\1 \2/p'; }
+# Refusals other than the secret's (which each visit's proof and each job cause on purpose):
+# AppArmor's (the kernel log) and lsmguard's (its events). One while measuring is a workload
+# that does not run as it does unconfined: its figure would not be comparable.
+other_denials() {
+	a=$(dmesg | grep 'apparmor="DENIED"' | grep -vc 'lg-bench-secret')
+	l=$(journalctl -u lsmguard -o cat --no-pager | grep -E '"event":"(deny|audit)"' | grep -vc '"path":"/etc/lg-bench-secret"')
+	echo "$a AppArmor, $l lsmguard"
+}
 nginx_profiles() { for p in $(pgrep -x nginx); do cat /proc/$p/attr/apparmor/current; done | grep . | sort -u | tr '\n' ';'; }
 job() { # CONFIG: the build job in lgbuild.service, under the configuration's AppArmor profile
 	if [ "$1" = apparmor ]; then
@@ -161,17 +172,23 @@ visit() {
 	lsmguard) want_code=500 want_nginx="unconfined;" want_job_profile=unconfined want_secret="Operation not permitted" ;;
 	lsmguard-nopolicy) want_code=200 want_nginx="unconfined;" want_job_profile=unconfined want_secret=read ;;
 	esac
+	case $cfg in lsmguard*) want_lsmguard=active ;; *) want_lsmguard="INACTIVE 0" ;; esac
 	if ! enter "$cfg" >/tmp/enter.out 2>&1; then
 		not_ok "$cfg, round $round: configuration entered" "$(cat /tmp/enter.out; journalctl -u nginx -u lsmguard -o cat --no-pager | tail -5)"
 		return
 	fi
-	page=$(status_of /lg-bench.html) code=$(status_of /lg-secret) profs=$(nginx_profiles)
-	if [ "$page" = 200 ] && [ "$code" = "$want_code" ] && [ "$profs" = "$want_nginx" ]; then
-		ok "$cfg, round $round: nginx serves the page (200), /lg-secret answers $code, nginx runs $profs"
+	page=$(status_of /lg-bench.html) code=$(status_of /lg-secret) profs=$(nginx_profiles) lg=$(lsmguard_state)
+	case $lg in "$want_lsmguard"*) lg_ok=1 ;; *) lg_ok=0 ;; esac
+	[ "$lg" = "active 0" ] && lg_ok=0
+	if [ "$page" = 200 ] && [ "$code" = "$want_code" ] && [ "$profs" = "$want_nginx" ] && [ "$lg_ok" = 1 ]; then
+		ok "$cfg, round $round: nginx serves the page (200), /lg-secret answers $code, nginx runs $profs lsmguard: $lg programs"
 	else
-		not_ok "$cfg, round $round: nginx serves the page (200), /lg-secret answers $want_code, nginx runs $want_nginx" \
-			"page $page, /lg-secret $code, nginx runs $profs; $(dmesg | grep -i 'apparmor="DENIED"' | tail -3)"
+		# No figure is kept for a visit whose state is not what it is called.
+		not_ok "$cfg, round $round: nginx serves the page (200), /lg-secret answers $want_code, nginx runs $want_nginx lsmguard: $want_lsmguard" \
+			"page $page, /lg-secret $code, nginx runs $profs, lsmguard: $lg; $(dmesg | grep -i 'apparmor="DENIED"' | tail -3)"
+		return
 	fi
+	denials_before=$(other_denials)
 	# Warm-up (uncounted): a build, and requests.
 	job "$cfg" >/tmp/job.out 2>&1
 	ab -q -n "$warmup" -c 1 "$url/lg-bench.html" >/dev/null 2>&1
@@ -181,20 +198,30 @@ visit() {
 	failedr=$(sed -n 's/^Failed requests: *\([0-9]*\)$/\1/p' /tmp/ab.out)
 	if [ -n "$rps" ] && [ "$complete" = "$requests" ] && [ "$failedr" = 0 ] && ! grep -q '^Non-2xx' /tmp/ab.out; then
 		ok "$cfg, round $round: ab: $requests requests complete, none failed ($rps a second)"
-		echo "WORKLOAD nginx-rps $cfg $round $rps" | tee -a "$results"
+		echo "WORKLOAD nginx-rps $cfg $round $rps" >>"$results.visit"
 	else
 		not_ok "$cfg, round $round: ab: $requests requests complete, none failed" "$(cat /tmp/ab.out)"
 	fi
 	job "$cfg" >/tmp/job.out 2>&1
 	prof=$(sed -n 's/^profile: //p' /tmp/job.out) sec=$(sed -n 's/^secret: //p' /tmp/job.out)
 	ns=$(sed -n 's/^build-ns: \([0-9]*\)$/\1/p' /tmp/job.out) sum=$(sed -n 's/^lgproj //p' /tmp/job.out)
-	if [ "$prof" = "$want_job_profile" ] && [ "$sec" = "$want_secret" ] && [ -n "$ns" ] && [ "$sum" = "$expected_sum" ]; then
-		ok "$cfg, round $round: the job runs $prof, its read of the secret: $sec; it built lgproj ($sum)"
-		echo "WORKLOAD build-ns $cfg $round $ns" | tee -a "$results"
+	objects=$(sed -n 's/^objects: //p' /tmp/job.out)
+	if [ "$prof" = "$want_job_profile" ] && [ "$sec" = "$want_secret" ] && [ -n "$ns" ] &&
+		[ "$sum" = "$expected_sum" ] && [ "$objects" = $((files + 1)) ]; then
+		ok "$cfg, round $round: the job runs $prof, its read of the secret: $sec; it built $objects objects and lgproj ($sum)"
+		echo "WORKLOAD build-ns $cfg $round $ns" >>"$results.visit"
 	else
-		not_ok "$cfg, round $round: the job runs $want_job_profile, its read of the secret: $want_secret; it builds lgproj ($expected_sum)" \
+		not_ok "$cfg, round $round: the job runs $want_job_profile, its read of the secret: $want_secret; it builds $((files + 1)) objects and lgproj ($expected_sum)" \
 			"$(cat /tmp/job.out); $(journalctl -u lsmguard -o cat --no-pager | grep '"policy":"build"' | tail -3)"
 	fi
+	denials_after=$(other_denials)
+	if [ "$denials_after" = "$denials_before" ]; then
+		ok "$cfg, round $round: no other refusal while measuring ($denials_after in all)"
+		cat "$results.visit" 2>/dev/null | tee -a "$results"
+	else
+		not_ok "$cfg, round $round: no other refusal while measuring" "before: $denials_before; after: $denials_after; $(dmesg | grep 'apparmor="DENIED"' | grep -v lg-bench-secret | tail -2); $(journalctl -u lsmguard -o cat --no-pager | grep -E '"event":"(deny|audit)"' | grep -v lg-bench-secret | tail -2)"
+	fi
+	rm -f "$results.visit"
 }
 
 r=1
@@ -216,21 +243,33 @@ summary() {
 					if (!NR) exit
 					m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
 					printf "WORKLOADS-JSON {\"workload\":\"%s\",\"configuration\":\"%s\",\"rounds\":%d,\"median\":%.1f,\"min\":%.1f,\"max\":%.1f,\"ratio\":%.4f}\n", w, c, NR, m, v[1], v[NR], base ? m / base : 0
-					printf "WORKLOADS-ROW %s %s %.1f %.1f %.1f %.3f\n", w, c, m, v[1], v[NR], base ? m / base : 0
+					printf "WORKLOADS-ROW %s %s %.1f %.1f %.1f %.4f\n", w, c, m, v[1], v[NR], base ? m / base : 0
 				}'
 		done
 	done
 }
-summary >/run/workloads.summary
-grep '^WORKLOADS-JSON ' /run/workloads.summary
-{
+# The summary only from a run whose every visit proved its state and measured cleanly.
+[ "$failed" = 0 ] && summary >/run/workloads.summary
+[ "$failed" = 0 ] && grep '^WORKLOADS-JSON ' /run/workloads.summary
+[ "$failed" = 0 ] && {
 	echo "| configuration | nginx: requests a second (ratio to none) | build: guest instructions of make from clean (ratio to none) |"
 	echo "| --- | --- | --- |"
 	for c in none apparmor lsmguard lsmguard-nopolicy; do
 		ng=$(awk -v c=$c '$2 == "nginx-rps" && $3 == c {printf "%.1f (%.1f-%.1f), %.3fx", $4, $5, $6, $7}' /run/workloads.summary)
-		bu=$(awk -v c=$c '$2 == "build-ns" && $3 == c {printf "%d (%d-%d), %.3fx", $4, $5, $6, $7}' /run/workloads.summary)
+		bu=$(awk -v c=$c '$2 == "build-ns" && $3 == c {printf "%.0f (%.0f-%.0f), %.4fx", $4, $5, $6, $7}' /run/workloads.summary)
 		echo "| $c | $ng | $bu |"
 	done
 } | sed 's/^/WORKLOADS-TABLE /'
+# Issue 15's targets, from the medians: nginx at least 0.98x of none and at least AppArmor's;
+# the build at most 1.02x of none and no slower than AppArmor.
+[ "$failed" = 0 ] && awk '$1 == "WORKLOADS-ROW" {r[$2 " " $3] = $7}
+	function say(what, ok, figure) { printf "WORKLOADS-TARGET %s: %s (%s)\n", what, ok ? "met" : "MISSED", figure }
+	END {
+		n = r["nginx-rps lsmguard"]; na = r["nginx-rps apparmor"]; b = r["build-ns lsmguard"]; ba = r["build-ns apparmor"]
+		say("nginx at least 0.98x of none", n >= 0.98, sprintf("%.4fx", n))
+		say("nginx at least AppArmor", n >= na, sprintf("%.4fx against %.4fx", n, na))
+		say("the build at most 1.02x of none", b <= 1.02, sprintf("%.4fx", b))
+		say("the build no slower than AppArmor", b <= ba, sprintf("%.4fx against %.4fx", b, ba))
+	}' /run/workloads.summary
 [ "$failed" != 0 ] && journalctl -u lsmguard -o cat --no-pager | grep -E '"event":"deny"' | tail -20 | sed 's/^/# /'
 echo "workloads: $passed passed, $failed failed"
