@@ -1335,26 +1335,47 @@ static bool start_daemon(int round, pid_t *pid)
 		     pass_name(round), bench_policy_rules(0), OTHER_CGROUP, generation);
 }
 
-/* `lsmguard unload`: the daemon exits and no program of lsmguard stays attached. */
-/* lsmguard's programs the kernel still has (freed after their last reference, RCU later). */
-static int lg_programs_left(void)
+/* The kernel's run counts and run times of lsmguard's programs (the lg_ ones): for
+ * program_runs, and for the wait after an unload. */
+#define RUNS_MAX 192
+#define RUNS_OPS 20
+struct prog_runs {
+	__u32 id;
+	char name[BPF_OBJ_NAME_LEN];
+	__u64 cnt, ns;
+};
+
+static int runs_snapshot(struct prog_runs *r)
 {
 	__u32 id = 0;
 	int n = 0;
 
-	while (bpf_prog_get_next_id(id, &id) == 0) {
+	while (n < RUNS_MAX && bpf_prog_get_next_id(id, &id) == 0) {
 		struct bpf_prog_info info = {0};
 		__u32 len = sizeof(info);
 		int fd = bpf_prog_get_fd_by_id(id);
 
 		if (fd < 0)
 			continue;
-		n += bpf_obj_get_info_by_fd(fd, &info, &len) == 0 && strncmp(info.name, "lg_", 3) == 0;
+		if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0 && strncmp(info.name, "lg_", 3) == 0) {
+			r[n] = (struct prog_runs){.id = id, .cnt = info.run_cnt, .ns = info.run_time_ns};
+			memcpy(r[n].name, info.name, sizeof(r[n].name));
+			n++;
+		}
 		close(fd);
 	}
 	return n;
 }
 
+/* lsmguard's programs the kernel still has (freed after their last reference, RCU later). */
+static int lg_programs_left(void)
+{
+	static struct prog_runs left[RUNS_MAX];
+
+	return runs_snapshot(left);
+}
+
+/* `lsmguard unload`: the daemon exits and no program of lsmguard stays attached. */
 static void unload_daemon(int round, pid_t pid)
 {
 	const char *const unload[] = {LSMGUARD, "unload", NULL};
@@ -1629,43 +1650,6 @@ static void report(void)
 	       "BENCH-TABLE | --- | --- | --- | --- | --- |\n%s", runs_report);
 }
 
-/*
- * Which of lsmguard's programs one operation runs, and their instructions (the kernel's run
- * counts and run times, which the instruction clock makes guest instructions): the counts of
- * every lg_ program are read before and after a child in the bench cgroup runs no operation,
- * and again after it runs RUNS_OPS of them; the difference of the two deltas is the
- * operations' own (the child's fork and exit cancel). Kept for the report, printed last.
- */
-#define RUNS_MAX 192
-#define RUNS_OPS 20
-struct prog_runs {
-	__u32 id;
-	char name[BPF_OBJ_NAME_LEN];
-	__u64 cnt, ns;
-};
-
-static int runs_snapshot(struct prog_runs *r)
-{
-	__u32 id = 0;
-	int n = 0;
-
-	while (n < RUNS_MAX && bpf_prog_get_next_id(id, &id) == 0) {
-		struct bpf_prog_info info = {0};
-		__u32 len = sizeof(info);
-		int fd = bpf_prog_get_fd_by_id(id);
-
-		if (fd < 0)
-			continue;
-		if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0 && strncmp(info.name, "lg_", 3) == 0) {
-			r[n] = (struct prog_runs){.id = id, .cnt = info.run_cnt, .ns = info.run_time_ns};
-			memcpy(r[n].name, info.name, sizeof(r[n].name));
-			n++;
-		}
-		close(fd);
-	}
-	return n;
-}
-
 static const struct prog_runs *runs_find(const struct prog_runs *r, int n, __u32 id)
 {
 	for (int i = 0; i < n; i++)
@@ -1690,6 +1674,13 @@ static bool runs_child(enum op op, int n)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
+/*
+ * Which of lsmguard's programs one operation runs, and their instructions (the kernel's run
+ * counts and run times, which the instruction clock makes guest instructions): the counts of
+ * every lg_ program are read before and after a child in the bench cgroup runs no operation,
+ * and again after it runs RUNS_OPS of them; the difference of the two deltas is the
+ * operations' own (the child's fork and exit cancel). Kept for the report, printed last.
+ */
 static void program_runs(enum config c, enum op op)
 {
 	static struct prog_runs s0[RUNS_MAX], s1[RUNS_MAX], s2[RUNS_MAX];

@@ -143,7 +143,6 @@ enter() {
 	systemctl restart nginx.service && systemctl is-active --quiet nginx.service
 }
 status_of() { wget -S -q -O /dev/null "$url$1" 2>&1 | awk '/^  HTTP\// {code = $2} END {print code}'; }
-# The AppArmor profiles of nginx's processes (master and workers), each once: "NAME (MODE);".
 # lsmguard's own lines: what its daemon wrote (_SYSTEMD_UNIT=), not PID 1's lines about the unit.
 lg_events() { journalctl _SYSTEMD_UNIT=lsmguard.service -o cat --no-pager; }
 # What lsmguard status says: "active N" or "INACTIVE 0" (its programs attached).
@@ -158,6 +157,7 @@ other_denials() {
 }
 # The positive control of that count: lsmguard's refusals of the secret to the job.
 secret_denials() { lg_events | grep '"event":"deny"' | grep '"policy":"build"' | grep -c '"path":"/etc/lg-bench-secret"'; }
+# The AppArmor profiles of nginx's processes (master and workers), each once: "NAME (MODE);".
 nginx_profiles() { for p in $(pgrep -x nginx); do cat /proc/$p/attr/apparmor/current; done | grep . | sort -u | tr '\n' ';'; }
 job() { # CONFIG: the build job in lgbuild.service, under the configuration's AppArmor profile
 	if [ "$1" = apparmor ]; then
