@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The sd_notify check's per-task state (unix.bpf.c lg_notify_check says what it decides):
+ * The datagram checks' per-task state (unix.bpf.c lg_notify_check and lg_journal_check say
+ * what they decide):
  * shared with network.bpf.c, whose socket_sendmsg forgets the skb a task's previous datagram
  * was copied into before this datagram's copy is made.
  */
@@ -22,6 +23,10 @@ struct lg_notify_scan {
 	__u32 digits;
 	__u32 escaped; /* the previous byte of the key was a backslash */
 	__u32 verdict; /* LG_NOTIFY_* */
+	/* A journal datagram's scan (unix.bpf.c lg_journal_check): characters of "OBJECT_" and of
+	 * "COREDUMP" matched at the start of this line; -1: the line begins otherwise. */
+	__s32 object;
+	__s32 coredump;
 };
 
 /*

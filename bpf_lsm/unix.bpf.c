@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Unix sockets: lsm/unix_stream_connect and lsm/unix_may_send, and MAINPID= in a datagram to a
- * service manager's notify socket (lg_notify_check, fentry/skb_copy_datagram_from_iter).
+ * Unix sockets: lsm/unix_stream_connect and lsm/unix_may_send, MAINPID= in a datagram to a
+ * service manager's notify socket (lg_notify_check, fentry/skb_copy_datagram_from_iter), and
+ * journal entries attributed to another unit (lg_journal_check, lg_journal_stream_check).
  *
  * Guarantees, for a task under a policy: it cannot reach the service manager over a unix socket
  * (LG_BUILTIN_SERVICE_MANAGER, a protection: audit mode too). systemd's private socket
@@ -227,15 +228,6 @@ static __always_inline int lg_unix_peer(struct sock *other, __u8 hook)
 	return lg_path_verdict_finish(policy, cgroup_id, hook, LG_DECISION_FILE_WRITE, &v);
 }
 
-SEC("lsm/unix_stream_connect")
-int BPF_PROG(lg_unix_stream_connect, struct sock *sock, struct sock *other, struct sock *newsk,
-	     int ret)
-{
-	if (ret)
-		return ret;
-	return lg_unix_peer(other, LG_HOOK_UNIX_STREAM_CONNECT);
-}
-
 /*
  * MAINPID= in an sd_notify datagram (LG_BUILTIN_MAIN_PID, a protection: audit mode too). A
  * service manager takes "MAINPID=N" from a unit's process as the unit's new main process, and
@@ -425,6 +417,22 @@ static __always_inline bool lg_in_connect(void)
 	       (nr == NR_SOCKETCALL_IA32 && (__u32)BPF_CORE_READ(regs, bx) == SYS_CONNECT);
 }
 
+/*
+ * The task's scan state holding the skb this send's copy filled (the sender's: a retry after
+ * waiting for the receiver asks again about the same one), or NULL when the copy was not seen.
+ */
+static __always_inline struct lg_notify_scan *lg_send_copy(struct sock *sender,
+							   struct sk_buff **skb)
+{
+	struct lg_notify_scan *s =
+	    bpf_task_storage_get(&lg_notify_scans, bpf_get_current_task_btf(), 0, 0);
+
+	*skb = s ? (struct sk_buff *)s->skb : 0;
+	if (!*skb || BPF_CORE_READ(*skb, sk) != sender)
+		return 0;
+	return s;
+}
+
 static __noinline int lg_notify_check(struct sock *sk, struct sock *sender)
 {
 	static const char unparsed[] = "MAINPID= with no plain decimal number, to a notify socket";
@@ -445,11 +453,8 @@ static __noinline int lg_notify_check(struct sock *sk, struct sock *sender)
 	if (!policy || lg_in_connect())
 		return 0;
 	task = bpf_get_current_task_btf();
-	s = bpf_task_storage_get(&lg_notify_scans, task, 0, 0);
-	/* The copy this send made: the sender's skb (a retry after waiting for the receiver asks
-	 * again about the same one). */
-	skb = s ? (struct sk_buff *)s->skb : 0;
-	if (!skb || BPF_CORE_READ(skb, sk) != sender)
+	s = lg_send_copy(sender, &skb);
+	if (!s)
 		return lg_mainpid_deny(policy, cgroup_id, 0, unread, sizeof(unread));
 	len = BPF_CORE_READ(skb, len);
 	if (len > LG_NOTIFY_MAX || BPF_CORE_READ(skb, data_len))
@@ -474,6 +479,169 @@ static __noinline int lg_notify_check(struct sock *sk, struct sock *sender)
 	default:
 		return lg_mainpid_deny(policy, cgroup_id, s, unread, sizeof(unread));
 	}
+}
+
+/*
+ * Journal entries attributed to another process or unit (LG_BUILTIN_JOURNAL, a protection:
+ * audit mode too). journald keeps a native entry's OBJECT_* and COREDUMP_* fields as the
+ * sender wrote them (only fields beginning with '_' are its own), and `journalctl -u UNIT`
+ * shows an entry from a root sender (_UID=0) whose OBJECT_SYSTEMD_UNIT= is UNIT, or whose
+ * COREDUMP_UNIT= is with the coredump MESSAGE_ID; OBJECT_PID=N makes journald add process N's
+ * own OBJECT_ fields. A confined root forged lsmguard's events that way ({"event":"deny",...},
+ * {"event":"stopping",...} under `journalctl -u lsmguard`, attack run 15).
+ *
+ * Datagrams (unix_may_send, on the kernel's copy as lg_notify_check reads it): to journald's
+ * native socket (bound at a path whose last name is "socket", in a directory named "journal"
+ * or "journal.NAMESPACE"), from a confined sender journald could file as _UID=0 (real,
+ * effective or saved uid 0: the kernel's credentials carry the real uid, and a sender may
+ * claim the other two; a sender with none of them cannot reach `-u`, nor have OBJECT_PID=
+ * taken), a datagram is refused when a line of it begins with "OBJECT_" or "COREDUMP".
+ * journald's fields begin at the datagram's start or after a '\n' (a binary field's data ends
+ * with one too), so every position after a '\n' is taken for a field's start: a superset of
+ * journald's. So is a datagram the scan cannot read whole: one not linear in the skb (larger
+ * than about 16 KiB), and one carrying descriptors (journald reads a sealed memfd's content as
+ * the entry: sd_journal_send's way for an entry larger than the socket's buffer).
+ *
+ * Streams (unix_stream_connect): journald's stdout socket ("stdout" in the same directory)
+ * reads a header whose second line names a unit when the peer's uid is 0: SO_PEERCRED's at
+ * connect, replaced (systemd 244 and later turn on SO_PASSCRED) by the credentials of the
+ * process that wrote the data, so a stream connected under any uid takes the unit from a root
+ * writer. When the process it then names is gone by the first line (its cgroup unreadable),
+ * journald files the lines under that unit as _SYSTEMD_UNIT=, the field the docs tell
+ * administrators to trust. A confined task cannot open a stream there at all (systemd-cat,
+ * sd_journal_stream_fd()): no stream a confined task made carries a header it wrote.
+ *
+ * Not decided: the setup window (systemd's own child connects the unit's stdout and stderr to
+ * the stdout socket before it executes the service, and writes their header).
+ */
+#define LG_JOURNAL_OBJECT 0x005f5443454a424fULL   /* "OBJECT_", first character lowest */
+#define LG_JOURNAL_OBJECT_LEN 7
+#define LG_JOURNAL_COREDUMP 0x504d554445524f43ULL /* "COREDUMP" */
+#define LG_JOURNAL_COREDUMP_LEN 8
+
+enum {
+	LG_JOURNAL_NONE = 0,
+	LG_JOURNAL_NATIVE, /* the native protocol's datagram socket */
+	LG_JOURNAL_STDOUT, /* the stdout stream socket */
+};
+
+/* Which of journald's sockets sk is bound at (LG_JOURNAL_*), by its last two names. */
+static __always_inline int lg_journal_socket_kind(struct sock *sk)
+{
+	struct dentry *dentry = BPF_CORE_READ((struct unix_sock *)sk, path.dentry);
+	char name[16] = {}, dir[16] = {};
+
+	if (!dentry ||
+	    bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(dentry, d_name.name)) < 0 ||
+	    bpf_probe_read_kernel_str(dir, sizeof(dir),
+				      BPF_CORE_READ(dentry, d_parent, d_name.name)) < 0)
+		return LG_JOURNAL_NONE;
+	if (!lg_unix_name_is(dir, "journal", 7) || (dir[7] && dir[7] != '.'))
+		return LG_JOURNAL_NONE;
+	if (lg_unix_name_is(name, "socket", 7))
+		return LG_JOURNAL_NATIVE;
+	if (lg_unix_name_is(name, "stdout", 7))
+		return LG_JOURNAL_STDOUT;
+	return LG_JOURNAL_NONE;
+}
+
+/* A line-start key's next character: how many of its len characters are matched (-1: none). */
+static __always_inline __s32 lg_journal_key_step(__s32 matched, char c, __u64 key, __s32 len)
+{
+	if (matched < 0 || matched >= len)
+		return matched;
+	if (c != (char)(key >> (8 * (matched & 7))))
+		return -1;
+	return matched + 1;
+}
+
+/* One byte of a journal datagram (bpf_loop): 1 stops the scan. */
+static long lg_journal_byte(__u32 index, void *arg)
+{
+	struct lg_notify_scan *s = ((struct lg_notify_loop *)arg)->scan;
+	char c;
+
+	if (bpf_probe_read_kernel(&c, 1, (const void *)(s->data + index))) {
+		s->verdict = LG_NOTIFY_UNREAD;
+		return 1;
+	}
+	if (c == '\n') {
+		s->object = 0;
+		s->coredump = 0;
+		return 0;
+	}
+	s->object = lg_journal_key_step(s->object, c, LG_JOURNAL_OBJECT, LG_JOURNAL_OBJECT_LEN);
+	s->coredump =
+	    lg_journal_key_step(s->coredump, c, LG_JOURNAL_COREDUMP, LG_JOURNAL_COREDUMP_LEN);
+	if (s->object == LG_JOURNAL_OBJECT_LEN || s->coredump == LG_JOURNAL_COREDUMP_LEN) {
+		s->verdict = LG_NOTIFY_CLAIM;
+		return 1;
+	}
+	return 0;
+}
+
+/* Whether journald could file the current task's datagrams as _UID=0 (see above). */
+static __always_inline bool lg_journal_root_sender(void)
+{
+	const struct cred *cred = BPF_CORE_READ(bpf_get_current_task_btf(), cred);
+
+	return !BPF_CORE_READ(cred, uid.val) || !BPF_CORE_READ(cred, euid.val) ||
+	       !BPF_CORE_READ(cred, suid.val);
+}
+
+static __noinline int lg_journal_check(struct sock *sk, struct sock *sender)
+{
+	static const char fields[] = "OBJECT_ or COREDUMP fields to the journal";
+	static const char unread[] = "a journal message lsmguard cannot read, from root";
+	const struct lg_policy_value *policy;
+	struct lg_notify_loop loop;
+	struct lg_notify_scan *s;
+	struct sk_buff *skb;
+	__u64 cgroup_id = 0;
+	void *cb;
+
+	if (!sk || lg_journal_socket_kind(sk) != LG_JOURNAL_NATIVE)
+		return 0;
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy || !lg_journal_root_sender() || lg_in_connect() || lg_in_setup_window())
+		return 0;
+	s = lg_send_copy(sender, &skb);
+	if (!s)
+		goto unreadable;
+	cb = (void *)skb + bpf_core_field_offset(struct sk_buff, cb);
+	if (BPF_CORE_READ((struct unix_skb_parms *)cb, fp) || BPF_CORE_READ(skb, data_len))
+		goto unreadable;
+	s->verdict = LG_NOTIFY_OK;
+	s->object = 0;
+	s->coredump = 0;
+	s->data = (__u64)BPF_CORE_READ(skb, data);
+	loop.scan = s;
+	bpf_loop(BPF_CORE_READ(skb, len), lg_journal_byte, &loop, 0);
+	if (s->verdict == LG_NOTIFY_CLAIM)
+		return lg_builtin_deny(policy, cgroup_id, LG_HOOK_UNIX_MAY_SEND, LG_BUILTIN_JOURNAL,
+				       fields, sizeof(fields));
+	if (s->verdict == LG_NOTIFY_OK)
+		return 0;
+unreadable:
+	return lg_builtin_deny(policy, cgroup_id, LG_HOOK_UNIX_MAY_SEND, LG_BUILTIN_JOURNAL, unread,
+			       sizeof(unread));
+}
+
+/* A confined task's own stream to journald's stdout socket (see above). */
+static __always_inline int lg_journal_stream_check(struct sock *other)
+{
+	static const char stream[] = "a journal stream opened by a confined task (its header "
+				     "names a unit)";
+	const struct lg_policy_value *policy;
+	__u64 cgroup_id = 0;
+
+	if (lg_journal_socket_kind(other) != LG_JOURNAL_STDOUT)
+		return 0;
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy || lg_in_setup_window())
+		return 0;
+	return lg_builtin_deny(policy, cgroup_id, LG_HOOK_UNIX_STREAM_CONNECT, LG_BUILTIN_JOURNAL,
+			       stream, sizeof(stream));
 }
 
 /* The skb a confined task's datagram is copied into (see above): remembered for unix_may_send. */
@@ -501,5 +669,20 @@ int BPF_PROG(lg_unix_may_send, struct socket *sock, struct socket *other, int re
 	ret = lg_notify_check(peer, BPF_CORE_READ(sock, sk));
 	if (ret)
 		return ret;
+	ret = lg_journal_check(peer, BPF_CORE_READ(sock, sk));
+	if (ret)
+		return ret;
 	return lg_unix_peer(peer, LG_HOOK_UNIX_MAY_SEND);
+}
+
+SEC("lsm/unix_stream_connect")
+int BPF_PROG(lg_unix_stream_connect, struct sock *sock, struct sock *other, struct sock *newsk,
+	     int ret)
+{
+	if (ret)
+		return ret;
+	ret = lg_journal_stream_check(other);
+	if (ret)
+		return ret;
+	return lg_unix_peer(other, LG_HOOK_UNIX_STREAM_CONNECT);
 }

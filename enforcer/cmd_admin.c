@@ -159,6 +159,22 @@ static unsigned budgets_off(void)
 	return lg_host_budgets_off(at);
 }
 
+/*
+ * The process the stop guard protects from PID 1's signals (run --stop-guard): 0 for none, -1
+ * when the pins have no entry for it (an older version's). A daemon killed (SIGKILL, the OOM
+ * killer) leaves its pid there until the next daemon sets its own: status compares it with the
+ * running daemon's.
+ */
+static long stop_guard_pid(const struct lg_bpf *bpf)
+{
+	__u32 index = LG_EPOCH_STOP_GUARD;
+	__u64 pid = 0;
+
+	if (bpf_map_lookup_elem(bpf->map_fd[LG_MAP_EPOCHS], &index, &pid))
+		return -1;
+	return (long)pid;
+}
+
 /* status --json: one document. */
 static void status_json(const struct lg_bpf *bpf, const struct lg_state *state, bool active,
 			int links, const struct lg_config *config, bool known)
@@ -173,6 +189,8 @@ static void status_json(const struct lg_bpf *bpf, const struct lg_state *state, 
 	/* false: no record of the generation in force, so no policy is listed */
 	json_bool_field(&w, "policies_known", !active || known);
 	json_int_field(&w, "daemon_pid", lg_pidfile_running(LG_STATE_DIR));
+	/* the pid PID 1 cannot signal before `lsmguard stop`; 0: no guard; -1: older pins */
+	json_int_field(&w, "stop_guard_pid", active ? stop_guard_pid(bpf) : 0);
 	json_name(&w, "reloads");
 	json_object_start(&w);
 	json_uint_field(&w, "ok", state->reloads_ok);
@@ -290,6 +308,22 @@ static void status_text(const struct lg_bpf *bpf, const struct lg_state *state, 
 	printf("enforcement: %s (%d of %d programs attached, generation %u, daemon %s)\n",
 	       active ? "active" : "INACTIVE", links, lg_program_count, config->generation,
 	       lg_pidfile_running(LG_STATE_DIR) ? "running" : "not running");
+	if (active) {
+		long guarded = stop_guard_pid(bpf);
+
+		if (guarded > 0 && guarded == lg_pidfile_running(LG_STATE_DIR))
+			printf("stop guard: on (PID 1 cannot signal pid %ld before `lsmguard stop`)\n",
+			       guarded);
+		else if (guarded > 0)
+			printf("stop guard: left for pid %ld, which is not the running daemon (one "
+			       "killed before its exit; the next start sets its own)\n",
+			       guarded);
+		else
+			printf("stop guard: off (%s)\n",
+			       guarded < 0 ? "the pins are an older lsmguard's: `lsmguard unload` and "
+					     "a start, or a reboot, bring it"
+					   : "the daemon runs without --stop-guard, or is not running");
+	}
 	if (state->reloads_ok + state->reloads_refused) {
 		char when[32] = "?";
 		time_t t = (time_t)state->last_reload_time;

@@ -659,7 +659,22 @@ static void emit_mount_ignored(void *ctx, int mount_id, const char *path, const 
  * such entry, and their programs no such check: said once, no guard.
  */
 static int stop_guard_fd = -1;
-static pid_t stop_guard_owner;
+static pid_t stop_guard_owner;	 /* getpid() of the daemon that set it (not a forked child) */
+
+#define PROC_PID_INIT_INO 0xEFFFFFFCU /* the initial pid namespace's inode (linux/proc_ns.h) */
+
+/*
+ * Whether this process is in the initial pid namespace: the kernel's check compares the
+ * initial namespace's numbers, and the daemon's own check of a SIGTERM's sender reads
+ * /proc/SENDER, numbered in the daemon's namespace. In a pid namespace of its own neither
+ * would hold: no guard, said.
+ */
+static bool in_initial_pid_namespace(void)
+{
+	struct stat ns;
+
+	return stat("/proc/self/ns/pid", &ns) == 0 && ns.st_ino == PROC_PID_INIT_INO;
+}
 
 static void stop_guard_release(void)
 {
@@ -743,6 +758,12 @@ static void set_stop_guard(struct daemon *d)
 
 	if (!d->stop_guard)
 		return;
+	if (!in_initial_pid_namespace()) {
+		log_warnx("--stop-guard is not in force: the daemon runs in a pid namespace of its "
+			  "own, whose numbers the kernel's check does not compare; run it in the "
+			  "host's pid namespace");
+		return;
+	}
 	if (bpf_map_update_elem(d->bpf.map_fd[LG_MAP_EPOCHS], &index, &pid, BPF_ANY)) {
 		if (errno == E2BIG)
 			log_warnx("--stop-guard is not in force: the pinned maps and programs are "

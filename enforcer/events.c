@@ -104,6 +104,9 @@ static const char builtin_reasons[LG_BUILTIN_COUNT][LG_BUILTIN_REASON_MAX] = {
 				   "processes outside every policy",
 	[LG_BUILTIN_UEVENT] = "a confined task cannot send udev messages (netlink uevents): "
 			      "systemd starts the units a device wants",
+	[LG_BUILTIN_JOURNAL] = "a confined task cannot file journal entries under another process "
+			       "or unit: OBJECT_ or COREDUMP fields or an entry lsmguard cannot read, "
+			       "from root; a stream of its own to journald",
 	[LG_BUILTIN_STOP_GUARD] = "the service manager (PID 1) cannot signal lsmguard before "
 				  "`lsmguard stop` (lsmguard.service's ExecStop=): another unit's "
 				  "PIDFile= may name the daemon",

@@ -763,7 +763,11 @@ enum lg_builtin {
 	/* sending on a NETLINK_KOBJECT_UEVENT socket: a forged udev message makes systemd start the
 	 * units it wants (SYSTEMD_WANTS=), poweroff.target included */
 	LG_BUILTIN_UEVENT = 36,
-	LG_BUILTIN_COUNT = 37,
+	/* a journal entry attributed to another process or unit: OBJECT_* or COREDUMP* fields or
+	 * an entry lsmguard cannot read, from a root sender; a stdout stream of a confined task's
+	 * own (its header names a unit) */
+	LG_BUILTIN_JOURNAL = 37,
+	LG_BUILTIN_COUNT = 38,
 };
 
 /*
@@ -786,7 +790,7 @@ enum lg_builtin {
 	 (1ULL << LG_BUILTIN_HOST_CONTROL) | (1ULL << LG_BUILTIN_OTHER_POLICY) |                      \
 	 (1ULL << LG_BUILTIN_MAIN_PID) | (1ULL << LG_BUILTIN_OTHERS_OBJECTS) |   \
 	 (1ULL << LG_BUILTIN_HOST_BUDGET) | (1ULL << LG_BUILTIN_STOP_GUARD) |                        \
-	 (1ULL << LG_BUILTIN_UEVENT))
+	 (1ULL << LG_BUILTIN_UEVENT) | (1ULL << LG_BUILTIN_JOURNAL))
 #define LG_BUILTIN_IS_PROTECTION(builtin)                                                         \
 	((builtin) < 64 && ((LG_BUILTIN_PROTECTIONS >> (builtin)) & 1ULL))
 

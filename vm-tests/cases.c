@@ -157,6 +157,8 @@ VM_TEST(status_reports_active, 11)
 
 	VM_CHECK(run_command(argv, out, sizeof(out)) == 0);
 	VM_CHECK(strstr(out, "\"active\":true,\"links\":119") != NULL);
+	/* this suite's daemon runs without --stop-guard */
+	VM_CHECK(strstr(out, "\"stop_guard_pid\":0,") != NULL);
 	VM_CHECK(strstr(out, "\"name\":\"files\"") != NULL);
 	VM_CHECK(strstr(out, "{\"name\":\"lg_file_open\",\"insns\":") != NULL);
 	/* Debian's kernel shows root every variable the host budgets read */

@@ -1509,3 +1509,276 @@ VM_TEST(creds_notify_mainpid_racing_thread, 212)
 	close(fd);
 	unlink(MANAGER_NOTIFY);
 }
+
+/* ---- journal entries filed under another unit (lsm/unix_may_send, unix_stream_connect) ---- */
+
+#define JOURNAL_DIR "/run/lgt-journal"
+#define JOURNAL_NATIVE JOURNAL_DIR "/journal/socket"	   /* journald's native socket's name */
+#define JOURNAL_NS_NATIVE JOURNAL_DIR "/journal.lgns/socket" /* a journal namespace's */
+#define JOURNAL_OTHER JOURNAL_DIR "/other/socket"	   /* not journald's: not decided */
+#define JOURNAL_STDOUT JOURNAL_DIR "/journal/stdout"	   /* journald's stdout stream socket */
+#define JOURNAL_SOURCE                                                                            \
+	"\"source\":\"built-in: a confined task cannot file journal entries under another "     \
+	"process or unit: OBJECT_ or COREDUMP fields or an entry lsmguard cannot read, from root; " \
+	"a stream of its own to journald\""
+#define JOURNAL_FIELDS "OBJECT_ or COREDUMP fields to the journal"
+#define JOURNAL_UNREAD "a journal message lsmguard cannot read, from root"
+#define JOURNAL_STREAM "a journal stream opened by a confined task (its header names a unit)"
+
+struct journal_try {
+	const char *to;	 /* the receiving socket's path */
+	const char *msg; /* the entry */
+	size_t len;	 /* its bytes (NULs too); 0: strlen(msg) */
+	size_t pad;	 /* 0: none; else padded with 'x' to this many bytes */
+	bool memfd;	 /* the entry goes in a memfd passed with SCM_RIGHTS, no payload */
+	bool stream;	 /* connect to `to` as a stream instead */
+	uid_t as;	 /* 0: root; else this uid, gid, saved ones too */
+	bool saved_root; /* with as: keep 0 as the saved uid (setresuid(as, as, 0)) */
+};
+
+static int journal_send(const void *arg)
+{
+	const struct journal_try *t = arg;
+	static char buf[32768];
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	size_t text = t->len ? t->len : strlen(t->msg), len = t->pad > text ? t->pad : text;
+	int fd, sndbuf = 1 << 20, ret = 0;
+	char control[CMSG_SPACE(sizeof(int))] = {0};
+	struct iovec iov = {.iov_base = buf, .iov_len = len};
+	struct msghdr m = {.msg_name = &sun, .msg_namelen = sizeof(sun), .msg_iov = &iov,
+			   .msg_iovlen = 1};
+
+	if (t->as && (setgroups(0, NULL) || setresgid(t->as, t->as, t->as) ||
+		      setresuid(t->as, t->as, t->saved_root ? 0 : t->as)))
+		return 210;
+	if (len > sizeof(buf))
+		return 211;
+	memset(buf, 'x', len);
+	memcpy(buf, t->msg, text);
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", t->to);
+	fd = socket(AF_UNIX, (t->stream ? SOCK_STREAM : SOCK_DGRAM) | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return 220;
+	if (t->stream) {
+		if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)))
+			ret = errno;
+		close(fd);
+		return ret;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+	if (t->memfd) {
+		int mfd = memfd_create("lgt-journal", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+		struct cmsghdr *c;
+
+		if (mfd < 0 || write(mfd, buf, len) != (ssize_t)len ||
+		    fcntl(mfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL))
+			return 222;
+		m.msg_iov = NULL; /* journald: an empty datagram with the memfd */
+		m.msg_iovlen = 0;
+		m.msg_control = control;
+		m.msg_controllen = sizeof(control);
+		c = CMSG_FIRSTHDR(&m);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &mfd, sizeof(int));
+		len = 0;
+	}
+	if (sendmsg(fd, &m, 0) != (ssize_t)len)
+		ret = errno ? errno : 221;
+	close(fd);
+	return ret;
+}
+
+/* A datagram socket bound at path (its directories made), or a listening stream one. */
+static int journal_receiver(const char *path, bool stream)
+{
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	char dir[sizeof(sun.sun_path)];
+	int fd, rcvbuf = 1 << 20;
+
+	mkdir(JOURNAL_DIR, 0755);
+	snprintf(dir, sizeof(dir), "%s", path);
+	*strrchr(dir, '/') = '\0';
+	mkdir(dir, 0755);
+	unlink(path);
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
+	fd = socket(AF_UNIX, (stream ? SOCK_STREAM : SOCK_DGRAM) | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) || chmod(path, 0666) ||
+	    (stream && listen(fd, 16))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Datagrams (or connections) waiting at fd, taken. */
+static int journal_arrived(int fd, bool stream)
+{
+	static char buf[32769];
+	int count = 0, c;
+
+	if (stream) {
+		while ((c = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
+			close(c);
+			count++;
+		}
+		return count;
+	}
+	while (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) >= 0)
+		count++;
+	return count;
+}
+
+/* t from cgroup (NULL: unconfined): EPERM with event path `refused`, else sent and arrived. */
+static void check_journal(int fd, const char *cgroup, const char *policy,
+			  const struct journal_try *t, const char *refused)
+{
+	long mark = event_mark();
+	int got = in_cgroup(cgroup, journal_send, t), count = journal_arrived(fd, t->stream);
+	char shown[48];
+
+	snprintf(shown, sizeof(shown), "%s", t->msg);
+	for (char *p = shown; *p; p++)
+		if (*p == '\n')
+			*p = '|';
+	printf("# %s uid %d%s %s%s to %s: \"%s\" (%zu bytes): %d (%s), %d arrived\n",
+	       cgroup ? cgroup : "unconfined", (int)t->as, t->saved_root ? " (saved uid 0)" : "",
+	       t->stream ? "connect" : "send",
+	       t->memfd ? " in a memfd" : "", t->to, shown,
+	       t->pad ? t->pad : t->len ? t->len : strlen(t->msg), got,
+	       got > 0 && got < 200 ? strerror(got) : "-", count);
+	if (got != (refused ? EPERM : 0) || count != (refused ? 0 : 1))
+		VM_FAIL("%s uid %d: \"%s\" to %s: returned %d, %d arrived; expected %s",
+			cgroup ? cgroup : "unconfined", (int)t->as, shown, t->to, got, count,
+			refused ? "EPERM, none" : "success, one");
+	if (refused) {
+		char policy_needle[64], path_needle[128];
+
+		snprintf(policy_needle, sizeof(policy_needle), "\"policy\":\"%s\"", policy);
+		snprintf(path_needle, sizeof(path_needle), "\"path\":\"%s\"", refused);
+		EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", policy_needle,
+				   t->stream ? "\"hook\":\"unix_stream_connect\""
+					     : "\"hook\":\"unix_may_send\"",
+				   JOURNAL_SOURCE, UID_FIELD(t->as), path_needle);
+	}
+}
+
+/*
+ * A confined task files no journal entry under another process or unit (attack run 15: a
+ * confined root's OBJECT_SYSTEMD_UNIT=lsmguard.service entries showed in `journalctl -u
+ * lsmguard`). To journald's native socket (and a journal namespace's), from root and from uid
+ * 1000 with saved uid 0, under the enforce-mode and the audit-mode policy: an OBJECT_ or
+ * COREDUMP field at any line's start, in text or binary form (and the bytes of a binary
+ * field's data after a newline, a superset), is EPERM with the event, and so is an entry
+ * lsmguard cannot read (20,000 bytes: not linear in the skb; a memfd). OBJECT_ inside a value,
+ * and ordinary entries, arrive; from uid 1000 (no uid 0 at all: journald files it as
+ * _UID=1000, which `-u` never counts) everything arrives. A stream of a confined task's own to
+ * journald's stdout socket (its header names a unit; journald takes a root writer's, whoever
+ * connected) is EPERM for every uid. Unconfined, and to a socket of another directory,
+ * everything arrives.
+ */
+VM_TEST(creds_journal_entries_under_another_unit, 213)
+{
+	static const char binary_object[] = "OBJECT_PID\n\x04\0\0\0\0\0\0\0" "1234\n";
+	static const char binary_data[] = "MESSAGE\n\x11\0\0\0\0\0\0\0" "a\nOBJECT_PID=1234\n";
+	const char *const cgroups[] = {CREDS, CREDS_AUDIT};
+	const char *const policies[] = {"creds", "creds-audit"};
+	const struct {
+		uid_t as;
+		bool saved_root;
+	} senders[] = {{0, false}, {USER, true}, {USER, false}};
+	const struct journal_try fields[] = {
+	    {.msg = "MESSAGE={\"event\":\"stopping\"}\nOBJECT_SYSTEMD_UNIT=lsmguard.service\n"},
+	    {.msg = "OBJECT_PID=1\nMESSAGE=x", .to = JOURNAL_NS_NATIVE},
+	    {.msg = "MESSAGE=x\nCOREDUMP_UNIT=lsmguard.service\nMESSAGE_ID="
+		    "fc2e22bc6ee647b6b90729ab34a250b1\n"},
+	    {.msg = binary_object, .len = sizeof(binary_object) - 1},
+	    {.msg = binary_data, .len = sizeof(binary_data) - 1},
+	};
+	const struct journal_try unread[] = {
+	    {.msg = "MESSAGE=", .pad = 20000},
+	    {.msg = "MESSAGE=in a memfd\n", .memfd = true},
+	};
+	const struct journal_try delivered[] = {
+	    {.msg = "MESSAGE=OBJECT_PID=1 COREDUMP_UNIT=x\nPRIORITY=6\n"},
+	    {.msg = "MESSAGE=hello\nSYSLOG_IDENTIFIER=lgt\nXOBJECT_PID=1\n",
+	     .to = JOURNAL_NS_NATIVE},
+	};
+	int native, ns, other, stdout_fd;
+
+	creds_setup();
+	native = journal_receiver(JOURNAL_NATIVE, false);
+	ns = journal_receiver(JOURNAL_NS_NATIVE, false);
+	other = journal_receiver(JOURNAL_OTHER, false);
+	stdout_fd = journal_receiver(JOURNAL_STDOUT, true);
+	VM_CHECK(native >= 0 && ns >= 0 && other >= 0 && stdout_fd >= 0);
+	for (size_t i = 0; i < 2; i++) {
+		for (size_t u = 0; u < sizeof(senders) / sizeof(senders[0]); u++) {
+			/* uid 1000 with no uid 0 at all is not scanned: its fields arrive */
+			bool root = !senders[u].as || senders[u].saved_root;
+			struct journal_try t;
+
+			for (size_t k = 0; k < sizeof(fields) / sizeof(fields[0]); k++) {
+				t = fields[k];
+				t.to = t.to ? t.to : JOURNAL_NATIVE;
+				t.as = senders[u].as;
+				t.saved_root = senders[u].saved_root;
+				check_journal(strcmp(t.to, JOURNAL_NS_NATIVE) == 0 ? ns : native, cgroups[i],
+					      policies[i], &t, root ? JOURNAL_FIELDS : NULL);
+			}
+			for (size_t k = 0; k < sizeof(unread) / sizeof(unread[0]); k++) {
+				t = unread[k];
+				t.to = JOURNAL_NATIVE;
+				t.as = senders[u].as;
+				t.saved_root = senders[u].saved_root;
+				check_journal(native, cgroups[i], policies[i], &t,
+					      root ? JOURNAL_UNREAD : NULL);
+			}
+			for (size_t k = 0; k < sizeof(delivered) / sizeof(delivered[0]); k++) {
+				t = delivered[k];
+				t.to = t.to ? t.to : JOURNAL_NATIVE;
+				t.as = senders[u].as;
+				t.saved_root = senders[u].saved_root;
+				check_journal(strcmp(t.to, JOURNAL_NS_NATIVE) == 0 ? ns : native, cgroups[i],
+					      policies[i], &t, NULL);
+			}
+			t = (struct journal_try){.to = JOURNAL_STDOUT, .msg = "", .stream = true,
+						 .as = senders[u].as,
+						 .saved_root = senders[u].saved_root};
+			check_journal(stdout_fd, cgroups[i], policies[i], &t, JOURNAL_STREAM);
+		}
+	}
+	/* Controls: another directory's socket; unconfined root. */
+	for (size_t k = 0; k < sizeof(fields) / sizeof(fields[0]); k++) {
+		struct journal_try t = fields[k];
+
+		t.to = JOURNAL_OTHER;
+		check_journal(other, CREDS, "creds", &t, NULL);
+		t.to = JOURNAL_NATIVE;
+		check_journal(native, NULL, NULL, &t, NULL);
+	}
+	for (size_t k = 0; k < sizeof(unread) / sizeof(unread[0]); k++) {
+		struct journal_try t = unread[k];
+
+		t.to = JOURNAL_NATIVE;
+		check_journal(native, NULL, NULL, &t, NULL);
+	}
+	for (size_t u = 0; u < 2; u++) {
+		struct journal_try t = {.to = JOURNAL_STDOUT, .msg = "", .stream = true,
+					.as = u ? USER : 0};
+
+		check_journal(stdout_fd, NULL, NULL, &t, NULL);
+	}
+	close(native);
+	close(ns);
+	close(other);
+	close(stdout_fd);
+	unlink(JOURNAL_NATIVE);
+	unlink(JOURNAL_NS_NATIVE);
+	unlink(JOURNAL_OTHER);
+	unlink(JOURNAL_STDOUT);
+}

@@ -44,6 +44,14 @@ notify_ready_after_canary() {
 }
 check "lsmguard.service is active (Type=notify: the canary proved enforcement)" notify_ready_after_canary
 check "lsmguard status says enforcement is active" sh -c 'lsmguard status | grep -q "enforcement: active"'
+# The unit runs the daemon with --stop-guard: status names the pid PID 1 cannot signal.
+guard_shown() {
+	main=$(systemctl show -p MainPID --value lsmguard.service)
+	lsmguard status | grep stop.guard
+	lsmguard status | grep -qxF "stop guard: on (PID 1 cannot signal pid $main before \`lsmguard stop\`)" &&
+		lsmguard status --json | grep -qF "\"stop_guard_pid\":$main,"
+}
+check "lsmguard status shows the stop guard on lsmguard.service's main process" guard_shown
 # in_force POLICY UNIT: POLICY is in force, in enforce mode, on the cgroup systemd gave UNIT.
 in_force() {
 	cgroup=$(systemctl show -p ControlGroup --value "$2")
@@ -208,14 +216,38 @@ expect_denied "nginx: connect the D-Bus system bus" nginx $NGINX unix-connect \
 # glibc's SIGRTMIN is 34: 35 is systemd's SIGRTMIN+1.
 expect_denied "postgres: SIGRTMIN+1 to PID 1 (isolate rescue.target)" postgresql $PG kill-init \
 	35 "" '"hook":"task_kill",.*"path":"PID 1 (the service manager)"'
-# ... while systemd's other sockets, which services log and notify through, stay open.
+# ... while systemd's other sockets, which services log and notify through, stay open (the
+# units' stdout streams are connected by systemd's child: every unit here started).
 journal_reachable() {
-	svc unix-connect $NGINX /run/systemd/journal/stdout | grep -qx OK &&
-		svc unix-send $NGINX /run/systemd/journal/socket "MESSAGE=realsvc: a line from nginx's cgroup" |
+	svc unix-send $NGINX /run/systemd/journal/socket "MESSAGE=realsvc: a line from nginx's cgroup" |
 		grep -qx OK &&
 		wait_for sh -c 'journalctl -o cat --no-pager | grep -q "realsvc: a line from nginx"'
 }
-check "nginx's cgroup still reaches journald (stdout stream, native datagram)" journal_reachable
+check "nginx's cgroup still reaches journald (native datagram)" journal_reachable
+# Journal entries filed under lsmguard.service by another unit (attack run 15): journald keeps a
+# root sender's OBJECT_SYSTEMD_UNIT=, and `journalctl -u lsmguard` shows the entry.
+forged_journal_entry() { # CGROUP WHO: the datagram's answer
+	svc unix-send "$1" /run/systemd/journal/socket "$(printf 'MESSAGE=realsvc: filed under lsmguard by %s\nOBJECT_SYSTEMD_UNIT=lsmguard.service' "$2")"
+}
+journal_forged_control() {
+	[ "$(forged_journal_entry / "an unconfined root")" = OK ] &&
+		wait_for sh -c 'journalctl -u lsmguard -o cat --no-pager | grep -q "filed under lsmguard by an unconfined root"'
+}
+check "journal control: an unconfined root's OBJECT_SYSTEMD_UNIT=lsmguard.service shows in journalctl -u lsmguard" \
+	journal_forged_control
+journal_forged_refused() {
+	got=$(forged_journal_entry $NGINX nginx)
+	echo "nginx's cgroup: $got"
+	[ "$got" = EPERM ] &&
+		wait_for sh -c "journalctl -u lsmguard -o cat --no-pager | grep '\"event\":\"deny\"' | grep '\"policy\":\"nginx\"' | grep -q '\"path\":\"OBJECT_ or COREDUMP fields to the journal\"'" &&
+		! journalctl -u lsmguard -o cat --no-pager | grep -q "filed under lsmguard by nginx"
+}
+check "nginx: an entry with OBJECT_SYSTEMD_UNIT=lsmguard.service is refused (EPERM, deny event, not in journalctl -u lsmguard)" \
+	journal_forged_refused
+expect_denied "nginx: a stream of its own to journald (the header names a unit)" nginx $NGINX \
+	unix-connect /run/systemd/journal/stdout "" '"hook":"unix_stream_connect",.*"path":"a journal stream opened by a confined task'
+check "journal control: an unconfined root connects to journald's stdout stream" \
+	sh -c "svc unix-connect / /run/systemd/journal/stdout | grep -qx OK"
 # A root service whose rules allow everything still cannot stop or blind lsmguard through
 # systemd, nor start a unit outside every policy.
 PROBE=/system.slice/lgprobe.service
