@@ -1668,6 +1668,26 @@ static void check_journal(int fd, const char *cgroup, const char *policy,
 }
 
 /*
+ * Each of the n tries from cgroup, sent as sender says (its uid and saved uid), to its socket
+ * (JOURNAL_NATIVE when it names none): fds[0] receives at JOURNAL_NATIVE, fds[1] at
+ * JOURNAL_NS_NATIVE.
+ */
+static void check_journal_each(const int fds[2], const char *cgroup, const char *policy,
+			       const struct journal_try *tries, size_t n,
+			       const struct journal_try *sender, const char *refused)
+{
+	for (size_t k = 0; k < n; k++) {
+		struct journal_try t = tries[k];
+
+		t.to = t.to ? t.to : JOURNAL_NATIVE;
+		t.as = sender->as;
+		t.saved_root = sender->saved_root;
+		check_journal(strcmp(t.to, JOURNAL_NS_NATIVE) == 0 ? fds[1] : fds[0], cgroup,
+			      policy, &t, refused);
+	}
+}
+
+/*
  * A confined task files no journal entry under another process or unit (attack run 15: a
  * confined root's OBJECT_SYSTEMD_UNIT=lsmguard.service entries showed in `journalctl -u
  * lsmguard`). To journald's native socket (and a journal namespace's), from root and from uid
@@ -1708,7 +1728,7 @@ VM_TEST(creds_journal_entries_under_another_unit, 213)
 	    {.msg = "MESSAGE=hello\nSYSLOG_IDENTIFIER=lgt\nXOBJECT_PID=1\n",
 	     .to = JOURNAL_NS_NATIVE},
 	};
-	int native, ns, other, stdout_fd;
+	int native, ns, other, stdout_fd, fds[2];
 
 	creds_setup();
 	native = journal_receiver(JOURNAL_NATIVE, false);
@@ -1716,39 +1736,26 @@ VM_TEST(creds_journal_entries_under_another_unit, 213)
 	other = journal_receiver(JOURNAL_OTHER, false);
 	stdout_fd = journal_receiver(JOURNAL_STDOUT, true);
 	VM_CHECK(native >= 0 && ns >= 0 && other >= 0 && stdout_fd >= 0);
+	fds[0] = native;
+	fds[1] = ns;
 	for (size_t i = 0; i < 2; i++) {
 		for (size_t u = 0; u < sizeof(senders) / sizeof(senders[0]); u++) {
 			/* uid 1000 with no uid 0 at all is not scanned: its fields arrive */
 			bool root = !senders[u].as || senders[u].saved_root;
-			struct journal_try t;
+			struct journal_try t = {.as = senders[u].as,
+						.saved_root = senders[u].saved_root};
 
-			for (size_t k = 0; k < sizeof(fields) / sizeof(fields[0]); k++) {
-				t = fields[k];
-				t.to = t.to ? t.to : JOURNAL_NATIVE;
-				t.as = senders[u].as;
-				t.saved_root = senders[u].saved_root;
-				check_journal(strcmp(t.to, JOURNAL_NS_NATIVE) == 0 ? ns : native, cgroups[i],
-					      policies[i], &t, root ? JOURNAL_FIELDS : NULL);
-			}
-			for (size_t k = 0; k < sizeof(unread) / sizeof(unread[0]); k++) {
-				t = unread[k];
-				t.to = JOURNAL_NATIVE;
-				t.as = senders[u].as;
-				t.saved_root = senders[u].saved_root;
-				check_journal(native, cgroups[i], policies[i], &t,
-					      root ? JOURNAL_UNREAD : NULL);
-			}
-			for (size_t k = 0; k < sizeof(delivered) / sizeof(delivered[0]); k++) {
-				t = delivered[k];
-				t.to = t.to ? t.to : JOURNAL_NATIVE;
-				t.as = senders[u].as;
-				t.saved_root = senders[u].saved_root;
-				check_journal(strcmp(t.to, JOURNAL_NS_NATIVE) == 0 ? ns : native, cgroups[i],
-					      policies[i], &t, NULL);
-			}
-			t = (struct journal_try){.to = JOURNAL_STDOUT, .msg = "", .stream = true,
-						 .as = senders[u].as,
-						 .saved_root = senders[u].saved_root};
+			check_journal_each(fds, cgroups[i], policies[i], fields,
+					   sizeof(fields) / sizeof(fields[0]), &t,
+					   root ? JOURNAL_FIELDS : NULL);
+			check_journal_each(fds, cgroups[i], policies[i], unread,
+					   sizeof(unread) / sizeof(unread[0]), &t,
+					   root ? JOURNAL_UNREAD : NULL);
+			check_journal_each(fds, cgroups[i], policies[i], delivered,
+					   sizeof(delivered) / sizeof(delivered[0]), &t, NULL);
+			t.to = JOURNAL_STDOUT;
+			t.msg = "";
+			t.stream = true;
 			check_journal(stdout_fd, cgroups[i], policies[i], &t, JOURNAL_STREAM);
 		}
 	}
