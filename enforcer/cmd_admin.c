@@ -322,7 +322,7 @@ static void status_text(const struct lg_bpf *bpf, const struct lg_state *state, 
 			printf("stop guard: off (%s)\n",
 			       guarded < 0 ? "the pins are an older lsmguard's: `lsmguard unload` and "
 					     "a start, or a reboot, bring it"
-					   : "the daemon runs without --stop-guard, or is not running");
+					   : "no daemon started with --stop-guard holds it");
 	}
 	if (state->reloads_ok + state->reloads_refused) {
 		char when[32] = "?";

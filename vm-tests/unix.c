@@ -267,9 +267,17 @@ static void manager_sockets_cases(uid_t uid)
 	VM_CHECK(access(PRIVATE, F_OK) == 0 && access(BUS, F_OK) == 0);
 	VM_CHECK(access("/run/unix-link2", F_OK) != 0);
 
-	/* Controls: systemd's other sockets and any other socket, from the same cgroup; the
-	 * manager sockets from outside every policy. */
-	EXPECT_UNIX(UNIX, uid, U_CONNECT, JOURNAL, NULL, 0, 0);
+	/* journald's stdout socket: a stream of a confined task's own is refused (its header
+	 * names a unit: LG_BUILTIN_JOURNAL, creds_journal_entries_under_another_unit), whatever
+	 * the uid; from outside every policy it connects. */
+	EXPECT_UNIX(UNIX, uid, U_CONNECT, JOURNAL, NULL, 0, EPERM);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"unix\"",
+			   "\"hook\":\"unix_stream_connect\"", UID_FIELD(uid),
+			   "\"path\":\"a journal stream opened by a confined task (its header names "
+			   "a unit)\"");
+	EXPECT_UNIX(NULL, uid, U_CONNECT, JOURNAL, NULL, 0, 0);
+	/* Controls: any other socket, from the same cgroup; the manager sockets from outside
+	 * every policy. */
 	EXPECT_UNIX(UNIX, uid, U_CONNECT, OTHER_SOCKET, NULL, 0, 0);
 	EXPECT_UNIX(NULL, uid, U_CONNECT, PRIVATE, NULL, 0, 0);
 	EXPECT_UNIX(NULL, uid, U_CONNECT, BUS, NULL, 0, 0);
