@@ -182,9 +182,10 @@ $(VM_DIR)/%: | $(VM_DIR)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(VM_BASE_CFLAGS) $(VM_CFLAGS) $(VM_LDFLAGS) -o $@ $(filter %.c,$^) $(VM_LDLIBS)
 
+$(VM_TESTS): private VM_CFLAGS := -Iinclude
 $(VM_TESTS): private VM_LDLIBS := -lseccomp
 $(VM_TESTS): $(VM_SRCS) vm-tests/vmtest.h vm-tests/vmutil.h vm-tests/mptcp.h vm-tests/uring.h vm-tests/attempts.h \
-	tests/harness/harness.h
+	tests/harness/harness.h include/lsmguard_abi.h
 
 # Dynamically linked on purpose: the exec-mapping tests need the loader and libc.
 $(VM_DIR)/dyn: private VM_LDFLAGS :=

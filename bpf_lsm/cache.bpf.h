@@ -145,13 +145,6 @@ struct {
 	__type(value, struct lg_peer_cache);
 } lg_peer_cache __weak SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, LG_EPOCH_COUNT);
-	__type(key, __u32);
-	__type(value, __u64);
-} lg_epochs __weak SEC(".maps");
-
 /*
  * The generation and the epochs as one number: each only grows, so their sum changes whenever
  * one of them does and never comes back. Never 0 (0 marks an empty slot).

@@ -295,14 +295,15 @@ static __always_inline __s64 lg_io_setup_events(void)
 
 	if (!lg_aio_nr_at || !lg_aio_max_nr_at)
 		return 0;
+	/* a BTF pointer: direct loads (every mmap of every task passes here) */
 	regs = (struct pt_regs *)bpf_task_pt_regs(task);
 	if (!regs)
 		return 0;
-	nr = BPF_CORE_READ(regs, orig_ax);
+	nr = regs->orig_ax;
 	if (task->thread_info.status & LG_TS_COMPAT)
-		return nr == NR_IA32_IO_SETUP ? (__u32)BPF_CORE_READ(regs, bx) : 0;
+		return nr == NR_IA32_IO_SETUP ? (__u32)regs->bx : 0;
 	if (nr == NR_IO_SETUP || nr == (NR_X32_IO_SETUP | X32_SYSCALL_BIT))
-		return (__u32)BPF_CORE_READ(regs, di);
+		return (__u32)regs->di;
 	return 0;
 }
 
@@ -417,7 +418,8 @@ int BPF_PROG(lg_mmap_addr_keep, unsigned long addr, int ret)
  * every confined fork that passes reserves one task (lg_tasks_reserved), recorded by the new
  * task's address, until the kernel counts it (tp_btf/task_newtask, after nr_threads++) or the fork
  * fails (lsm/task_free, which the failure paths after this hook call). Forks of tasks under
- * no policy are neither checked nor reserved: one policy lookup each, the two loads first.
+ * no policy are neither checked nor reserved: the policy first (one table entry), then the two
+ * loads.
  */
 const volatile __u64 lg_nr_threads_at = 0;
 const volatile __u64 lg_max_threads_at = 0;
@@ -443,19 +445,16 @@ struct {
 	__type(value, __u8);
 } lg_task_reservation SEC(".maps");
 
-static __always_inline int lg_threads_budget(struct task_struct *task)
+static __always_inline int lg_threads_budget(const struct lg_policy_value *policy,
+					     __u64 cgroup_id, struct task_struct *task)
 {
-	const struct lg_policy_value *policy;
-	__u64 cgroup_id = 0, key = (__u64)task;
+	__u64 key = (__u64)task;
 	__s64 *reserved, others = 0;
 	int tasks = 0, max = 0;
 	__u32 zero = 0;
 	__u8 one = 1;
 
 	if (!lg_nr_threads_at || !lg_max_threads_at)
-		return 0;
-	policy = lg_current_policy(&cgroup_id);
-	if (!policy)
 		return 0;
 	bpf_probe_read_kernel(&tasks, sizeof(tasks), (const void *)lg_nr_threads_at);
 	bpf_probe_read_kernel(&max, sizeof(max), (const void *)lg_max_threads_at);
@@ -470,8 +469,10 @@ static __always_inline int lg_threads_budget(struct task_struct *task)
 			others = 0;
 		if ((__s64)tasks + others + 1 <= (__s64)(max - (int)((unsigned)max >> 2)))
 			return 0;
-		bpf_map_delete_elem(&lg_task_reservation, &key);
-		__sync_fetch_and_add(reserved, -1);
+		/* the count lowered only with the entry gone (lg_task_reservation_end relies on
+		 * it: a count of 0 means no entry is held) */
+		if (!bpf_map_delete_elem(&lg_task_reservation, &key))
+			__sync_fetch_and_add(reserved, -1);
 	}
 	return lg_builtin_deny(policy, cgroup_id, LG_HOOK_TASK_ALLOC, LG_BUILTIN_HOST_BUDGET,
 			       threads_what, sizeof(threads_what))
@@ -479,18 +480,24 @@ static __always_inline int lg_threads_budget(struct task_struct *task)
 		   : 0;
 }
 
-/* The new task's reservation given back: counted by the kernel, or the fork failed. */
+/*
+ * The new task's reservation given back: counted by the kernel, or the fork failed. Every task
+ * of the host passes here twice: with no reservation held anywhere (the count is 0), there is
+ * none to delete. A task's own reservation is counted before its fork goes on (lg_threads_budget
+ * adds after the entry is written, in the forking task, which runs this end itself or hands
+ * the task to task_newtask after it), and the count is lowered only for an entry deleted, so
+ * it is never 0 while an entry is held.
+ */
 static __always_inline void lg_task_reservation_end(struct task_struct *task)
 {
 	__u64 key = (__u64)task;
 	__u32 zero = 0;
-	__s64 *reserved;
+	__s64 *reserved = bpf_map_lookup_elem(&lg_tasks_reserved, &zero);
 
-	if (bpf_map_delete_elem(&lg_task_reservation, &key))
+	if (!reserved || *(volatile __s64 *)reserved <= 0 ||
+	    bpf_map_delete_elem(&lg_task_reservation, &key))
 		return; /* none held */
-	reserved = bpf_map_lookup_elem(&lg_tasks_reserved, &zero);
-	if (reserved)
-		__sync_fetch_and_add(reserved, -1);
+	__sync_fetch_and_add(reserved, -1);
 }
 
 SEC("tp_btf/task_newtask")
@@ -521,8 +528,18 @@ int BPF_PROG(lg_nproc_keep, struct task_struct *task, unsigned long clone_flags,
 	bool over = false;
 	long max;
 
-	if (ret || (ret = lg_threads_budget(task)))
+	if (ret)
 		return ret;
+	/* Both checks are a confined task's: a task under no policy leaves at one table entry
+	 * (every fork and thread of the host passes here). */
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy)
+		return 0;
+	ret = lg_threads_budget(policy, cgroup_id, task);
+	if (ret)
+		return ret;
+	if (!policy->capabilities_rule || ((policy->capabilities >> CAP_SYS_ADMIN) & 1))
+		return 0;
 	cred = task->real_cred;
 	if (!cred || BPF_CORE_READ(cred, user, uid.val) != 0)
 		return 0;
@@ -548,10 +565,6 @@ int BPF_PROG(lg_nproc_keep, struct task_struct *task, unsigned long clone_flags,
 		ucounts = BPF_CORE_READ(ns, ucounts);
 	}
 	if (!over)
-		return 0;
-	policy = lg_current_policy(&cgroup_id);
-	if (!policy || !policy->capabilities_rule ||
-	    ((policy->capabilities >> CAP_SYS_ADMIN) & 1))
 		return 0;
 	return lg_cap_direct(CAP_SYS_RESOURCE, LG_HOOK_TASK_ALLOC, false, true) ? -EAGAIN : 0;
 }

@@ -58,7 +58,7 @@ int BPF_PROG(lg_cgroup_mkdir, struct cgroup *cgrp, const char *path)
 	struct lg_cgroup_path_buf *scratch = bpf_map_lookup_elem(&lg_cgroup_path_buf, &zero);
 	struct lg_cgroup_path_key key;
 	struct lg_config *config;
-	__u32 *policy;
+	__u32 *policy, value;
 	__u64 h, id, *bound;
 
 	if (BPF_CORE_READ(cgrp, root, hierarchy_id) != 0 || !scratch)
@@ -80,8 +80,25 @@ int BPF_PROG(lg_cgroup_mkdir, struct cgroup *cgrp, const char *path)
 	policy = bpf_map_lookup_elem(&lg_cgroup_paths, &key);
 	if (!policy)
 		return 0;
+	/*
+	 * The value copied, and read again through a second lookup that must agree: a reload
+	 * rewrites the record, and on 6.1 the element a rewrite frees is reused by the next write
+	 * at once, so the value behind the first pointer may already be another path's record
+	 * (another policy's id), as lg_binding_read guards for the bindings.
+	 */
+	value = *(volatile __u32 *)policy;
+	for (int i = 0; i < 3; i++) {
+		__u32 *again = bpf_map_lookup_elem(&lg_cgroup_paths, &key), now;
+
+		if (!again)
+			return 0; /* the path's policy is gone meanwhile */
+		now = *(volatile __u32 *)again;
+		if (now == value)
+			break;
+		value = now;
+	}
 	id = BPF_CORE_READ(cgrp, kn, id);
-	bpf_map_update_elem(&lg_cgroup_policy, &id, policy, BPF_ANY);
+	bpf_map_update_elem(&lg_cgroup_policy, &id, &value, BPF_ANY);
 	/* The daemon attaches the cgroup connect programs here (enforcer/connect_attach.c): a count
 	 * it compares, and a record too short to be an event to wake it now */
 	zero = LG_EPOCH_CGROUPS_BOUND;

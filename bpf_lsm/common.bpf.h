@@ -449,7 +449,7 @@ static __always_inline void lg_scratch_spare_end(struct task_struct *task)
  * binding. A second lookup that agrees proves the value was this cgroup's (a reused element
  * holds the same id only if that id is this cgroup's binding too).
  */
-static __noinline __u32 lg_binding_read(__u64 id, __u32 *first)
+static __always_inline __u32 lg_binding_confirm(__u64 id, __u32 *first)
 {
 	__u32 value = *(volatile __u32 *)first;
 
@@ -467,8 +467,14 @@ static __noinline __u32 lg_binding_read(__u64 id, __u32 *first)
 	return value;
 }
 
+/* lg_binding_confirm as a call (one copy where a program reads several bindings). */
+static __noinline __u32 lg_binding_read(__u64 id, __u32 *first)
+{
+	return lg_binding_confirm(id, first);
+}
+
 /* lg_find_policy for a task deeper than LG_CGROUP_DEPTH_MAX: from that level up. */
-static __noinline __u32 lg_deep_policy_id(void)
+static __always_inline __u32 lg_deep_policy_id(void)
 {
 	for (int i = 0; i < LG_CGROUP_DEPTH_MAX; i++) {
 		__u64 id = bpf_get_current_ancestor_cgroup_id(LG_CGROUP_DEPTH_MAX - i);
@@ -478,29 +484,51 @@ static __noinline __u32 lg_deep_policy_id(void)
 			break;
 		policy_id = bpf_map_lookup_elem(&lg_cgroup_policy, &id);
 		if (policy_id)
-			return lg_binding_read(id, policy_id);
+			return lg_binding_confirm(id, policy_id);
 	}
 	return 0;
 }
 
-/*
- * The policy found for a task, remembered in its storage: valid while the task is in the same
- * cgroup and the generation is the same. Bindings of existing cgroups change only in a load
- * (which bumps the generation); the kernel binds only new cgroups (cgroup.bpf.c), which cannot
- * be the ancestors of a cgroup that already exists; cgroup ids are never reused.
- */
-struct lg_task_policy {
-	__u64 cgroup_id;
-	__u32 generation; /* 0: empty (generations start at 1) */
-	__u32 policy;     /* 0: under no policy */
-};
-
+/* The epochs and counters of enum lg_epoch_index (lsmguard_abi.h). */
 struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, struct lg_task_policy);
-} lg_task_policies __weak SEC(".maps");
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, LG_EPOCH_COUNT);
+	__type(key, __u32);
+	__type(value, __u64);
+} lg_epochs __weak SEC(".maps");
+
+/*
+ * The policy found for a cgroup (its own binding or its nearest bound ancestor's), remembered
+ * per cgroup in a direct-mapped table (lg_cgroup_answer_slot, lsmguard_abi.h): valid while its
+ * tag, the generation plus the bindings epoch, is the same. Bindings of existing cgroups change
+ * only in a load (which bumps the generation) and in the daemon's second switch after the
+ * load's grace period (which bumps LG_EPOCH_BINDINGS: a cgroup made during the switch may have
+ * been bound by the kernel from the old records); the kernel binds only new cgroups
+ * (cgroup.bpf.c), which cannot be the ancestors of a cgroup that already exists; cgroup ids are
+ * never reused. Two cgroups whose ids share a slot take it in turn (a miss is one climb).
+ *
+ * Why a table and not the task's storage (until 2026-12-04): every hook of every task, confined
+ * or not, asks this first, and an array element is found by the JIT's own address arithmetic,
+ * where bpf_task_storage_get is a helper call with a per-CPU busy counter (about 180
+ * instructions a hook for a task under no policy, issue 15's "F + 100"). Tasks of one cgroup also
+ * share one search instead of one each.
+ *
+ * The table is written by every CPU, and under full preemption a writer can be stopped halfway,
+ * so an entry is a sequence lock: seq is odd while its writer writes. A writer claims the entry
+ * by compare-and-swap from an even seq (a busy entry is not written: the search's answer is used
+ * uncached), writes, and makes seq even again; a reader uses an entry only when seq was even
+ * before and the same after its reads. So a reader never pairs one cgroup's id with another
+ * cgroup's policy: a torn answer would put a confined task under no policy for one hook. The
+ * order of the loads and stores is the program's (volatile, with compiler barriers) and x86's
+ * (stores are not reordered with stores, nor loads with loads); seq is 64 bits so that it cannot
+ * come round to the same value while a reader is preempted between its two loads.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, LG_CGROUP_ANSWERS);
+	__type(key, __u32);
+	__type(value, struct lg_cgroup_answer);
+} lg_cgroup_answers __weak SEC(".maps");
 
 /*
  * The nearest bound cgroup's policy id from cgrp up (0: none), for a cgroup at most
@@ -509,8 +537,9 @@ struct {
  * helper (lg_deep_policy_id); for another task's cgroup the callers decide what a deeper
  * cgroup counts as (setup.bpf.c: whichever way marks nothing) rather than climb further.
  */
-static __always_inline __u32 lg_find_policy(struct cgroup *cgrp)
+static __always_inline __u64 lg_find_binding(struct cgroup *cgrp, __u32 **binding)
 {
+	*binding = 0;
 	if (cgrp->level > LG_CGROUP_DEPTH_MAX)
 		return 0;
 	for (int i = 0; i < LG_CGROUP_DEPTH_MAX; i++) {
@@ -522,8 +551,10 @@ static __always_inline __u32 lg_find_policy(struct cgroup *cgrp)
 			break; /* the root cgroup is never bound */
 		id = cgrp->kn->id;
 		policy_id = bpf_map_lookup_elem(&lg_cgroup_policy, &id);
-		if (policy_id)
-			return lg_binding_read(id, policy_id);
+		if (policy_id) {
+			*binding = policy_id;
+			return id;
+		}
 		parent = cgrp->self.parent;
 		if (!parent)
 			break;
@@ -534,27 +565,50 @@ static __always_inline __u32 lg_find_policy(struct cgroup *cgrp)
 	return 0;
 }
 
+static __always_inline __u32 lg_find_policy(struct cgroup *cgrp)
+{
+	__u32 *binding;
+	__u64 id = lg_find_binding(cgrp, &binding);
+
+	return id && binding ? lg_binding_read(id, binding) : 0;
+}
+
 /*
- * The policy of the current task: its cgroup's, or the nearest ancestor's that has one. Policies
- * are bound at most LG_CGROUP_DEPTH_MAX levels deep (the compiler refuses deeper ones), so a
- * deeper task's search starts there and cannot miss the nearest policy. Every hook runs this for
- * every task, confined or not: the answer is remembered in the task's storage, and the search
- * climbs the cgroups through BTF pointers (direct loads), one hash lookup per level.
+ * The policy id of the current task: its cgroup's, or the nearest ancestor's that has one (0:
+ * none); cgroup_id is the cgroup the caller read. Policies are bound at most
+ * LG_CGROUP_DEPTH_MAX levels deep (the compiler refuses deeper ones), so a deeper task's search
+ * starts there and cannot miss the nearest policy. Every hook runs this for every task, confined
+ * or not: the answer is remembered per cgroup (lg_cgroup_answers), and the search climbs the
+ * cgroups through BTF pointers (direct loads), one hash lookup per level.
+ *
+ * Not remembered: the answer for a cgroup deeper than LG_CGROUP_DEPTH_MAX, whose search reads
+ * the task's cgroup again through a helper (a task moved between the two reads would leave the
+ * new cgroup's answer under the old one's id); and an answer whose policy record does not
+ * carry its id (a binding or a policy record changing under the search): searched again,
+ * uncached.
+ *
+ * A global function: the verifier checks it once, and every hook sees a call that returns a
+ * number (inlined, its branches multiplied each caller's states).
  */
-static __always_inline const struct lg_policy_value *lg_current_policy(__u64 *cgroup_id)
+__weak __noinline __u32 lg_current_policy_id(__u64 cgroup_id)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct cgroup *cgrp = task->cgroups->dfl_cgrp;
 	const struct lg_policy_value *policy;
-	struct lg_task_policy *cached;
+	struct lg_cgroup_answer *answer;
+	__u32 zero = 0, policy_id = 0, tag, slot, index = LG_EPOCH_BINDINGS;
 	struct lg_config *config;
-	__u32 zero = 0, policy_id, generation;
+	__u64 id, bound, *bindings;
+	__u32 *binding;
 
 	if (!cgrp)
 		return 0;
-	*cgroup_id = cgrp->kn->id;
+	id = cgrp->kn->id;
+	if (cgrp->level > LG_CGROUP_DEPTH_MAX)
+		return lg_deep_policy_id();
 	config = bpf_map_lookup_elem(&lg_config_map, &zero);
-	if (!config)
+	bindings = bpf_map_lookup_elem(&lg_epochs, &index);
+	if (!config || !bindings)
 		return 0;
 	/*
 	 * Read once, before the bindings: a load that switches the bindings and bumps the
@@ -562,23 +616,43 @@ static __always_inline const struct lg_policy_value *lg_current_policy(__u64 *cg
 	 * generation, which the next hook discards. Reading it again to store it would tag an
 	 * old-bank answer as current, and once that bank is retired the task would be under no
 	 * policy until the next load (the 1000-reload test caught this, once in 226,000 opens).
+	 * The bindings epoch likewise, for the daemon's second binding after a reload.
 	 */
-	generation = *(volatile __u32 *)&config->generation;
-	/* NULL (no memory, the first-storage race that lg_task_storage_create asks twice for, or
-	 * 6.1's busy counter) only leaves the answer uncached */
-	cached = bpf_task_storage_get(&lg_task_policies, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (cached && cached->generation == generation && generation &&
-	    cached->cgroup_id == *cgroup_id) {
-		policy_id = cached->policy;
-	} else {
-		policy_id = cgrp->level > LG_CGROUP_DEPTH_MAX ? lg_deep_policy_id()
-							       : lg_find_policy(cgrp);
-		if (cached) {
-			cached->cgroup_id = *cgroup_id;
-			cached->policy = policy_id;
-			cached->generation = generation;
-		}
+	tag = *(volatile __u32 *)&config->generation;
+	if (tag)
+		tag += (__u32) * (volatile __u64 *)bindings;
+	slot = lg_cgroup_answer_slot(id);
+	/* moved since the caller read its cgroup: this one's answer, not remembered (the event
+	 * names the cgroup the caller read) */
+	answer = id == cgroup_id ? bpf_map_lookup_elem(&lg_cgroup_answers, &slot) : 0;
+	if (answer && tag && lg_cgroup_answer_get(answer, id, tag, &policy_id)) {
+		if (!policy_id)
+			return 0;
+		policy = bpf_map_lookup_elem(&lg_policies, &policy_id);
+		if (policy && policy->id == policy_id)
+			return policy_id;
+		answer = 0; /* searched again below, and not remembered */
 	}
+	/* the climb's binding read inline: one frame less under the hooks' own stacks */
+	bound = lg_find_binding(cgrp, &binding);
+	policy_id = bound && binding ? lg_binding_confirm(bound, binding) : 0;
+	if (answer && tag)
+		lg_cgroup_answer_put(answer, id, tag, policy_id);
+	return policy_id;
+}
+
+/* The policy of the current task (NULL: none), and its cgroup's id. */
+static __always_inline const struct lg_policy_value *lg_current_policy(__u64 *cgroup_id)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct cgroup *cgrp = task->cgroups->dfl_cgrp;
+	const struct lg_policy_value *policy;
+	__u32 policy_id;
+
+	if (!cgrp)
+		return 0;
+	*cgroup_id = cgrp->kn->id;
+	policy_id = lg_current_policy_id(*cgroup_id);
 	if (!policy_id)
 		return 0;
 	policy = bpf_map_lookup_elem(&lg_policies, &policy_id);

@@ -177,7 +177,9 @@ static __always_inline bool lg_pty_budget_spent(struct file *file)
  * its batch uncounted, as the kernel's own first test reads it) and the limit files_stat's,
  * both where the kernel keeps them (kallsyms; hidden: no budget). file_alloc_security runs in
  * __alloc_file, before the kernel adds the file. Every file of every task passes here: the two
- * loads come before any policy lookup.
+ * loads come before any policy lookup (measured both ways, 2026-12-04: the policy first cost a
+ * task under a policy about 220 instructions more on every open and socket, and saved a task
+ * under none nothing).
  */
 const volatile __u64 lg_nr_files_at = 0;
 const volatile __u64 lg_files_stat_at = 0;

@@ -56,15 +56,19 @@ static int config_write(const struct lg_bpf *bpf, const struct lg_config *config
  * Path verdicts cached before a mount table rewrite may rest on the old table (see
  * bpf_lsm/cache.bpf.h): retire them. The daemon is this epoch's only writer.
  */
-static void bump_mounts_epoch(const struct lg_bpf *bpf)
+static int bump_epoch(const struct lg_bpf *bpf, __u32 index)
 {
-	__u32 index = LG_EPOCH_MOUNTS;
 	__u64 epoch = 0;
 
-	if (bpf_map_lookup_elem(bpf->map_fd[LG_MAP_EPOCHS], &index, &epoch) == 0) {
-		epoch++;
-		bpf_map_update_elem(bpf->map_fd[LG_MAP_EPOCHS], &index, &epoch, BPF_ANY);
-	}
+	if (bpf_map_lookup_elem(bpf->map_fd[LG_MAP_EPOCHS], &index, &epoch))
+		return -errno;
+	epoch++;
+	return bpf_map_update_elem(bpf->map_fd[LG_MAP_EPOCHS], &index, &epoch, BPF_ANY) ? -errno : 0;
+}
+
+static void bump_mounts_epoch(const struct lg_bpf *bpf)
+{
+	bump_epoch(bpf, LG_EPOCH_MOUNTS);
 }
 
 void lg_retire_verdicts(const struct lg_bpf *bpf)
@@ -685,7 +689,12 @@ static int switch_bindings(const struct lg_bpf *bpf, const struct lg_compiled *c
 			.hash = lg_cgroup_path_hash(config->cgroup_seed, c->cgroups[i].cgroup),
 		};
 
-		if (bpf_map_update_elem(paths_fd, &pkey, &c->cgroups[i].policy, BPF_ANY))
+		__u32 now;
+
+		/* Rewritten only when it changes (the second switch after a reload finds it
+		 * written): a rewrite frees the element that a cgroup_mkdir may be reading. */
+		if ((bpf_map_lookup_elem(paths_fd, &pkey, &now) || now != c->cgroups[i].policy) &&
+		    bpf_map_update_elem(paths_fd, &pkey, &c->cgroups[i].policy, BPF_ANY))
 			return -errno;
 		/* A cgroup that exists now; one created from here on is bound by the kernel. */
 		if (lg_cgroup_id(c->cgroups[i].cgroup, &id) == 0 &&
@@ -837,6 +846,27 @@ void lg_apply_retire(const struct lg_bpf *bpf, const struct lg_compiled *c)
 	ret = lg_config_read(bpf, &config);
 	if (!ret)
 		ret = switch_bindings(bpf, c, &config);
+	/*
+	 * The kernel remembers each cgroup's policy under the generation and the bindings epoch
+	 * (lg_cgroup_answers, bpf_lsm/common.bpf.h): an answer found from such a late binding in
+	 * this generation would outlive the switch, and name the old set's policy, which is about
+	 * to go (the cgroup's tasks under no policy). The bump retires it; the second grace period
+	 * lets every hook that read the old epoch end before the old set goes.
+	 */
+	if (!ret) {
+		ret = bump_epoch(bpf, LG_EPOCH_BINDINGS);
+		/*
+		 * Pins adopted from a version before this epoch (its lg_epochs has no such entry,
+		 * and its programs remember each task's answer under the generation alone): the
+		 * generation is bumped instead, which retires both kinds of answer.
+		 */
+		if (ret == -ENOENT) {
+			config.generation++;
+			ret = config_write(bpf, &config);
+		}
+	}
+	if (!ret)
+		ret = lg_bpf_wait_for_readers();
 	if (ret) {
 		log_warnx("cannot check the cgroup bindings (%s); the previous policy set stays in "
 			  "the maps until the next reload",

@@ -39,6 +39,7 @@
 #define LG_MOUNT_PATH_MAX 128     /* bytes of a mount point's path kept for events */
 #define LG_MAX_MOUNTS 4096        /* mounts of the host namespace known to the kernel side */
 #define LG_MAX_CGROUPS 65536      /* cgroups bound to a policy at once */
+#define LG_CGROUP_ANSWERS 4096    /* cgroups whose policy the kernel side remembers (a power of 2) */
 #define LG_MAX_LINKS 16384        /* hard-linked files whose original name is remembered */
 /* (the default: `lsmguard run --link-records N` sets the capacity at load) */
 #define LG_MAX_MOUNT_CHANGES 4096 /* mount roots moved or unmounted since the table's rewrite */
@@ -489,7 +490,12 @@ enum lg_epoch_index {
 	 * (protect.bpf.c, lg_task_kill): a unit's PIDFile= naming the daemon cannot make PID 1
 	 * stop it. */
 	LG_EPOCH_STOP_GUARD = 11,
-	LG_EPOCH_COUNT = 12,
+	/* Bumped by the daemon when it binds existing cgroups again outside a load (after a
+	 * reload's grace period, lg_apply_retire): with the generation, it tags the kernel's
+	 * remembered answer of each cgroup's policy (lg_cgroup_answers), so that no answer found
+	 * before that second binding outlives it. */
+	LG_EPOCH_BINDINGS = 12,
+	LG_EPOCH_COUNT = 13,
 };
 
 /*
@@ -855,6 +861,78 @@ struct lg_event {
 	} object;
 };
 _Static_assert(sizeof(struct lg_event) == 320, "lg_event layout");
+
+/*
+ * A cgroup's slot among the kernel side's remembered answers (lg_cgroup_answers): a Fibonacci
+ * hash of its id, so that ids made in steps (kernfs numbers a cgroup's files from the same
+ * counter) spread over every slot. Two cgroups sharing a slot cost a search, never a wrong
+ * answer (the entry holds the whole id).
+ */
+static inline __u32 lg_cgroup_answer_slot(__u64 cgroup_id)
+{
+	return (__u32)((cgroup_id * 0x9e3779b97f4a7c15ULL) >> 52) & (LG_CGROUP_ANSWERS - 1);
+}
+
+/* One remembered answer (bpf_lsm/common.bpf.h says how it is written and read). */
+struct lg_cgroup_answer {
+	__u64 seq;        /* even: stable; odd: being written */
+	__u64 cgroup_id;
+	__u32 tag;        /* the generation plus LG_EPOCH_BINDINGS; 0: empty (generations start at 1) */
+	__u32 policy;     /* 0: under no policy */
+};
+_Static_assert(sizeof(struct lg_cgroup_answer) == 24, "lg_cgroup_answer layout");
+
+/*
+ * Reading and writing one (the kernel side's only users; here so that the unit tests run the
+ * same code on threads, with LG_ANSWER_WRITE_PAUSE() and LG_ANSWER_READ_PAUSE() defined to stop
+ * a writer or a reader halfway, as preemption can).
+ */
+#ifndef LG_ANSWER_WRITE_PAUSE
+#define LG_ANSWER_WRITE_PAUSE()
+#endif
+#ifndef LG_ANSWER_READ_PAUSE
+#define LG_ANSWER_READ_PAUSE()
+#endif
+#define lg_compiler_barrier() asm volatile("" ::: "memory")
+
+/* The remembered answer for cgroup_id under tag: 1 with *policy when there is one, else 0. */
+static inline __attribute__((always_inline)) int
+lg_cgroup_answer_get(struct lg_cgroup_answer *entry, __u64 cgroup_id, __u32 tag, __u32 *policy)
+{
+	__u64 seq = *(volatile __u64 *)&entry->seq, id;
+	__u32 gen, value;
+
+	if (seq & 1)
+		return 0;
+	lg_compiler_barrier();
+	LG_ANSWER_READ_PAUSE();
+	id = *(volatile __u64 *)&entry->cgroup_id;
+	LG_ANSWER_READ_PAUSE();
+	gen = *(volatile __u32 *)&entry->tag;
+	value = *(volatile __u32 *)&entry->policy;
+	lg_compiler_barrier();
+	if (*(volatile __u64 *)&entry->seq != seq || id != cgroup_id || gen != tag)
+		return 0;
+	*policy = value;
+	return 1;
+}
+
+/* Remember an answer, unless another writer holds the entry. */
+static inline __attribute__((always_inline)) void
+lg_cgroup_answer_put(struct lg_cgroup_answer *entry, __u64 cgroup_id, __u32 tag, __u32 policy)
+{
+	__u64 seq = *(volatile __u64 *)&entry->seq;
+
+	if ((seq & 1) || __sync_val_compare_and_swap(&entry->seq, seq, seq + 1) != seq)
+		return;
+	lg_compiler_barrier();
+	*(volatile __u64 *)&entry->cgroup_id = cgroup_id;
+	LG_ANSWER_WRITE_PAUSE();
+	*(volatile __u32 *)&entry->tag = tag;
+	*(volatile __u32 *)&entry->policy = policy;
+	lg_compiler_barrier();
+	*(volatile __u64 *)&entry->seq = seq + 2;
+}
 
 /*
  * The path hash, keyed by a random seed drawn at each load so that a confined process, which

@@ -819,9 +819,16 @@ static int a11_quota_run(const char *cgroup, int *held)
 	/* the keys of an earlier run go with its sessions: the collector frees them a moment
 	 * later (under emulation, seconds; CI once saw the confined holder's own session keyring
 	 * refused past the share, and the case hang): a holder starts from a near-empty quota
-	 * (the user's own keyrings, _uid and _uid_ses, stay) */
-	for (int i = 0; i < 300 && a11_user_keys() > 10; i++)
+	 * (the user's own keyrings, _uid and _uid_ses, stay). And one that stays: keys the
+	 * collector frees after the holder has filled the quota leave the probe room (a faster
+	 * tree once saw the unconfined control's probe succeed: 2026-12-04). */
+	for (int i = 0, last = -1, same = 0; i < 300 && (last > 10 || same < 10); i++) {
+		int now = a11_user_keys();
+
+		same = now == last ? same + 1 : 0;
+		last = now;
 		usleep(100 * 1000);
+	}
 	if (pipe2(q.held, O_CLOEXEC) || pipe2(q.done, O_CLOEXEC))
 		return -1;
 	fflush(stdout);

@@ -18,12 +18,14 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "lsmguard_abi.h"
 #include "vmtest.h"
 #include "vmutil.h"
 
@@ -202,6 +204,180 @@ VM_TEST(cache_is_per_policy, 93)
 	write_file("/data/private/per-policy", "x\n", 0644);
 	EXPECT_CACHED(COUNT, "count", "/data/private/per-policy");
 	VM_CHECK(try_open(FILES, "/data/private/per-policy", O_RDONLY) == EPERM);
+}
+
+/*
+ * The remembered policy of each cgroup (lg_cgroup_answers, bpf_lsm/common.bpf.h): a table of
+ * LG_CGROUP_ANSWERS entries, so cgroups share slots. A confined cgroup and a cgroup under no
+ * policy that share one take it in turn: each must get its own policy's answer every time,
+ * asked one after the other and at once from both CPUs (and, in vm-preempt, with preemption
+ * halfway through the entry's write).
+ */
+#define ANSWERS_FREE "/lg-answers"      /* under no policy */
+#define ANSWERS_COUNT "/lgt/count/answers" /* under count: /data/secret denied */
+#define ANSWERS_TARGETS 64              /* confined cgroups whose slots a free one may share */
+#define ANSWERS_TRIES 20000             /* cgroups made under no policy at most to find one */
+#define ANSWERS_OPENS 20000
+
+static unsigned long long cgroup_id_at(const char *cgroup)
+{
+	char path[600];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/sys/fs/cgroup%s", cgroup);
+	return stat(path, &st) ? 0 : (unsigned long long)st.st_ino; /* kernfs: the id is the inode */
+}
+
+/* The calling process's cgroup v2 path (from /proc/self/cgroup), in buf. */
+static const char *own_cgroup(char *buf, size_t size)
+{
+	FILE *f = fopen("/proc/self/cgroup", "re");
+	char line[512];
+
+	snprintf(buf, size, "/");
+	while (f && fgets(line, sizeof(line), f))
+		if (strncmp(line, "0::", 3) == 0) {
+			line[strcspn(line, "\n")] = '\0';
+			snprintf(buf, size, "%s", line + 3);
+		}
+	if (f)
+		fclose(f);
+	return buf;
+}
+
+/* The slot's entry, as the programs left it. */
+static bool answer_at(unsigned long long cgroup_id, struct lg_cgroup_answer *answer)
+{
+	__u32 slot = lg_cgroup_answer_slot(cgroup_id);
+
+	return map_lookup("lg_cgroup_answers", &slot, answer);
+}
+
+/* ANSWERS_OPENS opens of /data/secret; *arg: the errno expected. Returns how many differed. */
+static int do_secret_opens(const void *arg)
+{
+	int expected = *(const int *)arg, wrong = 0;
+
+	for (int i = 0; i < ANSWERS_OPENS; i++) {
+		int fd = open("/data/secret", O_RDONLY | O_CLOEXEC);
+		int err = fd < 0 ? errno : 0;
+
+		if (fd >= 0)
+			close(fd);
+		if (err != expected)
+			wrong++;
+	}
+	return wrong;
+}
+
+/* rmdir, waited for while the cgroup's last tasks are still being freed (EBUSY). */
+static void rmdir_cgroup(const char *path)
+{
+	for (int tries = 0; tries < 100 && rmdir(path) && errno == EBUSY; tries++)
+		usleep(10 * 1000);
+}
+
+static void remove_cgroups(const char *parent, int made)
+{
+	char path[256];
+
+	for (int i = 0; i < made; i++) {
+		snprintf(path, sizeof(path), "/sys/fs/cgroup%s/%d", parent, i);
+		rmdir_cgroup(path);
+	}
+	snprintf(path, sizeof(path), "/sys/fs/cgroup%s", parent);
+	rmdir_cgroup(path);
+}
+
+VM_TEST(cache_cgroups_sharing_a_remembered_answer_keep_their_own_policies, 93)
+{
+	static int count_owner[LG_CGROUP_ANSWERS];
+	char confined[128] = "", free[128] = ANSWERS_FREE "/f", path[256], own[512];
+	static const int denied = EPERM, allowed = 0;
+	unsigned long long confined_id = 0, free_id = 0;
+	struct in_cgroup_thread a, b;
+	struct lg_cgroup_answer answer;
+	struct lg_config config;
+	__u32 zero = 0, runner_slot;
+	int made = 0, tries = 0;
+
+	memset(count_owner, -1, sizeof(count_owner));
+	/* The runner's own cgroup (and in_cgroup's mover, in the same one) uses its slot too:
+	 * never a pair's. */
+	runner_slot = lg_cgroup_answer_slot(cgroup_id_at(own_cgroup(own, sizeof(own))));
+	make_cgroup(COUNT);
+	if (mkdir("/sys/fs/cgroup" ANSWERS_FREE, 0755) || mkdir("/sys/fs/cgroup" ANSWERS_COUNT, 0755)) {
+		VM_FAIL("cannot make %s and %s: %s", ANSWERS_FREE, ANSWERS_COUNT, strerror(errno));
+		return;
+	}
+	/*
+	 * ANSWERS_TARGETS confined cgroups, kept; then a cgroup under no policy made and removed
+	 * again (each mkdir takes new ids: kernfs numbers them cyclically) until one lands on a
+	 * confined one's slot. The slot is a Fibonacci hash, which spreads ids made in steps
+	 * evenly, so cgroups made in turn rarely share one: a target among 64 is hit about once in
+	 * 64 tries.
+	 */
+	for (; made < ANSWERS_TARGETS; made++) {
+		unsigned long long id;
+
+		snprintf(path, sizeof(path), "/sys/fs/cgroup%s/%d", ANSWERS_COUNT, made);
+		id = mkdir(path, 0755) ? 0 : cgroup_id_at(path + strlen("/sys/fs/cgroup"));
+		if (!id)
+			break;
+		if (lg_cgroup_answer_slot(id) != runner_slot)
+			count_owner[lg_cgroup_answer_slot(id)] = made;
+	}
+	snprintf(path, sizeof(path), "/sys/fs/cgroup%s", free);
+	for (; tries < ANSWERS_TRIES && made == ANSWERS_TARGETS; tries++) {
+		unsigned long long id = mkdir(path, 0755) ? 0 : cgroup_id_at(free);
+		__u32 slot = lg_cgroup_answer_slot(id);
+
+		if (!id)
+			break;
+		if (slot != runner_slot && count_owner[slot] >= 0) {
+			snprintf(confined, sizeof(confined), "%s/%d", ANSWERS_COUNT, count_owner[slot]);
+			confined_id = cgroup_id_at(confined);
+			free_id = id;
+			break;
+		}
+		if (rmdir(path))
+			break;
+	}
+	if (!confined_id) {
+		VM_FAIL("no cgroup of %d made under no policy shares a slot with one of %d under "
+			"count (errno %s)",
+			tries, made, strerror(errno));
+		rmdir_cgroup(path);
+		remove_cgroups(ANSWERS_FREE, 0);
+		remove_cgroups(ANSWERS_COUNT, made);
+		return;
+	}
+	printf("# %s (id %llu) and %s (id %llu) share slot %u\n", confined, confined_id, free,
+	       free_id, lg_cgroup_answer_slot(confined_id));
+
+	/* One after the other: each takes the slot from the other. */
+	for (int i = 0; i < 20; i++) {
+		VM_CHECK(try_open(confined, "/data/secret", O_RDONLY) == EPERM);
+		VM_CHECK(answer_at(confined_id, &answer));
+		VM_CHECK(answer.cgroup_id == confined_id && answer.policy != 0 && !(answer.seq & 1));
+		VM_CHECK(try_open(free, "/data/secret", O_RDONLY) == 0);
+		VM_CHECK(answer_at(free_id, &answer));
+		VM_CHECK(answer.cgroup_id == free_id && answer.policy == 0 && !(answer.seq & 1));
+	}
+	/* The entry is tagged with this generation and bindings epoch (a bump retires it). */
+	VM_CHECK(map_lookup("lg_config_map", &zero, &config));
+	VM_CHECK(answer.tag ==
+		 (__u32)(config.generation + (__u64)map_u64("lg_epochs", LG_EPOCH_BINDINGS)));
+
+	/* At once, from both CPUs. */
+	VM_CHECK(in_cgroup_start(&a, confined, do_secret_opens, &denied));
+	VM_CHECK(in_cgroup_start(&b, free, do_secret_opens, &allowed));
+	VM_CHECK(in_cgroup_join(&a) == 0);
+	VM_CHECK(in_cgroup_join(&b) == 0);
+
+	rmdir_cgroup(path);
+	remove_cgroups(ANSWERS_FREE, 0);
+	remove_cgroups(ANSWERS_COUNT, made);
 }
 
 VM_TEST(cache_moved_mount_is_decided_at_once, 94)

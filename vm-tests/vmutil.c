@@ -1175,20 +1175,26 @@ int map_entries(const char *name)
 }
 
 /* The 64-bit value at index of the array map named name, or -1. */
-long long map_u64(const char *name, unsigned index)
+bool map_lookup(const char *name, const void *key, void *value)
 {
 	int fd = map_fd(name);
 	union bpf_attr attr;
-	__u64 value = 0;
+	bool found;
 
 	if (fd < 0)
-		return -1;
+		return false;
 	memset(&attr, 0, sizeof(attr));
 	attr.map_fd = (__u32)fd;
-	attr.key = (__u64)(unsigned long)&index;
-	attr.value = (__u64)(unsigned long)&value;
-	if (syscall(SYS_bpf, BPF_MAP_LOOKUP_ELEM, &attr, sizeof(attr)))
-		value = (__u64)-1;
+	attr.key = (__u64)(unsigned long)key;
+	attr.value = (__u64)(unsigned long)value;
+	found = syscall(SYS_bpf, BPF_MAP_LOOKUP_ELEM, &attr, sizeof(attr)) == 0;
 	close(fd);
-	return (long long)value;
+	return found;
+}
+
+long long map_u64(const char *name, unsigned index)
+{
+	__u64 value = 0;
+
+	return map_lookup(name, &index, &value) ? (long long)value : -1;
 }

@@ -194,5 +194,8 @@ int do_mptcp_socket(const void *unused);
 int map_fd(const char *name);
 int map_entries(const char *name);
 long long map_u64(const char *name, unsigned index);
+/* The value of map name's element key, read into value (of the map's value size); false when
+ * there is no such map or element. */
+bool map_lookup(const char *name, const void *key, void *value);
 
 #endif
