@@ -1078,7 +1078,7 @@ VM_TEST(a13_host_tasks_racing_forks_keep_the_quarter, 399)
 		const char *cgroup = a13_places[p];
 		struct a13_hold *h = a13_hold_new(USER, A13_FORK_RACERS);
 		struct in_cgroup_thread t;
-		long tasks, max, share;
+		long tasks, max, share, after;
 		int probe = -1;
 
 		VM_CHECK(h != NULL);
@@ -1104,6 +1104,11 @@ VM_TEST(a13_host_tasks_racing_forks_keep_the_quarter, 399)
 		*(volatile int *)&h->ids[0] = 1; /* go */
 		for (int i = 0; i < 1000 && !*(volatile int *)&h->made2; i++)
 			usleep(10 * 1000);
+		/* the host's tasks besides the racers' children (each waits for the release): the
+		 * kernel's own threads come and go (a workqueue's idle worker ends), and one that
+		 * ended during the race left the share one more task of room (CI saw 11 pass with
+		 * room 10 twice, once with the policy lookup before 2026-12-04, once after) */
+		after = a13_tasks() - h->made;
 		{
 			pid_t child = fork();
 
@@ -1115,15 +1120,16 @@ VM_TEST(a13_host_tasks_racing_forks_keep_the_quarter, 399)
 		}
 		write_number("/proc/sys/kernel/threads-max", old);
 		printf("#   %s uid 1000: %d racing forks, %d passed (room %ld: %ld tasks, share %ld "
-		       "of threads-max %ld), then errno %d; the host's root fork: %d\n",
+		       "of threads-max %ld; %ld tasks besides them after), then errno %d; the "
+		       "host's root fork: %d\n",
 		       PLACE(cgroup), A13_FORK_RACERS, h->made, share - tasks, tasks, share, max,
-		       h->err, probe);
+		       after, h->err, probe);
 		VM_CHECK(a13_hold_end(&t, h) == 0);
 		VM_CHECK(probe == 0);
 		if (!cgroup) {
 			VM_CHECK(h->made == A13_FORK_RACERS);
 		} else {
-			VM_CHECK(h->made <= share - tasks);
+			VM_CHECK(h->made <= share - (after < tasks ? after : tasks));
 			VM_CHECK(h->err == EAGAIN);
 		}
 		munmap(h, sizeof(*h));
