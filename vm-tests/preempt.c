@@ -230,15 +230,22 @@ static int fresh_forks(int kid, int go)
 		return ret;
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	if (kid % 2) {
-		/* Half of them hold the busy counter often: a task-storage lookup in every open. */
+		/*
+		 * Half of them hold the busy counter often: a task-storage lookup in every other
+		 * open. Until 2026-12-04 every hook looked the task's policy up in task storage; it
+		 * is a per-cgroup table now, so an allowed open answered by the cache takes no task
+		 * storage at all (CI then saw no spare needed). A denied open is never cached: its
+		 * walk takes the scratch from task storage each time.
+		 */
 		long opens = 0;
 
 		do {
-			int fd = open("/data/storm/f1", O_RDONLY);
+			bool deny = opens & 1;
+			int fd = open(deny ? "/data/private/storm/f1" : "/data/storm/f1", O_RDONLY);
 
-			if (fd < 0)
+			if (deny ? fd >= 0 || errno != EPERM : fd < 0)
 				failed++;
-			else
+			if (fd >= 0)
 				close(fd);
 			if (++opens % 64 == 0)
 				clock_gettime(CLOCK_MONOTONIC, &now);
