@@ -52,10 +52,7 @@ static int config_write(const struct lg_bpf *bpf, const struct lg_config *config
 	return bpf_map_update_elem(bpf->map_fd[LG_MAP_CONFIG], &zero, config, BPF_ANY) ? -errno : 0;
 }
 
-/*
- * Path verdicts cached before a mount table rewrite may rest on the old table (see
- * bpf_lsm/cache.bpf.h): retire them. The daemon is this epoch's only writer.
- */
+/* One of the epochs the daemon alone writes (lsmguard_abi.h, enum lg_epoch_index) raised by 1. */
 static int bump_epoch(const struct lg_bpf *bpf, __u32 index)
 {
 	__u64 epoch = 0;
@@ -66,6 +63,10 @@ static int bump_epoch(const struct lg_bpf *bpf, __u32 index)
 	return bpf_map_update_elem(bpf->map_fd[LG_MAP_EPOCHS], &index, &epoch, BPF_ANY) ? -errno : 0;
 }
 
+/*
+ * Path verdicts cached before a mount table rewrite may rest on the old table (see
+ * bpf_lsm/cache.bpf.h): retire them. The daemon is this epoch's only writer.
+ */
 static void bump_mounts_epoch(const struct lg_bpf *bpf)
 {
 	bump_epoch(bpf, LG_EPOCH_MOUNTS);
