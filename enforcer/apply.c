@@ -677,14 +677,58 @@ static int write_bank(const struct lg_bpf *bpf, const struct lg_compiled *c)
 }
 
 /* Point every binding at the new set; unbind cgroups whose policy is gone. */
+static int compare_ids(const void *a, const void *b)
+{
+	__u64 x = *(const __u64 *)a, y = *(const __u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * A binding that this switch did not write, once the path records are the new set's: a cgroup
+ * the kernel bound at its mkdir (cgroup.bpf.c) from the old record or the new one, a cgroup
+ * whose policy is gone, or one bound by a load that never finished (the daemon killed in the
+ * middle of its switch: an id that the new set may have given to another policy). Every
+ * binding is a cgroup at its policy's path (cgroup v2 has no rename): the record at the
+ * cgroup's path now decides it, and a cgroup at a path with no record is under no policy. A
+ * binding that cannot be placed for another reason is kept if it names the new set.
+ */
+static void check_unwritten_binding(int paths_fd, int ids_fd, const struct lg_compiled *c,
+				    const struct lg_config *config, __u64 id, __u32 policy)
+{
+	struct lg_cgroup_path_key key = {0};
+	char path[4096];
+	__u32 want;
+	int ret = lg_cgroup_path_of(id, path, sizeof(path));
+
+	if (ret == -ESTALE || ret == -ENOENT || (ret && !lg_id_in_bank(policy, c->bank))) {
+		bpf_map_delete_elem(ids_fd, &id);
+		return;
+	}
+	if (ret)
+		return;
+	key.hash = lg_cgroup_path_hash(config->cgroup_seed, path);
+	if (bpf_map_lookup_elem(paths_fd, &key, &want))
+		bpf_map_delete_elem(ids_fd, &id);
+	else if (want != policy)
+		bpf_map_update_elem(ids_fd, &id, &want, BPF_ANY);
+}
+
 static int switch_bindings(const struct lg_bpf *bpf, const struct lg_compiled *c,
 			   const struct lg_config *config)
 {
 	int paths_fd = bpf->map_fd[LG_MAP_CGROUP_PATHS], ids_fd = bpf->map_fd[LG_MAP_CGROUP_POLICY];
+	size_t slots = c->cgroup_count ? c->cgroup_count : 1, bound_count = 0;
+	__u64 id, next_id, *bound = calloc(slots, sizeof(*bound));
+	__u64 *paths = calloc(slots, sizeof(*paths));
 	struct lg_cgroup_path_key key, next;
-	__u64 id, next_id;
+	int ret = 0;
 	bool more;
 
+	if (!bound || !paths) {
+		ret = -ENOMEM;
+		goto out;
+	}
 	for (size_t i = 0; i < c->cgroup_count; i++) {
 		struct lg_cgroup_path_key pkey = {
 			.hash = lg_cgroup_path_hash(config->cgroup_seed, c->cgroups[i].cgroup),
@@ -692,33 +736,142 @@ static int switch_bindings(const struct lg_bpf *bpf, const struct lg_compiled *c
 
 		__u32 now;
 
+		paths[i] = pkey.hash;
 		/* Rewritten only when it changes (the second switch after a reload finds it
 		 * written): a rewrite frees the element that a cgroup_mkdir may be reading. */
 		if ((bpf_map_lookup_elem(paths_fd, &pkey, &now) || now != c->cgroups[i].policy) &&
-		    bpf_map_update_elem(paths_fd, &pkey, &c->cgroups[i].policy, BPF_ANY))
-			return -errno;
+		    bpf_map_update_elem(paths_fd, &pkey, &c->cgroups[i].policy, BPF_ANY)) {
+			ret = -errno;
+			goto out;
+		}
 		/* A cgroup that exists now; one created from here on is bound by the kernel. */
-		if (lg_cgroup_id(c->cgroups[i].cgroup, &id) == 0 &&
-		    bpf_map_update_elem(ids_fd, &id, &c->cgroups[i].policy, BPF_ANY))
-			return -errno;
+		if (lg_cgroup_id(c->cgroups[i].cgroup, &id) == 0) {
+			if (bpf_map_update_elem(ids_fd, &id, &c->cgroups[i].policy, BPF_ANY)) {
+				ret = -errno;
+				goto out;
+			}
+			bound[bound_count++] = id;
+		}
 	}
+	qsort(bound, bound_count, sizeof(*bound), compare_ids);
+	qsort(paths, c->cgroup_count, sizeof(*paths), compare_ids);
+	/* Every record this set did not write goes, the new bank's too (an unfinished load's). */
 	for (more = bpf_map_get_next_key(paths_fd, NULL, &key) == 0; more; key = next) {
-		__u32 policy;
-
 		more = bpf_map_get_next_key(paths_fd, &key, &next) == 0;
-		if (bpf_map_lookup_elem(paths_fd, &key, &policy) == 0 &&
-		    !lg_id_in_bank(policy, c->bank))
+		if (!bsearch(&key.hash, paths, c->cgroup_count, sizeof(*paths), compare_ids))
 			bpf_map_delete_elem(paths_fd, &key);
 	}
 	for (more = bpf_map_get_next_key(ids_fd, NULL, &id) == 0; more; id = next_id) {
 		__u32 policy;
 
 		more = bpf_map_get_next_key(ids_fd, &id, &next_id) == 0;
-		if (bpf_map_lookup_elem(ids_fd, &id, &policy) == 0 &&
-		    !lg_id_in_bank(policy, c->bank))
-			bpf_map_delete_elem(ids_fd, &id);
+		if (bpf_map_lookup_elem(ids_fd, &id, &policy))
+			continue;
+		if (!bsearch(&id, bound, bound_count, sizeof(*bound), compare_ids))
+			check_unwritten_binding(paths_fd, ids_fd, c, config, id, policy);
+	}
+out:
+	free(paths);
+	free(bound);
+	return ret;
+}
+
+/*
+ * Retire every policy answer the kernel remembers per cgroup (lg_cgroup_answers,
+ * bpf_lsm/common.bpf.h) after bindings changed within a generation, and wait until no hook
+ * still uses one read before.
+ */
+static int retire_answers(const struct lg_bpf *bpf, struct lg_config *config)
+{
+	int ret = bump_epoch(bpf, LG_EPOCH_BINDINGS);
+
+	/*
+	 * Pins adopted from a version before this epoch (its lg_epochs has no such entry, and its
+	 * programs remember each task's answer under the generation alone): the generation is
+	 * bumped instead, which retires both kinds of answer.
+	 */
+	if (ret == -ENOENT) {
+		config->generation++;
+		ret = config_write(bpf, config);
+	}
+	return ret ? ret : lg_bpf_wait_for_readers();
+}
+
+/*
+ * The policy of the set in force (in the other bank than bank) with the same name as policy,
+ * which is in bank: 0 when there is none.
+ */
+static __u32 same_policy_in_force(const struct lg_bpf *bpf, __u32 policy, unsigned bank)
+{
+	int policies_fd = bpf->map_fd[LG_MAP_POLICIES];
+	struct lg_policy_value value, other;
+
+	if (bpf_map_lookup_elem(policies_fd, &policy, &value) || value.id != policy)
+		return 0;
+	for (__u32 id = lg_bank_first_id(!bank); id <= lg_bank_last_id(!bank); id++) {
+		if (bpf_map_lookup_elem(policies_fd, &id, &other) || other.id != id)
+			break; /* a set's ids are consecutive */
+		if (other.identity == value.identity)
+			return id;
 	}
 	return 0;
+}
+
+/*
+ * Records into the bank this load is about to empty. A load that never finished leaves them:
+ * the daemon killed in the middle of its switch (every path record and cgroup switched so
+ * far), or before its retire (a cgroup the kernel bound at its mkdir from the old path record).
+ * Emptying the bank under them would leave those cgroups under no policy until this load's
+ * switch, and refilling it, under whichever policy takes their ids. The unfinished switch is
+ * undone first: each path record goes back to the policy of the same name in force, each
+ * binding to the record now at its cgroup's path (or, failing that, to the policy of the same
+ * name), and the answers the kernel remembers are retired. Returns how many records moved, or
+ * -errno.
+ */
+static int settle_unfinished_switch(const struct lg_bpf *bpf, struct lg_config *config,
+				    unsigned bank)
+{
+	int paths_fd = bpf->map_fd[LG_MAP_CGROUP_PATHS], ids_fd = bpf->map_fd[LG_MAP_CGROUP_POLICY];
+	struct lg_cgroup_path_key key, next;
+	__u64 id, next_id;
+	int moved = 0, ret;
+	bool more;
+
+	for (more = bpf_map_get_next_key(paths_fd, NULL, &key) == 0; more; key = next) {
+		__u32 policy, want;
+
+		more = bpf_map_get_next_key(paths_fd, &key, &next) == 0;
+		if (bpf_map_lookup_elem(paths_fd, &key, &policy) || !lg_id_in_bank(policy, bank))
+			continue;
+		want = same_policy_in_force(bpf, policy, bank);
+		if (want ? bpf_map_update_elem(paths_fd, &key, &want, BPF_ANY)
+			 : bpf_map_delete_elem(paths_fd, &key) && errno != ENOENT)
+			return -errno;
+		moved++;
+	}
+	for (more = bpf_map_get_next_key(ids_fd, NULL, &id) == 0; more; id = next_id) {
+		struct lg_cgroup_path_key at = {0};
+		__u32 policy, want = 0;
+		char path[4096];
+
+		more = bpf_map_get_next_key(ids_fd, &id, &next_id) == 0;
+		if (bpf_map_lookup_elem(ids_fd, &id, &policy) || !lg_id_in_bank(policy, bank))
+			continue;
+		ret = lg_cgroup_path_of(id, path, sizeof(path));
+		if (ret == 0) {
+			at.hash = lg_cgroup_path_hash(config->cgroup_seed, path);
+			if (bpf_map_lookup_elem(paths_fd, &at, &want) || lg_id_in_bank(want, bank))
+				want = same_policy_in_force(bpf, policy, bank);
+		} /* else removed: no policy */
+		if (want ? bpf_map_update_elem(ids_fd, &id, &want, BPF_ANY)
+			 : bpf_map_delete_elem(ids_fd, &id) && errno != ENOENT)
+			return -errno;
+		moved++;
+	}
+	if (!moved)
+		return 0;
+	ret = retire_answers(bpf, config);
+	return ret ? ret : moved;
 }
 
 /*
@@ -789,6 +942,18 @@ int lg_apply(const struct lg_bpf *bpf, const struct lg_compiled *c, char *err, s
 		snprintf(err, errsize, "cannot write the mount table: %s", strerror(-ret));
 		return ret;
 	}
+	if (config.generation) {
+		ret = settle_unfinished_switch(bpf, &config, c->bank);
+		if (ret < 0) {
+			snprintf(err, errsize, "cannot undo the switch of a load that did not finish: %s",
+				 strerror(-ret));
+			return ret;
+		}
+		if (ret)
+			log_warnx("a load that did not finish had switched %d cgroup records; put back "
+				  "on the policy set in force",
+				  ret);
+	}
 	/* A stale half-written bank from an interrupted run would mix with this one. The scan
 	 * reads every key of both banks: skipped when this process emptied the bank itself
 	 * after the last reload (lg_apply_retire) and nothing has written to it since. */
@@ -854,20 +1019,8 @@ void lg_apply_retire(const struct lg_bpf *bpf, const struct lg_compiled *c)
 	 * to go (the cgroup's tasks under no policy). The bump retires it; the second grace period
 	 * lets every hook that read the old epoch end before the old set goes.
 	 */
-	if (!ret) {
-		ret = bump_epoch(bpf, LG_EPOCH_BINDINGS);
-		/*
-		 * Pins adopted from a version before this epoch (its lg_epochs has no such entry,
-		 * and its programs remember each task's answer under the generation alone): the
-		 * generation is bumped instead, which retires both kinds of answer.
-		 */
-		if (ret == -ENOENT) {
-			config.generation++;
-			ret = config_write(bpf, &config);
-		}
-	}
 	if (!ret)
-		ret = lg_bpf_wait_for_readers();
+		ret = retire_answers(bpf, &config);
 	if (ret) {
 		log_warnx("cannot check the cgroup bindings (%s); the previous policy set stays in "
 			  "the maps until the next reload",

@@ -357,6 +357,53 @@ int lg_cgroup_id(const char *cgroup, __u64 *id)
 	return -errno;
 }
 
+/* The type of a kernfs (cgroupfs) file handle: the node id, 8 bytes (include/linux/exportfs.h). */
+#define LG_FILEID_KERNFS 0xfe
+
+int lg_cgroup_path_of(__u64 id, char *buf, size_t size)
+{
+	struct {
+		struct file_handle handle;
+		__u64 id;
+	} fh = {.handle.handle_bytes = sizeof(__u64), .handle.handle_type = LG_FILEID_KERNFS};
+	const char *root = lg_cgroup2_root();
+	char link[64], path[4096];
+	int root_fd, fd, ret = 0;
+	size_t root_len;
+	ssize_t len;
+
+	if (!root)
+		return -ENOENT;
+	root_fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (root_fd < 0)
+		return -errno;
+	memcpy(fh.handle.f_handle, &id, sizeof(id));
+	/* A removed cgroup's id finds no node: ESTALE. */
+	fd = open_by_handle_at(root_fd, &fh.handle, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+		goto out_root;
+	}
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	len = readlink(link, path, sizeof(path) - 1);
+	if (len < 0) {
+		ret = -errno;
+		goto out_fd;
+	}
+	path[len] = '\0';
+	root_len = strlen(root);
+	/* The root cgroup (never bound) and a name outside the root are no cgroup path. */
+	if (strncmp(path, root, root_len) != 0 || path[root_len] != '/')
+		ret = -ENOENT;
+	else if ((size_t)snprintf(buf, size, "%s", path + root_len) >= size)
+		ret = -ENAMETOOLONG;
+out_fd:
+	close(fd);
+out_root:
+	close(root_fd);
+	return ret;
+}
+
 int lg_cgroup_create(const char *cgroup)
 {
 	char path[4096];

@@ -115,6 +115,11 @@ unsigned long long lg_sysctl_number(const char *path, unsigned long long fallbac
 const char *lg_cgroup2_root(void);
 /* The cgroup id of a cgroup v2 path relative to the hierarchy root; -errno on error. */
 int lg_cgroup_id(const char *cgroup, __u64 *id);
+/*
+ * The path of the cgroup with this id, relative to the hierarchy root as policies name it
+ * ("/system.slice/nginx.service"); -ESTALE once the cgroup is removed, -errno on error.
+ */
+int lg_cgroup_path_of(__u64 id, char *buf, size_t size);
 /* Create a cgroup and its parents (mkdir -p). */
 int lg_cgroup_create(const char *cgroup);
 /* Move a process into a cgroup. */

@@ -18,11 +18,17 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
+#include <time.h>
 #include <sys/mount.h>
+#include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/user.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lsmguard_abi.h"
@@ -793,4 +799,229 @@ VM_TEST(cache_directory_state_for_an_unprivileged_user, 92)
 	VM_CHECK(in_cgroup(NULL, read_as_user, "/data/private/dsu2") == 0);
 	EXPECT_EVENT_AFTER(mark, "\"policy\":\"files\"", "\"path\":\"/data/private/dsu2\"",
 			   UID_FIELD(1000));
+}
+
+/*
+ * A load the daemon never finished: killed in the middle of its switch (lg_apply's
+ * switch_bindings, enforcer/apply.c), when the cgroups it has reached are bound into the new
+ * bank and the rest, and the set in force, are in the other. The next daemon's load empties and
+ * refills that new bank: the cgroups bound into it must be moved to the set in force first (no
+ * gap: a denied open stays denied all through the restart), and a cgroup bound only by the
+ * unfinished load, whose policy is then removed, must not keep its id, which the refilled bank
+ * gives to another policy (zu-b takes zu-a's).
+ */
+#define UNFINISHED_A "/lgt/zu-a" /* bound last, by the kernel, while the daemon is stopped */
+#define UNFINISHED_B "/lgt/zu-b" /* denies /data/zu-denied */
+
+static const char unfinished_a_policy[] = "[policy]\nname = zu-a\ncgroup = " UNFINISHED_A
+					  "\nmode = enforce\n[files]\ndeny = /data/secret\n";
+static const char unfinished_b_policy[] = "[policy]\nname = zu-b\ncgroup = " UNFINISHED_B
+					  "\nmode = enforce\n[files]\ndeny = /data/zu-denied\n";
+
+/* /data/secret opened for *arg seconds; returns how many opens succeeded (at most 255). */
+static int secret_opens_for(const void *arg)
+{
+	struct timespec start, now;
+	int opened = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	do {
+		int fd = open("/data/secret", O_RDONLY | O_CLOEXEC);
+
+		if (fd >= 0) {
+			close(fd);
+			opened++;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+	} while (now.tv_sec - start.tv_sec < *(const int *)arg);
+	return opened > 255 ? 255 : opened;
+}
+
+/* Whether the string at addr in process pid ends in suffix. */
+static bool remote_path_ends(pid_t pid, unsigned long long addr, const char *suffix)
+{
+	char path[512] = "";
+	struct iovec local = {path, sizeof(path) - 1};
+	struct iovec remote = {(void *)(uintptr_t)addr, sizeof(path) - 1};
+	size_t len;
+
+	if (process_vm_readv(pid, &local, 1, &remote, 1, 0) <= 0)
+		return false;
+	len = strnlen(path, sizeof(path));
+	return len >= strlen(suffix) && strcmp(path + len - strlen(suffix), suffix) == 0;
+}
+
+/*
+ * Trace the daemon (PTRACE_SEIZE) through a reload (sent here) and its retire, through its
+ * lookups of the cgroup directory whose path ends in suffix (name_to_handle_at): the first
+ * fail_first of them are made to fail (skipped: ENOSYS), as if the directory were not there
+ * yet; the daemon is left stopped at the next one, at its exit or its entry. False when the
+ * daemon died or never got there.
+ */
+static bool trace_daemon_to_cgroup_lookup(pid_t pid, const char *suffix, int fail_first,
+					  bool at_exit)
+{
+	int sig = 0, status, seen = 0;
+	bool armed = false;
+
+	if (ptrace(PTRACE_SEIZE, pid, 0, PTRACE_O_TRACESYSGOOD) || kill(pid, SIGHUP) ||
+	    ptrace(PTRACE_INTERRUPT, pid, 0, 0))
+		return false;
+	for (long stops = 0; stops < 2000000; stops++) {
+		struct __ptrace_syscall_info info;
+
+		if (waitpid(pid, &status, __WALL) != pid || !WIFSTOPPED(status))
+			return false;
+		sig = 0;
+		if (WSTOPSIG(status) == (SIGTRAP | 0x80) &&
+		    ptrace(PTRACE_GET_SYSCALL_INFO, pid, sizeof(info), &info) > 0) {
+			if (info.op == PTRACE_SYSCALL_INFO_ENTRY) {
+				armed = info.entry.nr == SYS_name_to_handle_at &&
+					remote_path_ends(pid, info.entry.args[1], suffix);
+				if (armed && ++seen > fail_first && !at_exit)
+					return true;
+				if (armed && seen <= fail_first) {
+					struct user_regs_struct regs;
+
+					if (ptrace(PTRACE_GETREGS, pid, 0, &regs))
+						return false;
+					regs.orig_rax = (unsigned long long)-1; /* skipped */
+					if (ptrace(PTRACE_SETREGS, pid, 0, &regs))
+						return false;
+				}
+			} else if (info.op == PTRACE_SYSCALL_INFO_EXIT && armed && seen > fail_first) {
+				return true;
+			}
+		} else if (WSTOPSIG(status) != SIGTRAP && !(status >> 16)) {
+			sig = WSTOPSIG(status); /* the SIGHUP, delivered */
+		}
+		if (ptrace(PTRACE_SYSCALL, pid, 0, sig))
+			return false;
+	}
+	return false;
+}
+
+VM_TEST(cache_cgroups_bound_by_an_unfinished_load_are_moved_before_its_bank_is_refilled, 195)
+{
+	const int seconds = 6;
+	struct in_cgroup_thread opener;
+	struct lg_config config;
+	__u32 zero = 0, policy = 0;
+	unsigned long long id;
+	pid_t daemon;
+	int opened;
+
+	VM_TIMEOUT(180);
+	VM_EXPECT_DAEMON_WARNING("a load that did not finish had switched");
+	write_file("/data/zu-denied", "z\n", 0644);
+	rmdir_cgroup("/sys/fs/cgroup" UNFINISHED_A);
+	make_cgroup(UNFINISHED_B);
+	write_file(POLICY_DIR "/zu-a.ini", unfinished_a_policy, 0644);
+	write_file(POLICY_DIR "/zu-b.ini", unfinished_b_policy, 0644);
+	VM_CHECK(daemon_reload_wait());
+	VM_CHECK(try_open(UNFINISHED_B, "/data/zu-denied", O_RDONLY) == EPERM);
+
+	/* The next reload, stopped once zu-a's path record is the new bank's and the daemon has
+	 * looked for its cgroup (none yet): the cgroup made now is bound by the kernel, into the
+	 * new bank, as every cgroup the switch reached before it. Then the daemon dies there. */
+	daemon = daemon_pid();
+	VM_CHECK(daemon > 1);
+	if (!trace_daemon_to_cgroup_lookup(daemon, UNFINISHED_A, 0, true)) {
+		VM_FAIL("the daemon (pid %d) never looked up %s's cgroup in a reload", (int)daemon,
+			UNFINISHED_A);
+		kill(daemon, SIGKILL);
+		return;
+	}
+	VM_CHECK(mkdir("/sys/fs/cgroup" UNFINISHED_A, 0755) == 0);
+	id = cgroup_id_at(UNFINISHED_A);
+	VM_CHECK(map_lookup("lg_config_map", &zero, &config));
+	VM_CHECK(map_lookup("lg_cgroup_policy", &id, &policy));
+	printf("# %s (id %llu) bound to policy %u; bank %u in force\n", UNFINISHED_A, id, policy,
+	       config.active_bank);
+	VM_CHECK(policy != 0 && (policy > LG_MAX_POLICIES) != (config.active_bank == 1));
+	VM_CHECK(kill(daemon, SIGKILL) == 0);
+	VM_CHECK(wait_exit(daemon, 5000));
+	/* Enforcement holds without the daemon: half the cgroups on the new bank, half on the
+	 * old one. */
+	VM_CHECK(try_open(FILES, "/data/secret", O_RDONLY) == EPERM);
+	VM_CHECK(try_open(UNFINISHED_A, "/data/secret", O_RDONLY) == EPERM);
+
+	/* zu-a removed meanwhile; the next daemon adopts the pins and loads while a confined
+	 * task opens a denied file the whole time. */
+	VM_CHECK(unlink(POLICY_DIR "/zu-a.ini") == 0);
+	VM_CHECK(in_cgroup_start(&opener, FILES, secret_opens_for, &seconds));
+	usleep(300 * 1000);
+	VM_CHECK(daemon_start() > 0);
+	opened = in_cgroup_join(&opener);
+	if (opened)
+		VM_FAIL("%d opens of /data/secret under files succeeded while the next daemon loaded",
+			opened);
+	policy = 0;
+	if (map_lookup("lg_cgroup_policy", &id, &policy))
+		VM_FAIL("%s (id %llu), whose policy is gone, is still bound to policy %u", UNFINISHED_A,
+			id, policy);
+	VM_CHECK(try_open(UNFINISHED_A, "/data/zu-denied", O_RDONLY) == 0);
+	VM_CHECK(try_open(UNFINISHED_A, "/data/secret", O_RDONLY) == 0);
+	VM_CHECK(try_open(UNFINISHED_B, "/data/zu-denied", O_RDONLY) == EPERM);
+	VM_CHECK(try_open(FILES, "/data/secret", O_RDONLY) == EPERM);
+
+	VM_CHECK(unlink(POLICY_DIR "/zu-b.ini") == 0);
+	VM_CHECK(daemon_reload_wait());
+	rmdir_cgroup("/sys/fs/cgroup" UNFINISHED_A);
+	rmdir_cgroup("/sys/fs/cgroup" UNFINISHED_B);
+}
+
+/*
+ * A cgroup at a policy's path that the reload's switch did not find (made while the switch
+ * ran, and bound by the kernel from the old path record): the switch binds it to the new set
+ * at once, from the record now at its path, rather than dropping the old set's binding and
+ * leaving it under no policy until the retire's second switch. The daemon's first lookup of
+ * the cgroup is made to fail; it is stopped at the second one (the retire's).
+ */
+#define MISSED "/lgt/zu-c"
+
+static const char missed_policy[] = "[policy]\nname = zu-c\ncgroup = " MISSED
+				    "\nmode = enforce\n[files]\ndeny = /data/secret\n";
+
+VM_TEST(cache_cgroup_the_switch_missed_is_bound_to_the_new_set_at_once, 195)
+{
+	struct lg_config before, config;
+	__u32 zero = 0, policy = 0;
+	unsigned long long id;
+	pid_t daemon;
+
+	VM_TIMEOUT(180);
+	write_file(POLICY_DIR "/zu-c.ini", missed_policy, 0644);
+	VM_CHECK(daemon_reload_wait());
+	make_cgroup(MISSED);
+	id = cgroup_id_at(MISSED);
+	VM_CHECK(map_lookup("lg_config_map", &zero, &before));
+	daemon = daemon_pid();
+	VM_CHECK(daemon > 1);
+	if (!trace_daemon_to_cgroup_lookup(daemon, MISSED, 1, false)) {
+		VM_FAIL("the daemon (pid %d) never looked up %s's cgroup twice in a reload",
+			(int)daemon, MISSED);
+		kill(daemon, SIGKILL);
+		wait_exit(daemon, 5000);
+		VM_CHECK(daemon_start() > 0);
+		return;
+	}
+	/* Stopped before the retire's second switch: the load is in force. */
+	VM_CHECK(map_lookup("lg_config_map", &zero, &config));
+	VM_CHECK(config.generation == before.generation + 1 &&
+		 config.active_bank != before.active_bank);
+	if (!map_lookup("lg_cgroup_policy", &id, &policy))
+		VM_FAIL("%s (id %llu) has no binding after the switch that missed it", MISSED, id);
+	else
+		VM_CHECK((policy > LG_MAX_POLICIES) == (config.active_bank == 1));
+	VM_CHECK(try_open(MISSED, "/data/secret", O_RDONLY) == EPERM);
+	VM_CHECK(ptrace(PTRACE_DETACH, daemon, 0, 0) == 0);
+	/* the traced reload ends (its state saved) before the next one is asked for */
+	for (int i = 0; i < 500 && state_generation() < (int)config.generation; i++)
+		usleep(10 * 1000);
+	VM_CHECK(state_generation() == (int)config.generation);
+	VM_CHECK(unlink(POLICY_DIR "/zu-c.ini") == 0);
+	VM_CHECK(daemon_reload_wait());
+	VM_CHECK(try_open(MISSED, "/data/secret", O_RDONLY) == 0);
+	rmdir_cgroup("/sys/fs/cgroup" MISSED);
 }
