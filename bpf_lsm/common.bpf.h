@@ -989,6 +989,25 @@ static __always_inline __u32 lg_task_policy(struct task_struct *task, bool *unkn
 }
 
 /*
+ * Whether two policy ids name the same policy. During a reload a service's tasks and cgroups
+ * are found under either bank's id of its policy (a remembered answer, a binding switched a
+ * moment apart): the two records carry the same identity (the name's hash). Outside a reload
+ * only the first comparison runs.
+ */
+static __always_inline bool lg_policy_ids_same(__u32 a, __u32 b)
+{
+	const struct lg_policy_value *pa, *pb;
+
+	if (a == b)
+		return true;
+	if (!a || !b)
+		return false;
+	pa = bpf_map_lookup_elem(&lg_policies, &a);
+	pb = bpf_map_lookup_elem(&lg_policies, &b);
+	return pa && pb && pa->id == a && pb->id == b && pa->identity == pb->identity;
+}
+
+/*
  * Whether task is outside policy_id: under another policy or under none (the host's own
  * daemons, an administrator's session, another user's processes). A cgroup too deep to walk
  * counts as outside.
@@ -998,7 +1017,7 @@ static __always_inline bool lg_task_of_other_policy(struct task_struct *task, __
 	bool unknown = false;
 	__u32 other = lg_task_policy(task, &unknown);
 
-	return unknown || other != policy_id;
+	return unknown || !lg_policy_ids_same(other, policy_id);
 }
 
 /* lg_builtin_deny for the current task: 0 when it is under no policy. */

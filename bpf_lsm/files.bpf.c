@@ -265,7 +265,8 @@ static __always_inline int lg_open_builtins(const struct lg_policy_value *policy
 	if (decision == LG_DECISION_FILE_WRITE && lg_cgroup_version(file)) {
 		bool v1 = lg_cgroup_version(file) == 1;
 		bool move = lg_is_cgroup_migration(file);
-		bool own = !v1 && lg_cgroup_file_policy(file->f_path.dentry) == policy->id;
+		bool own = !v1 &&
+			   lg_policy_ids_same(lg_cgroup_file_policy(file->f_path.dentry), policy->id);
 
 		if (v1 && move && lg_in_setup_window()) {
 			lg_count_allowed(policy->id, hook);

@@ -421,13 +421,13 @@ static __always_inline bool lg_foreign_terminal(struct dentry *dentry, __u32 pol
 		__u64 key = (__u64)tty;
 		__u32 *owner = bpf_map_lookup_elem(&lg_pty_owners, &key);
 
-		return !owner || *owner != policy_id;
+		return !owner || !lg_policy_ids_same(*owner, policy_id);
 	}
 	first = BPF_CORE_READ(session, tasks[PIDTYPE_PID].first);
 	if (!first)
 		return true;
 	leader = (void *)first - bpf_core_field_offset(struct task_struct, pid_links);
-	return lg_task_policy(leader, &unknown) != policy_id || unknown;
+	return !lg_policy_ids_same(lg_task_policy(leader, &unknown), policy_id) || unknown;
 }
 
 /*

@@ -976,7 +976,7 @@ static __always_inline bool lg_claimable_pid(struct task_struct *task, __s32 pid
 		return true;
 	parent = BPF_CORE_READ(task, group_leader, real_parent);
 	return parent && pid == lg_tgid_at(parent, level, mine.ns) &&
-	       lg_task_policy(parent, &unknown) == policy_id && !unknown;
+	       lg_policy_ids_same(lg_task_policy(parent, &unknown), policy_id) && !unknown;
 }
 
 /*

@@ -216,7 +216,7 @@ int BPF_PROG(lg_ptrace_access_check, struct task_struct *child, unsigned int mod
 	policy = lg_current_policy(&cgroup_id);
 	if (!policy)
 		return 0;
-	if (lg_task_policy(child, &unknown) == policy->id && !unknown)
+	if (lg_policy_ids_same(lg_task_policy(child, &unknown), policy->id) && !unknown)
 		return 0;
 	return lg_builtin_deny(policy, cgroup_id, LG_HOOK_PTRACE, LG_BUILTIN_PTRACE, what,
 			       sizeof(what));
@@ -568,7 +568,7 @@ int BPF_PROG(lg_perf_event_alloc, struct perf_event *event, int ret)
 	if (!policy)
 		return 0;
 	target = BPF_CORE_READ(event, hw.target);
-	if (target && lg_task_policy(target, &unknown) == policy->id && !unknown)
+	if (target && lg_policy_ids_same(lg_task_policy(target, &unknown), policy->id) && !unknown)
 		return 0;
 	return lg_builtin_deny(policy, cgroup_id, LG_HOOK_PERF_EVENT_ALLOC, LG_BUILTIN_PERF, what,
 			       sizeof(what));

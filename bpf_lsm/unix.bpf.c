@@ -463,7 +463,7 @@ static __noinline int lg_notify_check(struct sock *sk, struct sock *sender)
 	s->data = (__u64)BPF_CORE_READ(skb, data);
 	s->own = (__u32)(bpf_get_current_pid_tgid() >> 32);
 	parent = BPF_CORE_READ(task, group_leader, real_parent);
-	if (parent && lg_task_policy(parent, &unknown) == policy->id && !unknown)
+	if (parent && lg_policy_ids_same(lg_task_policy(parent, &unknown), policy->id) && !unknown)
 		s->parent = BPF_CORE_READ(parent, tgid);
 	loop.scan = s;
 	bpf_loop(len, lg_notify_byte, &loop, 0);

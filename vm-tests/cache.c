@@ -1025,3 +1025,112 @@ VM_TEST(cache_cgroup_the_switch_missed_is_bound_to_the_new_set_at_once, 195)
 	VM_CHECK(try_open(MISSED, "/data/secret", O_RDONLY) == 0);
 	rmdir_cgroup("/sys/fs/cgroup" MISSED);
 }
+
+/*
+ * In the middle of a reload a service's task may find its own policy under the old bank's id
+ * (the answer remembered for its cgroup, until the generation is bumped) and another of its
+ * tasks or cgroups under the new one (a binding already switched): the same policy, which its
+ * signals, cgroup moves and the like must treat as its own (attack run 15 saw moves into a
+ * delegated service's own cgroups refused during reloads). The daemon is stopped in the middle
+ * of the switch, after zu-d's binding and before zu-e's.
+ */
+#define OWN_SERVICE "/lgt/zu-d" /* [system] cgroups = delegate */
+#define OWN_LATER "/lgt/zu-e"   /* switched after zu-d: the stop */
+
+static const char own_service_policy[] = "[policy]\nname = zu-d\ncgroup = " OWN_SERVICE
+					 "\nmode = enforce\n[files]\ndeny = /data/secret\n"
+					 "[system]\ncgroups = delegate\n";
+static const char own_later_policy[] = "[policy]\nname = zu-e\ncgroup = " OWN_LATER
+				       "\nmode = enforce\n[files]\ndeny = /data/secret\n";
+static int own_ready[2], own_go[2];
+
+/* In zu-d/c1: remember its answer, start a worker, wait for the go, then signal the worker
+ * and move itself to zu-d/c2. Returns the kill's errno times 256 plus the move's. */
+static int own_signal_and_move(const void *arg)
+{
+	char go, pid[32];
+	int kill_err, move_err = 0, fd, status;
+	pid_t worker;
+
+	(void)arg;
+	if (open("/data/secret", O_RDONLY) >= 0 || errno != EPERM)
+		return 255;
+	worker = fork();
+	if (worker == 0) {
+		signal(SIGUSR1, SIG_IGN);
+		alarm(10); /* gone by itself if the SIGKILL below is refused too */
+		for (;;)
+			pause();
+	}
+	if (worker < 0 || write(own_ready[1], "r", 1) != 1 || read(own_go[0], &go, 1) != 1)
+		return 254;
+	kill_err = kill(worker, SIGUSR1) ? errno : 0;
+	fd = open("/sys/fs/cgroup" OWN_SERVICE "/c2/cgroup.procs", O_WRONLY);
+	snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+	if (fd < 0 || write(fd, pid, strlen(pid)) < 0)
+		move_err = errno;
+	if (fd >= 0)
+		close(fd);
+	kill(worker, SIGKILL);
+	waitpid(worker, &status, 0);
+	return kill_err * 256 + move_err;
+}
+
+VM_TEST(cache_a_service_keeps_its_own_in_the_middle_of_a_reload, 195)
+{
+	struct lg_config before, config;
+	struct in_cgroup_thread t;
+	__u32 zero = 0, policy = 0;
+	unsigned long long id;
+	int result;
+	pid_t daemon;
+	char ready;
+
+	VM_TIMEOUT(180);
+	write_file(POLICY_DIR "/zu-d.ini", own_service_policy, 0644);
+	write_file(POLICY_DIR "/zu-e.ini", own_later_policy, 0644);
+	VM_CHECK(daemon_reload_wait());
+	make_cgroup(OWN_SERVICE "/c1");
+	make_cgroup(OWN_SERVICE "/c2");
+	make_cgroup(OWN_LATER);
+	id = cgroup_id_at(OWN_SERVICE);
+	VM_CHECK(pipe(own_ready) == 0 && pipe(own_go) == 0);
+	VM_CHECK(in_cgroup_start(&t, OWN_SERVICE "/c1", own_signal_and_move, NULL));
+	VM_CHECK(read(own_ready[0], &ready, 1) == 1);
+	VM_CHECK(map_lookup("lg_config_map", &zero, &before));
+	daemon = daemon_pid();
+	VM_CHECK(daemon > 1);
+	if (!trace_daemon_to_cgroup_lookup(daemon, OWN_LATER, 0, true)) {
+		VM_FAIL("the daemon (pid %d) never looked up %s's cgroup in a reload", (int)daemon,
+			OWN_LATER);
+		kill(daemon, SIGKILL);
+		wait_exit(daemon, 5000);
+		VM_CHECK(daemon_start() > 0);
+	} else {
+		/* zu-d switched, the generation not yet bumped */
+		VM_CHECK(map_lookup("lg_config_map", &zero, &config));
+		VM_CHECK(config.generation == before.generation);
+		VM_CHECK(map_lookup("lg_cgroup_policy", &id, &policy));
+		VM_CHECK((policy > LG_MAX_POLICIES) != (config.active_bank == 1));
+	}
+	VM_CHECK(write(own_go[1], "g", 1) == 1);
+	result = in_cgroup_join(&t);
+	if (result)
+		VM_FAIL("in the middle of the reload, zu-d's own worker: kill %s; its own cgroup "
+			"c2: move %s (code %d)",
+			strerror(result / 256), strerror(result % 256), result);
+	ptrace(PTRACE_DETACH, daemon, 0, 0);
+	for (int i = 0; i < 500 && state_generation() < (int)before.generation + 1; i++)
+		usleep(10 * 1000);
+	VM_CHECK(state_generation() == (int)before.generation + 1);
+	close(own_ready[0]);
+	close(own_ready[1]);
+	close(own_go[0]);
+	close(own_go[1]);
+	VM_CHECK(unlink(POLICY_DIR "/zu-d.ini") == 0 && unlink(POLICY_DIR "/zu-e.ini") == 0);
+	VM_CHECK(daemon_reload_wait());
+	rmdir_cgroup("/sys/fs/cgroup" OWN_SERVICE "/c1");
+	rmdir_cgroup("/sys/fs/cgroup" OWN_SERVICE "/c2");
+	rmdir_cgroup("/sys/fs/cgroup" OWN_SERVICE);
+	rmdir_cgroup("/sys/fs/cgroup" OWN_LATER);
+}
