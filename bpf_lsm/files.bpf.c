@@ -307,7 +307,7 @@ static __always_inline int lg_open_builtins(const struct lg_policy_value *policy
 
 /*
  * Who made each pty (lg_pty_owners, knobs.bpf.h): after /dev/ptmx's open succeeds, its slave's
- * tty_struct and the opener's policy. ptmx_open is the only way a pty pair is made (every devpts
+ * tty_struct and the opener's policy's identity (32 bits of it). ptmx_open is the only way a pty pair is made (every devpts
  * instance), and its address is taken (ptmx_fops), so it is never inlined.
  */
 SEC("fexit/ptmx_open")
@@ -325,7 +325,8 @@ int BPF_PROG(lg_ptmx_opened, struct inode *inode, struct file *filp, int ret)
 	if (!key)
 		return 0;
 	policy = lg_current_policy(&cgroup_id);
-	owner = policy ? policy->id : 0;
+	/* by name, as the makers of IPC objects (ipc.bpf.c): a reload gives the policy a new id */
+	owner = policy ? (__u32)policy->identity : 0;
 	bpf_map_update_elem(&lg_pty_owners, &key, &owner, BPF_ANY);
 	return 0;
 }

@@ -382,8 +382,9 @@ static __always_inline bool lg_is_kernel_setting(struct inode *inode)
 
 /*
  * The policy of the task that opened each pty's master (/dev/ptmx: files.bpf.c's
- * fexit/ptmx_open), by the slave's struct tty_struct: 0 for a task under no policy. A pty
- * that is nobody's controlling terminal belongs to whoever made it.
+ * fexit/ptmx_open), by the slave's struct tty_struct: 32 bits of the policy's identity (the
+ * same at every load, where its id changes), 0 for a task under no policy. A pty that is
+ * nobody's controlling terminal belongs to whoever made it.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -420,8 +421,9 @@ static __always_inline bool lg_foreign_terminal(struct dentry *dentry, __u32 pol
 	if (!session) {
 		__u64 key = (__u64)tty;
 		__u32 *owner = bpf_map_lookup_elem(&lg_pty_owners, &key);
+		const struct lg_policy_value *policy = bpf_map_lookup_elem(&lg_policies, &policy_id);
 
-		return !owner || !lg_policy_ids_same(*owner, policy_id);
+		return !owner || !policy || *owner != (__u32)policy->identity;
 	}
 	first = BPF_CORE_READ(session, tasks[PIDTYPE_PID].first);
 	if (!first)

@@ -1134,3 +1134,59 @@ VM_TEST(cache_a_service_keeps_its_own_in_the_middle_of_a_reload, 195)
 	rmdir_cgroup("/sys/fs/cgroup" OWN_SERVICE);
 	rmdir_cgroup("/sys/fs/cgroup" OWN_LATER);
 }
+
+/*
+ * A pty made by a service before a reload, not yet anyone's controlling terminal, is still the
+ * service's after it: its maker is recorded by the policy's identity, not by the id the reload
+ * changes (by id, once the old bank went, the service's own slave counted as another's: EPERM).
+ */
+#define PTY_SERVICE "/lgt/zu-p"
+
+static const char pty_service_policy[] = "[policy]\nname = zu-p\ncgroup = " PTY_SERVICE
+					 "\nmode = enforce\n[files]\ndeny = /data/secret\n";
+
+static int do_pty_across_reload(const void *arg)
+{
+	int m, s;
+	char go;
+
+	(void)arg;
+	m = open("/dev/ptmx", O_RDWR | O_NOCTTY);
+	if (m < 0 || grantpt(m) || unlockpt(m))
+		return 200;
+	if (write(own_ready[1], "r", 1) != 1 || read(own_go[0], &go, 1) != 1)
+		return 201;
+	s = open(ptsname(m), O_RDWR | O_NOCTTY);
+	return s < 0 ? errno : 0;
+}
+
+VM_TEST(cache_a_pty_made_before_a_reload_stays_its_makers, 195)
+{
+	struct in_cgroup_thread t;
+	int result;
+	char ready;
+
+	if (access("/dev/pts/ptmx", F_OK) != 0)
+		VM_CHECK(system("mkdir -p /dev/pts && mount -t devpts -o ptmxmode=0666,mode=0620 "
+				"devpts /dev/pts; [ -e /dev/ptmx ] || ln -s pts/ptmx /dev/ptmx") == 0);
+	write_file(POLICY_DIR "/zu-p.ini", pty_service_policy, 0644);
+	VM_CHECK(daemon_reload_wait());
+	make_cgroup(PTY_SERVICE);
+	VM_CHECK(pipe(own_ready) == 0 && pipe(own_go) == 0);
+	VM_CHECK(in_cgroup_start(&t, PTY_SERVICE, do_pty_across_reload, NULL));
+	VM_CHECK(read(own_ready[0], &ready, 1) == 1);
+	/* the policy gets the other bank's id; the old bank goes at the retire */
+	VM_CHECK(daemon_reload_wait());
+	VM_CHECK(write(own_go[1], "g", 1) == 1);
+	result = in_cgroup_join(&t);
+	if (result)
+		VM_FAIL("zu-p's own pty slave, made before the reload, opened after it: %s (code %d)",
+			result < 200 ? strerror(result) : "setup failed", result);
+	for (int i = 0; i < 2; i++) {
+		close(own_ready[i]);
+		close(own_go[i]);
+	}
+	VM_CHECK(unlink(POLICY_DIR "/zu-p.ini") == 0);
+	VM_CHECK(daemon_reload_wait());
+	rmdir_cgroup("/sys/fs/cgroup" PTY_SERVICE);
+}
