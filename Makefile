@@ -23,6 +23,7 @@ ENFORCER_LDLIBS := -lbpf -lelf -lz
 
 BPFTOOL  ?= bpftool
 LLVM_STRIP ?= llvm-strip
+LLVM_OBJDUMP ?= llvm-objdump
 # -mcpu=v3: 64-bit atomics with fetch (kernel 5.12+; lsmguard needs 5.15 anyway).
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 -Iinclude -Ibpf_lsm \
 	-Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers -MMD -MP
@@ -193,8 +194,13 @@ $(VM_DIR)/dyn: vm-tests/dyn.c
 $(VM_DIR)/preload.so: private VM_LDFLAGS := -shared -fPIC
 $(VM_DIR)/preload.so: vm-tests/preload.c
 
-# The benchmark's floor: empty BPF-LSM programs (configuration F), loaded by the bench binary.
-$(BUILD)/bench/floor.bpf.o: tests/bench/floor.bpf.c | $(BUILD)/bench
+# The benchmark's floor (configuration F): a program that returns at once on every hook and
+# traced function lsmguard's object attaches to, generated from it; loaded by the bench binary.
+$(BUILD)/bench/floor.bpf.c: tests/bench/gen-floor.sh $(BPF_LINKED) | $(BUILD)/bench
+	$(call msg,GEN,$@)
+	$(Q)sh tests/bench/gen-floor.sh $(LLVM_OBJDUMP) $(BPF_LINKED) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/bench/floor.bpf.o: $(BUILD)/bench/floor.bpf.c | $(BUILD)/bench
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@.tmp && $(LLVM_STRIP) -g $@.tmp -o $@ && rm -f $@.tmp
 
