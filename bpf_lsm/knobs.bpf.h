@@ -423,7 +423,8 @@ static __always_inline bool lg_foreign_terminal(struct dentry *dentry, __u32 pol
 		__u32 *owner = bpf_map_lookup_elem(&lg_pty_owners, &key);
 		const struct lg_policy_value *policy = bpf_map_lookup_elem(&lg_policies, &policy_id);
 
-		return !owner || !policy || *owner != (__u32)policy->identity;
+		return !owner || !*owner || !policy || policy->id != policy_id ||
+		       *owner != (__u32)policy->identity;
 	}
 	first = BPF_CORE_READ(session, tasks[PIDTYPE_PID].first);
 	if (!first)

@@ -375,6 +375,7 @@ static __always_inline int lg_mptcp_unchecked_event(const struct lg_policy_value
 static __noinline int lg_mptcp_foreign(struct sock *sk, const struct lg_policy_value *policy,
 				       __u64 cgroup_id, __u8 hook)
 {
+	const struct lg_policy_value *owner;
 	struct cgroup *cgrp;
 	bool too_deep;
 	__u64 id = 0;
@@ -382,9 +383,12 @@ static __noinline int lg_mptcp_foreign(struct sock *sk, const struct lg_policy_v
 	if (!sk || !policy)
 		return 0;
 	cgrp = sk->sk_cgrp_data.cgroup;
-	if (lg_connect_programs_run(cgrp, false) && lg_connect_programs_run(cgrp, true) &&
-	    lg_cgroup_policy_of(cgrp, &id, &too_deep) == policy && !too_deep)
-		return 0;
+	if (lg_connect_programs_run(cgrp, false) && lg_connect_programs_run(cgrp, true)) {
+		owner = lg_cgroup_policy_of(cgrp, &id, &too_deep);
+		/* in the middle of a reload, the same policy under the other bank's id too */
+		if (owner && !too_deep && lg_policy_ids_same(owner->id, policy->id))
+			return 0;
+	}
 	return lg_mptcp_unchecked_event(policy, cgroup_id, hook);
 }
 

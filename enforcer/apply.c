@@ -818,22 +818,60 @@ static __u32 same_policy_in_force(const struct lg_bpf *bpf, __u32 policy, unsign
 }
 
 /*
+ * Bindings into bank (about to be emptied) moved to the set in force: to the record at the
+ * cgroup's path, or else to the policy of the same name; a removed cgroup's binding goes.
+ * Returns how many moved, or -errno.
+ */
+static int settle_bindings(const struct lg_bpf *bpf, const struct lg_config *config,
+			   unsigned bank)
+{
+	int paths_fd = bpf->map_fd[LG_MAP_CGROUP_PATHS], ids_fd = bpf->map_fd[LG_MAP_CGROUP_POLICY];
+	int moved = 0, ret;
+	__u64 id, next_id;
+	bool more;
+
+	for (more = bpf_map_get_next_key(ids_fd, NULL, &id) == 0; more; id = next_id) {
+		struct lg_cgroup_path_key at = {0};
+		__u32 policy, want = 0;
+		char path[4096];
+
+		more = bpf_map_get_next_key(ids_fd, &id, &next_id) == 0;
+		if (bpf_map_lookup_elem(ids_fd, &id, &policy) || !lg_id_in_bank(policy, bank))
+			continue;
+		ret = lg_cgroup_path_of(id, path, sizeof(path));
+		if (ret == 0) {
+			at.hash = lg_cgroup_path_hash(config->cgroup_seed, path);
+			if (bpf_map_lookup_elem(paths_fd, &at, &want) || lg_id_in_bank(want, bank))
+				want = same_policy_in_force(bpf, policy, bank);
+		} else if (ret != -ESTALE && ret != -ENOENT) {
+			want = same_policy_in_force(bpf, policy, bank); /* not placed: by name */
+		} /* else removed meanwhile: no policy */
+		if (want ? bpf_map_update_elem(ids_fd, &id, &want, BPF_ANY)
+			 : bpf_map_delete_elem(ids_fd, &id) && errno != ENOENT)
+			return -errno;
+		moved++;
+	}
+	return moved;
+}
+
+/*
  * Records into the bank this load is about to empty. A load that never finished leaves them:
  * the daemon killed in the middle of its switch (every path record and cgroup switched so
  * far), or before its retire (a cgroup the kernel bound at its mkdir from the old path record).
  * Emptying the bank under them would leave those cgroups under no policy until this load's
  * switch, and refilling it, under whichever policy takes their ids. The unfinished switch is
- * undone first: each path record goes back to the policy of the same name in force, each
- * binding to the record now at its cgroup's path (or, failing that, to the policy of the same
- * name), and the answers the kernel remembers are retired. Returns how many records moved, or
- * -errno.
+ * undone first: each path record goes back to the policy of the same name in force (none of
+ * that name: removed, and its cgroups under no policy until this load's switch), each binding
+ * to the record now at its cgroup's path, or the policy of the same name. The answers the
+ * kernel remembers are retired unless the last retire is known to have finished with nothing
+ * moved since; after that grace period the bindings are looked at once more, for a cgroup
+ * whose mkdir read a record before it went back. Returns how many records moved, or -errno.
  */
 static int settle_unfinished_switch(const struct lg_bpf *bpf, struct lg_config *config,
-				    unsigned bank)
+				    unsigned bank, bool retired)
 {
-	int paths_fd = bpf->map_fd[LG_MAP_CGROUP_PATHS], ids_fd = bpf->map_fd[LG_MAP_CGROUP_POLICY];
+	int paths_fd = bpf->map_fd[LG_MAP_CGROUP_PATHS];
 	struct lg_cgroup_path_key key, next;
-	__u64 id, next_id;
 	int moved = 0, ret;
 	bool more;
 
@@ -849,29 +887,26 @@ static int settle_unfinished_switch(const struct lg_bpf *bpf, struct lg_config *
 			return -errno;
 		moved++;
 	}
-	for (more = bpf_map_get_next_key(ids_fd, NULL, &id) == 0; more; id = next_id) {
-		struct lg_cgroup_path_key at = {0};
-		__u32 policy, want = 0;
-		char path[4096];
-
-		more = bpf_map_get_next_key(ids_fd, &id, &next_id) == 0;
-		if (bpf_map_lookup_elem(ids_fd, &id, &policy) || !lg_id_in_bank(policy, bank))
-			continue;
-		ret = lg_cgroup_path_of(id, path, sizeof(path));
-		if (ret == 0) {
-			at.hash = lg_cgroup_path_hash(config->cgroup_seed, path);
-			if (bpf_map_lookup_elem(paths_fd, &at, &want) || lg_id_in_bank(want, bank))
-				want = same_policy_in_force(bpf, policy, bank);
-		} /* else removed: no policy */
-		if (want ? bpf_map_update_elem(ids_fd, &id, &want, BPF_ANY)
-			 : bpf_map_delete_elem(ids_fd, &id) && errno != ENOENT)
-			return -errno;
-		moved++;
+	ret = settle_bindings(bpf, config, bank);
+	if (ret < 0)
+		return ret;
+	moved += ret;
+	/* a mkdir reads a path record and writes its binding a moment later: each pass that
+	 * moved something is followed by a grace period and another pass */
+	for (int pass = 0; moved || !retired; pass++) {
+		if (pass == 4)
+			return -EAGAIN; /* cgroups still being bound into the bank: load later */
+		retired = true;
+		ret = retire_answers(bpf, config);
+		if (!ret)
+			ret = settle_bindings(bpf, config, bank);
+		if (ret < 0)
+			return ret;
+		if (!ret)
+			break;
+		moved += ret;
 	}
-	if (!moved)
-		return 0;
-	ret = retire_answers(bpf, config);
-	return ret ? ret : moved;
+	return moved;
 }
 
 /*
@@ -943,7 +978,7 @@ int lg_apply(const struct lg_bpf *bpf, const struct lg_compiled *c, char *err, s
 		return ret;
 	}
 	if (config.generation) {
-		ret = settle_unfinished_switch(bpf, &config, c->bank);
+		ret = settle_unfinished_switch(bpf, &config, c->bank, clean_bank == (int)c->bank);
 		if (ret < 0) {
 			snprintf(err, errsize, "cannot undo the switch of a load that did not finish: %s",
 				 strerror(-ret));

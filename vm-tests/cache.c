@@ -818,12 +818,16 @@ static const char unfinished_a_policy[] = "[policy]\nname = zu-a\ncgroup = " UNF
 static const char unfinished_b_policy[] = "[policy]\nname = zu-b\ncgroup = " UNFINISHED_B
 					  "\nmode = enforce\n[files]\ndeny = /data/zu-denied\n";
 
-/* /data/secret opened for *arg seconds; returns how many opens succeeded (at most 255). */
-static int secret_opens_for(const void *arg)
+#define UNFINISHED_STOP "/run/zu-stop" /* made when the opener may stop */
+
+/* /data/secret opened until UNFINISHED_STOP exists (60 s at most); returns how many opens
+ * succeeded (at most 255), 256 when it was never told to stop. */
+static int secret_opens_until_told(const void *arg)
 {
 	struct timespec start, now;
 	int opened = 0;
 
+	(void)arg;
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	do {
 		int fd = open("/data/secret", O_RDONLY | O_CLOEXEC);
@@ -832,9 +836,11 @@ static int secret_opens_for(const void *arg)
 			close(fd);
 			opened++;
 		}
+		if (access(UNFINISHED_STOP, F_OK) == 0)
+			return opened > 255 ? 255 : opened;
 		clock_gettime(CLOCK_MONOTONIC, &now);
-	} while (now.tv_sec - start.tv_sec < *(const int *)arg);
-	return opened > 255 ? 255 : opened;
+	} while (now.tv_sec - start.tv_sec < 60);
+	return 256;
 }
 
 /* Whether the string at addr in process pid ends in suffix. */
@@ -903,7 +909,6 @@ static bool trace_daemon_to_cgroup_lookup(pid_t pid, const char *suffix, int fai
 
 VM_TEST(cache_cgroups_bound_by_an_unfinished_load_are_moved_before_its_bank_is_refilled, 195)
 {
-	const int seconds = 6;
 	struct in_cgroup_thread opener;
 	struct lg_config config;
 	__u32 zero = 0, policy = 0;
@@ -930,6 +935,10 @@ VM_TEST(cache_cgroups_bound_by_an_unfinished_load_are_moved_before_its_bank_is_r
 		VM_FAIL("the daemon (pid %d) never looked up %s's cgroup in a reload", (int)daemon,
 			UNFINISHED_A);
 		kill(daemon, SIGKILL);
+		wait_exit(daemon, 5000);
+		unlink(POLICY_DIR "/zu-a.ini");
+		unlink(POLICY_DIR "/zu-b.ini");
+		VM_CHECK(daemon_start() > 0);
 		return;
 	}
 	VM_CHECK(mkdir("/sys/fs/cgroup" UNFINISHED_A, 0755) == 0);
@@ -949,11 +958,17 @@ VM_TEST(cache_cgroups_bound_by_an_unfinished_load_are_moved_before_its_bank_is_r
 	/* zu-a removed meanwhile; the next daemon adopts the pins and loads while a confined
 	 * task opens a denied file the whole time. */
 	VM_CHECK(unlink(POLICY_DIR "/zu-a.ini") == 0);
-	VM_CHECK(in_cgroup_start(&opener, FILES, secret_opens_for, &seconds));
+	unlink(UNFINISHED_STOP);
+	VM_CHECK(in_cgroup_start(&opener, FILES, secret_opens_until_told, NULL));
 	usleep(300 * 1000);
 	VM_CHECK(daemon_start() > 0);
+	usleep(300 * 1000);
+	write_file(UNFINISHED_STOP, "", 0644);
 	opened = in_cgroup_join(&opener);
-	if (opened)
+	unlink(UNFINISHED_STOP);
+	if (opened == 256)
+		VM_FAIL("the opener under files was never told to stop");
+	else if (opened)
 		VM_FAIL("%d opens of /data/secret under files succeeded while the next daemon loaded",
 			opened);
 	policy = 0;

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* What lsmguard reads of the host (enforcer/host.c): kallsyms. */
+/* What lsmguard reads of the host (enforcer/host.c): kallsyms, sysctls, cgroups. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -176,4 +177,43 @@ TEST(host_lsm_refusal_names_the_first_reason_with_its_fix)
 	f.capable = false;
 	lg_lsm_refusal(&f, out, sizeof(out));
 	CHECK(strncmp(out, "lsmguard runs without CAP_SYS_ADMIN", 35) == 0);
+}
+
+/*
+ * A cgroup's path from its id (enforcer/host.c: open_by_handle_at on cgroupfs, which the reload
+ * uses to place a binding it did not write): the path lg_cgroup_id was given, nested and with a
+ * space; ESTALE once the cgroup is removed; ENOENT for the root cgroup, which is never bound.
+ */
+TEST(host_cgroup_path_of_an_id)
+{
+	const char *root = lg_cgroup2_root();
+	char name[64], nested[128], dir[4096], path[4096] = "";
+	__u64 outer_id = 0, nested_id = 0, root_id = 0;
+
+	if (geteuid() != 0) {
+		SKIP("making cgroups needs root");
+		return;
+	}
+	CHECK(root != NULL);
+	if (!root)
+		return;
+	snprintf(name, sizeof(name), "/lsmguard-unit-%d", (int)getpid());
+	snprintf(nested, sizeof(nested), "%s/a b", name);
+	snprintf(dir, sizeof(dir), "%s%s", root, name);
+	CHECK(mkdir(dir, 0755) == 0);
+	snprintf(dir, sizeof(dir), "%s%s", root, nested);
+	CHECK(mkdir(dir, 0755) == 0);
+	CHECK_INT(lg_cgroup_id(name, &outer_id), 0);
+	CHECK_INT(lg_cgroup_id(nested, &nested_id), 0);
+	CHECK_INT(lg_cgroup_path_of(outer_id, path, sizeof(path)), 0);
+	CHECK_STR(path, name);
+	CHECK_INT(lg_cgroup_path_of(nested_id, path, sizeof(path)), 0);
+	CHECK_STR(path, nested);
+	CHECK_INT(lg_cgroup_path_of(nested_id, path, 8), -ENAMETOOLONG);
+	CHECK_INT(lg_cgroup_id("", &root_id), 0);
+	CHECK_INT(lg_cgroup_path_of(root_id, path, sizeof(path)), -ENOENT);
+	CHECK(rmdir(dir) == 0);
+	CHECK_INT(lg_cgroup_path_of(nested_id, path, sizeof(path)), -ESTALE);
+	snprintf(dir, sizeof(dir), "%s%s", root, name);
+	CHECK(rmdir(dir) == 0);
 }
