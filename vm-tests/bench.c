@@ -26,6 +26,7 @@
  */
 #include <arpa/inet.h>
 #include <bpf/bpf.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/landlock.h>
@@ -143,7 +144,7 @@ static const char *const config_keys[C_COUNT] = {
 
 static double ns_per_op[C_COUNT][OP_COUNT][MAX_ROUNDS];
 static double renames_made[C_COUNT][3][MAX_ROUNDS]; /* by the renamer, at each churn rate */
-static double footprint[C_COUNT][3][MAX_ROUNDS];    /* struct measurement's footprint */
+static double footprint[C_COUNT][4][MAX_ROUNDS];    /* struct measurement's footprint */
 static char runs_report[16384];			    /* program_runs' table rows */
 /* Per policy size (10, 1,000, 10,000 rules): the reload's whole duration, its parse and
  * compile part, and the kernel's unreclaimable slab once the previous bank is gone. */
@@ -619,7 +620,7 @@ struct measurement {
 	int state_failures;	    /* facts of the state that did not hold: nothing was timed */
 	int op_failures[OP_COUNT]; /* timed operations whose result was not the expected one */
 	double ns[OP_COUNT];
-	long footprint[3]; /* before fork+exec+wait: VmRSS kB, VmPTE kB, mappings */
+	long footprint[4]; /* before fork+exec+wait: VmRSS kB, VmPTE kB, mappings, descriptors */
 	char why[WHY_SIZE];
 };
 
@@ -831,13 +832,58 @@ static bool prime_miss_files(char *why)
 	return true;
 }
 
-/* The measuring child's memory, which its fork copies: VmRSS and VmPTE (kB), its mappings. */
-static void read_footprint(long out[3])
+/* The calling process's open descriptors (its fd table, which fork copies and exec walks). */
+static long open_descriptors(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	long n = 0;
+
+	if (!d)
+		return -1;
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n - 3; /* ".", ".." and the directory's own */
+}
+
+/*
+ * Close every descriptor but 0-2 and keep[]: the measuring child does not carry its parent's
+ * (the floor's programs and links, loaded by this process, are some 200 of them, and every
+ * fork copies them and every exec closes them again: +44,000 instructions on fork+exec+wait in
+ * the floor's first run).
+ */
+static void close_inherited(const int *keep, int n)
+{
+	int fds[1024], count = 0;
+	struct dirent *e;
+	DIR *d = opendir("/proc/self/fd");
+
+	while (d && (e = readdir(d)) && count < 1024) {
+		int fd = atoi(e->d_name);
+
+		if (e->d_name[0] != '.' && fd > 2 && fd != dirfd(d))
+			fds[count++] = fd;
+	}
+	if (d)
+		closedir(d);
+	for (int i = 0; i < count; i++) {
+		bool kept = false;
+
+		for (int k = 0; k < n; k++)
+			kept |= keep[k] == fds[i];
+		if (!kept)
+			close(fds[i]);
+	}
+}
+
+/* What the measuring child's fork copies: VmRSS and VmPTE (kB), its mappings, its open
+ * descriptors. */
+static void read_footprint(long out[4])
 {
 	char line[256];
 	FILE *f = fopen("/proc/self/status", "r");
 
-	out[0] = out[1] = out[2] = -1;
+	out[0] = out[1] = out[2] = out[3] = -1;
 	while (f && fgets(line, sizeof(line), f)) {
 		sscanf(line, "VmRSS: %ld", &out[0]);
 		sscanf(line, "VmPTE: %ld", &out[1]);
@@ -849,6 +895,7 @@ static void read_footprint(long out[3])
 		out[2] += strchr(line, '\n') != NULL;
 	if (f)
 		fclose(f);
+	out[3] = open_descriptors();
 }
 
 static void measure_child(enum config c, struct measurement *m)
@@ -928,8 +975,9 @@ static void measure(enum config c, int round)
 	}
 	pid = fork();
 	if (pid == 0) {
-		close(fds[0]);
-		close(renamer.result);
+		const int keep[] = {fds[1], renamer.control, renamer.ack};
+
+		close_inherited(keep, 3);
 		measure_renamer = &renamer;
 		measure_child(c, &m);
 		_exit(write(fds[1], &m, sizeof(m)) == sizeof(m) ? 0 : 1);
@@ -974,10 +1022,10 @@ static void measure(enum config c, int round)
 	if (round >= 0) { /* round -1: the warm-up pass, not counted */
 		for (int op = 0; op < OP_COUNT; op++)
 			ns_per_op[c][op][round] = m.ns[op];
-		for (int i = 0; i < 3; i++) {
+		for (int i = 0; i < 3; i++)
 			renames_made[c][i][round] = (double)made[i];
+		for (int i = 0; i < 4; i++)
 			footprint[c][i][round] = (double)m.footprint[i];
-		}
 	}
 }
 
@@ -987,6 +1035,15 @@ static void measure(enum config c, int round)
  * kernel's run counts on, one of each operation here (in the root cgroup) must have run each of
  * them, named through the skeleton's typed fields.
  */
+/* The floor's programs by kernel id, with their whole names (the kernel keeps 15 characters,
+ * which do not tell "floor_fexit___x64_sys_keyctl" from "floor_fexit___x64_sys_add_key"). */
+#define FLOOR_MAX 256
+static struct floor_name {
+	__u32 id;
+	const char *name;
+} floor_names[FLOOR_MAX];
+static int floor_name_count;
+
 static bool floor_proven(struct floor_bpf *floor, char *why)
 {
 	struct bpf_program *const progs[] = {
@@ -1000,11 +1057,19 @@ static bool floor_proven(struct floor_bpf *floor, char *why)
 	int attached = 0, stats_fd;
 	bool ok = true;
 
+	floor_name_count = 0;
 	for (int i = 0; i < skel->prog_cnt; i++) {
+		struct bpf_prog_info info = {0};
+		__u32 len = sizeof(info);
+
 		if (*skel->progs[i].link)
 			attached++;
 		else
 			note(why, "%s is not attached", skel->progs[i].name);
+		if (floor_name_count < FLOOR_MAX &&
+		    bpf_obj_get_info_by_fd(bpf_program__fd(*skel->progs[i].prog), &info, &len) == 0)
+			floor_names[floor_name_count++] =
+				(struct floor_name){.id = info.id, .name = skel->progs[i].name};
 	}
 	if (attached != skel->prog_cnt || attached < n)
 		return false;
@@ -1033,6 +1098,8 @@ static bool floor_proven(struct floor_bpf *floor, char *why)
 	return ok;
 }
 
+static void program_runs(enum config c, enum op op);
+
 /* One configuration outside lsmguard, set up, proven, measured and taken down. */
 static void run_config(enum config c, int round)
 {
@@ -1051,8 +1118,14 @@ static void run_config(enum config c, int round)
 		note(why, "cannot attach the floor programs: %s", strerror(-ret));
 	if (check(!why[0] && floor_proven(floor, why), why,
 		  "%s, %s: the floor programs are attached, and those on the measured paths run",
-		  config_names[c], pass_name(round)))
+		  config_names[c], pass_name(round))) {
 		measure(c, round);
+		/* Counted after round 0's figures, as lsmguard's are. */
+		if (round == 0) {
+			program_runs(C_FLOOR, OP_SPAWN);
+			program_runs(C_FLOOR, OP_OPEN);
+		}
+	}
 	floor_bpf__destroy(floor);
 }
 
@@ -1335,7 +1408,16 @@ struct prog_runs {
 	__u64 cnt, ns;
 };
 
-static int runs_snapshot(struct prog_runs *r)
+/* A counted program's name for the report: the floor's whole name (floor_names). */
+static const char *program_name(enum config c, const struct prog_runs *r)
+{
+	for (int i = 0; c == C_FLOOR && i < floor_name_count; i++)
+		if (floor_names[i].id == r->id)
+			return floor_names[i].name;
+	return r->name;
+}
+
+static int runs_snapshot(struct prog_runs *r, const char *prefix)
 {
 	__u32 id = 0;
 	int n = 0;
@@ -1347,7 +1429,8 @@ static int runs_snapshot(struct prog_runs *r)
 
 		if (fd < 0)
 			continue;
-		if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0 && strncmp(info.name, "lg_", 3) == 0) {
+		if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0 &&
+		    strncmp(info.name, prefix, strlen(prefix)) == 0) {
 			r[n] = (struct prog_runs){.id = id, .cnt = info.run_cnt, .ns = info.run_time_ns};
 			memcpy(r[n].name, info.name, sizeof(r[n].name));
 			n++;
@@ -1362,7 +1445,7 @@ static int lg_programs_left(void)
 {
 	static struct prog_runs left[RUNS_MAX];
 
-	return runs_snapshot(left);
+	return runs_snapshot(left, "lg_");
 }
 
 /* `lsmguard unload`: the daemon exits and no program of lsmguard stays attached. */
@@ -1593,9 +1676,9 @@ static void report(void)
 		       median(renames_made[c][2], &lo, &hi));
 	printf("},\"exec_footprint\":{");
 	for (int c = 0; c < C_COUNT; c++)
-		printf("%s\"%s\":[%.0f,%.0f,%.0f]", c ? "," : "", config_keys[c],
+		printf("%s\"%s\":[%.0f,%.0f,%.0f,%.0f]", c ? "," : "", config_keys[c],
 		       median(footprint[c][0], &lo, &hi), median(footprint[c][1], &lo, &hi),
-		       median(footprint[c][2], &lo, &hi));
+		       median(footprint[c][2], &lo, &hi), median(footprint[c][3], &lo, &hi));
 	printf("}}\n");
 	printf("BENCH-TABLE\nBENCH-TABLE | configuration | renames made during the churned opens "
 	       "(median: at 10, 100, 1,000 a second) | open under 1,000 renames/s against the "
@@ -1609,15 +1692,18 @@ static void report(void)
 		       median(renames_made[c][2], &lo, &hi), churn / open);
 	}
 	printf("BENCH-TABLE\nBENCH-TABLE | configuration | the measuring child before fork+exec+wait "
-	       "(median): resident kB, page-table kB, mappings | fork+exec+wait | vfork+exec+wait "
+	       "(median): resident kB, page-table kB, mappings, descriptors | fork+exec+wait | "
+	       "vfork+exec+wait "
 	       "|\nBENCH-TABLE | --- | --- | --- | --- |\n");
 	for (int c = 0; c < C_COUNT; c++) {
 		double fe = median(ns_per_op[c][OP_EXEC], &lo, &hi);
 		double ve = median(ns_per_op[c][OP_SPAWN], &lo, &hi);
 
-		printf("BENCH-TABLE | %s | %.0f, %.0f, %.0f | %.4fx, %+.0f ns | %.4fx, %+.0f ns |\n",
+		printf("BENCH-TABLE | %s | %.0f, %.0f, %.0f, %.0f | %.4fx, %+.0f ns | %.4fx, %+.0f ns "
+		       "|\n",
 		       config_names[c], median(footprint[c][0], &lo, &hi),
 		       median(footprint[c][1], &lo, &hi), median(footprint[c][2], &lo, &hi),
+		       median(footprint[c][3], &lo, &hi),
 		       fe / base[OP_EXEC], fe - base[OP_EXEC], ve / base[OP_SPAWN],
 		       ve - base[OP_SPAWN]);
 	}
@@ -1635,7 +1721,7 @@ static void report(void)
 	per_rule = bytes_per_rule(&lo, &hi);
 	printf("BENCH-TABLE\nBENCH-TABLE kernel memory per rule (unreclaimable slab, 10,005 rules "
 	       "minus 11): %.0f bytes (%.0f-%.0f)\n", per_rule, lo, hi);
-	printf("BENCH-TABLE\nBENCH-TABLE | configuration | operation | lsmguard's programs it runs "
+	printf("BENCH-TABLE\nBENCH-TABLE | configuration | operation | the programs it runs "
 	       "(runs per operation, instructions per operation) | runs | instructions |\n"
 	       "BENCH-TABLE | --- | --- | --- | --- | --- |\n%s", runs_report);
 }
@@ -1665,7 +1751,8 @@ static bool runs_child(enum op op, int n)
 }
 
 /*
- * Which of lsmguard's programs one operation runs, and their instructions (the kernel's run
+ * Which of the configuration's programs (lsmguard's, or the floor's) one operation runs, and
+ * their instructions (the kernel's run
  * counts and run times, which the instruction clock makes guest instructions): the counts of
  * every lg_ program are read before and after a child in the bench cgroup runs no operation,
  * and again after it runs RUNS_OPS of them; the difference of the two deltas is the
@@ -1673,6 +1760,7 @@ static bool runs_child(enum op op, int n)
  */
 static void program_runs(enum config c, enum op op)
 {
+	const char *prefix = c == C_FLOOR ? "floor_" : "lg_";
 	static struct prog_runs s0[RUNS_MAX], s1[RUNS_MAX], s2[RUNS_MAX];
 	size_t used = strlen(runs_report);
 	char *out = runs_report + used;
@@ -1691,11 +1779,11 @@ static void program_runs(enum config c, enum op op)
 		bool whole = true;
 
 		usleep(200 * 1000); /* earlier tasks' deferred frees, before the first count */
-		n0 = runs_snapshot(s0);
+		n0 = runs_snapshot(s0, prefix);
 		ok = runs_child(op, 0);
-		n1 = runs_snapshot(s1);
+		n1 = runs_snapshot(s1, prefix);
 		ok = runs_child(op, RUNS_OPS) && ok;
-		n2 = runs_snapshot(s2);
+		n2 = runs_snapshot(s2, prefix);
 		for (int i = 0; i < n2; i++) {
 			const struct prog_runs *a = runs_find(s0, n0, s2[i].id);
 			const struct prog_runs *b = runs_find(s1, n1, s2[i].id);
@@ -1708,7 +1796,7 @@ static void program_runs(enum config c, enum op op)
 	}
 	close(stats_fd);
 	if (!check(ok && n2 > 0 && n1 == n2 && n0 == n1, "a child failed, or the programs changed",
-		   "%s: lsmguard's programs counted around %d of %s", config_names[c], RUNS_OPS,
+		   "%s: the configuration's programs counted around %d of %s", config_names[c], RUNS_OPS,
 		   op_names[op]))
 		return;
 	w = snprintf(out, room, "BENCH-TABLE | %s | %s |", config_names[c], op_names[op]);
@@ -1726,7 +1814,8 @@ static void program_runs(enum config c, enum op op)
 			continue;
 		total_runs += runs, total_ns += ns;
 		if (runs >= 0.05 || runs <= -0.05)
-			w += snprintf(out + w, room - w, " %s %.1fx %.0f ns;", s2[i].name, runs, ns);
+			w += snprintf(out + w, room - w, " %s %.1fx %.0f ns;",
+				      program_name(c, &s2[i]), runs, ns);
 	}
 	if (w > 0 && (size_t)w < room)
 		snprintf(out + w, room - w, " | %.1f | %.0f ns |\n", total_runs, total_ns);
