@@ -80,7 +80,7 @@ counts=""
 failures=""
 
 suite harness 21 tests/harness/test-harness.sh "$build/tests/harness-selftest" "$build/tests/harness-selftest-empty"
-suite unit 142 "$build/tests/unit-tests"
+suite unit 143 "$build/tests/unit-tests"
 suite hashref 1 python3 tests/unit/hash_reference.py --check tests/unit/test_hash.c
 suite cli 166 tests/cli/test-cli.sh "$build/lsmguard"
 suite fuzz 2 tests/fuzz/run-fuzz.sh "${FUZZ_CHECK_TIME:-30}" "$build/fuzz/fuzz_policy" "$build/fuzz/fuzz_elfdeps"
@@ -88,7 +88,7 @@ suite install 35 tests/install/test-install.sh "$build"
 suite vm 344 vm-tests/run-vm.sh "$build/vm/vmlinuz" "$build/vm/initrd.gz" test
 # The same cases under full preemption (vm-tests/preempt.c).
 suite vm-preempt 344 vm-tests/run-vm.sh "$build/vm/vmlinuz" "$build/vm/initrd.gz" preempt
-suite bench 68 make --no-print-directory -s bench-check BUILD="$build"
+suite bench 70 make --no-print-directory -s bench-check BUILD="$build"
 suite realsvc 132 vm-tests/realsvc/run.sh "$build/vm/vmlinuz" "$build/realsvc/initrd.gz"
 # The workloads bench's checks (vm-tests/realsvc/bench.sh): one round, as a test, not a figure.
 suite workloads 17 make --no-print-directory -s bench-workloads-check BUILD="$build"
