@@ -55,7 +55,20 @@ suite() {
 		broken "$name" "passed but printed what reads like a failure: $(echo "$noise" | tr '\n' ' ')"
 	fi
 	# Named again just before the total, so the end of a long run says which tests failed.
-	failures="$failures$(grep -E '^not ok [0-9]+' "$log" | sed "s/^/$name: /")"
+	# With the diagnostic lines printed just before each one ("# ..." since the previous
+	# result, the last 6, cut at 300 characters): a rare failure is then explained by the
+	# tail of the run alone.
+	failures="$failures$(awk -v name="$name" '
+		/^(not )?ok [0-9]+/ {
+			if (/^not ok/) {
+				for (i = (n > 6 ? n - 6 : 0); i < n; i++)
+					print name ":   " substr(diag[i], 1, 300)
+				print name ": " $0
+			}
+			n = 0
+			next
+		}
+		/^#/ { diag[n++] = $0 }' "$log")"
 	[ -n "$failures" ] && failures="${failures%$'\n'}"$'\n'
 	results=$(grep -cE '^(not )?ok [0-9]+( |$)' "$log")
 	if [ "$results" != $((p + f + s)) ]; then

@@ -77,18 +77,15 @@ static int open_counted(const char *cgroup, const char *policy, const char *path
 	} while (0)
 
 /*
- * Wait (5 s at most) until a second open of path is answered by the cache: the walk then
- * anchors at a mount root the daemon's table knows (a walk through an unknown mount root is
- * never cached).
- */
-/*
- * Until path is allowed from the cache. Right after a mount the walk may meet a record the
- * daemon has not relearned yet and fail closed (EPERM): that is waited out too, within the
- * same 5 seconds.
+ * Wait until a second open of path is answered by the cache: the walk then anchors at a mount
+ * root the daemon's table knows (a walk through an unknown mount root is never cached). Right
+ * after a mount the walk may meet a record the daemon has not relearned yet and fail closed
+ * (EPERM): that is waited out too. 20 s at most: the daemon may still be attaching programs
+ * to the cgroups an earlier case made, and under emulation that has taken seconds.
  */
 static bool wait_until_cached(const char *path)
 {
-	for (int i = 0; i < 100; i++) {
+	for (int i = 0; i < 400; i++) {
 		bool hit = false;
 
 		if (try_open(FILES, path, O_RDONLY) == 0 &&
@@ -160,9 +157,13 @@ static bool open_hits(const char *path)
  */
 VM_TEST(cache_outlives_unrelated_file_renames_but_not_a_directorys, 92)
 {
-	long long seen = metrics_mtime_ns();
+	long long seen = 0;
 	int rewrites = 0;
 
+	/* The daemon writes its metrics file each interval (a second here): run first, this case
+	 * may start before the first one. */
+	for (int i = 0; i < 50 && !(seen = metrics_mtime_ns()); i++)
+		usleep(100 * 1000);
 	VM_CHECK(seen != 0);
 	VM_CHECK(system("rm -rf /data/cache-churn && mkdir -p /data/cache-churn/dir && cd "
 			"/data/cache-churn && echo x > own && echo x > other && echo x > away && "

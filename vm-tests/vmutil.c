@@ -518,7 +518,9 @@ void expect_event_after(const char *file, int line, long mark, const char *const
 	struct event_search search = {.needles = needles};
 	bool names_path = false;
 
-	if (!find_event_after(mark, &search, 5000)) {
+	/* 15 s: a daemon stopped by the case, or busy with an earlier case's cgroups, reads its
+	 * ring buffer late; only a failing check waits that long. */
+	if (!find_event_after(mark, &search, 15000)) {
 		printf("#   %s:%d: no event after offset %ld with %s\n", file, line, mark, text);
 		vm_failures++;
 		return;

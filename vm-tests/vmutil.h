@@ -119,7 +119,7 @@ long event_mark(void);
  */
 bool wait_event_after(long mark, const char *const *needles, int timeout_ms);
 /*
- * Fail unless such a line appears within 5 s. When the matching event has a "path", one of
+ * Fail unless such a line appears within 15 s. When the matching event has a "path", one of
  * the needles must be its "path" member: a check that ignores the reported path fails.
  */
 void expect_event_after(const char *file, int line, long mark, const char *const *needles,
