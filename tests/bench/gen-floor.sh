@@ -11,8 +11,16 @@ set -eu
 objdump=$1
 object=$2
 
-sections=$("$objdump" -h "$object" | awk '{print $2}' | grep -E '^(lsm|fentry|fexit|fmod_ret|tp_btf)/' | sort -u)
+all=$("$objdump" -h "$object" | awk '{print $2}' | grep / | grep -v '^\.' | sort -u) # not .rel*
+sections=$(printf '%s\n' "$all" | grep -E '^(lsm|fentry|fexit|fmod_ret|tp_btf)/' || true)
 [ -n "$sections" ] || { echo "gen-floor.sh: no program sections in $object" >&2; exit 1; }
+# A kind of program this script does not know (a sleepable lsm.s/, raw_tp/, ...) would leave
+# the floor short of a place lsmguard attaches to without a word: refused instead.
+unknown=$(printf '%s\n' "$all" | grep -vE '^(lsm|fentry|fexit|fmod_ret|tp_btf|cgroup)/' || true)
+if [ -n "$unknown" ]; then
+	echo "gen-floor.sh: program sections of a kind the floor does not know: $unknown" >&2
+	exit 1
+fi
 
 cat <<'HEAD'
 // SPDX-License-Identifier: GPL-2.0-only
@@ -29,5 +37,6 @@ for section in $sections; do
 	lsm) program=floor_$name ;;
 	*) program=floor_${kind}_$name ;;
 	esac
+	program=$(printf '%s' "$program" | tr '.' '_') # foo.isra.0
 	printf '\nSEC("%s")\nint %s(void *ctx)\n{\n\treturn 0;\n}\n' "$section" "$program"
 done
