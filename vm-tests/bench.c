@@ -1158,6 +1158,8 @@ static void run_config(enum config c, int round)
 		if (round == 0) {
 			program_runs(C_FLOOR, OP_SPAWN);
 			program_runs(C_FLOOR, OP_OPEN);
+			program_runs(C_FLOOR, OP_UDP);
+			program_runs(C_FLOOR, OP_SENDTO);
 		}
 	}
 	floor_bpf__destroy(floor);
@@ -1777,7 +1779,7 @@ static bool runs_child(enum op op, int n)
 	pid_t pid = fork();
 
 	if (pid == 0)
-		_exit(join_bench_cgroup(why) && (n == 0 || run_op(op, n, 0, why) == 0) ? 0 : 1);
+		_exit(join_bench_cgroup(why) && run_op(op, n, 0, why) == 0 ? 0 : 1);
 	if (pid <= 0 || waitpid(pid, &status, 0) != pid)
 		return false;
 	/* The child's task is freed after an RCU grace period (lsm/task_free): let it happen
@@ -1788,11 +1790,12 @@ static bool runs_child(enum op op, int n)
 
 /*
  * Which of the configuration's programs (lsmguard's, or the floor's) one operation runs, and
- * their instructions (the kernel's run
- * counts and run times, which the instruction clock makes guest instructions): the counts of
- * every lg_ program are read before and after a child in the bench cgroup runs no operation,
- * and again after it runs RUNS_OPS of them; the difference of the two deltas is the
- * operations' own (the child's fork and exit cancel). Kept for the report, printed last.
+ * their instructions (the kernel's run counts and run times, which the instruction clock makes
+ * guest instructions): the counts of every lg_ program are read before and after a child in
+ * the bench cgroup runs one operation, and again after another runs RUNS_OPS + 1; the
+ * difference of the two deltas is RUNS_OPS operations' own (the child's fork and exit cancel,
+ * and so does what an operation sets up once, such as the UDP socket). Kept for the report,
+ * printed last.
  */
 static void program_runs(enum config c, enum op op)
 {
@@ -1816,9 +1819,9 @@ static void program_runs(enum config c, enum op op)
 
 		usleep(200 * 1000); /* earlier tasks' deferred frees, before the first count */
 		n0 = runs_snapshot(s0, prefix);
-		ok = runs_child(op, 0);
+		ok = runs_child(op, 1);
 		n1 = runs_snapshot(s1, prefix);
-		ok = runs_child(op, RUNS_OPS) && ok;
+		ok = runs_child(op, RUNS_OPS + 1) && ok;
 		n2 = runs_snapshot(s2, prefix);
 		for (int i = 0; i < n2; i++) {
 			const struct prog_runs *a = runs_find(s0, n0, s2[i].id);
@@ -1878,6 +1881,8 @@ static void run_lsmguard(int round, bool reverse)
 		if (primed && round == 0) {
 			program_runs(C_LG_NO_POLICY, OP_SPAWN);
 			program_runs(C_LG_NO_POLICY, OP_OPEN);
+			program_runs(C_LG_NO_POLICY, OP_UDP);
+			program_runs(C_LG_NO_POLICY, OP_SENDTO);
 		}
 		for (int i = 0; i < 3; i++) {
 			int r = reverse ? 2 - i : i;
@@ -1889,6 +1894,8 @@ static void run_lsmguard(int round, bool reverse)
 				if (round == 0 && r == 2) {
 					program_runs(C_LG_10000, OP_SPAWN);
 					program_runs(C_LG_10000, OP_OPEN);
+					program_runs(C_LG_10000, OP_UDP);
+					program_runs(C_LG_10000, OP_SENDTO);
 				}
 			}
 		}
