@@ -55,19 +55,36 @@ suite() {
 		broken "$name" "passed but printed what reads like a failure: $(echo "$noise" | tr '\n' ' ')"
 	fi
 	# Named again just before the total, so the end of a long run says which tests failed.
-	# With the diagnostic lines printed just before each one ("# ..." since the previous
-	# result, the last 6, cut at 300 characters): a rare failure is then explained by the
-	# tail of the run alone.
-	failures="$failures$(awk -v name="$name" '
+	# With each one's diagnostics, cut at 300 characters, so that a rare failure is explained
+	# by the tail of the run alone. The suites print them in three ways: the harness-based ones
+	# (vm, vm-preempt, unit) as "# ..." lines before the result (the first 3 and last 3 of
+	# them shown); cli, install, harness and schema as lines indented by 4 after it; realsvc
+	# and workloads as "#   ..." lines after it (up to 6 of those shown).
+	case $name in realsvc | workloads) after_hash=1 ;; *) after_hash=0 ;; esac
+	failures="$failures$(awk -v name="$name" -v after_hash="$after_hash" '
+		function show(line) { print name ":   " substr(line, 1, 300) }
 		/^(not )?ok [0-9]+/ {
+			failing = 0
 			if (/^not ok/) {
-				for (i = (n > 6 ? n - 6 : 0); i < n; i++)
-					print name ":   " substr(diag[i], 1, 300)
+				for (i = 0; !after_hash && i < n; i++) {
+					if (n > 6 && i == 3)
+						print name ":   ..."
+					if (n <= 6 || i < 3 || i >= n - 3)
+						show(diag[i])
+				}
 				print name ": " $0
+				failing = 1
+				shown = 0
 			}
 			n = 0
 			next
 		}
+		failing && (/^    / || (after_hash && /^#   /)) {
+			if (shown++ < 6)
+				show($0)
+			next
+		}
+		{ failing = 0 }
 		/^#/ { diag[n++] = $0 }' "$log")"
 	[ -n "$failures" ] && failures="${failures%$'\n'}"$'\n'
 	results=$(grep -cE '^(not )?ok [0-9]+( |$)' "$log")
