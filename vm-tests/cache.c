@@ -643,22 +643,32 @@ VM_TEST(cache_bind_mount_is_decided_at_the_filesystem_path_at_once, 95)
 	VM_CHECK(umount("/data/private/bdst") == 0);
 }
 
-/* One UDP socket: an allowed destination (cached), a denied one, the allowed one again. */
+/*
+ * One UDP socket: an allowed destination (cached), a denied one on another port, one at another
+ * address on the same port (the cache's address words), the allowed one again.
+ */
 static int sendto_on_one_socket(const void *arg)
 {
 	struct sockaddr_in ok = {.sin_family = AF_INET, .sin_port = htons(3001)};
 	struct sockaddr_in denied = {.sin_family = AF_INET, .sin_port = htons(3000)};
+	struct sockaddr_in elsewhere = {.sin_family = AF_INET, .sin_port = htons(3001)};
 	int fd = socket(AF_INET, SOCK_DGRAM, 0);
 
 	(void)arg;
 	inet_pton(AF_INET, "127.0.0.1", &ok.sin_addr);
 	inet_pton(AF_INET, "127.0.0.1", &denied.sin_addr);
+	inet_pton(AF_INET, "127.0.0.3", &elsewhere.sin_addr); /* deny = 127.0.0.3 udp 3001 */
 	for (int i = 0; i < 2; i++)
 		if (sendto(fd, "x", 1, 0, (struct sockaddr *)&ok, sizeof(ok)) != 1)
 			return 100 + errno;
 	if (sendto(fd, "x", 1, 0, (struct sockaddr *)&denied, sizeof(denied)) != -1 ||
 	    errno != EPERM)
 		return 200 + errno;
+	if (sendto(fd, "x", 1, 0, (struct sockaddr *)&ok, sizeof(ok)) != 1)
+		return 500 + errno;
+	if (sendto(fd, "x", 1, 0, (struct sockaddr *)&elsewhere, sizeof(elsewhere)) != -1 ||
+	    errno != EPERM)
+		return 600 + errno;
 	if (connect(fd, (struct sockaddr *)&denied, sizeof(denied)) != -1 || errno != EPERM)
 		return 300 + errno;
 	if (connect(fd, (struct sockaddr *)&ok, sizeof(ok)) != 0)
@@ -672,8 +682,9 @@ VM_TEST(cache_socket_destination_is_per_destination, 96)
 	long long before = policy_counter("files", "socket_sendmsg", "cached");
 
 	VM_CHECK(in_cgroup(FILES, sendto_on_one_socket, NULL) == 0);
-	/* The second sendto to the allowed destination, and only it, was answered by the cache. */
-	VM_CHECK(before >= 0 && policy_counter("files", "socket_sendmsg", "cached") == before + 1);
+	/* The second and third sendto to the allowed destination (a denied one leaves the cache as
+	 * it was), and only they, were answered by the cache. */
+	VM_CHECK(before >= 0 && policy_counter("files", "socket_sendmsg", "cached") == before + 2);
 }
 
 /* First opens decided from their directory's cached state (lg_dir_counts[0], cache.bpf.h). */

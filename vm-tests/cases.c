@@ -48,7 +48,8 @@
 	"deny = 127.0.0.0/8 tcp 1000-1999\n"                                                      \
 	"allow = 127.0.0.2 tcp 1500\n"                                                            \
 	"deny = ::1 tcp 2000\n"                                                                   \
-	"deny = 127.0.0.0/8 udp 3000\n"
+	"deny = 127.0.0.0/8 udp 3000\n"                                                           \
+	"deny = 127.0.0.3 udp 3001\n"
 
 /* userns and mount opted in: the cases that make namespaces and mounts from a confined task
  * (paths_bind_mount_from_new_namespace, proc_self_rule_holds_in_a_new_pid_namespace,
