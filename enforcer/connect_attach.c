@@ -86,7 +86,8 @@ static int effective_count(int cgroup_fd, enum bpf_attach_type type, __u32 prog_
  * The programs (prog_fd, their ids prog_id) in force at cgroup id, once: attached there where
  * no ancestor's attachment already runs them, and this cgroup's own attachment removed where an
  * ancestor's does (nested bound cgroups: twice would decide, and report, everything twice).
- * A pass with attach false only removes. -EAGAIN: not visible yet.
+ * A pass with attach false only removes. -EAGAIN: not visible yet, or removed since (its
+ * binding goes with it: retried until then, without a word).
  */
 static int attach_at(const struct lg_bpf *bpf, const int *prog_fd, const __u32 *prog_id,
 		     int mount_fd, __u64 id, bool attach, char *err, size_t errsize)
@@ -109,6 +110,10 @@ static int attach_at(const struct lg_bpf *bpf, const int *prog_fd, const __u32 *
 		link_pin(path, sizeof(path), bpf, i, id);
 		own = pin_live(path, id);
 		count = effective_count(cgroup_fd, programs[i].type, prog_id[i]);
+		if (count == -ENOENT) {
+			ret = -EAGAIN; /* removed since it was opened (the kernel's offline cgroup) */
+			break;
+		}
 		if (count < 0) {
 			ret = count;
 			snprintf(err, errsize, "cannot query cgroup %llu's connect programs: %s",
@@ -122,6 +127,16 @@ static int attach_at(const struct lg_bpf *bpf, const int *prog_fd, const __u32 *
 		if (own || count > 0 || !attach)
 			continue;
 		link_fd = bpf_link_create(prog_fd[i], cgroup_fd, programs[i].type, NULL);
+		if (link_fd < 0 && errno == ENOENT) {
+			/*
+			 * Removed since it was opened: the kernel refuses an offline cgroup with
+			 * ENOENT, and its binding goes with it (cgroup.bpf.c), so there is nothing
+			 * to attach and nothing to warn about (a CI run saw the warning in a case
+			 * that makes and removes a bound cgroup in a loop).
+			 */
+			ret = -EAGAIN;
+			break;
+		}
 		if (link_fd < 0) {
 			ret = -errno;
 			snprintf(err, errsize, "cannot attach %s at cgroup %llu: %s", programs[i].name,
