@@ -1084,7 +1084,7 @@ static bool floor_proven(struct floor_bpf *floor, char *why)
 		floor->progs.floor_mmap_file,	   floor->progs.floor_socket_connect,
 		floor->progs.floor_socket_sendmsg, floor->progs.floor_task_alloc,
 		floor->progs.floor_socket_bind,	   floor->progs.floor_socket_listen,
-		floor->progs.floor_file_alloc_security,
+		floor->progs.floor_file_alloc_security, floor->progs.floor_cgroup_connect4,
 	};
 	const int n = (int)(sizeof(progs) / sizeof(progs[0]));
 	const struct bpf_object_skeleton *skel = floor->skeleton;
@@ -1134,6 +1134,33 @@ static bool floor_proven(struct floor_bpf *floor, char *why)
 
 static void program_runs(enum config c, enum op op);
 
+/*
+ * The floor's cgroup connect programs at the bench cgroup, as lsmguard's daemon attaches its own
+ * at a bound cgroup (a link each); floor_bpf__attach leaves them (libbpf attaches a cgroup
+ * program only where it is told). 0, or -errno.
+ */
+static int floor_attach_cgroup(struct floor_bpf *floor)
+{
+	struct bpf_program *const progs[] = {floor->progs.floor_cgroup_connect4,
+					     floor->progs.floor_cgroup_connect6};
+	struct bpf_link **const links[] = {&floor->links.floor_cgroup_connect4,
+					   &floor->links.floor_cgroup_connect6};
+	int fd = open("/sys/fs/cgroup" BENCH_CGROUP, O_RDONLY | O_DIRECTORY), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	for (int i = 0; i < 2 && !ret; i++) {
+		struct bpf_link *link = bpf_program__attach_cgroup(progs[i], fd);
+
+		if (!link)
+			ret = -errno;
+		else
+			*links[i] = link; /* destroyed with the skeleton */
+	}
+	close(fd);
+	return ret;
+}
+
 /* One configuration outside lsmguard, set up, proven, measured and taken down. */
 static void run_config(enum config c, int round)
 {
@@ -1150,6 +1177,9 @@ static void run_config(enum config c, int round)
 		note(why, "cannot load the floor programs: %s", strerror(errno));
 	else if ((ret = floor_bpf__attach(floor)))
 		note(why, "cannot attach the floor programs: %s", strerror(-ret));
+	else if ((ret = floor_attach_cgroup(floor)))
+		note(why, "cannot attach the floor's cgroup programs at %s: %s", BENCH_CGROUP,
+		     strerror(-ret));
 	if (check(!why[0] && floor_proven(floor, why), why,
 		  "%s, %s: the floor programs are attached, and those on the measured paths run",
 		  config_names[c], pass_name(round))) {

@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # The benchmark's floor (configuration F), written to stdout: one program that returns at once
-# on every LSM hook, traced function and tracepoint lsmguard's linked object attaches to (its
-# cgroup programs excepted: they are attached at bound cgroups only). What any BPF-LSM enforcer
-# with programs on the same places pays; what lsmguard costs beyond it is its own.
+# on every LSM hook, traced function and tracepoint lsmguard's linked object attaches to, and
+# one that allows on each of its cgroup connect places (the bench attaches those at its cgroup,
+# as lsmguard's daemon attaches its own at every bound cgroup: the kernel's cost of running a
+# cgroup program at all is then on both sides). What any BPF-LSM enforcer with programs on the
+# same places pays; what lsmguard costs beyond it is its own.
 #
 # usage: gen-floor.sh LLVM_OBJDUMP LSMGUARD_BPF_OBJECT
 set -eu
@@ -12,11 +14,11 @@ objdump=$1
 object=$2
 
 all=$("$objdump" -h "$object" | awk '{print $2}' | grep / | grep -v '^\.' | sort -u) # not .rel*
-sections=$(printf '%s\n' "$all" | grep -E '^(lsm|fentry|fexit|fmod_ret|tp_btf)/' || true)
+sections=$(printf '%s\n' "$all" | grep -E '^(lsm|fentry|fexit|fmod_ret|tp_btf)/|^cgroup/connect[46]$' || true)
 [ -n "$sections" ] || { echo "gen-floor.sh: no program sections in $object" >&2; exit 1; }
 # A kind of program this script does not know (a sleepable lsm.s/, raw_tp/, ...) would leave
 # the floor short of a place lsmguard attaches to without a word: refused instead.
-unknown=$(printf '%s\n' "$all" | grep -vE '^(lsm|fentry|fexit|fmod_ret|tp_btf|cgroup)/' || true)
+unknown=$(printf '%s\n' "$all" | grep -vE '^(lsm|fentry|fexit|fmod_ret|tp_btf)/|^cgroup/connect[46]$' || true)
 if [ -n "$unknown" ]; then
 	echo "gen-floor.sh: program sections of a kind the floor does not know: $unknown" >&2
 	exit 1
@@ -38,5 +40,9 @@ for section in $sections; do
 	*) program=floor_${kind}_$name ;;
 	esac
 	program=$(printf '%s' "$program" | tr '.' '_') # foo.isra.0
-	printf '\nSEC("%s")\nint %s(void *ctx)\n{\n\treturn 0;\n}\n' "$section" "$program"
+	case $kind in
+	cgroup) printf '\nSEC("%s")\nint %s(struct bpf_sock_addr *ctx)\n{\n\treturn 1; /* allow */\n}\n' \
+		"$section" "$program" ;;
+	*) printf '\nSEC("%s")\nint %s(void *ctx)\n{\n\treturn 0;\n}\n' "$section" "$program" ;;
+	esac
 done
