@@ -118,7 +118,7 @@ suite install 35 tests/install/test-install.sh "$build"
 suite vm 344 vm-tests/run-vm.sh "$build/vm/vmlinuz" "$build/vm/initrd.gz" test
 # The same cases under full preemption (vm-tests/preempt.c).
 suite vm-preempt 344 vm-tests/run-vm.sh "$build/vm/vmlinuz" "$build/vm/initrd.gz" preempt
-suite bench 76 make --no-print-directory -s bench-check BUILD="$build"
+suite bench 78 make --no-print-directory -s bench-check BUILD="$build"
 suite realsvc 132 vm-tests/realsvc/run.sh "$build/vm/vmlinuz" "$build/realsvc/initrd.gz"
 # The workloads bench's checks (vm-tests/realsvc/bench.sh): one round, as a test, not a figure.
 suite workloads 17 make --no-print-directory -s bench-workloads-check BUILD="$build"
