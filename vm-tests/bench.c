@@ -1077,6 +1077,8 @@ static struct floor_name {
 } floor_names[FLOOR_MAX];
 static int floor_name_count;
 
+static bool runs_child(enum op op, int n);
+
 static bool floor_proven(struct floor_bpf *floor, char *why)
 {
 	struct bpf_program *const progs[] = {
@@ -1115,6 +1117,11 @@ static bool floor_proven(struct floor_bpf *floor, char *why)
 	for (int op = 0; op < OP_COUNT; op++)
 		if (run_op((enum op)op, 1, false, why))
 			ok = false;
+	/* the cgroup connect programs run for the bench cgroup's tasks only */
+	if (!runs_child(OP_UDP, 1)) {
+		note(why, "a UDP connect from %s failed", BENCH_CGROUP);
+		ok = false;
+	}
 	close(stats_fd);
 	for (int i = 0; i < n; i++) {
 		struct bpf_prog_info info = {0};
