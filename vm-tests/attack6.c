@@ -862,14 +862,6 @@ struct budget_report {
 	int inotify_errno; /* EMFILE: the per-user limit reached */
 };
 
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int do_budget(const void *data)
 {
 	struct rlimit rl = {1 << 20, 1 << 20};
@@ -955,7 +947,7 @@ static int do_protected_write(const void *data)
 static int restart_and_see_an_event(const char *cgroup, char *out_text, size_t size)
 {
 	int out = open("/run/a6-daemon.log", O_RDWR | O_CREAT | O_TRUNC, 0644), status = -1;
-	long end = now_ms() + 30000;
+	long end = vm_now_ms() + 30000;
 	bool ready = false;
 	int result = 98;
 	pid_t pid;
@@ -969,7 +961,7 @@ static int restart_and_see_an_event(const char *cgroup, char *out_text, size_t s
 		execl(LSMGUARD, "lsmguard", "run", "--policy-dir", POLICY_DIR, (char *)NULL);
 		_exit(127);
 	}
-	while (now_ms() < end) {
+	while (vm_now_ms() < end) {
 		ssize_t n = pread(out, out_text, size - 1, 0);
 
 		out_text[n > 0 ? n : 0] = '\0';

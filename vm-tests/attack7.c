@@ -478,14 +478,6 @@ VM_TEST(a7_daemon_ring_buffer_descriptors_and_mappings, 274)
 #define A7_RECORD "/sys/fs/bpf/lsmguard/maps/lg_daemon_state"
 #define A7_S275 "/lgt/a7-s275"
 
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 struct fill_arg {
 	uid_t uid;
 	const char *path;
@@ -585,7 +577,7 @@ VM_TEST(a7_full_run_status_names_the_generation_in_force, 275)
 		/* Until status names the new generation and knows its policies: between the
 		 * reload taking effect and the daemon writing its record, status honestly says
 		 * "policies_known":false (seen under preempt=full). */
-		for (long end = now_ms() + 10000; now_ms() < end; usleep(100 * 1000)) {
+		for (long end = vm_now_ms() + 10000; vm_now_ms() < end; usleep(100 * 1000)) {
 			gen1 = status_json_generation(out, sizeof(out));
 			if (gen1 > gen0 && strstr(out, "\"policies_known\":true"))
 				break;
@@ -609,7 +601,7 @@ VM_TEST(a7_full_run_status_names_the_generation_in_force, 275)
 						     "3",	    "--events",	     EVENT_LOG,
 						     "--policy-dir", POLICY_DIR,     "-o",
 						     "/tmp/a7-learned.ini", NULL};
-			long start = now_ms(), gen = status_json_generation(out, sizeof(out));
+			long start = vm_now_ms(), gen = status_json_generation(out, sizeof(out));
 			int status = -1;
 			pid_t pid;
 
@@ -626,14 +618,14 @@ VM_TEST(a7_full_run_status_names_the_generation_in_force, 275)
 			 * learn: under preempt=full the probe's fork, move and open once took longer
 			 * than a 1-second window (ci-run32: "no event of policy 'a7-learn'"). */
 			while (status_json_generation(out, sizeof(out)) == gen &&
-			       now_ms() - start < 5000)
+			       vm_now_ms() - start < 5000)
 				usleep(50 * 1000);
 			VM_CHECK(truncate(A7_FILL, 0) == 0);
 			write_file("/tmp/a7-learn-probe", "x\n", 0644);
 			VM_CHECK(try_open("/lgt/a7-learn", "/tmp/a7-learn-probe", O_RDONLY) == 0);
 			VM_CHECK(waitpid(pid, &status, 0) == pid);
 			printf("# learn --duration 3 with /run full: status 0x%x after %ld ms\n",
-			       status, now_ms() - start);
+			       status, vm_now_ms() - start);
 			VM_CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 			unlink("/tmp/a7-learned.ini");
 		}
@@ -708,7 +700,7 @@ static int do_flood_protected(const void *data)
 static pid_t start_own_daemon(const char *log)
 {
 	int out = open(log, O_RDWR | O_CREAT | O_TRUNC, 0644);
-	long end = now_ms() + 30000;
+	long end = vm_now_ms() + 30000;
 	pid_t pid;
 
 	fflush(stdout);
@@ -719,7 +711,7 @@ static pid_t start_own_daemon(const char *log)
 		execl(LSMGUARD, "lsmguard", "run", "--policy-dir", POLICY_DIR, (char *)NULL);
 		_exit(127);
 	}
-	while (now_ms() < end) {
+	while (vm_now_ms() < end) {
 		/* After the events it found queued, which can be megabytes. */
 		FILE *f = fopen(log, "r");
 		char line[4096];
@@ -905,12 +897,12 @@ VM_TEST(a7_suppressed_count_evicted_from_the_rate_limit, 277)
 		r = in_cgroup(attackers[c], do_fifteen_kills, NULL);
 		usleep(500 * 1000); /* their ten events written before the mark */
 		mark = event_mark();
-		t0 = now_ms();
+		t0 = vm_now_ms();
 		/* 65,536 distinct refused names, each twice: four times lg_rate's records. */
 		rf = in_cgroup(attackers[c], do_flood_protected, &flood);
 		printf("# %s: 15 kill(1), %d refused; then 65536 distinct refused names, twice "
 		       "(%s) in %ld ms\n",
-		       attacker_names[c], r, res(rf), now_ms() - t0);
+		       attacker_names[c], r, res(rf), vm_now_ms() - t0);
 		/* Refused in both modes: PID 1 is a protection. */
 		VM_CHECK(r == 15);
 		VM_CHECK(rf == 0);

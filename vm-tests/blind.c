@@ -38,14 +38,6 @@
 #define AUDIT "/lgt/audit"
 #define DENIED_UNDER_AUDIT "\"event\":\"deny\"", "\"policy\":\"audit\""
 
-static long blind_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* ---- the output: stdout a pipe nobody reads ---- */
 
 #define STALL_DIR "/data/private/blind"
@@ -80,9 +72,9 @@ struct pipe_text {
 /* Read what the pipe holds, for up to timeout_ms or until the text holds needle. */
 static void pipe_read(int fd, struct pipe_text *t, const char *needle, int timeout_ms)
 {
-	long end = blind_now_ms() + timeout_ms;
+	long end = vm_now_ms() + timeout_ms;
 
-	while (blind_now_ms() < end) {
+	while (vm_now_ms() < end) {
 		struct pollfd p = {.fd = fd, .events = POLLIN};
 		ssize_t n;
 
@@ -1220,8 +1212,8 @@ static int do_owner_race(const void *arg)
 	race_stop = 0;
 	if (pthread_create(&flipper, NULL, race_flip, &m))
 		return 203;
-	end = blind_now_ms() + 1000;
-	while (blind_now_ms() < end) {
+	end = vm_now_ms() + 1000;
+	while (vm_now_ms() < end) {
 		int r = a->ex ? fcntl(s[0], F_SETOWN_EX, (struct f_owner_ex *)&m.ex)
 			      : ioctl(s[0], FIOSETOWN, (int *)&m.number);
 
@@ -1526,12 +1518,12 @@ VM_TEST(blind_sigio_owner_recording_skipped, 188)
 		VM_CHECK(write(go[1], bytes, sizeof(bytes)) == OWNER_STORM_KIDS);
 	}
 	close(go[1]);
-	start = blind_now_ms();
+	start = vm_now_ms();
 	for (;;) {
 		usleep(200 * 1000);
 		skipped = program_misses("lg_sigio_owner") - before;
-		if (waitpid(victim, NULL, WNOHANG) == victim || blind_now_ms() - start > 30000 ||
-		    (!full && blind_now_ms() - start > 3000) || skipped >= 50)
+		if (waitpid(victim, NULL, WNOHANG) == victim || vm_now_ms() - start > 30000 ||
+		    (!full && vm_now_ms() - start > 3000) || skipped >= 50)
 			break;
 	}
 	*s.stop = 1;

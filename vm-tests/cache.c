@@ -84,17 +84,9 @@ static int open_counted(const char *cgroup, const char *policy, const char *path
  * this failed once under preempt=full, for a cause not found; the time is the only part of it
  * that depends on the daemon).
  */
-static long wait_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static bool wait_until_cached(const char *path)
 {
-	for (long end = wait_ms() + 20000; wait_ms() < end;) {
+	for (long end = vm_now_ms() + 20000; vm_now_ms() < end;) {
 		bool hit = false;
 
 		if (try_open(FILES, path, O_RDONLY) == 0 &&
@@ -540,7 +532,7 @@ static void lazy_mount_cached(const char *place, const char *name)
  */
 static bool wait_until_cached_by(int (*op)(const void *arg), const void *arg)
 {
-	for (long end = wait_ms() + 20000; wait_ms() < end;) {
+	for (long end = vm_now_ms() + 20000; vm_now_ms() < end;) {
 		long long before = cached_opens("files");
 
 		if (before < 0 || in_cgroup(FILES, op, arg) != 0)

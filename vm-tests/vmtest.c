@@ -43,14 +43,6 @@ void vm_register(const char *name, vm_test_fn fn, int order)
 	harness_register(name, fn, order);
 }
 
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 static bool is_info_or_load_warning(const char *line)
@@ -121,7 +113,7 @@ static bool judge_new_lines(const char (*expected)[HARNESS_EXPECTED_LEN], int co
 static bool daemon_wrote_only_the_expected(const char (*expected)[HARNESS_EXPECTED_LEN], int count)
 {
 	bool seen[HARNESS_MAX_EXPECTED] = {false}, fine = true, all_seen;
-	long end = now_ms() + 2000; /* for an expected line the daemon is still writing */
+	long end = vm_now_ms() + 2000; /* for an expected line the daemon is still writing */
 	pid_t stopped = daemon_resume_left_stopped();
 
 	if (stopped > 1) {
@@ -133,7 +125,7 @@ static bool daemon_wrote_only_the_expected(const char (*expected)[HARNESS_EXPECT
 		all_seen = true;
 		for (int i = 0; i < count; i++)
 			all_seen &= seen[i];
-		if (all_seen || now_ms() > end)
+		if (all_seen || vm_now_ms() > end)
 			break;
 		usleep(50 * 1000);
 	}

@@ -396,7 +396,7 @@ int try_sendto(const char *cgroup, int family, const char *addr, int port, int t
 	return in_cgroup(cgroup, do_net, &a);
 }
 
-static long now_ms(void)
+long vm_now_ms(void)
 {
 	struct timespec ts;
 
@@ -413,7 +413,7 @@ static long event_log_size(void)
 
 long event_mark(void)
 {
-	long size = event_log_size(), end = now_ms() + 1000, again;
+	long size = event_log_size(), end = vm_now_ms() + 1000, again;
 
 	/* The daemon writes an event a little after the kernel made it: let the lines of the
 	 * operations already done land before the mark (the size holds still for 50 ms), so
@@ -421,7 +421,7 @@ long event_mark(void)
 	for (;;) {
 		usleep(50 * 1000);
 		again = event_log_size();
-		if (again == size || now_ms() > end)
+		if (again == size || vm_now_ms() > end)
 			return again;
 		size = again;
 	}
@@ -495,13 +495,13 @@ static bool matches_all(const char *line, void *data)
 
 static bool find_event_after(long mark, struct event_search *search, int timeout_ms)
 {
-	long end = now_ms() + timeout_ms;
+	long end = vm_now_ms() + timeout_ms;
 
 	do {
 		if (for_each_line_after(mark, matches_all, search))
 			return true;
 		usleep(20 * 1000);
-	} while (now_ms() < end);
+	} while (vm_now_ms() < end);
 	return false;
 }
 
@@ -698,7 +698,7 @@ pid_t daemon_start_with(const char *const extra[])
 	}
 	/* Verifying ~100 programs under software emulation takes 20-40 s; a host busy with a
 	 * build beside the VM once took it past 60 s. A wait, not a speed check. */
-	end = now_ms() + 150000;
+	end = vm_now_ms() + 150000;
 	do {
 		int status;
 
@@ -711,7 +711,7 @@ pid_t daemon_start_with(const char *const extra[])
 			return -1;
 		}
 		usleep(20 * 1000);
-	} while (now_ms() < end);
+	} while (vm_now_ms() < end);
 	VM_FAIL("lsmguard run printed no ready line in 150 s; its stderr ends:");
 	print_daemon_err_tail(8);
 	return -1;
@@ -827,7 +827,7 @@ pid_t daemon_stop(void)
 	 * other CPU (in the middle of a mount table rewrite, say), and a case that then changes
 	 * what the daemon would have read could pass without testing the kernel alone (review 32).
 	 */
-	for (long end = now_ms() + 5000; proc_state(pid) != 'T' && now_ms() < end;)
+	for (long end = vm_now_ms() + 5000; proc_state(pid) != 'T' && vm_now_ms() < end;)
 		usleep(1000);
 	VM_CHECK(proc_state(pid) == 'T');
 	return pid;
@@ -859,7 +859,7 @@ pid_t daemon_resume_left_stopped(void)
 
 bool wait_exit(pid_t pid, int timeout_ms)
 {
-	long end = now_ms() + timeout_ms;
+	long end = vm_now_ms() + timeout_ms;
 
 	do {
 		char state = proc_state(pid);
@@ -867,7 +867,7 @@ bool wait_exit(pid_t pid, int timeout_ms)
 		if (!state || state == 'Z')
 			return true;
 		usleep(20 * 1000);
-	} while (now_ms() < end);
+	} while (vm_now_ms() < end);
 	return false;
 }
 

@@ -18,6 +18,9 @@
 /* Write the data files and policies, start the daemon. 0 on success. */
 int vm_setup(void);
 
+/* CLOCK_MONOTONIC in milliseconds, for the tests' waits. */
+long vm_now_ms(void);
+
 /*
  * What in_cgroup returns when op gave no result of its own: never 0, never an errno, never a
  * code an op returns (ops return 0, an errno or a small positive step number).
