@@ -590,23 +590,22 @@ static __always_inline __u32 lg_find_policy(struct cgroup *cgrp)
  * uncached.
  *
  * A global function: the verifier checks it once, and every hook sees a call that returns a
- * number (inlined, its branches multiplied each caller's states).
+ * number (inlined, its branches multiplied each caller's states). Its arguments are the cgroup
+ * the caller read (id and level): a global function cannot take the cgroup's pointer, and a
+ * remembered answer needs only those two, so the task's cgroup is read again (a helper call and
+ * five checked loads) only to search.
  */
-__weak __noinline __u32 lg_current_policy_id(__u64 cgroup_id)
+__weak __noinline __u32 lg_current_policy_id(__u64 cgroup_id, __u32 level)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct cgroup *cgrp = task->cgroups->dfl_cgrp;
 	const struct lg_policy_value *policy;
-	struct lg_cgroup_answer *answer;
+	struct lg_cgroup_answer *answer = 0;
 	__u32 zero = 0, policy_id = 0, tag, slot, index = LG_EPOCH_BINDINGS;
 	struct lg_config *config;
-	__u64 id, bound, *bindings;
+	__u64 bound, *bindings;
+	struct cgroup *cgrp;
 	__u32 *binding;
 
-	if (!cgrp)
-		return 0;
-	id = cgrp->kn->id;
-	if (cgrp->level > LG_CGROUP_DEPTH_MAX)
+	if (level > LG_CGROUP_DEPTH_MAX)
 		return lg_deep_policy_id();
 	config = bpf_map_lookup_elem(&lg_config_map, &zero);
 	bindings = bpf_map_lookup_elem(&lg_epochs, &index);
@@ -623,11 +622,10 @@ __weak __noinline __u32 lg_current_policy_id(__u64 cgroup_id)
 	tag = *(volatile __u32 *)&config->generation;
 	if (tag)
 		tag += (__u32) * (volatile __u64 *)bindings;
-	slot = lg_cgroup_answer_slot(id);
-	/* moved since the caller read its cgroup: this one's answer, not remembered (the event
-	 * names the cgroup the caller read) */
-	answer = id == cgroup_id ? bpf_map_lookup_elem(&lg_cgroup_answers, &slot) : 0;
-	if (answer && tag && lg_cgroup_answer_get(answer, id, tag, &policy_id)) {
+	slot = lg_cgroup_answer_slot(cgroup_id);
+	if (tag)
+		answer = bpf_map_lookup_elem(&lg_cgroup_answers, &slot);
+	if (answer && lg_cgroup_answer_get(answer, cgroup_id, tag, &policy_id)) {
 		if (!policy_id)
 			return 0;
 		policy = bpf_map_lookup_elem(&lg_policies, &policy_id);
@@ -635,11 +633,21 @@ __weak __noinline __u32 lg_current_policy_id(__u64 cgroup_id)
 			return policy_id;
 		answer = 0; /* searched again below, and not remembered */
 	}
+	cgrp = bpf_get_current_task_btf()->cgroups->dfl_cgrp;
+	if (!cgrp)
+		return 0;
+	/* moved since the caller read its cgroup: this one's answer, not remembered (the event
+	 * names the cgroup the caller read) */
+	if (cgrp->kn->id != cgroup_id) {
+		if (cgrp->level > LG_CGROUP_DEPTH_MAX)
+			return lg_deep_policy_id();
+		answer = 0;
+	}
 	/* the climb's binding read inline: one frame less under the hooks' own stacks */
 	bound = lg_find_binding(cgrp, &binding);
 	policy_id = bound && binding ? lg_binding_confirm(bound, binding) : 0;
-	if (answer && tag)
-		lg_cgroup_answer_put(answer, id, tag, policy_id);
+	if (answer)
+		lg_cgroup_answer_put(answer, cgroup_id, tag, policy_id);
 	return policy_id;
 }
 
@@ -654,7 +662,7 @@ static __always_inline const struct lg_policy_value *lg_current_policy(__u64 *cg
 	if (!cgrp)
 		return 0;
 	*cgroup_id = cgrp->kn->id;
-	policy_id = lg_current_policy_id(*cgroup_id);
+	policy_id = lg_current_policy_id(*cgroup_id, cgrp->level);
 	if (!policy_id)
 		return 0;
 	policy = bpf_map_lookup_elem(&lg_policies, &policy_id);

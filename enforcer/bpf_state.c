@@ -383,6 +383,7 @@ static void set_kernel_variables(struct lsmguard_bpf *skel)
 	skel->rodata->lg_max_threads_at = at[LG_KV_MAX_THREADS];
 	skel->rodata->lg_nr_files_at = at[LG_KV_NR_FILES];
 	skel->rodata->lg_files_stat_at = at[LG_KV_FILES_STAT];
+	skel->rodata->lg_possible_cpus = libbpf_num_possible_cpus() > 0 ? libbpf_num_possible_cpus() : 1;
 	skel->rodata->lg_mmap_min_addr_loaded = lg_sysctl_number("/proc/sys/vm/mmap_min_addr", 65536);
 	skel->rodata->lg_key_maxkeys_loaded = lg_sysctl_number("/proc/sys/kernel/keys/maxkeys", 200);
 	skel->rodata->lg_key_maxbytes_loaded =
