@@ -590,12 +590,14 @@ static __always_inline __u32 lg_find_policy(struct cgroup *cgrp)
  * uncached.
  *
  * A global function: the verifier checks it once, and every hook sees a call that returns a
- * number (inlined, its branches multiplied each caller's states). Its arguments are the cgroup
- * the caller read (id and level): a global function cannot take the cgroup's pointer, and a
- * remembered answer needs only those two, so the task's cgroup is read again (a helper call and
- * five checked loads) only to search.
+ * number (inlined, its branches multiplied each caller's states). Its argument is the id of
+ * the cgroup the caller read (bpf_get_current_cgroup_id: one helper call, where the cgroup's
+ * pointer took a helper call and four checked loads, make bench 2026-12-04). A remembered
+ * answer needs nothing more: answers are remembered only for cgroups at most
+ * LG_CGROUP_DEPTH_MAX deep, and a cgroup's depth never changes. The task's cgroup is read
+ * through pointers only to search.
  */
-__weak __noinline __u32 lg_current_policy_id(__u64 cgroup_id, __u32 level)
+__weak __noinline __u32 lg_current_policy_id(__u64 cgroup_id)
 {
 	const struct lg_policy_value *policy;
 	struct lg_cgroup_answer *answer = 0;
@@ -605,8 +607,6 @@ __weak __noinline __u32 lg_current_policy_id(__u64 cgroup_id, __u32 level)
 	struct cgroup *cgrp;
 	__u32 *binding;
 
-	if (level > LG_CGROUP_DEPTH_MAX)
-		return lg_deep_policy_id();
 	config = bpf_map_lookup_elem(&lg_config_map, &zero);
 	bindings = bpf_map_lookup_elem(&lg_epochs, &index);
 	if (!config || !bindings)
@@ -638,11 +638,10 @@ __weak __noinline __u32 lg_current_policy_id(__u64 cgroup_id, __u32 level)
 		return 0;
 	/* moved since the caller read its cgroup: this one's answer, not remembered (the event
 	 * names the cgroup the caller read) */
-	if (cgrp->kn->id != cgroup_id) {
-		if (cgrp->level > LG_CGROUP_DEPTH_MAX)
-			return lg_deep_policy_id();
+	if (cgrp->kn->id != cgroup_id)
 		answer = 0;
-	}
+	if (cgrp->level > LG_CGROUP_DEPTH_MAX)
+		return lg_deep_policy_id();
 	/* the climb's binding read inline: one frame less under the hooks' own stacks */
 	bound = lg_find_binding(cgrp, &binding);
 	policy_id = bound && binding ? lg_binding_confirm(bound, binding) : 0;
@@ -654,15 +653,11 @@ __weak __noinline __u32 lg_current_policy_id(__u64 cgroup_id, __u32 level)
 /* The policy of the current task (NULL: none), and its cgroup's id. */
 static __always_inline const struct lg_policy_value *lg_current_policy(__u64 *cgroup_id)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct cgroup *cgrp = task->cgroups->dfl_cgrp;
 	const struct lg_policy_value *policy;
 	__u32 policy_id;
 
-	if (!cgrp)
-		return 0;
-	*cgroup_id = cgrp->kn->id;
-	policy_id = lg_current_policy_id(*cgroup_id, cgrp->level);
+	*cgroup_id = bpf_get_current_cgroup_id();
+	policy_id = lg_current_policy_id(*cgroup_id);
 	if (!policy_id)
 		return 0;
 	policy = bpf_map_lookup_elem(&lg_policies, &policy_id);

@@ -42,7 +42,7 @@ static __always_inline void lg_setup_mark(struct task_struct *task, __u64 exec_i
 	struct lg_task_setup mark = {.window = 1, .exec_id = exec_id};
 	__u64 key = (__u64)task;
 
-	bpf_map_update_elem(&lg_task_setup, &key, &mark, BPF_ANY);
+	lg_setup_put(key, &mark, true);
 }
 
 /* The mover's note for fexit: set to this move's answer, so that no earlier one survives. Only
@@ -65,7 +65,7 @@ static __always_inline void lg_setup_note(struct task_struct *current, struct ta
 		return;
 	note.pending = 1;
 	note.leader = (__u64)leader;
-	bpf_map_update_elem(&lg_task_setup, &key, &note, BPF_NOEXIST);
+	lg_setup_put(key, &note, false);
 }
 
 /*
