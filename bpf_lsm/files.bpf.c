@@ -183,11 +183,17 @@ static __always_inline bool lg_pty_budget_spent(struct file *file)
  *
  * The two reads (kernel memory, a helper call each: about 190 instructions of a task under no
  * policy's 266 in this program, make bench 2026-12-04) are made once for many files: while the
- * line is far, each CPU lets the next min(64, headroom / (2 x CPUs)) files pass unread
- * (lg_files_unread), the headroom as that CPU last read it. The line can then be passed by at
- * most 64 files per CPU (a CPU that read a larger headroom before the others used it up, or
- * an administrator who lowered fs.file-max since), a small part of the quarter kept back
- * (docs/security.md).
+ * line is far, each CPU lets the next min(64, headroom / (2 x CPUs)) files pass unread, the
+ * headroom as that CPU last read it. The line can then be passed by at most 64 files per CPU (a
+ * CPU that read a larger headroom before the others used it up, or an administrator who
+ * lowered fs.file-max since), a small part of the quarter kept back (docs/security.md).
+ *
+ * The allowance is one word per CPU, the count in its low half and a refill number in its high
+ * half, changed only by compare-and-swap: a program preempted (preempt=full) between its read
+ * of the counters and its refill finds the word changed by any refill made meanwhile and stores
+ * nothing, so a stale headroom is never stored over a newer one (attack run 16 found the plain
+ * store: each such preemption could hand out 64 files past the line); a take preempted
+ * between its read and its write finds the word changed and reads the counters instead.
  */
 const volatile __u64 lg_nr_files_at = 0;
 const volatile __u64 lg_files_stat_at = 0;
@@ -195,29 +201,32 @@ const volatile __u32 lg_possible_cpus = 1;
 static const char files_what[] = "the host's open files (fs.file-max): past three quarters of them";
 #define ENFILE 23
 #define LG_FILES_UNREAD_MAX 64
+#define LG_FILES_COUNT_MASK 0xffffffffULL
 
-/* Files this CPU lets pass before it reads the host's counters again (lg_file_budget). Under
- * full preemption two programs on one CPU may both take the same one: a file more. */
+/* This CPU's allowance (lg_file_budget): files it lets pass unread (low 32 bits), and how many
+ * times it was refilled (high 32 bits). */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, __u32);
+	__type(value, __u64);
 } lg_files_unread __weak SEC(".maps");
 
 SEC("lsm/file_alloc_security")
 int BPF_PROG(lg_file_budget, struct file *file, int ret)
 {
-	__u64 max = 0, line, headroom;
-	__u32 zero = 0, *unread;
+	__u64 max = 0, line, headroom, seen = 0, *unread;
+	__u32 zero = 0;
 	__s64 files = 0;
 
 	if (ret || !lg_nr_files_at || !lg_files_stat_at)
 		return ret;
 	unread = bpf_map_lookup_elem(&lg_files_unread, &zero);
-	if (unread && *unread) {
-		*unread -= 1;
-		return 0;
+	if (unread) {
+		seen = *(volatile __u64 *)unread;
+		if ((seen & LG_FILES_COUNT_MASK) &&
+		    __sync_val_compare_and_swap(unread, seen, seen - 1) == seen)
+			return 0;
 	}
 	bpf_probe_read_kernel(&files, sizeof(files),
 			      (const void *)(lg_nr_files_at +
@@ -229,11 +238,15 @@ int BPF_PROG(lg_file_budget, struct file *file, int ret)
 		files = 0;
 	line = max - (max >> 2);
 	if ((__u64)files + 1 <= line) {
-		if (unread) {
-			headroom = (line - (__u64)files - 1) / (2 * (__u64)(lg_possible_cpus ?: 1));
-			*unread = headroom < LG_FILES_UNREAD_MAX ? (__u32)headroom
-								  : LG_FILES_UNREAD_MAX;
-		}
+		headroom = (line - (__u64)files - 1) / (2 * (__u64)(lg_possible_cpus ?: 1));
+		if (headroom > LG_FILES_UNREAD_MAX)
+			headroom = LG_FILES_UNREAD_MAX;
+		/* only over the empty word this program read: a refill since then wins */
+		if (unread && headroom && !(seen & LG_FILES_COUNT_MASK))
+			__sync_val_compare_and_swap(unread, seen,
+						    ((seen & ~LG_FILES_COUNT_MASK) +
+						     (LG_FILES_COUNT_MASK + 1)) |
+							headroom);
 		return 0;
 	}
 	return lg_current_builtin_deny(LG_HOOK_FILE_ALLOC, LG_BUILTIN_HOST_BUDGET, files_what,
