@@ -380,9 +380,9 @@ int BPF_PROG(lg_mmap_addr_keep, unsigned long addr, int ret)
 	events = lg_io_setup_events();
 	if (events > 0 && (ret = lg_aio_budget(events)))
 		return ret;
-	/* At or past 4 MiB: above any vm.mmap_min_addr that guards something (the pages a kernel
-	 * NULL dereference reads; Debian's is 64 KiB, the kernel's help suggests at most 64 KiB),
-	 * so not read, for every mapping of a program (a non-PIE one's starts at 4 MiB) and its
+	/* At or past 4 MiB: above any vm.mmap_min_addr used in practice (the pages a kernel NULL
+	 * dereference reads; Debian's is 64 KiB, the kernel's help suggests at most 64 KiB), so
+	 * not read, for every mapping of a program (a non-PIE one's starts at 4 MiB) and its
 	 * libraries (make bench, 2026-12-04: the read was about 95 of this program's 210
 	 * instructions, 8 times an exec). docs/security.md says what a larger setting means. */
 	if (addr >= LG_MMAP_MIN_ADDR_READ_BELOW)

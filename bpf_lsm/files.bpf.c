@@ -186,7 +186,8 @@ static __always_inline bool lg_pty_budget_spent(struct file *file)
  * line is far, each CPU lets the next min(64, headroom / (2 x CPUs)) files pass unread, the
  * headroom as that CPU last read it. The line can then be passed by at most 64 files per CPU (a
  * CPU that read a larger headroom before the others used it up, or an administrator who
- * lowered fs.file-max since), a small part of the quarter kept back (docs/security.md).
+ * lowered fs.file-max since), besides the kernel count's own lag: within the quarter kept back
+ * when fs.file-max is at least 384 per CPU (docs/security.md).
  *
  * The allowance is one word per CPU, the count in its low half and a refill number in its high
  * half, changed only by compare-and-swap: a program preempted (preempt=full) between its read
