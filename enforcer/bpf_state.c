@@ -367,6 +367,7 @@ static int record_device(const struct lg_device_number *number, void *arg)
 static void set_kernel_variables(struct lsmguard_bpf *skel)
 {
 	unsigned long long at[LG_KV_COUNT];
+	int cpus = libbpf_num_possible_cpus();
 
 	if (lg_kallsyms_addresses("/proc/kallsyms", lg_kernel_variable_names, at, LG_KV_COUNT))
 		memset(at, 0, sizeof(at));
@@ -383,7 +384,7 @@ static void set_kernel_variables(struct lsmguard_bpf *skel)
 	skel->rodata->lg_max_threads_at = at[LG_KV_MAX_THREADS];
 	skel->rodata->lg_nr_files_at = at[LG_KV_NR_FILES];
 	skel->rodata->lg_files_stat_at = at[LG_KV_FILES_STAT];
-	skel->rodata->lg_possible_cpus = libbpf_num_possible_cpus() > 0 ? libbpf_num_possible_cpus() : 1;
+	skel->rodata->lg_possible_cpus = cpus > 0 ? cpus : 1; /* lg_file_budget's allowance */
 	skel->rodata->lg_mmap_min_addr_loaded = lg_sysctl_number("/proc/sys/vm/mmap_min_addr", 65536);
 	skel->rodata->lg_key_maxkeys_loaded = lg_sysctl_number("/proc/sys/kernel/keys/maxkeys", 200);
 	skel->rodata->lg_key_maxbytes_loaded =
