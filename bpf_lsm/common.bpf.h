@@ -16,6 +16,7 @@
 
 #define EPERM 1
 #define ENOMEM 12
+#define EEXIST 17
 /* The x32 ABI's system call numbers are x86-64's with this bit set (orig_ax). */
 #define X32_SYSCALL_BIT 0x40000000UL
 /* thread_info.status on x86: the task is in a 32-bit (ia32) system call. */

@@ -70,7 +70,6 @@ static __always_inline int lg_check_two_names(__u8 hook, struct dentry *old_dent
 	return 0;
 }
 
-#define EEXIST 17
 
 /* Whether both bits of entry x are set in bank's deny filter. */
 static __always_inline bool lg_deny_filter_has(int bank, __u64 x)

@@ -77,8 +77,6 @@ static __always_inline struct lg_task_setup *lg_setup_of(struct task_struct *tas
 	return bpf_map_lookup_elem(&lg_task_setup, &key);
 }
 
-#define LG_EEXIST 17
-
 /* Add a record (replace: or overwrite the one there is), counted first. */
 static __always_inline void lg_setup_put(__u64 key, const struct lg_task_setup *value,
 					 bool replace)
@@ -94,7 +92,7 @@ static __always_inline void lg_setup_put(__u64 key, const struct lg_task_setup *
 		return;
 	__sync_fetch_and_add(count, -1);
 	/* BPF_EXIST: never a record the count does not know */
-	if (ret == -LG_EEXIST && replace)
+	if (ret == -EEXIST && replace)
 		bpf_map_update_elem(&lg_task_setup, &key, value, BPF_EXIST);
 }
 
