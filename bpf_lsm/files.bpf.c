@@ -190,7 +190,7 @@ static __always_inline bool lg_pty_budget_spent(struct file *file)
  * when fs.file-max is at least 384 per CPU (docs/security.md).
  *
  * The allowance is one word per CPU, the count in its low half and a refill number in its high
- * half, changed only by compare-and-swap: a program preempted (preempt=full) between its read
+ * half, changed only by compare-and-swap (lg_allowance_take and _refill, lsmguard_abi.h): a program preempted (preempt=full) between its read
  * of the counters and its refill finds the word changed by any refill made meanwhile and stores
  * nothing, so a stale headroom is never stored over a newer one (attack run 16 found the plain
  * store: each such preemption could hand out 64 files past the line); a take preempted
@@ -202,7 +202,6 @@ const volatile __u32 lg_possible_cpus = 1;
 static const char files_what[] = "the host's open files (fs.file-max): past three quarters of them";
 #define ENFILE 23
 #define LG_FILES_UNREAD_MAX 64
-#define LG_FILES_COUNT_MASK 0xffffffffULL
 
 /* This CPU's allowance (lg_file_budget): files it lets pass unread (low 32 bits), and how many
  * times it was refilled (high 32 bits). */
@@ -225,8 +224,7 @@ int BPF_PROG(lg_file_budget, struct file *file, int ret)
 	unread = bpf_map_lookup_elem(&lg_files_unread, &zero);
 	if (unread) {
 		seen = *(volatile __u64 *)unread;
-		if ((seen & LG_FILES_COUNT_MASK) &&
-		    __sync_val_compare_and_swap(unread, seen, seen - 1) == seen)
+		if (lg_allowance_take(unread, seen))
 			return 0;
 	}
 	bpf_probe_read_kernel(&files, sizeof(files),
@@ -243,11 +241,8 @@ int BPF_PROG(lg_file_budget, struct file *file, int ret)
 		if (headroom > LG_FILES_UNREAD_MAX)
 			headroom = LG_FILES_UNREAD_MAX;
 		/* only over the empty word this program read: a refill since then wins */
-		if (unread && headroom && !(seen & LG_FILES_COUNT_MASK))
-			__sync_val_compare_and_swap(unread, seen,
-						    ((seen & ~LG_FILES_COUNT_MASK) +
-						     (LG_FILES_COUNT_MASK + 1)) |
-							headroom);
+		if (unread)
+			lg_allowance_refill(unread, seen, headroom);
 		return 0;
 	}
 	return lg_current_builtin_deny(LG_HOOK_FILE_ALLOC, LG_BUILTIN_HOST_BUDGET, files_what,

@@ -935,6 +935,36 @@ lg_cgroup_answer_put(struct lg_cgroup_answer *entry, __u64 cgroup_id, __u32 tag,
 }
 
 /*
+ * A CPU's file allowance (bpf_lsm/files.bpf.c, lg_file_budget): one word, the files the CPU lets
+ * pass without reading the host's counters in its low half, the times it was refilled in its
+ * high half. It changes only by a compare-and-swap over a word the program read, so that a
+ * program preempted between its read and its write (preempt=full) stores nothing over what
+ * another program did meanwhile. Here so that the unit tests run the same code, with the
+ * interleavings a preemption makes.
+ */
+#define LG_ALLOWANCE_COUNT_MASK 0xffffffffULL
+
+/* Take one file from the word, as the program read it (seen): 1 when taken. */
+static inline __attribute__((always_inline)) int lg_allowance_take(__u64 *word, __u64 seen)
+{
+	return (seen & LG_ALLOWANCE_COUNT_MASK) &&
+	       __sync_val_compare_and_swap(word, seen, seen - 1) == seen;
+}
+
+/* Store count files (at most the low half's) over the empty word the program read before the
+ * host's counters (seen): 1 when stored, 0 when a refill or a take came between. */
+static inline __attribute__((always_inline)) int lg_allowance_refill(__u64 *word, __u64 seen,
+								     __u64 count)
+{
+	__u64 next = ((seen & ~LG_ALLOWANCE_COUNT_MASK) + LG_ALLOWANCE_COUNT_MASK + 1) |
+		     (count & LG_ALLOWANCE_COUNT_MASK);
+
+	if (!count || (seen & LG_ALLOWANCE_COUNT_MASK))
+		return 0;
+	return __sync_val_compare_and_swap(word, seen, next) == seen;
+}
+
+/*
  * The path hash, keyed by a random seed drawn at each load so that a confined process, which
  * chooses file names, cannot aim a name at a rule's key.
  *
