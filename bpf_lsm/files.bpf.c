@@ -183,11 +183,11 @@ static __always_inline bool lg_pty_budget_spent(struct file *file)
  *
  * The two reads (kernel memory, a helper call each: about 190 instructions of a task under no
  * policy's 266 in this program, make bench 2026-12-04) are made once for many files: while the
- * line is far, each CPU lets the next min(64, headroom / (2 x CPUs)) files pass unread, the
- * headroom as that CPU last read it. The line can then be passed by at most 64 files per CPU (a
- * CPU that read a larger headroom before the others used it up, or an administrator who
- * lowered fs.file-max since), besides the kernel count's own lag: within the quarter kept back
- * when fs.file-max is at least 384 per CPU (docs/security.md).
+ * line is far, each CPU lets the next min(64, headroom / (2 x CPUs), quarter / (16 x CPUs))
+ * files pass unread, the headroom as that CPU last read it. The line can then be passed by at
+ * most that many files per CPU (a CPU that read a larger headroom before the others used it
+ * up, or an administrator who lowered fs.file-max since): a sixteenth of the quarter kept back
+ * in all, besides the kernel count's own lag (docs/security.md).
  *
  * The allowance is one word per CPU, the count in its low half and a refill number in its high
  * half, changed only by compare-and-swap (lg_allowance_take and _refill, lsmguard_abi.h): a program preempted (preempt=full) between its read
@@ -215,7 +215,7 @@ struct {
 SEC("lsm/file_alloc_security")
 int BPF_PROG(lg_file_budget, struct file *file, int ret)
 {
-	__u64 max = 0, line, headroom, seen = 0, *unread;
+	__u64 max = 0, line, headroom, cpus, seen = 0, *unread;
 	__u32 zero = 0;
 	__s64 files = 0;
 
@@ -237,7 +237,12 @@ int BPF_PROG(lg_file_budget, struct file *file, int ret)
 		files = 0;
 	line = max - (max >> 2);
 	if ((__u64)files + 1 <= line) {
-		headroom = (line - (__u64)files - 1) / (2 * (__u64)(lg_possible_cpus ?: 1));
+		cpus = lg_possible_cpus ?: 1;
+		headroom = (line - (__u64)files - 1) / (2 * cpus);
+		/* and a sixteenth of the quarter kept back, a CPU: however small fs.file-max is
+		 * set, what the CPUs let pass unread stays within the quarter (review 33) */
+		if (headroom > (max >> 2) / (16 * cpus))
+			headroom = (max >> 2) / (16 * cpus);
 		if (headroom > LG_FILES_UNREAD_MAX)
 			headroom = LG_FILES_UNREAD_MAX;
 		/* only over the empty word this program read: a refill since then wins */
