@@ -190,11 +190,12 @@ static __always_inline bool lg_pty_budget_spent(struct file *file)
  * in all, besides the kernel count's own lag (docs/security.md).
  *
  * The allowance is one word per CPU, the count in its low half and a refill number in its high
- * half, changed only by compare-and-swap (lg_allowance_take and _refill, lsmguard_abi.h): a program preempted (preempt=full) between its read
- * of the counters and its refill finds the word changed by any refill made meanwhile and stores
- * nothing, so a stale headroom is never stored over a newer one (attack run 16 found the plain
- * store: each such preemption could hand out 64 files past the line); a take preempted
- * between its read and its write finds the word changed and reads the counters instead.
+ * half, changed only by compare-and-swap (lg_allowance_take and _refill, lsmguard_abi.h): a
+ * program preempted (preempt=full) between its read of the counters and its refill finds the
+ * word changed by any refill made meanwhile and stores nothing, so a stale headroom is never
+ * stored over a newer one (attack run 16 found the plain store: each such preemption could
+ * hand out 64 files past the line); a take preempted between its read and its write finds the
+ * word changed and reads the counters instead.
  */
 const volatile __u64 lg_nr_files_at = 0;
 const volatile __u64 lg_files_stat_at = 0;
