@@ -433,21 +433,19 @@ static __noinline void lg_other_loopback_decide(const struct lg_policy_value *po
 	lg_net_decide(policy, dest, rule, deny, flags);
 }
 
-static __always_inline int lg_net_check(struct sock *sk, const struct sockaddr *address,
+/* policy: the current task's (not NULL), cgroup_id its cgroup (lg_current_policy). */
+static __always_inline int lg_net_check(const struct lg_policy_value *policy, __u64 cgroup_id,
+					struct sock *sk, const struct sockaddr *address,
 					int addrlen, struct msghdr *msg, __u8 hook, bool connect)
 {
-	const struct lg_policy_value *policy;
 	struct lg_sock_cache *cache;
 	struct lg_net_dest dest = {};
-	__u64 cgroup_id = 0, tag;
 	__u8 flags = 0;
 	bool deny, unfixed, unspecified, any6, rewrite;
 	__u32 rule;
+	__u64 tag;
 	int ret;
 
-	policy = lg_current_policy(&cgroup_id);
-	if (!policy)
-		return 0;
 	if (sk->sk_protocol == IPPROTO_MPTCP && lg_connect_rewrites &&
 	    (policy->net_flags & LG_NET_POLICY_NO_SOURCE_ROUTES)) {
 		ret = lg_mptcp_foreign(sk, policy, cgroup_id, hook);
@@ -650,7 +648,9 @@ SEC("lsm/socket_connect")
 int BPF_PROG(lg_socket_connect, struct socket *sock, struct sockaddr *address, int addrlen,
 	     int ret)
 {
+	const struct lg_policy_value *policy;
 	struct sock *sk = sock->sk;
+	__u64 cgroup_id = 0;
 	__u16 family;
 
 	if (ret || !sk)
@@ -658,7 +658,11 @@ int BPF_PROG(lg_socket_connect, struct socket *sock, struct sockaddr *address, i
 	family = sk->__sk_common.skc_family;
 	if (family != AF_INET && family != AF_INET6)
 		return 0;
-	return lg_net_check(sk, address, addrlen, 0, LG_HOOK_SOCKET_CONNECT, true);
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy)
+		return 0;
+	return lg_net_check(policy, cgroup_id, sk, address, addrlen, 0, LG_HOOK_SOCKET_CONNECT,
+			    true);
 }
 
 /*
@@ -1419,13 +1423,15 @@ int BPF_PROG(lg_batch_net_raw, const struct cred *cred, struct user_namespace *n
 	return lg_inet_route_deny(policy, cgroup_id, LG_HOOK_CAPABLE, true);
 }
 
-static __always_inline int lg_credentials_check(struct socket *sock, struct msghdr *msg)
+/* policy: the current task's (not NULL), cgroup_id its cgroup (lg_current_policy). */
+static __always_inline int lg_credentials_check(const struct lg_policy_value *policy,
+						__u64 cgroup_id, struct socket *sock,
+						struct msghdr *msg)
 {
 	static const char unread[] = "control messages lsmguard cannot read";
 	static const char too_many[] = "more than 16 control messages";
 	static const char batch[] = "sendmmsg of several messages to an address";
-	const struct lg_policy_value *policy;
-	__u64 cgroup_id = 0, size, base, off = 0;
+	__u64 size, base, off = 0;
 	struct lg_cmsghdr head;
 	struct lg_ucred claim;
 	bool user = false, batched = false;
@@ -1439,9 +1445,6 @@ static __always_inline int lg_credentials_check(struct socket *sock, struct msgh
 	if ((family == AF_UNIX || family == AF_NETLINK) && msg->msg_name)
 		batched = lg_sendmmsg_batch();
 	if (size < sizeof(head) && !batched)
-		return 0;
-	policy = lg_current_policy(&cgroup_id);
-	if (!policy)
 		return 0;
 	if (batched)
 		return lg_credentials_deny(policy, cgroup_id, 0, batch, sizeof(batch));
@@ -1495,13 +1498,21 @@ static __always_inline int lg_credentials_check(struct socket *sock, struct msgh
 SEC("lsm/socket_sendmsg")
 int BPF_PROG(lg_socket_sendmsg, struct socket *sock, struct msghdr *msg, int size, int ret)
 {
+	const struct lg_policy_value *policy;
 	struct sock *sk = sock->sk;
 	__u16 family, protocol;
+	__u64 cgroup_id = 0;
 
 	if (ret)
 		return ret;
 	lg_notify_send_begins(sock);
-	ret = lg_credentials_check(sock, msg);
+	/* Everything below decides for a task under a policy: the lookup first, so that a task
+	 * under none reads nothing more of the message (make bench, 2026-12-04: this program
+	 * cost a task under no policy 346 instructions against an open's 212). */
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy)
+		return 0;
+	ret = lg_credentials_check(policy, cgroup_id, sock, msg);
 	if (ret || !sk)
 		return ret;
 	family = sk->__sk_common.skc_family;
@@ -1512,8 +1523,8 @@ int BPF_PROG(lg_socket_sendmsg, struct socket *sock, struct msghdr *msg, int siz
 	if (family == AF_NETLINK && sk->sk_protocol == NETLINK_KOBJECT_UEVENT) {
 		static const char uevent[] = "a udev message (netlink uevent)";
 
-		return lg_current_builtin_deny(LG_HOOK_SOCKET_SENDMSG, LG_BUILTIN_UEVENT, uevent,
-					       sizeof(uevent));
+		return lg_builtin_deny(policy, cgroup_id, LG_HOOK_SOCKET_SENDMSG, LG_BUILTIN_UEVENT,
+				       uevent, sizeof(uevent));
 	}
 	if (family != AF_INET && family != AF_INET6)
 		return 0;
@@ -1524,8 +1535,8 @@ int BPF_PROG(lg_socket_sendmsg, struct socket *sock, struct msghdr *msg, int siz
 	if ((protocol == IPPROTO_TCP || protocol == IPPROTO_MPTCP) &&
 	    !(msg->msg_flags & MSG_FASTOPEN))
 		return 0;
-	return lg_net_check(sk, msg->msg_name, msg->msg_namelen, msg, LG_HOOK_SOCKET_SENDMSG,
-			    false);
+	return lg_net_check(policy, cgroup_id, sk, msg->msg_name, msg->msg_namelen, msg,
+			    LG_HOOK_SOCKET_SENDMSG, false);
 }
 
 #define SCTP_SET_PEER_PRIMARY_ADDR 5
