@@ -698,43 +698,86 @@ int lg_parse_listen(const char *text, struct lg_net_rule *rule, char *err, size_
 	return ret;
 }
 
+/* Text appended to buf (size bytes, size > 0), always terminated, cut short as snprintf is. */
+struct text_out {
+	char *buf;
+	size_t size, len;
+};
+
+static void put_text(struct text_out *t, const char *s)
+{
+	for (; *s && t->len + 1 < t->size; s++)
+		t->buf[t->len++] = *s;
+	t->buf[t->len] = '\0';
+}
+
+static void put_number(struct text_out *t, unsigned value)
+{
+	char digits[12];
+	size_t at = sizeof(digits) - 1;
+
+	digits[at] = '\0';
+	do
+		digits[--at] = (char)('0' + value % 10);
+	while ((value /= 10) && at > 0);
+	put_text(t, digits + at);
+}
+
+/*
+ * Without printf: a reload formats every network rule of every policy for its text (make
+ * bench, 2026-12-04: snprintf and inet_ntop were 4 of the 62 ms that 10,005 rules' parse and
+ * compile take in the VM).
+ */
 void lg_net_rule_format(const struct lg_net_rule *rule, char *buf, size_t size)
 {
-	char addr[INET6_ADDRSTRLEN] = "";
-	char ports[16] = "";
-	const char *proto = "";
+	struct text_out t = {buf, size, 0};
 
+	if (!size)
+		return;
+	buf[0] = '\0';
+	if (rule->listen)
+		put_text(&t, "listen ");
 	if (rule->family == LG_NET_FAMILY_ABSTRACT) {
 		char name[LG_ABSTRACT_TEXT_MAX];
 
 		lg_abstract_format(rule->name, rule->name_len, rule->name_prefix, name, sizeof(name));
-		snprintf(buf, size, "%s%s", rule->listen ? "listen " : "", name);
+		put_text(&t, name);
 		return;
 	}
-	if (rule->family == 0)
-		snprintf(addr, sizeof(addr), "any");
-	else if (rule->family == 4)
-		inet_ntop(AF_INET, rule->addr, addr, sizeof(addr));
-	else
+	if (rule->family == 0) {
+		put_text(&t, "any");
+	} else if (rule->family == 4) {
+		for (int i = 0; i < 4; i++) {
+			if (i)
+				put_text(&t, ".");
+			put_number(&t, rule->addr[i]);
+		}
+		put_text(&t, "/");
+		put_number(&t, rule->prefix);
+	} else {
+		char addr[INET6_ADDRSTRLEN] = "";
+
 		inet_ntop(AF_INET6, rule->addr, addr, sizeof(addr));
+		put_text(&t, "[");
+		put_text(&t, addr);
+		put_text(&t, "/");
+		put_number(&t, rule->prefix);
+		put_text(&t, "]");
+	}
 	if (rule->protocols == LG_NET_TCP)
-		proto = " tcp";
+		put_text(&t, " tcp");
 	else if (rule->protocols == LG_NET_UDP)
-		proto = " udp";
+		put_text(&t, " udp");
 	else if (rule->protocols == LG_NET_OTHER)
-		proto = " other";
-	if (rule->port_lo == rule->port_hi)
-		snprintf(ports, sizeof(ports), " %u", rule->port_lo);
-	else if (rule->port_lo != 0 || rule->port_hi != 65535)
-		snprintf(ports, sizeof(ports), " %u-%u", rule->port_lo, rule->port_hi);
-	if (rule->family == 0)
-		snprintf(buf, size, "%sany%s%s", rule->listen ? "listen " : "", proto, ports);
-	else if (rule->family == 6)
-		snprintf(buf, size, "%s[%s/%u]%s%s", rule->listen ? "listen " : "", addr,
-			 rule->prefix, proto, ports);
-	else
-		snprintf(buf, size, "%s%s/%u%s%s", rule->listen ? "listen " : "", addr, rule->prefix,
-			 proto, ports);
+		put_text(&t, " other");
+	if (rule->port_lo == rule->port_hi || rule->port_lo != 0 || rule->port_hi != 65535) {
+		put_text(&t, " ");
+		put_number(&t, rule->port_lo);
+		if (rule->port_hi != rule->port_lo) {
+			put_text(&t, "-");
+			put_number(&t, rule->port_hi);
+		}
+	}
 }
 
 size_t lg_strcopy(char *dst, size_t size, const char *src)

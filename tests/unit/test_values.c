@@ -143,6 +143,23 @@ TEST(net_forms)
 	net_formats_as("192.168.0.0/16 8000-8100", "192.168.0.0/16 8000-8100");
 	net_formats_as("0.0.0.0/0 udp", "0.0.0.0/0 udp");
 	net_formats_as("any tcp 22", "any tcp 22");
+	net_formats_as("255.255.255.255 udp 65535", "255.255.255.255/32 udp 65535");
+	net_formats_as("10.1.2.0/24 0-1", "10.1.2.0/24 0-1");
+}
+
+/* A buffer too small: cut short and terminated, as snprintf would. */
+TEST(net_format_cut_short)
+{
+	struct lg_net_rule rule = net_ok("10.0.0.9 other");
+	char buf[8] = "xxxxxxx";
+
+	lg_net_rule_format(&rule, buf, sizeof(buf));
+	CHECK_STR(buf, "10.0.0.");
+	lg_net_rule_format(&rule, buf, 1);
+	CHECK_STR(buf, "");
+	buf[0] = 'x';
+	lg_net_rule_format(&rule, buf, 0);
+	CHECK_INT(buf[0], 'x');
 }
 
 static void listen_formats_as(const char *text, const char *expect)
