@@ -17,8 +17,6 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
-#include <limits.h>
-#include <search.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -27,6 +25,7 @@
 #include <unistd.h>
 
 #include "apply.h"
+#include "dirmemo.h"
 #include "host.h"
 #include "loaded.h"
 #include "log.h"
@@ -247,77 +246,6 @@ static __u8 link_hashes(const char *path, __u64 seed, __u64 *out)
 	return (__u8)(lg_path_prefix_hashes(seed, path, out, LG_PATH_DEPTH_MAX) + 1);
 }
 
-/*
- * The directories of the rules' files, each looked up once per refresh_links: whether every
- * directory above a rule's file exists. A file under a missing directory has no name to
- * record, and its stat is skipped. The bench's 10,000-rule policy names about 3,200 files in
- * about 1,300 directories under 128 that do not exist: a stat per rule was 26 of a reload's
- * 115 ms in the VM (make bench, 2026-12-04).
- */
-struct dir_memo {
-	struct hsearch_data table;
-	char **keys; /* the table's keys, freed with it */
-	size_t count, cap;
-	bool usable; /* false: full or out of memory, every file is looked up itself */
-};
-
-/* files: how many files will be asked about (their directories: at most a few each). */
-static void dir_memo_init(struct dir_memo *m, size_t files)
-{
-	memset(m, 0, sizeof(*m));
-	m->cap = 2 * files + 64;
-	m->keys = calloc(m->cap, sizeof(*m->keys));
-	m->usable = m->keys && hcreate_r(m->cap, &m->table);
-	if (!m->usable) {
-		free(m->keys);
-		m->keys = NULL;
-	}
-}
-
-static void dir_memo_free(struct dir_memo *m)
-{
-	if (m->keys)
-		hdestroy_r(&m->table);
-	for (size_t i = 0; i < m->count; i++)
-		free(m->keys[i]);
-	free(m->keys);
-}
-
-/* Whether the directory dir (len bytes of a path) exists, from the memo or a stat; -1 unknown. */
-static int dir_memo_exists(struct dir_memo *m, const char *dir, size_t len)
-{
-	char name[PATH_MAX];
-	ENTRY item, *found;
-	struct stat st;
-	bool exists;
-
-	if (!m->usable || m->count == m->cap || len >= sizeof(name))
-		return -1;
-	memcpy(name, dir, len);
-	name[len] = '\0';
-	item = (ENTRY){.key = name};
-	if (hsearch_r(item, FIND, &found, &m->table))
-		return found->data != NULL;
-	exists = stat(name, &st) == 0 && S_ISDIR(st.st_mode);
-	item = (ENTRY){.key = strdup(name), .data = exists ? (void *)1 : NULL};
-	if (!item.key || !hsearch_r(item, ENTER, &found, &m->table)) {
-		free(item.key);
-		m->usable = false;
-		return exists;
-	}
-	m->keys[m->count++] = item.key;
-	return exists;
-}
-
-/* false when a directory above path is known not to exist (so the file cannot). */
-static bool dir_memo_may_exist(struct dir_memo *m, const char *path)
-{
-	for (const char *slash = strchr(path + 1, '/'); slash; slash = strchr(slash + 1, '/'))
-		if (dir_memo_exists(m, path, (size_t)(slash - path)) == 0)
-			return false;
-	return true;
-}
-
 /* A rule for one file that denies: the rules whose files' other names are recorded. */
 static bool is_exact_denial(const struct lg_rule_source *r)
 {
@@ -339,8 +267,8 @@ static void refresh_links(const struct lg_bpf *bpf, const struct lg_compiled *c,
 	int fd = bpf->map_fd[LG_MAP_LINKS];
 	struct lg_inode_key key, next;
 	struct lg_link_value value, before;
-	struct dir_memo dirs;
-	size_t files = 0;
+	struct lg_dir_memo dirs;
+	size_t dirs_named = 0;
 	__u64 unrecorded = 0;
 	bool more;
 
@@ -357,17 +285,25 @@ static void refresh_links(const struct lg_bpf *bpf, const struct lg_compiled *c,
 			bpf_map_update_elem(fd, &key, &value, BPF_EXIST);
 	}
 	for (size_t i = 0; i < c->rule_count; i++)
-		files += is_exact_denial(&c->rules[i]);
-	dir_memo_init(&dirs, files);
+		if (is_exact_denial(&c->rules[i]))
+			for (const char *at = c->rules[i].object; (at = strchr(at, '/')); at++)
+				dirs_named++;
+	lg_dir_memo_init(&dirs, dirs_named);
 	for (size_t i = 0; i < c->rule_count; i++) {
 		const struct lg_rule_source *r = &c->rules[i];
 		struct stat st;
 		char *real;
 
-		/* Only a denial at the original name changes another name's verdict (deny wins),
-		 * and a stat per rule was most of a 10,000-rule reload. */
-		if (!is_exact_denial(r) || !dir_memo_may_exist(&dirs, r->object) ||
-		    stat(r->object, &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink < 2)
+		/* Only a denial at the original name changes another name's verdict (deny wins).
+		 * A file under a directory found missing is not looked up (lg_dir_memo). */
+		if (!is_exact_denial(r) || lg_dir_memo_missing_above(&dirs, r->object))
+			continue;
+		if (stat(r->object, &st) != 0) {
+			if (errno == ENOENT || errno == ENOTDIR)
+				lg_dir_memo_learn(&dirs, r->object);
+			continue;
+		}
+		if (!S_ISREG(st.st_mode) || st.st_nlink < 2)
 			continue;
 		real = realpath(r->object, NULL);
 		if (!real || strlen(real) >= sizeof(value.path)) {
@@ -392,7 +328,7 @@ static void refresh_links(const struct lg_bpf *bpf, const struct lg_compiled *c,
 			  errno == E2BIG ? "the link records are full" : strerror(errno));
 		unrecorded++;
 	}
-	dir_memo_free(&dirs);
+	lg_dir_memo_free(&dirs);
 	if (unrecorded) {
 		__u32 index = LG_EPOCH_LINKS_RULES_UNRECORDED;
 		__u64 total = 0;

@@ -15,9 +15,9 @@
 
 struct lg_dir_memo {
 	struct hsearch_data table;
-	char **keys;	/* the table's keys (it does not free them) */
+	char **keys; /* the table's keys (it does not free them) */
 	size_t count, cap;
-	bool usable;	/* false: no table (out of memory); nothing is remembered */
+	bool usable; /* false: no table (out of memory); nothing is remembered */
 };
 
 /* Room for entries directories; a memo without memory remembers nothing (still usable). */
