@@ -9,8 +9,10 @@
  *    file be put in place of a protected one;
  *  - unlink() and truncate() need write access at the name.
  * For every task, under a policy or not: link() records the file's original name (lg_links),
- * so that opening it through any later name also checks the original's rules; the record goes
- * when the kernel frees the file (lg_inode_freed). The path_* hooks are used rather than inode_*: they carry
+ * so that opening it through any later name also checks the original's rules, and a rename
+ * moves the record with the name (lg_path_rename_record); a name under a deny rule takes the
+ * record's place (lg_link_prefer); the record goes when the kernel frees the file
+ * (lg_inode_freed). The path_* hooks are used rather than inode_*: they carry
  * the mount, which the path walk needs. When the records are full (`lsmguard run
  * --link-records N`, LG_MAX_LINKS by default), a new name is reported, and refused when the file
  * lies under a deny rule of any policy or the linker is under a policy (lg_link_unrecorded).
@@ -86,25 +88,25 @@ static __always_inline bool lg_deny_filter_has(int bank, __u64 x)
 }
 
 /*
- * Whether a deny rule of any policy may cover the name in scratch->link: each of its prefixes
- * is looked up in the bank's deny filter as a directory rule, the name itself as a rule on one
- * object too. Both banks: only the one in force (and, for a moment during a reload, the one
- * coming) has bits set. The filter may answer yes for a name no deny rule covers (see
+ * Whether a deny rule of any policy may cover the name a link record holds: each of its
+ * prefixes is looked up in the bank's deny filter as a directory rule, the name itself as a rule
+ * on one object too. Both banks: only the one in force (and, for a moment during a reload, the
+ * one coming) has bits set. The filter may answer yes for a name no deny rule covers (see
  * lsmguard_abi.h), never no for one it covers. Global (verified once), like the walk.
  */
-__weak __noinline int lg_link_under_deny(struct lg_scratch *scratch)
+__weak __noinline int lg_link_under_deny(const struct lg_link_value *link)
 {
-	if (!scratch)
+	if (!link)
 		return 1; /* cannot tell: as if it were */
 	for (int bank = 0; bank < 2; bank++) {
-		int count = scratch->link.count[bank];
+		int count = link->count[bank];
 
 		for (int i = 0; i <= LG_PATH_DEPTH_MAX; i++) {
 			__u64 hash;
 
 			if (i >= count)
 				break;
-			hash = scratch->link.prefix_hash[bank][i];
+			hash = link->prefix_hash[bank][i];
 			if (lg_deny_filter_has(bank, hash))
 				return 1;
 			if (i == count - 1 && lg_deny_filter_has(bank, hash ^ LG_DENY_FILTER_EXACT))
@@ -115,13 +117,51 @@ __weak __noinline int lg_link_under_deny(struct lg_scratch *scratch)
 }
 
 /*
+ * The name at (scratch->in_dentry, scratch->in_mnt) as a link record, in scratch->link: its
+ * prefix hashes for both banks' seeds and its path. Returns 0, or LG_WALK_FAIL when the name
+ * has no path to record. Global (verified once).
+ */
+__weak __noinline int lg_link_name_walk(struct lg_scratch *scratch)
+{
+	struct lg_config *config;
+	__u32 zero = 0;
+
+	config = bpf_map_lookup_elem(&lg_config_map, &zero);
+	if (!scratch || !config)
+		return LG_WALK_FAIL;
+	scratch->step.policy = 0; /* hash only */
+	for (int bank = 0; bank < 2; bank++) {
+		int count = lg_path_walk_record(scratch, config->path_seed[bank], bank);
+
+		if (count == LG_WALK_FAIL)
+			return LG_WALK_FAIL;
+		scratch->link.count[bank] = count > 0 ? (__u8)count : 0;
+	}
+	lg_build_path(scratch);
+	bpf_probe_read_kernel(scratch->link.path, LG_EVENT_PATH_MAX, scratch->path);
+	scratch->link.path[LG_EVENT_PATH_MAX - 1] = 0;
+	scratch->link.flags = 0;
+	return 0;
+}
+
+/* The name at (dentry, mnt) as a link record, in scratch->link (a global function takes no
+ * kernel pointer: they go by the scratch, as to the walk). */
+static __always_inline int lg_link_name(struct lg_scratch *scratch, struct dentry *dentry,
+					struct vfsmount *mnt)
+{
+	scratch->in_dentry = (__u64)dentry;
+	scratch->in_mnt = (__u64)mnt;
+	return lg_link_name_walk(scratch);
+}
+
+/*
  * A new name whose original could not be recorded (lg_links full): counted, reported (rate
  * limited, like every event) and, when the file lies under a deny rule of any policy (a
  * protection, every mode: that rule could not follow the new name) or the linker is under a
  * policy (its own confinement, as its mode says), refused. Otherwise (an unconfined link of a
  * file no deny rule covers) the link goes ahead with a notice.
  */
-static __always_inline int lg_link_unrecorded(struct lg_scratch *scratch)
+static __always_inline int lg_link_unrecorded(struct lg_scratch *scratch, __u8 hook)
 {
 	const struct lg_policy_value *policy;
 	__u32 index = LG_EPOCH_LINKS_UNRECORDED;
@@ -133,11 +173,11 @@ static __always_inline int lg_link_unrecorded(struct lg_scratch *scratch)
 	if (unrecorded)
 		__sync_fetch_and_add(unrecorded, 1);
 	policy = lg_current_policy(&cgroup_id);
-	protect = lg_link_under_deny(scratch) != 0;
+	protect = lg_link_under_deny(&scratch->link) != 0;
 	refuse = protect || policy;
 	if (!policy)
 		policy = &lg_no_policy;
-	ev = lg_event_start(policy, cgroup_id, LG_HOOK_PATH_LINK, LG_DECISION_FILE_WRITE, 0,
+	ev = lg_event_start(policy, cgroup_id, hook, LG_DECISION_FILE_WRITE, 0,
 			    LG_EVENT_BUILTIN, LG_BUILTIN_LINK_FULL, LG_BUILTIN_LINK_FULL);
 	if (ev) {
 		ev->builtin = LG_BUILTIN_LINK_FULL;
@@ -151,25 +191,68 @@ static __always_inline int lg_link_unrecorded(struct lg_scratch *scratch)
 		bpf_ringbuf_submit(ev, 0);
 	}
 	if (protect)
-		return lg_protect_deny(policy, LG_HOOK_PATH_LINK);
+		return lg_protect_deny(policy, hook);
 	if (refuse)
-		return lg_deny(policy, LG_HOOK_PATH_LINK);
+		return lg_deny(policy, hook);
 	return 0;
 }
 
 /*
- * Remember the original name of a regular file that is getting another one; when it cannot be
- * remembered, lg_link_unrecorded decides (returns the hook's answer).
+ * A new record, scratch->link, for the file at key; when it cannot be kept, lg_link_unrecorded
+ * decides (returns the hook's answer).
  */
-static __always_inline int lg_record_link(struct dentry *dentry, struct vfsmount *mnt)
+static __always_inline int lg_link_store(struct lg_scratch *scratch, struct lg_inode_key *key,
+					 __u8 hook)
 {
-	struct lg_scratch *scratch = lg_scratch();
-	struct inode *inode = BPF_CORE_READ(dentry, d_inode);
-	struct lg_inode_key key = {};
-	struct lg_config *config;
-	__u32 zero = 0, made_index = LG_EPOCH_LINKS_MADE, cap_index = LG_EPOCH_LINKS_CAPACITY;
+	__u32 made_index = LG_EPOCH_LINKS_MADE, cap_index = LG_EPOCH_LINKS_CAPACITY;
 	__u64 *made, *capacity;
 	int err;
+
+	/* The records past the capacity are the daemon's reserve (LG_LINK_RESERVE). */
+	made = bpf_map_lookup_elem(&lg_epochs, &made_index);
+	capacity = bpf_map_lookup_elem(&lg_epochs, &cap_index);
+	if (made && capacity && *capacity && *made >= *capacity)
+		return lg_link_unrecorded(scratch, hook);
+	scratch->link.flags = 0;
+	/* -E2BIG when the map is full; -ENOMEM when the kernel has no memory for it. */
+	err = bpf_map_update_elem(&lg_links, key, &scratch->link, BPF_NOEXIST);
+	if (err == -EEXIST)
+		return 0;
+	if (err)
+		return lg_link_unrecorded(scratch, hook);
+	if (made)
+		__sync_fetch_and_add(made, 1);
+	return 0;
+}
+
+/*
+ * The name in scratch->link takes the place of an existing record's when it lies under a deny
+ * rule and the record's does not: a record holds one name, and the one that a deny rule
+ * covers is the one whose rules must follow the file's other names (attack run 17: a second
+ * name made to the administrator's temporary file before it was linked or renamed onto the
+ * denied name). The record keeps its accounting (flags).
+ */
+static __always_inline void lg_link_prefer(struct lg_scratch *scratch, struct lg_inode_key *key,
+					   const struct lg_link_value *record)
+{
+	if (!lg_link_under_deny(&scratch->link) || lg_link_under_deny(record))
+		return;
+	scratch->link.flags = record->flags;
+	bpf_map_update_elem(&lg_links, key, &scratch->link, BPF_EXIST);
+}
+
+/*
+ * A regular file is getting another name (dentry at new, in mnt): remember its original name,
+ * the old one, unless the new one lies under a deny rule and the old does not (lg_link_prefer).
+ * When it cannot be remembered, lg_link_unrecorded decides (returns the hook's answer).
+ */
+static __always_inline int lg_record_link(struct dentry *old, struct dentry *new,
+					  struct vfsmount *mnt)
+{
+	struct lg_scratch *scratch = lg_scratch();
+	struct inode *inode = BPF_CORE_READ(old, d_inode);
+	const struct lg_link_value *record;
+	struct lg_inode_key key = {};
 
 	if (!inode || (BPF_CORE_READ(inode, i_mode) & S_IFMT) != S_IFREG)
 		return 0;
@@ -177,38 +260,88 @@ static __always_inline int lg_record_link(struct dentry *dentry, struct vfsmount
 		return -ENOMEM; /* no memory for the task's scratch: the name could not follow */
 	key.dev = BPF_CORE_READ(inode, i_sb, s_dev);
 	key.ino = BPF_CORE_READ(inode, i_ino);
-	if (bpf_map_lookup_elem(&lg_links, &key))
-		return 0; /* the first name is the original */
+	record = bpf_map_lookup_elem(&lg_links, &key);
+	if (lg_link_name(scratch, new, mnt))
+		return 0;
+	if (record) {
+		lg_link_prefer(scratch, &key, record);
+		return 0;
+	}
+	/* The new name under a deny rule and the old one not: the new name is the record. */
+	if (lg_link_under_deny(&scratch->link)) {
+		if (lg_link_name(scratch, old, mnt))
+			return 0;
+		if (!lg_link_under_deny(&scratch->link) &&
+		    lg_link_name(scratch, new, mnt))
+			return 0;
+	} else if (lg_link_name(scratch, old, mnt)) {
+		return 0;
+	}
+	return lg_link_store(scratch, &key, LG_HOOK_PATH_LINK);
+}
+
+/*
+ * A regular file's name from is moving to to (in mnt). When the file has a record, the record
+ * follows the move if from is the recorded name (its last prefix hash, and its length, for a
+ * bank the record holds), or if to lies under a deny rule and the recorded name does not
+ * (lg_link_prefer). A file with several names and no record (linked before lsmguard started,
+ * or while the records were full) gets one when to lies under a deny rule. Otherwise a rename
+ * of the administrator's temporary file onto the denied name, made after the service had linked
+ * the temporary file, left the service a name with the old, allowed original (attack run 17).
+ * Runs for every task, before the move: a move the kernel refuses after this hook leaves the
+ * record at a name the file does not have, which only makes its other names stricter.
+ */
+static __always_inline int lg_follow_rename(struct dentry *from, struct dentry *to,
+					    struct vfsmount *mnt)
+{
+	struct inode *inode = BPF_CORE_READ(from, d_inode);
+	const struct lg_link_value *record;
+	struct lg_inode_key key = {};
+	struct lg_scratch *scratch;
+	struct lg_config *config;
+	__u32 zero = 0;
+	int bank, count;
+	__u64 last;
+
+	if (!inode || (BPF_CORE_READ(inode, i_mode) & S_IFMT) != S_IFREG)
+		return 0;
+	key.dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	key.ino = BPF_CORE_READ(inode, i_ino);
+	record = bpf_map_lookup_elem(&lg_links, &key);
+	if (!record && BPF_CORE_READ(inode, i_nlink) < 2)
+		return 0; /* one name, and no record: nothing follows it */
+	scratch = lg_scratch();
+	if (!scratch)
+		return record ? -ENOMEM : 0; /* a record that could not follow: refused */
+	if (!record) {
+		if (lg_link_name(scratch, to, mnt) ||
+		    !lg_link_under_deny(&scratch->link))
+			return 0;
+		return lg_link_store(scratch, &key, LG_HOOK_PATH_RENAME);
+	}
 	config = bpf_map_lookup_elem(&lg_config_map, &zero);
 	if (!config)
 		return 0;
-	scratch->step.policy = 0; /* hash only */
-	scratch->in_dentry = (__u64)dentry;
-	scratch->in_mnt = (__u64)mnt;
-	for (int bank = 0; bank < 2; bank++) {
-		int count = lg_path_walk_record(scratch, config->path_seed[bank], bank);
-
-		if (count == LG_WALK_FAIL)
-			return 0;
-		scratch->link.count[bank] = count > 0 ? (__u8)count : 0;
-	}
-	lg_build_path(scratch);
-	bpf_probe_read_kernel(scratch->link.path, LG_EVENT_PATH_MAX, scratch->path);
-	scratch->link.path[LG_EVENT_PATH_MAX - 1] = 0;
-	/* The records past the capacity are the daemon's reserve (LG_LINK_RESERVE). */
-	made = bpf_map_lookup_elem(&lg_epochs, &made_index);
-	capacity = bpf_map_lookup_elem(&lg_epochs, &cap_index);
-	if (made && capacity && *capacity && *made >= *capacity)
-		return lg_link_unrecorded(scratch);
-	scratch->link.flags = 0;
-	/* -E2BIG when the map is full; -ENOMEM when the kernel has no memory for it. */
-	err = bpf_map_update_elem(&lg_links, &key, &scratch->link, BPF_NOEXIST);
-	if (err == -EEXIST)
+	bank = record->count[0] ? 0 : 1;
+	count = record->count[bank];
+	if (count < 1 || count > LG_PATH_DEPTH_MAX + 1)
 		return 0;
-	if (err)
-		return lg_link_unrecorded(scratch);
-	if (made)
-		__sync_fetch_and_add(made, 1);
+	last = record->prefix_hash[bank & 1][(count - 1) & (2 * LG_PATH_DEPTH_MAX - 1)];
+	scratch->step.policy = 0; /* hash only */
+	scratch->in_dentry = (__u64)from;
+	scratch->in_mnt = (__u64)mnt;
+	if (lg_path_walk_record(scratch, config->path_seed[bank], bank) != count ||
+	    scratch->link.prefix_hash[bank & 1][(count - 1) & (2 * LG_PATH_DEPTH_MAX - 1)] != last) {
+		/* Another name of the file moves. */
+		if (!lg_link_name(scratch, to, mnt))
+			lg_link_prefer(scratch, &key, record);
+		return 0;
+	}
+	/* The recorded name itself moves: the record follows it. */
+	if (lg_link_name(scratch, to, mnt))
+		return 0;
+	scratch->link.flags = record->flags;
+	bpf_map_update_elem(&lg_links, &key, &scratch->link, BPF_EXIST);
 	return 0;
 }
 
@@ -324,7 +457,7 @@ int BPF_PROG(lg_path_link_record, struct dentry *old_dentry, const struct path *
 {
 	if (ret)
 		return ret;
-	return lg_record_link(old_dentry, BPF_CORE_READ(new_dir, mnt));
+	return lg_record_link(old_dentry, new_dentry, BPF_CORE_READ(new_dir, mnt));
 }
 
 /*
@@ -444,6 +577,26 @@ int BPF_PROG(lg_path_rename_beneath, const struct path *old_dir, struct dentry *
 		ret = lg_check_exec_rule(policy, cgroup_id, LG_HOOK_PATH_RENAME, new_dentry,
 					 BPF_CORE_READ(new_dir, mnt),
 					 old_dentry, BPF_CORE_READ(old_dir, mnt));
+	return ret;
+}
+
+/*
+ * A third program on path_rename, after the checks (it sees their answer as ret): a link
+ * record follows a move of its file's names (lg_follow_rename), for every task. With
+ * RENAME_EXCHANGE both files move. A rename never crosses mounts: one mount for both names.
+ */
+SEC("lsm/path_rename")
+int BPF_PROG(lg_path_rename_record, const struct path *old_dir, struct dentry *old_dentry,
+	     const struct path *new_dir, struct dentry *new_dentry, unsigned int flags, int ret)
+{
+	struct vfsmount *mnt;
+
+	if (ret)
+		return ret;
+	mnt = BPF_CORE_READ(new_dir, mnt);
+	ret = lg_follow_rename(old_dentry, new_dentry, mnt);
+	if (!ret && (flags & RENAME_EXCHANGE))
+		ret = lg_follow_rename(new_dentry, old_dentry, mnt);
 	return ret;
 }
 

@@ -253,6 +253,47 @@ static bool is_exact_denial(const struct lg_rule_source *r)
 }
 
 /*
+ * An exact deny rule whose file exists under another real path: a directory above it is a
+ * symbolic link. The kernel names the file by its real path, so the rule never matches; said
+ * at each load, as `lsmguard check` says it (a rule naming a symbolic link itself is left to
+ * check's own warning; /proc's links, such as /proc/self, mean each task's own directory).
+ */
+static void warn_symlink_above(const struct lg_rule_source *r, const char *real)
+{
+	struct stat lst;
+
+	if (!real || strcmp(real, r->object) == 0 || strncmp(r->object, "/proc/", 6) == 0 ||
+	    (lstat(r->object, &lst) == 0 && S_ISLNK(lst.st_mode)))
+		return;
+	log_warnx("%s:%u: warning: '%s' leads through a symbolic link: the kernel names the file "
+		  "by its real path, '%s', so this deny rule never matches; write that path",
+		  r->file, r->line, r->object, real);
+}
+
+/*
+ * A file named by an exact deny rule already has a record: it stays, unless its name no longer
+ * names the file (renamed or removed since, while no lsmguard program saw it: before a load, or
+ * a directory above it moved); then the rule's name takes its place, keeping its accounting.
+ */
+static void replace_stale_link(int fd, const struct lg_inode_key *key, struct lg_link_value *value,
+			       const struct stat *st)
+{
+	struct lg_link_value record;
+	struct stat now;
+
+	if (bpf_map_lookup_elem(fd, key, &record))
+		return;
+	record.path[sizeof(record.path) - 1] = '\0';
+	if (strcmp((const char *)record.path, (const char *)value->path) == 0)
+		return;
+	if (stat((const char *)record.path, &now) == 0 && now.st_dev == st->st_dev &&
+	    now.st_ino == st->st_ino)
+		return;
+	value->flags = record.flags;
+	bpf_map_update_elem(fd, key, value, BPF_EXIST);
+}
+
+/*
  * Link records: give every recorded original name its hashes for the new bank's seed, and
  * record files named by an exact rule that already have other names (links made before load,
  * or while the records were full). These go into the reserve beyond the kernel's capacity
@@ -303,10 +344,11 @@ static void refresh_links(const struct lg_bpf *bpf, const struct lg_compiled *c,
 				lg_dir_memo_learn(&dirs, r->object);
 			continue;
 		}
-		if (!S_ISREG(st.st_mode) || st.st_nlink < 2)
+		if (!S_ISREG(st.st_mode))
 			continue;
 		real = realpath(r->object, NULL);
-		if (!real || strlen(real) >= sizeof(value.path)) {
+		warn_symlink_above(r, real);
+		if (!real || strlen(real) >= sizeof(value.path) || st.st_nlink < 2) {
 			free(real);
 			continue;
 		}
@@ -319,8 +361,12 @@ static void refresh_links(const struct lg_bpf *bpf, const struct lg_compiled *c,
 							value.prefix_hash[bank]);
 		key = (struct lg_inode_key){.dev = lg_kernel_dev(st.st_dev), .ino = st.st_ino};
 		value.flags = LG_LINK_BY_DAEMON;
-		if (bpf_map_update_elem(fd, &key, &value, BPF_NOEXIST) == 0 || errno == EEXIST)
+		if (bpf_map_update_elem(fd, &key, &value, BPF_NOEXIST) == 0)
 			continue;
+		if (errno == EEXIST) {
+			replace_stale_link(fd, &key, &value, &st);
+			continue;
+		}
 		log_warnx("%s:%u: cannot record the original name of %s, which has %lu names: %s; "
 			  "its deny rule does not follow its other names (free link records, or "
 			  "restart with a larger --link-records after lsmguard unload)",

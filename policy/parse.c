@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ini.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -570,6 +571,34 @@ static bool same_net(const struct lg_policy *p, __u32 class, size_t a, size_t b)
 	       x->listen == y->listen;
 }
 
+/*
+ * A directory above the path is a symbolic link (or leads through one): the kernel names what a
+ * task opens by its real path, so the rule never matches there.
+ */
+static void symlink_above_warning(struct parse_state *st, const char *path)
+{
+	char dir[PATH_MAX], *slash, *real;
+
+	if (strncmp(path, "/proc/", 6) == 0)
+		return; /* /proc/self and its kin: see proc_warnings */
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return;
+	*slash = '\0';
+	real = realpath(dir, NULL);
+	if (!real) {
+		if (errno == ENOMEM)
+			st->nomem = true;
+		return;
+	}
+	if (strcmp(real, dir) != 0)
+		WARN(st, "'%s' leads through a symbolic link: the kernel names the file by its real "
+			 "path, '%s%s', so this rule never matches; write that path",
+		     path, real, path + (slash - dir));
+	free(real);
+}
+
 static void stat_warnings(struct parse_state *st, const struct lg_path_rule *rule, const char *text)
 {
 	struct stat sb, lsb;
@@ -596,7 +625,9 @@ static void stat_warnings(struct parse_state *st, const struct lg_path_rule *rul
 		WARN(st, "'%s' is a symbolic link; rules match the object it leads to, so this rule "
 			 "protects '%s'",
 		     rule->path, target);
+		return;
 	}
+	symlink_above_warning(st, path);
 }
 
 /* Per-process names in /proc that a rule can name but no task's path ever has. */

@@ -129,6 +129,18 @@ EOT
 else
 	not_ok "cannot build the program with a missing library (cc)"
 fi
+# A rule through a symbolic link names no file the kernel sees (it names files by their real
+# path): check says so, with the path to write.
+mkdir -p "$work/through/real" "$work/throughdir" && echo s >"$work/through/real/key"
+ln -s real "$work/through/via"
+printf '[policy]\nname = via\ncgroup = /x/via\nmode = enforce\n[files]\ndefault = allow\ndeny = %s/through/via/key\ndeny = %s/through/real/key\n' \
+	"$work" "$work" >"$work/throughdir/via.ini"
+chmod 0644 "$work/throughdir/via.ini"
+run "check warns about a rule through a symbolic link" 0 "$lsmguard" check throughdir &&
+	same "the rule that never matches, and the real path" <(sed "s|$work|WORK|g" "$work/err") <(cat <<'EOT'
+throughdir/via.ini:7: warning: 'WORK/through/via/key' leads through a symbolic link: the kernel names the file by its real path, 'WORK/through/real/key', so this rule never matches; write that path
+EOT
+)
 # The README's and docs/policy.md's first policies pass check without a warning (on Debian 12
 # with nginx installed: vm-tests/realsvc).
 for doc in README.md docs/policy.md; do
