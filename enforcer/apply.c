@@ -317,6 +317,13 @@ static void refresh_links(const struct lg_bpf *bpf, const struct lg_compiled *c,
 		more = bpf_map_get_next_key(fd, &key, &next) == 0;
 		if (bpf_map_lookup_elem(fd, &key, &value))
 			continue;
+		/* A path cut at the record's size (the kernel's record of a longer name) cannot be
+		 * hashed again: its hashes for this bank stay the kernel's, right while the bank keeps
+		 * its seed (a seed is drawn again only when the compiler finds two rules' hashes
+		 * equal). */
+		if (value.count[c->bank] && strnlen((const char *)value.path, sizeof(value.path)) >=
+						    sizeof(value.path) - 1)
+			continue;
 		value.path[sizeof(value.path) - 1] = '\0';
 		before = value;
 		value.count[c->bank] =
