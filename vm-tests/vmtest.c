@@ -4,6 +4,7 @@
  * then runs every case (see cases.c and the other files) through the shared harness. After each
  * case the daemon's stderr is read: a line the case did not declare fails it.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -138,8 +139,75 @@ static bool daemon_wrote_only_the_expected(const char (*expected)[HARNESS_EXPECT
 	return fine;
 }
 
+/*
+ * The host limits that cases lower for a while (the budget cases: a limit set just above what
+ * the host uses). A case killed at its timeout before it put one back would leave every later
+ * case a host at its limit: after each case, each is compared with its value at the start of
+ * the suite, put back, and the case fails.
+ */
+static struct {
+	const char *path;
+	char value[128];
+} host_limits[] = {
+    {"/proc/sys/fs/file-max", ""},	   {"/proc/sys/fs/aio-max-nr", ""},
+    {"/proc/sys/fs/mqueue/queues_max", ""}, {"/proc/sys/kernel/threads-max", ""},
+    {"/proc/sys/kernel/pty/max", ""},	   {"/proc/sys/kernel/keys/maxkeys", ""},
+    {"/proc/sys/kernel/shmall", ""},	   {"/proc/sys/kernel/shmmni", ""},
+    {"/proc/sys/kernel/msgmni", ""},	   {"/proc/sys/kernel/sem", ""},
+    {"/proc/sys/kernel/kptr_restrict", ""},
+};
+
+static bool read_limit(const char *path, char *out, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return false;
+	n = read(fd, out, size - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	out[n] = '\0';
+	return true;
+}
+
+static bool host_limits_put_back(void)
+{
+	bool fine = true;
+
+	for (size_t i = 0; i < sizeof(host_limits) / sizeof(host_limits[0]); i++) {
+		char now[128];
+		int fd;
+
+		if (!host_limits[i].value[0] || !read_limit(host_limits[i].path, now, sizeof(now)) ||
+		    strcmp(now, host_limits[i].value) == 0)
+			continue;
+		now[strcspn(now, "\n")] = '\0';
+		printf("#   the case left %s at %s; put back\n", host_limits[i].path, now);
+		fd = open(host_limits[i].path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, host_limits[i].value, strlen(host_limits[i].value)) < 0)
+			printf("#   cannot put %s back: %s\n", host_limits[i].path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		fine = false;
+	}
+	return fine;
+}
+
+static bool after_each_case(const char (*expected)[HARNESS_EXPECTED_LEN], int count)
+{
+	bool limits = host_limits_put_back();
+
+	return daemon_wrote_only_the_expected(expected, count) && limits;
+}
+
 static int suite_setup(void)
 {
+	for (size_t i = 0; i < sizeof(host_limits) / sizeof(host_limits[0]); i++)
+		if (!read_limit(host_limits[i].path, host_limits[i].value,
+				sizeof(host_limits[i].value)))
+			host_limits[i].value[0] = '\0';
 	if (vm_setup() != 0)
 		return -1;
 	/* Starting up is silent: anything on stderr fails the setup. */
@@ -155,7 +223,7 @@ int main(int argc, char **argv)
 		/* Cases may raise their alarm() up to 900 s (the 1,000-reload and flood cases). */
 		.hard_timeout_s = 960,
 		.setup = suite_setup,
-		.after_case = daemon_wrote_only_the_expected,
+		.after_case = after_each_case,
 	};
 
 	return harness_main(&vm, argc, argv);
