@@ -225,17 +225,30 @@ static __always_inline int lg_link_store(struct lg_scratch *scratch, struct lg_i
 	return 0;
 }
 
+/* Whether the current task is under no policy: an administrator's link or rename. */
+static __always_inline bool lg_by_administrator(void)
+{
+	__u64 cgroup_id = 0;
+
+	return !lg_current_policy(&cgroup_id);
+}
+
 /*
  * The name in scratch->link takes the place of an existing record's when it lies under a deny
  * rule and the record's does not: a record holds one name, and the one that a deny rule
  * covers is the one whose rules must follow the file's other names (attack run 17: a second
  * name made to the administrator's temporary file before it was linked or renamed onto the
- * denied name). The record keeps its accounting (flags).
+ * denied name). Only for a task under no policy: a record made stricter by a new record only
+ * adds a check, but a replaced one drops its name's, and a confined task that renamed another
+ * name of a file onto a path under some policy's deny rule (or one the filter only may cover)
+ * that its own policy lets it write would drop the checks that kept it from the file. The
+ * record keeps its accounting (flags).
  */
 static __always_inline void lg_link_prefer(struct lg_scratch *scratch, struct lg_inode_key *key,
 					   const struct lg_link_value *record)
 {
-	if (!lg_link_under_deny(&scratch->link) || lg_link_under_deny(record))
+	if (!lg_link_under_deny(&scratch->link) || lg_link_under_deny(record) ||
+	    !lg_by_administrator())
 		return;
 	scratch->link.flags = record->flags;
 	bpf_map_update_elem(&lg_links, key, &scratch->link, BPF_EXIST);
@@ -243,7 +256,8 @@ static __always_inline void lg_link_prefer(struct lg_scratch *scratch, struct lg
 
 /*
  * A regular file is getting another name (dentry at new, in mnt): remember its original name,
- * the old one, unless the new one lies under a deny rule and the old does not (lg_link_prefer).
+ * the old one, unless an administrator gives it a new one that lies under a deny rule and the
+ * old does not (lg_link_prefer).
  * When it cannot be remembered, lg_link_unrecorded decides (returns the hook's answer).
  */
 static __always_inline int lg_record_link(struct dentry *old, struct dentry *new,
@@ -267,8 +281,9 @@ static __always_inline int lg_record_link(struct dentry *old, struct dentry *new
 		lg_link_prefer(scratch, &key, record);
 		return 0;
 	}
-	/* The new name under a deny rule and the old one not: the new name is the record. */
-	if (lg_link_under_deny(&scratch->link)) {
+	/* The new name under a deny rule and the old one not: the new name is the record (made
+	 * by an administrator: a confined task's link keeps the old name, see lg_link_prefer). */
+	if (lg_link_under_deny(&scratch->link) && lg_by_administrator()) {
 		if (lg_link_name(scratch, old, mnt))
 			return 0;
 		if (!lg_link_under_deny(&scratch->link) &&
@@ -283,7 +298,8 @@ static __always_inline int lg_record_link(struct dentry *old, struct dentry *new
 /*
  * A regular file's name from is moving to to (in mnt). When the file has a record, the record
  * follows the move if from is the recorded name (its last prefix hash, and its length, for a
- * bank the record holds), or if to lies under a deny rule and the recorded name does not
+ * bank the record holds: the rules of a path stay with the path, as for any file moved), or,
+ * for an administrator's move, if to lies under a deny rule and the recorded name does not
  * (lg_link_prefer). A file with several names and no record (linked before lsmguard started,
  * or while the records were full) gets one when to lies under a deny rule. Otherwise a rename
  * of the administrator's temporary file onto the denied name, made after the service had linked
