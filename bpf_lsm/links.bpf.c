@@ -197,6 +197,35 @@ static __always_inline int lg_link_unrecorded(struct lg_scratch *scratch, __u8 h
 	return 0;
 }
 
+/* Whether the kernel's share of the records is used up (the rest is the daemon's reserve,
+ * LG_LINK_RESERVE). */
+static __always_inline bool lg_links_full(void)
+{
+	__u32 made_index = LG_EPOCH_LINKS_MADE, cap_index = LG_EPOCH_LINKS_CAPACITY;
+	__u64 *made = bpf_map_lookup_elem(&lg_epochs, &made_index);
+	__u64 *capacity = bpf_map_lookup_elem(&lg_epochs, &cap_index);
+
+	return made && capacity && *capacity && *made >= *capacity;
+}
+
+/* Insert value as the record of key (BPF_NOEXIST), counted; the update's error. */
+static __always_inline int lg_link_insert(struct lg_inode_key *key, struct lg_link_value *value)
+{
+	__u32 made_index = LG_EPOCH_LINKS_MADE;
+	__u64 *made;
+	int err;
+
+	value->flags = 0;
+	/* -E2BIG when the map is full; -ENOMEM when the kernel has no memory for it. */
+	err = bpf_map_update_elem(&lg_links, key, value, BPF_NOEXIST);
+	if (err)
+		return err;
+	made = bpf_map_lookup_elem(&lg_epochs, &made_index);
+	if (made)
+		__sync_fetch_and_add(made, 1);
+	return 0;
+}
+
 /*
  * A new record, scratch->link, for the file at key; when it cannot be kept, lg_link_unrecorded
  * decides (returns the hook's answer).
@@ -204,24 +233,15 @@ static __always_inline int lg_link_unrecorded(struct lg_scratch *scratch, __u8 h
 static __always_inline int lg_link_store(struct lg_scratch *scratch, struct lg_inode_key *key,
 					 __u8 hook)
 {
-	__u32 made_index = LG_EPOCH_LINKS_MADE, cap_index = LG_EPOCH_LINKS_CAPACITY;
-	__u64 *made, *capacity;
 	int err;
 
-	/* The records past the capacity are the daemon's reserve (LG_LINK_RESERVE). */
-	made = bpf_map_lookup_elem(&lg_epochs, &made_index);
-	capacity = bpf_map_lookup_elem(&lg_epochs, &cap_index);
-	if (made && capacity && *capacity && *made >= *capacity)
+	if (lg_links_full())
 		return lg_link_unrecorded(scratch, hook);
-	scratch->link.flags = 0;
-	/* -E2BIG when the map is full; -ENOMEM when the kernel has no memory for it. */
-	err = bpf_map_update_elem(&lg_links, key, &scratch->link, BPF_NOEXIST);
+	err = lg_link_insert(key, &scratch->link);
 	if (err == -EEXIST)
-		return 0;
+		return 0; /* another CPU's record, made first */
 	if (err)
 		return lg_link_unrecorded(scratch, hook);
-	if (made)
-		__sync_fetch_and_add(made, 1);
 	return 0;
 }
 
@@ -275,8 +295,13 @@ static __always_inline int lg_record_link(struct dentry *old, struct dentry *new
 	key.dev = BPF_CORE_READ(inode, i_sb, s_dev);
 	key.ino = BPF_CORE_READ(inode, i_ino);
 	record = bpf_map_lookup_elem(&lg_links, &key);
-	if (lg_link_name(scratch, new, mnt))
-		return 0;
+	if (lg_link_name(scratch, new, mnt)) {
+		/* The new name has no path to record (too deep, disconnected): the old one is
+		 * the original, as always. */
+		if (record || lg_link_name(scratch, old, mnt))
+			return 0;
+		return lg_link_store(scratch, &key, LG_HOOK_PATH_LINK);
+	}
 	if (record) {
 		lg_link_prefer(scratch, &key, record);
 		return 0;
@@ -296,18 +321,71 @@ static __always_inline int lg_record_link(struct dentry *old, struct dentry *new
 }
 
 /*
- * A regular file's name from is moving to to (in mnt). When the file has a record, the record
- * follows the move if from is the recorded name (its last prefix hash, and its length, for a
- * bank the record holds: the rules of a path stay with the path, as for any file moved), or,
- * for an administrator's move, if to lies under a deny rule and the recorded name does not
- * (lg_link_prefer). A file with several names and no record (linked before lsmguard started,
- * or while the records were full) gets one when to lies under a deny rule. Otherwise a rename
- * of the administrator's temporary file onto the denied name, made after the service had linked
- * the temporary file, left the service a name with the old, allowed original (attack run 17).
- * Runs for every task, before the move: a move the kernel refuses after this hook leaves the
- * record at a name the file does not have, which only makes its other names stricter.
+ * A rename's changes to link records, decided at path_rename and made by fexit of vfs_rename
+ * once the kernel has moved the names (lg_renamed): a record moved at the hook would stay moved
+ * when the kernel then refuses the rename (EACCES from the directory's mode, a sticky
+ * directory, an immutable file, EBUSY, another LSM) or does nothing (both names one file), and
+ * any user could then take a record off its denied name, or put one on a name that denies a
+ * shared program to every service (review 35). One change for each of the two files an
+ * exchange moves; the moving and the target dentry name the rename they belong to.
  */
-static __always_inline int lg_follow_rename(struct dentry *from, struct dentry *to,
+#define LG_RENAME_NONE 0
+#define LG_RENAME_REPLACE 1 /* the record's name becomes value's (BPF_EXIST) */
+#define LG_RENAME_CREATE 2  /* a new record (BPF_NOEXIST, counted) */
+
+struct lg_rename_change {
+	__u64 from; /* the moving dentry (its address) */
+	__u64 to;   /* the target dentry */
+	struct lg_inode_key key;
+	__u32 op;
+	__u32 pad;
+	struct lg_link_value value;
+};
+
+struct lg_rename_pending {
+	struct lg_rename_change change[2];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct lg_rename_pending);
+} lg_rename_pending SEC(".maps");
+
+/* Stash scratch->link as change i of the current task's rename. A task storage that cannot be
+ * had: -ENOMEM, the rename refused (the record could not follow it). */
+static __always_inline int lg_rename_stash(__u32 i, struct dentry *from, struct dentry *to,
+					   struct lg_inode_key *key, __u32 op,
+					   struct lg_scratch *scratch)
+{
+	struct lg_rename_pending *pending;
+	struct lg_rename_change *change;
+
+	pending = lg_task_storage_create(&lg_rename_pending, bpf_get_current_task_btf());
+	if (!pending)
+		return -ENOMEM;
+	change = &pending->change[i & 1];
+	change->from = (__u64)from;
+	change->to = (__u64)to;
+	change->key = *key;
+	change->op = op;
+	__builtin_memcpy(&change->value, &scratch->link, sizeof(change->value));
+	return 0;
+}
+
+/*
+ * A regular file's name from is moving to to (in mnt), change i of the rename. When the file has
+ * a record, the record follows the move if from is the recorded name (its last prefix hash, and
+ * its length, for a bank the record holds: the rules of a path stay with the path, as for any
+ * file moved), or, for an administrator's move, if to lies under a deny rule and the recorded
+ * name does not (lg_link_prefer's rule). A file with several names and no record gets one when
+ * to lies under a deny rule (a new record only adds a check). Otherwise a rename of the
+ * administrator's temporary file onto the denied name, made after the service had linked the
+ * temporary file, left the service a name with the old, allowed original (attack run 17).
+ * Decided here, made once the rename is done (lg_renamed).
+ */
+static __always_inline int lg_follow_rename(__u32 i, struct dentry *from, struct dentry *to,
 					    struct vfsmount *mnt)
 {
 	struct inode *inode = BPF_CORE_READ(from, d_inode);
@@ -321,6 +399,8 @@ static __always_inline int lg_follow_rename(struct dentry *from, struct dentry *
 
 	if (!inode || (BPF_CORE_READ(inode, i_mode) & S_IFMT) != S_IFREG)
 		return 0;
+	if (BPF_CORE_READ(to, d_inode) == inode)
+		return 0; /* two names of one file: the kernel does nothing */
 	key.dev = BPF_CORE_READ(inode, i_sb, s_dev);
 	key.ino = BPF_CORE_READ(inode, i_ino);
 	record = bpf_map_lookup_elem(&lg_links, &key);
@@ -330,10 +410,12 @@ static __always_inline int lg_follow_rename(struct dentry *from, struct dentry *
 	if (!scratch)
 		return record ? -ENOMEM : 0; /* a record that could not follow: refused */
 	if (!record) {
-		if (lg_link_name(scratch, to, mnt) ||
-		    !lg_link_under_deny(&scratch->link))
+		if (lg_link_name(scratch, to, mnt) || !lg_link_under_deny(&scratch->link))
 			return 0;
-		return lg_link_store(scratch, &key, LG_HOOK_PATH_RENAME);
+		/* Full: refused now (under a deny rule: lg_link_unrecorded). */
+		if (lg_links_full())
+			return lg_link_unrecorded(scratch, LG_HOOK_PATH_RENAME);
+		return lg_rename_stash(i, from, to, &key, LG_RENAME_CREATE, scratch);
 	}
 	config = bpf_map_lookup_elem(&lg_config_map, &zero);
 	if (!config)
@@ -349,16 +431,14 @@ static __always_inline int lg_follow_rename(struct dentry *from, struct dentry *
 	if (lg_path_walk_record(scratch, config->path_seed[bank], bank) != count ||
 	    scratch->link.prefix_hash[bank & 1][(count - 1) & (2 * LG_PATH_DEPTH_MAX - 1)] != last) {
 		/* Another name of the file moves. */
-		if (!lg_link_name(scratch, to, mnt))
-			lg_link_prefer(scratch, &key, record);
-		return 0;
+		if (lg_link_name(scratch, to, mnt) || !lg_link_under_deny(&scratch->link) ||
+		    lg_link_under_deny(record) || !lg_by_administrator())
+			return 0;
+	} else if (lg_link_name(scratch, to, mnt)) {
+		return 0; /* the recorded name moves where it has no path to record */
 	}
-	/* The recorded name itself moves: the record follows it. */
-	if (lg_link_name(scratch, to, mnt))
-		return 0;
 	scratch->link.flags = record->flags;
-	bpf_map_update_elem(&lg_links, &key, &scratch->link, BPF_EXIST);
-	return 0;
+	return lg_rename_stash(i, from, to, &key, LG_RENAME_REPLACE, scratch);
 }
 
 /*
@@ -597,23 +677,80 @@ int BPF_PROG(lg_path_rename_beneath, const struct path *old_dir, struct dentry *
 }
 
 /*
- * A third program on path_rename, after the checks (it sees their answer as ret): a link
- * record follows a move of its file's names (lg_follow_rename), for every task. With
- * RENAME_EXCHANGE both files move. A rename never crosses mounts: one mount for both names.
+ * A third program on path_rename, after the checks (it sees their answer as ret): what a move of
+ * a file's names changes in its link record (lg_follow_rename), for every task, kept until the
+ * rename is done (lg_renamed). With RENAME_EXCHANGE both files move. A rename never crosses
+ * mounts: one mount for both names.
  */
 SEC("lsm/path_rename")
 int BPF_PROG(lg_path_rename_record, const struct path *old_dir, struct dentry *old_dentry,
 	     const struct path *new_dir, struct dentry *new_dentry, unsigned int flags, int ret)
 {
+	struct lg_rename_pending *pending;
 	struct vfsmount *mnt;
 
 	if (ret)
 		return ret;
 	mnt = BPF_CORE_READ(new_dir, mnt);
-	ret = lg_follow_rename(old_dentry, new_dentry, mnt);
+	pending = bpf_task_storage_get(&lg_rename_pending, bpf_get_current_task_btf(), 0, 0);
+	if (pending) {
+		pending->change[0].op = LG_RENAME_NONE;
+		pending->change[1].op = LG_RENAME_NONE;
+	}
+	ret = lg_follow_rename(0, old_dentry, new_dentry, mnt);
 	if (!ret && (flags & RENAME_EXCHANGE))
-		ret = lg_follow_rename(new_dentry, old_dentry, mnt);
+		ret = lg_follow_rename(1, new_dentry, old_dentry, mnt);
 	return ret;
+}
+
+/* Make change i if it belongs to this rename (its moving and target dentries). */
+static __always_inline void lg_rename_apply(struct lg_rename_pending *pending, __u32 i, __u64 from,
+					    __u64 to)
+{
+	struct lg_rename_change *change = &pending->change[i & 1];
+
+	if (change->from != from || change->to != to)
+		return;
+	if (change->op == LG_RENAME_REPLACE) {
+		bpf_map_update_elem(&lg_links, &change->key, &change->value, BPF_EXIST);
+	} else if (change->op == LG_RENAME_CREATE) {
+		int err = lg_links_full() ? -ENOMEM : lg_link_insert(&change->key, &change->value);
+
+		if (err && err != -EEXIST) {
+			/* no room after all (filled since the hook): counted, as unrecorded */
+			__u32 index = LG_EPOCH_LINKS_UNRECORDED;
+			__u64 *unrecorded = bpf_map_lookup_elem(&lg_epochs, &index);
+
+			if (unrecorded)
+				__sync_fetch_and_add(unrecorded, 1);
+		}
+	}
+	change->op = LG_RENAME_NONE;
+}
+
+/*
+ * The rename is done (ret 0): the changes lg_path_rename_record decided for it are made. A rename
+ * the kernel refused, or one the path hooks never saw (nfsd, overlayfs), changes nothing.
+ */
+SEC("fexit/vfs_rename")
+int BPF_PROG(lg_renamed, struct renamedata *rd, int ret)
+{
+	struct lg_rename_pending *pending;
+	__u64 old, new;
+
+	pending = bpf_task_storage_get(&lg_rename_pending, bpf_get_current_task_btf(), 0, 0);
+	if (!pending)
+		return 0;
+	old = (__u64)BPF_CORE_READ(rd, old_dentry);
+	new = (__u64)BPF_CORE_READ(rd, new_dentry);
+	if (ret) {
+		pending->change[0].op = LG_RENAME_NONE;
+		pending->change[1].op = LG_RENAME_NONE;
+		return 0;
+	}
+	lg_rename_apply(pending, 0, old, new);
+	lg_rename_apply(pending, 1, new, old);
+	return 0;
 }
 
 SEC("lsm/path_unlink")

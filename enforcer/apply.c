@@ -17,6 +17,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -253,41 +254,56 @@ static bool is_exact_denial(const struct lg_rule_source *r)
 }
 
 /*
- * An exact deny rule whose file exists under another real path: a directory above it is a
+ * An exact deny rule whose object exists under another real path: a directory above it is a
  * symbolic link. The kernel names the file by its real path, so the rule never matches; said
- * at each load, as `lsmguard check` says it (a rule naming a symbolic link itself is left to
- * check's own warning; /proc's links, such as /proc/self, mean each task's own directory).
+ * at each load, as `lsmguard check` says it. (The last directory's answer is kept: rules come
+ * one directory after another.)
  */
-static void warn_symlink_above(const struct lg_rule_source *r, const char *real)
+static void warn_symlink_above(const struct lg_rule_source *r, struct lg_dir_real *memo)
 {
-	struct stat lst;
+	char real[PATH_MAX];
 
-	if (!real || strcmp(real, r->object) == 0 || strncmp(r->object, "/proc/", 6) == 0 ||
-	    (lstat(r->object, &lst) == 0 && S_ISLNK(lst.st_mode)))
-		return;
-	log_warnx("%s:%u: warning: '%s' leads through a symbolic link: the kernel names the file "
-		  "by its real path, '%s', so this deny rule never matches; write that path",
-		  r->file, r->line, r->object, real);
+	if (lg_path_through_symlink(r->object, real, sizeof(real), memo) == 1)
+		log_warnx("%s:%u: warning: " LG_SYMLINK_ABOVE_FMT, r->file, r->line, r->object,
+			  real);
+}
+
+/* Whether a deny rule of the set names path or a directory above it. */
+static bool denied_by_a_rule(const struct lg_compiled *c, const char *path)
+{
+	for (size_t i = 0; i < c->rule_count; i++) {
+		const struct lg_rule_source *r = &c->rules[i];
+
+		if (r->kind != LG_RULE_PATH || r->action == LG_ACT_ALLOW)
+			continue;
+		if (r->subtree ? strncmp(path, r->object, strlen(r->object)) == 0
+			       : strcmp(path, r->object) == 0)
+			return true;
+	}
+	return false;
 }
 
 /*
- * A file named by an exact deny rule already has a record: it stays, unless its name no longer
- * names the file (renamed or removed since, while no lsmguard program saw it: before a load, or
- * a directory above it moved); then the rule's name takes its place, keeping its accounting.
+ * A file named by an exact deny rule already has a record. It stays when its name still names
+ * the file (lstat: the name itself, not where a link there leads) and a deny rule covers that
+ * name too; otherwise the rule's name takes its place, keeping the record's accounting: a name
+ * renamed or removed while no lsmguard program saw it (before a load, a directory above it
+ * moved), or a name no deny rule covers (the file linked before the rule came, at a reload).
  */
-static void replace_stale_link(int fd, const struct lg_inode_key *key, struct lg_link_value *value,
-			       const struct stat *st)
+static void replace_stale_link(int fd, const struct lg_compiled *c, const struct lg_inode_key *key,
+			       struct lg_link_value *value, const struct stat *st)
 {
 	struct lg_link_value record;
 	struct stat now;
+	const char *name = (const char *)record.path;
 
 	if (bpf_map_lookup_elem(fd, key, &record))
 		return;
 	record.path[sizeof(record.path) - 1] = '\0';
-	if (strcmp((const char *)record.path, (const char *)value->path) == 0)
+	if (strcmp(name, (const char *)value->path) == 0)
 		return;
-	if (stat((const char *)record.path, &now) == 0 && now.st_dev == st->st_dev &&
-	    now.st_ino == st->st_ino)
+	if (lstat(name, &now) == 0 && now.st_dev == st->st_dev && now.st_ino == st->st_ino &&
+	    denied_by_a_rule(c, name))
 		return;
 	value->flags = record.flags;
 	bpf_map_update_elem(fd, key, value, BPF_EXIST);
@@ -308,6 +324,7 @@ static void refresh_links(const struct lg_bpf *bpf, const struct lg_compiled *c,
 	int fd = bpf->map_fd[LG_MAP_LINKS];
 	struct lg_inode_key key, next;
 	struct lg_link_value value, before;
+	struct lg_dir_real *dir_real;
 	struct lg_dir_memo dirs;
 	size_t dirs_named = 0;
 	__u64 unrecorded = 0;
@@ -337,6 +354,7 @@ static void refresh_links(const struct lg_bpf *bpf, const struct lg_compiled *c,
 			for (const char *at = c->rules[i].object; (at = strchr(at, '/')); at++)
 				dirs_named++;
 	lg_dir_memo_init(&dirs, dirs_named);
+	dir_real = calloc(1, sizeof(*dir_real)); /* NULL: each rule's directory looked up alone */
 	for (size_t i = 0; i < c->rule_count; i++) {
 		const struct lg_rule_source *r = &c->rules[i];
 		struct stat st;
@@ -351,11 +369,11 @@ static void refresh_links(const struct lg_bpf *bpf, const struct lg_compiled *c,
 				lg_dir_memo_learn(&dirs, r->object);
 			continue;
 		}
-		if (!S_ISREG(st.st_mode))
+		warn_symlink_above(r, dir_real);
+		if (!S_ISREG(st.st_mode) || st.st_nlink < 2)
 			continue;
 		real = realpath(r->object, NULL);
-		warn_symlink_above(r, real);
-		if (!real || strlen(real) >= sizeof(value.path) || st.st_nlink < 2) {
+		if (!real || strlen(real) >= sizeof(value.path)) {
 			free(real);
 			continue;
 		}
@@ -371,7 +389,7 @@ static void refresh_links(const struct lg_bpf *bpf, const struct lg_compiled *c,
 		if (bpf_map_update_elem(fd, &key, &value, BPF_NOEXIST) == 0)
 			continue;
 		if (errno == EEXIST) {
-			replace_stale_link(fd, &key, &value, &st);
+			replace_stale_link(fd, c, &key, &value, &st);
 			continue;
 		}
 		log_warnx("%s:%u: cannot record the original name of %s, which has %lu names: %s; "
@@ -382,6 +400,7 @@ static void refresh_links(const struct lg_bpf *bpf, const struct lg_compiled *c,
 		unrecorded++;
 	}
 	lg_dir_memo_free(&dirs);
+	free(dir_real);
 	if (unrecorded) {
 		__u32 index = LG_EPOCH_LINKS_RULES_UNRECORDED;
 		__u64 total = 0;

@@ -78,7 +78,8 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	X(lg_path_link_record)                                                                    \
 	X(lg_path_rename)                                                                         \
 	X(lg_path_rename_beneath)                                                                 \
-	X(lg_path_rename_record) /* a link record follows its name */                             \
+	X(lg_path_rename_record) /* a link record follows its name... */                          \
+	X(lg_renamed)            /* ...once the rename is done */                                 \
 	X(lg_path_unlink)                                                                         \
 	X(lg_inode_freed) /* a freed file's link record goes with it */                            \
 	X(lg_path_truncate)                                                                       \

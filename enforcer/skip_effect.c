@@ -46,6 +46,9 @@ static const struct {
      "a rename did not retire cached verdicts: the daemon retired them"},
     {"lg_name_linked", LG_SKIP_RETIRE_VERDICTS,
      "a hard link did not retire cached verdicts: the daemon retired them"},
+    {"lg_renamed", LG_SKIP_REPORT,
+     "a rename's link-record change not made: a file's record keeps the name it had (its other "
+     "names decided by it) until a reload puts the name of an exact deny rule in its place"},
     {"lg_name_instantiated", LG_SKIP_RETIRE_VERDICTS,
      "a new dentry did not clear its file's cached verdicts: the daemon retired them"},
     {"lg_mount_unhash", LG_SKIP_REREAD_MOUNTS,

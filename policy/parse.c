@@ -571,32 +571,44 @@ static bool same_net(const struct lg_policy *p, __u32 class, size_t a, size_t b)
 	       x->listen == y->listen;
 }
 
-/*
- * A directory above the path is a symbolic link (or leads through one): the kernel names what a
- * task opens by its real path, so the rule never matches there.
- */
+int lg_path_through_symlink(const char *path, char *real, size_t size, struct lg_dir_real *memo)
+{
+	struct lg_dir_real own = {.known = false};
+	const char *slash = strrchr(path, '/');
+	size_t dir_len;
+
+	if (!memo)
+		memo = &own;
+	if (strncmp(path, "/proc/", 6) == 0 || !slash || slash == path)
+		return 0; /* /proc/self and its kin mean each task's own: see proc_warnings */
+	dir_len = (size_t)(slash - path);
+	if (dir_len >= sizeof(memo->dir))
+		return -ENAMETOOLONG;
+	if (!memo->known || strlen(memo->dir) != dir_len || memcmp(memo->dir, path, dir_len) != 0) {
+		memcpy(memo->dir, path, dir_len);
+		memo->dir[dir_len] = '\0';
+		memo->known = false;
+		if (!realpath(memo->dir, memo->real))
+			return -errno;
+		memo->known = true;
+	}
+	if (strcmp(memo->real, memo->dir) == 0)
+		return 0;
+	if ((size_t)snprintf(real, size, "%s%s", memo->real, slash) >= size)
+		return -ENAMETOOLONG;
+	return 1;
+}
+
+/* A directory above the path leads through a symbolic link: the rule never matches there. */
 static void symlink_above_warning(struct parse_state *st, const char *path)
 {
-	char dir[PATH_MAX], *slash, *real;
+	char real[PATH_MAX];
+	int ret = lg_path_through_symlink(path, real, sizeof(real), NULL);
 
-	if (strncmp(path, "/proc/", 6) == 0)
-		return; /* /proc/self and its kin: see proc_warnings */
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (!slash || slash == dir)
-		return;
-	*slash = '\0';
-	real = realpath(dir, NULL);
-	if (!real) {
-		if (errno == ENOMEM)
-			st->nomem = true;
-		return;
-	}
-	if (strcmp(real, dir) != 0)
-		WARN(st, "'%s' leads through a symbolic link: the kernel names the file by its real "
-			 "path, '%s%s', so this rule never matches; write that path",
-		     path, real, path + (slash - dir));
-	free(real);
+	if (ret == -ENOMEM)
+		st->nomem = true;
+	if (ret == 1)
+		WARN(st, LG_SYMLINK_ABOVE_FMT, path, real);
 }
 
 static void stat_warnings(struct parse_state *st, const struct lg_path_rule *rule, const char *text)

@@ -221,6 +221,23 @@ struct lg_policy_set {
 };
 
 /* Flags for parsing and loading. */
+/*
+ * Whether a directory above path leads through a symbolic link (the kernel names what a task
+ * opens by its real path, so a rule on path never matches there): 1, with the real path in
+ * real (size bytes); 0 if not (or a path under /proc/, whose links mean each task's own); a
+ * negative errno when it cannot tell (a directory missing: -ENOENT). memo (NULL: none) keeps
+ * the last directory looked up, for rules listed one directory after another.
+ */
+struct lg_dir_real {
+	bool known;
+	char dir[4096];
+	char real[4096];
+};
+int lg_path_through_symlink(const char *path, char *real, size_t size, struct lg_dir_real *memo);
+/* The warning's text, the same from check and from the daemon: the path, its real path. */
+#define LG_SYMLINK_ABOVE_FMT                                                                   \
+	"'%s' leads through a symbolic link: the kernel names the file by its real path, '%s', "  \
+	"so this rule never matches; write that path"
 #define LG_PARSE_STAT_PATHS 0x01 /* warn about rule paths that disagree with the file system */
 #define LG_LOAD_CHECK_OWNER 0x02 /* refuse files that are group/world-writable or not root's */
 #define LG_PARSE_BUILTIN 0x04    /* lsmguard's own policy: may use the reserved names */
