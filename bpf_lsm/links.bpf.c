@@ -10,8 +10,9 @@
  *  - unlink() and truncate() need write access at the name.
  * For every task, under a policy or not: link() records the file's original name (lg_links),
  * so that opening it through any later name also checks the original's rules, and a rename
- * moves the record with the name (lg_path_rename_record); a name under a deny rule takes the
- * record's place (lg_link_prefer); the record goes when the kernel frees the file
+ * moves the record with the name (lg_path_rename_record); an administrator's new name under a
+ * deny rule takes the record's place (lg_by_administrator); both once the kernel has made the
+ * change (lg_name_linked, lg_renamed); the record goes when the kernel frees the file
  * (lg_inode_freed). The path_* hooks are used rather than inode_*: they carry
  * the mount, which the path walk needs. When the records are full (`lsmguard run
  * --link-records N`, LG_MAX_LINKS by default), a new name is reported, and refused when the file
@@ -245,7 +246,16 @@ static __always_inline int lg_link_store(struct lg_scratch *scratch, struct lg_i
 	return 0;
 }
 
-/* Whether the current task is under no policy: an administrator's link or rename. */
+/*
+ * Whether the current task is under no policy: an administrator's link or rename. A new name
+ * under a deny rule takes a record's place when the record's name lies under none (a record
+ * holds one name, and the one a deny rule covers is the one whose rules must follow the file's
+ * other names: attack run 17, a second name made to the administrator's temporary file before
+ * it was linked or renamed onto the denied name), but only an administrator's: a new record
+ * only adds a check, a replaced one drops its name's, and a confined task that renamed another
+ * name of a file onto a path under some policy's deny rule (or one the filter only may cover)
+ * that its own policy lets it write would drop the check that kept it from the file.
+ */
 static __always_inline bool lg_by_administrator(void)
 {
 	__u64 cgroup_id = 0;
@@ -254,86 +264,20 @@ static __always_inline bool lg_by_administrator(void)
 }
 
 /*
- * The name in scratch->link takes the place of an existing record's when it lies under a deny
- * rule and the record's does not: a record holds one name, and the one that a deny rule
- * covers is the one whose rules must follow the file's other names (attack run 17: a second
- * name made to the administrator's temporary file before it was linked or renamed onto the
- * denied name). Only for a task under no policy: a record made stricter by a new record only
- * adds a check, but a replaced one drops its name's, and a confined task that renamed another
- * name of a file onto a path under some policy's deny rule (or one the filter only may cover)
- * that its own policy lets it write would drop the checks that kept it from the file. The
- * record keeps its accounting (flags).
+ * A link's or rename's changes to link records, decided at path_link or path_rename and made by
+ * fexit of vfs_link or vfs_rename once the kernel has made the name (lg_name_linked,
+ * lg_renamed): a record changed at the hook would stay changed when the kernel then refuses
+ * (EACCES from the directory's mode, a sticky directory, an immutable file, EBUSY, another
+ * LSM) or does nothing (a rename between two names of one file), and any user could then take
+ * a record off its denied name, or put one on a name that denies a shared program to every
+ * service (review 35). One change for each of the two files an exchange moves; the dentries
+ * name the operation they belong to.
  */
-static __always_inline void lg_link_prefer(struct lg_scratch *scratch, struct lg_inode_key *key,
-					   const struct lg_link_value *record)
-{
-	if (!lg_link_under_deny(&scratch->link) || lg_link_under_deny(record) ||
-	    !lg_by_administrator())
-		return;
-	scratch->link.flags = record->flags;
-	bpf_map_update_elem(&lg_links, key, &scratch->link, BPF_EXIST);
-}
+#define LG_NAME_NONE 0
+#define LG_NAME_REPLACE 1 /* the record's name becomes value's (BPF_EXIST) */
+#define LG_NAME_CREATE 2  /* a new record (BPF_NOEXIST, counted) */
 
-/*
- * A regular file is getting another name (dentry at new, in mnt): remember its original name,
- * the old one, unless an administrator gives it a new one that lies under a deny rule and the
- * old does not (lg_link_prefer).
- * When it cannot be remembered, lg_link_unrecorded decides (returns the hook's answer).
- */
-static __always_inline int lg_record_link(struct dentry *old, struct dentry *new,
-					  struct vfsmount *mnt)
-{
-	struct lg_scratch *scratch = lg_scratch();
-	struct inode *inode = BPF_CORE_READ(old, d_inode);
-	const struct lg_link_value *record;
-	struct lg_inode_key key = {};
-
-	if (!inode || (BPF_CORE_READ(inode, i_mode) & S_IFMT) != S_IFREG)
-		return 0;
-	if (!scratch)
-		return -ENOMEM; /* no memory for the task's scratch: the name could not follow */
-	key.dev = BPF_CORE_READ(inode, i_sb, s_dev);
-	key.ino = BPF_CORE_READ(inode, i_ino);
-	record = bpf_map_lookup_elem(&lg_links, &key);
-	if (lg_link_name(scratch, new, mnt)) {
-		/* The new name has no path to record (too deep, disconnected): the old one is
-		 * the original, as always. */
-		if (record || lg_link_name(scratch, old, mnt))
-			return 0;
-		return lg_link_store(scratch, &key, LG_HOOK_PATH_LINK);
-	}
-	if (record) {
-		lg_link_prefer(scratch, &key, record);
-		return 0;
-	}
-	/* The new name under a deny rule and the old one not: the new name is the record (made
-	 * by an administrator: a confined task's link keeps the old name, see lg_link_prefer). */
-	if (lg_link_under_deny(&scratch->link) && lg_by_administrator()) {
-		if (lg_link_name(scratch, old, mnt))
-			return 0;
-		if (!lg_link_under_deny(&scratch->link) &&
-		    lg_link_name(scratch, new, mnt))
-			return 0;
-	} else if (lg_link_name(scratch, old, mnt)) {
-		return 0;
-	}
-	return lg_link_store(scratch, &key, LG_HOOK_PATH_LINK);
-}
-
-/*
- * A rename's changes to link records, decided at path_rename and made by fexit of vfs_rename
- * once the kernel has moved the names (lg_renamed): a record moved at the hook would stay moved
- * when the kernel then refuses the rename (EACCES from the directory's mode, a sticky
- * directory, an immutable file, EBUSY, another LSM) or does nothing (both names one file), and
- * any user could then take a record off its denied name, or put one on a name that denies a
- * shared program to every service (review 35). One change for each of the two files an
- * exchange moves; the moving and the target dentry name the rename they belong to.
- */
-#define LG_RENAME_NONE 0
-#define LG_RENAME_REPLACE 1 /* the record's name becomes value's (BPF_EXIST) */
-#define LG_RENAME_CREATE 2  /* a new record (BPF_NOEXIST, counted) */
-
-struct lg_rename_change {
+struct lg_name_change {
 	__u64 from; /* the moving dentry (its address) */
 	__u64 to;   /* the target dentry */
 	struct lg_inode_key key;
@@ -342,27 +286,27 @@ struct lg_rename_change {
 	struct lg_link_value value;
 };
 
-struct lg_rename_pending {
-	struct lg_rename_change change[2];
+struct lg_name_pending {
+	struct lg_name_change change[2];
 };
 
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, int);
-	__type(value, struct lg_rename_pending);
-} lg_rename_pending SEC(".maps");
+	__type(value, struct lg_name_pending);
+} lg_name_pending SEC(".maps");
 
 /* Stash scratch->link as change i of the current task's rename. A task storage that cannot be
  * had: -ENOMEM, the rename refused (the record could not follow it). */
-static __always_inline int lg_rename_stash(__u32 i, struct dentry *from, struct dentry *to,
+static __always_inline int lg_name_stash(__u32 i, struct dentry *from, struct dentry *to,
 					   struct lg_inode_key *key, __u32 op,
 					   struct lg_scratch *scratch)
 {
-	struct lg_rename_pending *pending;
-	struct lg_rename_change *change;
+	struct lg_name_pending *pending;
+	struct lg_name_change *change;
 
-	pending = lg_task_storage_create(&lg_rename_pending, bpf_get_current_task_btf());
+	pending = lg_task_storage_create(&lg_name_pending, bpf_get_current_task_btf());
 	if (!pending)
 		return -ENOMEM;
 	change = &pending->change[i & 1];
@@ -374,12 +318,73 @@ static __always_inline int lg_rename_stash(__u32 i, struct dentry *from, struct 
 	return 0;
 }
 
+/* The current task's pending changes, cleared (a new link or rename starts). */
+static __always_inline void lg_name_clear(void)
+{
+	struct lg_name_pending *pending;
+
+	pending = bpf_task_storage_get(&lg_name_pending, bpf_get_current_task_btf(), 0, 0);
+	if (pending) {
+		pending->change[0].op = LG_NAME_NONE;
+		pending->change[1].op = LG_NAME_NONE;
+	}
+}
+
+/*
+ * A regular file is getting another name (dentry at new, in mnt): remember its original name,
+ * the old one. When an administrator (a task under no policy) gives it a new name under a deny
+ * rule and the record's name (or, with no record, the old name) lies under none, the new name
+ * takes the record's place once the link is made (lg_by_administrator, lg_name_linked). When
+ * the original cannot be remembered, lg_link_unrecorded decides (returns the hook's answer).
+ */
+static __always_inline int lg_record_link(struct dentry *old, struct dentry *new,
+					  struct vfsmount *mnt)
+{
+	struct lg_scratch *scratch = lg_scratch();
+	struct inode *inode = BPF_CORE_READ(old, d_inode);
+	const struct lg_link_value *record;
+	struct lg_inode_key key = {};
+	bool prefer = false;
+	int ret;
+
+	if (!inode || (BPF_CORE_READ(inode, i_mode) & S_IFMT) != S_IFREG)
+		return 0;
+	if (!scratch)
+		return -ENOMEM; /* no memory for the task's scratch: the name could not follow */
+	key.dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	key.ino = BPF_CORE_READ(inode, i_ino);
+	record = bpf_map_lookup_elem(&lg_links, &key);
+	lg_name_clear();
+	if (lg_by_administrator() && !lg_link_name(scratch, new, mnt) &&
+	    lg_link_under_deny(&scratch->link)) {
+		if (record) {
+			if (lg_link_under_deny(record))
+				return 0;
+			scratch->link.flags = record->flags;
+			return lg_name_stash(0, old, new, &key, LG_NAME_REPLACE, scratch);
+		}
+		ret = lg_name_stash(0, old, new, &key, LG_NAME_REPLACE, scratch);
+		if (ret)
+			return ret;
+		prefer = true;
+	}
+	if (record)
+		return 0; /* the first name is the original */
+	/* The old name, the original, recorded now: it stays a name of the file if the link
+	 * fails. */
+	if (lg_link_name(scratch, old, mnt))
+		return 0;
+	if (prefer && lg_link_under_deny(&scratch->link))
+		lg_name_clear(); /* both under deny rules: the first name stays */
+	return lg_link_store(scratch, &key, LG_HOOK_PATH_LINK);
+}
+
 /*
  * A regular file's name from is moving to to (in mnt), change i of the rename. When the file has
  * a record, the record follows the move if from is the recorded name (its last prefix hash, and
  * its length, for a bank the record holds: the rules of a path stay with the path, as for any
  * file moved), or, for an administrator's move, if to lies under a deny rule and the recorded
- * name does not (lg_link_prefer's rule). A file with several names and no record gets one when
+ * name does not (lg_by_administrator). A file with several names and no record gets one when
  * to lies under a deny rule (a new record only adds a check). Otherwise a rename of the
  * administrator's temporary file onto the denied name, made after the service had linked the
  * temporary file, left the service a name with the old, allowed original (attack run 17).
@@ -415,7 +420,7 @@ static __always_inline int lg_follow_rename(__u32 i, struct dentry *from, struct
 		/* Full: refused now (under a deny rule: lg_link_unrecorded). */
 		if (lg_links_full())
 			return lg_link_unrecorded(scratch, LG_HOOK_PATH_RENAME);
-		return lg_rename_stash(i, from, to, &key, LG_RENAME_CREATE, scratch);
+		return lg_name_stash(i, from, to, &key, LG_NAME_CREATE, scratch);
 	}
 	config = bpf_map_lookup_elem(&lg_config_map, &zero);
 	if (!config)
@@ -438,7 +443,7 @@ static __always_inline int lg_follow_rename(__u32 i, struct dentry *from, struct
 		return 0; /* the recorded name moves where it has no path to record */
 	}
 	scratch->link.flags = record->flags;
-	return lg_rename_stash(i, from, to, &key, LG_RENAME_REPLACE, scratch);
+	return lg_name_stash(i, from, to, &key, LG_NAME_REPLACE, scratch);
 }
 
 /*
@@ -686,17 +691,12 @@ SEC("lsm/path_rename")
 int BPF_PROG(lg_path_rename_record, const struct path *old_dir, struct dentry *old_dentry,
 	     const struct path *new_dir, struct dentry *new_dentry, unsigned int flags, int ret)
 {
-	struct lg_rename_pending *pending;
 	struct vfsmount *mnt;
 
 	if (ret)
 		return ret;
 	mnt = BPF_CORE_READ(new_dir, mnt);
-	pending = bpf_task_storage_get(&lg_rename_pending, bpf_get_current_task_btf(), 0, 0);
-	if (pending) {
-		pending->change[0].op = LG_RENAME_NONE;
-		pending->change[1].op = LG_RENAME_NONE;
-	}
+	lg_name_clear();
 	ret = lg_follow_rename(0, old_dentry, new_dentry, mnt);
 	if (!ret && (flags & RENAME_EXCHANGE))
 		ret = lg_follow_rename(1, new_dentry, old_dentry, mnt);
@@ -704,16 +704,16 @@ int BPF_PROG(lg_path_rename_record, const struct path *old_dir, struct dentry *o
 }
 
 /* Make change i if it belongs to this rename (its moving and target dentries). */
-static __always_inline void lg_rename_apply(struct lg_rename_pending *pending, __u32 i, __u64 from,
+static __always_inline void lg_name_apply(struct lg_name_pending *pending, __u32 i, __u64 from,
 					    __u64 to)
 {
-	struct lg_rename_change *change = &pending->change[i & 1];
+	struct lg_name_change *change = &pending->change[i & 1];
 
 	if (change->from != from || change->to != to)
 		return;
-	if (change->op == LG_RENAME_REPLACE) {
+	if (change->op == LG_NAME_REPLACE) {
 		bpf_map_update_elem(&lg_links, &change->key, &change->value, BPF_EXIST);
-	} else if (change->op == LG_RENAME_CREATE) {
+	} else if (change->op == LG_NAME_CREATE) {
 		int err = lg_links_full() ? -ENOMEM : lg_link_insert(&change->key, &change->value);
 
 		if (err && err != -EEXIST) {
@@ -725,7 +725,7 @@ static __always_inline void lg_rename_apply(struct lg_rename_pending *pending, _
 				__sync_fetch_and_add(unrecorded, 1);
 		}
 	}
-	change->op = LG_RENAME_NONE;
+	change->op = LG_NAME_NONE;
 }
 
 /*
@@ -735,21 +735,21 @@ static __always_inline void lg_rename_apply(struct lg_rename_pending *pending, _
 SEC("fexit/vfs_rename")
 int BPF_PROG(lg_renamed, struct renamedata *rd, int ret)
 {
-	struct lg_rename_pending *pending;
+	struct lg_name_pending *pending;
 	__u64 old, new;
 
-	pending = bpf_task_storage_get(&lg_rename_pending, bpf_get_current_task_btf(), 0, 0);
+	pending = bpf_task_storage_get(&lg_name_pending, bpf_get_current_task_btf(), 0, 0);
 	if (!pending)
 		return 0;
 	old = (__u64)BPF_CORE_READ(rd, old_dentry);
 	new = (__u64)BPF_CORE_READ(rd, new_dentry);
 	if (ret) {
-		pending->change[0].op = LG_RENAME_NONE;
-		pending->change[1].op = LG_RENAME_NONE;
+		pending->change[0].op = LG_NAME_NONE;
+		pending->change[1].op = LG_NAME_NONE;
 		return 0;
 	}
-	lg_rename_apply(pending, 0, old, new);
-	lg_rename_apply(pending, 1, new, old);
+	lg_name_apply(pending, 0, old, new);
+	lg_name_apply(pending, 1, new, old);
 	return 0;
 }
 
@@ -915,8 +915,20 @@ int BPF_PROG(lg_name_instantiated, struct dentry *dentry, struct inode *inode)
 /* Every hard link (rare beside renames): its new dentry clears the file's own slots, and this
  * retires the others too. */
 SEC("fexit/vfs_link")
-int BPF_PROG(lg_name_linked)
+int BPF_PROG(lg_name_linked, struct dentry *old_dentry, void *idmap, struct inode *dir,
+	     struct dentry *new_dentry, struct inode **delegated_inode, int ret)
 {
+	struct lg_name_pending *pending;
+
 	lg_epoch_bump();
+	pending = bpf_task_storage_get(&lg_name_pending, bpf_get_current_task_btf(), 0, 0);
+	if (!pending)
+		return 0;
+	if (ret) {
+		pending->change[0].op = LG_NAME_NONE;
+		return 0;
+	}
+	/* The link is made: a new name under a deny rule takes the record's place. */
+	lg_name_apply(pending, 0, (__u64)old_dentry, (__u64)new_dentry);
 	return 0;
 }
