@@ -1044,11 +1044,14 @@ VM_TEST(a17_links_every_way_onto_the_denied_name, 1712)
 }
 
 /*
- * A confined task must not move a record off the name whose rules kept it from the file. Under
- * a17s (default deny; /data/a17s/pub/ and /data/a17/ allowed), an administrator's file in
- * /data/a17s/priv/ has a second name in pub/: its record (the priv/ name) refuses it. The task
- * renames that second name onto /data/a17/secret, a path under a17's deny rule that a17s lets
- * it write: the record must stay the priv/ name (a replaced record would drop its check).
+ * A confined task must not move a record off the name whose rules keep another service from
+ * the file (a record's name is walked for explicit rules: deny rules, and read-only rules for
+ * writes). Under a17s (default allow; /data/a17s/priv/ read-only), an administrator's file in
+ * priv/ has a second name in pub/: its record (the priv/ name) refuses a17s writing it. A task
+ * of a17t (default allow) renames that second name onto /data/a17/secret, a path under a17's
+ * deny rule: the record must stay the priv/ name (replaced, a17s could write the file there).
+ * (A task's own policy's explicit rules on the record refuse it the rename: write access at the
+ * old name.)
  */
 static int a17_rename_as(const void *arg)
 {
@@ -1060,38 +1063,59 @@ static int a17_rename_as(const void *arg)
 	return rename(a[0], a[1]) ? errno : 0;
 }
 
+static int a17_write_as(const void *arg)
+{
+	const char *const *a = arg;
+	int ret = become((uid_t)(long)a[1]), fd;
+
+	if (ret)
+		return ret;
+	fd = open(a[0], O_WRONLY | O_APPEND);
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
 VM_TEST(a17_links_confined_rename_keeps_the_record, 1713)
 {
-	static const char policy[] = "[policy]\nname = a17s\ncgroup = /lgt/a17s\nmode = enforce\n"
-				     "[files]\ndefault = deny\nallow = /data/a17s/pub/\n"
-				     "allow = /data/a17/\n[exec]\ndefault = allow\n"
-				     "[network]\ndefault = allow\n";
+	static const char policy_s[] = "[policy]\nname = a17s\ncgroup = /lgt/a17s\n"
+				       "mode = enforce\n[files]\ndefault = allow\n"
+				       "allow-read = /data/a17s/priv/\n[exec]\ndefault = allow\n"
+				       "[network]\ndefault = allow\n";
+	static const char policy_t[] = "[policy]\nname = a17t\ncgroup = /lgt/a17t\n"
+				       "mode = enforce\n[files]\ndefault = allow\n"
+				       "[exec]\ndefault = allow\n[network]\ndefault = allow\n";
 	const char *const mv[3] = {"/data/a17s/pub/key", A17_SECRET, (const char *)0L};
-	const char *const op_pub[2] = {"/data/a17s/pub/key", (const char *)0L};
-	const char *const op_moved[2] = {A17_SECRET, (const char *)0L};
+	const char *const wr_pub[2] = {"/data/a17s/pub/key", (const char *)0L};
+	const char *const wr_moved[2] = {A17_SECRET, (const char *)0L};
 	int r_before, r_rename, r_after;
 
 	a17_setup();
 	make_cgroup("/lgt/a17s");
+	make_cgroup("/lgt/a17t");
 	mkdir("/data/a17s", 0755);
 	mkdir("/data/a17s/priv", 0755);
 	mkdir("/data/a17s/pub", 0777);
 	unlink("/data/a17s/pub/key");
 	write_file("/data/a17s/priv/key", "replaced key\n", 0644);
 	VM_CHECK(link("/data/a17s/priv/key", "/data/a17s/pub/key") == 0);
-	write_file(POLICY_DIR "/a17s.ini", policy, 0644);
+	write_file(POLICY_DIR "/a17s.ini", policy_s, 0644);
+	write_file(POLICY_DIR "/a17t.ini", policy_t, 0644);
 	VM_CHECK(daemon_reload_wait());
-	r_before = in_cgroup("/lgt/a17s", a17_open_as, op_pub);
-	r_rename = in_cgroup("/lgt/a17s", a17_rename_as, mv);
-	r_after = in_cgroup("/lgt/a17s", a17_open_as, op_moved);
-	printf("#   the second name in pub/: open %d; renamed onto %s %d; open there %d\n", r_before,
-	       A17_SECRET, r_rename, r_after);
+	r_before = in_cgroup("/lgt/a17s", a17_write_as, wr_pub);
+	r_rename = in_cgroup("/lgt/a17t", a17_rename_as, mv);
+	r_after = in_cgroup("/lgt/a17s", a17_write_as, wr_moved);
+	printf("#   a17s writes the second name in pub/ %d; a17t renames it onto %s %d; a17s writes "
+	       "it there %d\n",
+	       r_before, A17_SECRET, r_rename, r_after);
 	VM_CHECK(r_before == EPERM);
 	VM_CHECK(r_rename == 0);
 	VM_CHECK(r_after == EPERM);
-	/* the control: outside every policy the file opens at its new name */
-	VM_CHECK(try_open(NULL, A17_SECRET, O_RDONLY) == 0);
+	/* the control: outside every policy the file opens for writing at its new name */
+	VM_CHECK(try_open(NULL, A17_SECRET, O_WRONLY) == 0);
 	unlink(POLICY_DIR "/a17s.ini");
+	unlink(POLICY_DIR "/a17t.ini");
 	VM_CHECK(daemon_reload_wait());
 	VM_CHECK(unlink(A17_SECRET) == 0);
 	write_file(A17_SECRET, "secret\n", 0644);
