@@ -247,14 +247,10 @@ static __always_inline int lg_link_store(struct lg_scratch *scratch, struct lg_i
 }
 
 /*
- * Whether the current task is under no policy: an administrator's link or rename. A new name
- * under a deny rule takes a record's place when the record's name lies under none (a record
- * holds one name, and the one a deny rule covers is the one whose rules must follow the file's
- * other names: attack run 17, a second name made to the administrator's temporary file before
- * it was linked or renamed onto the denied name), but only an administrator's: a new record
- * only adds a check, a replaced one drops its name's, and a confined task that renamed another
- * name of a file onto a path under some policy's deny rule (or one the filter only may cover)
- * that its own policy lets it write would drop the check that kept it from the file.
+ * Whether the current task is under no policy: an administrator's link or rename. A file's
+ * denied-name record (LG_LINK_KEY_DENIED) is made only by an administrator's new name
+ * (lg_denied_op): a task allowed to write a path under another policy's deny rule could
+ * otherwise take that place, or drop what is there, to take that policy's check off the file.
  */
 static __always_inline bool lg_by_administrator(void)
 {
@@ -270,17 +266,18 @@ static __always_inline bool lg_by_administrator(void)
  * (EACCES from the directory's mode, a sticky directory, an immutable file, EBUSY, another
  * LSM) or does nothing (a rename between two names of one file), and any user could then take
  * a record off its denied name, or put one on a name that denies a shared program to every
- * service (review 35). One change for each of the two files an exchange moves; the dentries
- * name the operation they belong to.
+ * service (review 35). One change for each of the two files an exchange moves, each the new
+ * name (value) and what it becomes (op, bits); the dentries name the operation it belongs to.
  */
-#define LG_NAME_NONE 0
-#define LG_NAME_REPLACE 1 /* the record's name becomes value's (BPF_EXIST) */
-#define LG_NAME_CREATE 2  /* a new record (BPF_NOEXIST, counted) */
+#define LG_NAME_FOLLOW 1	/* the original record's name moved: value is its new name */
+#define LG_NAME_DENIED_FOLLOW 2 /* the denied-name record's name moved */
+#define LG_NAME_DENIED_ADD 4	/* value becomes the denied name where there is none */
+#define LG_NAME_DENIED_SET 8	/* value becomes the denied name (an administrator's) */
 
 struct lg_name_change {
-	__u64 from; /* the moving dentry (its address) */
-	__u64 to;   /* the target dentry */
-	struct lg_inode_key key;
+	__u64 from; /* the moving or linked dentry (its address) */
+	__u64 to;   /* the target dentry, or the link's new one */
+	struct lg_inode_key key; /* the file's original record's key (pad 0) */
 	__u32 op;
 	__u32 pad;
 	struct lg_link_value value;
@@ -297,11 +294,11 @@ struct {
 	__type(value, struct lg_name_pending);
 } lg_name_pending SEC(".maps");
 
-/* Stash scratch->link as change i of the current task's rename. A task storage that cannot be
- * had: -ENOMEM, the rename refused (the record could not follow it). */
+/* Stash scratch->link as change i of the current task's link or rename. A task storage that
+ * cannot be had: -ENOMEM, the operation refused (the record could not follow it). */
 static __always_inline int lg_name_stash(__u32 i, struct dentry *from, struct dentry *to,
-					   struct lg_inode_key *key, __u32 op,
-					   struct lg_scratch *scratch)
+					 struct lg_inode_key *key, __u32 op,
+					 struct lg_scratch *scratch)
 {
 	struct lg_name_pending *pending;
 	struct lg_name_change *change;
@@ -313,6 +310,7 @@ static __always_inline int lg_name_stash(__u32 i, struct dentry *from, struct de
 	change->from = (__u64)from;
 	change->to = (__u64)to;
 	change->key = *key;
+	change->key.pad = 0;
 	change->op = op;
 	__builtin_memcpy(&change->value, &scratch->link, sizeof(change->value));
 	return 0;
@@ -325,26 +323,53 @@ static __always_inline void lg_name_clear(void)
 
 	pending = bpf_task_storage_get(&lg_name_pending, bpf_get_current_task_btf(), 0, 0);
 	if (pending) {
-		pending->change[0].op = LG_NAME_NONE;
-		pending->change[1].op = LG_NAME_NONE;
+		pending->change[0].op = 0;
+		pending->change[1].op = 0;
 	}
 }
 
 /*
+ * What a new name in scratch->link, under a deny rule, does to the file's denied-name record
+ * (denied: that record, or NULL), when an administrator gives it: it adds it where there is
+ * none, and replaces one whose name lies under no deny rule any more (moved off by a rename).
+ * A denied name under a deny rule stays: the filter also answers yes for names under an [exec]
+ * deny of their directory, or another policy's rule, and a backup link of the denied file made
+ * there must not take the denied name's place (attack run 18's O_TMPFILE case). A confined
+ * task's names never go there: its own link under such a directory would hold the place
+ * before the administrator's link onto the denied name (attack run 18, 1801). When none can be added (the records full), lg_link_unrecorded decides now (returns the
+ * hook's answer: refused, the file is under a deny rule); otherwise the op bit, or 0.
+ */
+static __always_inline int lg_denied_op(struct lg_scratch *scratch,
+					const struct lg_link_value *denied, __u8 hook, __u32 *op)
+{
+	*op = 0;
+	if (!lg_link_under_deny(&scratch->link) || !lg_by_administrator())
+		return 0;
+	if (!denied)
+		*op = LG_NAME_DENIED_ADD;
+	else if (!lg_link_under_deny(denied))
+		*op = LG_NAME_DENIED_SET;
+	if (*op && !denied && lg_links_full()) {
+		*op = 0;
+		return lg_link_unrecorded(scratch, hook);
+	}
+	return 0;
+}
+
+/*
  * A regular file is getting another name (dentry at new, in mnt): remember its original name,
- * the old one. When an administrator (a task under no policy) gives it a new name under a deny
- * rule and the record's name (or, with no record, the old name) lies under none, the new name
- * takes the record's place once the link is made (lg_by_administrator, lg_name_linked). When
- * the original cannot be remembered, lg_link_unrecorded decides (returns the hook's answer).
+ * the old one, now (it stays a name of the file if the link fails). A new name under a deny
+ * rule becomes the file's denied name once the link is made (lg_denied_op, lg_name_linked).
+ * When the original cannot be remembered, lg_link_unrecorded decides (returns the hook's answer).
  */
 static __always_inline int lg_record_link(struct dentry *old, struct dentry *new,
 					  struct vfsmount *mnt)
 {
 	struct lg_scratch *scratch = lg_scratch();
 	struct inode *inode = BPF_CORE_READ(old, d_inode);
-	const struct lg_link_value *record;
+	const struct lg_link_value *record, *denied;
 	struct lg_inode_key key = {};
-	bool prefer = false;
+	__u32 op = 0;
 	int ret;
 
 	if (!inode || (BPF_CORE_READ(inode, i_mode) & S_IFMT) != S_IFREG)
@@ -354,53 +379,71 @@ static __always_inline int lg_record_link(struct dentry *old, struct dentry *new
 	key.dev = BPF_CORE_READ(inode, i_sb, s_dev);
 	key.ino = BPF_CORE_READ(inode, i_ino);
 	record = bpf_map_lookup_elem(&lg_links, &key);
+	denied = 0; /* a file has a denied name only beside an original */
+	if (record) {
+		key.pad = LG_LINK_KEY_DENIED;
+		denied = bpf_map_lookup_elem(&lg_links, &key);
+		key.pad = 0;
+	}
 	lg_name_clear();
-	if (lg_by_administrator() && !lg_link_name(scratch, new, mnt) &&
-	    lg_link_under_deny(&scratch->link)) {
-		if (record) {
-			if (lg_link_under_deny(record))
-				return 0;
-			scratch->link.flags = record->flags;
-			return lg_name_stash(0, old, new, &key, LG_NAME_REPLACE, scratch);
-		}
-		ret = lg_name_stash(0, old, new, &key, LG_NAME_REPLACE, scratch);
+	if (!lg_link_name(scratch, new, mnt)) {
+		ret = lg_denied_op(scratch, denied, LG_HOOK_PATH_LINK, &op);
 		if (ret)
 			return ret;
-		prefer = true;
+		if (op) {
+			ret = lg_name_stash(0, old, new, &key, op, scratch);
+			if (ret)
+				return ret;
+		}
 	}
 	if (record)
 		return 0; /* the first name is the original */
-	/* The old name, the original, recorded now: it stays a name of the file if the link
-	 * fails. */
 	if (lg_link_name(scratch, old, mnt))
 		return 0;
-	if (prefer && lg_link_under_deny(&scratch->link))
-		lg_name_clear(); /* both under deny rules: the first name stays */
 	return lg_link_store(scratch, &key, LG_HOOK_PATH_LINK);
 }
 
+/* Whether the name at (scratch->in_dentry, in_mnt) is the one record holds: its last prefix
+ * hash and its length, for a bank the record holds. */
+static __always_inline bool lg_link_names(struct lg_scratch *scratch,
+					  const struct lg_link_value *record)
+{
+	struct lg_config *config;
+	__u32 zero = 0;
+	int bank, count;
+	__u64 last;
+
+	config = bpf_map_lookup_elem(&lg_config_map, &zero);
+	if (!config || !record)
+		return false;
+	bank = record->count[0] ? 0 : 1;
+	count = record->count[bank];
+	if (count < 1 || count > LG_PATH_DEPTH_MAX + 1)
+		return false;
+	last = record->prefix_hash[bank & 1][(count - 1) & (2 * LG_PATH_DEPTH_MAX - 1)];
+	scratch->step.policy = 0; /* hash only */
+	return lg_path_walk_record(scratch, config->path_seed[bank], bank) == count &&
+	       scratch->link.prefix_hash[bank & 1][(count - 1) & (2 * LG_PATH_DEPTH_MAX - 1)] == last;
+}
+
 /*
- * A regular file's name from is moving to to (in mnt), change i of the rename. When the file has
- * a record, the record follows the move if from is the recorded name (its last prefix hash, and
- * its length, for a bank the record holds: the rules of a path stay with the path, as for any
- * file moved), or, for an administrator's move, if to lies under a deny rule and the recorded
- * name does not (lg_by_administrator). A file with several names and no record gets one when
- * to lies under a deny rule (a new record only adds a check). Otherwise a rename of the
- * administrator's temporary file onto the denied name, made after the service had linked the
- * temporary file, left the service a name with the old, allowed original (attack run 17).
- * Decided here, made once the rename is done (lg_renamed).
+ * A regular file's name from is moving to to (in mnt), change i of the rename. Each of the
+ * file's records (its original name, its denied name) follows the move when from is its name:
+ * the rules of a path stay with the path, as for any file moved. A to under a deny rule becomes
+ * the file's denied name (lg_denied_op). Otherwise a rename of the administrator's temporary
+ * file onto the denied name, made after the service had linked the temporary file, left the
+ * service a name with the old, allowed original (attack run 17). Decided here, made once the
+ * rename is done (lg_renamed).
  */
 static __always_inline int lg_follow_rename(__u32 i, struct dentry *from, struct dentry *to,
 					    struct vfsmount *mnt)
 {
 	struct inode *inode = BPF_CORE_READ(from, d_inode);
-	const struct lg_link_value *record;
+	const struct lg_link_value *record, *denied;
 	struct lg_inode_key key = {};
 	struct lg_scratch *scratch;
-	struct lg_config *config;
-	__u32 zero = 0;
-	int bank, count;
-	__u64 last;
+	__u32 op = 0, deny_op;
+	int ret;
 
 	if (!inode || (BPF_CORE_READ(inode, i_mode) & S_IFMT) != S_IFREG)
 		return 0;
@@ -411,39 +454,32 @@ static __always_inline int lg_follow_rename(__u32 i, struct dentry *from, struct
 	record = bpf_map_lookup_elem(&lg_links, &key);
 	if (!record && BPF_CORE_READ(inode, i_nlink) < 2)
 		return 0; /* one name, and no record: nothing follows it */
+	denied = 0; /* a file has a denied name only beside an original */
+	if (record) {
+		key.pad = LG_LINK_KEY_DENIED;
+		denied = bpf_map_lookup_elem(&lg_links, &key);
+		key.pad = 0;
+	}
 	scratch = lg_scratch();
 	if (!scratch)
 		return record ? -ENOMEM : 0; /* a record that could not follow: refused */
-	if (!record) {
-		if (lg_link_name(scratch, to, mnt) || !lg_link_under_deny(&scratch->link))
-			return 0;
-		/* Full: refused now (under a deny rule: lg_link_unrecorded). */
-		if (lg_links_full())
-			return lg_link_unrecorded(scratch, LG_HOOK_PATH_RENAME);
-		return lg_name_stash(i, from, to, &key, LG_NAME_CREATE, scratch);
-	}
-	config = bpf_map_lookup_elem(&lg_config_map, &zero);
-	if (!config)
-		return 0;
-	bank = record->count[0] ? 0 : 1;
-	count = record->count[bank];
-	if (count < 1 || count > LG_PATH_DEPTH_MAX + 1)
-		return 0;
-	last = record->prefix_hash[bank & 1][(count - 1) & (2 * LG_PATH_DEPTH_MAX - 1)];
-	scratch->step.policy = 0; /* hash only */
 	scratch->in_dentry = (__u64)from;
 	scratch->in_mnt = (__u64)mnt;
-	if (lg_path_walk_record(scratch, config->path_seed[bank], bank) != count ||
-	    scratch->link.prefix_hash[bank & 1][(count - 1) & (2 * LG_PATH_DEPTH_MAX - 1)] != last) {
-		/* Another name of the file moves. */
-		if (lg_link_name(scratch, to, mnt) || !lg_link_under_deny(&scratch->link) ||
-		    lg_link_under_deny(record) || !lg_by_administrator())
-			return 0;
-	} else if (lg_link_name(scratch, to, mnt)) {
-		return 0; /* the recorded name moves where it has no path to record */
-	}
-	scratch->link.flags = record->flags;
-	return lg_name_stash(i, from, to, &key, LG_NAME_REPLACE, scratch);
+	if (record && lg_link_names(scratch, record))
+		op |= LG_NAME_FOLLOW;
+	scratch->in_dentry = (__u64)from;
+	scratch->in_mnt = (__u64)mnt;
+	if (denied && lg_link_names(scratch, denied))
+		op |= LG_NAME_DENIED_FOLLOW;
+	if (lg_link_name(scratch, to, mnt))
+		return 0; /* the name moves where it has no path to record */
+	ret = lg_denied_op(scratch, denied, LG_HOOK_PATH_RENAME, &deny_op);
+	if (ret)
+		return ret;
+	op |= deny_op;
+	if (!op)
+		return 0;
+	return lg_name_stash(i, from, to, &key, op, scratch);
 }
 
 /*
@@ -481,13 +517,17 @@ int BPF_PROG(lg_inode_freed, struct inode *inode)
 	}
 	key.dev = inode->i_sb->s_dev;
 	key.ino = inode->i_ino;
-	value = bpf_map_lookup_elem(&lg_links, &key);
-	if (!value)
-		return 0;
-	kernel_made = !(value->flags & LG_LINK_BY_DAEMON);
-	made = bpf_map_lookup_elem(&lg_epochs, &made_index);
-	if (bpf_map_delete_elem(&lg_links, &key) == 0 && kernel_made && made && *made)
-		__sync_fetch_and_sub(made, 1);
+	/* The original's record, then the denied name's (there is none without the first). */
+	for (int pad = 0; pad <= LG_LINK_KEY_DENIED; pad++) {
+		key.pad = pad;
+		value = bpf_map_lookup_elem(&lg_links, &key);
+		if (!value)
+			return 0;
+		kernel_made = !(value->flags & LG_LINK_BY_DAEMON);
+		made = bpf_map_lookup_elem(&lg_epochs, &made_index);
+		if (bpf_map_delete_elem(&lg_links, &key) == 0 && kernel_made && made && *made)
+			__sync_fetch_and_sub(made, 1);
+	}
 	return 0;
 }
 
@@ -703,29 +743,57 @@ int BPF_PROG(lg_path_rename_record, const struct path *old_dir, struct dentry *o
 	return ret;
 }
 
-/* Make change i if it belongs to this rename (its moving and target dentries). */
+/* Keep value under key (the file's record of one kind), as a new record (counted) or in place
+ * of the one there (its accounting kept); a new one that finds no room is counted unrecorded. */
+static __always_inline void lg_link_put(struct lg_inode_key *key, struct lg_link_value *value,
+					bool replace)
+{
+	const struct lg_link_value *old = bpf_map_lookup_elem(&lg_links, key);
+	int err;
+
+	if (old) {
+		if (!replace)
+			return;
+		value->flags = old->flags;
+		bpf_map_update_elem(&lg_links, key, value, BPF_EXIST);
+		return;
+	}
+	err = lg_links_full() ? -ENOMEM : lg_link_insert(key, value);
+	if (err && err != -EEXIST) {
+		__u32 index = LG_EPOCH_LINKS_UNRECORDED;
+		__u64 *unrecorded = bpf_map_lookup_elem(&lg_epochs, &index);
+
+		if (unrecorded)
+			__sync_fetch_and_add(unrecorded, 1);
+	}
+}
+
+/* Make change i if it belongs to this operation (its two dentries). */
 static __always_inline void lg_name_apply(struct lg_name_pending *pending, __u32 i, __u64 from,
-					    __u64 to)
+					  __u64 to)
 {
 	struct lg_name_change *change = &pending->change[i & 1];
+	__u32 op = change->op;
 
-	if (change->from != from || change->to != to)
+	change->op = 0;
+	if (!op || change->from != from || change->to != to)
 		return;
-	if (change->op == LG_NAME_REPLACE) {
-		bpf_map_update_elem(&lg_links, &change->key, &change->value, BPF_EXIST);
-	} else if (change->op == LG_NAME_CREATE) {
-		int err = lg_links_full() ? -ENOMEM : lg_link_insert(&change->key, &change->value);
-
-		if (err && err != -EEXIST) {
-			/* no room after all (filled since the hook): counted, as unrecorded */
-			__u32 index = LG_EPOCH_LINKS_UNRECORDED;
-			__u64 *unrecorded = bpf_map_lookup_elem(&lg_epochs, &index);
-
-			if (unrecorded)
-				__sync_fetch_and_add(unrecorded, 1);
-		}
+	if (op & LG_NAME_FOLLOW) {
+		change->key.pad = 0;
+		if (bpf_map_lookup_elem(&lg_links, &change->key))
+			lg_link_put(&change->key, &change->value, true);
 	}
-	change->op = LG_NAME_NONE;
+	/* A denied name has an original record beside it (lg_inode_freed looks for the second
+	 * only after the first): a file with no record gets the denied name as both. */
+	change->key.pad = 0;
+	if ((op & (LG_NAME_DENIED_SET | LG_NAME_DENIED_ADD)) &&
+	    !bpf_map_lookup_elem(&lg_links, &change->key))
+		lg_link_put(&change->key, &change->value, false);
+	change->key.pad = LG_LINK_KEY_DENIED;
+	if (op & (LG_NAME_DENIED_FOLLOW | LG_NAME_DENIED_SET))
+		lg_link_put(&change->key, &change->value, true);
+	else if (op & LG_NAME_DENIED_ADD)
+		lg_link_put(&change->key, &change->value, false);
 }
 
 /*
@@ -744,8 +812,8 @@ int BPF_PROG(lg_renamed, struct renamedata *rd, int ret)
 	old = (__u64)BPF_CORE_READ(rd, old_dentry);
 	new = (__u64)BPF_CORE_READ(rd, new_dentry);
 	if (ret) {
-		pending->change[0].op = LG_NAME_NONE;
-		pending->change[1].op = LG_NAME_NONE;
+		pending->change[0].op = 0;
+		pending->change[1].op = 0;
 		return 0;
 	}
 	lg_name_apply(pending, 0, old, new);
@@ -925,10 +993,10 @@ int BPF_PROG(lg_name_linked, struct dentry *old_dentry, void *idmap, struct inod
 	if (!pending)
 		return 0;
 	if (ret) {
-		pending->change[0].op = LG_NAME_NONE;
+		pending->change[0].op = 0;
 		return 0;
 	}
-	/* The link is made: a new name under a deny rule takes the record's place. */
+	/* The link is made: a new name under a deny rule becomes the file's denied name. */
 	lg_name_apply(pending, 0, (__u64)old_dentry, (__u64)new_dentry);
 	return 0;
 }

@@ -489,9 +489,9 @@ static __always_inline int lg_walk_prefixes(struct lg_scratch *scratch,
 }
 
 /* The original name of a hard-linked regular file (of inode), if one is recorded. */
-static __always_inline const struct lg_link_value *lg_link_of(struct inode *inode)
+static __always_inline const struct lg_link_value *lg_link_of(struct inode *inode, __u32 pad)
 {
-	struct lg_inode_key key = {};
+	struct lg_inode_key key = {.pad = pad};
 
 	if (!inode || BPF_CORE_READ(inode, i_nlink) < 2 ||
 	    (BPF_CORE_READ(inode, i_mode) & S_IFMT) != S_IFREG)
@@ -559,37 +559,45 @@ __weak __noinline int lg_path_walk_record(struct lg_scratch *scratch, __u64 seed
 }
 
 /*
- * When the object at scratch->in_dentry is a regular file with a recorded original name: run
- * that name's prefixes through scratch->step (its verdict reset first) and return 1, with the
- * address of the record's path in scratch->link_path. Global for the same reason as lg_path_walk.
+ * When the object at scratch->in_dentry is a regular file with recorded names (its original,
+ * and its denied name, LG_LINK_KEY_DENIED): run each name's prefixes through scratch->step (its
+ * verdict reset first) and return 1; the first that denies stops, with the address of its path
+ * in scratch->link_path. Global for the same reason as lg_path_walk.
  */
 __weak __noinline int lg_link_walk(struct lg_scratch *scratch, __u32 bank)
 {
 	const struct lg_link_value *link;
 	struct lg_walk_step *step;
-	int count;
+	int found = 0;
 
 	if (!scratch)
 		return 0;
-	link = lg_link_of((struct inode *)scratch->object_inode);
-	if (!link)
-		return 0;
-	count = link->count[bank & 1];
-	if (count < 1 || count > LG_PATH_DEPTH_MAX + 1)
-		return 0;
-	scratch->link_path = (__u64)link->path;
-	step = &scratch->step;
-	step->rule = 0;
-	step->deny = 0;
-	step->name = 0;
-	for (int i = 0; i <= LG_PATH_DEPTH_MAX; i++) {
-		if (i >= count)
+	for (__u32 pad = 0; pad <= LG_LINK_KEY_DENIED; pad++) {
+		int count;
+
+		link = lg_link_of((struct inode *)scratch->object_inode, pad);
+		if (!link)
+			break; /* no denied name without an original */
+		count = link->count[bank & 1];
+		if (count < 1 || count > LG_PATH_DEPTH_MAX + 1)
+			continue;
+		found = 1;
+		scratch->link_path = (__u64)link->path;
+		step = &scratch->step;
+		step->rule = 0;
+		step->deny = 0;
+		step->name = 0;
+		for (int i = 0; i <= LG_PATH_DEPTH_MAX; i++) {
+			if (i >= count)
+				break;
+			step->hash = link->prefix_hash[bank & 1][i];
+			step->object = i == count - 1;
+			lg_walk_step(step);
+		}
+		if (step->deny)
 			break;
-		step->hash = link->prefix_hash[bank & 1][i];
-		step->object = i == count - 1;
-		lg_walk_step(step);
 	}
-	return 1;
+	return found;
 }
 
 /*

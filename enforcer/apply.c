@@ -283,30 +283,52 @@ static bool denied_by_a_rule(const struct lg_compiled *c, const char *path)
 	return false;
 }
 
-/*
- * A file named by an exact deny rule already has a record. It stays when its name still names
- * the file (lstat: the name itself, not where a link there leads) and a deny rule covers that
- * name too; otherwise the rule's name takes its place, keeping the record's accounting: a name
- * renamed or removed while no lsmguard program saw it (before a load, a directory above it
- * moved), or a name no deny rule covers (the file linked before the rule came, at a reload).
- */
-static void replace_stale_link(int fd, const struct lg_compiled *c, const struct lg_inode_key *key,
-			       struct lg_link_value *value, const struct stat *st)
+/* Whether the record's name still names the file (lstat: the name itself, not where a link
+ * there leads). */
+static bool names_the_file(const struct lg_link_value *record, const struct stat *st)
 {
-	struct lg_link_value record;
 	struct stat now;
-	const char *name = (const char *)record.path;
+
+	return lstat((const char *)record->path, &now) == 0 && now.st_dev == st->st_dev &&
+	       now.st_ino == st->st_ino;
+}
+
+/*
+ * A file named by an exact deny rule already has an original record (key). The rule's name
+ * (value) takes the original's place when that name no longer names the file (renamed or
+ * removed while no lsmguard program saw it: before a load, or a directory above it moved);
+ * otherwise it becomes the file's denied name (LG_LINK_KEY_DENIED), unless that record holds it
+ * already or holds another name that still names the file under a deny rule. Each keeps its
+ * accounting; a new denied-name record is the daemon's (the reserve).
+ */
+static void record_rule_name(int fd, const struct lg_compiled *c, const struct lg_inode_key *key,
+			     struct lg_link_value *value, const struct stat *st)
+{
+	struct lg_inode_key denied_key = *key;
+	struct lg_link_value record;
 
 	if (bpf_map_lookup_elem(fd, key, &record))
 		return;
 	record.path[sizeof(record.path) - 1] = '\0';
-	if (strcmp(name, (const char *)value->path) == 0)
+	if (strcmp((const char *)record.path, (const char *)value->path) == 0)
 		return;
-	if (lstat(name, &now) == 0 && now.st_dev == st->st_dev && now.st_ino == st->st_ino &&
-	    denied_by_a_rule(c, name))
+	if (!names_the_file(&record, st)) {
+		value->flags = record.flags;
+		bpf_map_update_elem(fd, key, value, BPF_EXIST);
 		return;
-	value->flags = record.flags;
-	bpf_map_update_elem(fd, key, value, BPF_EXIST);
+	}
+	denied_key.pad = LG_LINK_KEY_DENIED;
+	if (bpf_map_lookup_elem(fd, &denied_key, &record) == 0) {
+		record.path[sizeof(record.path) - 1] = '\0';
+		if (strcmp((const char *)record.path, (const char *)value->path) == 0 ||
+		    (names_the_file(&record, st) && denied_by_a_rule(c, (const char *)record.path)))
+			return;
+		value->flags = record.flags;
+		bpf_map_update_elem(fd, &denied_key, value, BPF_EXIST);
+		return;
+	}
+	value->flags = LG_LINK_BY_DAEMON;
+	bpf_map_update_elem(fd, &denied_key, value, BPF_NOEXIST);
 }
 
 /*
@@ -389,7 +411,7 @@ static void refresh_links(const struct lg_bpf *bpf, const struct lg_compiled *c,
 		if (bpf_map_update_elem(fd, &key, &value, BPF_NOEXIST) == 0)
 			continue;
 		if (errno == EEXIST) {
-			replace_stale_link(fd, c, &key, &value, &st);
+			record_rule_name(fd, c, &key, &value, &st);
 			continue;
 		}
 		log_warnx("%s:%u: cannot record the original name of %s, which has %lu names: %s; "

@@ -393,6 +393,14 @@ _Static_assert(sizeof(struct lg_mount_value) ==
  * every prefix of the original path, for both banks' seeds: the kernel looks them up as it does
  * a walked path's, so the more restrictive of the two names decides.
  */
+/*
+ * lg_inode_key.pad of a file's second record, its denied name: the last name an administrator
+ * (or, where there was none, anyone) gave the file under a deny rule, by link or rename. Both
+ * records' rules apply at each of the file's other names, so a name linked before the file took
+ * a denied name (the original, pad 0) and the denied name are both checked (attack runs 17, 18).
+ * A file has a denied-name record only beside an original one.
+ */
+#define LG_LINK_KEY_DENIED 1
 /* lg_link_value.flags: recorded by the daemon (refresh_links), in the reserve. */
 #define LG_LINK_BY_DAEMON 1
 /*
