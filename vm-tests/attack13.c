@@ -1298,8 +1298,9 @@ static int a13_sysv_probe(const void *arg)
 VM_TEST(a13_sysv_totals_shmall_semmns, 387)
 {
 	long old_shmall = read_number("/proc/sys/kernel/shmall"), sem[4] = {0};
-	char old_sem[96], text[96];
+	char old_sem[96], text[96], old_shmall_text[32] = "";
 	FILE *f = fopen("/proc/sys/kernel/sem", "r");
+	FILE *g = fopen("/proc/sys/kernel/shmall", "r");
 
 	long mark;
 
@@ -1309,6 +1310,10 @@ VM_TEST(a13_sysv_totals_shmall_semmns, 387)
 	VM_CHECK(f && fscanf(f, "%ld %ld %ld %ld", &sem[0], &sem[1], &sem[2], &sem[3]) == 4);
 	if (f)
 		fclose(f);
+	/* shmall's default (ULONG_MAX - 2^24) is past a long: put back as the text it was */
+	VM_CHECK(g && fgets(old_shmall_text, sizeof(old_shmall_text), g) != NULL);
+	if (g)
+		fclose(g);
 	VM_CHECK(old_shmall > 0 && sem[3] > 0);
 	snprintf(old_sem, sizeof(old_sem), "%ld %ld %ld %ld", sem[0], sem[1], sem[2], sem[3]);
 	for (size_t p = 0; p < 3; p++) {
@@ -1337,7 +1342,7 @@ VM_TEST(a13_sysv_totals_shmall_semmns, 387)
 			shmctl(h->ids[0], IPC_RMID, NULL);
 		if (h->ids[1] >= 0)
 			semctl(h->ids[1], 0, IPC_RMID);
-		write_number("/proc/sys/kernel/shmall", old_shmall);
+		write_into("/proc/sys/kernel/shmall", old_shmall_text);
 		write_into("/proc/sys/kernel/sem", old_sem);
 		printf("#   %s uid 1000: a segment of %d pages: %d, a set of %d semaphores: %d; the "
 		       "host's uid 1000 segment of 8 pages: %d, set of 60: %d\n",
