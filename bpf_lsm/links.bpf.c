@@ -209,6 +209,18 @@ static __always_inline bool lg_links_full(void)
 	return made && capacity && *capacity && *made >= *capacity;
 }
 
+/* Records the kernel may still make (its share less those made). */
+static __always_inline __u64 lg_links_room(void)
+{
+	__u32 made_index = LG_EPOCH_LINKS_MADE, cap_index = LG_EPOCH_LINKS_CAPACITY;
+	__u64 *made = bpf_map_lookup_elem(&lg_epochs, &made_index);
+	__u64 *capacity = bpf_map_lookup_elem(&lg_epochs, &cap_index);
+
+	if (!made || !capacity || !*capacity)
+		return ~0ULL; /* no capacity set: the map's size decides */
+	return *made >= *capacity ? 0 : *capacity - *made;
+}
+
 /* Insert value as the record of key (BPF_NOEXIST), counted; the update's error. */
 static __always_inline int lg_link_insert(struct lg_inode_key *key, struct lg_link_value *value)
 {
@@ -340,20 +352,26 @@ static __always_inline void lg_name_clear(void)
  * hook's answer: refused, the file is under a deny rule); otherwise the op bit, or 0.
  */
 static __always_inline int lg_denied_op(struct lg_scratch *scratch,
+					const struct lg_link_value *record,
 					const struct lg_link_value *denied, __u8 hook, __u32 *op)
 {
 	*op = 0;
-	if (!lg_link_under_deny(&scratch->link) || !lg_by_administrator())
+	if (!lg_link_under_deny(&scratch->link))
 		return 0;
-	if (!denied)
-		*op = LG_NAME_DENIED_ADD;
-	else if (!lg_link_under_deny(denied))
-		*op = LG_NAME_DENIED_SET;
-	if (*op && !denied && lg_links_full()) {
+	*op = denied ? LG_NAME_DENIED_SET : LG_NAME_DENIED_ADD;
+	/* A new record needs room: two for a file with none (its original beside it). */
+	if (!denied && lg_links_room() < (record ? 1 : 2)) {
 		*op = 0;
 		return lg_link_unrecorded(scratch, hook);
 	}
 	return 0;
+}
+
+/* Whether a new name may change the file's denied-name record at all: an administrator's, where
+ * there is none or it lies under no deny rule any more (before any walk of the new name). */
+static __always_inline bool lg_denied_open(const struct lg_link_value *denied)
+{
+	return lg_by_administrator() && (!denied || !lg_link_under_deny(denied));
 }
 
 /*
@@ -386,8 +404,8 @@ static __always_inline int lg_record_link(struct dentry *old, struct dentry *new
 		key.pad = 0;
 	}
 	lg_name_clear();
-	if (!lg_link_name(scratch, new, mnt)) {
-		ret = lg_denied_op(scratch, denied, LG_HOOK_PATH_LINK, &op);
+	if (lg_denied_open(denied) && !lg_link_name(scratch, new, mnt)) {
+		ret = lg_denied_op(scratch, record, denied, LG_HOOK_PATH_LINK, &op);
 		if (ret)
 			return ret;
 		if (op) {
@@ -471,12 +489,17 @@ static __always_inline int lg_follow_rename(__u32 i, struct dentry *from, struct
 	scratch->in_mnt = (__u64)mnt;
 	if (denied && lg_link_names(scratch, denied))
 		op |= LG_NAME_DENIED_FOLLOW;
+	deny_op = lg_denied_open(denied);
+	if (!op && !deny_op)
+		return 0; /* nothing of this file follows the move */
 	if (lg_link_name(scratch, to, mnt))
 		return 0; /* the name moves where it has no path to record */
-	ret = lg_denied_op(scratch, denied, LG_HOOK_PATH_RENAME, &deny_op);
-	if (ret)
-		return ret;
-	op |= deny_op;
+	if (deny_op) {
+		ret = lg_denied_op(scratch, record, denied, LG_HOOK_PATH_RENAME, &deny_op);
+		if (ret)
+			return ret;
+		op |= deny_op;
+	}
 	if (!op)
 		return 0;
 	return lg_name_stash(i, from, to, &key, op, scratch);
@@ -775,9 +798,11 @@ static __always_inline void lg_name_apply(struct lg_name_pending *pending, __u32
 	struct lg_name_change *change = &pending->change[i & 1];
 	__u32 op = change->op;
 
-	change->op = 0;
+	/* Another operation's (a stacked filesystem's own vfs_rename or vfs_link on its layer,
+	 * run inside this one: overlayfs, ecryptfs): left for the one it belongs to (review 36). */
 	if (!op || change->from != from || change->to != to)
 		return;
+	change->op = 0;
 	if (op & LG_NAME_FOLLOW) {
 		change->key.pad = 0;
 		if (bpf_map_lookup_elem(&lg_links, &change->key))
@@ -787,8 +812,11 @@ static __always_inline void lg_name_apply(struct lg_name_pending *pending, __u32
 	 * only after the first): a file with no record gets the denied name as both. */
 	change->key.pad = 0;
 	if ((op & (LG_NAME_DENIED_SET | LG_NAME_DENIED_ADD)) &&
-	    !bpf_map_lookup_elem(&lg_links, &change->key))
+	    !bpf_map_lookup_elem(&lg_links, &change->key)) {
 		lg_link_put(&change->key, &change->value, false);
+		if (!bpf_map_lookup_elem(&lg_links, &change->key))
+			return; /* no original: no denied name either (lg_inode_freed) */
+	}
 	change->key.pad = LG_LINK_KEY_DENIED;
 	if (op & (LG_NAME_DENIED_FOLLOW | LG_NAME_DENIED_SET))
 		lg_link_put(&change->key, &change->value, true);

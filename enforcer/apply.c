@@ -268,18 +268,12 @@ static void warn_symlink_above(const struct lg_rule_source *r, struct lg_dir_rea
 			  real);
 }
 
-/* Whether a deny rule of the set names path or a directory above it. */
-static bool denied_by_a_rule(const struct lg_compiled *c, const char *path)
+/* Whether an exact deny rule of the set names path (a denied name that a reload keeps). */
+static bool named_by_an_exact_denial(const struct lg_compiled *c, const char *path)
 {
-	for (size_t i = 0; i < c->rule_count; i++) {
-		const struct lg_rule_source *r = &c->rules[i];
-
-		if (r->kind != LG_RULE_PATH || r->action == LG_ACT_ALLOW)
-			continue;
-		if (r->subtree ? strncmp(path, r->object, strlen(r->object)) == 0
-			       : strcmp(path, r->object) == 0)
+	for (size_t i = 0; i < c->rule_count; i++)
+		if (is_exact_denial(&c->rules[i]) && strcmp(path, c->rules[i].object) == 0)
 			return true;
-	}
 	return false;
 }
 
@@ -298,8 +292,10 @@ static bool names_the_file(const struct lg_link_value *record, const struct stat
  * (value) takes the original's place when that name no longer names the file (renamed or
  * removed while no lsmguard program saw it: before a load, or a directory above it moved);
  * otherwise it becomes the file's denied name (LG_LINK_KEY_DENIED), unless that record holds it
- * already or holds another name that still names the file under a deny rule. Each keeps its
- * accounting; a new denied-name record is the daemon's (the reserve).
+ * already or holds another exact deny rule's name that still names the file (a name the
+ * kernel's filter took for denied, under an [exec] deny of its directory or an allow-read
+ * rule's, gives way: review 36). Each keeps its accounting; a new denied-name record is the
+ * daemon's (the reserve).
  */
 static void record_rule_name(int fd, const struct lg_compiled *c, const struct lg_inode_key *key,
 			     struct lg_link_value *value, const struct stat *st)
@@ -321,14 +317,18 @@ static void record_rule_name(int fd, const struct lg_compiled *c, const struct l
 	if (bpf_map_lookup_elem(fd, &denied_key, &record) == 0) {
 		record.path[sizeof(record.path) - 1] = '\0';
 		if (strcmp((const char *)record.path, (const char *)value->path) == 0 ||
-		    (names_the_file(&record, st) && denied_by_a_rule(c, (const char *)record.path)))
+		    (names_the_file(&record, st) &&
+		     named_by_an_exact_denial(c, (const char *)record.path)))
 			return;
 		value->flags = record.flags;
 		bpf_map_update_elem(fd, &denied_key, value, BPF_EXIST);
 		return;
 	}
 	value->flags = LG_LINK_BY_DAEMON;
-	bpf_map_update_elem(fd, &denied_key, value, BPF_NOEXIST);
+	if (bpf_map_update_elem(fd, &denied_key, value, BPF_NOEXIST) == 0 &&
+	    bpf_map_lookup_elem(fd, key, &record) != 0)
+		/* the file went (its original record with it) meanwhile: no denied name alone */
+		bpf_map_delete_elem(fd, &denied_key);
 }
 
 /*

@@ -45,7 +45,9 @@ static const struct {
     {"lg_name_moved", LG_SKIP_RETIRE_VERDICTS,
      "a rename did not retire cached verdicts: the daemon retired them"},
     {"lg_name_linked", LG_SKIP_RETIRE_VERDICTS,
-     "a hard link did not retire cached verdicts: the daemon retired them"},
+     "a hard link did not retire cached verdicts: the daemon retired them; a new name under a "
+     "deny rule did not become the file's denied-name record until a reload records an exact "
+     "deny rule's name"},
     {"lg_renamed", LG_SKIP_REPORT,
      "a rename's link-record change not made: a file's record keeps the name it had (its other "
      "names decided by it) until a reload puts the name of an exact deny rule in its place"},

@@ -394,8 +394,10 @@ _Static_assert(sizeof(struct lg_mount_value) ==
  * a walked path's, so the more restrictive of the two names decides.
  */
 /*
- * lg_inode_key.pad of a file's second record, its denied name: the last name an administrator
- * (or, where there was none, anyone) gave the file under a deny rule, by link or rename. Both
+ * lg_inode_key.pad of a file's second record, its denied name: the first name a task under no
+ * policy (of any uid: an administrator, or a user who may link the file) gave the file under a
+ * deny rule, by link or rename, replaced only once it lies under none (moved off); and at a
+ * reload an exact deny rule's name. Both
  * records' rules apply at each of the file's other names, so a name linked before the file took
  * a denied name (the original, pad 0) and the denied name are both checked (attack runs 17, 18).
  * A file has a denied-name record only beside an original one.

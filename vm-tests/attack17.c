@@ -1051,7 +1051,9 @@ VM_TEST(a17_links_every_way_onto_the_denied_name, 1712)
  * of a17t (default allow) renames that second name onto /data/a17/secret, a path under a17's
  * deny rule: the record must stay the priv/ name (replaced, a17s could write the file there).
  * (A task's own policy's explicit rules on the record refuse it the rename: write access at the
- * old name.)
+ * old name.) Since a file keeps its original record beside its denied name, the original's
+ * read-only rule refuses a17s whatever the rename adds; the case keeps the expectation, and 1801
+ * of attack run 18 is the one that fails if a confined task's name may become the denied name.
  */
 static int a17_rename_as(const void *arg)
 {

@@ -48,6 +48,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -420,4 +421,51 @@ VM_TEST(a18_links_noop_rename_with_renameat2_flags, 1808)
 				  uid, D "/mine");
 		unlink(D "/mine");
 	}
+}
+
+/*
+ * 1809 (review 36): the same rotation on an overlayfs mounted by the administrator. overlayfs's
+ * rename and link call vfs_rename and vfs_link again on the upper layer, inside the outer one:
+ * the inner fexit must leave the outer operation's record change alone.
+ */
+#define OVL18 "/data/a18ovl"
+
+static const char a18v_policy[] = "[policy]\nname = a18v\ncgroup = /lgt/a18v\nmode = enforce\n"
+				  "[files]\ndefault = allow\ndeny = " OVL18 "/m/secret\n"
+				  "[exec]\ndefault = allow\n[network]\ndefault = allow\n";
+
+VM_TEST(a18_links_rotation_on_overlayfs, 1809)
+{
+	int r_mine, r_secret;
+
+	if (daemon_pid() < 0)
+		VM_CHECK(daemon_start() > 0);
+	if (system("grep -q overlay /proc/filesystems") != 0)
+		VM_CHECK(system("insmod /lib/modules/overlay.ko") == 0);
+	make_cgroup("/lgt/a18v");
+	mkdir("/data", 0755);
+	mkdir(OVL18, 0755);
+	mkdir(OVL18 "/lower", 0755);
+	mkdir(OVL18 "/upper", 0777);
+	mkdir(OVL18 "/work", 0755);
+	mkdir(OVL18 "/m", 0755);
+	VM_CHECK(mount("overlay", OVL18 "/m", "overlay", 0,
+		       "lowerdir=" OVL18 "/lower,upperdir=" OVL18 "/upper,workdir=" OVL18
+		       "/work") == 0);
+	VM_CHECK(chmod(OVL18 "/m", 0777) == 0);
+	write_file(POLICY_DIR "/a18v.ini", a18v_policy, 0644);
+	VM_CHECK(daemon_reload_wait());
+	write_file(OVL18 "/m/secret.tmp", "replaced secret\n", 0666);
+	VM_CHECK(a18_as("/lgt/a18v", OP_LINK, OVL18 "/m/secret.tmp", OVL18 "/m/mine", 0) == 0);
+	VM_CHECK(rename(OVL18 "/m/secret.tmp", OVL18 "/m/secret") == 0);
+	r_secret = a18_as("/lgt/a18v", OP_OPEN, OVL18 "/m/secret", NULL, 0);
+	r_mine = a18_as("/lgt/a18v", OP_OPEN, OVL18 "/m/mine", NULL, 0);
+	printf("#   overlayfs: open secret %d, the service's own link %d\n", r_secret, r_mine);
+	VM_CHECK(r_secret == EPERM);
+	VM_CHECK(r_mine == EPERM);
+	VM_CHECK(a18_as(NULL, OP_OPEN, OVL18 "/m/mine", NULL, 0) == 0);
+	unlink(POLICY_DIR "/a18v.ini");
+	VM_CHECK(daemon_reload_wait());
+	VM_CHECK(umount(OVL18 "/m") == 0);
+	VM_CHECK(system("rm -rf " OVL18) == 0);
 }
