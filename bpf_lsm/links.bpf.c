@@ -19,13 +19,17 @@
  * lies under a deny rule of any policy or the linker is under a policy (lg_link_unrecorded).
  *
  * A directory with a rule's path beneath it (one of the task's policy, or a deny rule of any
- * policy) is not renamed or moved by a task under a policy (lg_path_rename_beneath).
+ * policy) is not renamed or moved away by a task under a policy, and no directory or symbolic
+ * link is renamed or hard-linked to such a name (lg_path_rename_beneath, lg_path_link;
+ * lg_beneath_verdict in protected.bpf.h).
  *
  * Not covered here: mkdir, rmdir, mknod, symlink creation, chmod, chown and xattrs (meta.bpf.c);
- * links made before lsmguard started are recorded by the daemon only for files named by an
- * exact rule.
+ * links made before lsmguard started, and names a directory's move carried off, are recorded
+ * by the daemon at each load, for the files of exact deny rules and those its walk of directory
+ * deny rules finds (enforcer/links.c).
  */
 #include "protected.bpf.h"
+#include "setup.bpf.h"
 
 #define RENAME_EXCHANGE (1 << 1)
 
@@ -554,7 +558,6 @@ int BPF_PROG(lg_inode_freed, struct inode *inode)
 	return 0;
 }
 
-#define S_IFDIR 0040000
 
 /*
  * A file that an [exec] deny rule of the policy names (not its default) cannot be renamed,
@@ -606,6 +609,10 @@ int BPF_PROG(lg_path_link, struct dentry *old_dentry, const struct path *new_dir
 		if (policy)
 			ret = lg_check_exec_rule(policy, cgroup_id, LG_HOOK_PATH_LINK, old_dentry, mnt,
 						 new_dentry, mnt);
+		/* a second name of a symbolic link (linkat without AT_SYMLINK_FOLLOW) where rules
+		 * lie beneath: their paths would lead where it points (lg_beneath_verdict) */
+		if (policy && !ret && lg_leads_on(old_dentry) && !lg_in_setup_window())
+			ret = lg_check_beneath(policy, cgroup_id, LG_HOOK_PATH_LINK, new_dentry, mnt);
 	}
 	return ret;
 }
@@ -654,75 +661,22 @@ int BPF_PROG(lg_path_rename, const struct path *old_dir, struct dentry *old_dent
 }
 
 
-/* Whether a marker says a rule's path lies beneath the directory whose path hashes to hash. */
-static __always_inline __u8 lg_rules_beneath(const struct lg_policy_value *policy, __u64 hash)
-{
-	struct lg_path_key key = {
-		.policy = (policy->bank & 1) * LG_MAX_POLICIES + 1, /* the bank's record */
-		.class = LG_PATH_CLASS_DENY_BENEATH,
-		.hash = hash,
-	};
-	struct lg_path_value *marker = bpf_map_lookup_elem(&lg_paths, &key);
-	__u32 only;
-
-	if (!marker)
-		return 0; /* no rule of any policy beneath */
-	only = marker->rule[0];
-	if (only == policy->id)
-		return LG_BUILTIN_RULES_BENEATH; /* its own rules: its confinement, by its mode */
-	if (!only) { /* several policies' rules: this one's have a key of their own */
-		key.policy = policy->id;
-		key.class = LG_PATH_CLASS_BENEATH;
-		if (bpf_map_lookup_elem(&lg_paths, &key))
-			return LG_BUILTIN_RULES_BENEATH;
-	}
-	/* Only another policy's deny rule (its own made the answer above): a protection of that
-	 * policy, which an audit-mode policy must not undo either. */
-	return (marker->deny_mask & LG_BENEATH_DENY) ? LG_BUILTIN_OTHERS_BENEATH : 0;
-}
-
-/* A directory at (dentry, mnt) with rules beneath it cannot move: report and refuse. */
-static __always_inline int lg_check_beneath(const struct lg_policy_value *policy, __u64 cgroup_id,
-					    struct dentry *dentry, struct vfsmount *mnt)
-{
-	struct inode *inode = BPF_CORE_READ(dentry, d_inode);
-	struct lg_path_verdict verdict;
-
-	if (!inode || (BPF_CORE_READ(inode, i_mode) & S_IFMT) != S_IFDIR)
-		return 0;
-	lg_path_decide(policy, LG_CLASS_FILE, LG_DECISION_FILE_WRITE, dentry, mnt, &verdict);
-	if (verdict.flags & (LG_EVENT_WALK_LIMIT | LG_EVENT_DISCONNECTED))
-		return 0; /* no hash: the write check has refused this name already */
-	if (verdict.builtin == LG_BUILTIN_PROTECTED ||
-	    lg_protected_beneath(policy, verdict.object)) {
-		/* lsmguard's objects (or host code) beneath: a protection, in audit mode too */
-		lg_verdict_builtin(&verdict, LG_BUILTIN_PROTECTED);
-	} else if (verdict.builtin == LG_BUILTIN_HOST_CODE) {
-		/* the directory is host code itself: that verdict */
-	} else {
-		__u8 beneath = lg_rules_beneath(policy, verdict.object);
-
-		if (!beneath)
-			return 0;
-		lg_verdict_builtin(&verdict, beneath);
-	}
-	return lg_path_verdict_finish(policy, cgroup_id, LG_HOOK_PATH_RENAME, LG_DECISION_FILE_WRITE,
-				      &verdict);
-}
-
 /*
  * A second program on path_rename, after lg_path_rename (its own verifier budget): a task under
- * a policy renames or moves no directory that has one of lsmguard's own objects beneath it (a
- * protection, protected.bpf.h), nor one that has a rule of its policy, or a deny rule of any
- * policy, beneath it (the rule's objects would leave its path). One lookup per walked prefix, as
- * any write check, plus two for the markers of the directory itself; files take none. With
- * RENAME_EXCHANGE both names move.
+ * a policy moves no directory away from a name that has one of lsmguard's own objects beneath
+ * it (a protection, protected.bpf.h), or a rule of its policy, or a deny rule of any policy (the
+ * rule's objects would leave its path); and moves no directory or symbolic link to such a name
+ * (the rules' paths would lead into it: lg_beneath_verdict). One lookup per walked prefix, as
+ * any write check, plus two for the markers of the name; a file moving over a file takes none.
+ * With RENAME_EXCHANGE both names move, each to the other's place.
  */
 SEC("lsm/path_rename")
 int BPF_PROG(lg_path_rename_beneath, const struct path *old_dir, struct dentry *old_dentry,
 	     const struct path *new_dir, struct dentry *new_dentry, unsigned int flags, int ret)
 {
 	const struct lg_policy_value *policy;
+	bool exchange = flags & RENAME_EXCHANGE;
+	bool old_name, new_name;
 	__u64 cgroup_id = 0;
 
 	if (ret)
@@ -730,14 +684,24 @@ int BPF_PROG(lg_path_rename_beneath, const struct path *old_dir, struct dentry *
 	policy = lg_current_policy(&cgroup_id);
 	if (!policy)
 		return 0;
-	ret = lg_check_beneath(policy, cgroup_id, old_dentry, BPF_CORE_READ(old_dir, mnt));
-	if (!ret && (flags & RENAME_EXCHANGE))
-		ret = lg_check_beneath(policy, cgroup_id, new_dentry, BPF_CORE_READ(new_dir, mnt));
+	/* the old name: a directory leaves it, or (an exchange) one or a link arrives there */
+	old_name = lg_is_dir(old_dentry) ||
+		   (exchange && lg_leads_on(new_dentry) && !lg_in_setup_window());
+	/* the new name: a directory or a link arrives there, or (an exchange) a directory leaves;
+	 * what arrives is left to systemd's own code in the setup window (lg_beneath_verdict) */
+	new_name = (lg_leads_on(old_dentry) && !lg_in_setup_window()) ||
+		   (exchange && lg_is_dir(new_dentry));
+	if (old_name)
+		ret = lg_check_beneath(policy, cgroup_id, LG_HOOK_PATH_RENAME, old_dentry,
+				       BPF_CORE_READ(old_dir, mnt));
+	if (!ret && new_name)
+		ret = lg_check_beneath(policy, cgroup_id, LG_HOOK_PATH_RENAME, new_dentry,
+				       BPF_CORE_READ(new_dir, mnt));
 	if (!ret)
 		ret = lg_check_exec_rule(policy, cgroup_id, LG_HOOK_PATH_RENAME, old_dentry,
 					 BPF_CORE_READ(old_dir, mnt),
 					 new_dentry, BPF_CORE_READ(new_dir, mnt));
-	if (!ret && (flags & RENAME_EXCHANGE))
+	if (!ret && exchange)
 		ret = lg_check_exec_rule(policy, cgroup_id, LG_HOOK_PATH_RENAME, new_dentry,
 					 BPF_CORE_READ(new_dir, mnt),
 					 old_dentry, BPF_CORE_READ(old_dir, mnt));

@@ -39,6 +39,7 @@
  * path_link the name it later gets).
  */
 #include "path.bpf.h"
+#include "protected.bpf.h"
 #include "setup.bpf.h"
 #include "capability.bpf.h"
 
@@ -116,9 +117,11 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* Write access at (dentry, mnt) for the current task; builtin, when set, overrides a verdict. */
+/* Write access at (dentry, mnt) for the current task; builtin, when set, overrides a verdict.
+ * beneath: the name must also have no rule's path beneath it (a symbolic link made there would
+ * lead the rules' paths elsewhere: lg_beneath_verdict). */
 static __always_inline int lg_meta_write(__u8 hook, struct dentry *dentry, struct vfsmount *mnt,
-					 __u8 builtin)
+					 __u8 builtin, bool beneath)
 {
 	const struct lg_policy_value *policy;
 	struct lg_path_verdict verdict;
@@ -133,6 +136,8 @@ static __always_inline int lg_meta_write(__u8 hook, struct dentry *dentry, struc
 	if (BPF_CORE_READ(dentry, d_sb, s_magic) == BPF_FS_MAGIC)
 		builtin = LG_BUILTIN_BPFFS;
 	lg_path_decide(policy, LG_CLASS_FILE, LG_DECISION_FILE_WRITE, dentry, mnt, &verdict);
+	if (beneath && !lg_in_setup_window())
+		lg_beneath_verdict(policy, &verdict);
 	/* A built-in never replaces the protection of lsmguard's objects, which holds in audit
 	 * mode too. */
 	if (builtin && !lg_builtin_protected_object(verdict.builtin))
@@ -173,7 +178,7 @@ int BPF_PROG(lg_path_mknod, const struct path *dir, struct dentry *dentry, umode
 		return ret;
 	if ((type == S_IFCHR || type == S_IFBLK) && !lg_devices_allowed())
 		builtin = LG_BUILTIN_DEVICES;
-	return lg_meta_write(LG_HOOK_PATH_MKNOD, dentry, BPF_CORE_READ(dir, mnt), builtin);
+	return lg_meta_write(LG_HOOK_PATH_MKNOD, dentry, BPF_CORE_READ(dir, mnt), builtin, false);
 }
 
 SEC("lsm/path_symlink")
@@ -182,7 +187,7 @@ int BPF_PROG(lg_path_symlink, const struct path *dir, struct dentry *dentry, con
 {
 	if (ret)
 		return ret;
-	return lg_meta_write(LG_HOOK_PATH_SYMLINK, dentry, BPF_CORE_READ(dir, mnt), 0);
+	return lg_meta_write(LG_HOOK_PATH_SYMLINK, dentry, BPF_CORE_READ(dir, mnt), 0, true);
 }
 
 SEC("lsm/path_mkdir")
@@ -190,7 +195,7 @@ int BPF_PROG(lg_path_mkdir, const struct path *dir, struct dentry *dentry, umode
 {
 	if (ret)
 		return ret;
-	return lg_meta_write(LG_HOOK_PATH_MKDIR, dentry, BPF_CORE_READ(dir, mnt), 0);
+	return lg_meta_write(LG_HOOK_PATH_MKDIR, dentry, BPF_CORE_READ(dir, mnt), 0, false);
 }
 
 SEC("lsm/path_rmdir")
@@ -198,7 +203,7 @@ int BPF_PROG(lg_path_rmdir, const struct path *dir, struct dentry *dentry, int r
 {
 	if (ret)
 		return ret;
-	return lg_meta_write(LG_HOOK_PATH_RMDIR, dentry, BPF_CORE_READ(dir, mnt), 0);
+	return lg_meta_write(LG_HOOK_PATH_RMDIR, dentry, BPF_CORE_READ(dir, mnt), 0, false);
 }
 
 SEC("lsm/path_chmod")
@@ -207,7 +212,7 @@ int BPF_PROG(lg_path_chmod, const struct path *path, umode_t mode, int ret)
 	if (ret)
 		return ret;
 	return lg_meta_write(LG_HOOK_PATH_CHMOD, BPF_CORE_READ(path, dentry),
-			     BPF_CORE_READ(path, mnt), 0);
+			     BPF_CORE_READ(path, mnt), 0, false);
 }
 
 SEC("lsm/path_chown")
@@ -216,7 +221,7 @@ int BPF_PROG(lg_path_chown, const struct path *path, __u32 uid, __u32 gid, int r
 	if (ret)
 		return ret;
 	return lg_meta_write(LG_HOOK_PATH_CHOWN, BPF_CORE_READ(path, dentry),
-			     BPF_CORE_READ(path, mnt), 0);
+			     BPF_CORE_READ(path, mnt), 0, false);
 }
 
 SEC("lsm/inode_setxattr")
@@ -225,7 +230,7 @@ int BPF_PROG(lg_inode_setxattr, struct user_namespace *mnt_userns, struct dentry
 {
 	if (ret)
 		return ret;
-	return lg_meta_write(LG_HOOK_INODE_SETXATTR, dentry, 0, 0);
+	return lg_meta_write(LG_HOOK_INODE_SETXATTR, dentry, 0, 0, false);
 }
 
 SEC("lsm/inode_removexattr")
@@ -234,7 +239,7 @@ int BPF_PROG(lg_inode_removexattr, struct user_namespace *mnt_userns, struct den
 {
 	if (ret)
 		return ret;
-	return lg_meta_write(LG_HOOK_INODE_REMOVEXATTR, dentry, 0, 0);
+	return lg_meta_write(LG_HOOK_INODE_REMOVEXATTR, dentry, 0, 0, false);
 }
 
 /* 6.1's hook has no idmap argument (6.3 added it). */
@@ -249,7 +254,7 @@ int BPF_PROG(lg_inode_setattr, struct dentry *dentry, struct iattr *attr, int re
 	if (!(valid & (LG_ATTR_ATIME | LG_ATTR_MTIME)) ||
 	    (valid & (LG_ATTR_MODE | LG_ATTR_UID | LG_ATTR_GID | LG_ATTR_SIZE)))
 		return 0;
-	return lg_meta_write(LG_HOOK_INODE_SETATTR, dentry, 0, 0);
+	return lg_meta_write(LG_HOOK_INODE_SETATTR, dentry, 0, 0, false);
 }
 
 static __always_inline bool lg_is_terminal_input(unsigned int cmd)
@@ -463,7 +468,7 @@ static __always_inline int lg_ioctl_check(struct file *file, unsigned int cmd, u
 	 * other filesystems of knobs.bpf.h have no inode flags. */
 	efivar = BPF_CORE_READ(file, f_inode, i_sb, s_magic) == EFIVARFS_MAGIC;
 	return lg_meta_write(LG_HOOK_FILE_IOCTL, file->f_path.dentry, file->f_path.mnt,
-			     efivar ? LG_BUILTIN_KNOB : 0);
+			     efivar ? LG_BUILTIN_KNOB : 0, false);
 }
 
 /*
@@ -488,7 +493,7 @@ int BPF_PROG(lg_file_fcntl, struct file *file, unsigned int cmd, unsigned long a
 	}
 	if (cmd != LG_F_SETLEASE || arg == LG_F_UNLCK)
 		return 0;
-	return lg_meta_write(LG_HOOK_FILE_FCNTL, file->f_path.dentry, file->f_path.mnt, 0);
+	return lg_meta_write(LG_HOOK_FILE_FCNTL, file->f_path.dentry, file->f_path.mnt, 0, false);
 }
 
 SEC("lsm/file_ioctl")

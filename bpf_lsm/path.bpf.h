@@ -41,6 +41,8 @@
 #define S_IFREG 0100000
 #define S_IFCHR 0020000
 #define S_IFBLK 0060000
+#define S_IFDIR 0040000
+#define S_IFLNK 0120000
 #define PROC_SUPER_MAGIC 0x9fa0
 #define DCACHE_DISCONNECTED 0x20 /* include/linux/dcache.h, 6.1 */
 #define OVERLAYFS_SUPER_MAGIC 0x794c7630

@@ -63,4 +63,96 @@ static __always_inline bool lg_protected_target(const struct lg_policy_value *po
 	return true;
 }
 
+/* Whether a marker says a rule's path lies beneath the directory whose path hashes to hash. */
+static __always_inline __u8 lg_rules_beneath(const struct lg_policy_value *policy, __u64 hash)
+{
+	struct lg_path_key key = {
+		.policy = (policy->bank & 1) * LG_MAX_POLICIES + 1, /* the bank's record */
+		.class = LG_PATH_CLASS_DENY_BENEATH,
+		.hash = hash,
+	};
+	struct lg_path_value *marker = bpf_map_lookup_elem(&lg_paths, &key);
+	__u32 only;
+
+	if (!marker)
+		return 0; /* no rule of any policy beneath */
+	only = marker->rule[0];
+	if (only == policy->id)
+		return LG_BUILTIN_RULES_BENEATH; /* its own rules: its confinement, by its mode */
+	if (!only) { /* several policies' rules: this one's have a key of their own */
+		key.policy = policy->id;
+		key.class = LG_PATH_CLASS_BENEATH;
+		if (bpf_map_lookup_elem(&lg_paths, &key))
+			return LG_BUILTIN_RULES_BENEATH;
+	}
+	/* Only another policy's deny rule (its own made the answer above): a protection of that
+	 * policy, which an audit-mode policy must not undo either. */
+	return (marker->deny_mask & LG_BENEATH_DENY) ? LG_BUILTIN_OTHERS_BENEATH : 0;
+}
+
+/*
+ * A name whose path other paths lie beneath: lsmguard's objects, or a rule's path (its own
+ * policy's, or another's deny rule). A confined task moves no directory away from such a name
+ * (the objects would leave their paths), and puts there neither a directory nor a symbolic link
+ * of its own, by rename, link or symlink (the rules' paths would lead into what it brought: a
+ * service's own directory renamed to /srv/conf, or a link /srv/conf -> its directory, while a
+ * deny rule names /srv/conf/secret and the administrator has not made it yet; attack run 19).
+ * v is the task's write verdict at the name (lg_path_decide). Returns true with v set to the
+ * built-in answer (or left as the host code's), false when nothing lies beneath. Callers leave
+ * the new checks (a directory or link arriving) to systemd in a task's setup window: its own
+ * code makes the unit's symbolic links (DynamicUser='s /var/lib/NAME -> private/NAME) and
+ * directories there.
+ */
+static __always_inline bool lg_beneath_verdict(const struct lg_policy_value *policy,
+					       struct lg_path_verdict *v)
+{
+	__u8 beneath;
+
+	/* No hash to look the markers up with: fail closed, as lg_protected_target (the write
+	 * check refuses the name too, but only audits it in audit mode, where this protection
+	 * must hold: review 37) */
+	if ((v->flags & (LG_EVENT_WALK_LIMIT | LG_EVENT_DISCONNECTED)) ||
+	    v->builtin == LG_BUILTIN_PROTECTED || lg_protected_beneath(policy, v->object)) {
+		/* lsmguard's objects (or host code) beneath: a protection, in audit mode too */
+		lg_verdict_builtin(v, LG_BUILTIN_PROTECTED);
+		return true;
+	}
+	if (v->builtin == LG_BUILTIN_HOST_CODE)
+		return true; /* the name is host code itself: that verdict */
+	beneath = lg_rules_beneath(policy, v->object);
+	if (!beneath)
+		return false;
+	lg_verdict_builtin(v, beneath);
+	return true;
+}
+
+static __always_inline bool lg_is_dir(struct dentry *dentry)
+{
+	struct inode *inode = BPF_CORE_READ(dentry, d_inode);
+
+	return inode && (BPF_CORE_READ(inode, i_mode) & S_IFMT) == S_IFDIR;
+}
+
+/* Whether an object at dentry leads to other paths: a directory, or a symbolic link. */
+static __always_inline bool lg_leads_on(struct dentry *dentry)
+{
+	struct inode *inode = BPF_CORE_READ(dentry, d_inode);
+	__u32 type = inode ? BPF_CORE_READ(inode, i_mode) & S_IFMT : 0;
+
+	return type == S_IFDIR || type == S_IFLNK;
+}
+
+/* The name at (dentry, mnt), moving away or being taken (lg_beneath_verdict), for a rename or
+ * link (hook): report and refuse, or 0. */
+static __always_inline int lg_check_beneath(const struct lg_policy_value *policy, __u64 cgroup_id,
+					    __u8 hook, struct dentry *dentry, struct vfsmount *mnt)
+{
+	struct lg_path_verdict verdict;
+
+	lg_path_decide(policy, LG_CLASS_FILE, LG_DECISION_FILE_WRITE, dentry, mnt, &verdict);
+	if (!lg_beneath_verdict(policy, &verdict))
+		return 0;
+	return lg_path_verdict_finish(policy, cgroup_id, hook, LG_DECISION_FILE_WRITE, &verdict);
+}
+
 #endif /* LSMGUARD_PROTECTED_BPF_H */

@@ -26,8 +26,8 @@
 #include <unistd.h>
 
 #include "apply.h"
-#include "dirmemo.h"
 #include "host.h"
+#include "links.h"
 #include "loaded.h"
 #include "log.h"
 
@@ -239,198 +239,6 @@ int lg_apply_mounts(const struct lg_bpf *bpf, const struct lg_config *config)
 	/* The entries written are current again: the walk may anchor at them. */
 	bpf_map_update_elem(bpf->map_fd[LG_MAP_EPOCHS], &table_index, &seen_changes, BPF_ANY);
 	return count;
-}
-
-/* Prefix hashes of a canonical path for one seed, as the kernel's walk computes them. */
-static __u8 link_hashes(const char *path, __u64 seed, __u64 *out)
-{
-	return (__u8)(lg_path_prefix_hashes(seed, path, out, LG_PATH_DEPTH_MAX) + 1);
-}
-
-/* A rule for one file that denies: the rules whose files' other names are recorded. */
-static bool is_exact_denial(const struct lg_rule_source *r)
-{
-	return r->kind == LG_RULE_PATH && !r->subtree && r->action != LG_ACT_ALLOW;
-}
-
-/*
- * An exact deny rule whose object exists under another real path: a directory above it is a
- * symbolic link. The kernel names the file by its real path, so the rule never matches; said
- * at each load, as `lsmguard check` says it. (The last directory's answer is kept: rules come
- * one directory after another.)
- */
-static void warn_symlink_above(const struct lg_rule_source *r, struct lg_dir_real *memo)
-{
-	char real[PATH_MAX];
-
-	if (lg_path_through_symlink(r->object, real, sizeof(real), memo) == 1)
-		log_warnx("%s:%u: warning: " LG_SYMLINK_ABOVE_FMT, r->file, r->line, r->object,
-			  real);
-}
-
-/* Whether an exact deny rule of the set names path (a denied name that a reload keeps). */
-static bool named_by_an_exact_denial(const struct lg_compiled *c, const char *path)
-{
-	for (size_t i = 0; i < c->rule_count; i++)
-		if (is_exact_denial(&c->rules[i]) && strcmp(path, c->rules[i].object) == 0)
-			return true;
-	return false;
-}
-
-/* Whether the record's name still names the file (lstat: the name itself, not where a link
- * there leads). */
-static bool names_the_file(const struct lg_link_value *record, const struct stat *st)
-{
-	struct stat now;
-
-	return lstat((const char *)record->path, &now) == 0 && now.st_dev == st->st_dev &&
-	       now.st_ino == st->st_ino;
-}
-
-/*
- * A file named by an exact deny rule already has an original record (key). The rule's name
- * (value) takes the original's place when that name no longer names the file (renamed or
- * removed while no lsmguard program saw it: before a load, or a directory above it moved);
- * otherwise it becomes the file's denied name (LG_LINK_KEY_DENIED), unless that record holds it
- * already or holds another exact deny rule's name that still names the file (a name the
- * kernel's filter took for denied, under an [exec] deny of its directory or an allow-read
- * rule's, gives way: review 36). Each keeps its accounting; a new denied-name record is the
- * daemon's (the reserve).
- */
-static void record_rule_name(int fd, const struct lg_compiled *c, const struct lg_inode_key *key,
-			     struct lg_link_value *value, const struct stat *st)
-{
-	struct lg_inode_key denied_key = *key;
-	struct lg_link_value record;
-
-	if (bpf_map_lookup_elem(fd, key, &record))
-		return;
-	record.path[sizeof(record.path) - 1] = '\0';
-	if (strcmp((const char *)record.path, (const char *)value->path) == 0)
-		return;
-	if (!names_the_file(&record, st)) {
-		value->flags = record.flags;
-		bpf_map_update_elem(fd, key, value, BPF_EXIST);
-		return;
-	}
-	denied_key.pad = LG_LINK_KEY_DENIED;
-	if (bpf_map_lookup_elem(fd, &denied_key, &record) == 0) {
-		record.path[sizeof(record.path) - 1] = '\0';
-		if (strcmp((const char *)record.path, (const char *)value->path) == 0 ||
-		    (names_the_file(&record, st) &&
-		     named_by_an_exact_denial(c, (const char *)record.path)))
-			return;
-		value->flags = record.flags;
-		bpf_map_update_elem(fd, &denied_key, value, BPF_EXIST);
-		return;
-	}
-	value->flags = LG_LINK_BY_DAEMON;
-	if (bpf_map_update_elem(fd, &denied_key, value, BPF_NOEXIST) == 0 &&
-	    bpf_map_lookup_elem(fd, key, &record) != 0)
-		/* the file went (its original record with it) meanwhile: no denied name alone */
-		bpf_map_delete_elem(fd, &denied_key);
-}
-
-/*
- * Link records: give every recorded original name its hashes for the new bank's seed, and
- * record files named by an exact rule that already have other names (links made before load,
- * or while the records were full). These go into the reserve beyond the kernel's capacity
- * (LG_LINK_RESERVE), so that a service holding the kernel's share full cannot keep a new deny
- * rule from following a file's other names (attack run 7, 279); one that still finds no room
- * is said, and counted in LG_EPOCH_LINKS_RULES_UNRECORDED (status, metrics, the reload's
- * "link_records_full" event).
- */
-static void refresh_links(const struct lg_bpf *bpf, const struct lg_compiled *c,
-			  const struct lg_config *config)
-{
-	int fd = bpf->map_fd[LG_MAP_LINKS];
-	struct lg_inode_key key, next;
-	struct lg_link_value value, before;
-	struct lg_dir_real *dir_real;
-	struct lg_dir_memo dirs;
-	size_t dirs_named = 0;
-	__u64 unrecorded = 0;
-	bool more;
-
-	for (more = bpf_map_get_next_key(fd, NULL, &key) == 0; more; key = next) {
-		more = bpf_map_get_next_key(fd, &key, &next) == 0;
-		if (bpf_map_lookup_elem(fd, &key, &value))
-			continue;
-		/* A path cut at the record's size (the kernel's record of a longer name) cannot be
-		 * hashed again: its hashes for this bank stay the kernel's, right while the bank keeps
-		 * its seed (a seed is drawn again only when the compiler finds two rules' hashes
-		 * equal). */
-		if (value.count[c->bank] && strnlen((const char *)value.path, sizeof(value.path)) >=
-						    sizeof(value.path) - 1)
-			continue;
-		value.path[sizeof(value.path) - 1] = '\0';
-		before = value;
-		value.count[c->bank] =
-			link_hashes((const char *)value.path, config->path_seed[c->bank],
-				    value.prefix_hash[c->bank]);
-		if (memcmp(&before, &value, sizeof(value)) != 0) /* see update_if_changed */
-			bpf_map_update_elem(fd, &key, &value, BPF_EXIST);
-	}
-	for (size_t i = 0; i < c->rule_count; i++)
-		if (is_exact_denial(&c->rules[i]))
-			for (const char *at = c->rules[i].object; (at = strchr(at, '/')); at++)
-				dirs_named++;
-	lg_dir_memo_init(&dirs, dirs_named);
-	dir_real = calloc(1, sizeof(*dir_real)); /* NULL: each rule's directory looked up alone */
-	for (size_t i = 0; i < c->rule_count; i++) {
-		const struct lg_rule_source *r = &c->rules[i];
-		struct stat st;
-		char *real;
-
-		/* Only a denial at the original name changes another name's verdict (deny wins).
-		 * A file under a directory found missing is not looked up (lg_dir_memo). */
-		if (!is_exact_denial(r) || lg_dir_memo_missing_above(&dirs, r->object))
-			continue;
-		if (stat(r->object, &st) != 0) {
-			if (errno == ENOENT || errno == ENOTDIR)
-				lg_dir_memo_learn(&dirs, r->object);
-			continue;
-		}
-		warn_symlink_above(r, dir_real);
-		if (!S_ISREG(st.st_mode) || st.st_nlink < 2)
-			continue;
-		real = realpath(r->object, NULL);
-		if (!real || strlen(real) >= sizeof(value.path)) {
-			free(real);
-			continue;
-		}
-		memset(&value, 0, sizeof(value));
-		memcpy(value.path, real, strlen(real));
-		free(real);
-		for (int bank = 0; bank < 2; bank++)
-			value.count[bank] = link_hashes((const char *)value.path,
-							config->path_seed[bank],
-							value.prefix_hash[bank]);
-		key = (struct lg_inode_key){.dev = lg_kernel_dev(st.st_dev), .ino = st.st_ino};
-		value.flags = LG_LINK_BY_DAEMON;
-		if (bpf_map_update_elem(fd, &key, &value, BPF_NOEXIST) == 0)
-			continue;
-		if (errno == EEXIST) {
-			record_rule_name(fd, c, &key, &value, &st);
-			continue;
-		}
-		log_warnx("%s:%u: cannot record the original name of %s, which has %lu names: %s; "
-			  "its deny rule does not follow its other names (free link records, or "
-			  "restart with a larger --link-records after lsmguard unload)",
-			  r->file, r->line, (const char *)value.path, (unsigned long)st.st_nlink,
-			  errno == E2BIG ? "the link records are full" : strerror(errno));
-		unrecorded++;
-	}
-	lg_dir_memo_free(&dirs);
-	free(dir_real);
-	if (unrecorded) {
-		__u32 index = LG_EPOCH_LINKS_RULES_UNRECORDED;
-		__u64 total = 0;
-
-		bpf_map_lookup_elem(bpf->map_fd[LG_MAP_EPOCHS], &index, &total);
-		total += unrecorded;
-		bpf_map_update_elem(bpf->map_fd[LG_MAP_EPOCHS], &index, &total, BPF_ANY);
-	}
 }
 
 /*
@@ -1117,7 +925,7 @@ int lg_apply(const struct lg_bpf *bpf, const struct lg_compiled *c, char *err, s
 		}
 	}
 	clean_bank = -1;
-	refresh_links(bpf, c, &config);
+	lg_refresh_links(bpf, c, &config);
 	ret = write_bank(bpf, c);
 	if (ret) {
 		snprintf(err, errsize, "cannot write the policy maps: %s", strerror(-ret));

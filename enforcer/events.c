@@ -40,7 +40,8 @@ static const char builtin_reasons[LG_BUILTIN_COUNT][LG_BUILTIN_REASON_MAX] = {
 	[LG_BUILTIN_DEVICES] = "a confined task cannot create device nodes, or open them through "
 			       "overlayfs, unless its policy says [system] devices = allow",
 	[LG_BUILTIN_RULES_BENEATH] = "a confined task cannot rename or move a directory that "
-				     "holds a rule's path, nor a file out of an [exec] deny rule",
+				     "holds a rule's path, put a directory or symbolic link where "
+				     "one lies beneath, nor move a file out of an [exec] deny rule",
 	[LG_BUILTIN_USERNS] = "a confined task cannot create user namespaces unless its policy says "
 			      "[system] userns = allow",
 	[LG_BUILTIN_MOUNT] = "a confined task cannot mount, unmount, remount, move or pivot unless its "
@@ -53,7 +54,8 @@ static const char builtin_reasons[LG_BUILTIN_COUNT][LG_BUILTIN_REASON_MAX] = {
 	[LG_BUILTIN_LINK_FULL] = "the hard-link records are full: no new name for a file under a "
 				 "deny rule, nor by a confined task",
 	[LG_BUILTIN_OTHERS_BENEATH] = "a confined task cannot rename or move a directory that "
-				      "holds another policy's deny rule",
+				      "holds another policy's deny rule, nor put a directory or "
+				      "symbolic link where one lies beneath",
 	[LG_BUILTIN_SERVICE_MANAGER] = "a confined task cannot reach the service manager over "
 				       "systemd's private socket or the host's root daemons over "
 				       "their control sockets (journald, udevd, oomd), nor the "

@@ -403,12 +403,13 @@ _Static_assert(sizeof(struct lg_mount_value) ==
  * A file has a denied-name record only beside an original one.
  */
 #define LG_LINK_KEY_DENIED 1
-/* lg_link_value.flags: recorded by the daemon (refresh_links), in the reserve. */
+/* lg_link_value.flags: recorded by the daemon (lg_refresh_links), in the reserve. */
 #define LG_LINK_BY_DAEMON 1
 /*
- * Records beyond the capacity (`--link-records`) kept for the daemon's: the files named by an
- * exact deny rule that have other names at a reload, recorded even while the kernel's share is
- * held full by a service's links (attack run 7, 279).
+ * Records beyond the capacity (`--link-records`) kept for the daemon's: the files named by a
+ * deny rule (an exact rule's file, a file its walk of a directory rule finds: those leave half
+ * of it to exact rules) that have other names at a load, recorded even while the kernel's share
+ * is held full by a service's links (attack run 7, 279).
  */
 #define LG_LINK_RESERVE 1024
 

@@ -38,10 +38,10 @@
  * wait for the kernel to have made it (fexit of vfs_link, vfs_rename), a rename between two
  * names of one file changes nothing, and a file keeps two records, its original name and its
  * denied name (LG_LINK_KEY_DENIED: the administrator's name under a deny rule), both checked.
- * Every case here passes, as root and as uid 1000. 1806 (a directory swapped into place) is
- * not kept here: the kernel renames the directory, not the files, so no record follows it; the
- * exact rule's file is put right at the next reload, a directory rule's never (docs/security.md,
- * attack run 18; the case is on branch s41-attack).
+ * Every case here passes, as root and as uid 1000, but 1806 (a directory swapped into place)
+ * at once: the kernel renames the directory, not the files, so no record follows it until the
+ * next load (EPERM after it, for an exact rule's file and, since 2026-12-05 second session, a
+ * directory rule's, found by the load's walk of the directory: lg_refresh_links).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -360,6 +360,72 @@ VM_TEST(a18_links_otmpfile_linked_into_place, 1805)
 	}
 }
 
+
+/*
+ * 1806: the administrator stages the new secret in a directory and swaps it with the live one
+ * (RENAME_EXCHANGE of the directories; then, as a second way, a plain rename of the staging
+ * directory over the emptied live one). The service had linked the staged file: the record
+ * names stage/secret, and a directory's move moves no record. Asserted: EPERM after a reload,
+ * for the live file named by an exact rule (/data/a18free/conf/secret) and by a directory rule
+ * (/data/a18dir/conf/); what the service reads at once, before any reload, is printed (open:
+ * docs/security.md, attack run 18).
+ */
+VM_TEST(a18_links_directory_swapped_into_place, 1806)
+{
+	static const char *const roots[2] = {FREE, "/data/a18dir"};
+	char stage[64], conf[64], staged[80], live[80], mine[80], cmd[200];
+
+	VM_TIMEOUT(400);
+	a18_setup();
+	mkdir("/data/a18dir", 0777);
+	chmod("/data/a18dir", 0777);
+	for (int w = 0; w < 8; w++) {
+		uid_t uid = (w & 1) ? 1000 : 0;
+		bool exchange = !(w & 2);
+		const char *root = roots[w >> 2];
+		int now, later;
+
+		snprintf(stage, sizeof(stage), "%s/stage", root);
+		snprintf(conf, sizeof(conf), "%s/conf", root);
+		snprintf(staged, sizeof(staged), "%s/stage/secret", root);
+		snprintf(live, sizeof(live), "%s/conf/secret", root);
+		snprintf(mine, sizeof(mine), "%s/mine2", root);
+		snprintf(cmd, sizeof(cmd), "rm -rf %s %s", stage, conf);
+		VM_CHECK(system(cmd) == 0);
+		VM_CHECK(mkdir(stage, 0777) == 0 && mkdir(conf, 0777) == 0);
+		VM_CHECK(chmod(stage, 0777) == 0);
+		write_file(live, "secret\n", 0644);
+		a18_fresh_tmp(staged);
+		unlink(mine);
+		VM_CHECK(a18_as(A18, OP_LINK, staged, mine, uid) == 0);
+		if (exchange) {
+			VM_CHECK(syscall(SYS_renameat2, AT_FDCWD, stage, AT_FDCWD, conf,
+					 RENAME_EXCHANGE) == 0);
+		} else {
+			snprintf(cmd, sizeof(cmd), "rm -rf %s", conf);
+			VM_CHECK(system(cmd) == 0);
+			VM_CHECK(rename(stage, conf) == 0);
+		}
+		/* the control: the live name itself */
+		VM_CHECK(a18_as(A18, OP_OPEN, live, NULL, uid) == EPERM);
+		now = a18_as(A18, OP_OPEN, mine, NULL, uid);
+		VM_CHECK(daemon_reload_wait());
+		later = a18_as(A18, OP_OPEN, mine, NULL, uid);
+		printf("#   %s (%s rule), uid %u: open %s %d at once (0: read the secret), %d after a "
+		       "reload; unconfined %d\n",
+		       exchange ? "directories exchanged" : "directory renamed",
+		       w >> 2 ? "directory" : "exact", uid, mine, now, later,
+		       try_open(NULL, mine, O_RDONLY));
+		if (later != EPERM)
+			VM_FAIL("%s (%s rule): uid %u read the denied file through %s after a reload "
+				"(%d), expected EPERM",
+				exchange ? "directories exchanged" : "directory renamed",
+				w >> 2 ? "directory" : "exact", uid, mine, later);
+		unlink(mine);
+		snprintf(cmd, sizeof(cmd), "rm -rf %s %s", stage, conf);
+		VM_CHECK(system(cmd) == 0);
+	}
+}
 
 /*
  * 1807: 1800's no-op rename through io_uring (IORING_OP_RENAMEAT), and an exchange of the two

@@ -561,10 +561,12 @@ static void expect_rename(const char *cgroup, uid_t uid, const char *from, const
 
 #define BENEATH_SOURCE                                                                            \
 	"\"source\":\"built-in: a confined task cannot rename or move a directory that holds a "   \
-	"rule's path, nor a file out of an [exec] deny rule\""
+	"rule's path, put a directory or symbolic link where one lies beneath, nor move a file "  \
+	"out of an [exec] deny rule\""
 #define OTHERS_BENEATH_SOURCE                                                                     \
 	"\"source\":\"built-in: a confined task cannot rename or move a directory that holds "     \
-	"another policy's deny rule\""
+	"another policy's deny rule, nor put a directory or symbolic link where one lies "         \
+	"beneath\""
 
 static void renames_as(uid_t uid)
 {
