@@ -11,7 +11,7 @@ msg       = $(if $(V),,@printf '  %-8s %s\n' '$(1)' '$(2)';)
 # Debian 12 packages the build and the tests need (`make deps` installs the missing ones).
 DEB_PACKAGES := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libinih-dev \
 	libseccomp-dev pkg-config libclang-rt-14-dev qemu-system-x86 busybox-static cpio \
-	debhelper dpkg-dev man-db python3-jsonschema mmdebstrap apparmor
+	debhelper dpkg-dev man-db python3-jsonschema mmdebstrap apparmor btrfs-progs
 
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wno-missing-field-initializers
@@ -61,7 +61,7 @@ VM_SRCS   := $(HARNESS_SRCS) vm-tests/vmtest.c vm-tests/vmutil.c vm-tests/mptcp.
 	vm-tests/namespaces.c vm-tests/preempt.c vm-tests/selfprot.c vm-tests/fstypes.c vm-tests/unix.c vm-tests/knobs.c \
 	vm-tests/hostcode.c vm-tests/blind.c vm-tests/hoststate.c vm-tests/creds.c vm-tests/hardware.c \
 	vm-tests/attack6.c vm-tests/attack7.c vm-tests/destinations.c vm-tests/unixpeer.c vm-tests/sockets.c vm-tests/listen.c vm-tests/capabilities.c \
-	vm-tests/ipc.c vm-tests/budgets.c vm-tests/attack8.c vm-tests/attack9.c vm-tests/attack10.c vm-tests/attack11.c vm-tests/attack12.c vm-tests/attack13.c vm-tests/attack14.c vm-tests/attack16.c vm-tests/attack17.c vm-tests/attack18.c vm-tests/attack19.c
+	vm-tests/ipc.c vm-tests/budgets.c vm-tests/attack8.c vm-tests/attack9.c vm-tests/attack10.c vm-tests/attack11.c vm-tests/attack12.c vm-tests/attack13.c vm-tests/attack14.c vm-tests/attack16.c vm-tests/attack17.c vm-tests/attack18.c vm-tests/attack19.c vm-tests/btrfs.c
 
 LSMGUARD   := $(BUILD)/lsmguard
 LIBPOLICY  := $(BUILD)/libpolicy.a
@@ -219,15 +219,23 @@ $(VM_DIR)/svc: vm-tests/realsvc/svc.c
 # overlayfs is a module of the test kernel (CONFIG_OVERLAY_FS=m): the fstypes cases load it.
 # So are RAM disks (brd: the block device of vm-tests/hardware.c), /dev/cpu/N/msr (msr) and the
 # watchdogs (watchdog, softdog) and HID's core (hid: hidraw's major), device numbers the kernel
-# chooses at load (vm-tests/hardware.c); SCTP and its dependencies (vm-tests/sockets.c).
+# chooses at load (vm-tests/hardware.c); SCTP and its dependencies (vm-tests/sockets.c); btrfs,
+# what it needs, and loop devices (vm-tests/btrfs.c).
 VM_MODULES := $(addprefix $(VM_DIR)/,overlay.ko brd.ko msr.ko watchdog.ko softdog.ko hid.ko \
-	libcrc32c.ko udp_tunnel.ko ip6_udp_tunnel.ko sctp.ko)
+	libcrc32c.ko udp_tunnel.ko ip6_udp_tunnel.ko sctp.ko xor.ko raid6_pq.ko zstd_compress.ko \
+	btrfs.ko loop.ko)
 $(VM_MODULES): | $(VM_KERNEL)
 	$(call msg,FETCH,$@)
 	$(Q)vm-tests/fetch-kernel.sh $(VM_DIR) $(basename $(notdir $@)) >/dev/null
 
+# A btrfs filesystem for vm-tests/btrfs.c (mixed block groups: the smallest mkfs.btrfs makes).
+$(VM_DIR)/btrfs.img:
+	$(call msg,MKFS,$@)
+	$(Q)rm -f $@.tmp && truncate -s 16M $@.tmp && mkfs.btrfs -q -M -f $@.tmp >/dev/null && \
+		mv $@.tmp $@
+
 $(VM_INITRD): $(LSMGUARD)-static $(VM_TESTS) $(VM_PROBE) $(VM_DYN) $(VM_BENCH) \
-		$(VM_MODULES) vm-tests/init.sh vm-tests/demo.sh \
+		$(VM_MODULES) $(VM_DIR)/btrfs.img vm-tests/init.sh vm-tests/demo.sh \
 		vm-tests/build-initramfs.sh $(wildcard policy/examples/*.ini)
 	$(call msg,INITRD,$@)
 	$(Q)vm-tests/build-initramfs.sh $(BUILD) $@

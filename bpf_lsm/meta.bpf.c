@@ -26,8 +26,9 @@
  * of any mode, read-only included, and 6.1 calls no path hook for them (vfs_fileattr_set):
  * FS_IOC_SETFLAGS, its 32-bit twin, FS_IOC_FSSETXATTR and FS_IOC_ENABLE_VERITY (which makes a
  * file read-only for good) are decided in file_ioctl as a write at the file's path. +i on
- * lsmguard's state or policy file would make every later rename onto it fail. Every other
- * ioctl returns at the first comparison.
+ * lsmguard's state or policy file would make every later rename onto it fail. btrfs's own
+ * commands (subvolumes, snapshots, tree search, send, devices) are decided by their number
+ * (lg_btrfs_ioctl). Every other ioctl returns at the first comparisons.
  *
  * Timestamps (utimensat, futimens, utimes, utime) reach no path hook either: inode_setattr
  * decides them as a write at the file's path, like the xattr hooks (a dentry, no mount). Only a
@@ -116,6 +117,118 @@
 #define LG_ATTR_MTIME (1 << 5)
 
 char LICENSE[] SEC("license") = "GPL";
+
+/*
+ * btrfs's own ioctls (include/uapi/linux/btrfs.h, type 0x94), on a file of a btrfs filesystem:
+ * 6.1 calls no path hook for most of them. A subvolume or snapshot is made at a name (a
+ * directory, where a rule's path may lie beneath), a snapshot copies a whole tree with the
+ * files that rules deny under new paths, without one open; the tree search returns the raw
+ * items of any tree (a small file's data is kept inline), send streams a subvolume's files,
+ * adding or replacing a device opens and overwrites a disk inside the kernel. Decided by the
+ * command's number (nr); only the ones below are left to the rules (each acts on a descriptor
+ * whose open was decided, or only reports), and a number not known here is refused: btrfs
+ * adds commands, and a new one is looked at before it is allowed.
+ */
+#define LG_BTRFS_IOCTL_MAGIC 0x94
+#define LG_BTRFS_SUPER_MAGIC 0x9123683e
+#define LG_BTRFS_IOC_START_SYNC 0x80089418 /* nr 24, as SUBVOL_CREATE_V2: told by direction */
+enum lg_btrfs_class {
+	LG_BTRFS_LEFT,	      /* to the rules: the descriptor's open decided it, or a report */
+	LG_BTRFS_SUBVOLUME,   /* subvolumes and snapshots: [system] mount = allow */
+	LG_BTRFS_RAW,	      /* raw trees, devices opened by the kernel: raw-disks = allow */
+	LG_BTRFS_HOST_CONTROL /* the filesystem as a whole: no key */
+};
+
+static __always_inline enum lg_btrfs_class lg_btrfs_class_of(unsigned int cmd)
+{
+	switch (LG_IOC_NR(cmd)) {
+	case 2:	 /* DEFRAG */
+	case 8:	 /* SYNC */
+	case 9:	 /* CLONE (FICLONE) */
+	case 13: /* CLONE_RANGE (FICLONERANGE) */
+	case 16: /* DEFRAG_RANGE */
+	case 18: /* INO_LOOKUP */
+	case 20: /* SPACE_INFO */
+	case 22: /* WAIT_SYNC */
+	case 25: /* SUBVOL_GETFLAGS */
+	case 29: /* SCRUB_PROGRESS */
+	case 30: /* DEV_INFO */
+	case 31: /* FS_INFO */
+	case 34: /* BALANCE_PROGRESS */
+	case 35: /* INO_PATHS */
+	case 36: /* LOGICAL_INO */
+	case 45: /* QUOTA_RESCAN_STATUS */
+	case 46: /* QUOTA_RESCAN_WAIT */
+	case 49: /* GET_FSLABEL (SET_FSLABEL is refused above, for every filesystem) */
+	case 52: /* GET_DEV_STATS */
+	case 54: /* FILE_EXTENT_SAME (FIDEDUPERANGE) */
+	case 59: /* LOGICAL_INO_V2 */
+	case 60: /* GET_SUBVOL_INFO */
+	case 61: /* GET_SUBVOL_ROOTREF */
+	case 62: /* INO_LOOKUP_USER */
+	case 64: /* ENCODED_READ, ENCODED_WRITE: the descriptor's mode */
+		return LG_BTRFS_LEFT;
+	case 57: /* GET_FEATURES, GET_SUPPORTED_FEATURES read; SET_FEATURES writes */
+		return (cmd >> 30) == 2 ? LG_BTRFS_LEFT : LG_BTRFS_HOST_CONTROL;
+	case 24: /* START_SYNC; SUBVOL_CREATE_V2 */
+		if (cmd == LG_BTRFS_IOC_START_SYNC)
+			return LG_BTRFS_LEFT;
+		return LG_BTRFS_SUBVOLUME;
+	case 1:	 /* SNAP_CREATE */
+	case 14: /* SUBVOL_CREATE */
+	case 15: /* SNAP_DESTROY */
+	case 19: /* DEFAULT_SUBVOL */
+	case 23: /* SNAP_CREATE_V2 */
+	case 26: /* SUBVOL_SETFLAGS */
+	case 37: /* SET_RECEIVED_SUBVOL (and its 32-bit form) */
+	case 63: /* SNAP_DESTROY_V2 */
+		return LG_BTRFS_SUBVOLUME;
+	case 10: /* ADD_DEV */
+	case 17: /* TREE_SEARCH, TREE_SEARCH_V2 */
+	case 38: /* SEND (and its 32-bit form) */
+	case 53: /* DEV_REPLACE */
+		return LG_BTRFS_RAW;
+	default: /* RESIZE, RM_DEV, BALANCE, SCRUB, quotas and qgroups, transactions, unknown */
+		return LG_BTRFS_HOST_CONTROL;
+	}
+}
+
+static __always_inline int lg_btrfs_ioctl(unsigned int cmd)
+{
+	static const char subvolume[] = "btrfs subvolumes and snapshots (creating, removing, "
+					"flags, the default subvolume)";
+	static const char raw[] = "btrfs's raw trees and devices (tree search, send, adding or "
+				  "replacing a device)";
+	static const char whole[] = "a btrfs filesystem's devices, size, balance, scrub, quotas "
+				    "or features";
+	enum lg_btrfs_class class = lg_btrfs_class_of(cmd);
+	const struct lg_policy_value *policy;
+	__u64 cgroup_id = 0;
+
+	if (class == LG_BTRFS_LEFT)
+		return 0;
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy)
+		return 0;
+	if (class == LG_BTRFS_SUBVOLUME) {
+		if (lg_in_setup_window() || (policy->flags & LG_POLICY_SYSTEM_MOUNT_ALLOW)) {
+			lg_count_allowed(policy->id, LG_HOOK_FILE_IOCTL);
+			return 0;
+		}
+		return lg_builtin_deny(policy, cgroup_id, LG_HOOK_FILE_IOCTL, LG_BUILTIN_MOUNT,
+				       subvolume, sizeof(subvolume));
+	}
+	if (class == LG_BTRFS_RAW) {
+		if (policy->flags & LG_POLICY_SYSTEM_RAW_DISKS) {
+			lg_count_allowed(policy->id, LG_HOOK_FILE_IOCTL);
+			return 0;
+		}
+		return lg_builtin_deny(policy, cgroup_id, LG_HOOK_FILE_IOCTL, LG_BUILTIN_RAW_DISK,
+				       raw, sizeof(raw));
+	}
+	return lg_builtin_deny(policy, cgroup_id, LG_HOOK_FILE_IOCTL, LG_BUILTIN_HOST_CONTROL,
+			       whole, sizeof(whole));
+}
 
 /* Write access at (dentry, mnt) for the current task; builtin, when set, overrides a verdict.
  * beneath: the name must also have no rule's path beneath it (a symbolic link made there would
@@ -460,6 +573,9 @@ static __always_inline int lg_ioctl_check(struct file *file, unsigned int cmd, u
 	if (cmd == LG_SG_IO ||
 	    (LG_IOC_TYPE(cmd) == 'N' && LG_IOC_NR(cmd) >= 0x40 && LG_IOC_NR(cmd) <= 0x7f))
 		return lg_disk_command(file, cmd);
+	if (LG_IOC_TYPE(cmd) == LG_BTRFS_IOCTL_MAGIC &&
+	    BPF_CORE_READ(file, f_inode, i_sb, s_magic) == LG_BTRFS_SUPER_MAGIC)
+		return lg_btrfs_ioctl(cmd);
 	if (cmd != FS_IOC_SETFLAGS && cmd != FS_IOC32_SETFLAGS && cmd != FS_IOC_FSSETXATTR &&
 	    cmd != FS_IOC_ENABLE_VERITY)
 		return 0;

@@ -45,7 +45,9 @@ static const char builtin_reasons[LG_BUILTIN_COUNT][LG_BUILTIN_REASON_MAX] = {
 	[LG_BUILTIN_USERNS] = "a confined task cannot create user namespaces unless its policy says "
 			      "[system] userns = allow",
 	[LG_BUILTIN_MOUNT] = "a confined task cannot mount, unmount, remount, move or pivot unless its "
-			     "policy says [system] mount = namespace or allow",
+			     "policy says [system] mount = namespace or allow, nor create, "
+			     "snapshot, remove or change btrfs subvolumes unless it says mount = "
+			     "allow",
 	[LG_BUILTIN_PROTECTED] = "a confined task cannot change, rename, remove or mount over "
 				 "lsmguard's policy directory, executable, state or unit, the "
 				 "journal's sockets and files, or a directory above them",
@@ -81,8 +83,9 @@ static const char builtin_reasons[LG_BUILTIN_COUNT][LG_BUILTIN_REASON_MAX] = {
 	[LG_BUILTIN_CLOCK] = "a confined task cannot set the clock unless its policy says [system] "
 			     "clock = allow",
 	[LG_BUILTIN_RAW_DISK] = "a confined task cannot reach a disk past its files (block devices, "
-				"SCSI generic, SG_IO, NVMe passthrough, configfs targets) unless "
-				"its policy says [system] raw-disks = allow",
+				"SCSI generic, SG_IO, NVMe passthrough, configfs targets, btrfs's "
+				"tree search, send and device commands) unless its policy says "
+				"[system] raw-disks = allow",
 	[LG_BUILTIN_KERNEL_LOG] = "a confined task cannot clear, consume, silence or write into the "
 				  "kernel log",
 	[LG_BUILTIN_OTHER_POLICY] = "a confined task cannot signal processes outside its policy "
@@ -121,9 +124,10 @@ static const char builtin_reasons[LG_BUILTIN_COUNT][LG_BUILTIN_REASON_MAX] = {
 				    "after the decision): the packet would leave for another first "
 				    "hop or source than the address decided",
 	[LG_BUILTIN_HOST_CONTROL] = "a confined task cannot reboot the host (reboot, watchdogs, the "
-				    "baseboard controller), account every process, freeze or shut "
-				    "down a filesystem, nor watch a whole filesystem or hold other "
-				    "processes' opens (fanotify)",
+				    "baseboard controller), account every process, freeze, shut "
+				    "down, resize or relabel a filesystem or change its devices, "
+				    "balance, scrub or quotas, nor watch a whole filesystem or hold "
+				    "other processes' opens (fanotify)",
 };
 
 /* The wall-clock time of a CLOCK_BOOTTIME stamp, as RFC 3339 UTC with microseconds. */

@@ -28,6 +28,12 @@ install -m 0644 "$build/vm/hid.ko" "$root/usr/lib/modules/hid.ko"
 for m in libcrc32c udp_tunnel ip6_udp_tunnel sctp; do
 	install -m 0644 "$build/vm/$m.ko" "$root/usr/lib/modules/$m.ko"
 done
+# btrfs, what it needs, loop devices, and a filesystem to mount (vm-tests/btrfs.c)
+for m in xor raid6_pq zstd_compress btrfs loop; do
+	install -m 0644 "$build/vm/$m.ko" "$root/usr/lib/modules/$m.ko"
+done
+mkdir -p "$root/usr/share/lsmguard-test"
+install -m 0644 "$build/vm/btrfs.img" "$root/usr/share/lsmguard-test/btrfs.img"
 install -m 0755 "$top/vm-tests/demo.sh" "$root/demo.sh"
 install -m 0644 "$top"/policy/examples/*.ini "$root/etc/lsmguard/"
 # The loader and libc, laid out as on Debian 12 (merged /usr), for the dynamically linked tests.

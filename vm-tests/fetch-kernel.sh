@@ -9,7 +9,9 @@
 #        software watchdog, CONFIG_WATCHDOG_CORE=m: a dynamic major for vm-tests/hardware.c)
 #        and hid (HID's core, CONFIG_HID=m, which registers hidraw's major when it loads);
 #        sctp (CONFIG_IP_SCTP=m) and what it depends on, libcrc32c, udp_tunnel and
-#        ip6_udp_tunnel (vm-tests/sockets.c: SCTP refused by [network] sockets, and connectx)
+#        ip6_udp_tunnel (vm-tests/sockets.c: SCTP refused by [network] sockets, and connectx);
+#        btrfs (CONFIG_BTRFS_FS=m) and what it needs, xor, raid6_pq and zstd_compress, and loop
+#        (CONFIG_BLK_DEV_LOOP=m: vm-tests/btrfs.c mounts an image)
 set -euo pipefail
 out=$1
 want=${2:-vmlinuz}
@@ -25,6 +27,11 @@ sctp) module=net/sctp/sctp ;;
 libcrc32c) module=lib/libcrc32c ;;
 udp_tunnel) module=net/ipv4/udp_tunnel ;;
 ip6_udp_tunnel) module=net/ipv6/ip6_udp_tunnel ;;
+xor) module=crypto/xor ;;
+raid6_pq) module=lib/raid6/raid6_pq ;;
+zstd_compress) module=lib/zstd/zstd_compress ;;
+btrfs) module=fs/btrfs/btrfs ;;
+loop) module=drivers/block/loop ;;
 *) module= ;;
 esac
 if [ -n "$module" ]; then

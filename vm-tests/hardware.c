@@ -68,10 +68,6 @@ static const char hw_optin_policy[] =
 	"\"source\":\"built-in: a confined task cannot reach raw hardware or kernel memory (what " \
 	"the kernel's lockdown refuses: I/O ports, PCI, MSRs, /dev/mem, ACPI tables, kprobes, "    \
 	"kcore...; UIO and VFIO devices, the firmware's NVRAM)\""
-#define RAW_DISK_SOURCE                                                                            \
-	"\"source\":\"built-in: a confined task cannot reach a disk past its files (block "        \
-	"devices, SCSI generic, SG_IO, NVMe passthrough, configfs targets) unless its policy "     \
-	"says [system] raw-disks = allow\""
 #define SYSCTL_SOURCE                                                                              \
 	"\"source\":\"built-in: a confined task cannot change kernel settings (/proc/sys, /sys) "  \
 	"unless its policy says [system] kernel-settings = allow\""
@@ -882,10 +878,6 @@ VM_TEST(hardware_disk_commands_are_refused, 217)
 #define HC_FILE "/tmp/hw-hc-file"
 #define HC_MODPROBE "/tmp/hw-modprobe"    /* kernel.modprobe's stand-in, under no policy */
 #define HC_RAN "/tmp/hw-modprobe-ran"     /* what it was asked for */
-#define HOST_CONTROL_SOURCE                                                                        \
-	"\"source\":\"built-in: a confined task cannot reboot the host (reboot, watchdogs, the "  \
-	"baseboard controller), account every process, freeze or shut down a filesystem, nor "    \
-	"watch a whole filesystem or hold other processes' opens (fanotify)\""
 #define MODULE_SOURCE                                                                              \
 	"\"source\":\"built-in: a confined task cannot load kernel modules or kexec images, nor "  \
 	"have the kernel run its helpers for it (module autoload unless its policy says [system] "  \

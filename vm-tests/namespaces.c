@@ -54,9 +54,7 @@ static const char ns_allow_policy[] = "[policy]\nname = ns-allow\ncgroup = " NS_
 #define SRC_USERNS                                                                                 \
 	"\"source\":\"built-in: a confined task cannot create user namespaces unless its policy "  \
 	"says [system] userns = allow\""
-#define SRC_MOUNT                                                                                  \
-	"\"source\":\"built-in: a confined task cannot mount, unmount, remount, move or pivot "    \
-	"unless its policy says [system] mount = namespace or allow\""
+#define SRC_MOUNT MOUNT_SOURCE
 #define SRC_DEVICES                                                                                \
 	"\"source\":\"built-in: a confined task cannot create device nodes, or open them "         \
 	"through overlayfs, unless its policy says [system] devices = allow\""

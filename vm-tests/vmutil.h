@@ -176,6 +176,21 @@ void write_into(const char *path, const char *text);
 long read_number(const char *path);
 /* Write n into an existing file (a /proc/sys setting). */
 void write_number(const char *path, long n);
+/* The "source" of the built-ins' events that several files check (enforcer/events.c's reasons,
+ * whole): mounts and btrfs subvolumes; disks past the files; the whole host. */
+#define MOUNT_SOURCE                                                                               \
+	"\"source\":\"built-in: a confined task cannot mount, unmount, remount, move or pivot "    \
+	"unless its policy says [system] mount = namespace or allow, nor create, snapshot, "      \
+	"remove or change btrfs subvolumes unless it says mount = allow\""
+#define RAW_DISK_SOURCE                                                                            \
+	"\"source\":\"built-in: a confined task cannot reach a disk past its files (block "        \
+	"devices, SCSI generic, SG_IO, NVMe passthrough, configfs targets, btrfs's tree search, " \
+	"send and device commands) unless its policy says [system] raw-disks = allow\""
+#define HOST_CONTROL_SOURCE                                                                        \
+	"\"source\":\"built-in: a confined task cannot reboot the host (reboot, watchdogs, the "  \
+	"baseboard controller), account every process, freeze, shut down, resize or relabel a "   \
+	"filesystem or change its devices, balance, scrub or quotas, nor watch a whole "          \
+	"filesystem or hold other processes' opens (fanotify)\""
 /* The "source" of a host budget's event (enforcer/events.c's reason, whole). */
 #define BUDGET_SOURCE                                                                             \
 	"\"source\":\"built-in: a confined task cannot take the host's last ptys (kernel.pty.max " \

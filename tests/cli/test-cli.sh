@@ -319,15 +319,15 @@ run "explain reading a sysctl follows the rules" 0 "$lsmguard" explain --policy-
 	same "explain: reading a knob is the rules' to decide" <(sed -n 2p "$work/out") <(echo "  rule:        no rule matches: [files] default = allow")
 mknod "$work/disk" b 7 200 && mknod "$work/uinput" c 10 223 && mknod "$work/sg" c 21 9
 run "explain reading a block device" 1 "$lsmguard" explain --policy-dir sc s open-read "$work/disk" &&
-	same "explain: a block device without raw-disks = allow" <(sed -n 2p "$work/out") <(echo "  rule:        built in: a confined task cannot reach a disk past its files (block devices, SCSI generic, SG_IO, NVMe passthrough, configfs targets) unless its policy says [system] raw-disks = allow")
+	same "explain: a block device without raw-disks = allow" <(sed -n 2p "$work/out") <(echo "  rule:        built in: a confined task cannot reach a disk past its files (block devices, SCSI generic, SG_IO, NVMe passthrough, configfs targets, btrfs's tree search, send and device commands) unless its policy says [system] raw-disks = allow")
 printf '[policy]\nname = r\ncgroup = /r\nmode = enforce\n[files]\ndefault = allow\n[system]\nraw-disks = allow\n' >"$work/sc/r.ini"
 run "explain reading SCSI generic" 1 "$lsmguard" explain --policy-dir sc s open-read "$work/sg" &&
-	same "explain: sg is a disk" <(sed -n 2p "$work/out") <(echo "  rule:        built in: a confined task cannot reach a disk past its files (block devices, SCSI generic, SG_IO, NVMe passthrough, configfs targets) unless its policy says [system] raw-disks = allow")
+	same "explain: sg is a disk" <(sed -n 2p "$work/out") <(echo "  rule:        built in: a confined task cannot reach a disk past its files (block devices, SCSI generic, SG_IO, NVMe passthrough, configfs targets, btrfs's tree search, send and device commands) unless its policy says [system] raw-disks = allow")
 run "explain a block device under raw-disks = allow" 0 "$lsmguard" explain --policy-dir sc r open-write "$work/disk" &&
 	same "explain: raw-disks = allow leaves the node to the rules" <(sed -n 2p "$work/out") <(echo "  rule:        no rule matches: [files] default = allow")
 printf '[policy]\nname = k\ncgroup = /k\nmode = enforce\n[files]\ndefault = allow\n[system]\nkernel-settings = allow\nraw-disks = allow\n' >"$work/sc/k.ini"
 run "explain configfs under kernel-settings = allow" 1 "$lsmguard" explain --policy-dir sc s open-write /sys/kernel/config/target/core/iblock_0/d/control &&
-	same "explain: configfs needs raw-disks = allow too" <(sed -n 2p "$work/out") <(echo "  rule:        built in: a confined task cannot reach a disk past its files (block devices, SCSI generic, SG_IO, NVMe passthrough, configfs targets) unless its policy says [system] raw-disks = allow")
+	same "explain: configfs needs raw-disks = allow too" <(sed -n 2p "$work/out") <(echo "  rule:        built in: a confined task cannot reach a disk past its files (block devices, SCSI generic, SG_IO, NVMe passthrough, configfs targets, btrfs's tree search, send and device commands) unless its policy says [system] raw-disks = allow")
 run "explain configfs under both keys" 0 "$lsmguard" explain --policy-dir sc k open-write /sys/kernel/config/target/core/iblock_0/d/control &&
 	same "explain: both keys leave configfs to the rules" <(sed -n 2p "$work/out") <(echo "  rule:        no rule matches: [files] default = allow")
 run "explain writing uinput" 1 "$lsmguard" explain --policy-dir sc r open-write "$work/uinput" &&
