@@ -85,7 +85,8 @@
 /* A whole filesystem changed through any descriptor of it (attack run 6: the root filesystem's
  * label or UUID rewritten through a read-only descriptor, and a boot that mounts by LABEL= or
  * UUID= fails): FS_IOC_SETFSLABEL (ext4, btrfs, xfs, f2fs), ext4's SETFSUUID, its online
- * resizes and its boot loader inode swap. LG_BUILTIN_HOST_CONTROL. */
+ * resizes and its boot loader inode swap. LG_BUILTIN_HOST_CONTROL. Known by number alone,
+ * whatever the descriptor's filesystem ('X' and 0xf5 are XFS's and f2fs's own types). */
 #define LG_FS_IOC_SETFSLABEL 0x41009432
 #define LG_EXT4_IOC_SETFSUUID 0x4008662c
 #define LG_EXT4_IOC_RESIZE_FS 0x40086610
@@ -94,6 +95,16 @@
 #define LG_EXT4_IOC_GROUP_ADD 0x40286608
 #define LG_EXT4_IOC32_GROUP_ADD 0x40246608 /* the packed 32-bit struct, converted by the kernel */
 #define LG_EXT4_IOC_SWAP_BOOT 0x6611
+/* The same class on XFS (its grows, and the reserved-block pool: set to nothing, the blocks kept
+ * for the filesystem's own metadata; set large, the filesystem full for everyone) and f2fs (its
+ * resize), with the 32-bit forms of XFS's packed structs. */
+#define LG_XFS_IOC_FSGROWFSDATA 0x4010586e
+#define LG_XFS_IOC_FSGROWFSDATA32 0x400c586e
+#define LG_XFS_IOC_FSGROWFSLOG 0x4008586f
+#define LG_XFS_IOC_FSGROWFSRT 0x40105870
+#define LG_XFS_IOC_FSGROWFSRT32 0x400c5870
+#define LG_XFS_IOC_SET_RESBLKS 0xc0105872
+#define LG_F2FS_IOC_RESIZE_FS 0x4008f510
 /* fcntl */
 #define LG_F_SETLEASE 1024
 #define LG_F_UNLCK 2
@@ -443,13 +454,16 @@ static __always_inline bool lg_is_filesystem_change(unsigned int cmd)
 	return cmd == LG_FS_IOC_SETFSLABEL || cmd == LG_EXT4_IOC_SETFSUUID ||
 	       cmd == LG_EXT4_IOC_RESIZE_FS || cmd == LG_EXT4_IOC_GROUP_EXTEND ||
 	       cmd == LG_EXT4_IOC_GROUP_EXTEND32 || cmd == LG_EXT4_IOC_GROUP_ADD ||
-	       cmd == LG_EXT4_IOC32_GROUP_ADD ||
-	       cmd == LG_EXT4_IOC_SWAP_BOOT;
+	       cmd == LG_EXT4_IOC32_GROUP_ADD || cmd == LG_EXT4_IOC_SWAP_BOOT ||
+	       cmd == LG_XFS_IOC_FSGROWFSDATA || cmd == LG_XFS_IOC_FSGROWFSDATA32 ||
+	       cmd == LG_XFS_IOC_FSGROWFSLOG || cmd == LG_XFS_IOC_FSGROWFSRT ||
+	       cmd == LG_XFS_IOC_FSGROWFSRT32 || cmd == LG_XFS_IOC_SET_RESBLKS ||
+	       cmd == LG_F2FS_IOC_RESIZE_FS;
 }
 
 static __always_inline int lg_filesystem_change(void)
 {
-	static const char what[] = "a filesystem's label, UUID, size or boot inode";
+	static const char what[] = "a filesystem's label, UUID, size, reserved blocks or boot inode";
 
 	return lg_current_builtin_deny(LG_HOOK_FILE_IOCTL, LG_BUILTIN_HOST_CONTROL, what,
 				       sizeof(what));

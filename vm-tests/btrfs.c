@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * btrfs's own ioctls (attack run 19's leftover): subvolumes and snapshots are made at names
+ * Filesystems' own ioctls. btrfs's (attack run 19's leftover): subvolumes and snapshots are made at names
  * with no path hook in 6.1, and a snapshot copies a tree with the files that rules deny under
  * new paths, without one open; the tree search returns a small file's data (kept inline in the
  * tree) and send streams a whole subvolume. bpf_lsm/meta.bpf.c (lg_btrfs_ioctl) decides them by
@@ -441,4 +441,42 @@ VM_TEST(btrfs_commands_with_the_keys_and_in_audit_mode, 1912)
 			   "\"hook\":\"file_ioctl\"", RAW_PATH, RAW_DISK_SOURCE);
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"bta\"", "\"uid\":0",
 			   "\"hook\":\"file_ioctl\"", WHOLE_PATH, HOST_CONTROL_SOURCE);
+}
+
+/*
+ * 1913: the other filesystems' size commands (meta.bpf.c, lg_is_filesystem_change), known by
+ * number whatever the descriptor: ext4's resizes, XFS's grows and reserved-block pool, f2fs's
+ * resize, with the 32-bit forms. Sent to the btrfs mount, whose driver knows none of them: the
+ * unconfined control gets btrfs's ENOTTY, a confined root EPERM and the event, so a refusal here
+ * is lsmguard's and not the driver's.
+ */
+VM_TEST(filesystem_size_commands_are_refused_by_number, 1913)
+{
+	static const struct {
+		const char *what;
+		unsigned long cmd;
+	} cmds[] = {
+	    {"EXT4_IOC_RESIZE_FS", 0x40086610},	 {"EXT4_IOC_GROUP_EXTEND", 0x40086607},
+	    {"EXT4_IOC_GROUP_ADD", 0x40286608},	 {"XFS_IOC_FSGROWFSDATA", 0x4010586e},
+	    {"XFS_IOC_FSGROWFSDATA (32-bit)", 0x400c586e},
+	    {"XFS_IOC_FSGROWFSLOG", 0x4008586f}, {"XFS_IOC_FSGROWFSRT", 0x40105870},
+	    {"XFS_IOC_FSGROWFSRT (32-bit)", 0x400c5870},
+	    {"XFS_IOC_SET_RESBLKS", 0xc0105872}, {"F2FS_IOC_RESIZE_FS", 0x4008f510},
+	};
+	long mark;
+
+	VM_TIMEOUT(120);
+	bt_setup();
+	usleep(1100 * 1000); /* a new rate-limit window for the events */
+	mark = event_mark();
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		struct bt_op o = {cmds[i].what, cmds[i].cmd, ARG_ZERO, BT};
+
+		bt_expect(NULL, o, 0, ENOTTY);
+		bt_expect("/lgt/bt", o, 0, EPERM);
+	}
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"bt\"", "\"uid\":0",
+			   "\"hook\":\"file_ioctl\"",
+			   "\"path\":\"a filesystem's label, UUID, size, reserved blocks or boot inode\"",
+			   HOST_CONTROL_SOURCE);
 }
