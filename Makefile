@@ -61,7 +61,7 @@ VM_SRCS   := $(HARNESS_SRCS) vm-tests/vmtest.c vm-tests/vmutil.c vm-tests/mptcp.
 	vm-tests/namespaces.c vm-tests/preempt.c vm-tests/selfprot.c vm-tests/fstypes.c vm-tests/unix.c vm-tests/knobs.c \
 	vm-tests/hostcode.c vm-tests/blind.c vm-tests/hoststate.c vm-tests/creds.c vm-tests/hardware.c \
 	vm-tests/attack6.c vm-tests/attack7.c vm-tests/destinations.c vm-tests/unixpeer.c vm-tests/sockets.c vm-tests/listen.c vm-tests/capabilities.c \
-	vm-tests/ipc.c vm-tests/budgets.c vm-tests/attack8.c vm-tests/attack9.c vm-tests/attack10.c vm-tests/attack11.c vm-tests/attack12.c vm-tests/attack13.c vm-tests/attack14.c vm-tests/attack16.c vm-tests/attack17.c vm-tests/attack18.c vm-tests/attack19.c vm-tests/btrfs.c
+	vm-tests/ipc.c vm-tests/budgets.c vm-tests/attack8.c vm-tests/attack9.c vm-tests/attack10.c vm-tests/attack11.c vm-tests/attack12.c vm-tests/attack13.c vm-tests/attack14.c vm-tests/attack16.c vm-tests/attack17.c vm-tests/attack18.c vm-tests/attack19.c vm-tests/btrfs.c vm-tests/attack20.c
 
 LSMGUARD   := $(BUILD)/lsmguard
 LIBPOLICY  := $(BUILD)/libpolicy.a
@@ -220,10 +220,10 @@ $(VM_DIR)/svc: vm-tests/realsvc/svc.c
 # So are RAM disks (brd: the block device of vm-tests/hardware.c), /dev/cpu/N/msr (msr) and the
 # watchdogs (watchdog, softdog) and HID's core (hid: hidraw's major), device numbers the kernel
 # chooses at load (vm-tests/hardware.c); SCTP and its dependencies (vm-tests/sockets.c); btrfs,
-# what it needs, and loop devices (vm-tests/btrfs.c).
+# what it needs, and loop devices (vm-tests/btrfs.c); FUSE (a mount that never answers).
 VM_MODULES := $(addprefix $(VM_DIR)/,overlay.ko brd.ko msr.ko watchdog.ko softdog.ko hid.ko \
 	libcrc32c.ko udp_tunnel.ko ip6_udp_tunnel.ko sctp.ko xor.ko raid6_pq.ko zstd_compress.ko \
-	btrfs.ko loop.ko)
+	btrfs.ko loop.ko fuse.ko)
 $(VM_MODULES): | $(VM_KERNEL)
 	$(call msg,FETCH,$@)
 	$(Q)vm-tests/fetch-kernel.sh $(VM_DIR) $(basename $(notdir $@)) >/dev/null

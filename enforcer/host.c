@@ -100,7 +100,7 @@ int lg_read_mounts(const char *mountinfo, struct lg_mount_entry **out)
 	for (size_t i = 0; i < count; i++) {
 		struct mountinfo_line *m = &lines[i];
 		bool root_mounted = false;
-		struct stat st;
+		struct statx st;
 
 		if (strcmp(m->root, "/") != 0) {
 			for (size_t j = 0; j < count && !root_mounted; j++)
@@ -110,13 +110,20 @@ int lg_read_mounts(const char *mountinfo, struct lg_mount_entry **out)
 			if (root_mounted)
 				continue; /* a bind mount: matched at the filesystem's own path */
 		}
-		/* The mount point's root, as the top mount there shows it. */
-		if (fstatat(AT_FDCWD, m->point, &st, AT_NO_AUTOMOUNT) != 0)
+		/*
+		 * The mount point's root, as the top mount there shows it: its device and inode
+		 * number, which the kernel has without asking the filesystem. AT_STATX_DONT_SYNC
+		 * keeps a filesystem that never answers (a FUSE server that stopped, an NFS server
+		 * gone under a hard mount) from holding the daemon here (vm-test 1914: no events and
+		 * no reload while such a mount was there).
+		 */
+		if (statx(AT_FDCWD, m->point, AT_NO_AUTOMOUNT | AT_STATX_DONT_SYNC, STATX_INO, &st))
 			continue;
-		if (lg_kernel_dev(st.st_dev) != (__u32)((m->major << 20) | m->minor))
+		if (lg_kernel_dev(makedev(st.stx_dev_major, st.stx_dev_minor)) !=
+		    (__u32)((m->major << 20) | m->minor))
 			continue; /* over-mounted: hidden, and the top mount has its own line */
 		entries[kept].key.dev = (__u32)((m->major << 20) | m->minor);
-		entries[kept].key.ino = st.st_ino;
+		entries[kept].key.ino = st.stx_ino;
 		entries[kept].mount_id = m->mount_id;
 		entries[kept].ignored = false;
 		snprintf(entries[kept].path, sizeof(entries[kept].path), "%s",

@@ -199,13 +199,15 @@ static int record_denied_file(struct links_refresh *lr, const struct lg_rule_sou
 	size_t len = strlen(path);
 	int err;
 
-	if (len >= sizeof(value.path))
-		return 0; /* a name longer than a record's: refused at the name itself */
+	/* A path longer than a record's text is kept cut, as the kernel keeps a long name, with the
+	 * whole path's hashes for both banks, which later loads keep (lg_refresh_links does not
+	 * hash a cut text again). Skipping it left the file's other names readable after every
+	 * load (attack run 20: a walked path of 256 bytes). */
 	memset(&value, 0, sizeof(value));
-	memcpy(value.path, path, len);
+	memcpy(value.path, path, len < sizeof(value.path) ? len : sizeof(value.path) - 1);
 	for (int bank = 0; bank < 2; bank++)
-		value.count[bank] = link_hashes((const char *)value.path,
-						lr->config->path_seed[bank], value.prefix_hash[bank]);
+		value.count[bank] =
+		    link_hashes(path, lr->config->path_seed[bank], value.prefix_hash[bank]);
 	key = (struct lg_inode_key){.dev = lg_kernel_dev(st->st_dev), .ino = st->st_ino};
 	err = insert_record(lr, &key, &value, !r->subtree);
 	if (err == EEXIST)
@@ -234,7 +236,7 @@ static int record_denied_file(struct links_refresh *lr, const struct lg_rule_sou
  * the rule's directory, on device dev: each regular file with other names is recorded, each
  * directory on the same filesystem walked. No symbolic link is followed (O_NOFOLLOW, and the
  * directory opened must be the one looked at: one swapped in between is not walked), no other
- * filesystem entered, nothing past a record's path size.
+ * filesystem entered, nothing past PATH_MAX (a longer path is recorded cut: record_denied_file).
  */
 static void link_walk_dir(struct links_refresh *lr, int at, char *path, size_t len, dev_t dev,
 			  unsigned depth)
@@ -262,8 +264,8 @@ static void link_walk_dir(struct links_refresh *lr, int at, char *path, size_t l
 		lr->walked++;
 		if (e->d_type != DT_REG && e->d_type != DT_DIR && e->d_type != DT_UNKNOWN)
 			continue;
-		if (len + 1 + n >= sizeof(((struct lg_link_value *)0)->path))
-			continue; /* no record holds the name (refused at the name itself) */
+		if (len + 1 + n >= PATH_MAX)
+			continue; /* no path names it (the kernel's own limit) */
 		if (fstatat(dirfd(dir), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || st.st_dev != dev)
 			continue;
 		path[len] = '/';

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Filesystems' own ioctls. btrfs's (attack run 19's leftover): subvolumes and snapshots are made at names
- * with no path hook in 6.1, and a snapshot copies a tree with the files that rules deny under
- * new paths, without one open; the tree search returns a small file's data (kept inline in the
- * tree) and send streams a whole subvolume. bpf_lsm/meta.bpf.c (lg_btrfs_ioctl) decides them by
- * command number: subvolumes need [system] mount = allow (a policy's own confinement: follows
- * its mode), tree search, send and the device commands need raw-disks = allow (a protection),
- * the filesystem's devices, size, balance, scrub and quotas nothing lets through (a protection);
- * the commands that act on a descriptor whose open was decided, or only report, are left alone.
+ * Filesystems' own ioctls. btrfs's (attack run 19's leftover): subvolumes and snapshots are
+ * made at names with no path hook in 6.1, and a snapshot copies a tree with the files that
+ * rules deny under new paths, without one open; the tree search returns a small file's data
+ * (kept inline in the tree) and send streams a whole subvolume. bpf_lsm/meta.bpf.c
+ * (lg_btrfs_ioctl) decides them by command number: subvolumes need [system] mount = allow (a
+ * policy's own confinement: follows its mode), tree search, send and the device commands need
+ * raw-disks = allow (a protection), the filesystem's devices, size, balance, scrub and quotas
+ * nothing lets through (a protection); the commands that act on a descriptor whose open was
+ * decided, or only report, are left alone. Also: other filesystems' size commands (1913), and
+ * the daemon past a mount that never answers (1914).
  *
  * The filesystem: build/vm/btrfs.img (made by mkfs.btrfs on the host, 16 MiB, mixed block
  * groups) mounted on a loop device at /mnt/bt. Its subvolume vol (owned by uid 1000) holds
@@ -28,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -479,4 +482,44 @@ VM_TEST(filesystem_size_commands_are_refused_by_number, 1913)
 			   "\"hook\":\"file_ioctl\"",
 			   "\"path\":\"a filesystem's label, UUID, size, reserved blocks or boot inode\"",
 			   HOST_CONTROL_SOURCE);
+}
+
+/*
+ * 1914: a mount whose filesystem never answers (a FUSE server that stopped, with allow_other or
+ * mounted by root; an NFS server gone under a hard mount). The daemon learns every mount from
+ * mountinfo and looks at each mount point's root (enforcer/host.c); a look that asks the
+ * filesystem waits for the answer, and the daemon with it: no events read, no reload. A FUSE
+ * connection that is never read from stands for the dead server. The daemon must go on: the
+ * next denial's event arrives and a reload completes while the mount is there. Closing the
+ * connection afterwards ends whatever still waits on it.
+ */
+VM_TEST(daemon_goes_on_past_a_mount_that_never_answers, 1914)
+{
+	static const struct bt_op read_key = {"open of vol/secret/key", 0, ARG_SEARCH,
+					      BT "/vol/secret/key"};
+	char data[128];
+	long mark;
+	int fuse;
+
+	VM_TIMEOUT(120);
+	bt_setup();
+	if (access("/dev/fuse", F_OK) != 0)
+		VM_CHECK(system("insmod /lib/modules/fuse.ko") == 0);
+	for (int i = 0; i < 50 && access("/dev/fuse", F_OK) != 0; i++)
+		usleep(20 * 1000);
+	fuse = open("/dev/fuse", O_RDWR | O_CLOEXEC);
+	VM_CHECK(fuse >= 0);
+	if (fuse < 0)
+		return;
+	mkdir("/mnt/hung", 0755);
+	snprintf(data, sizeof(data), "fd=%d,rootmode=40000,user_id=0,group_id=0,allow_other", fuse);
+	VM_CHECK(mount("lgfuse", "/mnt/hung", "fuse", 0, data) == 0);
+	usleep(300 * 1000); /* the daemon has seen the mount change */
+	mark = event_mark();
+	bt_expect("/lgt/bt", read_key, 0, 3000 + EPERM);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"bt\"", "\"hook\":\"file_open\"",
+			   "\"path\":\"" BT "/vol/secret/key\"");
+	VM_CHECK(daemon_reload_wait());
+	VM_CHECK(umount2("/mnt/hung", MNT_DETACH) == 0);
+	close(fuse);
 }

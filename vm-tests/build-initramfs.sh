@@ -28,8 +28,8 @@ install -m 0644 "$build/vm/hid.ko" "$root/usr/lib/modules/hid.ko"
 for m in libcrc32c udp_tunnel ip6_udp_tunnel sctp; do
 	install -m 0644 "$build/vm/$m.ko" "$root/usr/lib/modules/$m.ko"
 done
-# btrfs, what it needs, loop devices, and a filesystem to mount (vm-tests/btrfs.c)
-for m in xor raid6_pq zstd_compress btrfs loop; do
+# btrfs, what it needs, loop devices, a filesystem to mount, and FUSE (vm-tests/btrfs.c)
+for m in xor raid6_pq zstd_compress btrfs loop fuse; do
 	install -m 0644 "$build/vm/$m.ko" "$root/usr/lib/modules/$m.ko"
 done
 mkdir -p "$root/usr/share/lsmguard-test"

@@ -11,7 +11,8 @@
 #        sctp (CONFIG_IP_SCTP=m) and what it depends on, libcrc32c, udp_tunnel and
 #        ip6_udp_tunnel (vm-tests/sockets.c: SCTP refused by [network] sockets, and connectx);
 #        btrfs (CONFIG_BTRFS_FS=m) and what it needs, xor, raid6_pq and zstd_compress, and loop
-#        (CONFIG_BLK_DEV_LOOP=m: vm-tests/btrfs.c mounts an image)
+#        (CONFIG_BLK_DEV_LOOP=m: vm-tests/btrfs.c mounts an image); fuse (CONFIG_FUSE_FS=m:
+#        vm-tests/btrfs.c's mount that never answers)
 set -euo pipefail
 out=$1
 want=${2:-vmlinuz}
@@ -32,6 +33,7 @@ raid6_pq) module=lib/raid6/raid6_pq ;;
 zstd_compress) module=lib/zstd/zstd_compress ;;
 btrfs) module=fs/btrfs/btrfs ;;
 loop) module=drivers/block/loop ;;
+fuse) module=fs/fuse/fuse ;;
 *) module= ;;
 esac
 if [ -n "$module" ]; then
