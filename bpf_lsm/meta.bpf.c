@@ -145,7 +145,11 @@ char LICENSE[] SEC("license") = "GPL";
 #define LG_BTRFS_IOC_START_SYNC 0x80089418 /* nr 24, as SUBVOL_CREATE_V2: told by direction */
 enum lg_btrfs_class {
 	LG_BTRFS_LEFT,	      /* to the rules: the descriptor's open decided it, or a report */
-	LG_BTRFS_SUBVOLUME,   /* subvolumes and snapshots: [system] mount = allow */
+	LG_BTRFS_SUBVOLUME,   /* an empty subvolume made: mount = allow, and a write there */
+	LG_BTRFS_SNAPSHOT,    /* a snapshot made, a subvolume removed or its flags or received
+			       * UUID set: mount = allow and raw-disks = allow (a snapshot copies
+			       * every file of the subvolume, denied ones too, to paths no rule
+			       * names; a removal by id reaches any subvolume), and a write there */
 	LG_BTRFS_RAW,	      /* raw trees, devices opened by the kernel: raw-disks = allow */
 	LG_BTRFS_HOST_CONTROL /* the filesystem as a whole: no key */
 };
@@ -185,33 +189,45 @@ static __always_inline enum lg_btrfs_class lg_btrfs_class_of(unsigned int cmd)
 		if (cmd == LG_BTRFS_IOC_START_SYNC)
 			return LG_BTRFS_LEFT;
 		return LG_BTRFS_SUBVOLUME;
-	case 1:	 /* SNAP_CREATE */
 	case 14: /* SUBVOL_CREATE */
+		return LG_BTRFS_SUBVOLUME;
+	case 1:	 /* SNAP_CREATE */
 	case 15: /* SNAP_DESTROY */
-	case 19: /* DEFAULT_SUBVOL */
 	case 23: /* SNAP_CREATE_V2 */
 	case 26: /* SUBVOL_SETFLAGS */
 	case 37: /* SET_RECEIVED_SUBVOL (and its 32-bit form) */
 	case 63: /* SNAP_DESTROY_V2 */
-		return LG_BTRFS_SUBVOLUME;
+		return LG_BTRFS_SNAPSHOT;
 	case 10: /* ADD_DEV */
 	case 17: /* TREE_SEARCH, TREE_SEARCH_V2 */
 	case 38: /* SEND (and its 32-bit form) */
 	case 53: /* DEV_REPLACE */
 		return LG_BTRFS_RAW;
-	default: /* RESIZE, RM_DEV, BALANCE, SCRUB, quotas and qgroups, transactions, unknown */
+	default: /* RESIZE, RM_DEV, BALANCE, SCRUB, quotas and qgroups, transactions,
+		  * DEFAULT_SUBVOL (the root of the next mount), unknown */
 		return LG_BTRFS_HOST_CONTROL;
 	}
 }
 
-static __always_inline int lg_btrfs_ioctl(unsigned int cmd)
+static __always_inline int lg_meta_write(__u8 hook, struct dentry *dentry, struct vfsmount *mnt,
+					 __u8 builtin, bool beneath);
+
+/*
+ * A btrfs command on file (a directory for the subvolume commands). The keys first; then a
+ * subvolume made, snapshotted, removed or changed is a write at the descriptor's path (the
+ * directory the name is made or removed in, or the subvolume whose flags change), decided by
+ * the rules and the built-ins as a write there: with mount = allow, a subvolume in
+ * /etc/systemd/system (host code) or in a denied directory is still refused (review 38, H1).
+ */
+static __always_inline int lg_btrfs_ioctl(struct file *file, unsigned int cmd)
 {
 	static const char subvolume[] = "btrfs subvolumes and snapshots (creating, removing, "
-					"flags, the default subvolume)";
-	static const char raw[] = "btrfs's raw trees and devices (tree search, send, adding or "
-				  "replacing a device)";
-	static const char whole[] = "a btrfs filesystem's devices, size, balance, scrub, quotas "
-				    "or features";
+					"flags, a received UUID)";
+	static const char raw[] = "btrfs's copies, raw trees and devices (snapshots, removing or "
+				  "changing a subvolume, tree search, send, adding or replacing a "
+				  "device)";
+	static const char whole[] = "a btrfs filesystem's devices, size, balance, scrub, quotas, "
+				    "features or default subvolume";
 	enum lg_btrfs_class class = lg_btrfs_class_of(cmd);
 	const struct lg_policy_value *policy;
 	__u64 cgroup_id = 0;
@@ -221,24 +237,22 @@ static __always_inline int lg_btrfs_ioctl(unsigned int cmd)
 	policy = lg_current_policy(&cgroup_id);
 	if (!policy)
 		return 0;
-	if (class == LG_BTRFS_SUBVOLUME) {
-		if (lg_in_setup_window() || (policy->flags & LG_POLICY_SYSTEM_MOUNT_ALLOW)) {
-			lg_count_allowed(policy->id, LG_HOOK_FILE_IOCTL);
-			return 0;
-		}
+	if (class == LG_BTRFS_HOST_CONTROL)
+		return lg_builtin_deny(policy, cgroup_id, LG_HOOK_FILE_IOCTL,
+				       LG_BUILTIN_HOST_CONTROL, whole, sizeof(whole));
+	if ((class == LG_BTRFS_SUBVOLUME || class == LG_BTRFS_SNAPSHOT) &&
+	    !lg_in_setup_window() && !(policy->flags & LG_POLICY_SYSTEM_MOUNT_ALLOW))
 		return lg_builtin_deny(policy, cgroup_id, LG_HOOK_FILE_IOCTL, LG_BUILTIN_MOUNT,
 				       subvolume, sizeof(subvolume));
-	}
-	if (class == LG_BTRFS_RAW) {
-		if (policy->flags & LG_POLICY_SYSTEM_RAW_DISKS) {
-			lg_count_allowed(policy->id, LG_HOOK_FILE_IOCTL);
-			return 0;
-		}
+	if ((class == LG_BTRFS_RAW || class == LG_BTRFS_SNAPSHOT) &&
+	    !(policy->flags & LG_POLICY_SYSTEM_RAW_DISKS))
 		return lg_builtin_deny(policy, cgroup_id, LG_HOOK_FILE_IOCTL, LG_BUILTIN_RAW_DISK,
 				       raw, sizeof(raw));
+	if (class == LG_BTRFS_RAW) {
+		lg_count_allowed(policy->id, LG_HOOK_FILE_IOCTL);
+		return 0;
 	}
-	return lg_builtin_deny(policy, cgroup_id, LG_HOOK_FILE_IOCTL, LG_BUILTIN_HOST_CONTROL,
-			       whole, sizeof(whole));
+	return lg_meta_write(LG_HOOK_FILE_IOCTL, file->f_path.dentry, file->f_path.mnt, 0, false);
 }
 
 /* Write access at (dentry, mnt) for the current task; builtin, when set, overrides a verdict.
@@ -589,7 +603,7 @@ static __always_inline int lg_ioctl_check(struct file *file, unsigned int cmd, u
 		return lg_disk_command(file, cmd);
 	if (LG_IOC_TYPE(cmd) == LG_BTRFS_IOCTL_MAGIC &&
 	    BPF_CORE_READ(file, f_inode, i_sb, s_magic) == LG_BTRFS_SUPER_MAGIC)
-		return lg_btrfs_ioctl(cmd);
+		return lg_btrfs_ioctl(file, cmd);
 	if (cmd != FS_IOC_SETFLAGS && cmd != FS_IOC32_SETFLAGS && cmd != FS_IOC_FSSETXATTR &&
 	    cmd != FS_IOC_ENABLE_VERITY)
 		return 0;

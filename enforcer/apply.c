@@ -893,6 +893,12 @@ int lg_apply(const struct lg_bpf *bpf, const struct lg_compiled *c, char *err, s
 		return ret;
 	}
 	config.path_seed[c->bank] = c->seed;
+	/* The other bank's seed too, at the first load: a record whose path is cut (a long name,
+	 * recorded by the kernel or by a walk) cannot be hashed again from its text, so its
+	 * hashes for the other bank must be made with the seed that bank will use (review 38, H2:
+	 * the other bank's seed was 0 until its first load drew one). */
+	if (!config.path_seed[!c->bank])
+		config.path_seed[!c->bank] = lg_random_seed();
 	ret = config_write(bpf, &config);
 	if (!ret)
 		ret = lg_apply_mounts(bpf, &config);

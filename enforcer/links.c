@@ -136,6 +136,25 @@ static int insert_record(struct links_refresh *lr, const struct lg_inode_key *ke
 }
 
 /*
+ * A record (key) holding the same text as value, a name found again: when the text is cut (a
+ * path longer than a record's), the record gets value's hashes, made from the whole path with
+ * this load's seeds; lg_refresh_links cannot hash a cut text again, and a bank whose seed was
+ * drawn again would otherwise keep hashes no walk of the kernel's matches (review 38, H2).
+ */
+static int refresh_cut(struct links_refresh *lr, const struct lg_inode_key *key,
+		       struct lg_link_value *record, const struct lg_link_value *value)
+{
+	if (strnlen((const char *)value->path, sizeof(value->path)) < sizeof(value->path) - 1 ||
+	    (memcmp(record->count, value->count, sizeof(record->count)) == 0 &&
+	     memcmp(record->prefix_hash, value->prefix_hash, sizeof(record->prefix_hash)) == 0))
+		return 0;
+	memcpy(record->count, value->count, sizeof(record->count));
+	memcpy(record->prefix_hash, value->prefix_hash, sizeof(record->prefix_hash));
+	bpf_map_update_elem(lr->fd, key, record, BPF_EXIST);
+	return 0;
+}
+
+/*
  * A file named by a deny rule already has an original record (key). The rule's name (value)
  * takes the original's place when that name no longer names the file (renamed or removed while
  * no lsmguard program saw it: before a load, or a directory above it moved); otherwise it
@@ -158,7 +177,7 @@ static int record_rule_name(struct links_refresh *lr, const struct lg_inode_key 
 		return 0;
 	record.path[sizeof(record.path) - 1] = '\0';
 	if (strcmp((const char *)record.path, (const char *)value->path) == 0)
-		return 0;
+		return refresh_cut(lr, key, &record, value);
 	if (!names_the_file(&record, st)) {
 		value->flags = record.flags;
 		bpf_map_update_elem(lr->fd, key, value, BPF_EXIST);
@@ -169,9 +188,10 @@ static int record_rule_name(struct links_refresh *lr, const struct lg_inode_key 
 		const char *name = (const char *)record.path;
 
 		record.path[sizeof(record.path) - 1] = '\0';
-		if (strcmp(name, (const char *)value->path) == 0 ||
-		    (names_the_file(&record, st) &&
-		     (exact ? named_by_an_exact_denial(lr->c, name) : under_a_denial(lr->c, name))))
+		if (strcmp(name, (const char *)value->path) == 0)
+			return refresh_cut(lr, &denied_key, &record, value);
+		if (names_the_file(&record, st) &&
+		    (exact ? named_by_an_exact_denial(lr->c, name) : under_a_denial(lr->c, name)))
 			return 0;
 		value->flags = record.flags;
 		bpf_map_update_elem(lr->fd, &denied_key, value, BPF_EXIST);
@@ -200,9 +220,9 @@ static int record_denied_file(struct links_refresh *lr, const struct lg_rule_sou
 	int err;
 
 	/* A path longer than a record's text is kept cut, as the kernel keeps a long name, with the
-	 * whole path's hashes for both banks, which later loads keep (lg_refresh_links does not
-	 * hash a cut text again). Skipping it left the file's other names readable after every
-	 * load (attack run 20: a walked path of 256 bytes). */
+	 * whole path's hashes for both banks (lg_refresh_links does not hash a cut text again; the
+	 * walk gives them again at each load: refresh_cut). Skipping it left the file's other
+	 * names readable after every load (attack run 20: a walked path of 256 bytes). */
 	memset(&value, 0, sizeof(value));
 	memcpy(value.path, path, len < sizeof(value.path) ? len : sizeof(value.path) - 1);
 	for (int bank = 0; bank < 2; bank++)

@@ -44,7 +44,7 @@
 
 #define BT_POLICY(name, mode, system)                                                              \
 	"[policy]\nname = " name "\ncgroup = /lgt/" name "\nmode = " mode "\n"                    \
-	"[files]\ndefault = allow\ndeny = " BT "/vol/secret/\n"                                   \
+	"[files]\ndefault = allow\ndeny = " BT "/vol/secret/\nallow-read = " BT "/ro/\n"         \
 	"[exec]\ndefault = allow\n[network]\ndefault = allow\n" system
 
 static void bt_setup(void)
@@ -55,6 +55,7 @@ static void bt_setup(void)
 	    {"bt", BT_POLICY("bt", "enforce", "")},
 	    {"bta", BT_POLICY("bta", "audit", "")},
 	    {"btm", BT_POLICY("btm", "enforce", "[system]\nmount = allow\nraw-disks = allow\n")},
+	    {"btn", BT_POLICY("btn", "enforce", "[system]\nmount = allow\n")},
 	};
 	char path[128];
 
@@ -81,7 +82,8 @@ static void bt_setup(void)
 		memset(&args, 0, sizeof(args));
 		strcpy(args.name, "vol");
 		VM_CHECK(ioctl(dir, BTRFS_IOC_SUBVOL_CREATE_V2, &args) == 0);
-		VM_CHECK(system("mkdir " BT "/vol/secret " BT "/work && chmod 0777 " BT "/work && "
+		VM_CHECK(system("mkdir " BT "/vol/secret " BT "/work " BT "/ro && chmod 0777 " BT
+				"/work && "
 				"printf " SECRET " > " BT "/vol/secret/key && "
 				"echo public > " BT "/vol/public && echo data > " BT "/work/a && "
 				"chmod 0666 " BT "/work/a && chown -R 1000:1000 " BT "/vol && "
@@ -264,6 +266,10 @@ static const struct bt_op snap_create = {"SNAP_CREATE vol to work/snap1", BTRFS_
 					 ARG_VOL, BT "/work", "snap1"};
 static const struct bt_op snap_destroy = {"SNAP_DESTROY vol-ro", BTRFS_IOC_SNAP_DESTROY, ARG_VOL,
 					  BT, "vol-ro"};
+static const struct bt_op snap_destroy_work = {"SNAP_DESTROY work/snap", BTRFS_IOC_SNAP_DESTROY,
+					       ARG_VOL, BT "/work", "snap"};
+static const struct bt_op subvol_in_read_only = {"SUBVOL_CREATE ro/new", BTRFS_IOC_SUBVOL_CREATE,
+						 ARG_VOL, BT "/ro", "new"};
 static const struct bt_op snap_destroy_v2 = {"SNAP_DESTROY_V2 vol", BTRFS_IOC_SNAP_DESTROY_V2,
 					     ARG_VOL_V2, BT, "vol"};
 static const struct bt_op setflags = {"SUBVOL_SETFLAGS vol read-only", BTRFS_IOC_SUBVOL_SETFLAGS,
@@ -293,13 +299,13 @@ static const struct bt_op ficlone = {"FICLONE work/a to work/b", 0, ARG_CLONE, B
 				   BT "/work/a"};
 
 #define SUBVOLUME_PATH                                                                             \
-	"\"path\":\"btrfs subvolumes and snapshots (creating, removing, flags, the default "       \
-	"subvolume)\""
+	"\"path\":\"btrfs subvolumes and snapshots (creating, removing, flags, a received UUID)\""
 #define RAW_PATH                                                                                   \
-	"\"path\":\"btrfs's raw trees and devices (tree search, send, adding or replacing a "      \
-	"device)\""
+	"\"path\":\"btrfs's copies, raw trees and devices (snapshots, removing or changing a "     \
+	"subvolume, tree search, send, adding or replacing a device)\""
 #define WHOLE_PATH                                                                                 \
-	"\"path\":\"a btrfs filesystem's devices, size, balance, scrub, quotas or features\""
+	"\"path\":\"a btrfs filesystem's devices, size, balance, scrub, quotas, features or "     \
+	"default subvolume\""
 
 static void bt_nothing_at(const char *path)
 {
@@ -420,12 +426,32 @@ VM_TEST(btrfs_commands_with_the_keys_and_in_audit_mode, 1912)
 	bt_setup();
 	VM_CHECK(system("rm -f " BT "/work/b && echo data > " BT "/work/b && chmod 0666 " BT
 			"/work/b") == 0);
-	/* mount = allow: subvolumes; raw-disks = allow: the tree search and send (and so the
-	 * key: the risk docs/policy.md gives for that key) */
+	/* mount = allow: an empty subvolume; with raw-disks = allow too: snapshots, the tree
+	 * search and send (and so the key: the risk docs/policy.md gives for those keys) */
+	bt_expect("/lgt/btn", subvol_create, 0, 0);
+	VM_CHECK(rmdir(BT "/work/new") == 0);
+	mark = event_mark();
+	bt_expect("/lgt/btn", snap_create_v2, 0, EPERM);
+	bt_nothing_at(BT "/work/snap");
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"btn\"", "\"uid\":0",
+			   "\"hook\":\"file_ioctl\"", RAW_PATH, RAW_DISK_SOURCE);
 	bt_expect("/lgt/btm", subvol_create, 0, 0);
 	VM_CHECK(rmdir(BT "/work/new") == 0);
+	bt_expect("/lgt/btm", snap_create_v2, 0, 0);
+	VM_CHECK(access(BT "/work/snap/secret/key", F_OK) == 0);
+	bt_expect(NULL, snap_destroy_work, 0, 0);
 	bt_expect("/lgt/btm", search, 0, 0);
 	bt_expect("/lgt/btm", send, 0, 0);
+	/* with both keys, the subvolume is still a write where it is made (review 38, H1): in a
+	 * directory the policy lets it read, not write (allow-read), refused by that rule */
+	mark = event_mark();
+	bt_expect("/lgt/btm", subvol_in_read_only, 0, EPERM);
+	bt_nothing_at(BT "/ro/new");
+	bt_expect(NULL, subvol_in_read_only, 0, 0); /* the control; then gone again */
+	VM_CHECK(rmdir(BT "/ro/new") == 0);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"btm\"",
+			   "\"hook\":\"file_ioctl\"", "\"path\":\"" BT "/ro\"",
+			   "\"rule_object\":\"" BT "/ro/\"");
 	/* no key lets these through */
 	bt_expect("/lgt/btm", resize, 0, EPERM);
 	bt_expect("/lgt/btm", unknown, 0, EPERM);
