@@ -257,6 +257,9 @@ struct lg_scratch {
 	__u32 disconnected; /* the walk ended at a disconnected dentry (no path) */
 	__u32 foreign;      /* the walk crossed up from a filesystem root the host does not know */
 	__u32 unknown_root; /* a walk with no mount ended at a root the host does not know */
+	/* The walk is in a btrfs mount: a subvolume's root may anchor it. Kept here, not in a
+	 * register, so the verifier does not follow the two values through every step. */
+	__u32 btrfs;
 	/* lg_path_walk's object (kernel addresses, passed as numbers: see path.bpf.h) and what
 	 * it found besides the verdict in step: whether an anchor, and the addresses of the
 	 * anchor's and the link record's path strings (map values: valid for the whole program
@@ -1063,6 +1066,42 @@ static __always_inline __s32 lg_pid_nr_at(struct pid *pid, unsigned int level, c
 /* The "policy" of events about tasks under no policy (self-protection): id 0, enforce. */
 static const struct lg_policy_value lg_no_policy;
 
+#define LG_BTRFS_SUPER_MAGIC 0x9123683e
+
+/*
+ * The device number stat() reports for a file of this inode, which is what the daemon's keys
+ * hold (its mount table, link records, its own executable): the superblock's s_dev, except on
+ * btrfs, where each subvolume has a device number of its own (its root's anon_dev) and only the
+ * top-level subvolume's is the superblock's. Without that, two subvolumes' roots (both inode
+ * 256) had one key, a subvolume mounted by itself (a root filesystem on subvol=@) anchored
+ * nothing, and no link record of a file in a subvolume was ever found. The offsets come from
+ * the btrfs module's BTF (lg_config, filled by the daemon): while unknown, s_dev.
+ *
+ * Global (checked once by the verifier); takes the inode as a number so any hook may pass one.
+ */
+__weak __noinline __u32 lg_inode_dev(__u64 inode_addr)
+{
+	struct inode *inode = (struct inode *)inode_addr;
+	struct super_block *sb = BPF_CORE_READ(inode, i_sb);
+	__u32 dev = BPF_CORE_READ(sb, s_dev), zero = 0, anon = 0;
+	struct lg_config *config;
+	__u64 root = 0;
+
+	if (!inode_addr || BPF_CORE_READ(sb, s_magic) != LG_BTRFS_SUPER_MAGIC)
+		return dev;
+	config = bpf_map_lookup_elem(&lg_config_map, &zero);
+	if (!config || !config->btrfs_known)
+		return dev;
+	if (bpf_probe_read_kernel(&root, sizeof(root),
+				  (void *)(inode_addr - config->btrfs_vfs_inode + config->btrfs_root)) ||
+	    !root)
+		return dev;
+	if (bpf_probe_read_kernel(&anon, sizeof(anon), (void *)(root + config->btrfs_anon_dev)) ||
+	    !anon)
+		return dev;
+	return anon;
+}
+
 /*
  * Whether task runs lsmguard's executable (recorded in lg_config by the daemon). Until the
  * daemon has recorded it, the answer is unarmed.
@@ -1082,7 +1121,7 @@ static __always_inline bool lg_task_is_lsmguard(struct task_struct *task, bool u
 	if (!exe)
 		return false;
 	ino = BPF_CORE_READ(exe, f_inode, i_ino);
-	dev = BPF_CORE_READ(exe, f_inode, i_sb, s_dev);
+	dev = lg_inode_dev((__u64)BPF_CORE_READ(exe, f_inode));
 	return (ino == config->self_ino && dev == config->self_dev) ||
 	       (config->successor_ino && ino == config->successor_ino &&
 		dev == config->successor_dev);

@@ -141,7 +141,6 @@ char LICENSE[] SEC("license") = "GPL";
  * adds commands, and a new one is looked at before it is allowed.
  */
 #define LG_BTRFS_IOCTL_MAGIC 0x94
-#define LG_BTRFS_SUPER_MAGIC 0x9123683e
 #define LG_BTRFS_IOC_START_SYNC 0x80089418 /* nr 24, as SUBVOL_CREATE_V2: told by direction */
 enum lg_btrfs_class {
 	LG_BTRFS_LEFT,	      /* to the rules: the descriptor's open decided it, or a report */

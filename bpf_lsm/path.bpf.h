@@ -323,6 +323,7 @@ static __always_inline bool lg_walk_collect(struct lg_scratch *scratch, struct d
 	scratch->disconnected = 0;
 	scratch->foreign = 0;
 	scratch->unknown_root = 0;
+	scratch->btrfs = BPF_CORE_READ(dentry, d_sb, s_magic) == LG_BTRFS_SUPER_MAGIC;
 	for (int step = 0; step < LG_WALK_STEPS; step++) {
 		struct dentry *parent;
 		struct inode *inode;
@@ -333,7 +334,14 @@ static __always_inline bool lg_walk_collect(struct lg_scratch *scratch, struct d
 			scratch->dir.parent = head.parent;
 		}
 		parent = (struct dentry *)head.parent;
-		if (dentry == mnt_root || dentry == parent) {
+		/*
+		 * A btrfs subvolume's root is a filesystem root too: the host may mount it by
+		 * itself (subvol=), and a walk that reached it through the top-level subvolume's
+		 * mount must anchor where the host mounted it, as one through its own mount does.
+		 */
+		inode = (struct inode *)head.inode;
+		if (dentry == mnt_root || dentry == parent ||
+		    (scratch->btrfs && BPF_CORE_READ(inode, i_ino) == LG_BTRFS_SUBVOL_ROOT_INO)) {
 			struct lg_anchor_check *check = &scratch->anchor_check;
 			struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
 			struct super_block *sb = BPF_CORE_READ(dentry, d_sb);
@@ -349,9 +357,8 @@ static __always_inline bool lg_walk_collect(struct lg_scratch *scratch, struct d
 				scratch->disconnected = 1;
 				return false;
 			}
-			check->key.dev = BPF_CORE_READ(sb, s_dev);
+			check->key.dev = lg_inode_dev((__u64)inode);
 			check->key.pad = 0;
-			inode = (struct inode *)head.inode;
 			check->key.ino = BPF_CORE_READ(inode, i_ino);
 			if (dentry == parent) {
 				unsigned long magic = BPF_CORE_READ(sb, s_magic);
@@ -409,9 +416,12 @@ static __always_inline bool lg_walk_collect(struct lg_scratch *scratch, struct d
 				dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
 				mnt = up;
 				mnt_root = BPF_CORE_READ(mnt, mnt.mnt_root);
+				scratch->btrfs = BPF_CORE_READ(dentry, d_sb, s_magic) ==
+						 LG_BTRFS_SUPER_MAGIC;
 				continue;
 			}
-			/* A mount root inside a filesystem (a bind mount): keep climbing it. */
+			/* A mount root inside a filesystem (a bind mount) or a subvolume's root the host
+			 * has not mounted: keep climbing it. */
 		}
 		n = scratch->count;
 		if (n > LG_PATH_DEPTH_MAX - 1)
@@ -498,7 +508,7 @@ static __always_inline const struct lg_link_value *lg_link_of(struct inode *inod
 	if (!inode || BPF_CORE_READ(inode, i_nlink) < 2 ||
 	    (BPF_CORE_READ(inode, i_mode) & S_IFMT) != S_IFREG)
 		return 0;
-	key.dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	key.dev = lg_inode_dev((__u64)inode);
 	key.ino = BPF_CORE_READ(inode, i_ino);
 	return bpf_map_lookup_elem(&lg_links, &key);
 }

@@ -47,11 +47,37 @@ int lg_config_read(const struct lg_bpf *bpf, struct lg_config *config)
 	return bpf_map_lookup_elem(bpf->map_fd[LG_MAP_CONFIG], &zero, config) ? -errno : 0;
 }
 
+/* Every write of the config carries the btrfs offsets once they are known (lg_btrfs_offsets). */
 static int config_write(const struct lg_bpf *bpf, const struct lg_config *config)
 {
+	struct lg_config out = *config;
 	__u32 zero = 0;
 
-	return bpf_map_update_elem(bpf->map_fd[LG_MAP_CONFIG], &zero, config, BPF_ANY) ? -errno : 0;
+	lg_btrfs_offsets(&out);
+	return bpf_map_update_elem(bpf->map_fd[LG_MAP_CONFIG], &zero, &out, BPF_ANY) ? -errno : 0;
+}
+
+/*
+ * Before a table with a btrfs mount is written: the kernel must key its walk by each
+ * subvolume's device, as the table does, from the moment the table has such an entry.
+ */
+static int config_know_btrfs(const struct lg_bpf *bpf, const struct lg_mount_entry *entries,
+			     int count)
+{
+	struct lg_config now;
+	bool btrfs = false;
+	int ret;
+
+	for (int i = 0; i < count && !btrfs; i++)
+		btrfs = strcmp(entries[i].fstype, "btrfs") == 0;
+	if (!btrfs)
+		return 0;
+	ret = lg_config_read(bpf, &now);
+	if (ret || now.btrfs_known)
+		return ret;
+	if (lg_btrfs_offsets(&now))
+		return 0; /* no BTF for btrfs: the superblock's device, as before (docs/security.md) */
+	return config_write(bpf, &now);
 }
 
 /* One of the epochs the daemon alone writes (lsmguard_abi.h, enum lg_epoch_index) raised by 1. */
@@ -206,6 +232,11 @@ int lg_apply_mounts(const struct lg_bpf *bpf, const struct lg_config *config)
 	count = lg_read_mounts("/proc/self/mountinfo", &entries);
 	if (count < 0)
 		return count;
+	ret = config_know_btrfs(bpf, entries, count);
+	if (ret) {
+		free(entries);
+		return ret;
+	}
 	for (int i = 0; i < count; i++) {
 		struct lg_mount_value value, old;
 

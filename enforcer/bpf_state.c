@@ -810,3 +810,79 @@ void lg_counter_read(const struct lg_bpf *bpf, __u32 policy, unsigned hook, stru
 	}
 	free(values);
 }
+
+/*
+ * The byte offset of member within struct type in btf, looking into unnamed structs and unions
+ * (-ENOENT when it is not there).
+ */
+static int btf_member_offset(const struct btf *btf, __s32 type_id, const char *member)
+{
+	const struct btf_type *t = btf__type_by_id(btf, type_id);
+	const struct btf_member *m;
+
+	if (!t || (!btf_is_struct(t) && !btf_is_union(t)))
+		return -ENOENT;
+	m = btf_members(t);
+	for (int i = 0; i < btf_vlen(t); i++, m++) {
+		const char *name = btf__name_by_offset(btf, m->name_off);
+		int inner;
+
+		if (name && strcmp(name, member) == 0)
+			return (int)(btf_member_bit_offset(t, i) / 8);
+		if (name && name[0])
+			continue;
+		inner = btf_member_offset(btf, btf__resolve_type(btf, m->type), member);
+		if (inner >= 0)
+			return (int)(btf_member_bit_offset(t, i) / 8) + inner;
+	}
+	return -ENOENT;
+}
+
+int lg_btrfs_offsets(struct lg_config *config)
+{
+	static struct lg_config known;
+	static bool found, vmlinux_looked;
+	struct btf *vmlinux, *btrfs = NULL, *types;
+	int vfs_inode, root, anon_dev;
+	__s32 inode_id, root_id;
+
+	if (!found) {
+		/* A module's types are in its own BTF once it is loaded; a btrfs built into the
+		 * kernel has them in vmlinux's (looked at once). */
+		bool module = access("/sys/kernel/btf/btrfs", R_OK) == 0;
+
+		if (!module && vmlinux_looked)
+			return -ENOENT;
+		vmlinux = btf__load_vmlinux_btf();
+		if (!vmlinux)
+			return -errno;
+		if (module) {
+			btrfs = btf__load_module_btf("btrfs", vmlinux);
+			if (!btrfs) {
+				btf__free(vmlinux);
+				return -errno;
+			}
+		} else {
+			vmlinux_looked = true;
+		}
+		types = btrfs ? btrfs : vmlinux;
+		inode_id = btf__find_by_name_kind(types, "btrfs_inode", BTF_KIND_STRUCT);
+		root_id = btf__find_by_name_kind(types, "btrfs_root", BTF_KIND_STRUCT);
+		vfs_inode = inode_id > 0 ? btf_member_offset(types, inode_id, "vfs_inode") : -ENOENT;
+		root = inode_id > 0 ? btf_member_offset(types, inode_id, "root") : -ENOENT;
+		anon_dev = root_id > 0 ? btf_member_offset(types, root_id, "anon_dev") : -ENOENT;
+		btf__free(btrfs);
+		btf__free(vmlinux);
+		if (vfs_inode < 0 || root < 0 || anon_dev < 0)
+			return -ENOENT;
+		known.btrfs_vfs_inode = (__u32)vfs_inode;
+		known.btrfs_root = (__u32)root;
+		known.btrfs_anon_dev = (__u32)anon_dev;
+		found = true;
+	}
+	config->btrfs_vfs_inode = known.btrfs_vfs_inode;
+	config->btrfs_root = known.btrfs_root;
+	config->btrfs_anon_dev = known.btrfs_anon_dev;
+	config->btrfs_known = 1;
+	return 0;
+}

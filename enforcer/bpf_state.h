@@ -56,6 +56,12 @@ bool lg_bpf_links_pinned(const char *pin_dir, int *count);
 int lg_bpf_unpin(const char *pin_dir);
 void lg_bpf_close(struct lg_bpf *bpf);
 /*
+ * Fill config's btrfs offsets (lsmguard_abi.h, struct lg_config) from the btrfs module's BTF,
+ * read once. -ENOENT while the module is not loaded or its BTF lacks a field (config is left
+ * alone: the kernel then uses the superblock's device).
+ */
+int lg_btrfs_offsets(struct lg_config *config);
+/*
  * Wait until no BPF program can still be running with values read before this call (an RCU
  * grace period): after it, records that no longer have a reference can be deleted.
  */

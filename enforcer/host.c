@@ -40,6 +40,10 @@ struct mountinfo_line {
 	char root[4096];
 	char point[4096];
 	char fstype[64];
+	/* lg_read_mounts's reading of the mount point */
+	struct lg_inode_key key;
+	bool visible; /* the top mount at its point */
+	bool fs_root; /* its root is a filesystem's (or a btrfs subvolume's) root */
 };
 
 static int parse_mountinfo_line(char *line, struct mountinfo_line *m)
@@ -63,6 +67,16 @@ static int parse_mountinfo_line(char *line, struct mountinfo_line *m)
 	if (sscanf(sep + 3, "%63s", m->fstype) != 1)
 		return -EINVAL;
 	return 0;
+}
+
+/* Whether the filesystem path inner lies at or under outer (both mountinfo roots). */
+static bool root_contains(const char *outer, const char *inner)
+{
+	size_t len = strlen(outer);
+
+	if (strcmp(outer, "/") == 0)
+		return true;
+	return strncmp(inner, outer, len) == 0 && (inner[len] == '/' || inner[len] == '\0');
 }
 
 int lg_read_mounts(const char *mountinfo, struct lg_mount_entry **out)
@@ -99,17 +113,8 @@ int lg_read_mounts(const char *mountinfo, struct lg_mount_entry **out)
 		goto out_nomem;
 	for (size_t i = 0; i < count; i++) {
 		struct mountinfo_line *m = &lines[i];
-		bool root_mounted = false;
 		struct statx st;
 
-		if (strcmp(m->root, "/") != 0) {
-			for (size_t j = 0; j < count && !root_mounted; j++)
-				root_mounted = lines[j].major == m->major &&
-					       lines[j].minor == m->minor &&
-					       strcmp(lines[j].root, "/") == 0;
-			if (root_mounted)
-				continue; /* a bind mount: matched at the filesystem's own path */
-		}
 		/*
 		 * The mount point's root, as the top mount there shows it: its device and inode
 		 * number, which the kernel has without asking the filesystem. AT_STATX_DONT_SYNC
@@ -117,13 +122,45 @@ int lg_read_mounts(const char *mountinfo, struct lg_mount_entry **out)
 		 * gone under a hard mount) from holding the daemon here (vm-test 1914: no events and
 		 * no reload while such a mount was there).
 		 */
-		if (statx(AT_FDCWD, m->point, AT_NO_AUTOMOUNT | AT_STATX_DONT_SYNC, STATX_INO, &st))
+		m->visible = false;
+		if (statx(AT_FDCWD, m->point, AT_NO_AUTOMOUNT | AT_STATX_DONT_SYNC,
+			  STATX_INO | STATX_MNT_ID, &st))
 			continue;
-		if (lg_kernel_dev(makedev(st.stx_dev_major, st.stx_dev_minor)) !=
-		    (__u32)((m->major << 20) | m->minor))
-			continue; /* over-mounted: hidden, and the top mount has its own line */
-		entries[kept].key.dev = (__u32)((m->major << 20) | m->minor);
-		entries[kept].key.ino = st.stx_ino;
+		/* Over-mounted: hidden, and the top mount has its own line. The mount id says so
+		 * exactly; without it (before Linux 5.8), the device. */
+		if (st.stx_mask & STATX_MNT_ID)
+			m->visible = st.stx_mnt_id == (__u64)m->mount_id;
+		else
+			m->visible = lg_kernel_dev(makedev(st.stx_dev_major, st.stx_dev_minor)) ==
+				     (__u32)((m->major << 20) | m->minor);
+		/*
+		 * The key is what stat() says, as the kernel's walk computes it (lg_inode_dev): on
+		 * btrfs a subvolume's own device, not mountinfo's (the filesystem's). A subvolume's
+		 * root (inode 256) is a filesystem root of its own: the walk anchors at it wherever
+		 * it is met (review 38's H3: a rule under a subvolume mounted by itself, as a root
+		 * filesystem on subvol=@ is, matched nothing).
+		 */
+		m->key.dev = lg_kernel_dev(makedev(st.stx_dev_major, st.stx_dev_minor));
+		m->key.pad = 0;
+		m->key.ino = st.stx_ino;
+		m->fs_root = strcmp(m->root, "/") == 0 ||
+			     (strcmp(m->fstype, "btrfs") == 0 && st.stx_ino == LG_BTRFS_SUBVOL_ROOT_INO);
+	}
+	for (size_t i = 0; i < count; i++) {
+		struct mountinfo_line *m = &lines[i];
+		bool contained = false;
+
+		if (!m->visible)
+			continue;
+		/* A bind mount of a directory under a root that anchors: matched at that root's
+		 * path, as the walk climbs past the bind's own root to it. */
+		for (size_t j = 0; j < count && !m->fs_root && !contained; j++)
+			contained = j != i && lines[j].visible && lines[j].fs_root &&
+				    lines[j].major == m->major && lines[j].minor == m->minor &&
+				    root_contains(lines[j].root, m->root);
+		if (contained)
+			continue;
+		entries[kept].key = m->key;
 		entries[kept].mount_id = m->mount_id;
 		entries[kept].ignored = false;
 		snprintf(entries[kept].path, sizeof(entries[kept].path), "%s",

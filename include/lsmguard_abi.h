@@ -442,8 +442,22 @@ struct lg_config {
 	/* The mount namespace lg_mounts describes: the daemon's (its nsfs inode number). Its
 	 * mounts moved or unmounted make their records suspect at once (bpf_lsm/mounts.bpf.c). */
 	__u32 mount_ns;
+	/*
+	 * btrfs gives each subvolume a device number of its own (struct btrfs_root's anon_dev),
+	 * which stat() reports and the daemon's keys (mount table, link records, its executable)
+	 * use, while the inode's i_sb->s_dev is the filesystem's. Where those fields lie in the
+	 * btrfs module's structures, from its BTF (the daemon fills them once the module is
+	 * loaded; until then the kernel uses s_dev): struct btrfs_inode's vfs_inode and
+	 * root, struct btrfs_root's anon_dev; btrfs_known says they are filled (root is at 0).
+	 */
+	__u32 btrfs_vfs_inode;
+	__u32 btrfs_root;
+	__u32 btrfs_anon_dev;
+	__u32 btrfs_known;
 };
-_Static_assert(sizeof(struct lg_config) == 64, "lg_config layout");
+_Static_assert(sizeof(struct lg_config) == 80, "lg_config layout");
+/* The inode number of every btrfs subvolume's root (BTRFS_FIRST_FREE_OBJECTID). */
+#define LG_BTRFS_SUBVOL_ROOT_INO 256
 
 /*
  * Per-CPU counters, indexed by policy id * LG_HOOK_COUNT + hook. Every deny verdict (denied or

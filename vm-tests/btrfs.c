@@ -113,6 +113,7 @@ enum bt_arg {
 	ARG_SEARCH, /* the tree search of EXTENT_DATA items: 0 only when it returned SECRET */
 	ARG_SEND,   /* send into a pipe: 0 only when the stream held SECRET */
 	ARG_CLONE,  /* FICLONE from src */
+	ARG_READ,   /* no command: a read of path, 0 only when it returned SECRET */
 };
 
 /* What a command that succeeded but did not return the secret gives (ARG_SEARCH, ARG_SEND). */
@@ -183,6 +184,13 @@ static int bt_do(const void *arg)
 	if (fd < 0)
 		return 3000 + errno;
 	memset(&args, 0, sizeof(args));
+	if (o->arg == ARG_READ) {
+		ssize_t n = read(fd, args.zero, sizeof(args.zero));
+
+		ret = n < 0 ? 2000 + errno : memmem(args.zero, n, SECRET, strlen(SECRET)) ? 0 : BT_NOT_FOUND;
+		close(fd);
+		return ret;
+	}
 	switch (o->arg) {
 	case ARG_VOL:
 		snprintf(args.v1.name, sizeof(args.v1.name), "%s", o->name);
@@ -548,4 +556,108 @@ VM_TEST(daemon_goes_on_past_a_mount_that_never_answers, 1914)
 	VM_CHECK(daemon_reload_wait());
 	VM_CHECK(umount2("/mnt/hung", MNT_DETACH) == 0);
 	close(fuse);
+}
+
+/*
+ * 1915-1916 (review 38's H3): btrfs gives each subvolume a device number of its own, which
+ * stat() and so the daemon's keys use, while the kernel's inode carries the filesystem's
+ * (s_dev). A subvolume mounted by itself (subvol=, as a root filesystem on subvol=@ is on
+ * Fedora, openSUSE and Ubuntu's btrfs layout) anchored nothing: its table entry was dropped,
+ * and the walk named its files from the top-level subvolume ("/vol/secret/key" at the mount
+ * point), so no rule under it matched, and no link record of a file in a subvolume was found.
+ * Now the kernel keys a btrfs inode by its subvolume's device (lg_inode_dev, offsets from the
+ * btrfs module's BTF) and a subvolume's root anchors the walk wherever it is met.
+ */
+#define BV "/mnt/bv"
+#define BV_POLICY                                                                                  \
+	"[policy]\nname = btv\ncgroup = /lgt/btv\nmode = enforce\n"                              \
+	"[files]\ndefault = allow\ndeny = " BV "/secret/\n"                                     \
+	"[exec]\ndefault = allow\n[network]\ndefault = allow\n"
+
+/* A read of path: 0 when the key's bytes came back. */
+static struct bt_op bv_read(const char *path)
+{
+	return (struct bt_op){path, 0, ARG_READ, path};
+}
+
+/* A confined read of path refused with the event at event_path; the unconfined one reads. */
+static void bv_refused(const char *path, const char *event_path, uid_t uid)
+{
+	char needle[256];
+	long mark;
+
+	bt_expect(NULL, bv_read(path), uid, 0);
+	usleep(1100 * 1000); /* past the events' rate limit of earlier denials */
+	mark = event_mark();
+	bt_expect("/lgt/btv", bv_read(path), uid, 3000 + EPERM);
+	snprintf(needle, sizeof(needle), "\"path\":\"%s\"", event_path);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"btv\"", "\"hook\":\"file_open\"",
+			   UID_FIELD(uid), needle);
+}
+
+static void bv_mount(const char *at)
+{
+	char cmd[256];
+
+	mkdir(at, 0755);
+	/* The loop device of the top's mount when there is one: btrfs refuses a second device
+	 * with the same filesystem id. */
+	snprintf(cmd, sizeof(cmd),
+		 "dev=$(losetup -a | grep /run/bt.img | cut -d: -f1 | head -n 1); "
+		 "if [ -n \"$dev\" ]; then mount -t btrfs -o subvol=vol \"$dev\" %s; "
+		 "else mount -t btrfs -o loop,subvol=vol /run/bt.img %s; fi",
+		 at, at);
+	VM_CHECK(system(cmd) == 0);
+}
+
+VM_TEST(btrfs_rule_under_a_subvolume_mounted_alone, 1915)
+{
+	VM_TIMEOUT(120);
+	bt_setup();
+	make_cgroup("/lgt/btv");
+	/* A second name outside the denied directory, made before the load (as an
+	 * administrator's): the load records the file's original name. */
+	VM_CHECK(link(BT "/vol/secret/key", BT "/vol/key-link") == 0);
+	VM_CHECK(umount2(BT, 0) == 0);
+	bv_mount(BV);
+	write_file(POLICY_DIR "/btv.ini", BV_POLICY, 0644);
+	VM_CHECK(daemon_reload_wait());
+	bv_refused(BV "/secret/key", BV "/secret/key", 0);
+	bv_refused(BV "/secret/key", BV "/secret/key", USER);
+	bv_refused(BV "/key-link", BV "/secret/key", 0);
+	bv_refused(BV "/key-link", BV "/secret/key", USER);
+	/* The subvolume's other files are the policy's default's. */
+	bt_expect("/lgt/btv", bv_read(BV "/public"), 0, BT_NOT_FOUND);
+	VM_CHECK(unlink(BV "/key-link") == 0);
+	VM_CHECK(unlink(POLICY_DIR "/btv.ini") == 0);
+	VM_CHECK(daemon_reload_wait());
+	VM_CHECK(umount2(BV, 0) == 0);
+	VM_CHECK(system("mount -t btrfs -o loop /run/bt.img " BT) == 0);
+}
+
+VM_TEST(btrfs_subvolume_reached_through_the_top_mount, 1916)
+{
+	VM_TIMEOUT(120);
+	bt_setup();
+	make_cgroup("/lgt/btv");
+	bv_mount(BV);
+	write_file(POLICY_DIR "/btv.ini", BV_POLICY, 0644);
+	VM_CHECK(daemon_reload_wait());
+	/* The subvolume's root, met inside the top-level subvolume's mount, anchors at its own
+	 * mount: the rule on /mnt/bv/secret/ holds through /mnt/bt/vol/secret/ too. */
+	bv_refused(BV "/secret/key", BV "/secret/key", 0);
+	bv_refused(BT "/vol/secret/key", BV "/secret/key", 0);
+	bv_refused(BT "/vol/secret/key", BV "/secret/key", USER);
+	/* A second mount of the subvolume is matched at the first's path. */
+	mkdir("/mnt/bv2", 0755);
+	VM_CHECK(mount(BV, "/mnt/bv2", NULL, MS_BIND, NULL) == 0);
+	usleep(300 * 1000); /* the daemon has read the mount table again */
+	bv_refused("/mnt/bv2/secret/key", BV "/secret/key", 0);
+	/* A snapshot is another subvolume: its copy of the key is not under the rule (a copy,
+	 * as a backup is; docs/security.md). */
+	bt_expect("/lgt/btv", bv_read(BT "/vol-ro/secret/key"), 0, 0);
+	VM_CHECK(unlink(POLICY_DIR "/btv.ini") == 0);
+	VM_CHECK(daemon_reload_wait());
+	VM_CHECK(umount2("/mnt/bv2", 0) == 0);
+	VM_CHECK(umount2(BV, 0) == 0);
 }
