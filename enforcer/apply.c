@@ -75,8 +75,17 @@ static int config_know_btrfs(const struct lg_bpf *bpf, const struct lg_mount_ent
 	ret = lg_config_read(bpf, &now);
 	if (ret || now.btrfs_known)
 		return ret;
-	if (lg_btrfs_offsets(&now))
-		return 0; /* no BTF for btrfs: the superblock's device, as before (docs/security.md) */
+	if (lg_btrfs_offsets(&now)) {
+		static bool warned;
+
+		if (!warned)
+			log_warnx("btrfs is mounted but its BTF (/sys/kernel/btf/btrfs) does not give "
+				  "struct btrfs_inode and btrfs_root: rules under a btrfs subvolume mounted "
+				  "by itself do not match; use a kernel built with "
+				  "CONFIG_DEBUG_INFO_BTF_MODULES=y (docs/security.md)");
+		warned = true;
+		return 0;
+	}
 	return config_write(bpf, &now);
 }
 

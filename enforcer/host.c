@@ -1,12 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "host.h"
@@ -69,6 +75,104 @@ static int parse_mountinfo_line(char *line, struct mountinfo_line *m)
 	return 0;
 }
 
+/* How long a mount point's look may wait on its filesystems (lg_stat_mount_point). */
+#define LG_MOUNT_LOOK_MS 2000
+
+/* A child that did not die at once when killed: reaped at a later look. */
+static pid_t stray_looks[8];
+
+static void reap_stray_looks(void)
+{
+	for (size_t i = 0; i < sizeof(stray_looks) / sizeof(stray_looks[0]); i++)
+		if (stray_looks[i] && waitpid(stray_looks[i], NULL, WNOHANG) != 0)
+			stray_looks[i] = 0;
+}
+
+/*
+ * The slow look: in a child, which is killed when it has not answered within LG_MOUNT_LOOK_MS
+ * (a filesystem that never answers holds whoever asks it; FUSE's and NFS's waits end at
+ * SIGKILL). -ETIMEDOUT then.
+ */
+static int stat_mount_point_child(const char *point, struct statx *st)
+{
+	struct pollfd pfd = {.events = POLLIN};
+	int pipes[2], ret = -ETIMEDOUT;
+	pid_t pid;
+
+	reap_stray_looks();
+	if (pipe2(pipes, O_CLOEXEC))
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		ret = -errno;
+		goto out;
+	}
+	if (pid == 0) {
+		struct statx mine;
+
+		close(pipes[0]);
+		if (statx(AT_FDCWD, point, AT_NO_AUTOMOUNT | AT_STATX_DONT_SYNC,
+			  STATX_INO | STATX_MNT_ID, &mine) != 0 ||
+		    write(pipes[1], &mine, sizeof(mine)) != (ssize_t)sizeof(mine))
+			_exit(1);
+		_exit(0);
+	}
+	close(pipes[1]);
+	pipes[1] = -1;
+	pfd.fd = pipes[0];
+	if (poll(&pfd, 1, LG_MOUNT_LOOK_MS) == 1) {
+		ssize_t n = read(pipes[0], st, sizeof(*st));
+
+		ret = n == (ssize_t)sizeof(*st) ? 0 : -ENOENT;
+	}
+	kill(pid, SIGKILL);
+	for (int i = 0; i < 100; i++) {
+		struct timespec wait = {0, 10 * 1000 * 1000};
+
+		if (waitpid(pid, NULL, WNOHANG) != 0) {
+			pid = 0;
+			break;
+		}
+		nanosleep(&wait, NULL);
+	}
+	for (size_t i = 0; pid && i < sizeof(stray_looks) / sizeof(stray_looks[0]); i++)
+		if (!stray_looks[i]) {
+			stray_looks[i] = pid;
+			pid = 0;
+		}
+out:
+	close(pipes[0]);
+	if (pipes[1] >= 0)
+		close(pipes[1]);
+	return ret;
+}
+
+/*
+ * The mount point's root, as the top mount there shows it: its device, inode number and mount
+ * id, which the kernel has without asking the filesystem (AT_STATX_DONT_SYNC). Reaching the
+ * point may ask the filesystems on the way: a FUSE or NFS directory whose cached entry has
+ * expired is looked up again, and a server that stopped never answers (vm-tests 1914, 1918: on
+ * the forms before, no events and no reload while such a mount was there). So the path is
+ * resolved from the kernel's caches only (RESOLVE_CACHED, Linux 5.12), which a mount point's
+ * dentry always is, and only where that is refused (a revalidation is due) looked at in a child
+ * with a time limit.
+ */
+static int stat_mount_point(const char *point, struct statx *st)
+{
+	struct open_how how = {.flags = O_PATH | O_CLOEXEC | O_NOFOLLOW,
+			       .resolve = RESOLVE_CACHED};
+	int fd = (int)syscall(SYS_openat2, AT_FDCWD, point, &how, sizeof(how)), ret = 0;
+
+	if (fd < 0 && (errno == EAGAIN || errno == ENOSYS || errno == E2BIG || errno == EINVAL))
+		return stat_mount_point_child(point, st);
+	if (fd < 0)
+		return -errno;
+	if (statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_INO | STATX_MNT_ID, st))
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
 /* Whether the filesystem path inner lies at or under outer (both mountinfo roots). */
 static bool root_contains(const char *outer, const char *inner)
 {
@@ -115,17 +219,9 @@ int lg_read_mounts(const char *mountinfo, struct lg_mount_entry **out)
 		struct mountinfo_line *m = &lines[i];
 		struct statx st;
 
-		/*
-		 * The mount point's root, as the top mount there shows it: its device and inode
-		 * number, which the kernel has without asking the filesystem. AT_STATX_DONT_SYNC
-		 * keeps a filesystem that never answers (a FUSE server that stopped, an NFS server
-		 * gone under a hard mount) from holding the daemon here (vm-test 1914: no events and
-		 * no reload while such a mount was there).
-		 */
 		m->visible = false;
-		if (statx(AT_FDCWD, m->point, AT_NO_AUTOMOUNT | AT_STATX_DONT_SYNC,
-			  STATX_INO | STATX_MNT_ID, &st))
-			continue;
+		if (stat_mount_point(m->point, &st))
+			continue; /* gone, or it does not answer: the walk crosses its root (path.bpf.h) */
 		/* Over-mounted: hidden, and the top mount has its own line. The mount id says so
 		 * exactly; without it (before Linux 5.8), the device. */
 		if (st.stx_mask & STATX_MNT_ID)

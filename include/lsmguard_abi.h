@@ -709,6 +709,9 @@ enum lg_hook {
 	X(LG_DEVCLASS_MAJOR, "aac", LG_BUILTIN_RAW_DISK, 0)                                   \
 	X(LG_DEVCLASS_MISC, "mpt3ctl", LG_BUILTIN_RAW_DISK, 0)                                \
 	X(LG_DEVCLASS_MISC, "mpt2ctl", LG_BUILTIN_RAW_DISK, 0)                                \
+	/* btrfs's control node: the kernel opens a disk by the path given (SCAN_DEV), drops  \
+	 * devices it knows (FORGET_DEV) */                                                    \
+	X(LG_DEVCLASS_MISC, "btrfs-control", LG_BUILTIN_RAW_DISK, 0)                          \
 	/* reports sent to a keyboard or any HID device */                                      \
 	X(LG_DEVCLASS_MAJOR, "hidraw", LG_BUILTIN_TERMINAL, LG_DEVCLASS_WRITE_ONLY)           \
 	/* a latency every CPU keeps while the file is open: a kernel setting */               \

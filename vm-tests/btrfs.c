@@ -25,6 +25,8 @@
 #include <linux/btrfs.h>
 #include <linux/btrfs_tree.h>
 #include <linux/fs.h>
+#include <linux/fuse.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +34,7 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "vmtest.h"
@@ -518,6 +521,27 @@ VM_TEST(filesystem_size_commands_are_refused_by_number, 1913)
 			   HOST_CONTROL_SOURCE);
 }
 
+/* A FUSE mount at point (root, allow_other) whose connection is the descriptor returned (-1: a
+ * failed check). */
+static int fuse_mount(const char *point)
+{
+	char data[128];
+	int fuse;
+
+	if (access("/dev/fuse", F_OK) != 0)
+		VM_CHECK(system("insmod /lib/modules/fuse.ko") == 0);
+	for (int i = 0; i < 50 && access("/dev/fuse", F_OK) != 0; i++)
+		usleep(20 * 1000);
+	fuse = open("/dev/fuse", O_RDWR | O_CLOEXEC);
+	VM_CHECK(fuse >= 0);
+	if (fuse < 0)
+		return -1;
+	mkdir(point, 0755);
+	snprintf(data, sizeof(data), "fd=%d,rootmode=40000,user_id=0,group_id=0,allow_other", fuse);
+	VM_CHECK(mount("lgfuse", point, "fuse", 0, data) == 0);
+	return fuse;
+}
+
 /*
  * 1914: a mount whose filesystem never answers (a FUSE server that stopped, with allow_other or
  * mounted by root; an NFS server gone under a hard mount). The daemon learns every mount from
@@ -531,23 +555,14 @@ VM_TEST(daemon_goes_on_past_a_mount_that_never_answers, 1914)
 {
 	static const struct bt_op read_key = {"open of vol/secret/key", 0, ARG_SEARCH,
 					      BT "/vol/secret/key"};
-	char data[128];
 	long mark;
 	int fuse;
 
 	VM_TIMEOUT(120);
 	bt_setup();
-	if (access("/dev/fuse", F_OK) != 0)
-		VM_CHECK(system("insmod /lib/modules/fuse.ko") == 0);
-	for (int i = 0; i < 50 && access("/dev/fuse", F_OK) != 0; i++)
-		usleep(20 * 1000);
-	fuse = open("/dev/fuse", O_RDWR | O_CLOEXEC);
-	VM_CHECK(fuse >= 0);
+	fuse = fuse_mount("/mnt/hung");
 	if (fuse < 0)
 		return;
-	mkdir("/mnt/hung", 0755);
-	snprintf(data, sizeof(data), "fd=%d,rootmode=40000,user_id=0,group_id=0,allow_other", fuse);
-	VM_CHECK(mount("lgfuse", "/mnt/hung", "fuse", 0, data) == 0);
 	usleep(300 * 1000); /* the daemon has seen the mount change */
 	mark = event_mark();
 	bt_expect("/lgt/bt", read_key, 0, 3000 + EPERM);
@@ -660,4 +675,152 @@ VM_TEST(btrfs_subvolume_reached_through_the_top_mount, 1916)
 	VM_CHECK(daemon_reload_wait());
 	VM_CHECK(umount2("/mnt/bv2", 0) == 0);
 	VM_CHECK(umount2(BV, 0) == 0);
+}
+
+/*
+ * 1917: btrfs's control node (/dev/btrfs-control, misc minor 234, registered when the module
+ * loads, after the daemon here): BTRFS_IOC_SCAN_DEV has the kernel open a block device by the
+ * path given, without the caller's open of it, and FORGET_DEV drops devices btrfs knows. Refused
+ * at the open by the driver's name (raw-disks, a protection: in audit mode too).
+ */
+static int bt_control_open(const void *arg)
+{
+	int ret = become(*(const uid_t *)arg), fd;
+
+	if (ret)
+		return ret;
+	fd = open("/dev/btrfs-control", O_RDWR);
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+VM_TEST(btrfs_control_node_is_a_raw_disk, 1917)
+{
+	static const uid_t root = 0;
+	long mark;
+
+	VM_TIMEOUT(60);
+	bt_setup();
+	VM_CHECK(in_cgroup(NULL, bt_control_open, &root) == 0);
+	mark = event_mark();
+	VM_CHECK(in_cgroup("/lgt/bt", bt_control_open, &root) == EPERM);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"bt\"", "\"hook\":\"file_open\"",
+			   "\"path\":\"/dev/btrfs-control\"");
+	VM_CHECK(in_cgroup("/lgt/bta", bt_control_open, &root) == EPERM);
+	VM_CHECK(in_cgroup("/lgt/btm", bt_control_open, &root) == 0);
+}
+
+/*
+ * 1918 (review 38's M1): a mount point inside a filesystem that stops answering. The daemon's
+ * look at each mount point resolved its path, and a FUSE (or NFS) directory whose cached entry
+ * has expired is looked up again on the way: with the server stopped, that look never returned.
+ * Here a minimal FUSE server answers the lookup of "sub" (entry valid for 0 s), a tmpfs is
+ * mounted on /mnt/hung2/sub, and the server stops reading. On the form before, the next reload
+ * (and every event after it) waited for ever. Now the path is resolved from the caches only,
+ * and where a revalidation is due the look is made in a child killed after 2 s.
+ */
+static void fuse_reply(int fuse, __u64 unique, int error, const void *body, size_t size)
+{
+	char out[sizeof(struct fuse_out_header) + 256];
+	struct fuse_out_header *h = (void *)out;
+
+	h->len = sizeof(*h) + (error ? 0 : size);
+	h->error = error;
+	h->unique = unique;
+	if (!error && size)
+		memcpy(out + sizeof(*h), body, size);
+	if (write(fuse, out, h->len) < 0)
+		_exit(2);
+}
+
+static void fuse_dir_attr(struct fuse_attr *a, __u64 ino)
+{
+	memset(a, 0, sizeof(*a));
+	a->ino = ino;
+	a->mode = S_IFDIR | 0755;
+	a->nlink = 2;
+	a->blksize = 4096;
+}
+
+/* Answers INIT, GETATTR and the LOOKUP of "sub" in the root, until killed. */
+static void fuse_serve(int fuse)
+{
+	static char buf[1 << 17];
+
+	for (;;) {
+		ssize_t n = read(fuse, buf, sizeof(buf));
+		struct fuse_in_header *in = (void *)buf;
+		void *arg = buf + sizeof(*in);
+
+		if (n < (ssize_t)sizeof(*in))
+			_exit(n < 0 && errno == ENODEV ? 0 : 1);
+		switch (in->opcode) {
+		case FUSE_INIT: {
+			const struct fuse_init_in *req = arg;
+			struct fuse_init_out init = {.major = FUSE_KERNEL_VERSION,
+						     .minor = req->minor,
+						     .max_readahead = req->max_readahead,
+						     .max_write = 4096};
+
+			fuse_reply(fuse, in->unique, 0, &init, sizeof(init));
+			break;
+		}
+		case FUSE_LOOKUP: {
+			struct fuse_entry_out entry = {.nodeid = 2, .generation = 1};
+
+			if (in->nodeid != FUSE_ROOT_ID || strcmp(arg, "sub") != 0) {
+				fuse_reply(fuse, in->unique, -ENOENT, NULL, 0);
+				break;
+			}
+			fuse_dir_attr(&entry.attr, 2); /* entry_valid, attr_valid: 0 */
+			fuse_reply(fuse, in->unique, 0, &entry, sizeof(entry));
+			break;
+		}
+		case FUSE_GETATTR: {
+			struct fuse_attr_out attr = {0};
+
+			fuse_dir_attr(&attr.attr, in->nodeid);
+			fuse_reply(fuse, in->unique, 0, &attr, sizeof(attr));
+			break;
+		}
+		case FUSE_FORGET:
+		case FUSE_BATCH_FORGET:
+			break;
+		default:
+			fuse_reply(fuse, in->unique, -ENOSYS, NULL, 0);
+		}
+	}
+}
+
+VM_TEST(daemon_goes_on_past_a_mount_point_that_never_answers, 1918)
+{
+	static const struct bt_op read_key = {"open of vol/secret/key", 0, ARG_SEARCH,
+					      BT "/vol/secret/key"};
+	pid_t server;
+	long mark;
+	int fuse;
+
+	VM_TIMEOUT(120);
+	bt_setup();
+	fuse = fuse_mount("/mnt/hung2");
+	if (fuse < 0)
+		return;
+	server = fork();
+	if (server == 0)
+		fuse_serve(fuse);
+	VM_CHECK(server > 0);
+	VM_CHECK(mount("lgsub", "/mnt/hung2/sub", "tmpfs", 0, NULL) == 0);
+	kill(server, SIGKILL);
+	VM_CHECK(waitpid(server, NULL, 0) == server);
+	/* The connection stays (this process holds /dev/fuse) and nobody reads it. */
+	VM_CHECK(daemon_reload_wait());
+	mark = event_mark();
+	bt_expect("/lgt/bt", read_key, 0, 3000 + EPERM);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"bt\"", "\"hook\":\"file_open\"",
+			   "\"path\":\"" BT "/vol/secret/key\"");
+	VM_CHECK(daemon_reload_wait());
+	VM_CHECK(umount2("/mnt/hung2", MNT_DETACH) == 0);
+	close(fuse);
 }

@@ -17,6 +17,7 @@ TEST(devices_classes_by_driver_name)
 	CHECK_INT(lg_device_class_of(LG_DEVCLASS_MAJOR, "nvme-generic"), LG_BUILTIN_RAW_DISK);
 	CHECK_INT(lg_device_class_of(LG_DEVCLASS_MAJOR, "megaraid_sas_ioctl"), LG_BUILTIN_RAW_DISK);
 	CHECK_INT(lg_device_class_of(LG_DEVCLASS_MISC, "mpt3ctl"), LG_BUILTIN_RAW_DISK);
+	CHECK_INT(lg_device_class_of(LG_DEVCLASS_MISC, "btrfs-control"), LG_BUILTIN_RAW_DISK);
 	CHECK_INT(lg_device_class_of(LG_DEVCLASS_MAJOR, "hidraw"),
 		  LG_BUILTIN_TERMINAL | LG_DEVCLASS_WRITE_ONLY);
 	CHECK_INT(lg_device_class_of(LG_DEVCLASS_MISC, "cpu_dma_latency"),
