@@ -174,7 +174,6 @@ static __always_inline enum lg_btrfs_class lg_btrfs_class_of(unsigned int cmd)
 	case 45: /* QUOTA_RESCAN_STATUS */
 	case 46: /* QUOTA_RESCAN_WAIT */
 	case 49: /* GET_FSLABEL (SET_FSLABEL is refused above, for every filesystem) */
-	case 52: /* GET_DEV_STATS */
 	case 54: /* FILE_EXTENT_SAME (FIDEDUPERANGE) */
 	case 59: /* LOGICAL_INO_V2 */
 	case 60: /* GET_SUBVOL_INFO */
@@ -201,6 +200,9 @@ static __always_inline enum lg_btrfs_class lg_btrfs_class_of(unsigned int cmd)
 	case 17: /* TREE_SEARCH, TREE_SEARCH_V2 */
 	case 38: /* SEND (and its 32-bit form) */
 	case 53: /* DEV_REPLACE */
+	case 52: /* GET_DEV_STATS: with BTRFS_DEV_STATS_RESET it zeroes a disk's error counters,
+		  * a flag in the caller's memory (read by the hook, it could change before btrfs
+		  * reads it): decided by number. A monitor reads them from sysfs (error_stats). */
 		return LG_BTRFS_RAW;
 	default: /* RESIZE, RM_DEV, BALANCE, SCRUB, quotas and qgroups, transactions,
 		  * DEFAULT_SUBVOL (the root of the next mount), unknown */

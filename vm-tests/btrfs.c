@@ -117,6 +117,7 @@ enum bt_arg {
 	ARG_SEND,   /* send into a pipe: 0 only when the stream held SECRET */
 	ARG_CLONE,  /* FICLONE from src */
 	ARG_READ,   /* no command: a read of path, 0 only when it returned SECRET */
+	ARG_DEV_STATS, /* struct btrfs_ioctl_get_dev_stats of device 1, with the reset flag */
 };
 
 /* What a command that succeeded but did not return the secret gives (ARG_SEARCH, ARG_SEND). */
@@ -209,6 +210,14 @@ static int bt_do(const void *arg)
 			args.v2.fd = src;
 		}
 		break;
+	case ARG_DEV_STATS: {
+		struct btrfs_ioctl_get_dev_stats *stats = (void *)&args;
+
+		stats->devid = 1;
+		stats->nr_items = BTRFS_DEV_STAT_VALUES_MAX;
+		stats->flags = BTRFS_DEV_STATS_RESET;
+		break;
+	}
 	case ARG_SEARCH:
 		ret = bt_search(fd);
 		close(fd);
@@ -294,6 +303,8 @@ static const struct bt_op search = {"TREE_SEARCH of vol", BTRFS_IOC_TREE_SEARCH,
 static const struct bt_op search_v2 = {"TREE_SEARCH_V2", BTRFS_IOC_TREE_SEARCH_V2, ARG_ZERO,
 				       BT "/vol"};
 static const struct bt_op send = {"SEND of vol-ro", BTRFS_IOC_SEND, ARG_SEND, BT "/vol-ro"};
+static const struct bt_op dev_stats_reset = {"GET_DEV_STATS with reset", BTRFS_IOC_GET_DEV_STATS,
+					     ARG_DEV_STATS, BT};
 static const struct bt_op add_dev = {"ADD_DEV", BTRFS_IOC_ADD_DEV, ARG_VOL, BT, "/dev/loop1"};
 static const struct bt_op resize = {"RESIZE", BTRFS_IOC_RESIZE, ARG_VOL, BT, "max"};
 static const struct bt_op quota = {"QUOTA_CTL", BTRFS_IOC_QUOTA_CTL, ARG_ZERO, BT};
@@ -358,6 +369,7 @@ static void bt_refused(const char *policy, uid_t uid)
 	bt_expect(cgroup, search_v2, uid, EPERM);
 	bt_expect(cgroup, send, uid, EPERM);
 	bt_expect(cgroup, add_dev, uid, EPERM);
+	bt_expect(cgroup, dev_stats_reset, uid, EPERM);
 	bt_expect(cgroup, resize, uid, EPERM);
 	bt_expect(cgroup, quota, uid, EPERM);
 	bt_expect(cgroup, scrub, uid, EPERM);
@@ -385,6 +397,7 @@ VM_TEST(btrfs_subvolumes_snapshots_and_raw_trees_as_root, 1910)
 	/* The routes are real: unconfined, the tree search and send return the denied key. */
 	bt_expect(NULL, search, 0, 0);
 	bt_expect(NULL, send, 0, 0);
+	bt_expect(NULL, dev_stats_reset, 0, 0); /* the disk's error counters set to 0 */
 	bt_expect(NULL, subvol_create, 0, 0);
 	VM_CHECK(rmdir(BT "/work/new") == 0); /* an empty subvolume goes by rmdir */
 	bt_refused("bt", 0);
