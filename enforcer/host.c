@@ -163,8 +163,15 @@ static int stat_mount_point(const char *point, struct statx *st)
 			       .resolve = RESOLVE_CACHED};
 	int fd = (int)syscall(SYS_openat2, AT_FDCWD, point, &how, sizeof(how)), ret = 0;
 
-	if (fd < 0 && (errno == EAGAIN || errno == ENOSYS || errno == E2BIG || errno == EINVAL))
+	if (fd < 0 && errno == EAGAIN)
 		return stat_mount_point_child(point, st);
+	if (fd < 0 && (errno == ENOSYS || errno == E2BIG || errno == EINVAL)) {
+		/* A kernel before 5.12: the look as it was (a revalidation may wait). */
+		return statx(AT_FDCWD, point, AT_NO_AUTOMOUNT | AT_STATX_DONT_SYNC,
+			     STATX_INO | STATX_MNT_ID, st)
+			   ? -errno
+			   : 0;
+	}
 	if (fd < 0)
 		return -errno;
 	if (statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_INO | STATX_MNT_ID, st))
