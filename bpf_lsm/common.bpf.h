@@ -1077,9 +1077,15 @@ static const struct lg_policy_value lg_no_policy;
  * nothing, and no link record of a file in a subvolume was ever found. The offsets come from
  * the btrfs module's BTF (lg_config, filled by the daemon): while unknown, s_dev.
  *
+ * subvolume_met: the walk met this inode as a subvolume's root on its way (neither its mount's
+ * root nor the filesystem's). Without the offsets such a root would have the superblock's
+ * device, the key of the top-level subvolume's root, and any user's new subvolume would be
+ * named as that mount's root (review 39, H1: ~/s/usr/bin/x as /usr/bin/x): 0 then, which no
+ * mount has.
+ *
  * Global (checked once by the verifier); takes the inode as a number so any hook may pass one.
  */
-__weak __noinline __u32 lg_inode_dev(__u64 inode_addr)
+__weak __noinline __u32 lg_inode_dev(__u64 inode_addr, __u32 subvolume_met)
 {
 	struct inode *inode = (struct inode *)inode_addr;
 	struct super_block *sb = BPF_CORE_READ(inode, i_sb);
@@ -1091,7 +1097,7 @@ __weak __noinline __u32 lg_inode_dev(__u64 inode_addr)
 		return dev;
 	config = bpf_map_lookup_elem(&lg_config_map, &zero);
 	if (!config || !config->btrfs_known)
-		return dev;
+		return subvolume_met ? 0 : dev;
 	if (bpf_probe_read_kernel(&root, sizeof(root),
 				  (void *)(inode_addr - config->btrfs_vfs_inode + config->btrfs_root)) ||
 	    !root)
@@ -1121,7 +1127,7 @@ static __always_inline bool lg_task_is_lsmguard(struct task_struct *task, bool u
 	if (!exe)
 		return false;
 	ino = BPF_CORE_READ(exe, f_inode, i_ino);
-	dev = lg_inode_dev((__u64)BPF_CORE_READ(exe, f_inode));
+	dev = lg_inode_dev((__u64)BPF_CORE_READ(exe, f_inode), 0);
 	return (ino == config->self_ino && dev == config->self_dev) ||
 	       (config->successor_ino && ino == config->successor_ino &&
 		dev == config->successor_dev);

@@ -398,7 +398,7 @@ static __always_inline int lg_record_link(struct dentry *old, struct dentry *new
 		return 0;
 	if (!scratch)
 		return -ENOMEM; /* no memory for the task's scratch: the name could not follow */
-	key.dev = lg_inode_dev((__u64)inode);
+	key.dev = lg_inode_dev((__u64)inode, 0);
 	key.ino = BPF_CORE_READ(inode, i_ino);
 	record = bpf_map_lookup_elem(&lg_links, &key);
 	denied = 0; /* a file has a denied name only beside an original */
@@ -471,7 +471,7 @@ static __always_inline int lg_follow_rename(__u32 i, struct dentry *from, struct
 		return 0;
 	if (BPF_CORE_READ(to, d_inode) == inode)
 		return 0; /* two names of one file: the kernel does nothing */
-	key.dev = lg_inode_dev((__u64)inode);
+	key.dev = lg_inode_dev((__u64)inode, 0);
 	key.ino = BPF_CORE_READ(inode, i_ino);
 	record = bpf_map_lookup_elem(&lg_links, &key);
 	if (!record && BPF_CORE_READ(inode, i_nlink) < 2)
@@ -545,7 +545,7 @@ int BPF_PROG(lg_inode_freed, struct inode *inode)
 	/* The inode's address as a number (a global function takes no BTF pointer): read from
 	 * the hook's own argument. */
 	bpf_probe_read_kernel(&inode_addr, sizeof(inode_addr), ctx);
-	key.dev = lg_inode_dev(inode_addr);
+	key.dev = lg_inode_dev(inode_addr, 0);
 	key.ino = inode->i_ino;
 	/* The original's record, then the denied name's (there is none without the first). */
 	for (int pad = 0; pad <= LG_LINK_KEY_DENIED; pad++) {

@@ -56,7 +56,7 @@ static __always_inline void lg_mount_record(struct mount *m, struct lg_mount_tre
 {
 	struct dentry *root = BPF_CORE_READ(m, mnt.mnt_root);
 	struct lg_inode_key key = {
-	    .dev = lg_inode_dev((__u64)BPF_CORE_READ(root, d_inode)),
+	    .dev = lg_inode_dev((__u64)BPF_CORE_READ(root, d_inode), 0),
 	    .ino = BPF_CORE_READ(root, d_inode, i_ino),
 	};
 	__u64 *changed = bpf_map_lookup_elem(&lg_mount_changes, &key);

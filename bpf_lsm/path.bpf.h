@@ -357,7 +357,10 @@ static __always_inline bool lg_walk_collect(struct lg_scratch *scratch, struct d
 				scratch->disconnected = 1;
 				return false;
 			}
-			check->key.dev = lg_inode_dev((__u64)inode);
+			/* A subvolume's root met on the way (neither this mount's root nor the
+			 * filesystem's): LG_INODE_DEV_SUBVOLUME (lg_inode_dev). */
+			check->key.dev = lg_inode_dev((__u64)inode, dentry != mnt_root &&
+									dentry != parent);
 			check->key.pad = 0;
 			check->key.ino = BPF_CORE_READ(inode, i_ino);
 			if (dentry == parent) {
@@ -508,7 +511,7 @@ static __always_inline const struct lg_link_value *lg_link_of(struct inode *inod
 	if (!inode || BPF_CORE_READ(inode, i_nlink) < 2 ||
 	    (BPF_CORE_READ(inode, i_mode) & S_IFMT) != S_IFREG)
 		return 0;
-	key.dev = lg_inode_dev((__u64)inode);
+	key.dev = lg_inode_dev((__u64)inode, 0);
 	key.ino = BPF_CORE_READ(inode, i_ino);
 	return bpf_map_lookup_elem(&lg_links, &key);
 }

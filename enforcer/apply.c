@@ -160,7 +160,7 @@ static void report_ignored(const struct lg_mount_entry *entries, int count)
 		bool seen = false;
 		__u64 hash;
 
-		if (!e->ignored)
+		if (!e->ignored || e->unanswered)
 			continue;
 		hash = lg_hash_bytes(LG_HASH_BASIS, e->path, strlen(e->path));
 		for (size_t j = 0; j < before_count && !seen; j++)
@@ -263,13 +263,21 @@ int lg_apply_mounts(const struct lg_bpf *bpf, const struct lg_config *config)
 		free(entries);
 		return ret;
 	}
-	/* Drop mounts that are gone. */
+	/* Drop mounts that are gone; a mount whose look did not answer keeps its record. */
 	for (more = bpf_map_get_next_key(fd, NULL, &key) == 0; more; key = next) {
 		bool keep = key.pad == LG_FSTYPE_KEY_PAD;
+		struct lg_mount_value now, was;
 
 		more = bpf_map_get_next_key(fd, &key, &next) == 0;
-		for (int i = 0; i < count && !keep; i++)
-			keep = entries[i].key.dev == key.dev && entries[i].key.ino == key.ino;
+		for (int i = 0; i < count && !keep; i++) {
+			if (!entries[i].unanswered) {
+				keep = entries[i].key.dev == key.dev && entries[i].key.ino == key.ino;
+				continue;
+			}
+			lg_mount_value_for(&entries[i], config->path_seed, &was);
+			keep = bpf_map_lookup_elem(fd, &key, &now) == 0 &&
+			       memcmp(&now, &was, sizeof(now)) == 0;
+		}
 		if (!keep)
 			bpf_map_delete_elem(fd, &key);
 	}

@@ -42,6 +42,7 @@ static void unescape(char *s)
 
 struct mountinfo_line {
 	int mount_id;
+	int parent_id;
 	unsigned major, minor;
 	char root[4096];
 	char point[4096];
@@ -49,6 +50,7 @@ struct mountinfo_line {
 	/* lg_read_mounts's reading of the mount point */
 	struct lg_inode_key key;
 	bool visible; /* the top mount at its point */
+	bool unanswered; /* its look did not answer in time */
 	bool fs_root; /* its root is a filesystem's (or a btrfs subvolume's) root */
 };
 
@@ -64,7 +66,7 @@ static int parse_mountinfo_line(char *line, struct mountinfo_line *m)
 	for (char *tok = strtok_r(line, " ", &save); tok && n < 10; tok = strtok_r(NULL, " ", &save))
 		fields[n++] = tok;
 	if (n < 5 || sscanf(fields[2], "%u:%u", &m->major, &m->minor) != 2 ||
-	    sscanf(fields[0], "%d", &m->mount_id) != 1)
+	    sscanf(fields[0], "%d", &m->mount_id) != 1 || sscanf(fields[1], "%d", &m->parent_id) != 1)
 		return -EINVAL;
 	snprintf(m->root, sizeof(m->root), "%s", fields[3]);
 	snprintf(m->point, sizeof(m->point), "%s", fields[4]);
@@ -78,14 +80,31 @@ static int parse_mountinfo_line(char *line, struct mountinfo_line *m)
 /* How long a mount point's look may wait on its filesystems (lg_stat_mount_point). */
 #define LG_MOUNT_LOOK_MS 2000
 
-/* A child that did not die at once when killed: reaped at a later look. */
-static pid_t stray_looks[8];
+/*
+ * Children that did not end when killed (a FUSE request the server has read but not answered
+ * waits without regard to signals): reaped at a later look. While one of a mount's is there,
+ * that mount is not looked at again; when all the slots are taken, no mount is.
+ */
+#define LG_STRAY_LOOKS 8
+static struct {
+	pid_t pid;
+	int mount_id;
+} stray_looks[LG_STRAY_LOOKS];
 
-static void reap_stray_looks(void)
+/* Reap the strays that ended; whether mount_id still has one (or no slot is free: -1). */
+static int reap_stray_looks(int mount_id)
 {
-	for (size_t i = 0; i < sizeof(stray_looks) / sizeof(stray_looks[0]); i++)
-		if (stray_looks[i] && waitpid(stray_looks[i], NULL, WNOHANG) != 0)
-			stray_looks[i] = 0;
+	int free_slots = 0, held = 0;
+
+	for (size_t i = 0; i < LG_STRAY_LOOKS; i++) {
+		if (stray_looks[i].pid && waitpid(stray_looks[i].pid, NULL, WNOHANG) != 0)
+			stray_looks[i].pid = 0;
+		if (!stray_looks[i].pid)
+			free_slots++;
+		else if (stray_looks[i].mount_id == mount_id)
+			held = 1;
+	}
+	return free_slots ? held : -1;
 }
 
 /*
@@ -93,13 +112,14 @@ static void reap_stray_looks(void)
  * (a filesystem that never answers holds whoever asks it; FUSE's and NFS's waits end at
  * SIGKILL). -ETIMEDOUT then.
  */
-static int stat_mount_point_child(const char *point, struct statx *st)
+static int stat_mount_point_child(const char *point, int mount_id, struct statx *st)
 {
 	struct pollfd pfd = {.events = POLLIN};
 	int pipes[2], ret = -ETIMEDOUT;
 	pid_t pid;
 
-	reap_stray_looks();
+	if (reap_stray_looks(mount_id) != 0)
+		return -ETIMEDOUT; /* still stuck from a look before, or too many stuck */
 	if (pipe2(pipes, O_CLOEXEC))
 		return -errno;
 	pid = fork();
@@ -110,8 +130,13 @@ static int stat_mount_point_child(const char *point, struct statx *st)
 	if (pid == 0) {
 		struct statx mine;
 
-		close(pipes[0]);
-		if (statx(AT_FDCWD, point, AT_NO_AUTOMOUNT | AT_STATX_DONT_SYNC,
+		/* Nothing of the daemon's (its BPF links, ring buffer, signalfd) stays held by a
+		 * child that may never end: only the pipe's end, as descriptor 3. */
+		if (dup2(pipes[1], 3) != 3)
+			_exit(1);
+		close_range(4, ~0U, 0);
+		pipes[1] = 3;
+		if (statx(AT_FDCWD, point, AT_NO_AUTOMOUNT | AT_STATX_DONT_SYNC | AT_SYMLINK_NOFOLLOW,
 			  STATX_INO | STATX_MNT_ID, &mine) != 0 ||
 		    write(pipes[1], &mine, sizeof(mine)) != (ssize_t)sizeof(mine))
 			_exit(1);
@@ -126,7 +151,7 @@ static int stat_mount_point_child(const char *point, struct statx *st)
 		ret = n == (ssize_t)sizeof(*st) ? 0 : -ENOENT;
 	}
 	kill(pid, SIGKILL);
-	for (int i = 0; i < 100; i++) {
+	for (int i = 0; i < 10; i++) {
 		struct timespec wait = {0, 10 * 1000 * 1000};
 
 		if (waitpid(pid, NULL, WNOHANG) != 0) {
@@ -135,9 +160,10 @@ static int stat_mount_point_child(const char *point, struct statx *st)
 		}
 		nanosleep(&wait, NULL);
 	}
-	for (size_t i = 0; pid && i < sizeof(stray_looks) / sizeof(stray_looks[0]); i++)
-		if (!stray_looks[i]) {
-			stray_looks[i] = pid;
+	for (size_t i = 0; pid && i < LG_STRAY_LOOKS; i++)
+		if (!stray_looks[i].pid) {
+			stray_looks[i].pid = pid;
+			stray_looks[i].mount_id = mount_id;
 			pid = 0;
 		}
 out:
@@ -157,16 +183,18 @@ out:
  * dentry always is, and only where that is refused (a revalidation is due) looked at in a child
  * with a time limit.
  */
-static int stat_mount_point(const char *point, struct statx *st)
+static int stat_mount_point(const char *point, int mount_id, bool safe_way, struct statx *st)
 {
 	struct open_how how = {.flags = O_PATH | O_CLOEXEC | O_NOFOLLOW,
 			       .resolve = RESOLVE_CACHED};
 	int fd = (int)syscall(SYS_openat2, AT_FDCWD, point, &how, sizeof(how)), ret = 0;
 
-	if (fd < 0 && errno == EAGAIN)
-		return stat_mount_point_child(point, st);
-	if (fd < 0 && (errno == ENOSYS || errno == E2BIG || errno == EINVAL)) {
-		/* A kernel before 5.12: the look as it was (a revalidation may wait). */
+	if (fd < 0 && errno == EAGAIN && !safe_way)
+		return stat_mount_point_child(point, mount_id, st);
+	if (fd < 0 && (errno == EAGAIN || errno == ENOSYS || errno == E2BIG || errno == EINVAL)) {
+		/* No mount on the way waits on a server (a mount point reached through procfs or
+		 * sysfs, which revalidate every name and refuse to in the cache-only walk), or a
+		 * kernel before 5.12: the look as it was. */
 		return statx(AT_FDCWD, point, AT_NO_AUTOMOUNT | AT_STATX_DONT_SYNC,
 			     STATX_INO | STATX_MNT_ID, st)
 			   ? -errno
@@ -178,6 +206,46 @@ static int stat_mount_point(const char *point, struct statx *st)
 		ret = -errno;
 	close(fd);
 	return ret;
+}
+
+/* Filesystems whose lookups may wait on something outside the kernel: a server, a daemon. */
+static bool may_wait(const char *fstype)
+{
+	static const char *const waiting[] = {"fuse", "nfs", "cifs", "smb", "9p", "ceph", "afs",
+					      "gluster", "lustre", "autofs", "overlay", "virtiofs",
+					      "orangefs", "coda", "ncp", "vbox"};
+
+	for (size_t i = 0; i < sizeof(waiting) / sizeof(waiting[0]); i++)
+		if (strncmp(fstype, waiting[i], strlen(waiting[i])) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Whether reaching m's mount point may wait: a mount on its way is of a filesystem that may
+ * (an unknown parent counts as one). Elsewhere (procfs and sysfs revalidate every name, which
+ * the cache-only walk refuses, and no server holds them) the plain look is safe.
+ */
+static bool way_may_wait(const struct mountinfo_line *lines, size_t count,
+			 const struct mountinfo_line *m)
+{
+	int at = m->parent_id;
+
+	for (size_t step = 0; step < count; step++) {
+		const struct mountinfo_line *p = NULL;
+
+		for (size_t i = 0; i < count && !p; i++)
+			if (lines[i].mount_id == at)
+				p = &lines[i];
+		if (!p)
+			return step == 0 && m->parent_id != m->mount_id;
+		if (may_wait(p->fstype))
+			return true;
+		if (p->parent_id == p->mount_id)
+			return false;
+		at = p->parent_id;
+	}
+	return true;
 }
 
 /* Whether the filesystem path inner lies at or under outer (both mountinfo roots). */
@@ -225,10 +293,14 @@ int lg_read_mounts(const char *mountinfo, struct lg_mount_entry **out)
 	for (size_t i = 0; i < count; i++) {
 		struct mountinfo_line *m = &lines[i];
 		struct statx st;
+		int ret;
 
 		m->visible = false;
-		if (stat_mount_point(m->point, &st))
-			continue; /* gone, or it does not answer: the walk crosses its root (path.bpf.h) */
+		m->unanswered = false;
+		ret = stat_mount_point(m->point, m->mount_id, !way_may_wait(lines, count, m), &st);
+		m->unanswered = ret == -ETIMEDOUT;
+		if (ret)
+			continue; /* gone, or it does not answer (its record, if any, stays) */
 		/* Over-mounted: hidden, and the top mount has its own line. The mount id says so
 		 * exactly; without it (before Linux 5.8), the device. */
 		if (st.stx_mask & STATX_MNT_ID)
@@ -253,6 +325,18 @@ int lg_read_mounts(const char *mountinfo, struct lg_mount_entry **out)
 		struct mountinfo_line *m = &lines[i];
 		bool contained = false;
 
+		if (m->unanswered) {
+			/* Not read this time: the record it had stays (review 39, M1), since without
+			 * one its files would be named through the mount's parent tree. */
+			memset(&entries[kept], 0, sizeof(entries[kept]));
+			entries[kept].mount_id = m->mount_id;
+			entries[kept].ignored = true;
+			entries[kept].unanswered = true;
+			snprintf(entries[kept].path, sizeof(entries[kept].path), "%s",
+				 strcmp(m->point, "/") == 0 ? "" : m->point);
+			kept++;
+			continue;
+		}
 		if (!m->visible)
 			continue;
 		/* A bind mount of a directory under a root that anchors: matched at that root's

@@ -11,6 +11,7 @@ struct lg_mount_entry {
 	struct lg_inode_key key;
 	int mount_id;    /* mountinfo's first field */
 	bool ignored;    /* a later mount of a root an earlier entry holds: not written */
+	bool unanswered; /* with ignored: its look did not answer; the record at its path stays */
 	size_t kept;     /* with ignored: the index of the entry that holds the root */
 	char path[4096]; /* mount point, "" for "/" */
 	char fstype[64]; /* as mountinfo says ("proc", "cgroup2", ...) */
