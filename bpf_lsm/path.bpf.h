@@ -358,7 +358,7 @@ static __always_inline bool lg_walk_collect(struct lg_scratch *scratch, struct d
 				return false;
 			}
 			/* A subvolume's root met on the way (neither this mount's root nor the
-			 * filesystem's): LG_INODE_DEV_SUBVOLUME (lg_inode_dev). */
+			 * filesystem's): no key without the btrfs offsets (lg_inode_dev). */
 			check->key.dev = lg_inode_dev((__u64)inode, dentry != mnt_root &&
 									dentry != parent);
 			check->key.pad = 0;

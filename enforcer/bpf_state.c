@@ -841,7 +841,7 @@ static int btf_member_offset(const struct btf *btf, __s32 type_id, const char *m
 int lg_btrfs_offsets(struct lg_config *config)
 {
 	static struct lg_config known;
-	static bool found, vmlinux_looked;
+	static bool found, vmlinux_looked, module_looked;
 	struct btf *vmlinux, *btrfs = NULL, *types;
 	int vfs_inode, root, anon_dev;
 	__s32 inode_id, root_id;
@@ -851,7 +851,8 @@ int lg_btrfs_offsets(struct lg_config *config)
 		 * kernel has them in vmlinux's (looked at once). */
 		bool module = access("/sys/kernel/btf/btrfs", R_OK) == 0;
 
-		if (!module && vmlinux_looked)
+		/* Looked at once each: this runs at every write of the config. */
+		if ((!module && vmlinux_looked) || (module && module_looked))
 			return -ENOENT;
 		vmlinux = btf__load_vmlinux_btf();
 		if (!vmlinux)
@@ -862,6 +863,7 @@ int lg_btrfs_offsets(struct lg_config *config)
 				btf__free(vmlinux);
 				return -errno;
 			}
+			module_looked = true;
 		} else {
 			vmlinux_looked = true;
 		}

@@ -77,7 +77,7 @@ static int parse_mountinfo_line(char *line, struct mountinfo_line *m)
 	return 0;
 }
 
-/* How long a mount point's look may wait on its filesystems (lg_stat_mount_point). */
+/* How long a mount point's look may wait on its filesystems (stat_mount_point). */
 #define LG_MOUNT_LOOK_MS 2000
 
 /*
@@ -195,7 +195,8 @@ static int stat_mount_point(const char *point, int mount_id, bool safe_way, stru
 		/* No mount on the way waits on a server (a mount point reached through procfs or
 		 * sysfs, which revalidate every name and refuse to in the cache-only walk), or a
 		 * kernel before 5.12: the look as it was. */
-		return statx(AT_FDCWD, point, AT_NO_AUTOMOUNT | AT_STATX_DONT_SYNC,
+		return statx(AT_FDCWD, point,
+			     AT_NO_AUTOMOUNT | AT_STATX_DONT_SYNC | AT_SYMLINK_NOFOLLOW,
 			     STATX_INO | STATX_MNT_ID, st)
 			   ? -errno
 			   : 0;
