@@ -160,14 +160,15 @@ static void report_ignored(const struct lg_mount_entry *entries, int count)
 		bool seen = false;
 		__u64 hash;
 
-		if (!e->ignored || e->unanswered)
-			continue;
+		if (!e->ignored || e->unanswered || e->covered ||
+		    (e->contained && strcmp(e->fstype, "btrfs") != 0))
+			continue; /* a bind of a directory is named through its root: nothing new */
 		hash = lg_hash_bytes(LG_HASH_BASIS, e->path, strlen(e->path));
 		for (size_t j = 0; j < before_count && !seen; j++)
 			seen = before[j].mount_id == e->mount_id && before[j].hash == hash;
 		if (!seen && mount_ignored_fn)
-			mount_ignored_fn(mount_ignored_ctx, e->mount_id, e->path,
-					 entries[e->kept].path);
+			mount_ignored_fn(mount_ignored_ctx, e->mount_id, e->path, e->named_as,
+					 e->contained);
 		now[now_count++] = (struct seen){.mount_id = e->mount_id, .hash = hash};
 	}
 	free(before);
@@ -191,7 +192,7 @@ static const struct {
 static const char *fstype_anchor_path(unsigned i, const struct lg_mount_entry *entries, int count)
 {
 	for (int j = 0; j < count; j++)
-		if (strcmp(entries[j].fstype, fstype_anchors[i].name) == 0)
+		if (!entries[j].contained && strcmp(entries[j].fstype, fstype_anchors[i].name) == 0)
 			return entries[j].path;
 	return fstype_anchors[i].path;
 }
@@ -221,6 +222,30 @@ static int apply_fstype_anchors(int fd, const struct lg_config *config,
 	return 0;
 }
 
+/*
+ * Whether the record under key is one a held entry (a mount that did not answer, or one a later
+ * mount covers) keeps: its value is that entry's path. A later visible mount of the same root
+ * then does not replace it (attack run 21's 2103: a tmpfs over a subvolume's mount, then a bind
+ * of the subvolume's root, would have moved its files' names to the bind).
+ */
+static bool record_held(int fd, const struct lg_config *config,
+			const struct lg_mount_entry *entries, int count,
+			const struct lg_inode_key *key)
+{
+	struct lg_mount_value now, held;
+
+	if (bpf_map_lookup_elem(fd, key, &now))
+		return false;
+	for (int i = 0; i < count; i++) {
+		if (!entries[i].unanswered && !entries[i].covered)
+			continue;
+		lg_mount_value_for(&entries[i], config->path_seed, &held);
+		if (memcmp(&now, &held, sizeof(now)) == 0)
+			return true;
+	}
+	return false;
+}
+
 int lg_apply_mounts(const struct lg_bpf *bpf, const struct lg_config *config)
 {
 	__u32 changes_index = LG_EPOCH_MOUNT_CHANGES, table_index = LG_EPOCH_MOUNT_TABLE;
@@ -243,7 +268,7 @@ int lg_apply_mounts(const struct lg_bpf *bpf, const struct lg_config *config)
 		return count;
 	ret = config_know_btrfs(bpf, entries, count);
 	if (ret) {
-		free(entries);
+		lg_mount_entries_free(entries, count);
 		return ret;
 	}
 	for (int i = 0; i < count; i++) {
@@ -251,16 +276,18 @@ int lg_apply_mounts(const struct lg_bpf *bpf, const struct lg_config *config)
 
 		if (entries[i].ignored)
 			continue; /* the first mount of that root holds its record */
+		if (record_held(fd, config, entries, count, &entries[i].key))
+			continue; /* a covered mount of that root holds it */
 		lg_mount_value_for(&entries[i], config->path_seed, &value);
 		ret = update_if_changed(fd, &entries[i].key, &value, sizeof(value), &old);
 		if (ret) {
-			free(entries);
+			lg_mount_entries_free(entries, count);
 			return ret;
 		}
 	}
 	ret = apply_fstype_anchors(fd, config, entries, count);
 	if (ret) {
-		free(entries);
+		lg_mount_entries_free(entries, count);
 		return ret;
 	}
 	/* Drop mounts that are gone; a mount whose look did not answer keeps its record. */
@@ -270,7 +297,9 @@ int lg_apply_mounts(const struct lg_bpf *bpf, const struct lg_config *config)
 
 		more = bpf_map_get_next_key(fd, &key, &next) == 0;
 		for (int i = 0; i < count && !keep; i++) {
-			if (!entries[i].unanswered) {
+			if (entries[i].contained)
+				continue; /* named through another: its key holds no record */
+			if (!entries[i].unanswered && !entries[i].covered) {
 				keep = entries[i].key.dev == key.dev && entries[i].key.ino == key.ino;
 				continue;
 			}
@@ -282,7 +311,7 @@ int lg_apply_mounts(const struct lg_bpf *bpf, const struct lg_config *config)
 			bpf_map_delete_elem(fd, &key);
 	}
 	report_ignored(entries, count);
-	free(entries);
+	lg_mount_entries_free(entries, count);
 	bump_mounts_epoch(bpf);
 	/* The entries written are current again: the walk may anchor at them. */
 	bpf_map_update_elem(bpf->map_fd[LG_MAP_EPOCHS], &table_index, &seen_changes, BPF_ANY);

@@ -22,7 +22,8 @@ void lg_retire_verdicts(const struct lg_bpf *bpf);
  * out: see lg_read_mounts), the first time it is seen: its mount id and mount point, and the
  * mount point the table keeps for that root ("" for "/").
  */
-typedef void lg_mount_ignored_fn(void *ctx, int mount_id, const char *path, const char *kept);
+typedef void lg_mount_ignored_fn(void *ctx, int mount_id, const char *path, const char *kept,
+				 bool subvolume_held);
 void lg_apply_mounts_report(lg_mount_ignored_fn *fn, void *ctx);
 int lg_config_read(const struct lg_bpf *bpf, struct lg_config *config);
 __u64 lg_random_seed(void);

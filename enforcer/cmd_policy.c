@@ -12,6 +12,7 @@
 #include "canary.h"
 #include "commands.h"
 #include "elfdeps.h"
+#include "host.h"
 #include "json.h"
 #include "loaded.h"
 #include "log.h"
@@ -75,18 +76,73 @@ int load_and_compile_at(int dirfd, const char *dir, unsigned flags, struct lg_po
 	return compile_loaded(ret, &diag, flags, set, compiled, seed, bank);
 }
 
+static int host_alias(void *ctx, const char *path, char *out, size_t size)
+{
+	return lg_mount_canonical(ctx, path, out, size);
+}
+
+__u64 compiled_alias_digest;
+
+__u64 host_alias_digest(const struct lg_policy_set *set, const struct lg_mount_names *names)
+{
+	__u64 digest = LG_HASH_BASIS;
+
+	for (size_t i = 0; i < set->count; i++) {
+		const struct lg_policy *p = set->policies[i];
+
+		for (int class = 0; class < 2; class++) {
+			for (size_t r = 0; r < p->path_count[class]; r++) {
+				const struct lg_path_rule *rule = &p->paths[class][r];
+				char alias[LG_RULE_OBJECT_MAX];
+
+				if (rule->action != LG_ACT_DENY ||
+				    lg_mount_canonical(names, rule->path, alias, sizeof(alias)) <= 0)
+					continue;
+				digest = lg_hash_bytes(digest, rule->path, strlen(rule->path) + 1);
+				digest = lg_hash_bytes(digest, alias, strlen(alias) + 1);
+			}
+		}
+	}
+	return digest;
+}
+
+int host_aliases_changed(const struct lg_policy_set *set)
+{
+	struct lg_mount_names names;
+	int ret = lg_mount_names_read("/proc/self/mountinfo", &names);
+
+	if (ret)
+		return ret;
+	ret = host_alias_digest(set, &names) != compiled_alias_digest;
+	lg_mount_names_free(&names);
+	return ret;
+}
+
 static int compile_loaded(int ret, struct lg_diag *diag_in, unsigned flags,
 			  struct lg_policy_set *set, struct lg_compiled **compiled, __u64 seed,
 			  unsigned bank)
 {
 	struct lg_diag diag = *diag_in;
+	struct lg_mount_names names = {0};
 
 	if (!ret && (flags & LG_LOAD_WITH_CANARY))
 		ret = lg_canary_add(set, &diag);
+	/* Deny rules are keyed at the names the kernel gives their paths on this host too (a
+	 * path under a bind mount, a btrfs subvolume's second mount): lg_mount_canonical. The
+	 * daemon loads again when those names change (host_aliases_changed). */
+	if (!ret && lg_mount_names_read("/proc/self/mountinfo", &names) == 0) {
+		set->path_alias = host_alias;
+		set->path_alias_ctx = &names;
+	}
 	if (!ret)
 		ret = lg_compile_keeping_seed(set, seed, bank,
 					      (flags & LG_LOAD_REDRAW_SEED) ? lg_random_seed : NULL,
 					      compiled, &diag);
+	if (!ret)
+		compiled_alias_digest = host_alias_digest(set, &names);
+	set->path_alias = NULL;
+	set->path_alias_ctx = NULL;
+	lg_mount_names_free(&names);
 	print_diagnostics(&diag);
 	if (ret) {
 		size_t files = set->files_read, bad = files_with_errors(&diag);

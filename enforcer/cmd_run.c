@@ -631,7 +631,8 @@ static void emit_reload_refused(struct daemon *d, const struct lg_config *config
  * {"event":"mount_ignored",...}: a later mount of a filesystem root the mount table already
  * holds (lg_read_mounts); paths under it are matched at the first mount's path. Once per mount.
  */
-static void emit_mount_ignored(void *ctx, int mount_id, const char *path, const char *kept)
+static void emit_mount_ignored(void *ctx, int mount_id, const char *path, const char *kept,
+			       bool subvolume_held)
 {
 	struct daemon *d = ctx;
 	struct line l;
@@ -640,7 +641,8 @@ static void emit_mount_ignored(void *ctx, int mount_id, const char *path, const 
 		return;
 	json_object_start(&l.w);
 	json_string_field(&l.w, "event", "mount_ignored");
-	json_string_field(&l.w, "reason", "second mount of a known root");
+	json_string_field(&l.w, "reason", subvolume_held ? "subvolume held by an earlier mount"
+						       : "second mount of a known root");
 	json_uint_field(&l.w, "mount_id", (unsigned)mount_id);
 	json_string_field(&l.w, "mount_point", path[0] ? path : "/");
 	json_string_field(&l.w, "matched_as", kept[0] ? kept : "/");
@@ -997,9 +999,19 @@ static int event_loop(struct daemon *d)
 			lseek(mfd, 0, SEEK_SET);
 			while (read(mfd, buf, sizeof(buf)) > 0)
 				;
-			if (lg_config_read(&d->bpf, &config) == 0 &&
-			    lg_apply_mounts(&d->bpf, &config) < 0)
+			if (lg_config_read(&d->bpf, &config) != 0)
+				continue;
+			if (lg_apply_mounts(&d->bpf, &config) < 0)
 				log_warn("cannot update the mount table");
+			/* A deny rule's path now leads to files the kernel names otherwise (a
+			 * bind mount made or gone, a subvolume's mount): its rule is keyed at the
+			 * new name by a load (lg_mount_canonical; attack run 21). */
+			if (d->loaded.bank[config.active_bank].compiled &&
+			    host_aliases_changed(&d->loaded.bank[config.active_bank].set) == 1) {
+				log_info("a mount change gives the files of deny rules other names: "
+					 "loading the policies again");
+				reload(d);
+			}
 		}
 		if (fds[0].revents) {
 			struct signalfd_siginfo si;

@@ -51,6 +51,7 @@ struct mountinfo_line {
 	struct lg_inode_key key;
 	bool visible; /* the top mount at its point */
 	bool unanswered; /* its look did not answer in time */
+	bool covered; /* a later mount at its point hides it */
 	bool fs_root; /* its root is a filesystem's (or a btrfs subvolume's) root */
 };
 
@@ -259,11 +260,76 @@ static bool root_contains(const char *outer, const char *inner)
 	return strncmp(inner, outer, len) == 0 && (inner[len] == '/' || inner[len] == '\0');
 }
 
+/* Whether m is a btrfs subvolume's root other than the top-level's (a subvol= mount, or a bind
+ * of the subvolume's root): its files are reachable through a mount of a subvolume holding it. */
+static bool subvolume_root(const struct mountinfo_line *m)
+{
+	return m->fs_root && strcmp(m->root, "/") != 0 && strcmp(m->fstype, "btrfs") == 0;
+}
+
+/*
+ * The entry of an earlier line whose record names m's root from above: a visible mount of the
+ * same filesystem, anchoring (a record, not a second mount), whose root holds m's. -1 if none.
+ * For a directory's bind mount any such line counts; for a subvolume's own mount only one made
+ * before it (attack run 21: the subvolume's files kept the name they had when the subvolume
+ * was mounted again by itself, or bound by a service with `mount = allow`).
+ */
+static long containing_entry(const struct mountinfo_line *lines, size_t count,
+			     const long *entry_of, const struct lg_mount_entry *entries, size_t i)
+{
+	const struct mountinfo_line *m = &lines[i];
+	bool subvolume = subvolume_root(m);
+
+	if (m->fs_root && !subvolume)
+		return -1; /* a filesystem's root: a record, or a second mount of one */
+	for (size_t j = 0; j < (subvolume ? i : count); j++) {
+		const struct mountinfo_line *t = &lines[j];
+
+		if (j == i || entry_of[j] < 0 || entries[entry_of[j]].ignored || !t->fs_root ||
+		    t->major != m->major || t->minor != m->minor || !root_contains(t->root, m->root) ||
+		    (subvolume && strcmp(t->root, m->root) == 0))
+			continue;
+		return entry_of[j];
+	}
+	return -1;
+}
+
+/* "P" + (inner less outer), the name under the mount at P of what inner (a mountinfo root)
+ * names in the filesystem whose root at P is outer. */
+static char *name_through(const char *point, const char *outer, const char *inner)
+{
+	const char *rest = strcmp(outer, "/") == 0 ? inner : inner + strlen(outer);
+	size_t size = strlen(point) + strlen(rest) + 1;
+	char *name = malloc(size);
+
+	if (name)
+		snprintf(name, size, "%s%s", point, strcmp(rest, "/") == 0 ? "" : rest);
+	return name;
+}
+
+void lg_mount_entries_free(struct lg_mount_entry *entries, int count)
+{
+	for (int i = 0; entries && i < count; i++)
+		free(entries[i].named_as);
+	free(entries);
+}
+
+/* The entry for line m, named at its mount point ("" for "/"). */
+static void entry_start(struct lg_mount_entry *e, const struct mountinfo_line *m)
+{
+	memset(e, 0, sizeof(*e));
+	e->key = m->key;
+	e->mount_id = m->mount_id;
+	snprintf(e->path, sizeof(e->path), "%s", strcmp(m->point, "/") == 0 ? "" : m->point);
+	snprintf(e->fstype, sizeof(e->fstype), "%s", m->fstype);
+}
+
 int lg_read_mounts(const char *mountinfo, struct lg_mount_entry **out)
 {
 	struct mountinfo_line *lines = NULL, *bigger;
-	struct lg_mount_entry *entries;
+	struct lg_mount_entry *entries = NULL;
 	size_t count = 0, cap = 0, kept = 0;
+	long *entry_of = NULL;
 	char *buf = NULL;
 	size_t bufcap = 0;
 	FILE *f;
@@ -289,8 +355,11 @@ int lg_read_mounts(const char *mountinfo, struct lg_mount_entry **out)
 	free(buf);
 	buf = NULL;
 	entries = calloc(count ? count : 1, sizeof(*entries));
-	if (!entries)
+	entry_of = calloc(count ? count : 1, sizeof(*entry_of));
+	if (!entries || !entry_of)
 		goto out_nomem;
+	for (size_t i = 0; i < count; i++)
+		entry_of[i] = -1;
 	for (size_t i = 0; i < count; i++) {
 		struct mountinfo_line *m = &lines[i];
 		struct statx st;
@@ -298,6 +367,7 @@ int lg_read_mounts(const char *mountinfo, struct lg_mount_entry **out)
 
 		m->visible = false;
 		m->unanswered = false;
+		m->covered = false;
 		ret = stat_mount_point(m->point, m->mount_id, !way_may_wait(lines, count, m), &st);
 		m->unanswered = ret == -ETIMEDOUT;
 		if (ret)
@@ -309,6 +379,7 @@ int lg_read_mounts(const char *mountinfo, struct lg_mount_entry **out)
 		else
 			m->visible = lg_kernel_dev(makedev(st.stx_dev_major, st.stx_dev_minor)) ==
 				     (__u32)((m->major << 20) | m->minor);
+		m->covered = !m->visible;
 		/*
 		 * The key is what stat() says, as the kernel's walk computes it (lg_inode_dev): on
 		 * btrfs a subvolume's own device, not mountinfo's (the filesystem's). A subvolume's
@@ -322,49 +393,69 @@ int lg_read_mounts(const char *mountinfo, struct lg_mount_entry **out)
 		m->fs_root = strcmp(m->root, "/") == 0 ||
 			     (strcmp(m->fstype, "btrfs") == 0 && st.stx_ino == LG_BTRFS_SUBVOL_ROOT_INO);
 	}
-	for (size_t i = 0; i < count; i++) {
-		struct mountinfo_line *m = &lines[i];
-		bool contained = false;
+	/*
+	 * The roots first, in mountinfo's order (the order the mounts were made in), then the
+	 * bind mounts of directories, which are named through the roots whichever came first.
+	 */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < count; i++) {
+			struct mountinfo_line *m = &lines[i];
+			struct lg_mount_entry *e = &entries[kept];
+			long holder;
 
-		if (m->unanswered) {
-			/* Not read this time: the record it had stays (review 39, M1), since without
-			 * one its files would be named through the mount's parent tree. */
-			memset(&entries[kept], 0, sizeof(entries[kept]));
-			entries[kept].mount_id = m->mount_id;
-			entries[kept].ignored = true;
-			entries[kept].unanswered = true;
-			snprintf(entries[kept].path, sizeof(entries[kept].path), "%s",
-				 strcmp(m->point, "/") == 0 ? "" : m->point);
-			kept++;
-			continue;
-		}
-		if (!m->visible)
-			continue;
-		/* A bind mount of a directory under a root that anchors: matched at that root's
-		 * path, as the walk climbs past the bind's own root to it. */
-		for (size_t j = 0; j < count && !m->fs_root && !contained; j++)
-			contained = j != i && lines[j].visible && lines[j].fs_root &&
-				    lines[j].major == m->major && lines[j].minor == m->minor &&
-				    root_contains(lines[j].root, m->root);
-		if (contained)
-			continue;
-		entries[kept].key = m->key;
-		entries[kept].mount_id = m->mount_id;
-		entries[kept].ignored = false;
-		snprintf(entries[kept].path, sizeof(entries[kept].path), "%s",
-			 strcmp(m->point, "/") == 0 ? "" : m->point);
-		/* The first mount of a root keeps its record: a later one is never the anchor. */
-		for (size_t j = 0; j < kept; j++) {
-			if (!entries[j].ignored && entries[j].key.dev == entries[kept].key.dev &&
-			    entries[j].key.ino == entries[kept].key.ino) {
-				entries[kept].ignored = true;
-				entries[kept].kept = j;
-				break;
+			if (pass != (m->visible && !m->fs_root))
+				continue;
+			if (m->unanswered || m->covered) {
+				/* Not read this time, or covered by a later mount: the record it had
+				 * stays (review 39, M1; attack run 21's 2103: a mount over a
+				 * subvolume's own mount renamed its files), since without one its
+				 * files would be named through another mount. */
+				entry_start(e, m);
+				e->ignored = true;
+				e->unanswered = m->unanswered;
+				e->covered = m->covered;
+				kept++;
+				continue;
 			}
+			if (!m->visible)
+				continue;
+			entry_start(e, m);
+			holder = containing_entry(lines, count, entry_of, entries, i);
+			if (holder >= 0) {
+				/* A directory's bind mount, or a subvolume's own mount made after a
+				 * mount of a subvolume holding it: the walk climbs past its root to
+				 * that root, and names it through it. */
+				e->ignored = true;
+				e->contained = true;
+				e->kept = (size_t)holder;
+				for (size_t j = 0; j < count; j++)
+					if (entry_of[j] == holder)
+						e->named_as = name_through(entries[holder].path,
+									   lines[j].root, m->root);
+				if (!e->named_as)
+					goto out_nomem;
+				entry_of[i] = (long)kept++;
+				continue;
+			}
+			if (!m->fs_root)
+				continue; /* a bind of a directory of a filesystem mounted nowhere */
+			/* The first mount of a root keeps its record: a later one is never the
+			 * anchor. */
+			for (size_t j = 0; j < kept; j++) {
+				if (!entries[j].ignored && entries[j].key.dev == e->key.dev &&
+				    entries[j].key.ino == e->key.ino) {
+					e->ignored = true;
+					e->kept = j;
+					e->named_as = strdup(entries[j].path);
+					if (!e->named_as)
+						goto out_nomem;
+					break;
+				}
+			}
+			entry_of[i] = (long)kept++;
 		}
-		snprintf(entries[kept].fstype, sizeof(entries[kept].fstype), "%s", m->fstype);
-		kept++;
 	}
+	free(entry_of);
 	free(lines);
 	*out = entries;
 	return (int)kept;
@@ -374,7 +465,81 @@ out_nomem:
 		fclose(f);
 	free(buf);
 	free(lines);
+	free(entry_of);
+	lg_mount_entries_free(entries, (int)kept);
 	return -ENOMEM;
+}
+
+int lg_mount_names_read(const char *mountinfo, struct lg_mount_names *out)
+{
+	struct lg_mount_entry *entries;
+	int count = lg_read_mounts(mountinfo, &entries);
+
+	memset(out, 0, sizeof(*out));
+	if (count < 0)
+		return count;
+	out->names = calloc(count ? (size_t)count : 1, sizeof(*out->names));
+	if (!out->names) {
+		lg_mount_entries_free(entries, count);
+		return -ENOMEM;
+	}
+	for (int i = 0; i < count; i++) {
+		struct lg_mount_entry *e = &entries[i];
+		struct lg_mount_name *n = &out->names[out->count];
+
+		if (e->unanswered || e->covered)
+			continue; /* its point leads elsewhere, or nowhere */
+		n->point = strdup(e->path);
+		n->named_as = strdup(e->named_as ? e->named_as : e->path);
+		out->count++;
+		if (!n->point || !n->named_as) {
+			lg_mount_entries_free(entries, count);
+			lg_mount_names_free(out);
+			return -ENOMEM;
+		}
+	}
+	lg_mount_entries_free(entries, count);
+	return 0;
+}
+
+void lg_mount_names_free(struct lg_mount_names *names)
+{
+	for (size_t i = 0; i < names->count; i++) {
+		free(names->names[i].point);
+		free(names->names[i].named_as);
+	}
+	free(names->names);
+	memset(names, 0, sizeof(*names));
+}
+
+int lg_mount_canonical(const struct lg_mount_names *names, const char *path, char *out,
+		       size_t size)
+{
+	const struct lg_mount_name *best = NULL;
+	size_t best_len = 0;
+
+	if (path[0] != '/')
+		return 0;
+	for (size_t i = 0; i < names->count; i++) {
+		const struct lg_mount_name *n = &names->names[i];
+		size_t len = strlen(n->point);
+
+		/* The deepest mount point at or above path ("" is "/"); a later line at the same
+		 * point is the one on top. */
+		if (strncmp(path, n->point, len) != 0 || (path[len] != '/' && path[len] != '\0'))
+			continue;
+		if (!best || len >= best_len) {
+			best = n;
+			best_len = len;
+		}
+	}
+	if (!best || strcmp(best->point, best->named_as) == 0)
+		return 0;
+	if ((size_t)snprintf(out, size, "%s%s", best->named_as, path + best_len) >= size)
+		return -ENAMETOOLONG;
+	if (out[0] == '\0')
+		snprintf(out, size, "/");
+	return strcmp(out, path) != 0;
 }
 
 void lg_mount_value_for(const struct lg_mount_entry *entry, const __u64 seeds[2],

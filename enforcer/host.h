@@ -10,26 +10,60 @@
 struct lg_mount_entry {
 	struct lg_inode_key key;
 	int mount_id;    /* mountinfo's first field */
-	bool ignored;    /* a later mount of a root an earlier entry holds: not written */
+	bool ignored;    /* not written: a later mount of a root an earlier entry holds, a mount
+			  * named through another (contained), or a record held (below) */
 	bool unanswered; /* with ignored: its look did not answer; the record at its path stays */
-	size_t kept;     /* with ignored: the index of the entry that holds the root */
+	bool covered;    /* with ignored: a later mount hides it; the record at its path stays */
+	bool contained;  /* with ignored: a bind mount of a directory under a root that anchors,
+			  * or a btrfs subvolume's mount made after a mount of a subvolume holding
+			  * it: the walk climbs past its root to that one's */
+	size_t kept;     /* with ignored or contained: the index of the entry that names it */
+	char *named_as;  /* with ignored or contained: the path the kernel's walk gives its root */
 	char path[4096]; /* mount point, "" for "/" */
 	char fstype[64]; /* as mountinfo says ("proc", "cgroup2", ...) */
 };
 
 /*
- * The mounts that anchor paths (see bpf_lsm/path.bpf.h): every filesystem root, mounted, and
- * for a filesystem whose root is mounted nowhere (a btrfs subvolume as /), its mounts. Bind
- * mounts of directories are left out on purpose: an object reached through one is matched at
- * its path in the filesystem.
+ * The mounts that anchor paths (see bpf_lsm/path.bpf.h): every filesystem root and btrfs
+ * subvolume root, mounted. Bind mounts of directories anchor nothing: an object reached through
+ * one is matched at its path in the filesystem (they are returned, contained, for the names).
  *
  * A root has one record, the first mount of it in mountinfo's order (the order in which the
  * mounts were attached; a move keeps a mount's place): a later mount of the same root (`mount
  * --bind / /srv/x`, the same device mounted twice) is returned with ignored set and never
- * replaces it. So the record stays what it was for as long as that mount exists. Returns the
- * count of entries (the ignored ones included) or -errno.
+ * replaces it. A btrfs subvolume reached through an earlier mount of a subvolume holding it (the
+ * top-level's at /mnt/pool holds @home) is named through that one, whatever mounts of the
+ * subvolume itself come later (attack run 21). So the record stays what it was for as long as
+ * that mount exists, covered by another or not. Returns the count of entries (the ignored ones
+ * included) or -errno; lg_mount_entries_free frees them.
  */
 int lg_read_mounts(const char *mountinfo, struct lg_mount_entry **out);
+void lg_mount_entries_free(struct lg_mount_entry *entries, int count);
+
+/*
+ * The host's paths against the kernel's names: for each visible mount, its point and the path
+ * the kernel's walk names its root by (the same, for a record; the first mount's for a second
+ * mount of a root; the holder's path and the rest for a bind of a directory or a subvolume's
+ * later mount).
+ */
+struct lg_mount_name {
+	char *point;    /* "" for "/" */
+	char *named_as; /* "" for "/" */
+};
+struct lg_mount_names {
+	struct lg_mount_name *names;
+	size_t count;
+};
+int lg_mount_names_read(const char *mountinfo, struct lg_mount_names *out);
+void lg_mount_names_free(struct lg_mount_names *names);
+/*
+ * The path the kernel's walk names what the host's absolute path leads to (through the deepest
+ * mount at or above it; symbolic links are not followed): 1 with it in out when it differs, 0
+ * when it is path itself, -ENAMETOOLONG.
+ */
+int lg_mount_canonical(const struct lg_mount_names *names, const char *path, char *out,
+		       size_t size);
+
 /* The value of a mount entry for both banks' seeds. */
 void lg_mount_value_for(const struct lg_mount_entry *entry, const __u64 seeds[2],
 			struct lg_mount_value *value);

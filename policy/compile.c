@@ -500,6 +500,79 @@ static int add_bank_markers(struct compiler *cc)
 	return 0;
 }
 
+/*
+ * The items of path rule r (its rule id rule) at path: r's own path, or the name the kernel
+ * gives what r's path leads to (set->path_alias).
+ */
+static int add_path_items(struct compiler *cc, const struct lg_path_rule *r, const char *path,
+			  __u32 policy_id, enum lg_class class, __u32 rule, const char *file)
+{
+	struct lg_path_rule at = *r;
+	struct path_item item = {
+		.key = {.policy = policy_id, .class = class},
+		.path = path,
+		.file = file,
+		.line = r->line,
+		.rule = rule,
+	};
+	unsigned base = r->subtree ? LG_SLOT_TREE_READ : LG_SLOT_EXACT_READ;
+	int ret;
+
+	at.path = (char *)path;
+	ret = add_beneath_markers(cc, &at, &item, &item.key.hash);
+	if (ret)
+		return ret;
+	if (lg_test_rule_hash)
+		item.key.hash = rule_hash(cc->out->seed, path);
+	/* READ slot: deny only for deny. WRITE slot (files only): deny unless allow. */
+	item.slot = base;
+	item.deny = r->action == LG_ACT_DENY;
+	ret = push((void **)&cc->path_items, &cc->path_item_count, &cc->path_item_cap,
+		   sizeof(item), &item);
+	if (!ret && r->action == LG_ACT_DENY) {
+		__u64 any = item.key.hash ^ (r->subtree ? 0 : LG_DENY_FILTER_EXACT);
+
+		ret = push((void **)&cc->out->deny_filter, &cc->out->deny_filter_count,
+			   &cc->deny_filter_cap, sizeof(any), &any);
+	}
+	if (ret || class != LG_CLASS_FILE)
+		return ret;
+	item.slot = base + 1;
+	item.deny = r->action != LG_ACT_ALLOW;
+	return push((void **)&cc->path_items, &cc->path_item_count, &cc->path_item_cap,
+		    sizeof(item), &item);
+}
+
+/*
+ * A deny rule written at a path the kernel names otherwise (a bind mount of a directory, a
+ * second mount of a filesystem, a btrfs subvolume's later mount: lg_policy_set.path_alias) is
+ * keyed at the kernel's name too, said once as a note. Allow rules are not carried: whoever can
+ * mount (an administrator, a service with `mount = allow`) would choose what they open up.
+ */
+static int add_path_alias(struct compiler *cc, const struct lg_policy *p,
+			  const struct lg_path_rule *r, __u32 policy_id, enum lg_class class,
+			  __u32 rule)
+{
+	char alias[LG_RULE_OBJECT_MAX];
+	const char *kept;
+	int found;
+
+	if (!cc->set->path_alias || r->action != LG_ACT_DENY)
+		return 0;
+	found = cc->set->path_alias(cc->set->path_alias_ctx, r->path, alias, sizeof(alias));
+	if (found <= 0)
+		return 0; /* the same name, or one too long for a rule: the written one alone */
+	kept = keep_text(cc->out, alias);
+	if (!kept)
+		return -ENOMEM;
+	lg_diag_add(cc->diag, LG_SEV_WARNING, p->file, r->line,
+		    "%s%s is named %s%s by the kernel (what a mount there shows is mounted "
+		    "elsewhere first); the deny rule is kept at both",
+		    r->path[0] ? r->path : "/", r->subtree && r->path[0] ? "/" : "", kept[0] ? kept : "/",
+		    r->subtree && kept[0] ? "/" : "");
+	return add_path_items(cc, r, kept, policy_id, class, rule, p->file);
+}
+
 static int add_path_rules(struct compiler *cc, const struct lg_policy *p, __u32 policy_id,
 			  enum lg_class class)
 {
@@ -514,14 +587,8 @@ static int add_path_rules(struct compiler *cc, const struct lg_policy *p, __u32 
 			.line = r->line,
 			.subtree = r->subtree,
 		};
-		struct path_item item = {
-			.key = {.policy = policy_id, .class = class},
-			.path = r->path,
-			.file = p->file,
-			.line = r->line,
-		};
-		unsigned base = r->subtree ? LG_SLOT_TREE_READ : LG_SLOT_EXACT_READ;
 		char object[LG_RULE_OBJECT_MAX];
+		__u32 rule;
 		int ret;
 
 		{
@@ -532,32 +599,11 @@ static int add_path_rules(struct compiler *cc, const struct lg_policy *p, __u32 
 				object[len + 1] = '\0';
 			}
 		}
-		ret = new_rule(cc, &src, object, &item.rule);
+		ret = new_rule(cc, &src, object, &rule);
 		if (!ret)
-			ret = add_beneath_markers(cc, r, &item, &item.key.hash);
-		if (ret)
-			return ret;
-		if (lg_test_rule_hash)
-			item.key.hash = rule_hash(cc->out->seed, r->path);
-		/* READ slot: deny only for deny. WRITE slot (files only): deny unless allow. */
-		item.slot = base;
-		item.deny = r->action == LG_ACT_DENY;
-		ret = push((void **)&cc->path_items, &cc->path_item_count, &cc->path_item_cap,
-			   sizeof(item), &item);
-		if (!ret && r->action == LG_ACT_DENY) {
-			__u64 any = item.key.hash ^ (r->subtree ? 0 : LG_DENY_FILTER_EXACT);
-
-			ret = push((void **)&cc->out->deny_filter, &cc->out->deny_filter_count,
-				   &cc->deny_filter_cap, sizeof(any), &any);
-		}
-		if (ret)
-			return ret;
-		if (class != LG_CLASS_FILE)
-			continue;
-		item.slot = base + 1;
-		item.deny = r->action != LG_ACT_ALLOW;
-		ret = push((void **)&cc->path_items, &cc->path_item_count, &cc->path_item_cap,
-			   sizeof(item), &item);
+			ret = add_path_items(cc, r, r->path, policy_id, class, rule, p->file);
+		if (!ret)
+			ret = add_path_alias(cc, p, r, policy_id, class, rule);
 		if (ret)
 			return ret;
 	}

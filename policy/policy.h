@@ -218,6 +218,13 @@ struct lg_policy_set {
 	 * reported with every other error, not after they are fixed. Never loaded. */
 	struct lg_policy **refused;
 	size_t refused_count;
+	/*
+	 * Set by whoever compiles on a host (not by the loaders): the path the kernel names what a
+	 * rule's path leads to there, into out (1), or 0 when it is the same (-errno: the same
+	 * too). The compiler keys each deny rule at that name as well, with a warning at its line.
+	 */
+	int (*path_alias)(void *ctx, const char *path, char *out, size_t size);
+	void *path_alias_ctx;
 };
 
 /* Flags for parsing and loading. */

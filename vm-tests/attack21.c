@@ -7,9 +7,12 @@
  * subvol=@home with the top-level at /mnt/pool).
  *
  * Every case asserts the secure outcome (EPERM); a failing check is a bypass. The unconfined
- * control reads the key by the same route first. The cases that failed (2100-2103, 2105's
- * administrator's link, 2107) stay on branch s44-attack until the class they show is closed
- * (docs/security.md, attack run 21); the ones here passed.
+ * control reads the key by the same route first. The cases that failed were lost with their
+ * branch (s44-attack) and are written again here from the run's record, now that the class is
+ * closed: a subvolume reached through an earlier mount of a subvolume holding it is named
+ * through that one whatever mounts of it come later, a covered mount keeps its record, and a
+ * deny rule written at a path the kernel names otherwise is kept at the kernel's name too
+ * (lg_read_mounts, lg_mount_canonical; the daemon loads again when those names change).
  *
  * Results in the 6.1 VM against 617e4ae (logs /work/a21-vm1.log, /work/a21-vm2.log):
  *  2100 FAIL (root, uid 1000): deny = /mnt/bt/vol/secret/ holds until the administrator mounts
@@ -43,6 +46,7 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "vmtest.h"
@@ -253,6 +257,8 @@ VM_TEST(a21_handles_and_proc_fd_on_btrfs, 2104)
 	a21_setup();
 	a21_mount_subvol("vol", V);
 	a21_mount_subvol("vol-ro", "/mnt/a21r");
+	VM_EXPECT_DAEMON_WARNING("a21.ini:7: warning: " V "/secret/ is named " BT
+				 "/vol/secret/ by the kernel");
 	a21_policy("deny = " V "/secret/\n", NULL);
 	handle.fh.handle_bytes = sizeof(handle.bytes);
 	VM_CHECK(name_to_handle_at(AT_FDCWD, BT "/vol/secret/key", &handle.fh, &mount_id, 0) == 0);
@@ -266,9 +272,9 @@ VM_TEST(a21_handles_and_proc_fd_on_btrfs, 2104)
 	a21_expect_handle(&h, "O_PATH of the top path reopened by /proc/self/fd");
 	h.path = V "/secret/key";
 	a21_expect_handle(&h, "O_PATH of the mount path reopened by /proc/self/fd");
+	a21_policy_gone();
 	a21_umount("/mnt/a21r");
 	a21_umount(V);
-	a21_policy_gone();
 }
 
 /*
@@ -280,6 +286,8 @@ VM_TEST(a21_daemon_past_subvolume_mount_churn, 2106)
 	VM_TIMEOUT(240);
 	a21_setup();
 	a21_mount_subvol("vol", V);
+	VM_EXPECT_DAEMON_WARNING("a21.ini:7: warning: " V "/secret/ is named " BT
+				 "/vol/secret/ by the kernel");
 	a21_policy("deny = " V "/secret/\n", NULL);
 	VM_CHECK(system("dev=$(losetup -a | grep /run/bt.img | cut -d: -f1 | head -n 1); "
 			"mkdir -p /mnt/a21c /mnt/a21e; i=0; while [ $i -lt 30 ]; do "
@@ -289,6 +297,260 @@ VM_TEST(a21_daemon_past_subvolume_mount_churn, 2106)
 	VM_CHECK(daemon_pid() > 0);
 	a21_expect_denied(V "/secret/key", USER, "after the churn, subvolume mount");
 	a21_expect_denied(BT "/vol/secret/key", 0, "after the churn, top path");
+	a21_policy_gone();
+	a21_umount(V);
+}
+
+/* Run a shell command in the policy's cgroup as root (a service's own mount). */
+static int a21_shell(const void *arg)
+{
+	int status = system((const char *)arg);
+
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 255;
+}
+
+/* The routes to the key: every one denied to root and uid 1000, read unconfined. */
+static void a21_all_denied(const char *const *paths, const char *when)
+{
+	for (const char *const *p = paths; *p; p++) {
+		a21_expect_denied(*p, 0, when);
+		a21_expect_denied(*p, USER, when);
+	}
+}
+
+/*
+ * 2100. deny = /mnt/bt/vol/secret/ (the top-level's path, as /mnt/pool/@home/... is), then the
+ * administrator mounts vol by itself: the rule holds by both paths, after a reload too, and once
+ * that mount is gone. Against 617e4ae the key was read by both.
+ */
+VM_TEST(a21_rule_at_the_top_path_holds_once_the_subvolume_is_mounted_alone, 2100)
+{
+	static const char *const routes[] = {BT "/vol/secret/key", V "/secret/key", NULL};
+
+	VM_TIMEOUT(180);
+	a21_setup();
+	a21_policy("deny = " BT "/vol/secret/\n", NULL);
+	a21_expect_denied(BT "/vol/secret/key", 0, "before the mount");
+	a21_mount_subvol("vol", V);
+	a21_all_denied(routes, "vol mounted alone");
+	VM_CHECK(daemon_reload_wait());
+	a21_all_denied(routes, "after a reload");
+	a21_umount(V);
+	a21_expect_denied(BT "/vol/secret/key", USER, "the mount gone");
+	a21_policy_gone();
+}
+
+/*
+ * 2101. A nested subvolume (vol/inner), the rule written at vol's own mount (/mnt/a21v/inner/),
+ * then inner mounted by itself: every route denied.
+ */
+VM_TEST(a21_nested_subvolume_mounted_alone, 2101)
+{
+	static const char *const routes[] = {BT "/vol/inner/key", V "/inner/key",
+					     "/mnt/a21i/key", NULL};
+
+	VM_TIMEOUT(180);
+	a21_setup();
+	if (access(BT "/vol/inner", F_OK) != 0) {
+		struct btrfs_ioctl_vol_args_v2 args;
+		int vol = open(BT "/vol", O_RDONLY | O_DIRECTORY);
+
+		VM_CHECK(vol >= 0);
+		memset(&args, 0, sizeof(args));
+		strcpy(args.name, "inner");
+		VM_CHECK(ioctl(vol, BTRFS_IOC_SUBVOL_CREATE_V2, &args) == 0);
+		close(vol);
+		VM_CHECK(system("printf " SECRET " > " BT "/vol/inner/key && chown -R 1000:1000 " BT
+				"/vol/inner && chmod 0600 " BT "/vol/inner/key") == 0);
+	}
+	a21_mount_subvol("vol", V);
+	VM_EXPECT_DAEMON_WARNING("a21.ini:7: warning: " V "/inner/ is named " BT
+				 "/vol/inner/ by the kernel");
+	a21_policy("deny = " V "/inner/\n", NULL);
+	a21_mount_subvol("vol/inner", "/mnt/a21i");
+	a21_all_denied(routes, "inner mounted alone");
+	a21_policy_gone();
+	a21_umount("/mnt/a21i");
+	a21_umount(V);
+}
+
+/*
+ * 2102. A service with [system] mount = allow binds the subvolume's root (seen through the top)
+ * elsewhere in the host's namespace: the bind is named through the top, and the rule holds by
+ * every route. Against 617e4ae the bind became vol's first own mount.
+ */
+VM_TEST(a21_service_bind_of_the_subvolume_root, 2102)
+{
+	static const char *const routes[] = {BT "/vol/secret/key", "/mnt/a21b/secret/key", NULL};
+
+	VM_TIMEOUT(180);
+	a21_setup();
+	mkdir("/mnt/a21b", 0755);
+	a21_policy("deny = " BT "/vol/secret/\n", "[system]\nmount = allow\n");
+	VM_CHECK(in_cgroup(CG, a21_shell, "mount --bind " BT "/vol /mnt/a21b") == 0);
+	usleep(800 * 1000);
+	a21_all_denied(routes, "the service's bind of vol");
+	/* The same with vol's own mount made first by the administrator, the bind after it. */
+	a21_umount("/mnt/a21b");
+	a21_mount_subvol("vol", V);
+	VM_CHECK(in_cgroup(CG, a21_shell, "mount --bind " V " /mnt/a21b") == 0);
+	usleep(800 * 1000);
+	a21_all_denied(routes, "the service's bind of vol's mount");
+	a21_expect_denied(V "/secret/key", USER, "vol's own mount");
+	a21_umount("/mnt/a21b");
+	a21_policy_gone();
+	a21_umount(V);
+}
+
+/*
+ * 2103. The service (mount = allow) mounts a tmpfs over the subvolume's own mount point, with
+ * the rule written there: the covered mount keeps its record, and the key stays denied by the
+ * top's path, after a reload too, and by a bind the service makes of vol's root afterwards.
+ * Against 617e4ae the file was renamed /mnt/bt/vol/secret/key and read. The subvolume is
+ * mounted alone before the top here (the top unmounted first), so that its own mount names it.
+ */
+VM_TEST(a21_service_covers_the_subvolume_mount, 2103)
+{
+	static const char *const routes[] = {BT "/vol/secret/key", "/mnt/a21b/secret/key", NULL};
+
+	VM_TIMEOUT(180);
+	a21_setup();
+	mkdir("/mnt/a21b", 0755);
+	VM_CHECK(umount2(BT, 0) == 0);
+	mkdir(V, 0755);
+	VM_CHECK(system("mount -t btrfs -o loop,subvol=vol /run/bt.img " V) == 0);
+	VM_CHECK(system("dev=$(losetup -a | grep /run/bt.img | cut -d: -f1 | head -n 1); "
+			"mount -t btrfs \"$dev\" " BT) == 0);
+	usleep(800 * 1000);
+	a21_policy("deny = " V "/secret/\n", "[system]\nmount = allow\n");
+	a21_expect_denied(BT "/vol/secret/key", USER, "before the cover");
+	VM_CHECK(in_cgroup(CG, a21_shell, "mount -t tmpfs a21cover " V) == 0);
+	usleep(800 * 1000);
+	a21_expect_denied(BT "/vol/secret/key", 0, "vol's mount covered");
+	a21_expect_denied(BT "/vol/secret/key", USER, "vol's mount covered");
+	VM_CHECK(daemon_reload_wait());
+	a21_expect_denied(BT "/vol/secret/key", USER, "covered, after a reload");
+	VM_CHECK(in_cgroup(CG, a21_shell, "mount --bind " BT "/vol /mnt/a21b") == 0);
+	usleep(800 * 1000);
+	a21_all_denied(routes, "covered, then the service's bind of vol");
+	a21_umount("/mnt/a21b");
 	a21_umount(V);
 	a21_policy_gone();
+	a21_umount(V);
+}
+
+/* link(from, to) as uid: 0 or errno. */
+struct a21_link_op {
+	const char *from, *to;
+	uid_t uid;
+};
+
+static int a21_link(const void *arg)
+{
+	const struct a21_link_op *o = arg;
+	int ret = become(o->uid);
+
+	if (ret)
+		return ret;
+	return link(o->from, o->to) ? errno : 0;
+}
+
+static int a21_rename(const void *arg)
+{
+	const struct a21_link_op *o = arg;
+	int ret = become(o->uid);
+
+	if (ret)
+		return ret;
+	return rename(o->from, o->to) ? errno : 0;
+}
+
+/*
+ * 2105. vol mounted by itself after the top, the rule written at its mount: renames of the
+ * subvolume (root) and of the denied directory (uid 1000) and the service's own link refused;
+ * the administrator's link made after the load is denied by both paths.
+ */
+VM_TEST(a21_renames_and_links_of_a_subvolume_file, 2105)
+{
+	struct a21_link_op op = {BT "/vol", BT "/vol-moved", 0};
+	static const char *const routes[] = {BT "/vol/key-admin", V "/key-admin", NULL};
+
+	VM_TIMEOUT(180);
+	a21_setup();
+	a21_mount_subvol("vol", V);
+	VM_EXPECT_DAEMON_WARNING("a21.ini:7: warning: " V "/secret/ is named " BT
+				 "/vol/secret/ by the kernel");
+	a21_policy("deny = " V "/secret/\n", NULL);
+	VM_CHECK(in_cgroup(CG, a21_rename, &op) == EPERM);
+	op = (struct a21_link_op){V "/secret", V "/s-moved", USER};
+	VM_CHECK(in_cgroup(CG, a21_rename, &op) == EPERM);
+	op = (struct a21_link_op){BT "/vol/secret", BT "/vol/s-moved", USER};
+	VM_CHECK(in_cgroup(CG, a21_rename, &op) == EPERM);
+	op = (struct a21_link_op){V "/secret/key", V "/key-service", USER};
+	VM_CHECK(in_cgroup(CG, a21_link, &op) == EPERM);
+	unlink(BT "/vol/key-admin");
+	VM_CHECK(link(BT "/vol/secret/key", BT "/vol/key-admin") == 0);
+	a21_all_denied(routes, "the administrator's link");
+	VM_CHECK(unlink(BT "/vol/key-admin") == 0);
+	a21_policy_gone();
+	a21_umount(V);
+}
+
+/*
+ * 2107. A link the service tried and was refused (its record made under the name of then),
+ * then vol mounted by itself and the rule written at its mount: the administrator's next link
+ * of the file is denied by both paths, with no reload between. Against 617e4ae it was read
+ * until another reload.
+ */
+VM_TEST(a21_link_record_made_before_the_subvolume_mount, 2107)
+{
+	struct a21_link_op op = {BT "/vol/secret/k3", BT "/vol/k3-service", 0};
+	static const char *const routes[] = {BT "/vol/k3-admin", V "/k3-admin", NULL};
+
+	VM_TIMEOUT(180);
+	a21_setup();
+	VM_CHECK(system("printf " SECRET " > " BT "/vol/secret/k3 && chown 1000:1000 " BT
+			"/vol/secret/k3 && chmod 0600 " BT "/vol/secret/k3") == 0);
+	a21_policy("deny = " BT "/vol/secret/\n", NULL);
+	VM_CHECK(in_cgroup(CG, a21_link, &op) == EPERM);
+	a21_mount_subvol("vol", V);
+	VM_EXPECT_DAEMON_WARNING("a21.ini:7: warning: " V "/secret/ is named " BT
+				 "/vol/secret/ by the kernel");
+	a21_policy("deny = " V "/secret/\n", NULL);
+	unlink(BT "/vol/k3-admin");
+	VM_CHECK(link(BT "/vol/secret/k3", BT "/vol/k3-admin") == 0);
+	a21_all_denied(routes, "the administrator's link after the mount");
+	VM_CHECK(unlink(BT "/vol/k3-admin") == 0);
+	VM_CHECK(unlink(BT "/vol/secret/k3") == 0);
+	a21_policy_gone();
+	a21_umount(V);
+}
+
+/*
+ * 2108. The class beyond btrfs: a deny rule written at a bind mount's path (/srv/a21d, a bind of
+ * /data/a21d/real the administrator makes after the load) is kept at the directory's own path
+ * by a load the mount change starts; denied by both paths, root and uid 1000; when the bind
+ * goes, the next load drops the carried name (said again).
+ */
+VM_TEST(a21_deny_rule_at_a_bind_mount_path, 2108)
+{
+	static const char *const routes[] = {"/srv/a21d/secret/key", "/data/a21d/real/secret/key",
+					     NULL};
+
+	VM_TIMEOUT(120);
+	a21_setup();
+	VM_CHECK(system("mkdir -p /data/a21d/real/secret /srv/a21d && printf " SECRET
+			" > /data/a21d/real/secret/key && chown -R 1000:1000 /data/a21d && "
+			"chmod 0600 /data/a21d/real/secret/key") == 0);
+	a21_policy("deny = /srv/a21d/secret/\n", NULL);
+	VM_EXPECT_DAEMON_WARNING("a mount change gives the files of deny rules other names");
+	VM_EXPECT_DAEMON_WARNING("a21.ini:7: warning: /srv/a21d/secret/ is named "
+				 "/data/a21d/real/secret/ by the kernel");
+	VM_CHECK(mount("/data/a21d/real", "/srv/a21d", NULL, MS_BIND, NULL) == 0);
+	usleep(1000 * 1000); /* the daemon reads the table and loads again */
+	a21_all_denied(routes, "the bind made after the load");
+	a21_umount("/srv/a21d");
+	usleep(500 * 1000);
+	a21_policy_gone();
+	VM_CHECK(system("rm -rf /data/a21d") == 0);
 }

@@ -669,18 +669,22 @@ VM_TEST(btrfs_subvolume_reached_through_the_top_mount, 1916)
 	bt_setup();
 	make_cgroup("/lgt/btv");
 	bv_mount(BV);
+	/* The top's mount (/mnt/bt) was made first and holds vol: the kernel names vol's files
+	 * through it (attack run 21: a later mount of a subvolume renames nothing), and the rule
+	 * written at the subvolume's own mount is kept at that name too, said at its line. */
+	VM_EXPECT_DAEMON_WARNING("btv.ini:7: warning: " BV "/secret/ is named " BT
+				 "/vol/secret/ by the kernel");
 	write_file(POLICY_DIR "/btv.ini", BV_POLICY, 0644);
 	VM_CHECK(daemon_reload_wait());
-	/* The subvolume's root, met inside the top-level subvolume's mount, anchors at its own
-	 * mount: the rule on /mnt/bv/secret/ holds through /mnt/bt/vol/secret/ too. */
-	bv_refused(BV "/secret/key", BV "/secret/key", 0);
-	bv_refused(BT "/vol/secret/key", BV "/secret/key", 0);
-	bv_refused(BT "/vol/secret/key", BV "/secret/key", USER);
-	/* A second mount of the subvolume is matched at the first's path. */
+	bv_refused(BV "/secret/key", BT "/vol/secret/key", 0);
+	bv_refused(BT "/vol/secret/key", BT "/vol/secret/key", 0);
+	bv_refused(BT "/vol/secret/key", BT "/vol/secret/key", USER);
+	bv_refused(BV "/secret/key", BT "/vol/secret/key", USER);
+	/* A second mount of the subvolume is named through the top's too. */
 	mkdir("/mnt/bv2", 0755);
 	VM_CHECK(mount(BV, "/mnt/bv2", NULL, MS_BIND, NULL) == 0);
 	usleep(300 * 1000); /* the daemon has read the mount table again */
-	bv_refused("/mnt/bv2/secret/key", BV "/secret/key", 0);
+	bv_refused("/mnt/bv2/secret/key", BT "/vol/secret/key", 0);
 	/* A snapshot is another subvolume: its copy of the key is not under the rule (a copy,
 	 * as a backup is; docs/security.md). */
 	bt_expect("/lgt/btv", bv_read(BT "/vol-ro/secret/key"), 0, 0);

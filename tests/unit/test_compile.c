@@ -3,7 +3,9 @@
  * The compiler's contract with its callers: it compiles sets that set.c validated, and a bank's
  * kept path seed is redrawn when two paths collide under it.
  */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "harness.h"
 #include "helpers.h"
@@ -410,4 +412,57 @@ TEST(compile_puts_a_directory_deny_rule_in_the_deny_filter_as_a_directory)
 	CHECK(!has_deny_filter_entry(c, lg_path_hash(c->seed, "/srv/keys") ^ LG_DENY_FILTER_EXACT));
 	lg_compiled_free(c);
 	lg_policy_set_free(&set);
+}
+
+/* The host's name for /srv/data is /var/lib/data (a bind mount). */
+static int bind_alias(void *ctx, const char *path, char *out, size_t size)
+{
+	(void)ctx;
+	if (strncmp(path, "/srv/data", 9) != 0 || (path[9] != '/' && path[9] != '\0'))
+		return 0;
+	snprintf(out, size, "/var/lib/data%s", path + 9);
+	return 1;
+}
+
+/* A deny rule written at a path the kernel names otherwise is keyed at both names, with a
+ * warning at its line; allow rules are not carried (attack run 21). */
+#define R LG_DECISION_FILE_READ
+
+TEST(compile_keys_deny_rules_at_the_kernels_name_too)
+{
+	struct lg_policy_set set;
+	struct lg_diag diag = {0};
+	struct lg_compiled *c;
+	struct lg_policy *p;
+	__u32 rule;
+
+	memset(&set, 0, sizeof(set));
+	CHECK_INT(parse_text(HEADER "[files]\n"
+				    "default = deny\n"		  /* 6 */
+				    "allow = /srv/data/\n"	  /* 7 */
+				    "deny = /srv/data/secret\n" /* 8 */
+				    "allow-read = /srv/data/ro/\n", /* 9 */
+			     &p, &diag),
+		  0);
+	set.policies = &p;
+	set.count = 1;
+	CHECK_INT(lg_policy_set_validate(&set, &diag), 0);
+	set.path_alias = bind_alias;
+	CHECK_INT(lg_compile(&set, 42, 0, &c, &diag), 0);
+	CHECK_INT((int)diag.count, 1);
+	CHECK_STR(diag_line(&diag, 0),
+		  "t.ini:8: warning: /srv/data/secret is named /var/lib/data/secret by the kernel "
+		  "(what a mount there shows is mounted elsewhere first); the deny rule is kept at "
+		  "both");
+	CHECK(path_denied(c, R, "/srv/data/secret", &rule));
+	CHECK(rule_line(c, rule) == 8);
+	CHECK(path_denied(c, R, "/var/lib/data/secret", &rule));
+	CHECK(rule_line(c, rule) == 8);
+	CHECK(!path_denied(c, R, "/srv/data/other", &rule));
+	/* The allow rules stay at their written paths. */
+	CHECK(path_denied(c, R, "/var/lib/data/other", &rule));
+	CHECK(path_denied(c, R, "/var/lib/data/ro/x", &rule));
+	lg_compiled_free(c);
+	lg_policy_free(p);
+	lg_diag_free(&diag);
 }

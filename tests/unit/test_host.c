@@ -217,3 +217,55 @@ TEST(host_cgroup_path_of_an_id)
 	snprintf(dir, sizeof(dir), "%s%s", root, name);
 	CHECK(rmdir(dir) == 0);
 }
+
+/* The names the kernel's walk gives the host's paths (attack run 21): the deepest mount at or
+ * above the path decides; a record is its own name; a bind of a directory and a btrfs
+ * subvolume's later mount are named through what holds them. */
+TEST(host_mount_canonical_names_through_the_holder)
+{
+	struct lg_mount_name list[] = {
+		{"", ""},
+		{"/mnt/pool", "/mnt/pool"},
+		{"/home", "/mnt/pool/@home"},
+		{"/srv/data", "/var/lib/data"},
+		{"/srv/data/inner", "/srv/data/inner"},
+		{"/mnt/rootbind", ""},
+	};
+	struct lg_mount_names names = {list, sizeof(list) / sizeof(list[0])};
+	char out[64];
+
+	CHECK_INT(lg_mount_canonical(&names, "/home/alice/key", out, sizeof(out)), 1);
+	CHECK_STR(out, "/mnt/pool/@home/alice/key");
+	CHECK_INT(lg_mount_canonical(&names, "/home", out, sizeof(out)), 1);
+	CHECK_STR(out, "/mnt/pool/@home");
+	CHECK_INT(lg_mount_canonical(&names, "/homeless/x", out, sizeof(out)), 0);
+	CHECK_INT(lg_mount_canonical(&names, "/mnt/pool/@home/x", out, sizeof(out)), 0);
+	CHECK_INT(lg_mount_canonical(&names, "/srv/data/secret", out, sizeof(out)), 1);
+	CHECK_STR(out, "/var/lib/data/secret");
+	/* A record under a bind's point is its own name. */
+	CHECK_INT(lg_mount_canonical(&names, "/srv/data/inner/x", out, sizeof(out)), 0);
+	/* A second mount of the root filesystem. */
+	CHECK_INT(lg_mount_canonical(&names, "/mnt/rootbind/etc/shadow", out, sizeof(out)), 1);
+	CHECK_STR(out, "/etc/shadow");
+	CHECK_INT(lg_mount_canonical(&names, "/mnt/rootbind", out, sizeof(out)), 1);
+	CHECK_STR(out, "/");
+	CHECK_INT(lg_mount_canonical(&names, "/home/a-name-longer-than-the-room-that-is-left-in-out-here",
+				     out, sizeof(out)),
+		  -ENAMETOOLONG);
+	CHECK_INT(lg_mount_canonical(&names, "relative", out, sizeof(out)), 0);
+}
+
+/* This host's own table: every mount point is named (the root "" at least), and lg_read_mounts
+ * marks a covered mount held, never as a record. */
+TEST(host_mount_names_of_this_host)
+{
+	struct lg_mount_names names;
+	bool root = false;
+
+	CHECK_INT(lg_mount_names_read("/proc/self/mountinfo", &names), 0);
+	for (size_t i = 0; i < names.count; i++)
+		root |= names.names[i].point[0] == '\0' && names.names[i].named_as[0] == '\0';
+	CHECK(root);
+	lg_mount_names_free(&names);
+	CHECK_INT(lg_mount_names_read("/nonexistent/mountinfo", &names), -ENOENT);
+}
