@@ -394,8 +394,10 @@ static __always_inline bool lg_record_current(struct lg_scratch *scratch, struct
 					      const struct lg_link_value *record,
 					      struct dentry *old, struct vfsmount *mnt)
 {
-	if (BPF_CORE_READ(inode, i_nlink) >= 2 || !lg_by_administrator())
-		return true;
+	if (BPF_CORE_READ(inode, i_nlink) >= 2 || !lg_by_administrator() ||
+	    lg_link_under_deny(record))
+		return true; /* a name under a deny rule that the file lost (ln, then rm of the
+			      * denied name) keeps its rules on the file (review 40) */
 	scratch->in_dentry = (__u64)old;
 	scratch->in_mnt = (__u64)mnt;
 	return lg_link_names(scratch, record);

@@ -160,8 +160,7 @@ static void report_ignored(const struct lg_mount_entry *entries, int count)
 		bool seen = false;
 		__u64 hash;
 
-		if (!e->ignored || e->unanswered || e->covered ||
-		    (e->contained && strcmp(e->fstype, "btrfs") != 0))
+		if (!e->ignored || e->unanswered || e->covered || (e->contained && !e->subvolume))
 			continue; /* a bind of a directory is named through its root: nothing new */
 		hash = lg_hash_bytes(LG_HASH_BASIS, e->path, strlen(e->path));
 		for (size_t j = 0; j < before_count && !seen; j++)
@@ -246,6 +245,41 @@ static bool record_held(int fd, const struct lg_config *config,
 	return false;
 }
 
+/* The names of the last reading of the mount table (lg_applied_mount_names). */
+static struct lg_mount_names applied_names;
+static bool applied_names_valid;
+
+const struct lg_mount_names *lg_applied_mount_names(void)
+{
+	return applied_names_valid ? &applied_names : NULL;
+}
+
+struct held_ctx {
+	int fd;
+	const struct lg_config *config;
+};
+
+/* Whether the table has a record named path (a covered mount's, kept: lg_read_mounts_held). */
+static bool record_at_path(void *ctx, const char *path)
+{
+	static struct lg_mount_entry entry;
+	const struct held_ctx *h = ctx;
+	struct lg_mount_value want, now;
+	struct lg_inode_key key, next;
+	bool more;
+
+	memset(&entry, 0, sizeof(entry));
+	snprintf(entry.path, sizeof(entry.path), "%s", path);
+	lg_mount_value_for(&entry, h->config->path_seed, &want);
+	for (more = bpf_map_get_next_key(h->fd, NULL, &key) == 0; more; key = next) {
+		more = bpf_map_get_next_key(h->fd, &key, &next) == 0;
+		if (key.pad != LG_FSTYPE_KEY_PAD && bpf_map_lookup_elem(h->fd, &key, &now) == 0 &&
+		    memcmp(&now, &want, sizeof(now)) == 0)
+			return true;
+	}
+	return false;
+}
+
 int lg_apply_mounts(const struct lg_bpf *bpf, const struct lg_config *config)
 {
 	__u32 changes_index = LG_EPOCH_MOUNT_CHANGES, table_index = LG_EPOCH_MOUNT_TABLE;
@@ -263,7 +297,8 @@ int lg_apply_mounts(const struct lg_bpf *bpf, const struct lg_config *config)
 	 */
 	if (bpf_map_lookup_elem(bpf->map_fd[LG_MAP_EPOCHS], &changes_index, &seen_changes))
 		seen_changes = 0;
-	count = lg_read_mounts("/proc/self/mountinfo", &entries);
+	count = lg_read_mounts_held("/proc/self/mountinfo", &entries, record_at_path,
+				    &(struct held_ctx){fd, config});
 	if (count < 0)
 		return count;
 	ret = config_know_btrfs(bpf, entries, count);
@@ -311,6 +346,8 @@ int lg_apply_mounts(const struct lg_bpf *bpf, const struct lg_config *config)
 			bpf_map_delete_elem(fd, &key);
 	}
 	report_ignored(entries, count);
+	lg_mount_names_free(&applied_names);
+	applied_names_valid = lg_mount_names_of(entries, count, &applied_names) == 0;
 	lg_mount_entries_free(entries, count);
 	bump_mounts_epoch(bpf);
 	/* The entries written are current again: the walk may anchor at them. */

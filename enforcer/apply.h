@@ -15,12 +15,21 @@ int lg_apply(const struct lg_bpf *bpf, const struct lg_compiled *c, char *err, s
 void lg_apply_retire(const struct lg_bpf *bpf, const struct lg_compiled *c);
 /* Rewrite the mount table from /proc/self/mountinfo; returns the count or -errno. */
 int lg_apply_mounts(const struct lg_bpf *bpf, const struct lg_config *config);
+/*
+ * The host's paths against the kernel's names as the last lg_apply_mounts read them (the same
+ * reading, so the same covered and held records): what the daemon compiles rules against, with
+ * no second look at every mount point (a mount that does not answer costs each look its time
+ * limit). NULL before the first.
+ */
+struct lg_mount_names;
+const struct lg_mount_names *lg_applied_mount_names(void);
 /* Retire every cached path verdict (the mounts epoch, whose only writer is the daemon). */
 void lg_retire_verdicts(const struct lg_bpf *bpf);
 /*
- * Called by lg_apply_mounts once for each later mount of a root the table already holds (left
- * out: see lg_read_mounts), the first time it is seen: its mount id and mount point, and the
- * mount point the table keeps for that root ("" for "/").
+ * Called by lg_apply_mounts once for each later mount of a root the table already holds, or of a
+ * btrfs subvolume an earlier mount holds (subvolume_held; left out: see lg_read_mounts), the
+ * first time it is seen: its mount id and mount point, and the path the kernel names its root
+ * by ("" for "/").
  */
 typedef void lg_mount_ignored_fn(void *ctx, int mount_id, const char *path, const char *kept,
 				 bool subvolume_held);

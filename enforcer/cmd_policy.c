@@ -76,9 +76,10 @@ int load_and_compile_at(int dirfd, const char *dir, unsigned flags, struct lg_po
 	return compile_loaded(ret, &diag, flags, set, compiled, seed, bank);
 }
 
-static int host_alias(void *ctx, const char *path, char *out, size_t size)
+static int host_alias(void *ctx, const char *path, bool subtree, unsigned index, char *out,
+		      size_t size, char *point, size_t point_size)
 {
-	return lg_mount_canonical(ctx, path, out, size);
+	return lg_mount_aliases(ctx, path, subtree, index, out, size, point, point_size);
 }
 
 __u64 compiled_alias_digest;
@@ -93,29 +94,50 @@ __u64 host_alias_digest(const struct lg_policy_set *set, const struct lg_mount_n
 		for (int class = 0; class < 2; class++) {
 			for (size_t r = 0; r < p->path_count[class]; r++) {
 				const struct lg_path_rule *rule = &p->paths[class][r];
-				char alias[LG_RULE_OBJECT_MAX];
+				char alias[LG_RULE_OBJECT_MAX], point[LG_RULE_OBJECT_MAX];
 
-				if (rule->action != LG_ACT_DENY ||
-				    lg_mount_canonical(names, rule->path, alias, sizeof(alias)) <= 0)
-					continue;
-				digest = lg_hash_bytes(digest, rule->path, strlen(rule->path) + 1);
-				digest = lg_hash_bytes(digest, alias, strlen(alias) + 1);
+				if (rule->action == LG_ACT_ALLOW)
+					continue; /* not carried */
+				for (unsigned index = 0; index < LG_PATH_ALIASES_MAX; index++) {
+					int found = lg_mount_aliases(names, rule->path, rule->subtree,
+								     index, alias, sizeof(alias),
+								     point, sizeof(point));
+
+					if (found == 0)
+						break;
+					if (found < 0)
+						continue;
+					digest = lg_hash_bytes(digest, rule->path,
+							       strlen(rule->path) + 1);
+					digest = lg_hash_bytes(digest, alias, strlen(alias) + 1);
+				}
 			}
 		}
 	}
 	return digest;
 }
 
-int host_aliases_changed(const struct lg_policy_set *set)
+/* The names to compile against: the daemon's last reading, else one made now (into own). */
+static const struct lg_mount_names *host_names(struct lg_mount_names *own)
 {
-	struct lg_mount_names names;
-	int ret = lg_mount_names_read("/proc/self/mountinfo", &names);
+	const struct lg_mount_names *applied = lg_applied_mount_names();
 
-	if (ret)
-		return ret;
-	ret = host_alias_digest(set, &names) != compiled_alias_digest;
-	lg_mount_names_free(&names);
-	return ret;
+	memset(own, 0, sizeof(*own));
+	if (applied)
+		return applied;
+	return lg_mount_names_read("/proc/self/mountinfo", own) == 0 ? own : NULL;
+}
+
+int host_aliases_changed(const struct lg_policy_set *set, __u64 compiled, __u64 *now)
+{
+	struct lg_mount_names own;
+	const struct lg_mount_names *names = host_names(&own);
+
+	if (!names)
+		return -ENOMEM;
+	*now = host_alias_digest(set, names);
+	lg_mount_names_free(&own);
+	return *now != compiled;
 }
 
 static int compile_loaded(int ret, struct lg_diag *diag_in, unsigned flags,
@@ -123,26 +145,27 @@ static int compile_loaded(int ret, struct lg_diag *diag_in, unsigned flags,
 			  unsigned bank)
 {
 	struct lg_diag diag = *diag_in;
-	struct lg_mount_names names = {0};
+	const struct lg_mount_names *names = NULL;
+	struct lg_mount_names own = {0};
 
 	if (!ret && (flags & LG_LOAD_WITH_CANARY))
 		ret = lg_canary_add(set, &diag);
 	/* Deny rules are keyed at the names the kernel gives their paths on this host too (a
 	 * path under a bind mount, a btrfs subvolume's second mount): lg_mount_canonical. The
 	 * daemon loads again when those names change (host_aliases_changed). */
-	if (!ret && lg_mount_names_read("/proc/self/mountinfo", &names) == 0) {
+	if (!ret && (names = host_names(&own)) != NULL) {
 		set->path_alias = host_alias;
-		set->path_alias_ctx = &names;
+		set->path_alias_ctx = (void *)names;
 	}
 	if (!ret)
 		ret = lg_compile_keeping_seed(set, seed, bank,
 					      (flags & LG_LOAD_REDRAW_SEED) ? lg_random_seed : NULL,
 					      compiled, &diag);
-	if (!ret)
-		compiled_alias_digest = host_alias_digest(set, &names);
+	if (!ret && names)
+		compiled_alias_digest = host_alias_digest(set, names);
 	set->path_alias = NULL;
 	set->path_alias_ctx = NULL;
-	lg_mount_names_free(&names);
+	lg_mount_names_free(&own);
 	print_diagnostics(&diag);
 	if (ret) {
 		size_t files = set->files_read, bad = files_with_errors(&diag);

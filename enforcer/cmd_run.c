@@ -39,6 +39,8 @@
 #include "state.h"
 
 struct daemon {
+	/* The carried rules' names a mount change last started a load for (host_aliases_changed). */
+	__u64 alias_tried;
 	/* /proc/self/mountinfo, opened before the mount table is first read: it polls with
 	 * POLLPRI at every later change of the mount table (-1: not open). */
 	int mount_fd;
@@ -376,6 +378,7 @@ static int compile_dir(struct daemon *d, const struct lg_config *config, unsigne
 				  &out->set, &out->compiled, config->path_seed[bank], bank);
 	if (ret)
 		return ret;
+	out->alias_digest = compiled_alias_digest;
 	/* The administrator's host-code places (host-code.list), then lsmguard's own objects, in
 	 * the same bank and under its seed. */
 	ret = lg_protected_add_host_code(&d->protected, out->set.host_code,
@@ -629,7 +632,8 @@ static void emit_reload_refused(struct daemon *d, const struct lg_config *config
 
 /*
  * {"event":"mount_ignored",...}: a later mount of a filesystem root the mount table already
- * holds (lg_read_mounts); paths under it are matched at the first mount's path. Once per mount.
+ * holds, or of a btrfs subvolume an earlier mount holds (lg_read_mounts); paths under it are
+ * matched at matched_as. Once per mount.
  */
 static void emit_mount_ignored(void *ctx, int mount_id, const char *path, const char *kept,
 			       bool subvolume_held)
@@ -995,22 +999,36 @@ static int event_loop(struct daemon *d)
 		if (fds[2].revents & (POLLPRI | POLLERR)) {
 			struct lg_config config;
 			char buf[4096];
+			__u64 digest;
 
 			lseek(mfd, 0, SEEK_SET);
 			while (read(mfd, buf, sizeof(buf)) > 0)
 				;
-			if (lg_config_read(&d->bpf, &config) != 0)
-				continue;
-			if (lg_apply_mounts(&d->bpf, &config) < 0)
-				log_warn("cannot update the mount table");
-			/* A deny rule's path now leads to files the kernel names otherwise (a
-			 * bind mount made or gone, a subvolume's mount): its rule is keyed at the
-			 * new name by a load (lg_mount_canonical; attack run 21). */
-			if (d->loaded.bank[config.active_bank].compiled &&
-			    host_aliases_changed(&d->loaded.bank[config.active_bank].set) == 1) {
-				log_info("a mount change gives the files of deny rules other names: "
-					 "loading the policies again");
-				reload(d);
+			if (lg_config_read(&d->bpf, &config) != 0) {
+				log_warn("cannot read the config map");
+			} else {
+				const struct lg_loaded_set *in_force = &d->loaded.bank[config.active_bank];
+				int changed;
+
+				if (lg_apply_mounts(&d->bpf, &config) < 0)
+					log_warn("cannot update the mount table");
+				/* A carried rule's path now leads to files the kernel names otherwise
+				 * (a bind mount made or gone, a subvolume's mount): the rule is keyed
+				 * at the new names by a load (lg_mount_aliases; attack run 21). Once
+				 * for each new set of names: a load that fails is not tried again at
+				 * every mount change (review 40). */
+				changed = in_force->compiled ? host_aliases_changed(&in_force->set,
+										    in_force->alias_digest,
+										    &digest)
+							     : 0;
+				if (changed == 0)
+					d->alias_tried = 0;
+				if (changed == 1 && digest != d->alias_tried) {
+					d->alias_tried = digest;
+					log_info("a mount change gives the files of deny rules other "
+						 "names: loading the policies again");
+					reload(d);
+				}
 			}
 		}
 		if (fds[0].revents) {

@@ -43,14 +43,15 @@ int load_and_compile(const char *const *paths, size_t count, unsigned flags,
 		     struct lg_policy_set *set, struct lg_compiled **compiled, __u64 seed,
 		     unsigned bank);
 /*
- * The deny rules' names as the kernel gives them on this host (lg_mount_canonical), digested:
+ * The carried rules' names as the kernel gives them on this host (lg_mount_aliases), digested:
  * the last compile's (compiled_alias_digest), and whether the host's mounts name set's rules
- * otherwise now (1; 0 the same; -errno). The daemon loads again when they do.
+ * otherwise now than compiled says (1, with *now; 0 the same; -errno). The daemon loads again
+ * when they do.
  */
 struct lg_mount_names;
 extern __u64 compiled_alias_digest;
 __u64 host_alias_digest(const struct lg_policy_set *set, const struct lg_mount_names *names);
-int host_aliases_changed(const struct lg_policy_set *set);
+int host_aliases_changed(const struct lg_policy_set *set, __u64 compiled, __u64 *now);
 /* The same for the one directory open at dirfd (named dir in messages): see lg_policy_set_load_at. */
 int load_and_compile_at(int dirfd, const char *dir, unsigned flags, struct lg_policy_set *set,
 			struct lg_compiled **compiled, __u64 seed, unsigned bank);

@@ -272,26 +272,39 @@ static bool subvolume_root(const struct mountinfo_line *m)
  * same filesystem, anchoring (a record, not a second mount), whose root holds m's. -1 if none.
  * For a directory's bind mount any such line counts; for a subvolume's own mount only one made
  * before it (attack run 21: the subvolume's files kept the name they had when the subvolume
- * was mounted again by itself, or bound by a service with `mount = allow`).
+ * was mounted again by itself, or bound by a service with `mount = allow`). A mount of the
+ * whole filesystem that a later one covers still holds while its record stays (held(), or
+ * always without one): covering the top-level's mount renamed nothing either.
  */
 static long containing_entry(const struct mountinfo_line *lines, size_t count,
-			     const long *entry_of, const struct lg_mount_entry *entries, size_t i)
+			     const long *entry_of, const struct lg_mount_entry *entries, size_t i,
+			     lg_record_held_fn *held, void *ctx)
 {
 	const struct mountinfo_line *m = &lines[i];
 	bool subvolume = subvolume_root(m);
+	size_t best_len = 0;
+	long best = -1;
 
 	if (m->fs_root && !subvolume)
 		return -1; /* a filesystem's root: a record, or a second mount of one */
+	/* The deepest holder: the walk anchors at the first record on its way up. */
 	for (size_t j = 0; j < (subvolume ? i : count); j++) {
 		const struct mountinfo_line *t = &lines[j];
+		const struct lg_mount_entry *e = entry_of[j] >= 0 ? &entries[entry_of[j]] : NULL;
+		bool holds = e && !e->ignored && t->fs_root;
 
-		if (j == i || entry_of[j] < 0 || entries[entry_of[j]].ignored || !t->fs_root ||
-		    t->major != m->major || t->minor != m->minor || !root_contains(t->root, m->root) ||
-		    (subvolume && strcmp(t->root, m->root) == 0))
+		if (e && e->covered && strcmp(t->root, "/") == 0)
+			holds = !held || held(ctx, e->path);
+		if (j == i || !holds || t->major != m->major || t->minor != m->minor ||
+		    !root_contains(t->root, m->root) || (best >= 0 && strlen(t->root) <= best_len))
 			continue;
-		return entry_of[j];
+		best = entry_of[j];
+		best_len = strlen(t->root);
 	}
-	return -1;
+	/* A subvolume with a record of its own before: a second mount of it (review 40). */
+	if (best >= 0 && subvolume && best_len == strlen(m->root))
+		return -1;
+	return best;
 }
 
 /* "P" + (inner less outer), the name under the mount at P of what inner (a mountinfo root)
@@ -309,22 +322,37 @@ static char *name_through(const char *point, const char *outer, const char *inne
 
 void lg_mount_entries_free(struct lg_mount_entry *entries, int count)
 {
-	for (int i = 0; entries && i < count; i++)
+	for (int i = 0; entries && i < count; i++) {
 		free(entries[i].named_as);
+		free(entries[i].root);
+	}
 	free(entries);
 }
 
-/* The entry for line m, named at its mount point ("" for "/"). */
-static void entry_start(struct lg_mount_entry *e, const struct mountinfo_line *m)
+/* The entry for line m, named at its mount point ("" for "/"); false without memory. */
+static bool entry_start(struct lg_mount_entry *e, const struct mountinfo_line *m)
 {
+	free(e->root); /* a slot started for a line that was not kept */
+	free(e->named_as);
 	memset(e, 0, sizeof(*e));
+	e->root = strdup(m->root);
+	e->dev_major = m->major;
+	e->dev_minor = m->minor;
+	e->subvolume = subvolume_root(m);
 	e->key = m->key;
 	e->mount_id = m->mount_id;
 	snprintf(e->path, sizeof(e->path), "%s", strcmp(m->point, "/") == 0 ? "" : m->point);
 	snprintf(e->fstype, sizeof(e->fstype), "%s", m->fstype);
+	return e->root != NULL;
 }
 
 int lg_read_mounts(const char *mountinfo, struct lg_mount_entry **out)
+{
+	return lg_read_mounts_held(mountinfo, out, NULL, NULL);
+}
+
+int lg_read_mounts_held(const char *mountinfo, struct lg_mount_entry **out,
+			lg_record_held_fn *held, void *ctx)
 {
 	struct mountinfo_line *lines = NULL, *bigger;
 	struct lg_mount_entry *entries = NULL;
@@ -368,6 +396,7 @@ int lg_read_mounts(const char *mountinfo, struct lg_mount_entry **out)
 		m->visible = false;
 		m->unanswered = false;
 		m->covered = false;
+		memset(&m->key, 0, sizeof(m->key));
 		ret = stat_mount_point(m->point, m->mount_id, !way_may_wait(lines, count, m), &st);
 		m->unanswered = ret == -ETIMEDOUT;
 		if (ret)
@@ -410,17 +439,22 @@ int lg_read_mounts(const char *mountinfo, struct lg_mount_entry **out)
 				 * stays (review 39, M1; attack run 21's 2103: a mount over a
 				 * subvolume's own mount renamed its files), since without one its
 				 * files would be named through another mount. */
-				entry_start(e, m);
+				if (!entry_start(e, m))
+					goto out_nomem_entry;
 				e->ignored = true;
 				e->unanswered = m->unanswered;
 				e->covered = m->covered;
-				kept++;
+				/* (its look shows the covering mount's root: by mountinfo alone) */
+				e->subvolume = strcmp(m->fstype, "btrfs") == 0 &&
+					       strcmp(m->root, "/") != 0;
+				entry_of[i] = (long)kept++;
 				continue;
 			}
 			if (!m->visible)
 				continue;
-			entry_start(e, m);
-			holder = containing_entry(lines, count, entry_of, entries, i);
+			if (!entry_start(e, m))
+				goto out_nomem_entry;
+			holder = containing_entry(lines, count, entry_of, entries, i, held, ctx);
 			if (holder >= 0) {
 				/* A directory's bind mount, or a subvolume's own mount made after a
 				 * mount of a subvolume holding it: the walk climbs past its root to
@@ -433,12 +467,13 @@ int lg_read_mounts(const char *mountinfo, struct lg_mount_entry **out)
 						e->named_as = name_through(entries[holder].path,
 									   lines[j].root, m->root);
 				if (!e->named_as)
-					goto out_nomem;
+					goto out_nomem_entry;
 				entry_of[i] = (long)kept++;
 				continue;
 			}
-			if (!m->fs_root)
-				continue; /* a bind of a directory of a filesystem mounted nowhere */
+			/* (A bind of a directory of a filesystem mounted nowhere visible keeps a
+			 * record of its own, as a root: the walk would otherwise cross into the
+			 * parent mount with the bind's own path inside.) */
 			/* The first mount of a root keeps its record: a later one is never the
 			 * anchor. */
 			for (size_t j = 0; j < kept; j++) {
@@ -448,7 +483,7 @@ int lg_read_mounts(const char *mountinfo, struct lg_mount_entry **out)
 					e->kept = j;
 					e->named_as = strdup(entries[j].path);
 					if (!e->named_as)
-						goto out_nomem;
+						goto out_nomem_entry;
 					break;
 				}
 			}
@@ -460,6 +495,9 @@ int lg_read_mounts(const char *mountinfo, struct lg_mount_entry **out)
 	*out = entries;
 	return (int)kept;
 
+out_nomem_entry:
+	free(entries[kept].root);
+	entries[kept].root = NULL;
 out_nomem:
 	if (f)
 		fclose(f);
@@ -473,18 +511,27 @@ out_nomem:
 int lg_mount_names_read(const char *mountinfo, struct lg_mount_names *out)
 {
 	struct lg_mount_entry *entries;
-	int count = lg_read_mounts(mountinfo, &entries);
+	int count = lg_read_mounts(mountinfo, &entries), ret;
 
 	memset(out, 0, sizeof(*out));
 	if (count < 0)
 		return count;
+	ret = lg_mount_names_of(entries, count, out);
+	lg_mount_entries_free(entries, count);
+	return ret;
+}
+
+int lg_mount_names_of(const struct lg_mount_entry *entries, int count,
+		      struct lg_mount_names *out)
+{
+	struct lg_mount_name *bigger;
+
+	memset(out, 0, sizeof(*out));
 	out->names = calloc(count ? (size_t)count : 1, sizeof(*out->names));
-	if (!out->names) {
-		lg_mount_entries_free(entries, count);
+	if (!out->names)
 		return -ENOMEM;
-	}
 	for (int i = 0; i < count; i++) {
-		struct lg_mount_entry *e = &entries[i];
+		const struct lg_mount_entry *e = &entries[i];
 		struct lg_mount_name *n = &out->names[out->count];
 
 		if (e->unanswered || e->covered)
@@ -492,14 +539,49 @@ int lg_mount_names_read(const char *mountinfo, struct lg_mount_names *out)
 		n->point = strdup(e->path);
 		n->named_as = strdup(e->named_as ? e->named_as : e->path);
 		out->count++;
-		if (!n->point || !n->named_as) {
-			lg_mount_entries_free(entries, count);
-			lg_mount_names_free(out);
-			return -ENOMEM;
+		if (!n->point || !n->named_as)
+			goto out_nomem;
+	}
+	/*
+	 * A subvolume with a record of its own, reached through a mount of a subvolume holding it
+	 * (/home on subvol=@home, mounted before the top-level at /mnt/pool): the path through the
+	 * holder (/mnt/pool/@home) is named as the record's (review 40).
+	 */
+	for (int r = 0; r < count; r++) {
+		const struct lg_mount_entry *rec = &entries[r];
+
+		if ((rec->ignored && !rec->covered) || !rec->subvolume)
+			continue; /* (a covered one keeps its record: its files keep the name) */
+		for (int h = 0; h < count; h++) {
+			const struct lg_mount_entry *hold = &entries[h];
+			struct lg_mount_name *n;
+			char *point;
+
+			if (h == r || hold->ignored || hold->dev_major != rec->dev_major ||
+			    hold->dev_minor != rec->dev_minor || strcmp(hold->root, rec->root) == 0 ||
+			    !root_contains(hold->root, rec->root))
+				continue;
+			point = name_through(hold->path, hold->root, rec->root);
+			if (!point)
+				goto out_nomem;
+			bigger = realloc(out->names, (out->count + 1) * sizeof(*out->names));
+			if (!bigger) {
+				free(point);
+				goto out_nomem;
+			}
+			out->names = bigger;
+			n = &out->names[out->count++];
+			n->point = point;
+			n->named_as = strdup(rec->path);
+			if (!n->named_as)
+				goto out_nomem;
 		}
 	}
-	lg_mount_entries_free(entries, count);
 	return 0;
+
+out_nomem:
+	lg_mount_names_free(out);
+	return -ENOMEM;
 }
 
 void lg_mount_names_free(struct lg_mount_names *names)
@@ -836,4 +918,51 @@ int lg_cgroup_enter(const char *cgroup, int pid)
 	ret = write(fd, text, strlen(text)) < 0 ? -errno : 0;
 	close(fd);
 	return ret;
+}
+
+/* Whether the host path inner lies strictly under outer ("" is "/"). */
+static bool path_under(const char *outer, const char *inner)
+{
+	size_t len = strlen(outer);
+
+	return strncmp(inner, outer, len) == 0 && inner[len] == '/' && inner[len + 1] != '\0';
+}
+
+int lg_mount_aliases(const struct lg_mount_names *names, const char *path, bool subtree,
+		     unsigned index, char *out, size_t size, char *point, size_t point_size)
+{
+	char own[4096];
+	unsigned k = 0;
+	int ret;
+
+	ret = lg_mount_canonical(names, path, own, sizeof(own));
+	if (ret != 0) {
+		if (index == k) {
+			if (ret < 0)
+				return ret;
+			if ((size_t)snprintf(out, size, "%s", strcmp(own, "/") == 0 ? "" : own) >=
+			    size)
+				return -ENAMETOOLONG;
+			snprintf(point, point_size, "%s", path);
+			return 1;
+		}
+		k++;
+	}
+	if (!subtree)
+		return 0;
+	for (size_t i = 0; i < names->count; i++) {
+		const struct lg_mount_name *n = &names->names[i];
+
+		/* A mount beneath the directory whose root the kernel names outside it. */
+		if (!path_under(path, n->point) || strcmp(n->point, n->named_as) == 0 ||
+		    path_under(path, n->named_as) || (ret == 1 && path_under(own, n->named_as)))
+			continue;
+		if (index == k++) {
+			if ((size_t)snprintf(out, size, "%s", n->named_as) >= size)
+				return -ENAMETOOLONG;
+			snprintf(point, point_size, "%s", n->point);
+			return 1;
+		}
+	}
+	return 0;
 }

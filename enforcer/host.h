@@ -17,6 +17,9 @@ struct lg_mount_entry {
 	bool contained;  /* with ignored: a bind mount of a directory under a root that anchors,
 			  * or a btrfs subvolume's mount made after a mount of a subvolume holding
 			  * it: the walk climbs past its root to that one's */
+	bool subvolume;  /* a btrfs subvolume's root, not the top-level's */
+	char *root;      /* mountinfo's root of the mount ("/", "/@home") */
+	unsigned dev_major, dev_minor; /* mountinfo's device: the filesystem's */
 	size_t kept;     /* with ignored or contained: the index of the entry that names it */
 	char *named_as;  /* with ignored or contained: the path the kernel's walk gives its root */
 	char path[4096]; /* mount point, "" for "/" */
@@ -38,6 +41,11 @@ struct lg_mount_entry {
  * included) or -errno; lg_mount_entries_free frees them.
  */
 int lg_read_mounts(const char *mountinfo, struct lg_mount_entry **out);
+/* The same, with held(ctx, path) saying whether the kernel's table still has the record of a
+ * covered mount at path (without it, a covered mount of a whole filesystem is taken to). */
+typedef bool lg_record_held_fn(void *ctx, const char *path);
+int lg_read_mounts_held(const char *mountinfo, struct lg_mount_entry **out,
+			lg_record_held_fn *held, void *ctx);
 void lg_mount_entries_free(struct lg_mount_entry *entries, int count);
 
 /*
@@ -55,6 +63,9 @@ struct lg_mount_names {
 	size_t count;
 };
 int lg_mount_names_read(const char *mountinfo, struct lg_mount_names *out);
+/* The same from entries lg_read_mounts returned. */
+int lg_mount_names_of(const struct lg_mount_entry *entries, int count,
+		      struct lg_mount_names *out);
 void lg_mount_names_free(struct lg_mount_names *names);
 /*
  * The path the kernel's walk names what the host's absolute path leads to (through the deepest
@@ -63,6 +74,15 @@ void lg_mount_names_free(struct lg_mount_names *names);
  */
 int lg_mount_canonical(const struct lg_mount_names *names, const char *path, char *out,
 		       size_t size);
+/*
+ * The kernel's names of what path leads to, one per index (lg_policy_set.path_alias): index 0
+ * its own name when it differs (lg_mount_canonical; point is path), then, for a directory
+ * (subtree), the names of the mounts beneath it that the kernel names outside it (point is the
+ * mount's). 1 with the name in out ("" for "/"), 0 past the last, -ENAMETOOLONG for one that does
+ * not fit.
+ */
+int lg_mount_aliases(const struct lg_mount_names *names, const char *path, bool subtree,
+		     unsigned index, char *out, size_t size, char *point, size_t point_size);
 
 /* The value of a mount entry for both banks' seeds. */
 void lg_mount_value_for(const struct lg_mount_entry *entry, const __u64 seeds[2],

@@ -19,6 +19,7 @@ const struct lg_policy *lg_set_policy(const struct lg_policy_set *set, const str
 struct lg_loaded_set {
 	struct lg_policy_set set;
 	struct lg_compiled *compiled; /* NULL: nothing loaded in this bank */
+	__u64 alias_digest; /* host_alias_digest of the mounts it was compiled against */
 };
 
 /* Both banks: events of the previous set may still arrive after a reload. */

@@ -501,11 +501,12 @@ static int add_bank_markers(struct compiler *cc)
 }
 
 /*
- * The items of path rule r (its rule id rule) at path: r's own path, or the name the kernel
- * gives what r's path leads to (set->path_alias).
+ * The items of path rule r (its rule id rule) at path: r's own path, or a name the kernel gives
+ * what r's path leads to (set->path_alias), where write_only keeps only its write denial.
  */
 static int add_path_items(struct compiler *cc, const struct lg_path_rule *r, const char *path,
-			  __u32 policy_id, enum lg_class class, __u32 rule, const char *file)
+			  __u32 policy_id, enum lg_class class, __u32 rule, const char *file,
+			  bool write_only)
 {
 	struct lg_path_rule at = *r;
 	struct path_item item = {
@@ -516,7 +517,7 @@ static int add_path_items(struct compiler *cc, const struct lg_path_rule *r, con
 		.rule = rule,
 	};
 	unsigned base = r->subtree ? LG_SLOT_TREE_READ : LG_SLOT_EXACT_READ;
-	int ret;
+	int ret = 0;
 
 	at.path = (char *)path;
 	ret = add_beneath_markers(cc, &at, &item, &item.key.hash);
@@ -527,8 +528,9 @@ static int add_path_items(struct compiler *cc, const struct lg_path_rule *r, con
 	/* READ slot: deny only for deny. WRITE slot (files only): deny unless allow. */
 	item.slot = base;
 	item.deny = r->action == LG_ACT_DENY;
-	ret = push((void **)&cc->path_items, &cc->path_item_count, &cc->path_item_cap,
-		   sizeof(item), &item);
+	if (!write_only)
+		ret = push((void **)&cc->path_items, &cc->path_item_count, &cc->path_item_cap,
+			   sizeof(item), &item);
 	if (!ret && r->action == LG_ACT_DENY) {
 		__u64 any = item.key.hash ^ (r->subtree ? 0 : LG_DENY_FILTER_EXACT);
 
@@ -543,34 +545,73 @@ static int add_path_items(struct compiler *cc, const struct lg_path_rule *r, con
 		    sizeof(item), &item);
 }
 
+/* The rule's path as written, with its trailing slash ("/" for the root). */
+static const char *rule_text(const char *path, bool subtree, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s%s", path[0] ? path : "/", subtree && path[0] ? "/" : "");
+	return buf;
+}
+
 /*
- * A deny rule written at a path the kernel names otherwise (a bind mount of a directory, a
- * second mount of a filesystem, a btrfs subvolume's later mount: lg_policy_set.path_alias) is
- * keyed at the kernel's name too, said once as a note. Allow rules are not carried: whoever can
- * mount (an administrator, a service with `mount = allow`) would choose what they open up.
+ * A rule whose path leads through a mount the kernel names otherwise (a bind mount of a
+ * directory, a second mount of a filesystem, a btrfs subvolume's mount: lg_policy_set.path_alias)
+ * is keyed at the kernel's names too, each said at the rule's line: the name of its own path,
+ * and for a directory rule the names of the mounts beneath it. A deny rule is kept there whole;
+ * an allow-read rule keeps its write denial there; an allow rule is not carried (whoever can
+ * mount, an administrator or a service with `mount = allow`, would choose what it opens), said.
  */
 static int add_path_alias(struct compiler *cc, const struct lg_policy *p,
 			  const struct lg_path_rule *r, __u32 policy_id, enum lg_class class,
 			  __u32 rule)
 {
-	char alias[LG_RULE_OBJECT_MAX];
-	const char *kept;
+	char alias[LG_RULE_OBJECT_MAX], point[LG_RULE_OBJECT_MAX], a[LG_RULE_OBJECT_MAX + 2],
+	    b[LG_RULE_OBJECT_MAX + 2];
+	bool write_only = r->action == LG_ACT_ALLOW_READ;
 	int found;
 
-	if (!cc->set->path_alias || r->action != LG_ACT_DENY)
+	if (!cc->set->path_alias || (write_only && class != LG_CLASS_FILE))
 		return 0;
-	found = cc->set->path_alias(cc->set->path_alias_ctx, r->path, alias, sizeof(alias));
-	if (found <= 0)
-		return 0; /* the same name, or one too long for a rule: the written one alone */
-	kept = keep_text(cc->out, alias);
-	if (!kept)
-		return -ENOMEM;
-	lg_diag_add(cc->diag, LG_SEV_WARNING, p->file, r->line,
-		    "%s%s is named %s%s by the kernel (what a mount there shows is mounted "
-		    "elsewhere first); the deny rule is kept at both",
-		    r->path[0] ? r->path : "/", r->subtree && r->path[0] ? "/" : "", kept[0] ? kept : "/",
-		    r->subtree && kept[0] ? "/" : "");
-	return add_path_items(cc, r, kept, policy_id, class, rule, p->file);
+	for (unsigned index = 0; index < LG_PATH_ALIASES_MAX; index++) {
+		struct lg_path_rule at = *r;
+		const char *kept;
+		int ret;
+
+		found = cc->set->path_alias(cc->set->path_alias_ctx, r->path, r->subtree, index,
+					    alias, sizeof(alias), point, sizeof(point));
+		if (found == 0)
+			return 0;
+		if (found < 0)
+			continue; /* a name too long for a rule: the written one alone */
+		at.subtree = r->subtree || strcmp(point, r->path) != 0;
+		if (strcmp(point, r->path) == 0)
+			lg_diag_add(cc->diag, LG_SEV_WARNING, p->file, r->line,
+				    "%s is named %s by the kernel (what a mount there shows is "
+				    "mounted elsewhere first); %s",
+				    rule_text(r->path, r->subtree, a, sizeof(a)),
+				    rule_text(alias, at.subtree, b, sizeof(b)),
+				    r->action == LG_ACT_DENY ? "the deny rule is kept at both"
+				    : write_only ? "the rule's write denial is kept at both"
+						 : "an allow rule is not carried there: write it at "
+						   "that path if that is what it means");
+		else
+			lg_diag_add(cc->diag, LG_SEV_WARNING, p->file, r->line,
+				    "%s holds the mount at %s, which the kernel names %s; %s",
+				    rule_text(r->path, r->subtree, a, sizeof(a)), point,
+				    rule_text(alias, true, b, sizeof(b)),
+				    r->action == LG_ACT_DENY ? "the deny rule is kept there too"
+				    : write_only ? "the rule's write denial is kept there too"
+						 : "an allow rule is not carried there: write it at "
+						   "that path if that is what it means");
+		if (r->action == LG_ACT_ALLOW)
+			continue;
+		kept = keep_text(cc->out, alias);
+		if (!kept)
+			return -ENOMEM;
+		ret = add_path_items(cc, &at, kept, policy_id, class, rule, p->file, write_only);
+		if (ret)
+			return ret;
+	}
+	return 0;
 }
 
 static int add_path_rules(struct compiler *cc, const struct lg_policy *p, __u32 policy_id,
@@ -601,7 +642,8 @@ static int add_path_rules(struct compiler *cc, const struct lg_policy *p, __u32 
 		}
 		ret = new_rule(cc, &src, object, &rule);
 		if (!ret)
-			ret = add_path_items(cc, r, r->path, policy_id, class, rule, p->file);
+			ret = add_path_items(cc, r, r->path, policy_id, class, rule, p->file,
+					     false);
 		if (!ret)
 			ret = add_path_alias(cc, p, r, policy_id, class, rule);
 		if (ret)

@@ -219,11 +219,15 @@ struct lg_policy_set {
 	struct lg_policy **refused;
 	size_t refused_count;
 	/*
-	 * Set by whoever compiles on a host (not by the loaders): the path the kernel names what a
-	 * rule's path leads to there, into out (1), or 0 when it is the same (-errno: the same
-	 * too). The compiler keys each deny rule at that name as well, with a warning at its line.
+	 * Set by whoever compiles on a host (not by the loaders): the names the kernel gives what
+	 * a rule's path leads to there, one for each index from 0 until it returns 0: 1 with the
+	 * name in out and, in point, the host path of the mount it is reached through (path itself
+	 * for path's own name; a mount beneath path, for a directory rule: subtree); -errno for an
+	 * index whose name does not fit. The compiler keys each deny rule (an allow-read rule's
+	 * write denial) at those names as well, with a warning at its line.
 	 */
-	int (*path_alias)(void *ctx, const char *path, char *out, size_t size);
+	int (*path_alias)(void *ctx, const char *path, bool subtree, unsigned index, char *out,
+			  size_t size, char *point, size_t point_size);
 	void *path_alias_ctx;
 };
 
@@ -371,6 +375,8 @@ struct lg_rule_source {
 	bool subtree;
 };
 #define LG_RULE_OBJECT_MAX 448
+/* The most names a rule is carried to (lg_policy_set.path_alias). */
+#define LG_PATH_ALIASES_MAX 64
 
 struct lg_path_entry {
 	struct lg_path_key key;

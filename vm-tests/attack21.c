@@ -301,6 +301,14 @@ VM_TEST(a21_daemon_past_subvolume_mount_churn, 2106)
 	a21_umount(V);
 }
 
+/* Wait up to 15 s for the load a mount change starts (the generation past before). */
+static void a21_wait_load(int before)
+{
+	for (int i = 0; i < 1500 && state_generation() == before; i++)
+		usleep(10 * 1000);
+	VM_CHECK(state_generation() != before);
+}
+
 /* Run a shell command in the policy's cgroup as root (a service's own mount). */
 static int a21_shell(const void *arg)
 {
@@ -422,8 +430,13 @@ VM_TEST(a21_service_covers_the_subvolume_mount, 2103)
 	VM_CHECK(system("dev=$(losetup -a | grep /run/bt.img | cut -d: -f1 | head -n 1); "
 			"mount -t btrfs \"$dev\" " BT) == 0);
 	usleep(800 * 1000);
-	a21_policy("deny = " V "/secret/\n", "[system]\nmount = allow\n");
+	/* The rule written at the top's path, which the kernel names through vol's own mount
+	 * (made first): kept there too (review 40). */
+	VM_EXPECT_DAEMON_WARNING("a21.ini:7: warning: " BT "/vol/secret/ is named " V
+				 "/secret/ by the kernel");
+	a21_policy("deny = " BT "/vol/secret/\n", "[system]\nmount = allow\n");
 	a21_expect_denied(BT "/vol/secret/key", USER, "before the cover");
+	a21_expect_denied(V "/secret/key", USER, "before the cover");
 	VM_CHECK(in_cgroup(CG, a21_shell, "mount -t tmpfs a21cover " V) == 0);
 	usleep(800 * 1000);
 	a21_expect_denied(BT "/vol/secret/key", 0, "vol's mount covered");
@@ -439,10 +452,11 @@ VM_TEST(a21_service_covers_the_subvolume_mount, 2103)
 	a21_umount(V);
 }
 
-/* link(from, to) as uid: 0 or errno. */
+/* link(from, to), or rename(from, to) when rename is set, as uid: 0 or errno. */
 struct a21_link_op {
 	const char *from, *to;
 	uid_t uid;
+	bool rename;
 };
 
 static int a21_link(const void *arg)
@@ -452,41 +466,42 @@ static int a21_link(const void *arg)
 
 	if (ret)
 		return ret;
-	return link(o->from, o->to) ? errno : 0;
-}
-
-static int a21_rename(const void *arg)
-{
-	const struct a21_link_op *o = arg;
-	int ret = become(o->uid);
-
-	if (ret)
-		return ret;
-	return rename(o->from, o->to) ? errno : 0;
+	ret = o->rename ? rename(o->from, o->to) : link(o->from, o->to);
+	return ret ? errno : 0;
 }
 
 /*
- * 2105. vol mounted by itself after the top, the rule written at its mount: renames of the
- * subvolume (root) and of the denied directory (uid 1000) and the service's own link refused;
- * the administrator's link made after the load is denied by both paths.
+ * 2105. The key's link record left under a name that no longer names it: a link made while vol
+ * was mounted alone (the top unmounted), its record named through that mount, which then goes
+ * (the layout of 1915, which leaves the same). Then vol mounted by itself after the top, the
+ * rule written at its mount: renames of the subvolume (root) and of the denied directory (uid
+ * 1000) and the service's own link refused; the administrator's link made after the load is
+ * denied by both paths. Against 617e4ae it was read: the stale record stood for the original.
  */
 VM_TEST(a21_renames_and_links_of_a_subvolume_file, 2105)
 {
-	struct a21_link_op op = {BT "/vol", BT "/vol-moved", 0};
+	struct a21_link_op op = {BT "/vol", BT "/vol-moved", 0, true};
 	static const char *const routes[] = {BT "/vol/key-admin", V "/key-admin", NULL};
 
 	VM_TIMEOUT(180);
 	a21_setup();
+	VM_CHECK(umount2(BT, 0) == 0);
+	mkdir("/mnt/a21s", 0755);
+	VM_CHECK(system("mount -t btrfs -o loop,subvol=vol /run/bt.img /mnt/a21s") == 0);
+	VM_CHECK(link("/mnt/a21s/secret/key", "/mnt/a21s/key-tmp") == 0);
+	VM_CHECK(unlink("/mnt/a21s/key-tmp") == 0);
+	VM_CHECK(umount2("/mnt/a21s", 0) == 0);
+	VM_CHECK(system("mount -t btrfs -o loop /run/bt.img " BT) == 0);
 	a21_mount_subvol("vol", V);
 	VM_EXPECT_DAEMON_WARNING("a21.ini:7: warning: " V "/secret/ is named " BT
 				 "/vol/secret/ by the kernel");
 	a21_policy("deny = " V "/secret/\n", NULL);
-	VM_CHECK(in_cgroup(CG, a21_rename, &op) == EPERM);
-	op = (struct a21_link_op){V "/secret", V "/s-moved", USER};
-	VM_CHECK(in_cgroup(CG, a21_rename, &op) == EPERM);
-	op = (struct a21_link_op){BT "/vol/secret", BT "/vol/s-moved", USER};
-	VM_CHECK(in_cgroup(CG, a21_rename, &op) == EPERM);
-	op = (struct a21_link_op){V "/secret/key", V "/key-service", USER};
+	VM_CHECK(in_cgroup(CG, a21_link, &op) == EPERM);
+	op = (struct a21_link_op){V "/secret", V "/s-moved", USER, true};
+	VM_CHECK(in_cgroup(CG, a21_link, &op) == EPERM);
+	op = (struct a21_link_op){BT "/vol/secret", BT "/vol/s-moved", USER, true};
+	VM_CHECK(in_cgroup(CG, a21_link, &op) == EPERM);
+	op = (struct a21_link_op){V "/secret/key", V "/key-service", USER, false};
 	VM_CHECK(in_cgroup(CG, a21_link, &op) == EPERM);
 	unlink(BT "/vol/key-admin");
 	VM_CHECK(link(BT "/vol/secret/key", BT "/vol/key-admin") == 0);
@@ -504,7 +519,7 @@ VM_TEST(a21_renames_and_links_of_a_subvolume_file, 2105)
  */
 VM_TEST(a21_link_record_made_before_the_subvolume_mount, 2107)
 {
-	struct a21_link_op op = {BT "/vol/secret/k3", BT "/vol/k3-service", 0};
+	struct a21_link_op op = {BT "/vol/secret/k3", BT "/vol/k3-service", 0, false};
 	static const char *const routes[] = {BT "/vol/k3-admin", V "/k3-admin", NULL};
 
 	VM_TIMEOUT(180);
@@ -536,6 +551,7 @@ VM_TEST(a21_deny_rule_at_a_bind_mount_path, 2108)
 {
 	static const char *const routes[] = {"/srv/a21d/secret/key", "/data/a21d/real/secret/key",
 					     NULL};
+	int generation;
 
 	VM_TIMEOUT(120);
 	a21_setup();
@@ -546,11 +562,73 @@ VM_TEST(a21_deny_rule_at_a_bind_mount_path, 2108)
 	VM_EXPECT_DAEMON_WARNING("a mount change gives the files of deny rules other names");
 	VM_EXPECT_DAEMON_WARNING("a21.ini:7: warning: /srv/a21d/secret/ is named "
 				 "/data/a21d/real/secret/ by the kernel");
+	generation = state_generation();
 	VM_CHECK(mount("/data/a21d/real", "/srv/a21d", NULL, MS_BIND, NULL) == 0);
-	usleep(1000 * 1000); /* the daemon reads the table and loads again */
+	a21_wait_load(generation); /* the daemon reads the table and loads again */
 	a21_all_denied(routes, "the bind made after the load");
-	a21_umount("/srv/a21d");
-	usleep(500 * 1000);
+	generation = state_generation();
+	VM_CHECK(umount2("/srv/a21d", 0) == 0);
+	a21_wait_load(generation); /* and again once it is gone */
 	a21_policy_gone();
 	VM_CHECK(system("rm -rf /data/a21d") == 0);
+}
+
+/*
+ * 2109. A variant of 2103 on the holder: the rule written at the top's path, vol mounted by
+ * itself after the top (named through the top), then the service (mount = allow) covers the
+ * top's mount with a tmpfs. The covered top keeps its record and still holds vol: vol's own
+ * mount does not become its name (which the rule would not have named), also after a reload.
+ */
+VM_TEST(a21_service_covers_the_holding_mount, 2109)
+{
+	VM_TIMEOUT(180);
+	a21_setup();
+	a21_mount_subvol("vol", V);
+	a21_policy("deny = " BT "/vol/secret/\n", "[system]\nmount = allow\n");
+	a21_expect_denied(V "/secret/key", USER, "before the cover");
+	VM_CHECK(in_cgroup(CG, a21_shell, "mount -t tmpfs a21cover " BT) == 0);
+	usleep(800 * 1000);
+	a21_expect_denied(V "/secret/key", 0, "the top's mount covered");
+	a21_expect_denied(V "/secret/key", USER, "the top's mount covered");
+	VM_CHECK(daemon_reload_wait());
+	a21_expect_denied(V "/secret/key", USER, "covered, after a reload");
+	a21_umount(BT);
+	a21_policy_gone();
+	a21_umount(V);
+}
+
+/*
+ * 2110. A directory deny rule above a mount point (review 40): deny = /srv/a21x/, and the
+ * administrator binds /data/a21x/www at /srv/a21x/www after the load; the kernel names its files
+ * /data/a21x/www/..., which the rule is kept at too. The same for a btrfs subvolume mounted
+ * beneath the rule's directory after the top (named through the top).
+ */
+VM_TEST(a21_directory_rule_above_a_later_mount, 2110)
+{
+	static const char *const routes[] = {"/srv/a21x/www/key", "/data/a21x/www/key",
+					     "/srv/a21x/vol/secret/key", BT "/vol/secret/key", NULL};
+	int generation;
+
+	VM_TIMEOUT(120);
+	a21_setup();
+	VM_CHECK(system("mkdir -p /data/a21x/www /srv/a21x/www /srv/a21x/vol && printf " SECRET
+			" > /data/a21x/www/key && chown -R 1000:1000 /data/a21x && "
+			"chmod 0600 /data/a21x/www/key") == 0);
+	a21_policy("deny = /srv/a21x/\n", NULL);
+	VM_EXPECT_DAEMON_WARNING("a mount change gives the files of deny rules other names");
+	VM_EXPECT_DAEMON_WARNING("a21.ini:7: warning: /srv/a21x/ holds the mount at /srv/a21x/www, "
+				 "which the kernel names /data/a21x/www/");
+	VM_EXPECT_DAEMON_WARNING("a21.ini:7: warning: /srv/a21x/ holds the mount at /srv/a21x/vol, "
+				 "which the kernel names " BT "/vol/");
+	generation = state_generation();
+	VM_CHECK(mount("/data/a21x/www", "/srv/a21x/www", NULL, MS_BIND, NULL) == 0);
+	a21_wait_load(generation);
+	generation = state_generation();
+	a21_mount_subvol("vol", "/srv/a21x/vol");
+	a21_wait_load(generation);
+	a21_all_denied(routes, "mounts beneath the rule's directory");
+	a21_policy_gone();
+	a21_umount("/srv/a21x/vol");
+	a21_umount("/srv/a21x/www");
+	VM_CHECK(system("rm -rf /data/a21x") == 0);
 }

@@ -255,8 +255,9 @@ TEST(host_mount_canonical_names_through_the_holder)
 	CHECK_INT(lg_mount_canonical(&names, "relative", out, sizeof(out)), 0);
 }
 
-/* This host's own table: every mount point is named (the root "" at least), and lg_read_mounts
- * marks a covered mount held, never as a record. */
+/* This host's own table: the root is named as itself (a record, whatever its mountinfo root:
+ * a bind of a directory whose filesystem is mounted nowhere keeps one too), and a missing
+ * mountinfo is the error. */
 TEST(host_mount_names_of_this_host)
 {
 	struct lg_mount_names names;
@@ -268,4 +269,50 @@ TEST(host_mount_names_of_this_host)
 	CHECK(root);
 	lg_mount_names_free(&names);
 	CHECK_INT(lg_mount_names_read("/nonexistent/mountinfo", &names), -ENOENT);
+}
+
+/* A directory rule's names: its own (when a mount shows it) and those of the mounts beneath it
+ * that the kernel names outside it (review 40: deny = /srv/ with /srv/www a bind of /var/www). */
+TEST(host_mount_aliases_of_a_directory)
+{
+	struct lg_mount_name list[] = {
+		{"", ""},
+		{"/srv/www", "/var/www"},
+		{"/srv/inner", "/srv/other"}, /* named inside the directory: no new name */
+		{"/srv/same", "/srv/same"},
+		{"/mnt/b", "/data"},
+		{"/mnt/b/deep", "/elsewhere"},
+	};
+	struct lg_mount_names names = {list, sizeof(list) / sizeof(list[0])};
+	char out[64], point[64];
+
+	CHECK_INT(lg_mount_aliases(&names, "/srv", true, 0, out, sizeof(out), point,
+				   sizeof(point)),
+		  1);
+	CHECK_STR(out, "/var/www");
+	CHECK_STR(point, "/srv/www");
+	CHECK_INT(lg_mount_aliases(&names, "/srv", true, 1, out, sizeof(out), point,
+				   sizeof(point)),
+		  0);
+	/* An exact rule has no mounts beneath. */
+	CHECK_INT(lg_mount_aliases(&names, "/srv", false, 0, out, sizeof(out), point,
+				   sizeof(point)),
+		  0);
+	/* Its own name first, then the mount beneath it whose name is outside that one. */
+	CHECK_INT(lg_mount_aliases(&names, "/mnt/b", true, 0, out, sizeof(out), point,
+				   sizeof(point)),
+		  1);
+	CHECK_STR(out, "/data");
+	CHECK_STR(point, "/mnt/b");
+	CHECK_INT(lg_mount_aliases(&names, "/mnt/b", true, 1, out, sizeof(out), point,
+				   sizeof(point)),
+		  1);
+	CHECK_STR(out, "/elsewhere");
+	CHECK_STR(point, "/mnt/b/deep");
+	CHECK_INT(lg_mount_aliases(&names, "/mnt/b", true, 2, out, sizeof(out), point,
+				   sizeof(point)),
+		  0);
+	/* The root directory holds every name the kernel gives: none to add. */
+	CHECK_INT(lg_mount_aliases(&names, "", true, 0, out, sizeof(out), point, sizeof(point)),
+		  0);
 }
