@@ -267,6 +267,8 @@ static bool subvolume_root(const struct mountinfo_line *m)
 	return m->fs_root && strcmp(m->root, "/") != 0 && strcmp(m->fstype, "btrfs") == 0;
 }
 
+static const char *entry_name(const struct lg_mount_entry *e);
+
 /*
  * The entry of an earlier line whose record names m's root from above: a visible mount of the
  * same filesystem, anchoring (a record, not a second mount), whose root holds m's. -1 if none.
@@ -294,7 +296,7 @@ static long containing_entry(const struct mountinfo_line *lines, size_t count,
 		bool holds = e && !e->ignored && t->fs_root;
 
 		if (e && e->covered && strcmp(t->root, "/") == 0)
-			holds = !held || held(ctx, e->path);
+			holds = !held || held(ctx, entry_name(e));
 		if (j == i || !holds || t->major != m->major || t->minor != m->minor ||
 		    !root_contains(t->root, m->root) || (best >= 0 && strlen(t->root) <= best_len))
 			continue;
@@ -349,6 +351,12 @@ static bool entry_start(struct lg_mount_entry *e, const struct mountinfo_line *m
 int lg_read_mounts(const char *mountinfo, struct lg_mount_entry **out)
 {
 	return lg_read_mounts_held(mountinfo, out, NULL, NULL);
+}
+
+/* The name the kernel's walk gives e's root: its own path, unless the table kept another. */
+static const char *entry_name(const struct lg_mount_entry *e)
+{
+	return e->named_as ? e->named_as : e->path;
 }
 
 int lg_read_mounts_held(const char *mountinfo, struct lg_mount_entry **out,
@@ -464,7 +472,7 @@ int lg_read_mounts_held(const char *mountinfo, struct lg_mount_entry **out,
 				e->kept = (size_t)holder;
 				for (size_t j = 0; j < count; j++)
 					if (entry_of[j] == holder)
-						e->named_as = name_through(entries[holder].path,
+						e->named_as = name_through(entry_name(&entries[holder]),
 									   lines[j].root, m->root);
 				if (!e->named_as)
 					goto out_nomem_entry;
@@ -481,7 +489,7 @@ int lg_read_mounts_held(const char *mountinfo, struct lg_mount_entry **out,
 				    entries[j].key.ino == e->key.ino) {
 					e->ignored = true;
 					e->kept = j;
-					e->named_as = strdup(entries[j].path);
+					e->named_as = strdup(entry_name(&entries[j]));
 					if (!e->named_as)
 						goto out_nomem_entry;
 					break;
@@ -562,6 +570,7 @@ int lg_mount_names_of(const struct lg_mount_entry *entries, int count,
 			    !root_contains(hold->root, rec->root))
 				continue;
 			point = name_through(hold->path, hold->root, rec->root);
+			/* (the holder's point: where the host's path leads through it) */
 			if (!point)
 				goto out_nomem;
 			bigger = realloc(out->names, (out->count + 1) * sizeof(*out->names));
@@ -572,7 +581,7 @@ int lg_mount_names_of(const struct lg_mount_entry *entries, int count,
 			out->names = bigger;
 			n = &out->names[out->count++];
 			n->point = point;
-			n->named_as = strdup(rec->path);
+			n->named_as = strdup(entry_name(rec));
 			if (!n->named_as)
 				goto out_nomem;
 		}

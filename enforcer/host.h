@@ -41,8 +41,10 @@ struct lg_mount_entry {
  * included) or -errno; lg_mount_entries_free frees them.
  */
 int lg_read_mounts(const char *mountinfo, struct lg_mount_entry **out);
-/* The same, with held(ctx, path) saying whether the kernel's table still has the record of a
- * covered mount at path (without it, a covered mount of a whole filesystem is taken to). */
+/*
+ * The same, with held(ctx, path) saying whether the kernel's table still has the record of a
+ * covered mount at path (without it, a covered mount of a whole filesystem is taken to).
+ */
 typedef bool lg_record_held_fn(void *ctx, const char *path);
 int lg_read_mounts_held(const char *mountinfo, struct lg_mount_entry **out,
 			lg_record_held_fn *held, void *ctx);

@@ -580,8 +580,16 @@ static int add_path_alias(struct compiler *cc, const struct lg_policy *p,
 					    alias, sizeof(alias), point, sizeof(point));
 		if (found == 0)
 			return 0;
-		if (found < 0)
-			continue; /* a name too long for a rule: the written one alone */
+		if (found < 0) {
+			/* a name too long for a rule: the written one alone, said */
+			lg_diag_add(cc->diag, LG_SEV_WARNING, p->file, r->line,
+				    "%s leads through a mount the kernel names by a path longer "
+				    "than a rule holds (%d bytes): the rule is not kept there; write "
+				    "it at that path, shortened by a bind mount of a shorter name",
+				    rule_text(r->path, r->subtree, a, sizeof(a)),
+				    LG_RULE_OBJECT_MAX - 1);
+			continue;
+		}
 		at.subtree = r->subtree || strcmp(point, r->path) != 0;
 		if (strcmp(point, r->path) == 0)
 			lg_diag_add(cc->diag, LG_SEV_WARNING, p->file, r->line,

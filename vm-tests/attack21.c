@@ -49,96 +49,19 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "mountnames.h"
 #include "vmtest.h"
 #include "vmutil.h"
 
-#define BT "/mnt/bt"
-#define BT_IMAGE "/usr/share/lsmguard-test/btrfs.img"
-#define SECRET "lg-btrfs-secret-7f3a"
 #define USER 1000
 #define CG "/lgt/a21"
 #define V "/mnt/a21v" /* vol mounted by itself */
 
-static void a21_policy(const char *files, const char *system)
-{
-	char text[1024];
-
-	snprintf(text, sizeof(text),
-		 "[policy]\nname = a21\ncgroup = " CG "\nmode = enforce\n"
-		 "[files]\ndefault = allow\n%s"
-		 "[exec]\ndefault = allow\n[network]\ndefault = allow\n%s",
-		 files, system ? system : "");
-	write_file(POLICY_DIR "/a21.ini", text, 0644);
-	VM_CHECK(daemon_reload_wait());
-}
-
-static void a21_policy_gone(void)
-{
-	unlink(POLICY_DIR "/a21.ini");
-	VM_CHECK(daemon_reload_wait());
-}
-
-static void a21_setup(void)
-{
-	if (daemon_pid() < 0)
-		VM_CHECK(daemon_start() > 0);
-	make_cgroup(CG);
-	if (access(BT "/vol/secret/key", F_OK) == 0)
-		return;
-	if (access(BT, F_OK) != 0 || system("mountpoint -q " BT) != 0) {
-		VM_CHECK(system("insmod /lib/modules/libcrc32c.ko 2>/dev/null; "
-				"insmod /lib/modules/xor.ko 2>/dev/null; insmod /lib/modules/raid6_pq.ko 2>/dev/null; "
-				"insmod /lib/modules/zstd_compress.ko 2>/dev/null; insmod /lib/modules/btrfs.ko 2>/dev/null; "
-				"insmod /lib/modules/loop.ko 2>/dev/null; true") == 0);
-		VM_CHECK(system("mkdir -p " BT " && (test -f /run/bt.img || cp " BT_IMAGE
-				" /run/bt.img) && mount -t btrfs -o loop /run/bt.img " BT) == 0);
-	}
-	if (access(BT "/vol/secret/key", F_OK) == 0)
-		return;
-	{
-		struct btrfs_ioctl_vol_args_v2 args;
-		int dir = open(BT, O_RDONLY | O_DIRECTORY), vol;
-
-		VM_CHECK(dir >= 0);
-		memset(&args, 0, sizeof(args));
-		strcpy(args.name, "vol");
-		VM_CHECK(ioctl(dir, BTRFS_IOC_SUBVOL_CREATE_V2, &args) == 0);
-		VM_CHECK(system("mkdir -p " BT "/vol/secret " BT "/work " BT "/ro && chmod 0777 " BT
-				"/work && printf " SECRET " > " BT "/vol/secret/key && "
-				"echo public > " BT "/vol/public && chown -R 1000:1000 " BT "/vol && "
-				"chmod 0600 " BT "/vol/secret/key") == 0);
-		vol = open(BT "/vol", O_RDONLY | O_DIRECTORY);
-		VM_CHECK(vol >= 0);
-		memset(&args, 0, sizeof(args));
-		args.fd = vol;
-		args.flags = BTRFS_SUBVOL_RDONLY;
-		strcpy(args.name, "vol-ro");
-		VM_CHECK(ioctl(dir, BTRFS_IOC_SNAP_CREATE_V2, &args) == 0);
-		close(vol);
-		close(dir);
-	}
-}
-
-/* Mount subvolume subvol (of the top's loop device) at at, as an administrator does. */
-static void a21_mount_subvol(const char *subvol, const char *at)
-{
-	char cmd[512];
-
-	mkdir(at, 0755);
-	snprintf(cmd, sizeof(cmd),
-		 "dev=$(losetup -a | grep /run/bt.img | cut -d: -f1 | head -n 1); "
-		 "mount -t btrfs -o subvol=%s \"$dev\" %s",
-		 subvol, at);
-	VM_CHECK(system(cmd) == 0);
-	usleep(800 * 1000); /* the daemon reads its mount table again */
-}
-
-static void a21_umount(const char *at)
-{
-	if (umount2(at, 0))
-		umount2(at, MNT_DETACH);
-	usleep(500 * 1000);
-}
+#define a21_policy(files, system) mn_policy("a21", CG, files, system)
+#define a21_policy_gone() mn_policy_gone("a21")
+#define a21_setup() mn_setup(CG)
+#define a21_mount_subvol mn_mount_subvol
+#define a21_umount mn_umount
 
 struct a21_op {
 	const char *path;

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* What the attack runs on mount names share (mountnames.c). */
+#ifndef LSMGUARD_VM_MOUNTNAMES_H
+#define LSMGUARD_VM_MOUNTNAMES_H
+
+#define BT "/mnt/bt"
+#define SECRET "lg-btrfs-secret-7f3a"
+
+/* Write POLICY_DIR/NAME.ini (files lines under [files] default = allow, then system) and
+ * load it. */
+void mn_policy(const char *name, const char *cgroup, const char *files, const char *system);
+/* Remove it and load the rest. */
+void mn_policy_gone(const char *name);
+/* The daemon running, cgroup made, the btrfs image at BT with vol, vol/secret/key and vol-ro. */
+void mn_setup(const char *cgroup);
+/* Mount subvolume subvol of the image's loop device at at, as an administrator does. */
+void mn_mount_subvol(const char *subvol, const char *at);
+/* Unmount at (lazily when it is busy). */
+void mn_umount(const char *at);
+
+#endif
