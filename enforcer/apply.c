@@ -274,8 +274,9 @@ struct held_ctx {
 	const struct lg_config *config;
 };
 
-/* Whether the table has a record named path (a covered mount's, kept: lg_read_mounts_held). */
-static bool record_at_path(void *ctx, const char *path)
+/* Whether the table has a record named path under another key than cover's (a covered mount's,
+ * kept: lg_read_mounts_held). */
+static bool record_at_path(void *ctx, const char *path, const struct lg_inode_key *cover)
 {
 	static struct lg_mount_entry entry;
 	const struct held_ctx *h = ctx;
@@ -288,8 +289,8 @@ static bool record_at_path(void *ctx, const char *path)
 	lg_mount_value_for(&entry, h->config->path_seed, &want);
 	for (more = bpf_map_get_next_key(h->fd, NULL, &key) == 0; more; key = next) {
 		more = bpf_map_get_next_key(h->fd, &key, &next) == 0;
-		if (key.pad != LG_FSTYPE_KEY_PAD && bpf_map_lookup_elem(h->fd, &key, &now) == 0 &&
-		    memcmp(&now, &want, sizeof(now)) == 0)
+		if (key.pad != LG_FSTYPE_KEY_PAD && (key.dev != cover->dev || key.ino != cover->ino) &&
+		    bpf_map_lookup_elem(h->fd, &key, &now) == 0 && memcmp(&now, &want, sizeof(now)) == 0)
 			return true;
 	}
 	return false;

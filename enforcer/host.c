@@ -295,10 +295,13 @@ static long containing_entry(const struct mountinfo_line *lines, size_t count,
 		const struct lg_mount_entry *e = entry_of[j] >= 0 ? &entries[entry_of[j]] : NULL;
 		bool holds = e && !e->ignored && t->fs_root;
 
-		if (e && e->covered && strcmp(t->root, "/") == 0)
-			holds = !held || held(ctx, entry_name(e));
-		if (j == i || !holds || t->major != m->major || t->minor != m->minor ||
+		if (j == i || !e || t->major != m->major || t->minor != m->minor ||
 		    !root_contains(t->root, m->root) || (best >= 0 && strlen(t->root) <= best_len))
+			continue;
+		/* (a covered entry's key is its cover's: the look shows the covering mount) */
+		if (e->covered && strcmp(t->root, "/") == 0)
+			holds = !held || held(ctx, entry_name(e), &e->key);
+		if (!holds)
 			continue;
 		best = entry_of[j];
 		best_len = strlen(t->root);
@@ -405,6 +408,7 @@ int lg_read_mounts_held(const char *mountinfo, struct lg_mount_entry **out,
 		m->unanswered = false;
 		m->covered = false;
 		memset(&m->key, 0, sizeof(m->key));
+		m->fs_root = false;
 		ret = stat_mount_point(m->point, m->mount_id, !way_may_wait(lines, count, m), &st);
 		m->unanswered = ret == -ETIMEDOUT;
 		if (ret)
@@ -937,6 +941,13 @@ static bool path_under(const char *outer, const char *inner)
 	return strncmp(inner, outer, len) == 0 && inner[len] == '/' && inner[len + 1] != '\0';
 }
 
+/* Whether name (a kernel name) is "/" or a directory above path: a rule carried there would
+ * reach past what it names (a bind of / beneath a directory rule: review 41). */
+static bool name_above(const char *name, const char *path)
+{
+	return name[0] == '\0' || path_under(name, path);
+}
+
 int lg_mount_aliases(const struct lg_mount_names *names, const char *path, bool subtree,
 		     unsigned index, char *out, size_t size, char *point, size_t point_size)
 {
@@ -953,7 +964,7 @@ int lg_mount_aliases(const struct lg_mount_names *names, const char *path, bool 
 			    size)
 				return -ENAMETOOLONG;
 			snprintf(point, point_size, "%s", path);
-			return 1;
+			return name_above(out, path) ? -ELOOP : 1;
 		}
 		k++;
 	}
@@ -964,13 +975,14 @@ int lg_mount_aliases(const struct lg_mount_names *names, const char *path, bool 
 
 		/* A mount beneath the directory whose root the kernel names outside it. */
 		if (!path_under(path, n->point) || strcmp(n->point, n->named_as) == 0 ||
-		    path_under(path, n->named_as) || (ret == 1 && path_under(own, n->named_as)))
+		    strcmp(n->named_as, path) == 0 || path_under(path, n->named_as) ||
+		    (ret == 1 && path_under(own, n->named_as)))
 			continue;
 		if (index == k++) {
+			snprintf(point, point_size, "%s", n->point);
 			if ((size_t)snprintf(out, size, "%s", n->named_as) >= size)
 				return -ENAMETOOLONG;
-			snprintf(point, point_size, "%s", n->point);
-			return 1;
+			return name_above(n->named_as, path) ? -ELOOP : 1;
 		}
 	}
 	return 0;

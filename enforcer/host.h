@@ -42,10 +42,12 @@ struct lg_mount_entry {
  */
 int lg_read_mounts(const char *mountinfo, struct lg_mount_entry **out);
 /*
- * The same, with held(ctx, path) saying whether the kernel's table still has the record of a
- * covered mount at path (without it, a covered mount of a whole filesystem is taken to).
+ * The same, with held(ctx, path, cover) saying whether the kernel's table still has the record
+ * of a covered mount at path: a record of that name under another key than cover's, the root of
+ * the mount that covers it, whose record has the same name (review 41). Without held, a covered
+ * mount of a whole filesystem is taken to.
  */
-typedef bool lg_record_held_fn(void *ctx, const char *path);
+typedef bool lg_record_held_fn(void *ctx, const char *path, const struct lg_inode_key *cover);
 int lg_read_mounts_held(const char *mountinfo, struct lg_mount_entry **out,
 			lg_record_held_fn *held, void *ctx);
 void lg_mount_entries_free(struct lg_mount_entry *entries, int count);
@@ -81,7 +83,8 @@ int lg_mount_canonical(const struct lg_mount_names *names, const char *path, cha
  * its own name when it differs (lg_mount_canonical; point is path), then, for a directory
  * (subtree), the names of the mounts beneath it that the kernel names outside it (point is the
  * mount's). 1 with the name in out ("" for "/"), 0 past the last, -ENAMETOOLONG for one that does
- * not fit.
+ * not fit, -ELOOP for one that is "/" or a directory above path (out and point set): carried
+ * there, a rule would reach past what it names.
  */
 int lg_mount_aliases(const struct lg_mount_names *names, const char *path, bool subtree,
 		     unsigned index, char *out, size_t size, char *point, size_t point_size);

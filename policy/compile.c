@@ -571,7 +571,7 @@ static int add_path_alias(struct compiler *cc, const struct lg_policy *p,
 
 	if (!cc->set->path_alias || (write_only && class != LG_CLASS_FILE))
 		return 0;
-	for (unsigned index = 0; index < LG_PATH_ALIASES_MAX; index++) {
+	for (unsigned index = 0;; index++) {
 		struct lg_path_rule at = *r;
 		const char *kept;
 		int ret;
@@ -580,6 +580,24 @@ static int add_path_alias(struct compiler *cc, const struct lg_policy *p,
 					    alias, sizeof(alias), point, sizeof(point));
 		if (found == 0)
 			return 0;
+		if (index == LG_PATH_ALIASES_MAX) {
+			lg_diag_add(cc->diag, LG_SEV_WARNING, p->file, r->line,
+				    "%s holds more than %d mounts the kernel names elsewhere: the "
+				    "rule is kept at the first %d only",
+				    rule_text(r->path, r->subtree, a, sizeof(a)), LG_PATH_ALIASES_MAX,
+				    LG_PATH_ALIASES_MAX);
+			return 0;
+		}
+		if (found == -ELOOP) {
+			/* "/" or a directory above the rule: carried there, the rule would reach
+			 * past what it names (another policy's bind of / beneath it) */
+			lg_diag_add(cc->diag, LG_SEV_WARNING, p->file, r->line,
+				    "%s leads through the mount at %s, which the kernel names %s, at "
+				    "or above the rule's own path: the rule is not kept there",
+				    rule_text(r->path, r->subtree, a, sizeof(a)), point,
+				    alias[0] ? alias : "/");
+			continue;
+		}
 		if (found < 0) {
 			/* a name too long for a rule: the written one alone, said */
 			lg_diag_add(cc->diag, LG_SEV_WARNING, p->file, r->line,

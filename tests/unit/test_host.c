@@ -280,6 +280,7 @@ TEST(host_mount_aliases_of_a_directory)
 		{"/srv/www", "/var/www"},
 		{"/srv/inner", "/srv/other"}, /* named inside the directory: no new name */
 		{"/srv/same", "/srv/same"},
+		{"/srv/rootbind", ""}, /* a bind of / beneath it: not carried (review 41) */
 		{"/mnt/b", "/data"},
 		{"/mnt/b/deep", "/elsewhere"},
 	};
@@ -293,7 +294,20 @@ TEST(host_mount_aliases_of_a_directory)
 	CHECK_STR(point, "/srv/www");
 	CHECK_INT(lg_mount_aliases(&names, "/srv", true, 1, out, sizeof(out), point,
 				   sizeof(point)),
+		  -ELOOP);
+	CHECK_STR(point, "/srv/rootbind");
+	CHECK_INT(lg_mount_aliases(&names, "/srv", true, 2, out, sizeof(out), point,
+				   sizeof(point)),
 		  0);
+	/* A rule under the bind of /: its own name is the root's file, not an ancestor. */
+	CHECK_INT(lg_mount_aliases(&names, "/srv/rootbind/etc", false, 0, out, sizeof(out), point,
+				   sizeof(point)),
+		  1);
+	CHECK_STR(out, "/etc");
+	/* The bind of / itself as an exact rule: "/" is above it. */
+	CHECK_INT(lg_mount_aliases(&names, "/srv/rootbind", false, 0, out, sizeof(out), point,
+				   sizeof(point)),
+		  -ELOOP);
 	/* An exact rule has no mounts beneath. */
 	CHECK_INT(lg_mount_aliases(&names, "/srv", false, 0, out, sizeof(out), point,
 				   sizeof(point)),
