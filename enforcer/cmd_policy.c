@@ -76,10 +76,9 @@ int load_and_compile_at(int dirfd, const char *dir, unsigned flags, struct lg_po
 	return compile_loaded(ret, &diag, flags, set, compiled, seed, bank);
 }
 
-static int host_alias(void *ctx, const char *path, bool subtree, unsigned index, char *out,
-		      size_t size, char *point, size_t point_size)
+static int host_alias(void *ctx, const char *path, unsigned index, char *out, size_t size)
 {
-	return lg_mount_aliases(ctx, path, subtree, index, out, size, point, point_size);
+	return lg_mount_aliases(ctx, path, index, out, size);
 }
 
 __u64 compiled_alias_digest;
@@ -94,14 +93,13 @@ __u64 host_alias_digest(const struct lg_policy_set *set, const struct lg_mount_n
 		for (int class = 0; class < 2; class++) {
 			for (size_t r = 0; r < p->path_count[class]; r++) {
 				const struct lg_path_rule *rule = &p->paths[class][r];
-				char alias[LG_RULE_OBJECT_MAX], point[LG_RULE_OBJECT_MAX];
+				char alias[LG_RULE_OBJECT_MAX];
 
 				if (rule->action == LG_ACT_ALLOW)
 					continue; /* not carried */
 				for (unsigned index = 0; index < LG_PATH_ALIASES_MAX; index++) {
-					int found = lg_mount_aliases(names, rule->path, rule->subtree,
-								     index, alias, sizeof(alias),
-								     point, sizeof(point));
+					int found = lg_mount_aliases(names, rule->path, index,
+								     alias, sizeof(alias));
 
 					if (found == 0)
 						break;
@@ -156,6 +154,9 @@ static int compile_loaded(int ret, struct lg_diag *diag_in, unsigned flags,
 	if (!ret && (names = host_names(&own)) != NULL) {
 		set->path_alias = host_alias;
 		set->path_alias_ctx = (void *)names;
+		/* The daemon carries without a word at each load (the mounts of a host change
+		 * often, and a word a load would be noise); `lsmguard check` says each one. */
+		set->path_alias_quiet = (flags & LG_LOAD_WITH_CANARY) != 0;
 	}
 	if (!ret)
 		ret = lg_compile_keeping_seed(set, seed, bank,
@@ -165,6 +166,7 @@ static int compile_loaded(int ret, struct lg_diag *diag_in, unsigned flags,
 		compiled_alias_digest = host_alias_digest(set, names);
 	set->path_alias = NULL;
 	set->path_alias_ctx = NULL;
+	set->path_alias_quiet = false;
 	lg_mount_names_free(&own);
 	print_diagnostics(&diag);
 	if (ret) {

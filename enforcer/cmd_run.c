@@ -1025,8 +1025,8 @@ static int event_loop(struct daemon *d)
 					d->alias_tried = 0;
 				if (changed == 1 && digest != d->alias_tried) {
 					d->alias_tried = digest;
-					log_info("a mount change gives the files of deny rules other "
-						 "names: loading the policies again");
+					log_debug("a mount change gives the files of deny rules other "
+						  "names: loading the policies again");
 					reload(d);
 				}
 			}

@@ -942,48 +942,24 @@ static bool path_under(const char *outer, const char *inner)
 }
 
 /* Whether name (a kernel name) is "/" or a directory above path: a rule carried there would
- * reach past what it names (a bind of / beneath a directory rule: review 41). */
+ * reach past what it names (a bind of / at the rule's path: review 41). */
 static bool name_above(const char *name, const char *path)
 {
 	return name[0] == '\0' || path_under(name, path);
 }
 
-int lg_mount_aliases(const struct lg_mount_names *names, const char *path, bool subtree,
-		     unsigned index, char *out, size_t size, char *point, size_t point_size)
+int lg_mount_aliases(const struct lg_mount_names *names, const char *path, unsigned index,
+		     char *out, size_t size)
 {
 	char own[4096];
-	unsigned k = 0;
 	int ret;
 
-	ret = lg_mount_canonical(names, path, own, sizeof(own));
-	if (ret != 0) {
-		if (index == k) {
-			if (ret < 0)
-				return ret;
-			if ((size_t)snprintf(out, size, "%s", strcmp(own, "/") == 0 ? "" : own) >=
-			    size)
-				return -ENAMETOOLONG;
-			snprintf(point, point_size, "%s", path);
-			return name_above(out, path) ? -ELOOP : 1;
-		}
-		k++;
-	}
-	if (!subtree)
+	if (index)
 		return 0;
-	for (size_t i = 0; i < names->count; i++) {
-		const struct lg_mount_name *n = &names->names[i];
-
-		/* A mount beneath the directory whose root the kernel names outside it. */
-		if (!path_under(path, n->point) || strcmp(n->point, n->named_as) == 0 ||
-		    strcmp(n->named_as, path) == 0 || path_under(path, n->named_as) ||
-		    (ret == 1 && path_under(own, n->named_as)))
-			continue;
-		if (index == k++) {
-			snprintf(point, point_size, "%s", n->point);
-			if ((size_t)snprintf(out, size, "%s", n->named_as) >= size)
-				return -ENAMETOOLONG;
-			return name_above(n->named_as, path) ? -ELOOP : 1;
-		}
-	}
-	return 0;
+	ret = lg_mount_canonical(names, path, own, sizeof(own));
+	if (ret <= 0)
+		return ret;
+	if ((size_t)snprintf(out, size, "%s", strcmp(own, "/") == 0 ? "" : own) >= size)
+		return -ENAMETOOLONG;
+	return name_above(out, path) ? -ELOOP : 1;
 }

@@ -80,14 +80,14 @@ int lg_mount_canonical(const struct lg_mount_names *names, const char *path, cha
 		       size_t size);
 /*
  * The kernel's names of what path leads to, one per index (lg_policy_set.path_alias): index 0
- * its own name when it differs (lg_mount_canonical; point is path), then, for a directory
- * (subtree), the names of the mounts beneath it that the kernel names outside it (point is the
- * mount's). 1 with the name in out ("" for "/"), 0 past the last, -ENAMETOOLONG for one that does
- * not fit, -ELOOP for one that is "/" or a directory above path (out and point set): carried
- * there, a rule would reach past what it names.
+ * its own name when it differs (lg_mount_canonical). 1 with the name in out ("" for "/"), 0 past
+ * the last, -ENAMETOOLONG for one that does not fit, -ELOOP for one that is "/" or a directory
+ * above path (out set): carried there, a rule would reach past what it names. Mounts beneath a
+ * directory rule are not its names: they show other files, named at their own paths (vm-test
+ * 94, a bind of an allowed directory over part of a denied one).
  */
-int lg_mount_aliases(const struct lg_mount_names *names, const char *path, bool subtree,
-		     unsigned index, char *out, size_t size, char *point, size_t point_size);
+int lg_mount_aliases(const struct lg_mount_names *names, const char *path, unsigned index,
+		     char *out, size_t size);
 
 /* The value of a mount entry for both banks' seeds. */
 void lg_mount_value_for(const struct lg_mount_entry *entry, const __u64 seeds[2],

@@ -10,6 +10,8 @@
  *    both, deny before allow, so the first rule that matches in the kernel is the winner.
  */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -560,47 +562,61 @@ static const char *rule_text(const char *path, bool subtree, char *buf, size_t s
  * an allow-read rule keeps its write denial there; an allow rule is not carried (whoever can
  * mount, an administrator or a service with `mount = allow`, would choose what it opens), said.
  */
+/* A warning of add_path_alias, unless the set's caller carries quietly. */
+__attribute__((format(printf, 4, 5))) static void alias_warn(struct compiler *cc, const char *file,
+							     unsigned line, const char *fmt, ...)
+{
+	char text[2048];
+	va_list ap;
+
+	if (cc->set->path_alias_quiet)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	lg_diag_add(cc->diag, LG_SEV_WARNING, file, line, "%s", text);
+}
+
 static int add_path_alias(struct compiler *cc, const struct lg_policy *p,
 			  const struct lg_path_rule *r, __u32 policy_id, enum lg_class class,
 			  __u32 rule)
 {
-	char alias[LG_RULE_OBJECT_MAX], point[LG_RULE_OBJECT_MAX], a[LG_RULE_OBJECT_MAX + 2],
-	    b[LG_RULE_OBJECT_MAX + 2];
+	char alias[LG_RULE_OBJECT_MAX], a[LG_RULE_OBJECT_MAX + 2], b[LG_RULE_OBJECT_MAX + 2];
 	bool write_only = r->action == LG_ACT_ALLOW_READ;
 	int found;
 
 	if (!cc->set->path_alias || (write_only && class != LG_CLASS_FILE))
 		return 0;
 	for (unsigned index = 0;; index++) {
-		struct lg_path_rule at = *r;
 		const char *kept;
 		int ret;
 
-		found = cc->set->path_alias(cc->set->path_alias_ctx, r->path, r->subtree, index,
-					    alias, sizeof(alias), point, sizeof(point));
+		found = cc->set->path_alias(cc->set->path_alias_ctx, r->path, index, alias,
+					    sizeof(alias));
 		if (found == 0)
 			return 0;
 		if (index == LG_PATH_ALIASES_MAX) {
-			lg_diag_add(cc->diag, LG_SEV_WARNING, p->file, r->line,
-				    "%s holds more than %d mounts the kernel names elsewhere: the "
-				    "rule is kept at the first %d only",
+			alias_warn(cc, p->file, r->line,
+				    "%s has more than %d names in the kernel: the rule is kept at "
+				    "the first %d only",
 				    rule_text(r->path, r->subtree, a, sizeof(a)), LG_PATH_ALIASES_MAX,
 				    LG_PATH_ALIASES_MAX);
 			return 0;
 		}
-		if (found == -ELOOP) {
+		if (found == -ELOOP && r->action != LG_ACT_ALLOW) {
 			/* "/" or a directory above the rule: carried there, the rule would reach
 			 * past what it names (another policy's bind of / beneath it) */
-			lg_diag_add(cc->diag, LG_SEV_WARNING, p->file, r->line,
-				    "%s leads through the mount at %s, which the kernel names %s, at "
-				    "or above the rule's own path: the rule is not kept there",
-				    rule_text(r->path, r->subtree, a, sizeof(a)), point,
-				    alias[0] ? alias : "/");
+			alias_warn(cc, p->file, r->line,
+				    "%s is named %s by the kernel, at or above the rule's own path: "
+				    "the rule is not kept there",
+				    rule_text(r->path, r->subtree, a, sizeof(a)), alias[0] ? alias : "/");
 			continue;
 		}
+		if (found < 0 && r->action == LG_ACT_ALLOW)
+			continue;
 		if (found < 0) {
 			/* a name too long for a rule: the written one alone, said */
-			lg_diag_add(cc->diag, LG_SEV_WARNING, p->file, r->line,
+			alias_warn(cc, p->file, r->line,
 				    "%s leads through a mount the kernel names by a path longer "
 				    "than a rule holds (%d bytes): the rule is not kept there; write "
 				    "it at that path, shortened by a bind mount of a shorter name",
@@ -608,32 +624,21 @@ static int add_path_alias(struct compiler *cc, const struct lg_policy *p,
 				    LG_RULE_OBJECT_MAX - 1);
 			continue;
 		}
-		at.subtree = r->subtree || strcmp(point, r->path) != 0;
-		if (strcmp(point, r->path) == 0)
-			lg_diag_add(cc->diag, LG_SEV_WARNING, p->file, r->line,
-				    "%s is named %s by the kernel (what a mount there shows is "
-				    "mounted elsewhere first); %s",
-				    rule_text(r->path, r->subtree, a, sizeof(a)),
-				    rule_text(alias, at.subtree, b, sizeof(b)),
-				    r->action == LG_ACT_DENY ? "the deny rule is kept at both"
-				    : write_only ? "the rule's write denial is kept at both"
-						 : "an allow rule is not carried there: write it at "
-						   "that path if that is what it means");
-		else
-			lg_diag_add(cc->diag, LG_SEV_WARNING, p->file, r->line,
-				    "%s holds the mount at %s, which the kernel names %s; %s",
-				    rule_text(r->path, r->subtree, a, sizeof(a)), point,
-				    rule_text(alias, true, b, sizeof(b)),
-				    r->action == LG_ACT_DENY ? "the deny rule is kept there too"
-				    : write_only ? "the rule's write denial is kept there too"
-						 : "an allow rule is not carried there: write it at "
-						   "that path if that is what it means");
+		alias_warn(cc, p->file, r->line,
+			   "%s is named %s by the kernel (what a mount there shows is mounted "
+			   "elsewhere first); %s",
+			   rule_text(r->path, r->subtree, a, sizeof(a)),
+			   rule_text(alias, r->subtree, b, sizeof(b)),
+			   r->action == LG_ACT_DENY ? "the deny rule is kept at both"
+			   : write_only ? "the rule's write denial is kept at both"
+					: "an allow rule is not carried there: write it at that path "
+					  "if that is what it means");
 		if (r->action == LG_ACT_ALLOW)
 			continue;
 		kept = keep_text(cc->out, alias);
 		if (!kept)
 			return -ENOMEM;
-		ret = add_path_items(cc, &at, kept, policy_id, class, rule, p->file, write_only);
+		ret = add_path_items(cc, r, kept, policy_id, class, rule, p->file, write_only);
 		if (ret)
 			return ret;
 	}

@@ -221,14 +221,13 @@ struct lg_policy_set {
 	/*
 	 * Set by whoever compiles on a host (not by the loaders): the names the kernel gives what
 	 * a rule's path leads to there, one for each index from 0 until it returns 0: 1 with the
-	 * name in out and, in point, the host path of the mount it is reached through (path itself
-	 * for path's own name; a mount beneath path, for a directory rule: subtree); -errno for an
-	 * index whose name does not fit. The compiler keys each deny rule (an allow-read rule's
-	 * write denial) at those names as well, with a warning at its line.
+	 * name in out; -ENAMETOOLONG for one that does not fit a rule, -ELOOP for "/" or a
+	 * directory above the path. The compiler keys each deny rule (an allow-read rule's write
+	 * denial) at those names as well, with a warning at its line (unless path_alias_quiet).
 	 */
-	int (*path_alias)(void *ctx, const char *path, bool subtree, unsigned index, char *out,
-			  size_t size, char *point, size_t point_size);
+	int (*path_alias)(void *ctx, const char *path, unsigned index, char *out, size_t size);
 	void *path_alias_ctx;
+	bool path_alias_quiet; /* carry without the warnings (the daemon: `check` says them) */
 };
 
 /* Flags for parsing and loading. */
