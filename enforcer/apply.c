@@ -221,21 +221,6 @@ static int apply_fstype_anchors(int fd, const struct lg_config *config,
 	return 0;
 }
 
-/* The record of e's root: under the name the table gave it (named_as), else its path. */
-static void named_value(const struct lg_mount_entry *e, const struct lg_config *config,
-			struct lg_mount_value *value)
-{
-	static struct lg_mount_entry named;
-
-	if (!e->named_as) {
-		lg_mount_value_for(e, config->path_seed, value);
-		return;
-	}
-	memset(&named, 0, sizeof(named));
-	snprintf(named.path, sizeof(named.path), "%s", e->named_as);
-	lg_mount_value_for(&named, config->path_seed, value);
-}
-
 /*
  * Whether the record under key is one a held entry (a mount that did not answer, or one a later
  * mount covers) keeps: its value is that entry's path. A later visible mount of the same root
@@ -253,7 +238,7 @@ static bool record_held(int fd, const struct lg_config *config,
 	for (int i = 0; i < count; i++) {
 		if (!entries[i].unanswered && !entries[i].covered)
 			continue;
-		named_value(&entries[i], config, &held);
+		lg_mount_value_for(&entries[i], config->path_seed, &held);
 		if (memcmp(&now, &held, sizeof(now)) == 0)
 			return true;
 	}
@@ -329,7 +314,7 @@ int lg_apply_mounts(const struct lg_bpf *bpf, const struct lg_config *config)
 			continue; /* the first mount of that root holds its record */
 		if (record_held(fd, config, entries, count, &entries[i].key))
 			continue; /* a covered mount of that root holds it */
-		named_value(&entries[i], config, &value);
+		lg_mount_value_for(&entries[i], config->path_seed, &value);
 		ret = update_if_changed(fd, &entries[i].key, &value, sizeof(value), &old);
 		if (ret) {
 			lg_mount_entries_free(entries, count);
@@ -354,7 +339,7 @@ int lg_apply_mounts(const struct lg_bpf *bpf, const struct lg_config *config)
 				keep = entries[i].key.dev == key.dev && entries[i].key.ino == key.ino;
 				continue;
 			}
-			named_value(&entries[i], config, &was);
+			lg_mount_value_for(&entries[i], config->path_seed, &was);
 			keep = bpf_map_lookup_elem(fd, &key, &now) == 0 &&
 			       memcmp(&now, &was, sizeof(now)) == 0;
 		}

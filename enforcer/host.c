@@ -267,8 +267,6 @@ static bool subvolume_root(const struct mountinfo_line *m)
 	return m->fs_root && strcmp(m->root, "/") != 0 && strcmp(m->fstype, "btrfs") == 0;
 }
 
-static const char *entry_name(const struct lg_mount_entry *e);
-
 /*
  * The entry of an earlier line whose record names m's root from above: a visible mount of the
  * same filesystem, anchoring (a record, not a second mount), whose root holds m's. -1 if none.
@@ -300,7 +298,7 @@ static long containing_entry(const struct mountinfo_line *lines, size_t count,
 			continue;
 		/* (a covered entry's key is its cover's: the look shows the covering mount) */
 		if (e->covered && strcmp(t->root, "/") == 0)
-			holds = !held || held(ctx, entry_name(e), &e->key);
+			holds = !held || held(ctx, e->path, &e->key);
 		if (!holds)
 			continue;
 		best = entry_of[j];
@@ -354,12 +352,6 @@ static bool entry_start(struct lg_mount_entry *e, const struct mountinfo_line *m
 int lg_read_mounts(const char *mountinfo, struct lg_mount_entry **out)
 {
 	return lg_read_mounts_held(mountinfo, out, NULL, NULL);
-}
-
-/* The name the kernel's walk gives e's root: its own path, unless the table kept another. */
-static const char *entry_name(const struct lg_mount_entry *e)
-{
-	return e->named_as ? e->named_as : e->path;
 }
 
 int lg_read_mounts_held(const char *mountinfo, struct lg_mount_entry **out,
@@ -476,7 +468,7 @@ int lg_read_mounts_held(const char *mountinfo, struct lg_mount_entry **out,
 				e->kept = (size_t)holder;
 				for (size_t j = 0; j < count; j++)
 					if (entry_of[j] == holder)
-						e->named_as = name_through(entry_name(&entries[holder]),
+						e->named_as = name_through(entries[holder].path,
 									   lines[j].root, m->root);
 				if (!e->named_as)
 					goto out_nomem_entry;
@@ -493,7 +485,7 @@ int lg_read_mounts_held(const char *mountinfo, struct lg_mount_entry **out,
 				    entries[j].key.ino == e->key.ino) {
 					e->ignored = true;
 					e->kept = j;
-					e->named_as = strdup(entry_name(&entries[j]));
+					e->named_as = strdup(entries[j].path);
 					if (!e->named_as)
 						goto out_nomem_entry;
 					break;
@@ -585,7 +577,7 @@ int lg_mount_names_of(const struct lg_mount_entry *entries, int count,
 			out->names = bigger;
 			n = &out->names[out->count++];
 			n->point = point;
-			n->named_as = strdup(entry_name(rec));
+			n->named_as = strdup(rec->path);
 			if (!n->named_as)
 				goto out_nomem;
 		}
