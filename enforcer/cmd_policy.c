@@ -93,7 +93,7 @@ __u64 host_alias_digest(const struct lg_policy_set *set, const struct lg_mount_n
 		for (int class = 0; class < 2; class++) {
 			for (size_t r = 0; r < p->path_count[class]; r++) {
 				const struct lg_path_rule *rule = &p->paths[class][r];
-				char alias[LG_RULE_OBJECT_MAX];
+				char alias[LG_ALIAS_MAX];
 
 				if (rule->action == LG_ACT_ALLOW)
 					continue; /* not carried */

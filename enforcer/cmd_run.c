@@ -41,6 +41,10 @@
 struct daemon {
 	/* The carried rules' names a mount change last started a load for (host_aliases_changed). */
 	__u64 alias_tried;
+	/* When a mount change last started a load (monotonic ms), and whether a later change
+	 * waits for the next one (mount_change_load: one a second at most). */
+	double alias_load_at;
+	bool alias_load_due;
 	/* /proc/self/mountinfo, opened before the mount table is first read: it polls with
 	 * POLLPRI at every later change of the mount table (-1: not open). */
 	int mount_fd;
@@ -842,6 +846,63 @@ static void reload(struct daemon *d)
 	write_metrics(d);
 }
 
+/*
+ * Loads the carried rules' new names once the mount table gives a carried rule's path other
+ * names (a bind mount made or gone, a subvolume's mount): lg_mount_aliases, attack run 21. Once
+ * for each new set of names (a load that fails is not tried again at every mount change: review
+ * 40), and one a second at most: a host (or a service with mount = allow) that mounts in a loop
+ * does not keep the daemon compiling. A change within the second is loaded when it ends, read
+ * afresh then (a mount and its unmount in between load nothing).
+ */
+#define LG_ALIAS_LOAD_GAP_MS 1000.0
+
+static void mount_change_load(struct daemon *d)
+{
+	struct lg_config config;
+	__u64 digest;
+	int changed;
+
+	d->alias_load_due = false;
+	if (lg_config_read(&d->bpf, &config) != 0) {
+		log_warn("cannot read the config map");
+		return;
+	}
+	{
+		const struct lg_loaded_set *in_force = &d->loaded.bank[config.active_bank];
+
+		changed = in_force->compiled
+				  ? host_aliases_changed(&in_force->set, in_force->alias_digest, &digest)
+				  : 0;
+	}
+	if (changed == 0)
+		d->alias_tried = 0;
+	if (changed != 1 || digest == d->alias_tried)
+		return;
+	if (monotonic_ms() < d->alias_load_at + LG_ALIAS_LOAD_GAP_MS) {
+		d->alias_load_due = true;
+		return;
+	}
+	d->alias_tried = digest;
+	d->alias_load_at = monotonic_ms();
+	log_debug("a mount change gives the files of deny rules other names: loading the "
+		  "policies again");
+	reload(d);
+}
+
+/* /proc/self/mountinfo polled: the kernel's mount table rewritten, then the names looked at. */
+static void mount_change(struct daemon *d)
+{
+	struct lg_config config;
+
+	if (lg_config_read(&d->bpf, &config) != 0) {
+		log_warn("cannot read the config map");
+		return;
+	}
+	if (lg_apply_mounts(&d->bpf, &config) < 0)
+		log_warn("cannot update the mount table");
+	mount_change_load(d);
+}
+
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	if (level == LIBBPF_DEBUG && !log_verbose)
@@ -977,6 +1038,14 @@ static int event_loop(struct daemon *d)
 			if ((int)left + 1 < timeout)
 				timeout = (int)left + 1;
 		}
+		if (d->alias_load_due) {
+			double left = d->alias_load_at + LG_ALIAS_LOAD_GAP_MS - monotonic_ms();
+
+			if (left < 0)
+				left = 0;
+			if ((int)left + 1 < timeout)
+				timeout = (int)left + 1;
+		}
 		/* An output not taking lines wakes the loop when it takes them again; a negative
 		 * fd is not polled. */
 		fds[3].fd = lg_output_poll_fd(&d->out);
@@ -997,40 +1066,15 @@ static int event_loop(struct daemon *d)
 		report_lost(d, false);
 		check_skipped(d);
 		if (fds[2].revents & (POLLPRI | POLLERR)) {
-			struct lg_config config;
 			char buf[4096];
-			__u64 digest;
 
 			lseek(mfd, 0, SEEK_SET);
 			while (read(mfd, buf, sizeof(buf)) > 0)
 				;
-			if (lg_config_read(&d->bpf, &config) != 0) {
-				log_warn("cannot read the config map");
-			} else {
-				const struct lg_loaded_set *in_force = &d->loaded.bank[config.active_bank];
-				int changed;
-
-				if (lg_apply_mounts(&d->bpf, &config) < 0)
-					log_warn("cannot update the mount table");
-				/* A carried rule's path now leads to files the kernel names otherwise
-				 * (a bind mount made or gone, a subvolume's mount): the rule is keyed
-				 * at the new names by a load (lg_mount_aliases; attack run 21). Once
-				 * for each new set of names: a load that fails is not tried again at
-				 * every mount change (review 40). */
-				changed = in_force->compiled ? host_aliases_changed(&in_force->set,
-										    in_force->alias_digest,
-										    &digest)
-							     : 0;
-				if (changed == 0)
-					d->alias_tried = 0;
-				if (changed == 1 && digest != d->alias_tried) {
-					d->alias_tried = digest;
-					log_debug("a mount change gives the files of deny rules other "
-						  "names: loading the policies again");
-					reload(d);
-				}
-			}
+			mount_change(d);
 		}
+		if (d->alias_load_due && monotonic_ms() >= d->alias_load_at + LG_ALIAS_LOAD_GAP_MS)
+			mount_change_load(d);
 		if (fds[0].revents) {
 			struct signalfd_siginfo si;
 

@@ -85,10 +85,10 @@ struct lg_text_block {
 
 #define LG_TEXT_BLOCK (64 * 1024)
 
-/* text copied into out's texts; NULL when out of memory. */
-static const char *keep_text(struct lg_compiled *out, const char *text)
+/* text (up to max - 1 bytes of it) copied into out's texts; NULL when out of memory. */
+static const char *keep_text_max(struct lg_compiled *out, const char *text, size_t max)
 {
-	size_t len = strnlen(text, LG_RULE_OBJECT_MAX - 1) + 1;
+	size_t len = strnlen(text, max - 1) + 1;
 	struct lg_text_block *block = out->texts;
 	char *kept;
 
@@ -106,6 +106,12 @@ static const char *keep_text(struct lg_compiled *out, const char *text)
 	kept[len - 1] = '\0';
 	block->used += len;
 	return kept;
+}
+
+/* A rule's object text, as events and explain show it (LG_RULE_OBJECT_MAX). */
+static const char *keep_text(struct lg_compiled *out, const char *text)
+{
+	return keep_text_max(out, text, LG_RULE_OBJECT_MAX);
 }
 
 /* A rule of src, whose object is the text object (copied): its id in *id. */
@@ -562,11 +568,22 @@ static const char *rule_text(const char *path, bool subtree, char *buf, size_t s
  * an allow-read rule keeps its write denial there; an allow rule is not carried (whoever can
  * mount, an administrator or a service with `mount = allow`, would choose what it opens), said.
  */
+/* The components of an absolute path ("" is the root's: none). */
+static unsigned path_depth(const char *path)
+{
+	unsigned depth = 0;
+
+	for (const char *c = path; *c; c++)
+		if (*c == '/' && c[1] && c[1] != '/')
+			depth++;
+	return depth;
+}
+
 /* A warning of add_path_alias, unless the set's caller carries quietly. */
 __attribute__((format(printf, 4, 5))) static void alias_warn(struct compiler *cc, const char *file,
 							     unsigned line, const char *fmt, ...)
 {
-	char text[2048];
+	char text[3 * LG_ALIAS_MAX];
 	va_list ap;
 
 	if (cc->set->path_alias_quiet)
@@ -581,7 +598,7 @@ static int add_path_alias(struct compiler *cc, const struct lg_policy *p,
 			  const struct lg_path_rule *r, __u32 policy_id, enum lg_class class,
 			  __u32 rule)
 {
-	char alias[LG_RULE_OBJECT_MAX], a[LG_RULE_OBJECT_MAX + 2], b[LG_RULE_OBJECT_MAX + 2];
+	char alias[LG_ALIAS_MAX], a[LG_ALIAS_MAX + 2], b[LG_ALIAS_MAX + 2];
 	bool write_only = r->action == LG_ACT_ALLOW_READ;
 	int found;
 
@@ -615,15 +632,16 @@ static int add_path_alias(struct compiler *cc, const struct lg_policy *p,
 		if (found < 0 && r->action == LG_ACT_ALLOW)
 			continue;
 		if (found < 0) {
-			/* a name too long for a rule: the written one alone, said */
+			/* a name longer than the kernel's own limit (PATH_MAX): the kernel names
+			 * no file there either, but say it */
 			alias_warn(cc, p->file, r->line,
 				    "%s leads through a mount the kernel names by a path longer "
-				    "than a rule holds (%d bytes): the rule is not kept there; write "
-				    "it at that path, shortened by a bind mount of a shorter name",
-				    rule_text(r->path, r->subtree, a, sizeof(a)),
-				    LG_RULE_OBJECT_MAX - 1);
+				    "than %d bytes: the rule is not kept there",
+				    rule_text(r->path, r->subtree, a, sizeof(a)), LG_ALIAS_MAX - 1);
 			continue;
 		}
+		if (path_depth(alias) > LG_PATH_DEPTH_MAX)
+			continue; /* the kernel's walk refuses a file that deep (fail closed) */
 		alias_warn(cc, p->file, r->line,
 			   "%s is named %s by the kernel (what a mount there shows is mounted "
 			   "elsewhere first); %s",
@@ -635,7 +653,7 @@ static int add_path_alias(struct compiler *cc, const struct lg_policy *p,
 					  "if that is what it means");
 		if (r->action == LG_ACT_ALLOW)
 			continue;
-		kept = keep_text(cc->out, alias);
+		kept = keep_text_max(cc->out, alias, sizeof(alias));
 		if (!kept)
 			return -ENOMEM;
 		ret = add_path_items(cc, r, kept, policy_id, class, rule, p->file, write_only);

@@ -505,3 +505,44 @@ VM_TEST(a21_service_covers_the_holding_mount, 2109)
 	a21_umount(V);
 }
 
+
+/*
+ * 2111. Mounts made in a loop (a host's automounter, a service with mount = allow) do not keep
+ * the daemon loading: the bind of 2108 made and unmounted 60 times in a row changes the carried
+ * rule's names at every step, and the daemon loads for them once a second at most (review 41),
+ * then once more for the names the table gives when the loop ends; the rule holds there.
+ */
+VM_TEST(a21_mount_churn_loads_once_a_second, 2111)
+{
+	static const char *const routes[] = {"/srv/a21c/secret/key", "/data/a21c/real/secret/key",
+					     NULL};
+	int before, loads;
+	long start, took;
+
+	VM_TIMEOUT(180);
+	a21_setup();
+	VM_CHECK(system("mkdir -p /data/a21c/real/secret /srv/a21c && printf " SECRET
+			" > /data/a21c/real/secret/key && chown -R 1000:1000 /data/a21c && "
+			"chmod 0600 /data/a21c/real/secret/key") == 0);
+	a21_policy("deny = /srv/a21c/secret/\n", NULL);
+	before = state_generation();
+	start = vm_now_ms();
+	for (int i = 0; i < 60; i++) {
+		VM_CHECK(mount("/data/a21c/real", "/srv/a21c", NULL, MS_BIND, NULL) == 0);
+		usleep(20 * 1000);
+		VM_CHECK(umount2("/srv/a21c", 0) == 0);
+		usleep(20 * 1000);
+	}
+	VM_CHECK(mount("/data/a21c/real", "/srv/a21c", NULL, MS_BIND, NULL) == 0);
+	took = vm_now_ms() - start;
+	usleep(2500 * 1000); /* the last change's load, a second after the one before */
+	loads = state_generation() - before;
+	printf("#   61 binds and 60 unmounts in %ld ms: %d loads\n", took, loads);
+	if (loads < 1 || loads > took / 1000 + 2)
+		VM_FAIL("%d loads for %ld ms of mount changes; expected 1 to %ld", loads, took,
+			took / 1000 + 2);
+	a21_all_denied(routes, "the bind left after the loop");
+	a21_umount("/srv/a21c");
+	a21_policy_gone();
+	VM_CHECK(system("rm -rf /data/a21c /srv/a21c") == 0);
+}

@@ -8,10 +8,11 @@
  * control reads (or writes) the key by the same route first.
  *
  * Results in the 6.1 VM against 4d8346c (logs /work/a22-vm1.log, a22-vm2.log, a22-vm3.log);
- * 2200 and 2203 pass since review 40's fixes and are here. The others stay on branch s45-attack
+ * 2200 and 2203 pass since review 40's fixes and are here, 2204 since the kernel's names are
+ * carried up to PATH_MAX. The others stay on branch s45-attack
  * (docs/security.md, attack run 22): 2201, 2202 and 2208 are lsmguard's rule that a directory
- * rule covers its filesystem's files, not what a mount over part of it shows (vm-test 94); 2204
- * a name longer than a rule holds (said by check, not carried); 2205 and 2206 a service with
+ * rule covers its filesystem's files, not what a mount over part of it shows (vm-test 94); 2205
+ * and 2206 a service with
  * mount = allow moving or unmounting a host mount; 2207 the moment before the load a new bind
  * starts.
  *  2200 FAIL (root, uid 1000): deny = /mnt/bt/vol/secret/, vol also mounted at /mnt/a22v: denied
@@ -177,6 +178,37 @@ VM_TEST(a22_allow_read_at_a_bind_mount_path, 2203)
 	a22_policy_gone();
 	a22_umount("/srv/a22r");
 	VM_CHECK(system("rm -rf /data/a22r /srv/a22r") == 0);
+}
+
+#define LONG120 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define DEEP30 "/1/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16/17/18/19/20/21/22/23/24/25/26/27/28/29/30"
+
+/*
+ * 2204. A deny rule at a bind mount's path whose kernel name is longer than a rule's text holds
+ * (447 bytes): the rule is carried there all the same (its hash is kept, LG_ALIAS_MAX). And one
+ * whose kernel name is deeper than the walk goes (33 components with secret/): refused by the
+ * walk itself, the rule not needed.
+ */
+VM_TEST(a22_bind_of_a_long_path, 2204)
+{
+	static const char *const routes[] = {"/srv/a22l/secret/key", "/srv/a22d/secret/key", NULL};
+	const char *real = "/data/a22l/" LONG120 "/" LONG120 "/" LONG120 "/" LONG120;
+	const char *deep = "/data/a22d" DEEP30;
+
+	VM_TIMEOUT(120);
+	a22_setup();
+	a22_secret_dir(real);
+	a22_secret_dir(deep);
+	VM_CHECK(system("mkdir -p /srv/a22l /srv/a22d") == 0);
+	VM_CHECK(mount(real, "/srv/a22l", NULL, MS_BIND, NULL) == 0);
+	VM_CHECK(mount(deep, "/srv/a22d", NULL, MS_BIND, NULL) == 0);
+	usleep(800 * 1000);
+	a22_policy("deny = /srv/a22l/secret/\ndeny = /srv/a22d/secret/\n", NULL);
+	a22_all_denied(routes, "binds of a 500-byte and a 32-deep path");
+	a22_policy_gone();
+	a22_umount("/srv/a22l");
+	a22_umount("/srv/a22d");
+	VM_CHECK(system("rm -rf /data/a22l /data/a22d /srv/a22l /srv/a22d") == 0);
 }
 
 

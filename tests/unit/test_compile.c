@@ -427,6 +427,70 @@ static int bind_alias(void *ctx, const char *path, unsigned index, char *out, si
 	return 1;
 }
 
+/* /srv/long is a bind of a directory whose path is 4 x 121 bytes long; /srv/deep of one 33
+ * components deep. */
+#define LONG_DIR "/data/l/" \
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/" \
+	"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb/" \
+	"cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc/" \
+	"dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd"
+#define DEEP_DIR "/1/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16/17/18/19/20/21/22/23/24/25/26/27/28/29/30/31/32"
+
+static int long_alias(void *ctx, const char *path, unsigned index, char *out, size_t size)
+{
+	(void)ctx;
+	if (index)
+		return 0;
+	if (strncmp(path, "/srv/long/", 10) == 0)
+		snprintf(out, size, LONG_DIR "%s", path + 9);
+	else if (strncmp(path, "/srv/deep/", 10) == 0)
+		snprintf(out, size, DEEP_DIR "%s", path + 9);
+	else
+		return 0;
+	return 1;
+}
+
+/* A kernel name longer than a rule's text (447 bytes) is carried all the same: its hash is
+ * kept, not its text (attack run 22's 2204); one deeper than the walk goes is not (the walk
+ * refuses a file that deep). */
+TEST(compile_carries_deny_rules_to_long_kernel_names)
+{
+	struct lg_policy_set set;
+	struct lg_diag diag = {0};
+	struct lg_compiled *c;
+	struct lg_policy *p;
+	__u32 rule;
+
+	memset(&set, 0, sizeof(set));
+	CHECK_INT(parse_text(HEADER "[files]\n"
+				    "default = allow\n"	   /* 6 */
+				    "deny = /srv/long/secret/\n" /* 7 */
+				    "deny = /srv/deep/secret/\n", /* 8 */
+			     &p, &diag),
+		  0);
+	set.policies = &p;
+	set.count = 1;
+	CHECK_INT(lg_policy_set_validate(&set, &diag), 0);
+	set.path_alias = long_alias;
+	CHECK_INT(lg_compile(&set, 42, 0, &c, &diag), 0);
+	CHECK_INT((int)diag.count, 1);
+	CHECK_STR(diag_line(&diag, 0),
+		  "t.ini:7: warning: /srv/long/secret/ is named " LONG_DIR "/secret/ by the kernel "
+		  "(what a mount there shows is mounted elsewhere first); the deny rule is kept at "
+		  "both");
+	CHECK(path_denied(c, R, "/srv/long/secret/key", &rule));
+	CHECK(path_denied(c, R, LONG_DIR "/secret/key", &rule));
+	CHECK(rule_line(c, rule) == 7);
+	CHECK(!path_denied(c, R, LONG_DIR "/public", &rule));
+	CHECK(path_denied(c, R, "/srv/deep/secret/key", &rule));
+	/* the walk refuses it with no rule: deeper than it goes */
+	CHECK(path_denied(c, R, DEEP_DIR "/secret/key", &rule));
+	CHECK_INT((int)rule, 0);
+	lg_compiled_free(c);
+	lg_policy_free(p);
+	lg_diag_free(&diag);
+}
+
 /* A deny rule written at a path the kernel names otherwise is keyed at both names, with a
  * warning at its line; an allow-read rule keeps its write denial there; allow rules are not
  * carried, said (attack run 21, review 40). */
