@@ -345,6 +345,7 @@ static __always_inline bool lg_walk_collect(struct lg_scratch *scratch, struct d
 			struct lg_anchor_check *check = &scratch->anchor_check;
 			struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
 			struct super_block *sb = BPF_CORE_READ(dentry, d_sb);
+			bool cross;
 
 			/*
 			 * Its own parent without being its filesystem's root: a dentry made for a
@@ -401,16 +402,26 @@ static __always_inline bool lg_walk_collect(struct lg_scratch *scratch, struct d
 				if (up != mnt)
 					scratch->foreign = 1;
 			}
+			cross = dentry == parent;
 			if (*anchor) {
 				check->mnt = (__u64)mnt;
-				check->namespace_root = dentry == parent && up == mnt;
+				/* The root mount of its namespace, whatever its root is (a btrfs
+				 * / is subvol=@'s root, not its filesystem's: review 39, M1) */
+				check->namespace_root = dentry == mnt_root && up == mnt;
 				if (lg_anchor_trusted(check))
 					return true;
 				/* Decided through the live mount tree: not cached. */
 				*anchor = 0;
 				scratch->crossed = 1;
+				/* A mount of a subvolume or of a directory whose record is
+				 * suspect: its place in the live tree names it, as a filesystem
+				 * root's does. Climbing on would name its files by the
+				 * filesystem's own path under this mount's point
+				 * (/mnt/s/vol/secret for subvol=vol at /mnt/s). */
+				if (dentry == mnt_root && mnt && up != mnt)
+					cross = true;
 			}
-			if (dentry == parent) {
+			if (cross) {
 				if (!mnt)
 					return false; /* no mount given (xattr hooks): no host prefix known */
 				if (up == mnt)

@@ -546,3 +546,71 @@ VM_TEST(a21_mount_churn_loads_once_a_second, 2111)
 	a21_policy_gone();
 	VM_CHECK(system("rm -rf /data/a21c /srv/a21c") == 0);
 }
+
+/* Read path as uid for ms milliseconds: how many reads returned the secret. */
+struct a21_loop {
+	const char *path;
+	uid_t uid;
+	int ms;
+};
+
+static int a21_read_loop(const void *arg)
+{
+	const struct a21_loop *l = arg;
+	struct a21_op o = {l->path, l->uid, 0};
+	long end = vm_now_ms() + l->ms;
+	int hits = 0, ret = become(l->uid);
+
+	if (ret)
+		return 10000 + ret;
+	o.uid = 0; /* already uid */
+	while (vm_now_ms() < end)
+		if (a21_read(&o) == 0)
+			hits++;
+	return hits;
+}
+
+/*
+ * 2112. A subvolume mounted by itself (subvol=vol at /mnt/a21s, the top-level not mounted: a
+ * host's /home on subvol=@home, or / on subvol=@) while its record is suspect: every unmount of
+ * another mount of its root (an administrator's bind of /mnt/a21s, 60 times) makes the record
+ * suspect until the daemon reads the table again (mounts.bpf.c). The walk then went on up the
+ * filesystem and named the key /mnt/a21s/vol/secret/key, which deny = /mnt/a21s/secret/ does
+ * not name (review 39, M1); it crosses the live mount tree at the subvolume's mount instead.
+ * uid 1000 and root read in a loop meanwhile; not one read may return the key.
+ */
+VM_TEST(a21_suspect_subvolume_mount_named_by_the_live_tree, 2112)
+{
+	struct a21_loop loop = {"/mnt/a21s/secret/key", USER, 4000};
+	struct in_cgroup_thread t;
+	int hits;
+
+	VM_TIMEOUT(180);
+	a21_setup();
+	a21_mount_subvol("vol", "/mnt/a21s");
+	a21_umount(BT); /* vol's own mount is its name now */
+	usleep(800 * 1000);
+	a21_policy("deny = /mnt/a21s/secret/\n", NULL);
+	a21_expect_denied("/mnt/a21s/secret/key", USER, "subvol=vol alone");
+	mkdir("/mnt/a21b", 0755);
+	for (int round = 0; round < 2; round++) {
+		loop.uid = round ? 0 : USER;
+		VM_CHECK(in_cgroup_start(&t, CG, a21_read_loop, &loop));
+		for (int i = 0; i < 60; i++) {
+			VM_CHECK(mount("/mnt/a21s", "/mnt/a21b", NULL, MS_BIND, NULL) == 0);
+			usleep(10 * 1000);
+			VM_CHECK(umount2("/mnt/a21b", 0) == 0);
+			usleep(20 * 1000);
+		}
+		hits = in_cgroup_join(&t);
+		printf("#   uid %u: reads of the key while binds of its mount came and went: %d\n",
+		       loop.uid, hits);
+		if (hits != 0)
+			VM_FAIL("BYPASS: %d confined reads (uid %u) of /mnt/a21s/secret/key returned "
+				"the secret",
+				hits, loop.uid);
+	}
+	a21_expect_denied("/mnt/a21s/secret/key", USER, "after the binds");
+	a21_policy_gone();
+	a21_umount("/mnt/a21s");
+}
