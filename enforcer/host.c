@@ -512,6 +512,46 @@ out_nomem:
 	return -ENOMEM;
 }
 
+/* Whether the host path inner is outer or lies under it ("" is "/"). */
+static bool path_at_or_under(const char *outer, const char *inner)
+{
+	size_t len = strlen(outer);
+
+	return strncmp(inner, outer, len) == 0 && (inner[len] == '/' || inner[len] == '\0');
+}
+
+/*
+ * The deepest point at or above a path decides its name (lg_mount_canonical); when it is none
+ * of names->relevant, no point the kernel names otherwise is above the path, and the path is
+ * its own name, as the scan of those alone finds too.
+ */
+int lg_mount_names_index(struct lg_mount_names *names)
+{
+	size_t *other, others = 0; /* the names the kernel gives otherwise: usually few */
+
+	names->relevant_count = 0;
+	names->relevant = calloc(names->count ? names->count : 1, sizeof(*names->relevant));
+	other = calloc(names->count ? names->count : 1, sizeof(*other));
+	if (!names->relevant || !other) {
+		free(other);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < names->count; i++)
+		if (strcmp(names->names[i].point, names->names[i].named_as) != 0)
+			other[others++] = i;
+	for (size_t i = 0; i < names->count && others; i++) {
+		bool keep = false;
+
+		for (size_t j = 0; !keep && j < others; j++)
+			keep = other[j] == i ||
+			       path_at_or_under(names->names[other[j]].point, names->names[i].point);
+		if (keep)
+			names->relevant[names->relevant_count++] = i;
+	}
+	free(other);
+	return 0;
+}
+
 int lg_mount_names_read(const char *mountinfo, struct lg_mount_names *out)
 {
 	struct lg_mount_entry *entries;
@@ -582,6 +622,8 @@ int lg_mount_names_of(const struct lg_mount_entry *entries, int count,
 				goto out_nomem;
 		}
 	}
+	if (lg_mount_names_index(out))
+		goto out_nomem;
 	return 0;
 
 out_nomem:
@@ -596,6 +638,7 @@ void lg_mount_names_free(struct lg_mount_names *names)
 		free(names->names[i].named_as);
 	}
 	free(names->names);
+	free(names->relevant);
 	memset(names, 0, sizeof(*names));
 }
 
@@ -607,8 +650,8 @@ int lg_mount_canonical(const struct lg_mount_names *names, const char *path, cha
 
 	if (path[0] != '/')
 		return 0;
-	for (size_t i = 0; i < names->count; i++) {
-		const struct lg_mount_name *n = &names->names[i];
+	for (size_t r = 0; r < names->relevant_count; r++) {
+		const struct lg_mount_name *n = &names->names[names->relevant[r]];
 		size_t len = strlen(n->point);
 
 		/* The deepest mount point at or above path ("" is "/"); a later line at the same

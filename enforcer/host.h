@@ -65,11 +65,18 @@ struct lg_mount_name {
 struct lg_mount_names {
 	struct lg_mount_name *names;
 	size_t count;
+	/* The names lg_mount_canonical looks at, in order: those the kernel names otherwise, and
+	 * those at or under one of them (which may be deeper at a path). A host with few binds
+	 * and subvolumes has few, whatever its mounts: 10,000 rules cost a scan of those. */
+	size_t *relevant;
+	size_t relevant_count;
 };
 int lg_mount_names_read(const char *mountinfo, struct lg_mount_names *out);
 /* The same from entries lg_read_mounts returned. */
 int lg_mount_names_of(const struct lg_mount_entry *entries, int count,
 		      struct lg_mount_names *out);
+/* names->relevant made from names->names (lg_mount_names_of does it); 0 or -ENOMEM. */
+int lg_mount_names_index(struct lg_mount_names *names);
 void lg_mount_names_free(struct lg_mount_names *names);
 /*
  * The path the kernel's walk names what the host's absolute path leads to (through the deepest

@@ -234,6 +234,10 @@ TEST(host_mount_canonical_names_through_the_holder)
 	struct lg_mount_names names = {list, sizeof(list) / sizeof(list[0])};
 	char out[64];
 
+	/* Looked at: the three named otherwise and the record under the bind's point; not the
+	 * root or the top-level's mount, which are their own names above no other name. */
+	CHECK_INT(lg_mount_names_index(&names), 0);
+	CHECK_INT((int)names.relevant_count, 4);
 	CHECK_INT(lg_mount_canonical(&names, "/home/alice/key", out, sizeof(out)), 1);
 	CHECK_STR(out, "/mnt/pool/@home/alice/key");
 	CHECK_INT(lg_mount_canonical(&names, "/home", out, sizeof(out)), 1);
@@ -253,6 +257,7 @@ TEST(host_mount_canonical_names_through_the_holder)
 				     out, sizeof(out)),
 		  -ENAMETOOLONG);
 	CHECK_INT(lg_mount_canonical(&names, "relative", out, sizeof(out)), 0);
+	free(names.relevant);
 }
 
 /* This host's own table: the root is named as itself (a record, whatever its mountinfo root:
@@ -284,6 +289,7 @@ TEST(host_mount_aliases_of_a_rule)
 	struct lg_mount_names names = {list, sizeof(list) / sizeof(list[0])};
 	char out[64];
 
+	CHECK_INT(lg_mount_names_index(&names), 0);
 	CHECK_INT(lg_mount_aliases(&names, "/srv/www/x", 0, out, sizeof(out)), 1);
 	CHECK_STR(out, "/var/www/x");
 	CHECK_INT(lg_mount_aliases(&names, "/srv/www/x", 1, out, sizeof(out)), 0);
@@ -291,4 +297,5 @@ TEST(host_mount_aliases_of_a_rule)
 	CHECK_INT(lg_mount_aliases(&names, "/srv/rootbind/etc", 0, out, sizeof(out)), 1);
 	CHECK_STR(out, "/etc");
 	CHECK_INT(lg_mount_aliases(&names, "/srv/rootbind", 0, out, sizeof(out)), -ELOOP);
+	free(names.relevant);
 }
