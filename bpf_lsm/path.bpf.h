@@ -198,12 +198,17 @@ static __always_inline void lg_walk_mark_self(struct lg_scratch *scratch, struct
  * reading of its mountinfo, so a mount of the host namespace that has moved or been unmounted
  * since (mounts.bpf.c records it before the change is visible) makes its entry, and those of
  * the mounts beneath it, suspect until the daemon has read the table again. A suspect entry is
- * passed over: the walk goes on through the live mount tree instead, and is not cached. The root
- * of the host namespace itself is always "/", whatever was recorded.
+ * passed over: the walk goes on through the live mount tree instead (LG_ANCHOR_LIVE: a mount of
+ * the host namespace is named where it now stands), and is not cached. The root of the host
+ * namespace itself is always "/", whatever was recorded. A suspect entry met in a mount of
+ * another namespace (a service's own) leaves the walk to climb the filesystem, as before the
+ * entry: that namespace's places are the service's choice, not the host's.
  *
  * Global (checked once by the verifier), like lg_walk_step. Costs two array reads while the
  * table is current, which is all the time but the moments after a host mount moved.
  */
+#define LG_ANCHOR_LIVE 2 /* lg_anchor_trusted: suspect, a mount of the host namespace */
+
 __weak __noinline int lg_anchor_trusted(struct lg_anchor_check *check)
 {
 	__u64 *epoch, changes, table;
@@ -239,13 +244,16 @@ __weak __noinline int lg_anchor_trusted(struct lg_anchor_check *check)
 		if (!changed || *changed <= table)
 			return 1;
 	}
-	if (!check->namespace_root)
-		return 0;
+	/* Suspect: is the mount the walk is in the host namespace's (the table's)? */
 	index = 0;
 	config = bpf_map_lookup_elem(&lg_config_map, &index);
 	mnt = (struct mount *)check->mnt;
-	return config && config->mount_ns &&
-	       BPF_CORE_READ(mnt, mnt_ns, ns.inum) == config->mount_ns;
+	if (!config || !config->mount_ns || !mnt ||
+	    BPF_CORE_READ(mnt, mnt_ns, ns.inum) != config->mount_ns)
+		return 0;
+	/* its root mount is "/" whatever moved; another of its mounts is named where it now
+	 * stands in the live tree (LG_ANCHOR_LIVE) */
+	return check->namespace_root ? 1 : LG_ANCHOR_LIVE;
 }
 
 /*
@@ -404,21 +412,24 @@ static __always_inline bool lg_walk_collect(struct lg_scratch *scratch, struct d
 			}
 			cross = dentry == parent;
 			if (*anchor) {
+				int trusted;
+
 				check->mnt = (__u64)mnt;
-				/* The root mount of its namespace, whatever its root is (a btrfs
-				 * / is subvol=@'s root, not its filesystem's: review 39, M1) */
+				/* The root mount of its namespace, whatever its root is (a root
+				 * on subvol=@ mounted with no initramfs) */
 				check->namespace_root = dentry == mnt_root && up == mnt;
-				if (lg_anchor_trusted(check))
+				trusted = lg_anchor_trusted(check);
+				if (trusted == 1)
 					return true;
 				/* Decided through the live mount tree: not cached. */
 				*anchor = 0;
 				scratch->crossed = 1;
-				/* A mount of a subvolume or of a directory whose record is
-				 * suspect: its place in the live tree names it, as a filesystem
-				 * root's does. Climbing on would name its files by the
-				 * filesystem's own path under this mount's point
+				/* A host mount of a subvolume or of a directory whose record
+				 * is suspect: its place in the live tree names it, as a
+				 * filesystem root's does. Climbing on would name its files by
+				 * the filesystem's own path under this mount's point
 				 * (/mnt/s/vol/secret for subvol=vol at /mnt/s). */
-				if (dentry == mnt_root && mnt && up != mnt)
+				if (trusted == LG_ANCHOR_LIVE && dentry == mnt_root && up != mnt)
 					cross = true;
 			}
 			if (cross) {

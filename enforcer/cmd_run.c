@@ -865,6 +865,8 @@ static void mount_change_load(struct daemon *d)
 	d->alias_load_due = false;
 	if (lg_config_read(&d->bpf, &config) != 0) {
 		log_warn("cannot read the config map");
+		d->alias_load_due = true; /* tried again in a second */
+		d->alias_load_at = monotonic_ms();
 		return;
 	}
 	{
@@ -883,10 +885,12 @@ static void mount_change_load(struct daemon *d)
 		return;
 	}
 	d->alias_tried = digest;
-	d->alias_load_at = monotonic_ms();
 	log_debug("a mount change gives the files of deny rules other names: loading the "
 		  "policies again");
 	reload(d);
+	/* the gap runs from the load's end: a load that takes a second or more (many rules, a
+	 * starved machine) is not followed by the next at once */
+	d->alias_load_at = monotonic_ms();
 }
 
 /* /proc/self/mountinfo polled: the kernel's mount table rewritten, then the names looked at. */

@@ -69,10 +69,13 @@ static int parse_mountinfo_line(char *line, struct mountinfo_line *m)
 	if (n < 5 || sscanf(fields[2], "%u:%u", &m->major, &m->minor) != 2 ||
 	    sscanf(fields[0], "%d", &m->mount_id) != 1 || sscanf(fields[1], "%d", &m->parent_id) != 1)
 		return -EINVAL;
-	snprintf(m->root, sizeof(m->root), "%s", fields[3]);
-	snprintf(m->point, sizeof(m->point), "%s", fields[4]);
-	unescape(m->root);
-	unescape(m->point);
+	/* Unescaped where they are, then whole or not at all: a field cut short would name
+	 * another path (a line longer than lsmguard reads is a mount it does not know) */
+	unescape(fields[3]);
+	unescape(fields[4]);
+	if ((size_t)snprintf(m->root, sizeof(m->root), "%s", fields[3]) >= sizeof(m->root) ||
+	    (size_t)snprintf(m->point, sizeof(m->point), "%s", fields[4]) >= sizeof(m->point))
+		return -ENAMETOOLONG;
 	if (sscanf(sep + 3, "%63s", m->fstype) != 1)
 		return -EINVAL;
 	return 0;

@@ -568,17 +568,6 @@ static const char *rule_text(const char *path, bool subtree, char *buf, size_t s
  * an allow-read rule keeps its write denial there; an allow rule is not carried (whoever can
  * mount, an administrator or a service with `mount = allow`, would choose what it opens), said.
  */
-/* The components of an absolute path ("" is the root's: none). */
-static unsigned path_depth(const char *path)
-{
-	unsigned depth = 0;
-
-	for (const char *c = path; *c; c++)
-		if (*c == '/' && c[1] && c[1] != '/')
-			depth++;
-	return depth;
-}
-
 /* A warning of add_path_alias, unless the set's caller carries quietly. */
 __attribute__((format(printf, 4, 5))) static void alias_warn(struct compiler *cc, const char *file,
 							     unsigned line, const char *fmt, ...)
@@ -632,16 +621,16 @@ static int add_path_alias(struct compiler *cc, const struct lg_policy *p,
 		if (found < 0 && r->action == LG_ACT_ALLOW)
 			continue;
 		if (found < 0) {
-			/* a name longer than the kernel's own limit (PATH_MAX): the kernel names
-			 * no file there either, but say it */
+			/* a name longer than lsmguard reads of a mount (mountinfo's fields are
+			 * read up to 4,095 bytes): the written one alone, said */
 			alias_warn(cc, p->file, r->line,
 				    "%s leads through a mount the kernel names by a path longer "
 				    "than %d bytes: the rule is not kept there",
 				    rule_text(r->path, r->subtree, a, sizeof(a)), LG_ALIAS_MAX - 1);
 			continue;
 		}
-		if (path_depth(alias) > LG_PATH_DEPTH_MAX)
-			continue; /* the kernel's walk refuses a file that deep (fail closed) */
+		/* (a name deeper than the walk goes is kept too: the walk refuses the files
+		 * there, but the markers above it refuse renames that would bring them up) */
 		alias_warn(cc, p->file, r->line,
 			   "%s is named %s by the kernel (what a mount there shows is mounted "
 			   "elsewhere first); %s",

@@ -374,8 +374,8 @@ struct lg_rule_source {
 	bool subtree;
 };
 #define LG_RULE_OBJECT_MAX 448
-/* The longest kernel name a rule is carried to, with the NUL: the kernel's PATH_MAX, as the
- * rules' paths themselves (their hashes are kept, not their text: attack run 22's 2204). */
+/* The longest kernel name a rule is carried to, with the NUL: as much of a mount's fields as
+ * lsmguard reads from mountinfo (their hashes are kept, not their text: attack run 22's 2204). */
 #define LG_ALIAS_MAX 4096
 /* The most names a rule is carried to (lg_policy_set.path_alias). */
 #define LG_PATH_ALIASES_MAX 64

@@ -510,7 +510,8 @@ VM_TEST(a21_service_covers_the_holding_mount, 2109)
  * 2111. Mounts made in a loop (a host's automounter, a service with mount = allow) do not keep
  * the daemon loading: the bind of 2108 made and unmounted 60 times in a row changes the carried
  * rule's names at every step, and the daemon loads for them once a second at most (review 41),
- * then once more for the names the table gives when the loop ends; the rule holds there.
+ * then once more for the names the table gives when the loop ends; the rule holds there. A
+ * change made just after a load is loaded when the second ends (review 42, L4).
  */
 VM_TEST(a21_mount_churn_loads_once_a_second, 2111)
 {
@@ -542,6 +543,19 @@ VM_TEST(a21_mount_churn_loads_once_a_second, 2111)
 		VM_FAIL("%d loads for %ld ms of mount changes; expected 1 to %ld", loads, took,
 			took / 1000 + 2);
 	a21_all_denied(routes, "the bind left after the loop");
+	/* A change right after a load is loaded a second later, not dropped: the unmount's load
+	 * comes at once (the last was seconds ago), the bind made just after it waits for the
+	 * second to end, then carries the rule again. */
+	before = state_generation();
+	VM_CHECK(umount2("/srv/a21c", 0) == 0);
+	a21_wait_load(before);
+	before = state_generation();
+	VM_CHECK(mount("/data/a21c/real", "/srv/a21c", NULL, MS_BIND, NULL) == 0);
+	usleep(300 * 1000);
+	if (state_generation() != before)
+		VM_FAIL("the bind made just after a load was loaded within 300 ms: no gap");
+	a21_wait_load(before);
+	a21_all_denied(routes, "the bind made just after a load, a second later");
 	a21_umount("/srv/a21c");
 	a21_policy_gone();
 	VM_CHECK(system("rm -rf /data/a21c /srv/a21c") == 0);

@@ -451,8 +451,8 @@ static int long_alias(void *ctx, const char *path, unsigned index, char *out, si
 }
 
 /* A kernel name longer than a rule's text (447 bytes) is carried all the same: its hash is
- * kept, not its text (attack run 22's 2204); one deeper than the walk goes is not (the walk
- * refuses a file that deep). */
+ * kept, not its text (attack run 22's 2204); one deeper than the walk goes too, for the markers
+ * of the directories above it. */
 TEST(compile_carries_deny_rules_to_long_kernel_names)
 {
 	struct lg_policy_set set;
@@ -473,9 +473,13 @@ TEST(compile_carries_deny_rules_to_long_kernel_names)
 	CHECK_INT(lg_policy_set_validate(&set, &diag), 0);
 	set.path_alias = long_alias;
 	CHECK_INT(lg_compile(&set, 42, 0, &c, &diag), 0);
-	CHECK_INT((int)diag.count, 1);
+	CHECK_INT((int)diag.count, 2);
 	CHECK_STR(diag_line(&diag, 0),
 		  "t.ini:7: warning: /srv/long/secret/ is named " LONG_DIR "/secret/ by the kernel "
+		  "(what a mount there shows is mounted elsewhere first); the deny rule is kept at "
+		  "both");
+	CHECK_STR(diag_line(&diag, 1),
+		  "t.ini:8: warning: /srv/deep/secret/ is named " DEEP_DIR "/secret/ by the kernel "
 		  "(what a mount there shows is mounted elsewhere first); the deny rule is kept at "
 		  "both");
 	CHECK(path_denied(c, R, "/srv/long/secret/key", &rule));
@@ -483,9 +487,13 @@ TEST(compile_carries_deny_rules_to_long_kernel_names)
 	CHECK(rule_line(c, rule) == 7);
 	CHECK(!path_denied(c, R, LONG_DIR "/public", &rule));
 	CHECK(path_denied(c, R, "/srv/deep/secret/key", &rule));
-	/* the walk refuses it with no rule: deeper than it goes */
+	/* the walk refuses it with no rule: deeper than it goes; the directories above it keep
+	 * their markers, which refuse a rename that would bring the file up (review 42, M1) */
 	CHECK(path_denied(c, R, DEEP_DIR "/secret/key", &rule));
 	CHECK_INT((int)rule, 0);
+	CHECK(bank_marker(c, "/1/2") != NULL);
+	CHECK(bank_marker(c, DEEP_DIR) != NULL);
+	CHECK(bank_marker(c, LONG_DIR) != NULL);
 	lg_compiled_free(c);
 	lg_policy_free(p);
 	lg_diag_free(&diag);
