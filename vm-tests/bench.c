@@ -1951,8 +1951,6 @@ static void run_lsmguard(int round, bool reverse)
 				if (round == 0 && r == 2) {
 					program_runs(C_LG_10000, OP_SPAWN);
 					program_runs(C_LG_10000, OP_OPEN);
-					/* never cached: the walk's whole cost, and the event's */
-					program_runs(C_LG_10000, OP_DENIED);
 					program_runs(C_LG_10000, OP_UDP);
 					program_runs(C_LG_10000, OP_SENDTO);
 				}
