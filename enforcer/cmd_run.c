@@ -41,8 +41,9 @@
 struct daemon {
 	/* The carried rules' names a mount change last started a load for (host_aliases_changed). */
 	__u64 alias_tried;
-	/* When a mount change last started a load (monotonic ms), and whether a later change
-	 * waits for the next one (mount_change_load: one a second at most). */
+	/* Mount-change loads (mount_change_load): a bucket of LG_ALIAS_LOAD_BURST, one more a
+	 * second; whether a change waits for one, and until when (monotonic ms). */
+	double alias_tokens, alias_tokens_at;
 	double alias_load_at;
 	bool alias_load_due;
 	/* /proc/self/mountinfo, opened before the mount table is first read: it polls with
@@ -850,15 +851,34 @@ static void reload(struct daemon *d)
  * Loads the carried rules' new names once the mount table gives a carried rule's path other
  * names (a bind mount made or gone, a subvolume's mount): lg_mount_aliases, attack run 21. Once
  * for each new set of names (a load that fails is not tried again at every mount change: review
- * 40), and one a second at most: a host (or a service with mount = allow) that mounts in a loop
- * does not keep the daemon compiling. A change within the second is loaded when it ends, read
- * afresh then (a mount and its unmount in between load nothing).
+ * 40). At once for the few changes an administrator makes (LG_ALIAS_LOAD_BURST in a row: an
+ * unmount and a mount again), then one a second: a host (or a service with mount = allow) that
+ * mounts in a loop does not keep the daemon compiling (review 41). A change that waits is
+ * loaded when its turn comes, read afresh then (a mount and its unmount in between load
+ * nothing). The time a load takes refills nothing.
  */
 #define LG_ALIAS_LOAD_GAP_MS 1000.0
+#define LG_ALIAS_LOAD_BURST 3.0
+
+/* Milliseconds until a mount-change load may start: 0 when one may now. */
+static double alias_load_wait(struct daemon *d)
+{
+	double now = monotonic_ms();
+
+	if (d->alias_tokens_at == 0)
+		d->alias_tokens = LG_ALIAS_LOAD_BURST;
+	else
+		d->alias_tokens += (now - d->alias_tokens_at) / LG_ALIAS_LOAD_GAP_MS;
+	if (d->alias_tokens > LG_ALIAS_LOAD_BURST)
+		d->alias_tokens = LG_ALIAS_LOAD_BURST;
+	d->alias_tokens_at = now;
+	return d->alias_tokens >= 1 ? 0 : (1 - d->alias_tokens) * LG_ALIAS_LOAD_GAP_MS;
+}
 
 static void mount_change_load(struct daemon *d)
 {
 	struct lg_config config;
+	double wait;
 	__u64 digest;
 	int changed;
 
@@ -866,7 +886,7 @@ static void mount_change_load(struct daemon *d)
 	if (lg_config_read(&d->bpf, &config) != 0) {
 		log_warn("cannot read the config map");
 		d->alias_load_due = true; /* tried again in a second */
-		d->alias_load_at = monotonic_ms();
+		d->alias_load_at = monotonic_ms() + LG_ALIAS_LOAD_GAP_MS;
 		return;
 	}
 	{
@@ -880,17 +900,18 @@ static void mount_change_load(struct daemon *d)
 		d->alias_tried = 0;
 	if (changed != 1 || digest == d->alias_tried)
 		return;
-	if (monotonic_ms() < d->alias_load_at + LG_ALIAS_LOAD_GAP_MS) {
+	wait = alias_load_wait(d);
+	if (wait > 0) {
 		d->alias_load_due = true;
+		d->alias_load_at = monotonic_ms() + wait;
 		return;
 	}
+	d->alias_tokens -= 1;
 	d->alias_tried = digest;
 	log_debug("a mount change gives the files of deny rules other names: loading the "
 		  "policies again");
 	reload(d);
-	/* the gap runs from the load's end: a load that takes a second or more (many rules, a
-	 * starved machine) is not followed by the next at once */
-	d->alias_load_at = monotonic_ms();
+	d->alias_tokens_at = monotonic_ms(); /* the load's own time refills nothing */
 }
 
 /* /proc/self/mountinfo polled: the kernel's mount table rewritten, then the names looked at. */
@@ -1043,7 +1064,7 @@ static int event_loop(struct daemon *d)
 				timeout = (int)left + 1;
 		}
 		if (d->alias_load_due) {
-			double left = d->alias_load_at + LG_ALIAS_LOAD_GAP_MS - monotonic_ms();
+			double left = d->alias_load_at - monotonic_ms();
 
 			if (left < 0)
 				left = 0;
@@ -1077,7 +1098,7 @@ static int event_loop(struct daemon *d)
 				;
 			mount_change(d);
 		}
-		if (d->alias_load_due && monotonic_ms() >= d->alias_load_at + LG_ALIAS_LOAD_GAP_MS)
+		if (d->alias_load_due && monotonic_ms() >= d->alias_load_at)
 			mount_change_load(d);
 		if (fds[0].revents) {
 			struct signalfd_siginfo si;

@@ -130,6 +130,23 @@ static void a22_secret_dir(const char *dir)
 	VM_CHECK(system(cmd) == 0);
 }
 
+/* Until the loads mount changes started are done: no new generation for 1.5 s. */
+static void a22_wait_quiet(void)
+{
+	int generation = state_generation();
+
+	for (int i = 0; i < 20; i++) {
+		int now;
+
+		usleep(1500 * 1000);
+		now = state_generation();
+		if (now == generation)
+			return;
+		generation = now;
+	}
+	VM_FAIL("the daemon kept loading for 30 s");
+}
+
 /*
  * 2200. The rule at the top-level's path (deny = /mnt/bt/vol/secret/) with vol also mounted by
  * itself at /mnt/a22v after the top: held, denied. Then the administrator remounts the top (umount
@@ -151,7 +168,7 @@ VM_TEST(a22_top_remounted_after_the_subvolume_mount, 2200)
 	VM_CHECK(umount2(BT, 0) == 0);
 	VM_CHECK(system("dev=$(losetup -a | grep /run/bt.img | cut -d: -f1 | head -n 1); "
 			"mount -t btrfs \"$dev\" " BT) == 0);
-	usleep(1000 * 1000);
+	a22_wait_quiet(); /* the loads the two changes start */
 	a22_all_denied(routes, "the top remounted (vol's mount now first)");
 	VM_CHECK(daemon_reload_wait());
 	a22_all_denied(routes, "the top remounted, after a reload");
