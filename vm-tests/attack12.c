@@ -213,7 +213,7 @@ VM_TEST(a12_unixpeer_cache_exchange_reload_bindmount, 370)
 	EXPECT_A12_PEER(A12_PEER, 0, SOCK_STREAM, A12_DENIED "/b/in/s.sock", EPERM);
 	EXPECT_A12_PEER(NULL, USER, SOCK_STREAM, A12_DENIED "/b/in/s.sock", 0);
 	close(s3);
-	VM_CHECK(umount("/tmp/lgt-a12-bind") == 0);
+	VM_CHECK(vm_umount("/tmp/lgt-a12-bind") == 0);
 }
 
 /* A datagram socket the confined task connected (allowed, cached), then a send after the

@@ -229,7 +229,7 @@ VM_TEST(a_dir_host_mount_moved, 403)
 	AD_EXPECT(AD_CG, 0, "/data/adpriv/mv/r2", O_RDONLY, EPERM);
 	daemon_resume(daemon);
 	AD_EXPECT(NULL, AD_USER, "/data/adpriv/mv/sub/c", O_RDONLY, 0);
-	VM_CHECK(umount("/data/adpriv/mv") == 0);
+	VM_CHECK(vm_umount("/data/adpriv/mv") == 0);
 }
 
 struct ad_ns_try {

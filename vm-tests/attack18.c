@@ -532,6 +532,6 @@ VM_TEST(a18_links_rotation_on_overlayfs, 1809)
 	VM_CHECK(a18_as(NULL, OP_OPEN, OVL18 "/m/mine", NULL, 0) == 0);
 	unlink(POLICY_DIR "/a18v.ini");
 	VM_CHECK(daemon_reload_wait());
-	VM_CHECK(umount(OVL18 "/m") == 0);
+	VM_CHECK(vm_umount(OVL18 "/m") == 0);
 	VM_CHECK(system("rm -rf " OVL18) == 0);
 }

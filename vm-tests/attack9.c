@@ -906,7 +906,7 @@ VM_TEST_OPEN(a9_root_user_takes_the_reserved_blocks, 343)
 	sync();
 	got = in_cgroup(A9_CAPS, do_a9_fill, &root);
 	sync();
-	VM_CHECK(umount(A9_DISK_MNT) == 0);
+	VM_CHECK(vm_umount(A9_DISK_MNT) == 0);
 	printf("# KiB written to a 1 MiB ext2 with 10%% reserved: unconfined uid 1000 %d, "
 	       "unconfined root %d, root under a9-caps (no CAP_SYS_RESOURCE) %d\n",
 	       free_user, free_root, got);

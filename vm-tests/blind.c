@@ -851,7 +851,7 @@ VM_TEST(blind_confined_task_cannot_write_cgroup_v1_files, 240)
 	}
 	rmdir(V1 "/user");
 	rmdir(V1 "/victim");
-	VM_CHECK(umount(V1) == 0);
+	VM_CHECK(vm_umount(V1) == 0);
 }
 
 /*

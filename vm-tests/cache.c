@@ -405,7 +405,7 @@ VM_TEST(cache_moved_mount_is_decided_at_once, 94)
 	VM_CHECK(try_open(FILES, "/data/private/moved-mnt/f", O_RDONLY) == EPERM);
 	daemon_resume(daemon);
 	EXPECT_EVENT_AFTER(mark, "\"policy\":\"files\"", "\"path\":\"/data/private/moved-mnt/f\"");
-	VM_CHECK(umount("/data/private/moved-mnt") == 0);
+	VM_CHECK(vm_umount("/data/private/moved-mnt") == 0);
 }
 
 VM_TEST(cache_mount_moved_with_its_parent_is_decided_at_once, 94)
@@ -427,8 +427,8 @@ VM_TEST(cache_mount_moved_with_its_parent_is_decided_at_once, 94)
 	VM_CHECK(try_open(FILES, "/data/private/outer/inner/f", O_RDONLY) == EPERM);
 	daemon_resume(daemon);
 	EXPECT_EVENT_AFTER(mark, "\"policy\":\"files\"", "\"path\":\"/data/private/outer/inner/f\"");
-	VM_CHECK(umount("/data/private/outer/inner") == 0);
-	VM_CHECK(umount("/data/private/outer") == 0);
+	VM_CHECK(vm_umount("/data/private/outer/inner") == 0);
+	VM_CHECK(vm_umount("/data/private/outer") == 0);
 }
 
 VM_TEST(cache_mount_over_an_allowed_path_is_decided_at_once, 95)
@@ -444,7 +444,7 @@ VM_TEST(cache_mount_over_an_allowed_path_is_decided_at_once, 95)
 	VM_CHECK(mount("/data/private", "/data/cache-over", NULL, MS_BIND, NULL) == 0);
 	mark = event_mark();
 	VM_CHECK(try_open(FILES, "/data/cache-over/x", O_RDONLY) == EPERM);
-	VM_CHECK(umount("/data/cache-over") == 0);
+	VM_CHECK(vm_umount("/data/cache-over") == 0);
 	EXPECT_WALKED(FILES, "files", "/data/cache-over/x");
 	daemon_resume(daemon);
 	EXPECT_EVENT_AFTER(mark, "\"policy\":\"files\"", "\"path\":\"/data/private/x\"");
@@ -467,7 +467,7 @@ VM_TEST(cache_umount_revealing_a_denied_path_is_decided_at_once, 95)
 	 */
 	VM_CHECK(wait_until_cached("/data/private/cover/x"));
 	daemon = daemon_stop();
-	VM_CHECK(umount("/data/private/cover") == 0);
+	VM_CHECK(vm_umount("/data/private/cover") == 0);
 	mark = event_mark();
 	VM_CHECK(try_open(FILES, "/data/private/cover/x", O_RDONLY) == EPERM);
 	daemon_resume(daemon);
@@ -491,7 +491,7 @@ VM_TEST(cache_umount_of_a_filesystem_still_bound_elsewhere_is_decided_at_once, 9
 	VM_CHECK(wait_until_cached("/data/private/kept/f"));
 	daemon = daemon_stop();
 	/* A plain umount: the tmpfs has no path of its own left, only the denied place. */
-	VM_CHECK(umount("/data/cache-plain") == 0);
+	VM_CHECK(vm_umount("/data/cache-plain") == 0);
 	VM_CHECK(try_open(FILES, "/data/private/kept/f", O_RDONLY) == EPERM);
 	daemon_resume(daemon);
 	/*
@@ -500,7 +500,7 @@ VM_TEST(cache_umount_of_a_filesystem_still_bound_elsewhere_is_decided_at_once, 9
 	 * mount point, keeping both), not /data/private/kept/f. Reported; the verdict is right
 	 * here only because the prefix is denied.
 	 */
-	VM_CHECK(umount("/data/private/kept") == 0);
+	VM_CHECK(vm_umount("/data/private/kept") == 0);
 }
 
 /*
@@ -631,8 +631,8 @@ VM_TEST(cache_bind_mount_is_decided_at_the_filesystem_path_at_once, 95)
 	VM_CHECK(try_open(FILES, "/data/cache-bdst/x", O_RDONLY) == EPERM);
 	daemon_resume(daemon);
 	EXPECT_EVENT_AFTER(mark, "\"policy\":\"files\"", "\"path\":\"/data/private/x\"");
-	VM_CHECK(umount("/data/cache-bdst") == 0);
-	VM_CHECK(umount("/data/private/bdst") == 0);
+	VM_CHECK(vm_umount("/data/cache-bdst") == 0);
+	VM_CHECK(vm_umount("/data/private/bdst") == 0);
 }
 
 /*

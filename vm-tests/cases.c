@@ -573,7 +573,7 @@ VM_TEST(paths_filesystem_mounted_after_load_under_a_protected_directory, 70)
 	VM_CHECK(try_open(FILES, "/data/private/mnt/file", O_RDONLY) == EPERM);
 	EXPECT_EVENT_AFTER(mark, "\"policy\":\"files\"", "\"path\":\"/data/private/mnt/file\"",
 			   source_of("files.ini", "deny = /data/private/"));
-	VM_CHECK(umount("/data/private/mnt") == 0);
+	VM_CHECK(vm_umount("/data/private/mnt") == 0);
 }
 
 VM_TEST(paths_bind_mount_in_the_host_namespace, 71)
@@ -594,7 +594,7 @@ VM_TEST(paths_bind_mount_in_the_host_namespace, 71)
 	daemon_resume(daemon);
 	EXPECT_EVENT_AFTER(mark, "\"policy\":\"files\"", "\"path\":\"/data/private/x\"",
 			   source_of("files.ini", "deny = /data/private/"));
-	VM_CHECK(umount("/mnt/hostbind") == 0);
+	VM_CHECK(vm_umount("/mnt/hostbind") == 0);
 }
 
 /* ---- /proc/self: each task's own /proc/PID, whatever number it has ---- */

@@ -1353,7 +1353,7 @@ VM_TEST(hardware_disk_filesystems_are_not_mounted, 219)
 			dm_expect(HW, ops[o], USER, EPERM, what); /* the kernel's */
 		}
 	}
-	VM_CHECK(umount(HOST_DISK_MNT) == 0);
+	VM_CHECK(vm_umount(HOST_DISK_MNT) == 0);
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hw\"",
 			   "\"hook\":\"fs_context_parse_param\"",
 			   "\"path\":\"a disk's filesystem, mounted from its block device\"",
@@ -1607,7 +1607,7 @@ VM_TEST(hardware_swap_is_refused, 221)
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hw-optin\"",
 			   "\"hook\":\"capable\"", "\"path\":\"swap (swapon, swapoff)\"",
 			   HOST_CONTROL_SOURCE);
-	VM_CHECK(umount(SWAP_MNT) == 0);
+	VM_CHECK(vm_umount(SWAP_MNT) == 0);
 }
 
 /* ---- disk quotas ---- */
@@ -1709,5 +1709,5 @@ VM_TEST(hardware_quotas_are_kernel_settings, 222)
 		VM_CHECK(!wait_event_after(mark, user_events, 300));
 		VM_CHECK(!wait_event_after(mark, optin_events, 300));
 	}
-	VM_CHECK(umount(QUOTA_MNT) == 0);
+	VM_CHECK(vm_umount(QUOTA_MNT) == 0);
 }

@@ -591,7 +591,7 @@ VM_TEST(hoststate_terminal_input, 151)
 		if (pty >= 0)
 			close(pty);
 	}
-	VM_CHECK(umount("/tmp/hs-pts") == 0);
+	VM_CHECK(vm_umount("/tmp/hs-pts") == 0);
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"hs-audit\"", "\"uid\":1000",
 			   "\"hook\":\"file_ioctl\"", "\"path\":\"typing into a terminal (TIOCSTI)\"",
 			   TERMINAL_SOURCE);

@@ -1156,7 +1156,7 @@ VM_TEST(names_link_records_go_with_the_file, 182)
 	used = used_links();
 	printf("# records: %lld before, %lld with 20 linked files on a tmpfs\n", base, used);
 	VM_CHECK(used == base + 20);
-	VM_CHECK(umount(LR_TMPFS) == 0);
+	VM_CHECK(vm_umount(LR_TMPFS) == 0);
 	used = used_links();
 	printf("# after the tmpfs is unmounted: %lld\n", used);
 	if (used != base)
@@ -1185,10 +1185,10 @@ VM_TEST(names_link_records_go_with_the_file, 182)
 	printf("# its last name's unlink refused (a mount point): %lld\n", used);
 	if (used != base + 1)
 		VM_FAIL("a refused unlink of the last name dropped the record (%lld)", used);
-	VM_CHECK(umount(LR_DISK "/g") == 0);
+	VM_CHECK(vm_umount(LR_DISK "/g") == 0);
 	VM_CHECK(unlink(LR_DISK "/g") == 0);
 	VM_CHECK(used_links() == base);
-	VM_CHECK(umount(LR_DISK) == 0);
+	VM_CHECK(vm_umount(LR_DISK) == 0);
 }
 
 /* Stop the daemon and every program of lsmguard, then load again with extra arguments. */

@@ -485,7 +485,7 @@ VM_TEST(unix_user_manager_sockets, 189)
 	}
 	for (int i = 0; i < n; i++)
 		close(fds[i]);
-	VM_CHECK(umount("/run/user/1001") == 0);
+	VM_CHECK(vm_umount("/run/user/1001") == 0);
 }
 
 /*

@@ -558,7 +558,7 @@ VM_TEST(unixpeer_cached_verdicts_follow_renames_mounts_and_policies, 189)
 	EXPECT_PEER(UPEER, USER, P_CONNECT, DENIED "/mnt/c.sock", EPERM);
 	daemon_resume(daemon);
 	close(stream);
-	VM_CHECK(umount(DENIED "/mnt") == 0);
+	VM_CHECK(vm_umount(DENIED "/mnt") == 0);
 }
 
 /* A socket bound with no name (an address of sun_family alone): the kernel gives it an

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <arpa/inet.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <poll.h>
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/stat.h>
@@ -20,6 +22,17 @@
 #include "vmtest.h"
 #include "vmutil.h"
 
+
+int vm_umount(const char *path)
+{
+	for (int tries = 0;; tries++) {
+		if (umount(path) == 0)
+			return 0;
+		if (errno != EBUSY || tries == 100)
+			return -1;
+		usleep(20 * 1000);
+	}
+}
 
 void write_file(const char *path, const char *text, mode_t mode)
 {

@@ -22,6 +22,14 @@ int vm_setup(void);
 long vm_now_ms(void);
 
 /*
+ * umount(path), tried again for up to two seconds while it fails with EBUSY: after a mount
+ * change the daemon looks at each mount point (an O_PATH descriptor held for one statx,
+ * host.c: stat_mount_point), and an unmount in that moment finds the mount in use. 0, or -1
+ * with errno.
+ */
+int vm_umount(const char *path);
+
+/*
  * What in_cgroup returns when op gave no result of its own: never 0, never an errno, never a
  * code an op returns (ops return 0, an errno or a small positive step number).
  */

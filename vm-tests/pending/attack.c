@@ -141,7 +141,7 @@ VM_TEST(attack_bind_mount_of_root_as_confined_root, 202)
 	REPORT("after bind of /: open /data/pubr/data/private/x",
 	       try_open(FILES, "/data/pubr/data/private/x", O_RDONLY));
 	if (r == 0)
-		VM_CHECK(umount("/data/pubr") == 0);
+		VM_CHECK(vm_umount("/data/pubr") == 0);
 	settle();
 	VM_CHECK(try_open(FILES, "/data/private/x", O_RDONLY) == EPERM);
 }
@@ -155,7 +155,7 @@ VM_TEST(attack_bind_mount_of_root_by_admin, 203)
 	settle();
 	REPORT("admin bind of / at /mnt/rootview: open /data/private/x",
 	       try_open(FILES, "/data/private/x", O_RDONLY));
-	VM_CHECK(umount("/mnt/rootview") == 0);
+	VM_CHECK(vm_umount("/mnt/rootview") == 0);
 	settle();
 }
 
@@ -252,7 +252,7 @@ VM_TEST(attack_dir_with_mountpoint_renamed_into_denied, 205)
 	       "/data/private/incoming-dir/m/s (daemon running, 3 s later)",
 	       try_open(FILES, "/data/private/incoming-dir/m/s", O_RDONLY));
 	/* Its own /data/private/incoming-dir is decided right (rootfs). */
-	VM_CHECK(umount("/data/private/incoming-dir/m") == 0);
+	VM_CHECK(vm_umount("/data/private/incoming-dir/m") == 0);
 	settle();
 }
 
