@@ -260,6 +260,9 @@ struct lg_scratch {
 	/* The walk is in a btrfs mount: a subvolume's root may anchor it. Kept here, not in a
 	 * register, so the verifier does not follow the two values through every step. */
 	__u32 btrfs;
+	/* The walk has met the root of the mount it is in (lg_walk_collect): a filesystem root
+	 * reached without it lies outside the mount. */
+	__u32 in_mount;
 	/* lg_path_walk's object (kernel addresses, passed as numbers: see path.bpf.h) and what
 	 * it found besides the verdict in step: whether an anchor, and the addresses of the
 	 * anchor's and the link record's path strings (map values: valid for the whole program

@@ -332,6 +332,7 @@ static __always_inline bool lg_walk_collect(struct lg_scratch *scratch, struct d
 	scratch->foreign = 0;
 	scratch->unknown_root = 0;
 	scratch->btrfs = BPF_CORE_READ(dentry, d_sb, s_magic) == LG_BTRFS_SUPER_MAGIC;
+	scratch->in_mount = 0;
 	for (int step = 0; step < LG_WALK_STEPS; step++) {
 		struct dentry *parent;
 		struct inode *inode;
@@ -363,6 +364,19 @@ static __always_inline bool lg_walk_collect(struct lg_scratch *scratch, struct d
 			 */
 			if (dentry == parent && (head.flags & DCACHE_DISCONNECTED) &&
 			    dentry != BPF_CORE_READ(sb, s_root)) {
+				scratch->disconnected = 1;
+				return false;
+			}
+			if (dentry == mnt_root)
+				scratch->in_mount = 1;
+			/*
+			 * The filesystem's root reached without passing the mount's own root: the
+			 * file is not beneath this mount at all (a handle of another part of the
+			 * filesystem opened through it, open_by_handle_at: attack run 23's 2301).
+			 * No path leads to it through this mount: fail closed, as disconnected.
+			 */
+			if (dentry == parent && mnt && !scratch->in_mount &&
+			    dentry == BPF_CORE_READ(sb, s_root)) {
 				scratch->disconnected = 1;
 				return false;
 			}
@@ -435,9 +449,18 @@ static __always_inline bool lg_walk_collect(struct lg_scratch *scratch, struct d
 			if (cross) {
 				if (!mnt)
 					return false; /* no mount given (xattr hooks): no host prefix known */
-				if (up == mnt)
+				if (up == mnt) {
+					/* A mount unmounted lazily while a descriptor holds it
+					 * is its own parent too, in no namespace: its files have
+					 * no path (attack run 23's 2306), fail closed. */
+					if (!BPF_CORE_READ(mnt, mnt_ns)) {
+						scratch->disconnected = 1;
+						return false;
+					}
 					return true; /* namespace root: no host prefix */
+				}
 				scratch->crossed = 1;
+				scratch->in_mount = 0;
 				dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
 				mnt = up;
 				mnt_root = BPF_CORE_READ(mnt, mnt.mnt_root);

@@ -1,0 +1,622 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Attack run 23 (helper, s46-attack): how a file's name is derived from the host's mounts
+ * (enforcer/host.c, enforcer/apply.c, bpf_lsm/path.bpf.h). Every case asserts the secure
+ * outcome (EPERM); a failing check is a bypass. An unconfined control reads the key by the same
+ * route first. Results in the 6.1 VM (logs /work/a23-vm4.log: 2300-2304; a23-vm5.log: 2302 with the recovery and restart; a23-vm6.log: 2305; a23-vm7.log: 2306):
+ *
+ *  2300 FAIL (root, uid 1000; read and exec): a mount point more than LG_MOUNT_DEPTH_MAX (16)
+ *       components deep. lg_mount_value_for hashes only its first 16 components
+ *       (lg_path_prefix_hashes' max_depth, silently), so the kernel names the mount's files
+ *       without the rest of the mount point: deny = MOUNT/secret/ and [exec] deny = MOUNT/bin/
+ *       match nothing (a rule at the name without c15 does deny). 16 components: EPERM.
+ *  2301 FAIL (root; uid 1000: the kernel's EPERM first): only subvolume vol of the btrfs image
+ *       mounted (at /srv/a23b), the top-level mounted nowhere (a subvol=@ layout). A handle of
+ *       the top-level's root (objectid 256, tree 5, generation 3: guessed from 0) opened
+ *       through vol's mount; the walk crosses at vol's mount point and names the top-level's
+ *       vol-ro/secret/key /srv/a23b/vol-ro/secret/key: read under [files] default = deny,
+ *       allow = /srv/a23b/.
+ *  2302 FAIL (root, uid 1000): more host mounts than lg_mounts holds (LG_MAX_MOUNTS, 4,096;
+ *       4,200 tmpfs made by the administrator): "cannot write the mount table: Argument list too
+ *       long"; a tmpfs's first mount made after them has no record, so its bind's files are
+ *       named at the bind's path and deny = FIRST/secret/ does not hold there. Reloads are
+ *       refused while full; with the flood unmounted the table stays full as long as any
+ *       mount needing a new record is there (stale records are dropped only after every new
+ *       record is written: here the bind's first mount), and a restarted daemon exits ("cannot
+ *       write the mount table", "no policy is in force"). vm4's run, which unmounted both
+ *       first, recovered.
+ *  2303 FAIL (root, uid 1000): a filesystem mounted nowhere visible, two nested binds of it
+ *       (F:/www at /srv/a23w, F:/www/uploads at /data/a23u): deny = /data/a23u/secret/ (the
+ *       inner bind's own path) does not hold through /srv/a23w/uploads/, also after a reload.
+ *  2306 FAIL (root, uid 1000): deny = /data/a23l/secret/ on a tmpfs at /data/a23l; the service
+ *       holds a descriptor of the mount's root when the administrator unmounts it lazily: the
+ *       record is dropped, the detached mount is its own parent (taken for a namespace root),
+ *       and secret/key opened through the descriptor is named /secret/key: read. (vm-test 95,
+ *       cache_lazy_umount_is_decided_at_once_through_a_descriptor, relies on the same naming
+ *       and passes only because its fs-relative name, /data/private/..., is denied.)
+ *  2305 pass (root, uid 1000): mount points whose names mountinfo escapes (space, backslash,
+ *       newline, tab): EPERM.
+ *  2304 pass (root, uid 1000): a file bind mount whose source is replaced by rename
+ *       (mountinfo's root then ends in "//deleted"): EPERM before and after a reload.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mountnames.h"
+#include "vmtest.h"
+#include "vmutil.h"
+
+#define USER 1000
+#define CG "/lgt/a23"
+
+static void a23_setup_plain(void)
+{
+	if (daemon_pid() < 0)
+		VM_CHECK(daemon_start() > 0);
+	make_cgroup(CG);
+}
+
+static void a23_write_policy(const char *text)
+{
+	write_file(POLICY_DIR "/a23.ini", text, 0644);
+	VM_CHECK(daemon_reload_wait());
+}
+
+static void a23_policy_gone(void)
+{
+	unlink(POLICY_DIR "/a23.ini");
+	VM_CHECK(daemon_reload_wait());
+}
+
+struct a23_op {
+	const char *path;
+	uid_t uid;
+};
+
+/* 0 when the secret came back, 3000 + errno when open failed, 2000 + errno for read. */
+static int a23_read(const void *arg)
+{
+	const struct a23_op *o = arg;
+	char buf[256];
+	int ret = become(o->uid), fd;
+	ssize_t n;
+
+	if (ret)
+		return ret;
+	fd = open(o->path, O_RDONLY);
+	if (fd < 0)
+		return 3000 + errno;
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	if (n < 0)
+		return 2000 + errno;
+	return memmem(buf, n, SECRET, strlen(SECRET)) ? 0 : 5000;
+}
+
+static void a23_expect(const char *path, uid_t uid, const char *route)
+{
+	struct a23_op o = {path, uid};
+	int control = in_cgroup(NULL, a23_read, &o), got = in_cgroup(CG, a23_read, &o);
+
+	printf("#   %s: read %s as uid %u: unconfined %d, confined %d\n", route, path, uid, control,
+	       got);
+	if (control != 0)
+		VM_FAIL("control: unconfined read of %s as uid %u returned %d", path, uid, control);
+	if (got != 3000 + EPERM)
+		VM_FAIL("BYPASS? %s: confined read of %s as uid %u returned %d (0: read), expected "
+			"EPERM",
+			route, path, uid, got);
+}
+
+/* A tmpfs at dir holding secret/key (the secret), owned by uid 1000. */
+static void a23_tmpfs_secret(const char *dir)
+{
+	char cmd[4096];
+
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s'", dir);
+	VM_CHECK(system(cmd) == 0);
+	VM_CHECK(mount("tmpfs", dir, "tmpfs", 0, "mode=0755") == 0);
+	snprintf(cmd, sizeof(cmd),
+		 "mkdir -p '%s/secret' && printf " SECRET " > '%s/secret/key' && "
+		 "chown -R 1000:1000 '%s' && chmod 0600 '%s/secret/key'",
+		 dir, dir, dir, dir);
+	VM_CHECK(system(cmd) == 0);
+}
+
+#define D16 "/srv/a23e/c1/c2/c3/c4/c5/c6/c7/c8/c9/c10/c11/c12/c13/c14"
+#define D17 "/srv/a23d/c1/c2/c3/c4/c5/c6/c7/c8/c9/c10/c11/c12/c13/c14/c15"
+/* A third deep mount, and the name its files get if c15 is dropped. */
+#define F17 "/srv/a23f/c1/c2/c3/c4/c5/c6/c7/c8/c9/c10/c11/c12/c13/c14/c15"
+#define F16 "/srv/a23f/c1/c2/c3/c4/c5/c6/c7/c8/c9/c10/c11/c12/c13/c14"
+
+/* A program at dir/bin/true (busybox). */
+static void a23_program(const char *dir)
+{
+	char cmd[4096];
+
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s/bin' && cp /bin/busybox '%s/bin/true' && "
+		 "chmod 0755 '%s/bin/true'", dir, dir, dir);
+	VM_CHECK(system(cmd) == 0);
+}
+
+/*
+ * 2300. The administrator mounts a tmpfs at a mount point 17 components deep; the policy
+ * denies its secret/ directory at the mount's own path ([exec]: its bin/). lg_mount_value_for
+ * hashes only the mount point's first LG_MOUNT_DEPTH_MAX (16) components, so the kernel names
+ * the key /srv/a23d/c1/.../c14/secret/key (c15 dropped), which no rule names. 16 components:
+ * EPERM. The third mount shows the cause: a rule at the name without c15 denies its key.
+ */
+VM_TEST(a23_deep_mount_point, 2300)
+{
+	int r;
+
+	VM_TIMEOUT(180);
+	a23_setup_plain();
+	a23_tmpfs_secret(D16);
+	a23_tmpfs_secret(D17);
+	a23_tmpfs_secret(F17);
+	a23_program(D16);
+	a23_program(D17);
+	usleep(1000 * 1000); /* the daemon reads its mount table again */
+	a23_write_policy("[policy]\nname = a23\ncgroup = " CG "\nmode = enforce\n"
+			 "[files]\ndefault = allow\n"
+			 "deny = " D16 "/secret/\n"
+			 "deny = " D17 "/secret/\n"
+			 "deny = " F16 "/secret/\n"
+			 "[exec]\ndefault = allow\n"
+			 "deny = " D16 "/bin/\n"
+			 "deny = " D17 "/bin/\n"
+			 "[network]\ndefault = allow\n");
+	a23_expect(D16 "/secret/key", 0, "16-component mount point (control)");
+	a23_expect(D16 "/secret/key", USER, "16-component mount point (control)");
+	{
+		struct a23_op o = {F17 "/secret/key", 0};
+
+		r = in_cgroup(CG, a23_read, &o);
+		printf("#   cause: %s read under deny = %s/secret/ (c15 dropped): confined %d "
+		       "(3001: the kernel names it without c15)\n", o.path, F16, r);
+	}
+	r = try_exec(NULL, D16 "/bin/true");
+	printf("#   exec %s: unconfined %d, confined %d\n", D16 "/bin/true", r,
+	       try_exec(CG, D16 "/bin/true"));
+	a23_expect(D17 "/secret/key", 0, "17-component mount point");
+	a23_expect(D17 "/secret/key", USER, "17-component mount point");
+	{
+		int control = try_exec(NULL, D17 "/bin/true"), got = try_exec(CG, D17 "/bin/true");
+
+		printf("#   exec %s under [exec] deny = %s/bin/: unconfined %d, confined %d\n",
+		       D17 "/bin/true", D17, control, got);
+		VM_CHECK(control == 0);
+		if (got != EPERM)
+			VM_FAIL("BYPASS? exec of %s under [exec] deny = %s/bin/ returned %d, expected "
+				"EPERM", D17 "/bin/true", D17, got);
+	}
+	/* After another reload (the table rewritten): the same. */
+	VM_CHECK(daemon_reload_wait());
+	a23_expect(D17 "/secret/key", 0, "17-component mount point, after a reload");
+	a23_policy_gone();
+	umount2(D16, MNT_DETACH);
+	umount2(D17, MNT_DETACH);
+	umount2(F17, MNT_DETACH);
+	usleep(500 * 1000);
+}
+
+#define FLOOD 4200
+#define OT "/data/a23o/t"
+#define OB "/srv/a23o/t"
+
+/* A tmpfs at OT holding secret/key, and its root bound at OB (the second mount). */
+static void a23_two_mounts(void)
+{
+	a23_tmpfs_secret(OT);
+	VM_CHECK(system("mkdir -p " OB) == 0);
+	VM_CHECK(mount(OT, OB, NULL, MS_BIND, NULL) == 0);
+}
+
+static void a23_two_mounts_gone(void)
+{
+	umount2(OB, MNT_DETACH);
+	umount2(OT, MNT_DETACH);
+}
+
+/*
+ * 2302. A tmpfs first mounted at /data/a23o/t (deny = /data/a23o/t/secret/), its root bound at
+ * /srv/a23o/t: the first mount names the files by both paths (EPERM). Then the host has more
+ * mounts than the kernel's table holds (LG_MAX_MOUNTS, 4,096: an administrator's, a busy
+ * container host's): the daemon says "cannot update the mount table" and the same two mounts,
+ * made again after the others, have no record: through the bind the key is named
+ * /srv/a23o/t/secret/key.
+ */
+VM_TEST(a23_mount_table_full, 2302)
+{
+	static const char *const paths[] = {OT "/secret/key", OB "/secret/key", NULL};
+	char dir[64];
+	pid_t stopped;
+	int made = 0;
+
+	VM_TIMEOUT(400);
+	VM_EXPECT_DAEMON_WARNING("cannot write the mount table");
+	VM_EXPECT_DAEMON_WARNING("cannot update the mount table");
+	VM_EXPECT_DAEMON_WARNING("reload refused");
+	a23_setup_plain();
+	a23_two_mounts();
+	usleep(1000 * 1000);
+	a23_write_policy("[policy]\nname = a23\ncgroup = " CG "\nmode = enforce\n"
+			 "[files]\ndefault = allow\n"
+			 "deny = " OT "/secret/\n"
+			 "[exec]\ndefault = allow\n[network]\ndefault = allow\n");
+	for (const char *const *p = paths; *p; p++) {
+		a23_expect(*p, 0, "table with room");
+		a23_expect(*p, USER, "table with room");
+	}
+	a23_two_mounts_gone();
+	usleep(800 * 1000);
+	/* The flood, with the daemon stopped so that it reads the table once. */
+	stopped = daemon_stop();
+	VM_CHECK(system("mkdir -p /run/a23m") == 0);
+	VM_CHECK(mount("tmpfs", "/run/a23m", "tmpfs", 0, "mode=0755") == 0);
+	for (int i = 0; i < FLOOD; i++) {
+		snprintf(dir, sizeof(dir), "/run/a23m/%d", i);
+		if (mkdir(dir, 0755) || mount("tmpfs", dir, "tmpfs", 0, "size=4k")) {
+			printf("#   mount %d: %s\n", i, strerror(errno));
+			break;
+		}
+		made++;
+	}
+	printf("#   %d tmpfs mounts made\n", made);
+	a23_two_mounts();
+	daemon_resume(stopped);
+	usleep(8000 * 1000); /* the daemon reads 4,200 lines */
+	for (const char *const *p = paths; *p; p++) {
+		a23_expect(*p, 0, "table full");
+		a23_expect(*p, USER, "table full");
+	}
+	/* While the table is full, the administrator's reload (a new rule) is refused. */
+	printf("#   a reload while the table is full: %s\n",
+	       daemon_reload_wait() ? "loaded" : "not loaded");
+	/* The flood gone: does the table recover? (Its records are dropped only after every new
+	 * one is written, and the bind's first mount still finds no room.) */
+	umount2("/run/a23m", MNT_DETACH);
+	usleep(3000 * 1000);
+	printf("#   a reload once the flood is unmounted: %s\n",
+	       daemon_reload_wait() ? "loaded" : "not loaded");
+	a23_expect(OB "/secret/key", 0, "flood unmounted");
+	a23_expect(OB "/secret/key", USER, "flood unmounted");
+	{
+		pid_t old = daemon_pid(), now;
+
+		if (old > 0) {
+			kill(old, SIGTERM);
+			if (!wait_exit(old, 10000))
+				kill(old, SIGKILL);
+		}
+		now = daemon_start();
+		printf("#   daemon restarted: old %d, new %d\n", (int)old, (int)now);
+		usleep(2000 * 1000);
+		printf("#   a reload after the restart: %s\n",
+		       daemon_reload_wait() ? "loaded" : "not loaded");
+	}
+	a23_expect(OB "/secret/key", 0, "flood unmounted, daemon restarted");
+	a23_policy_gone();
+	a23_two_mounts_gone();
+	usleep(800 * 1000);
+}
+
+#define HF "/run/a23hf"
+#define WW "/srv/a23w"
+#define UP "/data/a23u"
+
+/*
+ * 2303. A filesystem mounted nowhere visible (the administrator mounted it, bound two of its
+ * directories, one inside the other, and unmounted it): F:/www at /srv/a23w and F:/www/uploads
+ * at /data/a23u. Each bind is a record of its own (no visible root holds them), so the same
+ * file is named /data/a23u/secret/key through the inner bind and /srv/a23w/uploads/secret/key
+ * through the outer; deny = /data/a23u/secret/ (at the inner mount's own path) is carried to no
+ * other name. Both binds made of a visible filesystem: EPERM by both (attack run 21's 2108).
+ */
+VM_TEST(a23_nested_binds_of_a_hidden_filesystem, 2303)
+{
+	VM_TIMEOUT(150);
+	a23_setup_plain();
+	VM_CHECK(system("mkdir -p " HF " " WW " " UP) == 0);
+	VM_CHECK(mount("tmpfs", HF, "tmpfs", 0, "mode=0755") == 0);
+	VM_CHECK(system("mkdir -p " HF "/www/uploads/secret && printf " SECRET " > " HF
+			"/www/uploads/secret/key && chown -R 1000:1000 " HF "/www && chmod 0600 " HF
+			"/www/uploads/secret/key") == 0);
+	VM_CHECK(mount(HF "/www", WW, NULL, MS_BIND, NULL) == 0);
+	VM_CHECK(mount(HF "/www/uploads", UP, NULL, MS_BIND, NULL) == 0);
+	VM_CHECK(umount2(HF, 0) == 0);
+	usleep(1000 * 1000);
+	a23_write_policy("[policy]\nname = a23\ncgroup = " CG "\nmode = enforce\n"
+			 "[files]\ndefault = allow\n"
+			 "deny = " UP "/secret/\n"
+			 "[exec]\ndefault = allow\n[network]\ndefault = allow\n");
+	a23_expect(UP "/secret/key", 0, "the inner bind's own path (control)");
+	a23_expect(UP "/secret/key", USER, "the inner bind's own path (control)");
+	a23_expect(WW "/uploads/secret/key", 0, "through the outer bind");
+	a23_expect(WW "/uploads/secret/key", USER, "through the outer bind");
+	VM_CHECK(daemon_reload_wait());
+	a23_expect(WW "/uploads/secret/key", 0, "through the outer bind, after a reload");
+	a23_policy_gone();
+	umount2(UP, MNT_DETACH);
+	umount2(WW, MNT_DETACH);
+	usleep(500 * 1000);
+}
+
+#define HB "/srv/a23b"
+
+struct a23_handle_op {
+	uid_t uid;
+	const char *rest; /* opened under the top-level's root */
+	int gen_found;
+};
+
+/*
+ * Open the btrfs top-level's root directory by handle through the mount at HB (vol's), trying
+ * generations from 0 (the top-level's root is made at mkfs: a small number), then read rest
+ * beneath it. 0 when the secret came back; 4000 + errno when no handle opened; 3000 + errno
+ * when rest did not open.
+ */
+static int a23_handle_read(const void *arg)
+{
+	const struct a23_handle_op *o = arg;
+	struct {
+		struct file_handle fh;
+		unsigned char bytes[64];
+	} h;
+	int ret = become(o->uid), mfd, top = -1, fd, err = 0;
+	char buf[256];
+	ssize_t n;
+
+	if (ret)
+		return ret;
+	mfd = open(HB, O_RDONLY | O_DIRECTORY); /* fdget refuses O_PATH here */
+	if (mfd < 0)
+		return 6000 + errno;
+	for (uint32_t gen = 0; gen < 100000 && top < 0; gen++) {
+		uint64_t objectid = 256, root = 5;
+
+		memset(&h, 0, sizeof(h));
+		h.fh.handle_bytes = 20;
+		h.fh.handle_type = 0x4d; /* FILEID_BTRFS_WITHOUT_PARENT */
+		memcpy(h.fh.f_handle, &objectid, 8);
+		memcpy(h.fh.f_handle + 8, &root, 8);
+		memcpy(h.fh.f_handle + 16, &gen, 4);
+		top = open_by_handle_at(mfd, &h.fh, O_PATH | O_DIRECTORY);
+		if (top < 0) {
+			err = errno;
+			if (err != ESTALE)
+				break;
+		}
+	}
+	close(mfd);
+	if (top < 0)
+		return 4000 + err;
+	fd = openat(top, o->rest, O_RDONLY);
+	close(top);
+	if (fd < 0)
+		return 3000 + errno;
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	if (n < 0)
+		return 2000 + errno;
+	return memmem(buf, n, SECRET, strlen(SECRET)) ? 0 : 5000;
+}
+
+/*
+ * 2301. Only subvolume vol is mounted (at /srv/a23b); the top-level (with the read-only
+ * snapshot vol-ro, a copy of vol's secret) is mounted nowhere, as on a subvol=@ system where
+ * snapshots live in the top-level. Policy: [files] default = deny, allow = /srv/a23b/. The
+ * confined root opens the top-level's root by a guessed handle through vol's mount, then
+ * vol-ro/secret/key beneath it: a file no host path leads to. Expected EPERM (no rule allows
+ * where it is); the walk names it /srv/a23b/vol-ro/secret/key.
+ */
+VM_TEST(a23_handle_beyond_a_subvolume_mount, 2301)
+{
+	struct a23_handle_op o = {0, "vol-ro/secret/key", 0};
+	int control, got;
+
+	VM_TIMEOUT(240);
+	mn_setup(CG);
+	mn_mount_subvol("vol", HB); /* first: it keeps the loop device while the top goes */
+	VM_CHECK(umount2(BT, 0) == 0);
+	usleep(800 * 1000);
+	a23_write_policy("[policy]\nname = a23\ncgroup = " CG "\nmode = enforce\n"
+			 "[files]\ndefault = deny\n"
+			 "allow = " HB "/\n"
+			 "[exec]\ndefault = allow\n[network]\ndefault = allow\n");
+	/* The policy holds elsewhere: a file outside /srv/a23b is refused. */
+	{
+		struct a23_op p = {"/bin/busybox", 0};
+		int r = in_cgroup(CG, a23_read, &p);
+
+		printf("#   /bin/busybox under the policy: %d\n", r);
+		VM_CHECK(r == 3000 + EPERM);
+	}
+	control = in_cgroup(NULL, a23_handle_read, &o);
+	got = in_cgroup(CG, a23_handle_read, &o);
+	printf("#   handle of the top-level through vol's mount, then %s as root: unconfined %d, "
+	       "confined %d\n",
+	       o.rest, control, got);
+	if (control != 0)
+		VM_FAIL("control: unconfined handle route returned %d", control);
+	if (got != 3000 + EPERM)
+		VM_FAIL("BYPASS? confined root read the hidden snapshot's key by handle through %s: "
+			"%d (0: read), expected EPERM",
+			HB, got);
+	/* uid 1000: the kernel's own check (CAP_DAC_READ_SEARCH) answers first. */
+	o.uid = USER;
+	got = in_cgroup(CG, a23_handle_read, &o);
+	printf("#   the same as uid 1000: confined %d (4000+EPERM is the kernel's)\n", got);
+	a23_policy_gone();
+	VM_CHECK(system("dev=$(losetup -a | grep /run/bt.img | cut -d: -f1 | head -n 1); "
+			"mount -t btrfs \"$dev\" " BT) == 0);
+	mn_umount(HB);
+	usleep(800 * 1000);
+}
+
+#define PF "/data/a23p/f"
+#define BF "/srv/a23bf"
+
+/*
+ * 2304. A file bind mount (/data/a23p/f at /srv/a23bf), deny = /srv/a23bf written at the bind's
+ * path (carried to /data/a23p/f). The administrator then updates the source the usual atomic
+ * way (write f.new, rename it over f): the bind keeps the old inode, mountinfo's root field
+ * becomes "/data/a23p/f//deleted", and the next load carries the rule to that text, which the
+ * kernel never computes: it still names the old inode /data/a23p/f.
+ */
+VM_TEST(a23_file_bind_source_replaced, 2304)
+{
+	VM_TIMEOUT(150);
+	a23_setup_plain();
+	VM_CHECK(system("mkdir -p /data/a23p && printf " SECRET " > " PF " && chown 1000:1000 " PF
+			" && chmod 0600 " PF " && touch " BF) == 0);
+	VM_CHECK(mount(PF, BF, NULL, MS_BIND, NULL) == 0);
+	usleep(1000 * 1000);
+	a23_write_policy("[policy]\nname = a23\ncgroup = " CG "\nmode = enforce\n"
+			 "[files]\ndefault = allow\n"
+			 "deny = " BF "\n"
+			 "[exec]\ndefault = allow\n[network]\ndefault = allow\n");
+	a23_expect(BF, 0, "file bind");
+	a23_expect(BF, USER, "file bind");
+	VM_CHECK(system("printf new > " PF ".new && mv " PF ".new " PF) == 0);
+	usleep(500 * 1000);
+	a23_expect(BF, 0, "source replaced, before a reload");
+	VM_CHECK(daemon_reload_wait());
+	a23_expect(BF, 0, "source replaced, after a reload");
+	a23_expect(BF, USER, "source replaced, after a reload");
+	a23_policy_gone();
+	umount2(BF, MNT_DETACH);
+	usleep(500 * 1000);
+}
+
+#define SP "/srv/a23 s\\x"      /* a space and a backslash: mountinfo's \040 and \134 */
+#define NL "/srv/a23n/a\nb\tc" /* a newline and a tab: \012 and \011 */
+
+/*
+ * 2305. Mount points whose names mountinfo escapes: a tmpfs at "/srv/a23 s\x" under an exact
+ * directory rule at that path, and one at "/srv/a23n/a<newline>b<tab>c" under deny = /srv/a23n/.
+ */
+VM_TEST(a23_escaped_mount_points, 2305)
+{
+	VM_TIMEOUT(150);
+	VM_EXPECT_DAEMON_WARNING("contains a space");
+	a23_setup_plain();
+	VM_CHECK(system("mkdir -p /srv/a23n") == 0);
+	VM_CHECK(mkdir(SP, 0755) == 0 || errno == EEXIST);
+	VM_CHECK(mkdir(NL, 0755) == 0 || errno == EEXIST);
+	VM_CHECK(mount("tmpfs", SP, "tmpfs", 0, "mode=0755") == 0);
+	VM_CHECK(mount("tmpfs", NL, "tmpfs", 0, "mode=0755") == 0);
+	VM_CHECK(system("for d in '/srv/a23 s\\x' \"$(printf '/srv/a23n/a\\nb\\tc')\"; do "
+			"mkdir -p \"$d/secret\" && printf " SECRET " > \"$d/secret/key\" && "
+			"chown -R 1000:1000 \"$d\" && chmod 0600 \"$d/secret/key\" || exit 1; done") == 0);
+	usleep(1000 * 1000);
+	a23_write_policy("[policy]\nname = a23\ncgroup = " CG "\nmode = enforce\n"
+			 "[files]\ndefault = allow\n"
+			 "deny = " SP "/secret/\n"
+			 "deny = /srv/a23n/\n"
+			 "[exec]\ndefault = allow\n[network]\ndefault = allow\n");
+	a23_expect(SP "/secret/key", 0, "space and backslash");
+	a23_expect(SP "/secret/key", USER, "space and backslash");
+	a23_expect(NL "/secret/key", 0, "newline and tab");
+	a23_expect(NL "/secret/key", USER, "newline and tab");
+	a23_policy_gone();
+	umount2(SP, MNT_DETACH);
+	umount2(NL, MNT_DETACH);
+	usleep(500 * 1000);
+}
+
+#define LZ "/data/a23l"
+#define LZ_GO "/run/a23l-go"
+
+struct a23_lazy_op {
+	uid_t uid;
+};
+
+/* Open LZ as a directory, wait for LZ_GO (the administrator's lazy unmount), then read
+ * secret/key through the descriptor: 0 when the secret came back. */
+static int a23_lazy_read(const void *arg)
+{
+	const struct a23_lazy_op *o = arg;
+	int ret = become(o->uid), dir, fd;
+	char buf[256];
+	ssize_t n;
+
+	if (ret)
+		return ret;
+	dir = open(LZ, O_RDONLY | O_DIRECTORY);
+	if (dir < 0)
+		return 6000 + errno;
+	for (int i = 0; i < 200 && access(LZ_GO, F_OK) != 0; i++)
+		usleep(50 * 1000);
+	fd = openat(dir, "secret/key", O_RDONLY);
+	close(dir);
+	if (fd < 0)
+		return 3000 + errno;
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	if (n < 0)
+		return 2000 + errno;
+	return memmem(buf, n, SECRET, strlen(SECRET)) ? 0 : 5000;
+}
+
+static int a23_lazy_round(const char *cgroup, uid_t uid)
+{
+	struct a23_lazy_op o = {uid};
+	struct in_cgroup_thread t = {0};
+
+	unlink(LZ_GO);
+	a23_tmpfs_secret(LZ);
+	usleep(800 * 1000);
+	VM_CHECK(in_cgroup_start(&t, cgroup, a23_lazy_read, &o));
+	usleep(1500 * 1000);
+	VM_CHECK(umount2(LZ, MNT_DETACH) == 0);
+	usleep(1000 * 1000); /* the daemon reads its mount table again */
+	write_file(LZ_GO, "go", 0644);
+	return in_cgroup_join(&t);
+}
+
+/*
+ * 2306. deny = /data/a23l/secret/ on a tmpfs at /data/a23l. The service holds a descriptor of
+ * the mount's root when the administrator unmounts it lazily (umount -l, as one does when it
+ * is busy): the detached mount is its own parent, so the walk takes it for a namespace root
+ * and names the key /secret/key.
+ */
+VM_TEST(a23_lazy_umount_with_a_held_descriptor, 2306)
+{
+	VM_TIMEOUT(150);
+	a23_setup_plain();
+	a23_write_policy("[policy]\nname = a23\ncgroup = " CG "\nmode = enforce\n"
+			 "[files]\ndefault = allow\n"
+			 "deny = " LZ "/secret/\n"
+			 "[exec]\ndefault = allow\n[network]\ndefault = allow\n");
+	for (uid_t uid = 0; uid <= USER; uid += USER) {
+		int control = a23_lazy_round(NULL, uid), before, got;
+		struct a23_op o = {LZ "/secret/key", uid};
+
+		a23_tmpfs_secret(LZ);
+		usleep(800 * 1000);
+		before = in_cgroup(CG, a23_read, &o);
+		umount2(LZ, MNT_DETACH);
+		got = a23_lazy_round(CG, uid);
+		printf("#   uid %u: mounted: confined %d; through a descriptor held across a lazy "
+		       "unmount: unconfined %d, confined %d\n", uid, before, control, got);
+		VM_CHECK(before == 3000 + EPERM);
+		if (control != 0)
+			VM_FAIL("control: unconfined lazy-unmount route returned %d", control);
+		if (got != 3000 + EPERM)
+			VM_FAIL("BYPASS? uid %u read %s/secret/key through a descriptor held across a "
+				"lazy unmount: %d (0: read), expected EPERM", uid, LZ, got);
+	}
+	a23_policy_gone();
+	unlink(LZ_GO);
+}
