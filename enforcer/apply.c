@@ -167,7 +167,9 @@ static void report_ignored(const struct lg_mount_entry *entries, int count)
 			seen = before[j].mount_id == e->mount_id && before[j].hash == hash;
 		if (!seen && mount_ignored_fn)
 			mount_ignored_fn(mount_ignored_ctx, e->mount_id, e->path, e->named_as,
-					 e->contained);
+					 e->too_deep   ? "deeper than a record holds"
+					 : e->contained ? "subvolume held by an earlier mount"
+							: "second mount of a known root");
 		now[now_count++] = (struct seen){.mount_id = e->mount_id, .hash = hash};
 	}
 	free(before);

@@ -32,7 +32,7 @@ void lg_retire_verdicts(const struct lg_bpf *bpf);
  * by ("" for "/").
  */
 typedef void lg_mount_ignored_fn(void *ctx, int mount_id, const char *path, const char *kept,
-				 bool subvolume_held);
+				 const char *reason);
 void lg_apply_mounts_report(lg_mount_ignored_fn *fn, void *ctx);
 int lg_config_read(const struct lg_bpf *bpf, struct lg_config *config);
 __u64 lg_random_seed(void);

@@ -638,10 +638,11 @@ static void emit_reload_refused(struct daemon *d, const struct lg_config *config
 /*
  * {"event":"mount_ignored",...}: a later mount of a filesystem root the mount table already
  * holds, or of a btrfs subvolume an earlier mount holds (lg_read_mounts); paths under it are
- * matched at matched_as. Once per mount.
+ * matched at matched_as. Or a mount point deeper than a record holds: its files are named
+ * through the live tree, its programs anonymous. Once per mount.
  */
 static void emit_mount_ignored(void *ctx, int mount_id, const char *path, const char *kept,
-			       bool subvolume_held)
+			       const char *reason)
 {
 	struct daemon *d = ctx;
 	struct line l;
@@ -650,8 +651,7 @@ static void emit_mount_ignored(void *ctx, int mount_id, const char *path, const 
 		return;
 	json_object_start(&l.w);
 	json_string_field(&l.w, "event", "mount_ignored");
-	json_string_field(&l.w, "reason", subvolume_held ? "subvolume held by an earlier mount"
-						       : "second mount of a known root");
+	json_string_field(&l.w, "reason", reason);
 	json_uint_field(&l.w, "mount_id", (unsigned)mount_id);
 	json_string_field(&l.w, "mount_point", path[0] ? path : "/");
 	json_string_field(&l.w, "matched_as", kept[0] ? kept : "/");

@@ -23,6 +23,17 @@ __u32 lg_kernel_dev(unsigned long long dev)
 	return (__u32)((major(dev) << 20) | minor(dev));
 }
 
+/* The components of a mount point ("" for "/": none). */
+static unsigned point_depth(const char *path)
+{
+	unsigned depth = 0;
+
+	for (const char *c = path; *c; c++)
+		if (*c == '/' && c[1] && c[1] != '/')
+			depth++;
+	return depth;
+}
+
 /* mountinfo escapes space, tab, newline and backslash as \ooo. */
 static void unescape(char *s)
 {
@@ -473,6 +484,20 @@ int lg_read_mounts_held(const char *mountinfo, struct lg_mount_entry **out,
 					if (entry_of[j] == holder)
 						e->named_as = name_through(entries[holder].path,
 									   lines[j].root, m->root);
+				if (!e->named_as)
+					goto out_nomem_entry;
+				entry_of[i] = (long)kept++;
+				continue;
+			}
+			/* A point deeper than a record holds (LG_MOUNT_DEPTH_MAX components): a
+			 * record would name the mount's files without the rest (attack run 23's
+			 * 2300). None: the walk crosses such a root through the live tree, its
+			 * programs anonymous; a later mount of the root may be the record. */
+			if (point_depth(e->path) > LG_MOUNT_DEPTH_MAX) {
+				e->ignored = true;
+				e->too_deep = true;
+				e->kept = kept;
+				e->named_as = strdup(e->path);
 				if (!e->named_as)
 					goto out_nomem_entry;
 				entry_of[i] = (long)kept++;

@@ -18,6 +18,8 @@ struct lg_mount_entry {
 			  * or a btrfs subvolume's mount made after a mount of a subvolume holding
 			  * it: the walk climbs past its root to that one's */
 	bool subvolume;  /* a btrfs subvolume's root, not the top-level's */
+	bool too_deep;   /* with ignored: its point is deeper than a record holds
+			  * (LG_MOUNT_DEPTH_MAX): no record, its files named by the live tree */
 	char *root;      /* mountinfo's root of the mount ("/", "/@home") */
 	unsigned dev_major, dev_minor; /* mountinfo's device: the filesystem's */
 	size_t kept;     /* with ignored or contained: the index of the entry that names it */
