@@ -425,6 +425,13 @@ static __always_inline bool lg_walk_collect(struct lg_scratch *scratch, struct d
 					scratch->foreign = 1;
 			}
 			cross = dentry == parent;
+			if (*anchor && mnt && !BPF_CORE_READ(mnt, mnt_ns)) {
+				/* A mount unmounted lazily while a descriptor or a working
+				 * directory holds it, in no namespace: its files keep the name
+				 * the table last gave its root, uncached (vm-test 95) */
+				scratch->crossed = 1;
+				return true;
+			}
 			if (*anchor) {
 				int trusted;
 
@@ -451,8 +458,9 @@ static __always_inline bool lg_walk_collect(struct lg_scratch *scratch, struct d
 					return false; /* no mount given (xattr hooks): no host prefix known */
 				if (up == mnt) {
 					/* A mount unmounted lazily while a descriptor holds it
-					 * is its own parent too, in no namespace: its files have
-					 * no path (attack run 23's 2306), fail closed. */
+					 * is its own parent too, in no namespace: with no record
+					 * of its root left, its files have no path (attack run
+					 * 23's 2306: named "/secret/key"), fail closed. */
 					if (!BPF_CORE_READ(mnt, mnt_ns)) {
 						scratch->disconnected = 1;
 						return false;
