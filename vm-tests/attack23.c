@@ -34,6 +34,9 @@
  *       and secret/key opened through the descriptor is named /secret/key: read. (vm-test 95,
  *       cache_lazy_umount_is_decided_at_once_through_a_descriptor, relies on the same naming
  *       and passes only because its fs-relative name, /data/private/..., is denied.)
+ * 2302 (more host mounts than the table holds) and 2303 (nested binds of a filesystem mounted
+ * nowhere visible) are open and stay on branch s46-attack (docs/security.md, attack run 23);
+ * 2300, 2301 and 2306 pass since the same session's fixes.
  *  2305 pass (root, uid 1000): mount points whose names mountinfo escapes (space, backslash,
  *       newline, tab): EPERM.
  *  2304 pass (root, uid 1000): a file bind mount whose source is replaced by rename
@@ -210,147 +213,7 @@ VM_TEST(a23_deep_mount_point, 2300)
 	usleep(500 * 1000);
 }
 
-#define FLOOD 4200
-#define OT "/data/a23o/t"
-#define OB "/srv/a23o/t"
 
-/* A tmpfs at OT holding secret/key, and its root bound at OB (the second mount). */
-static void a23_two_mounts(void)
-{
-	a23_tmpfs_secret(OT);
-	VM_CHECK(system("mkdir -p " OB) == 0);
-	VM_CHECK(mount(OT, OB, NULL, MS_BIND, NULL) == 0);
-}
-
-static void a23_two_mounts_gone(void)
-{
-	umount2(OB, MNT_DETACH);
-	umount2(OT, MNT_DETACH);
-}
-
-/*
- * 2302. A tmpfs first mounted at /data/a23o/t (deny = /data/a23o/t/secret/), its root bound at
- * /srv/a23o/t: the first mount names the files by both paths (EPERM). Then the host has more
- * mounts than the kernel's table holds (LG_MAX_MOUNTS, 4,096: an administrator's, a busy
- * container host's): the daemon says "cannot update the mount table" and the same two mounts,
- * made again after the others, have no record: through the bind the key is named
- * /srv/a23o/t/secret/key.
- */
-VM_TEST(a23_mount_table_full, 2302)
-{
-	static const char *const paths[] = {OT "/secret/key", OB "/secret/key", NULL};
-	char dir[64];
-	pid_t stopped;
-	int made = 0;
-
-	VM_TIMEOUT(400);
-	VM_EXPECT_DAEMON_WARNING("cannot write the mount table");
-	VM_EXPECT_DAEMON_WARNING("cannot update the mount table");
-	VM_EXPECT_DAEMON_WARNING("reload refused");
-	a23_setup_plain();
-	a23_two_mounts();
-	usleep(1000 * 1000);
-	a23_write_policy("[policy]\nname = a23\ncgroup = " CG "\nmode = enforce\n"
-			 "[files]\ndefault = allow\n"
-			 "deny = " OT "/secret/\n"
-			 "[exec]\ndefault = allow\n[network]\ndefault = allow\n");
-	for (const char *const *p = paths; *p; p++) {
-		a23_expect(*p, 0, "table with room");
-		a23_expect(*p, USER, "table with room");
-	}
-	a23_two_mounts_gone();
-	usleep(800 * 1000);
-	/* The flood, with the daemon stopped so that it reads the table once. */
-	stopped = daemon_stop();
-	VM_CHECK(system("mkdir -p /run/a23m") == 0);
-	VM_CHECK(mount("tmpfs", "/run/a23m", "tmpfs", 0, "mode=0755") == 0);
-	for (int i = 0; i < FLOOD; i++) {
-		snprintf(dir, sizeof(dir), "/run/a23m/%d", i);
-		if (mkdir(dir, 0755) || mount("tmpfs", dir, "tmpfs", 0, "size=4k")) {
-			printf("#   mount %d: %s\n", i, strerror(errno));
-			break;
-		}
-		made++;
-	}
-	printf("#   %d tmpfs mounts made\n", made);
-	a23_two_mounts();
-	daemon_resume(stopped);
-	usleep(8000 * 1000); /* the daemon reads 4,200 lines */
-	for (const char *const *p = paths; *p; p++) {
-		a23_expect(*p, 0, "table full");
-		a23_expect(*p, USER, "table full");
-	}
-	/* While the table is full, the administrator's reload (a new rule) is refused. */
-	printf("#   a reload while the table is full: %s\n",
-	       daemon_reload_wait() ? "loaded" : "not loaded");
-	/* The flood gone: does the table recover? (Its records are dropped only after every new
-	 * one is written, and the bind's first mount still finds no room.) */
-	umount2("/run/a23m", MNT_DETACH);
-	usleep(3000 * 1000);
-	printf("#   a reload once the flood is unmounted: %s\n",
-	       daemon_reload_wait() ? "loaded" : "not loaded");
-	a23_expect(OB "/secret/key", 0, "flood unmounted");
-	a23_expect(OB "/secret/key", USER, "flood unmounted");
-	{
-		pid_t old = daemon_pid(), now;
-
-		if (old > 0) {
-			kill(old, SIGTERM);
-			if (!wait_exit(old, 10000))
-				kill(old, SIGKILL);
-		}
-		now = daemon_start();
-		printf("#   daemon restarted: old %d, new %d\n", (int)old, (int)now);
-		usleep(2000 * 1000);
-		printf("#   a reload after the restart: %s\n",
-		       daemon_reload_wait() ? "loaded" : "not loaded");
-	}
-	a23_expect(OB "/secret/key", 0, "flood unmounted, daemon restarted");
-	a23_policy_gone();
-	a23_two_mounts_gone();
-	usleep(800 * 1000);
-}
-
-#define HF "/run/a23hf"
-#define WW "/srv/a23w"
-#define UP "/data/a23u"
-
-/*
- * 2303. A filesystem mounted nowhere visible (the administrator mounted it, bound two of its
- * directories, one inside the other, and unmounted it): F:/www at /srv/a23w and F:/www/uploads
- * at /data/a23u. Each bind is a record of its own (no visible root holds them), so the same
- * file is named /data/a23u/secret/key through the inner bind and /srv/a23w/uploads/secret/key
- * through the outer; deny = /data/a23u/secret/ (at the inner mount's own path) is carried to no
- * other name. Both binds made of a visible filesystem: EPERM by both (attack run 21's 2108).
- */
-VM_TEST(a23_nested_binds_of_a_hidden_filesystem, 2303)
-{
-	VM_TIMEOUT(150);
-	a23_setup_plain();
-	VM_CHECK(system("mkdir -p " HF " " WW " " UP) == 0);
-	VM_CHECK(mount("tmpfs", HF, "tmpfs", 0, "mode=0755") == 0);
-	VM_CHECK(system("mkdir -p " HF "/www/uploads/secret && printf " SECRET " > " HF
-			"/www/uploads/secret/key && chown -R 1000:1000 " HF "/www && chmod 0600 " HF
-			"/www/uploads/secret/key") == 0);
-	VM_CHECK(mount(HF "/www", WW, NULL, MS_BIND, NULL) == 0);
-	VM_CHECK(mount(HF "/www/uploads", UP, NULL, MS_BIND, NULL) == 0);
-	VM_CHECK(umount2(HF, 0) == 0);
-	usleep(1000 * 1000);
-	a23_write_policy("[policy]\nname = a23\ncgroup = " CG "\nmode = enforce\n"
-			 "[files]\ndefault = allow\n"
-			 "deny = " UP "/secret/\n"
-			 "[exec]\ndefault = allow\n[network]\ndefault = allow\n");
-	a23_expect(UP "/secret/key", 0, "the inner bind's own path (control)");
-	a23_expect(UP "/secret/key", USER, "the inner bind's own path (control)");
-	a23_expect(WW "/uploads/secret/key", 0, "through the outer bind");
-	a23_expect(WW "/uploads/secret/key", USER, "through the outer bind");
-	VM_CHECK(daemon_reload_wait());
-	a23_expect(WW "/uploads/secret/key", 0, "through the outer bind, after a reload");
-	a23_policy_gone();
-	umount2(UP, MNT_DETACH);
-	umount2(WW, MNT_DETACH);
-	usleep(500 * 1000);
-}
 
 #define HB "/srv/a23b"
 
