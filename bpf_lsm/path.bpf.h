@@ -308,6 +308,23 @@ static __always_inline void lg_dentry_head(struct dentry *d, struct lg_dentry_he
 }
 
 /*
+ * A mount unmounted while something still holds it (umount -l with a descriptor or a working
+ * directory in it): umount_tree marks it MNT_UMOUNT. (Its mnt_ns is NULL then, but so is that
+ * of hugetlbfs's internal mount, whose files MAP_HUGETLB mappings are: review 43, M3.)
+ */
+static __always_inline bool lg_mount_unmounted(struct mount *mnt)
+{
+	return BPF_CORE_READ(mnt, mnt.mnt_flags) & MNT_UMOUNT;
+}
+
+/* A mount of the kernel's own, in no namespace a task can reach (kern_mount, overlayfs's
+ * private clones of its layers): its mnt_ns is MNT_NS_INTERNAL, ERR_PTR(-EINVAL). */
+static __always_inline bool lg_mount_internal(struct mount *mnt)
+{
+	return (unsigned long)BPF_CORE_READ(mnt, mnt_ns) >= (unsigned long)-4095L;
+}
+
+/*
  * Phase 1, bottom-up: record the object's dentries in the scratch (scratch->count of them, the
  * object first) up to a mount root the host knows (*anchor), or to the namespace root (*anchor
  * NULL). Returns false when the walk bound is hit. With no vfsmnt (hooks that get a dentry
@@ -374,9 +391,12 @@ static __always_inline bool lg_walk_collect(struct lg_scratch *scratch, struct d
 			 * file is not beneath this mount at all (a handle of another part of the
 			 * filesystem opened through it, open_by_handle_at: attack run 23's 2301).
 			 * No path leads to it through this mount: fail closed, as disconnected.
+			 * Not for the kernel's own mounts, which no task can hand to
+			 * open_by_handle_at: overlayfs makes its copy-up's temporary file under
+			 * workdir through its private clone of upperdir's mount (review 43, H1).
 			 */
 			if (dentry == parent && mnt && !scratch->in_mount &&
-			    dentry == BPF_CORE_READ(sb, s_root)) {
+			    dentry == BPF_CORE_READ(sb, s_root) && !lg_mount_internal(mnt)) {
 				scratch->disconnected = 1;
 				return false;
 			}
@@ -425,7 +445,7 @@ static __always_inline bool lg_walk_collect(struct lg_scratch *scratch, struct d
 					scratch->foreign = 1;
 			}
 			cross = dentry == parent;
-			if (*anchor && mnt && !BPF_CORE_READ(mnt, mnt_ns)) {
+			if (*anchor && mnt && lg_mount_unmounted(mnt)) {
 				/* A mount unmounted lazily while a descriptor or a working
 				 * directory holds it, in no namespace: its files keep the name
 				 * the table last gave its root, uncached (vm-test 95) */
@@ -461,7 +481,7 @@ static __always_inline bool lg_walk_collect(struct lg_scratch *scratch, struct d
 					 * is its own parent too, in no namespace: with no record
 					 * of its root left, its files have no path (attack run
 					 * 23's 2306: named "/secret/key"), fail closed. */
-					if (!BPF_CORE_READ(mnt, mnt_ns)) {
+					if (lg_mount_unmounted(mnt)) {
 						scratch->disconnected = 1;
 						return false;
 					}

@@ -193,7 +193,8 @@ static const struct {
 static const char *fstype_anchor_path(unsigned i, const struct lg_mount_entry *entries, int count)
 {
 	for (int j = 0; j < count; j++)
-		if (!entries[j].contained && strcmp(entries[j].fstype, fstype_anchors[i].name) == 0)
+		if (!entries[j].contained && !entries[j].too_deep &&
+		    strcmp(entries[j].fstype, fstype_anchors[i].name) == 0)
 			return entries[j].path;
 	return fstype_anchors[i].path;
 }
@@ -335,8 +336,10 @@ int lg_apply_mounts(const struct lg_bpf *bpf, const struct lg_config *config)
 
 		more = bpf_map_get_next_key(fd, &key, &next) == 0;
 		for (int i = 0; i < count && !keep; i++) {
-			if (entries[i].contained)
-				continue; /* named through another: its key holds no record */
+			if (entries[i].contained || entries[i].too_deep)
+				continue; /* named through another, or by the live tree: its key
+					   * holds no record (a deep mount's old one is dropped:
+					   * review 43, M1) */
 			if (!entries[i].unanswered && !entries[i].covered) {
 				keep = entries[i].key.dev == key.dev && entries[i].key.ino == key.ino;
 				continue;

@@ -489,20 +489,6 @@ int lg_read_mounts_held(const char *mountinfo, struct lg_mount_entry **out,
 				entry_of[i] = (long)kept++;
 				continue;
 			}
-			/* A point deeper than a record holds (LG_MOUNT_DEPTH_MAX components): a
-			 * record would name the mount's files without the rest (attack run 23's
-			 * 2300). None: the walk crosses such a root through the live tree, its
-			 * programs anonymous; a later mount of the root may be the record. */
-			if (point_depth(e->path) > LG_MOUNT_DEPTH_MAX) {
-				e->ignored = true;
-				e->too_deep = true;
-				e->kept = kept;
-				e->named_as = strdup(e->path);
-				if (!e->named_as)
-					goto out_nomem_entry;
-				entry_of[i] = (long)kept++;
-				continue;
-			}
 			/* (A bind of a directory of a filesystem mounted nowhere visible keeps a
 			 * record of its own, as a root: the walk would otherwise cross into the
 			 * parent mount with the bind's own path inside.) */
@@ -518,6 +504,20 @@ int lg_read_mounts_held(const char *mountinfo, struct lg_mount_entry **out,
 						goto out_nomem_entry;
 					break;
 				}
+			}
+			/* A point deeper than a record holds (LG_MOUNT_DEPTH_MAX components), the
+			 * first mount of its root: a record would name the mount's files without
+			 * the rest (attack run 23's 2300). None: the walk crosses such a root through
+			 * the live tree, its programs anonymous; a later mount of the root may be
+			 * the record. (A later mount of a root recorded already is named through
+			 * that record, at whatever depth: review 43, H2.) */
+			if (!e->ignored && point_depth(e->path) > LG_MOUNT_DEPTH_MAX) {
+				e->ignored = true;
+				e->too_deep = true;
+				e->kept = kept;
+				e->named_as = strdup(e->path);
+				if (!e->named_as)
+					goto out_nomem_entry;
 			}
 			entry_of[i] = (long)kept++;
 		}

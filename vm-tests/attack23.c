@@ -50,6 +50,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -482,4 +483,96 @@ VM_TEST(a23_lazy_umount_with_a_held_descriptor, 2306)
 	}
 	a23_policy_gone();
 	unlink(LZ_GO);
+}
+
+/* ---- review 43: what the first fixes of 2300, 2301 and 2306 must not break ---- */
+
+#define RH "/srv/a23h" /* a tmpfs's first, shallow mount: its record */
+#define RH_DEEP "/srv/a23g/c1/c2/c3/c4/c5/c6/c7/c8/c9/c10/c11/c12/c13/c14/c15"
+#define RM "/srv/a23m" /* a tmpfs moved from here to RM_DEEP */
+#define RM_DEEP "/srv/a23n/c1/c2/c3/c4/c5/c6/c7/c8/c9/c10/c11/c12/c13/c14/c15"
+
+/*
+ * 2307. A deep bind of a root the table records is named through that record (H2: the check
+ * of depth ran first, and the bind's files were named at its own deep path, past deny =
+ * RH/secret/); a shallow mount moved deep loses its old record (M1: the record kept naming its
+ * files at RH's old point, past deny = RM_DEEP/secret/).
+ */
+VM_TEST(a23_deep_bind_and_move_keep_their_names, 2307)
+{
+	long mark;
+
+	VM_TIMEOUT(150);
+	a23_setup_plain();
+	a23_tmpfs_secret(RH);
+	a23_tmpfs_secret(RM);
+	VM_CHECK(system("mkdir -p " RH_DEEP " " RM_DEEP) == 0);
+	VM_CHECK(mount(RH, RH_DEEP, NULL, MS_BIND, NULL) == 0);
+	usleep(1000 * 1000); /* the daemon reads its mount table again */
+	a23_write_policy("[policy]\nname = a23\ncgroup = " CG "\nmode = enforce\n"
+			 "[files]\ndefault = allow\n"
+			 "deny = " RH "/secret/\n"
+			 "deny = " RM_DEEP "/secret/\n"
+			 "[exec]\ndefault = allow\n[network]\ndefault = allow\n");
+	mark = event_mark();
+	a23_expect(RH_DEEP "/secret/key", 0, "deep bind of a recorded root");
+	a23_expect(RH_DEEP "/secret/key", USER, "deep bind of a recorded root");
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"a23\"", "\"path\":\"" RH "/secret/key\"");
+	VM_CHECK(mount(RM, RM_DEEP, NULL, MS_MOVE, NULL) == 0);
+	usleep(1500 * 1000);
+	mark = event_mark();
+	a23_expect(RM_DEEP "/secret/key", 0, "shallow mount moved deep");
+	a23_expect(RM_DEEP "/secret/key", USER, "shallow mount moved deep");
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"a23\"", "\"path\":\"" RM_DEEP "/secret/key\"");
+	a23_policy_gone();
+	VM_CHECK(vm_umount(RH_DEEP) == 0);
+	VM_CHECK(vm_umount(RH) == 0);
+	VM_CHECK(vm_umount(RM_DEEP) == 0);
+}
+
+/* memfd_create(MFD_HUGETLB), then its file opened again through /proc/self/fd: 0, 7000 +
+ * errno when there is no such memfd, else the open's errno. */
+static int a23_hugetlb_reopen(const void *arg)
+{
+	const struct a23_op *o = arg;
+	int ret = become(o->uid), fd, again;
+	char path[64];
+
+	if (ret)
+		return ret;
+	fd = memfd_create("a23-huge", MFD_HUGETLB);
+	if (fd < 0)
+		return 7000 + errno;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	again = open(path, O_RDWR);
+	ret = again < 0 ? errno : 0;
+	if (again >= 0)
+		close(again);
+	close(fd);
+	return ret;
+}
+
+/*
+ * 2308. hugetlbfs's internal mount (vfs_kern_mount: its own parent, mnt_ns NULL) is no lazily
+ * unmounted mount (M3: the test was mnt_ns NULL, and a hugetlb memfd's file was refused as
+ * having no path). Its reopening is allowed under files default = allow.
+ */
+VM_TEST(a23_hugetlb_memfd_is_not_an_unmounted_mount, 2308)
+{
+	VM_TIMEOUT(60);
+	a23_setup_plain();
+	a23_write_policy("[policy]\nname = a23\ncgroup = " CG "\nmode = enforce\n"
+			 "[files]\ndefault = allow\ndeny = /data/a23-none/\n"
+			 "[exec]\ndefault = allow\n[network]\ndefault = allow\n");
+	for (uid_t uid = 0; uid <= USER; uid += USER) {
+		struct a23_op o = {NULL, uid};
+		int control = in_cgroup(NULL, a23_hugetlb_reopen, &o),
+		    got = in_cgroup(CG, a23_hugetlb_reopen, &o);
+
+		printf("#   uid %u: hugetlb memfd reopened: unconfined %d, confined %d\n", uid,
+		       control, got);
+		VM_CHECK(control == 0);
+		VM_CHECK(got == 0);
+	}
+	a23_policy_gone();
 }

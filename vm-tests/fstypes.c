@@ -33,6 +33,7 @@
 #define LOWER_PLAIN FT "/lower-plain"
 #define LOWER_BIN FT "/lower-bin"       /* a lower layer under an [exec] deny rule */
 #define UPPER_SECRET FT "/upper-secret" /* an upper layer under a deny rule */
+#define UPPER_OPEN FT "/upper-open"     /* an upper layer no rule names */
 #define PROC2 FT "/p"
 #define SYS2 FT "/s"
 #define CGROUP2 FT "/c"
@@ -73,11 +74,14 @@ static void fstypes_setup(void)
 	if (access(POLICY_DIR "/fstypes.ini", F_OK) == 0)
 		return;
 	VM_CHECK(system("mkdir -p " MNT " " OVL " " LOWER_SECRET " " LOWER_PLAIN " " LOWER_BIN
-			" " UPPER_SECRET "/u " UPPER_SECRET "/w " PROC2 " " SYS2 " " CGROUP2
+			" " UPPER_SECRET "/u " UPPER_SECRET "/w " UPPER_OPEN "/u " UPPER_OPEN
+			"/w " PROC2 " " SYS2 " " CGROUP2
 			" /sys/fs/cgroup/ft-secret && chmod -R 0777 " FT
 			" && echo secret > " LOWER_SECRET "/s && echo plain > " LOWER_PLAIN "/p"
+			" && echo plain > " LOWER_PLAIN "/q && echo plain > " LOWER_PLAIN "/r"
 			" && echo upper > " UPPER_SECRET "/u/us && chmod 0644 " LOWER_SECRET
-			"/s " LOWER_PLAIN "/p " UPPER_SECRET "/u/us") == 0);
+			"/s " LOWER_PLAIN "/p " LOWER_PLAIN "/q " LOWER_PLAIN "/r " UPPER_SECRET
+			"/u/us") == 0);
 	copy_file("/bin/noop", FT "/host-prog", 0755);
 	copy_file("/bin/noop", LOWER_PLAIN "/prog", 0755);
 	copy_file("/bin/noop", LOWER_BIN "/prog2", 0755);
@@ -98,6 +102,7 @@ enum ns_kind {
 	NS_OVERLAY_UP, /* the same with UPPER_SECRET/u as the upper layer (root) */
 	NS_KERNELFS,  /* a second procfs at PROC2, sysfs at SYS2, cgroup2 at CGROUP2 */
 	NS_OVERLAY_DEV, /* /dev as a lower layer, over LOWER_PLAIN, at OVL (root) */
+	NS_OVERLAY_UP_OPEN, /* NS_OVERLAY with UPPER_OPEN/u as the upper layer */
 };
 
 /*
@@ -167,6 +172,12 @@ static int ns_mount(enum ns_kind kind)
 			     "lowerdir=" LOWER_SECRET ":" LOWER_PLAIN ":" LOWER_BIN
 			     ",upperdir=" UPPER_SECRET "/u,workdir=" UPPER_SECRET "/w")
 			       ? 8
+			       : 0;
+	case NS_OVERLAY_UP_OPEN:
+		return mount("overlay", OVL, "overlay", 0,
+			     "lowerdir=" LOWER_SECRET ":" LOWER_PLAIN ":" LOWER_BIN
+			     ",upperdir=" UPPER_OPEN "/u,workdir=" UPPER_OPEN "/w")
+			       ? 12
 			       : 0;
 	case NS_OVERLAY_DEV:
 		return mount("overlay", OVL, "overlay", 0, "lowerdir=/dev:" LOWER_PLAIN) ? 11 : 0;
@@ -454,6 +465,26 @@ VM_TEST(fstypes_overlay_real_path_upper_as_root, 186)
 	 * is decided at its real (upper) path. */
 	EXPECT_FS(NS_OVERLAY_UP, 0, FST, FS_WRITE, OVL "/p", EPERM);
 	EXPECT_FS(NS_OVERLAY_UP, 0, NULL, FS_READ, OVL "/us", 0);
+}
+
+/*
+ * A copy-up by a confined task, into an upper layer no rule names: overlayfs makes the copy as
+ * a temporary file under workdir, opened through its private clone of upperdir's mount, whose
+ * root (upperdir) the walk never passes. That is the kernel's own mount, not a handle opened
+ * around a mount (review 43, H1: the first form of attack run 23's 2301 refused it, and every
+ * copy-up with it). As root, and as a user in a namespace of its own.
+ */
+VM_TEST(fstypes_overlay_copy_up_by_a_confined_task, 186)
+{
+	long mark;
+
+	fstypes_setup();
+	mark = event_mark();
+	EXPECT_FS(NS_OVERLAY_UP_OPEN, 0, FST, FS_WRITE, OVL "/q", 0);
+	EXPECT_FS(NS_OVERLAY_UP_OPEN, USER, FST, FS_WRITE, OVL "/r", 0);
+	VM_CHECK(access(UPPER_OPEN "/u/q", F_OK) == 0);
+	VM_CHECK(access(UPPER_OPEN "/u/r", F_OK) == 0);
+	VM_CHECK(count_events_after(mark, "\"policy\":\"fstypes\"") == 0);
 }
 
 /*
