@@ -384,6 +384,17 @@ static __always_inline bool lg_walk_collect(struct lg_scratch *scratch, struct d
 				scratch->disconnected = 1;
 				return false;
 			}
+			/*
+			 * A mount unmounted lazily (umount -l) while a descriptor or a working
+			 * directory still holds it: no path names its files any more. It is its own
+			 * parent then, and was taken for a namespace root (attack run 23's 2306:
+			 * its secret/key named "/secret/key"). Fail closed, as disconnected,
+			 * whether or not the table still has its root's record.
+			 */
+			if (mnt && lg_mount_unmounted(mnt)) {
+				scratch->disconnected = 1;
+				return false;
+			}
 			if (dentry == mnt_root)
 				scratch->in_mount = 1;
 			/*
@@ -445,13 +456,6 @@ static __always_inline bool lg_walk_collect(struct lg_scratch *scratch, struct d
 					scratch->foreign = 1;
 			}
 			cross = dentry == parent;
-			if (*anchor && mnt && lg_mount_unmounted(mnt)) {
-				/* A mount unmounted lazily while a descriptor or a working
-				 * directory holds it, in no namespace: its files keep the name
-				 * the table last gave its root, uncached (vm-test 95) */
-				scratch->crossed = 1;
-				return true;
-			}
 			if (*anchor) {
 				int trusted;
 
@@ -477,14 +481,6 @@ static __always_inline bool lg_walk_collect(struct lg_scratch *scratch, struct d
 				if (!mnt)
 					return false; /* no mount given (xattr hooks): no host prefix known */
 				if (up == mnt) {
-					/* A mount unmounted lazily while a descriptor holds it
-					 * is its own parent too, in no namespace: with no record
-					 * of its root left, its files have no path (attack run
-					 * 23's 2306: named "/secret/key"), fail closed. */
-					if (lg_mount_unmounted(mnt)) {
-						scratch->disconnected = 1;
-						return false;
-					}
 					return true; /* namespace root: no host prefix */
 				}
 				scratch->crossed = 1;

@@ -245,7 +245,8 @@ void lg_event_print(FILE *out, const struct lg_event *ev, const struct lg_loaded
 						"preempted inside the kernel's storage helpers)");
 	} else if (ev->flags & LG_EVENT_DISCONNECTED) {
 		json_string_field(&w, "source", "fail-closed: a disconnected name (a file opened by "
-						"handle whose path is not known)");
+						"handle whose path is not known, or on a mount "
+						"unmounted while held: no path names it)");
 	} else if ((ev->flags & LG_EVENT_WALK_LIMIT) && abstract) {
 		json_string_field(&w, "source", "fail-closed: an abstract socket name lsmguard cannot "
 						"read");

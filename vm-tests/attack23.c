@@ -32,8 +32,9 @@
  *       holds a descriptor of the mount's root when the administrator unmounts it lazily: the
  *       record is dropped, the detached mount is its own parent (taken for a namespace root),
  *       and secret/key opened through the descriptor is named /secret/key: read. (vm-test 95,
- *       cache_lazy_umount_is_decided_at_once_through_a_descriptor, relies on the same naming
- *       and passes only because its fs-relative name, /data/private/..., is denied.)
+ *       cache_lazy_umount_is_decided_at_once_through_a_descriptor, relied on the same naming
+ *       and passed only because its fs-relative name, /data/private/..., is denied; it now
+ *       asserts the refusal as a disconnected name.)
  * 2302 (more host mounts than the table holds) and 2303 (nested binds of a filesystem mounted
  * nowhere visible) are open and stay on branch s46-attack (docs/security.md, attack run 23);
  * 2300, 2301 and 2306 pass since the same session's fixes.

@@ -80,8 +80,8 @@ static void fstypes_setup(void)
 			" && echo secret > " LOWER_SECRET "/s && echo plain > " LOWER_PLAIN "/p"
 			" && echo plain > " LOWER_PLAIN "/q && echo plain > " LOWER_PLAIN "/r"
 			" && echo upper > " UPPER_SECRET "/u/us && chmod 0644 " LOWER_SECRET
-			"/s " LOWER_PLAIN "/p " LOWER_PLAIN "/q " LOWER_PLAIN "/r " UPPER_SECRET
-			"/u/us") == 0);
+			"/s " LOWER_PLAIN "/p " LOWER_PLAIN "/q " UPPER_SECRET "/u/us && chown 1000:1000 "
+			LOWER_PLAIN "/r") == 0);
 	copy_file("/bin/noop", FT "/host-prog", 0755);
 	copy_file("/bin/noop", LOWER_PLAIN "/prog", 0755);
 	copy_file("/bin/noop", LOWER_BIN "/prog2", 0755);

@@ -91,12 +91,17 @@ void mn_mount_subvol(const char *subvol, const char *at)
 {
 	char cmd[512];
 
-	mkdir(at, 0755);
+	/* (-p: /srv is made by whichever case uses it first) */
 	snprintf(cmd, sizeof(cmd),
-		 "dev=$(losetup -a | grep /run/bt.img | cut -d: -f1 | head -n 1); "
+		 "mkdir -p %s && dev=$(losetup -a | grep /run/bt.img | cut -d: -f1 | head -n 1) && "
 		 "mount -t btrfs -o subvol=%s \"$dev\" %s",
-		 subvol, at);
-	VM_CHECK(system(cmd) == 0);
+		 at, subvol, at);
+	if (system(cmd) != 0) {
+		fflush(stdout);
+		system("(losetup -a; grep -e btrfs -e loop /proc/self/mountinfo; ls -l /dev/loop*) "
+		       "2>&1 | sed 's/^/#   /'");
+		VM_FAIL("cannot mount subvolume %s at %s", subvol, at);
+	}
 	usleep(800 * 1000); /* the daemon reads its mount table again */
 }
 
