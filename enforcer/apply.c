@@ -284,6 +284,22 @@ static bool record_at_path(void *ctx, const char *path, const struct lg_inode_ke
 	return false;
 }
 
+/* Host mounts the last rewrite of the table found no room for (LG_EPOCH_MOUNTS_UNRECORDED). */
+static size_t mounts_unrecorded;
+
+size_t lg_apply_mounts_unrecorded(void)
+{
+	return mounts_unrecorded;
+}
+
+static void set_mounts_unrecorded(const struct lg_bpf *bpf, __u64 count)
+{
+	__u32 index = LG_EPOCH_MOUNTS_UNRECORDED;
+
+	/* (an adopted map of an older version has no such slot: nothing to tell the kernel) */
+	bpf_map_update_elem(bpf->map_fd[LG_MAP_EPOCHS], &index, &count, BPF_ANY);
+}
+
 int lg_apply_mounts(const struct lg_bpf *bpf, const struct lg_config *config)
 {
 	__u32 changes_index = LG_EPOCH_MOUNT_CHANGES, table_index = LG_EPOCH_MOUNT_TABLE;
@@ -291,6 +307,7 @@ int lg_apply_mounts(const struct lg_bpf *bpf, const struct lg_config *config)
 	struct lg_inode_key key, next;
 	int count, fd = bpf->map_fd[LG_MAP_MOUNTS];
 	__u64 seen_changes = 0;
+	size_t unrecorded = 0;
 	bool more;
 	int ret;
 
@@ -310,26 +327,12 @@ int lg_apply_mounts(const struct lg_bpf *bpf, const struct lg_config *config)
 		lg_mount_entries_free(entries, count);
 		return ret;
 	}
-	for (int i = 0; i < count; i++) {
-		struct lg_mount_value value, old;
-
-		if (entries[i].ignored)
-			continue; /* the first mount of that root holds its record */
-		if (record_held(fd, config, entries, count, &entries[i].key))
-			continue; /* a covered mount of that root holds it */
-		lg_mount_value_for(&entries[i], config->path_seed, &value);
-		ret = update_if_changed(fd, &entries[i].key, &value, sizeof(value), &old);
-		if (ret) {
-			lg_mount_entries_free(entries, count);
-			return ret;
-		}
-	}
-	ret = apply_fstype_anchors(fd, config, entries, count);
-	if (ret) {
-		lg_mount_entries_free(entries, count);
-		return ret;
-	}
-	/* Drop mounts that are gone; a mount whose look did not answer keeps its record. */
+	/*
+	 * Drop the records of mounts that are gone first (a mount whose look did not answer keeps
+	 * its record), so that a table filled by mounts since unmounted has room for the new ones
+	 * (attack run 23's 2302: it stayed full, and a restarted daemon exited). Then the records
+	 * by type, which never miss, then one for each root.
+	 */
 	for (more = bpf_map_get_next_key(fd, NULL, &key) == 0; more; key = next) {
 		bool keep = key.pad == LG_FSTYPE_KEY_PAD;
 		struct lg_mount_value now, was;
@@ -351,6 +354,35 @@ int lg_apply_mounts(const struct lg_bpf *bpf, const struct lg_config *config)
 		if (!keep)
 			bpf_map_delete_elem(fd, &key);
 	}
+	ret = apply_fstype_anchors(fd, config, entries, count);
+	if (ret) {
+		lg_mount_entries_free(entries, count);
+		return ret;
+	}
+	for (int i = 0; i < count; i++) {
+		struct lg_mount_value value, old;
+
+		if (entries[i].ignored)
+			continue; /* the first mount of that root holds its record */
+		if (record_held(fd, config, entries, count, &entries[i].key))
+			continue; /* a covered mount of that root holds it */
+		lg_mount_value_for(&entries[i], config->path_seed, &value);
+		ret = update_if_changed(fd, &entries[i].key, &value, sizeof(value), &old);
+		if (ret == -E2BIG) {
+			/* No room: the kernel fails closed for host roots without a record from
+			 * now on (set before the next record is tried, cleared only by a
+			 * rewrite that found room for all). */
+			if (unrecorded++ == 0)
+				set_mounts_unrecorded(bpf, 1);
+			continue;
+		}
+		if (ret) {
+			lg_mount_entries_free(entries, count);
+			return ret;
+		}
+	}
+	set_mounts_unrecorded(bpf, unrecorded);
+	mounts_unrecorded = unrecorded;
 	report_ignored(entries, count);
 	lg_mount_names_free(&applied_names);
 	applied_names_valid = lg_mount_names_of(entries, count, &applied_names) == 0;

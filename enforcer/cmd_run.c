@@ -89,6 +89,8 @@ struct daemon {
 	unsigned connect_retries;
 	double next_connect_sync;
 	char connect_error[512];
+	/* Host mounts the mount table has no room for, as last said (lg_apply_mounts_unrecorded). */
+	size_t unrecorded_said;
 };
 
 /* The key under which an output counts lsmguard's own lines it did not take. */
@@ -914,6 +916,27 @@ static void mount_change_load(struct daemon *d)
 	d->alias_tokens_at = monotonic_ms(); /* the load's own time refills nothing */
 }
 
+/*
+ * Said when the mount table has come to lack room for some host mounts, and when it has room
+ * again: meanwhile the kernel refuses confined tasks the files of host filesystems whose root
+ * has no record (LG_EPOCH_MOUNTS_UNRECORDED).
+ */
+static void report_mounts_unrecorded(struct daemon *d)
+{
+	size_t now = lg_apply_mounts_unrecorded();
+
+	if (now == d->unrecorded_said)
+		return;
+	if (now && !d->unrecorded_said)
+		log_warnx("warning: the mount table is full (%d records): %zu host mounts have none; "
+			  "confined services are refused the files of filesystems whose root has no "
+			  "record until mounts are removed",
+			  LG_MAX_MOUNTS, now);
+	else if (!now)
+		log_warnx("the mount table has room again: every host mount has its record");
+	d->unrecorded_said = now;
+}
+
 /* /proc/self/mountinfo polled: the kernel's mount table rewritten, then the names looked at. */
 static void mount_change(struct daemon *d)
 {
@@ -1090,6 +1113,7 @@ static int event_loop(struct daemon *d)
 			sync_connect_programs(d);
 		report_lost(d, false);
 		check_skipped(d);
+		report_mounts_unrecorded(d);
 		if (fds[2].revents & (POLLPRI | POLLERR)) {
 			char buf[4096];
 

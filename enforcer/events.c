@@ -245,8 +245,9 @@ void lg_event_print(FILE *out, const struct lg_event *ev, const struct lg_loaded
 						"preempted inside the kernel's storage helpers)");
 	} else if (ev->flags & LG_EVENT_DISCONNECTED) {
 		json_string_field(&w, "source", "fail-closed: a disconnected name (a file opened by "
-						"handle whose path is not known, or on a mount "
-						"unmounted while held: no path names it)");
+						"handle whose path is not known, on a mount "
+						"unmounted while held, or on a host mount the "
+						"full mount table has no record of)");
 	} else if ((ev->flags & LG_EVENT_WALK_LIMIT) && abstract) {
 		json_string_field(&w, "source", "fail-closed: an abstract socket name lsmguard cannot "
 						"read");

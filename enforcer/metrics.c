@@ -186,11 +186,17 @@ char *lg_metrics_format(const struct lg_metrics *m, const struct lg_bpf *bpf,
 			"# HELP lsmguard_link_records_full 1 while the kernel's share of the link "
 			"records is used up.\n"
 			"# TYPE lsmguard_link_records_full gauge\n"
-			"lsmguard_link_records_full %d\n",
+			"lsmguard_link_records_full %d\n"
+			"# HELP lsmguard_mounts_unrecorded Host mounts the mount table has no room "
+			"for; while not 0, confined tasks are refused files on host filesystems "
+			"whose root has no record.\n"
+			"# TYPE lsmguard_mounts_unrecorded gauge\n"
+			"lsmguard_mounts_unrecorded %llu\n",
 			(unsigned long long)values[LG_EPOCH_LINKS_UNRECORDED],
 			(unsigned long long)values[LG_EPOCH_LINKS_RULES_UNRECORDED],
 			values[LG_EPOCH_LINKS_CAPACITY] &&
-			    values[LG_EPOCH_LINKS_MADE] >= values[LG_EPOCH_LINKS_CAPACITY]);
+			    values[LG_EPOCH_LINKS_MADE] >= values[LG_EPOCH_LINKS_CAPACITY],
+			(unsigned long long)values[LG_EPOCH_MOUNTS_UNRECORDED]);
 	}
 	if (fclose(out)) {
 		free(text);

@@ -520,7 +520,14 @@ enum lg_epoch_index {
 	 * remembered answer of each cgroup's policy (lg_cgroup_answers), so that no answer found
 	 * before that second binding outlives it. */
 	LG_EPOCH_BINDINGS = 12,
-	LG_EPOCH_COUNT = 13,
+	/* Not an epoch: host mounts the daemon's last rewrite of the mount table found no room
+	 * for (lg_mounts full, LG_MAX_MOUNTS); 0: every mount has its record. While it is not 0,
+	 * a walk that reaches a host filesystem's root without a record fails closed instead of
+	 * naming the file through the live tree (lg_mounts_unrecorded): a second mount of that
+	 * root would otherwise name it past the rules written at the first (attack run 23's
+	 * 2302). A daemon adopting an older map without this slot leaves it unset. */
+	LG_EPOCH_MOUNTS_UNRECORDED = 13,
+	LG_EPOCH_COUNT = 14,
 };
 
 /*

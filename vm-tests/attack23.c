@@ -35,9 +35,10 @@
  *       cache_lazy_umount_is_decided_at_once_through_a_descriptor, relied on the same naming
  *       and passed only because its fs-relative name, /data/private/..., is denied; it now
  *       asserts the refusal as a disconnected name.)
- * 2302 (more host mounts than the table holds) and 2303 (nested binds of a filesystem mounted
- * nowhere visible) are open and stay on branch s46-attack (docs/security.md, attack run 23);
- * 2300, 2301 and 2306 pass since the same session's fixes.
+ * 2303 (nested binds of a filesystem mounted nowhere visible) is open and stays on branch
+ * s46-attack (docs/security.md, attack run 23); 2300, 2301 and 2306 pass since the sixth
+ * session's fixes (as the seventh mended them), 2302 since the seventh's (its case below
+ * asserts the new behaviour: fail closed while the table is full).
  *  2305 pass (root, uid 1000): mount points whose names mountinfo escapes (space, backslash,
  *       newline, tab): EPERM.
  *  2304 pass (root, uid 1000): a file bind mount whose source is replaced by rename
@@ -576,4 +577,143 @@ VM_TEST(a23_hugetlb_memfd_is_not_an_unmounted_mount, 2308)
 		VM_CHECK(got == 0);
 	}
 	a23_policy_gone();
+}
+
+#define FLOOD 4200
+#define OT "/data/a23o/t"
+#define OB "/srv/a23o/t"
+#define OK_FILE "/data/a23-plain"
+
+/* A tmpfs at OT holding secret/key, and its root bound at OB (the second mount). */
+static void a23_two_mounts(void)
+{
+	a23_tmpfs_secret(OT);
+	VM_CHECK(system("mkdir -p " OB " && echo plain > " OT "/plain && chmod 0644 " OT
+			"/plain") == 0);
+	VM_CHECK(mount(OT, OB, NULL, MS_BIND, NULL) == 0);
+}
+
+static void a23_two_mounts_gone(void)
+{
+	umount2(OB, MNT_DETACH);
+	umount2(OT, MNT_DETACH);
+}
+
+/* The metrics file's lsmguard_mounts_unrecorded, waited for (10 s at most) to be want or,
+ * with want < 0, not 0. The value last read. */
+static long a23_unrecorded_metric(long want)
+{
+	long got = -1;
+
+	for (long end = vm_now_ms() + 10000; vm_now_ms() < end; usleep(200 * 1000)) {
+		char line[256];
+		FILE *f = fopen(METRICS_FILE, "re");
+
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "lsmguard_mounts_unrecorded %ld", &got) == 1)
+				break;
+		fclose(f);
+		if (got == want || (want < 0 && got > 0))
+			break;
+	}
+	return got;
+}
+
+/*
+ * 2302. A tmpfs first mounted at OT (deny = OT/secret/), its root bound at OB: the first
+ * mount names the files by both paths (EPERM). Then the host has more mounts than the
+ * kernel's table holds (LG_MAX_MOUNTS, 4,096: an administrator's, a busy container host's), and
+ * the same two mounts, made again after the others, find no room for a record. Through the
+ * bind the key was then named OB/secret/key (read), reloads were refused, a restarted daemon
+ * exited, and the table stayed full after the flood was unmounted. Now the kernel refuses the
+ * files of host roots without a record while the table lacks any (any file there, as a
+ * disconnected name), the daemon says so once and keeps loading, and the flood's records go
+ * first when it is unmounted.
+ */
+VM_TEST(a23_mount_table_full, 2302)
+{
+	static const char *const paths[] = {OT "/secret/key", OB "/secret/key", NULL};
+	char dir[64];
+	pid_t stopped;
+	long mark;
+	int made = 0;
+
+	VM_TIMEOUT(400);
+	VM_EXPECT_DAEMON_WARNING("the mount table is full");
+	VM_EXPECT_DAEMON_WARNING("the mount table has room again");
+	a23_setup_plain();
+	write_file(OK_FILE, "plain\n", 0644);
+	a23_two_mounts();
+	usleep(1000 * 1000);
+	a23_write_policy("[policy]\nname = a23\ncgroup = " CG "\nmode = enforce\n"
+			 "[files]\ndefault = allow\n"
+			 "deny = " OT "/secret/\n"
+			 "[exec]\ndefault = allow\n[network]\ndefault = allow\n");
+	for (const char *const *p = paths; *p; p++) {
+		a23_expect(*p, 0, "table with room");
+		a23_expect(*p, USER, "table with room");
+	}
+	VM_CHECK(try_open(CG, OB "/plain", O_RDONLY) == 0);
+	VM_CHECK(a23_unrecorded_metric(0) == 0);
+	a23_two_mounts_gone();
+	usleep(800 * 1000);
+	/* The flood, with the daemon stopped so that it reads the table once. */
+	stopped = daemon_stop();
+	VM_CHECK(system("mkdir -p /run/a23m") == 0);
+	VM_CHECK(mount("tmpfs", "/run/a23m", "tmpfs", 0, "mode=0755") == 0);
+	for (int i = 0; i < FLOOD; i++) {
+		snprintf(dir, sizeof(dir), "/run/a23m/%d", i);
+		if (mkdir(dir, 0755) || mount("tmpfs", dir, "tmpfs", 0, "size=4k")) {
+			printf("#   mount %d: %s\n", i, strerror(errno));
+			break;
+		}
+		made++;
+	}
+	printf("#   %d tmpfs mounts made\n", made);
+	VM_CHECK(made == FLOOD);
+	a23_two_mounts();
+	daemon_resume(stopped);
+	printf("#   lsmguard_mounts_unrecorded %ld\n", a23_unrecorded_metric(-1));
+	mark = event_mark();
+	for (const char *const *p = paths; *p; p++) {
+		a23_expect(*p, 0, "table full");
+		a23_expect(*p, USER, "table full");
+	}
+	/* Any file there: the mount's name is not known. A file on a recorded mount is read. */
+	VM_CHECK(try_open(CG, OB "/plain", O_RDONLY) == EPERM);
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"a23\"", "\"disconnected\":true",
+			   "full mount table");
+	VM_CHECK(try_open(CG, OK_FILE, O_RDONLY) == 0);
+	/* Reloads are not refused while it is full. */
+	VM_CHECK(daemon_reload_wait());
+	/* A daemon started while it is full starts, and enforces. */
+	{
+		pid_t old = daemon_pid(), now;
+
+		VM_CHECK(old > 0);
+		kill(old, SIGTERM);
+		if (!wait_exit(old, 10000))
+			kill(old, SIGKILL);
+		now = daemon_start();
+		printf("#   daemon restarted with the table full: old %d, new %d\n", (int)old,
+		       (int)now);
+		VM_CHECK(now > 0);
+		VM_CHECK(daemon_reload_wait());
+	}
+	a23_expect(OB "/secret/key", 0, "table full, daemon restarted");
+	/* The flood gone: its records go first, and the two mounts have theirs again. */
+	umount2("/run/a23m", MNT_DETACH);
+	VM_CHECK(a23_unrecorded_metric(0) == 0);
+	VM_CHECK(daemon_reload_wait());
+	for (const char *const *p = paths; *p; p++) {
+		a23_expect(*p, 0, "flood unmounted");
+		a23_expect(*p, USER, "flood unmounted");
+	}
+	VM_CHECK(try_open(CG, OB "/plain", O_RDONLY) == 0);
+	a23_policy_gone();
+	a23_two_mounts_gone();
+	unlink(OK_FILE);
+	usleep(800 * 1000);
 }
