@@ -76,9 +76,10 @@ int load_and_compile_at(int dirfd, const char *dir, unsigned flags, struct lg_po
 	return compile_loaded(ret, &diag, flags, set, compiled, seed, bank);
 }
 
-static int host_alias(void *ctx, const char *path, unsigned index, char *out, size_t size)
+static int host_alias(void *ctx, const char *path, bool subtree, unsigned index, char *out,
+		      size_t size)
 {
-	return lg_mount_aliases(ctx, path, index, out, size);
+	return lg_mount_aliases(ctx, path, subtree, index, out, size);
 }
 
 __u64 compiled_alias_digest;
@@ -98,7 +99,7 @@ __u64 host_alias_digest(const struct lg_policy_set *set, const struct lg_mount_n
 				if (rule->action == LG_ACT_ALLOW)
 					continue; /* not carried */
 				for (unsigned index = 0; index < LG_PATH_ALIASES_MAX; index++) {
-					int found = lg_mount_aliases(names, rule->path, index,
+					int found = lg_mount_aliases(names, rule->path, rule->subtree, index,
 								     alias, sizeof(alias));
 
 					if (found == 0)

@@ -650,6 +650,26 @@ int lg_mount_names_of(const struct lg_mount_entry *entries, int count,
 				goto out_nomem;
 		}
 	}
+	/* The binds of directories with records of their own (not btrfs: a subvolume's root met
+	 * on the way anchors the walk wherever it is, so its paths are the record's). */
+	out->binds = calloc(count ? (size_t)count : 1, sizeof(*out->binds));
+	if (!out->binds)
+		goto out_nomem;
+	for (int i = 0; i < count; i++) {
+		const struct lg_mount_entry *e = &entries[i];
+		struct lg_mount_bind *b = &out->binds[out->bind_count];
+
+		if (e->ignored || e->unanswered || e->covered || e->subvolume ||
+		    strcmp(e->root, "/") == 0 || strcmp(e->fstype, "btrfs") == 0)
+			continue;
+		b->point = strdup(e->path);
+		b->root = strdup(e->root);
+		b->dev_major = e->dev_major;
+		b->dev_minor = e->dev_minor;
+		out->bind_count++;
+		if (!b->point || !b->root)
+			goto out_nomem;
+	}
 	if (lg_mount_names_index(out))
 		goto out_nomem;
 	return 0;
@@ -667,6 +687,11 @@ void lg_mount_names_free(struct lg_mount_names *names)
 	}
 	free(names->names);
 	free(names->relevant);
+	for (size_t i = 0; i < names->bind_count; i++) {
+		free(names->binds[i].point);
+		free(names->binds[i].root);
+	}
+	free(names->binds);
 	memset(names, 0, sizeof(*names));
 }
 
@@ -1011,18 +1036,83 @@ static bool name_above(const char *name, const char *path)
 	return name[0] == '\0' || path_under(name, path);
 }
 
-int lg_mount_aliases(const struct lg_mount_names *names, const char *path, unsigned index,
-		     char *out, size_t size)
+/*
+ * The want-th name of what the kernel names own (a host path, the kernel's own name of it)
+ * through another bind with a record of its own (lg_mount_bind): own lies under bind r's
+ * point, with no mount beneath that point over it; its path in the filesystem is r's root and
+ * the rest; every other bind of that filesystem whose root holds that path names it at its own
+ * point and the rest, and for a directory rule (subtree) every one whose root lies beneath it
+ * names part of it, whole. 1 with it in out, 0 past the last, -ENAMETOOLONG.
+ */
+static int bind_sibling(const struct lg_mount_names *names, const char *own, bool subtree,
+			unsigned want, char *out, size_t size)
+{
+	const struct lg_mount_bind *r = NULL;
+	char fspath[4096];
+	size_t r_len = 0;
+	unsigned n = 0;
+
+	for (size_t i = 0; i < names->bind_count; i++) {
+		const struct lg_mount_bind *b = &names->binds[i];
+		size_t len = strlen(b->point);
+
+		if (path_at_or_under(b->point, own) && (!r || len > r_len)) {
+			r = b;
+			r_len = len;
+		}
+	}
+	if (!r)
+		return 0;
+	for (size_t i = 0; i < names->count; i++) {
+		const char *point = names->names[i].point;
+
+		if (strlen(point) > r_len && path_at_or_under(point, own))
+			return 0; /* a mount beneath r's point shows what own leads to */
+	}
+	if ((size_t)snprintf(fspath, sizeof(fspath), "%s%s", r->root, own + r_len) >=
+	    sizeof(fspath))
+		return -ENAMETOOLONG;
+	for (size_t i = 0; i < names->bind_count; i++) {
+		const struct lg_mount_bind *h = &names->binds[i];
+		int len;
+
+		if (h == r || h->dev_major != r->dev_major || h->dev_minor != r->dev_minor)
+			continue;
+		if (path_at_or_under(h->root, fspath))
+			len = snprintf(out, size, "%s%s", h->point, fspath + strlen(h->root));
+		else if (subtree && path_at_or_under(fspath, h->root))
+			len = snprintf(out, size, "%s", h->point);
+		else
+			continue;
+		if (n++ < want)
+			continue;
+		return (size_t)len >= size ? -ENAMETOOLONG : 1;
+	}
+	return 0;
+}
+
+int lg_mount_aliases(const struct lg_mount_names *names, const char *path, bool subtree,
+		     unsigned index, char *out, size_t size)
 {
 	char own[4096];
 	int ret;
 
-	if (index)
-		return 0;
 	ret = lg_mount_canonical(names, path, own, sizeof(own));
+	if (ret < 0)
+		return index ? 0 : ret;
+	if (ret == 1) {
+		if (index == 0) {
+			if ((size_t)snprintf(out, size, "%s", strcmp(own, "/") == 0 ? "" : own) >=
+			    size)
+				return -ENAMETOOLONG;
+			return name_above(out, path) ? -ELOOP : 1;
+		}
+		index--;
+	} else if ((size_t)snprintf(own, sizeof(own), "%s", path) >= sizeof(own)) {
+		return 0;
+	}
+	ret = bind_sibling(names, own, subtree, index, out, size);
 	if (ret <= 0)
 		return ret;
-	if ((size_t)snprintf(out, size, "%s", strcmp(own, "/") == 0 ? "" : own) >= size)
-		return -ENAMETOOLONG;
 	return name_above(out, path) ? -ELOOP : 1;
 }

@@ -64,9 +64,21 @@ struct lg_mount_name {
 	char *point;    /* "" for "/" */
 	char *named_as; /* "" for "/" */
 };
+/*
+ * A bind mount of a directory that keeps a record of its own (its filesystem's root is mounted
+ * nowhere visible): files beneath two such binds, one's root inside the other's, are named by
+ * either, whichever mount they are reached through (attack run 23's 2303).
+ */
+struct lg_mount_bind {
+	char *point; /* "" for "/" */
+	char *root;  /* mountinfo's root of the mount: a directory of its filesystem */
+	unsigned dev_major, dev_minor;
+};
 struct lg_mount_names {
 	struct lg_mount_name *names;
 	size_t count;
+	struct lg_mount_bind *binds; /* lg_mount_names_of: none when names are made by hand */
+	size_t bind_count;
 	/* The names lg_mount_canonical looks at, in order: those the kernel names otherwise, and
 	 * those at or under one of them (which may be deeper at a path). A host with few binds
 	 * and subvolumes has few, whatever its mounts: 10,000 rules cost a scan of those. */
@@ -93,10 +105,13 @@ int lg_mount_canonical(const struct lg_mount_names *names, const char *path, cha
  * the last, -ENAMETOOLONG for one that does not fit, -ELOOP for one that is "/" or a directory
  * above path (out set): carried there, a rule would reach past what it names. Mounts beneath a
  * directory rule are not its names: they show other files, named at their own paths (vm-test
- * 94, a bind of an allowed directory over part of a denied one).
+ * 94, a bind of an allowed directory over part of a denied one). Then, where the name lies
+ * under a bind with a record of its own (lg_mount_bind), the names of the same files under the
+ * other such binds of its filesystem: for a directory rule (subtree), a bind whose root lies
+ * beneath the rule's directory too, whole.
  */
-int lg_mount_aliases(const struct lg_mount_names *names, const char *path, unsigned index,
-		     char *out, size_t size);
+int lg_mount_aliases(const struct lg_mount_names *names, const char *path, bool subtree,
+		     unsigned index, char *out, size_t size);
 
 /* The value of a mount entry for both banks' seeds. */
 void lg_mount_value_for(const struct lg_mount_entry *entry, const __u64 seeds[2],

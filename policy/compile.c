@@ -597,8 +597,8 @@ static int add_path_alias(struct compiler *cc, const struct lg_policy *p,
 		const char *kept;
 		int ret;
 
-		found = cc->set->path_alias(cc->set->path_alias_ctx, r->path, index, alias,
-					    sizeof(alias));
+		found = cc->set->path_alias(cc->set->path_alias_ctx, r->path, r->subtree, index,
+					    alias, sizeof(alias));
 		if (found == 0)
 			return 0;
 		if (index == LG_PATH_ALIASES_MAX) {

@@ -225,7 +225,8 @@ struct lg_policy_set {
 	 * directory above the path. The compiler keys each deny rule (an allow-read rule's write
 	 * denial) at those names as well, with a warning at its line (unless path_alias_quiet).
 	 */
-	int (*path_alias)(void *ctx, const char *path, unsigned index, char *out, size_t size);
+	int (*path_alias)(void *ctx, const char *path, bool subtree, unsigned index, char *out,
+			  size_t size);
 	void *path_alias_ctx;
 	bool path_alias_quiet; /* carry without the warnings (the daemon: `check` says them) */
 };

@@ -35,10 +35,9 @@
  *       cache_lazy_umount_is_decided_at_once_through_a_descriptor, relied on the same naming
  *       and passed only because its fs-relative name, /data/private/..., is denied; it now
  *       asserts the refusal as a disconnected name.)
- * 2303 (nested binds of a filesystem mounted nowhere visible) is open and stays on branch
- * s46-attack (docs/security.md, attack run 23); 2300, 2301 and 2306 pass since the sixth
- * session's fixes (as the seventh mended them), 2302 since the seventh's (its case below
- * asserts the new behaviour: fail closed while the table is full).
+ * 2300, 2301 and 2306 pass since the sixth session's fixes (as the seventh mended them), 2302
+ * and 2303 since the seventh's (their cases below assert the new behaviour: fail closed while
+ * the table is full; rules carried between nested binds).
  *  2305 pass (root, uid 1000): mount points whose names mountinfo escapes (space, backslash,
  *       newline, tab): EPERM.
  *  2304 pass (root, uid 1000): a file bind mount whose source is replaced by rename
@@ -716,4 +715,60 @@ VM_TEST(a23_mount_table_full, 2302)
 	a23_two_mounts_gone();
 	unlink(OK_FILE);
 	usleep(800 * 1000);
+}
+
+#define HF "/run/a23hf"
+#define WW "/srv/a23w"
+#define UP "/data/a23u"
+
+/*
+ * 2303. A filesystem mounted nowhere visible (the administrator mounted it, bound two of its
+ * directories, one inside the other, and unmounted it): F:/www at WW and F:/www/uploads at UP.
+ * Each bind keeps a record of its own (no visible root holds them), so the same file is named
+ * UP/secret/key through the inner bind and WW/uploads/secret/key through the outer. A rule at
+ * either name is now carried to the other (it was carried to none: read through the outer
+ * bind), and a directory rule above the inner bind's root to the whole inner bind. The policy
+ * is in force before the binds are made: the daemon's load after the mount change carries it.
+ */
+VM_TEST(a23_nested_binds_of_a_hidden_filesystem, 2303)
+{
+	VM_TIMEOUT(150);
+	a23_setup_plain();
+	a23_write_policy("[policy]\nname = a23\ncgroup = " CG "\nmode = enforce\n"
+			 "[files]\ndefault = allow\n"
+			 "deny = " UP "/secret/\n"
+			 "deny = " WW "/uploads/private/\n"
+			 "[exec]\ndefault = allow\n[network]\ndefault = allow\n");
+	VM_CHECK(system("mkdir -p " HF " " WW " " UP) == 0);
+	VM_CHECK(mount("tmpfs", HF, "tmpfs", 0, "mode=0755") == 0);
+	VM_CHECK(system("mkdir -p " HF "/www/uploads/secret " HF "/www/uploads/private && printf "
+			SECRET " > " HF "/www/uploads/secret/key && printf " SECRET " > " HF
+			"/www/uploads/private/key && echo plain > " HF "/www/uploads/plain && "
+			"chown -R 1000:1000 " HF "/www && chmod 0600 " HF "/www/uploads/secret/key "
+			HF "/www/uploads/private/key") == 0);
+	VM_CHECK(mount(HF "/www", WW, NULL, MS_BIND, NULL) == 0);
+	VM_CHECK(mount(HF "/www/uploads", UP, NULL, MS_BIND, NULL) == 0);
+	VM_CHECK(umount2(HF, 0) == 0);
+	usleep(2500 * 1000); /* the daemon reads its mount table, then loads the rules' names */
+	for (uid_t uid = 0; uid <= USER; uid += USER) {
+		a23_expect(UP "/secret/key", uid, "the inner bind's own path (control)");
+		a23_expect(WW "/uploads/secret/key", uid, "through the outer bind");
+		a23_expect(WW "/uploads/private/key", uid, "the outer bind's own path (control)");
+		a23_expect(UP "/private/key", uid, "a rule at the outer path, through the inner");
+	}
+	VM_CHECK(try_open(CG, UP "/plain", O_RDONLY) == 0);
+	VM_CHECK(daemon_reload_wait());
+	a23_expect(WW "/uploads/secret/key", 0, "through the outer bind, after a reload");
+	/* A directory rule at the outer bind's root: the whole inner bind is beneath it. */
+	a23_write_policy("[policy]\nname = a23\ncgroup = " CG "\nmode = enforce\n"
+			 "[files]\ndefault = allow\n"
+			 "deny = " WW "/\n"
+			 "[exec]\ndefault = allow\n[network]\ndefault = allow\n");
+	a23_expect(UP "/secret/key", 0, "deny = " WW "/, through the inner bind");
+	a23_expect(UP "/secret/key", USER, "deny = " WW "/, through the inner bind");
+	VM_CHECK(try_open(CG, UP "/plain", O_RDONLY) == EPERM);
+	a23_policy_gone();
+	VM_CHECK(vm_umount(UP) == 0);
+	VM_CHECK(vm_umount(WW) == 0);
+	usleep(500 * 1000);
 }

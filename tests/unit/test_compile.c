@@ -418,9 +418,11 @@ TEST(compile_puts_a_directory_deny_rule_in_the_deny_filter_as_a_directory)
 #define W LG_DECISION_FILE_WRITE
 
 /* The host's name for /srv/data is /var/lib/data (a bind mount). */
-static int bind_alias(void *ctx, const char *path, unsigned index, char *out, size_t size)
+static int bind_alias(void *ctx, const char *path, bool subtree, unsigned index, char *out,
+		      size_t size)
 {
 	(void)ctx;
+	(void)subtree;
 	if (index || strncmp(path, "/srv/data", 9) != 0 || (path[9] != '/' && path[9] != '\0'))
 		return 0;
 	snprintf(out, size, "/var/lib/data%s", path + 9);
@@ -436,9 +438,11 @@ static int bind_alias(void *ctx, const char *path, unsigned index, char *out, si
 	"dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd"
 #define DEEP_DIR "/1/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16/17/18/19/20/21/22/23/24/25/26/27/28/29/30/31/32"
 
-static int long_alias(void *ctx, const char *path, unsigned index, char *out, size_t size)
+static int long_alias(void *ctx, const char *path, bool subtree, unsigned index, char *out,
+		      size_t size)
 {
 	(void)ctx;
+	(void)subtree;
 	if (index)
 		return 0;
 	if (strncmp(path, "/srv/long/", 10) == 0)

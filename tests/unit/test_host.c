@@ -290,12 +290,58 @@ TEST(host_mount_aliases_of_a_rule)
 	char out[64];
 
 	CHECK_INT(lg_mount_names_index(&names), 0);
-	CHECK_INT(lg_mount_aliases(&names, "/srv/www/x", 0, out, sizeof(out)), 1);
+	CHECK_INT(lg_mount_aliases(&names, "/srv/www/x", false, 0, out, sizeof(out)), 1);
 	CHECK_STR(out, "/var/www/x");
-	CHECK_INT(lg_mount_aliases(&names, "/srv/www/x", 1, out, sizeof(out)), 0);
-	CHECK_INT(lg_mount_aliases(&names, "/srv", 0, out, sizeof(out)), 0);
-	CHECK_INT(lg_mount_aliases(&names, "/srv/rootbind/etc", 0, out, sizeof(out)), 1);
+	CHECK_INT(lg_mount_aliases(&names, "/srv/www/x", false, 1, out, sizeof(out)), 0);
+	CHECK_INT(lg_mount_aliases(&names, "/srv", false, 0, out, sizeof(out)), 0);
+	CHECK_INT(lg_mount_aliases(&names, "/srv/rootbind/etc", false, 0, out, sizeof(out)), 1);
 	CHECK_STR(out, "/etc");
-	CHECK_INT(lg_mount_aliases(&names, "/srv/rootbind", 0, out, sizeof(out)), -ELOOP);
+	CHECK_INT(lg_mount_aliases(&names, "/srv/rootbind", false, 0, out, sizeof(out)), -ELOOP);
+	free(names.relevant);
+}
+
+/*
+ * Two binds of one filesystem mounted nowhere visible, one's root inside the other's (attack
+ * run 23's 2303: F:/www at /srv/a23w, F:/www/uploads at /data/a23u): each keeps a record, so a
+ * file beneath both is named by whichever mount it is reached through, and a rule at either
+ * name is carried to the other; a directory rule above the inner bind's root to the whole
+ * inner bind. Another filesystem's bind of the same root is no name of them.
+ */
+TEST(host_mount_aliases_of_nested_binds)
+{
+	struct lg_mount_name list[] = {
+		{"", ""},
+		{"/srv/a23w", "/srv/a23w"},
+		{"/data/a23u", "/data/a23u"},
+		{"/srv/other", "/srv/other"},
+	};
+	struct lg_mount_bind binds[] = {
+		{"/srv/a23w", "/www", 8, 1},
+		{"/data/a23u", "/www/uploads", 8, 1},
+		{"/srv/other", "/www", 9, 1},
+	};
+	struct lg_mount_names names = {list, sizeof(list) / sizeof(list[0]), binds,
+				       sizeof(binds) / sizeof(binds[0])};
+	char out[64];
+
+	CHECK_INT(lg_mount_names_index(&names), 0);
+	CHECK_INT(lg_mount_aliases(&names, "/data/a23u/secret", true, 0, out, sizeof(out)), 1);
+	CHECK_STR(out, "/srv/a23w/uploads/secret");
+	CHECK_INT(lg_mount_aliases(&names, "/data/a23u/secret", true, 1, out, sizeof(out)), 0);
+	CHECK_INT(lg_mount_aliases(&names, "/srv/a23w/uploads/secret/key", false, 0, out,
+				   sizeof(out)),
+		  1);
+	CHECK_STR(out, "/data/a23u/secret/key");
+	/* The outer bind's root, as a directory rule: the whole inner bind is beneath it. */
+	CHECK_INT(lg_mount_aliases(&names, "/srv/a23w", true, 0, out, sizeof(out)), 1);
+	CHECK_STR(out, "/data/a23u");
+	CHECK_INT(lg_mount_aliases(&names, "/srv/a23w", false, 0, out, sizeof(out)), 0);
+	/* A file only the outer bind shows. */
+	CHECK_INT(lg_mount_aliases(&names, "/srv/a23w/index.html", false, 0, out, sizeof(out)), 0);
+	CHECK_INT(lg_mount_aliases(&names, "/srv/other/uploads/x", false, 0, out, sizeof(out)), 0);
+	/* Too long for out: said. */
+	CHECK_INT(lg_mount_aliases(&names, "/data/a23u/a-name-that-does-not-fit-in-out-at-all-through-the-outer",
+				   false, 0, out, sizeof(out)),
+		  -ENAMETOOLONG);
 	free(names.relevant);
 }
