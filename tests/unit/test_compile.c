@@ -429,6 +429,22 @@ static int bind_alias(void *ctx, const char *path, bool subtree, unsigned index,
 	return 1;
 }
 
+/* Parse text as t.ini, then compile it alone with path_alias as the host's names. */
+static void compile_with_alias(const char *text,
+			       int (*alias)(void *, const char *, bool, unsigned, char *, size_t),
+			       struct lg_policy **p, struct lg_compiled **c, struct lg_diag *diag)
+{
+	struct lg_policy_set set;
+
+	memset(&set, 0, sizeof(set));
+	CHECK_INT(parse_text(text, p, diag), 0);
+	set.policies = p;
+	set.count = 1;
+	CHECK_INT(lg_policy_set_validate(&set, diag), 0);
+	set.path_alias = alias;
+	CHECK_INT(lg_compile(&set, 42, 0, c, diag), 0);
+}
+
 /* /srv/long is a bind of a directory whose path is 4 x 121 bytes long; /srv/deep of one 33
  * components deep. */
 #define LONG_DIR "/data/l/" \
@@ -459,24 +475,16 @@ static int long_alias(void *ctx, const char *path, bool subtree, unsigned index,
  * of the directories above it. */
 TEST(compile_carries_deny_rules_to_long_kernel_names)
 {
-	struct lg_policy_set set;
 	struct lg_diag diag = {0};
 	struct lg_compiled *c;
 	struct lg_policy *p;
 	__u32 rule;
 
-	memset(&set, 0, sizeof(set));
-	CHECK_INT(parse_text(HEADER "[files]\n"
-				    "default = allow\n"	   /* 6 */
-				    "deny = /srv/long/secret/\n" /* 7 */
-				    "deny = /srv/deep/secret/\n", /* 8 */
-			     &p, &diag),
-		  0);
-	set.policies = &p;
-	set.count = 1;
-	CHECK_INT(lg_policy_set_validate(&set, &diag), 0);
-	set.path_alias = long_alias;
-	CHECK_INT(lg_compile(&set, 42, 0, &c, &diag), 0);
+	compile_with_alias(HEADER "[files]\n"
+			   "default = allow\n"	      /* 6 */
+			   "deny = /srv/long/secret/\n" /* 7 */
+			   "deny = /srv/deep/secret/\n", /* 8 */
+			   long_alias, &p, &c, &diag);
 	CHECK_INT((int)diag.count, 2);
 	CHECK_STR(diag_line(&diag, 0),
 		  "t.ini:7: warning: /srv/long/secret/ is named " LONG_DIR "/secret/ by the kernel "
@@ -508,25 +516,17 @@ TEST(compile_carries_deny_rules_to_long_kernel_names)
  * carried, said (attack run 21, review 40). */
 TEST(compile_keys_deny_rules_at_the_kernels_name_too)
 {
-	struct lg_policy_set set;
 	struct lg_diag diag = {0};
 	struct lg_compiled *c;
 	struct lg_policy *p;
 	__u32 rule;
 
-	memset(&set, 0, sizeof(set));
-	CHECK_INT(parse_text(HEADER "[files]\n"
-				    "default = allow\n"		  /* 6 */
-				    "deny = /srv/data/\n"	  /* 7 */
-				    "allow = /srv/data/pub/\n"	  /* 8 */
-				    "allow-read = /srv/data/ro/\n", /* 9 */
-			     &p, &diag),
-		  0);
-	set.policies = &p;
-	set.count = 1;
-	CHECK_INT(lg_policy_set_validate(&set, &diag), 0);
-	set.path_alias = bind_alias;
-	CHECK_INT(lg_compile(&set, 42, 0, &c, &diag), 0);
+	compile_with_alias(HEADER "[files]\n"
+			   "default = allow\n"		 /* 6 */
+			   "deny = /srv/data/\n"	 /* 7 */
+			   "allow = /srv/data/pub/\n"	 /* 8 */
+			   "allow-read = /srv/data/ro/\n", /* 9 */
+			   bind_alias, &p, &c, &diag);
 	CHECK_INT((int)diag.count, 3);
 	CHECK_STR(diag_line(&diag, 0),
 		  "t.ini:7: warning: /srv/data/ is named /var/lib/data/ by the kernel (what a mount "
