@@ -1077,7 +1077,7 @@ static struct floor_name {
 } floor_names[FLOOR_MAX];
 static int floor_name_count;
 
-static bool runs_child(enum op op, int n);
+static bool runs_child(enum op op, int n, int denied);
 
 static bool floor_proven(struct floor_bpf *floor, char *why)
 {
@@ -1118,7 +1118,7 @@ static bool floor_proven(struct floor_bpf *floor, char *why)
 		if (run_op((enum op)op, 1, false, why))
 			ok = false;
 	/* the cgroup connect programs run for the bench cgroup's tasks only */
-	if (!runs_child(OP_UDP, 1)) {
+	if (!runs_child(OP_UDP, 1, 0)) {
 		note(why, "a UDP connect from %s failed", BENCH_CGROUP);
 		ok = false;
 	}
@@ -1195,6 +1195,7 @@ static void run_config(enum config c, int round)
 		if (round == 0) {
 			program_runs(C_FLOOR, OP_SPAWN);
 			program_runs(C_FLOOR, OP_OPEN);
+			program_runs(C_FLOOR, OP_DENIED);
 			program_runs(C_FLOOR, OP_UDP);
 			program_runs(C_FLOOR, OP_SENDTO);
 		}
@@ -1809,14 +1810,17 @@ static const struct prog_runs *runs_find(const struct prog_runs *r, int n, __u32
 	return NULL;
 }
 
-static bool runs_child(enum op op, int n)
+/* A child in the bench cgroup runs op n times, denied (the errno a denied open gets: 0, or
+ * config_denies' for the configuration counted; the denied open failed this check when it was
+ * first counted, with 0 passed for every configuration). Whether it did without a failure. */
+static bool runs_child(enum op op, int n, int denied)
 {
 	char why[WHY_SIZE] = "";
 	int status = 0;
 	pid_t pid = fork();
 
 	if (pid == 0)
-		_exit(join_bench_cgroup(why) && run_op(op, n, 0, why) == 0 ? 0 : 1);
+		_exit(join_bench_cgroup(why) && run_op(op, n, denied, why) == 0 ? 0 : 1);
 	if (pid <= 0 || waitpid(pid, &status, 0) != pid)
 		return false;
 	/* The child's task is freed after an RCU grace period (lsm/task_free): let it happen
@@ -1865,9 +1869,9 @@ static void program_runs(enum config c, enum op op)
 			cached0 = policy_counter("bench", hook, "cached");
 		usleep(200 * 1000); /* earlier tasks' deferred frees, before the first count */
 		n0 = runs_snapshot(s0, prefix);
-		ok = runs_child(op, 1);
+		ok = runs_child(op, 1, config_denies(c));
 		n1 = runs_snapshot(s1, prefix);
-		ok = runs_child(op, RUNS_OPS + 1) && ok;
+		ok = runs_child(op, RUNS_OPS + 1, config_denies(c)) && ok;
 		n2 = runs_snapshot(s2, prefix);
 		if (by_cache)
 			cached1 = policy_counter("bench", hook, "cached");
@@ -1951,6 +1955,8 @@ static void run_lsmguard(int round, bool reverse)
 				if (round == 0 && r == 2) {
 					program_runs(C_LG_10000, OP_SPAWN);
 					program_runs(C_LG_10000, OP_OPEN);
+					/* never cached: the walk's whole cost, and the event's */
+					program_runs(C_LG_10000, OP_DENIED);
 					program_runs(C_LG_10000, OP_UDP);
 					program_runs(C_LG_10000, OP_SENDTO);
 				}
