@@ -257,25 +257,18 @@ __weak __noinline int lg_anchor_trusted(struct lg_anchor_check *check)
 }
 
 /*
- * Whether the mount at mnt_addr (a struct mount, as a number: see lg_anchor_trusted) is one
- * of the host namespace's while the mount table lacks records the daemon found no room for
- * (LG_EPOCH_MOUNTS_UNRECORDED): its filesystem's root without a record may be one of those, so
- * the walk fails closed rather than name its files through the live tree.
+ * Whether the mount table lacks records the daemon found no room for
+ * (LG_EPOCH_MOUNTS_UNRECORDED): a filesystem root without a record may then be one of those,
+ * so the walk fails closed rather than name its files through the live tree. In every mount
+ * namespace: a host mount's copy in a service's own namespace (PrivateTmp=, a container) has no
+ * record either (review 44, 1), and a root the namespace mounted itself cannot be told from one.
  */
-__weak __noinline int lg_mounts_unrecorded(__u64 mnt_addr)
+__weak __noinline int lg_mounts_unrecorded(void)
 {
-	struct mount *mnt = (struct mount *)mnt_addr;
-	struct lg_config *config;
 	__u32 index = LG_EPOCH_MOUNTS_UNRECORDED;
 	__u64 *missing = bpf_map_lookup_elem(&lg_epochs, &index);
 
-	if (!missing || !*missing)
-		return 0;
-	index = 0;
-	config = bpf_map_lookup_elem(&lg_config_map, &index);
-	if (!config || !config->mount_ns || !mnt)
-		return 1; /* no namespace to tell by: every such mount */
-	return BPF_CORE_READ(mnt, mnt_ns, ns.inum) == config->mount_ns;
+	return missing && *missing;
 }
 
 /*
@@ -476,8 +469,8 @@ static __always_inline bool lg_walk_collect(struct lg_scratch *scratch, struct d
 				}
 				if (up != mnt)
 					scratch->foreign = 1;
-				/* (a host root the full table may have no record of: closed) */
-				if (up != mnt && lg_mounts_unrecorded((__u64)mnt)) {
+				/* (a root the full table may have no record of: closed) */
+				if (up != mnt && lg_mounts_unrecorded()) {
 					scratch->disconnected = 1;
 					return false;
 				}

@@ -284,11 +284,16 @@ static bool record_at_path(void *ctx, const char *path, const struct lg_inode_ke
 	return false;
 }
 
-/* Host mounts the last rewrite of the table found no room for (LG_EPOCH_MOUNTS_UNRECORDED). */
+/* Host mounts the last rewrite of the table found no room for (LG_EPOCH_MOUNTS_UNRECORDED),
+ * and whether the kernel could not be told (an adopted map of an older version, without the
+ * slot: its programs name such mounts' files through the live tree). */
 static size_t mounts_unrecorded;
+static bool mounts_unrecorded_untold;
 
-size_t lg_apply_mounts_unrecorded(void)
+size_t lg_apply_mounts_unrecorded(bool *untold)
 {
+	if (untold)
+		*untold = mounts_unrecorded_untold;
 	return mounts_unrecorded;
 }
 
@@ -296,8 +301,8 @@ static void set_mounts_unrecorded(const struct lg_bpf *bpf, __u64 count)
 {
 	__u32 index = LG_EPOCH_MOUNTS_UNRECORDED;
 
-	/* (an adopted map of an older version has no such slot: nothing to tell the kernel) */
-	bpf_map_update_elem(bpf->map_fd[LG_MAP_EPOCHS], &index, &count, BPF_ANY);
+	mounts_unrecorded_untold =
+		bpf_map_update_elem(bpf->map_fd[LG_MAP_EPOCHS], &index, &count, BPF_ANY) != 0;
 }
 
 int lg_apply_mounts(const struct lg_bpf *bpf, const struct lg_config *config)

@@ -16,8 +16,9 @@ void lg_apply_retire(const struct lg_bpf *bpf, const struct lg_compiled *c);
 /* Rewrite the mount table from /proc/self/mountinfo; returns the count or -errno. */
 int lg_apply_mounts(const struct lg_bpf *bpf, const struct lg_config *config);
 /* Host mounts the last lg_apply_mounts found no room for in the table (the kernel then fails
- * closed for host filesystem roots without a record); 0 when every one has its record. */
-size_t lg_apply_mounts_unrecorded(void);
+ * closed for filesystem roots without a record); 0 when every one has its record. *untold (if
+ * untold is not NULL): the kernel's programs could not be told (pins of an older version). */
+size_t lg_apply_mounts_unrecorded(bool *untold);
 /*
  * The host's paths against the kernel's names as the last lg_apply_mounts read them (the same
  * reading, so the same covered and held records): what the daemon compiles rules against, with

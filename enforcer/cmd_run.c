@@ -923,11 +923,18 @@ static void mount_change_load(struct daemon *d)
  */
 static void report_mounts_unrecorded(struct daemon *d)
 {
-	size_t now = lg_apply_mounts_unrecorded();
+	bool untold;
+	size_t now = lg_apply_mounts_unrecorded(&untold);
 
 	if (now == d->unrecorded_said)
 		return;
-	if (now && !d->unrecorded_said)
+	if (now && !d->unrecorded_said && untold)
+		log_warnx("warning: the mount table is full (%d records): %zu host mounts have none, "
+			  "and the programs in force (pinned by an older lsmguard) name their files "
+			  "through the live mount tree, past rules written at another mount of the "
+			  "same root; run 'lsmguard unload' and start lsmguard again to refuse them",
+			  LG_MAX_MOUNTS, now);
+	else if (now && !d->unrecorded_said)
 		log_warnx("warning: the mount table is full (%d records): %zu host mounts have none; "
 			  "confined services are refused the files of filesystems whose root has no "
 			  "record until mounts are removed",

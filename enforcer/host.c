@@ -522,6 +522,24 @@ int lg_read_mounts_held(const char *mountinfo, struct lg_mount_entry **out,
 			entry_of[i] = (long)kept++;
 		}
 	}
+	/* A deep first mount of a root that a later, shallower mount records: the kernel finds
+	 * that record at the deep mount's root too, so its files are named through it, as a second
+	 * mount's are (review 44, 2: the daemon took the deep path for their name). */
+	for (size_t i = 0; i < kept; i++) {
+		struct lg_mount_entry *e = &entries[i];
+
+		for (size_t j = 0; e->too_deep && j < kept; j++) {
+			if (entries[j].ignored || entries[j].key.dev != e->key.dev ||
+			    entries[j].key.ino != e->key.ino)
+				continue;
+			free(e->named_as);
+			e->named_as = strdup(entries[j].path);
+			if (!e->named_as)
+				goto out_nomem;
+			e->kept = j;
+			e->too_deep = false;
+		}
+	}
 	free(entry_of);
 	free(lines);
 	*out = entries;
@@ -1036,6 +1054,21 @@ static bool name_above(const char *name, const char *path)
 	return name[0] == '\0' || path_under(name, path);
 }
 
+/* Whether a mount deeper than point (at or above path, which lies under point) shows path. */
+static bool covered_below(const struct lg_mount_names *names, const char *point, const char *path)
+{
+	size_t len = strlen(point);
+
+	for (size_t i = 0; i < names->count; i++) {
+		const char *other = names->names[i].point;
+
+		if (strlen(other) > len && path_at_or_under(point, other) &&
+		    path_at_or_under(other, path))
+			return true;
+	}
+	return false;
+}
+
 /*
  * The want-th name of what the kernel names own (a host path, the kernel's own name of it)
  * through another bind with a record of its own (lg_mount_bind): own lies under bind r's
@@ -1063,15 +1096,11 @@ static int bind_sibling(const struct lg_mount_names *names, const char *own, boo
 	}
 	if (!r)
 		return 0;
-	for (size_t i = 0; i < names->count; i++) {
-		const char *point = names->names[i].point;
-
-		if (strlen(point) > r_len && path_at_or_under(point, own))
-			return 0; /* a mount beneath r's point shows what own leads to */
-	}
+	if (covered_below(names, r->point, own))
+		return 0; /* a mount beneath r's point shows what own leads to */
 	if ((size_t)snprintf(fspath, sizeof(fspath), "%s%s", r->root, own + r_len) >=
 	    sizeof(fspath))
-		return -ENAMETOOLONG;
+		return want ? 0 : -ENAMETOOLONG; /* said once */
 	for (size_t i = 0; i < names->bind_count; i++) {
 		const struct lg_mount_bind *h = &names->binds[i];
 		int len;
@@ -1083,6 +1112,10 @@ static int bind_sibling(const struct lg_mount_names *names, const char *own, boo
 		else if (subtree && path_at_or_under(fspath, h->root))
 			len = snprintf(out, size, "%s", h->point);
 		else
+			continue;
+		/* (not own itself, nor a path another mount beneath h's point shows: review 44) */
+		if ((size_t)len < size &&
+		    (strcmp(out, own) == 0 || covered_below(names, h->point, out)))
 			continue;
 		if (n++ < want)
 			continue;

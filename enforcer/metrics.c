@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "apply.h"
 #include "metrics.h"
 #include "names.h"
 
@@ -188,7 +189,7 @@ char *lg_metrics_format(const struct lg_metrics *m, const struct lg_bpf *bpf,
 			"# TYPE lsmguard_link_records_full gauge\n"
 			"lsmguard_link_records_full %d\n"
 			"# HELP lsmguard_mounts_unrecorded Host mounts the mount table has no room "
-			"for; while not 0, confined tasks are refused files on host filesystems "
+			"for; while not 0, confined tasks are refused the files of filesystems "
 			"whose root has no record.\n"
 			"# TYPE lsmguard_mounts_unrecorded gauge\n"
 			"lsmguard_mounts_unrecorded %llu\n",
@@ -196,7 +197,7 @@ char *lg_metrics_format(const struct lg_metrics *m, const struct lg_bpf *bpf,
 			(unsigned long long)values[LG_EPOCH_LINKS_RULES_UNRECORDED],
 			values[LG_EPOCH_LINKS_CAPACITY] &&
 			    values[LG_EPOCH_LINKS_MADE] >= values[LG_EPOCH_LINKS_CAPACITY],
-			(unsigned long long)values[LG_EPOCH_MOUNTS_UNRECORDED]);
+			(unsigned long long)lg_apply_mounts_unrecorded(NULL));
 	}
 	if (fclose(out)) {
 		free(text);

@@ -44,6 +44,7 @@
  *       (mountinfo's root then ends in "//deleted"): EPERM before and after a reload.
  */
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -492,6 +493,8 @@ VM_TEST(a23_lazy_umount_with_a_held_descriptor, 2306)
 #define RH_DEEP "/srv/a23g/c1/c2/c3/c4/c5/c6/c7/c8/c9/c10/c11/c12/c13/c14/c15"
 #define RM "/srv/a23m" /* a tmpfs moved from here to RM_DEEP */
 #define RM_DEEP "/srv/a23n/c1/c2/c3/c4/c5/c6/c7/c8/c9/c10/c11/c12/c13/c14/c15"
+#define RS_DEEP "/srv/a23q/c1/c2/c3/c4/c5/c6/c7/c8/c9/c10/c11/c12/c13/c14/c15" /* then bound at RS */
+#define RS "/srv/a23s"
 
 /*
  * 2307. A deep bind of a root the table records is named through that record (H2: the check
@@ -525,7 +528,25 @@ VM_TEST(a23_deep_bind_and_move_keep_their_names, 2307)
 	a23_expect(RM_DEEP "/secret/key", 0, "shallow mount moved deep");
 	a23_expect(RM_DEEP "/secret/key", USER, "shallow mount moved deep");
 	EXPECT_EVENT_AFTER(mark, "\"policy\":\"a23\"", "\"path\":\"" RM_DEEP "/secret/key\"");
+	/* A root mounted deep first, then bound at a shallow point: the kernel names its files
+	 * through the shallow mount's record, and a rule at the deep path is carried there
+	 * (review 44, 2: the daemon took the deep path for their name). */
+	a23_tmpfs_secret(RS_DEEP);
+	VM_CHECK(system("mkdir -p " RS) == 0);
+	VM_CHECK(mount(RS_DEEP, RS, NULL, MS_BIND, NULL) == 0);
+	usleep(1500 * 1000);
+	a23_write_policy("[policy]\nname = a23\ncgroup = " CG "\nmode = enforce\n"
+			 "[files]\ndefault = allow\n"
+			 "deny = " RS_DEEP "/secret/\n"
+			 "[exec]\ndefault = allow\n[network]\ndefault = allow\n");
+	mark = event_mark();
+	a23_expect(RS_DEEP "/secret/key", 0, "deep first, then bound shallow: the deep path");
+	a23_expect(RS_DEEP "/secret/key", USER, "deep first, then bound shallow: the deep path");
+	a23_expect(RS "/secret/key", 0, "deep first, then bound shallow: the shallow path");
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"a23\"", "\"path\":\"" RS "/secret/key\"");
 	a23_policy_gone();
+	VM_CHECK(vm_umount(RS) == 0);
+	VM_CHECK(vm_umount(RS_DEEP) == 0);
 	VM_CHECK(vm_umount(RH_DEEP) == 0);
 	VM_CHECK(vm_umount(RH) == 0);
 	VM_CHECK(vm_umount(RM_DEEP) == 0);
@@ -596,6 +617,36 @@ static void a23_two_mounts_gone(void)
 {
 	umount2(OB, MNT_DETACH);
 	umount2(OT, MNT_DETACH);
+}
+
+/* In a mount namespace of its own (a slave of the host's, as systemd's PrivateTmp= makes), then
+ * in CG: a23_read's result, or 8000 + errno when the namespace or the cgroup was refused. */
+static int a23_ns_read(const void *arg)
+{
+	int fd;
+
+	if (unshare(CLONE_NEWNS))
+		return 8000 + errno;
+	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL))
+		return 8100 + errno;
+	fd = open("/sys/fs/cgroup" CG "/cgroup.procs", O_WRONLY);
+	if (fd < 0 || write(fd, "0", 1) != 1)
+		return 8200 + errno;
+	close(fd);
+	return a23_read(arg);
+}
+
+/* a23_expect's check, with the confined read made from a mount namespace of its own. */
+static void a23_expect_in_namespace(const char *path, uid_t uid, const char *route)
+{
+	struct a23_op o = {path, uid};
+	int got = in_cgroup(NULL, a23_ns_read, &o);
+
+	printf("#   %s: read %s as uid %u: confined %d\n", route, path, uid, got);
+	if (got != 3000 + EPERM)
+		VM_FAIL("BYPASS? %s: confined read of %s as uid %u returned %d (0: read), expected "
+			"EPERM",
+			route, path, uid, got);
 }
 
 /* The metrics file's lsmguard_mounts_unrecorded, waited for (10 s at most) to be want or,
@@ -685,11 +736,20 @@ VM_TEST(a23_mount_table_full, 2302)
 	VM_CHECK(made == FLOOD);
 	a23_two_mounts();
 	daemon_resume(stopped);
-	printf("#   lsmguard_mounts_unrecorded %ld\n", a23_unrecorded_metric(-1));
+	{
+		long unrecorded = a23_unrecorded_metric(-1);
+
+		printf("#   lsmguard_mounts_unrecorded %ld\n", unrecorded);
+		VM_CHECK(unrecorded > 0);
+	}
 	mark = event_mark();
 	for (const char *const *p = paths; *p; p++) {
 		a23_expect(*p, 0, "table full");
 		a23_expect(*p, USER, "table full");
+		/* The mounts' copies in a service's own mount namespace (PrivateTmp=, a
+		 * container) have no record either (review 44, 1). */
+		a23_expect_in_namespace(*p, 0, "table full, own mount namespace");
+		a23_expect_in_namespace(*p, USER, "table full, own mount namespace");
 	}
 	/* Any file there: the mount's name is not known. A file on a recorded mount is read. */
 	VM_CHECK(try_open(CG, OB "/plain", O_RDONLY) == EPERM);

@@ -344,4 +344,36 @@ TEST(host_mount_aliases_of_nested_binds)
 				   false, 0, out, sizeof(out)),
 		  -ENAMETOOLONG);
 	free(names.relevant);
+
+	/* A bind inside the other's point (its own path is the alias: none), and a mount over
+	 * the other bind's name of a file (that path shows the mount's files: none; review 44). */
+	{
+		struct lg_mount_name list2[] = {
+			{"", ""},
+			{"/srv/w", "/srv/w"},
+			{"/srv/w/uploads", "/srv/w/uploads"},
+			{"/srv/a23w", "/srv/a23w"},
+			{"/data/a23u", "/data/a23u"},
+			{"/srv/a23w/uploads/cover", "/srv/a23w/uploads/cover"},
+		};
+		struct lg_mount_bind binds2[] = {
+			{"/srv/w", "/www", 8, 2},
+			{"/srv/w/uploads", "/www/uploads", 8, 2},
+			{"/srv/a23w", "/www", 8, 1},
+			{"/data/a23u", "/www/uploads", 8, 1},
+		};
+		struct lg_mount_names names2 = {list2, sizeof(list2) / sizeof(list2[0]), binds2,
+						sizeof(binds2) / sizeof(binds2[0])};
+
+		CHECK_INT(lg_mount_names_index(&names2), 0);
+		CHECK_INT(lg_mount_aliases(&names2, "/srv/w/uploads/x", false, 0, out, sizeof(out)),
+			  0);
+		CHECK_INT(lg_mount_aliases(&names2, "/data/a23u/cover/x", false, 0, out,
+					   sizeof(out)),
+			  0);
+		CHECK_INT(lg_mount_aliases(&names2, "/data/a23u/other", false, 0, out, sizeof(out)),
+			  1);
+		CHECK_STR(out, "/srv/a23w/uploads/other");
+		free(names2.relevant);
+	}
 }
