@@ -668,8 +668,10 @@ int lg_mount_names_of(const struct lg_mount_entry *entries, int count,
 				goto out_nomem;
 		}
 	}
-	/* The binds of directories with records of their own (not btrfs: a subvolume's root met
-	 * on the way anchors the walk wherever it is, so its paths are the record's). */
+	/* The binds of directories with records of their own, and the mounts too deep for a
+	 * record, which are named at their own points too (attack run 24's 2401: two deep mounts
+	 * of one root); not btrfs: a subvolume's root met on the way anchors the walk wherever it
+	 * is, so its paths are the record's. A filesystem's root is "" here. */
 	out->binds = calloc(count ? (size_t)count : 1, sizeof(*out->binds));
 	if (!out->binds)
 		goto out_nomem;
@@ -677,11 +679,11 @@ int lg_mount_names_of(const struct lg_mount_entry *entries, int count,
 		const struct lg_mount_entry *e = &entries[i];
 		struct lg_mount_bind *b = &out->binds[out->bind_count];
 
-		if (e->ignored || e->unanswered || e->covered || e->subvolume ||
-		    strcmp(e->root, "/") == 0 || strcmp(e->fstype, "btrfs") == 0)
+		if ((e->ignored && !e->too_deep) || e->unanswered || e->covered || e->subvolume ||
+		    (strcmp(e->root, "/") == 0 && !e->too_deep) || strcmp(e->fstype, "btrfs") == 0)
 			continue;
 		b->point = strdup(e->path);
-		b->root = strdup(e->root);
+		b->root = strdup(strcmp(e->root, "/") == 0 ? "" : e->root);
 		b->dev_major = e->dev_major;
 		b->dev_minor = e->dev_minor;
 		out->bind_count++;

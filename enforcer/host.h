@@ -65,13 +65,15 @@ struct lg_mount_name {
 	char *named_as; /* "" for "/" */
 };
 /*
- * A bind mount of a directory that keeps a record of its own (its filesystem's root is mounted
- * nowhere visible): files beneath two such binds, one's root inside the other's, are named by
- * either, whichever mount they are reached through (attack run 23's 2303).
+ * A mount named at its own point with no record above it: a bind of a directory that keeps a
+ * record of its own (its filesystem's root is mounted nowhere visible), or a mount too deep for
+ * a record. Files beneath two such mounts of one filesystem, one's root inside the other's, are
+ * named by either, whichever mount they are reached through (attack runs 23's 2303, 24's 2401).
  */
 struct lg_mount_bind {
 	char *point; /* "" for "/" */
-	char *root;  /* mountinfo's root of the mount: a directory of its filesystem */
+	char *root;  /* mountinfo's root of the mount: a directory of its filesystem ("" for its
+		      * root: a mount too deep for a record, named at its own point too) */
 	unsigned dev_major, dev_minor;
 };
 struct lg_mount_names {

@@ -376,4 +376,36 @@ TEST(host_mount_aliases_of_nested_binds)
 		CHECK_STR(out, "/srv/a23w/uploads/other");
 		free(names2.relevant);
 	}
+	/* Two mounts of one root too deep for a record, and a shallow bind of one of its
+	 * directories: each names the same files at its own point (attack run 24's 2401). */
+	{
+		struct lg_mount_name list3[] = {
+			{"", ""},
+			{"/d1/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16/17", "/d1/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16/17"},
+			{"/d2/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16/17", "/d2/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16/17"},
+			{"/b", "/b"},
+		};
+		struct lg_mount_bind binds3[] = {
+			{"/d1/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16/17", "", 0, 40},
+			{"/d2/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16/17", "", 0, 40},
+			{"/b", "/sub", 0, 40},
+		};
+		struct lg_mount_names names3 = {list3, sizeof(list3) / sizeof(list3[0]), binds3,
+						sizeof(binds3) / sizeof(binds3[0])};
+		char big[128];
+
+		CHECK_INT(lg_mount_names_index(&names3), 0);
+		CHECK_INT(lg_mount_aliases(&names3, "/d1/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16/17/sub/k",
+					   false, 0, big, sizeof(big)),
+			  1);
+		CHECK_STR(big, "/d2/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16/17/sub/k");
+		CHECK_INT(lg_mount_aliases(&names3, "/d1/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16/17/sub/k",
+					   false, 1, big, sizeof(big)),
+			  1);
+		CHECK_STR(big, "/b/k");
+		CHECK_INT(lg_mount_aliases(&names3, "/d1/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16/17/sub/k",
+					   false, 2, big, sizeof(big)),
+			  0);
+		free(names3.relevant);
+	}
 }

@@ -1,0 +1,591 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Attack run 24 (helper, branch a24, against aeedd7e): the names of files on mounts the
+ * kernel's table has no record of (deep mount points, a full table), and what a confined
+ * service can do about them. Every case asserts the secure outcome (EPERM); a failing check is
+ * a bypass. An unconfined control reads the key by the same route first.
+ *
+ * Status on the branch that answered it (s47-full, seventh session): 2400 (a deep first mount
+ * is named through a later shallow record, its rules carried), 2401 (mounts too deep for a
+ * record carry rules to each other, as nested binds do), 2403 (the full table fails closed in
+ * every namespace) and 2404 (removing or replacing a name with a mount on it is a mount
+ * operation: bpf_lsm/mounted.bpf.h) are closed, and their cases below assert it. 2402 (a deep
+ * mount bound or cloned in the service's own namespace) and 2405 (metadata hooks on a deep
+ * mount fail closed: a false denial) are open (docs/security.md, attack run 24); their cases
+ * stay on branch a24.
+ *
+ * Results in the 6.1 VM (logs: /work/a24-vm1-console.txt: 2400-2402 first form;
+ * /work/a24-vm2-console.log: 2401-2404; /work/a24-vm3-console.log, a24-vm4-console.log: 2405):
+ *
+ *  2400 FAIL (root, uid 1000; read and exec): a tmpfs first mounted 17 components deep (no
+ *       record, "deeper than a record holds"), deny = DEEP/secret/, [exec] deny = DEEP/bin/:
+ *       EPERM. The administrator then binds it at a shorter path (/srv/a24s), as
+ *       docs/operations.md advises for a deep mount's programs: the shallow bind becomes the
+ *       root's record, the kernel names the files /srv/a24s/... by BOTH routes (the deep path
+ *       too), and the rules written at the deep path are carried nowhere (the deep entry's
+ *       named_as is its own path, lg_read_mounts_held; lg_mount_canonical finds nothing to
+ *       carry). Read by DEEP/secret/key and /srv/a24s/secret/key, bin/true ran by both.
+ *  2401 FAIL (root, uid 1000): two deep mounts of one root. A propagated copy (shared peer
+ *       /srv/a24q of /srv/a24p) holds: its point crosses into /srv/a24q, named through
+ *       /srv/a24p's record (EPERM). A direct bind of the deep mount at another deep point
+ *       (/srv/a24r/c1/.../c15) is read: each too-deep mount is named by its own live path, the
+ *       rule at the first names only the first (a shallow second mount would be named
+ *       through the first's record).
+ *  2402 FAIL (root, uid 1000): a deep host mount (no record) and deny = DEEP/secret/; a service
+ *       with [system] mount = namespace (and userns = allow for uid 1000) binds it in a mount
+ *       namespace of its own at /srv/a24t (root: unshare -m; uid 1000: unshare -Urm), or clones
+ *       it with open_tree(OPEN_TREE_CLONE) and reads through the detached tree (root): all
+ *       three read. "The live tree" is the service's own namespace's, where it chooses the
+ *       place (the detached clone: its own parent, so "a namespace root, no host prefix":
+ *       /secret/key). docs/policy.md's "Paths are still matched on the real filesystem"
+ *       does not hold for roots without a record.
+ *  2403 FAIL (root, and uid 1000 after root's unshare): the table full (4,200 tmpfs),
+ *       deny = OT/secret/ on a tmpfs first mounted after the flood, bound at OB. In the host
+ *       namespace both are EPERM (fail closed). A confined root with NO mount rights calls
+ *       unshare(CLONE_NEWNS) (no hook) and reads OB/secret/key there: lg_mounts_unrecorded
+ *       fails closed only for mounts of the host namespace, and the walk names the copy of the
+ *       bind through that namespace's live tree. Any systemd unit with PrivateTmp=,
+ *       ProtectSystem=, ... already runs in such a namespace. Once the flood is gone: EPERM.
+ *  2404 FAIL (root, uid 1000): the administrator's tmpfs at /srv/a24w/m (first mount: the
+ *       record), deny = /srv/a24w/m/secret/, its bind at /srv/a24c (EPERM, named through the
+ *       record). The service, in a mount namespace of its own where /srv/a24w/m is no mount
+ *       point, rmdir()s it (a write in a directory it may write): the kernel lazily detaches
+ *       the HOST's mount there (__detach_mounts: "a mount point removed in another
+ *       namespace"), the bind becomes the root's first mount and record, and the rule at the
+ *       first mount's path names nothing: /srv/a24c/secret/key read. (a) root with no mount
+ *       rights and (b) uid 1000 (root unshares, then drops), the namespace made before the
+ *       administrator's mount on a host whose mounts do not propagate into it (the VM's
+ *       rootfs is private); (c) root with [system] mount = namespace, any propagation: its
+ *       tree made private, its copy unmounted, then rmdir. The confined service unmounts a
+ *       host mount; attack run 22's 2206 (mount = allow) done with mount = namespace or
+ *       nothing.
+ *  2405 FALSE DENIAL (root, uid 1000): claim 5. Pipes, memfds and nsfs files reopened through
+ *       /proc/self/fd: allowed. An overlayfs whose upper layer is on a tmpfs mounted deeper than
+ *       a record holds: a confined task's write that makes the first copy-up into the upper
+ *       layer (its directory /u too) is EPERM (a24-vm3: root and uid 1000 confined 1; the
+ *       same copy-up unconfined returned 0 in a24-vm4), events hook inode_setxattr,
+ *       "fail-closed: deeper than 32 path components", path "/u", walk_limit. A later
+ *       copy-up into the directory the unconfined control had copied up succeeds, but logs
+ *       inode_setxattr and inode_setattr denials of "/w/work/#10" and "/u" (a24-vm4). The xattr
+ *       and setattr hooks have no mount: a root without a record ends their walk
+ *       (lg_walk_collect: unknown_root) and it is reported as a walk limit. The same on the
+ *       deep mount's own files: setxattr trusted.a24 (root) and utimensat(NULL) "touch" (root
+ *       and uid 1000) EPERM, unconfined 0 (a24-vm4). Claim 1 ("its files are named through
+ *       the live mount tree") holds for opens, not for these hooks.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "mountnames.h"
+#include "vmtest.h"
+#include "vmutil.h"
+
+#define USER 1000
+#define CG "/lgt/a24"
+
+#ifndef OPEN_TREE_CLONE
+#define OPEN_TREE_CLONE 1
+#endif
+#ifndef SYS_open_tree
+#define SYS_open_tree 428
+#endif
+
+static void a24_setup(void)
+{
+	if (daemon_pid() < 0)
+		VM_CHECK(daemon_start() > 0);
+	make_cgroup(CG);
+}
+
+static void a24_write_policy(const char *text)
+{
+	write_file(POLICY_DIR "/a24.ini", text, 0644);
+	VM_CHECK(daemon_reload_wait());
+}
+
+static void a24_policy_gone(void)
+{
+	unlink(POLICY_DIR "/a24.ini");
+	VM_CHECK(daemon_reload_wait());
+}
+
+/* How a24_read reaches the file. */
+enum a24_how {
+	A24_PLAIN,	  /* open(path) */
+	A24_NS_BIND,	  /* unshare(CLONE_NEWNS), rprivate, bind src at path's mount, open */
+	A24_USERNS_BIND,  /* the same from a user namespace of uid 1000 (unshare -Urm) */
+	A24_NS_OPEN_TREE, /* unshare(CLONE_NEWNS), open_tree(src, OPEN_TREE_CLONE), openat(rest) */
+	A24_NS_ONLY,	  /* unshare(CLONE_NEWNS) as root, then become(uid), open(path) */
+};
+
+struct a24_op {
+	const char *path; /* the file (A24_*_BIND: under target) */
+	uid_t uid;
+	enum a24_how how;
+	const char *src;    /* the mount bound or cloned */
+	const char *target; /* where it is bound in the namespace */
+	const char *rest;   /* A24_NS_OPEN_TREE: the file under the clone */
+};
+
+static int a24_write_map(const char *file, const char *text)
+{
+	int fd = open(file, O_WRONLY), ret = 0;
+
+	if (fd < 0)
+		return errno;
+	if (write(fd, text, strlen(text)) < 0)
+		ret = errno;
+	close(fd);
+	return ret;
+}
+
+/* 0 when the secret came back; 3000 + errno when open failed, 2000 + errno for read; 6000 +
+ * errno for unshare, 6100 + errno for the mounts, 6200 + errno for the maps, 6300 + errno for
+ * open_tree. */
+static int a24_read(const void *arg)
+{
+	const struct a24_op *o = arg;
+	char buf[256];
+	int ret = 0, fd = -1;
+	ssize_t n;
+
+	switch (o->how) {
+	case A24_PLAIN:
+		ret = become(o->uid);
+		if (ret)
+			return ret;
+		fd = open(o->path, O_RDONLY);
+		break;
+	case A24_NS_ONLY:
+		if (unshare(CLONE_NEWNS))
+			return 6000 + errno;
+		ret = become(o->uid);
+		if (ret)
+			return ret;
+		fd = open(o->path, O_RDONLY);
+		break;
+	case A24_NS_BIND:
+		ret = become(o->uid);
+		if (ret)
+			return ret;
+		if (unshare(CLONE_NEWNS))
+			return 6000 + errno;
+		if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+			return 6100 + errno;
+		if (mount(o->src, o->target, NULL, MS_BIND, NULL))
+			return 6150 + errno;
+		fd = open(o->path, O_RDONLY);
+		break;
+	case A24_USERNS_BIND: {
+		char map[64];
+
+		ret = become(o->uid);
+		if (ret)
+			return ret;
+		prctl(PR_SET_DUMPABLE, 1); /* /proc/self/uid_map is root's after a setuid */
+		if (unshare(CLONE_NEWUSER | CLONE_NEWNS))
+			return 6000 + errno;
+		if ((ret = a24_write_map("/proc/self/setgroups", "deny")) ||
+		    (snprintf(map, sizeof(map), "0 %u 1", o->uid), ret = a24_write_map(
+								   "/proc/self/uid_map", map)) ||
+		    (snprintf(map, sizeof(map), "0 %u 1", o->uid), ret = a24_write_map(
+								   "/proc/self/gid_map", map)))
+			return 6200 + ret;
+		if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+			return 6100 + errno;
+		if (mount(o->src, o->target, NULL, MS_BIND, NULL))
+			return 6150 + errno;
+		fd = open(o->path, O_RDONLY);
+		break;
+	}
+	case A24_NS_OPEN_TREE: {
+		int tree;
+
+		ret = become(o->uid);
+		if (ret)
+			return ret;
+		if (unshare(CLONE_NEWNS))
+			return 6000 + errno;
+		tree = (int)syscall(SYS_open_tree, AT_FDCWD, o->src, OPEN_TREE_CLONE | O_CLOEXEC);
+		if (tree < 0)
+			return 6300 + errno;
+		fd = openat(tree, o->rest, O_RDONLY);
+		close(tree);
+		break;
+	}
+	}
+	if (fd < 0)
+		return 3000 + errno;
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	if (n < 0)
+		return 2000 + errno;
+	return memmem(buf, n, SECRET, strlen(SECRET)) ? 0 : 5000;
+}
+
+static int a24_failures;
+
+/* Expect the control to read and the confined attempt to get EPERM (3001). */
+static void a24_expect_op(const struct a24_op *o, const char *route)
+{
+	int control = in_cgroup(NULL, a24_read, o), got = in_cgroup(CG, a24_read, o);
+
+	printf("#   %s: %s as uid %u: unconfined %d, confined %d\n", route, o->path, o->uid,
+	       control, got);
+	if (control != 0)
+		VM_FAIL("control: unconfined %s of %s as uid %u returned %d", route, o->path, o->uid,
+			control);
+	if (got != 3000 + EPERM) {
+		a24_failures++;
+		printf("#   BYPASS? %s: confined read of %s as uid %u returned %d (0: read), "
+		       "expected 3001\n", route, o->path, o->uid, got);
+	}
+}
+
+static void a24_expect(const char *path, uid_t uid, const char *route)
+{
+	struct a24_op o = {.path = path, .uid = uid, .how = A24_PLAIN};
+
+	a24_expect_op(&o, route);
+}
+
+static void a24_expect_exec(const char *path, const char *route)
+{
+	int control = try_exec(NULL, path), got = try_exec(CG, path);
+
+	printf("#   %s: exec %s: unconfined %d, confined %d\n", route, path, control, got);
+	VM_CHECK(control == 0);
+	if (got != EPERM) {
+		a24_failures++;
+		printf("#   BYPASS? %s: confined exec of %s returned %d, expected EPERM\n", route,
+		       path, got);
+	}
+}
+
+/* A tmpfs at dir holding secret/key (the secret) and bin/true, owned by uid 1000. */
+static void a24_tmpfs_secret(const char *dir)
+{
+	char cmd[4096];
+
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s'", dir);
+	VM_CHECK(system(cmd) == 0);
+	VM_CHECK(mount("tmpfs", dir, "tmpfs", 0, "mode=0755") == 0);
+	snprintf(cmd, sizeof(cmd),
+		 "mkdir -p '%s/secret' '%s/bin' && printf " SECRET " > '%s/secret/key' && "
+		 "cp /bin/busybox '%s/bin/true' && chmod 0755 '%s/bin/true' && "
+		 "chown -R 1000:1000 '%s' && chmod 0600 '%s/secret/key'",
+		 dir, dir, dir, dir, dir, dir, dir);
+	VM_CHECK(system(cmd) == 0);
+}
+
+static void a24_end(void)
+{
+	if (a24_failures)
+		VM_FAIL("%d route(s) got through (BYPASS? lines above)", a24_failures);
+}
+
+#define C15 "/c1/c2/c3/c4/c5/c6/c7/c8/c9/c10/c11/c12/c13/c14/c15"
+#define DS "/srv/a24d" C15 /* 17 components */
+#define DS_SHORT "/srv/a24s"
+
+/*
+ * 2400. The administrator mounts a tmpfs 17 components deep (its first mount: no record, named
+ * by the live tree), policy deny = DEEP/secret/, [exec] deny = DEEP/bin/: EPERM. Then, as
+ * docs/operations.md advises ("mount it at a shorter path if its programs are to be named"),
+ * binds it at a shorter path: that later, shallower mount becomes the root's record, so the
+ * kernel names the files /srv/a24s/... by every route, and the rules written at the deep path
+ * are carried nowhere (the deep entry's named_as is its own path).
+ */
+VM_TEST(a24_deep_then_short, 2400)
+{
+	VM_TIMEOUT(200);
+	a24_failures = 0;
+	a24_setup();
+	a24_tmpfs_secret(DS);
+	usleep(1000 * 1000);
+	a24_write_policy("[policy]\nname = a24\ncgroup = " CG "\nmode = enforce\n"
+			 "[files]\ndefault = allow\n"
+			 "deny = " DS "/secret/\n"
+			 "[exec]\ndefault = allow\n"
+			 "deny = " DS "/bin/\n"
+			 "[network]\ndefault = allow\n");
+	a24_expect(DS "/secret/key", 0, "deep mount alone");
+	a24_expect(DS "/secret/key", USER, "deep mount alone");
+	a24_expect_exec(DS "/bin/true", "deep mount alone");
+	VM_CHECK(system("mkdir -p " DS_SHORT) == 0);
+	VM_CHECK(mount(DS, DS_SHORT, NULL, MS_BIND, NULL) == 0);
+	usleep(2000 * 1000); /* the daemon reads its table and loads again */
+	VM_CHECK(daemon_reload_wait());
+	system("grep a24 /proc/self/mountinfo | sed 's/^/#   /'");
+	a24_expect(DS "/secret/key", 0, "deep mount, then a short bind of it");
+	a24_expect(DS "/secret/key", USER, "deep mount, then a short bind of it");
+	a24_expect(DS_SHORT "/secret/key", 0, "the short bind");
+	a24_expect(DS_SHORT "/secret/key", USER, "the short bind");
+	a24_expect_exec(DS "/bin/true", "deep mount, then a short bind of it");
+	a24_expect_exec(DS_SHORT "/bin/true", "the short bind");
+	a24_policy_gone();
+	vm_umount(DS_SHORT);
+	vm_umount(DS);
+	a24_end();
+}
+
+#define PP "/srv/a24p"
+#define PQ "/srv/a24q"
+#define PR "/srv/a24r"
+
+/*
+ * 2401. Mount propagation copies a deep mount: a shared tmpfs at /srv/a24p and its bind at
+ * /srv/a24q (peers, as systemd makes every mount shared), then the administrator's tmpfs at
+ * /srv/a24p/c1/.../c15 (17 components) appears at /srv/a24q/c1/.../c15 too. deny = the first
+ * mount's path. A second shallow mount of a root is named through the first one's record; two
+ * deep ones are each named by their own live path.
+ */
+VM_TEST(a24_deep_propagated, 2401)
+{
+	VM_TIMEOUT(200);
+	a24_failures = 0;
+	a24_setup();
+	VM_CHECK(system("mkdir -p " PP " " PQ) == 0);
+	VM_CHECK(mount("tmpfs", PP, "tmpfs", 0, "mode=0755") == 0);
+	VM_CHECK(mount(NULL, PP, NULL, MS_SHARED, NULL) == 0);
+	VM_CHECK(mount(PP, PQ, NULL, MS_BIND, NULL) == 0);
+	a24_tmpfs_secret(PP C15);
+	usleep(1000 * 1000);
+	system("grep a24 /proc/self/mountinfo | sed 's/^/#   /'");
+	a24_write_policy("[policy]\nname = a24\ncgroup = " CG "\nmode = enforce\n"
+			 "[files]\ndefault = allow\n"
+			 "deny = " PP C15 "/secret/\n"
+			 "[exec]\ndefault = allow\n"
+			 "[network]\ndefault = allow\n");
+	a24_expect(PP C15 "/secret/key", 0, "deep mount");
+	a24_expect(PP C15 "/secret/key", USER, "deep mount");
+	a24_expect(PQ C15 "/secret/key", 0, "its propagated copy");
+	a24_expect(PQ C15 "/secret/key", USER, "its propagated copy");
+	/* The copy above crosses into /srv/a24q, named through /srv/a24p's record: one name.
+	 * A second deep mount made directly (a bind of the deep mount at another deep point)
+	 * is named by its own live path. */
+	VM_CHECK(system("mkdir -p " PR C15) == 0);
+	VM_CHECK(mount(PP C15, PR C15, NULL, MS_BIND, NULL) == 0);
+	usleep(1500 * 1000);
+	VM_CHECK(daemon_reload_wait());
+	a24_expect(PP C15 "/secret/key", 0, "deep mount, with a deep bind of it");
+	a24_expect(PR C15 "/secret/key", 0, "a deep bind of the deep mount");
+	a24_expect(PR C15 "/secret/key", USER, "a deep bind of the deep mount");
+	umount2(PR C15, MNT_DETACH);
+	a24_policy_gone();
+	umount2(PQ, MNT_DETACH);
+	umount2(PP, MNT_DETACH);
+	usleep(500 * 1000);
+	a24_end();
+}
+
+#define DN "/srv/a24e" C15
+#define NT "/srv/a24t" /* where the service binds it in its own namespace */
+
+
+#define FLOOD 4200
+#define OT "/data/a24o/t"
+#define OB "/srv/a24o/t"
+#define OK_FILE "/data/a24-plain"
+
+/* A tmpfs at OT holding secret/key, and its root bound at OB (the second mount). */
+static void a24_two_mounts(void)
+{
+	a24_tmpfs_secret(OT);
+	VM_CHECK(system("mkdir -p " OB) == 0);
+	VM_CHECK(mount(OT, OB, NULL, MS_BIND, NULL) == 0);
+}
+
+/*
+ * 2403. The table full (4,200 tmpfs, as attack run 23's 2302): the kernel refuses the files of
+ * host roots without a record -- "a mount of the host namespace". A root service with no mount
+ * rights at all calls unshare(CLONE_NEWNS) (no hook; a systemd unit with PrivateTmp= or
+ * ProtectSystem= already runs so) and reads the bind's copy in that namespace, named through
+ * its live tree: OB/secret/key, which deny = OT/secret/ does not name. Then as uid 1000 (root
+ * drops to it after unshare, as systemd's User= does in the unit's namespace).
+ */
+VM_TEST(a24_full_table_own_namespace, 2403)
+{
+	struct a24_op ns_root = {.path = OB "/secret/key", .uid = 0, .how = A24_NS_ONLY};
+	struct a24_op ns_user = {.path = OB "/secret/key", .uid = USER, .how = A24_NS_ONLY};
+	struct a24_op ns_first = {.path = OT "/secret/key", .uid = 0, .how = A24_NS_ONLY};
+	char dir[64];
+	pid_t stopped;
+	int made = 0;
+
+	VM_TIMEOUT(400);
+	VM_EXPECT_DAEMON_WARNING("the mount table is full");
+	VM_EXPECT_DAEMON_WARNING("the mount table has room again");
+	a24_failures = 0;
+	a24_setup();
+	write_file(OK_FILE, "plain\n", 0644);
+	a24_write_policy("[policy]\nname = a24\ncgroup = " CG "\nmode = enforce\n"
+			 "[files]\ndefault = allow\n"
+			 "deny = " OT "/secret/\n"
+			 "[exec]\ndefault = allow\n[network]\ndefault = allow\n");
+	stopped = daemon_stop();
+	VM_CHECK(system("mkdir -p /run/a24m") == 0);
+	VM_CHECK(mount("tmpfs", "/run/a24m", "tmpfs", 0, "mode=0755") == 0);
+	for (int i = 0; i < FLOOD; i++) {
+		snprintf(dir, sizeof(dir), "/run/a24m/%d", i);
+		if (mkdir(dir, 0755) || mount("tmpfs", dir, "tmpfs", 0, "size=4k")) {
+			printf("#   mount %d: %s\n", i, strerror(errno));
+			break;
+		}
+		made++;
+	}
+	printf("#   %d tmpfs mounts made\n", made);
+	VM_CHECK(made == FLOOD);
+	a24_two_mounts();
+	daemon_resume(stopped);
+	usleep(3000 * 1000);
+	VM_CHECK(daemon_reload_wait());
+	a24_expect(OT "/secret/key", 0, "table full, host namespace");
+	a24_expect(OB "/secret/key", 0, "table full, host namespace, the bind");
+	a24_expect(OB "/secret/key", USER, "table full, host namespace, the bind");
+	a24_expect_op(&ns_first, "table full, own namespace (unshare), the first mount");
+	a24_expect_op(&ns_root, "table full, own namespace (unshare), the bind");
+	a24_expect_op(&ns_user, "table full, own namespace (unshare, then uid 1000), the bind");
+	umount2("/run/a24m", MNT_DETACH);
+	usleep(3000 * 1000);
+	VM_CHECK(daemon_reload_wait());
+	a24_expect(OB "/secret/key", 0, "flood gone, the bind");
+	a24_expect_op(&ns_root, "flood gone, own namespace, the bind");
+	a24_policy_gone();
+	umount2(OB, MNT_DETACH);
+	umount2(OT, MNT_DETACH);
+	unlink(OK_FILE);
+	usleep(800 * 1000);
+	a24_end();
+}
+
+#define WD "/srv/a24w"	   /* a directory the service may write in */
+#define WM WD "/m"	   /* the administrator's mount in it */
+#define WB "/srv/a24c"	   /* the administrator's later bind of that mount */
+#define W_READY "/run/a24-ready"
+#define W_GO "/run/a24-go"
+
+struct a24_rmdir_op {
+	uid_t uid;
+	bool umount_first; /* mount = namespace: private tree, its copy unmounted first */
+};
+
+/*
+ * The service: a mount namespace of its own (unshare: no hook), then, when told, the mount
+ * point's directory removed there, where it is no mount point. 0 when rmdir succeeded, else
+ * 100 + errno (unshare), 200 + errno (mounts), 300 + errno (rmdir).
+ */
+static int a24_rmdir_service(const void *arg)
+{
+	const struct a24_rmdir_op *o = arg;
+	int ret;
+
+	if (unshare(CLONE_NEWNS))
+		return 100 + errno;
+	write_file(W_READY, "ready", 0644);
+	for (int i = 0; i < 400 && access(W_GO, F_OK) != 0; i++)
+		usleep(50 * 1000);
+	if (o->umount_first) {
+		if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+			return 200 + errno;
+		if (umount2(WM, MNT_DETACH))
+			return 250 + errno;
+	}
+	ret = become(o->uid);
+	if (ret)
+		return ret;
+	if (rmdir(WM))
+		return 300 + errno;
+	return 0;
+}
+
+/*
+ * 2404. The administrator mounts a tmpfs at WD/m (its first mount: the record), deny =
+ * WD/m/secret/, and binds it at /srv/a24c (named through the record: EPERM). The service, in
+ * a mount namespace of its own where WD/m is no mount point, removes the directory: the
+ * kernel detaches the host's mount on it (__detach_mounts, "a mount point removed in another
+ * namespace"), the bind becomes the root's first mount and its record, and the rule written
+ * at the first mount's path names nothing. (a) root with no mount rights, its namespace made
+ * before the mount (a host whose mounts are private, or a unit whose namespace does not
+ * receive them); (b) uid 1000 the same (root unshares and drops to it, as a unit with User=
+ * and PrivateTmp=); (c) root with [system] mount = namespace, any propagation: its tree made
+ * private and its copy unmounted first.
+ */
+static void a24_rmdir_round(const char *label, uid_t uid, bool umount_first, bool ns_first)
+{
+	struct a24_rmdir_op o = {uid, umount_first};
+	struct in_cgroup_thread t = {0};
+	int rm;
+
+	unlink(W_READY);
+	unlink(W_GO);
+	VM_CHECK(system("mkdir -p " WD " " WM " " WB " && chown 1000:1000 " WD) == 0);
+	if (ns_first) {
+		VM_CHECK(in_cgroup_start(&t, CG, a24_rmdir_service, &o));
+		for (int i = 0; i < 100 && access(W_READY, F_OK) != 0; i++)
+			usleep(50 * 1000);
+	}
+	a24_tmpfs_secret(WM);
+	VM_CHECK(mount(WM, WB, NULL, MS_BIND, NULL) == 0);
+	usleep(1500 * 1000);
+	VM_CHECK(daemon_reload_wait());
+	if (!ns_first) {
+		VM_CHECK(in_cgroup_start(&t, CG, a24_rmdir_service, &o));
+		for (int i = 0; i < 100 && access(W_READY, F_OK) != 0; i++)
+			usleep(50 * 1000);
+	}
+	a24_expect(WB "/secret/key", uid, "before: the bind, named through the first mount");
+	write_file(W_GO, "go", 0644);
+	rm = in_cgroup_join(&t);
+	printf("#   %s: the service's rmdir of %s in its own namespace: %d (0: removed)\n", label,
+	       WM, rm);
+	/* a name with a mount on it: removing it is an unmount (bpf_lsm/mounted.bpf.h) */
+	VM_CHECK(rm == 300 + EPERM);
+	usleep(2000 * 1000); /* the daemon reads its table and loads again */
+	VM_CHECK(daemon_reload_wait());
+	system("grep a24 /proc/self/mountinfo | sed 's/^/#   /'");
+	a24_expect(WB "/secret/key", uid, label);
+	umount2(WB, MNT_DETACH);
+	umount2(WM, MNT_DETACH);
+	rmdir(WM);
+	usleep(800 * 1000);
+}
+
+VM_TEST(a24_rmdir_detaches_host_mount, 2404)
+{
+	VM_TIMEOUT(240);
+	a24_failures = 0;
+	a24_setup();
+	system("grep -E ' / / ' /proc/self/mountinfo | sed 's/^/#   root: /'");
+	a24_write_policy("[policy]\nname = a24\ncgroup = " CG "\nmode = enforce\n"
+			 "[files]\ndefault = allow\n"
+			 "deny = " WM "/secret/\n"
+			 "[exec]\ndefault = allow\n[network]\ndefault = allow\n");
+	a24_rmdir_round("(a) root, no mount rights, the bind after the rmdir", 0, false, true);
+	a24_rmdir_round("(b) uid 1000, no mount rights, the bind after the rmdir", USER, false,
+			true);
+	a24_write_policy("[policy]\nname = a24\ncgroup = " CG "\nmode = enforce\n"
+			 "[files]\ndefault = allow\n"
+			 "deny = " WM "/secret/\n"
+			 "[exec]\ndefault = allow\n[network]\ndefault = allow\n"
+			 "[system]\nmount = namespace\n");
+	a24_rmdir_round("(c) root, mount = namespace, the bind after the rmdir", 0, true, false);
+	a24_policy_gone();
+	unlink(W_READY);
+	unlink(W_GO);
+	a24_end();
+}
