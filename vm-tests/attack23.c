@@ -88,17 +88,14 @@ struct a23_op {
 	uid_t uid;
 };
 
-/* 0 when the secret came back, 3000 + errno when open failed, 2000 + errno for read. */
-static int a23_read(const void *arg)
+/* Read path (beneath dir): 0 when the secret came back, 3000 + errno when open failed,
+ * 2000 + errno for read, 5000 for other content. */
+static int a23_read_at(int dir, const char *path)
 {
-	const struct a23_op *o = arg;
 	char buf[256];
-	int ret = become(o->uid), fd;
 	ssize_t n;
+	int fd = openat(dir, path, O_RDONLY);
 
-	if (ret)
-		return ret;
-	fd = open(o->path, O_RDONLY);
 	if (fd < 0)
 		return 3000 + errno;
 	n = read(fd, buf, sizeof(buf));
@@ -106,6 +103,15 @@ static int a23_read(const void *arg)
 	if (n < 0)
 		return 2000 + errno;
 	return memmem(buf, n, SECRET, strlen(SECRET)) ? 0 : 5000;
+}
+
+/* As o->uid, a23_read_at's result for o->path. */
+static int a23_read(const void *arg)
+{
+	const struct a23_op *o = arg;
+	int ret = become(o->uid);
+
+	return ret ? ret : a23_read_at(AT_FDCWD, o->path);
 }
 
 static void a23_expect(const char *path, uid_t uid, const char *route)
@@ -239,9 +245,7 @@ static int a23_handle_read(const void *arg)
 		struct file_handle fh;
 		unsigned char bytes[64];
 	} h;
-	int ret = become(o->uid), mfd, top = -1, fd, err = 0;
-	char buf[256];
-	ssize_t n;
+	int ret = become(o->uid), mfd, top = -1, err = 0;
 
 	if (ret)
 		return ret;
@@ -267,15 +271,9 @@ static int a23_handle_read(const void *arg)
 	close(mfd);
 	if (top < 0)
 		return 4000 + err;
-	fd = openat(top, o->rest, O_RDONLY);
+	ret = a23_read_at(top, o->rest);
 	close(top);
-	if (fd < 0)
-		return 3000 + errno;
-	n = read(fd, buf, sizeof(buf));
-	close(fd);
-	if (n < 0)
-		return 2000 + errno;
-	return memmem(buf, n, SECRET, strlen(SECRET)) ? 0 : 5000;
+	return ret;
 }
 
 /*
@@ -413,9 +411,7 @@ struct a23_lazy_op {
 static int a23_lazy_read(const void *arg)
 {
 	const struct a23_lazy_op *o = arg;
-	int ret = become(o->uid), dir, fd;
-	char buf[256];
-	ssize_t n;
+	int ret = become(o->uid), dir;
 
 	if (ret)
 		return ret;
@@ -424,15 +420,9 @@ static int a23_lazy_read(const void *arg)
 		return 6000 + errno;
 	for (int i = 0; i < 200 && access(LZ_GO, F_OK) != 0; i++)
 		usleep(50 * 1000);
-	fd = openat(dir, "secret/key", O_RDONLY);
+	ret = a23_read_at(dir, "secret/key");
 	close(dir);
-	if (fd < 0)
-		return 3000 + errno;
-	n = read(fd, buf, sizeof(buf));
-	close(fd);
-	if (n < 0)
-		return 2000 + errno;
-	return memmem(buf, n, SECRET, strlen(SECRET)) ? 0 : 5000;
+	return ret;
 }
 
 static int a23_lazy_round(const char *cgroup, uid_t uid)
