@@ -33,6 +33,7 @@
 #include "path.bpf.h"
 #include "protected.bpf.h"
 #include "setup.bpf.h"
+#include "mounted.bpf.h"
 
 #define CAP_SYS_ADMIN 21
 #define MNT_SHARED 0x1000 /* vfsmount.mnt_flags: in a peer group (include/linux/mount.h, 6.1) */
@@ -77,27 +78,11 @@ static __always_inline const struct lg_policy_value *lg_mount_subject(__u64 *cgr
 	return policy;
 }
 
-/* Whether ns is the host's mount namespace (lsmguard's); unknown yet: taken as the host's. */
-static __always_inline bool lg_mount_ns_is_host(struct mnt_namespace *ns)
-{
-	struct lg_config *config;
-	__u32 zero = 0;
-
-	config = bpf_map_lookup_elem(&lg_config_map, &zero);
-	if (!config || !config->mount_ns)
-		return true;
-	return ns && BPF_CORE_READ(ns, ns.inum) == config->mount_ns;
-}
-
 static __always_inline struct mnt_namespace *lg_mount_ns_of(struct vfsmount *mnt)
 {
 	return BPF_CORE_READ(lg_real_mount(mnt), mnt_ns);
 }
 
-static __always_inline struct mnt_namespace *lg_current_mount_ns(void)
-{
-	return BPF_CORE_READ(bpf_get_current_task_btf(), nsproxy, mnt_ns);
-}
 
 /* Whether the policy opts into mount operations in namespace ns. */
 static __always_inline bool lg_mount_opted_in(const struct lg_policy_value *policy,
