@@ -529,9 +529,11 @@ static __always_inline bool lg_walk_collect(struct lg_scratch *scratch, struct d
 
 /*
  * Phase 2, top-down: run every prefix of the collected path through lg_walk_step for bank's
- * seed. The step must hold policy, class and write (policy 0: hash only) and the verdict so far.
- * With record, each prefix's hash is stored in scratch->link too; returns how many, or -1 when
- * the path is deeper than LG_PATH_DEPTH_MAX.
+ * seed: the anchor's (its record's hashes, 0..depth; without one, the namespace root's), then
+ * one per collected component. The step must hold policy, class and write (policy 0: hash only)
+ * and the verdict so far. With record, each prefix's hash is stored in scratch->link too;
+ * returns how many, or -1 when the path is deeper than LG_PATH_DEPTH_MAX (a record of a point
+ * deeper than that, LG_MOUNT_DEPTH_UNNAMED, names nothing beneath it).
  */
 static __always_inline int lg_walk_prefixes(struct lg_scratch *scratch,
 					     const struct lg_mount_value *anchor, unsigned bank,
@@ -543,47 +545,42 @@ static __always_inline int lg_walk_prefixes(struct lg_scratch *scratch,
 
 	if (n > LG_PATH_DEPTH_MAX)
 		return -1;
-	step->name = 0;
 	if (anchor) {
 		depth = anchor->depth;
 		if (depth > LG_MOUNT_DEPTH_MAX || depth + (int)n > LG_PATH_DEPTH_MAX)
 			return -1;
-		for (int i = 0; i <= LG_MOUNT_DEPTH_MAX; i++) {
-			if (i > depth)
-				break;
-			step->hash = anchor->prefix_hash[bank & 1][i];
-			step->object = i == depth && n == 0;
-			lg_walk_step(step);
-			if (record && stored <= LG_PATH_DEPTH_MAX)
-				scratch->link.prefix_hash[bank & 1][stored++] = step->hash;
-		}
-	} else {
-		step->hash = lg_hash_init(seed);
-		step->object = n == 0;
-		lg_walk_step(step);
-		if (record)
-			scratch->link.prefix_hash[bank & 1][stored++] = step->hash;
 	}
 	/* Before each component, the state so far: after the last, scratch->dir is the state at
 	 * the object's parent (the directory cache's, cache.bpf.h). */
 	scratch->dir.valid = n > 0;
-	for (int j = 0; j < LG_PATH_DEPTH_MAX; j++) {
-		int k = (int)n - 1 - j;
+	/*
+	 * One loop for both parts (depth + n <= LG_PATH_DEPTH_MAX prefixes after the first): the
+	 * verifier walks it once, where two loops cost it LG_MOUNT_DEPTH_MAX more rounds.
+	 */
+	for (int i = 0; i <= LG_PATH_DEPTH_MAX; i++) {
+		int k = depth + (int)n - i; /* the component added here, when i > depth */
 
 		if (k < 0)
 			break;
-		scratch->dir.slot.hash = step->hash;
-		scratch->dir.slot.rule = step->rule;
-		scratch->dir.slot.deny = step->deny;
-		scratch->dir.slot.protected = step->protected;
-		step->object = k == 0;
-		if (k + 1 == (int)scratch->self_at) {
-			/* The task's own /proc/PID: hashed as the name "self". */
+		if (i <= depth) {
 			step->name = 0;
-			step->hash = lg_hash_mix(lg_hash_component_start(step->hash, 4), LG_SELF_WORD);
+			step->hash = anchor ? anchor->prefix_hash[bank & 1][i] : lg_hash_init(seed);
+			step->object = i == depth && n == 0;
 		} else {
-			step->name = scratch->names[k & (LG_PATH_DEPTH_MAX - 1)];
-			step->len = scratch->lens[k & (LG_PATH_DEPTH_MAX - 1)];
+			scratch->dir.slot.hash = step->hash;
+			scratch->dir.slot.rule = step->rule;
+			scratch->dir.slot.deny = step->deny;
+			scratch->dir.slot.protected = step->protected;
+			step->object = k == 0;
+			if (k + 1 == (int)scratch->self_at) {
+				/* The task's own /proc/PID: hashed as the name "self". */
+				step->name = 0;
+				step->hash = lg_hash_mix(lg_hash_component_start(step->hash, 4),
+							 LG_SELF_WORD);
+			} else {
+				step->name = scratch->names[k & (LG_PATH_DEPTH_MAX - 1)];
+				step->len = scratch->lens[k & (LG_PATH_DEPTH_MAX - 1)];
+			}
 		}
 		lg_walk_step(step);
 		if (record && stored <= LG_PATH_DEPTH_MAX)

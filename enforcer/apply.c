@@ -305,6 +305,17 @@ static void set_mounts_unrecorded(const struct lg_bpf *bpf, __u64 count)
 		bpf_map_update_elem(bpf->map_fd[LG_MAP_EPOCHS], &index, &count, BPF_ANY) != 0;
 }
 
+/* Whether an earlier mount too deep for a record has the same root as entries[i]: the first
+ * writes the root's record (LG_MOUNT_DEPTH_UNNAMED, which replaces a moved mount's old one). */
+static bool deep_root_written(const struct lg_mount_entry *entries, int i)
+{
+	for (int j = 0; j < i; j++)
+		if (entries[j].too_deep && entries[j].key.dev == entries[i].key.dev &&
+		    entries[j].key.ino == entries[i].key.ino)
+			return true;
+	return false;
+}
+
 int lg_apply_mounts(const struct lg_bpf *bpf, const struct lg_config *config)
 {
 	__u32 changes_index = LG_EPOCH_MOUNT_CHANGES, table_index = LG_EPOCH_MOUNT_TABLE;
@@ -344,10 +355,8 @@ int lg_apply_mounts(const struct lg_bpf *bpf, const struct lg_config *config)
 
 		more = bpf_map_get_next_key(fd, &key, &next) == 0;
 		for (int i = 0; i < count && !keep; i++) {
-			if (entries[i].contained || entries[i].too_deep)
-				continue; /* named through another, or by the live tree: its key
-					   * holds no record (a deep mount's old one is dropped:
-					   * review 43, M1) */
+			if (entries[i].contained)
+				continue; /* named through another: its key holds no record */
 			if (!entries[i].unanswered && !entries[i].covered) {
 				keep = entries[i].key.dev == key.dev && entries[i].key.ino == key.ino;
 				continue;
@@ -367,8 +376,10 @@ int lg_apply_mounts(const struct lg_bpf *bpf, const struct lg_config *config)
 	for (int i = 0; i < count; i++) {
 		struct lg_mount_value value, old;
 
-		if (entries[i].ignored)
+		if (entries[i].ignored && !entries[i].too_deep)
 			continue; /* the first mount of that root holds its record */
+		if (entries[i].too_deep && deep_root_written(entries, i))
+			continue; /* one record says it names nothing */
 		if (record_held(fd, config, entries, count, &entries[i].key))
 			continue; /* a covered mount of that root holds it */
 		lg_mount_value_for(&entries[i], config->path_seed, &value);

@@ -640,8 +640,8 @@ static void emit_reload_refused(struct daemon *d, const struct lg_config *config
 /*
  * {"event":"mount_ignored",...}: a later mount of a filesystem root the mount table already
  * holds, or of a btrfs subvolume an earlier mount holds (lg_read_mounts); paths under it are
- * matched at matched_as. Or a mount point deeper than a record holds: its files are named
- * through the live tree, its programs anonymous. Once per mount.
+ * matched at matched_as. Or the first mount of a root at a point deeper than a record holds:
+ * its files are deeper than a walk names, refused to confined tasks. Once per mount.
  */
 static void emit_mount_ignored(void *ctx, int mount_id, const char *path, const char *kept,
 			       const char *reason)

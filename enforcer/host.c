@@ -505,12 +505,14 @@ int lg_read_mounts_held(const char *mountinfo, struct lg_mount_entry **out,
 					break;
 				}
 			}
-			/* A point deeper than a record holds (LG_MOUNT_DEPTH_MAX components), the
-			 * first mount of its root: a record would name the mount's files without
-			 * the rest (attack run 23's 2300). None: the walk crosses such a root through
-			 * the live tree, its programs anonymous; a later mount of the root may be
-			 * the record. (A later mount of a root recorded already is named through
-			 * that record, at whatever depth: review 43, H2.) */
+			/* A point deeper than a record holds (LG_MOUNT_DEPTH_MAX components, as deep
+			 * as any path the walk names), the first mount of its root: every file
+			 * beneath it is deeper than a walk names. Its record says so
+			 * (LG_MOUNT_DEPTH_UNNAMED: the walk fails closed at that root, through any
+			 * mount, in any namespace: attack run 24's 2402), and a later, shallower
+			 * mount of the root becomes the record (below). (A later mount of a root
+			 * recorded already is named through that record, at whatever depth: review
+			 * 43, H2.) */
 			if (!e->ignored && point_depth(e->path) > LG_MOUNT_DEPTH_MAX) {
 				e->ignored = true;
 				e->too_deep = true;
@@ -755,6 +757,11 @@ void lg_mount_value_for(const struct lg_mount_entry *entry, const __u64 seeds[2]
 		value->depth = (__u8)lg_path_prefix_hashes(seeds[bank], entry->path,
 							   value->prefix_hash[bank],
 							   LG_MOUNT_DEPTH_MAX);
+	if (point_depth(entry->path) > LG_MOUNT_DEPTH_MAX) {
+		/* Names nothing: the walk fails closed beneath it (no partial hashes). */
+		memset(value->prefix_hash, 0, sizeof(value->prefix_hash));
+		value->depth = LG_MOUNT_DEPTH_UNNAMED;
+	}
 }
 
 const char *lg_cgroup2_root(void)

@@ -19,7 +19,8 @@ struct lg_mount_entry {
 			  * it: the walk climbs past its root to that one's */
 	bool subvolume;  /* a btrfs subvolume's root, not the top-level's */
 	bool too_deep;   /* with ignored: its point is deeper than a record holds
-			  * (LG_MOUNT_DEPTH_MAX): no record, its files named by the live tree */
+			  * (LG_MOUNT_DEPTH_MAX), the first mount of its root that no shallower
+			  * mount records: its record names nothing (LG_MOUNT_DEPTH_UNNAMED) */
 	char *root;      /* mountinfo's root of the mount ("/", "/@home") */
 	unsigned dev_major, dev_minor; /* mountinfo's device: the filesystem's */
 	size_t kept;     /* with ignored or contained: the index of the entry that names it */

@@ -35,7 +35,7 @@
 #define LG_NET_CHAIN_MAX 8        /* nested prefixes examined for one address */
 #define LG_CGROUP_DEPTH_MAX 16    /* cgroup ancestors examined for one task */
 #define LG_EVENT_PATH_MAX 256     /* bytes of path carried by an event */
-#define LG_MOUNT_DEPTH_MAX 16     /* components of a mount point's path */
+#define LG_MOUNT_DEPTH_MAX 32     /* components of a mount point's path a record holds */
 #define LG_MOUNT_PATH_MAX 128     /* bytes of a mount point's path kept for events */
 #define LG_MAX_MOUNTS 4096        /* mounts of the host namespace known to the kernel side */
 #define LG_MAX_CGROUPS 65536      /* cgroups bound to a policy at once */
@@ -352,8 +352,17 @@ struct lg_inode_key {
 };
 _Static_assert(sizeof(struct lg_inode_key) == 16, "lg_inode_key layout");
 
+/*
+ * A mount record's depth for a point deeper than LG_MOUNT_DEPTH_MAX: every file beneath it is
+ * deeper than a walk names (LG_PATH_DEPTH_MAX), so the record names nothing and the walk fails
+ * closed there, through whichever mount of that root, in whichever namespace, it meets it.
+ */
+#define LG_MOUNT_DEPTH_UNNAMED (LG_MOUNT_DEPTH_MAX + 1)
+_Static_assert(LG_MOUNT_DEPTH_MAX == LG_PATH_DEPTH_MAX,
+	       "a record holds every mount point a walk can name files beneath");
+
 struct lg_mount_value {
-	__u8 depth;     /* components of the mount point: 0 for "/" */
+	__u8 depth;     /* components of the mount point: 0 for "/"; LG_MOUNT_DEPTH_UNNAMED */
 	__u8 pad[7];
 	/* [bank][i]: hash of the first i components of the mount point, with that bank's seed */
 	__u64 prefix_hash[2][LG_MOUNT_DEPTH_MAX + 1];

@@ -518,9 +518,11 @@ VM_TEST(a23_deep_bind_and_move_keep_their_names, 2307)
 	a23_expect(RM_DEEP "/secret/key", 0, "shallow mount moved deep");
 	a23_expect(RM_DEEP "/secret/key", USER, "shallow mount moved deep");
 	EXPECT_EVENT_AFTER(mark, "\"policy\":\"a23\"", "\"path\":\"" RM_DEEP "/secret/key\"");
-	/* A root mounted deep first, then bound at a shallow point: the kernel names its files
-	 * through the shallow mount's record, and a rule at the deep path is carried there
-	 * (review 44, 2: the daemon took the deep path for their name). */
+	/* A root mounted deep first, then bound at a shallow point: the deep mount, first, holds
+	 * the record (every depth a walk names has one), and the bind's files are named through
+	 * it. (Deeper than a walk names, the shallow bind becomes the record: attack24.c's
+	 * 2406; review 44's 2 was the daemon taking the deep path for a name the kernel did not
+	 * give.) */
 	a23_tmpfs_secret(RS_DEEP);
 	VM_CHECK(system("mkdir -p " RS) == 0);
 	VM_CHECK(mount(RS_DEEP, RS, NULL, MS_BIND, NULL) == 0);
@@ -533,7 +535,7 @@ VM_TEST(a23_deep_bind_and_move_keep_their_names, 2307)
 	a23_expect(RS_DEEP "/secret/key", 0, "deep first, then bound shallow: the deep path");
 	a23_expect(RS_DEEP "/secret/key", USER, "deep first, then bound shallow: the deep path");
 	a23_expect(RS "/secret/key", 0, "deep first, then bound shallow: the shallow path");
-	EXPECT_EVENT_AFTER(mark, "\"policy\":\"a23\"", "\"path\":\"" RS "/secret/key\"");
+	EXPECT_EVENT_AFTER(mark, "\"policy\":\"a23\"", "\"path\":\"" RS_DEEP "/secret/key\"");
 	a23_policy_gone();
 	VM_CHECK(vm_umount(RS) == 0);
 	VM_CHECK(vm_umount(RS_DEEP) == 0);

@@ -5,14 +5,15 @@
  * service can do about them. Every case asserts the secure outcome (EPERM); a failing check is
  * a bypass. An unconfined control reads the key by the same route first.
  *
- * Status on the branch that answered it (s47-full, seventh session): 2400 (a deep first mount
- * is named through a later shallow record, its rules carried), 2401 (mounts too deep for a
- * record carry rules to each other, as nested binds do), 2403 (the full table fails closed in
- * every namespace) and 2404 (removing or replacing a name with a mount on it is a mount
- * operation: bpf_lsm/mounted.bpf.h) are closed, and their cases below assert it. 2402 (a deep
- * mount bound or cloned in the service's own namespace) and 2405 (metadata hooks on a deep
- * mount fail closed: a false denial) are open (docs/security.md, attack run 24); their cases
- * stay on branch a24.
+ * Status: 2400 (a deep first mount is named through a later shallow record, its rules
+ * carried), 2401 (mounts too deep for a record carry rules to each other, as nested binds do),
+ * 2403 (the full table fails closed in every namespace) and 2404 (removing or replacing a name
+ * with a mount on it is a mount operation: bpf_lsm/mounted.bpf.h) were closed in the seventh
+ * session (s47-full); 2402 and 2405 in the eighth, by records for every depth a walk names
+ * (LG_MOUNT_DEPTH_MAX 32 = LG_PATH_DEPTH_MAX) and, deeper, a record that names nothing
+ * (LG_MOUNT_DEPTH_UNNAMED: 2406). Since then the cases at 17 components run on recorded
+ * mounts (every route stays EPERM); 2406 runs the unrecorded case 33 components deep. Every
+ * case below asserts the secure outcome.
  *
  * Results in the 6.1 VM (logs: /work/a24-vm1-console.txt: 2400-2402 first form;
  * /work/a24-vm2-console.log: 2401-2404; /work/a24-vm3-console.log, a24-vm4-console.log: 2405):
@@ -256,6 +257,23 @@ static void a24_expect_op(const struct a24_op *o, const char *route)
 	}
 }
 
+/* Expect the control and the confined attempt both to read the file (no false denial). */
+static void a24_expect_allowed(const struct a24_op *o, const char *route)
+{
+	int control = in_cgroup(NULL, a24_read, o), got = in_cgroup(CG, a24_read, o);
+
+	printf("#   %s: %s as uid %u: unconfined %d, confined %d (both to read)\n", route, o->path,
+	       o->uid, control, got);
+	if (control != 0)
+		VM_FAIL("control: unconfined %s of %s as uid %u returned %d", route, o->path, o->uid,
+			control);
+	if (got != 0) {
+		a24_failures++;
+		printf("#   FALSE DENIAL? %s: confined read of %s as uid %u returned %d, expected "
+		       "0\n", route, o->path, o->uid, got);
+	}
+}
+
 static void a24_expect(const char *path, uid_t uid, const char *route)
 {
 	struct a24_op o = {.path = path, .uid = uid, .how = A24_PLAIN};
@@ -295,7 +313,8 @@ static void a24_tmpfs_secret(const char *dir)
 static void a24_end(void)
 {
 	if (a24_failures)
-		VM_FAIL("%d route(s) got through (BYPASS? lines above)", a24_failures);
+		VM_FAIL("%d route(s) gave the wrong verdict (BYPASS? or FALSE DENIAL? lines above)",
+			a24_failures);
 }
 
 #define C15 "/c1/c2/c3/c4/c5/c6/c7/c8/c9/c10/c11/c12/c13/c14/c15"
@@ -395,6 +414,59 @@ VM_TEST(a24_deep_propagated, 2401)
 
 #define DN "/srv/a24e" C15
 #define NT "/srv/a24t" /* where the service binds it in its own namespace */
+
+/* The three routes by which a service with mount = namespace names src's files in a namespace
+ * of its own: root's bind at NT, uid 1000's from a user namespace, root's open_tree clone. */
+static void a24_own_namespace_routes(const char *src, const char *file, bool denied,
+				     const char *label)
+{
+	char at[256], route[256];
+	struct a24_op ops[3] = {
+		{.path = at, .uid = 0, .how = A24_NS_BIND, .src = src, .target = NT},
+		{.path = at, .uid = USER, .how = A24_USERNS_BIND, .src = src, .target = NT},
+		{.path = at, .uid = 0, .how = A24_NS_OPEN_TREE, .src = src, .rest = file},
+	};
+	static const char *const how[] = {"root binds it in its own namespace",
+					  "uid 1000 binds it in its own user+mount namespace",
+					  "root clones it (open_tree) in its own namespace"};
+
+	snprintf(at, sizeof(at), NT "/%s", file);
+	for (int i = 0; i < 3; i++) {
+		snprintf(route, sizeof(route), "%s: %s", label, how[i]);
+		if (denied)
+			a24_expect_op(&ops[i], route);
+		else
+			a24_expect_allowed(&ops[i], route);
+	}
+}
+
+/*
+ * 2402. A deep host mount (17 components: a record of its own since every depth a walk names
+ * has one), deny = DEEP/secret/. A service with [system] mount = namespace (userns = allow for
+ * uid 1000) binds the mount, in a mount namespace of its own, at a place of its choosing, or
+ * clones it (open_tree): its files are named by the record, not by the service's tree.
+ */
+VM_TEST(a24_deep_in_own_namespace, 2402)
+{
+	VM_TIMEOUT(200);
+	a24_failures = 0;
+	a24_setup();
+	a24_tmpfs_secret(DN);
+	VM_CHECK(system("mkdir -p " NT) == 0);
+	usleep(1000 * 1000);
+	a24_write_policy("[policy]\nname = a24\ncgroup = " CG "\nmode = enforce\n"
+			 "[files]\ndefault = allow\n"
+			 "deny = " DN "/secret/\n"
+			 "[exec]\ndefault = allow\n"
+			 "[network]\ndefault = allow\n"
+			 "[system]\nmount = namespace\nuserns = allow\n");
+	a24_expect(DN "/secret/key", 0, "deep mount");
+	a24_expect(DN "/secret/key", USER, "deep mount");
+	a24_own_namespace_routes(DN, "secret/key", true, "17 deep");
+	a24_policy_gone();
+	vm_umount(DN);
+	a24_end();
+}
 
 
 #define FLOOD 4200
@@ -613,4 +685,178 @@ VM_TEST(a24_rmdir_detaches_host_mount, 2404)
 	unlink(W_READY);
 	unlink(W_GO);
 	a24_end();
+}
+
+#define C31 C15 "/c16/c17/c18/c19/c20/c21/c22/c23/c24/c25/c26/c27/c28/c29/c30/c31"
+#define DX "/srv/a24x" C31 /* 33 components: deeper than any path a walk names */
+#define DZ "/srv/a24z"
+
+/*
+ * 2406. A tmpfs whose first (and only) host mount is 33 components deep: every file on it is
+ * deeper than a walk names, and its record says so (LG_MOUNT_DEPTH_UNNAMED). Its files are
+ * refused to a confined task by the host's path and by every route of 2402 (before records of
+ * every depth, a root without a record was named by the service's own namespace: read). Once
+ * the administrator binds it at a short path, that bind is the record: both paths name its
+ * files there, a rule at the short path holds by every route, and the other files open.
+ */
+VM_TEST(a24_unnamed_deep_mount, 2406)
+{
+	long mark;
+
+	VM_TIMEOUT(240);
+	a24_failures = 0;
+	a24_setup();
+	VM_CHECK(system("mkdir -p " NT " " DZ) == 0);
+	mark = event_mark();
+	a24_tmpfs_secret(DX);
+	VM_CHECK(system("mkdir '" DX "/open' && printf " SECRET " > '" DX "/open/key' && "
+			"chown -R 1000:1000 '" DX "/open'") == 0);
+	usleep(1000 * 1000);
+	a24_write_policy("[policy]\nname = a24\ncgroup = " CG "\nmode = enforce\n"
+			 "[files]\ndefault = allow\n"
+			 "deny = " DZ "/secret/\n"
+			 "[exec]\ndefault = allow\n"
+			 "[network]\ndefault = allow\n"
+			 "[system]\nmount = namespace\nuserns = allow\n");
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"mount_ignored\"",
+			   "\"reason\":\"deeper than a record holds\"",
+			   "\"mount_point\":\"" DX "\"", "\"matched_as\":\"" DX "\"");
+	mark = event_mark();
+	a24_expect(DX "/open/key", 0, "33 deep, the host's path");
+	a24_expect(DX "/open/key", USER, "33 deep, the host's path");
+	a24_own_namespace_routes(DX, "open/key", true, "33 deep");
+	/* Named by the record's point, whichever mount the walk met it through. */
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"a24\"", "\"walk_limit\":true",
+			   "\"source\":\"fail-closed: deeper than 32 path components\"",
+			   "\"path\":\"" DX "/open/key\"", "\"uid\":1000");
+	VM_CHECK(mount(DX, DZ, NULL, MS_BIND, NULL) == 0);
+	usleep(2000 * 1000); /* the daemon reads its table and loads again */
+	VM_CHECK(daemon_reload_wait());
+	for (uid_t uid = 0; uid <= USER; uid += USER) {
+		struct a24_op deep = {.path = DX "/open/key", .uid = uid, .how = A24_PLAIN},
+			      bind = {.path = DZ "/open/key", .uid = uid, .how = A24_PLAIN};
+
+		a24_expect_allowed(&deep, "33 deep, bound short: the deep path");
+		a24_expect_allowed(&bind, "33 deep, bound short: the short path");
+		a24_expect(DX "/secret/key", uid, "33 deep, bound short: the deep path");
+		a24_expect(DZ "/secret/key", uid, "33 deep, bound short: the short path");
+	}
+	a24_own_namespace_routes(DX, "open/key", false, "33 deep, bound short");
+	a24_own_namespace_routes(DX, "secret/key", true, "33 deep, bound short");
+	a24_policy_gone();
+	vm_umount(DZ);
+	vm_umount(DX);
+	a24_end();
+}
+/* ---- claim 5: the kernel's own mounts and overlayfs keep working (a false denial is a bug) */
+
+struct a24_internal_op {
+	int what; /* 0 pipe, 1 memfd, 2 nsfs, 3 overlay copy-up, 4 setxattr, 5 utimes */
+	uid_t uid;
+	bool control; /* the unconfined run: its own files */
+};
+
+#define OV "/srv/a24ov"
+#define OV_LOWER "/srv/a24lo"
+#define OV_UPPER "/srv/a24up" C15 /* the upper layer's tmpfs, 17 components deep */
+
+/* 0, or errno of the step that failed (+100 for the reopen). */
+static int a24_internal(const void *arg)
+{
+	const struct a24_internal_op *o = arg;
+	char path[64];
+	int ret = become(o->uid), fd = -1, again, fds[2];
+
+	if (ret)
+		return ret;
+	switch (o->what) {
+	case 0:
+		if (pipe(fds))
+			return errno;
+		fd = fds[0];
+		break;
+	case 1:
+		fd = memfd_create("a24", 0);
+		break;
+	case 2:
+		fd = open("/proc/self/ns/mnt", O_RDONLY);
+		break;
+	case 3: {
+		char file[64];
+
+		snprintf(file, sizeof(file), OV "/f%u%s", o->uid, o->control ? "c" : "");
+		fd = open(file, O_WRONLY | O_APPEND);
+		if (fd < 0)
+			return errno;
+		ret = write(fd, "x", 1) == 1 ? 0 : errno;
+		close(fd);
+		return ret;
+	}
+	case 4:
+		return setxattr(OV_UPPER "/plain", "trusted.a24", "x", 1, 0) ? errno : 0;
+	case 5:
+		return utimensat(AT_FDCWD, OV_UPPER "/plain", NULL, 0) ? errno : 0;
+	}
+	if (fd < 0)
+		return errno;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	again = open(path, O_RDONLY | O_NONBLOCK);
+	ret = again < 0 ? 100 + errno : 0;
+	if (again >= 0)
+		close(again);
+	close(fd);
+	return ret;
+}
+
+/*
+ * 2405. Under a policy with a deny rule: a pipe, a memfd and an nsfs file reopened through
+ * /proc/self/fd, an overlayfs copy-up whose upper layer is a tmpfs 17 components deep (its
+ * workdir's temporary file opened through overlayfs's private clone), and setxattr and
+ * utimensat on that tmpfs's own files. The xattr and attribute hooks have no mount: when the
+ * root had no record (16 components were all a record held), their walk ended there, and the
+ * first copy-up was refused (inode_setxattr), as were setxattr and touch. Each is allowed to
+ * the confined task as to the unconfined control.
+ */
+VM_TEST(a24_internal_mounts_work, 2405)
+{
+	static const char *const names[] = {"pipe reopened", "memfd reopened", "nsfs opened",
+					    "overlay copy-up, upper deep",
+					    "setxattr trusted.a24 on a deep mount's file",
+					    "utimensat (touch) of a deep mount's file"};
+	int bad = 0;
+
+	VM_TIMEOUT(150);
+	a24_setup();
+	VM_CHECK(system("mkdir -p " OV " " OV_LOWER " " OV_UPPER) == 0);
+	VM_CHECK(mount("tmpfs", OV_UPPER, "tmpfs", 0, "mode=0755") == 0);
+	VM_CHECK(system("mkdir -p " OV_UPPER "/u " OV_UPPER "/w && echo lower > " OV_LOWER "/f0 && "
+			"echo lower > " OV_LOWER "/f1000 && chown 1000:1000 " OV_LOWER "/f1000 && "
+			"echo lower > " OV_LOWER "/f0c && echo lower > " OV_LOWER "/f1000c && "
+			"chown 1000:1000 " OV_LOWER "/f1000c && echo plain > " OV_UPPER "/plain && "
+			"chmod 0666 " OV_UPPER "/plain && chown 1000:1000 " OV_UPPER "/plain && "
+			"(grep -q overlay /proc/filesystems || insmod /lib/modules/overlay.ko); true") == 0);
+	VM_CHECK(mount("overlay", OV, "overlay", 0,
+		       "lowerdir=" OV_LOWER ",upperdir=" OV_UPPER "/u,workdir=" OV_UPPER "/w") == 0);
+	usleep(1000 * 1000);
+	a24_write_policy("[policy]\nname = a24\ncgroup = " CG "\nmode = enforce\n"
+			 "[files]\ndefault = allow\ndeny = /data/a24-none/\n"
+			 "[exec]\ndefault = allow\n[network]\ndefault = allow\n");
+	for (int what = 0; what < 6; what++)
+		for (uid_t uid = 0; uid <= USER; uid += USER) {
+			struct a24_internal_op o = {what, uid, true}, c = {what, uid, false};
+			int control = in_cgroup(NULL, a24_internal, &o),
+			    got = in_cgroup(CG, a24_internal, &c);
+
+			printf("#   %s as uid %u: unconfined %d, confined %d\n", names[what], uid,
+			       control, got);
+			if (control == 0 && got != 0) {
+				bad++;
+				printf("#   FALSE DENIAL? %s as uid %u: %d\n", names[what], uid, got);
+			}
+		}
+	a24_policy_gone();
+	umount2(OV, MNT_DETACH);
+	umount2(OV_UPPER, MNT_DETACH);
+	if (bad)
+		VM_FAIL("%d false denial(s)", bad);
 }

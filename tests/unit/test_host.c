@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "hash.h"
 #include "host.h"
 
 /* The variable capabilities.bpf.c reads vm.mmap_min_addr from: found among others of the same
@@ -408,4 +409,32 @@ TEST(host_mount_aliases_of_nested_binds)
 			  0);
 		free(names3.relevant);
 	}
+}
+
+/*
+ * A mount point's record holds every component a walk can name files beneath (32): at 32 the
+ * hashes of each prefix, as a rule's; deeper, a record that names nothing (the walk fails
+ * closed beneath it, attack run 24's 2402), with no partial hashes.
+ */
+TEST(host_mount_value_of_deep_points)
+{
+	static struct lg_mount_entry entry;
+	static struct lg_mount_value value;
+	const __u64 seeds[2] = {0x1234, 0x5678};
+	__u64 rule[LG_PATH_DEPTH_MAX + 1];
+	char *p = entry.path;
+
+	for (int i = 1; i <= 32; i++)
+		p += sprintf(p, "/c%d", i);
+	lg_mount_value_for(&entry, seeds, &value);
+	CHECK_INT(value.depth, 32);
+	CHECK_INT((int)lg_path_prefix_hashes(seeds[1], entry.path, rule, LG_PATH_DEPTH_MAX), 32);
+	CHECK(memcmp(value.prefix_hash[1], rule, sizeof(rule)) == 0);
+	CHECK_STR((const char *)value.path, entry.path);
+	strcat(entry.path, "/c33-and-a-name-long-enough-to-be-cut");
+	lg_mount_value_for(&entry, seeds, &value);
+	CHECK_INT(value.depth, LG_MOUNT_DEPTH_UNNAMED);
+	CHECK_INT(value.prefix_hash[0][1] == 0 && value.prefix_hash[1][32] == 0, 1);
+	/* The event's copy is cut at the record's room; the depth counts the whole path. */
+	CHECK_INT((int)strlen((const char *)value.path), LG_MOUNT_PATH_MAX - 1);
 }
