@@ -30,7 +30,6 @@
  */
 #include "protected.bpf.h"
 #include "setup.bpf.h"
-#include "mounted.bpf.h"
 
 #define RENAME_EXCHANGE (1 << 1)
 
@@ -720,12 +719,6 @@ int BPF_PROG(lg_path_rename_beneath, const struct path *old_dir, struct dentry *
 	policy = lg_current_policy(&cgroup_id);
 	if (!policy)
 		return 0;
-	/* a mount point moved away, or replaced (mounted.bpf.h) */
-	ret = lg_mounted_name(policy, cgroup_id, LG_HOOK_PATH_RENAME, old_dentry);
-	if (!ret)
-		ret = lg_mounted_name(policy, cgroup_id, LG_HOOK_PATH_RENAME, new_dentry);
-	if (ret)
-		return ret;
 	/* the old name: a directory leaves it, or (an exchange) one or a link arrives there */
 	old_name = lg_is_dir(old_dentry) ||
 		   (exchange && lg_leads_on(new_dentry) && !lg_in_setup_window());
@@ -870,9 +863,6 @@ int BPF_PROG(lg_path_unlink, const struct path *dir, struct dentry *dentry, int 
 		if (ret)
 			return ret;
 	} else {
-		ret = lg_mounted_name(policy, cgroup_id, LG_HOOK_PATH_UNLINK, dentry);
-		if (ret)
-			return ret;
 		ret = lg_check_write(policy, cgroup_id, LG_HOOK_PATH_UNLINK, dentry,
 				     BPF_CORE_READ(dir, mnt), &denied);
 		if (denied && ret)

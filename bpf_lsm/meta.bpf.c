@@ -42,7 +42,6 @@
 #include "path.bpf.h"
 #include "protected.bpf.h"
 #include "setup.bpf.h"
-#include "mounted.bpf.h"
 #include "capability.bpf.h"
 
 /* ioctl commands that change an inode's flags (include/uapi/linux/fs.h, fsverity.h): the same
@@ -341,13 +340,7 @@ int BPF_PROG(lg_path_mkdir, const struct path *dir, struct dentry *dentry, umode
 SEC("lsm/path_rmdir")
 int BPF_PROG(lg_path_rmdir, const struct path *dir, struct dentry *dentry, int ret)
 {
-	const struct lg_policy_value *policy;
-	__u64 cgroup_id = 0;
-
 	if (ret)
-		return ret;
-	policy = lg_current_policy(&cgroup_id);
-	if (policy && (ret = lg_mounted_name(policy, cgroup_id, LG_HOOK_PATH_RMDIR, dentry)))
 		return ret;
 	return lg_meta_write(LG_HOOK_PATH_RMDIR, dentry, BPF_CORE_READ(dir, mnt), 0, false);
 }

@@ -87,6 +87,9 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	X(lg_path_symlink)                                                                        \
 	X(lg_path_mkdir)                                                                          \
 	X(lg_path_rmdir)                                                                          \
+	X(lg_inode_rmdir) /* a name with a mount on it (mounted.bpf.c) */                         \
+	X(lg_inode_unlink)                                                                        \
+	X(lg_inode_rename)                                                                        \
 	X(lg_path_chmod)                                                                          \
 	X(lg_path_chown)                                                                          \
 	X(lg_inode_setxattr)                                                                      \

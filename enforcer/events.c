@@ -45,9 +45,10 @@ static const char builtin_reasons[LG_BUILTIN_COUNT][LG_BUILTIN_REASON_MAX] = {
 	[LG_BUILTIN_USERNS] = "a confined task cannot create user namespaces unless its policy says "
 			      "[system] userns = allow",
 	[LG_BUILTIN_MOUNT] = "a confined task cannot mount, unmount, remount, move or pivot unless its "
-			     "policy says [system] mount = namespace or allow, nor create, "
-			     "snapshot, remove or change btrfs subvolumes unless it says mount = "
-			     "allow",
+			     "policy says [system] mount = namespace or allow, nor remove or "
+			     "rename a name another mount namespace has a mount on (that unmounts "
+			     "or moves the mount), nor create, snapshot, remove or change btrfs "
+			     "subvolumes, unless it says mount = allow",
 	[LG_BUILTIN_PROTECTED] = "a confined task cannot change, rename, remove or mount over "
 				 "lsmguard's policy directory, executable, state or unit, the "
 				 "journal's sockets and files, or a directory above them",

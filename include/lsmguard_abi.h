@@ -681,7 +681,11 @@ enum lg_hook {
 	LG_HOOK_SEM_ALLOC = 70,
 	LG_HOOK_INODE_CREATE = 71, /* a POSIX message queue past the IPC namespace's budget */
 	LG_HOOK_FILE_ALLOC = 72,   /* a new file past the host's budget (fs.file-max) */
-	LG_HOOK_COUNT = 73,
+	/* a name with a mount on it removed or replaced (bpf_lsm/mounted.bpf.c) */
+	LG_HOOK_INODE_RMDIR = 73,
+	LG_HOOK_INODE_UNLINK = 74,
+	LG_HOOK_INODE_RENAME = 75,
+	LG_HOOK_COUNT = 76,
 };
 
 /*

@@ -188,8 +188,9 @@ void write_number(const char *path, long n);
  * whole): mounts and btrfs subvolumes; disks past the files; the whole host. */
 #define MOUNT_SOURCE                                                                               \
 	"\"source\":\"built-in: a confined task cannot mount, unmount, remount, move or pivot "    \
-	"unless its policy says [system] mount = namespace or allow, nor create, snapshot, "      \
-	"remove or change btrfs subvolumes unless it says mount = allow\""
+	"unless its policy says [system] mount = namespace or allow, nor remove or rename a name " \
+	"another mount namespace has a mount on (that unmounts or moves the mount), nor create, " \
+	"snapshot, remove or change btrfs subvolumes, unless it says mount = allow\""
 #define RAW_DISK_SOURCE                                                                            \
 	"\"source\":\"built-in: a confined task cannot reach a disk past its files (block "        \
 	"devices, SCSI generic, SG_IO, NVMe passthrough, configfs targets, btrfs's tree search, " \
