@@ -83,6 +83,21 @@ struct {
 	__type(value, __u64);
 } lg_mount_changes __weak SEC(".maps");
 
+/*
+ * Superblocks made outside the host's mount namespace (a service's own tmpfs, systemd's
+ * PrivateDevices= /dev, a container's filesystems), by their address: the host's table has no
+ * record of their roots, and they are named where their namespace mounts them. Any other
+ * filesystem root without a record, met in another namespace, is the host's and fails closed
+ * (lg_root_unrecorded). mount.bpf.c adds them as they are made and drops them when freed.
+ */
+#define LG_NS_SUPERS 16384
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, LG_NS_SUPERS);
+	__type(key, __u64);
+	__type(value, __u8);
+} lg_ns_supers __weak SEC(".maps");
+
 /* Original names of hard-linked files (links.bpf.c records them, path.bpf.h reads them). */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

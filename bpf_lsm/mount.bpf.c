@@ -221,16 +221,27 @@ int BPF_PROG(lg_sb_pivotroot, const struct path *old_path, const struct path *ne
  * umount2(2), every flag. A bpffs is protect.bpf.c's (a protection, whatever the mode): that
  * program runs first and this one leaves its answer alone.
  */
+/* Whether unmounting mnt (with flags) reaches other namespaces by propagation
+ * (lg_umount_walk, mounted.bpf.h); a tree too big to walk counts as reaching them. */
+static __always_inline bool lg_umount_propagates(struct vfsmount *mnt, int flags)
+{
+	struct lg_umount_walk w;
+
+	if (lg_mount_is_shared(&BPF_CORE_READ(lg_real_mount(mnt), mnt_parent)->mnt))
+		return true;
+	if (!(flags & MNT_DETACH))
+		return false; /* a mount with mounts of its own is busy: unmounted alone */
+	lg_umount_walk(mnt, 0, &w);
+	return w.shared || !w.done;
+}
+
 SEC("lsm/sb_umount")
 int BPF_PROG(lg_sb_umount_confine, struct vfsmount *mnt, int flags, int ret)
 {
-	struct vfsmount *parent;
-
 	if (ret || BPF_CORE_READ(mnt, mnt_sb, s_magic) == BPF_FS_MAGIC)
 		return ret;
-	parent = &BPF_CORE_READ(lg_real_mount(mnt), mnt_parent)->mnt;
 	return lg_mount_at(LG_HOOK_SB_UMOUNT, BPF_CORE_READ(mnt, mnt_root), mnt,
-			   lg_mount_ns_of(mnt), lg_mount_is_shared(parent));
+			   lg_mount_ns_of(mnt), lg_umount_propagates(mnt, flags));
 }
 
 /*
@@ -309,6 +320,46 @@ int BPF_PROG(lg_fs_context_parse_param, struct fs_context *fc, struct fs_paramet
 			       LG_BUILTIN_RAW_DISK, what, sizeof(what));
 }
 
+/* A superblock freed: its address may be another's next (lg_ns_supers). */
+SEC("lsm/sb_free_security")
+int BPF_PROG(lg_super_freed, struct super_block *sb)
+{
+	__u64 key = (__u64)sb;
+
+	bpf_map_delete_elem(&lg_ns_supers, &key);
+	return 0;
+}
+
+/*
+ * An overlayfs made by a confined task (mount(2) or fsconfig's FSCONFIG_CMD_CREATE, in any
+ * namespace): overlayfs removes, renames and makes the names of its upper layer itself, through
+ * vfs_unlink, vfs_rename, vfs_create..., which pass no path hook, so every path decision about
+ * them (a directory with rules beneath it moved, a denied name renamed away, lsmguard's policy
+ * files removed, an ancestor of a host mount point renamed) would be made at the overlay's own
+ * path, which names none of that (review 46). A protection: refused unless [system] mount =
+ * allow, whose risk docs/policy.md states. An overlay the host or systemd's setup makes is not
+ * the service's choice (its paths are the administrator's), and reads through any overlay are
+ * decided at the real file's path too (files.bpf.c, lg_overlay_verdict).
+ */
+#define OVERLAYFS_SUPER_MAGIC 0x794c7630
+
+static __noinline int lg_overlay_made(void)
+{
+	static const char what[] = "an overlayfs (its upper layer changed below every path rule)";
+	const struct lg_policy_value *policy;
+	__u64 cgroup_id = 0;
+
+	policy = lg_mount_subject(&cgroup_id);
+	if (!policy)
+		return 0;
+	if (policy->flags & LG_POLICY_SYSTEM_MOUNT_ALLOW) {
+		lg_count_allowed(policy->id, LG_HOOK_SB_SET_MNT_OPTS);
+		return 0;
+	}
+	return lg_builtin_deny(policy, cgroup_id, LG_HOOK_SB_SET_MNT_OPTS, LG_BUILTIN_OVERLAY, what,
+			       sizeof(what));
+}
+
 SEC("lsm/sb_set_mnt_opts")
 int BPF_PROG(lg_sb_set_mnt_opts, struct super_block *sb, void *mnt_opts, unsigned long kern_flags,
 	     unsigned long *set_kern_flags, int ret)
@@ -319,6 +370,16 @@ int BPF_PROG(lg_sb_set_mnt_opts, struct super_block *sb, void *mnt_opts, unsigne
 
 	if (ret)
 		return ret;
+	/* A filesystem made outside the host's namespace: named where that namespace mounts it
+	 * (lg_root_unrecorded). A table too full to say so fails closed for it. */
+	if (!lg_mount_ns_is_host(lg_current_mount_ns())) {
+		__u64 key = (__u64)sb;
+		__u8 one = 1;
+
+		bpf_map_update_elem(&lg_ns_supers, &key, &one, BPF_ANY);
+	}
+	if (BPF_CORE_READ(sb, s_magic) == OVERLAYFS_SUPER_MAGIC)
+		return lg_overlay_made();
 	if (!BPF_CORE_READ(sb, s_bdev) && !(BPF_CORE_READ(sb, s_type, fs_flags) & FS_REQUIRES_DEV))
 		return 0;
 	policy = lg_mount_subject(&cgroup_id);

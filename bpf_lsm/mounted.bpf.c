@@ -4,7 +4,9 @@
  * lsm/inode_unlink, lsm/inode_rename.
  *
  * rmdir, unlink, or a rename over the name: where it is the caller's own mount point the kernel
- * refuses (EBUSY, before these hooks); where it is a mount point in another mount namespace
+ * refuses (EBUSY: before inode_rmdir and inode_unlink; after inode_rename, so a confined task
+ * outside the host's namespace renaming its own mount point gets EPERM and an event instead,
+ * review 46); where it is a mount point in another mount namespace
  * only, the kernel unmounts what is mounted there, lazily, in every such namespace
  * (detach_mounts). A rename away from it moves the mount with the name, to a path the daemon's
  * table does not know (no mount event tells it). A service in a namespace of its own, where a

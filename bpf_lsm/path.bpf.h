@@ -257,18 +257,48 @@ __weak __noinline int lg_anchor_trusted(struct lg_anchor_check *check)
 }
 
 /*
- * Whether the mount table lacks records the daemon found no room for
- * (LG_EPOCH_MOUNTS_UNRECORDED): a filesystem root without a record may then be one of those,
- * so the walk fails closed rather than name its files through the live tree. In every mount
- * namespace: a host mount's copy in a service's own namespace (PrivateTmp=, a container) has no
- * record either (review 44, 1), and a root the namespace mounted itself cannot be told from one.
+ * Whether a filesystem root without a record (root), met in mount mnt, must fail closed rather
+ * than be named through the live tree:
+ *  - the mount table lacks records the daemon found no room for (LG_EPOCH_MOUNTS_UNRECORDED),
+ *    and mnt is not its namespace's root mount: the root may be one of those. In every mount
+ *    namespace: a host mount's copy in a
+ *    service's own namespace (PrivateTmp=, a container) has no record either (review 44, 1),
+ *    and a root the namespace mounted itself cannot be told from one;
+ *  - a host filesystem seen from another mount namespace: the host's table has no record of it
+ *    (unmounted by the host while a service's namespace keeps its copy, covered when the
+ *    daemon read the table, a mount point longer than a path: attack run 25's 2501, 2502,
+ *    2504), and the place that namespace gives it was chosen by whoever mounts there, the
+ *    service under mount = namespace. A filesystem made in that or any other namespace but
+ *    the host's (lg_ns_supers) is named there, as before. Not in the host's namespace, whose
+ *    live tree is the administrator's, nor for the kernel's own mounts (MNT_NS_INTERNAL),
+ *    nor before the daemon has said which namespace is the host's.
+ * One global function for both, called once with what the walk holds anyway (a call site more,
+ * or one more value kept across it, cost the walk's frame the 32 bytes that broke the
+ * verifier's 512 for the chain hook, lg_path_walk, lg_anchor_trusted).
+ * Its own frame stays small: one slot for every key, values read as values. Addresses as
+ * scalars: a global function takes no kernel object pointers on 6.1.
  */
-__weak __noinline int lg_mounts_unrecorded(void)
+__weak __noinline int lg_root_unrecorded(__u64 mnt_addr, __u64 root_addr)
 {
-	__u32 index = LG_EPOCH_MOUNTS_UNRECORDED;
-	__u64 *missing = bpf_map_lookup_elem(&lg_epochs, &index);
+	struct mount *mnt = (struct mount *)mnt_addr;
+	struct lg_config *config;
+	__u64 key = LG_EPOCH_MOUNTS_UNRECORDED, ns;
+	__u64 *missing;
+	__u32 host;
 
-	return missing && *missing;
+	missing = bpf_map_lookup_elem(&lg_epochs, &key);
+	if (missing && *missing && (__u64)BPF_CORE_READ(mnt, mnt_parent) != mnt_addr)
+		return 1;
+	key = 0; /* the config's index: its first 4 bytes */
+	config = bpf_map_lookup_elem(&lg_config_map, &key);
+	if (!config)
+		return 0;
+	host = config->mount_ns;
+	ns = (__u64)BPF_CORE_READ(mnt, mnt_ns);
+	if (!host || ns >= (__u64)-4095L || BPF_CORE_READ(mnt, mnt_ns, ns.inum) == host)
+		return 0;
+	key = (__u64)BPF_CORE_READ((struct dentry *)root_addr, d_sb);
+	return !bpf_map_lookup_elem(&lg_ns_supers, &key);
 }
 
 /*
@@ -469,8 +499,9 @@ static __always_inline bool lg_walk_collect(struct lg_scratch *scratch, struct d
 				}
 				if (up != mnt)
 					scratch->foreign = 1;
-				/* (a root the full table may have no record of: closed) */
-				if (up != mnt && lg_mounts_unrecorded()) {
+				/* (a root the full table may have no record of, a host filesystem
+				 * seen from another namespace: closed) */
+				if (lg_root_unrecorded((__u64)mnt, (__u64)dentry)) {
 					scratch->disconnected = 1;
 					return false;
 				}

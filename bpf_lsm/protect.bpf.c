@@ -55,6 +55,7 @@
  * and `lsmguard unload` is the one that is allowed.
  */
 #include "cache.bpf.h" /* lg_epochs: LG_EPOCH_STOP_GUARD */
+#include "mounted.bpf.h" /* lg_umount_walk */
 
 #define FMODE_WRITE 0x2
 
@@ -231,8 +232,25 @@ int BPF_PROG(lg_sb_umount, struct vfsmount *mnt, int flags, int ret)
 
 	if (ret)
 		return ret;
-	if (BPF_CORE_READ(mnt, mnt_sb, s_magic) != BPF_FS_MAGIC)
-		return 0;
+	if (BPF_CORE_READ(mnt, mnt_sb, s_magic) != BPF_FS_MAGIC) {
+		struct lg_config *config;
+		struct lg_umount_walk w;
+		__u32 zero = 0;
+
+		/* A lazy unmount of a tree that holds lsmguard's bpffs (a copy of /sys in a
+		 * namespace of its own whose "/" is not recursively private): the unmount of
+		 * the bpffs propagates to the host's (attack run 25's 2506). Whoever asks. */
+		config = bpf_map_lookup_elem(&lg_config_map, &zero);
+		if (!(flags & MNT_DETACH) || !config || !config->pin_dev || lg_is_lsmguard())
+			return 0;
+		lg_umount_walk(mnt, config->pin_dev, &w);
+		if (!w.pins && w.done)
+			return 0;
+		policy = lg_current_policy(&cgroup_id);
+		return lg_builtin_deny(policy ? policy : &lg_no_policy, cgroup_id, LG_HOOK_SB_UMOUNT,
+				       policy ? LG_BUILTIN_BPFFS : LG_BUILTIN_SELF, what,
+				       sizeof(what));
+	}
 	policy = lg_current_policy(&cgroup_id);
 	if (policy)
 		return lg_builtin_deny(policy, cgroup_id, LG_HOOK_SB_UMOUNT, LG_BUILTIN_BPFFS, what,

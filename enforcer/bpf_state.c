@@ -110,6 +110,7 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	X(lg_sb_pivotroot)                                                                        \
 	X(lg_fs_context_parse_param)                                                              \
 	X(lg_sb_set_mnt_opts)                                                                     \
+	X(lg_super_freed) /* before the walk trusts lg_ns_supers: no address outlives its sb */  \
 	X(lg_capable)                                                                             \
 	X(lg_bpf)                                                                                 \
 	X(lg_kernel_load_data)                                                                    \
@@ -613,6 +614,7 @@ out_destroy:
 /* What this build's maps look like: adopting pins of another layout would misread them. */
 static const struct {
 	__u32 type, key_size, value_size;
+	__u32 max_entries; /* where it is indexed by ABI numbers (0: not compared) */
 } expected_layout[LG_MAP_COUNT] = {
 	[LG_MAP_POLICIES] = {BPF_MAP_TYPE_ARRAY, 4, sizeof(struct lg_policy_value)},
 	[LG_MAP_CGROUP_POLICY] = {BPF_MAP_TYPE_HASH, 8, 4},
@@ -624,13 +626,15 @@ static const struct {
 	[LG_MAP_MOUNTS] = {BPF_MAP_TYPE_HASH, sizeof(struct lg_inode_key),
 			   sizeof(struct lg_mount_value)},
 	[LG_MAP_CONFIG] = {BPF_MAP_TYPE_ARRAY, 4, sizeof(struct lg_config)},
-	[LG_MAP_COUNTERS] = {BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct lg_counter)},
+	/* policy * LG_HOOK_COUNT + hook: a version with other hooks would count under others */
+	[LG_MAP_COUNTERS] = {BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct lg_counter),
+			     (LG_POLICY_ID_MAX + 1) * LG_HOOK_COUNT},
 	[LG_MAP_EVENTS] = {BPF_MAP_TYPE_RINGBUF, 0, 0},
 	[LG_MAP_LINKS] = {BPF_MAP_TYPE_HASH, sizeof(struct lg_inode_key),
 			  sizeof(struct lg_link_value)},
 	[LG_MAP_RATE] = {BPF_MAP_TYPE_LRU_HASH, sizeof(struct lg_rate_key),
 			 sizeof(struct lg_rate_value)},
-	[LG_MAP_EPOCHS] = {BPF_MAP_TYPE_ARRAY, 4, 8},
+	[LG_MAP_EPOCHS] = {BPF_MAP_TYPE_ARRAY, 4, 8}, /* fewer slots: an older version (apply.c) */
 	[LG_MAP_LOST] = {BPF_MAP_TYPE_HASH, sizeof(struct lg_lost_key),
 			 sizeof(struct lg_lost_value)},
 	[LG_MAP_DENY_FILTER] = {BPF_MAP_TYPE_ARRAY, 4, 8},
@@ -648,14 +652,18 @@ static int check_layout(int fd, enum lg_map_id id, char *err, size_t errsize)
 		return -errno;
 	}
 	if (info.type != expected_layout[id].type || info.key_size != expected_layout[id].key_size ||
-	    info.value_size != expected_layout[id].value_size) {
+	    info.value_size != expected_layout[id].value_size ||
+	    (expected_layout[id].max_entries &&
+	     info.max_entries != expected_layout[id].max_entries)) {
 		snprintf(err, errsize,
 			 "pinned map %s is from another lsmguard version (type %u, key %u, value %u "
-			 "bytes; this one expects type %u, key %u, value %u); run 'lsmguard unload' "
-			 "with the version that pinned it, then start this one",
+			 "bytes, %u entries; this one expects type %u, key %u, value %u, %u entries); "
+			 "run 'lsmguard unload' with the version that pinned it, then start this one",
 			 lg_map_names[id], info.type, info.key_size, info.value_size,
-			 expected_layout[id].type, expected_layout[id].key_size,
-			 expected_layout[id].value_size);
+			 info.max_entries, expected_layout[id].type, expected_layout[id].key_size,
+			 expected_layout[id].value_size,
+			 expected_layout[id].max_entries ? expected_layout[id].max_entries
+							 : info.max_entries);
 		return -EPROTO;
 	}
 	return 0;

@@ -113,6 +113,10 @@ static const char builtin_reasons[LG_BUILTIN_COUNT][LG_BUILTIN_REASON_MAX] = {
 	[LG_BUILTIN_JOURNAL] = "a confined task cannot file journal entries under another process "
 			       "or unit: OBJECT_ or COREDUMP fields or an entry lsmguard cannot read, "
 			       "from root; a stream of its own to journald",
+	[LG_BUILTIN_OVERLAY] = "a confined task cannot mount overlayfs unless its policy says "
+			       "[system] mount = allow: overlayfs removes, renames and makes its "
+			       "upper layer's names below every path rule, another policy's and "
+			       "lsmguard's own included",
 	[LG_BUILTIN_STOP_GUARD] = "the service manager (PID 1) cannot signal lsmguard before "
 				  "`lsmguard stop` (lsmguard.service's ExecStop=): another unit's "
 				  "PIDFile= may name the daemon",
@@ -247,8 +251,9 @@ void lg_event_print(FILE *out, const struct lg_event *ev, const struct lg_loaded
 	} else if (ev->flags & LG_EVENT_DISCONNECTED) {
 		json_string_field(&w, "source", "fail-closed: a disconnected name (a file opened by "
 						"handle whose path is not known, on a mount "
-						"unmounted while held, or on a host mount the "
-						"full mount table has no record of)");
+						"unmounted while held, or on a host filesystem "
+						"the mount table has no record of: the table "
+						"full, or seen from another mount namespace)");
 	} else if ((ev->flags & LG_EVENT_WALK_LIMIT) && abstract) {
 		json_string_field(&w, "source", "fail-closed: an abstract socket name lsmguard cannot "
 						"read");

@@ -531,15 +531,35 @@ int lg_read_mounts_held(const char *mountinfo, struct lg_mount_entry **out,
 		struct lg_mount_entry *e = &entries[i];
 
 		for (size_t j = 0; e->too_deep && j < kept; j++) {
-			if (entries[j].ignored || entries[j].key.dev != e->key.dev ||
-			    entries[j].key.ino != e->key.ino)
+			const struct lg_mount_entry *t = &entries[j];
+
+			if (t->ignored)
 				continue;
-			free(e->named_as);
-			e->named_as = strdup(entries[j].path);
-			if (!e->named_as)
-				goto out_nomem;
-			e->kept = j;
-			e->too_deep = false;
+			if (t->key.dev == e->key.dev && t->key.ino == e->key.ino) {
+				free(e->named_as);
+				e->named_as = strdup(t->path);
+				if (!e->named_as)
+					goto out_nomem;
+				e->kept = j;
+				e->too_deep = false;
+				continue;
+			}
+			/* A btrfs subvolume first mounted that deep, and a later mount of a
+			 * subvolume holding it (the top-level's): without a record of its own the
+			 * walk through that mount climbs past the subvolume's root and names it
+			 * there, as for a subvolume mounted after its holder (review 46, M1: its
+			 * record named nothing, and the files were refused through the holder). */
+			if (strcmp(e->fstype, "btrfs") == 0 && strcmp(t->fstype, "btrfs") == 0 &&
+			    t->dev_major == e->dev_major && t->dev_minor == e->dev_minor &&
+			    strcmp(t->root, e->root) != 0 && root_contains(t->root, e->root)) {
+				free(e->named_as);
+				e->named_as = name_through(t->path, t->root, e->root);
+				if (!e->named_as)
+					goto out_nomem;
+				e->kept = j;
+				e->too_deep = false;
+				e->contained = true;
+			}
 		}
 	}
 	free(entry_of);
@@ -758,8 +778,12 @@ void lg_mount_value_for(const struct lg_mount_entry *entry, const __u64 seeds[2]
 							   value->prefix_hash[bank],
 							   LG_MOUNT_DEPTH_MAX);
 	if (point_depth(entry->path) > LG_MOUNT_DEPTH_MAX) {
-		/* Names nothing: the walk fails closed beneath it (no partial hashes). */
+		/* Names nothing: the walk fails closed beneath it (no partial hashes). Slot 0
+		 * keeps the whole point's hash, so that two such records whose cut texts are
+		 * the same still differ (the rewrite compares records whole: review 46, L3). */
 		memset(value->prefix_hash, 0, sizeof(value->prefix_hash));
+		value->prefix_hash[0][0] = lg_hash_bytes(LG_HASH_BASIS, entry->path,
+							 strlen(entry->path));
 		value->depth = LG_MOUNT_DEPTH_UNNAMED;
 	}
 }

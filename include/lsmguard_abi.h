@@ -821,7 +821,10 @@ enum lg_builtin {
 	 * an entry lsmguard cannot read, from a root sender; a stdout stream of a confined task's
 	 * own (its header names a unit) */
 	LG_BUILTIN_JOURNAL = 37,
-	LG_BUILTIN_COUNT = 38,
+	/* an overlayfs made by a confined task without [system] mount = allow: its upper layer's
+	 * names are removed, renamed and made by overlayfs itself, below every path hook */
+	LG_BUILTIN_OVERLAY = 38,
+	LG_BUILTIN_COUNT = 39,
 };
 
 /*
@@ -844,7 +847,7 @@ enum lg_builtin {
 	 (1ULL << LG_BUILTIN_HOST_CONTROL) | (1ULL << LG_BUILTIN_OTHER_POLICY) |                      \
 	 (1ULL << LG_BUILTIN_MAIN_PID) | (1ULL << LG_BUILTIN_OTHERS_OBJECTS) |   \
 	 (1ULL << LG_BUILTIN_HOST_BUDGET) | (1ULL << LG_BUILTIN_STOP_GUARD) |                        \
-	 (1ULL << LG_BUILTIN_UEVENT) | (1ULL << LG_BUILTIN_JOURNAL))
+	 (1ULL << LG_BUILTIN_UEVENT) | (1ULL << LG_BUILTIN_JOURNAL) | (1ULL << LG_BUILTIN_OVERLAY))
 #define LG_BUILTIN_IS_PROTECTION(builtin)                                                         \
 	((builtin) < 64 && ((LG_BUILTIN_PROTECTIONS >> (builtin)) & 1ULL))
 

@@ -618,3 +618,45 @@ VM_TEST(a21_suspect_subvolume_mount_named_by_the_live_tree, 2112)
 	a21_policy_gone();
 	a21_umount("/mnt/a21s");
 }
+
+#define A21_DEEP                                                                                   \
+	"/srv/a21d/c1/c2/c3/c4/c5/c6/c7/c8/c9/c10/c11/c12/c13/c14/c15/c16/c17/c18/c19/c20/c21/c22/"  \
+	"c23/c24/c25/c26/c27/c28/c29/c30/c31" /* 33 components: deeper than a walk names */
+
+/*
+ * 2113. vol first mounted by itself 33 components deep (too deep for a record that names its
+ * files), then the top-level mounted at /mnt/bt: the files are named through the top-level's
+ * mount, /mnt/bt/vol/... (review 46, M1: the deep mount's record named nothing, and every file
+ * of vol was refused through the top-level too). deny = /mnt/bt/vol/secret/ holds; another
+ * file of vol opens.
+ */
+VM_TEST(a21_deep_subvolume_then_its_holder, 2113)
+{
+	VM_TIMEOUT(150);
+	a21_setup();
+	VM_CHECK(system("mkdir -p " BT "/vol/open && printf " SECRET " > " BT "/vol/open/key && "
+			"chmod -R a+rX " BT "/vol/open") == 0);
+	/* (the top-level's unmount frees its loop device: vol's mount makes another, as 2103) */
+	VM_CHECK(umount2(BT, 0) == 0);
+	VM_CHECK(system("mkdir -p " A21_DEEP " && mount -t btrfs -o loop,subvol=vol /run/bt.img "
+			A21_DEEP) == 0);
+	VM_CHECK(system("dev=$(losetup -a | grep /run/bt.img | cut -d: -f1 | head -n 1); "
+			"mount -t btrfs \"$dev\" " BT) == 0);
+	usleep(800 * 1000);
+	system("grep btrfs /proc/self/mountinfo | sed 's/^/#   /'");
+	a21_policy("deny = " BT "/vol/secret/\n", NULL);
+	a21_expect_denied(BT "/vol/secret/key", 0, "vol deep first, then the top-level");
+	a21_expect_denied(BT "/vol/secret/key", USER, "vol deep first, then the top-level");
+	for (uid_t uid = 0; uid <= USER; uid += USER) {
+		int control = a21_try_read(NULL, BT "/vol/open/key", uid),
+		    got = a21_try_read(CG, BT "/vol/open/key", uid);
+
+		printf("#   another file of vol as uid %u: unconfined %d, confined %d\n", uid, control,
+		       got);
+		VM_CHECK(control == 0);
+		if (got != 0)
+			VM_FAIL("FALSE DENIAL: %s/vol/open/key as uid %u returned %d", BT, uid, got);
+	}
+	a21_policy_gone();
+	a21_umount(A21_DEEP);
+}

@@ -746,9 +746,7 @@ VM_TEST(a23_mount_table_full, 2302)
 	/* Any file there: the mount's name is not known. A file on a recorded mount is read. */
 	VM_CHECK(try_open(CG, OB "/plain", O_RDONLY) == EPERM);
 	EXPECT_EVENT_AFTER(mark, "\"policy\":\"a23\"", "\"disconnected\":true", "\"path\":\"/plain\"",
-			   "\"source\":\"fail-closed: a disconnected name (a file opened by handle whose "
-			   "path is not known, on a mount unmounted while held, or on a host mount the "
-			   "full mount table has no record of)\"");
+			   DISCONNECTED_SOURCE);
 	VM_CHECK(try_open(CG, OK_FILE, O_RDONLY) == 0);
 	/* Reloads are not refused while it is full. */
 	VM_CHECK(a23_reload_wait_long());

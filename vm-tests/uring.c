@@ -202,6 +202,17 @@ int uring_symlinkat(const char *target, int dirfd, const char *path)
 	return submit_one(&sqe);
 }
 
+int uring_unlinkat(int dirfd, const char *path, int flags)
+{
+	struct io_uring_sqe sqe = {0};
+
+	sqe.opcode = IORING_OP_UNLINKAT;
+	sqe.fd = dirfd;
+	sqe.addr = (unsigned long)path;
+	sqe.unlink_flags = (unsigned)flags;
+	return submit_one(&sqe);
+}
+
 int uring_renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath,
 		   unsigned flags)
 {

@@ -18,7 +18,9 @@ int uring_sendmsg_zc(int fd, const struct msghdr *msg);
 /* IORING_OP_BIND, IORING_OP_LISTEN (6.11; 6.1 refuses them with -EINVAL). */
 int uring_bind(int fd, const struct sockaddr *addr, unsigned len);
 int uring_listen(int fd, int backlog);
-/* IORING_OP_MKDIRAT, IORING_OP_SYMLINKAT, IORING_OP_RENAMEAT (all in 6.1). */
+/* IORING_OP_MKDIRAT, IORING_OP_SYMLINKAT, IORING_OP_RENAMEAT, IORING_OP_UNLINKAT (flags:
+ * AT_REMOVEDIR for a directory; all in 6.1). */
+int uring_unlinkat(int dirfd, const char *path, int flags);
 int uring_mkdirat(int dirfd, const char *path, unsigned mode);
 int uring_symlinkat(const char *target, int dirfd, const char *path);
 int uring_renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath,

@@ -191,6 +191,14 @@ void write_number(const char *path, long n);
 	"unless its policy says [system] mount = namespace or allow, nor remove or rename a name " \
 	"another mount namespace has a mount on (that unmounts or moves the mount), nor create, " \
 	"snapshot, remove or change btrfs subvolumes, unless it says mount = allow\""
+#define DISCONNECTED_SOURCE                                                                        \
+	"\"source\":\"fail-closed: a disconnected name (a file opened by handle whose path is not " \
+	"known, on a mount unmounted while held, or on a host filesystem the mount table has no "   \
+	"record of: the table full, or seen from another mount namespace)\""
+#define OVERLAY_SOURCE                                                                             \
+	"\"source\":\"built-in: a confined task cannot mount overlayfs unless its policy says "    \
+	"[system] mount = allow: overlayfs removes, renames and makes its upper layer's names "   \
+	"below every path rule, another policy's and lsmguard's own included\""
 #define RAW_DISK_SOURCE                                                                            \
 	"\"source\":\"built-in: a confined task cannot reach a disk past its files (block "        \
 	"devices, SCSI generic, SG_IO, NVMe passthrough, configfs targets, btrfs's tree search, " \

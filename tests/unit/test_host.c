@@ -377,8 +377,10 @@ TEST(host_mount_aliases_of_nested_binds)
 		CHECK_STR(out, "/srv/a23w/uploads/other");
 		free(names2.relevant);
 	}
-	/* Two mounts of one root too deep for a record, and a shallow bind of one of its
-	 * directories: each names the same files at its own point (attack run 24's 2401). */
+	/* Two mounts of one root listed as binds with their own points (as lg_read_mounts lists
+	 * mounts too deep for a record: the list is made by hand here, at 17 components, and
+	 * the carrying does not depend on depth), and a shallow bind of one of its directories:
+	 * each names the same files at its own point (attack run 24's 2401). */
 	{
 		struct lg_mount_name list3[] = {
 			{"", ""},
@@ -435,6 +437,7 @@ TEST(host_mount_value_of_deep_points)
 	lg_mount_value_for(&entry, seeds, &value);
 	CHECK_INT(value.depth, LG_MOUNT_DEPTH_UNNAMED);
 	CHECK_INT(value.prefix_hash[0][1] == 0 && value.prefix_hash[1][32] == 0, 1);
+	CHECK(value.prefix_hash[0][0] == lg_hash_bytes(LG_HASH_BASIS, entry.path, strlen(entry.path)));
 	/* The event's copy is cut at the record's room; the depth counts the whole path. */
 	CHECK_INT((int)strlen((const char *)value.path), LG_MOUNT_PATH_MAX - 1);
 }
