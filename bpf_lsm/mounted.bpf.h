@@ -47,7 +47,7 @@ struct lg_umount_walk {
 	bool leaving;  /* every mount below at is done */
 	bool done;
 	bool shared; /* a mount with mounts of its own is shared */
-	bool pins;   /* lsmguard's bpffs is in the subtree */
+	bool pins;   /* lsmguard's bpffs is in the subtree, under a shared parent */
 };
 
 static long lg_umount_step(__u32 index, void *ctx)
@@ -57,8 +57,12 @@ static long lg_umount_step(__u32 index, void *ctx)
 	struct list_head *next;
 
 	if (!w->leaving) {
+		/* lsmguard's bpffs under a shared parent: its unmount reaches the parent's
+		 * peers, the host's copy among them (a slave or private copy reaches nothing:
+		 * runc's, bwrap's and systemd's pivot_root then umount -l of the old root) */
 		if (w->pin_dev && BPF_CORE_READ(m, mnt.mnt_sb, s_magic) == BPF_FS_MAGIC &&
-		    BPF_CORE_READ(m, mnt.mnt_sb, s_dev) == w->pin_dev)
+		    BPF_CORE_READ(m, mnt.mnt_sb, s_dev) == w->pin_dev &&
+		    (BPF_CORE_READ(m, mnt_parent, mnt.mnt_flags) & MNT_SHARED))
 			w->pins = true;
 		next = BPF_CORE_READ(m, mnt_mounts.next);
 		if ((void *)next != (void *)m + bpf_core_field_offset(struct mount, mnt_mounts)) {

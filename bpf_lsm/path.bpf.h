@@ -267,20 +267,26 @@ __weak __noinline int lg_anchor_trusted(struct lg_anchor_check *check)
  *  - a host filesystem seen from another mount namespace: the host's table has no record of it
  *    (unmounted by the host while a service's namespace keeps its copy, covered when the
  *    daemon read the table, a mount point longer than a path: attack run 25's 2501, 2502,
- *    2504), and the place that namespace gives it was chosen by whoever mounts there, the
- *    service under mount = namespace. A filesystem made in that or any other namespace but
- *    the host's (lg_ns_supers) is named there, as before. Not in the host's namespace, whose
- *    live tree is the administrator's, nor for the kernel's own mounts (MNT_NS_INTERNAL),
- *    nor before the daemon has said which namespace is the host's.
+ *    2504), and the place that namespace gives it was chosen by whoever mounts there: the
+ *    service, when its policy lets it mount or bind in a namespace of its own (mount =
+ *    namespace or allow, userns = allow). Only for such a policy (policy_id, the walk's):
+ *    without those rights the namespace is systemd's, as the unit says, and a host mount new
+ *    there (an automount, a mount unit started while the service runs) or a filesystem made
+ *    before lsmguard loaded (a PrivateDevices= /dev) is named there as before (review 47,
+ *    M2). A filesystem made in that or any other namespace but the host's (lg_ns_supers) is
+ *    named there too. Not in the host's namespace, whose live tree is the administrator's,
+ *    nor for the kernel's own mounts (MNT_NS_INTERNAL), nor before the daemon has said which
+ *    namespace is the host's.
  * One global function for both, called once with what the walk holds anyway (a call site more,
  * or one more value kept across it, cost the walk's frame the 32 bytes that broke the
  * verifier's 512 for the chain hook, lg_path_walk, lg_anchor_trusted).
  * Its own frame stays small: one slot for every key, values read as values. Addresses as
  * scalars: a global function takes no kernel object pointers on 6.1.
  */
-__weak __noinline int lg_root_unrecorded(__u64 mnt_addr, __u64 root_addr)
+__weak __noinline int lg_root_unrecorded(__u64 mnt_addr, __u64 root_addr, __u32 policy_id)
 {
 	struct mount *mnt = (struct mount *)mnt_addr;
+	const struct lg_policy_value *policy;
 	struct lg_config *config;
 	__u64 key = LG_EPOCH_MOUNTS_UNRECORDED, ns;
 	__u64 *missing;
@@ -289,13 +295,20 @@ __weak __noinline int lg_root_unrecorded(__u64 mnt_addr, __u64 root_addr)
 	missing = bpf_map_lookup_elem(&lg_epochs, &key);
 	if (missing && *missing && (__u64)BPF_CORE_READ(mnt, mnt_parent) != mnt_addr)
 		return 1;
+	key = policy_id;
+	policy = bpf_map_lookup_elem(&lg_policies, &key);
+	if (!policy || !(policy->flags & (LG_POLICY_SYSTEM_MOUNT_NAMESPACE |
+					  LG_POLICY_SYSTEM_MOUNT_ALLOW | LG_POLICY_SYSTEM_USERNS)))
+		return 0;
 	key = 0; /* the config's index: its first 4 bytes */
 	config = bpf_map_lookup_elem(&lg_config_map, &key);
 	if (!config)
 		return 0;
 	host = config->mount_ns;
 	ns = (__u64)BPF_CORE_READ(mnt, mnt_ns);
-	if (!host || ns >= (__u64)-4095L || BPF_CORE_READ(mnt, mnt_ns, ns.inum) == host)
+	/* (no namespace, NULL as hugetlbfs's kern_mount has, or MNT_NS_INTERNAL: the
+	 * kernel's own mount, which no task names a file through: attack run 23's 2308) */
+	if (!host || !ns || ns >= (__u64)-4095L || BPF_CORE_READ(mnt, mnt_ns, ns.inum) == host)
 		return 0;
 	key = (__u64)BPF_CORE_READ((struct dentry *)root_addr, d_sb);
 	return !bpf_map_lookup_elem(&lg_ns_supers, &key);
@@ -501,7 +514,8 @@ static __always_inline bool lg_walk_collect(struct lg_scratch *scratch, struct d
 					scratch->foreign = 1;
 				/* (a root the full table may have no record of, a host filesystem
 				 * seen from another namespace: closed) */
-				if (lg_root_unrecorded((__u64)mnt, (__u64)dentry)) {
+				if (lg_root_unrecorded((__u64)mnt, (__u64)dentry,
+						       scratch->step.policy)) {
 					scratch->disconnected = 1;
 					return false;
 				}

@@ -237,14 +237,17 @@ int BPF_PROG(lg_sb_umount, struct vfsmount *mnt, int flags, int ret)
 		struct lg_umount_walk w;
 		__u32 zero = 0;
 
-		/* A lazy unmount of a tree that holds lsmguard's bpffs (a copy of /sys in a
-		 * namespace of its own whose "/" is not recursively private): the unmount of
-		 * the bpffs propagates to the host's (attack run 25's 2506). Whoever asks. */
+		/* A lazy unmount of a tree that holds lsmguard's bpffs under a shared parent (a
+		 * copy of /sys in a namespace of its own whose "/" is not recursively private):
+		 * the unmount of the bpffs propagates to the host's (attack run 25's 2506).
+		 * Whoever asks. A tree too big to walk whole is decided by what was walked
+		 * (review 47, H1: a copy of the host's tree is unmounted so by every container
+		 * runtime). */
 		config = bpf_map_lookup_elem(&lg_config_map, &zero);
 		if (!(flags & MNT_DETACH) || !config || !config->pin_dev || lg_is_lsmguard())
 			return 0;
 		lg_umount_walk(mnt, config->pin_dev, &w);
-		if (!w.pins && w.done)
+		if (!w.pins)
 			return 0;
 		policy = lg_current_policy(&cgroup_id);
 		return lg_builtin_deny(policy ? policy : &lg_no_policy, cgroup_id, LG_HOOK_SB_UMOUNT,

@@ -109,8 +109,8 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	X(lg_sb_remount)                                                                          \
 	X(lg_sb_pivotroot)                                                                        \
 	X(lg_fs_context_parse_param)                                                              \
+	X(lg_super_freed) /* before the marks: no address outlives its superblock (review 47) */ \
 	X(lg_sb_set_mnt_opts)                                                                     \
-	X(lg_super_freed) /* before the walk trusts lg_ns_supers: no address outlives its sb */  \
 	X(lg_capable)                                                                             \
 	X(lg_bpf)                                                                                 \
 	X(lg_kernel_load_data)                                                                    \
@@ -655,15 +655,21 @@ static int check_layout(int fd, enum lg_map_id id, char *err, size_t errsize)
 	    info.value_size != expected_layout[id].value_size ||
 	    (expected_layout[id].max_entries &&
 	     info.max_entries != expected_layout[id].max_entries)) {
+		char entries[2][32] = {"", ""};
+
+		/* The entries only where they are compared (maps indexed by ABI numbers). */
+		if (expected_layout[id].max_entries) {
+			snprintf(entries[0], sizeof(entries[0]), ", %u entries", info.max_entries);
+			snprintf(entries[1], sizeof(entries[1]), ", %u entries",
+				 expected_layout[id].max_entries);
+		}
 		snprintf(err, errsize,
 			 "pinned map %s is from another lsmguard version (type %u, key %u, value %u "
-			 "bytes, %u entries; this one expects type %u, key %u, value %u, %u entries); "
-			 "run 'lsmguard unload' with the version that pinned it, then start this one",
-			 lg_map_names[id], info.type, info.key_size, info.value_size,
-			 info.max_entries, expected_layout[id].type, expected_layout[id].key_size,
-			 expected_layout[id].value_size,
-			 expected_layout[id].max_entries ? expected_layout[id].max_entries
-							 : info.max_entries);
+			 "bytes%s; this one expects type %u, key %u, value %u%s); run 'lsmguard "
+			 "unload' with the version that pinned it, then start this one",
+			 lg_map_names[id], info.type, info.key_size, info.value_size, entries[0],
+			 expected_layout[id].type, expected_layout[id].key_size,
+			 expected_layout[id].value_size, entries[1]);
 		return -EPROTO;
 	}
 	return 0;
