@@ -734,7 +734,6 @@ VM_TEST(a24_unnamed_deep_mount, 2406)
 			   "\"source\":\"fail-closed: deeper than 32 path components\"",
 			   "\"path\":\"" DX "/open/key\"", "\"uid\":1000");
 	VM_CHECK(mount(DX, DZ, NULL, MS_BIND, NULL) == 0);
-	usleep(2000 * 1000); /* the daemon reads its table and loads again */
 	VM_CHECK(daemon_reload_wait());
 	for (uid_t uid = 0; uid <= USER; uid += USER) {
 		struct a24_op deep = {.path = DX "/open/key", .uid = uid, .how = A24_PLAIN},

@@ -441,13 +441,11 @@ static int a25_copy_round(const char *cgroup, const struct a25_copy_op *o)
 	VM_CHECK(mount("tmpfs", UM, "tmpfs", 0, "mode=0755") == 0);
 	VM_CHECK(system("mkdir -p " UM "/secret && printf " SECRET " > " UM "/secret/key && "
 			"chown -R 1000:1000 " UM " && chmod 0600 " UM "/secret/key") == 0);
-	usleep(1500 * 1000);
 	VM_CHECK(daemon_reload_wait());
 	VM_CHECK(in_cgroup_start(&t, cgroup, a25_copy_service, o));
 	for (int i = 0; i < 200 && access(U_READY, F_OK) != 0; i++)
 		usleep(50 * 1000);
 	VM_CHECK(vm_umount(UM) == 0);
-	usleep(2000 * 1000); /* the daemon reads its table and loads again */
 	VM_CHECK(daemon_reload_wait());
 	write_file(U_GO, "go", 0644);
 	return in_cgroup_join(&t);
@@ -532,7 +530,6 @@ static void a25_prop_round(const char *label, const char *cgroup, const struct a
 	VM_CHECK(system("mkdir -p " PY "/secret && printf " SECRET " > " PY "/secret/key && "
 			"chown -R 1000:1000 " PY " && chmod 0600 " PY "/secret/key") == 0);
 	VM_CHECK(mount(PY, PB, NULL, MS_BIND, NULL) == 0);
-	usleep(1500 * 1000);
 	VM_CHECK(daemon_reload_wait());
 	system("grep a25p /proc/self/mountinfo | sed 's/^/#   before: /'");
 	if (cgroup)
@@ -540,7 +537,6 @@ static void a25_prop_round(const char *label, const char *cgroup, const struct a
 						       "mount");
 	got = in_cgroup(cgroup, a25_prop_service, o);
 	kept = a25_mounted_at(PY);
-	usleep(2000 * 1000);
 	VM_CHECK(daemon_reload_wait());
 	system("grep a25p /proc/self/mountinfo | sed 's/^/#   after: /'");
 	printf("#   %s: the service's unmount in its own namespace: %d, the host's mount at " PY
@@ -640,7 +636,6 @@ VM_TEST(a25_covered_first_mount, 2504)
 			"chown -R 1000:1000 " KM " && chmod 0600 " KM "/secret/key") == 0);
 	VM_CHECK(mount("tmpfs", KM, "tmpfs", 0, "mode=0755") == 0);
 	daemon_resume(stopped);
-	usleep(2000 * 1000);
 	VM_CHECK(daemon_reload_wait());
 	system("grep a25k /proc/self/mountinfo | sed 's/^/#   /'");
 	control = in_cgroup(NULL, a25_covered_service, NULL);
