@@ -25,18 +25,18 @@ elif [ "$MODE" = bench ]; then
 		"$(sed -n 's/.*lsmguard.iterations=\([0-9]*\).*/\1/p' /proc/cmdline)"
 	echo "LSMGUARD-VM: bench exited $?"
 else
-	# lsmguard.cases=A,B (VM_CASES on the host) runs only those cases. A passing run is
-	# quiet: the TAP lines and their diagnostics are standard output; what the cases' own
-	# commands say on standard error (a refused cat, a loader's error, a shell's "Terminated",
-	# the daemon's warnings about a test policy: expected, and read as failures) is kept, and
-	# shown with the kernel's warnings only when the suite fails (the console shows only the
-	# kernel's errors, "quiet").
+	# lsmguard.cases=A,B (VM_CASES on the host) runs only those cases; -A,-B all but those.
+	# A passing run is quiet: the TAP lines and their diagnostics are standard output; what the
+	# cases' own commands say on standard error (a refused cat, a loader's error, a shell's
+	# "Terminated", the daemon's warnings about a test policy: expected, and read as failures)
+	# is kept, and shown with the kernel's warnings only when the suite fails (the console shows
+	# only the kernel's errors, "quiet").
 	# A run that hangs until the host kills it would take that evidence with it: 30 minutes in
 	# (the host's limit is 35 and 40), what the cases said is shown anyway.
 	(sleep 1800 && echo "LSMGUARD-VM: still running after 30 minutes; the cases' standard" \
 		"error (the last 60):" && tail -n 60 /run/cases.err | sed 's/^/# /') &
 	watcher=$!
-	/bin/vmtest $(sed -n 's/.*lsmguard.cases=\([A-Za-z0-9_,]*\).*/\1/p' /proc/cmdline | tr , ' ') \
+	/bin/vmtest $(sed -n 's/.*lsmguard.cases=\([A-Za-z0-9_,-]*\).*/\1/p' /proc/cmdline | tr , ' ') \
 		2>/run/cases.err
 	status=$?
 	kill "$watcher" 2>/dev/null

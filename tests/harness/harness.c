@@ -251,33 +251,47 @@ static int bail_out(const struct harness_suite *suite, const char *why, const ch
 	return 1;
 }
 
-/* Select the cases named on the command line (every case when none is). */
+/*
+ * Select the cases named on the command line: every case when none is named. "-NAME" leaves
+ * NAME out (of every case when the command line names only exclusions). Each name, excluded
+ * or not, must be a case's: a misspelt exclusion would otherwise run what it meant to leave out.
+ */
 static int select_cases(const struct harness_suite *suite, int argc, char **argv)
 {
+	bool included = false;
 	int selected = 0;
 
+	for (int a = 1; a < argc; a++)
+		included |= argv[a][0] != '-';
+	for (int i = 0; i < case_count; i++)
+		cases[i].selected = !included;
 	for (int a = 1; a < argc; a++) {
+		bool exclude = argv[a][0] == '-';
+		const char *name = argv[a] + exclude;
 		bool found = false;
 
 		for (int i = 0; i < case_count; i++) {
-			if (strcmp(argv[a], cases[i].name) == 0) {
-				cases[i].selected = true;
+			if (strcmp(name, cases[i].name) == 0) {
 				found = true;
+				if (!exclude)
+					cases[i].selected = true;
 			}
 		}
 		if (!found) {
 			char detail[256];
 
-			snprintf(detail, sizeof(detail), "no case is named '%s'", argv[a]);
+			snprintf(detail, sizeof(detail), "no case is named '%s'", name);
 			bail_out(suite, "selection", detail);
 			return -1;
 		}
 	}
-	for (int i = 0; i < case_count; i++) {
-		if (argc < 2)
-			cases[i].selected = true;
+	/* Exclusions last: "-A A" runs no A. */
+	for (int a = 1; a < argc; a++)
+		for (int i = 0; argv[a][0] == '-' && i < case_count; i++)
+			if (strcmp(argv[a] + 1, cases[i].name) == 0)
+				cases[i].selected = false;
+	for (int i = 0; i < case_count; i++)
 		selected += cases[i].selected;
-	}
 	return selected;
 }
 

@@ -77,6 +77,17 @@ expect "no case registered fails the run" 1 '^Bail out! no case registered$' \
 run "$selftest" no_such_case
 expect "a name that matches no case fails the run" 1 "^#   no case is named 'no_such_case'$" \
 	'^selftest: 0 passed, 1 failed'
+run "$selftest" -no_such_case
+expect "an exclusion that matches no case fails the run" 1 "^#   no case is named 'no_such_case'$" \
+	'^selftest: 0 passed, 1 failed'
+run "$selftest" passes skips -skips
+expect "an exclusion leaves its case out of the cases named" 0 '^1\.\.1$' '^ok 1 - passes$' \
+	'^selftest: 1 passed, 0 failed, 0 skipped$'
+run "$selftest" -fails_a_check
+expect "exclusions alone run every other case" 1 "^1\.\.$((cases - 1))\$" \
+	'^selftest: 3 passed, 7 failed, 2 skipped$'
+grep -q 'fails_a_check' "$work/out" && not_ok "the excluded case did not run" "$(head -c 1500 "$work/out")" ||
+	ok "the excluded case did not run"
 run env HARNESS_SELFTEST_MANY=600 "$selftest"
 expect "more cases than the harness holds fail the run" 1 \
 	'^#   613 cases registered, at most 512 are run$' '^Bail out! too many cases'
