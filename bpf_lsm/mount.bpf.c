@@ -38,6 +38,8 @@
 #define CAP_SYS_ADMIN 21
 #define MNT_SHARED 0x1000 /* vfsmount.mnt_flags: in a peer group (include/linux/mount.h, 6.1) */
 #define MS_REMOUNT 32
+#define MS_BIND 4096
+#define MS_MOVE 8192
 #define MS_PROPAGATION ((1 << 17) | (1 << 18) | (1 << 19) | (1 << 20)) /* unbindable .. shared */
 
 /* x86-64 system call numbers of the new mount API (the same in the ia32 table). */
@@ -174,34 +176,63 @@ int BPF_PROG(lg_userns_create, const struct cred *cred, int ret)
 			       sizeof(what));
 }
 
+/*
+ * A bind or a move under mount = namespace that may bring a peer of the host's mounts into the
+ * service's tree: the tree moved (from), or for mount(2), which names its source by a string
+ * this hook cannot follow, any shared mount in the caller's namespace. Once the namespace is
+ * private or slave (as systemd makes a unit's; a user namespace's copy is slave already), no
+ * peer of the host's can enter it again: a bind's source is a mount of the caller's own
+ * namespace (the kernel's check_mnt), and a propagation change makes a peer group of its own.
+ * So no shared tree is bound or moved into a subtree after a lazy unmount's walk of it
+ * (review 47: another thread's bind raced the unmount past its check, which runs before the
+ * kernel's namespace lock, and the unmount propagated to the host's mounts). Taken as
+ * propagating: refused under namespace, as a mount under a shared mount is.
+ */
+static __always_inline bool lg_bind_may_share(struct vfsmount *from)
+{
+	const struct lg_policy_value *policy;
+	__u64 cgroup_id = 0;
+
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy || (policy->flags & LG_POLICY_SYSTEM_MOUNT_ALLOW) ||
+	    !(policy->flags & LG_POLICY_SYSTEM_MOUNT_NAMESPACE) || lg_in_setup_window())
+		return false; /* refused anyway, or allowed anyway */
+	return lg_mount_tree_shares(from);
+}
+
 /* mount(2), every kind: new, MS_BIND, MS_MOVE, MS_REMOUNT (| MS_BIND), propagation. */
 SEC("lsm/sb_mount")
 int BPF_PROG(lg_sb_mount, const char *dev_name, const struct path *path, const char *type,
 	     unsigned long flags, void *data, int ret)
 {
 	struct vfsmount *mnt;
-	bool attaches;
+	bool propagates;
 
 	if (ret)
 		return ret;
 	mnt = BPF_CORE_READ(path, mnt);
 	/* A remount or a propagation change alters mnt alone; the rest attach under it. */
-	attaches = !(flags & (MS_REMOUNT | MS_PROPAGATION));
+	if (flags & (MS_REMOUNT | MS_PROPAGATION))
+		propagates = false;
+	else
+		propagates = lg_mount_is_shared(mnt) ||
+			     ((flags & (MS_BIND | MS_MOVE)) && lg_bind_may_share(NULL));
 	return lg_mount_at(LG_HOOK_SB_MOUNT, BPF_CORE_READ(path, dentry), mnt, lg_mount_ns_of(mnt),
-			   attaches && lg_mount_is_shared(mnt));
+			   propagates);
 }
 
 /* move_mount(2): attaching a detached mount (fsmount, open_tree) or moving an attached one. */
 SEC("lsm/move_mount")
 int BPF_PROG(lg_move_mount, const struct path *from_path, const struct path *to_path, int ret)
 {
-	struct vfsmount *mnt;
+	struct vfsmount *mnt, *from;
 
 	if (ret)
 		return ret;
 	mnt = BPF_CORE_READ(to_path, mnt);
+	from = BPF_CORE_READ(from_path, mnt);
 	return lg_mount_at(LG_HOOK_MOVE_MOUNT, BPF_CORE_READ(to_path, dentry), mnt,
-			   lg_mount_ns_of(BPF_CORE_READ(from_path, mnt)), lg_mount_is_shared(mnt));
+			   lg_mount_ns_of(from), lg_mount_is_shared(mnt) || lg_bind_may_share(from));
 }
 
 /* pivot_root(2): the new root's namespace is the caller's. */
@@ -238,8 +269,13 @@ static __always_inline bool lg_umount_propagates(struct vfsmount *mnt, int flags
 SEC("lsm/sb_umount")
 int BPF_PROG(lg_sb_umount_confine, struct vfsmount *mnt, int flags, int ret)
 {
+	__u64 cgroup_id = 0;
+
 	if (ret || BPF_CORE_READ(mnt, mnt_sb, s_magic) == BPF_FS_MAGIC)
 		return ret;
+	/* The tree's walk is for confined tasks only: an unconfined unmount pays one lookup. */
+	if (!lg_current_policy(&cgroup_id))
+		return 0;
 	return lg_mount_at(LG_HOOK_SB_UMOUNT, BPF_CORE_READ(mnt, mnt_root), mnt,
 			   lg_mount_ns_of(mnt), lg_umount_propagates(mnt, flags));
 }

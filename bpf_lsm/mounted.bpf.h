@@ -46,15 +46,48 @@ struct lg_umount_walk {
 	__u32 pin_dev; /* lsmguard's bpffs (0: not looked for) */
 	bool leaving;  /* every mount below at is done */
 	bool done;
-	bool shared; /* a mount with mounts of its own is shared */
-	bool pins;   /* lsmguard's bpffs is in the subtree, under a shared parent */
+	bool shared;	 /* a mount with mounts of its own is shared */
+	bool any_shared; /* any mount in the subtree is shared */
+	bool pins;	 /* lsmguard's bpffs is in the subtree, under a shared parent */
 };
+
+/*
+ * One edge of a walk over root's subtree, each mount visited before its children (the caller
+ * visits *at while !*leaving, then steps): down to *at's first child, else to its next
+ * sibling, else up. Returns true when the walk is back at root, every mount visited.
+ * mounts.bpf.c's records and the unmount check below walk with it.
+ */
+static __always_inline bool lg_mount_tree_next(struct mount *root, struct mount **at,
+					       bool *leaving)
+{
+	struct mount *m = *at, *parent;
+	struct list_head *next;
+
+	if (!*leaving) {
+		next = BPF_CORE_READ(m, mnt_mounts.next);
+		if ((void *)next != (void *)m + bpf_core_field_offset(struct mount, mnt_mounts)) {
+			*at = (void *)next - bpf_core_field_offset(struct mount, mnt_child);
+			return false;
+		}
+		*leaving = true;
+	}
+	if (m == root)
+		return true;
+	parent = BPF_CORE_READ(m, mnt_parent);
+	next = BPF_CORE_READ(m, mnt_child.next);
+	if ((void *)next != (void *)parent + bpf_core_field_offset(struct mount, mnt_mounts)) {
+		*at = (void *)next - bpf_core_field_offset(struct mount, mnt_child);
+		*leaving = false;
+		return false;
+	}
+	*at = parent;
+	return false;
+}
 
 static long lg_umount_step(__u32 index, void *ctx)
 {
 	struct lg_umount_walk *w = ctx;
-	struct mount *m = w->at, *parent;
-	struct list_head *next;
+	struct mount *m = w->at;
 
 	if (!w->leaving) {
 		/* lsmguard's bpffs under a shared parent: its unmount reaches the parent's
@@ -64,38 +97,51 @@ static long lg_umount_step(__u32 index, void *ctx)
 		    BPF_CORE_READ(m, mnt.mnt_sb, s_dev) == w->pin_dev &&
 		    (BPF_CORE_READ(m, mnt_parent, mnt.mnt_flags) & MNT_SHARED))
 			w->pins = true;
-		next = BPF_CORE_READ(m, mnt_mounts.next);
-		if ((void *)next != (void *)m + bpf_core_field_offset(struct mount, mnt_mounts)) {
-			if (BPF_CORE_READ(m, mnt.mnt_flags) & MNT_SHARED)
+		if (BPF_CORE_READ(m, mnt.mnt_flags) & MNT_SHARED) {
+			w->any_shared = true;
+			/* a mount with mounts of its own: its sharing counts for an unmount */
+			if (BPF_CORE_READ(m, mnt_mounts.next) !=
+			    (void *)m + bpf_core_field_offset(struct mount, mnt_mounts))
 				w->shared = true;
-			w->at = (void *)next - bpf_core_field_offset(struct mount, mnt_child);
-			return 0;
 		}
-		w->leaving = true;
 	}
-	if (m == w->root) {
-		w->done = true;
-		return 1;
-	}
-	parent = BPF_CORE_READ(m, mnt_parent);
-	next = BPF_CORE_READ(m, mnt_child.next);
-	if ((void *)next != (void *)parent + bpf_core_field_offset(struct mount, mnt_mounts)) {
-		w->at = (void *)next - bpf_core_field_offset(struct mount, mnt_child);
-		w->leaving = false;
-		return 0;
-	}
-	w->at = parent;
-	return 0;
+	w->done = lg_mount_tree_next(w->root, &w->at, &w->leaving);
+	return w->done;
 }
 
-/* Walk mnt's subtree into *w (w->done false: too big to walk whole). */
+/* Walk the subtree of mount m into *w (w->done false: too big to walk whole). */
+static __always_inline void lg_umount_walk_mount(struct mount *m, __u32 pin_dev,
+						 struct lg_umount_walk *w)
+{
+	*w = (struct lg_umount_walk){.root = m, .at = m, .pin_dev = pin_dev};
+	bpf_loop(LG_UMOUNT_WALK_STEPS, lg_umount_step, w, 0);
+}
+
 static __always_inline void lg_umount_walk(struct vfsmount *mnt, __u32 pin_dev,
 					   struct lg_umount_walk *w)
 {
-	struct mount *m = (void *)mnt - bpf_core_field_offset(struct mount, mnt);
+	lg_umount_walk_mount((void *)mnt - bpf_core_field_offset(struct mount, mnt), pin_dev, w);
+}
 
-	*w = (struct lg_umount_walk){.root = m, .at = m, .pin_dev = pin_dev};
-	bpf_loop(LG_UMOUNT_WALK_STEPS, lg_umount_step, w, 0);
+/*
+ * Whether a subtree holds a shared mount (or more mounts than a walk sees): whole namespace's
+ * tree (mnt NULL: the current task's), or a tree about to be moved. A bind or a move there may
+ * put a peer of the host's mounts where the service's own mounts and unmounts are decided
+ * (mount.bpf.c, lg_bind_may_share).
+ */
+static __always_inline bool lg_mount_tree_shares(struct vfsmount *mnt)
+{
+	struct lg_umount_walk w;
+	struct mount *root;
+
+	if (mnt)
+		root = (void *)mnt - bpf_core_field_offset(struct mount, mnt);
+	else
+		root = BPF_CORE_READ(lg_current_mount_ns(), root);
+	if (!root)
+		return true;
+	lg_umount_walk_mount(root, 0, &w);
+	return w.any_shared || !w.done;
 }
 
 #endif /* LSMGUARD_MOUNTED_BPF_H */

@@ -32,6 +32,7 @@
  * through the live tree).
  */
 #include "path.bpf.h"
+#include "mounted.bpf.h" /* lg_mount_tree_next */
 
 #define LG_MOUNT_WALK_STEPS (4 * LG_MAX_MOUNTS) /* two steps per mount, twice the table */
 
@@ -46,11 +47,6 @@ struct lg_mount_tree_walk {
 	bool done;
 	bool overflow; /* a record could not be written */
 };
-
-static __always_inline struct mount *lg_mount_of_child(struct list_head *child)
-{
-	return (void *)child - bpf_core_field_offset(struct mount, mnt_child);
-}
 
 static __always_inline void lg_mount_record(struct mount *m, struct lg_mount_tree_walk *w)
 {
@@ -71,31 +67,11 @@ static __always_inline void lg_mount_record(struct mount *m, struct lg_mount_tre
 static long lg_mount_tree_step(__u32 index, void *ctx)
 {
 	struct lg_mount_tree_walk *w = ctx;
-	struct mount *m = w->at, *parent;
-	struct list_head *next;
 
-	if (!w->leaving) {
-		lg_mount_record(m, w);
-		next = BPF_CORE_READ(m, mnt_mounts.next);
-		if ((void *)next != (void *)m + bpf_core_field_offset(struct mount, mnt_mounts)) {
-			w->at = lg_mount_of_child(next); /* down to the first child */
-			return 0;
-		}
-		w->leaving = true;
-	}
-	if (m == w->root) {
-		w->done = true;
-		return 1;
-	}
-	parent = BPF_CORE_READ(m, mnt_parent);
-	next = BPF_CORE_READ(m, mnt_child.next);
-	if ((void *)next != (void *)parent + bpf_core_field_offset(struct mount, mnt_mounts)) {
-		w->at = lg_mount_of_child(next); /* the next sibling */
-		w->leaving = false;
-		return 0;
-	}
-	w->at = parent; /* the last child: up */
-	return 0;
+	if (!w->leaving)
+		lg_mount_record(w->at, w);
+	w->done = lg_mount_tree_next(w->root, &w->at, &w->leaving);
+	return w->done;
 }
 
 /* A record the daemon's table has caught up with holds nothing: make room. */

@@ -109,16 +109,16 @@ suite() {
 counts=""
 failures=""
 
-suite harness 25 tests/harness/test-harness.sh "$build/tests/harness-selftest" "$build/tests/harness-selftest-empty"
+suite harness 27 tests/harness/test-harness.sh "$build/tests/harness-selftest" "$build/tests/harness-selftest-empty"
 suite unit 143 "$build/tests/unit-tests"
 suite hashref 1 python3 tests/unit/hash_reference.py --check tests/unit/test_hash.c
 suite cli 166 tests/cli/test-cli.sh "$build/lsmguard"
 suite fuzz 2 tests/fuzz/run-fuzz.sh "${FUZZ_CHECK_TIME:-30}" "$build/fuzz/fuzz_policy" "$build/fuzz/fuzz_elfdeps"
 suite install 35 tests/install/test-install.sh "$build"
-suite vm 425 vm-tests/run-vm.sh "$build/vm/vmlinuz" "$build/vm/initrd.gz" test
-# The same cases under full preemption (vm-tests/preempt.c), but for the daemon's own life in
-# user space (vm-tests/run-vm.sh names them).
-suite vm-preempt 417 vm-tests/run-vm.sh "$build/vm/vmlinuz" "$build/vm/initrd.gz" preempt
+suite vm 430 vm-tests/run-vm.sh "$build/vm/vmlinuz" "$build/vm/initrd.gz" test
+# The concurrency, cache and first verdict cases again, under full preemption (vm-tests/preempt.c;
+# vm-tests/run-vm.sh says which and why).
+suite vm-preempt 78 vm-tests/run-vm.sh "$build/vm/vmlinuz" "$build/vm/initrd.gz" preempt
 suite bench 78 make --no-print-directory -s bench-check BUILD="$build"
 suite realsvc 132 vm-tests/realsvc/run.sh "$build/vm/vmlinuz" "$build/realsvc/initrd.gz"
 # The workloads bench's checks (vm-tests/realsvc/bench.sh): one round, as a test, not a figure.

@@ -64,25 +64,6 @@
 #define USER 1000
 #define CG "/lgt/a23"
 
-static void a23_setup_plain(void)
-{
-	if (daemon_pid() < 0)
-		VM_CHECK(daemon_start() > 0);
-	make_cgroup(CG);
-}
-
-static void a23_write_policy(const char *text)
-{
-	write_file(POLICY_DIR "/a23.ini", text, 0644);
-	VM_CHECK(daemon_reload_wait());
-}
-
-static void a23_policy_gone(void)
-{
-	unlink(POLICY_DIR "/a23.ini");
-	VM_CHECK(daemon_reload_wait());
-}
-
 struct a23_op {
 	const char *path;
 	uid_t uid;
@@ -172,14 +153,14 @@ VM_TEST(a23_deep_mount_point, 2300)
 	int r;
 
 	VM_TIMEOUT(180);
-	a23_setup_plain();
+	mn_setup_plain(CG);
 	a23_tmpfs_secret(D16);
 	a23_tmpfs_secret(D17);
 	a23_tmpfs_secret(F17);
 	a23_program(D16);
 	a23_program(D17);
 	usleep(1000 * 1000); /* the daemon reads its mount table again */
-	a23_write_policy("[policy]\nname = a23\ncgroup = " CG "\nmode = enforce\n"
+	mn_policy_text("a23", "[policy]\nname = a23\ncgroup = " CG "\nmode = enforce\n"
 			 "[files]\ndefault = allow\n"
 			 "deny = " D16 "/secret/\n"
 			 "deny = " D17 "/secret/\n"
@@ -215,7 +196,7 @@ VM_TEST(a23_deep_mount_point, 2300)
 	/* After another reload (the table rewritten): the same. */
 	VM_CHECK(daemon_reload_wait());
 	a23_expect(D17 "/secret/key", 0, "17-component mount point, after a reload");
-	a23_policy_gone();
+	mn_policy_gone("a23");
 	umount2(D16, MNT_DETACH);
 	umount2(D17, MNT_DETACH);
 	umount2(F17, MNT_DETACH);
@@ -294,7 +275,7 @@ VM_TEST(a23_handle_beyond_a_subvolume_mount, 2301)
 	mn_mount_subvol("vol", HB); /* first: it keeps the loop device while the top goes */
 	VM_CHECK(umount2(BT, 0) == 0);
 	usleep(800 * 1000);
-	a23_write_policy("[policy]\nname = a23\ncgroup = " CG "\nmode = enforce\n"
+	mn_policy_text("a23", "[policy]\nname = a23\ncgroup = " CG "\nmode = enforce\n"
 			 "[files]\ndefault = deny\n"
 			 "allow = " HB "/\n"
 			 "[exec]\ndefault = allow\n[network]\ndefault = allow\n");
@@ -321,7 +302,7 @@ VM_TEST(a23_handle_beyond_a_subvolume_mount, 2301)
 	o.uid = USER;
 	got = in_cgroup(CG, a23_handle_read, &o);
 	printf("#   the same as uid 1000: confined %d (4000+EPERM is the kernel's)\n", got);
-	a23_policy_gone();
+	mn_policy_gone("a23");
 	VM_CHECK(system("dev=$(losetup -a | grep /run/bt.img | cut -d: -f1 | head -n 1); "
 			"mount -t btrfs \"$dev\" " BT) == 0);
 	mn_umount(HB);
@@ -341,12 +322,12 @@ VM_TEST(a23_handle_beyond_a_subvolume_mount, 2301)
 VM_TEST(a23_file_bind_source_replaced, 2304)
 {
 	VM_TIMEOUT(150);
-	a23_setup_plain();
+	mn_setup_plain(CG);
 	VM_CHECK(system("mkdir -p /data/a23p && printf " SECRET " > " PF " && chown 1000:1000 " PF
 			" && chmod 0600 " PF " && touch " BF) == 0);
 	VM_CHECK(mount(PF, BF, NULL, MS_BIND, NULL) == 0);
 	usleep(1000 * 1000);
-	a23_write_policy("[policy]\nname = a23\ncgroup = " CG "\nmode = enforce\n"
+	mn_policy_text("a23", "[policy]\nname = a23\ncgroup = " CG "\nmode = enforce\n"
 			 "[files]\ndefault = allow\n"
 			 "deny = " BF "\n"
 			 "[exec]\ndefault = allow\n[network]\ndefault = allow\n");
@@ -358,7 +339,7 @@ VM_TEST(a23_file_bind_source_replaced, 2304)
 	VM_CHECK(daemon_reload_wait());
 	a23_expect(BF, 0, "source replaced, after a reload");
 	a23_expect(BF, USER, "source replaced, after a reload");
-	a23_policy_gone();
+	mn_policy_gone("a23");
 	umount2(BF, MNT_DETACH);
 	usleep(500 * 1000);
 }
@@ -374,7 +355,7 @@ VM_TEST(a23_escaped_mount_points, 2305)
 {
 	VM_TIMEOUT(150);
 	VM_EXPECT_DAEMON_WARNING("contains a space");
-	a23_setup_plain();
+	mn_setup_plain(CG);
 	VM_CHECK(system("mkdir -p /srv/a23n") == 0);
 	VM_CHECK(mkdir(SP, 0755) == 0 || errno == EEXIST);
 	VM_CHECK(mkdir(NL, 0755) == 0 || errno == EEXIST);
@@ -384,7 +365,7 @@ VM_TEST(a23_escaped_mount_points, 2305)
 			"mkdir -p \"$d/secret\" && printf " SECRET " > \"$d/secret/key\" && "
 			"chown -R 1000:1000 \"$d\" && chmod 0600 \"$d/secret/key\" || exit 1; done") == 0);
 	usleep(1000 * 1000);
-	a23_write_policy("[policy]\nname = a23\ncgroup = " CG "\nmode = enforce\n"
+	mn_policy_text("a23", "[policy]\nname = a23\ncgroup = " CG "\nmode = enforce\n"
 			 "[files]\ndefault = allow\n"
 			 "deny = " SP "/secret/\n"
 			 "deny = /srv/a23n/\n"
@@ -393,7 +374,7 @@ VM_TEST(a23_escaped_mount_points, 2305)
 	a23_expect(SP "/secret/key", USER, "space and backslash");
 	a23_expect(NL "/secret/key", 0, "newline and tab");
 	a23_expect(NL "/secret/key", USER, "newline and tab");
-	a23_policy_gone();
+	mn_policy_gone("a23");
 	umount2(SP, MNT_DETACH);
 	umount2(NL, MNT_DETACH);
 	usleep(500 * 1000);
@@ -450,8 +431,8 @@ static int a23_lazy_round(const char *cgroup, uid_t uid)
 VM_TEST(a23_lazy_umount_with_a_held_descriptor, 2306)
 {
 	VM_TIMEOUT(150);
-	a23_setup_plain();
-	a23_write_policy("[policy]\nname = a23\ncgroup = " CG "\nmode = enforce\n"
+	mn_setup_plain(CG);
+	mn_policy_text("a23", "[policy]\nname = a23\ncgroup = " CG "\nmode = enforce\n"
 			 "[files]\ndefault = allow\n"
 			 "deny = " LZ "/secret/\n"
 			 "[exec]\ndefault = allow\n[network]\ndefault = allow\n");
@@ -473,7 +454,7 @@ VM_TEST(a23_lazy_umount_with_a_held_descriptor, 2306)
 			VM_FAIL("BYPASS? uid %u read %s/secret/key through a descriptor held across a "
 				"lazy unmount: %d (0: read), expected EPERM", uid, LZ, got);
 	}
-	a23_policy_gone();
+	mn_policy_gone("a23");
 	unlink(LZ_GO);
 }
 
@@ -497,13 +478,13 @@ VM_TEST(a23_deep_bind_and_move_keep_their_names, 2307)
 	long mark;
 
 	VM_TIMEOUT(150);
-	a23_setup_plain();
+	mn_setup_plain(CG);
 	a23_tmpfs_secret(RH);
 	a23_tmpfs_secret(RM);
 	VM_CHECK(system("mkdir -p " RH_DEEP " " RM_DEEP) == 0);
 	VM_CHECK(mount(RH, RH_DEEP, NULL, MS_BIND, NULL) == 0);
 	usleep(1000 * 1000); /* the daemon reads its mount table again */
-	a23_write_policy("[policy]\nname = a23\ncgroup = " CG "\nmode = enforce\n"
+	mn_policy_text("a23", "[policy]\nname = a23\ncgroup = " CG "\nmode = enforce\n"
 			 "[files]\ndefault = allow\n"
 			 "deny = " RH "/secret/\n"
 			 "deny = " RM_DEEP "/secret/\n"
@@ -527,7 +508,7 @@ VM_TEST(a23_deep_bind_and_move_keep_their_names, 2307)
 	VM_CHECK(system("mkdir -p " RS) == 0);
 	VM_CHECK(mount(RS_DEEP, RS, NULL, MS_BIND, NULL) == 0);
 	usleep(1500 * 1000);
-	a23_write_policy("[policy]\nname = a23\ncgroup = " CG "\nmode = enforce\n"
+	mn_policy_text("a23", "[policy]\nname = a23\ncgroup = " CG "\nmode = enforce\n"
 			 "[files]\ndefault = allow\n"
 			 "deny = " RS_DEEP "/secret/\n"
 			 "[exec]\ndefault = allow\n[network]\ndefault = allow\n");
@@ -536,7 +517,7 @@ VM_TEST(a23_deep_bind_and_move_keep_their_names, 2307)
 	a23_expect(RS_DEEP "/secret/key", USER, "deep first, then bound shallow: the deep path");
 	a23_expect(RS "/secret/key", 0, "deep first, then bound shallow: the shallow path");
 	EXPECT_EVENT_AFTER(mark, "\"policy\":\"a23\"", "\"path\":\"" RS_DEEP "/secret/key\"");
-	a23_policy_gone();
+	mn_policy_gone("a23");
 	VM_CHECK(vm_umount(RS) == 0);
 	VM_CHECK(vm_umount(RS_DEEP) == 0);
 	VM_CHECK(vm_umount(RH_DEEP) == 0);
@@ -574,8 +555,8 @@ static int a23_hugetlb_reopen(const void *arg)
 VM_TEST(a23_hugetlb_memfd_is_not_an_unmounted_mount, 2308)
 {
 	VM_TIMEOUT(60);
-	a23_setup_plain();
-	a23_write_policy("[policy]\nname = a23\ncgroup = " CG "\nmode = enforce\n"
+	mn_setup_plain(CG);
+	mn_policy_text("a23", "[policy]\nname = a23\ncgroup = " CG "\nmode = enforce\n"
 			 "[files]\ndefault = allow\ndeny = /data/a23-none/\n"
 			 "[exec]\ndefault = allow\n[network]\ndefault = allow\n");
 	for (uid_t uid = 0; uid <= USER; uid += USER) {
@@ -588,7 +569,7 @@ VM_TEST(a23_hugetlb_memfd_is_not_an_unmounted_mount, 2308)
 		VM_CHECK(control == 0);
 		VM_CHECK(got == 0);
 	}
-	a23_policy_gone();
+	mn_policy_gone("a23");
 }
 
 #define FLOOD 4200
@@ -696,11 +677,11 @@ VM_TEST(a23_mount_table_full, 2302)
 	VM_TIMEOUT(400);
 	VM_EXPECT_DAEMON_WARNING("the mount table is full");
 	VM_EXPECT_DAEMON_WARNING("the mount table has room again");
-	a23_setup_plain();
+	mn_setup_plain(CG);
 	write_file(OK_FILE, "plain\n", 0644);
 	a23_two_mounts();
 	usleep(1000 * 1000);
-	a23_write_policy("[policy]\nname = a23\ncgroup = " CG "\nmode = enforce\n"
+	mn_policy_text("a23", "[policy]\nname = a23\ncgroup = " CG "\nmode = enforce\n"
 			 "[files]\ndefault = allow\n"
 			 "deny = " OT "/secret/\n"
 			 "[exec]\ndefault = allow\n[network]\ndefault = allow\n");
@@ -774,7 +755,7 @@ VM_TEST(a23_mount_table_full, 2302)
 		a23_expect(*p, USER, "flood unmounted");
 	}
 	VM_CHECK(try_open(CG, OB "/plain", O_RDONLY) == 0);
-	a23_policy_gone();
+	mn_policy_gone("a23");
 	a23_two_mounts_gone();
 	unlink(OK_FILE);
 	usleep(800 * 1000);
@@ -796,8 +777,8 @@ VM_TEST(a23_mount_table_full, 2302)
 VM_TEST(a23_nested_binds_of_a_hidden_filesystem, 2303)
 {
 	VM_TIMEOUT(150);
-	a23_setup_plain();
-	a23_write_policy("[policy]\nname = a23\ncgroup = " CG "\nmode = enforce\n"
+	mn_setup_plain(CG);
+	mn_policy_text("a23", "[policy]\nname = a23\ncgroup = " CG "\nmode = enforce\n"
 			 "[files]\ndefault = allow\n"
 			 "deny = " UP "/secret/\n"
 			 "deny = " WW "/uploads/private/\n"
@@ -823,14 +804,14 @@ VM_TEST(a23_nested_binds_of_a_hidden_filesystem, 2303)
 	VM_CHECK(daemon_reload_wait());
 	a23_expect(WW "/uploads/secret/key", 0, "through the outer bind, after a reload");
 	/* A directory rule at the outer bind's root: the whole inner bind is beneath it. */
-	a23_write_policy("[policy]\nname = a23\ncgroup = " CG "\nmode = enforce\n"
+	mn_policy_text("a23", "[policy]\nname = a23\ncgroup = " CG "\nmode = enforce\n"
 			 "[files]\ndefault = allow\n"
 			 "deny = " WW "/\n"
 			 "[exec]\ndefault = allow\n[network]\ndefault = allow\n");
 	a23_expect(UP "/secret/key", 0, "deny = " WW "/, through the inner bind");
 	a23_expect(UP "/secret/key", USER, "deny = " WW "/, through the inner bind");
 	VM_CHECK(try_open(CG, UP "/plain", O_RDONLY) == EPERM);
-	a23_policy_gone();
+	mn_policy_gone("a23");
 	VM_CHECK(vm_umount(UP) == 0);
 	VM_CHECK(vm_umount(WW) == 0);
 	usleep(500 * 1000);

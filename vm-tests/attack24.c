@@ -106,25 +106,6 @@
 #define SYS_open_tree 428
 #endif
 
-static void a24_setup(void)
-{
-	if (daemon_pid() < 0)
-		VM_CHECK(daemon_start() > 0);
-	make_cgroup(CG);
-}
-
-static void a24_write_policy(const char *text)
-{
-	write_file(POLICY_DIR "/a24.ini", text, 0644);
-	VM_CHECK(daemon_reload_wait());
-}
-
-static void a24_policy_gone(void)
-{
-	unlink(POLICY_DIR "/a24.ini");
-	VM_CHECK(daemon_reload_wait());
-}
-
 /* How a24_read reaches the file. */
 enum a24_how {
 	A24_PLAIN,	  /* open(path) */
@@ -334,10 +315,10 @@ VM_TEST(a24_deep_then_short, 2400)
 {
 	VM_TIMEOUT(200);
 	a24_failures = 0;
-	a24_setup();
+	mn_setup_plain(CG);
 	a24_tmpfs_secret(DS);
 	usleep(1000 * 1000);
-	a24_write_policy("[policy]\nname = a24\ncgroup = " CG "\nmode = enforce\n"
+	mn_policy_text("a24", "[policy]\nname = a24\ncgroup = " CG "\nmode = enforce\n"
 			 "[files]\ndefault = allow\n"
 			 "deny = " DS "/secret/\n"
 			 "[exec]\ndefault = allow\n"
@@ -357,7 +338,7 @@ VM_TEST(a24_deep_then_short, 2400)
 	a24_expect(DS_SHORT "/secret/key", USER, "the short bind");
 	a24_expect_exec(DS "/bin/true", "deep mount, then a short bind of it");
 	a24_expect_exec(DS_SHORT "/bin/true", "the short bind");
-	a24_policy_gone();
+	mn_policy_gone("a24");
 	vm_umount(DS_SHORT);
 	vm_umount(DS);
 	a24_end();
@@ -378,7 +359,7 @@ VM_TEST(a24_deep_propagated, 2401)
 {
 	VM_TIMEOUT(200);
 	a24_failures = 0;
-	a24_setup();
+	mn_setup_plain(CG);
 	VM_CHECK(system("mkdir -p " PP " " PQ) == 0);
 	VM_CHECK(mount("tmpfs", PP, "tmpfs", 0, "mode=0755") == 0);
 	VM_CHECK(mount(NULL, PP, NULL, MS_SHARED, NULL) == 0);
@@ -386,7 +367,7 @@ VM_TEST(a24_deep_propagated, 2401)
 	a24_tmpfs_secret(PP C15);
 	usleep(1000 * 1000);
 	system("grep a24 /proc/self/mountinfo | sed 's/^/#   /'");
-	a24_write_policy("[policy]\nname = a24\ncgroup = " CG "\nmode = enforce\n"
+	mn_policy_text("a24", "[policy]\nname = a24\ncgroup = " CG "\nmode = enforce\n"
 			 "[files]\ndefault = allow\n"
 			 "deny = " PP C15 "/secret/\n"
 			 "[exec]\ndefault = allow\n"
@@ -406,7 +387,7 @@ VM_TEST(a24_deep_propagated, 2401)
 	a24_expect(PR C15 "/secret/key", 0, "a deep bind of the deep mount");
 	a24_expect(PR C15 "/secret/key", USER, "a deep bind of the deep mount");
 	umount2(PR C15, MNT_DETACH);
-	a24_policy_gone();
+	mn_policy_gone("a24");
 	umount2(PQ, MNT_DETACH);
 	umount2(PP, MNT_DETACH);
 	usleep(500 * 1000);
@@ -451,12 +432,12 @@ VM_TEST(a24_deep_in_own_namespace, 2402)
 {
 	VM_TIMEOUT(200);
 	a24_failures = 0;
-	a24_setup();
+	mn_setup_plain(CG);
 	a24_tmpfs_secret(DN);
 	VM_CHECK(system("mkdir -p " NT " '" DN "/open' && printf " SECRET " > '" DN "/open/key' && "
 			"chown -R 1000:1000 '" DN "/open'") == 0);
 	usleep(1000 * 1000);
-	a24_write_policy("[policy]\nname = a24\ncgroup = " CG "\nmode = enforce\n"
+	mn_policy_text("a24", "[policy]\nname = a24\ncgroup = " CG "\nmode = enforce\n"
 			 "[files]\ndefault = allow\n"
 			 "deny = " DN "/secret/\n"
 			 "[exec]\ndefault = allow\n"
@@ -467,7 +448,7 @@ VM_TEST(a24_deep_in_own_namespace, 2402)
 	a24_own_namespace_routes(DN, "secret/key", true, "17 deep");
 	/* and the other files open by every route: the record names them as the rule does */
 	a24_own_namespace_routes(DN, "open/key", false, "17 deep");
-	a24_policy_gone();
+	mn_policy_gone("a24");
 	vm_umount(DN);
 	a24_end();
 }
@@ -527,9 +508,9 @@ VM_TEST(a24_full_table_own_namespace, 2403)
 	VM_EXPECT_DAEMON_WARNING("the mount table is full");
 	VM_EXPECT_DAEMON_WARNING("the mount table has room again");
 	a24_failures = 0;
-	a24_setup();
+	mn_setup_plain(CG);
 	write_file(OK_FILE, "plain\n", 0644);
-	a24_write_policy("[policy]\nname = a24\ncgroup = " CG "\nmode = enforce\n"
+	mn_policy_text("a24", "[policy]\nname = a24\ncgroup = " CG "\nmode = enforce\n"
 			 "[files]\ndefault = allow\n"
 			 "deny = " OT "/secret/\n"
 			 "[exec]\ndefault = allow\n[network]\ndefault = allow\n");
@@ -566,7 +547,7 @@ VM_TEST(a24_full_table_own_namespace, 2403)
 		;
 	a24_expect(OB "/secret/key", 0, "flood gone, the bind");
 	a24_expect_op(&ns_root, "flood gone, own namespace, the bind");
-	a24_policy_gone();
+	mn_policy_gone("a24");
 	umount2(OB, MNT_DETACH);
 	umount2(OT, MNT_DETACH);
 	unlink(OK_FILE);
@@ -670,22 +651,22 @@ VM_TEST(a24_rmdir_detaches_host_mount, 2404)
 {
 	VM_TIMEOUT(240);
 	a24_failures = 0;
-	a24_setup();
+	mn_setup_plain(CG);
 	system("grep -E ' / / ' /proc/self/mountinfo | sed 's/^/#   root: /'");
-	a24_write_policy("[policy]\nname = a24\ncgroup = " CG "\nmode = enforce\n"
+	mn_policy_text("a24", "[policy]\nname = a24\ncgroup = " CG "\nmode = enforce\n"
 			 "[files]\ndefault = allow\n"
 			 "deny = " WM "/secret/\n"
 			 "[exec]\ndefault = allow\n[network]\ndefault = allow\n");
 	a24_rmdir_round("(a) root, no mount rights, the bind after the rmdir", 0, false, true);
 	a24_rmdir_round("(b) uid 1000, no mount rights, the bind after the rmdir", USER, false,
 			true);
-	a24_write_policy("[policy]\nname = a24\ncgroup = " CG "\nmode = enforce\n"
+	mn_policy_text("a24", "[policy]\nname = a24\ncgroup = " CG "\nmode = enforce\n"
 			 "[files]\ndefault = allow\n"
 			 "deny = " WM "/secret/\n"
 			 "[exec]\ndefault = allow\n[network]\ndefault = allow\n"
 			 "[system]\nmount = namespace\n");
 	a24_rmdir_round("(c) root, mount = namespace, the bind after the rmdir", 0, true, false);
-	a24_policy_gone();
+	mn_policy_gone("a24");
 	unlink(W_READY);
 	unlink(W_GO);
 	a24_end();
@@ -709,14 +690,14 @@ VM_TEST(a24_unnamed_deep_mount, 2406)
 
 	VM_TIMEOUT(240);
 	a24_failures = 0;
-	a24_setup();
+	mn_setup_plain(CG);
 	VM_CHECK(system("mkdir -p " NT " " DZ) == 0);
 	mark = event_mark();
 	a24_tmpfs_secret(DX);
 	VM_CHECK(system("mkdir '" DX "/open' && printf " SECRET " > '" DX "/open/key' && "
 			"chown -R 1000:1000 '" DX "/open'") == 0);
 	usleep(1000 * 1000);
-	a24_write_policy("[policy]\nname = a24\ncgroup = " CG "\nmode = enforce\n"
+	mn_policy_text("a24", "[policy]\nname = a24\ncgroup = " CG "\nmode = enforce\n"
 			 "[files]\ndefault = allow\n"
 			 "deny = " DZ "/secret/\n"
 			 "[exec]\ndefault = allow\n"
@@ -746,7 +727,7 @@ VM_TEST(a24_unnamed_deep_mount, 2406)
 	}
 	a24_own_namespace_routes(DX, "open/key", false, "33 deep, bound short");
 	a24_own_namespace_routes(DX, "secret/key", true, "33 deep, bound short");
-	a24_policy_gone();
+	mn_policy_gone("a24");
 	vm_umount(DZ);
 	vm_umount(DX);
 	a24_end();
@@ -829,7 +810,7 @@ VM_TEST(a24_internal_mounts_work, 2405)
 	int bad = 0;
 
 	VM_TIMEOUT(150);
-	a24_setup();
+	mn_setup_plain(CG);
 	VM_CHECK(system("mkdir -p " OV " " OV_LOWER " " OV_UPPER) == 0);
 	VM_CHECK(mount("tmpfs", OV_UPPER, "tmpfs", 0, "mode=0755") == 0);
 	VM_CHECK(system("mkdir -p " OV_UPPER "/u " OV_UPPER "/w && echo lower > " OV_LOWER "/f0 && "
@@ -841,7 +822,7 @@ VM_TEST(a24_internal_mounts_work, 2405)
 	VM_CHECK(mount("overlay", OV, "overlay", 0,
 		       "lowerdir=" OV_LOWER ",upperdir=" OV_UPPER "/u,workdir=" OV_UPPER "/w") == 0);
 	usleep(1000 * 1000);
-	a24_write_policy("[policy]\nname = a24\ncgroup = " CG "\nmode = enforce\n"
+	mn_policy_text("a24", "[policy]\nname = a24\ncgroup = " CG "\nmode = enforce\n"
 			 "[files]\ndefault = allow\ndeny = /data/a24-none/\n"
 			 "[exec]\ndefault = allow\n[network]\ndefault = allow\n");
 	for (int what = 0; what < 6; what++)
@@ -862,7 +843,7 @@ VM_TEST(a24_internal_mounts_work, 2405)
 				printf("#   FALSE DENIAL? %s as uid %u: %d\n", names[what], uid, got);
 			}
 		}
-	a24_policy_gone();
+	mn_policy_gone("a24");
 	umount2(OV, MNT_DETACH);
 	umount2(OV_UPPER, MNT_DETACH);
 	if (bad)
@@ -1052,7 +1033,7 @@ static long a24_name_done(const char *policy_fmt, const char *mode, const char *
 	int got;
 
 	snprintf(policy, sizeof(policy), policy_fmt, mode, mount);
-	a24_write_policy(policy);
+	mn_policy_text("a24", policy);
 	mark = event_mark();
 	got = a24_name_round(CG, &root, &kept);
 	printf("#   mode = %s, mount = %s: %s %d (host mounts kept %d)\n", mode, mount,
@@ -1108,12 +1089,13 @@ VM_TEST(a24_names_with_mounts, 2407)
 	int got;
 
 	VM_TIMEOUT(400);
+	mn_print_table("at the start");
 	a24_failures = 0;
-	a24_setup();
+	mn_setup_plain(CG);
 	VM_CHECK(system("(grep -q overlay /proc/filesystems || insmod /lib/modules/overlay.ko); "
 			"true") == 0);
 	snprintf(policy, sizeof(policy), policy_fmt, "enforce", "namespace");
-	a24_write_policy(policy);
+	mn_policy_text("a24", policy);
 	for (int how = 0; how < A24_N_COUNT; how++) {
 		bool overlay = how >= A24_N_OVERLAY_RMDIR;
 		struct a24_name_op root = {how, 0, false}, user = {how, USER, overlay};
@@ -1189,7 +1171,7 @@ VM_TEST(a24_names_with_mounts, 2407)
 	/* The host's namespace: every host mount point is the task's own there (EBUSY), and the
 	 * name a file another namespace binds over is replaced as a package manager does. */
 	snprintf(policy, sizeof(policy), policy_fmt, "enforce", "namespace");
-	a24_write_policy(policy);
+	mn_policy_text("a24", policy);
 	{
 		struct in_cgroup_thread t = {0};
 
@@ -1209,6 +1191,6 @@ VM_TEST(a24_names_with_mounts, 2407)
 		VM_CHECK(count_events_after(mark, "\"hook\":\"inode_rename\"") == 0);
 		umount2(VD, MNT_DETACH);
 	}
-	a24_policy_gone();
+	mn_policy_gone("a24");
 	a24_end();
 }

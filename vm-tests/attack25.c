@@ -89,25 +89,6 @@
 
 static int a25_failures;
 
-static void a25_setup(void)
-{
-	if (daemon_pid() < 0)
-		VM_CHECK(daemon_start() > 0);
-	make_cgroup(CG);
-}
-
-static void a25_write_policy(const char *text)
-{
-	write_file(POLICY_DIR "/a25.ini", text, 0644);
-	VM_CHECK(daemon_reload_wait());
-}
-
-static void a25_policy_gone(void)
-{
-	unlink(POLICY_DIR "/a25.ini");
-	VM_CHECK(daemon_reload_wait());
-}
-
 static void a25_end(void)
 {
 	if (a25_failures)
@@ -330,7 +311,7 @@ VM_TEST(a25_long_mount_point, 2501)
 
 	VM_TIMEOUT(300);
 	a25_failures = 0;
-	a25_setup();
+	mn_setup_plain(CG);
 	VM_CHECK(system("mkdir -p " LBASE " " LT) == 0);
 	mark = event_mark();
 	ret = in_cgroup(NULL, a25_long, &shorter);
@@ -341,7 +322,7 @@ VM_TEST(a25_long_mount_point, 2501)
 	VM_CHECK(ret == 0);
 	system("grep -c a25l /proc/self/mountinfo | sed 's/^/#   mountinfo lines: /'");
 	usleep(1500 * 1000);
-	a25_write_policy("[policy]\nname = a25\ncgroup = " CG "\nmode = enforce\n"
+	mn_policy_text("a25", "[policy]\nname = a25\ncgroup = " CG "\nmode = enforce\n"
 			 "[files]\ndefault = allow\n"
 			 "deny = " LBASE "/\n"
 			 "[exec]\ndefault = allow\n"
@@ -362,7 +343,7 @@ VM_TEST(a25_long_mount_point, 2501)
 			}
 		}
 	}
-	a25_policy_gone();
+	mn_policy_gone("a25");
 	system("grep a25l /proc/self/mountinfo | cut -d' ' -f5 | "
 	       "while read p; do umount -l \"$p\" 2>/dev/null; done; true");
 	{
@@ -459,12 +440,12 @@ VM_TEST(a25_unmounted_copy_in_own_namespace, 2502)
 
 	VM_TIMEOUT(300);
 	a25_failures = 0;
-	a25_setup();
+	mn_setup_plain(CG);
 	for (int how = 0; how < 3; how++) {
 		struct a25_copy_op o = {how == 2 ? USER : 0, how};
 		int control, got;
 
-		a25_write_policy(how ? "[policy]\nname = a25\ncgroup = " CG "\nmode = enforce\n"
+		mn_policy_text("a25", how ? "[policy]\nname = a25\ncgroup = " CG "\nmode = enforce\n"
 				       "[files]\ndefault = allow\ndeny = " UM "/secret/\n"
 				       "[exec]\ndefault = allow\n[network]\ndefault = allow\n"
 				       "[system]\nmount = namespace\nuserns = allow\n"
@@ -482,7 +463,7 @@ VM_TEST(a25_unmounted_copy_in_own_namespace, 2502)
 			printf("#   BYPASS? %s: confined %d, expected 30013001\n", hows[how], got);
 		}
 	}
-	a25_policy_gone();
+	mn_policy_gone("a25");
 	unlink(U_READY);
 	unlink(U_GO);
 	a25_end();
@@ -576,8 +557,8 @@ VM_TEST(a25_propagated_umount_of_a_child, 2503)
 
 	VM_TIMEOUT(300);
 	a25_failures = 0;
-	a25_setup();
-	a25_write_policy("[policy]\nname = a25\ncgroup = " CG "\nmode = enforce\n"
+	mn_setup_plain(CG);
+	mn_policy_text("a25", "[policy]\nname = a25\ncgroup = " CG "\nmode = enforce\n"
 			 "[files]\ndefault = allow\n"
 			 "deny = " PY "/secret/\n"
 			 "[exec]\ndefault = allow\n[network]\ndefault = allow\n"
@@ -586,7 +567,7 @@ VM_TEST(a25_propagated_umount_of_a_child, 2503)
 	a25_prop_round("(a) root, mount = namespace, lazy unmount of PX's copy", CG, &lazy);
 	a25_prop_round("(b) root, mount = namespace, recursive bind of PX's copy, lazy unmount",
 		       CG, &rbind);
-	a25_policy_gone();
+	mn_policy_gone("a25");
 	a25_end();
 }
 
@@ -623,8 +604,8 @@ VM_TEST(a25_covered_first_mount, 2504)
 
 	VM_TIMEOUT(200);
 	a25_failures = 0;
-	a25_setup();
-	a25_write_policy("[policy]\nname = a25\ncgroup = " CG "\nmode = enforce\n"
+	mn_setup_plain(CG);
+	mn_policy_text("a25", "[policy]\nname = a25\ncgroup = " CG "\nmode = enforce\n"
 			 "[files]\ndefault = allow\n"
 			 "deny = " KM "/secret/\n"
 			 "[exec]\ndefault = allow\n[network]\ndefault = allow\n"
@@ -648,7 +629,7 @@ VM_TEST(a25_covered_first_mount, 2504)
 		a25_failures++;
 		printf("#   BYPASS? covered first mount: confined %d (0: read), expected 3001\n", got);
 	}
-	a25_policy_gone();
+	mn_policy_gone("a25");
 	umount2(KM, MNT_DETACH);
 	umount2(KM, MNT_DETACH);
 	usleep(800 * 1000);
@@ -739,8 +720,8 @@ VM_TEST(a25_uring_and_whiteout_names_with_mounts, 2505)
 {
 	VM_TIMEOUT(300);
 	a25_failures = 0;
-	a25_setup();
-	a25_write_policy("[policy]\nname = a25\ncgroup = " CG "\nmode = enforce\n"
+	mn_setup_plain(CG);
+	mn_policy_text("a25", "[policy]\nname = a25\ncgroup = " CG "\nmode = enforce\n"
 			 "[files]\ndefault = allow\n"
 			 "[exec]\ndefault = allow\n[network]\ndefault = allow\n"
 			 "[system]\nmount = namespace\n");
@@ -760,7 +741,7 @@ VM_TEST(a25_uring_and_whiteout_names_with_mounts, 2505)
 			printf("#   BYPASS? %s: confined %d, kept %d\n", a25_wh_hows[how], got, kept);
 		}
 	}
-	a25_policy_gone();
+	mn_policy_gone("a25");
 	unlink(WH_READY);
 	unlink(WH_GO);
 	a25_end();
@@ -808,8 +789,8 @@ VM_TEST(a25_propagated_umount_of_lsmguard_pins, 2506)
 
 	VM_TIMEOUT(200);
 	a25_failures = 0;
-	a25_setup();
-	a25_write_policy("[policy]\nname = a25\ncgroup = " CG "\nmode = enforce\n"
+	mn_setup_plain(CG);
+	mn_policy_text("a25", "[policy]\nname = a25\ncgroup = " CG "\nmode = enforce\n"
 			 "[files]\ndefault = allow\ndeny = /run/a25-denied\n"
 			 "[exec]\ndefault = allow\n[network]\ndefault = allow\n"
 			 "[system]\nmount = namespace\n");
@@ -869,4 +850,155 @@ VM_TEST(a25_propagated_umount_of_lsmguard_pins, 2506)
 		system(LSMGUARD " status 2>&1 | head -5 | sed 's/^/#   status: /'");
 	}
 	a25_end();
+}
+
+/* ---- 2507: what mount = namespace is for still works (no false denial) ------------------- */
+
+#define OWN "/srv/a25own"    /* where the service mounts a tmpfs of its own */
+#define OWNB "/srv/a25ownb"  /* where it binds that tmpfs, in its namespace */
+
+/*
+ * The service's own filesystem, in a mount namespace of its own (root with mount = namespace;
+ * uid 1000 from a user namespace, userns = allow): a tmpfs mounted there, a file written, read,
+ * renamed and removed in it, and read through a bind of it. Its superblock was made outside
+ * the host's namespace, so the walk's refusal of roots without a record (lg_root_unrecorded)
+ * must not apply. 0 when all of it worked, else 100 * step + errno.
+ */
+static int a25_own_tmpfs(const void *arg)
+{
+	uid_t uid = *(const uid_t *)arg;
+	char buf[16] = "";
+	int fd, ret;
+
+	if (uid) {
+		if ((ret = become(uid)) || (ret = a25_userns(uid)))
+			return ret;
+	} else if (unshare(CLONE_NEWNS)) {
+		return 6000 + errno;
+	}
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		return 100 + errno;
+	if (mount("tmpfs", OWN, "tmpfs", 0, "mode=0755"))
+		return 200 + errno;
+	if ((fd = open(OWN "/data", O_WRONLY | O_CREAT | O_TRUNC, 0600)) < 0)
+		return 300 + errno;
+	ret = write(fd, "own", 3) == 3 ? 0 : 400 + errno;
+	close(fd);
+	if (ret)
+		return ret;
+	if (mkdir(OWN "/d", 0755) || rename(OWN "/data", OWN "/d/data"))
+		return 500 + errno;
+	if (mount(OWN, OWNB, NULL, MS_BIND, NULL))
+		return 600 + errno;
+	if ((fd = open(OWNB "/d/data", O_RDONLY)) < 0)
+		return 700 + errno;
+	ret = read(fd, buf, sizeof(buf) - 1) == 3 && !strcmp(buf, "own") ? 0 : 800 + errno;
+	close(fd);
+	if (ret)
+		return ret;
+	if (unlink(OWNB "/d/data") || rmdir(OWN "/d"))
+		return 900 + errno;
+	if (umount(OWNB) || umount(OWN))
+		return 1000 + errno;
+	return 0;
+}
+
+VM_TEST(a25_own_tmpfs_in_own_namespace_works, 2507)
+{
+	VM_TIMEOUT(120);
+	mn_setup_plain(CG);
+	VM_CHECK(system("mkdir -p " OWN " " OWNB " && chmod 0777 " OWN " " OWNB) == 0);
+	mn_policy_text("a25", "[policy]\nname = a25\ncgroup = " CG "\nmode = enforce\n"
+			      "[files]\ndefault = allow\ndeny = /srv/a25-other/\n"
+			      "[exec]\ndefault = allow\n[network]\ndefault = allow\n"
+			      "[system]\nmount = namespace\nuserns = allow\n");
+	for (uid_t uid = 0; uid <= USER; uid += USER) {
+		int control = in_cgroup(NULL, a25_own_tmpfs, &uid);
+		int got = in_cgroup(CG, a25_own_tmpfs, &uid);
+
+		printf("#   uid %u, a tmpfs of its own in its own namespace: unconfined %d, "
+		       "confined %d (0: written, read, renamed, bound, read through the bind, "
+		       "removed)\n", (unsigned)uid, control, got);
+		VM_CHECK(control == 0);
+		if (got != 0)
+			VM_FAIL("uid %u: the service's own tmpfs: %d (expected 0)", (unsigned)uid, got);
+	}
+	mn_policy_gone("a25");
+	rmdir(OWN);
+	rmdir(OWNB);
+}
+
+/* ---- 2508: no bind or move of a shared tree under mount = namespace (review 47's race) ---- */
+
+#define SS "/srv/a25s" /* the administrator's shared tmpfs (a peer group of the host's) */
+#define SQ "/srv/a25q" /* the administrator's private tmpfs: src/, t/, u/, w/, and m/ mounted */
+
+/*
+ * The service, root with mount = namespace, in unshare(CLONE_NEWNS): its copy of SS is a peer
+ * of the host's. Each step's errno (0: done), as r1 r2 r3 r4 in two digits each:
+ * r1 MS_BIND of SQ/src on SQ/t while the namespace holds a shared mount (its copy of SS);
+ * r2 MS_MOVE of SQ/m onto SQ/u, the same; r3 the bind of r1 once the namespace is private
+ * (mount --make-rprivate /: it holds no shared mount); r4 move_mount onto SQ/w of an open_tree
+ * clone of SS made while it was shared (the clone, outside the namespace's tree, is a peer of
+ * the host's SS still). 6000 + errno: the setup failed.
+ */
+static int a25_share_service(const void *arg)
+{
+	int tree, r1, r2, r3, r4;
+
+	(void)arg;
+	if (unshare(CLONE_NEWNS))
+		return 6000 + errno;
+	tree = (int)syscall(SYS_open_tree, AT_FDCWD, SS, OPEN_TREE_CLONE | O_CLOEXEC);
+	if (tree < 0)
+		return 6100 + errno;
+	r1 = mount(SQ "/src", SQ "/t", NULL, MS_BIND, NULL) ? errno : 0;
+	r2 = mount(SQ "/m", SQ "/u", NULL, MS_MOVE, NULL) ? errno : 0;
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		return 6200 + errno;
+	r3 = mount(SQ "/src", SQ "/t", NULL, MS_BIND, NULL) ? errno : 0;
+	r4 = move_mount(tree, "", AT_FDCWD, SQ "/w", MOVE_MOUNT_F_EMPTY_PATH) ? errno : 0;
+	close(tree);
+	return r1 * 1000000 + r2 * 10000 + r3 * 100 + r4;
+}
+
+VM_TEST(a25_bind_or_move_of_shared_tree, 2508)
+{
+	int control, got;
+	long mark;
+
+	VM_TIMEOUT(120);
+	mn_setup_plain(CG);
+	VM_CHECK(system("mkdir -p " SS " " SQ) == 0);
+	VM_CHECK(mount("tmpfs", SS, "tmpfs", 0, "mode=0755") == 0);
+	VM_CHECK(mount(NULL, SS, NULL, MS_SHARED, NULL) == 0);
+	VM_CHECK(mount("tmpfs", SQ, "tmpfs", 0, "mode=0755") == 0);
+	VM_CHECK(mount(NULL, SQ, NULL, MS_PRIVATE, NULL) == 0);
+	VM_CHECK(system("mkdir -p " SQ "/src " SQ "/t " SQ "/u " SQ "/w " SQ "/m") == 0);
+	VM_CHECK(mount("tmpfs", SQ "/m", "tmpfs", 0, "mode=0755") == 0);
+	VM_CHECK(mount(NULL, SQ "/m", NULL, MS_PRIVATE, NULL) == 0);
+	VM_CHECK(daemon_reload_wait());
+	mn_policy_text("a25", "[policy]\nname = a25\ncgroup = " CG "\nmode = enforce\n"
+			      "[files]\ndefault = allow\n[exec]\ndefault = allow\n"
+			      "[network]\ndefault = allow\n[system]\nmount = namespace\n");
+	control = in_cgroup(NULL, a25_share_service, NULL);
+	mark = event_mark();
+	got = in_cgroup(CG, a25_share_service, NULL);
+	printf("#   root in its own namespace, SS's copy shared: bind, move, bind once rprivate, "
+	       "move_mount of a shared clone (errno each): unconfined %08d, confined %08d\n",
+	       control, got);
+	VM_CHECK(control == 0);
+	if (got != EPERM * 1000000 + EPERM * 10000 + 0 * 100 + EPERM)
+		VM_FAIL("confined root, mount = namespace: %08d (expected %02d%02d%02d%02d: the bind "
+			"and the move refused while the namespace shares, the bind allowed once "
+			"private, the shared clone's move_mount refused)",
+			got, EPERM, EPERM, 0, EPERM);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"a25\"", "\"hook\":\"sb_mount\"",
+			   "\"path\":\"" SQ "/t\"");
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"a25\"",
+			   "\"hook\":\"move_mount\"", "\"path\":\"" SQ "/w\"");
+	mn_policy_gone("a25");
+	umount2(SQ "/m", MNT_DETACH);
+	umount2(SQ, MNT_DETACH);
+	umount2(SS, MNT_DETACH);
 }

@@ -24,13 +24,20 @@
 
 void mn_policy(const char *name, const char *cgroup, const char *files, const char *system)
 {
-	char text[2048], path[256];
+	char text[2048];
 
 	snprintf(text, sizeof(text),
 		 "[policy]\nname = %s\ncgroup = %s\nmode = enforce\n"
 		 "[files]\ndefault = allow\n%s"
 		 "[exec]\ndefault = allow\n[network]\ndefault = allow\n%s",
 		 name, cgroup, files, system ? system : "");
+	mn_policy_text(name, text);
+}
+
+void mn_policy_text(const char *name, const char *text)
+{
+	char path[256];
+
 	snprintf(path, sizeof(path), POLICY_DIR "/%s.ini", name);
 	write_file(path, text, 0644);
 	VM_CHECK(daemon_reload_wait());
@@ -45,11 +52,16 @@ void mn_policy_gone(const char *name)
 	VM_CHECK(daemon_reload_wait());
 }
 
-void mn_setup(const char *cgroup)
+void mn_setup_plain(const char *cgroup)
 {
 	if (daemon_pid() < 0)
 		VM_CHECK(daemon_start() > 0);
 	make_cgroup(cgroup);
+}
+
+void mn_setup(const char *cgroup)
+{
+	mn_setup_plain(cgroup);
 	if (access(BT "/vol/secret/key", F_OK) == 0)
 		return;
 	if (access(BT, F_OK) != 0 || system("mountpoint -q " BT) != 0) {
@@ -110,4 +122,24 @@ void mn_umount(const char *at)
 	if (umount2(at, 0))
 		umount2(at, MNT_DETACH);
 	usleep(500 * 1000);
+}
+
+void mn_print_table(const char *label)
+{
+	char line[256];
+	long mounts = 0, unrecorded = -1;
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+
+	while (f && fgets(line, sizeof(line), f))
+		mounts += strchr(line, '\n') != NULL;
+	if (f)
+		fclose(f);
+	f = fopen(METRICS_FILE, "re");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "lsmguard_mounts_unrecorded %ld", &unrecorded) == 1)
+			break;
+	if (f)
+		fclose(f);
+	printf("#   %s: %ld mounts in this namespace, lsmguard_mounts_unrecorded %ld\n", label,
+	       mounts, unrecorded);
 }

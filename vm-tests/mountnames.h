@@ -9,12 +9,19 @@
 /* Write POLICY_DIR/NAME.ini (files lines under [files] default = allow, then system) and
  * load it. */
 void mn_policy(const char *name, const char *cgroup, const char *files, const char *system);
+/* Write POLICY_DIR/NAME.ini as text, whole, and load it. */
+void mn_policy_text(const char *name, const char *text);
 /* Remove it and load the rest. */
 void mn_policy_gone(const char *name);
+/* The daemon running, cgroup made. */
+void mn_setup_plain(const char *cgroup);
 /* The daemon running, cgroup made, the btrfs image at BT with vol, vol/secret/key and vol-ro. */
 void mn_setup(const char *cgroup);
 /* Mount subvolume subvol of the image's loop device at at, as an administrator does. */
 void mn_mount_subvol(const char *subvol, const char *at);
+/* Print how many mounts this namespace has and how many roots lsmguard could not record:
+ * the state a mount case starts from (earlier cases' leftovers change it). */
+void mn_print_table(const char *label);
 /* Unmount at (lazily when it is busy). */
 void mn_umount(const char *at);
 

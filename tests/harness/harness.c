@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The runner of tests/harness/harness.h: see there for what it guarantees. */
 #include <errno.h>
+#include <fnmatch.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -252,9 +253,10 @@ static int bail_out(const struct harness_suite *suite, const char *why, const ch
 }
 
 /*
- * Select the cases named on the command line: every case when none is named. "-NAME" leaves
- * NAME out (of every case when the command line names only exclusions). Each name, excluded
- * or not, must be a case's: a misspelt exclusion would otherwise run what it meant to leave out.
+ * Select the cases named on the command line: every case when none is named. A name may be a
+ * shell pattern ("cache_*", "*race*": fnmatch). "-NAME" leaves out the cases NAME matches (of
+ * every case when the command line has only exclusions), whatever else selects them. Each name
+ * must match a case: a misspelt one would otherwise run what it meant to leave out, or less.
  */
 static int select_cases(const struct harness_suite *suite, int argc, char **argv)
 {
@@ -265,31 +267,29 @@ static int select_cases(const struct harness_suite *suite, int argc, char **argv
 		included |= argv[a][0] != '-';
 	for (int i = 0; i < case_count; i++)
 		cases[i].selected = !included;
-	for (int a = 1; a < argc; a++) {
-		bool exclude = argv[a][0] == '-';
-		const char *name = argv[a] + exclude;
-		bool found = false;
+	for (int pass = 0; pass < 2; pass++) { /* exclusions last: "A* -A1" runs no A1 */
+		for (int a = 1; a < argc; a++) {
+			bool exclude = argv[a][0] == '-';
+			const char *name = argv[a] + exclude;
+			bool found = false;
 
-		for (int i = 0; i < case_count; i++) {
-			if (strcmp(name, cases[i].name) == 0) {
-				found = true;
-				if (!exclude)
-					cases[i].selected = true;
+			if (exclude != pass)
+				continue;
+			for (int i = 0; i < case_count; i++) {
+				if (fnmatch(name, cases[i].name, 0) == 0) {
+					found = true;
+					cases[i].selected = !exclude;
+				}
+			}
+			if (!found) {
+				char detail[256];
+
+				snprintf(detail, sizeof(detail), "no case is named '%s'", name);
+				bail_out(suite, "selection", detail);
+				return -1;
 			}
 		}
-		if (!found) {
-			char detail[256];
-
-			snprintf(detail, sizeof(detail), "no case is named '%s'", name);
-			bail_out(suite, "selection", detail);
-			return -1;
-		}
 	}
-	/* Exclusions last: "-A A" runs no A. */
-	for (int a = 1; a < argc; a++)
-		for (int i = 0; argv[a][0] == '-' && i < case_count; i++)
-			if (strcmp(argv[a] + 1, cases[i].name) == 0)
-				cases[i].selected = false;
 	for (int i = 0; i < case_count; i++)
 		selected += cases[i].selected;
 	return selected;

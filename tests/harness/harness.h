@@ -4,9 +4,10 @@
  * (vm-tests/vmtest.h); each of those headers only names the macros its suite uses.
  *
  * A case registers itself from a constructor. The runner sorts the cases (by order, then by
- * name), selects those named on the command line (all when none is named; "-NAME" leaves NAME
- * out), prints a TAP plan "1..N" and runs each case in a forked child, in its own process group, with a time limit:
- * a crash, a signal or a hang fails that case only. A case passes when it returns with no failed
+ * name), selects those named on the command line (all when none is named; a name may be a
+ * shell pattern, and "-NAME" leaves out what it matches), prints a TAP plan "1..N" and runs
+ * each case in a forked child, in its own process group, with a time limit: a crash, a signal
+ * or a hang fails that case only. A case passes when it returns with no failed
  * check, fails otherwise, and is skipped (reported "ok N - name # SKIP reason", counted apart)
  * when it calls harness_skip() before any check failed. The last line is
  * "NAME: N passed, N failed, N skipped".

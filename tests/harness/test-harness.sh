@@ -88,6 +88,11 @@ expect "exclusions alone run every other case" 1 "^1\.\.$((cases - 1))\$" \
 	'^selftest: 3 passed, 7 failed, 2 skipped$'
 grep -q 'fails_a_check' "$work/out" && not_ok "the excluded case did not run" "$(head -c 1500 "$work/out")" ||
 	ok "the excluded case did not run"
+run "$selftest" 'skips*' -skips_after_a_failed_check
+expect "a pattern selects the cases it matches, an exclusion takes one back" 0 '^1\.\.1$' \
+	'^ok 1 - skips # SKIP' '^selftest: 0 passed, 0 failed, 1 skipped$'
+run "$selftest" 'no_such_*'
+expect "a pattern that matches no case fails the run" 1 "^#   no case is named 'no_such_\*'$"
 run env HARNESS_SELFTEST_MANY=600 "$selftest"
 expect "more cases than the harness holds fail the run" 1 \
 	'^#   613 cases registered, at most 512 are run$' '^Bail out! too many cases'
