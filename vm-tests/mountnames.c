@@ -143,3 +143,13 @@ void mn_print_table(const char *label)
 	printf("#   %s: %ld mounts in this namespace, lsmguard_mounts_unrecorded %ld\n", label,
 	       mounts, unrecorded);
 }
+
+void mn_umount_below(const char *dir)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd),
+		 "awk '$5 ~ \"^%s/\" { print $5 }' /proc/self/mountinfo | sort -r | "
+		 "xargs -r -n 1 umount -l", dir);
+	system(cmd);
+}

@@ -22,6 +22,8 @@ void mn_mount_subvol(const char *subvol, const char *at);
 /* Print how many mounts this namespace has and how many roots lsmguard could not record:
  * the state a mount case starts from (earlier cases' leftovers change it). */
 void mn_print_table(const char *label);
+/* Unmount (lazily) every mount below dir, dir's own kept. */
+void mn_umount_below(const char *dir);
 /* Unmount at (lazily when it is busy). */
 void mn_umount(const char *at);
 
