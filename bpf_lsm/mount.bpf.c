@@ -195,8 +195,9 @@ static __always_inline bool lg_bind_may_share(struct vfsmount *from)
 
 	policy = lg_current_policy(&cgroup_id);
 	if (!policy || (policy->flags & LG_POLICY_SYSTEM_MOUNT_ALLOW) ||
-	    !(policy->flags & LG_POLICY_SYSTEM_MOUNT_NAMESPACE) || lg_in_setup_window())
-		return false; /* refused anyway, or allowed anyway */
+	    !(policy->flags & LG_POLICY_SYSTEM_MOUNT_NAMESPACE) || lg_in_setup_window() ||
+	    lg_mount_ns_is_host(lg_current_mount_ns()))
+		return false; /* refused anyway, or allowed anyway: no walk */
 	return lg_mount_tree_shares(from);
 }
 
