@@ -201,6 +201,30 @@ static __always_inline bool lg_bind_may_share(struct vfsmount *from)
 	return lg_mount_tree_shares(from);
 }
 
+/*
+ * A mount attached at a name that a mount covers in its mount: a name reached through a
+ * descriptor, a working directory, /proc/self/fd or a handle from before the mount over it.
+ * The kernel puts the new mount on top of the topmost mount there (lock_mount), not at the
+ * name this hook sees, so neither that mount's sharing nor what it covers is known here:
+ * attack run 26 covered the host's /etc/lsmguard and /sys/fs/bpf through a name under a
+ * shared bind, from a private namespace under mount = namespace, and from the host's under
+ * mount = allow. Refused to every confined task, whatever its mode or rights (a protection),
+ * but in systemd's setup of a unit.
+ */
+static __always_inline int lg_mount_onto_covered(__u8 hook, struct dentry *dentry,
+						 struct vfsmount *mnt)
+{
+	const struct lg_policy_value *policy;
+	__u64 cgroup_id = 0;
+
+	if (!lg_mount_covered(mnt, dentry))
+		return 0;
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy || lg_in_setup_window())
+		return 0;
+	return lg_mount_deny_at(policy, cgroup_id, hook, LG_BUILTIN_COVERED, dentry, mnt);
+}
+
 /* mount(2), every kind: new, MS_BIND, MS_MOVE, MS_REMOUNT (| MS_BIND), propagation. */
 SEC("lsm/sb_mount")
 int BPF_PROG(lg_sb_mount, const char *dev_name, const struct path *path, const char *type,
@@ -212,12 +236,19 @@ int BPF_PROG(lg_sb_mount, const char *dev_name, const struct path *path, const c
 	if (ret)
 		return ret;
 	mnt = BPF_CORE_READ(path, mnt);
-	/* A remount or a propagation change alters mnt alone; the rest attach under it. */
-	if (flags & (MS_REMOUNT | MS_PROPAGATION))
+	/* A remount or a propagation change alters mnt alone; the rest attach under it. The
+	 * kernel's order (path_mount): MS_REMOUNT, then MS_BIND, then the propagation flags, so
+	 * MS_BIND | MS_PRIVATE is a bind (review 48: it was taken for a propagation change and
+	 * bound over a shared target under mount = namespace, into the host's namespace). */
+	if ((flags & MS_REMOUNT) || ((flags & MS_PROPAGATION) && !(flags & MS_BIND))) {
 		propagates = false;
-	else
+	} else {
+		ret = lg_mount_onto_covered(LG_HOOK_SB_MOUNT, BPF_CORE_READ(path, dentry), mnt);
+		if (ret)
+			return ret;
 		propagates = lg_mount_is_shared(mnt) ||
 			     ((flags & (MS_BIND | MS_MOVE)) && lg_bind_may_share(NULL));
+	}
 	return lg_mount_at(LG_HOOK_SB_MOUNT, BPF_CORE_READ(path, dentry), mnt, lg_mount_ns_of(mnt),
 			   propagates);
 }
@@ -232,6 +263,9 @@ int BPF_PROG(lg_move_mount, const struct path *from_path, const struct path *to_
 		return ret;
 	mnt = BPF_CORE_READ(to_path, mnt);
 	from = BPF_CORE_READ(from_path, mnt);
+	ret = lg_mount_onto_covered(LG_HOOK_MOVE_MOUNT, BPF_CORE_READ(to_path, dentry), mnt);
+	if (ret)
+		return ret;
 	return lg_mount_at(LG_HOOK_MOVE_MOUNT, BPF_CORE_READ(to_path, dentry), mnt,
 			   lg_mount_ns_of(from), lg_mount_is_shared(mnt) || lg_bind_may_share(from));
 }

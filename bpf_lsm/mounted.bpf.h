@@ -144,4 +144,54 @@ static __always_inline bool lg_mount_tree_shares(struct vfsmount *mnt)
 	return w.any_shared || !w.done;
 }
 
+/* A walk over mnt's children for one that is mounted on point. */
+struct lg_cover_walk {
+	struct dentry *point;
+	struct list_head *head; /* mnt's list of children */
+	struct list_head *at;
+	bool covered;
+	bool done;
+};
+
+static long lg_cover_step(__u32 index, void *ctx)
+{
+	struct lg_cover_walk *w = ctx;
+	struct mount *child;
+
+	if (w->at == w->head) {
+		w->done = true;
+		return 1;
+	}
+	child = (void *)w->at - bpf_core_field_offset(struct mount, mnt_child);
+	if (BPF_CORE_READ(child, mnt_mountpoint) == w->point) {
+		w->covered = w->done = true;
+		return 1;
+	}
+	w->at = BPF_CORE_READ(child, mnt_child.next);
+	return 0;
+}
+
+#ifndef DCACHE_MOUNTED
+#define DCACHE_MOUNTED 0x00010000 /* include/linux/dcache.h, 6.1: a mount point somewhere */
+#endif
+
+/*
+ * Whether a mount covers dentry in mnt: a mount made there would go on top of the topmost
+ * mount at that place (the kernel's lock_mount), not at the name a hook is given. The dentry's
+ * flag says a mount is on it in some mount; mnt's children say whether in this one. A list too
+ * long to walk counts as covered.
+ */
+static __always_inline bool lg_mount_covered(struct vfsmount *mnt, struct dentry *dentry)
+{
+	struct mount *m = (void *)mnt - bpf_core_field_offset(struct mount, mnt);
+	struct lg_cover_walk w = {.point = dentry};
+
+	if (!dentry || !(BPF_CORE_READ(dentry, d_flags) & DCACHE_MOUNTED))
+		return false;
+	w.head = (void *)m + bpf_core_field_offset(struct mount, mnt_mounts);
+	w.at = BPF_CORE_READ(m, mnt_mounts.next);
+	bpf_loop(LG_UMOUNT_WALK_STEPS, lg_cover_step, &w, 0);
+	return w.covered || !w.done;
+}
+
 #endif /* LSMGUARD_MOUNTED_BPF_H */

@@ -117,6 +117,10 @@ static const char builtin_reasons[LG_BUILTIN_COUNT][LG_BUILTIN_REASON_MAX] = {
 			       "[system] mount = allow: overlayfs removes, renames and makes its "
 			       "upper layer's names below every path rule, another policy's and "
 			       "lsmguard's own included",
+	[LG_BUILTIN_COVERED] = "a confined task cannot mount at a name another mount covers "
+			       "(reached through a descriptor, a working directory or a handle "
+			       "from before that mount): the kernel puts the mount on top of what "
+			       "covers it, which may be lsmguard's, another policy's or the host's",
 	[LG_BUILTIN_STOP_GUARD] = "the service manager (PID 1) cannot signal lsmguard before "
 				  "`lsmguard stop` (lsmguard.service's ExecStop=): another unit's "
 				  "PIDFile= may name the daemon",

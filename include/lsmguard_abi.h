@@ -824,7 +824,11 @@ enum lg_builtin {
 	/* an overlayfs made by a confined task without [system] mount = allow: its upper layer's
 	 * names are removed, renamed and made by overlayfs itself, below every path hook */
 	LG_BUILTIN_OVERLAY = 38,
-	LG_BUILTIN_COUNT = 39,
+	/* a mount attached at a name another mount covers (reached through a descriptor, a working
+	 * directory or a handle from before that mount): the kernel attaches it on top of the
+	 * topmost mount there, which the hook does not see */
+	LG_BUILTIN_COVERED = 39,
+	LG_BUILTIN_COUNT = 40,
 };
 
 /*
@@ -847,7 +851,8 @@ enum lg_builtin {
 	 (1ULL << LG_BUILTIN_HOST_CONTROL) | (1ULL << LG_BUILTIN_OTHER_POLICY) |                      \
 	 (1ULL << LG_BUILTIN_MAIN_PID) | (1ULL << LG_BUILTIN_OTHERS_OBJECTS) |   \
 	 (1ULL << LG_BUILTIN_HOST_BUDGET) | (1ULL << LG_BUILTIN_STOP_GUARD) |                        \
-	 (1ULL << LG_BUILTIN_UEVENT) | (1ULL << LG_BUILTIN_JOURNAL) | (1ULL << LG_BUILTIN_OVERLAY))
+	 (1ULL << LG_BUILTIN_UEVENT) | (1ULL << LG_BUILTIN_JOURNAL) | (1ULL << LG_BUILTIN_OVERLAY) | \
+	 (1ULL << LG_BUILTIN_COVERED))
 #define LG_BUILTIN_IS_PROTECTION(builtin)                                                         \
 	((builtin) < 64 && ((LG_BUILTIN_PROTECTIONS >> (builtin)) & 1ULL))
 

@@ -118,7 +118,7 @@ suite install 35 tests/install/test-install.sh "$build"
 suite vm 430 vm-tests/run-vm.sh "$build/vm/vmlinuz" "$build/vm/initrd.gz" test
 # The concurrency, cache and first verdict cases again, under full preemption (vm-tests/preempt.c;
 # vm-tests/run-vm.sh says which and why).
-suite vm-preempt 78 vm-tests/run-vm.sh "$build/vm/vmlinuz" "$build/vm/initrd.gz" preempt
+suite vm-preempt 82 vm-tests/run-vm.sh "$build/vm/vmlinuz" "$build/vm/initrd.gz" preempt
 suite bench 78 make --no-print-directory -s bench-check BUILD="$build"
 suite realsvc 132 vm-tests/realsvc/run.sh "$build/vm/vmlinuz" "$build/realsvc/initrd.gz"
 # The workloads bench's checks (vm-tests/realsvc/bench.sh): one round, as a test, not a figure.

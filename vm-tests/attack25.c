@@ -937,18 +937,26 @@ VM_TEST(a25_own_tmpfs_in_own_namespace_works, 2507)
 #define SS "/srv/a25s" /* the administrator's shared tmpfs (a peer group of the host's) */
 #define SQ "/srv/a25q" /* the administrator's private tmpfs: src/, t/, u/, w/, and m/ mounted */
 
+/* One digit for a step's result: 0 done, 1 EPERM, 9 another errno. */
+static int a25_digit(int failed)
+{
+	return !failed ? 0 : errno == EPERM ? 1 : 9;
+}
+
 /*
  * The service, root with mount = namespace, in unshare(CLONE_NEWNS): its copy of SS is a peer
- * of the host's. Each step's errno (0: done), as r1 r2 r3 r4 in two digits each:
- * r1 MS_BIND of SQ/src on SQ/t while the namespace holds a shared mount (its copy of SS);
- * r2 MS_MOVE of SQ/m onto SQ/u, the same; r3 the bind of r1 once the namespace is private
- * (mount --make-rprivate /: it holds no shared mount); r4 move_mount onto SQ/w of an open_tree
- * clone of SS made while it was shared (the clone, outside the namespace's tree, is a peer of
- * the host's SS still). 6000 + errno: the setup failed.
+ * of the host's. A digit for each step (a25_digit), in this order: MS_BIND of SQ/src on SQ/t
+ * while the namespace holds a shared mount (its copy of SS); MS_MOVE of SQ/m onto SQ/u, the
+ * same; MS_BIND | MS_PRIVATE of SQ/src onto SS/x, the shared mount itself (the kernel binds:
+ * path_mount takes MS_BIND before the propagation flags; review 48); MS_BIND | MS_SLAVE of
+ * SQ/src on SQ/t2 while the namespace shares; the bind of the first step once the namespace is
+ * private (mount --make-rprivate /: it holds no shared mount); move_mount onto SQ/w of an
+ * open_tree clone of SS made while it was shared (the clone, outside the namespace's tree, is
+ * a peer of the host's SS still). 6000 + errno: the setup failed.
  */
 static int a25_share_service(const void *arg)
 {
-	int tree, r1, r2, r3, r4;
+	int tree, d[6];
 
 	(void)arg;
 	if (unshare(CLONE_NEWNS))
@@ -956,14 +964,16 @@ static int a25_share_service(const void *arg)
 	tree = (int)syscall(SYS_open_tree, AT_FDCWD, SS, OPEN_TREE_CLONE | O_CLOEXEC);
 	if (tree < 0)
 		return 6100 + errno;
-	r1 = mount(SQ "/src", SQ "/t", NULL, MS_BIND, NULL) ? errno : 0;
-	r2 = mount(SQ "/m", SQ "/u", NULL, MS_MOVE, NULL) ? errno : 0;
+	d[0] = a25_digit(mount(SQ "/src", SQ "/t", NULL, MS_BIND, NULL));
+	d[1] = a25_digit(mount(SQ "/m", SQ "/u", NULL, MS_MOVE, NULL));
+	d[2] = a25_digit(mount(SQ "/src", SS "/x", NULL, MS_BIND | MS_PRIVATE, NULL));
+	d[3] = a25_digit(mount(SQ "/src", SQ "/t2", NULL, MS_BIND | MS_SLAVE, NULL));
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
 		return 6200 + errno;
-	r3 = mount(SQ "/src", SQ "/t", NULL, MS_BIND, NULL) ? errno : 0;
-	r4 = move_mount(tree, "", AT_FDCWD, SQ "/w", MOVE_MOUNT_F_EMPTY_PATH) ? errno : 0;
+	d[4] = a25_digit(mount(SQ "/src", SQ "/t", NULL, MS_BIND, NULL));
+	d[5] = a25_digit(move_mount(tree, "", AT_FDCWD, SQ "/w", MOVE_MOUNT_F_EMPTY_PATH));
 	close(tree);
-	return r1 * 1000000 + r2 * 10000 + r3 * 100 + r4;
+	return ((((d[0] * 10 + d[1]) * 10 + d[2]) * 10 + d[3]) * 10 + d[4]) * 10 + d[5];
 }
 
 VM_TEST(a25_bind_or_move_of_shared_tree, 2508)
@@ -978,7 +988,8 @@ VM_TEST(a25_bind_or_move_of_shared_tree, 2508)
 	VM_CHECK(mount(NULL, SS, NULL, MS_SHARED, NULL) == 0);
 	VM_CHECK(mount("tmpfs", SQ, "tmpfs", 0, "mode=0755") == 0);
 	VM_CHECK(mount(NULL, SQ, NULL, MS_PRIVATE, NULL) == 0);
-	VM_CHECK(system("mkdir -p " SQ "/src " SQ "/t " SQ "/u " SQ "/w " SQ "/m") == 0);
+	VM_CHECK(system("mkdir -p " SS "/x " SQ "/src " SQ "/t " SQ "/t2 " SQ "/u " SQ "/w " SQ "/m") ==
+		 0);
 	VM_CHECK(mount("tmpfs", SQ "/m", "tmpfs", 0, "mode=0755") == 0);
 	VM_CHECK(mount(NULL, SQ "/m", NULL, MS_PRIVATE, NULL) == 0);
 	VM_CHECK(daemon_reload_wait());
@@ -988,15 +999,15 @@ VM_TEST(a25_bind_or_move_of_shared_tree, 2508)
 	control = in_cgroup(NULL, a25_share_service, NULL);
 	mark = event_mark();
 	got = in_cgroup(CG, a25_share_service, NULL);
-	printf("#   root in its own namespace, SS's copy shared: bind, move, bind once rprivate, "
-	       "move_mount of a shared clone (errno each): unconfined %08d, confined %08d\n",
-	       control, got);
+	printf("#   root in its own namespace, SS's copy shared: bind, move, bind|private onto SS, "
+	       "bind|slave, bind once rprivate, move_mount of a shared clone (0 done, 1 EPERM): "
+	       "unconfined %06d, confined %06d\n", control, got);
 	VM_CHECK(control == 0);
-	if (got != EPERM * 1000000 + EPERM * 10000 + 0 * 100 + EPERM)
-		VM_FAIL("confined root, mount = namespace: %08d (expected %02d%02d%02d%02d: the bind "
-			"and the move refused while the namespace shares, the bind allowed once "
-			"private, the shared clone's move_mount refused)",
-			got, EPERM, EPERM, 0, EPERM);
+	if (got != 111101)
+		VM_FAIL("confined root, mount = namespace: %06d (expected 111101: the binds and the "
+			"move refused while the namespace shares, MS_BIND with a propagation flag "
+			"too, the bind allowed once private, the shared clone's move_mount refused)",
+			got);
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"a25\"", "\"hook\":\"sb_mount\"",
 			   "\"path\":\"" SQ "/t\"");
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"a25\"",
@@ -1005,4 +1016,133 @@ VM_TEST(a25_bind_or_move_of_shared_tree, 2508)
 	umount2(SQ "/m", MNT_DETACH);
 	umount2(SQ, MNT_DETACH);
 	umount2(SS, MNT_DETACH);
+}
+
+/* ---- 2509: a mount at a name another mount covers (attack run 26) ------------------------ */
+
+#define CV "/srv/a25cv"	       /* a plain directory; the administrator's shared tmpfs on it */
+#define CV_READY "/run/a25cv-ready"
+#define CV_GO "/run/a25cv-go"
+
+struct a25_cover_op {
+	int how;     /* 0: mount(2) tmpfs at /proc/self/fd/N; 1: fsmount + move_mount onto the fd */
+	bool own_ns; /* unshare(CLONE_NEWNS) after the administrator's mount (a peer of it) */
+	uid_t uid;   /* 1000: from a user namespace of its own */
+};
+
+/* The service holds CV's lower name (an O_PATH descriptor from before the administrator's
+ * mount), then mounts there: 0 when it mounted, 300 + errno when refused, 6000 + step. */
+static int a25_cover_service(const void *arg)
+{
+	const struct a25_cover_op *o = arg;
+	char at[64];
+	int fd, ret, fs, mnt;
+
+	if (o->uid && (ret = become(o->uid)))
+		return ret;
+	fd = open(CV, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return 6000 + errno;
+	write_file(CV_READY, "ready", 0644);
+	for (int i = 0; i < 200 && access(CV_GO, F_OK) != 0; i++)
+		usleep(50 * 1000);
+	if (o->uid ? (ret = a25_userns(o->uid)) != 0 : o->own_ns && unshare(CLONE_NEWNS))
+		return o->uid ? ret : 6100 + errno;
+	snprintf(at, sizeof(at), "/proc/self/fd/%d", fd);
+	if (o->how == 0)
+		ret = mount("tmpfs", at, "tmpfs", 0, "mode=0755") ? 300 + errno : 0;
+	else {
+		fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
+		if (fs < 0 || fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0))
+			return 6200 + errno;
+		mnt = fsmount(fs, FSMOUNT_CLOEXEC, 0);
+		if (mnt < 0)
+			return 6300 + errno;
+		ret = move_mount(mnt, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH)
+			      ? 300 + errno : 0;
+		close(mnt);
+		close(fs);
+	}
+	close(fd);
+	return ret;
+}
+
+/* One round: 0/300 + errno as a25_cover_service; *covered: the host's CV has a second mount. */
+static int a25_cover_round(const char *cgroup, const struct a25_cover_op *o, bool *covered)
+{
+	struct in_cgroup_thread t = {0};
+	char cmd[128];
+	int got;
+
+	unlink(CV_READY);
+	unlink(CV_GO);
+	VM_CHECK(system("mkdir -p " CV) == 0);
+	VM_CHECK(in_cgroup_start(&t, cgroup, a25_cover_service, o));
+	for (int i = 0; i < 100 && access(CV_READY, F_OK) != 0; i++)
+		usleep(50 * 1000);
+	VM_CHECK(mount("tmpfs", CV, "tmpfs", 0, "mode=0755") == 0);
+	VM_CHECK(mount(NULL, CV, NULL, MS_SHARED, NULL) == 0);
+	write_file(CV_GO, "go", 0644);
+	got = in_cgroup_join(&t);
+	snprintf(cmd, sizeof(cmd), "test $(grep -c ' %s ' /proc/self/mountinfo) -gt 1", CV);
+	*covered = system(cmd) == 0;
+	umount2(CV, MNT_DETACH);
+	umount2(CV, MNT_DETACH);
+	return got;
+}
+
+/*
+ * 2509. A confined task mounts at a name another mount covers: the kernel puts its mount on
+ * top of the topmost mount there (lock_mount). Root with mount = namespace in a namespace made
+ * after the administrator's shared mount (its copy a peer: the mount would propagate onto the
+ * host's), root with mount = allow in the host's namespace, and uid 1000 from a user namespace
+ * (userns = allow): refused (EPERM, a protection: built-in "covered"), the host's mount not
+ * covered; the unconfined control's mount covers it (from its own namespace, by propagation).
+ */
+VM_TEST(a25_mount_at_a_covered_name, 2509)
+{
+	static const char *const hows[] = {"mount(2) at /proc/self/fd/N",
+					   "fsmount + move_mount onto the descriptor"};
+	static const char *const modes[] = {"namespace", "allow"};
+
+	VM_TIMEOUT(300);
+	mn_setup_plain(CG);
+	for (int m = 0; m < 2; m++) {
+		char policy[512];
+
+		snprintf(policy, sizeof(policy),
+			 "[policy]\nname = a25\ncgroup = " CG "\nmode = enforce\n"
+			 "[files]\ndefault = allow\n[exec]\ndefault = allow\n"
+			 "[network]\ndefault = allow\n[system]\nmount = %s\nuserns = allow\n",
+			 modes[m]);
+		mn_policy_text("a25", policy);
+		for (int how = 0; how < 2; how++) {
+			struct a25_cover_op root = {how, m == 0, 0}, user = {how, true, USER};
+			bool c_covered, covered, u_covered;
+			int control = a25_cover_round(NULL, &root, &c_covered);
+			long mark = event_mark();
+			int got = a25_cover_round(CG, &root, &covered);
+			int by_user = a25_cover_round(CG, &user, &u_covered);
+
+			printf("#   mount = %s, %s, %s: unconfined root %d (host's covered %d), "
+			       "confined root %d (%d), uid 1000 in a user namespace %d\n",
+			       modes[m], m == 0 ? "own namespace" : "host namespace", hows[how],
+			       control, c_covered, got, covered, by_user);
+			VM_CHECK(control == 0 && c_covered);
+			if (got != 300 + EPERM || covered)
+				VM_FAIL("mount = %s, %s: confined root %d, host's mount covered %d "
+					"(expected 301, not covered)", modes[m], hows[how], got,
+					covered);
+			if (by_user != 300 + EPERM || u_covered)
+				VM_FAIL("mount = %s, %s: uid 1000 %d (expected 301)", modes[m],
+					hows[how], by_user);
+			EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"a25\"",
+					   how ? "\"hook\":\"move_mount\"" : "\"hook\":\"sb_mount\"",
+					   "\"source\":\"built-in: a confined task cannot mount at a "
+					   "name another mount covers");
+		}
+	}
+	mn_policy_gone("a25");
+	unlink(CV_READY);
+	unlink(CV_GO);
 }
