@@ -1020,38 +1020,41 @@ VM_TEST(a25_bind_or_move_of_shared_tree, 2508)
 
 /* ---- 2509: a mount at a name another mount covers (attack run 26) ------------------------ */
 
-#define CV "/srv/a25cv"	       /* a plain directory; the administrator's shared tmpfs on it */
+#define CVP "/srv/a25cp"    /* the administrator's shared tmpfs (systemd makes mounts shared) */
+#define CV CVP "/d"	    /* a directory in it; the administrator's mount on it, shared too */
 #define CV_READY "/run/a25cv-ready"
 #define CV_GO "/run/a25cv-go"
 
 struct a25_cover_op {
 	int how;     /* 0: mount(2) tmpfs at /proc/self/fd/N; 1: fsmount + move_mount onto the fd */
-	bool own_ns; /* unshare(CLONE_NEWNS) after the administrator's mount (a peer of it) */
-	uid_t uid;   /* 1000: from a user namespace of its own */
+	bool own_ns; /* unshare(CLONE_NEWNS) first: its CVP a peer of the host's */
+	uid_t uid;   /* 1000: from a user namespace of its own (its copies are slaves) */
 };
 
-/* The service holds CV's lower name (an O_PATH descriptor from before the administrator's
- * mount), then mounts there: 0 when it mounted, 300 + errno when refused, 6000 + step. */
+/* The service takes CV's lower name (an O_PATH descriptor, in its own namespace when own_ns),
+ * the administrator mounts on CV (propagated into the service's copy of CVP), then the service
+ * mounts at the descriptor: the kernel puts that mount on top of the administrator's (or the
+ * propagated copy, a peer of the host's). 0 when it mounted, 300 + errno, 6000 + step. */
 static int a25_cover_service(const void *arg)
 {
 	const struct a25_cover_op *o = arg;
 	char at[64];
 	int fd, ret, fs, mnt;
 
-	if (o->uid && (ret = become(o->uid)))
+	if (o->uid && ((ret = become(o->uid)) || (ret = a25_userns(o->uid))))
 		return ret;
+	if (!o->uid && o->own_ns && unshare(CLONE_NEWNS))
+		return 6100 + errno;
 	fd = open(CV, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return 6000 + errno;
 	write_file(CV_READY, "ready", 0644);
 	for (int i = 0; i < 200 && access(CV_GO, F_OK) != 0; i++)
 		usleep(50 * 1000);
-	if (o->uid ? (ret = a25_userns(o->uid)) != 0 : o->own_ns && unshare(CLONE_NEWNS))
-		return o->uid ? ret : 6100 + errno;
 	snprintf(at, sizeof(at), "/proc/self/fd/%d", fd);
-	if (o->how == 0)
+	if (o->how == 0) {
 		ret = mount("tmpfs", at, "tmpfs", 0, "mode=0755") ? 300 + errno : 0;
-	else {
+	} else {
 		fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
 		if (fs < 0 || fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0))
 			return 6200 + errno;
@@ -1067,37 +1070,33 @@ static int a25_cover_service(const void *arg)
 	return ret;
 }
 
-/* One round: 0/300 + errno as a25_cover_service; *covered: the host's CV has a second mount. */
+/* One round: as a25_cover_service; *covered: the host's CV has a second mount. */
 static int a25_cover_round(const char *cgroup, const struct a25_cover_op *o, bool *covered)
 {
 	struct in_cgroup_thread t = {0};
-	char cmd[128];
 	int got;
 
 	unlink(CV_READY);
 	unlink(CV_GO);
-	VM_CHECK(system("mkdir -p " CV) == 0);
 	VM_CHECK(in_cgroup_start(&t, cgroup, a25_cover_service, o));
 	for (int i = 0; i < 100 && access(CV_READY, F_OK) != 0; i++)
 		usleep(50 * 1000);
 	VM_CHECK(mount("tmpfs", CV, "tmpfs", 0, "mode=0755") == 0);
-	VM_CHECK(mount(NULL, CV, NULL, MS_SHARED, NULL) == 0);
 	write_file(CV_GO, "go", 0644);
 	got = in_cgroup_join(&t);
-	snprintf(cmd, sizeof(cmd), "test $(grep -c ' %s ' /proc/self/mountinfo) -gt 1", CV);
-	*covered = system(cmd) == 0;
-	umount2(CV, MNT_DETACH);
-	umount2(CV, MNT_DETACH);
+	*covered = system("test $(grep -c ' " CV " ' /proc/self/mountinfo) -gt 1") == 0;
+	mn_umount_below(CVP);
 	return got;
 }
 
 /*
  * 2509. A confined task mounts at a name another mount covers: the kernel puts its mount on
- * top of the topmost mount there (lock_mount). Root with mount = namespace in a namespace made
- * after the administrator's shared mount (its copy a peer: the mount would propagate onto the
- * host's), root with mount = allow in the host's namespace, and uid 1000 from a user namespace
- * (userns = allow): refused (EPERM, a protection: built-in "covered"), the host's mount not
- * covered; the unconfined control's mount covers it (from its own namespace, by propagation).
+ * top of the topmost mount there (lock_mount). Root with mount = namespace in a namespace of
+ * its own whose CVP is a peer of the host's (the administrator's mount on CV propagates into
+ * it, shared: the service's mount on top would propagate onto the host's), root with mount =
+ * allow in the host's namespace (its mount would cover the administrator's), and uid 1000
+ * from a user namespace (userns = allow): refused (EPERM, a protection: built-in "covered"),
+ * the host's mount not covered; the unconfined control's mount covers it.
  */
 VM_TEST(a25_mount_at_a_covered_name, 2509)
 {
@@ -1107,6 +1106,10 @@ VM_TEST(a25_mount_at_a_covered_name, 2509)
 
 	VM_TIMEOUT(300);
 	mn_setup_plain(CG);
+	VM_CHECK(system("mkdir -p " CVP) == 0);
+	VM_CHECK(mount("tmpfs", CVP, "tmpfs", 0, "mode=0755") == 0);
+	VM_CHECK(mount(NULL, CVP, NULL, MS_SHARED, NULL) == 0);
+	VM_CHECK(system("mkdir -p " CV " && chmod 0777 " CV) == 0);
 	for (int m = 0; m < 2; m++) {
 		char policy[512];
 
@@ -1125,9 +1128,9 @@ VM_TEST(a25_mount_at_a_covered_name, 2509)
 			int by_user = a25_cover_round(CG, &user, &u_covered);
 
 			printf("#   mount = %s, %s, %s: unconfined root %d (host's covered %d), "
-			       "confined root %d (%d), uid 1000 in a user namespace %d\n",
+			       "confined root %d (%d), uid 1000 in a user namespace %d (%d)\n",
 			       modes[m], m == 0 ? "own namespace" : "host namespace", hows[how],
-			       control, c_covered, got, covered, by_user);
+			       control, c_covered, got, covered, by_user, u_covered);
 			VM_CHECK(control == 0 && c_covered);
 			if (got != 300 + EPERM || covered)
 				VM_FAIL("mount = %s, %s: confined root %d, host's mount covered %d "
@@ -1138,11 +1141,11 @@ VM_TEST(a25_mount_at_a_covered_name, 2509)
 					hows[how], by_user);
 			EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"a25\"",
 					   how ? "\"hook\":\"move_mount\"" : "\"hook\":\"sb_mount\"",
-					   "\"source\":\"built-in: a confined task cannot mount at a "
-					   "name another mount covers");
+					   COVERED_SOURCE, "\"path\":\"" CV "\"", UID_FIELD(0));
 		}
 	}
 	mn_policy_gone("a25");
+	umount2(CVP, MNT_DETACH);
 	unlink(CV_READY);
 	unlink(CV_GO);
 }

@@ -32,11 +32,12 @@ else
 	# "Terminated", the daemon's warnings about a test policy: expected, and read as failures)
 	# is kept, and shown with the kernel's warnings only when the suite fails (the console shows
 	# only the kernel's errors, "quiet").
-	# A run that hangs until the host kills it would take that evidence with it: 40 minutes in
-	# (the whole suite takes about 30; the host's limit is 45, vm-tests/run-vm.sh), what the
-	# cases said is shown anyway.
-	(sleep 2400 && echo "LSMGUARD-VM: still running after 40 minutes; the cases' standard" \
-		"error (the last 60):" && tail -n 60 /run/cases.err | sed 's/^/# /') &
+	# A run that hangs until the host kills it would take that evidence with it: five minutes
+	# before the host's limit (lsmguard.watch, vm-tests/run-vm.sh), what the cases said is
+	# shown anyway.
+	watch=$(sed -n 's/.*lsmguard.watch=\([0-9]*\).*/\1/p' /proc/cmdline)
+	(sleep "${watch:-2400}" && echo "LSMGUARD-VM: still running after ${watch:-2400} s; the" \
+		"cases' standard error (the last 60):" && tail -n 60 /run/cases.err | sed 's/^/# /') &
 	watcher=$!
 	# (the names may be patterns, for vmtest to match: no globbing here)
 	set -f

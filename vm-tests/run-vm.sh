@@ -56,7 +56,9 @@ bench)
 		--lsm lockdown,capability,landlock,yama,apparmor,bpf)
 	;;
 esac
+# The guest shows what the cases said five minutes before the limit (init.sh).
+limit=${args[1]}
 exec "$here/qemu.sh" "${args[@]}" "$vmlinuz" "$initrd" "$(dirname "$initrd")/console-$mode.log" \
-	"LSMGUARD-VM: kernel" "${extra[@]}" "lsmguard.rounds=${BENCH_ROUNDS:-7}" \
+	"LSMGUARD-VM: kernel" "${extra[@]}" "lsmguard.watch=$((limit > 600 ? limit - 300 : limit))" "lsmguard.rounds=${BENCH_ROUNDS:-7}" \
 	"lsmguard.iterations=${BENCH_ITERATIONS:-0}" \
 	${cases:+"lsmguard.cases=$cases"}

@@ -199,6 +199,11 @@ void write_number(const char *path, long n);
 	"\"source\":\"built-in: a confined task cannot mount overlayfs unless its policy says "    \
 	"[system] mount = allow: overlayfs removes, renames and makes its upper layer's names "   \
 	"below every path rule, another policy's and lsmguard's own included\""
+#define COVERED_SOURCE                                                                             \
+	"\"source\":\"built-in: a confined task cannot mount at a name another mount covers "       \
+	"(reached through a descriptor, a working directory or a handle from before that mount): " \
+	"the kernel puts the mount on top of what covers it, which may be lsmguard's, another "     \
+	"policy's or the host's\""
 #define RAW_DISK_SOURCE                                                                            \
 	"\"source\":\"built-in: a confined task cannot reach a disk past its files (block "        \
 	"devices, SCSI generic, SG_IO, NVMe passthrough, configfs targets, btrfs's tree search, " \
