@@ -180,7 +180,8 @@ int BPF_PROG(lg_userns_create, const struct cred *cred, int ret)
  * A bind or a move under mount = namespace that may bring a peer of the host's mounts into the
  * service's tree: the tree moved (from), or for mount(2), which names its source by a string
  * this hook cannot follow, any shared mount in the caller's namespace. Once the namespace is
- * private or slave (as systemd makes a unit's; a user namespace's copy is slave already), no
+ * private or slave (a user namespace's copy is slave already; systemd's unit namespace is
+ * shared again unless MountFlags= says slave or private: review 48, a false denial there), no
  * peer of the host's can enter it again: a bind's source is a mount of the caller's own
  * namespace (the kernel's check_mnt), and a propagation change makes a peer group of its own.
  * So no shared tree is bound or moved into a subtree after a lazy unmount's walk of it

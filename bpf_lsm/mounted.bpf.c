@@ -32,10 +32,8 @@
 #include <bpf/bpf_tracing.h>
 
 #include "common.bpf.h"
-#include "mounted.bpf.h"
+#include "mounted.bpf.h" /* DCACHE_MOUNTED too */
 #include "setup.bpf.h"
-
-#define DCACHE_MOUNTED 0x00010000 /* include/linux/dcache.h, 6.1: a mount point somewhere */
 
 static const char lg_mounted_what[] =
     "a name with a mount on it (removing or replacing it unmounts that mount)";

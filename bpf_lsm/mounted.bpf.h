@@ -171,9 +171,7 @@ static long lg_cover_step(__u32 index, void *ctx)
 	return 0;
 }
 
-#ifndef DCACHE_MOUNTED
 #define DCACHE_MOUNTED 0x00010000 /* include/linux/dcache.h, 6.1: a mount point somewhere */
-#endif
 
 /*
  * Whether a mount covers dentry in mnt: a mount made there would go on top of the topmost
