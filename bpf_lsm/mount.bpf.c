@@ -36,7 +36,6 @@
 #include "mounted.bpf.h"
 
 #define CAP_SYS_ADMIN 21
-#define MNT_SHARED 0x1000 /* vfsmount.mnt_flags: in a peer group (include/linux/mount.h, 6.1) */
 #define MS_REMOUNT 32
 #define MS_BIND 4096
 #define MS_MOVE 8192
@@ -96,15 +95,16 @@ static __always_inline bool lg_mount_opted_in(const struct lg_policy_value *poli
 }
 
 /*
- * Whether a mount attached under mnt (or removed from under it) would propagate to mnt's peers:
- * a namespace made by unshare(CLONE_NEWNS) without a user namespace keeps its copies in the
- * host's peer groups (systemd makes every host mount shared), so a mount there would appear in
- * the host's namespace too. mount = namespace covers such a mount once the namespace has made
- * its tree private or slave (as systemd does for a unit's namespace).
+ * Whether a mount attached under mnt (or removed from under it) would propagate out of mnt's
+ * namespace (lg_mount_propagates_out, mounted.bpf.h): a namespace made by unshare(CLONE_NEWNS)
+ * without a user namespace keeps its copies in the host's peer groups (systemd makes every
+ * host mount shared), so a mount there would appear in the host's namespace too. mount =
+ * namespace covers such a mount once the namespace's mounts share with nothing outside it:
+ * made private or slave, or slave and then shared again, as systemd leaves a unit's.
  */
 static __always_inline bool lg_mount_is_shared(struct vfsmount *mnt)
 {
-	return BPF_CORE_READ(mnt, mnt_flags) & MNT_SHARED;
+	return lg_mount_propagates_out(lg_real_mount(mnt));
 }
 
 /* Refuse (or audit) a mount operation at (dentry, mnt), reported with that path. */
@@ -121,19 +121,15 @@ static __always_inline int lg_mount_deny_at(const struct lg_policy_value *policy
 }
 
 /*
- * A mount operation whose target is (dentry, mnt), in that mount's namespace (and in also's:
- * where a moved mount comes from); propagates: the change reaches mnt's peers, which may be
- * the host's mounts, so mount = namespace does not cover it.
+ * A mount operation of a task under policy whose target is (dentry, mnt), in that mount's
+ * namespace (and in also's: where a moved mount comes from); propagates: the change reaches
+ * mnt's peers, which may be the host's mounts, so mount = namespace does not cover it. The
+ * hooks look the policy up once and pass it down.
  */
-static __always_inline int lg_mount_at(__u8 hook, struct dentry *dentry, struct vfsmount *mnt,
+static __always_inline int lg_mount_at(const struct lg_policy_value *policy, __u64 cgroup_id,
+				       __u8 hook, struct dentry *dentry, struct vfsmount *mnt,
 				       struct mnt_namespace *also, bool propagates)
 {
-	const struct lg_policy_value *policy;
-	__u64 cgroup_id = 0;
-
-	policy = lg_current_policy(&cgroup_id);
-	if (!policy)
-		return 0;
 	/*
 	 * lsmguard's own objects (protected.bpf.h): no mount that the host's namespace sees covers
 	 * them or a directory above them, whatever the policy opts into, in audit mode and in the
@@ -179,23 +175,20 @@ int BPF_PROG(lg_userns_create, const struct cred *cred, int ret)
 /*
  * A bind or a move under mount = namespace that may bring a peer of the host's mounts into the
  * service's tree: the tree moved (from), or for mount(2), which names its source by a string
- * this hook cannot follow, any shared mount in the caller's namespace. Once the namespace is
- * private or slave (a user namespace's copy is slave already; systemd's unit namespace is
- * shared again unless MountFlags= says slave or private: review 48, a false denial there), no
- * peer of the host's can enter it again: a bind's source is a mount of the caller's own
- * namespace (the kernel's check_mnt), and a propagation change makes a peer group of its own.
- * So no shared tree is bound or moved into a subtree after a lazy unmount's walk of it
- * (review 47: another thread's bind raced the unmount past its check, which runs before the
- * kernel's namespace lock, and the unmount propagated to the host's mounts). Taken as
- * propagating: refused under namespace, as a mount under a shared mount is.
+ * this hook cannot follow, any mount in the caller's namespace whose peers reach another
+ * namespace. Once no mount of the namespace shares with one outside it (a user namespace's
+ * copy is slave already; systemd's unit namespace is slave, then shared in peer groups of its
+ * own), no peer of the host's can enter it again: a bind's source is a mount of the caller's
+ * own namespace (the kernel's check_mnt), and a propagation change makes a peer group of its
+ * own. So no tree that shares with the host is bound or moved into a subtree after a lazy
+ * unmount's walk of it (review 47: another thread's bind raced the unmount past its check,
+ * which runs before the kernel's namespace lock, and the unmount propagated to the host's
+ * mounts). Taken as propagating: refused under namespace, as a mount under such a mount is.
  */
-static __always_inline bool lg_bind_may_share(struct vfsmount *from)
+static __always_inline bool lg_bind_may_share(const struct lg_policy_value *policy,
+					      struct vfsmount *from)
 {
-	const struct lg_policy_value *policy;
-	__u64 cgroup_id = 0;
-
-	policy = lg_current_policy(&cgroup_id);
-	if (!policy || (policy->flags & LG_POLICY_SYSTEM_MOUNT_ALLOW) ||
+	if ((policy->flags & LG_POLICY_SYSTEM_MOUNT_ALLOW) ||
 	    !(policy->flags & LG_POLICY_SYSTEM_MOUNT_NAMESPACE) || lg_in_setup_window() ||
 	    lg_mount_ns_is_host(lg_current_mount_ns()))
 		return false; /* refused anyway, or allowed anyway: no walk */
@@ -212,16 +205,11 @@ static __always_inline bool lg_bind_may_share(struct vfsmount *from)
  * mount = allow. Refused to every confined task, whatever its mode or rights (a protection),
  * but in systemd's setup of a unit.
  */
-static __always_inline int lg_mount_onto_covered(__u8 hook, struct dentry *dentry,
+static __always_inline int lg_mount_onto_covered(const struct lg_policy_value *policy,
+						 __u64 cgroup_id, __u8 hook, struct dentry *dentry,
 						 struct vfsmount *mnt)
 {
-	const struct lg_policy_value *policy;
-	__u64 cgroup_id = 0;
-
-	if (!lg_mount_covered(mnt, dentry))
-		return 0;
-	policy = lg_current_policy(&cgroup_id);
-	if (!policy || lg_in_setup_window())
+	if (!lg_mount_covered(mnt, dentry) || lg_in_setup_window())
 		return 0;
 	return lg_mount_deny_at(policy, cgroup_id, hook, LG_BUILTIN_COVERED, dentry, mnt);
 }
@@ -231,11 +219,16 @@ SEC("lsm/sb_mount")
 int BPF_PROG(lg_sb_mount, const char *dev_name, const struct path *path, const char *type,
 	     unsigned long flags, void *data, int ret)
 {
+	const struct lg_policy_value *policy;
+	__u64 cgroup_id = 0;
 	struct vfsmount *mnt;
 	bool propagates;
 
 	if (ret)
 		return ret;
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy)
+		return 0;
 	mnt = BPF_CORE_READ(path, mnt);
 	/* A remount or a propagation change alters mnt alone; the rest attach under it. The
 	 * kernel's order (path_mount): MS_REMOUNT, then MS_BIND, then the propagation flags, so
@@ -244,44 +237,57 @@ int BPF_PROG(lg_sb_mount, const char *dev_name, const struct path *path, const c
 	if ((flags & MS_REMOUNT) || ((flags & MS_PROPAGATION) && !(flags & MS_BIND))) {
 		propagates = false;
 	} else {
-		ret = lg_mount_onto_covered(LG_HOOK_SB_MOUNT, BPF_CORE_READ(path, dentry), mnt);
+		ret = lg_mount_onto_covered(policy, cgroup_id, LG_HOOK_SB_MOUNT,
+					    BPF_CORE_READ(path, dentry), mnt);
 		if (ret)
 			return ret;
 		propagates = lg_mount_is_shared(mnt) ||
-			     ((flags & (MS_BIND | MS_MOVE)) && lg_bind_may_share(NULL));
+			     ((flags & (MS_BIND | MS_MOVE)) && lg_bind_may_share(policy, NULL));
 	}
-	return lg_mount_at(LG_HOOK_SB_MOUNT, BPF_CORE_READ(path, dentry), mnt, lg_mount_ns_of(mnt),
-			   propagates);
+	return lg_mount_at(policy, cgroup_id, LG_HOOK_SB_MOUNT, BPF_CORE_READ(path, dentry), mnt,
+			   lg_mount_ns_of(mnt), propagates);
 }
 
 /* move_mount(2): attaching a detached mount (fsmount, open_tree) or moving an attached one. */
 SEC("lsm/move_mount")
 int BPF_PROG(lg_move_mount, const struct path *from_path, const struct path *to_path, int ret)
 {
+	const struct lg_policy_value *policy;
 	struct vfsmount *mnt, *from;
+	__u64 cgroup_id = 0;
 
 	if (ret)
 		return ret;
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy)
+		return 0;
 	mnt = BPF_CORE_READ(to_path, mnt);
 	from = BPF_CORE_READ(from_path, mnt);
-	ret = lg_mount_onto_covered(LG_HOOK_MOVE_MOUNT, BPF_CORE_READ(to_path, dentry), mnt);
+	ret = lg_mount_onto_covered(policy, cgroup_id, LG_HOOK_MOVE_MOUNT,
+				    BPF_CORE_READ(to_path, dentry), mnt);
 	if (ret)
 		return ret;
-	return lg_mount_at(LG_HOOK_MOVE_MOUNT, BPF_CORE_READ(to_path, dentry), mnt,
-			   lg_mount_ns_of(from), lg_mount_is_shared(mnt) || lg_bind_may_share(from));
+	return lg_mount_at(policy, cgroup_id, LG_HOOK_MOVE_MOUNT, BPF_CORE_READ(to_path, dentry),
+			   mnt, lg_mount_ns_of(from),
+			   lg_mount_is_shared(mnt) || lg_bind_may_share(policy, from));
 }
 
 /* pivot_root(2): the new root's namespace is the caller's. */
 SEC("lsm/sb_pivotroot")
 int BPF_PROG(lg_sb_pivotroot, const struct path *old_path, const struct path *new_path, int ret)
 {
+	const struct lg_policy_value *policy;
+	__u64 cgroup_id = 0;
 	struct vfsmount *mnt;
 
 	if (ret)
 		return ret;
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy)
+		return 0;
 	mnt = BPF_CORE_READ(new_path, mnt);
-	return lg_mount_at(LG_HOOK_SB_PIVOTROOT, BPF_CORE_READ(new_path, dentry), mnt,
-			   lg_mount_ns_of(mnt), false); /* the kernel refuses shared mounts here */
+	return lg_mount_at(policy, cgroup_id, LG_HOOK_SB_PIVOTROOT, BPF_CORE_READ(new_path, dentry),
+			   mnt, lg_mount_ns_of(mnt), false); /* the kernel refuses shared mounts here */
 }
 
 /*
@@ -305,14 +311,16 @@ static __always_inline bool lg_umount_propagates(struct vfsmount *mnt, int flags
 SEC("lsm/sb_umount")
 int BPF_PROG(lg_sb_umount_confine, struct vfsmount *mnt, int flags, int ret)
 {
+	const struct lg_policy_value *policy;
 	__u64 cgroup_id = 0;
 
 	if (ret || BPF_CORE_READ(mnt, mnt_sb, s_magic) == BPF_FS_MAGIC)
 		return ret;
 	/* The tree's walk is for confined tasks only: an unconfined unmount pays one lookup. */
-	if (!lg_current_policy(&cgroup_id))
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy)
 		return 0;
-	return lg_mount_at(LG_HOOK_SB_UMOUNT, BPF_CORE_READ(mnt, mnt_root), mnt,
+	return lg_mount_at(policy, cgroup_id, LG_HOOK_SB_UMOUNT, BPF_CORE_READ(mnt, mnt_root), mnt,
 			   lg_mount_ns_of(mnt), lg_umount_propagates(mnt, flags));
 }
 

@@ -29,7 +29,7 @@ static __always_inline struct mnt_namespace *lg_current_mount_ns(void)
  * What a lazy unmount (MNT_DETACH) of a mount takes with it: the whole subtree. An unmount
  * propagates to the peers of each unmounted mount's parent: where that parent is shared, the
  * mounts at the same place under its peers, the host's among them, go too; so each mount in
- * the subtree that has mounts of its own is a parent whose sharing counts (attack run 25's
+ * the subtree that has mounts of its own is a parent whose peers count (attack run 25's
  * 2503 and 2506: a service that made "/" private but not recursively unmounted its copy of a
  * shared /sys lazily, and the host lost /sys/fs/bpf, lsmguard's pins). One edge a step
  * (bpf_loop), as mounts.bpf.c walks a tree.
@@ -46,10 +46,54 @@ struct lg_umount_walk {
 	__u32 pin_dev; /* lsmguard's bpffs (0: not looked for) */
 	bool leaving;  /* every mount below at is done */
 	bool done;
-	bool shared;	 /* a mount with mounts of its own is shared */
-	bool any_shared; /* any mount in the subtree is shared */
+	bool shared;	 /* a mount with mounts of its own propagates out of its namespace */
+	bool any_shared; /* any mount in the subtree propagates out of its namespace */
 	bool pins;	 /* lsmguard's bpffs is in the subtree, under a shared parent */
 };
+
+/* 6.1's struct mount keeps its slaves on a list_head (an hlist in the kernels after it, as in
+ * include/vmlinux.h): this flavour reads it as 6.1 lays it out. */
+struct mount___lg61 {
+	struct list_head mnt_slave_list;
+} __attribute__((preserve_access_index));
+
+#define LG_PEERS_WALKED 16
+
+/*
+ * Whether a mount attached, moved or unmounted under m reaches a mount of another namespace
+ * by propagation: m is shared, and its peer group holds a mount of another namespace, or has
+ * slaves (wherever they are), or more peers than are looked at. A peer group of the namespace's
+ * own reaches nothing outside it: systemd's unit namespace is made slave, then shared again
+ * (MountFlags= defaults to shared), and each of its mounts is then a peer group of one, a
+ * slave of the host's (review 48 M2: the shared flag alone refused such a unit's own mounts
+ * under mount = namespace). Only a mount of the namespace can join it (a bind's source is in
+ * the caller's namespace, the kernel's check_mnt), and a namespace copied from it (unshare)
+ * makes peers in that copy, which this then counts.
+ */
+static __always_inline bool lg_mount_propagates_out(struct mount *m)
+{
+	struct mnt_namespace *ns;
+	struct list_head *next;
+	struct mount *p = m;
+	int i;
+
+	if (!(BPF_CORE_READ(m, mnt.mnt_flags) & MNT_SHARED))
+		return false;
+	ns = BPF_CORE_READ(m, mnt_ns);
+	for (i = 0; i < LG_PEERS_WALKED; i++) {
+		struct mount___lg61 *q = (void *)p;
+
+		if (BPF_CORE_READ(p, mnt_ns) != ns ||
+		    (void *)BPF_CORE_READ(q, mnt_slave_list.next) !=
+			(void *)q + bpf_core_field_offset(struct mount___lg61, mnt_slave_list))
+			return true;
+		next = BPF_CORE_READ(p, mnt_share.next);
+		p = (void *)next - bpf_core_field_offset(struct mount, mnt_share);
+		if (p == m)
+			return false;
+	}
+	return true;
+}
 
 /*
  * One edge of a walk over root's subtree, each mount visited before its children (the caller
@@ -97,7 +141,7 @@ static long lg_umount_step(__u32 index, void *ctx)
 		    BPF_CORE_READ(m, mnt.mnt_sb, s_dev) == w->pin_dev &&
 		    (BPF_CORE_READ(m, mnt_parent, mnt.mnt_flags) & MNT_SHARED))
 			w->pins = true;
-		if (BPF_CORE_READ(m, mnt.mnt_flags) & MNT_SHARED) {
+		if (lg_mount_propagates_out(m)) {
 			w->any_shared = true;
 			/* a mount with mounts of its own: its sharing counts for an unmount */
 			if (BPF_CORE_READ(m, mnt_mounts.next) !=
@@ -124,10 +168,10 @@ static __always_inline void lg_umount_walk(struct vfsmount *mnt, __u32 pin_dev,
 }
 
 /*
- * Whether a subtree holds a shared mount (or more mounts than a walk sees): whole namespace's
- * tree (mnt NULL: the current task's), or a tree about to be moved. A bind or a move there may
- * put a peer of the host's mounts where the service's own mounts and unmounts are decided
- * (mount.bpf.c, lg_bind_may_share).
+ * Whether a subtree holds a mount whose peers reach another namespace (lg_mount_propagates_out),
+ * or more mounts than a walk sees: the whole namespace's tree (mnt NULL: the current task's),
+ * or a tree about to be moved. A bind or a move there may put a peer of the host's mounts
+ * where the service's own mounts and unmounts are decided (mount.bpf.c, lg_bind_may_share).
  */
 static __always_inline bool lg_mount_tree_shares(struct vfsmount *mnt)
 {

@@ -1149,3 +1149,117 @@ VM_TEST(a25_mount_at_a_covered_name, 2509)
 	unlink(CV_READY);
 	unlink(CV_GO);
 }
+
+/* ---- 2510: a namespace shared again in peer groups of its own, as systemd leaves a unit's -- */
+
+#define SD "/srv/a25sd" /* the administrator's shared tmpfs: x/, src/, t/, p/ (a private tmpfs) */
+
+/*
+ * The service (mount = namespace) in a namespace left as systemd leaves a unit's (review 48
+ * M2; MountFlags= defaults to shared): root unshares, makes "/" slave recursively, then shared
+ * recursively; uid 1000 makes a user namespace (its copies are slaves already) and shares "/"
+ * recursively. Each of its mounts is then a peer group of its own, a slave of the host's:
+ * nothing it mounts reaches the host. A digit for each step (a25_digit): a tmpfs at SD/x
+ * (under its copy of the host's shared SD); MS_BIND of SD/src on SD/t; a tmpfs at SD/p/a and
+ * its MS_MOVE to SD/p/b (SD/p private: the kernel moves nothing from under a shared parent);
+ * umount of SD/x; umount -l of SD/t; then a tmpfs at SD/x again while a child holds a
+ * namespace copied from this one (its copies are peers of these, in another namespace).
+ * 6000 + errno: the setup failed.
+ */
+static int a25_unit_ns_service(const void *arg)
+{
+	uid_t uid = *(const uid_t *)arg;
+	int hold[2], d[6], status, ret;
+	pid_t child;
+	char c;
+
+	if (uid) {
+		if ((ret = become(uid)) || (ret = a25_userns(uid)))
+			return ret;
+	} else if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL)) {
+		return 6000 + errno;
+	}
+	if (mount(NULL, "/", NULL, MS_REC | MS_SHARED, NULL) ||
+	    mount(NULL, SD "/p", NULL, MS_PRIVATE, NULL))
+		return 6100 + errno;
+	d[0] = a25_digit(mount("tmpfs", SD "/x", "tmpfs", 0, "mode=0755"));
+	d[1] = a25_digit(mount(SD "/src", SD "/t", NULL, MS_BIND, NULL));
+	d[2] = a25_digit(mount("tmpfs", SD "/p/a", "tmpfs", 0, "mode=0755") ||
+			 mount(SD "/p/a", SD "/p/b", NULL, MS_MOVE, NULL));
+	d[3] = a25_digit(umount2(SD "/x", 0));
+	d[4] = a25_digit(umount2(SD "/t", MNT_DETACH));
+	if (pipe(hold))
+		return 6200 + errno;
+	child = fork();
+	if (child == 0) {
+		close(hold[0]);
+		if (unshare(CLONE_NEWNS) || write(hold[1], "r", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(hold[1]);
+	if (child < 0 || read(hold[0], &c, 1) != 1)
+		return 6300;
+	d[5] = a25_digit(mount("tmpfs", SD "/x", "tmpfs", 0, "mode=0755"));
+	kill(child, SIGKILL);
+	waitpid(child, &status, 0);
+	return ((((d[0] * 10 + d[1]) * 10 + d[2]) * 10 + d[3]) * 10 + d[4]) * 10 + d[5];
+}
+
+/* Whether the host's namespace has a mount where the service mounted (it reached the host):
+ * SD/x, SD/t, SD/p/a, SD/p/b (SD/p is the administrator's own). */
+static bool a25_host_has_below_sd(void)
+{
+	return system("grep -Eq ' " SD "/(x|t|p/a|p/b) ' /proc/self/mountinfo") == 0;
+}
+
+/*
+ * 2510. Under mount = namespace, a namespace whose mounts share only among themselves (made
+ * slave, then shared: systemd's default for a unit with PrivateTmp= and the like) mounts,
+ * binds, moves and unmounts for itself, root and uid 1000 alike, and nothing reaches the
+ * host's SD; the unconfined control the same. Once a namespace copied from it holds peers of
+ * its mounts, a mount under them is refused (EPERM, built-in "mount": it would propagate out
+ * of the namespace). Before, the shared flag alone refused all of it (review 48 M2).
+ */
+VM_TEST(a25_unit_namespace_shared_again, 2510)
+{
+	VM_TIMEOUT(200);
+	mn_setup_plain(CG);
+	VM_CHECK(system("mkdir -p " SD) == 0);
+	VM_CHECK(mount("tmpfs", SD, "tmpfs", 0, "mode=0755") == 0);
+	VM_CHECK(mount(NULL, SD, NULL, MS_SHARED, NULL) == 0);
+	VM_CHECK(system("mkdir -p " SD "/x " SD "/src " SD "/t " SD "/p && chmod -R 0777 " SD) ==
+		 0);
+	VM_CHECK(mount("tmpfs", SD "/p", "tmpfs", 0, "mode=0777") == 0);
+	VM_CHECK(system("mkdir -p " SD "/p/a " SD "/p/b && chmod 0777 " SD "/p/a " SD "/p/b") ==
+		 0);
+	VM_CHECK(daemon_reload_wait());
+	mn_policy_text("a25", "[policy]\nname = a25\ncgroup = " CG "\nmode = enforce\n"
+			      "[files]\ndefault = allow\n[exec]\ndefault = allow\n"
+			      "[network]\ndefault = allow\n[system]\nmount = namespace\n"
+			      "userns = allow\n");
+	for (uid_t uid = 0; uid <= USER; uid += USER) {
+		int control = in_cgroup(NULL, a25_unit_ns_service, &uid);
+		bool c_leaked = a25_host_has_below_sd();
+		long mark = event_mark();
+		int got = in_cgroup(CG, a25_unit_ns_service, &uid);
+		bool leaked = a25_host_has_below_sd();
+
+		printf("#   uid %u, its namespace slave then shared: tmpfs, bind, move, umount, "
+		       "umount -l, tmpfs while a copy of the namespace is held (0 done, 1 EPERM): "
+		       "unconfined %06d (reached the host %d), confined %06d (%d)\n",
+		       (unsigned)uid, control, c_leaked, got, leaked);
+		VM_CHECK(control == 0 && !c_leaked);
+		if (got != 1 || leaked)
+			VM_FAIL("uid %u: %06d, reached the host %d (expected 000001: its own mounts "
+				"allowed, the one that reaches the copy's namespace refused)",
+				(unsigned)uid, got, leaked);
+		EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"a25\"",
+				   "\"hook\":\"sb_mount\"", MOUNT_SOURCE, "\"path\":\"" SD "/x\"",
+				   UID_FIELD(uid));
+	}
+	mn_policy_gone("a25");
+	umount2(SD "/p", MNT_DETACH);
+	umount2(SD, MNT_DETACH);
+}

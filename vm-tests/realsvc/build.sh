@@ -114,6 +114,60 @@ default = allow
 default = allow
 POLICY
 
+# A root oneshot unit with PrivateTmp= and the default MountFlags= (shared: systemd makes the
+# unit's namespace slave, then shared again, each mount a peer group of its own) whose policy
+# says mount = namespace: its own mounts in /tmp work; one that would reach a namespace copied
+# from its own is refused (test.sh). It writes what each step gave to /run/lgmountns.result.
+cat >"$root/etc/systemd/system/lgmountns.service" <<'UNIT'
+[Unit]
+Description=lsmguard real-services test: mounts of its own in a systemd unit's namespace
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+PrivateTmp=yes
+ExecStart=/usr/local/sbin/lgmountns
+UNIT
+cat >"$root/usr/local/sbin/lgmountns" <<'SCRIPT'
+#!/bin/sh
+# lgmountns.service's main process, in the namespace systemd made for the unit.
+exec >/run/lgmountns.result 2>&1
+step() { name=$1; shift; "$@"; echo "$name $?"; }
+echo "propagation of /tmp: $(grep ' /tmp ' /proc/self/mountinfo | grep -o 'shared:[0-9]*' | head -1)"
+mkdir -p /tmp/a /tmp/b /tmp/c
+step tmpfs mount -t tmpfs lgmountns /tmp/a
+echo own >/tmp/a/f
+step bind mount --bind /tmp/a /tmp/b
+echo "read $(cat /tmp/b/f)"
+step umount-bind umount /tmp/b
+step umount umount /tmp/a
+# A namespace copied from the unit's (its copies are peers of the unit's mounts): a mount
+# under /tmp would propagate into it.
+unshare -m --propagation unchanged sleep 30 &
+sleep 1
+step held-copy mount -t tmpfs lgmountns /tmp/c
+kill $!
+SCRIPT
+chmod 0755 "$root/usr/local/sbin/lgmountns"
+cat >"$root/etc/lsmguard/policy.d/mountns.ini" <<'POLICY'
+[policy]
+name = mountns
+unit = lgmountns.service
+mode = enforce
+
+[files]
+default = allow
+
+[exec]
+default = allow
+
+[network]
+default = allow
+
+[system]
+mount = namespace
+POLICY
+
 # Type=notify root units whose own main process relays what the test writes into a fifo to
 # the service manager (svc notify-main): lgnotify.service under an allow-everything policy,
 # lgnotify-free.service under none (the control). Started by the test.
