@@ -292,6 +292,10 @@ static int select_cases(const struct harness_suite *suite, int argc, char **argv
 	}
 	for (int i = 0; i < case_count; i++)
 		selected += cases[i].selected;
+	if (selected == 0 && case_count > 0) {
+		bail_out(suite, "selection", "the exclusions leave out every case the names select");
+		return -1;
+	}
 	return selected;
 }
 

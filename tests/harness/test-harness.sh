@@ -93,6 +93,9 @@ expect "a pattern selects the cases it matches, an exclusion takes one back" 0 '
 	'^ok 1 - skips # SKIP' '^selftest: 0 passed, 0 failed, 1 skipped$'
 run "$selftest" 'no_such_*'
 expect "a pattern that matches no case fails the run" 1 "^#   no case is named 'no_such_\*'$"
+run "$selftest" 'skips*' '-skips*'
+expect "a selection whose exclusions leave nothing fails the run, saying so" 1 \
+	'^#   the exclusions leave out every case the names select$' '^Bail out! selection$'
 run env HARNESS_SELFTEST_MANY=600 "$selftest"
 expect "more cases than the harness holds fail the run" 1 \
 	'^#   613 cases registered, at most 512 are run$' '^Bail out! too many cases'
