@@ -102,7 +102,7 @@ static __always_inline bool lg_mount_opted_in(const struct lg_policy_value *poli
  * namespace covers such a mount once the namespace's mounts share with nothing outside it:
  * made private or slave, or slave and then shared again, as systemd leaves a unit's.
  */
-static __always_inline bool lg_mount_is_shared(struct vfsmount *mnt)
+static __always_inline bool lg_mount_reaches_out(struct vfsmount *mnt)
 {
 	return lg_mount_propagates_out(lg_real_mount(mnt));
 }
@@ -185,14 +185,14 @@ int BPF_PROG(lg_userns_create, const struct cred *cred, int ret)
  * which runs before the kernel's namespace lock, and the unmount propagated to the host's
  * mounts). Taken as propagating: refused under namespace, as a mount under such a mount is.
  */
-static __always_inline bool lg_bind_may_share(const struct lg_policy_value *policy,
+static __always_inline bool lg_bind_may_reach_out(const struct lg_policy_value *policy,
 					      struct vfsmount *from)
 {
 	if ((policy->flags & LG_POLICY_SYSTEM_MOUNT_ALLOW) ||
 	    !(policy->flags & LG_POLICY_SYSTEM_MOUNT_NAMESPACE) || lg_in_setup_window() ||
 	    lg_mount_ns_is_host(lg_current_mount_ns()))
 		return false; /* refused anyway, or allowed anyway: no walk */
-	return lg_mount_tree_shares(from);
+	return lg_mount_tree_reaches_out(from);
 }
 
 /*
@@ -241,8 +241,8 @@ int BPF_PROG(lg_sb_mount, const char *dev_name, const struct path *path, const c
 					    BPF_CORE_READ(path, dentry), mnt);
 		if (ret)
 			return ret;
-		propagates = lg_mount_is_shared(mnt) ||
-			     ((flags & (MS_BIND | MS_MOVE)) && lg_bind_may_share(policy, NULL));
+		propagates = lg_mount_reaches_out(mnt) ||
+			     ((flags & (MS_BIND | MS_MOVE)) && lg_bind_may_reach_out(policy, NULL));
 	}
 	return lg_mount_at(policy, cgroup_id, LG_HOOK_SB_MOUNT, BPF_CORE_READ(path, dentry), mnt,
 			   lg_mount_ns_of(mnt), propagates);
@@ -269,7 +269,7 @@ int BPF_PROG(lg_move_mount, const struct path *from_path, const struct path *to_
 		return ret;
 	return lg_mount_at(policy, cgroup_id, LG_HOOK_MOVE_MOUNT, BPF_CORE_READ(to_path, dentry),
 			   mnt, lg_mount_ns_of(from),
-			   lg_mount_is_shared(mnt) || lg_bind_may_share(policy, from));
+			   lg_mount_reaches_out(mnt) || lg_bind_may_reach_out(policy, from));
 }
 
 /* pivot_root(2): the new root's namespace is the caller's. */
@@ -300,12 +300,12 @@ static __always_inline bool lg_umount_propagates(struct vfsmount *mnt, int flags
 {
 	struct lg_umount_walk w;
 
-	if (lg_mount_is_shared(&BPF_CORE_READ(lg_real_mount(mnt), mnt_parent)->mnt))
+	if (lg_mount_reaches_out(&BPF_CORE_READ(lg_real_mount(mnt), mnt_parent)->mnt))
 		return true;
 	if (!(flags & MNT_DETACH))
 		return false; /* a mount with mounts of its own is busy: unmounted alone */
 	lg_umount_walk(mnt, 0, &w);
-	return w.shared || !w.done;
+	return w.reaches_out || !w.done;
 }
 
 SEC("lsm/sb_umount")
@@ -440,6 +440,27 @@ static __noinline int lg_overlay_made(void)
 			       sizeof(what));
 }
 
+/* 6.1's super_block keeps its mounts on a list_head (a pointer in later kernels, as in
+ * include/vmlinux.h): this flavour reads it as 6.1 lays it out. */
+struct super_block___lg61 {
+	struct list_head s_mounts;
+} __attribute__((preserve_access_index));
+
+/*
+ * Whether sb is new: vfs_get_tree calls sb_set_mnt_opts after get_tree and before the mount is
+ * made (vfs_create_mount), so a superblock that get_tree made has no mount yet, and one it
+ * found again (sget's test matched) has those it had (review 48's open item: a service's mount
+ * of the host's devtmpfs, or of a FUSE connection's fd, marked the host's superblock as made
+ * in the service's namespace).
+ */
+static __always_inline bool lg_super_is_new(struct super_block *sb)
+{
+	struct super_block___lg61 *s = (void *)sb;
+
+	return (void *)BPF_CORE_READ(s, s_mounts.next) ==
+	       (void *)s + bpf_core_field_offset(struct super_block___lg61, s_mounts);
+}
+
 SEC("lsm/sb_set_mnt_opts")
 int BPF_PROG(lg_sb_set_mnt_opts, struct super_block *sb, void *mnt_opts, unsigned long kern_flags,
 	     unsigned long *set_kern_flags, int ret)
@@ -451,8 +472,10 @@ int BPF_PROG(lg_sb_set_mnt_opts, struct super_block *sb, void *mnt_opts, unsigne
 	if (ret)
 		return ret;
 	/* A filesystem made outside the host's namespace: named where that namespace mounts it
-	 * (lg_root_unrecorded). A table too full to say so fails closed for it. */
-	if (!lg_mount_ns_is_host(lg_current_mount_ns())) {
+	 * (lg_root_unrecorded). A table too full to say so fails closed for it. Only a superblock
+	 * this mount made: one that get_tree found (devtmpfs, a FUSE connection's fd=, NFS's shared
+	 * cache) is the host's still, mounted where it was made. */
+	if (!lg_mount_ns_is_host(lg_current_mount_ns()) && lg_super_is_new(sb)) {
 		__u64 key = (__u64)sb;
 		__u8 one = 1;
 

@@ -46,9 +46,9 @@ struct lg_umount_walk {
 	__u32 pin_dev; /* lsmguard's bpffs (0: not looked for) */
 	bool leaving;  /* every mount below at is done */
 	bool done;
-	bool shared;	 /* a mount with mounts of its own propagates out of its namespace */
-	bool any_shared; /* any mount in the subtree propagates out of its namespace */
-	bool pins;	 /* lsmguard's bpffs is in the subtree, under a shared parent */
+	bool reaches_out;     /* a mount with mounts of its own propagates out of its namespace */
+	bool any_reaches_out; /* any mount in the subtree propagates out of its namespace */
+	bool pins;	      /* lsmguard's bpffs is in the subtree, its unmount seen elsewhere */
 };
 
 /* 6.1's struct mount keeps its slaves on a list_head (an hlist in the kernels after it, as in
@@ -57,22 +57,42 @@ struct mount___lg61 {
 	struct list_head mnt_slave_list;
 } __attribute__((preserve_access_index));
 
+/* 6.1's mnt_namespace: seq 0 is an anonymous namespace (is_anon_ns), the detached tree of an
+ * open_tree clone or an fsmount. Later kernels name the field otherwise. */
+struct mnt_namespace___lg61 {
+	__u64 seq;
+} __attribute__((preserve_access_index));
+
+/* Whether a peer in namespace ns stays with the caller: ns is the mount's own, the caller's, or
+ * anonymous (a detached tree: open_tree and its clone source must be in the caller's
+ * namespace, the kernel's check_mnt, and it is attached only where its holder mounts it). */
+static __always_inline bool lg_peer_ns_local(struct mnt_namespace *ns, struct mnt_namespace *own,
+					     struct mnt_namespace *caller)
+{
+	struct mnt_namespace___lg61 *n = (void *)ns;
+
+	return ns == own || ns == caller || (ns && BPF_CORE_READ(n, seq) == 0);
+}
+
 #define LG_PEERS_WALKED 16
 
 /*
  * Whether a mount attached, moved or unmounted under m reaches a mount of another namespace
- * by propagation: m is shared, and its peer group holds a mount of another namespace, or has
- * slaves (wherever they are), or more peers than are looked at. A peer group of the namespace's
- * own reaches nothing outside it: systemd's unit namespace is made slave, then shared again
- * (MountFlags= defaults to shared), and each of its mounts is then a peer group of one, a
- * slave of the host's (review 48 M2: the shared flag alone refused such a unit's own mounts
- * under mount = namespace). Only a mount of the namespace can join it (a bind's source is in
- * the caller's namespace, the kernel's check_mnt), and a namespace copied from it (unshare)
- * makes peers in that copy, which this then counts.
+ * by propagation: m is shared, and its peer group holds a mount of a namespace that is neither
+ * m's, nor the caller's, nor a detached tree's (lg_peer_ns_local), or has slaves (wherever
+ * they are: a slave of the group may be the host's, as when the host makes its copy of a
+ * mount a slave while a service's namespace holds a peer of it), or more peers than are
+ * looked at. A peer group of the namespace's own reaches nothing outside it: systemd's unit
+ * namespace is made slave, then shared again (MountFlags= defaults to shared), and each of its
+ * mounts is then a peer group of one, a slave of the host's (review 48 M2: the shared flag
+ * alone refused such a unit's own mounts under mount = namespace). Only a mount of the
+ * namespace, or an open_tree clone of one, can join such a group (a bind's or a clone's source
+ * is in the caller's namespace, the kernel's check_mnt), and a namespace copied from it
+ * (unshare) makes peers in that copy, which this then counts.
  */
 static __always_inline bool lg_mount_propagates_out(struct mount *m)
 {
-	struct mnt_namespace *ns;
+	struct mnt_namespace *ns, *caller;
 	struct list_head *next;
 	struct mount *p = m;
 	int i;
@@ -80,10 +100,11 @@ static __always_inline bool lg_mount_propagates_out(struct mount *m)
 	if (!(BPF_CORE_READ(m, mnt.mnt_flags) & MNT_SHARED))
 		return false;
 	ns = BPF_CORE_READ(m, mnt_ns);
+	caller = lg_current_mount_ns();
 	for (i = 0; i < LG_PEERS_WALKED; i++) {
 		struct mount___lg61 *q = (void *)p;
 
-		if (BPF_CORE_READ(p, mnt_ns) != ns ||
+		if (!lg_peer_ns_local(BPF_CORE_READ(p, mnt_ns), ns, caller) ||
 		    (void *)BPF_CORE_READ(q, mnt_slave_list.next) !=
 			(void *)q + bpf_core_field_offset(struct mount___lg61, mnt_slave_list))
 			return true;
@@ -133,21 +154,23 @@ static long lg_umount_step(__u32 index, void *ctx)
 	struct lg_umount_walk *w = ctx;
 	struct mount *m = w->at;
 
-	if (!w->leaving) {
-		/* lsmguard's bpffs under a shared parent: its unmount reaches the parent's
-		 * peers, the host's copy among them (a slave or private copy reaches nothing:
-		 * runc's, bwrap's and systemd's pivot_root then umount -l of the old root) */
-		if (w->pin_dev && BPF_CORE_READ(m, mnt.mnt_sb, s_magic) == BPF_FS_MAGIC &&
+	if (!w->leaving && w->pin_dev) {
+		/* lsmguard's bpffs whose unmount the host sees: in the host's namespace, or under
+		 * a parent whose peers reach another (the host's copy among them). A copy in a
+		 * namespace of its own, slave or private, or shared only within it, reaches
+		 * nothing: runc's, bwrap's and systemd's pivot_root then umount -l of the old
+		 * root, a unit's umount -l in its namespace (review 48's L2) */
+		if (BPF_CORE_READ(m, mnt.mnt_sb, s_magic) == BPF_FS_MAGIC &&
 		    BPF_CORE_READ(m, mnt.mnt_sb, s_dev) == w->pin_dev &&
-		    (BPF_CORE_READ(m, mnt_parent, mnt.mnt_flags) & MNT_SHARED))
+		    (lg_mount_ns_is_host(BPF_CORE_READ(m, mnt_ns)) ||
+		     lg_mount_propagates_out(BPF_CORE_READ(m, mnt_parent))))
 			w->pins = true;
-		if (lg_mount_propagates_out(m)) {
-			w->any_shared = true;
-			/* a mount with mounts of its own: its sharing counts for an unmount */
-			if (BPF_CORE_READ(m, mnt_mounts.next) !=
-			    (void *)m + bpf_core_field_offset(struct mount, mnt_mounts))
-				w->shared = true;
-		}
+	} else if (!w->leaving && lg_mount_propagates_out(m)) {
+		w->any_reaches_out = true;
+		/* a mount with mounts of its own: where its peers are counts for an unmount */
+		if (BPF_CORE_READ(m, mnt_mounts.next) !=
+		    (void *)m + bpf_core_field_offset(struct mount, mnt_mounts))
+			w->reaches_out = true;
 	}
 	w->done = lg_mount_tree_next(w->root, &w->at, &w->leaving);
 	return w->done;
@@ -171,9 +194,9 @@ static __always_inline void lg_umount_walk(struct vfsmount *mnt, __u32 pin_dev,
  * Whether a subtree holds a mount whose peers reach another namespace (lg_mount_propagates_out),
  * or more mounts than a walk sees: the whole namespace's tree (mnt NULL: the current task's),
  * or a tree about to be moved. A bind or a move there may put a peer of the host's mounts
- * where the service's own mounts and unmounts are decided (mount.bpf.c, lg_bind_may_share).
+ * where the service's own mounts and unmounts are decided (mount.bpf.c, lg_bind_may_reach_out).
  */
-static __always_inline bool lg_mount_tree_shares(struct vfsmount *mnt)
+static __always_inline bool lg_mount_tree_reaches_out(struct vfsmount *mnt)
 {
 	struct lg_umount_walk w;
 	struct mount *root;
@@ -185,7 +208,7 @@ static __always_inline bool lg_mount_tree_shares(struct vfsmount *mnt)
 	if (!root)
 		return true;
 	lg_umount_walk_mount(root, 0, &w);
-	return w.any_shared || !w.done;
+	return w.any_reaches_out || !w.done;
 }
 
 /* A walk over mnt's children for one that is mounted on point. */

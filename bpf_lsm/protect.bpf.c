@@ -237,9 +237,10 @@ int BPF_PROG(lg_sb_umount, struct vfsmount *mnt, int flags, int ret)
 		struct lg_umount_walk w;
 		__u32 zero = 0;
 
-		/* A lazy unmount of a tree that holds lsmguard's bpffs under a shared parent (a
-		 * copy of /sys in a namespace of its own whose "/" is not recursively private):
-		 * the unmount of the bpffs propagates to the host's (attack run 25's 2506).
+		/* A lazy unmount of a tree that holds lsmguard's bpffs where the host sees it: in
+		 * the host's namespace, or under a parent whose peers reach another namespace (a
+		 * copy of /sys in a namespace of its own whose "/" is not recursively private:
+		 * the unmount of the bpffs propagates to the host's, attack run 25's 2506).
 		 * Whoever asks. A tree too big to walk whole is decided by what was walked
 		 * (review 47, H1: a copy of the host's tree is unmounted so by every container
 		 * runtime). */

@@ -69,6 +69,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -1150,9 +1151,43 @@ VM_TEST(a25_mount_at_a_covered_name, 2509)
 	unlink(CV_GO);
 }
 
+/* Every file, program and address allowed; mounts in a namespace of its own, user namespaces. */
+#define A25_MOUNT_NS_POLICY                                                                        \
+	"[policy]\nname = a25\ncgroup = " CG "\nmode = enforce\n[files]\ndefault = allow\n"       \
+	"[exec]\ndefault = allow\n[network]\ndefault = allow\n[system]\nmount = namespace\n"       \
+	"userns = allow\n"
+
 /* ---- 2510: a namespace shared again in peer groups of its own, as systemd leaves a unit's -- */
 
-#define SD "/srv/a25sd" /* the administrator's shared tmpfs: x/, src/, t/, p/ (a private tmpfs) */
+#define SD "/srv/a25sd" /* the administrator's shared tmpfs: x/, src/, t/, p/ (a tmpfs on it) */
+
+/* A child that holds a namespace copied from the caller's (unshare with flags) until it is
+ * killed: its pid once it has it, or -1. */
+static pid_t a25_hold_copy(int flags)
+{
+	int sync[2];
+	pid_t child;
+	char c;
+
+	if (pipe(sync))
+		return -1;
+	child = fork();
+	if (child == 0) {
+		close(sync[0]);
+		if (unshare(flags) || write(sync[1], "h", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(sync[1]);
+	if (child > 0 && read(sync[0], &c, 1) != 1) {
+		kill(child, SIGKILL);
+		waitpid(child, NULL, 0);
+		child = -1;
+	}
+	close(sync[0]);
+	return child;
+}
 
 /*
  * The service (mount = namespace) in a namespace left as systemd leaves a unit's (review 48
@@ -1169,9 +1204,8 @@ VM_TEST(a25_mount_at_a_covered_name, 2509)
 static int a25_unit_ns_service(const void *arg)
 {
 	uid_t uid = *(const uid_t *)arg;
-	int hold[2], d[6], status, ret;
+	int d[6], status, ret;
 	pid_t child;
-	char c;
 
 	if (uid) {
 		if ((ret = become(uid)) || (ret = a25_userns(uid)))
@@ -1188,18 +1222,8 @@ static int a25_unit_ns_service(const void *arg)
 			 mount(SD "/p/a", SD "/p/b", NULL, MS_MOVE, NULL));
 	d[3] = a25_digit(umount2(SD "/x", 0));
 	d[4] = a25_digit(umount2(SD "/t", MNT_DETACH));
-	if (pipe(hold))
-		return 6200 + errno;
-	child = fork();
-	if (child == 0) {
-		close(hold[0]);
-		if (unshare(CLONE_NEWNS) || write(hold[1], "r", 1) != 1)
-			_exit(1);
-		pause();
-		_exit(0);
-	}
-	close(hold[1]);
-	if (child < 0 || read(hold[0], &c, 1) != 1)
+	child = a25_hold_copy(CLONE_NEWNS);
+	if (child < 0)
 		return 6300;
 	d[5] = a25_digit(mount("tmpfs", SD "/x", "tmpfs", 0, "mode=0755"));
 	kill(child, SIGKILL);
@@ -1235,10 +1259,7 @@ VM_TEST(a25_unit_namespace_shared_again, 2510)
 	VM_CHECK(system("mkdir -p " SD "/p/a " SD "/p/b && chmod 0777 " SD "/p/a " SD "/p/b") ==
 		 0);
 	VM_CHECK(daemon_reload_wait());
-	mn_policy_text("a25", "[policy]\nname = a25\ncgroup = " CG "\nmode = enforce\n"
-			      "[files]\ndefault = allow\n[exec]\ndefault = allow\n"
-			      "[network]\ndefault = allow\n[system]\nmount = namespace\n"
-			      "userns = allow\n");
+	mn_policy_text("a25", A25_MOUNT_NS_POLICY);
 	for (uid_t uid = 0; uid <= USER; uid += USER) {
 		int control = in_cgroup(NULL, a25_unit_ns_service, &uid);
 		bool c_leaked = a25_host_has_below_sd();
@@ -1262,4 +1283,284 @@ VM_TEST(a25_unit_namespace_shared_again, 2510)
 	mn_policy_gone("a25");
 	umount2(SD "/p", MNT_DETACH);
 	umount2(SD, MNT_DETACH);
+}
+
+/* ---- 2512: the peer group's edges: the host's slave, user namespace copies, 16 peers ------ */
+
+#define PG "/srv/a25pg"		   /* the administrator's shared tmpfs: x/, src/, p/ (a tmpfs) */
+#define PG_READY "/run/a25pg-ready" /* the service has its namespace */
+#define PG_GO "/run/a25pg-go"	   /* the host has made its PG a slave */
+
+static void a25_wait_file(const char *path)
+{
+	for (int i = 0; i < 200 && access(path, F_OK) != 0; i++)
+		usleep(50 * 1000);
+}
+
+/* A: a bare unshare(CLONE_NEWNS) (its PG a peer of the host's); once the host has made its own
+ * PG a slave (the service's copy becomes its master), a tmpfs at PG/x. 0 done, 1 EPERM, 9. */
+static int a25_pg_master(const void *arg)
+{
+	(void)arg;
+	if (unshare(CLONE_NEWNS))
+		return 6000 + errno;
+	write_file(PG_READY, "1", 0644);
+	a25_wait_file(PG_GO);
+	return a25_digit(mount("tmpfs", PG "/x", "tmpfs", 0, "mode=0755"));
+}
+
+/* Slave, then shared, as a unit's namespace; then, by how: 0, a child holds a user namespace
+ * copied from it (its copies are slaves of these): a tmpfs at PG/x; 1, fifteen binds of PG/src
+ * (peers of its PG: sixteen in the group), a tmpfs at PG/x, its umount, a sixteenth bind, a tmpfs
+ * at PG/x again; 2, an open_tree clone of PG/src held (a peer in a detached tree): a tmpfs at
+ * PG/x, the clone moved onto PG/p/b1. One digit a step; 6000 + errno: setup. */
+static int a25_pg_unit(const void *arg)
+{
+	int how = *(const int *)arg, d[4] = {0}, status, tree;
+	char at[64];
+	pid_t child;
+
+	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) ||
+	    mount(NULL, "/", NULL, MS_REC | MS_SHARED, NULL) ||
+	    mount(NULL, PG "/p", NULL, MS_PRIVATE, NULL))
+		return 6000 + errno;
+	switch (how) {
+	case 0:
+		child = a25_hold_copy(CLONE_NEWUSER | CLONE_NEWNS);
+		if (child < 0)
+			return 6200;
+		d[0] = a25_digit(mount("tmpfs", PG "/x", "tmpfs", 0, "mode=0755"));
+		kill(child, SIGKILL);
+		waitpid(child, &status, 0);
+		return d[0];
+	case 1:
+		for (int b = 1; b <= 15; b++) {
+			snprintf(at, sizeof(at), PG "/p/b%d", b);
+			if (mount(PG "/src", at, NULL, MS_BIND, NULL))
+				return 6300 + b;
+		}
+		d[0] = a25_digit(mount("tmpfs", PG "/x", "tmpfs", 0, "mode=0755"));
+		d[1] = a25_digit(umount2(PG "/x", 0));
+		d[2] = a25_digit(mount(PG "/src", PG "/p/b16", NULL, MS_BIND, NULL));
+		d[3] = a25_digit(mount("tmpfs", PG "/x", "tmpfs", 0, "mode=0755"));
+		return ((d[0] * 10 + d[1]) * 10 + d[2]) * 10 + d[3];
+	default:
+		tree = (int)syscall(SYS_open_tree, AT_FDCWD, PG "/src", OPEN_TREE_CLONE | O_CLOEXEC);
+		if (tree < 0)
+			return 6400 + errno;
+		d[0] = a25_digit(mount("tmpfs", PG "/x", "tmpfs", 0, "mode=0755"));
+		d[1] = a25_digit(
+		    move_mount(tree, "", AT_FDCWD, PG "/p/b1", MOVE_MOUNT_F_EMPTY_PATH));
+		close(tree);
+		return d[0] * 10 + d[1];
+	}
+}
+
+/* Round A as cgroup's task: its result; *reached: the host's PG/x has its mount. */
+static int a25_pg_round_a(const char *cgroup, bool *reached)
+{
+	struct in_cgroup_thread t;
+	int got;
+
+	unlink(PG_READY);
+	unlink(PG_GO);
+	VM_CHECK(mount(NULL, PG, NULL, MS_SHARED, NULL) == 0);
+	VM_CHECK(in_cgroup_start(&t, cgroup, a25_pg_master, NULL));
+	a25_wait_file(PG_READY);
+	VM_CHECK(mount(NULL, PG, NULL, MS_SLAVE, NULL) == 0);
+	write_file(PG_GO, "1", 0644);
+	got = in_cgroup_join(&t);
+	*reached = system("grep -q ' " PG "/x ' /proc/self/mountinfo") == 0;
+	umount2(PG "/x", MNT_DETACH);
+	return got;
+}
+
+/*
+ * 2512. The edges of a peer group's test (review 48 M2's mending, review 49): (A) the host
+ * makes its copy of a shared mount a slave while a service's bare unshare holds a peer of it:
+ * the service's copy becomes the master, and a mount under it would reach the host's through
+ * the slave, EPERM (the control's mount reaches the host); (B) in a namespace shared again, a
+ * child holding a user namespace copied from it (slave copies): EPERM; (C) sixteen peers in the
+ * group: done, a seventeenth: EPERM (the bound); (D) an open_tree clone of its own held and then
+ * moved into its tree: done (a detached tree of its own stays with it). Root, mount = namespace,
+ * userns = allow; each with the unconfined control.
+ */
+VM_TEST(a25_peer_group_edges, 2512)
+{
+	int zero = 0, one = 1, two = 2, control, got;
+	bool c_reached, reached;
+	long mark;
+
+	VM_TIMEOUT(200);
+	mn_setup_plain(CG);
+	VM_CHECK(system("mkdir -p " PG) == 0);
+	VM_CHECK(mount("tmpfs", PG, "tmpfs", 0, "mode=0755") == 0);
+	VM_CHECK(mount(NULL, PG, NULL, MS_SHARED, NULL) == 0);
+	VM_CHECK(system("mkdir -p " PG "/x " PG "/src " PG "/p") == 0);
+	VM_CHECK(mount("tmpfs", PG "/p", "tmpfs", 0, "mode=0755") == 0);
+	VM_CHECK(system("for b in $(seq 1 16); do mkdir -p " PG "/p/b$b; done") == 0);
+	VM_CHECK(daemon_reload_wait());
+	mn_policy_text("a25", A25_MOUNT_NS_POLICY);
+	control = a25_pg_round_a(NULL, &c_reached);
+	mark = event_mark();
+	got = a25_pg_round_a(CG, &reached);
+	printf("#   A, the host's copy made a slave of the service's: unconfined %d (reached the "
+	       "host %d), confined %d (%d)\n", control, c_reached, got, reached);
+	VM_CHECK(control == 0 && c_reached);
+	if (got != 1 || reached)
+		VM_FAIL("A: %d, reached the host %d (expected 1: EPERM)", got, reached);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"a25\"",
+			   "\"hook\":\"sb_mount\"", MOUNT_SOURCE, "\"path\":\"" PG "/x\"");
+	VM_CHECK(mount(NULL, PG, NULL, MS_SHARED, NULL) == 0);
+	control = in_cgroup(NULL, a25_pg_unit, &zero);
+	got = in_cgroup(CG, a25_pg_unit, &zero);
+	printf("#   B, a user namespace copied from it held: unconfined %d, confined %d\n", control,
+	       got);
+	VM_CHECK(control == 0);
+	if (got != 1)
+		VM_FAIL("B: %d (expected 1: EPERM, the copies are slaves of its mounts)", got);
+	control = in_cgroup(NULL, a25_pg_unit, &one);
+	got = in_cgroup(CG, a25_pg_unit, &one);
+	printf("#   C, sixteen peers then seventeen: unconfined %04d, confined %04d\n", control, got);
+	VM_CHECK(control == 0);
+	if (got != 1)
+		VM_FAIL("C: %04d (expected 0001: sixteen peers looked at, more refused)", got);
+	control = in_cgroup(NULL, a25_pg_unit, &two);
+	got = in_cgroup(CG, a25_pg_unit, &two);
+	printf("#   D, an open_tree clone of its own held, then moved in: unconfined %02d, confined "
+	       "%02d\n", control, got);
+	VM_CHECK(control == 0);
+	if (got != 0)
+		VM_FAIL("D: %02d (expected 00: its own detached tree)", got);
+	mn_policy_gone("a25");
+	umount2(PG "/p", MNT_DETACH);
+	umount2(PG, MNT_DETACH);
+	unlink(PG_READY);
+	unlink(PG_GO);
+}
+
+/* ---- 2511: a superblock that a mount found again (devtmpfs, debugfs) ---------------------- */
+
+#define RU "/srv/a25ru"		 /* where the service mounts */
+#define RU_PID "/run/a25ru.pid" /* the holder's pid */
+
+struct a25_reuse_op {
+	const char *type;
+	unsigned long flags;
+	const char *data;
+};
+
+/*
+ * The service (mount = namespace): a child of it unshares, makes "/" private, mounts type at
+ * RU, writes its pid to RU_PID and waits, holding the mount, until it is killed. 0 when it
+ * mounted, 300 + errno, 6000 + errno (setup).
+ */
+static int a25_reuse_service(const void *arg)
+{
+	const struct a25_reuse_op *o = arg;
+	int ready[2], got = 6999;
+	pid_t child;
+
+	if (pipe(ready))
+		return 6000 + errno;
+	child = fork();
+	if (child == 0) {
+		close(ready[0]);
+		if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+			got = 6100 + errno;
+		else
+			got = mount("a25ru", RU, o->type, o->flags, o->data) ? 300 + errno : 0;
+		if (write(ready[1], &got, sizeof(got)) != sizeof(got))
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(ready[1]);
+	if (child < 0 || read(ready[0], &got, sizeof(got)) != sizeof(got))
+		return 6200;
+	FILE *f = fopen(RU_PID, "w");
+
+	if (!f || fprintf(f, "%d\n", (int)child) < 0 || fclose(f))
+		return 6300;
+	return got;
+}
+
+static void a25_reuse_release(void)
+{
+	FILE *f = fopen(RU_PID, "r");
+	int pid = 0;
+
+	if (f && fscanf(f, "%d", &pid) == 1 && pid > 1) {
+		kill(pid, SIGKILL);
+		usleep(200 * 1000);
+	}
+	if (f)
+		fclose(f);
+	unlink(RU_PID);
+}
+
+/*
+ * 2511. A mount that finds a superblock again (get_tree's sget matched one that exists), by a
+ * service with mount = namespace in a private namespace of its own. (a) lsmguard marks only the
+ * superblocks a mount made as the namespace's own (lg_ns_supers; one found again stays the
+ * host's, whose roots without a record fail closed for such a policy): the count stays for its
+ * sysfs (the host's, found again: same network namespace), one more for a tmpfs of its own.
+ * (b) devtmpfs applies a second mount's options to its one superblock (reconfigure_single),
+ * a remount of the host's /dev: refused under namespace at sb_remount (EPERM, event at /dev),
+ * with no options and with ro, mode=0700; the host's /dev stays writable and 0755. The
+ * unconfined control's plain devtmpfs mount is done.
+ */
+VM_TEST(a25_reused_superblock, 2511)
+{
+	struct a25_reuse_op sys = {"sysfs", 0, NULL}, tmp = {"tmpfs", 0, "mode=0755"};
+	struct a25_reuse_op dev = {"devtmpfs", 0, NULL};
+	struct a25_reuse_op dev_ro = {"devtmpfs", MS_RDONLY, "mode=0700"};
+	int base, with_sys, with_tmp;
+	long mark;
+	struct statvfs vfs;
+	struct stat st;
+	int got, got_ro, control;
+
+	VM_TIMEOUT(200);
+	mn_setup_plain(CG);
+	VM_CHECK(system("mkdir -p " RU) == 0);
+	mn_policy_text("a25", A25_MOUNT_NS_POLICY);
+	base = map_entries("lg_ns_supers");
+	got = in_cgroup(CG, a25_reuse_service, &sys);
+	with_sys = map_entries("lg_ns_supers");
+	a25_reuse_release();
+	VM_CHECK(got == 0);
+	got = in_cgroup(CG, a25_reuse_service, &tmp);
+	with_tmp = map_entries("lg_ns_supers");
+	a25_reuse_release();
+	VM_CHECK(got == 0);
+	printf("#   superblocks marked as a namespace's own: %d before, %d with its sysfs, %d "
+	       "with its tmpfs\n", base, with_sys, with_tmp);
+	if (base < 0 || with_sys != base || with_tmp != base + 1)
+		VM_FAIL("marks: %d, %d, %d (expected the sysfs found again unmarked, the tmpfs "
+			"marked)", base, with_sys, with_tmp);
+	/* (b) a mount of devtmpfs: the host's superblock reconfigured */
+	control = in_cgroup(NULL, a25_reuse_service, &dev);
+	a25_reuse_release();
+	mark = event_mark();
+	got = in_cgroup(CG, a25_reuse_service, &dev);
+	a25_reuse_release();
+	got_ro = in_cgroup(CG, a25_reuse_service, &dev_ro);
+	a25_reuse_release();
+	VM_CHECK(stat("/dev", &st) == 0 && statvfs("/dev", &vfs) == 0);
+	printf("#   devtmpfs in its own namespace: unconfined %d; confined %d, with ro, mode=0700 "
+	       "%d; the host's /dev after: mode %04o, %s\n", control, got, got_ro,
+	       (unsigned)(st.st_mode & 07777), (vfs.f_flag & ST_RDONLY) ? "read-only" : "writable");
+	VM_CHECK(control == 0);
+	if (got != 300 + EPERM || got_ro != 300 + EPERM)
+		VM_FAIL("devtmpfs: %d, %d (expected 301: a remount of the host's superblock)", got,
+			got_ro);
+	if ((vfs.f_flag & ST_RDONLY) || (st.st_mode & 07777) != 0755) {
+		VM_FAIL("the service's mount reconfigured the host's devtmpfs");
+		mount(NULL, "/dev", NULL, MS_REMOUNT, "mode=0755");
+		chmod("/dev", 0755);
+	}
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"a25\"",
+			   "\"hook\":\"sb_remount\"", MOUNT_SOURCE, "\"path\":\"/dev\"");
+	mn_policy_gone("a25");
 }

@@ -144,29 +144,20 @@ step umount umount /tmp/a
 # A namespace copied from the unit's (its copies are peers of the unit's mounts): a mount
 # under /tmp would propagate into it.
 unshare -m --propagation unchanged sleep 30 &
-sleep 1
+holder=$!
+for i in $(seq 1 100); do
+	[ "$(readlink /proc/$holder/ns/mnt)" != "$(readlink /proc/self/ns/mnt)" ] && break
+	sleep 0.1
+done
+echo "held copy: $(readlink /proc/$holder/ns/mnt)"
 step held-copy mount -t tmpfs lgmountns /tmp/c
-kill $!
+kill $holder
 SCRIPT
 chmod 0755 "$root/usr/local/sbin/lgmountns"
-cat >"$root/etc/lsmguard/policy.d/mountns.ini" <<'POLICY'
-[policy]
-name = mountns
-unit = lgmountns.service
-mode = enforce
-
-[files]
-default = allow
-
-[exec]
-default = allow
-
-[network]
-default = allow
-
-[system]
-mount = namespace
-POLICY
+sed -e 's/^name = probe$/name = mountns/' -e 's/^unit = lgprobe.service$/unit = lgmountns.service/' \
+	"$root/etc/lsmguard/policy.d/probe.ini" >"$root/etc/lsmguard/policy.d/mountns.ini"
+printf '\n[system]\nmount = namespace\n' >>"$root/etc/lsmguard/policy.d/mountns.ini"
+grep -qx 'unit = lgmountns.service' "$root/etc/lsmguard/policy.d/mountns.ini"
 
 # Type=notify root units whose own main process relays what the test writes into a fifo to
 # the service manager (svc notify-main): lgnotify.service under an allow-everything policy,
