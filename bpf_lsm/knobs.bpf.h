@@ -98,6 +98,7 @@
 #define DEBUGFS_MAGIC 0x64626720
 #define SECURITYFS_MAGIC 0x73636673
 #define CONFIGFS_MAGIC 0x62656570
+#define FUSECTL_SUPER_MAGIC 0x65735543 /* fusectl: each FUSE connection's abort and limits */
 #define LG_S_IFREG 0100000
 #define LG_S_IFMT 00170000
 #define LG_S_IFCHR 0020000
@@ -362,7 +363,9 @@ static __always_inline bool lg_is_code_knob(struct inode *inode, bool write)
 	return false;
 }
 
-/* A sysctl, or a sysfs or configfs attribute (any mount of them): a setting of the kernel. */
+/* A sysctl, or a sysfs, configfs or fusectl attribute (any mount of them): a setting of the
+ * kernel. fusectl's files abort or throttle any FUSE connection of the host (attack run 27's
+ * 2707: a confined root aborted the host's through /sys/fs/fuse/connections/N/abort). */
 static __always_inline bool lg_is_kernel_setting(struct inode *inode)
 {
 	unsigned long magic = BPF_CORE_READ(inode, i_sb, s_magic);
@@ -374,7 +377,7 @@ static __always_inline bool lg_is_kernel_setting(struct inode *inode)
 		       (BPF_CORE_READ(lg_proc_inode(inode), pde) &&
 			!BPF_CORE_READ(lg_proc_inode(inode), pid) &&
 			(BPF_CORE_READ(inode, i_mode) & LG_S_IFMT) == LG_S_IFREG);
-	return (magic == SYSFS_MAGIC || magic == CONFIGFS_MAGIC) &&
+	return (magic == SYSFS_MAGIC || magic == CONFIGFS_MAGIC || magic == FUSECTL_SUPER_MAGIC) &&
 	       (BPF_CORE_READ(inode, i_mode) & LG_S_IFMT) == LG_S_IFREG;
 }
 

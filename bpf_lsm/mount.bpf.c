@@ -63,6 +63,8 @@
 
 /* The host's UTS namespace: a name set in a namespace of the service's own is its own. */
 extern const void init_uts_ns __ksym __weak;
+/* The host's cgroup namespace: a cgroup filesystem mounted from it changes the host's. */
+extern const void init_cgroup_ns __ksym __weak;
 /* An x32 system call's number carries X32_SYSCALL_BIT (common.bpf.h); the numbers above are
  * the same for x32. Debian builds without x32, but a kernel with it must not let these calls
  * through by their other number. */
@@ -85,13 +87,43 @@ static __always_inline struct mnt_namespace *lg_mount_ns_of(struct vfsmount *mnt
 }
 
 
-/* Whether the policy opts into mount operations in namespace ns. */
+/* Whether the policy opts into mount operations in namespace ns: under namespace, one its own
+ * tasks made (lg_mount_ns_made_by), never the host's. */
 static __always_inline bool lg_mount_opted_in(const struct lg_policy_value *policy,
 					      struct mnt_namespace *ns)
 {
 	if (policy->flags & LG_POLICY_SYSTEM_MOUNT_ALLOW)
 		return true;
-	return (policy->flags & LG_POLICY_SYSTEM_MOUNT_NAMESPACE) && !lg_mount_ns_is_host(ns);
+	return (policy->flags & LG_POLICY_SYSTEM_MOUNT_NAMESPACE) && !lg_mount_ns_is_host(ns) &&
+	       lg_mount_ns_made_by(policy, ns);
+}
+
+#define CLONE_NEWNS 0x00020000
+
+/*
+ * A mount namespace made by a task under a policy: recorded as that policy's
+ * (lg_mount_ns_owners, mounted.bpf.h). copy_mnt_ns is global and called from
+ * create_new_namespaces, never inlined there (6.1). A run the kernel skipped (the tracing
+ * programs' recursion check) leaves the namespace unrecorded: refused under namespace (fail
+ * closed, enforcer/skip_effect.c).
+ */
+SEC("fexit/copy_mnt_ns")
+int BPF_PROG(lg_mount_ns_made, unsigned long flags, struct mnt_namespace *ns,
+	     struct user_namespace *user_ns, struct fs_struct *new_fs, struct mnt_namespace *ret)
+{
+	const struct lg_policy_value *policy;
+	__u64 cgroup_id = 0, seq;
+	__u32 owner;
+
+	if (!(flags & CLONE_NEWNS) || !ret || (unsigned long)ret >= (unsigned long)-4095L)
+		return 0;
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy)
+		return 0;
+	seq = BPF_CORE_READ((struct mnt_namespace___lg61 *)ret, seq);
+	owner = (__u32)policy->identity;
+	bpf_map_update_elem(&lg_mount_ns_owners, &seq, &owner, BPF_ANY);
+	return 0;
 }
 
 /*
@@ -214,6 +246,27 @@ static __always_inline int lg_mount_onto_covered(const struct lg_policy_value *p
 	return lg_mount_deny_at(policy, cgroup_id, hook, LG_BUILTIN_COVERED, dentry, mnt);
 }
 
+/*
+ * A new mount of a cgroup filesystem (cgroup2 or v1) by a task in the host's cgroup namespace:
+ * the kernel applies cgroup2's root options to the host's one hierarchy (a mount without
+ * nsdelegate or memory_recursiveprot clears them for every cgroup of the host), and a v1 mount
+ * binds controllers to a hierarchy of its own, taking them from the host's cgroup2 when unused
+ * there (attack run 27's 2705, 2706). Host-wide, whatever namespace the mount is made in: only
+ * mount = allow covers it. A container's cgroup namespace (its own root) changes nothing there.
+ */
+static __always_inline bool lg_mount_host_cgroup_fs(const char *type)
+{
+	char name[8] = {};
+
+	if (!type || bpf_probe_read_kernel_str(name, sizeof(name), type) < 7 || name[0] != 'c' ||
+	    name[1] != 'g' || name[2] != 'r' || name[3] != 'o' || name[4] != 'u' ||
+	    name[5] != 'p' || (name[6] && name[6] != '2'))
+		return false;
+	return !&init_cgroup_ns ||
+	       (const void *)BPF_CORE_READ(bpf_get_current_task_btf(), nsproxy, cgroup_ns) ==
+		   &init_cgroup_ns;
+}
+
 /* mount(2), every kind: new, MS_BIND, MS_MOVE, MS_REMOUNT (| MS_BIND), propagation. */
 SEC("lsm/sb_mount")
 int BPF_PROG(lg_sb_mount, const char *dev_name, const struct path *path, const char *type,
@@ -242,7 +295,8 @@ int BPF_PROG(lg_sb_mount, const char *dev_name, const struct path *path, const c
 		if (ret)
 			return ret;
 		propagates = lg_mount_reaches_out(mnt) ||
-			     ((flags & (MS_BIND | MS_MOVE)) && lg_bind_may_reach_out(policy, NULL));
+			     ((flags & (MS_BIND | MS_MOVE)) && lg_bind_may_reach_out(policy, NULL)) ||
+			     (!(flags & (MS_BIND | MS_MOVE)) && lg_mount_host_cgroup_fs(type));
 	}
 	return lg_mount_at(policy, cgroup_id, LG_HOOK_SB_MOUNT, BPF_CORE_READ(path, dentry), mnt,
 			   lg_mount_ns_of(mnt), propagates);
@@ -294,12 +348,19 @@ int BPF_PROG(lg_sb_pivotroot, const struct path *old_path, const struct path *ne
  * umount2(2), every flag. A bpffs is protect.bpf.c's (a protection, whatever the mode): that
  * program runs first and this one leaves its answer alone.
  */
-/* Whether unmounting mnt (with flags) reaches other namespaces by propagation
- * (lg_umount_walk, mounted.bpf.h); a tree too big to walk counts as reaching them. */
+/* Whether unmounting mnt (with flags) reaches other namespaces: by propagation (lg_umount_walk,
+ * mounted.bpf.h; a tree too big to walk counts as reaching them), or, with MNT_FORCE, through
+ * the superblock: umount_begin acts on the filesystem every namespace's mounts of it share
+ * (attack run 27: a service's forced unmount of its own copy of a host FUSE mount aborted the
+ * host's connection; NFS and CIFS kill the host's requests in flight). */
+#define MNT_FORCE 1
+
 static __always_inline bool lg_umount_propagates(struct vfsmount *mnt, int flags)
 {
 	struct lg_umount_walk w;
 
+	if (flags & MNT_FORCE)
+		return true;
 	if (lg_mount_reaches_out(&BPF_CORE_READ(lg_real_mount(mnt), mnt_parent)->mnt))
 		return true;
 	if (!(flags & MNT_DETACH))
@@ -544,6 +605,40 @@ static __always_inline int lg_swap(void)
 				       sizeof(what));
 }
 
+#define FSCONFIG_CMD_CREATE 6
+#define LG_MUTEX_FLAGS 0x07UL /* kernel/locking/mutex.c: the owner word's low bits */
+
+/*
+ * Whether fsconfig(fd, FSCONFIG_CMD_CREATE), asking for CAP_SYS_ADMIN now (mount_capable),
+ * creates a host cgroup filesystem (lg_mount_host_cgroup_fs): the new mount API's way to the
+ * same host-wide change as mount(2)'s. The context is found by the descriptor and proven by
+ * its uapi_mutex, which the kernel holds for the current task through the command
+ * (vfs_fsconfig_locked): a descriptor another thread replaced since the kernel took it shows
+ * another owner. Not proven: taken as host-wide (refused under namespace).
+ */
+static __always_inline bool lg_fsconfig_host_cgroup(struct task_struct *current,
+						    struct pt_regs *regs)
+{
+	unsigned long fd = BPF_CORE_READ(regs, di), owner;
+	struct fdtable *fdt = BPF_CORE_READ(current, files, fdt);
+	struct fs_context *fc;
+	struct file *file = 0;
+	struct file **fds;
+
+	if (BPF_CORE_READ(regs, si) != FSCONFIG_CMD_CREATE)
+		return false;
+	if (!fdt || fd >= BPF_CORE_READ(fdt, max_fds))
+		return true;
+	fds = BPF_CORE_READ(fdt, fd);
+	if (bpf_probe_read_kernel(&file, sizeof(file), fds + fd) || !file)
+		return true;
+	fc = BPF_CORE_READ(file, private_data);
+	owner = fc ? (unsigned long)BPF_CORE_READ(fc, uapi_mutex.owner.counter) : 0;
+	if ((owner & ~LG_MUTEX_FLAGS) != (unsigned long)current)
+		return true;
+	return lg_mount_host_cgroup_fs(BPF_CORE_READ(fc, fs_type, name));
+}
+
 SEC("lsm/capable")
 int BPF_PROG(lg_capable, const struct cred *cred, struct user_namespace *ns, int cap,
 	     unsigned int opts, int ret)
@@ -558,6 +653,7 @@ int BPF_PROG(lg_capable, const struct cred *cred, struct user_namespace *ns, int
 	const struct lg_policy_value *policy;
 	struct pt_regs *regs;
 	__u64 cgroup_id = 0;
+	bool host_wide = false;
 	const char *what;
 	int size;
 
@@ -591,6 +687,7 @@ int BPF_PROG(lg_capable, const struct cred *cred, struct user_namespace *ns, int
 		break;
 	case NR_FSCONFIG:
 		what = fsconfig, size = sizeof(fsconfig);
+		host_wide = lg_fsconfig_host_cgroup(current, regs);
 		break;
 	case NR_FSMOUNT:
 		what = fsmount, size = sizeof(fsmount);
@@ -607,7 +704,8 @@ int BPF_PROG(lg_capable, const struct cred *cred, struct user_namespace *ns, int
 	policy = lg_mount_subject(&cgroup_id);
 	if (!policy)
 		return 0;
-	if (lg_mount_opted_in(policy, lg_current_mount_ns())) {
+	if ((policy->flags & LG_POLICY_SYSTEM_MOUNT_ALLOW) ||
+	    (!host_wide && lg_mount_opted_in(policy, lg_current_mount_ns()))) {
 		lg_count_allowed(policy->id, LG_HOOK_CAPABLE);
 		return 0;
 	}

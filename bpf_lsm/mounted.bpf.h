@@ -63,6 +63,40 @@ struct mnt_namespace___lg61 {
 	__u64 seq;
 } __attribute__((preserve_access_index));
 
+/*
+ * The mount namespaces that a task under a policy made (copy_mnt_ns: unshare, clone, setns's
+ * fresh copy; systemd's child making a unit's namespace in its cgroup), by their sequence
+ * number (6.1's mnt_namespace.seq, never reused; 0 for an anonymous one): 32 bits of the
+ * policy's identity, the same at every load. mount = namespace covers a namespace of its own
+ * policy only, not one it entered by setns (attack run 27's 2701: an nsfs bind of a namespace
+ * the administrator made, entered and mounted in). Least recently used ones are forgotten
+ * first: a namespace forgotten is no longer the service's (fail closed).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, __u32);
+} lg_mount_ns_owners __weak SEC(".maps");
+
+/* Whether ns is a mount namespace that policy's tasks made, or an anonymous one (a detached
+ * tree of open_tree or fsmount, attached only where its holder may mount). */
+static __always_inline bool lg_mount_ns_made_by(const struct lg_policy_value *policy,
+						struct mnt_namespace *ns)
+{
+	struct mnt_namespace___lg61 *n = (void *)ns;
+	__u32 *owner;
+	__u64 seq;
+
+	if (!ns)
+		return false;
+	seq = BPF_CORE_READ(n, seq);
+	if (!seq)
+		return true;
+	owner = bpf_map_lookup_elem(&lg_mount_ns_owners, &seq);
+	return owner && *owner == (__u32)policy->identity;
+}
+
 /* Whether a peer in namespace ns stays with the caller: ns is the mount's own, the caller's, or
  * anonymous (a detached tree: open_tree and its clone source must be in the caller's
  * namespace, the kernel's check_mnt, and it is attached only where its holder mounts it). */

@@ -38,6 +38,9 @@ static const struct {
      "a datagram's copy unseen: a send to a notify socket is refused (fail closed)"},
     {"lg_sigio_owner_set", LG_SKIP_REPORT,
      "a file owner's setter unrecorded: lg_sigio_owner_checked records it (fail closed)"},
+    {"lg_mount_ns_made", LG_SKIP_REPORT,
+     "a mount namespace a service made unrecorded: mount = namespace refuses its mounts "
+     "there (fail closed) until the service makes another"},
     {"lg_ptmx_opened", LG_SKIP_REPORT,
      "a pty's maker unrecorded: its slave is somebody else's (fail closed)"},
     {"lg_name_moving", LG_SKIP_RETIRE_VERDICTS,
