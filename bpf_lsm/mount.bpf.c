@@ -13,7 +13,9 @@
  *    propagation, unmounts and pivots the root (mount(2) reaches sb_mount; move_mount(2)
  *    move_mount; fspick's reconfiguration sb_remount; umount2 sb_umount; pivot_root
  *    sb_pivotroot) only as [system] mount = namespace (in a mount namespace other than the
- *    host's, which is lsmguard's) or mount = allow (anywhere) lets it;
+ *    host's, which is lsmguard's, that the policy's own tasks made: fexit/copy_mnt_ns, and
+ *    nothing there that reaches the host: propagation, a superblock's options or connection,
+ *    the host's cgroup hierarchy) or mount = allow (anywhere) lets it;
  *  - the new mount API's steps that reach no hook of their own (fsopen, fsconfig, fsmount,
  *    fspick, open_tree with OPEN_TREE_CLONE, mount_setattr) are refused where the kernel asks
  *    whether the caller has CAP_SYS_ADMIN for the operation: lsm/capable, for the current
@@ -26,9 +28,10 @@
  * (lg_protected_target, protected.bpf.h).
  *
  * Not covered here: unshare(CLONE_NEWNS) itself (no hook; a private mount namespace is harmless
- * when nothing can be mounted in it), setns (opening another task's namespace needs
- * ptrace_access_check, refused across policies in protect.bpf.c), automounts (the kernel
- * chooses what is mounted).
+ * when nothing can be mounted in it), setns (no hook; opening another task's namespace needs
+ * ptrace_access_check, refused across policies in protect.bpf.c, and a namespace entered by an
+ * nsfs bind is not the service's own, so mount = namespace does not cover it), automounts (the
+ * kernel chooses what is mounted).
  */
 #include "path.bpf.h"
 #include "protected.bpf.h"
@@ -118,8 +121,8 @@ int BPF_PROG(lg_mount_ns_made, unsigned long flags, struct mnt_namespace *ns,
 	if (!(flags & CLONE_NEWNS) || !ret || (unsigned long)ret >= (unsigned long)-4095L)
 		return 0;
 	policy = lg_current_policy(&cgroup_id);
-	if (!policy)
-		return 0;
+	if (!policy || !(policy->flags & LG_POLICY_SYSTEM_MOUNT_NAMESPACE))
+		return 0; /* only where it is asked: another policy's churn evicts nothing */
 	seq = BPF_CORE_READ((struct mnt_namespace___lg61 *)ret, seq);
 	owner = (__u32)policy->identity;
 	bpf_map_update_elem(&lg_mount_ns_owners, &seq, &owner, BPF_ANY);
@@ -247,21 +250,31 @@ static __always_inline int lg_mount_onto_covered(const struct lg_policy_value *p
 }
 
 /*
- * A new mount of a cgroup filesystem (cgroup2 or v1) by a task in the host's cgroup namespace:
- * the kernel applies cgroup2's root options to the host's one hierarchy (a mount without
- * nsdelegate or memory_recursiveprot clears them for every cgroup of the host), and a v1 mount
- * binds controllers to a hierarchy of its own, taking them from the host's cgroup2 when unused
- * there (attack run 27's 2705, 2706). Host-wide, whatever namespace the mount is made in: only
- * mount = allow covers it. A container's cgroup namespace (its own root) changes nothing there.
+ * A new mount of a cgroup filesystem: cgroup2 by a task in the host's cgroup namespace (the
+ * kernel applies its root options to the host's one hierarchy: a mount without nsdelegate or
+ * memory_recursiveprot clears them for every cgroup of the host, apply_cgroup_root_flags,
+ * which looks at the current task's cgroup namespace), or any v1 hierarchy ("cgroup", and
+ * "cpuset", which 6.1 registers for the cpuset controller alone): it binds controllers to a
+ * hierarchy of its own, taking them from the host's cgroup2 when unused there, and a new one
+ * can only be made from the host's cgroup namespace, which the context keeps from fsopen, not
+ * from now (attack run 27's 2705, 2706; review 50). Host-wide, whatever mount namespace the
+ * mount is made in: only mount = allow covers it. cgroup2 from a container's own cgroup
+ * namespace changes nothing of the host's.
  */
 static __always_inline bool lg_mount_host_cgroup_fs(const char *type)
 {
 	char name[8] = {};
 
-	if (!type || bpf_probe_read_kernel_str(name, sizeof(name), type) < 7 || name[0] != 'c' ||
-	    name[1] != 'g' || name[2] != 'r' || name[3] != 'o' || name[4] != 'u' ||
-	    name[5] != 'p' || (name[6] && name[6] != '2'))
+	if (!type || bpf_probe_read_kernel_str(name, sizeof(name), type) < 7)
 		return false;
+	if (name[0] == 'c' && name[1] == 'p' && name[2] == 'u' && name[3] == 's' &&
+	    name[4] == 'e' && name[5] == 't' && !name[6])
+		return true;
+	if (name[0] != 'c' || name[1] != 'g' || name[2] != 'r' || name[3] != 'o' ||
+	    name[4] != 'u' || name[5] != 'p' || (name[6] && name[6] != '2'))
+		return false;
+	if (!name[6])
+		return true; /* v1 */
 	return !&init_cgroup_ns ||
 	       (const void *)BPF_CORE_READ(bpf_get_current_task_btf(), nsproxy, cgroup_ns) ==
 		   &init_cgroup_ns;
@@ -355,7 +368,7 @@ int BPF_PROG(lg_sb_pivotroot, const struct path *old_path, const struct path *ne
  * host's connection; NFS and CIFS kill the host's requests in flight). */
 #define MNT_FORCE 1
 
-static __always_inline bool lg_umount_propagates(struct vfsmount *mnt, int flags)
+static __always_inline bool lg_umount_reaches_out(struct vfsmount *mnt, int flags)
 {
 	struct lg_umount_walk w;
 
@@ -382,7 +395,7 @@ int BPF_PROG(lg_sb_umount_confine, struct vfsmount *mnt, int flags, int ret)
 	if (!policy)
 		return 0;
 	return lg_mount_at(policy, cgroup_id, LG_HOOK_SB_UMOUNT, BPF_CORE_READ(mnt, mnt_root), mnt,
-			   lg_mount_ns_of(mnt), lg_umount_propagates(mnt, flags));
+			   lg_mount_ns_of(mnt), lg_umount_reaches_out(mnt, flags));
 }
 
 /*
@@ -501,6 +514,22 @@ static __noinline int lg_overlay_made(void)
 			       sizeof(what));
 }
 
+/* A mount namespace's last reference put: its record goes (lg_mount_ns_owners). put_mnt_ns is
+ * global and called from other files (free_nsproxy), never inlined there (6.1). */
+SEC("fentry/put_mnt_ns")
+int BPF_PROG(lg_mount_ns_put, struct mnt_namespace *ns)
+{
+	struct mnt_namespace___lg61 *n = (void *)ns;
+	__u64 seq;
+
+	if (!ns || BPF_CORE_READ(n, ns.count.refs.counter) != 1)
+		return 0;
+	seq = BPF_CORE_READ(n, seq);
+	if (seq)
+		bpf_map_delete_elem(&lg_mount_ns_owners, &seq);
+	return 0;
+}
+
 /* 6.1's super_block keeps its mounts on a list_head (a pointer in later kernels, as in
  * include/vmlinux.h): this flavour reads it as 6.1 lays it out. */
 struct super_block___lg61 {
@@ -606,34 +635,52 @@ static __always_inline int lg_swap(void)
 }
 
 #define FSCONFIG_CMD_CREATE 6
-#define LG_MUTEX_FLAGS 0x07UL /* kernel/locking/mutex.c: the owner word's low bits */
+#define FSCONFIG_CMD_CREATE_EXCL 8 /* Linux 6.6 and later: the same create */
+#define LG_MUTEX_FLAGS 0x07UL	   /* kernel/locking/mutex.c: the owner word's low bits */
+
+/* fs/fsopen.c's descriptors (fsopen, fspick): what fsmount itself checks a descriptor by. From
+ * kallsyms (typeless: 6.1's BTF has no variables but per-CPU ones); 0 where it is missing. */
+extern const void fscontext_fops __ksym __weak;
 
 /*
  * Whether fsconfig(fd, FSCONFIG_CMD_CREATE), asking for CAP_SYS_ADMIN now (mount_capable),
  * creates a host cgroup filesystem (lg_mount_host_cgroup_fs): the new mount API's way to the
- * same host-wide change as mount(2)'s. The context is found by the descriptor and proven by
- * its uapi_mutex, which the kernel holds for the current task through the command
- * (vfs_fsconfig_locked): a descriptor another thread replaced since the kernel took it shows
- * another owner. Not proven: taken as host-wide (refused under namespace).
+ * same host-wide change as mount(2)'s. The arguments as the kernel takes them (int fd,
+ * unsigned int cmd): in di and si for x86-64 and x32, in bx and cx for a 32-bit call
+ * (int $0x80 from any process; the number, 431, is the same), upper bits dropped (review 50:
+ * a command of 0x100000006 is a create to the kernel). The context is found by the
+ * descriptor and proven by its uapi_mutex, which the kernel holds for the current task through
+ * the command (vfs_fsconfig_locked): a descriptor another thread replaced since the kernel
+ * took it shows another owner. Not proven (another file, no owner field on a PREEMPT_RT
+ * kernel): taken as host-wide (refused under namespace).
  */
 static __always_inline bool lg_fsconfig_host_cgroup(struct task_struct *current,
 						    struct pt_regs *regs)
 {
-	unsigned long fd = BPF_CORE_READ(regs, di), owner;
+	bool compat = current->thread_info.status & LG_TS_COMPAT;
 	struct fdtable *fdt = BPF_CORE_READ(current, files, fdt);
+	unsigned long owner;
 	struct fs_context *fc;
 	struct file *file = 0;
 	struct file **fds;
+	unsigned int cmd;
+	int fd;
 
-	if (BPF_CORE_READ(regs, si) != FSCONFIG_CMD_CREATE)
+	fd = compat ? (int)BPF_CORE_READ(regs, bx) : (int)BPF_CORE_READ(regs, di);
+	cmd = compat ? (unsigned int)BPF_CORE_READ(regs, cx) : (unsigned int)BPF_CORE_READ(regs, si);
+	if (cmd != FSCONFIG_CMD_CREATE && cmd != FSCONFIG_CMD_CREATE_EXCL)
 		return false;
-	if (!fdt || fd >= BPF_CORE_READ(fdt, max_fds))
+	if (fd < 0 || !fdt || (unsigned int)fd >= BPF_CORE_READ(fdt, max_fds))
 		return true;
 	fds = BPF_CORE_READ(fdt, fd);
 	if (bpf_probe_read_kernel(&file, sizeof(file), fds + fd) || !file)
 		return true;
+	if (&fscontext_fops && (const void *)BPF_CORE_READ(file, f_op) != &fscontext_fops)
+		return true;
 	fc = BPF_CORE_READ(file, private_data);
-	owner = fc ? (unsigned long)BPF_CORE_READ(fc, uapi_mutex.owner.counter) : 0;
+	if (!fc || !bpf_core_field_exists(fc->uapi_mutex.owner))
+		return true;
+	owner = (unsigned long)BPF_CORE_READ(fc, uapi_mutex.owner.counter);
 	if ((owner & ~LG_MUTEX_FLAGS) != (unsigned long)current)
 		return true;
 	return lg_mount_host_cgroup_fs(BPF_CORE_READ(fc, fs_type, name));
@@ -687,7 +734,7 @@ int BPF_PROG(lg_capable, const struct cred *cred, struct user_namespace *ns, int
 		break;
 	case NR_FSCONFIG:
 		what = fsconfig, size = sizeof(fsconfig);
-		host_wide = lg_fsconfig_host_cgroup(current, regs);
+		host_wide = true; /* decided below, once the task is known to be confined */
 		break;
 	case NR_FSMOUNT:
 		what = fsmount, size = sizeof(fsmount);
@@ -704,6 +751,9 @@ int BPF_PROG(lg_capable, const struct cred *cred, struct user_namespace *ns, int
 	policy = lg_mount_subject(&cgroup_id);
 	if (!policy)
 		return 0;
+	/* the fd table's walk for a confined task under namespace only */
+	if (host_wide && !(policy->flags & LG_POLICY_SYSTEM_MOUNT_ALLOW))
+		host_wide = lg_fsconfig_host_cgroup(current, regs);
 	if ((policy->flags & LG_POLICY_SYSTEM_MOUNT_ALLOW) ||
 	    (!host_wide && lg_mount_opted_in(policy, lg_current_mount_ns()))) {
 		lg_count_allowed(policy->id, LG_HOOK_CAPABLE);

@@ -58,19 +58,27 @@ struct mount___lg61 {
 } __attribute__((preserve_access_index));
 
 /* 6.1's mnt_namespace: seq 0 is an anonymous namespace (is_anon_ns), the detached tree of an
- * open_tree clone or an fsmount. Later kernels name the field otherwise. */
+ * open_tree clone or an fsmount; ns.count its references. Later kernels name both otherwise. */
+struct ns_common___lg61 {
+	refcount_t count;
+} __attribute__((preserve_access_index));
+
 struct mnt_namespace___lg61 {
+	struct ns_common___lg61 ns;
 	__u64 seq;
 } __attribute__((preserve_access_index));
 
 /*
- * The mount namespaces that a task under a policy made (copy_mnt_ns: unshare, clone, setns's
- * fresh copy; systemd's child making a unit's namespace in its cgroup), by their sequence
+ * The mount namespaces that a task under a policy with mount = namespace made (copy_mnt_ns:
+ * unshare, clone; systemd's child making a unit's namespace in its cgroup), by their sequence
  * number (6.1's mnt_namespace.seq, never reused; 0 for an anonymous one): 32 bits of the
  * policy's identity, the same at every load. mount = namespace covers a namespace of its own
  * policy only, not one it entered by setns (attack run 27's 2701: an nsfs bind of a namespace
- * the administrator made, entered and mounted in). Least recently used ones are forgotten
- * first: a namespace forgotten is no longer the service's (fail closed).
+ * the administrator made, entered and mounted in). A namespace's record goes with its last
+ * reference (put_mnt_ns); past 16,384 live ones, the least recently used are forgotten first:
+ * a namespace forgotten is no longer the service's (fail closed). The map is the loaded
+ * object's, not pinned apart: a fresh load (not a restart that adopts the pins) knows no
+ * namespace from before it.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);

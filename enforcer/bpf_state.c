@@ -105,6 +105,7 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	X(lg_setup_exec)                                                                          \
 	X(lg_userns_create)                                                                       \
 	X(lg_mount_ns_made) /* before the mount hooks: a namespace made unseen is not one's own */ \
+	X(lg_mount_ns_put)                                                                        \
 	X(lg_sb_mount)                                                                            \
 	X(lg_move_mount)                                                                          \
 	X(lg_sb_remount)                                                                          \

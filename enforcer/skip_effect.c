@@ -41,6 +41,9 @@ static const struct {
     {"lg_mount_ns_made", LG_SKIP_REPORT,
      "a mount namespace a service made unrecorded: mount = namespace refuses its mounts "
      "there (fail closed) until the service makes another"},
+    {"lg_mount_ns_put", LG_SKIP_REPORT,
+     "a freed mount namespace's record kept: it stays until the least recently used are "
+     "forgotten (its number is never used again)"},
     {"lg_ptmx_opened", LG_SKIP_REPORT,
      "a pty's maker unrecorded: its slave is somebody else's (fail closed)"},
     {"lg_name_moving", LG_SKIP_RETIRE_VERDICTS,

@@ -99,12 +99,6 @@
 #define USER 1000
 #define CG "/lgt/a24"
 
-#ifndef OPEN_TREE_CLONE
-#define OPEN_TREE_CLONE 1
-#endif
-#ifndef SYS_open_tree
-#define SYS_open_tree 428
-#endif
 
 /* How a24_read reaches the file. */
 enum a24_how {
@@ -124,17 +118,6 @@ struct a24_op {
 	const char *rest;   /* A24_NS_OPEN_TREE: the file under the clone */
 };
 
-static int a24_write_map(const char *file, const char *text)
-{
-	int fd = open(file, O_WRONLY), ret = 0;
-
-	if (fd < 0)
-		return errno;
-	if (write(fd, text, strlen(text)) < 0)
-		ret = errno;
-	close(fd);
-	return ret;
-}
 
 /* 0 when the secret came back; 3000 + errno when open failed, 2000 + errno for read; 6000 +
  * errno for unshare, 6100 + errno for the mounts, 6200 + errno for the maps, 6300 + errno for
@@ -182,10 +165,10 @@ static int a24_read(const void *arg)
 		prctl(PR_SET_DUMPABLE, 1); /* /proc/self/uid_map is root's after a setuid */
 		if (unshare(CLONE_NEWUSER | CLONE_NEWNS))
 			return 6000 + errno;
-		if ((ret = a24_write_map("/proc/self/setgroups", "deny")) ||
-		    (snprintf(map, sizeof(map), "0 %u 1", o->uid), ret = a24_write_map(
+		if ((ret = mn_write_map("/proc/self/setgroups", "deny")) ||
+		    (snprintf(map, sizeof(map), "0 %u 1", o->uid), ret = mn_write_map(
 								   "/proc/self/uid_map", map)) ||
-		    (snprintf(map, sizeof(map), "0 %u 1", o->uid), ret = a24_write_map(
+		    (snprintf(map, sizeof(map), "0 %u 1", o->uid), ret = mn_write_map(
 								   "/proc/self/gid_map", map)))
 			return 6200 + ret;
 		if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
@@ -910,11 +893,11 @@ static int a24_name_service(const void *arg)
 		prctl(PR_SET_DUMPABLE, 1);
 		if (unshare(CLONE_NEWUSER | CLONE_NEWNS))
 			return 100 + errno;
-		if ((ret = a24_write_map("/proc/self/setgroups", "deny")) ||
+		if ((ret = mn_write_map("/proc/self/setgroups", "deny")) ||
 		    (snprintf(map, sizeof(map), "0 %u 1", o->uid),
-		     ret = a24_write_map("/proc/self/uid_map", map)) ||
+		     ret = mn_write_map("/proc/self/uid_map", map)) ||
 		    (snprintf(map, sizeof(map), "0 %u 1", o->uid),
-		     ret = a24_write_map("/proc/self/gid_map", map)))
+		     ret = mn_write_map("/proc/self/gid_map", map)))
 			return 200 + ret;
 	} else if (unshare(CLONE_NEWNS)) {
 		return 100 + errno;

@@ -81,12 +81,6 @@
 #define USER 1000
 #define CG "/lgt/a25"
 
-#ifndef OPEN_TREE_CLONE
-#define OPEN_TREE_CLONE 1
-#endif
-#ifndef SYS_open_tree
-#define SYS_open_tree 428
-#endif
 
 static int a25_failures;
 
@@ -104,36 +98,6 @@ static bool a25_mounted_at(const char *point)
 	return system(cmd) == 0;
 }
 
-static int a25_write_map(const char *file, const char *text)
-{
-	int fd = open(file, O_WRONLY), ret = 0;
-
-	if (fd < 0)
-		return errno;
-	if (write(fd, text, strlen(text)) < 0)
-		ret = errno;
-	close(fd);
-	return ret;
-}
-
-/* unshare(CLONE_NEWUSER | CLONE_NEWNS) as uid, mapped to root inside. 0 or 6000 + step. */
-static int a25_userns(uid_t uid)
-{
-	char map[64];
-	int ret;
-
-	prctl(PR_SET_DUMPABLE, 1);
-	if (unshare(CLONE_NEWUSER | CLONE_NEWNS))
-		return 6000 + errno;
-	if ((ret = a25_write_map("/proc/self/setgroups", "deny")))
-		return 6200 + ret;
-	snprintf(map, sizeof(map), "0 %u 1", uid);
-	if ((ret = a25_write_map("/proc/self/uid_map", map)))
-		return 6200 + ret;
-	if ((ret = a25_write_map("/proc/self/gid_map", map)))
-		return 6200 + ret;
-	return 0;
-}
 
 /* 0 when fd's file holds the secret; 2000 + errno for read, 5000 when not the secret. */
 static int a25_read_fd(int fd)
@@ -257,7 +221,7 @@ static int a25_long(const void *arg)
 			return 6000 + errno;
 		break;
 	case 2:
-		if ((ret = a25_userns(o->uid)))
+		if ((ret = mn_userns(o->uid)))
 			return ret;
 		break;
 	case 3:
@@ -396,7 +360,7 @@ static int a25_copy_service(const void *arg)
 	int ret, before;
 
 	if (o->how == 2) {
-		if ((ret = become(o->uid)) || (ret = a25_userns(o->uid)))
+		if ((ret = become(o->uid)) || (ret = mn_userns(o->uid)))
 			return ret;
 	} else if (unshare(CLONE_NEWNS)) {
 		return 6000 + errno;
@@ -876,7 +840,7 @@ static int a25_own_tmpfs(const void *arg)
 	int fd, ret;
 
 	if (uid) {
-		if ((ret = become(uid)) || (ret = a25_userns(uid)))
+		if ((ret = become(uid)) || (ret = mn_userns(uid)))
 			return ret;
 	} else if (unshare(CLONE_NEWNS)) {
 		return 6000 + errno;
@@ -1042,7 +1006,7 @@ static int a25_cover_service(const void *arg)
 	char at[64];
 	int fd, ret, fs, mnt;
 
-	if (o->uid && ((ret = become(o->uid)) || (ret = a25_userns(o->uid))))
+	if (o->uid && ((ret = become(o->uid)) || (ret = mn_userns(o->uid))))
 		return ret;
 	if (!o->uid && o->own_ns && unshare(CLONE_NEWNS))
 		return 6100 + errno;
@@ -1208,7 +1172,7 @@ static int a25_unit_ns_service(const void *arg)
 	pid_t child;
 
 	if (uid) {
-		if ((ret = become(uid)) || (ret = a25_userns(uid)))
+		if ((ret = become(uid)) || (ret = mn_userns(uid)))
 			return ret;
 	} else if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL)) {
 		return 6000 + errno;

@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sched.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -152,4 +154,34 @@ void mn_umount_below(const char *dir)
 		 "awk '$5 ~ \"^%s/\" { print $5 }' /proc/self/mountinfo | sort -r | "
 		 "xargs -r -n 1 umount -l", dir);
 	system(cmd);
+}
+
+int mn_write_map(const char *file, const char *text)
+{
+	int fd = open(file, O_WRONLY), ret = 0;
+
+	if (fd < 0)
+		return errno;
+	if (write(fd, text, strlen(text)) < 0)
+		ret = errno;
+	close(fd);
+	return ret;
+}
+
+int mn_userns(uid_t uid)
+{
+	char map[64];
+	int ret;
+
+	prctl(PR_SET_DUMPABLE, 1);
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNS))
+		return 6000 + errno;
+	if ((ret = mn_write_map("/proc/self/setgroups", "deny")))
+		return 6200 + ret;
+	snprintf(map, sizeof(map), "0 %u 1", uid);
+	if ((ret = mn_write_map("/proc/self/uid_map", map)))
+		return 6200 + ret;
+	if ((ret = mn_write_map("/proc/self/gid_map", map)))
+		return 6200 + ret;
+	return 0;
 }

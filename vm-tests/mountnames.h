@@ -26,5 +26,18 @@ void mn_print_table(const char *label);
 void mn_umount_below(const char *dir);
 /* Unmount at (lazily when it is busy). */
 void mn_umount(const char *at);
+/* Write text into file (a map of /proc/self): 0 or the errno. */
+int mn_write_map(const char *file, const char *text);
+/* unshare(CLONE_NEWUSER | CLONE_NEWNS) as uid, mapped to root inside: 0, 6000 + errno (the
+ * unshare), 6200 + errno (a map). */
+int mn_userns(uid_t uid);
+
+/* open_tree(2) for libcs without it */
+#ifndef OPEN_TREE_CLONE
+#define OPEN_TREE_CLONE 1
+#endif
+#ifndef SYS_open_tree
+#define SYS_open_tree 428
+#endif
 
 #endif
