@@ -84,6 +84,21 @@ struct {
 } lg_mount_changes __weak SEC(".maps");
 
 /*
+ * Mount roots of the host namespace whose mount the kernel detached because its mount point's
+ * name went away under it (d_invalidate: a FUSE or network filesystem's server said the name
+ * is gone, or a name removed in another namespace), not by an unmount: their records keep
+ * their names (mounts.bpf.c writes them with LG_EPOCH_MOUNT_CHANGES's count, the daemon reads
+ * and deletes them, apply.c). Pinned: a restarted daemon keeps the names too.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, LG_MAX_MOUNTS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct lg_inode_key);
+	__type(value, __u64);
+} lg_mount_detached __weak SEC(".maps");
+
+/*
  * Superblocks made outside the host's mount namespace (a service's own tmpfs, systemd's
  * PrivateDevices= /dev, a container's filesystems), by their address: the host's table has no
  * record of their roots, and they are named where their namespace mounts them. Any other

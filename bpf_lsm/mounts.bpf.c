@@ -46,6 +46,7 @@ struct lg_mount_tree_walk {
 	bool leaving; /* every mount below at is done */
 	bool done;
 	bool overflow; /* a record could not be written */
+	bool detached; /* d_invalidate's detach: marks in lg_mount_detached, not lg_mount_changes */
 };
 
 static __always_inline void lg_mount_record(struct mount *m, struct lg_mount_tree_walk *w)
@@ -55,8 +56,14 @@ static __always_inline void lg_mount_record(struct mount *m, struct lg_mount_tre
 	    .dev = lg_inode_dev((__u64)BPF_CORE_READ(root, d_inode), 0),
 	    .ino = BPF_CORE_READ(root, d_inode, i_ino),
 	};
-	__u64 *changed = bpf_map_lookup_elem(&lg_mount_changes, &key);
+	__u64 *changed;
 
+	if (w->detached) {
+		if (bpf_map_update_elem(&lg_mount_detached, &key, &w->change, BPF_ANY))
+			w->overflow = true;
+		return;
+	}
+	changed = bpf_map_lookup_elem(&lg_mount_changes, &key);
 	/* In place when present: a rewritten element would be reused at once (see apply.c). */
 	if (changed)
 		*changed = w->change;
@@ -83,7 +90,7 @@ static long lg_mount_prune(struct bpf_map *map, struct lg_inode_key *key, __u64 
 	return 0;
 }
 
-static __always_inline void lg_mount_leaving(struct mount *mnt)
+static __always_inline void lg_mount_leaving(struct mount *mnt, bool detached)
 {
 	__u32 zero = 0, changes_index = LG_EPOCH_MOUNT_CHANGES, table_index = LG_EPOCH_MOUNT_TABLE;
 	__u32 all_index = LG_EPOCH_MOUNT_ALL;
@@ -99,6 +106,29 @@ static __always_inline void lg_mount_leaving(struct mount *mnt)
 	all = bpf_map_lookup_elem(&lg_epochs, &all_index);
 	if (!changes || !table || !all)
 		return;
+	/*
+	 * Detached by the kernel because the mount point's name went away (umount_tree's
+	 * UMOUNT_CONNECTED, from __detach_mounts only: d_invalidate, and a name removed in another
+	 * namespace). Whoever serves a FUSE or network filesystem decides when a name on it goes
+	 * (FUSE_NOTIFY_INVAL_ENTRY, or an answer to the lookup that revalidates it), with no hook
+	 * of its own; the mounts of the roots in the tree are gone from their places, and another
+	 * mount of one of them (a bind made elsewhere) would become its record: its files renamed
+	 * past every rule written at the first place (attack run 25's 2500). The roots are marked
+	 * instead, and their records keep their names: the walk goes on trusting them, and the
+	 * daemon keeps them while another mount of the root stays (apply.c). No mark written
+	 * (the map full): made suspect as an unmount, the names follow the live tree.
+	 */
+	if (detached) {
+		w.detached = true;
+		w.change = *changes;
+		bpf_loop(LG_MOUNT_WALK_STEPS, lg_mount_tree_step, &w, 0);
+		if (w.done && !w.overflow) {
+			lg_epoch_bump();
+			return;
+		}
+		w.at = mnt;
+		w.detached = w.leaving = w.done = w.overflow = false;
+	}
 	w.change = __sync_fetch_and_add(changes, 1) + 1;
 	bpf_loop(LG_MOUNT_WALK_STEPS, lg_mount_tree_step, &w, 0);
 	if (w.overflow) {
@@ -117,13 +147,13 @@ static __always_inline void lg_mount_leaving(struct mount *mnt)
 SEC("fentry/unhash_mnt")
 int BPF_PROG(lg_mount_unhash, struct mount *mnt)
 {
-	lg_mount_leaving(mnt);
+	lg_mount_leaving(mnt, false);
 	return 0;
 }
 
 SEC("fentry/umount_tree")
-int BPF_PROG(lg_mount_umount_tree, struct mount *mnt)
+int BPF_PROG(lg_mount_umount_tree, struct mount *mnt, enum umount_tree_flags how)
 {
-	lg_mount_leaving(mnt);
+	lg_mount_leaving(mnt, how & bpf_core_enum_value(enum umount_tree_flags, UMOUNT_CONNECTED));
 	return 0;
 }

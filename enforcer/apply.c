@@ -316,12 +316,108 @@ static bool deep_root_written(const struct lg_mount_entry *entries, int i)
 	return false;
 }
 
+/*
+ * Names kept for mounts the kernel detached (bpf_lsm/mounts.bpf.c, lg_mount_detached): the
+ * points of the records the last rewrite wrote, by root (a point longer than the record's own
+ * copy of it is found here), and the marks read for this rewrite.
+ */
+static struct lg_mount_kept *record_points;
+static size_t record_point_count;
+
+/* Whether entry e's record, at path, is the one the kernel has under its key. */
+static bool record_is_at(int fd, const struct lg_config *config, const struct lg_inode_key *key,
+			 const char *path)
+{
+	static struct lg_mount_entry entry;
+	struct lg_mount_value want, now;
+
+	if (bpf_map_lookup_elem(fd, key, &now))
+		return false;
+	memset(&entry, 0, sizeof(entry));
+	snprintf(entry.path, sizeof(entry.path), "%s", path);
+	lg_mount_value_for(&entry, config->path_seed, &want);
+	return memcmp(&want, &now, sizeof(now)) == 0;
+}
+
+/*
+ * The marks of detached roots whose records the kernel still has, each with the point its
+ * record names (from the last rewrite, or the record's own copy when it is whole); a mark with
+ * neither is spent, and deleted. *out is NULL when there are none; -errno on failure.
+ */
+static long detached_records(const struct lg_bpf *bpf, const struct lg_config *config,
+			     struct lg_mount_kept **out)
+{
+	int marks = bpf->map_fd[LG_MAP_MOUNT_DETACHED], fd = bpf->map_fd[LG_MAP_MOUNTS];
+	struct lg_inode_key key, next;
+	struct lg_mount_kept *kept = NULL, *bigger;
+	size_t count = 0;
+	bool more;
+
+	*out = NULL;
+	if (marks < 0)
+		return 0; /* pins of a version without the marks */
+	for (more = bpf_map_get_next_key(marks, NULL, &key) == 0; more; key = next) {
+		struct lg_mount_value now;
+		const char *path = NULL;
+
+		more = bpf_map_get_next_key(marks, &key, &next) == 0;
+		for (size_t i = 0; i < record_point_count && !path; i++)
+			if (record_points[i].key.dev == key.dev && record_points[i].key.ino == key.ino &&
+			    record_is_at(fd, config, &key, record_points[i].path))
+				path = record_points[i].path;
+		if (!path && bpf_map_lookup_elem(fd, &key, &now) == 0 &&
+		    strnlen((const char *)now.path, sizeof(now.path)) < sizeof(now.path) - 1) {
+			now.path[sizeof(now.path) - 1] = '\0';
+			if (record_is_at(fd, config, &key, (const char *)now.path))
+				path = (const char *)now.path;
+		}
+		if (!path) {
+			bpf_map_delete_elem(marks, &key);
+			continue;
+		}
+		bigger = realloc(kept, (count + 1) * sizeof(*kept));
+		if (!bigger) {
+			free(kept);
+			return -ENOMEM;
+		}
+		kept = bigger;
+		memset(&kept[count], 0, sizeof(kept[count]));
+		kept[count].key = key;
+		snprintf(kept[count].path, sizeof(kept[count].path), "%s", path);
+		count++;
+	}
+	*out = kept;
+	return (long)count;
+}
+
+/* Remember the points of the records written (for detached_records' next reading). */
+static void remember_record_points(const struct lg_mount_entry *entries, int count)
+{
+	struct lg_mount_kept *now = calloc(count ? (size_t)count : 1, sizeof(*now));
+	size_t n = 0;
+
+	if (!now)
+		return; /* the records' own copies serve */
+	for (int i = 0; i < count; i++) {
+		if (entries[i].ignored)
+			continue;
+		now[n].key = entries[i].key;
+		snprintf(now[n].path, sizeof(now[n].path), "%s", entries[i].path);
+		n++;
+	}
+	free(record_points);
+	record_points = now;
+	record_point_count = n;
+}
+
 int lg_apply_mounts(const struct lg_bpf *bpf, const struct lg_config *config)
 {
 	__u32 changes_index = LG_EPOCH_MOUNT_CHANGES, table_index = LG_EPOCH_MOUNT_TABLE;
 	struct lg_mount_entry *entries;
 	struct lg_inode_key key, next;
 	int count, fd = bpf->map_fd[LG_MAP_MOUNTS];
+	struct lg_mount_kept *kept;
+	long kept_count;
 	__u64 seen_changes = 0;
 	size_t unrecorded = 0;
 	bool more;
@@ -334,10 +430,20 @@ int lg_apply_mounts(const struct lg_bpf *bpf, const struct lg_config *config)
 	 */
 	if (bpf_map_lookup_elem(bpf->map_fd[LG_MAP_EPOCHS], &changes_index, &seen_changes))
 		seen_changes = 0;
+	kept_count = detached_records(bpf, config, &kept);
+	if (kept_count < 0)
+		return (int)kept_count;
 	count = lg_read_mounts_held("/proc/self/mountinfo", &entries, record_at_path,
-				    &(struct held_ctx){fd, config});
-	if (count < 0)
+				    &(struct held_ctx){fd, config}, kept, (size_t)kept_count);
+	if (count < 0) {
+		free(kept);
 		return count;
+	}
+	/* A mark whose root is mounted at its point again, or nowhere any more, is spent. */
+	for (long k = 0; k < kept_count; k++)
+		if (!kept[k].used)
+			bpf_map_delete_elem(bpf->map_fd[LG_MAP_MOUNT_DETACHED], &kept[k].key);
+	free(kept);
 	ret = config_know_btrfs(bpf, entries, count);
 	if (ret) {
 		lg_mount_entries_free(entries, count);
@@ -402,6 +508,7 @@ int lg_apply_mounts(const struct lg_bpf *bpf, const struct lg_config *config)
 	report_ignored(entries, count);
 	lg_mount_names_free(&applied_names);
 	applied_names_valid = lg_mount_names_of(entries, count, &applied_names) == 0;
+	remember_record_points(entries, count);
 	lg_mount_entries_free(entries, count);
 	bump_mounts_epoch(bpf);
 	/* The entries written are current again: the walk may anchor at them. */

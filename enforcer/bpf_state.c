@@ -32,6 +32,7 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	[LG_MAP_LOST] = "lg_lost",
 	[LG_MAP_DENY_FILTER] = "lg_deny_filter",
 	[LG_MAP_HELD] = "lg_held",
+	[LG_MAP_MOUNT_DETACHED] = "lg_mount_detached",
 };
 
 /*
@@ -641,6 +642,7 @@ static const struct {
 			 sizeof(struct lg_lost_value)},
 	[LG_MAP_DENY_FILTER] = {BPF_MAP_TYPE_ARRAY, 4, 8},
 	[LG_MAP_HELD] = {BPF_MAP_TYPE_HASH, sizeof(struct lg_rate_key), 8},
+	[LG_MAP_MOUNT_DETACHED] = {BPF_MAP_TYPE_HASH, sizeof(struct lg_inode_key), 8},
 };
 
 static int check_layout(int fd, enum lg_map_id id, char *err, size_t errsize)
@@ -689,6 +691,9 @@ int lg_bpf_adopt(struct lg_bpf *bpf, const char *pin_dir, char *err, size_t errs
 	for (int i = 0; i < LG_MAP_COUNT; i++) {
 		pin_path(path, sizeof(path), pin_dir, "maps", lg_map_names[i]);
 		bpf->map_fd[i] = bpf_obj_get(path);
+		/* the detached roots' marks: an older version's programs write none */
+		if (bpf->map_fd[i] < 0 && errno == ENOENT && i == LG_MAP_MOUNT_DETACHED)
+			continue;
 		if (bpf->map_fd[i] < 0) {
 			ret = -errno;
 			snprintf(err, errsize, "cannot open pinned map %s: %s", path, strerror(errno));

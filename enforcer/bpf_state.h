@@ -30,6 +30,7 @@ enum lg_map_id {
 	LG_MAP_LOST,
 	LG_MAP_DENY_FILTER,
 	LG_MAP_HELD,
+	LG_MAP_MOUNT_DETACHED, /* optional when adopting: pins of an older version lack it */
 	LG_MAP_COUNT,
 };
 

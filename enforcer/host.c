@@ -365,11 +365,61 @@ static bool entry_start(struct lg_mount_entry *e, const struct mountinfo_line *m
 
 int lg_read_mounts(const char *mountinfo, struct lg_mount_entry **out)
 {
-	return lg_read_mounts_held(mountinfo, out, NULL, NULL);
+	return lg_read_mounts_held(mountinfo, out, NULL, NULL, NULL, 0);
+}
+
+/*
+ * The lines standing for the records whose names are kept (kept[], lg_read_mounts_held), put
+ * before the real ones: a line like the first visible mount of the root, at the kept point.
+ * Only for a root still mounted somewhere and not at that point any more (a mount there again,
+ * or none anywhere: the mark is spent, and the caller drops it). Returns the new count of
+ * lines, or -ENOMEM.
+ */
+static long add_kept_lines(struct mountinfo_line **lines, size_t count,
+			   struct lg_mount_kept *kept, size_t kept_count)
+{
+	struct mountinfo_line *all;
+	size_t added = 0;
+
+	for (size_t k = 0; k < kept_count; k++)
+		kept[k].used = false;
+	all = calloc(count + kept_count + 1, sizeof(*all));
+	if (!all)
+		return -ENOMEM;
+	for (size_t k = 0; k < kept_count; k++) {
+		const struct mountinfo_line *like = NULL;
+		bool there = false;
+
+		for (size_t i = 0; i < count; i++) {
+			const struct mountinfo_line *m = &(*lines)[i];
+
+			if (!m->visible || !m->fs_root || m->key.dev != kept[k].key.dev ||
+			    m->key.ino != kept[k].key.ino)
+				continue;
+			if (!like)
+				like = m;
+			if (strcmp(strcmp(m->point, "/") == 0 ? "" : m->point, kept[k].path) == 0)
+				there = true;
+		}
+		if (!like || there)
+			continue;
+		all[added] = *like;
+		all[added].mount_id = -1; /* in no mountinfo: the record's name, kept */
+		all[added].parent_id = -1;
+		snprintf(all[added].point, sizeof(all[added].point), "%s",
+			 kept[k].path[0] ? kept[k].path : "/");
+		kept[k].used = true;
+		added++;
+	}
+	memcpy(&all[added], *lines, count * sizeof(**lines));
+	free(*lines);
+	*lines = all;
+	return (long)(count + added);
 }
 
 int lg_read_mounts_held(const char *mountinfo, struct lg_mount_entry **out,
-			lg_record_held_fn *held, void *ctx)
+			lg_record_held_fn *held, void *ctx, struct lg_mount_kept *keep,
+			size_t keep_count)
 {
 	struct mountinfo_line *lines = NULL, *bigger;
 	struct lg_mount_entry *entries = NULL;
@@ -399,12 +449,6 @@ int lg_read_mounts_held(const char *mountinfo, struct lg_mount_entry **out,
 	f = NULL;
 	free(buf);
 	buf = NULL;
-	entries = calloc(count ? count : 1, sizeof(*entries));
-	entry_of = calloc(count ? count : 1, sizeof(*entry_of));
-	if (!entries || !entry_of)
-		goto out_nomem;
-	for (size_t i = 0; i < count; i++)
-		entry_of[i] = -1;
 	for (size_t i = 0; i < count; i++) {
 		struct mountinfo_line *m = &lines[i];
 		struct statx st;
@@ -440,6 +484,19 @@ int lg_read_mounts_held(const char *mountinfo, struct lg_mount_entry **out,
 		m->fs_root = strcmp(m->root, "/") == 0 ||
 			     (strcmp(m->fstype, "btrfs") == 0 && st.stx_ino == LG_BTRFS_SUBVOL_ROOT_INO);
 	}
+	if (keep_count) {
+		long all = add_kept_lines(&lines, count, keep, keep_count);
+
+		if (all < 0)
+			goto out_nomem;
+		count = (size_t)all;
+	}
+	entries = calloc(count ? count : 1, sizeof(*entries));
+	entry_of = calloc(count ? count : 1, sizeof(*entry_of));
+	if (!entries || !entry_of)
+		goto out_nomem;
+	for (size_t i = 0; i < count; i++)
+		entry_of[i] = -1;
 	/*
 	 * The roots first, in mountinfo's order (the order the mounts were made in), then the
 	 * bind mounts of directories, which are named through the roots whichever came first.

@@ -51,8 +51,21 @@ int lg_read_mounts(const char *mountinfo, struct lg_mount_entry **out);
  * mount of a whole filesystem is taken to.
  */
 typedef bool lg_record_held_fn(void *ctx, const char *path, const struct lg_inode_key *cover);
+/*
+ * And with keep[]: records whose names the kernel keeps (bpf_lsm/mounts.bpf.c: the mount was
+ * detached because its point's name went away, d_invalidate, not unmounted). While the root is
+ * still mounted elsewhere and not at path any more, the table reads as if it were still
+ * mounted at path first: its record, and the names of its other mounts, stay. used says which
+ * ones stood for a mount this time (the others are spent).
+ */
+struct lg_mount_kept {
+	struct lg_inode_key key;
+	char path[4096]; /* the record's point, "" for "/" */
+	bool used;
+};
 int lg_read_mounts_held(const char *mountinfo, struct lg_mount_entry **out,
-			lg_record_held_fn *held, void *ctx);
+			lg_record_held_fn *held, void *ctx, struct lg_mount_kept *keep,
+			size_t keep_count);
 void lg_mount_entries_free(struct lg_mount_entry *entries, int count);
 
 /*

@@ -8,7 +8,8 @@
  * namespace, a filesystem root without a record unless it was made outside the host's
  * namespace (path.bpf.h, lg_root_unrecorded); 2503 and 2506 by refusing, under mount =
  * namespace, an unmount the kernel would propagate (mount.bpf.c, lg_umount_propagates); 2505
- * held. 2500 (FUSE's d_invalidate) is open: its case stays on branch a25 (docs/security.md).
+ * held. 2500 (FUSE's d_invalidate) closed in the eleventh session: a root whose mount the
+ * kernel detached keeps its record's name (bpf_lsm/mounts.bpf.c, enforcer/apply.c).
  *
  * Results in the 6.1 VM (/work/a25-vm1.log, /work/a25-vm1-console.log: 2501-2506;
  * /work/a25-vm2.log, /work/a25-vm2-console.log: 2500, 2506 again):
@@ -61,6 +62,7 @@
 #include <linux/fuse.h>
 #include <poll.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -114,8 +116,6 @@ static int a25_read_fd(int fd)
 	return memmem(buf, n, SECRET, strlen(SECRET)) ? 0 : 5000;
 }
 
-/* ---- 2500 (FUSE's d_invalidate detaches a host mount) is open: its case is on branch a25 -- */
-
 struct a25_path_op {
 	const char *path;
 	uid_t uid;
@@ -145,6 +145,270 @@ static void a25_expect_denied(const char *path, uid_t uid, const char *route)
 		printf("#   BYPASS? %s: confined read of %s as uid %u returned %d (0: read), "
 		       "expected 3001\n", route, path, uid, got);
 	}
+}
+
+/* ---- 2500: FUSE's d_invalidate detaches a host mount ------------------------------------- */
+
+#define FZ "/srv/a25f"   /* the FUSE filesystem a confined task serves; its "d" the point */
+#define FZB "/srv/a25fb" /* the administrator's bind of the tmpfs on FZ/d */
+
+/* The FUSE server's answers: "d" a directory (node 2) until told it is gone. */
+static void a25_fuse_reply(int fd, __u64 unique, int error, const void *body, size_t size)
+{
+	char out[sizeof(struct fuse_out_header) + 256];
+	struct fuse_out_header h = {.len = sizeof(h) + (error ? 0 : size), .error = -error,
+				    .unique = unique};
+
+	memcpy(out, &h, sizeof(h));
+	if (!error && size)
+		memcpy(out + sizeof(h), body, size);
+	(void)!write(fd, out, h.len);
+}
+
+static void a25_fuse_attr(struct fuse_attr *a, __u64 node)
+{
+	memset(a, 0, sizeof(*a));
+	a->ino = node;
+	a->mode = S_IFDIR | 0755;
+	a->nlink = 2;
+	a->blksize = 4096;
+}
+
+/*
+ * The server, in a child: requests on fd; commands on ctl ('n': write FUSE_NOTIFY_INVAL_ENTRY
+ * for "d"; 'g': answer that "d" is gone from now on; 'q': exit), each acknowledged on ack with
+ * a byte (the notify's errno, else 0). "d" is looked up again on every use (entry_valid 0).
+ */
+static void a25_fuse_serve(int fd, int ctl, int ack)
+{
+	static char buf[1 << 17];
+	bool gone = false;
+
+	for (;;) {
+		struct pollfd p[2] = {{.fd = fd, .events = POLLIN}, {.fd = ctl, .events = POLLIN}};
+		struct fuse_in_header *in = (struct fuse_in_header *)buf;
+		char c;
+
+		if (poll(p, 2, 10000) <= 0)
+			_exit(2);
+		if (p[1].revents) {
+			char answer = 0;
+
+			if (read(ctl, &c, 1) != 1 || c == 'q')
+				_exit(0);
+			if (c == 'g')
+				gone = true;
+			if (c == 'n') {
+				/* exactly the header, the entry and the name with its NUL */
+				size_t len = sizeof(struct fuse_out_header) +
+					     sizeof(struct fuse_notify_inval_entry_out) + 2;
+				struct {
+					struct fuse_out_header h;
+					struct fuse_notify_inval_entry_out e;
+					char name[2];
+				} n = {{(__u32)len, FUSE_NOTIFY_INVAL_ENTRY, 0}, {FUSE_ROOT_ID, 1, 0}, "d"};
+
+				if (write(fd, &n, len) != (ssize_t)len)
+					answer = (char)errno;
+			}
+			(void)!write(ack, &answer, 1);
+			continue;
+		}
+		if (!(p[0].revents & POLLIN))
+			_exit(3);
+		if (read(fd, buf, sizeof(buf)) < (ssize_t)sizeof(*in))
+			continue;
+		switch (in->opcode) {
+		case FUSE_INIT: {
+			const struct fuse_init_in *i = (const void *)(in + 1);
+			struct fuse_init_out o = {.major = FUSE_KERNEL_VERSION, .minor = i->minor,
+						  .max_readahead = i->max_readahead,
+						  .max_write = 4096, .time_gran = 1};
+
+			a25_fuse_reply(fd, in->unique, 0, &o, sizeof(o));
+			break;
+		}
+		case FUSE_LOOKUP: {
+			struct fuse_entry_out e = {.nodeid = 2, .attr_valid = 60};
+
+			if (in->nodeid != FUSE_ROOT_ID || strcmp((const char *)(in + 1), "d") || gone) {
+				a25_fuse_reply(fd, in->unique, ENOENT, NULL, 0);
+				break;
+			}
+			a25_fuse_attr(&e.attr, 2);
+			a25_fuse_reply(fd, in->unique, 0, &e, sizeof(e));
+			break;
+		}
+		case FUSE_GETATTR: {
+			struct fuse_attr_out o = {.attr_valid = 60};
+
+			a25_fuse_attr(&o.attr, in->nodeid);
+			a25_fuse_reply(fd, in->unique, 0, &o, sizeof(o));
+			break;
+		}
+		case FUSE_FORGET:
+		case FUSE_BATCH_FORGET:
+		case FUSE_INTERRUPT:
+			break;
+		default:
+			a25_fuse_reply(fd, in->unique, ENOSYS, NULL, 0);
+		}
+	}
+}
+
+struct a25_fuse {
+	int fd, ctl, ack;
+	pid_t server;
+};
+
+/* FZ mounted (the administrator's), its server started in CG as uid (the service). */
+static void a25_fuse_start(struct a25_fuse *f, uid_t uid)
+{
+	int ctl[2], ack[2], go[2];
+	char data[128], c = 0;
+
+	if (access("/dev/fuse", F_OK) != 0)
+		(void)!system("insmod /lib/modules/fuse.ko");
+	for (int i = 0; i < 50 && access("/dev/fuse", F_OK) != 0; i++)
+		usleep(100 * 1000);
+	f->fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
+	VM_CHECK(f->fd >= 0);
+	snprintf(data, sizeof(data), "fd=%d,rootmode=40000,user_id=0,group_id=0,allow_other",
+		 f->fd);
+	VM_CHECK(mount("a25fuse", FZ, "fuse", 0, data) == 0);
+	VM_CHECK(pipe(ctl) == 0 && pipe(ack) == 0 && pipe(go) == 0);
+	f->server = fork();
+	VM_CHECK(f->server >= 0);
+	if (f->server == 0) {
+		close(ctl[1]), close(ack[0]), close(go[1]);
+		if (read(go[0], &c, 1) != 1 || become(uid))
+			_exit(4);
+		a25_fuse_serve(f->fd, ctl[0], ack[1]);
+	}
+	close(ctl[0]), close(ack[1]), close(go[0]);
+	VM_CHECK(move_into_cgroup(CG, f->server));
+	VM_CHECK(write(go[1], &c, 1) == 1);
+	close(go[1]);
+	f->ctl = ctl[1];
+	f->ack = ack[0];
+}
+
+/* A command to the server; its acknowledgement (the notify's errno, or 0), -1 without one. */
+static int a25_fuse_tell(const struct a25_fuse *f, char c)
+{
+	char answer;
+
+	if (write(f->ctl, &c, 1) != 1 || read(f->ack, &answer, 1) != 1)
+		return -1;
+	return answer;
+}
+
+/* The mounts gone (FZ's tree lazily: no lookup through it), then the server. */
+static void a25_fuse_stop(struct a25_fuse *f)
+{
+	void (*was)(int) = signal(SIGPIPE, SIG_IGN); /* a server gone with its connection */
+	char q = 'q';
+
+	umount2(FZB, MNT_DETACH);
+	umount2(FZ, MNT_DETACH);
+	(void)!write(f->ctl, &q, 1);
+	signal(SIGPIPE, was);
+	waitpid(f->server, NULL, 0);
+	close(f->ctl), close(f->ack);
+	close(f->fd);
+}
+
+/* The host's stat of FZ/d/secret in a child with a deadline: its errno, 0, or -2 on timeout. */
+static int a25_host_stat_d(void)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid == 0) {
+		struct stat st;
+
+		alarm(5);
+		_exit(stat(FZ "/d/secret", &st) ? (errno & 0x7f) : 0);
+	}
+	waitpid(pid, &status, 0);
+	return WIFSIGNALED(status) ? -2 : WEXITSTATUS(status);
+}
+
+/*
+ * 2500: a confined task serves a FUSE filesystem (its connection handed over, as to any unit's
+ * FUSE daemon: here inherited), on which the administrator mounted a tmpfs at FZ/d (deny =
+ * FZ/d/secret/) and bound it at FZB. The server says "d" is gone, by FUSE_NOTIFY_INVAL_ENTRY
+ * (route 0) or by answering the lookup that revalidates it with ENOENT (route 1): the kernel's
+ * d_invalidate detaches the host's mount at FZ/d (no hook; the route is the kernel's, so the
+ * detach itself is asserted as the control). The bind's files keep the name of the record at
+ * FZ/d: the confined read of FZB/secret/key stays EPERM at once, after the daemon's rewrite
+ * of its table, as root and as uid 1000, with the server as root and as uid 1000; the mark is
+ * spent once the last mount of the tmpfs goes.
+ */
+VM_TEST(a25_fuse_invalidation_keeps_names, 2500)
+{
+	static const char *const routes[] = {"FUSE_NOTIFY_INVAL_ENTRY", "lookup answered ENOENT"};
+
+	VM_TIMEOUT(300);
+	a25_failures = 0;
+	mn_setup_plain(CG);
+	VM_CHECK(system("mkdir -p " FZ " " FZB) == 0);
+	mn_policy_text("a25", "[policy]\nname = a25\ncgroup = " CG "\nmode = enforce\n"
+			      "[files]\ndefault = allow\ndeny = " FZ "/d/secret/\n"
+			      "[exec]\ndefault = allow\n[network]\ndefault = allow\n");
+	for (int round = 0; round < 4; round++) {
+		int route = round & 1, stat_errno = 0, told;
+		uid_t server_uid = round < 2 ? 0 : USER;
+		struct a25_fuse f;
+		pid_t stopped;
+		char label[128];
+		long mark;
+
+		a25_fuse_start(&f, server_uid);
+		VM_CHECK(mount("tmpfs", FZ "/d", "tmpfs", 0, "mode=0755") == 0);
+		VM_CHECK(system("mkdir -p " FZ "/d/secret && printf " SECRET " > " FZ
+				"/d/secret/key && chmod 0644 " FZ "/d/secret/key") == 0);
+		VM_CHECK(mount(FZ "/d", FZB, NULL, MS_BIND, NULL) == 0);
+		usleep(2500 * 1000); /* the daemon reads its mount table */
+		snprintf(label, sizeof(label), "2500 %s, server uid %u, before", routes[route],
+			 server_uid);
+		a25_expect_denied(FZB "/secret/key", 0, label);
+		/* the kernel's part alone: the daemon cannot read its mount table meanwhile */
+		stopped = daemon_stop();
+		told = a25_fuse_tell(&f, route ? 'g' : 'n');
+		if (route == 1) {
+			usleep(50 * 1000); /* a jiffy past the entry's time */
+			stat_errno = a25_host_stat_d();
+		}
+		printf("#   2500 %s, server uid %u: told %d, the host's stat of " FZ
+		       "/d/secret %d, " FZ "/d mounted %d, " FZB " mounted %d\n",
+		       routes[route], server_uid, told, stat_errno, a25_mounted_at(FZ "/d"),
+		       a25_mounted_at(FZB));
+		/* the control: the kernel detached the host's mount, the bind stays */
+		VM_CHECK(told == 0);
+		VM_CHECK(route == 0 || stat_errno == ENOENT);
+		VM_CHECK(!a25_mounted_at(FZ "/d") && a25_mounted_at(FZB));
+		mark = event_mark();
+		snprintf(label, sizeof(label), "2500 %s, server uid %u, the daemon stopped",
+			 routes[route], server_uid);
+		a25_expect_denied(FZB "/secret/key", 0, label);
+		a25_expect_denied(FZB "/secret/key", USER, label);
+		daemon_resume(stopped);
+		/* the event names the file by the record's name */
+		EXPECT_EVENT_AFTER(mark, "\"policy\":\"a25\"", "\"path\":\"" FZ "/d/secret/key\"");
+		usleep(2500 * 1000); /* the daemon's rewrite: the record keeps its name */
+		VM_CHECK(map_entries("lg_mount_detach") >= 1);
+		snprintf(label, sizeof(label), "2500 %s, server uid %u, after the daemon's rewrite",
+			 routes[route], server_uid);
+		a25_expect_denied(FZB "/secret/key", 0, label);
+		a25_expect_denied(FZB "/secret/key", USER, label);
+		a25_fuse_stop(&f);
+		usleep(2500 * 1000);
+		/* no mount of the tmpfs left: the mark is spent */
+		VM_CHECK(map_entries("lg_mount_detach") == 0);
+	}
+	mn_policy_gone("a25");
+	a25_end();
 }
 
 /* ---- 2501: a mount point longer than the daemon reads ------------------------------------ */

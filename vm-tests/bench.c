@@ -128,6 +128,7 @@ enum config {
 	C_LG_10,
 	C_LG_1000,
 	C_LG_10000,
+	C_LG_STOPPED,
 	C_COUNT,
 };
 static const char *const config_names[C_COUNT] = {
@@ -136,10 +137,12 @@ static const char *const config_names[C_COUNT] = {
 	"(7) AppArmor, a profile of the same intent",
 	"(1) lsmguard, no policy", "(2) lsmguard, 10 rules", "(3) lsmguard, 1,000 rules",
 	"(4) lsmguard, 10,000 rules",
+	"(1s) lsmguard, no policy, its daemon stopped (SIGSTOP)",
 };
 static const char *const config_keys[C_COUNT] = {
 	"none", "floor", "seccomp_100", "seccomp_1000", "landlock_10", "landlock_10000", "apparmor",
 	"lsmguard_no_policy", "lsmguard_10", "lsmguard_1000", "lsmguard_10000",
+	"lsmguard_daemon_stopped",
 };
 
 static double ns_per_op[C_COUNT][OP_COUNT][MAX_ROUNDS];
@@ -1922,6 +1925,27 @@ static void program_runs(enum config c, enum op op)
 }
 
 /* The lsmguard configurations, with the daemon running: no policy, 10, 1,000, 10,000 rules. */
+/*
+ * No policy, with the daemon stopped (SIGSTOP) and its programs left attached: what the
+ * programs cost apart from what the daemon does while an operation runs (an operation that
+ * wakes it, or a timer of its own, is counted by the instruction clock too).
+ */
+static void measure_daemon_stopped(pid_t pid, int round)
+{
+	char why[WHY_SIZE] = "";
+	int status = 0;
+
+	if (pid <= 0 || kill(pid, SIGSTOP) || waitpid(pid, &status, WUNTRACED) != pid ||
+	    !WIFSTOPPED(status)) {
+		note(why, "the daemon (pid %d) did not stop: %s", pid, strerror(errno));
+		check(false, why, "%s, %s: state proven", config_names[C_LG_STOPPED],
+		      pass_name(round));
+		return;
+	}
+	measure(C_LG_STOPPED, round);
+	kill(pid, SIGCONT);
+}
+
 static void run_lsmguard(int round, bool reverse)
 {
 	const char *const status[] = {LSMGUARD, "status", "--json", NULL};
@@ -1936,10 +1960,13 @@ static void run_lsmguard(int round, bool reverse)
 		check(primed, why, "lsmguard, %s: the miss path's files have their verdict cache "
 				   "before any rule set's kernel memory is read",
 		      pass_name(round));
-		if (!reverse)
+		if (!reverse) {
 			measure(C_LG_NO_POLICY, round);
+			measure_daemon_stopped(pid, round);
+		}
 		/* Counted after round 0's figures of the set, so none is timed after it. */
 		if (primed && round == 0) {
+			program_runs(C_LG_NO_POLICY, OP_EXEC);
 			program_runs(C_LG_NO_POLICY, OP_SPAWN);
 			program_runs(C_LG_NO_POLICY, OP_OPEN);
 			program_runs(C_LG_NO_POLICY, OP_UDP);
@@ -1962,8 +1989,10 @@ static void run_lsmguard(int round, bool reverse)
 				}
 			}
 		}
-		if (reverse && reload_to(0, round, -1))
+		if (reverse && reload_to(0, round, -1)) {
+			measure_daemon_stopped(pid, round);
 			measure(C_LG_NO_POLICY, round);
+		}
 		if (round == rounds - 1) {
 			bool listed = run_command(status, out, sizeof(out)) == 0 &&
 				      strstr(out, "\"programs\":");
