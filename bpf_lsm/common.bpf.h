@@ -87,8 +87,10 @@ struct {
  * Mount roots of the host namespace whose mount the kernel detached because its mount point's
  * name went away under it (d_invalidate: a FUSE or network filesystem's server said the name
  * is gone, or a name removed in another namespace), not by an unmount: their records keep
- * their names (mounts.bpf.c writes them with LG_EPOCH_MOUNT_CHANGES's count, the daemon reads
- * and deletes them, apply.c). Pinned: a restarted daemon keeps the names too.
+ * their names (mounts.bpf.c writes them, and deletes them when the filesystem's superblock is
+ * shut down; the daemon reads them and deletes those of filesystems mounted nowhere, apply.c).
+ * The value is LG_EPOCH_MOUNT_CHANGES at the detach, for whoever looks. Pinned: a restarted
+ * daemon keeps the names too.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

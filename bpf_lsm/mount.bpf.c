@@ -115,7 +115,7 @@ int BPF_PROG(lg_mount_ns_made, unsigned long flags, struct mnt_namespace *ns,
 	     struct user_namespace *user_ns, struct fs_struct *new_fs, struct mnt_namespace *ret)
 {
 	const struct lg_policy_value *policy;
-	__u64 cgroup_id = 0, seq;
+	__u64 cgroup_id = 0, seq, zero = 0, *counted;
 	__u32 owner;
 
 	if (!(flags & CLONE_NEWNS) || !ret || (unsigned long)ret >= (unsigned long)-4095L)
@@ -125,7 +125,16 @@ int BPF_PROG(lg_mount_ns_made, unsigned long flags, struct mnt_namespace *ns,
 		return 0; /* only where it is asked: another policy's churn evicts nothing */
 	seq = BPF_CORE_READ((struct mnt_namespace___lg61 *)ret, seq);
 	owner = (__u32)policy->identity;
-	bpf_map_update_elem(&lg_mount_ns_owners, &seq, &owner, BPF_ANY);
+	counted = bpf_map_lookup_elem(&lg_mount_ns_counts, &owner);
+	if (!counted) {
+		bpf_map_update_elem(&lg_mount_ns_counts, &owner, &zero, BPF_NOEXIST);
+		counted = bpf_map_lookup_elem(&lg_mount_ns_counts, &owner);
+	}
+	/* past its share: not recorded, so not its own (its mounts there are refused) */
+	if (!counted || *counted >= LG_MOUNT_NS_PER_POLICY)
+		return 0;
+	if (bpf_map_update_elem(&lg_mount_ns_owners, &seq, &owner, BPF_NOEXIST) == 0)
+		__sync_fetch_and_add(counted, 1);
 	return 0;
 }
 
@@ -520,13 +529,19 @@ SEC("fentry/put_mnt_ns")
 int BPF_PROG(lg_mount_ns_put, struct mnt_namespace *ns)
 {
 	struct mnt_namespace___lg61 *n = (void *)ns;
-	__u64 seq;
+	__u64 seq, *counted;
+	__u32 *owner;
 
 	if (!ns || BPF_CORE_READ(n, ns.count.refs.counter) != 1)
 		return 0;
 	seq = BPF_CORE_READ(n, seq);
-	if (seq)
-		bpf_map_delete_elem(&lg_mount_ns_owners, &seq);
+	owner = seq ? bpf_map_lookup_elem(&lg_mount_ns_owners, &seq) : 0;
+	if (!owner)
+		return 0;
+	counted = bpf_map_lookup_elem(&lg_mount_ns_counts, owner);
+	/* only the put that took the record off counts it off */
+	if (bpf_map_delete_elem(&lg_mount_ns_owners, &seq) == 0 && counted && *counted)
+		__sync_fetch_and_add(counted, -1);
 	return 0;
 }
 

@@ -76,9 +76,12 @@ struct mnt_namespace___lg61 {
  * policy only, not one it entered by setns (attack run 27's 2701: an nsfs bind of a namespace
  * the administrator made, entered and mounted in). A namespace's record goes with its last
  * reference (put_mnt_ns); past 16,384 live ones, the least recently used are forgotten first:
- * a namespace forgotten is no longer the service's (fail closed). The map is the loaded
- * object's, not pinned apart: a fresh load (not a restart that adopts the pins) knows no
- * namespace from before it.
+ * a namespace forgotten is no longer the service's (fail closed). So that one policy's
+ * namespaces cannot push out another's (its service's mounts refused from then on), a policy
+ * has at most LG_MOUNT_NS_PER_POLICY recorded at once (lg_mount_ns_counts): a namespace made
+ * past that is not its own, and its mounts are refused (review 50's open item). The map is
+ * the loaded object's, not pinned apart: a fresh load (not a restart that adopts the pins)
+ * knows no namespace from before it.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -86,6 +89,20 @@ struct {
 	__type(key, __u64);
 	__type(value, __u32);
 } lg_mount_ns_owners __weak SEC(".maps");
+
+/*
+ * Namespaces recorded per policy identity. A record pushed out of the LRU map, or one whose
+ * put the program did not see (two last references put at once: each sees the other's), is
+ * not taken off its count: the count can only err high, and a policy whose namespaces leak so
+ * a thousand times has its newest refused (fail closed) until lsmguard is loaded afresh.
+ */
+#define LG_MOUNT_NS_PER_POLICY 1024
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, __u64);
+} lg_mount_ns_counts __weak SEC(".maps");
 
 /* Whether ns is a mount namespace that policy's tasks made, or an anonymous one (a detached
  * tree of open_tree or fsmount, attached only where its holder may mount). */

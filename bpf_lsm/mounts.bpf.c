@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Mounts: fentry/unhash_mnt, fentry/umount_tree.
+ * Mounts: fentry/unhash_mnt, fentry/umount_tree, lsm/sb_delete.
  *
  * The walk (path.bpf.h) anchors at the host path the daemon's mount table gives a mount root,
  * and the verdict caches keep what such walks decided. The daemon rewrites the table when its
@@ -27,6 +27,12 @@
  * slot under the old tag, which no lookup accepts after the bump; a walk that read it after the
  * bump finds the records, so it crosses the mount tree and caches nothing.
  *
+ * One kind of leaving is not an unmount: a mount the kernel detaches because the name it stood
+ * on went away (umount_tree's UMOUNT_CONNECTED). Its tree's roots are marked instead
+ * (lg_mount_detached) and their records stay trusted: the names do not move (lg_mount_leaving).
+ * A mark goes, and its record is made suspect as above, when its filesystem's superblock is
+ * shut down (lsm/sb_delete: the device number may be the next filesystem's).
+ *
  * Not covered: changes in other mount namespaces (their paths are not the table's), and a
  * daemon that is not running (nothing rewrites the table: entries stay suspect, so walks go
  * through the live tree).
@@ -47,6 +53,7 @@ struct lg_mount_tree_walk {
 	bool done;
 	bool overflow; /* a record could not be written */
 	bool detached; /* d_invalidate's detach: marks in lg_mount_detached, not lg_mount_changes */
+	bool unmark;   /* take this walk's marks back (the marking overflowed) */
 };
 
 static __always_inline void lg_mount_record(struct mount *m, struct lg_mount_tree_walk *w)
@@ -58,6 +65,10 @@ static __always_inline void lg_mount_record(struct mount *m, struct lg_mount_tre
 	};
 	__u64 *changed;
 
+	if (w->unmark) {
+		bpf_map_delete_elem(&lg_mount_detached, &key);
+		return;
+	}
 	if (w->detached) {
 		if (bpf_map_update_elem(&lg_mount_detached, &key, &w->change, BPF_ANY))
 			w->overflow = true;
@@ -120,14 +131,21 @@ static __always_inline void lg_mount_leaving(struct mount *mnt, bool detached)
 	 */
 	if (detached) {
 		w.detached = true;
-		w.change = *changes;
+		/* counted as a change (the daemon spends no mark newer than its reading), with no
+		 * record made suspect: lg_anchor_trusted finds none for these roots */
+		w.change = __sync_fetch_and_add(changes, 1) + 1;
 		bpf_loop(LG_MOUNT_WALK_STEPS, lg_mount_tree_step, &w, 0);
 		if (w.done && !w.overflow) {
 			lg_epoch_bump();
 			return;
 		}
+		/* not every root marked: none is (the tree is handled as an unmount, whole) */
 		w.at = mnt;
 		w.detached = w.leaving = w.done = w.overflow = false;
+		w.unmark = true;
+		bpf_loop(LG_MOUNT_WALK_STEPS, lg_mount_tree_step, &w, 0);
+		w.at = mnt;
+		w.unmark = w.leaving = w.done = w.overflow = false;
 	}
 	w.change = __sync_fetch_and_add(changes, 1) + 1;
 	bpf_loop(LG_MOUNT_WALK_STEPS, lg_mount_tree_step, &w, 0);
@@ -155,5 +173,52 @@ SEC("fentry/umount_tree")
 int BPF_PROG(lg_mount_umount_tree, struct mount *mnt, enum umount_tree_flags how)
 {
 	lg_mount_leaving(mnt, how & bpf_core_enum_value(enum umount_tree_flags, UMOUNT_CONNECTED));
+	return 0;
+}
+
+/*
+ * A superblock shut down (generic_shutdown_super, before kill_anon_super frees its device
+ * number for the next filesystem's): a mark of its root (lg_mount_detached) goes, and the
+ * record it kept is made suspect, as an unmount's is. Otherwise a filesystem mounted next with
+ * the same device number and root inode (a tmpfs's or a FUSE root's inode 1) would be named at
+ * the detached mount's point by the trusted record (review 51, H3).
+ */
+struct lg_sb_gone {
+	__u32 dev;
+	__u64 change; /* LG_EPOCH_MOUNT_CHANGES for this change, once a mark matched */
+};
+
+static long lg_mount_unmark_dev(struct bpf_map *map, struct lg_inode_key *key, __u64 *value,
+				struct lg_sb_gone *g)
+{
+	__u32 changes_index = LG_EPOCH_MOUNT_CHANGES, all_index = LG_EPOCH_MOUNT_ALL;
+	struct lg_inode_key k = *key;
+	__u64 *changes, *all;
+
+	if (k.dev != g->dev)
+		return 0;
+	if (!g->change) {
+		changes = bpf_map_lookup_elem(&lg_epochs, &changes_index);
+		if (!changes)
+			return 1;
+		g->change = __sync_fetch_and_add(changes, 1) + 1;
+	}
+	if (bpf_map_update_elem(&lg_mount_changes, &k, &g->change, BPF_ANY)) {
+		all = bpf_map_lookup_elem(&lg_epochs, &all_index);
+		if (all)
+			*all = g->change; /* no room for the record: every entry is suspect */
+	}
+	bpf_map_delete_elem(map, &k);
+	return 0;
+}
+
+SEC("lsm/sb_delete")
+int BPF_PROG(lg_mount_sb_gone, struct super_block *sb)
+{
+	struct lg_sb_gone g = {.dev = BPF_CORE_READ(sb, s_dev)};
+
+	bpf_for_each_map_elem(&lg_mount_detached, lg_mount_unmark_dev, &g, 0);
+	if (g.change)
+		lg_epoch_bump();
 	return 0;
 }

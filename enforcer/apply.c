@@ -160,8 +160,10 @@ static void report_ignored(const struct lg_mount_entry *entries, int count)
 		bool seen = false;
 		__u64 hash;
 
-		if (!e->ignored || e->unanswered || e->covered || (e->contained && !e->subvolume))
-			continue; /* a bind of a directory is named through its root: nothing new */
+		if (!e->ignored || e->unanswered || e->covered || (e->contained && !e->subvolume) ||
+		    e->mount_id < 0)
+			continue; /* a bind of a directory is named through its root: nothing new (a
+				   * kept record's line is no mount) */
 		hash = lg_hash_bytes(LG_HASH_BASIS, e->path, strlen(e->path));
 		for (size_t j = 0; j < before_count && !seen; j++)
 			seen = before[j].mount_id == e->mount_id && before[j].hash == hash;
@@ -193,7 +195,7 @@ static const struct {
 static const char *fstype_anchor_path(unsigned i, const struct lg_mount_entry *entries, int count)
 {
 	for (int j = 0; j < count; j++)
-		if (!entries[j].contained && !entries[j].too_deep &&
+		if (!entries[j].contained && !entries[j].too_deep && entries[j].mount_id >= 0 &&
 		    strcmp(entries[j].fstype, fstype_anchors[i].name) == 0)
 			return entries[j].path;
 	return fstype_anchors[i].path;
@@ -260,6 +262,9 @@ const struct lg_mount_names *lg_applied_mount_names(void)
 struct held_ctx {
 	int fd;
 	const struct lg_config *config;
+	const struct lg_bpf *bpf;
+	struct lg_mount_kept *kept; /* detached_records' list, for the marks spent after */
+	long kept_count;
 };
 
 /* Whether the table has a record named path under another key than cover's (a covered mount's,
@@ -319,12 +324,16 @@ static bool deep_root_written(const struct lg_mount_entry *entries, int i)
 /*
  * Names kept for mounts the kernel detached (bpf_lsm/mounts.bpf.c, lg_mount_detached): the
  * points of the records the last rewrite wrote, by root (a point longer than the record's own
- * copy of it is found here), and the marks read for this rewrite.
+ * copy of it is found here).
  */
-static struct lg_mount_kept *record_points;
+struct record_point {
+	struct lg_inode_key key;
+	char *path;
+};
+static struct record_point *record_points;
 static size_t record_point_count;
 
-/* Whether entry e's record, at path, is the one the kernel has under its key. */
+/* The kernel's record under key, and the one a record at path would be: the same? */
 static bool record_is_at(int fd, const struct lg_config *config, const struct lg_inode_key *key,
 			 const char *path)
 {
@@ -359,22 +368,25 @@ static long detached_records(const struct lg_bpf *bpf, const struct lg_config *c
 	for (more = bpf_map_get_next_key(marks, NULL, &key) == 0; more; key = next) {
 		struct lg_mount_value now;
 		const char *path = NULL;
+		__u64 mark = 0;
 
 		more = bpf_map_get_next_key(marks, &key, &next) == 0;
+		if (bpf_map_lookup_elem(marks, &key, &mark))
+			continue; /* gone meanwhile (its superblock shut down) */
 		for (size_t i = 0; i < record_point_count && !path; i++)
 			if (record_points[i].key.dev == key.dev && record_points[i].key.ino == key.ino &&
 			    record_is_at(fd, config, &key, record_points[i].path))
 				path = record_points[i].path;
+		/* the record's own copy, when it is whole (at most 126 bytes and its NUL) */
 		if (!path && bpf_map_lookup_elem(fd, &key, &now) == 0 &&
 		    strnlen((const char *)now.path, sizeof(now.path)) < sizeof(now.path) - 1) {
 			now.path[sizeof(now.path) - 1] = '\0';
 			if (record_is_at(fd, config, &key, (const char *)now.path))
 				path = (const char *)now.path;
 		}
-		if (!path) {
-			bpf_map_delete_elem(marks, &key);
-			continue;
-		}
+		/* No point known (the daemon never read that mount: detached at once, attack run
+		 * 28's 2804; or one longer than the record's copy, after a restart: 2802): kept
+		 * unnamed, so that no other mount of it becomes its record. */
 		bigger = realloc(kept, (count + 1) * sizeof(*kept));
 		if (!bigger) {
 			free(kept);
@@ -383,28 +395,54 @@ static long detached_records(const struct lg_bpf *bpf, const struct lg_config *c
 		kept = bigger;
 		memset(&kept[count], 0, sizeof(kept[count]));
 		kept[count].key = key;
-		snprintf(kept[count].path, sizeof(kept[count].path), "%s", path);
+		kept[count].change = mark;
+		kept[count].unnamed = !path;
+		snprintf(kept[count].path, sizeof(kept[count].path), "%s", path ? path : "");
 		count++;
 	}
 	*out = kept;
 	return (long)count;
 }
 
+/* The records of the mounts of key's filesystem (its device; not btrfs) name nothing. */
+static void unname_filesystem(struct lg_mount_entry *entries, int count,
+			      const struct lg_inode_key *key)
+{
+	for (int i = 0; i < count; i++)
+		if (!entries[i].ignored && strcmp(entries[i].fstype, "btrfs") != 0 &&
+		    ((entries[i].dev_major << 20) | entries[i].dev_minor) == key->dev)
+			entries[i].unnamed = true;
+}
+
+/* lg_read_mounts_held's kept callback: the marks, read after mountinfo. */
+static long read_detached(void *ctx, struct lg_mount_kept **list)
+{
+	struct held_ctx *h = ctx;
+
+	h->kept_count = detached_records(h->bpf, h->config, &h->kept);
+	*list = h->kept;
+	return h->kept_count;
+}
+
 /* Remember the points of the records written (for detached_records' next reading). */
 static void remember_record_points(const struct lg_mount_entry *entries, int count)
 {
-	struct lg_mount_kept *now = calloc(count ? (size_t)count : 1, sizeof(*now));
+	struct record_point *now = calloc(count ? (size_t)count : 1, sizeof(*now));
 	size_t n = 0;
 
 	if (!now)
 		return; /* the records' own copies serve */
 	for (int i = 0; i < count; i++) {
-		if (entries[i].ignored)
+		if (entries[i].ignored || entries[i].unnamed)
 			continue;
 		now[n].key = entries[i].key;
-		snprintf(now[n].path, sizeof(now[n].path), "%s", entries[i].path);
+		now[n].path = strdup(entries[i].path);
+		if (!now[n].path)
+			break;
 		n++;
 	}
+	for (size_t i = 0; i < record_point_count; i++)
+		free(record_points[i].path);
 	free(record_points);
 	record_points = now;
 	record_point_count = n;
@@ -416,8 +454,7 @@ int lg_apply_mounts(const struct lg_bpf *bpf, const struct lg_config *config)
 	struct lg_mount_entry *entries;
 	struct lg_inode_key key, next;
 	int count, fd = bpf->map_fd[LG_MAP_MOUNTS];
-	struct lg_mount_kept *kept;
-	long kept_count;
+	struct held_ctx h = {.fd = fd, .config = config, .bpf = bpf};
 	__u64 seen_changes = 0;
 	size_t unrecorded = 0;
 	bool more;
@@ -430,20 +467,21 @@ int lg_apply_mounts(const struct lg_bpf *bpf, const struct lg_config *config)
 	 */
 	if (bpf_map_lookup_elem(bpf->map_fd[LG_MAP_EPOCHS], &changes_index, &seen_changes))
 		seen_changes = 0;
-	kept_count = detached_records(bpf, config, &kept);
-	if (kept_count < 0)
-		return (int)kept_count;
-	count = lg_read_mounts_held("/proc/self/mountinfo", &entries, record_at_path,
-				    &(struct held_ctx){fd, config}, kept, (size_t)kept_count);
-	if (count < 0) {
-		free(kept);
-		return count;
+	count = lg_read_mounts_held("/proc/self/mountinfo", &entries, record_at_path, read_detached,
+				    &h);
+	/* A mark whose root is mounted nowhere any more is spent; one whose point is not known
+	 * makes the records of its filesystem's mounts name nothing. */
+	for (long k = 0; count >= 0 && k < h.kept_count; k++) {
+		/* (not one newer than this mountinfo: its detach may not show in it, and the
+		 * root's mounts made since not either) */
+		if (!h.kept[k].used && h.kept[k].change <= seen_changes)
+			bpf_map_delete_elem(bpf->map_fd[LG_MAP_MOUNT_DETACHED], &h.kept[k].key);
+		else if (h.kept[k].unnamed)
+			unname_filesystem(entries, count, &h.kept[k].key);
 	}
-	/* A mark whose root is mounted at its point again, or nowhere any more, is spent. */
-	for (long k = 0; k < kept_count; k++)
-		if (!kept[k].used)
-			bpf_map_delete_elem(bpf->map_fd[LG_MAP_MOUNT_DETACHED], &kept[k].key);
-	free(kept);
+	free(h.kept);
+	if (count < 0)
+		return count;
 	ret = config_know_btrfs(bpf, entries, count);
 	if (ret) {
 		lg_mount_entries_free(entries, count);

@@ -169,6 +169,7 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	X(lg_name_instantiated)                                                                   \
 	X(lg_mount_unhash)                                                                        \
 	X(lg_mount_umount_tree)                                                                   \
+	X(lg_mount_sb_gone)                                                                       \
 	/* The setup window's marks: a task moved into a policy's cgroup by an unconfined task. */ \
 	X(lg_setup_attach_enter)                                                                  \
 	X(lg_setup_attach_exit)                                                                   \

@@ -365,15 +365,17 @@ static bool entry_start(struct lg_mount_entry *e, const struct mountinfo_line *m
 
 int lg_read_mounts(const char *mountinfo, struct lg_mount_entry **out)
 {
-	return lg_read_mounts_held(mountinfo, out, NULL, NULL, NULL, 0);
+	return lg_read_mounts_held(mountinfo, out, NULL, NULL, NULL);
 }
 
 /*
- * The lines standing for the records whose names are kept (kept[], lg_read_mounts_held), put
- * before the real ones: a line like the first visible mount of the root, at the kept point.
- * Only for a root still mounted somewhere and not at that point any more (a mount there again,
- * or none anywhere: the mark is spent, and the caller drops it). Returns the new count of
- * lines, or -ENOMEM.
+ * The lines standing for the records whose names are kept (lg_read_mounts_held), put before the
+ * real ones: the filesystem's root at the kept point, like a visible mount of the same
+ * filesystem (of its root, or a bind of one of its directories, which is then named through
+ * it). Only while the filesystem is still mounted somewhere (kept[k].used) and its root not at
+ * that point (a mount there names it anyway). Not btrfs: its mountinfo device is not its
+ * subvolumes' (their records are handed on as before). Returns the new count of lines, or
+ * -ENOMEM.
  */
 static long add_kept_lines(struct mountinfo_line **lines, size_t count,
 			   struct lg_mount_kept *kept, size_t kept_count)
@@ -381,8 +383,6 @@ static long add_kept_lines(struct mountinfo_line **lines, size_t count,
 	struct mountinfo_line *all;
 	size_t added = 0;
 
-	for (size_t k = 0; k < kept_count; k++)
-		kept[k].used = false;
 	all = calloc(count + kept_count + 1, sizeof(*all));
 	if (!all)
 		return -ENOMEM;
@@ -392,23 +392,35 @@ static long add_kept_lines(struct mountinfo_line **lines, size_t count,
 
 		for (size_t i = 0; i < count; i++) {
 			const struct mountinfo_line *m = &(*lines)[i];
+			bool root = m->fs_root && m->key.dev == kept[k].key.dev &&
+				    m->key.ino == kept[k].key.ino;
 
-			if (!m->visible || !m->fs_root || m->key.dev != kept[k].key.dev ||
-			    m->key.ino != kept[k].key.ino)
+			/* (a mount whose look did not answer is still one: attack run 28's
+			 * 2801 stalled the daemon's look at the last bind) */
+			if ((!m->visible && !m->unanswered) || strcmp(m->fstype, "btrfs") == 0 ||
+			    (!root && ((m->major << 20) | m->minor) != kept[k].key.dev))
 				continue;
-			if (!like)
+			if (!like || (root && !like->fs_root))
 				like = m;
-			if (strcmp(strcmp(m->point, "/") == 0 ? "" : m->point, kept[k].path) == 0)
+			if (root && strcmp(strcmp(m->point, "/") == 0 ? "" : m->point,
+					   kept[k].path) == 0)
 				there = true;
 		}
-		if (!like || there)
+		kept[k].used = like != NULL;
+		/* (an unnamed one is not given the point of a mount this reading found: that may be
+		 * a bind, the detached mount's look having failed) */
+		if (!like || there || kept[k].unnamed)
 			continue;
 		all[added] = *like;
+		all[added].visible = true;
+		all[added].unanswered = all[added].covered = false;
 		all[added].mount_id = -1; /* in no mountinfo: the record's name, kept */
 		all[added].parent_id = -1;
+		snprintf(all[added].root, sizeof(all[added].root), "/");
+		all[added].key = kept[k].key;
+		all[added].fs_root = true;
 		snprintf(all[added].point, sizeof(all[added].point), "%s",
 			 kept[k].path[0] ? kept[k].path : "/");
-		kept[k].used = true;
 		added++;
 	}
 	memcpy(&all[added], *lines, count * sizeof(**lines));
@@ -418,8 +430,7 @@ static long add_kept_lines(struct mountinfo_line **lines, size_t count,
 }
 
 int lg_read_mounts_held(const char *mountinfo, struct lg_mount_entry **out,
-			lg_record_held_fn *held, void *ctx, struct lg_mount_kept *keep,
-			size_t keep_count)
+			lg_record_held_fn *held, lg_kept_fn *kept_fn, void *ctx)
 {
 	struct mountinfo_line *lines = NULL, *bigger;
 	struct lg_mount_entry *entries = NULL;
@@ -484,9 +495,16 @@ int lg_read_mounts_held(const char *mountinfo, struct lg_mount_entry **out,
 		m->fs_root = strcmp(m->root, "/") == 0 ||
 			     (strcmp(m->fstype, "btrfs") == 0 && st.stx_ino == LG_BTRFS_SUBVOL_ROOT_INO);
 	}
-	if (keep_count) {
-		long all = add_kept_lines(&lines, count, keep, keep_count);
+	if (kept_fn) {
+		struct lg_mount_kept *keep = NULL;
+		long keep_count = kept_fn(ctx, &keep), all;
 
+		if (keep_count < 0) {
+			free(lines);
+			return (int)keep_count;
+		}
+		all = keep_count ? add_kept_lines(&lines, count, keep, (size_t)keep_count)
+				 : (long)count;
 		if (all < 0)
 			goto out_nomem;
 		count = (size_t)all;
@@ -834,7 +852,7 @@ void lg_mount_value_for(const struct lg_mount_entry *entry, const __u64 seeds[2]
 		value->depth = (__u8)lg_path_prefix_hashes(seeds[bank], entry->path,
 							   value->prefix_hash[bank],
 							   LG_MOUNT_DEPTH_MAX);
-	if (point_depth(entry->path) > LG_MOUNT_DEPTH_MAX) {
+	if (entry->unnamed || point_depth(entry->path) > LG_MOUNT_DEPTH_MAX) {
 		/* Names nothing: the walk fails closed beneath it (no partial hashes). Slot 0
 		 * keeps the whole point's hash, so that two such records whose cut texts are
 		 * the same still differ (the rewrite compares records whole: review 46, L3). */

@@ -18,6 +18,8 @@ struct lg_mount_entry {
 			  * or a btrfs subvolume's mount made after a mount of a subvolume holding
 			  * it: the walk climbs past its root to that one's */
 	bool subvolume;  /* a btrfs subvolume's root, not the top-level's */
+	bool unnamed;    /* its record names nothing (the walk fails closed at its root): a
+			  * filesystem whose detached mount's name is not known (lg_mount_kept) */
 	bool too_deep;   /* with ignored: its point is deeper than a record holds
 			  * (LG_MOUNT_DEPTH_MAX), the first mount of its root that no shallower
 			  * mount records: its record names nothing (LG_MOUNT_DEPTH_UNNAMED) */
@@ -52,20 +54,25 @@ int lg_read_mounts(const char *mountinfo, struct lg_mount_entry **out);
  */
 typedef bool lg_record_held_fn(void *ctx, const char *path, const struct lg_inode_key *cover);
 /*
- * And with keep[]: records whose names the kernel keeps (bpf_lsm/mounts.bpf.c: the mount was
- * detached because its point's name went away, d_invalidate, not unmounted). While the root is
- * still mounted elsewhere and not at path any more, the table reads as if it were still
- * mounted at path first: its record, and the names of its other mounts, stay. used says which
- * ones stood for a mount this time (the others are spent).
+ * And with kept(ctx, &list): the records whose names are kept (bpf_lsm/mounts.bpf.c: the mount
+ * was detached because its point's name went away, d_invalidate, not unmounted), asked for
+ * after mountinfo is read (the kernel marks a root before the detach shows there, so a mark
+ * is never missed by a reading that shows the detach). While the root is still mounted
+ * elsewhere and not at path any more, the table reads as if it were still mounted at path
+ * first: its record, and the names of its other mounts, stay. Each item's used is set when the
+ * root is still mounted somewhere (an item without it is spent). The list stays the callback's.
  */
 struct lg_mount_kept {
 	struct lg_inode_key key;
 	char path[4096]; /* the record's point, "" for "/" */
+	bool unnamed;    /* no point known (never read, or too long for the record to keep): the
+			  * filesystem's mounts get records that name nothing while it lasts */
+	__u64 change;    /* the mark's LG_EPOCH_MOUNT_CHANGES */
 	bool used;
 };
+typedef long lg_kept_fn(void *ctx, struct lg_mount_kept **list);
 int lg_read_mounts_held(const char *mountinfo, struct lg_mount_entry **out,
-			lg_record_held_fn *held, void *ctx, struct lg_mount_kept *keep,
-			size_t keep_count);
+			lg_record_held_fn *held, lg_kept_fn *kept, void *ctx);
 void lg_mount_entries_free(struct lg_mount_entry *entries, int count);
 
 /*

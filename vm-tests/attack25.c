@@ -71,6 +71,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -348,65 +349,144 @@ static int a25_host_stat_d(void)
 VM_TEST(a25_fuse_invalidation_keeps_names, 2500)
 {
 	static const char *const routes[] = {"FUSE_NOTIFY_INVAL_ENTRY", "lookup answered ENOENT"};
+	/* route, the server's uid, the bind of a directory (FZ/d/secret) rather than the root,
+	 * the daemon stopped across the detach (the kernel's part alone) or running (its own
+	 * looks at the points may be what makes the server's answer detach: review 51, H1) */
+	static const struct {
+		int route;
+		uid_t server;
+		bool dir_bind, stop;
+	} rounds[] = {{0, 0, false, true},    {1, 0, false, true},  {0, USER, false, true},
+		      {1, USER, false, true}, {0, 0, true, true},   {1, USER, true, false},
+		      {1, 0, false, false}};
 
-	VM_TIMEOUT(300);
+	VM_TIMEOUT(400);
 	a25_failures = 0;
 	mn_setup_plain(CG);
 	VM_CHECK(system("mkdir -p " FZ " " FZB) == 0);
 	mn_policy_text("a25", "[policy]\nname = a25\ncgroup = " CG "\nmode = enforce\n"
 			      "[files]\ndefault = allow\ndeny = " FZ "/d/secret/\n"
 			      "[exec]\ndefault = allow\n[network]\ndefault = allow\n");
-	for (int round = 0; round < 4; round++) {
-		int route = round & 1, stat_errno = 0, told;
-		uid_t server_uid = round < 2 ? 0 : USER;
+	for (unsigned r = 0; r < sizeof(rounds) / sizeof(rounds[0]); r++) {
+		int route = rounds[r].route, stat_errno = 0, told;
+		const char *file = rounds[r].dir_bind ? FZB "/key" : FZB "/secret/key";
+		uid_t server_uid = rounds[r].server;
+		pid_t stopped = -1;
+		char label[192], what[128];
 		struct a25_fuse f;
-		pid_t stopped;
-		char label[128];
 		long mark;
 
+		snprintf(what, sizeof(what), "2500 %s, server uid %u, %s bound, daemon %s",
+			 routes[route], server_uid, rounds[r].dir_bind ? FZ "/d/secret" : FZ "/d",
+			 rounds[r].stop ? "stopped" : "running");
 		a25_fuse_start(&f, server_uid);
 		VM_CHECK(mount("tmpfs", FZ "/d", "tmpfs", 0, "mode=0755") == 0);
 		VM_CHECK(system("mkdir -p " FZ "/d/secret && printf " SECRET " > " FZ
 				"/d/secret/key && chmod 0644 " FZ "/d/secret/key") == 0);
-		VM_CHECK(mount(FZ "/d", FZB, NULL, MS_BIND, NULL) == 0);
+		VM_CHECK(mount(rounds[r].dir_bind ? FZ "/d/secret" : FZ "/d", FZB, NULL, MS_BIND,
+			       NULL) == 0);
 		usleep(2500 * 1000); /* the daemon reads its mount table */
-		snprintf(label, sizeof(label), "2500 %s, server uid %u, before", routes[route],
-			 server_uid);
-		a25_expect_denied(FZB "/secret/key", 0, label);
-		/* the kernel's part alone: the daemon cannot read its mount table meanwhile */
-		stopped = daemon_stop();
+		snprintf(label, sizeof(label), "%s: before", what);
+		a25_expect_denied(file, 0, label);
+		if (rounds[r].stop)
+			stopped = daemon_stop();
 		told = a25_fuse_tell(&f, route ? 'g' : 'n');
 		if (route == 1) {
 			usleep(50 * 1000); /* a jiffy past the entry's time */
 			stat_errno = a25_host_stat_d();
 		}
-		printf("#   2500 %s, server uid %u: told %d, the host's stat of " FZ
-		       "/d/secret %d, " FZ "/d mounted %d, " FZB " mounted %d\n",
-		       routes[route], server_uid, told, stat_errno, a25_mounted_at(FZ "/d"),
-		       a25_mounted_at(FZB));
+		printf("#   %s: told %d, the host's stat of " FZ "/d/secret %d, " FZ
+		       "/d mounted %d, " FZB " mounted %d\n",
+		       what, told, stat_errno, a25_mounted_at(FZ "/d"), a25_mounted_at(FZB));
 		/* the control: the kernel detached the host's mount, the bind stays */
 		VM_CHECK(told == 0);
 		VM_CHECK(route == 0 || stat_errno == ENOENT);
 		VM_CHECK(!a25_mounted_at(FZ "/d") && a25_mounted_at(FZB));
 		mark = event_mark();
-		snprintf(label, sizeof(label), "2500 %s, server uid %u, the daemon stopped",
-			 routes[route], server_uid);
-		a25_expect_denied(FZB "/secret/key", 0, label);
-		a25_expect_denied(FZB "/secret/key", USER, label);
+		snprintf(label, sizeof(label), "%s: at once", what);
+		a25_expect_denied(file, 0, label);
+		a25_expect_denied(file, USER, label);
 		daemon_resume(stopped);
 		/* the event names the file by the record's name */
 		EXPECT_EVENT_AFTER(mark, "\"policy\":\"a25\"", "\"path\":\"" FZ "/d/secret/key\"");
 		usleep(2500 * 1000); /* the daemon's rewrite: the record keeps its name */
-		VM_CHECK(map_entries("lg_mount_detach") >= 1);
-		snprintf(label, sizeof(label), "2500 %s, server uid %u, after the daemon's rewrite",
-			 routes[route], server_uid);
-		a25_expect_denied(FZB "/secret/key", 0, label);
-		a25_expect_denied(FZB "/secret/key", USER, label);
+		VM_CHECK(map_entries("lg_mount_detach") == 1); /* the tmpfs's root */
+		snprintf(label, sizeof(label), "%s: after the daemon's rewrite", what);
+		a25_expect_denied(file, 0, label);
+		a25_expect_denied(file, USER, label);
 		a25_fuse_stop(&f);
 		usleep(2500 * 1000);
 		/* no mount of the tmpfs left: the mark is spent */
 		VM_CHECK(map_entries("lg_mount_detach") == 0);
 	}
+	mn_policy_gone("a25");
+	a25_end();
+}
+
+#define FN "/srv/a25n" /* a filesystem mounted after the detached one's superblock went */
+
+/* The confined read of path as uid: 0 expected (allowed), a failure counted otherwise. */
+static void a25_expect_read(const char *path, uid_t uid, const char *route)
+{
+	struct a25_path_op o = {path, uid};
+	int got = in_cgroup(CG, a25_read_path, &o);
+
+	printf("#   %s: %s as uid %u: confined %d\n", route, path, uid, got);
+	if (got != 0) {
+		a25_failures++;
+		printf("#   BYPASS? %s: confined read of %s as uid %u returned %d, expected 0 "
+		       "(named at another filesystem's point)\n", route, path, uid, got);
+	}
+}
+
+/*
+ * 2513 (review 51, H3): the detached tmpfs had no other mount, so its superblock goes and its
+ * device number is free; the next tmpfs mounted takes it, with the same root inode (1): the
+ * same key as the kept record. Its files must be named where it is mounted (FN), not at the
+ * detached point: a mark goes with its superblock (lsm/sb_delete), whose record is made
+ * suspect as an unmount's. Asserted with the daemon stopped (the kernel's part) and after its
+ * rewrite, as root and uid 1000.
+ */
+VM_TEST(a25_detached_device_number_reused, 2513)
+{
+	struct stat old_st, new_st;
+	struct a25_fuse f;
+	pid_t stopped;
+
+	VM_TIMEOUT(200);
+	a25_failures = 0;
+	mn_setup_plain(CG);
+	VM_CHECK(system("mkdir -p " FZ " " FN) == 0);
+	mn_policy_text("a25", "[policy]\nname = a25\ncgroup = " CG "\nmode = enforce\n"
+			      "[files]\ndefault = allow\ndeny = " FZ "/d/secret/\n"
+			      "[exec]\ndefault = allow\n[network]\ndefault = allow\n");
+	a25_fuse_start(&f, 0);
+	VM_CHECK(mount("tmpfs", FZ "/d", "tmpfs", 0, "mode=0755") == 0);
+	VM_CHECK(stat(FZ "/d", &old_st) == 0);
+	usleep(2500 * 1000);
+	stopped = daemon_stop();
+	VM_CHECK(a25_fuse_tell(&f, 'n') == 0);
+	usleep(300 * 1000); /* the detached mount's last reference, its superblock shut down */
+	VM_CHECK(!a25_mounted_at(FZ "/d"));
+	VM_CHECK(mount("tmpfs", FN, "tmpfs", 0, "mode=0755") == 0);
+	VM_CHECK(system("mkdir -p " FN "/secret && printf " SECRET " > " FN
+			"/secret/key && chmod 0644 " FN "/secret/key") == 0);
+	VM_CHECK(stat(FN, &new_st) == 0);
+	printf("#   2513: the detached tmpfs was device %u:%u inode %lu; the new one at " FN
+	       " is %u:%u inode %lu\n", major(old_st.st_dev), minor(old_st.st_dev),
+	       (unsigned long)old_st.st_ino, major(new_st.st_dev), minor(new_st.st_dev),
+	       (unsigned long)new_st.st_ino);
+	/* the case means something only if the key is the same */
+	VM_CHECK(old_st.st_dev == new_st.st_dev && old_st.st_ino == new_st.st_ino);
+	a25_expect_read(FN "/secret/key", 0, "2513 the daemon stopped");
+	a25_expect_read(FN "/secret/key", USER, "2513 the daemon stopped");
+	daemon_resume(stopped);
+	usleep(2500 * 1000);
+	a25_expect_read(FN "/secret/key", 0, "2513 after the daemon's rewrite");
+	a25_expect_read(FN "/secret/key", USER, "2513 after the daemon's rewrite");
+	VM_CHECK(map_entries("lg_mount_detach") == 0);
+	a25_fuse_stop(&f);
+	umount2(FN, MNT_DETACH);
 	mn_policy_gone("a25");
 	a25_end();
 }

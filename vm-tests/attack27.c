@@ -388,6 +388,17 @@ VM_TEST(a27_setns_into_a_namespace_not_its_own, 2701)
 					a27_failures++;
 					printf("#   BYPASS? 2701: the host got the mount\n");
 				}
+				/* The refusal itself: root's setns into the nsfs bind is done and its
+				 * mount gets EPERM (digit 3: 1); /proc/PID/ns/mnt of another's task
+				 * is the kernel's EACCES at the open (2999, the unconfined uid 1000's
+				 * too); uid 1000's setns the kernel's EPERM (0199, unconfined too). */
+				if (route == 1 ? got != 2999
+				    : uid      ? got != 199
+					       : got / 1000 != 0 || (got / 100) % 10 != 0 ||
+						     (got / 10) % 10 != 1)
+					VM_FAIL("2701 mount = %s route %d uid %u: confined %04d, expected "
+						"%s", a27_modes[mode], route, (unsigned)uid, got,
+						route == 1 ? "2999" : uid ? "0199" : "00 1 x (the mount EPERM)");
 				if (x || (route != 2 && !keep)) {
 					a27_failures++;
 					printf("#   BYPASS? 2701 mount = %s route %d uid %u: changed a "
@@ -1293,4 +1304,97 @@ VM_TEST(a27_host_cgroup2_flags_by_fsconfig, 2710)
 	mn_policy_gone("a27");
 	mount("cgroup2", "/srv/a27cgr", "cgroup2", 0, NULL);
 	umount2("/srv/a27cgr", MNT_DETACH);
+}
+
+/* ---- 2711: one policy's namespaces cannot push another policy's out ----------------------- */
+
+#define CG2 "/lgt/a27b"
+#define NS_SHARE 1024 /* LG_MOUNT_NS_PER_POLICY */
+
+/* In a namespace of its own: unshare, "/" private, a tmpfs on /mnt. 100 + errno of the
+ * unshare, 200 + errno of the propagation change, 300 + errno of the mount, or 0. */
+static int a27_ns_mount(const void *arg)
+{
+	(void)arg;
+	if (unshare(CLONE_NEWNS))
+		return 100 + errno;
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		return 200 + errno;
+	if (mount("tmpfs", "/mnt", "tmpfs", 0, "mode=0755"))
+		return 300 + errno;
+	return 0;
+}
+
+/* In CG: NS_SHARE children, each in a namespace of its own until the gate (arg: its two ends)
+ * closes. The count of those whose unshare failed. */
+static int a27_ns_hold(const void *arg)
+{
+	int gate = ((const int *)arg)[0], ready[2], failed = 0;
+
+	close(((const int *)arg)[1]); /* the test's alone: the holders see its close */
+
+	if (pipe(ready))
+		return -1;
+	for (int i = 0; i < NS_SHARE; i++) {
+		pid_t pid = fork();
+		char c;
+
+		if (pid < 0)
+			return -2;
+		if (pid == 0) {
+			c = unshare(CLONE_NEWNS) ? 1 : 0;
+			(void)!write(ready[1], &c, 1);
+			(void)!read(gate, &c, 1); /* until the test closes the gate */
+			_exit(0);
+		}
+	}
+	for (int i = 0; i < NS_SHARE; i++) {
+		char c = 1;
+
+		if (read(ready[0], &c, 1) != 1 || c)
+			failed++;
+	}
+	return failed;
+}
+
+/*
+ * A policy's tasks hold NS_SHARE namespaces of their own (root, mount = namespace): the next
+ * one they make is not recorded as theirs, so its propagation change is refused (EPERM),
+ * while another policy's service still mounts in a namespace of its own (its record not pushed
+ * out of the shared table); once the namespaces go, the first policy's next one is its own.
+ */
+VM_TEST(a27_namespaces_share_per_policy, 2711)
+{
+	int gate[2], held, control, past, other, after;
+
+	VM_TIMEOUT(300);
+	mn_setup_plain(CG);
+	make_cgroup(CG2);
+	a27_policy(0);
+	mn_policy_text("a27b", "[policy]\nname = a27b\ncgroup = " CG2 "\nmode = enforce\n"
+			       "[files]\ndefault = allow\n[exec]\ndefault = allow\n"
+			       "[network]\ndefault = allow\n[system]\nmount = namespace\n");
+	control = in_cgroup(NULL, a27_ns_mount, NULL);
+	VM_CHECK(pipe(gate) == 0);
+	held = in_cgroup(CG, a27_ns_hold, gate);
+	close(gate[0]);
+	past = in_cgroup(CG, a27_ns_mount, NULL);
+	other = in_cgroup(CG2, a27_ns_mount, NULL);
+	close(gate[1]);
+	usleep(1500 * 1000); /* the holders exit, their namespaces go */
+	after = in_cgroup(CG, a27_ns_mount, NULL);
+	printf("#   2711 unconfined %d; %d namespaces held by a27's tasks (%d failed); the next: %d; "
+	       "a27b's: %d; a27's after they went: %d\n",
+	       control, NS_SHARE, held, past, other, after);
+	VM_CHECK(control == 0);
+	VM_CHECK(held == 0);
+	if (past != 200 + EPERM)
+		VM_FAIL("2711: a27's namespace past its share: %d, expected %d (its propagation "
+			"change refused)", past, 200 + EPERM);
+	if (other != 0)
+		VM_FAIL("2711: a27b's own namespace: %d, expected 0 (pushed out by a27's)", other);
+	if (after != 0)
+		VM_FAIL("2711: a27's namespace after its holders went: %d, expected 0", after);
+	mn_policy_gone("a27b");
+	mn_policy_gone("a27");
 }
