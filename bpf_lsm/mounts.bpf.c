@@ -70,6 +70,10 @@ static __always_inline void lg_mount_record(struct mount *m, struct lg_mount_tre
 		return;
 	}
 	if (w->detached) {
+		/* Only a mount of a filesystem's root: a bind of a directory has no record of its
+		 * own to keep (a mark of it made its whole filesystem's records unnamed). */
+		if (root != BPF_CORE_READ(m, mnt.mnt_sb, s_root))
+			return;
 		if (bpf_map_update_elem(&lg_mount_detached, &key, &w->change, BPF_ANY))
 			w->overflow = true;
 		return;
