@@ -53,6 +53,7 @@
  */
 #include "setup.bpf.h"
 #include "capability.bpf.h"
+#include "reserve.bpf.h"
 
 #define CAP_OPT_NOAUDIT 0x2 /* include/linux/security.h */
 #define CAP_DAC_OVERRIDE 1
@@ -260,27 +261,13 @@ const volatile __u64 lg_mmap_min_addr_loaded = 65536;
  * The kernel charges aio_nr after the mapping, under aio_nr_lock, with no lock held from here
  * to there: two calls could each pass with the other not charged yet, each bringing its whole
  * nr_events (review 15). So every io_setup (whoever makes it: the host's count against a
- * confined task's) reserves its events here, the task keeping what it reserved; the system
- * call's return gives it back (fexit of __x64_sys_io_setup and __ia32_compat_sys_io_setup),
- * charged by then or failed. Between the kernel's charge and the return it counts twice
- * (stricter, briefly).
+ * confined task's) reserves its events here (reserve.bpf.h); the system call's return gives
+ * them back (fexit of __x64_sys_io_setup and __ia32_compat_sys_io_setup), charged by then or
+ * failed. Between the kernel's charge and the return they count twice (stricter, briefly). A
+ * reservation that cannot be recorded is decided as past the share.
  */
 const volatile __u64 lg_aio_nr_at = 0;
 const volatile __u64 lg_aio_max_nr_at = 0;
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __s64);
-} lg_aio_reserved SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, __s64);
-} lg_aio_reservations SEC(".maps");
 
 #define NR_IO_SETUP 206	       /* x86-64 */
 #define NR_X32_IO_SETUP 543    /* x32 (with X32_SYSCALL_BIT) */
@@ -312,61 +299,38 @@ static __always_inline __s64 lg_io_setup_events(void)
  * would pass the share. */
 static __always_inline int lg_aio_budget(__s64 events)
 {
-	__s64 *reserved, *mine = 0, others = 0, used = 0, max = 0;
-	__u32 zero = 0;
+	struct lg_reservation r = {};
+	__s64 others, used = 0, max = 0;
+	bool held;
 	int ret;
 
-	reserved = bpf_map_lookup_elem(&lg_aio_reserved, &zero);
-	if (reserved)
-		mine = lg_task_storage_create(&lg_aio_reservations, bpf_get_current_task_btf());
-	if (reserved && mine) {
-		others = __sync_fetch_and_add(reserved, events) - *mine;
-		*mine += events;
-	}
+	held = lg_reservation_of(LG_RESERVE_AIO, &r);
+	others = held ? lg_reservation_raise(&r, events) : 0;
 	bpf_probe_read_kernel(&used, sizeof(used), (const void *)lg_aio_nr_at);
 	bpf_probe_read_kernel(&max, sizeof(max), (const void *)lg_aio_max_nr_at);
-	if (others < 0)
-		others = 0;
 	/* aio_nr and aio_max_nr are unsigned long: past LONG_MAX here, no budget to keep */
-	if (used < 0 || max < 0 ||
-	    used + others + events <= max - (__s64)((__u64)max >> 2))
+	if (held && (used < 0 || max < 0 ||
+		     used + others + events <= max - (__s64)((__u64)max >> 2)))
 		return 0;
 	ret = lg_current_builtin_deny(LG_HOOK_MMAP_ADDR, LG_BUILTIN_HOST_BUDGET, LG_HOST_AIO,
 				      sizeof(LG_HOST_AIO));
-	if (ret && reserved && mine) {
-		__sync_fetch_and_add(reserved, -events);
-		*mine -= events;
-	}
+	if (ret && held)
+		lg_reservation_lower(&r, events);
 	return ret;
-}
-
-/* The end of an io_setup: its events charged (or the call failed), the reservation given
- * back. */
-static __always_inline int lg_aio_reservation_give_back(void)
-{
-	__s64 *mine = bpf_task_storage_get(&lg_aio_reservations, bpf_get_current_task_btf(), 0, 0);
-	__u32 zero = 0;
-	__s64 *reserved;
-
-	if (!mine || !*mine)
-		return 0;
-	reserved = bpf_map_lookup_elem(&lg_aio_reserved, &zero);
-	if (reserved)
-		__sync_fetch_and_add(reserved, -*mine);
-	*mine = 0;
-	return 0;
 }
 
 SEC("fexit/__x64_sys_io_setup")
 int BPF_PROG(lg_aio_reservation_end, const struct pt_regs *regs, long ret)
 {
-	return lg_aio_reservation_give_back();
+	lg_reservation_end(bpf_get_current_task_btf(), LG_RESERVE_AIO);
+	return 0;
 }
 
 SEC("fexit/__ia32_compat_sys_io_setup")
 int BPF_PROG(lg_aio_reservation_end32, const struct pt_regs *regs, long ret)
 {
-	return lg_aio_reservation_give_back();
+	lg_reservation_end(bpf_get_current_task_btf(), LG_RESERVE_AIO);
+	return 0;
 }
 
 SEC("lsm/mmap_addr")
@@ -519,6 +483,8 @@ SEC("lsm/task_free")
 int BPF_PROG(lg_task_freed, struct task_struct *task)
 {
 	lg_task_reservation_end(task);
+	lg_reservation_end(task, LG_RESERVE_AIO);
+	lg_reservation_end(task, LG_RESERVE_KEY);
 	lg_scratch_spare_end(task);
 	if (lg_setup_of(task))
 		lg_setup_end(task);

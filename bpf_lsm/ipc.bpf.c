@@ -27,6 +27,7 @@
  */
 #include "common.bpf.h"
 #include "capability.bpf.h"
+#include "reserve.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -514,6 +515,8 @@ static __always_inline int lg_root_key_charge(struct key *key, struct key_user *
  * a confined root that keeps no CAP_SYS_RESOURCE makes them only that far below the quota).
  */
 #define LG_KEY_CHARGE_MAX 8704
+/* more than any quota (a u32): a payload whose reservation could not be recorded */
+#define LG_KEY_UNRESERVED (1LL << 32)
 
 /* Equal, NUL included, to a string of size bytes (no memcmp in BPF). */
 static __always_inline bool lg_key_name_is(const char *name, const char *want, int size)
@@ -551,25 +554,12 @@ static __always_inline __s64 lg_key_charged(struct key *key, __s64 len)
  * charges a payload when it instantiates the key, after the hook, so two add_key calls in
  * parallel would each be checked without the other's (attack run 12: two threads, 12,000
  * bytes each, both made). Each add_key reserves its payload here at key_alloc (root's,
- * whoever asks: an unconfined root's adds count for a confined root's check) and the task
- * keeps what it reserved in lg_key_reservations; the system call's return gives it back
+ * whoever asks: an unconfined root's adds count for a confined root's check), recorded by task
+ * (reserve.bpf.h); the system call's return gives it back
  * (charged by then, or failed): fexit on add_key's x86-64 and ia32 entries (key_create_or_update
  * itself has 7 arguments, past the 6 a 6.1 trampoline takes: ENOTSUPP), and keyctl's for
  * KEYCTL_UPDATE's growth (lg_root_key_grow).
  */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __s64);
-} lg_key_reserved SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, __s64);
-} lg_key_reservations SEC(".maps");
 
 /*
  * Every other user's key quota (kernel.keys.maxkeys, maxbytes: 200 keys and 20,000 bytes) is
@@ -619,31 +609,31 @@ static __always_inline int lg_user_key_budget(struct key *key, struct key_user *
 }
 
 /* lg_root_key_charge of a payload of len bytes for key, the growth it charges reserved
- * (lg_key_reserved) unless refused, with what other calls reserved and have not charged yet.
+ * (reserve.bpf.h) unless refused, with what other calls reserved and have not charged yet.
  * One system call charges one payload: a task's reservation is the largest growth its call
  * asked for, not their sum (KEYCTL_UPDATE asks key_permission twice: lookup_user_key's and
  * key_update's, both for Write). */
 static __always_inline int lg_root_key_reserve(struct key *key, struct key_user *user,
 					       __s64 len, bool new_key)
 {
-	__s64 growth = len - (__s64)BPF_CORE_READ(key, datalen), others = 0, more = 0, *reserved;
-	__s64 *mine = 0;
-	__u32 zero = 0;
+	__s64 growth = len - (__s64)BPF_CORE_READ(key, datalen), others = 0, more = 0;
+	struct lg_reservation r = {};
+	bool held = true;
 	int ret;
 
-	reserved = bpf_map_lookup_elem(&lg_key_reserved, &zero);
-	if (growth > 0)
-		mine = lg_task_storage_create(&lg_key_reservations, bpf_get_current_task_btf());
-	if (reserved && mine) {
-		more = growth > *mine ? growth - *mine : 0;
-		others = __sync_fetch_and_add(reserved, more) - *mine;
-		*mine += more;
+	if (growth > 0) {
+		held = lg_reservation_of(LG_RESERVE_KEY, &r);
+		if (held) {
+			more = growth > *r.mine ? growth - *r.mine : 0;
+			others = lg_reservation_raise(&r, more);
+		} else {
+			/* not recorded: decided as if every byte of the quota were reserved */
+			others = LG_KEY_UNRESERVED;
+		}
 	}
-	ret = lg_root_key_charge(key, user, len + (others > 0 ? others : 0), new_key);
-	if (ret && reserved && mine && more) {
-		__sync_fetch_and_add(reserved, -more);
-		*mine -= more;
-	}
+	ret = lg_root_key_charge(key, user, len + others, new_key);
+	if (ret && held && more)
+		lg_reservation_lower(&r, more);
 	return ret;
 }
 
@@ -673,16 +663,7 @@ static __always_inline int lg_root_key_quota(struct key *key, unsigned long flag
  * back. */
 static __always_inline int lg_key_reservation_give_back(void)
 {
-	__s64 *mine = bpf_task_storage_get(&lg_key_reservations, bpf_get_current_task_btf(), 0, 0);
-	__u32 zero = 0;
-	__s64 *reserved;
-
-	if (!mine || !*mine)
-		return 0;
-	reserved = bpf_map_lookup_elem(&lg_key_reserved, &zero);
-	if (reserved)
-		__sync_fetch_and_add(reserved, -*mine);
-	*mine = 0;
+	lg_reservation_end(bpf_get_current_task_btf(), LG_RESERVE_KEY);
 	return 0;
 }
 

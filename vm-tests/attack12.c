@@ -847,7 +847,7 @@ static void a12_racing(bool update)
 /* Found open by attack run 12: two racing add_key calls into two keyrings of the process both
  * passed key_alloc's count before either payload was charged: both 12,000-byte keys made, the
  * root user at 24,109 bytes, past the ordinary quota's 20,000 (round 1 of one VM run, round 126
- * of another). Closed: payloads reserved at key_alloc until add_key returns (lg_key_reserved).
+ * of another). Closed: payloads reserved at key_alloc until add_key returns (reserve.bpf.h).
  * Safe: one key a round, EDQUOT for the other. */
 VM_TEST(a12_root_key_quota_racing_adds, 375)
 {

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Reservations of a host-wide budget held by a task between the hook that checks the budget
+ * and the kernel's own charge, later in the same system call (io_setup's AIO events,
+ * capabilities.bpf.c; add_key's and KEYCTL_UPDATE's payload for the root user, ipc.bpf.c).
+ * Two calls racing would each be checked without the other's charge; so each call reserves
+ * what it asks, sees what the others reserved, and gives its reservation back at the system
+ * call's return (fexit), or at the task's free (lsm/task_free) when that fexit was skipped
+ * (a tracing program's recursion check, under preempt=full).
+ *
+ * Recorded by task address in a preallocated hash, not in task storage: 6.1's task storage
+ * helpers take a per-CPU busy counter with a trylock, and under preempt=full a task preempted
+ * inside one makes every other task's call on that CPU return NULL. A reservation that could
+ * not be recorded was not made, and two racing io_setup calls both passed the share
+ * (budgets_aio_racing_calls_keep_the_quarter, once in 200 rounds in CI's vm-preempt suite). A
+ * preallocated hash takes its bucket lock with preemption disabled and its elements from its
+ * own free list: it fails only when 4,096 tasks hold a reservation at once, and then the
+ * budget is decided as passed (fail closed for a confined task).
+ */
+#ifndef LSMGUARD_RESERVE_BPF_H
+#define LSMGUARD_RESERVE_BPF_H
+
+enum lg_reserve_kind {
+	LG_RESERVE_AIO,	 /* io_setup's events (fs.aio-max-nr) */
+	LG_RESERVE_KEY,	 /* the root user's key payload bytes (kernel.keys.root_maxbytes) */
+	LG_RESERVE_KINDS,
+};
+
+struct lg_reserve_total {
+	__s64 reserved; /* what the tasks of the kind hold */
+	__s64 held;	/* entries of the kind in lg_reserve_held: 0, no task needs a look */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, LG_RESERVE_KINDS);
+	__type(key, __u32);
+	__type(value, struct lg_reserve_total);
+} lg_reserve_totals __weak SEC(".maps");
+
+struct lg_reserve_key {
+	__u64 task; /* the task_struct's address: not reused before its task_free */
+	__u32 kind;
+	__u32 pad;
+};
+
+#define LG_RESERVE_HOLDERS 4096
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, LG_RESERVE_HOLDERS);
+	__type(key, struct lg_reserve_key);
+	__type(value, __s64);
+} lg_reserve_held __weak SEC(".maps");
+
+struct lg_reservation {
+	struct lg_reserve_total *total;
+	__s64 *mine;
+};
+
+/* The current task's reservation of kind, recorded (0) if it holds none. False when it cannot
+ * be had: the caller decides as if the budget were passed. */
+static __always_inline bool lg_reservation_of(__u32 kind, struct lg_reservation *r)
+{
+	struct lg_reserve_key key = {(__u64)bpf_get_current_task_btf(), kind, 0};
+	__s64 zero = 0;
+
+	r->mine = 0;
+	r->total = bpf_map_lookup_elem(&lg_reserve_totals, &kind);
+	if (!r->total)
+		return false;
+	r->mine = bpf_map_lookup_elem(&lg_reserve_held, &key);
+	if (r->mine)
+		return true;
+	if (bpf_map_update_elem(&lg_reserve_held, &key, &zero, BPF_NOEXIST))
+		return false;
+	/* counted after the entry exists, by the task itself, which alone ends it (or its free,
+	 * after it): held is never 0 while an entry is */
+	__sync_fetch_and_add(&r->total->held, 1);
+	r->mine = bpf_map_lookup_elem(&lg_reserve_held, &key);
+	return r->mine != 0;
+}
+
+/* The reservation raised by more; what the other tasks hold reserved (at least 0). */
+static __always_inline __s64 lg_reservation_raise(struct lg_reservation *r, __s64 more)
+{
+	__s64 others = __sync_fetch_and_add(&r->total->reserved, more) - *r->mine;
+
+	*r->mine += more;
+	return others > 0 ? others : 0;
+}
+
+/* The reservation lowered by less (a refused call takes back what it raised). */
+static __always_inline void lg_reservation_lower(struct lg_reservation *r, __s64 less)
+{
+	__sync_fetch_and_add(&r->total->reserved, -less);
+	*r->mine -= less;
+}
+
+/* task's reservation of kind given back whole and its entry deleted: the system call's end
+ * (charged by then, or failed), or the task's free. One load while no task holds one. */
+static __always_inline void lg_reservation_end(struct task_struct *task, __u32 kind)
+{
+	struct lg_reserve_key key = {(__u64)task, kind, 0};
+	struct lg_reserve_total *total;
+	__s64 *mine, amount;
+
+	total = bpf_map_lookup_elem(&lg_reserve_totals, &kind);
+	if (!total || *(volatile __s64 *)&total->held <= 0)
+		return;
+	mine = bpf_map_lookup_elem(&lg_reserve_held, &key);
+	if (!mine)
+		return;
+	amount = *mine;
+	if (bpf_map_delete_elem(&lg_reserve_held, &key))
+		return;
+	__sync_fetch_and_add(&total->reserved, -amount);
+	__sync_fetch_and_add(&total->held, -1);
+}
+
+#endif /* LSMGUARD_RESERVE_BPF_H */
