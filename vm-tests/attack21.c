@@ -73,20 +73,9 @@ struct a21_op {
 static int a21_read(const void *arg)
 {
 	const struct a21_op *o = arg;
-	char buf[256];
-	int ret = become(o->uid), fd;
-	ssize_t n;
+	int ret = become(o->uid);
 
-	if (ret)
-		return ret;
-	fd = open(o->path, O_RDONLY);
-	if (fd < 0)
-		return 3000 + errno;
-	n = read(fd, buf, sizeof(buf));
-	close(fd);
-	if (n < 0)
-		return 2000 + errno;
-	return memmem(buf, n, SECRET, strlen(SECRET)) ? 0 : 5000;
+	return ret ? ret : mn_read_fd(open(o->path, O_RDONLY));
 }
 
 static int a21_try_read(const char *cgroup, const char *path, uid_t uid)

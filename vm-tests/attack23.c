@@ -69,21 +69,10 @@ struct a23_op {
 	uid_t uid;
 };
 
-/* Read path (beneath dir): 0 when the secret came back, 3000 + errno when open failed,
- * 2000 + errno for read, 5000 for other content. */
+/* Read path (beneath dir): mn_read_fd's answer. */
 static int a23_read_at(int dir, const char *path)
 {
-	char buf[256];
-	ssize_t n;
-	int fd = openat(dir, path, O_RDONLY);
-
-	if (fd < 0)
-		return 3000 + errno;
-	n = read(fd, buf, sizeof(buf));
-	close(fd);
-	if (n < 0)
-		return 2000 + errno;
-	return memmem(buf, n, SECRET, strlen(SECRET)) ? 0 : 5000;
+	return mn_read_fd(openat(dir, path, O_RDONLY));
 }
 
 /* As o->uid, a23_read_at's result for o->path. */

@@ -125,9 +125,7 @@ struct a24_op {
 static int a24_read(const void *arg)
 {
 	const struct a24_op *o = arg;
-	char buf[256];
 	int ret = 0, fd = -1;
-	ssize_t n;
 
 	switch (o->how) {
 	case A24_PLAIN:
@@ -194,13 +192,7 @@ static int a24_read(const void *arg)
 		break;
 	}
 	}
-	if (fd < 0)
-		return 3000 + errno;
-	n = read(fd, buf, sizeof(buf));
-	close(fd);
-	if (n < 0)
-		return 2000 + errno;
-	return memmem(buf, n, SECRET, strlen(SECRET)) ? 0 : 5000;
+	return mn_read_fd(fd);
 }
 
 static int a24_failures;

@@ -84,7 +84,6 @@
 #define USER 1000
 #define CG "/lgt/a25"
 
-
 static int a25_failures;
 
 static void a25_end(void)
@@ -93,231 +92,10 @@ static void a25_end(void)
 		VM_FAIL("%d route(s) gave the wrong verdict (BYPASS? lines above)", a25_failures);
 }
 
-static bool a25_mounted_at(const char *point)
-{
-	char cmd[512];
-
-	snprintf(cmd, sizeof(cmd), "grep -q ' %s ' /proc/self/mountinfo", point);
-	return system(cmd) == 0;
-}
-
-
-/* 0 when fd's file holds the secret; 2000 + errno for read, 5000 when not the secret. */
-static int a25_read_fd(int fd)
-{
-	char buf[256];
-	ssize_t n;
-
-	if (fd < 0)
-		return 3000 + errno;
-	n = read(fd, buf, sizeof(buf));
-	close(fd);
-	if (n < 0)
-		return 2000 + errno;
-	return memmem(buf, n, SECRET, strlen(SECRET)) ? 0 : 5000;
-}
-
-struct a25_path_op {
-	const char *path;
-	uid_t uid;
-};
-
-static int a25_read_path(const void *arg)
-{
-	const struct a25_path_op *o = arg;
-	int ret = become(o->uid);
-
-	if (ret)
-		return ret;
-	return a25_read_fd(open(o->path, O_RDONLY));
-}
-
-/* The confined read of path as uid: 3001 expected; counts a failure otherwise. */
-static void a25_expect_denied(const char *path, uid_t uid, const char *route)
-{
-	struct a25_path_op o = {path, uid};
-	int control = in_cgroup(NULL, a25_read_path, &o), got = in_cgroup(CG, a25_read_path, &o);
-
-	printf("#   %s: %s as uid %u: unconfined %d, confined %d\n", route, path, uid, control, got);
-	if (control != 0)
-		VM_FAIL("control: unconfined read of %s as uid %u returned %d", path, uid, control);
-	if (got != 3000 + EPERM) {
-		a25_failures++;
-		printf("#   BYPASS? %s: confined read of %s as uid %u returned %d (0: read), "
-		       "expected 3001\n", route, path, uid, got);
-	}
-}
-
 /* ---- 2500: FUSE's d_invalidate detaches a host mount ------------------------------------- */
 
 #define FZ "/srv/a25f"   /* the FUSE filesystem a confined task serves; its "d" the point */
 #define FZB "/srv/a25fb" /* the administrator's bind of the tmpfs on FZ/d */
-
-/* The FUSE server's answers: "d" a directory (node 2) until told it is gone. */
-static void a25_fuse_reply(int fd, __u64 unique, int error, const void *body, size_t size)
-{
-	char out[sizeof(struct fuse_out_header) + 256];
-	struct fuse_out_header h = {.len = sizeof(h) + (error ? 0 : size), .error = -error,
-				    .unique = unique};
-
-	memcpy(out, &h, sizeof(h));
-	if (!error && size)
-		memcpy(out + sizeof(h), body, size);
-	(void)!write(fd, out, h.len);
-}
-
-static void a25_fuse_attr(struct fuse_attr *a, __u64 node)
-{
-	memset(a, 0, sizeof(*a));
-	a->ino = node;
-	a->mode = S_IFDIR | 0755;
-	a->nlink = 2;
-	a->blksize = 4096;
-}
-
-/*
- * The server, in a child: requests on fd; commands on ctl ('n': write FUSE_NOTIFY_INVAL_ENTRY
- * for "d"; 'g': answer that "d" is gone from now on; 'q': exit), each acknowledged on ack with
- * a byte (the notify's errno, else 0). "d" is looked up again on every use (entry_valid 0).
- */
-static void a25_fuse_serve(int fd, int ctl, int ack)
-{
-	static char buf[1 << 17];
-	bool gone = false;
-
-	for (;;) {
-		struct pollfd p[2] = {{.fd = fd, .events = POLLIN}, {.fd = ctl, .events = POLLIN}};
-		struct fuse_in_header *in = (struct fuse_in_header *)buf;
-		char c;
-
-		if (poll(p, 2, 10000) <= 0)
-			_exit(2);
-		if (p[1].revents) {
-			char answer = 0;
-
-			if (read(ctl, &c, 1) != 1 || c == 'q')
-				_exit(0);
-			if (c == 'g')
-				gone = true;
-			if (c == 'n') {
-				/* exactly the header, the entry and the name with its NUL */
-				size_t len = sizeof(struct fuse_out_header) +
-					     sizeof(struct fuse_notify_inval_entry_out) + 2;
-				struct {
-					struct fuse_out_header h;
-					struct fuse_notify_inval_entry_out e;
-					char name[2];
-				} n = {{(__u32)len, FUSE_NOTIFY_INVAL_ENTRY, 0}, {FUSE_ROOT_ID, 1, 0}, "d"};
-
-				if (write(fd, &n, len) != (ssize_t)len)
-					answer = (char)errno;
-			}
-			(void)!write(ack, &answer, 1);
-			continue;
-		}
-		if (!(p[0].revents & POLLIN))
-			_exit(3);
-		if (read(fd, buf, sizeof(buf)) < (ssize_t)sizeof(*in))
-			continue;
-		switch (in->opcode) {
-		case FUSE_INIT: {
-			const struct fuse_init_in *i = (const void *)(in + 1);
-			struct fuse_init_out o = {.major = FUSE_KERNEL_VERSION, .minor = i->minor,
-						  .max_readahead = i->max_readahead,
-						  .max_write = 4096, .time_gran = 1};
-
-			a25_fuse_reply(fd, in->unique, 0, &o, sizeof(o));
-			break;
-		}
-		case FUSE_LOOKUP: {
-			struct fuse_entry_out e = {.nodeid = 2, .attr_valid = 60};
-
-			if (in->nodeid != FUSE_ROOT_ID || strcmp((const char *)(in + 1), "d") || gone) {
-				a25_fuse_reply(fd, in->unique, ENOENT, NULL, 0);
-				break;
-			}
-			a25_fuse_attr(&e.attr, 2);
-			a25_fuse_reply(fd, in->unique, 0, &e, sizeof(e));
-			break;
-		}
-		case FUSE_GETATTR: {
-			struct fuse_attr_out o = {.attr_valid = 60};
-
-			a25_fuse_attr(&o.attr, in->nodeid);
-			a25_fuse_reply(fd, in->unique, 0, &o, sizeof(o));
-			break;
-		}
-		case FUSE_FORGET:
-		case FUSE_BATCH_FORGET:
-		case FUSE_INTERRUPT:
-			break;
-		default:
-			a25_fuse_reply(fd, in->unique, ENOSYS, NULL, 0);
-		}
-	}
-}
-
-struct a25_fuse {
-	int fd, ctl, ack;
-	pid_t server;
-};
-
-/* FZ mounted (the administrator's), its server started in CG as uid (the service). */
-static void a25_fuse_start(struct a25_fuse *f, uid_t uid)
-{
-	int ctl[2], ack[2], go[2];
-	char data[128], c = 0;
-
-	if (access("/dev/fuse", F_OK) != 0)
-		(void)!system("insmod /lib/modules/fuse.ko");
-	for (int i = 0; i < 50 && access("/dev/fuse", F_OK) != 0; i++)
-		usleep(100 * 1000);
-	f->fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
-	VM_CHECK(f->fd >= 0);
-	snprintf(data, sizeof(data), "fd=%d,rootmode=40000,user_id=0,group_id=0,allow_other",
-		 f->fd);
-	VM_CHECK(mount("a25fuse", FZ, "fuse", 0, data) == 0);
-	VM_CHECK(pipe(ctl) == 0 && pipe(ack) == 0 && pipe(go) == 0);
-	f->server = fork();
-	VM_CHECK(f->server >= 0);
-	if (f->server == 0) {
-		close(ctl[1]), close(ack[0]), close(go[1]);
-		if (read(go[0], &c, 1) != 1 || become(uid))
-			_exit(4);
-		a25_fuse_serve(f->fd, ctl[0], ack[1]);
-	}
-	close(ctl[0]), close(ack[1]), close(go[0]);
-	VM_CHECK(move_into_cgroup(CG, f->server));
-	VM_CHECK(write(go[1], &c, 1) == 1);
-	close(go[1]);
-	f->ctl = ctl[1];
-	f->ack = ack[0];
-}
-
-/* A command to the server; its acknowledgement (the notify's errno, or 0), -1 without one. */
-static int a25_fuse_tell(const struct a25_fuse *f, char c)
-{
-	char answer;
-
-	if (write(f->ctl, &c, 1) != 1 || read(f->ack, &answer, 1) != 1)
-		return -1;
-	return answer;
-}
-
-/* The mounts gone (FZ's tree lazily: no lookup through it), then the server. */
-static void a25_fuse_stop(struct a25_fuse *f)
-{
-	void (*was)(int) = signal(SIGPIPE, SIG_IGN); /* a server gone with its connection */
-	char q = 'q';
-
-	umount2(FZB, MNT_DETACH);
-	umount2(FZ, MNT_DETACH);
-	(void)!write(f->ctl, &q, 1);
-	signal(SIGPIPE, was);
-	waitpid(f->server, NULL, 0);
-	close(f->ctl), close(f->ack);
-	close(f->fd);
-}
 
 /* The host's stat of FZ/d/secret in a child with a deadline: its errno, 0, or -2 on timeout. */
 static int a25_host_stat_d(void)
@@ -373,7 +151,7 @@ VM_TEST(a25_fuse_invalidation_keeps_names, 2500)
 		uid_t server_uid = rounds[r].server;
 		pid_t stopped = -1;
 		char label[192], what[128];
-		struct a25_fuse f;
+		struct mn_fuse f;
 		/* the marks other cases' filesystems hold (a full run's leftovers) */
 		int marks = map_entries("lg_mount_detach");
 		long mark;
@@ -381,7 +159,7 @@ VM_TEST(a25_fuse_invalidation_keeps_names, 2500)
 		snprintf(what, sizeof(what), "2500 %s, server uid %u, %s bound, daemon %s",
 			 routes[route], server_uid, rounds[r].dir_bind ? FZ "/d/secret" : FZ "/d",
 			 rounds[r].stop ? "stopped" : "running");
-		a25_fuse_start(&f, server_uid);
+		mn_fuse_start(&f, FZ, CG, server_uid);
 		VM_CHECK(mount("tmpfs", FZ "/d", "tmpfs", 0, "mode=0755") == 0);
 		VM_CHECK(system("mkdir -p " FZ "/d/secret && printf " SECRET " > " FZ
 				"/d/secret/key && chmod 0644 " FZ "/d/secret/key") == 0);
@@ -389,34 +167,34 @@ VM_TEST(a25_fuse_invalidation_keeps_names, 2500)
 			       NULL) == 0);
 		usleep(2500 * 1000); /* the daemon reads its mount table */
 		snprintf(label, sizeof(label), "%s: before", what);
-		a25_expect_denied(file, 0, label);
+		mn_expect_denied(CG, file, 0, label, &a25_failures);
 		if (rounds[r].stop)
 			stopped = daemon_stop();
-		told = a25_fuse_tell(&f, route ? 'g' : 'n');
+		told = mn_fuse_tell(&f, route ? 'g' : 'n', 0);
 		if (route == 1) {
 			usleep(50 * 1000); /* a jiffy past the entry's time */
 			stat_errno = a25_host_stat_d();
 		}
 		printf("#   %s: told %d, the host's stat of " FZ "/d/secret %d, " FZ
 		       "/d mounted %d, " FZB " mounted %d\n",
-		       what, told, stat_errno, a25_mounted_at(FZ "/d"), a25_mounted_at(FZB));
+		       what, told, stat_errno, mn_mounted_at(FZ "/d"), mn_mounted_at(FZB));
 		/* the control: the kernel detached the host's mount, the bind stays */
 		VM_CHECK(told == 0);
 		VM_CHECK(route == 0 || stat_errno == ENOENT);
-		VM_CHECK(!a25_mounted_at(FZ "/d") && a25_mounted_at(FZB));
+		VM_CHECK(!mn_mounted_at(FZ "/d") && mn_mounted_at(FZB));
 		mark = event_mark();
 		snprintf(label, sizeof(label), "%s: at once", what);
-		a25_expect_denied(file, 0, label);
-		a25_expect_denied(file, USER, label);
+		mn_expect_denied(CG, file, 0, label, &a25_failures);
+		mn_expect_denied(CG, file, USER, label, &a25_failures);
 		daemon_resume(stopped);
 		/* the event names the file by the record's name */
 		EXPECT_EVENT_AFTER(mark, "\"policy\":\"a25\"", "\"path\":\"" FZ "/d/secret/key\"");
 		usleep(2500 * 1000); /* the daemon's rewrite: the record keeps its name */
 		VM_CHECK(map_entries("lg_mount_detach") == marks + 1); /* the tmpfs's root */
 		snprintf(label, sizeof(label), "%s: after the daemon's rewrite", what);
-		a25_expect_denied(file, 0, label);
-		a25_expect_denied(file, USER, label);
-		a25_fuse_stop(&f);
+		mn_expect_denied(CG, file, 0, label, &a25_failures);
+		mn_expect_denied(CG, file, USER, label, &a25_failures);
+		mn_fuse_stop(&f, (const char *const[]){FZB, NULL});
 		usleep(2500 * 1000);
 		/* no mount of the tmpfs left: the mark is spent */
 		VM_CHECK(map_entries("lg_mount_detach") == marks);
@@ -430,8 +208,8 @@ VM_TEST(a25_fuse_invalidation_keeps_names, 2500)
 /* The confined read of path as uid: 0 expected (allowed), a failure counted otherwise. */
 static void a25_expect_read(const char *path, uid_t uid, const char *route)
 {
-	struct a25_path_op o = {path, uid};
-	int got = in_cgroup(CG, a25_read_path, &o);
+	struct mn_path_op o = {path, uid};
+	int got = in_cgroup(CG, mn_read_path, &o);
 
 	printf("#   %s: %s as uid %u: confined %d\n", route, path, uid, got);
 	if (got != 0) {
@@ -452,7 +230,7 @@ static void a25_expect_read(const char *path, uid_t uid, const char *route)
 VM_TEST(a25_detached_device_number_reused, 2513)
 {
 	struct stat old_st, new_st;
-	struct a25_fuse f;
+	struct mn_fuse f;
 	pid_t stopped;
 	int marks;
 
@@ -463,15 +241,15 @@ VM_TEST(a25_detached_device_number_reused, 2513)
 	mn_policy_text("a25", "[policy]\nname = a25\ncgroup = " CG "\nmode = enforce\n"
 			      "[files]\ndefault = allow\ndeny = " FZ "/d/secret/\n"
 			      "[exec]\ndefault = allow\n[network]\ndefault = allow\n");
-	a25_fuse_start(&f, 0);
+	mn_fuse_start(&f, FZ, CG, 0);
 	VM_CHECK(mount("tmpfs", FZ "/d", "tmpfs", 0, "mode=0755") == 0);
 	VM_CHECK(stat(FZ "/d", &old_st) == 0);
 	usleep(2500 * 1000);
 	marks = map_entries("lg_mount_detach"); /* other cases' leftovers */
 	stopped = daemon_stop();
-	VM_CHECK(a25_fuse_tell(&f, 'n') == 0);
+	VM_CHECK(mn_fuse_tell(&f, 'n', 0) == 0);
 	usleep(300 * 1000); /* the detached mount's last reference, its superblock shut down */
-	VM_CHECK(!a25_mounted_at(FZ "/d"));
+	VM_CHECK(!mn_mounted_at(FZ "/d"));
 	VM_CHECK(mount("tmpfs", FN, "tmpfs", 0, "mode=0755") == 0);
 	VM_CHECK(system("mkdir -p " FN "/secret && printf " SECRET " > " FN
 			"/secret/key && chmod 0644 " FN "/secret/key") == 0);
@@ -489,7 +267,7 @@ VM_TEST(a25_detached_device_number_reused, 2513)
 	a25_expect_read(FN "/secret/key", 0, "2513 after the daemon's rewrite");
 	a25_expect_read(FN "/secret/key", USER, "2513 after the daemon's rewrite");
 	VM_CHECK(map_entries("lg_mount_detach") == marks); /* taken back with its superblock */
-	a25_fuse_stop(&f);
+	mn_fuse_stop(&f, (const char *const[]){FZB, NULL});
 	umount2(FN, MNT_DETACH);
 	mn_policy_gone("a25");
 	a25_end();
@@ -563,7 +341,7 @@ static int a25_long(const void *arg)
 		return ret;
 	switch (o->how) {
 	case 0:
-		return a25_read_fd(open("secret/key", O_RDONLY));
+		return mn_read_fd(open("secret/key", O_RDONLY));
 	case 1:
 		if (unshare(CLONE_NEWNS))
 			return 6000 + errno;
@@ -580,13 +358,13 @@ static int a25_long(const void *arg)
 			return 6300 + errno;
 		fd = openat(tree, "secret/key", O_RDONLY);
 		close(tree);
-		return a25_read_fd(fd);
+		return mn_read_fd(fd);
 	}
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
 		return 6100 + errno;
 	if (mount(".", LT, NULL, MS_BIND, NULL))
 		return 6150 + errno;
-	return a25_read_fd(open(LT "/secret/key", O_RDONLY));
+	return mn_read_fd(open(LT "/secret/key", O_RDONLY));
 }
 
 static void a25_long_expect(struct a25_long_op o, const char *label)
@@ -699,7 +477,7 @@ struct a25_copy_op {
 /*
  * The service: a mount namespace of its own; (how 1, 2) its copy bound at UV and read (before:
  * the host still has the mount); then, when told (the host has unmounted it), read again. The
- * result is before * 10000 + after, each 0 (read) or 3000 + errno as a25_read_fd.
+ * result is before * 10000 + after, each 0 (read) or 3000 + errno as mn_read_fd.
  */
 static int a25_copy_service(const void *arg)
 {
@@ -718,11 +496,11 @@ static int a25_copy_service(const void *arg)
 		return 6100 + errno;
 	if (o->how != 2 && (ret = become(o->uid)))
 		return ret;
-	before = a25_read_fd(open(path, O_RDONLY));
+	before = mn_read_fd(open(path, O_RDONLY));
 	write_file(U_READY, "ready", 0644);
 	for (int i = 0; i < 600 && access(U_GO, F_OK) != 0; i++)
 		usleep(50 * 1000);
-	return before * 10000 + a25_read_fd(open(path, O_RDONLY));
+	return before * 10000 + mn_read_fd(open(path, O_RDONLY));
 }
 
 static int a25_copy_round(const char *cgroup, const struct a25_copy_op *o)
@@ -827,10 +605,10 @@ static void a25_prop_round(const char *label, const char *cgroup, const struct a
 	VM_CHECK(daemon_reload_wait());
 	system("grep a25p /proc/self/mountinfo | sed 's/^/#   before: /'");
 	if (cgroup)
-		a25_expect_denied(PB "/secret/key", 0, "before: the bind, named through the first "
-						       "mount");
+		mn_expect_denied(CG, PB "/secret/key", 0, "before: the bind, named through the first "
+						       "mount", &a25_failures);
 	got = in_cgroup(cgroup, a25_prop_service, o);
-	kept = a25_mounted_at(PY);
+	kept = mn_mounted_at(PY);
 	VM_CHECK(daemon_reload_wait());
 	system("grep a25p /proc/self/mountinfo | sed 's/^/#   after: /'");
 	printf("#   %s: the service's unmount in its own namespace: %d, the host's mount at " PY
@@ -845,8 +623,8 @@ static void a25_prop_round(const char *label, const char *cgroup, const struct a
 			printf("#   BYPASS? %s: a service with mount = namespace unmounted the "
 			       "host's mount at " PY "\n", label);
 		}
-		a25_expect_denied(PB "/secret/key", 0, label);
-		a25_expect_denied(PB "/secret/key", USER, label);
+		mn_expect_denied(CG, PB "/secret/key", 0, label, &a25_failures);
+		mn_expect_denied(CG, PB "/secret/key", USER, label, &a25_failures);
 	}
 	umount2(PB, MNT_DETACH);
 	umount2(PY, MNT_DETACH);
@@ -900,7 +678,7 @@ static int a25_covered_service(const void *arg)
 		return 6150 + errno;
 	if (mount(KM, KT, NULL, MS_BIND, NULL))
 		return 6200 + errno;
-	return a25_read_fd(open(KT "/secret/key", O_RDONLY));
+	return mn_read_fd(open(KT "/secret/key", O_RDONLY));
 }
 
 /*
@@ -1005,7 +783,7 @@ static int a25_wh_round(const char *cgroup, int how, bool *kept)
 
 	unlink(WH_READY);
 	unlink(WH_GO);
-	if (!a25_mounted_at(WHD)) {
+	if (!mn_mounted_at(WHD)) {
 		VM_CHECK(system("mkdir -p " WHD) == 0);
 		VM_CHECK(mount("tmpfs", WHD, "tmpfs", 0, "mode=0755") == 0);
 		VM_CHECK(mount(NULL, WHD, NULL, MS_PRIVATE, NULL) == 0);
@@ -1020,7 +798,7 @@ static int a25_wh_round(const char *cgroup, int how, bool *kept)
 	/* (no wait for the daemon's table: the check is the kernel's, on the dentry's flag) */
 	write_file(WH_GO, "go", 0644);
 	got = in_cgroup_join(&t);
-	*kept = a25_mounted_at(WHM);
+	*kept = mn_mounted_at(WHM);
 	mn_umount_below(WHD); /* WHM, where the round left it */
 	usleep(100 * 1000);
 	return got;
@@ -1119,15 +897,15 @@ VM_TEST(a25_propagated_umount_of_lsmguard_pins, 2506)
 	 * confined and not, and the host keeps its bpffs. */
 	got = in_cgroup(NULL, a25_sys_service_private, NULL);
 	printf("#   unconfined root, \"/\" private recursively: %d; the host's /sys/fs/bpf kept "
-	       "%d\n", got, a25_mounted_at("/sys/fs/bpf"));
-	VM_CHECK(got == 0 && a25_mounted_at("/sys/fs/bpf"));
+	       "%d\n", got, mn_mounted_at("/sys/fs/bpf"));
+	VM_CHECK(got == 0 && mn_mounted_at("/sys/fs/bpf"));
 	got = in_cgroup(CG, a25_sys_service_private, NULL);
 	printf("#   confined root, \"/\" private recursively: %d; the host's /sys/fs/bpf kept %d\n",
-	       got, a25_mounted_at("/sys/fs/bpf"));
-	VM_CHECK(got == 0 && a25_mounted_at("/sys/fs/bpf"));
+	       got, mn_mounted_at("/sys/fs/bpf"));
+	VM_CHECK(got == 0 && mn_mounted_at("/sys/fs/bpf"));
 	got = in_cgroup(CG, a25_sys_service, NULL);
 	usleep(500 * 1000);
-	bpffs_kept = a25_mounted_at("/sys/fs/bpf");
+	bpffs_kept = mn_mounted_at("/sys/fs/bpf");
 	pins_kept = access("/sys/fs/bpf/lsmguard", F_OK) == 0;
 	system("grep ' /sys' /proc/self/mountinfo | sed 's/^/#   after: /'");
 	status = system(LSMGUARD " status >/dev/null 2>&1");
@@ -1142,7 +920,7 @@ VM_TEST(a25_propagated_umount_of_lsmguard_pins, 2506)
 		/* Then root under no policy, whom protect.bpf.c holds to the same */
 		got = in_cgroup(NULL, a25_sys_service, NULL);
 		usleep(500 * 1000);
-		bpffs_kept = a25_mounted_at("/sys/fs/bpf");
+		bpffs_kept = mn_mounted_at("/sys/fs/bpf");
 		printf("#   unconfined root, the same: %d; the host's /sys/fs/bpf kept %d\n", got,
 		       bpffs_kept);
 		if (!bpffs_kept || got != 300 + EPERM) {
@@ -1151,18 +929,18 @@ VM_TEST(a25_propagated_umount_of_lsmguard_pins, 2506)
 			       "lsmguard's pins\n");
 		}
 	}
-	if (!a25_mounted_at("/sys/fs/cgroup"))
+	if (!mn_mounted_at("/sys/fs/cgroup"))
 		mount("cgroup2", "/sys/fs/cgroup", "cgroup2", 0, NULL);
-	if (!a25_mounted_at("/sys/fs/bpf"))
+	if (!mn_mounted_at("/sys/fs/bpf"))
 		mount("bpf", "/sys/fs/bpf", "bpf", 0, NULL);
-	if (!a25_mounted_at("/sys/kernel/security"))
+	if (!mn_mounted_at("/sys/kernel/security"))
 		mount("securityfs", "/sys/kernel/security", "securityfs", 0, NULL);
 	{
-		struct a25_path_op o = {"/run/a25-denied", 0};
+		struct mn_path_op o = {"/run/a25-denied", 0};
 
 		printf("#   afterwards (cgroup2 mounted again, a new bpffs): a confined read of a "
 		       "denied file: %d (3001: still enforced); /sys/fs/bpf/lsmguard there %d\n",
-		       in_cgroup(CG, a25_read_path, &o),
+		       in_cgroup(CG, mn_read_path, &o),
 		       access("/sys/fs/bpf/lsmguard", F_OK) == 0);
 		system(LSMGUARD " status 2>&1 | head -5 | sed 's/^/#   status: /'");
 	}

@@ -77,308 +77,6 @@ static void a28_end(void)
 		VM_FAIL("%d route(s) gave the wrong verdict (BYPASS? lines above)", a28_failures);
 }
 
-static bool a28_mounted_at(const char *point)
-{
-	char cmd[8192];
-
-	snprintf(cmd, sizeof(cmd), "grep -q ' %s ' /proc/self/mountinfo", point);
-	return system(cmd) == 0;
-}
-
-static int a28_read_fd(int fd)
-{
-	char buf[256];
-	ssize_t n;
-
-	if (fd < 0)
-		return 3000 + errno;
-	n = read(fd, buf, sizeof(buf));
-	close(fd);
-	if (n < 0)
-		return 2000 + errno;
-	return memmem(buf, n, SECRET, strlen(SECRET)) ? 0 : 5000;
-}
-
-struct a28_path_op {
-	const char *path;
-	uid_t uid;
-};
-
-static int a28_read_path(const void *arg)
-{
-	const struct a28_path_op *o = arg;
-	int ret = become(o->uid);
-
-	if (ret)
-		return ret;
-	return a28_read_fd(open(o->path, O_RDONLY));
-}
-
-static void a28_expect_denied(const char *path, uid_t uid, const char *route)
-{
-	struct a28_path_op o = {path, uid};
-	int control = in_cgroup(NULL, a28_read_path, &o), got = in_cgroup(CG, a28_read_path, &o);
-
-	printf("#   %s: %s as uid %u: unconfined %d, confined %d\n", route, path, uid, control, got);
-	if (control != 0)
-		VM_FAIL("control: unconfined read of %s as uid %u returned %d", path, uid, control);
-	if (got != 3000 + EPERM) {
-		a28_failures++;
-		printf("#   BYPASS? %s: confined read of %s as uid %u returned %d (0: read), "
-		       "expected 3001\n", route, path, uid, got);
-	}
-}
-
-/* ---- the FUSE server ------------------------------------------------------------------- */
-
-#define A28_NAMES 3
-static char a28_long_name[151];
-static const char *a28_name(int i)
-{
-	static const char *const names[] = {"d", "e"};
-
-	if (i < 2)
-		return names[i];
-	if (!a28_long_name[0]) {
-		memset(a28_long_name, 'L', 150); /* a policy line holds 199 characters */
-		a28_long_name[150] = 0;
-	}
-	return a28_long_name;
-}
-
-static void a28_fuse_reply(int fd, __u64 unique, int error, const void *body, size_t size)
-{
-	char out[sizeof(struct fuse_out_header) + 256];
-	struct fuse_out_header h = {.len = sizeof(h) + (error ? 0 : size), .error = -error,
-				    .unique = unique};
-
-	memcpy(out, &h, sizeof(h));
-	if (!error && size)
-		memcpy(out + sizeof(h), body, size);
-	(void)!write(fd, out, h.len);
-}
-
-static void a28_fuse_attr(struct fuse_attr *a, __u64 node)
-{
-	memset(a, 0, sizeof(*a));
-	a->ino = node;
-	a->mode = S_IFDIR | 0755;
-	a->nlink = 2;
-	a->blksize = 4096;
-}
-
-static long long a28_now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
-/*
- * Commands on ctl, two bytes (op, name index): 'n' FUSE_NOTIFY_INVAL_ENTRY for the name, 'D'
- * FUSE_NOTIFY_DELETE for it, 'x' lookups answer another node id, 'g' the name is gone from now on (lookups ENOENT), 'h' hold
- * every lookup of the name for 5 s from now (answered then), 'q' exit. Each acknowledged with a
- * byte (the notify's errno, else 0). Names are looked up again on every use (entry_valid 0).
- */
-static void a28_fuse_serve(int fd, int ctl, int ack)
-{
-	static char buf[1 << 17];
-	bool gone[A28_NAMES] = {0}, other[A28_NAMES] = {0};
-	long long hold_until[A28_NAMES] = {0};
-	__u64 held[64];
-	int held_name[64], nheld = 0;
-
-	for (;;) {
-		struct pollfd p[2] = {{.fd = fd, .events = POLLIN}, {.fd = ctl, .events = POLLIN}};
-		struct fuse_in_header *in = (struct fuse_in_header *)buf;
-		int timeout = 200;
-		char c[2];
-
-		if (poll(p, 2, timeout) < 0)
-			_exit(2);
-		/* answer held lookups whose time came */
-		for (int i = 0; i < nheld; i++) {
-			if (a28_now_ms() < hold_until[held_name[i]])
-				continue;
-			struct fuse_entry_out e = {.nodeid = (__u64)held_name[i] + 2, .attr_valid = 60};
-
-			a28_fuse_attr(&e.attr, e.nodeid);
-			if (gone[held_name[i]])
-				a28_fuse_reply(fd, held[i], ENOENT, NULL, 0);
-			else
-				a28_fuse_reply(fd, held[i], 0, &e, sizeof(e));
-			held[i] = held[nheld - 1];
-			held_name[i] = held_name[nheld - 1];
-			nheld--;
-			i--;
-		}
-		if (p[1].revents) {
-			char answer = 0;
-			int idx;
-
-			if (read(ctl, c, 2) != 2 || c[0] == 'q')
-				_exit(0);
-			idx = c[1];
-			if (c[0] == 'g')
-				gone[idx] = true;
-			if (c[0] == 'x')
-				other[idx] = true;
-			if (c[0] == 'h')
-				hold_until[idx] = a28_now_ms() + 5000;
-			if (c[0] == 'n' || c[0] == 'D') {
-				struct {
-					struct fuse_out_header h;
-					union {
-						struct fuse_notify_inval_entry_out e;
-						struct fuse_notify_delete_out d;
-					} u;
-					char name[256];
-				} n;
-				const char *name = a28_name(idx);
-				size_t body = c[0] == 'n' ? sizeof(n.u.e) : sizeof(n.u.d);
-				size_t len = sizeof(n.h) + body + strlen(name) + 1;
-
-				memset(&n, 0, sizeof(n));
-				n.h.len = (__u32)len;
-				if (c[0] == 'n') {
-					n.h.error = FUSE_NOTIFY_INVAL_ENTRY;
-					n.u.e.parent = FUSE_ROOT_ID;
-					n.u.e.namelen = (__u32)strlen(name);
-				} else {
-					n.h.error = FUSE_NOTIFY_DELETE;
-					n.u.d.parent = FUSE_ROOT_ID;
-					n.u.d.child = (__u64)idx + 2;
-					n.u.d.namelen = (__u32)strlen(name);
-				}
-				memcpy((char *)&n.h + sizeof(n.h) + body, name, strlen(name) + 1);
-				{
-					char out[sizeof(n)];
-
-					memcpy(out, &n.h, sizeof(n.h));
-					memcpy(out + sizeof(n.h), &n.u, body);
-					memcpy(out + sizeof(n.h) + body, name, strlen(name) + 1);
-					if (write(fd, out, len) != (ssize_t)len)
-						answer = (char)errno;
-				}
-			}
-			(void)!write(ack, &answer, 1);
-			continue;
-		}
-		if (!(p[0].revents & POLLIN))
-			continue;
-		if (read(fd, buf, sizeof(buf)) < (ssize_t)sizeof(*in))
-			continue;
-		switch (in->opcode) {
-		case FUSE_INIT: {
-			const struct fuse_init_in *i = (const void *)(in + 1);
-			struct fuse_init_out o = {.major = FUSE_KERNEL_VERSION, .minor = i->minor,
-						  .max_readahead = i->max_readahead,
-						  .max_write = 4096, .time_gran = 1};
-
-			a28_fuse_reply(fd, in->unique, 0, &o, sizeof(o));
-			break;
-		}
-		case FUSE_LOOKUP: {
-			struct fuse_entry_out e = {.attr_valid = 60};
-			int idx = -1;
-
-			for (int i = 0; i < A28_NAMES; i++)
-				if (in->nodeid == FUSE_ROOT_ID &&
-				    strcmp((const char *)(in + 1), a28_name(i)) == 0)
-					idx = i;
-			if (idx < 0 || gone[idx]) {
-				a28_fuse_reply(fd, in->unique, ENOENT, NULL, 0);
-				break;
-			}
-			if (a28_now_ms() < hold_until[idx] && nheld < 64) {
-				held[nheld] = in->unique;
-				held_name[nheld++] = idx;
-				break;
-			}
-			e.nodeid = (__u64)idx + 2 + (other[idx] ? 10 : 0);
-			a28_fuse_attr(&e.attr, e.nodeid);
-			a28_fuse_reply(fd, in->unique, 0, &e, sizeof(e));
-			break;
-		}
-		case FUSE_GETATTR: {
-			struct fuse_attr_out o = {.attr_valid = 60};
-
-			a28_fuse_attr(&o.attr, in->nodeid);
-			a28_fuse_reply(fd, in->unique, 0, &o, sizeof(o));
-			break;
-		}
-		case FUSE_FORGET:
-		case FUSE_BATCH_FORGET:
-		case FUSE_INTERRUPT:
-			break;
-		default:
-			a28_fuse_reply(fd, in->unique, ENOSYS, NULL, 0);
-		}
-	}
-}
-
-struct a28_fuse {
-	int fd, ctl, ack;
-	pid_t server;
-};
-
-static void a28_fuse_start(struct a28_fuse *f, uid_t uid)
-{
-	int ctl[2], ack[2], go[2];
-	char data[128], c = 0;
-
-	if (access("/dev/fuse", F_OK) != 0)
-		(void)!system("insmod /lib/modules/fuse.ko");
-	for (int i = 0; i < 50 && access("/dev/fuse", F_OK) != 0; i++)
-		usleep(100 * 1000);
-	VM_CHECK(system("mkdir -p " FZ) == 0);
-	f->fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
-	VM_CHECK(f->fd >= 0);
-	snprintf(data, sizeof(data), "fd=%d,rootmode=40000,user_id=0,group_id=0,allow_other",
-		 f->fd);
-	VM_CHECK(mount("a28fuse", FZ, "fuse", 0, data) == 0);
-	VM_CHECK(pipe(ctl) == 0 && pipe(ack) == 0 && pipe(go) == 0);
-	f->server = fork();
-	VM_CHECK(f->server >= 0);
-	if (f->server == 0) {
-		close(ctl[1]), close(ack[0]), close(go[1]);
-		if (read(go[0], &c, 1) != 1 || become(uid))
-			_exit(4);
-		a28_fuse_serve(f->fd, ctl[0], ack[1]);
-	}
-	close(ctl[0]), close(ack[1]), close(go[0]);
-	VM_CHECK(move_into_cgroup(CG, f->server));
-	VM_CHECK(write(go[1], &c, 1) == 1);
-	close(go[1]);
-	f->ctl = ctl[1];
-	f->ack = ack[0];
-}
-
-static int a28_fuse_tell(const struct a28_fuse *f, char op, int idx)
-{
-	char cmd[2] = {op, (char)idx}, answer;
-
-	if (write(f->ctl, cmd, 2) != 2 || read(f->ack, &answer, 1) != 1)
-		return -1;
-	return answer;
-}
-
-static void a28_fuse_stop(struct a28_fuse *f, const char *const more[])
-{
-	void (*was)(int) = signal(SIGPIPE, SIG_IGN);
-	char q[2] = {'q', 0};
-
-	for (int i = 0; more && more[i]; i++)
-		umount2(more[i], MNT_DETACH);
-	umount2(FZ, MNT_DETACH);
-	(void)!write(f->ctl, q, 2);
-	signal(SIGPIPE, was);
-	waitpid(f->server, NULL, 0);
-	close(f->ctl), close(f->ack);
-	close(f->fd);
-}
-
 static void a28_policy(const char *denies)
 {
 	char text[4096];
@@ -428,11 +126,11 @@ VM_TEST(a28_directory_bind_after_detach, 2800)
 	for (int round = 0; round < 5; round++) {
 		int route = round % 4, told = 0;
 		uid_t server_uid = round == 4 ? USER : 0;
-		struct a28_fuse f;
+		struct mn_fuse f;
 		char label[160];
 		pid_t stopped;
 
-		a28_fuse_start(&f, server_uid);
+		mn_fuse_start(&f, FZ, CG, server_uid);
 		VM_CHECK(mount("tmpfs", FZ "/d", "tmpfs", 0, "mode=0755") == 0);
 		a28_secret_in(FZ "/d");
 		a28_secret_in(FZ "/d/up");
@@ -441,41 +139,41 @@ VM_TEST(a28_directory_bind_after_detach, 2800)
 		usleep(2500 * 1000);
 		snprintf(label, sizeof(label), "2800 %s, server uid %u, before", routes[route],
 			 server_uid);
-		a28_expect_denied(DS "/key", 0, label);
-		a28_expect_denied(DU "/secret/key", 0, label);
+		mn_expect_denied(CG, DS "/key", 0, label, &a28_failures);
+		mn_expect_denied(CG, DU "/secret/key", 0, label, &a28_failures);
 		stopped = daemon_stop();
 		if (route == 0)
-			told = a28_fuse_tell(&f, 'n', 0);
+			told = mn_fuse_tell(&f, 'n', 0);
 		else if (route == 1)
-			told = a28_fuse_tell(&f, 'D', 0);
+			told = mn_fuse_tell(&f, 'D', 0);
 		else {
 			struct stat st;
 
-			told = a28_fuse_tell(&f, route == 2 ? 'g' : 'x', 0);
+			told = mn_fuse_tell(&f, route == 2 ? 'g' : 'x', 0);
 			usleep(50 * 1000);
 			printf("#   2800 host stat of FZ/d/secret: %d errno %d\n",
 			       stat(FZ "/d/secret", &st), errno);
 		}
 		printf("#   2800 %s, server uid %u: told %d, " FZ "/d mounted %d, " DS
 		       " mounted %d, " DU " mounted %d, marks %d\n",
-		       routes[route], server_uid, told, a28_mounted_at(FZ "/d"),
-		       a28_mounted_at(DS), a28_mounted_at(DU), map_entries("lg_mount_detach"));
+		       routes[route], server_uid, told, mn_mounted_at(FZ "/d"),
+		       mn_mounted_at(DS), mn_mounted_at(DU), map_entries("lg_mount_detach"));
 		VM_CHECK(told == 0 || route == 1); /* DELETE: d_invalidate first, then its checks */
-		VM_CHECK(!a28_mounted_at(FZ "/d") && a28_mounted_at(DS) && a28_mounted_at(DU));
+		VM_CHECK(!mn_mounted_at(FZ "/d") && mn_mounted_at(DS) && mn_mounted_at(DU));
 		snprintf(label, sizeof(label), "2800 %s, server uid %u, daemon stopped",
 			 routes[route], server_uid);
-		a28_expect_denied(DS "/key", 0, label);
-		a28_expect_denied(DU "/secret/key", USER, label);
+		mn_expect_denied(CG, DS "/key", 0, label, &a28_failures);
+		mn_expect_denied(CG, DU "/secret/key", USER, label, &a28_failures);
 		daemon_resume(stopped);
 		usleep(3000 * 1000);
 		printf("#   2800 after rewrite: marks %d\n", map_entries("lg_mount_detach"));
 		snprintf(label, sizeof(label), "2800 %s, server uid %u, after the daemon's rewrite",
 			 routes[route], server_uid);
-		a28_expect_denied(DS "/key", 0, label);
-		a28_expect_denied(DS "/key", USER, label);
-		a28_expect_denied(DU "/secret/key", 0, label);
-		a28_expect_denied(DU "/secret/key", USER, label);
-		a28_fuse_stop(&f, more);
+		mn_expect_denied(CG, DS "/key", 0, label, &a28_failures);
+		mn_expect_denied(CG, DS "/key", USER, label, &a28_failures);
+		mn_expect_denied(CG, DU "/secret/key", 0, label, &a28_failures);
+		mn_expect_denied(CG, DU "/secret/key", USER, label, &a28_failures);
+		mn_fuse_stop(&f, more);
 		usleep(1500 * 1000);
 	}
 	mn_policy_gone("a28");
@@ -501,35 +199,35 @@ VM_TEST(a28_held_look_of_the_bind, 2801)
 	a28_policy("deny = " FZ "/d/secret/\n");
 	for (int round = 0; round < 2; round++) {
 		uid_t server_uid = round ? USER : 0;
-		struct a28_fuse f;
+		struct mn_fuse f;
 		char label[160];
 		int told, held;
 
-		a28_fuse_start(&f, server_uid);
+		mn_fuse_start(&f, FZ, CG, server_uid);
 		VM_CHECK(mount("tmpfs", FZ "/d", "tmpfs", 0, "mode=0755") == 0);
 		a28_secret_in(FZ "/d");
 		VM_CHECK(mount(FZ "/d", FZ "/e", NULL, MS_BIND, NULL) == 0);
 		usleep(2500 * 1000);
 		snprintf(label, sizeof(label), "2801 server uid %u, before", server_uid);
-		a28_expect_denied(FZ "/e/secret/key", 0, label);
-		held = a28_fuse_tell(&f, 'h', 1);
-		told = a28_fuse_tell(&f, 'n', 0);
+		mn_expect_denied(CG, FZ "/e/secret/key", 0, label, &a28_failures);
+		held = mn_fuse_tell(&f, 'h', 1);
+		told = mn_fuse_tell(&f, 'n', 0);
 		printf("#   2801 server uid %u: held %d told %d, " FZ "/d mounted %d, " FZ
 		       "/e mounted %d, marks %d\n",
-		       server_uid, held, told, a28_mounted_at(FZ "/d"), a28_mounted_at(FZ "/e"),
+		       server_uid, held, told, mn_mounted_at(FZ "/d"), mn_mounted_at(FZ "/e"),
 		       map_entries("lg_mount_detach"));
 		VM_CHECK(told == 0);
 		usleep(6000 * 1000); /* the look times out; the hold ends */
 		printf("#   2801 after: marks %d, " FZ "/e mounted %d\n",
-		       map_entries("lg_mount_detach"), a28_mounted_at(FZ "/e"));
+		       map_entries("lg_mount_detach"), mn_mounted_at(FZ "/e"));
 		snprintf(label, sizeof(label), "2801 server uid %u, after the held look",
 			 server_uid);
-		a28_expect_denied(FZ "/e/secret/key", 0, label);
-		a28_expect_denied(FZ "/e/secret/key", USER, label);
+		mn_expect_denied(CG, FZ "/e/secret/key", 0, label, &a28_failures);
+		mn_expect_denied(CG, FZ "/e/secret/key", USER, label, &a28_failures);
 		usleep(3000 * 1000);
 		snprintf(label, sizeof(label), "2801 server uid %u, later", server_uid);
-		a28_expect_denied(FZ "/e/secret/key", 0, label);
-		a28_fuse_stop(&f, more);
+		mn_expect_denied(CG, FZ "/e/secret/key", 0, label, &a28_failures);
+		mn_fuse_stop(&f, more);
 		usleep(1500 * 1000);
 	}
 	mn_policy_gone("a28");
@@ -556,32 +254,32 @@ VM_TEST(a28_long_point_and_restart, 2802)
 	mn_setup_plain(CG);
 	VM_CHECK(system("mkdir -p " LB) == 0);
 	snprintf(deny, sizeof(deny), "deny = " FZ "/%s/secret/\ndeny = " FZ "/d/secret/\n",
-		 a28_name(2));
+		 mn_fuse_name(2));
 	a28_policy(deny);
 	/* round 0: long point, detached while the daemon runs, then restarted; round 1: long
 	 * point detached while the daemon is down; round 2: the short point "d", as round 0 */
 	for (int round = 0; round < 3; round++) {
 		int idx = round == 2 ? 0 : 2;
-		struct a28_fuse f;
+		struct mn_fuse f;
 		char label[160];
 		pid_t d;
 		int told = -9;
 
-		snprintf(point, sizeof(point), FZ "/%s", a28_name(idx));
-		a28_fuse_start(&f, 0);
+		snprintf(point, sizeof(point), FZ "/%s", mn_fuse_name(idx));
+		mn_fuse_start(&f, FZ, CG, 0);
 		VM_CHECK(mount("tmpfs", point, "tmpfs", 0, "mode=0755") == 0);
 		a28_secret_in(point);
 		VM_CHECK(mount(point, LB, NULL, MS_BIND, NULL) == 0);
 		usleep(2500 * 1000);
 		snprintf(label, sizeof(label), "2802 round %d (point %zu bytes), before", round,
 			 strlen(point));
-		a28_expect_denied(LB "/secret/key", 0, label);
+		mn_expect_denied(CG, LB "/secret/key", 0, label, &a28_failures);
 		if (round != 1) {
-			told = a28_fuse_tell(&f, 'n', idx);
+			told = mn_fuse_tell(&f, 'n', idx);
 			usleep(3000 * 1000);
 			snprintf(label, sizeof(label), "2802 round %d, detached, daemon's rewrite",
 				 round);
-			a28_expect_denied(LB "/secret/key", 0, label);
+			mn_expect_denied(CG, LB "/secret/key", 0, label, &a28_failures);
 		}
 		d = daemon_pid();
 		VM_CHECK(d > 0);
@@ -590,9 +288,9 @@ VM_TEST(a28_long_point_and_restart, 2802)
 			VM_CHECK(wait_exit(d, 10000));
 		}
 		if (round == 1)
-			told = a28_fuse_tell(&f, 'n', idx);
+			told = mn_fuse_tell(&f, 'n', idx);
 		printf("#   2802 round %d: told %d, point mounted %d, " LB " mounted %d, marks %d\n",
-		       round, told, a28_mounted_at(point), a28_mounted_at(LB),
+		       round, told, mn_mounted_at(point), mn_mounted_at(LB),
 		       map_entries("lg_mount_detach"));
 		VM_CHECK(told == 0);
 		VM_CHECK(daemon_start() > 0);
@@ -600,9 +298,9 @@ VM_TEST(a28_long_point_and_restart, 2802)
 		printf("#   2802 round %d: after restart, marks %d\n", round,
 		       map_entries("lg_mount_detach"));
 		snprintf(label, sizeof(label), "2802 round %d, after the daemon's restart", round);
-		a28_expect_denied(LB "/secret/key", 0, label);
-		a28_expect_denied(LB "/secret/key", USER, label);
-		a28_fuse_stop(&f, more);
+		mn_expect_denied(CG, LB "/secret/key", 0, label, &a28_failures);
+		mn_expect_denied(CG, LB "/secret/key", USER, label, &a28_failures);
+		mn_fuse_stop(&f, more);
 		usleep(1500 * 1000);
 	}
 	mn_policy_gone("a28");
@@ -645,22 +343,22 @@ VM_TEST(a28_stale_mark_other_filesystem, 2803)
 	for (int round = 0; round < 2; round++) {
 		unsigned amaj, amin, bmaj, bmin;
 		unsigned long aino, bino;
-		struct a28_fuse f;
+		struct mn_fuse f;
 		char label[160];
 		pid_t stopped = -1;
 		int told;
 
-		a28_fuse_start(&f, 0);
+		mn_fuse_start(&f, FZ, CG, 0);
 		VM_CHECK(mount("tmpfs", FZ "/d", "tmpfs", 0, "mode=0755") == 0);
 		a28_secret_in(FZ "/d");
 		VM_CHECK(mount(FZ "/d", SQ, NULL, MS_BIND, NULL) == 0);
 		a28_key_of(SQ, &amaj, &amin, &aino);
 		usleep(2500 * 1000);
-		told = a28_fuse_tell(&f, 'n', 0);
+		told = mn_fuse_tell(&f, 'n', 0);
 		VM_CHECK(told == 0);
 		usleep(3000 * 1000);
 		snprintf(label, sizeof(label), "2803 round %d, A detached", round);
-		a28_expect_denied(SQ "/secret/key", 0, label);
+		mn_expect_denied(CG, SQ "/secret/key", 0, label, &a28_failures);
 		if (round == 1)
 			stopped = daemon_stop();
 		VM_CHECK(umount2(SQ, 0) == 0);
@@ -678,9 +376,9 @@ VM_TEST(a28_stale_mark_other_filesystem, 2803)
 		printf("#   2803 round %d: after rewrite, marks %d\n", round,
 		       map_entries("lg_mount_detach"));
 		snprintf(label, sizeof(label), "2803 round %d, B at " SR, round);
-		a28_expect_denied(SR "/other/key", 0, label);
-		a28_expect_denied(SR "/other/key", USER, label);
-		a28_fuse_stop(&f, more);
+		mn_expect_denied(CG, SR "/other/key", 0, label, &a28_failures);
+		mn_expect_denied(CG, SR "/other/key", USER, label, &a28_failures);
+		mn_fuse_stop(&f, more);
 		usleep(1500 * 1000);
 	}
 	mn_policy_gone("a28");
@@ -710,23 +408,23 @@ VM_TEST(a28_detached_before_first_reading, 2804)
 	/* round 3: the control, the same with no detach (the daemon stopped as in round 0) */
 	for (int round = 0; round < 4; round++) {
 		uid_t server_uid = round == 2 ? USER : 0;
-		struct a28_fuse f;
+		struct mn_fuse f;
 		char label[160];
 		pid_t stopped = -1;
 		int told = 0;
 
-		a28_fuse_start(&f, server_uid);
+		mn_fuse_start(&f, FZ, CG, server_uid);
 		usleep(1500 * 1000);
 		if (round != 1)
 			stopped = daemon_stop();
 		VM_CHECK(mount("tmpfs", FZ "/d", "tmpfs", 0, "mode=0755") == 0);
 		VM_CHECK(mount(FZ "/d", NQ, NULL, MS_BIND, NULL) == 0);
 		if (round != 3)
-			told = a28_fuse_tell(&f, 'n', 0);
+			told = mn_fuse_tell(&f, 'n', 0);
 		a28_secret_in(NQ);
 		printf("#   2804 round %d, server uid %u: told %d, " FZ "/d mounted %d, " NQ
 		       " mounted %d, marks %d\n",
-		       round, server_uid, told, a28_mounted_at(FZ "/d"), a28_mounted_at(NQ),
+		       round, server_uid, told, mn_mounted_at(FZ "/d"), mn_mounted_at(NQ),
 		       map_entries("lg_mount_detach"));
 		VM_CHECK(told == 0);
 		if (stopped > 0)
@@ -736,9 +434,9 @@ VM_TEST(a28_detached_before_first_reading, 2804)
 		       map_entries("lg_mount_detach"));
 		snprintf(label, sizeof(label), "2804 round %d, server uid %u, after the rewrite",
 			 round, server_uid);
-		a28_expect_denied(NQ "/secret/key", 0, label);
-		a28_expect_denied(NQ "/secret/key", USER, label);
-		a28_fuse_stop(&f, more);
+		mn_expect_denied(CG, NQ "/secret/key", 0, label, &a28_failures);
+		mn_expect_denied(CG, NQ "/secret/key", USER, label, &a28_failures);
+		mn_fuse_stop(&f, more);
 		usleep(1500 * 1000);
 	}
 	mn_policy_gone("a28");
@@ -764,25 +462,25 @@ VM_TEST(a28_detached_child_bound_elsewhere, 2805)
 	VM_CHECK(system("mkdir -p " CQ) == 0);
 	a28_policy("deny = " FZ "/d/c/secret/\n");
 	{
-		struct a28_fuse f;
+		struct mn_fuse f;
 		int told;
 
-		a28_fuse_start(&f, USER);
+		mn_fuse_start(&f, FZ, CG, USER);
 		VM_CHECK(mount("tmpfs", FZ "/d", "tmpfs", 0, "mode=0755") == 0);
 		VM_CHECK(system("mkdir -p " FZ "/d/c") == 0);
 		VM_CHECK(mount("tmpfs", FZ "/d/c", "tmpfs", 0, "mode=0755") == 0);
 		a28_secret_in(FZ "/d/c");
 		VM_CHECK(mount(FZ "/d/c", CQ, NULL, MS_BIND, NULL) == 0);
 		usleep(2500 * 1000);
-		a28_expect_denied(CQ "/secret/key", 0, "2805 before");
-		told = a28_fuse_tell(&f, 'n', 0);
+		mn_expect_denied(CG, CQ "/secret/key", 0, "2805 before", &a28_failures);
+		told = mn_fuse_tell(&f, 'n', 0);
 		VM_CHECK(told == 0);
 		usleep(3000 * 1000);
 		printf("#   2805: " FZ "/d/c mounted %d, " CQ " mounted %d, marks %d\n",
-		       a28_mounted_at(FZ "/d/c"), a28_mounted_at(CQ), map_entries("lg_mount_detach"));
-		a28_expect_denied(CQ "/secret/key", 0, "2805 after the rewrite");
-		a28_expect_denied(CQ "/secret/key", USER, "2805 after the rewrite");
-		a28_fuse_stop(&f, more);
+		       mn_mounted_at(FZ "/d/c"), mn_mounted_at(CQ), map_entries("lg_mount_detach"));
+		mn_expect_denied(CG, CQ "/secret/key", 0, "2805 after the rewrite", &a28_failures);
+		mn_expect_denied(CG, CQ "/secret/key", USER, "2805 after the rewrite", &a28_failures);
+		mn_fuse_stop(&f, more);
 	}
 	mn_policy_gone("a28");
 	a28_end();

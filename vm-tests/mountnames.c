@@ -8,6 +8,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/btrfs.h>
+#include <linux/fuse.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +20,8 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "mountnames.h"
@@ -184,4 +190,293 @@ int mn_userns(uid_t uid)
 	if ((ret = mn_write_map("/proc/self/gid_map", map)))
 		return 6200 + ret;
 	return 0;
+}
+
+/* ---- reads of the secret, and the FUSE server of the detach cases (attack25.c, attack28.c) - */
+
+int mn_read_fd(int fd)
+{
+	char buf[256];
+	ssize_t n;
+
+	if (fd < 0)
+		return 3000 + errno;
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	if (n < 0)
+		return 2000 + errno;
+	return memmem(buf, n, SECRET, strlen(SECRET)) ? 0 : 5000;
+}
+
+int mn_read_path(const void *arg)
+{
+	const struct mn_path_op *o = arg;
+	int ret = become(o->uid);
+
+	if (ret)
+		return ret;
+	return mn_read_fd(open(o->path, O_RDONLY));
+}
+
+void mn_expect_denied(const char *cgroup, const char *path, uid_t uid, const char *route,
+		      int *failures)
+{
+	struct mn_path_op o = {path, uid};
+	int control = in_cgroup(NULL, mn_read_path, &o), got = in_cgroup(cgroup, mn_read_path, &o);
+
+	printf("#   %s: %s as uid %u: unconfined %d, confined %d\n", route, path, uid, control, got);
+	if (control != 0)
+		VM_FAIL("control: unconfined read of %s as uid %u returned %d", path, uid, control);
+	if (got != 3000 + EPERM) {
+		(*failures)++;
+		printf("#   BYPASS? %s: confined read of %s as uid %u returned %d (0: read), "
+		       "expected 3001\n", route, path, uid, got);
+	}
+}
+
+bool mn_mounted_at(const char *point)
+{
+	char cmd[8192];
+
+	snprintf(cmd, sizeof(cmd), "grep -q ' %s ' /proc/self/mountinfo", point);
+	return system(cmd) == 0;
+}
+
+static char mn_long_name[151];
+const char *mn_fuse_name(int i)
+{
+	static const char *const names[] = {"d", "e"};
+
+	if (i < 2)
+		return names[i];
+	if (!mn_long_name[0]) {
+		memset(mn_long_name, 'L', 150); /* a policy line holds 199 characters */
+		mn_long_name[150] = 0;
+	}
+	return mn_long_name;
+}
+
+static void mn_fuse_reply(int fd, __u64 unique, int error, const void *body, size_t size)
+{
+	char out[sizeof(struct fuse_out_header) + 256];
+	struct fuse_out_header h = {.len = sizeof(h) + (error ? 0 : size), .error = -error,
+				    .unique = unique};
+
+	memcpy(out, &h, sizeof(h));
+	if (!error && size)
+		memcpy(out + sizeof(h), body, size);
+	(void)!write(fd, out, h.len);
+}
+
+static void mn_fuse_attr(struct fuse_attr *a, __u64 node)
+{
+	memset(a, 0, sizeof(*a));
+	a->ino = node;
+	a->mode = S_IFDIR | 0755;
+	a->nlink = 2;
+	a->blksize = 4096;
+}
+
+static long long mn_now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* The server (commands in mountnames.h, two bytes on ctl: op, name index; 'q' exits), each
+ * acknowledged on ack with a byte (the notify's errno, else 0). */
+static void mn_fuse_serve(int fd, int ctl, int ack)
+{
+	static char buf[1 << 17];
+	bool gone[MN_FUSE_NAMES] = {0}, other[MN_FUSE_NAMES] = {0};
+	long long hold_until[MN_FUSE_NAMES] = {0};
+	__u64 held[64];
+	int held_name[64], nheld = 0;
+
+	for (;;) {
+		struct pollfd p[2] = {{.fd = fd, .events = POLLIN}, {.fd = ctl, .events = POLLIN}};
+		struct fuse_in_header *in = (struct fuse_in_header *)buf;
+		int timeout = 200;
+		char c[2];
+
+		if (poll(p, 2, timeout) < 0)
+			_exit(2);
+		/* answer held lookups whose time came */
+		for (int i = 0; i < nheld; i++) {
+			if (mn_now_ms() < hold_until[held_name[i]])
+				continue;
+			struct fuse_entry_out e = {.nodeid = (__u64)held_name[i] + 2, .attr_valid = 60};
+
+			mn_fuse_attr(&e.attr, e.nodeid);
+			if (gone[held_name[i]])
+				mn_fuse_reply(fd, held[i], ENOENT, NULL, 0);
+			else
+				mn_fuse_reply(fd, held[i], 0, &e, sizeof(e));
+			held[i] = held[nheld - 1];
+			held_name[i] = held_name[nheld - 1];
+			nheld--;
+			i--;
+		}
+		if (p[1].revents) {
+			char answer = 0;
+			int idx;
+
+			if (read(ctl, c, 2) != 2 || c[0] == 'q')
+				_exit(0);
+			idx = c[1];
+			if (c[0] == 'g')
+				gone[idx] = true;
+			if (c[0] == 'x')
+				other[idx] = true;
+			if (c[0] == 'h')
+				hold_until[idx] = mn_now_ms() + 5000;
+			if (c[0] == 'n' || c[0] == 'D') {
+				struct {
+					struct fuse_out_header h;
+					union {
+						struct fuse_notify_inval_entry_out e;
+						struct fuse_notify_delete_out d;
+					} u;
+					char name[256];
+				} n;
+				const char *name = mn_fuse_name(idx);
+				size_t body = c[0] == 'n' ? sizeof(n.u.e) : sizeof(n.u.d);
+				size_t len = sizeof(n.h) + body + strlen(name) + 1;
+
+				memset(&n, 0, sizeof(n));
+				n.h.len = (__u32)len;
+				if (c[0] == 'n') {
+					n.h.error = FUSE_NOTIFY_INVAL_ENTRY;
+					n.u.e.parent = FUSE_ROOT_ID;
+					n.u.e.namelen = (__u32)strlen(name);
+				} else {
+					n.h.error = FUSE_NOTIFY_DELETE;
+					n.u.d.parent = FUSE_ROOT_ID;
+					n.u.d.child = (__u64)idx + 2;
+					n.u.d.namelen = (__u32)strlen(name);
+				}
+				memcpy((char *)&n.h + sizeof(n.h) + body, name, strlen(name) + 1);
+				{
+					char out[sizeof(n)];
+
+					memcpy(out, &n.h, sizeof(n.h));
+					memcpy(out + sizeof(n.h), &n.u, body);
+					memcpy(out + sizeof(n.h) + body, name, strlen(name) + 1);
+					if (write(fd, out, len) != (ssize_t)len)
+						answer = (char)errno;
+				}
+			}
+			(void)!write(ack, &answer, 1);
+			continue;
+		}
+		if (!(p[0].revents & POLLIN))
+			continue;
+		if (read(fd, buf, sizeof(buf)) < (ssize_t)sizeof(*in))
+			continue;
+		switch (in->opcode) {
+		case FUSE_INIT: {
+			const struct fuse_init_in *i = (const void *)(in + 1);
+			struct fuse_init_out o = {.major = FUSE_KERNEL_VERSION, .minor = i->minor,
+						  .max_readahead = i->max_readahead,
+						  .max_write = 4096, .time_gran = 1};
+
+			mn_fuse_reply(fd, in->unique, 0, &o, sizeof(o));
+			break;
+		}
+		case FUSE_LOOKUP: {
+			struct fuse_entry_out e = {.attr_valid = 60};
+			int idx = -1;
+
+			for (int i = 0; i < MN_FUSE_NAMES; i++)
+				if (in->nodeid == FUSE_ROOT_ID &&
+				    strcmp((const char *)(in + 1), mn_fuse_name(i)) == 0)
+					idx = i;
+			if (idx < 0 || gone[idx]) {
+				mn_fuse_reply(fd, in->unique, ENOENT, NULL, 0);
+				break;
+			}
+			if (mn_now_ms() < hold_until[idx] && nheld < 64) {
+				held[nheld] = in->unique;
+				held_name[nheld++] = idx;
+				break;
+			}
+			e.nodeid = (__u64)idx + 2 + (other[idx] ? 10 : 0);
+			mn_fuse_attr(&e.attr, e.nodeid);
+			mn_fuse_reply(fd, in->unique, 0, &e, sizeof(e));
+			break;
+		}
+		case FUSE_GETATTR: {
+			struct fuse_attr_out o = {.attr_valid = 60};
+
+			mn_fuse_attr(&o.attr, in->nodeid);
+			mn_fuse_reply(fd, in->unique, 0, &o, sizeof(o));
+			break;
+		}
+		case FUSE_FORGET:
+		case FUSE_BATCH_FORGET:
+		case FUSE_INTERRUPT:
+			break;
+		default:
+			mn_fuse_reply(fd, in->unique, ENOSYS, NULL, 0);
+		}
+	}
+}
+
+void mn_fuse_start(struct mn_fuse *f, const char *point, const char *cgroup, uid_t uid)
+{
+	int ctl[2], ack[2], go[2];
+	char data[128], c = 0;
+
+	if (access("/dev/fuse", F_OK) != 0)
+		(void)!system("insmod /lib/modules/fuse.ko");
+	for (int i = 0; i < 50 && access("/dev/fuse", F_OK) != 0; i++)
+		usleep(100 * 1000);
+	VM_CHECK(mkdir(point, 0755) == 0 || errno == EEXIST);
+	f->point = point;
+	f->fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
+	VM_CHECK(f->fd >= 0);
+	snprintf(data, sizeof(data), "fd=%d,rootmode=40000,user_id=0,group_id=0,allow_other",
+		 f->fd);
+	VM_CHECK(mount("lgtestfuse", point, "fuse", 0, data) == 0);
+	VM_CHECK(pipe(ctl) == 0 && pipe(ack) == 0 && pipe(go) == 0);
+	f->server = fork();
+	VM_CHECK(f->server >= 0);
+	if (f->server == 0) {
+		close(ctl[1]), close(ack[0]), close(go[1]);
+		if (read(go[0], &c, 1) != 1 || become(uid))
+			_exit(4);
+		mn_fuse_serve(f->fd, ctl[0], ack[1]);
+	}
+	close(ctl[0]), close(ack[1]), close(go[0]);
+	VM_CHECK(move_into_cgroup(cgroup, f->server));
+	VM_CHECK(write(go[1], &c, 1) == 1);
+	close(go[1]);
+	f->ctl = ctl[1];
+	f->ack = ack[0];
+}
+
+int mn_fuse_tell(const struct mn_fuse *f, char op, int idx)
+{
+	char cmd[2] = {op, (char)idx}, answer;
+
+	if (write(f->ctl, cmd, 2) != 2 || read(f->ack, &answer, 1) != 1)
+		return -1;
+	return answer;
+}
+
+void mn_fuse_stop(struct mn_fuse *f, const char *const more[])
+{
+	void (*was)(int) = signal(SIGPIPE, SIG_IGN);
+	char q[2] = {'q', 0};
+
+	for (int i = 0; more && more[i]; i++)
+		umount2(more[i], MNT_DETACH);
+	umount2(f->point, MNT_DETACH);
+	(void)!write(f->ctl, q, 2);
+	signal(SIGPIPE, was);
+	waitpid(f->server, NULL, 0);
+	close(f->ctl), close(f->ack);
+	close(f->fd);
 }
