@@ -322,14 +322,14 @@ static __always_inline int lg_aio_budget(__s64 events)
 SEC("fexit/__x64_sys_io_setup")
 int BPF_PROG(lg_aio_reservation_end, const struct pt_regs *regs, long ret)
 {
-	lg_reservation_end(bpf_get_current_task_btf(), LG_RESERVE_AIO);
+	lg_reservation_end(bpf_get_current_task_btf(), LG_RESERVE_AIO, true);
 	return 0;
 }
 
 SEC("fexit/__ia32_compat_sys_io_setup")
 int BPF_PROG(lg_aio_reservation_end32, const struct pt_regs *regs, long ret)
 {
-	lg_reservation_end(bpf_get_current_task_btf(), LG_RESERVE_AIO);
+	lg_reservation_end(bpf_get_current_task_btf(), LG_RESERVE_AIO, true);
 	return 0;
 }
 
@@ -483,8 +483,8 @@ SEC("lsm/task_free")
 int BPF_PROG(lg_task_freed, struct task_struct *task)
 {
 	lg_task_reservation_end(task);
-	lg_reservation_end(task, LG_RESERVE_AIO);
-	lg_reservation_end(task, LG_RESERVE_KEY);
+	lg_reservation_end(task, LG_RESERVE_AIO, false);
+	lg_reservation_end(task, LG_RESERVE_KEY, false);
 	lg_scratch_spare_end(task);
 	if (lg_setup_of(task))
 		lg_setup_end(task);

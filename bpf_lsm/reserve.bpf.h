@@ -14,8 +14,12 @@
  * not be recorded was not made, and two racing io_setup calls both passed the share
  * (budgets_aio_racing_calls_keep_the_quarter, once in 200 rounds in CI's vm-preempt suite). A
  * preallocated hash takes its bucket lock with preemption disabled and its elements from its
- * own free list: it fails only when 4,096 tasks hold a reservation at once, and then the
- * budget is decided as passed (fail closed for a confined task).
+ * own free list: it fails only when 4,096 tasks hold a reservation at once. A call can hold
+ * its entry for long only by stalling between the hook and its return (io_setup's last
+ * put_user on a page whose fault a userfaultfd of the caller's, or a FUSE server, leaves
+ * unanswered), so a service could fill it; past it a reservation is the task's own storage, as
+ * before, and only when neither can be had is the budget decided as passed (fail closed for a
+ * confined task).
  */
 #ifndef LSMGUARD_RESERVE_BPF_H
 #define LSMGUARD_RESERVE_BPF_H
@@ -53,6 +57,18 @@ struct {
 	__type(value, __s64);
 } lg_reserve_held __weak SEC(".maps");
 
+/* Where the hash has no room: the task's own storage, one word a budget. */
+struct lg_reserve_own {
+	__s64 amount[LG_RESERVE_KINDS];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct lg_reserve_own);
+} lg_reserve_own __weak SEC(".maps");
+
 struct lg_reservation {
 	struct lg_reserve_total *total;
 	__s64 *mine;
@@ -63,6 +79,7 @@ struct lg_reservation {
 static __always_inline bool lg_reservation_of(__u32 kind, struct lg_reservation *r)
 {
 	struct lg_reserve_key key = {(__u64)bpf_get_current_task_btf(), kind, 0};
+	struct lg_reserve_own *own;
 	__s64 zero = 0;
 
 	r->mine = 0;
@@ -72,12 +89,16 @@ static __always_inline bool lg_reservation_of(__u32 kind, struct lg_reservation 
 	r->mine = bpf_map_lookup_elem(&lg_reserve_held, &key);
 	if (r->mine)
 		return true;
-	if (bpf_map_update_elem(&lg_reserve_held, &key, &zero, BPF_NOEXIST))
-		return false;
-	/* counted after the entry exists, by the task itself, which alone ends it (or its free,
-	 * after it): held is never 0 while an entry is */
-	__sync_fetch_and_add(&r->total->held, 1);
-	r->mine = bpf_map_lookup_elem(&lg_reserve_held, &key);
+	if (!bpf_map_update_elem(&lg_reserve_held, &key, &zero, BPF_NOEXIST)) {
+		/* counted after the entry exists, by the task itself, which alone ends it (or its
+		 * free, after it): held is never 0 while an entry is */
+		__sync_fetch_and_add(&r->total->held, 1);
+		r->mine = bpf_map_lookup_elem(&lg_reserve_held, &key);
+		return r->mine != 0;
+	}
+	own = lg_task_storage_create(&lg_reserve_own, bpf_get_current_task_btf());
+	if (own)
+		r->mine = &own->amount[kind & (LG_RESERVE_KINDS - 1)];
 	return r->mine != 0;
 }
 
@@ -98,24 +119,36 @@ static __always_inline void lg_reservation_lower(struct lg_reservation *r, __s64
 }
 
 /* task's reservation of kind given back whole and its entry deleted: the system call's end
- * (charged by then, or failed), or the task's free. One load while no task holds one. */
-static __always_inline void lg_reservation_end(struct task_struct *task, __u32 kind)
+ * (charged by then, or failed), or the task's free (own storage: at the call's end only; a
+ * reservation there whose fexit was skipped stays counted, stricter, while the map lives).
+ * One load while no task holds an entry. */
+static __always_inline void lg_reservation_end(struct task_struct *task, __u32 kind, bool own)
 {
 	struct lg_reserve_key key = {(__u64)task, kind, 0};
 	struct lg_reserve_total *total;
+	struct lg_reserve_own *mine_own;
 	__s64 *mine, amount;
 
 	total = bpf_map_lookup_elem(&lg_reserve_totals, &kind);
-	if (!total || *(volatile __s64 *)&total->held <= 0)
+	if (!total)
 		return;
-	mine = bpf_map_lookup_elem(&lg_reserve_held, &key);
-	if (!mine)
+	if (*(volatile __s64 *)&total->held > 0) {
+		mine = bpf_map_lookup_elem(&lg_reserve_held, &key);
+		if (mine) {
+			amount = *mine;
+			if (!bpf_map_delete_elem(&lg_reserve_held, &key)) {
+				__sync_fetch_and_add(&total->reserved, -amount);
+				__sync_fetch_and_add(&total->held, -1);
+			}
+		}
+	}
+	if (!own)
 		return;
-	amount = *mine;
-	if (bpf_map_delete_elem(&lg_reserve_held, &key))
+	mine_own = bpf_task_storage_get(&lg_reserve_own, task, 0, 0);
+	if (!mine_own || !mine_own->amount[kind & (LG_RESERVE_KINDS - 1)])
 		return;
-	__sync_fetch_and_add(&total->reserved, -amount);
-	__sync_fetch_and_add(&total->held, -1);
+	__sync_fetch_and_add(&total->reserved, -mine_own->amount[kind & (LG_RESERVE_KINDS - 1)]);
+	mine_own->amount[kind & (LG_RESERVE_KINDS - 1)] = 0;
 }
 
 #endif /* LSMGUARD_RESERVE_BPF_H */
