@@ -483,8 +483,7 @@ SEC("lsm/task_free")
 int BPF_PROG(lg_task_freed, struct task_struct *task)
 {
 	lg_task_reservation_end(task);
-	lg_reservation_end(task, LG_RESERVE_AIO, false);
-	lg_reservation_end(task, LG_RESERVE_KEY, false);
+	lg_reservations_freed(task);
 	lg_scratch_spare_end(task);
 	if (lg_setup_of(task))
 		lg_setup_end(task);

@@ -5,8 +5,10 @@
  * capabilities.bpf.c; add_key's and KEYCTL_UPDATE's payload for the root user, ipc.bpf.c).
  * Two calls racing would each be checked without the other's charge; so each call reserves
  * what it asks, sees what the others reserved, and gives its reservation back at the system
- * call's return (fexit), or at the task's free (lsm/task_free) when that fexit was skipped
- * (a tracing program's recursion check, under preempt=full).
+ * call's return (fexit), or when that fexit was skipped (a tracing program's recursion check,
+ * under preempt=full) at the end of the task's next such call or at its free (lsm/task_free).
+ * x32's io_setup has no fexit here (Debian boots with x32 off): its events are given back at
+ * the task's next io_setup return or its free.
  *
  * Recorded by task address in a preallocated hash, not in task storage: 6.1's task storage
  * helpers take a per-CPU busy counter with a trylock, and under preempt=full a task preempted
@@ -14,7 +16,8 @@
  * not be recorded was not made, and two racing io_setup calls both passed the share
  * (budgets_aio_racing_calls_keep_the_quarter, once in 200 rounds in CI's vm-preempt suite). A
  * preallocated hash takes its bucket lock with preemption disabled and its elements from its
- * own free list: it fails only when 4,096 tasks hold a reservation at once. A call can hold
+ * own free list: it fails when 4,096 tasks hold a reservation at once (or, rarely, with
+ * EBUSY, when a program on the same CPU interrupts one holding the bucket's lock). A call can hold
  * its entry for long only by stalling between the hook and its return (io_setup's last
  * put_user on a page whose fault a userfaultfd of the caller's, or a FUSE server, leaves
  * unanswered), so a service could fill it; past it a reservation is the task's own storage, as
@@ -29,18 +32,39 @@ enum lg_reserve_kind {
 	LG_RESERVE_KEY,	 /* the root user's key payload bytes (kernel.keys.root_maxbytes) */
 	LG_RESERVE_KINDS,
 };
+_Static_assert((LG_RESERVE_KINDS & (LG_RESERVE_KINDS - 1)) == 0,
+	       "kinds are masked with LG_RESERVE_KINDS - 1");
 
 struct lg_reserve_total {
 	__s64 reserved; /* what the tasks of the kind hold */
 	__s64 held;	/* entries of the kind in lg_reserve_held: 0, no task needs a look */
 };
 
+struct lg_reserve_totals {
+	struct lg_reserve_total kind[LG_RESERVE_KINDS];
+};
+
+/* One element: every task's free looks at all the kinds' counts with one lookup. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, LG_RESERVE_KINDS);
+	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct lg_reserve_total);
+	__type(value, struct lg_reserve_totals);
 } lg_reserve_totals __weak SEC(".maps");
+
+static __always_inline struct lg_reserve_total *lg_reserve_total_of(__u32 kind)
+{
+	struct lg_reserve_totals *totals;
+	__u32 zero = 0;
+
+	totals = bpf_map_lookup_elem(&lg_reserve_totals, &zero);
+	if (!totals)
+		return 0;
+	/* barrier_var: no offset added before the test (clang hoists it; the verifier refuses
+	 * arithmetic on a pointer that may be NULL) */
+	barrier_var(totals);
+	return &totals->kind[kind & (LG_RESERVE_KINDS - 1)];
+}
 
 struct lg_reserve_key {
 	__u64 task; /* the task_struct's address: not reused before its task_free */
@@ -83,7 +107,7 @@ static __always_inline bool lg_reservation_of(__u32 kind, struct lg_reservation 
 	__s64 zero = 0;
 
 	r->mine = 0;
-	r->total = bpf_map_lookup_elem(&lg_reserve_totals, &kind);
+	r->total = lg_reserve_total_of(kind);
 	if (!r->total)
 		return false;
 	r->mine = bpf_map_lookup_elem(&lg_reserve_held, &key);
@@ -91,7 +115,7 @@ static __always_inline bool lg_reservation_of(__u32 kind, struct lg_reservation 
 		return true;
 	if (!bpf_map_update_elem(&lg_reserve_held, &key, &zero, BPF_NOEXIST)) {
 		/* counted after the entry exists, by the task itself, which alone ends it (or its
-		 * free, after it): held is never 0 while an entry is */
+		 * free, after it): held counts every entry whose end can run */
 		__sync_fetch_and_add(&r->total->held, 1);
 		r->mine = bpf_map_lookup_elem(&lg_reserve_held, &key);
 		return r->mine != 0;
@@ -129,7 +153,7 @@ static __always_inline void lg_reservation_end(struct task_struct *task, __u32 k
 	struct lg_reserve_own *mine_own;
 	__s64 *mine, amount;
 
-	total = bpf_map_lookup_elem(&lg_reserve_totals, &kind);
+	total = lg_reserve_total_of(kind);
 	if (!total)
 		return;
 	if (*(volatile __s64 *)&total->held > 0) {
@@ -149,6 +173,21 @@ static __always_inline void lg_reservation_end(struct task_struct *task, __u32 k
 		return;
 	__sync_fetch_and_add(&total->reserved, -mine_own->amount[kind & (LG_RESERVE_KINDS - 1)]);
 	mine_own->amount[kind & (LG_RESERVE_KINDS - 1)] = 0;
+}
+
+/* A task freed: the entries its skipped fexits left given back. One lookup and two loads while
+ * no task holds an entry (every task of the host passes here). */
+static __always_inline void lg_reservations_freed(struct task_struct *task)
+{
+	struct lg_reserve_totals *totals;
+	__u32 zero = 0;
+
+	totals = bpf_map_lookup_elem(&lg_reserve_totals, &zero);
+	if (!totals || (*(volatile __s64 *)&totals->kind[LG_RESERVE_AIO].held <= 0 &&
+			*(volatile __s64 *)&totals->kind[LG_RESERVE_KEY].held <= 0))
+		return;
+	lg_reservation_end(task, LG_RESERVE_AIO, false);
+	lg_reservation_end(task, LG_RESERVE_KEY, false);
 }
 
 #endif /* LSMGUARD_RESERVE_BPF_H */

@@ -14,23 +14,23 @@ static const struct {
 	const char *effect;
 } effects[] = {
     {"lg_key_reservation_end", LG_SKIP_REPORT,
-     "a new root key's reserved payload given back only at the task's end: the root user's "
-     "later keys are refused that much sooner to a confined root (stricter) while it lives"},
+     "a new root key's reserved payload given back at the task's next call or its end: the root "
+     "user's later keys are refused that much sooner to a confined root (stricter) until then"},
     {"lg_key_update_end", LG_SKIP_REPORT,
-     "a root key update's reserved growth given back only at the task's end: the root user's "
-     "later keys are refused that much sooner to a confined root (stricter) while it lives"},
+     "a root key update's reserved growth given back at the task's next call or its end: the root "
+     "user's later keys are refused that much sooner to a confined root (stricter) until then"},
     {"lg_key_update_end32", LG_SKIP_REPORT,
-     "a root key update's reserved growth given back only at the task's end: the root user's "
-     "later keys are refused that much sooner to a confined root (stricter) while it lives"},
+     "a root key update's reserved growth given back at the task's next call or its end: the root "
+     "user's later keys are refused that much sooner to a confined root (stricter) until then"},
     {"lg_key_reservation_end32", LG_SKIP_REPORT,
-     "a new root key's reserved payload given back only at the task's end: the root user's "
-     "later keys are refused that much sooner to a confined root (stricter) while it lives"},
+     "a new root key's reserved payload given back at the task's next call or its end: the root "
+     "user's later keys are refused that much sooner to a confined root (stricter) until then"},
     {"lg_aio_reservation_end", LG_SKIP_REPORT,
-     "an io_setup's reserved AIO events given back only at the task's end: confined tasks' "
-     "io_setup calls are refused that much sooner (stricter) while it lives"},
+     "an io_setup's reserved AIO events given back at the task's next io_setup or its end: "
+     "confined tasks' io_setup calls are refused that much sooner (stricter) until then"},
     {"lg_aio_reservation_end32", LG_SKIP_REPORT,
-     "an io_setup's reserved AIO events given back only at the task's end: confined tasks' "
-     "io_setup calls are refused that much sooner (stricter) while it lives"},
+     "an io_setup's reserved AIO events given back at the task's next io_setup or its end: "
+     "confined tasks' io_setup calls are refused that much sooner (stricter) until then"},
     {"lg_task_counted", LG_SKIP_REPORT,
      "a confined fork's reserved task given back only at the task's end: confined tasks' "
      "forks are refused one task sooner (stricter) while it lives"},

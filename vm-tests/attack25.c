@@ -59,12 +59,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/fuse.h>
-#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

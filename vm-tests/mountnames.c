@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * What the attack runs on names that depend on the host's mounts share (attack21.c,
- * attack22.c): a policy of their own written and loaded, the btrfs image of btrfs.c at /mnt/bt
+ * What the attack runs on names that depend on the host's mounts share (attack21.c to
+ * attack28.c): a policy of their own written and loaded, the btrfs image of btrfs.c at /mnt/bt
  * with subvolume vol (secret/key, public) and its read-only snapshot vol-ro, subvolume mounts
- * made as an administrator's, and unmounts.
+ * made as an administrator's, and unmounts; reads of the secret, confined and not; a FUSE
+ * filesystem served by a confined task that detaches the mounts on its names.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -326,6 +327,11 @@ static void mn_fuse_serve(int fd, int ctl, int ack)
 			if (read(ctl, c, 2) != 2 || c[0] == 'q')
 				_exit(0);
 			idx = c[1];
+			if (idx < 0 || idx >= MN_FUSE_NAMES) {
+				answer = EINVAL;
+				(void)!write(ack, &answer, 1);
+				continue;
+			}
 			if (c[0] == 'g')
 				gone[idx] = true;
 			if (c[0] == 'x')
@@ -333,44 +339,32 @@ static void mn_fuse_serve(int fd, int ctl, int ack)
 			if (c[0] == 'h')
 				hold_until[idx] = mn_now_ms() + 5000;
 			if (c[0] == 'n' || c[0] == 'D') {
-				struct {
-					struct fuse_out_header h;
-					union {
-						struct fuse_notify_inval_entry_out e;
-						struct fuse_notify_delete_out d;
-					} u;
-					char name[256];
-				} n;
+				/* the header, the notify's body, the name with its NUL */
+				char out[sizeof(struct fuse_out_header) +
+					 sizeof(struct fuse_notify_delete_out) + 256];
 				const char *name = mn_fuse_name(idx);
-				size_t body = c[0] == 'n' ? sizeof(n.u.e) : sizeof(n.u.d);
-				size_t len = sizeof(n.h) + body + strlen(name) + 1;
+				struct fuse_out_header h = {.error = c[0] == 'n' ? FUSE_NOTIFY_INVAL_ENTRY
+										 : FUSE_NOTIFY_DELETE};
+				struct fuse_notify_inval_entry_out e = {
+				    .parent = FUSE_ROOT_ID, .namelen = (__u32)strlen(name)};
+				struct fuse_notify_delete_out d = {.parent = FUSE_ROOT_ID,
+								   .child = (__u64)idx + 2,
+								   .namelen = (__u32)strlen(name)};
+				size_t body = c[0] == 'n' ? sizeof(e) : sizeof(d);
 
-				memset(&n, 0, sizeof(n));
-				n.h.len = (__u32)len;
-				if (c[0] == 'n') {
-					n.h.error = FUSE_NOTIFY_INVAL_ENTRY;
-					n.u.e.parent = FUSE_ROOT_ID;
-					n.u.e.namelen = (__u32)strlen(name);
-				} else {
-					n.h.error = FUSE_NOTIFY_DELETE;
-					n.u.d.parent = FUSE_ROOT_ID;
-					n.u.d.child = (__u64)idx + 2;
-					n.u.d.namelen = (__u32)strlen(name);
-				}
-				memcpy((char *)&n.h + sizeof(n.h) + body, name, strlen(name) + 1);
-				{
-					char out[sizeof(n)];
-
-					memcpy(out, &n.h, sizeof(n.h));
-					memcpy(out + sizeof(n.h), &n.u, body);
-					memcpy(out + sizeof(n.h) + body, name, strlen(name) + 1);
-					if (write(fd, out, len) != (ssize_t)len)
-						answer = (char)errno;
-				}
+				h.len = (__u32)(sizeof(h) + body + strlen(name) + 1);
+				memcpy(out, &h, sizeof(h));
+				memcpy(out + sizeof(h), c[0] == 'n' ? (const void *)&e : (const void *)&d,
+				       body);
+				memcpy(out + sizeof(h) + body, name, strlen(name) + 1);
+				if (write(fd, out, h.len) != (ssize_t)h.len)
+					answer = (char)errno;
 			}
 			(void)!write(ack, &answer, 1);
 			continue;
 		}
+		if (p[0].revents & (POLLERR | POLLHUP | POLLNVAL))
+			_exit(3); /* the connection is gone (aborted, or the filesystem unmounted) */
 		if (!(p[0].revents & POLLIN))
 			continue;
 		if (read(fd, buf, sizeof(buf)) < (ssize_t)sizeof(*in))
@@ -440,7 +434,8 @@ void mn_fuse_start(struct mn_fuse *f, const char *point, const char *cgroup, uid
 	snprintf(data, sizeof(data), "fd=%d,rootmode=40000,user_id=0,group_id=0,allow_other",
 		 f->fd);
 	VM_CHECK(mount("lgtestfuse", point, "fuse", 0, data) == 0);
-	VM_CHECK(pipe(ctl) == 0 && pipe(ack) == 0 && pipe(go) == 0);
+	VM_CHECK(pipe2(ctl, O_CLOEXEC) == 0 && pipe2(ack, O_CLOEXEC) == 0 &&
+		 pipe2(go, O_CLOEXEC) == 0);
 	f->server = fork();
 	VM_CHECK(f->server >= 0);
 	if (f->server == 0) {
