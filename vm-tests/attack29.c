@@ -864,3 +864,156 @@ VM_TEST(a29_user_key_racing_adds_32_big, 2903)
 {
 	key_race_case(32, 2400, 0, 6);
 }
+
+/* ---- kernel.threads-max through io_uring's io-wq workers ---- */
+
+#include <dirent.h>
+#include <linux/io_uring.h>
+
+struct uworkers {
+	int err, workers;
+	volatile int held, release;
+};
+
+static int count_tasks_of_self(void)
+{
+	int n = 0;
+	DIR *d = opendir("/proc/self/task");
+
+	while (d && readdir(d))
+		n++;
+	if (d)
+		closedir(d);
+	return n - 2; /* . and .. */
+}
+
+/* A ring of 256 entries; 200 reads of an empty pipe, each forced to io-wq (IOSQE_ASYNC), where
+ * each blocks one worker: io-wq makes a worker for each (unbound work, up to RLIMIT_NPROC). */
+static int uring_worker_holder(const void *arg)
+{
+	struct uworkers *h = (struct uworkers *)arg;
+	struct io_uring_params p = {0};
+	static char buf[200][8];
+	int fd, pipefd[2];
+	void *sq, *sqes;
+	unsigned *tail, *array, mask;
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL))
+		return 1000 + errno;
+	if (pipe(pipefd))
+		return h->err = 2000 + errno;
+	fd = syscall(SYS_io_uring_setup, 256, &p);
+	if (fd < 0)
+		return h->err = 3000 + errno;
+	sq = mmap(NULL, p.sq_off.array + p.sq_entries * sizeof(unsigned), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_POPULATE, fd, IORING_OFF_SQ_RING);
+	sqes = mmap(NULL, p.sq_entries * sizeof(struct io_uring_sqe), PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_POPULATE, fd, IORING_OFF_SQES);
+	if (sq == MAP_FAILED || sqes == MAP_FAILED)
+		return h->err = 4000 + errno;
+	tail = (unsigned *)((char *)sq + p.sq_off.tail);
+	array = (unsigned *)((char *)sq + p.sq_off.array);
+	mask = *(unsigned *)((char *)sq + p.sq_off.ring_mask);
+	for (unsigned i = 0; i < 200; i++) {
+		struct io_uring_sqe *sqe = &((struct io_uring_sqe *)sqes)[i & mask];
+
+		memset(sqe, 0, sizeof(*sqe));
+		sqe->opcode = IORING_OP_READ;
+		sqe->fd = pipefd[0];
+		sqe->addr = (unsigned long)buf[i];
+		sqe->len = 1;
+		sqe->flags = IOSQE_ASYNC;
+		array[(*tail + i) & mask] = i & mask;
+	}
+	__atomic_store_n(tail, *tail + 200, __ATOMIC_RELEASE);
+	if (syscall(SYS_io_uring_enter, fd, 200, 0, 0, NULL, 0) < 0)
+		h->err = 5000 + errno;
+	/* until the workers stop growing for 3 s (20 s at most) */
+	for (int i = 0, last = -1, stable = 0; i < 200 && stable < 30; i++) {
+		int now = count_tasks_of_self();
+
+		stable = now == last ? stable + 1 : 0;
+		last = now;
+		usleep(100 * 1000);
+	}
+	h->workers = count_tasks_of_self() - 1;
+	h->held = 1;
+	while (!h->release)
+		usleep(10 * 1000);
+	return 0;
+}
+
+static long host_tasks(void)
+{
+	char line[128] = "";
+	long running = 0, total = 0;
+	FILE *f = fopen("/proc/loadavg", "r");
+
+	if (f) {
+		if (fgets(line, sizeof(line), f))
+			sscanf(line, "%*s %*s %*s %ld/%ld", &running, &total);
+		fclose(f);
+	}
+	return total;
+}
+
+static int fork_probe(const void *arg)
+{
+	(void)arg;
+	return 0; /* in_cgroup's own fork is the probe */
+}
+
+static int uring_round(const char *cgroup, long *tasks_held)
+{
+	struct uworkers *h = mmap(NULL, sizeof(*h), PROT_READ | PROT_WRITE,
+				  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	struct in_cgroup_thread th;
+	int probe;
+
+	memset((void *)h, 0, sizeof(*h));
+	VM_CHECK(in_cgroup_start(&th, cgroup, uring_worker_holder, (void *)h));
+	for (int i = 0; i < 30000 && !h->held; i++)
+		usleep(1000);
+	*tasks_held = host_tasks();
+	probe = in_cgroup(NULL, fork_probe, NULL);
+	printf("#   %s: setup %d, %d io-wq workers; host tasks %ld of threads-max %ld; the host "
+	       "root's fork: %s\n",
+	       cgroup ? cgroup : "unconfined", h->err, h->workers, *tasks_held,
+	       read_number("/proc/sys/kernel/threads-max"), probe ? "FAILED" : "made");
+	h->release = 1;
+	in_cgroup_join(&th);
+	munmap((void *)h, sizeof(*h));
+	usleep(500 * 1000);
+	return probe;
+}
+
+/*
+ * kernel.threads-max set to the host's tasks plus 30: a confined root's io_uring puts 200
+ * blocking pipe reads on io-wq (IOSQE_ASYNC), one worker each. Secure outcome: the workers stop
+ * at three quarters of threads-max (task_alloc, EAGAIN to io-wq) and the host root forks.
+ * Control: unconfined, the workers take the rest.
+ */
+VM_TEST(a29_tasks_io_uring_workers_keep_the_quarter, 2960)
+{
+	long old = read_number("/proc/sys/kernel/threads-max");
+	long tasks, limit, held_c, held_u, held_a;
+	int confined, audit, control;
+
+	a29_setup();
+	VM_TIMEOUT(240);
+	tasks = host_tasks();
+	limit = tasks + 30;
+	write_number("/proc/sys/kernel/threads-max", limit);
+	confined = uring_round(A29, &held_c);
+	audit = uring_round(A29_AUDIT, &held_a);
+	control = uring_round(NULL, &held_u);
+	write_number("/proc/sys/kernel/threads-max", old);
+	printf("#   threads-max %ld (share %ld): host tasks held confined %ld, audit %ld, unconfined "
+	       "%ld\n",
+	       limit, limit - limit / 4, held_c, held_a, held_u);
+	if (confined || audit || held_c > limit - limit / 4 + 2 || held_a > limit - limit / 4 + 2)
+		VM_FAIL("BYPASS: io-wq workers took the host's tasks past the share (enforce %ld, "
+			"audit %ld; fork %d %d)",
+			held_c, held_a, confined, audit);
+	VM_CHECK(control != 0 || held_u > limit - limit / 4 + 2);
+}
