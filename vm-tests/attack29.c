@@ -29,6 +29,10 @@
  *        keeping CAP_SYS_RESOURCE (no [capabilities]) takes 40,034 of 40,040 bytes (as much as
  *        unconfined), the host root's 10-byte add_key EDQUOT, enforce and audit. lsmguard
  *        decides the root user's quota as CAP_SYS_RESOURCE only (docs/policy.md), no share.
+ *  2960 (kernel.threads-max = the host's tasks + 30 = 90, share 68; a confined root's io_uring
+ *        with 200 IOSQE_ASYNC pipe reads, one io-wq worker each): held, 6 workers, the host at
+ *        exactly 68, the host root forks (enforce and audit). Control: 28 workers, the host at 90,
+ *        the host root's fork fails (/work/atk29-run4-console.log).
  */
 #include <errno.h>
 #include <fcntl.h>
