@@ -109,9 +109,7 @@ struct a21_handle_op {
 static int a21_open_handle(const void *arg)
 {
 	const struct a21_handle_op *h = arg;
-	char buf[256];
 	int mfd, fd;
-	ssize_t n;
 
 	if (h->o_path_of) {
 		char proc[64];
@@ -127,13 +125,7 @@ static int a21_open_handle(const void *arg)
 			return 4000 + errno;
 		fd = open_by_handle_at(mfd, h->fh, O_RDONLY);
 	}
-	if (fd < 0)
-		return 3000 + errno;
-	n = read(fd, buf, sizeof(buf));
-	close(fd);
-	if (n < 0)
-		return 2000 + errno;
-	return memmem(buf, n, SECRET, strlen(SECRET)) ? 0 : 5000;
+	return mn_read_fd(fd);
 }
 
 static void a21_expect_handle(struct a21_handle_op *h, const char *route)

@@ -14,14 +14,11 @@
 #include <stdbool.h>
 #include <fcntl.h>
 #include <linux/aio_abi.h>
-#include <linux/userfaultfd.h>
-#include <pthread.h>
 #include <mqueue.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/ipc.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
@@ -679,103 +676,3 @@ VM_TEST(budgets_aio_racing_calls_keep_the_quarter, 229)
 	munmap(r, sizeof(*r));
 }
 
-/* ---- AIO: the map of reservations in flight full ---- */
-
-#define HOLDERS_FILL 4200 /* past lg_reserve_held's 4,096 */
-
-/* io_setup(1) with its context written to arg: the write blocks on a write-protected page of
- * a userfaultfd (after the reservation, before the call's return) until the fd is closed. */
-static void *stalled_io_setup(void *arg)
-{
-	syscall(SYS_io_setup, 1, (aio_context_t *)arg);
-	return NULL;
-}
-
-static int one_io_setup(const void *arg)
-{
-	aio_context_t ctx = 0;
-
-	(void)arg;
-	if (syscall(SYS_io_setup, 1, &ctx))
-		return errno;
-	syscall(SYS_io_destroy, ctx);
-	return 0;
-}
-
-/*
- * Every reservation in flight is an entry of one shared map (4,096): review 52 filled it with
- * an unconfined root's 4,200 io_setup calls, each stalled on its last put_user (a userfaultfd
- * that never answers), and a confined io_setup(1) then failed with ENOMEM while the map was
- * full (fail closed). Past the map a reservation is the task's own storage: the confined call
- * passes, as the unconfined one does; the entries are gone once the calls return.
- */
-VM_TEST(budgets_reservations_past_a_full_map, 229)
-{
-	static pthread_t t[HOLDERS_FILL];
-	size_t size = (size_t)HOLDERS_FILL * 4096;
-	struct uffdio_api api = {.api = UFFD_API};
-	struct uffdio_register reg = {0};
-	int uffd, made = 0, entries = -1, held_before, during, unconfined, after;
-	pthread_attr_t attr;
-	char *region;
-
-	budget_setup();
-	VM_TIMEOUT(600);
-	held_before = map_entries("lg_reserve_held");
-	VM_CHECK(held_before >= 0);
-	VM_CHECK(in_cgroup(BUDGET, one_io_setup, NULL) == 0);
-	uffd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
-	VM_CHECK(uffd >= 0 && ioctl(uffd, UFFDIO_API, &api) == 0);
-	region = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	VM_CHECK(region != MAP_FAILED);
-	if (uffd < 0 || region == MAP_FAILED)
-		return;
-	/* present pages (io_setup reads *ctxp first), write-protected (its write blocks) */
-	memset(region, 0, size);
-	reg.range.start = (unsigned long)region;
-	reg.range.len = size;
-	reg.mode = UFFDIO_REGISTER_MODE_WP;
-	VM_CHECK(ioctl(uffd, UFFDIO_REGISTER, &reg) == 0);
-	{
-		struct uffdio_writeprotect wp = {.range = {(unsigned long)region, size},
-						 .mode = UFFDIO_WRITEPROTECT_MODE_WP};
-
-		VM_CHECK(ioctl(uffd, UFFDIO_WRITEPROTECT, &wp) == 0);
-	}
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, 64 * 1024);
-	for (int i = 0; i < HOLDERS_FILL; i++) {
-		if (pthread_create(&t[i], &attr, stalled_io_setup, region + (size_t)i * 4096))
-			break;
-		made++;
-	}
-	for (int i = 0; i < 600 && entries < 4096; i++) {
-		entries = map_entries("lg_reserve_held");
-		if (entries < 4096)
-			usleep(200 * 1000);
-	}
-	during = in_cgroup(BUDGET, one_io_setup, NULL);
-	unconfined = in_cgroup(NULL, one_io_setup, NULL);
-	close(uffd); /* the stalled writes go on without a handler */
-	for (int i = 0; i < made; i++)
-		pthread_join(t[i], NULL);
-	for (int i = 0; i < made; i++) {
-		aio_context_t ctx;
-
-		memcpy(&ctx, region + (size_t)i * 4096, sizeof(ctx));
-		if (ctx)
-			syscall(SYS_io_destroy, ctx);
-	}
-	munmap(region, size);
-	after = in_cgroup(BUDGET, one_io_setup, NULL);
-	printf("#   %d stalled io_setup calls, lg_reserve_held %d entries (%d before); io_setup(1) "
-	       "while full: confined %d, unconfined %d; confined after %d; entries after %d\n",
-	       made, entries, held_before, during, unconfined, after,
-	       map_entries("lg_reserve_held"));
-	VM_CHECK(made == HOLDERS_FILL);
-	VM_CHECK(entries == 4096);
-	VM_CHECK(during == 0);
-	VM_CHECK(unconfined == 0);
-	VM_CHECK(after == 0);
-	VM_CHECK(map_entries("lg_reserve_held") <= held_before);
-}
