@@ -377,14 +377,15 @@ struct reserve_total {
 
 static void print_reserve_totals(const char *when)
 {
-	struct reserve_total aio = {-1, -1}, key = {-1, -1};
-	unsigned zero = 0, one = 1;
+	/* lg_reserve_totals: one element, each budget's {reserved, held} (reserve.bpf.h) */
+	struct reserve_total kind[2] = {{-1, -1}, {-1, -1}};
+	unsigned zero = 0;
 
-	map_lookup("lg_reserve_totals", &zero, &aio);
-	map_lookup("lg_reserve_totals", &one, &key);
+	map_lookup("lg_reserve_totals", &zero, kind);
 	printf("#   %s: reservations AIO %lld (%lld holders), keys %lld (%lld holders); "
 	       "lg_reserve_held entries %d\n",
-	       when, aio.reserved, aio.held, key.reserved, key.held, map_entries("lg_reserve_held"));
+	       when, kind[0].reserved, kind[0].held, kind[1].reserved, kind[1].held,
+	       map_entries("lg_reserve_held"));
 }
 
 /*
@@ -452,13 +453,13 @@ static void aio_race_case(const char *cgroup, int rounds)
 	usleep(200 * 1000);
 	print_reserve_totals("after the rounds");
 	{
-		struct reserve_total aio = {-1, -1};
+		struct reserve_total kind[2] = {{-1, -1}, {-1, -1}};
 		unsigned zero = 0;
 
-		VM_CHECK(map_lookup("lg_reserve_totals", &zero, &aio));
-		if (aio.reserved != 0 || aio.held != 0)
+		VM_CHECK(map_lookup("lg_reserve_totals", &zero, kind));
+		if (kind[0].reserved != 0 || kind[0].held != 0)
 			VM_FAIL("AIO reservations left after the rounds: %lld (%lld holders)",
-				aio.reserved, aio.held);
+				kind[0].reserved, kind[0].held);
 	}
 	printf("#   aio-nr now %ld; misses: lg_mmap_addr_k %llu, lg_aio_reserva %llu\n",
 	       read_number("/proc/sys/fs/aio-nr"), program_misses("lg_mmap_addr"),
