@@ -322,14 +322,14 @@ static __always_inline int lg_aio_budget(__s64 events)
 SEC("fexit/__x64_sys_io_setup")
 int BPF_PROG(lg_aio_reservation_end, const struct pt_regs *regs, long ret)
 {
-	lg_reservation_end(bpf_get_current_task_btf(), LG_RESERVE_AIO, true);
+	lg_reservation_end(bpf_get_current_task_btf(), LG_RESERVE_AIO);
 	return 0;
 }
 
 SEC("fexit/__ia32_compat_sys_io_setup")
 int BPF_PROG(lg_aio_reservation_end32, const struct pt_regs *regs, long ret)
 {
-	lg_reservation_end(bpf_get_current_task_btf(), LG_RESERVE_AIO, true);
+	lg_reservation_end(bpf_get_current_task_btf(), LG_RESERVE_AIO);
 	return 0;
 }
 

@@ -663,7 +663,7 @@ static __always_inline int lg_root_key_quota(struct key *key, unsigned long flag
  * back. */
 static __always_inline int lg_key_reservation_give_back(void)
 {
-	lg_reservation_end(bpf_get_current_task_btf(), LG_RESERVE_KEY, true);
+	lg_reservation_end(bpf_get_current_task_btf(), LG_RESERVE_KEY);
 	return 0;
 }
 

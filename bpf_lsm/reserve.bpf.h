@@ -17,12 +17,15 @@
  * (budgets_aio_racing_calls_keep_the_quarter, once in 200 rounds in CI's vm-preempt suite). A
  * preallocated hash takes its bucket lock with preemption disabled and its elements from its
  * own free list: it fails when 4,096 tasks hold a reservation at once (or, rarely, with
- * EBUSY, when a program on the same CPU interrupts one holding the bucket's lock). A call can hold
+ * EBUSY, when a program on the same CPU interrupts one holding the bucket's lock: a delete that
+ * fails so leaves its entry, stricter, until that task's next call or free). A call can hold
  * its entry for long only by stalling between the hook and its return (io_setup's last
  * put_user on a page whose fault a userfaultfd of the caller's, or a FUSE server, leaves
  * unanswered), so a service could fill it; past it a reservation is the task's own storage, as
- * before, and only when neither can be had is the budget decided as passed (fail closed for a
- * confined task).
+ * before (counted in owned, so that the task's free gives it back too), and only when neither
+ * can be had is the budget decided as passed: a confined task's io_setup refused, a confined
+ * root's key past the ordinary quota decided as CAP_SYS_RESOURCE; an unconfined task's call
+ * then goes on unreserved (others' checks miss its amount).
  */
 #ifndef LSMGUARD_RESERVE_BPF_H
 #define LSMGUARD_RESERVE_BPF_H
@@ -37,7 +40,9 @@ _Static_assert((LG_RESERVE_KINDS & (LG_RESERVE_KINDS - 1)) == 0,
 
 struct lg_reserve_total {
 	__s64 reserved; /* what the tasks of the kind hold */
-	__s64 held;	/* entries of the kind in lg_reserve_held: 0, no task needs a look */
+	__s64 held;	/* entries of the kind in lg_reserve_held */
+	__s64 owned;	/* tasks holding an amount of the kind in their own storage */
+	__s64 pad;	/* held and owned both 0: no task needs a look at its free */
 };
 
 struct lg_reserve_totals {
@@ -96,6 +101,7 @@ struct {
 struct lg_reservation {
 	struct lg_reserve_total *total;
 	__s64 *mine;
+	bool own; /* mine is in the task's own storage */
 };
 
 /* The current task's reservation of kind, recorded (0) if it holds none. False when it cannot
@@ -107,12 +113,26 @@ static __always_inline bool lg_reservation_of(__u32 kind, struct lg_reservation 
 	__s64 zero = 0;
 
 	r->mine = 0;
+	r->own = false;
 	r->total = lg_reserve_total_of(kind);
 	if (!r->total)
 		return false;
 	r->mine = bpf_map_lookup_elem(&lg_reserve_held, &key);
 	if (r->mine)
 		return true;
+	/* An amount already in its own storage (an earlier ask of the same call, the hash full
+	 * then): raised there, not counted twice in a new entry. */
+	if (*(volatile __s64 *)&r->total->owned > 0) {
+		own = bpf_task_storage_get(&lg_reserve_own, bpf_get_current_task_btf(), 0, 0);
+		if (own) {
+			barrier_var(own);
+			if (own->amount[kind & (LG_RESERVE_KINDS - 1)]) {
+				r->mine = &own->amount[kind & (LG_RESERVE_KINDS - 1)];
+				r->own = true;
+				return true;
+			}
+		}
+	}
 	if (!bpf_map_update_elem(&lg_reserve_held, &key, &zero, BPF_NOEXIST)) {
 		/* counted after the entry exists, by the task itself, which alone ends it (or its
 		 * free, after it): held counts every entry whose end can run */
@@ -121,9 +141,12 @@ static __always_inline bool lg_reservation_of(__u32 kind, struct lg_reservation 
 		return r->mine != 0;
 	}
 	own = lg_task_storage_create(&lg_reserve_own, bpf_get_current_task_btf());
-	if (own)
-		r->mine = &own->amount[kind & (LG_RESERVE_KINDS - 1)];
-	return r->mine != 0;
+	if (!own)
+		return false;
+	barrier_var(own); /* as in lg_reserve_total_of */
+	r->mine = &own->amount[kind & (LG_RESERVE_KINDS - 1)];
+	r->own = true;
+	return true;
 }
 
 /* The reservation raised by more; what the other tasks hold reserved (at least 0). */
@@ -131,6 +154,9 @@ static __always_inline __s64 lg_reservation_raise(struct lg_reservation *r, __s6
 {
 	__s64 others = __sync_fetch_and_add(&r->total->reserved, more) - *r->mine;
 
+	/* an own amount counted while it is not 0, so that the task's free looks for it */
+	if (r->own && !*r->mine && more)
+		__sync_fetch_and_add(&r->total->owned, 1);
 	*r->mine += more;
 	return others > 0 ? others : 0;
 }
@@ -140,13 +166,13 @@ static __always_inline void lg_reservation_lower(struct lg_reservation *r, __s64
 {
 	__sync_fetch_and_add(&r->total->reserved, -less);
 	*r->mine -= less;
+	if (r->own && less && !*r->mine)
+		__sync_fetch_and_add(&r->total->owned, -1);
 }
 
-/* task's reservation of kind given back whole and its entry deleted: the system call's end
- * (charged by then, or failed), or the task's free (own storage: at the call's end only; a
- * reservation there whose fexit was skipped stays counted, stricter, while the map lives).
- * One load while no task holds an entry. */
-static __always_inline void lg_reservation_end(struct task_struct *task, __u32 kind, bool own)
+/* task's reservation of kind given back whole (its hash entry deleted, its own amount
+ * zeroed): the system call's end (charged by then, or failed), or the task's free. */
+static __always_inline void lg_reservation_end(struct task_struct *task, __u32 kind)
 {
 	struct lg_reserve_key key = {(__u64)task, kind, 0};
 	struct lg_reserve_total *total;
@@ -166,17 +192,23 @@ static __always_inline void lg_reservation_end(struct task_struct *task, __u32 k
 			}
 		}
 	}
-	if (!own)
+	if (*(volatile __s64 *)&total->owned <= 0)
 		return;
 	mine_own = bpf_task_storage_get(&lg_reserve_own, task, 0, 0);
-	if (!mine_own || !mine_own->amount[kind & (LG_RESERVE_KINDS - 1)])
+	if (!mine_own)
 		return;
-	__sync_fetch_and_add(&total->reserved, -mine_own->amount[kind & (LG_RESERVE_KINDS - 1)]);
+	barrier_var(mine_own);
+	amount = mine_own->amount[kind & (LG_RESERVE_KINDS - 1)];
+	if (!amount)
+		return;
 	mine_own->amount[kind & (LG_RESERVE_KINDS - 1)] = 0;
+	__sync_fetch_and_add(&total->reserved, -amount);
+	__sync_fetch_and_add(&total->owned, -1);
 }
 
-/* A task freed: the entries its skipped fexits left given back. One lookup and two loads while
- * no task holds an entry (every task of the host passes here). */
+/* A task freed: what its skipped fexits left given back (its task storage is freed after this
+ * hook). One lookup and four loads while no task holds a reservation (every task of the host
+ * passes here). */
 static __always_inline void lg_reservations_freed(struct task_struct *task)
 {
 	struct lg_reserve_totals *totals;
@@ -184,10 +216,12 @@ static __always_inline void lg_reservations_freed(struct task_struct *task)
 
 	totals = bpf_map_lookup_elem(&lg_reserve_totals, &zero);
 	if (!totals || (*(volatile __s64 *)&totals->kind[LG_RESERVE_AIO].held <= 0 &&
-			*(volatile __s64 *)&totals->kind[LG_RESERVE_KEY].held <= 0))
+			*(volatile __s64 *)&totals->kind[LG_RESERVE_KEY].held <= 0 &&
+			*(volatile __s64 *)&totals->kind[LG_RESERVE_AIO].owned <= 0 &&
+			*(volatile __s64 *)&totals->kind[LG_RESERVE_KEY].owned <= 0))
 		return;
-	lg_reservation_end(task, LG_RESERVE_AIO, false);
-	lg_reservation_end(task, LG_RESERVE_KEY, false);
+	lg_reservation_end(task, LG_RESERVE_AIO);
+	lg_reservation_end(task, LG_RESERVE_KEY);
 }
 
 #endif /* LSMGUARD_RESERVE_BPF_H */

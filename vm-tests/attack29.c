@@ -371,21 +371,22 @@ static int arace_one(const void *arg)
 	return 0;
 }
 
+/* lg_reserve_totals' element: each budget's (reserve.bpf.h) */
 struct reserve_total {
-	long long reserved, held;
+	long long reserved, held, owned, pad;
 };
 
 static void print_reserve_totals(const char *when)
 {
 	/* lg_reserve_totals: one element, each budget's {reserved, held} (reserve.bpf.h) */
-	struct reserve_total kind[2] = {{-1, -1}, {-1, -1}};
+	struct reserve_total kind[2] = {{-1, -1, -1, 0}, {-1, -1, -1, 0}};
 	unsigned zero = 0;
 
 	map_lookup("lg_reserve_totals", &zero, kind);
-	printf("#   %s: reservations AIO %lld (%lld holders), keys %lld (%lld holders); "
-	       "lg_reserve_held entries %d\n",
-	       when, kind[0].reserved, kind[0].held, kind[1].reserved, kind[1].held,
-	       map_entries("lg_reserve_held"));
+	printf("#   %s: reservations AIO %lld (%lld holders, %lld in own storage), keys %lld (%lld "
+	       "holders, %lld in own storage); lg_reserve_held entries %d\n",
+	       when, kind[0].reserved, kind[0].held, kind[0].owned, kind[1].reserved,
+	       kind[1].held, kind[1].owned, map_entries("lg_reserve_held"));
 }
 
 /*
@@ -453,11 +454,17 @@ static void aio_race_case(const char *cgroup, int rounds)
 	usleep(200 * 1000);
 	print_reserve_totals("after the rounds");
 	{
-		struct reserve_total kind[2] = {{-1, -1}, {-1, -1}};
+		struct reserve_total kind[2] = {{-1, -1, -1, 0}, {-1, -1, -1, 0}};
 		unsigned zero = 0;
 
-		VM_CHECK(map_lookup("lg_reserve_totals", &zero, kind));
-		if (kind[0].reserved != 0 || kind[0].held != 0)
+		/* task_free comes an RCU grace period after the reap */
+		for (int i = 0; i < 50; i++) {
+			VM_CHECK(map_lookup("lg_reserve_totals", &zero, kind));
+			if (!kind[0].reserved && !kind[0].held && !kind[0].owned)
+				break;
+			usleep(100 * 1000);
+		}
+		if (kind[0].reserved != 0 || kind[0].held != 0 || kind[0].owned != 0)
 			VM_FAIL("AIO reservations left after the rounds: %lld (%lld holders)",
 				kind[0].reserved, kind[0].held);
 	}
@@ -675,6 +682,22 @@ VM_TEST(a29_reservation_holders_filled_by_blocked_io_setup, 2930)
 	for (int i = 0; i < 50 && map_entries("lg_reserve_held") > 0; i++)
 		usleep(100 * 1000);
 	VM_CHECK(map_entries("lg_reserve_held") == 0); /* every entry gone with its call */
+	{
+		/* and every amount, the 204 past the hash (own storage) and the other services'
+		 * too: nothing left counted */
+		struct reserve_total kind[2] = {{-1, -1, -1, 0}, {-1, -1, -1, 0}};
+		unsigned zero = 0;
+
+		for (int i = 0; i < 50; i++) {
+			VM_CHECK(map_lookup("lg_reserve_totals", &zero, kind));
+			if (!kind[0].reserved && !kind[0].held && !kind[0].owned &&
+			    !kind[1].reserved && !kind[1].held && !kind[1].owned)
+				break;
+			usleep(100 * 1000);
+		}
+		VM_CHECK(kind[0].reserved == 0 && kind[0].held == 0 && kind[0].owned == 0);
+		VM_CHECK(kind[1].reserved == 0 && kind[1].held == 0 && kind[1].owned == 0);
+	}
 	if (entries >= 4096 && other != 0)
 		VM_FAIL("DENIAL: with lsmguard's 4,096 reservation entries held by one confined "
 			"service's blocked io_setup calls, another service's io_setup(10) failed "

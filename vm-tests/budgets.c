@@ -673,6 +673,24 @@ VM_TEST(budgets_aio_racing_calls_keep_the_quarter, 229)
 			both, AIO_RACE_ROUNDS, 2 * AIO_RACE_EVENTS);
 	VM_CHECK(one == AIO_RACE_ROUNDS);
 	VM_CHECK(control_both == 1);
+	{
+		/* every reservation given back: lg_reserve_totals' element, each budget's
+		 * {reserved, held, owned, pad} (reserve.bpf.h) */
+		long long totals[8] = {-1};
+		unsigned zero = 0;
+		bool clear = false;
+
+		for (int i = 0; i < 50 && !clear; i++) {
+			clear = map_lookup("lg_reserve_totals", &zero, totals) && !totals[0] &&
+				!totals[1] && !totals[2] && !totals[4] && !totals[5] && !totals[6];
+			if (!clear)
+				usleep(100 * 1000);
+		}
+		if (!clear)
+			VM_FAIL("reservations left after the rounds: AIO %lld (%lld held, %lld own), "
+				"keys %lld (%lld, %lld)",
+				totals[0], totals[1], totals[2], totals[4], totals[5], totals[6]);
+	}
 	munmap(r, sizeof(*r));
 }
 

@@ -454,11 +454,14 @@ void mn_fuse_start(struct mn_fuse *f, const char *point, const char *cgroup, uid
 
 int mn_fuse_tell(const struct mn_fuse *f, char op, int idx)
 {
+	void (*was)(int) = signal(SIGPIPE, SIG_IGN); /* a server gone: -1, not the case killed */
 	char cmd[2] = {op, (char)idx}, answer;
+	int ret = -1;
 
-	if (write(f->ctl, cmd, 2) != 2 || read(f->ack, &answer, 1) != 1)
-		return -1;
-	return answer;
+	if (write(f->ctl, cmd, 2) == 2 && read(f->ack, &answer, 1) == 1)
+		ret = answer;
+	signal(SIGPIPE, was);
+	return ret;
 }
 
 void mn_fuse_stop(struct mn_fuse *f, const char *const more[])
