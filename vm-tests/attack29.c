@@ -492,8 +492,9 @@ VM_TEST(a29_aio_sixteen_racers_audit, 2911)
 
 /* Whether this kernel's LSM programs pass the trampoline's recursion check (6.1 without
  * 271de525e1d7 "bpf: Remove prog->active check for bpf_lsm": a task preempted inside an LSM
- * program makes every other task on that CPU skip it, the hook answering 0). Informational:
- * prints the symbols and the LSM programs' recursion_misses so far. */
+ * program makes every other task on that CPU skip it, the hook answering 0). Prints the
+ * symbols and the programs' recursion_misses so far, and asserts that no LSM program among
+ * them was ever skipped (tracing programs may be: docs/security.md). */
 VM_TEST(a29_lsm_recursion_check_probe, 2920)
 {
 	char out[4096] = "";
@@ -509,6 +510,12 @@ VM_TEST(a29_lsm_recursion_check_probe, 2920)
 	       full_preemption_asked(), program_misses("lg_"), program_misses("lg_mmap_addr"),
 	       program_misses("lg_key_made"), program_misses("lg_key_permis"),
 	       program_misses("lg_file_budget"), program_misses("lg_nproc_keep"));
+	VM_CHECK(strstr(out, "__bpf_prog_enter") != NULL);
+	/* lsm/mmap_addr, lsm/key_permission, lsm/file_alloc_security, lsm/task_alloc */
+	VM_CHECK(program_misses("lg_mmap_addr") == 0);
+	VM_CHECK(program_misses("lg_key_permis") == 0);
+	VM_CHECK(program_misses("lg_file_budget") == 0);
+	VM_CHECK(program_misses("lg_nproc_keep") == 0);
 }
 
 /* ---- lsmguard's own bookkeeping: lg_reserve_held (4,096 holders) filled ---- */
