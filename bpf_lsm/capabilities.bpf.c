@@ -304,7 +304,7 @@ static __always_inline int lg_aio_budget(__s64 events)
 	bool held;
 	int ret;
 
-	held = lg_reservation_of(LG_RESERVE_AIO, &r);
+	held = lg_reservation_of(LG_RESERVE_AIO, LG_RESERVE_WHOLE, &r);
 	others = held ? lg_reservation_raise(&r, events) : 0;
 	bpf_probe_read_kernel(&used, sizeof(used), (const void *)lg_aio_nr_at);
 	bpf_probe_read_kernel(&max, sizeof(max), (const void *)lg_aio_max_nr_at);

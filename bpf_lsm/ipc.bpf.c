@@ -550,15 +550,16 @@ static __always_inline __s64 lg_key_charged(struct key *key, __s64 len)
 }
 
 /*
- * The payloads of the root user's new keys between key_alloc and their charge: the kernel
- * charges a payload when it instantiates the key, after the hook, so two add_key calls in
- * parallel would each be checked without the other's (attack run 12: two threads, 12,000
- * bytes each, both made). Each add_key reserves its payload here at key_alloc (root's,
- * whoever asks: an unconfined root's adds count for a confined root's check), recorded by task
- * (reserve.bpf.h); the system call's return gives it back
+ * The payloads of new keys between key_alloc and their charge: the kernel charges a payload
+ * when it instantiates the key, after the hook, so two add_key calls in parallel would each be
+ * checked without the other's (attack run 12: two root threads, 12,000 bytes each, both made;
+ * attack run 29: uid 1000's racing threads passed its share by one payload). Each add_key
+ * reserves its payload here at key_alloc in its owner's pool (whoever asks: an unconfined
+ * task's adds count for a confined one's check), recorded by task (reserve.bpf.h); the system
+ * call's return gives it back
  * (charged by then, or failed): fexit on add_key's x86-64 and ia32 entries (key_create_or_update
  * itself has 7 arguments, past the 6 a 6.1 trampoline takes: ENOTSUPP), and keyctl's for
- * KEYCTL_UPDATE's growth (lg_root_key_grow).
+ * KEYCTL_UPDATE's growth (lg_key_grow).
  */
 
 /*
@@ -569,9 +570,8 @@ static __always_inline __s64 lg_key_charged(struct key *key, __s64 len)
  * task's new key, or an update growing one, that would take its user past three quarters of
  * the quota is refused with EDQUOT, the kernel's answer (LG_BUILTIN_HOST_BUDGET, a
  * protection). At key_alloc the kernel has counted the key and its description already; the
- * payload (len, as the type charges it) comes after, so parallel calls can each pass with the
- * other's payload not yet charged: into the kept quarter by that much, never past the
- * kernel's own quota. Keyrings the kernel charges past every quota (KEY_ALLOC_QUOTA_OVERRUN:
+ * payload (len, as the type charges it) comes after, and is reserved in the user's pool until
+ * then (lg_key_reserve), so that parallel calls see each other's. Keyrings the kernel charges past every quota (KEY_ALLOC_QUOTA_OVERRUN:
  * a thread's "_tid", a process's "_pid", a process's first session keyring) are counted too:
  * the kernel never refuses them, so 60 live threads of a confined service, each with its
  * thread keyring, took its user past the whole quota (attack run 13); past the share they are
@@ -608,30 +608,36 @@ static __always_inline int lg_user_key_budget(struct key *key, struct key_user *
 		   : 0;
 }
 
-/* lg_root_key_charge of a payload of len bytes for key, the growth it charges reserved
- * (reserve.bpf.h) unless refused, with what other calls reserved and have not charged yet.
- * One system call charges one payload: a task's reservation is the largest growth its call
- * asked for, not their sum (KEYCTL_UPDATE asks key_permission twice: lookup_user_key's and
- * key_update's, both for Write). */
-static __always_inline int lg_root_key_reserve(struct key *key, struct key_user *user,
-					       __s64 len, bool new_key)
+/* A payload of len bytes for key, charged to user, decided with what other calls reserved in
+ * user's pool and have not charged yet: the root user's quota as CAP_SYS_RESOURCE
+ * (lg_root_key_charge), another user's as its budget (lg_user_key_budget). The growth is
+ * reserved (reserve.bpf.h), by every task, confined or not, unless refused. One system call
+ * charges one payload: a task's reservation is the largest growth its call asked for, not
+ * their sum (KEYCTL_UPDATE asks key_permission twice: lookup_user_key's and key_update's, both
+ * for Write). */
+static __always_inline int lg_key_reserve(struct key *key, struct key_user *user, __s64 len,
+					  bool new_key)
 {
 	__s64 growth = len - (__s64)BPF_CORE_READ(key, datalen), others = 0, more = 0;
+	__u32 uid = BPF_CORE_READ(user, uid.val);
 	struct lg_reservation r = {};
 	bool held = true;
 	int ret;
 
 	if (growth > 0) {
-		held = lg_reservation_of(LG_RESERVE_KEY, &r);
+		held = lg_reservation_of(LG_RESERVE_KEY, lg_reserve_user_pool(uid), &r);
 		if (held) {
-			more = growth > *r.mine ? growth - *r.mine : 0;
+			more = growth > r.mine->amount ? growth - r.mine->amount : 0;
 			others = lg_reservation_raise(&r, more);
 		} else {
 			/* not recorded: decided as if every byte of the quota were reserved */
 			others = LG_KEY_UNRESERVED;
 		}
 	}
-	ret = lg_root_key_charge(key, user, len + others, new_key);
+	if (uid)
+		ret = lg_user_key_budget(key, user, len + others, new_key);
+	else
+		ret = lg_root_key_charge(key, user, len + others, new_key);
 	if (ret && held && more)
 		lg_reservation_lower(&r, more);
 	return ret;
@@ -644,19 +650,15 @@ static __always_inline int lg_root_key_reserve(struct key *key, struct key_user 
  * charged but never refused by the kernel, to anyone: for the root user nor here (its threads
  * are bounded by kernel.threads-max, far below root_maxkeys; but see lg_overrun_keyring_kept).
  * A key charged to another user, overrun or not: that user's budget (lg_user_key_budget). */
-static __always_inline int lg_root_key_quota(struct key *key, unsigned long flags)
+static __always_inline int lg_key_quota_check(struct key *key, unsigned long flags)
 {
 	struct key_user *user = BPF_CORE_READ(key, user);
 
 	if ((flags & LG_KEY_ALLOC_NOT_IN_QUOTA) || !user)
 		return 0;
-	if (BPF_CORE_READ(user, uid.val) != 0)
-		return lg_user_key_budget(key, user, lg_key_charged(key, lg_key_call_payload(false)),
-					  true);
-	if (flags & LG_KEY_ALLOC_QUOTA_OVERRUN)
+	if ((flags & LG_KEY_ALLOC_QUOTA_OVERRUN) && BPF_CORE_READ(user, uid.val) == 0)
 		return 0;
-	return lg_root_key_reserve(key, user, lg_key_charged(key, lg_key_call_payload(false)),
-				   true);
+	return lg_key_reserve(key, user, lg_key_charged(key, lg_key_call_payload(false)), true);
 }
 
 /* The end of an add_key: its payload charged (or the call failed), the reservation given
@@ -679,7 +681,7 @@ int BPF_PROG(lg_key_reservation_end32, const struct pt_regs *regs, long ret)
 	return lg_key_reservation_give_back();
 }
 
-/* KEYCTL_UPDATE's growth, reserved at key_permission (lg_root_key_grow), given back the same
+/* KEYCTL_UPDATE's growth, reserved at key_permission (lg_key_grow), given back the same
  * way. An ia32 keyctl (a 32-bit program, or int $0x80 from any) enters through the compat
  * entry (syscall_32.tbl: compat_sys_keyctl); __ia32_sys_keyctl is built but never called. */
 SEC("fexit/__x64_sys_keyctl")
@@ -694,12 +696,12 @@ int BPF_PROG(lg_key_update_end32, const struct pt_regs *regs, long ret)
 	return lg_key_reservation_give_back();
 }
 
-/* An update of a root user's key (add_key of an existing key, KEYCTL_UPDATE) whose new
- * payload would take the root user's bytes past the ordinary quota, with what other calls
- * reserved. Only growth counts (and is reserved until the call returns): an update no longer
- * than the key's payload is never refused. Another user's key: its user's budget
- * (lg_user_key_budget). Other calls: 0. */
-static __always_inline int lg_root_key_grow(struct key *key)
+/* An update of a key (add_key of an existing key, KEYCTL_UPDATE) whose new payload would take
+ * its owner's bytes past the root user's ordinary quota or another user's share, with what
+ * other calls reserved in the owner's pool (lg_key_reserve). Only growth counts (and is
+ * reserved until the call returns): an update no longer than the key's payload is never
+ * refused. Other calls: 0. */
+static __always_inline int lg_key_grow(struct key *key)
 {
 	struct key_user *user = BPF_CORE_READ(key, user);
 	__s64 len;
@@ -709,9 +711,7 @@ static __always_inline int lg_root_key_grow(struct key *key)
 	len = lg_key_charged(key, lg_key_call_payload(true));
 	if (len <= (__s64)BPF_CORE_READ(key, datalen))
 		return 0;
-	if (BPF_CORE_READ(user, uid.val) != 0)
-		return lg_user_key_budget(key, user, len, false);
-	return lg_root_key_reserve(key, user, len, false);
+	return lg_key_reserve(key, user, len, false);
 }
 
 /*
@@ -938,7 +938,7 @@ int lg_key_permission(unsigned long long *ctx)
 	if (need == KEY_NEED_SETATTR && (ret = lg_key_chown_budget(key)))
 		return ret;
 	if (!&key_type_keyring || (const void *)BPF_CORE_READ(key, type) != &key_type_keyring) {
-		if (need == KEY_NEED_WRITE && (ret = lg_root_key_grow(key)))
+		if (need == KEY_NEED_WRITE && (ret = lg_key_grow(key)))
 			return ret;
 		return lg_owner_decide((__u64)key, LG_HOOK_KEY_PERMISSION, what, sizeof(what));
 	}
@@ -975,7 +975,7 @@ int BPF_PROG(lg_key_made, struct key *key, const struct cred *cred, unsigned lon
 {
 	if (ret)
 		return ret;
-	ret = lg_root_key_quota(key, flags);
+	ret = lg_key_quota_check(key, flags);
 	if (ret)
 		return ret;
 	if (&key_type_keyring && (const void *)BPF_CORE_READ(key, type) == &key_type_keyring &&

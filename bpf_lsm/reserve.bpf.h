@@ -2,7 +2,11 @@
 /*
  * Reservations of a host-wide budget held by a task between the hook that checks the budget
  * and the kernel's own charge, later in the same system call (io_setup's AIO events,
- * capabilities.bpf.c; add_key's and KEYCTL_UPDATE's payload for the root user, ipc.bpf.c).
+ * capabilities.bpf.c; add_key's and KEYCTL_UPDATE's payload bytes, ipc.bpf.c). A key's bytes
+ * are charged to its owner's quota, one quota a user: each user's reservations are summed in a
+ * pool of their own (lg_reserve_pools: the root user's alone in pool 0, every other user's in
+ * one of the others by a hash of its uid; two users sharing a pool see each other's
+ * reservations, stricter for both while their calls are in flight, never looser).
  * Two calls racing would each be checked without the other's charge; so each call reserves
  * what it asks, sees what the others reserved, and gives its reservation back at the system
  * call's return (fexit), or when that fexit was skipped (a tracing program's recursion check,
@@ -31,15 +35,16 @@
 #define LSMGUARD_RESERVE_BPF_H
 
 enum lg_reserve_kind {
-	LG_RESERVE_AIO,	 /* io_setup's events (fs.aio-max-nr) */
-	LG_RESERVE_KEY,	 /* the root user's key payload bytes (kernel.keys.root_maxbytes) */
+	LG_RESERVE_AIO, /* io_setup's events (fs.aio-max-nr): one budget, the kind's total */
+	LG_RESERVE_KEY, /* key payload bytes (each user's key quota): a pool a user */
 	LG_RESERVE_KINDS,
 };
 _Static_assert((LG_RESERVE_KINDS & (LG_RESERVE_KINDS - 1)) == 0,
 	       "kinds are masked with LG_RESERVE_KINDS - 1");
+#define LG_RESERVE_KIND(kind) ((kind) & (LG_RESERVE_KINDS - 1))
 
 struct lg_reserve_total {
-	__s64 reserved; /* what the tasks of the kind hold */
+	__s64 reserved; /* what the tasks of the kind hold, every pool's together */
 	__s64 held;	/* entries of the kind in lg_reserve_held */
 	__s64 owned;	/* tasks holding an amount of the kind in their own storage */
 	__s64 pad;	/* held and owned both 0: no task needs a look at its free */
@@ -68,8 +73,36 @@ static __always_inline struct lg_reserve_total *lg_reserve_total_of(__u32 kind)
 	/* barrier_var: no offset added before the test (clang hoists it; the verifier refuses
 	 * arithmetic on a pointer that may be NULL) */
 	barrier_var(totals);
-	return &totals->kind[kind & (LG_RESERVE_KINDS - 1)];
+	return &totals->kind[LG_RESERVE_KIND(kind)];
 }
+
+/* A budget whose holders are all counted in its kind's total (AIO). */
+#define LG_RESERVE_WHOLE 0xffffffffU
+/* Pools of per-user budgets (key bytes): 0 the root user's, the others shared by hash. */
+#define LG_RESERVE_POOLS 1024
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, LG_RESERVE_POOLS);
+	__type(key, __u32);
+	__type(value, __s64);
+} lg_reserve_pools __weak SEC(".maps");
+
+/* The pool of a user's reservations: the root user's alone, any other uid's by a
+ * multiplicative hash (users sharing a pool only count each other's amounts in flight). */
+static __always_inline __u32 lg_reserve_user_pool(__u32 uid)
+{
+	if (!uid)
+		return 0;
+	return 1 + ((uid * 2654435761U) >> 16) % (LG_RESERVE_POOLS - 1);
+}
+
+/* What a task holds of one kind, and in which pool. */
+struct lg_reserve_hold {
+	__s64 amount;
+	__u32 pool; /* LG_RESERVE_WHOLE or an index of lg_reserve_pools */
+	__u32 pad;
+};
 
 struct lg_reserve_key {
 	__u64 task; /* the task_struct's address: not reused before its task_free */
@@ -83,12 +116,12 @@ struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, LG_RESERVE_HOLDERS);
 	__type(key, struct lg_reserve_key);
-	__type(value, __s64);
+	__type(value, struct lg_reserve_hold);
 } lg_reserve_held __weak SEC(".maps");
 
-/* Where the hash has no room: the task's own storage, one word a budget. */
+/* Where the hash has no room: the task's own storage, one hold a kind. */
 struct lg_reserve_own {
-	__s64 amount[LG_RESERVE_KINDS];
+	struct lg_reserve_hold hold[LG_RESERVE_KINDS];
 };
 
 struct {
@@ -100,73 +133,121 @@ struct {
 
 struct lg_reservation {
 	struct lg_reserve_total *total;
-	__s64 *mine;
-	bool own; /* mine is in the task's own storage */
+	__s64 *pool;	       /* the budget's pool (pooled), else total->reserved */
+	struct lg_reserve_hold *mine;
+	bool pooled;
+	bool own;	       /* mine is in the task's own storage */
 };
 
-/* The current task's reservation of kind, recorded (0) if it holds none. False when it cannot
- * be had: the caller decides as if the budget were passed. */
-static __always_inline bool lg_reservation_of(__u32 kind, struct lg_reservation *r)
+/* The counter that sums pool's holders: an element of lg_reserve_pools, or the total's. */
+static __always_inline __s64 *lg_reserve_pool_of(struct lg_reserve_total *total, __u32 pool)
+{
+	if (pool == LG_RESERVE_WHOLE)
+		return &total->reserved;
+	return bpf_map_lookup_elem(&lg_reserve_pools, &pool);
+}
+
+/* hold's amount given back to its pool and total (own: in the task's own storage). */
+static __always_inline void lg_reserve_give_back(struct lg_reserve_total *total,
+						 struct lg_reserve_hold *hold, bool own)
+{
+	__s64 amount = hold->amount, *pool;
+
+	if (!amount)
+		return;
+	hold->amount = 0;
+	__sync_fetch_and_add(&total->reserved, -amount);
+	if (hold->pool != LG_RESERVE_WHOLE) {
+		pool = bpf_map_lookup_elem(&lg_reserve_pools, &hold->pool);
+		if (pool)
+			__sync_fetch_and_add(pool, -amount);
+	}
+	if (own)
+		__sync_fetch_and_add(&total->owned, -1);
+}
+
+/* The current task's reservation of kind in pool (LG_RESERVE_WHOLE, or one of
+ * lg_reserve_pools), recorded (0) if it holds none. False when it cannot be had: the caller
+ * decides as if the budget were passed. */
+static __always_inline bool lg_reservation_of(__u32 kind, __u32 pool, struct lg_reservation *r)
 {
 	struct lg_reserve_key key = {(__u64)bpf_get_current_task_btf(), kind, 0};
+	struct lg_reserve_hold fresh = {0, pool, 0};
 	struct lg_reserve_own *own;
-	__s64 zero = 0;
 
 	r->mine = 0;
 	r->own = false;
+	r->pooled = pool != LG_RESERVE_WHOLE;
 	r->total = lg_reserve_total_of(kind);
 	if (!r->total)
 		return false;
+	r->pool = lg_reserve_pool_of(r->total, pool);
+	if (!r->pool)
+		return false;
 	r->mine = bpf_map_lookup_elem(&lg_reserve_held, &key);
 	if (r->mine)
-		return true;
+		goto found;
 	/* An amount already in its own storage (an earlier ask of the same call, the hash full
 	 * then): raised there, not counted twice in a new entry. */
 	if (*(volatile __s64 *)&r->total->owned > 0) {
 		own = bpf_task_storage_get(&lg_reserve_own, bpf_get_current_task_btf(), 0, 0);
 		if (own) {
 			barrier_var(own);
-			if (own->amount[kind & (LG_RESERVE_KINDS - 1)]) {
-				r->mine = &own->amount[kind & (LG_RESERVE_KINDS - 1)];
+			if (own->hold[LG_RESERVE_KIND(kind)].amount) {
+				r->mine = &own->hold[LG_RESERVE_KIND(kind)];
 				r->own = true;
-				return true;
+				goto found;
 			}
 		}
 	}
-	if (!bpf_map_update_elem(&lg_reserve_held, &key, &zero, BPF_NOEXIST)) {
+	if (!bpf_map_update_elem(&lg_reserve_held, &key, &fresh, BPF_NOEXIST)) {
 		/* counted after the entry exists, by the task itself, which alone ends it (or its
 		 * free, after it): held counts every entry whose end can run */
 		__sync_fetch_and_add(&r->total->held, 1);
 		r->mine = bpf_map_lookup_elem(&lg_reserve_held, &key);
-		return r->mine != 0;
+		if (!r->mine)
+			return false;
+		goto found;
 	}
 	own = lg_task_storage_create(&lg_reserve_own, bpf_get_current_task_btf());
 	if (!own)
 		return false;
 	barrier_var(own); /* as in lg_reserve_total_of */
-	r->mine = &own->amount[kind & (LG_RESERVE_KINDS - 1)];
+	r->mine = &own->hold[LG_RESERVE_KIND(kind)];
 	r->own = true;
+found:
+	/* left by an earlier call whose end was skipped, in another pool (another user's key):
+	 * given back before this call's is counted */
+	if (r->mine->pool != pool) {
+		lg_reserve_give_back(r->total, r->mine, r->own);
+		r->mine->pool = pool;
+	}
 	return true;
 }
 
-/* The reservation raised by more; what the other tasks hold reserved (at least 0). */
+/* The reservation raised by more; what the other tasks hold reserved in its pool (at least
+ * 0). */
 static __always_inline __s64 lg_reservation_raise(struct lg_reservation *r, __s64 more)
 {
-	__s64 others = __sync_fetch_and_add(&r->total->reserved, more) - *r->mine;
+	__s64 others = __sync_fetch_and_add(r->pool, more) - r->mine->amount;
 
+	if (r->pooled)
+		__sync_fetch_and_add(&r->total->reserved, more);
 	/* an own amount counted while it is not 0, so that the task's free looks for it */
-	if (r->own && !*r->mine && more)
+	if (r->own && !r->mine->amount && more)
 		__sync_fetch_and_add(&r->total->owned, 1);
-	*r->mine += more;
+	r->mine->amount += more;
 	return others > 0 ? others : 0;
 }
 
 /* The reservation lowered by less (a refused call takes back what it raised). */
 static __always_inline void lg_reservation_lower(struct lg_reservation *r, __s64 less)
 {
-	__sync_fetch_and_add(&r->total->reserved, -less);
-	*r->mine -= less;
-	if (r->own && less && !*r->mine)
+	__sync_fetch_and_add(r->pool, -less);
+	if (r->pooled)
+		__sync_fetch_and_add(&r->total->reserved, -less);
+	r->mine->amount -= less;
+	if (r->own && less && !r->mine->amount)
 		__sync_fetch_and_add(&r->total->owned, -1);
 }
 
@@ -176,8 +257,8 @@ static __always_inline void lg_reservation_end(struct task_struct *task, __u32 k
 {
 	struct lg_reserve_key key = {(__u64)task, kind, 0};
 	struct lg_reserve_total *total;
-	struct lg_reserve_own *mine_own;
-	__s64 *mine, amount;
+	struct lg_reserve_hold *mine, copy;
+	struct lg_reserve_own *own;
 
 	total = lg_reserve_total_of(kind);
 	if (!total)
@@ -185,25 +266,20 @@ static __always_inline void lg_reservation_end(struct task_struct *task, __u32 k
 	if (*(volatile __s64 *)&total->held > 0) {
 		mine = bpf_map_lookup_elem(&lg_reserve_held, &key);
 		if (mine) {
-			amount = *mine;
+			copy = *mine;
 			if (!bpf_map_delete_elem(&lg_reserve_held, &key)) {
-				__sync_fetch_and_add(&total->reserved, -amount);
+				lg_reserve_give_back(total, &copy, false);
 				__sync_fetch_and_add(&total->held, -1);
 			}
 		}
 	}
 	if (*(volatile __s64 *)&total->owned <= 0)
 		return;
-	mine_own = bpf_task_storage_get(&lg_reserve_own, task, 0, 0);
-	if (!mine_own)
+	own = bpf_task_storage_get(&lg_reserve_own, task, 0, 0);
+	if (!own)
 		return;
-	barrier_var(mine_own);
-	amount = mine_own->amount[kind & (LG_RESERVE_KINDS - 1)];
-	if (!amount)
-		return;
-	mine_own->amount[kind & (LG_RESERVE_KINDS - 1)] = 0;
-	__sync_fetch_and_add(&total->reserved, -amount);
-	__sync_fetch_and_add(&total->owned, -1);
+	barrier_var(own);
+	lg_reserve_give_back(total, &own->hold[LG_RESERVE_KIND(kind)], true);
 }
 
 /* A task freed: what its skipped fexits left given back (its task storage is freed after this

@@ -14,17 +14,17 @@ static const struct {
 	const char *effect;
 } effects[] = {
     {"lg_key_reservation_end", LG_SKIP_REPORT,
-     "a new root key's reserved payload given back at the task's next call or its end: the root "
-     "user's later keys are refused that much sooner to a confined root (stricter) until then"},
+     "a new key's reserved payload given back at the task's next call or its end: its owner's "
+     "later keys are refused that much sooner to confined tasks (stricter) until then"},
     {"lg_key_update_end", LG_SKIP_REPORT,
-     "a root key update's reserved growth given back at the task's next call or its end: the root "
-     "user's later keys are refused that much sooner to a confined root (stricter) until then"},
+     "a key update's reserved growth given back at the task's next call or its end: its owner's "
+     "later keys are refused that much sooner to confined tasks (stricter) until then"},
     {"lg_key_update_end32", LG_SKIP_REPORT,
-     "a root key update's reserved growth given back at the task's next call or its end: the root "
-     "user's later keys are refused that much sooner to a confined root (stricter) until then"},
+     "a key update's reserved growth given back at the task's next call or its end: its owner's "
+     "later keys are refused that much sooner to confined tasks (stricter) until then"},
     {"lg_key_reservation_end32", LG_SKIP_REPORT,
-     "a new root key's reserved payload given back at the task's next call or its end: the root "
-     "user's later keys are refused that much sooner to a confined root (stricter) until then"},
+     "a new key's reserved payload given back at the task's next call or its end: its owner's "
+     "later keys are refused that much sooner to confined tasks (stricter) until then"},
     {"lg_aio_reservation_end", LG_SKIP_REPORT,
      "an io_setup's reserved AIO events given back at the task's next io_setup or its end: "
      "confined tasks' io_setup calls are refused that much sooner (stricter) until then"},

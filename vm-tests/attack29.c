@@ -13,6 +13,8 @@
  *        7 updates: 16,998; 32 racers of 2,400 under preempt=full: 17,273), both kernels; the
  *        host's 2,000-byte key still made. Within docs/security.md's "by their payloads": no
  *        reservation for users other than root. Control: 19,397-19,973 bytes, probe EDQUOT.
+ *        Closed (2026-12-06, thirteenth session): every user's payloads are reserved in its own
+ *        pool (reserve.bpf.h, lg_key_reserve); the cases also assert every pool back at 0.
  *  2910, 2911 (AIO, 16 processes root/uid 1000, 100 events each, half the rounds SIGKILLed in
  *        flight, both CPUs or CPU 0): held, at most 7 of 16 every round; reservations back at 0;
  *        under preempt=full lg_aio_reservation_end was skipped once and task_free gave it back.
@@ -268,6 +270,8 @@ static int key_round(const char *cgroup, int n, int payload, int update, int cpu
 	return bad;
 }
 
+static bool reservations_back_at_zero(unsigned mask);
+
 static void key_race_case(int n, int payload, int update, int rounds)
 {
 	const char *cgroups[] = {A29, A29_AUDIT};
@@ -294,6 +298,7 @@ static void key_race_case(int n, int payload, int update, int rounds)
 			}
 		}
 	keys_gone();
+	VM_CHECK(reservations_back_at_zero(2)); /* every payload's reservation given back */
 	if (bypass)
 		VM_FAIL("BYPASS: %d of %d confined rounds took uid 1000 past three quarters of its key "
 			"bytes or left its login EDQUOT (worst: %u bytes, %d racers' %s of %d bytes "
@@ -303,19 +308,19 @@ static void key_race_case(int n, int payload, int update, int rounds)
 
 /* 8 threads, each add_key of 2,400 bytes into a keyring of its own: alone 6 fit the share of
  * 15,000 (the 7th is refused); all 8 at once are 19,200 bytes (within the kernel's 20,000). */
-VM_TEST_OPEN(a29_user_key_racing_adds_8, 2900)
+VM_TEST(a29_user_key_racing_adds_8, 2900)
 {
 	key_race_case(8, 2400, 0, 6);
 }
 
 /* 32 threads of 600 bytes each (alone about 23 fit). */
-VM_TEST_OPEN(a29_user_key_racing_adds_32, 2901)
+VM_TEST(a29_user_key_racing_adds_32, 2901)
 {
 	key_race_case(32, 600, 0, 6);
 }
 
 /* 8 threads each growing a 1-byte key of its own to 2,400 bytes by KEYCTL_UPDATE. */
-VM_TEST_OPEN(a29_user_key_racing_updates_8, 2902)
+VM_TEST(a29_user_key_racing_updates_8, 2902)
 {
 	key_race_case(8, 2400, 1, 6);
 }
@@ -389,6 +394,36 @@ static void print_reserve_totals(const char *when)
 	       kind[1].held, kind[1].owned, map_entries("lg_reserve_held"));
 }
 
+/* Waits up to 5 s (task_free comes an RCU grace period after the reap) until no reservation of
+ * the kinds in mask (bit 0 AIO, bit 1 keys) is held or counted: every amount given back, in the
+ * totals and in every pool of lg_reserve_pools. False, with what is left printed, if not. */
+static bool reservations_back_at_zero(unsigned mask)
+{
+	struct reserve_total kind[2] = {{-1, -1, -1, 0}, {-1, -1, -1, 0}};
+	long long pooled = -1;
+	unsigned zero = 0;
+
+	for (int i = 0; i < 50; i++) {
+		bool clear = map_lookup("lg_reserve_totals", &zero, kind);
+
+		for (int k = 0; k < 2; k++)
+			if ((mask & (1u << k)) &&
+			    (kind[k].reserved || kind[k].held || kind[k].owned))
+				clear = false;
+		pooled = map_nonzero_u64s("lg_reserve_pools", 1024);
+		if ((mask & 2) && pooled)
+			clear = false;
+		if (clear)
+			return true;
+		usleep(100 * 1000);
+	}
+	printf("#   reservations left: AIO %lld (%lld holders, %lld owned), keys %lld (%lld holders, "
+	       "%lld owned), %lld pools not at 0\n",
+	       kind[0].reserved, kind[0].held, kind[0].owned, kind[1].reserved, kind[1].held,
+	       kind[1].owned, pooled);
+	return false;
+}
+
 /*
  * fs.aio-max-nr set to the host's use plus 1,000 (a confined share of at most 750): 16 confined
  * processes (root and uid 1000 alternately) each io_setup 100 events at once; at most 7 may
@@ -453,21 +488,8 @@ static void aio_race_case(const char *cgroup, int rounds)
 	}
 	usleep(200 * 1000);
 	print_reserve_totals("after the rounds");
-	{
-		struct reserve_total kind[2] = {{-1, -1, -1, 0}, {-1, -1, -1, 0}};
-		unsigned zero = 0;
-
-		/* task_free comes an RCU grace period after the reap */
-		for (int i = 0; i < 50; i++) {
-			VM_CHECK(map_lookup("lg_reserve_totals", &zero, kind));
-			if (!kind[0].reserved && !kind[0].held && !kind[0].owned)
-				break;
-			usleep(100 * 1000);
-		}
-		if (kind[0].reserved != 0 || kind[0].held != 0 || kind[0].owned != 0)
-			VM_FAIL("AIO reservations left after the rounds: %lld (%lld holders)",
-				kind[0].reserved, kind[0].held);
-	}
+	if (!reservations_back_at_zero(1))
+		VM_FAIL("AIO reservations left after the rounds");
 	printf("#   aio-nr now %ld; misses: lg_mmap_addr_k %llu, lg_aio_reserva %llu\n",
 	       read_number("/proc/sys/fs/aio-nr"), program_misses("lg_mmap_addr"),
 	       program_misses("lg_aio_reserv"));
@@ -689,22 +711,9 @@ VM_TEST(a29_reservation_holders_filled_by_blocked_io_setup, 2930)
 	for (int i = 0; i < 50 && map_entries("lg_reserve_held") > 0; i++)
 		usleep(100 * 1000);
 	VM_CHECK(map_entries("lg_reserve_held") == 0); /* every entry gone with its call */
-	{
-		/* and every amount, the 204 past the hash (own storage) and the other services'
-		 * too: nothing left counted */
-		struct reserve_total kind[2] = {{-1, -1, -1, 0}, {-1, -1, -1, 0}};
-		unsigned zero = 0;
-
-		for (int i = 0; i < 50; i++) {
-			VM_CHECK(map_lookup("lg_reserve_totals", &zero, kind));
-			if (!kind[0].reserved && !kind[0].held && !kind[0].owned &&
-			    !kind[1].reserved && !kind[1].held && !kind[1].owned)
-				break;
-			usleep(100 * 1000);
-		}
-		VM_CHECK(kind[0].reserved == 0 && kind[0].held == 0 && kind[0].owned == 0);
-		VM_CHECK(kind[1].reserved == 0 && kind[1].held == 0 && kind[1].owned == 0);
-	}
+	/* and every amount, the 204 past the hash (own storage) and the other services' too:
+	 * nothing left counted */
+	VM_CHECK(reservations_back_at_zero(3));
 	if (entries >= 4096 && other != 0)
 		VM_FAIL("DENIAL: with lsmguard's 4,096 reservation entries held by one confined "
 			"service's blocked io_setup calls, another service's io_setup(10) failed "
@@ -912,7 +921,7 @@ VM_TEST(a29_lsm_programs_never_skipped_under_preemption, 2950)
 }
 
 /* 32 threads of 2,400 bytes each: alone 6 fit the share, the kernel's quota at most 8. */
-VM_TEST_OPEN(a29_user_key_racing_adds_32_big, 2903)
+VM_TEST(a29_user_key_racing_adds_32_big, 2903)
 {
 	key_race_case(32, 2400, 0, 6);
 }

@@ -1219,6 +1219,32 @@ int map_entries(const char *name)
 	return n;
 }
 
+/* How many of the first count 64-bit elements of the array map named name are not 0 (one
+ * descriptor for all), or -1. */
+int map_nonzero_u64s(const char *name, unsigned count)
+{
+	int fd = map_fd(name), n = 0;
+
+	if (fd < 0)
+		return -1;
+	for (unsigned index = 0; index < count; index++) {
+		union bpf_attr attr;
+		__u64 value = 0;
+
+		memset(&attr, 0, sizeof(attr));
+		attr.map_fd = (__u32)fd;
+		attr.key = (__u64)(unsigned long)&index;
+		attr.value = (__u64)(unsigned long)&value;
+		if (syscall(SYS_bpf, BPF_MAP_LOOKUP_ELEM, &attr, sizeof(attr))) {
+			n = -1;
+			break;
+		}
+		n += value != 0;
+	}
+	close(fd);
+	return n;
+}
+
 /* The 64-bit value at index of the array map named name, or -1. */
 bool map_lookup(const char *name, const void *key, void *value)
 {

@@ -233,6 +233,7 @@ int do_mptcp_socket(const void *unused);
  * at index of an array map, or -1. */
 int map_fd(const char *name);
 int map_entries(const char *name);
+int map_nonzero_u64s(const char *name, unsigned count);
 long long map_u64(const char *name, unsigned index);
 /* The value of map name's element key, read into value (of the map's value size); false when
  * there is no such map or element. */
