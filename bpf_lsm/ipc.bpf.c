@@ -278,6 +278,187 @@ int BPF_PROG(lg_sem_made, struct kern_ipc_perm *perm, int ret)
 static const char mqueue_budget_what[] =
     "the IPC namespace's POSIX message queues (fs.mqueue.queues_max): past three quarters of them";
 
+/*
+ * A queue's bytes (mqueue_get_inode, 6.1): mq_maxmsg * mq_msgsize, plus a struct msg_msg per
+ * message and a tree node per priority in use (at most MQ_PRIO_MAX), are charged to its
+ * maker's user (ucounts' UCOUNT_RLIMIT_MSGQUEUE, summed up every user namespace to the
+ * host's) and refused past the maker's RLIMIT_MSGQUEUE with EMFILE, to root too, no capability
+ * asked: a confined service holding its user's bytes left the user's other processes (another
+ * service of www-data or nobody, the root user's whole host) without a queue (attack run 13's
+ * 383). A confined task's new queue that would take its user's host-wide bytes, with what
+ * other calls reserved, past three quarters of its own RLIMIT_MSGQUEUE is refused with EMFILE,
+ * the kernel's answer (LG_BUILTIN_HOST_BUDGET, a protection). The limit is the caller's: a
+ * service whose unit raised LimitMSGQUEUE= is held to three quarters of that, and the user's
+ * other processes keep what their own limits leave.
+ *
+ * The sizes are mq_open's attr, which the kernel has copied by the time of inode_create, where
+ * no hook sees it (re-reading the caller's memory would let another thread change it after the
+ * kernel's copy): so fentry/do_mq_open reads the kernel's copy (or the namespace's defaults for
+ * none) and reserves the bytes in the user's pool (reserve.bpf.h) until fexit/do_mq_open, and
+ * inode_create decides from that reservation. Other queue makers (open with O_CREAT in an
+ * mqueue mount) ask for the defaults of the mount's namespace. An mq_open with no reservation
+ * (its fentry skipped by the kernel's recursion check under preempt=full, or a kernel whose
+ * do_mq_open is inlined, where the loader leaves both programs out) is counted at the most its
+ * caller may ask (fail closed): the namespace's maximums (fs.mqueue.msg_max, msgsize_max), or
+ * the kernel's hard ones for a caller with CAP_SYS_RESOURCE, which passes those.
+ */
+#define LG_MQ_O_CREAT 0100
+#define LG_MQ_PRIO_MAX 32768
+#define LG_RLIMIT_MSGQUEUE 12
+#define LG_UCOUNT_RLIMIT_MSGQUEUE 1
+#define LG_MQ_USERNS_LEVELS 34 /* as capabilities.bpf.c's LG_USERNS_LEVELS */
+#define NR_MQ_OPEN 240	       /* x86-64 and x32 (with X32_SYSCALL_BIT) */
+#define NR_IA32_MQ_OPEN 277
+#define EMFILE 24
+#define LG_HARD_MSGMAX 65536
+#define LG_HARD_MSGSIZEMAX (16 * 1024 * 1024)
+#define LG_CAP_SYS_RESOURCE 24
+static const char mqueue_bytes_what[] =
+    "its user's POSIX message queue bytes (RLIMIT_MSGQUEUE): past three quarters of them";
+
+/* The bytes a queue of maxmsg messages of msgsize bytes is charged (mqueue_get_inode). */
+static __always_inline __s64 lg_mq_charge(__s64 maxmsg, __s64 msgsize)
+{
+	if (maxmsg <= 0 || msgsize <= 0 || maxmsg > (1L << 20) || msgsize > (1L << 30))
+		return 1L << 50; /* the kernel refuses such sizes (mq_attr_ok): past any share */
+	return maxmsg * msgsize + maxmsg * (__s64)bpf_core_type_size(struct msg_msg) +
+	       (maxmsg < LG_MQ_PRIO_MAX ? maxmsg : LG_MQ_PRIO_MAX) *
+		   (__s64)bpf_core_type_size(struct posix_msg_tree_node);
+}
+
+/* The defaults of ns (a queue made without attr): mqueue_get_inode's min of the defaults and
+ * the maximums. */
+static __always_inline __s64 lg_mq_default_charge(struct ipc_namespace *ns)
+{
+	__s64 maxmsg, msgsize;
+
+	if (!ns)
+		return 1L << 50;
+	maxmsg = BPF_CORE_READ(ns, mq_msg_default);
+	if (maxmsg > (__s64)BPF_CORE_READ(ns, mq_msg_max))
+		maxmsg = BPF_CORE_READ(ns, mq_msg_max);
+	msgsize = BPF_CORE_READ(ns, mq_msgsize_default);
+	if (msgsize > (__s64)BPF_CORE_READ(ns, mq_msgsize_max))
+		msgsize = BPF_CORE_READ(ns, mq_msgsize_max);
+	return lg_mq_charge(maxmsg, msgsize);
+}
+
+/* The most a queue the current task makes in ns can be charged (mq_attr_ok's bounds). */
+static __always_inline __s64 lg_mq_most_charge(struct ipc_namespace *ns)
+{
+	const struct cred *cred = BPF_CORE_READ(bpf_get_current_task_btf(), cred);
+	__u64 effective = ~0ULL;
+
+	if (cred)
+		bpf_probe_read_kernel(&effective, sizeof(effective),
+				      __builtin_preserve_access_index(&cred->cap_effective));
+	if (!ns || ((effective >> LG_CAP_SYS_RESOURCE) & 1))
+		return lg_mq_charge(LG_HARD_MSGMAX, LG_HARD_MSGSIZEMAX);
+	return lg_mq_charge(BPF_CORE_READ(ns, mq_msg_max), BPF_CORE_READ(ns, mq_msgsize_max));
+}
+
+/* The current task's user's host-wide count: the top of its ucounts chain (each user
+ * namespace's counts are charged up to the host's), and that user's uid. */
+static __always_inline __s64 lg_mq_user_bytes(__u32 *uid)
+{
+	struct ucounts *ucounts = BPF_CORE_READ(bpf_get_current_task_btf(), cred, ucounts);
+	__s64 count = 0;
+
+	*uid = 0;
+	for (int i = 0; i < LG_MQ_USERNS_LEVELS && ucounts; i++) {
+		struct user_namespace *ns = BPF_CORE_READ(ucounts, ns);
+
+		count = BPF_CORE_READ(ucounts, rlimit[LG_UCOUNT_RLIMIT_MSGQUEUE].counter);
+		*uid = BPF_CORE_READ(ucounts, uid.val);
+		if (!ns)
+			break;
+		ucounts = BPF_CORE_READ(ns, ucounts);
+	}
+	return count;
+}
+
+/* Whether the current system call is mq_open (any entry). */
+static __always_inline bool lg_in_mq_open(void)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
+	unsigned long nr;
+
+	if (!regs)
+		return false;
+	nr = BPF_CORE_READ(regs, orig_ax);
+	if (task->thread_info.status & LG_TS_COMPAT)
+		return nr == NR_IA32_MQ_OPEN;
+	return (nr & ~X32_SYSCALL_BIT) == NR_MQ_OPEN;
+}
+
+SEC("fentry/do_mq_open")
+int BPF_PROG(lg_mq_open_reserve, const char *u_name, int oflag, umode_t mode, struct mq_attr *attr)
+{
+	struct lg_reservation r = {};
+	__s64 bytes;
+	__u32 uid;
+
+	if (!(oflag & LG_MQ_O_CREAT))
+		return 0;
+	if (attr)
+		bytes = lg_mq_charge(BPF_CORE_READ(attr, mq_maxmsg), BPF_CORE_READ(attr, mq_msgsize));
+	else
+		bytes = lg_mq_default_charge(
+		    BPF_CORE_READ(bpf_get_current_task_btf(), nsproxy, ipc_ns));
+	lg_mq_user_bytes(&uid);
+	if (!lg_reservation_of(LG_RESERVE_MQ, lg_reserve_user_pool(LG_RESERVE_MQ, uid), &r))
+		return 0; /* none recorded: inode_create fails closed */
+	if (bytes > r.mine->amount)
+		lg_reservation_raise(&r, bytes - r.mine->amount);
+	else if (bytes < r.mine->amount)
+		lg_reservation_lower(&r, r.mine->amount - bytes);
+	return 0;
+}
+
+SEC("fexit/do_mq_open")
+int BPF_PROG(lg_mq_open_end, const char *u_name, int oflag, umode_t mode, struct mq_attr *attr,
+	     int ret)
+{
+	lg_reservation_end(bpf_get_current_task_btf(), LG_RESERVE_MQ);
+	return 0;
+}
+
+/* A new queue in dir (an mqueue mount): its bytes, with what other calls reserved, past three
+ * quarters of the caller's RLIMIT_MSGQUEUE: refused to a confined task. */
+static __always_inline int lg_mqueue_bytes_budget(struct inode *dir)
+{
+	struct lg_reservation r = {};
+	__s64 bytes, others = 0, count, limit, *pool;
+	__u32 uid, index;
+
+	count = lg_mq_user_bytes(&uid);
+	if (lg_reservation_find(LG_RESERVE_MQ, &r)) {
+		bytes = r.mine->amount;
+		others = *(volatile __s64 *)r.pool - bytes;
+	} else {
+		/* an mq_open unreserved: the most it may ask; another maker: the defaults */
+		bytes = lg_in_mq_open() ? lg_mq_most_charge(BPF_CORE_READ(dir, i_sb, s_fs_info))
+					: lg_mq_default_charge(BPF_CORE_READ(dir, i_sb, s_fs_info));
+		index = lg_reserve_user_pool(LG_RESERVE_MQ, uid);
+		pool = bpf_map_lookup_elem(&lg_reserve_pools, &index);
+		if (pool)
+			others = *(volatile __s64 *)pool;
+	}
+	if (others < 0)
+		others = 0;
+	limit = (__s64)BPF_CORE_READ(bpf_get_current_task_btf(), signal,
+				     rlim[LG_RLIMIT_MSGQUEUE].rlim_cur);
+	if (limit < 0) /* RLIM_INFINITY */
+		return 0;
+	if (count + others + bytes <= limit - limit / 4)
+		return 0;
+	return lg_current_builtin_deny(LG_HOOK_INODE_CREATE, LG_BUILTIN_HOST_BUDGET,
+				       mqueue_bytes_what, sizeof(mqueue_bytes_what))
+		   ? -EMFILE
+		   : 0;
+}
+
 SEC("lsm/inode_create")
 int BPF_PROG(lg_mqueue_made, struct inode *dir, struct dentry *dentry, umode_t mode, int ret)
 {
@@ -291,12 +472,11 @@ int BPF_PROG(lg_mqueue_made, struct inode *dir, struct dentry *dentry, umode_t m
 		return 0;
 	count = BPF_CORE_READ(ns, mq_queues_count);
 	limit = BPF_CORE_READ(ns, mq_queues_max);
-	if (count < limit - limit / 4)
-		return 0;
-	return lg_current_builtin_deny(LG_HOOK_INODE_CREATE, LG_BUILTIN_HOST_BUDGET,
-				       mqueue_budget_what, sizeof(mqueue_budget_what))
-		   ? -ENOSPC
-		   : 0;
+	if (count >= limit - limit / 4 &&
+	    lg_current_builtin_deny(LG_HOOK_INODE_CREATE, LG_BUILTIN_HOST_BUDGET,
+				    mqueue_budget_what, sizeof(mqueue_budget_what)))
+		return -ENOSPC;
+	return lg_mqueue_bytes_budget(dir);
 }
 
 SEC("lsm/shm_free_security")
@@ -625,7 +805,7 @@ static __always_inline int lg_key_reserve(struct key *key, struct key_user *user
 	int ret;
 
 	if (growth > 0) {
-		held = lg_reservation_of(LG_RESERVE_KEY, lg_reserve_user_pool(uid), &r);
+		held = lg_reservation_of(LG_RESERVE_KEY, lg_reserve_user_pool(LG_RESERVE_KEY, uid), &r);
 		if (held) {
 			more = growth > r.mine->amount ? growth - r.mine->amount : 0;
 			others = lg_reservation_raise(&r, more);

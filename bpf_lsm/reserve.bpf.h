@@ -2,11 +2,15 @@
 /*
  * Reservations of a host-wide budget held by a task between the hook that checks the budget
  * and the kernel's own charge, later in the same system call (io_setup's AIO events,
- * capabilities.bpf.c; add_key's and KEYCTL_UPDATE's payload bytes, ipc.bpf.c). A key's bytes
- * are charged to its owner's quota, one quota a user: each user's reservations are summed in a
- * pool of their own (lg_reserve_pools: the root user's alone in pool 0, every other user's in
- * one of the others by a hash of its uid; two users sharing a pool see each other's
- * reservations, stricter for both while their calls are in flight, never looser).
+ * capabilities.bpf.c; add_key's and KEYCTL_UPDATE's payload bytes, and mq_open's queue bytes,
+ * ipc.bpf.c; SCM_RIGHTS descriptors sent over unix sockets, unix.bpf.c). A key's bytes are
+ * charged to its owner's quota and a queue's to its maker's user,
+ * one count a user: each user's reservations of a kind are summed in a pool of their own
+ * (lg_reserve_pools: the root user's alone in the kind's first, every other user's in one of
+ * the others by a hash of its uid; two users sharing a pool see each other's reservations,
+ * stricter for both while their calls are in flight, never looser). A queue's bytes are
+ * reserved at mq_open's entry (fentry: the kernel's copy of its attr) and read back by the hook
+ * that decides (inode_create, lg_reservation_find).
  * Two calls racing would each be checked without the other's charge; so each call reserves
  * what it asks, sees what the others reserved, and gives its reservation back at the system
  * call's return (fexit), or when that fexit was skipped (a tracing program's recursion check,
@@ -37,11 +41,12 @@
 enum lg_reserve_kind {
 	LG_RESERVE_AIO, /* io_setup's events (fs.aio-max-nr): one budget, the kind's total */
 	LG_RESERVE_KEY, /* key payload bytes (each user's key quota): a pool a user */
+	LG_RESERVE_MQ,	/* POSIX message queue bytes (each user's RLIMIT_MSGQUEUE): a pool a user */
+	LG_RESERVE_FDS, /* descriptors in flight over unix sockets (each user's): a pool a user */
 	LG_RESERVE_KINDS,
 };
-_Static_assert((LG_RESERVE_KINDS & (LG_RESERVE_KINDS - 1)) == 0,
-	       "kinds are masked with LG_RESERVE_KINDS - 1");
-#define LG_RESERVE_KIND(kind) ((kind) & (LG_RESERVE_KINDS - 1))
+/* every caller passes a constant: the bound is for the verifier */
+#define LG_RESERVE_KIND(kind) ((kind) < LG_RESERVE_KINDS ? (kind) : 0)
 
 struct lg_reserve_total {
 	__s64 reserved; /* what the tasks of the kind hold, every pool's together */
@@ -78,23 +83,26 @@ static __always_inline struct lg_reserve_total *lg_reserve_total_of(__u32 kind)
 
 /* A budget whose holders are all counted in its kind's total (AIO). */
 #define LG_RESERVE_WHOLE 0xffffffffU
-/* Pools of per-user budgets (key bytes): 0 the root user's, the others shared by hash. */
+/* Pools of per-user budgets, LG_RESERVE_POOLS a kind (the kind's first the root user's, the
+ * others shared by hash). */
 #define LG_RESERVE_POOLS 1024
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, LG_RESERVE_POOLS);
+	__uint(max_entries, LG_RESERVE_KINDS * LG_RESERVE_POOLS);
 	__type(key, __u32);
 	__type(value, __s64);
 } lg_reserve_pools __weak SEC(".maps");
 
-/* The pool of a user's reservations: the root user's alone, any other uid's by a
+/* The pool of a user's reservations of kind: the root user's alone, any other uid's by a
  * multiplicative hash (users sharing a pool only count each other's amounts in flight). */
-static __always_inline __u32 lg_reserve_user_pool(__u32 uid)
+static __always_inline __u32 lg_reserve_user_pool(__u32 kind, __u32 uid)
 {
+	__u32 first = LG_RESERVE_KIND(kind) * LG_RESERVE_POOLS;
+
 	if (!uid)
-		return 0;
-	return 1 + ((uid * 2654435761U) >> 16) % (LG_RESERVE_POOLS - 1);
+		return first;
+	return first + 1 + ((uid * 2654435761U) >> 16) % (LG_RESERVE_POOLS - 1);
 }
 
 /* What a task holds of one kind, and in which pool. */
@@ -225,6 +233,33 @@ found:
 	return true;
 }
 
+/* The current task's reservation of kind, if it holds one (recorded by an earlier hook of the
+ * same call); false if it holds none. */
+static __always_inline bool lg_reservation_find(__u32 kind, struct lg_reservation *r)
+{
+	struct lg_reserve_key key = {(__u64)bpf_get_current_task_btf(), kind, 0};
+	struct lg_reserve_own *own;
+
+	r->own = false;
+	r->total = lg_reserve_total_of(kind);
+	if (!r->total)
+		return false;
+	r->mine = bpf_map_lookup_elem(&lg_reserve_held, &key);
+	if (!r->mine && *(volatile __s64 *)&r->total->owned > 0) {
+		own = bpf_task_storage_get(&lg_reserve_own, bpf_get_current_task_btf(), 0, 0);
+		if (own) {
+			barrier_var(own);
+			r->mine = &own->hold[LG_RESERVE_KIND(kind)];
+			r->own = true;
+		}
+	}
+	if (!r->mine || !r->mine->amount)
+		return false;
+	r->pooled = r->mine->pool != LG_RESERVE_WHOLE;
+	r->pool = lg_reserve_pool_of(r->total, r->mine->pool);
+	return r->pool != 0;
+}
+
 /* The reservation raised by more; what the other tasks hold reserved in its pool (at least
  * 0). */
 static __always_inline __s64 lg_reservation_raise(struct lg_reservation *r, __s64 more)
@@ -283,7 +318,7 @@ static __always_inline void lg_reservation_end(struct task_struct *task, __u32 k
 }
 
 /* A task freed: what its skipped fexits left given back (its task storage is freed after this
- * hook). One lookup and four loads while no task holds a reservation (every task of the host
+ * hook). One lookup and eight loads while no task holds a reservation (every task of the host
  * passes here). */
 static __always_inline void lg_reservations_freed(struct task_struct *task)
 {
@@ -293,11 +328,17 @@ static __always_inline void lg_reservations_freed(struct task_struct *task)
 	totals = bpf_map_lookup_elem(&lg_reserve_totals, &zero);
 	if (!totals || (*(volatile __s64 *)&totals->kind[LG_RESERVE_AIO].held <= 0 &&
 			*(volatile __s64 *)&totals->kind[LG_RESERVE_KEY].held <= 0 &&
+			*(volatile __s64 *)&totals->kind[LG_RESERVE_MQ].held <= 0 &&
+			*(volatile __s64 *)&totals->kind[LG_RESERVE_FDS].held <= 0 &&
 			*(volatile __s64 *)&totals->kind[LG_RESERVE_AIO].owned <= 0 &&
-			*(volatile __s64 *)&totals->kind[LG_RESERVE_KEY].owned <= 0))
+			*(volatile __s64 *)&totals->kind[LG_RESERVE_KEY].owned <= 0 &&
+			*(volatile __s64 *)&totals->kind[LG_RESERVE_MQ].owned <= 0 &&
+			*(volatile __s64 *)&totals->kind[LG_RESERVE_FDS].owned <= 0))
 		return;
 	lg_reservation_end(task, LG_RESERVE_AIO);
 	lg_reservation_end(task, LG_RESERVE_KEY);
+	lg_reservation_end(task, LG_RESERVE_MQ);
+	lg_reservation_end(task, LG_RESERVE_FDS);
 }
 
 #endif /* LSMGUARD_RESERVE_BPF_H */

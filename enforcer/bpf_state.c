@@ -58,7 +58,12 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	/* System V IPC and keys: the makers recorded, then decided (ipc.bpf.c) */                \
 	X(lg_shm_made)                                                                            \
 	X(lg_msg_queue_made)                                                                      \
-	X(lg_mqueue_made) /* a POSIX message queue: the IPC namespace's budget */                 \
+	X(lg_mqueue_made) /* a POSIX message queue: the IPC namespace's budget, its user's bytes */ \
+	X(lg_mq_open_reserve) /* mq_open's bytes reserved in its user's pool */                   \
+	X(lg_mq_open_end)     /* and given back at its return */                                  \
+	X(lg_fds_in_flight)   /* SCM_RIGHTS sends: its user's descriptors in flight */            \
+	X(lg_fds_sent_stream) /* their reservation given back at the family's return */           \
+	X(lg_fds_sent_dgram)                                                                      \
 	X(lg_sem_made)                                                                            \
 	X(lg_key_made)                                                                            \
 	X(lg_key_reservation_end) /* a new root key's payload reservation given back */            \
@@ -211,7 +216,8 @@ static bool kernel_has(const char *name, int kind)
  * MPTCP subflow programs need MPTCP (CONFIG_MPTCP): without it there are no subflows.
  * lg_key_reservation_end32 and lg_key_update_end32 need ia32's add_key and keyctl entries
  * (CONFIG_IA32_EMULATION; keyctl's is the compat one, __ia32_compat_sys_keyctl): without
- * them no ia32 task makes or updates keys.
+ * them no ia32 task makes or updates keys. lg_mq_open_reserve and lg_mq_open_end need
+ * do_mq_open out of line (ipc.bpf.c: without them a queue is counted at the most it may ask).
  */
 static bool program_has_hook(const char *program)
 {
@@ -230,6 +236,8 @@ static bool program_has_hook(const char *program)
 		return ia32_keyctl;
 	}
 
+	if (strcmp(program, "lg_mq_open_reserve") == 0 || strcmp(program, "lg_mq_open_end") == 0)
+		return kernel_has("do_mq_open", BTF_KIND_FUNC);
 	if (strcmp(program, "lg_file_ioctl_compat") == 0) {
 		if (compat_hook < 0)
 			compat_hook = kernel_has("bpf_lsm_file_ioctl_compat", BTF_KIND_FUNC);
@@ -545,6 +553,10 @@ int lg_bpf_load(struct lg_bpf *bpf, const char *pin_dir, char *err, size_t errsi
 		bpf_program__set_autoload(skel->progs.lg_key_update_end32, false);
 	if (!program_has_hook("lg_aio_reservation_end32"))
 		bpf_program__set_autoload(skel->progs.lg_aio_reservation_end32, false);
+	if (!program_has_hook("lg_mq_open_reserve")) {
+		bpf_program__set_autoload(skel->progs.lg_mq_open_reserve, false);
+		bpf_program__set_autoload(skel->progs.lg_mq_open_end, false);
+	}
 	if (!program_has_hook("lg_subflow_connect4")) {
 		bpf_program__set_autoload(skel->progs.lg_subflow_connect4, false);
 		bpf_program__set_autoload(skel->progs.lg_subflow_connect6, false);

@@ -14,7 +14,8 @@
  * list: a user's POSIX queue bytes (383), fs.file-max (384), kernel.threads-max (399), a user's
  * pending signals (386), kernel.shmall and semmns (387), a user's descriptors in flight (391),
  * a user's io_uring locked memory (393). Closed since (the next session), and run: 381, 394,
- * 382, 384, 399, 387. Still open (VM_TEST_OPEN, "FINDING" below): 383, 386, 391, 393. Held
+ * 382, 384, 399, 387; in the thirteenth session 383 and 391 (reserve.bpf.h's per-user pools).
+ * Still open (VM_TEST_OPEN, "FINDING" below): 386, 393. Held
  * from the start: 380, 388, 389, 390, 392. Built with -DA13_RUN_FINDINGS the open ones run
  * too, which is how the run measured them.
  */
@@ -710,7 +711,8 @@ static int a13_mq_probe(const void *unused)
 }
 
 /*
- * FINDING (a budget row 262 does not list): each queue's bytes are charged to its user's
+ * Was a FINDING (a budget row 262 did not list; closed in the thirteenth session: ipc.bpf.c's
+ * lg_mqueue_bytes_budget): each queue's bytes are charged to its user's
  * count (ucounts UCOUNT_RLIMIT_MSGQUEUE, shared by every process of the user) and refused past
  * the caller's RLIMIT_MSGQUEUE (819,200 bytes) with EMFILE, no capability asked. uid 1000
  * under a13 and a13-audit takes 9 queues of 10 x 8,192 bytes (far below three quarters of
@@ -718,7 +720,7 @@ static int a13_mq_probe(const void *unused)
  * policy then gets EMFILE for a queue of 8 bytes. A queue not unlinked keeps its bytes after
  * its maker's exit. Expected: the host's queue made.
  */
-VM_TEST_OPEN(a13_mqueue_user_bytes_held, 383)
+VM_TEST(a13_mqueue_user_bytes_held, 383)
 {
 	a13_setup();
 	VM_TIMEOUT(120);
@@ -1699,14 +1701,15 @@ static int a13_inflight_probe(const void *unused)
 }
 
 /*
- * FINDING (a per-user budget row 262 does not list): descriptors sent over unix sockets and
+ * Was a FINDING (a per-user budget row 262 did not list; closed in the thirteenth session:
+ * unix.bpf.c's lg_fds_in_flight): descriptors sent over unix sockets and
  * not yet received are counted per user (user_struct.unix_inflight); past the sender's
  * RLIMIT_NOFILE (1,024) every process of that user gets ETOOMANYREFS for its next SCM_RIGHTS
  * send (too_many_unix_fds; only CAP_SYS_RESOURCE or CAP_SYS_ADMIN pass). uid 1000 under a13
  * and a13-audit keeps 1,250 in flight on a socket pair of its own; uid 1000's own process
  * outside every policy then cannot pass one descriptor. Expected: the host's send made.
  */
-VM_TEST_OPEN(a13_user_descriptors_in_flight_held, 391)
+VM_TEST(a13_user_descriptors_in_flight_held, 391)
 {
 	a13_setup();
 	VM_TIMEOUT(120);
@@ -1727,7 +1730,12 @@ VM_TEST_OPEN(a13_user_descriptors_in_flight_held, 391)
 		       "1000 send: %d\n",
 		       PLACE(cgroup), h->made, h->err, probe);
 		VM_CHECK(a13_hold_end(&t, h) == 0);
-		VM_CHECK(h->made == 5 * A13_FDS_PER_MESSAGE);
+		/* the control all five; confined, three quarters of 1,024: three, then the
+		 * kernel's answer */
+		if (!cgroup)
+			VM_CHECK(h->made == 5 * A13_FDS_PER_MESSAGE);
+		else
+			VM_CHECK(h->made == 3 * A13_FDS_PER_MESSAGE && h->err == ETOOMANYREFS);
 		if (!cgroup)
 			VM_CHECK(probe == ETOOMANYREFS);
 		else if (probe != 0)

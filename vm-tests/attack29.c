@@ -270,8 +270,6 @@ static int key_round(const char *cgroup, int n, int payload, int update, int cpu
 	return bad;
 }
 
-static bool reservations_back_at_zero(unsigned mask);
-
 static void key_race_case(int n, int payload, int update, int rounds)
 {
 	const char *cgroups[] = {A29, A29_AUDIT};
@@ -376,52 +374,15 @@ static int arace_one(const void *arg)
 	return 0;
 }
 
-/* lg_reserve_totals' element: each budget's (reserve.bpf.h) */
-struct reserve_total {
-	long long reserved, held, owned, pad;
-};
-
 static void print_reserve_totals(const char *when)
 {
-	/* lg_reserve_totals: one element, each budget's {reserved, held} (reserve.bpf.h) */
-	struct reserve_total kind[2] = {{-1, -1, -1, 0}, {-1, -1, -1, 0}};
-	unsigned zero = 0;
+	struct reserve_total kind[RESERVE_KINDS];
 
-	map_lookup("lg_reserve_totals", &zero, kind);
+	reserve_totals(kind);
 	printf("#   %s: reservations AIO %lld (%lld holders, %lld in own storage), keys %lld (%lld "
 	       "holders, %lld in own storage); lg_reserve_held entries %d\n",
 	       when, kind[0].reserved, kind[0].held, kind[0].owned, kind[1].reserved,
 	       kind[1].held, kind[1].owned, map_entries("lg_reserve_held"));
-}
-
-/* Waits up to 5 s (task_free comes an RCU grace period after the reap) until no reservation of
- * the kinds in mask (bit 0 AIO, bit 1 keys) is held or counted: every amount given back, in the
- * totals and in every pool of lg_reserve_pools. False, with what is left printed, if not. */
-static bool reservations_back_at_zero(unsigned mask)
-{
-	struct reserve_total kind[2] = {{-1, -1, -1, 0}, {-1, -1, -1, 0}};
-	long long pooled = -1;
-	unsigned zero = 0;
-
-	for (int i = 0; i < 50; i++) {
-		bool clear = map_lookup("lg_reserve_totals", &zero, kind);
-
-		for (int k = 0; k < 2; k++)
-			if ((mask & (1u << k)) &&
-			    (kind[k].reserved || kind[k].held || kind[k].owned))
-				clear = false;
-		pooled = map_nonzero_u64s("lg_reserve_pools", 1024);
-		if ((mask & 2) && pooled)
-			clear = false;
-		if (clear)
-			return true;
-		usleep(100 * 1000);
-	}
-	printf("#   reservations left: AIO %lld (%lld holders, %lld owned), keys %lld (%lld holders, "
-	       "%lld owned), %lld pools not at 0\n",
-	       kind[0].reserved, kind[0].held, kind[0].owned, kind[1].reserved, kind[1].held,
-	       kind[1].owned, pooled);
-	return false;
 }
 
 /*

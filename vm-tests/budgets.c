@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <linux/aio_abi.h>
 #include <mqueue.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,7 @@
 #include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -451,18 +453,27 @@ static void mq_name(char *name, size_t size, int i, uid_t uid)
 	snprintf(name, size, "/budget-mq-%u-%d", (unsigned)uid, i);
 }
 
-static int make_mq(int i, uid_t uid, int *id)
+/* A new queue name of maxmsg messages of msgsize bytes (unlinked at once when unlink_it: held
+ * by its descriptor alone); 0 with the descriptor in *id, or the errno. */
+static int mq_make(const char *name, long maxmsg, long msgsize, bool unlink_it, int *id)
 {
-	struct mq_attr attr = {.mq_maxmsg = 1, .mq_msgsize = 8};
-	char name[64];
-	mqd_t q;
+	struct mq_attr attr = {.mq_maxmsg = maxmsg, .mq_msgsize = msgsize};
+	mqd_t q = mq_open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600, &attr);
 
-	mq_name(name, sizeof(name), i, uid);
-	q = mq_open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600, &attr);
 	if (q == (mqd_t)-1)
 		return errno;
+	if (unlink_it)
+		mq_unlink(name);
 	*id = (int)q;
 	return 0;
+}
+
+static int make_mq(int i, uid_t uid, int *id)
+{
+	char name[64];
+
+	mq_name(name, sizeof(name), i, uid);
+	return mq_make(name, 1, 8, false, id);
 }
 
 static void remove_mq(int id, int i, uid_t uid)
@@ -503,6 +514,356 @@ VM_TEST(budgets_posix_message_queues_keep_a_quarter_for_the_host, 229)
 	expect_budget_events(mark, "inode_create",
 			     "the IPC namespace's POSIX message queues (fs.mqueue.queues_max): past "
 			     "three quarters of them");
+}
+
+/* ---- a user's POSIX message queue bytes (RLIMIT_MSGQUEUE) ---- */
+
+/*
+ * Queues of 10 messages of 8,192 bytes: 82,880 bytes charged each (81,920, and a struct
+ * msg_msg and a priority tree node a message, 48 bytes each on 6.1), against 819,200
+ * (RLIMIT_MSGQUEUE's default): 9 fit the user's limit, 7 its three quarters (614,400). The
+ * kernel charges the maker's user's count, shared by every process of the user.
+ */
+#define MQB_MAXMSG 10
+#define MQB_MSGSIZE 8192
+#define MQB_FIT 9   /* within RLIMIT_MSGQUEUE */
+#define MQB_SHARE 7 /* within three quarters of it */
+
+static void mqb_name(char *name, size_t size, int i, uid_t uid)
+{
+	snprintf(name, size, "/budget-mqb-%u-%d-%d", (unsigned)uid, (int)getpid(), i);
+}
+
+/* mq_open with attr, unlinked at once: held by its descriptor, freed at the holder's exit */
+static int make_mq_bytes(int i, uid_t uid, int *id)
+{
+	char name[64];
+
+	mqb_name(name, sizeof(name), i, uid);
+	return mq_make(name, MQB_MAXMSG, MQB_MSGSIZE, true, id);
+}
+
+/* open(O_CREAT) in a mount of the mqueue filesystem: the namespace's defaults (10 x 8,192) */
+static int make_mq_file(int i, uid_t uid, int *id)
+{
+	char name[96];
+	int fd;
+
+	snprintf(name, sizeof(name), MQ_DIR "/budget-mqf-%u-%d-%d", (unsigned)uid, (int)getpid(),
+		 i);
+	fd = open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return errno;
+	unlink(name);
+	*id = fd;
+	return 0;
+}
+
+static const struct budget_kind mq_bytes_kind = {"queues of 81,920 bytes", make_mq_bytes, NULL,
+						 true};
+static const struct budget_kind mq_file_kind = {"queues made by open(O_CREAT)", make_mq_file,
+						NULL, true};
+
+static const char mq_bytes_what[] =
+    "its user's POSIX message queue bytes (RLIMIT_MSGQUEUE): past three quarters of them";
+
+/*
+ * A confined task (uid 1000 and root, enforce and audit) makes queues of 82,880 bytes until
+ * its user's bytes would pass three quarters of RLIMIT_MSGQUEUE: 7, then EMFILE, by mq_open
+ * and by open(O_CREAT) in an mqueue mount (the namespace's default sizes); meanwhile the host's
+ * root and uid 1000 each make one (attack run 13's 383: the control takes 9, and the user's
+ * other processes get EMFILE). Control: unconfined uid 1000, 9.
+ */
+VM_TEST(budgets_mqueue_bytes_keep_a_quarter_for_the_user, 229)
+{
+	long mark;
+
+	budget_setup();
+	VM_TIMEOUT(240);
+	VM_CHECK(read_number("/proc/sys/fs/mqueue/msg_default") == MQB_MAXMSG);
+	VM_CHECK(read_number("/proc/sys/fs/mqueue/msgsize_default") == MQB_MSGSIZE);
+	mkdir(MQ_DIR, 0755);
+	if (mount("mqueue", MQ_DIR, "mqueue", 0, NULL) && errno != EBUSY)
+		VM_FAIL("mount mqueue: %s", strerror(errno));
+	mark = event_mark();
+	check_budget(&mq_bytes_kind, USER, MQB_FIT, MQB_SHARE, EMFILE);
+	for (int mode = 0; mode < 2; mode++)
+		hold_and_check(&mq_bytes_kind, mode ? BUDGET_AUDIT : BUDGET, 0, MQB_FIT, MQB_SHARE,
+			       EMFILE);
+	hold_and_check(&mq_file_kind, BUDGET, USER, MQB_FIT, MQB_SHARE, EMFILE);
+	hold_and_check(&mq_file_kind, BUDGET, 0, MQB_FIT, MQB_SHARE, EMFILE);
+	umount(MQ_DIR);
+	expect_budget_events(mark, "inode_create", mq_bytes_what);
+	VM_CHECK(reservations_back_at_zero(1u << 2));
+}
+
+#define MQB_RACERS 12
+#define MQB_ROUNDS 20
+
+struct mqb_race {
+	volatile int ready, go, release;
+	int made, emfile, other, other_err;
+};
+
+/* Wait for the go, one queue of 82,880 bytes as uid 1000, hold it until released. */
+static int mqb_race_one(const void *arg)
+{
+	struct mqb_race *r = (struct mqb_race *)arg;
+	char name[64];
+	int ret, q;
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL))
+		return 1000 + errno;
+	/* an IPC namespace of its own (as root, before it becomes uid 1000): mq_open holds its
+	 * namespace's mqueue directory lock from the check to the charge, so racers in one
+	 * namespace are serialised by the kernel; the user's count is shared by all of them */
+	if (unshare(CLONE_NEWIPC))
+		return 2000 + errno;
+	if ((ret = become(USER)))
+		return ret;
+	mqb_name(name, sizeof(name), 0, USER);
+	__atomic_add_fetch(&r->ready, 1, __ATOMIC_SEQ_CST);
+	while (!r->go)
+		;
+	ret = mq_make(name, MQB_MAXMSG, MQB_MSGSIZE, true, &q);
+	if (!ret) {
+		__atomic_add_fetch(&r->made, 1, __ATOMIC_SEQ_CST);
+	} else if (ret == EMFILE) {
+		__atomic_add_fetch(&r->emfile, 1, __ATOMIC_SEQ_CST);
+	} else {
+		r->other_err = ret;
+		__atomic_add_fetch(&r->other, 1, __ATOMIC_SEQ_CST);
+	}
+	while (!r->release)
+		usleep(1000);
+	return 0;
+}
+
+/*
+ * 12 confined processes of uid 1000, each in an IPC namespace of its own, each mq_open a queue
+ * of 82,880 bytes at once, 20 rounds (each alone within the share; 7 fit it): the kernel
+ * charges a queue after inode_create, under its namespace's mqueue directory lock only, so
+ * without the reservation racers in different namespaces would each be checked without the
+ * others' bytes. At most 7 pass in every round, and the host's uid 1000 makes a queue
+ * meanwhile. Control: unconfined, 9 (the kernel's limit). Mutation (the others' reservations
+ * not counted): more than 7 (a racers' round in one namespace passed it: the kernel's lock
+ * serialises them).
+ */
+VM_TEST(budgets_mqueue_bytes_racing_makers_keep_the_quarter, 229)
+{
+	struct mqb_race *r = mmap(NULL, sizeof(*r), PROT_READ | PROT_WRITE,
+				  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	struct one_more host_user = {&mq_bytes_kind, USER};
+	int worst = 0, control = 0;
+
+	budget_setup();
+	VM_TIMEOUT(300);
+	VM_CHECK(r != MAP_FAILED);
+	if (r == MAP_FAILED)
+		return;
+	for (int round = 0; round <= MQB_ROUNDS; round++) {
+		const char *cgroup = round == MQB_ROUNDS ? NULL : BUDGET; /* last: control */
+		struct in_cgroup_thread t[MQB_RACERS];
+		int probe;
+
+		memset(r, 0, sizeof(*r));
+		for (int i = 0; i < MQB_RACERS; i++)
+			VM_CHECK(in_cgroup_start(&t[i], cgroup, mqb_race_one, r));
+		for (int i = 0; i < 5000 && r->ready < MQB_RACERS; i++)
+			usleep(1000);
+		r->go = 1;
+		for (int i = 0; i < 5000 && r->made + r->emfile + r->other < MQB_RACERS; i++)
+			usleep(1000);
+		probe = cgroup ? in_cgroup(NULL, make_one_more, &host_user) : 0;
+		if (r->other)
+			VM_FAIL("round %d: %d racers failed otherwise (errno %d)", round, r->other,
+				r->other_err);
+		if (!cgroup) {
+			control = r->made;
+		} else {
+			if (r->made > worst)
+				worst = r->made;
+			if (r->made > MQB_SHARE || probe)
+				VM_FAIL("round %d: %d racing confined queues made (share %d); the host's "
+					"uid 1000 queue: %d",
+					round, r->made, MQB_SHARE, probe);
+		}
+		r->release = 1;
+		for (int i = 0; i < MQB_RACERS; i++)
+			VM_CHECK(in_cgroup_join(&t[i]) == 0);
+	}
+	printf("#   %d rounds of %d racers: at most %d made confined; unconfined %d\n", MQB_ROUNDS,
+	       MQB_RACERS, worst, control);
+	VM_CHECK(worst == MQB_SHARE); /* the share was reached: the racers really raced for it */
+	VM_CHECK(control == MQB_FIT);
+	VM_CHECK(reservations_back_at_zero(1u << 2));
+	munmap(r, sizeof(*r));
+}
+
+/* ---- a user's descriptors in flight over unix sockets ---- */
+
+/*
+ * Messages of 250 descriptors (of /dev/null) on a socket pair of the process's own, never
+ * received: the kernel counts each descriptor against the sender's user until it is received,
+ * and refuses an SCM_RIGHTS send once the count is past the sender's RLIMIT_NOFILE (1,024:
+ * checked before the message is added, so 5 messages fit); three quarters of 1,024 is 768,
+ * which 3 fit. The holder's exit closes the pair and frees them.
+ */
+#define FDS_EACH 250
+#define FDS_FIT 5
+#define FDS_SHARE 3
+
+static int send_fds(int sock, int fd, int n)
+{
+	char cbuf[CMSG_SPACE(sizeof(int) * FDS_EACH)];
+	char byte = 'x';
+	struct iovec iov = {&byte, 1};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf};
+	struct cmsghdr *c;
+
+	memset(cbuf, 0, sizeof(cbuf));
+	msg.msg_controllen = CMSG_SPACE(sizeof(int) * n);
+	c = CMSG_FIRSTHDR(&msg);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int) * n);
+	for (int i = 0; i < n; i++)
+		((int *)CMSG_DATA(c))[i] = fd;
+	return sendmsg(sock, &msg, MSG_DONTWAIT) < 0 ? errno : 0;
+}
+
+/* one message of 250 on the process's own pair (made at its first message) */
+static int make_fds(int i, uid_t uid, int *id)
+{
+	static int sv[2] = {-1, -1}, fd = -1;
+
+	(void)i;
+	(void)uid;
+	if (sv[0] < 0 && socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv))
+		return 1000 + errno;
+	if (fd < 0 && (fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0)
+		return 1000 + errno;
+	*id = sv[0];
+	return send_fds(sv[0], fd, FDS_EACH);
+}
+
+static const struct budget_kind fds_kind = {"messages of 250 descriptors in flight", make_fds,
+					    NULL, true};
+
+/*
+ * A confined task (uid 1000 and root, enforce and audit) keeps messages of 250 descriptors in
+ * flight until its user's count would pass three quarters of 1,024: 3, then ETOOMANYREFS;
+ * meanwhile the host's root and uid 1000 each pass 250 (attack run 13's 391: the control keeps
+ * 1,250, and the user's other processes cannot pass one). Control: unconfined uid 1000, 5.
+ */
+VM_TEST(budgets_descriptors_in_flight_keep_a_quarter_for_the_user, 229)
+{
+	long mark;
+
+	budget_setup();
+	VM_TIMEOUT(240);
+	mark = event_mark();
+	check_budget(&fds_kind, USER, FDS_FIT, FDS_SHARE, ETOOMANYREFS);
+	for (int mode = 0; mode < 2; mode++)
+		hold_and_check(&fds_kind, mode ? BUDGET_AUDIT : BUDGET, 0, FDS_FIT, FDS_SHARE,
+			       ETOOMANYREFS);
+	expect_budget_events(mark, "socket_sendmsg",
+			     "its user's descriptors in flight over unix sockets (RLIMIT_NOFILE): "
+			     "past three quarters of them");
+	VM_CHECK(reservations_back_at_zero(1u << 3));
+}
+
+#define FDS_RACERS 8
+#define FDS_ROUNDS 20
+
+struct fds_race {
+	volatile int ready, go, release;
+	int made, refused, other, other_err;
+};
+
+/* Wait for the go, one message of 250 as uid 1000, hold it until released. */
+static int fds_race_one(const void *arg)
+{
+	struct fds_race *r = (struct fds_race *)arg;
+	int ret, id;
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL))
+		return 1000 + errno;
+	if ((ret = become(USER)))
+		return ret;
+	__atomic_add_fetch(&r->ready, 1, __ATOMIC_SEQ_CST);
+	while (!r->go)
+		;
+	ret = make_fds(0, USER, &id);
+	if (!ret) {
+		__atomic_add_fetch(&r->made, 1, __ATOMIC_SEQ_CST);
+	} else if (ret == ETOOMANYREFS) {
+		__atomic_add_fetch(&r->refused, 1, __ATOMIC_SEQ_CST);
+	} else {
+		r->other_err = ret;
+		__atomic_add_fetch(&r->other, 1, __ATOMIC_SEQ_CST);
+	}
+	while (!r->release)
+		usleep(1000);
+	return 0;
+}
+
+/*
+ * 8 confined processes of uid 1000 each send a message of 250 descriptors at once, 20 rounds
+ * (3 fit the share): the kernel counts them as it queues the message, after the hook, so
+ * without the reservation each would be checked without the others'. At most 3 pass in every
+ * round, and the host's uid 1000 passes 250 meanwhile. Control: unconfined, at least the 5 the
+ * kernel's limit lets pass one after another (it checks before it counts: racers may pass more).
+ */
+VM_TEST(budgets_descriptors_in_flight_racing_senders_keep_the_quarter, 229)
+{
+	struct fds_race *r = mmap(NULL, sizeof(*r), PROT_READ | PROT_WRITE,
+				  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	struct one_more host_user = {&fds_kind, USER};
+	int worst = 0, control = 0;
+
+	budget_setup();
+	VM_TIMEOUT(300);
+	VM_CHECK(r != MAP_FAILED);
+	if (r == MAP_FAILED)
+		return;
+	for (int round = 0; round <= FDS_ROUNDS; round++) {
+		const char *cgroup = round == FDS_ROUNDS ? NULL : BUDGET; /* last: control */
+		struct in_cgroup_thread t[FDS_RACERS];
+		int probe;
+
+		memset(r, 0, sizeof(*r));
+		for (int i = 0; i < FDS_RACERS; i++)
+			VM_CHECK(in_cgroup_start(&t[i], cgroup, fds_race_one, r));
+		for (int i = 0; i < 5000 && r->ready < FDS_RACERS; i++)
+			usleep(1000);
+		r->go = 1;
+		for (int i = 0; i < 5000 && r->made + r->refused + r->other < FDS_RACERS; i++)
+			usleep(1000);
+		probe = cgroup ? in_cgroup(NULL, make_one_more, &host_user) : 0;
+		if (r->other)
+			VM_FAIL("round %d: %d racers failed otherwise (errno %d)", round, r->other,
+				r->other_err);
+		if (!cgroup) {
+			control = r->made;
+		} else {
+			if (r->made > worst)
+				worst = r->made;
+			if (r->made > FDS_SHARE || probe)
+				VM_FAIL("round %d: %d racing confined messages sent (share %d); the "
+					"host's uid 1000 send: %d",
+					round, r->made, FDS_SHARE, probe);
+		}
+		r->release = 1;
+		for (int i = 0; i < FDS_RACERS; i++)
+			VM_CHECK(in_cgroup_join(&t[i]) == 0);
+	}
+	printf("#   %d rounds of %d racers: at most %d sent confined; unconfined %d\n", FDS_ROUNDS,
+	       FDS_RACERS, worst, control);
+	VM_CHECK(worst == FDS_SHARE);
+	VM_CHECK(control >= FDS_FIT);
+	VM_CHECK(reservations_back_at_zero(1u << 3));
+	munmap(r, sizeof(*r));
 }
 
 /* ---- a user's key quota ---- */
@@ -673,24 +1034,9 @@ VM_TEST(budgets_aio_racing_calls_keep_the_quarter, 229)
 			both, AIO_RACE_ROUNDS, 2 * AIO_RACE_EVENTS);
 	VM_CHECK(one == AIO_RACE_ROUNDS);
 	VM_CHECK(control_both == 1);
-	{
-		/* every reservation given back: lg_reserve_totals' element, each budget's
-		 * {reserved, held, owned, pad} (reserve.bpf.h) */
-		long long totals[8] = {-1};
-		unsigned zero = 0;
-		bool clear = false;
-
-		for (int i = 0; i < 50 && !clear; i++) {
-			clear = map_lookup("lg_reserve_totals", &zero, totals) && !totals[0] &&
-				!totals[1] && !totals[2] && !totals[4] && !totals[5] && !totals[6];
-			if (!clear)
-				usleep(100 * 1000);
-		}
-		if (!clear)
-			VM_FAIL("reservations left after the rounds: AIO %lld (%lld held, %lld own), "
-				"keys %lld (%lld, %lld)",
-				totals[0], totals[1], totals[2], totals[4], totals[5], totals[6]);
-	}
+	/* every reservation given back, every budget's */
+	if (!reservations_back_at_zero(~0u))
+		VM_FAIL("reservations left after the rounds");
 	munmap(r, sizeof(*r));
 }
 

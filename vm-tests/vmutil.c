@@ -1245,6 +1245,43 @@ int map_nonzero_u64s(const char *name, unsigned count)
 	return n;
 }
 
+/* Reads lg_reserve_totals' one element into kinds[RESERVE_KINDS]; false if it cannot. */
+bool reserve_totals(struct reserve_total *kinds)
+{
+	unsigned zero = 0;
+
+	for (int k = 0; k < RESERVE_KINDS; k++)
+		kinds[k] = (struct reserve_total){-1, -1, -1, 0};
+	return map_lookup("lg_reserve_totals", &zero, kinds);
+}
+
+bool reservations_back_at_zero(unsigned mask)
+{
+	struct reserve_total kinds[RESERVE_KINDS];
+	int pooled = -1;
+
+	for (int i = 0; i < 50; i++) {
+		bool clear = reserve_totals(kinds);
+
+		for (int k = 0; k < RESERVE_KINDS; k++)
+			if ((mask & (1u << k)) &&
+			    (kinds[k].reserved || kinds[k].held || kinds[k].owned))
+				clear = false;
+		pooled = map_nonzero_u64s("lg_reserve_pools", RESERVE_KINDS * RESERVE_POOLS);
+		if (pooled)
+			clear = false;
+		if (clear)
+			return true;
+		usleep(100 * 1000);
+	}
+	printf("#   reservations left:");
+	for (int k = 0; k < RESERVE_KINDS; k++)
+		printf(" kind %d %lld (%lld holders, %lld owned);", k, kinds[k].reserved,
+		       kinds[k].held, kinds[k].owned);
+	printf(" %d pools not at 0\n", pooled);
+	return false;
+}
+
 /* The 64-bit value at index of the array map named name, or -1. */
 bool map_lookup(const char *name, const void *key, void *value)
 {
