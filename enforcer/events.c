@@ -113,10 +113,10 @@ static const char builtin_reasons[LG_BUILTIN_COUNT][LG_BUILTIN_REASON_MAX] = {
 	[LG_BUILTIN_JOURNAL] = "a confined task cannot file journal entries under another process "
 			       "or unit: OBJECT_ or COREDUMP fields or an entry lsmguard cannot read, "
 			       "from root; a stream of its own to journald",
-	[LG_BUILTIN_OVERLAY] = "a confined task cannot mount overlayfs unless its policy says "
-			       "[system] mount = allow: overlayfs removes, renames and makes its "
-			       "upper layer's names below every path rule, another policy's and "
-			       "lsmguard's own included",
+	[LG_BUILTIN_OVERLAY] = "a confined task cannot mount overlayfs or ecryptfs unless its "
+			       "policy says [system] mount = allow: they remove, rename and make "
+			       "the names of the layer beneath below every path rule, another "
+			       "policy's and lsmguard's own included",
 	[LG_BUILTIN_COVERED] = "a confined task cannot mount at a name another mount covers "
 			       "(reached through a descriptor, a working directory or a handle "
 			       "from before that mount): the kernel puts the mount on top of what "

@@ -196,9 +196,9 @@ void write_number(const char *path, long n);
 	"known, on a mount unmounted while held, or on a host filesystem the mount table has no "   \
 	"record of: the table full, or seen from another mount namespace)\""
 #define OVERLAY_SOURCE                                                                             \
-	"\"source\":\"built-in: a confined task cannot mount overlayfs unless its policy says "    \
-	"[system] mount = allow: overlayfs removes, renames and makes its upper layer's names "   \
-	"below every path rule, another policy's and lsmguard's own included\""
+	"\"source\":\"built-in: a confined task cannot mount overlayfs or ecryptfs unless its "   \
+	"policy says [system] mount = allow: they remove, rename and make the names of the layer " \
+	"beneath below every path rule, another policy's and lsmguard's own included\""
 #define COVERED_SOURCE                                                                             \
 	"\"source\":\"built-in: a confined task cannot mount at a name another mount covers "       \
 	"(reached through a descriptor, a working directory or a handle from before that mount): " \
