@@ -1,0 +1,746 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Attack run 30 (helper, branch a30, against 42a4cf0): issue 12 sections 3 and 4 (the kernel
+ * running code or loading modules for a confined task; kernel settings under
+ * [system] kernel-settings = allow) and the newest change, the per-user key reservations
+ * (reserve.bpf.h lg_reserve_pools, ipc.bpf.c lg_key_reserve). Every case asserts the SECURE
+ * outcome: a failing check is a bypass ("BYPASS") or a denial of service to another service
+ * ("DENIAL"). Each has an unconfined control showing the route really works.
+ *
+ * Results in the 6.1 VM (2 vCPUs): see the RESULTS block after each case's comment, filled in
+ * from /work/atk30-run*-console.log.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "vmtest.h"
+#include "vmutil.h"
+
+#define A30 "/lgt/a30"
+#define A30_AUDIT "/lgt/a30-audit"
+#define A30_VICTIM "/lgt/a30-victim"
+#define A30_USER 1000
+/* A uid whose reservations share uid 1000's pool: 1 + ((uid * 2654435761) >> 16) % 1023 is 182
+ * for both 1000 and 769 (also 307, 538, 5946...). */
+#define A30_POOLMATE 769
+
+#define A30_RULES                                                                                  \
+	"[files]\ndefault = allow\n[exec]\ndefault = allow\n[network]\ndefault = allow\n"          \
+	"[system]\nkernel-settings = allow\nmount = allow\n"
+static const char a30_policy[] = "[policy]\nname = a30\ncgroup = " A30 "\nmode = enforce\n" A30_RULES;
+static const char a30_audit_policy[] =
+    "[policy]\nname = a30-audit\ncgroup = " A30_AUDIT "\nmode = audit\n" A30_RULES;
+static const char a30_victim_policy[] =
+    "[policy]\nname = a30-victim\ncgroup = " A30_VICTIM "\nmode = enforce\n"
+    "[files]\ndefault = allow\n[exec]\ndefault = allow\n[network]\ndefault = allow\n";
+
+static void a30_setup(void)
+{
+	if (access(POLICY_DIR "/a30.ini", F_OK) == 0)
+		return;
+	write_file(POLICY_DIR "/a30.ini", a30_policy, 0644);
+	write_file(POLICY_DIR "/a30-audit.ini", a30_audit_policy, 0644);
+	write_file(POLICY_DIR "/a30-victim.ini", a30_victim_policy, 0644);
+	VM_CHECK(daemon_reload_wait());
+}
+
+static const char *const a30_confined[] = {A30, A30_AUDIT};
+
+/* ---- kernel.modprobe's stand-in (records every request, appended) ---- */
+
+#define A30_MODPROBE "/tmp/a30-modprobe"
+#define A30_RAN "/tmp/a30-modprobe-ran"
+
+static void a30_set_modprobe(const char *path)
+{
+	int fd = open("/proc/sys/kernel/modprobe", O_WRONLY | O_CLOEXEC);
+
+	VM_CHECK(fd >= 0 && write(fd, path, strlen(path)) == (ssize_t)strlen(path));
+	if (fd >= 0)
+		close(fd);
+}
+
+static void a30_standin_start(char *saved, size_t size)
+{
+	FILE *f;
+
+	write_file(A30_MODPROBE, "#!/bin/sh\necho \"$@\" >> " A30_RAN "\n", 0755);
+	saved[0] = '\0';
+	f = fopen("/proc/sys/kernel/modprobe", "r");
+	if (f && !fgets(saved, (int)size, f))
+		saved[0] = '\0';
+	if (f)
+		fclose(f);
+	saved[strcspn(saved, "\n")] = '\0';
+	a30_set_modprobe(A30_MODPROBE);
+	unlink(A30_RAN);
+}
+
+static void a30_standin_end(const char *saved)
+{
+	if (saved[0])
+		a30_set_modprobe(saved);
+	unlink(A30_MODPROBE);
+	unlink(A30_RAN);
+}
+
+/* Whether the stand-in was asked for exactly "name" (a line ending in it, "-q -- NAME"). */
+static bool a30_asked(const char *name)
+{
+	char line[256];
+	bool found = false;
+	FILE *f = fopen(A30_RAN, "r");
+
+	while (f && fgets(line, sizeof(line), f)) {
+		size_t n = strcspn(line, "\n"), k = strlen(name);
+
+		line[n] = '\0';
+		if (n >= k && strcmp(line + n - k, name) == 0 && (n == k || line[n - k - 1] == ' '))
+			found = true;
+	}
+	if (f)
+		fclose(f);
+	return found;
+}
+
+static void a30_print_asked(const char *who)
+{
+	char line[256];
+	FILE *f = fopen(A30_RAN, "r");
+
+	printf("#   %s: the stand-in modprobe was asked:", who);
+	while (f && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		printf(" [%s]", line);
+	}
+	printf("%s\n", f ? "" : " nothing");
+	if (f)
+		fclose(f);
+}
+
+/* ---- 3000: crypto names looked up by the crypto manager's kernel thread ---- */
+
+#define KEYCTL_DH_COMPUTE_ 23
+
+struct a30_dh {
+	uid_t uid;
+	const char *hash;
+};
+
+/* keyctl(KEYCTL_DH_COMPUTE) with a KDF whose hash the crypto API does not have: the KDF's
+ * shash is allocated (kdf_alloc, crypto_alloc_shash) before any key is looked up, so no key is
+ * needed and any user may ask. Returns the errno (0 if it somehow succeeded). */
+static int a30_dh_do(const void *p)
+{
+	const struct a30_dh *a = p;
+	struct {
+		int32_t priv, prime, base;
+	} params = {1, 2, 3};
+	struct {
+		char *hashname;
+		char *otherinfo;
+		uint32_t otherinfolen;
+		uint32_t spare[8];
+	} kdf = {(char *)a->hash, NULL, 0, {0}};
+	char buf[64];
+	int ret = become(a->uid);
+
+	if (ret)
+		return ret;
+	if (syscall(SYS_keyctl, KEYCTL_DH_COMPUTE_, &params, buf, sizeof(buf), &kdf) < 0)
+		return errno;
+	return 0;
+}
+
+/*
+ * A confined task (root or uid 1000, enforce or audit, no module-autoload) asks the crypto API
+ * for "T(sha256)" where T is no template the kernel has, and for "hmac(A)" where A is no
+ * algorithm. The caller's own request_module("crypto-T(sha256)") is refused by
+ * lsm/kernel_module_request; then crypto_alg_mod_lookup notifies the crypto manager, which
+ * starts a kernel thread (cryptomgr_probe, in the root cgroup, under no policy) that looks the
+ * template up with request_module("crypto-T") (and, for hmac's inner algorithm,
+ * "crypto-A" and "crypto-A-all"): the kernel runs kernel.modprobe's program as root for it.
+ * Secure: the stand-in is never asked for a name the confined task chose.
+ */
+VM_TEST(a30_crypto_names_autoload_through_cryptomgr, 3000)
+{
+	char saved[256], tmpl[32], inner[64], name[64];
+	int n = 0, bypass = 0, got;
+	char bypasses[1024] = "";
+
+	a30_setup();
+	VM_TIMEOUT(120);
+	a30_standin_start(saved, sizeof(saved));
+	/* control: unconfined root and uid 1000 */
+	for (int u = 0; u < 2; u++) {
+		uid_t uid = u ? A30_USER : 0;
+		struct a30_dh a = {uid, name};
+
+		snprintf(tmpl, sizeof(tmpl), "a30t%d", n);
+		snprintf(name, sizeof(name), "%s(sha256)", tmpl);
+		unlink(A30_RAN);
+		got = in_cgroup(NULL, a30_dh_do, &a);
+		printf("#   control uid %u, %s: errno %d (%s)\n", (unsigned)uid, name, got,
+		       strerror(got));
+		a30_print_asked("control");
+		snprintf(inner, sizeof(inner), "crypto-%s", tmpl);
+		if (!a30_asked(inner))
+			VM_FAIL("control: uid %u's %s did not make the kernel ask for %s", (unsigned)uid,
+				name, inner);
+		n++;
+	}
+	for (int c = 0; c < 2; c++)
+		for (int u = 0; u < 2; u++) {
+			uid_t uid = u ? A30_USER : 0;
+			struct a30_dh a = {uid, name};
+			char who[128];
+
+			/* an unknown template */
+			snprintf(tmpl, sizeof(tmpl), "a30t%d", n);
+			snprintf(name, sizeof(name), "%s(sha256)", tmpl);
+			unlink(A30_RAN);
+			got = in_cgroup(a30_confined[c], a30_dh_do, &a);
+			snprintf(who, sizeof(who), "%s uid %u %s errno %d", a30_confined[c],
+				 (unsigned)uid, name, got);
+			a30_print_asked(who);
+			snprintf(inner, sizeof(inner), "crypto-%s", tmpl);
+			if (a30_asked(inner)) {
+				bypass++;
+				snprintf(bypasses + strlen(bypasses), sizeof(bypasses) - strlen(bypasses),
+					 " [%s: %s]", who, inner);
+			}
+			/* an unknown algorithm inside a template the kernel has */
+			snprintf(tmpl, sizeof(tmpl), "a30i%d", n);
+			snprintf(name, sizeof(name), "hmac(%s)", tmpl);
+			unlink(A30_RAN);
+			got = in_cgroup(a30_confined[c], a30_dh_do, &a);
+			snprintf(who, sizeof(who), "%s uid %u %s errno %d", a30_confined[c],
+				 (unsigned)uid, name, got);
+			a30_print_asked(who);
+			snprintf(inner, sizeof(inner), "crypto-%s", tmpl);
+			if (a30_asked(inner)) {
+				bypass++;
+				snprintf(bypasses + strlen(bypasses), sizeof(bypasses) - strlen(bypasses),
+					 " [%s: %s]", who, inner);
+			}
+			n++;
+		}
+	a30_standin_end(saved);
+	if (bypass)
+		VM_FAIL("BYPASS: the kernel ran kernel.modprobe's program as root for %d of 8 confined "
+			"crypto names (module-autoload not allowed):%s",
+			bypass, bypasses);
+}
+
+/* ---- 3010, 3011: kernel settings not in knobs.bpf.h's list, under kernel-settings = allow ---- */
+
+struct a30_open {
+	const char *path;
+	uid_t uid;
+	const char *text; /* written when not NULL */
+};
+
+static int a30_open_do(const void *p)
+{
+	const struct a30_open *a = p;
+	int fd, ret = become(a->uid);
+
+	if (ret)
+		return ret;
+	fd = open(a->path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	if (a->text && write(fd, a->text, strlen(a->text)) != (ssize_t)strlen(a->text))
+		ret = 100 + errno;
+	close(fd);
+	return ret;
+}
+
+/* uid 1000's session keyring, keys of size bytes until the kernel or lsmguard refuses (at most
+ * max); the bytes charged to uid 1000 then, in *out (a shared page). */
+struct a30_fill {
+	int size, max;
+	int made, err;
+	unsigned keys, bytes;
+};
+
+static char a30_payload[32768];
+
+static int a30_fill_do(const void *p)
+{
+	struct a30_fill *f = (struct a30_fill *)p;
+	int ret = become(A30_USER);
+
+	if (ret)
+		return ret;
+	if (syscall(SYS_keyctl, 1 /* JOIN_SESSION_KEYRING */, 0) < 0)
+		return 2000 + errno;
+	for (int i = 0; i < f->max; i++) {
+		char desc[32];
+
+		snprintf(desc, sizeof(desc), "a30-f%03d", i);
+		if (syscall(SYS_add_key, "user", desc, a30_payload, f->size, -3) < 0) {
+			f->err = errno;
+			break;
+		}
+		f->made++;
+	}
+	user_key_charge(A30_USER, &f->keys, &f->bytes);
+	return 0;
+}
+
+static int a30_login_key_do(const void *p)
+{
+	int ret = become(A30_USER);
+
+	(void)p;
+	if (ret)
+		return ret;
+	if (syscall(SYS_keyctl, 1, 0) < 0)
+		return 2000 + errno;
+	if (syscall(SYS_add_key, "user", "a30-login", "secret", 6, -3) < 0)
+		return errno;
+	return 0;
+}
+
+static void a30_keys_gone(void)
+{
+	unsigned keys, bytes;
+
+	for (int i = 0; i < 100; i++) {
+		if (!user_key_charge(A30_USER, &keys, &bytes) || bytes < 200)
+			return;
+		usleep(100 * 1000);
+	}
+}
+
+#define KEYS_MAXKEYS "/proc/sys/kernel/keys/maxkeys"
+#define KEYS_MAXBYTES "/proc/sys/kernel/keys/maxbytes"
+
+/*
+ * kernel.keys.maxkeys and maxbytes (every user's key quota but root's) under a policy with
+ * kernel-settings = allow: root_maxkeys/root_maxbytes are refused as "limits" (knobs.bpf.h),
+ * these two are not listed. Written high, a confined uid 1000 takes three quarters of the new
+ * quota (unswappable kernel memory: the reason root_max* is listed); written to 1, every other
+ * user's login gets EDQUOT for any key. Secure: EPERM at the open, enforce and audit.
+ */
+VM_TEST(a30_user_key_quota_sysctls, 3010)
+{
+	const char *knobs[] = {KEYS_MAXKEYS, KEYS_MAXBYTES};
+	long maxkeys = read_number(KEYS_MAXKEYS), maxbytes = read_number(KEYS_MAXBYTES);
+	char opened[512] = "";
+	int open_count = 0;
+
+	a30_setup();
+	VM_TIMEOUT(120);
+	memset(a30_payload, 'k', sizeof(a30_payload));
+	for (int k = 0; k < 2; k++) {
+		struct a30_open a = {knobs[k], 0, NULL};
+
+		VM_CHECK(in_cgroup(NULL, a30_open_do, &a) == 0); /* control */
+		for (int c = 0; c < 2; c++) {
+			int got = in_cgroup(a30_confined[c], a30_open_do, &a);
+
+			printf("#   %s from %s (root): %s\n", knobs[k], a30_confined[c],
+			       got ? strerror(got) : "opened for writing");
+			if (!got) {
+				open_count++;
+				snprintf(opened + strlen(opened), sizeof(opened) - strlen(opened),
+					 " %s(%s)", knobs[k], a30_confined[c]);
+			}
+		}
+	}
+	if (open_count) {
+		/* What it gives: written by the confined root (enforce policy). */
+		struct a30_open high = {KEYS_MAXBYTES, 0, "2000000"}, one = {KEYS_MAXKEYS, 0, "1"};
+		struct a30_fill *f = mmap(NULL, sizeof(*f), PROT_READ | PROT_WRITE,
+					  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		int w, login_before, login_after;
+
+		a30_keys_gone();
+		w = in_cgroup(A30, a30_open_do, &high);
+		memset(f, 0, sizeof(*f));
+		f->size = 10000;
+		f->max = 20;
+		VM_CHECK(in_cgroup(A30, a30_fill_do, f) == 0);
+		printf("#   maxbytes written 2,000,000 by the confined root (%d): the confined uid 1000 "
+		       "made %d keys of 10,000 bytes (stopped by errno %d), %u bytes charged; the share "
+		       "of the quota before was %ld\n",
+		       w, f->made, f->err, f->bytes, maxbytes - maxbytes / 4);
+		write_number(KEYS_MAXBYTES, maxbytes);
+		a30_keys_gone();
+		login_before = in_cgroup(NULL, a30_login_key_do, NULL);
+		a30_keys_gone();
+		w = in_cgroup(A30, a30_open_do, &one);
+		login_after = in_cgroup(NULL, a30_login_key_do, NULL);
+		printf("#   maxkeys written 1 by the confined root (%d): an unconfined uid 1000 login's "
+		       "6-byte key: before %s, after %s\n",
+		       w, login_before ? strerror(login_before % 1000) : "made",
+		       login_after ? strerror(login_after % 1000) : "made");
+		write_number(KEYS_MAXKEYS, maxkeys);
+		a30_keys_gone();
+		VM_FAIL("BYPASS: the confined root opened for writing under kernel-settings = allow:%s; "
+			"uid 1000's confined service then took %u bytes of keys (the share was %ld); "
+			"with maxkeys 1 the host's uid 1000 login key: %s",
+			opened, f->bytes, maxbytes - maxbytes / 4,
+			login_after ? strerror(login_after % 1000) : "made");
+		munmap(f, sizeof(*f));
+	}
+	VM_CHECK(read_number(KEYS_MAXKEYS) == maxkeys);
+	VM_CHECK(read_number(KEYS_MAXBYTES) == maxbytes);
+}
+
+/*
+ * The other panic switches and limits beside the listed panic_on_oops, panic_on_warn,
+ * hung_task_panic, softlockup_panic, panic_on_oom: kernel.warn_limit and kernel.oops_limit
+ * (6.1.y: the N-th warning or oops panics the host), panic_on_rcu_stall, hardlockup_panic,
+ * unknown_nmi_panic, panic_on_unrecovered_nmi, panic_on_io_nmi; and kernel.cad_pid (the process
+ * Ctrl-Alt-Del's SIGINT is sent to, by a kernel worker: it can name lsmguard's daemon);
+ * kernel.keys.persistent_keyring_expiry. Opened for writing, not written (cad_pid: written with
+ * the daemon's pid, read back, restored). Secure: EPERM, enforce and audit.
+ */
+VM_TEST(a30_panic_switches_and_cad_pid, 3011)
+{
+	static const char *const knobs[] = {
+	    "/proc/sys/kernel/warn_limit",	   "/proc/sys/kernel/oops_limit",
+	    "/proc/sys/kernel/panic_on_rcu_stall", "/proc/sys/kernel/max_rcu_stall_to_panic",
+	    "/proc/sys/kernel/hardlockup_panic",   "/proc/sys/kernel/unknown_nmi_panic",
+	    "/proc/sys/kernel/panic_on_unrecovered_nmi", "/proc/sys/kernel/panic_on_io_nmi",
+	    "/proc/sys/kernel/panic",		   "/proc/sys/kernel/cad_pid",
+	    "/proc/sys/kernel/ctrl-alt-del",	   "/proc/sys/kernel/sysrq",
+	    "/proc/sys/vm/oom_kill_allocating_task",
+	};
+	char opened[2048] = "";
+	int open_count = 0;
+
+	a30_setup();
+	VM_TIMEOUT(120);
+	for (size_t k = 0; k < sizeof(knobs) / sizeof(knobs[0]); k++) {
+		struct a30_open a = {knobs[k], 0, NULL};
+		int control;
+
+		if (access(knobs[k], F_OK)) {
+			printf("#   %s: not in this kernel\n", knobs[k]);
+			continue;
+		}
+		control = in_cgroup(NULL, a30_open_do, &a);
+		for (int c = 0; c < 2; c++) {
+			int got = in_cgroup(a30_confined[c], a30_open_do, &a);
+
+			printf("#   %s: control %s, from %s (root): %s\n", knobs[k],
+			       control ? strerror(control) : "opened", a30_confined[c],
+			       got ? strerror(got) : "opened for writing");
+			if (!got && !control) {
+				open_count++;
+				snprintf(opened + strlen(opened), sizeof(opened) - strlen(opened),
+					 " %s(%s)", knobs[k] + 10, a30_confined[c] + 5);
+			}
+		}
+	}
+	/* cad_pid: the daemon's pid written by the confined root, read back, restored to 1 */
+	{
+		char pid[32];
+		struct a30_open a = {"/proc/sys/kernel/cad_pid", 0, pid};
+		long before = read_number("/proc/sys/kernel/cad_pid"), after;
+		int got;
+
+		snprintf(pid, sizeof(pid), "%d", (int)daemon_pid());
+		got = in_cgroup(A30, a30_open_do, &a);
+		after = read_number("/proc/sys/kernel/cad_pid");
+		printf("#   cad_pid %ld; the confined root wrote the daemon's pid %s: %s, now %ld\n",
+		       before, pid, got ? strerror(got % 100) : "written", after);
+		write_number("/proc/sys/kernel/cad_pid", before > 0 ? before : 1);
+	}
+	if (open_count)
+		VM_FAIL("BYPASS: %d opened for writing by a confined root under kernel-settings = "
+			"allow:%s",
+			open_count, opened);
+}
+
+/* ---- 3020: a pool shared by two users' key reservations ---- */
+
+struct a30_pool {
+	volatile int stop, ready;
+	int victim_ok, victim_edquot, victim_other, victim_err;
+	int att_made, att_edquot, att_other, att_err;
+	unsigned long long att_calls;
+};
+
+#define KEYCTL_UPDATE_ 2
+#define KEYCTL_INVALIDATE_ 21
+
+static void a30_pin(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+/* The victim: another service of uid 769, its key grown from 1 byte to 4,000 and back, again
+ * and again for ms milliseconds; uid 769 holds about 4,010 bytes of its 15,000-byte share. */
+struct a30_victim_arg {
+	struct a30_pool *pool;
+	int ms;
+};
+
+static int a30_victim_do(const void *p)
+{
+	const struct a30_victim_arg *va = p;
+	struct a30_pool *s = va->pool;
+	long key, start;
+	int ret = become(A30_POOLMATE);
+
+	if (ret)
+		return ret;
+	a30_pin(1);
+	if (syscall(SYS_keyctl, 1, 0) < 0)
+		return 2000 + errno;
+	key = syscall(SYS_add_key, "user", "a30-v", "x", 1, -3);
+	if (key < 0)
+		return 3000 + errno;
+	s->ready = 1;
+	start = vm_now_ms();
+	while (vm_now_ms() - start < va->ms) {
+		if (syscall(SYS_keyctl, KEYCTL_UPDATE_, key, a30_payload, 4000) == 0)
+			s->victim_ok++;
+		else if (errno == EDQUOT)
+			s->victim_edquot++;
+		else {
+			s->victim_other++;
+			s->victim_err = errno;
+		}
+		syscall(SYS_keyctl, KEYCTL_UPDATE_, key, "x", 1);
+	}
+	return 0;
+}
+
+/* The attacker, uid 1000 in its own policy: add_key of 12,000-byte keys (each reserved in the
+ * pool from key_alloc to the call's end, then invalidated) and of 32,767-byte keys (past its
+ * share: refused, but raised into the pool before the check), on CPU 0, until stopped. */
+static void *a30_attack_thread(void *p)
+{
+	struct a30_pool *s = p;
+	int i = 0;
+
+	a30_pin(0);
+	while (!s->stop) {
+		char desc[32];
+		long k;
+		int size = (i & 1) ? 32767 : 12000;
+
+		snprintf(desc, sizeof(desc), "a30-a%d", i++);
+		k = syscall(SYS_add_key, "user", desc, a30_payload, size, -3);
+		__atomic_add_fetch(&s->att_calls, 1, __ATOMIC_RELAXED);
+		if (k >= 0) {
+			__atomic_add_fetch(&s->att_made, 1, __ATOMIC_RELAXED);
+			syscall(SYS_keyctl, KEYCTL_INVALIDATE_, k);
+		} else if (errno == EDQUOT)
+			__atomic_add_fetch(&s->att_edquot, 1, __ATOMIC_RELAXED);
+		else {
+			__atomic_add_fetch(&s->att_other, 1, __ATOMIC_RELAXED);
+			s->att_err = errno;
+		}
+	}
+	return NULL;
+}
+
+static int a30_attacker_do(const void *p)
+{
+	struct a30_pool *s = (struct a30_pool *)p;
+	pthread_t t[2];
+	int ret;
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL))
+		return 1000 + errno;
+	ret = become(A30_USER);
+	if (ret)
+		return ret;
+	if (syscall(SYS_keyctl, 1, 0) < 0)
+		return 2000 + errno;
+	for (int i = 0; i < 2; i++)
+		pthread_create(&t[i], NULL, a30_attack_thread, s);
+	for (int i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	return 0;
+}
+
+/* One phase: the victim (in victim_cgroup) for ms, with the attacker in attacker_cgroup (NULL:
+ * no attacker... "" : attacker unconfined). Returns the victim's EDQUOT count. */
+static int a30_pool_phase(const char *victim_cgroup, const char *attacker_cgroup, bool attack,
+			  int ms, const char *label)
+{
+	struct a30_pool *s = mmap(NULL, sizeof(*s), PROT_READ | PROT_WRITE,
+				  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	struct a30_victim_arg va = {s, ms};
+	struct in_cgroup_thread th;
+	int vr, edquot;
+
+	memset(s, 0, sizeof(*s));
+	a30_keys_gone();
+	if (attack)
+		VM_CHECK(in_cgroup_start(&th, attacker_cgroup, a30_attacker_do, s));
+	usleep(200 * 1000);
+	vr = in_cgroup(victim_cgroup, a30_victim_do, &va);
+	s->stop = 1;
+	if (attack)
+		in_cgroup_join(&th);
+	printf("#   %s: victim uid %d (%s) grew its key to 4,000 bytes %d times, EDQUOT %d, other "
+	       "%d (errno %d), result %d; attacker uid 1000 (%s) %s: %llu add_key calls, made %d, "
+	       "EDQUOT %d, other %d (errno %d)\n",
+	       label, A30_POOLMATE, victim_cgroup ? victim_cgroup : "unconfined", s->victim_ok,
+	       s->victim_edquot, s->victim_other, s->victim_err, vr,
+	       attacker_cgroup ? attacker_cgroup : "unconfined", attack ? "running" : "absent",
+	       s->att_calls, s->att_made, s->att_edquot, s->att_other, s->att_err);
+	edquot = s->victim_edquot;
+	if (vr)
+		VM_FAIL("%s: the victim failed to set up: %d", label, vr);
+	munmap(s, sizeof(*s));
+	return edquot;
+}
+
+/*
+ * uid 769 and uid 1000 share reservation pool 182. A service of uid 769 (its own policy, far
+ * inside its user's share: about 4,010 of 15,000 bytes) grows a key to 4,000 bytes again and
+ * again; a confined uid 1000 in another policy calls add_key in a loop (12,000-byte keys made
+ * and invalidated, 32,767-byte keys refused). Every in-flight reservation of uid 1000 counts
+ * in uid 769's checks. Secure: the victim is never refused while its own user is inside its
+ * share. Controls: the victim alone (0 refused), the victim unconfined beside the attacker
+ * (lsmguard refuses nothing to it; the kernel's quota is not reached).
+ */
+VM_TEST(a30_key_pool_shared_by_two_users, 3020)
+{
+	int alone, with, with_audit, unconf;
+
+	a30_setup();
+	VM_TIMEOUT(120);
+	memset(a30_payload, 'k', sizeof(a30_payload));
+	alone = a30_pool_phase(A30_VICTIM, A30, false, 1500, "victim alone");
+	unconf = a30_pool_phase(NULL, A30, true, 2500, "control: victim unconfined");
+	with = a30_pool_phase(A30_VICTIM, A30, true, 2500, "attacker under enforce");
+	with_audit = a30_pool_phase(A30_VICTIM, A30_AUDIT, true, 2500, "attacker under audit");
+	a30_keys_gone();
+	VM_CHECK(alone == 0);
+	VM_CHECK(unconf == 0);
+	if (with || with_audit)
+		VM_FAIL("DENIAL: another service's (uid %d, policy a30-victim) key growth, inside its "
+			"user's share, refused EDQUOT %d times beside uid 1000's enforce-mode service "
+			"and %d times beside its audit-mode one (0 alone)",
+			A30_POOLMATE, with, with_audit);
+}
+
+/* ---- 3030: cgroup v1's release_agent under mount = allow ---- */
+
+#define A30_CG "/tmp/a30cg"
+
+struct a30_rel {
+	int step_err[6];
+	bool ran;
+};
+
+/* mount a named v1 hierarchy, write release_agent, make a child with notify_on_release, put a
+ * process in it and let it exit: the kernel runs release_agent as root. Records each step's
+ * errno; the last step is whether the agent ran. */
+static int a30_release_do(const void *p)
+{
+	struct a30_rel *r = (struct a30_rel *)p;
+	int fd;
+	pid_t child;
+	char pid[32];
+
+	mkdir(A30_CG, 0755);
+	if (mount("a30v1", A30_CG, "cgroup", 0, "none,name=a30v1"))
+		return r->step_err[0] = errno, 0;
+	fd = open(A30_CG "/release_agent", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		r->step_err[1] = errno;
+	else {
+		if (write(fd, A30_MODPROBE, strlen(A30_MODPROBE)) < 0)
+			r->step_err[1] = 100 + errno;
+		close(fd);
+	}
+	if (mkdir(A30_CG "/x", 0755) && errno != EEXIST)
+		r->step_err[2] = errno;
+	fd = open(A30_CG "/x/notify_on_release", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		r->step_err[3] = errno;
+	else {
+		if (write(fd, "1", 1) < 0)
+			r->step_err[3] = 100 + errno;
+		close(fd);
+	}
+	child = fork();
+	if (child == 0) {
+		pause();
+		_exit(0);
+	}
+	snprintf(pid, sizeof(pid), "%d", child);
+	fd = open(A30_CG "/x/cgroup.procs", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		r->step_err[4] = errno;
+	else {
+		if (write(fd, pid, strlen(pid)) < 0)
+			r->step_err[4] = 100 + errno;
+		close(fd);
+	}
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	for (int i = 0; i < 30 && access(A30_RAN, F_OK); i++)
+		usleep(100 * 1000);
+	r->ran = access(A30_RAN, F_OK) == 0;
+	rmdir(A30_CG "/x");
+	umount2(A30_CG, MNT_DETACH);
+	return 0;
+}
+
+VM_TEST(a30_cgroup_v1_release_agent, 3030)
+{
+	struct a30_rel *r = mmap(NULL, sizeof(*r), PROT_READ | PROT_WRITE,
+				 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	const char *who[] = {NULL, A30, A30_AUDIT};
+	bool control_ran = false, bypass = false;
+	char msg[512] = "";
+
+	a30_setup();
+	VM_TIMEOUT(120);
+	write_file(A30_MODPROBE, "#!/bin/sh\necho \"$@\" >> " A30_RAN "\n", 0755);
+	for (int w = 0; w < 3; w++) {
+		int got;
+
+		memset(r, 0, sizeof(*r));
+		unlink(A30_RAN);
+		got = in_cgroup(who[w], a30_release_do, r);
+		printf("#   %s: result %d; mount %d, release_agent %d, mkdir %d, notify_on_release %d, "
+		       "cgroup.procs %d; the agent %s\n",
+		       who[w] ? who[w] : "unconfined", got, r->step_err[0], r->step_err[1],
+		       r->step_err[2], r->step_err[3], r->step_err[4], r->ran ? "RAN" : "did not run");
+		if (!w)
+			control_ran = r->ran;
+		else if (r->ran) {
+			bypass = true;
+			snprintf(msg + strlen(msg), sizeof(msg) - strlen(msg), " %s", who[w]);
+		}
+	}
+	unlink(A30_RAN);
+	unlink(A30_MODPROBE);
+	munmap(r, sizeof(*r));
+	printf("#   control: the agent %s\n", control_ran ? "ran" : "did not run");
+	if (bypass)
+		VM_FAIL("BYPASS: the kernel ran a release_agent a confined root wrote:%s", msg);
+}
