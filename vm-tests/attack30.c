@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/io.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -424,6 +425,14 @@ VM_TEST(a30_panic_switches_and_cad_pid, 3011)
 	    "/proc/sys/kernel/panic",		   "/proc/sys/kernel/cad_pid",
 	    "/proc/sys/kernel/ctrl-alt-del",	   "/proc/sys/kernel/sysrq",
 	    "/proc/sys/vm/oom_kill_allocating_task",
+	    /* limits every host process lives by (sshd's ptys, PostgreSQL's System V memory,
+	     * queues, pipes) and BPF's JIT (lsmguard's next start) */
+	    "/proc/sys/kernel/pty/max",		   "/proc/sys/kernel/shmmni",
+	    "/proc/sys/kernel/shmall",		   "/proc/sys/kernel/shmmax",
+	    "/proc/sys/kernel/msgmni",		   "/proc/sys/kernel/sem",
+	    "/proc/sys/fs/mqueue/queues_max",	   "/proc/sys/fs/pipe-user-pages-soft",
+	    "/proc/sys/fs/pipe-max-size",	   "/proc/sys/net/core/bpf_jit_enable",
+	    "/proc/sys/kernel/keys/gc_delay",	   "/proc/sys/kernel/keys/persistent_keyring_expiry",
 	};
 	char opened[2048] = "";
 	int open_count = 0;
@@ -470,6 +479,149 @@ VM_TEST(a30_panic_switches_and_cad_pid, 3011)
 		VM_FAIL("BYPASS: %d opened for writing by a confined root under kernel-settings = "
 			"allow:%s",
 			open_count, opened);
+}
+
+/* ---- 3012: Ctrl-Alt-Del's SIGINT sent to the daemon ---- */
+
+/* The administrator's Ctrl-Alt-Del on the console keyboard, typed through the i8042
+ * controller's "write keyboard output buffer" command (0xD2): the bytes arrive as the keyboard's
+ * (set 1, translated), atkbd and the VT keyboard handler take them, and fn_boot_it calls
+ * ctrl_alt_del(). false when the ports cannot be reached. */
+static bool a30_i8042_byte(unsigned char b)
+{
+	for (int i = 0; i < 100000 && (inb(0x64) & 2); i++)
+		;
+	outb(0xD2, 0x64);
+	for (int i = 0; i < 100000 && (inb(0x64) & 2); i++)
+		;
+	outb(b, 0x60);
+	usleep(30 * 1000);
+	return true;
+}
+
+static bool a30_ctrl_alt_del(void)
+{
+	static const unsigned char keys[] = {0x1d, 0x38, 0xe0, 0x53, 0xe0, 0xd3, 0xb8, 0x9d};
+
+	if (iopl(3))
+		return false;
+	for (size_t i = 0; i < sizeof(keys); i++)
+		a30_i8042_byte(keys[i]);
+	iopl(0);
+	return true;
+}
+
+/*
+ * kernel.ctrl-alt-del = 0 makes Ctrl-Alt-Del send SIGINT to kernel.cad_pid (a kernel worker
+ * sends it: si_code SI_KERNEL, which the daemon's --stop-guard trusts as "a terminal's ^C"). A
+ * confined root under kernel-settings = allow writes both (3011: opened), naming the daemon;
+ * the administrator's next Ctrl-Alt-Del on the console then ends lsmguard's daemon (events,
+ * reloads and the mount table's upkeep stop; the pinned programs stay). Secure: the writes
+ * refused, or the daemon alive after the key press. Control: cad_pid naming a sleeper of the
+ * test's, unconfined: the sleeper dies of SIGINT.
+ */
+VM_TEST(a30_ctrl_alt_del_ends_the_daemon, 3012)
+{
+	long cad_pid = read_number("/proc/sys/kernel/cad_pid");
+	long cad = read_number("/proc/sys/kernel/ctrl-alt-del");
+	pid_t sleeper, daemon;
+	int status = 0, w1, w2;
+	char pid[32];
+	bool gone;
+
+	a30_setup();
+	VM_TIMEOUT(60);
+	if (access("/sys/bus/serio/drivers/atkbd/serio0", F_OK)) {
+		printf("#   no atkbd on serio0\n");
+		VM_SKIP("no i8042 keyboard in this VM");
+		return;
+	}
+	write_number("/proc/sys/kernel/ctrl-alt-del", 0); /* never a reboot of the VM */
+	/* control */
+	sleeper = fork();
+	if (sleeper == 0) {
+		signal(SIGINT, SIG_DFL);
+		pause();
+		_exit(0);
+	}
+	write_number("/proc/sys/kernel/cad_pid", sleeper);
+	VM_CHECK(a30_ctrl_alt_del());
+	gone = wait_exit(sleeper, 3000);
+	if (!gone)
+		kill(sleeper, SIGKILL);
+	waitpid(sleeper, &status, 0);
+	printf("#   control: Ctrl-Alt-Del with cad_pid a sleeper: %s\n",
+	       WIFSIGNALED(status) ? strsignal(WTERMSIG(status)) : "not signalled");
+	write_number("/proc/sys/kernel/cad_pid", 1);
+	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGINT) {
+		write_number("/proc/sys/kernel/ctrl-alt-del", cad);
+		VM_SKIP("the injected Ctrl-Alt-Del did not reach ctrl_alt_del()");
+		return;
+	}
+	/* the confined root's writes */
+	daemon = daemon_pid();
+	snprintf(pid, sizeof(pid), "%d", (int)daemon);
+	{
+		struct a30_open off = {"/proc/sys/kernel/ctrl-alt-del", 0, "0"};
+		struct a30_open to = {"/proc/sys/kernel/cad_pid", 0, pid};
+
+		w1 = in_cgroup(A30, a30_open_do, &off);
+		w2 = in_cgroup(A30, a30_open_do, &to);
+	}
+	printf("#   the confined root (a30, kernel-settings = allow): ctrl-alt-del = 0: %s; cad_pid = "
+	       "%s (the daemon): %s; cad_pid now %ld\n",
+	       w1 ? strerror(w1 % 100) : "written", pid, w2 ? strerror(w2 % 100) : "written",
+	       read_number("/proc/sys/kernel/cad_pid"));
+	VM_CHECK(a30_ctrl_alt_del());
+	gone = wait_exit(daemon, 3000);
+	printf("#   after the administrator's Ctrl-Alt-Del: the daemon (pid %d) %s\n", (int)daemon,
+	       gone ? "EXITED" : "still runs");
+	write_number("/proc/sys/kernel/cad_pid", cad_pid > 0 ? cad_pid : 1);
+	write_number("/proc/sys/kernel/ctrl-alt-del", cad);
+	if (gone) {
+		waitpid(daemon, NULL, WNOHANG);
+		VM_CHECK(daemon_start() > 0);
+		VM_FAIL("BYPASS: a confined root (kernel-settings = allow) set ctrl-alt-del = 0 and "
+			"cad_pid = the daemon's pid; the next Ctrl-Alt-Del ended lsmguard's daemon");
+	}
+}
+
+/* ---- 3013: BPF's JIT switched off, then lsmguard's next start ---- */
+
+/*
+ * net.core.bpf_jit_enable (this kernel has no CONFIG_BPF_JIT_ALWAYS_ON): written 0 by a confined
+ * root under kernel-settings = allow (3011: opened), BPF programs loaded afterwards are not
+ * compiled. Then the administrator restarts lsmguard (SIGKILL, a new `lsmguard run`): does it
+ * start and enforce? Secure: the write refused, or the daemon starts.
+ */
+VM_TEST(a30_bpf_jit_off_then_restart, 3013)
+{
+	long jit = read_number("/proc/sys/net/core/bpf_jit_enable");
+	struct a30_open off = {"/proc/sys/net/core/bpf_jit_enable", 0, "0"};
+	pid_t daemon = daemon_pid(), again;
+	int w;
+
+	a30_setup();
+	VM_TIMEOUT(90);
+	w = in_cgroup(A30, a30_open_do, &off);
+	printf("#   bpf_jit_enable %ld; the confined root wrote 0: %s, now %ld\n", jit,
+	       w ? strerror(w % 100) : "written", read_number("/proc/sys/net/core/bpf_jit_enable"));
+	if (w)
+		return;
+	VM_CHECK(daemon > 0 && kill(daemon, SIGKILL) == 0);
+	VM_CHECK(wait_exit(daemon, 5000));
+	again = daemon_start();
+	printf("#   the administrator's restart of lsmguard with the JIT off: %s (pid %d)\n",
+	       again > 0 ? "started" : "FAILED", (int)again);
+	write_number("/proc/sys/net/core/bpf_jit_enable", jit);
+	if (again <= 0) {
+		VM_CHECK(daemon_start() > 0);
+		VM_FAIL("BYPASS: a confined root (kernel-settings = allow) wrote "
+			"net.core.bpf_jit_enable = 0; lsmguard's next start failed");
+	} else {
+		/* the restarted daemon enforces: a denied open by a30's neighbour policy */
+		printf("#   (the restart worked with the interpreter)\n");
+	}
 }
 
 /* ---- 3020: a pool shared by two users' key reservations ---- */
@@ -643,6 +795,119 @@ VM_TEST(a30_key_pool_shared_by_two_users, 3020)
 			"user's share, refused EDQUOT %d times beside uid 1000's enforce-mode service "
 			"and %d times beside its audit-mode one (0 alone)",
 			A30_POOLMATE, with, with_audit);
+}
+
+/* ---- 3021: an "encrypted" key charged more than lsmguard counts ---- */
+
+/*
+ * lg_key_charged counts a key type it does not know by LG_KEY_CHARGE_MAX (8,704, "an encrypted
+ * key's most") or the payload's length if more. An "encrypted" key's charge
+ * (encrypted_key_alloc) is the decrypted length (up to 4,096) + the format, the master key's
+ * description, the length's digits, the IV and the encrypted data (4,096) + a hash: about
+ * 8,247 bytes more than a payload "new user:NAME 4096", whose NAME is of any length. With NAME
+ * long enough the payload is counted at its length while the kernel charges 8,247 bytes more
+ * (for "new", the master key is not looked up). A confined uid 1000 adds one such key; secure:
+ * its user stays within three quarters of kernel.keys.maxbytes, and the host's uid 1000 login
+ * still adds a 2,000-byte key. Control: unconfined, the same key.
+ */
+struct a30_enc {
+	int len;
+	volatile int held, release;
+	int err;
+	unsigned keys, bytes;
+};
+
+static int a30_enc_do(const void *p)
+{
+	struct a30_enc *e = (struct a30_enc *)p;
+	static char blob[32768];
+	int ret, m;
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL))
+		return 1000 + errno;
+	ret = become(A30_USER);
+	if (ret)
+		return ret;
+	if (syscall(SYS_keyctl, 1, 0) < 0)
+		return 2000 + errno;
+	m = e->len - 14; /* "new user:" + NAME + " 4096" */
+	memcpy(blob, "new user:", 9);
+	memset(blob + 9, 'M', m);
+	memcpy(blob + 9 + m, " 4096", 5);
+	if (syscall(SYS_add_key, "encrypted", "a30-enc", blob, e->len, -3) < 0)
+		e->err = errno;
+	user_key_charge(A30_USER, &e->keys, &e->bytes);
+	e->held = 1;
+	while (!e->release)
+		usleep(10 * 1000);
+	return 0;
+}
+
+static int a30_probe_2000(const void *p)
+{
+	int ret = become(A30_USER);
+
+	(void)p;
+	if (ret)
+		return ret;
+	if (syscall(SYS_keyctl, 1, 0) < 0)
+		return 2000 + errno;
+	if (syscall(SYS_add_key, "user", "a30-probe", a30_payload, 2000, -3) < 0)
+		return errno;
+	return 0;
+}
+
+static void a30_enc_round(const char *cgroup, int len, unsigned *bytes, int *err, int *probe)
+{
+	struct a30_enc *e = mmap(NULL, sizeof(*e), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+				 -1, 0);
+	struct in_cgroup_thread th;
+
+	memset(e, 0, sizeof(*e));
+	e->len = len;
+	a30_keys_gone();
+	VM_CHECK(in_cgroup_start(&th, cgroup, a30_enc_do, e));
+	for (int i = 0; i < 10000 && !e->held; i++)
+		usleep(1000);
+	*probe = in_cgroup(NULL, a30_probe_2000, NULL);
+	*bytes = e->bytes;
+	*err = e->err;
+	printf("#   %s: an \"encrypted\" key, payload %d bytes: %s; uid 1000 then at %u keys %u bytes "
+	       "(share %ld); the host's uid 1000 login's 2,000-byte key: %s\n",
+	       cgroup ? cgroup : "unconfined", len, e->err ? strerror(e->err) : "made", e->keys,
+	       e->bytes, read_number(KEYS_MAXBYTES) - read_number(KEYS_MAXBYTES) / 4,
+	       *probe ? strerror(*probe % 1000) : "made");
+	e->release = 1;
+	in_cgroup_join(&th);
+	munmap(e, sizeof(*e));
+	a30_keys_gone();
+}
+
+VM_TEST(a30_encrypted_key_charged_past_the_share, 3021)
+{
+	long maxbytes = read_number(KEYS_MAXBYTES), share = maxbytes - maxbytes / 4;
+	unsigned bytes, worst = 0;
+	int err, probe, worst_len = 0, probe_fail = 0;
+	static const int lens[] = {8704, 11600};
+
+	a30_setup();
+	VM_TIMEOUT(60);
+	memset(a30_payload, 'k', sizeof(a30_payload));
+	a30_enc_round(NULL, 11600, &bytes, &err, &probe); /* control */
+	for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		a30_enc_round(A30, lens[i], &bytes, &err, &probe);
+		if (bytes > share && bytes > worst) {
+			worst = bytes;
+			worst_len = lens[i];
+		}
+		if (probe)
+			probe_fail++;
+	}
+	if (worst || probe_fail)
+		VM_FAIL("BYPASS: a confined uid 1000's \"encrypted\" key (payload %d bytes, counted as "
+			"that) took uid 1000 to %u bytes, past the share of %ld; the host's login key "
+			"refused in %d of 2 rounds",
+			worst_len, worst, share, probe_fail);
 }
 
 /* ---- 3030: cgroup v1's release_agent under mount = allow ---- */
