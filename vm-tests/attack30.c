@@ -628,6 +628,7 @@ VM_TEST(a30_bpf_jit_off_then_restart, 3013)
 
 struct a30_pool {
 	volatile int stop, ready;
+	int idle; /* the attacker: one hog and one SCHED_IDLE adder on CPU 0 */
 	int victim_ok, victim_edquot, victim_other, victim_err;
 	int att_made, att_edquot, att_other, att_err;
 	unsigned long long att_calls;
@@ -713,6 +714,48 @@ static void *a30_attack_thread(void *p)
 	return NULL;
 }
 
+/* A hog of CPU 0 (the service's own busy thread). */
+static void *a30_hog_thread(void *p)
+{
+	struct a30_pool *s = p;
+
+	a30_pin(0);
+	while (!s->stop)
+		;
+	return NULL;
+}
+
+/* add_key of 12,000-byte keys at SCHED_IDLE beside the hog: the call is preempted at the first
+ * voluntary preemption point after key_alloc (mutex_lock of key_construction_mutex in
+ * __key_instantiate_and_link), its reservation held in the pool while the hog runs. */
+static void *a30_idle_adder(void *p)
+{
+	struct a30_pool *s = p;
+	struct sched_param sp = {0};
+	int i = 0;
+
+	a30_pin(0);
+	sched_setscheduler(0, SCHED_IDLE, &sp);
+	while (!s->stop) {
+		char desc[32];
+		long k;
+
+		snprintf(desc, sizeof(desc), "a30-i%d", i++);
+		k = syscall(SYS_add_key, "user", desc, a30_payload, 12000, -3);
+		__atomic_add_fetch(&s->att_calls, 1, __ATOMIC_RELAXED);
+		if (k >= 0) {
+			__atomic_add_fetch(&s->att_made, 1, __ATOMIC_RELAXED);
+			syscall(SYS_keyctl, KEYCTL_INVALIDATE_, k);
+		} else if (errno == EDQUOT)
+			__atomic_add_fetch(&s->att_edquot, 1, __ATOMIC_RELAXED);
+		else {
+			__atomic_add_fetch(&s->att_other, 1, __ATOMIC_RELAXED);
+			s->att_err = errno;
+		}
+	}
+	return NULL;
+}
+
 static int a30_attacker_do(const void *p)
 {
 	struct a30_pool *s = (struct a30_pool *)p;
@@ -727,7 +770,8 @@ static int a30_attacker_do(const void *p)
 	if (syscall(SYS_keyctl, 1, 0) < 0)
 		return 2000 + errno;
 	for (int i = 0; i < 2; i++)
-		pthread_create(&t[i], NULL, a30_attack_thread, s);
+		pthread_create(&t[i], NULL,
+			       s->idle ? (i ? a30_idle_adder : a30_hog_thread) : a30_attack_thread, s);
 	for (int i = 0; i < 2; i++)
 		pthread_join(t[i], NULL);
 	return 0;
@@ -735,8 +779,8 @@ static int a30_attacker_do(const void *p)
 
 /* One phase: the victim (in victim_cgroup) for ms, with the attacker in attacker_cgroup (NULL:
  * no attacker... "" : attacker unconfined). Returns the victim's EDQUOT count. */
-static int a30_pool_phase(const char *victim_cgroup, const char *attacker_cgroup, bool attack,
-			  int ms, const char *label)
+static int a30_pool_phase_idle(const char *victim_cgroup, const char *attacker_cgroup,
+			       bool attack, int ms, const char *label, int idle)
 {
 	struct a30_pool *s = mmap(NULL, sizeof(*s), PROT_READ | PROT_WRITE,
 				  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -745,6 +789,7 @@ static int a30_pool_phase(const char *victim_cgroup, const char *attacker_cgroup
 	int vr, edquot;
 
 	memset(s, 0, sizeof(*s));
+	s->idle = idle;
 	a30_keys_gone();
 	if (attack)
 		VM_CHECK(in_cgroup_start(&th, attacker_cgroup, a30_attacker_do, s));
@@ -765,6 +810,12 @@ static int a30_pool_phase(const char *victim_cgroup, const char *attacker_cgroup
 		VM_FAIL("%s: the victim failed to set up: %d", label, vr);
 	munmap(s, sizeof(*s));
 	return edquot;
+}
+
+static int a30_pool_phase(const char *victim_cgroup, const char *attacker_cgroup, bool attack,
+			  int ms, const char *label)
+{
+	return a30_pool_phase_idle(victim_cgroup, attacker_cgroup, attack, ms, label, 0);
 }
 
 /*
@@ -795,6 +846,33 @@ VM_TEST(a30_key_pool_shared_by_two_users, 3020)
 			"user's share, refused EDQUOT %d times beside uid 1000's enforce-mode service "
 			"and %d times beside its audit-mode one (0 alone)",
 			A30_POOLMATE, with, with_audit);
+}
+
+/*
+ * The same with the reservation held for long: the attacker's adder thread at SCHED_IDLE and a
+ * busy thread of its own, both on CPU 0 (no privilege: lowering one's own priority). The adder's
+ * add_key is switched out at the first voluntary preemption point after key_alloc and waits
+ * while the hog runs, its 12,000 bytes reserved in the pool all that time. Secure: the victim
+ * (uid 769, CPU 1) is never refused.
+ */
+VM_TEST(a30_key_pool_held_by_an_idle_caller, 3022)
+{
+	int alone, with, unconf;
+
+	a30_setup();
+	VM_TIMEOUT(120);
+	memset(a30_payload, 'k', sizeof(a30_payload));
+	alone = a30_pool_phase_idle(A30_VICTIM, A30, false, 1500, "victim alone", 1);
+	unconf = a30_pool_phase_idle(NULL, A30, true, 2500, "control: victim unconfined (idle adder)",
+				     1);
+	with = a30_pool_phase_idle(A30_VICTIM, A30, true, 2500, "idle adder under enforce", 1);
+	a30_keys_gone();
+	VM_CHECK(alone == 0);
+	VM_CHECK(unconf == 0);
+	if (with)
+		VM_FAIL("DENIAL: another service's (uid %d) key growth refused EDQUOT %d times beside "
+			"uid 1000's SCHED_IDLE add_key and a busy thread (0 alone)",
+			A30_POOLMATE, with);
 }
 
 /* ---- 3021: an "encrypted" key charged more than lsmguard counts ---- */
