@@ -50,8 +50,20 @@ static const char a30_victim_policy[] =
     "[policy]\nname = a30-victim\ncgroup = " A30_VICTIM "\nmode = enforce\n"
     "[files]\ndefault = allow\n[exec]\ndefault = allow\n[network]\ndefault = allow\n";
 
+#define A30_CAPS "/lgt/a30-caps"
+/* a confined root that keeps no CAP_SYS_RESOURCE: the root user's ordinary quota binds it */
+static const char a30_caps_policy[] =
+    "[policy]\nname = a30-caps\ncgroup = " A30_CAPS "\nmode = enforce\n"
+    "[files]\ndefault = allow\n[exec]\ndefault = allow\n[network]\ndefault = allow\n"
+    "[capabilities]\nkeep = CAP_SETUID, CAP_SETGID\n";
+
 static void a30_setup(void)
 {
+	if (access(POLICY_DIR "/a30-caps.ini", F_OK) != 0) {
+		write_file(POLICY_DIR "/a30-caps.ini", a30_caps_policy, 0644);
+		if (access(POLICY_DIR "/a30.ini", F_OK) == 0)
+			VM_CHECK(daemon_reload_wait());
+	}
 	if (access(POLICY_DIR "/a30.ini", F_OK) == 0)
 		return;
 	write_file(POLICY_DIR "/a30.ini", a30_policy, 0644);
@@ -986,6 +998,72 @@ VM_TEST(a30_encrypted_key_charged_past_the_share, 3021)
 			"that) took uid 1000 to %u bytes, past the share of %ld; the host's login key "
 			"refused in %d of 2 rounds",
 			worst_len, worst, share, probe_fail);
+}
+
+/*
+ * The same as the root user: a confined root that keeps no CAP_SYS_RESOURCE (a30-caps) is held
+ * to the root user's ordinary quota (kernel.keys.maxbytes, 20,000 bytes: lg_root_key_charge).
+ * An "encrypted" key whose payload fits what is left is charged about 8,247 bytes more.
+ * Secure: the root user's bytes stay within the ordinary quota (or the key is refused).
+ */
+struct a30_renc {
+	int len;
+	unsigned bytes;
+};
+
+static int a30_root_enc_do(const void *p)
+{
+	struct a30_renc *r = (struct a30_renc *)p;
+	static char blob[32768];
+	int m = r->len - 14;
+	unsigned keys;
+
+	if (syscall(SYS_keyctl, 1, 0) < 0)
+		return 2000 + errno;
+	memcpy(blob, "new user:", 9);
+	memset(blob + 9, 'M', m);
+	memcpy(blob + 9 + m, " 4096", 5);
+	if (syscall(SYS_add_key, "encrypted", "a30-renc", blob, r->len, -3) < 0)
+		return errno;
+	root_key_charge(&keys, &r->bytes); /* while its session keyring holds the key */
+	return 0;
+}
+
+VM_TEST(a30_encrypted_key_root_past_the_ordinary_quota, 3023)
+{
+	long maxbytes = read_number(KEYS_MAXBYTES);
+	unsigned keys0, bytes0;
+	const char *who[] = {NULL, A30_CAPS};
+	struct a30_renc *r = mmap(NULL, sizeof(*r), PROT_READ | PROT_WRITE,
+				  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	unsigned after = 0;
+	int res = 0;
+
+	a30_setup();
+	VM_TIMEOUT(60);
+	for (int w = 0; w < 2; w++) {
+		for (int i = 0; i < 50; i++) {
+			root_key_charge(&keys0, &bytes0);
+			if (bytes0 < (unsigned)maxbytes / 2)
+				break;
+			usleep(100 * 1000);
+		}
+		r->len = (int)maxbytes - (int)bytes0 - 200;
+		if (r->len < 8704)
+			r->len = 8704;
+		r->bytes = 0;
+		res = in_cgroup(who[w], a30_root_enc_do, r);
+		after = r->bytes;
+		printf("#   %s root: root user at %u bytes; an \"encrypted\" key of payload %d: %s; root "
+		       "user then %u bytes (ordinary quota %ld)\n",
+		       who[w] ? who[w] : "unconfined", bytes0, r->len,
+		       res ? strerror(res % 1000) : "made", r->bytes, maxbytes);
+	}
+	munmap(r, sizeof(*r));
+	if (!res && after > (unsigned)maxbytes)
+		VM_FAIL("BYPASS: a confined root without CAP_SYS_RESOURCE took the root user to %u "
+			"bytes of keys, past the ordinary quota of %ld",
+			after, maxbytes);
 }
 
 /* ---- 3030: cgroup v1's release_agent under mount = allow ---- */
