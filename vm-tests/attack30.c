@@ -57,6 +57,16 @@
  *  3023 BYPASS (fails): a confined root keeping no CAP_SYS_RESOURCE (a30-caps), the root user
  *        at 40 bytes: an "encrypted" key of payload 19,760 (counted so, within 20,000) took the
  *        root user to 28,065 bytes, past the ordinary quota of 20,000. Control: the same.
+ *  3040 BYPASS (fails, minor: information): root under a30 against a sleeper under a30-victim:
+ *        every ptrace-guarded file refused (environ, mem, pagemap, auxv, maps, smaps,
+ *        smaps_rollup, numa_maps, io, fdinfo/0: EACCES; stack, syscall, personality: EPERM; the
+ *        ns, cwd, root, exe links: EACCES; map_files lists only . and ..), every write EPERM
+ *        (clear_refs, coredump_filter, comm, oom_score_adj, timerslack_ns, mem, attr/current,
+ *        sched, loginuid), enforce and audit. But /proc/PID/fd lists the victim's descriptors
+ *        (their numbers, and their read/write modes as the entries' modes): the kernel guards
+ *        that directory by its owner's DAC only (proc_fd_permission), no ptrace check.
+ *        Readable as for anyone: wchan, timers, sched, schedstat, stat, status, cmdline,
+ *        mountinfo, cgroup. Control: all of it (run 7).
  *  3030 held: cgroup v1 release_agent under mount = allow: the confined root mounts a named v1
  *        hierarchy (allowed), but release_agent, notify_on_release and cgroup.procs are EPERM
  *        (enforce and audit); the agent never runs. Control: the agent ran as root.
@@ -677,6 +687,12 @@ VM_TEST(a30_bpf_jit_off_then_restart, 3013)
 	printf("#   the administrator's restart of lsmguard with the JIT off: %s (pid %d)\n",
 	       again > 0 ? "started" : "FAILED", (int)again);
 	write_number("/proc/sys/net/core/bpf_jit_enable", jit);
+	if (again > 0) {
+		/* JIT-compiled again for the cases after this one */
+		VM_CHECK(kill(again, SIGKILL) == 0);
+		VM_CHECK(wait_exit(again, 5000));
+		VM_CHECK(daemon_start() > 0);
+	}
 	if (again <= 0) {
 		VM_CHECK(daemon_start() > 0);
 		VM_FAIL("BYPASS: a confined root (kernel-settings = allow) wrote "
@@ -1187,6 +1203,157 @@ VM_TEST(a30_encrypted_key_root_past_the_ordinary_quota, 3023)
 		VM_FAIL("BYPASS: a confined root without CAP_SYS_RESOURCE took the root user to %u "
 			"bytes of keys, past the ordinary quota of %ld",
 			after, maxbytes);
+}
+
+/* ---- 3040: another policy's process through its /proc/PID files ---- */
+
+/*
+ * A sleeper under another policy (a30-victim, root); the attacker is root under a30 ([files]
+ * default = allow). Each /proc/PID file opened (read: a read of up to 64 bytes at offset 0; the
+ * "w" ones opened for writing), symlinks read with readlink. The files the kernel guards with a
+ * ptrace check (PTRACE_MODE_READ or ATTACH: environ, mem, pagemap, auxv, stack, syscall, maps,
+ * smaps, numa_maps, io, personality, the ns, cwd, root and exe links, fd, fdinfo, map_files)
+ * must be refused; writes to any of them too (lg_proc_of_protected). Secure: none of those got
+ * through. The others (cmdline, status, stat, ...) are the kernel's for anyone: reported only.
+ */
+struct a30_procf {
+	const char *name;
+	char kind; /* 'r' read, 'w' open for writing, 'l' readlink, 'd' list a directory */
+	bool ptrace;
+};
+
+static const struct a30_procf a30_procfs[] = {
+    {"environ", 'r', true},	{"mem", 'r', true},	  {"pagemap", 'r', true},
+    {"auxv", 'r', true},	{"stack", 'r', true},	  {"syscall", 'r', true},
+    {"maps", 'r', true},	{"smaps", 'r', true},	  {"smaps_rollup", 'r', true},
+    {"numa_maps", 'r', true},	{"io", 'r', true},	  {"personality", 'r', true},
+    {"wchan", 'r', false},	{"ns/net", 'l', true},	  {"ns/mnt", 'l', true},
+    {"cwd", 'l', true},		{"root", 'l', true},	  {"exe", 'l', true},
+    {"fd", 'd', true},		{"fdinfo/0", 'r', true},  {"map_files", 'd', true},
+    {"timers", 'r', false},	{"sched", 'r', false},	  {"schedstat", 'r', false},
+    {"stat", 'r', false},	{"status", 'r', false},	  {"cmdline", 'r', false},
+    {"mountinfo", 'r', false},	{"cgroup", 'r', false},	  {"attr/current", 'r', false},
+    {"clear_refs", 'w', true},	{"coredump_filter", 'w', true}, {"comm", 'w', true},
+    {"oom_score_adj", 'w', true}, {"timerslack_ns", 'w', true},  {"mem", 'w', true},
+    {"attr/current", 'w', true}, {"sched", 'w', true},	  {"loginuid", 'w', true},
+};
+
+struct a30_procarg {
+	pid_t pid;
+	const struct a30_procf *f;
+};
+
+static int a30_proc_do(const void *p)
+{
+	const struct a30_procarg *a = p;
+	char path[128], buf[256];
+	int fd, ret = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)a->pid, a->f->name);
+	switch (a->f->kind) {
+	case 'l':
+		return readlink(path, buf, sizeof(buf)) < 0 ? errno : 0;
+	case 'd':
+		fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			return errno;
+		{
+			char d[4096];
+			long n = syscall(SYS_getdents64, fd, d, sizeof(d)), entries = 0;
+
+			for (long off = 0; n > 0 && off < n;) {
+				unsigned short reclen = *(unsigned short *)(d + off + 16);
+				const char *nm = d + off + 19;
+
+				if (strcmp(nm, ".") && strcmp(nm, ".."))
+					entries++;
+				off += reclen;
+			}
+			ret = n < 0 ? errno : entries ? 0 : 250; /* 250: only . and .. */
+		}
+		close(fd);
+		return ret;
+	case 'w':
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0)
+			return errno;
+		close(fd);
+		return 0;
+	default:
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return errno;
+		if (pread(fd, buf, 64, strcmp(a->f->name, "mem") ? 0 : 0x400000) < 0 && errno != EIO)
+			ret = 100 + errno;
+		close(fd);
+		return ret;
+	}
+}
+
+static int a30_sleep_do(const void *p)
+{
+	volatile int *stop = (volatile int *)p;
+
+	while (!*stop)
+		usleep(20 * 1000);
+	return 0;
+}
+
+VM_TEST(a30_other_policys_proc_files, 3040)
+{
+	volatile int *stop = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1,
+				  0);
+	struct in_cgroup_thread th;
+	char bypass[2048] = "", kernels[1024] = "";
+	int nbypass = 0;
+	pid_t victim = -1;
+
+	a30_setup();
+	VM_TIMEOUT(60);
+	*stop = 0;
+	VM_CHECK(in_cgroup_start(&th, A30_VICTIM, a30_sleep_do, (const void *)stop));
+	/* the victim: the newest process in a30-victim's cgroup */
+	for (int i = 0; i < 100 && victim < 0; i++) {
+		FILE *f = fopen("/sys/fs/cgroup" A30_VICTIM "/cgroup.procs", "r");
+		int pid;
+
+		while (f && fscanf(f, "%d", &pid) == 1)
+			victim = pid;
+		if (f)
+			fclose(f);
+		if (victim < 0)
+			usleep(20 * 1000);
+	}
+	VM_CHECK(victim > 0);
+	for (size_t i = 0; victim > 0 && i < sizeof(a30_procfs) / sizeof(a30_procfs[0]); i++) {
+		struct a30_procarg a = {victim, &a30_procfs[i]};
+		int control = in_cgroup(NULL, a30_proc_do, &a);
+
+		for (int c = 0; c < 2; c++) {
+			int got = in_cgroup(a30_confined[c], a30_proc_do, &a);
+
+			printf("#   /proc/%d/%s (%c): control %s, %s %s\n", (int)victim,
+			       a30_procfs[i].name, a30_procfs[i].kind,
+			       control == 250 ? "empty" : control ? strerror(control % 100) : "ok",
+			       a30_confined[c],
+			       got == 250 ? "empty (. and .. only)" : got ? strerror(got % 100) : "OK");
+			if (!got && !control && (a30_procfs[i].ptrace || a30_procfs[i].kind == 'w')) {
+				nbypass++;
+				snprintf(bypass + strlen(bypass), sizeof(bypass) - strlen(bypass),
+					 " %s(%c,%s)", a30_procfs[i].name, a30_procfs[i].kind,
+					 a30_confined[c] + 5);
+			} else if (!got && !c)
+				snprintf(kernels + strlen(kernels), sizeof(kernels) - strlen(kernels),
+					 " %s", a30_procfs[i].name);
+		}
+	}
+	printf("#   read by the confined root (the kernel's for anyone):%s\n", kernels);
+	*stop = 1;
+	in_cgroup_join(&th);
+	munmap((void *)stop, 4096);
+	if (nbypass)
+		VM_FAIL("BYPASS: another policy's process's /proc files reached by a confined root: %d:%s",
+			nbypass, bypass);
 }
 
 /* ---- 3030: cgroup v1's release_agent under mount = allow ---- */
