@@ -46,14 +46,18 @@
  *        bytes on CPU 1 for 2.5 s: EDQUOT 541 of 29,357 beside uid 1000's enforce-mode service
  *        (2 threads on CPU 0: add_key of 12,000 bytes, made 82 and invalidated, and of 32,767
  *        bytes, refused, 9,185 calls), 687 of 30,056 beside its audit-mode one; 0 alone (22,255
- *        growths), 0 when the victim is unconfined (31,465).
+ *        growths), 0 when the victim is unconfined (31,465). Under preempt=full (run 8,
+ *        /work/atk30-run8-preempt-console.log): 700 of 26,692 and 825 of 30,791.
  *  3021 BYPASS (fails): a confined uid 1000's "encrypted" key "new user:M...M 4096" (payload
  *        11,600 bytes: lg_key_charged counts unknown types at max(len, 8,704)) is charged
  *        len + 8,247 (encrypted_key_alloc: decrypted 4,096 + the master key's description +
  *        encrypted data 4,096 + hash): uid 1000 at 19,864 bytes (share 15,000); the host's
  *        uid 1000 login's 2,000-byte key EDQUOT. With 8,704 bytes: 16,968. Control: the same.
  *  3022 DENIAL (fails, weak): the attacker's adder at SCHED_IDLE beside a busy thread on CPU 0:
- *        EDQUOT 5 of 32,157 (the idle adder made only 27 calls in 2.5 s).
+ *        EDQUOT 5 of 32,157 (the idle adder made only 27 calls in 2.5 s). Under preempt=full
+ *        (run 8): EDQUOT 4,710 of 31,188 (15%) from 8 add_key calls of the adder (7 made): each
+ *        call preempted between key_alloc and its fexit holds its 12,000 bytes in the pool for
+ *        hundreds of milliseconds. 0 alone (23,192), 0 unconfined (29,365).
  *  3023 BYPASS (fails): a confined root keeping no CAP_SYS_RESOURCE (a30-caps), the root user
  *        at 40 bytes: an "encrypted" key of payload 19,760 (counted so, within 20,000) took the
  *        root user to 28,065 bytes, past the ordinary quota of 20,000. Control: the same.
