@@ -392,27 +392,59 @@ static __always_inline bool lg_in_mq_open(void)
 	return (nr & ~X32_SYSCALL_BIT) == NR_MQ_OPEN;
 }
 
+/* The bytes mq_open's attr asks for, 0 when the kernel will refuse it anyway (mq_attr_ok:
+ * EINVAL or EOVERFLOW, after inode_create): out of the namespace's bounds, or the hard ones
+ * for a caller with CAP_SYS_RESOURCE (in any namespace: counted as if it passed). */
+static __always_inline __s64 lg_mq_asked(struct mq_attr *attr)
+{
+	struct ipc_namespace *ns = BPF_CORE_READ(bpf_get_current_task_btf(), nsproxy, ipc_ns);
+	const struct cred *cred = BPF_CORE_READ(bpf_get_current_task_btf(), cred);
+	__s64 maxmsg, msgsize, max_msg = LG_HARD_MSGMAX, max_size = LG_HARD_MSGSIZEMAX;
+	__u64 effective = ~0ULL;
+
+	if (!attr)
+		return lg_mq_default_charge(ns);
+	maxmsg = BPF_CORE_READ(attr, mq_maxmsg);
+	msgsize = BPF_CORE_READ(attr, mq_msgsize);
+	if (cred)
+		bpf_probe_read_kernel(&effective, sizeof(effective),
+				      __builtin_preserve_access_index(&cred->cap_effective));
+	if (ns && !((effective >> LG_CAP_SYS_RESOURCE) & 1)) {
+		max_msg = BPF_CORE_READ(ns, mq_msg_max);
+		max_size = BPF_CORE_READ(ns, mq_msgsize_max);
+	}
+	if (maxmsg <= 0 || msgsize <= 0 || maxmsg > max_msg || msgsize > max_size)
+		return 0;
+	return lg_mq_charge(maxmsg, msgsize);
+}
+
+/* mq_open's entry: what its attr asks for recorded in the task's hold, not reserved yet (the
+ * name is copied from the caller's memory after this, where a FUSE page could hold the call
+ * for as long as its server likes: review 54); inode_create reserves it. */
 SEC("fentry/do_mq_open")
 int BPF_PROG(lg_mq_open_reserve, const char *u_name, int oflag, umode_t mode, struct mq_attr *attr)
 {
 	struct lg_reservation r = {};
-	__s64 bytes;
 	__u32 uid;
 
 	if (!(oflag & LG_MQ_O_CREAT))
 		return 0;
-	if (attr)
-		bytes = lg_mq_charge(BPF_CORE_READ(attr, mq_maxmsg), BPF_CORE_READ(attr, mq_msgsize));
-	else
-		bytes = lg_mq_default_charge(
-		    BPF_CORE_READ(bpf_get_current_task_btf(), nsproxy, ipc_ns));
 	lg_mq_user_bytes(&uid);
 	if (!lg_reservation_of(LG_RESERVE_MQ, lg_reserve_user_pool(LG_RESERVE_MQ, uid), &r))
-		return 0; /* none recorded: inode_create fails closed */
-	if (bytes > r.mine->amount)
-		lg_reservation_raise(&r, bytes - r.mine->amount);
-	else if (bytes < r.mine->amount)
-		lg_reservation_lower(&r, r.mine->amount - bytes);
+		return 0; /* none recorded: inode_create counts the most it may ask */
+	if (r.mine->amount) /* left by a skipped end */
+		lg_reservation_lower(&r, r.mine->amount);
+	/* 0 (an attr the kernel refuses) recorded as -1: asked, nothing to count */
+	r.mine->asked = lg_mq_asked(attr) ?: -1;
+	return 0;
+}
+
+/* The queue made (charged) or not: the reservation given back. Also at mq_open's return (a
+ * call that made no queue). */
+SEC("fexit/mqueue_create_attr")
+int BPF_PROG(lg_mq_made_end, struct dentry *dentry, umode_t mode, void *arg, int ret)
+{
+	lg_reservation_end(bpf_get_current_task_btf(), LG_RESERVE_MQ);
 	return 0;
 }
 
@@ -425,23 +457,40 @@ int BPF_PROG(lg_mq_open_end, const char *u_name, int oflag, umode_t mode, struct
 }
 
 /* A new queue in dir (an mqueue mount): its bytes, with what other calls reserved, past three
- * quarters of the caller's RLIMIT_MSGQUEUE: refused to a confined task. */
+ * quarters of the caller's RLIMIT_MSGQUEUE: refused to a confined task. Reserved here, under
+ * the mqueue directory's lock, until the queue is charged (fexit/mqueue_create_attr): for
+ * mq_open what its entry recorded, for another maker (open with O_CREAT in an mqueue mount:
+ * racers in IPC namespaces of their own share the user's count, review 54) the defaults of the
+ * mount's namespace. An mq_open with no record is counted at the most it may ask. */
 static __always_inline int lg_mqueue_bytes_budget(struct inode *dir)
 {
+	struct ipc_namespace *ns = BPF_CORE_READ(dir, i_sb, s_fs_info);
 	struct lg_reservation r = {};
-	__s64 bytes, others = 0, count, limit, *pool;
-	__u32 uid, index;
+	__s64 bytes, others = 0, count, limit;
+	bool held;
+	__u32 uid;
 
 	count = lg_mq_user_bytes(&uid);
-	if (lg_reservation_find(LG_RESERVE_MQ, &r)) {
-		bytes = r.mine->amount;
-		others = *(volatile __s64 *)r.pool - bytes;
+	held = lg_reservation_find(LG_RESERVE_MQ, &r);
+	if (held && r.mine->asked) {
+		if (r.mine->asked < 0)
+			return 0; /* the kernel refuses its attr (EINVAL) */
+		bytes = r.mine->asked;
+	} else if (lg_in_mq_open()) {
+		bytes = lg_mq_most_charge(ns);
 	} else {
-		/* an mq_open unreserved: the most it may ask; another maker: the defaults */
-		bytes = lg_in_mq_open() ? lg_mq_most_charge(BPF_CORE_READ(dir, i_sb, s_fs_info))
-					: lg_mq_default_charge(BPF_CORE_READ(dir, i_sb, s_fs_info));
-		index = lg_reserve_user_pool(LG_RESERVE_MQ, uid);
-		pool = bpf_map_lookup_elem(&lg_reserve_pools, &index);
+		bytes = lg_mq_default_charge(ns);
+		held = lg_reservation_of(LG_RESERVE_MQ, lg_reserve_user_pool(LG_RESERVE_MQ, uid),
+					 &r);
+	}
+	if (held) {
+		if (bytes < r.mine->amount)
+			lg_reservation_lower(&r, r.mine->amount - bytes);
+		others = lg_reservation_raise(&r, bytes - r.mine->amount);
+	} else {
+		__u32 index = lg_reserve_user_pool(LG_RESERVE_MQ, uid);
+		__s64 *pool = bpf_map_lookup_elem(&lg_reserve_pools, &index);
+
 		if (pool)
 			others = *(volatile __s64 *)pool;
 	}
@@ -449,14 +498,13 @@ static __always_inline int lg_mqueue_bytes_budget(struct inode *dir)
 		others = 0;
 	limit = (__s64)BPF_CORE_READ(bpf_get_current_task_btf(), signal,
 				     rlim[LG_RLIMIT_MSGQUEUE].rlim_cur);
-	if (limit < 0) /* RLIM_INFINITY */
+	if (limit < 0 || count + others + bytes <= limit - limit / 4) /* limit < 0: infinity */
 		return 0;
-	if (count + others + bytes <= limit - limit / 4)
+	if (!lg_current_builtin_deny(LG_HOOK_INODE_CREATE, LG_BUILTIN_HOST_BUDGET,
+				     mqueue_bytes_what, sizeof(mqueue_bytes_what)))
 		return 0;
-	return lg_current_builtin_deny(LG_HOOK_INODE_CREATE, LG_BUILTIN_HOST_BUDGET,
-				       mqueue_bytes_what, sizeof(mqueue_bytes_what))
-		   ? -EMFILE
-		   : 0;
+	lg_reservation_end(bpf_get_current_task_btf(), LG_RESERVE_MQ);
+	return -EMFILE;
 }
 
 SEC("lsm/inode_create")
@@ -690,9 +738,11 @@ static __always_inline int lg_root_key_charge(struct key *key, struct key_user *
  * the payload's length; a big_key larger than BIG_KEY_FILE_THRESHOLD (an inode and a dentry) is
  * kept in a shmem file and charged 16 bytes; an asymmetric key 100 whatever its size; a keyring
  * nothing. Other types charge what their payload describes, not its length (an "encrypted"
- * key's "new user:KMK 4096" is 21 bytes and charges 8,270: attack run 12), so they are counted
- * at LG_KEY_CHARGE_MAX, an encrypted key's most, or the payload's length if more (fail-closed:
- * a confined root that keeps no CAP_SYS_RESOURCE makes them only that far below the quota).
+ * key's "new user:KMK 4096" is 21 bytes and charges 8,270: attack run 12; and its charge
+ * grows with the master key's name, which can be as long as the payload: "new user:NAME 4096"
+ * charges about the payload's length plus 8,247, attack run 30), so they are counted at the
+ * payload's length plus LG_KEY_CHARGE_MAX (fail-closed: a confined root that keeps no
+ * CAP_SYS_RESOURCE makes them only that far below the quota).
  */
 #define LG_KEY_CHARGE_MAX 8704
 /* more than any quota (a u32): a payload whose reservation could not be recorded */
@@ -726,7 +776,7 @@ static __always_inline __s64 lg_key_charged(struct key *key, __s64 len)
 			   : len;
 	if (lg_key_name_is(name, "asymmetric", 11))
 		return 100;
-	return len > LG_KEY_CHARGE_MAX ? len : LG_KEY_CHARGE_MAX;
+	return len + LG_KEY_CHARGE_MAX;
 }
 
 /*

@@ -50,7 +50,17 @@
  *      vm.admin_reserve_kbytes, vm.user_reserve_kbytes, vm.overcommit_memory, _ratio, _kbytes,
  *      vm.min_free_kbytes, vm.nr_hugepages (and its mempolicy and overcommit twins),
  *      vm.panic_on_oom, kernel.panic_on_oops, kernel.panic_on_warn, kernel.hung_task_panic,
- *      kernel.softlockup_panic, kernel.keys.root_maxkeys, root_maxbytes
+ *      kernel.softlockup_panic, kernel.keys.root_maxkeys, root_maxbytes; since attack run 30
+ *      also kernel.keys.maxkeys, maxbytes (every user's key quota, which the budgets read),
+ *      gc_delay, persistent_keyring_expiry (how long keys outlive their use), the other
+ *      panic switches (kernel.warn_limit, oops_limit, panic_on_rcu_stall,
+ *      max_rcu_stall_to_panic, hardlockup_panic, unknown_nmi_panic, panic_on_unrecovered_nmi,
+ *      panic_on_io_nmi, panic), vm.oom_kill_allocating_task (which process the OOM killer
+ *      takes), kernel.ctrl-alt-del and kernel.cad_pid (Ctrl-Alt-Del's SIGINT sent to a
+ *      process of the writer's choosing: lsmguard's daemon), kernel.sysrq (the keyboard's
+ *      SysRq), kernel.pty.max, the System V and POSIX queue limits of the host's IPC namespace
+ *      (kernel.shm*, msg*, sem, fs.mqueue.*: the budgets' limits), fs.pipe-user-pages-soft,
+ *      -hard, fs.pipe-max-size, net.core.bpf_jit_enable
  *    Every other sysctl write, and every write to a sysfs or configfs attribute (a regular
  *    file: /sys/power/state suspends the host, /sys/devices/system/cpu/cpuN/online takes a CPU
  *    away, module parameters, block queue settings; configfs builds NVMe and iSCSI targets that
@@ -80,7 +90,10 @@
  *  - sysfs attributes (any sysfs mount: the kernfs node and its parents' names, fixed by the
  *    kernel): /sys/kernel/uevent_helper (kernel.hotplug's twin),
  *    /sys/module/firmware_class/parameters/path (firmware, code for devices, loaded from
- *    there), /sys/power/resume and resume_offset (resuming a hibernation image is booting it).
+ *    there), /sys/power/resume and resume_offset (resuming a hibernation image is booting it);
+ *    since attack run 30 the twins of listed sysctls: every parameter under
+ *    /sys/module/kernel/parameters and /sys/module/printk/parameters, and the hugepage pools'
+ *    nr_hugepages, nr_overcommit_hugepages, nr_hugepages_mempolicy (any hugepages directory).
  *
  * Not listed: module parameters other than the firmware path (most take effect at load, which
  * confined tasks cannot do); sysctls that tune without weakening (the rules decide them).
@@ -162,6 +175,31 @@ extern const void softlockup_panic __ksym __weak;
 extern const void key_quota_root_maxkeys __ksym __weak;
 extern const void key_quota_root_maxbytes __ksym __weak;
 extern const void console_printk __ksym __weak;  /* kernel.printk's data (console_loglevel) */
+/* attack run 30: the ordinary key quota, the other panic switches, Ctrl-Alt-Del's target, the
+ * System V and POSIX queue limits of the host's IPC namespace, pipes' limits, the JIT */
+extern const void key_quota_maxkeys __ksym __weak;
+extern const void key_quota_maxbytes __ksym __weak;
+extern const void key_gc_delay __ksym __weak;
+extern const void persistent_keyring_expiry __ksym __weak;
+extern const void warn_limit __ksym __weak;
+extern const void oops_limit __ksym __weak;
+extern const void sysctl_panic_on_rcu_stall __ksym __weak;
+extern const void sysctl_max_rcu_stall_to_panic __ksym __weak;
+extern const void hardlockup_panic __ksym __weak;
+extern const void unknown_nmi_panic __ksym __weak;
+extern const void panic_on_unrecovered_nmi __ksym __weak;
+extern const void panic_on_io_nmi __ksym __weak;
+extern const void panic_timeout __ksym __weak;
+extern const void sysctl_oom_kill_allocating_task __ksym __weak;
+extern const void C_A_D __ksym __weak;               /* kernel.ctrl-alt-del */
+extern const void proc_do_cad_pid __ksym __weak;     /* kernel.cad_pid's handler */
+extern const void sysrq_sysctl_handler __ksym __weak; /* kernel.sysrq's handler */
+extern const void pty_limit __ksym __weak;           /* kernel.pty.max */
+extern const void init_ipc_ns __ksym __weak;         /* kernel.shm*, msg*, sem, fs.mqueue.* */
+extern const void pipe_user_pages_soft __ksym __weak;
+extern const void pipe_user_pages_hard __ksym __weak;
+extern const void pipe_max_size __ksym __weak;
+extern const void bpf_jit_enable __ksym __weak;
 extern const void devkmsg_log_str __ksym __weak; /* kernel.printk_devkmsg's */
 /* The operations of /proc/sysrq-trigger and /proc/kcore (static: kallsyms has them with
  * CONFIG_KALLSYMS_ALL, which Debian sets; without it they resolve to 0 and match nothing). */
@@ -214,6 +252,17 @@ static __always_inline bool lg_knob_limit(const void *data)
 	       data == &panic_on_oops || data == &panic_on_warn ||
 	       data == &sysctl_hung_task_panic || data == &softlockup_panic ||
 	       data == &key_quota_root_maxkeys || data == &key_quota_root_maxbytes ||
+	       data == &key_quota_maxkeys || data == &key_quota_maxbytes ||
+	       data == &key_gc_delay || data == &persistent_keyring_expiry ||
+	       data == &warn_limit || data == &oops_limit || data == &sysctl_panic_on_rcu_stall ||
+	       data == &sysctl_max_rcu_stall_to_panic || data == &hardlockup_panic ||
+	       data == &unknown_nmi_panic || data == &panic_on_unrecovered_nmi ||
+	       data == &panic_on_io_nmi || data == &panic_timeout ||
+	       data == &sysctl_oom_kill_allocating_task || data == &C_A_D ||
+	       data == &pty_limit || data == &pipe_user_pages_soft ||
+	       data == &pipe_user_pages_hard || data == &pipe_max_size ||
+	       data == &bpf_jit_enable ||
+	       lg_knob_within(data, &init_ipc_ns, bpf_core_type_size(struct ipc_namespace)) ||
 	       lg_knob_within(data, &files_stat, bpf_core_type_size(struct files_stat_struct)) ||
 	       lg_knob_within(data, &init_user_ns ? (const void *)&init_user_ns + ucounts : 0,
 			      bpf_core_field_size(struct user_namespace, ucount_max));
@@ -231,7 +280,8 @@ static __always_inline bool lg_knob_sysctl(const struct ctl_table *entry)
 
 	handler = BPF_CORE_READ(entry, proc_handler);
 	if (handler && (handler == &proc_cap_handler || handler == &sysctl_max_threads ||
-			handler == &pid_ns_ctl_handler || handler == &hugetlb_sysctl_handler ||
+			handler == &pid_ns_ctl_handler || handler == &proc_do_cad_pid ||
+			handler == &sysrq_sysctl_handler || handler == &hugetlb_sysctl_handler ||
 			handler == &hugetlb_mempolicy_sysctl_handler ||
 			handler == &hugetlb_overcommit_handler))
 		return true;
@@ -298,11 +348,21 @@ static __always_inline bool lg_knob_sysfs(struct inode *inode)
 			       lg_knob_name_is(name, "resume_offset", 14);
 		return false;
 	}
-	/* /sys/module/firmware_class/parameters/path */
-	if (!lg_knob_name_is(name, "path", 5) || !lg_knob_name_is(pname, "parameters", 11))
-		return false;
 	lg_kn_name(grand, gname);
-	return lg_knob_name_is(gname, "firmware_class", 15);
+	/* vm.nr_hugepages' twins (attack run 30): .../hugepages/hugepages-SIZE/nr_hugepages,
+	 * nr_overcommit_hugepages, nr_hugepages_mempolicy (names read to 15 bytes), the host's
+	 * and each NUMA node's */
+	if (lg_knob_name_is(gname, "hugepages", 10))
+		return lg_knob_name_is(name, "nr_hugepages", 13) ||
+		       lg_knob_name_is(name, "nr_overcommit_h", 16) ||
+		       lg_knob_name_is(name, "nr_hugepages_me", 16);
+	if (!lg_knob_name_is(pname, "parameters", 11))
+		return false;
+	/* /sys/module/firmware_class/parameters/path; every parameter of the kernel itself
+	 * (/sys/module/kernel/parameters: panic, panic_on_warn, the sysctls' twins: attack run
+	 * 30) and of printk (kernel.printk's: ignore_loglevel, console_suspend) */
+	return (lg_knob_name_is(name, "path", 5) && lg_knob_name_is(gname, "firmware_class", 15)) ||
+	       lg_knob_name_is(gname, "kernel", 7) || lg_knob_name_is(gname, "printk", 7);
 }
 
 /* /dev/mem, /dev/kmem, /dev/port: a character device of these numbers, whatever its name. */

@@ -27,6 +27,7 @@
 #include "cache.bpf.h"
 #include "notify.bpf.h"
 #include "abstract.bpf.h"
+#include "reserve.bpf.h"
 #include <bpf/bpf_endian.h>
 
 #define AF_UNSPEC 0
@@ -1495,6 +1496,130 @@ static __always_inline int lg_credentials_check(const struct lg_policy_value *po
 	return lg_credentials_deny(policy, cgroup_id, 0, too_many, sizeof(too_many));
 }
 
+/*
+ * Descriptors in flight (attack run 13's 391): a descriptor sent over a unix socket and not
+ * yet received is counted against its sender's user (user_struct.unix_inflight, every
+ * process of the user together), and past the sending process's RLIMIT_NOFILE every
+ * SCM_RIGHTS send of that user fails with ETOOMANYREFS (too_many_unix_fds; CAP_SYS_RESOURCE
+ * or CAP_SYS_ADMIN pass): a confined service keeping 1,250 in flight on a socket pair of its
+ * own left its user's other processes (a D-Bus or systemd --user client passing a descriptor,
+ * another service of the same user) without fd passing. A confined task's send whose
+ * descriptors, with what other sends reserved, would take its user's count past three quarters
+ * of the lower of its RLIMIT_NOFILE and 1,024 (the soft limit every process starts with, which
+ * the user's other processes are likely to have) is refused with ETOOMANYREFS, the kernel's
+ * answer (LG_BUILTIN_HOST_BUDGET, a protection), capability or not. The kernel counts the
+ * descriptors while it queues the message, after this hook: every such send reserves its
+ * count in its user's pool (reserve.bpf.h), confined or not, until the family's sendmsg
+ * returns (fexit of the stream, dgram and seqpacket ones: after this hook the kernel always
+ * calls one of them). It is lg_socket_sendmsg's last check, so that no send it reserves for is
+ * refused after it (bpf is the last LSM of Debian's list), and a send without control data
+ * (most: every UDP datagram) pays nothing for it (a program of its own on the hook cost 89
+ * instructions a UDP sendto). Every route of SCM_RIGHTS passes socket_sendmsg with the control data in
+ * kernel memory (sendmsg, sendmmsg, io_uring's IORING_OP_SENDMSG, the compat entries, whose
+ * headers are converted to the native layout first). The headers are read up to
+ * LG_CMSG_SCAN; a message with more is counted at the most one message may carry (fail
+ * closed).
+ */
+#define LG_SOL_SOCKET 1
+#define LG_SCM_RIGHTS 1
+#define LG_SCM_MAX_FD 253 /* the kernel refuses more in one message (scm_fp_copy) */
+#define LG_CMSG_SCAN 8
+#define LG_RLIMIT_NOFILE 7
+#define LG_INFLIGHT_LIMIT 1024 /* INR_OPEN_CUR */
+#define ETOOMANYREFS 109
+static const char inflight_what[] =
+    "its user's descriptors in flight over unix sockets (RLIMIT_NOFILE): past three quarters of them";
+
+/* The descriptors msg's control data passes (SCM_RIGHTS, every header of it), as the kernel's
+ * __scm_send walks them; LG_SCM_MAX_FD when they cannot all be read. */
+static __always_inline __s64 lg_scm_rights_count(struct msghdr *msg)
+{
+	__u64 len = msg->msg_controllen, off = 0;
+	const char *control = msg->msg_control;
+	__s64 n = 0;
+
+	for (int i = 0; i < LG_CMSG_SCAN; i++) {
+		struct lg_cmsghdr h;
+
+		if (off + sizeof(h) > len)
+			return n < LG_SCM_MAX_FD ? n : LG_SCM_MAX_FD;
+		if (bpf_probe_read_kernel(&h, sizeof(h), control + off))
+			return LG_SCM_MAX_FD; /* user memory or unreadable: the most */
+		if (h.len < sizeof(h) || h.len > len - off)
+			return n < LG_SCM_MAX_FD ? n : LG_SCM_MAX_FD; /* the kernel refuses the rest */
+		if (h.level == LG_SOL_SOCKET && h.type == LG_SCM_RIGHTS)
+			n += (h.len - sizeof(h)) / sizeof(int);
+		off += (h.len + 7) & ~7ULL;
+	}
+	return off + sizeof(struct lg_cmsghdr) > len && n < LG_SCM_MAX_FD ? n : LG_SCM_MAX_FD;
+}
+
+/* The descriptors budget of a send on a unix socket with control data (lg_socket_sendmsg,
+ * after every other check of it: nothing refuses the send after this). */
+static __noinline int lg_fds_in_flight(struct msghdr *msg)
+{
+	struct lg_reservation r = {};
+	__s64 n, others, inflight;
+	struct user_struct *user;
+	unsigned long limit;
+	bool held;
+
+	if (!msg)
+		return 0;
+	n = lg_scm_rights_count(msg);
+	if (n <= 0)
+		return 0;
+	user = BPF_CORE_READ(bpf_get_current_task_btf(), cred, user);
+	if (!user)
+		return 0;
+	held = lg_reservation_of(LG_RESERVE_FDS,
+				 lg_reserve_user_pool(LG_RESERVE_FDS, BPF_CORE_READ(user, uid.val)), &r);
+	if (held) {
+		/* this message's count (one left by a skipped fexit is replaced) */
+		if (n < r.mine->amount)
+			lg_reservation_lower(&r, r.mine->amount - n);
+		others = lg_reservation_raise(&r, n - r.mine->amount);
+	} else {
+		others = (__s64)LG_INFLIGHT_LIMIT * 4; /* not recorded: decided as past the share */
+	}
+	inflight = (__s64)BPF_CORE_READ(user, unix_inflight);
+	limit = BPF_CORE_READ(bpf_get_current_task_btf(), signal, rlim[LG_RLIMIT_NOFILE].rlim_cur);
+	if (limit > LG_INFLIGHT_LIMIT)
+		limit = LG_INFLIGHT_LIMIT;
+	if (inflight >= 0 && inflight + others + n <= (__s64)(limit - limit / 4))
+		return 0;
+	if (!lg_current_builtin_deny(LG_HOOK_SOCKET_SENDMSG, LG_BUILTIN_HOST_BUDGET, inflight_what,
+				     sizeof(inflight_what)))
+		return 0;
+	/* refused: no family sendmsg follows (and no fexit) */
+	lg_reservation_end(bpf_get_current_task_btf(), LG_RESERVE_FDS);
+	return -ETOOMANYREFS;
+}
+
+/* The family's send returned: its descriptors are counted by the kernel (or were not sent). */
+SEC("fexit/unix_stream_sendmsg")
+int BPF_PROG(lg_fds_sent_stream, struct socket *sock, struct msghdr *msg, size_t len, int ret)
+{
+	lg_reservation_end(bpf_get_current_task_btf(), LG_RESERVE_FDS);
+	return 0;
+}
+
+SEC("fexit/unix_dgram_sendmsg")
+int BPF_PROG(lg_fds_sent_dgram, struct socket *sock, struct msghdr *msg, size_t len, int ret)
+{
+	lg_reservation_end(bpf_get_current_task_btf(), LG_RESERVE_FDS);
+	return 0;
+}
+
+/* seqpacket's returns early (an unconnected socket, its error) without the dgram one (review
+ * 54: such a send left its reservation held) */
+SEC("fexit/unix_seqpacket_sendmsg")
+int BPF_PROG(lg_fds_sent_seqpacket, struct socket *sock, struct msghdr *msg, size_t len, int ret)
+{
+	lg_reservation_end(bpf_get_current_task_btf(), LG_RESERVE_FDS);
+	return 0;
+}
+
 SEC("lsm/socket_sendmsg")
 int BPF_PROG(lg_socket_sendmsg, struct socket *sock, struct msghdr *msg, int size, int ret)
 {
@@ -1515,12 +1640,22 @@ int BPF_PROG(lg_socket_sendmsg, struct socket *sock, struct msghdr *msg, int siz
 	      sk->sk_protocol == NETLINK_KOBJECT_UEVENT))
 		return 0;
 	policy = lg_current_policy(&cgroup_id);
+	if (policy) {
+		ret = lg_credentials_check(policy, cgroup_id, sock, msg);
+		if (ret)
+			return ret;
+	}
+	if (!sk)
+		return 0;
+	family = sk->__sk_common.skc_family;
+	/* descriptors in flight: reserved for every task's send, refused to a confined one */
+	if (family == AF_UNIX && msg->msg_controllen >= sizeof(struct lg_cmsghdr)) {
+		ret = lg_fds_in_flight(msg);
+		if (ret)
+			return ret;
+	}
 	if (!policy)
 		return 0;
-	ret = lg_credentials_check(policy, cgroup_id, sock, msg);
-	if (ret || !sk)
-		return ret;
-	family = sk->__sk_common.skc_family;
 	/* A udev message: only udevd and the kernel send them; systemd trusts a root sender's
 	 * SYSTEMD_WANTS= and starts the unit outside every policy (attack run 15: poweroff.target).
 	 * Every send on the socket (sendto, sendmsg, write, a connected group), whatever the

@@ -3,14 +3,11 @@
  * Reservations of a host-wide budget held by a task between the hook that checks the budget
  * and the kernel's own charge, later in the same system call (io_setup's AIO events,
  * capabilities.bpf.c; add_key's and KEYCTL_UPDATE's payload bytes, and mq_open's queue bytes,
- * ipc.bpf.c; SCM_RIGHTS descriptors sent over unix sockets, unix.bpf.c). A key's bytes are
- * charged to its owner's quota and a queue's to its maker's user,
- * one count a user: each user's reservations of a kind are summed in a pool of their own
- * (lg_reserve_pools: the root user's alone in the kind's first, every other user's in one of
- * the others by a hash of its uid; two users sharing a pool see each other's reservations,
- * stricter for both while their calls are in flight, never looser). A queue's bytes are
- * reserved at mq_open's entry (fentry: the kernel's copy of its attr) and read back by the hook
- * that decides (inode_create, lg_reservation_find).
+ * ipc.bpf.c; SCM_RIGHTS descriptors sent over unix sockets, network.bpf.c). A key's bytes
+ * are charged to its owner's quota, a queue's and a message's descriptors to its maker's user:
+ * each user's reservations of a kind are summed in a pool of its own (lg_reserve_pools,
+ * below). A queue's size is recorded at mq_open's entry (fentry: the kernel's copy of its
+ * attr, as asked) and reserved by the hook that decides (inode_create, lg_reservation_find).
  * Two calls racing would each be checked without the other's charge; so each call reserves
  * what it asks, sees what the others reserved, and gives its reservation back at the system
  * call's return (fexit), or when that fexit was skipped (a tracing program's recursion check,
@@ -32,8 +29,10 @@
  * unanswered), so a service could fill it; past it a reservation is the task's own storage, as
  * before (counted in owned, so that the task's free gives it back too), and only when neither
  * can be had is the budget decided as passed: a confined task's io_setup refused, a confined
- * root's key past the ordinary quota decided as CAP_SYS_RESOURCE; an unconfined task's call
- * then goes on unreserved (others' checks miss its amount).
+ * root's key past the ordinary quota decided as CAP_SYS_RESOURCE, another user's key refused
+ * (EDQUOT), a descriptors' send refused (ETOOMANYREFS), a queue counted at the most its
+ * mq_open may ask; an unconfined task's call then goes on unreserved (others' checks miss its
+ * amount).
  */
 #ifndef LSMGUARD_RESERVE_BPF_H
 #define LSMGUARD_RESERVE_BPF_H
@@ -83,32 +82,78 @@ static __always_inline struct lg_reserve_total *lg_reserve_total_of(__u32 kind)
 
 /* A budget whose holders are all counted in its kind's total (AIO). */
 #define LG_RESERVE_WHOLE 0xffffffffU
-/* Pools of per-user budgets, LG_RESERVE_POOLS a kind (the kind's first the root user's, the
- * others shared by hash). */
-#define LG_RESERVE_POOLS 1024
+/*
+ * Pools of per-user budgets: a counter each in lg_reserve_pools. A (kind, user) is given a pool
+ * of its own the first time it reserves (lg_reserve_slots, never taken back: a pool in use by
+ * a call in flight cannot be freed under it), LG_RESERVE_EXACT of them; past that, a (kind,
+ * user) shares one of LG_RESERVE_SHARED pools by a hash of its uid with the other users past
+ * it, which then count each other's amounts in flight (stricter, never looser). Review 54 and
+ * attack run 30 found that sharing by hash from the start let uid 1000's calls in flight (or
+ * held by a stalled caller) refuse another service's uid that hashed to its pool.
+ */
+#define LG_RESERVE_EXACT 4096
+#define LG_RESERVE_SHARED 1024
+#define LG_RESERVE_POOLS (LG_RESERVE_EXACT + LG_RESERVE_SHARED)
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, LG_RESERVE_KINDS * LG_RESERVE_POOLS);
+	__uint(max_entries, LG_RESERVE_POOLS);
 	__type(key, __u32);
 	__type(value, __s64);
 } lg_reserve_pools __weak SEC(".maps");
 
-/* The pool of a user's reservations of kind: the root user's alone, any other uid's by a
- * multiplicative hash (users sharing a pool only count each other's amounts in flight). */
+struct lg_reserve_user {
+	__u32 kind;
+	__u32 uid;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, LG_RESERVE_EXACT);
+	__type(key, struct lg_reserve_user);
+	__type(value, __u32);
+} lg_reserve_slots __weak SEC(".maps");
+
+/* The next pool of lg_reserve_pools to give a (kind, user) (one element). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __s64);
+} lg_reserve_next __weak SEC(".maps");
+
+/* The pool of a user's reservations of kind: its own (given at its first reservation), or,
+ * past LG_RESERVE_EXACT of them, a shared one by a multiplicative hash of the uid. */
 static __always_inline __u32 lg_reserve_user_pool(__u32 kind, __u32 uid)
 {
-	__u32 first = LG_RESERVE_KIND(kind) * LG_RESERVE_POOLS;
+	struct lg_reserve_user key = {LG_RESERVE_KIND(kind), uid};
+	__u32 zero = 0, *slot, index;
+	__s64 *next;
 
-	if (!uid)
-		return first;
-	return first + 1 + ((uid * 2654435761U) >> 16) % (LG_RESERVE_POOLS - 1);
+	slot = bpf_map_lookup_elem(&lg_reserve_slots, &key);
+	if (slot)
+		return *slot;
+	next = bpf_map_lookup_elem(&lg_reserve_next, &zero);
+	if (next) {
+		index = (__u32)__sync_fetch_and_add(next, 1);
+		if (index < LG_RESERVE_EXACT) {
+			/* a racing first reservation of the same user may have won: its pool is
+			 * the user's (this index is left unused) */
+			bpf_map_update_elem(&lg_reserve_slots, &key, &index, BPF_NOEXIST);
+			slot = bpf_map_lookup_elem(&lg_reserve_slots, &key);
+			if (slot)
+				return *slot;
+		}
+	}
+	return LG_RESERVE_EXACT +
+	       ((uid * 2654435761U) >> 16 ^ LG_RESERVE_KIND(kind) * 0x9e37U) % LG_RESERVE_SHARED;
 }
 
 /* What a task holds of one kind, and in which pool. */
 struct lg_reserve_hold {
 	__s64 amount;
-	__u32 pool; /* LG_RESERVE_WHOLE or an index of lg_reserve_pools */
+	__s64 asked; /* what its call asked for, recorded before it is reserved (mq_open's) */
+	__u32 pool;  /* LG_RESERVE_WHOLE or an index of lg_reserve_pools */
 	__u32 pad;
 };
 
@@ -161,6 +206,7 @@ static __always_inline void lg_reserve_give_back(struct lg_reserve_total *total,
 {
 	__s64 amount = hold->amount, *pool;
 
+	hold->asked = 0;
 	if (!amount)
 		return;
 	hold->amount = 0;
@@ -180,7 +226,7 @@ static __always_inline void lg_reserve_give_back(struct lg_reserve_total *total,
 static __always_inline bool lg_reservation_of(__u32 kind, __u32 pool, struct lg_reservation *r)
 {
 	struct lg_reserve_key key = {(__u64)bpf_get_current_task_btf(), kind, 0};
-	struct lg_reserve_hold fresh = {0, pool, 0};
+	struct lg_reserve_hold fresh = {0, 0, pool, 0};
 	struct lg_reserve_own *own;
 
 	r->mine = 0;
@@ -233,8 +279,8 @@ found:
 	return true;
 }
 
-/* The current task's reservation of kind, if it holds one (recorded by an earlier hook of the
- * same call); false if it holds none. */
+/* The current task's hold of kind, if it has one (recorded by an earlier hook of the same
+ * call, its amount possibly 0); false if it has none. */
 static __always_inline bool lg_reservation_find(__u32 kind, struct lg_reservation *r)
 {
 	struct lg_reserve_key key = {(__u64)bpf_get_current_task_btf(), kind, 0};
@@ -253,7 +299,7 @@ static __always_inline bool lg_reservation_find(__u32 kind, struct lg_reservatio
 			r->own = true;
 		}
 	}
-	if (!r->mine || !r->mine->amount)
+	if (!r->mine || (r->own && !r->mine->amount && !r->mine->asked))
 		return false;
 	r->pooled = r->mine->pool != LG_RESERVE_WHOLE;
 	r->pool = lg_reserve_pool_of(r->total, r->mine->pool);

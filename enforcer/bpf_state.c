@@ -61,12 +61,13 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	X(lg_mqueue_made) /* a POSIX message queue: the IPC namespace's budget, its user's bytes */ \
 	X(lg_mq_open_reserve) /* mq_open's bytes reserved in its user's pool */                   \
 	X(lg_mq_open_end)     /* and given back at its return */                                  \
-	X(lg_fds_in_flight)   /* SCM_RIGHTS sends: its user's descriptors in flight */            \
-	X(lg_fds_sent_stream) /* their reservation given back at the family's return */           \
+	X(lg_mq_made_end)     /* or when the queue is charged (mqueue_create_attr) */             \
+	X(lg_fds_sent_stream) /* a send's descriptors in flight given back at the family's return */ \
 	X(lg_fds_sent_dgram)                                                                      \
+	X(lg_fds_sent_seqpacket)                                                                  \
 	X(lg_sem_made)                                                                            \
 	X(lg_key_made)                                                                            \
-	X(lg_key_reservation_end) /* a new root key's payload reservation given back */            \
+	X(lg_key_reservation_end) /* a new key's payload reservation given back */                 \
 	X(lg_key_reservation_end32) /* the same for ia32's add_key (IA32_EMULATION) */             \
 	X(lg_key_update_end)       /* and at keyctl's return, for KEYCTL_UPDATE */                 \
 	X(lg_key_update_end32)                                                                    \
@@ -238,6 +239,8 @@ static bool program_has_hook(const char *program)
 
 	if (strcmp(program, "lg_mq_open_reserve") == 0 || strcmp(program, "lg_mq_open_end") == 0)
 		return kernel_has("do_mq_open", BTF_KIND_FUNC);
+	if (strcmp(program, "lg_mq_made_end") == 0)
+		return kernel_has("mqueue_create_attr", BTF_KIND_FUNC);
 	if (strcmp(program, "lg_file_ioctl_compat") == 0) {
 		if (compat_hook < 0)
 			compat_hook = kernel_has("bpf_lsm_file_ioctl_compat", BTF_KIND_FUNC);
@@ -557,6 +560,8 @@ int lg_bpf_load(struct lg_bpf *bpf, const char *pin_dir, char *err, size_t errsi
 		bpf_program__set_autoload(skel->progs.lg_mq_open_reserve, false);
 		bpf_program__set_autoload(skel->progs.lg_mq_open_end, false);
 	}
+	if (!program_has_hook("lg_mq_made_end"))
+		bpf_program__set_autoload(skel->progs.lg_mq_made_end, false);
 	if (!program_has_hook("lg_subflow_connect4")) {
 		bpf_program__set_autoload(skel->progs.lg_subflow_connect4, false);
 		bpf_program__set_autoload(skel->progs.lg_subflow_connect6, false);

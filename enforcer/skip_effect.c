@@ -26,19 +26,27 @@ static const struct {
      "a new key's reserved payload given back at the task's next call or its end: its owner's "
      "later keys are refused that much sooner to confined tasks (stricter) until then"},
     {"lg_mq_open_reserve", LG_SKIP_REPORT,
-     "an mq_open's queue bytes not reserved: a confined task's new queue in that call is counted "
+     "an mq_open's asked bytes not recorded: a confined task's new queue in that call is counted "
      "at the most it may ask (stricter)"},
     {"lg_mq_open_end", LG_SKIP_REPORT,
      "an mq_open's reserved queue bytes given back at the task's next mq_open or its end: its "
      "user's later queues are refused that much sooner to confined tasks (stricter) until then"},
     {"lg_fds_sent_stream", LG_SKIP_REPORT,
-     "a send's reserved descriptors given back at the task's next SCM_RIGHTS send or its end: "
-     "its user's later sends are refused that much sooner to confined tasks (stricter) until "
-     "then"},
+     "a send's reserved descriptors given back at the end of the task's next unix send or its "
+     "end: its user's later sends are refused that much sooner to confined tasks (stricter) "
+     "until then"},
     {"lg_fds_sent_dgram", LG_SKIP_REPORT,
-     "a send's reserved descriptors given back at the task's next SCM_RIGHTS send or its end: "
-     "its user's later sends are refused that much sooner to confined tasks (stricter) until "
-     "then"},
+     "a send's reserved descriptors given back at the end of the task's next unix send or its "
+     "end: its user's later sends are refused that much sooner to confined tasks (stricter) "
+     "until then"},
+    {"lg_fds_sent_seqpacket", LG_SKIP_REPORT,
+     "a send's reserved descriptors given back at the end of the task's next unix send or its "
+     "end: its user's later sends are refused that much sooner to confined tasks (stricter) "
+     "until then"},
+    {"lg_mq_made_end", LG_SKIP_REPORT,
+     "a queue's reserved bytes given back at mq_open's return, the task's next queue or its "
+     "end: its user's later queues are refused that much sooner to confined tasks (stricter) "
+     "until then"},
     {"lg_aio_reservation_end", LG_SKIP_REPORT,
      "an io_setup's reserved AIO events given back at the task's next io_setup or its end: "
      "confined tasks' io_setup calls are refused that much sooner (stricter) until then"},

@@ -1267,7 +1267,7 @@ bool reservations_back_at_zero(unsigned mask)
 			if ((mask & (1u << k)) &&
 			    (kinds[k].reserved || kinds[k].held || kinds[k].owned))
 				clear = false;
-		pooled = map_nonzero_u64s("lg_reserve_pools", RESERVE_KINDS * RESERVE_POOLS);
+		pooled = map_nonzero_u64s("lg_reserve_pools", RESERVE_POOLS);
 		if (pooled)
 			clear = false;
 		if (clear)

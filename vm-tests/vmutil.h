@@ -236,16 +236,16 @@ int map_entries(const char *name);
 int map_nonzero_u64s(const char *name, unsigned count);
 /* bpf_lsm/reserve.bpf.h's bookkeeping: lg_reserve_totals' element has one of these a kind
  * (AIO events, key bytes, POSIX message queue bytes, descriptors in flight); lg_reserve_pools
- * has RESERVE_POOLS counters a kind. */
+ * has RESERVE_POOLS counters (4,096 a (kind, user) of its own, 1,024 shared past them). */
 #define RESERVE_KINDS 4
-#define RESERVE_POOLS 1024
+#define RESERVE_POOLS (4096 + 1024)
 struct reserve_total {
 	long long reserved, held, owned, pad;
 };
 bool reserve_totals(struct reserve_total *kinds);
 /* Waits up to 5 s (task_free comes an RCU grace period after the reap) until no reservation of
- * the kinds in mask (bit k: kind k) is held or counted and every pool is at 0; false, with what
- * is left printed, if not. */
+ * the kinds in mask (bit k: kind k) is held or counted and every pool (of every kind, whatever
+ * the mask) is at 0; false, with what is left printed, if not. */
 bool reservations_back_at_zero(unsigned mask);
 long long map_u64(const char *name, unsigned index);
 /* The value of map name's element key, read into value (of the map's value size); false when
