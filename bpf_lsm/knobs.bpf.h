@@ -116,6 +116,7 @@
 #define LG_S_IFMT 00170000
 #define LG_S_IFCHR 0020000
 #define LG_S_IFBLK 0060000
+#define LG_S_IFDIR 0040000
 #define LG_SCSI_GENERIC_MAJOR 21
 /* /dev/mem 1:1, /dev/kmem 1:2, /dev/port 1:4 (the kernel's dev_t: major << 20 | minor) */
 #define LG_MEM_MAJOR 1
@@ -204,6 +205,7 @@ extern const void devkmsg_log_str __ksym __weak; /* kernel.printk_devkmsg's */
 /* The operations of /proc/sysrq-trigger and /proc/kcore (static: kallsyms has them with
  * CONFIG_KALLSYMS_ALL, which Debian sets; without it they resolve to 0 and match nothing). */
 extern const void sysrq_trigger_proc_ops __ksym __weak;
+extern const void proc_fd_operations __ksym __weak; /* a /proc/PID/fd directory's */
 extern const void kcore_proc_ops __ksym __weak;
 
 /* 6.1's kernfs_node (later kernels renamed parent to __parent). */
@@ -560,6 +562,15 @@ __weak __noinline int lg_open_builtin(__u64 inode_addr, int write, __u32 policy_
 		if (of_protected)
 			return of_protected;
 	}
+	/* /proc/PID/fd (and task/TID/fd) of a process under another policy or none, or of
+	 * lsmguard, PID 1 or journald, for listing: the kernel checks only DAC on the directory
+	 * (proc_fd_permission), and the listing gives the descriptors' numbers and, by the
+	 * entries' modes, how each is open (attack run 30's 3040); the entries themselves, and
+	 * fdinfo, are ptrace-guarded (ptrace_access_check). Refused as ptrace is. */
+	if (!write && mode == LG_S_IFDIR && &proc_fd_operations &&
+	    (const void *)BPF_CORE_READ(inode, i_fop) == &proc_fd_operations &&
+	    lg_proc_of_protected(inode, policy_id))
+		return LG_BUILTIN_PTRACE;
 	if (write && lg_is_input_injection(inode))
 		return LG_BUILTIN_TERMINAL;
 	if (lg_foreign_terminal((struct dentry *)dentry_addr, policy_id))

@@ -118,18 +118,137 @@ static __always_inline bool lg_is_device_module(const char *kmod_name)
 	return is_chr || is_blk;
 }
 
+/*
+ * The crypto manager's probe (attack run 30): a confined task asking the crypto API for an
+ * algorithm "TEMPLATE(ARGS)" it does not have (keyctl's KEYCTL_DH_COMPUTE with a KDF hash,
+ * AF_ALG's bind, any kernel user of a name the caller chooses) gets its own
+ * request_module("crypto-TEMPLATE(ARGS)") refused here, but the API then starts a kernel thread
+ * (cryptomgr_probe, in the root cgroup, under no policy) that asks for "crypto-TEMPLATE" and
+ * for the modules of its arguments as root: any module with a crypto- alias, named by the
+ * caller. The names a confined task (whose policy does not say module-autoload = allow) looks
+ * up are remembered for a minute (an LRU of 256): at the lookup (fentry/crypto_alg_mod_lookup,
+ * every name however long: request_module refuses a module name past 55 bytes before asking
+ * this hook, so a long name never reaches it) and at its refused module request (a short name
+ * whose fentry the kernel skipped); a cryptomgr_probe thread's module request is refused while
+ * the larval it probes (its kthread data's larval) has such a name. The thread's refusal has no
+ * event (no policy is its own): the caller's refusal names the algorithm when its name is short
+ * enough to be asked for. An unconfined lookup of the same name in that minute meets the
+ * refusal too (stricter). Names are compared on their first 63 bytes.
+ */
+#define LG_CRYPTO_NAME 64
+#define LG_CRYPTO_MEMORY_NS (60ULL * 1000000000ULL)
+#define LG_PF_KTHREAD 0x00200000
+
+struct lg_crypto_name {
+	char name[LG_CRYPTO_NAME];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 256);
+	__type(key, struct lg_crypto_name);
+	__type(value, __u64);
+} lg_crypto_refused __weak SEC(".maps");
+
+extern const void cryptomgr_probe __ksym __weak;
+
+/* 6.1's struct kthread (kernel/kthread.c), reached by a kernel thread's worker_private, and
+ * crypto/algboss.c's probe parameters: their fields by name. */
+struct kthread___lg {
+	int (*threadfn)(void *);
+	void *data;
+} __attribute__((preserve_access_index));
+
+struct cryptomgr_param___lg {
+	struct crypto_larval *larval;
+} __attribute__((preserve_access_index));
+
+/* The algorithm name of a "crypto-NAME" or "crypto-NAME-all" module request, in key (zeroed
+ * past it); false for another module. */
+static __always_inline bool lg_crypto_request_name(const char *kmod_name, struct lg_crypto_name *key)
+{
+	static const char prefix[] = "crypto-";
+	char buf[LG_CRYPTO_NAME + 8] = {};
+	int len = 0;
+
+	if (bpf_probe_read_kernel_str(buf, sizeof(buf), kmod_name) <= 0)
+		return false;
+	for (int i = 0; i < (int)sizeof(prefix) - 1; i++)
+		if (buf[i] != prefix[i])
+			return false;
+	for (int i = 0; i < LG_CRYPTO_NAME - 1; i++) {
+		char c = buf[sizeof(prefix) - 1 + i];
+
+		if (!c)
+			break;
+		key->name[i] = c;
+		len = i + 1;
+	}
+	if (len >= 4 && key->name[len - 4] == '-' && key->name[len - 3] == 'a' &&
+	    key->name[len - 2] == 'l' && key->name[len - 1] == 'l')
+		key->name[len - 4] = key->name[len - 3] = key->name[len - 2] = key->name[len - 1] = 0;
+	return len > 0;
+}
+
+/* Whether the current task is a cryptomgr_probe thread probing a name a confined task's own
+ * request was refused for, in the last minute. */
+static __always_inline bool lg_crypto_probe_refused(void)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct cryptomgr_param___lg *param;
+	struct kthread___lg *kthread;
+	struct crypto_larval *larval;
+	struct lg_crypto_name key = {};
+	__u64 *when;
+
+	if (!(task->flags & LG_PF_KTHREAD) || !&cryptomgr_probe)
+		return false;
+	kthread = (struct kthread___lg *)BPF_CORE_READ(task, worker_private);
+	if (!kthread || (const void *)BPF_CORE_READ(kthread, threadfn) != &cryptomgr_probe)
+		return false;
+	param = (struct cryptomgr_param___lg *)BPF_CORE_READ(kthread, data);
+	if (!param)
+		return false;
+	larval = BPF_CORE_READ(param, larval);
+	if (!larval)
+		return false;
+	bpf_probe_read_kernel_str(key.name, sizeof(key.name),
+				  __builtin_preserve_access_index(&larval->alg.cra_name));
+	when = bpf_map_lookup_elem(&lg_crypto_refused, &key);
+	return when && bpf_ktime_get_boot_ns() - *when < LG_CRYPTO_MEMORY_NS;
+}
+
+/* A crypto API lookup by a confined task that may not load modules: its name remembered. */
+SEC("fentry/crypto_alg_mod_lookup")
+int BPF_PROG(lg_crypto_lookup, const char *name, __u32 type, __u32 mask)
+{
+	const struct lg_policy_value *policy;
+	struct lg_crypto_name key = {};
+	__u64 cgroup_id = 0, now;
+
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy || (policy->flags & LG_POLICY_SYSTEM_MODULE_AUTOLOAD) || !name)
+		return 0;
+	if (bpf_probe_read_kernel_str(key.name, sizeof(key.name), name) <= 0)
+		return 0;
+	now = bpf_ktime_get_boot_ns();
+	bpf_map_update_elem(&lg_crypto_refused, &key, &now, BPF_ANY);
+	return 0;
+}
+
 SEC("lsm/kernel_module_request")
 int BPF_PROG(lg_kernel_module_request, char *kmod_name, int ret)
 {
 	static const char what[] = "a module loaded for it (request_module)";
 	const struct lg_policy_value *policy;
-	__u64 cgroup_id = 0;
+	struct lg_crypto_name key = {};
+	__u64 cgroup_id = 0, now;
 
 	if (ret)
 		return ret;
 	policy = lg_current_policy(&cgroup_id);
 	if (!policy)
-		return 0;
+		return lg_crypto_probe_refused() ? -EPERM : 0;
 	/*
 	 * "char-major-M-m" and "block-major-M-m": the driver of a device number, asked by the
 	 * open of a node (chrdev_open, misc_open, blkdev_get) after file_open has decided on a
@@ -141,8 +260,13 @@ int BPF_PROG(lg_kernel_module_request, char *kmod_name, int ret)
 		lg_count_allowed(policy->id, LG_HOOK_MODULE_REQUEST);
 		return 0;
 	}
-	return lg_builtin_deny(policy, cgroup_id, LG_HOOK_MODULE_REQUEST, LG_BUILTIN_MODULE, what,
-			       sizeof(what));
+	ret = lg_builtin_deny(policy, cgroup_id, LG_HOOK_MODULE_REQUEST, LG_BUILTIN_MODULE, what,
+			      sizeof(what));
+	if (ret && lg_crypto_request_name(kmod_name, &key)) {
+		now = bpf_ktime_get_boot_ns();
+		bpf_map_update_elem(&lg_crypto_refused, &key, &now, BPF_ANY);
+	}
+	return ret;
 }
 
 /*

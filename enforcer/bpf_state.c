@@ -157,6 +157,7 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
 	X(lg_quotactl)                                                                            \
 	X(lg_uring_cmd)                                                                           \
 	X(lg_kernel_module_request)                                                               \
+	X(lg_crypto_lookup) /* a confined task's crypto names: the crypto manager's thread's modules */ \
 	X(lg_key_alloc)                                                                           \
 	X(lg_ptmx_opened)                                                                         \
 	X(lg_dev_alloc_region)                                                                    \

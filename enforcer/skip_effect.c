@@ -47,6 +47,10 @@ static const struct {
      "a queue's reserved bytes given back at mq_open's return, the task's next queue or its "
      "end: its user's later queues are refused that much sooner to confined tasks (stricter) "
      "until then"},
+    {"lg_crypto_lookup", LG_SKIP_REPORT,
+     "a confined task's crypto algorithm name not remembered: a name short enough for its module "
+     "request is remembered at that request's refusal; a longer one's template module can be "
+     "loaded by the crypto manager's thread for it"},
     {"lg_aio_reservation_end", LG_SKIP_REPORT,
      "an io_setup's reserved AIO events given back at the task's next io_setup or its end: "
      "confined tasks' io_setup calls are refused that much sooner (stricter) until then"},

@@ -1639,27 +1639,6 @@ VM_TEST(a13_ptys_racing_openers_measured, 390)
 #define A13_FDS_PER_MESSAGE 250
 
 /* Send n copies of fd over sock in one SCM_RIGHTS message: 0 or the errno. */
-static int a13_send_fds(int sock, int fd, int n)
-{
-	char cbuf[CMSG_SPACE(sizeof(int) * A13_FDS_PER_MESSAGE)];
-	char byte = 'x';
-	struct iovec iov = {&byte, 1};
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf};
-	struct cmsghdr *c;
-	int *fds;
-
-	memset(cbuf, 0, sizeof(cbuf));
-	msg.msg_controllen = CMSG_SPACE(sizeof(int) * n);
-	c = CMSG_FIRSTHDR(&msg);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int) * n);
-	fds = (int *)CMSG_DATA(c);
-	for (int i = 0; i < n; i++)
-		fds[i] = fd;
-	return sendmsg(sock, &msg, MSG_DONTWAIT) < 0 ? errno : 0;
-}
-
 /* Messages of 250 descriptors to its own socket pair, never received, until the first
  * failure: h->made descriptors in flight. */
 static int a13_hold_inflight(const void *arg)
@@ -1674,7 +1653,7 @@ static int a13_hold_inflight(const void *arg)
 	if (socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) || (fd = open("/dev/null", O_RDONLY)) < 0)
 		return 2000 + errno;
 	for (int i = 0; i < h->want; i++) {
-		h->err = a13_send_fds(sv[0], fd, A13_FDS_PER_MESSAGE);
+		h->err = send_fds(sv[0], fd, A13_FDS_PER_MESSAGE);
 		if (h->err)
 			break;
 		h->made += A13_FDS_PER_MESSAGE;
@@ -1694,7 +1673,7 @@ static int a13_inflight_probe(const void *unused)
 		return ret;
 	if (socketpair(AF_UNIX, SOCK_DGRAM, 0, sv))
 		return 1000 + errno;
-	ret = a13_send_fds(sv[0], 0, 1);
+	ret = send_fds(sv[0], 0, 1);
 	close(sv[0]);
 	close(sv[1]);
 	return ret;

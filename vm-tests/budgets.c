@@ -597,39 +597,39 @@ VM_TEST(budgets_mqueue_bytes_keep_a_quarter_for_the_user, 229)
 	VM_CHECK(reservations_back_at_zero(1u << 2));
 }
 
-#define MQB_RACERS 12
-#define MQB_ROUNDS 20
-
-struct mqb_race {
+/*
+ * Racing makers of one per-user budget (queue bytes, descriptors in flight): racers processes
+ * in cgroup each make one object at the same moment, hold it until released; rounds rounds,
+ * then one unconfined (the control). One object each: make() returns 0 or the errno; setup()
+ * runs in the racer as root before it becomes uid 1000 (NULL: none).
+ */
+struct user_race {
 	volatile int ready, go, release;
-	int made, emfile, other, other_err;
+	int made, refused, other, other_err;
+	int refusal; /* the errno past the share */
+	int (*make)(void);
+	int (*setup)(void);
 };
 
-/* Wait for the go, one queue of 82,880 bytes as uid 1000, hold it until released. */
-static int mqb_race_one(const void *arg)
+static int user_race_one(const void *arg)
 {
-	struct mqb_race *r = (struct mqb_race *)arg;
-	char name[64];
-	int ret, q;
+	struct user_race *r = (struct user_race *)arg;
+	int ret;
 
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL))
 		return 1000 + errno;
-	/* an IPC namespace of its own (as root, before it becomes uid 1000): mq_open holds its
-	 * namespace's mqueue directory lock from the check to the charge, so racers in one
-	 * namespace are serialised by the kernel; the user's count is shared by all of them */
-	if (unshare(CLONE_NEWIPC))
-		return 2000 + errno;
+	if (r->setup && (ret = r->setup()))
+		return ret;
 	if ((ret = become(USER)))
 		return ret;
-	mqb_name(name, sizeof(name), 0, USER);
 	__atomic_add_fetch(&r->ready, 1, __ATOMIC_SEQ_CST);
 	while (!r->go)
 		;
-	ret = mq_make(name, MQB_MAXMSG, MQB_MSGSIZE, true, &q);
+	ret = r->make();
 	if (!ret) {
 		__atomic_add_fetch(&r->made, 1, __ATOMIC_SEQ_CST);
-	} else if (ret == EMFILE) {
-		__atomic_add_fetch(&r->emfile, 1, __ATOMIC_SEQ_CST);
+	} else if (ret == r->refusal) {
+		__atomic_add_fetch(&r->refused, 1, __ATOMIC_SEQ_CST);
 	} else {
 		r->other_err = ret;
 		__atomic_add_fetch(&r->other, 1, __ATOMIC_SEQ_CST);
@@ -637,6 +637,76 @@ static int mqb_race_one(const void *arg)
 	while (!r->release)
 		usleep(1000);
 	return 0;
+}
+
+/* The rounds: confined, at most share made in each (the host's uid 1000 makes one of kind
+ * meanwhile), and the share reached in some (the racers really raced for it); the control at
+ * least fit; every reservation given back after. */
+static void user_race_case(struct user_race *proto, const struct budget_kind *kind, int racers,
+			   int rounds, int share, int fit)
+{
+	struct user_race *r = mmap(NULL, sizeof(*r), PROT_READ | PROT_WRITE,
+				   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	struct one_more host_user = {kind, USER};
+	struct in_cgroup_thread t[16];
+	int worst = 0, control = 0;
+
+	VM_CHECK(r != MAP_FAILED && racers <= 16);
+	if (r == MAP_FAILED || racers > 16)
+		return;
+	for (int round = 0; round <= rounds; round++) {
+		const char *cgroup = round == rounds ? NULL : BUDGET; /* last: control */
+		int probe;
+
+		*r = *proto;
+		for (int i = 0; i < racers; i++)
+			VM_CHECK(in_cgroup_start(&t[i], cgroup, user_race_one, r));
+		for (int i = 0; i < 5000 && r->ready < racers; i++)
+			usleep(1000);
+		r->go = 1;
+		for (int i = 0; i < 5000 && r->made + r->refused + r->other < racers; i++)
+			usleep(1000);
+		probe = cgroup ? in_cgroup(NULL, make_one_more, &host_user) : 0;
+		if (r->other)
+			VM_FAIL("round %d: %d racers failed otherwise (errno %d)", round, r->other,
+				r->other_err);
+		if (!cgroup) {
+			control = r->made;
+		} else {
+			if (r->made > worst)
+				worst = r->made;
+			if (r->made > share || probe)
+				VM_FAIL("round %d: %d racing confined %s made (share %d); the host's "
+					"uid 1000's: %d",
+					round, r->made, kind->name, share, probe);
+		}
+		r->release = 1;
+		for (int i = 0; i < racers; i++)
+			VM_CHECK(in_cgroup_join(&t[i]) == 0);
+	}
+	printf("#   %d rounds of %d racers: at most %d made confined; unconfined %d\n", rounds,
+	       racers, worst, control);
+	VM_CHECK(worst == share);
+	VM_CHECK(control >= fit);
+	VM_CHECK(reservations_back_at_zero(~0u));
+	munmap(r, sizeof(*r));
+}
+
+/* an IPC namespace of its own (as root, before it becomes uid 1000): mq_open holds its
+ * namespace's mqueue directory lock from the check to the charge, so racers in one namespace
+ * are serialised by the kernel; the user's count is shared by all of them */
+static int mqb_race_setup(void)
+{
+	return unshare(CLONE_NEWIPC) ? 2000 + errno : 0;
+}
+
+static int mqb_race_make(void)
+{
+	char name[64];
+	int q;
+
+	mqb_name(name, sizeof(name), 0, USER);
+	return mq_make(name, MQB_MAXMSG, MQB_MSGSIZE, true, &q);
 }
 
 /*
@@ -651,53 +721,12 @@ static int mqb_race_one(const void *arg)
  */
 VM_TEST(budgets_mqueue_bytes_racing_makers_keep_the_quarter, 229)
 {
-	struct mqb_race *r = mmap(NULL, sizeof(*r), PROT_READ | PROT_WRITE,
-				  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	struct one_more host_user = {&mq_bytes_kind, USER};
-	int worst = 0, control = 0;
+	struct user_race proto = {.refusal = EMFILE, .make = mqb_race_make,
+				  .setup = mqb_race_setup};
 
 	budget_setup();
 	VM_TIMEOUT(300);
-	VM_CHECK(r != MAP_FAILED);
-	if (r == MAP_FAILED)
-		return;
-	for (int round = 0; round <= MQB_ROUNDS; round++) {
-		const char *cgroup = round == MQB_ROUNDS ? NULL : BUDGET; /* last: control */
-		struct in_cgroup_thread t[MQB_RACERS];
-		int probe;
-
-		memset(r, 0, sizeof(*r));
-		for (int i = 0; i < MQB_RACERS; i++)
-			VM_CHECK(in_cgroup_start(&t[i], cgroup, mqb_race_one, r));
-		for (int i = 0; i < 5000 && r->ready < MQB_RACERS; i++)
-			usleep(1000);
-		r->go = 1;
-		for (int i = 0; i < 5000 && r->made + r->emfile + r->other < MQB_RACERS; i++)
-			usleep(1000);
-		probe = cgroup ? in_cgroup(NULL, make_one_more, &host_user) : 0;
-		if (r->other)
-			VM_FAIL("round %d: %d racers failed otherwise (errno %d)", round, r->other,
-				r->other_err);
-		if (!cgroup) {
-			control = r->made;
-		} else {
-			if (r->made > worst)
-				worst = r->made;
-			if (r->made > MQB_SHARE || probe)
-				VM_FAIL("round %d: %d racing confined queues made (share %d); the host's "
-					"uid 1000 queue: %d",
-					round, r->made, MQB_SHARE, probe);
-		}
-		r->release = 1;
-		for (int i = 0; i < MQB_RACERS; i++)
-			VM_CHECK(in_cgroup_join(&t[i]) == 0);
-	}
-	printf("#   %d rounds of %d racers: at most %d made confined; unconfined %d\n", MQB_ROUNDS,
-	       MQB_RACERS, worst, control);
-	VM_CHECK(worst == MQB_SHARE); /* the share was reached: the racers really raced for it */
-	VM_CHECK(control == MQB_FIT);
-	VM_CHECK(reservations_back_at_zero(1u << 2));
-	munmap(r, sizeof(*r));
+	user_race_case(&proto, &mq_bytes_kind, 12, 20, MQB_SHARE, MQB_FIT);
 }
 
 /* ---- a user's descriptors in flight over unix sockets ---- */
@@ -712,25 +741,6 @@ VM_TEST(budgets_mqueue_bytes_racing_makers_keep_the_quarter, 229)
 #define FDS_EACH 250
 #define FDS_FIT 5
 #define FDS_SHARE 3
-
-static int send_fds(int sock, int fd, int n)
-{
-	char cbuf[CMSG_SPACE(sizeof(int) * FDS_EACH)];
-	char byte = 'x';
-	struct iovec iov = {&byte, 1};
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf};
-	struct cmsghdr *c;
-
-	memset(cbuf, 0, sizeof(cbuf));
-	msg.msg_controllen = CMSG_SPACE(sizeof(int) * n);
-	c = CMSG_FIRSTHDR(&msg);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int) * n);
-	for (int i = 0; i < n; i++)
-		((int *)CMSG_DATA(c))[i] = fd;
-	return sendmsg(sock, &msg, MSG_DONTWAIT) < 0 ? errno : 0;
-}
 
 /* one message of 250 on the process's own pair (made at its first message) */
 static int make_fds(int i, uid_t uid, int *id)
@@ -773,39 +783,87 @@ VM_TEST(budgets_descriptors_in_flight_keep_a_quarter_for_the_user, 229)
 	VM_CHECK(reservations_back_at_zero(1u << 3));
 }
 
-#define FDS_RACERS 8
-#define FDS_ROUNDS 20
-
-struct fds_race {
-	volatile int ready, go, release;
-	int made, refused, other, other_err;
+/* A sender that stays alive while the case looks at the reservations (stage by stage). */
+struct fds_stages {
+	volatile int stage, seen; /* the sender's stage; the case's acknowledgement */
+	int err[4];
 };
 
-/* Wait for the go, one message of 250 as uid 1000, hold it until released. */
-static int fds_race_one(const void *arg)
+static void fds_stage_done(struct fds_stages *st, int stage)
 {
-	struct fds_race *r = (struct fds_race *)arg;
-	int ret, id;
+	st->stage = stage;
+	while (st->seen < stage)
+		usleep(1000);
+}
+
+static int fds_stages_sender(const void *arg)
+{
+	struct fds_stages *st = (struct fds_stages *)arg;
+	int seq, sv[2], id, fd = open("/dev/null", O_RDONLY | O_CLOEXEC), ret;
 
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL))
 		return 1000 + errno;
 	if ((ret = become(USER)))
 		return ret;
-	__atomic_add_fetch(&r->ready, 1, __ATOMIC_SEQ_CST);
-	while (!r->go)
+	/* 1: a seqpacket socket never connected: ENOTCONN before the dgram send */
+	seq = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	st->err[0] = seq < 0 ? 1000 + errno : send_fds(seq, fd, FDS_EACH);
+	fds_stage_done(st, 1);
+	/* 2: a stream pair: sent (the stream fexit) */
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
+		st->err[1] = 1000 + errno;
+	else
+		st->err[1] = send_fds(sv[0], fd, FDS_EACH);
+	fds_stage_done(st, 2);
+	/* 3: datagrams until refused (the stream's 250 count already): past the share */
+	for (int i = 0; i < FDS_FIT && !(st->err[2] = make_fds(i, USER, &id)); i++)
 		;
-	ret = make_fds(0, USER, &id);
-	if (!ret) {
-		__atomic_add_fetch(&r->made, 1, __ATOMIC_SEQ_CST);
-	} else if (ret == ETOOMANYREFS) {
-		__atomic_add_fetch(&r->refused, 1, __ATOMIC_SEQ_CST);
-	} else {
-		r->other_err = ret;
-		__atomic_add_fetch(&r->other, 1, __ATOMIC_SEQ_CST);
-	}
-	while (!r->release)
-		usleep(1000);
+	fds_stage_done(st, 3);
 	return 0;
+}
+
+/*
+ * Every descriptors reservation is given back while its sender lives, whatever became of the
+ * send (review 54): an unconnected seqpacket socket's send (ENOTCONN, no dgram send), a stream
+ * send, a send refused past the share (ETOOMANYREFS): after each, no reservation of the kind is
+ * held or counted.
+ */
+VM_TEST(budgets_descriptors_in_flight_reservations_end_with_the_send, 229)
+{
+	struct fds_stages *st = mmap(NULL, sizeof(*st), PROT_READ | PROT_WRITE,
+				     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	static const int expected[3] = {ENOTCONN, 0, ETOOMANYREFS};
+	struct in_cgroup_thread t;
+
+	budget_setup();
+	VM_TIMEOUT(60);
+	VM_CHECK(st != MAP_FAILED);
+	if (st == MAP_FAILED)
+		return;
+	memset(st, 0, sizeof(*st));
+	VM_CHECK(in_cgroup_start(&t, BUDGET, fds_stages_sender, st));
+	for (int stage = 1; stage <= 3; stage++) {
+		struct reserve_total kinds[RESERVE_KINDS];
+
+		for (int i = 0; i < 5000 && st->stage < stage; i++)
+			usleep(1000);
+		VM_CHECK(st->stage == stage);
+		VM_CHECK(reserve_totals(kinds));
+		printf("#   stage %d: errno %d; descriptors reserved %lld, %lld entries, %lld owned\n",
+		       stage, st->err[stage - 1], kinds[3].reserved, kinds[3].held, kinds[3].owned);
+		VM_CHECK(st->err[stage - 1] == expected[stage - 1]);
+		VM_CHECK(kinds[3].reserved == 0 && kinds[3].held == 0 && kinds[3].owned == 0);
+		st->seen = stage;
+	}
+	VM_CHECK(in_cgroup_join(&t) == 0);
+	munmap(st, sizeof(*st));
+}
+
+static int fds_race_make(void)
+{
+	int id;
+
+	return make_fds(0, USER, &id);
 }
 
 /*
@@ -817,53 +875,11 @@ static int fds_race_one(const void *arg)
  */
 VM_TEST(budgets_descriptors_in_flight_racing_senders_keep_the_quarter, 229)
 {
-	struct fds_race *r = mmap(NULL, sizeof(*r), PROT_READ | PROT_WRITE,
-				  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	struct one_more host_user = {&fds_kind, USER};
-	int worst = 0, control = 0;
+	struct user_race proto = {.refusal = ETOOMANYREFS, .make = fds_race_make};
 
 	budget_setup();
 	VM_TIMEOUT(300);
-	VM_CHECK(r != MAP_FAILED);
-	if (r == MAP_FAILED)
-		return;
-	for (int round = 0; round <= FDS_ROUNDS; round++) {
-		const char *cgroup = round == FDS_ROUNDS ? NULL : BUDGET; /* last: control */
-		struct in_cgroup_thread t[FDS_RACERS];
-		int probe;
-
-		memset(r, 0, sizeof(*r));
-		for (int i = 0; i < FDS_RACERS; i++)
-			VM_CHECK(in_cgroup_start(&t[i], cgroup, fds_race_one, r));
-		for (int i = 0; i < 5000 && r->ready < FDS_RACERS; i++)
-			usleep(1000);
-		r->go = 1;
-		for (int i = 0; i < 5000 && r->made + r->refused + r->other < FDS_RACERS; i++)
-			usleep(1000);
-		probe = cgroup ? in_cgroup(NULL, make_one_more, &host_user) : 0;
-		if (r->other)
-			VM_FAIL("round %d: %d racers failed otherwise (errno %d)", round, r->other,
-				r->other_err);
-		if (!cgroup) {
-			control = r->made;
-		} else {
-			if (r->made > worst)
-				worst = r->made;
-			if (r->made > FDS_SHARE || probe)
-				VM_FAIL("round %d: %d racing confined messages sent (share %d); the "
-					"host's uid 1000 send: %d",
-					round, r->made, FDS_SHARE, probe);
-		}
-		r->release = 1;
-		for (int i = 0; i < FDS_RACERS; i++)
-			VM_CHECK(in_cgroup_join(&t[i]) == 0);
-	}
-	printf("#   %d rounds of %d racers: at most %d sent confined; unconfined %d\n", FDS_ROUNDS,
-	       FDS_RACERS, worst, control);
-	VM_CHECK(worst == FDS_SHARE);
-	VM_CHECK(control >= FDS_FIT);
-	VM_CHECK(reservations_back_at_zero(1u << 3));
-	munmap(r, sizeof(*r));
+	user_race_case(&proto, &fds_kind, 8, 20, FDS_SHARE, FDS_FIT);
 }
 
 /* ---- a user's key quota ---- */

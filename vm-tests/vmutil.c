@@ -1282,6 +1282,27 @@ bool reservations_back_at_zero(unsigned mask)
 	return false;
 }
 
+int send_fds(int sock, int fd, int n)
+{
+	char cbuf[CMSG_SPACE(sizeof(int) * SEND_FDS_MAX)];
+	char byte = 'x';
+	struct iovec iov = {&byte, 1};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf};
+	struct cmsghdr *c;
+
+	if (n < 1 || n > SEND_FDS_MAX)
+		return EINVAL;
+	memset(cbuf, 0, sizeof(cbuf));
+	msg.msg_controllen = CMSG_SPACE(sizeof(int) * n);
+	c = CMSG_FIRSTHDR(&msg);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int) * n);
+	for (int i = 0; i < n; i++)
+		((int *)CMSG_DATA(c))[i] = fd;
+	return sendmsg(sock, &msg, MSG_DONTWAIT) < 0 ? errno : 0;
+}
+
 /* The 64-bit value at index of the array map named name, or -1. */
 bool map_lookup(const char *name, const void *key, void *value)
 {

@@ -234,6 +234,10 @@ int do_mptcp_socket(const void *unused);
 int map_fd(const char *name);
 int map_entries(const char *name);
 int map_nonzero_u64s(const char *name, unsigned count);
+/* One message of n copies of descriptor fd (SCM_RIGHTS, n at most SEND_FDS_MAX: the kernel's
+ * SCM_MAX_FD) sent on sock without waiting: 0 or the errno. */
+#define SEND_FDS_MAX 253
+int send_fds(int sock, int fd, int n);
 /* bpf_lsm/reserve.bpf.h's bookkeeping: lg_reserve_totals' element has one of these a kind
  * (AIO events, key bytes, POSIX message queue bytes, descriptors in flight); lg_reserve_pools
  * has RESERVE_POOLS counters (4,096 a (kind, user) of its own, 1,024 shared past them). */
