@@ -392,28 +392,21 @@ static __always_inline bool lg_in_mq_open(void)
 	return (nr & ~X32_SYSCALL_BIT) == NR_MQ_OPEN;
 }
 
-/* The bytes mq_open's attr asks for, 0 when the kernel will refuse it anyway (mq_attr_ok:
- * EINVAL or EOVERFLOW, after inode_create): out of the namespace's bounds, or the hard ones
- * for a caller with CAP_SYS_RESOURCE (in any namespace: counted as if it passed). */
+/* The bytes mq_open's attr asks for, 0 when the kernel will refuse it whatever happens
+ * meanwhile (mq_attr_ok, after inode_create: not positive, or past the kernel's hard limits).
+ * An attr past only the namespace's limits is counted (review 55: the namespace's fs.mqueue.*
+ * can be raised while the call stalls on its name); the kernel then answers EINVAL, or this
+ * check EMFILE. */
 static __always_inline __s64 lg_mq_asked(struct mq_attr *attr)
 {
-	struct ipc_namespace *ns = BPF_CORE_READ(bpf_get_current_task_btf(), nsproxy, ipc_ns);
-	const struct cred *cred = BPF_CORE_READ(bpf_get_current_task_btf(), cred);
-	__s64 maxmsg, msgsize, max_msg = LG_HARD_MSGMAX, max_size = LG_HARD_MSGSIZEMAX;
-	__u64 effective = ~0ULL;
+	__s64 maxmsg, msgsize;
 
 	if (!attr)
-		return lg_mq_default_charge(ns);
+		return lg_mq_default_charge(
+		    BPF_CORE_READ(bpf_get_current_task_btf(), nsproxy, ipc_ns));
 	maxmsg = BPF_CORE_READ(attr, mq_maxmsg);
 	msgsize = BPF_CORE_READ(attr, mq_msgsize);
-	if (cred)
-		bpf_probe_read_kernel(&effective, sizeof(effective),
-				      __builtin_preserve_access_index(&cred->cap_effective));
-	if (ns && !((effective >> LG_CAP_SYS_RESOURCE) & 1)) {
-		max_msg = BPF_CORE_READ(ns, mq_msg_max);
-		max_size = BPF_CORE_READ(ns, mq_msgsize_max);
-	}
-	if (maxmsg <= 0 || msgsize <= 0 || maxmsg > max_msg || msgsize > max_size)
+	if (maxmsg <= 0 || msgsize <= 0 || maxmsg > LG_HARD_MSGMAX || msgsize > LG_HARD_MSGSIZEMAX)
 		return 0;
 	return lg_mq_charge(maxmsg, msgsize);
 }
@@ -472,7 +465,9 @@ static __always_inline int lg_mqueue_bytes_budget(struct inode *dir)
 
 	count = lg_mq_user_bytes(&uid);
 	held = lg_reservation_find(LG_RESERVE_MQ, &r);
-	if (held && r.mine->asked) {
+	/* what this call's mq_open asked: only in mq_open (a stale one, its fexit skipped, is
+	 * not another maker's size: review 55) */
+	if (held && r.mine->asked && lg_in_mq_open()) {
 		if (r.mine->asked < 0)
 			return 0; /* the kernel refuses its attr (EINVAL) */
 		bytes = r.mine->asked;

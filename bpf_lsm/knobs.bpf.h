@@ -58,7 +58,7 @@
  *      panic_on_io_nmi, panic), vm.oom_kill_allocating_task (which process the OOM killer
  *      takes), kernel.ctrl-alt-del and kernel.cad_pid (Ctrl-Alt-Del's SIGINT sent to a
  *      process of the writer's choosing: lsmguard's daemon), kernel.sysrq (the keyboard's
- *      SysRq), kernel.pty.max, the System V and POSIX queue limits of the host's IPC namespace
+ *      SysRq), kernel.pty.max and pty.reserve, the System V and POSIX queue limits of the host's IPC namespace
  *      (kernel.shm*, msg*, sem, fs.mqueue.*: the budgets' limits), fs.pipe-user-pages-soft,
  *      -hard, fs.pipe-max-size, net.core.bpf_jit_enable
  *    Every other sysctl write, and every write to a sysfs or configfs attribute (a regular
@@ -196,6 +196,7 @@ extern const void C_A_D __ksym __weak;               /* kernel.ctrl-alt-del */
 extern const void proc_do_cad_pid __ksym __weak;     /* kernel.cad_pid's handler */
 extern const void sysrq_sysctl_handler __ksym __weak; /* kernel.sysrq's handler */
 extern const void pty_limit __ksym __weak;           /* kernel.pty.max */
+extern const void pty_reserve __ksym __weak;         /* kernel.pty.reserve */
 extern const void init_ipc_ns __ksym __weak;         /* kernel.shm*, msg*, sem, fs.mqueue.* */
 extern const void pipe_user_pages_soft __ksym __weak;
 extern const void pipe_user_pages_hard __ksym __weak;
@@ -261,7 +262,7 @@ static __always_inline bool lg_knob_limit(const void *data)
 	       data == &unknown_nmi_panic || data == &panic_on_unrecovered_nmi ||
 	       data == &panic_on_io_nmi || data == &panic_timeout ||
 	       data == &sysctl_oom_kill_allocating_task || data == &C_A_D ||
-	       data == &pty_limit || data == &pipe_user_pages_soft ||
+	       data == &pty_limit || data == &pty_reserve || data == &pipe_user_pages_soft ||
 	       data == &pipe_user_pages_hard || data == &pipe_max_size ||
 	       data == &bpf_jit_enable ||
 	       lg_knob_within(data, &init_ipc_ns, bpf_core_type_size(struct ipc_namespace)) ||

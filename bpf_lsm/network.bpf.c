@@ -1634,7 +1634,8 @@ int BPF_PROG(lg_socket_sendmsg, struct socket *sock, struct msghdr *msg, int siz
 	/* Everything below decides for a task under a policy, and only for a send with control
 	 * messages, with an address, or on a udev socket: any other (a write on a connected
 	 * socket: most sends) returns before the policy lookup, and a task under no policy
-	 * reads nothing more of the message after it. */
+	 * reads nothing more of the message after it but a unix send's descriptors (reserved for
+	 * every task, lg_fds_in_flight). */
 	if (msg->msg_controllen < sizeof(struct lg_cmsghdr) && !msg->msg_name &&
 	    !(sk && sk->__sk_common.skc_family == AF_NETLINK &&
 	      sk->sk_protocol == NETLINK_KOBJECT_UEVENT))

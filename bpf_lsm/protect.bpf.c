@@ -125,18 +125,23 @@ static __always_inline bool lg_is_device_module(const char *kmod_name)
  * request_module("crypto-TEMPLATE(ARGS)") refused here, but the API then starts a kernel thread
  * (cryptomgr_probe, in the root cgroup, under no policy) that asks for "crypto-TEMPLATE" and
  * for the modules of its arguments as root: any module with a crypto- alias, named by the
- * caller. The names a confined task (whose policy does not say module-autoload = allow) looks
- * up are remembered for a minute (an LRU of 256): at the lookup (fentry/crypto_alg_mod_lookup,
- * every name however long: request_module refuses a module name past 55 bytes before asking
- * this hook, so a long name never reaches it) and at its refused module request (a short name
- * whose fentry the kernel skipped); a cryptomgr_probe thread's module request is refused while
- * the larval it probes (its kthread data's larval) has such a name. The thread's refusal has no
- * event (no policy is its own): the caller's refusal names the algorithm when its name is short
- * enough to be asked for. An unconfined lookup of the same name in that minute meets the
- * refusal too (stricter). Names are compared on their first 63 bytes.
+ * caller. The template names (with a parenthesis: only they start a probe) a confined task
+ * (whose policy does not say module-autoload = allow) looks up are remembered for ten seconds
+ * (an LRU of 4,096: evicting one in the moment between a lookup and its probe's request would
+ * take thousands of lookups, each starting a probe thread of its own), at the lookup
+ * (fentry/crypto_alg_mod_lookup, every name however long: request_module refuses a module name
+ * past 55 bytes before asking this hook, so a long name never reaches it) and at its refused
+ * module request (a short name whose fentry the kernel skipped); a cryptomgr_probe thread's
+ * module request is refused while the larval it probes (its kthread data's larval) has such a
+ * name, and the names that thread looks up are remembered in turn (review 55: "hmac(T(x))" with
+ * hmac built in made a second probe thread for "T(x)" from the first, under no policy). The
+ * thread's refusal has no event (no policy is its own): the caller's refusal names the
+ * algorithm when its name is short enough to be asked for. An unconfined lookup of the same
+ * name meanwhile meets the refusal too (stricter, for ten seconds after a confined task's last
+ * lookup of it). Names are compared on their first 63 bytes.
  */
 #define LG_CRYPTO_NAME 64
-#define LG_CRYPTO_MEMORY_NS (60ULL * 1000000000ULL)
+#define LG_CRYPTO_MEMORY_NS (10ULL * 1000000000ULL)
 #define LG_PF_KTHREAD 0x00200000
 
 struct lg_crypto_name {
@@ -145,7 +150,7 @@ struct lg_crypto_name {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 256);
+	__uint(max_entries, 4096);
 	__type(key, struct lg_crypto_name);
 	__type(value, __u64);
 } lg_crypto_refused __weak SEC(".maps");
@@ -218,7 +223,21 @@ static __always_inline bool lg_crypto_probe_refused(void)
 	return when && bpf_ktime_get_boot_ns() - *when < LG_CRYPTO_MEMORY_NS;
 }
 
-/* A crypto API lookup by a confined task that may not load modules: its name remembered. */
+/* Whether a name has a parenthesis in its first 63 bytes (a template: only such a name
+ * starts a probe). */
+static __always_inline bool lg_crypto_is_template(const struct lg_crypto_name *key)
+{
+	for (int i = 0; i < LG_CRYPTO_NAME; i++) {
+		if (!key->name[i])
+			return false;
+		if (key->name[i] == '(')
+			return true;
+	}
+	return false;
+}
+
+/* A crypto API lookup of a template by a confined task that may not load modules, or by a
+ * probe thread working for one: its name remembered. */
 SEC("fentry/crypto_alg_mod_lookup")
 int BPF_PROG(lg_crypto_lookup, const char *name, __u32 type, __u32 mask)
 {
@@ -226,10 +245,12 @@ int BPF_PROG(lg_crypto_lookup, const char *name, __u32 type, __u32 mask)
 	struct lg_crypto_name key = {};
 	__u64 cgroup_id = 0, now;
 
-	policy = lg_current_policy(&cgroup_id);
-	if (!policy || (policy->flags & LG_POLICY_SYSTEM_MODULE_AUTOLOAD) || !name)
+	if (!name || bpf_probe_read_kernel_str(key.name, sizeof(key.name), name) <= 0 ||
+	    !lg_crypto_is_template(&key))
 		return 0;
-	if (bpf_probe_read_kernel_str(key.name, sizeof(key.name), name) <= 0)
+	policy = lg_current_policy(&cgroup_id);
+	if (policy ? (policy->flags & LG_POLICY_SYSTEM_MODULE_AUTOLOAD)
+		   : !lg_crypto_probe_refused())
 		return 0;
 	now = bpf_ktime_get_boot_ns();
 	bpf_map_update_elem(&lg_crypto_refused, &key, &now, BPF_ANY);

@@ -291,7 +291,9 @@ static __always_inline bool lg_reservation_find(__u32 kind, struct lg_reservatio
 	if (!r->total)
 		return false;
 	r->mine = bpf_map_lookup_elem(&lg_reserve_held, &key);
-	if (!r->mine && *(volatile __s64 *)&r->total->owned > 0) {
+	/* its own storage whatever owned says: a hold there that asked and holds no amount yet
+	 * is not counted in owned (review 55) */
+	if (!r->mine) {
 		own = bpf_task_storage_get(&lg_reserve_own, bpf_get_current_task_btf(), 0, 0);
 		if (own) {
 			barrier_var(own);

@@ -1249,13 +1249,15 @@ VM_TEST(hardware_programs_attached, 216)
 		 * the [network] rules (lg_net_decide), as the subflow programs do after a walk up
 		 * the cgroups (connect6: 30,515); mmap_addr also reserves an io_setup's AIO
 		 * events and reports the host budget (13,507); nproc_keep also reserves a confined
-		 * fork's task (10,558). */
+		 * fork's task (10,558); mqueue_made also reserves a queue's bytes in its user's
+		 * pool (10,591). */
 		unsigned long limit = !strncmp(programs[i], "lg_subflow_connect", 18) ? 60000
 				      : strcmp(programs[i], "lg_socket_bind") &&
 						      strcmp(programs[i], "lg_socket_listen") &&
 						      strcmp(programs[i], "lg_sctp_bind_connect") &&
 						      strcmp(programs[i], "lg_mmap_addr_keep") &&
-						      strcmp(programs[i], "lg_nproc_keep")
+						      strcmp(programs[i], "lg_nproc_keep") &&
+						      strcmp(programs[i], "lg_mqueue_made")
 					  ? 10000
 				      : !strncmp(programs[i], "lg_socket_", 10) ? 50000
 										: 30000;
