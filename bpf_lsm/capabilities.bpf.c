@@ -428,9 +428,8 @@ static __always_inline int lg_threads_budget(const struct lg_policy_value *polic
 
 	if (!lg_nr_threads_at || !lg_max_threads_at)
 		return 0;
-	bpf_probe_read_kernel(&tasks, sizeof(tasks), (const void *)lg_nr_threads_at);
 	bpf_probe_read_kernel(&max, sizeof(max), (const void *)lg_max_threads_at);
-	if (tasks < 0 || max <= 0)
+	if (max <= 0)
 		return 0;
 	reserved = bpf_map_lookup_elem(&lg_tasks_reserved, &zero);
 	/* no room to record the reservation (65,536 confined forks in flight): counted as past
@@ -439,6 +438,14 @@ static __always_inline int lg_threads_budget(const struct lg_policy_value *polic
 		others = __sync_fetch_and_add(reserved, 1);
 		if (others < 0)
 			others = 0;
+		/* the host's count read after the reservation is raised (an atomic add, a full
+		 * barrier): a racer whose reservation this one did not see had ended it after the
+		 * kernel counted its task, so the count has it (read before, a racer counted and
+		 * ended between the two reads was missed: the mqueue budget's race, CI's preempt
+		 * run of 2026-12-07) */
+		bpf_probe_read_kernel(&tasks, sizeof(tasks), (const void *)lg_nr_threads_at);
+		if (tasks < 0)
+			tasks = 0;
 		if ((__s64)tasks + others + 1 <= (__s64)(max - (int)((unsigned)max >> 2)))
 			return 0;
 		/* the count lowered only with the entry gone (lg_task_reservation_end relies on

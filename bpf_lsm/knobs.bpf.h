@@ -521,6 +521,10 @@ static __always_inline int lg_proc_of_protected(struct inode *inode, __u32 polic
 	if (!first)
 		return false; /* the process has gone */
 	task = (void *)first - bpf_core_field_offset(struct task_struct, pid_links);
+	/* the caller's own process (a confined task is never lsmguard, PID 1 or journald): its
+	 * own, whatever its cgroup's depth (lg_task_policy does not walk a deep one) */
+	if ((__u32)BPF_CORE_READ(task, tgid) == bpf_get_current_pid_tgid() >> 32)
+		return 0;
 	if (lg_task_protected_kind(task))
 		return LG_BUILTIN_TUNE;
 	return lg_task_of_other_policy(task, policy_id) ? LG_BUILTIN_OTHER_POLICY : 0;
@@ -567,7 +571,9 @@ __weak __noinline int lg_open_builtin(__u64 inode_addr, int write, __u32 policy_
 	 * lsmguard, PID 1 or journald, for listing: the kernel checks only DAC on the directory
 	 * (proc_fd_permission), and the listing gives the descriptors' numbers and, by the
 	 * entries' modes, how each is open (attack run 30's 3040); the entries themselves, and
-	 * fdinfo, are ptrace-guarded (ptrace_access_check). Refused as ptrace is. */
+	 * fdinfo, are ptrace-guarded (ptrace_access_check). Refused as ptrace is. (An open by
+	 * path is refused before this, by lg_proc_fd_lookup's inode_permission, which refuses
+	 * lookups in it too: this one serves a descriptor of it received, file_receive.) */
 	if (!write && mode == LG_S_IFDIR && &proc_fd_operations &&
 	    (const void *)BPF_CORE_READ(inode, i_fop) == &proc_fd_operations &&
 	    lg_proc_of_protected(inode, policy_id))

@@ -685,7 +685,9 @@ enum lg_hook {
 	LG_HOOK_INODE_RMDIR = 73,
 	LG_HOOK_INODE_UNLINK = 74,
 	LG_HOOK_INODE_RENAME = 75,
-	LG_HOOK_COUNT = 76,
+	/* a lookup in another policy's /proc/PID/fd directory (bpf_lsm/files.bpf.c) */
+	LG_HOOK_INODE_PERMISSION = 76,
+	LG_HOOK_COUNT = 77,
 };
 
 /*

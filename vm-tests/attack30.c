@@ -1297,7 +1297,10 @@ VM_TEST(a30_encrypted_key_root_past_the_ordinary_quota, 3023)
  */
 struct a30_procf {
 	const char *name;
-	char kind; /* 'r' read, 'w' open for writing, 'l' readlink, 'd' list a directory */
+	/* 'r' read, 'w' open for writing, 'l' readlink, 'd' list a directory, 's' lstat, 'p' an
+	 * O_PATH open and fstat, 'P' the directory opened O_PATH and its entry 0 looked up from
+	 * it, 'T' lstat of the same name under task/PID/ */
+	char kind;
 	bool ptrace;
 };
 
@@ -1315,6 +1318,10 @@ static const struct a30_procf a30_procfs[] = {
     {"clear_refs", 'w', true},	{"coredump_filter", 'w', true}, {"comm", 'w', true},
     {"oom_score_adj", 'w', true}, {"timerslack_ns", 'w', true},  {"mem", 'w', true},
     {"attr/current", 'w', true}, {"sched", 'w', true},	  {"loginuid", 'w', true},
+    /* the fd directory's entries looked up one by one (review 55): each must be EPERM, an
+     * open number and a closed one alike (ENOENT would tell them apart) */
+    {"fd/0", 's', true},	{"fd/1000", 's', true},	  {"fd/0", 'p', true},
+    {"fd", 'P', true},		{"fd/0", 'T', true},
 };
 
 struct a30_procarg {
@@ -1328,8 +1335,32 @@ static int a30_proc_do(const void *p)
 	char path[128], buf[256];
 	int fd, ret = 0;
 
+	struct stat st;
+
 	snprintf(path, sizeof(path), "/proc/%d/%s", (int)a->pid, a->f->name);
 	switch (a->f->kind) {
+	case 'T':
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/%s", (int)a->pid, (int)a->pid,
+			 a->f->name);
+		/* fall through */
+	case 's':
+		return lstat(path, &st) ? errno : 0;
+	case 'p':
+	case 'P':
+		fd = open(path, O_PATH | O_CLOEXEC);
+		if (fd < 0)
+			return errno;
+		if (a->f->kind == 'P') {
+			int entry = openat(fd, "0", O_PATH | O_CLOEXEC);
+
+			ret = entry < 0 ? errno : 0;
+			if (entry >= 0)
+				close(entry);
+		} else if (fstat(fd, &st)) {
+			ret = 100 + errno;
+		}
+		close(fd);
+		return ret;
 	case 'l':
 		return readlink(path, buf, sizeof(buf)) < 0 ? errno : 0;
 	case 'd':
@@ -1386,6 +1417,7 @@ VM_TEST(a30_other_policys_proc_files, 3040)
 	char bypass[2048] = "", kernels[1024] = "";
 	int nbypass = 0;
 	pid_t victim = -1;
+	long mark;
 
 	a30_setup();
 	VM_TIMEOUT(60);
@@ -1404,6 +1436,7 @@ VM_TEST(a30_other_policys_proc_files, 3040)
 			usleep(20 * 1000);
 	}
 	VM_CHECK(victim > 0);
+	mark = event_mark();
 	for (size_t i = 0; victim > 0 && i < sizeof(a30_procfs) / sizeof(a30_procfs[0]); i++) {
 		struct a30_procarg a = {victim, &a30_procfs[i]};
 		int control = in_cgroup(NULL, a30_proc_do, &a);
@@ -1416,7 +1449,15 @@ VM_TEST(a30_other_policys_proc_files, 3040)
 			       control == 250 ? "empty" : control ? strerror(control % 100) : "ok",
 			       a30_confined[c],
 			       got == 250 ? "empty (. and .. only)" : got ? strerror(got % 100) : "OK");
-			if (!got && !control && (a30_procfs[i].ptrace || a30_procfs[i].kind == 'w')) {
+			if (strchr("spPT", a30_procfs[i].kind) && got != EPERM) {
+				/* a lookup: EPERM whatever the number (the control says whether it
+				 * is open) */
+				nbypass++;
+				snprintf(bypass + strlen(bypass), sizeof(bypass) - strlen(bypass),
+					 " %s(%c,%s: %s)", a30_procfs[i].name, a30_procfs[i].kind,
+					 a30_confined[c] + 5, got ? strerror(got % 100) : "OK");
+			} else if (!got && !control &&
+				   (a30_procfs[i].ptrace || a30_procfs[i].kind == 'w')) {
 				nbypass++;
 				snprintf(bypass + strlen(bypass), sizeof(bypass) - strlen(bypass),
 					 " %s(%c,%s)", a30_procfs[i].name, a30_procfs[i].kind,
@@ -1427,6 +1468,12 @@ VM_TEST(a30_other_policys_proc_files, 3040)
 		}
 	}
 	printf("#   read by the confined root (the kernel's for anyone):%s\n", kernels);
+	/* the lookups' refusal reported as a protection, in the audit policy too */
+	for (int c = 0; c < 2; c++)
+		EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"hook\":\"inode_permission\"",
+				   c ? "\"policy\":\"a30-audit\"" : "\"policy\":\"a30\"",
+				   "\"path\":\"a /proc/PID/fd directory of a task under another "
+				   "policy or none\"");
 	*stop = 1;
 	in_cgroup_join(&th);
 	munmap((void *)stop, 4096);
