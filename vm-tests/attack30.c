@@ -61,7 +61,7 @@
  *  3023 BYPASS (fails): a confined root keeping no CAP_SYS_RESOURCE (a30-caps), the root user
  *        at 40 bytes: an "encrypted" key of payload 19,760 (counted so, within 20,000) took the
  *        root user to 28,065 bytes, past the ordinary quota of 20,000. Control: the same.
- *  3040 BYPASS (fails, minor: information): root under a30 against a sleeper under a30-victim:
+ *  3040 BYPASS (minor: information; closed): root under a30 against a sleeper under a30-victim:
  *        every ptrace-guarded file refused (environ, mem, pagemap, auxv, maps, smaps,
  *        smaps_rollup, numa_maps, io, fdinfo/0: EACCES; stack, syscall, personality: EPERM; the
  *        ns, cwd, root, exe links: EACCES; map_files lists only . and ..), every write EPERM
@@ -69,7 +69,9 @@
  *        sched, loginuid), enforce and audit. But /proc/PID/fd lists the victim's descriptors
  *        (their numbers, and their read/write modes as the entries' modes): the kernel guards
  *        that directory by its owner's DAC only (proc_fd_permission), no ptrace check.
- *        Readable as for anyone: wchan, timers, sched, schedstat, stat, status, cmdline,
+ *        Closed since (review 55 found lstat and O_PATH of fd/N one by one open too): every
+ *        lookup in and open of such a directory is EPERM (lsm/inode_permission), which the
+ *        case's lstat, O_PATH and task/PID/fd tries assert exactly. Readable as for anyone: wchan, timers, sched, schedstat, stat, status, cmdline,
  *        mountinfo, cgroup. Control: all of it (run 7).
  *  3030 held: cgroup v1 release_agent under mount = allow: the confined root mounts a named v1
  *        hierarchy (allowed), but release_agent, notify_on_release and cgroup.procs are EPERM
