@@ -1075,6 +1075,38 @@ static __always_inline int lg_current_builtin_deny(__u8 hook, __u8 reason, const
 	return lg_builtin_deny(policy, cgroup_id, hook, reason, what, size);
 }
 
+/*
+ * The policy bound nearest above the cgroup that holds this cgroup.procs, or this new or
+ * removed cgroup directory (0: none): in cgroupfs
+ * a directory inode's i_private is its kernfs node, whose id is the cgroup id. Moving a process
+ * into a cgroup under the task's own policy keeps it there: systemd's child for a service does
+ * exactly that before it executes the service (found by vm-tests/realsvc). Deeper than the
+ * walk: 0, which denies.
+ */
+static __always_inline __u32 lg_cgroup_file_policy(struct dentry *file_dentry)
+{
+	struct dentry *d = BPF_CORE_READ(file_dentry, d_parent);
+
+	for (int i = 0; i <= LG_CGROUP_DEPTH_MAX; i++) {
+		struct kernfs_node *kn = (struct kernfs_node *)BPF_CORE_READ(d, d_inode, i_private);
+		struct dentry *up;
+		__u32 *policy_id;
+		__u64 id;
+
+		if (!kn)
+			break;
+		id = BPF_CORE_READ(kn, id);
+		policy_id = bpf_map_lookup_elem(&lg_cgroup_policy, &id);
+		if (policy_id)
+			return lg_binding_read(id, policy_id);
+		up = BPF_CORE_READ(d, d_parent);
+		if (up == d)
+			break;
+		d = up;
+	}
+	return 0;
+}
+
 #define LG_PID_NS_LEVELS 32 /* MAX_PID_NS_LEVEL */
 
 /* pid's number and namespace at level of the pid namespaces; false when it has none there (or

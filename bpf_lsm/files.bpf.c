@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * File rules: lsm/file_open (and lsm/inode_permission on another policy's /proc/PID/fd).
+ * File rules: lsm/file_open.
  *
  * Guarantees: every open of a file system object by a task under a policy (open, openat,
  * openat2, io_uring openat, a re-open through /proc/PID/fd) is decided by the policy's [files]
@@ -80,37 +80,6 @@ static __always_inline bool lg_is_cgroup_migration(struct file *file)
 	bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(dentry, d_name.name));
 	return lg_name_is(name, "cgroup.procs", 13) || lg_name_is(name, "cgroup.threads", 15) ||
 	       lg_name_is(name, "tasks", 6);
-}
-
-/*
- * The policy bound nearest above the cgroup that holds this cgroup.procs (0: none): in cgroupfs
- * a directory inode's i_private is its kernfs node, whose id is the cgroup id. Moving a process
- * into a cgroup under the task's own policy keeps it there: systemd's child for a service does
- * exactly that before it executes the service (found by vm-tests/realsvc). Deeper than the
- * walk: 0, which denies.
- */
-static __always_inline __u32 lg_cgroup_file_policy(struct dentry *file_dentry)
-{
-	struct dentry *d = BPF_CORE_READ(file_dentry, d_parent);
-
-	for (int i = 0; i <= LG_CGROUP_DEPTH_MAX; i++) {
-		struct kernfs_node *kn = (struct kernfs_node *)BPF_CORE_READ(d, d_inode, i_private);
-		struct dentry *up;
-		__u32 *policy_id;
-		__u64 id;
-
-		if (!kn)
-			break;
-		id = BPF_CORE_READ(kn, id);
-		policy_id = bpf_map_lookup_elem(&lg_cgroup_policy, &id);
-		if (policy_id)
-			return lg_binding_read(id, policy_id);
-		up = BPF_CORE_READ(d, d_parent);
-		if (up == d)
-			break;
-		d = up;
-	}
-	return 0;
 }
 
 /*
@@ -411,36 +380,6 @@ int BPF_PROG(lg_file_open, struct file *file, int ret)
 	 * the real file under the overlay's path). */
 	return lg_overlay_verdict(policy, cgroup_id, LG_HOOK_FILE_OPEN, LG_CLASS_FILE, decision,
 				  file);
-}
-
-/*
- * Another policy's descriptors by name: lsm/inode_permission on a /proc/PID/fd (or
- * task/TID/fd) directory. The kernel asks only DAC there (proc_fd_permission), to root or to
- * the process's own user, and each lookup of an entry tells whether that descriptor number is
- * open (ENOENT or not), and lstat or an O_PATH open of it its mode (how it is open: read,
- * write, both) without the ptrace check that guards reading the link or opening the file
- * (review 55). Listing the directory is refused at file_open (lg_open_builtin); this refuses
- * every lookup in it (a path walk through it asks MAY_EXEC on the directory, whether the entry
- * is cached or not) and opening it (MAY_READ), as ptrace is refused: the directory of a
- * process under another policy or none, or of lsmguard, PID 1 or journald (LG_BUILTIN_PTRACE,
- * a protection: EPERM). Any other inode returns at its operations' address: two loads and a
- * compare for every directory of every path walk.
- */
-SEC("lsm/inode_permission")
-int BPF_PROG(lg_proc_fd_lookup, struct inode *inode, int mask, int ret)
-{
-	static const char what[] = "a /proc/PID/fd directory of a task under another policy or none";
-	const struct lg_policy_value *policy;
-	__u64 cgroup_id = 0;
-
-	if (ret || !inode || !&proc_fd_operations ||
-	    (const void *)inode->i_fop != &proc_fd_operations)
-		return ret;
-	policy = lg_current_policy(&cgroup_id);
-	if (!policy || !lg_proc_of_protected(inode, policy->id))
-		return 0;
-	return lg_builtin_deny(policy, cgroup_id, LG_HOOK_INODE_PERMISSION, LG_BUILTIN_PTRACE, what,
-			       sizeof(what));
 }
 
 /*

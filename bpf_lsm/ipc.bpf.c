@@ -465,13 +465,17 @@ static __always_inline int lg_mqueue_bytes_budget(struct inode *dir)
 	__u32 uid;
 
 	counts = lg_mq_user_counts(&uid);
+	limit = (__s64)BPF_CORE_READ(bpf_get_current_task_btf(), signal,
+				     rlim[LG_RLIMIT_MSGQUEUE].rlim_cur);
 	held = lg_reservation_find(LG_RESERVE_MQ, &r);
 	/* what this call's mq_open asked: only in mq_open (a stale one, its fexit skipped, is
-	 * not another maker's size: review 55) */
+	 * not another maker's size: review 55). An attr the kernel refuses (EINVAL) counts 0
+	 * bytes but is checked all the same: the record may be an earlier call's whose end was
+	 * skipped, this call's entry skipped too (preempt=full), and a call let through unchecked
+	 * on it could be repeated past any share (review 56); checked, a stale record costs at
+	 * most one queue past the share, after which the user's count refuses. */
 	if (held && r.mine->asked && lg_in_mq_open()) {
-		if (r.mine->asked < 0)
-			return 0; /* the kernel refuses its attr (EINVAL) */
-		bytes = r.mine->asked;
+		bytes = r.mine->asked > 0 ? r.mine->asked : 0;
 	} else {
 		/* unrecorded, reserved here all the same: an mq_open whose fentry the kernel
 		 * skipped (preempt=full) and reserved nothing was invisible to its racers, and the
@@ -480,6 +484,11 @@ static __always_inline int lg_mqueue_bytes_budget(struct inode *dir)
 		held = lg_reservation_of(LG_RESERVE_MQ, lg_reserve_user_pool(LG_RESERVE_MQ, uid),
 					 &r);
 	}
+	/* the kernel refuses any queue past the limit: no more than it is reserved (the hard
+	 * maximums of a caller with CAP_SYS_RESOURCE would hold the user's pool past every share
+	 * while the call runs, review 56) */
+	if (limit >= 0 && bytes > limit)
+		bytes = limit;
 	if (held) {
 		if (bytes < r.mine->amount)
 			lg_reservation_lower(&r, r.mine->amount - bytes);
@@ -499,8 +508,6 @@ static __always_inline int lg_mqueue_bytes_budget(struct inode *dir)
 	 * ended between the two reads, and an eighth queue of a share of seven was made) */
 	count = counts ? (__s64)BPF_CORE_READ(counts, rlimit[LG_UCOUNT_RLIMIT_MSGQUEUE].counter)
 		       : 0;
-	limit = (__s64)BPF_CORE_READ(bpf_get_current_task_btf(), signal,
-				     rlim[LG_RLIMIT_MSGQUEUE].rlim_cur);
 	if (limit < 0 || count + others + bytes <= limit - limit / 4) /* limit < 0: infinity */
 		return 0;
 	if (!lg_current_builtin_deny(LG_HOOK_INODE_CREATE, LG_BUILTIN_HOST_BUDGET,

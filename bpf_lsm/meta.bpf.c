@@ -43,6 +43,7 @@
 #include "protected.bpf.h"
 #include "setup.bpf.h"
 #include "capability.bpf.h"
+#include "terminal.bpf.h"
 
 /* ioctl commands that change an inode's flags (include/uapi/linux/fs.h, fsverity.h): the same
  * numbers through ioctl and compat_ioctl, apart from SETFLAGS's 32-bit one. */
@@ -329,12 +330,41 @@ int BPF_PROG(lg_path_symlink, const struct path *dir, struct dentry *dentry, con
 	return lg_meta_write(LG_HOOK_PATH_SYMLINK, dentry, BPF_CORE_READ(dir, mnt), 0, true);
 }
 
+/*
+ * A cgroup made or removed by mkdir or rmdir in a cgroup filesystem (attack run 31's 3150: a
+ * confined root made cgroups in another service's tree, until its cgroup.max.descendants
+ * refused the service its own, and removed that service's empty child cgroups): refused as
+ * writing the cgroup's files is (files.bpf.c), LG_BUILTIN_CGROUP_FILE, unless the parent
+ * cgroup is under the task's own policy and the policy says [system] cgroups = delegate (then
+ * its [files] rules decide). A v1 hierarchy's cgroups are never the task's own.
+ */
+#define LG_CGROUP2_MAGIC 0x63677270
+#define LG_CGROUP1_MAGIC 0x27e0eb
+
+static __always_inline __u8 lg_cgroup_tree_change(struct dentry *dentry)
+{
+	unsigned long magic = BPF_CORE_READ(dentry, d_sb, s_magic);
+	const struct lg_policy_value *policy;
+	__u64 cgroup_id = 0;
+
+	if (magic != LG_CGROUP2_MAGIC && magic != LG_CGROUP1_MAGIC)
+		return 0;
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy)
+		return 0;
+	if (magic == LG_CGROUP2_MAGIC && (policy->flags & LG_POLICY_SYSTEM_CGROUPS_DELEGATE) &&
+	    lg_policy_ids_same(lg_cgroup_file_policy(dentry), policy->id))
+		return 0;
+	return LG_BUILTIN_CGROUP_FILE;
+}
+
 SEC("lsm/path_mkdir")
 int BPF_PROG(lg_path_mkdir, const struct path *dir, struct dentry *dentry, umode_t mode, int ret)
 {
 	if (ret)
 		return ret;
-	return lg_meta_write(LG_HOOK_PATH_MKDIR, dentry, BPF_CORE_READ(dir, mnt), 0, false);
+	return lg_meta_write(LG_HOOK_PATH_MKDIR, dentry, BPF_CORE_READ(dir, mnt),
+			     lg_cgroup_tree_change(dentry), false);
 }
 
 SEC("lsm/path_rmdir")
@@ -342,7 +372,8 @@ int BPF_PROG(lg_path_rmdir, const struct path *dir, struct dentry *dentry, int r
 {
 	if (ret)
 		return ret;
-	return lg_meta_write(LG_HOOK_PATH_RMDIR, dentry, BPF_CORE_READ(dir, mnt), 0, false);
+	return lg_meta_write(LG_HOOK_PATH_RMDIR, dentry, BPF_CORE_READ(dir, mnt),
+			     lg_cgroup_tree_change(dentry), false);
 }
 
 SEC("lsm/path_chmod")
@@ -432,6 +463,79 @@ static __always_inline int lg_terminal_input(unsigned int cmd)
 				       cons, sizeof(cons));
 	return lg_builtin_deny(policy, cgroup_id, LG_HOOK_FILE_IOCTL, LG_BUILTIN_TERMINAL, keymap,
 			       sizeof(keymap));
+}
+
+/*
+ * Job control on somebody else's terminal through a descriptor the task inherited (attack run
+ * 31's 3120: a confined member of an administrator's session, a leftover child of an
+ * `lsmguard exec` run from a login, may not open the administrator's pty, but its stdin is that
+ * pty): TIOCSPGRP, after setpgid and with SIGTTOU ignored, made it the foreground and it read
+ * the administrator's next line; TIOCSCTTY (root, after setsid) took the terminal whole; and
+ * TIOCVHANGUP hung it up, killing the login's shell with SIGHUP. On a terminal that is
+ * somebody else's (terminal.bpf.h: a pty whose session leader is under another policy or
+ * none, a virtual console, the console): TIOCSCTTY and TIOCVHANGUP are refused; TIOCSPGRP is
+ * refused while the terminal's foreground group is somebody else's (its first task under
+ * another policy or none): a confined shell given the foreground (`lsmguard exec bash`) moves
+ * it among its own jobs and takes it back when a job has ended. A built-in terminal
+ * protection, every mode. Left: vhangup(2) (CAP_SYS_TTY_CONFIG, the caller's own controlling
+ * terminal): keep the capability out of [capabilities].
+ */
+#define LG_TIOCSCTTY 0x540e
+#define LG_TIOCSPGRP 0x5410
+#define LG_TIOCVHANGUP 0x5437
+#define LG_TTY_MAJOR 4
+#define LG_PTY_SLAVE_MAJOR_FIRST 136 /* UNIX98_PTY_SLAVE_MAJOR, 8 majors */
+#define LG_PTY_SLAVE_MAJOR_LAST 143
+
+/* The tty of a terminal's descriptor (a pty slave, a virtual console or serial line, /dev/tty,
+ * /dev/console), NULL for any other file (a pty master, /dev/ptmx, is its own maker's). */
+static __always_inline struct tty_struct *lg_file_tty(struct file *file)
+{
+	struct inode *inode = file->f_inode;
+	struct tty_file_private *priv;
+	__u32 rdev, major;
+
+	if (!inode || (inode->i_mode & S_IFMT) != S_IFCHR)
+		return NULL;
+	rdev = inode->i_rdev;
+	major = rdev >> 20;
+	if (major != LG_TTY_MAJOR &&
+	    (major < LG_PTY_SLAVE_MAJOR_FIRST || major > LG_PTY_SLAVE_MAJOR_LAST) &&
+	    rdev != ((5 << 20) | 0) && rdev != ((5 << 20) | 1))
+		return NULL;
+	priv = (struct tty_file_private *)BPF_CORE_READ(file, private_data);
+	return priv ? BPF_CORE_READ(priv, tty) : NULL;
+}
+
+static __always_inline int lg_terminal_takeover(struct file *file, unsigned int cmd)
+{
+	static const char what[] =
+	    "taking over somebody else's terminal (TIOCSCTTY, TIOCSPGRP, TIOCVHANGUP)";
+	const struct lg_policy_value *policy;
+	struct tty_struct *tty;
+	__u64 cgroup_id = 0;
+
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy)
+		return 0;
+	tty = lg_file_tty(file);
+	if (!tty || !lg_foreign_tty(tty, policy->id))
+		return 0;
+	if (cmd == LG_TIOCSPGRP) {
+		struct pid *fg = BPF_CORE_READ(tty, ctrl.pgrp);
+		struct hlist_node *first = fg ? BPF_CORE_READ(fg, tasks[PIDTYPE_PGID].first) : NULL;
+		struct task_struct *task;
+		bool unknown = false;
+
+		if (!first)
+			return 0; /* no foreground group, or one whose tasks have all ended */
+		task = (void *)first - (bpf_core_field_offset(struct task_struct, pid_links) +
+					PIDTYPE_PGID * sizeof(struct hlist_node));
+		if (lg_policy_ids_same(lg_task_policy(task, &unknown), policy->id) && !unknown)
+			return 0;
+	}
+	return lg_builtin_deny(policy, cgroup_id, LG_HOOK_FILE_IOCTL, LG_BUILTIN_TERMINAL, what,
+			       sizeof(what));
 }
 
 /* SG_IO and NVMe's passthrough on a character device: refused unless raw-disks = allow. */
@@ -599,6 +703,8 @@ static __always_inline int lg_ioctl_check(struct file *file, unsigned int cmd, u
 		return lg_filesystem_change();
 	if (lg_is_terminal_input(cmd))
 		return lg_terminal_input(cmd);
+	if (cmd == LG_TIOCSPGRP || cmd == LG_TIOCSCTTY || cmd == LG_TIOCVHANGUP)
+		return lg_terminal_takeover(file, cmd);
 	if (cmd == LG_SG_IO ||
 	    (LG_IOC_TYPE(cmd) == 'N' && LG_IOC_NR(cmd) >= 0x40 && LG_IOC_NR(cmd) <= 0x7f))
 		return lg_disk_command(file, cmd);

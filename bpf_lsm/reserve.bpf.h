@@ -309,7 +309,10 @@ static __always_inline bool lg_reservation_find(__u32 kind, struct lg_reservatio
 }
 
 /* The reservation raised by more; what the other tasks hold reserved in its pool (at least
- * 0). */
+ * 0). The callers read the kernel's count after this and rely on the add being a full
+ * barrier, and on a racer's end (a plain atomic add) coming after its charge: x86-64's lock
+ * xadd and lock add give both, the only target lsmguard is built for (the BPF memory model
+ * leaves a non-fetching add relaxed: an arm64 port needs the fetching form at the ends). */
 static __always_inline __s64 lg_reservation_raise(struct lg_reservation *r, __s64 more)
 {
 	__s64 others = __sync_fetch_and_add(r->pool, more) - r->mine->amount;

@@ -44,7 +44,6 @@ const char *const lg_map_names[LG_MAP_COUNT] = {
  */
 #define LG_PROGRAMS(X)                                                                            \
 	X(lg_file_open)                                                                           \
-	X(lg_proc_fd_lookup) /* another policy's /proc/PID/fd entries looked up */                \
 	X(lg_file_budget) /* a new file: the host's budget (fs.file-max) */                       \
 	X(lg_bprm_check)                                                                          \
 	X(lg_mmap_file)                                                                           \

@@ -31,7 +31,6 @@ static const char *const hook_names[LG_HOOK_COUNT] = {
 	[LG_HOOK_INODE_RMDIR] = "inode_rmdir",
 	[LG_HOOK_INODE_UNLINK] = "inode_unlink",
 	[LG_HOOK_INODE_RENAME] = "inode_rename",
-	[LG_HOOK_INODE_PERMISSION] = "inode_permission",
 	[LG_HOOK_PATH_RENAME] = "path_rename",
 	[LG_HOOK_PATH_LINK] = "path_link",
 	[LG_HOOK_PATH_UNLINK] = "path_unlink",

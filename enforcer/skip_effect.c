@@ -27,10 +27,13 @@ static const struct {
      "later keys are refused that much sooner to confined tasks (stricter) until then"},
     {"lg_mq_open_reserve", LG_SKIP_REPORT,
      "an mq_open's asked bytes not recorded: a confined task's new queue in that call is counted "
-     "at the most it may ask (stricter)"},
+     "at the most it may ask (stricter), unless the task's previous mq_open made no queue and "
+     "its end was skipped too: then at that call's size (one queue past the share at most)"},
     {"lg_mq_open_end", LG_SKIP_REPORT,
      "an mq_open's reserved queue bytes given back at the task's next mq_open or its end: its "
-     "user's later queues are refused that much sooner to confined tasks (stricter) until then"},
+     "user's later queues are refused that much sooner to confined tasks (stricter) until then; "
+     "a call that made no queue leaves its asked size for a next mq_open whose entry is skipped "
+     "too (one queue past the share at most)"},
     {"lg_fds_sent_stream", LG_SKIP_REPORT,
      "a send's reserved descriptors given back at the end of the task's next unix send or its "
      "end: its user's later sends are refused that much sooner to confined tasks (stricter) "

@@ -685,9 +685,7 @@ enum lg_hook {
 	LG_HOOK_INODE_RMDIR = 73,
 	LG_HOOK_INODE_UNLINK = 74,
 	LG_HOOK_INODE_RENAME = 75,
-	/* a lookup in another policy's /proc/PID/fd directory (bpf_lsm/files.bpf.c) */
-	LG_HOOK_INODE_PERMISSION = 76,
-	LG_HOOK_COUNT = 77,
+	LG_HOOK_COUNT = 76,
 };
 
 /*

@@ -115,7 +115,7 @@ suite hashref 1 python3 tests/unit/hash_reference.py --check tests/unit/test_has
 suite cli 166 tests/cli/test-cli.sh "$build/lsmguard"
 suite fuzz 2 tests/fuzz/run-fuzz.sh "${FUZZ_CHECK_TIME:-30}" "$build/fuzz/fuzz_policy" "$build/fuzz/fuzz_elfdeps"
 suite install 35 tests/install/test-install.sh "$build"
-suite vm 487 vm-tests/run-vm.sh "$build/vm/vmlinuz" "$build/vm/initrd.gz" test
+suite vm 497 vm-tests/run-vm.sh "$build/vm/vmlinuz" "$build/vm/initrd.gz" test
 # The concurrency, cache and first verdict cases again, under full preemption (vm-tests/preempt.c;
 # vm-tests/run-vm.sh says which and why).
 suite vm-preempt 82 vm-tests/run-vm.sh "$build/vm/vmlinuz" "$build/vm/initrd.gz" preempt

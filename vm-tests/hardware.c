@@ -1231,7 +1231,7 @@ VM_TEST(hardware_programs_attached, 216)
 	    "lg_key_update_end32", "lg_mqueue_made", "lg_mq_open_reserve", "lg_mq_open_end",
 	    "lg_fds_sent_stream", "lg_fds_sent_dgram",
 	    "lg_fds_sent_seqpacket", "lg_mq_made_end", "lg_crypto_lookup",
-	    "lg_aio_reservation_end", "lg_proc_fd_lookup",
+	    "lg_aio_reservation_end",
 	    "lg_aio_reservation_end32", "lg_file_budget", "lg_task_counted", "lg_task_freed", "lg_file_open"};
 	const size_t walkless = sizeof(programs) / sizeof(programs[0]) - 1;
 	const char *const argv[] = {LSMGUARD, "status", "--json", NULL};
