@@ -459,7 +459,7 @@ static __always_inline int lg_mqueue_bytes_budget(struct inode *dir)
 {
 	struct ipc_namespace *ns = BPF_CORE_READ(dir, i_sb, s_fs_info);
 	struct lg_reservation r = {};
-	__s64 bytes, others = 0, count, limit;
+	__s64 bytes, held_bytes, others = 0, count, limit;
 	struct ucounts *counts;
 	bool held;
 	__u32 uid;
@@ -484,15 +484,22 @@ static __always_inline int lg_mqueue_bytes_budget(struct inode *dir)
 		held = lg_reservation_of(LG_RESERVE_MQ, lg_reserve_user_pool(LG_RESERVE_MQ, uid),
 					 &r);
 	}
-	/* the kernel refuses any queue past the limit: no more than it is reserved (the hard
-	 * maximums of a caller with CAP_SYS_RESOURCE would hold the user's pool past every share
-	 * while the call runs, review 56) */
-	if (limit >= 0 && bytes > limit)
-		bytes = limit;
+	/* the kernel refuses any queue past the hard limit: no more than that is reserved (the
+	 * hard maximums of a caller with CAP_SYS_RESOURCE would hold the user's pool past every
+	 * share while the call runs, review 56); the check below compares the whole size (a cap
+	 * at a soft limit of 0, raised by another thread before the charge, let a first queue
+	 * pass: review 57) */
+	held_bytes = bytes;
+	if ((__s64)BPF_CORE_READ(bpf_get_current_task_btf(), signal,
+				 rlim[LG_RLIMIT_MSGQUEUE].rlim_max) >= 0 &&
+	    held_bytes > (__s64)BPF_CORE_READ(bpf_get_current_task_btf(), signal,
+					      rlim[LG_RLIMIT_MSGQUEUE].rlim_max))
+		held_bytes = (__s64)BPF_CORE_READ(bpf_get_current_task_btf(), signal,
+						  rlim[LG_RLIMIT_MSGQUEUE].rlim_max);
 	if (held) {
-		if (bytes < r.mine->amount)
-			lg_reservation_lower(&r, r.mine->amount - bytes);
-		others = lg_reservation_raise(&r, bytes - r.mine->amount);
+		if (held_bytes < r.mine->amount)
+			lg_reservation_lower(&r, r.mine->amount - held_bytes);
+		others = lg_reservation_raise(&r, held_bytes - r.mine->amount);
 	} else {
 		__u32 index = lg_reserve_user_pool(LG_RESERVE_MQ, uid);
 		__s64 *pool = bpf_map_lookup_elem(&lg_reserve_pools, &index);

@@ -447,6 +447,37 @@ static __always_inline bool lg_is_kernel_setting(struct inode *inode)
 #include "terminal.bpf.h"
 
 /*
+ * A procfs file of a network namespace other than the caller's (attack run 31's 3100): the
+ * kernel shows /proc/PID/net (and task/TID/net) of any process it lets the caller see, with no
+ * ptrace check (get_proc_task_net), so a confined task read another service's private
+ * network namespace's sockets (its abstract unix names, bound ports, connections) in
+ * net/unix, net/udp, net/tcp and the rest. Each such file's proc entry lies under its
+ * namespace's net directory, whose entry's data is the struct net and which that net's
+ * proc_net points back to (proc_net_ns_init): found by that, at most four levels up (net/stat/,
+ * net/netfilter/ entries are one deeper). The caller's own namespace (/proc/net,
+ * /proc/self/net) is its own to read.
+ */
+#define LG_PROC_NET_DEPTH 4
+
+static __always_inline bool lg_proc_net_of_another_ns(struct inode *inode)
+{
+	struct proc_dir_entry *pde = BPF_CORE_READ(lg_proc_inode(inode), pde);
+
+	for (int i = 0; i < LG_PROC_NET_DEPTH && pde; i++) {
+		struct net *net = BPF_CORE_READ(pde, data);
+		struct proc_dir_entry *up;
+
+		if (net && BPF_CORE_READ(net, proc_net) == pde)
+			return net != BPF_CORE_READ(bpf_get_current_task_btf(), nsproxy, net_ns);
+		up = BPF_CORE_READ(pde, parent);
+		if (up == pde)
+			break;
+		pde = up;
+	}
+	return false;
+}
+
+/*
  * The built-in for a file of a procfs's directory of a process (or thread) that runs
  * lsmguard, PID 1 or systemd-journald (LG_BUILTIN_TUNE), or that is under another policy
  * (LG_BUILTIN_OTHER_POLICY): /proc/PID/oom_score_adj, timerslack_ns, and the rest of it,
@@ -521,6 +552,9 @@ __weak __noinline int lg_open_builtin(__u64 inode_addr, int write, __u32 policy_
 	 * fdinfo, are ptrace-guarded (ptrace_access_check). Refused as ptrace is. (Its entries
 	 * looked up one by one, lstat or O_PATH, still give the numbers and modes: only
 	 * inode_permission sees that lookup, measured too dear to attach, docs/security.md.) */
+	if (BPF_CORE_READ(inode, i_sb, s_magic) == PROC_SUPER_MAGIC &&
+	    lg_proc_net_of_another_ns(inode))
+		return LG_BUILTIN_PTRACE;
 	if (!write && mode == LG_S_IFDIR && &proc_fd_operations &&
 	    (const void *)BPF_CORE_READ(inode, i_fop) == &proc_fd_operations &&
 	    lg_proc_of_protected(inode, policy_id))

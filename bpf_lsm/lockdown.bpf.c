@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Raw hardware, the clock, the kernel log and the host's switches: lsm/locked_down, lsm/settime,
- * lsm/capable (CAP_SYS_TIME, CAP_SYS_BOOT, CAP_SYS_PACCT only), lsm/syslog, lsm/uring_cmd
+ * lsm/capable (CAP_SYS_TIME, CAP_SYS_BOOT, CAP_SYS_PACCT, CAP_SYS_TTY_CONFIG only), lsm/syslog, lsm/uring_cmd
  * (disks' passthrough commands). No path is walked here: each decision is a comparison or two.
  *
  * Guarantees, for a task under a policy:
@@ -47,10 +47,12 @@
  * as kernel settings.
  */
 #include "common.bpf.h"
+#include "terminal.bpf.h"
 
 #define CAP_SYS_PACCT 20
 #define CAP_SYS_BOOT 22
 #define CAP_SYS_TIME 25
+#define CAP_SYS_TTY_CONFIG 26
 /* syslog(2) actions (include/linux/syslog.h) */
 #define SYSLOG_ACTION_READ 2
 #define SYSLOG_ACTION_READ_CLEAR 4
@@ -221,6 +223,30 @@ static __always_inline int lg_host_switch(int cap)
 }
 
 /*
+ * vhangup(2) hangs up the caller's controlling terminal (CAP_SYS_TTY_CONFIG), and every process
+ * of its session gets SIGHUP from the kernel: a confined member of an administrator's login
+ * killed the login's shell (attack run 31's 3120 v). Refused while the caller's controlling
+ * terminal is somebody else's (terminal.bpf.h), as TIOCVHANGUP is (meta.bpf.c); the
+ * capability's other uses (the console's keymap ioctls) are refused at their ioctls already.
+ */
+static __always_inline int lg_tty_config(struct task_struct *current)
+{
+	static const char what[] = "hanging up somebody else's terminal (vhangup)";
+	const struct lg_policy_value *policy;
+	struct tty_struct *tty;
+	__u64 cgroup_id = 0;
+
+	policy = lg_current_policy(&cgroup_id);
+	if (!policy)
+		return 0;
+	tty = BPF_CORE_READ(current, signal, tty);
+	if (!tty || !lg_foreign_tty(tty, policy->id))
+		return 0;
+	return lg_builtin_deny(policy, cgroup_id, LG_HOOK_CAPABLE, LG_BUILTIN_TERMINAL, what,
+			       sizeof(what));
+}
+
+/*
  * CAP_SYS_TIME asked about the current task's own credentials (the kernel also asks about
  * other tasks' in passing, which is never refused), outside the system calls lsm/settime
  * decides with what they set; and the host's switches above.
@@ -233,11 +259,14 @@ int BPF_PROG(lg_capable_host, const struct cred *cred, struct user_namespace *ns
 	struct task_struct *current;
 	struct pt_regs *regs;
 
-	if (ret || (cap != CAP_SYS_TIME && cap != CAP_SYS_BOOT && cap != CAP_SYS_PACCT))
+	if (ret || (cap != CAP_SYS_TIME && cap != CAP_SYS_BOOT && cap != CAP_SYS_PACCT &&
+		    cap != CAP_SYS_TTY_CONFIG))
 		return ret;
 	current = bpf_get_current_task_btf();
 	if (cred != current->cred)
 		return 0;
+	if (cap == CAP_SYS_TTY_CONFIG)
+		return lg_tty_config(current);
 	if (cap != CAP_SYS_TIME)
 		return lg_host_switch(cap);
 	regs = (struct pt_regs *)bpf_task_pt_regs(current);

@@ -466,22 +466,25 @@ static __always_inline int lg_terminal_input(unsigned int cmd)
 }
 
 /*
- * Job control on somebody else's terminal through a descriptor the task inherited (attack run
- * 31's 3120: a confined member of an administrator's session, a leftover child of an
- * `lsmguard exec` run from a login, may not open the administrator's pty, but its stdin is that
- * pty): TIOCSPGRP, after setpgid and with SIGTTOU ignored, made it the foreground and it read
- * the administrator's next line; TIOCSCTTY (root, after setsid) took the terminal whole; and
+ * Somebody else's terminal taken over through a descriptor the task inherited (attack run 31's
+ * 3120: a confined member of an administrator's session, a leftover child of an `lsmguard
+ * exec` run from a login, may not open the administrator's pty, but its stdin is that pty):
+ * TIOCSCTTY (root, after setsid, with 1) took the terminal from the login's session, and
  * TIOCVHANGUP hung it up, killing the login's shell with SIGHUP. On a terminal that is
  * somebody else's (terminal.bpf.h: a pty whose session leader is under another policy or
- * none, a virtual console, the console): TIOCSCTTY and TIOCVHANGUP are refused; TIOCSPGRP is
- * refused while the terminal's foreground group is somebody else's (its first task under
- * another policy or none): a confined shell given the foreground (`lsmguard exec bash`) moves
- * it among its own jobs and takes it back when a job has ended. A built-in terminal
- * protection, every mode. Left: vhangup(2) (CAP_SYS_TTY_CONFIG, the caller's own controlling
- * terminal): keep the capability out of [capabilities].
+ * none, a virtual console, the console): TIOCSCTTY is refused while the terminal is another
+ * session's (one with no session takes nothing from anyone), TIOCVHANGUP always; a built-in
+ * terminal protection, every mode, but for systemd's child in its setup window (a unit's
+ * TTYPath=: TTYVHangup=, then acquire_terminal's TIOCSCTTY, as file_open lets it open the
+ * terminal). vhangup(2), the same hangup of the caller's own controlling terminal, is refused
+ * at its capability (lockdown.bpf.c, CAP_SYS_TTY_CONFIG).
+ *
+ * Left open (review 57): the foreground. TIOCSPGRP after setpgid (SIGTTOU ignored) made the
+ * member the foreground, and setpgid into the foreground group needs no ioctl at all; a rule
+ * on TIOCSPGRP alone refused `sudo lsmguard exec bash`'s job control and stopped neither.
+ * Closing it needs task_setpgid and the whole foreground group's policies (docs/security.md).
  */
 #define LG_TIOCSCTTY 0x540e
-#define LG_TIOCSPGRP 0x5410
 #define LG_TIOCVHANGUP 0x5437
 #define LG_TTY_MAJOR 4
 #define LG_PTY_SLAVE_MAJOR_FIRST 136 /* UNIX98_PTY_SLAVE_MAJOR, 8 majors */
@@ -509,31 +512,19 @@ static __always_inline struct tty_struct *lg_file_tty(struct file *file)
 
 static __always_inline int lg_terminal_takeover(struct file *file, unsigned int cmd)
 {
-	static const char what[] =
-	    "taking over somebody else's terminal (TIOCSCTTY, TIOCSPGRP, TIOCVHANGUP)";
+	static const char what[] = "taking over somebody else's terminal (TIOCSCTTY, TIOCVHANGUP)";
 	const struct lg_policy_value *policy;
 	struct tty_struct *tty;
 	__u64 cgroup_id = 0;
 
 	policy = lg_current_policy(&cgroup_id);
-	if (!policy)
+	if (!policy || lg_in_setup_window())
 		return 0;
 	tty = lg_file_tty(file);
 	if (!tty || !lg_foreign_tty(tty, policy->id))
 		return 0;
-	if (cmd == LG_TIOCSPGRP) {
-		struct pid *fg = BPF_CORE_READ(tty, ctrl.pgrp);
-		struct hlist_node *first = fg ? BPF_CORE_READ(fg, tasks[PIDTYPE_PGID].first) : NULL;
-		struct task_struct *task;
-		bool unknown = false;
-
-		if (!first)
-			return 0; /* no foreground group, or one whose tasks have all ended */
-		task = (void *)first - (bpf_core_field_offset(struct task_struct, pid_links) +
-					PIDTYPE_PGID * sizeof(struct hlist_node));
-		if (lg_policy_ids_same(lg_task_policy(task, &unknown), policy->id) && !unknown)
-			return 0;
-	}
+	if (cmd == LG_TIOCSCTTY && !BPF_CORE_READ(tty, ctrl.session))
+		return 0; /* nobody's controlling terminal: taking it takes nothing */
 	return lg_builtin_deny(policy, cgroup_id, LG_HOOK_FILE_IOCTL, LG_BUILTIN_TERMINAL, what,
 			       sizeof(what));
 }
@@ -703,7 +694,7 @@ static __always_inline int lg_ioctl_check(struct file *file, unsigned int cmd, u
 		return lg_filesystem_change();
 	if (lg_is_terminal_input(cmd))
 		return lg_terminal_input(cmd);
-	if (cmd == LG_TIOCSPGRP || cmd == LG_TIOCSCTTY || cmd == LG_TIOCVHANGUP)
+	if (cmd == LG_TIOCSCTTY || cmd == LG_TIOCVHANGUP)
 		return lg_terminal_takeover(file, cmd);
 	if (cmd == LG_SG_IO ||
 	    (LG_IOC_TYPE(cmd) == 'N' && LG_IOC_NR(cmd) >= 0x40 && LG_IOC_NR(cmd) <= 0x7f))
