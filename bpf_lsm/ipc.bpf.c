@@ -489,13 +489,10 @@ static __always_inline int lg_mqueue_bytes_budget(struct inode *dir)
 	 * share while the call runs, review 56); the check below compares the whole size (a cap
 	 * at a soft limit of 0, raised by another thread before the charge, let a first queue
 	 * pass: review 57) */
-	held_bytes = bytes;
-	if ((__s64)BPF_CORE_READ(bpf_get_current_task_btf(), signal,
-				 rlim[LG_RLIMIT_MSGQUEUE].rlim_max) >= 0 &&
-	    held_bytes > (__s64)BPF_CORE_READ(bpf_get_current_task_btf(), signal,
-					      rlim[LG_RLIMIT_MSGQUEUE].rlim_max))
-		held_bytes = (__s64)BPF_CORE_READ(bpf_get_current_task_btf(), signal,
-						  rlim[LG_RLIMIT_MSGQUEUE].rlim_max);
+	held_bytes = (__s64)BPF_CORE_READ(bpf_get_current_task_btf(), signal,
+					  rlim[LG_RLIMIT_MSGQUEUE].rlim_max);
+	if (held_bytes < 0 || held_bytes > bytes) /* < 0: infinity */
+		held_bytes = bytes;
 	if (held) {
 		if (held_bytes < r.mine->amount)
 			lg_reservation_lower(&r, r.mine->amount - held_bytes);
