@@ -846,9 +846,11 @@ VM_TEST(a31_administrators_terminal_shared_with_a_confined_task, 3120)
 	static const char *const cgroups[] = {NULL, A31, A31_AUDIT};
 	char bypass[1536] = "";
 	int nbypass = 0, controls = 0;
+	long mark;
 
 	a31_setup();
 	VM_TIMEOUT(120);
+	mark = event_mark();
 	signal(SIGPIPE, SIG_IGN);
 	if (access("/dev/pts/ptmx", F_OK) != 0)
 		VM_CHECK(system("mkdir -p /dev/pts && mount -t devpts -o ptmxmode=0666,mode=0620 "
@@ -888,6 +890,16 @@ VM_TEST(a31_administrators_terminal_shared_with_a_confined_task, 3120)
 	signal(SIGPIPE, SIG_DFL);
 	/* root's control reaches all four; uid 1000's p (no capability needed) */
 	VM_CHECK(controls >= 5);
+	/* the refusals reported as the terminal protection, in the audit policy too */
+	for (int c = 1; c < 3; c++) {
+		const char *policy = c == 1 ? "\"policy\":\"a31\"" : "\"policy\":\"a31-audit\"";
+
+		EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"hook\":\"file_ioctl\"", policy,
+				   "\"path\":\"taking over somebody else's terminal (TIOCSCTTY, "
+				   "TIOCVHANGUP)\"");
+		EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"hook\":\"capable\"", policy,
+				   "\"path\":\"hanging up somebody else's terminal (vhangup)\"");
+	}
 	if (nbypass)
 		VM_FAIL("BYPASS: a confined task took or hung up the administrator's terminal "
 			"(foreground, steal, hangup) with the descriptor it inherited: %d:%s",
@@ -1131,9 +1143,11 @@ VM_TEST(a31_other_policys_cgroup_tree_by_mkdir_and_rmdir, 3150)
 {
 	char bypass[512] = "";
 	int nbypass = 0, control_m = -1, control_r = -1;
+	long mark;
 
 	a31_setup();
 	VM_TIMEOUT(60);
+	mark = event_mark();
 	VM_CHECK(mkdir(A31_VCG, 0755) == 0 || errno == EEXIST);
 	for (int c = -1; c < 2; c++) {
 		const char *cg = c < 0 ? NULL : a31_confined[c];
@@ -1176,6 +1190,11 @@ VM_TEST(a31_other_policys_cgroup_tree_by_mkdir_and_rmdir, 3150)
 	}
 	rmdir(A31_VCG "/payload");
 	VM_CHECK(control_m == 0 && control_r == 0);
+	/* reported as the cgroup files' protection, in the audit policy too */
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"hook\":\"path_mkdir\"",
+			   "\"policy\":\"a31\"", "\"path\":\"" A31_VCG "/a31-made\"");
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"hook\":\"path_rmdir\"",
+			   "\"policy\":\"a31-audit\"", "\"path\":\"" A31_VCG "/payload\"");
 	if (nbypass)
 		VM_FAIL("BYPASS: another policy's cgroup tree changed by a confined root: %d:%s",
 			nbypass, bypass);
