@@ -990,8 +990,10 @@ int BPF_PROG(lg_name_instantiated, struct dentry *dentry, struct inode *inode)
 	cache = bpf_inode_storage_get(&lg_inode_cache, inode, 0, 0);
 	if (cache) {
 		bpf_spin_lock(&cache->lock);
+		lg_inode_cache_write_begin(cache);
 		for (int i = 0; i < LG_CACHE_SLOTS; i++)
 			cache->slot[i].tag = 0;
+		lg_inode_cache_write_end(cache);
 		bpf_spin_unlock(&cache->lock);
 	}
 	/* A directory's state for the files in it (cache.bpf.h) names its dentry the same way. */

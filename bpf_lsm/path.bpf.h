@@ -1034,20 +1034,35 @@ static __always_inline bool lg_dir_denial(const struct lg_policy_value *policy, 
 
 /*
  * Decide, count and report an access to an open file, through the inode's verdict cache: a hit
- * answers at once; a miss is decided from the parent directory's cached state when it has one
- * (lg_dir_decide), else walks the path, and remembers an allowed verdict that may be cached and
- * the walk's state at the parent.
+ * answers at once (a remembered denial only while its events are held back); a miss is decided
+ * from the parent directory's cached state when it has one (lg_dir_decide), else walks the path,
+ * and remembers a verdict that may be cached (denials only when remember_denials: a constant
+ * of the caller's, off for file_receive, whose two decisions would pass the verifier's limit
+ * with it) and the walk's state at the parent.
  */
-static __always_inline int lg_file_verdict(const struct lg_policy_value *policy, __u64 cgroup_id,
-					   __u8 hook, __u32 class, enum lg_decision decision,
-					   struct file *file)
+static __always_inline int lg_file_verdict_of(const struct lg_policy_value *policy,
+					      __u64 cgroup_id, __u8 hook, __u32 class,
+					      enum lg_decision decision, struct file *file,
+					      const bool remember_denials)
 {
 	struct lg_cache_probe probe;
 	struct lg_path_verdict v;
 
-	if (lg_cache_lookup(file, policy->id, class, decision == LG_DECISION_FILE_WRITE, &probe)) {
+	switch (lg_cache_lookup(file, policy->id, class, decision == LG_DECISION_FILE_WRITE,
+				&probe)) {
+	case LG_CACHE_ALLOWED:
 		lg_count_cached(policy->id, hook);
 		return 0;
+	case LG_CACHE_DENIED:
+		if (!remember_denials)
+			break; /* walked, and not stored again */
+		/* A remembered denial whose event is held back anyway needs no path: counted and
+		 * answered here. One whose event is sent is decided again below, for its path
+		 * (and not stored twice). */
+		if (lg_rate_holds_back(policy->id, hook, probe.want.rule, probe.want.object))
+			return lg_deny_verdict(policy, hook, 0, 0);
+		probe.cache = 0;
+		break;
 	}
 	switch (lg_dir_decide(policy, class, decision, file, &probe, &v)) {
 	case LG_DIR_ALLOWED:
@@ -1055,20 +1070,30 @@ static __always_inline int lg_file_verdict(const struct lg_policy_value *policy,
 		lg_count_allowed(policy->id, hook);
 		return 0;
 	case LG_DIR_DENIED:
-		if (lg_dir_denial(policy, class, file, &v))
+		if (lg_dir_denial(policy, class, file, &v)) {
+			if (remember_denials)
+				lg_cache_store_verdict(&probe, true, v.rule, v.object);
 			return lg_path_verdict_finish(policy, cgroup_id, hook, decision, &v);
+		}
 		break;
 	}
 	lg_path_decide(policy, class, decision, file->f_path.dentry, file->f_path.mnt, &v);
 	if (v.cacheable) {
 		struct lg_scratch *scratch = lg_scratch_of(&v);
 
-		if (!v.deny)
-			lg_cache_store(&probe);
+		if (!v.deny || remember_denials)
+			lg_cache_store_verdict(&probe, v.deny, v.rule, v.object);
 		if (scratch && scratch->dir.valid && scratch->dir.parent == probe.want.parent)
 			lg_dir_store(file, &probe, &scratch->dir.slot);
 	}
 	return lg_path_verdict_finish(policy, cgroup_id, hook, decision, &v);
+}
+
+static __always_inline int lg_file_verdict(const struct lg_policy_value *policy, __u64 cgroup_id,
+					   __u8 hook, __u32 class, enum lg_decision decision,
+					   struct file *file)
+{
+	return lg_file_verdict_of(policy, cgroup_id, hook, class, decision, file, true);
 }
 
 /*

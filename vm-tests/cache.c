@@ -37,6 +37,7 @@
 
 #define FILES "/lgt/files" /* the policy of cases.c: denies /data/private/ and more */
 #define COUNT "/lgt/count" /* denies /data/secret only */
+#define AUDIT "/lgt/audit" /* the policy of cases.c in audit mode */
 
 /* Opens of policy's tasks answered by a verdict cache so far. */
 static long long cached_opens(const char *policy)
@@ -118,6 +119,77 @@ VM_TEST(cache_renamed_file_is_decided_again, 91)
 	EXPECT_CACHED(FILES, "files", "/data/cache-file");
 	VM_CHECK(rename("/data/cache-file", "/data/private/cache-file") == 0);
 	VM_CHECK(try_open(FILES, "/data/private/cache-file", O_RDONLY) == EPERM);
+}
+
+/* Denials answered by a remembered denial, their events held back (lg_dir_counts[1]). */
+static long long denials_remembered(void)
+{
+	return map_u64("lg_dir_counts", 1);
+}
+
+struct opens {
+	const char *path;
+	int n;
+	int expect; /* the errno of every open, 0: each one succeeds */
+};
+
+/* o->n opens of o->path, each answered as o->expect says: 0, else 1. */
+static int open_n(const void *arg)
+{
+	const struct opens *o = arg;
+
+	for (int i = 0; i < o->n; i++) {
+		int fd = open(o->path, O_RDONLY);
+
+		if (o->expect ? fd >= 0 || errno != o->expect : fd < 0)
+			return 1;
+		if (fd >= 0)
+			close(fd);
+	}
+	return 0;
+}
+
+/*
+ * A rule's denial is remembered in the file's slots (cache.bpf.h) and answers only while the
+ * event rate limit holds its events back (10 a second per policy, rule and object): of 30
+ * denied opens in a burst the first is walked and stored, the next 9 are walked again for their
+ * events' paths, and the last 20 are answered by the remembered denial, each counted (denied,
+ * suppressed). Moved to an allowed directory, the file is allowed at once; in audit mode the
+ * remembered denial allows and counts as audited.
+ */
+VM_TEST(cache_remembered_denial_answers_only_while_its_events_are_held_back, 92)
+{
+	struct opens burst = {"/data/private/remembered/f", 30, EPERM};
+	struct opens audit = {"/data/private/remembered-audit", 30, 0};
+	long long denied, suppressed, audited, remembered;
+	long mark = event_mark();
+
+	VM_CHECK(system("mkdir -p /data/private/remembered /data/cache-rd && "
+			"echo x > /data/private/remembered/f && "
+			"echo x > /data/private/remembered-audit") == 0);
+	denied = policy_counter("files", "file_open", "denied");
+	suppressed = policy_counter("files", "file_open", "suppressed");
+	remembered = denials_remembered();
+	VM_CHECK(denied >= 0 && suppressed >= 0 && remembered >= 0);
+	VM_CHECK(in_cgroup(FILES, open_n, &burst) == 0);
+	VM_CHECK(policy_counter("files", "file_open", "denied") == denied + 30);
+	VM_CHECK(policy_counter("files", "file_open", "suppressed") == suppressed + 20);
+	VM_CHECK(denials_remembered() == remembered + 20);
+	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"files\"",
+			   "\"path\":\"/data/private/remembered/f\"");
+	/* Moved (by root, outside the policy) to an allowed directory: its slots no longer
+	 * match (the dentry's move sequence, parent and name). */
+	VM_CHECK(rename("/data/private/remembered/f", "/data/cache-rd/f") == 0);
+	VM_CHECK(try_open(FILES, "/data/cache-rd/f", O_RDONLY) == 0);
+	VM_CHECK(rename("/data/cache-rd/f", "/data/private/remembered/f") == 0);
+	VM_CHECK(try_open(FILES, "/data/private/remembered/f", O_RDONLY) == EPERM);
+	/* Audit mode: every open allowed, every one counted as audited. */
+	audited = policy_counter("audit", "file_open", "audited");
+	remembered = denials_remembered();
+	VM_CHECK(audited >= 0);
+	VM_CHECK(in_cgroup(AUDIT, open_n, &audit) == 0);
+	VM_CHECK(policy_counter("audit", "file_open", "audited") == audited + 30);
+	VM_CHECK(denials_remembered() == remembered + 20);
 }
 
 VM_TEST(cache_read_verdict_is_not_a_write_verdict, 92)
