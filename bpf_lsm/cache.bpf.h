@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Verdict caches: an allowed verdict, remembered where the next identical question will look.
+ * Verdict caches: a verdict, remembered where the next identical question will look.
  *
- * Paths: in the inode's BPF storage, a few slots, each an allowed verdict for one (policy,
- * class, read or write) at one name of the inode. A path walk costs a lookup per component; a
+ * Paths: in the inode's BPF storage, a few slots, each a verdict (allowed, or a rule's denial)
+ * for one (policy, class, read or write) at one name of the inode. A path walk costs a lookup per component; a
  * hit costs one storage lookup and a few compares, whatever the depth and the rule count.
  *
  * What a path verdict depends on, and what keeps each dependency honest:
@@ -82,8 +82,7 @@ struct lg_cache_slot {
 struct lg_inode_cache {
 	struct bpf_spin_lock lock;
 	__u32 next; /* the slot the next miss replaces */
-	__u32 seq;  /* odd while a writer (under the lock) changes the slots */
-	__u32 pad;
+	__u64 seq;  /* odd while a writer (under the lock) changes the slots */
 	struct lg_cache_slot slot[LG_CACHE_SLOTS];
 };
 
@@ -92,21 +91,22 @@ struct lg_inode_cache {
  * (lg_inode_cache_write_begin and _end), and read without it (lg_cache_lookup): a reader that
  * sees seq odd, or changed across its reads, takes it as a miss (the walk decides, which is
  * always right). The writer's stores are not reordered with each other, nor the reader's loads
- * (x86-64; the compiler is held to the program's order by the barriers), and a writer holds a
- * BPF spin lock with interrupts off, so it cannot be preempted halfway. A lookup without the
- * lock: about 40 instructions less on every cache hit (the helper calls, interrupts off and
- * on), make bench 2026-12-07.
+ * (x86-64, the only architecture lsmguard is built for; the compiler is held to the program's
+ * order by the barriers), and a writer holds a BPF spin lock with interrupts off, so it cannot
+ * be preempted halfway. A reader can be (preempt=full), between its two reads of seq: 64 bits,
+ * so that seq cannot come round to the value it read meanwhile. Keeps lock-taking helper calls
+ * (interrupts off and on) off every cache hit.
  */
 static __always_inline void lg_inode_cache_write_begin(struct lg_inode_cache *cache)
 {
-	*(volatile __u32 *)&cache->seq = cache->seq + 1;
+	*(volatile __u64 *)&cache->seq = cache->seq + 1;
 	asm volatile("" ::: "memory");
 }
 
 static __always_inline void lg_inode_cache_write_end(struct lg_inode_cache *cache)
 {
 	asm volatile("" ::: "memory");
-	*(volatile __u32 *)&cache->seq = cache->seq + 1;
+	*(volatile __u64 *)&cache->seq = cache->seq + 1;
 }
 
 struct {
@@ -140,7 +140,8 @@ struct {
 } lg_dir_cache __weak SEC(".maps");
 
 /* [0]: first opens decided from their directory's cached state; [1]: denials answered by a
- * remembered denial, their events held back (for the tests). */
+ * remembered denial, their events held back. Counted in production (one atomic add each),
+ * read by the tests. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 2);
@@ -162,7 +163,6 @@ __weak __noinline int lg_rate_holds_back(__u32 policy_id, __u32 hook, __u32 rule
 	struct lg_rate_key key = {.policy = policy_id, .rule = rule, .object = object,
 				  .hook = (__u8)hook};
 	struct lg_rate_value *value = bpf_map_lookup_elem(&lg_rate, &key);
-	struct lg_counter *c;
 	__u32 one = 1;
 	__u64 *count;
 
@@ -170,10 +170,7 @@ __weak __noinline int lg_rate_holds_back(__u32 policy_id, __u32 hook, __u32 rule
 	    *(volatile __u64 *)&value->count < LG_RATE_EVENTS)
 		return 0;
 	__sync_fetch_and_add(&value->count, 1);
-	lg_held_add(&key, 0);
-	c = lg_counter(policy_id, (__u8)hook);
-	if (c)
-		__sync_fetch_and_add(&c->suppressed, 1);
+	lg_rate_held(&key, 0);
 	count = bpf_map_lookup_elem(&lg_dir_counts, &one);
 	if (count)
 		__sync_fetch_and_add(count, 1);
@@ -268,11 +265,12 @@ struct lg_cache_probe {
 static __always_inline int lg_cache_lookup(struct file *file, __u32 policy, __u32 class,
 					   bool write, struct lg_cache_probe *probe)
 {
+	/* lg_cache_hit (below) reads and compares the same key: change both together. */
 	struct dentry *dentry = file->f_path.dentry;
 	struct inode *inode = file->f_inode;
 	struct lg_inode_cache *cache;
 	int found = LG_CACHE_MISS;
-	__u32 seq;
+	__u64 seq;
 
 	/* Every field set on every path: clang may otherwise merge the stores of a path that
 	 * returned early with a register that holds nothing there, which the verifier refuses
@@ -282,31 +280,31 @@ static __always_inline int lg_cache_lookup(struct file *file, __u32 policy, __u3
 	 * slots would be keyed by a dentry that is not its own (whose new dentries clear only
 	 * the overlay inode's): not cached (the outer open's verdict is). */
 	if (!inode || !dentry || inode != dentry->d_inode)
-		return false;
+		return LG_CACHE_MISS;
 	/* Several names: decided by the original name too (path.bpf.h), never cached. */
 	if (inode->i_nlink != 1 && (inode->i_mode & LG_S_IFMT) != LG_S_IFDIR)
-		return false;
+		return LG_CACHE_MISS;
 	/* The move sequence first: odd while the kernel moves the dentry (nothing stored); keys
 	 * read after it that a move changes come with a sequence the move changed too. Volatile
 	 * reads, so that the compiler keeps them in that order (x86 keeps loads in order). */
 	probe->want.seq = *(volatile __u32 *)&dentry->d_seq.seqcount.sequence;
 	if (probe->want.seq & 1)
-		return false;
+		return LG_CACHE_MISS;
 	probe->want.parent = *(volatile __u64 *)&dentry->d_parent;
 	probe->want.hash_len = (__u64)*(volatile __u32 *)&dentry->d_name.len << 32 |
 			       *(volatile __u32 *)&dentry->d_name.hash;
 	probe->want.tag = lg_cache_tag();
 	if (!probe->want.tag)
-		return false;
+		return LG_CACHE_MISS;
 	probe->want.dentry = (__u64)dentry;
 	probe->want.mnt_root = (__u64)file->f_path.mnt->mnt_root;
 	probe->want.policy = policy;
 	probe->want.kind = class << 1 | (write ? 1 : 0);
 	cache = bpf_inode_storage_get(&lg_inode_cache, inode, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!cache)
-		return false;
+		return LG_CACHE_MISS;
 	probe->cache = cache;
-	seq = *(volatile __u32 *)&cache->seq;
+	seq = *(volatile __u64 *)&cache->seq;
 	if (seq & 1)
 		return LG_CACHE_MISS;
 	asm volatile("" ::: "memory");
@@ -328,7 +326,7 @@ static __always_inline int lg_cache_lookup(struct file *file, __u32 policy, __u3
 		}
 	}
 	asm volatile("" ::: "memory");
-	if (*(volatile __u32 *)&cache->seq != seq)
+	if (*(volatile __u64 *)&cache->seq != seq)
 		return LG_CACHE_MISS;
 	return found;
 }
@@ -342,12 +340,15 @@ static __always_inline int lg_cache_lookup(struct file *file, __u32 policy, __u3
  */
 static __always_inline bool lg_cache_hit(struct file *file, __u32 policy, __u32 kind)
 {
+	/* Keep the key, its reading order and its compare the same as lg_cache_lookup's: a field
+	 * that only one of them checks would let this one answer what the other refuses. */
 	struct dentry *dentry = file->f_path.dentry;
 	struct inode *inode = file->f_inode;
 	__u64 parent, hash_len, tag, mnt_root;
 	struct lg_inode_cache *cache;
-	__u32 seq, cache_seq;
+	__u64 cache_seq;
 	bool hit = false;
+	__u32 seq;
 
 	if (!inode || !dentry || inode != dentry->d_inode)
 		return false;
@@ -364,7 +365,7 @@ static __always_inline bool lg_cache_hit(struct file *file, __u32 policy, __u32 
 	cache = bpf_inode_storage_get(&lg_inode_cache, inode, 0, 0);
 	if (!cache || !tag)
 		return false;
-	cache_seq = *(volatile __u32 *)&cache->seq;
+	cache_seq = *(volatile __u64 *)&cache->seq;
 	if (cache_seq & 1)
 		return false;
 	asm volatile("" ::: "memory");
@@ -379,7 +380,7 @@ static __always_inline bool lg_cache_hit(struct file *file, __u32 policy, __u32 
 		}
 	}
 	asm volatile("" ::: "memory");
-	return hit && *(volatile __u32 *)&cache->seq == cache_seq;
+	return hit && *(volatile __u64 *)&cache->seq == cache_seq;
 }
 
 /* Remember a verdict that lg_cache_lookup missed, if it may be: allowed, or denied by rule (for

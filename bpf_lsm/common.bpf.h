@@ -815,6 +815,18 @@ static __always_inline void lg_held_add(const struct lg_rate_key *key, __u64 bui
 		lg_lost_add(key->policy, key->rule, key->hook, builtin, 1, LG_LOST_RATE_LIMIT);
 }
 
+/* An event held back under key: carried by the next one sent (lg_held) and counted as the
+ * policy's suppressed (lg_rate_allow, and the remembered denials' lg_rate_holds_back). */
+static __always_inline void lg_rate_held(const struct lg_rate_key *key, __u64 builtin)
+{
+	struct lg_counter *c;
+
+	lg_held_add(key, builtin);
+	c = lg_counter(key->policy, key->hook);
+	if (c)
+		__sync_fetch_and_add(&c->suppressed, 1);
+}
+
 /*
  * The rate limit: true when this event may be sent (*held_back: how many identical events were
  * held back before it); false when it is held back, which is counted (lg_held, and the
@@ -828,7 +840,6 @@ static __always_inline bool lg_rate_allow(const struct lg_policy_value *policy, 
 				  .hook = hook};
 	struct lg_rate_value *value, fresh;
 	__u64 now = bpf_ktime_get_ns();
-	struct lg_counter *c;
 
 	*held_back = 0;
 	value = bpf_map_lookup_elem(&lg_rate, &key);
@@ -847,10 +858,7 @@ static __always_inline bool lg_rate_allow(const struct lg_policy_value *policy, 
 	}
 	if (__sync_fetch_and_add(&value->count, 1) < LG_RATE_EVENTS)
 		return true;
-	lg_held_add(&key, builtin);
-	c = lg_counter(policy->id, hook);
-	if (c)
-		__sync_fetch_and_add(&c->suppressed, 1);
+	lg_rate_held(&key, builtin);
 	return false;
 }
 

@@ -517,6 +517,9 @@ static __always_inline int lg_proc_of_protected(struct inode *inode, __u32 polic
  * any block device (the caller lets [system] raw-disks = allow through); 0 for any other file.
  * Global, so that the verifier checks it once and the calling program sees only the answer
  * (inline, its branches multiplied the states of everything file_open does after it).
+ * Never asked for a regular file or directory on ext2/3/4, XFS, btrfs or tmpfs
+ * (files.bpf.c, lg_plain_data_inode): a built-in added here that can refuse such a file must
+ * take its filesystem off that list, or it is never reached.
  */
 __weak __noinline int lg_open_builtin(__u64 inode_addr, int write, __u32 policy_id,
 				     __u64 dentry_addr)

@@ -1990,7 +1990,9 @@ static void run_lsmguard(int round, bool reverse)
 				if (round == 0 && r == 2) {
 					program_runs(C_LG_10000, OP_SPAWN);
 					program_runs(C_LG_10000, OP_OPEN);
-					/* never cached: the walk's whole cost, and the event's */
+					/* one file denied again and again: walked while its
+					 * events are sent (10 a second), the rest answered
+					 * by the remembered denial (cache.bpf.h) */
 					program_runs(C_LG_10000, OP_DENIED);
 					program_runs(C_LG_10000, OP_UDP);
 					program_runs(C_LG_10000, OP_SENDTO);

@@ -129,8 +129,11 @@ VM_TEST(preempted_walks_keep_their_verdicts, 160)
 	VM_TIMEOUT(90);
 	if (full_preemption_asked())
 		VM_CHECK(full_preemption_in_force());
+	/* Each denied file with a second name: a hard-linked file's denial is never remembered
+	 * (bpf_lsm/cache.bpf.h), so every denied open walks, and can be preempted in its walk. */
 	VM_CHECK(system("mkdir -p /data/private/storm /data/storm && "
 			"for i in $(seq 0 31); do echo x > /data/private/storm/f$i; "
+			"ln -f /data/private/storm/f$i /data/private/storm/f$i-second-name; "
 			"echo x > /data/storm/f$i; done") == 0);
 	/* The controls: readable to root and uid 1000 outside every policy. */
 	VM_CHECK(try_open(NULL, "/data/private/storm/f1", O_RDONLY) == 0);
@@ -234,8 +237,9 @@ static int fresh_forks(int kid, int go)
 		 * Half of them hold the busy counter often: a task-storage lookup in every other
 		 * open. Until 2026-12-04 every hook looked the task's policy up in task storage; it
 		 * is a per-cgroup table now, so an allowed open answered by the cache takes no task
-		 * storage at all (CI then saw no spare needed). A denied open is never cached: its
-		 * walk takes the scratch from task storage each time.
+		 * storage at all (CI then saw no spare needed). The denied file has two names, so
+		 * its denial is never remembered (cache.bpf.h): its walk takes the scratch from task
+		 * storage each time.
 		 */
 		long opens = 0;
 
@@ -336,8 +340,11 @@ VM_TEST(preempted_storage_creation_keeps_fresh_tasks_walking, 160)
 	VM_TIMEOUT(90);
 	if (full_preemption_asked())
 		VM_CHECK(full_preemption_in_force());
+	/* f1 with a second name: a hard-linked file's verdict is never cached nor its denial
+	 * remembered (bpf_lsm/cache.bpf.h), so every denied open of it walks and takes a scratch */
 	VM_CHECK(system("mkdir -p /data/storm /data/private/storm && echo x > /data/storm/f1 && "
-			"echo x > /data/private/storm/f1") == 0);
+			"echo x > /data/private/storm/f1 && "
+			"ln -f /data/private/storm/f1 /data/private/storm/f1-second-name") == 0);
 	make_cgroup(STRICT);
 	peer = unix_bound_at(FRESH_SOCKET, SOCK_DGRAM);
 	/* Controls: the denied objects are there for a task under no policy; strict refuses a
