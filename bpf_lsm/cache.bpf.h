@@ -257,6 +257,26 @@ struct lg_cache_probe {
 #define LG_S_IFDIR 0040000
 
 /*
+ * What names dentry in a slot's key: its move sequence first (false while it is odd, as the
+ * kernel moves the dentry: nothing may be stored or matched), then its parent and its name's
+ * hash and length, which a move changes only with the sequence. Volatile reads, so that the
+ * compiler keeps them in that order (x86 keeps loads in order). Every key of the caches is
+ * read here: the file's (lg_cache_lookup, lg_cache_hit) and its directory's (lg_dir_key,
+ * lg_dir_lookup).
+ */
+static __always_inline bool lg_name_key(struct dentry *dentry, __u32 *seq, __u64 *parent,
+					__u64 *hash_len)
+{
+	*seq = *(volatile __u32 *)&dentry->d_seq.seqcount.sequence;
+	if (*seq & 1)
+		return false;
+	*parent = *(volatile __u64 *)&dentry->d_parent;
+	*hash_len = (__u64)*(volatile __u32 *)&dentry->d_name.len << 32 |
+		    *(volatile __u32 *)&dentry->d_name.hash;
+	return true;
+}
+
+/*
  * Look up the verdict for file's name: LG_CACHE_ALLOWED, LG_CACHE_DENIED (probe->want.rule and
  * probe->want.object, which are not part of the key, say which rule, for what) or
  * LG_CACHE_MISS, when probe says whether the walk's verdict may be stored afterwards
@@ -284,15 +304,8 @@ static __always_inline int lg_cache_lookup(struct file *file, __u32 policy, __u3
 	/* Several names: decided by the original name too (path.bpf.h), never cached. */
 	if (inode->i_nlink != 1 && (inode->i_mode & LG_S_IFMT) != LG_S_IFDIR)
 		return LG_CACHE_MISS;
-	/* The move sequence first: odd while the kernel moves the dentry (nothing stored); keys
-	 * read after it that a move changes come with a sequence the move changed too. Volatile
-	 * reads, so that the compiler keeps them in that order (x86 keeps loads in order). */
-	probe->want.seq = *(volatile __u32 *)&dentry->d_seq.seqcount.sequence;
-	if (probe->want.seq & 1)
+	if (!lg_name_key(dentry, &probe->want.seq, &probe->want.parent, &probe->want.hash_len))
 		return LG_CACHE_MISS;
-	probe->want.parent = *(volatile __u64 *)&dentry->d_parent;
-	probe->want.hash_len = (__u64)*(volatile __u32 *)&dentry->d_name.len << 32 |
-			       *(volatile __u32 *)&dentry->d_name.hash;
 	probe->want.tag = lg_cache_tag();
 	if (!probe->want.tag)
 		return LG_CACHE_MISS;
@@ -354,12 +367,8 @@ static __always_inline bool lg_cache_hit(struct file *file, __u32 policy, __u32 
 		return false;
 	if (inode->i_nlink != 1 && (inode->i_mode & LG_S_IFMT) != LG_S_IFDIR)
 		return false;
-	seq = *(volatile __u32 *)&dentry->d_seq.seqcount.sequence;
-	if (seq & 1)
+	if (!lg_name_key(dentry, &seq, &parent, &hash_len))
 		return false;
-	parent = *(volatile __u64 *)&dentry->d_parent;
-	hash_len = (__u64)*(volatile __u32 *)&dentry->d_name.len << 32 |
-		   *(volatile __u32 *)&dentry->d_name.hash;
 	tag = lg_cache_tag();
 	mnt_root = (__u64)file->f_path.mnt->mnt_root;
 	cache = bpf_inode_storage_get(&lg_inode_cache, inode, 0, 0);
@@ -423,12 +432,8 @@ static __always_inline struct inode *lg_dir_key(struct file *file,
 
 	if (!probe->cache || !dir || (__u64)dir != probe->want.parent)
 		return 0;
-	key->seq = *(volatile __u32 *)&dir->d_seq.seqcount.sequence;
-	if (key->seq & 1)
+	if (!lg_name_key(dir, &key->seq, &key->parent, &key->hash_len))
 		return 0;
-	key->parent = *(volatile __u64 *)&dir->d_parent;
-	key->hash_len = (__u64)*(volatile __u32 *)&dir->d_name.len << 32 |
-			*(volatile __u32 *)&dir->d_name.hash;
 	key->dentry = (__u64)dir;
 	key->mnt_root = probe->want.mnt_root;
 	key->tag = probe->want.tag;
@@ -463,12 +468,8 @@ static __always_inline bool lg_dir_lookup(struct file *file, const struct lg_cac
 
 	if (!probe->cache || !dir || (__u64)dir != probe->want.parent)
 		return false;
-	seq = *(volatile __u32 *)&dir->d_seq.seqcount.sequence;
-	if (seq & 1)
+	if (!lg_name_key(dir, &seq, &parent, &hash_len))
 		return false;
-	parent = *(volatile __u64 *)&dir->d_parent;
-	hash_len = (__u64)*(volatile __u32 *)&dir->d_name.len << 32 |
-		   *(volatile __u32 *)&dir->d_name.hash;
 	inode = dir->d_inode;
 	if (!inode)
 		return false;
