@@ -61,7 +61,7 @@ VM_SRCS   := $(HARNESS_SRCS) vm-tests/vmtest.c vm-tests/vmutil.c vm-tests/mptcp.
 	vm-tests/namespaces.c vm-tests/preempt.c vm-tests/selfprot.c vm-tests/fstypes.c vm-tests/unix.c vm-tests/knobs.c \
 	vm-tests/hostcode.c vm-tests/blind.c vm-tests/hoststate.c vm-tests/creds.c vm-tests/hardware.c \
 	vm-tests/attack6.c vm-tests/attack7.c vm-tests/destinations.c vm-tests/unixpeer.c vm-tests/sockets.c vm-tests/listen.c vm-tests/capabilities.c \
-	vm-tests/ipc.c vm-tests/budgets.c vm-tests/attack8.c vm-tests/attack9.c vm-tests/attack10.c vm-tests/attack11.c vm-tests/attack12.c vm-tests/attack13.c vm-tests/attack14.c vm-tests/attack16.c vm-tests/attack17.c vm-tests/attack18.c vm-tests/attack19.c vm-tests/btrfs.c vm-tests/attack20.c vm-tests/attack21.c vm-tests/attack22.c vm-tests/attack23.c vm-tests/attack24.c vm-tests/attack25.c vm-tests/attack27.c vm-tests/attack28.c vm-tests/attack29.c vm-tests/attack30.c vm-tests/attack31.c vm-tests/mountnames.c
+	vm-tests/ipc.c vm-tests/budgets.c vm-tests/attack8.c vm-tests/attack9.c vm-tests/attack10.c vm-tests/attack11.c vm-tests/attack12.c vm-tests/attack13.c vm-tests/attack14.c vm-tests/attack16.c vm-tests/attack17.c vm-tests/attack18.c vm-tests/attack19.c vm-tests/btrfs.c vm-tests/attack20.c vm-tests/attack21.c vm-tests/attack22.c vm-tests/attack23.c vm-tests/attack24.c vm-tests/attack25.c vm-tests/attack27.c vm-tests/attack28.c vm-tests/attack29.c vm-tests/attack30.c vm-tests/attack31.c vm-tests/attack32.c vm-tests/mountnames.c
 
 LSMGUARD   := $(BUILD)/lsmguard
 LIBPOLICY  := $(BUILD)/libpolicy.a
