@@ -158,10 +158,11 @@ struct {
  * function: its key is off the stack of the hooks that call it (lg_file_open's chain of frames
  * is near the verifier's 512 bytes).
  */
-__weak __noinline int lg_rate_holds_back(__u32 policy_id, __u32 hook, __u32 rule, __u64 object)
+__weak __noinline int lg_rate_holds_back(__u32 policy_id, __u32 hook, __u32 decision, __u32 rule,
+					 __u64 object)
 {
 	struct lg_rate_key key = {.policy = policy_id, .rule = rule, .object = object,
-				  .hook = (__u8)hook};
+				  .hook = (__u8)hook, .decision = (__u8)decision};
 	struct lg_rate_value *value = bpf_map_lookup_elem(&lg_rate, &key);
 	__u32 one = 1;
 	__u64 *count;

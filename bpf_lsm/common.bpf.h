@@ -756,7 +756,7 @@ static __always_inline __u64 lg_held_hash(const struct lg_rate_key *key)
 	__u64 h = lg_hash_mix(lg_hash_mix(LG_HASH_BASIS, ((__u64)key->policy << 32) | key->rule),
 			      key->object);
 
-	return lg_hash_mix(h, key->hook) | 1;
+	return lg_hash_mix(h, key->hook | (__u64)key->decision << 8) | 1;
 }
 
 /* The key's slot when the key owns it (claimed now when free and claim), else NULL. */
@@ -833,11 +833,11 @@ static __always_inline void lg_rate_held(const struct lg_rate_key *key, __u64 bu
  * policy's "suppressed" counter). builtin: the reason lost events are counted under.
  */
 static __always_inline bool lg_rate_allow(const struct lg_policy_value *policy, __u8 hook,
-					  __u32 rule, __u64 object, __u64 builtin,
+					  __u8 decision, __u32 rule, __u64 object, __u64 builtin,
 					  __u32 *held_back)
 {
 	struct lg_rate_key key = {.policy = policy->id, .rule = rule, .object = object,
-				  .hook = hook};
+				  .hook = hook, .decision = decision};
 	struct lg_rate_value *value, fresh;
 	__u64 now = bpf_ktime_get_ns();
 
@@ -895,8 +895,8 @@ static __always_inline struct lg_event *lg_event_start(const struct lg_policy_va
 	__u64 pid_tgid, uid_gid;
 	__u32 held_back;
 
-	if (!lg_rate_allow(policy, hook, rule, object, (flags & LG_EVENT_BUILTIN) ? builtin : 0,
-			   &held_back))
+	if (!lg_rate_allow(policy, hook, decision, rule, object,
+			   (flags & LG_EVENT_BUILTIN) ? builtin : 0, &held_back))
 		return 0;
 	ev = bpf_ringbuf_reserve(&lg_events, sizeof(*ev), 0);
 	if (!ev) {

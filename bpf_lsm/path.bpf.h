@@ -1059,7 +1059,8 @@ static __always_inline int lg_file_verdict_of(const struct lg_policy_value *poli
 		/* A remembered denial whose event is held back anyway needs no path: counted and
 		 * answered here. One whose event is sent is decided again below, for its path
 		 * (and not stored twice). */
-		if (lg_rate_holds_back(policy->id, hook, probe.want.rule, probe.want.object))
+		if (lg_rate_holds_back(policy->id, hook, decision, probe.want.rule,
+				       probe.want.object))
 			return lg_deny_verdict(policy, hook, 0, 0);
 		probe.cache = 0;
 		break;

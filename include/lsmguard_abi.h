@@ -541,8 +541,11 @@ enum lg_epoch_index {
 
 /*
  * Rate limit of identical events, in the kernel: at most LG_RATE_EVENTS events a second for
- * one (policy, rule, hook, object). The object is the path's hash or the destination's, so
- * distinct objects are never merged; an LRU map bounds the memory.
+ * one (policy, rule, hook, access, object). The object is the path's hash or the destination's,
+ * so distinct objects are never merged; the access (enum lg_decision: read, write, exec...) so
+ * that a write after ten reads of the same file in a second has its own event (attack run 32's
+ * 3205: in audit mode that write succeeded with no event naming it); an LRU map bounds the
+ * memory.
  */
 #define LG_RATE_EVENTS 10
 #define LG_RATE_WINDOW_NS 1000000000ULL
@@ -553,7 +556,8 @@ struct lg_rate_key {
 	__u32 rule;
 	__u64 object;
 	__u8 hook;
-	__u8 pad[7];
+	__u8 decision; /* enum lg_decision */
+	__u8 pad[6];
 };
 _Static_assert(sizeof(struct lg_rate_key) == 24, "lg_rate_key layout");
 

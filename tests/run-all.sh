@@ -115,10 +115,10 @@ suite hashref 1 python3 tests/unit/hash_reference.py --check tests/unit/test_has
 suite cli 166 tests/cli/test-cli.sh "$build/lsmguard"
 suite fuzz 2 tests/fuzz/run-fuzz.sh "${FUZZ_CHECK_TIME:-30}" "$build/fuzz/fuzz_policy" "$build/fuzz/fuzz_elfdeps"
 suite install 35 tests/install/test-install.sh "$build"
-suite vm 498 vm-tests/run-vm.sh "$build/vm/vmlinuz" "$build/vm/initrd.gz" test
+suite vm 508 vm-tests/run-vm.sh "$build/vm/vmlinuz" "$build/vm/initrd.gz" test
 # The concurrency, cache and first verdict cases again, under full preemption (vm-tests/preempt.c;
 # vm-tests/run-vm.sh says which and why).
-suite vm-preempt 83 vm-tests/run-vm.sh "$build/vm/vmlinuz" "$build/vm/initrd.gz" preempt
+suite vm-preempt 85 vm-tests/run-vm.sh "$build/vm/vmlinuz" "$build/vm/initrd.gz" preempt
 suite bench 78 make --no-print-directory -s bench-check BUILD="$build"
 suite realsvc 132 vm-tests/realsvc/run.sh "$build/vm/vmlinuz" "$build/realsvc/initrd.gz"
 # The workloads bench's checks (vm-tests/realsvc/bench.sh): one round, as a test, not a figure.

@@ -416,8 +416,11 @@ static void a32_direction(bool denial_first, const char *base, int *serial)
 	snprintf(pub, sizeof(pub), "%s/pub", base);
 	snprintf(ro, sizeof(ro), "%s/ro", base);
 	snprintf(rl, sizeof(rl), "%s/rl", base);
-	for (int c = 0; c < 2; c++)
-		for (int u = 0; u < 2; u++) {
+	/* ext4 after tmpfs: the enforce policy as uid 1000 only (the same slots; CI's time) */
+	bool ext = strcmp(base, A32_DIR) != 0;
+
+	for (int c = 0; c < (ext ? 1 : 2); c++)
+		for (int u = ext ? 1 : 0; u < 2; u++) {
 			for (int k = 0; k < A32_LINK_UNLINK + 1; k++) {
 				struct a32_step s = {
 				    .change = (enum a32_change)k,
@@ -1062,9 +1065,10 @@ VM_TEST(a32_exec_verdicts_follow_the_moves, 3207)
 	write_file(A32_DIR "/xdeny/control", "#!/bin/sh\nexit 0\n", 0777);
 	VM_CHECK(try_exec(NULL, A32_DIR "/xdeny/control") == 0);
 	VM_CHECK(try_exec(A32, A32_DIR "/xdeny/control") == EPERM);
+	/* enforce as uid 1000 and audit as root (the four pairs took 92 s: CI's time) */
 	for (int denial_first = 1; denial_first >= 0; denial_first--)
 		for (int c = 0; c < 2; c++)
-			for (int u = 0; u < 2; u++)
+			for (int u = 1 - c; u == 1 - c; u++)
 				for (int k = 0; k < A32_LINK_UNLINK + 1; k++) {
 					struct a32_step s = {
 					    .change = (enum a32_change)k,
