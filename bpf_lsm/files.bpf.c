@@ -112,10 +112,10 @@ static __always_inline bool lg_may_be_builtin(struct file *file, bool write)
  * decide devices, procfs, sysfs, configfs, cgroupfs, devpts, fusectl, binfmt_misc, tracefs,
  * debugfs, securityfs and efivarfs; lsmguard's own objects and host code are decided in the
  * walk, not there). A built-in added there for such files must take their filesystem off
- * this list (knobs.bpf.h, lg_open_builtin, says so too). Most opens are these, and one look at the inode's type and filesystem spares
- * every check its own loads (each load through a BTF pointer is a checked load: about 150
- * instructions of a read's hit path went to the checks one by one, make bench 2026-12-07). A
- * filesystem not on this list is checked in full.
+ * this list (knobs.bpf.h, lg_open_builtin, says so too). Most opens are these, and one look at
+ * the inode's type and filesystem spares every check its own loads (each load through a BTF
+ * pointer is a checked load: about 150 instructions of a read's hit path went to the checks one
+ * by one, make bench 2026-12-07). A filesystem not on this list is checked in full.
  */
 static __always_inline bool lg_plain_data_inode(struct inode *inode)
 {
