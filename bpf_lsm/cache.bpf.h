@@ -3,8 +3,9 @@
  * Verdict caches: a verdict, remembered where the next identical question will look.
  *
  * Paths: in the inode's BPF storage, a few slots, each a verdict (allowed, or a rule's denial)
- * for one (policy, class, read or write) at one name of the inode. A path walk costs a lookup per component; a
- * hit costs one storage lookup and a few compares, whatever the depth and the rule count.
+ * for one (policy, class, read or write) at one name of the inode. A path walk costs a lookup
+ * per component; a hit costs one storage lookup and a few compares, whatever the depth and the
+ * rule count.
  *
  * What a path verdict depends on, and what keeps each dependency honest:
  *  - the policy's rules: the policy id and the generation (every load bumps it);
