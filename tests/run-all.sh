@@ -109,7 +109,7 @@ suite() {
 counts=""
 failures=""
 
-suite harness 28 tests/harness/test-harness.sh "$build/tests/harness-selftest" "$build/tests/harness-selftest-empty"
+suite harness 30 tests/harness/test-harness.sh "$build/tests/harness-selftest" "$build/tests/harness-selftest-empty"
 suite unit 143 "$build/tests/unit-tests"
 suite hashref 1 python3 tests/unit/hash_reference.py --check tests/unit/test_hash.c
 suite cli 166 tests/cli/test-cli.sh "$build/lsmguard"
