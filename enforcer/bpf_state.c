@@ -526,10 +526,33 @@ static void explain_refusal(struct lsmguard_bpf *skel, char *out, size_t size)
 }
 
 static __u32 link_records = LG_MAX_LINKS;
+static bool link_records_given;
 
 void lg_bpf_set_link_records(__u32 count)
 {
 	link_records = count;
+	link_records_given = true;
+}
+
+int lg_bpf_adopt_link_records(const struct lg_bpf *bpf, __u32 *capacity, __u32 *room)
+{
+	struct bpf_map_info info = {0};
+	__u32 len = sizeof(info), index = LG_EPOCH_LINKS_CAPACITY;
+	__u64 value;
+
+	if (!link_records_given)
+		return 0;
+	if (bpf_obj_get_info_by_fd(bpf->map_fd[LG_MAP_LINKS], &info, &len) != 0)
+		return -errno;
+	/* The map's size was fixed at load, the daemon's reserve on top of the kernel's share. */
+	*room = info.max_entries > LG_LINK_RESERVE ? info.max_entries - LG_LINK_RESERVE : 0;
+	*capacity = link_records < *room ? link_records : *room;
+	if (!*capacity)
+		return 1; /* pins of a version without the reserve: its map's size decides */
+	value = *capacity;
+	if (bpf_map_update_elem(bpf->map_fd[LG_MAP_EPOCHS], &index, &value, BPF_EXIST))
+		return -errno;
+	return *capacity == link_records ? 0 : 1;
 }
 
 int lg_bpf_load(struct lg_bpf *bpf, const char *pin_dir, char *err, size_t errsize)

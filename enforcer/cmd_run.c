@@ -1247,6 +1247,7 @@ int cmd_run(int argc, char **argv)
 	sigset_t mask;
 	char err[512];
 	int opt, ret, running, snapshot_in_file;
+	__u32 capacity = 0, room = 0;
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "+:p:l:sm:i:k:g", options, NULL)) != -1) {
@@ -1271,8 +1272,9 @@ int cmd_run(int argc, char **argv)
 			d.metrics_interval = (unsigned)value;
 			break;
 		case 'k':
-			/* The capacity of the hard-link records (bpf_lsm/links.bpf.c), fixed at
-			 * load; an adopted load keeps its own. */
+			/* The capacity of the hard-link records (bpf_lsm/links.bpf.c): set at
+			 * load, and changed by a start that adopts the pins within the room the
+			 * load gave their map (lg_bpf_adopt_link_records). */
 			value = strtol(optarg, &end, 10);
 			if (*end || end == optarg || value < 1 || value > 1 << 24)
 				return usage_error("the link records are a count, 1 to 16777216:",
@@ -1338,6 +1340,17 @@ int cmd_run(int argc, char **argv)
 		if (ret)
 			fatalx("%s", err);
 		log_info("adopting the enforcement pinned at %s", d.pin_dir);
+		/* (a warning, not an exit: the daemon of enforcement in force starts) */
+		ret = lg_bpf_adopt_link_records(&d.bpf, &capacity, &room);
+		if (ret < 0)
+			log_warnx("--link-records: cannot apply it to the pinned records (%s); they "
+				  "keep the capacity they were loaded with",
+				  strerror(-ret));
+		if (ret > 0)
+			log_warnx("--link-records: the pinned records hold %u for the kernel (their "
+				  "map's size is fixed at load); %u apply (a larger capacity takes "
+				  "'lsmguard unload', then a start)",
+				  room, capacity);
 	} else {
 		lg_bpf_unpin(d.pin_dir); /* leftovers of an interrupted load */
 		ret = lg_bpf_load(&d.bpf, d.pin_dir, err, sizeof(err));

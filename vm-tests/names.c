@@ -1191,40 +1191,65 @@ VM_TEST(names_link_records_go_with_the_file, 182)
 	VM_CHECK(vm_umount(LR_DISK) == 0);
 }
 
-/* Stop the daemon and every program of lsmguard, then load again with extra arguments. */
-static bool daemon_reload_with(const char *const extra[])
+/*
+ * Stop the daemon (its programs stay in force) and start it again with extra arguments: it
+ * adopts the pins (no load: a load is about 80 s under emulation).
+ */
+static bool daemon_restart_with(const char *const extra[])
 {
-	const char *const unload[] = {LSMGUARD, "unload", NULL};
 	pid_t pid = daemon_pid();
 
-	if (run_command(unload, NULL, 0) != 0)
-		return false;
-	if (pid > 1 && !wait_exit(pid, 10000))
+	if (pid > 1 && (kill(pid, SIGTERM) || !wait_exit(pid, 10000)))
 		return false;
 	return daemon_start_with(extra) > 0;
 }
 
+/* lsmguard status --json's capacity of the link records; -1 when absent. */
+static long long link_capacity(void)
+{
+	const char *const status[] = {LSMGUARD, "status", "--json", NULL};
+	static char out[1048576];
+	const char *at;
+
+	if (run_command(status, out, sizeof(out)) != 0 ||
+	    !(at = strstr(out, "\"link_records\":{\"capacity\":")))
+		return -1;
+	return atoll(at + strlen("\"link_records\":{\"capacity\":"));
+}
+
 /*
- * With the records full (a daemon loaded with --link-records 256, then 256 links made), a new
- * name cannot be recorded: a file under a deny rule of any policy gets none (by anyone, as
- * root or not, in audit mode too), a task under a policy gets none for any file (as its mode
- * says), and an unconfined link of another file goes ahead with a notice.
+ * With the records full (a daemon started over the pinned programs with --link-records 256
+ * more than the records in use, then 256 links made), a new name cannot be recorded: a file under a deny rule of any policy
+ * gets none (by anyone, as root or not, in audit mode too), a task under a policy gets none for
+ * any file (as its mode says), and an unconfined link of another file goes ahead with a
+ * notice. --link-records given to a daemon that adopts the pins applies at once, up to the
+ * room their map was loaded with (16,384 for the kernel): more is cut to that, with a warning.
  */
 VM_TEST(names_links_when_the_records_are_full, 189)
 {
-	const char *const small[] = {"--link-records", "256", NULL};
+	char capacity[24];
+	const char *const small[] = {"--link-records", capacity, NULL};
+	const char *const larger[] = {"--link-records", "20000", NULL};
+	const char *const usual[] = {"--link-records", "16384", NULL};
 	const char *const source = "\"source\":\"built-in: the hard-link records are full: no new "
 				   "name for a file under a deny rule, nor by a confined task\"";
 	char path[64], copy[64];
-	long long before;
+	long long before, used;
 	long mark;
 	int made = 0;
 
 	VM_TIMEOUT(300);
 	names_setup();
-	VM_CHECK(daemon_reload_with(small));
+	/* Room for LINK_RECORDS more than the records in use now (the adopted records keep
+	 * what earlier cases made). */
+	used = used_links();
+	VM_CHECK(used >= 0 && used < 16384 - LINK_RECORDS);
+	snprintf(capacity, sizeof(capacity), "%lld", used + LINK_RECORDS);
+	printf("# %lld link records in use: --link-records %s\n", used, capacity);
+	VM_CHECK(daemon_restart_with(small));
+	EXPECT_RESULT(link_capacity(), (int)used + LINK_RECORDS);
 	VM_CHECK(system("rm -rf " FILL " && mkdir -p " FILL " && chmod 0777 " FILL) == 0);
-	/* Fill: each link records its file (maybe fewer are free: earlier cases made links). */
+	/* Fill: each link records its file. */
 	for (int i = 0; i < LINK_RECORDS; i++) {
 		int fd;
 
@@ -1238,9 +1263,9 @@ VM_TEST(names_links_when_the_records_are_full, 189)
 		made++;
 	}
 	VM_CHECK(made == LINK_RECORDS);
-	/* (Files with other names before the load were recorded then: the last fills went
-	 * unrecorded, and are counted already.) */
-	before = unrecorded_links(LINK_RECORDS);
+	/* (Had another task made links meanwhile, the last fills went unrecorded, and are
+	 * counted already.) */
+	before = unrecorded_links((int)used + LINK_RECORDS);
 	VM_CHECK(before >= 0);
 	mark = event_mark();
 	/* Outside any policy, root and uid 1000: refused for the file under a deny rule only. */
@@ -1270,15 +1295,22 @@ VM_TEST(names_links_when_the_records_are_full, 189)
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"names-audit\"",
 			   "\"hook\":\"path_link\"", source, "\"path\":\"" DENIED "/file\"");
 	/* Counted: lsmguard status --json reports the capacity and the 8 links tried above. */
-	EXPECT_RESULT((int)(unrecorded_links(LINK_RECORDS) - before), 8);
+	EXPECT_RESULT((int)(unrecorded_links((int)used + LINK_RECORDS) - before), 8);
 	/* Room again once names are gone: the denied file's new name is recorded, and its rule
 	 * follows it. */
 	VM_CHECK(system("rm -rf " FILL) == 0);
 	VM_CHECK(link_in(NULL, 0, DENIED "/file", "/tmp/nm/denied-copy") == 0);
 	VM_CHECK(try_open(NAMES, "/tmp/nm/denied-copy", O_RDONLY) == EPERM);
 	VM_CHECK(unlink("/tmp/nm/denied-copy") == 0);
+	/* More than the pinned map holds: cut to its room, with a warning naming the way. */
+	VM_EXPECT_DAEMON_WARNING("--link-records: the pinned records hold 16384 for the kernel");
+	VM_CHECK(daemon_restart_with(larger));
+	EXPECT_RESULT(link_capacity(), 16384);
+	VM_CHECK(system("grep -qF -- '--link-records: the pinned records hold 16384 for the kernel "
+			"(their map' " DAEMON_ERR) == 0);
 	/* Back to the usual daemon for the cases that follow. */
-	VM_CHECK(daemon_reload_with(NULL));
+	VM_CHECK(daemon_restart_with(usual));
+	EXPECT_RESULT(link_capacity(), 16384);
 }
 
 /* ---- a seccomp supervisor adding a descriptor to its target (SECCOMP_IOCTL_NOTIF_ADDFD) ---- */
