@@ -55,7 +55,7 @@ VM_PROBE  := $(VM_DIR)/probe
 VM_DYN    := $(VM_DIR)/dyn $(VM_DIR)/preload.so
 VM_BENCH  := $(VM_DIR)/bench $(VM_DIR)/noop
 FLOOR_SKEL := $(BUILD)/bench/floor.skel.h
-VM_SRCS   := $(HARNESS_SRCS) vm-tests/vmtest.c vm-tests/vmutil.c vm-tests/mptcp.c vm-tests/cases.c vm-tests/hardening.c \
+VM_SRCS   := $(HARNESS_SRCS) enforcer/names.c vm-tests/vmtest.c vm-tests/vmutil.c vm-tests/mptcp.c vm-tests/cases.c vm-tests/hardening.c \
 	vm-tests/uring.c vm-tests/compare.c vm-tests/cache.c vm-tests/explain.c \
 	vm-tests/operations.c vm-tests/learn.c vm-tests/protect.c vm-tests/attempts.c vm-tests/names.c \
 	vm-tests/namespaces.c vm-tests/preempt.c vm-tests/selfprot.c vm-tests/fstypes.c vm-tests/unix.c vm-tests/knobs.c \
@@ -183,10 +183,10 @@ $(VM_DIR)/%: | $(VM_DIR)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(VM_BASE_CFLAGS) $(VM_CFLAGS) $(VM_LDFLAGS) -o $@ $(filter %.c,$^) $(VM_LDLIBS)
 
-$(VM_TESTS): private VM_CFLAGS := -Iinclude
+$(VM_TESTS): private VM_CFLAGS := -Iinclude -Ienforcer
 $(VM_TESTS): private VM_LDLIBS := -lseccomp
 $(VM_TESTS): $(VM_SRCS) vm-tests/vmtest.h vm-tests/vmutil.h vm-tests/mptcp.h vm-tests/uring.h vm-tests/attempts.h \
-	tests/harness/harness.h include/lsmguard_abi.h
+	tests/harness/harness.h include/lsmguard_abi.h enforcer/names.h
 
 # Dynamically linked on purpose: the exec-mapping tests need the loader and libc.
 $(VM_DIR)/dyn: private VM_LDFLAGS :=
@@ -208,10 +208,10 @@ $(FLOOR_SKEL): $(BUILD)/bench/floor.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name floor_bpf > $@
 
-$(VM_DIR)/bench: private VM_CFLAGS := -I$(BUILD)/bench -I$(BUILD)/bpf -Iinclude
+$(VM_DIR)/bench: private VM_CFLAGS := -I$(BUILD)/bench -I$(BUILD)/bpf -Iinclude -Ienforcer
 $(VM_DIR)/bench: private VM_LDLIBS := -lseccomp -lbpf -lelf -lz
 $(VM_DIR)/bench: vm-tests/bench.c vm-tests/vmutil.c vm-tests/vmutil.h vm-tests/vmtest.h \
-	tests/harness/harness.h $(FLOOR_SKEL) $(BPF_SKEL)
+	enforcer/names.c enforcer/names.h tests/harness/harness.h $(FLOOR_SKEL) $(BPF_SKEL)
 $(VM_DIR)/noop: tests/bench/noop.c
 $(VM_PROBE): vm-tests/probe.c
 $(VM_DIR)/svc: vm-tests/realsvc/svc.c

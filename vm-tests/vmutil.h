@@ -148,9 +148,20 @@ int state_generation(void);
 long rss_kib(pid_t pid);
 /*
  * One of the counters `lsmguard status --json` reports: field (allowed, cached, denied, ...) of
- * policy's hook (file_open, socket_sendmsg, ...); -1 when it is not reported.
+ * policy's hook (file_open, socket_sendmsg, ...), read where status reads it (without running
+ * it); -1 when there is no such policy, hook or field.
  */
 long long policy_counter(const char *policy, const char *hook, const char *field);
+/* The id `lsmguard status --json` gives policy (read from the daemon's state file, as status
+ * reads it; it changes at a reload), or -1. */
+long long policy_id(const char *policy);
+/*
+ * The counter at byte offset field of struct lg_counter (offsetof) of policy id's hook (an
+ * LG_HOOK_* number), summed over the CPUs, read from the pinned counters map: what
+ * policy_counter reports, without running `lsmguard status` (about a second under emulation
+ * beside a busy task). -1 when it cannot be read.
+ */
+long long policy_counter_by_id(long long id, unsigned hook, size_t field);
 /* Print the event log's lines holding needle as TAP comments (for measurements). */
 void print_events(const char *needle);
 void print_events_after(long mark, const char *needle);
