@@ -55,7 +55,8 @@ VM_PROBE  := $(VM_DIR)/probe
 VM_DYN    := $(VM_DIR)/dyn $(VM_DIR)/preload.so
 VM_BENCH  := $(VM_DIR)/bench $(VM_DIR)/noop
 FLOOR_SKEL := $(BUILD)/bench/floor.skel.h
-VM_SRCS   := $(HARNESS_SRCS) enforcer/names.c vm-tests/vmtest.c vm-tests/vmutil.c vm-tests/mptcp.c vm-tests/cases.c vm-tests/hardening.c \
+VM_SRCS   := $(HARNESS_SRCS) enforcer/names.c \
+	vm-tests/vmtest.c vm-tests/vmutil.c vm-tests/mptcp.c vm-tests/cases.c vm-tests/hardening.c \
 	vm-tests/uring.c vm-tests/compare.c vm-tests/cache.c vm-tests/explain.c \
 	vm-tests/operations.c vm-tests/learn.c vm-tests/protect.c vm-tests/attempts.c vm-tests/names.c \
 	vm-tests/namespaces.c vm-tests/preempt.c vm-tests/selfprot.c vm-tests/fstypes.c vm-tests/unix.c vm-tests/knobs.c \

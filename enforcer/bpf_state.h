@@ -51,11 +51,13 @@ int lg_bpf_load(struct lg_bpf *bpf, const char *pin_dir, char *err, size_t errsi
 void lg_bpf_set_link_records(__u32 count);
 /*
  * After lg_bpf_adopt, the capacity lg_bpf_set_link_records gave (if it was called) applied to
- * the adopted records, within the room their map was loaded with (*room). Returns 0 (applied,
- * or nothing given), 1 when it was cut to the room (*capacity: what applies; 0: none could be
- * set), or -errno.
+ * the adopted records, within the room their map was loaded with (*room), and the records the
+ * kernel has made (*made). Returns 0 (applied, or nothing given), 1 when it was cut to the room
+ * (*capacity: what applies), or -errno (nothing applied: -E2BIG, pins without a capacity
+ * slot; -ENOSPC, a map no larger than the daemon's reserve).
  */
-int lg_bpf_adopt_link_records(const struct lg_bpf *bpf, __u32 *capacity, __u32 *room);
+int lg_bpf_adopt_link_records(const struct lg_bpf *bpf, __u32 *capacity, __u32 *room,
+			      __u64 *made);
 /* Open the maps an earlier run pinned; -ENOENT when there are none. */
 int lg_bpf_adopt(struct lg_bpf *bpf, const char *pin_dir, char *err, size_t errsize);
 /* Whether every program's link is pinned (enforcement in force). */

@@ -1248,6 +1248,7 @@ int cmd_run(int argc, char **argv)
 	char err[512];
 	int opt, ret, running, snapshot_in_file;
 	__u32 capacity = 0, room = 0;
+	__u64 made = 0;
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "+:p:l:sm:i:k:g", options, NULL)) != -1) {
@@ -1340,17 +1341,23 @@ int cmd_run(int argc, char **argv)
 		if (ret)
 			fatalx("%s", err);
 		log_info("adopting the enforcement pinned at %s", d.pin_dir);
-		/* (a warning, not an exit: the daemon of enforcement in force starts) */
-		ret = lg_bpf_adopt_link_records(&d.bpf, &capacity, &room);
+		/* (warnings, not an exit: the daemon of the enforcement in force starts) */
+		ret = lg_bpf_adopt_link_records(&d.bpf, &capacity, &room, &made);
 		if (ret < 0)
-			log_warnx("--link-records: cannot apply it to the pinned records (%s); they "
-				  "keep the capacity they were loaded with",
-				  strerror(-ret));
+			log_warnx("--link-records: cannot apply it to the pinned records (%s); "
+				  "they keep their capacity (a new one takes 'lsmguard unload', "
+				  "then a start)",
+				  ret == -E2BIG ? "they have no capacity entry" : strerror(-ret));
 		if (ret > 0)
-			log_warnx("--link-records: the pinned records hold %u for the kernel (their "
-				  "map's size is fixed at load); %u apply (a larger capacity takes "
-				  "'lsmguard unload', then a start)",
+			log_warnx("--link-records: the pinned records hold %u for the kernel "
+				  "(their map's size is fixed at load); %u apply (a larger "
+				  "capacity takes 'lsmguard unload', then a start)",
 				  room, capacity);
+		if (ret >= 0 && capacity && made >= capacity)
+			log_warnx("--link-records: the kernel has made %llu records, the capacity "
+				  "is %u: full until %llu of them go (their files freed)",
+				  (unsigned long long)made, capacity,
+				  (unsigned long long)(made - capacity + 1));
 	} else {
 		lg_bpf_unpin(d.pin_dir); /* leftovers of an interrupted load */
 		ret = lg_bpf_load(&d.bpf, d.pin_dir, err, sizeof(err));

@@ -262,10 +262,11 @@ static void a32_flood_step(int c, uid_t uid, const struct a32_step *s, int seria
 	struct in_cgroup_thread th;
 	char d1[100], d2[100];
 	const char *field = c ? "audited" : "denied";
-	/* the counters straight from their map (policy_counter_by_id): `lsmguard status` four
-	 * times a step took some 4 s beside the flood, 277 s of the vm suite in these cases */
-	size_t field_at =
-		c ? offsetof(struct lg_counter, audited) : offsetof(struct lg_counter, denied);
+	/* the counters by the policy's id (policy_counter_by_id): the id read once a step, and
+	 * again after a reload (`lsmguard status` four times a step, as before, took some 4 s
+	 * beside the flood: 277 s of the vm suite in these cases) */
+	size_t field_at = c ? offsetof(struct lg_counter, audited)
+			    : offsetof(struct lg_counter, denied);
 	unsigned hook = s->exec ? LG_HOOK_BPRM_CHECK : LG_HOOK_FILE_OPEN;
 	long long before, after, remembered0, cached0, remembered1, cached1, id;
 	bool ok = true;
@@ -351,6 +352,10 @@ static void a32_flood_step(int c, uid_t uid, const struct a32_step *s, int seria
 	    f->old_path, f->new_path, f->before_ok, f->before_eperm, f->before_other, f->after_ok,
 	    f->after_eperm, f->after_other, f->after_errno, field, after - before,
 	    remembered1 - remembered0, cached1 - cached0);
+	/* (a counter that cannot be read is -1 on both sides: no check would see a change) */
+	if (before < 0 || after < 0 || cached0 < 0 || cached1 < 0)
+		VM_FAIL("the counters of %s could not be read (%lld, %lld, %lld, %lld)",
+			a32_policy_names[c], before, after, cached0, cached1);
 	if (!ok || !f->done) {
 		VM_FAIL("setup of the step failed (%s, %s, uid %u)", a32_change_names[s->change],
 			a32_policy_names[c], uid);
@@ -1104,8 +1109,8 @@ static void a32_mount_move_step(int c, uid_t uid, bool denial_first, int serial)
 	char in_priv[128], in_pub[128];
 	const char *from, *to, *field = c ? "audited" : "denied";
 	long long before, after, remembered0, remembered1, cached0, cached1;
-	size_t field_at =
-		c ? offsetof(struct lg_counter, audited) : offsetof(struct lg_counter, denied);
+	size_t field_at = c ? offsetof(struct lg_counter, audited)
+			    : offsetof(struct lg_counter, denied);
 	long long id = policy_id(a32_policy_names[c]);
 	struct in_cgroup_thread th;
 	pid_t daemon;
@@ -1153,6 +1158,7 @@ static void a32_mount_move_step(int c, uid_t uid, bool denial_first, int serial)
 	    remembered1 - remembered0, cached1 - cached0, f->after_ok, f->after_eperm,
 	    f->after_other, f->after_errno, field, after - before);
 	VM_CHECK(moved);
+	VM_CHECK(before >= 0 && after >= 0 && cached0 >= 0 && cached1 >= 0);
 	if (denial_first) {
 		if (f->after_ok != 30 || after != before)
 			VM_FAIL(

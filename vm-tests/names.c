@@ -1070,11 +1070,8 @@ VM_TEST(names_pidfd_getfd_is_a_received_descriptor, 181)
 /* ---- hard links when their records are full ---- */
 
 #define FILL "/tmp/nm/fill"
-/*
- * Above 2 * 32 * CPUs entries (the VM has 2) a hash map counts its elements in a per-CPU counter
- * instead of an atomic (kernel/bpf/hashtab.c, use_percpu_counter): 256 takes the same path as
- * the default 16,384.
- */
+/* The records a case makes to fill the kernel's share: the capacity is set to those in use plus
+ * this many (the map keeps the size of its load, 16,384 and the daemon's reserve). */
 #define LINK_RECORDS 256
 
 struct link_arg {
@@ -1098,32 +1095,28 @@ static int link_in(const char *cgroup, uid_t uid, const char *from, const char *
 	return in_cgroup(cgroup, do_link, &a);
 }
 
-/* lsmguard status --json's count of links the kernel could not record; -1 when absent. */
-static long long unrecorded_links(int capacity)
+/*
+ * A number of lsmguard status --json's link_records object (capacity, unrecorded, used,
+ * rule_files_unrecorded; full as 0 or 1); -1 when absent.
+ */
+static long long link_records_field(const char *field)
 {
 	const char *const status[] = {LSMGUARD, "status", "--json", NULL};
 	static char out[1048576];
-	char needle[96];
-	const char *at;
-
-	snprintf(needle, sizeof(needle), "\"link_records\":{\"capacity\":%d,\"unrecorded\":",
-		 capacity);
-	if (run_command(status, out, sizeof(out)) != 0 || !(at = strstr(out, needle)))
-		return -1;
-	return atoll(at + strlen(needle));
-}
-
-/* lsmguard status --json's count of link records in use; -1 when absent. */
-static long long used_links(void)
-{
-	const char *const status[] = {LSMGUARD, "status", "--json", NULL};
-	static char out[1048576];
-	const char *at;
+	char needle[64];
+	const char *at, *end;
 
 	if (run_command(status, out, sizeof(out)) != 0 ||
-	    !(at = strstr(out, "\"link_records\":{")) || !(at = strstr(at, "\"used\":")))
+	    !(at = strstr(out, "\"link_records\":{")) || !(end = strchr(at, '}')))
 		return -1;
-	return atoll(at + strlen("\"used\":"));
+	snprintf(needle, sizeof(needle), "\"%s\":", field);
+	at = strstr(at, needle);
+	if (!at || at > end)
+		return -1;
+	at += strlen(needle);
+	if (strncmp(at, "true", 4) == 0 || strncmp(at, "false", 5) == 0)
+		return *at == 't';
+	return atoll(at);
 }
 
 #define LR_TMPFS "/tmp/lr-tmpfs"
@@ -1143,7 +1136,7 @@ VM_TEST(names_link_records_go_with_the_file, 182)
 
 	if (daemon_pid() < 0)
 		VM_CHECK(daemon_start() > 0);
-	base = used_links();
+	base = link_records_field("used");
 	VM_CHECK(base >= 0);
 	VM_CHECK(mkdir(LR_TMPFS, 0755) == 0 || errno == EEXIST);
 	VM_CHECK(mount("tmpfs", LR_TMPFS, "tmpfs", 0, "size=1m") == 0);
@@ -1153,11 +1146,11 @@ VM_TEST(names_link_records_go_with_the_file, 182)
 		write_file(a, "x\n", 0644);
 		VM_CHECK(link(a, b) == 0);
 	}
-	used = used_links();
+	used = link_records_field("used");
 	printf("# records: %lld before, %lld with 20 linked files on a tmpfs\n", base, used);
 	VM_CHECK(used == base + 20);
 	VM_CHECK(vm_umount(LR_TMPFS) == 0);
-	used = used_links();
+	used = link_records_field("used");
 	printf("# after the tmpfs is unmounted: %lld\n", used);
 	if (used != base)
 		VM_FAIL("the unmounted tmpfs left %lld link records behind", used - base);
@@ -1171,23 +1164,23 @@ VM_TEST(names_link_records_go_with_the_file, 182)
 	VM_CHECK(mount("/dev/ram0", LR_DISK, "ext4", 0, NULL) == 0);
 	write_file(LR_DISK "/f", "x\n", 0644);
 	VM_CHECK(link(LR_DISK "/f", LR_DISK "/g") == 0);
-	VM_CHECK(used_links() == base + 1);
+	VM_CHECK(link_records_field("used") == base + 1);
 	sync();
 	write_into("/proc/sys/vm/drop_caches", "2");
-	used = used_links();
+	used = link_records_field("used");
 	printf("# an ext4 file with two names, its inode dropped from memory: %lld\n", used);
 	VM_CHECK(used == base + 1);
 	VM_CHECK(unlink(LR_DISK "/f") == 0);
-	VM_CHECK(used_links() == base + 1);
+	VM_CHECK(link_records_field("used") == base + 1);
 	VM_CHECK(mount(LR_DISK "/g", LR_DISK "/g", NULL, MS_BIND, NULL) == 0);
 	VM_CHECK(unlink(LR_DISK "/g") == -1 && errno == EBUSY);
-	used = used_links();
+	used = link_records_field("used");
 	printf("# its last name's unlink refused (a mount point): %lld\n", used);
 	if (used != base + 1)
 		VM_FAIL("a refused unlink of the last name dropped the record (%lld)", used);
 	VM_CHECK(vm_umount(LR_DISK "/g") == 0);
 	VM_CHECK(unlink(LR_DISK "/g") == 0);
-	VM_CHECK(used_links() == base);
+	VM_CHECK(link_records_field("used") == base);
 	VM_CHECK(vm_umount(LR_DISK) == 0);
 }
 
@@ -1204,26 +1197,14 @@ static bool daemon_restart_with(const char *const extra[])
 	return daemon_start_with(extra) > 0;
 }
 
-/* lsmguard status --json's capacity of the link records; -1 when absent. */
-static long long link_capacity(void)
-{
-	const char *const status[] = {LSMGUARD, "status", "--json", NULL};
-	static char out[1048576];
-	const char *at;
-
-	if (run_command(status, out, sizeof(out)) != 0 ||
-	    !(at = strstr(out, "\"link_records\":{\"capacity\":")))
-		return -1;
-	return atoll(at + strlen("\"link_records\":{\"capacity\":"));
-}
-
 /*
- * With the records full (a daemon started over the pinned programs with --link-records 256
- * more than the records in use, then 256 links made), a new name cannot be recorded: a file under a deny rule of any policy
- * gets none (by anyone, as root or not, in audit mode too), a task under a policy gets none for
- * any file (as its mode says), and an unconfined link of another file goes ahead with a
- * notice. --link-records given to a daemon that adopts the pins applies at once, up to the
- * room their map was loaded with (16,384 for the kernel): more is cut to that, with a warning.
+ * With the records full (a daemon started over the pinned programs with a capacity of
+ * LINK_RECORDS more than the records in use, then that many links made), a new name cannot be
+ * recorded: a file under a deny rule of any policy gets none (by anyone, as root or not, in
+ * audit mode too), a task under a policy gets none for any file (as its mode says), and an
+ * unconfined link of another file goes ahead with a notice. --link-records given to a daemon
+ * that adopts the pins applies at once, up to the room their map was loaded with (16,384 for
+ * the kernel): more is cut to that, with a warning.
  */
 VM_TEST(names_links_when_the_records_are_full, 189)
 {
@@ -1242,12 +1223,12 @@ VM_TEST(names_links_when_the_records_are_full, 189)
 	names_setup();
 	/* Room for LINK_RECORDS more than the records in use now (the adopted records keep
 	 * what earlier cases made). */
-	used = used_links();
+	used = link_records_field("used");
 	VM_CHECK(used >= 0 && used < 16384 - LINK_RECORDS);
 	snprintf(capacity, sizeof(capacity), "%lld", used + LINK_RECORDS);
 	printf("# %lld link records in use: --link-records %s\n", used, capacity);
 	VM_CHECK(daemon_restart_with(small));
-	EXPECT_RESULT(link_capacity(), (int)used + LINK_RECORDS);
+	EXPECT_RESULT(link_records_field("capacity"), (int)used + LINK_RECORDS);
 	VM_CHECK(system("rm -rf " FILL " && mkdir -p " FILL " && chmod 0777 " FILL) == 0);
 	/* Fill: each link records its file. */
 	for (int i = 0; i < LINK_RECORDS; i++) {
@@ -1265,7 +1246,17 @@ VM_TEST(names_links_when_the_records_are_full, 189)
 	VM_CHECK(made == LINK_RECORDS);
 	/* (Had another task made links meanwhile, the last fills went unrecorded, and are
 	 * counted already.) */
-	before = unrecorded_links((int)used + LINK_RECORDS);
+	/* Full now (had a record gone meanwhile, its file freed, the fills left room: more
+	 * links until status says full). */
+	for (int i = 0; i < LINK_RECORDS && link_records_field("full") == 0; i++) {
+		snprintf(path, sizeof(path), FILL "/extra%d", i);
+		snprintf(copy, sizeof(copy), FILL "/extra%d.l", i);
+		write_file(path, "", 0644);
+		VM_CHECK(link(path, copy) == 0);
+	}
+	VM_CHECK(link_records_field("full") == 1);
+	VM_CHECK(link_records_field("capacity") == used + LINK_RECORDS);
+	before = link_records_field("unrecorded");
 	VM_CHECK(before >= 0);
 	mark = event_mark();
 	/* Outside any policy, root and uid 1000: refused for the file under a deny rule only. */
@@ -1295,7 +1286,7 @@ VM_TEST(names_links_when_the_records_are_full, 189)
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"names-audit\"",
 			   "\"hook\":\"path_link\"", source, "\"path\":\"" DENIED "/file\"");
 	/* Counted: lsmguard status --json reports the capacity and the 8 links tried above. */
-	EXPECT_RESULT((int)(unrecorded_links((int)used + LINK_RECORDS) - before), 8);
+	EXPECT_RESULT((int)(link_records_field("unrecorded") - before), 8);
 	/* Room again once names are gone: the denied file's new name is recorded, and its rule
 	 * follows it. */
 	VM_CHECK(system("rm -rf " FILL) == 0);
@@ -1305,12 +1296,12 @@ VM_TEST(names_links_when_the_records_are_full, 189)
 	/* More than the pinned map holds: cut to its room, with a warning naming the way. */
 	VM_EXPECT_DAEMON_WARNING("--link-records: the pinned records hold 16384 for the kernel");
 	VM_CHECK(daemon_restart_with(larger));
-	EXPECT_RESULT(link_capacity(), 16384);
+	EXPECT_RESULT(link_records_field("capacity"), 16384);
 	VM_CHECK(system("grep -qF -- '--link-records: the pinned records hold 16384 for the kernel "
 			"(their map' " DAEMON_ERR) == 0);
 	/* Back to the usual daemon for the cases that follow. */
 	VM_CHECK(daemon_restart_with(usual));
-	EXPECT_RESULT(link_capacity(), 16384);
+	EXPECT_RESULT(link_records_field("capacity"), 16384);
 }
 
 /* ---- a seccomp supervisor adding a descriptor to its target (SECCOMP_IOCTL_NOTIF_ADDFD) ---- */

@@ -931,51 +931,117 @@ long rss_kib(pid_t pid)
 }
 
 /*
- * policy_counter and policy_id read what `lsmguard status --json` reads (the daemon's state file
- * for the ids, the pinned counters map) without running it: status took about a second under
- * emulation, and more beside a busy task (attack run 32's floods: four calls a step).
+ * policy_counter and policy_id read what `lsmguard status --json` reads without running it
+ * (about a second under emulation, and more beside a busy task: attack run 32's floods read
+ * four counters a step): the policy's id from the daemon's state file, taken only while its
+ * generation is the kernel's (status refuses a stale record: no policies, -1 here), and the
+ * counters from the pinned map (not a map found by name: an unloaded set's maps live on until
+ * the kernel frees them).
  */
+static int pinned_map(const char *name)
+{
+	char path[128];
+	union bpf_attr attr;
+
+	snprintf(path, sizeof(path), "/sys/fs/bpf/lsmguard/maps/%s", name);
+	memset(&attr, 0, sizeof(attr));
+	attr.pathname = (__u64)(unsigned long)path;
+	attr.file_flags = BPF_F_RDONLY;
+	return (int)syscall(SYS_bpf, BPF_OBJ_GET, &attr, sizeof(attr));
+}
+
+/* Element 0 of the pinned array map name, read into value (its value size); false if not. */
+static bool pinned_array_first(const char *name, void *value)
+{
+	int fd = pinned_map(name);
+	__u32 key = 0;
+	union bpf_attr attr;
+	bool found;
+
+	if (fd < 0)
+		return false;
+	memset(&attr, 0, sizeof(attr));
+	attr.map_fd = (__u32)fd;
+	attr.key = (__u64)(unsigned long)&key;
+	attr.value = (__u64)(unsigned long)value;
+	found = syscall(SYS_bpf, BPF_MAP_LOOKUP_ELEM, &attr, sizeof(attr)) == 0;
+	close(fd);
+	return found;
+}
+
 long long policy_id(const char *policy)
 {
 	FILE *f = fopen("/run/lsmguard/state", "r");
 	char line[1024], mode[32], name[256];
+	struct lg_config config;
 	long long found = -1;
-	unsigned id;
+	unsigned id, generation = 0;
 
-	while (f && found < 0 && fgets(line, sizeof(line), f))
+	if (!f)
+		return -1;
+	if (!fgets(line, sizeof(line), f) || sscanf(line, "generation\t%u", &generation) != 1 ||
+	    !pinned_array_first("lg_config_map", &config) || config.generation != generation) {
+		fclose(f);
+		return -1;
+	}
+	while (found < 0 && fgets(line, sizeof(line), f))
 		if (sscanf(line, "policy\t%u\t%31[^\t]\t%255[^\t\n]", &id, mode, name) == 3 &&
 		    strcmp(name, policy) == 0)
 			found = id;
-	if (f)
-		fclose(f);
+	fclose(f);
 	return found;
 }
 
-/* The possible CPUs (the per-CPU maps' values), from sysfs ("0-1"); 0 when unknown. */
+/* The possible CPUs, each with a value in a per-CPU map: the members of sysfs's list ("0-1",
+ * "0,2-3"); 0 when unknown. */
 static int possible_cpus(void)
 {
-	int first = 0, last = -1;
 	FILE *f = fopen("/sys/devices/system/cpu/possible", "r");
+	char list[256], *range, *save = NULL;
+	int count = 0;
 
-	if (f) {
-		if (fscanf(f, "%d-%d", &first, &last) == 1)
-			last = first;
-		fclose(f);
+	if (!f)
+		return 0;
+	if (!fgets(list, sizeof(list), f))
+		list[0] = '\0';
+	fclose(f);
+	for (range = strtok_r(list, ",\n", &save); range; range = strtok_r(NULL, ",\n", &save)) {
+		int first, last;
+
+		if (sscanf(range, "%d-%d", &first, &last) != 2)
+			last = first = atoi(range);
+		if (last < first)
+			return 0;
+		count += last - first + 1;
 	}
-	return last >= first ? last + 1 : 0;
+	return count;
 }
 
 long long policy_counter_by_id(long long id, unsigned hook, size_t field)
 {
-	enum { MAX_CPUS = 64 };
+	enum { MAX_CPUS = 256 };
 	static struct lg_counter values[MAX_CPUS];
 	__u32 key = (__u32)id * LG_HOOK_COUNT + hook;
-	int cpus = possible_cpus();
+	int cpus = possible_cpus(), fd;
+	union bpf_attr attr;
 	long long sum = 0;
+	bool found;
 
+	if (cpus > MAX_CPUS)
+		VM_FAIL("%d possible CPUs: policy_counter_by_id reads at most %d", cpus, MAX_CPUS);
 	if (id < 0 || hook == LG_HOOK_NONE || hook >= LG_HOOK_COUNT || cpus < 1 ||
-	    cpus > MAX_CPUS || field + sizeof(__u64) > sizeof(values[0]) ||
-	    !map_lookup("lg_counters", &key, values))
+	    cpus > MAX_CPUS || field + sizeof(__u64) > sizeof(values[0]))
+		return -1;
+	fd = pinned_map("lg_counters");
+	if (fd < 0)
+		return -1;
+	memset(&attr, 0, sizeof(attr));
+	attr.map_fd = (__u32)fd;
+	attr.key = (__u64)(unsigned long)&key;
+	attr.value = (__u64)(unsigned long)values;
+	found = syscall(SYS_bpf, BPF_MAP_LOOKUP_ELEM, &attr, sizeof(attr)) == 0;
+	close(fd);
+	if (!found)
 		return -1;
 	for (int c = 0; c < cpus; c++) {
 		__u64 v;

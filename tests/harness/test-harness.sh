@@ -118,12 +118,13 @@ printf '%s\n' 'ok 1 - a case terminated by its own timer is reported' 'ok 2 - Ki
 	'# reading the ELF header' 'cli: 2 passed, 0 failed' >"$work/quiet"
 run "$noise" "$work/quiet"
 expect "a log whose words only mention those things is quiet" 0
-printf '%s\n' 'ok 1 - a case' 'LSMGUARD-VM: still running after 2400 s; the cases'"'"' standard error' \
+printf '%s\n' 'ok 1 - a case' 'LSMGUARD-VM: still running after 2400 s; the cases'"'"' stderr' \
 	'# watch| sh: line 1:   412 Terminated              sleep 100' 'ok 2 - a slow case' \
 	'vm: 2 passed, 0 failed' >"$work/watched"
 run "$noise" "$work/watched"
-expect "the cases' standard error a slow suite showed before its limit is not the suite's noise" 0
-printf '%s\n' 'ok 1 - a case' '# sh: line 1:   412 Terminated              sleep 100' >"$work/unmarked"
+expect "what the cases said, shown by a slow suite before its limit, is not the suite's noise" 0
+printf '%s\n' 'ok 1 - a case' '# sh: line 1:   412 Terminated              sleep 100' \
+	>"$work/unmarked"
 run "$noise" "$work/unmarked"
 expect "the same line unmarked is noise" 1 '^2:# sh: line 1: +412 Terminated +sleep 100$'
 
