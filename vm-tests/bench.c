@@ -62,6 +62,10 @@ static int iterations_cap;
 #define OTHER_CGROUP "/elsewhere" /* the no-policy configuration's policy is on this cgroup */
 #define DEEP_FILE "/bench/d1/d2/d3/d4/d5/d6/d7/d8/d9/file"
 #define DENIED_FILE "/bench/denied"
+/* Denied files opened once each (DENIED_NEW_DIR/N, MISS_FILES of them): each denial's event is
+ * sent (the rate limit keys it by file), so none is answered by a remembered denial; the
+ * directory's state (cache.bpf.h) decides them after the first. */
+#define DENIED_NEW_DIR "/bench/dnew"
 /* The miss path: files 9 deep that each measurement opens once (a verdict no cache holds). */
 #define MISS_DIR "/bench/d1/d2/d3/d4/d5/d6/d7/d8/d9/miss"
 #define MISS_FILES 2400 /* one proof, a warm-up tenth and 2,000 timed opens, with room */
@@ -80,6 +84,7 @@ static int iterations_cap;
 enum op {
 	OP_OPEN,
 	OP_DENIED,
+	OP_DENIED_NEW,
 	OP_EXEC,
 	OP_UDP,
 	OP_SENDTO,
@@ -98,7 +103,8 @@ enum op {
 #define OP_IS_CHURN(op) ((op) >= OP_OPEN_CHURN_10 && (op) <= OP_OPEN_CHURN_1000)
 static const int churn_rates[3] = {10, 100, 1000}; /* renames a second, OP_OPEN_CHURN_* */
 static const char *const op_names[OP_COUNT] = {
-	"open+close, 9 dirs deep", "open of a denied file", "fork+exec+wait",
+	"open+close, 9 dirs deep", "open of a denied file",
+	"open of a denied file, a new one each time (its event sent)", "fork+exec+wait",
 	"UDP connect (reused socket)", "UDP sendto (unconnected socket)", "TCP connect+close",
 	"TCP bind+listen+close", "getpid", "unix connect+close, 9 dirs deep",
 	"first open+close of a file, 9 dirs deep (miss)",
@@ -107,14 +113,16 @@ static const char *const op_names[OP_COUNT] = {
 	"open+close, 100 renames/s elsewhere", "open+close, 1,000 renames/s elsewhere",
 	"vfork+exec+wait",
 };
-static const char *const op_keys[OP_COUNT] = {"open", "open_denied", "exec", "udp_connect",
-					       "udp_sendto", "tcp_connect", "bind_listen", "getpid",
-					       "unix_connect", "open_miss", "open_cold", "open_churn_10",
-					       "open_churn_100", "open_churn_1000", "spawn"};
+static const char *const op_keys[OP_COUNT] = {
+	"open",		"open_denied", "open_denied_new", "exec",	   "udp_connect",
+	"udp_sendto",	"tcp_connect", "bind_listen",	  "getpid",	   "unix_connect",
+	"open_miss",	"open_cold",   "open_churn_10",	  "open_churn_100", "open_churn_1000",
+	"spawn"};
 /* The churned opens run long enough for the renames to matter: 10,000 opens are about a third
  * of a second of the guest's clock, 300 renames at 1,000 a second. */
-static const int op_iterations[OP_COUNT] = {2000, 2000, 150,	2000,  2000,  300,  1000,
-					    5000, 300,	2000, 2000, 10000, 10000, 10000, 150};
+static const int op_iterations[OP_COUNT] = {2000, 2000, 2000, 150,   2000,  2000,
+					    300,  1000, 5000, 300,   2000,  2000,
+					    10000, 10000, 10000, 150};
 
 enum config {
 	C_NONE,
@@ -245,9 +253,14 @@ static double now_ns(void)
 	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
+/* The next of DENIED_NEW_DIR's files to open; a parent moves it past what a child opened
+ * (runs_child), so that two children in a row do not open the same files. */
+static int denied_new_next;
+
 /*
  * Run op n times; return how many results were not the expected one, and describe the first in
- * why. Expected: success for every operation, except the open of DENIED_FILE when denied (EPERM).
+ * why. Expected: success for every operation, except the opens of DENIED_FILE and of
+ * DENIED_NEW_DIR's files when denied (EPERM, or AppArmor's EACCES).
  */
 static int run_op(enum op op, int n, int denied, char *why)
 {
@@ -297,13 +310,20 @@ static int run_op(enum op op, int n, int denied, char *why)
 				close(fd);
 			break;
 		}
-		case OP_DENIED: {
-			int fd = open(DENIED_FILE, O_RDONLY), err = fd < 0 ? errno : 0;
+		case OP_DENIED:
+		case OP_DENIED_NEW: {
+			char name[64] = DENIED_FILE;
+			int fd, err;
 
+			if (op == OP_DENIED_NEW)
+				snprintf(name, sizeof(name), DENIED_NEW_DIR "/%d",
+					 denied_new_next++ % MISS_FILES);
+			fd = open(name, O_RDONLY);
+			err = fd < 0 ? errno : 0;
 			if (fd >= 0)
 				close(fd);
 			if (err != denied && !failures++)
-				note(why, "open %s: %s, expected %s", DENIED_FILE,
+				note(why, "open %s: %s, expected %s", name,
 				     err ? strerror(err) : "success",
 				     denied ? strerror(denied) : "success");
 			break;
@@ -422,6 +442,7 @@ static const char aa_profile_text[] =
 	"profile " AA_PROFILE " {\n"
 	"  file,\n"
 	"  deny " DENIED_FILE " r,\n"
+	"  deny " DENIED_NEW_DIR "/* r,\n"
 	"  network,\n"
 	"  unix,\n"
 	"  signal,\n"
@@ -814,15 +835,19 @@ static bool prime_miss_files(char *why)
 
 		if (!join_bench_cgroup(ignored))
 			_exit(2);
-		for (int i = 0; i < 2 * MISS_FILES; i++) {
+		for (int i = 0; i < 3 * MISS_FILES; i++) {
 			int fd;
 
 			if (i < MISS_FILES)
 				snprintf(path, sizeof(path), MISS_DIR "/%d", i);
-			else
+			else if (i < 2 * MISS_FILES)
 				snprintf(path, sizeof(path), COLD_DIR "/%d/f", i - MISS_FILES);
+			else
+				snprintf(path, sizeof(path), DENIED_NEW_DIR "/%d",
+					 i - 2 * MISS_FILES);
 			fd = open(path, O_RDONLY | O_CLOEXEC);
-			failed += fd < 0;
+			/* (the denied ones: whatever the policy in force says) */
+			failed += fd < 0 && i < 2 * MISS_FILES;
 			if (fd >= 0)
 				close(fd);
 		}
@@ -1199,6 +1224,7 @@ static void run_config(enum config c, int round)
 			program_runs(C_FLOOR, OP_SPAWN);
 			program_runs(C_FLOOR, OP_OPEN);
 			program_runs(C_FLOOR, OP_DENIED);
+			program_runs(C_FLOOR, OP_DENIED_NEW);
 			program_runs(C_FLOOR, OP_UDP);
 			program_runs(C_FLOOR, OP_SENDTO);
 		}
@@ -1209,7 +1235,7 @@ static void run_config(enum config c, int round)
 /* The rules write_bench_policy(n) writes (defaults are not rules). */
 static int bench_policy_rules(int n)
 {
-	return 1 + (n >= 10000 ? 4 : 0) + n * 7 / 10 + n * 2 / 10 + n / 10;
+	return 2 + (n >= 10000 ? 4 : 0) + n * 7 / 10 + n * 2 / 10 + n / 10;
 }
 
 /* The lsmguard policy of n rules on the bench cgroup (0: one rule, on another cgroup only). */
@@ -1222,8 +1248,8 @@ static bool write_bench_policy(int n, char *why)
 		return false;
 	}
 	fprintf(f, "[policy]\nname = bench\ncgroup = %s\nmode = enforce\n[files]\n"
-		   "default = allow\ndeny = %s\n",
-		n ? BENCH_CGROUP : OTHER_CGROUP, DENIED_FILE);
+		   "default = allow\ndeny = %s\ndeny = %s/\n",
+		n ? BENCH_CGROUP : OTHER_CGROUP, DENIED_FILE, DENIED_NEW_DIR);
 	/* The 10,000-rule policy also has rules on the measured path's ancestors. */
 	if (n >= 10000)
 		fprintf(f, "allow = /bench/\nallow = /bench/d1/d2/\nallow-read = /bench/d1/d2/d3/d4/\n"
@@ -1590,13 +1616,23 @@ static bool setup(void)
 		if (fd >= 0)
 			close(fd);
 	}
+	missing += mkdir(DENIED_NEW_DIR, 0755) && errno != EEXIST;
+	for (int i = 0; i < MISS_FILES && !missing; i++) {
+		int fd;
+
+		snprintf(path, sizeof(path), DENIED_NEW_DIR "/%d", i);
+		fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+		missing += fd < 0;
+		if (fd >= 0)
+			close(fd);
+	}
 	if (mkdir(CHURN_DIR, 0755) && errno != EEXIST)
 		missing++;
 	else
 		close(open(CHURN_DIR "/a", O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
 	if (missing)
-		note(why, "the miss path's files under %s and %s or %s/a could not be made", MISS_DIR,
-		     COLD_DIR, CHURN_DIR);
+		note(why, "the miss path's files under %s and %s, the denied ones under %s or %s/a "
+			  "could not be made", MISS_DIR, COLD_DIR, DENIED_NEW_DIR, CHURN_DIR);
 	if (!why[0])
 		apparmor_load(why);
 	/* A TCP listener outside any policy, accepting and closing. */
@@ -1824,6 +1860,8 @@ static bool runs_child(enum op op, int n, int denied)
 
 	if (pid == 0)
 		_exit(join_bench_cgroup(why) && run_op(op, n, denied, why) == 0 ? 0 : 1);
+	if (op == OP_DENIED_NEW)
+		denied_new_next += n;
 	if (pid <= 0 || waitpid(pid, &status, 0) != pid)
 		return false;
 	/* The child's task is freed after an RCU grace period (lsm/task_free): let it happen
@@ -1994,6 +2032,8 @@ static void run_lsmguard(int round, bool reverse)
 					 * events are sent (10 a second), the rest answered
 					 * by the remembered denial (cache.bpf.h) */
 					program_runs(C_LG_10000, OP_DENIED);
+					/* a new denied file each time: its event sent */
+					program_runs(C_LG_10000, OP_DENIED_NEW);
 					program_runs(C_LG_10000, OP_UDP);
 					program_runs(C_LG_10000, OP_SENDTO);
 				}
