@@ -1347,7 +1347,9 @@ int cmd_run(int argc, char **argv)
 			log_warnx("--link-records: cannot apply it to the pinned records (%s); "
 				  "they keep their capacity (a new one takes 'lsmguard unload', "
 				  "then a start)",
-				  ret == -E2BIG ? "they have no capacity entry" : strerror(-ret));
+				  ret == -E2BIG	   ? "they have no capacity entry"
+				  : ret == -ENOSPC ? "their map is no larger than the daemon's reserve"
+						   : strerror(-ret));
 		if (ret > 0)
 			log_warnx("--link-records: the pinned records hold %u for the kernel "
 				  "(their map's size is fixed at load); %u apply (a larger "

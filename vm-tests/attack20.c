@@ -41,6 +41,7 @@
 #include "uring.h"
 #include "vmtest.h"
 #include "vmutil.h"
+#include "lsmguard_abi.h"
 
 #define A20 "/lgt/a20"
 #define D "/data/a20"
@@ -786,10 +787,15 @@ VM_TEST(a20_staged_deep_file_moved_deeper, 2011)
  * before ... load: EPERM", with a file under the directory rule /data/a20/ldconf/ whose path is
  * 256 bytes or more (and a short one as the control): lsmguard unloaded, the administrator's
  * second names made, lsmguard started (its load walks the directory rule).
+ * The load is the suite's one of `lsmguard run --link-records N` (another case sets it on a
+ * start that adopts the pins): the records' map sized N and the daemon's reserve, N the
+ * kernel's capacity; then the usual 16,384 again by a restart over the pins.
  */
 VM_TEST(a20_admin_link_before_start_long_name, 2012)
 {
 	const char *const unload[] = {LSMGUARD, "unload", NULL};
+	const char *const larger[] = {"--link-records", "20000", NULL};
+	const char *const usual[] = {"--link-records", "16384", NULL};
 	static const char longf[] = D "/ldconf/" M200 "/" L60;
 	pid_t pid;
 
@@ -805,7 +811,11 @@ VM_TEST(a20_admin_link_before_start_long_name, 2012)
 	write_file(D "/ldconf/short", "key short admin\n", 0644);
 	VM_CHECK(link(longf, D "/pub2/adm_l") == 0);
 	VM_CHECK(link(D "/ldconf/short", D "/pub2/adm_s") == 0);
-	VM_CHECK(daemon_start() > 0);
+	VM_CHECK(daemon_start_with(larger) > 0);
+	if (pinned_map_max_entries("lg_links") != 20000 + LG_LINK_RESERVE ||
+	    link_records_field("capacity") != 20000)
+		VM_FAIL("loaded with --link-records 20000: lg_links holds %ld, the capacity is %lld",
+			pinned_map_max_entries("lg_links"), link_records_field("capacity"));
 	/* At the start (bank 0), and after two reloads, so that each bank has been in force: a
 	 * cut record's hashes for the other bank were made with a seed of 0 before review 38's
 	 * H2 (the other bank drew its seed at its first load). */
@@ -827,4 +837,6 @@ VM_TEST(a20_admin_link_before_start_long_name, 2012)
 		}
 	}
 	VM_CHECK(system("cd " D " && rm -rf ldconf pub2") == 0);
+	VM_CHECK(daemon_restart_with(usual));
+	VM_CHECK(link_records_field("capacity") == 16384);
 }

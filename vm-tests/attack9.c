@@ -1057,8 +1057,9 @@ static int a9_syns6_to(int fd, int port)
  * there goes to the address decided (written into it by the cgroup connect program).
  */
 #define A9_RACE_PORT 7397
-/* 1,000 tries sweep the start 10 times; the unconfined control won the race in 9 to 90% of
- * them (86 of 600 to 901 of 1,000 per run on 2026-12-07): each confined run meets the race
+/* 1,000 tries sweep the start 10 times; the unconfined control won the race in 12 to 90% of
+ * them (126 of 1,000 and 86 of 600 TCP tries at the least, 901 of 1,000 at the most, per run
+ * on 2026-12-07): each confined run meets the race
  * tens to hundreds of times, and a control that won it fewer than A9_RACE_WON_MIN times
  * fails the case (the race did not happen). Fewer than the 3,000 of before: the case took
  * 173 s of the vm suite's time, and again under preempt=full. */

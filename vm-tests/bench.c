@@ -16,8 +16,9 @@
  * configuration's and no others (none, the floor's, or lsmguard's); the floor programs run; the
  * lsmguard set in force is the one the figures will be labelled with (its generation, policy
  * name, cgroup and rule count, after every start and reload); and one of each operation gives
- * the result it should: the open of DENIED_FILE fails with EPERM where lsmguard's policy denies
- * it and succeeds elsewhere, every other open, exec, connect and send succeeds. Every timed
+ * the result it should: the opens of DENIED_FILE and of DENIED_NEW_DIR's files fail with EPERM
+ * where lsmguard's policy denies them (EACCES under AppArmor's profile) and succeed elsewhere,
+ * every other open, exec, connect and send succeeds. Every timed
  * operation's result is then checked too. Each proof prints "ok N - ..." or "not ok N - ...:
  * what was seen"; the last line is "bench: N passed, N failed". One failure withholds the figures
  * and makes the bench exit 1.
@@ -221,7 +222,8 @@ static const char *pass_name(int round)
 	return name;
 }
 
-/* The errno of DENIED_FILE's open in configuration c: its policy's refusal, or 0. */
+/* The errno of the opens of DENIED_FILE and DENIED_NEW_DIR's files in configuration c: its
+ * policy's refusal, or 0. */
 static int config_denies(enum config c)
 {
 	return c == C_LG_10 || c == C_LG_1000 || c == C_LG_10000 ? EPERM
@@ -431,7 +433,7 @@ static int run_op(enum op op, int n, int denied, char *why)
 }
 /*
  * AppArmor: a profile of the bench policy's intent (every file, program and network access
- * allowed but the open of DENIED_FILE), loaded by Debian's apparmor_parser at setup and entered
+ * allowed but the opens of DENIED_FILE and DENIED_NEW_DIR's files), loaded by Debian's apparmor_parser at setup and entered
  * by the measuring child as an administrator's aa-exec would (change_profile from unconfined).
  */
 #define AA_PROFILE "lsmguard-bench"
@@ -627,12 +629,13 @@ static const char *state_description(enum config c)
 {
 	static char text[256];
 
-	snprintf(text, sizeof(text), "in %s, %s, %s; open of %s %s, every other operation succeeds",
+	snprintf(text, sizeof(text),
+		 "in %s, %s, %s; opens of %s and %s/N %s, every other operation succeeds",
 		 BENCH_CGROUP, config_is_seccomp(c) ? "seccomp filter" : "no seccomp filter",
 		 c == C_FLOOR		  ? "the floor's BPF-LSM links only"
 		 : config_is_lsmguard(c) ? "lsmguard's BPF-LSM links only"
 					 : "no BPF-LSM link",
-		 DENIED_FILE,
+		 DENIED_FILE, DENIED_NEW_DIR,
 		 config_denies(c) == EPERM    ? "EPERM"
 		 : config_denies(c) == EACCES ? "EACCES (AppArmor's profile)"
 					      : "allowed");
@@ -818,7 +821,8 @@ static bool join_bench_cgroup(char *why)
 }
 
 /*
- * Under the policy in force, open each of the miss path's files once from the bench cgroup:
+ * Under the policy in force, open each of the miss path's files once from the bench cgroup
+ * (and DENIED_NEW_DIR's, whatever the policy says of them):
  * each file's inode storage (the verdict cache) and each cold directory's (its state for the
  * files in it) is made now, before the kernel memory of the
  * round's rule sets is read, so that whichever set is measured first does not count it (the
@@ -1238,7 +1242,8 @@ static int bench_policy_rules(int n)
 	return 2 + (n >= 10000 ? 4 : 0) + n * 7 / 10 + n * 2 / 10 + n / 10;
 }
 
-/* The lsmguard policy of n rules on the bench cgroup (0: one rule, on another cgroup only). */
+/* The lsmguard policy of n rules on the bench cgroup (0: the two deny rules, on another
+ * cgroup only). */
 static bool write_bench_policy(int n, char *why)
 {
 	FILE *f = fopen(POLICY_DIR "/bench.ini.tmp", "w");
@@ -1496,9 +1501,10 @@ static bool start_daemon(int round, pid_t *pid)
 			ok = policy_proven(0, "ready", &generation, event, sizeof(event), why);
 	}
 	return check(ok, why,
-		     "lsmguard, %s: started with policy bench of %d rule on %s in force "
+		     "lsmguard, %s: started with policy bench of %d rule%s on %s in force "
 		     "(generation %d)",
-		     pass_name(round), bench_policy_rules(0), OTHER_CGROUP, generation);
+		     pass_name(round), bench_policy_rules(0), bench_policy_rules(0) == 1 ? "" : "s",
+		     OTHER_CGROUP, generation);
 }
 
 /* The kernel's run counts and run times of lsmguard's programs (the lg_ ones): for
@@ -1713,7 +1719,7 @@ static double median(const double *values, double *lo, double *hi)
 	return sorted[rounds / 2];
 }
 
-/* Kernel memory per rule: the slab grown from the 11-rule to the 10,005-rule policy. */
+/* Kernel memory per rule: the slab grown from the smallest to the largest policy measured. */
 static double bytes_per_rule(double *lo, double *hi)
 {
 	double per_rule[MAX_ROUNDS];
@@ -1834,8 +1840,9 @@ static void report(void)
 		       policy_rules[r], m, lo, hi, fm, flo, fhi, cm, clo, chi);
 	}
 	per_rule = bytes_per_rule(&lo, &hi);
-	printf("BENCH-TABLE\nBENCH-TABLE kernel memory per rule (unreclaimable slab, 10,005 rules "
-	       "minus 11): %.0f bytes (%.0f-%.0f)\n", per_rule, lo, hi);
+	printf("BENCH-TABLE\nBENCH-TABLE kernel memory per rule (unreclaimable slab, %d rules "
+	       "minus %d): %.0f bytes (%.0f-%.0f)\n",
+	       policy_rules[2], policy_rules[0], per_rule, lo, hi);
 	printf("BENCH-TABLE\nBENCH-TABLE | configuration | operation | the programs it runs "
 	       "(runs per operation, instructions per operation) | runs | instructions |\n"
 	       "BENCH-TABLE | --- | --- | --- | --- | --- |\n%s", runs_report);

@@ -1095,30 +1095,6 @@ static int link_in(const char *cgroup, uid_t uid, const char *from, const char *
 	return in_cgroup(cgroup, do_link, &a);
 }
 
-/*
- * A number of lsmguard status --json's link_records object (capacity, unrecorded, used,
- * rule_files_unrecorded; full as 0 or 1); -1 when absent.
- */
-static long long link_records_field(const char *field)
-{
-	const char *const status[] = {LSMGUARD, "status", "--json", NULL};
-	static char out[1048576];
-	char needle[64];
-	const char *at, *end;
-
-	if (run_command(status, out, sizeof(out)) != 0 ||
-	    !(at = strstr(out, "\"link_records\":{")) || !(end = strchr(at, '}')))
-		return -1;
-	snprintf(needle, sizeof(needle), "\"%s\":", field);
-	at = strstr(at, needle);
-	if (!at || at > end)
-		return -1;
-	at += strlen(needle);
-	if (strncmp(at, "true", 4) == 0 || strncmp(at, "false", 5) == 0)
-		return *at == 't';
-	return atoll(at);
-}
-
 #define LR_TMPFS "/tmp/lr-tmpfs"
 #define LR_DISK "/tmp/lr-disk"
 
@@ -1185,19 +1161,6 @@ VM_TEST(names_link_records_go_with_the_file, 182)
 }
 
 /*
- * Stop the daemon (its programs stay in force) and start it again with extra arguments: it
- * adopts the pins (no load: a load is about 80 s under emulation).
- */
-static bool daemon_restart_with(const char *const extra[])
-{
-	pid_t pid = daemon_pid();
-
-	if (pid > 1 && (kill(pid, SIGTERM) || !wait_exit(pid, 10000)))
-		return false;
-	return daemon_start_with(extra) > 0;
-}
-
-/*
  * With the records full (a daemon started over the pinned programs with a capacity of
  * LINK_RECORDS more than the records in use, then that many links made), a new name cannot be
  * recorded: a file under a deny rule of any policy gets none (by anyone, as root or not, in
@@ -1244,10 +1207,9 @@ VM_TEST(names_links_when_the_records_are_full, 189)
 		made++;
 	}
 	VM_CHECK(made == LINK_RECORDS);
-	/* (Had another task made links meanwhile, the last fills went unrecorded, and are
-	 * counted already.) */
-	/* Full now (had a record gone meanwhile, its file freed, the fills left room: more
-	 * links until status says full). */
+	/* Full now. Had another task made links meanwhile, the last fills went unrecorded (and
+	 * are counted already); had a record gone meanwhile (its file freed), the fills left
+	 * room: more links until status says full. */
 	for (int i = 0; i < LINK_RECORDS && link_records_field("full") == 0; i++) {
 		snprintf(path, sizeof(path), FILL "/extra%d", i);
 		snprintf(copy, sizeof(copy), FILL "/extra%d.l", i);
@@ -1285,7 +1247,7 @@ VM_TEST(names_links_when_the_records_are_full, 189)
 	VM_CHECK(link_in(NAMES_AUDIT, 0, DENIED "/file", "/tmp/nm/denied-copy") == EPERM);
 	EXPECT_EVENT_AFTER(mark, "\"event\":\"deny\"", "\"policy\":\"names-audit\"",
 			   "\"hook\":\"path_link\"", source, "\"path\":\"" DENIED "/file\"");
-	/* Counted: lsmguard status --json reports the capacity and the 8 links tried above. */
+	/* Counted: lsmguard status --json reports the 8 links tried above as unrecorded. */
 	EXPECT_RESULT((int)(link_records_field("unrecorded") - before), 8);
 	/* Room again once names are gone: the denied file's new name is recorded, and its rule
 	 * follows it. */

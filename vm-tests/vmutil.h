@@ -103,6 +103,16 @@ size_t notify_read(char *buf, size_t size);
 pid_t daemon_start(void);
 /* The same, with these arguments after the usual ones (NULL-terminated). */
 pid_t daemon_start_with(const char *const extra[]);
+/*
+ * Stop the daemon (SIGTERM: its programs stay in force) and start it again with extra
+ * arguments: it adopts the pins, no load (a load is about 80 s under emulation).
+ */
+bool daemon_restart_with(const char *const extra[]);
+/*
+ * A number of `lsmguard status --json`'s link_records object (capacity, unrecorded, used,
+ * rule_files_unrecorded; full as 0 or 1); -1 when absent.
+ */
+long long link_records_field(const char *field);
 /* SIGHUP the daemon and wait (5 s at most) until it has loaded a new generation. */
 bool daemon_reload_wait(void);
 /* The running daemon's pid, from its pid file; -1 when none (never 0 or -1 for kill()). */
@@ -153,7 +163,7 @@ long rss_kib(pid_t pid);
  */
 long long policy_counter(const char *policy, const char *hook, const char *field);
 /* The id `lsmguard status --json` gives policy (read from the daemon's state file, as status
- * reads it; it changes at a reload), or -1. */
+ * reads it, and only while its generation is the kernel's; it changes at a reload), or -1. */
 long long policy_id(const char *policy);
 /*
  * The counter at byte offset field of struct lg_counter (offsetof) of policy id's hook (an
@@ -162,6 +172,8 @@ long long policy_id(const char *policy);
  * beside a busy task). -1 when it cannot be read.
  */
 long long policy_counter_by_id(long long id, unsigned hook, size_t field);
+/* The max_entries of lsmguard's pinned map name, or -1. */
+long pinned_map_max_entries(const char *name);
 /* Print the event log's lines holding needle as TAP comments (for measurements). */
 void print_events(const char *needle);
 void print_events_after(long mark, const char *needle);
