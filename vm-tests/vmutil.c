@@ -960,14 +960,6 @@ long rss_kib(pid_t pid)
 	return kib;
 }
 
-/*
- * policy_counter and policy_id read what `lsmguard status --json` reads without running it
- * (about a second under emulation, and more beside a busy task: attack run 32's floods read
- * four counters a step): the policy's id from the daemon's state file, taken only while its
- * generation is the kernel's (status refuses a stale record: no policies, -1 here), and the
- * counters from the pinned map (not a map found by name: an unloaded set's maps live on until
- * the kernel frees them).
- */
 /* The element key of the map at fd, read into value; fd closed. False when there is none (or
  * no fd). */
 static bool lookup_and_close(int fd, const void *key, void *value)
@@ -1006,6 +998,14 @@ static bool pinned_array_first(const char *name, void *value)
 	return lookup_and_close(pinned_map(name), &key, value);
 }
 
+/*
+ * policy_counter and policy_id read what `lsmguard status --json` reads without running it
+ * (about a second under emulation, and more beside a busy task: attack run 32's floods read
+ * four counters a step): the policy's id from the daemon's state file, taken only while its
+ * generation is the kernel's (status refuses a stale record: no policies, -1 here), and the
+ * counters from the pinned map (not a map found by name: an unloaded set's maps live on until
+ * the kernel frees them).
+ */
 long long policy_id(const char *policy)
 {
 	FILE *f = fopen("/run/lsmguard/state", "r");
