@@ -179,9 +179,11 @@ __weak __noinline int lg_rate_holds_back(__u32 policy_id, __u32 hook, __u32 deci
 	return 1;
 }
 
+/* Written under the lock between two increments of seq, read without it, as lg_inode_cache. */
 struct lg_sock_cache {
 	struct bpf_spin_lock lock;
 	__u32 pad;
+	__u64 seq;
 	__u64 tag;
 	__u32 policy;
 	__u8 family;

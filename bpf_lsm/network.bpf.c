@@ -45,7 +45,10 @@ struct lg_net_dest {
 	__u8 family; /* 4 or 6 */
 	__u8 protocol; /* LG_NET_TCP, LG_NET_UDP, LG_NET_OTHER; 0 for SCTP (no rule) */
 	__u16 port;
-	__u8 addr[16];
+	__u32 pad;
+	/* on 8 bytes, so that its words are loaded and compared whole: at offset 4 each 8-byte
+	 * copy and test was byte loads and shifts (a UDP sendto's hit path, measured) */
+	__u8 addr[16] __attribute__((aligned(8)));
 };
 
 /*
@@ -69,7 +72,6 @@ static __always_inline bool lg_read_dest(const struct sockaddr *address, int add
 					 __u16 sock_family, bool unspec_is_inet,
 					 bool unspec_is_inet6, struct lg_net_dest *dest)
 {
-	static const __u8 mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
 	union {
 		struct sockaddr sa;
 		struct sockaddr_in sin;
@@ -96,15 +98,14 @@ static __always_inline bool lg_read_dest(const struct sockaddr *address, int add
 		return true;
 	}
 	if (family == AF_INET6 && sock_family == AF_INET6) {
-		bool is_mapped = true;
+		bool is_mapped = !buf.sin6.sin6_addr.in6_u.u6_addr32[0] &&
+				 !buf.sin6.sin6_addr.in6_u.u6_addr32[1] &&
+				 buf.sin6.sin6_addr.in6_u.u6_addr32[2] == bpf_htonl(0xffff);
 
 		if (addrlen < SIN6_LEN_RFC2133)
 			return false;
 		dest->port = bpf_ntohs(buf.sin6.sin6_port);
 		__builtin_memcpy(dest->addr, &buf.sin6.sin6_addr, 16);
-		for (int i = 0; i < 12; i++)
-			if (dest->addr[i] != mapped[i])
-				is_mapped = false;
 		if (is_mapped) {
 			dest->family = 4;
 			__builtin_memcpy(dest->addr, &buf.sin6.sin6_addr.in6_u.u6_addr8[12], 4);
@@ -216,32 +217,44 @@ static __always_inline int lg_net_deny(const struct lg_policy_value *policy, __u
 }
 
 /*
- * The socket's cache (cache.bpf.h): the last allowed destination, for one policy and tag. Under
- * the lock, so that threads sharing the socket never leave one destination's address beside
- * another's port.
+ * The socket's cache (cache.bpf.h): the last allowed destination, for one policy and tag.
+ * Written under the lock between two increments of seq, so that threads sharing the socket
+ * never leave one destination's address beside another's port; read without it (a reader that
+ * sees seq odd or changed takes it as a miss, which decides in full), as lg_inode_cache is and
+ * for the same reasons: the lock's two helper calls were most of a hit's compare.
  */
 static __always_inline bool lg_sock_cached(struct lg_sock_cache *cache, __u64 tag, __u32 policy,
-					   const struct lg_net_dest *dest, bool store)
+					   const struct lg_net_dest *dest)
 {
-	bool hit = false;
+	__u64 seq = *(volatile __u64 *)&cache->seq;
+	bool hit;
 
+	if (seq & 1)
+		return false;
+	asm volatile("" ::: "memory");
+	hit = cache->tag == tag && cache->policy == policy && cache->family == dest->family &&
+	      cache->protocol == dest->protocol && cache->port == dest->port &&
+	      *(__u64 *)&cache->addr[0] == *(const __u64 *)&dest->addr[0] &&
+	      *(__u64 *)&cache->addr[8] == *(const __u64 *)&dest->addr[8];
+	asm volatile("" ::: "memory");
+	return hit && *(volatile __u64 *)&cache->seq == seq;
+}
+
+static __always_inline void lg_sock_cache_store(struct lg_sock_cache *cache, __u64 tag,
+						__u32 policy, const struct lg_net_dest *dest)
+{
 	bpf_spin_lock(&cache->lock);
-	if (store) {
-		cache->tag = tag;
-		cache->policy = policy;
-		cache->family = dest->family;
-		cache->protocol = dest->protocol;
-		cache->port = dest->port;
-		__builtin_memcpy(cache->addr, dest->addr, 16);
-	} else {
-		hit = cache->tag == tag && cache->policy == policy &&
-		      cache->family == dest->family && cache->protocol == dest->protocol &&
-		      cache->port == dest->port &&
-		      *(__u64 *)&cache->addr[0] == *(const __u64 *)&dest->addr[0] &&
-		      *(__u64 *)&cache->addr[8] == *(const __u64 *)&dest->addr[8];
-	}
+	*(volatile __u64 *)&cache->seq = cache->seq + 1;
+	asm volatile("" ::: "memory");
+	cache->tag = tag;
+	cache->policy = policy;
+	cache->family = dest->family;
+	cache->protocol = dest->protocol;
+	cache->port = dest->port;
+	__builtin_memcpy(cache->addr, dest->addr, 16);
+	asm volatile("" ::: "memory");
+	*(volatile __u64 *)&cache->seq = cache->seq + 1;
 	bpf_spin_unlock(&cache->lock);
-	return hit;
 }
 
 /*
@@ -462,12 +475,12 @@ static __always_inline int lg_net_check(const struct lg_policy_value *policy, __
 			      sk->sk_type == SOCK_RAW,
 			  &dest))
 		return 0;
-	if (!connect && (policy->net_flags & LG_NET_POLICY_NO_SOURCE_ROUTES) &&
-	    lg_dest_unspecified(&dest) && lg_sendmmsg_batch())
-		return lg_inet_route_deny(policy, cgroup_id, LG_HOOK_SOCKET_SENDMSG, true);
 	unspecified = lg_dest_unspecified(&dest);
+	if (!connect && unspecified && (policy->net_flags & LG_NET_POLICY_NO_SOURCE_ROUTES) &&
+	    lg_sendmmsg_batch())
+		return lg_inet_route_deny(policy, cgroup_id, LG_HOOK_SOCKET_SENDMSG, true);
 	any6 = unspecified && dest.family == 6;
-	unfixed = lg_unspecified_dest(sk, msg, connect, &dest) &&
+	unfixed = unspecified && lg_unspecified_dest(sk, msg, connect, &dest) &&
 		  (policy->net_flags & LG_NET_POLICY_NO_SOURCE_ROUTES);
 	/* A connect there goes where it is decided (lg_unspecified_connect_note); a TCP send
 	 * with an address is a Fast Open connect (tcp_sendmsg_fastopen: the same pre_connect) */
@@ -484,7 +497,7 @@ static __always_inline int lg_net_check(const struct lg_policy_value *policy, __
 					 dest.protocol == LG_NET_UDP ? BPF_SK_STORAGE_GET_F_CREATE
 								     : 0)
 		    : 0;
-	if (cache && lg_sock_cached(cache, tag, policy->id, &dest, false)) {
+	if (cache && lg_sock_cached(cache, tag, policy->id, &dest)) {
 		lg_count_cached(policy->id, hook);
 		return 0;
 	}
@@ -509,7 +522,7 @@ static __always_inline int lg_net_check(const struct lg_policy_value *policy, __
 		return ret;
 	}
 	if (cache && !flags)
-		lg_sock_cached(cache, tag, policy->id, &dest, true);
+		lg_sock_cache_store(cache, tag, policy->id, &dest);
 	lg_count_allowed(policy->id, hook);
 	return 0;
 }
@@ -1134,10 +1147,9 @@ static __always_inline bool lg_unspecified_dest(struct sock *sk, struct msghdr *
 	__u32 source;
 	bool user = false, given = false, named = false, fixed;
 
+	if (!lg_dest_unspecified(dest))
+		return false;
 	if (dest->family == 6) {
-		for (int i = 0; i < 16; i++)
-			if (dest->addr[i])
-				return false;
 		/* An ICMPv6 echo socket's send: ping_v6_sendmsg routes :: as it is (no loopback
 		 * rewrite, unlike udpv6_sendmsg and rawv6_sendmsg; a default route takes it off the
 		 * host), so it is decided as ::. Its connect (ip6_datagram_connect) rewrites. */
@@ -1161,8 +1173,6 @@ static __always_inline bool lg_unspecified_dest(struct sock *sk, struct msghdr *
 		dest->addr[15] = 1;
 		return !fixed;
 	}
-	if (dest->addr[0] | dest->addr[1] | dest->addr[2] | dest->addr[3])
-		return false;
 	/* The source the route lookup gets: inet_saddr (a multicast or broadcast bind leaves it
 	 * 0, while the bound address, rcv_saddr, is that group), then the control messages. */
 	source = BPF_CORE_READ((struct inet_sock *)sk, inet_saddr);

@@ -12,6 +12,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <linux/fs.h>
 #include <netinet/in.h>
@@ -786,6 +787,81 @@ VM_TEST(cache_socket_destination_is_per_destination, 96)
 	/* The second and third sendto to the allowed destination (a denied one leaves the cache as
 	 * it was), and only they, were answered by the cache. */
 	VM_CHECK(before >= 0 && policy_counter("files", "socket_sendmsg", "cached") == before + 2);
+}
+
+/*
+ * Threads sharing one socket, racing: one sends to the allowed destination again and again (so
+ * the socket's cache is written and read all the while), the other to the two denied ones that
+ * share a word with it (127.0.0.1 udp 3000: its address; 127.0.0.3 udp 3001: its port). The
+ * cache is read without its lock (a sequence word, cache.bpf.h): a read that a store tears must
+ * be a miss, never an allowed send to a denied destination.
+ */
+struct sock_race {
+	int fd;
+	volatile int stop;
+	long sent, failed;
+};
+
+static void *sock_race_sender(void *arg)
+{
+	struct sockaddr_in ok = {.sin_family = AF_INET, .sin_port = htons(3001)};
+	struct sock_race *r = arg;
+
+	inet_pton(AF_INET, "127.0.0.1", &ok.sin_addr);
+	while (!r->stop) {
+		if (sendto(r->fd, "x", 1, 0, (struct sockaddr *)&ok, sizeof(ok)) == 1)
+			r->sent++;
+		else
+			r->failed++;
+	}
+	return NULL;
+}
+
+#define SOCK_RACE_TRIES 3000
+
+static int sendto_racing_on_one_socket(const void *arg)
+{
+	struct sockaddr_in denied[2] = {{.sin_family = AF_INET, .sin_port = htons(3000)},
+					{.sin_family = AF_INET, .sin_port = htons(3001)}};
+	struct sock_race r = {.fd = socket(AF_INET, SOCK_DGRAM, 0)};
+	long refused = 0, other = 0, allowed = 0;
+	time_t deadline = time(NULL) + 60;
+	pthread_t t;
+
+	(void)arg;
+	inet_pton(AF_INET, "127.0.0.1", &denied[0].sin_addr);
+	inet_pton(AF_INET, "127.0.0.3", &denied[1].sin_addr);
+	if (r.fd < 0 || pthread_create(&t, NULL, sock_race_sender, &r))
+		return 1;
+	/* as many sends of each side (on one CPU, preempt=full, the thread runs only when the
+	 * scheduler takes this loop off it), within a minute */
+	for (long i = 0; (i < SOCK_RACE_TRIES || r.sent < SOCK_RACE_TRIES) &&
+			 (i < SOCK_RACE_TRIES || time(NULL) < deadline);
+	     i++) {
+		if (sendto(r.fd, "x", 1, 0, (struct sockaddr *)&denied[i & 1], sizeof(denied[0])) ==
+		    1)
+			allowed++;
+		else if (errno == EPERM)
+			refused++;
+		else
+			other++;
+	}
+	r.stop = 1;
+	pthread_join(t, NULL);
+	printf("# sends racing on one socket: %ld denied sends refused, %ld allowed, %ld other; "
+	       "%ld allowed sends went, %ld failed\n",
+	       refused, allowed, other, r.sent, r.failed);
+	fflush(stdout);
+	if (allowed || other)
+		return 2;
+	/* the race happened: the allowed destination was sent to all the while, and never
+	 * refused */
+	return r.sent >= SOCK_RACE_TRIES && !r.failed ? 0 : 3;
+}
+
+VM_TEST(cache_socket_destination_threads_racing_on_one_socket, 96)
+{
+	VM_CHECK(in_cgroup(FILES, sendto_racing_on_one_socket, NULL) == 0);
 }
 
 /* First opens decided from their directory's cached state (lg_dir_counts[0], cache.bpf.h). */
