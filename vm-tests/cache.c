@@ -790,10 +790,13 @@ VM_TEST(cache_socket_destination_is_per_destination, 96)
 }
 
 /*
- * Threads sharing one socket, racing: one sends to the allowed destination again and again (so
- * the socket's cache is written and read all the while), the other to the two denied ones that
- * share a word with it (127.0.0.1 udp 3000: its address; 127.0.0.3 udp 3001: its port). The
- * cache is read without its lock (a sequence word, cache.bpf.h): a read that a store tears must
+ * Threads sharing one socket, racing on its destination cache (read without its lock: a
+ * sequence word, cache.bpf.h). One thread sends to two allowed destinations in turn, each
+ * twice (127.0.0.1 udp 3001, 127.0.0.3 udp 3002): the first send of each pair stores it in
+ * the cache, the second is answered by it, so the cache is written and read all the while.
+ * Between a store's port and its address the cache holds 127.0.0.3 udp 3001, the mix of the
+ * two, which a rule denies (deny = 127.0.0.3 udp 3001); the other thread sends there and to
+ * 127.0.0.1 udp 3000 (the mix the other way round is not denied). A read a store tears must
  * be a miss, never an allowed send to a denied destination.
  */
 struct sock_race {
@@ -804,12 +807,15 @@ struct sock_race {
 
 static void *sock_race_sender(void *arg)
 {
-	struct sockaddr_in ok = {.sin_family = AF_INET, .sin_port = htons(3001)};
+	struct sockaddr_in ok[2] = {{.sin_family = AF_INET, .sin_port = htons(3001)},
+				    {.sin_family = AF_INET, .sin_port = htons(3002)}};
 	struct sock_race *r = arg;
 
-	inet_pton(AF_INET, "127.0.0.1", &ok.sin_addr);
-	while (!r->stop) {
-		if (sendto(r->fd, "x", 1, 0, (struct sockaddr *)&ok, sizeof(ok)) == 1)
+	inet_pton(AF_INET, "127.0.0.1", &ok[0].sin_addr);
+	inet_pton(AF_INET, "127.0.0.3", &ok[1].sin_addr);
+	for (unsigned i = 0; !r->stop; i++) {
+		if (sendto(r->fd, "x", 1, 0, (struct sockaddr *)&ok[(i >> 1) & 1], sizeof(ok[0])) ==
+		    1)
 			r->sent++;
 		else
 			r->failed++;
@@ -817,29 +823,31 @@ static void *sock_race_sender(void *arg)
 	return NULL;
 }
 
+#ifndef SOCK_RACE_TRIES
 #define SOCK_RACE_TRIES 3000
+#endif
 
 static int sendto_racing_on_one_socket(const void *arg)
 {
-	struct sockaddr_in denied[2] = {{.sin_family = AF_INET, .sin_port = htons(3000)},
-					{.sin_family = AF_INET, .sin_port = htons(3001)}};
+	struct sockaddr_in denied[2] = {{.sin_family = AF_INET, .sin_port = htons(3001)},
+					{.sin_family = AF_INET, .sin_port = htons(3000)}};
 	struct sock_race r = {.fd = socket(AF_INET, SOCK_DGRAM, 0)};
 	long refused = 0, other = 0, allowed = 0;
 	time_t deadline = time(NULL) + 60;
 	pthread_t t;
 
 	(void)arg;
-	inet_pton(AF_INET, "127.0.0.1", &denied[0].sin_addr);
-	inet_pton(AF_INET, "127.0.0.3", &denied[1].sin_addr);
+	inet_pton(AF_INET, "127.0.0.3", &denied[0].sin_addr);
+	inet_pton(AF_INET, "127.0.0.1", &denied[1].sin_addr);
 	if (r.fd < 0 || pthread_create(&t, NULL, sock_race_sender, &r))
 		return 1;
-	/* as many sends of each side (on one CPU, preempt=full, the thread runs only when the
-	 * scheduler takes this loop off it), within a minute */
+	/* as many sends of each side (the two run on the VM's two CPUs, or take turns on one
+	 * under preempt=full), within a minute */
 	for (long i = 0; (i < SOCK_RACE_TRIES || r.sent < SOCK_RACE_TRIES) &&
 			 (i < SOCK_RACE_TRIES || time(NULL) < deadline);
 	     i++) {
-		if (sendto(r.fd, "x", 1, 0, (struct sockaddr *)&denied[i & 1], sizeof(denied[0])) ==
-		    1)
+		if (sendto(r.fd, "x", 1, 0, (struct sockaddr *)&denied[(i & 3) == 3],
+			   sizeof(denied[0])) == 1)
 			allowed++;
 		else if (errno == EPERM)
 			refused++;
@@ -854,14 +862,21 @@ static int sendto_racing_on_one_socket(const void *arg)
 	fflush(stdout);
 	if (allowed || other)
 		return 2;
-	/* the race happened: the allowed destination was sent to all the while, and never
-	 * refused */
 	return r.sent >= SOCK_RACE_TRIES && !r.failed ? 0 : 3;
 }
 
 VM_TEST(cache_socket_destination_threads_racing_on_one_socket, 96)
 {
+	long long before = policy_counter("files", "socket_sendmsg", "cached");
+	long long after;
+
 	VM_CHECK(in_cgroup(FILES, sendto_racing_on_one_socket, NULL) == 0);
+	/* the cache answered (about half the allowed sends: every second of a pair) */
+	after = policy_counter("files", "socket_sendmsg", "cached");
+	if (before < 0 || after - before < SOCK_RACE_TRIES / 4)
+		VM_FAIL("the socket's cache answered %lld sends of the race (counter %lld, then "
+			"%lld): the race did not read it",
+			after - before, before, after);
 }
 
 /* First opens decided from their directory's cached state (lg_dir_counts[0], cache.bpf.h). */

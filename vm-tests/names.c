@@ -1178,7 +1178,8 @@ VM_TEST(names_links_when_the_records_are_full, 189)
 	const char *const source = "\"source\":\"built-in: the hard-link records are full: no new "
 				   "name for a file under a deny rule, nor by a confined task\"";
 	char path[64], copy[64];
-	long long before, used;
+	long long before, used, made_total;
+	char warning[192], command[320];
 	long mark;
 	int made = 0;
 
@@ -1249,6 +1250,22 @@ VM_TEST(names_links_when_the_records_are_full, 189)
 			   "\"hook\":\"path_link\"", source, "\"path\":\"" DENIED "/file\"");
 	/* Counted: lsmguard status --json reports the 8 links tried above as unrecorded. */
 	EXPECT_RESULT((int)(link_records_field("unrecorded") - before), 8);
+	/* A daemon started over the pins with a capacity the records made already reach: it
+	 * says they are full until enough of them go, and they are. */
+	made_total = link_records_field("used");
+	VM_CHECK(made_total >= used + LINK_RECORDS);
+	snprintf(warning, sizeof(warning),
+		 "--link-records: the kernel has made %lld records, the capacity is %lld: full "
+		 "until %lld of them go",
+		 made_total, used + LINK_RECORDS, made_total - (used + LINK_RECORDS) + 1);
+	VM_EXPECT_DAEMON_WARNING("--link-records: the kernel has made ");
+	VM_CHECK(daemon_restart_with(small));
+	snprintf(command, sizeof(command), "grep -qF -- '%s' " DAEMON_ERR, warning);
+	if (system(command) != 0)
+		VM_FAIL("the daemon's standard error lacks \"%s\"", warning);
+	VM_CHECK(link_records_field("full") == 1);
+	EXPECT_RESULT(link_records_field("capacity"), (int)used + LINK_RECORDS);
+	VM_CHECK(link_in(NAMES, 0, RW "/plain", RW "/plain-copy") == EPERM);
 	/* Room again once names are gone: the denied file's new name is recorded, and its rule
 	 * follows it. */
 	VM_CHECK(system("rm -rf " FILL) == 0);
