@@ -119,7 +119,7 @@ suite vm 508 vm-tests/run-vm.sh "$build/vm/vmlinuz" "$build/vm/initrd.gz" test
 # The concurrency, cache and first verdict cases again, under full preemption (vm-tests/preempt.c;
 # vm-tests/run-vm.sh says which and why).
 suite vm-preempt 85 vm-tests/run-vm.sh "$build/vm/vmlinuz" "$build/vm/initrd.gz" preempt
-suite bench 87 make --no-print-directory -s bench-check BUILD="$build"
+suite bench 90 make --no-print-directory -s bench-check BUILD="$build"
 suite realsvc 132 vm-tests/realsvc/run.sh "$build/vm/vmlinuz" "$build/realsvc/initrd.gz"
 # The workloads bench's checks (vm-tests/realsvc/bench.sh): one round, as a test, not a figure.
 suite workloads 17 make --no-print-directory -s bench-workloads-check BUILD="$build"
