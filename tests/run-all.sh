@@ -110,12 +110,12 @@ counts=""
 failures=""
 
 suite harness 30 tests/harness/test-harness.sh "$build/tests/harness-selftest" "$build/tests/harness-selftest-empty"
-suite unit 143 "$build/tests/unit-tests"
+suite unit 161 "$build/tests/unit-tests"
 suite hashref 1 python3 tests/unit/hash_reference.py --check tests/unit/test_hash.c
-suite cli 166 tests/cli/test-cli.sh "$build/lsmguard"
+suite cli 167 tests/cli/test-cli.sh "$build/lsmguard"
 suite fuzz 2 tests/fuzz/run-fuzz.sh "${FUZZ_CHECK_TIME:-30}" "$build/fuzz/fuzz_policy" "$build/fuzz/fuzz_elfdeps"
 suite install 35 tests/install/test-install.sh "$build"
-suite vm 508 vm-tests/run-vm.sh "$build/vm/vmlinuz" "$build/vm/initrd.gz" test
+suite vm 509 vm-tests/run-vm.sh "$build/vm/vmlinuz" "$build/vm/initrd.gz" test
 # The concurrency, cache and first verdict cases again, under full preemption (vm-tests/preempt.c;
 # vm-tests/run-vm.sh says which and why).
 suite vm-preempt 85 vm-tests/run-vm.sh "$build/vm/vmlinuz" "$build/vm/initrd.gz" preempt

@@ -1160,6 +1160,28 @@ VM_TEST(names_link_records_go_with_the_file, 182)
 	VM_CHECK(vm_umount(LR_DISK) == 0);
 }
 
+/* The last "full until" warning of the daemon's standard error: its three numbers. */
+static bool full_until_warning(long long *made, long long *capacity, long long *until)
+{
+	static const char prefix[] = "--link-records: the kernel has made ";
+	char line[512];
+	bool found = false;
+	FILE *f = fopen(DAEMON_ERR, "r");
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		const char *at = strstr(line, prefix);
+
+		if (at && sscanf(at + sizeof(prefix) - 1,
+				 "%lld records, the capacity is %lld: full until %lld of them go",
+				 made, capacity, until) == 3)
+			found = true;
+	}
+	fclose(f);
+	return found;
+}
+
 /*
  * With the records full (a daemon started over the pinned programs with a capacity of
  * LINK_RECORDS more than the records in use, then that many links made), a new name cannot be
@@ -1178,8 +1200,7 @@ VM_TEST(names_links_when_the_records_are_full, 189)
 	const char *const source = "\"source\":\"built-in: the hard-link records are full: no new "
 				   "name for a file under a deny rule, nor by a confined task\"";
 	char path[64], copy[64];
-	long long before, used, made_total;
-	char warning[192], command[320];
+	long long before, used, made_total, warned_made = 0, warned_capacity = 0, warned_until = 0;
 	long mark;
 	int made = 0;
 
@@ -1251,18 +1272,23 @@ VM_TEST(names_links_when_the_records_are_full, 189)
 	/* Counted: lsmguard status --json reports the 8 links tried above as unrecorded. */
 	EXPECT_RESULT((int)(link_records_field("unrecorded") - before), 8);
 	/* A daemon started over the pins with a capacity the records made already reach: it
-	 * says they are full until enough of them go, and they are. */
+	 * says they are full until enough of them go, and they are. The records made are read
+	 * back from the warning (one may go between a status and the restart: its file freed),
+	 * and must agree with the capacity, the count before the restart and the one after. */
 	made_total = link_records_field("used");
 	VM_CHECK(made_total >= used + LINK_RECORDS);
-	snprintf(warning, sizeof(warning),
-		 "--link-records: the kernel has made %lld records, the capacity is %lld: full "
-		 "until %lld of them go",
-		 made_total, used + LINK_RECORDS, made_total - (used + LINK_RECORDS) + 1);
 	VM_EXPECT_DAEMON_WARNING("--link-records: the kernel has made ");
 	VM_CHECK(daemon_restart_with(small));
-	snprintf(command, sizeof(command), "grep -qF -- '%s' " DAEMON_ERR, warning);
-	if (system(command) != 0)
-		VM_FAIL("the daemon's standard error lacks \"%s\"", warning);
+	if (!full_until_warning(&warned_made, &warned_capacity, &warned_until))
+		VM_FAIL("the daemon's standard error lacks \"--link-records: the kernel has made N "
+			"records, the capacity is C: full until K of them go\"");
+	else if (warned_capacity != used + LINK_RECORDS || warned_made > made_total ||
+		 warned_made < link_records_field("used") || warned_made < warned_capacity ||
+		 warned_until != warned_made - warned_capacity + 1)
+		VM_FAIL("the warning says %lld made, capacity %lld, full until %lld go; expected "
+			"capacity %lld and made between %lld and %lld",
+			warned_made, warned_capacity, warned_until, used + LINK_RECORDS,
+			link_records_field("used"), made_total);
 	VM_CHECK(link_records_field("full") == 1);
 	EXPECT_RESULT(link_records_field("capacity"), (int)used + LINK_RECORDS);
 	VM_CHECK(link_in(NAMES, 0, RW "/plain", RW "/plain-copy") == EPERM);
