@@ -826,9 +826,7 @@ static void *sock_race_sender(void *arg)
 	return NULL;
 }
 
-#ifndef SOCK_RACE_TRIES
 #define SOCK_RACE_TRIES 3000
-#endif
 
 static int sendto_racing_on_one_socket(const void *arg)
 {
