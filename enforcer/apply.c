@@ -18,6 +18,7 @@
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -818,38 +819,52 @@ static int delete_bank(const struct lg_bpf *bpf, unsigned bank)
  * (-1: unknown, as after a start that adopted the maps). Per process: it holds because one
  * daemon at a time writes the maps (its pid file), and nothing else may (LG_BUILTIN_SELF). */
 static int clean_bank = -1;
+/* The link records lg_apply's rehash counted, for lg_apply_links. */
+static size_t links_counted;
 
-/* Write path entries (rules or markers), in batches where the kernel has them. */
-static int write_paths(int fd, const struct lg_path_entry *entries, size_t entry_count)
+/*
+ * Write count entries of stride bytes, each a key (key_size bytes at key_at) and a value
+ * (value_size bytes at value_at), in batches where the kernel has them: one system call for
+ * thousands of rules rather than one each.
+ */
+static int write_entries(int fd, const void *entries, size_t count, size_t stride,
+			 size_t key_at, size_t key_size, size_t value_at, size_t value_size)
 {
-	struct lg_path_key *keys = calloc(BATCH, sizeof(*keys));
-	struct lg_path_value *values = calloc(BATCH, sizeof(*values));
+	size_t batch = count < BATCH ? count : BATCH;
+	const char *at = entries;
+	char *keys, *values;
 	size_t i = 0;
 	int ret = 0;
 
+	if (!count)
+		return 0;
+	keys = calloc(batch, key_size);
+	values = calloc(batch, value_size);
 	if (!keys || !values) {
 		ret = -ENOMEM;
 		goto out;
 	}
-	while (i < entry_count) {
-		__u32 n = 0, count;
+	while (i < count) {
+		__u32 n = 0, done;
 
-		for (; n < BATCH && i + n < entry_count; n++) {
-			keys[n] = entries[i + n].key;
-			values[n] = entries[i + n].value;
+		for (; n < batch && i + n < count; n++) {
+			memcpy(keys + n * key_size, at + (i + n) * stride + key_at, key_size);
+			memcpy(values + n * value_size, at + (i + n) * stride + value_at, value_size);
 		}
-		count = n;
-		if (bpf_map_update_batch(fd, keys, values, &count, NULL) == 0) {
+		done = n;
+		if (bpf_map_update_batch(fd, keys, values, &done, NULL) == 0) {
 			i += n;
 			continue;
 		}
-		if (errno != EINVAL && errno != ENOTSUP && errno != EOPNOTSUPP) {
+		/* 524: the kernel's own ENOTSUPP, a map type without batch operations */
+		if (errno != EINVAL && errno != ENOTSUP && errno != EOPNOTSUPP && errno != 524) {
 			ret = -errno;
 			goto out;
 		}
 		/* No batch operations: one at a time. */
-		for (; i < entry_count; i++) {
-			if (bpf_map_update_elem(fd, &entries[i].key, &entries[i].value, BPF_ANY)) {
+		for (; i < count; i++) {
+			if (bpf_map_update_elem(fd, at + i * stride + key_at, at + i * stride + value_at,
+						BPF_ANY)) {
 				ret = -errno;
 				goto out;
 			}
@@ -860,6 +875,11 @@ out:
 	free(values);
 	return ret;
 }
+
+#define WRITE_ENTRIES(fd, entries, count)                                                        \
+	write_entries(fd, entries, count, sizeof(*(entries)),                                    \
+		      offsetof(__typeof__(*(entries)), key), sizeof((entries)->key),               \
+		      offsetof(__typeof__(*(entries)), value), sizeof((entries)->value))
 
 /*
  * Counters are indexed by policy id, and ids come back every other reload: start the new
@@ -893,18 +913,17 @@ static int write_bank(const struct lg_bpf *bpf, const struct lg_compiled *c)
 
 	if (ret)
 		return ret;
-	ret = write_paths(bpf->map_fd[LG_MAP_PATHS], c->paths, c->path_count);
+	ret = WRITE_ENTRIES(bpf->map_fd[LG_MAP_PATHS], c->paths, c->path_count);
 	if (!ret)
-		ret = write_paths(bpf->map_fd[LG_MAP_PATHS], c->beneath, c->beneath_count);
+		ret = WRITE_ENTRIES(bpf->map_fd[LG_MAP_PATHS], c->beneath, c->beneath_count);
 	if (!ret)
 		ret = write_deny_filter(bpf->map_fd[LG_MAP_DENY_FILTER], c->bank, c->deny_filter,
 					c->deny_filter_count);
 	if (ret)
 		return ret;
-	for (size_t i = 0; i < c->net_count; i++)
-		if (bpf_map_update_elem(bpf->map_fd[LG_MAP_NETS], &c->nets[i].key, &c->nets[i].value,
-					BPF_ANY))
-			return -errno;
+	ret = WRITE_ENTRIES(bpf->map_fd[LG_MAP_NETS], c->nets, c->net_count);
+	if (ret)
+		return ret;
 	for (size_t i = 0; i < c->policy_count; i++)
 		if (bpf_map_update_elem(bpf->map_fd[LG_MAP_POLICIES], &c->policies[i].id,
 					&c->policies[i], BPF_ANY))
@@ -1244,7 +1263,7 @@ int lg_apply(const struct lg_bpf *bpf, const struct lg_compiled *c, char *err, s
 		}
 	}
 	clean_bank = -1;
-	lg_refresh_links(bpf, c, &config);
+	links_counted = lg_links_rehash(bpf, c, &config);
 	ret = write_bank(bpf, c);
 	if (ret) {
 		snprintf(err, errsize, "cannot write the policy maps: %s", strerror(-ret));
@@ -1266,6 +1285,17 @@ int lg_apply(const struct lg_bpf *bpf, const struct lg_compiled *c, char *err, s
 		return ret;
 	}
 	return 0;
+}
+
+void lg_apply_links(const struct lg_bpf *bpf, const struct lg_compiled *c)
+{
+	struct lg_config config;
+
+	if (lg_config_read(bpf, &config))
+		log_warnx("cannot read the config map: the files that deny rules name are not "
+			  "recorded at their other names at this load");
+	else
+		lg_links_record(bpf, c, &config, links_counted);
 }
 
 void lg_apply_retire(const struct lg_bpf *bpf, const struct lg_compiled *c)

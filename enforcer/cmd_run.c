@@ -526,7 +526,10 @@ static int load_policies(struct daemon *d, struct lg_config *config)
 		return ret;
 	}
 	d->in_force_ms = monotonic_ms() - start;
-	/* The new set is enforced from here; the previous one goes once no program reads it. */
+	/* The new set is enforced from here (its rules at their own names; the other names of
+	 * the files its deny rules name are recorded now); the previous one goes once no program
+	 * reads it. */
+	lg_apply_links(&d->bpf, next.compiled);
 	lg_apply_retire(&d->bpf, next.compiled);
 	sync_connect_programs(d);
 	if (lg_metrics_retire(&d->metrics, &d->bpf, &d->loaded.bank[!bank]))
