@@ -819,8 +819,13 @@ static int delete_bank(const struct lg_bpf *bpf, unsigned bank)
  * (-1: unknown, as after a start that adopted the maps). Per process: it holds because one
  * daemon at a time writes the maps (its pid file), and nothing else may (LG_BUILTIN_SELF). */
 static int clean_bank = -1;
-/* The link records lg_apply's rehash counted, for lg_apply_links. */
-static size_t links_counted;
+/* What lg_apply_links does after lg_apply began the switch: the records the rehash counted,
+ * and the config whose seeds the new bank uses. */
+static struct {
+	bool due;
+	size_t records;
+	struct lg_config config;
+} links_left;
 
 /*
  * Write count entries of stride bytes, each a key (key_size bytes at key_at) and a value
@@ -1205,6 +1210,8 @@ static int record_identity(const struct lg_bpf *bpf, struct lg_config *config)
 int lg_apply(const struct lg_bpf *bpf, const struct lg_compiled *c, char *err, size_t errsize)
 {
 	struct lg_config config;
+	size_t records;
+	bool reseeded;
 	int ret;
 
 	ret = lg_config_read(bpf, &config);
@@ -1224,6 +1231,10 @@ int lg_apply(const struct lg_bpf *bpf, const struct lg_compiled *c, char *err, s
 			 strerror(-ret));
 		return ret;
 	}
+	links_left.due = false;
+	/* A record whose text is cut keeps the hashes a walk gave it (lg_links_record): under a
+	 * seed drawn again, the walk must come before the switch, as every walk once did. */
+	reseeded = config.path_seed[c->bank] && config.path_seed[c->bank] != c->seed;
 	config.path_seed[c->bank] = c->seed;
 	/* The other bank's seed too, at the first load: a record whose path is cut (a long name,
 	 * recorded by the kernel or by a walk) cannot be hashed again from its text, so its
@@ -1263,7 +1274,9 @@ int lg_apply(const struct lg_bpf *bpf, const struct lg_compiled *c, char *err, s
 		}
 	}
 	clean_bank = -1;
-	links_counted = lg_links_rehash(bpf, c, &config);
+	records = lg_links_rehash(bpf, c, &config);
+	if (reseeded)
+		lg_links_record(bpf, c, &config, records);
 	ret = write_bank(bpf, c);
 	if (ret) {
 		snprintf(err, errsize, "cannot write the policy maps: %s", strerror(-ret));
@@ -1271,6 +1284,10 @@ int lg_apply(const struct lg_bpf *bpf, const struct lg_compiled *c, char *err, s
 		return ret;
 	}
 	remember_bank_keys(c);
+	/* From here some cgroups may be on the new set, whatever follows: lg_apply_links records
+	 * its files' other names, on success and on failure alike. */
+	if (!reseeded)
+		links_left = (__typeof__(links_left)){.due = true, .records = records, .config = config};
 	ret = switch_bindings(bpf, c, &config);
 	if (ret) {
 		/* Bindings may already point at the new bank: it is complete, so keep it. */
@@ -1289,13 +1306,10 @@ int lg_apply(const struct lg_bpf *bpf, const struct lg_compiled *c, char *err, s
 
 void lg_apply_links(const struct lg_bpf *bpf, const struct lg_compiled *c)
 {
-	struct lg_config config;
-
-	if (lg_config_read(bpf, &config))
-		log_warnx("cannot read the config map: the files that deny rules name are not "
-			  "recorded at their other names at this load");
-	else
-		lg_links_record(bpf, c, &config, links_counted);
+	if (!links_left.due)
+		return;
+	links_left.due = false;
+	lg_links_record(bpf, c, &links_left.config, links_left.records);
 }
 
 void lg_apply_retire(const struct lg_bpf *bpf, const struct lg_compiled *c)

@@ -13,8 +13,9 @@
  */
 int lg_apply(const struct lg_bpf *bpf, const struct lg_compiled *c, char *err, size_t errsize);
 void lg_apply_retire(const struct lg_bpf *bpf, const struct lg_compiled *c);
-/* Once lg_apply has put c in force: record the other names of the files c's deny rules name
- * (links.c, lg_links_record), before lg_apply_retire. */
+/* After lg_apply(bpf, c), whether it succeeded or not: once it began to switch the cgroups to
+ * c, record the other names of the files c's deny rules name (links.c, lg_links_record);
+ * otherwise nothing. Before lg_apply_retire. */
 void lg_apply_links(const struct lg_bpf *bpf, const struct lg_compiled *c);
 /* Rewrite the mount table from /proc/self/mountinfo; returns the count or -errno. */
 int lg_apply_mounts(const struct lg_bpf *bpf, const struct lg_config *config);

@@ -522,6 +522,7 @@ static int load_policies(struct daemon *d, struct lg_config *config)
 	ret = lg_apply(&d->bpf, next.compiled, err, sizeof(err));
 	if (ret) {
 		log_warnx("%s", err);
+		lg_apply_links(&d->bpf, next.compiled); /* cgroups it switched to the new set */
 		lg_loaded_set_free(&next);
 		return ret;
 	}

@@ -2,7 +2,7 @@
 /*
  * Which directories do not exist, each found once: a reload looks for the other names of every
  * file an exact deny rule names, and of the directories of directory deny rules (links.c,
- * lg_refresh_links), and a policy's rules often name many
+ * lg_links_record), and a policy's rules often name many
  * files under one directory that is not there (a service not installed yet). Once a file's stat
  * fails, its directories are looked up top-down until the first that is missing; a later file
  * beneath that one is not looked up at all.

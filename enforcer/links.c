@@ -512,10 +512,12 @@ size_t lg_links_rehash(const struct lg_bpf *bpf, const struct lg_compiled *c,
  * the bench's 2,400 files under one directory rule). No name is less protected for it at any
  * moment: until the switch the old set, which lacks the new rules, was in force at every name;
  * a rule in both sets keeps the records earlier loads made, rehashed above before the switch.
- * One exception, of a walk's length: a record whose text is cut keeps the hashes the walk gave
- * it for a bank, and when that bank's seed is drawn again (two rules' 64-bit keyed hashes
- * equal: the compiler's choice, which no service can steer) it has the right ones only once
- * the walk below has found it again (refresh_cut).
+ * When the new bank's seed was drawn again (two rules' 64-bit keyed hashes equal), a record
+ * whose text is cut has right hashes only once the walk has found it again (refresh_cut):
+ * lg_apply walks before the switch then. Left: a file's denied name that moves from a rule
+ * the new set drops to one it adds (record_rule_name) moves once the walk reaches it, so the
+ * file's other names are open from the switch until then; the order before had the same
+ * window from the move until the switch. Exact rules come first, within milliseconds.
  */
 void lg_links_record(const struct lg_bpf *bpf, const struct lg_compiled *c,
 		     const struct lg_config *config, size_t records)

@@ -412,7 +412,7 @@ _Static_assert(sizeof(struct lg_mount_value) ==
  * A file has a denied-name record only beside an original one.
  */
 #define LG_LINK_KEY_DENIED 1
-/* lg_link_value.flags: recorded by the daemon (lg_refresh_links), in the reserve. */
+/* lg_link_value.flags: recorded by the daemon (lg_links_record), in the reserve. */
 #define LG_LINK_BY_DAEMON 1
 /*
  * Records beyond the capacity (`--link-records`) kept for the daemon's: the files named by a

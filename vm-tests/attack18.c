@@ -41,7 +41,7 @@
  * Every case here passes, as root and as uid 1000, but 1806 (a directory swapped into place)
  * at once: the kernel renames the directory, not the files, so no record follows it until the
  * next load (EPERM after it, for an exact rule's file and, since 2026-12-05 second session, a
- * directory rule's, found by the load's walk of the directory: lg_refresh_links).
+ * directory rule's, found by the load's walk of the directory: lg_links_record).
  */
 #include <errno.h>
 #include <fcntl.h>

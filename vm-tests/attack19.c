@@ -246,7 +246,7 @@ VM_TEST(a19_own_directory_at_a_rules_missing_path_as_user, 1901)
 }
 
 /*
- * 1902: the load's walk of a directory deny rule for files with other names (lg_refresh_links)
+ * 1902: the load's walk of a directory deny rule for files with other names (lg_links_record)
  * is bounded: a rule on a directory of more entries than LG_LINK_WALK_RULE (20,000) is walked
  * that far and said, with the rule's file and line; the load goes on. The policy and the files
  * go at the end (every later load would walk them).
