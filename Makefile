@@ -43,7 +43,7 @@ ENFORCER_OBJS := $(ENFORCER_SRCS:%.c=$(BUILD)/%.o)
 UNIT_OBJS     := $(UNIT_SRCS:%.c=$(BUILD)/%.o) $(HARNESS_SRCS:%.c=$(BUILD)/%.o)
 # The enforcer's helpers the unit tests check (none of them needs the BPF skeleton).
 UNIT_ENFORCER_OBJS := $(addprefix $(BUILD)/enforcer/,json.o names.o loaded.o atomic_file.o output.o \
-	state.o devices.o ringbuf.o skip_effect.o host.o events.o table.o dirmemo.o)
+	state.o devices.o ringbuf.o skip_effect.o host.o events.o table.o dirmemo.o linkcap.o)
 
 # Variables used in prerequisites must be set before the rules that use them.
 VM_DIR    := $(BUILD)/vm

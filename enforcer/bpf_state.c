@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "bpf_state.h"
+#include "linkcap.h"
 #include "host.h"
 #include "devices.h"
 #include "lsmguard.skel.h"
@@ -537,27 +538,11 @@ void lg_bpf_set_link_records(__u32 count)
 int lg_bpf_adopt_link_records(const struct lg_bpf *bpf, __u32 *capacity, __u32 *room,
 			      __u64 *made)
 {
-	struct bpf_map_info info = {0};
-	__u32 len = sizeof(info), index = LG_EPOCH_LINKS_CAPACITY;
-	__u32 made_index = LG_EPOCH_LINKS_MADE;
-	__u64 value;
-
 	*made = 0;
 	if (!link_records_given)
 		return 0;
-	if (bpf_obj_get_info_by_fd(bpf->map_fd[LG_MAP_LINKS], &info, &len) != 0)
-		return -errno;
-	/* The map's size was fixed at load, the daemon's reserve on top of the kernel's share. */
-	*room = info.max_entries > LG_LINK_RESERVE ? info.max_entries - LG_LINK_RESERVE : 0;
-	*capacity = link_records < *room ? link_records : *room;
-	if (!*capacity)
-		return -ENOSPC; /* a map no larger than the reserve: nothing to give the kernel */
-	value = *capacity;
-	/* pins of a version whose epochs have no capacity slot: E2BIG */
-	if (bpf_map_update_elem(bpf->map_fd[LG_MAP_EPOCHS], &index, &value, BPF_EXIST))
-		return -errno;
-	bpf_map_lookup_elem(bpf->map_fd[LG_MAP_EPOCHS], &made_index, made);
-	return *capacity == link_records ? 0 : 1;
+	return lg_link_capacity_apply(bpf->map_fd[LG_MAP_LINKS], bpf->map_fd[LG_MAP_EPOCHS],
+				      link_records, capacity, room, made);
 }
 
 int lg_bpf_load(struct lg_bpf *bpf, const char *pin_dir, char *err, size_t errsize)

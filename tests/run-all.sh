@@ -110,7 +110,7 @@ counts=""
 failures=""
 
 suite harness 30 tests/harness/test-harness.sh "$build/tests/harness-selftest" "$build/tests/harness-selftest-empty"
-suite unit 161 "$build/tests/unit-tests"
+suite unit 165 "$build/tests/unit-tests"
 suite hashref 1 python3 tests/unit/hash_reference.py --check tests/unit/test_hash.c
 suite cli 167 tests/cli/test-cli.sh "$build/lsmguard"
 suite fuzz 2 tests/fuzz/run-fuzz.sh "${FUZZ_CHECK_TIME:-30}" "$build/fuzz/fuzz_policy" "$build/fuzz/fuzz_elfdeps"
