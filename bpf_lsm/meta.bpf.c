@@ -482,7 +482,9 @@ static __always_inline int lg_terminal_input(unsigned int cmd)
  * Left open (review 57): the foreground. TIOCSPGRP after setpgid (SIGTTOU ignored) made the
  * member the foreground, and setpgid into the foreground group needs no ioctl at all; a rule
  * on TIOCSPGRP alone refused `sudo lsmguard exec bash`'s job control and stopped neither.
- * Closing it needs task_setpgid and the whole foreground group's policies (docs/security.md).
+ * Nor does an ioctl rule stop setsid() followed by a read (attack31.c's r): job control stops
+ * only a reader whose controlling terminal the tty is. Closing the class takes a decision at
+ * the read itself (docs/security.md, 3120).
  */
 #define LG_TIOCSCTTY 0x540e
 #define LG_TIOCVHANGUP 0x5437

@@ -28,7 +28,11 @@
  *       setpgid + TIOCSPGRP made, the line the administrator typed next READ, root and uid
  *       1000; (s) setsid + TIOCSCTTY 1 stole the terminal, the line READ, root (uid 1000: EPERM
  *       from the kernel); (v) vhangup() and (V) TIOCVHANGUP: the session leader KILLED by
- *       SIGHUP, root (uid 1000: EPERM from the kernel). No event for these. Run 3: the same
+ *       SIGHUP, root (uid 1000: EPERM from the kernel). No event for these. (r, 2026-12-07,
+ *       eighteenth session: found by reading the tty code, asserted open since) setsid()
+ *       alone, then a read: the line READ, root and uid 1000, enforce and audit: job control
+ *       (SIGTTIN, EIO) stops only a reader whose controlling terminal the tty is
+ *       (__tty_check_change), and after setsid the task has none. Run 3: the same
  *       terminal opened anew by its name is refused to the confined root (EPERM, event
  *       file_open built-in terminal, "deny" under a31-audit too; uid 1000 EACCES from the
  *       kernel's mode 0620): lsmguard counts it another session's terminal, but the
@@ -71,6 +75,8 @@
  *       confined task (p) makes its own process group the terminal's foreground (TIOCSPGRP)
  *       and reads the line the administrator types next; (s) steals the terminal for a
  *       session of its own (setsid, TIOCSCTTY with 1: CAP_SYS_ADMIN) and reads the line;
+ *       (r) leaves the session (setsid, no capability) and reads the line: a tty that is not
+ *       the reader's controlling terminal has no job control for it;
  *       (v) vhangup() and (V) TIOCVHANGUP (CAP_SYS_ADMIN): the session leader gets SIGHUP
  *       from the kernel (SEND_SIG_PRIV: no task_kill hook) and dies. The member also opens
  *       the same terminal anew by its name first (printed: lg_foreign_terminal's answer to a
@@ -714,7 +720,9 @@ VM_TEST(a31_kworkers_of_held_aio_fsyncs_take_the_hosts_tasks, 3110)
 #define A31_TYPED "a31-typed-by-the-administrator"
 
 struct a31_ttyarg {
-	char kind; /* p: TIOCSPGRP, s: setsid + TIOCSCTTY 1, v: vhangup, V: TIOCVHANGUP */
+	/* p: TIOCSPGRP, s: setsid + TIOCSCTTY 1, r: setsid alone (no controlling terminal: job
+	 * control stops only a member of the terminal's own session), v: vhangup, V: TIOCVHANGUP */
+	char kind;
 	uid_t uid;
 	char slave[64]; /* set by a31_tty_try: the terminal's name, opened anew first (o) */
 };
@@ -749,6 +757,9 @@ static void a31_member(const struct a31_ttyarg *a, int s, int rep)
 	} else if (a->kind == 's') {
 		if (setsid() < 0 || ioctl(s, TIOCSCTTY, 1))
 			err = errno;
+	} else if (a->kind == 'r') {
+		if (setsid() < 0)
+			err = errno;
 	} else if (a->kind == 'v') {
 		signal(SIGHUP, SIG_IGN);
 		if (vhangup())
@@ -759,7 +770,7 @@ static void a31_member(const struct a31_ttyarg *a, int s, int rep)
 			err = errno;
 	}
 	(void)!write(rep, &err, sizeof(err));
-	if ((a->kind == 'p' || a->kind == 's') && !err) {
+	if ((a->kind == 'p' || a->kind == 's' || a->kind == 'r') && !err) {
 		if (poll(&pf, 1, 3000) == 1) {
 			ssize_t n = read(s, buf, sizeof(buf) - 1);
 
@@ -820,7 +831,7 @@ static void a31_tty_try(const char *cgroup, struct a31_ttyarg *a, int *err, int 
 		*reopen = -2;
 	if (read(rep[0], err, sizeof(*err)) != sizeof(*err))
 		*err = -2;
-	if ((a->kind == 'p' || a->kind == 's') && *err == 0) {
+	if ((a->kind == 'p' || a->kind == 's' || a->kind == 'r') && *err == 0) {
 		usleep(100 * 1000);
 		/* the administrator types a line */
 		(void)!write(master, A31_TYPED "\n", strlen(A31_TYPED) + 1);
@@ -841,7 +852,7 @@ static void a31_tty_try(const char *cgroup, struct a31_ttyarg *a, int *err, int 
 
 VM_TEST(a31_administrators_terminal_shared_with_a_confined_task, 3120)
 {
-	static const char kinds[] = "psvV";
+	static const char kinds[] = "psrvV";
 	static const uid_t uids[] = {0, A31_USER};
 	static const char *const cgroups[] = {NULL, A31, A31_AUDIT};
 	char bypass[1536] = "";
@@ -863,7 +874,9 @@ VM_TEST(a31_administrators_terminal_shared_with_a_confined_task, 3120)
 				bool reached;
 
 				a31_tty_try(cgroups[c], &a, &err, &line, &hup, &reopen);
-				reached = (kinds[k] == 'p' || kinds[k] == 's') ? line == 1 : hup == 1;
+				reached = (kinds[k] == 'p' || kinds[k] == 's' || kinds[k] == 'r')
+						  ? line == 1
+						  : hup == 1;
 				printf("#   %c uid %u %s: its terminal opened anew: %s; %s%s, typed line %s, "
 				       "the leader %s\n",
 				       kinds[k], uids[u], cgroups[c] ? cgroups[c] : "unconfined",
@@ -876,10 +889,13 @@ VM_TEST(a31_administrators_terminal_shared_with_a_confined_task, 3120)
 					controls++;
 				/* (p), the foreground taken: open (review 57: setpgid into the
 				 * foreground group needs no ioctl), reported only */
-				if (cgroups[c] && kinds[k] == 'p') {
+				if (cgroups[c] && (kinds[k] == 'p' || kinds[k] == 'r')) {
 					if (reached)
-						printf("#   KNOWN OPEN: the foreground taken by uid %u "
-						       "under %s\n", uids[u], cgroups[c] + 5);
+						printf("#   KNOWN OPEN: the typed line read by uid %u "
+						       "under %s (%s)\n",
+						       uids[u], cgroups[c] + 5,
+						       kinds[k] == 'p' ? "the foreground taken"
+								       : "setsid, then a read");
 				} else if (cgroups[c] && (reached || err != EPERM)) {
 					nbypass++;
 					snprintf(bypass + strlen(bypass), sizeof(bypass) - strlen(bypass),
@@ -888,8 +904,8 @@ VM_TEST(a31_administrators_terminal_shared_with_a_confined_task, 3120)
 			}
 	fflush(stdout);
 	signal(SIGPIPE, SIG_DFL);
-	/* root's control reaches all four; uid 1000's p (no capability needed) */
-	VM_CHECK(controls >= 5);
+	/* root's control reaches all five; uid 1000's p and r (no capability needed) */
+	VM_CHECK(controls >= 7);
 	/* the refusals reported as the terminal protection, in the audit policy too */
 	for (int c = 1; c < 3; c++) {
 		const char *policy = c == 1 ? "\"policy\":\"a31\"" : "\"policy\":\"a31-audit\"";
