@@ -1214,6 +1214,7 @@ int lg_apply(const struct lg_bpf *bpf, const struct lg_compiled *c, char *err, s
 	bool reseeded;
 	int ret;
 
+	links_left.due = false;
 	ret = lg_config_read(bpf, &config);
 	if (ret) {
 		snprintf(err, errsize, "cannot read the config map: %s", strerror(-ret));
@@ -1231,7 +1232,6 @@ int lg_apply(const struct lg_bpf *bpf, const struct lg_compiled *c, char *err, s
 			 strerror(-ret));
 		return ret;
 	}
-	links_left.due = false;
 	/* A record whose text is cut keeps the hashes a walk gave it (lg_links_record): under a
 	 * seed drawn again, the walk must come before the switch, as every walk once did. */
 	reseeded = config.path_seed[c->bank] && config.path_seed[c->bank] != c->seed;

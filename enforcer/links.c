@@ -528,6 +528,8 @@ void lg_links_record(const struct lg_bpf *bpf, const struct lg_compiled *c,
 	struct lg_dir_memo dirs;
 	size_t dirs_named = 0, capacity;
 
+	/* records: counted before the bank was written; what the kernel made since (a few links
+	 * in milliseconds) counts only once the map refuses it, as it always did during the walk */
 	capacity = links_capacity(lr.fd);
 	lr.walk_room = capacity > LG_LINK_RESERVE / 2 ? capacity - LG_LINK_RESERVE / 2 : 0;
 	for (size_t i = 0; i < c->rule_count; i++)

@@ -40,8 +40,8 @@ static __u64 capacity_slot(int epochs)
 
 TEST(linkcap_applies_within_the_loaded_room)
 {
-	__u32 capacity, room;
-	__u64 made;
+	__u32 capacity = 99, room = 99; /* each output written by every call */
+	__u64 made = 99;
 	int links, epochs;
 
 	make_maps(16384 + LG_LINK_RESERVE, LG_EPOCH_COUNT, 300, &links, &epochs);
@@ -60,8 +60,8 @@ TEST(linkcap_applies_within_the_loaded_room)
 
 TEST(linkcap_refuses_a_map_no_larger_than_the_reserve)
 {
-	__u32 capacity, room;
-	__u64 made;
+	__u32 capacity = 99, room = 99; /* each output written by every call */
+	__u64 made = 99;
 	int links, epochs;
 
 	make_maps(LG_LINK_RESERVE, LG_EPOCH_COUNT, 0, &links, &epochs);
@@ -74,25 +74,30 @@ TEST(linkcap_refuses_a_map_no_larger_than_the_reserve)
 
 TEST(linkcap_refuses_epochs_without_a_capacity_slot)
 {
-	__u32 capacity, room;
-	__u64 made;
+	__u32 capacity = 99, room = 99; /* each output written by every call */
+	__u64 made = 99;
 	int links, epochs;
 
 	/* an older version's epochs: the slots before LG_EPOCH_LINKS_CAPACITY only */
 	make_maps(16384 + LG_LINK_RESERVE, LG_EPOCH_LINKS_CAPACITY, 5, &links, &epochs);
 	CHECK_INT(lg_link_capacity_apply(links, epochs, 100, &capacity, &room, &made), -E2BIG);
 	CHECK_INT(made, 0);
+	CHECK_INT(room, 16384);
+	CHECK_INT(capacity, 100);
 	close(links);
 	close(epochs);
 }
 
 TEST(linkcap_says_why_a_descriptor_is_no_map)
 {
-	__u32 capacity, room;
-	__u64 made;
+	__u32 capacity = 99, room = 99; /* each output written by every call */
+	__u64 made = 99;
 	int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
 	CHECK(fd >= 0);
 	CHECK_INT(lg_link_capacity_apply(fd, fd, 100, &capacity, &room, &made), -EINVAL);
+	CHECK_INT(made, 0);
+	CHECK_INT(room, 0);
+	CHECK_INT(capacity, 0);
 	close(fd);
 }
