@@ -14,90 +14,102 @@
 #include "linkcap.h"
 #include "lsmguard_abi.h"
 
+/* The two pinned maps, and the outputs of the last call (each set to 99 first: every call
+ * writes all three). */
+struct pins {
+	int links, epochs;
+	__u32 capacity, room;
+	__u64 made;
+};
+
 /* A link records' map of size entries, and epochs of count slots with made in LINKS_MADE. */
-static void make_maps(__u32 entries, __u32 count, __u64 made, int *links, int *epochs)
+static void make_pins(struct pins *p, __u32 entries, __u32 count, __u64 made)
 {
 	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = BPF_F_NO_PREALLOC);
 	__u32 index = LG_EPOCH_LINKS_MADE;
 
-	*links = bpf_map_create(BPF_MAP_TYPE_HASH, "lg_links_test", sizeof(struct lg_inode_key),
-				sizeof(struct lg_link_value), entries, &opts);
-	*epochs = bpf_map_create(BPF_MAP_TYPE_ARRAY, "lg_epochs_test", 4, 8, count, NULL);
-	if (*links < 0 || *epochs < 0)
+	p->links = bpf_map_create(BPF_MAP_TYPE_HASH, "lg_links_test", sizeof(struct lg_inode_key),
+				  sizeof(struct lg_link_value), entries, &opts);
+	p->epochs = bpf_map_create(BPF_MAP_TYPE_ARRAY, "lg_epochs_test", 4, 8, count, NULL);
+	if (p->links < 0 || p->epochs < 0)
 		FAIL_AT("cannot create the maps: %s (run as root)", strerror(errno));
 	if (count > index)
-		CHECK_INT(bpf_map_update_elem(*epochs, &index, &made, BPF_EXIST), 0);
+		CHECK_INT(bpf_map_update_elem(p->epochs, &index, &made, BPF_EXIST), 0);
 }
 
-static __u64 capacity_slot(int epochs)
+static int apply(struct pins *p, __u32 wanted)
+{
+	p->capacity = p->room = 99;
+	p->made = 99;
+	return lg_link_capacity_apply(p->links, p->epochs, wanted, &p->capacity, &p->room,
+				      &p->made);
+}
+
+static __u64 capacity_slot(const struct pins *p)
 {
 	__u32 index = LG_EPOCH_LINKS_CAPACITY;
 	__u64 value = 0;
 
-	CHECK_INT(bpf_map_lookup_elem(epochs, &index, &value), 0);
+	CHECK_INT(bpf_map_lookup_elem(p->epochs, &index, &value), 0);
 	return value;
+}
+
+static void close_pins(struct pins *p)
+{
+	close(p->links);
+	close(p->epochs);
 }
 
 TEST(linkcap_applies_within_the_loaded_room)
 {
-	__u32 capacity = 99, room = 99; /* each output written by every call */
-	__u64 made = 99;
-	int links, epochs;
+	struct pins p;
 
-	make_maps(16384 + LG_LINK_RESERVE, LG_EPOCH_COUNT, 300, &links, &epochs);
-	CHECK_INT(lg_link_capacity_apply(links, epochs, 1000, &capacity, &room, &made), 0);
-	CHECK_INT(capacity, 1000);
-	CHECK_INT(room, 16384);
-	CHECK_INT(made, 300);
-	CHECK_INT(capacity_slot(epochs), 1000);
+	make_pins(&p, 16384 + LG_LINK_RESERVE, LG_EPOCH_COUNT, 300);
+	CHECK_INT(apply(&p, 1000), 0);
+	CHECK_INT(p.capacity, 1000);
+	CHECK_INT(p.room, 16384);
+	CHECK_INT(p.made, 300);
+	CHECK_INT(capacity_slot(&p), 1000);
 	/* more than the map was loaded with: cut to its room, and said (1) */
-	CHECK_INT(lg_link_capacity_apply(links, epochs, 20000, &capacity, &room, &made), 1);
-	CHECK_INT(capacity, 16384);
-	CHECK_INT(capacity_slot(epochs), 16384);
-	close(links);
-	close(epochs);
+	CHECK_INT(apply(&p, 20000), 1);
+	CHECK_INT(p.capacity, 16384);
+	CHECK_INT(capacity_slot(&p), 16384);
+	close_pins(&p);
 }
 
 TEST(linkcap_refuses_a_map_no_larger_than_the_reserve)
 {
-	__u32 capacity = 99, room = 99; /* each output written by every call */
-	__u64 made = 99;
-	int links, epochs;
+	struct pins p;
 
-	make_maps(LG_LINK_RESERVE, LG_EPOCH_COUNT, 0, &links, &epochs);
-	CHECK_INT(lg_link_capacity_apply(links, epochs, 100, &capacity, &room, &made), -ENOSPC);
-	CHECK_INT(room, 0);
-	CHECK_INT(capacity_slot(epochs), 0); /* nothing applied */
-	close(links);
-	close(epochs);
+	make_pins(&p, LG_LINK_RESERVE, LG_EPOCH_COUNT, 0);
+	CHECK_INT(apply(&p, 100), -ENOSPC);
+	CHECK_INT(p.room, 0);
+	CHECK_INT(capacity_slot(&p), 0); /* nothing applied */
+	close_pins(&p);
 }
 
 TEST(linkcap_refuses_epochs_without_a_capacity_slot)
 {
-	__u32 capacity = 99, room = 99; /* each output written by every call */
-	__u64 made = 99;
-	int links, epochs;
+	struct pins p;
 
 	/* an older version's epochs: the slots before LG_EPOCH_LINKS_CAPACITY only */
-	make_maps(16384 + LG_LINK_RESERVE, LG_EPOCH_LINKS_CAPACITY, 5, &links, &epochs);
-	CHECK_INT(lg_link_capacity_apply(links, epochs, 100, &capacity, &room, &made), -E2BIG);
-	CHECK_INT(made, 0);
-	CHECK_INT(room, 16384);
-	CHECK_INT(capacity, 100);
-	close(links);
-	close(epochs);
+	make_pins(&p, 16384 + LG_LINK_RESERVE, LG_EPOCH_LINKS_CAPACITY, 5);
+	CHECK_INT(apply(&p, 100), -E2BIG);
+	CHECK_INT(p.made, 0);
+	CHECK_INT(p.room, 16384);
+	CHECK_INT(p.capacity, 100);
+	close_pins(&p);
 }
 
 TEST(linkcap_says_why_a_descriptor_is_no_map)
 {
-	__u32 capacity = 99, room = 99; /* each output written by every call */
-	__u64 made = 99;
-	int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	struct pins p;
 
-	CHECK(fd >= 0);
-	CHECK_INT(lg_link_capacity_apply(fd, fd, 100, &capacity, &room, &made), -EINVAL);
-	CHECK_INT(made, 0);
-	CHECK_INT(room, 0);
-	CHECK_INT(capacity, 0);
-	close(fd);
+	p.links = p.epochs = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	CHECK(p.links >= 0);
+	CHECK_INT(apply(&p, 100), -EINVAL);
+	CHECK_INT(p.made, 0);
+	CHECK_INT(p.room, 0);
+	CHECK_INT(p.capacity, 0);
+	close(p.links);
 }
