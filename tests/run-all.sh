@@ -120,7 +120,7 @@ suite vm 509 vm-tests/run-vm.sh "$build/vm/vmlinuz" "$build/vm/initrd.gz" test
 # vm-tests/run-vm.sh says which and why).
 suite vm-preempt 85 vm-tests/run-vm.sh "$build/vm/vmlinuz" "$build/vm/initrd.gz" preempt
 suite bench 90 make --no-print-directory -s bench-check BUILD="$build"
-suite realsvc 132 vm-tests/realsvc/run.sh "$build/vm/vmlinuz" "$build/realsvc/initrd.gz"
+suite realsvc 133 vm-tests/realsvc/run.sh "$build/vm/vmlinuz" "$build/realsvc/initrd.gz"
 # The workloads bench's checks (vm-tests/realsvc/bench.sh): one round, as a test, not a figure.
 suite workloads 17 make --no-print-directory -s bench-workloads-check BUILD="$build"
 suite schema 49 tests/schema/check-events.sh "$build/vm/console-test.log.txt" "$build/realsvc/console.log.txt"
